@@ -1,0 +1,130 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { toErrorData, type ProbeResult } from '../contract';
+import { EngineHost } from '../engine-host';
+import { nodeForker } from '../engine-host/node-fork';
+import { defaultDataDir } from '../engine-host/paths';
+import { startServer } from '../serve/server';
+import { STUDIO_VERSION } from '../version';
+
+const USAGE = `Resonance Studio ${STUDIO_VERSION}
+
+Usage:
+  studio serve [--host 127.0.0.1] [--port 0] [--data-dir DIR]
+      Start the studio as a local web app and print its URL (with access token).
+  studio probe <file> [--json]
+      Show a file's tags, streams, duration and whether it has cover art.
+  studio --version | --help
+
+Environment: STUDIO_DATA_DIR (data folder), STUDIO_FFMPEG (ffmpeg binary).`;
+
+/** out/engine/index.js, next to this bundle's folder (out/cli). */
+function enginePath(): string {
+  return fileURLToPath(new URL('../engine/index.js', import.meta.url));
+}
+
+function startEngine(dataDir: string, mode: 'desktop' | 'web'): EngineHost {
+  return new EngineHost({ fork: nodeForker, enginePath: enginePath(), dataDir, mode, version: STUDIO_VERSION });
+}
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`studio: ${message}\n`);
+  process.exit(code);
+}
+
+function fmtDuration(sec: number): string {
+  const h = Math.floor(sec / 3600);
+  const m = Math.floor((sec % 3600) / 60);
+  const s = (sec % 60).toFixed(2).padStart(5, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+export function formatProbe(p: ProbeResult): string {
+  const lines = [`${p.path}`, `  container   ${p.container}`, `  duration    ${fmtDuration(p.durationSec)} (${p.durationSec.toFixed(3)} s)`, `  size        ${p.sizeBytes} bytes`];
+  if (p.bitrateKbps) lines.push(`  bitrate     ${p.bitrateKbps} kb/s`);
+  for (const [k, v] of Object.entries(p.tags)) lines.push(`  ${k.padEnd(11)} ${Array.isArray(v) ? v.join(', ') : v}`);
+  for (const s of p.streams) {
+    const bits =
+      s.type === 'audio'
+        ? [s.codec, s.sampleRate && `${s.sampleRate} Hz`, s.channelLayout, s.bitrateKbps && `${s.bitrateKbps} kb/s`]
+        : s.type === 'video'
+          ? [s.codec, s.width && `${s.width}x${s.height}`, s.fps && `${s.fps} fps`, s.attachedPic && 'cover art']
+          : [s.codec];
+    lines.push(`  stream ${s.index}    ${s.type}: ${bits.filter(Boolean).join(', ')}`);
+  }
+  lines.push(`  cover art   ${p.hasCoverArt ? 'yes' : 'no'}`);
+  for (const w of p.warnings) lines.push(`  warning     ${w}`);
+  return lines.join('\n');
+}
+
+async function probe(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' } } });
+  if (positionals.length !== 1) fail('probe takes exactly one file: studio probe <file> [--json]', 2);
+  const engine = startEngine(values['data-dir'] ?? defaultDataDir(), 'web');
+  await engine.start();
+  try {
+    const result = await engine.call('media:probe', { path: resolve(positionals[0]) });
+    process.stdout.write((values.json ? JSON.stringify(result) : formatProbe(result)) + '\n');
+  } catch (err) {
+    const e = toErrorData(err);
+    if (values.json) process.stdout.write(JSON.stringify({ error: e }) + '\n');
+    process.stderr.write(`studio: ${e.message}\n`);
+    process.exitCode = 1;
+  } finally {
+    await engine.stop();
+  }
+}
+
+async function serve(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '0' }, 'data-dir': { type: 'string' } },
+  });
+  const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
+  if (!existsSync(resolve(rendererDir, 'index.html'))) fail('the renderer is not built: run `npm run build` first.');
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, got "${values.port}"`, 2);
+  const engine = startEngine(values['data-dir'] ?? defaultDataDir(), 'web');
+  engine.onState((s) => {
+    if (s.state === 'crashed' || s.state === 'stopped') process.stderr.write(`studio: ${s.message ?? s.state}\n`);
+  });
+  await engine.start();
+  const server = await startServer({ engine, rendererDir, host: values.host, port });
+  process.stdout.write(`Resonance Studio is running at ${server.openUrl}\n`);
+  if (values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
+    process.stdout.write('Warning: listening beyond this machine; anyone with the URL (it contains the token) can use it.\n');
+  }
+  const stop = async () => {
+    await server.close();
+    await engine.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'serve':
+      return serve(rest);
+    case 'probe':
+      return probe(rest);
+    case '--version':
+    case '-v':
+      process.stdout.write(`${STUDIO_VERSION}\n`);
+      return;
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(USAGE + '\n');
+      return;
+    default:
+      fail(`unknown command "${cmd}".\n\n${USAGE}`, 2);
+  }
+}
+
+main(process.argv.slice(2)).catch((err) => fail(toErrorData(err).message));

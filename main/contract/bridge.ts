@@ -1,0 +1,41 @@
+import type { StudioErrorData } from './errors';
+import type { EventName, EventPayload, Progress } from './events';
+import type { MethodName } from './methods';
+
+/** Kinds of thing the media URL scheme serves. */
+export type MediaUrlKind = 'track' | 'playable' | 'cover' | 'frame';
+
+/**
+ * `window.studio`: the only thing the renderer knows about its host.
+ * Implemented by preload (desktop, over Electron IPC) and by the WebSocket
+ * client (web mode, against `studio serve`).
+ */
+export interface StudioBridge {
+  readonly mode: 'desktop' | 'web';
+  /**
+   * Call a method of the contract. Resolves with the result or rejects with
+   * StudioErrorData ({ code, message }). `callId` lets the caller cancel and
+   * receive progress; it must be unique per call.
+   */
+  call(method: MethodName, args: unknown, callId: string): Promise<unknown>;
+  cancel(callId: string): void;
+  onProgress(listener: (callId: string, progress: Progress) => void): () => void;
+  onEvent(listener: <E extends EventName>(name: E, payload: EventPayload<E>) => void): () => void;
+  /** URL the renderer may load (audio/video/img src) for a media id. */
+  mediaUrl(kind: MediaUrlKind, id: string): string;
+  /** Absolute path of a dropped File (desktop); null in web mode. */
+  pathForFile(file: File): string | null;
+}
+
+export type BridgeError = StudioErrorData;
+
+/** The Electron IPC channels behind the preload bridge. */
+export const IPC = {
+  call: 'studio:call',
+  cancel: 'studio:cancel',
+  progress: 'studio:progress',
+  event: 'studio:event',
+} as const;
+
+/** The URL scheme for media in the desktop app. */
+export const MEDIA_SCHEME = 'studio-media';

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** Progress of one call (only for methods declared `progress: true`). */
+export const Progress = z.object({
+  /** what is being done, e.g. "decoding" */
+  stage: z.string(),
+  /** 0…1 when known */
+  fraction: z.number().min(0).max(1).optional(),
+  message: z.string().optional(),
+});
+export type Progress = z.infer<typeof Progress>;
+
+/** Events pushed to every window, not tied to a call. */
+export const events = {
+  /** the engine process changed state; `crashed` is followed by `ready` after a restart */
+  'engine:state': z.object({
+    state: z.enum(['starting', 'ready', 'crashed', 'stopped']),
+    restarts: z.number(),
+    message: z.string().optional(),
+  }),
+  /** a file that is open was deleted or replaced on disk */
+  'media:file-gone': z.object({ trackId: z.string(), path: z.string(), message: z.string() }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.infer<Events[E]>;
+export const eventNames = Object.keys(events) as EventName[];

@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './events';
+export * from './methods';
+export * from './wire';
+export * from './bridge';
+export * from './rpc';

@@ -1,0 +1,313 @@
+import { z } from 'zod';
+
+/**
+ * The one IPC contract. Every method the renderer (or CLI) can call is listed
+ * here once, with the schema of its arguments (validated by the receiver) and
+ * of its result. Names follow `domain:verb-noun`.
+ *
+ * - `host: 'engine'` — handled by the engine process (forwarded by main or by
+ *   `studio serve`); `host: 'shell'` — handled by the Electron shell itself
+ *   (native dialogs), unavailable in web mode.
+ * - `progress: true` — the handler may emit progress events for the call.
+ * - `cancellable: true` — the caller may cancel; the handler stops its work and
+ *   the call rejects with CANCELLED.
+ * - `exposed: false` — internal to the hosts (main / serve), never callable
+ *   from the renderer.
+ */
+
+const AbsPath = z.string().min(1).max(4096);
+const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed id');
+
+// ---- shared shapes ---------------------------------------------------------
+
+export const Tags = z.object({
+  title: z.string().optional(),
+  artist: z.string().optional(),
+  album: z.string().optional(),
+  albumArtist: z.string().optional(),
+  year: z.number().optional(),
+  genre: z.array(z.string()).optional(),
+  trackNo: z.number().optional(),
+  comment: z.string().optional(),
+});
+export type Tags = z.infer<typeof Tags>;
+
+export const StreamInfo = z.object({
+  index: z.number(),
+  type: z.enum(['audio', 'video', 'subtitle', 'data', 'attachment']),
+  codec: z.string(),
+  /** audio */
+  sampleRate: z.number().optional(),
+  channels: z.number().optional(),
+  channelLayout: z.string().optional(),
+  /** video */
+  width: z.number().optional(),
+  height: z.number().optional(),
+  fps: z.number().optional(),
+  /** an attached picture (cover art) stored as a video stream */
+  attachedPic: z.boolean().optional(),
+  bitrateKbps: z.number().optional(),
+});
+export type StreamInfo = z.infer<typeof StreamInfo>;
+
+export const ProbeResult = z.object({
+  path: z.string(),
+  sizeBytes: z.number(),
+  container: z.string(),
+  durationSec: z.number(),
+  bitrateKbps: z.number().optional(),
+  streams: z.array(StreamInfo),
+  /** the first audio stream (codec, sample rate, channels), if any */
+  audio: StreamInfo.optional(),
+  /** the first real (not attached picture) video stream, if any */
+  video: StreamInfo.optional(),
+  tags: Tags,
+  hasCoverArt: z.boolean(),
+  /** non-fatal findings: e.g. "duration unknown", "tags unreadable" */
+  warnings: z.array(z.string()),
+});
+export type ProbeResult = z.infer<typeof ProbeResult>;
+
+export const MediaKind = z.enum(['audio', 'video']);
+export type MediaKind = z.infer<typeof MediaKind>;
+
+export const Track = z.object({
+  id: Id,
+  path: z.string(),
+  fileName: z.string(),
+  kind: MediaKind,
+  probe: ProbeResult,
+  /** where the cover shown beside the track comes from */
+  cover: z.enum(['none', 'embedded', 'attached']),
+  /** the id to use with the media URL for the cover image ("cover/<id>") */
+  coverVersion: z.number(),
+  openedAt: z.number(),
+});
+export type Track = z.infer<typeof Track>;
+
+export const Peaks = z.object({
+  trackId: Id,
+  durationSec: z.number(),
+  sampleRate: z.number(),
+  /** samples of the decoded mono signal per peak */
+  samplesPerPeak: z.number(),
+  /** base64 of little-endian Float32: interleaved [min0, max0, min1, max1, …] in −1…1 */
+  minMax: z.string(),
+  /** decoding stopped early (truncated / corrupt data); the peaks cover what decoded */
+  warning: z.string().optional(),
+});
+export type Peaks = z.infer<typeof Peaks>;
+
+export const Spectrogram = z.object({
+  trackId: Id,
+  durationSec: z.number(),
+  sampleRate: z.number(),
+  /** columns (time) × rows (frequency bins, low → high) */
+  columns: z.number(),
+  rows: z.number(),
+  /** the highest frequency of the top row (Hz) */
+  maxFreqHz: z.number(),
+  /** frequency axis scale */
+  scale: z.enum(['mel']),
+  /** base64 of Uint8 magnitudes (0 = floor dB … 255 = 0 dB), column-major: column c, row r at c*rows + r */
+  data: z.string(),
+  floorDb: z.number(),
+});
+export type Spectrogram = z.infer<typeof Spectrogram>;
+
+export const FilmstripFrame = z.object({
+  timeSec: z.number(),
+  /** use with the media URL: "frame/<frameId>" */
+  frameId: z.string(),
+});
+export const Filmstrip = z.object({
+  trackId: Id,
+  width: z.number(),
+  height: z.number(),
+  frames: z.array(FilmstripFrame),
+});
+export type Filmstrip = z.infer<typeof Filmstrip>;
+
+export const RecentEntry = z.object({
+  trackId: Id,
+  path: z.string(),
+  fileName: z.string(),
+  kind: MediaKind,
+  title: z.string().optional(),
+  artist: z.string().optional(),
+  lastOpenedAt: z.number(),
+  missing: z.boolean(),
+});
+export type RecentEntry = z.infer<typeof RecentEntry>;
+
+export const DirEntry = z.object({
+  name: z.string(),
+  path: z.string(),
+  type: z.enum(['dir', 'file']),
+  /** a file whose extension the studio opens */
+  openable: z.boolean(),
+  sizeBytes: z.number().optional(),
+});
+export const DirListing = z.object({
+  path: z.string(),
+  parent: z.string().nullable(),
+  entries: z.array(DirEntry),
+  /** entries that could not be read (permission) */
+  skipped: z.number(),
+});
+export type DirListing = z.infer<typeof DirListing>;
+
+export const AppInfo = z.object({
+  version: z.string(),
+  mode: z.enum(['desktop', 'web']),
+  platform: z.string(),
+  dataDir: z.string(),
+  homeDir: z.string(),
+  ffmpeg: z.object({
+    path: z.string().nullable(),
+    source: z.enum(['env', 'ffmpeg-static', 'path', 'missing']),
+    version: z.string().nullable(),
+    error: z.string().optional(),
+  }),
+  engine: z.object({ pid: z.number(), restarts: z.number(), startedAt: z.number() }),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const ModelStatus = z.object({
+  installed: z.boolean(),
+  /** shown plainly in the chat pane */
+  message: z.string(),
+  packPath: z.string().nullable(),
+});
+export type ModelStatus = z.infer<typeof ModelStatus>;
+
+export const ResolvedMedia = z.object({
+  path: z.string(),
+  mime: z.string(),
+  /** realpath recorded when the file was opened; the server re-checks it */
+  realPath: z.string(),
+});
+export type ResolvedMedia = z.infer<typeof ResolvedMedia>;
+
+/** Extensions the studio offers to open. */
+export const AUDIO_EXTENSIONS = ['mp3', 'flac', 'wav', 'ogg', 'oga', 'm4a', 'aac', 'aif', 'aiff', 'opus', 'wma', 'alac'] as const;
+export const VIDEO_EXTENSIONS = ['mp4', 'mkv', 'webm', 'mov', 'm4v', 'avi'] as const;
+export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp'] as const;
+
+// ---- the methods -----------------------------------------------------------
+
+interface Spec {
+  input: z.ZodType;
+  output: z.ZodType;
+  host: 'engine' | 'shell';
+  progress?: boolean;
+  cancellable?: boolean;
+  exposed?: boolean;
+  summary: string;
+}
+
+const spec = <I extends z.ZodType, O extends z.ZodType>(s: {
+  input: I;
+  output: O;
+  host: 'engine' | 'shell';
+  progress?: boolean;
+  cancellable?: boolean;
+  exposed?: boolean;
+  summary: string;
+}) => s satisfies Spec;
+
+const Empty = z.object({}).strict();
+const TrackRef = z.object({ trackId: Id }).strict();
+
+export const methods = {
+  'app:get-info': spec({ input: Empty, output: AppInfo, host: 'engine', summary: 'Versions, mode, ffmpeg and engine status.' }),
+
+  'media:probe': spec({
+    input: z.object({ path: AbsPath }).strict(),
+    output: ProbeResult,
+    host: 'engine',
+    summary: 'Read tags and streams of a file without opening it.',
+  }),
+  'media:open': spec({
+    input: z.object({ path: AbsPath }).strict(),
+    output: Track,
+    host: 'engine',
+    summary: 'Open an audio or video file: probe it, register it for the media protocol, add it to recent files.',
+  }),
+  'media:get-track': spec({ input: TrackRef, output: Track, host: 'engine', summary: 'A track opened earlier.' }),
+  'media:peaks': spec({
+    input: TrackRef,
+    output: Peaks,
+    host: 'engine',
+    progress: true,
+    cancellable: true,
+    summary: 'Waveform peaks computed in the engine (cached).',
+  }),
+  'media:spectrogram': spec({
+    input: TrackRef,
+    output: Spectrogram,
+    host: 'engine',
+    progress: true,
+    cancellable: true,
+    summary: 'Mel spectrogram computed in the engine (cached).',
+  }),
+  'media:filmstrip': spec({
+    input: z.object({ trackId: Id, count: z.number().int().min(1).max(120) }).strict(),
+    output: Filmstrip,
+    host: 'engine',
+    progress: true,
+    cancellable: true,
+    summary: 'Thumbnails along the timeline of a video.',
+  }),
+  'media:set-cover': spec({
+    input: z.object({ trackId: Id, imagePath: AbsPath.nullable() }).strict(),
+    output: Track,
+    host: 'engine',
+    summary: 'Attach a cover image to a track (null: back to the embedded art).',
+  }),
+  'media:resolve': spec({
+    input: z.object({ kind: z.enum(['track', 'playable', 'cover', 'frame']), id: z.string().max(200) }).strict(),
+    output: ResolvedMedia,
+    host: 'engine',
+    exposed: false,
+    summary: 'Map a media URL to the file behind it (hosts only).',
+  }),
+
+  'recent:list': spec({ input: Empty, output: z.array(RecentEntry), host: 'engine', summary: 'Recently opened files.' }),
+  'recent:remove': spec({ input: TrackRef, output: z.null(), host: 'engine', summary: 'Forget a recent file.' }),
+  'recent:clear': spec({ input: Empty, output: z.null(), host: 'engine', summary: 'Forget all recent files.' }),
+
+  'fs:list-dir': spec({
+    input: z.object({ path: AbsPath.optional(), kind: z.enum(['media', 'image']).optional() }).strict(),
+    output: DirListing,
+    host: 'engine',
+    summary: 'List a folder for the in-app file browser.',
+  }),
+
+  'dialog:open-media': spec({
+    input: z.object({ kind: z.enum(['media', 'image']) }).strict(),
+    output: z.object({ paths: z.array(z.string()) }),
+    host: 'shell',
+    summary: 'Native open dialog (desktop only).',
+  }),
+
+  'model:status': spec({ input: Empty, output: ModelStatus, host: 'engine', summary: 'Whether a model pack is installed.' }),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+/** arguments as a handler receives them, after validation and defaults */
+export type MethodArgs<M extends MethodName> = z.output<Methods[M]['input']>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const exposedMethodNames = methodNames.filter((m) => (methods[m] as Spec).exposed !== false);
+
+export function isMethodName(v: unknown): v is MethodName {
+  return typeof v === 'string' && Object.prototype.hasOwnProperty.call(methods, v);
+}
+
+export function methodSpec(m: MethodName): Spec {
+  return methods[m] as Spec;
+}

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { RpcServer, type EventName, type EventPayload } from '../contract';
+import type { EngineContext } from './context';
+import { engineHandlers } from './handlers';
+import { openDb } from './library/db';
+import { hostPort } from './port';
+import { STUDIO_VERSION } from '../version';
+
+/**
+ * The engine process. Started by a host with these environment variables:
+ * STUDIO_DATA_DIR (required), STUDIO_MODE (desktop|web), STUDIO_RESTARTS,
+ * STUDIO_VERSION.
+ */
+function main(): void {
+  const dataDir = process.env.STUDIO_DATA_DIR;
+  if (!dataDir) throw new Error('STUDIO_DATA_DIR is not set');
+  const port = hostPort();
+  let server: RpcServer | undefined;
+  const ctx: EngineContext = {
+    db: openDb(dataDir),
+    dataDir,
+    cacheDir: join(dataDir, 'cache'),
+    mode: process.env.STUDIO_MODE === 'desktop' ? 'desktop' : 'web',
+    version: process.env.STUDIO_VERSION ?? STUDIO_VERSION,
+    startedAt: Date.now(),
+    restarts: Number(process.env.STUDIO_RESTARTS ?? 0),
+    emit: <E extends EventName>(name: E, payload: EventPayload<E>) => server?.emit(name, payload),
+  };
+  server = new RpcServer(port, engineHandlers(ctx));
+  const shutdown = () => {
+    server?.close();
+    try {
+      ctx.db.close();
+    } catch {
+      // already closed
+    }
+    process.exit(0);
+  };
+  process.on('disconnect', shutdown);
+  process.on('SIGTERM', shutdown);
+  port.send({ t: 'event', name: 'engine:ready', payload: { pid: process.pid } });
+}
+
+main();

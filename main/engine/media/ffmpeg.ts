@@ -1,0 +1,125 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { StudioError } from '../../contract';
+
+export interface FfmpegLocation {
+  path: string | null;
+  source: 'env' | 'ffmpeg-static' | 'path' | 'missing';
+  version: string | null;
+  error?: string;
+}
+
+const FIX =
+  'Install ffmpeg (Debian/Ubuntu: `sudo apt install ffmpeg`; macOS: `brew install ffmpeg`; Windows: `winget install ffmpeg`) or set STUDIO_FFMPEG to the full path of an ffmpeg binary.';
+
+/** ffmpeg-static's binary path, corrected for a packaged app (asar → asar.unpacked). */
+function ffmpegStaticPath(): string | null {
+  try {
+    const req = createRequire(import.meta.url);
+    const p = req('ffmpeg-static') as string | null;
+    if (!p) return null;
+    const unpacked = p.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+    if (existsSync(unpacked)) return unpacked;
+    return existsSync(p) ? p : null;
+  } catch {
+    return null;
+  }
+}
+
+function versionOf(bin: string): string | null {
+  const r = spawnSync(bin, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 10_000 });
+  if (r.status !== 0 || !r.stdout) return null;
+  const m = /ffmpeg version (\S+)/.exec(r.stdout);
+  return m ? m[1] : 'unknown';
+}
+
+let cached: FfmpegLocation | undefined;
+
+/**
+ * Where ffmpeg is: STUDIO_FFMPEG → ffmpeg-static's binary (if its download
+ * happened) → `ffmpeg` on PATH. Resolved once per process.
+ */
+export function locateFfmpeg(env: NodeJS.ProcessEnv = process.env, fresh = false): FfmpegLocation {
+  if (cached && !fresh) return cached;
+  let loc: FfmpegLocation;
+  if (env.STUDIO_FFMPEG) {
+    const p = env.STUDIO_FFMPEG;
+    const v = existsSync(p) ? versionOf(p) : null;
+    loc = v
+      ? { path: p, source: 'env', version: v }
+      : { path: null, source: 'missing', version: null, error: `STUDIO_FFMPEG is set to "${p}", which is not a working ffmpeg. ${FIX}` };
+  } else {
+    const st = ffmpegStaticPath();
+    const v = st ? versionOf(st) : null;
+    if (st && v) loc = { path: st, source: 'ffmpeg-static', version: v };
+    else {
+      const pv = versionOf('ffmpeg');
+      loc = pv
+        ? { path: 'ffmpeg', source: 'path', version: pv }
+        : { path: null, source: 'missing', version: null, error: `ffmpeg was not found. ${FIX}` };
+    }
+  }
+  cached = loc;
+  return loc;
+}
+
+export function ffmpegPath(): string {
+  const loc = locateFfmpeg();
+  if (!loc.path) throw new StudioError('FFMPEG_MISSING', loc.error ?? `ffmpeg was not found. ${FIX}`);
+  return loc.path;
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Run ffmpeg to completion, collecting output; aborts (SIGKILL) on signal. */
+export function runFfmpeg(args: string[], opts: { signal?: AbortSignal; maxStdout?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawnFfmpeg(args, opts.signal);
+    const out: Buffer[] = [];
+    let outLen = 0;
+    let err = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      outLen += b.length;
+      if (opts.maxStdout !== undefined && outLen > opts.maxStdout) {
+        child.kill('SIGKILL');
+        return;
+      }
+      out.push(b);
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (s: string) => {
+      if (err.length < 1_000_000) err += s;
+    });
+    child.on('error', (e) => reject(new StudioError('FFMPEG_MISSING', `Could not start ffmpeg: ${e.message}. ${FIX}`)));
+    child.on('close', (code) => {
+      if (opts.signal?.aborted) reject(new StudioError('CANCELLED', 'Cancelled.'));
+      else resolve({ code, stdout: Buffer.concat(out), stderr: err });
+    });
+  });
+}
+
+/** Spawn ffmpeg with piped stdio; killed when the signal aborts. */
+export function spawnFfmpeg(args: string[], signal?: AbortSignal): ChildProcess {
+  const child = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  if (signal) {
+    const onAbort = () => child.kill('SIGKILL');
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    child.on('close', () => signal.removeEventListener('abort', onAbort));
+  }
+  return child;
+}
+
+/** The last meaningful line of ffmpeg's stderr, for error messages. */
+export function ffmpegReason(stderr: string): string {
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(Input|Output|Stream mapping|Press \[q\]|  )/.test(l));
+  return lines[lines.length - 1] ?? 'no output';
+}

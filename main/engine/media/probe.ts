@@ -1,0 +1,134 @@
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseFile, type IAudioMetadata } from 'music-metadata';
+import { StudioError, type ProbeResult, type StreamInfo, type Tags } from '../../contract';
+import { ffmpegReason, runFfmpeg } from './ffmpeg';
+
+/** Stat a path that the user asked to open, mapping failures to clear errors. */
+export async function statMediaFile(path: string): Promise<{ size: number; mtimeMs: number }> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new StudioError('NOT_FOUND', `"${basename(path)}" does not exist (${path}). It may have been moved or deleted.`);
+    if (code === 'EACCES' || code === 'EPERM') throw new StudioError('UNREADABLE', `"${basename(path)}" cannot be read: permission denied. Check the file's permissions.`);
+    throw new StudioError('UNREADABLE', `"${basename(path)}" cannot be read: ${(err as Error).message}`);
+  }
+  if (st.isDirectory()) throw new StudioError('IS_DIRECTORY', `"${basename(path)}" is a folder, not a media file.`);
+  if (!st.isFile()) throw new StudioError('NOT_MEDIA', `"${basename(path)}" is not a regular file.`);
+  if (st.size === 0) throw new StudioError('EMPTY_FILE', `"${basename(path)}" is empty (0 bytes). The file may have been truncated by a failed copy or download.`);
+  // Permission check that stat alone does not give.
+  try {
+    const fh = await open(path, 'r');
+    await fh.close();
+  } catch (err) {
+    throw new StudioError('UNREADABLE', `"${basename(path)}" cannot be read: ${(err as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (err as Error).message}.`);
+  }
+  return { size: st.size, mtimeMs: st.mtimeMs };
+}
+
+const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
+
+/** Parse the stream lines and duration of `ffmpeg -i` output. */
+export function parseFfmpegInfo(stderr: string): { container: string; durationSec: number | null; bitrateKbps?: number; streams: StreamInfo[] } {
+  const container = /Input #0, ([^,]+(?:,[^,\s]+)*), from /.exec(stderr)?.[1] ?? 'unknown';
+  const dm = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
+  const durationSec = dm ? Number(dm[1]) * 3600 + Number(dm[2]) * 60 + Number(dm[3]) : null;
+  const br = /Duration:.*bitrate: (\d+) kb\/s/.exec(stderr);
+  const streams: StreamInfo[] = [];
+  const re = /^\s*Stream #0:(\d+)[^:]*: (Audio|Video|Subtitle|Data|Attachment): (.*)$/gm;
+  for (let m; (m = re.exec(stderr)); ) {
+    const index = Number(m[1]);
+    const type = m[2].toLowerCase() as StreamInfo['type'];
+    const rest = m[3];
+    const codec = /^([A-Za-z0-9_]+)/.exec(rest)?.[1] ?? 'unknown';
+    const s: StreamInfo = { index, type, codec };
+    const bitrate = /(\d+) kb\/s/.exec(rest);
+    if (bitrate) s.bitrateKbps = Number(bitrate[1]);
+    if (type === 'audio') {
+      s.sampleRate = num(/(\d+) Hz/.exec(rest)?.[1]);
+      const parts = rest.split(',').map((x) => x.trim());
+      const layout = parts[2];
+      if (layout) {
+        s.channelLayout = layout;
+        const ch = /(\d+) channels/.exec(layout)?.[1];
+        s.channels = ch
+          ? Number(ch)
+          : ({ mono: 1, stereo: 2, '2.1': 3, quad: 4, '4.0': 4, '5.0': 5, '5.1': 6, '5.1(side)': 6, '6.1': 7, '7.1': 8 } as Record<string, number>)[layout.replace(/\(.*\)$/, '')] ??
+            ({ '5.1(side)': 6, '5.0(side)': 5 } as Record<string, number>)[layout];
+      }
+    } else if (type === 'video') {
+      const dims = /, (\d{2,5})x(\d{2,5})/.exec(rest);
+      if (dims) {
+        s.width = Number(dims[1]);
+        s.height = Number(dims[2]);
+      }
+      const fps = /([\d.]+) fps/.exec(rest) ?? /([\d.]+) tbr/.exec(rest);
+      if (fps) s.fps = Number(fps[1]);
+      if (/\(attached pic\)/.test(rest)) s.attachedPic = true;
+    }
+    streams.push(s);
+  }
+  return { container, durationSec, bitrateKbps: br ? Number(br[1]) : undefined, streams };
+}
+
+function tagsOf(meta: IAudioMetadata | null): Tags {
+  if (!meta) return {};
+  const c = meta.common;
+  const t: Tags = {};
+  if (c.title) t.title = c.title;
+  if (c.artist) t.artist = c.artist;
+  if (c.album) t.album = c.album;
+  if (c.albumartist) t.albumArtist = c.albumartist;
+  if (c.year) t.year = c.year;
+  if (c.genre?.length) t.genre = c.genre;
+  if (c.track?.no) t.trackNo = c.track.no;
+  const comment = c.comment?.[0];
+  if (comment) t.comment = typeof comment === 'string' ? comment : (comment as { text?: string }).text;
+  if (t.comment === undefined) delete t.comment;
+  return t;
+}
+
+/** Tags (music-metadata) + streams and duration (ffmpeg). */
+export async function probeFile(path: string, signal?: AbortSignal): Promise<ProbeResult> {
+  const { size } = await statMediaFile(path);
+  const warnings: string[] = [];
+  const [ff, meta] = await Promise.all([
+    runFfmpeg(['-i', path], { signal }),
+    parseFile(path, { duration: false, skipCovers: false }).catch((err: Error) => {
+      warnings.push(`Tags could not be read: ${err.message}`);
+      return null;
+    }),
+  ]);
+  const info = parseFfmpegInfo(ff.stderr);
+  const name = basename(path);
+  if (!/Input #0/.test(ff.stderr) || info.streams.length === 0) {
+    const reason = ffmpegReason(ff.stderr);
+    throw new StudioError(
+      'NOT_MEDIA',
+      `"${name}" is not an audio or video file that can be read (ffmpeg: ${reason}). It may be corrupt, or a different kind of file with a media extension.`,
+    );
+  }
+  const audio = info.streams.find((s) => s.type === 'audio');
+  const video = info.streams.find((s) => s.type === 'video' && !s.attachedPic);
+  let durationSec = info.durationSec ?? meta?.format.duration ?? null;
+  if (durationSec === null || !Number.isFinite(durationSec)) {
+    warnings.push('The container does not state a duration; it is measured when the waveform is computed.');
+    durationSec = 0;
+  }
+  const hasCoverArt = Boolean(meta?.common.picture?.length) || info.streams.some((s) => s.attachedPic);
+  return {
+    path,
+    sizeBytes: size,
+    container: info.container,
+    durationSec,
+    bitrateKbps: info.bitrateKbps ?? (meta?.format.bitrate ? Math.round(meta.format.bitrate / 1000) : undefined),
+    streams: info.streams,
+    audio,
+    video,
+    tags: tagsOf(meta),
+    hasCoverArt,
+    warnings,
+  };
+}

@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { realpath } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { basename, isAbsolute, resolve } from 'node:path';
+import {
+  StudioError,
+  type ProbeResult,
+  type RecentEntry,
+  type Track,
+} from '../../contract';
+import type { EngineContext } from '../context';
+import { probeFile, statMediaFile } from './probe';
+
+interface TrackRow {
+  id: string;
+  path: string;
+  real_path: string;
+  size: number;
+  mtime_ms: number;
+  kind: 'audio' | 'video';
+  probe_json: string;
+  cover_path: string | null;
+  cover_version: number;
+  opened_at: number;
+  last_opened_at: number;
+  in_recent: number;
+}
+
+export function newId(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+/** Files the user opened: the registry behind the media protocol and recent files. */
+export class Tracks {
+  constructor(private readonly ctx: EngineContext) {}
+
+  async open(rawPath: string, signal?: AbortSignal): Promise<Track> {
+    if (!isAbsolute(rawPath)) throw new StudioError('BAD_ARGS', `Expected an absolute path, got "${rawPath}".`);
+    const path = resolve(rawPath);
+    const probe = await probeFile(path, signal);
+    if (!probe.audio) {
+      throw new StudioError(
+        'NO_AUDIO',
+        probe.video
+          ? `"${basename(path)}" has video but no audio stream. Resonance Studio needs a soundtrack to analyse.`
+          : `"${basename(path)}" has no audio stream.`,
+      );
+    }
+    const real = await realpath(path);
+    const { size, mtimeMs } = await statMediaFile(path);
+    const kind = probe.video ? 'video' : 'audio';
+    const now = Date.now();
+    const existing = this.ctx.db.prepare('SELECT * FROM tracks WHERE path = ?').get(path) as TrackRow | undefined;
+    if (existing) {
+      this.ctx.db
+        .prepare('UPDATE tracks SET real_path=?, size=?, mtime_ms=?, kind=?, probe_json=?, last_opened_at=?, in_recent=1 WHERE id=?')
+        .run(real, size, mtimeMs, kind, JSON.stringify(probe), now, existing.id);
+      return this.get(existing.id);
+    }
+    const id = newId();
+    this.ctx.db
+      .prepare(
+        'INSERT INTO tracks (id, path, real_path, size, mtime_ms, kind, probe_json, opened_at, last_opened_at) VALUES (?,?,?,?,?,?,?,?,?)',
+      )
+      .run(id, path, real, size, mtimeMs, kind, JSON.stringify(probe), now, now);
+    return this.get(id);
+  }
+
+  row(id: string): TrackRow {
+    const row = this.ctx.db.prepare('SELECT * FROM tracks WHERE id = ?').get(id) as TrackRow | undefined;
+    if (!row) throw new StudioError('NOT_FOUND', 'That track is not open (unknown id). Open the file again.');
+    return row;
+  }
+
+  get(id: string): Track {
+    return toTrack(this.row(id));
+  }
+
+  /**
+   * The track's file, checked to be the file that was opened: still there,
+   * same real path (no symlink swapped in), same size and mtime.
+   */
+  async checkedPath(id: string): Promise<{ row: TrackRow; path: string }> {
+    const row = this.row(id);
+    let real: string;
+    try {
+      real = await realpath(row.path);
+    } catch {
+      this.gone(row, `"${basename(row.path)}" was deleted or moved since it was opened.`);
+    }
+    if (real! !== row.real_path) {
+      throw new StudioError('FORBIDDEN', `"${basename(row.path)}" now points somewhere else (a link was changed); open it again to allow it.`);
+    }
+    const { size, mtimeMs } = await statMediaFile(row.path).catch((e: StudioError) => this.gone(row, e.message));
+    if (size !== row.size || mtimeMs !== row.mtime_ms) {
+      this.gone(row, `"${basename(row.path)}" changed on disk since it was opened. Open it again to see the new version.`);
+    }
+    return { row, path: row.path };
+  }
+
+  private gone(row: TrackRow, message: string): never {
+    this.ctx.emit('media:file-gone', { trackId: row.id, path: row.path, message });
+    throw new StudioError('FILE_CHANGED', message);
+  }
+
+  setCover(id: string, imagePath: string | null): Track {
+    this.row(id);
+    this.ctx.db.prepare('UPDATE tracks SET cover_path = ?, cover_version = cover_version + 1 WHERE id = ?').run(imagePath, id);
+    return this.get(id);
+  }
+
+  recent(limit = 50): RecentEntry[] {
+    const rows = this.ctx.db
+      .prepare('SELECT * FROM tracks WHERE in_recent = 1 ORDER BY last_opened_at DESC LIMIT ?')
+      .all(limit) as TrackRow[];
+    return rows.map((r) => {
+      const probe = JSON.parse(r.probe_json) as ProbeResult;
+      return {
+        trackId: r.id,
+        path: r.path,
+        fileName: basename(r.path),
+        kind: r.kind,
+        title: probe.tags.title,
+        artist: probe.tags.artist,
+        lastOpenedAt: r.last_opened_at,
+        missing: !existsSync(r.path),
+      };
+    });
+  }
+
+  removeRecent(id: string): void {
+    this.ctx.db.prepare('UPDATE tracks SET in_recent = 0 WHERE id = ?').run(id);
+  }
+
+  clearRecent(): void {
+    this.ctx.db.prepare('UPDATE tracks SET in_recent = 0').run();
+  }
+}
+
+function toTrack(r: TrackRow): Track {
+  const probe = JSON.parse(r.probe_json) as ProbeResult;
+  return {
+    id: r.id,
+    path: r.path,
+    fileName: basename(r.path),
+    kind: r.kind,
+    probe,
+    cover: r.cover_path ? 'attached' : probe.hasCoverArt ? 'embedded' : 'none',
+    coverVersion: r.cover_version,
+    openedAt: r.opened_at,
+  };
+}

@@ -1,0 +1,47 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** git-ignored folder for everything tests generate (media, screenshots, data dirs) */
+export const OUTPUT = join(ROOT, 'test', 'output');
+export const MEDIA_DIR = join(OUTPUT, 'media');
+
+function ffmpeg(args: string[]): void {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** Generate (once) a media file from ffmpeg's lavfi sources; returns its path. */
+export function media(name: string, args: string[]): string {
+  mkdirSync(MEDIA_DIR, { recursive: true });
+  const out = join(MEDIA_DIR, name);
+  if (!existsSync(out)) ffmpeg([...args, out]);
+  return out;
+}
+
+/** A musical test tone: a chord with a beat, `sec` long, tagged. */
+export function toneFile(name: string, sec = 6, extra: string[] = []): string {
+  return media(name, [
+    '-f', 'lavfi', '-i', `sine=f=220:d=${sec}`,
+    '-f', 'lavfi', '-i', `sine=f=330:d=${sec}`,
+    '-f', 'lavfi', '-i', `sine=f=880:d=${sec}:beep_factor=4`,
+    '-filter_complex', '[0][1][2]amix=inputs=3,volume=2,aformat=channel_layouts=stereo',
+    '-metadata', 'title=Test Tone', '-metadata', 'artist=Resonance Tests', '-metadata', 'album=Fixtures',
+    ...extra,
+  ]);
+}
+
+/** A short music video: test pattern + tone. */
+export function videoFile(name = 'clip.mp4', sec = 6): string {
+  return media(name, [
+    '-f', 'lavfi', '-i', `testsrc2=s=320x180:r=25:d=${sec}`,
+    '-f', 'lavfi', '-i', `sine=f=440:d=${sec}:beep_factor=2`,
+    '-shortest', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac',
+  ]);
+}
+
+/** An image file (cover art). */
+export function imageFile(name = 'cover.png'): string {
+  return media(name, ['-f', 'lavfi', '-i', 'testsrc=s=300x300:d=1', '-frames:v', '1']);
+}

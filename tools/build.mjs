@@ -1,0 +1,51 @@
+// Builds everything the app and the CLI run: node-side bundles with esbuild
+// (our code bundled, npm packages left external so native modules load from
+// node_modules), the sandboxed preload as CommonJS, and the renderer with Vite.
+import { build as esbuild } from 'esbuild';
+import { build as vite } from 'vite';
+import { existsSync, rmSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const only = process.argv[2]; // optional: node | renderer
+
+rmSync(new URL('../out/' + (only === 'renderer' ? 'renderer' : ''), import.meta.url), { recursive: true, force: true });
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  define: { __STUDIO_VERSION__: JSON.stringify(pkg.version) },
+};
+
+if (only !== 'renderer') {
+  await Promise.all([
+    esbuild({
+      ...common,
+      format: 'esm',
+      packages: 'external',
+      entryPoints: {
+        'engine/index': 'main/engine/index.ts',
+        'cli/studio': 'main/cli/studio.ts',
+        'main/electron': 'main/electron/index.ts',
+      },
+      outdir: 'out',
+      outExtension: { '.js': '.js' },
+    }),
+    esbuild({
+      ...common,
+      format: 'cjs',
+      external: ['electron'],
+      entryPoints: { 'preload/preload': 'preload/index.ts' },
+      outdir: 'out',
+      outExtension: { '.js': '.cjs' },
+    }),
+  ]);
+}
+if (only !== 'node') {
+  await vite({ configFile: fileURLToPath(new URL('../renderer/vite.config.ts', import.meta.url)), logLevel: 'warn' });
+}
