@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ROOT, toneFile, videoFile } from '../helpers/media';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'rs-cli-'));
+function studio(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, STUDIO_DATA_DIR: dataDir },
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('studio --help and --version', () => {
+  const h = studio('--help');
+  assert.equal(h.code, 0);
+  assert.match(h.out, /studio serve/);
+  assert.match(h.out, /studio probe/);
+  assert.match(studio('--version').out, /^\d+\.\d+\.\d+/);
+});
+
+test('an unknown command exits 2 with the usage', () => {
+  const r = studio('frobnicate');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown command "frobnicate"/);
+});
+
+test('studio probe prints tags, streams, duration and cover art', () => {
+  const r = studio('probe', toneFile('cli-tone.flac', 4));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /title\s+Test Tone/);
+  assert.match(r.out, /artist\s+Resonance Tests/);
+  assert.match(r.out, /duration\s+0:04\.\d\d/);
+  assert.match(r.out, /audio: flac, 44100 Hz, stereo/);
+  assert.match(r.out, /cover art\s+no/);
+});
+
+test('studio probe --json gives the contract ProbeResult; video streams are listed', () => {
+  const r = studio('probe', videoFile('cli-clip.mp4', 3), '--json');
+  assert.equal(r.code, 0, r.err);
+  const p = JSON.parse(r.out);
+  assert.equal(p.video.codec, 'h264');
+  assert.equal(p.video.width, 320);
+  assert.equal(p.audio.codec, 'aac');
+  assert.ok(Math.abs(p.durationSec - 3) < 0.1);
+});
+
+test('studio probe on bad input exits 1 with a clear message', () => {
+  const dir = join(dataDir, 'bad files');
+  mkdirSync(dir, { recursive: true });
+  const text = join(dir, 'notes.mp3');
+  writeFileSync(text, 'these are my notes, not music\n'.repeat(20));
+  const empty = join(dir, 'empty.mp3');
+  writeFileSync(empty, '');
+  let r = studio('probe', text);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /"notes\.mp3" is not an audio or video file/);
+  r = studio('probe', empty, '--json');
+  assert.equal(r.code, 1);
+  assert.equal(JSON.parse(r.out).error.code, 'EMPTY_FILE');
+  r = studio('probe', join(dir, 'missing.flac'));
+  assert.equal(r.code, 1);
+  assert.match(r.err, /does not exist/);
+  r = studio('probe', dir);
+  assert.match(r.err, /is a folder/);
+});
