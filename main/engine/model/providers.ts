@@ -1,0 +1,87 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+
+/**
+ * Execution providers: chosen automatically (CUDA where its libraries are
+ * installed, then WebGPU, DirectML on Windows, CoreML on macOS, then CPU) or
+ * forced by a setting. Every fallback is recorded and shown, never silent.
+ */
+export const PROVIDERS = ['cuda', 'webgpu', 'dml', 'coreml', 'cpu'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+export type ProviderChoice = Provider | 'auto';
+
+export interface ProviderDiagnostics {
+  /** what onnxruntime-node reports it can load here */
+  available: Array<{ name: string; bundled: boolean }>;
+  cudaInstalled: boolean;
+  /** the order tried for `auto` on this platform */
+  autoOrder: Provider[];
+}
+
+export function diagnostics(platform = process.platform): ProviderDiagnostics {
+  return { available: ort.listSupportedBackends(), cudaInstalled: cudaInstalled(), autoOrder: autoOrder(platform) };
+}
+
+/** Whether onnxruntime-node's CUDA provider library was installed (ONNXRUNTIME_NODE_INSTALL=cuda12). */
+export function cudaInstalled(): boolean {
+  try {
+    const pkg = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
+    const binDir = join(pkg, 'bin');
+    const walk = (d: string): boolean =>
+      readdirSync(d, { withFileTypes: true }).some((e) =>
+        e.isDirectory() ? walk(join(d, e.name)) : /onnxruntime_providers_cuda\.(so|dll)$/.test(e.name),
+      );
+    return existsSync(binDir) && walk(binDir);
+  } catch {
+    return false;
+  }
+}
+
+export function autoOrder(platform = process.platform): Provider[] {
+  const supported = new Set(ort.listSupportedBackends().map((b) => b.name));
+  const order: Provider[] = [];
+  if (supported.has('cuda') && platform !== 'darwin' && cudaInstalled()) order.push('cuda');
+  if (platform === 'win32' && supported.has('dml')) order.push('dml');
+  if (platform === 'darwin' && supported.has('coreml')) order.push('coreml');
+  if (supported.has('webgpu') && process.env.STUDIO_DISABLE_WEBGPU !== '1') order.push('webgpu');
+  order.push('cpu');
+  return order;
+}
+
+export interface OpenedSession {
+  session: ort.InferenceSession;
+  provider: Provider;
+  /** providers tried before this one and why they were not used */
+  fallbacks: Array<{ provider: Provider; reason: string }>;
+}
+
+/**
+ * Create a session on the requested provider, or for `auto` on the first
+ * one that works. A forced provider that fails is an error (UNSUPPORTED).
+ */
+export async function createSession(path: string, choice: ProviderChoice, opts: { threads?: number } = {}): Promise<OpenedSession> {
+  const order = choice === 'auto' ? autoOrder() : [choice];
+  const fallbacks: OpenedSession['fallbacks'] = [];
+  for (const provider of order) {
+    try {
+      const session = await ort.InferenceSession.create(path, {
+        executionProviders: [provider],
+        graphOptimizationLevel: 'all',
+        intraOpNumThreads: opts.threads,
+        logSeverityLevel: 3,
+      });
+      return { session, provider, fallbacks };
+    } catch (err) {
+      const reason = (err as Error).message.split('\n')[0].slice(0, 300);
+      if (choice !== 'auto') {
+        const e = new Error(`The ${provider} execution provider could not run this model here: ${reason}`);
+        (e as Error & { code?: string }).code = 'UNSUPPORTED';
+        throw e;
+      }
+      fallbacks.push({ provider, reason });
+    }
+  }
+  throw new Error(`No execution provider could load ${path}: ${fallbacks.map((f) => `${f.provider}: ${f.reason}`).join('; ')}`);
+}

@@ -1,0 +1,351 @@
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { Tokenizer } from '@huggingface/tokenizers';
+import * as ort from 'onnxruntime-node';
+import { StudioError } from '../../contract';
+import type { Pack } from './pack';
+import { createSession, type OpenedSession, type Provider, type ProviderChoice } from './providers';
+import { Rng, selectToken } from './generate/sampling';
+import { TextStreamer } from './generate/streamer';
+import { f16ToF32, f32ToF16 } from './tensors';
+
+/**
+ * DeepResonance on onnxruntime-node, in the order of the paper:
+ * media → ImageBind tokens → llama_proj (→ β fusion over the input segment)
+ * → spliced into the prompt → decoder with KV cache → streamed text, stopped
+ * at "###". Preprocessing lives in ./preprocess, media decoding in ./media-input.
+ */
+
+export type MediaKind = 'audio' | 'image' | 'video';
+
+/** One attached medium after its encoder and the projector. */
+export interface ProjectedMedia {
+  kind: MediaKind;
+  /** [tokens, H] */
+  rows: Float32Array;
+  tokens: number;
+}
+
+export type Segment =
+  | { kind: 'bos'; ids: number[] }
+  | { kind: 'text'; text: string; ids: number[] }
+  | { kind: MediaKind; mediaIndex: number; tokens: number }
+  | { kind: 'instruction'; text: string; ids: number[] };
+
+export interface PromptEmbeds {
+  /** [S, H] */
+  embeds: Float32Array;
+  length: number;
+  /** length of the input segment (before the instruction) */
+  inputLength: number;
+  segments: Segment[];
+}
+
+export interface GenerateOptions {
+  greedy: boolean;
+  temperature: number;
+  topP: number;
+  maxNewTokens: number;
+  seed: number;
+  signal?: AbortSignal;
+  onText?: (text: string) => void;
+}
+
+export interface StepTimings {
+  prefillMs: number;
+  decodeMs: number;
+  tokens: number;
+  firstTokenMs: number;
+}
+
+export interface GenerateResult {
+  answer: string;
+  tokenIds: number[];
+  stoppedBy: 'stop' | 'eos' | 'max_new_tokens' | 'cancelled';
+  timings: StepTimings;
+}
+
+type Graphs = 'audio_encoder' | 'vision_encoder' | 'projector' | 'fusion' | 'decoder';
+
+export class ModelRuntime {
+  private sessions = new Map<Graphs, OpenedSession>();
+  private embedFd: number | undefined;
+  readonly tokenizer: Tokenizer;
+  private readonly H: number;
+  private readonly half: boolean;
+  private readonly placeholder: RegExp;
+
+  private constructor(
+    readonly pack: Pack,
+    readonly providerChoice: ProviderChoice,
+  ) {
+    const m = pack.manifest;
+    this.H = m.llm.hidden_size;
+    this.half = m.dtype === 'fp16';
+    this.tokenizer = new Tokenizer(
+      JSON.parse(readFileSync(pack.path(m.tokenizer.file), 'utf8')),
+      JSON.parse(readFileSync(pack.path(m.tokenizer.config), 'utf8')),
+    );
+    this.placeholder = new RegExp(m.prompt.placeholder_regex);
+  }
+
+  static async open(pack: Pack, provider: ProviderChoice = 'auto', opts: { threads?: number } = {}): Promise<ModelRuntime> {
+    const rt = new ModelRuntime(pack, provider);
+    const m = pack.manifest;
+    const graphs: Graphs[] = ['audio_encoder', 'vision_encoder', 'projector', 'decoder'];
+    if (m.variant === 'beta') graphs.push('fusion');
+    try {
+      for (const g of graphs) {
+        const spec = m.graphs[g]!;
+        rt.sessions.set(g, await createSession(pack.path(spec.file), provider, opts));
+      }
+      rt.embedFd = openSync(pack.path(m.embed_tokens.file), 'r');
+    } catch (err) {
+      await rt.close();
+      const code = (err as { code?: string }).code === 'UNSUPPORTED' ? 'UNSUPPORTED' : 'MODEL_MISSING';
+      throw new StudioError(code, `The model could not be loaded: ${(err as Error).message}`);
+    }
+    return rt;
+  }
+
+  /** The provider that runs the decoder (what the UI shows), and any fallbacks on the way. */
+  get provider(): { name: Provider; fallbacks: OpenedSession['fallbacks'] } {
+    const d = this.sessions.get('decoder')!;
+    return { name: d.provider, fallbacks: d.fallbacks };
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sessions.values()) await s.session.release().catch(() => undefined);
+    this.sessions.clear();
+    if (this.embedFd !== undefined) closeSync(this.embedFd);
+    this.embedFd = undefined;
+  }
+
+  private session(g: Graphs): ort.InferenceSession {
+    const s = this.sessions.get(g);
+    if (!s) throw new StudioError('MODEL_MISSING', 'The model is not loaded.');
+    return s.session;
+  }
+
+  /** A float tensor in the pack's dtype T. */
+  private tensorT(data: Float32Array, dims: number[]): ort.Tensor {
+    return this.half ? new ort.Tensor('float16', f32ToF16(data), dims) : new ort.Tensor('float32', data, dims);
+  }
+
+  private static floats(t: ort.Tensor): Float32Array {
+    if (t.type === 'float32') return t.data as Float32Array;
+    if (t.type === 'float16') return f16ToF32(t.data as Uint16Array);
+    throw new Error(`unexpected tensor type ${t.type}`);
+  }
+
+  // ---- encoders ------------------------------------------------------------
+
+  /** fbank clips [clips, 1, 128, 204] → per-clip embeddings [clips, D]. */
+  async encodeAudio(fbank: Float32Array, clips: number): Promise<Float32Array> {
+    const out = await this.session('audio_encoder').run({ fbank: new ort.Tensor('float32', fbank, [1, clips, 1, 128, 204]) });
+    return ModelRuntime.floats(out.embeddings);
+  }
+
+  /** pixel values [n, 3, 2, 224, 224] → [n, D]. */
+  async encodeVision(pixels: Float32Array, n: number): Promise<Float32Array> {
+    const out = await this.session('vision_encoder').run({ pixel_values: new ort.Tensor('float32', pixels, [1, n, 3, 2, 224, 224]) });
+    return ModelRuntime.floats(out.embeddings);
+  }
+
+  /** llama_proj: [n, D] → [n, H]. */
+  async project(embeddings: Float32Array, n: number): Promise<Float32Array> {
+    const D = this.pack.manifest.imagebind.out_embed_dim;
+    const out = await this.session('projector').run({ embeddings: new ort.Tensor('float32', embeddings, [1, n, D]) });
+    return ModelRuntime.floats(out.projected);
+  }
+
+  /** Embedding rows of token ids, [ids.length, H], from embed_tokens.bin. */
+  embedRows(ids: number[]): Float32Array {
+    const H = this.H;
+    const V = this.pack.manifest.llm.vocab_size;
+    const bytesPer = this.half ? 2 : 4;
+    const out = new Float32Array(ids.length * H);
+    const buf = Buffer.alloc(H * bytesPer);
+    ids.forEach((id, i) => {
+      if (!Number.isInteger(id) || id < 0 || id >= V) throw new Error(`token id ${id} outside the vocabulary`);
+      readSync(this.embedFd!, buf, 0, buf.length, id * H * bytesPer);
+      if (this.half) out.set(f16ToF32(new Uint16Array(buf.buffer, buf.byteOffset, H)), i * H);
+      else out.set(new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length)), i * H);
+    });
+    return out;
+  }
+
+  encode(text: string): number[] {
+    return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+  }
+
+  decode(ids: number[]): string {
+    return this.tokenizer.decode(ids, { skip_special_tokens: true });
+  }
+
+  // ---- prompt --------------------------------------------------------------
+
+  /**
+   * The reference's prompt: the input split on the placeholders, each text
+   * piece tokenised alone, BOS iff the input starts with text, media rows in
+   * placeholder order; β fuses the input segment; then the instruction.
+   */
+  async buildPrompt(input: string, instruction: string, media: ProjectedMedia[]): Promise<PromptEmbeds> {
+    const m = this.pack.manifest;
+    const H = this.H;
+    const text = input === '' ? m.prompt.empty_input_replacement : input;
+    const pieces = text.split(this.placeholder);
+    const segments: Segment[] = [];
+    const rows: Float32Array[] = [];
+    let mediaIndex = 0;
+    const placeholders: Record<string, MediaKind> = { '<Audio>': 'audio', '<Image>': 'image', '<Video>': 'video' };
+    pieces.forEach((piece, i) => {
+      if (piece === '') return;
+      const kind = placeholders[piece];
+      if (kind) {
+        const med = media[mediaIndex];
+        if (!med) throw new StudioError('BAD_ARGS', `The input has more placeholders than attached media (${piece} #${mediaIndex + 1} has nothing attached).`);
+        if (med.kind !== kind) throw new StudioError('BAD_ARGS', `Placeholder ${piece} #${mediaIndex + 1} does not match the attached ${med.kind}.`);
+        segments.push({ kind, mediaIndex, tokens: med.tokens });
+        rows.push(med.rows);
+        mediaIndex++;
+        return;
+      }
+      if (i === 0) {
+        segments.push({ kind: 'bos', ids: [m.tokens.bos_id] });
+        rows.push(this.embedRows([m.tokens.bos_id]));
+      }
+      const ids = this.encode(piece);
+      segments.push({ kind: 'text', text: piece, ids });
+      rows.push(this.embedRows(ids));
+    });
+    if (mediaIndex !== media.length) {
+      throw new StudioError('BAD_ARGS', `${media.length - mediaIndex} attached medium(s) have no placeholder in the input.`);
+    }
+    let inputRows = concat(rows);
+    let inputLength = inputRows.length / H;
+    const maxLen = m.prompt.max_length;
+    if (inputLength > maxLen) {
+      inputRows = inputRows.subarray(0, maxLen * H);
+      inputLength = maxLen;
+    }
+    if (m.variant === 'beta' && inputLength > 0) {
+      const out = await this.session('fusion').run({
+        inputs_embeds: this.tensorT(inputRows, [1, inputLength, H]),
+        key_padding_mask: new ort.Tensor('bool', new Uint8Array(inputLength), [1, inputLength]),
+      });
+      inputRows = ModelRuntime.floats(out.fused);
+    }
+    const instrText = `${m.prompt.instruction_prefix}${instruction}${m.prompt.instruction_suffix}`;
+    const instrIds = this.encode(instrText);
+    segments.push({ kind: 'instruction', text: instrText, ids: instrIds });
+    let embeds = concat([inputRows, this.embedRows(instrIds)]);
+    let length = embeds.length / H;
+    if (length > maxLen) {
+      embeds = embeds.subarray(0, maxLen * H);
+      length = maxLen;
+    }
+    return { embeds, length, inputLength, segments };
+  }
+
+  // ---- decoding ------------------------------------------------------------
+
+  /** First-step logits of a prompt (the parity tests' check). */
+  async firstLogits(prompt: PromptEmbeds): Promise<Float32Array> {
+    const { logits } = await this.step(prompt.embeds, prompt.length, this.emptyPast(), 0);
+    return logits;
+  }
+
+  private emptyPast(): Record<string, ort.Tensor> {
+    const m = this.pack.manifest;
+    const past: Record<string, ort.Tensor> = {};
+    const dims = [1, m.llm.num_attention_heads, 0, m.llm.head_dim];
+    for (let i = 0; i < m.llm.num_hidden_layers; i++) {
+      for (const kv of ['key', 'value']) {
+        past[`past_key_values.${i}.${kv}`] = this.half ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims);
+      }
+    }
+    return past;
+  }
+
+  /** One decoder run over `T` new rows; returns the last row's logits and the next past. */
+  private async step(rows: Float32Array, T: number, past: Record<string, ort.Tensor>, pastLen: number) {
+    const m = this.pack.manifest;
+    const total = pastLen + T;
+    const feeds: Record<string, ort.Tensor> = {
+      inputs_embeds: this.tensorT(rows, [1, T, this.H]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
+      position_ids: new ort.Tensor('int64', BigInt64Array.from({ length: T }, (_, i) => BigInt(pastLen + i)), [1, T]),
+      ...past,
+    };
+    const out = await this.session('decoder').run(feeds);
+    const V = m.llm.vocab_size;
+    const all = out.logits.data as Float32Array;
+    const logits = all.slice((T - 1) * V, T * V);
+    const next: Record<string, ort.Tensor> = {};
+    for (let i = 0; i < m.llm.num_hidden_layers; i++) {
+      next[`past_key_values.${i}.key`] = out[`present.${i}.key`];
+      next[`past_key_values.${i}.value`] = out[`present.${i}.value`];
+    }
+    return { logits, past: next };
+  }
+
+  /**
+   * Generate an answer. Stops on a stop id, EOS, the answer terminator
+   * ("\n###", whichever way it was tokenised), max new tokens, or the signal.
+   */
+  async generate(prompt: PromptEmbeds, opts: GenerateOptions): Promise<GenerateResult> {
+    const m = this.pack.manifest;
+    const stopIds = new Set(m.tokens.stop_ids.filter((s) => s.length === 1).map((s) => s[0]));
+    const maxPos = m.llm.max_position_embeddings;
+    const streamer = new TextStreamer((ids) => this.decode(ids), [m.tokens.answer_terminator]);
+    const rng = new Rng(opts.seed);
+    const ids: number[] = [];
+    const t0 = performance.now();
+    let stoppedBy: GenerateResult['stoppedBy'] = 'max_new_tokens';
+    let { logits, past } = await this.step(prompt.embeds, prompt.length, this.emptyPast(), 0);
+    const prefillMs = performance.now() - t0;
+    let pastLen = prompt.length;
+    let firstTokenMs = 0;
+    const t1 = performance.now();
+    for (let n = 0; n < opts.maxNewTokens; n++) {
+      if (opts.signal?.aborted) {
+        stoppedBy = 'cancelled';
+        break;
+      }
+      const id = selectToken(logits, { greedy: opts.greedy, temperature: opts.temperature, topP: opts.topP }, rng);
+      ids.push(id);
+      if (n === 0) firstTokenMs = performance.now() - t0;
+      if (id === m.tokens.eos_id) {
+        stoppedBy = 'eos';
+        break;
+      }
+      const piece = streamer.push(id);
+      if (piece) opts.onText?.(piece);
+      if (stopIds.has(id) || streamer.done) {
+        stoppedBy = 'stop';
+        break;
+      }
+      if (n + 1 >= opts.maxNewTokens || pastLen + 1 >= maxPos) break;
+      ({ logits, past } = await this.step(this.embedRows([id]), 1, past, pastLen));
+      pastLen++;
+    }
+    const rest = streamer.finish();
+    if (rest) opts.onText?.(rest);
+    return {
+      answer: streamer.answer,
+      tokenIds: ids,
+      stoppedBy,
+      timings: { prefillMs, decodeMs: performance.now() - t1, tokens: ids.length, firstTokenMs },
+    };
+  }
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
