@@ -16,6 +16,12 @@ Usage:
       Start the studio as a local web app and print its URL (with access token).
   studio probe <file> [--json]
       Show a file's tags, streams, duration and whether it has cover art.
+  studio ask --pack DIR [--audio F] [--region START:END] [--image F] [--video F]
+             [--input TEXT] [--greedy] [--seed N] [--max-new-tokens N]
+             [--provider auto|cpu|cuda|webgpu|dml|coreml] [--json] "instruction"
+      Ask DeepResonance about media. --input takes the input text with <Audio>,
+      <Image>, <Video> placeholders (default: the attached media in that order);
+      with --video and <Audio> but no --audio, the audio is the video's soundtrack.
   studio --version | --help
 
 Environment: STUDIO_DATA_DIR (data folder), STUDIO_FFMPEG (ffmpeg binary).`;
@@ -77,6 +83,97 @@ async function probe(argv: string[]): Promise<void> {
   }
 }
 
+function parseRegion(v: string | undefined): [number, number] | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(v);
+  if (!m || Number(m[2]) <= Number(m[1])) fail(`--region must be START:END in seconds with END > START, got "${v}"`, 2);
+  return [Number(m[1]), Number(m[2])];
+}
+
+function intOption(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) fail(`--${name} must be a whole number, got "${v}"`, 2);
+  return Number(v);
+}
+
+async function askCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      pack: { type: 'string' },
+      audio: { type: 'string' },
+      region: { type: 'string' },
+      image: { type: 'string' },
+      video: { type: 'string' },
+      input: { type: 'string' },
+      greedy: { type: 'boolean' },
+      seed: { type: 'string' },
+      'max-new-tokens': { type: 'string' },
+      provider: { type: 'string' },
+      json: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+    },
+  });
+  if (!values.pack) fail('ask needs --pack DIR (a model pack folder made by tools/convert/convert.py)', 2);
+  if (positionals.length !== 1) fail('ask takes exactly one instruction, in quotes: studio ask --pack DIR --audio song.mp3 "What instruments are playing?"', 2);
+  if (values.region && !values.audio) fail('--region applies to --audio', 2);
+  const provider = values.provider ?? 'auto';
+  if (!['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'].includes(provider)) fail(`--provider must be auto, cpu, cuda, webgpu, dml or coreml, got "${provider}"`, 2);
+  const engine = startEngine(values['data-dir'] ?? defaultDataDir(), 'web');
+  await engine.start();
+  const controller = new AbortController();
+  process.on('SIGINT', () => controller.abort());
+  let streamed = false;
+  try {
+    const result = await engine.call(
+      'model:ask',
+      {
+        packPath: resolve(values.pack),
+        provider: provider as 'auto',
+        instruction: positionals[0],
+        input: values.input,
+        audio: values.audio ? { path: resolve(values.audio), region: parseRegion(values.region) } : undefined,
+        image: values.image ? { path: resolve(values.image) } : undefined,
+        video: values.video ? { path: resolve(values.video) } : undefined,
+        options: {
+          greedy: values.greedy,
+          seed: intOption('seed', values.seed),
+          maxNewTokens: intOption('max-new-tokens', values['max-new-tokens']),
+        },
+      },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (values.json) return;
+          if (p.text) {
+            process.stdout.write(p.text);
+            streamed = true;
+          } else if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${p.stage}${p.fraction !== undefined ? ` ${Math.round(p.fraction * 100)}%` : ''}`);
+        },
+      },
+    );
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ answer: result.answer, tokenIds: result.tokenIds, timings: result.timings, provider: result.provider, fallbacks: result.fallbacks, inputs: result.inputs }) + '\n');
+    } else {
+      if (!streamed) process.stdout.write(result.answer);
+      process.stdout.write('\n');
+      for (const f of result.fallbacks) process.stderr.write(`note: ${f.provider} was not used: ${f.reason}\n`);
+      const t = result.timings;
+      process.stderr.write(
+        `[${result.provider}] first token ${(t.firstTokenMs / 1000).toFixed(2)} s, ${t.tokensPerSec.toFixed(1)} tokens/s, ${t.tokens} tokens (${result.stoppedBy})\n`,
+      );
+    }
+  } catch (err) {
+    const e = toErrorData(err);
+    if (values.json) process.stdout.write(JSON.stringify({ error: e }) + '\n');
+    process.stderr.write(`studio: ${e.message}\n`);
+    process.exitCode = e.code === 'CANCELLED' ? 130 : 1;
+  } finally {
+    await engine.stop();
+  }
+}
+
 async function serve(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -112,6 +209,8 @@ async function main(argv: string[]): Promise<void> {
       return serve(rest);
     case 'probe':
       return probe(rest);
+    case 'ask':
+      return askCommand(rest);
     case '--version':
     case '-v':
       process.stdout.write(`${STUDIO_VERSION}\n`);

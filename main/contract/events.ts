@@ -7,6 +7,8 @@ export const Progress = z.object({
   /** 0…1 when known */
   fraction: z.number().min(0).max(1).optional(),
   message: z.string().optional(),
+  /** streamed answer text (chat): append to what arrived before */
+  text: z.string().optional(),
 });
 export type Progress = z.infer<typeof Progress>;
 
@@ -20,6 +22,8 @@ export const events = {
   }),
   /** a file that is open was deleted or replaced on disk */
   'media:file-gone': z.object({ trackId: z.string(), path: z.string(), message: z.string() }),
+  /** desktop: files to open that came from outside the window (command line, second launch, macOS open-file, File ▸ Open…) */
+  'app:open-paths': z.object({ paths: z.array(z.string()) }),
 } as const;
 
 export type Events = typeof events;

@@ -173,13 +173,101 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+export const ProviderName = z.enum(['cuda', 'webgpu', 'dml', 'coreml', 'cpu']);
+export const ProviderChoice = z.enum(['auto', 'cuda', 'webgpu', 'dml', 'coreml', 'cpu']);
+export type ProviderChoice = z.infer<typeof ProviderChoice>;
+export const Fallback = z.object({ provider: z.string(), reason: z.string() });
+
 export const ModelStatus = z.object({
   installed: z.boolean(),
   /** shown plainly in the chat pane */
   message: z.string(),
   packPath: z.string().nullable(),
+  pack: z
+    .object({ name: z.string(), model: z.string(), variant: z.enum(['alpha', 'beta']), dtype: z.string(), llmQuant: z.string() })
+    .nullable(),
+  provider: z.object({
+    requested: ProviderChoice,
+    /** what runs the model now (null until loaded) */
+    active: z.string().nullable(),
+    /** providers tried first and why they were not used (announced, never silent) */
+    fallbacks: z.array(Fallback),
+  }),
 });
 export type ModelStatus = z.infer<typeof ModelStatus>;
+
+export const Region = z.tuple([z.number().min(0), z.number().min(0)]).refine(([a, b]) => b > a, 'a region ends after it starts');
+
+/** What the model sees with a question, as chosen in the chat pane. */
+export const ChatAttachments = z
+  .object({
+    /** the track's audio: whole (no region) or the selected region in seconds */
+    audio: z.object({ region: Region.optional() }).strict().nullable(),
+    /** the cover shown beside the track, or an image file */
+    image: z.union([z.literal('cover'), z.object({ path: AbsPath }).strict()]).nullable(),
+    /** the track's video (video tracks only) */
+    video: z.boolean(),
+    /** input text (Any2T style, e.g. the analysis' textual features); media placeholders are added after it */
+    inputText: z.string().max(4000).optional(),
+  })
+  .strict();
+export type ChatAttachments = z.infer<typeof ChatAttachments>;
+
+export const GenerationOptions = z
+  .object({
+    greedy: z.boolean().optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    maxNewTokens: z.number().int().min(1).max(2048).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    topP: z.number().gt(0).max(1).optional(),
+  })
+  .strict();
+
+export const AnswerStats = z.object({
+  provider: z.string(),
+  firstTokenMs: z.number(),
+  tokensPerSec: z.number(),
+  tokens: z.number(),
+  stoppedBy: z.enum(['stop', 'eos', 'max_new_tokens', 'cancelled']),
+  timings: z.record(z.string(), z.number()),
+});
+
+export const ChatMessage = z.object({
+  id: Id,
+  trackId: Id,
+  role: z.enum(['user', 'assistant']),
+  text: z.string(),
+  createdAt: z.number(),
+  /** user messages: what went in (input text, media with regions) */
+  inputs: z
+    .object({
+      input: z.string(),
+      media: z.array(z.object({ kind: z.enum(['audio', 'image', 'video']), source: z.string(), region: Region.optional(), tokens: z.number() })),
+    })
+    .optional(),
+  attachments: ChatAttachments.optional(),
+  /** assistant messages */
+  status: z.enum(['streaming', 'done', 'stopped', 'error']).optional(),
+  error: z.string().optional(),
+  stats: AnswerStats.optional(),
+  pack: z.string().optional(),
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+export const AskResult = z.object({
+  answer: z.string(),
+  tokenIds: z.array(z.number()),
+  stoppedBy: z.enum(['stop', 'eos', 'max_new_tokens', 'cancelled']),
+  provider: z.string(),
+  fallbacks: z.array(Fallback),
+  inputs: z.object({
+    input: z.string(),
+    instruction: z.string(),
+    media: z.array(z.object({ kind: z.enum(['audio', 'image', 'video']), source: z.string(), region: Region.optional(), tokens: z.number() })),
+  }),
+  timings: z.record(z.string(), z.number()),
+});
+
 
 export const ResolvedMedia = z.object({
   path: z.string(),
@@ -291,7 +379,72 @@ export const methods = {
     summary: 'Native open dialog (desktop only).',
   }),
 
-  'model:status': spec({ input: Empty, output: ModelStatus, host: 'engine', summary: 'Whether a model pack is installed.' }),
+  'model:status': spec({ input: Empty, output: ModelStatus, host: 'engine', summary: 'Whether a model pack is installed, and what runs it.' }),
+  'model:choose-pack': spec({
+    input: z.object({ path: AbsPath }).strict(),
+    output: ModelStatus,
+    host: 'engine',
+    progress: true,
+    cancellable: true,
+    summary: 'Use the model pack in this folder (verified and loaded; remembered).',
+  }),
+  'model:forget-pack': spec({ input: Empty, output: ModelStatus, host: 'engine', summary: 'Stop using the current pack.' }),
+  'model:set-provider': spec({
+    input: z.object({ provider: ProviderChoice }).strict(),
+    output: ModelStatus,
+    host: 'engine',
+    progress: true,
+    summary: 'Force an execution provider (or auto); reloads the model.',
+  }),
+  'model:diagnostics': spec({
+    input: Empty,
+    output: z.object({
+      available: z.array(z.object({ name: z.string(), bundled: z.boolean() })),
+      cudaInstalled: z.boolean(),
+      autoOrder: z.array(z.string()),
+      status: ModelStatus,
+    }),
+    host: 'engine',
+    summary: 'Execution providers onnxruntime-node offers here and what loaded.',
+  }),
+  'model:ask': spec({
+    input: z
+      .object({
+        packPath: AbsPath,
+        provider: ProviderChoice.optional(),
+        instruction: z.string().min(1).max(8000),
+        input: z.string().max(8000).optional(),
+        audio: z.object({ path: AbsPath, region: Region.optional() }).strict().optional(),
+        image: z.object({ path: AbsPath }).strict().optional(),
+        video: z.object({ path: AbsPath }).strict().optional(),
+        options: GenerationOptions.optional(),
+      })
+      .strict(),
+    output: AskResult,
+    host: 'engine',
+    progress: true,
+    cancellable: true,
+    summary: 'One DeepResonance turn from files (the `studio ask` command); the answer streams as progress text.',
+  }),
+
+  'chat:get-thread': spec({ input: TrackRef, output: z.array(ChatMessage), host: 'engine', summary: "A track's chat thread." }),
+  'chat:ask': spec({
+    input: z.object({ trackId: Id, instruction: z.string().min(1).max(8000), attachments: ChatAttachments, options: GenerationOptions.optional() }).strict(),
+    output: z.object({ user: ChatMessage, assistant: ChatMessage }),
+    host: 'engine',
+    progress: true,
+    cancellable: true,
+    summary: 'Ask about a track; the answer streams as progress text and is kept in the thread.',
+  }),
+  'chat:regenerate': spec({
+    input: z.object({ trackId: Id, messageId: Id, options: GenerationOptions.optional() }).strict(),
+    output: z.object({ user: ChatMessage, assistant: ChatMessage }),
+    host: 'engine',
+    progress: true,
+    cancellable: true,
+    summary: 'Answer a question of the thread again (replaces its answer).',
+  }),
+  'chat:clear-thread': spec({ input: TrackRef, output: z.null(), host: 'engine', summary: "Delete a track's chat thread." }),
 } as const;
 
 export type Methods = typeof methods;

@@ -5,12 +5,17 @@ import type { EngineContext } from './context';
 import { listDir } from './fs/list-dir';
 import { locateFfmpeg } from './media/ffmpeg';
 import { probeFile, statMediaFile } from './media/probe';
+import { MediaService } from './media/service';
 import { Tracks } from './media/tracks';
-import { modelStatus } from './model/status';
+import { ChatService } from './chat/service';
+import { ModelService } from './model/service';
 
 /** Every engine method of the contract, bound to its service. */
 export function engineHandlers(ctx: EngineContext): Handlers {
   const tracks = new Tracks(ctx);
+  const media = new MediaService(ctx, tracks);
+  const model = new ModelService(ctx);
+  const chat = new ChatService(ctx, tracks, model, async (trackId) => (await media.resolve('cover', trackId)).path);
   return {
     'app:get-info': () => ({
       version: ctx.version,
@@ -34,10 +39,30 @@ export function engineHandlers(ctx: EngineContext): Handlers {
       }
       return tracks.setCover(trackId, imagePath);
     },
+    'media:peaks': ({ trackId }, call) => media.peaks(trackId, call),
+    'media:spectrogram': ({ trackId }, call) => media.spectrogram(trackId, call),
+    'media:filmstrip': ({ trackId, count }, call) => media.filmstrip(trackId, count, call),
+    'media:resolve': ({ kind, id }) => media.resolve(kind, id),
     'recent:list': () => tracks.recent(),
     'recent:remove': ({ trackId }) => (tracks.removeRecent(trackId), null),
     'recent:clear': () => (tracks.clearRecent(), null),
     'fs:list-dir': ({ path, kind }) => listDir(path, kind),
-    'model:status': () => modelStatus(ctx),
+    'model:status': () => model.status(),
+    'model:choose-pack': ({ path }, { signal, progress }) =>
+      model.choosePack(path, (fraction, file) => progress({ stage: 'verifying pack', fraction, message: file }), signal),
+    'model:forget-pack': () => model.forgetPack(),
+    'model:set-provider': ({ provider }) => model.setProvider(provider),
+    'model:diagnostics': () => model.diagnostics(),
+    'model:ask': ({ packPath, provider, options, ...req }, { signal, progress }) =>
+      model.askWithPack(packPath, provider ?? 'auto', { ...req, ...options }, {
+        signal,
+        onLoad: (fraction, file) => progress({ stage: 'loading model', fraction, message: file }),
+        onStage: (stage) => progress({ stage }),
+        onText: (text) => progress({ stage: 'answering', text }),
+      }),
+    'chat:get-thread': ({ trackId }) => chat.thread(trackId),
+    'chat:ask': ({ trackId, instruction, attachments, options }, call) => chat.ask(trackId, instruction, attachments, options, call),
+    'chat:regenerate': ({ trackId, messageId, options }, call) => chat.regenerate(trackId, messageId, options, call),
+    'chat:clear-thread': ({ trackId }) => (chat.clear(trackId), null),
   };
 }

@@ -25,7 +25,28 @@ export const migrations: string[] = [
      in_recent INTEGER NOT NULL DEFAULT 1
    );
    CREATE INDEX tracks_recent ON tracks(in_recent, last_opened_at DESC);`,
+  // 2: settings, and chat threads (one per track) that survive restarts
+  `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE chat_messages (
+     id TEXT PRIMARY KEY,
+     track_id TEXT NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+     role TEXT NOT NULL CHECK (role IN ('user','assistant')),
+     text TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     seq INTEGER NOT NULL,
+     data_json TEXT NOT NULL DEFAULT '{}'
+   );
+   CREATE INDEX chat_by_track ON chat_messages(track_id, seq);`,
 ];
+
+export function getSetting(db: Db, key: string): string | undefined {
+  return (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+}
+
+export function setSetting(db: Db, key: string, value: string | null): void {
+  if (value === null) db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+  else db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+}
 
 /** Open (creating if needed) the studio database in `dataDir`, migrated to the latest schema. */
 export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {

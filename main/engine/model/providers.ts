@@ -61,15 +61,20 @@ export interface OpenedSession {
  * Create a session on the requested provider, or for `auto` on the first
  * one that works. A forced provider that fails is an error (UNSUPPORTED).
  */
-export async function createSession(path: string, choice: ProviderChoice, opts: { threads?: number } = {}): Promise<OpenedSession> {
-  const order = choice === 'auto' ? autoOrder() : [choice];
+export async function createSession(
+  path: string,
+  choice: ProviderChoice,
+  opts: { threads?: number; /** for auto: start here (the provider earlier graphs got) */ startAt?: Provider } = {},
+): Promise<OpenedSession> {
+  let order = choice === 'auto' ? autoOrder() : [choice];
+  if (choice === 'auto' && opts.startAt && order.includes(opts.startAt)) order = order.slice(order.indexOf(opts.startAt));
   const fallbacks: OpenedSession['fallbacks'] = [];
   for (const provider of order) {
     try {
       const session = await ort.InferenceSession.create(path, {
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
-        intraOpNumThreads: opts.threads,
+        ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
         logSeverityLevel: 3,
       });
       return { session, provider, fallbacks };

@@ -68,6 +68,7 @@ type Graphs = 'audio_encoder' | 'vision_encoder' | 'projector' | 'fusion' | 'dec
 
 export class ModelRuntime {
   private sessions = new Map<Graphs, OpenedSession>();
+  private fallbacks: OpenedSession['fallbacks'] = [];
   private embedFd: number | undefined;
   readonly tokenizer: Tokenizer;
   private readonly H: number;
@@ -94,10 +95,19 @@ export class ModelRuntime {
     const graphs: Graphs[] = ['audio_encoder', 'vision_encoder', 'projector', 'decoder'];
     if (m.variant === 'beta') graphs.push('fusion');
     try {
-      for (const g of graphs) {
+      // The decoder decides the provider (it is where the time goes); the
+      // smaller graphs follow it, falling further back only if they must.
+      const order: Graphs[] = ['decoder', ...graphs.filter((g) => g !== 'decoder')];
+      let startAt: Provider | undefined;
+      const fallbacks: OpenedSession['fallbacks'] = [];
+      for (const g of order) {
         const spec = m.graphs[g]!;
-        rt.sessions.set(g, await createSession(pack.path(spec.file), provider, opts));
+        const opened = await createSession(pack.path(spec.file), provider, { ...opts, startAt });
+        startAt ??= opened.provider;
+        fallbacks.push(...opened.fallbacks.map((f) => ({ ...f, reason: `${g}: ${f.reason}` })));
+        rt.sessions.set(g, opened);
       }
+      rt.fallbacks = fallbacks;
       rt.embedFd = openSync(pack.path(m.embed_tokens.file), 'r');
     } catch (err) {
       await rt.close();
@@ -110,7 +120,7 @@ export class ModelRuntime {
   /** The provider that runs the decoder (what the UI shows), and any fallbacks on the way. */
   get provider(): { name: Provider; fallbacks: OpenedSession['fallbacks'] } {
     const d = this.sessions.get('decoder')!;
-    return { name: d.provider, fallbacks: d.fallbacks };
+    return { name: d.provider, fallbacks: this.fallbacks };
   }
 
   async close(): Promise<void> {

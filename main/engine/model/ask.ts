@@ -1,0 +1,160 @@
+import { basename } from 'node:path';
+import { StudioError } from '../../contract';
+import { decodeAudio, imageInput, videoInput } from './media-input';
+import { audioToFbankClips } from './preprocess/audio';
+import type { ModelRuntime, ProjectedMedia, MediaKind } from './runtime';
+
+/**
+ * One DeepResonance turn from files: the official evaluation data's shape
+ * (input with <Audio>/<Image>/<Video> placeholders, instruction, media paths).
+ */
+export interface AskRequest {
+  instruction: string;
+  /** input text with placeholders; default: the attached media in the order audio, image, video */
+  input?: string;
+  audio?: { path: string; region?: [number, number] };
+  image?: { path: string };
+  video?: { path: string };
+  greedy?: boolean;
+  seed?: number;
+  maxNewTokens?: number;
+  temperature?: number;
+  topP?: number;
+}
+
+export type AskTimings = {
+  mediaDecodeMs: number;
+  fbankMs: number;
+  encodersMs: number;
+  projectionMs: number;
+  /** prompt assembly incl. β fusion */
+  promptMs: number;
+  prefillMs: number;
+  firstTokenMs: number;
+  decodeMs: number;
+  tokens: number;
+  tokensPerSec: number;
+  totalMs: number;
+};
+
+export interface AskResult {
+  answer: string;
+  tokenIds: number[];
+  stoppedBy: 'stop' | 'eos' | 'max_new_tokens' | 'cancelled';
+  provider: string;
+  fallbacks: Array<{ provider: string; reason: string }>;
+  /** exactly what went in: the input text and each medium */
+  inputs: { input: string; instruction: string; media: Array<{ kind: MediaKind; source: string; region?: [number, number]; tokens: number }> };
+  timings: AskTimings;
+}
+
+const PLACEHOLDER: Record<MediaKind, string> = { audio: '<Audio>', image: '<Image>', video: '<Video>' };
+
+/** The input text and the media in placeholder order, with the reference's defaults. */
+export function planInputs(req: AskRequest): { input: string; order: Array<{ kind: MediaKind; path: string; region?: [number, number]; fromVideo?: boolean }> } {
+  const attached: MediaKind[] = (['audio', 'image', 'video'] as const).filter((k) => req[k]);
+  const input = req.input ?? attached.map((k) => PLACEHOLDER[k]).join('');
+  const order: Array<{ kind: MediaKind; path: string; region?: [number, number]; fromVideo?: boolean }> = [];
+  const seen: Record<MediaKind, number> = { audio: 0, image: 0, video: 0 };
+  for (const m of input.matchAll(/<Audio>|<Image>|<Video>/g)) {
+    const kind = ({ '<Audio>': 'audio', '<Image>': 'image', '<Video>': 'video' } as const)[m[0] as '<Audio>'];
+    seen[kind]++;
+    if (seen[kind] > 1) throw new StudioError('BAD_ARGS', `The input uses ${m[0]} more than once; attach one ${kind} per question.`);
+    if (kind === 'audio' && !req.audio && req.video) order.push({ kind, path: req.video.path, fromVideo: true });
+    else if (req[kind]) order.push({ kind, path: req[kind]!.path, region: kind === 'audio' ? req.audio?.region : undefined });
+    else throw new StudioError('BAD_ARGS', `The input has ${m[0]} but no ${kind} is attached.`);
+  }
+  for (const k of attached) {
+    if (seen[k] === 0) throw new StudioError('BAD_ARGS', `A ${k} is attached but the input has no ${PLACEHOLDER[k]} placeholder for it.`);
+  }
+  return { input, order };
+}
+
+export async function ask(
+  rt: ModelRuntime,
+  req: AskRequest,
+  opts: { signal?: AbortSignal; onText?: (t: string) => void; onStage?: (stage: string) => void } = {},
+): Promise<AskResult> {
+  if (!req.instruction.trim()) throw new StudioError('BAD_ARGS', 'Ask something: the instruction is empty.');
+  const m = rt.pack.manifest;
+  const t0 = performance.now();
+  const { input, order } = planInputs(req);
+  const timings: AskTimings = {
+    mediaDecodeMs: 0, fbankMs: 0, encodersMs: 0, projectionMs: 0, promptMs: 0, prefillMs: 0, firstTokenMs: 0, decodeMs: 0, tokens: 0, tokensPerSec: 0, totalMs: 0,
+  };
+  const media: ProjectedMedia[] = [];
+  const described: AskResult['inputs']['media'] = [];
+  const check = () => {
+    if (opts.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled.');
+  };
+  for (const item of order) {
+    check();
+    opts.onStage?.(`reading ${item.kind}`);
+    let t = performance.now();
+    let emb: Float32Array;
+    let n: number;
+    if (item.kind === 'audio') {
+      const decoded = await decodeAudio(item.path, { region: item.region, signal: opts.signal });
+      timings.mediaDecodeMs += performance.now() - t;
+      t = performance.now();
+      const clips = m.media.audio.clips;
+      const fbank = audioToFbankClips(decoded.channels, decoded.sampleRate, clips).data;
+      timings.fbankMs += performance.now() - t;
+      t = performance.now();
+      opts.onStage?.('encoding audio');
+      emb = await rt.encodeAudio(fbank, clips);
+      n = clips;
+    } else if (item.kind === 'image') {
+      const px = await imageInput(item.path, opts.signal);
+      timings.mediaDecodeMs += performance.now() - t;
+      t = performance.now();
+      opts.onStage?.('encoding image');
+      emb = await rt.encodeVision(px, 1);
+      n = 1;
+    } else {
+      const v = await videoInput(item.path, opts.signal);
+      timings.mediaDecodeMs += performance.now() - t;
+      t = performance.now();
+      opts.onStage?.('encoding video');
+      emb = await rt.encodeVision(v.pixels, v.n);
+      n = v.n;
+    }
+    timings.encodersMs += performance.now() - t;
+    t = performance.now();
+    const rows = await rt.project(emb, n);
+    timings.projectionMs += performance.now() - t;
+    media.push({ kind: item.kind, rows, tokens: n });
+    described.push({ kind: item.kind, source: item.fromVideo ? `${basename(item.path)} (soundtrack)` : basename(item.path), region: item.region, tokens: n });
+  }
+  check();
+  let t = performance.now();
+  const prompt = await rt.buildPrompt(input, req.instruction, media);
+  timings.promptMs = performance.now() - t;
+  opts.onStage?.('answering');
+  const tGen = performance.now();
+  const res = await rt.generate(prompt, {
+    greedy: req.greedy ?? false,
+    temperature: req.temperature ?? m.generation.temperature,
+    topP: req.topP ?? m.generation.top_p,
+    maxNewTokens: req.maxNewTokens ?? m.generation.max_new_tokens,
+    seed: req.seed ?? Math.floor(Math.random() * 2 ** 31),
+    signal: opts.signal,
+    onText: opts.onText,
+  });
+  timings.prefillMs = res.timings.prefillMs;
+  timings.firstTokenMs = tGen - t0 + res.timings.firstTokenMs;
+  timings.decodeMs = res.timings.decodeMs;
+  timings.tokens = res.timings.tokens;
+  timings.tokensPerSec = res.timings.tokens > 1 ? ((res.timings.tokens - 1) * 1000) / Math.max(res.timings.decodeMs, 1e-3) : 0;
+  timings.totalMs = performance.now() - t0;
+  const provider = rt.provider;
+  return {
+    answer: res.answer,
+    tokenIds: res.tokenIds,
+    stoppedBy: res.stoppedBy,
+    provider: provider.name,
+    fallbacks: provider.fallbacks,
+    inputs: { input, instruction: req.instruction, media: described },
+    timings,
+  };
+}

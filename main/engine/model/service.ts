@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { StudioError, type ModelStatus, type ProviderChoice } from '../../contract';
+import type { EngineContext } from '../context';
+import { getSetting, setSetting } from '../library/db';
+import { ask, type AskRequest, type AskResult } from './ask';
+import { loadPack } from './pack';
+import { diagnostics } from './providers';
+import { ModelRuntime } from './runtime';
+
+const NO_PACK =
+  'No DeepResonance model pack is installed. Convert the official checkpoints with tools/convert/convert.py (see README, "Model packs"), then choose the pack folder here.';
+
+/**
+ * The engine's model: the chosen pack (remembered in settings), loaded once
+ * on the chosen execution provider, and a queue so that two requests never
+ * share a session — a second question waits for the first.
+ */
+export class ModelService {
+  private runtime: ModelRuntime | undefined;
+  private runtimeKey = '';
+  private loading: Promise<ModelRuntime> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private lastError: string | undefined;
+
+  constructor(private readonly ctx: EngineContext) {}
+
+  get packPath(): string | null {
+    return getSetting(this.ctx.db, 'model.packPath') ?? null;
+  }
+
+  get requestedProvider(): ProviderChoice {
+    return (getSetting(this.ctx.db, 'model.provider') as ProviderChoice | undefined) ?? 'auto';
+  }
+
+  private get verifyCache(): string {
+    return join(this.ctx.cacheDir, 'pack-verified.json');
+  }
+
+  status(): ModelStatus {
+    const packPath = this.packPath;
+    const rt = this.runtime;
+    const m = rt?.pack.manifest;
+    return {
+      installed: Boolean(packPath) && !this.lastError,
+      message: !packPath
+        ? NO_PACK
+        : this.lastError
+          ? this.lastError
+          : rt
+            ? `${m!.model} (${m!.name}) on ${rt.provider.name.toUpperCase()}.`
+            : 'The model pack loads with the first question.',
+      packPath,
+      pack: m ? { name: m.name, model: m.model, variant: m.variant, dtype: m.dtype, llmQuant: m.llm_quant } : null,
+      provider: { requested: this.requestedProvider, active: rt?.provider.name ?? null, fallbacks: rt?.provider.fallbacks ?? [] },
+    };
+  }
+
+  /** Load (or reuse) the runtime for a pack folder and provider. */
+  async runtimeFor(packPath: string, provider: ProviderChoice, onProgress?: (f: number, file: string) => void, signal?: AbortSignal): Promise<ModelRuntime> {
+    const key = `${packPath}\u0000${provider}`;
+    if (this.runtime && this.runtimeKey === key) return this.runtime;
+    if (this.loading && this.runtimeKey === key) return this.loading;
+    await this.unload();
+    this.runtimeKey = key;
+    this.loading = (async () => {
+      const pack = await loadPack(packPath, { verifyCachePath: this.verifyCache, onProgress, signal });
+      return ModelRuntime.open(pack, provider);
+    })();
+    try {
+      this.runtime = await this.loading;
+      return this.runtime;
+    } catch (err) {
+      this.runtimeKey = '';
+      throw err;
+    } finally {
+      this.loading = undefined;
+    }
+  }
+
+  private async unload(): Promise<void> {
+    const rt = this.runtime;
+    this.runtime = undefined;
+    this.runtimeKey = '';
+    await rt?.close();
+  }
+
+  /** The runtime of the chosen pack, loading it if needed. */
+  async current(onProgress?: (f: number, file: string) => void, signal?: AbortSignal): Promise<ModelRuntime> {
+    const packPath = this.packPath;
+    if (!packPath) throw new StudioError('MODEL_MISSING', NO_PACK);
+    try {
+      const rt = await this.runtimeFor(packPath, this.requestedProvider, onProgress, signal);
+      this.lastError = undefined;
+      return rt;
+    } catch (err) {
+      if ((err as StudioError).code !== 'CANCELLED') this.lastError = (err as Error).message;
+      throw err;
+    }
+  }
+
+  async choosePack(path: string, onProgress?: (f: number, file: string) => void, signal?: AbortSignal): Promise<ModelStatus> {
+    // Verify before remembering: a broken pack is refused with the reason.
+    await this.exclusive(async () => {
+      await this.runtimeFor(path, this.requestedProvider, onProgress, signal);
+    });
+    setSetting(this.ctx.db, 'model.packPath', path);
+    this.lastError = undefined;
+    return this.status();
+  }
+
+  async forgetPack(): Promise<ModelStatus> {
+    await this.exclusive(() => this.unload());
+    setSetting(this.ctx.db, 'model.packPath', null);
+    this.lastError = undefined;
+    return this.status();
+  }
+
+  async setProvider(provider: ProviderChoice): Promise<ModelStatus> {
+    const previous = this.requestedProvider;
+    setSetting(this.ctx.db, 'model.provider', provider);
+    if (this.packPath) {
+      try {
+        await this.exclusive(() => this.current());
+      } catch (err) {
+        setSetting(this.ctx.db, 'model.provider', previous);
+        this.lastError = undefined;
+        throw err;
+      }
+    }
+    return this.status();
+  }
+
+  diagnostics() {
+    return { ...diagnostics(), status: this.status() };
+  }
+
+  /** Run `fn` when no other model work is running (the queue). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** One turn with an explicit pack (studio ask), queued like any other. */
+  askWithPack(packPath: string, provider: ProviderChoice, req: AskRequest, opts: Parameters<typeof ask>[2] & { onLoad?: (f: number, file: string) => void }): Promise<AskResult> {
+    return this.exclusive(async () => {
+      const rt = await this.runtimeFor(packPath, provider, opts.onLoad, opts.signal);
+      return ask(rt, req, opts);
+    });
+  }
+}
