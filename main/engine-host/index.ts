@@ -141,7 +141,7 @@ export class EngineHost {
     const delay = Math.min(2000, 100 * 2 ** (this.crashTimes.length - 1));
     setTimeout(() => {
       if (!this.stopping) this.start().catch(() => undefined);
-    }, delay).unref?.();
+    }, delay);
   }
 
   /** Wait until the engine is running (after a restart, too). */

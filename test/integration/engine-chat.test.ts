@@ -1,0 +1,205 @@
+// The model and chat through the real engine process and protocol, on the
+// tiny packs made by the toolchain: pack checks, providers, streamed answers
+// kept per track, cancellation, the queue, and bad media.
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { EngineHost } from '../../main/engine-host';
+import { startTestEngine } from '../helpers/engine';
+import { media, toneFile, videoFile } from '../helpers/media';
+import { ensureTinyPacks, refsIndex, TINY_DIR } from '../tools/helpers';
+
+ensureTinyPacks();
+const refs = refsIndex();
+const PACK = join(TINY_DIR, 'packs', 'beta-fp32');
+const work = mkdtempSync(join(tmpdir(), 'rs-chat-'));
+
+/** A copy of the β pack to break in one way. */
+function brokenPack(name: string, breakIt: (dir: string) => void): string {
+  const dir = join(work, name);
+  cpSync(PACK, dir, { recursive: true });
+  breakIt(dir);
+  return dir;
+}
+
+let engine: EngineHost;
+let dataDir: string;
+before(async () => {
+  ({ engine, dataDir } = await startTestEngine({ env: { STUDIO_DISABLE_WEBGPU: '1' } }));
+});
+after(async () => engine.stop());
+
+const code = (c: string) => (e: { code: string }) => e.code === c;
+
+describe('model packs', () => {
+  test('without a pack the status says so plainly', async () => {
+    const s = await engine.call('model:status', {});
+    assert.equal(s.installed, false);
+    assert.match(s.message, /No DeepResonance model pack is installed/);
+  });
+
+  test('broken packs are refused with the reason, and never remembered', async () => {
+    const cases: Array<[string, (d: string) => void, RegExp]> = [
+      ['no-manifest', (d) => rmSync(join(d, 'manifest.json')), /no manifest\.json/],
+      ['tampered', (d) => {
+        const f = join(d, 'projector.onnx');
+        const b = readFileSync(f);
+        b[b.length - 5] ^= 0xff;
+        writeFileSync(f, b);
+      }, /does not match its checksum/],
+      ['truncated', (d) => {
+        const f = join(d, 'decoder.onnx');
+        writeFileSync(f, readFileSync(f).subarray(0, 1000));
+      }, /truncated/],
+      ['missing-file', (d) => rmSync(join(d, 'fusion.onnx')), /"fusion\.onnx" is missing/],
+      ['escaping', (d) => {
+        const m = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));
+        m.files['../../outside.bin'] = { bytes: 1, sha256: '0'.repeat(64), role: 'x' };
+        writeFileSync(join(d, 'manifest.json'), JSON.stringify(m));
+      }, /leaves the pack folder/],
+      ['dims', (d) => {
+        const m = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));
+        m.llm.hidden_size += 1;
+        writeFileSync(join(d, 'manifest.json'), JSON.stringify(m));
+      }, /dimensions disagree/],
+      ['not-json', (d) => writeFileSync(join(d, 'manifest.json'), '{ nope'), /not valid JSON/],
+    ];
+    for (const [name, breakIt, why] of cases) {
+      await assert.rejects(engine.call('model:choose-pack', { path: brokenPack(name, breakIt) }), (e: { code: string; message: string }) => {
+        assert.equal(e.code, 'MODEL_MISSING', name);
+        assert.match(e.message, why, name);
+        return true;
+      });
+    }
+    assert.equal((await engine.call('model:status', {})).packPath, null);
+  });
+
+  test('a provider that cannot run here is refused (UNSUPPORTED) and the setting is kept', async () => {
+    await engine.call('model:choose-pack', { path: PACK });
+    const foreign = process.platform === 'darwin' ? 'dml' : 'coreml';
+    await assert.rejects(engine.call('model:set-provider', { provider: foreign }), code('UNSUPPORTED'));
+    assert.equal((await engine.call('model:status', {})).provider.requested, 'auto');
+  });
+
+  test('a good pack loads on CPU here; the status and diagnostics say what runs it', async () => {
+    const s = await engine.call('model:set-provider', { provider: 'cpu' });
+    assert.equal(s.installed, true);
+    assert.equal(s.provider.active, 'cpu');
+    assert.equal(s.pack?.variant, 'beta');
+    const d = await engine.call('model:diagnostics', {});
+    assert.ok(d.available.some((b) => b.name === 'cpu'));
+    assert.equal(d.autoOrder[d.autoOrder.length - 1], 'cpu');
+  });
+});
+
+describe('chat about a track', () => {
+  let trackId: string;
+  const prompt = refs.packs['beta-fp32'].prompts.find((p: any) => p.id === 'audio_only');
+  before(async () => {
+    trackId = (await engine.call('media:open', { path: join(TINY_DIR, refs.media.audio) })).id;
+  });
+
+  test('an answer streams, matches the reference greedy ids, and is kept in the thread', async () => {
+    let streamed = '';
+    const r = await engine.call(
+      'chat:ask',
+      { trackId, instruction: prompt.instruction, attachments: { audio: {}, image: null, video: false }, options: { greedy: true, maxNewTokens: prompt.greedy_ids.length } },
+      { onProgress: (p) => (streamed += p.text ?? '') },
+    );
+    assert.equal(r.assistant.status, 'done');
+    assert.equal(r.assistant.text, streamed);
+    assert.equal(r.assistant.stats?.provider, 'cpu');
+    assert.equal(r.assistant.stats?.tokens, prompt.greedy_ids.length);
+    assert.equal(r.user.inputs?.input, '<Audio>');
+    assert.deepEqual(r.user.inputs?.media.map((m) => m.kind), ['audio']);
+    const thread = await engine.call('chat:get-thread', { trackId });
+    assert.deepEqual(thread.map((m) => m.role), ['user', 'assistant']);
+    // the same greedy answer through `model:ask` gives the reference ids
+    const direct = await engine.call('model:ask', {
+      packPath: PACK, provider: 'cpu', instruction: prompt.instruction, audio: { path: join(TINY_DIR, refs.media.audio) }, options: { greedy: true, maxNewTokens: prompt.greedy_ids.length },
+    });
+    assert.deepEqual(direct.tokenIds, prompt.greedy_ids);
+  });
+
+  test('Stop cancels at once; the thread keeps what was said; asking again works', async () => {
+    const controller = new AbortController();
+    const p = engine.call(
+      'chat:ask',
+      { trackId, instruction: 'Tell me everything.', attachments: { audio: { region: [0.5, 2.5] }, image: null, video: false }, options: { maxNewTokens: 2000, seed: 1 } },
+      { signal: controller.signal, onProgress: (pr) => pr.text && controller.abort() },
+    );
+    await assert.rejects(p, code('CANCELLED'));
+    const thread = await engine.call('chat:get-thread', { trackId });
+    const last = thread[thread.length - 1];
+    assert.equal(last.role, 'assistant');
+    assert.equal(last.status, 'stopped');
+    const again = await engine.call('chat:ask', { trackId, instruction: 'Again?', attachments: { audio: {}, image: null, video: false }, options: { greedy: true, maxNewTokens: 4 } });
+    assert.equal(again.assistant.status, 'done');
+  });
+
+  test('two questions at once are queued, never interleaved', async () => {
+    const ask = (seed: number) =>
+      engine.call('chat:ask', { trackId, instruction: `Question ${seed}`, attachments: { audio: {}, image: null, video: false }, options: { seed, maxNewTokens: 8 } });
+    const [a, b] = await Promise.all([ask(1), ask(2)]);
+    const solo = await ask(1);
+    assert.deepEqual(a.assistant.text, solo.assistant.text);
+    assert.equal(b.assistant.status, 'done');
+  });
+
+  test('regenerate replaces the answer of a question', async () => {
+    const before = await engine.call('chat:get-thread', { trackId });
+    const q = before.filter((m) => m.role === 'user')[0];
+    await engine.call('chat:regenerate', { trackId, messageId: q.id, options: { greedy: true, maxNewTokens: 3 } });
+    const after = await engine.call('chat:get-thread', { trackId });
+    assert.equal(after.length, before.length);
+  });
+
+  test('threads survive an engine crash', async () => {
+    const n = (await engine.call('chat:get-thread', { trackId })).length;
+    engine.killForTest();
+    await new Promise<void>((resolve) => {
+      const off = engine.onState((s) => s.state === 'ready' && (off(), resolve()));
+    });
+    assert.equal((await engine.call('chat:get-thread', { trackId })).length, n);
+    assert.equal((await engine.call('model:status', {})).packPath, PACK);
+  });
+});
+
+describe('bad media for the model', () => {
+  const ask = (extra: Record<string, unknown>) =>
+    engine.call('model:ask', { packPath: PACK, provider: 'cpu', instruction: 'What is this?', options: { greedy: true, maxNewTokens: 2 }, ...extra } as any);
+
+  test('audio shorter than a clip, and silence, still give an answer', async () => {
+    const short = media('short-0.5s.wav', ['-f', 'lavfi', '-i', 'sine=f=440:d=0.5']);
+    const silence = media('silence.flac', ['-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo', '-t', '3']);
+    assert.equal((await ask({ audio: { path: short } })).tokenIds.length, 2);
+    assert.equal((await ask({ audio: { path: silence } })).tokenIds.length, 2);
+  });
+
+  test('png, jpg, webp and gif covers are read', async () => {
+    for (const ext of ['png', 'jpg', 'webp', 'gif']) {
+      const img = media(`cover.${ext}`, ['-f', 'lavfi', '-i', 'testsrc=s=320x240:d=1', '-frames:v', '1']);
+      assert.equal((await ask({ image: { path: img } })).inputs.media[0].kind, 'image', ext);
+    }
+  });
+
+  test('a decompression bomb is refused before decoding', async () => {
+    const bomb = media('bomb.png', ['-f', 'lavfi', '-i', 'color=c=black:s=9600x9600:d=1', '-frames:v', '1', '-pix_fmt', 'gray']);
+    await assert.rejects(ask({ image: { path: bomb } }), (e: { code: string; message: string }) => e.code === 'BAD_ARGS' && /decompression bomb/.test(e.message));
+  });
+
+  test('a video without audio cannot give its soundtrack; an audio file is not a video', async () => {
+    const silent = media('no-audio.mp4', ['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=10:d=3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
+    await assert.rejects(ask({ video: { path: silent }, input: '<Video><Audio>' }), code('NO_AUDIO'));
+    assert.equal((await ask({ video: { path: silent } })).inputs.media[0].tokens, 15);
+    await assert.rejects(ask({ video: { path: toneFile('not-a-video.mp3', 2) } }), code('NOT_MEDIA'));
+  });
+
+  test('placeholders must match the attached media', async () => {
+    await assert.rejects(ask({ input: '<Image>' }), code('BAD_ARGS'));
+    await assert.rejects(ask({ audio: { path: toneFile('ph.mp3', 2) }, input: 'no placeholder' }), code('BAD_ARGS'));
+    assert.equal((await ask({ video: { path: videoFile('ph.mp4', 3) }, input: '<Video><Audio>' })).inputs.media[1].source, 'ph.mp4 (soundtrack)');
+  });
+});
