@@ -37,5 +37,16 @@ export const IPC = {
   event: 'studio:event',
 } as const;
 
-/** The URL scheme for media in the desktop app. */
+/**
+ * What main answers on IPC.call. Electron mangles errors thrown across
+ * ipcMain.handle, so failures travel as data and preload turns them back into
+ * a rejection with StudioErrorData.
+ */
+export type IpcCallResult = { ok: true; value: unknown } | { ok: false; error: StudioErrorData };
+
+/**
+ * The URL scheme for media in the desktop app: `studio-media://<kind>/<id>`
+ * (the kind is the URL's host, the id its path), parsed by main with the same
+ * `<kind>/<id>` grammar as web mode's `/media/<kind>/<id>`.
+ */
 export const MEDIA_SCHEME = 'studio-media';

@@ -1,62 +1,109 @@
 /**
- * In-place iterative radix-2 complex FFT with precomputed twiddles and
- * bit-reversal table, in float64. The one FFT of the engine: the spectrogram,
- * the analysers and the model's fbank features all use it.
+ * The engine's one FFT (spectrogram, analysers, the model's fbank features).
+ * A radix-2 real FFT (N a power of two, N ≥ 4): the N real samples are packed
+ * into an N/2-point complex FFT and split afterwards, so a frame costs about
+ * half of a complex FFT of the same length. Tables are built once per size.
  */
-export class FFT {
-  readonly n: number;
-  private readonly cos: Float64Array;
-  private readonly sin: Float64Array;
-  private readonly rev: Uint32Array;
+export class RealFft {
+  readonly size: number;
+  private readonly half: number;
   private readonly re: Float64Array;
   private readonly im: Float64Array;
+  private readonly rev: Uint32Array;
+  /** twiddles of the N/2-point complex FFT: e^(−2πij/(N/2)), j < N/4 */
+  private readonly cosT: Float64Array;
+  private readonly sinT: Float64Array;
+  /** split twiddles e^(−2πik/N), k ≤ N/2 */
+  private readonly wr: Float64Array;
+  private readonly wi: Float64Array;
 
-  constructor(n: number) {
-    if (n < 2 || (n & (n - 1)) !== 0) throw new Error(`FFT size must be a power of two, got ${n}`);
-    this.n = n;
-    this.cos = new Float64Array(n / 2);
-    this.sin = new Float64Array(n / 2);
-    for (let i = 0; i < n / 2; i++) {
-      this.cos[i] = Math.cos((2 * Math.PI * i) / n);
-      this.sin[i] = -Math.sin((2 * Math.PI * i) / n);
-    }
-    this.rev = new Uint32Array(n);
-    const bits = Math.log2(n);
-    for (let i = 0; i < n; i++) {
+  constructor(size: number) {
+    if (size < 4 || (size & (size - 1)) !== 0) throw new Error(`FFT size must be a power of two ≥ 4, got ${size}`);
+    this.size = size;
+    const m = size >> 1;
+    this.half = m;
+    this.re = new Float64Array(m);
+    this.im = new Float64Array(m);
+    this.rev = new Uint32Array(m);
+    const bits = Math.log2(m);
+    for (let i = 0; i < m; i++) {
       let r = 0;
-      for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+      for (let b = 0, x = i; b < bits; b++, x >>= 1) r = (r << 1) | (x & 1);
       this.rev[i] = r;
     }
-    this.re = new Float64Array(n);
-    this.im = new Float64Array(n);
+    this.cosT = new Float64Array(Math.max(1, m >> 1));
+    this.sinT = new Float64Array(Math.max(1, m >> 1));
+    for (let j = 0; j < m >> 1; j++) {
+      this.cosT[j] = Math.cos((2 * Math.PI * j) / m);
+      this.sinT[j] = -Math.sin((2 * Math.PI * j) / m);
+    }
+    this.wr = new Float64Array(m + 1);
+    this.wi = new Float64Array(m + 1);
+    for (let k = 0; k <= m; k++) {
+      this.wr[k] = Math.cos((2 * Math.PI * k) / size);
+      this.wi[k] = -Math.sin((2 * Math.PI * k) / size);
+    }
   }
 
-  /** Forward transform of (re, im) in place. */
-  transform(re: Float64Array, im: Float64Array): void {
-    const n = this.n;
+  /**
+   * |X[k]|² for k = 0 … N/2 of the real input `x` (length N) into `out`
+   * (length N/2 + 1).
+   */
+  powerSpectrum(x: ArrayLike<number>, out: Float64Array): void {
+    const m = this.half;
+    const re = this.re;
+    const im = this.im;
     const rev = this.rev;
-    for (let i = 0; i < n; i++) {
+    const cosT = this.cosT;
+    const sinT = this.sinT;
+    for (let i = 0; i < m; i++) {
       const j = rev[i];
-      if (j > i) {
-        let t = re[i];
-        re[i] = re[j];
-        re[j] = t;
-        t = im[i];
-        im[i] = im[j];
-        im[j] = t;
+      re[j] = x[2 * i];
+      im[j] = x[2 * i + 1];
+    }
+    // stages of length 2 and 4 have trivial twiddles (1, −i): done together
+    if (m >= 4) {
+      for (let a = 0; a < m; a += 4) {
+        const r0 = re[a] + re[a + 1];
+        const i0 = im[a] + im[a + 1];
+        const r1 = re[a] - re[a + 1];
+        const i1 = im[a] - im[a + 1];
+        const r2 = re[a + 2] + re[a + 3];
+        const i2 = im[a + 2] + im[a + 3];
+        const r3 = re[a + 2] - re[a + 3];
+        const i3 = im[a + 2] - im[a + 3];
+        re[a] = r0 + r2;
+        im[a] = i0 + i2;
+        re[a + 2] = r0 - r2;
+        im[a + 2] = i0 - i2;
+        // (r3 + i·i3)·(−i) = i3 − i·r3
+        re[a + 1] = r1 + i3;
+        im[a + 1] = i1 - r3;
+        re[a + 3] = r1 - i3;
+        im[a + 3] = i1 + r3;
+      }
+    } else {
+      for (let a = 0; a < m; a += 2) {
+        const r = re[a + 1];
+        const ii = im[a + 1];
+        re[a + 1] = re[a] - r;
+        im[a + 1] = im[a] - ii;
+        re[a] += r;
+        im[a] += ii;
       }
     }
-    for (let size = 2; size <= n; size <<= 1) {
-      const half = size >> 1;
-      const step = n / size;
-      for (let start = 0; start < n; start += size) {
-        for (let k = 0, t = 0; k < half; k++, t += step) {
-          const wr = this.cos[t];
-          const wi = this.sin[t];
-          const a = start + k;
-          const b = a + half;
-          const xr = re[b] * wr - im[b] * wi;
-          const xi = re[b] * wi + im[b] * wr;
+    for (let len = 8; len <= m; len <<= 1) {
+      const h = len >> 1;
+      const step = m / len;
+      for (let j = 0, t = 0; j < h; j++, t += step) {
+        const c = cosT[t];
+        const sn = sinT[t];
+        for (let a = j; a < m; a += len) {
+          const b = a + h;
+          const rb = re[b];
+          const ib = im[b];
+          const xr = rb * c - ib * sn;
+          const xi = rb * sn + ib * c;
           re[b] = re[a] - xr;
           im[b] = im[a] - xi;
           re[a] += xr;
@@ -64,20 +111,34 @@ export class FFT {
         }
       }
     }
+    // split into the spectrum of the real signal
+    const r0 = re[0];
+    const i0 = im[0];
+    out[0] = (r0 + i0) * (r0 + i0);
+    out[m] = (r0 - i0) * (r0 - i0);
+    const wrT = this.wr;
+    const wiT = this.wi;
+    for (let k = 1; k < m; k++) {
+      const a = re[k];
+      const b = im[k];
+      const c = re[m - k];
+      const d = im[m - k];
+      const fer = a + c;
+      const fei = b - d;
+      const forr = b + d;
+      const foi = c - a;
+      const wr = wrT[k];
+      const wi = wiT[k];
+      const xr = fer + wr * forr - wi * foi;
+      const xi = fei + wr * foi + wi * forr;
+      out[k] = 0.25 * (xr * xr + xi * xi);
+    }
   }
+}
 
-  /**
-   * |X[k]|² for k = 0 … n/2 of a real frame (shorter frames are zero-padded).
-   * `out` must hold n/2 + 1 values.
-   */
-  powerSpectrum(frame: ArrayLike<number>, out: Float64Array): Float64Array {
-    const { re, im, n } = this;
-    const len = Math.min(frame.length, n);
-    for (let i = 0; i < len; i++) re[i] = frame[i];
-    re.fill(0, len);
-    im.fill(0);
-    this.transform(re, im);
-    for (let k = 0; k <= n / 2; k++) out[k] = re[k] * re[k] + im[k] * im[k];
-    return out;
-  }
+/** A periodic Hann window of length n. */
+export function hann(n: number): Float64Array {
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+  return w;
 }

@@ -123,3 +123,43 @@ export function ffmpegReason(stderr: string): string {
     .filter((l) => l && !/^(Input|Output|Stream mapping|Press \[q\]|  )/.test(l));
   return lines[lines.length - 1] ?? 'no output';
 }
+
+/**
+ * Run ffmpeg writing to files, reporting progress (0…1 of `durationSec`)
+ * from its `-progress` output. Resolves with the exit code and stderr.
+ */
+export function runFfmpegProgress(
+  args: string[],
+  opts: { durationSec: number; signal?: AbortSignal; onProgress?: (fraction: number) => void },
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = spawnFfmpeg(['-progress', 'pipe:1', '-nostats', ...args], opts.signal);
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    let err = '';
+    let buf = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (s: string) => {
+      buf += s;
+      const lines = buf.split('\n');
+      buf = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = /^out_time_us=(\d+)/.exec(line);
+        if (m && opts.onProgress && opts.durationSec > 0) opts.onProgress(Math.min(0.99, Number(m[1]) / 1e6 / opts.durationSec));
+      }
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (s: string) => {
+      if (err.length < 200_000) err += s;
+    });
+    child.on('error', (e) => reject(new StudioError('FFMPEG_MISSING', `Could not start ffmpeg: ${e.message}. ${FIX}`)));
+    child.on('close', (code) => {
+      if (opts.signal?.aborted) reject(new StudioError('CANCELLED', 'Cancelled.'));
+      else resolve({ code, stderr: err });
+    });
+  });
+}

@@ -1,4 +1,4 @@
-import { FFT } from '../../dsp/fft';
+import { RealFft } from '../../dsp/fft';
 
 /**
  * DeepResonance's audio preprocessing (ImageBind's load_and_transform_audio_data
@@ -208,7 +208,7 @@ export function kaldiFbank(signal: Float32Array, sampleRate = AUDIO_SAMPLE_RATE,
   const window = new Float64Array(winSize);
   for (let i = 0; i < winSize; i++) window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (winSize - 1));
   const { banks, lo, hi } = melBanks(numMelBins, padded, sampleRate);
-  const fft = new FFT(padded);
+  const fft = new RealFft(padded);
   const frame = new Float64Array(padded);
   const power = new Float64Array(padded / 2 + 1);
   const out: Float32Array[] = [];

@@ -1,0 +1,66 @@
+// The contract's `host: 'shell'` methods: native things only main can do.
+import { AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, type MethodArgs, type MethodOutput } from '../contract';
+import type { SenderLike, ShellMethods } from './ipc';
+
+export interface FileFilter {
+  name: string;
+  extensions: string[];
+}
+export interface OpenDialogOptions {
+  title?: string;
+  buttonLabel?: string;
+  filters?: FileFilter[];
+  properties?: Array<'openFile' | 'openDirectory' | 'multiSelections'>;
+}
+/** Electron's dialog, as much as we use. */
+export interface DialogLike {
+  showOpenDialog(parent: unknown, options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+  showOpenDialog(options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+}
+/** the window a dialog is modal to (BrowserWindow.fromWebContents) */
+export type ParentWindowOf = (sender: SenderLike) => unknown;
+
+export function openDialogOptions(kind: 'media' | 'image'): OpenDialogOptions {
+  if (kind === 'image') {
+    return {
+      title: 'Choose a cover image',
+      buttonLabel: 'Use as cover',
+      properties: ['openFile'],
+      filters: [{ name: 'Images', extensions: [...IMAGE_EXTENSIONS] }],
+    };
+  }
+  return {
+    title: 'Open a track or music video',
+    buttonLabel: 'Open',
+    properties: ['openFile'],
+    filters: [
+      { name: 'Audio and video', extensions: [...AUDIO_EXTENSIONS, ...VIDEO_EXTENSIONS] },
+      { name: 'Audio', extensions: [...AUDIO_EXTENSIONS] },
+      { name: 'Video', extensions: [...VIDEO_EXTENSIONS] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  };
+}
+
+/** Show the open dialog (modal to `parent` when given); [] when cancelled. */
+export async function showOpenMedia(
+  dialog: DialogLike,
+  kind: 'media' | 'image',
+  parent?: unknown,
+): Promise<string[]> {
+  const options = openDialogOptions(kind);
+  const res = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+  return res.canceled ? [] : res.filePaths;
+}
+
+export function createShellMethods(deps: {
+  dialog: DialogLike;
+  parentWindowOf: ParentWindowOf;
+}): ShellMethods {
+  return {
+    'dialog:open-media': async (args, { sender }): Promise<MethodOutput<'dialog:open-media'>> => {
+      const { kind } = args as MethodArgs<'dialog:open-media'>;
+      return { paths: await showOpenMedia(deps.dialog, kind, deps.parentWindowOf(sender) ?? undefined) };
+    },
+  };
+}

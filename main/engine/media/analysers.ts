@@ -1,0 +1,273 @@
+import { RealFft, hann } from '../dsp/fft';
+import { melFilterbank, type MelBand } from './mel';
+
+/**
+ * Analysers share one small interface and are fed one decoded stream (mono
+ * Float32 at a fixed rate), so adding an analyser never adds a second decode.
+ */
+export interface Analyser {
+  /** `samples[0 … n)` are the next decoded samples */
+  process(samples: Float32Array, n: number): void;
+  /** the stream ended */
+  finish(): void;
+}
+
+/** Peaks per second the waveform aims for (enough to zoom in on a beat). */
+export const PEAKS_PER_SEC = 100;
+/** At most this many min/max pairs per track (a 2-hour file gets ~73 per second). */
+export const MAX_PEAKS = 1 << 19;
+
+/**
+ * Min/max per `samplesPerPeak` samples. The rate is chosen from the expected
+ * length; if a file turns out longer than stated, neighbouring pairs are
+ * merged (samplesPerPeak doubles), so memory stays bounded whatever the length.
+ */
+export class PeaksAnalyser implements Analyser {
+  samplesPerPeak: number;
+  private data: Float32Array;
+  private count = 0;
+  private curMin = Infinity;
+  private curMax = -Infinity;
+  private inCur = 0;
+
+  constructor(sampleRate: number, expectedSamples: number, private readonly maxPeaks = MAX_PEAKS) {
+    this.samplesPerPeak = Math.max(Math.ceil(sampleRate / PEAKS_PER_SEC), Math.ceil(expectedSamples / maxPeaks));
+    const expected = Math.ceil(expectedSamples / this.samplesPerPeak) + 16;
+    this.data = new Float32Array(2 * Math.min(maxPeaks, Math.max(1024, expected)));
+  }
+
+  process(samples: Float32Array, n: number): void {
+    let mn = this.curMin;
+    let mx = this.curMax;
+    let inCur = this.inCur;
+    let spp = this.samplesPerPeak;
+    for (let i = 0; i < n; i++) {
+      const v = samples[i];
+      if (v < mn) mn = v;
+      if (v > mx) mx = v;
+      if (++inCur === spp) {
+        this.push(mn, mx);
+        spp = this.samplesPerPeak;
+        mn = Infinity;
+        mx = -Infinity;
+        inCur = 0;
+      }
+    }
+    this.curMin = mn;
+    this.curMax = mx;
+    this.inCur = inCur;
+  }
+
+  finish(): void {
+    if (this.inCur > 0) this.push(this.curMin, this.curMax);
+    this.inCur = 0;
+  }
+
+  private push(mn: number, mx: number): void {
+    if (this.count === this.maxPeaks) this.halve();
+    if (2 * this.count >= this.data.length) {
+      const next = new Float32Array(Math.min(2 * this.maxPeaks, this.data.length * 2));
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[2 * this.count] = Math.max(-1, Math.min(1, mn));
+    this.data[2 * this.count + 1] = Math.max(-1, Math.min(1, mx));
+    this.count++;
+  }
+
+  private halve(): void {
+    const d = this.data;
+    const pairs = this.count >> 1;
+    for (let i = 0; i < pairs; i++) {
+      d[2 * i] = Math.min(d[4 * i], d[4 * i + 2]);
+      d[2 * i + 1] = Math.max(d[4 * i + 1], d[4 * i + 3]);
+    }
+    if (this.count & 1) {
+      d[2 * pairs] = d[2 * (this.count - 1)];
+      d[2 * pairs + 1] = d[2 * (this.count - 1) + 1];
+      this.count = pairs + 1;
+    } else this.count = pairs;
+    this.samplesPerPeak *= 2;
+    // the pair being accumulated now spans the new width: a partial pair simply continues.
+  }
+
+  /** interleaved [min0, max0, min1, max1, …] */
+  result(): Float32Array {
+    return this.data.slice(0, 2 * this.count);
+  }
+
+  get peaks(): number {
+    return this.count;
+  }
+}
+
+export interface SpectrogramOptions {
+  fftSize: number;
+  hop: number;
+  rows: number;
+  maxColumns: number;
+  floorDb: number;
+}
+
+export const SPECTROGRAM_DEFAULTS: Omit<SpectrogramOptions, 'hop'> = { fftSize: 1024, rows: 128, maxColumns: 8192, floorDb: -90 };
+
+/**
+ * A mel spectrogram: Hann-windowed frames of `fftSize` every `hop` samples,
+ * mel-band power, pooled by max into at most `maxColumns` columns, as Uint8
+ * (0 = floorDb … 255 = 0 dBFS, where a full-scale sine is 0 dB).
+ *
+ * Unless given, the hop is chosen so that no frame is computed only to be
+ * pooled away: half a frame (50 % overlap) for short tracks, growing to one
+ * frame per column (up to `fftSize`, no gap) as the track gets longer; beyond
+ * that, frames are pooled by max.
+ */
+export class SpectrogramAnalyser implements Analyser {
+  readonly opts: SpectrogramOptions;
+  /** frames per column */
+  pool: number;
+  private readonly fft: RealFft;
+  private readonly window: Float64Array;
+  private readonly bands: MelBand[];
+  private readonly frame: Float64Array;
+  private readonly power: Float64Array;
+  /** samples waiting to be framed */
+  private pending: Float32Array;
+  private pendingLen = 0;
+  private totalSamples = 0;
+  private frames = 0;
+  private columns = 0;
+  /** per column, per row: max band power (linear) */
+  private data: Float32Array;
+  private readonly ref: number;
+
+  constructor(sampleRate: number, expectedSamples: number, opts: Partial<SpectrogramOptions> = {}) {
+    const base = { ...SPECTROGRAM_DEFAULTS, ...opts };
+    const autoHop = Math.min(base.fftSize, Math.max(base.fftSize / 2, Math.ceil(expectedSamples / base.maxColumns)));
+    this.opts = { ...base, hop: opts.hop ?? autoHop };
+    const { fftSize, hop, rows, maxColumns } = this.opts;
+    this.fft = new RealFft(fftSize);
+    this.window = hann(fftSize);
+    this.bands = melFilterbank(rows, fftSize, sampleRate, 0, sampleRate / 2);
+    this.frame = new Float64Array(fftSize);
+    this.power = new Float64Array(fftSize / 2 + 1);
+    this.pending = new Float32Array(fftSize + 65536);
+    const expectedFrames = Math.ceil(expectedSamples / hop);
+    this.pool = Math.max(1, Math.ceil(expectedFrames / maxColumns));
+    const expectedCols = Math.ceil(expectedFrames / this.pool) + 4;
+    this.data = new Float32Array(rows * Math.min(maxColumns, Math.max(64, expectedCols)));
+    // energy of a full-scale sine through the window: N · Σw² / 4 (Parseval)
+    let sw2 = 0;
+    for (const w of this.window) sw2 += w * w;
+    this.ref = (fftSize * sw2) / 4;
+  }
+
+  process(samples: Float32Array, n: number): void {
+    this.totalSamples += n;
+    let off = 0;
+    while (off < n) {
+      if (this.pendingLen === this.pending.length) this.drain();
+      const take = Math.min(n - off, this.pending.length - this.pendingLen);
+      this.pending.set(samples.subarray(off, off + take), this.pendingLen);
+      this.pendingLen += take;
+      off += take;
+      this.drain();
+    }
+  }
+
+  /** frame whatever is complete, keep the tail */
+  private drain(): void {
+    const { fftSize, hop } = this.opts;
+    let pos = 0;
+    while (pos + fftSize <= this.pendingLen) {
+      this.analyseFrame(this.pending, pos);
+      pos += hop;
+    }
+    if (pos > 0) {
+      this.pending.copyWithin(0, pos, this.pendingLen);
+      this.pendingLen -= pos;
+    }
+  }
+
+  finish(): void {
+    const { fftSize, hop } = this.opts;
+    // zero-pad so that every sample is at the start of some frame's hop
+    const wanted = Math.ceil(this.totalSamples / hop);
+    if (this.frames < wanted) {
+      const buf = new Float32Array(this.pendingLen + fftSize);
+      buf.set(this.pending.subarray(0, this.pendingLen));
+      for (let pos = 0; this.frames < wanted && pos < this.pendingLen; pos += hop) this.analyseFrame(buf, pos);
+    }
+    this.pendingLen = 0;
+  }
+
+  private analyseFrame(src: Float32Array, pos: number): void {
+    const { fftSize, rows, maxColumns } = this.opts;
+    const f = this.frame;
+    const w = this.window;
+    for (let i = 0; i < fftSize; i++) f[i] = src[pos + i] * w[i];
+    this.fft.powerSpectrum(f, this.power);
+    let col = Math.floor(this.frames / this.pool);
+    if (col >= maxColumns) {
+      this.halve();
+      col = Math.floor(this.frames / this.pool);
+    }
+    if (col >= this.columns) {
+      if ((col + 1) * rows > this.data.length) {
+        const next = new Float32Array(Math.min(maxColumns * rows, this.data.length * 2));
+        next.set(this.data);
+        this.data = next;
+      }
+      this.data.fill(0, col * rows, (col + 1) * rows);
+      this.columns = col + 1;
+    }
+    const base = col * rows;
+    const p = this.power;
+    const d = this.data;
+    for (let r = 0; r < rows; r++) {
+      const { start, weights } = this.bands[r];
+      let s = 0;
+      for (let j = 0; j < weights.length; j++) s += weights[j] * p[start + j];
+      if (s > d[base + r]) d[base + r] = s;
+    }
+    this.frames++;
+  }
+
+  /** merge neighbouring columns (max): the pool doubles, memory stays bounded */
+  private halve(): void {
+    const rows = this.opts.rows;
+    const d = this.data;
+    const cols = this.columns;
+    const out = Math.ceil(cols / 2);
+    for (let c = 0; c < out; c++) {
+      for (let r = 0; r < rows; r++) {
+        const a = d[2 * c * rows + r];
+        const b = 2 * c + 1 < cols ? d[(2 * c + 1) * rows + r] : 0;
+        d[c * rows + r] = a > b ? a : b;
+      }
+    }
+    this.columns = out;
+    this.pool *= 2;
+  }
+
+  get columnCount(): number {
+    return this.columns;
+  }
+
+  /** Uint8 dB, column-major (column c, row r at c·rows + r) */
+  result(): Uint8Array {
+    const { rows, floorDb } = this.opts;
+    const n = this.columns * rows;
+    const out = new Uint8Array(n);
+    const d = this.data;
+    // byte = (10·log10(p/ref) − floor) · 255/−floor, with log10(x) = ln(x)/ln(10)
+    const k = (10 / Math.LN10) * (255 / -floorDb);
+    const off = -floorDb * (255 / -floorDb) - k * Math.log(this.ref);
+    const eps = 10 ** (floorDb / 10) * this.ref * 1e-3;
+    for (let i = 0; i < n; i++) {
+      const v = Math.round(k * Math.log(d[i] + eps) + off);
+      out[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+    return out;
+  }
+
+}

@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { StudioError, type ProbeResult } from '../../contract';
+import { FP_RE } from './cache';
+import { ffmpegReason, runFfmpegProgress } from './ffmpeg';
+
+export const THUMB_HEIGHT = 160;
+
+export interface FilmstripResult {
+  width: number;
+  height: number;
+  frames: { timeSec: number; frameId: string }[];
+}
+
+/** Thumbnail size: THUMB_HEIGHT high (or the video's own, if smaller), even dimensions, aspect kept. */
+export function thumbSize(probe: ProbeResult): { width: number; height: number } {
+  const w = probe.video?.width ?? 16;
+  const h = probe.video?.height ?? 9;
+  const height = Math.max(2, Math.min(THUMB_HEIGHT, h - (h % 2)));
+  const width = Math.max(2, Math.round((w * height) / h / 2) * 2);
+  return { width, height };
+}
+
+/** frame ids: "<fingerprint>.<count>.<index>" — only [0-9a-f.], no "..". */
+export const frameId = (fp: string, count: number, i: number) => `${fp}.${count}.${i}`;
+const FRAME_RE = /^([0-9a-f]{32})\.(\d{1,3})\.(\d{1,3})$/;
+
+export function filmstripDir(cacheDir: string, fp: string, count: number): string {
+  return join(cacheDir, 'filmstrip', `${fp}.${count}`);
+}
+
+/** The JPEG behind a frame id, or null when the id is malformed or not in the cache. */
+export function framePath(cacheDir: string, id: string): string | null {
+  const m = FRAME_RE.exec(id);
+  if (!m || !FP_RE.test(m[1])) return null;
+  const count = Number(m[2]);
+  const i = Number(m[3]);
+  if (count < 1 || count > 999 || i >= count) return null;
+  const p = join(filmstripDir(cacheDir, m[1], count), `${String(i + 1).padStart(3, '0')}.jpg`);
+  return existsSync(p) ? p : null;
+}
+
+/**
+ * `count` thumbnails at the centres of `count` equal slices of the video, from
+ * one ffmpeg run (select the first frame at or after each target time),
+ * cached per file fingerprint and count.
+ */
+export async function makeFilmstrip(
+  path: string,
+  probe: ProbeResult,
+  cacheDir: string,
+  fp: string,
+  count: number,
+  signal: AbortSignal,
+  onProgress: (f: number) => void,
+): Promise<FilmstripResult> {
+  const { width, height } = thumbSize(probe);
+  const dur = probe.durationSec > 0 ? probe.durationSec : 1;
+  const step = dur / count;
+  const dir = filmstripDir(cacheDir, fp, count);
+  const result = (n: number): FilmstripResult => ({
+    width,
+    height,
+    frames: Array.from({ length: n }, (_, i) => ({ timeSec: Math.min(dur, (i + 0.5) * step), frameId: frameId(fp, count, i) })),
+  });
+  if (existsSync(dir)) {
+    const n = (await readdir(dir)).filter((f) => f.endsWith('.jpg')).length;
+    if (n > 0) return result(n);
+  }
+  await mkdir(join(cacheDir, 'filmstrip'), { recursive: true });
+  const tmp = `${dir}.${randomBytes(4).toString('hex')}.tmp`;
+  await mkdir(tmp, { recursive: true });
+  try {
+    const filter = `select='gte(t\\,${step.toFixed(6)}*(selected_n+0.5))',scale=${width}:${height}:flags=bilinear,setsar=1`;
+    const r = await runFfmpegProgress(
+      ['-v', 'error', '-y', '-i', path, '-map', '0:v:0', '-an', '-sn', '-dn', '-vf', filter, '-fps_mode', 'vfr', '-frames:v', String(count), '-q:v', '5', join(tmp, '%03d.jpg')],
+      { durationSec: dur, signal, onProgress },
+    );
+    const n = (await readdir(tmp)).filter((f) => f.endsWith('.jpg')).length;
+    if (n === 0) {
+      throw new StudioError('DECODE_FAILED', `No frames could be read from the video of "${basename(path)}" (ffmpeg: ${ffmpegReason(r.stderr)}).`);
+    }
+    await rm(dir, { recursive: true, force: true });
+    await rename(tmp, dir);
+    onProgress(1);
+    return result(n);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

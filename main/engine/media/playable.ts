@@ -1,0 +1,169 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { StudioError, type ProbeResult } from '../../contract';
+import { ffmpegReason, runFfmpegProgress } from './ffmpeg';
+
+/**
+ * What Chromium (Electron, and Debian's Chromium for web mode: both built
+ * with the proprietary codecs) plays natively, by container family.
+ * Deliberately conservative: anything not listed gets a proxy, and a proxy
+ * always plays. Not listed on purpose: AIFF, ALAC, WMA/ASF, AC3/E-AC3, DTS,
+ * MP2, AMR, APE, WavPack, TTA, big-endian or A-law/µ-law PCM, PCM outside WAV,
+ * HEVC (only with platform decoders), MPEG-4 Part 2/Xvid, MPEG-2, ProRes,
+ * Theora (removed from Chromium), AVI, and Matroska carrying non-WebM codecs.
+ */
+export const CHROMIUM_PLAYS: Record<string, { audio: readonly string[]; video: readonly string[] }> = {
+  mp3: { audio: ['mp3'], video: [] },
+  aac: { audio: ['aac'], video: [] },
+  flac: { audio: ['flac'], video: [] },
+  wav: { audio: ['pcm_u8', 'pcm_s16le', 'pcm_s24le', 'pcm_s32le', 'pcm_f32le'], video: [] },
+  ogg: { audio: ['vorbis', 'opus', 'flac'], video: [] },
+  mp4: { audio: ['aac', 'mp3', 'flac', 'opus'], video: ['h264', 'vp9', 'av1'] },
+  webm: { audio: ['opus', 'vorbis'], video: ['vp8', 'vp9', 'av1'] },
+};
+
+/** ffmpeg's demuxer name ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", …) → family above. */
+export function containerFamily(container: string): string {
+  const c = container.toLowerCase();
+  if (c.includes('mp4') || c.includes('mov')) return 'mp4';
+  if (c.includes('matroska') || c.includes('webm')) return 'webm';
+  if (/^(mp3|aac|flac|wav|ogg)$/.test(c)) return c;
+  return c; // aiff, asf, avi, … : not playable
+}
+
+/** Codecs that lose nothing: their proxy is FLAC. Lossy ones become Opus. */
+const LOSSLESS = /^(pcm_|alac|ape|wavpack|tta|mlp|truehd|flac|shorten|tak)/;
+/** audio codecs copied as they are when remuxing a video into mp4 (FLAC/Opus in mp4 need ffmpeg ≥ 6: re-encoded instead) */
+const MP4_AUDIO_COPY = ['aac', 'mp3'];
+
+export type PlayPlan =
+  | { kind: 'original' }
+  | { kind: 'proxy'; ext: 'flac' | 'webm' | 'mp4'; mime: string; args: string[]; reason: string };
+
+/**
+ * How a track is played: the original file when Chromium plays it, otherwise
+ * a proxy made once by ffmpeg. The args are the ffmpeg arguments between
+ * `-i <file>` and the output path.
+ */
+export function playPlan(probe: ProbeResult): PlayPlan {
+  const fam = CHROMIUM_PLAYS[containerFamily(probe.container)];
+  const a = probe.audio?.codec ?? '';
+  const v = probe.video?.codec;
+  const audioOk = !!fam && fam.audio.includes(a);
+  if (!v) {
+    if (audioOk) return { kind: 'original' };
+    return audioProxy(probe, `${a} in ${probe.container}`);
+  }
+  const videoOk = !!fam && fam.video.includes(v);
+  if (audioOk && videoOk) return { kind: 'original' };
+  const reason = `${v} + ${a} in ${probe.container}`;
+  if (CHROMIUM_PLAYS.mp4.video.includes(v)) {
+    const audioArgs = MP4_AUDIO_COPY.includes(a) ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '192k'];
+    return {
+      kind: 'proxy',
+      ext: 'mp4',
+      mime: 'video/mp4',
+      reason,
+      args: ['-map', '0:v:0', '-map', '0:a:0', '-c:v', 'copy', ...audioArgs, '-movflags', '+faststart', '-f', 'mp4'],
+    };
+  }
+  if (v === 'vp8') {
+    const audioArgs = ['opus', 'vorbis'].includes(a) ? ['-c:a', 'copy'] : ['-c:a', 'libopus', '-b:a', '192k'];
+    return { kind: 'proxy', ext: 'webm', mime: 'video/webm', reason, args: ['-map', '0:v:0', '-map', '0:a:0', '-c:v', 'copy', ...audioArgs, '-f', 'webm'] };
+  }
+  // A video codec Chromium cannot decode: the soundtrack plays, the picture
+  // does not (the filmstrip still shows it). Transcoding video is left to a later issue.
+  return audioProxy(probe, reason);
+}
+
+function audioProxy(probe: ProbeResult, reason: string): PlayPlan {
+  const a = probe.audio?.codec ?? '';
+  const ch = probe.audio?.channels ?? 2;
+  const down = ch > 8 ? ['-ac', '2'] : [];
+  if (LOSSLESS.test(a)) {
+    return { kind: 'proxy', ext: 'flac', mime: 'audio/flac', reason, args: ['-map', '0:a:0', '-vn', '-sn', '-dn', ...down, '-c:a', 'flac', '-f', 'flac'] };
+  }
+  return {
+    kind: 'proxy',
+    ext: 'webm',
+    mime: 'audio/webm',
+    reason,
+    args: ['-map', '0:a:0', '-vn', '-sn', '-dn', ...(ch > 2 ? ['-ac', '2'] : []), '-c:a', 'libopus', '-b:a', '192k', '-f', 'webm'],
+  };
+}
+
+const FLAC_FALLBACK = ['-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', '2', '-c:a', 'flac', '-f', 'flac'];
+
+export function proxyPath(cacheDir: string, fp: string, ext: string): string {
+  return join(cacheDir, 'playable', `${fp}.${ext}`);
+}
+
+/**
+ * Make the proxy (once; callers dedupe) into the cache, atomically. If the
+ * chosen encoder is missing from this ffmpeg build (libopus), falls back to
+ * FLAC. Returns the path and mime of what was written.
+ */
+export async function makeProxy(
+  path: string,
+  probe: ProbeResult,
+  plan: Extract<PlayPlan, { kind: 'proxy' }>,
+  cacheDir: string,
+  fp: string,
+  signal?: AbortSignal,
+): Promise<{ path: string; mime: string }> {
+  const out = proxyPath(cacheDir, fp, plan.ext);
+  if (existsSync(out)) return { path: out, mime: plan.mime };
+  await mkdir(join(cacheDir, 'playable'), { recursive: true });
+  const attempt = async (args: string[], ext: string): Promise<string | null> => {
+    const tmp = join(cacheDir, 'playable', `${fp}.${randomBytes(4).toString('hex')}.tmp.${ext}`);
+    const r = await runFfmpegProgress(['-v', 'error', '-y', '-i', path, ...args, tmp], { durationSec: probe.durationSec, signal });
+    if (r.code === 0) {
+      const final = proxyPath(cacheDir, fp, ext);
+      await rename(tmp, final);
+      return final;
+    }
+    await rm(tmp, { force: true });
+    if (signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled.');
+    lastErr = ffmpegReason(r.stderr);
+    return null;
+  };
+  let lastErr = '';
+  const made = await attempt(plan.args, plan.ext);
+  if (made) return { path: made, mime: plan.mime };
+  if (plan.mime.startsWith('audio/') && plan.ext !== 'flac') {
+    const fb = await attempt(FLAC_FALLBACK, 'flac');
+    if (fb) return { path: fb, mime: 'audio/flac' };
+  }
+  throw new StudioError(
+    'DECODE_FAILED',
+    `"${basename(path)}" (${plan.reason}) cannot be played directly, and converting it to a playable copy failed (ffmpeg: ${lastErr}).`,
+  );
+}
+
+/** Mime type of an opened file, by extension. */
+export function mimeOfPath(path: string, kind: 'audio' | 'video'): string {
+  const ext = path.toLowerCase().split('.').pop() ?? '';
+  const m: Record<string, string> = {
+    mp3: 'audio/mpeg',
+    flac: 'audio/flac',
+    wav: 'audio/wav',
+    ogg: 'audio/ogg',
+    oga: 'audio/ogg',
+    opus: 'audio/ogg',
+    m4a: 'audio/mp4',
+    alac: 'audio/mp4',
+    aac: 'audio/aac',
+    aif: 'audio/aiff',
+    aiff: 'audio/aiff',
+    wma: 'audio/x-ms-wma',
+    mp4: kind === 'video' ? 'video/mp4' : 'audio/mp4',
+    m4v: 'video/mp4',
+    mov: 'video/quicktime',
+    mkv: kind === 'video' ? 'video/x-matroska' : 'audio/x-matroska',
+    webm: kind === 'video' ? 'video/webm' : 'audio/webm',
+    avi: 'video/x-msvideo',
+  };
+  return m[ext] ?? 'application/octet-stream';
+}

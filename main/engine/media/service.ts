@@ -1,0 +1,125 @@
+import { basename } from 'node:path';
+import { StudioError, type Filmstrip, type Peaks, type Progress, type ResolvedMedia, type Spectrogram } from '../../contract';
+import type { EngineContext } from '../context';
+import { analyseFile, readCachedAnalysis, writeCachedAnalysis, type WaveAnalysis } from './analysis';
+import { SharedJobs, fingerprint } from './cache';
+import { attachedCover, coverMissingMessage, embeddedCover } from './cover';
+import { framePath, makeFilmstrip, type FilmstripResult } from './filmstrip';
+import { makeProxy, mimeOfPath, playPlan } from './playable';
+import type { Tracks } from './tracks';
+
+const TRACK_ID = /^[A-Za-z0-9_-]{8,64}$/;
+/** cover ids: the track id, optionally ".<coverVersion>" (to defeat caches) */
+const COVER_ID = /^([A-Za-z0-9_-]{8,64})(?:\.\d{1,9})?$/;
+
+type ResolveKind = 'track' | 'playable' | 'cover' | 'frame';
+interface CallCtx {
+  signal: AbortSignal;
+  progress(p: Progress): void;
+}
+
+/**
+ * The engine's media work on opened tracks: waveform peaks + spectrogram
+ * (one decode, cached), filmstrips, covers, and mapping media URLs to files.
+ * Every file it serves is either an opened track (re-checked on each request)
+ * or something it wrote into its own cache.
+ */
+export class MediaService {
+  private readonly analyses = new SharedJobs<WaveAnalysis>();
+  private readonly filmstrips = new SharedJobs<FilmstripResult>();
+  private readonly proxies = new SharedJobs<{ path: string; mime: string }>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly tracks: Tracks,
+  ) {}
+
+  async peaks(trackId: string, call: CallCtx): Promise<Peaks> {
+    const a = await this.analysis(trackId, call);
+    return { trackId, ...a.peaks };
+  }
+
+  async spectrogram(trackId: string, call: CallCtx): Promise<Spectrogram> {
+    const a = await this.analysis(trackId, call);
+    return { trackId, ...a.spectrogram };
+  }
+
+  /** Peaks and spectrogram together: from the cache, or one decode shared by every caller. */
+  private async analysis(trackId: string, call: CallCtx): Promise<WaveAnalysis> {
+    const { row, path } = await this.tracks.checkedPath(trackId);
+    const fp = await fingerprint(path);
+    const cached = await readCachedAnalysis(this.ctx.cacheDir, fp);
+    if (cached) return cached;
+    const probe = this.tracks.get(row.id).probe;
+    return this.analyses.run(
+      fp,
+      async (signal, progress) => {
+        const a = await analyseFile(path, probe, signal, progress);
+        await writeCachedAnalysis(this.ctx.cacheDir, fp, a).catch(() => undefined);
+        return a;
+      },
+      call.signal,
+      (fraction) => call.progress({ stage: 'decoding', fraction }),
+    );
+  }
+
+  async filmstrip(trackId: string, count: number, call: CallCtx): Promise<Filmstrip> {
+    const { row, path } = await this.tracks.checkedPath(trackId);
+    const track = this.tracks.get(row.id);
+    if (!track.probe.video) {
+      throw new StudioError('BAD_ARGS', `"${basename(path)}" has no video, so it has no filmstrip.`);
+    }
+    const fp = await fingerprint(path);
+    const r = await this.filmstrips.run(
+      `${fp}.${count}`,
+      (signal, progress) => makeFilmstrip(path, track.probe, this.ctx.cacheDir, fp, count, signal, progress),
+      call.signal,
+      (fraction) => call.progress({ stage: 'extracting frames', fraction }),
+    );
+    return { trackId, ...r };
+  }
+
+  /** A media URL (`<kind>/<id>`) → the file to serve. Unknown or malformed ids are NOT_FOUND. */
+  async resolve(kind: ResolveKind, id: string): Promise<ResolvedMedia> {
+    const unknown = () => new StudioError('NOT_FOUND', `Unknown media address "${kind}/${id}": nothing with that id was opened.`);
+    switch (kind) {
+      case 'track': {
+        if (!TRACK_ID.test(id)) throw unknown();
+        const { row, path } = await this.tracks.checkedPath(id);
+        return { path, mime: mimeOfPath(path, row.kind), realPath: row.real_path };
+      }
+      case 'playable': {
+        if (!TRACK_ID.test(id)) throw unknown();
+        const { row, path } = await this.tracks.checkedPath(id);
+        const probe = this.tracks.get(row.id).probe;
+        const plan = playPlan(probe);
+        if (plan.kind === 'original') return { path, mime: mimeOfPath(path, row.kind), realPath: row.real_path };
+        const fp = await fingerprint(path);
+        const made = await this.proxies.run(`${fp}.${plan.ext}`, (signal) => makeProxy(path, probe, plan, this.ctx.cacheDir, fp, signal));
+        return { path: made.path, mime: made.mime, realPath: made.path };
+      }
+      case 'cover': {
+        const m = COVER_ID.exec(id);
+        if (!m) throw unknown();
+        const row = this.tracks.row(m[1]);
+        if (row.cover_path) {
+          const att = await attachedCover(row.cover_path);
+          if (att) return { path: att.path, mime: att.mime, realPath: att.path };
+        }
+        const track = this.tracks.get(row.id);
+        if (track.probe.hasCoverArt) {
+          const { path } = await this.tracks.checkedPath(row.id);
+          const fp = await fingerprint(path);
+          const emb = await embeddedCover(path, this.ctx.cacheDir, fp);
+          if (emb) return { path: emb.path, mime: emb.mime, realPath: emb.path };
+        }
+        throw new StudioError('NOT_FOUND', coverMissingMessage(basename(row.path), row.cover_path));
+      }
+      case 'frame': {
+        const p = framePath(this.ctx.cacheDir, id);
+        if (!p) throw new StudioError('NOT_FOUND', `Unknown media address "frame/${id}": no such thumbnail (make the filmstrip first).`);
+        return { path: p, mime: 'image/jpeg', realPath: p };
+      }
+    }
+  }
+}

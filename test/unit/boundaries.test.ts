@@ -1,0 +1,113 @@
+// The folder rules of DEVELOPERS.md, held by scanning every import.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { describe, it } from 'node:test';
+import { ROOT } from '../helpers/media';
+
+const CODE = /\.(ts|mts|cts|js|mjs|cjs|svelte)$/;
+
+function files(dir: string): string[] {
+  const abs = join(ROOT, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs, { withFileTypes: true }).flatMap((e) => {
+    if (e.name === 'node_modules' || e.name.startsWith('.')) return [];
+    const rel = join(dir, e.name);
+    return e.isDirectory() ? files(rel) : CODE.test(e.name) ? [rel] : [];
+  });
+}
+
+/** Module specifiers a file imports: static, side-effect, re-export, dynamic import() and require(). */
+export function importsOf(source: string): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const out: string[] = [];
+  const patterns = [
+    /\b(?:import|export)\s+(?:type\s+)?[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
+  for (const re of patterns) for (const m of code.matchAll(re)) out.push(m[1]);
+  return out;
+}
+
+const isElectron = (s: string) => s === 'electron' || s.startsWith('electron/');
+const builtins = new Set(builtinModules);
+const isNodeBuiltin = (s: string) => s.startsWith('node:') || builtins.has(s) || builtins.has(s.split('/')[0]);
+/** the repository path a relative import points at */
+const target = (file: string, spec: string) => relative(ROOT, resolve(ROOT, dirname(file), spec)).split(sep).join('/');
+const inside = (path: string, folder: string) => path === folder || path.startsWith(`${folder}/`);
+
+function violations(folder: string, rule: (spec: string, file: string) => string | null, skip: (f: string) => boolean = () => false): string[] {
+  const found: string[] = [];
+  for (const f of files(folder)) {
+    if (skip(f)) continue;
+    for (const spec of importsOf(readFileSync(join(ROOT, f), 'utf8'))) {
+      const why = rule(spec, f);
+      if (why) found.push(`${f}: imports '${spec}' (${why})`);
+    }
+  }
+  return found;
+}
+
+describe('folder boundaries (DEVELOPERS.md)', () => {
+  it('finds imports of every form', () => {
+    const src = `import a from 'a';\nimport type { B } from "b";\nimport {\n  c,\n  d,\n} from './c';\nimport './side.css';\nexport * from '../e';\nconst f = await import('f');\nconst g = require('g');\n// import x from 'commented';\n/* import y from 'block'; */`;
+    assert.deepEqual(importsOf(src).sort(), ['../e', './c', './side.css', 'a', 'b', 'f', 'g']);
+  });
+
+  it('main/engine and main/engine-host never import electron', () => {
+    const bad = [...violations('main/engine', (s) => (isElectron(s) ? 'the engine is plain Node' : null)), ...violations('main/engine-host', (s) => (isElectron(s) ? 'the host runs under Node too' : null))];
+    assert.deepEqual(bad, []);
+  });
+
+  it('main/contract imports only zod and its own files', () => {
+    const bad = violations('main/contract', (s, f) => {
+      if (s === 'zod' || s.startsWith('zod/')) return null;
+      if (s.startsWith('.') && inside(target(f, s), 'main/contract')) return null;
+      return 'the contract is shared by every process';
+    });
+    assert.deepEqual(bad, []);
+  });
+
+  it('renderer imports no Node, no electron, and nothing from main/ but the contract', () => {
+    const bad = violations(
+      'renderer',
+      (s, f) => {
+        if (isElectron(s)) return 'the renderer only knows window.studio';
+        if (isNodeBuiltin(s)) return 'the renderer is sandboxed web code';
+        if (s.startsWith('.') && inside(target(f, s), 'main') && !inside(target(f, s), 'main/contract')) return 'only main/contract is shared with the renderer';
+        if (s.startsWith('.') && !inside(target(f, s), 'renderer') && !inside(target(f, s), 'main/contract')) return 'outside the renderer';
+        return null;
+      },
+      // build configuration at the renderer's root runs in Node, not in the page
+      (f) => /^renderer\/[^/]+\.config\.[cm]?[jt]s$/.test(f.split(sep).join('/')),
+    );
+    assert.deepEqual(bad, []);
+  });
+
+  it('preload imports only electron and main/contract', () => {
+    const bad = violations('preload', (s, f) => {
+      if (s === 'electron') return null;
+      if (s.startsWith('.') && (inside(target(f, s), 'main/contract') || inside(target(f, s), 'preload'))) return null;
+      return 'a sandboxed preload can only require electron';
+    });
+    assert.deepEqual(bad, []);
+  });
+
+  it('only main/electron/index.ts imports electron; nothing else reaches into main/electron', () => {
+    const bad: string[] = [];
+    for (const folder of ['main', 'bin', 'tools']) {
+      bad.push(
+        ...violations(folder, (s, f) => {
+          const file = f.split(sep).join('/');
+          if (isElectron(s) && file !== 'main/electron/index.ts') return 'Electron parts are passed in; index.ts wires them';
+          if (s.startsWith('.') && inside(target(f, s), 'main/electron') && !inside(file, 'main/electron')) return 'the shell is a leaf';
+          return null;
+        }),
+      );
+    }
+    assert.deepEqual(bad, []);
+  });
+});

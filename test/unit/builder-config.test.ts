@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
+import { AUDIO_EXTENSIONS, VIDEO_EXTENSIONS } from '../../main/contract';
+import { ROOT } from '../helpers/media';
+
+const require = createRequire(import.meta.url);
+const config = parse(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
+
+/** electron-builder's own matcher for asarUnpack patterns (app-builder-lib/out/fileMatcher.js). */
+function unpackFilter(patterns: string[]): (relPath: string) => boolean {
+  const { FileMatcher } = require('app-builder-lib/out/fileMatcher.js') as {
+    FileMatcher: new (from: string, to: string, expand: (s: string) => string, patterns: string[]) => { createFilter(): (file: string, stat: Stats) => boolean };
+  };
+  const filter = new FileMatcher(ROOT, '/app', (s) => s, patterns).createFilter();
+  const fileStat = { isDirectory: () => false } as Stats;
+  return (rel) => {
+    const abs = join(ROOT, rel);
+    return filter(abs, existsSync(abs) ? statSync(abs) : fileStat);
+  };
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+describe('electron-builder.yml', () => {
+  it("is valid against electron-builder's configuration schema", () => {
+    const schema = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'app-builder-lib', 'scheme.json'), 'utf8'));
+    // the schema declares draft-07, Ajv's default draft; it uses a few keywords Ajv's strict mode does not know
+    assert.match(schema.$schema, /draft-07/);
+    delete schema.$schema;
+    const ajv = new Ajv({ strict: false, allErrors: true, allowUnionTypes: true });
+    const validate = ajv.compile(schema);
+    const ok = validate(config);
+    assert.ok(ok, JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+    // and the schema does catch mistakes
+    assert.equal(validate({ ...config, linux: { ...config.linux, targett: 'AppImage' } }), false);
+  });
+
+  it('describes the installers and the app', () => {
+    assert.equal(config.productName, 'Resonance Studio');
+    assert.match(config.appId, /^[a-z]+(\.[a-z0-9-]+)+$/);
+    assert.deepEqual(config.linux.target, ['AppImage', 'deb']);
+    assert.equal(config.linux.category, 'AudioVideo');
+    assert.deepEqual(config.win.target, ['nsis']);
+    assert.deepEqual(config.mac.target, ['dmg']);
+    assert.equal(config.mac.category, 'public.app-category.music');
+    assert.equal(config.npmRebuild, true);
+    assert.ok(config.files.includes('out/**/*') && config.files.includes('package.json'));
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    assert.ok(pkg.main.startsWith('out/'), 'package.json main is inside the packaged files');
+    const exts = config.fileAssociations.flatMap((a: { ext: string[] }) => a.ext);
+    for (const e of exts) assert.ok(([...AUDIO_EXTENSIONS, ...VIDEO_EXTENSIONS] as string[]).includes(e), e);
+  });
+
+  it('has a 512x512 PNG icon in resources/', () => {
+    const png = readFileSync(join(ROOT, config.icon));
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    assert.equal(png.readUInt32BE(16), 512);
+    assert.equal(png.readUInt32BE(20), 512);
+    for (const p of [config.linux.icon, config.win.icon, config.mac.icon]) assert.ok(existsSync(join(ROOT, p)), p);
+  });
+
+  it('unpacks the native files that are really there (onnxruntime-node, better-sqlite3) and ffmpeg-static', () => {
+    const unpacked = unpackFilter(config.asarUnpack);
+    const ortDir = join(ROOT, 'node_modules', 'onnxruntime-node', 'bin');
+    const ortFiles = walk(ortDir).map((f) => relative(ROOT, f));
+    assert.ok(ortFiles.some((f) => f.endsWith('linux/x64/libonnxruntime.so.1')), 'onnxruntime-node ships libonnxruntime.so.1');
+    assert.ok(ortFiles.some((f) => f.endsWith('linux/x64/onnxruntime_binding.node')));
+    for (const f of ortFiles) assert.ok(unpacked(f), f);
+
+    const sqlite = walk(join(ROOT, 'node_modules', 'better-sqlite3', 'build', 'Release'))
+      .filter((f) => f.endsWith('.node'))
+      .map((f) => relative(ROOT, f));
+    assert.ok(sqlite.some((f) => f.endsWith('better_sqlite3.node')));
+    for (const f of sqlite) assert.ok(unpacked(f), f);
+
+    // ffmpeg-static's download is denied here, so its binary is absent: check the names it would have
+    for (const f of ['node_modules/ffmpeg-static/ffmpeg', 'node_modules/ffmpeg-static/ffmpeg.exe']) assert.ok(unpacked(f), f);
+
+    // plain JavaScript stays in the archive
+    for (const f of ['out/main/electron.js', 'out/engine/index.js', 'node_modules/zod/package.json', 'node_modules/onnxruntime-node/dist/index.js', 'package.json']) {
+      assert.equal(unpacked(f), false, f);
+    }
+  });
+});
