@@ -3,14 +3,16 @@
 // node_modules), the sandboxed preload as CommonJS, and the renderer with Vite.
 import { build as esbuild } from 'esbuild';
 import { build as vite } from 'vite';
-import { existsSync, rmSync, readFileSync } from 'node:fs';
+import { rmSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const only = process.argv[2]; // optional: node | renderer
 
-rmSync(new URL('../out/' + (only === 'renderer' ? 'renderer' : ''), import.meta.url), { recursive: true, force: true });
+// Remove only what this run rebuilds (others may be using the rest of out/).
+const clean = (sub) => rmSync(new URL(`../out/${sub}`, import.meta.url), { recursive: true, force: true });
+if (only !== 'renderer') ['engine', 'cli', 'main', 'preload'].forEach(clean);
 
 const common = {
   absWorkingDir: root,
