@@ -189,6 +189,7 @@ export class ModelRuntime {
   }
 
   decode(ids: number[]): string {
+    if (ids.length === 0) return '';
     return this.tokenizer.decode(ids, { skip_special_tokens: true });
   }
 

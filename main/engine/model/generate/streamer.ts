@@ -8,7 +8,13 @@ export class TextStreamer {
   private readonly ids: number[] = [];
   private emitted = 0;
   private stopped = false;
+  /** decoded text of ids[0 … readOffset) */
   private text = '';
+  // Incremental decoding (as text-generation-inference does): only the tokens
+  // since `prefixOffset` are decoded each step, so a step costs O(1), not O(n).
+  private prefixOffset = 0;
+  private readOffset = 0;
+  private pending = '';
 
   constructor(
     private readonly decode: (ids: number[]) => string,
@@ -19,7 +25,17 @@ export class TextStreamer {
   push(id: number): string {
     if (this.stopped) return '';
     this.ids.push(id);
-    this.text = this.decode(this.ids);
+    const prefix = this.readOffset > this.prefixOffset ? this.decode(this.ids.slice(this.prefixOffset, this.readOffset)) : '';
+    const full = this.decode(this.ids.slice(this.prefixOffset));
+    if (full.length > prefix.length && !full.endsWith('\ufffd')) {
+      this.text += full.slice(prefix.length);
+      this.pending = '';
+      this.prefixOffset = this.readOffset;
+      this.readOffset = this.ids.length;
+    } else {
+      // an incomplete character (or nothing new yet): keep it until it completes
+      this.pending = full.slice(prefix.length);
+    }
     return this.flush(false);
   }
 
@@ -30,6 +46,9 @@ export class TextStreamer {
 
   /** The rest of the answer at the end of generation. */
   finish(): string {
+    // Whatever never completed is shown as it decodes (U+FFFD for broken bytes).
+    this.text += this.pending;
+    this.pending = '';
     return this.flush(true);
   }
 

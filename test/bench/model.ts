@@ -1,0 +1,107 @@
+// DeepResonance runtime benchmark (issue 5): time to first token broken down
+// (media decode, fbank, encoders, projection, prompt/fusion, prefill), decode
+// tokens/s, the JS overhead per token against a bare session.run loop over the
+// same decoder in the same run, and peak RSS.
+//
+//   node --import tsx test/bench/model.ts [PACK_DIR …] [--tokens 64] [--runs 3] [--provider cpu]
+//
+// Without pack folders it benchmarks the tiny packs (made by make_tiny.py).
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { ask } from '../../main/engine/model/ask';
+import { loadPack } from '../../main/engine/model/pack';
+import { ModelRuntime } from '../../main/engine/model/runtime';
+import { f32ToF16 } from '../../main/engine/model/tensors';
+import { ensureTinyPacks, refsIndex, TINY_DIR } from '../tools/helpers';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { tokens: { type: 'string', default: '64' }, runs: { type: 'string', default: '3' }, provider: { type: 'string', default: 'cpu' } },
+});
+const TOKENS = Number(values.tokens);
+const RUNS = Number(values.runs);
+
+ensureTinyPacks();
+const refs = refsIndex();
+const packs = positionals.length ? positionals : Object.values<any>(refs.packs).map((p) => join(TINY_DIR, p.dir));
+const audio = join(TINY_DIR, refs.media.audio);
+const image = join(TINY_DIR, refs.media.image);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x: number) => x.toFixed(1).padStart(8);
+
+/** The decoder alone: prefill, then `n` steps of session.run + argmax, no tokenizer, no streamer, no file reads. */
+async function bareLoop(rt: ModelRuntime, promptEmbeds: Float32Array, S: number, n: number, embedTable: Float32Array): Promise<number> {
+  const m = rt.pack.manifest;
+  const H = m.llm.hidden_size;
+  const V = m.llm.vocab_size;
+  const half = m.dtype === 'fp16';
+  const session = (rt as unknown as { sessions: Map<string, { session: ort.InferenceSession }> }).sessions.get('decoder')!.session;
+  const T = (data: Float32Array, dims: number[]) => (half ? new ort.Tensor('float16', f32ToF16(data), dims) : new ort.Tensor('float32', data, dims));
+  let past: Record<string, ort.Tensor> = {};
+  for (let i = 0; i < m.llm.num_hidden_layers; i++) {
+    for (const kv of ['key', 'value']) {
+      const dims = [1, m.llm.num_attention_heads, 0, m.llm.head_dim];
+      past[`past_key_values.${i}.${kv}`] = half ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims);
+    }
+  }
+  const run = async (rows: Float32Array, t: number, pastLen: number) => {
+    const out = await session.run({
+      inputs_embeds: T(rows, [1, t, H]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(pastLen + t).fill(1n), [1, pastLen + t]),
+      position_ids: new ort.Tensor('int64', BigInt64Array.from({ length: t }, (_, i) => BigInt(pastLen + i)), [1, t]),
+      ...past,
+    });
+    const next: Record<string, ort.Tensor> = {};
+    for (let i = 0; i < m.llm.num_hidden_layers; i++) {
+      next[`past_key_values.${i}.key`] = out[`present.${i}.key`];
+      next[`past_key_values.${i}.value`] = out[`present.${i}.value`];
+    }
+    past = next;
+    const logits = out.logits.data as Float32Array;
+    let best = 0;
+    for (let v = 1; v < V; v++) if (logits[(t - 1) * V + v] > logits[(t - 1) * V + best]) best = v;
+    return best;
+  };
+  let tok = await run(promptEmbeds, S, 0);
+  const t0 = performance.now();
+  for (let k = 1; k < n; k++) tok = await run(embedTable.subarray(tok * H, (tok + 1) * H), 1, S + k - 1);
+  return (performance.now() - t0) / (n - 1);
+}
+
+console.log(`DeepResonance runtime benchmark — ${new Date().toISOString()} — ${process.platform}-${process.arch}, provider ${values.provider}, ${TOKENS} new tokens, median of ${RUNS}`);
+console.log('pack                          | decode  fbank  encoders  proj  prompt  prefill |   TTFT ms | tok/s (ours) | ms/token ours  bare  overhead');
+for (const dir of packs) {
+  const pack = await loadPack(dir);
+  const rt = await ModelRuntime.open(pack, values.provider as 'cpu');
+  const rows: Array<Record<string, number>> = [];
+  for (let r = 0; r < RUNS; r++) {
+    const res = await ask(rt, {
+      instruction: 'Describe the music and the cover.',
+      input: 'Tempo: 120 BPM. Key: A minor. <Audio> <Image>',
+      audio: { path: audio },
+      image: { path: image },
+      greedy: true,
+      maxNewTokens: TOKENS,
+    }, {});
+    // Force the full number of tokens: a tiny random model may stop early; report what it did.
+    rows.push(res.timings);
+  }
+  const med = (k: string) => median(rows.map((x) => x[k]));
+  // Bare loop over the same prompt length.
+  const prompt = await rt.buildPrompt('Tempo: 120 BPM. Key: A minor.', 'Describe the music.', []);
+  const V = pack.manifest.llm.vocab_size;
+  const table = rt.embedRows(Array.from({ length: V }, (_, i) => i));
+  const bare = median(await Promise.all([0].map(async () => {
+    const xs: number[] = [];
+    for (let r = 0; r < RUNS; r++) xs.push(await bareLoop(rt, prompt.embeds, prompt.length, TOKENS, table));
+    return median(xs);
+  })));
+  const oursPerToken = med('decodeMs') / Math.max(1, med('tokens') - 1);
+  console.log(
+    `${pack.manifest.name.padEnd(30)}| ${ms(med('mediaDecodeMs'))}${ms(med('fbankMs'))}${ms(med('encodersMs'))}${ms(med('projectionMs'))}${ms(med('promptMs'))}${ms(med('prefillMs'))} |${ms(med('firstTokenMs'))}  | ${med('tokensPerSec').toFixed(1).padStart(10)}   | ${oursPerToken.toFixed(3).padStart(8)} ${bare.toFixed(3).padStart(6)} ${(((oursPerToken - bare) / bare) * 100).toFixed(1).padStart(7)}% (${med('tokens')} tokens)`,
+  );
+  await rt.close();
+}
+console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
