@@ -1,0 +1,26 @@
+import { MOD } from './format';
+
+export interface Shortcut {
+  keys: string[];
+  what: string;
+}
+
+export const SHORTCUTS: Shortcut[] = [
+  { keys: [`${MOD}+O`], what: 'Open a track' },
+  { keys: [`${MOD}+K`], what: 'Ask about the track (focus the chat)' },
+  { keys: ['Space'], what: 'Play / pause' },
+  { keys: ['←', '→'], what: 'Seek 5 s back / forward' },
+  { keys: ['Shift+←', 'Shift+→'], what: 'Seek 1 s back / forward' },
+  { keys: ['Home', 'End'], what: 'Go to start / end' },
+  { keys: ['+', '−'], what: 'Zoom the waveform in / out' },
+  { keys: [`${MOD}+wheel`], what: 'Zoom the waveform at the pointer' },
+  { keys: ['0'], what: 'Fit the whole track' },
+  { keys: ['Enter'], what: 'Send the question (Shift+Enter: new line)' },
+  { keys: ['Esc'], what: 'Close a dialog or menu' },
+  { keys: ['?'], what: 'Show this list' },
+];
+
+/** A tooltip text with its shortcut. */
+export function tip(what: string, keys?: string): string {
+  return keys ? `${what} (${keys})` : what;
+}

@@ -1,0 +1,124 @@
+import type WaveSurfer from 'wavesurfer.js';
+
+const MIN_ZOOM = 0; // 0 = fit the whole track
+const MAX_PX_PER_SEC = 2000;
+
+/**
+ * Playback of the open track. One media element (a <video>, which plays audio
+ * files too) lives for the whole session; wavesurfer follows it, the video
+ * panel shows it for video tracks.
+ */
+class Player {
+  readonly media: HTMLVideoElement;
+  currentTime = $state(0);
+  duration = $state(0);
+  playing = $state(false);
+  /** wavesurfer's minPxPerSec; 0 = whole track fits */
+  pxPerSec = $state(MIN_ZOOM);
+  /** the visible part of the main waveform (seconds), for the spectrogram */
+  view = $state({ start: 0, end: 0 });
+  private ws: WaveSurfer | null = null;
+
+  constructor() {
+    this.media = document.createElement('video');
+    this.media.preload = 'auto';
+    this.media.playsInline = true;
+    this.media.className = 'media';
+    const m = this.media;
+    m.addEventListener('timeupdate', () => (this.currentTime = m.currentTime));
+    m.addEventListener('seeked', () => (this.currentTime = m.currentTime));
+    m.addEventListener('play', () => (this.playing = true));
+    m.addEventListener('pause', () => (this.playing = false));
+    m.addEventListener('ended', () => (this.playing = false));
+    m.addEventListener('durationchange', () => {
+      if (Number.isFinite(m.duration) && !this.duration) this.duration = m.duration;
+    });
+  }
+
+  private home: HTMLElement | null = null;
+
+  /** Where the element waits (hidden, but in the document) while no video panel shows it. */
+  setHome(el: HTMLElement | null): void {
+    this.home = el;
+    if (el && !this.media.isConnected) el.appendChild(this.media);
+  }
+
+  /** Put the element back in its hidden home (a video panel closed). */
+  park(): void {
+    if (this.home) this.home.appendChild(this.media);
+    else this.media.remove();
+  }
+
+  attach(ws: WaveSurfer): void {
+    this.ws = ws;
+    ws.on('zoom', (px) => (this.pxPerSec = px));
+    ws.on('scroll', (start, end) => (this.view = { start, end }));
+    ws.on('timeupdate', (t) => (this.currentTime = t));
+  }
+
+  detach(): void {
+    this.ws = null;
+  }
+
+  /** Point the element at a track (absolute URL so wavesurfer sees the same src later). */
+  setSource(url: string | null, duration: number): void {
+    this.media.pause();
+    if (url) this.media.src = url;
+    else this.media.removeAttribute('src');
+    this.media.load();
+    this.duration = duration;
+    this.currentTime = 0;
+    this.playing = false;
+    this.view = { start: 0, end: duration };
+  }
+
+  get hasSource(): boolean {
+    return !!this.media.getAttribute('src');
+  }
+
+  toggle(): void {
+    if (!this.hasSource) return;
+    if (this.media.paused) void this.media.play().catch(() => undefined);
+    else this.media.pause();
+  }
+
+  seek(t: number): void {
+    if (!this.hasSource) return;
+    const d = this.duration || this.media.duration || 0;
+    const clamped = Math.max(0, Math.min(d > 0 ? d - 0.001 : 0, t));
+    // set the element itself: wavesurfer follows its timeupdate events (its own
+    // setTime defers the seek while readyState < 3, which can wait forever when paused)
+    this.media.currentTime = clamped;
+    this.currentTime = clamped;
+  }
+
+  skip(delta: number): void {
+    this.seek(this.media.currentTime + delta);
+  }
+
+  /** Zoom the main waveform by a factor around the playhead. */
+  zoomBy(factor: number): void {
+    if (!this.ws || !this.duration) return;
+    const width = this.ws.getWidth() || 800;
+    const fit = width / this.duration;
+    const cur = this.pxPerSec > 0 ? this.pxPerSec : fit;
+    const next = Math.min(MAX_PX_PER_SEC, cur * factor);
+    this.setZoom(next <= fit * 1.01 ? 0 : next);
+  }
+
+  setZoom(px: number): void {
+    if (!this.ws) return;
+    this.ws.zoom(px);
+    this.pxPerSec = px;
+    if (px === 0) this.view = { start: 0, end: this.duration };
+  }
+
+  /** the zoom level as "×N" relative to the whole track fitting */
+  zoomLabel(): string {
+    if (!this.ws || !this.duration || this.pxPerSec === 0) return '1×';
+    const fit = (this.ws.getWidth() || 800) / this.duration;
+    return `${(this.pxPerSec / fit).toFixed(1)}×`;
+  }
+}
+
+export const player = new Player();

@@ -1,0 +1,236 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { OUTPUT, ROOT } from '../helpers/media';
+
+/**
+ * Page objects and fixtures for the end-to-end tests: a real `studio serve`
+ * (the built app, a fresh data dir) driven in Debian's Chromium. Tests wait on
+ * the app's own signals (window.__studioEvents, see renderer/src/lib/test-hooks.ts),
+ * never on sleeps.
+ */
+
+export const SCREENSHOTS = join(OUTPUT, 'screenshots');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface ServeProcess {
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  /** the printed URL with ?token=… */
+  openUrl: string;
+  token: string;
+  proc: ChildProcess;
+  dataDir: string;
+  /** ms from spawn to the URL being printed */
+  startedInMs: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Start `node bin/studio.js serve --port 0 --data-dir <temp>` and wait for its URL. */
+export async function startServe(opts: { dataDir?: string; timeoutMs?: number } = {}): Promise<ServeProcess> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'studio-e2e-'));
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, [join(ROOT, 'bin/studio.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, STUDIO_DATA_DIR: dataDir },
+  });
+  let out = '';
+  proc.stdout!.setEncoding('utf8');
+  proc.stderr!.setEncoding('utf8');
+  proc.stderr!.on('data', (d: string) => (out += d));
+  const openUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`studio serve printed no URL in time:\n${out}`)), opts.timeoutMs ?? 30_000);
+    proc.stdout!.on('data', (d: string) => {
+      out += d;
+      const m = /(http:\/\/\S+\?token=\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`studio serve exited (${code}) before printing its URL:\n${out}`));
+    });
+  });
+  const startedInMs = performance.now() - t0;
+  const u = new URL(openUrl);
+  return {
+    origin: u.origin,
+    openUrl,
+    token: u.searchParams.get('token')!,
+    proc,
+    dataDir,
+    startedInMs,
+    output: () => out,
+    stop: async () => {
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+interface TestEvent {
+  seq: number;
+  name: string;
+  detail?: unknown;
+  at: number;
+}
+type Win = { __studioEvents?: TestEvent[] };
+
+export class StudioPage {
+  /** console errors and page errors seen (CSP violations show up here) */
+  readonly problems: string[] = [];
+
+  constructor(
+    readonly page: Page,
+    readonly serve: ServeProcess,
+  ) {
+    page.on('pageerror', (e) => this.problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.problems.push(`console: ${m.text()}`);
+    });
+  }
+
+  static async open(browser: Browser, serve: ServeProcess, viewport = { width: 1400, height: 860 }): Promise<StudioPage> {
+    const page = await browser.newPage({ viewport });
+    const sp = new StudioPage(page, serve);
+    await page.goto(serve.openUrl);
+    await sp.waitForEvent('app-ready', { after: 0 });
+    return sp;
+  }
+
+  /** The sequence number of the last app event: pass it as `after` to wait for what comes next. */
+  async mark(): Promise<number> {
+    return this.page.evaluate(() => (globalThis as unknown as Win).__studioEvents?.at(-1)?.seq ?? 0);
+  }
+
+  async events(name?: string): Promise<TestEvent[]> {
+    const all = await this.page.evaluate(() => (globalThis as unknown as Win).__studioEvents ?? []);
+    return name ? all.filter((e) => e.name === name) : all;
+  }
+
+  /** Wait for one of `names` after the mark; returns it. */
+  async waitForEvent(names: string | string[], opts: { after: number; timeout?: number }): Promise<TestEvent> {
+    const list = Array.isArray(names) ? names : [names];
+    const handle = await this.page.waitForFunction(
+      ([wanted, after]) => (globalThis as unknown as Win).__studioEvents?.find((e) => e.seq > after && wanted.includes(e.name)) ?? null,
+      [list, opts.after] as const,
+      { timeout: opts.timeout ?? 20_000, polling: 50 },
+    );
+    return (await handle.jsonValue()) as TestEvent;
+  }
+
+  // ---- file browser --------------------------------------------------------
+
+  /** Open a file through Open… and the in-app file browser; resolves with the event that ended it. */
+  async openThroughBrowser(path: string, opts: { screenshot?: string } = {}): Promise<TestEvent> {
+    const m = await this.mark();
+    await this.page.getByTestId('open').first().click();
+    const browser = this.fileBrowser();
+    await browser.goTo(dirname(path));
+    await browser.select(basename(path));
+    if (opts.screenshot) await this.screenshot(opts.screenshot);
+    const m2 = await this.mark();
+    await this.page.keyboard.press('Enter');
+    void m;
+    return this.waitForEvent(['track-opened', 'error-shown'], { after: m2, timeout: 30_000 });
+  }
+
+  fileBrowser() {
+    const page = this.page;
+    const self = this;
+    return {
+      root: page.getByTestId('file-browser'),
+      async goTo(dir: string) {
+        await page.getByTestId('file-browser').waitFor();
+        const m = await self.mark();
+        await page.getByTestId('browser-path').fill(dir);
+        await page.getByTestId('browser-path').press('Enter');
+        await self.waitForEvent('browser-listed', { after: m });
+      },
+      /** select an entry by name and focus the list (Enter then opens it) */
+      async select(name: string) {
+        const row = page.locator(`[data-testid=browser-list] [data-name="${name.replace(/"/g, '\\"')}"]`);
+        await row.click();
+        await page.getByTestId('browser-list').focus();
+      },
+    };
+  }
+
+  // ---- reading the UI --------------------------------------------------------
+
+  async fact(field: string): Promise<string> {
+    return (await this.page.locator(`[data-testid=track-facts] dd[data-field="${field}"]`).textContent())?.trim() ?? '';
+  }
+
+  async toastTexts(kind: 'error' | 'warning' | 'notice' = 'error'): Promise<string[]> {
+    return this.page.getByTestId(`toast-${kind}`).allInnerTexts();
+  }
+
+  async dismissToasts(): Promise<void> {
+    for (const b of await this.page.getByTestId('dismiss').all()) await b.click();
+  }
+
+  async mediaState(): Promise<{ currentTime: number; paused: boolean; src: string; inVideoPanel: boolean }> {
+    return this.page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
+      const v = doc.querySelector('video') as { currentTime: number; paused: boolean; currentSrc: string; closest(s: string): unknown } | null;
+      if (!v) return { currentTime: -1, paused: true, src: '', inVideoPanel: false };
+      return { currentTime: v.currentTime, paused: v.paused, src: v.currentSrc, inVideoPanel: !!v.closest('[data-testid=video]') };
+    });
+  }
+
+  /** Wait until the media element's currentTime satisfies lo ≤ t ≤ hi. */
+  async waitForMediaTime(lo: number, hi = Infinity, timeout = 10_000): Promise<number> {
+    type Doc = { document: { querySelector(s: string): { currentTime: number } | null } };
+    // a function, not a string: the page's CSP (rightly) refuses eval
+    const h = await this.page.waitForFunction(
+      ([a, b]) => {
+        const v = (globalThis as unknown as Doc).document.querySelector('video');
+        return v && v.currentTime >= a && v.currentTime <= b ? { t: v.currentTime } : null; // (0 would read as falsy)
+      },
+      [lo, Number.isFinite(hi) ? hi : 1e12] as const,
+      { polling: 50, timeout },
+    ).catch(async (err: Error) => {
+      const now = await this.mediaState().catch(() => null);
+      throw new Error(`${err.message}\nwaited for the media time in [${lo}, ${hi}]; it is ${JSON.stringify(now)}`);
+    });
+    return ((await h.jsonValue()) as { t: number }).t;
+  }
+
+  async zoomLevel(): Promise<number> {
+    return parseFloat((await this.page.getByTestId('zoom-level').innerText()).replace('×', ''));
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const file = join(SCREENSHOTS, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+}
