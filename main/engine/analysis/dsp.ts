@@ -1,0 +1,247 @@
+/**
+ * Small DSP building blocks shared by the analysers (the FFT and windows are in
+ * ../dsp/fft.ts): a downmixing FIR decimator, frame buffers, shared streams. Plain typed-array code, no allocation per call.
+ */
+
+export function lowpassFir(taps: number, cutoff: number): Float64Array {
+  const h = new Float64Array(taps);
+  const mid = (taps - 1) / 2;
+  let sum = 0;
+  for (let i = 0; i < taps; i++) {
+    const x = i - mid;
+    const sinc = x === 0 ? 2 * cutoff : Math.sin(2 * Math.PI * cutoff * x) / (Math.PI * x);
+    const w = 0.42 - 0.5 * Math.cos((2 * Math.PI * i) / (taps - 1)) + 0.08 * Math.cos((4 * Math.PI * i) / (taps - 1));
+    h[i] = sinc * w;
+    sum += h[i];
+  }
+  for (let i = 0; i < taps; i++) h[i] /= sum;
+  return h;
+}
+
+/**
+ * Streaming mono downmix + integer-factor FIR decimation. Feed per-channel
+ * blocks; collects the decimated signal in a growing buffer that the owner
+ * drains with `take()`.
+ */
+export class MonoDecimator {
+  readonly factor: number;
+  readonly outRate: number;
+  /** group delay of the filter, in input samples */
+  readonly delay: number;
+  private readonly h: Float64Array;
+  private hist: Float64Array;
+  private histLen: number;
+  /** index in hist of the last input sample of the next output window */
+  private p: number;
+  private out: Float32Array;
+  private outLen = 0;
+
+  constructor(inRate: number, targetRate: number, tapsPerFactor = 6) {
+    this.factor = Math.max(1, Math.round(inRate / targetRate));
+    this.outRate = inRate / this.factor;
+    const taps = this.factor === 1 ? 1 : tapsPerFactor * this.factor;
+    this.h = this.factor === 1 ? Float64Array.of(1) : lowpassFir(taps, 0.42 / this.factor);
+    this.delay = (taps - 1) / 2;
+    this.hist = new Float64Array(taps - 1 + 65536);
+    this.histLen = taps - 1; // zeros before the first sample
+    this.p = taps - 1;
+    this.out = new Float32Array(1 << 16);
+  }
+
+  process(block: Float32Array[]): void {
+    const n = block[0].length;
+    const ch = block.length;
+    const taps = this.h.length;
+    // Append the downmix to the history (kept as the last taps-1 samples + this block).
+    if (this.histLen + n > this.hist.length) {
+      const bigger = new Float64Array(this.histLen + n + 4096);
+      bigger.set(this.hist.subarray(0, this.histLen));
+      this.hist = bigger;
+    }
+    const hist = this.hist;
+    const base = this.histLen;
+    if (ch === 1) {
+      const a = block[0];
+      for (let i = 0; i < n; i++) hist[base + i] = a[i];
+    } else if (ch === 2) {
+      const a = block[0];
+      const b = block[1];
+      for (let i = 0; i < n; i++) hist[base + i] = 0.5 * (a[i] + b[i]);
+    } else {
+      const g = 1 / ch;
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let c = 0; c < ch; c++) s += block[c][i];
+        hist[base + i] = s * g;
+      }
+    }
+    const total = base + n;
+    const h = this.h;
+    const f = this.factor;
+    // Output sample j uses hist[p - taps + 1 .. p] where p steps by `factor`.
+    let p = this.p;
+    const need = Math.ceil((total - p) / f);
+    if (this.outLen + need > this.out.length) {
+      const bigger = new Float32Array(Math.max(this.out.length * 2, this.outLen + need + 1024));
+      bigger.set(this.out.subarray(0, this.outLen));
+      this.out = bigger;
+    }
+    const out = this.out;
+    let o = this.outLen;
+    // The filter is symmetric (linear phase): fold the window and halve the multiplies.
+    const halfTaps = taps >> 1;
+    const odd = taps & 1;
+    for (; p < total; p += f) {
+      const s0 = p - taps + 1;
+      let acc = odd ? h[halfTaps] * hist[s0 + halfTaps] : 0;
+      for (let k = 0, e = p; k < halfTaps; k++, e--) acc += h[k] * (hist[s0 + k] + hist[e]);
+      out[o++] = acc;
+    }
+    this.outLen = o;
+    // Keep the last taps-1 samples; remember where the next output falls.
+    const keep = taps - 1;
+    hist.copyWithin(0, total - keep, total);
+    this.p = p - (total - keep);
+    this.histLen = keep;
+  }
+
+  /** Drop the first `count` decimated samples (already consumed by the owner). */
+  discard(count: number): void {
+    if (count <= 0) return;
+    this.out.copyWithin(0, count, this.outLen);
+    this.outLen -= count;
+  }
+
+  /** The decimated samples not yet discarded (a view; valid until the next process()). */
+  samples(): Float32Array {
+    return this.out.subarray(0, this.outLen);
+  }
+}
+
+/** Pearson correlation of two equally long vectors. */
+export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i] - ma;
+    const y = b[i] - mb;
+    sab += x * y;
+    saa += x * x;
+    sbb += y * y;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+}
+
+/**
+ * Decimated mono versions of the decoded stream, computed once per block and
+ * shared by every analyser that asks for them (tempo and key both want a
+ * ~11 kHz / ~5.5 kHz mono signal; decimating once halves their cost).
+ */
+export class SharedStreams {
+  readonly sampleRate: number;
+  readonly channels: number;
+  private base: MonoDecimator | null = null;
+  private readonly taps: { rate: number; dec: MonoDecimator; tap: MonoTap }[] = [];
+
+  constructor(sampleRate: number, channels: number) {
+    this.sampleRate = sampleRate;
+    this.channels = channels;
+  }
+
+  /**
+   * A mono tap at about `rate` Hz (11025 → the input's rate / round(rate/11025);
+   * lower rates are decimated further from that one).
+   */
+  mono(rate: number): MonoTap {
+    if (!this.base) this.base = new MonoDecimator(this.sampleRate, 11025);
+    const base = this.base;
+    const existing = this.taps.find((t) => Math.abs(t.rate - rate) < 1);
+    if (existing) return existing.tap;
+    const chained = rate < base.outRate * 0.75;
+    const dec = chained ? new MonoDecimator(base.outRate, rate, 8) : base;
+    const tap = new MonoTap(dec.outRate, base.delay / this.sampleRate + (chained ? dec.delay / base.outRate : 0));
+    this.taps.push({ rate, dec, tap });
+    return tap;
+  }
+
+  /** Run the decimators on one decoded block; taps then hold this block's output. */
+  process(block: Float32Array[]): void {
+    if (!this.base) return;
+    this.base.process(block);
+    const b = this.base.samples();
+    for (const t of this.taps) {
+      if (t.dec === this.base) t.tap.current = b;
+      else {
+        t.dec.process([b]);
+        t.tap.current = t.dec.samples();
+      }
+    }
+    // Everything of this block is handed out; consumers copy what they need.
+    this.pendingDiscard = true;
+  }
+
+  /** Called after all analysers saw the block. */
+  endBlock(): void {
+    if (!this.pendingDiscard || !this.base) return;
+    for (const t of this.taps) if (t.dec !== this.base) t.dec.discard(t.dec.samples().length);
+    this.base.discard(this.base.samples().length);
+    this.pendingDiscard = false;
+  }
+
+  private pendingDiscard = false;
+}
+
+/** One consumer-facing decimated stream: `current` holds the samples produced by the latest block. */
+export class MonoTap {
+  readonly rate: number;
+  /** filter delay, seconds: sample i of the tap is at time i / rate − delaySec */
+  readonly delaySec: number;
+  current: Float32Array = new Float32Array(0);
+  constructor(rate: number, delaySec: number) {
+    this.rate = rate;
+    this.delaySec = delaySec;
+  }
+}
+
+/**
+ * A sliding frame buffer over a tap: append each block's samples, then take
+ * frames of `size` every `hop` samples.
+ */
+export class FrameBuffer {
+  private buf: Float32Array;
+  private len = 0;
+  constructor(readonly size: number, readonly hop: number) {
+    this.buf = new Float32Array(size * 4);
+  }
+  push(x: Float32Array): void {
+    if (this.len + x.length > this.buf.length) {
+      const b = new Float32Array(Math.max(this.buf.length * 2, this.len + x.length));
+      b.set(this.buf.subarray(0, this.len));
+      this.buf = b;
+    }
+    this.buf.set(x, this.len);
+    this.len += x.length;
+  }
+  /** Call `fn(buffer, offset)` for every complete frame, then drop the consumed samples. */
+  frames(fn: (buf: Float32Array, offset: number) => void): void {
+    let pos = 0;
+    while (pos + this.size <= this.len) {
+      fn(this.buf, pos);
+      pos += this.hop;
+    }
+    if (pos > 0) {
+      this.buf.copyWithin(0, pos, this.len);
+      this.len -= pos;
+    }
+  }
+}

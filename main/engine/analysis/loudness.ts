@@ -1,0 +1,302 @@
+/**
+ * Loudness per ITU-R BS.1770-4 / EBU R128: integrated loudness (EBU Tech 3341,
+ * gated), loudness range (EBU Tech 3342) and true peak (4× oversampling).
+ * Streaming: memory is one number per 100 ms of audio.
+ */
+import type { Analyser } from './types';
+
+export interface LoudnessResult {
+  /** integrated loudness, LUFS (null: silence, i.e. nothing above the −70 LUFS gate) */
+  integratedLufs: number | null;
+  /** loudness range, LU */
+  rangeLu: number;
+  /** true peak, dBTP (null: digital silence) */
+  truePeakDbtp: number | null;
+  /** sample peak, dBFS (null: digital silence) */
+  samplePeakDbfs: number | null;
+  /** short-term loudness (3 s window) every `shortTermStepSec`, LUFS (−Infinity → null) for the "loudness over time" plot */
+  shortTerm: (number | null)[];
+  shortTermStepSec: number;
+}
+
+interface Biquad {
+  b0: number;
+  b1: number;
+  b2: number;
+  a1: number;
+  a2: number;
+}
+
+/** The K-weighting pre-filter and RLB high-pass of BS.1770 for any sample rate (the 48 kHz coefficients of the standard, re-derived). */
+export function kWeighting(fs: number): [Biquad, Biquad] {
+  let f0 = 1681.974450955533;
+  const G = 3.999843853973347;
+  let Q = 0.7071752369554196;
+  let K = Math.tan((Math.PI * f0) / fs);
+  const Vh = Math.pow(10, G / 20);
+  const Vb = Math.pow(Vh, 0.4996667741545416);
+  let a0 = 1 + K / Q + K * K;
+  const shelf: Biquad = {
+    b0: (Vh + (Vb * K) / Q + K * K) / a0,
+    b1: (2 * (K * K - Vh)) / a0,
+    b2: (Vh - (Vb * K) / Q + K * K) / a0,
+    a1: (2 * (K * K - 1)) / a0,
+    a2: (1 - K / Q + K * K) / a0,
+  };
+  f0 = 38.13547087602444;
+  Q = 0.5003270373238773;
+  K = Math.tan((Math.PI * f0) / fs);
+  a0 = 1 + K / Q + K * K;
+  const highpass: Biquad = { b0: 1, b1: -2, b2: 1, a1: (2 * (K * K - 1)) / a0, a2: (1 - K / Q + K * K) / a0 };
+  return [shelf, highpass];
+}
+
+/**
+ * 4× oversampling interpolator: phases 1..3 of a 48-tap windowed-sinc
+ * (12 taps each, Kaiser β = 6, cutoff 0.9 × Nyquist); phase 0 is the sample itself.
+ */
+function truePeakPhases(): Float64Array[] {
+  const taps = 12;
+  const beta = 6;
+  const i0 = (x: number) => {
+    let s = 1;
+    let t = 1;
+    for (let k = 1; k < 30; k++) {
+      t *= (x / (2 * k)) ** 2;
+      s += t;
+    }
+    return s;
+  };
+  const phases: Float64Array[] = [];
+  const fc = 0.9; // of Nyquist
+  for (let p = 1; p < 4; p++) {
+    const h = new Float64Array(taps);
+    const d = p / 4;
+    let sum = 0;
+    for (let k = 0; k < taps; k++) {
+      // output at (n + d) from x[n - 5 + k], k = 0..11
+      const x = k - 5 - d;
+      const sinc = x === 0 ? 1 : Math.sin(Math.PI * fc * x) / (Math.PI * fc * x);
+      const r = x / 6.5;
+      const w = Math.abs(r) >= 1 ? 0 : i0(beta * Math.sqrt(1 - r * r)) / i0(beta);
+      h[k] = sinc * w;
+      sum += h[k];
+    }
+    for (let k = 0; k < taps; k++) h[k] /= sum;
+    phases.push(h);
+  }
+  return phases;
+}
+
+const PHASES = truePeakPhases();
+
+const energyToLufs = (z: number) => (z > 0 ? -0.691 + 10 * Math.log10(z) : -Infinity);
+
+export class LoudnessAnalyser implements Analyser<LoudnessResult> {
+  readonly name = 'loudness';
+  readonly version = 1;
+  private fs = 44100;
+  private channels = 2;
+  private weights: number[] = [];
+  private filters: [Biquad, Biquad] = kWeighting(44100);
+  /** filter state per channel: [x1, x2, y1, y2] for each stage */
+  private state: Float64Array[] = [];
+  private subLen = 4410;
+  private subPos = 0;
+  private subAcc: Float64Array = new Float64Array(2);
+  /** weighted mean square of each 100 ms sub-block */
+  private subs: number[] = [];
+  private samplePeak = 0;
+  private truePeak = 0;
+  /** last 11 input samples per channel (interpolator history) */
+  private tpHist: Float32Array[] = [];
+  private readonly tpEdge = new Float32Array(22);
+
+  init(sampleRate: number, channels: number): void {
+    this.fs = sampleRate;
+    this.channels = channels;
+    // BS.1770 channel weights: L, R, C = 1, LFE excluded, surrounds 1.41. Layouts beyond stereo are downmixed by the decoder.
+    this.weights = channels === 6 ? [1, 1, 1, 0, 1.41, 1.41] : new Array(channels).fill(1);
+    this.filters = kWeighting(sampleRate);
+    this.state = Array.from({ length: channels }, () => new Float64Array(8));
+    this.subLen = Math.round(sampleRate / 10);
+    this.subAcc = new Float64Array(channels);
+    this.tpHist = Array.from({ length: channels }, () => new Float32Array(11));
+  }
+
+  process(block: Float32Array[]): void {
+    const n = block[0].length;
+    const [s1, s2] = this.filters;
+    const b0 = s1.b0, b1 = s1.b1, b2 = s1.b2, a1 = s1.a1, a2 = s1.a2;
+    const c1 = s2.a1, c2 = s2.a2;
+    let start = 0;
+    while (start < n) {
+      const len = Math.min(n - start, this.subLen - this.subPos);
+      for (let c = 0; c < this.channels; c++) {
+        const x = block[c];
+        const st = this.state[c];
+        let x1 = st[0], x2 = st[1], y1 = st[2], y2 = st[3];
+        let u1 = st[4], u2 = st[5], v1 = st[6], v2 = st[7];
+        let acc = 0;
+        for (let i = start, end = start + len; i < end; i++) {
+          const xi = x[i];
+          const y = b0 * xi + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+          x2 = x1;
+          x1 = xi;
+          y2 = y1;
+          y1 = y;
+          const v = y - 2 * u1 + u2 - c1 * v1 - c2 * v2;
+          u2 = u1;
+          u1 = y;
+          v2 = v1;
+          v1 = v;
+          acc += v * v;
+        }
+        st[0] = x1; st[1] = x2; st[2] = y1; st[3] = y2;
+        st[4] = u1; st[5] = u2; st[6] = v1; st[7] = v2;
+        this.subAcc[c] += acc;
+      }
+      this.subPos += len;
+      start += len;
+      if (this.subPos === this.subLen) {
+        let z = 0;
+        for (let c = 0; c < this.channels; c++) {
+          z += (this.weights[c] * this.subAcc[c]) / this.subLen;
+          this.subAcc[c] = 0;
+        }
+        this.subs.push(z);
+        this.subPos = 0;
+      }
+    }
+    for (let c = 0; c < this.channels; c++) this.peaks(block[c], c);
+  }
+
+  /** Sample peak, and true peak where it could exceed the running maximum. */
+  private peaks(x: Float32Array, c: number): void {
+    const n = x.length;
+    let blockMax = 0;
+    for (let i = 0; i < n; i++) {
+      const a = x[i] < 0 ? -x[i] : x[i];
+      if (a > blockMax) blockMax = a;
+    }
+    if (blockMax > this.samplePeak) this.samplePeak = blockMax;
+    if (blockMax > this.truePeak) this.truePeak = blockMax;
+    const hist = this.tpHist[c];
+    if (n < 16) {
+      // Tiny block: work on history + block in one buffer.
+      const buf = new Float32Array(11 + n);
+      buf.set(hist);
+      buf.set(x, 11);
+      this.truePeak = scanPairs(buf, 5, n + 4, this.truePeak);
+      hist.set(buf.subarray(n, n + 11));
+      return;
+    }
+    // Pairs straddling the block start: history (11 samples) + first 11 of the block.
+    const edge = this.tpEdge;
+    edge.set(hist);
+    edge.set(x.subarray(0, 11), 11);
+    let tp = scanPairs(edge, 5, 15, this.truePeak);
+    // Pairs inside the block; the last 6 gaps wait for the next block.
+    tp = scanPairs(x, 5, n - 7, tp);
+    this.truePeak = tp;
+    hist.set(x.subarray(n - 11, n));
+  }
+
+  finish(): LoudnessResult {
+    const subs = this.subs;
+    // Momentary blocks: 400 ms = 4 sub-blocks, 75 % overlap.
+    const blocks: number[] = [];
+    for (let j = 0; j + 4 <= subs.length; j++) blocks.push((subs[j] + subs[j + 1] + subs[j + 2] + subs[j + 3]) / 4);
+    const integratedLufs = gatedLoudness(blocks, -10);
+    // Short-term: 3 s = 30 sub-blocks, every 100 ms.
+    const st: number[] = [];
+    let acc = 0;
+    for (let j = 0; j < subs.length; j++) {
+      acc += subs[j];
+      if (j >= 30) acc -= subs[j - 30];
+      if (j >= 29) st.push(Math.max(acc, 0) / 30);
+    }
+    const rangeLu = loudnessRange(st);
+    // Plot: short-term loudness once per second.
+    const shortTerm: (number | null)[] = [];
+    for (let j = 0; j < st.length; j += 10) {
+      const l = energyToLufs(st[j]);
+      shortTerm.push(Number.isFinite(l) ? Math.round(l * 10) / 10 : null);
+    }
+    const db = (v: number) => (v > 0 ? 20 * Math.log10(v) : null);
+    return {
+      integratedLufs,
+      rangeLu,
+      truePeakDbtp: db(this.truePeak),
+      samplePeakDbfs: db(this.samplePeak),
+      shortTerm,
+      shortTermStepSec: 1,
+    };
+  }
+}
+
+const [H1, H2, H3] = PHASES;
+
+/**
+ * Max of `tp` and the 4×-interpolated values between x[j] and x[j+1] for
+ * j = from..to (needs x[j-5 .. j+6]). Inter-sample peaks of band-limited
+ * audio stay within a few dB of their neighbouring samples (at most +3 dB up
+ * to fs/4), so only pairs reaching within 4.4 dB (×0.6) of the running peak
+ * are interpolated.
+ */
+function scanPairs(x: Float32Array, from: number, to: number, tp: number): number {
+  let thr = tp * 0.6;
+  let prevA = x[from] < 0 ? -x[from] : x[from];
+  for (let j = from; j <= to; j++) {
+    const b = x[j + 1];
+    const bA = b < 0 ? -b : b;
+    if (prevA >= thr || bA >= thr) {
+      let p1 = 0;
+      let p2 = 0;
+      let p3 = 0;
+      for (let k = 0; k < 12; k++) {
+        const s = x[j - 5 + k];
+        p1 += H1[k] * s;
+        p2 += H2[k] * s;
+        p3 += H3[k] * s;
+      }
+      if (p1 < 0) p1 = -p1;
+      if (p2 < 0) p2 = -p2;
+      if (p3 < 0) p3 = -p3;
+      const m = p1 > p2 ? (p1 > p3 ? p1 : p3) : p2 > p3 ? p2 : p3;
+      if (m > tp) {
+        tp = m;
+        thr = tp * 0.6;
+      }
+    }
+    prevA = bA;
+  }
+  return tp;
+}
+
+/** BS.1770-4 gated loudness: absolute gate −70 LUFS, then a relative gate `rel` LU below. */
+function gatedLoudness(blocks: number[], rel: number): number | null {
+  const absGate = Math.pow(10, (-70 + 0.691) / 10);
+  let sum = 0;
+  let n = 0;
+  for (const z of blocks) if (z > absGate) { sum += z; n++; }
+  if (!n) return null;
+  const relGate = (sum / n) * Math.pow(10, rel / 10);
+  sum = 0;
+  n = 0;
+  for (const z of blocks) if (z > absGate && z > relGate) { sum += z; n++; }
+  return n ? energyToLufs(sum / n) : null;
+}
+
+/** EBU Tech 3342 loudness range from short-term energies. */
+function loudnessRange(st: number[]): number {
+  const absGate = Math.pow(10, (-70 + 0.691) / 10);
+  const gated = st.filter((z) => z > absGate);
+  if (gated.length === 0) return 0;
+  const mean = gated.reduce((a, b) => a + b, 0) / gated.length;
+  const relGate = mean * Math.pow(10, -20 / 10);
+  const l = gated.filter((z) => z > relGate).map(energyToLufs).sort((a, b) => a - b);
+  if (l.length < 2) return 0;
+  const pct = (p: number) => l[Math.min(l.length - 1, Math.max(0, Math.round((l.length - 1) * p)))];
+  return Math.round((pct(0.95) - pct(0.1)) * 100) / 100;
+}

@@ -1,0 +1,287 @@
+/**
+ * Tempo and beats: log-spectral-flux onset envelope at ~11 kHz, global tempo
+ * from a comb over the envelope's autocorrelation (with a log-normal tempo
+ * prior, as librosa's), beats by dynamic programming (Ellis 2007).
+ */
+import { hann, RealFft } from '../dsp/fft';
+import { FrameBuffer, SharedStreams, type MonoTap } from './dsp';
+import type { Analyser } from './types';
+
+export interface TempoResult {
+  /** beats per minute, 0.1 resolution (null: no pulse found, e.g. silence) */
+  bpm: number | null;
+  /** 0..1: normalised autocorrelation of the onset envelope at the beat period */
+  confidence: number;
+  /** beat positions, seconds (ms resolution) */
+  beats: number[];
+}
+
+export interface TempoOptions {
+  minBpm?: number;
+  maxBpm?: number;
+  /** centre of the tempo prior, BPM */
+  priorBpm?: number;
+  /** width of the prior, octaves */
+  priorOctaves?: number;
+}
+
+const N = 512;
+const HOP = 256;
+const BANDS = 40;
+
+export class TempoAnalyser implements Analyser<TempoResult> {
+  readonly name = 'tempo';
+  readonly version = 1;
+  private own: SharedStreams | null = null;
+  private tap!: MonoTap;
+  private readonly frames = new FrameBuffer(N, HOP);
+  private readonly fft = new RealFft(N);
+  private readonly win = hann(N);
+  private readonly frame = new Float64Array(N);
+  private readonly pow = new Float64Array(N / 2 + 1);
+  /** first FFT bin of each band (BANDS + 1 edges) */
+  private edges = new Int32Array(BANDS + 1);
+  private prev = new Float64Array(BANDS);
+  private first = true;
+  private env = new Float32Array(4096);
+  private envLen = 0;
+  private floor = 0;
+  private readonly opts: Required<TempoOptions>;
+
+  constructor(opts: TempoOptions = {}) {
+    this.opts = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7, ...opts };
+  }
+
+  init(sampleRate: number, channels: number, shared?: SharedStreams): void {
+    if (!shared) shared = this.own = new SharedStreams(sampleRate, channels);
+    this.tap = shared.mono(11025);
+    // Log-spaced bands from ~40 Hz to the top, each at least one bin wide.
+    const fs = this.tap.rate;
+    const lo = Math.log(40);
+    const hi = Math.log(0.45 * fs);
+    let k = 1;
+    for (let b = 0; b <= BANDS; b++) {
+      const f = Math.exp(lo + ((hi - lo) * b) / BANDS);
+      k = Math.max(k + (b ? 1 : 0), Math.round((f * N) / fs));
+      this.edges[b] = Math.min(k, N / 2 + 1);
+    }
+    // ~ −90 dB below a full-scale sinusoid's bin power (Hann: (N/4)²)
+    this.floor = (N / 4) ** 2 * 1e-9;
+  }
+
+  process(block: Float32Array[]): void {
+    if (this.own) this.own.process(block);
+    this.frames.push(this.tap.current);
+    if (this.own) this.own.endBlock();
+    const frame = this.frame;
+    const win = this.win;
+    const pow = this.pow;
+    const edges = this.edges;
+    const prev = this.prev;
+    const fl = this.floor;
+    this.frames.frames((x, o) => {
+      for (let i = 0; i < N; i++) frame[i] = x[o + i] * win[i];
+      this.fft.powerSpectrum(frame, pow);
+      let flux = 0;
+      for (let b = 0; b < BANDS; b++) {
+        let e = 0;
+        for (let k = edges[b], end = edges[b + 1]; k < end; k++) e += pow[k];
+        const l = Math.log(e + fl * (edges[b + 1] - edges[b]));
+        const d = l - prev[b];
+        if (d > 0) flux += d;
+        prev[b] = l;
+      }
+      this.push(this.first ? 0 : flux);
+      this.first = false;
+    });
+  }
+
+  private push(v: number): void {
+    if (this.envLen === this.env.length) {
+      const b = new Float32Array(this.env.length * 2);
+      b.set(this.env);
+      this.env = b;
+    }
+    this.env[this.envLen++] = v;
+  }
+
+  finish(): TempoResult {
+    const fps = this.tap.rate / HOP;
+    const env = this.env.subarray(0, this.envLen);
+    const t0 = N / 2 / this.tap.rate - this.tap.delaySec;
+    return estimateTempo(env, fps, t0, this.opts);
+  }
+}
+
+/** Tempo + beats from an onset envelope sampled at `fps`; `t0` is the time of envelope frame 0. */
+export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>): TempoResult {
+  const n = envIn.length;
+  const none: TempoResult = { bpm: null, confidence: 0, beats: [] };
+  if (n < fps * 4) return none;
+  // Remove a slow-moving baseline (1 s moving average) and half-wave rectify.
+  const env = new Float64Array(n);
+  const w = Math.max(1, Math.round(fps / 2));
+  let acc = 0;
+  const pre = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) pre[i + 1] = pre[i] + envIn[i];
+  for (let i = 0; i < n; i++) {
+    const a = Math.max(0, i - w);
+    const b = Math.min(n, i + w + 1);
+    const v = envIn[i] - (pre[b] - pre[a]) / (b - a);
+    env[i] = v > 0 ? v : 0;
+    acc += env[i] * env[i];
+  }
+  const rms = Math.sqrt(acc / n);
+  if (!(rms > 1e-9)) return none;
+  for (let i = 0; i < n; i++) env[i] /= rms;
+
+  // Autocorrelation of the mean-removed envelope.
+  const mean = env.reduce((s, v) => s + v, 0) / n;
+  const maxLag = Math.min(n - 1, Math.ceil((60 * fps * 4) / opts.minBpm) + 2);
+  const ac = new Float64Array(maxLag + 1);
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) z[i] = env[i] - mean;
+  for (let l = 0; l <= maxLag; l++) {
+    let s = 0;
+    for (let i = l; i < n; i++) s += z[i] * z[i - l];
+    ac[l] = s / (n - l);
+  }
+  if (!(ac[0] > 0)) return none;
+  const acAt = (lag: number) => {
+    if (lag >= maxLag) return 0;
+    const i = Math.floor(lag);
+    const f = lag - i;
+    return ac[i] * (1 - f) + ac[i + 1] * f;
+  };
+  // Comb score with prior over a 0.1 BPM grid.
+  let best = -Infinity;
+  let bestBpm = 0;
+  const step = 0.1;
+  const scores: number[] = [];
+  for (let bpm = opts.minBpm; bpm <= opts.maxBpm + 1e-9; bpm += step) {
+    const L = (60 * fps) / bpm;
+    let s = 0;
+    for (let k = 1; k <= 4; k++) s += acAt(k * L) / k;
+    const oct = Math.log2(bpm / opts.priorBpm) / opts.priorOctaves;
+    const score = Math.max(0, s) * Math.exp(-0.5 * oct * oct);
+    scores.push(score);
+    if (score > best) {
+      best = score;
+      bestBpm = bpm;
+    }
+  }
+  if (!(best > 0)) return none;
+  // Parabolic refinement on the grid.
+  const bi = Math.round((bestBpm - opts.minBpm) / step);
+  if (bi > 0 && bi < scores.length - 1) {
+    const a = scores[bi - 1];
+    const b = scores[bi];
+    const c = scores[bi + 1];
+    const d = a - 2 * b + c;
+    if (d < 0) bestBpm += (step * 0.5 * (a - c)) / d;
+  }
+  const period = (60 * fps) / bestBpm;
+  const confidence = Math.max(0, Math.min(1, Math.max(acAt(period), acAt(2 * period)) / ac[0]));
+  const beatFrames = trackBeats(env, period);
+  const beats = beatFrames.map((f) => Math.round((t0 + f / fps) * 1000) / 1000).filter((t) => t >= 0);
+  // The comb's resolution is limited by the frame rate; a straight line through the beat
+  // positions (which the DP placed freely) gives the tempo of a steady track more precisely.
+  const fitted = fitPeriod(beatFrames, period);
+  if (fitted) bestBpm = (60 * fps) / fitted;
+  return { bpm: Math.round(bestBpm * 10) / 10, confidence: Math.round(confidence * 1000) / 1000, beats };
+}
+
+/**
+ * Least-squares beat period (frames) of the longest run of beats whose
+ * spacing stays within 10 % of `period`; null when fewer than 8 such beats or
+ * the fit strays more than 3 % from `period`.
+ */
+function fitPeriod(beats: number[], period: number): number | null {
+  let bestA = 0;
+  let bestB = 0;
+  for (let a = 0; a < beats.length; ) {
+    let b = a + 1;
+    while (b < beats.length && Math.abs(beats[b] - beats[b - 1] - period) <= 0.1 * period) b++;
+    if (b - a > bestB - bestA) {
+      bestA = a;
+      bestB = b;
+    }
+    a = b;
+  }
+  const n = bestB - bestA;
+  if (n < 8) return null;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const y = beats[bestA + i];
+    sx += i;
+    sy += y;
+    sxx += i * i;
+    sxy += i * y;
+  }
+  const slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  return Math.abs(slope - period) <= 0.03 * period ? slope : null;
+}
+
+/** Ellis (2007) dynamic-programming beat tracker on an onset envelope with a known period (frames). */
+export function trackBeats(env: Float64Array, period: number, tightness = 100): number[] {
+  const n = env.length;
+  // Local score: onset envelope smoothed by a Gaussian of σ = period/32.
+  const half = Math.max(1, Math.round(period));
+  const g = new Float64Array(2 * half + 1);
+  for (let i = -half; i <= half; i++) g[i + half] = Math.exp(-0.5 * ((i * 32) / period) ** 2);
+  const local = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const a = Math.max(0, i - half);
+    const b = Math.min(n - 1, i + half);
+    for (let j = a; j <= b; j++) s += env[j] * g[j - i + half];
+    local[i] = s;
+  }
+  const C = new Float64Array(n);
+  const back = new Int32Array(n).fill(-1);
+  const lo = Math.round(2 * period);
+  const hi = Math.max(1, Math.round(period / 2));
+  // penalty table by distance d = t − τ
+  const pen = new Float64Array(lo + 1);
+  for (let d = hi; d <= lo; d++) pen[d] = -tightness * Math.log(d / period) ** 2;
+  for (let t = 0; t < n; t++) {
+    let best = 0;
+    let arg = -1;
+    for (let d = hi; d <= lo && t - d >= 0; d++) {
+      const v = C[t - d] + pen[d];
+      if (v > best) {
+        best = v;
+        arg = t - d;
+      }
+    }
+    C[t] = local[t] + best;
+    back[t] = arg;
+  }
+  // Last beat: the last local maximum of C above half the median of its local maxima.
+  const peaks: number[] = [];
+  for (let t = 1; t < n - 1; t++) if (C[t] > C[t - 1] && C[t] >= C[t + 1]) peaks.push(t);
+  if (!peaks.length) return [];
+  const sorted = peaks.map((t) => C[t]).sort((a, b) => a - b);
+  const med = sorted[sorted.length >> 1];
+  let last = peaks[peaks.length - 1];
+  for (let i = peaks.length - 1; i >= 0; i--) {
+    if (C[peaks[i]] >= 0.5 * med) {
+      last = peaks[i];
+      break;
+    }
+  }
+  const beats: number[] = [];
+  for (let t = last; t >= 0; t = back[t]) beats.push(t);
+  beats.reverse();
+  // Trim weak beats at both ends (silence before/after the music).
+  const strength = beats.map((b) => local[b]);
+  const rmsB = Math.sqrt(strength.reduce((s, v) => s + v * v, 0) / strength.length);
+  let a = 0;
+  let b = beats.length;
+  while (a < b && strength[a] < 0.5 * rmsB) a++;
+  while (b > a && strength[b - 1] < 0.5 * rmsB) b--;
+  return beats.slice(a, b);
+}

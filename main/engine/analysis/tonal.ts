@@ -1,0 +1,334 @@
+/**
+ * Key and chords from one chromagram: spectral peaks of a ~5.5 kHz mono
+ * signal (C2–C7) folded into 12 pitch classes (HPCP-like cosine weighting),
+ * key by correlation with 24 rotated key profiles, chords by triad templates
+ * on smoothed chroma.
+ */
+import { hann, RealFft } from '../dsp/fft';
+import { correlation, FrameBuffer, SharedStreams, type MonoTap } from './dsp';
+import { ALL_KEYS, camelot, chordName, keyName, openKey, type Key } from './keys';
+import type { Analyser } from './types';
+
+/** Key profiles (major, minor), index 0 = tonic. */
+export const KEY_PROFILES = {
+  krumhansl: [
+    [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88],
+    [6.33, 2.68, 3.52, 5.38, 2.6, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17],
+  ],
+  /** Temperley (2007), Kostka–Payne corpus */
+  temperley: [
+    [0.748, 0.06, 0.488, 0.082, 0.67, 0.46, 0.096, 0.715, 0.104, 0.366, 0.057, 0.4],
+    [0.712, 0.084, 0.474, 0.618, 0.049, 0.46, 0.105, 0.747, 0.404, 0.067, 0.133, 0.33],
+  ],
+  /** Temperley (1999), "What's key for key?" */
+  temperley1999: [
+    [5, 2, 3.5, 2, 4.5, 4, 2, 4.5, 2, 3.5, 1.5, 4],
+    [5, 2, 3.5, 4.5, 2, 4, 2, 4.5, 3.5, 2, 1.5, 4],
+  ],
+  /** Shaath (2011): Krumhansl tuned for popular and electronic music */
+  shaath: [
+    [6.6, 2.0, 3.5, 2.3, 4.6, 4.0, 2.5, 5.2, 2.4, 3.7, 2.3, 3.4],
+    [6.5, 2.7, 3.5, 5.4, 2.6, 3.5, 2.5, 5.2, 4.0, 2.7, 4.3, 3.2],
+  ],
+  /** Faraldo et al. (2016), automatic profiles from electronic dance music ("edma") */
+  edma: [
+    [0.16519551, 0.04749026, 0.08293076, 0.06687112, 0.09994645, 0.09274123, 0.05294487, 0.13159476, 0.05218986, 0.07443653, 0.06940723, 0.0642515],
+    [0.17235348, 0.05336489, 0.0761009, 0.10043649, 0.05621498, 0.08527853, 0.0497915, 0.13451001, 0.07458916, 0.05003023, 0.09187879, 0.05545106],
+  ],
+  /** Albrecht & Shanahan (2013) */
+  albrecht: [
+    [0.238, 0.006, 0.111, 0.006, 0.137, 0.094, 0.016, 0.214, 0.009, 0.08, 0.008, 0.081],
+    [0.22, 0.006, 0.104, 0.123, 0.019, 0.103, 0.012, 0.214, 0.062, 0.022, 0.061, 0.052],
+  ],
+} as const satisfies Record<string, readonly [readonly number[], readonly number[]]>;
+export type KeyProfileName = keyof typeof KEY_PROFILES;
+
+export interface KeyResult {
+  /** "A minor" (null: no pitched content) */
+  key: string | null;
+  tonic: number | null;
+  mode: 'major' | 'minor' | null;
+  /** 0..1: correlation of the chroma with the winning key profile */
+  confidence: number;
+  camelot: string | null;
+  openKey: string | null;
+  /** correlation with each of the 24 keys: C..B major, then C..B minor */
+  strengths: number[];
+  /** mean chroma, C..B, max = 1 */
+  chroma: number[];
+}
+
+export interface ChordSegment {
+  start: number;
+  end: number;
+  chord: string;
+}
+
+export interface ChordsResult {
+  /** a short recurring progression, e.g. ["Am", "F", "C", "G"] */
+  progression: string[];
+  /** chord changes over time ("N" = no chord) */
+  segments: ChordSegment[];
+}
+
+export interface TonalResult {
+  key: KeyResult;
+  chords: ChordsResult;
+}
+
+const N = 2048;
+const HOP = 1024;
+/** 12·log2(h): how far below a harmonic h its fundamental lies, semitones */
+const SUBHARMONIC_SEMITONES = [0, 0, 12, 12 * Math.log2(3), 24, 12 * Math.log2(5), 12 * Math.log2(6)];
+const TARGET_RATE = 5512.5;
+
+export interface TonalOptions {
+  profile?: KeyProfileName;
+  /** peak weight: magnitude^exponent (1 = magnitude, 2 = energy as HPCP) */
+  exponent?: number;
+  /** count each peak also for up to this many candidate fundamentals (1 = none) */
+  harmonics?: number;
+  /** per frame, pitch classes below this fraction of the strongest are dropped before averaging */
+  threshold?: number;
+}
+
+export class TonalAnalyser implements Analyser<TonalResult> {
+  readonly name = 'tonal';
+  readonly version = 1;
+  private own: SharedStreams | null = null;
+  private tap!: MonoTap;
+  private readonly buf = new FrameBuffer(N, HOP);
+  private readonly fft = new RealFft(N);
+  private readonly win = hann(N);
+  private readonly frame = new Float64Array(N);
+  private readonly pow = new Float64Array(N / 2 + 1);
+  /** per-frame chroma (12 per frame) and frame energy */
+  private chroma = new Float32Array(12 * 1024);
+  private energy: number[] = [];
+  private frames = 0;
+  private kmin = 1;
+  private kmax = N / 2 - 1;
+  private binMidi = new Float64Array(0);
+  private readonly profile: KeyProfileName;
+  private readonly exponent: number;
+  private readonly harmonics: number;
+  private readonly threshold: number;
+
+  constructor(opts: TonalOptions = {}) {
+    // Defaults chosen on the MIDI evaluation set (test/bench/analysis-accuracy.ts).
+    this.profile = opts.profile ?? 'shaath';
+    this.exponent = opts.exponent ?? 1;
+    this.harmonics = Math.max(1, Math.min(6, opts.harmonics ?? 4));
+    this.threshold = opts.threshold ?? 0.2;
+  }
+
+  init(sampleRate: number, channels: number, shared?: SharedStreams): void {
+    if (!shared) shared = this.own = new SharedStreams(sampleRate, channels);
+    this.tap = shared.mono(TARGET_RATE);
+    const fs = this.tap.rate;
+    this.kmin = Math.max(2, Math.floor((65 * N) / fs));
+    this.kmax = Math.min(N / 2 - 2, Math.ceil((Math.min(2100, 0.45 * fs) * N) / fs));
+  }
+
+  process(block: Float32Array[]): void {
+    if (this.own) this.own.process(block);
+    this.buf.push(this.tap.current);
+    if (this.own) this.own.endBlock();
+    this.buf.frames((x, o) => {
+      for (let i = 0; i < N; i++) this.frame[i] = x[o + i] * this.win[i];
+      this.fft.powerSpectrum(this.frame, this.pow);
+      this.addChroma();
+    });
+  }
+
+  private addChroma(): void {
+    if ((this.frames + 1) * 12 > this.chroma.length) {
+      const b = new Float32Array(this.chroma.length * 2);
+      b.set(this.chroma);
+      this.chroma = b;
+    }
+    const P = this.pow;
+    const fs = this.tap.rate;
+    let maxP = 0;
+    let e = 0;
+    for (let k = this.kmin; k <= this.kmax; k++) {
+      e += P[k];
+      if (P[k] > maxP) maxP = P[k];
+    }
+    const off = this.frames * 12;
+    this.energy.push(e);
+    this.frames++;
+    if (!(maxP > 0)) return;
+    const thr = maxP * 1e-5; // peaks within 50 dB of the frame's strongest
+    for (let k = this.kmin; k <= this.kmax; k++) {
+      const p = P[k];
+      if (p <= thr || p <= P[k - 1] || p < P[k + 1]) continue;
+      // Parabolic interpolation of the peak on log power.
+      const a = Math.log(P[k - 1] + 1e-30);
+      const b = Math.log(p);
+      const c = Math.log(P[k + 1] + 1e-30);
+      const den = a - 2 * b + c;
+      const delta = den < 0 ? (0.5 * (a - c)) / den : 0;
+      const f = ((k + delta) * fs) / N;
+      const midi0 = 69 + 12 * Math.log2(f / 440);
+      const mag = this.exponent === 2 ? p : this.exponent === 1 ? Math.sqrt(p) : Math.pow(p, this.exponent / 2);
+      // As HPCP: a peak also counts for the notes whose harmonics it may be (f/2, f/3, …), with decaying weight.
+      for (let h = 1, hw = 1; h <= this.harmonics; h++, hw *= 0.6) {
+        const midi = midi0 - SUBHARMONIC_SEMITONES[h];
+        const near = Math.round(midi);
+        const d = midi - near;
+        const w = Math.cos(Math.PI * d);
+        this.chroma[off + (((near % 12) + 12) % 12)] += hw * w * w * mag;
+      }
+    }
+  }
+
+  finish(): TonalResult {
+    const nf = this.frames;
+    const hopSec = HOP / this.tap.rate;
+    const t0 = N / 2 / this.tap.rate - this.tap.delaySec;
+    // Frames with real content: energy above −60 dB of the loudest frame.
+    const maxE = this.energy.reduce((m, v) => (v > m ? v : m), 0);
+    const active = this.energy.map((v) => maxE > 0 && v > maxE * 1e-6);
+    const key = estimateKey(this.chroma, nf, active, this.profile, this.threshold);
+    const chords = estimateChords(this.chroma, nf, active, hopSec, t0);
+    return { key, chords };
+  }
+}
+
+function normMax(v: Float64Array | number[]): number[] {
+  let m = 0;
+  for (const x of v) if (x > m) m = x;
+  return Array.from(v, (x) => (m > 0 ? x / m : 0));
+}
+
+export function estimateKey(chroma: Float32Array, frames: number, active: boolean[], profile: KeyProfileName, threshold = 0): KeyResult {
+  const sum = new Float64Array(12);
+  let used = 0;
+  for (let f = 0; f < frames; f++) {
+    if (!active[f]) continue;
+    let m = 0;
+    for (let i = 0; i < 12; i++) if (chroma[f * 12 + i] > m) m = chroma[f * 12 + i];
+    if (!(m > 0)) continue;
+    for (let i = 0; i < 12; i++) {
+      const v = chroma[f * 12 + i] / m;
+      if (v >= threshold) sum[i] += v; // weak pitch classes of a frame are noise (HPCP's pcpThreshold)
+    }
+    used++;
+  }
+  const mean = normMax(sum);
+  if (!used) return { key: null, tonic: null, mode: null, confidence: 0, camelot: null, openKey: null, strengths: new Array(24).fill(0), chroma: mean };
+  return keyFromChroma(mean, profile);
+}
+
+/** Key of a mean chroma vector (C..B) by correlation with the rotated profiles. */
+export function keyFromChroma(mean: number[], profile: KeyProfileName): KeyResult {
+  const [maj, min] = KEY_PROFILES[profile];
+  const strengths = ALL_KEYS.map((k) => {
+    const prof = k.mode === 'major' ? maj : min;
+    const rotated = Array.from({ length: 12 }, (_, i) => prof[(i - k.tonic + 12) % 12]);
+    return correlation(mean, rotated);
+  });
+  let bi = 0;
+  for (let i = 1; i < 24; i++) if (strengths[i] > strengths[bi]) bi = i;
+  const k: Key = ALL_KEYS[bi];
+  return {
+    key: keyName(k),
+    tonic: k.tonic,
+    mode: k.mode,
+    confidence: Math.round(Math.max(0, strengths[bi]) * 1000) / 1000,
+    camelot: camelot(k),
+    openKey: openKey(k),
+    strengths: strengths.map((s) => Math.round(s * 1000) / 1000),
+    chroma: mean.map((x) => Math.round(x * 1000) / 1000),
+  };
+}
+
+/** 24 triad templates (C..B major, C..B minor), unit length. */
+const TRIADS: { name: string; t: number[] }[] = [];
+for (const minor of [false, true]) {
+  for (let r = 0; r < 12; r++) {
+    const t = new Array(12).fill(0);
+    t[r] = 1;
+    t[(r + (minor ? 3 : 4)) % 12] = 1;
+    t[(r + 7) % 12] = 1;
+    TRIADS.push({ name: chordName(r, minor), t: t.map((x) => x / Math.sqrt(3)) });
+  }
+}
+
+export function estimateChords(chroma: Float32Array, frames: number, active: boolean[], hopSec: number, t0: number): ChordsResult {
+  // Smooth over ±2 frames (~0.9 s), label each frame by the best triad (cosine), "N" when silent or unclear.
+  const labels: string[] = [];
+  const half = 2;
+  const v = new Float64Array(12);
+  for (let f = 0; f < frames; f++) {
+    v.fill(0);
+    let n = 0;
+    for (let g = Math.max(0, f - half); g <= Math.min(frames - 1, f + half); g++) {
+      if (!active[g]) continue;
+      let m = 0;
+      for (let i = 0; i < 12; i++) if (chroma[g * 12 + i] > m) m = chroma[g * 12 + i];
+      if (m > 0) for (let i = 0; i < 12; i++) v[i] += chroma[g * 12 + i] / m;
+      n++;
+    }
+    let norm = 0;
+    for (let i = 0; i < 12; i++) norm += v[i] * v[i];
+    if (!active[f] || !n || !(norm > 0)) {
+      labels.push('N');
+      continue;
+    }
+    norm = Math.sqrt(norm);
+    let best = 'N';
+    let bs = 0.6; // below this cosine the frame is not a triad
+    for (const { name, t } of TRIADS) {
+      let s = 0;
+      for (let i = 0; i < 12; i++) s += (v[i] / norm) * t[i];
+      if (s > bs) {
+        bs = s;
+        best = name;
+      }
+    }
+    labels.push(best);
+  }
+  // Runs, then absorb runs shorter than 3 frames (~0.56 s) into the previous chord.
+  let runs: { chord: string; a: number; b: number }[] = [];
+  for (let f = 0; f < labels.length; f++) {
+    const last = runs[runs.length - 1];
+    if (last && last.chord === labels[f]) last.b = f + 1;
+    else runs.push({ chord: labels[f], a: f, b: f + 1 });
+  }
+  const merged: typeof runs = [];
+  for (const r of runs) {
+    const last = merged[merged.length - 1];
+    if (last && (r.b - r.a < 3 || last.chord === r.chord)) last.b = r.b;
+    else merged.push({ ...r });
+  }
+  runs = merged;
+  const segments = runs.map((r) => ({
+    start: Math.max(0, Math.round((t0 + r.a * hopSec - hopSec / 2) * 100) / 100),
+    end: Math.round((t0 + r.b * hopSec - hopSec / 2) * 100) / 100,
+    chord: r.chord,
+  }));
+  return { progression: summarise(runs.map((r) => r.chord).filter((c) => c !== 'N')), segments };
+}
+
+/** The most repeated 4-, 3- or 2-chord cycle; else the first distinct chords (up to 4). */
+export function summarise(seq: string[]): string[] {
+  const dedup: string[] = [];
+  for (const c of seq) if (dedup[dedup.length - 1] !== c) dedup.push(c);
+  for (const len of [4, 3, 2]) {
+    const counts = new Map<string, { n: number; first: number }>();
+    for (let i = 0; i + len <= dedup.length; i++) {
+      const g = dedup.slice(i, i + len);
+      if (new Set(g).size < len) continue;
+      const k = g.join(' ');
+      const e = counts.get(k);
+      if (e) e.n++;
+      else counts.set(k, { n: 1, first: i });
+    }
+    let best: [string, { n: number; first: number }] | null = null;
+    for (const e of counts) if (!best || e[1].n > best[1].n || (e[1].n === best[1].n && e[1].first < best[1].first)) best = e;
+    if (best && best[1].n >= 2) return best[0].split(' ');
+  }
+  return [...new Set(dedup)].slice(0, 4);
+}

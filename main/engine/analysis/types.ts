@@ -1,0 +1,33 @@
+import type { SharedStreams } from './dsp';
+
+/**
+ * The analyser interface (after Mixxx's analysers): every analyser sees the
+ * same decoded stream, block by block, so adding an analyser never adds a
+ * second decode. An analyser instance analyses one track; make a new one per
+ * track (see `defaultAnalysers()`).
+ */
+export interface Analyser<R = unknown> {
+  /** key of its result in `AnalysisRun.results` and of its row in the library */
+  readonly name: string;
+  /**
+   * Bumped whenever the results could change (algorithm, parameters), so a
+   * library re-runs only the analysers that got better.
+   */
+  readonly version: number;
+  /**
+   * Called once before the first block. `shared` offers decimated mono
+   * streams computed once for all analysers; an analyser used on its own
+   * (no `shared`) makes and drives its own.
+   */
+  init(sampleRate: number, channels: number, shared?: SharedStreams): void;
+  /**
+   * One block of float samples, one array per channel, all the same length.
+   * The arrays are reused by the caller after process() returns: copy what
+   * must be kept.
+   */
+  process(block: Float32Array[]): void;
+  /** Called once after the last block. */
+  finish(): R;
+}
+
+export type ResultOf<A> = A extends Analyser<infer R> ? R : never;

@@ -1,0 +1,95 @@
+// Loudness (EBU R128 / BS.1770-4) against ffmpeg's ebur128 filter on generated signals.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { analyzeFile } from '../../main/engine/analysis/run';
+import { kWeighting, LoudnessAnalyser, type LoudnessResult } from '../../main/engine/analysis/loudness';
+import { media } from '../helpers/media';
+
+/** ffmpeg's own measurement: integrated, LRA, true peak (1-decimal summary). */
+function ffmpegEbur128(path: string): { I: number; LRA: number; TP: number } {
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-i', path, '-af', 'ebur128=peak=true', '-f', 'null', '-'], { encoding: 'utf8' });
+  const s = r.stderr.slice(r.stderr.lastIndexOf('Summary:'));
+  const num = (re: RegExp) => Number(re.exec(s)![1]);
+  return { I: num(/I:\s+(-?[\d.]+) LUFS/), LRA: num(/LRA:\s+(-?[\d.]+) LU/), TP: num(/True peak:\s+Peak:\s+(-?[\d.]+) dBFS/) };
+}
+
+async function ours(path: string): Promise<LoudnessResult> {
+  const run = await analyzeFile(path, [new LoudnessAnalyser()]);
+  return run.results.loudness as LoudnessResult;
+}
+
+const wav = (name: string, src: string) => media(name, ['-f', 'lavfi', '-i', src, '-ar', '44100', '-c:a', 'pcm_f32le']);
+
+const SIGNALS: Record<string, string> = {
+  'sine 997 Hz stereo': 'sine=f=997:d=8,volume=0.5,aformat=channel_layouts=stereo',
+  'pink noise stereo': 'anoisesrc=d=8:c=pink:a=0.3:s=7,aformat=channel_layouts=stereo',
+  'white noise mono': 'anoisesrc=d=8:c=white:a=0.5:s=11',
+  'low bass 50 Hz + hiss': 'aevalsrc=0.4*sin(2*PI*50*t)+0.01*sin(2*PI*9000*t):s=44100:d=8',
+  'level steps (LRA)': "sine=f=440:d=16,volume='if(lt(t,8),0.5,0.05)':eval=frame,aformat=channel_layouts=stereo",
+};
+
+describe('loudness vs ffmpeg ebur128', () => {
+  for (const [label, src] of Object.entries(SIGNALS)) {
+    it(label, async () => {
+      const path = wav(`loud-${label.replace(/\W+/g, '-')}.wav`, src);
+      const ref = ffmpegEbur128(path);
+      const r = await ours(path);
+      // ffmpeg prints one decimal: allow its rounding (0.05) on top of the 0.1 LU / 0.2 dB tolerance.
+      assert.ok(Math.abs(r.integratedLufs! - ref.I) <= 0.15, `I ${r.integratedLufs} vs ffmpeg ${ref.I}`);
+      assert.ok(Math.abs(r.rangeLu - ref.LRA) <= 0.15, `LRA ${r.rangeLu} vs ffmpeg ${ref.LRA}`);
+      assert.ok(Math.abs(r.truePeakDbtp! - ref.TP) <= 0.25, `TP ${r.truePeakDbtp} vs ffmpeg ${ref.TP}`);
+    });
+  }
+
+  it('finds the inter-sample peak of a sine at fs/4 (+3 dB over the samples)', async () => {
+    // 0.9·sin(2π·fs/4·t + π/4): samples reach 0.9·0.707, the waveform 0.9 = −0.915 dBTP.
+    // (ffmpeg's ebur128 reports −0.3 here: its resampler overshoots; the analytic value is the reference.)
+    const path = wav('loud-isp.wav', 'aevalsrc=0.9*sin(2*PI*11025*t+PI/4):s=44100:d=3');
+    const r = await ours(path);
+    assert.ok(Math.abs(r.samplePeakDbfs! - 20 * Math.log10(0.9 * Math.SQRT1_2)) < 0.01, `sample peak ${r.samplePeakDbfs}`);
+    assert.ok(Math.abs(r.truePeakDbtp! - 20 * Math.log10(0.9)) <= 0.2, `true peak ${r.truePeakDbtp}`);
+  });
+
+  it('reports silence as null, not -Infinity', async () => {
+    const path = wav('loud-silence.wav', 'anullsrc=r=44100:cl=stereo:d=3');
+    const r = await ours(path);
+    assert.equal(r.integratedLufs, null);
+    assert.equal(r.truePeakDbtp, null);
+    assert.equal(r.rangeLu, 0);
+  });
+
+  it('gives the same result whatever the block size', () => {
+    const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', wav('loud-blocks.wav', SIGNALS['pink noise stereo']), '-f', 'f32le', '-'], { maxBuffer: 1 << 28 });
+    const il = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
+    const n = il.length / 2;
+    const L = new Float32Array(n);
+    const R = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      L[i] = il[2 * i];
+      R[i] = il[2 * i + 1];
+    }
+    const results = [7, 1000, 4096, n].map((bs) => {
+      const a = new LoudnessAnalyser();
+      a.init(44100, 2);
+      for (let i = 0; i < n; i += bs) a.process([L.subarray(i, Math.min(n, i + bs)), R.subarray(i, Math.min(n, i + bs))]);
+      return a.finish();
+    });
+    for (const r of results.slice(1)) {
+      assert.ok(Math.abs(r.integratedLufs! - results[0].integratedLufs!) < 1e-9);
+      assert.ok(Math.abs(r.truePeakDbtp! - results[0].truePeakDbtp!) < 1e-6);
+    }
+  });
+
+  it('K-weighting at 48 kHz equals the coefficients printed in BS.1770-4', () => {
+    const [shelf, hp] = kWeighting(48000);
+    const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-8, `${a} vs ${b}`);
+    close(shelf.b0, 1.53512485958697);
+    close(shelf.b1, -2.69169618940638);
+    close(shelf.b2, 1.19839281085285);
+    close(shelf.a1, -1.69065929318241);
+    close(shelf.a2, 0.73248077421585);
+    close(hp.a1, -1.99004745483398);
+    close(hp.a2, 0.99007225036621);
+  });
+});

@@ -1,0 +1,164 @@
+// The single-decode runner: bad input gives the contract's error codes, cancellation kills
+// ffmpeg, progress is reported; plus the DSP building blocks it relies on.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { StudioError, type ErrorCode } from '../../main/contract';
+import { MonoDecimator } from '../../main/engine/analysis/dsp';
+import { analyzeFile } from '../../main/engine/analysis/run';
+import { analyzeTrack, defaultAnalysers } from '../../main/engine/analysis/index';
+import type { Analyser } from '../../main/engine/analysis/types';
+import { media, OUTPUT } from '../helpers/media';
+
+const BAD = join(OUTPUT, 'analysis-bad');
+mkdirSync(BAD, { recursive: true });
+
+async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof StudioError, `not a StudioError: ${err}`);
+    assert.equal(err.code, code, err.message);
+    assert.ok(err.message.length > 10);
+    return;
+  }
+  assert.fail(`expected ${code}`);
+}
+
+const tone = () => media('an-tone-10.flac', ['-f', 'lavfi', '-i', 'sine=f=440:d=10,aformat=channel_layouts=stereo', '-c:a', 'flac']);
+
+describe('analyzeFile: bad input', () => {
+  it('missing file → NOT_FOUND', () => rejectsWith(analyzeFile(join(BAD, 'nope.mp3'), defaultAnalysers()), 'NOT_FOUND'));
+
+  it('zero-length file → EMPTY_FILE', () => {
+    const p = join(BAD, 'empty.mp3');
+    writeFileSync(p, '');
+    return rejectsWith(analyzeFile(p, defaultAnalysers()), 'EMPTY_FILE');
+  });
+
+  it('text with an audio extension → NOT_MEDIA', () => {
+    const p = join(BAD, 'notes.flac');
+    writeFileSync(p, 'these are not the samples you are looking for\n'.repeat(200));
+    return rejectsWith(analyzeFile(p, defaultAnalysers()), 'NOT_MEDIA');
+  });
+
+  it('video without sound → NO_AUDIO', () => {
+    const p = media('an-silent-video.mp4', ['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=10:d=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
+    return rejectsWith(analyzeFile(p, defaultAnalysers()), 'NO_AUDIO');
+  });
+
+  it('truncated FLAC (header says 10 s, 40 % left) → DECODE_FAILED', () => {
+    const full = readFileSync(tone());
+    const p = join(BAD, 'truncated.flac');
+    writeFileSync(p, full.subarray(0, Math.floor(full.length * 0.4)));
+    return rejectsWith(analyzeFile(p, defaultAnalysers()), 'DECODE_FAILED');
+  });
+
+  it('corrupt bytes inside an MP3 still analyse (ffmpeg conceals the damage)', async () => {
+    const src = readFileSync(media('an-tone.mp3', ['-f', 'lavfi', '-i', 'sine=f=440:d=6', '-c:a', 'libmp3lame']));
+    const bad = Buffer.from(src);
+    for (let i = Math.floor(bad.length / 3); i < Math.floor(bad.length / 3) + 2000; i++) bad[i] = (i * 7919) & 0xff;
+    const p = join(BAD, 'corrupt.mp3');
+    writeFileSync(p, bad);
+    const r = await analyzeTrack(p);
+    assert.ok(r.durationSec > 3);
+    assert.ok(r.loudness.integratedLufs !== null);
+  });
+});
+
+describe('analyzeFile: one decode, cancellation, progress', () => {
+  it('feeds every analyser the same stream, in order', async () => {
+    const seen: string[] = [];
+    const mk = (name: string): Analyser<number> => {
+      let frames = 0;
+      return {
+        name,
+        version: 3,
+        init: (rate, ch) => seen.push(`${name} init ${rate} ${ch}`),
+        process: (b) => void (frames += b[0].length),
+        finish: () => frames,
+      };
+    };
+    const run = await analyzeFile(tone(), [mk('a'), mk('b')]);
+    assert.deepEqual(seen, ['a init 44100 2', 'b init 44100 2']);
+    assert.equal(run.results.a, 441000);
+    assert.equal(run.results.b, 441000);
+    assert.deepEqual(run.versions, { a: 3, b: 3 });
+    assert.equal(run.durationSec, 10);
+  });
+
+  it('keeps 48 kHz and mono as they are', async () => {
+    const p = media('an-mono-48k.wav', ['-f', 'lavfi', '-i', 'sine=f=440:d=2:sample_rate=48000']);
+    const run = await analyzeFile(p, []);
+    assert.equal(run.sampleRate, 48000);
+    assert.equal(run.channels, 1);
+  });
+
+  it('reports progress and the duration', async () => {
+    const calls: [number, number | null][] = [];
+    await analyzeFile(tone(), defaultAnalysers(), { onProgress: (d, t) => calls.push([d, t]) });
+    assert.ok(calls.length >= 5);
+    assert.equal(calls[calls.length - 1][1], 10);
+    for (let i = 1; i < calls.length; i++) assert.ok(calls[i][0] > calls[i - 1][0]);
+  });
+
+  it('cancellation kills ffmpeg and rejects with CANCELLED', async () => {
+    const long = media('an-long-120.flac', ['-f', 'lavfi', '-i', 'anoisesrc=d=120:c=pink,aformat=channel_layouts=stereo', '-c:a', 'flac']);
+    const ac = new AbortController();
+    let pid = 0;
+    const p = analyzeFile(long, defaultAnalysers(), { signal: ac.signal, onSpawn: (x) => (pid = x), onProgress: () => ac.abort() });
+    await rejectsWith(p, 'CANCELLED');
+    assert.ok(pid > 0);
+    assert.throws(() => process.kill(pid, 0), /ESRCH/);
+  });
+
+  it('a file rewritten while it is analysed → FILE_CHANGED', async () => {
+    const src = media('an-long-60.flac', ['-f', 'lavfi', '-i', 'anoisesrc=d=60:c=pink,aformat=channel_layouts=stereo', '-c:a', 'flac']);
+    const p = join(BAD, 'changing.flac');
+    writeFileSync(p, readFileSync(src));
+    let done = false;
+    await rejectsWith(
+      analyzeFile(p, defaultAnalysers(), {
+        onProgress: () => {
+          if (done) return;
+          done = true;
+          writeFileSync(p, readFileSync(tone())); // another track under the same name
+        },
+      }),
+      'FILE_CHANGED',
+    );
+  });
+
+  it('an already aborted signal never starts ffmpeg', () => {
+    const ac = new AbortController();
+    ac.abort();
+    return rejectsWith(analyzeFile(tone(), defaultAnalysers(), { signal: ac.signal }), 'CANCELLED');
+  });
+});
+
+describe('DSP building blocks', () => {
+  it('MonoDecimator keeps a 440 Hz tone, removes 9 kHz, and reports its delay', () => {
+    const fs = 44100;
+    const n = fs;
+    const a = new Float32Array(n);
+    const b = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      a[i] = Math.sin((2 * Math.PI * 440 * i) / fs);
+      b[i] = Math.sin((2 * Math.PI * 9000 * i) / fs);
+    }
+    const dec = new MonoDecimator(fs, 11025);
+    assert.equal(dec.factor, 4);
+    for (let i = 0; i < n; i += 1000) dec.process([a.subarray(i, i + 1000), a.subarray(i, i + 1000)]);
+    const y = dec.samples();
+    assert.equal(y.length, n / 4);
+    // Steady state: y[j] ≈ sin(2π·440·(4j − delay)/fs)
+    for (let j = 200; j < y.length; j += 97) assert.ok(Math.abs(y[j] - Math.sin((2 * Math.PI * 440 * (4 * j - dec.delay)) / fs)) < 0.01, `sample ${j}`);
+    const dec2 = new MonoDecimator(fs, 11025);
+    dec2.process([b]);
+    const y2 = dec2.samples();
+    let m = 0;
+    for (let j = 100; j < y2.length; j++) m = Math.max(m, Math.abs(y2[j]));
+    assert.ok(m < 0.05, `9 kHz leaks at ${m}`);
+  });
+});
