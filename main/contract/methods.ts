@@ -277,6 +277,105 @@ export const ResolvedMedia = z.object({
 });
 export type ResolvedMedia = z.infer<typeof ResolvedMedia>;
 
+
+// ---- library (folders, scan, analysis) -------------------------------------
+
+export const LibraryFolder = z.object({
+  id: Id,
+  path: z.string(),
+  addedAt: z.number(),
+  /** missing or unreadable folders are kept (and reported) until removed */
+  status: z.enum(['ok', 'missing', 'unreadable']),
+  trackCount: z.number(),
+  watching: z.boolean(),
+});
+export type LibraryFolder = z.infer<typeof LibraryFolder>;
+
+/** One row of the library table: tags, format and the analysis summary. */
+export const LibraryTrack = z.object({
+  id: Id,
+  path: z.string(),
+  fileName: z.string(),
+  folderId: Id.nullable(),
+  title: z.string().nullable(),
+  artist: z.string().nullable(),
+  album: z.string().nullable(),
+  genre: z.string().nullable(),
+  year: z.number().nullable(),
+  durationSec: z.number().nullable(),
+  sampleRate: z.number().nullable(),
+  channels: z.number().nullable(),
+  codec: z.string().nullable(),
+  bitrateKbps: z.number().nullable(),
+  sizeBytes: z.number(),
+  bpm: z.number().nullable(),
+  bpmConfidence: z.number().nullable(),
+  /** e.g. "A minor" */
+  key: z.string().nullable(),
+  keyConfidence: z.number().nullable(),
+  camelot: z.string().nullable(),
+  openKey: z.string().nullable(),
+  lufs: z.number().nullable(),
+  loudnessRange: z.number().nullable(),
+  truePeak: z.number().nullable(),
+  /** the textual-features line (DeepResonance input text) */
+  features: z.string().nullable(),
+  status: z.enum(['pending', 'analysed', 'failed']),
+  /** why analysis failed (status 'failed') */
+  error: z.string().nullable(),
+  analysedAt: z.number().nullable(),
+});
+export type LibraryTrack = z.infer<typeof LibraryTrack>;
+
+export const LibrarySortColumn = z.enum([
+  'title', 'artist', 'album', 'genre', 'year', 'durationSec', 'sampleRate', 'channels', 'codec', 'bitrateKbps', 'sizeBytes',
+  'bpm', 'bpmConfidence', 'key', 'keyConfidence', 'camelot', 'lufs', 'loudnessRange', 'truePeak', 'status', 'fileName', 'path', 'analysedAt',
+]);
+
+const Range = z.tuple([z.number(), z.number()]);
+export const LibraryFilter = z
+  .object({
+    /** words matched against title, artist, album, genre, file name */
+    text: z.string().max(200).optional(),
+    bpm: Range.optional(),
+    lufs: Range.optional(),
+    /** "A minor", "Am", "8A" (Camelot) or "1m" (Open Key) */
+    key: z.string().max(20).optional(),
+    status: z.enum(['pending', 'analysed', 'failed']).optional(),
+    folderId: Id.optional(),
+  })
+  .strict();
+export type LibraryFilter = z.infer<typeof LibraryFilter>;
+
+export const ScanState = z.object({
+  /** null when no scan has run since the engine started */
+  jobId: z.string().nullable(),
+  state: z.enum(['idle', 'running', 'paused', 'cancelled', 'finished']),
+  /** files found so far / analysed or skipped / failed */
+  total: z.number(),
+  done: z.number(),
+  failed: z.number(),
+  currentFile: z.string().nullable(),
+  /** seconds of audio analysed per wall-clock second */
+  rate: z.number().nullable(),
+  etaSec: z.number().nullable(),
+  startedAt: z.number().nullable(),
+  /** folders that could not be read, symlink loops skipped, … */
+  problems: z.array(z.object({ path: z.string(), message: z.string() })),
+});
+export type ScanState = z.infer<typeof ScanState>;
+
+export const TrackDetail = z.object({
+  track: LibraryTrack,
+  beats: z.array(z.number()),
+  /** local tempo over time (BPM per beat interval) */
+  tempoCurve: z.array(z.object({ t: z.number(), bpm: z.number() })),
+  keyStrengths: z.array(z.object({ key: z.string(), strength: z.number() })),
+  loudnessCurve: z.object({ stepSec: z.number(), values: z.array(z.number().nullable()) }),
+  chords: z.object({ progression: z.array(z.string()), segments: z.array(z.object({ start: z.number(), end: z.number(), chord: z.string() })) }),
+});
+export type TrackDetail = z.infer<typeof TrackDetail>;
+
 /** Extensions the studio offers to open. */
 export const AUDIO_EXTENSIONS = ['mp3', 'flac', 'wav', 'ogg', 'oga', 'm4a', 'aac', 'aif', 'aiff', 'opus', 'wma', 'alac'] as const;
 export const VIDEO_EXTENSIONS = ['mp4', 'mkv', 'webm', 'mov', 'm4v', 'avi'] as const;
@@ -377,6 +476,54 @@ export const methods = {
     output: z.object({ paths: z.array(z.string()) }),
     host: 'shell',
     summary: 'Native open dialog (desktop only).',
+  }),
+  'dialog:open-folder': spec({
+    input: z.object({ purpose: z.enum(['model-pack']) }).strict(),
+    output: z.object({ paths: z.array(z.string()) }),
+    host: 'shell',
+    summary: 'Native folder dialog (desktop only), e.g. to choose a model pack folder.',
+  }),
+
+  'library:list-folders': spec({ input: Empty, output: z.array(LibraryFolder), host: 'engine', summary: 'Library folders.' }),
+  'library:add-folder': spec({
+    input: z.object({ path: AbsPath }).strict(),
+    output: LibraryFolder,
+    host: 'engine',
+    summary: 'Add a folder to the library (watched; a scan starts).',
+  }),
+  'library:remove-folder': spec({ input: z.object({ folderId: Id }).strict(), output: z.null(), host: 'engine', summary: 'Remove a folder and its tracks from the library (files are not touched).' }),
+  'library:scan': spec({
+    input: z.object({ folderId: Id.optional() }).strict(),
+    output: ScanState,
+    host: 'engine',
+    summary: 'Start (or resume) a scan of all folders or one; progress arrives as library:scan-state events.',
+  }),
+  'library:scan-control': spec({
+    input: z.object({ action: z.enum(['pause', 'resume', 'cancel']) }).strict(),
+    output: ScanState,
+    host: 'engine',
+    summary: 'Pause, resume or cancel the running scan.',
+  }),
+  'library:scan-state': spec({ input: Empty, output: ScanState, host: 'engine', summary: 'The current scan job.' }),
+  'library:query': spec({
+    input: z
+      .object({
+        filter: LibraryFilter.optional(),
+        sort: z.object({ column: LibrarySortColumn, dir: z.enum(['asc', 'desc']) }).strict().optional(),
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(2000),
+      })
+      .strict(),
+    output: z.object({ total: z.number(), rows: z.array(LibraryTrack) }),
+    host: 'engine',
+    summary: 'A page of library rows, filtered and sorted in the database.',
+  }),
+  'library:track-detail': spec({ input: TrackRef, output: TrackDetail, host: 'engine', summary: 'Everything the analysis found for one track (for the plots).' }),
+  'library:export': spec({
+    input: z.object({ format: z.enum(['csv', 'json']), trackIds: z.array(Id).max(100_000).optional(), filter: LibraryFilter.optional() }).strict(),
+    output: z.object({ fileName: z.string(), mime: z.string(), content: z.string(), count: z.number() }),
+    host: 'engine',
+    summary: 'The library (or a selection / a filter) as CSV or JSON, failed files with their reason included.',
   }),
 
   'model:status': spec({ input: Empty, output: ModelStatus, host: 'engine', summary: 'Whether a model pack is installed, and what runs it.' }),
