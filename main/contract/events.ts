@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ScanState } from './methods';
 
 /** Progress of one call (only for methods declared `progress: true`). */
 export const Progress = z.object({
@@ -23,18 +24,7 @@ export const events = {
   /** a file that is open was deleted or replaced on disk */
   'media:file-gone': z.object({ trackId: z.string(), path: z.string(), message: z.string() }),
   /** the library scan job moved on (throttled to a few per second) */
-  'library:scan-state': z.object({
-    jobId: z.string().nullable(),
-    state: z.enum(['idle', 'running', 'paused', 'cancelled', 'finished']),
-    total: z.number(),
-    done: z.number(),
-    failed: z.number(),
-    currentFile: z.string().nullable(),
-    rate: z.number().nullable(),
-    etaSec: z.number().nullable(),
-    startedAt: z.number().nullable(),
-    problems: z.array(z.object({ path: z.string(), message: z.string() })),
-  }),
+  'library:scan-state': ScanState,
   /** library rows changed (scan results, the folder watcher): refresh what is shown */
   'library:changed': z.object({ added: z.number(), updated: z.number(), removed: z.number() }),
   /** desktop: files to open that came from outside the window (command line, second launch, macOS open-file, File ▸ Open…) */
