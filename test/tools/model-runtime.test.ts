@@ -82,6 +82,12 @@ for (const [name, info] of Object.entries<any>(refs.packs)) {
       }
     });
 
+    test('added tokens decode as their literal strings (the reference keeps them)', () => {
+      const added = rt.pack.manifest.tokens.added;
+      for (const [text, id] of Object.entries(added)) assert.equal(rt.decode([id]), text);
+      assert.ok(Object.keys(added).includes("{'<Vid>'}"));
+    });
+
     for (const pr of info.prompts) {
       test(`prompt "${pr.id}": layout, inputs, first logits, greedy ids`, async () => {
         const media = (pr.media as MediaKind[]).map((k) => projected.get(k)!);
