@@ -84,7 +84,8 @@ export function buildMenuTemplate(o: MenuOptions): MenuItemTemplate[] {
       ...(o.isDev
         ? ([
             { role: 'reload', accelerator: 'CmdOrCtrl+R' },
-            { role: 'forceReload', accelerator: 'Shift+CmdOrCtrl+R' },
+            // not Shift+CmdOrCtrl+R: the chat pane uses it for Regenerate
+            { role: 'forceReload', accelerator: 'CmdOrCtrl+F5' },
             { id: 'devtools', role: 'toggleDevTools', accelerator: isMac ? 'Alt+Cmd+I' : 'Ctrl+Shift+I' },
             sep,
           ] satisfies MenuItemTemplate[])
