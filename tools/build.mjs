@@ -32,6 +32,7 @@ if (only !== 'renderer') {
       packages: 'external',
       entryPoints: {
         'engine/index': 'main/engine/index.ts',
+        'engine/analysis-worker': 'main/engine/library/worker.ts',
         'cli/studio': 'main/cli/studio.ts',
         'main/electron': 'main/electron/index.ts',
       },

@@ -1,8 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { toErrorData, type ProbeResult } from '../contract';
+import { toErrorData, type LibraryTrack, type ProbeResult, type ScanState } from '../contract';
 import { EngineHost } from '../engine-host';
 import { nodeForker } from '../engine-host/node-fork';
 import { defaultDataDir } from '../engine-host/paths';
@@ -22,6 +24,14 @@ Usage:
       Ask DeepResonance about media. --input takes the input text with <Audio>,
       <Image>, <Video> placeholders (default: the attached media in that order);
       with --video and <Audio> but no --audio, the audio is the video's soundtrack.
+  studio analyze <files or folders…> [--json] [--db PATH]
+      Analyse audio/video files (folders: recursively) with the library's
+      analysers: tags, duration, loudness (LUFS, range, true peak), tempo, key,
+      chords, waveform. --json prints one JSON object per line per track (path,
+      durationSec, bpm, bpmConfidence, key, keyConfidence, camelot, lufs,
+      loudnessRange, truePeak, features, error). --db writes the results into
+      that library database as the app does (files already analysed and
+      unchanged are not decoded again). Exit code 1 if any file failed.
   studio --version | --help
 
 Environment: STUDIO_DATA_DIR (data folder), STUDIO_FFMPEG (ffmpeg binary).`;
@@ -31,8 +41,8 @@ function enginePath(): string {
   return fileURLToPath(new URL('../engine/index.js', import.meta.url));
 }
 
-function startEngine(dataDir: string, mode: 'desktop' | 'web'): EngineHost {
-  return new EngineHost({ fork: nodeForker, enginePath: enginePath(), dataDir, mode, version: STUDIO_VERSION });
+function startEngine(dataDir: string, mode: 'desktop' | 'web', env?: Record<string, string>): EngineHost {
+  return new EngineHost({ fork: nodeForker, enginePath: enginePath(), dataDir, mode, version: STUDIO_VERSION, env });
 }
 
 function fail(message: string, code = 1): never {
@@ -174,6 +184,76 @@ async function askCommand(argv: string[]): Promise<void> {
   }
 }
 
+/** One line of `studio analyze --json`. */
+export function analyzeLine(t: LibraryTrack): Record<string, unknown> {
+  return {
+    path: t.path, durationSec: t.durationSec, bpm: t.bpm, bpmConfidence: t.bpmConfidence, key: t.key, keyConfidence: t.keyConfidence,
+    camelot: t.camelot, openKey: t.openKey, lufs: t.lufs, loudnessRange: t.loudnessRange, truePeak: t.truePeak, features: t.features,
+    title: t.title, artist: t.artist, album: t.album, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels,
+    error: t.status === 'failed' ? (t.error ?? 'failed') : null,
+  };
+}
+
+async function analyzeCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' } } });
+  if (positionals.length === 0) fail('analyze needs files or folders: studio analyze <files or folders…> [--json] [--db PATH]', 2);
+  const paths = positionals.map((p) => resolve(p));
+  const dbPath = values.db ? resolve(values.db) : null;
+  // Without --db nothing is kept: a throwaway data folder (database + waveform cache).
+  const dataDir = dbPath ? dirname(dbPath) : mkdtempSync(join(tmpdir(), 'studio-analyze-'));
+  const env: Record<string, string> = { STUDIO_LIBRARY_BACKGROUND: '0' };
+  if (dbPath) env.STUDIO_DB_FILE = dbPath;
+  const engine = startEngine(dataDir, 'web', env);
+  await engine.start();
+  let failed = 0;
+  try {
+    const finished = new Promise<ScanState>((resolveState) => {
+      engine.onEvent((name, payload) => {
+        if (name !== 'library:scan-state') return;
+        const s = payload as ScanState;
+        if (!values.json && process.stderr.isTTY && s.state === 'running') process.stderr.write(`\r\x1b[K${s.done + s.failed}/${s.total} ${s.currentFile ?? ''}`.slice(0, 200));
+        if (s.state === 'finished' || s.state === 'cancelled') resolveState(s);
+      });
+    });
+    process.on('SIGINT', () => void engine.call('library:scan-control', { action: 'cancel' }).catch(() => undefined));
+    const first = await engine.call('library:scan', { paths });
+    const end = first.state === 'finished' || first.state === 'cancelled' ? first : await finished;
+    if (!values.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    for (const p of end.problems) {
+      if (values.json) process.stdout.write(JSON.stringify({ path: p.path, error: p.message }) + '\n');
+      else process.stderr.write(`studio: ${p.path}: ${p.message}\n`);
+      if (paths.includes(p.path) || /database/.test(p.message)) failed++;
+    }
+    // the rows of the given paths (a --db library may hold others)
+    const under = (p: string) => paths.some((a) => p === a || p.startsWith(a.endsWith('/') ? a : a + '/'));
+    for (let offset = 0; ; offset += 2000) {
+      const page = await engine.call('library:query', { offset, limit: 2000, sort: { column: 'path', dir: 'asc' } });
+      for (const t of page.rows) {
+        if (!under(t.path)) continue;
+        if (t.status === 'failed') failed++;
+        if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t)) + '\n');
+        else if (t.status === 'failed') process.stdout.write(`${t.path}\n  error       ${t.error}\n`);
+        else
+          process.stdout.write(
+            `${t.path}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${t.bpm ?? '?'} BPM (confidence ${t.bpmConfidence ?? '?'})\n` +
+              `  key         ${t.key ?? '?'} (${t.camelot ?? '?'}, confidence ${t.keyConfidence ?? '?'})\n  loudness    ${t.lufs ?? '?'} LUFS, range ${t.loudnessRange ?? '?'} LU, true peak ${t.truePeak ?? '?'} dBTP\n  features    ${t.features ?? ''}\n`,
+          );
+      }
+      if (offset + 2000 >= page.total) break;
+    }
+    if (end.state === 'cancelled') failed++;
+  } catch (err) {
+    const e = toErrorData(err);
+    if (values.json) process.stdout.write(JSON.stringify({ error: e.message }) + '\n');
+    process.stderr.write(`studio: ${e.message}\n`);
+    failed++;
+  } finally {
+    await engine.stop();
+    if (!dbPath) rmSync(dataDir, { recursive: true, force: true });
+  }
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
 async function serve(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -211,6 +291,9 @@ async function main(argv: string[]): Promise<void> {
       return probe(rest);
     case 'ask':
       return askCommand(rest);
+    case 'analyze':
+    case 'analyse':
+      return analyzeCommand(rest);
     case '--version':
     case '-v':
       process.stdout.write(`${STUDIO_VERSION}\n`);

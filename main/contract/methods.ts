@@ -478,10 +478,10 @@ export const methods = {
     summary: 'Native open dialog (desktop only).',
   }),
   'dialog:open-folder': spec({
-    input: z.object({ purpose: z.enum(['model-pack']) }).strict(),
+    input: z.object({ purpose: z.enum(['model-pack', 'library']) }).strict(),
     output: z.object({ paths: z.array(z.string()) }),
     host: 'shell',
-    summary: 'Native folder dialog (desktop only), e.g. to choose a model pack folder.',
+    summary: 'Native folder dialog (desktop only): a model pack folder, or music folders for the library (several may be chosen).',
   }),
 
   'library:list-folders': spec({ input: Empty, output: z.array(LibraryFolder), host: 'engine', summary: 'Library folders.' }),
@@ -493,10 +493,11 @@ export const methods = {
   }),
   'library:remove-folder': spec({ input: z.object({ folderId: Id }).strict(), output: z.null(), host: 'engine', summary: 'Remove a folder and its tracks from the library (files are not touched).' }),
   'library:scan': spec({
-    input: z.object({ folderId: Id.optional() }).strict(),
+    /** `paths`: analyse these files/folders (e.g. `studio analyze`) without adding them as library folders */
+    input: z.object({ folderId: Id.optional(), paths: z.array(AbsPath).min(1).max(10_000).optional() }).strict(),
     output: ScanState,
     host: 'engine',
-    summary: 'Start (or resume) a scan of all folders or one; progress arrives as library:scan-state events.',
+    summary: 'Start (or resume) a scan of all folders, one, or the given files/folders; progress arrives as library:scan-state events.',
   }),
   'library:scan-control': spec({
     input: z.object({ action: z.enum(['pause', 'resume', 'cancel']) }).strict(),

@@ -42,15 +42,31 @@ export function openDialogOptions(kind: 'media' | 'image'): OpenDialogOptions {
   };
 }
 
+export function openFolderOptions(purpose: 'model-pack' | 'library'): OpenDialogOptions {
+  if (purpose === 'library') {
+    return { title: 'Add music folders to the library', buttonLabel: 'Add to library', properties: ['openDirectory', 'multiSelections'] };
+  }
+  return { title: 'Choose a DeepResonance model pack folder', buttonLabel: 'Use this folder', properties: ['openDirectory'] };
+}
+
+/** Show a dialog (modal to `parent` when given); [] when cancelled. */
+async function showDialog(dialog: DialogLike, options: OpenDialogOptions, parent?: unknown): Promise<string[]> {
+  const res = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+  return res.canceled ? [] : res.filePaths;
+}
+
 /** Show the open dialog (modal to `parent` when given); [] when cancelled. */
 export async function showOpenMedia(
   dialog: DialogLike,
   kind: 'media' | 'image',
   parent?: unknown,
 ): Promise<string[]> {
-  const options = openDialogOptions(kind);
-  const res = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
-  return res.canceled ? [] : res.filePaths;
+  return showDialog(dialog, openDialogOptions(kind), parent);
+}
+
+/** Show the folder dialog (modal to `parent` when given); [] when cancelled. */
+export function showOpenFolder(dialog: DialogLike, purpose: 'model-pack' | 'library', parent?: unknown): Promise<string[]> {
+  return showDialog(dialog, openFolderOptions(purpose), parent);
 }
 
 export function createShellMethods(deps: {
@@ -61,6 +77,10 @@ export function createShellMethods(deps: {
     'dialog:open-media': async (args, { sender }): Promise<MethodOutput<'dialog:open-media'>> => {
       const { kind } = args as MethodArgs<'dialog:open-media'>;
       return { paths: await showOpenMedia(deps.dialog, kind, deps.parentWindowOf(sender) ?? undefined) };
+    },
+    'dialog:open-folder': async (args, { sender }): Promise<MethodOutput<'dialog:open-folder'>> => {
+      const { purpose } = args as MethodArgs<'dialog:open-folder'>;
+      return { paths: await showOpenFolder(deps.dialog, purpose, deps.parentWindowOf(sender) ?? undefined) };
     },
   };
 }

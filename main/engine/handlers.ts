@@ -9,6 +9,7 @@ import { MediaService } from './media/service';
 import { Tracks } from './media/tracks';
 import { ChatService } from './chat/service';
 import { ModelService } from './model/service';
+import { LibraryService } from './library/service';
 
 /** Every engine method of the contract, bound to its service. */
 export function engineHandlers(ctx: EngineContext): Handlers {
@@ -16,6 +17,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
   const media = new MediaService(ctx, tracks);
   const model = new ModelService(ctx);
   const chat = new ChatService(ctx, tracks, model, async (trackId) => (await media.resolve('cover', trackId)).path);
+  const library = new LibraryService(ctx, { background: process.env.STUDIO_LIBRARY_BACKGROUND !== '0' });
   return {
     'app:get-info': () => ({
       version: ctx.version,
@@ -60,6 +62,15 @@ export function engineHandlers(ctx: EngineContext): Handlers {
         onStage: (stage) => progress({ stage }),
         onText: (text) => progress({ stage: 'answering', text }),
       }),
+    'library:list-folders': () => library.folders(),
+    'library:add-folder': ({ path }) => library.addFolder(path),
+    'library:remove-folder': ({ folderId }) => library.removeFolder(folderId),
+    'library:scan': ({ folderId, paths }) => (paths ? library.scanner.scanPaths(paths) : library.scan(folderId)),
+    'library:scan-control': ({ action }) => library.scanner.control(action),
+    'library:scan-state': () => library.scanner.state(),
+    'library:query': (args) => library.query(args),
+    'library:track-detail': ({ trackId }) => library.store.detail(trackId),
+    'library:export': ({ format, trackIds, filter }) => library.export(format, trackIds, filter),
     'chat:get-thread': ({ trackId }) => chat.thread(trackId),
     'chat:ask': ({ trackId, instruction, attachments, options }, call) => chat.ask(trackId, instruction, attachments, options, call),
     'chat:regenerate': ({ trackId, messageId, options }, call) => chat.regenerate(trackId, messageId, options, call),

@@ -9,7 +9,9 @@ import { STUDIO_VERSION } from '../version';
 /**
  * The engine process. Started by a host with these environment variables:
  * STUDIO_DATA_DIR (required), STUDIO_MODE (desktop|web), STUDIO_RESTARTS,
- * STUDIO_VERSION.
+ * STUDIO_VERSION; STUDIO_DB_FILE (a database file other than
+ * <data>/studio.sqlite, e.g. `studio analyze --db`), STUDIO_LIBRARY_BACKGROUND=0
+ * (no folder watching, no scan resumed at start: the CLI).
  */
 function main(): void {
   const dataDir = process.env.STUDIO_DATA_DIR;
@@ -17,7 +19,7 @@ function main(): void {
   const port = hostPort();
   let server: RpcServer | undefined;
   const ctx: EngineContext = {
-    db: openDb(dataDir),
+    db: openDb(dataDir, process.env.STUDIO_DB_FILE || undefined),
     dataDir,
     cacheDir: join(dataDir, 'cache'),
     mode: process.env.STUDIO_MODE === 'desktop' ? 'desktop' : 'web',

@@ -141,6 +141,21 @@ describe('IPC (registerIpc)', () => {
     assert.equal(dialogCalls[1].options.filters![0].name, 'Images');
   });
 
+  it('handles dialog:open-folder itself: a folder chooser modal to the calling window', async () => {
+    dialogAnswer = { canceled: false, filePaths: ['/packs/tiny alpha'] };
+    const res = await call('dialog:open-folder', { purpose: 'model-pack' }, 'f1');
+    assert.deepEqual(res, { ok: true, value: { paths: ['/packs/tiny alpha'] } });
+    assert.equal(dialogCalls.length, 1);
+    assert.deepEqual(dialogCalls[0].parent, { windowOf: win.id });
+    assert.deepEqual(dialogCalls[0].options.properties, ['openDirectory']);
+    assert.equal(dialogCalls[0].options.filters, undefined);
+    dialogAnswer = { canceled: true, filePaths: [] };
+    assert.deepEqual(await call('dialog:open-folder', { purpose: 'model-pack' }, 'f2'), { ok: true, value: { paths: [] } });
+    const bad = await call('dialog:open-folder', { purpose: 'model-pack', defaultPath: '/etc' }, 'f3');
+    assert.equal(!bad.ok && bad.error.code, 'BAD_ARGS');
+    assert.equal(dialogCalls.length, 2);
+  });
+
   it('validates shell-method arguments before showing anything', async () => {
     const res = await call('dialog:open-media', { kind: 'folder' }, 'd3');
     assert.equal(!res.ok && res.error.code, 'BAD_ARGS');

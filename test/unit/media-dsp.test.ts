@@ -45,18 +45,20 @@ test('mel filterbank: monotonic bands, none empty, mel scale round-trips', () =>
 });
 
 test('PeaksAnalyser: min/max per block, bounded count (pairs merge, samplesPerPeak doubles)', () => {
-  const p = new PeaksAnalyser(1000, 0, 8);
+  const p = new PeaksAnalyser(0, 8);
+  p.init(1000);
   assert.equal(p.samplesPerPeak, 10);
   const x = Float32Array.from({ length: 35 }, (_, i) => (i % 10 === 3 ? 0.5 : i % 10 === 7 ? -0.25 : 0));
-  p.process(x, x.length);
-  p.finish();
+  p.process([x]);
+  assert.equal(p.finish().samples, 35);
   assert.deepEqual(Array.from(p.result()), [-0.25, 0.5, -0.25, 0.5, -0.25, 0.5, 0, 0.5]);
   // far more samples than stated: stays at most 8 pairs
-  const q = new PeaksAnalyser(1000, 100, 8);
+  const q = new PeaksAnalyser(0.1, 8);
+  q.init(1000);
   const big = new Float32Array(10_000);
   big[9_999] = 1;
   big[0] = -1;
-  for (let i = 0; i < big.length; i += 333) q.process(big.subarray(i, Math.min(big.length, i + 333)), Math.min(333, big.length - i));
+  for (let i = 0; i < big.length; i += 333) q.process([big.subarray(i, Math.min(big.length, i + 333))]);
   q.finish();
   assert.ok(q.peaks <= 8 && q.peaks >= 4, `peaks ${q.peaks}`);
   const r = q.result();
@@ -71,8 +73,9 @@ test('SpectrogramAnalyser: a full-scale sine is ~0 dB in the right band; columns
   const n = sr * 4;
   const f = 1000;
   const x = Float32Array.from({ length: n }, (_, i) => Math.sin((2 * Math.PI * f * i) / sr));
-  const s = new SpectrogramAnalyser(sr, n, { maxColumns: 16 });
-  for (let i = 0; i < n; i += 4096) s.process(x.subarray(i, Math.min(n, i + 4096)), Math.min(4096, n - i));
+  const s = new SpectrogramAnalyser(n / sr, { maxColumns: 16 });
+  s.init(sr);
+  for (let i = 0; i < n; i += 4096) s.process([x.subarray(i, Math.min(n, i + 4096))]);
   s.finish();
   assert.ok(s.columnCount <= 16 && s.columnCount >= 8, `columns ${s.columnCount}`);
   const rows = s.opts.rows;
@@ -87,8 +90,9 @@ test('SpectrogramAnalyser: a full-scale sine is ~0 dB in the right band; columns
   const db = (d[col * rows + best] / 255) * -s.opts.floorDb + s.opts.floorDb;
   assert.ok(db > -4 && db <= 0.5, `level ${db} dB`);
   // silence is at the floor
-  const z = new SpectrogramAnalyser(sr, sr);
-  z.process(new Float32Array(sr), sr);
+  const z = new SpectrogramAnalyser(1);
+  z.init(sr);
+  z.process([new Float32Array(sr)]);
   z.finish();
   assert.ok(z.result().every((v) => v === 0));
   // every sample lands in some frame: 1 s / hop 512 → 44 frames, pooled 1

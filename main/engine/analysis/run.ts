@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { StudioError } from '../../contract';
 import { ffmpegReason, spawnFfmpeg } from '../media/ffmpeg';
-import { statMediaFile } from '../media/probe';
+import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import { SharedStreams } from './dsp';
 import type { Analyser } from './types';
 
@@ -35,6 +35,10 @@ export interface AnalysisRun {
   results: Record<string, unknown>;
   /** version of each analyser, by name */
   versions: Record<string, number>;
+  /** what ffmpeg said about the input (container, streams, bitrate) while decoding it: a probe without a second spawn */
+  source: ReturnType<typeof parseFfmpegInfo>;
+  /** size and mtime of the file that was analysed (checked unchanged after the decode) */
+  file: { size: number; mtimeMs: number };
 }
 
 const STREAM_RE = /Output #0[\s\S]*?Stream #0:0[^\n]*?Audio: pcm_f32le[^\n]*?, (\d+) Hz, (mono|stereo)/;
@@ -189,7 +193,8 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
           results[a.name] = a.finish();
           versions[a.name] = a.version;
         }
-        resolve({ path, durationSec: decodedSec, reportedDurationSec, sampleRate: fmt.rate, channels: fmt.channels, results, versions });
+        const source = parseFfmpegInfo(stderr.split('Output #0')[0]);
+        resolve({ path, durationSec: decodedSec, reportedDurationSec, sampleRate: fmt.rate, channels: fmt.channels, results, versions, source, file: before });
       } catch (err) {
         reject(err instanceof StudioError ? err : new StudioError('INTERNAL', `Analysis of "${name}" failed: ${(err as Error).message}`));
       }

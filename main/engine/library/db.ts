@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 export type Db = Database.Database;
 
@@ -37,6 +37,78 @@ export const migrations: string[] = [
      data_json TEXT NOT NULL DEFAULT '{}'
    );
    CREATE INDEX chat_by_track ON chat_messages(track_id, seq);`,
+  // 3: the library. A library track is a row of \`tracks\` (one id per file, so
+  // media:*, chat and the library share it) with lib_status set; its analysis
+  // summary is in columns (sorting, filtering), each analyser's full result in
+  // library_analyses with the analyser's version. A scan is a job with the set
+  // of files it found and which are done.
+  `CREATE TABLE library_folders (
+     id TEXT PRIMARY KEY,
+     path TEXT NOT NULL UNIQUE,
+     added_at INTEGER NOT NULL,
+     status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok','missing','unreadable')),
+     watching INTEGER NOT NULL DEFAULT 1
+   );
+   ALTER TABLE tracks ADD COLUMN lib_status TEXT CHECK (lib_status IN ('pending','analysed','failed'));
+   ALTER TABLE tracks ADD COLUMN folder_id TEXT;
+   ALTER TABLE tracks ADD COLUMN file_name TEXT;
+   ALTER TABLE tracks ADD COLUMN lib_error TEXT;
+   ALTER TABLE tracks ADD COLUMN lib_error_code TEXT;
+   ALTER TABLE tracks ADD COLUMN lib_versions TEXT;
+   ALTER TABLE tracks ADD COLUMN analysed_at INTEGER;
+   ALTER TABLE tracks ADD COLUMN title TEXT;
+   ALTER TABLE tracks ADD COLUMN artist TEXT;
+   ALTER TABLE tracks ADD COLUMN album TEXT;
+   ALTER TABLE tracks ADD COLUMN genre TEXT;
+   ALTER TABLE tracks ADD COLUMN year INTEGER;
+   ALTER TABLE tracks ADD COLUMN duration_sec REAL;
+   ALTER TABLE tracks ADD COLUMN sample_rate INTEGER;
+   ALTER TABLE tracks ADD COLUMN channels INTEGER;
+   ALTER TABLE tracks ADD COLUMN codec TEXT;
+   ALTER TABLE tracks ADD COLUMN bitrate_kbps REAL;
+   ALTER TABLE tracks ADD COLUMN bpm REAL;
+   ALTER TABLE tracks ADD COLUMN bpm_confidence REAL;
+   ALTER TABLE tracks ADD COLUMN key_name TEXT;
+   ALTER TABLE tracks ADD COLUMN key_confidence REAL;
+   ALTER TABLE tracks ADD COLUMN camelot TEXT;
+   ALTER TABLE tracks ADD COLUMN open_key TEXT;
+   ALTER TABLE tracks ADD COLUMN lufs REAL;
+   ALTER TABLE tracks ADD COLUMN loudness_range REAL;
+   ALTER TABLE tracks ADD COLUMN true_peak REAL;
+   ALTER TABLE tracks ADD COLUMN features TEXT;
+   CREATE INDEX lib_folder ON tracks(folder_id) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_title ON tracks(title) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_artist ON tracks(artist) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_album ON tracks(album) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_file_name ON tracks(file_name) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_bpm ON tracks(bpm) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_lufs ON tracks(lufs) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_key ON tracks(key_name) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_duration ON tracks(duration_sec) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_status_idx ON tracks(lib_status);
+   CREATE TABLE library_analyses (
+     track_id TEXT NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+     analyser TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     result_json TEXT NOT NULL,
+     analysed_at INTEGER NOT NULL,
+     PRIMARY KEY (track_id, analyser)
+   ) WITHOUT ROWID;
+   CREATE TABLE scan_jobs (
+     id TEXT PRIMARY KEY,
+     folder_id TEXT,
+     state TEXT NOT NULL CHECK (state IN ('walking','running','paused','cancelled','finished')),
+     started_at INTEGER NOT NULL,
+     finished_at INTEGER,
+     problems_json TEXT NOT NULL DEFAULT '[]'
+   );
+   CREATE TABLE scan_files (
+     job_id TEXT NOT NULL REFERENCES scan_jobs(id) ON DELETE CASCADE,
+     path TEXT NOT NULL,
+     folder_id TEXT,
+     done INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (job_id, path)
+   ) WITHOUT ROWID;`,
 ];
 
 export function getSetting(db: Db, key: string): string | undefined {
@@ -51,7 +123,7 @@ export function setSetting(db: Db, key: string, value: string | null): void {
 /** Open (creating if needed) the studio database in `dataDir`, migrated to the latest schema. */
 export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, fileName));
+  const db = new Database(isAbsolute(fileName) ? fileName : join(dataDir, fileName));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

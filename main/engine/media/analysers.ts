@@ -1,15 +1,57 @@
 import { RealFft, hann } from '../dsp/fft';
+import type { Analyser } from '../analysis/types';
 import { melFilterbank, type MelBand } from './mel';
 
 /**
- * Analysers share one small interface and are fed one decoded stream (mono
- * Float32 at a fixed rate), so adding an analyser never adds a second decode.
+ * The waveform analysers (peaks, mel spectrogram) implement the one analyser
+ * interface of the engine (`../analysis/types.ts`): the track view's decode
+ * (mono, 22.05 kHz, decode.ts) and the library scan's decode (44.1/48 kHz,
+ * analysis/run.ts, next to loudness, tempo and key) feed them the same way,
+ * so a scanned track's waveform comes from the scan's one decode.
  */
-export interface Analyser {
-  /** `samples[0 … n)` are the next decoded samples */
-  process(samples: Float32Array, n: number): void;
-  /** the stream ended */
-  finish(): void;
+export type { Analyser } from '../analysis/types';
+
+/** Bump when peaks or spectrogram change (results and the media cache key). */
+export const WAVE_VERSION = 1;
+
+/** Mono mix of a block (the first channel itself when mono); `scratch` is reused. */
+function monoOf(block: Float32Array[], scratch: { buf: Float32Array }): Float32Array {
+  if (block.length === 1) return block[0];
+  const n = block[0].length;
+  if (scratch.buf.length < n) scratch.buf = new Float32Array(n);
+  const out = scratch.buf;
+  const g = 1 / block.length;
+  if (block.length === 2) {
+    const a = block[0];
+    const b = block[1];
+    for (let i = 0; i < n; i++) out[i] = 0.5 * (a[i] + b[i]);
+  } else {
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let c = 0; c < block.length; c++) s += block[c][i];
+      out[i] = s * g;
+    }
+  }
+  return out;
+}
+
+export interface PeaksData {
+  sampleRate: number;
+  samplesPerPeak: number;
+  /** interleaved [min0, max0, min1, max1, …] */
+  minMax: Float32Array;
+  /** samples seen */
+  samples: number;
+}
+
+export interface SpectrogramData {
+  sampleRate: number;
+  columns: number;
+  rows: number;
+  floorDb: number;
+  fftSize: number;
+  /** Uint8 dB, column-major */
+  data: Uint8Array;
 }
 
 /** Peaks per second the waveform aims for (enough to zoom in on a beat). */
@@ -22,21 +64,37 @@ export const MAX_PEAKS = 1 << 19;
  * length; if a file turns out longer than stated, neighbouring pairs are
  * merged (samplesPerPeak doubles), so memory stays bounded whatever the length.
  */
-export class PeaksAnalyser implements Analyser {
-  samplesPerPeak: number;
-  private data: Float32Array;
+export class PeaksAnalyser implements Analyser<PeaksData> {
+  readonly name = 'peaks';
+  readonly version = WAVE_VERSION;
+  samplesPerPeak = 1;
+  private sampleRate = 0;
+  private data = new Float32Array(0);
   private count = 0;
   private curMin = Infinity;
   private curMax = -Infinity;
   private inCur = 0;
+  private samples = 0;
+  private readonly mono = { buf: new Float32Array(0) };
 
-  constructor(sampleRate: number, expectedSamples: number, private readonly maxPeaks = MAX_PEAKS) {
-    this.samplesPerPeak = Math.max(Math.ceil(sampleRate / PEAKS_PER_SEC), Math.ceil(expectedSamples / maxPeaks));
+  /** `expectedSec`: the length the container states (0 if unknown) */
+  constructor(
+    private readonly expectedSec = 0,
+    private readonly maxPeaks = MAX_PEAKS,
+  ) {}
+
+  init(sampleRate: number): void {
+    this.sampleRate = sampleRate;
+    const expectedSamples = Math.max(0, this.expectedSec) * sampleRate;
+    this.samplesPerPeak = Math.max(Math.ceil(sampleRate / PEAKS_PER_SEC), Math.ceil(expectedSamples / this.maxPeaks));
     const expected = Math.ceil(expectedSamples / this.samplesPerPeak) + 16;
-    this.data = new Float32Array(2 * Math.min(maxPeaks, Math.max(1024, expected)));
+    this.data = new Float32Array(2 * Math.min(this.maxPeaks, Math.max(1024, expected)));
   }
 
-  process(samples: Float32Array, n: number): void {
+  process(block: Float32Array[]): void {
+    const samples = monoOf(block, this.mono);
+    const n = block[0].length;
+    this.samples += n;
     let mn = this.curMin;
     let mx = this.curMax;
     let inCur = this.inCur;
@@ -58,9 +116,10 @@ export class PeaksAnalyser implements Analyser {
     this.inCur = inCur;
   }
 
-  finish(): void {
+  finish(): PeaksData {
     if (this.inCur > 0) this.push(this.curMin, this.curMax);
     this.inCur = 0;
+    return { sampleRate: this.sampleRate, samplesPerPeak: this.samplesPerPeak, minMax: this.result(), samples: this.samples };
   }
 
   private push(mn: number, mx: number): void {
@@ -121,27 +180,44 @@ export const SPECTROGRAM_DEFAULTS: Omit<SpectrogramOptions, 'hop'> = { fftSize: 
  * frame per column (up to `fftSize`, no gap) as the track gets longer; beyond
  * that, frames are pooled by max.
  */
-export class SpectrogramAnalyser implements Analyser {
-  readonly opts: SpectrogramOptions;
+export class SpectrogramAnalyser implements Analyser<SpectrogramData> {
+  readonly name = 'spectrogram';
+  readonly version = WAVE_VERSION;
+  opts!: SpectrogramOptions;
   /** frames per column */
-  pool: number;
-  private readonly fft: RealFft;
-  private readonly window: Float64Array;
-  private readonly bands: MelBand[];
-  private readonly frame: Float64Array;
-  private readonly power: Float64Array;
+  pool = 1;
+  private sampleRate = 0;
+  private fft!: RealFft;
+  private window!: Float64Array;
+  private bands!: MelBand[];
+  private frame!: Float64Array;
+  private power!: Float64Array;
   /** samples waiting to be framed */
-  private pending: Float32Array;
+  private pending!: Float32Array;
   private pendingLen = 0;
   private totalSamples = 0;
   private frames = 0;
   private columns = 0;
   /** per column, per row: max band power (linear) */
-  private data: Float32Array;
-  private readonly ref: number;
+  private data!: Float32Array;
+  private ref = 1;
+  private readonly mono = { buf: new Float32Array(0) };
 
-  constructor(sampleRate: number, expectedSamples: number, opts: Partial<SpectrogramOptions> = {}) {
-    const base = { ...SPECTROGRAM_DEFAULTS, ...opts };
+  /**
+   * `expectedSec`: the stated length (0 if unknown). Unless `opts.fftSize` is
+   * given, the frame is 1024 samples up to 24 kHz and 2048 above (the same
+   * ~21.5 Hz resolution at 22.05 and 44.1 kHz).
+   */
+  constructor(
+    private readonly expectedSec = 0,
+    private readonly userOpts: Partial<SpectrogramOptions> = {},
+  ) {}
+
+  init(sampleRate: number): void {
+    this.sampleRate = sampleRate;
+    const expectedSamples = Math.max(0, this.expectedSec) * sampleRate;
+    const opts = this.userOpts;
+    const base = { ...SPECTROGRAM_DEFAULTS, ...(sampleRate > 24000 ? { fftSize: 2048 } : {}), ...opts };
     const autoHop = Math.min(base.fftSize, Math.max(base.fftSize / 2, Math.ceil(expectedSamples / base.maxColumns)));
     this.opts = { ...base, hop: opts.hop ?? autoHop };
     const { fftSize, hop, rows, maxColumns } = this.opts;
@@ -161,7 +237,9 @@ export class SpectrogramAnalyser implements Analyser {
     this.ref = (fftSize * sw2) / 4;
   }
 
-  process(samples: Float32Array, n: number): void {
+  process(block: Float32Array[]): void {
+    const samples = monoOf(block, this.mono);
+    const n = block[0].length;
     this.totalSamples += n;
     let off = 0;
     while (off < n) {
@@ -188,7 +266,13 @@ export class SpectrogramAnalyser implements Analyser {
     }
   }
 
-  finish(): void {
+  finish(): SpectrogramData {
+    this.flushTail();
+    const { rows, floorDb, fftSize } = this.opts;
+    return { sampleRate: this.sampleRate, columns: this.columns, rows, floorDb, fftSize, data: this.result() };
+  }
+
+  private flushTail(): void {
     const { fftSize, hop } = this.opts;
     // zero-pad so that every sample is at the start of some frame's hop
     const wanted = Math.ceil(this.totalSamples / hop);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { basename } from 'node:path';
 import { StudioError, type Peaks, type ProbeResult, type Spectrogram } from '../../contract';
-import { PeaksAnalyser, SpectrogramAnalyser } from './analysers';
+import { PeaksAnalyser, SpectrogramAnalyser, type PeaksData, type SpectrogramData } from './analysers';
 import { readJson, writeAtomic } from './cache';
 import { decodeToAnalysers, mmss, type DecodeResult } from './decode';
 import { ffmpegReason } from './ffmpeg';
@@ -38,37 +38,43 @@ export function analysisRate(probe: ProbeResult): number {
  */
 export async function analyseFile(path: string, probe: ProbeResult, signal: AbortSignal, onProgress: (f: number) => void): Promise<WaveAnalysis> {
   const sampleRate = analysisRate(probe);
-  const expectedSamples = Math.max(0, probe.durationSec) * sampleRate;
-  const peaks = new PeaksAnalyser(sampleRate, expectedSamples);
-  const spec = new SpectrogramAnalyser(sampleRate, expectedSamples);
+  const peaks = new PeaksAnalyser(probe.durationSec);
+  const spec = new SpectrogramAnalyser(probe.durationSec);
   const res = await decodeToAnalysers(path, { sampleRate, expectedSec: probe.durationSec, analysers: [peaks, spec], signal, onProgress });
   const name = basename(path);
   if (res.samples === 0) {
     const why = res.errors.length ? ffmpegReason(res.stderrTail) : 'no audio samples came out';
     throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded: ${why}. The file may be corrupt or truncated, or use a codec this ffmpeg cannot decode.`);
   }
-  const durationSec = res.samples / sampleRate;
-  const warning = decodeWarning(res, probe.durationSec);
-  const minMax = peaks.result();
-  const data = spec.result();
+  return waveAnalysisOf(res.results.peaks as PeaksData, res.results.spectrogram as SpectrogramData, decodeWarning(res, probe.durationSec));
+}
+
+/**
+ * The cached form of the peaks + spectrogram analysers' results — from the
+ * track view's decode or from a library scan's (which warms this cache).
+ */
+export function waveAnalysisOf(peaks: PeaksData, spec: SpectrogramData, warning?: string): WaveAnalysis {
+  const durationSec = peaks.samples / peaks.sampleRate;
+  const { minMax } = peaks;
+  const data = spec.data;
   return {
     v: ANALYSIS_VERSION,
     peaks: {
       durationSec,
-      sampleRate,
+      sampleRate: peaks.sampleRate,
       samplesPerPeak: peaks.samplesPerPeak,
       minMax: Buffer.from(minMax.buffer, minMax.byteOffset, minMax.byteLength).toString('base64'),
       ...(warning ? { warning } : {}),
     },
     spectrogram: {
       durationSec,
-      sampleRate,
-      columns: spec.columnCount,
-      rows: spec.opts.rows,
-      maxFreqHz: sampleRate / 2,
+      sampleRate: spec.sampleRate,
+      columns: spec.columns,
+      rows: spec.rows,
+      maxFreqHz: spec.sampleRate / 2,
       scale: 'mel',
       data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
-      floorDb: spec.opts.floorDb,
+      floorDb: spec.floorDb,
     },
   };
 }

@@ -1,5 +1,5 @@
 import { StudioError } from '../../contract';
-import type { Analyser } from './analysers';
+import type { Analyser } from '../analysis/types';
 import { spawnFfmpeg } from './ffmpeg';
 
 export interface DecodeError {
@@ -15,6 +15,8 @@ export interface DecodeResult {
   errors: DecodeError[];
   /** the last lines ffmpeg wrote to stderr */
   stderrTail: string;
+  /** each analyser's result (`finish()`), by name */
+  results: Record<string, unknown>;
 }
 
 export interface DecodeOptions {
@@ -44,6 +46,13 @@ export function decodeToAnalysers(path: string, opts: DecodeOptions): Promise<De
     try {
       child = spawnFfmpeg(args, signal);
     } catch (err) {
+      reject(err);
+      return;
+    }
+    try {
+      for (const a of analysers) a.init(sampleRate, 1);
+    } catch (err) {
+      child.kill('SIGKILL');
       reject(err);
       return;
     }
@@ -96,7 +105,8 @@ export function decodeToAnalysers(path: string, opts: DecodeOptions): Promise<De
 
     function feed(buf: Float32Array, n: number): void {
       for (let i = 0; i < n; i++) if (buf[i] !== buf[i]) buf[i] = 0; // NaN from a broken decoder
-      for (const a of analysers) a.process(buf, n);
+      const block = [n === buf.length ? buf : buf.subarray(0, n)];
+      for (const a of analysers) a.process(block);
       samples += n;
       if (opts.onProgress && expected > 0) {
         const fraction = Math.min(0.99, samples / expected);
@@ -127,9 +137,14 @@ export function decodeToAnalysers(path: string, opts: DecodeOptions): Promise<De
       if (signal?.aborted) return reject(new StudioError('CANCELLED', 'Cancelled.'));
       if (failure) return reject(failure);
       if (partial.trim()) errors.push({ atSec: samples / sampleRate, message: cleanFfmpegLine(partial.trim()) });
-      for (const a of analysers) a.finish();
+      const results: Record<string, unknown> = {};
+      try {
+        for (const a of analysers) results[a.name] = a.finish();
+      } catch (err) {
+        return reject(err);
+      }
       opts.onProgress?.(1);
-      resolve({ samples, sampleRate, exitCode: code, errors, stderrTail: stderr.split('\n').slice(-6).join('\n') });
+      resolve({ samples, sampleRate, exitCode: code, errors, stderrTail: stderr.split('\n').slice(-6).join('\n'), results });
     });
   });
 }

@@ -1,0 +1,153 @@
+/**
+ * The analysis worker pool: `os.availableParallelism()` worker threads (at
+ * least 1), each analysing one track at a time with its own ffmpeg, so the
+ * engine's event loop (chat, queries, the UI) never runs DSP. A worker that
+ * dies fails its track and is replaced.
+ */
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { StudioError, type StudioErrorData } from '../../contract';
+import { analyseForLibrary, type AnalyseRequest, type LibraryAnalysis } from './analyse';
+import type { FromWorker, ToWorker } from './worker';
+
+export interface Analyse {
+  /** how many tracks may run at once */
+  readonly size: number;
+  run(req: AnalyseRequest, signal: AbortSignal, onProgress: (doneSec: number) => void): Promise<LibraryAnalysis>;
+  close(): Promise<void>;
+}
+
+/** In the engine's own thread (tests, or where worker threads are unavailable). */
+export class InlineAnalyse implements Analyse {
+  readonly size = 1;
+  run(req: AnalyseRequest, signal: AbortSignal, onProgress: (doneSec: number) => void): Promise<LibraryAnalysis> {
+    return analyseForLibrary(req, signal, onProgress);
+  }
+  async close(): Promise<void> {}
+}
+
+/** The worker entry next to the engine bundle (out/engine/analysis-worker.js), or the .ts source under tsx. */
+export function workerEntry(): { url: URL; execArgv?: string[] } | null {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return { url: new URL('./worker.ts', here), execArgv: ['--import', 'tsx'] };
+  const url = new URL('./analysis-worker.js', here);
+  return existsSync(fileURLToPath(url)) ? { url } : null;
+}
+
+export function poolSize(): number {
+  const env = Number(process.env.STUDIO_ANALYSIS_WORKERS);
+  if (Number.isInteger(env) && env >= 1) return env;
+  return Math.max(1, availableParallelism());
+}
+
+interface Slot {
+  worker: Worker;
+  busy: boolean;
+}
+
+interface Pending {
+  resolve(v: LibraryAnalysis): void;
+  reject(e: unknown): void;
+  onProgress(doneSec: number): void;
+  slot: Slot;
+}
+
+export class WorkerPool implements Analyse {
+  private readonly slots: Slot[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private readonly waiting: (() => void)[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    readonly size: number,
+    private readonly entry: { url: URL; execArgv?: string[] },
+  ) {}
+
+  private spawn(): Slot {
+    const worker = new Worker(this.entry.url, { execArgv: this.entry.execArgv });
+    const slot: Slot = { worker, busy: false };
+    worker.on('message', (m: FromWorker) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      if (m.t === 'progress') return p.onProgress(m.doneSec);
+      this.pending.delete(m.id);
+      this.release(slot);
+      if (m.t === 'done') p.resolve(m.result);
+      else p.reject(new StudioError(m.error.code, m.error.message, m.error.detail));
+    });
+    const died = (why: string) => {
+      const i = this.slots.indexOf(slot);
+      if (i >= 0) this.slots.splice(i, 1);
+      for (const [id, p] of this.pending) {
+        if (p.slot !== slot) continue;
+        this.pending.delete(id);
+        p.reject(new StudioError('INTERNAL', `The analysis worker stopped (${why}) while analysing this file.`));
+      }
+      this.wake();
+    };
+    worker.on('error', (e) => died(e.message));
+    worker.on('exit', (code) => died(`exit code ${code}`));
+    worker.unref();
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private release(slot: Slot): void {
+    slot.busy = false;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiting.shift();
+    if (w) w();
+  }
+
+  private async acquire(): Promise<Slot> {
+    for (;;) {
+      if (this.closed) throw new StudioError('CANCELLED', 'The analysis pool was closed.');
+      const free = this.slots.find((s) => !s.busy);
+      if (free) return free;
+      if (this.slots.length < this.size) return this.spawn();
+      await new Promise<void>((r) => this.waiting.push(r));
+    }
+  }
+
+  async run(req: AnalyseRequest, signal: AbortSignal, onProgress: (doneSec: number) => void): Promise<LibraryAnalysis> {
+    const slot = await this.acquire();
+    if (signal.aborted) {
+      this.wake();
+      throw new StudioError('CANCELLED', 'Cancelled.');
+    }
+    slot.busy = true;
+    const id = this.nextId++;
+    return new Promise<LibraryAnalysis>((resolve, reject) => {
+      const onAbort = () => slot.worker.postMessage({ t: 'cancel', id } satisfies ToWorker);
+      signal.addEventListener('abort', onAbort, { once: true });
+      const done = () => signal.removeEventListener('abort', onAbort);
+      this.pending.set(id, {
+        resolve: (v) => (done(), resolve(v)),
+        reject: (e) => (done(), reject(e)),
+        onProgress,
+        slot,
+      });
+      slot.worker.postMessage({ t: 'job', id, req } satisfies ToWorker);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.waiting.splice(0)) w();
+    await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
+  }
+}
+
+/** The pool for a scan: worker threads when the worker bundle is there, else inline. */
+export function makeAnalyse(): Analyse {
+  const entry = workerEntry();
+  return entry ? new WorkerPool(poolSize(), entry) : new InlineAnalyse();
+}
+
+export type { StudioErrorData };

@@ -1,0 +1,108 @@
+/**
+ * The library service behind the `library:*` methods: folders, the scan job
+ * (scan.ts, worker pool in pool.ts), the watcher, SQL queries and export.
+ */
+import { stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { StudioError, type LibraryFilter, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '../../contract';
+import type { EngineContext } from '../context';
+import { makeAnalyse, type Analyse } from './pool';
+import { LibraryScanner } from './scan';
+import { LibraryStore } from './store';
+import { FolderWatcher } from './watch';
+
+export interface LibraryOptions {
+  /** watch folders and resume an interrupted scan at start (off for the CLI) */
+  background?: boolean;
+  makePool?: () => Analyse;
+}
+
+export class LibraryService {
+  readonly store: LibraryStore;
+  readonly scanner: LibraryScanner;
+  private readonly watcher: FolderWatcher | null;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    opts: LibraryOptions = {},
+  ) {
+    this.store = new LibraryStore(ctx.db);
+    this.scanner = new LibraryScanner(ctx, this.store, opts.makePool ?? makeAnalyse);
+    const background = opts.background ?? true;
+    this.watcher = background ? new FolderWatcher((paths) => this.scanner.enqueuePaths(paths)) : null;
+    if (background) {
+      try {
+        this.watcher!.sync(this.store.folders());
+        const unfinished = this.store.unfinishedJob();
+        if (unfinished && unfinished.state !== 'paused') setImmediate(() => this.scanner.start());
+      } catch {
+        // an unreadable database: the calls report it
+      }
+    }
+  }
+
+  folders(): LibraryFolder[] {
+    return this.store.folders().map((f) => ({ ...f, watching: f.watching && (this.watcher?.watching(f.id) ?? false) }));
+  }
+
+  async addFolder(raw: string, scan = true): Promise<LibraryFolder> {
+    if (!isAbsolute(raw)) throw new StudioError('BAD_ARGS', `Expected an absolute path, got "${raw}".`);
+    const path = resolve(raw);
+    const st = await stat(path).catch((e: NodeJS.ErrnoException) => e);
+    if (st instanceof Error) throw new StudioError(st.code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE', `"${path}" cannot be added: ${st.code === 'ENOENT' ? 'it does not exist' : st.message}.`);
+    if (!st.isDirectory()) throw new StudioError('BAD_ARGS', `"${path}" is not a folder.`);
+    const overlap = this.store.folders().find((f) => path.startsWith(f.path + '/'));
+    if (overlap) throw new StudioError('BAD_ARGS', `"${path}" is already in the library, inside "${overlap.path}".`);
+    const folder = this.store.addFolder(path);
+    this.watcher?.sync(this.store.folders());
+    if (scan) this.scanner.start(folder.id);
+    return this.folders().find((f) => f.id === folder.id) ?? folder;
+  }
+
+  removeFolder(folderId: string): null {
+    if (this.scanner.busy) this.scanner.control('cancel');
+    const removed = this.store.removeFolder(folderId);
+    this.watcher?.sync(this.store.folders());
+    this.scanner.bumpChanged({ removed });
+    return null;
+  }
+
+  scan(folderId?: string): ScanState {
+    return this.scanner.start(folderId);
+  }
+
+  query(args: MethodArgs<'library:query'>): MethodOutput<'library:query'> {
+    return this.store.query(args.filter, args.sort, args.offset, args.limit);
+  }
+
+  export(format: 'csv' | 'json', trackIds?: string[], filter?: LibraryFilter): MethodOutput<'library:export'> {
+    const rows = this.store.tracksFor(filter, trackIds);
+    const stamp = new Date().toISOString().slice(0, 10);
+    if (format === 'json') {
+      return { fileName: `library-${stamp}.json`, mime: 'application/json', content: JSON.stringify(rows, null, 1), count: rows.length };
+    }
+    return { fileName: `library-${stamp}.csv`, mime: 'text/csv', content: toCsv(rows), count: rows.length };
+  }
+
+  close(): void {
+    this.watcher?.close();
+  }
+}
+
+export const CSV_COLUMNS: (keyof LibraryTrack)[] = [
+  'path', 'fileName', 'status', 'error', 'title', 'artist', 'album', 'genre', 'year', 'durationSec', 'sampleRate', 'channels', 'codec', 'bitrateKbps',
+  'sizeBytes', 'bpm', 'bpmConfidence', 'key', 'keyConfidence', 'camelot', 'openKey', 'lufs', 'loudnessRange', 'truePeak', 'features', 'analysedAt', 'id', 'folderId',
+];
+
+/** RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF is quoted, quotes doubled. */
+export function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(rows: LibraryTrack[]): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of rows) lines.push(CSV_COLUMNS.map((c) => csvField(r[c])).join(','));
+  return lines.join('\r\n') + '\r\n';
+}

@@ -1,0 +1,65 @@
+/**
+ * Watching the library folders: fs.watch with `recursive: true` (Linux since
+ * Node 19.1/20 — inotify per folder, new subfolders included; native on macOS
+ * and Windows). Events are debounced and handed to the scanner as paths, which
+ * analyses added/changed files, keeps a moved file's row, removes deleted ones.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+import type { LibraryFolder } from '../../contract';
+
+export class FolderWatcher {
+  private readonly watchers = new Map<string, FSWatcher>();
+  private pending = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly onPaths: (paths: string[]) => void,
+    private readonly debounceMs = 400,
+  ) {}
+
+  /** Watch exactly these folders (others are closed). */
+  sync(folders: LibraryFolder[]): void {
+    const want = new Map(folders.filter((f) => f.watching && f.status === 'ok').map((f) => [f.id, f.path]));
+    for (const [id, w] of this.watchers) {
+      if (!want.has(id)) {
+        w.close();
+        this.watchers.delete(id);
+      }
+    }
+    for (const [id, path] of want) {
+      if (this.watchers.has(id)) continue;
+      try {
+        const w = watch(path, { recursive: true, persistent: false }, (_event, name) => {
+          this.pending.add(name ? join(path, name.toString()) : path);
+          if (this.timer) clearTimeout(this.timer);
+          this.timer = setTimeout(() => this.flush(), this.debounceMs);
+        });
+        w.on('error', () => {
+          w.close();
+          this.watchers.delete(id);
+        });
+        this.watchers.set(id, w);
+      } catch {
+        // unwatchable (gone, too many watches): the next scan still sees changes
+      }
+    }
+  }
+
+  watching(id: string): boolean {
+    return this.watchers.has(id);
+  }
+
+  private flush(): void {
+    this.timer = null;
+    const paths = [...this.pending];
+    this.pending = new Set();
+    if (paths.length) this.onPaths(paths);
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Analysis worker thread (bundled as out/engine/analysis-worker.js): one
+ * track at a time, its own ffmpeg, results posted back to the engine's
+ * event loop, which alone writes the database.
+ */
+import { parentPort } from 'node:worker_threads';
+import { toErrorData } from '../../contract';
+import { analyseForLibrary, type AnalyseRequest } from './analyse';
+
+export type ToWorker = { t: 'job'; id: number; req: AnalyseRequest } | { t: 'cancel'; id: number };
+export type FromWorker =
+  | { t: 'progress'; id: number; doneSec: number }
+  | { t: 'done'; id: number; result: Awaited<ReturnType<typeof analyseForLibrary>> }
+  | { t: 'error'; id: number; error: ReturnType<typeof toErrorData> };
+
+const port = parentPort;
+if (port) {
+  const running = new Map<number, AbortController>();
+  port.on('message', (m: ToWorker) => {
+    if (m.t === 'cancel') {
+      running.get(m.id)?.abort();
+      return;
+    }
+    const controller = new AbortController();
+    running.set(m.id, controller);
+    analyseForLibrary(m.req, controller.signal, (doneSec) => port.postMessage({ t: 'progress', id: m.id, doneSec } satisfies FromWorker))
+      .then(
+        (result) => port.postMessage({ t: 'done', id: m.id, result } satisfies FromWorker),
+        (err) => port.postMessage({ t: 'error', id: m.id, error: toErrorData(err) } satisfies FromWorker),
+      )
+      .finally(() => running.delete(m.id));
+  });
+}

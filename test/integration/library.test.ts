@@ -1,0 +1,375 @@
+// The library engine through the real engine process: scan (good and bad
+// files, odd paths), one decode per file (counted through an ffmpeg wrapper),
+// incremental rescan that only stats, SIGKILL mid-scan and resume, watching,
+// queries, track detail, export, and `studio analyze`. Needs `npm run build`.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import type { LibraryTrack, ScanState } from '../../main/contract';
+import type { EngineHost } from '../../main/engine-host';
+import { OUTPUT, ROOT, media, toneFile } from '../helpers/media';
+import { startTestEngine } from '../helpers/engine';
+
+const LIB = join(OUTPUT, 'library-test');
+const FF_LOG = join(LIB, 'ffmpeg.log');
+const WRAPPER = join(LIB, 'ffmpeg-counting.sh');
+const IS_ROOT = process.getuid?.() === 0;
+
+/** decodes so far (ffmpeg runs other than `-version`), per input path */
+function decodes(): string[] {
+  return existsSync(FF_LOG) ? readFileSync(FF_LOG, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+function setupWrapper(): void {
+  mkdirSync(LIB, { recursive: true });
+  writeFileSync(WRAPPER, `#!/bin/sh\ncase "$*" in *-version*) ;; *) echo "$*" >> '${FF_LOG}';; esac\nexec ffmpeg "$@"\n`);
+  chmodSync(WRAPPER, 0o755);
+}
+
+function ff(args: string[]): void {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** ask for a scan and wait until the scanner is idle (the scan, and any watcher job it follows or that follows it) */
+async function scanToEnd(engine: EngineHost, args: { folderId?: string } = {}): Promise<ScanState> {
+  const asked = Date.now();
+  await engine.call('library:scan', args);
+  let idleSince = 0;
+  return until('scan end', async () => {
+    const st = await engine.call('library:scan-state', {});
+    const ended = (st.state === 'finished' || st.state === 'cancelled') && (st.startedAt ?? 0) >= asked - 1000;
+    if (!ended) {
+      idleSince = 0;
+      return undefined;
+    }
+    if (!idleSince) idleSince = Date.now();
+    return Date.now() - idleSince > 700 ? st : undefined;
+  }, 60_000);
+}
+
+async function allRows(engine: EngineHost): Promise<LibraryTrack[]> {
+  return (await engine.call('library:query', { offset: 0, limit: 2000 })).rows;
+}
+
+const tone = (name: string, sec: number, f: number) =>
+  media(name, ['-f', 'lavfi', '-i', `sine=f=${f}:d=${sec}:beep_factor=4`, '-metadata', `title=T${f}`, '-metadata', 'artist=Library Tests']);
+
+describe('library: scan, rescan, bad input, query, export', () => {
+  const tree = join(LIB, 'tree');
+  let engine: EngineHost;
+  let dataDir: string;
+  let folderId: string;
+  const events: { name: string; payload: unknown }[] = [];
+  const longName = 'ü'.repeat(60) + 'x'.repeat(120) + '.flac'; // 240 + 5 bytes
+  const deep = join(tree, ...Array.from({ length: 20 }, (_, i) => `level-${i}-ümlaut`));
+
+  before(async () => {
+    setupWrapper();
+    rmSync(tree, { recursive: true, force: true });
+    mkdirSync(join(tree, 'sub'), { recursive: true });
+    mkdirSync(deep, { recursive: true });
+    mkdirSync(join(tree, 'locked'), { recursive: true });
+    copyFileSync(tone('lib-a.mp3', 3, 440), join(tree, 'a.mp3'));
+    copyFileSync(tone('lib-b.flac', 3, 330), join(tree, 'sub', 'b.flac'));
+    copyFileSync(toneFile('lib-c.wav', 3), join(tree, 'sub', 'Été — 夜.wav'));
+    copyFileSync(tone('lib-d.ogg', 3, 550), join(tree, 'd.ogg'));
+    copyFileSync(tone('lib-b.flac', 3, 330), join(deep, longName));
+    copyFileSync(tone('lib-a.mp3', 3, 440), join(tree, 'locked', 'hidden.mp3'));
+    // bad files
+    writeFileSync(join(tree, 'text.mp3'), 'this is not audio\n'.repeat(100));
+    writeFileSync(join(tree, 'empty.wav'), '');
+    const wav = readFileSync(toneFile('lib-c.wav', 3));
+    void wav;
+    const flac = readFileSync(tone('lib-b.flac', 3, 330));
+    writeFileSync(join(tree, 'truncated.flac'), flac.subarray(0, Math.floor(flac.length / 4)));
+    const corrupt = Buffer.from(readFileSync(tone('lib-b.flac', 3, 330)));
+    for (let i = 200; i < corrupt.length; i++) corrupt[i] = (i * 7919) & 255;
+    writeFileSync(join(tree, 'corrupt.flac'), corrupt);
+    copyFileSync(tone('lib-d.ogg', 3, 550), join(tree, 'unreadable.ogg'));
+    writeFileSync(join(tree, 'notes.txt'), 'not media'); // not a media extension: ignored
+    symlinkSync('..', join(tree, 'sub', 'loop')); // symlink loop
+    const env: Record<string, string> = { STUDIO_FFMPEG: WRAPPER, STUDIO_ANALYSIS_WORKERS: '2' };
+    if (IS_ROOT) env.STUDIO_TEST_DENY = `${join(tree, 'locked')}:${join(tree, 'unreadable.ogg')}`;
+    else {
+      chmodSync(join(tree, 'locked'), 0);
+      chmodSync(join(tree, 'unreadable.ogg'), 0);
+    }
+    ({ engine, dataDir } = await startTestEngine({ env }));
+    engine.onEvent((name, payload) => void events.push({ name, payload }));
+  });
+  after(async () => {
+    await engine?.stop();
+    if (!IS_ROOT) {
+      chmodSync(join(tree, 'locked'), 0o755);
+      chmodSync(join(tree, 'unreadable.ogg'), 0o644);
+    }
+  });
+
+  test('a folder scan analyses every media file once, lists failures with reasons, reports loops and unreadable folders', async () => {
+    if (IS_ROOT) console.log('# running as root: chmod 000 does not stop root, so unreadable file/folder are simulated with STUDIO_TEST_DENY');
+    const before = decodes().length;
+    const folder = await engine.call('library:add-folder', { path: tree });
+    folderId = folder.id;
+    const end = await until('first scan end', async () => {
+      const st = await engine.call('library:scan-state', {});
+      return st.state === 'finished' ? st : undefined;
+    }, 60_000);
+    const rows = await allRows(engine);
+    const by = (n: string) => rows.find((r) => r.fileName === n)!;
+    const good = ['a.mp3', 'b.flac', 'Été — 夜.wav', 'd.ogg', longName];
+    for (const n of good) {
+      assert.equal(by(n)?.status, 'analysed', `${n}: ${by(n)?.error}`);
+      assert.ok(by(n).durationSec! > 2.5 && by(n).lufs !== null && by(n).features, n);
+    }
+    assert.equal(by('a.mp3').title, 'T440');
+    assert.equal(by('a.mp3').artist, 'Library Tests');
+    assert.ok(by(longName).path.startsWith(deep));
+    for (const n of ['text.mp3', 'empty.wav', 'truncated.flac', 'corrupt.flac', 'unreadable.ogg']) {
+      assert.equal(by(n)?.status, 'failed', n);
+      assert.ok(by(n).error && by(n).error!.length > 10, `${n} has a reason`);
+    }
+    assert.match(by('empty.wav').error!, /empty/);
+    assert.match(by('unreadable.ogg').error!, /permission denied/);
+    assert.equal(rows.length, 10, 'hidden.mp3 in the unreadable folder is not listed, notes.txt ignored');
+    assert.equal(end.total, 10);
+    assert.equal(end.done, 5);
+    assert.equal(end.failed, 5);
+    assert.ok(end.problems.some((p) => /loop/i.test(p.message)), JSON.stringify(end.problems));
+    assert.ok(end.problems.some((p) => p.path === join(tree, 'locked') && /permission denied/.test(p.message)));
+    // one decode per file that reached ffmpeg (the empty and the denied file fail before it)
+    const spawned = decodes().slice(before);
+    assert.equal(spawned.length, 8, spawned.join('\n'));
+    assert.ok(events.some((e) => e.name === 'library:scan-state'));
+    assert.ok(events.some((e) => e.name === 'library:changed'));
+    const [f] = await engine.call('library:list-folders', {});
+    assert.equal(f.trackCount, 10);
+    assert.equal(f.watching, true);
+  });
+
+  test('a scanned track opens with its waveform from the scan (no second decode)', async () => {
+    const before = decodes().length;
+    const t = await engine.call('media:open', { path: join(tree, 'a.mp3') });
+    const row = (await allRows(engine)).find((r) => r.fileName === 'a.mp3')!;
+    assert.equal(t.id, row.id, 'the library row and the opened track share the id');
+    const peaks = await engine.call('media:peaks', { trackId: t.id });
+    const spec = await engine.call('media:spectrogram', { trackId: t.id });
+    assert.ok(Math.abs(peaks.durationSec - 3) < 0.1 && spec.columns > 10);
+    assert.deepEqual(decodes().slice(before).filter((l) => l.includes('f32le')), [], 'no decode on open');
+  });
+
+  test('re-scan of the unchanged library only stats: no ffmpeg, analysedAt unchanged', async () => {
+    const rowsBefore = await allRows(engine);
+    const n = decodes().length;
+    const end = await scanToEnd(engine);
+    assert.equal(end.state, 'finished');
+    assert.equal(end.total, 10);
+    assert.equal(decodes().length, n, 'no ffmpeg run');
+    const rowsAfter = await allRows(engine);
+    // (a file that failed as unreadable is tried again — permissions change without touching mtime — but it is not decoded)
+    for (const r of rowsBefore.filter((x) => !/permission denied/.test(x.error ?? ''))) assert.equal(rowsAfter.find((x) => x.id === r.id)?.analysedAt, r.analysedAt, r.fileName);
+  });
+
+  test('a changed file is analysed again, a deleted one removed', async () => {
+    const n = decodes().length;
+    copyFileSync(tone('lib-d2.ogg', 4, 660), join(tree, 'd.ogg'));
+    unlinkSync(join(tree, 'sub', 'b.flac'));
+    await scanToEnd(engine);
+    const rows = await allRows(engine);
+    assert.equal(rows.length, 9);
+    assert.equal(rows.find((r) => r.fileName === 'b.flac'), undefined);
+    assert.ok(Math.abs(rows.find((r) => r.fileName === 'd.ogg')!.durationSec! - 4) < 0.1);
+    assert.equal(decodes().length - n, 1);
+  });
+
+  test('query: sort, filter (text, BPM, LUFS, key in every notation), paging; detail; export CSV/JSON', async () => {
+    const all = await engine.call('library:query', { offset: 0, limit: 100, sort: { column: 'lufs', dir: 'asc' } });
+    assert.equal(all.total, 9);
+    const lufs = all.rows.map((r) => r.lufs).filter((x) => x !== null) as number[];
+    assert.deepEqual(lufs, [...lufs].sort((a, b) => a - b));
+    assert.equal(all.rows[all.rows.length - 1].lufs, null, 'NULLs last');
+    const page = await engine.call('library:query', { offset: 2, limit: 3, sort: { column: 'fileName', dir: 'desc' } });
+    assert.equal(page.rows.length, 3);
+    assert.equal(page.total, 9);
+    const names = (await engine.call('library:query', { offset: 0, limit: 100, sort: { column: 'fileName', dir: 'desc' } })).rows.map((r) => r.fileName);
+    assert.deepEqual(page.rows.map((r) => r.fileName), names.slice(2, 5));
+    assert.equal((await engine.call('library:query', { offset: 0, limit: 100, filter: { text: 't440 library' } })).total, 1);
+    assert.equal((await engine.call('library:query', { offset: 0, limit: 100, filter: { text: '夜' } })).total, 1);
+    assert.equal((await engine.call('library:query', { offset: 0, limit: 100, filter: { text: '100%_' } })).total, 0);
+    assert.equal((await engine.call('library:query', { offset: 0, limit: 100, filter: { status: 'failed' } })).total, 5);
+    const analysed = all.rows.filter((r) => r.status === 'analysed');
+    const withKey = analysed.find((r) => r.key)!;
+    for (const k of [withKey.key!, withKey.camelot!, withKey.openKey!, withKey.key!.replace(' minor', 'm').replace(' major', '')]) {
+      const q = await engine.call('library:query', { offset: 0, limit: 100, filter: { key: k } });
+      assert.ok(q.total >= 1 && q.rows.every((r) => r.key === withKey.key), `key filter ${k}`);
+    }
+    const l = withKey.lufs!;
+    assert.ok((await engine.call('library:query', { offset: 0, limit: 100, filter: { lufs: [l - 0.01, l + 0.01] } })).rows.some((r) => r.id === withKey.id));
+    const withBpm = analysed.find((r) => r.bpm !== null);
+    if (withBpm) assert.ok((await engine.call('library:query', { offset: 0, limit: 100, filter: { bpm: [withBpm.bpm! - 1, withBpm.bpm! + 1] } })).rows.some((r) => r.id === withBpm.id));
+    await assert.rejects(engine.call('library:query', { offset: 0, limit: 10, filter: { key: 'H# dorian' } }), (e: { code: string }) => e.code === 'BAD_ARGS');
+
+    const d = await engine.call('library:track-detail', { trackId: withKey.id });
+    assert.equal(d.keyStrengths.length, 24);
+    assert.ok(d.loudnessCurve.values.length >= 1);
+    assert.ok(Array.isArray(d.beats) && Array.isArray(d.chords.segments));
+
+    const csv = await engine.call('library:export', { format: 'csv' });
+    assert.equal(csv.count, 9);
+    const lines = csv.content.split('\r\n');
+    assert.match(lines[0], /^path,fileName,status,error,/);
+    assert.equal(lines.length, 11);
+    assert.ok(csv.content.includes('"""c.mp3""') || csv.content.includes('""text.mp3"" is not'), 'quotes doubled inside quoted fields');
+    const json = await engine.call('library:export', { format: 'json', filter: { status: 'failed' } });
+    const parsed = JSON.parse(json.content) as LibraryTrack[];
+    assert.equal(parsed.length, 5);
+    assert.ok(parsed.every((r) => r.status === 'failed' && r.error));
+    const sel = await engine.call('library:export', { format: 'json', trackIds: [withKey.id] });
+    assert.equal(sel.count, 1);
+  });
+
+  test('watching: added, changed, moved and deleted files are picked up without a scan', async () => {
+    const changedBefore = events.filter((e) => e.name === 'library:changed').length;
+    const rowsOf = () => allRows(engine);
+    copyFileSync(tone('lib-e.mp3', 3, 770), join(tree, 'new.mp3'));
+    await until('added', async () => (await rowsOf()).find((r) => r.fileName === 'new.mp3' && r.status === 'analysed'));
+    const a = (await rowsOf()).find((r) => r.fileName === 'a.mp3')!;
+    renameSync(join(tree, 'a.mp3'), join(tree, 'sub', 'a-moved.mp3'));
+    const moved = await until('moved', async () => (await rowsOf()).find((r) => r.fileName === 'a-moved.mp3'));
+    assert.equal(moved.id, a.id, 'a moved file keeps its row');
+    assert.equal(moved.analysedAt, a.analysedAt, 'and is not analysed again');
+    unlinkSync(join(tree, 'new.mp3'));
+    await until('deleted', async () => !(await rowsOf()).some((r) => r.fileName === 'new.mp3'));
+    const d = (await rowsOf()).find((r) => r.fileName === 'd.ogg')!;
+    copyFileSync(tone('lib-d3.ogg', 5, 600), join(tree, 'd.ogg'));
+    await until('changed', async () => {
+      const r = (await rowsOf()).find((x) => x.fileName === 'd.ogg');
+      return r && r.status === 'analysed' && r.analysedAt !== d.analysedAt && Math.abs(r.durationSec! - 5) < 0.1;
+    });
+    assert.ok(events.filter((e) => e.name === 'library:changed').length > changedBefore);
+  });
+
+  test('a file replaced while it is analysed is analysed again (its new version), never half of each', async () => {
+    const path = join(tree, 'replaced.flac');
+    const long = media('lib-long.flac', ['-f', 'lavfi', '-i', 'anoisesrc=d=240:r=44100:a=0.3']);
+    copyFileSync(long, path);
+    // wait until the watcher's job decodes it, then replace it under the decoder
+    await until('decode started', () => decodes().some((l) => l.includes('replaced.flac')), 20_000);
+    copyFileSync(tone('lib-b.flac', 3, 330), path + '.tmp');
+    renameSync(path + '.tmp', path);
+    const r = await until('re-analysed', async () => (await allRows(engine)).find((x) => x.fileName === 'replaced.flac' && x.status !== 'pending'), 60_000);
+    assert.equal(r.status, 'analysed', r.error ?? '');
+    assert.ok(Math.abs(r.durationSec! - 3) < 0.1, `duration ${r.durationSec}`);
+  });
+
+  test('integrity_check is ok and remove-folder leaves files alone', async () => {
+    await engine.call('library:remove-folder', { folderId });
+    assert.equal((await engine.call('library:query', { offset: 0, limit: 10 })).total, 0);
+    assert.ok(existsSync(join(tree, 'd.ogg')));
+    const db = new Database(join(dataDir, 'studio.sqlite'), { readonly: true });
+    assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+    db.close();
+  });
+});
+
+describe('library: SIGKILL mid-scan, then scan again', () => {
+  test('loses no finished result, repeats no finished work, integrity_check ok', async () => {
+    setupWrapper();
+    const dir = join(LIB, 'kill');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const N = 14;
+    for (let i = 0; i < N; i++) copyFileSync(tone(`lib-k${i % 4}.flac`, 8, 300 + 50 * (i % 4)), join(dir, `k${String(i).padStart(2, '0')}.flac`));
+    const { engine, dataDir } = await startTestEngine({ env: { STUDIO_FFMPEG: WRAPPER, STUDIO_ANALYSIS_WORKERS: '1' } });
+    try {
+      const log0 = decodes().length;
+      await engine.call('library:add-folder', { path: dir });
+      const db = () => new Database(join(dataDir, 'studio.sqlite'), { readonly: true });
+      // kill once some files are finished (committed)
+      await until('some finished', () => {
+        const d = db();
+        const n = (d.prepare(`SELECT count(*) AS n FROM tracks WHERE lib_status = 'analysed'`).get() as { n: number }).n;
+        d.close();
+        return n >= 4 ? true : undefined;
+      }, 60_000);
+      engine.killForTest();
+      await until('engine down', () => (engine.state.state !== 'ready' ? true : undefined), 5000);
+      const d1 = db();
+      assert.equal(d1.pragma('integrity_check', { simple: true }), 'ok');
+      const finished = d1.prepare(`SELECT path, analysed_at FROM tracks WHERE lib_status = 'analysed'`).all() as { path: string; analysed_at: number }[];
+      d1.close();
+      assert.ok(finished.length >= 4 && finished.length < N, `finished before the kill: ${finished.length}`);
+      const decodedBefore = new Set(decodes().slice(log0).map((l) => /-i (\S+)/.exec(l)?.[1]));
+      const logAtKill = decodes().length;
+      await engine.whenReady();
+      // the restarted engine resumes the job by itself; asking to scan joins it
+      const end = await scanToEnd(engine);
+      assert.equal(end.state, 'finished');
+      assert.equal(end.total, N);
+      assert.equal(end.done, N);
+      const rows = await allRows(engine);
+      assert.equal(rows.length, N);
+      assert.ok(rows.every((r) => r.status === 'analysed'));
+      for (const f of finished) assert.equal(rows.find((r) => r.path === f.path)?.analysedAt, f.analysed_at, `finished row kept: ${f.path}`);
+      const after = decodes().slice(logAtKill).map((l) => /-i (\S+)/.exec(l)?.[1]);
+      for (const f of finished) assert.ok(!after.includes(f.path), `not decoded again: ${f.path}`);
+      assert.equal(after.length, N - finished.length, 'each unfinished file decoded once after the restart');
+      assert.ok(decodedBefore.size >= finished.length);
+      const d2 = db();
+      assert.equal(d2.pragma('integrity_check', { simple: true }), 'ok');
+      d2.close();
+    } finally {
+      await engine.stop();
+    }
+  });
+});
+
+describe('studio analyze', () => {
+  test('--json prints one object per track and exits 1 when a file failed; --db writes a library database', () => {
+    const dir = join(LIB, 'cli');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(tone('lib-a.mp3', 3, 440), join(dir, 'one.mp3'));
+    copyFileSync(tone('lib-b.flac', 3, 330), join(dir, 'two.flac'));
+    const bin = join(ROOT, 'bin', 'studio.js');
+    const ok = spawnSync(process.execPath, [bin, 'analyze', join(dir, 'one.mp3'), join(dir, 'two.flac'), '--json'], { encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stderr);
+    const lines = ok.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(lines.length, 2);
+    for (const l of lines) {
+      for (const k of ['path', 'durationSec', 'bpm', 'bpmConfidence', 'key', 'keyConfidence', 'camelot', 'lufs', 'loudnessRange', 'truePeak', 'features', 'error']) assert.ok(k in l, k);
+      assert.equal(l.error, null);
+      assert.ok(typeof l.lufs === 'number' && typeof l.features === 'string');
+    }
+    writeFileSync(join(dir, 'bad.mp3'), 'nope');
+    const dbPath = join(dir, 'db', 'lib.sqlite');
+    const bad = spawnSync(process.execPath, [bin, 'analyze', dir, '--json', '--db', dbPath], { encoding: 'utf8' });
+    assert.equal(bad.status, 1);
+    const out = bad.stdout.trim().split('\n').map((l) => JSON.parse(l) as { path: string; error: string | null });
+    assert.equal(out.length, 3);
+    assert.match(out.find((o) => o.path.endsWith('bad.mp3'))!.error!, /not an audio/);
+    const db = new Database(dbPath, { readonly: true });
+    assert.equal((db.prepare(`SELECT count(*) AS n FROM tracks WHERE lib_status IS NOT NULL`).get() as { n: number }).n, 3);
+    assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+    db.close();
+    const usage = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+    assert.match(usage.stdout, /studio analyze <files or folders…> \[--json\] \[--db PATH\]/);
+    assert.match(usage.stdout, /Exit code 1 if any file failed/);
+  });
+});
+
+void truncateSync;
+void utimesSync;
+void appendFileSync;
