@@ -40,13 +40,13 @@ export interface ServeProcess {
 }
 
 /** Start `node bin/studio.js serve --port 0 --data-dir <temp>` and wait for its URL. */
-export async function startServe(opts: { dataDir?: string; timeoutMs?: number } = {}): Promise<ServeProcess> {
+export async function startServe(opts: { dataDir?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<ServeProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'studio-e2e-'));
   const t0 = performance.now();
   const proc = spawn(process.execPath, [join(ROOT, 'bin/studio.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, STUDIO_DATA_DIR: dataDir },
+    env: { ...process.env, ...opts.env, STUDIO_DATA_DIR: dataDir },
   });
   let out = '';
   proc.stdout!.setEncoding('utf8');
@@ -116,8 +116,13 @@ export class StudioPage {
     });
   }
 
-  static async open(browser: Browser, serve: ServeProcess, viewport = { width: 1400, height: 860 }): Promise<StudioPage> {
-    const page = await browser.newPage({ viewport });
+  static async open(
+    browser: Browser,
+    serve: ServeProcess,
+    viewport = { width: 1400, height: 860 },
+    opts: { permissions?: string[] } = {},
+  ): Promise<StudioPage> {
+    const page = await browser.newPage({ viewport, permissions: opts.permissions });
     const sp = new StudioPage(page, serve);
     await page.goto(serve.openUrl);
     await sp.waitForEvent('app-ready', { after: 0 });
@@ -168,10 +173,16 @@ export class StudioPage {
       root: page.getByTestId('file-browser'),
       async goTo(dir: string) {
         await page.getByTestId('file-browser').waitFor();
+        await page.locator('[data-testid=browser-list][aria-busy=false]').waitFor();
         const m = await self.mark();
         await page.getByTestId('browser-path').fill(dir);
         await page.getByTestId('browser-path').press('Enter');
-        await self.waitForEvent('browser-listed', { after: m });
+        // the listing of this folder (not that of the folder the browser opened on)
+        await page.waitForFunction(
+          ([after, path]) => (globalThis as unknown as Win).__studioEvents?.some((e) => e.seq > after && e.name === 'browser-listed' && (e.detail as { path: string }).path === path) ?? false,
+          [m, dir] as const,
+          { timeout: 20_000, polling: 50 },
+        );
       },
       /** select an entry by name and focus the list (Enter then opens it) */
       async select(name: string) {
@@ -179,6 +190,40 @@ export class StudioPage {
         await row.click();
         await page.getByTestId('browser-list').focus();
       },
+    };
+  }
+
+  // ---- chat ------------------------------------------------------------------
+
+  chat() {
+    const page = this.page;
+    const self = this;
+    return {
+      /** choose a model pack folder through the in-app browser in folder mode; resolves with the event that ended it */
+      async choosePack(dir: string, from: 'choose-pack' | 'settings-choose-pack' = 'choose-pack') {
+        await page.getByTestId(from).click();
+        const fb = self.fileBrowser();
+        await fb.goTo(dirname(dir));
+        const entered = await self.mark();
+        await page.locator(`[data-testid=browser-list] [data-name="${basename(dir)}"]`).dblclick();
+        const listed = await self.waitForEvent('browser-listed', { after: entered });
+        if ((listed.detail as { path: string }).path !== dir) throw new Error(`the browser listed ${JSON.stringify(listed.detail)}, not ${dir}`);
+        const m = await self.mark();
+        await page.getByTestId('browser-use-folder').click();
+        return self.waitForEvent(['pack-chosen', 'pack-failed', 'pack-cancelled'], { after: m, timeout: 60_000 });
+      },
+      /** type a question and press Enter; resolves with the mark before sending */
+      async ask(question: string) {
+        await page.getByTestId('chat-input').fill(question);
+        const m = await self.mark();
+        await page.getByTestId('chat-input').press('Enter');
+        return m;
+      },
+      async answered(after: number) {
+        return self.waitForEvent(['chat-answered', 'chat-failed', 'chat-stopped'], { after, timeout: 60_000 });
+      },
+      users: page.getByTestId('msg-user'),
+      answers: page.getByTestId('msg-assistant'),
     };
   }
 

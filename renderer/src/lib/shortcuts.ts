@@ -8,6 +8,9 @@ export interface Shortcut {
 export const SHORTCUTS: Shortcut[] = [
   { keys: [`${MOD}+O`], what: 'Open a track' },
   { keys: [`${MOD}+K`], what: 'Ask about the track (focus the chat)' },
+  { keys: [`${MOD}+L`], what: 'Switch between the track and the library' },
+  { keys: ['↑', '↓', 'PgUp', 'PgDn'], what: 'Library: move through the tracks (Shift extends the selection)' },
+  { keys: ['Enter'], what: 'Library: open the track in the track view' },
   { keys: ['Space'], what: 'Play / pause' },
   { keys: ['←', '→'], what: 'Seek 5 s back / forward' },
   { keys: ['Shift+←', 'Shift+→'], what: 'Seek 1 s back / forward' },
@@ -16,6 +19,8 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: [`${MOD}+wheel`], what: 'Zoom the waveform at the pointer' },
   { keys: ['0'], what: 'Fit the whole track' },
   { keys: ['Enter'], what: 'Send the question (Shift+Enter: new line)' },
+  { keys: ['Esc'], what: 'Stop the answer being written' },
+  { keys: [`${MOD}+Shift+R`], what: 'Regenerate the last answer' },
   { keys: ['Esc'], what: 'Close a dialog or menu' },
   { keys: ['?'], what: 'Show this list' },
 ];

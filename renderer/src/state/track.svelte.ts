@@ -41,6 +41,8 @@ class TrackState {
   peaks = $state.raw<PeaksData | null>(null);
   spectrogram = $state.raw<SpectrogramData | null>(null);
   filmstrip = $state.raw<Filmstrip | null>(null);
+  /** the region selected on the waveform (seconds), attached to chat questions */
+  region = $state<[number, number] | null>(null);
   jobs = $state<Record<JobName, Job>>({ peaks: idle(), spectrogram: idle(), filmstrip: idle() });
   private controllers = new Map<JobName, AbortController>();
   private openSeq = 0;
@@ -97,6 +99,7 @@ class TrackState {
     this.peaks = null;
     this.spectrogram = null;
     this.filmstrip = null;
+    this.region = null;
     this.jobs = { peaks: idle(), spectrogram: idle(), filmstrip: idle() };
     player.setSource(this.playableUrl, t.probe.durationSec);
     signal('track-opened', { trackId: t.id, kind: t.kind, path: t.path });

@@ -1,0 +1,142 @@
+/**
+ * The library table at scale: N synthetic analysed rows are written into the
+ * engine's database (a temp data dir, the engine's own schema and migrations),
+ * `studio serve` is started on it, and Chromium scrolls the Library table
+ * programmatically — a steady scroll (as a held scrollbar or a trackpad fling)
+ * and far jumps — while requestAnimationFrame deltas are recorded. Printed:
+ * frame time p50/p95/max, frames that still showed unloaded (placeholder) rows,
+ * and how many row elements were in the DOM (it must not grow with N).
+ *
+ * Run: npm run build && node --import tsx test/bench/library-ui.ts [rows=50000] [rows…]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDb } from '../../main/engine/library/db';
+import { newLibId } from '../../main/engine/library/store';
+import { launchChromium, startServe, StudioPage } from '../e2e/studio-page';
+
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+if (!sizes.length) sizes.push(1000, 50_000);
+
+const KEYS: Array<[string, string, string]> = [
+  ['C major', '8B', '1d'], ['A minor', '8A', '1m'], ['G major', '9B', '2d'], ['E minor', '9A', '2m'], ['D major', '10B', '3d'], ['B minor', '10A', '3m'],
+  ['F major', '7B', '12d'], ['D minor', '7A', '12m'], ['Bb major', '6B', '11d'], ['G minor', '6A', '11m'], ['Eb major', '5B', '10d'], ['C minor', '5A', '10m'],
+];
+const WORDS = ['Night', 'Drive', 'Echo', 'Velvet', 'Static', 'Bloom', 'Orbit', 'Glass', 'River', 'Ember', 'Signal', 'Haze', 'North', 'Pulse', 'Golden', 'Paper'];
+
+/** Write `n` analysed rows (and a few failed ones) straight into a fresh engine database. */
+function seed(dataDir: string, n: number): void {
+  const db = openDb(dataDir);
+  const ins = db.prepare(
+    `INSERT INTO tracks (id, path, real_path, size, mtime_ms, kind, probe_json, opened_at, last_opened_at, in_recent, lib_status, folder_id, file_name,
+       lib_error, analysed_at, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, bpm, bpm_confidence,
+       key_name, key_confidence, camelot, open_key, lufs, loudness_range, true_peak, features)
+     VALUES (?, ?, ?, ?, ?, 'audio', '{}', ?, ?, 0, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  let seedv = 12345;
+  const rnd = () => ((seedv = (seedv * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+  const now = Date.now();
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const failed = i % 997 === 0;
+      const title = `${pick(WORDS)} ${pick(WORDS)} ${i}`;
+      const artist = `${pick(WORDS)} ${pick(['Collective', 'Trio', 'Sound', 'Project'])}`;
+      const path = `/music/${artist}/${title}.flac`;
+      const bpm = Math.round((70 + rnd() * 110) * 10) / 10;
+      const [key, cam, ok] = pick(KEYS);
+      const lufs = Math.round((-20 + rnd() * 14) * 10) / 10;
+      ins.run(
+        newLibId(), path, path, 30_000_000, now, now, now, failed ? 'failed' : 'analysed', `${title}.flac`,
+        failed ? 'not an audio or video file ffmpeg can read' : null, now,
+        failed ? null : title, failed ? null : artist, failed ? null : `${pick(WORDS)} Album`, 'Electronic', 2000 + (i % 25),
+        failed ? null : 120 + rnd() * 300, failed ? null : 44100, failed ? null : 'flac', 900,
+        failed ? null : bpm, failed ? null : rnd(), failed ? null : key, failed ? null : rnd(), failed ? null : cam, failed ? null : ok,
+        failed ? null : lufs, failed ? null : 3 + rnd() * 8, failed ? null : -1 + rnd(), failed ? null : `Tempo: ${bpm} BPM. Key: ${key}. Loudness: ${lufs} LUFS.`,
+      );
+    }
+  })();
+  db.close();
+}
+
+interface Run {
+  frames: number[];
+  /** jumps: ms from the jump until its rows were shown */
+  fills: number[];
+  placeholderFrames: number;
+  maxDomRows: number;
+}
+
+/**
+ * steady: 40 px (1.5 rows) a frame, ~2 screens a second, like a held scrollbar
+ * or a fast wheel; jumps: to a random place every 20th frame (a third of a
+ * second), like dragging the thumb about — with the time from each jump until
+ * the rows there were shown.
+ */
+function scrollScript(mode: 'steady' | 'jumps'): string {
+  return `new Promise((resolve) => {
+    const el = document.querySelector('[data-testid=library-table]');
+    const frames = [], fills = [];
+    let placeholderFrames = 0, maxDomRows = 0, last = performance.now(), i = 0, jumpedAt = null;
+    const count = ${mode === 'steady' ? 240 : 400};
+    const max = el.scrollHeight - el.clientHeight;
+    const tick = (now) => {
+      frames.push(now - last);
+      last = now;
+      maxDomRows = Math.max(maxDomRows, el.querySelectorAll('[role=row]').length);
+      const busy = !!el.querySelector('[aria-busy=true]');
+      if (busy) placeholderFrames++;
+      else if (jumpedAt !== null) { fills.push(now - jumpedAt); jumpedAt = null; }
+      if (++i > count) return resolve({ frames: frames.slice(1), placeholderFrames, maxDomRows, fills });
+      ${mode === 'steady' ? 'el.scrollTop = Math.min(max, el.scrollTop + 40);' : 'if (i % 20 === 0) { el.scrollTop = Math.floor(Math.random() * max); jumpedAt = now; }'}
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })`;
+}
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+
+const browser = await launchChromium();
+try {
+  for (const n of sizes) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'studio-bench-lib-'));
+    const t0 = performance.now();
+    seed(dataDir, n);
+    const seedMs = performance.now() - t0;
+    const serve = await startServe({ dataDir, env: { STUDIO_LIBRARY_BACKGROUND: '0' } });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+      const sp = new StudioPage(page, serve);
+      await page.goto(serve.openUrl);
+      await sp.waitForEvent('app-ready', { after: 0, timeout: 30_000 });
+      const m = await sp.mark();
+      await page.getByTestId('view-library').click();
+      await page.locator(`[data-testid=library-table][data-total="${n}"]`).waitFor({ timeout: 60_000 });
+      await sp.waitForEvent('library-rows-shown', { after: m, timeout: 30_000 });
+      const shownMs = (await sp.events('library-rows-shown')).find((e) => e.seq > m)!.at - (await sp.events('library-shown')).find((e) => e.seq > m)!.at;
+
+      // in the page (a plain script: the test compiler's helpers do not exist there): scroll steadily or jump about
+      const measure = (mode: 'steady' | 'jumps') => page.evaluate(scrollScript(mode)) as Promise<Run>;
+      const steady = await measure('steady');
+      await page.evaluate(`document.querySelector('[data-testid=library-table]').scrollTop = 0`);
+      const jumps = await measure('jumps');
+      const line = (name: string, r: Run) =>
+        `  ${name.padEnd(7)} frame time p50 ${pct(r.frames, 50).toFixed(1)} ms, p95 ${pct(r.frames, 95).toFixed(1)} ms, max ${Math.max(...r.frames).toFixed(1)} ms; ` +
+        `${r.placeholderFrames}/${r.frames.length} frames showed rows still loading` +
+        (r.fills.length ? ` (after a jump, rows shown in p50 ${pct(r.fills, 50).toFixed(0)} ms, p95 ${pct(r.fills, 95).toFixed(0)} ms)` : '') +
+        `; at most ${r.maxDomRows} row elements in the DOM`;
+      console.log(`${n.toLocaleString('en')} rows (seeded in ${seedMs.toFixed(0)} ms; first rows shown ${shownMs.toFixed(0)} ms after opening the view):`);
+      console.log(line('steady', steady));
+      console.log(line('jumps', jumps));
+      await page.close();
+    } finally {
+      await serve.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  console.log(`(Chromium ${browser.version()}, headless, software rendering; 1400×860 window)`);
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,114 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { media, OUTPUT } from '../helpers/media';
+import type { StudioPage } from './studio-page';
+
+/**
+ * The library's test media and page object. The tracks are made by ffmpeg:
+ * a click on every beat (a known tempo) over a sustained triad (a known key),
+ * in mp3, flac and wav, plus a text file named .mp3 that must fail.
+ */
+
+export interface LibraryTrackSpec {
+  file: string;
+  title: string;
+  bpm: number;
+  /** MIDI notes of the triad */
+  chord: number[];
+  codec: 'mp3' | 'flac' | 'wav';
+}
+
+export const LIBRARY_TRACKS: LibraryTrackSpec[] = [
+  { file: 'Alpha 120.mp3', title: 'Alpha Drive', bpm: 120, chord: [57, 60, 64], codec: 'mp3' }, // A minor
+  { file: 'Beta 90.flac', title: 'Beta Slow', bpm: 90, chord: [48, 52, 55], codec: 'flac' }, // C major
+  { file: 'Gamma 128.wav', title: 'Gamma Rush', bpm: 128, chord: [52, 55, 59], codec: 'wav' }, // E minor
+  { file: 'sub/Delta 100.mp3', title: 'Delta Walk', bpm: 100, chord: [50, 54, 57], codec: 'mp3' }, // D major
+];
+export const BAD_FILE = 'Broken track.mp3';
+
+const hz = (m: number) => 440 * 2 ** ((m - 69) / 12);
+
+function trackArgs(t: LibraryTrackSpec, sec: number): string[] {
+  const p = (60 / t.bpm).toFixed(6);
+  const pad = t.chord
+    .map((m) => `(sin(2*PI*${hz(m).toFixed(3)}*t)+0.5*sin(4*PI*${hz(m).toFixed(3)}*t)+0.25*sin(6*PI*${hz(m).toFixed(3)}*t))`)
+    .join('+');
+  const expr = `if(lt(mod(t,${p}),0.03),0.7*sin(2*PI*1000*t)*(1-mod(t,${p})/0.03),0)+0.05*(${pad})`;
+  const codec = t.codec === 'mp3' ? ['-c:a', 'libmp3lame', '-b:a', '160k'] : t.codec === 'flac' ? ['-c:a', 'flac'] : ['-c:a', 'pcm_s16le'];
+  return [
+    '-f', 'lavfi', '-i', `aevalsrc='${expr}':s=44100:d=${sec}`,
+    '-ac', '2', ...codec,
+    '-metadata', `title=${t.title}`, '-metadata', 'artist=Library Tests', '-metadata', `album=Set ${t.bpm}`,
+  ];
+}
+
+/** A fresh folder of library tracks (the media are generated once and copied). */
+export function libraryFolder(sec = 12): { dir: string; tracks: LibraryTrackSpec[]; bad: string } {
+  const dir = join(OUTPUT, 'e2e-library', 'Music Library');
+  rmSync(join(OUTPUT, 'e2e-library'), { recursive: true, force: true });
+  mkdirSync(join(dir, 'sub'), { recursive: true });
+  for (const t of LIBRARY_TRACKS) {
+    const src = media(`library-${t.file.replace(/[^\w.]+/g, '-')}`, trackArgs(t, sec));
+    writeFileSync(join(dir, t.file), readFileSync(src));
+  }
+  writeFileSync(join(dir, BAD_FILE), 'This is a text file pretending to be an MP3.\n'.repeat(50));
+  writeFileSync(join(dir, 'notes.txt'), 'not music');
+  return { dir, tracks: LIBRARY_TRACKS, bad: BAD_FILE };
+}
+
+type Win = { __studioEvents?: Array<{ seq: number; name: string; detail?: unknown }> };
+/** the bits of the DOM the page functions use (the tests compile without the DOM lib) */
+export type Doc = { document: { querySelectorAll(s: string): { length: number }; querySelector(s: string): { getAttribute(n: string): string | null } | null } };
+type Canvas = { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+
+/** Page object for the Library view. */
+export function libraryPage(sp: StudioPage) {
+  const page = sp.page;
+  return {
+    view: page.getByTestId('library-view'),
+    table: page.getByTestId('library-table'),
+    rows: page.getByTestId('library-row'),
+    async show() {
+      await page.getByTestId('view-library').click();
+      await page.getByTestId('library-view').waitFor();
+    },
+    /** Add a folder through “Add folder…” and the in-app browser in folder mode. */
+    async addFolder(dir: string) {
+      await page.getByTestId('library-add-folder').click();
+      await sp.fileBrowser().goTo(dir);
+      const m = await sp.mark();
+      await page.getByTestId('browser-use-folder').click();
+      return sp.waitForEvent(['library-folder-added', 'library-folder-failed'], { after: m });
+    },
+    /** The texts of one column for the rendered rows, in order. */
+    async column(col: string): Promise<string[]> {
+      return page.locator(`[data-testid=library-row] [data-col=${col}]`).allInnerTexts();
+    },
+    /** Wait until the table says it holds `n` rows and they are rendered. */
+    async waitForTotal(n: number, timeout = 30_000) {
+      await page.locator(`[data-testid=library-table][data-total="${n}"]`).waitFor({ timeout });
+      await page.waitForFunction((k) => (globalThis as unknown as Doc).document.querySelectorAll('[data-testid=library-row]').length === k, n, { timeout, polling: 50 });
+    },
+    /** Wait for an app event whose detail matches `pred` (a plain object subset). */
+    async waitForDetail(name: string, subset: Record<string, unknown>, after: number, timeout = 20_000) {
+      await page.waitForFunction(
+        ([n, s, a]) =>
+          (globalThis as unknown as Win).__studioEvents?.some(
+            (e) => e.seq > a && e.name === n && Object.entries(s).every(([k, v]) => (e.detail as Record<string, unknown>)?.[k] === v),
+          ) ?? false,
+        [name, subset, after] as const,
+        { timeout, polling: 50 },
+      );
+    },
+    /** the share of a canvas' pixels that are not background */
+    async inked(testId: string): Promise<number> {
+      return page.getByTestId(testId).evaluate((c) => {
+        const canvas = c as unknown as Canvas;
+        const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i] + d[i + 1] + d[i + 2] > 150) n++;
+        return n / (d.length / 4);
+      });
+    },
+  };
+}
