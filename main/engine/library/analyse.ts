@@ -12,7 +12,7 @@ import type { Analyser } from '../analysis/types';
 import { PeaksAnalyser, SpectrogramAnalyser, type PeaksData, type SpectrogramData } from '../media/analysers';
 import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprint } from '../media/cache';
-import type { parseFfmpegInfo } from '../media/probe';
+import { tagsOf, type parseFfmpegInfo } from '../media/probe';
 import type { Tags } from '../../contract';
 
 export interface AnalyseRequest {
@@ -60,13 +60,7 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   try {
     const meta = await parseFile(path, { duration: false, skipCovers: false });
     const c = meta.common;
-    if (c.title) tags.title = c.title;
-    if (c.artist) tags.artist = c.artist;
-    if (c.album) tags.album = c.album;
-    if (c.albumartist) tags.albumArtist = c.albumartist;
-    if (c.year) tags.year = c.year;
-    if (c.genre?.length) tags.genre = c.genre;
-    if (c.track?.no) tags.trackNo = c.track.no;
+    tags = tagsOf(meta);
     hasCoverArt = Boolean(c.picture?.length);
     statedSec = meta.format.duration ?? 0;
   } catch {

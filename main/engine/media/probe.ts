@@ -73,7 +73,8 @@ export function parseFfmpegInfo(stderr: string): { container: string; durationSe
   return { container, durationSec, bitrateKbps: br ? Number(br[1]) : undefined, streams };
 }
 
-function tagsOf(meta: IAudioMetadata | null): Tags {
+/** The tags the studio shows, from music-metadata's common tags. */
+export function tagsOf(meta: IAudioMetadata | null): Tags {
   if (!meta) return {};
   const c = meta.common;
   const t: Tags = {};
