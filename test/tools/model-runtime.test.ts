@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { audioInput, imageInput, videoInput } from '../../main/engine/model/media-input';
+import { audioInput, decodeAudio, imageInput, videoInput } from '../../main/engine/model/media-input';
+import { audioToFbankClips } from '../../main/engine/model/preprocess/audio';
+import { media } from '../helpers/media';
 import { loadPack } from '../../main/engine/model/pack';
 import { ModelRuntime, type MediaKind, type ProjectedMedia } from '../../main/engine/model/runtime';
 import { ensureTinyPacks, maxAbsDiff, readNpy, refsIndex, TINY_DIR } from './helpers';
@@ -25,6 +27,30 @@ describe('preprocessing of the reference media files', () => {
     const d = maxAbsDiff(await audioInput(mediaPath('video'), 3), ref(refs.preprocessed.video_audio_fbank));
     assert.ok(d <= TOL, `max abs diff ${d}`);
   });
+  test('a long track is read back from a temporary file: same fbank, bounded memory', async () => {
+    // spilled after 64 KiB: the clips read back from the file equal the in-memory result
+    const small = await decodeAudio(mediaPath('audio'), { memoryBytes: 64 << 10 });
+    const spilled = audioToFbankClips(small.source, small.sampleRate, 3).data;
+    assert.ok(small.spilledBytes > 0);
+    small.close();
+    assert.deepEqual(spilled, await audioInput(mediaPath('audio'), 3));
+    // 40 minutes of stereo 44.1 kHz (≈ 850 MB as float32) keeps the process well under that
+    const seed = media('model-long-seed.mp3', ['-f', 'lavfi', '-i', 'sine=f=220:d=60,aformat=channel_layouts=stereo', '-b:a', '64k']);
+    const long = media('model-long-40min.mp3', ['-stream_loop', '39', '-i', seed, '-c', 'copy']);
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    try {
+      const fb = await audioInput(long, 3);
+      assert.equal(fb.length, 3 * 128 * 204);
+    } finally {
+      clearInterval(timer);
+    }
+    const grewMiB = (peak - before) / 2 ** 20;
+    assert.ok(grewMiB < 300, `RSS grew by ${grewMiB.toFixed(0)} MiB while preparing a 40-minute track`);
+  });
+
   test('image file → pixel values (repeated into 2 frames)', async () => {
     const px = await imageInput(mediaPath('image'));
     const r = ref(refs.preprocessed.image_pixels);

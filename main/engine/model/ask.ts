@@ -98,7 +98,12 @@ export async function ask(
       timings.mediaDecodeMs += performance.now() - t;
       t = performance.now();
       const clips = m.media.audio.clips;
-      const fbank = audioToFbankClips(decoded.channels, decoded.sampleRate, clips).data;
+      let fbank: Float32Array;
+      try {
+        fbank = audioToFbankClips(decoded.source, decoded.sampleRate, clips).data;
+      } finally {
+        decoded.close();
+      }
       timings.fbankMs += performance.now() - t;
       t = performance.now();
       opts.onStage?.('encoding audio');

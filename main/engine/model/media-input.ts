@@ -1,8 +1,10 @@
-import { basename } from 'node:path';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { StudioError } from '../../contract';
-import { ffmpegReason, runFfmpeg } from '../media/ffmpeg';
+import { ffmpegReason, runFfmpeg, spawnFfmpeg } from '../media/ffmpeg';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
-import { audioToFbankClips } from './preprocess/audio';
+import { audioToFbankClips, type AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
@@ -15,16 +17,29 @@ import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './prepro
 /** Pillow refuses images above twice this many pixels (decompression bombs); so do we, at this limit. */
 export const MAX_IMAGE_PIXELS = 89_478_485;
 
+/** Decoded audio kept in memory up to this many bytes, then spilled to a temporary file. */
+export const AUDIO_MEMORY_BYTES = 64 << 20;
+
 export interface DecodedAudio {
-  channels: Float32Array[];
+  source: AudioSource;
   sampleRate: number;
+  channels: number;
+  /** bytes that went to the temporary file (0: all in memory) */
+  spilledBytes: number;
+  /** free the memory / delete the temporary file */
+  close(): void;
 }
 
 /**
  * All channels at the file's own sample rate (the model resamples with
- * torchaudio's filter itself), optionally only [start, end) seconds.
+ * torchaudio's filter itself), optionally only [start, end) seconds. A long
+ * track is never held in memory: past AUDIO_MEMORY_BYTES the decoded samples
+ * go to a temporary file, from which only the clips are read back.
  */
-export async function decodeAudio(path: string, opts: { region?: [number, number]; signal?: AbortSignal } = {}): Promise<DecodedAudio> {
+export async function decodeAudio(
+  path: string,
+  opts: { region?: [number, number]; signal?: AbortSignal; memoryBytes?: number } = {},
+): Promise<DecodedAudio> {
   await statMediaFile(path);
   const info = parseFfmpegInfo((await runFfmpeg(['-i', path], { signal: opts.signal })).stderr);
   const audio = info.streams.find((s) => s.type === 'audio');
@@ -39,22 +54,126 @@ export async function decodeAudio(path: string, opts: { region?: [number, number
     args.push('-af', `atrim=start=${a}:end=${b}`);
   }
   args.push('-f', 'f32le', '-acodec', 'pcm_f32le', '-ar', String(sampleRate), '-ac', String(channelCount), 'pipe:1');
-  const r = await runFfmpeg(args, { signal: opts.signal });
-  if (r.code !== 0 && r.stdout.length === 0) {
-    throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded (ffmpeg: ${ffmpegReason(r.stderr)}).`);
+  const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
+  let stderr = '';
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawnFfmpeg(args, opts.signal);
+    child.stdout!.on('data', (b: Buffer) => {
+      try {
+        sink.write(b);
+      } catch (err) {
+        child.kill('SIGKILL');
+        reject(err);
+      }
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (t: string) => {
+      if (stderr.length < 100_000) stderr += t;
+    });
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c));
+  }).catch((err) => {
+    sink.close();
+    throw err;
+  });
+  if (opts.signal?.aborted) {
+    sink.close();
+    throw new StudioError('CANCELLED', 'Cancelled.');
   }
-  const frames = Math.floor(r.stdout.length / 4 / channelCount);
-  if (frames === 0) throw new StudioError('DECODE_FAILED', `"${basename(path)}" decoded to no audio${opts.region ? ' in the selected region' : ''}.`);
-  const inter = new Float32Array(r.stdout.buffer, r.stdout.byteOffset, frames * channelCount);
-  const channels = Array.from({ length: channelCount }, () => new Float32Array(frames));
-  for (let i = 0, k = 0; i < frames; i++) for (let c = 0; c < channelCount; c++) channels[c][i] = inter[k++];
-  return { channels, sampleRate };
+  const frameBytes = 4 * channelCount;
+  const frames = Math.floor(sink.size / frameBytes);
+  if (frames === 0) {
+    sink.close();
+    if (code !== 0) throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded (ffmpeg: ${ffmpegReason(stderr)}).`);
+    throw new StudioError('DECODE_FAILED', `"${basename(path)}" decoded to no audio${opts.region ? ' in the selected region' : ''}.`);
+  }
+  const source: AudioSource = {
+    length: frames,
+    read: (from, to) => {
+      const n = Math.max(0, Math.min(to, frames) - from);
+      const bytes = sink.read(from * frameBytes, n * frameBytes);
+      const inter = new Float32Array(bytes.buffer, bytes.byteOffset, n * channelCount);
+      const out = Array.from({ length: channelCount }, () => new Float32Array(n));
+      for (let i = 0, k = 0; i < n; i++) for (let c = 0; c < channelCount; c++) out[c][i] = inter[k++];
+      return out;
+    },
+  };
+  return { source, sampleRate, channels: channelCount, spilledBytes: sink.spilled, close: () => sink.close() };
+}
+
+/** Bytes kept in memory until `limit`, then everything in a temporary file. */
+class SpillSink {
+  private chunks: Buffer[] = [];
+  private fd: number | undefined;
+  private file: string | undefined;
+  size = 0;
+  spilled = 0;
+  constructor(private readonly limit: number) {}
+
+  write(b: Buffer): void {
+    if (this.fd === undefined && this.size + b.length > this.limit) {
+      const dir = mkdtempSync(join(tmpdir(), 'studio-audio-'));
+      this.file = join(dir, 'decoded.f32');
+      this.fd = openSync(this.file, 'w+');
+      for (const c of this.chunks) this.append(c);
+      this.chunks = [];
+    }
+    if (this.fd === undefined) this.chunks.push(b);
+    else this.append(b);
+    this.size += b.length;
+  }
+
+  private append(b: Buffer): void {
+    let off = 0;
+    while (off < b.length) off += writeSync(this.fd!, b, off, b.length - off);
+    this.spilled += b.length;
+  }
+
+  read(offset: number, length: number): Buffer {
+    const out = Buffer.alloc(length);
+    if (this.fd !== undefined) {
+      let got = 0;
+      while (got < length) {
+        const n = readSync(this.fd, out, got, length - got, offset + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return out;
+    }
+    let pos = 0;
+    let written = 0;
+    for (const c of this.chunks) {
+      const end = pos + c.length;
+      if (end > offset && pos < offset + length) {
+        const a = Math.max(offset, pos) - pos;
+        const b = Math.min(offset + length, end) - pos;
+        c.copy(out, written, a, b);
+        written += b - a;
+      }
+      pos = end;
+      if (pos >= offset + length) break;
+    }
+    return out;
+  }
+
+  close(): void {
+    this.chunks = [];
+    if (this.fd !== undefined) {
+      closeSync(this.fd);
+      this.fd = undefined;
+      rmSync(dirname(this.file!), { recursive: true, force: true });
+    }
+  }
 }
 
 /** The audio encoder's input for a file: [clips, 1, 128, 204]. */
 export async function audioInput(path: string, clips: number, opts: { region?: [number, number]; signal?: AbortSignal } = {}): Promise<Float32Array> {
-  const { channels, sampleRate } = await decodeAudio(path, opts);
-  return audioToFbankClips(channels, sampleRate, clips).data;
+  const decoded = await decodeAudio(path, opts);
+  try {
+    return audioToFbankClips(decoded.source, decoded.sampleRate, clips).data;
+  } finally {
+    decoded.close();
+  }
 }
 
 async function videoStream(path: string, signal?: AbortSignal) {

@@ -77,16 +77,29 @@ export class SincResampler {
     return Math.ceil((this.next * length) / this.orig);
   }
 
-  /**
-   * Output samples [from, to) of resampling `input` (one channel). `read(i)`
-   * may be used instead of an array for inputs kept elsewhere.
-   */
+  /** The input samples [start, end) that output samples [from, to) depend on, for an input of `length`. */
+  inputWindow(from: number, to: number, length: number): [number, number] {
+    if (to <= from) return [0, 0];
+    const first = Math.floor(from / this.next) * this.orig - this.width;
+    const last = Math.floor((to - 1) / this.next) * this.orig - this.width + this.taps;
+    return [Math.max(0, first), Math.min(length, last)];
+  }
+
+  /** Output samples [from, to) of resampling `input` (one channel). */
   outputRange(input: Float32Array, from: number, to: number): Float32Array {
-    const total = this.outputLength(input.length);
+    return this.outputRangeOf(input, 0, input.length, from, to);
+  }
+
+  /**
+   * The same, from a window of the input: `window` holds input samples
+   * [windowStart, windowStart + window.length) of a signal of `length`
+   * samples, and must cover inputWindow(from, to, length).
+   */
+  outputRangeOf(window: Float32Array, windowStart: number, length: number, from: number, to: number): Float32Array {
+    const total = this.outputLength(length);
     const end = Math.min(to, total);
     const out = new Float32Array(Math.max(0, end - from));
     const { orig, next, width, taps, kernel } = this;
-    const n = input.length;
     for (let j = from; j < end; j++) {
       const block = Math.floor(j / next);
       const phase = j - block * next;
@@ -95,8 +108,9 @@ export class SincResampler {
       const kOff = phase * taps;
       let acc = 0;
       const k0 = Math.max(0, -start);
-      const k1 = Math.min(taps, n - start);
-      for (let k = k0; k < k1; k++) acc += kernel[kOff + k] * input[start + k];
+      const k1 = Math.min(taps, length - start);
+      const off = start - windowStart;
+      for (let k = k0; k < k1; k++) acc += kernel[kOff + k] * window[off + k];
       out[j - from] = acc;
     }
     return out;
@@ -256,16 +270,29 @@ export function clipToMelInput(firstChannel: Float32Array): Float32Array {
   return out;
 }
 
+/** Decoded audio the clips are read from: in memory, or in a file for long tracks. */
+export interface AudioSource {
+  /** samples per channel */
+  length: number;
+  /** per channel, samples [from, to) */
+  read(from: number, to: number): Float32Array[];
+}
+
+export function arraySource(channels: Float32Array[]): AudioSource {
+  return { length: channels[0].length, read: (from, to) => channels.map((c) => c.subarray(from, to)) };
+}
+
 /**
  * All channels of a decoded track at `rate` → the model's fbank clips,
  * [clips, 1, 128, 204] flattened. The resampling is computed only where the
  * clips are; the in-place mean subtraction of the reference is reproduced on a
  * working copy of the covered span.
  */
-export function audioToFbankClips(channels: Float32Array[], rate: number, clips = 3): { data: Float32Array; ranges: Array<[number, number]> } {
-  if (channels.length === 0) throw new Error('no audio channels');
+export function audioToFbankClips(input: Float32Array[] | AudioSource, rate: number, clips = 3): { data: Float32Array; ranges: Array<[number, number]> } {
+  const source = Array.isArray(input) ? arraySource(input) : input;
+  if (source.length === 0) throw new Error('no audio samples');
   const resampler = rate === AUDIO_SAMPLE_RATE ? null : new SincResampler(rate, AUDIO_SAMPLE_RATE);
-  const length = resampler ? resampler.outputLength(channels[0].length) : channels[0].length;
+  const length = resampler ? resampler.outputLength(source.length) : source.length;
   const ranges = clipRanges(length, AUDIO_SAMPLE_RATE, clips);
   // The shared waveform, only where clips are: overlapping clips share one
   // segment, so the reference's write-through mean subtraction carries over.
@@ -277,7 +304,12 @@ export function audioToFbankClips(channels: Float32Array[], rate: number, clips 
     else segments.push({ from: a, to: b, work: [] });
   }
   for (const seg of segments) {
-    seg.work = channels.map((ch) => (resampler ? resampler.outputRange(ch, seg.from, seg.to) : ch.slice(seg.from, seg.to)));
+    if (resampler) {
+      const [a, b] = resampler.inputWindow(seg.from, seg.to, source.length);
+      seg.work = source.read(a, b).map((win) => resampler.outputRangeOf(win, a, source.length, seg.from, seg.to));
+    } else {
+      seg.work = source.read(seg.from, seg.to).map((c) => c.slice());
+    }
   }
   const clipSize = MEL_BINS * TARGET_FRAMES;
   const data = new Float32Array(clips * clipSize);
