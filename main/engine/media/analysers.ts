@@ -168,7 +168,7 @@ export interface SpectrogramOptions {
   floorDb: number;
 }
 
-export const SPECTROGRAM_DEFAULTS: Omit<SpectrogramOptions, 'hop'> = { fftSize: 1024, rows: 128, maxColumns: 8192, floorDb: -90 };
+export const SPECTROGRAM_DEFAULTS: Omit<SpectrogramOptions, 'hop'> = { fftSize: 1024, rows: 128, maxColumns: 4096, floorDb: -90 };
 
 /**
  * A mel spectrogram: Hann-windowed frames of `fftSize` every `hop` samples,

@@ -7,9 +7,14 @@ import { decodeToAnalysers, mmss, type DecodeResult } from './decode';
 import { ffmpegReason } from './ffmpeg';
 
 /** Bump when the analysis changes, so old cache entries are recomputed. */
-export const ANALYSIS_VERSION = 1;
-/** The rate the waveform and spectrogram are computed at (lower-rate sources keep theirs). */
-export const ANALYSIS_RATE = 22050;
+export const ANALYSIS_VERSION = 2;
+/**
+ * The rate the track view's waveform and spectrogram are computed at (lower-rate
+ * sources keep theirs): the spectrogram shows 0–8 kHz, where the pitched content
+ * of music lies, and the work stays within 1.5× of decoding the file
+ * (BENCHMARKS.md). A library scan computes them at the decode's own rate.
+ */
+export const ANALYSIS_RATE = 16000;
 
 export interface WaveAnalysis {
   v: number;
