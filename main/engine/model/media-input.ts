@@ -41,19 +41,16 @@ export async function decodeAudio(
   opts: { region?: [number, number]; signal?: AbortSignal; memoryBytes?: number } = {},
 ): Promise<DecodedAudio> {
   await statMediaFile(path);
-  const info = parseFfmpegInfo((await runFfmpeg(['-i', path], { signal: opts.signal })).stderr);
-  const audio = info.streams.find((s) => s.type === 'audio');
-  if (!audio) throw new StudioError('NO_AUDIO', `"${basename(path)}" has no audio stream for the model to listen to.`);
-  const sampleRate = audio.sampleRate;
-  const channelCount = audio.channels;
-  if (!sampleRate || !channelCount) throw new StudioError('NOT_MEDIA', `"${basename(path)}": ffmpeg reports no sample rate or channel count.`);
-  const args = ['-v', 'error', '-i', path, '-map', `0:${audio.index}`];
+  // One ffmpeg run: the first audio stream as float32 at its own rate and
+  // channel count; what those are is read from ffmpeg's description of the
+  // output once it has finished (the samples wait in the sink until then).
+  const args = ['-nostats', '-i', path, '-map', '0:a:0'];
   if (opts.region) {
     const [a, b] = opts.region;
     if (!(b > a) || a < 0) throw new StudioError('BAD_ARGS', `The region ${a}–${b} s is empty or negative.`);
     args.push('-af', `atrim=start=${a}:end=${b}`);
   }
-  args.push('-f', 'f32le', '-acodec', 'pcm_f32le', '-ar', String(sampleRate), '-ac', String(channelCount), 'pipe:1');
+  args.push('-f', 'f32le', '-c:a', 'pcm_f32le', 'pipe:1');
   const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
   let stderr = '';
   const code = await new Promise<number | null>((resolve, reject) => {
@@ -68,7 +65,7 @@ export async function decodeAudio(
     });
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (t: string) => {
-      if (stderr.length < 100_000) stderr += t;
+      if (stderr.length < 200_000) stderr += t;
     });
     child.on('error', reject);
     child.on('close', (c) => resolve(c));
@@ -79,6 +76,19 @@ export async function decodeAudio(
   if (opts.signal?.aborted) {
     sink.close();
     throw new StudioError('CANCELLED', 'Cancelled.');
+  }
+  if (/Stream map '0:a:0' matches no streams/.test(stderr)) {
+    sink.close();
+    throw new StudioError('NO_AUDIO', `"${basename(path)}" has no audio stream for the model to listen to.`);
+  }
+  const outputPart = stderr.slice(Math.max(0, stderr.indexOf('Output #0')));
+  const out = parseFfmpegInfo(outputPart.replace('Output #0', 'Input #0')).streams.find((st) => st.type === 'audio');
+  const sampleRate = out?.sampleRate;
+  const channelCount = out?.channels;
+  if (!sampleRate || !channelCount) {
+    sink.close();
+    if (code !== 0) throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded (ffmpeg: ${ffmpegReason(stderr)}).`);
+    throw new StudioError('DECODE_FAILED', `"${basename(path)}": ffmpeg did not say the sample rate or channel layout of its output (${out?.channelLayout ?? 'unknown layout'}).`);
   }
   const frameBytes = 4 * channelCount;
   const frames = Math.floor(sink.size / frameBytes);
