@@ -209,3 +209,39 @@ describe('chat about a track', { timeout: 120_000 }, () => {
     assert.deepEqual(bad, []);
   });
 });
+
+describe('auto provider: a fallback is announced, never silent', { timeout: 120_000 }, () => {
+  let serve: ServeProcess;
+  let browser: Browser;
+  let sp: StudioPage;
+
+  before(async () => {
+    ensureTinyPacks();
+    const launching = launchChromium().then((b) => (browser = b));
+    serve = await startServe().finally(() => launching); // WebGPU is tried first here
+    await launching;
+    sp = await StudioPage.open(browser, serve);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  test('choosing a pack on a machine where WebGPU cannot start shows "WebGPU unavailable → CPU"', async () => {
+    const { page } = sp;
+    await page.getByTestId('model-missing').waitFor();
+    const ev = await sp.chat().choosePack(join(TINY_DIR, 'packs', 'alpha-fp32'));
+    assert.equal(ev.name, 'pack-chosen', JSON.stringify(ev.detail));
+    const active = (await page.getByTestId('provider-active').innerText()).trim();
+    if (active === 'CPU') {
+      // auto tried WebGPU (or CUDA) first: each provider that failed is named in the pane
+      const notices = await page.getByTestId('fallback-notice').allInnerTexts();
+      assert.ok(notices.length >= 1, 'a fallback to CPU must be announced');
+      assert.ok(notices.every((n) => /unavailable → CPU/.test(n)), notices.join(' | '));
+      assert.ok((await page.getByTestId('fallback-notice').first().getAttribute('title'))!.length > 0, 'the reason is in the tooltip');
+    } else {
+      assert.equal(await page.getByTestId('fallback-notice').count(), 0);
+    }
+  });
+});
