@@ -217,31 +217,48 @@ export class MonoTap {
  * A sliding frame buffer over a tap: append each block's samples, then take
  * frames of `size` every `hop` samples.
  */
-export class FrameBuffer {
+/** Float32 samples appended block by block; grows as needed. */
+export class GrowingBuffer {
   private buf: Float32Array;
-  private len = 0;
-  constructor(readonly size: number, readonly hop: number) {
-    this.buf = new Float32Array(size * 4);
+  length = 0;
+  constructor(capacity: number) {
+    this.buf = new Float32Array(capacity);
   }
-  push(x: Float32Array): void {
-    if (this.len + x.length > this.buf.length) {
-      const b = new Float32Array(Math.max(this.buf.length * 2, this.len + x.length));
-      b.set(this.buf.subarray(0, this.len));
+  append(x: Float32Array): void {
+    if (this.length + x.length > this.buf.length) {
+      const b = new Float32Array(Math.max(this.buf.length * 2, this.length + x.length));
+      b.set(this.buf.subarray(0, this.length));
       this.buf = b;
     }
-    this.buf.set(x, this.len);
-    this.len += x.length;
+    this.buf.set(x, this.length);
+    this.length += x.length;
+  }
+  /** the backing array (valid up to `length`) */
+  get array(): Float32Array {
+    return this.buf;
+  }
+  /** forget the first `n` samples */
+  drop(n: number): void {
+    this.buf.copyWithin(0, n, this.length);
+    this.length -= n;
+  }
+}
+
+export class FrameBuffer {
+  private readonly samples: GrowingBuffer;
+  constructor(readonly size: number, readonly hop: number) {
+    this.samples = new GrowingBuffer(size * 4);
+  }
+  push(x: Float32Array): void {
+    this.samples.append(x);
   }
   /** Call `fn(buffer, offset)` for every complete frame, then drop the consumed samples. */
   frames(fn: (buf: Float32Array, offset: number) => void): void {
     let pos = 0;
-    while (pos + this.size <= this.len) {
-      fn(this.buf, pos);
+    while (pos + this.size <= this.samples.length) {
+      fn(this.samples.array, pos);
       pos += this.hop;
     }
-    if (pos > 0) {
-      this.buf.copyWithin(0, pos, this.len);
-      this.len -= pos;
-    }
+    if (pos > 0) this.samples.drop(pos);
   }
 }

@@ -6,7 +6,7 @@
  * decimated track is kept in memory until finish() (≈ 2.6 MB per minute).
  */
 import { createRequire } from 'node:module';
-import { SharedStreams, type MonoTap } from './dsp';
+import { GrowingBuffer, SharedStreams, type MonoTap } from './dsp';
 import { camelot, keyName, openKey, parseKey } from './keys';
 import type { KeyResult } from './tonal';
 import type { Analyser } from './types';
@@ -30,8 +30,7 @@ export class EssentiaKeyAnalyser implements Analyser<KeyResult> {
   readonly version = 1;
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
-  private buf = new Float32Array(1 << 20);
-  private len = 0;
+  private readonly samples = new GrowingBuffer(1 << 20);
   constructor(private readonly profile = 'edma') {}
 
   init(sampleRate: number, channels: number, shared?: SharedStreams): void {
@@ -41,22 +40,15 @@ export class EssentiaKeyAnalyser implements Analyser<KeyResult> {
 
   process(block: Float32Array[]): void {
     if (this.own) this.own.process(block);
-    const x = this.tap.current;
-    if (this.len + x.length > this.buf.length) {
-      const b = new Float32Array(Math.max(this.buf.length * 2, this.len + x.length));
-      b.set(this.buf.subarray(0, this.len));
-      this.buf = b;
-    }
-    this.buf.set(x, this.len);
-    this.len += x.length;
+    this.samples.append(this.tap.current);
     if (this.own) this.own.endBlock();
   }
 
   finish(): KeyResult {
     const none: KeyResult = { key: null, tonic: null, mode: null, confidence: 0, camelot: null, openKey: null, strengths: [], chroma: [] };
-    if (this.len < this.tap.rate) return none;
+    if (this.samples.length < this.tap.rate) return none;
     const e = essentiaInstance();
-    const v = e.arrayToVector(this.buf.subarray(0, this.len));
+    const v = e.arrayToVector(this.samples.array.subarray(0, this.samples.length));
     try {
       const fs = Math.round(this.tap.rate);
       const r = e.KeyExtractor(v, true, 1024, 1024, 12, 3500, 60, 25, 0.2, this.profile, fs, 0.0001, 440, 'cosine', 'hann');

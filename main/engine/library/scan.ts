@@ -328,7 +328,7 @@ export class LibraryScanner {
 
   private async resumePhase(job: Job): Promise<void> {
     const rows = this.store.db.prepare('SELECT path, folder_id, done FROM scan_files WHERE job_id = ?').all(job.id) as { path: string; folder_id: string | null; done: number }[];
-    const todo: Found[] = [];
+    const toCheck: Found[] = [];
     for (const r of rows) {
       if (r.done) {
         job.total++;
@@ -336,7 +336,7 @@ export class LibraryScanner {
         continue;
       }
       const st = await stat(r.path).catch(() => null);
-      if (st?.isFile()) todo.push({ path: r.path, folderId: r.folder_id, size: st.size, mtimeMs: st.mtimeMs });
+      if (st?.isFile()) toCheck.push({ path: r.path, folderId: r.folder_id, size: st.size, mtimeMs: st.mtimeMs });
       else {
         const row = this.store.rowsByPath().get(r.path);
         if (row?.lib_status) {
@@ -346,7 +346,7 @@ export class LibraryScanner {
         this.store.write(() => this.store.db.prepare('DELETE FROM scan_files WHERE job_id = ? AND path = ?').run(job.id, r.path));
       }
     }
-    this.classify(job, todo);
+    this.classify(job, toCheck);
   }
 
   private async pathsPhase(job: Job, paths: string[]): Promise<void> {
