@@ -5,6 +5,7 @@ import { newId } from '../media/tracks';
 import type { AskRequest } from '../model/ask';
 import { ask } from '../model/ask';
 import type { ModelService } from '../model/service';
+import { defaultInput, PLACEHOLDER_RE } from '../model/runtime';
 
 type Options = MethodArgs<'chat:ask'>['options'];
 
@@ -82,9 +83,9 @@ export class ChatService {
     if (!req.audio && !req.image && !req.video && !att.inputText) {
       throw new StudioError('BAD_ARGS', 'Attach the audio, the cover, the video or some input text: the model needs something to talk about.');
     }
-    const placeholders = (req.audio ? '<Audio>' : '') + (req.image ? '<Image>' : '') + (req.video ? '<Video>' : '');
+    const placeholders = defaultInput(req);
     const text = att.inputText?.trim() ?? '';
-    req.input = /<Audio>|<Image>|<Video>/.test(text) ? text : text ? `${text} ${placeholders}` : placeholders;
+    req.input = text.match(PLACEHOLDER_RE) ? text : text ? `${text} ${placeholders}` : placeholders;
     const assistant = this.insert(user.trackId, 'assistant', '', { status: 'streaming' });
     let textSoFar = '';
     let lastSave = Date.now();

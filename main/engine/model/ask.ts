@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { StudioError } from '../../contract';
 import { decodeAudio, imageInput, videoInput } from './media-input';
 import { audioToFbankClips } from './preprocess/audio';
-import type { ModelRuntime, ProjectedMedia, MediaKind } from './runtime';
+import { defaultInput, PLACEHOLDER_RE, PLACEHOLDERS, type MediaKind, type ModelRuntime, type ProjectedMedia } from './runtime';
 
 /**
  * One DeepResonance turn from files: the official evaluation data's shape
@@ -48,16 +48,14 @@ export interface AskResult {
   timings: AskTimings;
 }
 
-const PLACEHOLDER: Record<MediaKind, string> = { audio: '<Audio>', image: '<Image>', video: '<Video>' };
-
 /** The input text and the media in placeholder order, with the reference's defaults. */
 export function planInputs(req: AskRequest): { input: string; order: Array<{ kind: MediaKind; path: string; region?: [number, number]; fromVideo?: boolean }> } {
   const attached: MediaKind[] = (['audio', 'image', 'video'] as const).filter((k) => req[k]);
-  const input = req.input ?? attached.map((k) => PLACEHOLDER[k]).join('');
+  const input = req.input ?? defaultInput(req);
   const order: Array<{ kind: MediaKind; path: string; region?: [number, number]; fromVideo?: boolean }> = [];
   const seen: Record<MediaKind, number> = { audio: 0, image: 0, video: 0 };
-  for (const m of input.matchAll(/<Audio>|<Image>|<Video>/g)) {
-    const kind = ({ '<Audio>': 'audio', '<Image>': 'image', '<Video>': 'video' } as const)[m[0] as '<Audio>'];
+  for (const m of input.matchAll(PLACEHOLDER_RE)) {
+    const kind = (Object.keys(PLACEHOLDERS) as MediaKind[]).find((k) => PLACEHOLDERS[k] === m[0])!;
     seen[kind]++;
     if (seen[kind] > 1) throw new StudioError('BAD_ARGS', `The input uses ${m[0]} more than once; attach one ${kind} per question.`);
     if (kind === 'audio' && !req.audio && req.video) order.push({ kind, path: req.video.path, fromVideo: true });
@@ -65,7 +63,7 @@ export function planInputs(req: AskRequest): { input: string; order: Array<{ kin
     else throw new StudioError('BAD_ARGS', `The input has ${m[0]} but no ${kind} is attached.`);
   }
   for (const k of attached) {
-    if (seen[k] === 0) throw new StudioError('BAD_ARGS', `A ${k} is attached but the input has no ${PLACEHOLDER[k]} placeholder for it.`);
+    if (seen[k] === 0) throw new StudioError('BAD_ARGS', `A ${k} is attached but the input has no ${PLACEHOLDERS[k]} placeholder for it.`);
   }
   return { input, order };
 }

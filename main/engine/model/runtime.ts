@@ -17,6 +17,18 @@ import { f16ToF32, f32ToF16 } from './tensors';
 
 export type MediaKind = 'audio' | 'image' | 'video';
 
+/** The placeholder that stands for each medium in the input text. */
+export const PLACEHOLDERS: Record<MediaKind, string> = { audio: '<Audio>', image: '<Image>', video: '<Video>' };
+/** placeholder → medium */
+const KIND_OF: Record<string, MediaKind> = Object.fromEntries(Object.entries(PLACEHOLDERS).map(([k, p]) => [p, k as MediaKind]));
+/** matches any placeholder in an input text */
+export const PLACEHOLDER_RE = /<Audio>|<Image>|<Video>/g;
+
+/** The reference's default input: the attached media in the order audio, image, video. */
+export function defaultInput(attached: { audio?: unknown; image?: unknown; video?: unknown }): string {
+  return (['audio', 'image', 'video'] as const).filter((k) => attached[k]).map((k) => PLACEHOLDERS[k]).join('');
+}
+
 /** One attached medium after its encoder and the projector. */
 export interface ProjectedMedia {
   kind: MediaKind;
@@ -208,10 +220,9 @@ export class ModelRuntime {
     const segments: Segment[] = [];
     const rows: Float32Array[] = [];
     let mediaIndex = 0;
-    const placeholders: Record<string, MediaKind> = { '<Audio>': 'audio', '<Image>': 'image', '<Video>': 'video' };
     pieces.forEach((piece, i) => {
       if (piece === '') return;
-      const kind = placeholders[piece];
+      const kind = KIND_OF[piece];
       if (kind) {
         const med = media[mediaIndex];
         if (!med) throw new StudioError('BAD_ARGS', `The input has more placeholders than attached media (${piece} #${mediaIndex + 1} has nothing attached).`);
