@@ -1,6 +1,6 @@
-import { IPC, MEDIA_SCHEME, type IpcCallResult, type MediaUrlKind, type StudioBridge } from '../main/contract/bridge';
-import type { EventName, EventPayload, Progress } from '../main/contract/events';
-import type { MethodName } from '../main/contract/methods';
+import { IPC, MEDIA_SCHEME, type IpcCallResult, type MediaUrlKind, type StudioBridge } from '@contract';
+import type { EventName, EventPayload, Progress } from '@contract';
+import type { MethodName } from '@contract';
 
 // Only type imports and the small constants of contract/bridge: the sandboxed
 // preload bundle stays free of zod and of everything else.

@@ -8,6 +8,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   plugins: [svelte()],
+  // The one IPC contract, imported by name on both sides (see DEVELOPERS.md).
+  resolve: { alias: { '@contract': fileURLToPath(new URL('../main/contract/index.ts', import.meta.url)) } },
   build: {
     outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
     emptyOutDir: true,

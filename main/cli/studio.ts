@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { toErrorData, type LibraryTrack, type ProbeResult, type ScanState } from '../contract';
+import { toErrorData, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { EngineHost } from '../engine-host';
 import { nodeForker } from '../engine-host/node-fork';
 import { defaultDataDir } from '../engine-host/paths';

@@ -3,7 +3,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell, utilityProcess, type WebContents } from 'electron';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RecentEntry } from '../contract';
+import type { RecentEntry } from '@contract';
 import { EngineHost } from '../engine-host';
 import { STUDIO_VERSION } from '../version';
 import { electronForker } from './engine-fork';

@@ -12,7 +12,7 @@ import {
   type MethodName,
   type Progress,
   type StudioErrorData,
-} from '../contract';
+} from '@contract';
 import type { EngineHost } from '../engine-host';
 
 /** The webContents that sent a message (Electron's WebContents). */

@@ -1,7 +1,7 @@
 // studio-media://<kind>/<id>: opened files, streamed with Range support.
 import { realpath } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { MEDIA_SCHEME, toErrorData, type MediaUrlKind } from '../contract';
+import { MEDIA_SCHEME, toErrorData, type MediaUrlKind } from '@contract';
 import { fileResponse, parseMediaPath } from '../media-server/serve-file';
 import type { EngineLike } from './ipc';
 

@@ -1,5 +1,5 @@
 // The application menu as a plain template (Menu.buildFromTemplate in index.ts).
-import type { RecentEntry } from '../contract';
+import type { RecentEntry } from '@contract';
 
 type Role =
   | 'appMenu'

@@ -1,7 +1,7 @@
 // Files handed to the app from outside: command line, a second launch, macOS open-file.
 import { statSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
-import { AUDIO_EXTENSIONS, VIDEO_EXTENSIONS } from '../contract';
+import { AUDIO_EXTENSIONS, VIDEO_EXTENSIONS } from '@contract';
 
 const OPENABLE = new Set<string>([...AUDIO_EXTENSIONS, ...VIDEO_EXTENSIONS]);
 

@@ -1,5 +1,5 @@
 // Window and session hardening, with Electron's objects passed in.
-import { MEDIA_SCHEME } from '../contract/bridge';
+import { MEDIA_SCHEME } from '@contract';
 
 /**
  * The desktop window's Content-Security-Policy. The renderer is loaded from

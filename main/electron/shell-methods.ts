@@ -1,5 +1,5 @@
 // The contract's `host: 'shell'` methods: native things only main can do.
-import { AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, type MethodArgs, type MethodOutput } from '../contract';
+import { AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, type MethodArgs, type MethodOutput } from '@contract';
 import type { SenderLike, ShellMethods } from './ipc';
 
 export interface FileFilter {

@@ -7,7 +7,7 @@ import {
   type MethodOutput,
   type Port,
   type Progress,
-} from '../contract';
+} from '@contract';
 
 /** A started engine process, whichever way it was forked. */
 export interface EngineProcess {

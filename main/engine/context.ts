@@ -1,4 +1,4 @@
-import type { EventName, EventPayload } from '../contract';
+import type { EventName, EventPayload } from '@contract';
 import type { Db } from './library/db';
 
 /** What every engine service gets: storage and a way to push events. */

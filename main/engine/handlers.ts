@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { extname } from 'node:path';
-import { IMAGE_EXTENSIONS, StudioError, type Handlers } from '../contract';
+import { IMAGE_EXTENSIONS, StudioError, type Handlers } from '@contract';
 import type { EngineContext } from './context';
 import { listDir } from './fs/list-dir';
 import { locateFfmpeg } from './media/ffmpeg';

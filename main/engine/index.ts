@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { RpcServer, type EventName, type EventPayload } from '../contract';
+import { RpcServer, type EventName, type EventPayload } from '@contract';
 import type { EngineContext } from './context';
 import { engineHandlers } from './handlers';
 import { openDb } from './library/db';

@@ -1,4 +1,4 @@
-import type { Port } from '../contract';
+import type { Port } from '@contract';
 
 interface ParentPort {
   postMessage(message: unknown): void;

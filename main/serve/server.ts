@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { exposedMethodNames, isMethodName, methodSpec, toErrorData, ToCallee, type MethodName } from '../contract';
+import { exposedMethodNames, isMethodName, methodSpec, toErrorData, ToCallee, type MethodName } from '@contract';
 import type { EngineHost } from '../engine-host';
 import { fileResponse, parseMediaPath } from '../media-server/serve-file';
 

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ScanState } from '../../main/contract';
+import type { ScanState } from '@contract';
 import { OUTPUT, media } from '../helpers/media';
 import { startTestEngine } from '../helpers/engine';
 

@@ -1,7 +1,7 @@
 // Fakes for the Electron objects main/electron/* takes as parameters, and an
 // in-process engine (the real RpcServer with test handlers) behind a Forker.
 import { EventEmitter } from 'node:events';
-import { RpcServer, type Handlers, type Port } from '../../main/contract';
+import { RpcServer, type Handlers, type Port } from '@contract';
 import { EngineHost, type EngineProcess, type Forker } from '../../main/engine-host';
 import type { FrameLike, IpcEventLike, IpcMainLike, SenderLike } from '../../main/electron/ipc';
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { IPC, type IpcCallResult, type Track } from '../../main/contract';
+import { IPC, type IpcCallResult, type Track } from '@contract';
 import type { MenuItemTemplate } from '../../main/electron/menu';
 import { FakeIpcMain, FakeWebContents, frame, ipcEvent, until } from '../helpers/electron-fakes';
 import { ROOT, toneFile } from '../helpers/media';

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { StudioErrorData } from '../../main/contract';
+import type { StudioErrorData } from '@contract';
 import { EngineHost, type EngineState } from '../../main/engine-host';
 import { nodeForker } from '../../main/engine-host/node-fork';
 import { ROOT, toneFile } from '../helpers/media';

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync,
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MAX_PEAKS, SPECTROGRAM_DEFAULTS } from '../../main/engine/media/analysers';
-import type { Progress, StudioErrorData, Track } from '../../main/contract';
+import type { Progress, StudioErrorData, Track } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
 import { MEDIA_DIR, imageFile, media, toneFile, videoFile } from '../helpers/media';
 import { childPids, peakRssMiB, startEngine } from './engine-harness';

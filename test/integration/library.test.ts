@@ -8,7 +8,7 @@ import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readFil
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import type { LibraryTrack, ScanState } from '../../main/contract';
+import type { LibraryTrack, ScanState } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
 import { OUTPUT, ROOT, media, toneFile } from '../helpers/media';
 import { startTestEngine } from '../helpers/engine';

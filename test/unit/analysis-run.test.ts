@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { StudioError, type ErrorCode } from '../../main/contract';
+import { StudioError, type ErrorCode } from '@contract';
 import { MonoDecimator } from '../../main/engine/analysis/dsp';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { analyzeTrack, defaultAnalysers } from '../../main/engine/analysis/index';

@@ -38,6 +38,8 @@ const isNodeBuiltin = (s: string) => s.startsWith('node:') || builtins.has(s) ||
 /** the repository path a relative import points at */
 const target = (file: string, spec: string) => relative(ROOT, resolve(ROOT, dirname(file), spec)).split(sep).join('/');
 const inside = (path: string, folder: string) => path === folder || path.startsWith(`${folder}/`);
+/** the contract's import name (tsconfig paths, Vite alias): every process imports it this way */
+const CONTRACT = '@contract';
 
 function violations(folder: string, rule: (spec: string, file: string) => string | null, skip: (f: string) => boolean = () => false): string[] {
   const found: string[] = [];
@@ -75,6 +77,7 @@ describe('folder boundaries (DEVELOPERS.md)', () => {
     const bad = violations(
       'renderer',
       (s, f) => {
+        if (s === CONTRACT) return null;
         if (isElectron(s)) return 'the renderer only knows window.studio';
         if (isNodeBuiltin(s)) return 'the renderer is sandboxed web code';
         if (s.startsWith('.') && inside(target(f, s), 'main') && !inside(target(f, s), 'main/contract')) return 'only main/contract is shared with the renderer';
@@ -89,10 +92,18 @@ describe('folder boundaries (DEVELOPERS.md)', () => {
 
   it('preload imports only electron and main/contract', () => {
     const bad = violations('preload', (s, f) => {
-      if (s === 'electron') return null;
-      if (s.startsWith('.') && (inside(target(f, s), 'main/contract') || inside(target(f, s), 'preload'))) return null;
+      if (s === 'electron' || s === CONTRACT) return null;
+      if (s.startsWith('.') && inside(target(f, s), 'preload')) return null;
       return 'a sandboxed preload can only require electron';
     });
+    assert.deepEqual(bad, []);
+  });
+
+  it('the contract is imported by its name, never by a relative path from outside it', () => {
+    const bad: string[] = [];
+    for (const folder of ['main', 'preload', 'renderer', 'test', 'tools']) {
+      bad.push(...violations(folder, (s, f) => (s.startsWith('.') && inside(target(f, s), 'main/contract') && !inside(f.split(sep).join('/'), 'main/contract') ? `import it as '${CONTRACT}'` : null)));
+    }
     assert.deepEqual(bad, []);
   });
 

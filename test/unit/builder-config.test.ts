@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { AUDIO_EXTENSIONS, VIDEO_EXTENSIONS } from '../../main/contract';
+import { AUDIO_EXTENSIONS, VIDEO_EXTENSIONS } from '@contract';
 import { ROOT } from '../helpers/media';
 
 const require = createRequire(import.meta.url);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RpcClient, RpcServer, StudioError, type Port } from '../../main/contract';
+import { RpcClient, RpcServer, StudioError, type Port } from '@contract';
 
 /** Two ports wired back to back, delivering asynchronously like a real channel. */
 function pipe(): [Port, Port] {

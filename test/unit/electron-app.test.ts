@@ -4,7 +4,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import type { RecentEntry } from '../../main/contract';
+import type { RecentEntry } from '@contract';
 import { electronForker, ENGINE_SERVICE_NAME, type UtilityProcessLike } from '../../main/electron/engine-fork';
 import { buildMenuTemplate, type MenuItemTemplate } from '../../main/electron/menu';
 import { OpenPathsRelay, pathsFromArgv } from '../../main/electron/open-paths';

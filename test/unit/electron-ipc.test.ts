@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { IPC, StudioError, type Handlers, type IpcCallResult } from '../../main/contract';
+import { IPC, StudioError, type Handlers, type IpcCallResult } from '@contract';
 import { registerIpc, refuseSender, type IpcRegistration } from '../../main/electron/ipc';
 import { isRendererUrl } from '../../main/electron/paths';
 import { createShellMethods, openDialogOptions, type OpenDialogOptions } from '../../main/electron/shell-methods';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MEDIA_SCHEME, StudioError } from '../../main/contract';
+import { MEDIA_SCHEME, StudioError } from '@contract';
 import { handleMediaRequest, MEDIA_SCHEME_PRIVILEGES, parseMediaUrl, registerMediaProtocol, statusForError } from '../../main/electron/media-protocol';
 import { desktopMediaUrl } from '../../preload/bridge';
 import { OUTPUT } from '../helpers/media';

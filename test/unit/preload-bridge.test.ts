@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { IPC, type StudioBridge } from '../../main/contract';
+import { IPC, type StudioBridge } from '@contract';
 import { createDesktopBridge, type IpcRendererLike } from '../../preload/bridge';
 import { ROOT } from '../helpers/media';
 

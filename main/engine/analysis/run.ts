@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { StudioError } from '../../contract';
+import { StudioError } from '@contract';
 import { ffmpegReason, spawnFfmpeg } from '../media/ffmpeg';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import { SharedStreams } from './dsp';

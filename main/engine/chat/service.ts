@@ -1,4 +1,4 @@
-import { StudioError, type ChatAttachments, type ChatMessage, type MethodArgs, type Progress } from '../../contract';
+import { StudioError, type ChatAttachments, type ChatMessage, type MethodArgs, type Progress } from '@contract';
 import type { EngineContext } from '../context';
 import type { Tracks } from '../media/tracks';
 import { newId } from '../media/tracks';

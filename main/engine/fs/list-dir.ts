@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, extname, join, parse } from 'node:path';
-import { AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, StudioError, VIDEO_EXTENSIONS, type DirListing } from '../../contract';
+import { AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, StudioError, VIDEO_EXTENSIONS, type DirListing } from '@contract';
 
 const MEDIA = new Set<string>([...AUDIO_EXTENSIONS, ...VIDEO_EXTENSIONS]);
 const IMAGES = new Set<string>(IMAGE_EXTENSIONS);

@@ -13,7 +13,7 @@ import { PeaksAnalyser, SpectrogramAnalyser, type PeaksData, type SpectrogramDat
 import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprint } from '../media/cache';
 import { tagsOf, type parseFfmpegInfo } from '../media/probe';
-import type { Tags } from '../../contract';
+import type { Tags } from '@contract';
 
 export interface AnalyseRequest {
   path: string;

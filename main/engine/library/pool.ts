@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { StudioError, type StudioErrorData } from '../../contract';
+import { StudioError, type StudioErrorData } from '@contract';
 import { analyseForLibrary, type AnalyseRequest, type LibraryAnalysis } from './analyse';
 import type { FromWorker, ToWorker } from './worker';
 

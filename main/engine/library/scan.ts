@@ -8,7 +8,7 @@
  */
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { AUDIO_EXTENSIONS, VIDEO_EXTENSIONS, StudioError, toErrorData, type ScanState } from '../../contract';
+import { AUDIO_EXTENSIONS, VIDEO_EXTENSIONS, StudioError, toErrorData, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
 import { libraryVersions, versionsKey } from './analyse';
 import type { Analyse } from './pool';

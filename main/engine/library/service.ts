@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { StudioError, type LibraryFilter, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '../../contract';
+import { StudioError, type LibraryFilter, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
 import { makeAnalyse, type Analyse } from './pool';
 import { LibraryScanner } from './scan';

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { StudioError, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TrackDetail } from '../../contract';
+import { StudioError, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TrackDetail } from '@contract';
 import { featuresText, keyName, parseKey, type LoudnessResult, type TempoResult, type TonalResult } from '../analysis';
 import { ALL_KEYS } from '../analysis/keys';
 import type { Db } from './db';

@@ -6,7 +6,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import type { LibraryFolder } from '../../contract';
+import type { LibraryFolder } from '@contract';
 
 export class FolderWatcher {
   private readonly watchers = new Map<string, FSWatcher>();

@@ -4,7 +4,7 @@
  * event loop, which alone writes the database.
  */
 import { parentPort } from 'node:worker_threads';
-import { toErrorData } from '../../contract';
+import { toErrorData } from '@contract';
 import { analyseForLibrary, type AnalyseRequest } from './analyse';
 
 export type ToWorker = { t: 'job'; id: number; req: AnalyseRequest } | { t: 'cancel'; id: number };

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { basename } from 'node:path';
-import { StudioError, type Peaks, type ProbeResult, type Spectrogram } from '../../contract';
+import { StudioError, type Peaks, type ProbeResult, type Spectrogram } from '@contract';
 import { PeaksAnalyser, SpectrogramAnalyser, type PeaksData, type SpectrogramData } from './analysers';
 import { readJson, writeAtomic } from './cache';
 import { decodeToAnalysers, mmss, type DecodeResult } from './decode';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { StudioError } from '../../contract';
+import { StudioError } from '@contract';
 
 const EDGE = 64 * 1024;
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { access, constants, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { parseFile, selectCover } from 'music-metadata';
-import { StudioError } from '../../contract';
+import { StudioError } from '@contract';
 import { FP_RE, writeAtomic } from './cache';
 
 const IMAGE_MIME: Record<string, string> = {

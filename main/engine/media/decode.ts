@@ -1,4 +1,4 @@
-import { StudioError } from '../../contract';
+import { StudioError } from '@contract';
 import type { Analyser } from '../analysis/types';
 import { spawnFfmpeg } from './ffmpeg';
 

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { StudioError } from '../../contract';
+import { StudioError } from '@contract';
 
 export interface FfmpegLocation {
   path: string | null;

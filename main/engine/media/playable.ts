@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { StudioError, type ProbeResult } from '../../contract';
+import { StudioError, type ProbeResult } from '@contract';
 import { ffmpegReason, runFfmpegProgress } from './ffmpeg';
 
 /**

@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseFile, type IAudioMetadata } from 'music-metadata';
-import { StudioError, type ProbeResult, type StreamInfo, type Tags } from '../../contract';
+import { StudioError, type ProbeResult, type StreamInfo, type Tags } from '@contract';
 import { ffmpegReason, runFfmpeg } from './ffmpeg';
 
 /** Stat a path that the user asked to open, mapping failures to clear errors. */

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { StudioError, type Filmstrip, type Peaks, type Progress, type ResolvedMedia, type Spectrogram } from '../../contract';
+import { StudioError, type Filmstrip, type Peaks, type Progress, type ResolvedMedia, type Spectrogram } from '@contract';
 import type { EngineContext } from '../context';
 import { analyseFile, readCachedAnalysis, writeCachedAnalysis, type WaveAnalysis } from './analysis';
 import { SharedJobs, fingerprint } from './cache';

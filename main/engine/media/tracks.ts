@@ -7,7 +7,7 @@ import {
   type ProbeResult,
   type RecentEntry,
   type Track,
-} from '../../contract';
+} from '@contract';
 import type { EngineContext } from '../context';
 import { probeFile, statMediaFile } from './probe';
 

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { StudioError } from '../../contract';
+import { StudioError } from '@contract';
 import { decodeAudio, imageInput, videoInput } from './media-input';
 import { audioToFbankClips } from './preprocess/audio';
 import { defaultInput, PLACEHOLDER_RE, PLACEHOLDERS, type MediaKind, type ModelRuntime, type ProjectedMedia } from './runtime';

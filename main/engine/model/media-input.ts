@@ -1,7 +1,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { StudioError } from '../../contract';
+import { StudioError } from '@contract';
 import { ffmpegReason, runFfmpeg, spawnFfmpeg } from '../media/ffmpeg';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import { audioToFbankClips, type AudioSource } from './preprocess/audio';

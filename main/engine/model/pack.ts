@@ -3,7 +3,7 @@ import { createReadStream, existsSync, readFileSync, realpathSync, statSync } fr
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { StudioError } from '../../contract';
+import { StudioError } from '@contract';
 
 /**
  * A DeepResonance model pack (tools/convert/MANIFEST.md): manifest.json plus

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
-import { StudioError } from '../../contract';
+import { StudioError } from '@contract';
 import type { Pack } from './pack';
 import { createSession, type OpenedSession, type Provider, type ProviderChoice } from './providers';
 import { Rng, selectToken } from './generate/sampling';

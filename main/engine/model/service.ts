@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { StudioError, type ModelStatus, type ProviderChoice } from '../../contract';
+import { StudioError, type ModelStatus, type ProviderChoice } from '@contract';
 import type { EngineContext } from '../context';
 import { getSetting, setSetting } from '../library/db';
 import { ask, type AskRequest, type AskResult } from './ask';

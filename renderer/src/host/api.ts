@@ -8,7 +8,7 @@ import type {
   Progress,
   StudioBridge,
   StudioErrorData,
-} from '../../../main/contract';
+} from '@contract';
 
 export interface CallOptions {
   onProgress?: (p: Progress) => void;

@@ -1,4 +1,4 @@
-import type { EventName, EventPayload, MediaUrlKind, Progress, StudioBridge, StudioErrorData } from '../../../main/contract';
+import type { EventName, EventPayload, MediaUrlKind, Progress, StudioBridge, StudioErrorData } from '@contract';
 import { connection } from './connection.svelte';
 
 interface Pending {

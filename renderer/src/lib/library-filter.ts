@@ -1,4 +1,4 @@
-import type { LibraryFilter } from '../../../main/contract';
+import type { LibraryFilter } from '@contract';
 
 /** The filter as typed in the filter bar (strings; parsed into a LibraryFilter). */
 export interface FilterForm {

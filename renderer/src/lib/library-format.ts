@@ -1,4 +1,4 @@
-import type { LibraryTrack } from '../../../main/contract';
+import type { LibraryTrack } from '@contract';
 import { fmtTime } from './format';
 
 /** Cell texts of the library table (and the detail panel). Missing values read as an em dash. */

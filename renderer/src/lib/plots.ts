@@ -1,4 +1,4 @@
-import type { TrackDetail } from '../../../main/contract';
+import type { TrackDetail } from '@contract';
 import { shortKey } from './library-filter';
 
 /** Small canvas plots for the library's detail panel. Sizes are CSS pixels; the caller scales for the device. */

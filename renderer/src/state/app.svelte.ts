@@ -1,4 +1,4 @@
-import type { AppInfo, EventPayload, ModelStatus, StudioErrorData } from '../../../main/contract';
+import type { AppInfo, EventPayload, ModelStatus, StudioErrorData } from '@contract';
 import { api, asStudioError } from '../host/api';
 import { signal } from '../lib/test-hooks';
 

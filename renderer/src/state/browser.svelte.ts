@@ -1,4 +1,4 @@
-import type { DirListing } from '../../../main/contract';
+import type { DirListing } from '@contract';
 import { api, asStudioError } from '../host/api';
 import { signal } from '../lib/test-hooks';
 

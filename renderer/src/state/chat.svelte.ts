@@ -1,4 +1,4 @@
-import type { ChatAttachments, ChatMessage, MethodInput, Progress, Track } from '../../../main/contract';
+import type { ChatAttachments, ChatMessage, MethodInput, Progress, Track } from '@contract';
 import { api, asStudioError } from '../host/api';
 import { signal } from '../lib/test-hooks';
 import { app } from './app.svelte';

@@ -1,4 +1,4 @@
-import type { LibraryFilter, LibraryFolder, LibraryTrack, MethodInput, ScanState, TrackDetail } from '../../../main/contract';
+import type { LibraryFilter, LibraryFolder, LibraryTrack, MethodInput, ScanState, TrackDetail } from '@contract';
 import { api, asStudioError } from '../host/api';
 import { emptyForm, parseFilter, type FilterForm } from '../lib/library-filter';
 import { signal } from '../lib/test-hooks';

@@ -1,4 +1,4 @@
-import type { MethodOutput, ProviderChoice } from '../../../main/contract';
+import type { MethodOutput, ProviderChoice } from '@contract';
 import { api, asStudioError } from '../host/api';
 import { signal } from '../lib/test-hooks';
 import { app } from './app.svelte';

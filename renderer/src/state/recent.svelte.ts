@@ -1,4 +1,4 @@
-import type { RecentEntry } from '../../../main/contract';
+import type { RecentEntry } from '@contract';
 import { api } from '../host/api';
 import { app } from './app.svelte';
 

@@ -1,4 +1,4 @@
-import type { Filmstrip, Progress, Track } from '../../../main/contract';
+import type { Filmstrip, Progress, Track } from '@contract';
 import { api, asStudioError } from '../host/api';
 import { peaksToChannels, base64ToBytes } from '../lib/decode';
 import { signal } from '../lib/test-hooks';
