@@ -13,13 +13,23 @@ export interface FfmpegLocation {
 const FIX =
   'Install ffmpeg (Debian/Ubuntu: `sudo apt install ffmpeg`; macOS: `brew install ffmpeg`; Windows: `winget install ffmpeg`) or set STUDIO_FFMPEG to the full path of an ffmpeg binary.';
 
+/**
+ * Where electron-builder's asarUnpack puts a file that a path inside the
+ * packaged app's archive names (…/resources/app.asar/x → …/resources/app.asar.unpacked/x):
+ * a binary that is spawned, not read through Electron's asar support, must be
+ * run from there. Other paths are returned unchanged.
+ */
+export function asarUnpackedPath(p: string): string {
+  return p.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+}
+
 /** ffmpeg-static's binary path, corrected for a packaged app (asar → asar.unpacked). */
 function ffmpegStaticPath(): string | null {
   try {
     const req = createRequire(import.meta.url);
     const p = req('ffmpeg-static') as string | null;
     if (!p) return null;
-    const unpacked = p.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+    const unpacked = asarUnpackedPath(p);
     if (existsSync(unpacked)) return unpacked;
     return existsSync(p) ? p : null;
   } catch {
