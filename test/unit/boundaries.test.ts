@@ -107,6 +107,12 @@ describe('folder boundaries (DEVELOPERS.md)', () => {
     assert.deepEqual(bad, []);
   });
 
+  it('test/smoke holds no *.test.ts: the desktop smoke test (npm run smoke) is not part of npm test, where it could only skip', () => {
+    const dir = join(ROOT, 'test', 'smoke');
+    assert.ok(existsSync(dir));
+    assert.deepEqual(files('test/smoke').filter((f) => f.endsWith('.test.ts')), []);
+  });
+
   it('only main/electron/index.ts imports electron; nothing else reaches into main/electron', () => {
     const bad: string[] = [];
     for (const folder of ['main', 'bin', 'tools']) {
