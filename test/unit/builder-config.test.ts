@@ -47,6 +47,8 @@ describe('electron-builder.yml', () => {
     assert.match(config.appId, /^[a-z]+(\.[a-z0-9-]+)+$/);
     assert.deepEqual(config.linux.target, ['AppImage', 'deb']);
     assert.equal(config.linux.category, 'AudioVideo');
+    // electron-builder refuses a deb without a maintainer (package.json has no author e-mail)
+    assert.ok(config.linux.maintainer || config.deb?.maintainer);
     assert.deepEqual(config.win.target, ['nsis']);
     assert.deepEqual(config.mac.target, ['dmg']);
     assert.equal(config.mac.category, 'public.app-category.music');
