@@ -48,6 +48,20 @@ describe('GitHub workflows (.github/workflows)', () => {
     }
   });
 
+  it('every job installs npm 11 before npm ci: allowScripts keeps onnxruntime\'s CUDA download (linux/x64 default) out of the installers', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { allowScripts: Record<string, boolean> };
+    assert.equal(pkg.allowScripts['onnxruntime-node'], false);
+    for (const f of files) {
+      for (const [name, job] of Object.entries(workflow(f).jobs)) {
+        const steps = job.steps ?? [];
+        const install = steps.findIndex((s) => /(^|\n)(npm ci|bash \.ci\/run)\b/.test(s.run ?? ''));
+        if (install < 0) continue;
+        const npm11 = steps.findIndex((s) => /npm install --global npm@11/.test(s.run ?? ''));
+        assert.ok(npm11 >= 0 && npm11 < install, `${f} ${name}: npm 11 before npm ci`);
+      }
+    }
+  });
+
   it('CI runs the whole suite on Linux the way .ci/run does, and the platform-dependent tests on Windows and macOS', () => {
     const ci = workflow('ci.yml');
     assert.ok('pull_request' in ci.on && 'workflow_call' in ci.on);
