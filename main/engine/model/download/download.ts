@@ -95,6 +95,7 @@ export interface DownloadResult {
 interface Sidecar { url: string; etag?: string; expected?: Expected; total?: number }
 
 const MAX_REDIRECTS = 10;
+const WRITE_BATCH = 4 << 20;
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -225,7 +226,8 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
 
   // 3. re-hash what is there, so the final digest covers the whole file
   let hashes = new Hashes(expected);
-  let bytes = 0;
+  let bytes = 0; // in the partial file (and hashed)
+  let pending = 0; // received and hashed, not yet written
   const started = Date.now();
   const samples: [number, number][] = [[started, resumedFrom]];
   let lastEmit = 0;
@@ -235,13 +237,14 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
     const now = Date.now();
     if (!force && now - lastEmit < interval) return;
     lastEmit = now;
-    samples.push([now, bytes]);
+    const got = bytes + pending;
+    samples.push([now, got]);
     while (samples.length > 2 && now - samples[0][0] > 5000) samples.shift();
     const [t0, b0] = samples[0];
-    const bps = now > t0 ? ((bytes - b0) * 1000) / (now - t0) : 0;
+    const bps = now > t0 ? ((got - b0) * 1000) / (now - t0) : 0;
     opts.onProgress({
-      url, dest, bytes, total, resumedFrom, bytesPerSecond: bps, attempt, phase,
-      etaSeconds: total !== undefined && bps > 0 ? (total - bytes) / bps : undefined,
+      url, dest, bytes: got, total, resumedFrom, bytesPerSecond: bps, attempt, phase,
+      etaSeconds: total !== undefined && bps > 0 ? (total - got) / bps : undefined,
     });
   };
   const aborted = (s: AbortSignal) => new DownloadError('aborted', `download of ${url} paused/cancelled${s.reason instanceof Error ? `: ${s.reason.message}` : ''}; ${fmtBytes(bytes)} kept in ${part}`);
@@ -339,15 +342,37 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
         if (!fh) fh = await open(part, start === 0 ? 'w' : 'a');
         else if (start === 0) await fh.truncate(0);
         if (!r.body) throw new DownloadError('network', `${url}: empty response body`, undefined, true);
+        // network chunks are small (16–64 KiB): gather them into WRITE_BATCH-sized writes, hash as they come
         let pos = start;
-        for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>) {
-          hashes.update(chunk);
-          await fh.write(chunk, 0, chunk.length, pos);
-          pos += chunk.length;
-          bytes = pos;
-          emit('downloading');
-          if (total !== undefined && bytes > total) throw new DownloadError('size', `${url}: the server sent more than the ${total} bytes it announced; nothing was kept, try again`);
+        let batch: Uint8Array[] = [];
+        let batched = 0;
+        let lastFlush = Date.now();
+        const flush = async () => {
+          if (!batched) return;
+          const buf = batch.length === 1 ? batch[0] : Buffer.concat(batch, batched);
+          batch = [];
+          const n = batched;
+          batched = 0;
+          await fh!.write(buf, 0, n, pos);
+          pos += n;
+          bytes = pos; // `bytes` counts only what is in the file, so a retry resumes exactly there
+          pending = 0;
+          lastFlush = Date.now();
+        };
+        try {
+          for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>) {
+            hashes.update(chunk);
+            batch.push(chunk);
+            batched += chunk.length;
+            if (total !== undefined && pos + batched > total) throw new DownloadError('size', `${url}: the server sent more than the ${total} bytes it announced; nothing was kept, try again`);
+            pending = batched;
+            emit('downloading');
+            if (batched >= WRITE_BATCH || Date.now() - lastFlush > 1000) await flush();
+          }
+        } finally {
+          await flush(); // what arrived before a dropped connection is kept (and already hashed)
         }
+        emit('downloading', true);
         if (total === undefined) total = bytes; // no length given: the body's end is the file's end
         if (bytes < total) throw new DownloadError('network', `${url}: connection closed at ${bytes} of ${total} bytes`, undefined, true);
       } catch (e) {
