@@ -57,6 +57,13 @@ describe('checkpoint reader (PyTorch zip/legacy, safetensors, HF shards)', () =>
     await c.close();
   });
 
+  it('zip64 archives (zip64 local headers and end-of-central-directory record)', async () => {
+    const c = await openCheckpoint(join(DIR, 'zip64.pt'));
+    assert.equal(c.format, 'torch-zip');
+    await checkAll(c, expected['zip64.pt'], 'zip64');
+    await c.close();
+  });
+
   it('bf16, fp32, fp64, ints, scalars and empty tensors', async () => {
     const c = await openCheckpoint(join(DIR, 'mixed.bin'));
     await checkAll(c, expected['mixed.bin'], 'mixed');

@@ -96,6 +96,23 @@ checkpoint.save_sharded(os.path.join(out, "sharded-st"), big, 3, "safetensors")
 record("sharded", big)
 
 
+# 6b. zip64: the delta re-packed with every zip64 record a > 4 GB checkpoint has (zip64 extras with
+# 0xFFFFFFFF placeholders in local and central headers, zip64 end-of-central-directory record and
+# locator) — zipfile's limits lowered so a small file needs them
+_limits = (zipfile.ZIP64_LIMIT, zipfile.ZIP_FILECOUNT_LIMIT)
+zipfile.ZIP64_LIMIT, zipfile.ZIP_FILECOUNT_LIMIT = 1, 1
+try:
+    with zipfile.ZipFile(os.path.join(out, "delta.pt")) as src, \
+            zipfile.ZipFile(os.path.join(out, "zip64.pt"), "w", zipfile.ZIP_STORED, allowZip64=True) as dst:
+        for info in src.infolist():
+            with src.open(info) as r, dst.open(info.filename, "w", force_zip64=True) as w:
+                w.write(r.read())
+finally:
+    zipfile.ZIP64_LIMIT, zipfile.ZIP_FILECOUNT_LIMIT = _limits
+z64 = open(os.path.join(out, "zip64.pt"), "rb").read()
+assert b"PK\x06\x06" in z64 and b"PK\x06\x07" in z64, "no zip64 end-of-central-directory record"
+record("zip64.pt", delta)
+
 # 7. hostile and broken files
 class Evil:
     def __reduce__(self):
