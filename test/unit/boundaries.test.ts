@@ -113,6 +113,21 @@ describe('folder boundaries (DEVELOPERS.md)', () => {
     assert.deepEqual(files('test/smoke').filter((f) => f.endsWith('.test.ts')), []);
   });
 
+  it('model/checkpoint and model/download are leaf libraries: node, their own files and their one npm package', () => {
+    const leaves: Record<string, string[]> = { 'main/engine/model/checkpoint': ['yauzl'], 'main/engine/model/download': [] };
+    const bad: string[] = [];
+    for (const [folder, packages] of Object.entries(leaves)) {
+      bad.push(
+        ...violations(folder, (s, f) => {
+          if (isNodeBuiltin(s) || packages.includes(s)) return null;
+          if (s.startsWith('.') && inside(target(f, s), folder)) return null;
+          return 'the converter and the model service build on it, not the other way round';
+        }),
+      );
+    }
+    assert.deepEqual(bad, []);
+  });
+
   it('only main/electron/index.ts imports electron; nothing else reaches into main/electron', () => {
     const bad: string[] = [];
     for (const folder of ['main', 'bin', 'tools']) {

@@ -69,15 +69,25 @@ def llm_stream(llm_dir: str, cfg: llama.LlamaConfig, d: delta_mod.Delta, vocab: 
             continue
         if name == "lm_head.weight" and d.lm_head is not None:
             continue
-        if name in ("model.embed_tokens.weight", "lm_head.weight") and t.shape[0] < vocab:
-            log(f"  warning: delta has no {name.split('.')[-2]} of {vocab} rows; the {vocab - t.shape[0]} "
-                f"added-token rows are zero (the reference would have random rows there)")
-            t = torch.cat([t, torch.zeros(vocab - t.shape[0], t.shape[1], dtype=t.dtype)], dim=0)
+        if name in ("model.embed_tokens.weight", "lm_head.weight"):
+            t = resize_rows(t, vocab, name, log)
         yield name, d.merged(name, t)
     if d.embed_tokens is not None:
         yield "model.embed_tokens.weight", d.embed_tokens
     if d.lm_head is not None:
         yield "lm_head.weight", d.lm_head
+
+
+def resize_rows(t: torch.Tensor, vocab: int, name: str, log: Callable[[str], None]) -> torch.Tensor:
+    """HF `resize_token_embeddings(vocab)` on a [rows, H] table: keep the first min(rows, vocab)
+    rows; the rows it would initialise randomly are zero here (warned)."""
+    if t.shape[0] > vocab:
+        return t[:vocab]
+    if t.shape[0] < vocab:
+        log(f"  warning: delta has no {name.split('.')[-2]} of {vocab} rows; the {vocab - t.shape[0]} "
+            f"added-token rows are zero (the reference would have random rows there)")
+        t = torch.cat([t, torch.zeros(vocab - t.shape[0], t.shape[1], dtype=t.dtype)], dim=0)
+    return t
 
 
 def convert(args, log: Callable[[str], None] = print) -> str:
@@ -109,8 +119,15 @@ def convert(args, log: Callable[[str], None] = print) -> str:
     if os.path.isfile(at) and os.path.getsize(at) > 2:
         raise ConvertError(f"{at}: the LLM tokenizer already has added tokens; the DeepResonance token ids "
                            f"would shift (Vicuna v0 as prepared by the reference has none) — unsupported")
-    if cfg.vocab_size != base_vocab:
-        raise ConvertError(f"{args.llm}: config.json vocab_size {cfg.vocab_size} != tokenizer.model size {base_vocab}")
+    if cfg.vocab_size < base_vocab:
+        raise ConvertError(f"{args.llm}: config.json vocab_size {cfg.vocab_size} < tokenizer.model size {base_vocab}")
+    if cfg.vocab_size > base_vocab:
+        # FastChat 0.1.10's apply_delta adds a [PAD] row to the model but saves the delta's
+        # tokenizer (32000 pieces): Vicuna v0 has 32001 rows. DeepResonance's
+        # resize_token_embeddings(len(tokenizer) + 6) keeps the first rows, so row 32000 is
+        # overwritten by the first added token. The delta's own embed_tokens/lm_head replace them.
+        log(f"  note: {args.llm} has {cfg.vocab_size} embedding rows for a {base_vocab}-piece tokenizer "
+            f"(the [PAD] row FastChat's apply_delta adds); rows are taken as resize_token_embeddings does")
     vocab = base_vocab + len(tok_mod.ADDED_TOKENS)
     d = delta_mod.load_delta(args.delta, cfg, vocab, lora_alpha=args.lora_alpha)
     if d.encoder_dim != out_dim:

@@ -82,9 +82,11 @@ class Delta:
 def load_delta(path: str, cfg: LlamaConfig, expected_vocab: int, lora_alpha: float = DEFAULT_LORA_ALPHA,
                require_lora: bool = True) -> Delta:
     """Parse and validate the delta against the LLM config and the tokenizer's vocabulary size."""
+    # Parameters (fp16, requires_grad) in an OrderedDict, as agent.save_model writes; DeepSpeed's
+    # {"module": ...} wrapper, .safetensors: all handled (and detached) by checkpoint.load_state_dict
     sd = torch_load_checked(path, "delta checkpoint")
-    if "module" in sd and isinstance(sd["module"], dict) and len(sd) <= 3:
-        sd = sd["module"]
+    if sd and all(k.startswith("module.") for k in sd):  # saved from the DeepSpeed engine, not engine.module
+        sd = type(sd)((k[len("module."):], v) for k, v in sd.items())
     H = cfg.hidden_size
     proj_w = sd.pop("llama_proj.weight", None)
     proj_b = sd.pop("llama_proj.bias", None)

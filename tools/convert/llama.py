@@ -36,6 +36,8 @@ from typing import Callable, Dict, Iterator, List, Optional, Tuple
 import numpy as np
 import torch
 
+import checkpoint
+
 
 class ConvertError(Exception):
     """A clear, user-facing conversion error (bad input, mismatch, unknown layout)."""
@@ -110,40 +112,19 @@ def load_config(llm_dir: str) -> LlamaConfig:
 
 
 def list_shards(llm_dir: str) -> List[str]:
-    """The weight files of a HF folder, in index order; clear errors for a broken layout."""
-    index = os.path.join(llm_dir, "pytorch_model.bin.index.json")
-    single = os.path.join(llm_dir, "pytorch_model.bin")
-    if os.path.isfile(index):
-        try:
-            with open(index, "r", encoding="utf-8") as f:
-                wm = json.load(f)["weight_map"]
-        except (json.JSONDecodeError, KeyError) as e:
-            raise ConvertError(f"{index}: not a valid weight index ({e})") from e
-        files: List[str] = []
-        for fn in wm.values():
-            if fn not in files:
-                files.append(fn)
-        paths = [os.path.join(llm_dir, fn) for fn in sorted(files)]
-        missing = [p for p in paths if not os.path.isfile(p)]
-        if missing:
-            raise ConvertError(f"{index} names shard(s) that do not exist: {', '.join(os.path.basename(m) for m in missing)}")
-        return paths
-    if os.path.isfile(single):
-        return [single]
-    if any(fn.endswith(".safetensors") for fn in os.listdir(llm_dir)):
-        raise ConvertError(f"{llm_dir}: safetensors checkpoints are not supported; expected pytorch_model*.bin")
-    raise ConvertError(f"{llm_dir}: no pytorch_model.bin or pytorch_model.bin.index.json")
+    """The weight files of a HF folder (.bin or .safetensors, sharded or single), in index order."""
+    try:
+        return checkpoint.list_weight_files(llm_dir)
+    except checkpoint.CheckpointError as e:
+        raise ConvertError(str(e)) from None
 
 
 def torch_load_checked(path: str, what: str) -> dict:
-    """torch.load on CPU with a clear message for truncated / corrupt files."""
+    """One weight file (see checkpoint.load_state_dict: Parameters detached, safetensors, wrappers)."""
     try:
-        obj = torch.load(path, map_location="cpu")
-    except (RuntimeError, EOFError, pickle.UnpicklingError, zipfile.BadZipFile, OSError, ValueError, AttributeError) as e:
-        raise ConvertError(f"{what} {path!r} cannot be read (truncated or corrupt?): {type(e).__name__}: {e}") from e
-    if not isinstance(obj, dict):
-        raise ConvertError(f"{what} {path!r} is not a state dict (got {type(obj).__name__})")
-    return obj
+        return checkpoint.load_state_dict(path, what)
+    except checkpoint.CheckpointError as e:
+        raise ConvertError(str(e)) from None
 
 
 def iter_checkpoint(llm_dir: str) -> Iterator[Tuple[str, torch.Tensor]]:

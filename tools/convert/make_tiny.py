@@ -4,8 +4,10 @@ converter, and PyTorch reference outputs for the studio's tests.
 
   /usr/bin/python3 tools/convert/make_tiny.py --out DIR
 
-DIR/src/        imagebind_tiny.pth + imagebind_tiny.json, llama/ (HF folder, 2 shards,
-                tokenizer.model), delta_alpha.pt, delta_beta.pt
+DIR/src/        imagebind_tiny.pth + imagebind_tiny.json, llama-base/ (HF LLaMA, safetensors
+                shards), llama-vicuna-delta/ (vicuna-7b-delta-v0 layout), llama/ (Vicuna assembled
+                as FastChat 0.1.10 does, .bin shards), delta_alpha.pt, delta_beta.pt (Parameters,
+                fp16, as agent.save_model writes them)
 DIR/media/      sine.wav (stereo 44.1 kHz, 3.5 s), testsrc.png, testsrc.mp4 (6 s, with audio)
 DIR/packs/      alpha-fp32, beta-fp32, beta-fp32-int4, beta-fp16-int8 (made by convert.py)
 DIR/refs/       index.json + .npy files (format in MANIFEST.md, "Reference outputs")
@@ -80,52 +82,86 @@ def train_sp(src_dir: str) -> str:
     return prefix + ".model"
 
 
+def _hf_side_files(dir_: str, cfg: dict) -> None:
+    with open(os.path.join(dir_, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+    with open(os.path.join(dir_, "tokenizer_config.json"), "w") as f:
+        json.dump({"tokenizer_class": "LlamaTokenizer", "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>",
+                   "add_bos_token": True, "add_eos_token": False, "model_max_length": 2048}, f, indent=2)
+    with open(os.path.join(dir_, "special_tokens_map.json"), "w") as f:
+        json.dump({"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"}, f, indent=2)
+
+
+def _inv_freq(lc) -> torch.Tensor:
+    return 1.0 / (10000 ** (torch.arange(0, lc.head_dim, 2).float() / lc.head_dim))
+
+
 def write_llama(dir_: str, seed: int = 1) -> dict:
+    """Vicuna-7B v0 in miniature, made the way a user makes it (ckpt/pretrained_ckpt/prepare_vicuna.md):
+
+    `{dir_}-base/`: LLaMA in HF format (fp16, 2 safetensors shards + model.safetensors.index.json,
+    config vocab = tokenizer size, `rotary_emb.inv_freq` buffers as transformers 4.28 saved them);
+    `{dir_}-vicuna-delta/`: the `lmsys/vicuna-7b-delta-v0` layout (fp16 .bin shards + index, config
+    vocab = tokenizer size + 1 for FastChat's [PAD] row, same tokenizer.model);
+    `dir_`: FastChat 0.1.10 `apply_delta` of the two (checkpoint.apply_vicuna_delta), saved as
+    `save_pretrained` does (.bin shards, config vocab_size tokenizer + 1) with the delta's tokenizer.
+    Returns {"vocab": tokenizer size, "config": LlamaConfig of the assembled folder}.
+    """
+    import shutil
+    import checkpoint
     import llama
-    os.makedirs(dir_, exist_ok=True)
-    sp_model = train_sp(dir_)
+    base_dir, delta_dir = dir_ + "-base", dir_ + "-vicuna-delta"
+    for d in (dir_, base_dir, delta_dir):
+        os.makedirs(d, exist_ok=True)
+    sp_model = train_sp(base_dir)
     import sentencepiece as spm
     sp = spm.SentencePieceProcessor(model_file=sp_model)
     V = sp.GetPieceSize()
     cfg = dict(LLM, vocab_size=V, model_type="llama", architectures=["LlamaForCausalLM"], hidden_act="silu",
                bos_token_id=1, eos_token_id=2, pad_token_id=0, torch_dtype="float16", initializer_range=0.02,
                tie_word_embeddings=False, use_cache=True, transformers_version="4.28.0.dev0")
-    with open(os.path.join(dir_, "config.json"), "w") as f:
-        json.dump(cfg, f, indent=2)
-    lc = llama.load_config(dir_)
+    _hf_side_files(base_dir, cfg)
+    _hf_side_files(delta_dir, dict(cfg, vocab_size=V + 1))
+    shutil.copy(sp_model, os.path.join(delta_dir, "tokenizer.model"))
+    lc = llama.load_config(base_dir)
     g = torch.Generator().manual_seed(seed)
-    sd = {}
+    base, delta = {}, {}
     for name, shape in llama.expected_shapes(lc).items():
         if len(shape) == 1:
-            sd[name] = (1.0 + 0.1 * torch.randn(shape, generator=g)).half()
+            target = 1.0 + 0.1 * torch.randn(shape, generator=g)
         elif name == "model.embed_tokens.weight":
-            sd[name] = torch.randn(shape, generator=g).half()
+            target = torch.randn(shape, generator=g)
         else:
-            sd[name] = (torch.randn(shape, generator=g) / shape[1] ** 0.5 * (3.0 if name == "lm_head.weight" else 1.0)).half()
-    for i in range(lc.num_hidden_layers):  # present in real HF checkpoints of that era; must be ignored
-        sd[f"model.layers.{i}.self_attn.rotary_emb.inv_freq"] = 1.0 / (10000 ** (torch.arange(0, lc.head_dim, 2).float() / lc.head_dim))
-    names = list(sd)
-    half = len(names) // 2
-    shards = {"pytorch_model-00001-of-00002.bin": names[:half], "pytorch_model-00002-of-00002.bin": names[half:]}
-    wm = {}
-    for fn, ks in shards.items():
-        torch.save({k: sd[k] for k in ks}, os.path.join(dir_, fn))
-        wm.update({k: fn for k in ks})
-    with open(os.path.join(dir_, "pytorch_model.bin.index.json"), "w") as f:
-        json.dump({"metadata": {"total_size": sum(t.numel() * t.element_size() for t in sd.values())}, "weight_map": wm}, f, indent=2)
-    with open(os.path.join(dir_, "tokenizer_config.json"), "w") as f:
-        json.dump({"tokenizer_class": "LlamaTokenizer", "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>",
-                   "add_bos_token": True, "add_eos_token": False, "model_max_length": 2048}, f, indent=2)
-    with open(os.path.join(dir_, "special_tokens_map.json"), "w") as f:
-        json.dump({"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"}, f, indent=2)
-    return {"vocab": V, "config": lc}
+            target = torch.randn(shape, generator=g) / shape[1] ** 0.5 * (3.0 if name == "lm_head.weight" else 1.0)
+        # the Vicuna weights are the fine-tuned target; the LLaMA base differs from them by a small delta
+        d = 0.1 * target.std() * torch.randn(shape, generator=g)
+        base[name] = (target - d).half()
+        delta[name] = d.half()
+        if name in ("model.embed_tokens.weight", "lm_head.weight"):  # the [PAD] row: zero + delta
+            delta[name] = torch.cat([delta[name], (0.02 * torch.randn(1, shape[1], generator=g)).half()])
+    for i in range(lc.num_hidden_layers):  # buffers present in real HF checkpoints of that era; must be ignored
+        base[f"model.layers.{i}.self_attn.rotary_emb.inv_freq"] = _inv_freq(lc)
+        delta[f"model.layers.{i}.self_attn.rotary_emb.inv_freq"] = _inv_freq(lc)
+    checkpoint.save_sharded(base_dir, base, 2, "safetensors")
+    checkpoint.save_sharded(delta_dir, delta, 2, "bin")
+    vicuna = checkpoint.apply_vicuna_delta(base_dir, delta_dir)
+    checkpoint.save_sharded(dir_, vicuna, 2, "bin")
+    _hf_side_files(dir_, dict(cfg, vocab_size=V + 1))
+    shutil.copy(sp_model, os.path.join(dir_, "tokenizer.model"))
+    return {"vocab": V, "config": llama.load_config(dir_), "base_dir": base_dir, "delta_dir": delta_dir}
 
 
 def write_delta(path: str, lc, vocab: int, out_dim: int, beta: bool, seed: int, key_style: str = "peft-0.3.0") -> None:
+    """The DeepResonance delta as the official `agent.save_model` writes it: an OrderedDict of the
+    trainable `named_parameters()` (torch.nn.Parameter, requires_grad=True, fp16 as DeepSpeed's fp16
+    engine holds them), torch.save zip format; LoRA keys in peft 0.3.0 (`.default.`) or legacy style;
+    embed_tokens/lm_head in full (`vocab` rows) under `llama_model.base_model.model.`."""
+    from collections import OrderedDict
     g = torch.Generator().manual_seed(seed)
     H = lc.hidden_size
-    sd = {"llama_proj.weight": torch.randn(H, out_dim, generator=g) / out_dim ** 0.5 * 4.0,
-          "llama_proj.bias": 0.1 * torch.randn(H, generator=g)}
+    sd = OrderedDict()
+    sd["llama_proj.weight"] = torch.randn(H, out_dim, generator=g) / out_dim ** 0.5 * 4.0
+    sd["llama_proj.bias"] = 0.1 * torch.randn(H, generator=g)
     mid = ".default" if key_style == "peft-0.3.0" else ""
     for i in range(lc.num_hidden_layers):
         for n in "qkvo":
@@ -141,7 +177,8 @@ def write_delta(path: str, lc, vocab: int, out_dim: int, beta: bool, seed: int, 
         enc = torch.nn.TransformerEncoder(layer, num_layers=1, enable_nested_tensor=False)
         for k, v in enc.state_dict().items():
             sd["preencoding." + k] = v.clone()
-    torch.save(sd, path)
+    params = OrderedDict((k, torch.nn.Parameter(v.half(), requires_grad=True)) for k, v in sd.items())
+    torch.save(params, path)
 
 
 def make_media(dir_: str) -> dict:

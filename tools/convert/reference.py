@@ -60,7 +60,8 @@ class Reference:
         for name, rows in (("model.embed_tokens.weight", self.delta.embed_tokens), ("lm_head.weight", self.delta.lm_head)):
             if rows is not None:
                 sd[name] = rows.float()
-            elif sd[name].shape[0] < self.vocab:
+            elif sd[name].shape[0] != self.vocab:  # resize_token_embeddings: keep the first rows (Vicuna v0 has a [PAD] row)
+                sd[name] = sd[name][: self.vocab]
                 sd[name] = torch.cat([sd[name], torch.zeros(self.vocab - sd[name].shape[0], sd[name].shape[1])])
         if quant_bits:
             # emulate the int4/int8 pack exactly: dequantised block weights, lm_head kept

@@ -113,7 +113,7 @@ class DeltaTest(unittest.TestCase):
         self.assertEqual(b.fusion_layers, 1)
         w = torch.randn(64, 64)
         A, B = a.lora[(1, "k")]
-        self.assertTrue(torch.allclose(a.merged("model.layers.1.self_attn.k_proj.weight", w), w + 8.0 * B @ A, atol=1e-5))
+        self.assertTrue(torch.allclose(a.merged("model.layers.1.self_attn.k_proj.weight", w), w + 8.0 * B.float() @ A.float(), atol=1e-5))
         self.assertIs(a.merged("model.layers.1.mlp.up_proj.weight", w), w)
 
     def test_legacy_lora_keys(self):

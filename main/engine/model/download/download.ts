@@ -1,0 +1,421 @@
+/**
+ * One file, downloaded the way a multi-gigabyte model file has to be: streamed to
+ * `{dest}.part` while hashing, resumed with HTTP Range after a kill or a dropped
+ * connection, retried with backoff on 429/5xx, checked against the free disk space
+ * first, and renamed to `dest` only when size and SHA-256 match. See README.md.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat, statfs, writeFile, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+export type DownloadErrorCode = 'checksum' | 'size' | 'http' | 'network' | 'disk-space' | 'aborted';
+
+/** A download that failed for good (after retries where retrying makes sense). */
+export class DownloadError extends Error {
+  constructor(
+    readonly code: DownloadErrorCode,
+    message: string,
+    readonly status?: number,
+    /** a transient failure the download loop retries (429/5xx, dropped connection) */
+    readonly retry = false,
+  ) {
+    super(message);
+    this.name = 'DownloadError';
+  }
+}
+
+/** What a source publishes about a file; every field given is verified. */
+export interface Expected {
+  /** bytes */
+  size?: number;
+  /** lowercase hex SHA-256 of the whole file (the Hub's `lfs.oid`) */
+  sha256?: string;
+  /** git blob SHA-1 (`sha1("blob {size}\0" + content)`, the Hub tree API's `oid` of a non-LFS file); needs `size` */
+  gitBlobSha1?: string;
+}
+
+export interface DownloadProgress {
+  url: string;
+  dest: string;
+  /** bytes in the partial file (resumed bytes included) */
+  bytes: number;
+  /** total bytes when known */
+  total?: number;
+  /** bytes already present when this call started */
+  resumedFrom: number;
+  /** moving average over the last few seconds, bytes/s */
+  bytesPerSecond: number;
+  /** seconds left at the current speed, when total is known */
+  etaSeconds?: number;
+  /** 1-based request attempt */
+  attempt: number;
+  /** 'hashing' while a partial file is re-hashed before resuming; 'waiting' during a backoff */
+  phase: 'hashing' | 'downloading' | 'waiting' | 'verifying';
+}
+
+export interface DownloadOptions {
+  url: string;
+  /** final path; the partial file is `${dest}.part` (+ `${dest}.part.json`) */
+  dest: string;
+  expected?: Expected;
+  /** extra request headers (e.g. Authorization). Dropped when a redirect leaves the origin. */
+  headers?: Record<string, string>;
+  /** abort = pause: the partial file stays for the next call (removePartial() to cancel for good) */
+  signal?: AbortSignal;
+  onProgress?: (p: DownloadProgress) => void;
+  /** how often onProgress fires at most, ms (default 250) */
+  progressIntervalMs?: number;
+  /** consecutive failed attempts without new bytes before giving up (default 8) */
+  retries?: number;
+  /** first backoff, ms (default 1000; doubled per attempt, ±50 % jitter, at most maxBackoffMs) */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** free space to keep beyond the file, bytes (default 256 MiB) */
+  reserveBytes?: number;
+  fetch?: typeof fetch;
+}
+
+export interface DownloadResult {
+  path: string;
+  size: number;
+  /** SHA-256 of the verified file (recorded even where the source publishes none) */
+  sha256: string;
+  resumedFrom: number;
+  /** HTTP requests made (redirect hops not counted) */
+  attempts: number;
+  /** true when `dest` was already there and verified; nothing was downloaded */
+  alreadyPresent: boolean;
+  /** ETag / X-Linked-Etag / X-Linked-Size seen on the way (the Hub's redirect carries the LFS sha256) */
+  etag?: string;
+  linkedEtag?: string;
+  linkedSize?: number;
+}
+
+interface Sidecar { url: string; etag?: string; expected?: Expected; total?: number }
+
+const MAX_REDIRECTS = 10;
+const WRITE_BATCH = 4 << 20;
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(t); reject(signal!.reason); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+const retryable = (status: number) => status === 408 || status === 425 || status === 429 || status >= 500;
+
+/** Retry-After: delay-seconds or an HTTP date → ms (undefined when absent or unparsable). */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}
+
+class Hashes {
+  readonly sha256: Hash = createHash('sha256');
+  readonly gitSha1?: Hash;
+  constructor(expected?: Expected) {
+    if (expected?.gitBlobSha1 && expected.size !== undefined) {
+      this.gitSha1 = createHash('sha1').update(`blob ${expected.size}\0`);
+    }
+  }
+  update(b: Uint8Array) {
+    this.sha256.update(b);
+    this.gitSha1?.update(b);
+  }
+}
+
+async function hashFile(path: string, h: Hashes, signal?: AbortSignal): Promise<number> {
+  let n = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal })) {
+    h.update(chunk as Buffer);
+    n += (chunk as Buffer).length;
+  }
+  return n;
+}
+
+const sizeOf = (p: string) => stat(p).then((s) => s.size, () => -1);
+
+/** Remove a paused download's partial file and its sidecar (cancel for good). */
+export async function removePartial(dest: string): Promise<void> {
+  await rm(`${dest}.part`, { force: true });
+  await rm(`${dest}.part.json`, { force: true });
+}
+
+/** Free bytes for an unprivileged user on the filesystem holding `dir` (fs.statfs). */
+export async function freeBytes(dir: string): Promise<number> {
+  const s = await statfs(dir);
+  return s.bavail * s.bsize;
+}
+
+function fmtBytes(n: number): string {
+  return n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`;
+}
+
+/**
+ * Download `url` to `dest` (see DownloadOptions). Resolves with the verified file's size and
+ * SHA-256. Rejects with DownloadError: 'checksum'/'size' (the partial file is removed — the
+ * message says what to do), 'http' (a 4xx other than 408/425/429, or retries exhausted on
+ * 5xx/429), 'network' (retries exhausted), 'disk-space' (before writing), 'aborted' (signal;
+ * the partial file is kept for resuming).
+ */
+export async function download(opts: DownloadOptions): Promise<DownloadResult> {
+  const { url, dest, expected, signal } = opts;
+  const doFetch = opts.fetch ?? fetch;
+  const part = `${dest}.part`;
+  const side = `${dest}.part.json`;
+  const retries = opts.retries ?? 8;
+  const backoff = opts.backoffMs ?? 1000;
+  const maxBackoff = opts.maxBackoffMs ?? 60_000;
+  const reserve = opts.reserveBytes ?? 256 * 1024 * 1024;
+  const interval = opts.progressIntervalMs ?? 250;
+  await mkdir(dirname(dest), { recursive: true });
+
+  const check = (what: 'sha256' | 'gitBlobSha1', got: string) => {
+    const want = expected?.[what];
+    if (want && want.toLowerCase() !== got) {
+      return `${url}: the downloaded file does not match the published ${what === 'sha256' ? 'SHA-256' : 'git object id'} (expected ${want}, got ${got})`;
+    }
+    return null;
+  };
+
+  // 1. already there?
+  const destSize = await sizeOf(dest);
+  if (destSize >= 0 && (expected?.sha256 || expected?.size !== undefined)) {
+    if (expected.size === undefined || expected.size === destSize) {
+      const h = new Hashes(expected);
+      await hashFile(dest, h, signal);
+      const sha = h.sha256.digest('hex');
+      if (!check('sha256', sha)) return { path: dest, size: destSize, sha256: sha, resumedFrom: destSize, attempts: 0, alreadyPresent: true };
+    }
+  }
+
+  // 2. a partial file from an earlier run: keep it only if it is for the same file
+  let meta: Sidecar = { url, expected };
+  let have = await sizeOf(part);
+  if (have > 0) {
+    let old: Sidecar | undefined;
+    try {
+      old = JSON.parse(await readFile(side, 'utf8'));
+    } catch {
+      old = undefined;
+    }
+    const sameFile = old && (old.expected?.sha256 ?? null) === (expected?.sha256 ?? null) && (expected?.sha256 || old.url === url);
+    if (!sameFile || (expected?.size !== undefined && have > expected.size)) {
+      await removePartial(dest);
+      have = 0;
+    } else {
+      meta = { ...old!, url, expected };
+    }
+  } else if (have === 0) {
+    await removePartial(dest);
+  }
+  const resumedFrom = Math.max(0, have);
+  let total = expected?.size ?? meta.total;
+
+  const needSpace = async (remaining: number) => {
+    const free = await freeBytes(dirname(dest));
+    if (free < remaining + reserve) {
+      throw new DownloadError('disk-space', `not enough free disk space for ${dest}: ${fmtBytes(remaining)} still to download (+${fmtBytes(reserve)} reserve) but ${fmtBytes(free)} free in ${dirname(dest)}. Free some space or choose another folder, then try again; the ${fmtBytes(resumedFrom)} already downloaded are kept.`);
+    }
+  };
+  if (total !== undefined) await needSpace(total - resumedFrom);
+
+  // 3. re-hash what is there, so the final digest covers the whole file
+  let hashes = new Hashes(expected);
+  let bytes = 0; // in the partial file (and hashed)
+  let pending = 0; // received and hashed, not yet written
+  const started = Date.now();
+  const samples: [number, number][] = [[started, resumedFrom]];
+  let lastEmit = 0;
+  let attempt = 0;
+  const emit = (phase: DownloadProgress['phase'], force = false) => {
+    if (!opts.onProgress) return;
+    const now = Date.now();
+    if (!force && now - lastEmit < interval) return;
+    lastEmit = now;
+    const got = bytes + pending;
+    samples.push([now, got]);
+    while (samples.length > 2 && now - samples[0][0] > 5000) samples.shift();
+    const [t0, b0] = samples[0];
+    const bps = now > t0 ? ((got - b0) * 1000) / (now - t0) : 0;
+    opts.onProgress({
+      url, dest, bytes: got, total, resumedFrom, bytesPerSecond: bps, attempt, phase,
+      etaSeconds: total !== undefined && bps > 0 ? (total - got) / bps : undefined,
+    });
+  };
+  const aborted = (s: AbortSignal) => new DownloadError('aborted', `download of ${url} paused/cancelled${s.reason instanceof Error ? `: ${s.reason.message}` : ''}; ${fmtBytes(bytes)} kept in ${part}`);
+  if (resumedFrom > 0) {
+    emit('hashing', true);
+    bytes = await hashFile(part, hashes, signal).catch((e) => { throw signal?.aborted ? aborted(signal) : e; });
+    samples.length = 0;
+    samples.push([Date.now(), bytes]);
+  }
+
+  let failures = 0;
+  let etag = meta.etag;
+  let linkedEtag: string | undefined;
+  let linkedSize: number | undefined;
+  let fh: FileHandle | undefined;
+
+  try {
+    for (;;) {
+      if (signal?.aborted) throw aborted(signal);
+      if (total !== undefined && bytes === total) break;
+      attempt++;
+      const before = bytes;
+      let wait: number | undefined;
+      let res: Response | undefined;
+      try {
+        // manual redirects: see X-Linked-* on the Hub's 302, drop credentials off-origin
+        let target = url;
+        let headers: Record<string, string> = { ...opts.headers, 'Accept-Encoding': 'identity' };
+        if (bytes > 0) {
+          headers.Range = `bytes=${bytes}-`;
+          if (etag && !etag.startsWith('W/')) headers['If-Range'] = etag;
+        }
+        for (let hop = 0; ; hop++) {
+          res = await doFetch(target, { headers, redirect: 'manual', signal });
+          if (res.status < 300 || res.status >= 400 || res.status === 304) break;
+          const loc = res.headers.get('location');
+          if (!loc) break;
+          linkedEtag ??= res.headers.get('x-linked-etag')?.replace(/^(W\/)?"|"$/g, '') || undefined;
+          const ls = res.headers.get('x-linked-size');
+          if (ls && linkedSize === undefined) linkedSize = Number(ls);
+          await res.body?.cancel();
+          if (hop >= MAX_REDIRECTS) throw new DownloadError('http', `${url}: more than ${MAX_REDIRECTS} redirects`, res.status);
+          const next = new URL(loc, target);
+          if (next.origin !== new URL(target).origin) {
+            headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^(authorization|cookie)$/i.test(k)));
+          }
+          target = next.href;
+        }
+        const r = res!;
+        if (r.status === 416 && bytes > 0) {
+          // nothing left to send: either complete, or the remote file shrank → start over
+          const cr = r.headers.get('content-range')?.match(/\*\/(\d+)/);
+          await r.body?.cancel();
+          if (cr && Number(cr[1]) === bytes) { total = bytes; break; }
+          await fh?.close(); fh = undefined;
+          await removePartial(dest);
+          hashes = new Hashes(expected); bytes = 0; etag = undefined;
+          continue;
+        }
+        if (r.status !== 200 && r.status !== 206) {
+          await r.body?.cancel();
+          if (retryable(r.status)) {
+            wait = retryAfterMs(r.headers.get('retry-after'));
+            throw new DownloadError('http', `${url}: HTTP ${r.status}`, r.status, true);
+          }
+          const hint = r.status === 401 || r.status === 403 ? ' (access denied: a gated repository needs HF_TOKEN)' : r.status === 404 ? ' (not found: check the repository, revision and path, or HF_ENDPOINT)' : '';
+          throw new DownloadError('http', `${url}: HTTP ${r.status}${hint}`, r.status);
+        }
+        let start = 0;
+        if (r.status === 206) {
+          const m = r.headers.get('content-range')?.match(/^bytes (\d+)-(\d+)\/(\d+|\*)$/);
+          if (!m || Number(m[1]) !== bytes) {
+            await r.body?.cancel();
+            throw new DownloadError('http', `${url}: the server answered the range request with ${r.headers.get('content-range')} for bytes=${bytes}-`, 206, true);
+          }
+          start = bytes;
+          if (m[3] !== '*') total = Number(m[3]);
+        } else if (bytes > 0) {
+          // 200 to a Range request: the server ignored it, or If-Range found a changed file → start over
+          hashes = new Hashes(expected);
+          bytes = 0;
+        }
+        const len = r.headers.get('content-length');
+        if (r.status === 200) total = len !== null ? Number(len) : expected?.size; // the response, not an old sidecar, says how big
+        if (total === undefined && linkedSize !== undefined) total = linkedSize;
+        if (expected?.size !== undefined && total !== undefined && total !== expected.size) {
+          await r.body?.cancel();
+          await removePartial(dest);
+          throw new DownloadError('size', `${url} is ${total} bytes but ${expected.size} were published; the source changed or the mirror serves another file. Nothing was kept; check the source (HF_ENDPOINT / STUDIO_IMAGEBIND_URL) and try again.`);
+        }
+        if (total !== undefined && start === 0) await needSpace(total);
+        etag = r.headers.get('etag') ?? etag;
+        meta = { ...meta, etag, total };
+        await writeFile(side, JSON.stringify(meta));
+        if (!fh) fh = await open(part, start === 0 ? 'w' : 'a');
+        else if (start === 0) await fh.truncate(0);
+        if (!r.body) throw new DownloadError('network', `${url}: empty response body`, undefined, true);
+        // network chunks are small (16–64 KiB): gather them into WRITE_BATCH-sized writes, hash as they come
+        let pos = start;
+        let batch: Uint8Array[] = [];
+        let batched = 0;
+        let lastFlush = Date.now();
+        const flush = async () => {
+          if (!batched) return;
+          const buf = batch.length === 1 ? batch[0] : Buffer.concat(batch, batched);
+          batch = [];
+          const n = batched;
+          batched = 0;
+          await fh!.write(buf, 0, n, pos);
+          pos += n;
+          bytes = pos; // `bytes` counts only what is in the file, so a retry resumes exactly there
+          pending = 0;
+          lastFlush = Date.now();
+        };
+        try {
+          for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>) {
+            hashes.update(chunk);
+            batch.push(chunk);
+            batched += chunk.length;
+            if (total !== undefined && pos + batched > total) throw new DownloadError('size', `${url}: the server sent more than the ${total} bytes it announced; nothing was kept, try again`);
+            pending = batched;
+            emit('downloading');
+            if (batched >= WRITE_BATCH || Date.now() - lastFlush > 1000) await flush();
+          }
+        } finally {
+          await flush(); // what arrived before a dropped connection is kept (and already hashed)
+        }
+        emit('downloading', true);
+        if (total === undefined) total = bytes; // no length given: the body's end is the file's end
+        if (bytes < total) throw new DownloadError('network', `${url}: connection closed at ${bytes} of ${total} bytes`, undefined, true);
+      } catch (e) {
+        if (signal?.aborted) throw aborted(signal);
+        if (e instanceof DownloadError && !e.retry) {
+          if (e.code === 'size') {
+            await fh?.close();
+            fh = undefined;
+            await removePartial(dest);
+          }
+          throw e;
+        }
+        if (bytes > before) failures = 0; // progress was made: only consecutive fruitless attempts count
+        failures++;
+        if (failures > retries) {
+          throw e instanceof DownloadError ? e : new DownloadError('network', `${url}: ${(e as Error).message} (after ${retries} retries; run it again to resume from ${fmtBytes(bytes)})`);
+        }
+        const delay = wait ?? Math.min(maxBackoff, backoff * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
+        emit('waiting', true);
+        await sleep(Math.min(delay, maxBackoff), signal).catch(() => { throw aborted(signal!); });
+      }
+    }
+
+    // 4. verify, then rename into place
+    emit('verifying', true);
+    if (fh) {
+      await fh.sync();
+      await fh.close();
+      fh = undefined;
+    }
+    const size = await sizeOf(part);
+    const sha = hashes.sha256.digest('hex');
+    const git = hashes.gitSha1?.digest('hex');
+    const problem = (expected?.size !== undefined && size !== expected.size ? `${url}: ${size} bytes downloaded but ${expected.size} were published` : null)
+      ?? check('sha256', sha) ?? (git ? check('gitBlobSha1', git) : null);
+    if (problem) {
+      await removePartial(dest);
+      throw new DownloadError('checksum', `${problem}. The file was not used and the partial download was removed: run the download again. If it fails the same way, the source or mirror (HF_ENDPOINT) serves a different file — check it, or report it.`);
+    }
+    await rename(part, dest);
+    await rm(side, { force: true });
+    return { path: dest, size, sha256: sha, resumedFrom, attempts: attempt, alreadyPresent: false, etag, linkedEtag, linkedSize };
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,235 @@
+// The model download engine against a local server that behaves like the Hub and Meta's
+// file server (test/helpers/hub-server.ts): discovery, redirects, Range resume, retries,
+// checksums, disk space, pause, and a download SIGKILLed at a random moment.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  deltaFiles, download, DownloadError, HubError, hubEndpoint, imagebindUrl, listRepoFiles, removePartial, type DownloadProgress,
+} from '../../main/engine/model/download/index';
+import { HubServer } from '../helpers/hub-server';
+import { OUTPUT, ROOT } from '../helpers/media';
+
+const DIR = join(OUTPUT, 'download');
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const DELTA = randomBytes(3 * 1024 * 1024 + 17);
+const CONFIG = Buffer.from('{"model_type": "llama", "vocab_size": 32001}\n');
+const IMAGEBIND = randomBytes(1024 * 1024 + 5);
+const FOLDER = 'ckpt/deepresonance_beta_delta_ckpt/deepresonance/7b_tiva_v0';
+let hub: HubServer;
+let n = 0;
+const dest = (name = 'f.bin') => join(DIR, `${n++}`, name);
+
+before(async () => {
+  rmSync(DIR, { recursive: true, force: true });
+  mkdirSync(DIR, { recursive: true });
+  hub = await HubServer.start(1);
+  hub.addRepo('dataset', 'Sony/DeepResonance_data_models', {
+    [`${FOLDER}/pytorch_model.pt`]: DELTA,
+    [`${FOLDER}/config.json`]: CONFIG,
+    'ckpt/deepresonance_alpha_delta_ckpt/deepresonance/7b_tiva_v0/pytorch_model.pt': randomBytes(1000),
+    'README.md': Buffer.from('# data\n'),
+  });
+});
+after(async () => {
+  await hub.close();
+  rmSync(DIR, { recursive: true, force: true });
+});
+
+const env = (extra: Record<string, string> = {}) => ({ HF_ENDPOINT: `${hub.url}/`, ...extra });
+const fast = { backoffMs: 10, reserveBytes: 0 };
+
+async function deltaFile() {
+  const files = await deltaFiles('beta', { env: env() });
+  return files.find((f) => f.path.endsWith('pytorch_model.pt'))!;
+}
+
+describe('model downloads (local Hub and file server)', () => {
+  it('discovers a dataset folder with the tree API (paginated), SHA-256 from lfs.oid, HF_ENDPOINT honoured', async () => {
+    assert.equal(hubEndpoint({ HF_ENDPOINT: 'http://mirror.example/' }), 'http://mirror.example');
+    assert.equal(hubEndpoint({}), 'https://huggingface.co');
+    const files = await deltaFiles('beta', { env: env() });
+    assert.deepEqual(files.map((f) => f.path).sort(), [`${FOLDER}/config.json`, `${FOLDER}/pytorch_model.pt`]);
+    const pt = files.find((f) => f.path.endsWith('.pt'))!;
+    assert.equal(pt.sha256, sha(DELTA));
+    assert.equal(pt.size, DELTA.length);
+    assert.equal(pt.url, `${hub.url}/datasets/Sony/DeepResonance_data_models/resolve/main/${FOLDER}/pytorch_model.pt`);
+    const cfg = files.find((f) => f.path.endsWith('config.json'))!;
+    assert.equal(cfg.sha256, undefined);
+    assert.deepEqual(cfg.expected, { size: CONFIG.length, gitBlobSha1: createHash('sha1').update(`blob ${CONFIG.length}\0`).update(CONFIG).digest('hex') });
+    assert.ok(hub.requests.filter((r) => r.path.startsWith('/api/datasets/')).length >= 2, 'followed the Link rel="next" pages');
+    await assert.rejects(listRepoFiles({ repo: 'Sony/nope', repoType: 'dataset', endpoint: hub.url }), (e: Error) => e instanceof HubError && /not found/.test(e.message));
+  });
+
+  it('follows the resolve redirect to the CDN, verifies SHA-256 while streaming, renames into place; the token stays on the Hub', async () => {
+    const f = await deltaFile();
+    const d = dest();
+    const seen: DownloadProgress[] = [];
+    const before = hub.requests.length;
+    const r = await download({ url: f.url, dest: d, expected: f.expected, headers: { Authorization: 'Bearer secret' }, onProgress: (p) => seen.push(p), progressIntervalMs: 0, ...fast });
+    assert.equal(r.sha256, sha(DELTA));
+    assert.equal(r.linkedEtag, sha(DELTA), 'X-Linked-Etag of the 302');
+    assert.equal(r.linkedSize, DELTA.length);
+    assert.deepEqual(readFileSync(d), DELTA);
+    assert.equal(existsSync(`${d}.part`) || existsSync(`${d}.part.json`), false);
+    const reqs = hub.requests.slice(before);
+    assert.equal(reqs[0].authorization, 'Bearer secret');
+    assert.equal(reqs[1].host, new URL(hub.cdnOrigin).host);
+    assert.equal(reqs[1].authorization, undefined, 'credentials are not forwarded to another origin');
+    const dl = seen.filter((p) => p.phase === 'downloading');
+    assert.ok(dl.length > 1);
+    for (let i = 1; i < dl.length; i++) assert.ok(dl[i].bytes >= dl[i - 1].bytes);
+    assert.equal(dl.at(-1)!.total, DELTA.length);
+    assert.ok(dl.some((p) => p.bytesPerSecond > 0 && p.etaSeconds !== undefined));
+    // a second call finds it verified in place and downloads nothing
+    const again = await download({ url: f.url, dest: d, expected: f.expected, ...fast });
+    assert.equal(again.alreadyPresent, true);
+  });
+
+  it('verifies a small non-LFS file by its git blob id', async () => {
+    const cfg = (await deltaFiles('beta', { env: env() })).find((f) => f.path.endsWith('config.json'))!;
+    const r = await download({ url: cfg.url, dest: dest('config.json'), expected: cfg.expected, ...fast });
+    assert.equal(r.size, CONFIG.length);
+    await assert.rejects(
+      download({ url: cfg.url, dest: dest('config.json'), expected: { ...cfg.expected, gitBlobSha1: '0'.repeat(40) }, ...fast }),
+      (e: Error) => e instanceof DownloadError && e.code === 'checksum',
+    );
+  });
+
+  it('resumes with Range after dropped connections mid-body', async () => {
+    const f = await deltaFile();
+    const cdn = hub.cdnPath(f.sha256!);
+    hub.fault(cdn, { kind: 'drop', afterBytes: 1_000_000 }, { kind: 'drop', afterBytes: 700_000 });
+    const before = hub.requests.length;
+    const r = await download({ url: f.url, dest: dest(), expected: f.expected, ...fast });
+    assert.equal(r.sha256, sha(DELTA));
+    const ranges = hub.requests.slice(before).filter((q) => q.path === cdn).map((q) => q.range);
+    // each retry asks for the rest, from what actually arrived (at most what was sent before the drop)
+    assert.equal(ranges.length, 3);
+    assert.equal(ranges[0], undefined);
+    const starts = ranges.slice(1).map((x) => Number(x!.match(/^bytes=(\d+)-$/)![1]));
+    assert.ok(starts[0] > 0 && starts[0] <= 1_000_000 && starts[1] > starts[0] && starts[1] <= starts[0] + 700_000, String(starts));
+    assert.equal(r.attempts, 3);
+  });
+
+  it('retries 429 and 503, honouring Retry-After', async () => {
+    const f = await deltaFile();
+    const resolvePath = new URL(f.url).pathname;
+    hub.fault(resolvePath, { kind: 'status', status: 429, retryAfter: '1' }, { kind: 'status', status: 503 });
+    const t0 = Date.now();
+    const r = await download({ url: f.url, dest: dest(), expected: f.expected, ...fast });
+    assert.ok(Date.now() - t0 >= 950, 'waited the Retry-After second');
+    assert.equal(r.attempts, 3);
+    hub.fault(resolvePath, ...Array.from({ length: 4 }, () => ({ kind: 'status' as const, status: 503 })));
+    await assert.rejects(download({ url: f.url, dest: dest(), expected: f.expected, ...fast, retries: 2 }), (e: Error) => e instanceof DownloadError && e.code === 'http' && e.status === 503);
+    hub.fault(resolvePath); // clear what is left
+    await assert.rejects(
+      download({ url: f.url.replace('pytorch_model.pt', 'missing.pt'), dest: dest(), ...fast }),
+      (e: Error) => e instanceof DownloadError && e.status === 404 && /not found/.test(e.message),
+    );
+  });
+
+  it('refuses a wrong checksum, says what to do, and removes the partial file', async () => {
+    const f = await deltaFile();
+    hub.fault(hub.cdnPath(f.sha256!), { kind: 'corrupt' });
+    const d = dest();
+    await assert.rejects(download({ url: f.url, dest: d, expected: f.expected, ...fast }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.code === 'checksum', String(e));
+      assert.match(e.message, /does not match the published SHA-256 \(expected [0-9a-f]{64}, got [0-9a-f]{64}\)/);
+      assert.match(e.message, /run the download again/);
+      return true;
+    });
+    assert.equal(existsSync(d) || existsSync(`${d}.part`) || existsSync(`${d}.part.json`), false);
+  });
+
+  it('checks free disk space before downloading anything', async () => {
+    const f = await deltaFile();
+    const before = hub.requests.length;
+    await assert.rejects(
+      download({ url: f.url, dest: dest(), expected: { size: 1e15 }, backoffMs: 10 }),
+      (e: Error) => e instanceof DownloadError && e.code === 'disk-space' && /Free some space/.test(e.message),
+    );
+    assert.equal(hub.requests.length, before);
+  });
+
+  it('pauses on abort, keeping the partial file, and resumes from it (re-hashing it first)', async () => {
+    const f = await deltaFile();
+    const d = dest();
+    hub.throttle = 2 * 1024 * 1024;
+    const ac = new AbortController();
+    await assert.rejects(
+      download({ url: f.url, dest: d, expected: f.expected, signal: ac.signal, onProgress: (p) => { if (p.bytes > 500_000) ac.abort(); }, progressIntervalMs: 0, ...fast }),
+      (e: Error) => e instanceof DownloadError && e.code === 'aborted',
+    );
+    hub.throttle = 0;
+    const kept = readFileSync(`${d}.part`).length;
+    assert.ok(kept > 0 && kept < DELTA.length);
+    const phases = new Set<string>();
+    const r = await download({ url: f.url, dest: d, expected: f.expected, onProgress: (p) => phases.add(p.phase), ...fast });
+    assert.equal(r.resumedFrom, kept);
+    assert.equal(r.sha256, sha(DELTA));
+    assert.ok(phases.has('hashing'));
+    // cancel for good
+    writeFileSync(`${d}.x.part`, 'x');
+    await removePartial(`${d}.x`);
+    assert.equal(existsSync(`${d}.x.part`), false);
+  });
+
+  it("Meta's file server: STUDIO_IMAGEBIND_URL, no published checksum — the verified file's SHA-256 is recorded", async () => {
+    const url = hub.addStatic('/imagebind/imagebind_huge.pth', IMAGEBIND);
+    assert.equal(imagebindUrl({ STUDIO_IMAGEBIND_URL: url }), url);
+    assert.equal(imagebindUrl({}), 'https://dl.fbaipublicfiles.com/imagebind/imagebind_huge.pth');
+    hub.fault('/imagebind/imagebind_huge.pth', { kind: 'drop', afterBytes: 300_000 });
+    const r = await download({ url, dest: dest('imagebind_huge.pth'), ...fast });
+    assert.equal(r.sha256, sha(IMAGEBIND));
+    assert.equal(r.size, IMAGEBIND.length);
+  });
+
+  it('restarts from zero when the remote file changed under a partial download (If-Range)', async () => {
+    const d = dest();
+    const v1 = randomBytes(400_000);
+    const v2 = randomBytes(400_000);
+    const url = hub.addStatic('/changing.bin', v1);
+    hub.fault('/changing.bin', { kind: 'drop', afterBytes: 100_000 });
+    await assert.rejects(download({ url, dest: d, ...fast, retries: 0 }), (e: Error) => e instanceof DownloadError && e.code === 'network');
+    assert.equal(readFileSync(`${d}.part`).length, 100_000);
+    hub.addStatic('/changing.bin', Buffer.concat([v2, Buffer.from('x')])); // new ETag
+    const r = await download({ url, dest: d, ...fast });
+    assert.deepEqual(readFileSync(d), Buffer.concat([v2, Buffer.from('x')]));
+    assert.equal(r.sha256, sha(readFileSync(d)));
+  });
+
+  it('survives being SIGKILLed at a random moment: the re-run resumes and the file verifies', async () => {
+    const f = await deltaFile();
+    const d = dest();
+    hub.throttle = 1024 * 1024;
+    const child = join(ROOT, 'test/integration/download-child.ts');
+    const run = () => spawn(process.execPath, ['--import', 'tsx', child, f.url, d, f.sha256!, String(f.size)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    // at 1 MiB/s the 3 MiB file takes 3 s; the engine writes at least once a second
+    const killAfterMs = 1300 + Math.floor(Math.random() * 1300);
+    const p1 = run();
+    await new Promise<void>((resolve) => {
+      p1.stdout!.once('data', () => setTimeout(() => p1.kill('SIGKILL'), killAfterMs));
+      p1.on('exit', () => resolve());
+    });
+    assert.equal(p1.signalCode, 'SIGKILL', 'killed mid-download');
+    const partial = readFileSync(`${d}.part`).length;
+    assert.ok(partial > 0 && partial < DELTA.length, `partial ${partial}`);
+    hub.throttle = 0;
+    const before = hub.requests.length;
+    const p2 = run();
+    let out = '';
+    p2.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
+    const code = await new Promise<number | null>((resolve) => p2.on('exit', resolve));
+    assert.equal(code, 0, out.slice(-500));
+    const r = JSON.parse(out.match(/result (.*)/)![1]);
+    assert.equal(r.resumedFrom, partial);
+    assert.equal(r.sha256, sha(DELTA));
+    assert.deepEqual(readFileSync(d), DELTA);
+    const cdn = hub.requests.slice(before).find((q) => q.path === hub.cdnPath(f.sha256!));
+    assert.equal(cdn?.range, `bytes=${partial}-`);
+  });
+});
