@@ -247,7 +247,8 @@ export const ChatMessage = z.object({
     })
     .optional(),
   attachments: ChatAttachments.optional(),
-  /** assistant messages */
+  /** assistant messages: the id of the question answered */
+  replyTo: Id.optional(),
   status: z.enum(['streaming', 'done', 'stopped', 'error']).optional(),
   error: z.string().optional(),
   stats: AnswerStats.optional(),
