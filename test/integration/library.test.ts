@@ -399,7 +399,7 @@ describe('library: files of every kind, pipes, odd names, killed and read-only r
       assert.ok(Math.abs(o.durationSec - 2) < 0.1, `${o.path}: ${o.durationSec}`);
     }
     assert.match(r.stderr, /skipped: 2 files/);
-    assert.match(r.stderr, /notes\.txt: not audio \(text\)/);
+    assert.match(r.stderr, /notes\.txt: not audio \(\.txt file\)/);
     assert.match(r.stderr, /pipe\.flac: not a regular file \(named pipe\)/);
   });
 

@@ -53,9 +53,11 @@ test('sniff: audio in any container ffmpeg reads is audio whatever its name; tex
     assert.equal(r.audio, true, `${name}: ${JSON.stringify(r)}`);
   }
   writeFileSync(join(root, 'album.cue'), 'PERFORMER "X"\nTITLE "Y"\nFILE "a.flac" WAVE\n');
+  writeFileSync(join(root, 'README'), 'Ripped with care.\n');
   copyFileSync(imageFile('scan-unit-cover.png'), join(root, 'folder.jpg.bak'));
   writeFileSync(join(root, 'random.bin'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) & 255)));
-  assert.deepEqual(await sniffAudio(join(root, 'album.cue'), 60), { audio: false, reason: 'not audio (text)' });
+  assert.deepEqual(await sniffAudio(join(root, 'album.cue'), 60), { audio: false, reason: 'not audio (.cue file)' });
+  assert.deepEqual(await sniffAudio(join(root, 'README'), 18), { audio: false, reason: 'not audio (text)' });
   assert.deepEqual(await sniffAudio(join(root, 'folder.jpg.bak'), 1000), { audio: false, reason: 'not audio (image/png)' });
   const r = await sniffAudio(join(root, 'random.bin'), 4096);
   assert.equal(r.audio, false);

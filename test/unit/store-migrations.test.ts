@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { migrate, migrations, openDb } from '../../main/engine/db';
 
-test('migration 5: existing answers get the question before them as reply_to; scan jobs are folder scans', () => {
+test('migration 5: existing answers get the question before them as reply_to; scan jobs are library jobs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'db-mig-'));
   const db = new Database(join(dir, 'old.sqlite'));
   db.pragma('foreign_keys = ON');
@@ -31,7 +31,7 @@ test('migration 5: existing answers get the question before them as reply_to; sc
     { id: 'u2', reply_to: null },
     { id: 'a2', reply_to: 'u2' },
   ]);
-  assert.equal((db.prepare(`SELECT kind FROM scan_jobs WHERE id = 'j1'`).get() as { kind: string }).kind, 'folders');
+  assert.equal((db.prepare(`SELECT kind FROM scan_jobs WHERE id = 'j1'`).get() as { kind: string }).kind, 'library');
   assert.equal((db.pragma('foreign_key_check') as unknown[]).length, 0);
   db.close();
   rmSync(dir, { recursive: true, force: true });

@@ -124,11 +124,11 @@ export const migrations: string[] = [
    CREATE INDEX lib_sort_lufs_desc ON tracks(lufs IS NULL, lufs DESC, path) WHERE lib_status IS NOT NULL;
    CREATE INDEX lib_sort_file_name_asc ON tracks(file_name IS NULL, file_name, path) WHERE lib_status IS NOT NULL;
    CREATE INDEX lib_sort_file_name_desc ON tracks(file_name IS NULL, file_name DESC, path) WHERE lib_status IS NOT NULL;`,
-  // 5: a scan job says what started it ('folders': the library's own scans, resumed at the next
-  // start; 'paths': explicit files or the watcher, which end with the engine that ran them and are
-  // never adopted by another); an answer names the question it answers (chat threads where two
-  // questions were asked at once stay paired). Older answers are tied to the question before them.
-  `ALTER TABLE scan_jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'folders' CHECK (kind IN ('folders','paths'));
+  // 5: a scan job says what started it ('library': folder scans and the watcher, resumed at the
+  // next start; 'paths': chosen files, e.g. `studio analyze`, which end with the engine that ran
+  // them and are never adopted by another); an answer names the question it answers (chat threads
+  // where two questions were asked at once stay paired). Older answers are tied to the question before them.
+  `ALTER TABLE scan_jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'library' CHECK (kind IN ('library','paths'));
    ALTER TABLE chat_messages ADD COLUMN reply_to TEXT REFERENCES chat_messages(id) ON DELETE CASCADE;
    UPDATE chat_messages SET reply_to = (
      SELECT u.id FROM chat_messages u WHERE u.track_id = chat_messages.track_id AND u.role = 'user' AND u.seq < chat_messages.seq ORDER BY u.seq DESC LIMIT 1

@@ -5,7 +5,8 @@ export interface ScanJobRow {
   id: string;
   folder_id: string | null;
   state: 'walking' | 'running' | 'paused' | 'cancelled' | 'finished';
-  kind: 'folders' | 'paths';
+  /** 'library': folder scans and watcher jobs (resumed at the next start); 'paths': chosen files (never adopted) */
+  kind: 'library' | 'paths';
   started_at: number;
   finished_at: number | null;
   problems_json: string;

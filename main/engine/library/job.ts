@@ -6,9 +6,10 @@
  * gone. Resumable: the job and the set of files it found live in the database
  * (db/scan-jobs.ts); each finished file is committed with its "done" flag in
  * one transaction, so a kill at any point loses no finished result and
- * repeats no finished work. Folder scans ('folders') resume at the next
- * engine start; explicit-path and watcher jobs ('paths') end with the engine
- * that ran them and are closed, visibly, by the next one.
+ * repeats no finished work. Folder scans and watcher jobs ('library') resume
+ * at the next engine start; jobs of chosen files ('paths', e.g. `studio
+ * analyze`) end with the engine that ran them and are closed, visibly, by the
+ * next one.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { StudioError, toErrorData, type ScanState } from '@contract';
@@ -30,7 +31,7 @@ const MAX_SKIPS_LISTED = 500;
 
 interface Job {
   id: string;
-  kind: 'folders' | 'paths';
+  kind: 'library' | 'paths';
   folderIds: string[] | null;
   state: ScanState['state'];
   queue: QueueItem[];
@@ -102,7 +103,7 @@ export class LibraryScanner {
   }
 
   /**
-   * At engine start: explicit-path and watcher jobs left unfinished by an
+   * At engine start: jobs of chosen files left unfinished by an
    * engine that died (a killed `studio analyze`) are closed as cancelled —
    * never adopted — and the last state says so. Returns the unfinished folder
    * scan to resume, if any.
@@ -120,7 +121,7 @@ export class LibraryScanner {
       });
       this.last = { ...this.last, jobId: stale[0].id, state: 'cancelled', startedAt: stale[0].started_at, problems: problems(stale[0]) };
     }
-    return this.store.jobs.unfinished('folders');
+    return this.store.jobs.unfinished('library');
   }
 
   /** Start a scan of all folders (or one), or resume the unfinished folder scan in the database. */
@@ -135,8 +136,8 @@ export class LibraryScanner {
       return this.state();
     }
     if (folderId) this.store.folder(folderId);
-    const unfinished = this.store.jobs.unfinished('folders');
-    const job = this.newJob(unfinished?.id ?? newLibId(), 'folders', unfinished ? (unfinished.folder_id ? [unfinished.folder_id] : null) : folderId ? [folderId] : null);
+    const unfinished = this.store.jobs.unfinished('library');
+    const job = this.newJob(unfinished?.id ?? newLibId(), 'library', unfinished ? (unfinished.folder_id ? [unfinished.folder_id] : null) : folderId ? [folderId] : null);
     if (unfinished) {
       job.startedAt = unfinished.started_at;
       job.problems = JSON.parse(unfinished.problems_json) as Problem[];
@@ -197,7 +198,7 @@ export class LibraryScanner {
   private startBacklog(): void {
     if (!this.backlog.length) return;
     const paths = [...new Set(this.backlog.splice(0))];
-    const job = this.newJob(newLibId(), 'paths', []);
+    const job = this.newJob(newLibId(), 'library', []);
     this.job = job;
     void this.run(job, 'paths', paths);
   }
@@ -286,7 +287,7 @@ export class LibraryScanner {
     );
     for (const f of unknown) {
       if (job.controller.signal.aborted) break;
-      const r = await sniffAudio(f.path, f.size, job.controller.signal);
+      const r = await sniffAudio(f.path, f.size, job.controller.signal, f.mtimeMs);
       if (r.audio) found.push(f);
       else this.skip(job, { path: f.path, reason: r.reason });
     }
@@ -381,7 +382,7 @@ export class LibraryScanner {
         const t = await stat(p).catch(() => null);
         if (!t?.isFile()) continue;
         const f = { path: p, folderId: folder.id, size: t.size, mtimeMs: t.mtimeMs };
-        const r = await sniffAudio(p, t.size, job.controller.signal);
+        const r = await sniffAudio(p, t.size, job.controller.signal, t.mtimeMs);
         if (r.audio) found.push(f);
         else this.skip(job, { path: p, reason: r.reason });
       }

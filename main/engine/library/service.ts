@@ -32,7 +32,7 @@ export class LibraryService {
     const background = opts.background ?? true;
     this.watcher = background ? new FolderWatcher((paths) => this.scanner.enqueuePaths(paths)) : null;
     try {
-      // explicit-path jobs of an engine that died are closed (never adopted); a folder scan resumes
+      // jobs of chosen files of an engine that died are closed (never adopted); a library scan resumes
       const unfinished = this.scanner.closeInterrupted();
       if (background) {
         this.watcher!.sync(this.store.folders());

@@ -16,6 +16,18 @@ import { parseFfmpegInfo } from '../media/probe';
 
 const MEDIA = new Set<string>([...AUDIO_EXTENSIONS, ...VIDEO_EXTENSIONS]);
 const IMAGES = new Set<string>(IMAGE_EXTENSIONS);
+/**
+ * What sits beside music and is never audio: playlists, cue sheets, rip logs,
+ * checksums, documents, archives, system files. Skipped by name (no open, no
+ * ffmpeg), with the reason, on every scan.
+ */
+const NOT_AUDIO = new Set<string>([
+  'txt', 'nfo', 'cue', 'log', 'm3u', 'm3u8', 'pls', 'xspf', 'md5', 'sfv', 'ffp', 'st5', 'accurip', 'lrc', 'pdf', 'doc', 'docx', 'rtf', 'md',
+  'html', 'htm', 'xml', 'json', 'ini', 'db', 'url', 'lnk', 'zip', 'rar', '7z', 'gz', 'tar', 'exe', 'dll', 'tif', 'tiff', 'svg', 'ico', 'heic',
+  'sqlite', 'sqlite-wal', 'sqlite-shm', 'tmp', 'part', 'crdownload',
+]);
+/** verdicts of this engine's sniffs by path, valid while size and mtime are unchanged (a rescan does not sniff again) */
+const verdicts = new Map<string, { size: number; mtimeMs: number; result: SniffResult }>();
 /** bytes file-type needs for every format it knows */
 const HEAD = 4100;
 /** ffmpeg's look at an unknown binary file ends after this (ms) */
@@ -41,16 +53,29 @@ function looksLikeText(head: Uint8Array): boolean {
 }
 
 /**
- * Decide whether a regular file of `size` bytes is audio (or video with
- * sound) without decoding it. Opens the file once (callers know it is a
+ * Decide whether a regular file of `size` bytes (mtime `mtimeMs`, ms: with it
+ * the verdict is remembered while the file is unchanged) is audio (or video
+ * with sound) without decoding it. Opens the file once (callers know it is a
  * regular file: a named pipe would block); spawns ffmpeg only for binary
  * files nothing else recognises.
  */
-export async function sniffAudio(path: string, size: number, signal?: AbortSignal): Promise<SniffResult> {
+export async function sniffAudio(path: string, size: number, signal?: AbortSignal, mtimeMs?: number): Promise<SniffResult> {
   const ext = extOf(path);
   if (MEDIA.has(ext)) return { audio: true, how: 'extension' };
   if (IMAGES.has(ext)) return { audio: false, reason: 'not audio (an image)' };
+  if (NOT_AUDIO.has(ext)) return { audio: false, reason: `not audio (.${ext} file)` };
   if (size === 0) return { audio: false, reason: 'not audio (empty file)' };
+  const known = mtimeMs === undefined ? undefined : verdicts.get(path);
+  if (known && known.size === size && known.mtimeMs === mtimeMs) return known.result;
+  const result = await sniffContent(path, size, signal);
+  if (mtimeMs !== undefined && !(signal?.aborted ?? false)) {
+    if (verdicts.size >= 100_000) verdicts.clear();
+    verdicts.set(path, { size, mtimeMs, result });
+  }
+  return result;
+}
+
+async function sniffContent(path: string, size: number, signal?: AbortSignal): Promise<SniffResult> {
   let head: Uint8Array;
   try {
     const fh = await open(path, 'r');
