@@ -274,6 +274,17 @@ describe('library: scan, rescan, bad input, query, export', () => {
     assert.ok(Math.abs(r.durationSec! - 3) < 0.1, `duration ${r.durationSec}`);
   });
 
+  test('a file deleted while it is analysed is listed with the reason (FILE_CHANGED) and leaves the library', async () => {
+    const path = join(tree, 'deleted.flac');
+    copyFileSync(media('lib-long.flac', ['-f', 'lavfi', '-i', 'anoisesrc=d=240:r=44100:a=0.3']), path);
+    await until('decode started', () => decodes().some((l) => l.includes('deleted.flac')), 20_000);
+    unlinkSync(path);
+    const listed = () =>
+      events.some((e) => e.name === 'library:scan-state' && (e.payload as ScanState).problems.some((p) => p.path === path && p.code === 'FILE_CHANGED' && /deleted/i.test(p.message)));
+    await until('listed', () => listed() || undefined, 60_000);
+    await until('gone from the library', async () => !(await allRows(engine)).some((r) => r.path === path) || undefined);
+  });
+
   test('integrity_check is ok and remove-folder leaves files alone', async () => {
     await engine.call('library:remove-folder', { folderId });
     assert.equal((await engine.call('library:query', { offset: 0, limit: 10 })).total, 0);
