@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { toErrorData, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { StudioError, toErrorData, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { isInside } from '../engine/fs/paths';
 import { EngineHost } from '../engine-host';
 import { nodeForker } from '../engine-host/node-fork';
 import { defaultDataDir } from '../engine-host/paths';
@@ -184,6 +185,11 @@ async function askCommand(argv: string[]): Promise<void> {
   }
 }
 
+/** A path for plain output: quoted as JSON where it holds a line break or control character, so each record stays on its lines. */
+export function shownPath(p: string): string {
+  return /[\u0000-\u001f\u007f]/.test(p) ? JSON.stringify(p) : p;
+}
+
 /** One line of `studio analyze --json`. */
 export function analyzeLine(t: LibraryTrack): Record<string, unknown> {
   return {
@@ -204,38 +210,41 @@ async function analyzeCommand(argv: string[]): Promise<void> {
   const env: Record<string, string> = { STUDIO_LIBRARY_BACKGROUND: '0' };
   if (dbPath) env.STUDIO_DB_FILE = dbPath;
   const engine = startEngine(dataDir, 'web', env);
-  await engine.start();
   let failed = 0;
   try {
-    const finished = new Promise<ScanState>((resolveState) => {
-      engine.onEvent((name, payload) => {
-        if (name !== 'library:scan-state') return;
-        const s = payload as ScanState;
-        if (!values.json && process.stderr.isTTY && s.state === 'running') process.stderr.write(`\r\x1b[K${s.done + s.failed}/${s.total} ${s.currentFile ?? ''}`.slice(0, 200));
-        if (s.state === 'finished' || s.state === 'cancelled') resolveState(s);
-      });
+    await engine.start();
+    let cancelled = false;
+    process.on('SIGINT', () => {
+      cancelled = true;
+      void engine.call('library:scan-control', { action: 'cancel' }).catch(() => undefined);
     });
-    process.on('SIGINT', () => void engine.call('library:scan-control', { action: 'cancel' }).catch(() => undefined));
-    const first = await engine.call('library:scan', { paths });
-    const end = first.state === 'finished' || first.state === 'cancelled' ? first : await finished;
+    const end = await runScan(engine, paths, !values.json && process.stderr.isTTY, () => cancelled);
     if (!values.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     for (const p of end.problems) {
-      if (values.json) process.stdout.write(JSON.stringify({ path: p.path, error: p.message }) + '\n');
-      else process.stderr.write(`studio: ${p.path}: ${p.message}\n`);
-      if (paths.includes(p.path) || /database/.test(p.message)) failed++;
+      if (values.json) process.stdout.write(JSON.stringify({ path: p.path, error: p.message, code: p.code }) + '\n');
+      else process.stderr.write(`studio: ${shownPath(p.path)}: ${p.message}\n`);
+      if (paths.includes(p.path) || p.code === 'DB_WRITE_FAILED' || p.code === 'INTERNAL') failed++;
+    }
+    const skipped = end.skipped ?? { count: 0, files: [] };
+    // files left out by choice go to stderr (stdout keeps one record per track, --json or not)
+    if (skipped.count) {
+      process.stderr.write(`studio: skipped: ${skipped.count} ${skipped.count === 1 ? 'file' : 'files'}\n`);
+      for (const f of skipped.files) process.stderr.write(`  ${shownPath(f.path)}: ${f.reason}\n`);
+      if (skipped.count > skipped.files.length) process.stderr.write(`  … and ${skipped.count - skipped.files.length} more\n`);
     }
     // the rows of the given paths (a --db library may hold others)
-    const under = (p: string) => paths.some((a) => p === a || p.startsWith(a.endsWith('/') ? a : a + '/'));
+    const under = (p: string) => paths.some((a) => isInside(p, a));
     for (let offset = 0; ; offset += 2000) {
       const page = await engine.call('library:query', { offset, limit: 2000, sort: { column: 'path', dir: 'asc' } });
       for (const t of page.rows) {
         if (!under(t.path)) continue;
         if (t.status === 'failed') failed++;
+        const name = shownPath(t.path);
         if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t)) + '\n');
-        else if (t.status === 'failed') process.stdout.write(`${t.path}\n  error       ${t.error}\n`);
+        else if (t.status === 'failed') process.stdout.write(`${name}\n  error       ${t.error}\n`);
         else
           process.stdout.write(
-            `${t.path}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${t.bpm ?? '?'} BPM (confidence ${t.bpmConfidence ?? '?'})\n` +
+            `${name}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${t.bpm ?? '?'} BPM (confidence ${t.bpmConfidence ?? '?'})\n` +
               `  key         ${t.key ?? '?'} (${t.camelot ?? '?'}, confidence ${t.keyConfidence ?? '?'})\n  loudness    ${t.lufs ?? '?'} LUFS, range ${t.loudnessRange ?? '?'} LU, true peak ${t.truePeak ?? '?'} dBTP\n  features    ${t.features ?? ''}\n`,
           );
       }
@@ -244,7 +253,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     if (end.state === 'cancelled') failed++;
   } catch (err) {
     const e = toErrorData(err);
-    if (values.json) process.stdout.write(JSON.stringify({ error: e.message }) + '\n');
+    if (values.json) process.stdout.write(JSON.stringify({ error: e.message, code: e.code }) + '\n');
     process.stderr.write(`studio: ${e.message}\n`);
     failed++;
   } finally {
@@ -252,6 +261,67 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     if (!dbPath) rmSync(dataDir, { recursive: true, force: true });
   }
   process.exitCode = failed > 0 ? 1 : 0;
+}
+
+/** times `studio analyze` starts its scan again after the engine died under it */
+const ANALYZE_RESUMES = 2;
+
+/**
+ * Run `library:scan {paths}` to its end. If the engine dies (killed, out of
+ * memory), the host restarts it and the scan is asked for again: finished
+ * files are in the database and are not analysed twice. After
+ * ANALYZE_RESUMES deaths (or when the host gives up) it fails.
+ * @throws StudioError ENGINE_CRASHED with what happened and what to do.
+ */
+async function runScan(engine: EngineHost, paths: string[], progress: boolean, cancelled: () => boolean): Promise<ScanState> {
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await new Promise<ScanState | { died: string; stopped: boolean }>((resolveOutcome, rejectOutcome) => {
+      let jobId: string | null = null;
+      const early: ScanState[] = [];
+      const settle = (v: ScanState | { died: string; stopped: boolean }) => {
+        offEvent();
+        offState();
+        resolveOutcome(v);
+      };
+      const ended = (s: ScanState) => s.state === 'finished' || s.state === 'cancelled';
+      const offEvent = engine.onEvent((name, payload) => {
+        if (name !== 'library:scan-state') return;
+        const s = payload as ScanState;
+        if (jobId === null) return void early.push(s);
+        if (s.jobId !== jobId) return;
+        if (progress && s.state === 'running') process.stderr.write(`\r\x1b[K${s.done + s.failed}/${s.total} ${s.currentFile ?? ''}`.slice(0, 200));
+        if (ended(s)) settle(s);
+      });
+      const offState = engine.onState((s) => {
+        if (s.state === 'crashed' || s.state === 'stopped') settle({ died: s.message ?? s.state, stopped: s.state === 'stopped' });
+      });
+      engine.call('library:scan', { paths }).then(
+        (first) => {
+          jobId = first.jobId;
+          if (ended(first)) return settle(first);
+          const seen = early.find((s) => s.jobId === jobId && ended(s));
+          if (seen) settle(seen);
+        },
+        (err) => {
+          const e = toErrorData(err);
+          if (e.code === 'ENGINE_CRASHED' || e.code === 'ENGINE_UNAVAILABLE') return; // the state listener decides
+          offEvent();
+          offState();
+          rejectOutcome(err);
+        },
+      );
+    });
+    if (!('died' in outcome)) return outcome;
+    if (progress) process.stderr.write('\r\x1b[K');
+    if (outcome.stopped || attempt >= ANALYZE_RESUMES || cancelled()) {
+      throw new StudioError(
+        'ENGINE_CRASHED',
+        `The analysis engine stopped (${outcome.died}) ${attempt + 1} ${attempt === 0 ? 'time' : 'times'} before the analysis ended. Files that finished are kept; run the same command again (with --db PATH to keep them across runs).`,
+      );
+    }
+    process.stderr.write(`studio: the analysis engine stopped (${outcome.died}); resuming — files that finished are not analysed again.\n`);
+    await engine.whenReady();
+  }
 }
 
 async function serve(argv: string[]): Promise<void> {

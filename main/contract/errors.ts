@@ -11,6 +11,7 @@ export const ErrorCode = z.enum([
   'NOT_FOUND', // file, track or id does not exist
   'IS_DIRECTORY',
   'UNREADABLE', // permission denied or I/O error
+  'DB_WRITE_FAILED', // the studio's database cannot be written (read-only, disk full, I/O error)
   'EMPTY_FILE',
   'NOT_MEDIA', // ffmpeg cannot read it as audio/video
   'NO_AUDIO', // container without an audio stream

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorCode } from './errors';
 
 /**
  * The one IPC contract. Every method the renderer (or CLI) can call is listed
@@ -246,7 +247,8 @@ export const ChatMessage = z.object({
     })
     .optional(),
   attachments: ChatAttachments.optional(),
-  /** assistant messages */
+  /** assistant messages: the id of the question answered */
+  replyTo: Id.optional(),
   status: z.enum(['streaming', 'done', 'stopped', 'error']).optional(),
   error: z.string().optional(),
   stats: AnswerStats.optional(),
@@ -360,8 +362,10 @@ export const ScanState = z.object({
   rate: z.number().nullable(),
   etaSec: z.number().nullable(),
   startedAt: z.number().nullable(),
-  /** folders that could not be read, symlink loops skipped, … */
-  problems: z.array(z.object({ path: z.string(), message: z.string() })),
+  /** folders that could not be read, symlink loops skipped, files that vanished, …; `code` says what kind */
+  problems: z.array(z.object({ path: z.string(), message: z.string(), code: ErrorCode.optional() })),
+  /** files left out by choice (not audio, not a regular file), counted, with the reason; `files` holds the first 500 */
+  skipped: z.object({ count: z.number(), files: z.array(z.object({ path: z.string(), reason: z.string() })) }).optional(),
 });
 export type ScanState = z.infer<typeof ScanState>;
 
@@ -377,7 +381,11 @@ export const TrackDetail = z.object({
 export type TrackDetail = z.infer<typeof TrackDetail>;
 
 /** Extensions the studio offers to open. */
-export const AUDIO_EXTENSIONS = ['mp3', 'flac', 'wav', 'ogg', 'oga', 'm4a', 'aac', 'aif', 'aiff', 'opus', 'wma', 'alac'] as const;
+export const AUDIO_EXTENSIONS = [
+  'mp3', 'flac', 'wav', 'ogg', 'oga', 'm4a', 'aac', 'aif', 'aiff', 'opus', 'wma', 'alac',
+  // also decoded by ffmpeg (the library scan sniffs any other file's content too)
+  'aifc', 'wv', 'm4b', 'mka', 'w64', 'mp2', 'mpa', 'ape', 'tta', 'caf', 'ac3', 'eac3', 'dts', 'amr', 'au', 'mpc', 'dsf', 'spx',
+] as const;
 export const VIDEO_EXTENSIONS = ['mp4', 'mkv', 'webm', 'mov', 'm4v', 'avi'] as const;
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp'] as const;
 

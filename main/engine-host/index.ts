@@ -1,4 +1,6 @@
 import {
+  isStudioErrorData,
+  StudioError,
   RpcClient,
   type EventName,
   type EventPayload,
@@ -94,8 +96,13 @@ export class EngineHost {
       });
       this.proc = proc;
       let isReady = false;
+      let failure: StudioError | undefined;
       proc.onMessage((m) => {
-        const msg = m as { t?: string; name?: string };
+        const msg = m as { t?: string; name?: string; payload?: unknown };
+        if (!isReady && msg?.t === 'event' && msg.name === 'engine:failed' && isStudioErrorData(msg.payload)) {
+          failure = StudioError.fromData(msg.payload);
+          return;
+        }
         if (!isReady && msg?.t === 'event' && msg.name === 'engine:ready') {
           isReady = true;
           this.setState({ state: 'ready', restarts: this.restarts });
@@ -112,7 +119,12 @@ export class EngineHost {
           code: 'ENGINE_CRASHED',
           message: `The analysis engine stopped unexpectedly (${how}) while doing this. It is being restarted; try again.`,
         });
-        if (!isReady) reject(new Error(`The engine failed to start (${how}).`));
+        if (!isReady) reject(failure ?? new Error(`The engine failed to start (${how}).`));
+        if (failure) {
+          // a start that fails for a reason (read-only database) fails again: no restart loop
+          this.setState({ state: 'stopped', restarts: this.restarts, message: failure.message });
+          return;
+        }
         if (this.stopping) {
           this.setState({ state: 'stopped', restarts: this.restarts });
           return;

@@ -1,5 +1,5 @@
 import type { EventName, EventPayload } from '@contract';
-import type { Db } from './library/db';
+import type { Db } from './db';
 
 /** What every engine service gets: storage and a way to push events. */
 export interface EngineContext {

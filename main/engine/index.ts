@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { RpcServer, type EventName, type EventPayload } from '@contract';
+import { RpcServer, toErrorData, type EventName, type EventPayload } from '@contract';
 import type { EngineContext } from './context';
 import { engineHandlers } from './handlers';
-import { openDb } from './library/db';
+import { openDb } from './db';
 import { hostPort } from './port';
 import { STUDIO_VERSION } from '../version';
 
@@ -18,8 +18,17 @@ function main(): void {
   if (!dataDir) throw new Error('STUDIO_DATA_DIR is not set');
   const port = hostPort();
   let server: RpcServer | undefined;
+  let db;
+  try {
+    db = openDb(dataDir, process.env.STUDIO_DB_FILE || undefined);
+  } catch (err) {
+    // the host reports why (e.g. a read-only data folder), not just an exit code
+    port.send({ t: 'event', name: 'engine:failed', payload: toErrorData(err) });
+    setTimeout(() => process.exit(1), 50);
+    return;
+  }
   const ctx: EngineContext = {
-    db: openDb(dataDir, process.env.STUDIO_DB_FILE || undefined),
+    db,
     dataDir,
     cacheDir: join(dataDir, 'cache'),
     mode: process.env.STUDIO_MODE === 'desktop' ? 'desktop' : 'web',

@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDb } from '../../main/engine/library/db';
+import { openDb } from '../../main/engine/db';
 import { newLibId } from '../../main/engine/library/store';
 import { launchChromium, startServe, StudioPage } from '../e2e/studio-page';
 

@@ -148,6 +148,26 @@ describe('chat about a track', () => {
     assert.equal(b.assistant.status, 'done');
   });
 
+  test('answers are tied to their questions by id: two asked at once stay paired; regenerating the second keeps the answer to the first', async () => {
+    const ask = (n: number) =>
+      engine.call('chat:ask', { trackId, instruction: `Pair ${n}`, attachments: { audio: {}, image: null, video: false }, options: { seed: n, maxNewTokens: 4 } });
+    const [a, b] = await Promise.all([ask(1), ask(2)]);
+    assert.equal(a.assistant.replyTo, a.user.id);
+    assert.equal(b.assistant.replyTo, b.user.id);
+    const next = (thread: { id: string }[], id: string) => thread[thread.findIndex((m) => m.id === id) + 1]?.id;
+    let thread = await engine.call('chat:get-thread', { trackId });
+    assert.equal(next(thread, a.user.id), a.assistant.id);
+    assert.equal(next(thread, b.user.id), b.assistant.id);
+    const r = await engine.call('chat:regenerate', { trackId, messageId: b.user.id, options: { greedy: true, maxNewTokens: 3 } });
+    thread = await engine.call('chat:get-thread', { trackId });
+    assert.ok(thread.some((m) => m.id === a.assistant.id), 'the answer to the first question is kept');
+    assert.deepEqual(thread.filter((m) => m.replyTo === b.user.id).map((m) => m.id), [r.assistant.id], 'the second question has its new answer only');
+    assert.equal(next(thread, b.user.id), r.assistant.id);
+    // regenerating from the answer's id answers the same question
+    const r2 = await engine.call('chat:regenerate', { trackId, messageId: a.assistant.id, options: { greedy: true, maxNewTokens: 3 } });
+    assert.equal(r2.user.id, a.user.id);
+  });
+
   test('regenerate replaces the answer of a question', async () => {
     const before = await engine.call('chat:get-thread', { trackId });
     const q = before.filter((m) => m.role === 'user')[0];

@@ -274,6 +274,17 @@ describe('library: scan, rescan, bad input, query, export', () => {
     assert.ok(Math.abs(r.durationSec! - 3) < 0.1, `duration ${r.durationSec}`);
   });
 
+  test('a file deleted while it is analysed is listed with the reason (FILE_CHANGED) and leaves the library', async () => {
+    const path = join(tree, 'deleted.flac');
+    copyFileSync(media('lib-long.flac', ['-f', 'lavfi', '-i', 'anoisesrc=d=240:r=44100:a=0.3']), path);
+    await until('decode started', () => decodes().some((l) => l.includes('deleted.flac')), 20_000);
+    unlinkSync(path);
+    const listed = () =>
+      events.some((e) => e.name === 'library:scan-state' && (e.payload as ScanState).problems.some((p) => p.path === path && p.code === 'FILE_CHANGED' && /deleted/i.test(p.message)));
+    await until('listed', () => listed() || undefined, 60_000);
+    await until('gone from the library', async () => !(await allRows(engine)).some((r) => r.path === path) || undefined);
+  });
+
   test('integrity_check is ok and remove-folder leaves files alone', async () => {
     await engine.call('library:remove-folder', { folderId });
     assert.equal((await engine.call('library:query', { offset: 0, limit: 10 })).total, 0);
@@ -367,6 +378,179 @@ describe('studio analyze', () => {
     const usage = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
     assert.match(usage.stdout, /studio analyze <files or folders…> \[--json\] \[--db PATH\]/);
     assert.match(usage.stdout, /Exit code 1 if any file failed/);
+  });
+});
+
+describe('library: files of every kind, pipes, odd names, killed and read-only runs (issues 10, 15)', () => {
+  const bin = join(ROOT, 'bin', 'studio.js');
+  const toneArgs = (f: number) => ['-f', 'lavfi', '-i', `sine=f=${f}:d=2:beep_factor=4`];
+
+  test('every file ffmpeg decodes as audio is analysed (.wv .m4b .aifc .mka .w64 .mp2, and a WavPack named .dat); the rest is counted and listed as skipped', () => {
+    const dir = join(LIB, 'kinds');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const kinds: [string, string[]][] = [
+      ['k.wv', ['-c:a', 'wavpack']],
+      ['k.m4b', ['-c:a', 'aac', '-f', 'ipod']],
+      ['k.aifc', ['-c:a', 'pcm_f32be', '-f', 'aiff']],
+      ['k.mka', ['-c:a', 'flac', '-f', 'matroska']],
+      ['k.w64', ['-f', 'w64']],
+      ['k.mp2', ['-c:a', 'mp2']],
+    ];
+    kinds.forEach(([name, args], i) => copyFileSync(media(`lib-kind-${name}`, [...toneArgs(300 + 40 * i), ...args]), join(dir, name)));
+    copyFileSync(media('lib-kind-k.wv', []), join(dir, 'wavpack-without-its-name.dat'));
+    writeFileSync(join(dir, 'notes.txt'), 'liner notes\n');
+    execFileSync('mkfifo', [join(dir, 'pipe.flac')]);
+    const r = spawnSync(process.execPath, [bin, 'analyze', dir, '--json'], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { path: string; error: string | null; durationSec: number });
+    assert.deepEqual(out.map((o) => o.path.slice(dir.length + 1)).sort(), [...kinds.map(([n]) => n), 'wavpack-without-its-name.dat'].sort());
+    for (const o of out) {
+      assert.equal(o.error, null, o.path);
+      assert.ok(Math.abs(o.durationSec - 2) < 0.1, `${o.path}: ${o.durationSec}`);
+    }
+    assert.match(r.stderr, /skipped: 2 files/);
+    assert.match(r.stderr, /notes\.txt: not audio \(\.txt file\)/);
+    assert.match(r.stderr, /pipe\.flac: not a regular file \(named pipe\)/);
+  });
+
+  test('a named pipe given by name is refused at once with the reason (exit 1), never opened', () => {
+    const dir = join(LIB, 'fifo');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    execFileSync('mkfifo', [join(dir, 'pipe.mp3')]);
+    const t = Date.now();
+    const r = spawnSync(process.execPath, [bin, 'analyze', join(dir, 'pipe.mp3')], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /pipe\.mp3: Not a regular file \(named pipe\)/);
+    assert.ok(Date.now() - t < 30_000);
+  });
+
+  test('a database that cannot be written: a clear error with what to do, exit 1, no SqliteError stack', () => {
+    const dbPath = IS_ROOT ? '/sys/resonance-studio-test/lib.sqlite' : join(LIB, 'ro', 'lib.sqlite');
+    if (!IS_ROOT) {
+      rmSync(join(LIB, 'ro'), { recursive: true, force: true });
+      mkdirSync(join(LIB, 'ro'), { recursive: true });
+      chmodSync(join(LIB, 'ro'), 0o555);
+    }
+    try {
+      const r = spawnSync(process.execPath, [bin, 'analyze', tone('lib-a.mp3', 3, 440), '--db', dbPath], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /cannot be opened for writing: .*(read-only|writable)/);
+      assert.match(r.stderr, /--data-dir|STUDIO_DATA_DIR|writable/);
+      assert.doesNotMatch(r.stderr, /SqliteError|Unexpected error|    at /);
+    } finally {
+      if (!IS_ROOT) chmodSync(join(LIB, 'ro'), 0o755);
+    }
+  });
+
+  test('studio analyze survives its engine being killed (-9): it resumes, finishes, and analyses nothing twice', async () => {
+    setupWrapper();
+    const dir = join(LIB, 'cli-kill');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < 8; i++) copyFileSync(tone(`lib-k${i % 4}.flac`, 8, 300 + 50 * (i % 4)), join(dir, `c${i}.flac`));
+    const log0 = decodes().length;
+    const { spawn } = await import('node:child_process');
+    const cli = spawn(process.execPath, [bin, 'analyze', dir, '--json'], { env: { ...process.env, STUDIO_FFMPEG: WRAPPER, STUDIO_ANALYSIS_WORKERS: '1' } });
+    let stdout = '';
+    let stderr = '';
+    cli.stdout.on('data', (b) => (stdout += b));
+    cli.stderr.on('data', (b) => (stderr += b));
+    const exited = new Promise<number | null>((r) => cli.on('close', (c) => r(c)));
+    // the engine is the CLI's child; kill it once two files were decoded
+    await until('two decodes', () => decodes().slice(log0).filter((l) => l.includes('cli-kill')).length >= 2, 60_000);
+    const child = execFileSync('pgrep', ['-P', String(cli.pid)], { encoding: 'utf8' }).trim().split('\n')[0];
+    process.kill(Number(child), 'SIGKILL');
+    const timer = setTimeout(() => cli.kill('SIGKILL'), 120_000);
+    const code = await exited;
+    clearTimeout(timer);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /engine stopped .*resuming/);
+    const out = stdout.trim().split('\n').map((l) => JSON.parse(l) as { path: string; error: string | null });
+    assert.equal(out.length, 8);
+    assert.ok(out.every((o) => o.error === null));
+    const perFile = new Map<string, number>();
+    for (const l of decodes().slice(log0)) for (let i = 0; i < 8; i++) if (l.includes(`c${i}.flac`)) perFile.set(`c${i}`, (perFile.get(`c${i}`) ?? 0) + 1);
+    // at most the file being decoded when the engine died is decoded twice
+    assert.ok([...perFile.values()].filter((n) => n > 1).length <= 1, JSON.stringify([...perFile]));
+  });
+
+  test('a killed `studio analyze --db` leaves no job that a later engine adopts: it is closed, visibly', async () => {
+    const dir = join(LIB, 'cli-adopt');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < 6; i++) copyFileSync(tone(`lib-k${i % 4}.flac`, 8, 300 + 50 * (i % 4)), join(dir, `a${i}.flac`));
+    const data = join(dir, 'data');
+    const dbPath = join(data, 'studio.sqlite');
+    const { spawn } = await import('node:child_process');
+    const cli = spawn(process.execPath, [bin, 'analyze', dir, '--db', dbPath], { env: { ...process.env, STUDIO_ANALYSIS_WORKERS: '1' }, stdio: 'ignore' });
+    const exited = new Promise<void>((r) => cli.on('close', () => r()));
+    await until('job in the database', () => {
+      if (!existsSync(dbPath)) return undefined;
+      const db = new Database(dbPath, { readonly: true });
+      try {
+        return (db.prepare(`SELECT count(*) AS n FROM scan_files`).get() as { n: number }).n > 0 || undefined;
+      } catch {
+        return undefined;
+      } finally {
+        db.close();
+      }
+    }, 60_000);
+    cli.kill('SIGKILL');
+    await exited;
+    // a later app engine on the same database (background: watching, resuming)
+    const { engine } = await startTestEngine({ dataDir: data });
+    try {
+      const st = await engine.call('library:scan-state', {});
+      assert.equal(st.state, 'cancelled', JSON.stringify(st));
+      assert.ok(st.problems.some((p) => p.code === 'CANCELLED' && /interrupted/.test(p.message)));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.notEqual((await engine.call('library:scan-state', {})).state, 'running', 'nothing adopted');
+    } finally {
+      await engine.stop();
+    }
+    const db = new Database(dbPath, { readonly: true });
+    assert.equal((db.prepare(`SELECT count(*) AS n FROM scan_jobs WHERE state IN ('walking','running','paused')`).get() as { n: number }).n, 0);
+    db.close();
+  });
+
+  test('library:scan refuses relative paths; a pipe among the paths ends the job at once; Cancel ends a job; the engine honours SIGTERM', async () => {
+    const dir = join(LIB, 'engine-fifo');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    execFileSync('mkfifo', [join(dir, 'pipe.wav')]);
+    for (let i = 0; i < 4; i++) copyFileSync(tone(`lib-k${i}.flac`, 8, 300 + 50 * i), join(dir, `e${i}.flac`));
+    const { engine } = await startTestEngine({ env: { STUDIO_ANALYSIS_WORKERS: '1' } });
+    try {
+      await assert.rejects(engine.call('library:scan', { paths: ['../../etc/passwd'] }), (e: { code: string }) => e.code === 'BAD_ARGS');
+      const first = await engine.call('library:scan', { paths: [join(dir, 'pipe.wav')] });
+      const end = await until('pipe job end', async () => {
+        const st = await engine.call('library:scan-state', {});
+        return st.jobId === first.jobId && st.state === 'finished' ? st : undefined;
+      });
+      assert.ok(end.problems.some((p) => p.path === join(dir, 'pipe.wav') && p.code === 'BAD_ARGS' && /named pipe/.test(p.message)));
+      const job = await engine.call('library:scan', { paths: [dir] });
+      await until('running', async () => ((await engine.call('library:scan-state', {})).currentFile ? true : undefined));
+      const t = Date.now();
+      await engine.call('library:scan-control', { action: 'cancel' });
+      const cancelled = await until('cancelled job ends', async () => {
+        const st = await engine.call('library:scan-state', {});
+        return st.jobId === job.jobId && st.state === 'cancelled' && st.currentFile === null ? st : undefined;
+      });
+      assert.ok(Date.now() - t < 5000, `cancel took ${Date.now() - t} ms`);
+      assert.ok(cancelled.skipped!.files.some((f) => f.path === join(dir, 'pipe.wav')));
+      // a later scan does not queue behind it
+      const again = await engine.call('library:scan', { paths: [join(dir, 'e0.flac')] });
+      await until('later scan ends', async () => {
+        const st = await engine.call('library:scan-state', {});
+        return st.jobId === again.jobId && st.state === 'finished' ? st : undefined;
+      });
+    } finally {
+      const t = Date.now();
+      await engine.stop();
+      assert.ok(Date.now() - t < 5000, 'SIGTERM ends the engine');
+    }
   });
 });
 

@@ -128,6 +128,17 @@ describe('folder boundaries (DEVELOPERS.md)', () => {
     assert.deepEqual(bad, []);
   });
 
+  it('SQL lives only in main/engine/db: no other file imports better-sqlite3 or prepares, execs or pragmas SQL', () => {
+    const bad: string[] = [];
+    bad.push(...violations('main', (s, f) => (s === 'better-sqlite3' && !inside(f.split(sep).join('/'), 'main/engine/db') ? 'the database is reached through main/engine/db' : null)));
+    for (const f of files('main')) {
+      if (inside(f.split(sep).join('/'), 'main/engine/db')) continue;
+      const code = readFileSync(join(ROOT, f), 'utf8');
+      for (const m of code.matchAll(/\.(prepare|exec|pragma)\(\s*[`'"]/g)) bad.push(`${f}: .${m[1]}( with SQL (move it into a repository of main/engine/db)`);
+    }
+    assert.deepEqual(bad, []);
+  });
+
   it('only main/electron/index.ts imports electron; nothing else reaches into main/electron', () => {
     const bad: string[] = [];
     for (const folder of ['main', 'bin', 'tools']) {

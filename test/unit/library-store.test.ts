@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { openDb } from '../../main/engine/library/db';
+import { openDb } from '../../main/engine/db';
 import { LibraryStore } from '../../main/engine/library/store';
 import { csvField, toCsv } from '../../main/engine/library/service';
 import type { LibraryAnalysis } from '../../main/engine/library/analyse';
@@ -35,7 +35,7 @@ test('disk full: the write fails with a clear error and leaves no partial rows',
   db.pragma(`max_page_count = ${pages + 2}`);
   assert.throws(
     () => store.recordResult(id, fakeAnalysis('/music/x.flac', 200_000), 'k'),
-    (e: Error & { code?: string }) => e.code === 'UNREADABLE' && /cannot be written: the disk is full/.test(e.message),
+    (e: Error & { code?: string }) => e.code === 'DB_WRITE_FAILED' && /cannot be written: the disk is full/.test(e.message),
   );
   const row = db.prepare('SELECT lib_status, bpm FROM tracks WHERE id = ?').get(id) as { lib_status: string; bpm: number | null };
   assert.deepEqual(row, { lib_status: 'pending', bpm: null });
@@ -50,7 +50,7 @@ test('read-only database: a clear error, nothing written', () => {
   openDb(dir).close();
   const db = new Database(join(dir, 'studio.sqlite'), { readonly: true });
   const store = new LibraryStore(db);
-  assert.throws(() => store.addFolder('/music'), (e: Error & { code?: string }) => e.code === 'UNREADABLE' && /cannot be written: it is read-only/.test(e.message));
+  assert.throws(() => store.addFolder('/music'), (e: Error & { code?: string }) => e.code === 'DB_WRITE_FAILED' && /cannot be written: it is read-only/.test(e.message));
   assert.equal(store.folders().length, 0);
   db.close();
   rmSync(dir, { recursive: true, force: true });

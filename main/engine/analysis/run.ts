@@ -21,6 +21,8 @@ export interface AnalyzeOptions {
   maxSec?: number;
   /** called with the ffmpeg child's pid once it is spawned (tests, diagnostics) */
   onSpawn?: (pid: number) => void;
+  /** size and mtime of the file, already opened and checked by the caller (openMediaFile): no second check */
+  file?: { size: number; mtimeMs: number };
 }
 
 export interface AnalysisRun {
@@ -58,7 +60,7 @@ export function decodeArgs(path: string, maxSec?: number): string[] {
 /** Decode `path` once and run `analysers` on the stream. */
 export async function analyzeFile(path: string, analysers: Analyser[], opts: AnalyzeOptions = {}): Promise<AnalysisRun> {
   if (opts.signal?.aborted) throw new StudioError('CANCELLED', 'Analysis cancelled.');
-  const before = await statMediaFile(path);
+  const before = opts.file ?? (await statMediaFile(path));
   const name = basename(path);
   const child = spawnFfmpeg(decodeArgs(path, opts.maxSec), opts.signal);
   if (child.pid !== undefined) opts.onSpawn?.(child.pid);

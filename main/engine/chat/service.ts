@@ -6,24 +6,20 @@ import type { AskRequest } from '../model/ask';
 import { ask } from '../model/ask';
 import type { ModelService } from '../model/service';
 import { defaultInput, PLACEHOLDER_RE } from '../model/runtime';
+import { ChatMessagesRepo, type ChatRow } from '../db/chat-messages';
 
 type Options = MethodArgs<'chat:ask'>['options'];
 
-interface Row {
-  id: string;
-  track_id: string;
-  role: 'user' | 'assistant';
-  text: string;
-  created_at: number;
-  seq: number;
-  data_json: string;
-}
-
 /**
- * Chat threads, one per track, kept in SQLite. The answer is written while it
- * streams (every half second), so a crash loses at most the last moment of it.
+ * Chat threads, one per track, kept in SQLite (db/chat-messages.ts). Each
+ * answer names the question it answers, so questions asked at once (two
+ * windows) stay paired and regenerating one never touches another's answer.
+ * The answer is written while it streams (every half second), so a crash
+ * loses at most the last moment of it.
  */
 export class ChatService {
+  private readonly messages: ChatMessagesRepo;
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly tracks: Tracks,
@@ -31,20 +27,18 @@ export class ChatService {
     /** the file behind the cover shown beside a track (attached or embedded art) */
     private readonly coverPath: (trackId: string) => Promise<string>,
   ) {
+    this.messages = new ChatMessagesRepo(ctx.db);
     // Answers that were streaming when the engine died are marked as such.
-    ctx.db
-      .prepare(`UPDATE chat_messages SET data_json = json_set(data_json, '$.status', 'error', '$.error', 'The studio stopped while this answer was being written.') WHERE json_extract(data_json, '$.status') = 'streaming'`)
-      .run();
+    this.messages.failStreaming('The studio stopped while this answer was being written.');
   }
 
   thread(trackId: string): ChatMessage[] {
     this.tracks.row(trackId);
-    const rows = this.ctx.db.prepare('SELECT * FROM chat_messages WHERE track_id = ? ORDER BY seq').all(trackId) as Row[];
-    return rows.map(toMessage);
+    return this.messages.thread(trackId).map(toMessage);
   }
 
   clear(trackId: string): void {
-    this.ctx.db.prepare('DELETE FROM chat_messages WHERE track_id = ?').run(trackId);
+    this.messages.clear(trackId);
   }
 
   async ask(
@@ -54,19 +48,22 @@ export class ChatService {
     options: Options,
     call: { signal: AbortSignal; progress(p: Progress): void },
   ): Promise<{ user: ChatMessage; assistant: ChatMessage }> {
-    const user = this.insert(trackId, 'user', instruction, { attachments });
+    const user = this.insert(trackId, 'user', instruction, { attachments }, null);
     return this.answer(user, attachments, options, call);
   }
 
+  /**
+   * Answer a question again: the question itself, or the question an answer
+   * answers (by id, never by position). Only that question's answers are replaced.
+   * @throws StudioError NOT_FOUND for a message not in this thread.
+   */
   async regenerate(trackId: string, messageId: string, options: Options, call: { signal: AbortSignal; progress(p: Progress): void }) {
-    const rows = this.ctx.db.prepare('SELECT * FROM chat_messages WHERE track_id = ? ORDER BY seq').all(trackId) as Row[];
-    const idx = rows.findIndex((r) => r.id === messageId);
-    if (idx < 0) throw new StudioError('NOT_FOUND', 'That message is not in this thread.');
-    const userIdx = rows[idx].role === 'user' ? idx : rows.slice(0, idx).map((r) => r.role).lastIndexOf('user');
-    if (userIdx < 0) throw new StudioError('NOT_FOUND', 'There is no question to answer again.');
-    const user = toMessage(rows[userIdx]);
-    const next = rows[userIdx + 1];
-    if (next?.role === 'assistant') this.ctx.db.prepare('DELETE FROM chat_messages WHERE id = ?').run(next.id);
+    const msg = this.messages.get(messageId);
+    if (!msg || msg.track_id !== trackId) throw new StudioError('NOT_FOUND', 'That message is not in this thread.');
+    const question = msg.role === 'user' ? msg : msg.reply_to ? this.messages.get(msg.reply_to) : undefined;
+    if (!question) throw new StudioError('NOT_FOUND', 'There is no question to answer again.');
+    const user = toMessage(question);
+    this.messages.deleteAnswersTo(user.id);
     return this.answer(user, user.attachments ?? { audio: {}, image: null, video: false }, options, call);
   }
 
@@ -86,11 +83,10 @@ export class ChatService {
     const placeholders = defaultInput(req);
     const text = att.inputText?.trim() ?? '';
     req.input = text.match(PLACEHOLDER_RE) ? text : text ? `${text} ${placeholders}` : placeholders;
-    const assistant = this.insert(user.trackId, 'assistant', '', { status: 'streaming' });
+    const assistant = this.insert(user.trackId, 'assistant', '', { status: 'streaming' }, user.id);
     let textSoFar = '';
     let lastSave = Date.now();
-    const save = (data: Partial<ChatMessage>) =>
-      this.ctx.db.prepare('UPDATE chat_messages SET text = ?, data_json = ? WHERE id = ?').run(textSoFar, JSON.stringify({ ...data }), assistant.id);
+    const save = (data: Partial<ChatMessage>) => this.messages.update(assistant.id, textSoFar, JSON.stringify({ ...data }));
     try {
       const rt = await this.model.exclusive(async () => {
         const runtime = await this.model.current((f, file) => call.progress({ stage: 'loading model', fraction: f, message: file }), call.signal);
@@ -119,9 +115,7 @@ export class ChatService {
       };
       const status = res.stoppedBy === 'cancelled' ? 'stopped' : 'done';
       save({ status, stats, pack: rt.pack });
-      this.ctx.db
-        .prepare('UPDATE chat_messages SET data_json = ? WHERE id = ?')
-        .run(JSON.stringify({ attachments: att, inputs: { input: res.inputs.input, media: res.inputs.media } }), user.id);
+      this.messages.setData(user.id, JSON.stringify({ attachments: att, inputs: { input: res.inputs.input, media: res.inputs.media } }));
       return { user: this.get(user.id), assistant: this.get(assistant.id) };
     } catch (err) {
       const e = err as StudioError;
@@ -132,21 +126,20 @@ export class ChatService {
   }
 
   private get(id: string): ChatMessage {
-    return toMessage(this.ctx.db.prepare('SELECT * FROM chat_messages WHERE id = ?').get(id) as Row);
+    const row = this.messages.get(id);
+    if (!row) throw new StudioError('NOT_FOUND', 'That message is not in this thread (it was cleared).');
+    return toMessage(row);
   }
 
-  private insert(trackId: string, role: 'user' | 'assistant', text: string, data: Record<string, unknown>): ChatMessage {
+  private insert(trackId: string, role: 'user' | 'assistant', text: string, data: Record<string, unknown>, replyTo: string | null): ChatMessage {
     this.tracks.row(trackId);
     const id = newId();
-    const seq = ((this.ctx.db.prepare('SELECT MAX(seq) AS s FROM chat_messages WHERE track_id = ?').get(trackId) as { s: number | null }).s ?? 0) + 1;
-    this.ctx.db
-      .prepare('INSERT INTO chat_messages (id, track_id, role, text, created_at, seq, data_json) VALUES (?,?,?,?,?,?,?)')
-      .run(id, trackId, role, text, Date.now(), seq, JSON.stringify(data));
+    this.messages.insert(id, trackId, role, text, JSON.stringify(data), replyTo, Date.now());
     return this.get(id);
   }
 }
 
-function toMessage(r: Row): ChatMessage {
+function toMessage(r: ChatRow): ChatMessage {
   const data = JSON.parse(r.data_json) as Partial<ChatMessage>;
-  return { id: r.id, trackId: r.track_id, role: r.role, text: r.text, createdAt: r.created_at, ...data };
+  return { id: r.id, trackId: r.track_id, role: r.role, text: r.text, createdAt: r.created_at, ...data, ...(r.reply_to ? { replyTo: r.reply_to } : {}) };
 }

@@ -5,14 +5,16 @@
  * goes straight into the media cache, so opening the track later draws it
  * without decoding again. Runs in a worker thread (worker.ts) or inline.
  */
-import { parseFile } from 'music-metadata';
+import type { FileHandle } from 'node:fs/promises';
+import { parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
+import * as strtok3 from 'strtok3';
 import { defaultAnalysers } from '../analysis';
 import { analyzeFile } from '../analysis/run';
 import type { Analyser } from '../analysis/types';
 import { PeaksAnalyser, SpectrogramAnalyser, type PeaksData, type SpectrogramData } from '../media/analysers';
 import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
-import { fingerprint } from '../media/cache';
-import { tagsOf, type parseFfmpegInfo } from '../media/probe';
+import { fingerprintOf } from '../media/cache';
+import { openMediaFile, tagsOf, type parseFfmpegInfo } from '../media/probe';
 import type { Tags } from '@contract';
 
 export interface AnalyseRequest {
@@ -52,25 +54,50 @@ export function versionsKey(v: Record<string, number>): string {
     .join(',');
 }
 
+type HandleTokenizerClass = new (fh: FileHandle, options: { fileInfo: { path: string; size: number } }) => strtok3.ITokenizer;
+/**
+ * strtok3's FileTokenizer (what music-metadata's parseFile uses) over a handle
+ * that is already open; closing the tokenizer closes the handle. It is in
+ * strtok3's Node entry (the type-checker reads its platform-neutral typings).
+ */
+const HandleTokenizer = (strtok3 as unknown as { FileTokenizer?: HandleTokenizerClass }).FileTokenizer;
+
+/** Tags from the open file (one open for tags and fingerprint); by path where the tokenizer class is not there. */
+function readTags(fh: FileHandle, path: string, size: number): Promise<IAudioMetadata> {
+  const opts = { duration: false, skipCovers: false };
+  return HandleTokenizer ? parseFromTokenizer(new HandleTokenizer(fh, { fileInfo: { path, size } }), opts) : parseFile(path, opts);
+}
+
+/**
+ * Analyse one library track. The file is opened once (openMediaFile: regular,
+ * non-empty, readable; a named pipe is refused, never waited on): the cache
+ * fingerprint and the tags are read from that handle, and ffmpeg's decode is
+ * the only other open. @throws StudioError NOT_FOUND, UNREADABLE, EMPTY_FILE,
+ * NOT_MEDIA, DECODE_FAILED, FILE_CHANGED, CANCELLED.
+ */
 export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSignal, onProgress?: (doneSec: number) => void): Promise<LibraryAnalysis> {
   const { path } = req;
+  const want = (name: string) => !req.only || req.only.includes(name);
+  const wave = want('peaks') || want('spectrogram');
+  const file = await openMediaFile(path);
   let tags: Tags = {};
   let hasCoverArt = false;
   let statedSec = 0;
+  let fp: string | null = null;
   try {
-    const meta = await parseFile(path, { duration: false, skipCovers: false });
+    fp = wave ? await fingerprintOf(file.fh, file).catch(() => null) : null;
+    const meta = await readTags(file.fh, path, file.size);
     const c = meta.common;
     tags = tagsOf(meta);
     hasCoverArt = Boolean(c.picture?.length);
     statedSec = meta.format.duration ?? 0;
   } catch {
     tags = {}; // unreadable tags are not a failure: the decode decides
+  } finally {
+    await file.fh.close();
   }
-  const want = (name: string) => !req.only || req.only.includes(name);
-  const wave = want('peaks') || want('spectrogram');
   const analysers = [...defaultAnalysers().filter((a) => want(a.name)), ...(wave ? [new PeaksAnalyser(statedSec), new SpectrogramAnalyser(statedSec)] : [])];
-  const fp = wave ? await fingerprint(path).catch(() => null) : null;
-  const run = await analyzeFile(path, analysers, { signal, onProgress: onProgress ? (s) => onProgress(s) : undefined });
+  const run = await analyzeFile(path, analysers, { signal, onProgress: onProgress ? (s) => onProgress(s) : undefined, file: { size: file.size, mtimeMs: file.mtimeMs } });
   const results: Record<string, unknown> = {};
   for (const a of analysers) if (a.name !== 'peaks' && a.name !== 'spectrogram') results[a.name] = run.results[a.name];
   if (wave && fp) {

@@ -23,7 +23,7 @@ export interface Analyse {
 export class InlineAnalyse implements Analyse {
   readonly size = 1;
   run(req: AnalyseRequest, signal: AbortSignal, onProgress: (doneSec: number) => void): Promise<LibraryAnalysis> {
-    return analyseForLibrary(req, signal, onProgress);
+    return untilAborted(analyseForLibrary(req, signal, onProgress), signal);
   }
   async close(): Promise<void> {}
 }
@@ -71,10 +71,10 @@ export class WorkerPool implements Analyse {
     const slot: Slot = { worker, busy: false };
     worker.on('message', (m: FromWorker) => {
       const p = this.pending.get(m.id);
-      if (!p) return;
-      if (m.t === 'progress') return p.onProgress(m.doneSec);
+      if (m.t === 'progress') return p?.onProgress(m.doneSec);
       this.pending.delete(m.id);
-      this.release(slot);
+      this.release(slot); // also for an answer to a call that was cancelled
+      if (!p) return;
       if (m.t === 'done') p.resolve(m.result);
       else p.reject(new StudioError(m.error.code, m.error.message, m.error.detail));
     });
@@ -124,7 +124,17 @@ export class WorkerPool implements Analyse {
     slot.busy = true;
     const id = this.nextId++;
     return new Promise<LibraryAnalysis>((resolve, reject) => {
-      const onAbort = () => slot.worker.postMessage({ t: 'cancel', id } satisfies ToWorker);
+      // Cancel ends the call at once; a worker that does not answer it (stuck in I/O) is replaced.
+      const onAbort = () => {
+        slot.worker.postMessage({ t: 'cancel', id } satisfies ToWorker);
+        const p = this.pending.get(id);
+        if (!p) return;
+        this.pending.delete(id);
+        p.reject(new StudioError('CANCELLED', 'Cancelled.'));
+        const timer = setTimeout(() => this.retire(slot), 2000);
+        timer.unref();
+        slot.worker.once('message', () => clearTimeout(timer));
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       const done = () => signal.removeEventListener('abort', onAbort);
       this.pending.set(id, {
@@ -137,11 +147,41 @@ export class WorkerPool implements Analyse {
     });
   }
 
+  /** drop a worker that stopped answering; a fresh one is spawned when needed */
+  private retire(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    void slot.worker.terminate().catch(() => undefined);
+    this.wake();
+  }
+
+  /** Terminate every worker (waiting at most a second for each: one blocked in a system call cannot stop sooner). */
   async close(): Promise<void> {
     this.closed = true;
     for (const w of this.waiting.splice(0)) w();
-    await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.splice(0).map((s) => untilTimeout(s.worker.terminate(), 1000)));
   }
+}
+
+/** `p`, or a CANCELLED rejection as soon as `signal` aborts (the work itself is left to stop on its own). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new StudioError('CANCELLED', 'Cancelled.'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new StudioError('CANCELLED', 'Cancelled.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function untilTimeout(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    t.unref();
+    p.then(
+      () => (clearTimeout(t), resolve()),
+      () => (clearTimeout(t), resolve()),
+    );
+  });
 }
 
 /** The pool for a scan: worker threads when the worker bundle is there, else inline. */

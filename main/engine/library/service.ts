@@ -1,15 +1,16 @@
 /**
  * The library service behind the `library:*` methods: folders, the scan job
- * (scan.ts, worker pool in pool.ts), the watcher, SQL queries and export.
+ * (job.ts: walk.ts, sniff.ts, classify.ts; worker pool in pool.ts), the watcher, SQL queries and export.
  */
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { StudioError, type LibraryFilter, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
 import { makeAnalyse, type Analyse } from './pool';
-import { LibraryScanner } from './scan';
+import { LibraryScanner } from './job';
 import { LibraryStore } from './store';
 import { FolderWatcher } from './watch';
+import { isInside } from '../fs/paths';
 
 export interface LibraryOptions {
   /** watch folders and resume an interrupted scan at start (off for the CLI) */
@@ -30,14 +31,15 @@ export class LibraryService {
     this.scanner = new LibraryScanner(ctx, this.store, opts.makePool ?? makeAnalyse);
     const background = opts.background ?? true;
     this.watcher = background ? new FolderWatcher((paths) => this.scanner.enqueuePaths(paths)) : null;
-    if (background) {
-      try {
+    try {
+      // jobs of chosen files of an engine that died are closed (never adopted); a library scan resumes
+      const unfinished = this.scanner.closeInterrupted();
+      if (background) {
         this.watcher!.sync(this.store.folders());
-        const unfinished = this.store.unfinishedJob();
         if (unfinished && unfinished.state !== 'paused') setImmediate(() => this.scanner.start());
-      } catch {
-        // an unreadable database: the calls report it
       }
+    } catch {
+      // an unreadable database: the calls report it
     }
   }
 
@@ -51,7 +53,7 @@ export class LibraryService {
     const st = await stat(path).catch((e: NodeJS.ErrnoException) => e);
     if (st instanceof Error) throw new StudioError(st.code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE', `"${path}" cannot be added: ${st.code === 'ENOENT' ? 'it does not exist' : st.message}.`);
     if (!st.isDirectory()) throw new StudioError('BAD_ARGS', `"${path}" is not a folder.`);
-    const overlap = this.store.folders().find((f) => path.startsWith(f.path + '/'));
+    const overlap = this.store.folders().find((f) => f.path !== path && isInside(path, f.path));
     if (overlap) throw new StudioError('BAD_ARGS', `"${path}" is already in the library, inside "${overlap.path}".`);
     const folder = this.store.addFolder(path);
     this.watcher?.sync(this.store.folders());

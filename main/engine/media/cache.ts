@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { StudioError } from '@contract';
 
@@ -13,22 +13,26 @@ const EDGE = 64 * 1024;
 export async function fingerprint(path: string): Promise<string> {
   const fh = await open(path, 'r');
   try {
-    const st = await fh.stat();
-    const h = createHash('sha256');
-    h.update(`${st.size}:${Math.round(st.mtimeMs)}:`);
-    const head = Buffer.alloc(Math.min(EDGE, st.size));
-    await fh.read(head, 0, head.length, 0);
-    h.update(head);
-    if (st.size > EDGE) {
-      const tailLen = Math.min(EDGE, st.size - EDGE);
-      const tail = Buffer.alloc(tailLen);
-      await fh.read(tail, 0, tailLen, st.size - tailLen);
-      h.update(tail);
-    }
-    return h.digest('hex').slice(0, 32);
+    return await fingerprintOf(fh, await fh.stat());
   } finally {
     await fh.close();
   }
+}
+
+/** fingerprint() of a file already open (its handle and stat); the handle stays open. */
+export async function fingerprintOf(fh: FileHandle, st: { size: number; mtimeMs: number }): Promise<string> {
+  const h = createHash('sha256');
+  h.update(`${st.size}:${Math.round(st.mtimeMs)}:`);
+  const head = Buffer.alloc(Math.min(EDGE, st.size));
+  await fh.read(head, 0, head.length, 0);
+  h.update(head);
+  if (st.size > EDGE) {
+    const tailLen = Math.min(EDGE, st.size - EDGE);
+    const tail = Buffer.alloc(tailLen);
+    await fh.read(tail, 0, tailLen, st.size - tailLen);
+    h.update(tail);
+  }
+  return h.digest('hex').slice(0, 32);
 }
 
 export const FP_RE = /^[0-9a-f]{32}$/;

@@ -1,8 +1,24 @@
-import { open, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseFile, type IAudioMetadata } from 'music-metadata';
 import { StudioError, type ProbeResult, type StreamInfo, type Tags } from '@contract';
 import { ffmpegReason, runFfmpeg } from './ffmpeg';
+
+/** A failed stat/open of a media file as the studio's error (NOT_FOUND, UNREADABLE). */
+function accessError(path: string, err: unknown): StudioError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new StudioError('NOT_FOUND', `"${basename(path)}" does not exist (${path}). It may have been moved or deleted.`);
+  if (code === 'EACCES' || code === 'EPERM') return new StudioError('UNREADABLE', `"${basename(path)}" cannot be read: permission denied. Check the file's permissions.`);
+  return new StudioError('UNREADABLE', `"${basename(path)}" cannot be read: ${(err as Error).message}`);
+}
+
+/** A regular, non-empty file, or the error that says what it is instead (IS_DIRECTORY, NOT_MEDIA, EMPTY_FILE). */
+function checkRegular(path: string, st: { isDirectory(): boolean; isFile(): boolean; size: number }): void {
+  if (st.isDirectory()) throw new StudioError('IS_DIRECTORY', `"${basename(path)}" is a folder, not a media file.`);
+  if (!st.isFile()) throw new StudioError('NOT_MEDIA', `"${basename(path)}" is not a regular file.`);
+  if (st.size === 0) throw new StudioError('EMPTY_FILE', `"${basename(path)}" is empty (0 bytes). The file may have been truncated by a failed copy or download.`);
+}
 
 /** Stat a path that the user asked to open, mapping failures to clear errors. */
 export async function statMediaFile(path: string): Promise<{ size: number; mtimeMs: number }> {
@@ -10,14 +26,9 @@ export async function statMediaFile(path: string): Promise<{ size: number; mtime
   try {
     st = await stat(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new StudioError('NOT_FOUND', `"${basename(path)}" does not exist (${path}). It may have been moved or deleted.`);
-    if (code === 'EACCES' || code === 'EPERM') throw new StudioError('UNREADABLE', `"${basename(path)}" cannot be read: permission denied. Check the file's permissions.`);
-    throw new StudioError('UNREADABLE', `"${basename(path)}" cannot be read: ${(err as Error).message}`);
+    throw accessError(path, err);
   }
-  if (st.isDirectory()) throw new StudioError('IS_DIRECTORY', `"${basename(path)}" is a folder, not a media file.`);
-  if (!st.isFile()) throw new StudioError('NOT_MEDIA', `"${basename(path)}" is not a regular file.`);
-  if (st.size === 0) throw new StudioError('EMPTY_FILE', `"${basename(path)}" is empty (0 bytes). The file may have been truncated by a failed copy or download.`);
+  checkRegular(path, st);
   // Permission check that stat alone does not give.
   try {
     const fh = await open(path, 'r');
@@ -26,6 +37,29 @@ export async function statMediaFile(path: string): Promise<{ size: number; mtime
     throw new StudioError('UNREADABLE', `"${basename(path)}" cannot be read: ${(err as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (err as Error).message}.`);
   }
   return { size: st.size, mtimeMs: st.mtimeMs };
+}
+
+/**
+ * Open a media file once: the same checks and errors as statMediaFile, from
+ * one open() and an fstat of the handle (no path stat). Opened non-blocking,
+ * so a named pipe is refused (NOT_MEDIA) instead of blocking forever. The
+ * caller closes `fh`. Size in bytes, mtime in ms since the epoch.
+ */
+export async function openMediaFile(path: string): Promise<{ fh: FileHandle; size: number; mtimeMs: number }> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    throw accessError(path, err);
+  }
+  try {
+    const st = await fh.stat();
+    checkRegular(path, st);
+    return { fh, size: st.size, mtimeMs: st.mtimeMs };
+  } catch (err) {
+    await fh.close();
+    throw err;
+  }
 }
 
 const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));

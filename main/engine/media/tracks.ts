@@ -9,22 +9,9 @@ import {
   type Track,
 } from '@contract';
 import type { EngineContext } from '../context';
+import { TracksRepo, type TrackRow } from '../db/tracks';
 import { probeFile, statMediaFile } from './probe';
 
-interface TrackRow {
-  id: string;
-  path: string;
-  real_path: string;
-  size: number;
-  mtime_ms: number;
-  kind: 'audio' | 'video';
-  probe_json: string;
-  cover_path: string | null;
-  cover_version: number;
-  opened_at: number;
-  last_opened_at: number;
-  in_recent: number;
-}
 
 export function newId(): string {
   return randomBytes(12).toString('base64url');
@@ -32,7 +19,11 @@ export function newId(): string {
 
 /** Files the user opened: the registry behind the media protocol and recent files. */
 export class Tracks {
-  constructor(private readonly ctx: EngineContext) {}
+  private readonly rows: TracksRepo;
+
+  constructor(private readonly ctx: EngineContext) {
+    this.rows = new TracksRepo(ctx.db);
+  }
 
   async open(rawPath: string, signal?: AbortSignal): Promise<Track> {
     if (!isAbsolute(rawPath)) throw new StudioError('BAD_ARGS', `Expected an absolute path, got "${rawPath}".`);
@@ -50,24 +41,18 @@ export class Tracks {
     const { size, mtimeMs } = await statMediaFile(path);
     const kind = probe.video ? 'video' : 'audio';
     const now = Date.now();
-    const existing = this.ctx.db.prepare('SELECT * FROM tracks WHERE path = ?').get(path) as TrackRow | undefined;
+    const existing = this.rows.byPath(path);
     if (existing) {
-      this.ctx.db
-        .prepare('UPDATE tracks SET real_path=?, size=?, mtime_ms=?, kind=?, probe_json=?, last_opened_at=?, in_recent=1 WHERE id=?')
-        .run(real, size, mtimeMs, kind, JSON.stringify(probe), now, existing.id);
+      this.rows.reopen(existing.id, real, size, mtimeMs, kind, JSON.stringify(probe), now);
       return this.get(existing.id);
     }
     const id = newId();
-    this.ctx.db
-      .prepare(
-        'INSERT INTO tracks (id, path, real_path, size, mtime_ms, kind, probe_json, opened_at, last_opened_at) VALUES (?,?,?,?,?,?,?,?,?)',
-      )
-      .run(id, path, real, size, mtimeMs, kind, JSON.stringify(probe), now, now);
+    this.rows.insertOpened(id, path, real, size, mtimeMs, kind, JSON.stringify(probe), now);
     return this.get(id);
   }
 
   row(id: string): TrackRow {
-    const row = this.ctx.db.prepare('SELECT * FROM tracks WHERE id = ?').get(id) as TrackRow | undefined;
+    const row = this.rows.byId(id);
     if (!row) throw new StudioError('NOT_FOUND', 'That track is not open (unknown id). Open the file again.');
     return row;
   }
@@ -105,15 +90,12 @@ export class Tracks {
 
   setCover(id: string, imagePath: string | null): Track {
     this.row(id);
-    this.ctx.db.prepare('UPDATE tracks SET cover_path = ?, cover_version = cover_version + 1 WHERE id = ?').run(imagePath, id);
+    this.rows.setCover(id, imagePath);
     return this.get(id);
   }
 
   recent(limit = 50): RecentEntry[] {
-    const rows = this.ctx.db
-      .prepare('SELECT * FROM tracks WHERE in_recent = 1 ORDER BY last_opened_at DESC LIMIT ?')
-      .all(limit) as TrackRow[];
-    return rows.map((r) => {
+    return this.rows.recent(limit).map((r) => {
       const probe = JSON.parse(r.probe_json) as ProbeResult;
       return {
         trackId: r.id,
@@ -129,11 +111,11 @@ export class Tracks {
   }
 
   removeRecent(id: string): void {
-    this.ctx.db.prepare('UPDATE tracks SET in_recent = 0 WHERE id = ?').run(id);
+    this.rows.leaveRecent(id);
   }
 
   clearRecent(): void {
-    this.ctx.db.prepare('UPDATE tracks SET in_recent = 0').run();
+    this.rows.leaveRecent();
   }
 }
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { StudioError, type ModelStatus, type ProviderChoice } from '@contract';
 import type { EngineContext } from '../context';
-import { getSetting, setSetting } from '../library/db';
+import { getSetting, setSetting } from '../db/settings';
 import { ask, type AskRequest, type AskResult } from './ask';
 import { loadPack } from './pack';
 import { diagnostics } from './providers';

@@ -1,11 +1,6 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
-
-export type Db = Database.Database;
-
 /**
- * Schema migrations, applied in order and recorded in `user_version`.
+ * The studio database's schema: migrations applied in order by `migrate()`
+ * (db/index.ts) and recorded in SQLite's `user_version`.
  * Append only: never edit a migration that has shipped.
  */
 export const migrations: string[] = [
@@ -129,38 +124,14 @@ export const migrations: string[] = [
    CREATE INDEX lib_sort_lufs_desc ON tracks(lufs IS NULL, lufs DESC, path) WHERE lib_status IS NOT NULL;
    CREATE INDEX lib_sort_file_name_asc ON tracks(file_name IS NULL, file_name, path) WHERE lib_status IS NOT NULL;
    CREATE INDEX lib_sort_file_name_desc ON tracks(file_name IS NULL, file_name DESC, path) WHERE lib_status IS NOT NULL;`,
+  // 5: a scan job says what started it ('library': folder scans and the watcher, resumed at the
+  // next start; 'paths': chosen files, e.g. `studio analyze`, which end with the engine that ran
+  // them and are never adopted by another); an answer names the question it answers (chat threads
+  // where two questions were asked at once stay paired). Older answers are tied to the question before them.
+  `ALTER TABLE scan_jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'library' CHECK (kind IN ('library','paths'));
+   ALTER TABLE chat_messages ADD COLUMN reply_to TEXT REFERENCES chat_messages(id) ON DELETE CASCADE;
+   UPDATE chat_messages SET reply_to = (
+     SELECT u.id FROM chat_messages u WHERE u.track_id = chat_messages.track_id AND u.role = 'user' AND u.seq < chat_messages.seq ORDER BY u.seq DESC LIMIT 1
+   ) WHERE role = 'assistant';
+   CREATE INDEX chat_reply_to ON chat_messages(reply_to);`,
 ];
-
-export function getSetting(db: Db, key: string): string | undefined {
-  return (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
-}
-
-export function setSetting(db: Db, key: string, value: string | null): void {
-  if (value === null) db.prepare('DELETE FROM settings WHERE key = ?').run(key);
-  else db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
-}
-
-/** Open (creating if needed) the studio database in `dataDir`, migrated to the latest schema. */
-export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(isAbsolute(fileName) ? fileName : join(dataDir, fileName));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
-  return db;
-}
-
-export function migrate(db: Db): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > migrations.length) {
-    throw new Error(`The studio database is from a newer version (schema ${current}, this build knows ${migrations.length}). Update Resonance Studio.`);
-  }
-  for (let v = current; v < migrations.length; v++) {
-    db.transaction(() => {
-      db.exec(migrations[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
-}

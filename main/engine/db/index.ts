@@ -1,0 +1,97 @@
+/**
+ * The studio database: one SQLite file (better-sqlite3, WAL), written only by
+ * the engine's event loop. This folder is the only code that holds SQL: the
+ * migrations, and one repository per table (tracks, library_folders,
+ * library_analyses, scan_jobs + scan_files, chat_messages, settings).
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { StudioError } from '@contract';
+import { migrations } from './migrations';
+
+export type Db = Database.Database;
+export { migrations };
+
+/**
+ * Open (creating if needed) the studio database in `dataDir` (`fileName`
+ * relative to it, or an absolute file), migrated to the latest schema.
+ *
+ * @throws StudioError DB_WRITE_FAILED when the file or its folder cannot be
+ *   written (read-only folder or file, disk full), with what to do; UNSUPPORTED
+ *   when the database is from a newer studio.
+ */
+export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
+  const file = isAbsolute(fileName) ? fileName : join(dataDir, fileName);
+  let db: Db | undefined;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return db;
+  } catch (err) {
+    db?.close();
+    if (err instanceof StudioError) throw err;
+    const e = err as { code?: string; message?: string };
+    if (isSqliteWriteError(e.code) || e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'EPERM') {
+      throw new StudioError(
+        'DB_WRITE_FAILED',
+        `The studio database "${file}" cannot be opened for writing: ${/CANTOPEN/.test(e.code ?? '') ? 'the file cannot be created or opened (check that the data folder exists and is writable)' : writeWhy(e)}. Make the data folder writable (or choose another with --data-dir / STUDIO_DATA_DIR) and start again.`,
+        e.message,
+      );
+    }
+    throw err;
+  }
+}
+
+/** Apply the migrations this database lacks, each in its own transaction. @throws StudioError UNSUPPORTED for a newer schema. */
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new StudioError('UNSUPPORTED', `The studio database is from a newer version (schema ${current}, this build knows ${migrations.length}). Update Resonance Studio.`);
+  }
+  for (let v = current; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+const isSqliteWriteError = (code: string | undefined): boolean => typeof code === 'string' && /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|PERM)/.test(code);
+
+function writeWhy(e: { code?: string; message?: string }): string {
+  const code = e.code ?? '';
+  if (/READONLY|EACCES|EROFS|EPERM|SQLITE_PERM/.test(code)) return 'it is read-only (check the permissions of the data folder and the database file)';
+  if (/FULL/.test(code)) return 'the disk is full (free some space)';
+  if (/IOERR|CANTOPEN/.test(code)) return `an I/O error occurred (${e.message})`;
+  return e.message ?? code;
+}
+
+/**
+ * A failed write as the studio's error: DB_WRITE_FAILED with the reason
+ * (read-only, disk full, I/O error) and what to do. Anything else is returned
+ * unchanged.
+ */
+export function dbWriteError(err: unknown): unknown {
+  if (err instanceof StudioError) return err;
+  const e = err as { code?: string; message?: string };
+  if (typeof e?.code !== 'string' || !e.code.startsWith('SQLITE')) return err;
+  return new StudioError('DB_WRITE_FAILED', `The library database cannot be written: ${writeWhy(e)}. Nothing partial was saved; scan again when this is fixed.`, e.message);
+}
+
+/**
+ * Run `fn` in one transaction (nested calls become savepoints).
+ * @throws StudioError DB_WRITE_FAILED when SQLite cannot write; nothing of `fn` is kept.
+ */
+export function writeTx<T>(db: Db, fn: () => T): T {
+  try {
+    return db.transaction(fn)();
+  } catch (err) {
+    throw dbWriteError(err);
+  }
+}

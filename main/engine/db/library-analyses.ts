@@ -1,0 +1,31 @@
+import type { Db } from './index';
+
+/** `library_analyses` (migration 3): each analyser's full result (JSON) and version, per track. */
+export class LibraryAnalysesRepo {
+  constructor(private readonly db: Db) {}
+
+  /** results by analyser name (parsed JSON) */
+  results(trackId: string): Record<string, unknown> {
+    const rows = this.db.prepare('SELECT analyser, result_json FROM library_analyses WHERE track_id = ?').all(trackId) as { analyser: string; result_json: string }[];
+    return Object.fromEntries(rows.map((r) => [r.analyser, JSON.parse(r.result_json)]));
+  }
+
+  /** versions by analyser name */
+  versions(trackId: string): Record<string, number> {
+    const rows = this.db.prepare('SELECT analyser, version FROM library_analyses WHERE track_id = ?').all(trackId) as { analyser: string; version: number }[];
+    return Object.fromEntries(rows.map((r) => [r.analyser, r.version]));
+  }
+
+  /** insert or replace each analyser's result (`analysedAt`: ms since the epoch) */
+  upsert(trackId: string, results: Record<string, unknown>, versions: Record<string, number>, analysedAt: number): void {
+    const ins = this.db.prepare(
+      `INSERT INTO library_analyses (track_id, analyser, version, result_json, analysed_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(track_id, analyser) DO UPDATE SET version = excluded.version, result_json = excluded.result_json, analysed_at = excluded.analysed_at`,
+    );
+    for (const [name, result] of Object.entries(results)) ins.run(trackId, name, versions[name] ?? 0, JSON.stringify(result), analysedAt);
+  }
+
+  deleteFor(trackId: string): void {
+    this.db.prepare('DELETE FROM library_analyses WHERE track_id = ?').run(trackId);
+  }
+}

@@ -1,0 +1,266 @@
+import type { LibraryFilter } from '@contract';
+import type { Db } from './index';
+
+/**
+ * One row of `tracks` (migrations 1, 3): a file that was opened and/or is in
+ * the library. Sizes in bytes, times in ms since the epoch.
+ */
+export interface TrackRow {
+  id: string;
+  path: string;
+  real_path: string;
+  size: number;
+  mtime_ms: number;
+  kind: 'audio' | 'video';
+  probe_json: string;
+  cover_path: string | null;
+  cover_version: number;
+  opened_at: number;
+  last_opened_at: number;
+  in_recent: number;
+}
+
+/** What the scanner needs of a row to decide whether a found file needs analysis. */
+export interface LibRow {
+  id: string;
+  path: string;
+  size: number;
+  mtime_ms: number;
+  lib_status: 'pending' | 'analysed' | 'failed' | null;
+  lib_versions: string | null;
+  lib_error_code: string | null;
+  folder_id: string | null;
+  in_recent: number;
+}
+
+/** A library row as the table, detail and export read it (snake_case columns of `tracks`). */
+export interface LibQueryRow {
+  id: string; path: string; file_name: string | null; folder_id: string | null; title: string | null; artist: string | null; album: string | null;
+  genre: string | null; year: number | null; duration_sec: number | null; sample_rate: number | null; channels: number | null; codec: string | null;
+  bitrate_kbps: number | null; size: number; bpm: number | null; bpm_confidence: number | null; key_name: string | null; key_confidence: number | null;
+  camelot: string | null; open_key: string | null; lufs: number | null; loudness_range: number | null; true_peak: number | null; features: string | null;
+  lib_status: 'pending' | 'analysed' | 'failed'; lib_error: string | null; analysed_at: number | null;
+}
+
+/** The summary columns of an analysed library track (what sorting and filtering read). */
+export interface LibSummary {
+  size: number; mtimeMs: number; kind: 'audio' | 'video'; probeJson: string; versionsKey: string; analysedAt: number; fileName: string;
+  title: string | null; artist: string | null; album: string | null; genre: string | null; year: number | null; durationSec: number;
+  sampleRate: number | null; channels: number | null; codec: string | null; bitrateKbps: number | null; bpm: number | null; bpmConfidence: number | null;
+  keyName: string | null; keyConfidence: number | null; camelot: string | null; openKey: string | null; lufs: number | null; loudnessRange: number | null;
+  truePeak: number | null; features: string | null;
+}
+
+/** A library filter with the key already in its canonical name ("A minor"). */
+export type LibWhere = Omit<LibraryFilter, 'key'> & { keyName?: string };
+
+const LIB_ROW = 'id, path, size, mtime_ms, lib_status, lib_versions, lib_error_code, folder_id, in_recent';
+const LIB_COLUMNS = `id, path, file_name, folder_id, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, size,
+  bpm, bpm_confidence, key_name, key_confidence, camelot, open_key, lufs, loudness_range, true_peak, features, lib_status, lib_error, analysed_at`;
+
+/** contract sort column → SQL column */
+const SORT_SQL: Record<string, string> = {
+  title: 'title', artist: 'artist', album: 'album', genre: 'genre', year: 'year', durationSec: 'duration_sec', sampleRate: 'sample_rate',
+  channels: 'channels', codec: 'codec', bitrateKbps: 'bitrate_kbps', sizeBytes: 'size', bpm: 'bpm', bpmConfidence: 'bpm_confidence',
+  key: 'key_name', keyConfidence: 'key_confidence', camelot: 'camelot', lufs: 'lufs', loudnessRange: 'loudness_range', truePeak: 'true_peak',
+  status: 'lib_status', fileName: 'file_name', path: 'path', analysedAt: 'analysed_at',
+};
+
+/**
+ * `tracks`: opened files (recent files, covers) and library rows. Writes that
+ * belong together are wrapped by the caller in one writeTx.
+ */
+export class TracksRepo {
+  constructor(private readonly db: Db) {}
+
+  // ---- opened files ------------------------------------------------------
+
+  byId(id: string): TrackRow | undefined {
+    return this.db.prepare('SELECT * FROM tracks WHERE id = ?').get(id) as TrackRow | undefined;
+  }
+
+  byPath(path: string): TrackRow | undefined {
+    return this.db.prepare('SELECT * FROM tracks WHERE path = ?').get(path) as TrackRow | undefined;
+  }
+
+  /** a file opened again: new identity (real path, size, mtime), probe; back in recent files */
+  reopen(id: string, realPath: string, size: number, mtimeMs: number, kind: TrackRow['kind'], probeJson: string, at: number): void {
+    this.db
+      .prepare('UPDATE tracks SET real_path=?, size=?, mtime_ms=?, kind=?, probe_json=?, last_opened_at=?, in_recent=1 WHERE id=?')
+      .run(realPath, size, mtimeMs, kind, probeJson, at, id);
+  }
+
+  insertOpened(id: string, path: string, realPath: string, size: number, mtimeMs: number, kind: TrackRow['kind'], probeJson: string, at: number): void {
+    this.db
+      .prepare('INSERT INTO tracks (id, path, real_path, size, mtime_ms, kind, probe_json, opened_at, last_opened_at) VALUES (?,?,?,?,?,?,?,?,?)')
+      .run(id, path, realPath, size, mtimeMs, kind, probeJson, at, at);
+  }
+
+  setCover(id: string, imagePath: string | null): void {
+    this.db.prepare('UPDATE tracks SET cover_path = ?, cover_version = cover_version + 1 WHERE id = ?').run(imagePath, id);
+  }
+
+  recent(limit: number): TrackRow[] {
+    return this.db.prepare('SELECT * FROM tracks WHERE in_recent = 1 ORDER BY last_opened_at DESC LIMIT ?').all(limit) as TrackRow[];
+  }
+
+  /** leave recent files (`id` undefined: all) */
+  leaveRecent(id?: string): void {
+    if (id === undefined) this.db.prepare('UPDATE tracks SET in_recent = 0').run();
+    else this.db.prepare('UPDATE tracks SET in_recent = 0 WHERE id = ?').run(id);
+  }
+
+  // ---- library rows ------------------------------------------------------
+
+  /** every row by path (opened files too: opening a scanned file reuses its row), for one scan job */
+  libRowsByPath(): Map<string, LibRow> {
+    const rows = this.db.prepare(`SELECT ${LIB_ROW} FROM tracks`).all() as LibRow[];
+    return new Map(rows.map((r) => [r.path, r]));
+  }
+
+  /**
+   * Library rows at `path` or below it. `prefix` is `path` followed by the
+   * platform's separator (fs/paths.ts folderPrefix).
+   */
+  libRowsUnder(path: string, prefix: string): LibRow[] {
+    return this.db
+      .prepare(`SELECT ${LIB_ROW} FROM tracks WHERE lib_status IS NOT NULL AND (path = ? OR substr(path, 1, ?) = ?)`)
+      .all(path, prefix.length, prefix) as LibRow[];
+  }
+
+  libIdsInFolder(folderId: string): string[] {
+    return (this.db.prepare('SELECT id FROM tracks WHERE folder_id = ? AND lib_status IS NOT NULL').all(folderId) as { id: string }[]).map((r) => r.id);
+  }
+
+  /** an existing row joins (or re-enters) analysis */
+  setPending(id: string, folderId: string | null, fileName: string): void {
+    this.db
+      .prepare(`UPDATE tracks SET lib_status = 'pending', folder_id = COALESCE(?, folder_id), file_name = ?, lib_error = NULL, lib_error_code = NULL WHERE id = ?`)
+      .run(folderId, fileName, id);
+  }
+
+  /** a new library-only row, pending analysis */
+  insertPending(id: string, path: string, folderId: string | null, size: number, mtimeMs: number, probeJson: string, fileName: string, at: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO tracks (id, path, real_path, size, mtime_ms, kind, probe_json, opened_at, last_opened_at, in_recent, lib_status, folder_id, file_name)
+         VALUES (?, ?, ?, ?, ?, 'audio', ?, ?, ?, 0, 'pending', ?, ?)`,
+      )
+      .run(id, path, path, size, mtimeMs, probeJson, at, at, folderId, fileName);
+  }
+
+  setFolder(id: string, folderId: string): void {
+    this.db.prepare('UPDATE tracks SET folder_id = ? WHERE id = ?').run(folderId, id);
+  }
+
+  /** the analysed row's summary columns */
+  setAnalysed(id: string, s: LibSummary): void {
+    this.db
+      .prepare(
+        `UPDATE tracks SET size = ?, mtime_ms = ?, kind = ?, probe_json = ?, lib_status = 'analysed', lib_error = NULL, lib_error_code = NULL,
+           lib_versions = ?, analysed_at = ?, file_name = ?, title = ?, artist = ?, album = ?, genre = ?, year = ?, duration_sec = ?, sample_rate = ?,
+           channels = ?, codec = ?, bitrate_kbps = ?, bpm = ?, bpm_confidence = ?, key_name = ?, key_confidence = ?, camelot = ?, open_key = ?,
+           lufs = ?, loudness_range = ?, true_peak = ?, features = ?
+         WHERE id = ?`,
+      )
+      .run(
+        s.size, s.mtimeMs, s.kind, s.probeJson, s.versionsKey, s.analysedAt, s.fileName, s.title, s.artist, s.album, s.genre, s.year, s.durationSec,
+        s.sampleRate, s.channels, s.codec, s.bitrateKbps, s.bpm, s.bpmConfidence, s.keyName, s.keyConfidence, s.camelot, s.openKey, s.lufs,
+        s.loudnessRange, s.truePeak, s.features, id,
+      );
+  }
+
+  /** a failed analysis: the reason and its code; size/mtime when the file could be stat'ed */
+  setFailed(id: string, code: string, message: string, file: { size: number; mtimeMs: number } | null, at: number): void {
+    this.db
+      .prepare(`UPDATE tracks SET lib_status = 'failed', lib_error = ?, lib_error_code = ?, analysed_at = ?, size = COALESCE(?, size), mtime_ms = COALESCE(?, mtime_ms) WHERE id = ?`)
+      .run(message, code, at, file?.size ?? null, file?.mtimeMs ?? null, id);
+  }
+
+  move(id: string, newPath: string, fileName: string, folderId: string | null): void {
+    this.db.prepare('UPDATE tracks SET path = ?, real_path = ?, file_name = ?, folder_id = COALESCE(?, folder_id) WHERE id = ?').run(newPath, newPath, fileName, folderId, id);
+  }
+
+  /**
+   * Rows leaving the library: rows that are only library rows are deleted;
+   * those in recent files or with a chat thread keep their id and leave the
+   * library. Their analyser rows go either way.
+   */
+  leaveLibrary(ids: string[]): void {
+    const keep = this.db.prepare(`SELECT in_recent OR EXISTS (SELECT 1 FROM chat_messages c WHERE c.track_id = tracks.id) AS k FROM tracks WHERE id = ?`);
+    const del = this.db.prepare('DELETE FROM tracks WHERE id = ?');
+    const leave = this.db.prepare(`UPDATE tracks SET lib_status = NULL, folder_id = NULL WHERE id = ?`);
+    const delAnalyses = this.db.prepare('DELETE FROM library_analyses WHERE track_id = ?');
+    for (const id of ids) {
+      const k = (keep.get(id) as { k: number } | undefined)?.k;
+      if (k === undefined) continue;
+      delAnalyses.run(id);
+      if (k) leave.run(id);
+      else del.run(id);
+    }
+  }
+
+  // ---- library queries ---------------------------------------------------
+
+  private where(filter: LibWhere | undefined, trackIds?: string[]): { sql: string; params: unknown[] } {
+    const parts = ['lib_status IS NOT NULL'];
+    const params: unknown[] = [];
+    const f = filter ?? {};
+    if (f.text) {
+      for (const word of f.text.split(/\s+/).filter(Boolean).slice(0, 8)) {
+        const like = `%${word.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+        parts.push(`(title LIKE ? ESCAPE '\\' OR artist LIKE ? ESCAPE '\\' OR album LIKE ? ESCAPE '\\' OR genre LIKE ? ESCAPE '\\' OR file_name LIKE ? ESCAPE '\\')`);
+        params.push(like, like, like, like, like);
+      }
+    }
+    if (f.bpm) {
+      parts.push('bpm BETWEEN ? AND ?');
+      params.push(Math.min(...f.bpm), Math.max(...f.bpm));
+    }
+    if (f.lufs) {
+      parts.push('lufs BETWEEN ? AND ?');
+      params.push(Math.min(...f.lufs), Math.max(...f.lufs));
+    }
+    if (f.keyName) {
+      parts.push('key_name = ?');
+      params.push(f.keyName);
+    }
+    if (f.status) {
+      parts.push('lib_status = ?');
+      params.push(f.status);
+    }
+    if (f.folderId) {
+      parts.push('folder_id = ?');
+      params.push(f.folderId);
+    }
+    if (trackIds) {
+      parts.push(`id IN (SELECT value FROM json_each(?))`);
+      params.push(JSON.stringify(trackIds));
+    }
+    return { sql: parts.join(' AND '), params };
+  }
+
+  /**
+   * One page of library rows. Empty values sort last in either direction and
+   * the path breaks ties, so pages are stable (served by migration 4's indexes).
+   */
+  libPage(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined, offset: number, limit: number): { total: number; rows: LibQueryRow[] } {
+    const w = this.where(filter);
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM tracks WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
+    const col = SORT_SQL[sort?.column ?? 'path'] ?? 'path';
+    const dir = sort?.dir === 'desc' ? 'DESC' : 'ASC';
+    const order = col === 'path' ? `path ${dir}` : `${col} IS NULL, ${col} ${dir}, path ASC`;
+    const rows = this.db.prepare(`SELECT ${LIB_COLUMNS} FROM tracks WHERE ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...w.params, limit, offset) as LibQueryRow[];
+    return { total, rows };
+  }
+
+  /** every matching library row by path (export) */
+  libAll(filter: LibWhere | undefined, trackIds: string[] | undefined): LibQueryRow[] {
+    const w = this.where(filter, trackIds);
+    return this.db.prepare(`SELECT ${LIB_COLUMNS} FROM tracks WHERE ${w.sql} ORDER BY path`).all(...w.params) as LibQueryRow[];
+  }
+
+  libTrack(id: string): LibQueryRow | undefined {
+    return this.db.prepare(`SELECT ${LIB_COLUMNS} FROM tracks WHERE id = ? AND lib_status IS NOT NULL`).get(id) as LibQueryRow | undefined;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The scan's decision per found file, against the rows loaded once for the
+ * job: unchanged and analysed by the current analysers → done (it cost one
+ * stat); analysed by an older version of some analysers → those re-run
+ * (`only`); unchanged and failed for a lasting reason → done; anything else →
+ * pending and queued. Writes go through the store in one transaction.
+ */
+import type { LibRow } from '../db/tracks';
+import type { LibraryStore } from './store';
+import type { Found } from './walk';
+
+/** failures worth retrying on the next scan even when the file did not change */
+export const TRANSIENT_CODES = new Set(['UNREADABLE', 'FILE_CHANGED', 'FFMPEG_MISSING', 'INTERNAL', 'CANCELLED', 'ENGINE_CRASHED', 'DB_WRITE_FAILED']);
+
+/** A file to analyse: its row, and (a newer analyser version) which analysers to run. */
+export interface QueueItem {
+  path: string;
+  trackId: string;
+  only?: string[];
+  attempts: number;
+}
+
+export interface Classified {
+  queue: QueueItem[];
+  /** files that were already done (stat only) */
+  done: number;
+  added: number;
+  updated: number;
+}
+
+/**
+ * Decide and record every found file. `rows` (by path) is the job's copy of
+ * the table, kept current here (new rows are added to it). `versions` are the
+ * current analysers' versions, `key` their versionsKey().
+ */
+export function classify(
+  store: LibraryStore,
+  jobId: string,
+  found: Found[],
+  rows: Map<string, LibRow>,
+  versions: Record<string, number>,
+  key: string,
+): Classified {
+  const out: Classified = { queue: [], done: 0, added: 0, updated: 0 };
+  if (!found.length) return out;
+  store.write(() => {
+    const files: { path: string; folderId: string | null; done: boolean }[] = [];
+    for (const f of found) {
+      const r = rows.get(f.path);
+      const same = r !== undefined && r.size === f.size && r.mtime_ms === f.mtimeMs;
+      let only: string[] | undefined;
+      let skip = false;
+      if (same && r.lib_status === 'analysed') {
+        if (r.lib_versions === key) skip = true;
+        else {
+          const stored = store.storedVersions(r.id);
+          only = Object.keys(versions).filter((n) => stored[n] !== versions[n]);
+          if (!only.length) skip = true;
+        }
+      } else if (same && r.lib_status === 'failed' && !TRANSIENT_CODES.has(r.lib_error_code ?? '')) skip = true;
+      if (skip) {
+        if (f.folderId && r!.folder_id !== f.folderId) {
+          store.tracks.setFolder(r!.id, f.folderId);
+          r!.folder_id = f.folderId;
+        }
+        files.push({ path: f.path, folderId: f.folderId, done: true });
+        out.done++;
+        continue;
+      }
+      files.push({ path: f.path, folderId: f.folderId, done: false });
+      const { id, added } = store.markPending(f.path, f.folderId, f.size, f.mtimeMs, r);
+      if (added) out.added++;
+      else out.updated++;
+      const wasAnalysed = r?.lib_status === 'analysed';
+      rows.set(f.path, {
+        id, path: f.path, size: r?.size ?? f.size, mtime_ms: r?.mtime_ms ?? f.mtimeMs, lib_status: 'pending', lib_versions: r?.lib_versions ?? null,
+        lib_error_code: null, folder_id: f.folderId ?? r?.folder_id ?? null, in_recent: r?.in_recent ?? 0,
+      });
+      out.queue.push({ path: f.path, trackId: id, only: only && wasAnalysed ? only : undefined, attempts: 0 });
+    }
+    store.jobs.addFiles(jobId, files);
+  });
+  return out;
+}

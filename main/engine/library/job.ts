@@ -1,0 +1,526 @@
+/**
+ * The scan job: walk the library folders (walk.ts), sniff files whose
+ * extension is not a listed media one (sniff.ts), decide per file against the
+ * rows loaded once for the job (classify.ts), analyse in the worker pool only
+ * what is new, changed or analysed by an older analyser, and remove what is
+ * gone. Resumable: the job and the set of files it found live in the database
+ * (db/scan-jobs.ts); each finished file is committed with its "done" flag in
+ * one transaction, so a kill at any point loses no finished result and
+ * repeats no finished work. Folder scans and watcher jobs ('library') resume
+ * at the next engine start; jobs of chosen files ('paths', e.g. `studio
+ * analyze`) end with the engine that ran them and are closed, visibly, by the
+ * next one.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { StudioError, toErrorData, type ScanState } from '@contract';
+import type { EngineContext } from '../context';
+import type { LibRow } from '../db/tracks';
+import { innermost, isInside } from '../fs/paths';
+import { libraryVersions, versionsKey } from './analyse';
+import { classify, type QueueItem } from './classify';
+import type { Analyse } from './pool';
+import { sniffAudio, isMediaPath } from './sniff';
+import { LibraryStore, newLibId } from './store';
+import { specialKind, testDenied, walkFolder, type Found, type Problem, type Skip } from './walk';
+import { lstat, stat } from 'node:fs/promises';
+
+export { isMediaPath };
+
+/** listed skipped files kept per job (all are counted) */
+const MAX_SKIPS_LISTED = 500;
+
+interface Job {
+  id: string;
+  kind: 'library' | 'paths';
+  folderIds: string[] | null;
+  state: ScanState['state'];
+  queue: QueueItem[];
+  inflight: number;
+  total: number;
+  done: number;
+  failed: number;
+  current: string | null;
+  problems: Problem[];
+  skipped: { count: number; files: Skip[] };
+  startedAt: number;
+  runStart: number;
+  audioSec: number;
+  processed: number;
+  controller: AbortController;
+  resume: (() => void) | null;
+  /** the tracks table by path, loaded once for the job and kept current by it */
+  rows: Map<string, LibRow> | null;
+}
+
+export class LibraryScanner {
+  private job: Job | null = null;
+  private last: ScanState = { jobId: null, state: 'idle', total: 0, done: 0, failed: 0, currentFile: null, rate: null, etaSec: null, startedAt: null, problems: [], skipped: { count: 0, files: [] } };
+  private stateTimer: NodeJS.Timeout | null = null;
+  private lastEmit = 0;
+  private changed = { added: 0, updated: 0, removed: 0 };
+  private changedTimer: NodeJS.Timeout | null = null;
+  private followUps: (string | null)[] = [];
+  private backlog: string[] = [];
+  private explicit: string[] = [];
+  private readonly versions = libraryVersions();
+  private readonly key = versionsKey(this.versions);
+  /** resolves when the current job ends (tests, CLI) */
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly store: LibraryStore,
+    private readonly makePool: () => Analyse,
+  ) {}
+
+  state(): ScanState {
+    const j = this.job;
+    if (!j) return this.last;
+    const elapsed = (Date.now() - j.runStart) / 1000;
+    const remaining = Math.max(0, j.total - j.done - j.failed);
+    const perFile = j.processed > 0 ? elapsed / j.processed : null;
+    return {
+      jobId: j.id,
+      state: j.state,
+      total: j.total,
+      done: j.done,
+      failed: j.failed,
+      currentFile: j.current,
+      rate: elapsed > 0 && j.audioSec > 0 ? Math.round((j.audioSec / elapsed) * 10) / 10 : null,
+      etaSec: perFile !== null && j.state === 'running' ? Math.round(remaining * perFile * 10) / 10 : null,
+      startedAt: j.startedAt,
+      problems: j.problems.slice(0, 500),
+      skipped: { count: j.skipped.count, files: j.skipped.files.slice(0, MAX_SKIPS_LISTED) },
+    };
+  }
+
+  get busy(): boolean {
+    return this.job !== null;
+  }
+
+  whenIdle(): Promise<void> {
+    return this.job ? new Promise((r) => this.idleWaiters.push(r)) : Promise.resolve();
+  }
+
+  /**
+   * At engine start: jobs of chosen files left unfinished by an
+   * engine that died (a killed `studio analyze`) are closed as cancelled —
+   * never adopted — and the last state says so. Returns the unfinished folder
+   * scan to resume, if any.
+   */
+  closeInterrupted(): { state: string } | undefined {
+    const stale = this.store.jobs.allUnfinished('paths');
+    if (stale.length) {
+      const note: Problem = {
+        path: this.ctx.dataDir, code: 'CANCELLED',
+        message: 'An analysis of chosen files was interrupted (the command or engine running it stopped). Run it again: files that finished are kept and not analysed again.',
+      };
+      const problems = (j: (typeof stale)[number]) => [...(JSON.parse(j.problems_json) as Problem[]), note];
+      this.store.write(() => {
+        for (const j of stale) this.store.jobs.setState(j.id, 'cancelled', JSON.stringify(problems(j)), Date.now());
+      });
+      this.last = { ...this.last, jobId: stale[0].id, state: 'cancelled', startedAt: stale[0].started_at, problems: problems(stale[0]) };
+    }
+    return this.store.jobs.unfinished('library');
+  }
+
+  /** Start a scan of all folders (or one), or resume the unfinished folder scan in the database. */
+  start(folderId?: string): ScanState {
+    if (this.job) {
+      if (this.job.state === 'paused') this.control('resume');
+      else if (this.job.folderIds !== null && !(folderId !== undefined && this.job.folderIds.includes(folderId))) {
+        // a scan asked for while a watcher / one-folder job runs: it follows that job
+        const want = folderId ?? null;
+        if (!this.followUps.includes(want)) this.followUps.push(want);
+      }
+      return this.state();
+    }
+    if (folderId) this.store.folder(folderId);
+    const unfinished = this.store.jobs.unfinished('library');
+    const job = this.newJob(unfinished?.id ?? newLibId(), 'library', unfinished ? (unfinished.folder_id ? [unfinished.folder_id] : null) : folderId ? [folderId] : null);
+    if (unfinished) {
+      job.startedAt = unfinished.started_at;
+      job.problems = JSON.parse(unfinished.problems_json) as Problem[];
+    }
+    this.job = job;
+    void this.run(job, unfinished ? (unfinished.state === 'walking' ? 'walk' : 'resume') : 'walk');
+    return this.state();
+  }
+
+  /** Pause, resume or cancel the running job. Cancel always ends it: analyses in flight are abandoned. */
+  control(action: 'pause' | 'resume' | 'cancel'): ScanState {
+    const j = this.job;
+    if (!j) return this.state();
+    if (action === 'pause' && j.state === 'running') {
+      j.state = 'paused';
+      this.persistJobState(j);
+    } else if (action === 'resume' && j.state === 'paused') {
+      j.state = 'running';
+      this.persistJobState(j);
+      j.resume?.();
+      j.resume = null;
+    } else if (action === 'cancel' && j.state !== 'cancelled') {
+      j.state = 'cancelled';
+      j.controller.abort();
+      j.resume?.();
+      j.resume = null;
+      this.persistJobState(j, true);
+    }
+    this.emitState(true);
+    return this.state();
+  }
+
+  /**
+   * Analyse these files / folders (inside library folders or not) as one
+   * job; queued after a running job.
+   * @throws StudioError BAD_ARGS for a relative path.
+   */
+  scanPaths(paths: string[]): ScanState {
+    const bad = paths.find((p) => !isAbsolute(p));
+    if (bad !== undefined) throw new StudioError('BAD_ARGS', `Expected absolute paths, got "${bad}".`);
+    const abs = paths.map((p) => resolve(p));
+    if (this.job) {
+      this.explicit.push(...abs);
+      return this.state();
+    }
+    const job = this.newJob(newLibId(), 'paths', []);
+    this.job = job;
+    void this.run(job, 'explicit', abs);
+    return this.state();
+  }
+
+  /** Files or folders that changed on disk (the watcher): analysed, moved or removed without a full scan. */
+  enqueuePaths(paths: string[]): void {
+    this.backlog.push(...paths);
+    if (!this.job) this.startBacklog();
+  }
+
+  private startBacklog(): void {
+    if (!this.backlog.length) return;
+    const paths = [...new Set(this.backlog.splice(0))];
+    const job = this.newJob(newLibId(), 'library', []);
+    this.job = job;
+    void this.run(job, 'paths', paths);
+  }
+
+  private newJob(id: string, kind: Job['kind'], folderIds: string[] | null): Job {
+    const now = Date.now();
+    return {
+      id, kind, folderIds, state: 'running', queue: [], inflight: 0, total: 0, done: 0, failed: 0, current: null, problems: [],
+      skipped: { count: 0, files: [] }, startedAt: now, runStart: now, audioSec: 0, processed: 0, controller: new AbortController(), resume: null, rows: null,
+    };
+  }
+
+  private async run(job: Job, mode: 'walk' | 'resume' | 'paths' | 'explicit', paths: string[] = []): Promise<void> {
+    try {
+      this.store.write(() =>
+        this.store.jobs.upsert(job.id, job.folderIds?.length === 1 ? job.folderIds[0] : null, job.kind, mode === 'walk' ? 'walking' : 'running', job.startedAt),
+      );
+      this.emitState(true);
+      if (mode === 'walk') await this.walkPhase(job);
+      else if (mode === 'resume') await this.resumePhase(job);
+      else if (mode === 'paths') await this.pathsPhase(job, paths);
+      else await this.explicitPhase(job, paths);
+      if (job.state !== 'cancelled') {
+        this.persistJobState(job);
+        await this.processPhase(job);
+      }
+      if (job.state !== 'cancelled') {
+        job.state = 'finished';
+        this.persistJobState(job, true);
+      }
+    } catch (err) {
+      const e = toErrorData(err);
+      job.problems.push({ path: this.ctx.dataDir, message: e.message, code: e.code });
+      job.state = 'cancelled';
+      job.controller.abort();
+      try {
+        this.persistJobState(job, true);
+      } catch {
+        // the database is the problem; the state event says so
+      }
+    }
+    job.current = null;
+    this.last = this.state();
+    this.job = null;
+    this.emitState(true);
+    this.flushChanged();
+    for (const w of this.idleWaiters.splice(0)) w();
+    const next = this.followUps.shift();
+    if (next !== undefined) this.start(next ?? undefined);
+    else if (this.explicit.length) this.scanPaths(this.explicit.splice(0));
+    else this.startBacklog();
+  }
+
+  private persistJobState(job: Job, final = false): void {
+    const state = job.state === 'paused' || job.state === 'finished' || job.state === 'cancelled' ? job.state : 'running';
+    this.store.write(() => this.store.jobs.setState(job.id, state, JSON.stringify(job.problems.slice(0, 1000)), final ? Date.now() : null));
+  }
+
+  private rows(job: Job): Map<string, LibRow> {
+    return (job.rows ??= this.store.rowsByPath());
+  }
+
+  private skip(job: Job, s: Skip): void {
+    job.skipped.count++;
+    if (job.skipped.files.length < MAX_SKIPS_LISTED) job.skipped.files.push(s);
+  }
+
+  /** Walk `root`: listed media files at once, other files sniffed; skips and problems recorded on the job. */
+  private async collect(job: Job, root: string, folderId: string | null, onFound?: () => void): Promise<{ found: Found[]; badDirs: string[] }> {
+    const found: Found[] = [];
+    const unknown: Found[] = [];
+    const { badDirs } = await walkFolder(
+      root,
+      folderId,
+      {
+        file: (f) => {
+          if (isMediaPath(f.path)) {
+            found.push(f);
+            onFound?.();
+          } else unknown.push(f);
+        },
+        problem: (p) => job.problems.push(p),
+        skip: (s) => this.skip(job, s),
+      },
+      job.controller.signal,
+    );
+    for (const f of unknown) {
+      if (job.controller.signal.aborted) break;
+      const r = await sniffAudio(f.path, f.size, job.controller.signal, f.mtimeMs);
+      if (r.audio) found.push(f);
+      else this.skip(job, { path: f.path, reason: r.reason });
+    }
+    return { found, badDirs };
+  }
+
+  private enqueue(job: Job, found: Found[]): void {
+    const c = classify(this.store, job.id, found, this.rows(job), this.versions, this.key);
+    job.total += found.length;
+    job.done += c.done;
+    job.queue.push(...c.queue);
+    this.bumpChanged({ added: c.added, updated: c.updated });
+    this.emitState();
+  }
+
+  private removeRows(job: Job, rows: LibRow[], done?: string): void {
+    this.store.removeTracks(
+      rows.map((r) => r.id),
+      done !== undefined ? { jobId: job.id, path: done } : undefined,
+    );
+    for (const r of rows) job.rows?.delete(r.path);
+    if (rows.length) this.bumpChanged({ removed: rows.length });
+  }
+
+  private async walkPhase(job: Job): Promise<void> {
+    const folders = this.store.folders().filter((f) => !job.folderIds || job.folderIds.includes(f.id));
+    for (const folder of folders) {
+      if (job.state === 'cancelled') return;
+      const rootSt = await stat(folder.path).catch((e: NodeJS.ErrnoException) => e);
+      if (rootSt instanceof Error || !rootSt.isDirectory() || testDenied(folder.path)) {
+        const missing = rootSt instanceof Error && rootSt.code === 'ENOENT';
+        this.store.setFolderStatus(folder.id, missing ? 'missing' : 'unreadable');
+        job.problems.push({
+          path: folder.path, code: missing ? 'NOT_FOUND' : 'UNREADABLE',
+          message: missing ? 'Library folder is missing (unplugged drive, moved or deleted). Its tracks are kept.' : 'Library folder cannot be read. Its tracks are kept.',
+        });
+        continue;
+      }
+      if (folder.status !== 'ok') this.store.setFolderStatus(folder.id, 'ok');
+      let walking = 0;
+      const { found, badDirs } = await this.collect(job, folder.path, folder.id, () => {
+        job.total++;
+        walking++;
+        if (walking % 500 === 0) this.emitState();
+      });
+      job.total -= walking;
+      if ((job.state as ScanState['state']) === 'cancelled') return;
+      this.enqueue(job, found);
+      // files gone from this folder (not under a folder that could not be read)
+      const seen = new Set(found.map((f) => f.path));
+      const gone = this.store.libraryRowsUnder(folder.path).filter((r) => !seen.has(r.path) && !badDirs.some((d) => isInside(r.path, d)));
+      this.removeRows(job, gone);
+    }
+  }
+
+  private async resumePhase(job: Job): Promise<void> {
+    const toCheck: Found[] = [];
+    for (const r of this.store.jobs.files(job.id)) {
+      if (r.done) {
+        job.total++;
+        job.done++;
+        continue;
+      }
+      const st = await stat(r.path).catch(() => null);
+      if (st?.isFile()) toCheck.push({ path: r.path, folderId: r.folder_id, size: st.size, mtimeMs: st.mtimeMs });
+      else {
+        const row = this.rows(job).get(r.path);
+        if (row?.lib_status) {
+          this.removeRows(job, [row]);
+          job.problems.push({ path: r.path, code: 'NOT_FOUND', message: 'Gone since the scan was interrupted; it left the library.' });
+        }
+        this.store.write(() => this.store.jobs.forgetFile(job.id, r.path));
+      }
+    }
+    this.enqueue(job, toCheck);
+  }
+
+  private async pathsPhase(job: Job, paths: string[]): Promise<void> {
+    const folders = this.store.folders();
+    const found: Found[] = [];
+    const vanished: LibRow[] = [];
+    for (const p of paths) {
+      const folder = innermost(p, folders);
+      if (!folder) continue;
+      const st = await lstat(p).catch(() => null);
+      if (!st) {
+        vanished.push(...this.store.libraryRowsUnder(p));
+        continue;
+      }
+      if (st.isDirectory()) found.push(...(await this.collect(job, p, folder.id)).found);
+      else {
+        const t = await stat(p).catch(() => null);
+        if (!t?.isFile()) continue;
+        const f = { path: p, folderId: folder.id, size: t.size, mtimeMs: t.mtimeMs };
+        const r = await sniffAudio(p, t.size, job.controller.signal, t.mtimeMs);
+        if (r.audio) found.push(f);
+        else this.skip(job, { path: p, reason: r.reason });
+      }
+    }
+    // a move: a new path with the size and mtime of a path that vanished keeps its row (analysis, chat)
+    const byPath = this.rows(job);
+    const rest: Found[] = [];
+    for (const f of found) {
+      const i = byPath.has(f.path) ? -1 : vanished.findIndex((v) => v.size === f.size && v.mtime_ms === f.mtimeMs);
+      if (i >= 0) {
+        const v = vanished[i];
+        this.store.moveTrack(v.id, f.path, f.folderId);
+        byPath.delete(v.path);
+        byPath.set(f.path, { ...v, path: f.path, folder_id: f.folderId ?? v.folder_id });
+        vanished.splice(i, 1);
+        this.bumpChanged({ updated: 1 });
+      } else rest.push(f);
+    }
+    const gone = [...new Map(vanished.map((v) => [v.id, v])).values()];
+    if (gone.length) this.removeRows(job, gone);
+    this.enqueue(job, rest);
+  }
+
+  private async explicitPhase(job: Job, paths: string[]): Promise<void> {
+    const folders = this.store.folders();
+    const found: Found[] = [];
+    for (const p of paths) {
+      const folderId = innermost(p, folders)?.id ?? null;
+      const st = await stat(p).catch((e: NodeJS.ErrnoException) => e);
+      if (st instanceof Error) job.problems.push({ path: p, code: st.code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE', message: st.code === 'ENOENT' ? 'Does not exist.' : `Cannot be read: ${st.message}` });
+      else if (st.isDirectory()) found.push(...(await this.collect(job, p, folderId)).found);
+      else if (!st.isFile()) {
+        // a named pipe would block the decoder forever
+        job.problems.push({ path: p, code: 'BAD_ARGS', message: `Not a regular file (${specialKind(st) ?? 'special file'}): only files and folders can be analysed.` });
+      } else found.push({ path: p, folderId, size: st.size, mtimeMs: st.mtimeMs });
+    }
+    if ((job.state as ScanState['state']) !== 'cancelled') this.enqueue(job, found);
+  }
+
+  private async processPhase(job: Job): Promise<void> {
+    if (!job.queue.length) return;
+    job.runStart = Date.now();
+    const pool = this.makePool();
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, pool.size) }, () => this.runner(job, pool)));
+    } finally {
+      await pool.close();
+    }
+  }
+
+  private async runner(job: Job, pool: Analyse): Promise<void> {
+    for (;;) {
+      if (job.state === 'cancelled') return;
+      if (job.state === 'paused') {
+        await new Promise<void>((r) => {
+          const prev = job.resume;
+          job.resume = () => (prev?.(), r());
+        });
+        continue;
+      }
+      const item = job.queue.shift();
+      if (!item) return;
+      job.current = item.path;
+      job.inflight++;
+      this.emitState();
+      let doneSec = 0;
+      const done = { jobId: job.id, path: item.path };
+      try {
+        if (testDenied(item.path)) throw new StudioError('UNREADABLE', `"${item.path.split('/').pop()}" cannot be read: permission denied. Check the file's permissions.`);
+        const res = await pool.run({ path: item.path, cacheDir: this.ctx.cacheDir, only: item.only }, job.controller.signal, (s) => (doneSec = s));
+        this.store.recordResult(item.trackId, res, this.key, done);
+        job.done++;
+        job.processed++;
+        job.audioSec += res.durationSec;
+        this.bumpChanged({ updated: 1 });
+      } catch (err) {
+        job.audioSec += doneSec;
+        if ((job.state as ScanState['state']) === 'cancelled') return;
+        const e = toErrorData(err);
+        if (e.code === 'DB_WRITE_FAILED') throw err;
+        if (e.code === 'FILE_CHANGED' && item.attempts < 1) {
+          item.attempts++;
+          const st = await stat(item.path).catch(() => null);
+          if (st) job.queue.push(item);
+          else {
+            this.store.removeTracks([item.trackId], done);
+            job.rows?.delete(item.path);
+            this.bumpChanged({ removed: 1 });
+            job.done++;
+            job.problems.push({ path: item.path, code: 'FILE_CHANGED', message: 'Deleted (or moved away) while it was being analysed; it left the library.' });
+          }
+          continue;
+        }
+        const st = await stat(item.path).catch(() => null);
+        this.store.recordFailure(item.trackId, e.code, e.message, st ? { size: st.size, mtimeMs: st.mtimeMs } : null, done);
+        job.failed++;
+        job.processed++;
+        this.bumpChanged({ updated: 1 });
+      } finally {
+        job.inflight--;
+      }
+      this.emitState();
+    }
+  }
+
+  // ---- events (throttled) ------------------------------------------------
+
+  private emitState(force = false): void {
+    const now = Date.now();
+    if (force || now - this.lastEmit >= 250) {
+      if (this.stateTimer) clearTimeout(this.stateTimer);
+      this.stateTimer = null;
+      this.lastEmit = now;
+      this.ctx.emit('library:scan-state', this.state());
+      return;
+    }
+    if (!this.stateTimer) {
+      this.stateTimer = setTimeout(() => {
+        this.stateTimer = null;
+        this.lastEmit = Date.now();
+        this.ctx.emit('library:scan-state', this.state());
+      }, 250 - (now - this.lastEmit));
+    }
+  }
+
+  bumpChanged(d: Partial<{ added: number; updated: number; removed: number }>): void {
+    this.changed.added += d.added ?? 0;
+    this.changed.updated += d.updated ?? 0;
+    this.changed.removed += d.removed ?? 0;
+    if (!this.changedTimer) this.changedTimer = setTimeout(() => this.flushChanged(), 250);
+  }
+
+  private flushChanged(): void {
+    if (this.changedTimer) clearTimeout(this.changedTimer);
+    this.changedTimer = null;
+    const c = this.changed;
+    if (c.added + c.updated + c.removed === 0) return;
+    this.changed = { added: 0, updated: 0, removed: 0 };
+    this.ctx.emit('library:changed', c);
+  }
+}

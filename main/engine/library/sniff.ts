@@ -1,0 +1,114 @@
+/**
+ * Is this file audio? The scan analyses every file ffmpeg can decode as
+ * audio, not only those with a listed extension: a listed extension
+ * (AUDIO_EXTENSIONS / VIDEO_EXTENSIONS of the contract) is taken at its word
+ * (a file that then fails to decode is listed as failed, with the reason);
+ * any other file is sniffed — its first bytes by file-type (magic numbers),
+ * and where those say nothing, ffmpeg is asked for an audio stream (bounded
+ * by a timeout). Files found not to be audio are skipped with the reason.
+ */
+import { open } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
+import { AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '@contract';
+import { runFfmpeg } from '../media/ffmpeg';
+import { parseFfmpegInfo } from '../media/probe';
+
+const MEDIA = new Set<string>([...AUDIO_EXTENSIONS, ...VIDEO_EXTENSIONS]);
+const IMAGES = new Set<string>(IMAGE_EXTENSIONS);
+/**
+ * What sits beside music and is never audio: playlists, cue sheets, rip logs,
+ * checksums, documents, archives, system files. Skipped by name (no open, no
+ * ffmpeg), with the reason, on every scan.
+ */
+const NOT_AUDIO = new Set<string>([
+  'txt', 'nfo', 'cue', 'log', 'm3u', 'm3u8', 'pls', 'xspf', 'md5', 'sfv', 'ffp', 'st5', 'accurip', 'lrc', 'pdf', 'doc', 'docx', 'rtf', 'md',
+  'html', 'htm', 'xml', 'json', 'ini', 'db', 'url', 'lnk', 'zip', 'rar', '7z', 'gz', 'tar', 'exe', 'dll', 'tif', 'tiff', 'svg', 'ico', 'heic',
+  'sqlite', 'sqlite-wal', 'sqlite-shm', 'tmp', 'part', 'crdownload',
+]);
+/** verdicts of this engine's sniffs by path, valid while size and mtime are unchanged (a rescan does not sniff again) */
+const verdicts = new Map<string, { size: number; mtimeMs: number; result: SniffResult }>();
+/** bytes file-type needs for every format it knows */
+const HEAD = 4100;
+/** ffmpeg's look at an unknown binary file ends after this (ms) */
+const PROBE_TIMEOUT_MS = 15_000;
+
+/** lower-case extension without the dot ("" when none) */
+const extOf = (p: string): string => extname(p).slice(1).toLowerCase();
+
+/** A listed audio/video extension: analysed without sniffing. */
+export const isMediaPath = (p: string): boolean => MEDIA.has(extOf(p));
+
+export type SniffResult = { audio: true; how: string } | { audio: false; reason: string };
+
+/** valid UTF-8 (or ASCII) without NUL bytes: a text file (cue sheet, log, playlist, notes) */
+function looksLikeText(head: Uint8Array): boolean {
+  if (head.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, Math.max(0, head.length - 3)));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Decide whether a regular file of `size` bytes (mtime `mtimeMs`, ms: with it
+ * the verdict is remembered while the file is unchanged) is audio (or video
+ * with sound) without decoding it. Opens the file once (callers know it is a
+ * regular file: a named pipe would block); spawns ffmpeg only for binary
+ * files nothing else recognises.
+ */
+export async function sniffAudio(path: string, size: number, signal?: AbortSignal, mtimeMs?: number): Promise<SniffResult> {
+  const ext = extOf(path);
+  if (MEDIA.has(ext)) return { audio: true, how: 'extension' };
+  if (IMAGES.has(ext)) return { audio: false, reason: 'not audio (an image)' };
+  if (NOT_AUDIO.has(ext)) return { audio: false, reason: `not audio (.${ext} file)` };
+  if (size === 0) return { audio: false, reason: 'not audio (empty file)' };
+  const known = mtimeMs === undefined ? undefined : verdicts.get(path);
+  if (known && known.size === size && known.mtimeMs === mtimeMs) return known.result;
+  const result = await sniffContent(path, size, signal);
+  if (mtimeMs !== undefined && !(signal?.aborted ?? false)) {
+    if (verdicts.size >= 100_000) verdicts.clear();
+    verdicts.set(path, { size, mtimeMs, result });
+  }
+  return result;
+}
+
+async function sniffContent(path: string, size: number, signal?: AbortSignal): Promise<SniffResult> {
+  let head: Uint8Array;
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(HEAD, size));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      head = buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    return { audio: false, reason: `not audio (cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+  }
+  const type = await fileTypeFromBuffer(head).catch(() => undefined);
+  if (type) {
+    if ((type.mime.startsWith('audio/') || type.mime.startsWith('video/')) && type.mime !== 'audio/midi') return { audio: true, how: `content: ${type.mime}` };
+    return { audio: false, reason: `not audio (${type.mime})` };
+  }
+  if (looksLikeText(head)) return { audio: false, reason: 'not audio (text)' };
+  // binary and unknown to file-type (e.g. Sony Wave64): ffmpeg decides
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), PROBE_TIMEOUT_MS);
+  const onAbort = () => controller.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const res = await runFfmpeg(['-i', path], { signal: controller.signal, maxStdout: 0 });
+    const info = parseFfmpegInfo(res.stderr);
+    if (info.streams.some((s) => s.type === 'audio')) return { audio: true, how: `ffmpeg: ${info.container}` };
+    return { audio: false, reason: info.container !== 'unknown' ? `not audio (${info.container} without sound)` : 'not audio (ffmpeg does not recognise it)' };
+  } catch {
+    return { audio: false, reason: signal?.aborted ? 'not checked (scan cancelled)' : 'not audio (ffmpeg could not read it in time)' };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The scan's walk: folders recursively, every entry either a candidate file
+ * (with size + mtime from its one stat), a problem (unreadable folder,
+ * symlink loop, broken link, a name that is not UTF-8) or a file skipped by
+ * choice with its reason (not a regular file: named pipe, socket, device).
+ * Whether a candidate is audio is decided by sniff.ts, not here.
+ */
+import type { Dirent, Stats } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ErrorCode } from '@contract';
+import { isInside } from '../fs/paths';
+
+/** A regular file the walk found: absolute path, size in bytes, mtime in ms since the epoch. */
+export interface Found {
+  path: string;
+  folderId: string | null;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Something the scan could not do, with its code (ErrorCode of the contract). */
+export type Problem = { path: string; message: string; code?: ErrorCode };
+
+/** A file left out by choice, with why ("not a regular file (named pipe)", "not audio (PNG image)"). */
+export type Skip = { path: string; reason: string };
+
+export interface WalkSink {
+  /** a regular file (its extension is not checked here) */
+  file(f: Found): void;
+  problem(p: Problem): void;
+  skip(s: Skip): void;
+}
+
+/**
+ * Fault injection for tests that run as root (where chmod 000 does not stop
+ * reading): paths listed in STUDIO_TEST_DENY (":"-separated) behave as
+ * permission denied.
+ */
+export function testDenied(path: string): boolean {
+  const deny = process.env.STUDIO_TEST_DENY;
+  if (!deny) return false;
+  return deny.split(':').some((d) => d && isInside(path, d));
+}
+
+/** What kind of non-regular file this is, in words ("named pipe"), or null for a regular file or folder. */
+export function specialKind(st: Pick<Stats, 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>): string | null {
+  if (st.isFIFO()) return 'named pipe';
+  if (st.isSocket()) return 'socket';
+  if (st.isCharacterDevice()) return 'character device';
+  if (st.isBlockDevice()) return 'block device';
+  return null;
+}
+
+/**
+ * Recursive walk of `root`. Never opens a file (a named pipe would block); one
+ * stat per file. Folders that cannot be read are returned in `badDirs` (their
+ * rows are kept). Stops early when `signal` aborts.
+ */
+export async function walkFolder(root: string, folderId: string | null, sink: WalkSink, signal?: AbortSignal): Promise<{ badDirs: string[] }> {
+  const visited = new Map<string, string>();
+  const badDirs: string[] = [];
+  const stack = [root];
+  while (stack.length) {
+    if (signal?.aborted) break;
+    const dir = stack.pop()!;
+    let st;
+    try {
+      st = await stat(dir);
+    } catch (err) {
+      const loop = (err as NodeJS.ErrnoException).code === 'ELOOP';
+      sink.problem({ path: dir, code: 'UNREADABLE', message: `Folder cannot be read: ${loop ? 'symlink loop' : (err as Error).message}. Skipped.` });
+      badDirs.push(dir);
+      continue;
+    }
+    const key = `${st.dev}:${st.ino}`;
+    const seen = visited.get(key);
+    if (seen !== undefined) {
+      sink.problem({ path: dir, code: 'UNREADABLE', message: `Symlink loop (or second link to a folder): this folder is already scanned as "${seen}". Skipped.` });
+      continue;
+    }
+    visited.set(key, dir);
+    let entries: Dirent<Buffer>[];
+    try {
+      if (testDenied(dir)) throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
+      entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      sink.problem({ path: dir, code: 'UNREADABLE', message: `Folder cannot be read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message}). Skipped; its files are kept as they were.` });
+      badDirs.push(dir);
+      continue;
+    }
+    for (const e of entries) {
+      const name = e.name.toString('utf8');
+      const p = join(dir, name);
+      if (!Buffer.from(name, 'utf8').equals(e.name)) {
+        // Node's paths are strings: a name that is not UTF-8 cannot be opened by the string it decodes to.
+        sink.problem({
+          path: p, code: 'UNREADABLE',
+          message: `The name is not valid UTF-8 (bytes ${e.name.toString('hex').replace(/(..)/g, '$1 ').trim()}), so it cannot be opened. Rename it (e.g. convmv -f latin1 -t utf8) to analyse it.`,
+        });
+        continue;
+      }
+      if (e.isDirectory()) {
+        stack.push(p);
+        continue;
+      }
+      const special = specialKind(e);
+      if (special) {
+        sink.skip({ path: p, reason: `not a regular file (${special})` });
+        continue;
+      }
+      const t = await stat(p).catch((err: NodeJS.ErrnoException) => err);
+      if (t instanceof Error) {
+        if (e.isSymbolicLink()) sink.problem({ path: p, code: 'NOT_FOUND', message: t.code === 'ELOOP' ? 'Symlink loop. Skipped.' : `Broken link (${t.code ?? t.message}). Skipped.` });
+        else sink.problem({ path: p, code: t.code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE', message: t.code === 'ENOENT' ? 'Deleted while the folder was being read. Skipped.' : `Cannot be read (${t.code ?? t.message}). Skipped.` });
+        continue;
+      }
+      if (t.isDirectory()) stack.push(p); // a link to a folder
+      else if (t.isFile()) sink.file({ path: p, folderId, size: t.size, mtimeMs: t.mtimeMs });
+      else sink.skip({ path: p, reason: `not a regular file (${specialKind(t) ?? 'special file'}${e.isSymbolicLink() ? ', through a link' : ''})` });
+    }
+  }
+  return { badDirs };
+}

@@ -1,0 +1,65 @@
+// The scan's walk and sniff on real files: named pipes and sockets are listed
+// as skipped (never opened: a pipe would block), names that are not UTF-8 are
+// problems with a reason, and every file ffmpeg decodes as audio is found —
+// whatever its extension — while text and images are skipped with the reason.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { sniffAudio } from '../../main/engine/library/sniff';
+import { walkFolder, type Found, type Problem, type Skip } from '../../main/engine/library/walk';
+import { OUTPUT, imageFile, media } from '../helpers/media';
+
+const DIR = join(OUTPUT, 'library-scan-unit');
+
+async function walk(root: string): Promise<{ files: Found[]; problems: Problem[]; skips: Skip[] }> {
+  const out = { files: [] as Found[], problems: [] as Problem[], skips: [] as Skip[] };
+  await walkFolder(root, null, { file: (f) => out.files.push(f), problem: (p) => out.problems.push(p), skip: (s) => out.skips.push(s) });
+  return out;
+}
+
+test('named pipes are skipped with the reason, without being opened; a name that is not UTF-8 is a problem with its bytes', async () => {
+  const root = join(DIR, 'special');
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  execFileSync('mkfifo', [join(root, 'pipe.mp3')]);
+  copyFileSync(media('scan-unit-ok.flac', ['-f', 'lavfi', '-i', 'sine=f=440:d=1']), join(root, 'ok.flac'));
+  // "caf\xe9.mp3" in Latin-1, as an old archive or a Windows share gives it
+  const latin1 = Buffer.concat([Buffer.from(root + '/caf'), Buffer.from([0xe9]), Buffer.from('.mp3')]);
+  writeFileSync(latin1, 'x');
+  const { files, problems, skips } = await walk(root);
+  assert.deepEqual(files.map((f) => f.path), [join(root, 'ok.flac')]);
+  assert.deepEqual(skips, [{ path: join(root, 'pipe.mp3'), reason: 'not a regular file (named pipe)' }]);
+  assert.equal(problems.length, 1, JSON.stringify(problems));
+  assert.match(problems[0].message, /not valid UTF-8 \(bytes 63 61 66 e9 2e 6d 70 33\)/);
+  assert.equal(problems[0].code, 'UNREADABLE');
+});
+
+test('sniff: audio in any container ffmpeg reads is audio whatever its name; text and images are not', async () => {
+  const root = join(DIR, 'sniff');
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  const tone = ['-f', 'lavfi', '-i', 'sine=f=330:d=1'];
+  const made = {
+    'wavpack.dat': media('scan-unit.wv', [...tone, '-c:a', 'wavpack']),
+    'wave64.bin': media('scan-unit.w64', [...tone, '-f', 'w64']), // file-type does not know Wave64: ffmpeg is asked
+    'mpeg-layer2.xyz': media('scan-unit.mp2', [...tone, '-c:a', 'mp2']),
+    'matroska': media('scan-unit.mka', [...tone, '-c:a', 'flac']),
+  };
+  for (const [name, src] of Object.entries(made)) {
+    copyFileSync(src, join(root, name));
+    const r = await sniffAudio(join(root, name), 1000);
+    assert.equal(r.audio, true, `${name}: ${JSON.stringify(r)}`);
+  }
+  writeFileSync(join(root, 'album.cue'), 'PERFORMER "X"\nTITLE "Y"\nFILE "a.flac" WAVE\n');
+  writeFileSync(join(root, 'README'), 'Ripped with care.\n');
+  copyFileSync(imageFile('scan-unit-cover.png'), join(root, 'folder.jpg.bak'));
+  writeFileSync(join(root, 'random.bin'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) & 255)));
+  assert.deepEqual(await sniffAudio(join(root, 'album.cue'), 60), { audio: false, reason: 'not audio (.cue file)' });
+  assert.deepEqual(await sniffAudio(join(root, 'README'), 18), { audio: false, reason: 'not audio (text)' });
+  assert.deepEqual(await sniffAudio(join(root, 'folder.jpg.bak'), 1000), { audio: false, reason: 'not audio (image/png)' });
+  const r = await sniffAudio(join(root, 'random.bin'), 4096);
+  assert.equal(r.audio, false);
+  assert.match((r as { reason: string }).reason, /^not audio/);
+});

@@ -1,0 +1,67 @@
+// Migrations of the studio database: a database of the previous schema keeps
+// its rows; chat answers written before answers named their question are tied
+// to the question before them; a read-only data folder is refused with what to do.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { migrate, migrations, openDb } from '../../main/engine/db';
+
+test('migration 5: existing answers get the question before them as reply_to; scan jobs are library jobs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'db-mig-'));
+  const db = new Database(join(dir, 'old.sqlite'));
+  db.pragma('foreign_keys = ON');
+  for (let v = 0; v < 4; v++) db.exec(migrations[v]);
+  db.pragma('user_version = 4');
+  db.prepare(`INSERT INTO tracks (id, path, real_path, size, mtime_ms, kind, probe_json, opened_at, last_opened_at) VALUES ('t1','/a.mp3','/a.mp3',1,1,'audio','{}',0,0)`).run();
+  const ins = db.prepare(`INSERT INTO chat_messages (id, track_id, role, text, created_at, seq) VALUES (?, 't1', ?, ?, 0, ?)`);
+  ins.run('u1', 'user', 'q1', 1);
+  ins.run('a1', 'assistant', 'r1', 2);
+  ins.run('u2', 'user', 'q2', 3);
+  ins.run('a2', 'assistant', 'r2', 4);
+  db.prepare(`INSERT INTO scan_jobs (id, state, started_at) VALUES ('j1', 'running', 0)`).run();
+  migrate(db);
+  assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
+  const rows = db.prepare('SELECT id, reply_to FROM chat_messages ORDER BY seq').all();
+  assert.deepEqual(rows, [
+    { id: 'u1', reply_to: null },
+    { id: 'a1', reply_to: 'u1' },
+    { id: 'u2', reply_to: null },
+    { id: 'a2', reply_to: 'u2' },
+  ]);
+  assert.equal((db.prepare(`SELECT kind FROM scan_jobs WHERE id = 'j1'`).get() as { kind: string }).kind, 'library');
+  assert.equal((db.pragma('foreign_key_check') as unknown[]).length, 0);
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a database from a newer studio is refused (UNSUPPORTED), not opened', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'db-new-'));
+  const db = new Database(join(dir, 'studio.sqlite'));
+  db.pragma(`user_version = ${migrations.length + 1}`);
+  db.close();
+  assert.throws(() => openDb(dir), (e: Error & { code?: string }) => e.code === 'UNSUPPORTED' && /newer version/.test(e.message));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a data folder that cannot be written: DB_WRITE_FAILED that says what to do, no SqliteError', () => {
+  // root writes chmod-000 folders, but not into sysfs (EPERM)
+  const asRoot = process.getuid?.() === 0;
+  const dir = mkdtempSync(join(tmpdir(), 'db-ro-'));
+  const data = asRoot ? '/sys/resonance-studio-test' : join(dir, 'data');
+  if (!asRoot) {
+    mkdirSync(data);
+    chmodSync(data, 0o555);
+  }
+  try {
+    assert.throws(
+      () => openDb(data),
+      (e: Error & { code?: string }) => e.code === 'DB_WRITE_FAILED' && e.name === 'StudioError' && /read-only|writable/.test(e.message) && !/SqliteError/.test(e.message),
+    );
+  } finally {
+    if (!asRoot) chmodSync(data, 0o755);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
