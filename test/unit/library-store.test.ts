@@ -56,7 +56,9 @@ test('read-only database: a clear error, nothing written', () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('queries at 50,000 rows: sorted, filtered pages in milliseconds', () => {
+// Speed at this size is a benchmark's job (test/bench/library-ui.ts, BENCHMARKS.md), not a
+// timed assertion: here the deep pages of every sort and the filters must be right.
+test('queries at 50,000 rows: deep sorted pages and combined filters are right', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lib-50k-'));
   const db = openDb(dir);
   const store = new LibraryStore(db);
@@ -71,22 +73,22 @@ test('queries at 50,000 rows: sorted, filtered pages in milliseconds', () => {
       ins.run(`id${String(i).padStart(8, '0')}`, `/m/${i}.mp3`, `/m/${i}.mp3`, `${i}.mp3`, `Song ${i}`, `Artist ${i % 500}`, 80 + (i % 100), -20 + (i % 15), k[0], k[1], k[2], i);
     }
   })();
-  const time = (f: () => unknown) => {
-    const t = performance.now();
-    f();
-    return performance.now() - t;
-  };
   const sorts = ['bpm', 'lufs', 'title', 'artist', 'key', 'codec', 'analysedAt'] as const;
   for (const c of sorts) {
     for (const dir of ['asc', 'desc'] as const) {
-      const ms = time(() => store.query(undefined, { column: c, dir }, 25_000, 200));
-      assert.ok(ms < 400, `sort ${c} ${dir}: ${ms.toFixed(1)} ms`);
+      const page = store.query(undefined, { column: c, dir }, 25_000, 200);
+      assert.equal(page.total, 50_000);
+      assert.equal(page.rows.length, 200, `sort ${c} ${dir}`);
+      if (c === 'bpm' || c === 'lufs') {
+        const v = page.rows.map((x) => x[c]!);
+        assert.ok(v.every((x, i) => i === 0 || (dir === 'asc' ? v[i - 1] <= x : v[i - 1] >= x)), `sort ${c} ${dir} out of order`);
+      }
     }
   }
   const r = store.query({ text: 'artist 42', bpm: [100, 120], lufs: [-15, -5], key: '8A' }, { column: 'bpm', dir: 'desc' }, 0, 100);
   assert.ok(r.total > 0 && r.rows.every((x) => x.key === 'A minor' && x.bpm! >= 100 && x.bpm! <= 120 && /42/.test(`${x.title} ${x.artist}`)));
-  const ms = time(() => store.query({ text: 'song 4' }, { column: 'title', dir: 'asc' }, 0, 100));
-  assert.ok(ms < 400, `text filter ${ms.toFixed(1)} ms`);
+  const songs = store.query({ text: 'song 4' }, { column: 'title', dir: 'asc' }, 0, 100);
+  assert.ok(songs.total > 0 && songs.total < 50_000 && songs.rows.every((x) => /song/i.test(`${x.title}`) && /4/.test(`${x.title} ${x.artist}`)));
   for (const k of ['A minor', 'Am', '8A', '1m']) assert.equal(store.query({ key: k }, undefined, 0, 1).total, Math.ceil(50_000 / 3));
   db.close();
   rmSync(dir, { recursive: true, force: true });
