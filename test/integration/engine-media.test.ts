@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { MAX_PEAKS, SPECTROGRAM_DEFAULTS } from '../../main/engine/media/analysers';
+import { MAX_PEAKS, SPECTROGRAM_DEFAULTS } from '../../main/engine/analysis/waveform';
 import type { Progress, StudioErrorData, Track } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
 import { MEDIA_DIR, imageFile, media, toneFile, videoFile } from '../helpers/media';

@@ -9,7 +9,7 @@ import { parseFile } from 'music-metadata';
 import { defaultAnalysers } from '../analysis';
 import { analyzeFile } from '../analysis/run';
 import type { Analyser } from '../analysis/types';
-import { PeaksAnalyser, SpectrogramAnalyser, type PeaksData, type SpectrogramData } from '../media/analysers';
+import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis/waveform';
 import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprint } from '../media/cache';
 import { tagsOf, type parseFfmpegInfo } from '../media/probe';
@@ -34,9 +34,9 @@ export interface LibraryAnalysis {
   versions: Record<string, number>;
 }
 
-/** Every analyser a library track gets (fresh instances: they hold one track's state). */
+/** Every analyser a library track gets (fresh instances: they hold one track's state); the one place the list is built. */
 export function libraryAnalysers(expectedSec = 0): Analyser[] {
-  return [...defaultAnalysers(), new PeaksAnalyser(expectedSec), new SpectrogramAnalyser(expectedSec)];
+  return [...defaultAnalysers(), ...waveAnalysers(expectedSec)];
 }
 
 /** Versions of the library's analysers, by name. */
@@ -68,7 +68,8 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   }
   const want = (name: string) => !req.only || req.only.includes(name);
   const wave = want('peaks') || want('spectrogram');
-  const analysers = [...defaultAnalysers().filter((a) => want(a.name)), ...(wave ? [new PeaksAnalyser(statedSec), new SpectrogramAnalyser(statedSec)] : [])];
+  // peaks and spectrogram go together (one cache entry): both or neither
+  const analysers = libraryAnalysers(statedSec).filter((a) => (a.name === 'peaks' || a.name === 'spectrogram' ? wave : want(a.name)));
   const fp = wave ? await fingerprint(path).catch(() => null) : null;
   const run = await analyzeFile(path, analysers, { signal, onProgress: onProgress ? (s) => onProgress(s) : undefined });
   const results: Record<string, unknown> = {};

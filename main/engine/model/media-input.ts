@@ -2,9 +2,10 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { StudioError } from '@contract';
-import { ffmpegReason, runFfmpeg, spawnFfmpeg } from '../media/ffmpeg';
+import { ffmpegReason, runFfmpeg } from '../media/ffmpeg';
+import { readPcm } from '../media/pcm';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
-import { audioToFbankClips, type AudioSource } from './preprocess/audio';
+import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
@@ -41,61 +42,40 @@ export async function decodeAudio(
   opts: { region?: [number, number]; signal?: AbortSignal; memoryBytes?: number } = {},
 ): Promise<DecodedAudio> {
   await statMediaFile(path);
-  // One ffmpeg run: the first audio stream as float32 at its own rate and
-  // channel count; what those are is read from ffmpeg's description of the
-  // output once it has finished (the samples wait in the sink until then).
-  const args = ['-nostats', '-i', path, '-map', '0:a:0'];
+  // One ffmpeg run through the engine's one PCM reader: the first audio stream
+  // as float32 at its own rate and channel count, as ffmpeg's WAV header states them.
+  let filter: string | undefined;
   if (opts.region) {
     const [a, b] = opts.region;
     if (!(b > a) || a < 0) throw new StudioError('BAD_ARGS', `The region ${a}–${b} s is empty or negative.`);
-    args.push('-af', `atrim=start=${a}:end=${b}`);
+    filter = `atrim=start=${a}:end=${b}`;
   }
-  args.push('-f', 'f32le', '-c:a', 'pcm_f32le', 'pipe:1');
   const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
-  let stderr = '';
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawnFfmpeg(args, opts.signal);
-    child.stdout!.on('data', (b: Buffer) => {
-      try {
-        sink.write(b);
-      } catch (err) {
-        child.kill('SIGKILL');
-        reject(err);
-      }
-    });
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (t: string) => {
-      if (stderr.length < 200_000) stderr += t;
-    });
-    child.on('error', reject);
-    child.on('close', (c) => resolve(c));
+  const name = basename(path);
+  const pcm = await readPcm(path, {
+    filter,
+    signal: opts.signal,
+    onFrames: (f32) => sink.write(Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength)),
   }).catch((err) => {
     sink.close();
     throw err;
   });
-  if (opts.signal?.aborted) {
-    sink.close();
-    throw new StudioError('CANCELLED', 'Cancelled.');
-  }
+  const stderr = pcm.log;
   if (/Stream map '0:a:0' matches no streams/.test(stderr)) {
     sink.close();
-    throw new StudioError('NO_AUDIO', `"${basename(path)}" has no audio stream for the model to listen to.`);
+    throw new StudioError('NO_AUDIO', `"${name}" has no audio stream for the model to listen to.`);
   }
-  const outputPart = stderr.slice(Math.max(0, stderr.indexOf('Output #0')));
-  const out = parseFfmpegInfo(outputPart.replace('Output #0', 'Input #0')).streams.find((st) => st.type === 'audio');
-  const sampleRate = out?.sampleRate;
-  const channelCount = out?.channels;
-  if (!sampleRate || !channelCount) {
+  if (!pcm.format) {
     sink.close();
-    if (code !== 0) throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded (ffmpeg: ${ffmpegReason(stderr)}).`);
-    throw new StudioError('DECODE_FAILED', `"${basename(path)}": ffmpeg did not say the sample rate or channel layout of its output (${out?.channelLayout ?? 'unknown layout'}).`);
+    throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded (ffmpeg: ${ffmpegReason(stderr)}).`);
   }
+  const { sampleRate, channels: channelCount } = pcm.format;
   const frameBytes = 4 * channelCount;
   const frames = Math.floor(sink.size / frameBytes);
   if (frames === 0) {
     sink.close();
-    if (code !== 0) throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded (ffmpeg: ${ffmpegReason(stderr)}).`);
-    throw new StudioError('DECODE_FAILED', `"${basename(path)}" decoded to no audio${opts.region ? ' in the selected region' : ''}.`);
+    if (pcm.exitCode !== 0) throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded (ffmpeg: ${ffmpegReason(stderr)}).`);
+    throw new StudioError('DECODE_FAILED', `"${name}" decoded to no audio${opts.region ? ' in the selected region' : ''}.`);
   }
   const source: AudioSource = {
     length: frames,
@@ -128,7 +108,7 @@ class SpillSink {
       for (const c of this.chunks) this.append(c);
       this.chunks = [];
     }
-    if (this.fd === undefined) this.chunks.push(b);
+    if (this.fd === undefined) this.chunks.push(Buffer.from(b)); // a copy: the reader reuses its memory
     else this.append(b);
     this.size += b.length;
   }
@@ -173,16 +153,6 @@ class SpillSink {
       this.fd = undefined;
       rmSync(dirname(this.file!), { recursive: true, force: true });
     }
-  }
-}
-
-/** The audio encoder's input for a file: [clips, 1, 128, 204]. */
-export async function audioInput(path: string, clips: number, opts: { region?: [number, number]; signal?: AbortSignal } = {}): Promise<Float32Array> {
-  const decoded = await decodeAudio(path, opts);
-  try {
-    return audioToFbankClips(decoded.source, decoded.sampleRate, clips).data;
-  } finally {
-    decoded.close();
   }
 }
 
