@@ -274,6 +274,11 @@ export const ResolvedMedia = z.object({
   mime: z.string(),
   /** realpath recorded when the file was opened; the server re-checks it */
   realPath: z.string(),
+  /** size (bytes) and mtime (ms) pinned when the file was opened or attached (cache files: when resolved); the server refuses a file that differs */
+  size: z.number(),
+  mtimeMs: z.number(),
+  /** inode pinned with them, where known */
+  ino: z.number().optional(),
 });
 export type ResolvedMedia = z.infer<typeof ResolvedMedia>;
 

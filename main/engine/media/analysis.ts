@@ -31,11 +31,20 @@ export async function readCachedAnalysis(cacheDir: string, fp: string): Promise<
 export async function analyseFile(path: string, probe: ProbeResult, signal: AbortSignal, onProgress: (f: number) => void): Promise<WaveAnalysis> {
   const [peaks, spec] = waveAnalysers(probe.durationSec);
   const stated = probe.durationSec;
+  let last = -1;
+  let lastAt = 0;
   const run = await analyzeFile(path, [peaks, spec], {
     signal,
     partial: true,
+    // throttled: at most every 1 % and 100 ms
     onProgress: (doneSec) => {
-      if (stated > 0) onProgress(Math.min(0.99, doneSec / stated));
+      if (!(stated > 0)) return;
+      const fraction = Math.min(0.99, doneSec / stated);
+      const now = Date.now();
+      if (fraction - last < 0.01 || now - lastAt < 100) return;
+      last = fraction;
+      lastAt = now;
+      onProgress(fraction);
     },
   }).catch((err: unknown) => {
     if (err instanceof StudioError && err.code === 'DECODE_FAILED') {

@@ -9,6 +9,7 @@ import {
   type Track,
 } from '@contract';
 import type { EngineContext } from '../context';
+import { pinAttachedCover, unpinAttachedCover } from './cover';
 import { probeFile, statMediaFile } from './probe';
 
 interface TrackRow {
@@ -103,8 +104,11 @@ export class Tracks {
     throw new StudioError('FILE_CHANGED', message);
   }
 
-  setCover(id: string, imagePath: string | null): Track {
+  /** Attach (pin, see cover.ts) or detach a cover image. BAD_ARGS if its content is not an image. */
+  async setCover(id: string, imagePath: string | null): Promise<Track> {
     this.row(id);
+    if (imagePath !== null) await pinAttachedCover(this.ctx.cacheDir, id, imagePath);
+    else await unpinAttachedCover(this.ctx.cacheDir, id);
     this.ctx.db.prepare('UPDATE tracks SET cover_path = ?, cover_version = cover_version + 1 WHERE id = ?').run(imagePath, id);
     return this.get(id);
   }
