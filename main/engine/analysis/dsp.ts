@@ -150,12 +150,15 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
 export class SharedStreams {
   readonly sampleRate: number;
   readonly channels: number;
+  /** speaker positions of the channels as ffmpeg stated them (AV_CH_* bits; 0: not stated — mono/stereo), see media/pcm.ts */
+  readonly channelMask: number;
   private base: MonoDecimator | null = null;
   private readonly taps: { rate: number; dec: MonoDecimator; tap: MonoTap }[] = [];
 
-  constructor(sampleRate: number, channels: number) {
+  constructor(sampleRate: number, channels: number, channelMask = 0) {
     this.sampleRate = sampleRate;
     this.channels = channels;
+    this.channelMask = channelMask;
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
  * One decode, every analyser: ffmpeg decodes the first audio stream to 32-bit
- * float PCM on a pipe (44.1 or 48 kHz, mono or stereo — whichever is closest
- * to the source), and each block is handed to every analyser in turn.
+ * float PCM on a pipe (44.1 or 48 kHz — whichever is closest to the source —
+ * with all its channels), and each block is handed to every analyser in turn.
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -52,13 +52,16 @@ export interface AnalysisRun {
   errors: Array<{ atSec: number; message: string }>;
 }
 
-/** The analysis decode's filter: 44.1 or 48 kHz and mono or stereo, whichever is closest to the source. */
-export const ANALYSIS_FILTER = 'aformat=sample_fmts=flt:sample_rates=44100|48000:channel_layouts=mono|stereo';
+/**
+ * The analysis decode's filter: 44.1 or 48 kHz (whichever is closest to the
+ * source), every original channel — loudness weighs surround channels per
+ * BS.1770 (it needs them apart), the other analysers mix to mono themselves.
+ */
+export const ANALYSIS_FILTER = 'aformat=sample_fmts=flt:sample_rates=44100|48000';
 
 /**
  * ffmpeg arguments for the analysis decode (the one PCM reader's, media/pcm.ts):
- * first audio stream, 32-bit float, 44.1 or 48 kHz and mono or stereo
- * (whichever is closest to the source; surround is downmixed, other rates resampled).
+ * first audio stream, 32-bit float, 44.1 or 48 kHz, the source's channels.
  */
 export function decodeArgs(path: string, maxSec?: number): string[] {
   return pcmArgs(path, { filter: ANALYSIS_FILTER, maxSec });
@@ -96,7 +99,7 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
       onFormat: (f) => {
         rate = f.sampleRate;
         block = Array.from({ length: f.channels }, () => new Float32Array(blockFrames));
-        shared = new SharedStreams(f.sampleRate, f.channels);
+        shared = new SharedStreams(f.sampleRate, f.channels, f.channelMask);
         for (const a of analysers) a.init(f.sampleRate, f.channels, shared);
       },
       onFrames: (f32, whole) => {

@@ -2,7 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseFile, type IAudioMetadata } from 'music-metadata';
 import { StudioError, type ProbeResult, type StreamInfo, type Tags } from '@contract';
-import { ffmpegReason, runFfmpeg } from './ffmpeg';
+import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 
 /** Stat a path that the user asked to open, mapping failures to clear errors. */
 export async function statMediaFile(path: string): Promise<{ size: number; mtimeMs: number }> {
@@ -52,11 +52,7 @@ export function parseFfmpegInfo(stderr: string): { container: string; durationSe
       const layout = parts[2];
       if (layout) {
         s.channelLayout = layout;
-        const ch = /(\d+) channels/.exec(layout)?.[1];
-        s.channels = ch
-          ? Number(ch)
-          : ({ mono: 1, stereo: 2, '2.1': 3, quad: 4, '4.0': 4, '5.0': 5, '5.1': 6, '5.1(side)': 6, '6.1': 7, '7.1': 8 } as Record<string, number>)[layout.replace(/\(.*\)$/, '')] ??
-            ({ '5.1(side)': 6, '5.0(side)': 5 } as Record<string, number>)[layout];
+        s.channels = channelCountOf(layout);
       }
     } else if (type === 'video') {
       const dims = /, (\d{2,5})x(\d{2,5})/.exec(rest);
