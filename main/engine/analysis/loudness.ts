@@ -3,7 +3,7 @@
  * gated), loudness range (EBU Tech 3342) and true peak (4× oversampling).
  * Streaming: memory is one number per 100 ms of audio.
  */
-import type { SharedStreams } from './dsp';
+import type { SharedStreams } from '../dsp/streams';
 import type { Analyser } from './types';
 
 export interface LoudnessResult {

@@ -9,7 +9,7 @@ import { StudioError } from '@contract';
 import { ffmpegReason } from '../media/ffmpeg';
 import { inputPartOf, pcmArgs, readPcm } from '../media/pcm';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
-import { SharedStreams } from './dsp';
+import { SharedStreams } from '../dsp/streams';
 import type { Analyser } from './types';
 
 export interface AnalyzeOptions {

@@ -1,6 +1,6 @@
 import { RealFft, hann } from '../dsp/fft';
 import { melFilterbank, type MelBand } from '../dsp/mel';
-import { MonoDecimator } from './dsp';
+import { MonoDecimator } from '../dsp/streams';
 import type { Analyser } from './types';
 
 /**

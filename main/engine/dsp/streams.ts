@@ -1,6 +1,7 @@
 /**
  * Small DSP building blocks shared by the analysers (the FFT and windows are in
- * ../dsp/fft.ts): a downmixing FIR decimator, frame buffers, shared streams. Plain typed-array code, no allocation per call.
+ * ./fft.ts, the mel scale in ./mel.ts): a downmixing FIR decimator, frame
+ * buffers, shared streams. Plain typed-array code, no allocation per call.
  */
 
 export function lowpassFir(taps: number, cutoff: number): Float64Array {
