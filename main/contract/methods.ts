@@ -44,6 +44,8 @@ export const StreamInfo = z.object({
   width: z.number().optional(),
   height: z.number().optional(),
   fps: z.number().optional(),
+  /** display-matrix rotation in degrees as ffmpeg states it (phone video): players show it turned, the stored pixels are width × height */
+  rotation: z.number().optional(),
   /** an attached picture (cover art) stored as a video stream */
   attachedPic: z.boolean().optional(),
   bitrateKbps: z.number().optional(),

@@ -63,6 +63,11 @@ export function parseFfmpegInfo(stderr: string): { container: string; durationSe
       const fps = /([\d.]+) fps/.exec(rest) ?? /([\d.]+) tbr/.exec(rest);
       if (fps) s.fps = Number(fps[1]);
       if (/\(attached pic\)/.test(rest)) s.attachedPic = true;
+      // this stream's side data: the lines up to the next stream or output section
+      const after = stderr.slice(m.index + m[0].length);
+      const end = after.search(/^\s*Stream #|^Output #/m);
+      const rot = /displaymatrix: rotation of (-?[\d.]+) degrees/.exec(end < 0 ? after : after.slice(0, end));
+      if (rot && Number(rot[1]) !== 0) s.rotation = Number(rot[1]);
     }
     streams.push(s);
   }

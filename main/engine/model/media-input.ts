@@ -166,7 +166,8 @@ async function decodeFrames(path: string, streamIndex: number, indices: number[]
   const wanted = [...new Set(indices)].sort((a, b) => a - b);
   const expr = wanted.map((i) => `eq(n\\,${i})`).join('+');
   const r = await runFfmpeg(
-    ['-v', 'error', '-i', path, '-map', `0:${streamIndex}`, '-vf', `select=${expr}`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    // -noautorotate: the stored pixels, as decord (the reference's reader) gives them, never turned by a display matrix
+    ['-v', 'error', '-noautorotate', '-i', path, '-map', `0:${streamIndex}`, '-vf', `select=${expr}`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
     { signal },
   );
   const size = w * h * 3;
@@ -224,7 +225,8 @@ export async function imageInput(path: string, signal?: AbortSignal): Promise<Fl
       `"${name}" is ${video.width}×${video.height} pixels, more than the ${Math.round(MAX_IMAGE_PIXELS / 1e6)} megapixels allowed (it may be a decompression bomb). Use a smaller cover image.`,
     );
   }
-  const r = await runFfmpeg(['-v', 'error', '-i', path, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
+  // -noautorotate: Pillow's Image.open (the reference's loader) applies no EXIF orientation or display matrix
+  const r = await runFfmpeg(['-v', 'error', '-noautorotate', '-i', path, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
     signal,
     maxStdout: video.width * video.height * 3 + 1,
   });
