@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { audioToFbankClips, clipRanges, SincResampler } from '../../main/engine/model/preprocess/audio';
 import { imageToPixelValues } from '../../main/engine/model/preprocess/image';
 import { probeFile } from '../../main/engine/media/probe';
-import { decodeAudio } from '../../main/engine/model/media-input';
+import { decodeAudio, imageInput } from '../../main/engine/model/media-input';
 import { PROCESSORS } from '../../main/engine/model/processors';
 import { media, ROOT } from '../helpers/media';
 
@@ -148,3 +148,18 @@ for (const [layout, channels] of [
     assert.ok(d <= 1e-3, `max abs diff ${d}`);
   });
 }
+
+// Issue 10 item 8: an animated WebP as the cover image: its first frame, as Pillow reads it.
+test('an animated WebP: the model gets its first frame as Pillow reads it', async () => {
+  const path = media('anim.webp', ['-f', 'lavfi', '-i', 'testsrc=s=96x64:r=5:d=1', '-c:v', 'libwebp_anim', '-lossless', '1', '-loop', '0']);
+  const out = join(dir, 'anim.out.f32');
+  execFileSync(PY, [ORACLE, 'imagefile', path, out]);
+  const buf = readFileSync(out);
+  const ref = new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
+  const px = await imageInput(path);
+  const plane = 224 * 224;
+  const first = new Float32Array(3 * plane);
+  for (let c = 0; c < 3; c++) first.set(px.subarray(c * 2 * plane, (c * 2 + 1) * plane), c * plane);
+  const d = maxAbsDiff(first, ref);
+  assert.ok(d <= 1e-5, `max abs diff ${d}`);
+});

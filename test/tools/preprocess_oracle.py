@@ -3,6 +3,7 @@ PyTorch oracle (tools/convert/preprocess.py).
 
 usage: preprocess_oracle.py audio IN.f32 SR CHANNELS OUT.f32
        preprocess_oracle.py audiofile IN.wav OUT.f32   (torchaudio.load, as the reference reads a file)
+       preprocess_oracle.py imagefile IN OUT.f32       (PIL Image.open, as the reference reads a file)
        preprocess_oracle.py image IN.rgb W H OUT.f32
 Inputs are raw little-endian float32 interleaved samples / rgb24 bytes.
 """
@@ -25,6 +26,12 @@ def main():
     elif kind == "audiofile":
         src, out = sys.argv[2], sys.argv[3]
         y = load_and_transform_audio(src)
+        y.numpy().astype("<f4").tofile(out)
+    elif kind == "imagefile":
+        from PIL import Image
+
+        src, out = sys.argv[2], sys.argv[3]
+        y = load_and_transform_image(Image.open(src).convert("RGB"))
         y.numpy().astype("<f4").tofile(out)
     elif kind == "image":
         from PIL import Image

@@ -1,4 +1,5 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { StudioError } from '@contract';
@@ -213,9 +214,78 @@ export async function videoInput(path: string, signal?: AbortSignal): Promise<{ 
   return { pixels, n, plan };
 }
 
+/**
+ * The first frame of an animated WebP as a still WebP file's bytes (RIFF/WEBP
+ * holding that frame's VP8/VP8L bitstream, with its ALPH chunk behind a VP8X
+ * header when it has one), or null when `b` is not an animated WebP.
+ * ffmpeg's WebP decoder reads no animation (ANIM/ANMF chunks, WebP container
+ * spec); Pillow, the reference's loader, reads frame 1 composited on the
+ * canvas — which equals the frame itself when it covers the whole canvas at
+ * (0, 0), the only case taken here. Throws NOT_MEDIA naming the reason otherwise.
+ */
+export function firstWebpFrame(b: Buffer, name = 'image'): Buffer | null {
+  if (b.length < 30 || b.toString('latin1', 0, 4) !== 'RIFF' || b.toString('latin1', 8, 12) !== 'WEBP' || b.toString('latin1', 12, 16) !== 'VP8X') return null;
+  const u24 = (o: number) => b[o] | (b[o + 1] << 8) | (b[o + 2] << 16);
+  const canvasW = u24(24) + 1;
+  const canvasH = u24(27) + 1;
+  let off = 12;
+  let animated = false;
+  while (off + 8 <= b.length) {
+    const id = b.toString('latin1', off, off + 4);
+    const size = b.readUInt32LE(off + 4);
+    const data = off + 8;
+    if (data + size > b.length) break;
+    if (id === 'ANIM') animated = true;
+    if (id === 'ANMF') {
+      const x = 2 * u24(data);
+      const y = 2 * u24(data + 3);
+      const w = u24(data + 6) + 1;
+      const h = u24(data + 9) + 1;
+      if (x !== 0 || y !== 0 || w !== canvasW || h !== canvasH) {
+        throw new StudioError('NOT_MEDIA', `"${name}" is an animated WebP whose first frame (${w}×${h} at ${x},${y}) does not cover its ${canvasW}×${canvasH} canvas; use a still image as the cover.`);
+      }
+      const frame = b.subarray(data + 16, data + size); // ALPH? + VP8 / VP8L sub-chunks
+      const hasAlpha = frame.toString('latin1', 0, 4) === 'ALPH';
+      const parts: Buffer[] = [];
+      if (hasAlpha) {
+        const vp8x = Buffer.alloc(18);
+        vp8x.write('VP8X', 0, 'latin1');
+        vp8x.writeUInt32LE(10, 4);
+        vp8x[8] = 0x10; // alpha
+        vp8x.writeUIntLE(canvasW - 1, 12, 3);
+        vp8x.writeUIntLE(canvasH - 1, 15, 3);
+        parts.push(vp8x);
+      }
+      parts.push(frame);
+      const body = Buffer.concat(parts);
+      const head = Buffer.alloc(12);
+      head.write('RIFF', 0, 'latin1');
+      head.writeUInt32LE(4 + body.length, 4);
+      head.write('WEBP', 8, 'latin1');
+      return Buffer.concat([head, body]);
+    }
+    off = data + size + (size & 1);
+  }
+  if (animated) throw new StudioError('NOT_MEDIA', `"${name}" is an animated WebP with no frame in it.`);
+  return null;
+}
+
 /** The vision encoder's input for an image: [1, 3, 2, 224, 224] (the image repeated into 2 frames). */
 export async function imageInput(path: string, signal?: AbortSignal): Promise<Float32Array> {
   await statMediaFile(path);
+  // An animated WebP: its first frame, as Pillow reads it (ffmpeg cannot decode WebP animation).
+  const head = await readFile(path).catch(() => null);
+  const still = head ? firstWebpFrame(head, basename(path)) : null;
+  if (still) {
+    const dir = mkdtempSync(join(tmpdir(), 'studio-webp-'));
+    try {
+      const p = join(dir, 'frame1.webp');
+      writeFileSync(p, still);
+      return await imageInput(p, signal);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
   const { video } = await videoStream(path, signal);
   const name = basename(path);
   if (!video || !video.width || !video.height) throw new StudioError('NOT_MEDIA', `"${name}" is not an image that can be read.`);
