@@ -45,6 +45,8 @@ export const StreamInfo = z.object({
   width: z.number().optional(),
   height: z.number().optional(),
   fps: z.number().optional(),
+  /** display-matrix rotation in degrees as ffmpeg states it (phone video): players show it turned, the stored pixels are width × height */
+  rotation: z.number().optional(),
   /** an attached picture (cover art) stored as a video stream */
   attachedPic: z.boolean().optional(),
   bitrateKbps: z.number().optional(),
@@ -276,6 +278,11 @@ export const ResolvedMedia = z.object({
   mime: z.string(),
   /** realpath recorded when the file was opened; the server re-checks it */
   realPath: z.string(),
+  /** size (bytes) and mtime (ms) pinned when the file was opened or attached (cache files: when resolved); the server refuses a file that differs */
+  size: z.number(),
+  mtimeMs: z.number(),
+  /** inode pinned with them, where known */
+  ino: z.number().optional(),
 });
 export type ResolvedMedia = z.infer<typeof ResolvedMedia>;
 

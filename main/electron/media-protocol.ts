@@ -1,8 +1,7 @@
 // studio-media://<kind>/<id>: opened files, streamed with Range support.
-import { realpath } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { MEDIA_SCHEME, toErrorData, type MediaUrlKind } from '@contract';
-import { fileResponse, parseMediaPath } from '../media-server/serve-file';
+import { MEDIA_SCHEME, toErrorData, type MediaUrlKind, type ResolvedMedia } from '@contract';
+import { parseMediaPath, serveMedia } from '../media-server/serve-file';
 import type { EngineLike } from './ipc';
 
 /**
@@ -59,35 +58,25 @@ export function statusForError(code: string): number {
 
 /**
  * One media request. The engine decides what may be served (media:resolve
- * knows only opened/library files and the caches it made); this re-checks that
- * the path still resolves to the file recorded when it was opened (a symlink
- * swapped afterwards is refused) and answers with Range support.
+ * knows only opened/library files and the caches it made); `serveMedia` (the
+ * function web mode uses too) re-checks the pinned real path, size, mtime and
+ * inode, takes the content type from the content, and answers with Range support.
  */
 export async function handleMediaRequest(request: Request, engine: Pick<EngineLike, 'callRaw'>): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'Method not allowed.');
   const target = parseMediaUrl(request.url);
   if (!target) return text(404, 'Unknown media address.');
-  let resolved: { path: string; mime: string; realPath: string };
+  let resolved: ResolvedMedia;
   try {
-    resolved = (await engine.callRaw('media:resolve', target)) as typeof resolved;
+    resolved = (await engine.callRaw('media:resolve', target)) as ResolvedMedia;
   } catch (err) {
     const e = toErrorData(err);
     return text(statusForError(e.code), e.message);
   }
-  try {
-    const real = await realpath(resolved.path);
-    // a file the user opened: its path must still lead where it led then (the
-    // engine's own cache files come back with realPath === path)
-    if (resolved.realPath !== resolved.path && real !== resolved.realPath) return text(403, 'This file changed since it was opened; open it again.');
-    const r = await fileResponse(real, resolved.mime, request.headers.get('range'), request.method);
-    const body = r.body ? (Readable.toWeb(r.body) as unknown as ReadableStream<Uint8Array>) : null;
-    return new Response(body, { status: r.status, headers: r.headers });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return text(404, 'The file is no longer there.');
-    if (code === 'EACCES' || code === 'EPERM') return text(403, 'The file cannot be read (permission denied).');
-    return text(500, `Could not read the file: ${(err as Error).message}`);
-  }
+  const r = await serveMedia(target.kind, resolved, request.headers.get('range'), request.method);
+  if (r.text !== undefined) return text(r.status, r.text);
+  const body = r.body ? (Readable.toWeb(r.body) as unknown as ReadableStream<Uint8Array>) : null;
+  return new Response(body, { status: r.status, headers: r.headers });
 }
 
 export interface ProtocolLike {

@@ -6,7 +6,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { exposedMethodNames, isMethodName, methodSpec, toErrorData, ToCallee, type MethodName } from '@contract';
 import type { EngineHost } from '../engine-host';
-import { fileResponse, parseMediaPath } from '../media-server/serve-file';
+import { parseMediaPath, serveMedia } from '../media-server/serve-file';
 
 export interface ServeOptions {
   engine: EngineHost;
@@ -128,7 +128,8 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
         const e = toErrorData(err);
         return send(res, e.code === 'NOT_FOUND' ? 404 : e.code === 'FORBIDDEN' || e.code === 'FILE_CHANGED' ? 403 : 500, e.message);
       }
-      const r = await fileResponse(resolved.path, resolved.mime, req.headers.range, req.method);
+      const r = await serveMedia(target.kind, resolved, req.headers.range, req.method);
+      if (r.text !== undefined) return send(res, r.status, r.text);
       res.writeHead(r.status, r.headers);
       if (r.body) {
         r.body.pipe(res);

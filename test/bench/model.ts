@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { ask } from '../../main/engine/model/ask';
-import { audioInput, imageInput } from '../../main/engine/model/media-input';
+import { imageInput } from '../../main/engine/model/media-input';
+import { PROCESSORS } from '../../main/engine/model/processors';
 import { loadPack } from '../../main/engine/model/pack';
 import { ModelRuntime } from '../../main/engine/model/runtime';
 import { f32ToF16 } from '../../main/engine/model/tensors';
@@ -92,7 +93,7 @@ for (const dir of packs) {
   const med = (k: string) => median(rows.map((x) => x[k]));
   // Our decoding loop and the bare loop on the very same prompt (media included), alternating.
   const clips = pack.manifest.media.audio.clips;
-  const audioRows = await rt.project(await rt.encodeAudio(await audioInput(audio, clips), clips), clips);
+  const audioRows = await rt.project(await rt.encodeAudio((await PROCESSORS.audio(audio, { clips })).data, clips), clips);
   const imageRows = await rt.project(await rt.encodeVision(await imageInput(image), 1), 1);
   const prompt = await rt.buildPrompt('Tempo: 120 BPM. Key: A minor. <Audio> <Image>', 'Describe the music and the cover.', [
     { kind: 'audio', rows: audioRows, tokens: clips },

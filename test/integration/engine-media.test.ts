@@ -3,10 +3,11 @@
 // and every bad input of issue 2. Needs `npm run build` (out/engine/index.js).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { MAX_PEAKS, SPECTROGRAM_DEFAULTS } from '../../main/engine/media/analysers';
+import { MAX_PEAKS, SPECTROGRAM_DEFAULTS } from '../../main/engine/analysis/waveform';
+import { handleMediaRequest } from '../../main/electron/media-protocol';
 import type { Progress, StudioErrorData, Track } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
 import { MEDIA_DIR, imageFile, media, toneFile, videoFile } from '../helpers/media';
@@ -202,19 +203,24 @@ describe('cache, progress, cancellation', () => {
     const t = await open(twoHourFile());
     const ac = new AbortController();
     let sawProgress = false;
+    let firstProgress!: () => void;
+    const progressed = new Promise<void>((r) => (firstProgress = r));
     const p = engine.call('media:peaks', { trackId: t.id }, {
       signal: ac.signal,
       onProgress: () => {
         sawProgress = true;
+        firstProgress();
       },
     });
-    await new Promise((r) => setTimeout(r, 700));
+    // the decode is under way once it reports progress (an event, not a sleep)
+    await Promise.race([progressed, p.then(() => assert.fail('finished before it could be cancelled'), () => undefined)]);
     assert.ok(childPids(engine.pid!).length >= 1, 'ffmpeg runs under the engine');
     ac.abort();
     const e = await rejection(p);
     assert.equal(e.code, 'CANCELLED');
     assert.ok(sawProgress, 'progress events came before the cancel');
-    await new Promise((r) => setTimeout(r, 300));
+    // ffmpeg is killed on cancel: wait for its exit (bounded), not a fixed sleep
+    for (const deadline = Date.now() + 5000; childPids(engine.pid!).length > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(childPids(engine.pid!), [], 'no ffmpeg left running');
     assert.equal((await engine.call('media:get-track', { trackId: t.id })).id, t.id);
   });
@@ -247,6 +253,19 @@ describe('covers', () => {
     const att = await engine.call('media:resolve', { kind: 'cover', id: plain.id });
     assert.equal(att.path, img);
     assert.equal(att.mime, 'image/jpeg');
+    // the desktop protocol serves it, then refuses it once it is replaced by a symlink to a text file (issue 15 item 3)
+    const url = `studio-media://cover/${plain.id}`;
+    const ok = await handleMediaRequest(new Request(url), engine);
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get('content-type'), 'image/jpeg');
+    await ok.arrayBuffer();
+    const text = join(MEDIA_DIR, 'not a cover.txt');
+    writeFileSync(text, 'private text');
+    rmSync(img);
+    symlinkSync(text, img);
+    const swapped = await handleMediaRequest(new Request(url), engine);
+    assert.equal(swapped.status, 403);
+    assert.doesNotMatch(await swapped.text(), /private text/);
     rmSync(img);
     const gone = await rejection(engine.call('media:resolve', { kind: 'cover', id: plain.id }));
     assert.equal(gone.code, 'NOT_FOUND');

@@ -18,14 +18,14 @@ const FF_LOG = join(LIB, 'ffmpeg.log');
 const WRAPPER = join(LIB, 'ffmpeg-counting.sh');
 const IS_ROOT = process.getuid?.() === 0;
 
-/** decodes so far (ffmpeg runs other than `-version`), per input path */
+/** decodes so far (ffmpeg runs other than the `-version` / `-layouts` queries), per input path */
 function decodes(): string[] {
   return existsSync(FF_LOG) ? readFileSync(FF_LOG, 'utf8').split('\n').filter(Boolean) : [];
 }
 
 function setupWrapper(): void {
   mkdirSync(LIB, { recursive: true });
-  writeFileSync(WRAPPER, `#!/bin/sh\ncase "$*" in *-version*) ;; *) echo "$*" >> '${FF_LOG}';; esac\nexec ffmpeg "$@"\n`);
+  writeFileSync(WRAPPER, `#!/bin/sh\ncase "$*" in *-version*|*-layouts*) ;; *) echo "$*" >> '${FF_LOG}';; esac\nexec ffmpeg "$@"\n`);
   chmodSync(WRAPPER, 0o755);
 }
 

@@ -6,7 +6,8 @@ import WebSocket from 'ws';
 import type { EngineHost } from '../../main/engine-host';
 import { startServer, type StudioServer } from '../../main/serve/server';
 import { startTestEngine } from '../helpers/engine';
-import { ROOT, toneFile } from '../helpers/media';
+import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { imageFile, OUTPUT, ROOT, toneFile } from '../helpers/media';
 
 let engine: EngineHost;
 let server: StudioServer;
@@ -126,6 +127,37 @@ test('the WebSocket speaks the contract: calls, typed errors, no internal or she
     const media = await get(`/media/track/${track.value.id}`, { cookie: cookie(), range: 'bytes=0-99' });
     assert.equal(media.status, 206);
     assert.match(String(media.headers['content-range']), /^bytes 0-99\/\d+$/);
+  } finally {
+    ws.close();
+  }
+});
+
+test('an attached cover is pinned: replaced by a symlink to a text file, it is not served (issue 15 item 3)', async () => {
+  const dir = join(OUTPUT, 'serve-cover-pin');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const cover = join(dir, 'cover.png');
+  copyFileSync(imageFile(), cover);
+  writeFileSync(join(dir, 'notes.txt'), 'private notes, not an image');
+  writeFileSync(join(dir, 'notes.png'), 'private notes, not an image either');
+  const ws = await connect({ cookie: cookie() });
+  try {
+    const track = await rpc(ws, 'media:open', { path: toneFile('serve-cover-tone.mp3', 2) });
+    assert.equal(track.ok, true, JSON.stringify(track.error));
+    const set = await rpc(ws, 'media:set-cover', { trackId: track.value.id, imagePath: cover });
+    assert.equal(set.ok, true, JSON.stringify(set.error));
+    const served = await get(`/media/cover/${track.value.id}`, { cookie: cookie() });
+    assert.equal(served.status, 200);
+    assert.equal(served.headers['content-type'], 'image/png');
+    rmSync(cover);
+    symlinkSync(join(dir, 'notes.txt'), cover);
+    const swapped = await get(`/media/cover/${track.value.id}`, { cookie: cookie() });
+    assert.notEqual(swapped.status, 200);
+    assert.doesNotMatch(swapped.body, /private notes/);
+    assert.doesNotMatch(String(swapped.headers['content-type']), /image/);
+    // and a text file cannot be attached as a cover in the first place, whatever its name
+    const text = await rpc(ws, 'media:set-cover', { trackId: track.value.id, imagePath: join(dir, 'notes.png') });
+    assert.equal(text.ok, false);
   } finally {
     ws.close();
   }

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { audioToFbankClips, clipRanges, SincResampler } from '../../main/engine/model/preprocess/audio';
 import { imageToPixelValues } from '../../main/engine/model/preprocess/image';
-import { ROOT } from '../helpers/media';
+import { probeFile } from '../../main/engine/media/probe';
+import { decodeAudio, imageInput } from '../../main/engine/model/media-input';
+import { PROCESSORS } from '../../main/engine/model/processors';
+import { media, ROOT } from '../helpers/media';
 
 const PY = '/usr/bin/python3';
 const ORACLE = join(ROOT, 'test', 'tools', 'preprocess_oracle.py');
@@ -115,3 +118,48 @@ for (const [w, h] of [
     assert.ok(d <= 1e-5, `max abs diff ${d}`);
   });
 }
+
+// Issue 10 item 5: every channel layout ffmpeg knows is read — the channel count asked of ffmpeg, not
+// looked up by name — and the model reads it as the reference does (torchaudio.load of the file: clip
+// mean over all channels, fbank on channel 0).
+for (const [layout, channels] of [
+  ['4.1', 5],
+  ['7.0', 7],
+  ['octagonal', 8],
+] as const) {
+  test(`a ${layout} WAV: probe says ${channels} channels; fbank clips match torchaudio's reading of the file within 1e-3`, async () => {
+    const inputs = Array.from({ length: channels }, (_, c) => ['-f', 'lavfi', '-i', `sine=f=${200 + 110 * c}:d=5,volume=${0.2 + 0.05 * c}`]).flat();
+    const path = media(`layout-${layout}.wav`, [
+      ...inputs,
+      '-filter_complex', `${Array.from({ length: channels }, (_, c) => `[${c}]`).join('')}join=inputs=${channels}:channel_layout=${layout}`,
+      '-ar', '44100', '-c:a', 'pcm_f32le',
+    ]);
+    const probe = await probeFile(path);
+    assert.equal(probe.audio?.channels, channels);
+    const decoded = await decodeAudio(path);
+    assert.equal(decoded.channels, channels);
+    decoded.close();
+    const got = (await PROCESSORS.audio(path, { clips: 3 })).data;
+    const out = join(dir, `${layout}.out.f32`);
+    execFileSync(PY, [ORACLE, 'audiofile', path, out]);
+    const buf = readFileSync(out);
+    const ref = new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
+    const d = maxAbsDiff(got, ref);
+    assert.ok(d <= 1e-3, `max abs diff ${d}`);
+  });
+}
+
+// Issue 10 item 8: an animated WebP as the cover image: its first frame, as Pillow reads it.
+test('an animated WebP: the model gets its first frame as Pillow reads it', async () => {
+  const path = media('anim.webp', ['-f', 'lavfi', '-i', 'testsrc=s=96x64:r=5:d=1', '-c:v', 'libwebp_anim', '-lossless', '1', '-loop', '0']);
+  const out = join(dir, 'anim.out.f32');
+  execFileSync(PY, [ORACLE, 'imagefile', path, out]);
+  const buf = readFileSync(out);
+  const ref = new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
+  const px = await imageInput(path);
+  const plane = 224 * 224;
+  const first = new Float32Array(3 * plane);
+  for (let c = 0; c < 3; c++) first.set(px.subarray(c * 2 * plane, (c * 2 + 1) * plane), c * plane);
+  const d = maxAbsDiff(first, ref);
+  assert.ok(d <= 1e-5, `max abs diff ${d}`);
+});

@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { audioInput, decodeAudio, imageInput, videoInput } from '../../main/engine/model/media-input';
+import { decodeAudio, imageInput, videoInput } from '../../main/engine/model/media-input';
+import { PROCESSORS } from '../../main/engine/model/processors';
+
+const audioInput = async (path: string, clips: number) => (await PROCESSORS.audio(path, { clips })).data;
 import { audioToFbankClips } from '../../main/engine/model/preprocess/audio';
 import { media } from '../helpers/media';
 import { loadPack } from '../../main/engine/model/pack';

@@ -2,6 +2,8 @@
 PyTorch oracle (tools/convert/preprocess.py).
 
 usage: preprocess_oracle.py audio IN.f32 SR CHANNELS OUT.f32
+       preprocess_oracle.py audiofile IN.wav OUT.f32   (torchaudio.load, as the reference reads a file)
+       preprocess_oracle.py imagefile IN OUT.f32       (PIL Image.open, as the reference reads a file)
        preprocess_oracle.py image IN.rgb W H OUT.f32
 Inputs are raw little-endian float32 interleaved samples / rgb24 bytes.
 """
@@ -20,6 +22,16 @@ def main():
         src, sr, ch, out = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
         x = np.fromfile(src, dtype="<f4").reshape(-1, ch).T.copy()
         y = load_and_transform_audio((x, sr))
+        y.numpy().astype("<f4").tofile(out)
+    elif kind == "audiofile":
+        src, out = sys.argv[2], sys.argv[3]
+        y = load_and_transform_audio(src)
+        y.numpy().astype("<f4").tofile(out)
+    elif kind == "imagefile":
+        from PIL import Image
+
+        src, out = sys.argv[2], sys.argv[3]
+        y = load_and_transform_image(Image.open(src).convert("RGB"))
         y.numpy().astype("<f4").tofile(out)
     elif kind == "image":
         from PIL import Image

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { kWeighting, LoudnessAnalyser, type LoudnessResult } from '../../main/engine/analysis/loudness';
+import { bs1770Weights, kWeighting, LoudnessAnalyser, type LoudnessResult } from '../../main/engine/analysis/loudness';
 import { media } from '../helpers/media';
 
 /** ffmpeg's own measurement: integrated, LRA, true peak (1-decimal summary). */
@@ -91,5 +91,41 @@ describe('loudness vs ffmpeg ebur128', () => {
     close(shelf.a2, 0.73248077421585);
     close(hp.a1, -1.99004745483398);
     close(hp.a2, 0.99007225036621);
+  });
+
+  // Issue 10 item 9: surround measured over its original channels, not a stereo downmix.
+  // Each channel its own signal; the LFE loud (it must not count), the surrounds loud (×1.41).
+  const surround = (name: string, layout: string, chans: string[]) =>
+    media(name, [
+      ...chans.flatMap((c) => ['-f', 'lavfi', '-i', c]),
+      '-filter_complex', `${chans.map((_, i) => `[${i}]`).join('')}join=inputs=${chans.length}:channel_layout=${layout}`,
+      '-ar', '48000', '-c:a', 'pcm_s24le',
+    ]);
+  const FRONT = ['anoisesrc=d=8:c=pink:a=0.2:s=1', 'anoisesrc=d=8:c=pink:a=0.15:s=2', "sine=f=330:d=8,volume='0.3*(1+sin(2*PI*t))/2':eval=frame"];
+  const LFE = 'sine=f=50:d=8,volume=0.9';
+  const BACK = ['anoisesrc=d=8:c=pink:a=0.35:s=3', 'anoisesrc=d=8:c=brown:a=0.5:s=4'];
+  for (const [label, layout, chans] of [
+    ['5.1', '5.1', [...FRONT, LFE, ...BACK]],
+    ['5.1(side)', '5.1(side)', [...FRONT, LFE, ...BACK]],
+    ['5.0', '5.0', [...FRONT, ...BACK]],
+  ] as const) {
+    it(`${label}: BS.1770-4 over the original channels (surrounds ×1.41, LFE excluded) within 0.1 LU of ffmpeg's ebur128`, async () => {
+      const path = surround(`loud-${label.replace(/\W+/g, '-')}.wav`, layout, [...chans]);
+      const ref = ffmpegEbur128(path);
+      const run = await analyzeFile(path, [new LoudnessAnalyser()]);
+      const r = run.results.loudness as LoudnessResult;
+      assert.equal(run.channels, chans.length, 'every channel decoded, none downmixed');
+      // ffmpeg prints one decimal: its rounding (0.05) on top of the 0.1 LU tolerance
+      assert.ok(Math.abs(r.integratedLufs! - ref.I) <= 0.15, `I ${r.integratedLufs} vs ffmpeg ${ref.I}`);
+      assert.ok(Math.abs(r.truePeakDbtp! - ref.TP) <= 0.25, `TP ${r.truePeakDbtp} vs ffmpeg ${ref.TP} (over all channels, LFE included)`);
+    });
+  }
+
+  it('channel weights from the speaker mask: LFE 0, back/side 1.41, unknown layouts all 1', () => {
+    assert.deepEqual(bs1770Weights(6, 0x3f), [1, 1, 1, 0, 1.41, 1.41]); // 5.1
+    assert.deepEqual(bs1770Weights(6, 0x60f), [1, 1, 1, 0, 1.41, 1.41]); // 5.1(side)
+    assert.deepEqual(bs1770Weights(8, 0x63f), [1, 1, 1, 0, 1.41, 1.41, 1.41, 1.41]); // 7.1
+    assert.deepEqual(bs1770Weights(2, 0), [1, 1]);
+    assert.deepEqual(bs1770Weights(3, 0x3), [1, 1, 1]); // mask names fewer channels than there are
   });
 });

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StudioError, type ErrorCode } from '@contract';
-import { MonoDecimator } from '../../main/engine/analysis/dsp';
+import { MonoDecimator } from '../../main/engine/dsp/streams';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { analyzeTrack, defaultAnalysers } from '../../main/engine/analysis/index';
 import type { Analyser } from '../../main/engine/analysis/types';

@@ -1,17 +1,28 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MEDIA_SCHEME, StudioError } from '@contract';
 import { handleMediaRequest, MEDIA_SCHEME_PRIVILEGES, parseMediaUrl, registerMediaProtocol, statusForError } from '../../main/electron/media-protocol';
 import { desktopMediaUrl } from '../../preload/bridge';
-import { OUTPUT } from '../helpers/media';
+import { imageFile, media, OUTPUT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'electron-media-protocol');
 const BYTES = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
 
-/** The engine's media:resolve, faked: known ids map to files; like the real one it refuses the rest. */
+/**
+ * The engine's media:resolve, faked: known ids map to files, pinned as the real
+ * one pins them (real path, size, mtime, inode) when the fake is made; like the
+ * real one it refuses the rest.
+ */
 function fakeEngine(files: Record<string, { path: string; realPath?: string; mime?: string }>) {
+  const pins = Object.fromEntries(
+    Object.entries(files).map(([k, f]) => {
+      const real = f.realPath ?? realpathSync(f.path);
+      const st = existsSync(real) ? statSync(real) : null;
+      return [k, { path: f.path, mime: f.mime ?? 'audio/flac', realPath: real, size: st?.size ?? 0, mtimeMs: st?.mtimeMs ?? 0, ino: st?.ino }];
+    }),
+  );
   const calls: unknown[] = [];
   return {
     calls,
@@ -21,9 +32,9 @@ function fakeEngine(files: Record<string, { path: string; realPath?: string; mim
       const { kind, id } = args as { kind: string; id: string };
       if (id === 'forbiddenid') throw new StudioError('FORBIDDEN', 'That file was not opened.').toData();
       if (id === 'crashingid') throw { code: 'ENGINE_CRASHED', message: 'engine died' };
-      const f = files[`${kind}/${id}`];
+      const f = pins[`${kind}/${id}`];
       if (!f) throw { code: 'NOT_FOUND', message: `No ${kind} with id ${id}.` };
-      return { path: f.path, mime: f.mime ?? 'audio/flac', realPath: f.realPath ?? realpathSync(f.path) };
+      return f;
     },
   };
 }
@@ -32,6 +43,7 @@ const get = (url: string, headers: Record<string, string> = {}, method = 'GET') 
 
 describe('studio-media:// protocol', () => {
   let track: string;
+  let cover: string;
   let engine: ReturnType<typeof fakeEngine>;
   before(() => {
     rmSync(DIR, { recursive: true, force: true });
@@ -42,15 +54,23 @@ describe('studio-media:// protocol', () => {
     writeFileSync(join(DIR, 'other.flac'), 'other');
     symlinkSync(join(DIR, 'secret.txt'), join(DIR, 'swapped.flac'));
     mkdirSync(join(DIR, 'real-cache'));
-    writeFileSync(join(DIR, 'real-cache', 'f.jpg'), 'jpeg');
+    copyFileSync(media('frame-64.jpg', ['-f', 'lavfi', '-i', 'testsrc=s=64x64:d=1', '-frames:v', '1']), join(DIR, 'real-cache', 'f.jpg'));
     symlinkSync(join(DIR, 'real-cache'), join(DIR, 'cache'));
+    cover = join(DIR, 'cover.png');
+    copyFileSync(imageFile(), cover);
+    copyFileSync(imageFile(), join(DIR, 'cover-later-swapped.png'));
+    writeFileSync(join(DIR, 'text named.png'), 'just some text, not an image');
+    writeFileSync(join(DIR, 'rewritten.flac'), BYTES);
     engine = fakeEngine({
       'track/abcdefgh01': { path: track },
-      'cover/abcdefgh01': { path: track, mime: 'image/png' },
+      'cover/abcdefgh01': { path: cover, mime: 'image/png' },
+      'cover/swappedcov1': { path: join(DIR, 'cover-later-swapped.png'), mime: 'image/png' },
+      'cover/textcover01': { path: join(DIR, 'text named.png'), mime: 'image/png' },
+      'track/rewritten01': { path: join(DIR, 'rewritten.flac') },
       // recorded when opened as other.flac; now a symlink to something else
       'track/swappedid01': { path: join(DIR, 'swapped.flac'), realPath: join(realpathSync(DIR), 'other.flac') },
-      // the engine's own cache files come back with realPath === path, even under a symlinked data dir
-      'frame/0f3a9c.12.3': { path: join(DIR, 'cache', 'f.jpg'), realPath: join(DIR, 'cache', 'f.jpg'), mime: 'image/jpeg' },
+      // the engine's own cache files are pinned by their real path, even under a symlinked data dir
+      'frame/0f3a9c.12.3': { path: join(DIR, 'cache', 'f.jpg'), mime: 'image/jpeg' },
       'track/deletedid01': { path: join(DIR, 'deleted.flac'), realPath: join(realpathSync(DIR), 'deleted.flac') },
     });
   });
@@ -153,7 +173,33 @@ describe('studio-media:// protocol', () => {
   it("serves the engine's cache files by the path it gives", async () => {
     const res = await handleMediaRequest(get('studio-media://frame/0f3a9c.12.3'), engine);
     assert.equal(res.status, 200);
-    assert.equal(await res.text(), 'jpeg');
+    assert.equal(res.headers.get('content-type'), 'image/jpeg');
+    assert.deepEqual(Buffer.from(await res.arrayBuffer()), readFileSync(join(DIR, 'real-cache', 'f.jpg')));
+  });
+
+  it('refuses a cover replaced by a symlink to a text file after it was attached (issue 15 item 3)', async () => {
+    const p = join(DIR, 'cover-later-swapped.png');
+    unlinkSync(p);
+    symlinkSync(join(DIR, 'secret.txt'), p);
+    for (const method of ['GET', 'HEAD']) {
+      const res = await handleMediaRequest(get('studio-media://cover/swappedcov1', {}, method), engine);
+      assert.equal(res.status, 403, method);
+      assert.doesNotMatch(await res.text(), /secret/);
+      assert.doesNotMatch(res.headers.get('content-type') ?? '', /image/);
+    }
+  });
+
+  it('takes the content type from the content: a text file named .png is not served as an image', async () => {
+    const res = await handleMediaRequest(get('studio-media://cover/textcover01'), engine);
+    assert.equal(res.status, 415);
+    assert.doesNotMatch(await res.text(), /just some text/);
+  });
+
+  it('refuses a file rewritten in place since it was pinned (size/mtime)', async () => {
+    writeFileSync(join(DIR, 'rewritten.flac'), Buffer.concat([BYTES, BYTES]));
+    const res = await handleMediaRequest(get('studio-media://track/rewritten01'), engine);
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /changed since it was opened/);
   });
 
   it('404s a file deleted after it was opened', async () => {

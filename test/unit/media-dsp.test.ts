@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_PEAKS, PeaksAnalyser, SpectrogramAnalyser } from '../../main/engine/media/analysers';
+import { MAX_PEAKS, PeaksAnalyser, SpectrogramAnalyser } from '../../main/engine/analysis/waveform';
 import { RealFft, hann } from '../../main/engine/dsp/fft';
-import { hzToMel, melFilterbank, melToHz } from '../../main/engine/media/mel';
+import { hzToMel, melFilterbank, melToHz } from '../../main/engine/dsp/mel';
 
 function naivePower(x: Float64Array): Float64Array {
   const n = x.length;

@@ -6,7 +6,7 @@
  * decimated track is kept in memory until finish() (≈ 2.6 MB per minute).
  */
 import { createRequire } from 'node:module';
-import { GrowingBuffer, SharedStreams, type MonoTap } from './dsp';
+import { GrowingBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
 import { camelot, keyName, openKey, parseKey } from './keys';
 import type { KeyResult } from './tonal';
 import type { Analyser } from './types';

@@ -3,6 +3,7 @@
  * gated), loudness range (EBU Tech 3342) and true peak (4× oversampling).
  * Streaming: memory is one number per 100 ms of audio.
  */
+import type { SharedStreams } from '../dsp/streams';
 import type { Analyser } from './types';
 
 export interface LoudnessResult {
@@ -90,11 +91,32 @@ function truePeakPhases(): Float64Array[] {
 
 const PHASES = truePeakPhases();
 
+/** AV_CH_* bits (= WAVE_FORMAT_EXTENSIBLE dwChannelMask bits) that BS.1770 weighs by 1.41, as ffmpeg's ebur128 does: back, side and top-back speakers. */
+const SURROUND_MASK = 0x10 | 0x20 | 0x100 | 0x8000 | 0x10000 | 0x20000 | 0x200 | 0x400;
+/** AV_CH_LOW_FREQUENCY: excluded from the loudness sum. */
+const LFE_BIT = 0x8;
+
+/**
+ * BS.1770-4 channel weights G_i for `channels` channels whose speaker
+ * positions are `channelMask` (AV_CH_* bits, channels in ascending bit order,
+ * as WAV and ffmpeg order them): 1.0 for front channels, 1.41 (+1.5 dB) for
+ * surrounds (back, side, top back), 0 for LFE — the weights of ffmpeg's
+ * ebur128 filter (libavfilter/f_ebur128.c). A mask that does not name every
+ * channel (mono, stereo, unknown layouts) weighs every channel 1.0.
+ */
+export function bs1770Weights(channels: number, channelMask: number): number[] {
+  const bits: number[] = [];
+  for (let b = 0; b < 32 && bits.length < channels; b++) if (channelMask & (2 ** b)) bits.push(2 ** b);
+  if (bits.length !== channels) return new Array(channels).fill(1);
+  return bits.map((bit) => (bit === LFE_BIT ? 0 : bit & SURROUND_MASK ? 1.41 : 1));
+}
+
 const energyToLufs = (z: number) => (z > 0 ? -0.691 + 10 * Math.log10(z) : -Infinity);
 
 export class LoudnessAnalyser implements Analyser<LoudnessResult> {
   readonly name = 'loudness';
-  readonly version = 1;
+  /** 2: surround measured over the original channels (BS.1770 weights), not a stereo downmix */
+  readonly version = 2;
   private fs = 44100;
   private channels = 2;
   private weights: number[] = [];
@@ -112,11 +134,11 @@ export class LoudnessAnalyser implements Analyser<LoudnessResult> {
   private tpHist: Float32Array[] = [];
   private readonly tpEdge = new Float32Array(22);
 
-  init(sampleRate: number, channels: number): void {
+  /** `shared.channelMask` names the speakers (see bs1770Weights); without it every channel weighs 1.0. */
+  init(sampleRate: number, channels: number, shared?: SharedStreams): void {
     this.fs = sampleRate;
     this.channels = channels;
-    // BS.1770 channel weights: L, R, C = 1, LFE excluded, surrounds 1.41. Layouts beyond stereo are downmixed by the decoder.
-    this.weights = channels === 6 ? [1, 1, 1, 0, 1.41, 1.41] : new Array(channels).fill(1);
+    this.weights = bs1770Weights(channels, shared?.channelMask ?? 0);
     this.filters = kWeighting(sampleRate);
     this.state = Array.from({ length: channels }, () => new Float64Array(8));
     this.subLen = Math.round(sampleRate / 10);

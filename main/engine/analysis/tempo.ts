@@ -4,7 +4,7 @@
  * prior, as librosa's), beats by dynamic programming (Ellis 2007).
  */
 import { hann, RealFft } from '../dsp/fft';
-import { FrameBuffer, SharedStreams, type MonoTap } from './dsp';
+import { FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
 import type { Analyser } from './types';
 
 export interface TempoResult {

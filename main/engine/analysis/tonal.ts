@@ -5,7 +5,7 @@
  * on smoothed chroma.
  */
 import { hann, RealFft } from '../dsp/fft';
-import { correlation, FrameBuffer, SharedStreams, type MonoTap } from './dsp';
+import { correlation, FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
 import { ALL_KEYS, camelot, chordName, keyName, openKey, type Key } from './keys';
 import type { Analyser } from './types';
 

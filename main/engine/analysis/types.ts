@@ -1,4 +1,4 @@
-import type { SharedStreams } from './dsp';
+import type { SharedStreams } from '../dsp/streams';
 
 /**
  * The analyser interface (after Mixxx's analysers): every analyser sees the

@@ -11,7 +11,7 @@ import * as strtok3 from 'strtok3';
 import { defaultAnalysers } from '../analysis';
 import { analyzeFile } from '../analysis/run';
 import type { Analyser } from '../analysis/types';
-import { PeaksAnalyser, SpectrogramAnalyser, type PeaksData, type SpectrogramData } from '../media/analysers';
+import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis/waveform';
 import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprintOf } from '../media/cache';
 import { openMediaFile, tagsOf, type parseFfmpegInfo } from '../media/probe';
@@ -36,9 +36,9 @@ export interface LibraryAnalysis {
   versions: Record<string, number>;
 }
 
-/** Every analyser a library track gets (fresh instances: they hold one track's state). */
+/** Every analyser a library track gets (fresh instances: they hold one track's state); the one place the list is built. */
 export function libraryAnalysers(expectedSec = 0): Analyser[] {
-  return [...defaultAnalysers(), new PeaksAnalyser(expectedSec), new SpectrogramAnalyser(expectedSec)];
+  return [...defaultAnalysers(), ...waveAnalysers(expectedSec)];
 }
 
 /** Versions of the library's analysers, by name. */
@@ -96,7 +96,8 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   } finally {
     await file.fh.close();
   }
-  const analysers = [...defaultAnalysers().filter((a) => want(a.name)), ...(wave ? [new PeaksAnalyser(statedSec), new SpectrogramAnalyser(statedSec)] : [])];
+  // peaks and spectrogram go together (one cache entry): both or neither
+  const analysers = libraryAnalysers(statedSec).filter((a) => (a.name === 'peaks' || a.name === 'spectrogram' ? wave : want(a.name)));
   const run = await analyzeFile(path, analysers, { signal, onProgress: onProgress ? (s) => onProgress(s) : undefined, file: { size: file.size, mtimeMs: file.mtimeMs } });
   const results: Record<string, unknown> = {};
   for (const a of analysers) if (a.name !== 'peaks' && a.name !== 'spectrogram') results[a.name] = run.results[a.name];

@@ -1,21 +1,12 @@
 import { join } from 'node:path';
 import { basename } from 'node:path';
 import { StudioError, type Peaks, type ProbeResult, type Spectrogram } from '@contract';
-import { PeaksAnalyser, SpectrogramAnalyser, type PeaksData, type SpectrogramData } from './analysers';
+import { analyzeFile, type AnalysisRun } from '../analysis/run';
+import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis/waveform';
 import { readJson, writeAtomic } from './cache';
-import { decodeToAnalysers, mmss, type DecodeResult } from './decode';
-import { ffmpegReason } from './ffmpeg';
 
 /** Bump when the analysis changes, so old cache entries are recomputed. */
-export const ANALYSIS_VERSION = 2;
-/**
- * The rate the track view's waveform and spectrogram are computed at (lower-rate
- * sources keep theirs): the spectrogram shows 0–8 kHz, where the pitched content
- * of music lies, and the work stays within 1.5× of decoding the file
- * (BENCHMARKS.md). A library scan computes them at the decode's own rate.
- */
-export const ANALYSIS_RATE = 16000;
-
+export const ANALYSIS_VERSION = 3;
 export interface WaveAnalysis {
   v: number;
   peaks: Omit<Peaks, 'trackId'>;
@@ -31,27 +22,38 @@ export async function readCachedAnalysis(cacheDir: string, fp: string): Promise<
   return a && a.v === ANALYSIS_VERSION && a.peaks && a.spectrogram ? a : null;
 }
 
-export function analysisRate(probe: ProbeResult): number {
-  const sr = probe.audio?.sampleRate;
-  return sr && sr >= 4000 && sr < ANALYSIS_RATE ? sr : ANALYSIS_RATE;
-}
-
 /**
- * Peaks and mel spectrogram of a file's first audio stream, from one
- * streaming decode. Partial data (truncated / corrupt) gives what decoded and
- * a warning; nothing decoded is DECODE_FAILED.
+ * Peaks and mel spectrogram of a file's first audio stream, from the same
+ * decode and the same analysers as a library scan (analysis/run.ts), so the
+ * track view draws exactly what a scan caches. Partial data (truncated /
+ * corrupt) gives what decoded and a warning; nothing decoded is DECODE_FAILED.
  */
 export async function analyseFile(path: string, probe: ProbeResult, signal: AbortSignal, onProgress: (f: number) => void): Promise<WaveAnalysis> {
-  const sampleRate = analysisRate(probe);
-  const peaks = new PeaksAnalyser(probe.durationSec);
-  const spec = new SpectrogramAnalyser(probe.durationSec);
-  const res = await decodeToAnalysers(path, { sampleRate, expectedSec: probe.durationSec, analysers: [peaks, spec], signal, onProgress });
-  const name = basename(path);
-  if (res.samples === 0) {
-    const why = res.errors.length ? ffmpegReason(res.stderrTail) : 'no audio samples came out';
-    throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded: ${why}. The file may be corrupt or truncated, or use a codec this ffmpeg cannot decode.`);
-  }
-  return waveAnalysisOf(res.results.peaks as PeaksData, res.results.spectrogram as SpectrogramData, decodeWarning(res, probe.durationSec));
+  const [peaks, spec] = waveAnalysers(probe.durationSec);
+  const stated = probe.durationSec;
+  let last = -1;
+  let lastAt = 0;
+  const run = await analyzeFile(path, [peaks, spec], {
+    signal,
+    partial: true,
+    // throttled: at most every 1 % and 100 ms
+    onProgress: (doneSec) => {
+      if (!(stated > 0)) return;
+      const fraction = Math.min(0.99, doneSec / stated);
+      const now = Date.now();
+      if (fraction - last < 0.01 || now - lastAt < 100) return;
+      last = fraction;
+      lastAt = now;
+      onProgress(fraction);
+    },
+  }).catch((err: unknown) => {
+    if (err instanceof StudioError && err.code === 'DECODE_FAILED') {
+      throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded: ${err.detail ?? err.message}. The file may be corrupt or truncated, or use a codec this ffmpeg cannot decode.`);
+    }
+    throw err;
+  });
+  onProgress(1);
+  return waveAnalysisOf(run.results.peaks as PeaksData, run.results.spectrogram as SpectrogramData, decodeWarning(run, stated));
 }
 
 /**
@@ -89,8 +91,8 @@ export function waveAnalysisOf(peaks: PeaksData, spec: SpectrogramData, warning?
  * errors reported by ffmpeg (corrupt data) or audio ending well before the
  * length the file states (truncated).
  */
-export function decodeWarning(res: DecodeResult, statedSec: number): string | undefined {
-  const decodedSec = res.samples / res.sampleRate;
+export function decodeWarning(res: Pick<AnalysisRun, 'durationSec' | 'exitCode' | 'errors'>, statedSec: number): string | undefined {
+  const decodedSec = res.durationSec;
   const short = statedSec > 0 && statedSec - decodedSec > Math.max(1, 0.02 * statedSec);
   const failed = res.exitCode !== 0;
   if (res.errors.length === 0 && !short && !failed) return undefined;
@@ -106,4 +108,13 @@ export function decodeWarning(res: DecodeResult, statedSec: number): string | un
 
 export async function writeCachedAnalysis(cacheDir: string, fp: string, a: WaveAnalysis): Promise<void> {
   await writeAtomic(analysisCachePath(cacheDir, fp), JSON.stringify(a));
+}
+
+/** 75.4 → "1:15"; 3725 → "1:02:05" */
+export function mmss(sec: number): string {
+  const s = Math.max(0, Math.floor(sec));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }

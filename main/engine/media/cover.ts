@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { access, constants, readdir, stat } from 'node:fs/promises';
+import { access, constants, open, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { parseFile, selectCover } from 'music-metadata';
 import { StudioError } from '@contract';
+import { sniffMime } from '../../media-server/serve-file';
 import { FP_RE, writeAtomic } from './cache';
 
 const IMAGE_MIME: Record<string, string> = {
@@ -19,18 +20,84 @@ export function imageMime(path: string): string | null {
   return IMAGE_MIME[extname(path).slice(1).toLowerCase()] ?? null;
 }
 
-/** An attached cover image, if it is still there and readable. */
-export async function attachedCover(path: string): Promise<{ path: string; mime: string } | null> {
-  const mime = imageMime(path);
-  if (!mime) return null;
+/** A file served by the media hosts, with what they re-check (see ResolvedMedia). */
+export interface PinnedFile {
+  path: string;
+  mime: string;
+  realPath: string;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+/** Pin a file as it is now: real path, size, mtime, inode (NOT_FOUND if it is not a readable, non-empty regular file). */
+export async function pinFile(path: string, mime: string): Promise<PinnedFile> {
   try {
-    const st = await stat(path);
-    if (!st.isFile() || st.size === 0) return null;
-    await access(path, constants.R_OK);
+    const real = await realpath(path);
+    const st = await stat(real);
+    if (!st.isFile() || st.size === 0) throw new Error('not a non-empty regular file');
+    await access(real, constants.R_OK);
+    return { path, mime, realPath: real, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+  } catch {
+    throw new StudioError('NOT_FOUND', `"${basename(path)}" is no longer there or cannot be read.`);
+  }
+}
+
+const pinPath = (cacheDir: string, trackId: string) => join(cacheDir, 'covers', 'attached', `${trackId}.json`);
+
+/**
+ * Attach `path` as a track's cover: its content must be an image (file-type's
+ * signatures, not the extension: BAD_ARGS naming what it is otherwise), and
+ * the file is pinned — real path, size, mtime, inode — in the media cache, so
+ * the media hosts refuse it if it is replaced later (by a symlink or new bytes).
+ */
+export async function pinAttachedCover(cacheDir: string, trackId: string, path: string): Promise<PinnedFile> {
+  const head = await readHead(path);
+  const mime = await sniffMime(head);
+  if (!mime || !mime.startsWith('image/') || mime === 'image/svg+xml') {
+    throw new StudioError('BAD_ARGS', `"${basename(path)}" is ${mime ? `a ${mime} file` : 'not an image file (its content is no image format)'}, so it cannot be a cover.`);
+  }
+  const pin = await pinFile(path, mime);
+  await writeAtomic(pinPath(cacheDir, trackId), JSON.stringify(pin));
+  return pin;
+}
+
+/** Forget a track's attached cover pin. */
+export async function unpinAttachedCover(cacheDir: string, trackId: string): Promise<void> {
+  await rm(pinPath(cacheDir, trackId), { force: true });
+}
+
+/**
+ * A track's attached cover as pinned when it was attached (null when none is
+ * pinned for `path` or the file is no longer there). A cover attached before
+ * pins existed is pinned on first use.
+ */
+export async function attachedCover(cacheDir: string, trackId: string, path: string): Promise<PinnedFile | null> {
+  try {
+    await stat(path);
   } catch {
     return null;
   }
-  return { path, mime };
+  try {
+    const pin = JSON.parse(await readFile(pinPath(cacheDir, trackId), 'utf8')) as PinnedFile;
+    if (pin.path === path) return pin;
+  } catch {
+    // no pin yet
+  }
+  return pinAttachedCover(cacheDir, trackId, path).catch(() => null);
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const fh = await open(path, 'r').catch(() => {
+    throw new StudioError('NOT_FOUND', `"${basename(path)}" is not there or cannot be read.`);
+  });
+  try {
+    const b = Buffer.alloc(4100);
+    const { bytesRead } = await fh.read(b, 0, b.length, 0);
+    return b.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
 }
 
 /**

@@ -173,3 +173,31 @@ export function runFfmpegProgress(
     });
   });
 }
+
+let layoutTable: Map<string, number> | undefined;
+
+/**
+ * Channels in an ffmpeg channel layout as ffmpeg prints it in a stream line
+ * ("7.0", "5.1(side)", "octagonal", "FL+FR+LFE", "12 channels"), asked of
+ * ffmpeg itself: its `-layouts` table (read once per process) decomposes every
+ * standard layout into its channels. undefined when ffmpeg does not know it.
+ */
+export function channelCountOf(layout: string): number | undefined {
+  const n = /^(\d+) channels/.exec(layout);
+  if (n) return Number(n[1]);
+  if (!layoutTable) {
+    layoutTable = new Map();
+    const bin = locateFfmpeg().path;
+    const r = bin ? spawnSync(bin, ['-hide_banner', '-layouts'], { encoding: 'utf8', timeout: 10_000 }) : { stdout: '' };
+    const std = (r.stdout ?? '').split('Standard channel layouts:')[1] ?? '';
+    for (const line of std.split('\n')) {
+      const m = /^(\S+)\s+([A-Z0-9]+(?:\+[A-Z0-9]+)*)\s*$/.exec(line);
+      if (m && m[1] !== 'NAME') layoutTable.set(m[1], m[2].split('+').length);
+    }
+  }
+  const known = layoutTable.get(layout);
+  if (known) return known;
+  // a custom layout is printed as its channels joined by "+"
+  if (/^[A-Z0-9]+(\+[A-Z0-9]+)+$/.test(layout)) return layout.split('+').length;
+  return undefined;
+}

@@ -16,8 +16,10 @@ export interface FilmstripResult {
 
 /** Thumbnail size: THUMB_HEIGHT high (or the video's own, if smaller), even dimensions, aspect kept. */
 export function thumbSize(probe: ProbeResult): { width: number; height: number } {
-  const w = probe.video?.width ?? 16;
-  const h = probe.video?.height ?? 9;
+  // ffmpeg turns rotated (phone) video upright when decoding for display: a quarter turn swaps the sides
+  const quarter = Math.abs(Math.round((probe.video?.rotation ?? 0) / 90)) % 2 === 1;
+  const w = (quarter ? probe.video?.height : probe.video?.width) ?? 16;
+  const h = (quarter ? probe.video?.width : probe.video?.height) ?? 9;
   const height = Math.max(2, Math.min(THUMB_HEIGHT, h - (h % 2)));
   const width = Math.max(2, Math.round((w * height) / h / 2) * 2);
   return { width, height };

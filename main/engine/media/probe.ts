@@ -3,7 +3,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseFile, type IAudioMetadata } from 'music-metadata';
 import { StudioError, type ProbeResult, type StreamInfo, type Tags } from '@contract';
-import { ffmpegReason, runFfmpeg } from './ffmpeg';
+import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 
 /** A failed stat/open of a media file as the studio's error (NOT_FOUND, UNREADABLE). */
 function accessError(path: string, err: unknown): StudioError {
@@ -86,11 +86,7 @@ export function parseFfmpegInfo(stderr: string): { container: string; durationSe
       const layout = parts[2];
       if (layout) {
         s.channelLayout = layout;
-        const ch = /(\d+) channels/.exec(layout)?.[1];
-        s.channels = ch
-          ? Number(ch)
-          : ({ mono: 1, stereo: 2, '2.1': 3, quad: 4, '4.0': 4, '5.0': 5, '5.1': 6, '5.1(side)': 6, '6.1': 7, '7.1': 8 } as Record<string, number>)[layout.replace(/\(.*\)$/, '')] ??
-            ({ '5.1(side)': 6, '5.0(side)': 5 } as Record<string, number>)[layout];
+        s.channels = channelCountOf(layout);
       }
     } else if (type === 'video') {
       const dims = /, (\d{2,5})x(\d{2,5})/.exec(rest);
@@ -101,6 +97,11 @@ export function parseFfmpegInfo(stderr: string): { container: string; durationSe
       const fps = /([\d.]+) fps/.exec(rest) ?? /([\d.]+) tbr/.exec(rest);
       if (fps) s.fps = Number(fps[1]);
       if (/\(attached pic\)/.test(rest)) s.attachedPic = true;
+      // this stream's side data: the lines up to the next stream or output section
+      const after = stderr.slice(m.index + m[0].length);
+      const end = after.search(/^\s*Stream #|^Output #/m);
+      const rot = /displaymatrix: rotation of (-?[\d.]+) degrees/.exec(end < 0 ? after : after.slice(0, end));
+      if (rot && Number(rot[1]) !== 0) s.rotation = Number(rot[1]);
     }
     streams.push(s);
   }

@@ -3,7 +3,7 @@ import { StudioError, type Filmstrip, type Peaks, type Progress, type ResolvedMe
 import type { EngineContext } from '../context';
 import { analyseFile, readCachedAnalysis, writeCachedAnalysis, type WaveAnalysis } from './analysis';
 import { SharedJobs, fingerprint } from './cache';
-import { attachedCover, coverMissingMessage, embeddedCover } from './cover';
+import { attachedCover, coverMissingMessage, embeddedCover, pinFile } from './cover';
 import { framePath, makeFilmstrip, type FilmstripResult } from './filmstrip';
 import { makeProxy, mimeOfPath, playPlan } from './playable';
 import type { Tracks } from './tracks';
@@ -86,39 +86,39 @@ export class MediaService {
       case 'track': {
         if (!TRACK_ID.test(id)) throw unknown();
         const { row, path } = await this.tracks.checkedPath(id);
-        return { path, mime: mimeOfPath(path, row.kind), realPath: row.real_path };
+        return { path, mime: mimeOfPath(path, row.kind), realPath: row.real_path, size: row.size, mtimeMs: row.mtime_ms };
       }
       case 'playable': {
         if (!TRACK_ID.test(id)) throw unknown();
         const { row, path } = await this.tracks.checkedPath(id);
         const probe = this.tracks.get(row.id).probe;
         const plan = playPlan(probe);
-        if (plan.kind === 'original') return { path, mime: mimeOfPath(path, row.kind), realPath: row.real_path };
+        if (plan.kind === 'original') return { path, mime: mimeOfPath(path, row.kind), realPath: row.real_path, size: row.size, mtimeMs: row.mtime_ms };
         const fp = await fingerprint(path);
         const made = await this.proxies.run(`${fp}.${plan.ext}`, (signal) => makeProxy(path, probe, plan, this.ctx.cacheDir, fp, signal));
-        return { path: made.path, mime: made.mime, realPath: made.path };
+        return pinFile(made.path, made.mime);
       }
       case 'cover': {
         const m = COVER_ID.exec(id);
         if (!m) throw unknown();
         const row = this.tracks.row(m[1]);
         if (row.cover_path) {
-          const att = await attachedCover(row.cover_path);
-          if (att) return { path: att.path, mime: att.mime, realPath: att.path };
+          const att = await attachedCover(this.ctx.cacheDir, row.id, row.cover_path);
+          if (att) return att;
         }
         const track = this.tracks.get(row.id);
         if (track.probe.hasCoverArt) {
           const { path } = await this.tracks.checkedPath(row.id);
           const fp = await fingerprint(path);
           const emb = await embeddedCover(path, this.ctx.cacheDir, fp);
-          if (emb) return { path: emb.path, mime: emb.mime, realPath: emb.path };
+          if (emb) return pinFile(emb.path, emb.mime);
         }
         throw new StudioError('NOT_FOUND', coverMissingMessage(basename(row.path), row.cover_path));
       }
       case 'frame': {
         const p = framePath(this.ctx.cacheDir, id);
         if (!p) throw new StudioError('NOT_FOUND', `Unknown media address "frame/${id}": no such thumbnail (make the filmstrip first).`);
-        return { path: p, mime: 'image/jpeg', realPath: p };
+        return pinFile(p, 'image/jpeg');
       }
     }
   }

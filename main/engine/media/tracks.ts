@@ -10,6 +10,7 @@ import {
 } from '@contract';
 import type { EngineContext } from '../context';
 import { TracksRepo, type TrackRow } from '../db/tracks';
+import { pinAttachedCover, unpinAttachedCover } from './cover';
 import { probeFile, statMediaFile } from './probe';
 
 
@@ -88,8 +89,11 @@ export class Tracks {
     throw new StudioError('FILE_CHANGED', message);
   }
 
-  setCover(id: string, imagePath: string | null): Track {
+  /** Attach (pin, see cover.ts) or detach a cover image. BAD_ARGS if its content is not an image. */
+  async setCover(id: string, imagePath: string | null): Promise<Track> {
     this.row(id);
+    if (imagePath !== null) await pinAttachedCover(this.ctx.cacheDir, id, imagePath);
+    else await unpinAttachedCover(this.ctx.cacheDir, id);
     this.rows.setCover(id, imagePath);
     return this.get(id);
   }

@@ -1,7 +1,6 @@
 import { basename } from 'node:path';
 import { StudioError } from '@contract';
-import { decodeAudio, imageInput, videoInput } from './media-input';
-import { audioToFbankClips } from './preprocess/audio';
+import { PROCESSORS } from './processors';
 import { defaultInput, PLACEHOLDER_RE, PLACEHOLDERS, type MediaKind, type ModelRuntime, type ProjectedMedia } from './runtime';
 
 /**
@@ -88,40 +87,14 @@ export async function ask(
   for (const item of order) {
     check();
     opts.onStage?.(`reading ${item.kind}`);
+    const input = await PROCESSORS[item.kind](item.path, { clips: m.media.audio.clips, region: item.region, signal: opts.signal });
+    timings.mediaDecodeMs += input.decodeMs;
+    timings.fbankMs += input.preprocessMs;
+    check();
+    opts.onStage?.(`encoding ${item.kind}`);
     let t = performance.now();
-    let emb: Float32Array;
-    let n: number;
-    if (item.kind === 'audio') {
-      const decoded = await decodeAudio(item.path, { region: item.region, signal: opts.signal });
-      timings.mediaDecodeMs += performance.now() - t;
-      t = performance.now();
-      const clips = m.media.audio.clips;
-      let fbank: Float32Array;
-      try {
-        fbank = audioToFbankClips(decoded.source, decoded.sampleRate, clips).data;
-      } finally {
-        decoded.close();
-      }
-      timings.fbankMs += performance.now() - t;
-      t = performance.now();
-      opts.onStage?.('encoding audio');
-      emb = await rt.encodeAudio(fbank, clips);
-      n = clips;
-    } else if (item.kind === 'image') {
-      const px = await imageInput(item.path, opts.signal);
-      timings.mediaDecodeMs += performance.now() - t;
-      t = performance.now();
-      opts.onStage?.('encoding image');
-      emb = await rt.encodeVision(px, 1);
-      n = 1;
-    } else {
-      const v = await videoInput(item.path, opts.signal);
-      timings.mediaDecodeMs += performance.now() - t;
-      t = performance.now();
-      opts.onStage?.('encoding video');
-      emb = await rt.encodeVision(v.pixels, v.n);
-      n = v.n;
-    }
+    const emb = input.encoder === 'audio' ? await rt.encodeAudio(input.data, input.n) : await rt.encodeVision(input.data, input.n);
+    const n = input.n;
     timings.encodersMs += performance.now() - t;
     t = performance.now();
     const rows = await rt.project(emb, n);

@@ -1,10 +1,12 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { StudioError } from '@contract';
-import { ffmpegReason, runFfmpeg, spawnFfmpeg } from '../media/ffmpeg';
+import { ffmpegReason, runFfmpeg } from '../media/ffmpeg';
+import { readPcm } from '../media/pcm';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
-import { audioToFbankClips, type AudioSource } from './preprocess/audio';
+import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
@@ -41,61 +43,40 @@ export async function decodeAudio(
   opts: { region?: [number, number]; signal?: AbortSignal; memoryBytes?: number } = {},
 ): Promise<DecodedAudio> {
   await statMediaFile(path);
-  // One ffmpeg run: the first audio stream as float32 at its own rate and
-  // channel count; what those are is read from ffmpeg's description of the
-  // output once it has finished (the samples wait in the sink until then).
-  const args = ['-nostats', '-i', path, '-map', '0:a:0'];
+  // One ffmpeg run through the engine's one PCM reader: the first audio stream
+  // as float32 at its own rate and channel count, as ffmpeg's WAV header states them.
+  let filter: string | undefined;
   if (opts.region) {
     const [a, b] = opts.region;
     if (!(b > a) || a < 0) throw new StudioError('BAD_ARGS', `The region ${a}–${b} s is empty or negative.`);
-    args.push('-af', `atrim=start=${a}:end=${b}`);
+    filter = `atrim=start=${a}:end=${b}`;
   }
-  args.push('-f', 'f32le', '-c:a', 'pcm_f32le', 'pipe:1');
   const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
-  let stderr = '';
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawnFfmpeg(args, opts.signal);
-    child.stdout!.on('data', (b: Buffer) => {
-      try {
-        sink.write(b);
-      } catch (err) {
-        child.kill('SIGKILL');
-        reject(err);
-      }
-    });
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (t: string) => {
-      if (stderr.length < 200_000) stderr += t;
-    });
-    child.on('error', reject);
-    child.on('close', (c) => resolve(c));
+  const name = basename(path);
+  const pcm = await readPcm(path, {
+    filter,
+    signal: opts.signal,
+    onFrames: (f32) => sink.write(Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength)),
   }).catch((err) => {
     sink.close();
     throw err;
   });
-  if (opts.signal?.aborted) {
-    sink.close();
-    throw new StudioError('CANCELLED', 'Cancelled.');
-  }
+  const stderr = pcm.log;
   if (/Stream map '0:a:0' matches no streams/.test(stderr)) {
     sink.close();
-    throw new StudioError('NO_AUDIO', `"${basename(path)}" has no audio stream for the model to listen to.`);
+    throw new StudioError('NO_AUDIO', `"${name}" has no audio stream for the model to listen to.`);
   }
-  const outputPart = stderr.slice(Math.max(0, stderr.indexOf('Output #0')));
-  const out = parseFfmpegInfo(outputPart.replace('Output #0', 'Input #0')).streams.find((st) => st.type === 'audio');
-  const sampleRate = out?.sampleRate;
-  const channelCount = out?.channels;
-  if (!sampleRate || !channelCount) {
+  if (!pcm.format) {
     sink.close();
-    if (code !== 0) throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded (ffmpeg: ${ffmpegReason(stderr)}).`);
-    throw new StudioError('DECODE_FAILED', `"${basename(path)}": ffmpeg did not say the sample rate or channel layout of its output (${out?.channelLayout ?? 'unknown layout'}).`);
+    throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded (ffmpeg: ${ffmpegReason(stderr)}).`);
   }
+  const { sampleRate, channels: channelCount } = pcm.format;
   const frameBytes = 4 * channelCount;
   const frames = Math.floor(sink.size / frameBytes);
   if (frames === 0) {
     sink.close();
-    if (code !== 0) throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded (ffmpeg: ${ffmpegReason(stderr)}).`);
-    throw new StudioError('DECODE_FAILED', `"${basename(path)}" decoded to no audio${opts.region ? ' in the selected region' : ''}.`);
+    if (pcm.exitCode !== 0) throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded (ffmpeg: ${ffmpegReason(stderr)}).`);
+    throw new StudioError('DECODE_FAILED', `"${name}" decoded to no audio${opts.region ? ' in the selected region' : ''}.`);
   }
   const source: AudioSource = {
     length: frames,
@@ -128,7 +109,7 @@ class SpillSink {
       for (const c of this.chunks) this.append(c);
       this.chunks = [];
     }
-    if (this.fd === undefined) this.chunks.push(b);
+    if (this.fd === undefined) this.chunks.push(Buffer.from(b)); // a copy: the reader reuses its memory
     else this.append(b);
     this.size += b.length;
   }
@@ -176,16 +157,6 @@ class SpillSink {
   }
 }
 
-/** The audio encoder's input for a file: [clips, 1, 128, 204]. */
-export async function audioInput(path: string, clips: number, opts: { region?: [number, number]; signal?: AbortSignal } = {}): Promise<Float32Array> {
-  const decoded = await decodeAudio(path, opts);
-  try {
-    return audioToFbankClips(decoded.source, decoded.sampleRate, clips).data;
-  } finally {
-    decoded.close();
-  }
-}
-
 async function videoStream(path: string, signal?: AbortSignal) {
   const info = parseFfmpegInfo((await runFfmpeg(['-i', path], { signal })).stderr);
   return { info, video: info.streams.find((s) => s.type === 'video' && !s.attachedPic) ?? info.streams.find((s) => s.type === 'video') };
@@ -196,7 +167,8 @@ async function decodeFrames(path: string, streamIndex: number, indices: number[]
   const wanted = [...new Set(indices)].sort((a, b) => a - b);
   const expr = wanted.map((i) => `eq(n\\,${i})`).join('+');
   const r = await runFfmpeg(
-    ['-v', 'error', '-i', path, '-map', `0:${streamIndex}`, '-vf', `select=${expr}`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    // -noautorotate: the stored pixels, as decord (the reference's reader) gives them, never turned by a display matrix
+    ['-v', 'error', '-noautorotate', '-i', path, '-map', `0:${streamIndex}`, '-vf', `select=${expr}`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
     { signal },
   );
   const size = w * h * 3;
@@ -242,9 +214,78 @@ export async function videoInput(path: string, signal?: AbortSignal): Promise<{ 
   return { pixels, n, plan };
 }
 
+/**
+ * The first frame of an animated WebP as a still WebP file's bytes (RIFF/WEBP
+ * holding that frame's VP8/VP8L bitstream, with its ALPH chunk behind a VP8X
+ * header when it has one), or null when `b` is not an animated WebP.
+ * ffmpeg's WebP decoder reads no animation (ANIM/ANMF chunks, WebP container
+ * spec); Pillow, the reference's loader, reads frame 1 composited on the
+ * canvas — which equals the frame itself when it covers the whole canvas at
+ * (0, 0), the only case taken here. Throws NOT_MEDIA naming the reason otherwise.
+ */
+export function firstWebpFrame(b: Buffer, name = 'image'): Buffer | null {
+  if (b.length < 30 || b.toString('latin1', 0, 4) !== 'RIFF' || b.toString('latin1', 8, 12) !== 'WEBP' || b.toString('latin1', 12, 16) !== 'VP8X') return null;
+  const u24 = (o: number) => b[o] | (b[o + 1] << 8) | (b[o + 2] << 16);
+  const canvasW = u24(24) + 1;
+  const canvasH = u24(27) + 1;
+  let off = 12;
+  let animated = false;
+  while (off + 8 <= b.length) {
+    const id = b.toString('latin1', off, off + 4);
+    const size = b.readUInt32LE(off + 4);
+    const data = off + 8;
+    if (data + size > b.length) break;
+    if (id === 'ANIM') animated = true;
+    if (id === 'ANMF') {
+      const x = 2 * u24(data);
+      const y = 2 * u24(data + 3);
+      const w = u24(data + 6) + 1;
+      const h = u24(data + 9) + 1;
+      if (x !== 0 || y !== 0 || w !== canvasW || h !== canvasH) {
+        throw new StudioError('NOT_MEDIA', `"${name}" is an animated WebP whose first frame (${w}×${h} at ${x},${y}) does not cover its ${canvasW}×${canvasH} canvas; use a still image as the cover.`);
+      }
+      const frame = b.subarray(data + 16, data + size); // ALPH? + VP8 / VP8L sub-chunks
+      const hasAlpha = frame.toString('latin1', 0, 4) === 'ALPH';
+      const parts: Buffer[] = [];
+      if (hasAlpha) {
+        const vp8x = Buffer.alloc(18);
+        vp8x.write('VP8X', 0, 'latin1');
+        vp8x.writeUInt32LE(10, 4);
+        vp8x[8] = 0x10; // alpha
+        vp8x.writeUIntLE(canvasW - 1, 12, 3);
+        vp8x.writeUIntLE(canvasH - 1, 15, 3);
+        parts.push(vp8x);
+      }
+      parts.push(frame);
+      const body = Buffer.concat(parts);
+      const head = Buffer.alloc(12);
+      head.write('RIFF', 0, 'latin1');
+      head.writeUInt32LE(4 + body.length, 4);
+      head.write('WEBP', 8, 'latin1');
+      return Buffer.concat([head, body]);
+    }
+    off = data + size + (size & 1);
+  }
+  if (animated) throw new StudioError('NOT_MEDIA', `"${name}" is an animated WebP with no frame in it.`);
+  return null;
+}
+
 /** The vision encoder's input for an image: [1, 3, 2, 224, 224] (the image repeated into 2 frames). */
 export async function imageInput(path: string, signal?: AbortSignal): Promise<Float32Array> {
   await statMediaFile(path);
+  // An animated WebP: its first frame, as Pillow reads it (ffmpeg cannot decode WebP animation).
+  const head = await readFile(path).catch(() => null);
+  const still = head ? firstWebpFrame(head, basename(path)) : null;
+  if (still) {
+    const dir = mkdtempSync(join(tmpdir(), 'studio-webp-'));
+    try {
+      const p = join(dir, 'frame1.webp');
+      writeFileSync(p, still);
+      return await imageInput(p, signal);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
   const { video } = await videoStream(path, signal);
   const name = basename(path);
   if (!video || !video.width || !video.height) throw new StudioError('NOT_MEDIA', `"${name}" is not an image that can be read.`);
@@ -254,7 +295,8 @@ export async function imageInput(path: string, signal?: AbortSignal): Promise<Fl
       `"${name}" is ${video.width}×${video.height} pixels, more than the ${Math.round(MAX_IMAGE_PIXELS / 1e6)} megapixels allowed (it may be a decompression bomb). Use a smaller cover image.`,
     );
   }
-  const r = await runFfmpeg(['-v', 'error', '-i', path, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
+  // -noautorotate: Pillow's Image.open (the reference's loader) applies no EXIF orientation or display matrix
+  const r = await runFfmpeg(['-v', 'error', '-noautorotate', '-i', path, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
     signal,
     maxStdout: video.width * video.height * 3 + 1,
   });

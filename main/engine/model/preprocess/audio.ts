@@ -1,4 +1,5 @@
 import { RealFft } from '../../dsp/fft';
+import { hzToMel } from '../../dsp/mel';
 
 /**
  * DeepResonance's audio preprocessing (ImageBind's load_and_transform_audio_data
@@ -170,7 +171,7 @@ function melBanks(numBins: number, paddedWindow: number, sampleFreq: number, low
   const highFreq = highFreqIn <= 0 ? nyquist + highFreqIn : highFreqIn;
   const numFftBins = paddedWindow / 2;
   const fftBinWidth = sampleFreq / paddedWindow;
-  const mel = (f: number) => 1127.0 * Math.log(1.0 + f / 700.0);
+  const mel = hzToMel;
   const melLow = mel(lowFreq);
   const melHigh = mel(highFreq);
   const delta = (melHigh - melLow) / (numBins + 1);

@@ -1,3 +1,10 @@
+/**
+ * Mel helpers shared by the display spectrogram (analysis/waveform.ts) and the
+ * model's Kaldi fbank (model/preprocess/audio.ts). Only the scale is shared:
+ * the fbank keeps Kaldi's own filter construction (float32 rounding, 20 Hz
+ * floor), which the display filterbank below does not imitate.
+ */
+
 /** A sparse triangular mel filterbank over the bins of a real FFT. */
 export interface MelBand {
   /** first FFT bin with a non-zero weight */
@@ -5,8 +12,15 @@ export interface MelBand {
   weights: Float64Array;
 }
 
-export const hzToMel = (f: number) => 2595 * Math.log10(1 + f / 700);
-export const melToHz = (m: number) => 700 * (10 ** (m / 2595) - 1);
+/**
+ * The HTK mel scale, m = 1127 · ln(1 + f / 700) (Hz → mel), written exactly as
+ * Kaldi / torchaudio's `kaldi.mel_scale` write it, so the model's fbank
+ * (model/preprocess/audio.ts) and the display spectrogram share one scale and
+ * the fbank stays bit-faithful to torchaudio. (= 2595 · log10(1 + f / 700).)
+ */
+export const hzToMel = (f: number) => 1127.0 * Math.log(1.0 + f / 700.0);
+/** Inverse of hzToMel (mel → Hz). */
+export const melToHz = (m: number) => 700.0 * (Math.exp(m / 1127.0) - 1.0);
 
 /**
  * `bands` HTK-mel triangles (peak weight 1) from `fMin` to `fMax` over the

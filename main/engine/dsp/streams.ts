@@ -1,6 +1,7 @@
 /**
  * Small DSP building blocks shared by the analysers (the FFT and windows are in
- * ../dsp/fft.ts): a downmixing FIR decimator, frame buffers, shared streams. Plain typed-array code, no allocation per call.
+ * ./fft.ts, the mel scale in ./mel.ts): a downmixing FIR decimator, frame
+ * buffers, shared streams. Plain typed-array code, no allocation per call.
  */
 
 export function lowpassFir(taps: number, cutoff: number): Float64Array {
@@ -150,12 +151,15 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
 export class SharedStreams {
   readonly sampleRate: number;
   readonly channels: number;
+  /** speaker positions of the channels as ffmpeg stated them (AV_CH_* bits; 0: not stated — mono/stereo), see media/pcm.ts */
+  readonly channelMask: number;
   private base: MonoDecimator | null = null;
   private readonly taps: { rate: number; dec: MonoDecimator; tap: MonoTap }[] = [];
 
-  constructor(sampleRate: number, channels: number) {
+  constructor(sampleRate: number, channels: number, channelMask = 0) {
     this.sampleRate = sampleRate;
     this.channels = channels;
+    this.channelMask = channelMask;
   }
 
   /**

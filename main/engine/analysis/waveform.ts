@@ -1,18 +1,31 @@
 import { RealFft, hann } from '../dsp/fft';
-import type { Analyser } from '../analysis/types';
-import { melFilterbank, type MelBand } from './mel';
+import { melFilterbank, type MelBand } from '../dsp/mel';
+import { MonoDecimator } from '../dsp/streams';
+import type { Analyser } from './types';
 
 /**
  * The waveform analysers (peaks, mel spectrogram) implement the one analyser
- * interface of the engine (`../analysis/types.ts`): the track view's decode
- * (mono, 22.05 kHz, decode.ts) and the library scan's decode (44.1/48 kHz,
- * analysis/run.ts, next to loudness, tempo and key) feed them the same way,
- * so a scanned track's waveform comes from the scan's one decode.
+ * interface of the engine (`./types.ts`) and are fed by the one analysis
+ * decode (`./run.ts`, 44.1/48 kHz): the track view runs them alone, a library
+ * scan next to loudness, tempo and key — so both draw exactly the same
+ * waveform and spectrogram, and a scan warms the track view's cache.
  */
-export type { Analyser } from '../analysis/types';
+
+/** The peaks and spectrogram analysers of one track (fresh instances). `expectedSec`: the stated length, 0 if unknown. */
+export function waveAnalysers(expectedSec = 0): [PeaksAnalyser, SpectrogramAnalyser] {
+  return [new PeaksAnalyser(expectedSec), new SpectrogramAnalyser(expectedSec)];
+}
+
+/**
+ * The spectrogram is computed on the mono mix decimated to about this rate
+ * (integer factor: 48 kHz → 16 kHz, 44.1 kHz → 14.7 kHz; lower rates kept):
+ * it shows 0 to half of it, where the pitched content of music lies, and its
+ * FFTs cost what a 16 kHz decode's did (BENCHMARKS.md).
+ */
+export const SPECTROGRAM_RATE = 16000;
 
 /** Bump when peaks or spectrogram change (results and the media cache key). */
-export const WAVE_VERSION = 1;
+export const WAVE_VERSION = 2;
 
 /** Mono mix of a block (the first channel itself when mono); `scratch` is reused. */
 function monoOf(block: Float32Array[], scratch: { buf: Float32Array }): Float32Array {
@@ -202,18 +215,23 @@ export class SpectrogramAnalyser implements Analyser<SpectrogramData> {
   private data!: Float32Array;
   private ref = 1;
   private readonly mono = { buf: new Float32Array(0) };
+  /** mono mix decimated to ~SPECTROGRAM_RATE (null: the input's rate is low enough) */
+  private dec: MonoDecimator | null = null;
 
   /**
-   * `expectedSec`: the stated length (0 if unknown). Unless `opts.fftSize` is
-   * given, the frame is 1024 samples up to 24 kHz and 2048 above (the same
-   * ~21.5 Hz resolution at 22.05 and 44.1 kHz).
+   * `expectedSec`: the stated length (0 if unknown). Input above
+   * 1.5 × SPECTROGRAM_RATE is mixed to mono and decimated first. Unless
+   * `opts.fftSize` is given, the frame is 1024 samples up to 24 kHz (after
+   * decimation) and 2048 above.
    */
   constructor(
     private readonly expectedSec = 0,
     private readonly userOpts: Partial<SpectrogramOptions> = {},
   ) {}
 
-  init(sampleRate: number): void {
+  init(inputRate: number): void {
+    this.dec = inputRate >= 1.5 * SPECTROGRAM_RATE ? new MonoDecimator(inputRate, SPECTROGRAM_RATE) : null;
+    const sampleRate = this.dec ? this.dec.outRate : inputRate;
     this.sampleRate = sampleRate;
     const expectedSamples = Math.max(0, this.expectedSec) * sampleRate;
     const opts = this.userOpts;
@@ -238,8 +256,12 @@ export class SpectrogramAnalyser implements Analyser<SpectrogramData> {
   }
 
   process(block: Float32Array[]): void {
-    const samples = monoOf(block, this.mono);
-    const n = block[0].length;
+    let samples: Float32Array;
+    if (this.dec) {
+      this.dec.process(block);
+      samples = this.dec.samples();
+    } else samples = monoOf(block, this.mono);
+    const n = samples.length;
     this.totalSamples += n;
     let off = 0;
     while (off < n) {
@@ -250,6 +272,7 @@ export class SpectrogramAnalyser implements Analyser<SpectrogramData> {
       off += take;
       this.drain();
     }
+    this.dec?.discard(n);
   }
 
   /** frame whatever is complete, keep the tail */

@@ -1,0 +1,252 @@
+/**
+ * The one ffmpeg PCM reader of the engine. The track view (peaks +
+ * spectrogram), the library's analysers and the model all read decoded audio
+ * through `readPcm()`, and all read ffmpeg's log the same way.
+ *
+ * ffmpeg is asked, not guessed at: it writes the decoded stream as a WAV
+ * (IEEE float 32, little endian) to a pipe, and the header it writes states
+ * the sample rate, the channel count and — for more than two channels — the
+ * speaker positions (WAVE_FORMAT_EXTENSIBLE's dwChannelMask, whose bits are
+ * ffmpeg's AV_CH_* bits). No table of layout names is needed, so every layout
+ * ffmpeg can decode (4.1, 7.0, octagonal, …) is read.
+ *
+ * The log is read with `-loglevel level+info`: every line carries its level
+ * tag (`[error]`, `[warning]`, `[info]`), which is how errors are told from
+ * the stream description — one parser for every caller.
+ */
+import { StudioError } from '@contract';
+import { spawnFfmpeg } from './ffmpeg';
+
+/** What ffmpeg says it decoded to. */
+export interface PcmFormat {
+  /** Hz */
+  sampleRate: number;
+  /** interleaved channels per frame */
+  channels: number;
+  /**
+   * Speaker positions (WAVE_FORMAT_EXTENSIBLE dwChannelMask = ffmpeg's
+   * AV_CH_* bits: 0x1 FL, 0x2 FR, 0x4 FC, 0x8 LFE, 0x10 BL, 0x20 BR, 0x200 SL,
+   * 0x400 SR, …); 0 when ffmpeg wrote a plain header (mono, stereo).
+   */
+  channelMask: number;
+}
+
+/** One line of ffmpeg's log, its level tag read off. */
+export interface FfmpegLogLine {
+  level: 'panic' | 'fatal' | 'error' | 'warning' | 'info' | 'verbose' | 'debug' | 'trace';
+  /** the component that wrote it (`mp3float`, `Parsed_pan_0`), if any */
+  context: string | null;
+  text: string;
+}
+
+export interface PcmReadOptions {
+  /** audio filter chain (`-af`), e.g. a resampler or `atrim` */
+  filter?: string;
+  /** `-ac`: downmix (ffmpeg's matrix) to this many channels; default: the source's */
+  channels?: number;
+  /** decode only the first `maxSec` seconds (`-t`) */
+  maxSec?: number;
+  signal?: AbortSignal;
+  /** the ffmpeg child's pid, once spawned (tests, diagnostics) */
+  onSpawn?: (pid: number) => void;
+  /** called once, before the first `onFrames` */
+  onFormat?: (format: PcmFormat) => void;
+  /**
+   * Interleaved float32 samples, `frames × channels` of them (NaN from a broken
+   * decoder replaced by 0). The array is reused after the call returns: copy
+   * what must be kept. A throw kills ffmpeg and rejects `readPcm`.
+   */
+  onFrames: (interleaved: Float32Array, frames: number) => void;
+  /** every log line as it arrives (e.g. to read the input's duration before the decode ends) */
+  onLogLine?: (line: FfmpegLogLine) => void;
+}
+
+export interface PcmReadResult {
+  /** null when ffmpeg wrote no header (nothing could be decoded) */
+  format: PcmFormat | null;
+  /** frames delivered to `onFrames` */
+  frames: number;
+  exitCode: number | null;
+  /** ffmpeg's log at info level and above, level tags removed (capped at 200 kB) */
+  log: string;
+  /** error/fatal lines, "component: message", with the decoded position (s) when each was read (pipes buffer ~1 s) */
+  errors: Array<{ atSec: number; message: string }>;
+}
+
+/** ffmpeg's arguments for reading the first audio stream of `path` as float32 WAV on stdout. */
+export function pcmArgs(path: string, opts: Pick<PcmReadOptions, 'filter' | 'channels' | 'maxSec'> = {}): string[] {
+  const args = ['-loglevel', 'level+info', '-nostats', '-i', path, '-map', '0:a:0', '-vn', '-sn', '-dn'];
+  if (opts.maxSec) args.push('-t', String(opts.maxSec));
+  if (opts.filter) args.push('-af', opts.filter);
+  if (opts.channels) args.push('-ac', String(opts.channels));
+  // bitexact: no LIST/INFO chunk, so the header is fmt + data only (parsed generically anyway)
+  args.push('-c:a', 'pcm_f32le', '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact', '-f', 'wav', 'pipe:1');
+  return args;
+}
+
+const LEVELS = new Set(['panic', 'fatal', 'error', 'warning', 'info', 'verbose', 'debug', 'trace']);
+
+/**
+ * One line of `-loglevel level+info` output: `[mp3float @ 0x55…] [error] Header missing`
+ * → `{ level: 'error', context: 'mp3float', text: 'Header missing' }`. Lines
+ * without a level tag (continuations) are `info`.
+ */
+export function parseLogLine(raw: string): FfmpegLogLine {
+  let rest = raw;
+  let context: string | null = null;
+  let level: FfmpegLogLine['level'] = 'info';
+  for (;;) {
+    const ctx = /^\[([\w-]+) @ 0x[0-9a-f]+\]\s?/i.exec(rest);
+    if (ctx) {
+      context ??= ctx[1];
+      rest = rest.slice(ctx[0].length);
+      continue;
+    }
+    const lv = /^\[(\w+)\]\s?/.exec(rest);
+    if (lv && LEVELS.has(lv[1])) {
+      level = lv[1] as FfmpegLogLine['level'];
+      rest = rest.slice(lv[0].length);
+    }
+    break;
+  }
+  return { level, context, text: rest };
+}
+
+/** The WAV header ffmpeg wrote: format and where the samples start; null while incomplete. */
+export function parseWavHeader(b: Buffer): { format: PcmFormat; dataOffset: number } | null {
+  if (b.length < 12) return null;
+  const riff = b.toString('latin1', 0, 4);
+  if ((riff !== 'RIFF' && riff !== 'RF64') || b.toString('latin1', 8, 12) !== 'WAVE') {
+    throw new StudioError('DECODE_FAILED', 'ffmpeg did not write the WAV stream it was asked for.');
+  }
+  let off = 12;
+  let format: PcmFormat | null = null;
+  while (off + 8 <= b.length) {
+    const id = b.toString('latin1', off, off + 4);
+    const size = b.readUInt32LE(off + 4);
+    if (id === 'data') {
+      if (!format) throw new StudioError('DECODE_FAILED', 'ffmpeg wrote WAV samples before their format.');
+      return { format, dataOffset: off + 8 };
+    }
+    const end = off + 8 + size + (size & 1);
+    if (end > b.length) return null;
+    if (id === 'fmt ') {
+      const tag = b.readUInt16LE(off + 8);
+      const channels = b.readUInt16LE(off + 10);
+      const sampleRate = b.readUInt32LE(off + 12);
+      const bits = b.readUInt16LE(off + 22);
+      const extensible = tag === 0xfffe && size >= 40;
+      const sub = extensible ? b.readUInt16LE(off + 32) : tag;
+      if (sub !== 3 || bits !== 32 || channels < 1 || sampleRate < 1) {
+        throw new StudioError('DECODE_FAILED', `ffmpeg wrote WAV format ${sub}/${bits} bit instead of 32-bit float.`);
+      }
+      format = { sampleRate, channels, channelMask: extensible ? b.readUInt32LE(off + 28) : 0 };
+    }
+    off = end;
+  }
+  return null;
+}
+
+/**
+ * Decode the first audio stream of `path` to interleaved float32 and hand it
+ * to `onFrames` as it comes: one ffmpeg process, memory independent of the
+ * file's length (ffmpeg blocks on the pipe while the caller works).
+ *
+ * Resolves whatever ffmpeg's exit code (the caller decides what a partial
+ * decode means, from `frames`, `errors`, `exitCode` and `log`). Rejects with
+ * CANCELLED when the signal aborts (ffmpeg is killed), FFMPEG_MISSING when it
+ * cannot start, or the error `onFormat`/`onFrames` threw.
+ */
+export function readPcm(path: string, opts: PcmReadOptions): Promise<PcmReadResult> {
+  return new Promise<PcmReadResult>((resolve, reject) => {
+    let child;
+    try {
+      child = spawnFfmpeg(pcmArgs(path, opts), opts.signal);
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+    let header: Buffer | null = Buffer.alloc(0); // bytes until the header is complete
+    let format: PcmFormat | null = null;
+    let frameBytes = 0;
+    let carry = Buffer.alloc(0);
+    let scratch = new Float32Array(16384);
+    let frames = 0;
+    let failure: unknown = null;
+    let log = '';
+    const errors: PcmReadResult['errors'] = [];
+
+    const fail = (err: unknown) => {
+      if (failure) return;
+      failure = err;
+      child.kill('SIGKILL');
+    };
+
+    const samples = (chunk: Buffer) => {
+      const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      const whole = Math.floor(buf.length / frameBytes);
+      const n = whole * format!.channels;
+      if (n > 0) {
+        if (scratch.length < n) scratch = new Float32Array(n);
+        // copy into 4-byte aligned memory (a chunk may start anywhere)
+        new Uint8Array(scratch.buffer, 0, n * 4).set(buf.subarray(0, n * 4));
+        const view = scratch.length === n ? scratch : scratch.subarray(0, n);
+        for (let i = 0; i < n; i++) if (view[i] !== view[i]) view[i] = 0;
+        opts.onFrames(view, whole);
+        frames += whole;
+      }
+      carry = Buffer.from(buf.subarray(whole * frameBytes));
+    };
+
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (failure) return;
+      try {
+        if (header) {
+          header = Buffer.concat([header, chunk]);
+          const h = parseWavHeader(header);
+          if (!h) return;
+          format = h.format;
+          frameBytes = 4 * format.channels;
+          const rest = header.subarray(h.dataOffset);
+          header = null;
+          opts.onFormat?.(format);
+          if (rest.length) samples(rest);
+        } else samples(chunk);
+      } catch (err) {
+        fail(err);
+      }
+    });
+
+    child.stderr!.setEncoding('utf8');
+    let partial = '';
+    const line = (raw: string) => {
+      if (!raw.trim()) return;
+      const l = parseLogLine(raw);
+      opts.onLogLine?.(l);
+      const shown = l.context ? `[${l.context} @ 0x0] ${l.text}` : l.text;
+      if (log.length < 200_000) log += shown + '\n';
+      if ((l.level === 'error' || l.level === 'fatal' || l.level === 'panic') && errors.length < 100) {
+        errors.push({ atSec: format ? frames / format.sampleRate : 0, message: (l.context ? `${l.context}: ` : '') + l.text.trim() });
+      }
+    };
+    child.stderr!.on('data', (s: string) => {
+      partial += s;
+      const lines = partial.split(/\r?\n/);
+      partial = lines.pop() ?? '';
+      for (const raw of lines) line(raw);
+    });
+    child.on('error', (e) => reject(new StudioError('FFMPEG_MISSING', `Could not start ffmpeg: ${e.message}.`)));
+    child.on('close', (code) => {
+      if (opts.signal?.aborted) return reject(new StudioError('CANCELLED', 'Cancelled.'));
+      if (failure) return reject(failure);
+      line(partial);
+      resolve({ format, frames, exitCode: code, log, errors });
+    });
+  });
+}
+
+/** The log's description of the input (everything before "Output #0"), for parseFfmpegInfo. */
+export function inputPartOf(log: string): string {
+  return log.split('Output #0')[0];
+}

@@ -1,0 +1,65 @@
+/**
+ * The model's media steps, one processor per modality (as transformers.js
+ * keeps its feature extractors and image processors apart from the model):
+ * a file → the encoder's input tensor. `ask.ts` looks the processor up by
+ * kind; adding a modality adds a row here, not a branch there.
+ *
+ * Each follows the reference (DeepResonance's ImageBind `data.py`):
+ * - audio: all channels at the file's rate (media/pcm.ts) → torchaudio resample
+ *   to 16 kHz, clips, kaldi fbank (preprocess/audio.ts) → [clips, 1, 128, 204]
+ * - image: the first frame as Pillow reads it → CLIP resize/crop/normalise,
+ *   repeated into 2 frames (preprocess/image.ts) → [1, 3, 2, 224, 224]
+ * - video: decord's frames → 5 clips × 3 crops (preprocess/video.ts) → [15, 3, 2, 224, 224]
+ */
+import { decodeAudio, imageInput, videoInput } from './media-input';
+import { audioToFbankClips } from './preprocess/audio';
+import type { MediaKind } from './runtime';
+
+/** An encoder's input, ready for `ModelRuntime.encodeAudio` / `encodeVision`. */
+export interface EncoderInput {
+  /** which ImageBind head takes it */
+  encoder: 'audio' | 'vision';
+  /** float32, the shape in the module comment, row-major */
+  data: Float32Array;
+  /** tokens it becomes (clips for audio, 1 for an image, clips × crops for video) */
+  n: number;
+  /** ms spent decoding with ffmpeg */
+  decodeMs: number;
+  /** ms spent on the reference's preprocessing (fbank; 0 where it is part of the decode) */
+  preprocessMs: number;
+}
+
+export interface ProcessOptions {
+  /** audio clips the pack's manifest asks for (3 in DeepResonance) */
+  clips: number;
+  /** [start, end) seconds of the audio, when a region was chosen */
+  region?: [number, number];
+  signal?: AbortSignal;
+}
+
+/** A file of one modality → its encoder input. Errors: the StudioErrors of media-input.ts (NOT_FOUND, NO_AUDIO, NOT_MEDIA, DECODE_FAILED, BAD_ARGS, CANCELLED). */
+export type MediaProcessor = (path: string, opts: ProcessOptions) => Promise<EncoderInput>;
+
+export const PROCESSORS: Record<MediaKind, MediaProcessor> = {
+  async audio(path, { clips, region, signal }) {
+    let t = performance.now();
+    const decoded = await decodeAudio(path, { region, signal });
+    const decodeMs = performance.now() - t;
+    t = performance.now();
+    try {
+      return { encoder: 'audio', data: audioToFbankClips(decoded.source, decoded.sampleRate, clips).data, n: clips, decodeMs, preprocessMs: performance.now() - t };
+    } finally {
+      decoded.close();
+    }
+  },
+  async image(path, { signal }) {
+    const t = performance.now();
+    const data = await imageInput(path, signal);
+    return { encoder: 'vision', data, n: 1, decodeMs: performance.now() - t, preprocessMs: 0 };
+  },
+  async video(path, { signal }) {
+    const t = performance.now();
+    const v = await videoInput(path, signal);
+    return { encoder: 'vision', data: v.pixels, n: v.n, decodeMs: performance.now() - t, preprocessMs: 0 };
+  },
+};

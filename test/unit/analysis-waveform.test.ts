@@ -1,0 +1,33 @@
+// The track view and a library scan draw the same waveform and spectrogram (issue 12 defect 6:
+// 0–8 kHz before a scan, ~0–22 kHz after): one decode, one pair of analysers.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { analyseForLibrary } from '../../main/engine/library/analyse';
+import { analyseFile, readCachedAnalysis } from '../../main/engine/media/analysis';
+import { fingerprint } from '../../main/engine/media/cache';
+import { probeFile } from '../../main/engine/media/probe';
+import { toneFile } from '../helpers/media';
+
+for (const [name, extra] of [
+  ['wave-44k.flac', ['-ar', '44100']],
+  ['wave-48k.mp3', ['-ar', '48000']],
+  ['wave-22k.wav', ['-ar', '22050']],
+] as const) {
+  test(`${name}: the track view's peaks and spectrogram equal a library scan's`, async () => {
+    const path = toneFile(name, 5, [...extra]);
+    const probe = await probeFile(path);
+    const view = await analyseFile(path, probe, new AbortController().signal, () => undefined);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'rs-wave-'));
+    const lib = await analyseForLibrary({ path, cacheDir });
+    assert.deepEqual(lib.results.peaks, { cache: await fingerprint(path) });
+    const scanned = await readCachedAnalysis(cacheDir, await fingerprint(path));
+    assert.ok(scanned, 'the scan wrote the track view cache');
+    assert.deepEqual(scanned.spectrogram, view.spectrogram);
+    assert.deepEqual(scanned.peaks, view.peaks);
+    // the one definition: mel up to half the (decimated) analysis rate, at most 8 kHz
+    assert.ok(view.spectrogram.maxFreqHz <= 8000 && view.spectrogram.maxFreqHz >= 7000, `maxFreqHz ${view.spectrogram.maxFreqHz}`);
+  });
+}
