@@ -1,0 +1,62 @@
+import type WaveSurfer from 'wavesurfer.js';
+import { player } from '../../shared/state/player.svelte';
+
+const MIN_ZOOM = 0; // 0 = fit the whole track
+const MAX_PX_PER_SEC = 2000;
+
+/**
+ * Zoom and scroll of the track view's main waveform (wavesurfer's
+ * `minPxPerSec` and its visible range), which the spectrogram follows.
+ */
+class Zoom {
+  /** wavesurfer's minPxPerSec; 0 = whole track fits */
+  pxPerSec = $state(MIN_ZOOM);
+  /** the visible part of the main waveform (seconds), for the spectrogram */
+  view = $state({ start: 0, end: 0 });
+  private ws: WaveSurfer | null = null;
+
+  /** The main waveform's wavesurfer (Waveform.svelte creates one for the life of the view). */
+  attach(ws: WaveSurfer): void {
+    this.ws = ws;
+    ws.on('zoom', (px) => (this.pxPerSec = px));
+    ws.on('scroll', (start, end) => (this.view = { start, end }));
+    ws.on('timeupdate', (t) => (player.currentTime = t));
+  }
+
+  detach(): void {
+    this.ws = null;
+  }
+
+  /** A new track starts fitted (the waveform was already reset with zoom(0)). */
+  reset(durationSec: number): void {
+    this.pxPerSec = 0;
+    this.view = { start: 0, end: durationSec };
+  }
+
+  /** Zoom the main waveform by a factor around the playhead. */
+  by(factor: number): void {
+    if (!this.ws || !player.duration) return;
+    const width = this.ws.getWidth() || 800;
+    const fit = width / player.duration;
+    const cur = this.pxPerSec > 0 ? this.pxPerSec : fit;
+    const next = Math.min(MAX_PX_PER_SEC, cur * factor);
+    this.set(next <= fit * 1.01 ? 0 : next);
+  }
+
+  /** Set pixels per second; 0 fits the whole track. */
+  set(px: number): void {
+    if (!this.ws) return;
+    this.ws.zoom(px);
+    this.pxPerSec = px;
+    if (px === 0) this.view = { start: 0, end: player.duration };
+  }
+
+  /** the zoom level as "×N" relative to the whole track fitting */
+  label(): string {
+    if (!this.ws || !player.duration || this.pxPerSec === 0) return '1×';
+    const fit = (this.ws.getWidth() || 800) / player.duration;
+    return `${(this.pxPerSec / fit).toFixed(1)}×`;
+  }
+}
+
+export const zoom = new Zoom();
