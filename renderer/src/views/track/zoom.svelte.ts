@@ -18,9 +18,27 @@ class Zoom {
   /** The main waveform's wavesurfer (Waveform.svelte creates one for the life of the view). */
   attach(ws: WaveSurfer): void {
     this.ws = ws;
-    ws.on('zoom', (px) => (this.pxPerSec = px));
-    ws.on('scroll', (start, end) => (this.view = { start, end }));
+    ws.on('zoom', (px) => {
+      this.pxPerSec = px;
+      this.sync();
+    });
+    // a zoom that keeps the scroll position fires no 'scroll': read the view after every redraw too
+    ws.on('scroll', () => this.sync());
+    ws.on('redraw', () => this.sync());
     ws.on('timeupdate', (t) => (player.currentTime = t));
+  }
+
+  /** Read the visible range from wavesurfer: its scroll offset and width over the whole drawn width. */
+  private sync(): void {
+    const ws = this.ws;
+    if (!ws) return;
+    const d = ws.getDuration() || player.duration;
+    const full = ws.getWrapper().scrollWidth;
+    if (!d || !full) return;
+    const scroll = ws.getScroll();
+    const start = (scroll / full) * d;
+    const end = Math.min(d, ((scroll + ws.getWidth()) / full) * d);
+    if (Math.abs(start - this.view.start) > 1e-4 || Math.abs(end - this.view.end) > 1e-4) this.view = { start, end };
   }
 
   detach(): void {

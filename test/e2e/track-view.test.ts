@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { toneFile } from '../helpers/media';
+import { e2eMedia, type E2eMedia } from './fixtures';
+import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
+
+/**
+ * The track view as a first hour of use found it (issue 12): the time ruler
+ * at every zoom, the playhead of a newly opened track, wheel zoom and scroll.
+ * Run: npm run build && node tools/run-tests.mjs test/e2e/track-view.test.ts
+ */
+describe('track view (issue 12)', { timeout: 180_000 }, () => {
+  let serve: ServeProcess;
+  let browser: Browser;
+  let sp: StudioPage;
+  let media: E2eMedia;
+  /** a 60 s track, as in the issue's report */
+  let long: string;
+
+  before(async () => {
+    media = e2eMedia();
+    long = toneFile('e2e-tone-60s.mp3', 60);
+    const launching = launchChromium().then((b) => (browser = b));
+    serve = await startServe().finally(() => launching);
+    await launching;
+    sp = await StudioPage.open(browser, serve, { width: 1440, height: 900 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  /** Open a file and wait until its waveform is drawn. */
+  async function open(path: string): Promise<void> {
+    const m = await sp.mark();
+    const ev = await sp.openThroughBrowser(path);
+    assert.equal(ev.name, 'track-opened', JSON.stringify(ev.detail));
+    await sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
+  }
+
+  /** Click the main waveform at a fraction of its width (a click seeks there). */
+  async function clickWave(fraction: number): Promise<void> {
+    const box = (await sp.page.locator('[data-testid=waveform] .main').boundingBox())!;
+    await sp.page.mouse.click(box.x + box.width * fraction, box.y + box.height / 2);
+  }
+
+  test('defect 1: the ruler follows the view when zoomed away from the start, a label every second or two', async () => {
+    const { page } = sp;
+    await open(long);
+    const whole = await sp.rulerLabels();
+    assert.ok(whole.length >= 4, `labels over the whole track: ${JSON.stringify(whole)}`);
+    await clickWave(0.8);
+    await sp.waitForMediaTime(46, 50);
+    for (let i = 0; i < 5; i++) {
+      const m = await sp.mark();
+      await page.keyboard.press('+');
+      await sp.waitForEvent('waveform-zoomed', { after: m });
+    }
+    const labels = await sp.rulerLabels();
+    await sp.screenshot('issue12-1-ruler-zoomed');
+    assert.ok(labels.length >= 3, `several labels on screen at ${await sp.zoomLevel()}×: ${JSON.stringify(labels)}`);
+    // they are the times around the playhead (~48 s), not those of the start
+    const t = (await sp.mediaState()).currentTime;
+    assert.ok(labels[0].sec <= t + 1 && labels.at(-1)!.sec >= t - 1, `labels ${labels.map((l) => l.text)} around the playhead ${t.toFixed(1)} s`);
+    // dense enough: at ~8 s on screen, a label every second or two
+    for (let i = 1; i < labels.length; i++) {
+      const step = labels[i].sec - labels[i - 1].sec;
+      assert.ok(step > 0 && step <= 2, `label step ${step} s (${labels[i - 1].text} → ${labels[i].text})`);
+      assert.ok(labels[i].x > labels[i - 1].x, 'left to right in time order');
+    }
+    await page.keyboard.press('0');
+    await page.locator('[data-testid=zoom-level]', { hasText: /^1×$/ }).waitFor();
+  });
+
+  test('defect 2: a newly opened track starts with its playhead and progress at 0', async () => {
+    const { page } = sp;
+    await clickWave(0.5);
+    await sp.waitForMediaTime(28, 32);
+    assert.ok(Math.abs((await sp.drawnProgress()) - 0.5) < 0.05, 'A is drawn at 50 %');
+    await open(media.tone);
+    const drawn = await sp.drawnProgress();
+    await sp.screenshot('issue12-2-new-track-playhead');
+    assert.match(await page.getByTestId('current-time').innerText(), /^0:00\.0$/);
+    assert.ok(Math.abs((await sp.mediaState()).currentTime) < 0.01, 'the audio is at 0');
+    assert.ok(drawn >= 0 && drawn < 0.01, `B's cursor is drawn at ${(drawn * 100).toFixed(1)} %, not where A was`);
+  });
+
+  test('no page errors', () => {
+    assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
+  });
+});
