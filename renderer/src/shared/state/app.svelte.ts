@@ -81,6 +81,11 @@ class AppState {
     this.toasts = [...this.toasts.slice(-4), { id: this.nextId++, kind, title, message, code }];
   }
 
+  /** Take back the messages with this title (what they reported was put right). */
+  dismissTitled(title: string): void {
+    if (this.toasts.some((t) => t.title === title)) this.toasts = this.toasts.filter((t) => t.title !== title);
+  }
+
   dismiss(id: number): void {
     this.toasts = this.toasts.filter((t) => t.id !== id);
   }

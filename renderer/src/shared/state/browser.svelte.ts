@@ -18,6 +18,8 @@ class FileBrowser {
   listing = $state.raw<DirListing | null>(null);
   pathInput = $state('');
   selected = $state(0);
+  /** the person chose the selected row (click, arrows), rather than it being preselected by a listing */
+  highlighted = $state(false);
   loading = $state(false);
   error = $state<string | null>(null);
   /** the dialog's title when the caller names one (e.g. "Add a music folder") */
@@ -52,6 +54,7 @@ class FileBrowser {
       // a path being typed meanwhile is left alone
       if (this.pathInput === typed || this.pathInput === path) this.pathInput = l.path;
       this.selected = Math.max(0, l.entries.findIndex((e) => e.type === 'dir' || this.canPick(e)));
+      this.highlighted = false;
       localStorage.setItem(`${LAST_DIR_KEY}.${this.kind}`, l.path);
       signal('browser-listed', { path: l.path, entries: l.entries.length });
     } catch (err) {
@@ -74,9 +77,20 @@ class FileBrowser {
     return e.type === 'file' && e.openable && this.kind !== 'folder';
   }
 
-  /** Folder mode: choose the folder that is listed. */
+  /**
+   * Folder mode: the folder "Use this folder" means — the subfolder the
+   * person highlighted in the list, else the folder listed.
+   */
+  get folderChoice(): string | null {
+    const l = this.listing;
+    if (!l) return null;
+    const e = l.entries[this.selected];
+    return this.highlighted && e?.type === 'dir' ? e.path : l.path;
+  }
+
+  /** Folder mode: choose `folderChoice`. */
   pickFolder(): void {
-    const path = this.listing?.path;
+    const path = this.folderChoice;
     if (!path || this.kind !== 'folder') return;
     const pick = this.onPick;
     this.close();
@@ -102,7 +116,15 @@ class FileBrowser {
   move(delta: number): void {
     const n = this.listing?.entries.length ?? 0;
     if (!n) return;
-    this.selected = Math.max(0, Math.min(n - 1, this.selected + delta));
+    this.select(this.selected + delta);
+  }
+
+  /** The person highlights a row (click, arrows, Home/End). */
+  select(index: number): void {
+    const n = this.listing?.entries.length ?? 0;
+    if (!n) return;
+    this.selected = Math.max(0, Math.min(n - 1, index));
+    this.highlighted = true;
   }
 }
 

@@ -4,6 +4,9 @@ import { signal } from '../../lib/test-hooks';
 import { app } from './app.svelte';
 import { browser } from './browser.svelte';
 
+/** the title of the message shown when a chosen pack cannot be used */
+const PACK_FAILED = 'This model pack cannot be used';
+
 export type Diagnostics = MethodOutput<'model:diagnostics'>;
 
 export interface PackJob {
@@ -58,13 +61,15 @@ class ModelState {
         },
       });
       app.model = status;
+      // an earlier wrong choice is put right: its message goes
+      app.dismissTitled(PACK_FAILED);
       signal('pack-chosen', { path, pack: status.pack, provider: status.provider });
       if (this.diagnostics || this.settingsOpen) void this.loadDiagnostics();
     } catch (err) {
       const e = asStudioError(err);
       if (e.code === 'CANCELLED') signal('pack-cancelled', { path });
       else {
-        app.error(e, 'This model pack cannot be used');
+        app.error(e, PACK_FAILED);
         signal('pack-failed', { path, code: e.code, message: e.message });
       }
       void app.refreshModel();
