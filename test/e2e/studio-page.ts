@@ -238,7 +238,9 @@ export class StudioPage {
   }
 
   async dismissToasts(): Promise<void> {
-    for (const b of await this.page.getByTestId('dismiss').all()) await b.click();
+    // one at a time from the top: notices may fade meanwhile
+    const buttons = this.page.getByTestId('dismiss');
+    while ((await buttons.count()) > 0) await buttons.first().click({ timeout: 2000 }).catch(() => undefined);
   }
 
   async mediaState(): Promise<{ currentTime: number; paused: boolean; src: string; inVideoPanel: boolean }> {

@@ -87,6 +87,62 @@ describe('track view (issue 12)', { timeout: 180_000 }, () => {
     assert.ok(drawn >= 0 && drawn < 0.01, `B's cursor is drawn at ${(drawn * 100).toFixed(1)} %, not where A was`);
   });
 
+  test('defect 9: toasts merge duplicates, notices fade, errors stay without covering the transport or the chat input; one toast per engine crash', async () => {
+    const { page } = sp;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const drop = () =>
+      page.evaluate(() => {
+        const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (b: string[], n: string) => unknown; DragEvent: new (t: string, i: object) => unknown; dispatchEvent(e: unknown): void };
+        const dt = new g.DataTransfer();
+        dt.items.add(new g.File(['x'], 'dropped.mp3'));
+        g.dispatchEvent(new g.DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      });
+    let m = await sp.mark();
+    await drop();
+    await drop();
+    await drop();
+    await sp.waitForEvent('warning-shown', { after: m });
+    const dropped = page.getByTestId('toast-warning').filter({ hasText: 'Dropped files cannot be opened' });
+    await page.locator('[data-testid=toast-warning][data-count="3"]').waitFor({ timeout: 5000 });
+    assert.equal(await dropped.count(), 1, 'three drops, one message (×3)');
+    // errors: files that cannot be opened (each its own message)
+    for (const bad of [media.textAsMp3, media.empty, media.textAsMp3]) {
+      const ev = await sp.openThroughBrowser(bad);
+      assert.equal(ev.name, 'error-shown');
+    }
+    const errors = page.getByTestId('toast-error');
+    assert.equal(await errors.count(), 2, `two different errors, the repeated one merged: ${await sp.toastTexts('error')}`);
+    // nothing covers the controls
+    const overlaps = async (testId: string) => {
+      const c = (await page.getByTestId(testId).first().boundingBox())!;
+      for (const t of await page.locator('[data-testid^=toast-]').all()) {
+        const b = await t.boundingBox();
+        if (b && b.x < c.x + c.width && c.x < b.x + b.width && b.y < c.y + c.height && c.y < b.y + b.height) return true;
+      }
+      return false;
+    };
+    for (const control of ['transport', 'chat-input', 'chat-send', 'open', 'waveform']) assert.equal(await overlaps(control), false, `a toast covers ${control}`);
+    await sp.screenshot('issue12-9-toasts');
+    // a notice leaves by itself; the errors stay
+    const faded = await sp.waitForEvent('toast-faded', { after: m, timeout: 20_000 });
+    assert.notEqual((faded.detail as { kind: string }).kind, 'error');
+    assert.equal(await errors.count(), 2);
+    // the engine dies: one message about it, not two
+    const pid = Number(/pid (\d+)/.exec((await page.getByTestId('engine-status').getAttribute('title')) ?? '')?.[1]);
+    assert.ok(pid > 0, 'engine pid shown in the status title');
+    m = await sp.mark();
+    process.kill(pid, 'SIGKILL');
+    await sp.waitForEvent('engine-restarted', { after: m, timeout: 30_000 });
+    const crashed = page.locator('[data-testid^=toast-]', { hasText: /engine/i });
+    assert.equal(await crashed.count(), 1, `one message about the crash: ${await page.locator('[data-testid^=toast-]').allInnerTexts()}`);
+    assert.match(await crashed.innerText(), /SIGKILL[\s\S]*restarted/, 'it says why and that the engine is back');
+    assert.equal(await errors.count(), 2, 'the errors are still there');
+    for (const control of ['transport', 'chat-input', 'chat-send']) assert.equal(await overlaps(control), false, `a toast covers ${control} after the crash`);
+    await sp.screenshot('issue12-9-engine-crash');
+    await sp.dismissToasts();
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
   test('no page errors', () => {
     assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });
