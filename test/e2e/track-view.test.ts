@@ -143,6 +143,45 @@ describe('track view (issue 12)', { timeout: 180_000 }, () => {
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 
+  test('defect 10: Ctrl+wheel zooms at the pointer; the plain wheel scrolls the zoomed view', async () => {
+    const { page } = sp;
+    await open(long);
+    const ruler = (await page.getByTestId('ruler').boundingBox())!;
+    const wave = (await page.locator('[data-testid=waveform] .main').boundingBox())!;
+    /** the time at x (px from the ruler's left) as the ruler's labels place it */
+    const timeAtX = async (x: number) => {
+      const l = await sp.rulerLabels();
+      assert.ok(l.length >= 3, JSON.stringify(l));
+      // (the last label may end at its tick rather than start there)
+      const [a, b] = [l[0], l.at(-2)!];
+      return a.sec + ((x - a.x) * (b.sec - a.sec)) / (b.x - a.x);
+    };
+    const px = ruler.width * 0.75;
+    const before = await timeAtX(px);
+    assert.ok(Math.abs(before - 45) < 1, `fitted: ${before.toFixed(1)} s at 75 %`);
+    await page.mouse.move(ruler.x + px, wave.y + wave.height / 2);
+    for (let i = 0; i < 3; i++) {
+      const m = await sp.mark();
+      await page.keyboard.down('Control');
+      await page.mouse.wheel(0, -100);
+      await page.keyboard.up('Control');
+      await sp.waitForEvent('waveform-zoomed', { after: m });
+    }
+    assert.ok((await sp.zoomLevel()) > 1.8, `zoomed to ${await sp.zoomLevel()}×`);
+    const after = await timeAtX(px);
+    await sp.screenshot('issue12-10-zoom-at-pointer');
+    assert.ok(Math.abs(after - before) < 1, `the time under the pointer stays: ${before.toFixed(1)} s → ${after.toFixed(1)} s`);
+    // the wheel alone pans: later times come into view
+    const first = (await sp.rulerLabels())[0].sec;
+    const m = await sp.mark();
+    await page.mouse.wheel(0, 400);
+    await sp.waitForEvent('waveform-view', { after: m, timeout: 5000 });
+    const moved = (await sp.rulerLabels())[0].sec;
+    assert.ok(moved > first, `the view moved right: first label ${first} s → ${moved} s`);
+    await page.keyboard.press('0');
+    await page.locator('[data-testid=zoom-level]', { hasText: /^1×$/ }).waitFor();
+  });
+
   test('no page errors', () => {
     assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });

@@ -1,4 +1,5 @@
 import type WaveSurfer from 'wavesurfer.js';
+import { signal } from '../../lib/test-hooks';
 import { player } from '../../shared/state/player.svelte';
 
 const MIN_ZOOM = 0; // 0 = fit the whole track
@@ -38,7 +39,10 @@ class Zoom {
     const scroll = ws.getScroll();
     const start = (scroll / full) * d;
     const end = Math.min(d, ((scroll + ws.getWidth()) / full) * d);
-    if (Math.abs(start - this.view.start) > 1e-4 || Math.abs(end - this.view.end) > 1e-4) this.view = { start, end };
+    if (Math.abs(start - this.view.start) > 1e-4 || Math.abs(end - this.view.end) > 1e-4) {
+      this.view = { start, end };
+      signal('waveform-view', { start, end });
+    }
   }
 
   detach(): void {
@@ -51,14 +55,41 @@ class Zoom {
     this.view = { start: 0, end: durationSec };
   }
 
-  /** Zoom the main waveform by a factor around the playhead. */
-  by(factor: number): void {
-    if (!this.ws || !player.duration) return;
-    const width = this.ws.getWidth() || 800;
+  /**
+   * Zoom the main waveform by a factor: around the playhead, or keeping the
+   * time under `atPx` (px from the waveform's left edge, e.g. the pointer) where it is.
+   */
+  by(factor: number, atPx?: number): void {
+    const ws = this.ws;
+    if (!ws || !player.duration) return;
+    const width = ws.getWidth() || 800;
     const fit = width / player.duration;
     const cur = this.pxPerSec > 0 ? this.pxPerSec : fit;
     const next = Math.min(MAX_PX_PER_SEC, cur * factor);
+    const anchor = atPx === undefined ? null : this.timeAt(atPx);
     this.set(next <= fit * 1.01 ? 0 : next);
+    if (anchor !== null && this.pxPerSec > 0) {
+      const full = ws.getWrapper().scrollWidth;
+      ws.setScroll(Math.max(0, (anchor / player.duration) * full - atPx!));
+      this.sync();
+    }
+  }
+
+  /** The time (s) under a point `px` from the waveform's left edge. */
+  timeAt(px: number): number {
+    const ws = this.ws;
+    const d = player.duration;
+    if (!ws || !d) return 0;
+    const full = this.pxPerSec > 0 ? ws.getWrapper().scrollWidth : ws.getWidth();
+    const scroll = this.pxPerSec > 0 ? ws.getScroll() : 0;
+    return Math.max(0, Math.min(d, ((scroll + px) / (full || 1)) * d));
+  }
+
+  /** Scroll the zoomed waveform sideways by `px` (the wheel); nothing when the whole track fits. */
+  scrollBy(px: number): void {
+    if (!this.ws || this.pxPerSec === 0) return;
+    this.ws.setScroll(Math.max(0, this.ws.getScroll() + px));
+    this.sync();
   }
 
   /** Set pixels per second; 0 fits the whole track. */
