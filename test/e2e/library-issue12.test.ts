@@ -50,6 +50,29 @@ describe('library (issue 12)', { timeout: 180_000 }, () => {
     await sp.screenshot('issue12-3-header-sort');
   });
 
+  test('defect 12 (part): a key the engine cannot read is a typing hint by the key box; key names keep their case in headings', async () => {
+    const { page } = sp;
+    let m = await sp.mark();
+    await page.getByTestId('filter-key').fill('H minor');
+    await page.getByTestId('filter-key').press('Enter');
+    await sp.waitForEvent(['library-filter-problem', 'library-error'], { after: m });
+    await page.getByTestId('filter-problem').waitFor();
+    assert.match(await page.getByTestId('filter-problem').innerText(), /not a key/);
+    assert.equal(await page.getByTestId('library-error').count(), 0, 'not "Could not read the library"');
+    await sp.screenshot('issue12-12-key-hint');
+    m = await sp.mark();
+    await page.getByTestId('filter-key').fill('');
+    await page.getByTestId('filter-key').press('Enter');
+    await lib.waitForTotal(5);
+    assert.equal(await page.getByTestId('filter-problem').count(), 0, 'the hint goes with the typo');
+    m = await sp.mark();
+    await page.locator('[data-testid=library-row]', { hasText: 'Alpha Drive' }).click();
+    await sp.waitForEvent('library-detail', { after: m });
+    const caption = await page.getByTestId('plot-caption-keys').innerText();
+    assert.match(caption, /A minor/, `the key as written, not in capitals: ${caption}`);
+    await sp.screenshot('issue12-12-key-caption');
+  });
+
   test('no page errors', () => {
     assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });

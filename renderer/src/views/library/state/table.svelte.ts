@@ -131,6 +131,14 @@ class Table {
     } catch (err) {
       if (gen !== this.gen) return;
       const e = asStudioError(err);
+      if (e.code === 'BAD_ARGS' && filter.key) {
+        // the engine reads the key ("A minor", "Am", "8A", "1m"): what it cannot read is a typing hint by the key box
+        this.filterProblem = e.message;
+        this.queryError = null;
+        this.total = 0;
+        signal('library-filter-problem', { message: e.message });
+        return;
+      }
       this.queryError = e.code === 'BAD_ARGS' ? e.message : `${e.message}${e.code ? ` (${e.code})` : ''}`;
       signal('library-error', { where: 'query', code: e.code, message: e.message });
     } finally {
