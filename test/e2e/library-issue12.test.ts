@@ -50,6 +50,44 @@ describe('library (issue 12)', { timeout: 180_000 }, () => {
     await sp.screenshot('issue12-3-header-sort');
   });
 
+  test('defect 11: at 1280×720 the table gets the room: no empty detail panel, every column without scrolling sideways, a resizable split', async () => {
+    const { page } = sp;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.waitForFunction(() => (globalThis as unknown as { innerWidth: number }).innerWidth === 1280);
+    // nothing selected: no detail panel taking a quarter of the height
+    assert.equal(await page.getByTestId('library-detail').count(), 0, 'an empty detail panel is hidden');
+    const scroller = page.getByTestId('library-table');
+    const rowsRoom = ((await scroller.boundingBox())!.height - 28) / 26;
+    assert.ok(rowsRoom >= 18, `room for ${rowsRoom.toFixed(1)} rows`);
+    const { scrollWidth, clientWidth } = await scroller.evaluate((el) => ({ scrollWidth: (el as unknown as { scrollWidth: number }).scrollWidth, clientWidth: (el as unknown as { clientWidth: number }).clientWidth }));
+    assert.ok(scrollWidth <= clientWidth + 1, `all columns fit: ${scrollWidth} px in ${clientWidth} px`);
+    // a selection brings the detail; its captions are one line, its last line inside the panel
+    let m = await sp.mark();
+    await page.locator('[data-testid=library-row]', { hasText: 'Alpha Drive' }).click();
+    await sp.waitForEvent('library-detail', { after: m });
+    await page.getByTestId('plot-caption-keys').waitFor();
+    const caption = (await page.getByTestId('plot-caption-keys').boundingBox())!;
+    assert.ok(caption.height <= 16, `the key plot's caption is one line (${caption.height} px)`);
+    const panel = (await page.getByTestId('library-detail').boundingBox())!;
+    const chords = await page.locator('[data-testid=library-detail] .chords').boundingBox();
+    if (chords) assert.ok(chords.y + chords.height <= panel.y + panel.height + 0.5, 'the chords line is inside the panel');
+    // drag the split up by 120 px: the panel grows by as much
+    const split = (await page.getByTestId('library-split').boundingBox())!;
+    m = await sp.mark();
+    await page.mouse.move(split.x + split.width / 2, split.y + split.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(split.x + split.width / 2, split.y + split.height / 2 - 120, { steps: 6 });
+    await page.mouse.up();
+    await sp.waitForEvent('library-split', { after: m });
+    const grown = (await page.getByTestId('library-detail').boundingBox())!;
+    assert.ok(Math.abs(grown.height - panel.height - 120) <= 4, `detail ${panel.height} → ${grown.height} px`);
+    await sp.screenshot('issue12-11-library-1280x720');
+    // back to the default for the tests that follow
+    await page.getByTestId('library-split').focus();
+    for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowDown');
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
   test('defect 12 (part): a key the engine cannot read is a typing hint by the key box; key names keep their case in headings', async () => {
     const { page } = sp;
     let m = await sp.mark();
@@ -65,9 +103,10 @@ describe('library (issue 12)', { timeout: 180_000 }, () => {
     await page.getByTestId('filter-key').press('Enter');
     await lib.waitForTotal(5);
     assert.equal(await page.getByTestId('filter-problem').count(), 0, 'the hint goes with the typo');
-    m = await sp.mark();
+    // (Alpha Drive may be selected already: its detail is then on screen without a new request)
     await page.locator('[data-testid=library-row]', { hasText: 'Alpha Drive' }).click();
-    await sp.waitForEvent('library-detail', { after: m });
+    await page.locator('[data-testid=detail-title]', { hasText: 'Alpha Drive' }).waitFor();
+    await page.getByTestId('plot-caption-keys').waitFor();
     const caption = await page.getByTestId('plot-caption-keys').innerText();
     assert.match(caption, /A minor/, `the key as written, not in capitals: ${caption}`);
     await sp.screenshot('issue12-12-key-caption');
