@@ -112,6 +112,16 @@ describe('library (issue 12)', { timeout: 180_000 }, () => {
     await sp.screenshot('issue12-12-key-caption');
   });
 
+  test('item 14: a row that failed shows its reason in the detail, without placeholder dashes or an Open button', async () => {
+    const { page } = sp;
+    await page.locator('[data-testid=library-row]', { hasText: 'Broken track.mp3' }).click();
+    await page.getByTestId('detail-failed').waitFor();
+    const text = await page.getByTestId('library-detail').innerText();
+    assert.doesNotMatch(text, /—/, `no placeholder dashes: ${text}`);
+    assert.equal(await page.getByTestId('detail-open').count(), 0, 'nothing to open');
+    await sp.screenshot('issue12-14-failed-row-detail');
+  });
+
   test('no page errors', () => {
     assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });

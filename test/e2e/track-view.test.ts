@@ -182,6 +182,27 @@ describe('track view (issue 12)', { timeout: 180_000 }, () => {
     await page.locator('[data-testid=zoom-level]', { hasText: /^1×$/ }).waitFor();
   });
 
+  test('item 14: after attaching a cover to a file without embedded art, the way back is an enabled "Remove cover"', async () => {
+    const { page } = sp;
+    await open(media.tone);
+    await page.getByTestId('attach-cover').click();
+    const fb = sp.fileBrowser();
+    await fb.goTo(media.dir);
+    await fb.select('cover.png');
+    let m = await sp.mark();
+    await page.keyboard.press('Enter');
+    await sp.waitForEvent('cover-changed', { after: m });
+    const back = page.getByTestId('use-embedded');
+    await back.waitFor();
+    assert.equal(await back.isDisabled(), false, 'not a disabled button');
+    assert.equal((await back.innerText()).trim(), 'Remove cover');
+    await sp.screenshot('issue12-14-remove-cover');
+    m = await sp.mark();
+    await back.click();
+    const ev = await sp.waitForEvent('cover-changed', { after: m });
+    assert.equal((ev.detail as { cover: string }).cover, 'none');
+  });
+
   test('no page errors', () => {
     assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });
