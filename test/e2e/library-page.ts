@@ -42,10 +42,10 @@ function trackArgs(t: LibraryTrackSpec, sec: number): string[] {
   ];
 }
 
-/** A fresh folder of library tracks (the media are generated once and copied). */
-export function libraryFolder(sec = 12): { dir: string; tracks: LibraryTrackSpec[]; bad: string } {
-  const dir = join(OUTPUT, 'e2e-library', 'Music Library');
-  rmSync(join(OUTPUT, 'e2e-library'), { recursive: true, force: true });
+/** A fresh folder of library tracks (the media are generated once and copied); `home` names its own folder under test/output. */
+export function libraryFolder(sec = 12, home = 'e2e-library'): { dir: string; tracks: LibraryTrackSpec[]; bad: string } {
+  const dir = join(OUTPUT, home, 'Music Library');
+  rmSync(join(OUTPUT, home), { recursive: true, force: true });
   mkdirSync(join(dir, 'sub'), { recursive: true });
   for (const t of LIBRARY_TRACKS) {
     const src = media(`library-${t.file.replace(/[^\w.]+/g, '-')}`, trackArgs(t, sec));

@@ -238,7 +238,9 @@ export class StudioPage {
   }
 
   async dismissToasts(): Promise<void> {
-    for (const b of await this.page.getByTestId('dismiss').all()) await b.click();
+    // one at a time from the top: notices may fade meanwhile
+    const buttons = this.page.getByTestId('dismiss');
+    while ((await buttons.count()) > 0) await buttons.first().click({ timeout: 2000 }).catch(() => undefined);
   }
 
   async mediaState(): Promise<{ currentTime: number; paused: boolean; src: string; inVideoPanel: boolean }> {
@@ -270,6 +272,37 @@ export class StudioPage {
 
   async zoomLevel(): Promise<number> {
     return parseFloat((await this.page.getByTestId('zoom-level').innerText()).replace('×', ''));
+  }
+
+  /**
+   * The time ruler's labels that are on screen (inside the ruler's box), left
+   * to right: their text, time in seconds (parsed from m:ss[.s]) and x in px.
+   */
+  async rulerLabels(): Promise<{ text: string; sec: number; x: number }[]> {
+    const box = await this.page.getByTestId('ruler').boundingBox();
+    if (!box) return [];
+    // leaf elements with text (no named inner functions: the page gets this source as is)
+    const leaves = await this.page.getByTestId('ruler').evaluate((root) =>
+      Array.from((root as unknown as { querySelectorAll(s: string): ArrayLike<unknown> }).querySelectorAll('*'))
+        .map((n) => n as { children: { length: number }; textContent: string | null; getBoundingClientRect(): { left: number; right: number; width: number } })
+        .filter((n) => !n.children.length && (n.textContent ?? '').trim() && n.getBoundingClientRect().width > 0)
+        .map((n) => ({ text: (n.textContent ?? '').trim(), left: n.getBoundingClientRect().left, right: n.getBoundingClientRect().right })),
+    );
+    const sec = (t: string) => t.split(':').reduce((acc, p) => acc * 60 + parseFloat(p), 0);
+    return leaves
+      .filter((l) => l.left >= box.x - 0.5 && l.right <= box.x + box.width + 0.5 && /^\d+(:\d{2}(\.\d)?)+$/.test(l.text))
+      .map((l) => ({ text: l.text, sec: sec(l.text), x: l.left - box.x }))
+      .sort((a, b) => a.x - b.x);
+  }
+
+  /** wavesurfer's progress (0…1) as drawn: the cursor's left edge relative to the waveform's width. */
+  async drawnProgress(): Promise<number> {
+    return this.page.locator('[data-testid=waveform] .main').evaluate((el) => {
+      type E = { shadowRoot: { querySelector(s: string): { style: { left: string } } | null } | null; firstElementChild: E | null };
+      const host = (el as unknown as E).firstElementChild;
+      const cursor = host?.shadowRoot?.querySelector('[part~=cursor]');
+      return cursor ? parseFloat(cursor.style.left) / 100 : -1;
+    });
   }
 
   async screenshot(name: string): Promise<string> {

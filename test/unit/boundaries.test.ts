@@ -90,6 +90,23 @@ describe('folder boundaries (DEVELOPERS.md)', () => {
     assert.deepEqual(bad, []);
   });
 
+  it('renderer: views are leaves, shared never reaches into a view, lib is pure', () => {
+    const R = 'renderer/src';
+    const viewOf = (path: string) => (inside(path, `${R}/views`) ? path.split('/')[3] ?? null : null);
+    const bad = violations(R, (s, f) => {
+      if (!s.startsWith('.')) return null;
+      const file = f.split(sep).join('/');
+      const to = target(f, s);
+      if (inside(file, `${R}/lib`) && !inside(to, `${R}/lib`)) return 'lib/ holds pure helpers: no state, no host, no components';
+      if (inside(file, `${R}/shared`) && inside(to, `${R}/views`)) return 'shared/ serves every view and never depends on one';
+      const from = viewOf(file);
+      const into = viewOf(to);
+      if (from && into && from !== into) return `views/${from} and views/${into} meet only in App.svelte and shared/`;
+      return null;
+    });
+    assert.deepEqual(bad, []);
+  });
+
   it('preload imports only electron and main/contract', () => {
     const bad = violations('preload', (s, f) => {
       if (s === 'electron' || s === CONTRACT) return null;

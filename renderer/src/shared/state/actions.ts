@@ -1,0 +1,59 @@
+import { api } from '../../host/api';
+import { app } from './app.svelte';
+import { browser } from './browser.svelte';
+import { recent } from './recent.svelte';
+import { current } from './track.svelte';
+
+/** Open a track: the native dialog on the desktop, the in-app browser in web mode. */
+export async function openMedia(): Promise<void> {
+  if (api().mode === 'desktop') {
+    try {
+      const { paths } = await api().call('dialog:open-media', { kind: 'media' });
+      if (paths[0]) await openPath(paths[0]);
+    } catch (err) {
+      app.error(err, 'Could not show the open dialog');
+    }
+    return;
+  }
+  browser.show('media', (path) => void openPath(path));
+}
+
+export async function openPath(path: string): Promise<void> {
+  await current.open(path);
+  void recent.load();
+}
+
+/** Attach a cover image to the open track. */
+export async function attachCover(): Promise<void> {
+  if (!current.track) return;
+  if (api().mode === 'desktop') {
+    try {
+      const { paths } = await api().call('dialog:open-media', { kind: 'image' });
+      if (paths[0]) await current.setCover(paths[0]);
+    } catch (err) {
+      app.error(err, 'Could not show the open dialog');
+    }
+    return;
+  }
+  browser.show('image', (path) => void current.setCover(path));
+}
+
+/** Files dropped on the window. */
+export function dropFiles(files: FileList | null | undefined): void {
+  const list = files ? [...files] : [];
+  if (!list.length) return;
+  if (api().mode === 'web') {
+    app.notice(
+      'Dropped files cannot be opened in the browser',
+      'A web page is not told where a dropped file lives, so the studio cannot open it. Use Open… to choose it from the file browser instead.',
+      'warning',
+    );
+    return;
+  }
+  const path = api().pathForFile(list[0]);
+  if (!path) {
+    app.notice('Cannot open the dropped item', `"${list[0].name}" is not a file on this computer.`, 'warning');
+    return;
+  }
+  void openPath(path);
+}

@@ -1,0 +1,156 @@
+import type { AppInfo, EventPayload, ModelStatus, StudioErrorData } from '@contract';
+import { api, asStudioError } from '../../host/api';
+import { signal } from '../../lib/test-hooks';
+
+export type ToastKind = 'error' | 'warning' | 'notice';
+export interface Toast {
+  id: number;
+  kind: ToastKind;
+  title: string;
+  message: string;
+  code?: string;
+  /** how many times this same message was reported (duplicates merge) */
+  count: number;
+}
+
+/** notices and warnings leave by themselves after this long (ms); errors stay until dismissed */
+const FADE_MS: Record<ToastKind, number | null> = { notice: 6000, warning: 12_000, error: null };
+/** the title of the message shown while the engine is down after a crash */
+const ENGINE_CRASHED = 'The engine stopped unexpectedly';
+/** at most this many messages are shown (the oldest notice or warning goes first) */
+const MAX_TOASTS = 3;
+
+type EngineState = EventPayload<'engine:state'>;
+
+/** What the whole window shares: host info, engine state, messages to the person. */
+class AppState {
+  info = $state<AppInfo | null>(null);
+  engine = $state<EngineState>({ state: 'starting', restarts: 0 });
+  model = $state<ModelStatus | null>(null);
+  toasts = $state<Toast[]>([]);
+  shortcutsOpen = $state(false);
+  private nextId = 1;
+  private seenRestarts = -1;
+  private fadeTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** what the engine's last crash said, until the restart reports it */
+  private crashReason: string | null = null;
+
+  async start(): Promise<void> {
+    const a = api();
+    a.on('engine:state', (s) => this.onEngineState(s));
+    await Promise.all([this.refreshInfo(), this.refreshModel()]);
+  }
+
+  async refreshInfo(): Promise<void> {
+    try {
+      this.info = await api().call('app:get-info', {});
+      if (this.seenRestarts < 0) this.seenRestarts = this.info.engine.restarts;
+    } catch (err) {
+      this.error(err, 'Could not reach the engine');
+    }
+  }
+
+  async refreshModel(): Promise<void> {
+    try {
+      this.model = await api().call('model:status', {});
+    } catch (err) {
+      this.error(err, 'Could not read the model status');
+    }
+  }
+
+  private onEngineState(s: EngineState): void {
+    const prev = this.engine.state;
+    this.engine = s;
+    if (s.state === 'crashed') {
+      this.crashReason = s.message ?? null;
+      this.push('warning', ENGINE_CRASHED, s.message ?? 'It is being restarted; work in progress was stopped.');
+      signal('engine-crashed', s);
+    } else if (s.state === 'ready' && (prev === 'crashed' || (this.seenRestarts >= 0 && s.restarts > this.seenRestarts))) {
+      // one message per crash: the restart replaces the crash's message and keeps its reason
+      this.dismissTitled(ENGINE_CRASHED);
+      const why = this.crashReason ? `${this.crashReason.replace(/[.\s]+$/, '')}. ` : '';
+      this.crashReason = null;
+      this.push('notice', 'Engine restarted', why ? `${why}Anything that was running has to be started again (restart ${s.restarts}).` : `The engine was restarted (restart ${s.restarts}). Anything that was running has to be started again.`);
+      signal('engine-restarted', s);
+      void this.refreshInfo();
+    }
+    if (s.state === 'ready') this.seenRestarts = s.restarts;
+  }
+
+  /** Show any failure plainly; returns the error data. CANCELLED is not an error to show. */
+  error(err: unknown, title = 'Something went wrong'): StudioErrorData {
+    const e = asStudioError(err);
+    if (e.code === 'CANCELLED') return e;
+    this.push('error', title, e.message, e.code);
+    signal('error-shown', { code: e.code, message: e.message, title });
+    return e;
+  }
+
+  notice(title: string, message: string, kind: ToastKind = 'notice'): void {
+    this.push(kind, title, message);
+    signal(kind === 'notice' ? 'notice-shown' : 'warning-shown', { title, message });
+  }
+
+  /** Show a message; the same one again (kind, title and text) merges into it and counts. */
+  private push(kind: ToastKind, title: string, message: string, code?: string): void {
+    const same = this.toasts.find((t) => t.kind === kind && t.title === title && t.message === message);
+    if (same) {
+      const merged = { ...same, count: same.count + 1 };
+      this.toasts = [...this.toasts.filter((t) => t.id !== same.id), merged];
+      this.fade(merged);
+      signal('toast-merged', { kind, title, count: merged.count });
+      return;
+    }
+    const t: Toast = { id: this.nextId++, kind, title, message, code, count: 1 };
+    let kept = this.toasts;
+    while (kept.length >= MAX_TOASTS) {
+      // room is made by the oldest notice or warning; the oldest error only when all are errors
+      const i = Math.max(0, kept.findIndex((x) => x.kind !== 'error'));
+      this.stopFade(kept[i].id);
+      kept = kept.filter((_, j) => j !== i);
+    }
+    this.toasts = [...kept, t];
+    this.fade(t);
+  }
+
+  /** (Re)start a notice's or warning's countdown; errors have none. */
+  private fade(t: Toast): void {
+    this.stopFade(t.id);
+    const ms = FADE_MS[t.kind];
+    if (ms === null) return;
+    this.fadeTimers.set(
+      t.id,
+      setTimeout(() => {
+        this.fadeTimers.delete(t.id);
+        this.dismiss(t.id);
+        signal('toast-faded', { kind: t.kind, title: t.title });
+      }, ms),
+    );
+  }
+
+  private stopFade(id: number): void {
+    const timer = this.fadeTimers.get(id);
+    if (timer) clearTimeout(timer);
+    this.fadeTimers.delete(id);
+  }
+
+  /** The pointer is on a message (`held`): it does not fade while it is being read. */
+  hold(id: number, held: boolean): void {
+    const t = this.toasts.find((x) => x.id === id);
+    if (!t) return;
+    if (held) this.stopFade(id);
+    else this.fade(t);
+  }
+
+  /** Take back the messages with this title (what they reported was put right). */
+  dismissTitled(title: string): void {
+    for (const t of this.toasts) if (t.title === title) this.dismiss(t.id);
+  }
+
+  dismiss(id: number): void {
+    this.stopFade(id);
+    this.toasts = this.toasts.filter((t) => t.id !== id);
+  }
+}
+
+export const app = new AppState();

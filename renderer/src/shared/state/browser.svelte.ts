@@ -1,0 +1,131 @@
+import type { DirListing } from '@contract';
+import { api, asStudioError } from '../../host/api';
+import { signal } from '../../lib/test-hooks';
+
+const LAST_DIR_KEY = 'studio.browser.lastDir';
+
+/** what the browser is choosing: a track, an image, or a folder (a model pack) */
+export type BrowserKind = 'media' | 'image' | 'folder';
+
+/**
+ * The in-app file browser (web mode has no native dialog): a folder listing
+ * from the engine (`fs:list-dir`), keyboard navigable. In folder mode files
+ * are shown but not chosen; "Use this folder" picks the folder listed.
+ */
+class FileBrowser {
+  open = $state(false);
+  kind = $state<BrowserKind>('media');
+  listing = $state.raw<DirListing | null>(null);
+  pathInput = $state('');
+  selected = $state(0);
+  /** the person chose the selected row (click, arrows), rather than it being preselected by a listing */
+  highlighted = $state(false);
+  loading = $state(false);
+  error = $state<string | null>(null);
+  /** the dialog's title when the caller names one (e.g. "Add a music folder") */
+  title = $state<string | null>(null);
+  private onPick: ((path: string) => void) | null = null;
+  /** only the latest listing asked for is shown (a slow earlier one may answer later) */
+  private goSeq = 0;
+
+  show(kind: BrowserKind, onPick: (path: string) => void, title?: string): void {
+    this.kind = kind;
+    this.title = title ?? null;
+    this.onPick = onPick;
+    this.open = true;
+    this.error = null;
+    void this.go(localStorage.getItem(`${LAST_DIR_KEY}.${kind}`) ?? localStorage.getItem(`${LAST_DIR_KEY}.media`) ?? undefined);
+  }
+
+  close(): void {
+    this.open = false;
+    this.onPick = null;
+  }
+
+  async go(path?: string): Promise<void> {
+    const seq = ++this.goSeq;
+    const typed = this.pathInput;
+    this.loading = true;
+    this.error = null;
+    try {
+      const l = await api().call('fs:list-dir', { path: path || undefined, kind: this.kind === 'image' ? 'image' : 'media' });
+      if (seq !== this.goSeq) return;
+      this.listing = l;
+      // a path being typed meanwhile is left alone
+      if (this.pathInput === typed || this.pathInput === path) this.pathInput = l.path;
+      this.selected = Math.max(0, l.entries.findIndex((e) => e.type === 'dir' || this.canPick(e)));
+      this.highlighted = false;
+      localStorage.setItem(`${LAST_DIR_KEY}.${this.kind}`, l.path);
+      signal('browser-listed', { path: l.path, entries: l.entries.length });
+    } catch (err) {
+      if (seq !== this.goSeq) return;
+      const e = asStudioError(err);
+      this.error = e.message;
+      if (path && !this.listing) {
+        // a remembered folder that is gone: fall back to home
+        await this.go();
+        this.error = e.message;
+      }
+      signal('browser-error', e);
+    } finally {
+      if (seq === this.goSeq) this.loading = false;
+    }
+  }
+
+  /** whether a file entry can be chosen (never in folder mode) */
+  canPick(e: { type: 'dir' | 'file'; openable: boolean }): boolean {
+    return e.type === 'file' && e.openable && this.kind !== 'folder';
+  }
+
+  /**
+   * Folder mode: the folder "Use this folder" means — the subfolder the
+   * person highlighted in the list, else the folder listed.
+   */
+  get folderChoice(): string | null {
+    const l = this.listing;
+    if (!l) return null;
+    const e = l.entries[this.selected];
+    return this.highlighted && e?.type === 'dir' ? e.path : l.path;
+  }
+
+  /** Folder mode: choose `folderChoice`. */
+  pickFolder(): void {
+    const path = this.folderChoice;
+    if (!path || this.kind !== 'folder') return;
+    const pick = this.onPick;
+    this.close();
+    pick?.(path);
+  }
+
+  up(): void {
+    if (this.listing?.parent) void this.go(this.listing.parent);
+  }
+
+  /** Enter a folder or pick a file. */
+  activate(index = this.selected): void {
+    const e = this.listing?.entries[index];
+    if (!e) return;
+    if (e.type === 'dir') void this.go(e.path);
+    else if (this.canPick(e)) {
+      const pick = this.onPick;
+      this.close();
+      pick?.(e.path);
+    }
+  }
+
+  move(delta: number): void {
+    const n = this.listing?.entries.length ?? 0;
+    if (!n) return;
+    this.select(this.selected + delta);
+  }
+
+  /** The person highlights a row (click, arrows, Home/End). */
+  select(index: number): void {
+    const n = this.listing?.entries.length ?? 0;
+    if (!n) return;
+    this.selected = Math.max(0, Math.min(n - 1, index));
+    this.highlighted = true;
+  }
+}
+
+export const browser = new FileBrowser();

@@ -1,0 +1,253 @@
+import type { ChatAttachments, ChatMessage, MethodInput, Progress, Track } from '@contract';
+import { api, asStudioError } from '../../host/api';
+import { signal } from '../../lib/test-hooks';
+import { app } from './app.svelte';
+import { browser } from './browser.svelte';
+import { current } from './track.svelte';
+
+export type { ChatMessage };
+type GenerationOptions = MethodInput<'chat:ask'>['options'];
+
+/** What the person chose to attach for the next question on a track. */
+export interface AttachChoice {
+  audio: boolean;
+  /** 'cover': the track's cover; a path: another image file; null: none */
+  image: 'cover' | { path: string } | null;
+  video: boolean;
+  inputText: string;
+}
+
+/** An answer being written (or the question waiting for it). */
+export interface PendingAnswer {
+  /** the question (shown until the thread is reloaded) */
+  question: string;
+  attachments: ChatAttachments;
+  /** regenerating this user message's answer */
+  regenerateOf?: string;
+  text: string;
+  stage: string;
+  fraction?: number;
+  controller: AbortController;
+}
+
+declare global {
+  interface Window {
+    /** tests only: generation options sent with every question (e.g. a large maxNewTokens) */
+    __studioChatOptions?: GenerationOptions;
+  }
+}
+
+export function defaultAttachments(t: Track): AttachChoice {
+  return { audio: true, image: t.cover !== 'none' ? 'cover' : null, video: t.kind === 'video', inputText: '' };
+}
+
+/** A stage as a short status line: "loading model 40%", "encoding audio", "answering". */
+export function stageLabel(p: { stage: string; fraction?: number }): string {
+  return p.fraction !== undefined && p.stage !== 'answering' ? `${p.stage} ${Math.round(p.fraction * 100)}%` : p.stage;
+}
+
+/**
+ * The chat about the open track: one thread per track kept by the engine
+ * (`chat:get-thread`, SQLite, survives restarts), the attachments chosen for
+ * the next question, and the answer streamed token by token from the
+ * progress events of `chat:ask` / `chat:regenerate`. One question at a time
+ * from the UI (the engine queues anyway).
+ */
+class Chat {
+  threads = $state<Record<string, ChatMessage[]>>({});
+  attach = $state<Record<string, AttachChoice>>({});
+  pending = $state<Record<string, PendingAnswer>>({});
+  private loading = new Map<string, Promise<void>>();
+
+  get modelReady(): boolean {
+    return app.model?.installed === true;
+  }
+
+  get busy(): boolean {
+    return Object.keys(this.pending).length > 0;
+  }
+
+  /** Why sending is disabled, or null when it is enabled. */
+  disabledReason(trackId: string | null): string | null {
+    if (!app.model) return 'Checking whether a model pack is installed…';
+    if (!app.model.installed) return app.model.message;
+    if (!trackId) return 'Open a track to ask about it.';
+    if (this.pending[trackId]) return 'Wait for the answer, or press Stop (Esc).';
+    if (this.busy) return 'Another answer is being written.';
+    const a = this.attachments(trackId);
+    if (a && !a.audio && !a.image && !a.video && !a.inputText?.trim()) return 'Attach the audio, an image, the video or some input text.';
+    return null;
+  }
+
+  thread(trackId: string | null): ChatMessage[] {
+    return trackId ? (this.threads[trackId] ?? []) : [];
+  }
+
+  /** Set up a track's attachment choice (its defaults) the first time it is shown. */
+  ensure(t: Track): void {
+    if (!this.attach[t.id]) this.attach[t.id] = defaultAttachments(t);
+  }
+
+  /** The attachments as the contract wants them (the waveform region applies to the audio). */
+  attachments(trackId: string): ChatAttachments | null {
+    const t = current.track;
+    if (!t || t.id !== trackId) return null;
+    const c = this.attach[trackId] ?? defaultAttachments(t);
+    const region = current.region;
+    const text = c.inputText.trim();
+    return {
+      audio: c.audio ? (region ? { region: [round(region[0]), round(region[1])] } : {}) : null,
+      image: c.image === 'cover' && t.cover === 'none' ? null : c.image,
+      video: c.video && t.kind === 'video',
+      ...(text ? { inputText: text } : {}),
+    };
+  }
+
+  /** Load a track's thread from the engine (once; `force` reloads). */
+  load(trackId: string, force = false): Promise<void> {
+    if (!force && this.threads[trackId]) return Promise.resolve();
+    const running = this.loading.get(trackId);
+    if (running && !force) return running;
+    const p = (async () => {
+      try {
+        const list = await api().call('chat:get-thread', { trackId });
+        this.threads[trackId] = list;
+        signal('chat-thread-loaded', { trackId, messages: list.length });
+      } catch (err) {
+        app.error(err, 'Could not load the chat');
+      } finally {
+        this.loading.delete(trackId);
+      }
+    })();
+    this.loading.set(trackId, p);
+    return p;
+  }
+
+  /** Send a question; false when it cannot be sent now (one at a time). */
+  send(trackId: string, question: string): boolean {
+    const attachments = this.attachments(trackId);
+    if (this.disabledReason(trackId) || !question.trim() || !attachments) return false;
+    void this.run(trackId, { question: question.trim(), attachments }, (opts) =>
+      api().call('chat:ask', { trackId, instruction: question.trim(), attachments, options: window.__studioChatOptions }, opts),
+    );
+    return true;
+  }
+
+  /** Answer the last question again (replaces its answer). */
+  regenerateLast(trackId: string | null): void {
+    if (!trackId || this.disabledReason(trackId)) return;
+    const list = this.thread(trackId);
+    const user = list.findLast((m) => m.role === 'user');
+    if (!user) return;
+    void this.run(trackId, { question: user.text, attachments: user.attachments ?? { audio: {}, image: null, video: false }, regenerateOf: user.id }, (opts) =>
+      api().call('chat:regenerate', { trackId, messageId: user.id, options: window.__studioChatOptions }, opts),
+    );
+  }
+
+  private async run(
+    trackId: string,
+    q: { question: string; attachments: ChatAttachments; regenerateOf?: string },
+    call: (opts: { signal: AbortSignal; onProgress: (p: Progress) => void }) => Promise<{ user: ChatMessage; assistant: ChatMessage }>,
+  ): Promise<void> {
+    const controller = new AbortController();
+    this.pending[trackId] = { ...q, text: '', stage: 'sending', controller };
+    signal('chat-sent', { trackId, regenerate: !!q.regenerateOf });
+    let firstText = true;
+    const onProgress = (p: Progress) => {
+      const cur = this.pending[trackId];
+      if (!cur || cur.controller !== controller) return;
+      cur.stage = p.stage;
+      cur.fraction = p.fraction;
+      if (p.text) {
+        cur.text += p.text;
+        if (firstText) {
+          firstText = false;
+          signal('chat-first-token', { trackId });
+        }
+        signal('chat-token', { trackId, length: cur.text.length });
+      } else signal('chat-stage', { trackId, stage: p.stage, fraction: p.fraction });
+    };
+    try {
+      const res = await call({ signal: controller.signal, onProgress });
+      await this.load(trackId, true);
+      signal('chat-answered', { trackId, id: res.assistant.id, status: res.assistant.status, stats: res.assistant.stats, text: res.assistant.text });
+    } catch (err) {
+      const e = asStudioError(err);
+      await this.load(trackId, true);
+      if (e.code === 'CANCELLED') signal('chat-stopped', { trackId });
+      else {
+        app.error(e, e.code === 'MODEL_MISSING' ? 'No model pack' : 'The answer failed');
+        signal('chat-failed', { trackId, code: e.code, message: e.message });
+      }
+      if (e.code !== 'CANCELLED') void app.refreshModel();
+    } finally {
+      if (this.pending[trackId]?.controller === controller) delete this.pending[trackId];
+    }
+  }
+
+  /** Stop the answer being written: cancelled at once in the engine. */
+  stop(trackId: string | null): boolean {
+    const p = trackId ? this.pending[trackId] : undefined;
+    if (!p) return false;
+    p.stage = 'stopping';
+    p.controller.abort();
+    return true;
+  }
+
+  async clear(trackId: string): Promise<void> {
+    try {
+      await api().call('chat:clear-thread', { trackId });
+      this.threads[trackId] = [];
+      signal('chat-cleared', { trackId });
+    } catch (err) {
+      app.error(err, 'Could not clear the chat');
+    }
+  }
+
+  /** "Image…": another image file for the next question. */
+  async pickImage(trackId: string): Promise<void> {
+    const use = (path: string) => {
+      const c = this.attach[trackId];
+      if (c) c.image = { path };
+      signal('chat-image-chosen', { path });
+    };
+    if (api().mode === 'desktop') {
+      try {
+        const { paths } = await api().call('dialog:open-media', { kind: 'image' });
+        if (paths[0]) use(paths[0]);
+      } catch (err) {
+        app.error(err, 'Could not show the open dialog');
+      }
+      return;
+    }
+    browser.show('image', use);
+  }
+}
+
+/** Copy text: the async clipboard, or a hidden textarea and execCommand where that is refused. */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const ta = document.createElement('textarea');
+    ta.value = text;
+    ta.setAttribute('readonly', '');
+    ta.style.position = 'fixed';
+    ta.style.opacity = '0';
+    document.body.appendChild(ta);
+    ta.select();
+    let ok = false;
+    try {
+      ok = document.execCommand('copy');
+    } catch {
+      ok = false;
+    }
+    ta.remove();
+    return ok;
+  }
+}
+
+const round = (s: number) => Math.round(s * 100) / 100;
+
+export const chat = new Chat();

@@ -1,0 +1,129 @@
+import type { MethodOutput, ProviderChoice } from '@contract';
+import { api, asStudioError } from '../../host/api';
+import { signal } from '../../lib/test-hooks';
+import { app } from './app.svelte';
+import { browser } from './browser.svelte';
+
+/** the title of the message shown when a chosen pack cannot be used */
+const PACK_FAILED = 'This model pack cannot be used';
+
+export type Diagnostics = MethodOutput<'model:diagnostics'>;
+
+export interface PackJob {
+  path: string;
+  stage: string;
+  fraction?: number;
+  file?: string;
+}
+
+const PROVIDER_LABEL: Record<string, string> = { cuda: 'CUDA', webgpu: 'WebGPU', dml: 'DirectML', coreml: 'CoreML', cpu: 'CPU', auto: 'Auto' };
+export const providerLabel = (p: string | null | undefined): string => (p ? (PROVIDER_LABEL[p] ?? p) : '—');
+
+/**
+ * The model pack and execution provider (the status itself lives in
+ * app.model, which the whole window reads): choosing a pack with its
+ * verification progress and Cancel, forgetting it, forcing a provider, and
+ * the diagnostics readout.
+ */
+class ModelState {
+  /** a pack being verified and loaded */
+  job = $state<PackJob | null>(null);
+  diagnostics = $state<Diagnostics | null>(null);
+  settingsOpen = $state(false);
+  switchingProvider = $state(false);
+  private controller: AbortController | null = null;
+
+  /** "Choose model pack…": the native folder dialog, or the in-app browser in folder mode. */
+  async choose(): Promise<void> {
+    if (api().mode === 'desktop') {
+      try {
+        const { paths } = await api().call('dialog:open-folder', { purpose: 'model-pack' });
+        if (paths[0]) await this.useFolder(paths[0]);
+      } catch (err) {
+        app.error(err, 'Could not show the folder dialog');
+      }
+      return;
+    }
+    browser.show('folder', (path) => void this.useFolder(path));
+  }
+
+  async useFolder(path: string): Promise<void> {
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    this.job = { path, stage: 'verifying pack', fraction: 0 };
+    signal('pack-choosing', { path });
+    try {
+      const status = await api().call('model:choose-pack', { path }, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (this.controller === controller) this.job = { path, stage: p.stage, fraction: p.fraction, file: p.message };
+        },
+      });
+      app.model = status;
+      // an earlier wrong choice is put right: its message goes
+      app.dismissTitled(PACK_FAILED);
+      signal('pack-chosen', { path, pack: status.pack, provider: status.provider });
+      if (this.diagnostics || this.settingsOpen) void this.loadDiagnostics();
+    } catch (err) {
+      const e = asStudioError(err);
+      if (e.code === 'CANCELLED') signal('pack-cancelled', { path });
+      else {
+        app.error(e, PACK_FAILED);
+        signal('pack-failed', { path, code: e.code, message: e.message });
+      }
+      void app.refreshModel();
+    } finally {
+      if (this.controller === controller) {
+        this.controller = null;
+        this.job = null;
+      }
+    }
+  }
+
+  cancelChoose(): void {
+    this.controller?.abort();
+  }
+
+  async forget(): Promise<void> {
+    try {
+      app.model = await api().call('model:forget-pack', {});
+      signal('pack-forgotten');
+      if (this.diagnostics) void this.loadDiagnostics();
+    } catch (err) {
+      app.error(err, 'Could not forget the model pack');
+    }
+  }
+
+  async setProvider(provider: ProviderChoice): Promise<void> {
+    this.switchingProvider = true;
+    try {
+      app.model = await api().call('model:set-provider', { provider });
+      signal('provider-set', { provider, active: app.model.provider.active });
+    } catch (err) {
+      app.error(err, `Could not switch to ${providerLabel(provider)}`);
+      signal('provider-failed', { provider });
+      void app.refreshModel();
+    } finally {
+      this.switchingProvider = false;
+      void this.loadDiagnostics();
+    }
+  }
+
+  async loadDiagnostics(): Promise<void> {
+    try {
+      this.diagnostics = await api().call('model:diagnostics', {});
+      app.model = this.diagnostics.status;
+      signal('diagnostics-loaded');
+    } catch (err) {
+      app.error(err, 'Could not read the model diagnostics');
+    }
+  }
+
+  toggleSettings(open = !this.settingsOpen): void {
+    this.settingsOpen = open;
+    if (open) void this.loadDiagnostics();
+  }
+}
+
+export const model = new ModelState();

@@ -1,0 +1,32 @@
+import { signal } from '../../lib/test-hooks';
+
+/** The views of the window (renderer/src/views/<name>/). */
+export type ViewName = 'track' | 'library';
+
+/**
+ * Which view the window shows. A view is mounted the first time it is shown
+ * and then stays mounted (hidden) so it keeps its scroll position and state.
+ */
+class Nav {
+  view = $state<ViewName>('track');
+  /** views shown at least once (mounted) */
+  visited = $state<Record<ViewName, boolean>>({ track: true, library: false });
+
+  /** Show a view; emits `library-shown` or `library-hidden` (the tests wait on them). */
+  show(view: ViewName): void {
+    this.view = view;
+    this.visited[view] = true;
+    signal(view === 'library' ? 'library-shown' : 'library-hidden');
+  }
+
+  /** Ctrl/⌘+L: between the track view and the library. */
+  toggleLibrary(show = this.view !== 'library'): void {
+    this.show(show ? 'library' : 'track');
+  }
+
+  get library(): boolean {
+    return this.view === 'library';
+  }
+}
+
+export const nav = new Nav();

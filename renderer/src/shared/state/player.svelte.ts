@@ -1,0 +1,78 @@
+/**
+ * Playback of the open track. One media element (a <video>, which plays audio
+ * files too) lives for the whole session; wavesurfer follows it, the video
+ * panel shows it for video tracks.
+ */
+class Player {
+  readonly media: HTMLVideoElement;
+  currentTime = $state(0);
+  duration = $state(0);
+  playing = $state(false);
+
+  constructor() {
+    this.media = document.createElement('video');
+    this.media.preload = 'auto';
+    this.media.playsInline = true;
+    this.media.className = 'media';
+    const m = this.media;
+    m.addEventListener('timeupdate', () => (this.currentTime = m.currentTime));
+    m.addEventListener('seeked', () => (this.currentTime = m.currentTime));
+    m.addEventListener('play', () => (this.playing = true));
+    m.addEventListener('pause', () => (this.playing = false));
+    m.addEventListener('ended', () => (this.playing = false));
+    m.addEventListener('durationchange', () => {
+      if (Number.isFinite(m.duration) && !this.duration) this.duration = m.duration;
+    });
+  }
+
+  private home: HTMLElement | null = null;
+
+  /** Where the element waits (hidden, but in the document) while no video panel shows it. */
+  setHome(el: HTMLElement | null): void {
+    this.home = el;
+    if (el && !this.media.isConnected) el.appendChild(this.media);
+  }
+
+  /** Put the element back in its hidden home (a video panel closed). */
+  park(): void {
+    if (this.home) this.home.appendChild(this.media);
+    else this.media.remove();
+  }
+
+  /** Point the element at a track (absolute URL so wavesurfer sees the same src later). */
+  setSource(url: string | null, duration: number): void {
+    this.media.pause();
+    if (url) this.media.src = url;
+    else this.media.removeAttribute('src');
+    this.media.load();
+    this.duration = duration;
+    this.currentTime = 0;
+    this.playing = false;
+  }
+
+  get hasSource(): boolean {
+    return !!this.media.getAttribute('src');
+  }
+
+  toggle(): void {
+    if (!this.hasSource) return;
+    if (this.media.paused) void this.media.play().catch(() => undefined);
+    else this.media.pause();
+  }
+
+  seek(t: number): void {
+    if (!this.hasSource) return;
+    const d = this.duration || this.media.duration || 0;
+    const clamped = Math.max(0, Math.min(d > 0 ? d - 0.001 : 0, t));
+    // set the element itself: wavesurfer follows its timeupdate events (its own
+    // setTime defers the seek while readyState < 3, which can wait forever when paused)
+    this.media.currentTime = clamped;
+    this.currentTime = clamped;
+  }
+
+  skip(delta: number): void {
+    this.seek(this.media.currentTime + delta);
+  }
+}
+
+export const player = new Player();

@@ -1,0 +1,27 @@
+import { signal } from '../../../lib/test-hooks';
+import { app } from '../../../shared/state/app.svelte';
+import { chat } from '../../../shared/state/chat.svelte';
+import { nav } from '../../../shared/state/nav.svelte';
+import { recent } from '../../../shared/state/recent.svelte';
+import { current } from '../../../shared/state/track.svelte';
+
+/** Open a library track in the track view (`media:open`); false when it could not be opened (the error is shown). */
+export async function openTrack(path: string): Promise<boolean> {
+  const ok = await current.open(path);
+  void recent.load();
+  if (ok) nav.toggleLibrary(false);
+  return ok;
+}
+
+/**
+ * Use a track's textual features as the chat's input text: the track is
+ * opened (the chat is about the open track) and the text goes into its
+ * input-text field.
+ */
+export async function useAsChatInput(path: string, features: string): Promise<void> {
+  if (!(await openTrack(path)) || !current.track) return;
+  chat.ensure(current.track);
+  chat.attach[current.track.id].inputText = features;
+  signal('library-chat-input', { trackId: current.track.id });
+  app.notice('Features set as the chat input text', 'They go with your next question about this track (the “Text” attachment in the chat pane).');
+}

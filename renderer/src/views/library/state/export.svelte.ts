@@ -1,0 +1,47 @@
+import type { MethodInput } from '@contract';
+import { api } from '../../../host/api';
+import { signal } from '../../../lib/test-hooks';
+import { app } from '../../../shared/state/app.svelte';
+import { selection } from './selection.svelte';
+import { table } from './table.svelte';
+
+export type ExportScope = 'all' | 'filter' | 'selection';
+
+/** Export of the library (`library:export`) as CSV or JSON, handed to the browser as a download. */
+class Exporter {
+  busy = $state(false);
+
+  /** Every track, those matching the filter, or the selected rows. */
+  async run(format: 'csv' | 'json', scope: ExportScope): Promise<void> {
+    this.busy = true;
+    try {
+      const args: MethodInput<'library:export'> = { format };
+      if (scope === 'filter' && table.filtered) args.filter = table.filter;
+      if (scope === 'selection') {
+        if (!selection.ids.size) {
+          app.notice('Nothing selected', 'Select rows first (Shift or Ctrl/⌘-click for several).', 'warning');
+          return;
+        }
+        args.trackIds = [...selection.ids];
+      }
+      const res = await api().call('library:export', args);
+      const blob = new Blob([res.content], { type: res.mime });
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = res.fileName;
+      a.style.display = 'none';
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      signal('library-exported', { fileName: res.fileName, count: res.count, format, scope });
+    } catch (err) {
+      app.error(err, 'Could not export the library');
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+export const exporter = new Exporter();

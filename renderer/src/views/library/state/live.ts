@@ -1,0 +1,56 @@
+import { api } from '../../../host/api';
+import { signal } from '../../../lib/test-hooks';
+import { nav } from '../../../shared/state/nav.svelte';
+import { folders } from './folders.svelte';
+import { scan } from './scan.svelte';
+import { table } from './table.svelte';
+
+/** `library:changed` and scan progress refresh what is shown at most this often */
+const CHANGED_THROTTLE_MS = 400;
+
+let listening = false;
+let timer: ReturnType<typeof setTimeout> | null = null;
+let last = 0;
+
+/**
+ * Keep the library view live, from the first time it is shown: the engine's
+ * scan-state and changed events, a reload after an engine restart, and the
+ * first page, the folders and the scan state.
+ */
+export function startLibrary(): void {
+  if (listening) return;
+  listening = true;
+  const a = api();
+  a.on('library:scan-state', (s) => scan.set(s));
+  a.on('library:changed', (c) => {
+    signal('library-changed', c);
+    changed();
+  });
+  a.on('engine:state', (s) => {
+    if (s.state === 'ready' && nav.library) void reloadLibrary();
+  });
+  scan.onRowsChanged = (ended) => changed(ended ? 0 : undefined);
+  void reloadLibrary();
+}
+
+/** Everything from the engine again: the rows (from the first page), the folders and the scan state. */
+export async function reloadLibrary(): Promise<void> {
+  table.refresh(true);
+  await Promise.all([folders.load(), scan.load()]);
+}
+
+/** Refresh the visible rows and the folder counts, throttled (a scan reports often); `delay` 0: now. */
+function changed(delay?: number): void {
+  if (timer && delay === 0) {
+    clearTimeout(timer);
+    timer = null;
+  }
+  if (timer) return;
+  const wait = delay ?? Math.max(0, last + CHANGED_THROTTLE_MS - Date.now());
+  timer = setTimeout(() => {
+    timer = null;
+    last = Date.now();
+    table.refresh(false);
+    void folders.load();
+  }, wait);
+}

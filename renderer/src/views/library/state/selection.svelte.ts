@@ -1,0 +1,84 @@
+import { api } from '../../../host/api';
+import { signal } from '../../../lib/test-hooks';
+import { app } from '../../../shared/state/app.svelte';
+import { detail } from './detail.svelte';
+import { PAGE_SIZE, table } from './table.svelte';
+
+/** ids fetched per query when a range spans rows that are not cached */
+const RANGE_CHUNK = 2000;
+
+/** The selected rows of the table (by track id) and the keyboard/mouse gestures that change them. */
+class Selection {
+  ids = $state.raw<Set<string>>(new Set());
+  /** where a shift-click range starts (index in the current order), -1 for none */
+  private anchor = -1;
+
+  /** Click (plain), ctrl/cmd-click (toggle) or shift-click (range) on the row at `index`. */
+  async click(index: number, how: { toggle?: boolean; range?: boolean } = {}): Promise<void> {
+    const row = table.row(index);
+    if (!row) return;
+    if (how.range && this.anchor >= 0) {
+      const ids = await this.idsBetween(this.anchor, index);
+      const next = how.toggle ? new Set(this.ids) : new Set<string>();
+      for (const id of ids) next.add(id);
+      this.ids = next;
+    } else if (how.toggle) {
+      const next = new Set(this.ids);
+      if (next.has(row.id)) next.delete(row.id);
+      else next.add(row.id);
+      this.ids = next;
+      this.anchor = index;
+    } else {
+      this.ids = new Set([row.id]);
+      this.anchor = index;
+    }
+    table.cursor = index;
+    signal('library-selected', { index, id: row.id, count: this.ids.size });
+    detail.show(row.id);
+  }
+
+  /** Keyboard: move the cursor (shift extends the selection). */
+  async moveTo(index: number, extend = false): Promise<void> {
+    const total = table.total ?? 0;
+    if (!total) return;
+    const i = Math.max(0, Math.min(total - 1, index));
+    table.cursor = i;
+    if (!table.row(i)) await table.fetchPage(Math.floor(i / PAGE_SIZE));
+    if (table.cursor !== i) return;
+    await this.click(i, extend ? { range: true } : {});
+  }
+
+  /** The ids of rows a…b in the current order (loading pages that are not cached). */
+  private async idsBetween(a: number, b: number): Promise<string[]> {
+    const [lo, hi] = a <= b ? [a, b] : [b, a];
+    const ids: string[] = [];
+    for (let start = lo; start <= hi; start += RANGE_CHUNK) {
+      const end = Math.min(hi, start + RANGE_CHUNK - 1);
+      let all = true;
+      for (let i = start; i <= end && all; i++) all = !!table.row(i);
+      if (all) {
+        for (let i = start; i <= end; i++) ids.push(table.row(i)!.id);
+        continue;
+      }
+      try {
+        const res = await api().call('library:query', {
+          filter: table.filtered ? table.filter : undefined,
+          sort: { column: table.sort.column, dir: table.sort.dir },
+          offset: start,
+          limit: end - start + 1,
+        });
+        ids.push(...res.rows.map((r) => r.id));
+      } catch (err) {
+        app.error(err, 'Could not select the rows');
+      }
+    }
+    return ids;
+  }
+
+  clear(): void {
+    this.ids = new Set();
+    this.anchor = -1;
+  }
+}
+
+export const selection = new Selection();

@@ -1,0 +1,186 @@
+import type { LibraryFilter, LibraryTrack, MethodInput } from '@contract';
+import { api, asStudioError } from '../../../host/api';
+import { emptyForm, parseFilter, type FilterForm } from '../../../lib/library-filter';
+import { signal } from '../../../lib/test-hooks';
+
+export { emptyForm, parseFilter, type FilterForm };
+
+export type SortColumn = NonNullable<MethodInput<'library:query'>['sort']>['column'];
+export type SortDir = 'asc' | 'desc';
+
+/** Rows per `library:query` page; pages are cached, the table renders only what is visible. */
+export const PAGE_SIZE = 200;
+/** at most this many pages are kept (those nearest the view stay) */
+const MAX_PAGES = 40;
+/** pages fetched at once (the engine answers one query at a time anyway) */
+const MAX_INFLIGHT = 2;
+
+interface Page {
+  rows: LibraryTrack[];
+  gen: number;
+}
+
+/**
+ * The library table: a paged, sorted, filtered window onto the tracks. The
+ * rows live in a page cache that is not reactive; `version` changes when a
+ * page arrives, so the cost of showing the table depends on the rows
+ * visible, never on how many there are.
+ */
+class Table {
+  /** rows matching the filter (null until the first page of a query arrived) */
+  total = $state<number | null>(null);
+  sort = $state<{ column: SortColumn; dir: SortDir }>({ column: 'artist', dir: 'asc' });
+  form = $state<FilterForm>(emptyForm());
+  filter = $state.raw<LibraryFilter>({});
+  filterProblem = $state<string | null>(null);
+  queryError = $state<string | null>(null);
+  /** bumps whenever a page arrives: the table's visible slice depends on it */
+  version = $state(0);
+  /** the row the keyboard is on (index in the current order), -1 for none */
+  cursor = $state(-1);
+
+  private pages = new Map<number, Page>();
+  /** page → the generation it is being fetched for */
+  private inflight = new Map<number, number>();
+  private inflightCount = 0;
+  private gen = 0;
+  private view: [number, number] = [0, 0];
+
+  /** The row at `index` if its page is loaded (a placeholder is shown otherwise). */
+  row(index: number): LibraryTrack | undefined {
+    return this.pages.get(Math.floor(index / PAGE_SIZE))?.rows[index % PAGE_SIZE];
+  }
+
+  /**
+   * Re-query. `reset` (filter or sort changed): the cached rows mean nothing
+   * any more. Otherwise (rows changed under us) the cached rows stay on screen
+   * until their fresh version arrives.
+   */
+  refresh(reset: boolean): void {
+    this.gen++;
+    if (reset) {
+      this.pages.clear();
+      this.version++;
+    }
+    this.inflight.clear();
+    this.pump();
+  }
+
+  /** The table shows rows first…last: fetch the pages they are on. */
+  setView(first: number, last: number): void {
+    this.view = [first, last];
+    this.pump();
+  }
+
+  /**
+   * Fetch what the view needs, at most MAX_INFLIGHT pages at a time, nearest
+   * first. Pages are chosen when a slot frees, from the view *then*: when the
+   * scrollbar is dragged across 50,000 rows, the places passed on the way are
+   * never queried, so the engine never works through a backlog.
+   */
+  private pump(): void {
+    while (this.inflightCount < MAX_INFLIGHT) {
+      const p = this.nextWanted();
+      if (p === null) return;
+      this.inflightCount++;
+      void this.fetchPage(p).finally(() => {
+        this.inflightCount--;
+        this.pump();
+      });
+    }
+  }
+
+  private nextWanted(): number | null {
+    const [first, last] = this.view;
+    const total = this.total ?? PAGE_SIZE;
+    const p0 = Math.max(0, Math.floor(first / PAGE_SIZE));
+    const p1 = Math.max(p0, Math.floor(Math.min(last, Math.max(0, total - 1)) / PAGE_SIZE));
+    for (let p = p0; p <= p1; p++) {
+      const have = this.pages.get(p);
+      if ((!have || have.gen !== this.gen) && this.inflight.get(p) !== this.gen) return p;
+    }
+    return null;
+  }
+
+  /** Fetch one page now (the keyboard moved onto a row that is not cached). */
+  async fetchPage(p: number): Promise<void> {
+    const gen = this.gen;
+    this.inflight.set(p, gen);
+    const filter = this.filter;
+    const sort = { column: this.sort.column, dir: this.sort.dir };
+    try {
+      const res = await api().call('library:query', {
+        filter: Object.keys(filter).length ? filter : undefined,
+        sort,
+        offset: p * PAGE_SIZE,
+        limit: PAGE_SIZE,
+      });
+      if (gen !== this.gen) return;
+      this.pages.set(p, { rows: res.rows, gen });
+      const totalChanged = this.total !== res.total;
+      this.total = res.total;
+      if (totalChanged) {
+        // pages past the end are gone
+        for (const k of this.pages.keys()) if (k * PAGE_SIZE >= res.total) this.pages.delete(k);
+        if (this.cursor >= res.total) this.cursor = res.total - 1;
+      }
+      this.evict();
+      this.queryError = null;
+      this.version++;
+      signal('library-page', { offset: p * PAGE_SIZE, rows: res.rows.length, total: res.total, sort: `${sort.column}:${sort.dir}` });
+    } catch (err) {
+      if (gen !== this.gen) return;
+      const e = asStudioError(err);
+      if (e.code === 'BAD_ARGS' && filter.key) {
+        // the engine reads the key ("A minor", "Am", "8A", "1m"): what it cannot read is a typing hint by the key box
+        this.filterProblem = e.message;
+        this.queryError = null;
+        this.total = 0;
+        signal('library-filter-problem', { message: e.message });
+        return;
+      }
+      this.queryError = e.code === 'BAD_ARGS' ? e.message : `${e.message}${e.code ? ` (${e.code})` : ''}`;
+      signal('library-error', { where: 'query', code: e.code, message: e.message });
+    } finally {
+      if (this.inflight.get(p) === gen) this.inflight.delete(p);
+    }
+  }
+
+  private evict(): void {
+    if (this.pages.size <= MAX_PAGES) return;
+    const centre = Math.floor((this.view[0] + this.view[1]) / 2 / PAGE_SIZE);
+    const far = [...this.pages.keys()].sort((a, b) => Math.abs(b - centre) - Math.abs(a - centre));
+    for (const p of far.slice(0, this.pages.size - MAX_PAGES)) this.pages.delete(p);
+  }
+
+  setSort(column: SortColumn): void {
+    this.sort = this.sort.column === column ? { column, dir: this.sort.dir === 'asc' ? 'desc' : 'asc' } : { column, dir: 'asc' };
+    this.cursor = -1;
+    signal('library-sorted', { ...this.sort });
+    this.refresh(true);
+  }
+
+  /** Apply the filter form (the text box calls this debounced). */
+  applyForm(): void {
+    const { filter, problem } = parseFilter(this.form);
+    this.filterProblem = problem;
+    if (problem) return;
+    if (JSON.stringify(filter) === JSON.stringify(this.filter)) return;
+    this.filter = filter;
+    this.cursor = -1;
+    this.total = null;
+    signal('library-filtered', filter);
+    this.refresh(true);
+  }
+
+  clearFilter(): void {
+    this.form = emptyForm();
+    this.applyForm();
+  }
+
+  get filtered(): boolean {
+    return Object.keys(this.filter).length > 0;
+  }
+}
+
+export const table = new Table();

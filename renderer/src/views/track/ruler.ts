@@ -1,0 +1,39 @@
+/** Label steps of the time ruler (seconds), finest first, each with its number of minor divisions. */
+const STEPS: [step: number, divisions: number][] = [
+  [0.1, 5], [0.2, 2], [0.5, 5], [1, 5], [2, 4], [5, 5], [10, 5], [15, 3], [30, 3], [60, 4],
+  [120, 4], [300, 5], [600, 5], [900, 3], [1800, 3], [3600, 4], [7200, 4],
+];
+/** room for one label ("12:34" or "1:02.5") and some air */
+const LABEL_PX = 56;
+
+export interface RulerTicks {
+  /** seconds between labels */
+  step: number;
+  /** labelled ticks: time (s), x (px from the left), whether the label ends at its tick (it would be clipped otherwise) */
+  labels: { t: number; x: number; anchorEnd: boolean }[];
+  /** unlabelled ticks between them, x in px */
+  minor: number[];
+}
+
+/**
+ * The ticks of a time ruler `widthPx` wide showing `start`…`end` seconds:
+ * the finest step of 0.1 s … 2 h that leaves LABEL_PX per label (so several
+ * labels are always visible, as in Audacity's or Sonic Visualiser's ruler),
+ * with 2–5 minor divisions per step. Empty for an empty range or width.
+ */
+export function rulerTicks(start: number, end: number, widthPx: number): RulerTicks {
+  const span = end - start;
+  if (!(span > 0) || !(widthPx > 0)) return { step: 1, labels: [], minor: [] };
+  const pxPerSec = widthPx / span;
+  const [step, lead] = STEPS.find(([s]) => s * pxPerSec >= LABEL_PX) ?? STEPS.at(-1)!;
+  const minorStep = step / lead;
+  const labels: RulerTicks['labels'] = [];
+  const minor: number[] = [];
+  for (let i = Math.ceil(start / minorStep - 1e-9); i * minorStep <= end + 1e-9; i++) {
+    const t = Math.round(i * minorStep * 1000) / 1000;
+    const x = Math.round((t - start) * pxPerSec * 10) / 10;
+    if (i % lead === 0) labels.push({ t, x, anchorEnd: x > widthPx - LABEL_PX * 0.8 });
+    else minor.push(x);
+  }
+  return { step, labels, minor };
+}
