@@ -52,13 +52,13 @@ export class ChatService {
     instruction: string,
     attachments: ChatAttachments,
     options: Options,
-    call: { signal: AbortSignal; progress(p: Progress): void },
+    call: { signal: AbortSignal; progress(p: Progress): void; token(text: string): void },
   ): Promise<{ user: ChatMessage; assistant: ChatMessage }> {
     const user = this.insert(trackId, 'user', instruction, { attachments });
     return this.answer(user, attachments, options, call);
   }
 
-  async regenerate(trackId: string, messageId: string, options: Options, call: { signal: AbortSignal; progress(p: Progress): void }) {
+  async regenerate(trackId: string, messageId: string, options: Options, call: { signal: AbortSignal; progress(p: Progress): void; token(text: string): void }) {
     const rows = this.ctx.db.prepare('SELECT * FROM chat_messages WHERE track_id = ? ORDER BY seq').all(trackId) as Row[];
     const idx = rows.findIndex((r) => r.id === messageId);
     if (idx < 0) throw new StudioError('NOT_FOUND', 'That message is not in this thread.');
@@ -70,7 +70,7 @@ export class ChatService {
     return this.answer(user, user.attachments ?? { audio: {}, image: null, video: false }, options, call);
   }
 
-  private async answer(user: ChatMessage, att: ChatAttachments, options: Options, call: { signal: AbortSignal; progress(p: Progress): void }) {
+  private async answer(user: ChatMessage, att: ChatAttachments, options: Options, call: { signal: AbortSignal; progress(p: Progress): void; token(text: string): void }) {
     const { row, path } = await this.tracks.checkedPath(user.trackId);
     const req: AskRequest = { instruction: user.text, greedy: options?.greedy, seed: options?.seed, maxNewTokens: options?.maxNewTokens, temperature: options?.temperature, topP: options?.topP };
     if (att.audio) req.audio = { path, region: att.audio.region };
@@ -99,7 +99,7 @@ export class ChatService {
           onStage: (stage) => call.progress({ stage }),
           onText: (t) => {
             textSoFar += t;
-            call.progress({ stage: 'answering', text: t });
+            call.token(t);
             if (Date.now() - lastSave > 500) {
               lastSave = Date.now();
               save({ status: 'streaming' });
