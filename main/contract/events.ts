@@ -30,7 +30,7 @@ export const events = {
   'library:changed': z.object({ added: z.number(), updated: z.number(), removed: z.number() }),
   /**
    * web mode: sent by `studio serve` first on every WebSocket. `media` is the
-   * capability this page's media URLs carry (`/media/<kind>/<id>?cap=…`):
+   * capability this page's media URLs carry (`/cap/<media>/media/<kind>/<id>`):
    * minted per connection, it opens media only, never the WebSocket.
    */
   'web:session': z.object({ media: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) }),

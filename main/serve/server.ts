@@ -78,7 +78,8 @@ function protocolToken(req: IncomingMessage): string | undefined {
  * the token in its fragment; the page keeps it in sessionStorage (per origin,
  * so per port: two instances coexist) and offers it on the WebSocket
  * handshake as the subprotocol `studio-token.<token>`. Each connection is sent
- * a fresh media capability (`web:session`) that media URLs carry as `?cap=`;
+ * a fresh media capability (`web:session`) that media URLs carry as a path
+ * prefix, `/cap/<capability>/media/<kind>/<id>` (the query stays the page's);
  * it opens media only. Scripts may use `Authorization: Bearer <token>` for
  * both. Host and Origin are checked so other sites in the browser cannot
  * drive it (DNS rebinding, cross-site WebSocket).
@@ -110,10 +111,7 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
     const names = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${host}:${port}`]);
     return names.has(h);
   };
-  const mediaAuthed = (req: IncomingMessage, url: URL) => {
-    const cap = url.searchParams.get('cap');
-    return (cap !== null && capabilities.has(cap)) || sameToken(bearerToken(req), token);
-  };
+  const mediaAuthed = (req: IncomingMessage, cap: string | null) => (cap !== null && capabilities.has(cap)) || sameToken(bearerToken(req), token);
   const socketAuthed = (req: IncomingMessage) => sameToken(protocolToken(req), token) || sameToken(bearerToken(req), token);
 
   const send = (res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8') => {
@@ -137,8 +135,11 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
     const url = new URL(req.url ?? '/', `http://${host}`);
     if (!hostOk(req)) return send(res, 421, 'Wrong Host header.');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed.');
+    // `/cap/<capability>/media/…` is `/media/…` opened by a page's capability
+    const capped = /^\/cap\/([A-Za-z0-9_-]{1,64})(\/media\/.*)$/.exec(url.pathname);
+    if (capped) url.pathname = capped[2];
     if (url.pathname.startsWith('/media/')) {
-      if (!mediaAuthed(req, url)) {
+      if (!mediaAuthed(req, capped?.[1] ?? null)) {
         return send(res, 401, 'Resonance Studio: media needs the capability of an open page. Open the full URL that `studio serve` printed (it ends with #token=…).');
       }
       const target = parseMediaPath(url.pathname.slice('/media/'.length));

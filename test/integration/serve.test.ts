@@ -42,7 +42,7 @@ test('the printed URL binds to loopback and carries a random token in its fragme
 });
 
 test('without a credential media is refused (401); the public UI loads with a CSP and sets no cookie', async () => {
-  for (const p of ['/media/track/abcdefgh1234', '/media/track/abcdefgh1234?cap=guess', `/media/track/abcdefgh1234?token=${server.token}`]) {
+  for (const p of ['/media/track/abcdefgh1234', '/cap/guessguessguessguess/media/track/abcdefgh1234', `/media/track/abcdefgh1234?token=${server.token}`, `/cap/${server.token}/media/track/abcdefgh1234`]) {
     const r = await get(p);
     assert.equal(r.status, 401, p);
     assert.match(r.body, /capability/);
@@ -152,9 +152,10 @@ test('each connection gets a media capability that opens media (and nothing else
   try {
     const track = await rpc(ws, 'media:open', { path: toneFile('serve-cap.mp3', 2) });
     assert.equal(track.ok, true, JSON.stringify(track.error));
-    const media = await get(`/media/track/${track.value.id}?cap=${cap}`, { range: 'bytes=0-9' });
+    const media = await get(`/cap/${cap}/media/track/${track.value.id}?v=3`, { range: 'bytes=0-9' });
     assert.equal(media.status, 206);
-    assert.equal((await get(`/media/track/${track.value.id}?cap=${cap}x`)).status, 401);
+    assert.equal((await get(`/cap/${cap}x/media/track/${track.value.id}`)).status, 401);
+    assert.equal((await get(`/media/track/${track.value.id}?cap=${cap}`)).status, 401, 'only as the path prefix');
     // the capability is not the token: it does not open the WebSocket
     await assert.rejects(connect({}, ['studio.v1', `studio-token.${cap}`]), /403/);
     await assert.rejects(connect({ authorization: `Bearer ${cap}` }), /403/);

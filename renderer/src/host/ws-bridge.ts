@@ -123,7 +123,8 @@ function refusedPort(): Port {
  * `/ws` on the page's own origin. The access token goes in the handshake as
  * the subprotocol `studio-token.<token>` (never in a cookie, so no other
  * server on this machine ever receives it); media URLs carry the per-connection
- * capability the server sends first (`web:session`).
+ * capability the server sends first (`web:session`) as a path prefix,
+ * `/cap/<capability>/media/<kind>/<id>`.
  *
  * Calls made while the socket is (re)connecting wait for it; calls in flight
  * when it drops reject with ENGINE_UNAVAILABLE (the server cancels them too).
@@ -181,7 +182,7 @@ export function createWebSocketBridge(location: Location = window.location): Stu
     },
     mediaUrl(kind: MediaUrlKind, id: string) {
       const path = `/media/${kind}/${encodeURIComponent(id)}`;
-      return mediaCapability ? `${path}?cap=${mediaCapability}` : path;
+      return mediaCapability ? `/cap/${mediaCapability}${path}` : path;
     },
     pathForFile() {
       return null;
