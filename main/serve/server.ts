@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_MESSAGE_BYTES, exposedMethodNames, forward, isMethodName, methodSpec, toErrorData, type Port } from '@contract';
+import { MAX_MESSAGE_BYTES, forward, toErrorData, type Port } from '@contract';
 import type { EngineHost } from '../engine-host';
 import { fileResponse, parseMediaPath } from '../media-server/serve-file';
 
@@ -264,8 +264,4 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
-}
-
-export function isAllowedOverWeb(method: string): boolean {
-  return isMethodName(method) && methodSpec(method).host === 'engine' && exposedMethodNames.includes(method);
 }
