@@ -210,7 +210,7 @@ describe(`protocol fuzz (seed ${SEED}, up to ${COUNT} messages per channel)`, ()
     await engine?.stop();
   });
 
-  it('over the WebSocket of studio serve: typed answers, clean closes for invalid frames, the server and its engine live', async () => {
+  it('over the WebSocket of studio serve: typed answers, clean closes for invalid frames, the server and its engine live', async (t) => {
     const r = prng(SEED);
     const cases = Array.from({ length: COUNT }, (_, i) => makeCase(r, i, 10_000));
     const enginePid = engine.pid!;
@@ -248,6 +248,7 @@ describe(`protocol fuzz (seed ${SEED}, up to ${COUNT} messages per channel)`, ()
     assert.equal(engine.state.state, 'ready');
     assert.equal(engine.pid, enginePid, 'the engine never restarted');
     const rss1 = { serve: process.memoryUsage().rss / 2 ** 20, engine: rssMbOf(enginePid) };
+    t.diagnostic(`${answered} answered, ${errors} WireErrors, ${closes} bad frames closed; RSS serve ${rss0.serve.toFixed(0)} → ${rss1.serve.toFixed(0)} MB, engine ${rss0.engine.toFixed(0)} → ${rss1.engine.toFixed(0)} MB`);
     assert.ok(rss1.engine - rss0.engine < RSS_BOUND_MB, `engine RSS ${rss0.engine.toFixed(0)} → ${rss1.engine.toFixed(0)} MB`);
     assert.ok(rss1.serve - rss0.serve < RSS_BOUND_MB, `serve RSS ${rss0.serve.toFixed(0)} → ${rss1.serve.toFixed(0)} MB`);
     // and it still serves
@@ -267,7 +268,7 @@ describe(`protocol fuzz (seed ${SEED}, up to ${COUNT} messages per channel)`, ()
     ws2.close();
   });
 
-  it("over the engine's own channel: typed answers, the engine lives, memory bounded", async () => {
+  it("over the engine's own channel: typed answers, the engine lives, memory bounded", async (t) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'rs-fuzz-'));
     const proc = nodeForker(ENGINE_PATH, { STUDIO_DATA_DIR: dataDir, STUDIO_MODE: 'web', STUDIO_VERSION: 'test', STUDIO_LIBRARY_BACKGROUND: '0' });
     const box = inbox();
@@ -290,6 +291,7 @@ describe(`protocol fuzz (seed ${SEED}, up to ${COUNT} messages per channel)`, ()
       assert.ok(errors > 0);
       assert.equal(exited, null, 'the engine is alive');
       const rss1 = rssMbOf(proc.pid!);
+      t.diagnostic(`${answered} answered, ${errors} WireErrors; engine RSS ${rss0.toFixed(0)} → ${rss1.toFixed(0)} MB`);
       assert.ok(rss1 - rss0 < RSS_BOUND_MB, `engine RSS ${rss0.toFixed(0)} → ${rss1.toFixed(0)} MB`);
     } finally {
       proc.kill('SIGTERM');
