@@ -28,7 +28,7 @@ function isEnvelope(v: unknown): v is IpcCallResult {
 
 /**
  * `window.studio` in the desktop app. Nothing of ipcRenderer leaks: listeners
- * never see the IpcRendererEvent, and only the four studio channels are used.
+ * never see the IpcRendererEvent, and only the five studio channels are used.
  */
 export function createDesktopBridge({ ipcRenderer, webUtils }: { ipcRenderer: IpcRendererLike; webUtils: WebUtilsLike }): StudioBridge {
   return {
@@ -52,6 +52,11 @@ export function createDesktopBridge({ ipcRenderer, webUtils }: { ipcRenderer: Ip
       const h = (_event: unknown, callId: unknown, progress: unknown) => listener(callId as string, progress as Progress);
       ipcRenderer.on(IPC.progress, h as (event: unknown, ...args: unknown[]) => void);
       return () => void ipcRenderer.removeListener(IPC.progress, h as (event: unknown, ...args: unknown[]) => void);
+    },
+    onToken(listener: (callId: string, text: string) => void): () => void {
+      const h = (_event: unknown, callId: unknown, text: unknown) => listener(callId as string, text as string);
+      ipcRenderer.on(IPC.token, h as (event: unknown, ...args: unknown[]) => void);
+      return () => void ipcRenderer.removeListener(IPC.token, h as (event: unknown, ...args: unknown[]) => void);
     },
     onEvent(listener: <E extends EventName>(name: E, payload: EventPayload<E>) => void): () => void {
       const h = (_event: unknown, name: unknown, payload: unknown) => listener(name as EventName, payload as never);

@@ -155,12 +155,13 @@ async function askCommand(argv: string[]): Promise<void> {
       },
       {
         signal: controller.signal,
-        onProgress: (p) => {
+        onToken: (text) => {
           if (values.json) return;
-          if (p.text) {
-            process.stdout.write(p.text);
-            streamed = true;
-          } else if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${p.stage}${p.fraction !== undefined ? ` ${Math.round(p.fraction * 100)}%` : ''}`);
+          process.stdout.write(text);
+          streamed = true;
+        },
+        onProgress: (p) => {
+          if (!values.json && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${p.stage}${p.fraction !== undefined ? ` ${Math.round(p.fraction * 100)}%` : ''}`);
         },
       },
     );

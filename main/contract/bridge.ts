@@ -20,6 +20,8 @@ export interface StudioBridge {
   call(method: MethodName, args: unknown, callId: string): Promise<unknown>;
   cancel(callId: string): void;
   onProgress(listener: (callId: string, progress: Progress) => void): () => void;
+  /** streamed answer text of a call (methods with `tokens: true`), in order */
+  onToken(listener: (callId: string, text: string) => void): () => void;
   onEvent(listener: <E extends EventName>(name: E, payload: EventPayload<E>) => void): () => void;
   /** URL the renderer may load (audio/video/img src) for a media id. */
   mediaUrl(kind: MediaUrlKind, id: string): string;
@@ -34,6 +36,7 @@ export const IPC = {
   call: 'studio:call',
   cancel: 'studio:cancel',
   progress: 'studio:progress',
+  token: 'studio:token',
   event: 'studio:event',
 } as const;
 

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { ScanState } from './methods';
 
-/** Progress of one call (only for methods declared `progress: true`). */
+/**
+ * Progress of one call (only for methods declared `progress: true`). Streamed
+ * answer text is not progress: it travels as its own message (WireToken).
+ */
 export const Progress = z.object({
   /** what is being done, e.g. "decoding" */
   stage: z.string(),
   /** 0…1 when known */
   fraction: z.number().min(0).max(1).optional(),
   message: z.string().optional(),
-  /** streamed answer text (chat): append to what arrived before */
-  text: z.string().optional(),
 });
 export type Progress = z.infer<typeof Progress>;
 
@@ -27,6 +28,12 @@ export const events = {
   'library:scan-state': ScanState,
   /** library rows changed (scan results, the folder watcher): refresh what is shown */
   'library:changed': z.object({ added: z.number(), updated: z.number(), removed: z.number() }),
+  /**
+   * web mode: sent by `studio serve` first on every WebSocket. `media` is the
+   * capability this page's media URLs carry (`/cap/<media>/media/<kind>/<id>`):
+   * minted per connection, it opens media only, never the WebSocket.
+   */
+  'web:session': z.object({ media: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) }),
   /** desktop: files to open that came from outside the window (command line, second launch, macOS open-file, File ▸ Open…) */
   'app:open-paths': z.object({ paths: z.array(z.string()) }),
 } as const;

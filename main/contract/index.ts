@@ -4,3 +4,4 @@ export * from './methods';
 export * from './wire';
 export * from './bridge';
 export * from './rpc';
+export * from './forward';

@@ -10,6 +10,8 @@ import { ErrorCode } from './errors';
  *   `studio serve`); `host: 'shell'` — handled by the Electron shell itself
  *   (native dialogs), unavailable in web mode.
  * - `progress: true` — the handler may emit progress events for the call.
+ * - `tokens: true` — the handler streams answer text (WireToken messages,
+ *   `onToken` on the calling side) before the result arrives.
  * - `cancellable: true` — the caller may cancel; the handler stops its work and
  *   the call rejects with CANCELLED.
  * - `exposed: false` — internal to the hosts (main / serve), never callable
@@ -403,6 +405,7 @@ interface Spec {
   output: z.ZodType;
   host: 'engine' | 'shell';
   progress?: boolean;
+  tokens?: boolean;
   cancellable?: boolean;
   exposed?: boolean;
   summary: string;
@@ -413,6 +416,7 @@ const spec = <I extends z.ZodType, O extends z.ZodType>(s: {
   output: O;
   host: 'engine' | 'shell';
   progress?: boolean;
+  tokens?: boolean;
   cancellable?: boolean;
   exposed?: boolean;
   summary: string;
@@ -586,8 +590,9 @@ export const methods = {
     output: AskResult,
     host: 'engine',
     progress: true,
+    tokens: true,
     cancellable: true,
-    summary: 'One DeepResonance turn from files (the `studio ask` command); the answer streams as progress text.',
+    summary: 'One DeepResonance turn from files (the `studio ask` command); the answer streams as tokens.',
   }),
 
   'chat:get-thread': spec({ input: TrackRef, output: z.array(ChatMessage), host: 'engine', summary: "A track's chat thread." }),
@@ -596,16 +601,18 @@ export const methods = {
     output: z.object({ user: ChatMessage, assistant: ChatMessage }),
     host: 'engine',
     progress: true,
+    tokens: true,
     cancellable: true,
-    summary: 'Ask about a track; the answer streams as progress text and is kept in the thread.',
+    summary: 'Ask about a track; the answer streams as tokens and is kept in the thread.',
   }),
   'chat:regenerate': spec({
     input: z.object({ trackId: Id, messageId: Id, options: GenerationOptions.optional() }).strict(),
     output: z.object({ user: ChatMessage, assistant: ChatMessage }),
     host: 'engine',
     progress: true,
+    tokens: true,
     cancellable: true,
-    summary: 'Answer a question of the thread again (replaces its answer).',
+    summary: 'Answer a question of the thread again (replaces its answer); the answer streams as tokens.',
   }),
   'chat:clear-thread': spec({ input: TrackRef, output: z.null(), host: 'engine', summary: "Delete a track's chat thread." }),
 } as const;

@@ -2,16 +2,17 @@
 import {
   CallId,
   IPC,
-  exposedMethodNames,
-  isMethodName,
-  methodSpec,
-  toErrorData,
+  callIdInUse,
+  forward,
   type EventName,
   type EventPayload,
+  type Handlers,
   type IpcCallResult,
   type MethodName,
-  type Progress,
+  type Port,
+  type RpcServer,
   type StudioErrorData,
+  type ToCaller,
 } from '@contract';
 import type { EngineHost } from '../engine-host';
 
@@ -39,7 +40,7 @@ export interface IpcMainLike {
 }
 
 /** What main needs of the engine: EngineHost, or a fake in tests. */
-export type EngineLike = Pick<EngineHost, 'callRaw' | 'cancel' | 'onEvent' | 'onState' | 'state'>;
+export type EngineLike = Pick<EngineHost, 'callRaw' | 'onEvent' | 'onState' | 'state'>;
 
 /** A method of the contract with `host: 'shell'`, handled by main itself. */
 export type ShellMethod = (args: unknown, ctx: { sender: SenderLike }) => Promise<unknown>;
@@ -87,31 +88,26 @@ export function refuseSender(event: IpcEventLike, deps: Pick<IpcDeps, 'contents'
   return null;
 }
 
+/** One window's side of the contract: the contract's forward() over its IPC. */
+interface WindowChannel {
+  server: RpcServer;
+  /** hand a wire message from the renderer to the server */
+  deliver(message: unknown): void;
+  /** invoke() calls waiting for their answer, by the renderer's call id */
+  waiting: Map<string, (r: IpcCallResult) => void>;
+}
+
 /**
- * ipcMain.handle(IPC.call) and ipcMain.on(IPC.cancel). Every call is answered
- * with an IpcCallResult envelope; nothing is thrown across IPC.
+ * ipcMain.handle(IPC.call) and ipcMain.on(IPC.cancel). Each window gets its
+ * own channel into the contract's forward() (the same server side as `studio
+ * serve`'s WebSocket): an invoke becomes a request on it, whose answer comes
+ * back as an IpcCallResult envelope — nothing is thrown across IPC — and its
+ * progress and tokens go to that window only.
  */
 export function registerIpc(deps: IpcDeps): IpcRegistration {
   const { ipcMain, engine } = deps;
   const log = deps.log ?? (() => undefined);
-  /** per window: the renderer's call id → the engine's (namespaced) call id */
-  const inflight = new Map<number, Map<string, string>>();
-  let seq = 0;
-
-  const callsOf = (sender: SenderLike): Map<string, string> => {
-    let calls = inflight.get(sender.id);
-    if (!calls) {
-      const fresh = new Map<string, string>();
-      calls = fresh;
-      inflight.set(sender.id, fresh);
-      sender.once('destroyed', () => {
-        // the window closed: its calls are no longer wanted
-        for (const engineId of fresh.values()) engine.cancel(engineId);
-        inflight.delete(sender.id);
-      });
-    }
-    return calls;
-  };
+  const channels = new Map<number, WindowChannel>();
 
   const safeSend = (to: SenderLike, channel: string, ...args: unknown[]) => {
     try {
@@ -121,59 +117,64 @@ export function registerIpc(deps: IpcDeps): IpcRegistration {
     }
   };
 
-  async function onCall(event: IpcEventLike, method: unknown, args: unknown, callId: unknown): Promise<IpcCallResult> {
+  const channelOf = (sender: SenderLike): WindowChannel => {
+    const known = channels.get(sender.id);
+    if (known) return known;
+    const listeners = new Set<(m: unknown) => void>();
+    const waiting = new Map<string, (r: IpcCallResult) => void>();
+    const port: Port = {
+      send(m) {
+        const msg = m as ToCaller;
+        if (msg.t === 'res') {
+          const answer = waiting.get(msg.id);
+          waiting.delete(msg.id);
+          answer?.(msg.ok ? { ok: true, value: msg.value } : { ok: false, error: msg.error });
+        } else if (msg.t === 'progress') safeSend(sender, IPC.progress, msg.id, msg.progress);
+        else if (msg.t === 'token') safeSend(sender, IPC.token, msg.id, msg.text);
+        else if (msg.t === 'error') log(`IPC message refused: ${msg.error.message}`);
+      },
+      onMessage(l) {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    };
+    const local: Handlers = {};
+    for (const [method, handler] of Object.entries(deps.shellMethods)) {
+      (local as Record<string, unknown>)[method] = (args: unknown) => handler(args, { sender });
+    }
+    const server = forward(port, engine, { idPrefix: `w${sender.id}_`, local, settled: deps.onCallSettled });
+    const channel: WindowChannel = { server, waiting, deliver: (m) => listeners.forEach((l) => l(m)) };
+    channels.set(sender.id, channel);
+    sender.once('destroyed', () => {
+      // the window closed: its calls are no longer wanted
+      server.close();
+      channels.delete(sender.id);
+    });
+    return channel;
+  };
+
+  function onCall(event: IpcEventLike, method: unknown, args: unknown, callId: unknown): Promise<IpcCallResult> | IpcCallResult {
     const refused = refuseSender(event, deps);
     if (refused) {
       log(`IPC call refused: ${refused}`);
       return fail({ code: 'FORBIDDEN', message: 'This page may not use the studio.' });
     }
-    if (!isMethodName(method) || !exposedMethodNames.includes(method)) {
-      return fail({ code: 'UNKNOWN_METHOD', message: `Unknown method "${String(method).slice(0, 100)}".` });
-    }
+    if (typeof method !== 'string') return fail({ code: 'UNKNOWN_METHOD', message: `Unknown method "${String(method).slice(0, 100)}".` });
     if (!CallId.safeParse(callId).success) {
       return fail({ code: 'BAD_ARGS', message: 'A call needs an id of 1–64 letters, digits, "-" or "_".' });
     }
     const id = callId as string;
-    const spec = methodSpec(method);
-    let ok = false;
-    try {
-      if (spec.host === 'shell') {
-        const handler = deps.shellMethods[method];
-        if (!handler) return fail({ code: 'UNKNOWN_METHOD', message: `"${method}" is not handled here.` });
-        const input = spec.input.safeParse(args ?? {});
-        if (!input.success) {
-          const issues = input.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
-          return fail({ code: 'BAD_ARGS', message: `Invalid arguments for ${method}: ${issues}` });
-        }
-        const value = await handler(input.data, { sender: event.sender });
-        ok = true;
-        return { ok: true, value: value ?? null };
-      }
-      const calls = callsOf(event.sender);
-      if (calls.has(id)) return fail({ code: 'BAD_ARGS', message: `Call id ${id} is already in use.` });
-      const engineId = `w${event.sender.id}_${(++seq).toString(36)}`;
-      calls.set(id, engineId);
-      try {
-        const value = await engine.callRaw(method, args, {
-          callId: engineId,
-          onProgress: (p: Progress) => safeSend(event.sender, IPC.progress, id, p),
-        });
-        ok = true;
-        return { ok: true, value: value ?? null };
-      } finally {
-        calls.delete(id);
-      }
-    } catch (err) {
-      return fail(toErrorData(err));
-    } finally {
-      deps.onCallSettled?.(method, ok);
-    }
+    const channel = channelOf(event.sender);
+    if (channel.waiting.has(id)) return fail(callIdInUse(id));
+    return new Promise<IpcCallResult>((resolve) => {
+      channel.waiting.set(id, resolve);
+      channel.deliver({ t: 'req', id, method, args });
+    });
   }
 
   const onCancel = (event: IpcEventLike, callId: unknown) => {
     if (refuseSender(event, deps) || typeof callId !== 'string') return;
-    const engineId = inflight.get(event.sender.id)?.get(callId);
-    if (engineId) engine.cancel(engineId);
+    channels.get(event.sender.id)?.deliver({ t: 'cancel', id: callId });
   };
 
   const broadcast = <E extends EventName>(name: E, payload: EventPayload<E>) => {
@@ -193,8 +194,8 @@ export function registerIpc(deps: IpcDeps): IpcRegistration {
       ipcMain.removeListener(IPC.cancel, onCancel as (event: IpcEventLike, ...args: unknown[]) => void);
       offEvents();
       offState();
-      for (const calls of inflight.values()) for (const engineId of calls.values()) engine.cancel(engineId);
-      inflight.clear();
+      for (const c of channels.values()) c.server.close();
+      channels.clear();
     },
   };
 }

@@ -1,4 +1,5 @@
 // Window and session hardening, with Electron's objects passed in.
+import { isIPv4, isIPv6 } from 'node:net';
 import { MEDIA_SCHEME } from '@contract';
 
 /**
@@ -66,7 +67,48 @@ export function applyCsp(webRequest: WebRequestLike, isOurUrl: (url: string) => 
   });
 }
 
-/** Only plain web links leave the app, to the user's browser: http(s), no credentials, no local hosts. */
+/** The 8 16-bit groups of an IPv6 address (with an embedded dotted IPv4 tail, `::ffff:1.2.3.4`). */
+function ipv6Groups(addr: string): number[] {
+  let a = addr;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(a);
+  if (v4) {
+    const [p, q, r, t] = v4[1].split('.').map(Number);
+    a = `${a.slice(0, -v4[1].length)}${((p << 8) | q).toString(16)}:${((r << 8) | t).toString(16)}`;
+  }
+  const [head, tail] = a.includes('::') ? a.split('::') : [a, undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail !== undefined ? (tail ? tail.split(':') : []) : [];
+  const fill = tail !== undefined ? Array(8 - h.length - t.length).fill('0') : [];
+  return [...h, ...fill, ...t].map((g) => parseInt(g, 16));
+}
+
+/** Loopback or "this host" (0.0.0.0/8, 127.0.0.0/8): an address that reaches this machine. */
+function isLocalIPv4(ip: string): boolean {
+  const first = Number(ip.split('.')[0]);
+  return first === 127 || first === 0;
+}
+
+/**
+ * Whether a URL host names this machine: `localhost` (and `*.localhost`,
+ * with or without the trailing root dot), loopback and unspecified IPv4
+ * (WHATWG URL already turns `0x7f.1` or `2130706433` into dotted form), and
+ * IPv6 `::1`, `::`, and IPv4-mapped/compatible forms of the local IPv4s
+ * (`[::ffff:127.0.0.1]`, which URL writes as `[::ffff:7f00:1]`).
+ */
+export function isLocalHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.+$/, '');
+  if (!host || host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIPv4(host)) return isLocalIPv4(host);
+  const inner = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (!isIPv6(inner)) return false;
+  const g = ipv6Groups(inner);
+  if (g.slice(0, 7).every((x) => x === 0) && (g[7] === 0 || g[7] === 1)) return true; // :: and ::1
+  const embedded = `${g[6] >> 8}.${g[6] & 0xff}.${g[7] >> 8}.${g[7] & 0xff}`;
+  const mapped = g.slice(0, 5).every((x) => x === 0) && (g[5] === 0xffff || g[5] === 0);
+  return mapped && isLocalIPv4(embedded);
+}
+
+/** Only plain web links leave the app, to the user's browser: http(s), no credentials, no host that is this machine (isLocalHost). */
 export function isSafeExternalUrl(raw: string): boolean {
   let u: URL;
   try {
@@ -76,9 +118,7 @@ export function isSafeExternalUrl(raw: string): boolean {
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') return false;
   if (u.username || u.password) return false;
-  const host = u.hostname.toLowerCase();
-  if (!host || host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\./.test(host) || host === '0.0.0.0') return false;
-  return true;
+  return !isLocalHost(u.hostname);
 }
 
 export interface NavigationEventLike {

@@ -9,6 +9,7 @@ import {
   type MethodOutput,
   type Port,
   type Progress,
+  type StudioErrorData,
 } from '@contract';
 
 /** A started engine process, whichever way it was forked. */
@@ -41,16 +42,19 @@ export interface EngineHostOptions {
 }
 
 /**
- * Starts the engine, forwards calls to it, and restarts it when it dies.
- * Calls in flight when it dies reject with ENGINE_CRASHED; the `engine:state`
- * event tells the UI (crashed → ready).
+ * Starts the engine and restarts it when it dies. It *is* the RpcClient of
+ * the engine's channel (call, callRaw, cancel, onEvent come from the
+ * contract): calls made while the engine starts or restarts wait for it;
+ * calls in flight when it dies reject with ENGINE_CRASHED; calls made after
+ * it was given up reject with ENGINE_UNAVAILABLE. The `engine:state` event
+ * tells the UI (crashed → ready).
  */
-export class EngineHost {
+export class EngineHost extends RpcClient {
   private proc: EngineProcess | undefined;
-  private readonly listeners = new Set<(m: unknown) => void>();
-  private readonly client: RpcClient;
+  private readonly listeners: Set<(m: unknown) => void>;
+  /** messages sent while the engine is (re)starting, flushed when it is ready */
+  private waiting: unknown[] = [];
   private readonly stateListeners = new Set<(s: EngineState) => void>();
-  private readonly eventListeners = new Set<(name: string, payload: unknown) => void>();
   private restarts = 0;
   private crashTimes: number[] = [];
   private stopping = false;
@@ -58,20 +62,27 @@ export class EngineHost {
   private lastState: EngineState = { state: 'starting', restarts: 0 };
 
   constructor(private readonly opts: EngineHostOptions) {
+    // RpcClient subscribes during super(), before this class's fields exist
+    const listeners = new Set<(m: unknown) => void>();
+    const self: { host?: EngineHost } = {};
     const port: Port = {
-      send: (m) => {
-        if (!this.proc) throw new Error('engine not running');
-        this.proc.send(m);
-      },
+      send: (m) => self.host!.toEngine(m),
       onMessage: (l) => {
-        this.listeners.add(l);
-        return () => this.listeners.delete(l);
+        listeners.add(l);
+        return () => listeners.delete(l);
       },
     };
-    this.client = new RpcClient(port);
-    this.client.onEvent((name, payload) => {
-      for (const l of this.eventListeners) l(name, payload);
-    });
+    super(port);
+    self.host = this;
+    this.listeners = listeners;
+  }
+
+  private toEngine(m: unknown): void {
+    if (this.proc && this.lastState.state === 'ready') return this.proc.send(m);
+    if (this.lastState.state === 'stopped') {
+      throw { code: 'ENGINE_UNAVAILABLE', message: this.lastState.message ?? 'The analysis engine is not running.' } satisfies StudioErrorData;
+    }
+    this.waiting.push(m);
   }
 
   get state(): EngineState {
@@ -106,6 +117,9 @@ export class EngineHost {
         if (!isReady && msg?.t === 'event' && msg.name === 'engine:ready') {
           isReady = true;
           this.setState({ state: 'ready', restarts: this.restarts });
+          const queued = this.waiting;
+          this.waiting = [];
+          for (const q of queued) proc.send(q);
           resolve();
           return;
         }
@@ -115,7 +129,8 @@ export class EngineHost {
         if (this.proc !== proc) return;
         this.proc = undefined;
         const how = signal ? `killed by ${signal}` : `exit code ${code}`;
-        this.client.failAll({
+        this.waiting = [];
+        this.failAll({
           code: 'ENGINE_CRASHED',
           message: `The analysis engine stopped unexpectedly (${how}) while doing this. It is being restarted; try again.`,
         });
@@ -169,41 +184,9 @@ export class EngineHost {
     }
   }
 
-  call<M extends MethodName>(
-    method: M,
-    args: MethodInput<M>,
-    opts: { callId?: string; onProgress?: (p: Progress) => void; signal?: AbortSignal } = {},
-  ): Promise<MethodOutput<M>> {
-    return this.callRaw(method, args, opts) as Promise<MethodOutput<M>>;
-  }
-
-  /** Forward a call as received (the engine validates the arguments). */
-  async callRaw(method: string, args: unknown, opts: { callId?: string; onProgress?: (p: Progress) => void; signal?: AbortSignal } = {}): Promise<unknown> {
-    if (this.lastState.state !== 'ready') {
-      if (this.lastState.state === 'stopped') {
-        throw { code: 'ENGINE_UNAVAILABLE', message: this.lastState.message ?? 'The analysis engine is not running.' };
-      }
-      await this.whenReady().catch((e: Error) => {
-        throw { code: 'ENGINE_UNAVAILABLE', message: e.message };
-      });
-    }
-    return this.client.callRaw(method, args, opts);
-  }
-
-  cancel(callId: string): void {
-    this.client.cancel(callId);
-  }
-
   onState(listener: (s: EngineState) => void): () => void {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);
-  }
-
-  /** Events the engine pushes (media:file-gone, …). */
-  onEvent<E extends EventName>(listener: (name: E, payload: EventPayload<E>) => void): () => void {
-    const l = listener as (name: string, payload: unknown) => void;
-    this.eventListeners.add(l);
-    return () => this.eventListeners.delete(l);
   }
 
   /** Kill the engine process without stopping the host: it restarts (tests, diagnostics). */

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { exposedMethodNames, isMethodName, methodSpec, toErrorData, ToCallee, type MethodName } from '@contract';
+import { MAX_MESSAGE_BYTES, forward, toErrorData, type Port } from '@contract';
 import type { EngineHost } from '../engine-host';
 import { parseMediaPath, serveMedia } from '../media-server/serve-file';
 
@@ -20,14 +20,18 @@ export interface ServeOptions {
 
 export interface StudioServer {
   url: string;
-  /** the URL to open: includes the access token */
+  /** the URL to open: carries the access token in its fragment (`#token=…`), which the browser never sends */
   openUrl: string;
   token: string;
   port: number;
   close(): Promise<void>;
 }
 
-const COOKIE = 'studio_token';
+/** The WebSocket subprotocol; the token rides as a second one (renderer/src/host/ws-bridge.ts). */
+export const WS_PROTOCOL = 'studio.v1';
+const WS_TOKEN_PREFIX = 'studio-token.';
+/** media capabilities kept (one per WebSocket connection); the oldest are forgotten first */
+const MAX_MEDIA_CAPABILITIES = 1000;
 const STATIC_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -51,28 +55,52 @@ function sameToken(a: string | undefined, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieToken(req: IncomingMessage): string | undefined {
-  const raw = req.headers.cookie ?? '';
-  for (const part of raw.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return v.join('=');
-  }
-  return undefined;
+/** The bearer token of an `Authorization: Bearer …` header (scripts, tests; browsers never send one by themselves). */
+function bearerToken(req: IncomingMessage): string | undefined {
+  const m = /^Bearer ([A-Za-z0-9_-]+)$/.exec(req.headers.authorization ?? '');
+  return m?.[1];
+}
+
+/** The token offered as the subprotocol `studio-token.<token>` of a WebSocket handshake. */
+function protocolToken(req: IncomingMessage): string | undefined {
+  const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  return offered.find((p) => p.startsWith(WS_TOKEN_PREFIX))?.slice(WS_TOKEN_PREFIX.length);
 }
 
 /**
- * `studio serve`: the renderer as a local web app. HTTP serves the built UI and
- * media (Range, only opened files); a WebSocket carries the same contract as
- * the desktop IPC. Every request needs the access token (in the first URL, then
- * a SameSite=Strict HttpOnly cookie); Host and Origin are checked so other
- * sites in the browser cannot drive it (DNS rebinding, cross-site WebSocket).
+ * `studio serve`: the renderer as a local web app. HTTP serves the built UI
+ * (public: the same files for everyone, no data) and media (Range, only
+ * opened files); a WebSocket carries the same contract as the desktop IPC,
+ * through the contract's forward().
+ *
+ * The credential never sits in a cookie (cookies are not bound to a port, so
+ * every other server on this host would receive it). The printed URL carries
+ * the token in its fragment; the page keeps it in sessionStorage (per origin,
+ * so per port: two instances coexist) and offers it on the WebSocket
+ * handshake as the subprotocol `studio-token.<token>`. Each connection is sent
+ * a fresh media capability (`web:session`) that media URLs carry as a path
+ * prefix, `/cap/<capability>/media/<kind>/<id>` (the query stays the page's);
+ * it opens media only. Scripts may use `Authorization: Bearer <token>` for
+ * both. Host and Origin are checked so other sites in the browser cannot
+ * drive it (DNS rebinding, cross-site WebSocket).
+ *
+ * One bad frame never stops the server: every socket has an error handler;
+ * a frame over MAX_MESSAGE_BYTES, invalid UTF-8 or reserved bits closes that
+ * socket (1009/1007/1002) with a reason.
  */
 export async function startServer(opts: ServeOptions): Promise<StudioServer> {
   const host = opts.host ?? '127.0.0.1';
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const engine = opts.engine;
-  const allowed = new Set<MethodName>(exposedMethodNames.filter((m) => methodSpec(m).host === 'engine'));
   let port = 0;
+  /** media capabilities handed to connections, oldest first */
+  const capabilities = new Set<string>();
+  const mintCapability = () => {
+    const cap = randomBytes(18).toString('base64url');
+    capabilities.add(cap);
+    if (capabilities.size > MAX_MEDIA_CAPABILITIES) capabilities.delete(capabilities.values().next().value as string);
+    return cap;
+  };
 
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(host);
   const hostOk = (req: IncomingMessage) => {
@@ -83,7 +111,8 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
     const names = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${host}:${port}`]);
     return names.has(h);
   };
-  const authed = (req: IncomingMessage, url: URL) => sameToken(cookieToken(req), token) || sameToken(url.searchParams.get('token') ?? undefined, token);
+  const mediaAuthed = (req: IncomingMessage, cap: string | null) => (cap !== null && capabilities.has(cap)) || sameToken(bearerToken(req), token);
+  const socketAuthed = (req: IncomingMessage) => sameToken(protocolToken(req), token) || sameToken(bearerToken(req), token);
 
   const send = (res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8') => {
     res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
@@ -92,33 +121,27 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
 
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((err) => {
-      if (!res.headersSent) send(res, 500, `Internal error: ${(err as Error).message}`);
+      // a malformed %-escape in the address is the client's mistake, not ours
+      if (!res.headersSent) err instanceof URIError ? send(res, 400, 'Malformed address (bad %-escape).') : send(res, 500, `Internal error: ${(err as Error).message}`);
       else res.destroy();
     });
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${host}`);
     if (!hostOk(req)) return send(res, 421, 'Wrong Host header.');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed.');
-    if (!authed(req, url)) {
-      return send(
-        res,
-        401,
-        'Resonance Studio: this page needs its access token. Open the full URL that `studio serve` printed (it ends with ?token=…).',
-      );
-    }
-    if (url.searchParams.has('token')) {
-      // Trade the token in the URL for a cookie, and drop it from the address bar.
-      res.writeHead(302, {
-        'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: url.pathname === '/' ? '/' : url.pathname,
-        'Cache-Control': 'no-store',
-      });
-      res.end();
-      return;
-    }
+    // `/cap/<capability>/media/…` is `/media/…` opened by a page's capability
+    const capped = /^\/cap\/([A-Za-z0-9_-]{1,64})(\/media\/.*)$/.exec(url.pathname);
+    if (capped) url.pathname = capped[2];
     if (url.pathname.startsWith('/media/')) {
+      if (!mediaAuthed(req, capped?.[1] ?? null)) {
+        return send(res, 401, 'Resonance Studio: media needs the capability of an open page. Open the full URL that `studio serve` printed (it ends with #token=…).');
+      }
       const target = parseMediaPath(url.pathname.slice('/media/'.length));
       if (!target) return send(res, 404, 'Unknown media address.');
       let resolved;
@@ -157,66 +180,62 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
     else createReadStream(file).pipe(res);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    // the page offers [studio.v1, studio-token.<token>]: answer with the protocol, never echo the token
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
   const sockets = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://${host}`);
+    socket.on('error', () => socket.destroy());
     const origin = req.headers.origin;
     const originOk = !origin || !loopback || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}` || origin === `http://${host}:${port}`;
-    if (url.pathname !== '/ws' || !hostOk(req) || !originOk || !authed(req, url)) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      socket.destroy();
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/ws' || !hostOk(req) || !originOk || !socketAuthed(req)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => bridge(ws));
   });
 
   let connSeq = 0;
+  /** One browser page: the contract's forward() over its WebSocket, plus the engine's events. */
   function bridge(ws: WebSocket): void {
     sockets.add(ws);
-    const conn = `w${(++connSeq).toString(36)}`;
-    const inflight = new Set<string>();
+    // a bad frame (too big, invalid UTF-8, reserved bits) ends up here: ws closes this socket
+    // with 1009/1007/1002 and a reason; without a listener the error would stop the process
+    ws.on('error', () => undefined);
+    const listeners = new Set<(m: unknown) => void>();
     const out = (m: unknown) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
     };
+    const wsPort: Port = {
+      send: out,
+      onMessage: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    };
+    const rpc = forward(wsPort, engine, {
+      idPrefix: `w${(++connSeq).toString(36)}_`,
+      shellUnavailable: (method) => ({
+        code: 'UNSUPPORTED',
+        message: `"${method}" needs the desktop app; in the browser use the in-app file browser instead.`,
+      }),
+    });
+    out({ t: 'event', name: 'web:session', payload: { media: mintCapability() } });
     out({ t: 'event', name: 'engine:state', payload: engine.state });
-    ws.on('message', (data) => {
+    ws.on('message', (data, isBinary) => {
       let raw: unknown;
       try {
+        if (isBinary) throw new Error('binary');
         raw = JSON.parse(String(data));
       } catch {
+        ws.close(1003, 'Every message is one JSON text frame.');
         return;
       }
-      const parsed = ToCallee.safeParse(raw);
-      if (!parsed.success) return;
-      const msg = parsed.data;
-      const engineId = `${conn}_${msg.id}`.slice(0, 64);
-      if (msg.t === 'cancel') {
-        engine.cancel(engineId);
-        return;
-      }
-      const id = msg.id;
-      if (!isMethodName(msg.method) || !exposedMethodNames.includes(msg.method)) {
-        out({ t: 'res', id, ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method "${msg.method}".` } });
-        return;
-      }
-      if (!allowed.has(msg.method)) {
-        out({
-          t: 'res',
-          id,
-          ok: false,
-          error: { code: 'UNSUPPORTED', message: `"${msg.method}" needs the desktop app; in the browser use the in-app file browser instead.` },
-        });
-        return;
-      }
-      inflight.add(engineId);
-      engine
-        .callRaw(msg.method, msg.args, { callId: engineId, onProgress: (progress) => out({ t: 'progress', id, progress }) })
-        .then(
-          (value) => out({ t: 'res', id, ok: true, value }),
-          (err) => out({ t: 'res', id, ok: false, error: toErrorData(err) }),
-        )
-        .finally(() => inflight.delete(engineId));
+      for (const l of listeners) l(raw);
     });
     const offEvents = engine.onEvent((name, payload) => out({ t: 'event', name, payload }));
     const offState = engine.onState((s) => out({ t: 'event', name: 'engine:state', payload: s }));
@@ -224,7 +243,7 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
       sockets.delete(ws);
       offEvents();
       offState();
-      for (const id of inflight) engine.cancel(id);
+      rpc.close();
     });
   }
 
@@ -237,7 +256,7 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
   const url = `http://${shownHost}:${port}`;
   return {
     url,
-    openUrl: `${url}/?token=${token}`,
+    openUrl: `${url}/#token=${token}`,
     token,
     port,
     close: async () => {
@@ -246,8 +265,4 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
-}
-
-export function isAllowedOverWeb(method: string): boolean {
-  return isMethodName(method) && methodSpec(method).host === 'engine' && exposedMethodNames.includes(method);
 }

@@ -28,16 +28,14 @@ describe('bad input in the browser', { timeout: 120_000 }, () => {
     await serve?.stop();
   });
 
-  test('a request without the token is refused (401); /media for an unknown id is 404', async () => {
-    const bare = await fetch(`${serve.origin}/`, { redirect: 'manual' });
-    assert.equal(bare.status, 401);
-    assert.match(await bare.text(), /access token/);
-    const ws = await fetch(`${serve.origin}/media/playable/AAAAAAAAAAAAAAAA`, { redirect: 'manual' });
-    assert.equal(ws.status, 401, 'media needs the token too');
-    const cookie = { cookie: `studio_token=${serve.token}` };
-    const unknown = await fetch(`${serve.origin}/media/playable/AAAAAAAAAAAAAAAA`, { headers: cookie });
+  test('media without a capability or the token is refused (401); /media for an unknown id is 404', async () => {
+    const bare = await fetch(`${serve.origin}/media/playable/AAAAAAAAAAAAAAAA`, { redirect: 'manual' });
+    assert.equal(bare.status, 401, 'media needs a capability or the token');
+    assert.match(await bare.text(), /capability/);
+    const bearer = { authorization: `Bearer ${serve.token}` };
+    const unknown = await fetch(`${serve.origin}/media/playable/AAAAAAAAAAAAAAAA`, { headers: bearer });
     assert.equal(unknown.status, 404);
-    const traversal = await fetch(`${serve.origin}/media/track/..%2f..%2fetc%2fpasswd`, { headers: cookie });
+    const traversal = await fetch(`${serve.origin}/media/track/..%2f..%2fetc%2fpasswd`, { headers: bearer });
     assert.equal(traversal.status, 404);
   });
 

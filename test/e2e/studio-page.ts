@@ -28,7 +28,7 @@ export const CHROMIUM_ARGS = [
 export interface ServeProcess {
   /** http://127.0.0.1:PORT */
   origin: string;
-  /** the printed URL with ?token=… */
+  /** the printed URL with #token=… */
   openUrl: string;
   token: string;
   proc: ChildProcess;
@@ -56,7 +56,7 @@ export async function startServe(opts: { dataDir?: string; timeoutMs?: number; e
     const timer = setTimeout(() => reject(new Error(`studio serve printed no URL in time:\n${out}`)), opts.timeoutMs ?? 30_000);
     proc.stdout!.on('data', (d: string) => {
       out += d;
-      const m = /(http:\/\/\S+\?token=\S+)/.exec(out);
+      const m = /(http:\/\/\S+#token=\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);
@@ -72,7 +72,7 @@ export async function startServe(opts: { dataDir?: string; timeoutMs?: number; e
   return {
     origin: u.origin,
     openUrl,
-    token: u.searchParams.get('token')!,
+    token: new URLSearchParams(u.hash.slice(1)).get('token')!,
     proc,
     dataDir,
     startedInMs,

@@ -106,7 +106,7 @@ describe('chat about a track', () => {
     const r = await engine.call(
       'chat:ask',
       { trackId, instruction: prompt.instruction, attachments: { audio: {}, image: null, video: false }, options: { greedy: true, maxNewTokens: prompt.greedy_ids.length } },
-      { onProgress: (p) => (streamed += p.text ?? '') },
+      { onToken: (t) => (streamed += t) },
     );
     assert.equal(r.assistant.status, 'done');
     assert.equal(r.assistant.text, streamed);
@@ -128,7 +128,7 @@ describe('chat about a track', () => {
     const p = engine.call(
       'chat:ask',
       { trackId, instruction: 'Tell me everything.', attachments: { audio: { region: [0.5, 2.5] }, image: null, video: false }, options: { maxNewTokens: 2000, seed: 1 } },
-      { signal: controller.signal, onProgress: (pr) => pr.text && controller.abort() },
+      { signal: controller.signal, onToken: () => controller.abort() },
     );
     await assert.rejects(p, code('CANCELLED'));
     const thread = await engine.call('chat:get-thread', { trackId });

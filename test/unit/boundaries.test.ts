@@ -64,6 +64,33 @@ describe('folder boundaries (DEVELOPERS.md)', () => {
     assert.deepEqual(bad, []);
   });
 
+  it('main/engine/handlers binds the contract to engine services only (no other process, no electron)', () => {
+    const bad = violations('main/engine/handlers', (s, f) => {
+      if (s === CONTRACT || isNodeBuiltin(s)) return null;
+      if (s.startsWith('.') && inside(target(f, s), 'main/engine')) return null;
+      return 'a handler table maps methods onto engine services';
+    });
+    assert.deepEqual(bad, []);
+  });
+
+  it('the RPC is written once, in main/contract: no other file reads wire envelopes or mints call ids', () => {
+    const patterns: Array<[RegExp, string]> = [
+      [/\bfunction\s+newCallId\b/, 'defines newCallId'],
+      [/\b(?:ToCallee|ToCaller|WireRequest|WireResponse)\.(?:safe)?[pP]arse\b/, 'parses wire envelopes'],
+      [/\bfunction\s+(?:asStudioError|toErrorData)\b/, 'turns errors into error data'],
+      [/Invalid arguments for \$\{/, 'writes the bad-arguments message'],
+    ];
+    const bad: string[] = [];
+    for (const folder of ['main', 'preload', 'renderer/src']) {
+      for (const f of files(folder)) {
+        if (inside(f.split(sep).join('/'), 'main/contract')) continue;
+        const code = readFileSync(join(ROOT, f), 'utf8');
+        for (const [re, what] of patterns) if (re.test(code)) bad.push(`${f} ${what}`);
+      }
+    }
+    assert.deepEqual(bad, []);
+  });
+
   it('main/contract imports only zod and its own files', () => {
     const bad = violations('main/contract', (s, f) => {
       if (s === 'zod' || s.startsWith('zod/')) return null;

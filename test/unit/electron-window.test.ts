@@ -117,7 +117,9 @@ describe('window security', () => {
   });
 
   it('opens only plain web links outside', () => {
-    for (const u of ['https://github.com/sony/DeepResonance', 'http://example.com/x?y=1']) assert.ok(isSafeExternalUrl(u), u);
+    for (const u of ['https://github.com/sony/DeepResonance', 'http://example.com/x?y=1', 'https://example.com./', 'http://[2001:db8::1]/', 'http://[::ffff:8.8.8.8]/', 'http://8.8.8.8/']) {
+      assert.ok(isSafeExternalUrl(u), u);
+    }
     for (const u of [
       'file:///etc/passwd',
       'javascript:alert(1)',
@@ -126,6 +128,21 @@ describe('window security', () => {
       'https://user:pw@example.com/',
       'http://localhost:8080/',
       'http://127.0.0.1/',
+      'http://localhost./',
+      'http://LOCALHOST../x',
+      'http://app.localhost./',
+      'http://[::ffff:127.0.0.1]/',
+      'http://[::ffff:7f00:1]:8080/',
+      'http://[0:0:0:0:0:ffff:127.0.0.2]/',
+      'http://[::127.0.0.1]/',
+      'http://[::]/',
+      'http://[::1]/',
+      'http://[0:0:0:0:0:0:0:1]/',
+      'http://0.0.0.0/',
+      'http://0/',
+      'http://2130706433/',
+      'http://0x7f.1/',
+      'http://127.1/',
       'not a url',
       'data:text/html,hi',
     ]) {

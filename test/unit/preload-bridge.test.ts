@@ -33,7 +33,7 @@ describe('preload bridge (window.studio in the desktop app)', () => {
   it('is the desktop StudioBridge and nothing more', () => {
     const { bridge } = make();
     assert.equal(bridge.mode, 'desktop');
-    assert.deepEqual(Object.keys(bridge).sort(), ['call', 'cancel', 'mediaUrl', 'mode', 'onEvent', 'onProgress', 'pathForFile']);
+    assert.deepEqual(Object.keys(bridge).sort(), ['call', 'cancel', 'mediaUrl', 'mode', 'onEvent', 'onProgress', 'onToken', 'pathForFile']);
   });
 
   it('calls over IPC.call and unwraps the envelope', async () => {
@@ -60,20 +60,26 @@ describe('preload bridge (window.studio in the desktop app)', () => {
     assert.deepEqual(ipc.sent, [[IPC.cancel, 'c9']]);
   });
 
-  it('delivers progress and events without the IpcRendererEvent, and unsubscribes', () => {
+  it('delivers progress, tokens and events without the IpcRendererEvent, and unsubscribes', () => {
     const { ipc, bridge } = make();
     const progress: unknown[][] = [];
     const events: unknown[][] = [];
+    const tokens: unknown[][] = [];
     const offP = bridge.onProgress((...a) => void progress.push(a));
     const offE = bridge.onEvent((...a) => void events.push(a));
+    const offT = bridge.onToken((...a) => void tokens.push(a));
     ipc.emit(IPC.progress, RENDERER_EVENT, 'c1', { stage: 'decoding', fraction: 0.25 });
     ipc.emit(IPC.event, RENDERER_EVENT, 'engine:state', { state: 'ready', restarts: 0 });
+    ipc.emit(IPC.token, RENDERER_EVENT, 'c2', ' the');
     assert.deepEqual(progress, [['c1', { stage: 'decoding', fraction: 0.25 }]]);
     assert.deepEqual(events, [['engine:state', { state: 'ready', restarts: 0 }]]);
+    assert.deepEqual(tokens, [['c2', ' the']]);
     offP();
     offE();
+    offT();
     assert.equal(ipc.listenerCount(IPC.progress), 0);
     assert.equal(ipc.listenerCount(IPC.event), 0);
+    assert.equal(ipc.listenerCount(IPC.token), 0);
     ipc.emit(IPC.event, RENDERER_EVENT, 'engine:state', { state: 'crashed', restarts: 1 });
     assert.equal(events.length, 1);
   });

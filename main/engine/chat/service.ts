@@ -46,7 +46,7 @@ export class ChatService {
     instruction: string,
     attachments: ChatAttachments,
     options: Options,
-    call: { signal: AbortSignal; progress(p: Progress): void },
+    call: { signal: AbortSignal; progress(p: Progress): void; token(text: string): void },
   ): Promise<{ user: ChatMessage; assistant: ChatMessage }> {
     const user = this.insert(trackId, 'user', instruction, { attachments }, null);
     return this.answer(user, attachments, options, call);
@@ -57,7 +57,7 @@ export class ChatService {
    * answers (by id, never by position). Only that question's answers are replaced.
    * @throws StudioError NOT_FOUND for a message not in this thread.
    */
-  async regenerate(trackId: string, messageId: string, options: Options, call: { signal: AbortSignal; progress(p: Progress): void }) {
+  async regenerate(trackId: string, messageId: string, options: Options, call: { signal: AbortSignal; progress(p: Progress): void; token(text: string): void }) {
     const msg = this.messages.get(messageId);
     if (!msg || msg.track_id !== trackId) throw new StudioError('NOT_FOUND', 'That message is not in this thread.');
     const question = msg.role === 'user' ? msg : msg.reply_to ? this.messages.get(msg.reply_to) : undefined;
@@ -67,7 +67,7 @@ export class ChatService {
     return this.answer(user, user.attachments ?? { audio: {}, image: null, video: false }, options, call);
   }
 
-  private async answer(user: ChatMessage, att: ChatAttachments, options: Options, call: { signal: AbortSignal; progress(p: Progress): void }) {
+  private async answer(user: ChatMessage, att: ChatAttachments, options: Options, call: { signal: AbortSignal; progress(p: Progress): void; token(text: string): void }) {
     const { row, path } = await this.tracks.checkedPath(user.trackId);
     const req: AskRequest = { instruction: user.text, greedy: options?.greedy, seed: options?.seed, maxNewTokens: options?.maxNewTokens, temperature: options?.temperature, topP: options?.topP };
     if (att.audio) req.audio = { path, region: att.audio.region };
@@ -95,7 +95,7 @@ export class ChatService {
           onStage: (stage) => call.progress({ stage }),
           onText: (t) => {
             textSoFar += t;
-            call.progress({ stage: 'answering', text: t });
+            call.token(t);
             if (Date.now() - lastSave > 500) {
               lastSave = Date.now();
               save({ status: 'streaming' });

@@ -1,35 +1,27 @@
-import type {
-  EventName,
-  EventPayload,
-  MediaUrlKind,
-  MethodInput,
-  MethodName,
-  MethodOutput,
-  Progress,
-  StudioBridge,
-  StudioErrorData,
+import {
+  newCallId,
+  toErrorData,
+  type EventName,
+  type EventPayload,
+  type MediaUrlKind,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+  type Progress,
+  type StudioBridge,
+  type StudioErrorData,
 } from '@contract';
 
 export interface CallOptions {
   onProgress?: (p: Progress) => void;
+  /** streamed answer text (chat:ask, chat:regenerate), in order */
+  onToken?: (text: string) => void;
   /** aborting cancels the call in the host; it then rejects with CANCELLED */
   signal?: AbortSignal;
 }
 
-let seq = 0;
-function newCallId(): string {
-  seq = (seq + 1) % 1e9;
-  return `r${Date.now().toString(36)}${seq.toString(36)}${Math.random().toString(36).slice(2, 7)}`;
-}
-
-/** Anything a call rejected with, as the contract's error data. */
-export function asStudioError(err: unknown): StudioErrorData {
-  if (err && typeof err === 'object' && typeof (err as StudioErrorData).code === 'string' && typeof (err as StudioErrorData).message === 'string') {
-    return err as StudioErrorData;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return { code: 'INTERNAL', message: `Unexpected error: ${message}` };
-}
+/** Anything a call rejected with, as the contract's error data (the contract's toErrorData). */
+export const asStudioError: (err: unknown) => StudioErrorData = toErrorData;
 
 export function isCancelled(err: unknown): boolean {
   return asStudioError(err).code === 'CANCELLED';
@@ -42,9 +34,11 @@ export function isCancelled(err: unknown): boolean {
  */
 export class Api {
   private readonly progress = new Map<string, (p: Progress) => void>();
+  private readonly tokens = new Map<string, (text: string) => void>();
 
   constructor(readonly bridge: StudioBridge) {
     bridge.onProgress((callId, p) => this.progress.get(callId)?.(p));
+    bridge.onToken((callId, text) => this.tokens.get(callId)?.(text));
   }
 
   get mode(): 'desktop' | 'web' {
@@ -52,9 +46,10 @@ export class Api {
   }
 
   async call<M extends MethodName>(method: M, args: MethodInput<M>, opts: CallOptions = {}): Promise<MethodOutput<M>> {
-    const id = newCallId();
+    const id = newCallId('r');
     if (opts.signal?.aborted) throw { code: 'CANCELLED', message: 'Cancelled.' } satisfies StudioErrorData;
     if (opts.onProgress) this.progress.set(id, opts.onProgress);
+    if (opts.onToken) this.tokens.set(id, opts.onToken);
     const onAbort = () => this.bridge.cancel(id);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -63,6 +58,7 @@ export class Api {
       throw asStudioError(err);
     } finally {
       this.progress.delete(id);
+      this.tokens.delete(id);
       opts.signal?.removeEventListener('abort', onAbort);
     }
   }

@@ -1,36 +1,51 @@
-import type { EventName, EventPayload, MediaUrlKind, Progress, StudioBridge, StudioErrorData } from '@contract';
+import { RpcClient, type EventName, type EventPayload, type MediaUrlKind, type Port, type Progress, type StudioBridge, type StudioErrorData } from '@contract';
 import { connection } from './connection.svelte';
-
-interface Pending {
-  resolve(v: unknown): void;
-  reject(e: StudioErrorData): void;
-}
 
 type EventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
 
+/** The WebSocket subprotocol of the studio; the access token rides as a second one, `studio-token.<token>`. */
+export const WS_PROTOCOL = 'studio.v1';
+export const WS_TOKEN_PROTOCOL_PREFIX = 'studio-token.';
+/** sessionStorage key of the access token: per origin (so per port), gone with the tab */
+export const TOKEN_STORAGE_KEY = 'studio.access-token';
+
 /**
- * window.studio in web mode: the wire protocol of main/contract/wire.ts over a
- * WebSocket to `/ws` on the page's own origin. The access token travels as the
- * HttpOnly cookie `studio serve` set when the page was first opened.
- *
- * Calls made while the socket is (re)connecting wait for it; calls in flight
- * when it drops reject with ENGINE_UNAVAILABLE (the server cancels them too).
+ * The access token of this page: taken from the address's fragment
+ * (`#token=…`, which browsers never send to any server) into sessionStorage,
+ * and removed from the address bar; on a reload, read back from
+ * sessionStorage. Null when the page was opened without it.
  */
-export function createWebSocketBridge(location: Location = window.location): StudioBridge {
-  const pending = new Map<string, Pending>();
-  const progressListeners = new Set<(callId: string, p: Progress) => void>();
-  const eventListeners = new Set<EventListener>();
+export function takeAccessToken(location: Location, history: History, storage: Storage): string | null {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const fromUrl = fragment.get('token');
+  if (fromUrl && /^[A-Za-z0-9_-]{16,128}$/.test(fromUrl)) {
+    storage.setItem(TOKEN_STORAGE_KEY, fromUrl);
+    fragment.delete('token');
+    const rest = fragment.toString();
+    history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+    return fromUrl;
+  }
+  return storage.getItem(TOKEN_STORAGE_KEY);
+}
+
+/**
+ * A Port over a WebSocket that reconnects by itself (with backoff) and shows
+ * the link's state in `connection`. Messages sent while it (re)connects wait
+ * and go out once it is open; when it drops, onClose listeners are told (the
+ * RpcClient rejects the calls in flight) and what still waited is dropped.
+ */
+function reconnectingWebSocketPort(url: string, protocols: string[]): Port {
+  const listeners = new Set<(m: unknown) => void>();
+  const closeListeners = new Set<() => void>();
   let queue: string[] = [];
   let ws: WebSocket | null = null;
   let attempt = 0;
 
-  const wsUrl = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
-
   function connect(): void {
     connection.state = attempt === 0 && connection.reconnects === 0 ? 'connecting' : 'reconnecting';
-    const sock = new WebSocket(wsUrl);
+    const sock = new WebSocket(url, protocols);
     ws = sock;
     sock.onopen = () => {
       if (connection.state === 'reconnecting' || attempt > 0) connection.reconnects++;
@@ -43,17 +58,20 @@ export function createWebSocketBridge(location: Location = window.location): Stu
       queue = [];
       for (const m of q) sock.send(m);
     };
-    sock.onmessage = (ev) => receive(ev.data);
+    sock.onmessage = (ev) => {
+      let msg: unknown;
+      try {
+        msg = JSON.parse(String(ev.data));
+      } catch {
+        return;
+      }
+      for (const l of listeners) l(msg);
+    };
     sock.onclose = (ev) => {
       if (ws !== sock) return;
       ws = null;
-      const lost: StudioErrorData = {
-        code: 'ENGINE_UNAVAILABLE',
-        message: 'Lost the connection to the studio server while this was running. It reconnects by itself; try again.',
-      };
-      const all = [...pending.values()];
-      pending.clear();
-      for (const p of all) p.reject(lost);
+      queue = [];
+      for (const l of closeListeners) l();
       const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
       attempt++;
       connection.state = 'reconnecting';
@@ -67,65 +85,104 @@ export function createWebSocketBridge(location: Location = window.location): Stu
     };
   }
 
-  function receive(data: unknown): void {
-    let msg: { t?: string; id?: string; ok?: boolean; value?: unknown; error?: StudioErrorData; progress?: Progress; name?: string; payload?: unknown };
-    try {
-      msg = JSON.parse(String(data));
-    } catch {
-      return;
-    }
-    if (msg.t === 'event' && typeof msg.name === 'string') {
-      for (const l of eventListeners) l(msg.name as EventName, msg.payload as never);
-    } else if (msg.t === 'progress' && typeof msg.id === 'string' && msg.progress) {
-      for (const l of progressListeners) l(msg.id, msg.progress);
-    } else if (msg.t === 'res' && typeof msg.id === 'string') {
-      const p = pending.get(msg.id);
-      if (!p) return;
-      pending.delete(msg.id);
-      if (msg.ok) p.resolve(msg.value);
-      else p.reject(msg.error ?? { code: 'INTERNAL', message: 'The server answered with an error but no message.' });
-    }
-  }
-
-  function send(message: unknown): void {
-    const text = JSON.stringify(message);
-    if (ws && ws.readyState === WebSocket.OPEN) ws.send(text);
-    else queue.push(text);
-  }
-
   connect();
+  return {
+    send(message) {
+      const text = JSON.stringify(message);
+      if (ws && ws.readyState === WebSocket.OPEN) ws.send(text);
+      else queue.push(text);
+    },
+    onMessage(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    onClose(l) {
+      closeListeners.add(l);
+      return () => closeListeners.delete(l);
+    },
+  };
+}
+
+const NO_TOKEN: StudioErrorData = {
+  code: 'FORBIDDEN',
+  message: 'This page needs its access token. Open the full URL that `studio serve` printed (it ends with #token=…).',
+};
+
+/** A Port for a page opened without its token: every call fails with what to do. */
+function refusedPort(): Port {
+  return {
+    send() {
+      throw NO_TOKEN;
+    },
+    onMessage: () => () => undefined,
+  };
+}
+
+/**
+ * window.studio in web mode: the contract's RpcClient over a WebSocket to
+ * `/ws` on the page's own origin. The access token goes in the handshake as
+ * the subprotocol `studio-token.<token>` (never in a cookie, so no other
+ * server on this machine ever receives it); media URLs carry the per-connection
+ * capability the server sends first (`web:session`) as a path prefix,
+ * `/cap/<capability>/media/<kind>/<id>`.
+ *
+ * Calls made while the socket is (re)connecting wait for it; calls in flight
+ * when it drops reject with ENGINE_UNAVAILABLE (the server cancels them too).
+ */
+export function createWebSocketBridge(location: Location = window.location): StudioBridge {
+  const progressListeners = new Set<(callId: string, p: Progress) => void>();
+  const tokenListeners = new Set<(callId: string, text: string) => void>();
+  const eventListeners = new Set<EventListener>();
+  let mediaCapability: string | null = null;
+
+  const token = takeAccessToken(location, window.history, window.sessionStorage);
+  let port: Port;
+  if (token) {
+    const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
+    port = reconnectingWebSocketPort(url, [WS_PROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${token}`]);
+  } else {
+    port = refusedPort();
+    connection.state = 'closed';
+    connection.reason = NO_TOKEN.message;
+  }
+  const client = new RpcClient(port, {
+    lost: {
+      code: 'ENGINE_UNAVAILABLE',
+      message: 'Lost the connection to the studio server while this was running. It reconnects by itself; try again.',
+    },
+  });
+  client.onEvent((name, payload) => {
+    if (name === 'web:session') mediaCapability = (payload as EventPayload<'web:session'>).media;
+    for (const l of eventListeners) l(name, payload);
+  });
 
   return {
     mode: 'web',
     call(method, args, callId) {
-      return new Promise((resolve, reject) => {
-        pending.set(callId, { resolve, reject });
-        send({ t: 'req', id: callId, method, args });
+      return client.callRaw(method, args, {
+        callId,
+        onProgress: (p) => progressListeners.forEach((l) => l(callId, p)),
+        onToken: (text) => tokenListeners.forEach((l) => l(callId, text)),
       });
     },
     cancel(callId) {
-      if (!pending.has(callId)) return;
-      const queued = queue.findIndex((m) => m.includes(`"id":${JSON.stringify(callId)}`));
-      if (queued >= 0) {
-        // never sent: settle it here
-        queue.splice(queued, 1);
-        const p = pending.get(callId)!;
-        pending.delete(callId);
-        p.reject({ code: 'CANCELLED', message: 'Cancelled.' });
-        return;
-      }
-      send({ t: 'cancel', id: callId });
+      client.cancel(callId);
     },
     onProgress(listener) {
       progressListeners.add(listener);
       return () => progressListeners.delete(listener);
+    },
+    onToken(listener) {
+      tokenListeners.add(listener);
+      return () => tokenListeners.delete(listener);
     },
     onEvent(listener) {
       eventListeners.add(listener);
       return () => eventListeners.delete(listener);
     },
     mediaUrl(kind: MediaUrlKind, id: string) {
-      return `/media/${kind}/${encodeURIComponent(id)}`;
+      const path = `/media/${kind}/${encodeURIComponent(id)}`;
+      return mediaCapability ? `/cap/${mediaCapability}${path}` : path;
     },
     pathForFile() {
       return null;

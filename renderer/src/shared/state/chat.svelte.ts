@@ -50,7 +50,7 @@ export function stageLabel(p: { stage: string; fraction?: number }): string {
  * The chat about the open track: one thread per track kept by the engine
  * (`chat:get-thread`, SQLite, survives restarts), the attachments chosen for
  * the next question, and the answer streamed token by token from the
- * progress events of `chat:ask` / `chat:regenerate`. One question at a time
+ * token events of `chat:ask` / `chat:regenerate`. One question at a time
  * from the UI (the engine queues anyway).
  */
 class Chat {
@@ -147,7 +147,7 @@ class Chat {
   private async run(
     trackId: string,
     q: { question: string; attachments: ChatAttachments; regenerateOf?: string },
-    call: (opts: { signal: AbortSignal; onProgress: (p: Progress) => void }) => Promise<{ user: ChatMessage; assistant: ChatMessage }>,
+    call: (opts: { signal: AbortSignal; onProgress: (p: Progress) => void; onToken: (text: string) => void }) => Promise<{ user: ChatMessage; assistant: ChatMessage }>,
   ): Promise<void> {
     const controller = new AbortController();
     this.pending[trackId] = { ...q, text: '', stage: 'sending', controller };
@@ -158,17 +158,22 @@ class Chat {
       if (!cur || cur.controller !== controller) return;
       cur.stage = p.stage;
       cur.fraction = p.fraction;
-      if (p.text) {
-        cur.text += p.text;
-        if (firstText) {
-          firstText = false;
-          signal('chat-first-token', { trackId });
-        }
-        signal('chat-token', { trackId, length: cur.text.length });
-      } else signal('chat-stage', { trackId, stage: p.stage, fraction: p.fraction });
+      signal('chat-stage', { trackId, stage: p.stage, fraction: p.fraction });
+    };
+    const onToken = (text: string) => {
+      const cur = this.pending[trackId];
+      if (!cur || cur.controller !== controller) return;
+      cur.stage = 'answering';
+      cur.fraction = undefined;
+      cur.text += text;
+      if (firstText) {
+        firstText = false;
+        signal('chat-first-token', { trackId });
+      }
+      signal('chat-token', { trackId, length: cur.text.length });
     };
     try {
-      const res = await call({ signal: controller.signal, onProgress });
+      const res = await call({ signal: controller.signal, onProgress, onToken });
       await this.load(trackId, true);
       signal('chat-answered', { trackId, id: res.assistant.id, status: res.assistant.status, stats: res.assistant.stats, text: res.assistant.text });
     } catch (err) {

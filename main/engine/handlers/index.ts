@@ -1,0 +1,34 @@
+import type { Handlers } from '@contract';
+import type { EngineContext } from '../context';
+import { MediaService } from '../media/service';
+import { Tracks } from '../media/tracks';
+import { ChatService } from '../chat/service';
+import { ModelService } from '../model/service';
+import { LibraryService } from '../library/service';
+import { appHandlers } from './app';
+import { chatHandlers } from './chat';
+import { fsHandlers } from './fs';
+import { libraryHandlers } from './library';
+import { mediaHandlers } from './media';
+import { modelHandlers } from './model';
+
+/**
+ * Every engine method of the contract, bound to its service: the services
+ * are made once here, and each domain's table (app, media + recent, fs,
+ * model, library, chat) maps its methods onto them.
+ */
+export function engineHandlers(ctx: EngineContext): Handlers {
+  const tracks = new Tracks(ctx);
+  const media = new MediaService(ctx, tracks);
+  const model = new ModelService(ctx);
+  const chat = new ChatService(ctx, tracks, model, async (trackId) => (await media.resolve('cover', trackId)).path);
+  const library = new LibraryService(ctx, { background: process.env.STUDIO_LIBRARY_BACKGROUND !== '0' });
+  return {
+    ...appHandlers(ctx),
+    ...mediaHandlers(tracks, media),
+    ...fsHandlers(),
+    ...modelHandlers(model),
+    ...libraryHandlers(library),
+    ...chatHandlers(chat),
+  };
+}

@@ -1,0 +1,28 @@
+import type { Handlers } from '@contract';
+import type { LibraryService } from '../library/service';
+
+type LibraryMethods =
+  | 'library:list-folders'
+  | 'library:add-folder'
+  | 'library:remove-folder'
+  | 'library:scan'
+  | 'library:scan-control'
+  | 'library:scan-state'
+  | 'library:query'
+  | 'library:track-detail'
+  | 'library:export';
+
+/** `library:*`: folders, the scan job, queries, detail, export. */
+export function libraryHandlers(library: LibraryService): Pick<Handlers, LibraryMethods> {
+  return {
+    'library:list-folders': () => library.folders(),
+    'library:add-folder': ({ path }) => library.addFolder(path),
+    'library:remove-folder': ({ folderId }) => library.removeFolder(folderId),
+    'library:scan': ({ folderId, paths }) => (paths ? library.scanner.scanPaths(paths) : library.scan(folderId)),
+    'library:scan-control': ({ action }) => library.scanner.control(action),
+    'library:scan-state': () => library.scanner.state(),
+    'library:query': (args) => library.query(args),
+    'library:track-detail': ({ trackId }) => library.store.detail(trackId),
+    'library:export': ({ format, trackIds, filter }) => library.export(format, trackIds, filter),
+  };
+}

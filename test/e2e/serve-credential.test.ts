@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, startServe, type ServeProcess } from './studio-page';
+
+/**
+ * The web-mode credential never reaches another origin on this machine, and
+ * two `studio serve` instances coexist in one browser (issue 15.2). A cookie
+ * would fail both: cookies are not bound to a port.
+ * Run: npm run build && node --import tsx --test test/e2e/serve-credential.test.ts
+ */
+describe('web-mode credential in a real browser', { timeout: 120_000 }, () => {
+  let a: ServeProcess;
+  let b: ServeProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let other: Server;
+  let otherOrigin: string;
+  const seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
+
+  before(async () => {
+    const launching = launchChromium().then((x) => (browser = x));
+    [a, b] = await Promise.all([startServe(), startServe()]).finally(() => launching);
+    await launching;
+    context = await browser.newContext();
+    // another local web server, as any other program on the machine might run
+    other = createServer((req, res) => {
+      seen.push({ url: req.url ?? '', headers: req.headers });
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('<!doctype html><title>other</title><img src="/pixel.png"><script>fetch("/api", { credentials: "include" })</script>');
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+    otherOrigin = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await browser?.close();
+    await Promise.all([a?.stop(), b?.stop()]);
+    await new Promise((r) => other?.close(r));
+  });
+
+  /** window.studio.call from inside the page: the real bridge over the real WebSocket */
+  const call = (page: Page, method: string, args: unknown) =>
+    page.evaluate(
+      async ([m, x]) => {
+        try {
+          return { ok: true, value: await (globalThis as any).studio.call(m, x, `e2e${Math.random().toString(36).slice(2)}`) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      },
+      [method, args] as const,
+    ) as Promise<{ ok: boolean; value?: any; error?: { code: string; message: string } }>;
+
+  test('two instances in one browser both work, side by side and after a reload; no cookie is set', async () => {
+    const pa = await context.newPage();
+    const pb = await context.newPage();
+    await pa.goto(a.openUrl);
+    await pb.goto(b.openUrl);
+    for (const [page, serve] of [[pa, a], [pb, b]] as const) {
+      const info = await call(page, 'app:get-info', {});
+      assert.equal(info.ok, true, JSON.stringify(info.error));
+      assert.equal(info.value.dataDir, serve.dataDir);
+      assert.equal(new URL(page.url()).hash, '', 'the token left the address bar');
+    }
+    // the first still works after the second connected (a cookie would have been overwritten)
+    assert.equal((await call(pa, 'app:get-info', {})).ok, true);
+    await pa.reload();
+    assert.equal((await call(pa, 'app:get-info', {})).ok, true, 'the tab keeps its token over a reload');
+    assert.deepEqual(await context.cookies(), []);
+  });
+
+  test('another local server on another port never receives either credential', async () => {
+    const page = await context.newPage();
+    await page.goto(`${otherOrigin}/`);
+    await page.waitForFunction(() => performance.getEntriesByType('resource').length >= 2);
+    assert.ok(seen.length >= 2, `requests seen: ${seen.map((s) => s.url)}`);
+    for (const s of seen) {
+      const all = JSON.stringify(s);
+      for (const token of [a.token, b.token]) assert.ok(!all.includes(token), `${s.url} carried a studio token`);
+      assert.equal(s.headers.cookie, undefined, `${s.url} got a cookie`);
+      assert.equal(s.headers.authorization, undefined);
+    }
+    // nor can that page's origin read the studio's token: sessionStorage is per origin
+    assert.equal(await page.evaluate(() => (globalThis as any).sessionStorage.length), 0);
+  });
+
+  test('a tab opened without the token is refused, and says what to do', async () => {
+    const page = await context.newPage();
+    await page.goto(`${a.origin}/`);
+    const res = await call(page, 'app:get-info', {});
+    assert.equal(res.ok, false);
+    assert.equal(res.error?.code, 'FORBIDDEN');
+    assert.match(res.error!.message, /access token/);
+    const media = await page.evaluate(async () => (await (globalThis as any).fetch('/media/track/abcdefgh1234')).status);
+    assert.equal(media, 401);
+  });
+});
