@@ -63,12 +63,14 @@ class Reference:
             elif sd[name].shape[0] < self.vocab:
                 sd[name] = torch.cat([sd[name], torch.zeros(self.vocab - sd[name].shape[0], sd[name].shape[1])])
         if quant_bits:
-            # emulate the int4/int8 pack exactly: dequantised block weights, lm_head kept
+            # emulate the int4/int8 pack exactly: dequantised block weights, lm_head included
+            # (llama.DecoderOptions.quantize_lm_head); the embedding table stays in the pack dtype
             for name in list(sd):
-                if sd[name].dim() == 2 and name not in ("model.embed_tokens.weight", "lm_head.weight"):
+                if sd[name].dim() == 2 and name != "model.embed_tokens.weight":
                     packed, scales = llama.quantize_nbits(sd[name], quant_bits)
                     sd[name] = torch.from_numpy(llama.dequantize_nbits(packed, scales, quant_bits, sd[name].shape[1]))
-        self.llm = llama.TorchLlama(self.cfg, sd)
+        # quantised packs run MatMulNBits with accuracy_level 4 (int8 activations per block)
+        self.llm = llama.TorchLlama(self.cfg, sd, act_quant=bool(quant_bits))
         self.fusion = None
         if self.delta.variant == "beta":
             self.fusion = projector.torch_fusion_reference(self.delta.fusion, self.delta.fusion_layers,
