@@ -14,7 +14,9 @@ each pass over the model yields the same random weights, tensor by tensor:
 No pass holds more than one weight in float32, so the 7 B shape needs ~0.5 GB.
 
 Shapes: `1b` is the studio's 1 B benchmark pack (test/bench/make_1b_pack.py: hidden
-2048, FFN 5504, 18 layers, 16 heads); `7b` is LLaMA-7B / Vicuna-7B (4096, 11008, 32, 32).
+2048, FFN 5504, 18 layers, 16 heads); `7b` is LLaMA-7B / Vicuna-7B (4096, 11008, 32, 32);
+`small` (1024, 2816, 8, 16) keeps an fp32 reference cheap for the drift measurement:
+  node tools/convert/drift.mjs OUT/fp32 OUT/baseline OUT/full
 Both with the DeepResonance vocabulary, 32000 + 6.
 """
 import argparse
@@ -37,6 +39,8 @@ from gguf import LlamaGGUFWriter  # noqa: E402
 
 VOCAB = 32006
 SHAPES = {
+    # for the int4 drift measurement (tools/convert/drift.mjs needs an fp32 graph of the same weights)
+    "small": dict(hidden_size=1024, intermediate_size=2816, num_hidden_layers=8, num_attention_heads=16),
     "1b": dict(hidden_size=2048, intermediate_size=5504, num_hidden_layers=18, num_attention_heads=16),
     "7b": dict(hidden_size=4096, intermediate_size=11008, num_hidden_layers=32, num_attention_heads=32),
 }
