@@ -47,14 +47,16 @@ SHAPES = {
 D = llama.DecoderOptions
 # today's graph first, then one change at a time, then the final graph without one of them (all int4)
 VARIANTS = {
-    "fp32": D(fused_attention=False, fused_norm=False, accuracy_level=0, quantize_lm_head=False, last_logits_only=False),
-    "baseline": D(fused_attention=False, fused_norm=False, accuracy_level=0, quantize_lm_head=False, last_logits_only=False),
-    "acc4": D(fused_attention=False, fused_norm=False, accuracy_level=4, quantize_lm_head=False, last_logits_only=False),
-    "acc4+lmq": D(fused_attention=False, fused_norm=False, accuracy_level=4, quantize_lm_head=True, last_logits_only=False),
-    "acc4+lmq+last": D(fused_attention=False, fused_norm=False, accuracy_level=4, quantize_lm_head=True, last_logits_only=True),
-    "acc4+lmq+last+norm": D(fused_attention=False, fused_norm=True, accuracy_level=4, quantize_lm_head=True, last_logits_only=True),
+    "fp32": D(fused_attention=False, fused_norm=False, accuracy_level=0, lm_head_bits=0, last_logits_only=False),
+    "baseline": D(fused_attention=False, fused_norm=False, accuracy_level=0, lm_head_bits=0, last_logits_only=False),
+    "acc4": D(fused_attention=False, fused_norm=False, accuracy_level=4, lm_head_bits=0, last_logits_only=False),
+    "acc4+lmq": D(fused_attention=False, fused_norm=False, accuracy_level=4, lm_head_bits=8, last_logits_only=False),
+    "acc4+lmq+last": D(fused_attention=False, fused_norm=False, accuracy_level=4, lm_head_bits=8, last_logits_only=True),
+    "acc4+lmq+last+norm": D(fused_attention=False, fused_norm=True, accuracy_level=4, lm_head_bits=8, last_logits_only=True),
     "full": D(),
     "full-acc0": D(accuracy_level=0),
+    "full-lm-fp32": D(lm_head_bits=0),
+    "full-lm-int4": D(lm_head_bits=4),
 }
 
 

@@ -217,7 +217,8 @@ def build_manifest(name, d, cfg, ib_cfg, args, graphs, sp, base_vocab, vocab, st
         "llm_quant": args.llm_quant,
         "quantization": None if args.llm_quant == "none" else {
             "op": "com.microsoft.MatMulNBits", "bits": 4 if args.llm_quant == "int4" else 8, "block_size": 32,
-            "symmetric": True, "applies_to": "q/k/v/o/gate/up/down projections and lm_head", "accuracy_level": 4},
+            "symmetric": True, "applies_to": "q/k/v/o/gate/up/down projections; lm_head with lm_head_bits", "lm_head_bits": llama.DecoderOptions().lm_head_bits,
+            "accuracy_level": llama.DecoderOptions().accuracy_level},
         "source": {"imagebind": os.path.basename(args.imagebind), "llm": os.path.basename(os.path.normpath(args.llm)),
                    "delta": os.path.basename(args.delta), "fingerprint": fp},
         "imagebind": dict(ib_cfg),

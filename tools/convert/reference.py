@@ -63,12 +63,15 @@ class Reference:
             elif sd[name].shape[0] < self.vocab:
                 sd[name] = torch.cat([sd[name], torch.zeros(self.vocab - sd[name].shape[0], sd[name].shape[1])])
         if quant_bits:
-            # emulate the int4/int8 pack exactly: dequantised block weights, lm_head included
-            # (llama.DecoderOptions.quantize_lm_head); the embedding table stays in the pack dtype
+            # emulate the int4/int8 pack exactly: dequantised block weights, lm_head with
+            # llama.DecoderOptions().lm_head_bits; the embedding table stays in the pack dtype
+            lm_bits = llama.DecoderOptions().lm_head_bits
             for name in list(sd):
                 if sd[name].dim() == 2 and name != "model.embed_tokens.weight":
-                    packed, scales = llama.quantize_nbits(sd[name], quant_bits)
-                    sd[name] = torch.from_numpy(llama.dequantize_nbits(packed, scales, quant_bits, sd[name].shape[1]))
+                    b = lm_bits if name == "lm_head.weight" else quant_bits
+                    if b:
+                        packed, scales = llama.quantize_nbits(sd[name], b)
+                        sd[name] = torch.from_numpy(llama.dequantize_nbits(packed, scales, b, sd[name].shape[1]))
         # quantised packs run MatMulNBits with accuracy_level 4 (int8 activations per block)
         self.llm = llama.TorchLlama(self.cfg, sd, act_quant=bool(quant_bits))
         self.fusion = None
