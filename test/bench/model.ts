@@ -63,7 +63,8 @@ async function bareLoop(rt: ModelRuntime, promptEmbeds: Float32Array, S: number,
     past = next;
     const logits = out.logits.data as Float32Array;
     let best = 0;
-    for (let v = 1; v < V; v++) if (logits[(t - 1) * V + v] > logits[(t - 1) * V + best]) best = v;
+    const o = logits.length - V; // the last position's logits
+    for (let v = 1; v < V; v++) if (logits[o + v] > logits[o + best]) best = v;
     return best;
   };
   let tok = await run(promptEmbeds, S, 0);

@@ -214,7 +214,8 @@ def build_manifest(name, d, cfg, ib_cfg, args, graphs, sp, base_vocab, vocab, st
     dec_in = {"inputs_embeds": {"dtype": t, "shape": ["batch", "sequence", H]},
               "attention_mask": {"dtype": "int64", "shape": ["batch", "total_sequence"]},
               "position_ids": {"dtype": "int64", "shape": ["batch", "sequence"]}}
-    dec_out = {"logits": {"dtype": "float32", "shape": ["batch", "sequence", vocab]}}
+    # the decoder returns the last position's logits only (llama.DecoderOptions.last_logits_only)
+    dec_out = {"logits": {"dtype": "float32", "shape": ["batch", 1, vocab]}}
     for i in range(L):
         for kv in ("key", "value"):
             dec_in[f"past_key_values.{i}.{kv}"] = {"dtype": t, "shape": ["batch", nh, "past_sequence", hd]}
@@ -233,14 +234,17 @@ def build_manifest(name, d, cfg, ib_cfg, args, graphs, sp, base_vocab, vocab, st
         "llm_quant": args.llm_quant,
         "quantization": None if args.llm_quant == "none" else {
             "op": "com.microsoft.MatMulNBits", "bits": 4 if args.llm_quant == "int4" else 8, "block_size": 32,
-            "symmetric": True, "applies_to": "q/k/v/o/gate/up/down projections (lm_head kept in dtype)"},
+            "symmetric": True, "applies_to": "q/k/v/o/gate/up/down projections; lm_head with lm_head_bits", "lm_head_bits": llama.DecoderOptions().lm_head_bits,
+            "accuracy_level": llama.DecoderOptions().accuracy_level},
         "source": {"imagebind": os.path.basename(args.imagebind), "llm": os.path.basename(os.path.normpath(args.llm)),
                    "delta": os.path.basename(args.delta), "fingerprint": fp},
         "imagebind": dict(ib_cfg),
         "llm": {"hidden_size": H, "intermediate_size": cfg.intermediate_size, "num_hidden_layers": L,
                 "num_attention_heads": nh, "head_dim": hd, "vocab_size": vocab, "base_vocab_size": base_vocab,
                 "rms_norm_eps": cfg.rms_norm_eps, "max_position_embeddings": cfg.max_position_embeddings,
-                "rope_theta": cfg.rope_theta},
+                "rope_theta": cfg.rope_theta,
+                # GroupQueryAttention: past and present may share one pre-allocated buffer (MANIFEST.md)
+                "kv_cache": "shared_buffer"},
         "lora": {"r": d.lora_r, "alpha": d.lora_alpha, "scale": d.lora_scale() if d.lora_r else 0.0,
                  "merged": True, "key_style": d.lora_key_style},
         "fusion": None if d.variant == "alpha" else {"layers": d.fusion_layers, "d_model": H, "nhead": nhead,

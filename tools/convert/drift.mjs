@@ -20,28 +20,36 @@ function prompts(vocab) {
   return Array.from({ length: PROMPTS }, () => Array.from({ length: LEN }, () => 3 + (next() % (vocab - 9))));
 }
 
+// Next-token logits at every position of every prompt, one token per run through the KV
+// cache (the decode path; it also serves graphs that return the last position only).
 async function logitsFor(dir, ids) {
   const inf = info(dir);
   const buf = readFileSync(join(dir, 'embed_tokens.bin'));
   const table = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
   const sess = await ort.InferenceSession.create(join(dir, 'decoder.onnx'), { intraOpNumThreads: 2 });
   const hd = inf.hidden / inf.heads;
+  const V = inf.vocab;
   const out = [];
   for (const p of ids) {
-    const x = new Float32Array(p.length * inf.hidden);
-    p.forEach((id, i) => x.set(table.subarray(id * inf.hidden, (id + 1) * inf.hidden), i * inf.hidden));
-    const feeds = {
-      inputs_embeds: new ort.Tensor('float32', x, [1, p.length, inf.hidden]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(p.length).fill(1n), [1, p.length]),
-      position_ids: new ort.Tensor('int64', BigInt64Array.from(p.map((_, i) => BigInt(i))), [1, p.length]),
-    };
+    const logits = new Float32Array(p.length * V);
+    let past = {};
     for (let i = 0; i < inf.layers; i++) for (const kv of ['key', 'value'])
-      feeds[`past_key_values.${i}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, inf.heads, 0, hd]);
-    const r = await sess.run(feeds, ['logits']);
-    out.push(r.logits.data);
+      past[`past_key_values.${i}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, inf.heads, 0, hd]);
+    for (let t = 0; t < p.length; t++) {
+      const r = await sess.run({
+        inputs_embeds: new ort.Tensor('float32', table.slice(p[t] * inf.hidden, (p[t] + 1) * inf.hidden), [1, 1, inf.hidden]),
+        attention_mask: new ort.Tensor('int64', new BigInt64Array(t + 1).fill(1n), [1, t + 1]),
+        position_ids: new ort.Tensor('int64', BigInt64Array.from([BigInt(t)]), [1, 1]),
+        ...past,
+      });
+      logits.set(r.logits.data.subarray(r.logits.data.length - V), t * V);
+      past = {};
+      for (let i = 0; i < inf.layers; i++) for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = r[`present.${i}.${kv}`];
+    }
+    out.push(logits);
   }
   await sess.release();
-  return { logits: out, vocab: inf.vocab };
+  return { logits: out, vocab: V };
 }
 
 const ids = prompts(info(refDir).vocab);

@@ -221,10 +221,19 @@ def _rms(x: torch.Tensor, w: torch.Tensor, eps: float) -> torch.Tensor:
 class TorchLlama:
     """Minimal LLaMA forward over inputs_embeds with a KV cache (no nn.Module needed)."""
 
-    def __init__(self, cfg: LlamaConfig, sd: Dict[str, torch.Tensor]):
+    def __init__(self, cfg: LlamaConfig, sd: Dict[str, torch.Tensor], act_quant: bool = False):
+        """act_quant: emulate MatMulNBits accuracy_level 4 (DecoderOptions.accuracy_level): the input
+        of every projection and of lm_head quantised to int8 per block of BLOCK_SIZE along K."""
         self.cfg = cfg
         self.sd = sd
+        self.act_quant = act_quant
         self.cos, self.sin = rope_tables(cfg, max(cfg.max_position_embeddings, 4096))
+
+    def _lin(self, x: torch.Tensor, name: str) -> torch.Tensor:
+        w = self.sd[name]
+        if self.act_quant:
+            x = quantize_activations_int8(x)
+        return x @ w.T
 
     @property
     def embed(self) -> torch.Tensor:
@@ -253,9 +262,9 @@ class TorchLlama:
         for i in range(cfg.num_hidden_layers):
             p = f"model.layers.{i}."
             x = _rms(h, sd[p + "input_layernorm.weight"], cfg.rms_norm_eps)
-            q = (x @ sd[p + "self_attn.q_proj.weight"].T).view(B, T, nh, hd).transpose(1, 2)
-            k = (x @ sd[p + "self_attn.k_proj.weight"].T).view(B, T, nh, hd).transpose(1, 2)
-            v = (x @ sd[p + "self_attn.v_proj.weight"].T).view(B, T, nh, hd).transpose(1, 2)
+            q = self._lin(x, p + "self_attn.q_proj.weight").view(B, T, nh, hd).transpose(1, 2)
+            k = self._lin(x, p + "self_attn.k_proj.weight").view(B, T, nh, hd).transpose(1, 2)
+            v = self._lin(x, p + "self_attn.v_proj.weight").view(B, T, nh, hd).transpose(1, 2)
             q = q * cos + _rotate_half(q) * sin
             k = k * cos + _rotate_half(k) * sin
             if past:
@@ -266,13 +275,13 @@ class TorchLlama:
             a = torch.maximum(a + mask, torch.tensor(torch.finfo(torch.float32).min))
             a = torch.softmax(a, dim=-1, dtype=torch.float32)
             o = (a @ v).transpose(1, 2).reshape(B, T, H)
-            h = h + o @ sd[p + "self_attn.o_proj.weight"].T
+            h = h + self._lin(o, p + "self_attn.o_proj.weight")
             x = _rms(h, sd[p + "post_attention_layernorm.weight"], cfg.rms_norm_eps)
-            g = x @ sd[p + "mlp.gate_proj.weight"].T
-            u = x @ sd[p + "mlp.up_proj.weight"].T
-            h = h + (torch.nn.functional.silu(g) * u) @ sd[p + "mlp.down_proj.weight"].T
+            g = self._lin(x, p + "mlp.gate_proj.weight")
+            u = self._lin(x, p + "mlp.up_proj.weight")
+            h = h + self._lin(torch.nn.functional.silu(g) * u, p + "mlp.down_proj.weight")
         h = _rms(h, sd["model.norm.weight"], cfg.rms_norm_eps)
-        logits = h @ sd["lm_head.weight"].T
+        logits = self._lin(h, "lm_head.weight")
         return logits, present
 
 
@@ -311,6 +320,19 @@ def quantize_nbits(w: torch.Tensor, bits: int, block_size: int = BLOCK_SIZE) -> 
     return np.ascontiguousarray(packed.astype(np.uint8)), scale.numpy().astype(np.float32)
 
 
+def quantize_activations_int8(x: torch.Tensor, block_size: int = BLOCK_SIZE) -> torch.Tensor:
+    """What MatMulNBits with accuracy_level 4 does to its input A [..., K] on CPU (onnxruntime's
+    MLAS CompInt8 path): per block of `block_size` along K, scale = max|a| / 127,
+    q = round-half-even(a / scale) in int8; returns q * scale (float32, same shape)."""
+    shape = x.shape
+    K = shape[-1]
+    xb = x.to(torch.float32).reshape(-1, K // block_size, block_size)
+    scale = xb.abs().amax(dim=-1, keepdim=True) / 127.0
+    inv = torch.where(scale > 0, 1.0 / scale, torch.zeros_like(scale))
+    q = torch.round(xb * inv).clamp(-127, 127)
+    return (q * scale).reshape(shape)
+
+
 def dequantize_nbits(packed: np.ndarray, scales: np.ndarray, bits: int, K: int) -> np.ndarray:
     if bits == 4:
         lo = packed & 0x0F
@@ -326,6 +348,36 @@ def dequantize_nbits(packed: np.ndarray, scales: np.ndarray, bits: int, K: int) 
 # ONNX decoder builder
 
 OPSET = 17
+
+
+@dataclass
+class DecoderOptions:
+    """How the decoder graph is built; every field defaults to the fastest form on CPU (issue 13).
+
+    The graph's inputs and outputs (the interface in MANIFEST.md) are the same
+    whatever these say, except `last_logits_only`, which makes `logits`
+    [batch, 1, vocab] (the last position) instead of [batch, sequence, vocab].
+    The operators follow what onnxruntime-genai's model builder emits for LLaMA.
+
+    fused_attention   com.microsoft RotaryEmbedding (rotate-half layout, positions
+                      from position_ids) + GroupQueryAttention (fp32 softmax, causal,
+                      past/present [batch, heads, seq, head_dim]; seqlens_k from
+                      attention_mask, so padding may only be trailing).  Otherwise the
+                      plain MatMul/Softmax attention with the KV cache grown by Concat.
+    fused_norm        SkipSimplifiedLayerNormalization (com.microsoft) for every RMSNorm
+                      that follows a residual add (all but the first).
+    accuracy_level    MatMulNBits accuracy_level (4: activations quantised to int8 per
+                      block, int8 dot products; 0: the weights' float type).
+    lm_head_bits      when quant != none, lm_head is MatMulNBits with this many bits (0: kept
+                      in the pack dtype).  8 by default: an int4 lm_head measurably adds to
+                      the int4 drift (BENCHMARKS.md), int8 reads 4x fewer bytes than fp32.
+    last_logits_only  logits of the last position only (a prefill needs no others).
+    """
+    fused_attention: bool = True
+    fused_norm: bool = True
+    accuracy_level: int = 4
+    lm_head_bits: int = 8
+    last_logits_only: bool = True
 
 
 def limit_heap_fragmentation() -> None:
@@ -417,12 +469,14 @@ def export_decoder(cfg: LlamaConfig, tensors: Iterator[Tuple[str, torch.Tensor]]
                    dtype: str = "fp32", quant: str = "none", vocab: int,
                    embed_file: str = "embed_tokens.bin",
                    external_threshold: int = 1 << 30,
+                   options: Optional[DecoderOptions] = None,
                    log: Callable[[str], None] = print) -> Dict[str, str]:
     """Stream weights into decoder.onnx (+ decoder.onnx.data) and the embedding table.
 
     `tensors` yields (HF name, tensor) already LoRA-merged / replaced by the
     caller; every name of `expected_shapes(cfg, vocab)` must appear exactly once.
-    Returns {role: filename} of the files written.
+    Returns {role: filename} of the files written.  `options` (default: all
+    of DecoderOptions' defaults) chooses the operators; see DecoderOptions.
     """
     import onnx
     from onnx import helper, TensorProto
@@ -436,6 +490,7 @@ def export_decoder(cfg: LlamaConfig, tensors: Iterator[Tuple[str, torch.Tensor]]
     torch_t = torch.float16 if dtype == "fp16" else torch.float32
     onnx_t = TensorProto.FLOAT16 if dtype == "fp16" else TensorProto.FLOAT
     bits = {"none": 0, "int8": 8, "int4": 4}[quant]
+    opt = options or DecoderOptions()
 
     H, nh, hd, L = cfg.hidden_size, cfg.num_attention_heads, cfg.head_dim, cfg.num_hidden_layers
     shapes = expected_shapes(cfg, vocab)
@@ -464,10 +519,11 @@ def export_decoder(cfg: LlamaConfig, tensors: Iterator[Tuple[str, torch.Tensor]]
                 continue
             if t.dim() == 1:
                 weights[name] = ext.add(oname, t.to(torch_t).numpy())
-            elif bits and name != "lm_head.weight":
-                packed, scales = quantize_nbits(t, bits)
+            elif bits and (name != "lm_head.weight" or opt.lm_head_bits):
+                b = opt.lm_head_bits if name == "lm_head.weight" else bits
+                packed, scales = quantize_nbits(t, b)
                 weights[name] = (ext.add(oname + "_q", packed), ext.add(oname + "_scales", scales.astype(np_t).reshape(-1)),
-                                 t.shape[0], t.shape[1])
+                                 t.shape[0], t.shape[1], b)
             else:
                 weights[name] = ext.add(oname + "_t", t.to(torch_t).T.contiguous().numpy())
             del t
@@ -487,7 +543,8 @@ def export_decoder(cfg: LlamaConfig, tensors: Iterator[Tuple[str, torch.Tensor]]
             w = weights[name]
             if isinstance(w, tuple):
                 return g.op("MatMulNBits", [x, w[0].name, w[1].name], domain="com.microsoft",
-                            K=int(w[3]), N=int(w[2]), bits=bits, block_size=BLOCK_SIZE)
+                            K=int(w[3]), N=int(w[2]), bits=int(w[4]), block_size=BLOCK_SIZE,
+                            accuracy_level=int(opt.accuracy_level))
             return g.op("MatMul", [x, w.name])
 
         def rms(x: str, name: str) -> str:
@@ -500,75 +557,111 @@ def export_decoder(cfg: LlamaConfig, tensors: Iterator[Tuple[str, torch.Tensor]]
                 y = g.op("Cast", [y], to=TensorProto.FLOAT16)
             return g.op("Mul", [weights[name].name, y])
 
+        def add_rms(h: str, delta: str, name: str) -> Tuple[str, str]:
+            """(RMSNorm(h + delta) * w, h + delta)."""
+            if opt.fused_norm:
+                outs = g.op("SkipSimplifiedLayerNormalization", [h, delta, weights[name].name], domain="com.microsoft",
+                            outputs=4, epsilon=float(cfg.rms_norm_eps))
+                return outs[0], outs[3]
+            s = g.op("Add", [h, delta])
+            return rms(s, name), s
+
         eps = g.const("rms_eps", np.array(cfg.rms_norm_eps, dtype=np.float32))
         cos, sin = rope_tables(cfg)
-        g.const("rope_cos", cos.numpy().astype(np_t))
-        g.const("rope_sin", sin.numpy().astype(np_t))
-        g.const("c_zero_f", np.array(0.0, dtype=np.float32))
-        g.const("c_min_f", np.array(np.finfo(np.float32).min, dtype=np.float32))
-        g.const("c_one_i", np.array(1, dtype=np.int64))
-        g.const("c_zero_i", np.array(0, dtype=np.int64))
         g.const("c_ax0", np.array([0], dtype=np.int64))
         g.const("c_ax1", np.array([1], dtype=np.int64))
-        g.const("c_ax12", np.array([1, 2], dtype=np.int64))
-        g.const("shape_bthd", np.array([0, 0, nh, hd], dtype=np.int64))
-        g.const("shape_bth", np.array([0, 0, H], dtype=np.int64))
-        g.const("c_half0", np.array([0], dtype=np.int64))
-        g.const("c_half1", np.array([hd // 2], dtype=np.int64))
-        g.const("c_half2", np.array([hd], dtype=np.int64))
-        g.const("c_ax3", np.array([3], dtype=np.int64))
-        g.const("attn_scale", np.array(math.sqrt(hd), dtype=np_t))
+        g.const("c_one_i", np.array(1, dtype=np.int64))
 
-        # mask [B,1,T,total] float32: 0 where allowed, finfo.min elsewhere
-        past_len = g.op("Squeeze", [g.op("Shape", ["past_key_values.0.key"], start=2, end=3), "c_ax0"])
-        seq_len = g.op("Squeeze", [g.op("Shape", ["inputs_embeds"], start=1, end=2), "c_ax0"])
-        total_len = g.op("Squeeze", [g.op("Shape", ["attention_mask"], start=1, end=2), "c_ax0"])
-        q_pos = g.op("Range", [past_len, g.op("Add", [past_len, seq_len]), "c_one_i"])
-        k_pos = g.op("Range", ["c_zero_i", total_len, "c_one_i"])
-        causal = g.op("LessOrEqual", [g.op("Unsqueeze", [k_pos, "c_ax0"]), g.op("Unsqueeze", [q_pos, "c_ax1"])])
-        pad = g.op("Unsqueeze", [g.op("Cast", [g.op("Equal", ["attention_mask", "c_one_i"])], to=TensorProto.BOOL), "c_ax12"])
-        allowed = g.op("And", [causal, pad])
-        mask = g.op("Where", [allowed, "c_zero_f", "c_min_f"], name="attn_bias")
+        if opt.fused_attention:
+            # GroupQueryAttention's own mask: causal over [0, seqlens_k] (the
+            # reference's all-ones mask; a 0 in attention_mask only shortens the length).
+            g.const("rope_cos_half", cos[:, : hd // 2].numpy().astype(np_t))
+            g.const("rope_sin_half", sin[:, : hd // 2].numpy().astype(np_t))
+            seqlens_k = g.op("Cast", [g.op("Sub", [g.op("ReduceSum", ["attention_mask", "c_ax1"], keepdims=0), "c_one_i"])],
+                             to=TensorProto.INT32, name="seqlens_k")
+            total_len = g.op("Cast", [g.op("Squeeze", [g.op("Shape", ["attention_mask"], start=1, end=2), "c_ax0"])],
+                             to=TensorProto.INT32, name="total_sequence_length")
 
-        cos_g = g.op("Unsqueeze", [g.op("Gather", ["rope_cos", "position_ids"], axis=0), "c_ax1"], name="cos_b1td")
-        sin_g = g.op("Unsqueeze", [g.op("Gather", ["rope_sin", "position_ids"], axis=0), "c_ax1"], name="sin_b1td")
+            def rope(x: str) -> str:
+                return g.op("RotaryEmbedding", [x, "position_ids", "rope_cos_half", "rope_sin_half"], domain="com.microsoft",
+                            interleaved=0, num_heads=nh)
 
-        def rope(x: str) -> str:
-            x1 = g.op("Slice", [x, "c_half0", "c_half1", "c_ax3"])
-            x2 = g.op("Slice", [x, "c_half1", "c_half2", "c_ax3"])
-            rot = g.op("Concat", [g.op("Neg", [x2]), x1], axis=-1)
-            return g.op("Add", [g.op("Mul", [x, cos_g]), g.op("Mul", [rot, sin_g])])
+            def attention(i: int, q: str, k: str, v: str) -> str:
+                o = f"attn_{i}"
+                g.nodes.append(helper.make_node(
+                    "GroupQueryAttention", [rope(q), rope(k), v, f"past_key_values.{i}.key", f"past_key_values.{i}.value",
+                                            seqlens_k, total_len],
+                    [o, f"present.{i}.key", f"present.{i}.value"], name=f"gqa_{i}", domain="com.microsoft",
+                    num_heads=nh, kv_num_heads=nh, scale=1.0 / math.sqrt(hd)))
+                return o
+        else:
+            g.const("rope_cos", cos.numpy().astype(np_t))
+            g.const("rope_sin", sin.numpy().astype(np_t))
+            g.const("c_zero_f", np.array(0.0, dtype=np.float32))
+            g.const("c_min_f", np.array(np.finfo(np.float32).min, dtype=np.float32))
+            g.const("c_zero_i", np.array(0, dtype=np.int64))
+            g.const("c_ax12", np.array([1, 2], dtype=np.int64))
+            g.const("shape_bth", np.array([0, 0, H], dtype=np.int64))
+            g.const("shape_bthd", np.array([0, 0, nh, hd], dtype=np.int64))
+            g.const("c_half0", np.array([0], dtype=np.int64))
+            g.const("c_half1", np.array([hd // 2], dtype=np.int64))
+            g.const("c_half2", np.array([hd], dtype=np.int64))
+            g.const("c_ax3", np.array([3], dtype=np.int64))
+            g.const("attn_scale", np.array(math.sqrt(hd), dtype=np_t))
 
-        def heads(x: str) -> str:
-            return g.op("Transpose", [g.op("Reshape", [x, "shape_bthd"])], perm=[0, 2, 1, 3])
+            # mask [B,1,T,total] float32: 0 where allowed, finfo.min elsewhere
+            past_len = g.op("Squeeze", [g.op("Shape", ["past_key_values.0.key"], start=2, end=3), "c_ax0"])
+            seq_len = g.op("Squeeze", [g.op("Shape", ["inputs_embeds"], start=1, end=2), "c_ax0"])
+            total_len = g.op("Squeeze", [g.op("Shape", ["attention_mask"], start=1, end=2), "c_ax0"])
+            q_pos = g.op("Range", [past_len, g.op("Add", [past_len, seq_len]), "c_one_i"])
+            k_pos = g.op("Range", ["c_zero_i", total_len, "c_one_i"])
+            causal = g.op("LessOrEqual", [g.op("Unsqueeze", [k_pos, "c_ax0"]), g.op("Unsqueeze", [q_pos, "c_ax1"])])
+            pad = g.op("Unsqueeze", [g.op("Cast", [g.op("Equal", ["attention_mask", "c_one_i"])], to=TensorProto.BOOL), "c_ax12"])
+            allowed = g.op("And", [causal, pad])
+            mask = g.op("Where", [allowed, "c_zero_f", "c_min_f"], name="attn_bias")
+
+            cos_g = g.op("Unsqueeze", [g.op("Gather", ["rope_cos", "position_ids"], axis=0), "c_ax1"], name="cos_b1td")
+            sin_g = g.op("Unsqueeze", [g.op("Gather", ["rope_sin", "position_ids"], axis=0), "c_ax1"], name="sin_b1td")
+
+            def rope_bnsh(x: str) -> str:
+                x1 = g.op("Slice", [x, "c_half0", "c_half1", "c_ax3"])
+                x2 = g.op("Slice", [x, "c_half1", "c_half2", "c_ax3"])
+                rot = g.op("Concat", [g.op("Neg", [x2]), x1], axis=-1)
+                return g.op("Add", [g.op("Mul", [x, cos_g]), g.op("Mul", [rot, sin_g])])
+
+            def heads(x: str) -> str:
+                return g.op("Transpose", [g.op("Reshape", [x, "shape_bthd"])], perm=[0, 2, 1, 3])
+
+            def attention(i: int, q: str, k: str, v: str) -> str:
+                q, k, v = rope_bnsh(heads(q)), rope_bnsh(heads(k)), heads(v)
+                k_all = g.op("Concat", [f"past_key_values.{i}.key", k], axis=2, name=f"present.{i}.key")
+                v_all = g.op("Concat", [f"past_key_values.{i}.value", v], axis=2, name=f"present.{i}.value")
+                s = g.op("Div", [g.op("MatMul", [q, g.op("Transpose", [k_all], perm=[0, 1, 3, 2])]), "attn_scale"])
+                if dtype == "fp16":
+                    s = g.op("Cast", [s], to=TensorProto.FLOAT)
+                s = g.op("Max", [g.op("Add", [s, mask]), "c_min_f"])
+                pr = g.op("Softmax", [s], axis=-1)
+                if dtype == "fp16":
+                    pr = g.op("Cast", [pr], to=TensorProto.FLOAT16)
+                return g.op("Reshape", [g.op("Transpose", [g.op("MatMul", [pr, v_all])], perm=[0, 2, 1, 3]), "shape_bth"])
 
         h = "inputs_embeds"
-        outputs = []
+        x = rms(h, "model.layers.0.input_layernorm.weight")
         for i in range(L):
             p = f"model.layers.{i}."
-            x = rms(h, p + "input_layernorm.weight")
-            q = rope(heads(lin(x, p + "self_attn.q_proj.weight")))
-            k = rope(heads(lin(x, p + "self_attn.k_proj.weight")))
-            v = heads(lin(x, p + "self_attn.v_proj.weight"))
-            k_all = g.op("Concat", [f"past_key_values.{i}.key", k], axis=2, name=f"present.{i}.key")
-            v_all = g.op("Concat", [f"past_key_values.{i}.value", v], axis=2, name=f"present.{i}.value")
-            outputs += [k_all, v_all]
-            s = g.op("Div", [g.op("MatMul", [q, g.op("Transpose", [k_all], perm=[0, 1, 3, 2])]), "attn_scale"])
-            if dtype == "fp16":
-                s = g.op("Cast", [s], to=TensorProto.FLOAT)
-            s = g.op("Max", [g.op("Add", [s, mask]), "c_min_f"])
-            pr = g.op("Softmax", [s], axis=-1)
-            if dtype == "fp16":
-                pr = g.op("Cast", [pr], to=TensorProto.FLOAT16)
-            o = g.op("Reshape", [g.op("Transpose", [g.op("MatMul", [pr, v_all])], perm=[0, 2, 1, 3]), "shape_bth"])
-            h = g.op("Add", [h, lin(o, p + "self_attn.o_proj.weight")])
-            x = rms(h, p + "post_attention_layernorm.weight")
+            o = attention(i, lin(x, p + "self_attn.q_proj.weight"), lin(x, p + "self_attn.k_proj.weight"),
+                          lin(x, p + "self_attn.v_proj.weight"))
+            x, h = add_rms(h, lin(o, p + "self_attn.o_proj.weight"), p + "post_attention_layernorm.weight")
             gt = lin(x, p + "mlp.gate_proj.weight")
             up = lin(x, p + "mlp.up_proj.weight")
             act = g.op("Mul", [g.op("Mul", [gt, g.op("Sigmoid", [gt])]), up])
-            h = g.op("Add", [h, lin(act, p + "mlp.down_proj.weight")])
-        h = rms(h, "model.norm.weight")
-        logits = lin(h, "lm_head.weight")
+            nxt = f"model.layers.{i + 1}.input_layernorm.weight" if i + 1 < L else "model.norm.weight"
+            x, h = add_rms(h, lin(act, p + "mlp.down_proj.weight"), nxt)
+        if opt.last_logits_only:
+            g.const("c_last", np.array([-1], dtype=np.int64))
+            g.const("c_end", np.array([np.iinfo(np.int64).max], dtype=np.int64))
+            x = g.op("Slice", [x, "c_last", "c_end", "c_ax1"], name="last_position")
+        logits = lin(x, "lm_head.weight")
         if dtype == "fp16":
             g.nodes.append(helper.make_node("Cast", [logits], ["logits"], to=TensorProto.FLOAT, name="logits_cast"))
         else:
@@ -579,14 +672,14 @@ def export_decoder(cfg: LlamaConfig, tensors: Iterator[Tuple[str, torch.Tensor]]
             helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "total_sequence"]),
             helper.make_tensor_value_info("position_ids", TensorProto.INT64, ["batch", "sequence"]),
         ]
-        outs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "sequence", vocab])]
+        outs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 1 if opt.last_logits_only else "sequence", vocab])]
         for i in range(L):
             for kv in ("key", "value"):
                 inputs.append(helper.make_tensor_value_info(f"past_key_values.{i}.{kv}", onnx_t, ["batch", nh, "past_sequence", hd]))
                 outs.append(helper.make_tensor_value_info(f"present.{i}.{kv}", onnx_t, ["batch", nh, "total_sequence", hd]))
         graph = helper.make_graph(g.nodes, "deepresonance_llama_decoder", inputs, outs, initializer=g.inits)
         opsets = [helper.make_opsetid("", OPSET)]
-        if bits:
+        if bits or opt.fused_attention or opt.fused_norm:
             opsets.append(helper.make_opsetid("com.microsoft", 1))
         model = helper.make_model(graph, opset_imports=opsets, producer_name="resonance-studio-convert")
         model.ir_version = 8

@@ -64,12 +64,17 @@ class Reference:
                 sd[name] = sd[name][: self.vocab]
                 sd[name] = torch.cat([sd[name], torch.zeros(self.vocab - sd[name].shape[0], sd[name].shape[1])])
         if quant_bits:
-            # emulate the int4/int8 pack exactly: dequantised block weights, lm_head kept
+            # emulate the int4/int8 pack exactly: dequantised block weights, lm_head with
+            # llama.DecoderOptions().lm_head_bits; the embedding table stays in the pack dtype
+            lm_bits = llama.DecoderOptions().lm_head_bits
             for name in list(sd):
-                if sd[name].dim() == 2 and name not in ("model.embed_tokens.weight", "lm_head.weight"):
-                    packed, scales = llama.quantize_nbits(sd[name], quant_bits)
-                    sd[name] = torch.from_numpy(llama.dequantize_nbits(packed, scales, quant_bits, sd[name].shape[1]))
-        self.llm = llama.TorchLlama(self.cfg, sd)
+                if sd[name].dim() == 2 and name != "model.embed_tokens.weight":
+                    b = lm_bits if name == "lm_head.weight" else quant_bits
+                    if b:
+                        packed, scales = llama.quantize_nbits(sd[name], b)
+                        sd[name] = torch.from_numpy(llama.dequantize_nbits(packed, scales, b, sd[name].shape[1]))
+        # quantised packs run MatMulNBits with accuracy_level 4 (int8 activations per block)
+        self.llm = llama.TorchLlama(self.cfg, sd, act_quant=bool(quant_bits))
         self.fusion = None
         if self.delta.variant == "beta":
             self.fusion = projector.torch_fusion_reference(self.delta.fusion, self.delta.fusion_layers,

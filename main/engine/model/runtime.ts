@@ -5,6 +5,7 @@ import { StudioError } from '@contract';
 import type { Pack } from './pack';
 import { createSession, type OpenedSession, type Provider, type ProviderChoice } from './providers';
 import { Rng, selectToken } from './generate/sampling';
+import { KvDecoder } from './generate/decoder';
 import { TextStreamer } from './generate/streamer';
 import { f16ToF32, f32ToF16 } from './tensors';
 
@@ -273,42 +274,26 @@ export class ModelRuntime {
 
   /** First-step logits of a prompt (the parity tests' check). */
   async firstLogits(prompt: PromptEmbeds): Promise<Float32Array> {
-    const { logits } = await this.step(prompt.embeds, prompt.length, this.emptyPast(), 0);
-    return logits;
+    return this.decoder(prompt.length).append(prompt.embeds, prompt.length);
   }
 
-  private emptyPast(): Record<string, ort.Tensor> {
+  /**
+   * A fresh KV-cache loop over the decoder session for at most `positions`
+   * positions (prompt + new tokens): one pre-allocated past/present buffer where
+   * the pack's decoder allows it (`llm.kv_cache`), growing tensors otherwise.
+   */
+  private decoder(positions: number): KvDecoder {
     const m = this.pack.manifest;
-    const past: Record<string, ort.Tensor> = {};
-    const dims = [1, m.llm.num_attention_heads, 0, m.llm.head_dim];
-    for (let i = 0; i < m.llm.num_hidden_layers; i++) {
-      for (const kv of ['key', 'value']) {
-        past[`past_key_values.${i}.${kv}`] = this.half ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims);
-      }
-    }
-    return past;
-  }
-
-  /** One decoder run over `T` new rows; returns the last row's logits and the next past. */
-  private async step(rows: Float32Array, T: number, past: Record<string, ort.Tensor>, pastLen: number) {
-    const m = this.pack.manifest;
-    const total = pastLen + T;
-    const feeds: Record<string, ort.Tensor> = {
-      inputs_embeds: this.tensorT(rows, [1, T, this.H]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
-      position_ids: new ort.Tensor('int64', BigInt64Array.from({ length: T }, (_, i) => BigInt(pastLen + i)), [1, T]),
-      ...past,
+    const shared = (m.llm as { kv_cache?: unknown }).kv_cache === 'shared_buffer';
+    const shape = {
+      layers: m.llm.num_hidden_layers,
+      heads: m.llm.num_attention_heads,
+      headDim: m.llm.head_dim,
+      hidden: this.H,
+      vocab: m.llm.vocab_size,
+      half: this.half,
     };
-    const out = await this.session('decoder').run(feeds);
-    const V = m.llm.vocab_size;
-    const all = out.logits.data as Float32Array;
-    const logits = all.slice((T - 1) * V, T * V);
-    const next: Record<string, ort.Tensor> = {};
-    for (let i = 0; i < m.llm.num_hidden_layers; i++) {
-      next[`past_key_values.${i}.key`] = out[`present.${i}.key`];
-      next[`past_key_values.${i}.value`] = out[`present.${i}.value`];
-    }
-    return { logits, past: next };
+    return new KvDecoder(this.session('decoder'), shape, shared ? Math.min(positions, m.llm.max_position_embeddings) : undefined);
   }
 
   /**
@@ -324,9 +309,9 @@ export class ModelRuntime {
     const ids: number[] = [];
     const t0 = performance.now();
     let stoppedBy: GenerateResult['stoppedBy'] = 'max_new_tokens';
-    let { logits, past } = await this.step(prompt.embeds, prompt.length, this.emptyPast(), 0);
+    const decoder = this.decoder(prompt.length + opts.maxNewTokens);
+    let logits = await decoder.append(prompt.embeds, prompt.length);
     const prefillMs = performance.now() - t0;
-    let pastLen = prompt.length;
     let firstTokenMs = 0;
     const t1 = performance.now();
     for (let n = 0; n < opts.maxNewTokens; n++) {
@@ -347,9 +332,8 @@ export class ModelRuntime {
         stoppedBy = 'stop';
         break;
       }
-      if (n + 1 >= opts.maxNewTokens || pastLen + 1 >= maxPos) break;
-      ({ logits, past } = await this.step(this.embedRows([id]), 1, past, pastLen));
-      pastLen++;
+      if (n + 1 >= opts.maxNewTokens || decoder.length + 1 >= maxPos) break;
+      logits = await decoder.append(this.embedRows([id]), 1);
     }
     const rest = streamer.finish();
     if (rest) opts.onText?.(rest);
