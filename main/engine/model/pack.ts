@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
@@ -9,37 +9,94 @@ import { StudioError } from '@contract';
  * A DeepResonance model pack (tools/convert/MANIFEST.md): manifest.json plus
  * ONNX graphs, the embedding table and the tokenizer. Loading validates the
  * manifest by schema, keeps every path inside the pack folder, checks that
- * the dimensions agree with each other, and verifies every file's size and
- * SHA-256 (once per file version: the result is cached by size + mtime).
+ * the dimensions agree with each other, bounds every number (LIMITS), checks
+ * embed_tokens.bin's size against its shape, and verifies every file's size
+ * and SHA-256 (once per file version: the result is cached by size, mtime,
+ * ctime and inode, so a file rewritten with its mtime set back is hashed again).
  */
 
-const Dim = z.union([z.number().int().nonnegative(), z.string()]);
-const TensorSpec = z.object({ dtype: z.string(), shape: z.array(Dim) });
+/*
+ * Bounds. A manifest is untrusted input: every number it holds sizes a loop,
+ * an allocation or a tensor, so each has a ceiling that no real DeepResonance
+ * (Vicuna-7B: H 4096, L 32, 32 heads of 128, V 32000 + 6, 2048 positions;
+ * ImageBind-huge D 1024; 3 audio clips, 1 image token, 5 video clips × 3 crops
+ * of 2 frames; prompts of 512 rows, 512 new tokens — DESIGN.md) nor any LLaMA
+ * up to 405B (H 16384, L 126, V 128256, 131072 positions) exceeds, while an
+ * absurd value (clips = 1e5, L = 1e7) is refused at once by the schema.
+ */
+export const LIMITS = {
+  hidden: 16384,
+  layers: 256,
+  heads: 256,
+  headDim: 1024,
+  vocab: 262144,
+  positions: 1 << 20,
+  encoderDim: 16384,
+  /** LLM tokens one medium may become (video: clips × crops) */
+  mediaTokens: 256,
+  clips: 16,
+  crops: 16,
+  frames: 64,
+  /** prompt rows and new tokens */
+  sequence: 1 << 16,
+  /** graph inputs/outputs: 2 per layer (KV cache) plus a few */
+  graphIo: 2 * 256 + 16,
+  tensorRank: 8,
+  files: 64,
+  /** bytes of one pack file (a 70B fp32 decoder is ~280 GB) */
+  fileBytes: 2 ** 40,
+  /** characters of a name or short prompt string */
+  text: 4096,
+  /** bytes of manifest.json itself (a real one is tens of KB) */
+  manifestBytes: 4 << 20,
+} as const;
+
+/**
+ * The placeholder pattern of the DeepResonance prompt, as the converter writes
+ * it (MANIFEST.md "Building a prompt"). The runtime never compiles the
+ * manifest's copy: a pack may not bring code (a regex) with it.
+ */
+export const PLACEHOLDER_REGEX = '(<Audio>|<Image>|<Video>)';
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const str = (max: number = LIMITS.text) => z.string().max(max);
+/** a record of at most `max` entries */
+const recordOf = <T extends z.ZodType>(value: T, max: number) =>
+  z.record(z.string().max(256), value).refine((r) => Object.keys(r).length <= max, { message: `more than ${max} entries` });
+
+const Dim = z.union([int(0, 2 ** 31 - 1), str(64)]);
+const TensorSpec = z.object({ dtype: str(32), shape: z.array(Dim).max(LIMITS.tensorRank) });
 const Graph = z.object({
-  file: z.string(),
-  external_data: z.string().optional(),
-  inputs: z.record(z.string(), TensorSpec),
-  outputs: z.record(z.string(), TensorSpec),
+  file: str(255),
+  external_data: str(255).optional(),
+  inputs: recordOf(TensorSpec, LIMITS.graphIo),
+  outputs: recordOf(TensorSpec, LIMITS.graphIo),
 });
 
+/**
+ * manifest.json of a pack, schema_version 1 (tools/convert/MANIFEST.md).
+ * Unknown fields pass through; every number the studio reads is bounded by
+ * LIMITS. Raised errors: none (use safeParse; loadPack turns issues into
+ * MODEL_MISSING).
+ */
 export const Manifest = z.object({
   schema_version: z.literal(1),
-  name: z.string().min(1),
+  name: str(200).min(1),
   variant: z.enum(['alpha', 'beta']),
-  model: z.string(),
+  model: str(200),
   dtype: z.enum(['fp32', 'fp16']),
   llm_quant: z.enum(['none', 'int8', 'int4']),
-  imagebind: z.object({ out_embed_dim: z.number().int().positive() }).passthrough(),
+  imagebind: z.object({ out_embed_dim: int(1, LIMITS.encoderDim) }).passthrough(),
   llm: z.object({
-    hidden_size: z.number().int().positive(),
-    num_hidden_layers: z.number().int().positive(),
-    num_attention_heads: z.number().int().positive(),
-    head_dim: z.number().int().positive(),
-    vocab_size: z.number().int().positive(),
-    base_vocab_size: z.number().int().positive(),
-    max_position_embeddings: z.number().int().positive(),
+    hidden_size: int(1, LIMITS.hidden),
+    num_hidden_layers: int(1, LIMITS.layers),
+    num_attention_heads: int(1, LIMITS.heads),
+    head_dim: int(1, LIMITS.headDim),
+    vocab_size: int(1, LIMITS.vocab),
+    base_vocab_size: int(1, LIMITS.vocab),
+    max_position_embeddings: int(1, LIMITS.positions),
   }).passthrough(),
-  fusion: z.object({ layers: z.number().int().positive(), d_model: z.number().int().positive(), scope: z.literal('input_segment') }).passthrough().nullable(),
+  fusion: z.object({ layers: int(1, LIMITS.layers), d_model: int(1, LIMITS.hidden), scope: z.literal('input_segment') }).passthrough().nullable(),
   graphs: z.object({
     audio_encoder: Graph,
     vision_encoder: Graph,
@@ -48,39 +105,45 @@ export const Manifest = z.object({
     decoder: Graph,
   }),
   embed_tokens: z.object({
-    file: z.string(),
+    file: str(255),
     dtype: z.enum(['float32', 'float16']),
     byte_order: z.literal('little'),
     layout: z.literal('row-major'),
-    shape: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+    shape: z.tuple([int(1, LIMITS.vocab), int(1, LIMITS.hidden)]),
   }),
-  tokenizer: z.object({ file: z.string(), config: z.string(), add_special_tokens: z.literal(false) }).passthrough(),
+  tokenizer: z.object({ file: str(255), config: str(255), add_special_tokens: z.literal(false) }).passthrough(),
   tokens: z.object({
-    bos_id: z.number().int().nonnegative(),
-    eos_id: z.number().int(),
-    stop_ids: z.array(z.array(z.number().int().nonnegative()).min(1)).min(1),
-    answer_terminator: z.string().min(1),
-    added: z.record(z.string(), z.number().int()),
+    bos_id: int(0, LIMITS.vocab - 1),
+    eos_id: int(-1, LIMITS.vocab - 1),
+    stop_ids: z.array(z.array(int(0, LIMITS.vocab - 1)).min(1).max(16)).min(1).max(64),
+    answer_terminator: str(64).min(1),
+    added: recordOf(int(0, LIMITS.vocab - 1), 1024),
   }).passthrough(),
   media: z.object({
-    audio: z.object({ tokens: z.number().int().positive(), clips: z.number().int().positive() }).passthrough(),
-    image: z.object({ tokens: z.number().int().positive() }).passthrough(),
-    video: z.object({ tokens: z.number().int().positive(), clips: z.number().int().positive(), crops: z.number().int().positive() }).passthrough(),
+    audio: z.object({ tokens: int(1, LIMITS.mediaTokens), clips: int(1, LIMITS.clips) }).passthrough(),
+    image: z.object({ tokens: int(1, LIMITS.mediaTokens) }).passthrough(),
+    video: z.object({
+      tokens: int(1, LIMITS.mediaTokens),
+      clips: int(1, LIMITS.clips),
+      crops: int(1, LIMITS.crops),
+      frames_per_clip: int(1, LIMITS.frames).optional(),
+    }).passthrough(),
   }),
   prompt: z.object({
-    placeholder_regex: z.string(),
-    instruction_prefix: z.string(),
-    instruction_suffix: z.string(),
-    empty_input_replacement: z.string(),
-    max_length: z.number().int().positive(),
+    /** accepted for the packs that carry it; must be PLACEHOLDER_REGEX and is never compiled */
+    placeholder_regex: z.literal(PLACEHOLDER_REGEX, { message: `must be ${PLACEHOLDER_REGEX} (the DeepResonance placeholders; a pack cannot bring its own pattern)` }).optional(),
+    instruction_prefix: str(),
+    instruction_suffix: str(),
+    empty_input_replacement: str(64),
+    max_length: int(1, LIMITS.sequence),
   }).passthrough(),
   generation: z.object({
-    temperature: z.number().nonnegative(),
+    temperature: z.number().min(0).max(100),
     top_p: z.number().gt(0).lte(1),
-    max_new_tokens: z.number().int().positive(),
+    max_new_tokens: int(1, LIMITS.sequence),
   }).passthrough(),
-  ep_hints: z.object({ order: z.array(z.string()) }).passthrough().optional(),
-  files: z.record(z.string(), z.object({ bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/), role: z.string() })),
+  ep_hints: z.object({ order: z.array(str(32)).max(16) }).passthrough().optional(),
+  files: recordOf(z.object({ bytes: int(0, LIMITS.fileBytes), sha256: z.string().regex(/^[0-9a-f]{64}$/), role: str(64) }), LIMITS.files),
 }).passthrough();
 export type Manifest = z.infer<typeof Manifest>;
 
@@ -133,9 +196,12 @@ function checkDims(dir: string, m: Manifest): void {
   if (last(m.graphs.decoder, 'outputs', 'logits') !== V) problems.push(`decoder logits ≠ vocab_size ${V}`);
   if (last(m.graphs.audio_encoder, 'outputs', 'embeddings') !== D) problems.push(`audio encoder output ≠ ${D}`);
   if (last(m.graphs.vision_encoder, 'outputs', 'embeddings') !== D) problems.push(`vision encoder output ≠ ${D}`);
-  for (let i = 0; i < L; i++) {
+  layers: for (let i = 0; i < L; i++) {
     for (const kv of ['key', 'value']) {
-      if (!m.graphs.decoder.inputs[`past_key_values.${i}.${kv}`]) problems.push(`decoder lacks past_key_values.${i}.${kv}`);
+      if (!m.graphs.decoder.inputs[`past_key_values.${i}.${kv}`]) {
+        problems.push(`decoder lacks past_key_values.${i}.${kv}`);
+        break layers;
+      }
     }
   }
   if (m.variant === 'beta') {
@@ -143,10 +209,44 @@ function checkDims(dir: string, m: Manifest): void {
     else if (last(m.graphs.fusion, 'inputs', 'inputs_embeds') !== H) problems.push(`fusion dim ≠ hidden_size ${H}`);
   }
   if (m.llm.base_vocab_size + Object.keys(m.tokens.added).length !== V) problems.push(`base vocabulary + added tokens ≠ vocab_size ${V}`);
+  const ids = [m.tokens.bos_id, m.tokens.eos_id, ...m.tokens.stop_ids.flat(), ...Object.values(m.tokens.added)];
+  if (ids.some((id) => id >= V)) problems.push(`a token id is outside the vocabulary of ${V}`);
+  if (m.prompt.max_length > m.llm.max_position_embeddings) problems.push(`prompt max_length ${m.prompt.max_length} > max_position_embeddings ${m.llm.max_position_embeddings}`);
+  // One LLM token per audio clip, per image, per video clip × crop (DESIGN.md).
+  const a = m.media.audio;
+  const v = m.media.video;
+  if (a.tokens !== a.clips) problems.push(`audio tokens ${a.tokens} ≠ clips ${a.clips}`);
+  if (m.media.image.tokens !== 1) problems.push(`image tokens ${m.media.image.tokens} ≠ 1`);
+  if (v.tokens !== v.clips * v.crops) problems.push(`video tokens ${v.tokens} ≠ clips × crops (${v.clips} × ${v.crops})`);
+  if ((m.embed_tokens.dtype === 'float16') !== (m.dtype === 'fp16')) problems.push(`embed_tokens dtype ${m.embed_tokens.dtype} ≠ pack dtype ${m.dtype}`);
   if (problems.length) throw bad(dir, `its dimensions disagree: ${problems.slice(0, 4).join('; ')}.`);
 }
 
-type VerifyCache = Record<string, { bytes: number; mtimeMs: number; sha256: string }>;
+/**
+ * What proves a file unchanged since it was hashed: its size, mtime, ctime,
+ * inode and device (ns / ids as decimal strings). mtime alone can be set back
+ * by anyone (`touch -d`); ctime cannot be set by a user and changes with
+ * every write, and a file replaced by another has a new inode.
+ */
+interface VerifiedFile {
+  bytes: number;
+  mtimeNs: string;
+  ctimeNs: string;
+  ino: string;
+  dev: string;
+  sha256: string;
+}
+type VerifyCache = Record<string, VerifiedFile>;
+
+function identity(st: BigIntStats): Omit<VerifiedFile, 'sha256'> {
+  return { bytes: Number(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs), ino: String(st.ino), dev: String(st.dev) };
+}
+
+/** Bytes `embed_tokens.bin` must hold: V × H elements of its dtype. */
+export function embedTokensBytes(m: Manifest): number {
+  const [rows, cols] = m.embed_tokens.shape;
+  return rows * cols * (m.embed_tokens.dtype === 'float16' ? 2 : 4);
+}
 
 async function sha256(path: string, signal?: AbortSignal): Promise<string> {
   const h = createHash('sha256');
@@ -158,7 +258,7 @@ async function sha256(path: string, signal?: AbortSignal): Promise<string> {
 }
 
 export interface LoadPackOptions {
-  /** JSON file that remembers verified files by size + mtime (skip re-hashing GBs) */
+  /** JSON file that remembers verified files by size, mtime, ctime and inode (skip re-hashing GBs) */
   verifyCachePath?: string;
   signal?: AbortSignal;
   onProgress?: (fraction: number, file: string) => void;
@@ -171,6 +271,8 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
   if (!existsSync(manifestPath)) {
     throw bad(dir, 'it has no manifest.json. A pack is complete only when the converter finished; convert it again with tools/convert/convert.py.');
   }
+  const manifestBytes = statSync(manifestPath).size;
+  if (manifestBytes > LIMITS.manifestBytes) throw bad(dir, `manifest.json has ${manifestBytes} bytes; a manifest is at most ${LIMITS.manifestBytes}.`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
@@ -201,7 +303,8 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
   let cache: VerifyCache = {};
   if (opts.verifyCachePath && existsSync(opts.verifyCachePath)) {
     try {
-      cache = JSON.parse(await readFile(opts.verifyCachePath, 'utf8')) as VerifyCache;
+      const read: unknown = JSON.parse(await readFile(opts.verifyCachePath, 'utf8'));
+      if (read && typeof read === 'object' && !Array.isArray(read)) cache = read as VerifyCache;
     } catch {
       cache = {};
     }
@@ -212,19 +315,26 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
   let cacheChanged = false;
   for (const [file, spec] of entries) {
     const full = paths.get(file)!;
-    let st;
+    let st: BigIntStats;
     try {
-      st = statSync(full);
+      st = statSync(full, { bigint: true });
     } catch {
       throw bad(dir, `"${file}" is missing. The pack is incomplete; convert it again.`);
     }
-    if (st.size !== spec.bytes) throw bad(dir, `"${file}" has ${st.size} bytes but the manifest says ${spec.bytes}: it is truncated or was replaced.`);
+    const size = Number(st.size);
+    if (file === manifest.embed_tokens.file && size !== embedTokensBytes(manifest)) {
+      const [rows, cols] = manifest.embed_tokens.shape;
+      throw bad(dir, `"${file}" has ${size} bytes but its shape [${rows}, ${cols}] of ${manifest.embed_tokens.dtype} needs ${embedTokensBytes(manifest)} bytes: it is truncated or was replaced.`);
+    }
+    if (size !== spec.bytes) throw bad(dir, `"${file}" has ${size} bytes but the manifest says ${spec.bytes}: it is truncated or was replaced.`);
     const key = full;
-    const hit = cache[key];
-    if (!(hit && hit.bytes === st.size && hit.mtimeMs === st.mtimeMs && hit.sha256 === spec.sha256)) {
+    const now = identity(st);
+    const hit = cache[key] as Partial<VerifiedFile> | undefined;
+    const same = hit && hit.sha256 === spec.sha256 && (Object.keys(now) as Array<keyof typeof now>).every((k) => hit[k] === now[k]);
+    if (!same) {
       const digest = await sha256(full, opts.signal);
       if (digest !== spec.sha256) throw bad(dir, `"${file}" does not match its checksum: it is corrupt or was modified. Convert the pack again.`);
-      cache[key] = { bytes: st.size, mtimeMs: st.mtimeMs, sha256: digest };
+      cache[key] = { ...now, sha256: digest };
       cacheChanged = true;
     }
     doneBytes += spec.bytes;

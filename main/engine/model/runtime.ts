@@ -99,7 +99,8 @@ export class ModelRuntime {
       JSON.parse(readFileSync(pack.path(m.tokenizer.file), 'utf8')),
       JSON.parse(readFileSync(pack.path(m.tokenizer.config), 'utf8')),
     );
-    this.placeholder = new RegExp(m.prompt.placeholder_regex);
+    // Split on the fixed placeholders, keeping them; never a pattern from the pack.
+    this.placeholder = new RegExp(`(${PLACEHOLDER_RE.source})`);
   }
 
   static async open(pack: Pack, provider: ProviderChoice = 'auto', opts: { threads?: number } = {}): Promise<ModelRuntime> {
