@@ -23,8 +23,8 @@
 //     TimGM6mb); one variant per source is time-stretched (ffmpeg `atempo`,
 //     pitch kept: tempo truth × factor) and pitch-shifted (ffmpeg
 //     `rubberband`, tempo kept: key truth + semitones).
-//  4. Real recordings (asc-music), TEST set only, tempo annotated by hand
-//     (see REAL below for how).
+//  4. Real recordings, TEST set only, from tools/eval/real-annotations.json
+//     (tempo annotated by a person; none yet, see REAL below).
 //
 // Split: by source (a song and all its variants go to one set), alternating
 // within each category, so both sets hold every category and no source is in
@@ -207,11 +207,11 @@ const DRONES = [
   { hz: [116.5, 174.6, 233.1, 293.7], lfo: 0.04, noise: 'pink', amp: 0.005 },
 ];
 
-// ---- real recordings -----------------------------------------------------------------------
-// Tempo annotated by hand: each file's onset-strength envelope (tools/eval/plot-onsets.py)
-// was plotted over 8-second windows at three places in the track, the beats were counted
-// against the bar structure audible in the plot (kick/snare alternation), and the BPM is
-// (beats counted − 1) · 60 / (time of last − first counted beat). Key: not annotated.
+// ---- real recordings
+// real-annotations.json: [{ path, bpm, meter, start }] — tempo annotated by a person tapping
+// along (or from the score); start: seconds into the file where the --sec excerpt begins.
+// EMPTY so far: the annotations must come from listening, which this machine cannot do, and an
+// envelope-plot "annotation" would only repeat what an onset detector sees.
 interface Real {
   path: string;
   bpm: number;
