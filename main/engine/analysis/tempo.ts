@@ -161,8 +161,8 @@ export interface TempoModel {
 export const TEMPO_MODEL: TempoModel = {
   priorBpm: 100,
   priorOctaves: 1.2,
-  weights: [0.551, -1.351, 3.588, -1.02, 0.237, -3.136, 1.614, -2.5, 1.556, -1.43],
-  conf: [-1.41, 1.475, 0.334, -0.434, 0.482],
+  weights: [0.538, -1.971, 5.677, -1.387, 0.92, -3.732, 1.967, -3.03, 2.159, -1.941],
+  conf: [-1.126, 0.78, 0.636, -0.098, 0.677],
   minFlux: 1,
 };
 

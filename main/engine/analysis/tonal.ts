@@ -52,7 +52,7 @@ export const KEY_PROFILE: KeyProfileName = 'temperley1999';
  * confidence of 0.8 names the exact key about 80 % of the time; percussion-only
  * files count as wrong whatever key they get.
  */
-export const KEY_CONFIDENCE: number[] = [-4.622, 9.15, 3.59, -1.966, -5.216];
+export const KEY_CONFIDENCE: number[] = [-7.26, 10.526, 1.345, 1.284, -5.548];
 
 /**
  * What the key confidence is computed from, for a mean chroma (C..B, max 1)
