@@ -23,7 +23,7 @@
 // Confidence: reliability of our stated confidence (bins of 0.2) and the
 // expected calibration error, tempo "right" = Acc1, key "right" = exact key.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { analyzeTrack } from '../../main/engine/analysis/index';
@@ -50,7 +50,9 @@ if (!existsSync(manifestPath)) {
   console.error(`No ${manifestPath}: run  nice node --import tsx tools/eval/build-set.ts  first.`);
   process.exit(1);
 }
-const items: EvalItem[] = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { items: EvalItem[] }).items.filter((x) => SETS.includes(x.set));
+const items: EvalItem[] = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { items: EvalItem[] }).items
+  .filter((x) => SETS.includes(x.set))
+  .filter((_, i) => i % Number(opt('--shard', '0/1').split('/')[1]) === Number(opt('--shard', '0/1').split('/')[0]));
 
 // ---- CPU accounting ------------------------------------------------------------------------
 const TICK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -83,8 +85,12 @@ interface PeerOut {
   key?: Key | null;
   cpu: number;
 }
-const peerCachePath = join(OUT, 'peers.json');
-const peerCache: Record<string, PeerOut> = existsSync(peerCachePath) ? JSON.parse(readFileSync(peerCachePath, 'utf8')) : {};
+// --shard I/N: this process does items I, I+N, … and keeps its peer results in peers-I.json
+// (several processes fill the cache side by side; every run reads all peers*.json).
+const SHARD = opt('--shard', '0/1').split('/').map(Number);
+const peerCachePath = join(OUT, SHARD[1] > 1 ? `peers-${SHARD[0]}.json` : 'peers.json');
+const peerCache: Record<string, PeerOut> = {};
+for (const f of readdirSync(OUT).filter((f) => /^peers(-\d+)?\.json$/.test(f))) Object.assign(peerCache, JSON.parse(readFileSync(join(OUT, f), 'utf8')));
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
