@@ -6,7 +6,7 @@
 //     libqm-dsp-dev g++ openttd-openmsx planetblupi-music-midi freedink-data asc-music
 //   nice node --import tsx tools/eval/build-set.ts
 //   npm run build   # for --cli
-//   nice node --import tsx test/bench/analysis-accuracy.ts [--set dev|test|both] [--no-peers] [--multifeature] [--cli] [--verbose] [--json out.json]
+//   nice node --import tsx test/bench/analysis-accuracy.ts [--set dev|test|both] [--no-peers] [--cached-only] [--multifeature] [--shard I/N] [--cli] [--verbose] [--json out.json]
 //
 // Per file, in the same run on the same MP3: ours (the default analyser set,
 // one decode), essentia.js RhythmExtractor2013 (degara, multifeature),
@@ -123,6 +123,15 @@ function monoWav(mp3: string): { mono: Float32Array; wav: string } {
   const start = o + 8;
   const copy = b.buffer.slice(b.byteOffset + start, b.byteOffset + b.length - ((b.length - start) % 4));
   return { mono: new Float32Array(copy), wav };
+}
+
+// --cached-only: score only the files whose peer results are all in the cache (a partial
+// peer run), and compute no new peer results.
+if (argv.includes('--cached-only')) {
+  const need = ['essentia degara', 'essentia percival', 'aubio tempo', 'qm-dsp (Mixxx)', 'essentia key edma'];
+  const keep = items.filter((it) => need.every((p) => peerCache[`${it.set}/${it.file}|${p}`]));
+  console.log(`--cached-only: ${keep.length} of ${items.length} files have every peer result cached`);
+  items.splice(0, items.length, ...keep);
 }
 
 type PeerFn = (mono: Float32Array, wav: string) => PeerOut;
