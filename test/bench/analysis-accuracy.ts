@@ -1,102 +1,71 @@
-// Accuracy and speed of the track analysers on real music with ground truth.
+// Accuracy and speed of the tempo and key analysers against their peers, on
+// the evaluation sets built by tools/eval/build-set.ts (dev: tune on it;
+// test: held out, report it).
 //
-//   apt-get install -y fluidsynth fluid-soundfont-gm aubio-tools \
-//     openttd-openmsx planetblupi-music-midi freedink-data
-//   nice node --import tsx test/bench/analysis-accuracy.ts [--sec 60] [--json out.json]
+//   apt-get install -y fluidsynth fluid-soundfont-gm timgm6mb-soundfont mma aubio-tools \
+//     libqm-dsp-dev g++ openttd-openmsx planetblupi-music-midi freedink-data asc-music
+//   nice node --import tsx tools/eval/build-set.ts
+//   npm run build   # for --cli
+//   nice node --import tsx test/bench/analysis-accuracy.ts [--set dev|test|both] [--no-peers] [--cached-only] [--multifeature] [--shard I/N] [--cli] [--verbose] [--json out.json]
 //
-// Evaluation set: the MIDI files those Debian packages ship, kept only when
-// they declare one constant tempo and one constant key signature (tempo and
-// key meta events). Each is rendered with fluidsynth + FluidR3_GM, trimmed to
-// --sec seconds and encoded as MP3 (192 kb/s), the format a library mostly
-// holds. Renders are cached under test/output/bench/.
+// Per file, in the same run on the same MP3: ours (the default analyser set,
+// one decode), essentia.js RhythmExtractor2013 (degara, multifeature),
+// PercivalBpmEstimator, KeyExtractor (edma, bgate, temperley), Debian's
+// `aubio tempo`, and Queen Mary DSP's TempoTrackV2 + GetKeyMode as Mixxx
+// calls them (tools/eval/qm-harness.cpp, compiled here with g++). Peer
+// results are cached in OUT/peers.json (keyed by file and method; their CPU
+// time too), so a rerun while tuning only re-measures ours.
 //
-// Tempo: Acc1 (within 4 % of the declared tempo), Acc2 (also ×2, ×½, ×3, ×⅓)
-// for ours, Debian's `aubio tempo` and essentia.js RhythmExtractor2013
-// (degara). Key: MIREX weighted score for ours and essentia.js KeyExtractor
-// with three profiles. Many sequencers write a default "C major" key
-// signature, so key scores are also given for the files whose signature is
-// not C major.
-//
-// Throughput: CPU seconds (ffmpeg child + this process) for the full analyser
-// set vs the same ffmpeg decode with the PCM drained and dropped, summed over
-// the set; realtime factor = audio seconds / CPU seconds (per core).
+// Tempo: Acc1 (within 4 % of the truth), Acc2 (also ×2, ×½, ×3, ×⅓). Key:
+// MIREX weighted score over the files whose key is trusted. Speed: audio
+// seconds per CPU second (× realtime per core), each method on its own
+// (peers get their input already decoded; ours includes its ffmpeg decode).
+// Confidence: reliability of our stated confidence (bins of 0.2) and the
+// expected calibration error, tempo "right" = Acc1, key "right" = exact key.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, join } from 'node:path';
-import { analyzeTrack, defaultAnalysers } from '../../main/engine/analysis/index';
-import { EssentiaKeyAnalyser } from '../../main/engine/analysis/essentia-key';
-import { analyzeFile, decodeArgs } from '../../main/engine/analysis/run';
-import type { KeyResult } from '../../main/engine/analysis/tonal';
+import { join } from 'node:path';
+import { analyzeTrack } from '../../main/engine/analysis/index';
+import { decodeArgs } from '../../main/engine/analysis/run';
 import { keyName, mirexKeyScore, parseKey, type Key } from '../../main/engine/analysis/keys';
-import { KEY_PROFILES, keyFromChroma, type KeyProfileName } from '../../main/engine/analysis/tonal';
 import { spawnFfmpeg } from '../../main/engine/media/ffmpeg';
-import { OUTPUT } from '../helpers/media';
-import { constantTruth, parseMidi, type MidiTruth } from '../helpers/midi';
+import type { EvalItem } from '../../tools/eval/build-set';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, def: string) => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : def;
 };
-const SEC = Number(opt('--sec', '60'));
+const OUT = opt('--out', 'test/output/eval');
+const SETS = opt('--set', 'both') === 'both' ? ['dev', 'test'] : [opt('--set', 'both')];
+const PEERS = !argv.includes('--no-peers');
+/** essentia's multifeature beat tracker is ~10× slower than the rest together: opt-in */
+const MULTIFEATURE = argv.includes('--multifeature');
 const JSON_OUT = opt('--json', '');
-const SF2 = '/usr/share/sounds/sf2/FluidR3_GM.sf2';
-const PACKAGES = ['openttd-openmsx', 'planetblupi-music-midi', 'freedink-data'];
-const DIR = join(OUTPUT, 'bench', 'midi');
+const VERBOSE = argv.includes('--verbose');
 
-function midiFiles(): string[] {
-  const out: string[] = [];
-  for (const p of PACKAGES) {
-    const r = spawnSync('dpkg', ['-L', p], { encoding: 'utf8' });
-    if (r.status !== 0) {
-      console.error(`(package ${p} is not installed: skipped)`);
-      continue;
-    }
-    out.push(...r.stdout.split('\n').filter((l) => /\.midi?$/i.test(l)));
-  }
-  return out;
+const manifestPath = join(OUT, 'manifest.json');
+if (!existsSync(manifestPath)) {
+  console.error(`No ${manifestPath}: run  nice node --import tsx tools/eval/build-set.ts  first.`);
+  process.exit(1);
 }
+const items: EvalItem[] = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { items: EvalItem[] }).items
+  .filter((x) => SETS.includes(x.set))
+  .filter((_, i) => i % Number(opt('--shard', '0/1').split('/')[1]) === Number(opt('--shard', '0/1').split('/')[0]));
 
-interface Item {
-  name: string;
-  mid: string;
-  mp3: string;
-  wav: string;
-  truth: MidiTruth;
-  sec: number;
-}
-
-function render(mid: string, truth: MidiTruth): Item {
-  mkdirSync(DIR, { recursive: true });
-  const stem = basename(mid).replace(/\.midi?$/i, '');
-  const name = `${basename(join(mid, '..'))}/${stem}`;
-  const base = join(DIR, name.replace('/', '__'));
-  const mp3 = `${base}.mp3`;
-  const wav = `${base}.wav`;
-  if (!existsSync(mp3)) {
-    // Raw float from fluidsynth, cut at SEC seconds (head closes the pipe; fluidsynth stops).
-    const bytes = SEC * 44100 * 2 * 4;
-    execFileSync('bash', ['-c', `fluidsynth -ni -q -F /dev/stdout -T raw -O float -r 44100 -g 0.5 '${SF2}' '${mid}' 2>/dev/null | head -c ${bytes} > '${base}.raw'`]);
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'f32le', '-ar', '44100', '-ac', '2', '-i', `${base}.raw`, '-c:a', 'libmp3lame', '-b:a', '192k', mp3]);
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', mp3, wav]);
-    execFileSync('rm', ['-f', `${base}.raw`]);
-  }
-  return { name, mid, mp3, wav, truth, sec: Math.min(SEC, truth.durationSec) };
-}
-
-// ---- CPU accounting: this process + reaped children (ffmpeg) -------------------------------
+// ---- CPU accounting ------------------------------------------------------------------------
 const TICK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 function childCpu(): number {
   const f = readFileSync('/proc/self/stat', 'utf8');
   const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  // fields 16, 17 (cutime, cstime) are rest[13], rest[14]
-  return (Number(rest[13]) + Number(rest[14])) / TICK;
+  return (Number(rest[13]) + Number(rest[14])) / TICK; // cutime + cstime
 }
 function selfCpu(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 }
+const cpuNow = () => childCpu() + selfCpu();
 
 /** The analysis decode with the PCM read and dropped: the floor any analysis pays. */
 function decodeOnly(path: string): Promise<number> {
@@ -110,177 +79,243 @@ function decodeOnly(path: string): Promise<number> {
   });
 }
 
-// ---- peers -------------------------------------------------------------------------------
-function aubioBpm(wav: string): number | null {
-  const r = spawnSync('aubio', ['tempo', wav], { encoding: 'utf8' });
-  const m = /([\d.]+) bpm/.exec(r.stdout ?? '');
-  return m ? Number(m[1]) : null;
+// ---- peers ---------------------------------------------------------------------------------
+interface PeerOut {
+  bpm?: number | null;
+  key?: Key | null;
+  cpu: number;
 }
+// --shard I/N: this process does items I, I+N, … and keeps its peer results in peers-I.json
+// (several processes fill the cache side by side; every run reads all peers*.json).
+const SHARD = opt('--shard', '0/1').split('/').map(Number);
+const peerCachePath = join(OUT, SHARD[1] > 1 ? `peers-${SHARD[0]}.json` : 'peers.json');
+const peerCache: Record<string, PeerOut> = {};
+for (const f of readdirSync(OUT).filter((f) => /^peers(-\d+)?\.json$/.test(f))) Object.assign(peerCache, JSON.parse(readFileSync(join(OUT, f), 'utf8')));
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const { EssentiaWASM, Essentia } = require('essentia.js') as { EssentiaWASM: any; Essentia: any };
-const essentia = new Essentia(EssentiaWASM);
-
-function monoOf(wav: string): Float32Array {
-  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', wav, '-f', 'f32le', '-ac', '1', '-ar', '44100', '-'], { maxBuffer: 1 << 30 });
-  return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
-}
-
-function essentiaKey(mono: Float32Array, profile: string): Key | null {
-  const v = essentia.arrayToVector(mono);
-  const r = essentia.KeyExtractor(v, true, 4096, 4096, 12, 3500, 60, 25, 0.2, profile, 44100, 0.0001, 440, 'cosine', 'hann');
-  v.delete?.();
-  return parseKey(`${r.key} ${r.scale}`);
-}
-
-function essentiaBpm(mono: Float32Array): number | null {
-  const v = essentia.arrayToVector(mono);
-  const r = essentia.RhythmExtractor2013(v, 208, 'degara', 40);
-  v.delete?.();
-  return r.bpm > 0 ? r.bpm : null;
-}
-
-// ---- metrics -----------------------------------------------------------------------------
-const acc1 = (est: number | null, ref: number) => est !== null && Math.abs(est - ref) <= 0.04 * ref;
-const acc2 = (est: number | null, ref: number) => [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(est, ref * f));
-const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)} %` : '—');
-const fmtKey = (k: Key | null) => (k ? keyName(k) : '—');
-
-// ---- run ---------------------------------------------------------------------------------
-const items: Item[] = [];
-const skipped: string[] = [];
-for (const mid of midiFiles()) {
-  try {
-    const t = constantTruth(parseMidi(readFileSync(mid)));
-    if ('reason' in t) skipped.push(`${basename(mid)} (${t.reason})`);
-    else items.push(render(mid, t));
-  } catch (e) {
-    skipped.push(`${basename(mid)} (${(e as Error).message})`);
+let essentia: any = null;
+function ess() {
+  if (!essentia) {
+    const { EssentiaWASM, Essentia } = require('essentia.js');
+    essentia = new Essentia(EssentiaWASM);
   }
+  return essentia;
 }
-console.log(`evaluation set: ${items.length} files kept, ${skipped.length} skipped (${skipped.length ? skipped.slice(0, 6).join(', ') + ', …' : ''})`);
-if (!items.length) {
-  console.error('No MIDI files with a constant declared tempo and key: install the packages named at the top.');
-  process.exit(1);
+
+const QM_BIN = join(OUT, 'qm-harness');
+function qmHarness(): string {
+  if (!existsSync(QM_BIN)) execFileSync('g++', ['-O2', '-I/usr/include/qm-dsp', '-o', QM_BIN, 'tools/eval/qm-harness.cpp', '-lqm-dsp']);
+  return QM_BIN;
 }
+const QM_KEYS: (Key | null)[] = [null, ...Array.from({ length: 12 }, (_, t) => ({ tonic: t, mode: 'major' as const })), ...Array.from({ length: 12 }, (_, t) => ({ tonic: t, mode: 'minor' as const }))];
+
+function monoWav(mp3: string): { mono: Float32Array; wav: string } {
+  const wav = join(OUT, 'work', 'wav', mp3.split('/').slice(-2).join('__').replace(/\.mp3$/, '.wav'));
+  if (!existsSync(wav)) {
+    mkdirSync(join(OUT, 'work', 'wav'), { recursive: true });
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', mp3, '-ac', '1', '-ar', '44100', '-c:a', 'pcm_f32le', wav]);
+  }
+  const b = readFileSync(wav);
+  // WAV header: find the "data" chunk
+  let o = 12;
+  while (o < b.length - 8 && b.toString('ascii', o, o + 4) !== 'data') o += 8 + b.readUInt32LE(o + 4);
+  const start = o + 8;
+  const copy = b.buffer.slice(b.byteOffset + start, b.byteOffset + b.length - ((b.length - start) % 4));
+  return { mono: new Float32Array(copy), wav };
+}
+
+// --cached-only: score only the files whose peer results are all in the cache (a partial
+// peer run), and compute no new peer results.
+if (argv.includes('--cached-only')) {
+  const need = ['essentia degara', 'essentia percival', 'aubio tempo', 'qm-dsp (Mixxx)', 'essentia key edma'];
+  const keep = items.filter((it) => need.every((p) => peerCache[`${it.set}/${it.file}|${p}`]));
+  console.log(`--cached-only: ${keep.length} of ${items.length} files have every peer result cached`);
+  items.splice(0, items.length, ...keep);
+}
+
+type PeerFn = (mono: Float32Array, wav: string) => PeerOut;
+const PEER_FNS: Record<string, PeerFn> = {
+  'essentia degara': (mono) => {
+    const c = cpuNow();
+    const v = ess().arrayToVector(mono);
+    const r = ess().RhythmExtractor2013(v, 208, 'degara', 40);
+    v.delete?.();
+    return { bpm: r.bpm > 0 ? r.bpm : null, cpu: cpuNow() - c };
+  },
+  'essentia multifeature': (mono) => {
+    const c = cpuNow();
+    const v = ess().arrayToVector(mono);
+    const r = ess().RhythmExtractor2013(v, 208, 'multifeature', 40);
+    v.delete?.();
+    return { bpm: r.bpm > 0 ? r.bpm : null, cpu: cpuNow() - c };
+  },
+  'essentia percival': (mono) => {
+    const c = cpuNow();
+    const v = ess().arrayToVector(mono);
+    const r = ess().PercivalBpmEstimator(v, 1024, 2048, 128, 128, 210, 50, 44100);
+    v.delete?.();
+    return { bpm: r.bpm > 0 ? r.bpm : null, cpu: cpuNow() - c };
+  },
+  'aubio tempo': (_m, wav) => {
+    const c = cpuNow();
+    const r = spawnSync('aubio', ['tempo', wav], { encoding: 'utf8' });
+    const m = /([\d.]+) bpm/.exec(r.stdout ?? '');
+    return { bpm: m ? Number(m[1]) : null, cpu: cpuNow() - c };
+  },
+  'qm-dsp (Mixxx)': (mono) => {
+    const bin = qmHarness();
+    const c = cpuNow();
+    const r = spawnSync(bin, ['44100'], { input: Buffer.from(mono.buffer, mono.byteOffset, mono.byteLength), encoding: 'utf8', maxBuffer: 1 << 20 });
+    const cpu = cpuNow() - c;
+    const j = JSON.parse(r.stdout) as { bpm: number; key: number };
+    return { bpm: j.bpm > 0 ? j.bpm : null, key: QM_KEYS[j.key] ?? null, cpu };
+  },
+  ...Object.fromEntries(
+    ['edma', 'bgate', 'temperley'].map((p) => [
+      `essentia key ${p}`,
+      ((mono: Float32Array) => {
+        const c = cpuNow();
+        const v = ess().arrayToVector(mono);
+        const r = ess().KeyExtractor(v, true, 4096, 4096, 12, 3500, 60, 25, 0.2, p, 44100, 0.0001, 440, 'cosine', 'hann');
+        v.delete?.();
+        return { key: parseKey(`${r.key} ${r.scale}`), cpu: cpuNow() - c };
+      }) as PeerFn,
+    ]),
+  ),
+};
+const TEMPO_PEERS = ['essentia degara', 'essentia multifeature', 'essentia percival', 'aubio tempo', 'qm-dsp (Mixxx)'];
+const KEY_PEERS = ['essentia key edma', 'essentia key bgate', 'essentia key temperley', 'qm-dsp (Mixxx)'];
+
+// ---- metrics -------------------------------------------------------------------------------
+const acc1 = (est: number | null | undefined, ref: number | null) => ref != null && est != null && Math.abs(est - ref) <= 0.04 * ref;
+const acc2 = (est: number | null | undefined, ref: number | null) => ref != null && [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(est, ref * f));
 
 interface Row {
-  name: string;
-  bpm: number;
-  key: Key;
-  ours: { bpm: number | null; key: Key | null; conf: number; keyConf: number; features: string };
-  aubio: number | null;
-  essBpm: number | null;
-  essKeys: Record<string, Key | null>;
-  /** EssentiaKeyAnalyser (edma) inside our single-decode pipeline */
-  essPipeline: Key | null;
-  /** our chroma with each of our profiles (the default one is `ours.key`) */
-  ourKeys: Record<string, Key | null>;
+  item: EvalItem;
+  sec: number;
+  ours: { bpm: number | null; tempoConf: number; key: Key | null; keyConf: number; features: string; cpu: number };
+  floorCpu: number;
+  peers: Record<string, PeerOut>;
 }
+
+// ---- run -----------------------------------------------------------------------------------
 const rows: Row[] = [];
-const PROFILES = ['temperley', 'krumhansl', 'edma'];
-
-// Warm up the JIT and the page cache so the first file is not penalised.
-await analyzeTrack(items[0].mp3);
-await decodeOnly(items[0].mp3);
-
-let audioSec = 0;
-let cpuAnalysis = 0;
-let cpuAnalysisFfmpeg = 0;
-let cpuDecode = 0;
-let cpuDecodeNode = 0;
-let wallAnalysis = 0;
-let wallDecode = 0;
-let cpuWithEssentiaKey = 0;
+if (items.length) {
+  const first = join(OUT, items[0].set, items[0].file);
+  await analyzeTrack(first); // warm the JIT and the page cache
+  await decodeOnly(first);
+}
 for (const it of items) {
-  // decode floor
-  let c0 = childCpu();
-  let s0 = selfCpu();
-  let w0 = performance.now();
-  const bytes = await decodeOnly(it.mp3);
-  wallDecode += performance.now() - w0;
-  cpuDecode += childCpu() - c0;
-  cpuDecodeNode += selfCpu() - s0;
-  const sec = bytes / (44100 * 2 * 4);
-  audioSec += sec;
-  // full analysis
-  c0 = childCpu();
-  s0 = selfCpu();
-  w0 = performance.now();
-  const a = await analyzeTrack(it.mp3);
-  wallAnalysis += performance.now() - w0;
-  const cc = childCpu() - c0;
-  cpuAnalysisFfmpeg += cc;
-  cpuAnalysis += cc + selfCpu() - s0;
-  // full set + essentia key in the same decode
-  c0 = childCpu();
-  s0 = selfCpu();
-  const withEss = await analyzeFile(it.mp3, [...defaultAnalysers(), new EssentiaKeyAnalyser('edma')]);
-  cpuWithEssentiaKey += childCpu() - c0 + selfCpu() - s0;
-  const ek = withEss.results.key as KeyResult;
-  // peers
-  const mono = monoOf(it.wav);
-  const essKeys: Record<string, Key | null> = {};
-  for (const p of PROFILES) essKeys[p] = essentiaKey(mono, p);
+  const path = join(OUT, it.set, it.file);
+  let c = cpuNow();
+  const bytes = await decodeOnly(path);
+  const floorCpu = cpuNow() - c;
+  c = cpuNow();
+  const a = await analyzeTrack(path);
+  const cpu = cpuNow() - c;
+  const peers: Record<string, PeerOut> = {};
+  if (PEERS) {
+    let decoded: { mono: Float32Array; wav: string } | null = null;
+    for (const [name, fn] of Object.entries(PEER_FNS)) {
+      if (name === 'essentia multifeature' && !MULTIFEATURE) continue;
+      const k = `${it.set}/${it.file}|${name}`;
+      if (!peerCache[k]) {
+        decoded ??= monoWav(path);
+        peerCache[k] = fn(decoded.mono, decoded.wav);
+        writeFileSync(peerCachePath, JSON.stringify(peerCache));
+      }
+      peers[name] = peerCache[k];
+    }
+  }
   const ourKey = a.tonal.key.tonic === null ? null : { tonic: a.tonal.key.tonic, mode: a.tonal.key.mode! };
-  rows.push({
-    name: it.name,
-    bpm: it.truth.bpm,
-    key: { tonic: it.truth.tonic, mode: it.truth.mode },
-    ours: { bpm: a.tempo.bpm, key: ourKey, conf: a.tempo.confidence, keyConf: a.tonal.key.confidence, features: a.features },
-    aubio: aubioBpm(it.wav),
-    essBpm: essentiaBpm(mono),
-    essKeys,
-    essPipeline: ek.tonic === null ? null : { tonic: ek.tonic, mode: ek.mode! },
-    ourKeys: Object.fromEntries(
-      (Object.keys(KEY_PROFILES) as KeyProfileName[]).map((p) => {
-        const k = keyFromChroma(a.tonal.key.chroma, p);
-        return [p, k.tonic === null ? null : { tonic: k.tonic, mode: k.mode! }];
-      }),
-    ),
-  });
-  const r = rows[rows.length - 1];
-  console.log(
-    [
-      r.name.padEnd(34),
-      r.bpm.toFixed(1).padStart(6),
-      (r.ours.bpm?.toFixed(1) ?? '—').padStart(6) + (acc1(r.ours.bpm, r.bpm) ? ' ' : acc2(r.ours.bpm, r.bpm) ? '²' : '✗'),
-      (r.aubio?.toFixed(1) ?? '—').padStart(6) + (acc1(r.aubio, r.bpm) ? ' ' : acc2(r.aubio, r.bpm) ? '²' : '✗'),
-      (r.essBpm?.toFixed(1) ?? '—').padStart(6) + (acc1(r.essBpm, r.bpm) ? ' ' : acc2(r.essBpm, r.bpm) ? '²' : '✗'),
-      fmtKey(r.key).padEnd(9),
-      fmtKey(r.ours.key).padEnd(9),
-      fmtKey(r.essKeys.temperley).padEnd(9),
-    ].join(' │ '),
-  );
+  const r: Row = { item: it, sec: bytes / (44100 * 2 * 4), ours: { bpm: a.tempo.bpm, tempoConf: a.tempo.confidence, key: ourKey, keyConf: a.tonal.key.confidence, features: a.features, cpu }, floorCpu, peers };
+  rows.push(r);
+  if (VERBOSE) {
+    const mark = (b: number | null | undefined) => `${(b?.toFixed(1) ?? '—').padStart(6)}${acc1(b, it.bpm) ? ' ' : acc2(b, it.bpm) ? '²' : '✗'}`;
+    console.log(
+      [
+        `${it.set} ${it.file}`.padEnd(58),
+        (it.bpm?.toFixed(1) ?? '—').padStart(6),
+        mark(r.ours.bpm),
+        r.ours.tempoConf.toFixed(2),
+        ...TEMPO_PEERS.filter((p) => peers[p]).map((p) => mark(peers[p].bpm)),
+        (it.key ? keyName(it.key) : '—').padEnd(9),
+        (ourKey ? keyName(ourKey) : '—').padEnd(9),
+        r.ours.keyConf.toFixed(2),
+      ].join(' │ '),
+    );
+  }
 }
+if (PEERS) writeFileSync(peerCachePath, JSON.stringify(peerCache));
 
-function tempoLine(label: string, get: (r: Row) => number | null): string {
-  const a1 = rows.filter((r) => acc1(get(r), r.bpm)).length;
-  const a2 = rows.filter((r) => acc2(get(r), r.bpm)).length;
-  return `${label.padEnd(38)} Acc1 ${pct(a1, rows.length).padStart(7)}   Acc2 ${pct(a2, rows.length).padStart(7)}`;
+// ---- report --------------------------------------------------------------------------------
+const pct = (n: number, d: number) => (d ? (n / d).toFixed(3) : '—');
+function report(set: string): void {
+  const rs = rows.filter((r) => r.item.set === set);
+  if (!rs.length) return;
+  const audio = rs.reduce((s, r) => s + r.sec, 0);
+  const tempoRows = rs.filter((r) => r.item.bpm != null);
+  const keyRows = rs.filter((r) => r.item.key && r.item.keyTrusted);
+  const realRows = rs.filter((r) => r.item.category === 'real');
+  console.log(`\n=== ${set} set: ${rs.length} files, ${audio.toFixed(0)} s of audio; tempo scored on ${tempoRows.length} files with a beat, key on ${keyRows.length} with a trusted key ===`);
+  console.log('method                         │ Acc1  │ Acc2  │ Acc2 real │ key MIREX │ × realtime per core');
+  const line = (name: string, bpm: ((r: Row) => number | null | undefined) | null, key: ((r: Row) => Key | null | undefined) | null, cpu: number) => {
+    const a1 = bpm ? pct(tempoRows.filter((r) => acc1(bpm(r), r.item.bpm)).length, tempoRows.length) : '  –  ';
+    const a2 = bpm ? pct(tempoRows.filter((r) => acc2(bpm(r), r.item.bpm)).length, tempoRows.length) : '  –  ';
+    const a2r = bpm && realRows.length ? pct(realRows.filter((r) => acc2(bpm(r), r.item.bpm)).length, realRows.length) : '  –  ';
+    const ks = key ? (keyRows.reduce((s, r) => s + (key(r) ? mirexKeyScore(r.item.key!, key(r)!) : 0), 0) / keyRows.length).toFixed(3) : '  –  ';
+    console.log(`${name.padEnd(30)} │ ${a1} │ ${a2} │ ${a2r.padEnd(9)} │ ${ks.padEnd(9)} │ ${cpu > 0 ? (audio / cpu).toFixed(0) : '—'}`);
+  };
+  line('ours (whole analyser set)', (r) => r.ours.bpm, (r) => r.ours.key, rs.reduce((s, r) => s + r.ours.cpu, 0));
+  const peerNames = [...new Set([...TEMPO_PEERS, ...KEY_PEERS])].filter((p) => rs.every((r) => r.peers[p]));
+  for (const p of peerNames)
+    line(p, TEMPO_PEERS.includes(p) ? (r) => r.peers[p].bpm : null, KEY_PEERS.includes(p) ? (r) => r.peers[p].key : null, rs.reduce((s, r) => s + r.peers[p].cpu, 0));
+  const floor = rs.reduce((s, r) => s + r.floorCpu, 0);
+  const ours = rs.reduce((s, r) => s + r.ours.cpu, 0);
+  console.log(`decode floor (ffmpeg → pipe, dropped): ${(audio / floor).toFixed(0)}× realtime per core; ours / floor = ${(ours / floor).toFixed(2)}×`);
+  // per category
+  const cats = [...new Set(rs.map((r) => r.item.category))];
+  console.log('per category (ours): ' + cats.map((c) => {
+    const cr = rs.filter((r) => r.item.category === c);
+    return `${c} ${cr.filter((r) => acc1(r.ours.bpm, r.item.bpm)).length}/${cr.length}`;
+  }).join(', '));
+  // calibration
+  const rel = (name: string, conf: (r: Row) => number, right: (r: Row) => boolean, set: Row[]) => {
+    const bins = [0, 0.2, 0.4, 0.6, 0.8, 1.0001];
+    let ece = 0;
+    const parts: string[] = [];
+    for (let b = 0; b < 5; b++) {
+      const inBin = set.filter((r) => conf(r) >= bins[b] && conf(r) < bins[b + 1]);
+      if (!inBin.length) continue;
+      const meanC = inBin.reduce((s, r) => s + conf(r), 0) / inBin.length;
+      const acc = inBin.filter(right).length / inBin.length;
+      ece += (inBin.length / set.length) * Math.abs(meanC - acc);
+      parts.push(`[${bins[b].toFixed(1)},${Math.min(1, bins[b + 1]).toFixed(1)}) n=${inBin.length} conf ${meanC.toFixed(2)} right ${acc.toFixed(2)}`);
+    }
+    console.log(`calibration ${name}: ECE ${ece.toFixed(3)}; ${parts.join('; ')}`);
+  };
+  rel('tempo (right = Acc1)', (r) => r.ours.tempoConf, (r) => acc1(r.ours.bpm, r.item.bpm), rs);
+  // key: files with a trusted key, and files with no key at all (drums, drones: any key named is wrong)
+  rel('key (right = exact key)', (r) => r.ours.keyConf, (r) => !!r.item.key && !!r.ours.key && mirexKeyScore(r.item.key, r.ours.key) === 1, rs.filter((r) => r.ours.key && (r.item.keyTrusted || !r.item.key)));
+  const shown = (re: RegExp) => rs.filter((r) => re.test(r.ours.features));
+  const tShown = shown(/Tempo:/);
+  const kShown = shown(/Key:/);
+  console.log(`features line: tempo stated for ${tShown.length}/${rs.length} files, right (Acc1) ${pct(tShown.filter((r) => acc1(r.ours.bpm, r.item.bpm)).length, tShown.length)}; key stated for ${kShown.length}/${rs.length}, of those with a trusted key or none right ${pct(kShown.filter((r) => r.item.key && r.ours.key && mirexKeyScore(r.item.key, r.ours.key) === 1).length, kShown.filter((r) => r.item.keyTrusted || !r.item.key).length)}`);
 }
-function keyLine(label: string, get: (r: Row) => Key | null): string {
-  const score = (set: Row[]) => (set.length ? set.reduce((s, r) => s + (get(r) ? mirexKeyScore(r.key, get(r)!) : 0), 0) / set.length : 0);
-  const nonDefault = rows.filter((r) => !(r.key.tonic === 0 && r.key.mode === 'major'));
-  const exact = rows.filter((r) => get(r) && mirexKeyScore(r.key, get(r)!) === 1).length;
-  return `${label.padEnd(38)} MIREX ${score(rows).toFixed(3)}  (exact ${pct(exact, rows.length).padStart(7)})   non-C-major subset (${nonDefault.length}) MIREX ${score(nonDefault).toFixed(3)}`;
-}
+for (const s of SETS) report(s);
 
-console.log(`\n${rows.length} files, ${audioSec.toFixed(0)} s of audio (MP3 192 kb/s, ≤ ${SEC} s each)`);
-console.log('\nTempo');
-console.log(tempoLine('ours (flux + comb + DP beats)', (r) => r.ours.bpm));
-console.log(tempoLine('aubio tempo (Debian aubio-tools 0.4.9)', (r) => r.aubio));
-console.log(tempoLine('essentia.js RhythmExtractor2013 degara', (r) => r.essBpm));
-console.log('\nKey');
-console.log(keyLine('ours (peak chroma h4, shaath)', (r) => r.ours.key));
-for (const p of Object.keys(KEY_PROFILES)) console.log(keyLine(`  ours, chroma + ${p} profile`, (r) => r.ourKeys[p]));
-console.log(keyLine('EssentiaKeyAnalyser edma (11 kHz, in pipeline)', (r) => r.essPipeline));
-for (const p of PROFILES) console.log(keyLine(`essentia.js KeyExtractor ${p} (44.1 kHz)`, (r) => r.essKeys[p]));
-console.log('\nThroughput (CPU seconds, summed over the set)');
-const rt = (cpu: number) => (cpu > 0 ? `${(audioSec / cpu).toFixed(0)}× realtime per core` : '—');
-console.log(`decode floor (ffmpeg → pipe, dropped)      ffmpeg ${cpuDecode.toFixed(2)} s + reader ${cpuDecodeNode.toFixed(2)} s   ${rt(cpuDecode)}   wall ${(wallDecode / 1000).toFixed(2)} s`);
-console.log(`full analysis (loudness + tempo + tonal)   ffmpeg ${cpuAnalysisFfmpeg.toFixed(2)} s + analysers ${(cpuAnalysis - cpuAnalysisFfmpeg).toFixed(2)} s   ${rt(cpuAnalysis)}   wall ${(wallAnalysis / 1000).toFixed(2)} s`);
-console.log(`full set + EssentiaKeyAnalyser            total ${cpuWithEssentiaKey.toFixed(2)} s   ${rt(cpuWithEssentiaKey)}   ${(cpuWithEssentiaKey / cpuDecode).toFixed(2)}× the floor`);
-console.log(`analysis / decode floor: ${(cpuAnalysis / cpuDecode).toFixed(2)}×   (targets: ≥ 100× realtime per core, ≤ 3× the floor)`);
-if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ audioSec, cpuDecode, cpuDecodeNode, cpuAnalysis, cpuAnalysisFfmpeg, rows }, null, 2));
+// `studio analyze` over the test folder, as a user runs it: wall time × cores.
+if (argv.includes('--cli')) {
+  const dir = join(OUT, SETS[SETS.length - 1]);
+  const audio = rows.filter((r) => r.item.set === SETS[SETS.length - 1]).reduce((s, r) => s + r.sec, 0);
+  const w0 = performance.now();
+  const c0 = childCpu();
+  const r = spawnSync(process.execPath, ['bin/studio.js', 'analyze', dir, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const wall = (performance.now() - w0) / 1000;
+  const cpu = childCpu() - c0;
+  const cores = (await import('node:os')).availableParallelism();
+  const lines = r.stdout.split('\n').filter(Boolean).length;
+  console.log(`\nstudio analyze ${dir} --json: ${lines} tracks, ${audio.toFixed(0)} s of audio, wall ${wall.toFixed(1)} s on ${cores} cores → ${(audio / (wall * cores)).toFixed(0)}× realtime per core (wall); CPU ${cpu.toFixed(1)} s → ${(audio / cpu).toFixed(0)}× per CPU second`);
+}
+if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(rows, null, 1));

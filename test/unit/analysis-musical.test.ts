@@ -143,12 +143,12 @@ describe('key notations', () => {
 describe('features text and chord summary', () => {
   it('writes the DeepResonance input line', () => {
     const s = featuresText({
-      tempo: { bpm: 119.6 },
-      tonal: { key: { key: 'A minor' }, chords: { progression: ['Am', 'F', 'C', 'G'] } },
+      tempo: { bpm: 119.6, confidence: 0.9 },
+      tonal: { key: { key: 'A minor', confidence: 0.9 }, chords: { progression: ['Am', 'F', 'C', 'G'] } },
       loudness: { integratedLufs: -9.84 },
     });
     assert.equal(s, 'Tempo: 120 BPM. Key: A minor. Chords: Am, F, C, G. Loudness: -9.8 LUFS.');
-    assert.equal(featuresText({ tempo: { bpm: null }, loudness: { integratedLufs: null } }), '');
+    assert.equal(featuresText({ tempo: { bpm: null, confidence: 0 }, loudness: { integratedLufs: null } }), '');
   });
 
   it('summarises the most repeated cycle', () => {

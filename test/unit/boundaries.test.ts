@@ -183,6 +183,14 @@ describe('folder boundaries (DEVELOPERS.md)', () => {
     assert.deepEqual(bad, []);
   });
 
+  it('the product never imports the evaluation tooling (tools/eval) or test code', () => {
+    const bad: string[] = [];
+    for (const folder of ['main', 'preload', 'renderer', 'bin']) {
+      bad.push(...violations(folder, (s, f) => (s.startsWith('.') && (inside(target(f, s), 'tools') || inside(target(f, s), 'test')) ? 'tools/ and test/ are not shipped' : null)));
+    }
+    assert.deepEqual(bad, []);
+  });
+
   it('only main/electron/index.ts imports electron; nothing else reaches into main/electron', () => {
     const bad: string[] = [];
     for (const folder of ['main', 'bin', 'tools']) {

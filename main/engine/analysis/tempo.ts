@@ -31,7 +31,7 @@ const BANDS = 40;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 1;
+  readonly version = 2;
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly frames = new FrameBuffer(N, HOP);
@@ -113,11 +113,26 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   }
 }
 
-/** Tempo + beats from an onset envelope sampled at `fps`; `t0` is the time of envelope frame 0. */
+/**
+ * Mean onset flux (natural-log band-energy rise per frame, summed over the
+ * bands) below which a signal has no pulse at all: a steady tone or a drone
+ * has flux near 0, music with onsets well above 1. Chosen on the development
+ * set of tools/eval (issue 10 item 10).
+ */
+export const MIN_ONSET_FLUX = 1;
+
+/**
+ * Tempo + beats from an onset envelope sampled at `fps`; `t0` is the time of
+ * envelope frame 0. bpm null (confidence 0, no beats) for under 4 s of
+ * envelope or a mean onset flux below MIN_ONSET_FLUX (a steady tone).
+ */
 export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>): TempoResult {
   const n = envIn.length;
   const none: TempoResult = { bpm: null, confidence: 0, beats: [] };
   if (n < fps * 4) return none;
+  let meanFlux = 0;
+  for (let i = 0; i < n; i++) meanFlux += envIn[i];
+  if (!(meanFlux / n >= MIN_ONSET_FLUX)) return none;
   // Remove a slow-moving baseline (1 s moving average) and half-wave rectify.
   const env = new Float64Array(n);
   const w = Math.max(1, Math.round(fps / 2));

@@ -2,23 +2,37 @@
  * The "textual music features" line: the kind of input text DeepResonance
  * (after Any2T / MU-LLaMA's data) takes next to the media tokens, e.g.
  * "Tempo: 120 BPM. Key: A minor. Chords: Am, F, C, G. Loudness: -9.8 LUFS."
- * Parts whose analysis found nothing are left out.
+ *
+ * The model believes what this line says, so it states only what the
+ * analysis is confident of: parts whose analysis found nothing, and tempo or
+ * key whose calibrated confidence is below FEATURE_MIN_CONFIDENCE, are left
+ * out (chords go with the key: an uncertain key means the pitch content is
+ * unclear — drums, noise, twelve-tone music — and the chord labels are too).
  */
 import type { LoudnessResult } from './loudness';
 import type { TempoResult } from './tempo';
 import type { TonalResult } from './tonal';
 
+/**
+ * Below this calibrated confidence (0..1, the probability the value is right)
+ * a tempo or key is left out of the features line. The same number is stored
+ * in the library and shown in the table and `studio analyze`.
+ */
+export const FEATURE_MIN_CONFIDENCE = 0.5;
+
 export interface FeatureInputs {
-  tempo?: Pick<TempoResult, 'bpm'> | null;
-  tonal?: { key: Pick<TonalResult['key'], 'key'>; chords: Pick<TonalResult['chords'], 'progression'> } | null;
+  tempo?: Pick<TempoResult, 'bpm' | 'confidence'> | null;
+  tonal?: { key: Pick<TonalResult['key'], 'key' | 'confidence'>; chords: Pick<TonalResult['chords'], 'progression'> } | null;
   loudness?: Pick<LoudnessResult, 'integratedLufs'> | null;
 }
 
+/** The features line for one track; '' when nothing is known with confidence. */
 export function featuresText(r: FeatureInputs): string {
   const parts: string[] = [];
-  if (r.tempo?.bpm) parts.push(`Tempo: ${Math.round(r.tempo.bpm)} BPM.`);
-  if (r.tonal?.key.key) parts.push(`Key: ${r.tonal.key.key}.`);
-  if (r.tonal?.chords.progression.length) parts.push(`Chords: ${r.tonal.chords.progression.join(', ')}.`);
+  if (r.tempo?.bpm && r.tempo.confidence >= FEATURE_MIN_CONFIDENCE) parts.push(`Tempo: ${Math.round(r.tempo.bpm)} BPM.`);
+  const keyOk = !!r.tonal?.key.key && r.tonal.key.confidence >= FEATURE_MIN_CONFIDENCE;
+  if (keyOk) parts.push(`Key: ${r.tonal!.key.key}.`);
+  if (keyOk && r.tonal!.chords.progression.length) parts.push(`Chords: ${r.tonal!.chords.progression.join(', ')}.`);
   if (r.loudness?.integratedLufs != null) parts.push(`Loudness: ${r.loudness.integratedLufs.toFixed(1)} LUFS.`);
   return parts.join(' ');
 }

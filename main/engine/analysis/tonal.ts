@@ -48,7 +48,7 @@ export interface KeyResult {
   key: string | null;
   tonic: number | null;
   mode: 'major' | 'minor' | null;
-  /** 0..1: correlation of the chroma with the winning key profile */
+  /** 0..1: correlation of the chroma with the winning key profile, scaled by the chroma's spread (1 − weakest/strongest pitch class): near 0 for a flat chroma (drums, noise, twelve-tone) */
   confidence: number;
   camelot: string | null;
   openKey: string | null;
@@ -94,7 +94,7 @@ export interface TonalOptions {
 
 export class TonalAnalyser implements Analyser<TonalResult> {
   readonly name = 'tonal';
-  readonly version = 1;
+  readonly version = 2;
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly buf = new FrameBuffer(N, HOP);
@@ -232,11 +232,22 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName): KeyResul
   let bi = 0;
   for (let i = 1; i < 24; i++) if (strengths[i] > strengths[bi]) bi = i;
   const k: Key = ALL_KEYS[bi];
+  // A flat chroma (drums, noise, twelve-tone music) correlates with some key
+  // all the same; how far the weakest pitch class falls below the strongest
+  // says whether there is a scale at all (diatonic music leaves pitch classes
+  // near 0). The confidence is the correlation scaled by that spread.
+  let lo = Infinity;
+  let hi = 0;
+  for (const x of mean) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  const spread = hi > 0 ? 1 - lo / hi : 0;
   return {
     key: keyName(k),
     tonic: k.tonic,
     mode: k.mode,
-    confidence: Math.round(Math.max(0, strengths[bi]) * 1000) / 1000,
+    confidence: Math.round(Math.max(0, strengths[bi]) * spread * 1000) / 1000,
     camelot: camelot(k),
     openKey: openKey(k),
     strengths: strengths.map((s) => Math.round(s * 1000) / 1000),

@@ -1,0 +1,94 @@
+// Issue 10, kind 4: confidence that reaches the user and the model. Inputs are made at
+// test time the way such files are made: ffmpeg lavfi for a line-up tone and a pad
+// drone, fluidsynth + FluidR3_GM for a drum-kit groove and a twelve-tone piano piece.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyzeTrack } from '../../main/engine/analysis/index';
+import { FEATURE_MIN_CONFIDENCE, featuresText } from '../../main/engine/analysis/text';
+import { media } from '../helpers/media';
+import { renderSong, type SmfNote } from '../helpers/smf';
+
+/** A 100 BPM rock groove on the GM drum kit only: kick 1 & 3, snare 2 & 4, closed hi-hat eighths. */
+function drumGroove(): string {
+  const notes: SmfNote[] = [];
+  for (let bar = 0; bar < 12; bar++) {
+    const b = bar * 4;
+    for (const k of [0, 2, 2.5]) notes.push({ beat: b + k, len: 0.25, ch: 9, note: 36, vel: 110 });
+    for (const s of [1, 3]) notes.push({ beat: b + s, len: 0.25, ch: 9, note: 38, vel: 100 });
+    for (let e = 0; e < 8; e++) notes.push({ beat: b + e / 2, len: 0.25, ch: 9, note: 42, vel: e % 2 ? 60 : 85 });
+    if (bar % 4 === 3) notes.push({ beat: b + 3.5, len: 0.5, ch: 9, note: 49, vel: 90 });
+  }
+  return renderSong('drums-100bpm.wav', { bpm: 100, notes });
+}
+
+/**
+ * A twelve-tone piano piece: one row (every pitch class once) and its
+ * inversion, retrograde and transpositions, as a melody over three-note
+ * chords cut from the row, in an uneven rhythm — no pitch class is favoured.
+ */
+function twelveTone(): string {
+  const row = [0, 11, 7, 8, 3, 1, 2, 10, 6, 5, 4, 9]; // Berg, Lyric Suite row
+  const forms = [row, row.map((p) => (12 - p) % 12), [...row].reverse(), row.map((p) => (p + 6) % 12), row.map((p) => (p + 3) % 12), row.map((p) => (12 - p + 8) % 12)];
+  const notes: SmfNote[] = [];
+  const durs = [0.75, 0.5, 1, 0.25, 0.75, 1.25, 0.5, 0.5, 1, 0.75, 0.25, 1.5];
+  let t = 0;
+  for (let rep = 0; rep < 2; rep++)
+    for (const f of forms) {
+      for (let i = 0; i < 12; i++) {
+        const d = durs[(i + rep * 5) % 12];
+        notes.push({ beat: t, len: d, ch: 0, note: 60 + f[i] + (i % 3 === 2 ? 12 : 0), vel: 70 + ((i * 7) % 30) });
+        if (i % 3 === 0) for (let k = 0; k < 3; k++) notes.push({ beat: t, len: 1.5, ch: 0, note: 43 + f[(i + 3 + k) % 12], vel: 55 });
+        t += d;
+      }
+    }
+  return renderSong('twelve-tone-piano.wav', { bpm: 84, notes, programs: { 0: 0 } });
+}
+
+describe('confidence reaches the features line (issue 10, items 10–12)', () => {
+  it('a steady 220 Hz line-up tone has no tempo', async () => {
+    const r = await analyzeTrack(media('lineup-220hz-20s.wav', ['-f', 'lavfi', '-i', 'sine=f=220:d=20', '-ac', '2']));
+    assert.equal(r.tempo.bpm, null, `bpm ${r.tempo.bpm} at ${r.tempo.confidence}`);
+    assert.equal(r.tempo.confidence, 0);
+    assert.deepEqual(r.tempo.beats, []);
+    assert.doesNotMatch(r.features, /Tempo/);
+  });
+
+  it('a beatless pad drone states no tempo', async () => {
+    // A sustained A-major pad (four detuned-partial voices) breathing slowly at 0.07 Hz, over quiet pink noise.
+    const voices = [110, 164.8, 220, 277.2]
+      .map((f) => `sin(2*PI*${f}*t)+0.5*sin(2*PI*${f * 2.003}*t)+0.3*sin(2*PI*${f * 2.997}*t)`)
+      .join('+');
+    const pad = media('pad-drone-30s.wav', [
+      '-f', 'lavfi', '-i', `aevalsrc='0.04*(${voices})*(0.65+0.35*sin(2*PI*0.07*t))':s=44100:d=30`,
+      '-f', 'lavfi', '-i', 'anoisesrc=c=pink:a=0.01:d=30:r=44100',
+      '-filter_complex', '[0][1]amix=inputs=2:normalize=0,aformat=channel_layouts=stereo',
+    ]);
+    const r = await analyzeTrack(pad);
+    assert.ok(r.tempo.bpm === null || r.tempo.confidence < FEATURE_MIN_CONFIDENCE, `bpm ${r.tempo.bpm} at confidence ${r.tempo.confidence}`);
+    assert.doesNotMatch(r.features, /Tempo/);
+  });
+
+  it('a drum-kit-only groove: tempo yes, key and chords no', async () => {
+    const r = await analyzeTrack(drumGroove());
+    assert.ok(r.tempo.bpm !== null && Math.abs(r.tempo.bpm - 100) <= 4, `bpm ${r.tempo.bpm}`);
+    assert.match(r.features, /^Tempo: (99|100|101) BPM\./);
+    assert.ok(r.tonal.key.confidence < FEATURE_MIN_CONFIDENCE, `key ${r.tonal.key.key} at confidence ${r.tonal.key.confidence}`);
+    assert.doesNotMatch(r.features, /Key|Chords/);
+  });
+
+  it('a twelve-tone piano piece: no key, no chords', async () => {
+    const r = await analyzeTrack(twelveTone());
+    assert.ok(r.tonal.key.confidence < FEATURE_MIN_CONFIDENCE, `key ${r.tonal.key.key} at confidence ${r.tonal.key.confidence}`);
+    assert.doesNotMatch(r.features, /Key|Chords/);
+  });
+
+  it('the features line uses the stated confidence, and only it', () => {
+    const tonal = (confidence: number) => ({ key: { key: 'A minor', confidence }, chords: { progression: ['Am', 'F', 'C', 'G'] } });
+    const sure = featuresText({ tempo: { bpm: 119.6, confidence: 0.9 }, tonal: tonal(0.9), loudness: { integratedLufs: -9.84 } });
+    assert.equal(sure, 'Tempo: 120 BPM. Key: A minor. Chords: Am, F, C, G. Loudness: -9.8 LUFS.');
+    const unsure = featuresText({ tempo: { bpm: 119.6, confidence: FEATURE_MIN_CONFIDENCE - 0.01 }, tonal: tonal(FEATURE_MIN_CONFIDENCE - 0.01), loudness: { integratedLufs: -9.84 } });
+    assert.equal(unsure, 'Loudness: -9.8 LUFS.');
+    const edge = featuresText({ tempo: { bpm: 90, confidence: FEATURE_MIN_CONFIDENCE }, tonal: tonal(FEATURE_MIN_CONFIDENCE) });
+    assert.equal(edge, 'Tempo: 90 BPM. Key: A minor. Chords: Am, F, C, G.');
+  });
+});
