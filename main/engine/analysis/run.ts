@@ -110,7 +110,14 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
         while (i < whole) {
           const n = Math.min(whole - i, blockFrames - fill);
           if (ch === 1) block[0].set(f32.subarray(i, i + n), fill);
-          else {
+          else if (ch === 2) {
+            const l = block[0];
+            const r = block[1];
+            for (let k = 0, s = 2 * i; k < n; k++, s += 2) {
+              l[fill + k] = f32[s];
+              r[fill + k] = f32[s + 1];
+            }
+          } else {
             for (let c = 0; c < ch; c++) {
               const dst = block[c];
               for (let k = 0, s = i * ch + c; k < n; k++, s += ch) dst[fill + k] = f32[s];

@@ -105,7 +105,12 @@ export class PeaksAnalyser implements Analyser<PeaksData> {
   }
 
   process(block: Float32Array[]): void {
-    const samples = monoOf(block, this.mono);
+    // Stereo (the common case) is mixed on the fly, rounded to float32 as
+    // monoOf() stores it, instead of in a separate pass over a scratch array.
+    const stereo = block.length === 2;
+    const a = block[0];
+    const b = stereo ? block[1] : a;
+    const samples = stereo ? a : monoOf(block, this.mono);
     const n = block[0].length;
     this.samples += n;
     let mn = this.curMin;
@@ -113,7 +118,7 @@ export class PeaksAnalyser implements Analyser<PeaksData> {
     let inCur = this.inCur;
     let spp = this.samplesPerPeak;
     for (let i = 0; i < n; i++) {
-      const v = samples[i];
+      const v = stereo ? Math.fround(0.5 * (a[i] + b[i])) : samples[i];
       if (v < mn) mn = v;
       if (v > mx) mx = v;
       if (++inCur === spp) {

@@ -170,8 +170,13 @@ export function readPcm(path: string, opts: PcmReadOptions): Promise<PcmReadResu
     let header: Buffer | null = Buffer.alloc(0); // bytes until the header is complete
     let format: PcmFormat | null = null;
     let frameBytes = 0;
-    let carry = Buffer.alloc(0);
-    let scratch = new Float32Array(16384);
+    // Samples are gathered in one reused, 4-byte aligned staging array: the
+    // bytes of an incomplete frame left from the previous chunk stay at its
+    // start and the next chunk is copied behind them (one copy per byte, no
+    // allocation per chunk; pipes deliver 64 KiB at a time).
+    let staging = new Float32Array(16384);
+    let stagingBytes = new Uint8Array(staging.buffer);
+    let carried = 0;
     let frames = 0;
     let failure: unknown = null;
     let log = '';
@@ -183,20 +188,26 @@ export function readPcm(path: string, opts: PcmReadOptions): Promise<PcmReadResu
       child.kill('SIGKILL');
     };
 
-    const samples = (chunk: Buffer) => {
-      const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-      const whole = Math.floor(buf.length / frameBytes);
+    const samples = (chunk: Uint8Array) => {
+      const bytes = carried + chunk.length;
+      if (bytes > stagingBytes.length) {
+        const bigger = new Float32Array(Math.ceil(bytes / 4) + 4096);
+        const biggerBytes = new Uint8Array(bigger.buffer);
+        biggerBytes.set(stagingBytes.subarray(0, carried));
+        staging = bigger;
+        stagingBytes = biggerBytes;
+      }
+      stagingBytes.set(chunk, carried);
+      const whole = Math.floor(bytes / frameBytes);
       const n = whole * format!.channels;
       if (n > 0) {
-        if (scratch.length < n) scratch = new Float32Array(n);
-        // copy into 4-byte aligned memory (a chunk may start anywhere)
-        new Uint8Array(scratch.buffer, 0, n * 4).set(buf.subarray(0, n * 4));
-        const view = scratch.length === n ? scratch : scratch.subarray(0, n);
+        const view = staging.subarray(0, n);
         for (let i = 0; i < n; i++) if (view[i] !== view[i]) view[i] = 0;
         opts.onFrames(view, whole);
         frames += whole;
       }
-      carry = Buffer.from(buf.subarray(whole * frameBytes));
+      carried = bytes - whole * frameBytes;
+      if (carried) stagingBytes.copyWithin(0, whole * frameBytes, bytes);
     };
 
     child.stdout!.on('data', (chunk: Buffer) => {
