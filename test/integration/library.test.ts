@@ -25,6 +25,8 @@ function decodes(): string[] {
 
 function setupWrapper(): void {
   mkdirSync(LIB, { recursive: true });
+  // a log left by an earlier run in the same test/output would count its decodes as this run's
+  rmSync(FF_LOG, { force: true });
   writeFileSync(WRAPPER, `#!/bin/sh\ncase "$*" in *-version*|*-layouts*) ;; *) echo "$*" >> '${FF_LOG}';; esac\nexec ffmpeg "$@"\n`);
   chmodSync(WRAPPER, 0o755);
 }
