@@ -2,7 +2,7 @@
 // wires takes its Electron parts as parameters (and is unit-tested with fakes).
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell, utilityProcess, type WebContents } from 'electron';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { RecentEntry } from '@contract';
 import { EngineHost } from '../engine-host';
 import { STUDIO_VERSION } from '../version';
@@ -22,6 +22,9 @@ const APP_NAME = 'Resonance Studio';
 // Before `ready`: the media scheme's privileges, and the sandbox for every renderer.
 protocol.registerSchemesAsPrivileged([MEDIA_SCHEME_PRIVILEGES]);
 app.enableSandbox();
+// STUDIO_DATA_DIR moves the data folder for the app as for the CLI (README);
+// set before the single-instance lock, which lives in that folder.
+if (process.env.STUDIO_DATA_DIR) app.setPath('userData', resolve(process.env.STUDIO_DATA_DIR));
 
 const isDev = !app.isPackaged || process.env.STUDIO_DEV === '1';
 const paths = appPaths(import.meta.url);
