@@ -1,4 +1,4 @@
-import { realpath } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { StudioError, type Handlers, type MethodName } from '@contract';
 import { isInside } from './paths';
@@ -65,6 +65,12 @@ export class Roots {
     return [...this.setting.dirs, ...(this.setting.libraryFolders ? this.libraryFolders() : [])];
   }
 
+  /** The first root that is an existing folder (where the file browser starts), or undefined. */
+  async firstFolder(): Promise<string | undefined> {
+    for (const root of this.list()) if ((await stat(root).catch(() => null))?.isDirectory()) return root;
+    return undefined;
+  }
+
   /** Whether `path` (absolute) lies, really, inside one of the roots. */
   async allows(path: string): Promise<boolean> {
     if (!isAbsolute(path)) return false;
@@ -103,7 +109,7 @@ const PATH_ARGS: Partial<Record<MethodName, { what: string; paths: (args: never)
  * `handlers` with every path-taking method (PATH_ARGS) checked against
  * `roots` before it runs: the one place the engine applies web mode's roots,
  * so no channel can bypass it. `fs:list-dir` without a path starts in the
- * first root instead of the home folder.
+ * first existing root instead of the home folder.
  */
 export function guardPaths(handlers: Handlers, roots: Roots): Handlers {
   const out = { ...handlers } as Record<string, (args: unknown, ctx: unknown) => unknown>;
@@ -113,8 +119,8 @@ export function guardPaths(handlers: Handlers, roots: Roots): Handlers {
     out[method] = async (args: unknown, ctx: unknown) => {
       let a = args;
       if (method === 'fs:list-dir' && (args as { path?: string }).path === undefined) {
-        const first = roots.list()[0];
-        if (!first) throw new StudioError('FORBIDDEN', 'Web mode has no allowed folders. Restart `studio serve` with `--root DIR` (repeatable).');
+        const first = await roots.firstFolder();
+        if (!first) throw new StudioError('NOT_FOUND', `None of web mode's allowed folders exists (${roots.list().join(', ')}). Restart \`studio serve\` with \`--root DIR\` (repeatable).`);
         a = { ...(args as object), path: first };
       }
       for (const p of spec.paths(a as never)) if (p != null) await roots.check(p, spec.what);
