@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { copyFileSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { EngineHost } from '../../main/engine-host';
@@ -164,5 +166,56 @@ test('an engine started without roots (desktop app, CLI) keeps its freedom', asy
     await allowed(ws, 'media:set-cover', { trackId: track.id, imagePath: join(outside, 'cover.png') });
   } finally {
     ws.close();
+  }
+});
+
+const STUDIO = join(ROOT, 'bin', 'studio.js');
+
+test('studio serve --root refuses a folder that does not exist (exit 2)', () => {
+  const r = spawnSync(process.execPath, [STUDIO, 'serve', '--port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'rs-roots-')), '--root', join(BASE, 'missing')], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--root .*missing: not a folder/);
+});
+
+test('studio serve without --root: the music folder ($XDG_MUSIC_DIR) plus the library folders, end to end', async () => {
+  const music = join(BASE, 'music');
+  mkdirSync(music, { recursive: true });
+  copyFileSync(join(root, 'tone.mp3'), join(music, 'tone.mp3'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'rs-roots-'));
+  const proc = spawn(process.execPath, [STUDIO, 'serve', '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, XDG_MUSIC_DIR: music },
+  });
+  try {
+    let out = '';
+    proc.stdout!.setEncoding('utf8');
+    const url = await new Promise<URL>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
+      proc.stdout!.on('data', (d: string) => {
+        out += d;
+        const m = /(http:\/\/\S+#token=\S+)\n[^\n]*\n/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(new URL(m[1]));
+        }
+      });
+    });
+    assert.match(out, new RegExp(`limited to: ${music.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} and the library folders`));
+    const s = { port: Number(url.port), token: new URLSearchParams(url.hash.slice(1)).get('token')! } as StudioServer;
+    const ws = await connect(s);
+    try {
+      const start = await allowed(ws, 'fs:list-dir', {});
+      assert.equal(start.path, music);
+      await allowed(ws, 'media:open', { path: join(music, 'tone.mp3') });
+      await refused(ws, 'media:open', { path: join(root, 'tone.mp3') });
+      await refused(ws, 'library:add-folder', { path: root });
+    } finally {
+      ws.close();
+    }
+  } finally {
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGTERM');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
