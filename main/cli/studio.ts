@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { StudioError, toErrorData, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { isInside } from '../engine/fs/paths';
+import { serveRootsSetting } from '../engine/fs/roots';
 import { EngineHost } from '../engine-host';
 import { nodeForker } from '../engine-host/node-fork';
 import { defaultDataDir } from '../engine-host/paths';
@@ -15,7 +16,7 @@ import { STUDIO_VERSION } from '../version';
 const USAGE = `Resonance Studio ${STUDIO_VERSION}
 
 Usage:
-  studio serve [--host 127.0.0.1] [--port 0] [--data-dir DIR]
+  studio serve [--host 127.0.0.1] [--port 0] [--data-dir DIR] [--root DIR]...
       Start the studio as a local web app and print its URL (with access token).
   studio probe <file> [--json]
       Show a file's tags, streams, duration and whether it has cover art.
@@ -328,19 +329,31 @@ async function runScan(engine: EngineHost, paths: string[], progress: boolean, c
 async function serve(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '0' }, 'data-dir': { type: 'string' } },
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '0' },
+      'data-dir': { type: 'string' },
+      root: { type: 'string', multiple: true, default: [] },
+    },
   });
   const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
   if (!existsSync(resolve(rendererDir, 'index.html'))) fail('the renderer is not built: run `npm run build` first.');
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, got "${values.port}"`, 2);
-  const engine = startEngine(values['data-dir'] ?? defaultDataDir(), 'web');
+  const roots = serveRootsSetting(values.root, process.env, homedir(), process.cwd());
+  for (const dir of values.root.length ? roots.dirs : []) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) fail(`--root ${dir}: not a folder.`, 2);
+  }
+  const engine = startEngine(values['data-dir'] ?? defaultDataDir(), 'web', { STUDIO_ROOTS: JSON.stringify(roots) });
   engine.onState((s) => {
     if (s.state === 'crashed' || s.state === 'stopped') process.stderr.write(`studio: ${s.message ?? s.state}\n`);
   });
   await engine.start();
   const server = await startServer({ engine, rendererDir, host: values.host, port });
   process.stdout.write(`Resonance Studio is running at ${server.openUrl}\n`);
+  process.stdout.write(
+    `Browsing, opening and library folders are limited to: ${roots.dirs.join(', ')}${roots.libraryFolders ? ' and the library folders' : ''} (change with --root DIR, repeatable).\n`,
+  );
   if (values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
     process.stdout.write('Warning: listening beyond this machine; anyone with the URL (it contains the token) can use it.\n');
   }

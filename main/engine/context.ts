@@ -1,5 +1,6 @@
 import type { EventName, EventPayload } from '@contract';
 import type { Db } from './db';
+import type { RootsSetting } from './fs/roots';
 
 /** What every engine service gets: storage and a way to push events. */
 export interface EngineContext {
@@ -9,6 +10,8 @@ export interface EngineContext {
   /** derived data that can be rebuilt (peaks, spectrograms, thumbnails, covers) */
   cacheDir: string;
   mode: 'desktop' | 'web';
+  /** web mode's allowed folders (STUDIO_ROOTS, set by `studio serve`); undefined: no limit (desktop, CLI) */
+  roots?: RootsSetting;
   version: string;
   startedAt: number;
   restarts: number;

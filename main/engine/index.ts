@@ -4,12 +4,14 @@ import type { EngineContext } from './context';
 import { engineHandlers } from './handlers';
 import { openDb } from './db';
 import { hostPort } from './port';
+import { parseRootsSetting } from './fs/roots';
 import { STUDIO_VERSION } from '../version';
 
 /**
  * The engine process. Started by a host with these environment variables:
  * STUDIO_DATA_DIR (required), STUDIO_MODE (desktop|web), STUDIO_RESTARTS,
- * STUDIO_VERSION; STUDIO_DB_FILE (a database file other than
+ * STUDIO_VERSION; STUDIO_ROOTS (JSON RootsSetting: web mode's allowed
+ * folders, enforced on every path-taking method); STUDIO_DB_FILE (a database file other than
  * <data>/studio.sqlite, e.g. `studio analyze --db`), STUDIO_LIBRARY_BACKGROUND=0
  * (no folder watching, no scan resumed at start: the CLI).
  */
@@ -35,6 +37,7 @@ function main(): void {
     version: process.env.STUDIO_VERSION ?? STUDIO_VERSION,
     startedAt: Date.now(),
     restarts: Number(process.env.STUDIO_RESTARTS ?? 0),
+    roots: parseRootsSetting(process.env.STUDIO_ROOTS),
     emit: <E extends EventName>(name: E, payload: EventPayload<E>) => server?.emit(name, payload),
   };
   server = new RpcServer(port, engineHandlers(ctx));

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { OUTPUT } from '../helpers/media';
 import { e2eMedia, type E2eMedia } from './fixtures';
 import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
 
@@ -73,14 +74,21 @@ describe('bad input in the browser', { timeout: 120_000 }, () => {
     assert.deepEqual(await sp.toastTexts('error'), []);
   });
 
-  test('a folder that does not exist is reported in the file browser', async () => {
+  test('a folder that does not exist is reported in the file browser; one outside the roots is refused', async () => {
     const { page } = sp;
     await page.getByTestId('open').click();
-    const m = await sp.mark();
-    await page.getByTestId('browser-path').fill('/no/such/folder here');
+    let m = await sp.mark();
+    // inside an allowed folder (startServe: --root test/output): the ordinary "does not exist"
+    await page.getByTestId('browser-path').fill(join(OUTPUT, 'no such folder here'));
     await page.getByTestId('browser-path').press('Enter');
     await sp.waitForEvent('browser-error', { after: m });
     assert.match(await page.getByTestId('browser-error').innerText(), /does not exist/);
+    // outside them: refused, saying how to allow it, whether or not it exists (issue 15 item 4)
+    m = await sp.mark();
+    await page.getByTestId('browser-path').fill('/no/such/folder here');
+    await page.getByTestId('browser-path').press('Enter');
+    await sp.waitForEvent('browser-error', { after: m });
+    assert.match(await page.getByTestId('browser-error').innerText(), /outside them.*--root DIR/s);
     await page.keyboard.press('Escape');
     await page.getByTestId('file-browser').waitFor({ state: 'detached' });
   });

@@ -39,11 +39,16 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-/** Start `node bin/studio.js serve --port 0 --data-dir <temp>` and wait for its URL. */
-export async function startServe(opts: { dataDir?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<ServeProcess> {
+/**
+ * Start `node bin/studio.js serve --port 0 --data-dir <temp> --root …` and wait for its URL.
+ * `roots`: the allowed folders (default: test/output and the temp folder, where the tests' media live).
+ */
+export async function startServe(opts: { dataDir?: string; timeoutMs?: number; env?: Record<string, string>; roots?: string[] } = {}): Promise<ServeProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'studio-e2e-'));
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [join(ROOT, 'bin/studio.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
+  mkdirSync(OUTPUT, { recursive: true });
+  const roots = (opts.roots ?? [OUTPUT, tmpdir()]).flatMap((r) => ['--root', r]);
+  const proc = spawn(process.execPath, [join(ROOT, 'bin/studio.js'), 'serve', '--port', '0', '--data-dir', dataDir, ...roots], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env, STUDIO_DATA_DIR: dataDir },

@@ -11,11 +11,13 @@ import { fsHandlers } from './fs';
 import { libraryHandlers } from './library';
 import { mediaHandlers } from './media';
 import { modelHandlers } from './model';
+import { guardPaths, Roots } from '../fs/roots';
 
 /**
  * Every engine method of the contract, bound to its service: the services
  * are made once here, and each domain's table (app, media + recent, fs,
- * model, library, chat) maps its methods onto them.
+ * model, library, chat) maps its methods onto them. With `ctx.roots` (web
+ * mode's allowed folders) every path-taking method is checked by guardPaths.
  */
 export function engineHandlers(ctx: EngineContext): Handlers {
   const tracks = new Tracks(ctx);
@@ -23,7 +25,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
   const model = new ModelService(ctx);
   const chat = new ChatService(ctx, tracks, model, async (trackId) => (await media.resolve('cover', trackId)).path);
   const library = new LibraryService(ctx, { background: process.env.STUDIO_LIBRARY_BACKGROUND !== '0' });
-  return {
+  const handlers: Handlers = {
     ...appHandlers(ctx),
     ...mediaHandlers(tracks, media),
     ...fsHandlers(),
@@ -31,4 +33,5 @@ export function engineHandlers(ctx: EngineContext): Handlers {
     ...libraryHandlers(library),
     ...chatHandlers(chat),
   };
+  return ctx.roots ? guardPaths(handlers, new Roots(ctx.roots, () => library.store.folders().map((f) => f.path))) : handlers;
 }

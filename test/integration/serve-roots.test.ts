@@ -1,0 +1,221 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import type { EngineHost } from '../../main/engine-host';
+import { startServer, type StudioServer } from '../../main/serve/server';
+import type { RootsSetting } from '../../main/engine/fs/roots';
+import { startTestEngine } from '../helpers/engine';
+import { imageFile, OUTPUT, ROOT, toneFile } from '../helpers/media';
+
+// Issue 15 item 4: web mode is limited to the operator's folders (`studio serve --root DIR`).
+const BASE = join(OUTPUT, 'serve-roots');
+const root = join(BASE, 'root');
+const outside = join(BASE, 'outside');
+
+let engine: EngineHost;
+let server: StudioServer;
+let free: EngineHost;
+let freeServer: StudioServer;
+
+before(async () => {
+  rmSync(BASE, { recursive: true, force: true });
+  mkdirSync(join(root, 'sub'), { recursive: true });
+  mkdirSync(join(outside, 'deep'), { recursive: true });
+  const tone = toneFile('serve-roots-tone.mp3', 2);
+  copyFileSync(tone, join(root, 'tone.mp3'));
+  copyFileSync(tone, join(outside, 'tone.mp3'));
+  copyFileSync(imageFile(), join(root, 'cover.png'));
+  copyFileSync(imageFile(), join(outside, 'cover.png'));
+  // symlinks inside the root that lead out of it
+  symlinkSync(outside, join(root, 'link-dir'));
+  symlinkSync(join(outside, 'tone.mp3'), join(root, 'link-tone.mp3'));
+  symlinkSync(join(outside, 'cover.png'), join(root, 'link-cover.png'));
+  const roots: RootsSetting = { dirs: [root], libraryFolders: false };
+  ({ engine } = await startTestEngine({ env: { STUDIO_ROOTS: JSON.stringify(roots) } }));
+  server = await startServer({ engine, rendererDir: join(ROOT, 'out', 'renderer') });
+  // the engine as the desktop app and the CLI start it: no STUDIO_ROOTS
+  ({ engine: free } = await startTestEngine());
+  freeServer = await startServer({ engine: free, rendererDir: join(ROOT, 'out', 'renderer') });
+});
+after(async () => {
+  await server.close();
+  await engine.stop();
+  await freeServer.close();
+  await free.stop();
+});
+
+function connect(s: StudioServer): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws`, [], { headers: { authorization: `Bearer ${s.token}` } });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+let seq = 0;
+function rpc(ws: WebSocket, method: string, args: unknown): Promise<{ ok: boolean; value?: any; error?: any }> {
+  const id = `r${++seq}`;
+  return new Promise((resolve) => {
+    const onMsg = (data: WebSocket.RawData) => {
+      const m = JSON.parse(String(data));
+      if (m.t === 'res' && m.id === id) {
+        ws.off('message', onMsg);
+        resolve(m);
+      }
+    };
+    ws.on('message', onMsg);
+    ws.send(JSON.stringify({ t: 'req', id, method, args }));
+  });
+}
+
+async function refused(ws: WebSocket, method: string, args: unknown): Promise<void> {
+  const r = await rpc(ws, method, args);
+  assert.equal(r.ok, false, `${method} ${JSON.stringify(args)} was allowed`);
+  assert.equal(r.error.code, 'FORBIDDEN', `${method}: ${JSON.stringify(r.error)}`);
+  assert.match(r.error.message, /--root DIR/, 'the message says how to allow it');
+}
+
+async function allowed(ws: WebSocket, method: string, args: unknown): Promise<any> {
+  const r = await rpc(ws, method, args);
+  assert.equal(r.ok, true, `${method} ${JSON.stringify(args)}: ${JSON.stringify(r.error)}`);
+  return r.value;
+}
+
+test('browsing (fs:list-dir): outside, through a symlink and by ".." refused; the root and below listed; "up" stops at the root', async () => {
+  const ws = await connect(server);
+  try {
+    for (const path of [outside, '/', '/etc', join(root, 'link-dir'), join(root, 'link-dir', 'deep'), join(root, '..', 'outside'), join(outside, 'does-not-exist')]) {
+      await refused(ws, 'fs:list-dir', { path });
+    }
+    const top = await allowed(ws, 'fs:list-dir', { path: root });
+    assert.equal(top.parent, null, 'the parent of a root is not offered');
+    assert.ok(top.entries.some((e: { name: string }) => e.name === 'tone.mp3'));
+    const start = await allowed(ws, 'fs:list-dir', {});
+    assert.equal(start.path, root, 'without a path the browser starts in the first root');
+    const sub = await allowed(ws, 'fs:list-dir', { path: join(root, 'sub') });
+    assert.equal(sub.parent, root);
+    // inside a root, a missing folder is the ordinary NOT_FOUND
+    assert.equal((await rpc(ws, 'fs:list-dir', { path: join(root, 'nope') })).error.code, 'NOT_FOUND');
+  } finally {
+    ws.close();
+  }
+});
+
+test('opening (media:probe, media:open): outside and symlinks out refused; files in the root open', async () => {
+  const ws = await connect(server);
+  try {
+    for (const method of ['media:probe', 'media:open']) {
+      for (const path of [join(outside, 'tone.mp3'), join(root, 'link-tone.mp3'), join(root, 'link-dir', 'tone.mp3'), join(root, '..', 'outside', 'tone.mp3'), '/etc/passwd']) {
+        await refused(ws, method, { path });
+      }
+    }
+    const probe = await allowed(ws, 'media:probe', { path: join(root, 'tone.mp3') });
+    assert.equal(probe.tags.title, 'Test Tone');
+    const track = await allowed(ws, 'media:open', { path: join(root, 'tone.mp3') });
+    assert.ok(track.id);
+  } finally {
+    ws.close();
+  }
+});
+
+test('covers (media:set-cover) and chat image attachments: outside images refused; one in the root attaches', async () => {
+  const ws = await connect(server);
+  try {
+    const track = await allowed(ws, 'media:open', { path: join(root, 'tone.mp3') });
+    for (const imagePath of [join(outside, 'cover.png'), join(root, 'link-cover.png'), join(root, 'link-dir', 'cover.png')]) {
+      await refused(ws, 'media:set-cover', { trackId: track.id, imagePath });
+    }
+    await refused(ws, 'chat:ask', { trackId: track.id, instruction: 'what is in this picture?', attachments: { audio: null, image: { path: join(outside, 'cover.png') }, video: false } });
+    const covered = await allowed(ws, 'media:set-cover', { trackId: track.id, imagePath: join(root, 'cover.png') });
+    assert.equal(covered.id, track.id);
+    await allowed(ws, 'media:set-cover', { trackId: track.id, imagePath: null });
+  } finally {
+    ws.close();
+  }
+});
+
+test('library folders and scan paths: outside and symlinked folders refused; a folder in the root is added', async () => {
+  const ws = await connect(server);
+  try {
+    await refused(ws, 'library:add-folder', { path: outside });
+    await refused(ws, 'library:add-folder', { path: join(root, 'link-dir') });
+    await refused(ws, 'library:add-folder', { path: '/' });
+    await refused(ws, 'library:scan', { paths: [join(root, 'tone.mp3'), join(outside, 'tone.mp3')] });
+    await refused(ws, 'library:scan', { paths: [join(root, 'link-tone.mp3')] });
+    const folder = await allowed(ws, 'library:add-folder', { path: join(root, 'sub') });
+    assert.equal(folder.path, join(root, 'sub'));
+    // export hands its content back over the socket; it writes nowhere on the server
+    const exp = await allowed(ws, 'library:export', { format: 'json' });
+    assert.equal(typeof exp.content, 'string');
+  } finally {
+    ws.close();
+  }
+});
+
+test('an engine started without roots (desktop app, CLI) keeps its freedom', async () => {
+  const ws = await connect(freeServer);
+  try {
+    const list = await allowed(ws, 'fs:list-dir', { path: outside });
+    assert.ok(list.entries.some((e: { name: string }) => e.name === 'tone.mp3'));
+    await allowed(ws, 'media:probe', { path: join(root, 'link-tone.mp3') });
+    const track = await allowed(ws, 'media:open', { path: join(outside, 'tone.mp3') });
+    await allowed(ws, 'media:set-cover', { trackId: track.id, imagePath: join(outside, 'cover.png') });
+  } finally {
+    ws.close();
+  }
+});
+
+const STUDIO = join(ROOT, 'bin', 'studio.js');
+
+test('studio serve --root refuses a folder that does not exist (exit 2)', () => {
+  const r = spawnSync(process.execPath, [STUDIO, 'serve', '--port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'rs-roots-')), '--root', join(BASE, 'missing')], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--root .*missing: not a folder/);
+});
+
+test('studio serve without --root: the music folder ($XDG_MUSIC_DIR) plus the library folders, end to end', async () => {
+  const music = join(BASE, 'music');
+  mkdirSync(music, { recursive: true });
+  copyFileSync(join(root, 'tone.mp3'), join(music, 'tone.mp3'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'rs-roots-'));
+  const proc = spawn(process.execPath, [STUDIO, 'serve', '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, XDG_MUSIC_DIR: music },
+  });
+  try {
+    let out = '';
+    proc.stdout!.setEncoding('utf8');
+    const url = await new Promise<URL>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
+      proc.stdout!.on('data', (d: string) => {
+        out += d;
+        const m = /(http:\/\/\S+#token=\S+)\n[^\n]*\n/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(new URL(m[1]));
+        }
+      });
+    });
+    assert.match(out, new RegExp(`limited to: ${music.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} and the library folders`));
+    const s = { port: Number(url.port), token: new URLSearchParams(url.hash.slice(1)).get('token')! } as StudioServer;
+    const ws = await connect(s);
+    try {
+      const start = await allowed(ws, 'fs:list-dir', {});
+      assert.equal(start.path, music);
+      await allowed(ws, 'media:open', { path: join(music, 'tone.mp3') });
+      await refused(ws, 'media:open', { path: join(root, 'tone.mp3') });
+      await refused(ws, 'library:add-folder', { path: root });
+    } finally {
+      ws.close();
+    }
+  } finally {
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGTERM');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

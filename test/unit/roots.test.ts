@@ -1,0 +1,58 @@
+// Web mode's allowed folders (issue 15 item 4): real paths, the default of
+// `studio serve`, and library folders that count as roots when they are read.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { parseRootsSetting, Roots, serveRootsSetting } from '../../main/engine/fs/roots';
+
+const dir = mkdtempSync(join(tmpdir(), 'rs-roots-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('serve default: $XDG_MUSIC_DIR (else ~/Music) plus the library folders; --root replaces both', () => {
+  assert.deepEqual(serveRootsSetting([], {}, '/home/u', '/cwd'), { dirs: ['/home/u/Music'], libraryFolders: true });
+  assert.deepEqual(serveRootsSetting([], { XDG_MUSIC_DIR: '/data/music' }, '/home/u', '/cwd'), { dirs: ['/data/music'], libraryFolders: true });
+  assert.deepEqual(serveRootsSetting([], { XDG_MUSIC_DIR: 'relative' }, '/home/u', '/cwd'), { dirs: ['/home/u/Music'], libraryFolders: true });
+  assert.deepEqual(serveRootsSetting(['a', '/b'], { XDG_MUSIC_DIR: '/data/music' }, '/home/u', '/cwd'), { dirs: ['/cwd/a', '/b'], libraryFolders: false });
+});
+
+test('STUDIO_ROOTS: unset means no limit; relative folders are a host bug', () => {
+  assert.equal(parseRootsSetting(undefined), undefined);
+  assert.deepEqual(parseRootsSetting('{"dirs":["/m"],"libraryFolders":true}'), { dirs: ['/m'], libraryFolders: true });
+  assert.throws(() => parseRootsSetting('{"dirs":["m"]}'), /absolute/);
+});
+
+test('library folders count only when the setting says so, and as they are when checked', async () => {
+  const music = join(dir, 'music');
+  const lib = join(dir, 'lib');
+  mkdirSync(music);
+  mkdirSync(lib);
+  writeFileSync(join(lib, 'a.mp3'), 'x');
+  const folders: string[] = [];
+  const withLib = new Roots({ dirs: [music], libraryFolders: true }, () => folders);
+  const without = new Roots({ dirs: [music], libraryFolders: false }, () => folders);
+  assert.equal(await withLib.allows(join(lib, 'a.mp3')), false);
+  folders.push(lib);
+  assert.equal(await withLib.allows(join(lib, 'a.mp3')), true);
+  assert.equal(await without.allows(join(lib, 'a.mp3')), false);
+  await assert.rejects(without.check(join(lib, 'a.mp3'), 'open'), (e: { code: string; message: string }) => e.code === 'FORBIDDEN' && /--root DIR/.test(e.message));
+});
+
+test('real paths: a root given through a symlink still holds its files; a link out of a root does not; a missing path is judged by its parent', async () => {
+  const real = join(dir, 'real');
+  const out = join(dir, 'out');
+  mkdirSync(real);
+  mkdirSync(out);
+  writeFileSync(join(real, 'a.mp3'), 'x');
+  writeFileSync(join(out, 'b.mp3'), 'x');
+  symlinkSync(real, join(dir, 'alias'));
+  symlinkSync(join(out, 'b.mp3'), join(real, 'b.mp3'));
+  const roots = new Roots({ dirs: [join(dir, 'alias')], libraryFolders: false }, () => []);
+  assert.equal(await roots.allows(join(real, 'a.mp3')), true);
+  assert.equal(await roots.allows(join(dir, 'alias', 'a.mp3')), true);
+  assert.equal(await roots.allows(join(real, 'b.mp3')), false);
+  assert.equal(await roots.allows(join(real, 'new', 'c.mp3')), true);
+  assert.equal(await roots.allows(join(out, 'missing.mp3')), false);
+  assert.equal(await roots.allows('relative/a.mp3'), false);
+});
