@@ -46,7 +46,8 @@ const ALLOWED: { id: string; file: string; sample: string; why: string }[] = [
     sample: "style-src 'self' 'unsafe-inline';",
     why:
       "wavesurfer.js (the track view's waveform) writes a <style> element into its shadow root with innerHTML, and its text " +
-      'carries the waveform height, so no hash can allow it; without unsafe-inline the waveform loses its layout. A nonce would ' +
+      'carries the waveform height, so no hash can allow it. Tried without unsafe-inline (serve header and <meta>): Chromium ' +
+      "refused 8 inline styles in test/e2e/studio.test.ts and the waveforms overlapped with a blue block over the transport. A nonce would " +
       'have to be constant in a file:// <meta> CSP, so no better. Styles cannot run script (script-src stays self only), and the ' +
       'renderer never puts untrusted markup into the page (Svelte escapes text), so there is nothing to inject a style through.',
   },
