@@ -12,6 +12,7 @@ import { MEDIA_SCHEME } from '@contract';
 export const DESKTOP_CSP = [
   "default-src 'none'",
   "script-src 'self'",
+  // 'unsafe-inline' for wavesurfer.js's shadow-root <style>: see ALLOWED in test/unit/electronegativity.test.ts
   "style-src 'self' 'unsafe-inline'",
   `img-src 'self' data: blob: ${MEDIA_SCHEME}:`,
   `media-src 'self' blob: ${MEDIA_SCHEME}:`,
