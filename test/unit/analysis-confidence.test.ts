@@ -51,6 +51,9 @@ describe('confidence reaches the features line (issue 10, items 10–12)', () =>
     assert.equal(r.tempo.confidence, 0);
     assert.deepEqual(r.tempo.beats, []);
     assert.doesNotMatch(r.features, /Tempo/);
+    // one pitch class is no scale: no key, no chords (a sine at 440 Hz read as "A major, Chords: D" before)
+    assert.ok(r.tonal.key.confidence < FEATURE_MIN_CONFIDENCE, `key ${r.tonal.key.key} at ${r.tonal.key.confidence}`);
+    assert.doesNotMatch(r.features, /Key|Chords/);
   });
 
   it('a beatless pad drone states no tempo', async () => {

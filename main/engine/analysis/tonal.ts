@@ -48,7 +48,7 @@ export interface KeyResult {
   key: string | null;
   tonic: number | null;
   mode: 'major' | 'minor' | null;
-  /** 0..1: correlation of the chroma with the winning key profile, scaled by the chroma's spread (1 − weakest/strongest pitch class): near 0 for a flat chroma (drums, noise, twelve-tone) */
+  /** 0..1: correlation of the chroma with the winning key profile, scaled by the chroma's spread (1 − weakest/strongest pitch class): near 0 for a flat chroma (drums, noise, twelve-tone); 0 for one pitch class and halved for two (a sine, a one-note drone: no scale) */
   confidence: number;
   camelot: string | null;
   openKey: string | null;
@@ -242,7 +242,11 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName): KeyResul
     if (x < lo) lo = x;
     if (x > hi) hi = x;
   }
-  const spread = hi > 0 ? 1 - lo / hi : 0;
+  // A key needs a scale: one pitch class (a sine, a drone on one note) or two
+  // say nothing about the mode or the tonic, however well they correlate.
+  let present = 0;
+  for (const x of mean) if (hi > 0 && x >= 0.1 * hi) present++;
+  const spread = hi > 0 ? (1 - lo / hi) * Math.min(1, Math.max(0, present - 1) / 2) : 0;
   return {
     key: keyName(k),
     tonic: k.tonic,
