@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { StudioError } from '@contract';
+import { PLACEHOLDER_REGEX } from './placeholders';
 
 /**
  * A DeepResonance model pack (tools/convert/MANIFEST.md): manifest.json plus
@@ -56,7 +57,7 @@ export const LIMITS = {
  * it (MANIFEST.md "Building a prompt"). The runtime never compiles the
  * manifest's copy: a pack may not bring code (a regex) with it.
  */
-export const PLACEHOLDER_REGEX = '(<Audio>|<Image>|<Video>)';
+export { PLACEHOLDER_REGEX };
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const str = (max: number = LIMITS.text) => z.string().max(max);

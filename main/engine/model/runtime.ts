@@ -3,6 +3,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
 import { StudioError } from '@contract';
 import type { Pack } from './pack';
+import { PLACEHOLDER_REGEX, PLACEHOLDERS, PLACEHOLDER_RE, type MediaKind } from './placeholders';
 import { createSession, type OpenedSession, type Provider, type ProviderChoice } from './providers';
 import { Rng, selectToken } from './generate/sampling';
 import { KvDecoder } from './generate/decoder';
@@ -16,14 +17,10 @@ import { f16ToF32, f32ToF16 } from './tensors';
  * at "###". Preprocessing lives in ./preprocess, media decoding in ./media-input.
  */
 
-export type MediaKind = 'audio' | 'image' | 'video';
+export { PLACEHOLDERS, PLACEHOLDER_RE, type MediaKind };
 
-/** The placeholder that stands for each medium in the input text. */
-export const PLACEHOLDERS: Record<MediaKind, string> = { audio: '<Audio>', image: '<Image>', video: '<Video>' };
 /** placeholder → medium */
 const KIND_OF: Record<string, MediaKind> = Object.fromEntries(Object.entries(PLACEHOLDERS).map(([k, p]) => [p, k as MediaKind]));
-/** matches any placeholder in an input text */
-export const PLACEHOLDER_RE = /<Audio>|<Image>|<Video>/g;
 
 /** The reference's default input: the attached media in the order audio, image, video. */
 export function defaultInput(attached: { audio?: unknown; image?: unknown; video?: unknown }): string {
@@ -100,7 +97,7 @@ export class ModelRuntime {
       JSON.parse(readFileSync(pack.path(m.tokenizer.config), 'utf8')),
     );
     // Split on the fixed placeholders, keeping them; never a pattern from the pack.
-    this.placeholder = new RegExp(`(${PLACEHOLDER_RE.source})`);
+    this.placeholder = new RegExp(PLACEHOLDER_REGEX);
   }
 
   static async open(pack: Pack, provider: ProviderChoice = 'auto', opts: { threads?: number } = {}): Promise<ModelRuntime> {
