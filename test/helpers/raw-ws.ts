@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import type WebSocket from 'ws';
 
 /**
  * A WebSocket client at the byte level (RFC 6455), for sending frames no
@@ -124,5 +125,25 @@ export function openRawWebSocket(port: number, headers: Record<string, string>):
         socket.destroy();
       },
     };
+  });
+}
+
+/**
+ * One contract call over an open `ws` WebSocket of `studio serve`: sends
+ * `{t:'req', id, method, args}` and resolves with the `res` message of that id
+ * (`ok`, `value` or `error`). Test helper shared by the serve suites.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function rpc(ws: WebSocket, method: string, args: unknown, id = `t${Math.random().toString(36).slice(2)}`): Promise<{ ok: boolean; value?: any; error?: any }> {
+  return new Promise((resolve) => {
+    const onMsg = (data: WebSocket.RawData) => {
+      const m = JSON.parse(String(data));
+      if (m.t === 'res' && m.id === id) {
+        ws.off('message', onMsg);
+        resolve(m);
+      }
+    };
+    ws.on('message', onMsg);
+    ws.send(JSON.stringify({ t: 'req', id, method, args }));
   });
 }

@@ -9,6 +9,7 @@ import type { EngineHost } from '../../main/engine-host';
 import { startServer, type StudioServer } from '../../main/serve/server';
 import type { RootsSetting } from '../../main/engine/fs/roots';
 import { startTestEngine } from '../helpers/engine';
+import { rpc } from '../helpers/raw-ws';
 import { imageFile, OUTPUT, ROOT, toneFile } from '../helpers/media';
 
 // Issue 15 item 4: web mode is limited to the operator's folders (`studio serve --root DIR`).
@@ -56,21 +57,6 @@ function connect(s: StudioServer): Promise<WebSocket> {
   });
 }
 
-let seq = 0;
-function rpc(ws: WebSocket, method: string, args: unknown): Promise<{ ok: boolean; value?: any; error?: any }> {
-  const id = `r${++seq}`;
-  return new Promise((resolve) => {
-    const onMsg = (data: WebSocket.RawData) => {
-      const m = JSON.parse(String(data));
-      if (m.t === 'res' && m.id === id) {
-        ws.off('message', onMsg);
-        resolve(m);
-      }
-    };
-    ws.on('message', onMsg);
-    ws.send(JSON.stringify({ t: 'req', id, method, args }));
-  });
-}
 
 async function refused(ws: WebSocket, method: string, args: unknown): Promise<void> {
   const r = await rpc(ws, method, args);

@@ -7,7 +7,7 @@ import type { EngineHost } from '../../main/engine-host';
 import { startServer, type StudioServer } from '../../main/serve/server';
 import { startTestEngine } from '../helpers/engine';
 import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { openRawWebSocket } from '../helpers/raw-ws';
+import { openRawWebSocket, rpc } from '../helpers/raw-ws';
 import { MAX_MESSAGE_BYTES } from '@contract';
 import { imageFile, OUTPUT, ROOT, toneFile } from '../helpers/media';
 
@@ -81,19 +81,6 @@ function connect(headers: Record<string, string>, protocols: string[] = [], port
   });
 }
 
-function rpc(ws: WebSocket, method: string, args: unknown, id = `t${Math.random().toString(36).slice(2)}`): Promise<{ ok: boolean; value?: any; error?: any }> {
-  return new Promise((resolve) => {
-    const onMsg = (data: WebSocket.RawData) => {
-      const m = JSON.parse(String(data));
-      if (m.t === 'res' && m.id === id) {
-        ws.off('message', onMsg);
-        resolve(m);
-      }
-    };
-    ws.on('message', onMsg);
-    ws.send(JSON.stringify({ t: 'req', id, method, args }));
-  });
-}
 
 test('the WebSocket needs the token (subprotocol or bearer) and a same-origin Origin; a cookie is not a credential', async () => {
   await assert.rejects(connect({}), /403/);
