@@ -2,13 +2,8 @@ import {
   isStudioErrorData,
   StudioError,
   RpcClient,
-  type EventName,
   type EventPayload,
-  type MethodInput,
-  type MethodName,
-  type MethodOutput,
   type Port,
-  type Progress,
   type StudioErrorData,
 } from '@contract';
 
