@@ -197,8 +197,8 @@ export function analyzeLine(t: LibraryTrack): Record<string, unknown> {
   return {
     path: t.path, durationSec: t.durationSec, bpm: t.bpm, bpmConfidence: t.bpmConfidence, key: t.key, keyConfidence: t.keyConfidence,
     camelot: t.camelot, openKey: t.openKey, lufs: t.lufs, loudnessRange: t.loudnessRange, truePeak: t.truePeak, features: t.features,
-    title: t.title, artist: t.artist, album: t.album, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels,
-    error: t.status === 'failed' ? (t.error ?? 'failed') : null,
+    title: t.title, artist: t.artist, album: t.album, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels, bitrateKbps: t.bitrateKbps,
+    warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
   };
 }
 

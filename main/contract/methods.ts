@@ -60,6 +60,9 @@ export const ProbeResult = z.object({
   sizeBytes: z.number(),
   container: z.string(),
   durationSec: z.number(),
+  /** true when durationSec is the container's estimate (from the first frames' bitrate) and nothing better could be measured */
+  durationEstimated: z.boolean().optional(),
+  /** the audio's bitrate (kb/s), without embedded cover art; measured over every frame where the stream's header only gives the first frames' */
   bitrateKbps: z.number().optional(),
   streams: z.array(StreamInfo),
   /** the first audio stream (codec, sample rate, channels), if any */
@@ -68,7 +71,11 @@ export const ProbeResult = z.object({
   video: StreamInfo.optional(),
   tags: Tags,
   hasCoverArt: z.boolean(),
-  /** non-fatal findings: e.g. "duration unknown", "tags unreadable" */
+  /**
+   * non-fatal findings, one sentence each: where music-metadata and ffmpeg disagreed and
+   * which was taken (tags misread, an extension that names another container, an estimated
+   * duration, a bitrate that counted the cover art), "duration unknown", "tags unreadable"
+   */
   warnings: z.array(z.string()),
 });
 export type ProbeResult = z.infer<typeof ProbeResult>;
@@ -335,6 +342,8 @@ export const LibraryTrack = z.object({
   /** why analysis failed (status 'failed') */
   error: z.string().nullable(),
   analysedAt: z.number().nullable(),
+  /** what the cross-check of the file's readers found (ProbeResult.warnings of the analysed file): misread tags, a lying extension, an estimated duration, a bitrate that counted the cover */
+  warnings: z.array(z.string()),
 });
 export type LibraryTrack = z.infer<typeof LibraryTrack>;
 
@@ -386,6 +395,8 @@ export const TrackDetail = z.object({
   keyStrengths: z.array(z.object({ key: z.string(), strength: z.number() })),
   loudnessCurve: z.object({ stepSec: z.number(), values: z.array(z.number().nullable()) }),
   chords: z.object({ progression: z.array(z.string()), segments: z.array(z.object({ start: z.number(), end: z.number(), chord: z.string() })) }),
+  /** what the cross-check of the file's readers found (ProbeResult.warnings of the analysed file); empty when they agreed */
+  warnings: z.array(z.string()),
 });
 export type TrackDetail = z.infer<typeof TrackDetail>;
 
