@@ -280,12 +280,13 @@ export function crossCheck(input: {
   let durationSec: number | null = stated;
   let durationEstimated = Boolean(ff.durationEstimated);
   if (measured && measured.durationSec > 0) {
-    if (stated === null) durationSec = measured.durationSec;
-    else if (durationEstimated || Math.abs(measured.durationSec - stated) > Math.max(0.5, 0.02 * measured.durationSec)) {
+    const far = stated !== null && Math.abs(measured.durationSec - stated) > Math.max(0.5, 0.02 * measured.durationSec);
+    if (stated === null || durationEstimated) durationSec = measured.durationSec;
+    if (far) {
       warnings.push(
         durationEstimated
-          ? `The file states no exact duration (no Xing/Info/VBRI header): ffmpeg estimated ${fmtTime(stated)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
-          : `The container states ${fmtTime(stated)}, but ${fmtTime(measured.durationSec)} decodes; shown: what decodes.`,
+          ? `The file states no exact duration (no Xing/Info/VBRI header): ffmpeg estimated ${fmtTime(stated!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
+          : `The container states ${fmtTime(stated!)}, but ${fmtTime(measured.durationSec)} decodes; shown: what decodes.`,
       );
       durationSec = measured.durationSec;
     }
@@ -311,7 +312,7 @@ export function crossCheck(input: {
     warnings.push(`ffmpeg's ${audio.bitrateKbps} kb/s is the first frames' bitrate of a variable-bitrate stream; the average over every frame is ${bitrateKbps} kb/s.`);
   }
   if (ff.bitrateKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && ff.bitrateKbps > bitrateKbps * 1.25 && ff.bitrateKbps - bitrateKbps > 16) {
-    const extra = covers > 0 ? ` including ${(covers / 1e6).toFixed(1)} MB of embedded cover art` : ' including tags and other non-audio data';
+    const extra = covers > 0 ? ` including ${(covers / 1e6).toFixed(1)} MB of embedded cover art` : ' including tags and container overhead';
     warnings.push(`The file as a whole is ${ff.bitrateKbps} kb/s${extra}; the audio alone is ${bitrateKbps} kb/s.`);
   }
   return { durationSec, durationEstimated, bitrateKbps, tags, warnings };
