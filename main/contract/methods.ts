@@ -309,6 +309,12 @@ export const LibraryFolder = z.object({
 });
 export type LibraryFolder = z.infer<typeof LibraryFolder>;
 
+/**
+ * Calibrated confidence (0..1, the probability the value is right) below which a tempo or
+ * key is uncertain: left out of the features line, shown as "uncertain" rather than as a fact.
+ */
+export const MIN_CONFIDENCE = 0.5;
+
 /** One row of the library table: tags, format and the analysis summary. */
 export const LibraryTrack = z.object({
   id: Id,
@@ -327,9 +333,11 @@ export const LibraryTrack = z.object({
   bitrateKbps: z.number().nullable(),
   sizeBytes: z.number(),
   bpm: z.number().nullable(),
+  /** calibrated probability (0..1) that bpm is right; null exactly when bpm is null (no tempo). Below MIN_CONFIDENCE the tempo is uncertain */
   bpmConfidence: z.number().nullable(),
   /** e.g. "A minor" */
   key: z.string().nullable(),
+  /** calibrated probability (0..1) that key is right; below MIN_CONFIDENCE the key (and its chords) is uncertain */
   keyConfidence: z.number().nullable(),
   camelot: z.string().nullable(),
   openKey: z.string().nullable(),
@@ -397,6 +405,8 @@ export const TrackDetail = z.object({
   chords: z.object({ progression: z.array(z.string()), segments: z.array(z.object({ start: z.number(), end: z.number(), chord: z.string() })) }),
   /** what the cross-check of the file's readers found (ProbeResult.warnings of the analysed file); empty when they agreed */
   warnings: z.array(z.string()),
+  /** why an analysed track has no tempo (bpm and bpmConfidence null), e.g. "no onsets: a steady tone or drone has no beat"; null when it has one */
+  tempoReason: z.string().nullable(),
 });
 export type TrackDetail = z.infer<typeof TrackDetail>;
 

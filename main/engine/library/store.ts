@@ -10,6 +10,7 @@ import { basename } from 'node:path';
 import { StudioError, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TrackDetail } from '@contract';
 import { featuresText, keyName, parseKey, type LoudnessResult, type TempoResult, type TonalResult } from '../analysis';
 import { ALL_KEYS } from '../analysis/keys';
+import { NO_TEMPO } from '../analysis/tempo';
 import { writeTx, type Db } from '../db';
 import { LibraryAnalysesRepo } from '../db/library-analyses';
 import { LibraryFoldersRepo } from '../db/library-folders';
@@ -26,7 +27,7 @@ function toLibraryTrack(r: LibQueryRow): LibraryTrack {
   return {
     id: r.id, path: r.path, fileName: r.file_name ?? basename(r.path), folderId: r.folder_id, title: r.title, artist: r.artist, album: r.album,
     genre: r.genre, year: r.year, durationSec: r.duration_sec, sampleRate: r.sample_rate, channels: r.channels, codec: r.codec,
-    bitrateKbps: r.bitrate_kbps, sizeBytes: r.size, bpm: r.bpm, bpmConfidence: r.bpm_confidence, key: r.key_name, keyConfidence: r.key_confidence,
+    bitrateKbps: r.bitrate_kbps, sizeBytes: r.size, bpm: r.bpm, bpmConfidence: r.bpm === null ? null : r.bpm_confidence, key: r.key_name, keyConfidence: r.key_confidence,
     camelot: r.camelot, openKey: r.open_key, lufs: r.lufs, loudnessRange: r.loudness_range, truePeak: r.true_peak, features: r.features,
     status: r.lib_status, error: r.lib_error, analysedAt: r.analysed_at, warnings: probeWarnings(r.warnings_json),
   };
@@ -155,7 +156,7 @@ export class LibraryStore {
         fileName: basename(a.path), title: t.title ?? null, artist: t.artist ?? null, album: t.album ?? null, genre: t.genre?.join(', ') ?? null,
         year: t.year ?? null, durationSec: round(a.durationSec, 3), sampleRate: audio?.sampleRate ?? null, channels: audio?.channels ?? null,
         codec: audio?.codec ?? null, bitrateKbps: a.bitrateKbps ?? null, bpm: tempo?.bpm ?? null,
-        bpmConfidence: tempo ? tempo.confidence : null, keyName: tonal?.key.key ?? null, keyConfidence: tonal ? tonal.key.confidence : null,
+        bpmConfidence: tempo?.bpm != null ? tempo.confidence : null, keyName: tonal?.key.key ?? null, keyConfidence: tonal ? tonal.key.confidence : null,
         camelot: tonal?.key.camelot ?? null, openKey: tonal?.key.openKey ?? null, lufs: r2(loud?.integratedLufs), loudnessRange: r2(loud?.rangeLu),
         truePeak: r2(loud?.truePeakDbtp), features: featuresText({ tempo: tempo ?? null, tonal: tonal ?? null, loudness: loud ?? null }),
       });
@@ -224,6 +225,7 @@ export class LibraryStore {
       loudnessCurve: { stepSec: loud?.shortTermStepSec ?? 1, values: loud?.shortTerm ?? [] },
       chords: { progression: tonal?.chords.progression ?? [], segments: tonal?.chords.segments ?? [] },
       warnings: track.warnings,
+      tempoReason: track.status === 'analysed' && track.bpm === null ? (tempo?.reason ?? NO_TEMPO.pulse) : null,
     };
   }
 }
