@@ -537,6 +537,12 @@ export const methods = {
     summary: 'Pause, resume or cancel the running scan.',
   }),
   'library:scan-state': spec({ input: Empty, output: ScanState, host: 'engine', summary: 'The current scan job.' }),
+  'library:idle': spec({
+    input: Empty,
+    output: ScanState,
+    host: 'engine',
+    summary: 'Resolves when the library is at rest (no watched change pending, no scan running or queued; paused counts as at rest), with the last scan state.',
+  }),
   'library:query': spec({
     input: z
       .object({
