@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, startServe, type ServeProcess } from './studio-page';
+import type { BrowserContext, Page } from 'playwright-core';
+import { useStudio } from '../helpers/studio';
+import type { ServeProcess } from './studio-page';
 
 /**
  * The web-mode credential never reaches another origin on this machine, and
@@ -14,17 +15,15 @@ import { launchChromium, startServe, type ServeProcess } from './studio-page';
 describe('web-mode credential in a real browser', { timeout: 120_000 }, () => {
   let a: ServeProcess;
   let b: ServeProcess;
-  let browser: Browser;
   let context: BrowserContext;
   let other: Server;
   let otherOrigin: string;
   const seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
+  const studio = useStudio({ instances: 2, page: false });
 
   before(async () => {
-    const launching = launchChromium().then((x) => (browser = x));
-    [a, b] = await Promise.all([startServe(), startServe()]).finally(() => launching);
-    await launching;
-    context = await browser.newContext();
+    [a, b] = studio.serves;
+    context = await studio.browser.newContext();
     // another local web server, as any other program on the machine might run
     other = createServer((req, res) => {
       seen.push({ url: req.url ?? '', headers: req.headers });
@@ -35,8 +34,6 @@ describe('web-mode credential in a real browser', { timeout: 120_000 }, () => {
     otherOrigin = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
   });
   after(async () => {
-    await browser?.close();
-    await Promise.all([a?.stop(), b?.stop()]);
     await new Promise((r) => other?.close(r));
   });
 
