@@ -3,6 +3,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
+import { join } from 'node:path';
+import { OUTPUT } from '../helpers/media';
 import { useStudio } from '../helpers/studio';
 import type { ServeProcess } from './studio-page';
 
@@ -92,5 +94,13 @@ describe('web-mode credential in a real browser', { timeout: 120_000 }, () => {
     assert.match(res.error!.message, /access token/);
     const media = await page.evaluate(async () => (await (globalThis as any).fetch('/media/track/abcdefgh1234')).status);
     assert.equal(media, 401);
+    // the page shows one message saying which address to open, not one per failed call
+    await page.getByTestId('toast-error').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    const toasts = await page.locator('[data-testid^=toast-]').allInnerTexts();
+    assert.equal(toasts.length, 1, toasts.join(' | '));
+    assert.match(toasts[0], /Open the address that `studio serve` printed[\s\S]*access token[\s\S]*#token=/);
+    assert.equal((await page.getByTestId('engine-status').innerText()).trim(), 'Not connected');
+    await page.screenshot({ path: join(OUTPUT, 'screenshots', 'tokenless-page.png') });
   });
 });

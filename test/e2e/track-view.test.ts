@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { toneFile } from '../helpers/media';
+import { media as media_, toneFile } from '../helpers/media';
 import { e2eMedia, type E2eMedia } from './fixtures';
 import { useStudio } from '../helpers/studio';
 
@@ -190,6 +190,31 @@ describe('track view (issue 12)', { timeout: 180_000 }, () => {
     await back.click();
     const ev = await studio.sp.waitForEvent('cover-changed', { after: m });
     assert.equal((ev.detail as { cover: string }).cover, 'none');
+  });
+
+  test('the engine crashes while the waveform is computed: the view offers Retry, Retry draws it, and the crash\'s error toasts go once the engine is back', async () => {
+    const { page } = studio.sp;
+    // long enough that its waveform is still being computed when the engine is killed
+    const big = media_('e2e-tone-20min.mp3', ['-f', 'lavfi', '-i', 'sine=f=330:d=1200:beep_factor=2', '-ac', '1', '-b:a', '32k']);
+    let m = await studio.sp.mark();
+    const ev = await studio.sp.openThroughBrowser(big);
+    assert.equal(ev.name, 'track-opened', JSON.stringify(ev.detail));
+    await page.locator('[data-testid=jobs] [data-job=peaks]').waitFor({ timeout: 30_000 });
+    const pid = Number(/pid (\d+)/.exec((await page.getByTestId('engine-status').getAttribute('title')) ?? '')?.[1]);
+    assert.ok(pid > 0);
+    m = await studio.sp.mark();
+    process.kill(pid, 'SIGKILL');
+    await studio.sp.waitForEvent('engine-restarted', { after: m, timeout: 30_000 });
+    const retry = page.getByTestId('retry-peaks');
+    await retry.waitFor({ timeout: 10_000 });
+    assert.match(await page.locator('[data-testid=waveform] .placeholder').innerText(), /Waveform unavailable: .*stopped unexpectedly/s);
+    assert.equal(await page.locator('[data-testid=toast-error][data-code=ENGINE_CRASHED]').count(), 0, 'the crash error toasts went when the engine came back');
+    await studio.sp.screenshot('engine-crash-retry');
+    m = await studio.sp.mark();
+    await retry.click();
+    await studio.sp.waitForEvent('waveform-drawn', { after: m, timeout: 60_000 });
+    assert.equal(await retry.count(), 0);
+    await studio.sp.dismissToasts();
   });
 
   test('no page errors', () => {
