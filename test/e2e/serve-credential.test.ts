@@ -95,8 +95,8 @@ describe('web-mode credential in a real browser', { timeout: 120_000 }, () => {
     const media = await page.evaluate(async () => (await (globalThis as any).fetch('/media/track/abcdefgh1234')).status);
     assert.equal(media, 401);
     // the page shows one message saying which address to open, not one per failed call
-    await page.getByTestId('toast-error').first().waitFor();
-    await page.waitForLoadState('networkidle');
+    // app-ready: the start-up calls (engine info, model status, recent files) have all failed by then
+    await page.waitForFunction(() => (globalThis as any).__studioEvents?.some((e: { name: string }) => e.name === 'app-ready'), null, { polling: 50 });
     const toasts = await page.locator('[data-testid^=toast-]').allInnerTexts();
     assert.equal(toasts.length, 1, toasts.join(' | '));
     assert.match(toasts[0], /Open the address that `studio serve` printed[\s\S]*access token[\s\S]*#token=/);

@@ -189,6 +189,7 @@ test('ids opened earlier (by the desktop app on the same data folder) are re-che
     }
     const coverOut = await get(`/media/cover/${covered.id}`);
     assert.equal(coverOut.status, 403, 'an attached cover outside the roots is not served');
+    await refused(ws, 'chat:ask', { trackId: covered.id, instruction: 'x', attachments: { audio: null, image: 'cover', video: false } });
     assert.equal((await get(`/media/track/${inside.id}`)).status, 200, 'a track inside the roots is served');
     await allowed(ws, 'media:peaks', { trackId: inside.id });
     const recent = (await allowed(ws, 'recent:list', {})) as { trackId: string }[];

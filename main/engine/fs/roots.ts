@@ -166,7 +166,9 @@ export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string)
     const inner = out[method];
     if (!inner) continue;
     out[method] = async (args: unknown, ctx: unknown) => {
-      await checkTrack((args as { trackId: string }).trackId, 'use');
+      const t = await checkTrack((args as { trackId: string }).trackId, 'use');
+      // the model reads an attached cover's file: it must be inside the roots as well
+      if (method === 'chat:ask' && t?.coverPath && (args as { attachments: { image: unknown } }).attachments.image === 'cover') await roots.check(t.coverPath, 'attach');
       const result = await inner(args, ctx);
       if (method === 'media:filmstrip') for (const f of (result as { frames: { frameId: string }[] }).frames) framesMade.add(f.frameId.slice(0, 32));
       return result;
