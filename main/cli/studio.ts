@@ -36,7 +36,7 @@ Usage:
       unchanged are not decoded again). Exit code 1 if any file failed.
   studio --version | --help
 
-Environment: STUDIO_DATA_DIR (data folder), STUDIO_FFMPEG (ffmpeg binary).`;
+Environment: STUDIO_DATA_DIR (data folder), STUDIO_FFMPEG (ffmpeg binary), STUDIO_DECODE_TIMEOUT_S (seconds ffmpeg may go without progress before it is stopped; default 60, 0 = no limit).`;
 
 /** Each command's part of USAGE (from its "studio <cmd>" line to the next command), for `studio <cmd> --help`. */
 export function commandUsage(cmd: string): string {
