@@ -3,7 +3,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MIN_CONFIDENCE, StudioError, toErrorData, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { isInside } from '../engine/fs/paths';
 import { serveRootsSetting } from '../engine/fs/roots';
@@ -36,7 +36,64 @@ Usage:
       unchanged are not decoded again). Exit code 1 if any file failed.
   studio --version | --help
 
-Environment: STUDIO_DATA_DIR (data folder), STUDIO_FFMPEG (ffmpeg binary).`;
+Environment: STUDIO_DATA_DIR (data folder), STUDIO_FFMPEG (ffmpeg binary), STUDIO_DECODE_TIMEOUT_S (seconds ffmpeg may go without progress before it is stopped; default 60, 0 = no limit).`;
+
+/** Each command's part of USAGE (from its "studio <cmd>" line to the next command), for `studio <cmd> --help`. */
+export function commandUsage(cmd: string): string {
+  const lines = USAGE.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  studio ${cmd} `) || l === `  studio ${cmd}`);
+  if (start < 0) return USAGE;
+  let end = start + 1;
+  while (end < lines.length && !/^  studio /.test(lines[end]) && lines[end].trim() !== '') end++;
+  return ['Usage:', ...lines.slice(start, end), '', lines[lines.length - 1]].join('\n');
+}
+
+/**
+ * node:util parseArgs for command `cmd`: `--help`/`-h` anywhere prints the
+ * command's usage and exits 0; an unknown option or a missing value exits 2
+ * with one line saying what was wrong, then the command's usage.
+ */
+function parseCommand<T extends Omit<ParseArgsConfig, 'args'>>(cmd: string, argv: string[], config: T) {
+  const dashdash = argv.indexOf('--');
+  if (argv.slice(0, dashdash < 0 ? argv.length : dashdash).some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(commandUsage(cmd) + '\n');
+    process.exit(0);
+  }
+  try {
+    return parseArgs({ ...config, args: argv });
+  } catch (err) {
+    const why = (err as Error).message.split('. ')[0].replace(/^Unknown option/, 'unknown option');
+    fail(`${cmd}: ${why}.\n\n${commandUsage(cmd)}`, 2);
+  }
+}
+
+/**
+ * The human-readable form of an error the CLI stops on: StudioErrors as they
+ * are, system errors (EADDRINUSE, EACCES, ENOTDIR, …) as what happened and
+ * what to do instead of Node's raw text.
+ */
+export function cliErrorMessage(err: unknown, where: { port?: number; host?: string } = {}): string {
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  const at = e.path ? ` (${e.path})` : '';
+  switch (e?.code) {
+    case 'EADDRINUSE':
+      return `port ${e.port ?? where.port} on ${e.address ?? where.host} is already in use by another program. Choose another with --port N, or --port 0 for a free one.`;
+    case 'EADDRNOTAVAIL':
+      return `--host ${e.address ?? where.host} is not an address of this machine. Use 127.0.0.1 (this machine only) or one of its network addresses.`;
+    case 'EACCES':
+      return e.syscall === 'listen'
+        ? `port ${e.port ?? where.port} needs administrator rights. Choose a port above 1023 with --port N, or --port 0 for a free one.`
+        : `permission denied${at}. Check the permissions, or choose another folder (--data-dir DIR).`;
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return `a file is in the way where a folder is needed${at}. Choose another folder (--data-dir DIR) or move the file.`;
+    case 'ENOENT':
+      return `no such file or folder${at}.`;
+    case 'EROFS':
+      return `the file system is read-only${at}. Choose a writable folder (--data-dir DIR).`;
+  }
+  return toErrorData(err).message;
+}
 
 /** out/engine/index.js, next to this bundle's folder (out/cli). */
 function enginePath(): string {
@@ -78,7 +135,7 @@ export function formatProbe(p: ProbeResult): string {
 }
 
 async function probe(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' } } });
+  const { values, positionals } = parseCommand('probe', argv, { allowPositionals: true, options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' } } });
   if (positionals.length !== 1) fail('probe takes exactly one file: studio probe <file> [--json]', 2);
   const engine = startEngine(values['data-dir'] ?? defaultDataDir(), 'web');
   await engine.start();
@@ -109,8 +166,7 @@ function intOption(name: string, v: string | undefined): number | undefined {
 }
 
 async function askCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
+  const { values, positionals } = parseCommand('ask', argv, {
     allowPositionals: true,
     options: {
       pack: { type: 'string' },
@@ -217,7 +273,7 @@ export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null):
 }
 
 async function analyzeCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' } } });
+  const { values, positionals } = parseCommand('analyze', argv, { allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' } } });
   if (positionals.length === 0) fail('analyze needs files or folders: studio analyze <files or folders…> [--json] [--db PATH]', 2);
   const paths = positionals.map((p) => resolve(p));
   const dbPath = values.db ? resolve(values.db) : null;
@@ -343,8 +399,7 @@ async function runScan(engine: EngineHost, paths: string[], progress: boolean, c
 }
 
 async function serve(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
+  const { values } = parseCommand('serve', argv, {
     options: {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '0' },
@@ -361,11 +416,19 @@ async function serve(argv: string[]): Promise<void> {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) fail(`--root ${dir}: not a folder.`, 2);
   }
   const engine = startEngine(values['data-dir'] ?? defaultDataDir(), 'web', { STUDIO_ROOTS: JSON.stringify(roots) });
-  engine.onState((s) => {
+  // a start that fails is reported once, by main's catch; later crashes here
+  await engine.start();
+  const offState = engine.onState((s) => {
     if (s.state === 'crashed' || s.state === 'stopped') process.stderr.write(`studio: ${s.message ?? s.state}\n`);
   });
-  await engine.start();
-  const server = await startServer({ engine, rendererDir, host: values.host, port });
+  let server;
+  try {
+    server = await startServer({ engine, rendererDir, host: values.host, port });
+  } catch (err) {
+    offState();
+    await engine.stop();
+    fail(cliErrorMessage(err, { port, host: values.host }));
+  }
   process.stdout.write(`Resonance Studio is running at ${server.openUrl}\n`);
   process.stdout.write(
     `Browsing, opening and library folders are limited to: ${roots.dirs.join(', ')}${roots.libraryFolders ? ' and the library folders' : ''} (change with --root DIR, repeatable).\n`,
@@ -374,6 +437,7 @@ async function serve(argv: string[]): Promise<void> {
     process.stdout.write('Warning: listening beyond this machine; anyone with the URL (it contains the token) can use it.\n');
   }
   const stop = async () => {
+    offState();
     await server.close();
     await engine.stop();
     process.exit(0);
@@ -409,4 +473,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((err) => fail(toErrorData(err).message));
+main(process.argv.slice(2)).catch((err) => fail(cliErrorMessage(err)));

@@ -18,7 +18,19 @@ import { ErrorCode } from './errors';
  *   from the renderer.
  */
 
-const AbsPath = z.string().min(1).max(4096);
+/**
+ * An absolute file path: POSIX (`/…`), Windows drive (`C:\…`, `C:/…`) or UNC
+ * (`\\server\share`). Relative paths are refused here, at the channel, since
+ * the engine's working folder is not the caller's (issue 15). Checked by
+ * shape, not with node:path, because the renderer parses the contract too.
+ */
+const AbsPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || /^\\\\[^\\]/.test(p), {
+    message: 'must be an absolute path (such as /home/me/Music/song.flac or C:\\Music\\song.flac); relative paths are refused: resolve them against your own working folder first',
+  });
 const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed id');
 
 // ---- shared shapes ---------------------------------------------------------
@@ -546,6 +558,12 @@ export const methods = {
     summary: 'Pause, resume or cancel the running scan.',
   }),
   'library:scan-state': spec({ input: Empty, output: ScanState, host: 'engine', summary: 'The current scan job.' }),
+  'library:idle': spec({
+    input: Empty,
+    output: ScanState,
+    host: 'engine',
+    summary: 'Resolves when the library is at rest (no watched change pending, no scan running or queued; paused counts as at rest), with the last scan state.',
+  }),
   'library:query': spec({
     input: z
       .object({

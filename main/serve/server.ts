@@ -63,9 +63,17 @@ function bearerToken(req: IncomingMessage): string | undefined {
 
 /** The token offered as the subprotocol `studio-token.<token>` of a WebSocket handshake. */
 function protocolToken(req: IncomingMessage): string | undefined {
-  const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-  return offered.find((p) => p.startsWith(WS_TOKEN_PREFIX))?.slice(WS_TOKEN_PREFIX.length);
+  return offeredWith(req, WS_TOKEN_PREFIX);
 }
+
+/** The subprotocol offered on the handshake that starts with `prefix`, without it. */
+function offeredWith(req: IncomingMessage, prefix: string): string | undefined {
+  const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  return offered.find((p) => p.startsWith(prefix))?.slice(prefix.length);
+}
+
+/** The subprotocol prefix with which a page that reconnects offers the media capability it had (`studio-cap.<cap>`). */
+export const WS_CAP_PREFIX = 'studio-cap.';
 
 /**
  * `studio serve`: the renderer as a local web app. HTTP serves the built UI
@@ -80,7 +88,9 @@ function protocolToken(req: IncomingMessage): string | undefined {
  * handshake as the subprotocol `studio-token.<token>`. Each connection is sent
  * a fresh media capability (`web:session`) that media URLs carry as a path
  * prefix, `/cap/<capability>/media/<kind>/<id>` (the query stays the page's);
- * it opens media only. Scripts may use `Authorization: Bearer <token>` for
+ * it opens media only, and only while its connection is open: a closed tab's
+ * links stop working. A page that reconnects offers its capability back
+ * (subprotocol `studio-cap.<cap>`) and keeps it, so its players go on. Scripts may use `Authorization: Bearer <token>` for
  * both. Host and Origin are checked so other sites in the browser cannot
  * drive it (DNS rebinding, cross-site WebSocket).
  *
@@ -93,13 +103,26 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const engine = opts.engine;
   let port = 0;
-  /** media capabilities handed to connections, oldest first */
-  const capabilities = new Set<string>();
-  const mintCapability = () => {
-    const cap = randomBytes(18).toString('base64url');
-    capabilities.add(cap);
-    if (capabilities.size > MAX_MEDIA_CAPABILITIES) capabilities.delete(capabilities.values().next().value as string);
+  /** media capabilities handed to connections, oldest first (a reconnecting page may take its own back) */
+  const issued = new Set<string>();
+  /** the capabilities that open media now: those of open connections, with how many use each */
+  const live = new Map<string, number>();
+  /** The capability of a new connection: the one the page offers if this server issued it (a reconnect), else a fresh one. */
+  const takeCapability = (offered: string | undefined) => {
+    let cap = offered !== undefined && issued.has(offered) ? offered : undefined;
+    if (!cap) {
+      cap = randomBytes(18).toString('base64url');
+      issued.add(cap);
+      if (issued.size > MAX_MEDIA_CAPABILITIES) issued.delete(issued.values().next().value as string);
+    }
+    live.set(cap, (live.get(cap) ?? 0) + 1);
     return cap;
+  };
+  /** A connection closed: its capability stops opening media once no open connection uses it. */
+  const dropCapability = (cap: string) => {
+    const n = (live.get(cap) ?? 1) - 1;
+    if (n > 0) live.set(cap, n);
+    else live.delete(cap);
   };
 
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(host);
@@ -111,7 +134,7 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
     const names = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${host}:${port}`]);
     return names.has(h);
   };
-  const mediaAuthed = (req: IncomingMessage, cap: string | null) => (cap !== null && capabilities.has(cap)) || sameToken(bearerToken(req), token);
+  const mediaAuthed = (req: IncomingMessage, cap: string | null) => (cap !== null && live.has(cap)) || sameToken(bearerToken(req), token);
   const socketAuthed = (req: IncomingMessage) => sameToken(protocolToken(req), token) || sameToken(bearerToken(req), token);
 
   const send = (res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8') => {
@@ -196,12 +219,12 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, offeredWith(req, WS_CAP_PREFIX)));
   });
 
   let connSeq = 0;
   /** One browser page: the contract's forward() over its WebSocket, plus the engine's events. */
-  function bridge(ws: WebSocket): void {
+  function bridge(ws: WebSocket, offeredCap: string | undefined): void {
     sockets.add(ws);
     // a bad frame (too big, invalid UTF-8, reserved bits) ends up here: ws closes this socket
     // with 1009/1007/1002 and a reason; without a listener the error would stop the process
@@ -224,7 +247,8 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
         message: `"${method}" needs the desktop app; in the browser use the in-app file browser instead.`,
       }),
     });
-    out({ t: 'event', name: 'web:session', payload: { media: mintCapability() } });
+    const cap = takeCapability(offeredCap);
+    out({ t: 'event', name: 'web:session', payload: { media: cap } });
     out({ t: 'event', name: 'engine:state', payload: engine.state });
     ws.on('message', (data, isBinary) => {
       let raw: unknown;
@@ -240,6 +264,7 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
     const offEvents = engine.onEvent((name, payload) => out({ t: 'event', name, payload }));
     const offState = engine.onState((s) => out({ t: 'event', name: 'engine:state', payload: s }));
     ws.on('close', () => {
+      dropCapability(cap);
       sockets.delete(ws);
       offEvents();
       offState();

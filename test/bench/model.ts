@@ -85,8 +85,7 @@ for (const dir of packs) {
       input: 'Tempo: 120 BPM. Key: A minor. <Audio> <Image>',
       audio: { path: audio },
       image: { path: image },
-      greedy: true,
-      maxNewTokens: TOKENS,
+      options: { greedy: true, maxNewTokens: TOKENS },
     }, {});
     // Force the full number of tokens: a tiny random model may stop early; report what it did.
     rows.push(res.timings);

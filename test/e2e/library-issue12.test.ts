@@ -1,57 +1,45 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { before, describe, test } from 'node:test';
 import { libraryFolder, libraryPage } from './library-page';
-import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
+import { useStudio } from '../helpers/studio';
 
 /**
  * The library as DJs and collectors use it (issue 12), against the real engine.
  * Run: npm run build && node tools/run-tests.mjs test/e2e/library-issue12.test.ts
  */
 describe('library (issue 12)', { timeout: 180_000 }, () => {
-  let serve: ServeProcess;
-  let browser: Browser;
-  let sp: StudioPage;
   let lib: ReturnType<typeof libraryPage>;
+  const studio = useStudio({ viewport: { width: 1440, height: 900 } });
 
   before(async () => {
     const folder = libraryFolder(12, 'e2e-library-issue12');
-    const launching = launchChromium().then((b) => (browser = b));
-    serve = await startServe().finally(() => launching);
-    await launching;
-    sp = await StudioPage.open(browser, serve, { width: 1440, height: 900 });
-    lib = libraryPage(sp);
+    lib = libraryPage(studio.sp);
     await lib.show();
     const ev = await lib.addFolder(folder.dir);
     assert.equal(ev.name, 'library-folder-added', JSON.stringify(ev.detail));
-    await sp.page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 90_000 });
+    await studio.sp.page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 90_000 });
     await lib.waitForTotal(5);
   });
 
-  after(async () => {
-    await browser?.close();
-    await serve?.stop();
-  });
-
   test('defect 3: a click anywhere in a column header sorts by it, not only on its text', async () => {
-    const { page } = sp;
+    const { page } = studio.sp;
     for (const col of ['bpm', 'key', 'title']) {
       const header = page.locator('[role=columnheader]', { has: page.getByTestId(`sort-${col}`) });
       const box = (await header.boundingBox())!;
       // both ends of the header cell: one of them is away from the (left- or right-aligned) text
       for (const x of [box.x + 3, box.x + box.width - 3]) {
-        const m = await sp.mark();
+        const m = await studio.sp.mark();
         await page.mouse.click(x, box.y + box.height / 2);
-        const ev = await sp.waitForEvent('library-sorted', { after: m, timeout: 3000 }).catch(() => null);
+        const ev = await studio.sp.waitForEvent('library-sorted', { after: m, timeout: 3000 }).catch(() => null);
         assert.ok(ev, `a click at ${Math.round(x - box.x)} of ${Math.round(box.width)} px in the ${col} header sorts`);
       }
     }
     await page.getByTestId('sort-bpm').hover();
-    await sp.screenshot('issue12-3-header-sort');
+    await studio.sp.screenshot('issue12-3-header-sort');
   });
 
   test('defect 11: at 1280×720 the table gets the room: no empty detail panel, every column without scrolling sideways, a resizable split', async () => {
-    const { page } = sp;
+    const { page } = studio.sp;
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.waitForFunction(() => (globalThis as unknown as { innerWidth: number }).innerWidth === 1280);
     // nothing selected: no detail panel taking a quarter of the height
@@ -62,9 +50,9 @@ describe('library (issue 12)', { timeout: 180_000 }, () => {
     const { scrollWidth, clientWidth } = await scroller.evaluate((el) => ({ scrollWidth: (el as unknown as { scrollWidth: number }).scrollWidth, clientWidth: (el as unknown as { clientWidth: number }).clientWidth }));
     assert.ok(scrollWidth <= clientWidth + 1, `all columns fit: ${scrollWidth} px in ${clientWidth} px`);
     // a selection brings the detail; its captions are one line, its last line inside the panel
-    let m = await sp.mark();
+    let m = await studio.sp.mark();
     await page.locator('[data-testid=library-row]', { hasText: 'Alpha Drive' }).click();
-    await sp.waitForEvent('library-detail', { after: m });
+    await studio.sp.waitForEvent('library-detail', { after: m });
     await page.getByTestId('plot-caption-keys').waitFor();
     const caption = (await page.getByTestId('plot-caption-keys').boundingBox())!;
     assert.ok(caption.height <= 16, `the key plot's caption is one line (${caption.height} px)`);
@@ -73,15 +61,15 @@ describe('library (issue 12)', { timeout: 180_000 }, () => {
     if (chords) assert.ok(chords.y + chords.height <= panel.y + panel.height + 0.5, 'the chords line is inside the panel');
     // drag the split up by 120 px: the panel grows by as much
     const split = (await page.getByTestId('library-split').boundingBox())!;
-    m = await sp.mark();
+    m = await studio.sp.mark();
     await page.mouse.move(split.x + split.width / 2, split.y + split.height / 2);
     await page.mouse.down();
     await page.mouse.move(split.x + split.width / 2, split.y + split.height / 2 - 120, { steps: 6 });
     await page.mouse.up();
-    await sp.waitForEvent('library-split', { after: m });
+    await studio.sp.waitForEvent('library-split', { after: m });
     const grown = (await page.getByTestId('library-detail').boundingBox())!;
     assert.ok(Math.abs(grown.height - panel.height - 120) <= 4, `detail ${panel.height} → ${grown.height} px`);
-    await sp.screenshot('issue12-11-library-1280x720');
+    await studio.sp.screenshot('issue12-11-library-1280x720');
     // back to the default for the tests that follow
     await page.getByTestId('library-split').focus();
     for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowDown');
@@ -89,16 +77,16 @@ describe('library (issue 12)', { timeout: 180_000 }, () => {
   });
 
   test('defect 12 (part): a key the engine cannot read is a typing hint by the key box; key names keep their case in headings', async () => {
-    const { page } = sp;
-    let m = await sp.mark();
+    const { page } = studio.sp;
+    let m = await studio.sp.mark();
     await page.getByTestId('filter-key').fill('H minor');
     await page.getByTestId('filter-key').press('Enter');
-    await sp.waitForEvent(['library-filter-problem', 'library-error'], { after: m });
+    await studio.sp.waitForEvent(['library-filter-problem', 'library-error'], { after: m });
     await page.getByTestId('filter-problem').waitFor();
     assert.match(await page.getByTestId('filter-problem').innerText(), /not a key/);
     assert.equal(await page.getByTestId('library-error').count(), 0, 'not "Could not read the library"');
-    await sp.screenshot('issue12-12-key-hint');
-    m = await sp.mark();
+    await studio.sp.screenshot('issue12-12-key-hint');
+    m = await studio.sp.mark();
     await page.getByTestId('filter-key').fill('');
     await page.getByTestId('filter-key').press('Enter');
     await lib.waitForTotal(5);
@@ -109,20 +97,20 @@ describe('library (issue 12)', { timeout: 180_000 }, () => {
     await page.getByTestId('plot-caption-keys').waitFor();
     const caption = await page.getByTestId('plot-caption-keys').innerText();
     assert.match(caption, /A minor/, `the key as written, not in capitals: ${caption}`);
-    await sp.screenshot('issue12-12-key-caption');
+    await studio.sp.screenshot('issue12-12-key-caption');
   });
 
   test('item 14: a row that failed shows its reason in the detail, without placeholder dashes or an Open button', async () => {
-    const { page } = sp;
+    const { page } = studio.sp;
     await page.locator('[data-testid=library-row]', { hasText: 'Broken track.mp3' }).click();
     await page.getByTestId('detail-failed').waitFor();
     const text = await page.getByTestId('library-detail').innerText();
     assert.doesNotMatch(text, /—/, `no placeholder dashes: ${text}`);
     assert.equal(await page.getByTestId('detail-open').count(), 0, 'nothing to open');
-    await sp.screenshot('issue12-14-failed-row-detail');
+    await studio.sp.screenshot('issue12-14-failed-row-detail');
   });
 
   test('no page errors', () => {
-    assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
+    assert.deepEqual(studio.sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });
 });

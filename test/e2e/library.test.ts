@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { before, describe, test } from 'node:test';
 import { libraryFolder, libraryPage, BAD_FILE, type Doc } from './library-page';
-import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
+import { useStudio } from '../helpers/studio';
 
 /**
  * The Library view end to end against the real engine (`studio serve`): add a
@@ -12,30 +11,15 @@ import { launchChromium, startServe, StudioPage, type ServeProcess } from './stu
  * Run: npm run build && node --import tsx --test test/e2e/library.test.ts
  */
 describe('the library in the browser', { timeout: 120_000 }, () => {
-  let serve: ServeProcess;
-  let browser: Browser;
-  let sp: StudioPage;
   let lib: ReturnType<typeof libraryPage>;
   let folder: ReturnType<typeof libraryFolder>;
-
-  before(async () => {
-    folder = libraryFolder();
-    const launching = launchChromium().then((b) => (browser = b));
-    serve = await startServe().finally(() => launching);
-    await launching;
-    sp = await StudioPage.open(browser, serve);
-    lib = libraryPage(sp);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await serve?.stop();
-  });
+  const studio = useStudio({ prepare: () => void (folder = libraryFolder()) });
+  before(() => void (lib = libraryPage(studio.sp)));
 
   const num = (s: string) => parseFloat(s.replace(/[^\d.+-]/g, ' ').trim().split(/\s+/)[0]);
 
   test('Ctrl+L shows the library; empty, it says what to do', async () => {
-    const { page } = sp;
+    const { page } = studio.sp;
     await page.keyboard.press('Control+l');
     await lib.view.waitFor();
     await page.getByTestId('library-no-folders').waitFor();
@@ -43,12 +27,12 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
     await page.keyboard.press('Control+l');
     await lib.view.waitFor({ state: 'hidden' });
     await lib.show();
-    await sp.screenshot('library-empty');
+    await studio.sp.screenshot('library-empty');
   });
 
   test('add a folder through the in-app browser: the scan shows its progress and finishes', async () => {
-    const { page } = sp;
-    const m = await sp.mark();
+    const { page } = studio.sp;
+    const m = await studio.sp.mark();
     const ev = await lib.addFolder(folder.dir);
     assert.equal(ev.name, 'library-folder-added', JSON.stringify(ev.detail));
     await page.getByTestId('scan-progress').waitFor({ timeout: 20_000 });
@@ -58,7 +42,7 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
       await page.getByTestId('scan-pause').click({ timeout: 2000 }).catch(() => undefined);
       const paused = await page.locator('[data-testid=scan-progress][data-state=paused]').waitFor({ timeout: 3000 }).then(() => true, () => false);
       if (paused) {
-        await sp.screenshot('library-scan');
+        await studio.sp.screenshot('library-scan');
         await page.getByTestId('scan-resume').click();
       }
     }
@@ -67,7 +51,7 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
     assert.match(counts, /5 \/ 5/, counts);
     assert.match(counts, /1 failed/, counts);
     // the scan reported its progress as events
-    const states = (await sp.events('library-scan-state')).filter((e) => e.seq > m);
+    const states = (await studio.sp.events('library-scan-state')).filter((e) => e.seq > m);
     assert.ok(states.length >= 1, 'scan-state events arrived');
     const f = page.getByTestId('library-folder');
     assert.equal(await f.count(), 1);
@@ -78,7 +62,7 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
   test('rows show BPM, key and loudness; the bad file is listed as failed with its reason', async () => {
     await lib.waitForTotal(5);
     // the rows refresh after the scan: none is left pending
-    await sp.page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelectorAll('[data-testid=library-row][data-status=pending]').length === 0, null, { timeout: 10_000, polling: 50 });
+    await studio.sp.page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelectorAll('[data-testid=library-row][data-status=pending]').length === 0, null, { timeout: 10_000, polling: 50 });
     // (no named helpers inside page functions: the test's compiler would wrap them in __name())
     const cells = await lib.rows.evaluateAll((els) =>
       els.map((el) => [el.getAttribute('data-status') ?? '', ...['title', 'bpm', 'key', 'lufs', 'status', 'codec'].map((c) => ((el.querySelector(`[data-col=${c}]`) as unknown as { innerText: string } | null)?.innerText ?? '').trim())]),
@@ -98,12 +82,12 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
     assert.ok(bad, 'the text file is a failed row');
     assert.equal(bad.title, BAD_FILE);
     assert.match(bad.state, /^failed: .{6,}/, bad.state);
-    await sp.screenshot('library-table');
+    await studio.sp.screenshot('library-table');
   });
 
   test('sorting by BPM is done by the engine, both ways', async () => {
-    const { page } = sp;
-    let m = await sp.mark();
+    const { page } = studio.sp;
+    let m = await studio.sp.mark();
     await page.getByTestId('sort-bpm').click();
     await lib.waitForDetail('library-page', { sort: 'bpm:asc' }, m);
     await lib.waitForTotal(5);
@@ -111,7 +95,7 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
     assert.equal(asc.length, 4);
     assert.deepEqual(asc, [...asc].sort((a, b) => a - b));
     assert.equal(await page.locator('[role=columnheader][aria-sort=ascending] [data-testid=sort-bpm]').count(), 1);
-    m = await sp.mark();
+    m = await studio.sp.mark();
     await page.getByTestId('sort-bpm').click();
     await lib.waitForDetail('library-page', { sort: 'bpm:desc' }, m);
     await lib.waitForTotal(5);
@@ -120,7 +104,7 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
   });
 
   test('filter by text and by a BPM range', async () => {
-    const { page } = sp;
+    const { page } = studio.sp;
     await page.getByTestId('filter-text').fill('gamma');
     await lib.waitForTotal(1);
     assert.deepEqual(await lib.column('title'), ['Gamma Rush']);
@@ -134,7 +118,7 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
     await lib.waitForTotal(5);
     const alphaKey = (await page.locator('[data-testid=library-row]', { hasText: 'Alpha Drive' }).locator('[data-col=key]').innerText()).trim();
     const camelot = /(\d{1,2}[AB])/.exec(alphaKey)![1];
-    const m = await sp.mark();
+    const m = await studio.sp.mark();
     await page.getByTestId('filter-key').fill(camelot);
     await page.getByTestId('filter-key').press('Enter');
     await lib.waitForDetail('library-filtered', { key: camelot }, m);
@@ -157,10 +141,10 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
   });
 
   test('selecting a row draws its tempo, key and loudness plots; shift-click selects a range', async () => {
-    const { page } = sp;
-    const m = await sp.mark();
+    const { page } = studio.sp;
+    const m = await studio.sp.mark();
     await page.locator('[data-testid=library-row]', { hasText: 'Alpha Drive' }).click();
-    await sp.waitForEvent('library-detail', { after: m });
+    await studio.sp.waitForEvent('library-detail', { after: m });
     for (const name of ['tempo', 'keys', 'loudness']) await lib.waitForDetail('library-plot-drawn', { name, drew: true }, m);
     assert.equal(await page.getByTestId('detail-title').innerText(), 'Alpha Drive');
     for (const name of ['tempo', 'keys', 'loudness']) {
@@ -168,7 +152,7 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
       assert.ok(ink > 0.003, `${name} plot has ink (${ink})`);
     }
     assert.match(await page.getByTestId('detail-features').innerText(), /120|bpm|tempo/i);
-    await sp.screenshot('library-detail');
+    await studio.sp.screenshot('library-detail');
     // shift-click two rows further: three selected
     const idx = Number(await page.locator('[data-testid=library-row].sel').getAttribute('data-index'));
     const other = idx >= 2 ? idx - 2 : idx + 2;
@@ -178,7 +162,7 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
   });
 
   test('export the selection and the whole library as CSV (a download)', async () => {
-    const { page } = sp;
+    const { page } = studio.sp;
     await page.getByTestId('export-scope').selectOption('selection');
     let dl = page.waitForEvent('download');
     await page.getByTestId('export-csv').click();
@@ -199,11 +183,11 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
     assert.ok(csv.includes('Alpha Drive') && csv.includes('Gamma Rush'));
     const badLine = lines.find((l) => l.includes(BAD_FILE));
     assert.ok(badLine && /failed/.test(badLine), `the failed file with its reason: ${badLine}`);
-    assert.deepEqual(await sp.toastTexts('error'), []);
+    assert.deepEqual(await studio.sp.toastTexts('error'), []);
   });
 
   test('keyboard: arrows move through the rows, Enter opens the track in the track view', async () => {
-    const { page } = sp;
+    const { page } = studio.sp;
     await lib.table.focus();
     await page.keyboard.press('Home');
     await page.locator('[data-testid=library-row][data-index="0"].sel').waitFor();
@@ -215,32 +199,32 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
     const target = page.locator('[data-testid=library-row][data-status=analysed]').first();
     const title = (await target.locator('[data-col=title]').innerText()).trim();
     await target.click();
-    const m = await sp.mark();
+    const m = await studio.sp.mark();
     await page.keyboard.press('Enter');
-    const ev = await sp.waitForEvent(['track-opened', 'error-shown'], { after: m, timeout: 30_000 });
+    const ev = await studio.sp.waitForEvent(['track-opened', 'error-shown'], { after: m, timeout: 30_000 });
     assert.equal(ev.name, 'track-opened', JSON.stringify(ev.detail));
-    await sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
+    await studio.sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
     await lib.view.waitFor({ state: 'hidden' });
     assert.equal(await page.getByTestId('track-title').innerText(), title);
     assert.equal(await page.getByTestId('waveform').getAttribute('data-drawn'), 'true');
-    await sp.screenshot('library-opened-track');
+    await studio.sp.screenshot('library-opened-track');
   });
 
   test('back in the library (Ctrl+L), “Use as chat input” opens the track with its features as the chat input text', async () => {
-    const { page } = sp;
+    const { page } = studio.sp;
     await page.keyboard.press('Control+l');
     await lib.view.waitFor();
     // the selection and its detail are still there
     const features = await page.getByTestId('detail-features').innerText();
-    const m = await sp.mark();
+    const m = await studio.sp.mark();
     await page.getByTestId('detail-use-chat').click();
-    await sp.waitForEvent('library-chat-input', { after: m, timeout: 30_000 });
+    await studio.sp.waitForEvent('library-chat-input', { after: m, timeout: 30_000 });
     await lib.view.waitFor({ state: 'hidden' });
     await page.getByTestId('attach-text').click();
     assert.equal(await page.getByTestId('input-text').inputValue(), features);
   });
 
   test('no page errors', () => {
-    assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror') || /Refused to/.test(p)), []);
+    assert.deepEqual(studio.sp.problems.filter((p) => p.startsWith('pageerror') || /Refused to/.test(p)), []);
   });
 });

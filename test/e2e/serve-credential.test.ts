@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, startServe, type ServeProcess } from './studio-page';
+import type { BrowserContext, Page } from 'playwright-core';
+import { join } from 'node:path';
+import { OUTPUT } from '../helpers/media';
+import { useStudio } from '../helpers/studio';
+import type { ServeProcess } from './studio-page';
 
 /**
  * The web-mode credential never reaches another origin on this machine, and
@@ -14,17 +17,15 @@ import { launchChromium, startServe, type ServeProcess } from './studio-page';
 describe('web-mode credential in a real browser', { timeout: 120_000 }, () => {
   let a: ServeProcess;
   let b: ServeProcess;
-  let browser: Browser;
   let context: BrowserContext;
   let other: Server;
   let otherOrigin: string;
   const seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
+  const studio = useStudio({ instances: 2, page: false });
 
   before(async () => {
-    const launching = launchChromium().then((x) => (browser = x));
-    [a, b] = await Promise.all([startServe(), startServe()]).finally(() => launching);
-    await launching;
-    context = await browser.newContext();
+    [a, b] = studio.serves;
+    context = await studio.browser.newContext();
     // another local web server, as any other program on the machine might run
     other = createServer((req, res) => {
       seen.push({ url: req.url ?? '', headers: req.headers });
@@ -35,8 +36,6 @@ describe('web-mode credential in a real browser', { timeout: 120_000 }, () => {
     otherOrigin = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
   });
   after(async () => {
-    await browser?.close();
-    await Promise.all([a?.stop(), b?.stop()]);
     await new Promise((r) => other?.close(r));
   });
 
@@ -95,5 +94,13 @@ describe('web-mode credential in a real browser', { timeout: 120_000 }, () => {
     assert.match(res.error!.message, /access token/);
     const media = await page.evaluate(async () => (await (globalThis as any).fetch('/media/track/abcdefgh1234')).status);
     assert.equal(media, 401);
+    // the page shows one message saying which address to open, not one per failed call
+    // app-ready: the start-up calls (engine info, model status, recent files) have all failed by then
+    await page.waitForFunction(() => (globalThis as any).__studioEvents?.some((e: { name: string }) => e.name === 'app-ready'), null, { polling: 50 });
+    const toasts = await page.locator('[data-testid^=toast-]').allInnerTexts();
+    assert.equal(toasts.length, 1, toasts.join(' | '));
+    assert.match(toasts[0], /Open the address that `studio serve` printed[\s\S]*access token[\s\S]*#token=/);
+    assert.equal((await page.getByTestId('engine-status').innerText()).trim(), 'Not connected');
+    await page.screenshot({ path: join(OUTPUT, 'screenshots', 'tokenless-page.png') });
   });
 });

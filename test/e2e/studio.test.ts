@@ -1,57 +1,41 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { e2eMedia, type E2eMedia } from './fixtures';
-import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
+import { useStudio } from '../helpers/studio';
 
 /**
  * The main views, end to end: `studio serve` + the built renderer in Chromium.
  * Run: npm run build && node --import tsx --test test/e2e/studio.test.ts
  */
 describe('studio in the browser', { timeout: 120_000 }, () => {
-  let serve: ServeProcess;
-  let browser: Browser;
-  let sp: StudioPage;
   let media: E2eMedia;
-
-  before(async () => {
-    media = e2eMedia();
-    const launching = launchChromium().then((b) => (browser = b));
-    serve = await startServe().finally(() => launching);
-    await launching;
-    sp = await StudioPage.open(browser, serve);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await serve?.stop();
-  });
+  const studio = useStudio({ prepare: () => void (media = e2eMedia()) });
 
   test('first paint: the empty state, and the chat says plainly that no model pack is installed', async () => {
-    const { page } = sp;
+    const { page } = studio.sp;
     await page.getByTestId('empty-state').waitFor();
     assert.match(await page.getByTestId('engine-status').innerText(), /Engine ready/);
     const missing = await page.getByTestId('model-missing').innerText();
     assert.match(missing, /No model pack installed/);
     assert.equal(await page.getByTestId('chat-input').isDisabled(), true, 'chat input disabled without a model');
     assert.equal(await page.getByTestId('chat-send').isDisabled(), true);
-    await sp.screenshot('empty');
+    await studio.sp.screenshot('empty');
   });
 
   test('open an audio file through the in-app browser: tags, waveform and spectrogram', async () => {
-    const m = await sp.mark();
-    const ev = await sp.openThroughBrowser(media.tone, { screenshot: 'file-browser' });
+    const m = await studio.sp.mark();
+    const ev = await studio.sp.openThroughBrowser(media.tone, { screenshot: 'file-browser' });
     assert.equal(ev.name, 'track-opened', `opened: ${JSON.stringify(ev.detail)}`);
-    await sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
-    await sp.waitForEvent('spectrogram-drawn', { after: m, timeout: 30_000 });
-    const { page } = sp;
+    await studio.sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
+    await studio.sp.waitForEvent('spectrogram-drawn', { after: m, timeout: 30_000 });
+    const { page } = studio.sp;
     assert.equal(await page.getByTestId('track-title').innerText(), 'Test Tone');
     assert.equal(await page.getByTestId('track-artist').innerText(), 'Resonance Tests');
-    assert.equal(await sp.fact('album'), 'Fixtures');
-    assert.equal(await sp.fact('codec'), 'mp3');
-    assert.equal(await sp.fact('sample-rate'), '44.1 kHz');
-    assert.equal(await sp.fact('channels'), 'stereo');
-    assert.match(await sp.fact('duration'), /^0:0[78]$/);
+    assert.equal(await studio.sp.fact('album'), 'Fixtures');
+    assert.equal(await studio.sp.fact('codec'), 'mp3');
+    assert.equal(await studio.sp.fact('sample-rate'), '44.1 kHz');
+    assert.equal(await studio.sp.fact('channels'), 'stereo');
+    assert.match(await studio.sp.fact('duration'), /^0:0[78]$/);
     assert.equal(await page.getByTestId('waveform').getAttribute('data-drawn'), 'true');
     // the spectrogram canvas has colour in it (not a blank canvas)
     const lit = await page.getByTestId('spectrogram-canvas').evaluate((c) => {
@@ -62,56 +46,56 @@ describe('studio in the browser', { timeout: 120_000 }, () => {
       return n / (d.length / 4);
     });
     assert.ok(lit > 0.02, `spectrogram has bright pixels (${lit})`);
-    assert.deepEqual(await sp.toastTexts('error'), []);
-    await sp.screenshot('audio-track');
+    assert.deepEqual(await studio.sp.toastTexts('error'), []);
+    await studio.sp.screenshot('audio-track');
   });
 
   test('space toggles playback, arrows seek, the spectrogram playhead follows', async () => {
-    const { page } = sp;
+    const { page } = studio.sp;
     await page.locator('body').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
     await page.keyboard.press('Space');
     await page.locator('[data-testid=play][data-playing=true]').waitFor();
-    await sp.waitForMediaTime(0.3);
+    await studio.sp.waitForMediaTime(0.3);
     await page.keyboard.press('Space');
     await page.locator('[data-testid=play][data-playing=false]').waitFor();
-    const t0 = (await sp.mediaState()).currentTime;
+    const t0 = (await studio.sp.mediaState()).currentTime;
     await page.keyboard.press('ArrowRight');
-    await sp.waitForMediaTime(t0 + 4.95, t0 + 5.05);
+    await studio.sp.waitForMediaTime(t0 + 4.95, t0 + 5.05);
     await page.keyboard.press('Home');
-    await sp.waitForMediaTime(0, 0);
+    await studio.sp.waitForMediaTime(0, 0);
     assert.match(await page.getByTestId('current-time').innerText(), /^0:00\.0$/);
     await page.getByTestId('spectrogram-playhead').waitFor();
   });
 
   test('zoom with + and with Ctrl+wheel', async () => {
-    const { page } = sp;
-    let m = await sp.mark();
+    const { page } = studio.sp;
+    let m = await studio.sp.mark();
     await page.keyboard.press('+');
-    const drawn = await sp.waitForEvent('waveform-zoomed', { after: m });
+    const drawn = await studio.sp.waitForEvent('waveform-zoomed', { after: m });
     assert.ok((drawn.detail as { pxPerSec: number }).pxPerSec > 0, 'zoomed in');
     assert.notEqual(await page.getByTestId('zoom-level').innerText(), '1×');
-    const level1 = await sp.zoomLevel();
-    m = await sp.mark();
+    const level1 = await studio.sp.zoomLevel();
+    m = await studio.sp.mark();
     const box = (await page.getByTestId('waveform').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + 100);
     await page.keyboard.down('Control');
     await page.mouse.wheel(0, -120);
     await page.keyboard.up('Control');
-    await sp.waitForEvent('waveform-zoomed', { after: m });
-    assert.ok((await sp.zoomLevel()) > level1, 'Ctrl+wheel zoomed in further');
+    await studio.sp.waitForEvent('waveform-zoomed', { after: m });
+    assert.ok((await studio.sp.zoomLevel()) > level1, 'Ctrl+wheel zoomed in further');
     await page.keyboard.press('0');
     await page.locator('[data-testid=zoom-level]', { hasText: /^1×$/ }).waitFor();
   });
 
   test('attach a cover image through the file browser', async () => {
-    const { page } = sp;
-    const m = await sp.mark();
+    const { page } = studio.sp;
+    const m = await studio.sp.mark();
     await page.getByTestId('attach-cover').click();
-    const fb = sp.fileBrowser();
+    const fb = studio.sp.fileBrowser();
     await fb.goTo(media.dir);
     await fb.select('cover.png');
     await page.keyboard.press('Enter');
-    const ev = await sp.waitForEvent(['cover-shown', 'cover-failed', 'error-shown'], { after: m });
+    const ev = await studio.sp.waitForEvent(['cover-shown', 'cover-failed', 'error-shown'], { after: m });
     assert.equal(ev.name, 'cover-shown', JSON.stringify(ev.detail));
     const w = await page.getByTestId('cover').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
     assert.equal(w, 300);
@@ -119,22 +103,22 @@ describe('studio in the browser', { timeout: 120_000 }, () => {
   });
 
   test('open a video: filmstrip, clicking a frame seeks, the video plays in sync with the waveform', async () => {
-    const { page } = sp;
-    const m = await sp.mark();
-    const ev = await sp.openThroughBrowser(media.video);
+    const { page } = studio.sp;
+    const m = await studio.sp.mark();
+    const ev = await studio.sp.openThroughBrowser(media.video);
     assert.equal(ev.name, 'track-opened', JSON.stringify(ev.detail));
-    await sp.waitForEvent('filmstrip-ready', { after: m, timeout: 30_000 });
-    await sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
+    await studio.sp.waitForEvent('filmstrip-ready', { after: m, timeout: 30_000 });
+    await studio.sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
     const frames = page.getByTestId('frame');
     assert.ok((await frames.count()) >= 8, 'a filmstrip of frames');
-    const state = await sp.mediaState();
+    const state = await studio.sp.mediaState();
     assert.ok(state.inVideoPanel, 'the one media element is shown in the video panel');
     assert.match(state.src, /\/media\/playable\//);
     const target = frames.nth(10);
     const t = Number(await target.getAttribute('data-time'));
     assert.ok(t > 1, `frame time ${t}`);
     await target.click();
-    await sp.waitForMediaTime(t - 0.05, t + 0.05);
+    await studio.sp.waitForMediaTime(t - 0.05, t + 0.05);
     await page.waitForSelector('[data-testid=frame].active');
     assert.equal(Number(await page.locator('[data-testid=frame].active').getAttribute('data-time')), t);
     // the waveform's time readout follows the same element
@@ -143,14 +127,14 @@ describe('studio in the browser', { timeout: 120_000 }, () => {
     assert.ok(Math.abs(Number(mm) * 60 + Number(ss) - t) < 0.15, `readout ${shown} vs ${t}`);
     await page.keyboard.press('Space');
     await page.locator('[data-testid=play][data-playing=true]').waitFor();
-    await sp.waitForMediaTime(t + 0.3);
+    await studio.sp.waitForMediaTime(t + 0.3);
     await page.keyboard.press('Space');
     await page.locator('[data-testid=play][data-playing=false]').waitFor();
-    await sp.screenshot('video-track');
+    await studio.sp.screenshot('video-track');
   });
 
   test('a strict CSP holds: nothing was refused, no page errors', () => {
-    const csp = sp.problems.filter((p) => /Content Security Policy|Refused to/i.test(p) || p.startsWith('pageerror'));
+    const csp = studio.sp.problems.filter((p) => /Content Security Policy|Refused to/i.test(p) || p.startsWith('pageerror'));
     assert.deepEqual(csp, []);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -28,6 +29,56 @@ test('an unknown command exits 2 with the usage', () => {
   const r = studio('frobnicate');
   assert.equal(r.code, 2);
   assert.match(r.err, /unknown command "frobnicate"/);
+});
+
+test('every command answers --help / -h with its own usage (exit 0); an unknown option exits 2 with one line and the usage', () => {
+  for (const cmd of ['serve', 'probe', 'ask', 'analyze']) {
+    for (const flag of ['--help', '-h']) {
+      const r = studio(cmd, flag);
+      assert.equal(r.code, 0, `${cmd} ${flag}: ${r.err}`);
+      assert.match(r.out, new RegExp(`^Usage:\\n  studio ${cmd} `), `${cmd} ${flag}`);
+      assert.equal(r.err, '');
+    }
+  }
+  const bad = studio('probe', '--frobnicate', 'x.mp3');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^studio: probe: unknown option '--frobnicate'\.\n\nUsage:\n  studio probe /);
+});
+
+test('a data folder that cannot be made fails at once, once, saying what to do (no hang, no raw EEXIST/ENOTDIR)', () => {
+  const file = join(dataDir, 'a-file');
+  writeFileSync(file, 'x');
+  for (const [dir, why] of [
+    ['/proc/nope', /cannot be created there/],
+    [file, /a file is in the way/],
+    [join(file, 'sub'), /a file is in the way where a folder is needed \(.*a-file\)/],
+  ] as const) {
+    for (const args of [['serve', '--port', '0', '--data-dir', dir], ['probe', '--data-dir', dir, toneFile('cli-tone.flac', 4)]]) {
+      const r = studio(...args);
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, why);
+      assert.match(r.err, /--data-dir DIR/);
+      assert.doesNotMatch(r.err, /Unexpected error|EEXIST|ENOTDIR|ENOENT/);
+      assert.equal(r.err.trim().split('\n').length, 1, `one line: ${r.err}`);
+    }
+  }
+});
+
+test('studio serve on a port in use: one line naming the port and what to do', async () => {
+  const busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+  const port = (busy.address() as { port: number }).port;
+  try {
+    const { spawn } = await import('node:child_process');
+    const proc = spawn(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'serve', '--port', String(port)], { env: { ...process.env, STUDIO_DATA_DIR: dataDir } });
+    let err = '';
+    proc.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const code = await new Promise((r) => proc.once('exit', r));
+    assert.equal(code, 1);
+    assert.equal(err, `studio: port ${port} on 127.0.0.1 is already in use by another program. Choose another with --port N, or --port 0 for a free one.\n`);
+  } finally {
+    busy.close();
+  }
 });
 
 test('studio probe prints tags, streams, duration and cover art', () => {

@@ -46,20 +46,10 @@ async function until<T>(what: string, f: () => Promise<T | undefined> | T | unde
 }
 
 /** ask for a scan and wait until the scanner is idle (the scan, and any watcher job it follows or that follows it) */
+/** Start a scan and wait until the library is at rest (the scan and any watcher job it caused ended): the engine's library:idle. */
 async function scanToEnd(engine: EngineHost, args: { folderId?: string } = {}): Promise<ScanState> {
-  const asked = Date.now();
   await engine.call('library:scan', args);
-  let idleSince = 0;
-  return until('scan end', async () => {
-    const st = await engine.call('library:scan-state', {});
-    const ended = (st.state === 'finished' || st.state === 'cancelled') && (st.startedAt ?? 0) >= asked - 1000;
-    if (!ended) {
-      idleSince = 0;
-      return undefined;
-    }
-    if (!idleSince) idleSince = Date.now();
-    return Date.now() - idleSince > 700 ? st : undefined;
-  }, 60_000);
+  return engine.call('library:idle', {});
 }
 
 async function allRows(engine: EngineHost): Promise<LibraryTrack[]> {
@@ -507,8 +497,8 @@ describe('library: files of every kind, pipes, odd names, killed and read-only r
       const st = await engine.call('library:scan-state', {});
       assert.equal(st.state, 'cancelled', JSON.stringify(st));
       assert.ok(st.problems.some((p) => p.code === 'CANCELLED' && /interrupted/.test(p.message)));
-      await new Promise((r) => setTimeout(r, 300));
-      assert.notEqual((await engine.call('library:scan-state', {})).state, 'running', 'nothing adopted');
+      const rest = await engine.call('library:idle', {});
+      assert.deepEqual([rest.jobId, rest.state], [st.jobId, 'cancelled'], 'nothing adopted: no job ran after the closed one');
     } finally {
       await engine.stop();
     }

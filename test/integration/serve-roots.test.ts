@@ -157,6 +157,65 @@ test('an engine started without roots (desktop app, CLI) keeps its freedom', asy
 
 const STUDIO = join(ROOT, 'bin', 'studio.js');
 
+test('ids opened earlier (by the desktop app on the same data folder) are re-checked at every call and every media request', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rs-roots-shared-'));
+  // the desktop app (no roots) opens a file outside the roots, and attaches an outside cover to one inside
+  const { engine: desktop } = await startTestEngine({ dataDir });
+  const out = await desktop.call('media:open', { path: join(outside, 'tone.mp3') });
+  const inside = await desktop.call('media:open', { path: join(root, 'tone.mp3') });
+  copyFileSync(join(root, 'tone.mp3'), join(root, 'sub', 'covered.mp3'));
+  const covered = await desktop.call('media:open', { path: join(root, 'sub', 'covered.mp3') });
+  await desktop.call('media:set-cover', { trackId: covered.id, imagePath: join(outside, 'cover.png') });
+  await desktop.stop();
+  const roots: RootsSetting = { dirs: [root], libraryFolders: false };
+  const { engine: web } = await startTestEngine({ dataDir, env: { STUDIO_ROOTS: JSON.stringify(roots) } });
+  const webServer = await startServer({ engine: web, rendererDir: join(ROOT, 'out', 'renderer') });
+  const ws = await connect(webServer);
+  const get = (path: string) => fetch(`http://127.0.0.1:${webServer.port}${path}`, { headers: { authorization: `Bearer ${webServer.token}` } });
+  try {
+    for (const [method, args] of [
+      ['media:get-track', { trackId: out.id }],
+      ['media:peaks', { trackId: out.id }],
+      ['media:spectrogram', { trackId: out.id }],
+      ['library:track-detail', { trackId: out.id }],
+      ['chat:get-thread', { trackId: out.id }],
+      ['recent:remove', { trackId: out.id }],
+    ] as const) {
+      await refused(ws, method, args);
+    }
+    for (const kind of ['track', 'playable', 'cover']) {
+      const r = await get(`/media/${kind}/${out.id}`);
+      assert.equal(r.status, 403, `${kind}: ${await r.text()}`);
+    }
+    const coverOut = await get(`/media/cover/${covered.id}`);
+    assert.equal(coverOut.status, 403, 'an attached cover outside the roots is not served');
+    await refused(ws, 'chat:ask', { trackId: covered.id, instruction: 'x', attachments: { audio: null, image: 'cover', video: false } });
+    assert.equal((await get(`/media/track/${inside.id}`)).status, 200, 'a track inside the roots is served');
+    await allowed(ws, 'media:peaks', { trackId: inside.id });
+    const recent = (await allowed(ws, 'recent:list', {})) as { trackId: string }[];
+    assert.ok(recent.some((e) => e.trackId === inside.id));
+    assert.ok(!recent.some((e) => e.trackId === out.id), 'recent files outside the roots are not listed');
+    // a filmstrip frame made outside this web session is not served
+    assert.equal((await get(`/media/frame/${'0'.repeat(32)}.4.0`)).status, 403);
+  } finally {
+    ws.close();
+    await webServer.close();
+    await web.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('model packs: choosing a pack and model:ask paths outside the roots are refused', async () => {
+  const ws = await connect(server);
+  try {
+    await refused(ws, 'model:choose-pack', { path: outside });
+    await refused(ws, 'model:ask', { packPath: outside, instruction: 'hi' });
+    await refused(ws, 'model:ask', { packPath: join(root, 'sub'), instruction: 'hi', audio: { path: join(outside, 'tone.mp3') } });
+  } finally {
+    ws.close();
+  }
+});
+
 test('studio serve --root refuses a folder that does not exist (exit 2)', () => {
   const r = spawnSync(process.execPath, [STUDIO, 'serve', '--port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'rs-roots-')), '--root', join(BASE, 'missing')], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 2, r.stderr);

@@ -183,6 +183,35 @@ test('each connection gets a media capability that opens media (and nothing else
   }
 });
 
+test('a capability stops opening media when its connection closes; a reconnecting page takes its own back, never a made-up one', async () => {
+  const open = async (extra: string[] = []) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, ['studio.v1', `studio-token.${server.token}`, ...extra]);
+    const capP = sessionOf(ws);
+    await new Promise((r) => ws.once('open', r));
+    return { ws, cap: await capP };
+  };
+  const closed = (ws: WebSocket) => new Promise((r) => (ws.once('close', r), ws.close()));
+  const first = await open();
+  const track = await rpc(first.ws, 'media:open', { path: toneFile('serve-cap.mp3', 2) });
+  const url = `/cap/${first.cap}/media/track/${track.value.id}`;
+  assert.equal((await get(url)).status, 200);
+  // two connections of one page (a reconnect racing the old socket's close) share it until both close
+  const again = await open([`studio-cap.${first.cap}`]);
+  assert.equal(again.cap, first.cap, 'a reconnecting page keeps its capability');
+  await closed(first.ws);
+  assert.equal((await get(url)).status, 200, 'still open on the other connection');
+  await closed(again.ws);
+  assert.equal((await get(url)).status, 401, 'the tab closed: its links no longer open media');
+  const back = await open([`studio-cap.${first.cap}`]);
+  assert.equal(back.cap, first.cap);
+  assert.equal((await get(url)).status, 200, 'the page reconnected with its capability');
+  await closed(back.ws);
+  const madeUp = await open(['studio-cap.madeupmadeupmadeupmadeup']);
+  assert.notEqual(madeUp.cap, 'madeupmadeupmadeupmadeup', 'only capabilities this server issued are taken back');
+  assert.equal((await get('/cap/madeupmadeupmadeupmadeup/media/track/' + track.value.id)).status, 401);
+  await closed(madeUp.ws);
+});
+
 test('one bad frame never stops the server: each closes only its socket, with a code and reason', async () => {
   const auth = { Authorization: bearer() };
   const cases: Array<{ what: string; send: (w: Awaited<ReturnType<typeof openRawWebSocket>>) => void; code: number }> = [

@@ -66,3 +66,12 @@ test('a held-back newline is released at the end', () => {
   assert.equal(shown, 'Done.');
   assert.equal(shown + st.finish(), 'Done.\n');
 });
+
+test('a subnormal temperature (1e-320) samples the most likely token instead of NaN (issue 15)', () => {
+  const r = new Rng(7);
+  const logits = Float32Array.from([0.5, -3, 2.25, 2.0, 1e-3]);
+  for (const temperature of [1e-320, Number.MIN_VALUE, 1e-12]) {
+    for (let i = 0; i < 50; i++) assert.equal(selectToken(logits, { greedy: false, temperature, topP: 0.9 }, r), 2);
+    for (let i = 0; i < 50; i++) assert.equal(selectToken(logits, { greedy: false, temperature, topP: 1 }, r), 2);
+  }
+});

@@ -69,7 +69,7 @@ export class ChatService {
 
   private async answer(user: ChatMessage, att: ChatAttachments, options: Options, call: { signal: AbortSignal; progress(p: Progress): void; token(text: string): void }) {
     const { row, path } = await this.tracks.checkedPath(user.trackId);
-    const req: AskRequest = { instruction: user.text, greedy: options?.greedy, seed: options?.seed, maxNewTokens: options?.maxNewTokens, temperature: options?.temperature, topP: options?.topP };
+    const req: AskRequest = { instruction: user.text, options };
     if (att.audio) req.audio = { path, region: att.audio.region };
     if (att.image === 'cover') req.image = { path: await this.coverPath(user.trackId) };
     else if (att.image) req.image = { path: att.image.path };

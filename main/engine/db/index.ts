@@ -5,7 +5,7 @@
  * library_analyses, scan_jobs + scan_files, chat_messages, settings).
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { makeDirs } from '../fs/paths';
 import { isAbsolute, join } from 'node:path';
 import { StudioError } from '@contract';
 import { migrations } from './migrations';
@@ -25,7 +25,7 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
   const file = isAbsolute(fileName) ? fileName : join(dataDir, fileName);
   let db: Db | undefined;
   try {
-    mkdirSync(dataDir, { recursive: true });
+    makeDirs(dataDir);
     db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -37,6 +37,13 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
     db?.close();
     if (err instanceof StudioError) throw err;
     const e = err as { code?: string; message?: string };
+    if (e.code === 'ENOTDIR' || e.code === 'EEXIST' || e.code === 'ENOENT') {
+      throw new StudioError(
+        'DB_WRITE_FAILED',
+        `The data folder "${dataDir}" cannot be ${e.code === 'ENOENT' ? 'created there' : 'used: a file is in the way where a folder is needed'} (${(e as { path?: string }).path ?? dataDir}). Choose another with --data-dir DIR or STUDIO_DATA_DIR and start again.`,
+        e.message,
+      );
+    }
     if (isSqliteWriteError(e.code) || e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'EPERM') {
       throw new StudioError(
         'DB_WRITE_FAILED',

@@ -1,3 +1,4 @@
+import { mkdirSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 
 /** The path functions to use: node:path (this platform), or path.win32 / path.posix (tests). */
@@ -27,4 +28,43 @@ export function innermost<F extends { path: string }>(child: string, folders: F[
   let best: F | undefined;
   for (const f of folders) if (isInside(child, f.path, path) && (!best || f.path.length > best.path.length)) best = f;
   return best;
+}
+
+/**
+ * `mkdir -p` that always ends: creates each missing folder of `dir` (absolute
+ * or relative to the cwd) with a plain mkdir, parent first. Node's
+ * `mkdirSync(dir, { recursive: true })` loops forever where mkdir answers
+ * ENOENT although the parent exists (`/proc/nope`: `studio serve --data-dir
+ * /proc/nope` hung); here that is an error.
+ * @throws NodeJS.ErrnoException from mkdir (ENOENT, ENOTDIR, EEXIST for a
+ *   file in the way, EACCES, EROFS), with `path` set to the folder that
+ *   failed, or to the file in the way.
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let p = nodePath.resolve(dir);
+  for (;;) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch (err) {
+      // ENOTDIR: a file further up is in the way; it is found on the way up
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
+    }
+    if (st?.isDirectory()) break;
+    if (st) throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${p}'`), { code: 'ENOTDIR', path: p });
+    missing.push(p);
+    const parent = nodePath.dirname(p);
+    if (parent === p) break;
+    p = parent;
+  }
+  for (const m of missing.reverse()) {
+    try {
+      mkdirSync(m);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && statSync(m).isDirectory()) continue;
+      throw err;
+    }
+  }
 }

@@ -103,16 +103,77 @@ const PATH_ARGS: Partial<Record<MethodName, { what: string; paths: (args: never)
     what: 'attach',
     paths: (a: { attachments: { image: 'cover' | { path: string } | null } }) => [typeof a.attachments.image === 'object' ? a.attachments.image?.path : undefined],
   },
+  'model:choose-pack': { what: 'load a model pack from', paths: (a: { path: string }) => [a.path] },
+  'model:ask': {
+    what: 'read',
+    paths: (a: { packPath: string; audio?: { path: string }; image?: { path: string }; video?: { path: string } }) => [a.packPath, a.audio?.path, a.image?.path, a.video?.path],
+  },
 };
+
+/** What the guard needs to know of a track (opened file or library row): its file and its attached cover. */
+export interface TrackFiles {
+  path: string;
+  coverPath: string | null;
+}
+
+/** The methods that act on a track by id: its file is checked against the roots whenever one is called. */
+const TRACK_METHODS: readonly MethodName[] = [
+  'media:get-track',
+  'media:set-cover',
+  'media:peaks',
+  'media:spectrogram',
+  'media:filmstrip',
+  'recent:remove',
+  'library:track-detail',
+  'chat:get-thread',
+  'chat:ask',
+  'chat:regenerate',
+];
+
+/** The track id inside a media:resolve address ("track"/"playable": the id; "cover": "<id>" or "<id>.<n>"). */
+const ADDRESS_TRACK = /^([A-Za-z0-9_-]{8,64})(?:\.\d{1,9})?$/;
+/** A filmstrip frame address: "<content fingerprint>.<count>.<index>". */
+const ADDRESS_FRAME = /^([0-9a-f]{32})\./;
 
 /**
  * `handlers` with every path-taking method (PATH_ARGS) checked against
  * `roots` before it runs: the one place the engine applies web mode's roots,
  * so no channel can bypass it. `fs:list-dir` without a path starts in the
  * first existing root instead of the home folder.
+ *
+ * Ids are checked too, at the time of each call, because a track may have
+ * been opened earlier (before a restart with other roots, or by the desktop
+ * app on the same data folder): every method taking a `trackId`
+ * (TRACK_METHODS) needs the track's file inside the roots; `media:resolve`,
+ * which the hosts call for every media request they serve, needs the track's
+ * file for "track"/"playable"/"cover" and the attached cover's file for an
+ * attached cover; a filmstrip "frame" is served only when its video's
+ * filmstrip was made through this guard (its content fingerprint is recorded
+ * then); `recent:list` leaves out entries outside the roots. `track(id)`
+ * gives a track's files, or undefined for an unknown id (the handler then
+ * answers NOT_FOUND itself).
  */
-export function guardPaths(handlers: Handlers, roots: Roots): Handlers {
+export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string) => TrackFiles | undefined): Handlers {
   const out = { ...handlers } as Record<string, (args: unknown, ctx: unknown) => unknown>;
+  const checkTrack = async (id: string, what: string): Promise<TrackFiles | undefined> => {
+    const t = track(id);
+    if (t) await roots.check(t.path, what);
+    return t;
+  };
+  /** content fingerprints of the videos whose filmstrips were made through the guard */
+  const framesMade = new Set<string>();
+  for (const method of TRACK_METHODS) {
+    const inner = out[method];
+    if (!inner) continue;
+    out[method] = async (args: unknown, ctx: unknown) => {
+      const t = await checkTrack((args as { trackId: string }).trackId, 'use');
+      // the model reads an attached cover's file: it must be inside the roots as well
+      if (method === 'chat:ask' && t?.coverPath && (args as { attachments: { image: unknown } }).attachments.image === 'cover') await roots.check(t.coverPath, 'attach');
+      const result = await inner(args, ctx);
+      if (method === 'media:filmstrip') for (const f of (result as { frames: { frameId: string }[] }).frames) framesMade.add(f.frameId.slice(0, 32));
+      return result;
+    };
+  }
   for (const [method, spec] of Object.entries(PATH_ARGS)) {
     const inner = out[method];
     if (!inner || !spec) continue;
@@ -131,6 +192,32 @@ export function guardPaths(handlers: Handlers, roots: Roots): Handlers {
         if (listing.parent !== null && !(await roots.allows(listing.parent))) return { ...listing, parent: null };
       }
       return result;
+    };
+  }
+  const resolve = out['media:resolve'];
+  if (resolve) {
+    out['media:resolve'] = async (args: unknown, ctx: unknown) => {
+      const { kind, id } = args as { kind: 'track' | 'playable' | 'cover' | 'frame'; id: string };
+      if (kind === 'frame') {
+        const fp = ADDRESS_FRAME.exec(id)?.[1];
+        if (!fp || !framesMade.has(fp)) {
+          throw new StudioError('FORBIDDEN', 'This thumbnail was not made in this web session; show the video\'s filmstrip again to see it.');
+        }
+      } else {
+        const m = ADDRESS_TRACK.exec(id);
+        const t = m ? await checkTrack(m[1], 'serve') : undefined;
+        if (t && kind === 'cover' && t.coverPath) await roots.check(t.coverPath, 'serve');
+      }
+      return resolve(args, ctx);
+    };
+  }
+  const recent = out['recent:list'];
+  if (recent) {
+    out['recent:list'] = async (args: unknown, ctx: unknown) => {
+      const entries = (await recent(args, ctx)) as { path: string }[];
+      const kept = [];
+      for (const e of entries) if (await roots.allows(e.path)) kept.push(e);
+      return kept;
     };
   }
   return out as unknown as Handlers;

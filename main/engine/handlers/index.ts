@@ -33,5 +33,10 @@ export function engineHandlers(ctx: EngineContext): Handlers {
     ...libraryHandlers(library),
     ...chatHandlers(chat),
   };
-  return ctx.roots ? guardPaths(handlers, new Roots(ctx.roots, () => library.store.folders().map((f) => f.path))) : handlers;
+  if (!ctx.roots) return handlers;
+  const roots = new Roots(ctx.roots, () => library.store.folders().map((f) => f.path));
+  return guardPaths(handlers, roots, (id) => {
+    const row = tracks.find(id);
+    return row && { path: row.path, coverPath: row.cover_path };
+  });
 }

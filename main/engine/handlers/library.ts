@@ -8,6 +8,7 @@ type LibraryMethods =
   | 'library:scan'
   | 'library:scan-control'
   | 'library:scan-state'
+  | 'library:idle'
   | 'library:query'
   | 'library:track-detail'
   | 'library:export';
@@ -21,6 +22,7 @@ export function libraryHandlers(library: LibraryService): Pick<Handlers, Library
     'library:scan': ({ folderId, paths }) => (paths ? library.scanner.scanPaths(paths) : library.scan(folderId)),
     'library:scan-control': ({ action }) => library.scanner.control(action),
     'library:scan-state': () => library.scanner.state(),
+    'library:idle': () => library.idle(),
     'library:query': (args) => library.query(args),
     'library:track-detail': ({ trackId }) => library.store.detail(trackId),
     'library:export': ({ format, trackIds, filter }) => library.export(format, trackIds, filter),

@@ -12,9 +12,8 @@ export function modelHandlers(model: ModelService): Pick<Handlers, ModelMethods>
     'model:forget-pack': () => model.forgetPack(),
     'model:set-provider': ({ provider }) => model.setProvider(provider),
     'model:diagnostics': () => model.diagnostics(),
-    // the runtime's AskRequest keeps the generation options beside the inputs
-    'model:ask': ({ packPath, provider, options, ...inputs }, { signal, progress, token }) =>
-      model.askWithPack(packPath, provider ?? 'auto', { ...inputs, ...options }, {
+    'model:ask': ({ packPath, provider, ...req }, { signal, progress, token }) =>
+      model.askWithPack(packPath, provider ?? 'auto', req, {
         signal,
         onLoad: (fraction, file) => progress({ stage: 'loading model', fraction, message: file }),
         onStage: (stage) => progress({ stage }),

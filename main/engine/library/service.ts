@@ -61,6 +61,20 @@ export class LibraryService {
     return this.folders().find((f) => f.id === folder.id) ?? folder;
   }
 
+  /**
+   * Resolves when the library is at rest: no change seen by the watcher is
+   * waiting out its debounce, and no scan job is running or queued behind
+   * another (a paused job counts as at rest). Returns the last job's state.
+   * What tests and scripts await instead of sleeping until things look idle.
+   */
+  async idle(): Promise<ScanState> {
+    for (;;) {
+      if (this.watcher && !this.watcher.quiet) await this.watcher.whenQuiet();
+      else if (this.scanner.busy && this.scanner.state().state !== 'paused') await this.scanner.whenIdle();
+      else return this.scanner.state();
+    }
+  }
+
   removeFolder(folderId: string): null {
     if (this.scanner.busy) this.scanner.control('cancel');
     const removed = this.store.removeFolder(folderId);

@@ -12,6 +12,7 @@ export class FolderWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
   private pending = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  private quietWaiters: (() => void)[] = [];
 
   constructor(
     private readonly onPaths: (paths: string[]) => void,
@@ -50,15 +51,28 @@ export class FolderWatcher {
     return this.watchers.has(id);
   }
 
+  /** Whether no change is waiting out its debounce (every event seen so far was handed on). */
+  get quiet(): boolean {
+    return this.timer === null;
+  }
+
+  /** Resolves once the changes waiting out their debounce were handed to `onPaths` (at once when quiet). */
+  whenQuiet(): Promise<void> {
+    return this.quiet ? Promise.resolve() : new Promise((r) => this.quietWaiters.push(r));
+  }
+
   private flush(): void {
     this.timer = null;
     const paths = [...this.pending];
     this.pending = new Set();
     if (paths.length) this.onPaths(paths);
+    for (const w of this.quietWaiters.splice(0)) w();
   }
 
   close(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const w of this.quietWaiters.splice(0)) w();
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
   }

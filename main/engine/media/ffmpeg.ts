@@ -108,19 +108,77 @@ export function runFfmpeg(args: string[], opts: { signal?: AbortSignal; maxStdou
     child.on('error', (e) => reject(new StudioError('FFMPEG_MISSING', `Could not start ffmpeg: ${e.message}. ${FIX}`)));
     child.on('close', (code) => {
       if (opts.signal?.aborted) reject(new StudioError('CANCELLED', 'Cancelled.'));
+      else if (stalledError(child)) reject(stalledError(child));
       else resolve({ code, stdout: Buffer.concat(out), stderr: err });
     });
   });
 }
 
-/** Spawn ffmpeg with piped stdio; killed when the signal aborts. */
-export function spawnFfmpeg(args: string[], signal?: AbortSignal): ChildProcess {
+/** Default of STUDIO_DECODE_TIMEOUT_S: seconds an ffmpeg may go without writing anything before it is killed. */
+export const DEFAULT_DECODE_TIMEOUT_S = 60;
+
+/**
+ * The stall limit for ffmpeg children, in ms, read from STUDIO_DECODE_TIMEOUT_S
+ * (seconds, may be fractional; 0 = never) on every spawn; an unset or
+ * unreadable value gives DEFAULT_DECODE_TIMEOUT_S.
+ */
+export function decodeTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.STUDIO_DECODE_TIMEOUT_S;
+  const s = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  return Number.isFinite(s) && s >= 0 ? Math.round(s * 1000) : DEFAULT_DECODE_TIMEOUT_S * 1000;
+}
+
+const stalled = new WeakMap<ChildProcess, StudioError>();
+
+/**
+ * The error of an ffmpeg child that spawnFfmpeg killed because it stalled
+ * (DECODE_FAILED, naming the input and the setting), or undefined. Callers
+ * check it when the child closes, before reading its exit code.
+ */
+export function stalledError(child: ChildProcess): StudioError | undefined {
+  return stalled.get(child);
+}
+
+/**
+ * Spawn ffmpeg with piped stdio; killed (SIGKILL) when the signal aborts, or
+ * when it writes nothing on stdout or stderr for `stallMs` (default
+ * decodeTimeoutMs()): an input that blocks — a named pipe, a stalled network
+ * mount, an ffconcat list naming a pipe — never wedges a caller. Every caller
+ * here reads stdout synchronously as it comes, and ffmpeg writes its stats or
+ * its output while it works, so silence means it is stuck. After such a kill
+ * stalledError(child) holds the error to report.
+ */
+export function spawnFfmpeg(args: string[], signal?: AbortSignal, stallMs: number = decodeTimeoutMs()): ChildProcess {
   const child = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
   if (signal) {
     const onAbort = () => child.kill('SIGKILL');
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
     child.on('close', () => signal.removeEventListener('abort', onAbort));
+  }
+  if (stallMs > 0) {
+    const input = args[args.indexOf('-i') + 1] ?? '(input)';
+    let timer: NodeJS.Timeout;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const s = stallMs / 1000;
+        stalled.set(
+          child,
+          new StudioError(
+            'DECODE_FAILED',
+            `ffmpeg made no progress for ${s} s reading "${input}" and was stopped: the file blocks reading (a named pipe, a stalled network drive, or a list naming one) or ffmpeg cannot finish it. ` +
+              'If the file is only slow to read, set STUDIO_DECODE_TIMEOUT_S to a longer limit in seconds (0: no limit).',
+          ),
+        );
+        child.kill('SIGKILL');
+      }, stallMs);
+    };
+    arm();
+    child.stdout?.on('data', arm);
+    child.stderr?.on('data', arm);
+    child.on('close', () => clearTimeout(timer));
+    child.on('error', () => clearTimeout(timer));
   }
   return child;
 }
@@ -169,6 +227,7 @@ export function runFfmpegProgress(
     child.on('error', (e) => reject(new StudioError('FFMPEG_MISSING', `Could not start ffmpeg: ${e.message}. ${FIX}`)));
     child.on('close', (code) => {
       if (opts.signal?.aborted) reject(new StudioError('CANCELLED', 'Cancelled.'));
+      else if (stalledError(child)) reject(stalledError(child));
       else resolve({ code, stderr: err });
     });
   });

@@ -15,7 +15,7 @@
  * the stream description — one parser for every caller.
  */
 import { StudioError } from '@contract';
-import { spawnFfmpeg } from './ffmpeg';
+import { spawnFfmpeg, stalledError } from './ffmpeg';
 
 /** What ffmpeg says it decoded to. */
 export interface PcmFormat {
@@ -154,7 +154,8 @@ export function parseWavHeader(b: Buffer): { format: PcmFormat; dataOffset: numb
  *
  * Resolves whatever ffmpeg's exit code (the caller decides what a partial
  * decode means, from `frames`, `errors`, `exitCode` and `log`). Rejects with
- * CANCELLED when the signal aborts (ffmpeg is killed), FFMPEG_MISSING when it
+ * CANCELLED when the signal aborts (ffmpeg is killed), DECODE_FAILED when
+ * ffmpeg stalled past STUDIO_DECODE_TIMEOUT_S (killed), FFMPEG_MISSING when it
  * cannot start, or the error `onFormat`/`onFrames` threw.
  */
 export function readPcm(path: string, opts: PcmReadOptions): Promise<PcmReadResult> {
@@ -251,6 +252,8 @@ export function readPcm(path: string, opts: PcmReadOptions): Promise<PcmReadResu
     child.on('close', (code) => {
       if (opts.signal?.aborted) return reject(new StudioError('CANCELLED', 'Cancelled.'));
       if (failure) return reject(failure);
+      const stall = stalledError(child);
+      if (stall) return reject(stall);
       line(partial);
       resolve({ format, frames, exitCode: code, log, errors });
     });

@@ -52,6 +52,11 @@ export class Tracks {
     return this.get(id);
   }
 
+  /** The track's row, or undefined for an unknown id. */
+  find(id: string): TrackRow | undefined {
+    return this.rows.byId(id);
+  }
+
   row(id: string): TrackRow {
     const row = this.rows.byId(id);
     if (!row) throw new StudioError('NOT_FOUND', 'That track is not open (unknown id). Open the file again.');

@@ -1,25 +1,17 @@
 import { basename } from 'node:path';
-import { StudioError } from '@contract';
+import { StudioError, type MethodArgs } from '@contract';
 import { PROCESSORS } from './processors';
 import { defaultInput, PLACEHOLDER_RE, PLACEHOLDERS, type MediaKind, type ModelRuntime, type ProjectedMedia } from './runtime';
 
 /**
  * One DeepResonance turn from files: the official evaluation data's shape
- * (input with <Audio>/<Image>/<Video> placeholders, instruction, media paths).
+ * (input with <Audio>/<Image>/<Video> placeholders, instruction, media paths),
+ * with the generation options nested as the contract's `model:ask` and
+ * `chat:ask` carry them: one request shape from the channel to the runtime.
+ * It is `model:ask`'s arguments without the pack and the provider (which
+ * choose the runtime, not the turn).
  */
-export interface AskRequest {
-  instruction: string;
-  /** input text with placeholders; default: the attached media in the order audio, image, video */
-  input?: string;
-  audio?: { path: string; region?: [number, number] };
-  image?: { path: string };
-  video?: { path: string };
-  greedy?: boolean;
-  seed?: number;
-  maxNewTokens?: number;
-  temperature?: number;
-  topP?: number;
-}
+export type AskRequest = Omit<MethodArgs<'model:ask'>, 'packPath' | 'provider'>;
 
 export type AskTimings = {
   mediaDecodeMs: number;
@@ -108,12 +100,13 @@ export async function ask(
   timings.promptMs = performance.now() - t;
   opts.onStage?.('answering');
   const tGen = performance.now();
+  const o = req.options ?? {};
   const res = await rt.generate(prompt, {
-    greedy: req.greedy ?? false,
-    temperature: req.temperature ?? m.generation.temperature,
-    topP: req.topP ?? m.generation.top_p,
-    maxNewTokens: req.maxNewTokens ?? m.generation.max_new_tokens,
-    seed: req.seed ?? Math.floor(Math.random() * 2 ** 31),
+    greedy: o.greedy ?? false,
+    temperature: o.temperature ?? m.generation.temperature,
+    topP: o.topP ?? m.generation.top_p,
+    maxNewTokens: o.maxNewTokens ?? m.generation.max_new_tokens,
+    seed: o.seed ?? Math.floor(Math.random() * 2 ** 31),
     signal: opts.signal,
     onText: opts.onText,
   });

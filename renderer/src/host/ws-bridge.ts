@@ -8,6 +8,8 @@ const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
 /** The WebSocket subprotocol of the studio; the access token rides as a second one, `studio-token.<token>`. */
 export const WS_PROTOCOL = 'studio.v1';
 export const WS_TOKEN_PROTOCOL_PREFIX = 'studio-token.';
+/** on a reconnect the page offers back the media capability it had, `studio-cap.<cap>`, to keep its media URLs working */
+export const WS_CAP_PROTOCOL_PREFIX = 'studio-cap.';
 /** sessionStorage key of the access token: per origin (so per port), gone with the tab */
 export const TOKEN_STORAGE_KEY = 'studio.access-token';
 
@@ -36,7 +38,7 @@ export function takeAccessToken(location: Location, history: History, storage: S
  * and go out once it is open; when it drops, onClose listeners are told (the
  * RpcClient rejects the calls in flight) and what still waited is dropped.
  */
-function reconnectingWebSocketPort(url: string, protocols: string[]): Port {
+function reconnectingWebSocketPort(url: string, protocols: () => string[]): Port {
   const listeners = new Set<(m: unknown) => void>();
   const closeListeners = new Set<() => void>();
   let queue: string[] = [];
@@ -45,7 +47,7 @@ function reconnectingWebSocketPort(url: string, protocols: string[]): Port {
 
   function connect(): void {
     connection.state = attempt === 0 && connection.reconnects === 0 ? 'connecting' : 'reconnecting';
-    const sock = new WebSocket(url, protocols);
+    const sock = new WebSocket(url, protocols());
     ws = sock;
     sock.onopen = () => {
       if (connection.state === 'reconnecting' || attempt > 0) connection.reconnects++;
@@ -124,7 +126,9 @@ function refusedPort(): Port {
  * the subprotocol `studio-token.<token>` (never in a cookie, so no other
  * server on this machine ever receives it); media URLs carry the per-connection
  * capability the server sends first (`web:session`) as a path prefix,
- * `/cap/<capability>/media/<kind>/<id>`.
+ * `/cap/<capability>/media/<kind>/<id>`. The server revokes it when the
+ * socket closes (a closed tab's links stop working); on a reconnect the page
+ * offers it back (`studio-cap.<cap>`) and keeps it.
  *
  * Calls made while the socket is (re)connecting wait for it; calls in flight
  * when it drops reject with ENGINE_UNAVAILABLE (the server cancels them too).
@@ -139,7 +143,11 @@ export function createWebSocketBridge(location: Location = window.location): Stu
   let port: Port;
   if (token) {
     const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
-    port = reconnectingWebSocketPort(url, [WS_PROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${token}`]);
+    port = reconnectingWebSocketPort(url, () => [
+      WS_PROTOCOL,
+      `${WS_TOKEN_PROTOCOL_PREFIX}${token}`,
+      ...(mediaCapability ? [`${WS_CAP_PROTOCOL_PREFIX}${mediaCapability}`] : []),
+    ]);
   } else {
     port = refusedPort();
     connection.state = 'closed';

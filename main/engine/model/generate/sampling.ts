@@ -59,12 +59,15 @@ export function selectToken(logits: ArrayLike<number>, opts: SamplingOptions, rn
   if (opts.greedy || opts.temperature <= 0) return argmax(logits);
   const n = logits.length;
   const t = opts.temperature;
+  // softmax(l / t) computed as exp((l − max l) / t): the exponent is ≤ 0 for
+  // every t > 0, so a tiny temperature (1e-320) cannot overflow l / t into
+  // Infinity − Infinity = NaN; it tends to greedy, as it should.
   let max = -Infinity;
-  for (let i = 0; i < n; i++) max = Math.max(max, logits[i] / t);
+  for (let i = 0; i < n; i++) max = Math.max(max, logits[i]);
   const probs = new Float64Array(n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    const p = Math.exp(logits[i] / t - max);
+    const p = Math.exp((logits[i] - max) / t);
     probs[i] = p;
     sum += p;
   }

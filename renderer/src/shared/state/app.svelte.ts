@@ -1,5 +1,6 @@
 import type { AppInfo, EventPayload, ModelStatus, StudioErrorData } from '@contract';
 import { api, asStudioError } from '../../host/api';
+import { connection } from '../../host/connection.svelte';
 import { signal } from '../../lib/test-hooks';
 
 export type ToastKind = 'error' | 'warning' | 'notice';
@@ -17,6 +18,10 @@ export interface Toast {
 const FADE_MS: Record<ToastKind, number | null> = { notice: 6000, warning: 12_000, error: null };
 /** the title of the message shown while the engine is down after a crash */
 const ENGINE_CRASHED = 'The engine stopped unexpectedly';
+/** the title of the one message a page opened without its access token shows */
+const NO_TOKEN = 'Open the address that `studio serve` printed';
+/** errors that mean the engine was out of reach: put right once it is ready again */
+const UNREACHABLE = new Set(['ENGINE_CRASHED', 'ENGINE_UNAVAILABLE']);
 /** at most this many messages are shown (the oldest notice or warning goes first) */
 const MAX_TOASTS = 3;
 
@@ -74,13 +79,22 @@ class AppState {
       signal('engine-restarted', s);
       void this.refreshInfo();
     }
-    if (s.state === 'ready') this.seenRestarts = s.restarts;
+    if (s.state === 'ready') {
+      this.seenRestarts = s.restarts;
+      // the engine answers again (after a crash, or on a reconnect, which re-sends the state): what said it could not be reached no longer holds
+      for (const t of this.toasts) if (t.code && UNREACHABLE.has(t.code)) this.dismiss(t.id);
+    }
   }
 
   /** Show any failure plainly; returns the error data. CANCELLED is not an error to show. */
   error(err: unknown, title = 'Something went wrong'): StudioErrorData {
     const e = asStudioError(err);
     if (e.code === 'CANCELLED') return e;
+    if (connection.state === 'closed' && e.message === connection.reason) {
+      // a page without its access token: every call fails alike; one message says which address to open
+      if (this.toasts.some((t) => t.title === NO_TOKEN)) return e;
+      title = NO_TOKEN;
+    }
     this.push('error', title, e.message, e.code);
     signal('error-shown', { code: e.code, message: e.message, title });
     return e;

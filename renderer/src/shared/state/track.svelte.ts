@@ -11,7 +11,12 @@ export interface Job {
   stage?: string;
   fraction?: number;
   message?: string;
+  /** an error that may go away when the job runs again (the engine crashed or was out of reach, a decode stalled): offer Retry */
+  retry?: boolean;
 }
+
+/** Error codes after which running a job again can succeed. */
+const RETRYABLE = new Set(['ENGINE_CRASHED', 'ENGINE_UNAVAILABLE', 'DECODE_FAILED', 'INTERNAL']);
 
 export interface PeaksData {
   trackId: string;
@@ -157,7 +162,7 @@ class TrackState {
         this.jobs[job] = { state: 'cancelled', message: 'Cancelled.' };
         signal(`${job}-cancelled`, { trackId: t.id });
       } else {
-        this.jobs[job] = { state: 'error', message: e.message };
+        this.jobs[job] = { state: 'error', message: e.message, retry: RETRYABLE.has(e.code) };
         app.error(e, `Could not compute the ${job === 'peaks' ? 'waveform' : job}`);
       }
     } finally {
