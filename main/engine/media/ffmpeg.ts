@@ -113,9 +113,14 @@ export function runFfmpeg(args: string[], opts: { signal?: AbortSignal; maxStdou
   });
 }
 
-/** Spawn ffmpeg with piped stdio; killed when the signal aborts. */
-export function spawnFfmpeg(args: string[], signal?: AbortSignal): ChildProcess {
-  const child = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+/**
+ * Spawn ffmpeg with piped stdio; killed when the signal aborts. `extraPipes`:
+ * that many more pipes from the child, as fds 3, 4, … (ffmpeg writes to them
+ * as `pipe:3`, `pipe:4`; `child.stdio[3]`, … on this side).
+ */
+export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0): ChildProcess {
+  const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...Array.from({ length: extraPipes }, () => 'pipe' as const)];
+  const child = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args], { stdio, windowsHide: true });
   if (signal) {
     const onAbort = () => child.kill('SIGKILL');
     if (signal.aborted) onAbort();
