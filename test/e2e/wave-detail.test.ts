@@ -114,7 +114,7 @@ describe('deep zoom detail (issue 12 defect 7)', { timeout: 300_000 }, () => {
       loaded.seq,
       { timeout: 10_000 },
     );
-    const spec = (await specDrawn.jsonValue()) as { at: number; detail: { detailColumns: number; start: number; end: number } };
+    const spec = (await specDrawn.jsonValue()) as unknown as { at: number; detail: { detailColumns: number; start: number; end: number } };
     console.log(`# zoom to ${level}× (last key press) → spectrogram detail drawn: ${(spec.at - pressed).toFixed(0)} ms`);
     const d = loaded.detail as { startSec: number; endSec: number; samplesPerPeak: number; hop: number; columns: number };
     const view = { start: spec.detail.start, end: spec.detail.end };
@@ -123,7 +123,7 @@ describe('deep zoom detail (issue 12 defect 7)', { timeout: 300_000 }, () => {
     assert.ok(d.startSec <= view.start && d.endSec >= view.end, `detail ${d.startSec}…${d.endSec} s covers the view ${view.start}…${view.end} s`);
     const visible = view.end - view.start;
     assert.ok(visible > 10 && visible < 20, `~15 s on screen at 130× of 33 min (got ${visible.toFixed(1)} s)`);
-    const dpr = await page.evaluate(() => globalThis.devicePixelRatio || 1);
+    const dpr = await page.evaluate(() => (globalThis as unknown as { devicePixelRatio?: number }).devicePixelRatio || 1);
     const width = (await page.getByTestId('spectrogram-canvas').evaluate((el) => (el as unknown as { width: number }).width)) / dpr;
     const waveBox = (await page.locator('[data-testid=waveform] .main').boundingBox())!;
     const pxPerSecOnScreen = (waveBox.width * dpr) / visible;

@@ -10,6 +10,11 @@
  * ffmpeg's AV_CH_* bits). No table of layout names is needed, so every layout
  * ffmpeg can decode (4.1, 7.0, octagonal, …) is read.
  *
+ * One decode can have several outputs (`readPcmOutputs`): ffmpeg decodes the
+ * stream once and shapes it per output (rate, downmix, filter), output 0 on
+ * stdout and output k on the pipe at fd k + 2 — e.g. the analysis stream and
+ * the waveform's 16 kHz mono stream of a library scan.
+ *
  * The log is read with `-loglevel level+info`: every line carries its level
  * tag (`[error]`, `[warning]`, `[info]`), which is how errors are told from
  * the stream description — one parser for every caller.
