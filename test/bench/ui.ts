@@ -35,13 +35,16 @@ const rows = {
   zoomStep: [] as number[],
   detailFirst: [] as number[],
   detailAgain: [] as number[],
+  /** of those: request → the engine's answer (the rest: the debounce, painting, drawing) */
+  answerFirst: [] as number[],
+  answerAgain: [] as number[],
 };
 
 /**
  * Press `+` 12 times (1.5× each ≈ 130×): each press → 'waveform-zoomed' (into zoomStep); returns the
  * time from the last press to the spectrogram drawn with the detail that press asked for.
  */
-async function zoomTo130(sp: StudioPage): Promise<number> {
+async function zoomTo130(sp: StudioPage, answered: number[]): Promise<number> {
   let pressedAt = 0;
   let last = 0;
   for (let i = 0; i < 12; i++) {
@@ -52,6 +55,7 @@ async function zoomTo130(sp: StudioPage): Promise<number> {
     rows.zoomStep.push(z.at - pressedAt);
   }
   const loaded = await sp.waitForEvent('wave-detail-loaded', { after: last, timeout: 60_000 });
+  answered.push((loaded.detail as { answeredMs: number }).answeredMs);
   const h = await sp.page.waitForFunction(
     (after) => (globalThis as unknown as { __studioEvents: { seq: number; name: string; at: number; detail: { detailColumns?: number } }[] }).__studioEvents.find((e) => e.seq > after && e.name === 'spectrogram-drawn' && (e.detail.detailColumns ?? 0) > 0)?.at ?? null,
     loaded.seq,
@@ -95,10 +99,10 @@ try {
       const box = (await page.locator('[data-testid=waveform] .main').boundingBox())!;
       await page.mouse.click(box.x + box.width * 0.6, box.y + box.height / 2);
       await sp.waitForMediaTime(1100, 1300);
-      rows.detailFirst.push(await zoomTo130(sp));
+      rows.detailFirst.push(await zoomTo130(sp, rows.answerFirst));
       await page.keyboard.press('0');
       await page.locator('[data-testid=zoom-level]', { hasText: /^1×$/ }).waitFor();
-      rows.detailAgain.push(await zoomTo130(sp));
+      rows.detailAgain.push(await zoomTo130(sp, rows.answerAgain));
       await page.close();
     } finally {
       await serve.stop();
@@ -120,3 +124,5 @@ console.log(`  open 33-min mix → waveform drawn (warm cache):  ${fmt(rows.mixW
 console.log(`  + key → zoomed overview drawn (33-min mix, all 12 steps): ${fmt(rows.zoomStep).replace(/\(runs: .*\)/, `(${rows.zoomStep.length} presses, max ${Math.max(...rows.zoomStep).toFixed(0)} ms)`)}`);
 console.log(`  12th + (≈130×) → range detail drawn, first time:  ${fmt(rows.detailFirst)}`);
 console.log(`  12th + (≈130×) → range detail drawn, after Fit:   ${fmt(rows.detailAgain)}`);
+console.log(`    of which media:wave-range request → answer, first time: ${fmt(rows.answerFirst)}`);
+console.log(`    of which media:wave-range request → answer, after Fit:  ${fmt(rows.answerAgain)}`);

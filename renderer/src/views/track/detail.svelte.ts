@@ -3,6 +3,7 @@ import { api, asStudioError } from '../../host/api';
 import { paintSpectrogram } from '../../lib/colormap';
 import { base64ToBytes } from '../../lib/decode';
 import { signal } from '../../lib/test-hooks';
+import { paddedRange, samplesPerPeakFor } from './detail-range';
 
 /**
  * The zoomed view's detail (issue 12 defect 7), as Sonic Visualiser does it:
@@ -33,23 +34,6 @@ export interface WaveDetail {
 }
 
 const DEBOUNCE_MS = 120;
-/** the engine's bound on one range (s) */
-const MAX_RANGE_SEC = 600;
-
-/** The engine's width per peak for a resolution (planRange: the largest power of two ≤ rate / px per s). */
-export function samplesPerPeakFor(pixelsPerSec: number, rate = 16000): number {
-  return Math.min(1 << 16, 2 ** Math.floor(Math.log2(Math.max(1, rate / pixelsPerSec))));
-}
-
-/** The range to ask for: the view plus half its width either side, within the track and the engine's bound. */
-export function paddedRange(start: number, end: number, durationSec: number): [number, number] {
-  const span = Math.min(end - start, MAX_RANGE_SEC);
-  const pad = Math.min(span / 2, (MAX_RANGE_SEC - span) / 2);
-  const s = Math.max(0, start - pad);
-  let e = Math.min(end + pad, s + MAX_RANGE_SEC);
-  if (durationSec > 0) e = Math.min(e, durationSec);
-  return [s, e > s ? e : s + span];
-}
 
 function toDetail(r: WaveRange): WaveDetail {
   const bytes = base64ToBytes(r.minMax);
@@ -115,11 +99,13 @@ class Detail {
     const controller = new AbortController();
     this.controller = controller;
     signal('wave-detail-requested', { trackId, startSec, endSec, pixelsPerSec });
+    const t0 = performance.now();
     try {
       const r = await api().call('media:wave-range', { trackId, startSec, endSec, pixelsPerSec }, { signal: controller.signal });
       if (this.controller !== controller) return;
+      const answeredMs = performance.now() - t0;
       this.data = toDetail(r);
-      signal('wave-detail-loaded', { trackId, startSec: r.startSec, endSec: r.endSec, samplesPerPeak: r.samplesPerPeak, hop: r.spectrogram.hop, columns: r.spectrogram.columns });
+      signal('wave-detail-loaded', { trackId, startSec: r.startSec, endSec: r.endSec, samplesPerPeak: r.samplesPerPeak, hop: r.spectrogram.hop, columns: r.spectrogram.columns, answeredMs });
     } catch (err) {
       const e = asStudioError(err);
       // a newer view replaced this request, or the track went away: the overview stays
