@@ -22,7 +22,7 @@ const track = toneFile('bench-5min.mp3', 300);
 const mix = toneFile('e2e-mix-33min.mp3', 33 * 60, ['-b:a', '128k']);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms  (runs: ${xs.map((x) => x.toFixed(0)).join(', ')})`;
+const fmt = (xs: number[]) => !xs.length ? 'none' : `median ${median(xs).toFixed(0)} ms  (runs: ${xs.map((x) => x.toFixed(0)).join(', ')})`;
 
 const rows = {
   urlPrinted: [] as number[],
@@ -42,7 +42,9 @@ const rows = {
 
 /**
  * Press `+` 12 times (1.5× each ≈ 130×): each press → 'waveform-zoomed' (into zoomStep); returns the
- * time from the last press to the spectrogram drawn with the detail that press asked for.
+ * time from the last press to the spectrogram drawn with detail at that zoom's resolution (a column
+ * per ≤ 2 px). `answered`: the engine's answer time of the request that press made (none when the
+ * view already held that detail).
  */
 async function zoomTo130(sp: StudioPage, answered: number[]): Promise<number> {
   let pressedAt = 0;
@@ -54,14 +56,22 @@ async function zoomTo130(sp: StudioPage, answered: number[]): Promise<number> {
     const z = await sp.waitForEvent('waveform-zoomed', { after: last });
     rows.zoomStep.push(z.at - pressedAt);
   }
-  const loaded = await sp.waitForEvent('wave-detail-loaded', { after: last, timeout: 60_000 });
-  answered.push((loaded.detail as { answeredMs: number }).answeredMs);
   const h = await sp.page.waitForFunction(
-    (after) => (globalThis as unknown as { __studioEvents: { seq: number; name: string; at: number; detail: { detailColumns?: number } }[] }).__studioEvents.find((e) => e.seq > after && e.name === 'spectrogram-drawn' && (e.detail.detailColumns ?? 0) > 0)?.at ?? null,
-    loaded.seq,
+    (after) => {
+      const evs = (globalThis as unknown as { __studioEvents: { seq: number; name: string; at: number; detail: { detailHop?: number; start: number; end: number; pxPerSec?: number } }[] }).__studioEvents;
+      const zoomed = evs.filter((e) => e.seq > after && e.name === 'waveform-zoomed').at(-1);
+      const px = (zoomed?.detail.pxPerSec ?? 0) * ((globalThis as unknown as { devicePixelRatio?: number }).devicePixelRatio || 1);
+      // the engine's hop for px/s: the largest power of two ≤ 16000/px, at least 32 (planRange)
+      const hop = Math.max(32, 2 ** Math.floor(Math.log2(16000 / Math.max(1, px))));
+      return evs.find((e) => e.seq > after && e.name === 'spectrogram-drawn' && (e.detail.detailHop ?? 0) > 0 && (e.detail.detailHop ?? 0) <= hop)?.at ?? null;
+    },
+    last,
     { timeout: 60_000, polling: 20 },
   );
-  return ((await h.jsonValue()) as number) - pressedAt;
+  const at = (await h.jsonValue()) as number;
+  const loaded = (await sp.events('wave-detail-loaded')).filter((e) => e.seq > last && e.at <= at).at(-1);
+  if (loaded) answered.push((loaded.detail as { answeredMs: number }).answeredMs);
+  return at - pressedAt;
 }
 
 const browser = await launchChromium();
@@ -125,4 +135,4 @@ console.log(`  + key → zoomed overview drawn (33-min mix, all 12 steps): ${fmt
 console.log(`  12th + (≈130×) → range detail drawn, first time:  ${fmt(rows.detailFirst)}`);
 console.log(`  12th + (≈130×) → range detail drawn, after Fit:   ${fmt(rows.detailAgain)}`);
 console.log(`    of which media:wave-range request → answer, first time: ${fmt(rows.answerFirst)}`);
-console.log(`    of which media:wave-range request → answer, after Fit:  ${fmt(rows.answerAgain)}`);
+console.log(`    of which media:wave-range request → answer, after Fit:  ${fmt(rows.answerAgain)} (none: the view still held that detail)`);

@@ -85,7 +85,11 @@ class Detail {
     }
     const spp = samplesPerPeakFor(px);
     const d = this.data;
-    if (d && d.samplesPerPeak <= spp && d.startSec <= start + 1e-6 && (d.endSec >= end - 1e-6 || d.endSec >= durationSec - 1e-3)) return; // already detailed enough
+    if (d && d.samplesPerPeak <= spp && d.startSec <= start + 1e-6 && (d.endSec >= end - 1e-6 || d.endSec >= durationSec - 1e-3)) {
+      // already detailed enough: a request still pending was for another view (and would replace this with a coarser one)
+      this.cancel();
+      return;
+    }
     const [s, e] = paddedRange(start, end, durationSec);
     const key = `${trackId}:${s.toFixed(3)}:${e.toFixed(3)}:${spp}`;
     if (key === this.asked) return;
