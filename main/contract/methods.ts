@@ -139,6 +139,42 @@ export const Spectrogram = z.object({
 });
 export type Spectrogram = z.infer<typeof Spectrogram>;
 
+/**
+ * Detail of a time range of the waveform at the zoom's resolution (issue 12
+ * defect 7): peaks and mel spectrogram columns of the same 16 kHz mono signal
+ * as the overview (`Peaks`, `Spectrogram`), on sample boundaries:
+ * peak j = min/max of samples [startSample + j·samplesPerPeak, …),
+ * column j = the frame whose window starts at startSample + j·hop.
+ */
+export const WaveRange = z.object({
+  trackId: Id,
+  /** Hz of the signal (16000) */
+  sampleRate: z.number(),
+  /** the range computed, widened to whole peaks/columns and cut at the end of the track (samples; end exclusive) */
+  startSample: z.number(),
+  endSample: z.number(),
+  /** the same in seconds (startSample / sampleRate, …) */
+  startSec: z.number(),
+  endSec: z.number(),
+  /** samples per min/max pair (a power of two) */
+  samplesPerPeak: z.number(),
+  /** base64 of little-endian Float32: interleaved [min0, max0, …] in −1…1 */
+  minMax: z.string(),
+  spectrogram: z.object({
+    /** samples between columns (a power of two) */
+    hop: z.number(),
+    fftSize: z.number(),
+    columns: z.number(),
+    rows: z.number(),
+    maxFreqHz: z.number(),
+    scale: z.enum(['mel']),
+    floorDb: z.number(),
+    /** base64 of Uint8 (0 = floorDb … 255 = 0 dB), column-major, as Spectrogram.data */
+    data: z.string(),
+  }),
+});
+export type WaveRange = z.infer<typeof WaveRange>;
+
 export const FilmstripFrame = z.object({
   timeSec: z.number(),
   /** use with the media URL: "frame/<frameId>" */
@@ -489,6 +525,22 @@ export const methods = {
     progress: true,
     cancellable: true,
     summary: 'Mel spectrogram computed in the engine (cached).',
+  }),
+  'media:wave-range': spec({
+    input: z
+      .object({
+        trackId: Id,
+        /** seconds; at most 600 s apart */
+        startSec: z.number().min(0).max(1e6),
+        endSec: z.number().min(0).max(1e6),
+        /** device pixels per second the range is drawn at: at least one peak per pixel (16 kHz at most) */
+        pixelsPerSec: z.number().positive().max(1e6),
+      })
+      .strict(),
+    output: WaveRange,
+    host: 'engine',
+    cancellable: true,
+    summary: 'Peaks and spectrogram of a time range at a zoom\'s resolution, from a ranged decode of the pinned track (cached).',
   }),
   'media:filmstrip': spec({
     input: z.object({ trackId: Id, count: z.number().int().min(1).max(120) }).strict(),

@@ -1,16 +1,19 @@
 /**
- * One decode, every analyser: ffmpeg decodes the first audio stream to 32-bit
- * float PCM on a pipe (44.1 or 48 kHz — whichever is closest to the source —
- * with all its channels), and each block is handed to every analyser in turn.
+ * One decode, every analyser: ffmpeg decodes the first audio stream once and
+ * writes it as 32-bit float PCM to up to two pipes — 44.1 or 48 kHz
+ * (whichever is closest to the source) with all its channels, and 16 kHz mono
+ * for the waveform (WAVE_OUTPUT) — and each block is handed to every analyser
+ * of that stream in turn.
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { StudioError } from '@contract';
 import { ffmpegReason } from '../media/ffmpeg';
-import { inputPartOf, pcmArgs, readPcm } from '../media/pcm';
+import { inputPartOf, pcmArgs, readPcmOutputs, type PcmFormat } from '../media/pcm';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import { SharedStreams } from '../dsp/streams';
 import type { Analyser } from './types';
+import { WAVE_OUTPUT } from './waveform';
 
 export interface AnalyzeOptions {
   signal?: AbortSignal;
@@ -69,72 +72,105 @@ export function decodeArgs(path: string, maxSec?: number): string[] {
   return pcmArgs(path, { filter: ANALYSIS_FILTER, maxSec });
 }
 
-/** Decode `path` once and run `analysers` on the stream. */
+/** Analysers of one output of the decode, fed in blocks of `blockFrames`. */
+class Feed {
+  rate = 0;
+  private block: Float32Array[] = [];
+  private shared: SharedStreams | null = null;
+  private fill = 0;
+
+  constructor(
+    readonly analysers: Analyser[],
+    private readonly blockFrames: number,
+    private readonly withShared: boolean,
+  ) {}
+
+  format(f: PcmFormat): void {
+    this.rate = f.sampleRate;
+    this.block = Array.from({ length: f.channels }, () => new Float32Array(this.blockFrames));
+    this.shared = this.withShared ? new SharedStreams(f.sampleRate, f.channels, f.channelMask) : null;
+    for (const a of this.analysers) a.init(f.sampleRate, f.channels, this.shared ?? undefined);
+  }
+
+  frames(f32: Float32Array, whole: number): void {
+    const block = this.block;
+    const blockFrames = this.blockFrames;
+    const ch = block.length;
+    let i = 0;
+    while (i < whole) {
+      const fill = this.fill;
+      const n = Math.min(whole - i, blockFrames - fill);
+      if (ch === 1) block[0].set(f32.subarray(i, i + n), fill);
+      else if (ch === 2) {
+        const l = block[0];
+        const r = block[1];
+        for (let k = 0, s = 2 * i; k < n; k++, s += 2) {
+          l[fill + k] = f32[s];
+          r[fill + k] = f32[s + 1];
+        }
+      } else {
+        for (let c = 0; c < ch; c++) {
+          const dst = block[c];
+          for (let k = 0, s = i * ch + c; k < n; k++, s += ch) dst[fill + k] = f32[s];
+        }
+      }
+      this.fill += n;
+      i += n;
+      if (this.fill === blockFrames) this.flush();
+    }
+  }
+
+  /** hand on what is gathered (the last, partial block at the end) */
+  flush(): void {
+    const len = this.fill;
+    if (len === 0 || !this.block.length) return;
+    const view = len === this.blockFrames ? this.block : this.block.map((c) => c.subarray(0, len));
+    this.shared?.process(view);
+    for (const a of this.analysers) a.process(view);
+    this.shared?.endBlock();
+    this.fill = 0;
+  }
+}
+
+/**
+ * Decode `path` once and run `analysers` on the stream each reads (see
+ * `Analyser.stream`): the analysis output (44.1/48 kHz, every channel) and/or
+ * the wave output (16 kHz mono), two outputs of one ffmpeg run.
+ */
 export async function analyzeFile(path: string, analysers: Analyser[], opts: AnalyzeOptions = {}): Promise<AnalysisRun> {
   if (opts.signal?.aborted) throw new StudioError('CANCELLED', 'Analysis cancelled.');
   const before = opts.file ?? (await statMediaFile(path));
   const name = basename(path);
   const blockFrames = opts.blockFrames ?? 4096;
-  let block: Float32Array[] = [];
-  let shared: SharedStreams | null = null;
-  let fill = 0;
+  const full = new Feed(analysers.filter((a) => a.stream !== 'wave'), blockFrames, true);
+  const wave = new Feed(analysers.filter((a) => a.stream === 'wave'), blockFrames, false);
+  // the analysis output when any analyser (or none at all: a plain decode check) reads it
+  const feeds = wave.analysers.length && !full.analysers.length ? [wave] : wave.analysers.length ? [full, wave] : [full];
+  const main = feeds[0];
   let done = 0;
   let lastProgress = 0;
-  let rate = 0;
-  const flush = (len: number) => {
-    const view = len === blockFrames ? block : block.map((c) => c.subarray(0, len));
-    shared!.process(view);
-    for (const a of analysers) a.process(view);
-    shared!.endBlock();
-  };
   let reportedDurationSec: number | null = null;
   let pcm;
   try {
-    pcm = await readPcm(path, {
-      filter: ANALYSIS_FILTER,
+    pcm = await readPcmOutputs(path, {
+      outputs: feeds.map((feed) => ({
+        ...(feed === wave ? WAVE_OUTPUT : { filter: ANALYSIS_FILTER }),
+        onFormat: (f: PcmFormat) => feed.format(f),
+        onFrames: (f32: Float32Array, whole: number) => {
+          feed.frames(f32, whole);
+          if (feed !== main) return;
+          done += whole;
+          if (opts.onProgress && done - lastProgress >= feed.rate) {
+            lastProgress = done;
+            opts.onProgress(done / feed.rate, reportedDurationSec);
+          }
+        },
+      })),
       maxSec: opts.maxSec,
       signal: opts.signal,
       onSpawn: opts.onSpawn,
       onLogLine: (l) => {
         if (reportedDurationSec === null) reportedDurationSec = durationOf(l.text);
-      },
-      onFormat: (f) => {
-        rate = f.sampleRate;
-        block = Array.from({ length: f.channels }, () => new Float32Array(blockFrames));
-        shared = new SharedStreams(f.sampleRate, f.channels, f.channelMask);
-        for (const a of analysers) a.init(f.sampleRate, f.channels, shared);
-      },
-      onFrames: (f32, whole) => {
-        const ch = block.length;
-        let i = 0;
-        while (i < whole) {
-          const n = Math.min(whole - i, blockFrames - fill);
-          if (ch === 1) block[0].set(f32.subarray(i, i + n), fill);
-          else if (ch === 2) {
-            const l = block[0];
-            const r = block[1];
-            for (let k = 0, s = 2 * i; k < n; k++, s += 2) {
-              l[fill + k] = f32[s];
-              r[fill + k] = f32[s + 1];
-            }
-          } else {
-            for (let c = 0; c < ch; c++) {
-              const dst = block[c];
-              for (let k = 0, s = i * ch + c; k < n; k++, s += ch) dst[fill + k] = f32[s];
-            }
-          }
-          fill += n;
-          i += n;
-          if (fill === blockFrames) {
-            flush(fill);
-            fill = 0;
-          }
-        }
-        done += whole;
-        if (opts.onProgress && done - lastProgress >= rate) {
-          lastProgress = done;
-          opts.onProgress(done / rate, reportedDurationSec);
-        }
       },
     });
   } catch (err) {
@@ -159,7 +195,7 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
     throw new StudioError('DECODE_FAILED', `"${name}" is damaged: only ${decodedSec.toFixed(1)} of ${reportedDurationSec!.toFixed(1)} s could be decoded.`, ffmpegReason(stderr));
   }
   try {
-    if (fill > 0) flush(fill);
+    for (const feed of feeds) feed.flush();
     const results: Record<string, unknown> = {};
     const versions: Record<string, number> = {};
     for (const a of analysers) {

@@ -15,6 +15,13 @@ export interface Analyser<R = unknown> {
    */
   readonly version: number;
   /**
+   * The stream it reads: `'analysis'` (default) — 44.1/48 kHz, every channel;
+   * `'wave'` — ffmpeg's 16 kHz mono mix (`WAVE_OUTPUT`, the waveform and
+   * spectrogram). One decode feeds both (two outputs of one ffmpeg run); a
+   * run whose analysers all read `'wave'` decodes only that.
+   */
+  readonly stream?: 'analysis' | 'wave';
+  /**
    * Called once before the first block. `shared` offers decimated mono
    * streams computed once for all analysers; an analyser used on its own
    * (no `shared`) makes and drives its own.

@@ -5,11 +5,23 @@ import type { Analyser } from './types';
 
 /**
  * The waveform analysers (peaks, mel spectrogram) implement the one analyser
- * interface of the engine (`./types.ts`) and are fed by the one analysis
- * decode (`./run.ts`, 44.1/48 kHz): the track view runs them alone, a library
- * scan next to loudness, tempo and key — so both draw exactly the same
- * waveform and spectrogram, and a scan warms the track view's cache.
+ * interface of the engine (`./types.ts`) and read the wave stream of the one
+ * analysis decode (`./run.ts`): ffmpeg's 16 kHz mono mix (WAVE_OUTPUT), a
+ * second output next to the 44.1/48 kHz one that loudness, tempo and key read.
+ * The track view asks ffmpeg for that output alone, a library scan for both —
+ * so both draw exactly the same waveform and spectrogram, a scan warms the
+ * track view's cache, and the track view pays for a 16 kHz mono decode only.
+ * A time range's detail (`./waveform-range.ts`) reads the same output of a
+ * ranged decode.
  */
+
+/**
+ * The waveform's stream (peaks, spectrogram): ffmpeg's mono downmix
+ * resampled to 16 kHz (swresample) — it shows 0–8 kHz, where the pitched
+ * content of music lies. One definition for the track view, a library scan
+ * and a time range's detail.
+ */
+export const WAVE_OUTPUT = { channels: 1, sampleRate: 16000 } as const;
 
 /** The peaks and spectrogram analysers of one track (fresh instances). `expectedSec`: the stated length, 0 if unknown. */
 export function waveAnalysers(expectedSec = 0): [PeaksAnalyser, SpectrogramAnalyser] {
@@ -17,15 +29,14 @@ export function waveAnalysers(expectedSec = 0): [PeaksAnalyser, SpectrogramAnaly
 }
 
 /**
- * The spectrogram is computed on the mono mix decimated to about this rate
- * (integer factor: 48 kHz → 16 kHz, 44.1 kHz → 14.7 kHz; lower rates kept):
- * it shows 0 to half of it, where the pitched content of music lies, and its
- * FFTs cost what a 16 kHz decode's did (BENCHMARKS.md).
+ * The spectrogram's rate: the wave stream's. Fed anything at or above
+ * 1.5 × this rate (an analyser used on its own), it mixes to mono and
+ * decimates by an integer factor first.
  */
-export const SPECTROGRAM_RATE = 16000;
+export const SPECTROGRAM_RATE = WAVE_OUTPUT.sampleRate;
 
 /** Bump when peaks or spectrogram change (results and the media cache key). */
-export const WAVE_VERSION = 2;
+export const WAVE_VERSION = 3;
 
 /** Mono mix of a block (the first channel itself when mono); `scratch` is reused. */
 function monoOf(block: Float32Array[], scratch: { buf: Float32Array }): Float32Array {
@@ -80,6 +91,7 @@ export const MAX_PEAKS = 1 << 19;
 export class PeaksAnalyser implements Analyser<PeaksData> {
   readonly name = 'peaks';
   readonly version = WAVE_VERSION;
+  readonly stream = 'wave';
   samplesPerPeak = 1;
   private sampleRate = 0;
   private data = new Float32Array(0);
@@ -91,15 +103,17 @@ export class PeaksAnalyser implements Analyser<PeaksData> {
   private readonly mono = { buf: new Float32Array(0) };
 
   /** `expectedSec`: the length the container states (0 if unknown) */
+  /** `fixedSamplesPerPeak`: this width instead of one chosen from the rate and length (a time range's detail) */
   constructor(
     private readonly expectedSec = 0,
     private readonly maxPeaks = MAX_PEAKS,
+    private readonly fixedSamplesPerPeak?: number,
   ) {}
 
   init(sampleRate: number): void {
     this.sampleRate = sampleRate;
     const expectedSamples = Math.max(0, this.expectedSec) * sampleRate;
-    this.samplesPerPeak = Math.max(Math.ceil(sampleRate / PEAKS_PER_SEC), Math.ceil(expectedSamples / this.maxPeaks));
+    this.samplesPerPeak = this.fixedSamplesPerPeak ?? Math.max(Math.ceil(sampleRate / PEAKS_PER_SEC), Math.ceil(expectedSamples / this.maxPeaks));
     const expected = Math.ceil(expectedSamples / this.samplesPerPeak) + 16;
     this.data = new Float32Array(2 * Math.min(this.maxPeaks, Math.max(1024, expected)));
   }
@@ -201,6 +215,7 @@ export const SPECTROGRAM_DEFAULTS: Omit<SpectrogramOptions, 'hop'> = { fftSize: 
 export class SpectrogramAnalyser implements Analyser<SpectrogramData> {
   readonly name = 'spectrogram';
   readonly version = WAVE_VERSION;
+  readonly stream = 'wave';
   opts!: SpectrogramOptions;
   /** frames per column */
   pool = 1;

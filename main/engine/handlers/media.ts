@@ -11,6 +11,7 @@ type MediaMethods =
   | 'media:set-cover'
   | 'media:peaks'
   | 'media:spectrogram'
+  | 'media:wave-range'
   | 'media:filmstrip'
   | 'media:resolve'
   | 'recent:list'
@@ -35,6 +36,7 @@ export function mediaHandlers(tracks: Tracks, media: MediaService): Pick<Handler
     },
     'media:peaks': ({ trackId }, call) => media.peaks(trackId, call),
     'media:spectrogram': ({ trackId }, call) => media.spectrogram(trackId, call),
+    'media:wave-range': ({ trackId, startSec, endSec, pixelsPerSec }, call) => media.waveRange(trackId, startSec, endSec, pixelsPerSec, call),
     'media:filmstrip': ({ trackId, count }, call) => media.filmstrip(trackId, count, call),
     'media:resolve': ({ kind, id }) => media.resolve(kind, id),
     'recent:list': () => tracks.recent(),

@@ -6,7 +6,7 @@ import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis
 import { readJson, writeAtomic } from './cache';
 
 /** Bump when the analysis changes, so old cache entries are recomputed. */
-export const ANALYSIS_VERSION = 3;
+export const ANALYSIS_VERSION = 4;
 export interface WaveAnalysis {
   v: number;
   peaks: Omit<Peaks, 'trackId'>;

@@ -146,10 +146,14 @@ export function stalledError(child: ChildProcess): StudioError | undefined {
  * mount, an ffconcat list naming a pipe — never wedges a caller. Every caller
  * here reads stdout synchronously as it comes, and ffmpeg writes its stats or
  * its output while it works, so silence means it is stuck. After such a kill
- * stalledError(child) holds the error to report.
+ * stalledError(child) holds the error to report. `extraPipes`: that many more
+ * pipes from the child, as fds 3, 4, … (ffmpeg writes to them as `pipe:3`,
+ * `pipe:4`; `child.stdio[3]`, … on this side); output on them counts as
+ * progress too.
  */
-export function spawnFfmpeg(args: string[], signal?: AbortSignal, stallMs: number = decodeTimeoutMs()): ChildProcess {
-  const child = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0, stallMs: number = decodeTimeoutMs()): ChildProcess {
+  const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...Array.from({ length: extraPipes }, () => 'pipe' as const)];
+  const child = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args], { stdio, windowsHide: true });
   if (signal) {
     const onAbort = () => child.kill('SIGKILL');
     if (signal.aborted) onAbort();
@@ -177,6 +181,7 @@ export function spawnFfmpeg(args: string[], signal?: AbortSignal, stallMs: numbe
     arm();
     child.stdout?.on('data', arm);
     child.stderr?.on('data', arm);
+    for (let k = 3; k < 3 + extraPipes; k++) (child.stdio[k] as NodeJS.ReadableStream | null)?.on('data', arm);
     child.on('close', () => clearTimeout(timer));
     child.on('error', () => clearTimeout(timer));
   }

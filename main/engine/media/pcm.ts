@@ -10,11 +10,18 @@
  * ffmpeg's AV_CH_* bits). No table of layout names is needed, so every layout
  * ffmpeg can decode (4.1, 7.0, octagonal, …) is read.
  *
+ * One decode can have several outputs (`readPcmOutputs`): ffmpeg decodes the
+ * stream once and shapes it per output (rate, downmix, filter), output 0 on
+ * stdout and output k on the pipe at fd k + 2 — e.g. the analysis stream and
+ * the waveform's 16 kHz mono stream of a library scan.
+ *
  * The log is read with `-loglevel level+info`: every line carries its level
  * tag (`[error]`, `[warning]`, `[info]`), which is how errors are told from
  * the stream description — one parser for every caller.
  */
 import { StudioError } from '@contract';
+import type { ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { spawnFfmpeg, stalledError } from './ffmpeg';
 
 /** What ffmpeg says it decoded to. */
@@ -39,16 +46,14 @@ export interface FfmpegLogLine {
   text: string;
 }
 
-export interface PcmReadOptions {
+/** One PCM output of a decode: how ffmpeg shapes it and who receives it. */
+export interface PcmOutput {
   /** audio filter chain (`-af`), e.g. a resampler or `atrim` */
   filter?: string;
   /** `-ac`: downmix (ffmpeg's matrix) to this many channels; default: the source's */
   channels?: number;
-  /** decode only the first `maxSec` seconds (`-t`) */
-  maxSec?: number;
-  signal?: AbortSignal;
-  /** the ffmpeg child's pid, once spawned (tests, diagnostics) */
-  onSpawn?: (pid: number) => void;
+  /** `-ar`: resample (ffmpeg's swresample) to this rate (Hz); default: what the filter leaves */
+  sampleRate?: number;
   /** called once, before the first `onFrames` */
   onFormat?: (format: PcmFormat) => void;
   /**
@@ -57,30 +62,66 @@ export interface PcmReadOptions {
    * what must be kept. A throw kills ffmpeg and rejects `readPcm`.
    */
   onFrames: (interleaved: Float32Array, frames: number) => void;
+}
+
+/** What applies to the whole decode (every output). */
+export interface PcmDecodeOptions {
+  /** start decoding at this time (s; `-ss` before `-i`: ffmpeg seeks, then drops what precedes it) */
+  startSec?: number;
+  /** decode only `maxSec` seconds (`-t`, on every output) */
+  maxSec?: number;
+  signal?: AbortSignal;
+  /** the ffmpeg child's pid, once spawned (tests, diagnostics) */
+  onSpawn?: (pid: number) => void;
   /** every log line as it arrives (e.g. to read the input's duration before the decode ends) */
   onLogLine?: (line: FfmpegLogLine) => void;
 }
 
+export interface PcmReadOptions extends PcmOutput, PcmDecodeOptions {}
+
+export interface PcmOutputsOptions extends PcmDecodeOptions {
+  /** one or more outputs of the one decode: output 0 on stdout, output k on fd k + 2 */
+  outputs: PcmOutput[];
+}
+
 export interface PcmReadResult {
-  /** null when ffmpeg wrote no header (nothing could be decoded) */
+  /** output 0's format; null when ffmpeg wrote no header (nothing could be decoded) */
   format: PcmFormat | null;
-  /** frames delivered to `onFrames` */
+  /** frames delivered to output 0's `onFrames` */
   frames: number;
+  /** format and frames of every output, in order */
+  outputs: Array<{ format: PcmFormat | null; frames: number }>;
   exitCode: number | null;
   /** ffmpeg's log at info level and above, level tags removed (capped at 200 kB) */
   log: string;
-  /** error/fatal lines, "component: message", with the decoded position (s) when each was read (pipes buffer ~1 s) */
+  /** error/fatal lines, "component: message", with output 0's decoded position (s) when each was read (pipes buffer ~1 s) */
   errors: Array<{ atSec: number; message: string }>;
 }
 
 /** ffmpeg's arguments for reading the first audio stream of `path` as float32 WAV on stdout. */
-export function pcmArgs(path: string, opts: Pick<PcmReadOptions, 'filter' | 'channels' | 'maxSec'> = {}): string[] {
-  const args = ['-loglevel', 'level+info', '-nostats', '-i', path, '-map', '0:a:0', '-vn', '-sn', '-dn'];
-  if (opts.maxSec) args.push('-t', String(opts.maxSec));
-  if (opts.filter) args.push('-af', opts.filter);
-  if (opts.channels) args.push('-ac', String(opts.channels));
-  // bitexact: no LIST/INFO chunk, so the header is fmt + data only (parsed generically anyway)
-  args.push('-c:a', 'pcm_f32le', '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact', '-f', 'wav', 'pipe:1');
+export function pcmArgs(path: string, opts: Pick<PcmReadOptions, 'filter' | 'channels' | 'sampleRate' | 'maxSec' | 'startSec'> = {}): string[] {
+  return pcmOutputsArgs(path, [opts], opts);
+}
+
+/**
+ * ffmpeg's arguments for one decode of the first audio stream of `path` with
+ * several float32 WAV outputs: ffmpeg decodes the stream once and feeds each
+ * output's filter chain; output 0 goes to stdout (`pipe:1`), output k to
+ * `pipe:k+2` (fds 3, 4, …).
+ */
+export function pcmOutputsArgs(path: string, outputs: Array<Pick<PcmOutput, 'filter' | 'channels' | 'sampleRate'>>, opts: Pick<PcmDecodeOptions, 'maxSec' | 'startSec'> = {}): string[] {
+  const args = ['-loglevel', 'level+info', '-nostats'];
+  if (opts.startSec) args.push('-ss', String(opts.startSec));
+  args.push('-i', path);
+  outputs.forEach((o, k) => {
+    args.push('-map', '0:a:0', '-vn', '-sn', '-dn');
+    if (opts.maxSec) args.push('-t', String(opts.maxSec));
+    if (o.filter) args.push('-af', o.filter);
+    if (o.channels) args.push('-ac', String(o.channels));
+    if (o.sampleRate) args.push('-ar', String(o.sampleRate));
+    // bitexact: no LIST/INFO chunk, so the header is fmt + data only (parsed generically anyway)
+    args.push('-c:a', 'pcm_f32le', '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact', '-f', 'wav', k === 0 ? 'pipe:1' : `pipe:${k + 2}`);
+  });
   return args;
 }
 
@@ -159,26 +200,26 @@ export function parseWavHeader(b: Buffer): { format: PcmFormat; dataOffset: numb
  * cannot start, or the error `onFormat`/`onFrames` threw.
  */
 export function readPcm(path: string, opts: PcmReadOptions): Promise<PcmReadResult> {
+  return readPcmOutputs(path, { ...opts, outputs: [opts] });
+}
+
+/**
+ * `readPcm` with several outputs of the one decode (e.g. the source rate with
+ * every channel for loudness, and 16 kHz mono for the waveform): ffmpeg
+ * decodes once and writes each output to its own pipe, all read as they come.
+ * Same resolution and errors as `readPcm`.
+ */
+export function readPcmOutputs(path: string, opts: PcmOutputsOptions): Promise<PcmReadResult> {
   return new Promise<PcmReadResult>((resolve, reject) => {
-    let child;
+    if (opts.outputs.length < 1) throw new StudioError('BAD_ARGS', 'readPcmOutputs needs at least one output.');
+    let child: ChildProcess;
     try {
-      child = spawnFfmpeg(pcmArgs(path, opts), opts.signal);
+      child = spawnFfmpeg(pcmOutputsArgs(path, opts.outputs, opts), opts.signal, opts.outputs.length - 1);
     } catch (err) {
       reject(err);
       return;
     }
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);
-    let header: Buffer | null = Buffer.alloc(0); // bytes until the header is complete
-    let format: PcmFormat | null = null;
-    let frameBytes = 0;
-    // Samples are gathered in one reused, 4-byte aligned staging array: the
-    // bytes of an incomplete frame left from the previous chunk stay at its
-    // start and the next chunk is copied behind them (one copy per byte, no
-    // allocation per chunk; pipes deliver 64 KiB at a time).
-    let staging = new Float32Array(16384);
-    let stagingBytes = new Uint8Array(staging.buffer);
-    let carried = 0;
-    let frames = 0;
     let failure: unknown = null;
     let log = '';
     const errors: PcmReadResult['errors'] = [];
@@ -189,45 +230,18 @@ export function readPcm(path: string, opts: PcmReadOptions): Promise<PcmReadResu
       child.kill('SIGKILL');
     };
 
-    const samples = (chunk: Uint8Array) => {
-      const bytes = carried + chunk.length;
-      if (bytes > stagingBytes.length) {
-        const bigger = new Float32Array(Math.ceil(bytes / 4) + 4096);
-        const biggerBytes = new Uint8Array(bigger.buffer);
-        biggerBytes.set(stagingBytes.subarray(0, carried));
-        staging = bigger;
-        stagingBytes = biggerBytes;
-      }
-      stagingBytes.set(chunk, carried);
-      const whole = Math.floor(bytes / frameBytes);
-      const n = whole * format!.channels;
-      if (n > 0) {
-        const view = staging.subarray(0, n);
-        for (let i = 0; i < n; i++) if (view[i] !== view[i]) view[i] = 0;
-        opts.onFrames(view, whole);
-        frames += whole;
-      }
-      carried = bytes - whole * frameBytes;
-      if (carried) stagingBytes.copyWithin(0, whole * frameBytes, bytes);
-    };
-
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (failure) return;
-      try {
-        if (header) {
-          header = Buffer.concat([header, chunk]);
-          const h = parseWavHeader(header);
-          if (!h) return;
-          format = h.format;
-          frameBytes = 4 * format.channels;
-          const rest = header.subarray(h.dataOffset);
-          header = null;
-          opts.onFormat?.(format);
-          if (rest.length) samples(rest);
-        } else samples(chunk);
-      } catch (err) {
-        fail(err);
-      }
+    const readers = opts.outputs.map((out, k) => {
+      const r = new WavPipeReader(out);
+      const stream = (k === 0 ? child.stdout : child.stdio[k + 2]) as Readable;
+      stream.on('data', (chunk: Buffer) => {
+        if (failure) return;
+        try {
+          r.push(chunk);
+        } catch (err) {
+          fail(err);
+        }
+      });
+      return r;
     });
 
     child.stderr!.setEncoding('utf8');
@@ -239,7 +253,8 @@ export function readPcm(path: string, opts: PcmReadOptions): Promise<PcmReadResu
       const shown = l.context ? `[${l.context} @ 0x0] ${l.text}` : l.text;
       if (log.length < 200_000) log += shown + '\n';
       if ((l.level === 'error' || l.level === 'fatal' || l.level === 'panic') && errors.length < 100) {
-        errors.push({ atSec: format ? frames / format.sampleRate : 0, message: (l.context ? `${l.context}: ` : '') + l.text.trim() });
+        const f = readers[0].format;
+        errors.push({ atSec: f ? readers[0].frames / f.sampleRate : 0, message: (l.context ? `${l.context}: ` : '') + l.text.trim() });
       }
     };
     child.stderr!.on('data', (s: string) => {
@@ -255,9 +270,66 @@ export function readPcm(path: string, opts: PcmReadOptions): Promise<PcmReadResu
       const stall = stalledError(child);
       if (stall) return reject(stall);
       line(partial);
-      resolve({ format, frames, exitCode: code, log, errors });
+      const outputs = readers.map((r) => ({ format: r.format, frames: r.frames }));
+      resolve({ format: outputs[0].format, frames: outputs[0].frames, outputs, exitCode: code, log, errors });
     });
   });
+}
+
+/**
+ * One WAV stream from a pipe: its header, then whole frames handed on as they
+ * come. Samples are gathered in one reused, 4-byte aligned staging array: the
+ * bytes of an incomplete frame left from the previous chunk stay at its start
+ * and the next chunk is copied behind them (one copy per byte, no allocation
+ * per chunk; pipes deliver 64 KiB at a time).
+ */
+class WavPipeReader {
+  format: PcmFormat | null = null;
+  frames = 0;
+  private header: Buffer | null = Buffer.alloc(0);
+  private frameBytes = 0;
+  private staging = new Float32Array(16384);
+  private stagingBytes = new Uint8Array(this.staging.buffer);
+  private carried = 0;
+
+  constructor(private readonly out: PcmOutput) {}
+
+  push(chunk: Buffer): void {
+    if (this.header) {
+      this.header = Buffer.concat([this.header, chunk]);
+      const h = parseWavHeader(this.header);
+      if (!h) return;
+      this.format = h.format;
+      this.frameBytes = 4 * h.format.channels;
+      const rest = this.header.subarray(h.dataOffset);
+      this.header = null;
+      this.out.onFormat?.(h.format);
+      if (rest.length) this.samples(rest);
+    } else this.samples(chunk);
+  }
+
+  private samples(chunk: Uint8Array): void {
+    const carried = this.carried;
+    const bytes = carried + chunk.length;
+    if (bytes > this.stagingBytes.length) {
+      const bigger = new Float32Array(Math.ceil(bytes / 4) + 4096);
+      const biggerBytes = new Uint8Array(bigger.buffer);
+      biggerBytes.set(this.stagingBytes.subarray(0, carried));
+      this.staging = bigger;
+      this.stagingBytes = biggerBytes;
+    }
+    this.stagingBytes.set(chunk, carried);
+    const whole = Math.floor(bytes / this.frameBytes);
+    const n = whole * this.format!.channels;
+    if (n > 0) {
+      const view = this.staging.subarray(0, n);
+      for (let i = 0; i < n; i++) if (view[i] !== view[i]) view[i] = 0;
+      this.out.onFrames(view, whole);
+      this.frames += whole;
+    }
+    this.carried = bytes - whole * this.frameBytes;
+    if (this.carried) this.stagingBytes.copyWithin(0, whole * this.frameBytes, bytes);
+  }
 }
 
 /** The log's description of the input (everything before "Output #0"), for parseFfmpegInfo. */

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { StudioError, type Filmstrip, type Peaks, type Progress, type ResolvedMedia, type Spectrogram } from '@contract';
+import { StudioError, type Filmstrip, type Peaks, type Progress, type ResolvedMedia, type Spectrogram, type WaveRange } from '@contract';
+import { computeRange, planRange } from '../analysis/waveform-range';
 import type { EngineContext } from '../context';
 import { analyseFile, readCachedAnalysis, writeCachedAnalysis, type WaveAnalysis } from './analysis';
 import { SharedJobs, fingerprint } from './cache';
@@ -9,6 +10,8 @@ import { makeProxy, mimeOfPath, playPlan } from './playable';
 import type { Tracks } from './tracks';
 
 const TRACK_ID = /^[A-Za-z0-9_-]{8,64}$/;
+/** memory for computed waveform ranges (base64 text); least recently used go first */
+const RANGE_CACHE_BYTES = 48 * 1024 * 1024;
 /** cover ids: the track id, optionally ".<coverVersion>" (to defeat caches) */
 const COVER_ID = /^([A-Za-z0-9_-]{8,64})(?:\.\d{1,9})?$/;
 
@@ -28,6 +31,10 @@ export class MediaService {
   private readonly analyses = new SharedJobs<WaveAnalysis>();
   private readonly filmstrips = new SharedJobs<FilmstripResult>();
   private readonly proxies = new SharedJobs<{ path: string; mime: string }>();
+  private readonly ranges = new SharedJobs<Omit<WaveRange, 'trackId'>>();
+  /** computed ranges, least recently used first (bounded by RANGE_CACHE_BYTES) */
+  private readonly rangeCache = new Map<string, Omit<WaveRange, 'trackId'>>();
+  private rangeCacheBytes = 0;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -61,6 +68,75 @@ export class MediaService {
       call.signal,
       (fraction) => call.progress({ stage: 'decoding', fraction }),
     );
+  }
+
+  /**
+   * Peaks + spectrogram of `startSec`…`endSec` at `pixelsPerSec` (planRange):
+   * from the cache (keyed by the file's fingerprint and the plan), or one ranged
+   * decode shared by every caller. The track is pinned: checked unchanged
+   * before the decode and after it (FILE_CHANGED otherwise). BAD_ARGS for a
+   * range the plan refuses; DECODE_FAILED past the end of the track.
+   */
+  async waveRange(trackId: string, startSec: number, endSec: number, pixelsPerSec: number, call: Pick<CallCtx, 'signal'>): Promise<WaveRange> {
+    const { row, path } = await this.tracks.checkedPath(trackId);
+    const probe = this.tracks.get(row.id).probe;
+    const plan = planRange(startSec, endSec, pixelsPerSec, probe.audio?.sampleRate ?? 0);
+    const fp = await fingerprint(path);
+    const key = `${fp}:${plan.startSample}:${plan.endSample}:${plan.samplesPerPeak}:${plan.hop}`;
+    const hit = this.rangeCache.get(key);
+    if (hit) {
+      this.rangeCache.delete(key);
+      this.rangeCache.set(key, hit);
+      return { trackId, ...hit };
+    }
+    const r = await this.ranges.run(
+      key,
+      async (signal) => {
+        const d = await computeRange(path, plan, signal);
+        await this.tracks.checkedPath(trackId); // the file decoded is still the one opened
+        const mm = d.minMax;
+        const sp = d.spectrogram;
+        const out: Omit<WaveRange, 'trackId'> = {
+          sampleRate: d.sampleRate,
+          startSample: d.startSample,
+          endSample: d.endSample,
+          startSec: d.startSample / d.sampleRate,
+          endSec: d.endSample / d.sampleRate,
+          samplesPerPeak: d.samplesPerPeak,
+          minMax: Buffer.from(mm.buffer, mm.byteOffset, mm.byteLength).toString('base64'),
+          spectrogram: {
+            hop: sp.hop,
+            fftSize: sp.fftSize,
+            columns: sp.columns,
+            rows: sp.rows,
+            maxFreqHz: d.sampleRate / 2,
+            scale: 'mel',
+            floorDb: sp.floorDb,
+            data: Buffer.from(sp.data.buffer, sp.data.byteOffset, sp.data.byteLength).toString('base64'),
+          },
+        };
+        this.cacheRange(key, out);
+        return out;
+      },
+      call.signal,
+    );
+    return { trackId, ...r };
+  }
+
+  private cacheRange(key: string, r: Omit<WaveRange, 'trackId'>): void {
+    const size = (x: Omit<WaveRange, 'trackId'>) => x.minMax.length + x.spectrogram.data.length;
+    const old = this.rangeCache.get(key);
+    if (old) {
+      this.rangeCache.delete(key);
+      this.rangeCacheBytes -= size(old);
+    }
+    this.rangeCache.set(key, r);
+    this.rangeCacheBytes += size(r);
+    for (const [k, v] of this.rangeCache) {
+      if (this.rangeCacheBytes <= RANGE_CACHE_BYTES) break;
+      this.rangeCache.delete(k);
+      this.rangeCacheBytes -= size(v);
+    }
   }
 
   async filmstrip(trackId: string, count: number, call: CallCtx): Promise<Filmstrip> {
