@@ -253,7 +253,12 @@ export const ChatMessage = z.object({
   attachments: ChatAttachments.optional(),
   /** assistant messages: the id of the question answered */
   replyTo: Id.optional(),
-  status: z.enum(['streaming', 'done', 'stopped', 'error']).optional(),
+  /**
+   * 'streaming': being written (also after the page that asked went away: the
+   * engine finishes it); 'interrupted': the engine stopped while writing it
+   * (`text` is what was written, `error` says why)
+   */
+  status: z.enum(['streaming', 'done', 'stopped', 'error', 'interrupted']).optional(),
   error: z.string().optional(),
   stats: AnswerStats.optional(),
   pack: z.string().optional(),
@@ -615,6 +620,12 @@ export const methods = {
     summary: 'Answer a question of the thread again (replaces its answer); the answer streams as tokens.',
   }),
   'chat:clear-thread': spec({ input: TrackRef, output: z.null(), host: 'engine', summary: "Delete a track's chat thread." }),
+  'chat:stop': spec({
+    input: TrackRef,
+    output: z.boolean(),
+    host: 'engine',
+    summary: "Stop the answer being written about a track, also one whose page went away (it is kept as 'stopped'); false when none was.",
+  }),
 } as const;
 
 export type Methods = typeof methods;

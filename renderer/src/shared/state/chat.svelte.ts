@@ -58,6 +58,8 @@ class Chat {
   attach = $state<Record<string, AttachChoice>>({});
   pending = $state<Record<string, PendingAnswer>>({});
   private loading = new Map<string, Promise<void>>();
+  /** tracks whose thread is re-read while an answer is written in the background */
+  private following = new Map<string, ReturnType<typeof setTimeout>>();
 
   get modelReady(): boolean {
     return app.model?.installed === true;
@@ -72,11 +74,20 @@ class Chat {
     if (!app.model) return 'Checking whether a model pack is installed…';
     if (!app.model.installed) return app.model.message;
     if (!trackId) return 'Open a track to ask about it.';
-    if (this.pending[trackId]) return 'Wait for the answer, or press Stop (Esc).';
+    if (this.pending[trackId] || this.background(trackId)) return 'Wait for the answer, or press Stop (Esc).';
     if (this.busy) return 'Another answer is being written.';
     const a = this.attachments(trackId);
     if (a && !a.audio && !a.image && !a.video && !a.inputText?.trim()) return 'Attach the audio, an image, the video or some input text.';
     return null;
+  }
+
+  /**
+   * The answer the engine is writing with no call of this page waiting for it
+   * (asked before a reload: the engine finishes it), or undefined.
+   */
+  background(trackId: string | null): ChatMessage | undefined {
+    if (!trackId || this.pending[trackId]) return undefined;
+    return this.thread(trackId).find((m) => m.role === 'assistant' && m.status === 'streaming');
   }
 
   thread(trackId: string | null): ChatMessage[] {
@@ -113,6 +124,7 @@ class Chat {
         const list = await api().call('chat:get-thread', { trackId });
         this.threads[trackId] = list;
         signal('chat-thread-loaded', { trackId, messages: list.length });
+        this.follow(trackId);
       } catch (err) {
         app.error(err, 'Could not load the chat');
       } finally {
@@ -121,6 +133,29 @@ class Chat {
     })();
     this.loading.set(trackId, p);
     return p;
+  }
+
+  /**
+   * An answer is written in the background (the page was reloaded while it
+   * streamed): read the thread again every half second until it is finished,
+   * so its text grows here as the engine writes it.
+   */
+  private follow(trackId: string): void {
+    const bg = this.background(trackId);
+    clearTimeout(this.following.get(trackId));
+    this.following.delete(trackId);
+    if (!bg) return;
+    signal('chat-background', { trackId, id: bg.id, length: bg.text.length });
+    this.following.set(
+      trackId,
+      setTimeout(() => {
+        this.following.delete(trackId);
+        void this.load(trackId, true).then(() => {
+          const m = this.thread(trackId).find((x) => x.id === bg.id);
+          if (m && m.status !== 'streaming') signal('chat-background-ended', { trackId, id: m.id, status: m.status, text: m.text });
+        });
+      }, 500),
+    );
   }
 
   /** Send a question; false when it cannot be sent now (one at a time). */
@@ -190,9 +225,17 @@ class Chat {
     }
   }
 
-  /** Stop the answer being written: cancelled at once in the engine. */
+  /** Stop the answer being written (also one written in the background): cancelled at once in the engine. */
   stop(trackId: string | null): boolean {
     const p = trackId ? this.pending[trackId] : undefined;
+    if (!p && trackId && this.background(trackId)) {
+      void api()
+        .call('chat:stop', { trackId })
+        .then(() => this.load(trackId, true))
+        .then(() => signal('chat-stopped', { trackId }))
+        .catch((err: unknown) => app.error(err, 'Could not stop the answer'));
+      return true;
+    }
     if (!p) return false;
     p.stage = 'stopping';
     p.controller.abort();
