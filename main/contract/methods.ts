@@ -355,8 +355,8 @@ export const LibraryFilter = z
     text: z.string().max(200).optional(),
     bpm: Range.optional(),
     lufs: Range.optional(),
-    /** "A minor", "Am", "8A" (Camelot) or "1m" (Open Key) */
-    key: z.string().max(20).optional(),
+    /** "A minor", "Am", "8A" (Camelot) or "1m" (Open Key); several with commas or spaces: "8A 9A", "8A, 9A" */
+    key: z.string().max(200).optional(),
     status: z.enum(['pending', 'analysed', 'failed']).optional(),
     folderId: Id.optional(),
   })
