@@ -103,11 +103,21 @@ export class LibraryStore {
     return f;
   }
 
-  addFolder(path: string): LibraryFolder {
+  /**
+   * Add a folder. `absorb`: ids of folders inside it, merged into it (their
+   * rows move to it, analyses kept, and they leave the list).
+   */
+  addFolder(path: string, absorb: string[] = []): LibraryFolder {
     const existing = this.folderRows.idByPath(path);
     if (existing) return this.folder(existing);
     const id = newLibId();
-    this.write(() => this.folderRows.insert(id, path, Date.now()));
+    this.write(() => {
+      this.folderRows.insert(id, path, Date.now());
+      for (const child of absorb) {
+        this.folderRows.moveTracks(child, id);
+        this.folderRows.delete(child);
+      }
+    });
     return this.folder(id);
   }
 
