@@ -4,6 +4,7 @@ import { signal } from '../../lib/test-hooks';
 import { app } from './app.svelte';
 import { browser } from './browser.svelte';
 import { current } from './track.svelte';
+import { generationOptions, prefs } from './prefs.svelte';
 
 export type { ChatMessage };
 type GenerationOptions = MethodInput<'chat:ask'>['options'];
@@ -78,6 +79,8 @@ class Chat {
     if (this.busy) return 'Another answer is being written.';
     const a = this.attachments(trackId);
     if (a && !a.audio && !a.image && !a.video && !a.inputText?.trim()) return 'Attach the audio, an image, the video or some input text.';
+    const g = generationOptions(prefs.generation);
+    if (g.problem) return g.problem;
     return null;
   }
 
@@ -163,9 +166,56 @@ class Chat {
     const attachments = this.attachments(trackId);
     if (this.disabledReason(trackId) || !question.trim() || !attachments) return false;
     void this.run(trackId, { question: question.trim(), attachments }, (opts) =>
-      api().call('chat:ask', { trackId, instruction: question.trim(), attachments, options: window.__studioChatOptions }, opts),
+      api().call('chat:ask', { trackId, instruction: question.trim(), attachments, options: this.options() }, opts),
     );
     return true;
+  }
+
+  /** The sampling settings of the chat pane (tests may override them with window.__studioChatOptions). */
+  private options(): GenerationOptions {
+    const o = { ...generationOptions(prefs.generation).options, ...window.__studioChatOptions };
+    return Object.keys(o).length ? o : undefined;
+  }
+
+  /**
+   * The thread as a file to download: Markdown (questions as quotes, answers
+   * as text, what went in and the stats below each) or JSON (the messages as
+   * the engine keeps them).
+   */
+  exportThread(trackId: string, format: 'md' | 'json'): void {
+    const t = current.track;
+    const list = this.thread(trackId);
+    if (!t || t.id !== trackId || !list.length) return;
+    const title = t.probe.tags.title ?? t.fileName;
+    let content: string;
+    if (format === 'json') content = JSON.stringify({ track: { path: t.path, title, artist: t.probe.tags.artist ?? null }, exportedAt: new Date().toISOString(), messages: list }, null, 1);
+    else {
+      const out = [`# Chat about “${title}”`, '', `File: \`${t.path}\`  `, `Exported: ${new Date().toISOString()}`, ''];
+      for (const m of list) {
+        if (m.role === 'user') {
+          out.push(`## Question`, '', ...m.text.split('\n').map((l) => `> ${l}`), '');
+          const ins = m.inputs?.media.map((x) => `${x.kind}${x.region ? ` ${x.region[0]}–${x.region[1]} s` : ''}`).join(', ');
+          if (ins) out.push(`*Inputs: ${ins}*`, '');
+        } else {
+          out.push(`### Answer${m.status && m.status !== 'done' ? ` (${m.status})` : ''}`, '', m.text || '*(no text)*', '');
+          if (m.stats) out.push(`*${m.stats.tokens} tokens · ${m.stats.tokensPerSec.toFixed(1)} tok/s · ${m.stats.provider} · stopped by ${m.stats.stoppedBy}${m.pack ? ` · pack ${m.pack}` : ''}*`, '');
+        }
+      }
+      content = out.join('\n');
+    }
+    const base = (title.replace(/[\\/:*?"<>|\x00-\x1f]+/g, ' ').trim() || 'chat').slice(0, 80);
+    const fileName = `${base} — chat.${format}`;
+    const blob = new Blob([content], { type: format === 'json' ? 'application/json' : 'text/markdown' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = fileName;
+    a.style.display = 'none';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    signal('chat-exported', { trackId, format, fileName, messages: list.length });
   }
 
   /** Answer the last question again (replaces its answer). */
@@ -175,7 +225,7 @@ class Chat {
     const user = list.findLast((m) => m.role === 'user');
     if (!user) return;
     void this.run(trackId, { question: user.text, attachments: user.attachments ?? { audio: {}, image: null, video: false }, regenerateOf: user.id }, (opts) =>
-      api().call('chat:regenerate', { trackId, messageId: user.id, options: window.__studioChatOptions }, opts),
+      api().call('chat:regenerate', { trackId, messageId: user.id, options: this.options() }, opts),
     );
   }
 
