@@ -147,6 +147,33 @@ describe('keys the DJ way (issue 12, defect 12)', { timeout: 180_000 }, () => {
     await page.getByTestId('key-spelling').selectOption('signature');
   });
 
+  test('gap (rekordbox): Space on a row previews it from the table; Space again, or Enter, stops it', async () => {
+    const { page } = sp;
+    const row = page.locator('[data-testid=library-row]', { hasText: 'Gamma Rush' });
+    await row.click();
+    let m = await sp.mark();
+    await page.keyboard.press(' ');
+    const playing = await sp.waitForEvent('library-preview-playing', { after: m });
+    const time = (playing.detail as { time: number }).time;
+    assert.ok(time > 3 && time < 5, `from 30 % in (12 s track): ${time}`);
+    assert.equal(await row.getAttribute('data-previewing'), 'true');
+    assert.match(await row.locator('[data-col=title]').innerText(), /▶/);
+    assert.equal(await page.getByTestId('library-view').isVisible(), true, 'still in the library');
+    await sp.screenshot('issue12-gap-library-preview');
+    m = await sp.mark();
+    await page.keyboard.press(' ');
+    await sp.waitForEvent('library-preview-stopped', { after: m });
+    assert.equal(await row.getAttribute('data-previewing'), 'false');
+    // another preview, then leaving the library stops it
+    m = await sp.mark();
+    await page.keyboard.press(' ');
+    await sp.waitForEvent('library-preview-playing', { after: m });
+    m = await sp.mark();
+    await page.keyboard.press('Control+l');
+    await sp.waitForEvent('library-preview-stopped', { after: m });
+    await page.keyboard.press('Control+l');
+  });
+
   test('no page errors', () => {
     assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });
