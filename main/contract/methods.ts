@@ -617,7 +617,7 @@ export const methods = {
     progress: true,
     tokens: true,
     cancellable: true,
-    summary: 'Answer a question of the thread again (replaces its answer); the answer streams as tokens.',
+    summary: 'Answer a question of the thread again: a new version of its answer, the earlier versions kept; the answer streams as tokens.',
   }),
   'chat:clear-thread': spec({ input: TrackRef, output: z.null(), host: 'engine', summary: "Delete a track's chat thread." }),
   'chat:stop': spec({

@@ -102,6 +102,31 @@ describe('chat: sampling, token limit, export (issue 12, gaps)', { timeout: 240_
     assert.equal(await page.getByTestId('gen-max-tokens').inputValue(), '12');
   });
 
+  test('Regenerate keeps the earlier versions: ‹ 1/2 › flips between them', async () => {
+    const { page } = sp;
+    const count = await sp.chat().answers.count();
+    const first = sp.chat().answers.last();
+    const firstId = await first.getAttribute('data-id');
+    const firstText = await first.locator('.bubble').innerText();
+    await page.getByTestId('gen-seed').fill('');
+    const m = await sp.mark();
+    await page.keyboard.press('Control+Shift+R');
+    const ev = await sp.chat().answered(m);
+    assert.equal(ev.name, 'chat-answered', JSON.stringify(ev.detail));
+    assert.equal(await sp.chat().answers.count(), count, 'one answer shown per question');
+    const last = sp.chat().answers.last();
+    await last.locator('[data-testid=msg-version]', { hasText: '2/2' }).waitFor();
+    assert.notEqual(await last.getAttribute('data-id'), firstId);
+    await sp.screenshot('issue12-gap-regenerate-versions');
+    await last.getByTestId('msg-version-prev').click();
+    const back = sp.chat().answers.last();
+    await back.locator('[data-testid=msg-version]', { hasText: '1/2' }).waitFor();
+    assert.equal(await back.getAttribute('data-id'), firstId);
+    assert.equal(await back.locator('.bubble').innerText(), firstText, 'the earlier answer, as it was');
+    await back.getByTestId('msg-version-next').click();
+    await sp.chat().answers.last().locator('[data-testid=msg-version]', { hasText: '2/2' }).waitFor();
+  });
+
   test('the thread downloads as Markdown and as JSON', async () => {
     const { page } = sp;
     await sp.chat().answers.first().waitFor();
@@ -120,7 +145,7 @@ describe('chat: sampling, token limit, export (issue 12, gaps)', { timeout: 240_
     const json = JSON.parse(readFileSync((await file.path())!, 'utf8')) as { track: { path: string }; messages: Array<{ role: string; text: string }> };
     assert.equal(json.track.path, sine);
     const answers = await sp.chat().answers.count();
-    assert.equal(json.messages.filter((x) => x.role === 'assistant').length, answers);
+    assert.equal(json.messages.filter((x) => x.role === 'assistant').length, answers + 1, 'every version (one question has two)');
     assert.ok(json.messages.some((x) => x.role === 'user' && x.text === 'What is playing?'));
     await sp.screenshot('issue12-gap-chat-export');
   });

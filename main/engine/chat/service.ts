@@ -65,7 +65,9 @@ export class ChatService {
 
   /**
    * Answer a question again: the question itself, or the question an answer
-   * answers (by id, never by position). Only that question's answers are replaced.
+   * answers (by id, never by position). The new answer is one more version
+   * of that question's answer; the earlier versions are kept (‹ 1/3 › in the
+   * chat pane), other questions' answers are never touched.
    * @throws StudioError NOT_FOUND for a message not in this thread.
    */
   async regenerate(trackId: string, messageId: string, options: Options, call: { signal: AbortSignal; progress(p: Progress): void; token(text: string): void }) {
@@ -74,7 +76,6 @@ export class ChatService {
     const question = msg.role === 'user' ? msg : msg.reply_to ? this.messages.get(msg.reply_to) : undefined;
     if (!question) throw new StudioError('NOT_FOUND', 'There is no question to answer again.');
     const user = toMessage(question);
-    this.messages.deleteAnswersTo(user.id);
     return this.answer(user, user.attachments ?? { audio: {}, image: null, video: false }, options, call);
   }
 

@@ -53,11 +53,6 @@ export class ChatMessagesRepo {
     this.db.prepare('UPDATE chat_messages SET data_json = ? WHERE id = ?').run(dataJson, id);
   }
 
-  /** the answers to one question */
-  deleteAnswersTo(questionId: string): void {
-    this.db.prepare(`DELETE FROM chat_messages WHERE reply_to = ? AND role = 'assistant'`).run(questionId);
-  }
-
   clear(trackId: string): void {
     this.db.prepare('DELETE FROM chat_messages WHERE track_id = ?').run(trackId);
   }
