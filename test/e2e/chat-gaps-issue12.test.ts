@@ -127,6 +127,24 @@ describe('chat: sampling, token limit, export (issue 12, gaps)', { timeout: 240_
     await sp.chat().answers.last().locator('[data-testid=msg-version]', { hasText: '2/2' }).waitFor();
   });
 
+  test('Edit puts a question back in the box; changed, it is asked as a new question', async () => {
+    const { page } = sp;
+    const users = await sp.chat().users.count();
+    await sp.chat().users.first().getByTestId('msg-edit').click();
+    const text = await sp.chat().users.first().locator('.bubble').innerText();
+    assert.equal(await page.getByTestId('chat-input').inputValue(), text);
+    assert.equal(await page.getByTestId('chat-input').evaluate((el) => el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement), true, 'the box has the focus');
+    await page.getByTestId('chat-input').press('End');
+    await page.keyboard.type(' In one word.');
+    const m = await sp.mark();
+    await page.getByTestId('chat-input').press('Enter');
+    const ev = await sp.chat().answered(m);
+    assert.equal(ev.name, 'chat-answered', JSON.stringify(ev.detail));
+    assert.equal(await sp.chat().users.count(), users + 1);
+    assert.equal(await sp.chat().users.last().locator('.bubble').innerText(), `${text} In one word.`);
+    await sp.screenshot('issue12-gap-edit-resend');
+  });
+
   test('the thread downloads as Markdown and as JSON', async () => {
     const { page } = sp;
     await sp.chat().answers.first().waitFor();
