@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { media } from '../helpers/media';
+import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
 import { libraryFolder, libraryPage, trackArgs, type LibraryTrackSpec } from './library-page';
 import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
 
@@ -23,10 +24,11 @@ describe('keys the DJ way (issue 12, defect 12)', { timeout: 180_000 }, () => {
   const epsilon: LibraryTrackSpec = { file: 'Epsilon 110.mp3', title: 'Epsilon Flat', bpm: 110, chord: [51, 55, 58], codec: 'mp3' };
 
   before(async () => {
+    ensureTinyPacks();
     const folder = libraryFolder(12, 'e2e-library-keys');
     writeFileSync(join(folder.dir, epsilon.file), readFileSync(media('library-Epsilon-110.mp3', trackArgs(epsilon, 12))));
     const launching = launchChromium().then((b) => (browser = b));
-    serve = await startServe().finally(() => launching);
+    serve = await startServe({ env: { STUDIO_DISABLE_WEBGPU: '1' } }).finally(() => launching);
     await launching;
     sp = await StudioPage.open(browser, serve, { width: 1440, height: 900 });
     lib = libraryPage(sp);
@@ -172,6 +174,36 @@ describe('keys the DJ way (issue 12, defect 12)', { timeout: 180_000 }, () => {
     await page.keyboard.press('Control+l');
     await sp.waitForEvent('library-preview-stopped', { after: m });
     await page.keyboard.press('Control+l');
+  });
+
+  test('gap (LM Studio beside the library): "Ask about it" brings the chat out beside the table, about the selected row', async () => {
+    const { page } = sp;
+    await page.locator('[data-testid=library-row]', { hasText: 'Beta Slow' }).click();
+    await page.locator('[data-testid=detail-title]', { hasText: 'Beta Slow' }).waitFor();
+    assert.equal(await page.getByTestId('chat').isVisible(), false, 'the library alone at first');
+    let m = await sp.mark();
+    await page.getByTestId('detail-ask').click();
+    await sp.waitForEvent('library-ask', { after: m });
+    await page.getByTestId('chat').waitFor();
+    assert.equal(await page.getByTestId('library-view').isVisible(), true, 'the library stays');
+    assert.match((await page.getByTestId('chat').locator('.for').getAttribute('title')) ?? '', /Beta 90\.flac$/);
+    const chosen = await sp.chat().choosePack(join(TINY_DIR, 'packs', 'alpha-fp32'));
+    assert.equal(chosen.name, 'pack-chosen', JSON.stringify(chosen.detail));
+    m = await sp.chat().ask('What key is it in?');
+    const ev = await sp.chat().answered(m);
+    assert.equal(ev.name, 'chat-answered', JSON.stringify(ev.detail));
+    assert.equal(await page.getByTestId('library-view').isVisible(), true);
+    const table = (await page.getByTestId('library-table').boundingBox())!;
+    const chat = (await page.getByTestId('chat').boundingBox())!;
+    assert.ok(table.x + table.width <= chat.x + 1, 'side by side');
+    await sp.screenshot('issue12-gap-chat-beside-library');
+    // the toggle hides it again (and Ctrl+K brings it back)
+    await page.getByTestId('library-chat-toggle').click();
+    await page.getByTestId('chat').waitFor({ state: 'hidden' });
+    await page.getByTestId('library-table').focus();
+    await page.keyboard.press('Control+k');
+    await page.getByTestId('chat').waitFor();
+    await page.getByTestId('library-chat-toggle').click();
   });
 
   test('no page errors', () => {

@@ -7,7 +7,7 @@ export interface Shortcut {
 
 export const SHORTCUTS: Shortcut[] = [
   { keys: [`${MOD}+O`], what: 'Open a track' },
-  { keys: [`${MOD}+K`], what: 'Ask about the track (focus the chat)' },
+  { keys: [`${MOD}+K`], what: 'Ask about the track (focus the chat; in the library it shows the chat beside it)' },
   { keys: [`${MOD}+L`], what: 'Switch between the track and the library' },
   { keys: ['↑', '↓', 'PgUp', 'PgDn'], what: 'Library: move through the tracks (Shift extends the selection)' },
   { keys: ['Enter'], what: 'Library: open the track in the track view' },
