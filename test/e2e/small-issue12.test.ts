@@ -136,6 +136,59 @@ describe('small things (issue 12, item 14)', { timeout: 240_000 }, () => {
     assert.ok(Math.abs(Date.parse(value) - Date.now()) < 24 * 3600_000, 'today');
   });
 
+  test('gap (rekordbox): choose, resize and reorder the library columns; kept after a reload', async () => {
+    const { page } = sp;
+    await lib.show();
+    await lib.waitForTotal(5);
+    const heads = () => page.locator('[role=columnheader]').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { colHead: string } }).dataset.colHead));
+    // choose: Codec off
+    await page.getByTestId('columns-open').click();
+    await page.getByTestId('column-codec').uncheck();
+    await page.getByTestId('columns-done').click();
+    assert.equal(await page.getByTestId('sort-codec').count(), 0);
+    assert.equal(await page.locator('[data-testid=library-row] [data-col=codec]').count(), 0);
+    // resize: BPM 60 px wider
+    const bpmHead = page.locator('[data-col-head=bpm]');
+    const w0 = (await bpmHead.boundingBox())!.width;
+    const handle = (await page.getByTestId('resize-bpm').boundingBox())!;
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + handle.width / 2 + 60, handle.y + handle.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const w1 = (await bpmHead.boundingBox())!.width;
+    assert.ok(Math.abs(w1 - w0 - 60) <= 3, `BPM ${w0} → ${w1} px`);
+    // reorder: Key dragged onto Artist goes before it
+    const m = await sp.mark();
+    await page.locator('[data-col-head=key]').dragTo(page.locator('[data-col-head=artist]'));
+    await sp.waitForEvent('library-columns', { after: m });
+    const order = await heads();
+    assert.deepEqual(order.slice(0, 3), ['title', 'key', 'artist'], `order ${order}`);
+    // the cells follow their headers
+    const firstRow = page.locator('[data-testid=library-row][data-status=analysed]').first();
+    const cellCols = await firstRow.locator('[data-col]').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { col: string } }).dataset.col));
+    assert.deepEqual(cellCols, order);
+    // the failed row still says why
+    const failed = page.locator('[data-testid=library-row][data-status=failed]');
+    assert.match(await failed.innerText(), /failed: /);
+    assert.ok((await failed.boundingBox())!.height <= 27, 'one line');
+    const reason = (await failed.locator('.reason').boundingBox())!;
+    const titleCell = (await failed.locator('[data-col=title]').boundingBox())!;
+    assert.ok(Math.abs(reason.y - titleCell.y) < 2, 'the reason on the row’s line');
+    await sp.screenshot('issue12-gap-columns');
+    // kept
+    await page.reload();
+    await sp.waitForEvent('session-restored', { after: 0, timeout: 60_000 });
+    await lib.waitForTotal(5);
+    assert.deepEqual(await heads(), order);
+    assert.ok(Math.abs((await page.locator('[data-col-head=bpm]').boundingBox())!.width - w1) <= 1);
+    // and back to the defaults
+    await page.getByTestId('columns-open').click();
+    await page.getByTestId('columns-reset').click();
+    await page.getByTestId('columns-done').click();
+    assert.deepEqual((await heads()).slice(0, 4), ['title', 'artist', 'album', 'duration']);
+    assert.equal(await page.getByTestId('sort-codec').count(), 1);
+  });
+
   test('no page errors', () => {
     assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });
