@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { StudioError, toErrorData, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { MIN_CONFIDENCE, StudioError, toErrorData, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { isInside } from '../engine/fs/paths';
 import { serveRootsSetting } from '../engine/fs/roots';
 import { EngineHost } from '../engine-host';
@@ -60,7 +60,7 @@ function fmtDuration(sec: number): string {
 }
 
 export function formatProbe(p: ProbeResult): string {
-  const lines = [`${p.path}`, `  container   ${p.container}`, `  duration    ${fmtDuration(p.durationSec)} (${p.durationSec.toFixed(3)} s)`, `  size        ${p.sizeBytes} bytes`];
+  const lines = [`${p.path}`, `  container   ${p.container}`, `  duration    ${fmtDuration(p.durationSec)} (${p.durationSec.toFixed(3)} s${p.durationEstimated ? ', an estimate' : ''})`, `  size        ${p.sizeBytes} bytes`];
   if (p.bitrateKbps) lines.push(`  bitrate     ${p.bitrateKbps} kb/s`);
   for (const [k, v] of Object.entries(p.tags)) lines.push(`  ${k.padEnd(11)} ${Array.isArray(v) ? v.join(', ') : v}`);
   for (const s of p.streams) {
@@ -192,13 +192,27 @@ export function shownPath(p: string): string {
   return /[\u0000-\u001f\u007f]/.test(p) ? JSON.stringify(p) : p;
 }
 
-/** One line of `studio analyze --json`. */
-export function analyzeLine(t: LibraryTrack): Record<string, unknown> {
+/** The tempo as `studio analyze` prints it: a fact only at MIN_CONFIDENCE or above. */
+export function tempoText(t: Pick<LibraryTrack, 'bpm' | 'bpmConfidence'>, reason: string | null): string {
+  if (t.bpm === null) return `none (${reason ?? 'no tempo found'})`;
+  const c = t.bpmConfidence ?? 0;
+  return c >= MIN_CONFIDENCE ? `${t.bpm} BPM (confidence ${c})` : `uncertain (best guess ${t.bpm} BPM, confidence ${c}; left out of the features)`;
+}
+
+/** The key as `studio analyze` prints it: a fact only at MIN_CONFIDENCE or above. */
+export function keyText(t: Pick<LibraryTrack, 'key' | 'keyConfidence' | 'camelot'>): string {
+  if (t.key === null) return 'none';
+  const c = t.keyConfidence ?? 0;
+  return c >= MIN_CONFIDENCE ? `${t.key} (${t.camelot ?? '?'}, confidence ${c})` : `uncertain (best guess ${t.key}, confidence ${c}; left out of the features)`;
+}
+
+/** One line of `studio analyze --json`; `tempoReason`: why an analysed track has no tempo (TrackDetail.tempoReason). */
+export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null): Record<string, unknown> {
   return {
-    path: t.path, durationSec: t.durationSec, bpm: t.bpm, bpmConfidence: t.bpmConfidence, key: t.key, keyConfidence: t.keyConfidence,
+    path: t.path, durationSec: t.durationSec, bpm: t.bpm, bpmConfidence: t.bpmConfidence, tempoReason, key: t.key, keyConfidence: t.keyConfidence,
     camelot: t.camelot, openKey: t.openKey, lufs: t.lufs, loudnessRange: t.loudnessRange, truePeak: t.truePeak, features: t.features,
-    title: t.title, artist: t.artist, album: t.album, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels,
-    error: t.status === 'failed' ? (t.error ?? 'failed') : null,
+    title: t.title, artist: t.artist, album: t.album, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels, bitrateKbps: t.bitrateKbps,
+    warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
   };
 }
 
@@ -242,12 +256,14 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         if (!under(t.path)) continue;
         if (t.status === 'failed') failed++;
         const name = shownPath(t.path);
-        if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t)) + '\n');
+        const reason = t.status === 'analysed' && t.bpm === null ? (await engine.call('library:track-detail', { trackId: t.id })).tempoReason : null;
+        if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, reason)) + '\n');
         else if (t.status === 'failed') process.stdout.write(`${name}\n  error       ${t.error}\n`);
         else
           process.stdout.write(
-            `${name}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${t.bpm ?? '?'} BPM (confidence ${t.bpmConfidence ?? '?'})\n` +
-              `  key         ${t.key ?? '?'} (${t.camelot ?? '?'}, confidence ${t.keyConfidence ?? '?'})\n  loudness    ${t.lufs ?? '?'} LUFS, range ${t.loudnessRange ?? '?'} LU, true peak ${t.truePeak ?? '?'} dBTP\n  features    ${t.features ?? ''}\n`,
+            `${name}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${tempoText(t, reason)}\n` +
+              `  key         ${keyText(t)}\n  loudness    ${t.lufs ?? '?'} LUFS, range ${t.loudnessRange ?? '?'} LU, true peak ${t.truePeak ?? '?'} dBTP\n  features    ${t.features ?? ''}\n` +
+              t.warnings.map((w) => `  warning     ${w}\n`).join(''),
           );
       }
       if (offset + 2000 >= page.total) break;

@@ -60,6 +60,9 @@ export const ProbeResult = z.object({
   sizeBytes: z.number(),
   container: z.string(),
   durationSec: z.number(),
+  /** true when durationSec is the container's estimate (from the first frames' bitrate) and nothing better could be measured */
+  durationEstimated: z.boolean().optional(),
+  /** the audio's bitrate (kb/s), without embedded cover art; measured over every frame where the stream's header only gives the first frames' */
   bitrateKbps: z.number().optional(),
   streams: z.array(StreamInfo),
   /** the first audio stream (codec, sample rate, channels), if any */
@@ -68,7 +71,11 @@ export const ProbeResult = z.object({
   video: StreamInfo.optional(),
   tags: Tags,
   hasCoverArt: z.boolean(),
-  /** non-fatal findings: e.g. "duration unknown", "tags unreadable" */
+  /**
+   * non-fatal findings, one sentence each: where music-metadata and ffmpeg disagreed and
+   * which was taken (tags misread, an extension that names another container, an estimated
+   * duration, a bitrate that counted the cover art), "duration unknown", "tags unreadable"
+   */
   warnings: z.array(z.string()),
 });
 export type ProbeResult = z.infer<typeof ProbeResult>;
@@ -307,6 +314,12 @@ export const LibraryFolder = z.object({
 });
 export type LibraryFolder = z.infer<typeof LibraryFolder>;
 
+/**
+ * Calibrated confidence (0..1, the probability the value is right) below which a tempo or
+ * key is uncertain: left out of the features line, shown as "uncertain" rather than as a fact.
+ */
+export const MIN_CONFIDENCE = 0.5;
+
 /** One row of the library table: tags, format and the analysis summary. */
 export const LibraryTrack = z.object({
   id: Id,
@@ -325,9 +338,11 @@ export const LibraryTrack = z.object({
   bitrateKbps: z.number().nullable(),
   sizeBytes: z.number(),
   bpm: z.number().nullable(),
+  /** calibrated probability (0..1) that bpm is right; null exactly when bpm is null (no tempo). Below MIN_CONFIDENCE the tempo is uncertain */
   bpmConfidence: z.number().nullable(),
   /** e.g. "A minor" */
   key: z.string().nullable(),
+  /** calibrated probability (0..1) that key is right; below MIN_CONFIDENCE the key (and its chords) is uncertain */
   keyConfidence: z.number().nullable(),
   camelot: z.string().nullable(),
   openKey: z.string().nullable(),
@@ -340,6 +355,8 @@ export const LibraryTrack = z.object({
   /** why analysis failed (status 'failed') */
   error: z.string().nullable(),
   analysedAt: z.number().nullable(),
+  /** what the cross-check of the file's readers found (ProbeResult.warnings of the analysed file): misread tags, a lying extension, an estimated duration, a bitrate that counted the cover */
+  warnings: z.array(z.string()),
 });
 export type LibraryTrack = z.infer<typeof LibraryTrack>;
 
@@ -391,6 +408,10 @@ export const TrackDetail = z.object({
   keyStrengths: z.array(z.object({ key: z.string(), strength: z.number() })),
   loudnessCurve: z.object({ stepSec: z.number(), values: z.array(z.number().nullable()) }),
   chords: z.object({ progression: z.array(z.string()), segments: z.array(z.object({ start: z.number(), end: z.number(), chord: z.string() })) }),
+  /** what the cross-check of the file's readers found (ProbeResult.warnings of the analysed file); empty when they agreed */
+  warnings: z.array(z.string()),
+  /** why an analysed track has no tempo (bpm and bpmConfidence null), e.g. "no onsets: a steady tone or drone has no beat"; null when it has one */
+  tempoReason: z.string().nullable(),
 });
 export type TrackDetail = z.infer<typeof TrackDetail>;
 

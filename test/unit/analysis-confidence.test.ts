@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeTrack } from '../../main/engine/analysis/index';
+import { NO_TEMPO } from '../../main/engine/analysis/tempo';
 import { FEATURE_MIN_CONFIDENCE, featuresText } from '../../main/engine/analysis/text';
 import { media } from '../helpers/media';
 import { renderSong, type SmfNote } from '../helpers/smf';
@@ -54,6 +55,18 @@ describe('confidence reaches the features line (issue 10, items 10–12)', () =>
     // one pitch class is no scale: no key, no chords (a sine at 440 Hz read as "A major, Chords: D" before)
     assert.ok(r.tonal.key.confidence < FEATURE_MIN_CONFIDENCE, `key ${r.tonal.key.key} at ${r.tonal.key.confidence}`);
     assert.doesNotMatch(r.features, /Key|Chords/);
+  });
+
+  it('a steady tone has no tempo in every format, with the same reason: the noise of AAC, Vorbis and Opus around it is not onsets', async () => {
+    // before: AAC 112.1 BPM at 0.458, Vorbis 114.4 at 0.695 ("Tempo: 114 BPM." in the features line), Opus 101.7 at 0.375
+    const formats: [string, string[]][] = [['wav', []], ['mp3', ['-c:a', 'libmp3lame']], ['m4a', ['-c:a', 'aac']], ['ogg', ['-c:a', 'libvorbis']], ['opus', ['-c:a', 'libopus']]];
+    for (const [ext, codec] of formats) {
+      const r = await analyzeTrack(media(`steady-220hz-20s.${ext}`, ['-f', 'lavfi', '-i', 'sine=f=220:d=20', '-ac', '2', ...codec]));
+      assert.equal(r.tempo.bpm, null, `${ext}: bpm ${r.tempo.bpm} at ${r.tempo.confidence}`);
+      assert.equal(r.tempo.reason, NO_TEMPO.onsets, ext);
+      assert.deepEqual(r.tempo.beats, [], ext);
+      assert.doesNotMatch(r.features, /Tempo/, ext);
+    }
   });
 
   it('a beatless pad drone states no tempo', async () => {

@@ -15,7 +15,8 @@ import type { LibraryAnalysis } from '../../main/engine/library/analyse';
 function fakeAnalysis(path: string, big = 0): LibraryAnalysis {
   return {
     path, file: { size: 10, mtimeMs: 1 }, durationSec: 60,
-    source: { container: 'flac', durationSec: 60, bitrateKbps: 900, streams: [{ index: 0, type: 'audio', codec: 'flac', sampleRate: 44100, channels: 2 }] },
+    source: { container: 'flac', durationSec: 60, durationEstimated: false, bitrateKbps: 900, streams: [{ index: 0, type: 'audio', codec: 'flac', sampleRate: 44100, channels: 2 }], metadata: {} },
+    bitrateKbps: 880, warnings: [],
     tags: { title: 'T', artist: 'A' }, hasCoverArt: false,
     results: {
       loudness: { integratedLufs: -9.5, rangeLu: 4, truePeakDbtp: -0.5, samplePeakDbfs: -0.6, shortTerm: new Array(big).fill(-10), shortTermStepSec: 1 },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openFolderOptions } from '../../main/electron/shell-methods';
 import { emptyForm, parseFilter, shortKey } from '../../renderer/src/lib/library-filter';
+import { certainty, certaintyNote, problemsSummary, skippedSummary } from '../../renderer/src/lib/library-notes';
 
 describe('library UI logic', () => {
   it('turns the filter form into a LibraryFilter: ranges open on one side, keys passed on as typed', () => {
@@ -14,6 +15,26 @@ describe('library UI logic', () => {
   it('says what is wrong with a range instead of sending it', () => {
     assert.match(parseFilter({ ...emptyForm(), bpmMin: 'fast' }).problem ?? '', /BPM: type a number/);
     assert.match(parseFilter({ ...emptyForm(), lufsMin: '-5', lufsMax: '-10' }).problem ?? '', /LUFS: the lower bound is above/);
+  });
+
+  it('a tempo or key is a fact only at the confidence gate (0.5); below it "uncertain", without a value "none" (issue 10)', () => {
+    assert.equal(certainty(120, 0.5), 'sure');
+    assert.equal(certainty(120, 0.49), 'uncertain');
+    assert.equal(certainty('A minor', null), 'uncertain');
+    assert.equal(certainty(null, null), 'none');
+    assert.match(certaintyNote('tempo', '112.1 BPM', 0.09), /^Uncertain tempo: best guess 112\.1 BPM at 9% confidence.*Left out of the features line/);
+    assert.equal(certaintyNote('tempo', null, null, 'no onsets: a steady tone or drone has no beat'), 'No tempo: no onsets: a steady tone or drone has no beat.');
+  });
+
+  it('the scan bar names what it left out by kind, not "(folders skipped)" (issue 10)', () => {
+    const problems = [
+      { path: '/m/a', message: 'Folder cannot be read (permission denied). Skipped; its files are kept as they were.', code: 'UNREADABLE' as const },
+      { path: '/m/b', message: 'Symlink loop. Skipped.', code: 'NOT_FOUND' as const },
+      { path: '/m/c.flac', message: 'Broken link (ENOENT). Skipped.', code: 'NOT_FOUND' as const },
+    ];
+    assert.equal(problemsSummary(problems), '1 could not be read · 2 gone (deleted, or a broken link)');
+    const skipped = [{ reason: 'not audio (.txt file)' }, { reason: 'not a regular file (named pipe)' }, { reason: 'not audio (.txt file)' }];
+    assert.equal(skippedSummary(skipped), '2 not audio (.txt file) · 1 not a regular file (named pipe)');
   });
 
   it('shortens key names for the key-strength plot', () => {

@@ -9,6 +9,7 @@
  * out (chords go with the key: an uncertain key means the pitch content is
  * unclear — drums, noise, twelve-tone music — and the chord labels are too).
  */
+import { MIN_CONFIDENCE } from '@contract';
 import type { LoudnessResult } from './loudness';
 import type { TempoResult } from './tempo';
 import type { TonalResult } from './tonal';
@@ -18,7 +19,7 @@ import type { TonalResult } from './tonal';
  * a tempo or key is left out of the features line. The same number is stored
  * in the library and shown in the table and `studio analyze`.
  */
-export const FEATURE_MIN_CONFIDENCE = 0.5;
+export const FEATURE_MIN_CONFIDENCE = MIN_CONFIDENCE;
 
 export interface FeatureInputs {
   tempo?: Pick<TempoResult, 'bpm' | 'confidence'> | null;

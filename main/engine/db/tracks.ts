@@ -40,6 +40,8 @@ export interface LibQueryRow {
   bitrate_kbps: number | null; size: number; bpm: number | null; bpm_confidence: number | null; key_name: string | null; key_confidence: number | null;
   camelot: string | null; open_key: string | null; lufs: number | null; loudness_range: number | null; true_peak: number | null; features: string | null;
   lib_status: 'pending' | 'analysed' | 'failed'; lib_error: string | null; analysed_at: number | null;
+  /** the stored probe's `warnings` as JSON text (json_extract), null when it has none */
+  warnings_json: string | null;
 }
 
 /** The summary columns of an analysed library track (what sorting and filtering read). */
@@ -57,7 +59,8 @@ export type LibWhere = Omit<LibraryFilter, 'key'> & { keyNames?: string[] };
 
 const LIB_ROW = 'id, path, size, mtime_ms, lib_status, lib_versions, lib_error_code, folder_id, in_recent';
 const LIB_COLUMNS = `id, path, file_name, folder_id, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, size,
-  bpm, bpm_confidence, key_name, key_confidence, camelot, open_key, lufs, loudness_range, true_peak, features, lib_status, lib_error, analysed_at`;
+  bpm, bpm_confidence, key_name, key_confidence, camelot, open_key, lufs, loudness_range, true_peak, features, lib_status, lib_error, analysed_at,
+  json_extract(probe_json, '$.warnings') AS warnings_json`;
 
 /** contract sort column → SQL column */
 const SORT_SQL: Record<string, string> = {

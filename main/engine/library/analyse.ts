@@ -1,20 +1,23 @@
 /**
- * One library track, one decode: tags and cover (music-metadata), then every
+ * One library track, one decode: tags and cover (music-metadata, parser by
+ * content), then every
  * analyser — loudness, tempo, key/chords and the waveform (peaks +
  * spectrogram) — on the one ffmpeg stream of analysis/run.ts. The waveform
  * goes straight into the media cache, so opening the track later draws it
- * without decoding again. Runs in a worker thread (worker.ts) or inline.
+ * without decoding again. The two readings (music-metadata's and what
+ * ffmpeg stated while decoding) are cross-checked (media/tags.ts): the
+ * track's duration is what decoded, its bitrate the audio's, its tags the
+ * better reading, with `warnings`. Runs in a worker thread (worker.ts) or inline.
  */
-import type { FileHandle } from 'node:fs/promises';
-import { parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
-import * as strtok3 from 'strtok3';
+import type { IAudioMetadata } from 'music-metadata';
 import { defaultAnalysers } from '../analysis';
 import { analyzeFile } from '../analysis/run';
 import type { Analyser } from '../analysis/types';
 import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis/waveform';
 import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprintOf } from '../media/cache';
-import { openMediaFile, tagsOf, type parseFfmpegInfo } from '../media/probe';
+import { openMediaFile, type parseFfmpegInfo } from '../media/probe';
+import { crossCheck, measureAudioStream, readTagsByContent } from '../media/tags';
 import type { Tags } from '@contract';
 
 export interface AnalyseRequest {
@@ -29,7 +32,12 @@ export interface LibraryAnalysis {
   file: { size: number; mtimeMs: number };
   durationSec: number;
   source: ReturnType<typeof parseFfmpegInfo>;
+  /** tags, cross-checked (media/tags.ts crossCheck) */
   tags: Tags;
+  /** the audio's bitrate in kb/s (cover art not counted); undefined when unknown */
+  bitrateKbps?: number;
+  /** what the cross-check of music-metadata and ffmpeg found (ProbeResult.warnings) */
+  warnings: string[];
   hasCoverArt: boolean;
   /** JSON-able result per analyser that ran; peaks/spectrogram: the media cache fingerprint */
   results: Record<string, unknown>;
@@ -54,20 +62,6 @@ export function versionsKey(v: Record<string, number>): string {
     .join(',');
 }
 
-type HandleTokenizerClass = new (fh: FileHandle, options: { fileInfo: { path: string; size: number } }) => strtok3.ITokenizer;
-/**
- * strtok3's FileTokenizer (what music-metadata's parseFile uses) over a handle
- * that is already open; closing the tokenizer closes the handle. It is in
- * strtok3's Node entry (the type-checker reads its platform-neutral typings).
- */
-const HandleTokenizer = (strtok3 as unknown as { FileTokenizer?: HandleTokenizerClass }).FileTokenizer;
-
-/** Tags from the open file (one open for tags and fingerprint); by path where the tokenizer class is not there. */
-function readTags(fh: FileHandle, path: string, size: number): Promise<IAudioMetadata> {
-  const opts = { duration: false, skipCovers: false };
-  return HandleTokenizer ? parseFromTokenizer(new HandleTokenizer(fh, { fileInfo: { path, size } }), opts) : parseFile(path, opts);
-}
-
 /**
  * Analyse one library track. The file is opened once (openMediaFile: regular,
  * non-empty, readable; a named pipe is refused, never waited on): the cache
@@ -80,22 +74,18 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   const want = (name: string) => !req.only || req.only.includes(name);
   const wave = want('peaks') || want('spectrogram');
   const file = await openMediaFile(path);
-  let tags: Tags = {};
-  let hasCoverArt = false;
-  let statedSec = 0;
+  let meta: IAudioMetadata | null = null;
+  let metaError: string | undefined;
   let fp: string | null = null;
   try {
     fp = wave ? await fingerprintOf(file.fh, file).catch(() => null) : null;
-    const meta = await readTags(file.fh, path, file.size);
-    const c = meta.common;
-    tags = tagsOf(meta);
-    hasCoverArt = Boolean(c.picture?.length);
-    statedSec = meta.format.duration ?? 0;
-  } catch {
-    tags = {}; // unreadable tags are not a failure: the decode decides
+    // unreadable tags are not a failure: the decode decides, and ffmpeg's reading stands in
+    ({ meta, error: metaError } = await readTagsByContent(file.fh, path, file.size));
   } finally {
     await file.fh.close();
   }
+  let hasCoverArt = Boolean(meta?.common.picture?.length);
+  const statedSec = meta?.format.duration ?? 0;
   // peaks and spectrogram go together (one cache entry): both or neither
   const analysers = libraryAnalysers(statedSec).filter((a) => (a.name === 'peaks' || a.name === 'spectrogram' ? wave : want(a.name)));
   const run = await analyzeFile(path, analysers, { signal, onProgress: onProgress ? (s) => onProgress(s) : undefined, file: { size: file.size, mtimeMs: file.mtimeMs } });
@@ -107,5 +97,14 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
     results.spectrogram = { cache: fp };
   }
   if (run.source.streams.some((s) => s.type === 'video' && s.attachedPic)) hasCoverArt = true;
-  return { path, file: run.file, durationSec: run.durationSec, source: run.source, tags, hasCoverArt, results, versions: run.versions };
+  // a duration ffmpeg only estimated: read every packet once more (no decode) for the audio's bytes
+  const bytes = run.source.durationEstimated ? await measureAudioStream(path, signal) : null;
+  const checked = crossCheck({
+    path, sizeBytes: file.size, ff: run.source, mm: meta, mmError: metaError,
+    measured: { durationSec: run.durationSec, audioBytes: bytes?.audioBytes ?? null },
+  });
+  return {
+    path, file: run.file, durationSec: run.durationSec, source: run.source, tags: checked.tags, bitrateKbps: checked.bitrateKbps,
+    warnings: checked.warnings, hasCoverArt, results, versions: run.versions,
+  };
 }

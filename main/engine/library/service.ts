@@ -96,13 +96,13 @@ export class LibraryService {
 
 export const CSV_COLUMNS: (keyof LibraryTrack)[] = [
   'path', 'fileName', 'status', 'error', 'title', 'artist', 'album', 'genre', 'year', 'durationSec', 'sampleRate', 'channels', 'codec', 'bitrateKbps',
-  'sizeBytes', 'bpm', 'bpmConfidence', 'key', 'keyConfidence', 'camelot', 'openKey', 'lufs', 'loudnessRange', 'truePeak', 'features', 'analysedAt', 'id', 'folderId',
+  'sizeBytes', 'bpm', 'bpmConfidence', 'key', 'keyConfidence', 'camelot', 'openKey', 'lufs', 'loudnessRange', 'truePeak', 'features', 'analysedAt', 'id', 'folderId', 'warnings',
 ];
 
 /** RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF is quoted, quotes doubled. */
 export function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = String(v);
+  const s = Array.isArray(v) ? v.join(' | ') : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -10,6 +10,7 @@ import { basename } from 'node:path';
 import { StudioError, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TrackDetail } from '@contract';
 import { featuresText, keyName, parseKey, type LoudnessResult, type TempoResult, type TonalResult } from '../analysis';
 import { ALL_KEYS } from '../analysis/keys';
+import { NO_TEMPO } from '../analysis/tempo';
 import { writeTx, type Db } from '../db';
 import { LibraryAnalysesRepo } from '../db/library-analyses';
 import { LibraryFoldersRepo } from '../db/library-folders';
@@ -26,9 +27,9 @@ function toLibraryTrack(r: LibQueryRow): LibraryTrack {
   return {
     id: r.id, path: r.path, fileName: r.file_name ?? basename(r.path), folderId: r.folder_id, title: r.title, artist: r.artist, album: r.album,
     genre: r.genre, year: r.year, durationSec: r.duration_sec, sampleRate: r.sample_rate, channels: r.channels, codec: r.codec,
-    bitrateKbps: r.bitrate_kbps, sizeBytes: r.size, bpm: r.bpm, bpmConfidence: r.bpm_confidence, key: r.key_name, keyConfidence: r.key_confidence,
+    bitrateKbps: r.bitrate_kbps, sizeBytes: r.size, bpm: r.bpm, bpmConfidence: r.bpm === null ? null : r.bpm_confidence, key: r.key_name, keyConfidence: r.key_confidence,
     camelot: r.camelot, openKey: r.open_key, lufs: r.lufs, loudnessRange: r.loudness_range, truePeak: r.true_peak, features: r.features,
-    status: r.lib_status, error: r.lib_error, analysedAt: r.analysed_at,
+    status: r.lib_status, error: r.lib_error, analysedAt: r.analysed_at, warnings: probeWarnings(r.warnings_json),
   };
 }
 
@@ -183,16 +184,16 @@ export class LibraryStore {
       const audio = a.source.streams.find((s) => s.type === 'audio');
       const video = a.source.streams.find((s) => s.type === 'video' && !s.attachedPic);
       const probe: ProbeResult = {
-        path: a.path, sizeBytes: a.file.size, container: a.source.container, durationSec: a.source.durationSec ?? a.durationSec,
-        bitrateKbps: a.source.bitrateKbps, streams: a.source.streams, audio, video, tags: a.tags, hasCoverArt: a.hasCoverArt, warnings: [],
+        path: a.path, sizeBytes: a.file.size, container: a.source.container, durationSec: round(a.durationSec, 3),
+        bitrateKbps: a.bitrateKbps, streams: a.source.streams, audio, video, tags: a.tags, hasCoverArt: a.hasCoverArt, warnings: a.warnings ?? [],
       };
       const t = a.tags;
       this.tracks.setAnalysed(trackId, {
         size: a.file.size, mtimeMs: a.file.mtimeMs, kind: video ? 'video' : 'audio', probeJson: JSON.stringify(probe), versionsKey, analysedAt: now,
         fileName: basename(a.path), title: t.title ?? null, artist: t.artist ?? null, album: t.album ?? null, genre: t.genre?.join(', ') ?? null,
         year: t.year ?? null, durationSec: round(a.durationSec, 3), sampleRate: audio?.sampleRate ?? null, channels: audio?.channels ?? null,
-        codec: audio?.codec ?? null, bitrateKbps: audio?.bitrateKbps ?? a.source.bitrateKbps ?? null, bpm: tempo?.bpm ?? null,
-        bpmConfidence: tempo ? tempo.confidence : null, keyName: tonal?.key.key ?? null, keyConfidence: tonal ? tonal.key.confidence : null,
+        codec: audio?.codec ?? null, bitrateKbps: a.bitrateKbps ?? null, bpm: tempo?.bpm ?? null,
+        bpmConfidence: tempo?.bpm != null ? tempo.confidence : null, keyName: tonal?.key.key ?? null, keyConfidence: tonal ? tonal.key.confidence : null,
         camelot: tonal?.key.camelot ?? null, openKey: tonal?.key.openKey ?? null, lufs: r2(loud?.integratedLufs), loudnessRange: r2(loud?.rangeLu),
         truePeak: r2(loud?.truePeakDbtp), features: featuresText({ tempo: tempo ?? null, tonal: tonal ?? null, loudness: loud ?? null }),
       });
@@ -260,7 +261,19 @@ export class LibraryStore {
       keyStrengths: tonal ? ALL_KEYS.map((k, i) => ({ key: keyName(k), strength: tonal.key.strengths[i] ?? 0 })) : [],
       loudnessCurve: { stepSec: loud?.shortTermStepSec ?? 1, values: loud?.shortTerm ?? [] },
       chords: { progression: tonal?.chords.progression ?? [], segments: tonal?.chords.segments ?? [] },
+      warnings: track.warnings,
+      tempoReason: track.status === 'analysed' && track.bpm === null ? (tempo?.reason ?? NO_TEMPO.pulse) : null,
     };
+  }
+}
+
+/** the stored probe's warnings (JSON text of ProbeResult.warnings: the cross-check's findings); none when absent or unreadable */
+function probeWarnings(json: string | null): string[] {
+  try {
+    const w = JSON.parse(json ?? '[]') as unknown;
+    return Array.isArray(w) ? w.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
   }
 }
 

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { access, constants, open, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { parseFile, selectCover } from 'music-metadata';
+import { selectCover } from 'music-metadata';
 import { StudioError } from '@contract';
 import { sniffMime } from '../../media-server/serve-file';
 import { FP_RE, writeAtomic } from './cache';
+import { readTagsByContent } from './tags';
 
 const IMAGE_MIME: Record<string, string> = {
   png: 'image/png',
@@ -119,8 +120,14 @@ export async function embeddedCover(mediaPath: string, cacheDir: string, fp: str
   }
   let picture;
   try {
-    const meta = await parseFile(mediaPath, { skipCovers: false, duration: false });
-    picture = selectCover(meta.common.picture);
+    // parser by content (an M4A named .mp3 keeps its cover)
+    const fh = await open(mediaPath, 'r');
+    try {
+      const { meta } = await readTagsByContent(fh, mediaPath, (await fh.stat()).size);
+      picture = selectCover(meta?.common.picture ?? []);
+    } finally {
+      await fh.close();
+    }
   } catch {
     picture = null;
   }

@@ -1,9 +1,11 @@
 import { constants } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { parseFile, type IAudioMetadata } from 'music-metadata';
-import { StudioError, type ProbeResult, type StreamInfo, type Tags } from '@contract';
+import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
+import { crossCheck, measureAudioStream, readTagsByContent } from './tags';
+
+export { tagsOf } from './tags';
 
 /** A failed stat/open of a media file as the studio's error (NOT_FOUND, UNREADABLE). */
 function accessError(path: string, err: unknown): StudioError {
@@ -90,8 +92,64 @@ export function realContainer(family: string, stderr: string, path: string): str
   return names[0];
 }
 
-/** Parse the stream lines and duration of `ffmpeg -i` output. */
-export function parseFfmpegInfo(stderr: string): { container: string; durationSec: number | null; bitrateKbps?: number; streams: StreamInfo[] } {
+/**
+ * The tags of `ffmpeg -i` output (av_dump_format's "Metadata:" blocks): the
+ * container's, then the first audio stream's for keys the container lacks
+ * (Ogg keeps Vorbis comments on the stream). Keys lower-cased; a value ffmpeg
+ * printed on several lines (its continuation lines "<spaces>: more") is
+ * joined with newlines.
+ */
+export function parseFfmpegMetadata(stderr: string): Record<string, string> {
+  const global: Record<string, string> = {};
+  const firstAudio: Record<string, string> = {};
+  let owner: 'global' | 'audio' | 'other' = 'other';
+  let audioSeen = false;
+  let block: Record<string, string> | null = null;
+  let blockIndent = 0;
+  let last: string | null = null;
+  for (const raw of stderr.split(/\r?\n/)) {
+    const line = raw.replace(/\r$/, '');
+    const indent = /^ */.exec(line)![0].length;
+    if (block && indent > blockIndent) {
+      const m = /^\s*(.*?)\s*: (.*)$/.exec(line) ?? /^\s*(.*?)\s*:$/.exec(line);
+      if (!m) continue;
+      const key = m[1].toLowerCase();
+      const value = m[2] ?? '';
+      if (key === '' && last !== null) block[last] += '\n' + value;
+      else if (key !== '') {
+        if (!(key in block)) block[key] = value;
+        last = key;
+      }
+      continue;
+    }
+    block = null;
+    last = null;
+    if (/^Input #0/.test(line)) owner = 'global';
+    else if (/^\s*Chapter #/.test(line)) owner = 'other';
+    else if (/^\s*Stream #0:\d+.*: Audio: /.test(line)) {
+      owner = audioSeen ? 'other' : 'audio';
+      audioSeen = true;
+    } else if (/^\s*Stream #/.test(line) || /^Output #/.test(line)) owner = 'other';
+    else if (/^\s*Metadata:\s*$/.test(line) && owner !== 'other') {
+      block = owner === 'global' ? global : firstAudio;
+      blockIndent = indent;
+    }
+  }
+  for (const [k, v] of Object.entries(firstAudio)) if (!(k in global) && k !== 'handler_name' && k !== 'vendor_id') global[k] = v;
+  return global;
+}
+
+/** Parse the stream lines, duration and tags of `ffmpeg -i` output. */
+export function parseFfmpegInfo(stderr: string): {
+  container: string;
+  durationSec: number | null;
+  /** ffmpeg said "Estimating duration from bitrate": durationSec and the audio stream's bitrate are guesses from the first frames */
+  durationEstimated: boolean;
+  bitrateKbps?: number;
+  streams: StreamInfo[];
+  /** the tags as ffmpeg reads them (parseFfmpegMetadata) */
+  metadata: Record<string, string>;
+} {
   const container = /Input #0, ([^,]+(?:,[^,\s]+)*), from /.exec(stderr)?.[1] ?? 'unknown';
   const dm = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
   const durationSec = dm ? Number(dm[1]) * 3600 + Number(dm[2]) * 60 + Number(dm[3]) : null;
@@ -131,38 +189,27 @@ export function parseFfmpegInfo(stderr: string): { container: string; durationSe
     }
     streams.push(s);
   }
-  return { container, durationSec, bitrateKbps: br ? Number(br[1]) : undefined, streams };
+  return {
+    container,
+    durationSec,
+    durationEstimated: /Estimating duration from bitrate/.test(stderr),
+    bitrateKbps: br ? Number(br[1]) : undefined,
+    streams,
+    metadata: parseFfmpegMetadata(stderr),
+  };
 }
 
-/** The tags the studio shows, from music-metadata's common tags. */
-export function tagsOf(meta: IAudioMetadata | null): Tags {
-  if (!meta) return {};
-  const c = meta.common;
-  const t: Tags = {};
-  if (c.title) t.title = c.title;
-  if (c.artist) t.artist = c.artist;
-  if (c.album) t.album = c.album;
-  if (c.albumartist) t.albumArtist = c.albumartist;
-  if (c.year) t.year = c.year;
-  if (c.genre?.length) t.genre = c.genre;
-  if (c.track?.no) t.trackNo = c.track.no;
-  const comment = c.comment?.[0];
-  if (comment) t.comment = typeof comment === 'string' ? comment : (comment as { text?: string }).text;
-  if (t.comment === undefined) delete t.comment;
-  return t;
-}
-
-/** Tags (music-metadata) + streams and duration (ffmpeg). */
+/**
+ * Probe a media file: ffmpeg's dump of the input (container, streams, its
+ * duration and tags) and music-metadata's reading (parser chosen by content),
+ * cross-checked (tags.ts crossCheck): where ffmpeg's duration is only an
+ * estimate, every packet is read (measureAudioStream) for the real one; the
+ * bitrate is the audio's; every disagreement settled is in `warnings`.
+ * @throws StudioError NOT_FOUND, UNREADABLE, IS_DIRECTORY, EMPTY_FILE, NOT_MEDIA, FFMPEG_MISSING, CANCELLED
+ */
 export async function probeFile(path: string, signal?: AbortSignal): Promise<ProbeResult> {
-  const { size } = await statMediaFile(path);
-  const warnings: string[] = [];
-  const [ff, meta] = await Promise.all([
-    runFfmpeg(['-i', path], { signal }),
-    parseFile(path, { duration: false, skipCovers: false }).catch((err: Error) => {
-      warnings.push(`Tags could not be read: ${err.message}`);
-      return null;
-    }),
-  ]);
+  const { fh, size } = await openMediaFile(path);
+  const [ff, mm] = await Promise.all([runFfmpeg(['-i', path], { signal }), readTagsByContent(fh, path, size).finally(() => fh.close())]);
   const info = parseFfmpegInfo(ff.stderr);
   const name = basename(path);
   if (!/Input #0/.test(ff.stderr) || info.streams.length === 0) {
@@ -174,22 +221,26 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   }
   const audio = info.streams.find((s) => s.type === 'audio');
   const video = info.streams.find((s) => s.type === 'video' && !s.attachedPic);
-  let durationSec = info.durationSec ?? meta?.format.duration ?? null;
+  const measured = audio && (info.durationEstimated || info.durationSec === null) ? await measureAudioStream(path, signal) : null;
+  const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, measured });
+  const warnings = checked.warnings;
+  let durationSec = checked.durationSec;
   if (durationSec === null || !Number.isFinite(durationSec)) {
     warnings.push('The container does not state a duration; it is measured when the waveform is computed.');
     durationSec = 0;
   }
-  const hasCoverArt = Boolean(meta?.common.picture?.length) || info.streams.some((s) => s.attachedPic);
+  const hasCoverArt = Boolean(mm.meta?.common.picture?.length) || info.streams.some((s) => s.attachedPic);
   return {
     path,
     sizeBytes: size,
     container: realContainer(info.container, ff.stderr, path),
     durationSec,
-    bitrateKbps: info.bitrateKbps ?? (meta?.format.bitrate ? Math.round(meta.format.bitrate / 1000) : undefined),
+    ...(checked.durationEstimated ? { durationEstimated: true } : {}),
+    bitrateKbps: checked.bitrateKbps,
     streams: info.streams,
     audio,
     video,
-    tags: tagsOf(meta),
+    tags: checked.tags,
     hasCoverArt,
     warnings,
   };

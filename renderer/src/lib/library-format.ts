@@ -26,3 +26,4 @@ export function fmtEta(sec: number | null): string {
   const m = Math.round(sec / 60);
   return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
+

@@ -1,0 +1,319 @@
+/**
+ * Two readers of one file, cross-checked. music-metadata reads tags and
+ * format headers; ffmpeg (which the studio runs on every file anyway, for the
+ * probe and the analysis decode) states the real container, its own reading
+ * of the tags and the duration — or says that its duration is only an
+ * estimate. Where they disagree, the better source wins and the result says
+ * so in `warnings`:
+ *
+ * - music-metadata picks its parser by the file's content (file-type), not
+ *   by its extension: an M4A named .mp3 is read as MPEG-4.
+ * - A file whose extension names another container than the one ffmpeg
+ *   found is named for what it is.
+ * - Tags: music-metadata's, unless its value is visibly broken (control
+ *   characters, U+FFFD — e.g. the UTF-8 of AIFF NAME/AUTH/ANNO chunks with
+ *   the high bit stripped) or missing, then ffmpeg's.
+ * - Duration: what decodes (or what reading every frame measured) when the
+ *   container's figure is an estimate from the first frames' bitrate (VBR MP3
+ *   without a Xing/Info/VBRI header) or is missing.
+ * - Bitrate: the audio alone — never the file size over the duration when
+ *   the file holds embedded cover art.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
+import { parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
+import * as strtok3 from 'strtok3';
+import type { Tags } from '@contract';
+import { runFfmpeg } from './ffmpeg';
+
+/** What ffmpeg's dump of the input (`ffmpeg -i`) states; see parseFfmpegInfo in probe.ts. */
+export interface FfmpegStated {
+  /** demuxer name(s) as ffmpeg prints them, e.g. "mov,mp4,m4a,3gp,3g2,mj2", "flac" */
+  container: string;
+  durationSec: number | null;
+  /** true when ffmpeg says "Estimating duration from bitrate": durationSec and the stream bitrate are guesses */
+  durationEstimated?: boolean;
+  /** the container's bitrate: file size × 8 / duration, kb/s (includes cover art and tags) */
+  bitrateKbps?: number;
+  streams: Array<{ type: string; bitrateKbps?: number; attachedPic?: boolean }>;
+  /** the container's tags as ffmpeg reads them (lower-case keys), falling back to the first audio stream's (Ogg) */
+  metadata?: Record<string, string>;
+}
+
+// ---- music-metadata, by content ------------------------------------------
+
+type HandleTokenizerClass = new (fh: FileHandle, options: { fileInfo: { path?: string; size: number; mimeType?: string } }) => strtok3.ITokenizer;
+/**
+ * strtok3's FileTokenizer (what music-metadata's parseFile uses) over a handle
+ * that is already open; closing the tokenizer closes the handle. It is in
+ * strtok3's Node entry (the type-checker reads its platform-neutral typings).
+ */
+const HandleTokenizer = (strtok3 as unknown as { FileTokenizer?: HandleTokenizerClass }).FileTokenizer;
+
+/** bytes file-type needs for every format it knows */
+const HEAD = 4100;
+
+/**
+ * music-metadata's reading of an open file, its parser chosen by the file's
+ * first bytes (file-type, as music-metadata itself guesses) and only where
+ * those say nothing by the extension. The caller closes `fh`.
+ * Never throws: `error` holds music-metadata's message when it gave up.
+ */
+export async function readTagsByContent(fh: FileHandle, path: string, size: number): Promise<{ meta: IAudioMetadata | null; error?: string }> {
+  const opts = { duration: false, skipCovers: false };
+  try {
+    const head = Buffer.alloc(Math.min(HEAD, size));
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const type = await fileTypeFromBuffer(head.subarray(0, bytesRead), { mpegOffsetTolerance: 10 }).catch(() => undefined);
+    // with a content type music-metadata knows, leave the path out: it would pick the parser by extension
+    const byContent = type !== undefined && (type.mime.startsWith('audio/') || type.mime.startsWith('video/'));
+    if (!HandleTokenizer) return { meta: await parseFile(path, opts) };
+    const tok = new HandleTokenizer(fh, { fileInfo: byContent ? { size } : { path, size } });
+    return { meta: await parseFromTokenizer(tok, opts) };
+  } catch (err) {
+    return { meta: null, error: (err as Error).message };
+  }
+}
+
+// ---- tags -----------------------------------------------------------------
+
+/** The tags the studio shows, from music-metadata's common tags. */
+export function tagsOf(meta: IAudioMetadata | null): Tags {
+  if (!meta) return {};
+  const c = meta.common;
+  const t: Tags = {};
+  if (c.title) t.title = c.title;
+  if (c.artist) t.artist = c.artist;
+  if (c.album) t.album = c.album;
+  if (c.albumartist) t.albumArtist = c.albumartist;
+  if (c.year) t.year = c.year;
+  if (c.genre?.length) t.genre = c.genre;
+  if (c.track?.no) t.trackNo = c.track.no;
+  const comment = c.comment?.[0];
+  if (comment) t.comment = typeof comment === 'string' ? comment : (comment as { text?: string }).text;
+  if (t.comment === undefined) delete t.comment;
+  return t;
+}
+
+/** first of `keys` ffmpeg states (its generic names; AIFF's AUTH is "author", ASF's Author "artist", Vorbis' ALBUMARTIST "album_artist") */
+const pick = (m: Record<string, string>, ...keys: string[]): string | undefined => {
+  for (const k of keys) if (m[k] !== undefined && m[k].trim() !== '') return m[k];
+  return undefined;
+};
+
+/** The studio's tags from ffmpeg's metadata (lower-case keys, as ffmpeg names them per container). */
+export function tagsOfFfmpeg(m: Record<string, string> | undefined): Tags {
+  if (!m) return {};
+  const t: Tags = {};
+  const title = pick(m, 'title');
+  const artist = pick(m, 'artist', 'author', 'performer');
+  const album = pick(m, 'album');
+  const albumArtist = pick(m, 'album_artist', 'albumartist', 'album artist');
+  const date = pick(m, 'date', 'year', 'date_released', 'originaldate');
+  const genre = pick(m, 'genre');
+  const track = pick(m, 'track', 'tracknumber');
+  const comment = pick(m, 'comment', 'description');
+  if (title) t.title = title;
+  if (artist) t.artist = artist;
+  if (album) t.album = album;
+  if (albumArtist) t.albumArtist = albumArtist;
+  const y = date ? /^\s*(\d{4})/.exec(date) : null;
+  if (y) t.year = Number(y[1]);
+  if (genre) t.genre = genre.split(';').map((g) => g.trim()).filter(Boolean);
+  const n = track ? /^\s*(\d+)/.exec(track) : null;
+  if (n && Number(n[1]) > 0) t.trackNo = Number(n[1]);
+  if (comment) t.comment = comment;
+  return t;
+}
+
+/** text that a reader mangled: C0 controls other than tab/newline, or the replacement character */
+const broken = (s: string): boolean => /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/.test(s);
+/**
+ * `a` is the UTF-8 of `b` misread: its bytes with the high bit stripped
+ * (music-metadata's ASCII reading of AIFF text chunks) or taken as Latin-1.
+ */
+function misdecoded(a: string, b: string): boolean {
+  const utf8 = Buffer.from(b, 'utf8');
+  if (utf8.length === b.length) return false; // ASCII: nothing to misread
+  return a === utf8.toString('latin1') || a === Buffer.from(utf8.map((x) => x & 0x7f)).toString('latin1');
+}
+/** letters and digits only, lower-case: readers differ in separators of multiple values ("A; B" / "A, B") */
+const norm = (s: string): string => s.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+
+const TEXT_FIELDS = ['title', 'artist', 'album', 'albumArtist', 'comment'] as const;
+const LABEL: Record<(typeof TEXT_FIELDS)[number], string> = { title: 'title', artist: 'artist', album: 'album', albumArtist: 'album artist', comment: 'comment' };
+
+/**
+ * Merge the two readings. music-metadata's value stands unless it is missing
+ * or broken and ffmpeg's is not; then ffmpeg's is taken and (for a broken
+ * one) a warning says so. Pure.
+ */
+export function mergeTags(mm: Tags, ff: Tags, warnings: string[]): Tags {
+  const out: Tags = { ...mm };
+  const misread: string[] = [];
+  let example: [string, string] | null = null;
+  for (const f of TEXT_FIELDS) {
+    const a = mm[f];
+    const b = ff[f];
+    if (b === undefined || broken(b)) continue;
+    if (a === undefined || a.trim() === '') {
+      out[f] = b;
+      continue;
+    }
+    if (norm(a) === norm(b) || !(broken(a) || misdecoded(a, b))) continue;
+    out[f] = b;
+    misread.push(LABEL[f]);
+    example ??= [a, b];
+  }
+  if (example) {
+    const list = misread.length === 1 ? misread[0] : `${misread.slice(0, -1).join(', ')} and ${misread[misread.length - 1]}`;
+    warnings.push(`music-metadata misread the ${list} tag${misread.length > 1 ? 's' : ''} ("${printable(example[0])}"); shown as ffmpeg reads ${misread.length > 1 ? 'them' : 'it'} ("${example[1]}").`);
+  }
+  if (out.year === undefined && ff.year !== undefined) out.year = ff.year;
+  if (out.trackNo === undefined && ff.trackNo !== undefined) out.trackNo = ff.trackNo;
+  if ((!out.genre || !out.genre.length || out.genre.some(broken)) && ff.genre?.length && !ff.genre.some(broken)) out.genre = ff.genre;
+  return out;
+}
+
+/** control characters shown as \xNN (for a warning that quotes a mangled value) */
+const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
+// ---- container --------------------------------------------------------------
+
+/**
+ * The ffmpeg demuxer each extension the studio opens stands for (the first
+ * name ffmpeg prints after "Input #0,"). Extensions not here are not checked.
+ */
+const DEMUXER_OF_EXT: Record<string, string> = {
+  mp3: 'mp3', mp2: 'mp3', mpa: 'mp3', flac: 'flac', wav: 'wav', aif: 'aiff', aiff: 'aiff', aifc: 'aiff', ogg: 'ogg', oga: 'ogg', opus: 'ogg',
+  spx: 'ogg', m4a: 'mov', m4b: 'mov', mp4: 'mov', m4v: 'mov', mov: 'mov', aac: 'aac', wma: 'asf', wmv: 'asf', mka: 'matroska', mkv: 'matroska',
+  webm: 'matroska', wv: 'wv', w64: 'w64', ape: 'ape', tta: 'tta', caf: 'caf', ac3: 'ac3', eac3: 'eac3', dts: 'dts', amr: 'amr', au: 'au',
+  dsf: 'dsf', avi: 'avi',
+};
+/** what a user calls the container ffmpeg names */
+const CONTAINER_LABEL: Record<string, string> = {
+  mov: 'MPEG-4 (M4A/MP4)', mp3: 'MP3', flac: 'FLAC', wav: 'WAV', aiff: 'AIFF', ogg: 'Ogg', asf: 'Windows Media (ASF)', matroska: 'Matroska/WebM',
+  aac: 'ADTS AAC', wv: 'WavPack', w64: 'Sony Wave64', ape: "Monkey's Audio", caf: 'Core Audio (CAF)', avi: 'AVI', rf64: 'WAV (RF64)',
+};
+
+/** "MPEG-4 (M4A/MP4)" for ffmpeg's "mov,mp4,m4a,3gp,3g2,mj2" */
+export function containerLabel(container: string): string {
+  const first = container.split(',')[0];
+  return CONTAINER_LABEL[first] ?? first.toUpperCase();
+}
+
+/** A warning when the extension names another container than the one ffmpeg found; null when it fits or is not checked. */
+export function extensionWarning(path: string, container: string): string | null {
+  const ext = extname(path).slice(1).toLowerCase();
+  const want = DEMUXER_OF_EXT[ext];
+  if (!want || container === 'unknown') return null;
+  const names = container.split(',');
+  if (names.includes(want) || (want === 'wav' && names.includes('rf64')) || (want === 'matroska' && names.includes('webm'))) return null;
+  return `"${basename(path)}" is in fact ${containerLabel(container)}, not ${ext.toUpperCase()} as its extension says; it was read as ${containerLabel(container)}.`;
+}
+
+// ---- duration and bitrate ---------------------------------------------------
+
+/**
+ * Read every packet of the first audio stream without decoding it (`-c copy`
+ * to the null muxer): the real duration (s) and the audio's bytes. For files
+ * whose container states no duration or only an estimate. null when ffmpeg
+ * could not. Cost: one read of the file, no decode.
+ */
+export async function measureAudioStream(path: string, signal?: AbortSignal): Promise<{ durationSec: number; audioBytes: number | null } | null> {
+  const r = await runFfmpeg(['-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'null', '-'], { signal, maxStdout: 0 }).catch(() => null);
+  if (!r || r.code !== 0) return null;
+  let t: RegExpExecArray | null = null;
+  for (const m of r.stderr.matchAll(/time=\s*(\d+):(\d+):(\d+(?:\.\d+)?)/g)) t = m;
+  if (!t) return null;
+  const durationSec = Number(t[1]) * 3600 + Number(t[2]) * 60 + Number(t[3]);
+  const kb = /audio:\s*(\d+)\s*(?:kB|KiB)/.exec(r.stderr);
+  return durationSec > 0 ? { durationSec, audioBytes: kb ? Number(kb[1]) * 1024 : null } : null;
+}
+
+const fmtTime = (s: number): string => {
+  const m = Math.floor(s / 60);
+  return `${m}:${(s - m * 60).toFixed(2).padStart(5, '0')}`;
+};
+
+export interface CrossChecked {
+  durationSec: number | null;
+  /** the duration is the container's estimate and nothing better was measured */
+  durationEstimated: boolean;
+  /** the audio's bitrate in kb/s (without cover art) */
+  bitrateKbps?: number;
+  tags: Tags;
+  warnings: string[];
+}
+
+/**
+ * Cross-check music-metadata's and ffmpeg's readings of one file.
+ * `measured`: the duration (s) that decoded or that measureAudioStream read,
+ * with the audio's bytes when known. Pure. Source followed for the fields:
+ * ffmpeg's libavformat dump (av_dump_format) and music-metadata's `format`/`common`.
+ */
+export function crossCheck(input: {
+  path: string;
+  sizeBytes: number;
+  ff: FfmpegStated;
+  mm: IAudioMetadata | null;
+  mmError?: string;
+  measured?: { durationSec: number; audioBytes?: number | null } | null;
+}): CrossChecked {
+  const { ff, mm, measured } = input;
+  const warnings: string[] = [];
+  const extWarn = extensionWarning(input.path, ff.container);
+  if (extWarn) warnings.push(extWarn);
+  // tags
+  const ffTags = tagsOfFfmpeg(ff.metadata);
+  const tags = mergeTags(tagsOf(mm), ffTags, warnings);
+  if (!mm && input.mmError) {
+    warnings.push(
+      Object.keys(ffTags).length
+        ? `music-metadata could not read this file (${input.mmError}); the tags shown are ffmpeg's.`
+        : `Tags could not be read: ${input.mmError}`,
+    );
+  }
+  // duration
+  const stated = ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null);
+  let durationSec: number | null = stated;
+  let durationEstimated = Boolean(ff.durationEstimated);
+  if (measured && measured.durationSec > 0) {
+    const far = stated !== null && Math.abs(measured.durationSec - stated) > Math.max(0.5, 0.02 * measured.durationSec);
+    if (stated === null || durationEstimated) durationSec = measured.durationSec;
+    if (far) {
+      warnings.push(
+        durationEstimated
+          ? `The file states no exact duration (no Xing/Info/VBRI header): ffmpeg estimated ${fmtTime(stated!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
+          : `The container states ${fmtTime(stated!)}, but ${fmtTime(measured.durationSec)} decodes; shown: what decodes.`,
+      );
+      durationSec = measured.durationSec;
+    }
+    durationEstimated = false;
+  } else if (durationEstimated && stated !== null) {
+    warnings.push(`The duration ${fmtTime(stated)} is an estimate from the first frames' bitrate (no Xing/Info/VBRI header); it may be far off.`);
+  }
+  // bitrate of the audio alone
+  const audio = ff.streams.find((s) => s.type === 'audio');
+  const covers = (mm?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
+  let bitrateKbps: number | undefined;
+  if (measured?.audioBytes && measured.durationSec > 0 && (ff.durationEstimated || !audio?.bitrateKbps)) {
+    bitrateKbps = (measured.audioBytes * 8) / measured.durationSec / 1000;
+  } else if (audio?.bitrateKbps && !ff.durationEstimated) {
+    bitrateKbps = audio.bitrateKbps;
+  } else if (mm?.format.bitrate && !ff.durationEstimated && mm.format.container && !extWarn) {
+    bitrateKbps = mm.format.bitrate / 1000; // FLAC, Opus: music-metadata counts the bytes after the metadata blocks
+  } else if (durationSec && durationSec > 0 && !durationEstimated) {
+    bitrateKbps = ((input.sizeBytes - covers) * 8) / durationSec / 1000;
+  } else if (ff.bitrateKbps !== undefined && !durationEstimated) bitrateKbps = ff.bitrateKbps;
+  if (bitrateKbps !== undefined) bitrateKbps = Math.round(bitrateKbps);
+  if (ff.durationEstimated && audio?.bitrateKbps && bitrateKbps !== undefined && Math.abs(bitrateKbps - audio.bitrateKbps) > 0.1 * bitrateKbps) {
+    warnings.push(`ffmpeg's ${audio.bitrateKbps} kb/s is the first frames' bitrate of a variable-bitrate stream; the average over every frame is ${bitrateKbps} kb/s.`);
+  }
+  if (ff.bitrateKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && ff.bitrateKbps > bitrateKbps * 1.25 && ff.bitrateKbps - bitrateKbps > 16) {
+    const extra = covers > 0 ? ` including ${(covers / 1e6).toFixed(1)} MB of embedded cover art` : ' including tags and container overhead';
+    warnings.push(`The file as a whole is ${ff.bitrateKbps} kb/s${extra}; the audio alone is ${bitrateKbps} kb/s.`);
+  }
+  return { durationSec, durationEstimated, bitrateKbps, tags, warnings };
+}

@@ -1,0 +1,51 @@
+/**
+ * What the library's values mean to a user (issue 10): a tempo or key as a
+ * fact, uncertain or absent by its calibrated confidence, and what a scan
+ * left out, by kind. No DOM: unit-tested directly.
+ */
+import { MIN_CONFIDENCE, type ScanState } from '@contract';
+
+const pct = (c: number | null) => (c === null ? '' : `${Math.round(c * 100)}%`);
+
+/**
+ * How a tempo or key reads: `none` (the analysis found none), `uncertain`
+ * (calibrated confidence under MIN_CONFIDENCE: a best guess, left out of the
+ * features line, never shown as a fact) or `sure`.
+ */
+export type Certainty = 'none' | 'uncertain' | 'sure';
+export function certainty(value: unknown, confidence: number | null): Certainty {
+  if (value === null || value === undefined) return 'none';
+  return confidence !== null && confidence >= MIN_CONFIDENCE ? 'sure' : 'uncertain';
+}
+
+/** The tooltip of a tempo or key cell: what the value means at its confidence. */
+export function certaintyNote(what: 'tempo' | 'key', shown: string | null, confidence: number | null, reason?: string | null): string {
+  const c = certainty(shown, confidence);
+  if (c === 'none') return `No ${what}${reason ? `: ${reason}` : ' found'}.`;
+  if (c === 'uncertain')
+    return `Uncertain ${what}: best guess ${shown} at ${pct(confidence) || '0%'} confidence (a stated confidence is how often such a value is right). Left out of the features line.`;
+  return `${what === 'tempo' ? 'Tempo' : 'Key'} ${shown}, confidence ${pct(confidence)}: right about ${pct(confidence)} of the time.`;
+}
+
+/** What the scan left out, grouped by kind, in words: "2 could not be read · 1 gone (deleted, or a broken link)". */
+export function problemsSummary(problems: ScanState['problems']): string {
+  const groups = new Map<string, number>();
+  for (const p of problems) {
+    const what =
+      p.code === 'UNREADABLE' ? 'could not be read'
+      : p.code === 'NOT_FOUND' ? 'gone (deleted, or a broken link)'
+      : p.code === 'FILE_CHANGED' ? 'changed or deleted while analysed'
+      : p.code === 'BAD_ARGS' ? 'not a file or folder'
+      : p.code === 'CANCELLED' ? 'not finished (cancelled)'
+      : 'other errors';
+    groups.set(what, (groups.get(what) ?? 0) + 1);
+  }
+  return [...groups].map(([what, n]) => `${n.toLocaleString()} ${what}`).join(' · ');
+}
+
+/** The reasons files were skipped, counted: "5 not audio (.txt file) · 1 not a regular file (named pipe)". */
+export function skippedSummary(files: { reason: string }[]): string {
+  const groups = new Map<string, number>();
+  for (const f of files) groups.set(f.reason, (groups.get(f.reason) ?? 0) + 1);
+  return [...groups].sort((a, b) => b[1] - a[1]).map(([why, n]) => `${n.toLocaleString()} ${why}`).join(' · ');
+}
