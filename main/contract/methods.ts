@@ -308,7 +308,12 @@ export const ChatMessage = z.object({
   attachments: ChatAttachments.optional(),
   /** assistant messages: the id of the question answered */
   replyTo: Id.optional(),
-  status: z.enum(['streaming', 'done', 'stopped', 'error']).optional(),
+  /**
+   * 'streaming': being written (also after the page that asked went away: the
+   * engine finishes it); 'interrupted': the engine stopped while writing it
+   * (`text` is what was written, `error` says why)
+   */
+  status: z.enum(['streaming', 'done', 'stopped', 'error', 'interrupted']).optional(),
   error: z.string().optional(),
   stats: AnswerStats.optional(),
   pack: z.string().optional(),
@@ -415,8 +420,8 @@ export const LibraryFilter = z
     text: z.string().max(200).optional(),
     bpm: Range.optional(),
     lufs: Range.optional(),
-    /** "A minor", "Am", "8A" (Camelot) or "1m" (Open Key) */
-    key: z.string().max(20).optional(),
+    /** "A minor", "Am", "8A" (Camelot) or "1m" (Open Key); several with commas or spaces: "8A 9A", "8A, 9A" */
+    key: z.string().max(200).optional(),
     status: z.enum(['pending', 'analysed', 'failed']).optional(),
     folderId: Id.optional(),
   })
@@ -703,9 +708,15 @@ export const methods = {
     progress: true,
     tokens: true,
     cancellable: true,
-    summary: 'Answer a question of the thread again (replaces its answer); the answer streams as tokens.',
+    summary: 'Answer a question of the thread again: a new version of its answer, the earlier versions kept; the answer streams as tokens.',
   }),
   'chat:clear-thread': spec({ input: TrackRef, output: z.null(), host: 'engine', summary: "Delete a track's chat thread." }),
+  'chat:stop': spec({
+    input: TrackRef,
+    output: z.boolean(),
+    host: 'engine',
+    summary: "Stop the answer being written about a track, also one whose page went away (it is kept as 'stopped'); false when none was.",
+  }),
 } as const;
 
 export type Methods = typeof methods;

@@ -16,8 +16,14 @@ export interface Port {
   onClose?(listener: () => void): () => void;
 }
 
+/**
+ * The abort reason a handler's signal carries when the caller's channel closed
+ * (a page reloaded, a window closed) instead of the caller cancelling.
+ */
+export const DISCONNECTED = 'disconnected';
+
 export interface CallContext {
-  /** aborted when the caller cancels (or the channel closes) */
+  /** aborted when the caller cancels, or with reason DISCONNECTED when the channel closes */
   signal: AbortSignal;
   progress(p: Progress): void;
   /** stream answer text (methods declared `tokens: true`) */
@@ -78,10 +84,10 @@ export class RpcServer {
     this.unsubscribe = port.onMessage((m) => void this.receive(m));
   }
 
-  /** Stop listening and cancel every call in flight (their handlers see the abort). */
+  /** Stop listening and cancel every call in flight (their handlers see the abort, reason DISCONNECTED). */
   close(): void {
     this.unsubscribe();
-    for (const c of this.inflight.values()) c.abort();
+    for (const c of this.inflight.values()) c.abort(DISCONNECTED);
     this.inflight.clear();
   }
 
@@ -101,7 +107,7 @@ export class RpcServer {
     }
     const msg = parsed.data;
     if (msg.t === 'cancel') {
-      this.inflight.get(msg.id)?.abort();
+      this.inflight.get(msg.id)?.abort(msg.reason === DISCONNECTED ? DISCONNECTED : undefined);
       return;
     }
     const { id, method, args } = msg;
@@ -209,7 +215,8 @@ export class RpcClient {
     return new Promise((resolve, reject) => {
       if (opts.signal?.aborted) return reject({ code: 'CANCELLED', message: 'Cancelled.' });
       if (this.pending.has(id)) return reject(callIdInUse(id));
-      const onAbort = () => this.cancel(id);
+      // a channel closing upstream travels on as such (the callee may finish the work anyway)
+      const onAbort = () => this.cancel(id, opts.signal?.reason === DISCONNECTED ? DISCONNECTED : undefined);
       const settle = () => opts.signal?.removeEventListener('abort', onAbort);
       this.pending.set(id, {
         resolve: (v) => (settle(), resolve(v)),
@@ -228,11 +235,11 @@ export class RpcClient {
     });
   }
 
-  /** Ask the callee to stop call `id`; it then rejects with CANCELLED. */
-  cancel(id: string): void {
+  /** Ask the callee to stop call `id`; it then rejects with CANCELLED. `reason`: see WireCancel. */
+  cancel(id: string, reason?: typeof DISCONNECTED): void {
     if (!this.pending.has(id)) return;
     try {
-      this.port.send({ t: 'cancel', id });
+      this.port.send(reason ? { t: 'cancel', id, reason } : { t: 'cancel', id });
     } catch {
       // channel gone: failAll() will settle the call
     }

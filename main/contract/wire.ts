@@ -26,7 +26,12 @@ export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 export const MAX_ARGS_DEPTH = 32;
 
 export const WireRequest = z.object({ t: z.literal('req'), id: CallId, method: z.string().max(100), args: z.unknown() });
-export const WireCancel = z.object({ t: z.literal('cancel'), id: CallId });
+/**
+ * Cancel call `id`. `reason: 'disconnected'`: the caller's channel closed (a
+ * page reloaded) rather than a person pressing Stop; the callee's handler sees
+ * it as `signal.reason` (DISCONNECTED) and may finish the work anyway.
+ */
+export const WireCancel = z.object({ t: z.literal('cancel'), id: CallId, reason: z.literal('disconnected').optional() });
 export const WireResponse = z.union([
   z.object({ t: z.literal('res'), id: CallId, ok: z.literal(true), value: z.unknown() }),
   z.object({ t: z.literal('res'), id: CallId, ok: z.literal(false), error: StudioErrorData }),

@@ -1,5 +1,6 @@
 // The contract's `host: 'shell'` methods: native things only main can do.
 import { AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, type MethodArgs, type MethodOutput } from '@contract';
+import { dirname } from 'node:path';
 import type { SenderLike, ShellMethods } from './ipc';
 
 export interface FileFilter {
@@ -8,6 +9,8 @@ export interface FileFilter {
 }
 export interface OpenDialogOptions {
   title?: string;
+  /** where the dialog opens (the last folder used for the same purpose) */
+  defaultPath?: string;
   buttonLabel?: string;
   filters?: FileFilter[];
   properties?: Array<'openFile' | 'openDirectory' | 'multiSelections'>;
@@ -69,18 +72,31 @@ export function showOpenFolder(dialog: DialogLike, purpose: 'model-pack' | 'libr
   return showDialog(dialog, openFolderOptions(purpose), parent);
 }
 
+/**
+ * The shell's dialogs. Each purpose (tracks, images, the library's folders,
+ * model packs) opens where the last one of that purpose was chosen, for as
+ * long as the app runs, instead of all sharing the system's last folder.
+ */
 export function createShellMethods(deps: {
   dialog: DialogLike;
   parentWindowOf: ParentWindowOf;
 }): ShellMethods {
+  const lastDir = new Map<string, string>();
+  const remember = (purpose: string, paths: string[]) => {
+    if (paths[0]) lastDir.set(purpose, dirname(paths[0]));
+    return paths;
+  };
+  const at = (purpose: string, o: OpenDialogOptions): OpenDialogOptions => (lastDir.has(purpose) ? { ...o, defaultPath: lastDir.get(purpose) } : o);
   return {
     'dialog:open-media': async (args, { sender }): Promise<MethodOutput<'dialog:open-media'>> => {
       const { kind } = args as MethodArgs<'dialog:open-media'>;
-      return { paths: await showOpenMedia(deps.dialog, kind, deps.parentWindowOf(sender) ?? undefined) };
+      const paths = await showDialog(deps.dialog, at(kind, openDialogOptions(kind)), deps.parentWindowOf(sender) ?? undefined);
+      return { paths: remember(kind, paths) };
     },
     'dialog:open-folder': async (args, { sender }): Promise<MethodOutput<'dialog:open-folder'>> => {
       const { purpose } = args as MethodArgs<'dialog:open-folder'>;
-      return { paths: await showOpenFolder(deps.dialog, purpose, deps.parentWindowOf(sender) ?? undefined) };
+      const paths = await showDialog(deps.dialog, at(`folder:${purpose}`, openFolderOptions(purpose)), deps.parentWindowOf(sender) ?? undefined);
+      return { paths: remember(`folder:${purpose}`, paths) };
     },
   };
 }

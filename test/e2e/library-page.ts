@@ -28,7 +28,8 @@ export const BAD_FILE = 'Broken track.mp3';
 
 const hz = (m: number) => 440 * 2 ** ((m - 69) / 12);
 
-function trackArgs(t: LibraryTrackSpec, sec: number): string[] {
+/** ffmpeg arguments that make one library track (a click per beat over the triad), `sec` long. */
+export function trackArgs(t: LibraryTrackSpec, sec: number): string[] {
   const p = (60 / t.bpm).toFixed(6);
   const pad = t.chord
     .map((m) => `(sin(2*PI*${hz(m).toFixed(3)}*t)+0.5*sin(4*PI*${hz(m).toFixed(3)}*t)+0.25*sin(6*PI*${hz(m).toFixed(3)}*t))`)

@@ -161,19 +161,22 @@ describe('chat about a track', () => {
     const r = await engine.call('chat:regenerate', { trackId, messageId: b.user.id, options: { greedy: true, maxNewTokens: 3 } });
     thread = await engine.call('chat:get-thread', { trackId });
     assert.ok(thread.some((m) => m.id === a.assistant.id), 'the answer to the first question is kept');
-    assert.deepEqual(thread.filter((m) => m.replyTo === b.user.id).map((m) => m.id), [r.assistant.id], 'the second question has its new answer only');
-    assert.equal(next(thread, b.user.id), r.assistant.id);
+    assert.deepEqual(thread.filter((m) => m.replyTo === b.user.id).map((m) => m.id), [b.assistant.id, r.assistant.id], 'the second question has its earlier answer and the new version, in order');
+    assert.equal(next(thread, b.user.id), b.assistant.id);
+    assert.equal(next(thread, b.assistant.id), r.assistant.id, 'the versions follow their question');
     // regenerating from the answer's id answers the same question
     const r2 = await engine.call('chat:regenerate', { trackId, messageId: a.assistant.id, options: { greedy: true, maxNewTokens: 3 } });
     assert.equal(r2.user.id, a.user.id);
   });
 
-  test('regenerate replaces the answer of a question', async () => {
+  test('regenerate adds a version of the answer and keeps the earlier ones (issue 12)', async () => {
     const before = await engine.call('chat:get-thread', { trackId });
     const q = before.filter((m) => m.role === 'user')[0];
-    await engine.call('chat:regenerate', { trackId, messageId: q.id, options: { greedy: true, maxNewTokens: 3 } });
+    const earlier = before.filter((m) => m.replyTo === q.id).map((m) => m.id);
+    const r = await engine.call('chat:regenerate', { trackId, messageId: q.id, options: { greedy: true, maxNewTokens: 3 } });
     const after = await engine.call('chat:get-thread', { trackId });
-    assert.equal(after.length, before.length);
+    assert.equal(after.length, before.length + 1);
+    assert.deepEqual(after.filter((m) => m.replyTo === q.id).map((m) => m.id), [...earlier, r.assistant.id]);
   });
 
   test('threads survive an engine crash', async () => {

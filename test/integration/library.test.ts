@@ -221,7 +221,9 @@ describe('library: scan, rescan, bad input, query, export', () => {
     const csv = await engine.call('library:export', { format: 'csv' });
     assert.equal(csv.count, 9);
     const lines = csv.content.split('\r\n');
-    assert.match(lines[0], /^path,fileName,status,error,/);
+    assert.match(lines[0], /^\ufeffpath,fileName,status,error,/, 'a UTF-8 BOM (Excel), then the header');
+    const analysedLine = lines.find((l) => l.includes(withKey.id))!;
+    assert.match(analysedLine, /,\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z,/, 'analysedAt in ISO 8601');
     assert.equal(lines.length, 11);
     assert.ok(csv.content.includes('"""c.mp3""') || csv.content.includes('""text.mp3"" is not'), 'quotes doubled inside quoted fields');
     const json = await engine.call('library:export', { format: 'json', filter: { status: 'failed' } });

@@ -156,7 +156,9 @@ describe('kind 1: music-metadata cross-checked with ffmpeg (issue 10)', { skip: 
       const ref = ffprobe(path);
       const t = probeTags(path);
       assert.match(ref.format.format_name, real);
-      assert.equal(p.container, ref.format.format_name);
+      // one name of ffmpeg's demuxer family: the real one (issue 12 item 14: "m4a", not "mov,mp4,m4a,3gp,3g2,mj2")
+      assert.ok(ref.format.format_name.split(',').includes(p.container), `${p.container} in ${ref.format.format_name}`);
+      assert.ok(!p.container.includes(','), p.container);
       assert.deepEqual({ title: p.tags.title, artist: p.tags.artist, album: p.tags.album }, { title: t.title, artist: t.artist, album: t.album }, path);
       const w = p.warnings.find((x) => /not [A-Z0-9]+ as its extension says/.test(x));
       assert.ok(w && label.test(w), `${path}: ${p.warnings.join('\n')}`);

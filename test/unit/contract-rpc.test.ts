@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_ARGS_DEPTH, RpcClient, RpcServer, StudioError, forward, type Port } from '@contract';
+import { DISCONNECTED, MAX_ARGS_DEPTH, RpcClient, RpcServer, StudioError, forward, type Port } from '@contract';
 
 /** Two ports wired back to back, delivering asynchronously like a real channel. */
 function pipe(): [Port, Port] {
@@ -219,4 +219,38 @@ test('failAll settles every pending call with the given error', async () => {
   client.failAll({ code: 'ENGINE_CRASHED', message: 'gone' });
   await assert.rejects(p, { code: 'ENGINE_CRASHED' });
   assert.equal(client.pendingCount, 0);
+});
+
+test('a channel that closes cancels its forwarded calls with reason DISCONNECTED all the way to the engine; a Stop has no such reason (issue 12, defect 5)', async () => {
+  // page ⇄ forward() ⇄ engine, as in `studio serve`
+  const [pageSide, serveSide] = pipe();
+  const [hostSide, engineSide] = pipe();
+  const reasons: unknown[] = [];
+  let started!: () => void;
+  new RpcServer(engineSide, {
+    'chat:ask': (_a, ctx) =>
+      new Promise((_, reject) => {
+        started();
+        ctx.signal.addEventListener('abort', () => (reasons.push(ctx.signal.reason), reject(new StudioError('CANCELLED', 'Cancelled.'))));
+      }),
+  });
+  const host = new RpcClient(hostSide);
+  const ask = { trackId: 'abcdefgh1', instruction: 'q', attachments: { audio: {}, image: null, video: false } };
+  // a Stop: the page cancels its call
+  const server = forward(serveSide, host, { idPrefix: 'w1_' });
+  const page = new RpcClient(pageSide);
+  const stop = new AbortController();
+  let running = new Promise<void>((r) => (started = r));
+  const stopped = page.callRaw('chat:ask', ask, { signal: stop.signal }).catch((e) => e);
+  await running;
+  stop.abort();
+  assert.equal(((await stopped) as { code: string }).code, 'CANCELLED');
+  // the page goes away: its channel closes
+  running = new Promise<void>((r) => (started = r));
+  void page.callRaw('chat:ask', ask).catch(() => undefined);
+  await running;
+  server.close();
+  while (reasons.length < 2) await new Promise((r) => setImmediate(r));
+  assert.notEqual(reasons[0], DISCONNECTED, 'a Stop is not a disconnect');
+  assert.equal(reasons[1], DISCONNECTED);
 });

@@ -139,10 +139,16 @@ describe('IPC (registerIpc)', () => {
     dialogAnswer = { canceled: true, filePaths: [] };
     assert.deepEqual(await call('dialog:open-media', { kind: 'image' }, 'd2'), { ok: true, value: { paths: [] } });
     assert.equal(dialogCalls[1].options.filters![0].name, 'Images');
+    // one last folder per purpose (issue 12, item 14): the track's folder is not where images are looked for
+    assert.equal(dialogCalls[0].options.defaultPath, undefined);
+    assert.equal(dialogCalls[1].options.defaultPath, undefined, 'no image was chosen yet');
+    await call('dialog:open-media', { kind: 'media' }, 'd2b');
+    assert.equal(dialogCalls[2].options.defaultPath, '/music/a b', 'tracks: where the last track was');
   });
 
   it('handles dialog:open-folder itself: a folder chooser modal to the calling window', async () => {
     dialogAnswer = { canceled: false, filePaths: ['/packs/tiny alpha'] };
+    dialogCalls.length = 0;
     const res = await call('dialog:open-folder', { purpose: 'model-pack' }, 'f1');
     assert.deepEqual(res, { ok: true, value: { paths: ['/packs/tiny alpha'] } });
     assert.equal(dialogCalls.length, 1);

@@ -103,5 +103,5 @@ test('CSV: RFC 4180 quoting', () => {
   assert.equal(csvField(null), '');
   assert.equal(csvField(-9.5), '-9.5');
   const csv = toCsv([]);
-  assert.ok(csv.endsWith('\r\n') && csv.startsWith('path,fileName,status,error'));
+  assert.ok(csv.endsWith('\r\n') && csv.startsWith('\ufeffpath,fileName,status,error'), 'a UTF-8 BOM, then the header');
 });

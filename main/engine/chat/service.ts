@@ -1,4 +1,4 @@
-import { StudioError, type ChatAttachments, type ChatMessage, type MethodArgs, type Progress } from '@contract';
+import { DISCONNECTED, StudioError, type ChatAttachments, type ChatMessage, type MethodArgs, type Progress } from '@contract';
 import type { EngineContext } from '../context';
 import type { Tracks } from '../media/tracks';
 import { newId } from '../media/tracks';
@@ -15,10 +15,14 @@ type Options = MethodArgs<'chat:ask'>['options'];
  * answer names the question it answers, so questions asked at once (two
  * windows) stay paired and regenerating one never touches another's answer.
  * The answer is written while it streams (every half second), so a crash
- * loses at most the last moment of it.
+ * loses at most the last moment of it. When the page that asked goes away
+ * (its channel closes, signal reason DISCONNECTED) the answer is finished
+ * anyway and kept; only Stop (a cancel, or chat:stop) stops it.
  */
 export class ChatService {
   private readonly messages: ChatMessagesRepo;
+  /** answers being written, by track: what stops them */
+  private readonly running = new Map<string, Set<AbortController>>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -29,7 +33,7 @@ export class ChatService {
   ) {
     this.messages = new ChatMessagesRepo(ctx.db);
     // Answers that were streaming when the engine died are marked as such.
-    this.messages.failStreaming('The studio stopped while this answer was being written.');
+    this.messages.interruptStreaming('The studio stopped while this answer was being written.');
   }
 
   thread(trackId: string): ChatMessage[] {
@@ -39,6 +43,13 @@ export class ChatService {
 
   clear(trackId: string): void {
     this.messages.clear(trackId);
+  }
+
+  /** Stop the answer being written about `trackId` (from any page); false when none is. */
+  stop(trackId: string): boolean {
+    const all = [...(this.running.get(trackId) ?? [])];
+    for (const c of all) c.abort();
+    return all.length > 0;
   }
 
   async ask(
@@ -54,7 +65,9 @@ export class ChatService {
 
   /**
    * Answer a question again: the question itself, or the question an answer
-   * answers (by id, never by position). Only that question's answers are replaced.
+   * answers (by id, never by position). The new answer is one more version
+   * of that question's answer; the earlier versions are kept (‹ 1/3 › in the
+   * chat pane), other questions' answers are never touched.
    * @throws StudioError NOT_FOUND for a message not in this thread.
    */
   async regenerate(trackId: string, messageId: string, options: Options, call: { signal: AbortSignal; progress(p: Progress): void; token(text: string): void }) {
@@ -63,7 +76,6 @@ export class ChatService {
     const question = msg.role === 'user' ? msg : msg.reply_to ? this.messages.get(msg.reply_to) : undefined;
     if (!question) throw new StudioError('NOT_FOUND', 'There is no question to answer again.');
     const user = toMessage(question);
-    this.messages.deleteAnswersTo(user.id);
     return this.answer(user, user.attachments ?? { audio: {}, image: null, video: false }, options, call);
   }
 
@@ -84,14 +96,23 @@ export class ChatService {
     const text = att.inputText?.trim() ?? '';
     req.input = text.match(PLACEHOLDER_RE) ? text : text ? `${text} ${placeholders}` : placeholders;
     const assistant = this.insert(user.trackId, 'assistant', '', { status: 'streaming' }, user.id);
+    // the generation stops on Stop, not when the asking page goes away
+    const gen = new AbortController();
+    const onCallAbort = () => {
+      if (call.signal.reason !== DISCONNECTED) gen.abort();
+    };
+    if (call.signal.aborted) onCallAbort();
+    else call.signal.addEventListener('abort', onCallAbort, { once: true });
+    const running = this.running.get(user.trackId) ?? new Set<AbortController>();
+    this.running.set(user.trackId, running.add(gen));
     let textSoFar = '';
     let lastSave = Date.now();
     const save = (data: Partial<ChatMessage>) => this.messages.update(assistant.id, textSoFar, JSON.stringify({ ...data }));
     try {
       const rt = await this.model.exclusive(async () => {
-        const runtime = await this.model.current((f, file) => call.progress({ stage: 'loading model', fraction: f, message: file }), call.signal);
+        const runtime = await this.model.current((f, file) => call.progress({ stage: 'loading model', fraction: f, message: file }), gen.signal);
         return ask(runtime, req, {
-          signal: call.signal,
+          signal: gen.signal,
           onStage: (stage) => call.progress({ stage }),
           onText: (t) => {
             textSoFar += t;
@@ -119,9 +140,13 @@ export class ChatService {
       return { user: this.get(user.id), assistant: this.get(assistant.id) };
     } catch (err) {
       const e = err as StudioError;
-      const stopped = e.code === 'CANCELLED' || call.signal.aborted;
+      const stopped = e.code === 'CANCELLED' || gen.signal.aborted;
       save(stopped ? { status: 'stopped' } : { status: 'error', error: e.message });
       throw err;
+    } finally {
+      call.signal.removeEventListener('abort', onCallAbort);
+      running.delete(gen);
+      if (!running.size && this.running.get(user.trackId) === running) this.running.delete(user.trackId);
     }
   }
 

@@ -53,19 +53,14 @@ export class ChatMessagesRepo {
     this.db.prepare('UPDATE chat_messages SET data_json = ? WHERE id = ?').run(dataJson, id);
   }
 
-  /** the answers to one question */
-  deleteAnswersTo(questionId: string): void {
-    this.db.prepare(`DELETE FROM chat_messages WHERE reply_to = ? AND role = 'assistant'`).run(questionId);
-  }
-
   clear(trackId: string): void {
     this.db.prepare('DELETE FROM chat_messages WHERE track_id = ?').run(trackId);
   }
 
-  /** answers that were streaming when the engine died are marked as failed, with `message` */
-  failStreaming(message: string): void {
+  /** answers that were streaming when the engine died are marked 'interrupted' (their text is kept), with `message` */
+  interruptStreaming(message: string): void {
     this.db
-      .prepare(`UPDATE chat_messages SET data_json = json_set(data_json, '$.status', 'error', '$.error', ?) WHERE json_extract(data_json, '$.status') = 'streaming'`)
+      .prepare(`UPDATE chat_messages SET data_json = json_set(data_json, '$.status', 'interrupted', '$.error', ?) WHERE json_extract(data_json, '$.status') = 'streaming'`)
       .run(message);
   }
 }

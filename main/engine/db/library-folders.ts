@@ -34,6 +34,11 @@ export class LibraryFoldersRepo {
     this.db.prepare('UPDATE library_folders SET status = ? WHERE id = ?').run(status, id);
   }
 
+  /** The library rows of folder `from` now belong to folder `to` (a parent folder was added). */
+  moveTracks(from: string, to: string): void {
+    this.db.prepare('UPDATE tracks SET folder_id = ? WHERE folder_id = ?').run(to, from);
+  }
+
   delete(id: string): void {
     this.db.prepare('DELETE FROM library_folders WHERE id = ?').run(id);
   }

@@ -54,7 +54,8 @@ export interface LibSummary {
 }
 
 /** A library filter with the key already in its canonical name ("A minor"). */
-export type LibWhere = Omit<LibraryFilter, 'key'> & { keyName?: string };
+/** `keyNames`: any of these keys (names as stored, "A minor") */
+export type LibWhere = Omit<LibraryFilter, 'key'> & { keyNames?: string[] };
 
 const LIB_ROW = 'id, path, size, mtime_ms, lib_status, lib_versions, lib_error_code, folder_id, in_recent';
 const LIB_COLUMNS = `id, path, file_name, folder_id, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, size,
@@ -224,9 +225,9 @@ export class TracksRepo {
       parts.push('lufs BETWEEN ? AND ?');
       params.push(Math.min(...f.lufs), Math.max(...f.lufs));
     }
-    if (f.keyName) {
-      parts.push('key_name = ?');
-      params.push(f.keyName);
+    if (f.keyNames?.length) {
+      parts.push(`key_name IN (SELECT value FROM json_each(?))`);
+      params.push(JSON.stringify(f.keyNames));
     }
     if (f.status) {
       parts.push('lib_status = ?');
@@ -252,7 +253,9 @@ export class TracksRepo {
     const total = (this.db.prepare(`SELECT count(*) AS n FROM tracks WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
     const col = SORT_SQL[sort?.column ?? 'path'] ?? 'path';
     const dir = sort?.dir === 'desc' ? 'DESC' : 'ASC';
-    const order = col === 'path' ? `path ${dir}` : `${col} IS NULL, ${col} ${dir}, path ASC`;
+    // Camelot codes sort on the wheel (1A, 1B, 2A … 12B), not as text ("10A" before "1A")
+    const by = col === 'camelot' ? `CAST(camelot AS INTEGER) ${dir}, substr(camelot, -1) ${dir}` : `${col} ${dir}`;
+    const order = col === 'path' ? `path ${dir}` : `${col} IS NULL, ${by}, path ASC`;
     const rows = this.db.prepare(`SELECT ${LIB_COLUMNS} FROM tracks WHERE ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...w.params, limit, offset) as LibQueryRow[];
     return { total, rows };
   }

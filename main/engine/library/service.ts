@@ -55,7 +55,10 @@ export class LibraryService {
     if (!st.isDirectory()) throw new StudioError('BAD_ARGS', `"${path}" is not a folder.`);
     const overlap = this.store.folders().find((f) => f.path !== path && isInside(path, f.path));
     if (overlap) throw new StudioError('BAD_ARGS', `"${path}" is already in the library, inside "${overlap.path}".`);
-    const folder = this.store.addFolder(path);
+    // folders already in the library inside this one are merged into it (one entry, their analyses kept)
+    const children = this.store.folders().filter((f) => f.path !== path && isInside(f.path, path));
+    if (children.length && this.scanner.busy) this.scanner.control('cancel');
+    const folder = this.store.addFolder(path, children.map((f) => f.id));
     this.watcher?.sync(this.store.folders());
     if (scan) this.scanner.start(folder.id);
     return this.folders().find((f) => f.id === folder.id) ?? folder;
@@ -117,8 +120,14 @@ export function csvField(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/**
+ * The library as CSV: a UTF-8 byte order mark first (Excel reads the file as
+ * UTF-8 only with one; accents are garbled otherwise), `analysedAt` as an ISO
+ * 8601 UTC time ("2026-01-02T03:04:05.678Z"), RFC 4180 fields.
+ */
 export function toCsv(rows: LibraryTrack[]): string {
   const lines = [CSV_COLUMNS.join(',')];
-  for (const r of rows) lines.push(CSV_COLUMNS.map((c) => csvField(r[c])).join(','));
-  return lines.join('\r\n') + '\r\n';
+  const cell = (r: LibraryTrack, c: keyof LibraryTrack) => (c === 'analysedAt' && r.analysedAt !== null ? new Date(r.analysedAt).toISOString() : r[c]);
+  for (const r of rows) lines.push(CSV_COLUMNS.map((c) => csvField(cell(r, c))).join(','));
+  return '\ufeff' + lines.join('\r\n') + '\r\n';
 }

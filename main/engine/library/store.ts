@@ -37,13 +37,40 @@ function minimalProbe(path: string, size: number): ProbeResult {
   return { path, sizeBytes: size, container: 'unknown', durationSec: 0, streams: [], tags: {}, hasCoverArt: false, warnings: [] };
 }
 
-/** The library filter for SQL: the key in any notation ("Am", "8A", "1m") becomes its name. @throws StudioError BAD_ARGS for a key that is not one. */
+const MODE_WORD = /^(major|minor|maj|min|m|M)$/;
+
+/**
+ * The keys of a key filter: one key or several, separated by commas or spaces
+ * ("8A 9A", "8A, 9A", "A minor, 9A", "Am Em"), each in any notation parseKey
+ * reads; returns their names ("A minor"), without repeats.
+ * @throws StudioError BAD_ARGS naming the first part that is not a key.
+ */
+export function parseKeyList(text: string): string[] {
+  const names: string[] = [];
+  for (const part of text.split(/[,;]+/).map((p) => p.trim()).filter(Boolean)) {
+    const whole = parseKey(part);
+    if (whole) {
+      names.push(keyName(whole));
+      continue;
+    }
+    const words = part.split(/\s+/);
+    for (let i = 0; i < words.length; i++) {
+      // "A minor" is one key written as two words
+      const two = i + 1 < words.length && MODE_WORD.test(words[i + 1]) ? parseKey(`${words[i]} ${words[i + 1]}`) : null;
+      const k = two ?? parseKey(words[i]);
+      if (!k) throw new StudioError('BAD_ARGS', `"${words[i]}" is not a key: use e.g. "A minor", "Am", "8A" (Camelot) or "1m" (Open Key); several with commas or spaces ("8A 9A").`);
+      if (two) i++;
+      names.push(keyName(k));
+    }
+  }
+  return [...new Set(names)];
+}
+
+/** The library filter for SQL: the key(s) in any notation ("Am", "8A 9A", "1m") become their names. @throws StudioError BAD_ARGS for a key that is not one. */
 function libWhere(filter: LibraryFilter | undefined): LibWhere | undefined {
   if (!filter?.key) return filter;
-  const k = parseKey(filter.key);
-  if (!k) throw new StudioError('BAD_ARGS', `"${filter.key}" is not a key: use e.g. "A minor", "Am", "8A" (Camelot) or "1m" (Open Key).`);
-  const { key: _key, ...rest } = filter;
-  return { ...rest, keyName: keyName(k) };
+  const { key, ...rest } = filter;
+  return { ...rest, keyNames: parseKeyList(key) };
 }
 
 export class LibraryStore {
@@ -77,11 +104,21 @@ export class LibraryStore {
     return f;
   }
 
-  addFolder(path: string): LibraryFolder {
+  /**
+   * Add a folder. `absorb`: ids of folders inside it, merged into it (their
+   * rows move to it, analyses kept, and they leave the list).
+   */
+  addFolder(path: string, absorb: string[] = []): LibraryFolder {
     const existing = this.folderRows.idByPath(path);
     if (existing) return this.folder(existing);
     const id = newLibId();
-    this.write(() => this.folderRows.insert(id, path, Date.now()));
+    this.write(() => {
+      this.folderRows.insert(id, path, Date.now());
+      for (const child of absorb) {
+        this.folderRows.moveTracks(child, id);
+        this.folderRows.delete(child);
+      }
+    });
     return this.folder(id);
   }
 

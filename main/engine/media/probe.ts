@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { crossCheck, measureAudioStream, readTagsByContent } from './tags';
@@ -65,6 +65,32 @@ export async function openMediaFile(path: string): Promise<{ fh: FileHandle; siz
 }
 
 const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
+
+/** ISO base-media major brands (ftyp) → the container they name */
+const BRANDS: Array<[RegExp, string]> = [
+  [/^qt$/, 'mov'],
+  [/^M4[ABPV]$/, 'm4a'],
+  [/^3g2/, '3g2'],
+  [/^3g/, '3gp'],
+  [/^mj2/, 'mj2'],
+  [/^(isom|iso\d|mp41|mp42|avc1|dash|mmp4|MSNV|f4v)$/, 'mp4'],
+];
+
+/**
+ * The one container a file is, where ffmpeg names its demuxer's family
+ * ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm"): the file's extension when it
+ * is one of them, else the ISO major brand ffmpeg prints, else the first name.
+ */
+export function realContainer(family: string, stderr: string, path: string): string {
+  const names = family.split(',');
+  if (names.length < 2) return family;
+  const ext = extname(path).slice(1).toLowerCase();
+  if (names.includes(ext)) return ext;
+  if (ext === 'mkv' && names.includes('matroska')) return 'matroska';
+  const brand = /major_brand\s*:\s*(\S+)/.exec(stderr)?.[1];
+  if (brand) for (const [re, name] of BRANDS) if (re.test(brand) && names.includes(name)) return name;
+  return names[0];
+}
 
 /**
  * The tags of `ffmpeg -i` output (av_dump_format's "Metadata:" blocks): the
@@ -207,7 +233,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   return {
     path,
     sizeBytes: size,
-    container: info.container,
+    container: realContainer(info.container, ff.stderr, path),
     durationSec,
     ...(checked.durationEstimated ? { durationEstimated: true } : {}),
     bitrateKbps: checked.bitrateKbps,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, unwatchFile, watchFile, type Stats } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
 import {
   StudioError,
@@ -14,6 +14,11 @@ import { pinAttachedCover, unpinAttachedCover } from './cover';
 import { probeFile, statMediaFile } from './probe';
 
 
+/** open tracks whose files are watched (the most recently opened; older ones are checked when used) */
+const WATCHED_TRACKS = 8;
+/** how often a watched file is looked at (ms): a deleted open file is reported within this */
+const WATCH_INTERVAL_MS = 700;
+
 export function newId(): string {
   return randomBytes(12).toString('base64url');
 }
@@ -21,6 +26,8 @@ export function newId(): string {
 /** Files the user opened: the registry behind the media protocol and recent files. */
 export class Tracks {
   private readonly rows: TracksRepo;
+  /** watched files by track id, oldest first: path and the listener to remove */
+  private readonly watched = new Map<string, { path: string; listener: (cur: Stats) => void }>();
 
   constructor(private readonly ctx: EngineContext) {
     this.rows = new TracksRepo(ctx.db);
@@ -43,18 +50,54 @@ export class Tracks {
     const kind = probe.video ? 'video' : 'audio';
     const now = Date.now();
     const existing = this.rows.byPath(path);
-    if (existing) {
-      this.rows.reopen(existing.id, real, size, mtimeMs, kind, JSON.stringify(probe), now);
-      return this.get(existing.id);
-    }
-    const id = newId();
-    this.rows.insertOpened(id, path, real, size, mtimeMs, kind, JSON.stringify(probe), now);
+    const id = existing?.id ?? newId();
+    if (existing) this.rows.reopen(id, real, size, mtimeMs, kind, JSON.stringify(probe), now);
+    else this.rows.insertOpened(id, path, real, size, mtimeMs, kind, JSON.stringify(probe), now);
+    this.watch(id, path, size, mtimeMs);
     return this.get(id);
   }
 
   /** The track's row, or undefined for an unknown id. */
   find(id: string): TrackRow | undefined {
     return this.rows.byId(id);
+  }
+
+  /**
+   * Watch an open track's file (stat polling, node's fs.watchFile: it works
+   * the same on every platform and on network drives): once it is deleted,
+   * moved or changed, `media:file-gone` is emitted at once (not at the next
+   * read), and the watch ends.
+   */
+  private watch(id: string, path: string, size: number, mtimeMs: number): void {
+    this.unwatch(id);
+    const listener = (cur: Stats) => {
+      // a missing file reads as all zeros
+      const missing = cur.nlink === 0 && cur.mtimeMs === 0;
+      if (!missing && cur.size === size && cur.mtimeMs === mtimeMs) return;
+      this.unwatch(id);
+      this.ctx.emit('media:file-gone', {
+        trackId: id,
+        path,
+        message: missing
+          ? `"${basename(path)}" was deleted or moved since it was opened.`
+          : `"${basename(path)}" changed on disk since it was opened. Open it again to see the new version.`,
+      });
+    };
+    watchFile(path, { interval: WATCH_INTERVAL_MS, persistent: false }, listener);
+    this.watched.set(id, { path, listener });
+    while (this.watched.size > WATCHED_TRACKS) this.unwatch(this.watched.keys().next().value!);
+  }
+
+  private unwatch(id: string): void {
+    const w = this.watched.get(id);
+    if (!w) return;
+    unwatchFile(w.path, w.listener);
+    this.watched.delete(id);
+  }
+
+  /** Stop watching every file (the engine is closing). */
+  close(): void {
+    for (const id of [...this.watched.keys()]) this.unwatch(id);
   }
 
   row(id: string): TrackRow {

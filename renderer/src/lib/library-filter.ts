@@ -46,7 +46,7 @@ export function parseFilter(f: FilterForm): { filter: LibraryFilter; problem: st
   const lufs = range(f.lufsMin, f.lufsMax, 'LUFS', -200, 50);
   if (lufs) filter.lufs = lufs;
   const key = f.key.trim();
-  if (key) filter.key = key.slice(0, 20);
+  if (key) filter.key = key.slice(0, 200);
   if (f.status) filter.status = f.status;
   return { filter, problem };
 }

@@ -116,8 +116,8 @@ function plotKey(k: string): string {
   return s.endsWith('m') ? s.slice(0, -1).toLowerCase() : s;
 }
 
-/** Strength of each of the 24 keys; the winner highlighted. */
-export function drawKeys(ctx: CanvasRenderingContext2D, w: number, h: number, d: TrackDetail): boolean {
+/** Strength of each of the 24 keys; the winner highlighted. `spell` respells a key name (lib/keys.ts spellKey). */
+export function drawKeys(ctx: CanvasRenderingContext2D, w: number, h: number, d: TrackDetail, spell: (name: string) => string = (k) => k): boolean {
   const ks = d.keyStrengths;
   if (!ks.length) {
     message(ctx, w, h, 'No key strengths');
@@ -148,7 +148,7 @@ export function drawKeys(ctx: CanvasRenderingContext2D, w: number, h: number, d:
     ctx.fillRect(x, Math.min(y0, y1), bw, Math.max(1, Math.abs(y0 - y1)));
     ctx.fillStyle = isWin ? C.win : C.text;
     // two rows of labels so 24 of them fit
-    ctx.fillText(plotKey(k.key), x + bw / 2, h - b + 3 + (i % 2) * 11);
+    ctx.fillText(plotKey(spell(k.key)), x + bw / 2, h - b + 3 + (i % 2) * 11);
   });
   // the zero line
   ctx.strokeStyle = C.axis;

@@ -7,10 +7,11 @@ export interface Shortcut {
 
 export const SHORTCUTS: Shortcut[] = [
   { keys: [`${MOD}+O`], what: 'Open a track' },
-  { keys: [`${MOD}+K`], what: 'Ask about the track (focus the chat)' },
+  { keys: [`${MOD}+K`], what: 'Ask about the track (focus the chat; in the library it shows the chat beside it)' },
   { keys: [`${MOD}+L`], what: 'Switch between the track and the library' },
   { keys: ['↑', '↓', 'PgUp', 'PgDn'], what: 'Library: move through the tracks (Shift extends the selection)' },
   { keys: ['Enter'], what: 'Library: open the track in the track view' },
+  { keys: ['Space'], what: 'Library: preview the track under the cursor (again: stop)' },
   { keys: ['Space'], what: 'Play / pause' },
   { keys: ['←', '→'], what: 'Seek 5 s back / forward' },
   { keys: ['Shift+←', 'Shift+→'], what: 'Seek 1 s back / forward' },

@@ -35,7 +35,7 @@ export async function attachCover(): Promise<void> {
     }
     return;
   }
-  browser.show('image', (path) => void current.setCover(path));
+  browser.show('image', (path) => void current.setCover(path), undefined, 'cover');
 }
 
 /** Files dropped on the window. */

@@ -28,13 +28,17 @@ class FileBrowser {
   /** only the latest listing asked for is shown (a slow earlier one may answer later) */
   private goSeq = 0;
 
-  show(kind: BrowserKind, onPick: (path: string) => void, title?: string): void {
+  /** what the last folder is remembered for (one per purpose: tracks, covers, chat images, library folders, packs) */
+  private purpose = 'media';
+
+  show(kind: BrowserKind, onPick: (path: string) => void, title?: string, purpose: string = kind): void {
     this.kind = kind;
+    this.purpose = purpose;
     this.title = title ?? null;
     this.onPick = onPick;
     this.open = true;
     this.error = null;
-    void this.go(localStorage.getItem(`${LAST_DIR_KEY}.${kind}`) ?? localStorage.getItem(`${LAST_DIR_KEY}.media`) ?? undefined);
+    void this.go(localStorage.getItem(`${LAST_DIR_KEY}.${purpose}`) ?? localStorage.getItem(`${LAST_DIR_KEY}.media`) ?? undefined);
   }
 
   close(): void {
@@ -55,7 +59,7 @@ class FileBrowser {
       if (this.pathInput === typed || this.pathInput === path) this.pathInput = l.path;
       this.selected = Math.max(0, l.entries.findIndex((e) => e.type === 'dir' || this.canPick(e)));
       this.highlighted = false;
-      localStorage.setItem(`${LAST_DIR_KEY}.${this.kind}`, l.path);
+      localStorage.setItem(`${LAST_DIR_KEY}.${this.purpose}`, l.path);
       signal('browser-listed', { path: l.path, entries: l.entries.length });
     } catch (err) {
       if (seq !== this.goSeq) return;

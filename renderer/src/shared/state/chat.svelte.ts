@@ -4,6 +4,7 @@ import { signal } from '../../lib/test-hooks';
 import { app } from './app.svelte';
 import { browser } from './browser.svelte';
 import { current } from './track.svelte';
+import { generationOptions, prefs } from './prefs.svelte';
 
 export type { ChatMessage };
 type GenerationOptions = MethodInput<'chat:ask'>['options'];
@@ -58,6 +59,8 @@ class Chat {
   attach = $state<Record<string, AttachChoice>>({});
   pending = $state<Record<string, PendingAnswer>>({});
   private loading = new Map<string, Promise<void>>();
+  /** tracks whose thread is re-read while an answer is written in the background */
+  private following = new Map<string, ReturnType<typeof setTimeout>>();
 
   get modelReady(): boolean {
     return app.model?.installed === true;
@@ -72,11 +75,22 @@ class Chat {
     if (!app.model) return 'Checking whether a model pack is installed…';
     if (!app.model.installed) return app.model.message;
     if (!trackId) return 'Open a track to ask about it.';
-    if (this.pending[trackId]) return 'Wait for the answer, or press Stop (Esc).';
+    if (this.pending[trackId] || this.background(trackId)) return 'Wait for the answer, or press Stop (Esc).';
     if (this.busy) return 'Another answer is being written.';
     const a = this.attachments(trackId);
     if (a && !a.audio && !a.image && !a.video && !a.inputText?.trim()) return 'Attach the audio, an image, the video or some input text.';
+    const g = generationOptions(prefs.generation);
+    if (g.problem) return g.problem;
     return null;
+  }
+
+  /**
+   * The answer the engine is writing with no call of this page waiting for it
+   * (asked before a reload: the engine finishes it), or undefined.
+   */
+  background(trackId: string | null): ChatMessage | undefined {
+    if (!trackId || this.pending[trackId]) return undefined;
+    return this.thread(trackId).find((m) => m.role === 'assistant' && m.status === 'streaming');
   }
 
   thread(trackId: string | null): ChatMessage[] {
@@ -113,6 +127,7 @@ class Chat {
         const list = await api().call('chat:get-thread', { trackId });
         this.threads[trackId] = list;
         signal('chat-thread-loaded', { trackId, messages: list.length });
+        this.follow(trackId);
       } catch (err) {
         app.error(err, 'Could not load the chat');
       } finally {
@@ -123,14 +138,84 @@ class Chat {
     return p;
   }
 
+  /**
+   * An answer is written in the background (the page was reloaded while it
+   * streamed): read the thread again every half second until it is finished,
+   * so its text grows here as the engine writes it.
+   */
+  private follow(trackId: string): void {
+    const bg = this.background(trackId);
+    clearTimeout(this.following.get(trackId));
+    this.following.delete(trackId);
+    if (!bg) return;
+    signal('chat-background', { trackId, id: bg.id, length: bg.text.length });
+    this.following.set(
+      trackId,
+      setTimeout(() => {
+        this.following.delete(trackId);
+        void this.load(trackId, true).then(() => {
+          const m = this.thread(trackId).find((x) => x.id === bg.id);
+          if (m && m.status !== 'streaming') signal('chat-background-ended', { trackId, id: m.id, status: m.status, text: m.text });
+        });
+      }, 500),
+    );
+  }
+
   /** Send a question; false when it cannot be sent now (one at a time). */
   send(trackId: string, question: string): boolean {
     const attachments = this.attachments(trackId);
     if (this.disabledReason(trackId) || !question.trim() || !attachments) return false;
     void this.run(trackId, { question: question.trim(), attachments }, (opts) =>
-      api().call('chat:ask', { trackId, instruction: question.trim(), attachments, options: window.__studioChatOptions }, opts),
+      api().call('chat:ask', { trackId, instruction: question.trim(), attachments, options: this.options() }, opts),
     );
     return true;
+  }
+
+  /** The sampling settings of the chat pane (tests may override them with window.__studioChatOptions). */
+  private options(): GenerationOptions {
+    const o = { ...generationOptions(prefs.generation).options, ...window.__studioChatOptions };
+    return Object.keys(o).length ? o : undefined;
+  }
+
+  /**
+   * The thread as a file to download: Markdown (questions as quotes, answers
+   * as text, what went in and the stats below each) or JSON (the messages as
+   * the engine keeps them).
+   */
+  exportThread(trackId: string, format: 'md' | 'json'): void {
+    const t = current.track;
+    const list = this.thread(trackId);
+    if (!t || t.id !== trackId || !list.length) return;
+    const title = t.probe.tags.title ?? t.fileName;
+    let content: string;
+    if (format === 'json') content = JSON.stringify({ track: { path: t.path, title, artist: t.probe.tags.artist ?? null }, exportedAt: new Date().toISOString(), messages: list }, null, 1);
+    else {
+      const out = [`# Chat about “${title}”`, '', `File: \`${t.path}\`  `, `Exported: ${new Date().toISOString()}`, ''];
+      for (const m of list) {
+        if (m.role === 'user') {
+          out.push(`## Question`, '', ...m.text.split('\n').map((l) => `> ${l}`), '');
+          const ins = m.inputs?.media.map((x) => `${x.kind}${x.region ? ` ${x.region[0]}–${x.region[1]} s` : ''}`).join(', ');
+          if (ins) out.push(`*Inputs: ${ins}*`, '');
+        } else {
+          out.push(`### Answer${m.status && m.status !== 'done' ? ` (${m.status})` : ''}`, '', m.text || '*(no text)*', '');
+          if (m.stats) out.push(`*${m.stats.tokens} tokens · ${m.stats.tokensPerSec.toFixed(1)} tok/s · ${m.stats.provider} · stopped by ${m.stats.stoppedBy}${m.pack ? ` · pack ${m.pack}` : ''}*`, '');
+        }
+      }
+      content = out.join('\n');
+    }
+    const base = (title.replace(/[\\/:*?"<>|\x00-\x1f]+/g, ' ').trim() || 'chat').slice(0, 80);
+    const fileName = `${base} — chat.${format}`;
+    const blob = new Blob([content], { type: format === 'json' ? 'application/json' : 'text/markdown' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = fileName;
+    a.style.display = 'none';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    signal('chat-exported', { trackId, format, fileName, messages: list.length });
   }
 
   /** Answer the last question again (replaces its answer). */
@@ -140,7 +225,7 @@ class Chat {
     const user = list.findLast((m) => m.role === 'user');
     if (!user) return;
     void this.run(trackId, { question: user.text, attachments: user.attachments ?? { audio: {}, image: null, video: false }, regenerateOf: user.id }, (opts) =>
-      api().call('chat:regenerate', { trackId, messageId: user.id, options: window.__studioChatOptions }, opts),
+      api().call('chat:regenerate', { trackId, messageId: user.id, options: this.options() }, opts),
     );
   }
 
@@ -190,9 +275,17 @@ class Chat {
     }
   }
 
-  /** Stop the answer being written: cancelled at once in the engine. */
+  /** Stop the answer being written (also one written in the background): cancelled at once in the engine. */
   stop(trackId: string | null): boolean {
     const p = trackId ? this.pending[trackId] : undefined;
+    if (!p && trackId && this.background(trackId)) {
+      void api()
+        .call('chat:stop', { trackId })
+        .then(() => this.load(trackId, true))
+        .then(() => signal('chat-stopped', { trackId }))
+        .catch((err: unknown) => app.error(err, 'Could not stop the answer'));
+      return true;
+    }
     if (!p) return false;
     p.stage = 'stopping';
     p.controller.abort();

@@ -11,6 +11,15 @@ class Nav {
   view = $state<ViewName>('track');
   /** views shown at least once (mounted) */
   visited = $state<Record<ViewName, boolean>>({ track: true, library: false });
+  /** the chat pane beside the library (kept); it is about the open track, which the library's "Ask about it" sets */
+  libraryChat = $state(localStorage.getItem('studio.library.chat') === '1');
+
+  /** Show or hide the chat beside the library. */
+  setLibraryChat(on: boolean): void {
+    this.libraryChat = on;
+    localStorage.setItem('studio.library.chat', on ? '1' : '0');
+    signal(on ? 'library-chat-shown' : 'library-chat-hidden');
+  }
 
   /** Show a view; emits `library-shown` or `library-hidden` (the tests wait on them). */
   show(view: ViewName): void {

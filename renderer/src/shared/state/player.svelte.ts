@@ -8,6 +8,8 @@ class Player {
   currentTime = $state(0);
   duration = $state(0);
   playing = $state(false);
+  /** why playing is refused (the open file was deleted), or null */
+  locked = $state<string | null>(null);
 
   constructor() {
     this.media = document.createElement('video');
@@ -17,7 +19,11 @@ class Player {
     const m = this.media;
     m.addEventListener('timeupdate', () => (this.currentTime = m.currentTime));
     m.addEventListener('seeked', () => (this.currentTime = m.currentTime));
-    m.addEventListener('play', () => (this.playing = true));
+    m.addEventListener('play', () => {
+      // the file is gone: nothing may claim to play (the element could still play what it buffered)
+      if (this.locked) m.pause();
+      else this.playing = true;
+    });
     m.addEventListener('pause', () => (this.playing = false));
     m.addEventListener('ended', () => (this.playing = false));
     m.addEventListener('durationchange', () => {
@@ -41,6 +47,7 @@ class Player {
 
   /** Point the element at a track (absolute URL so wavesurfer sees the same src later). */
   setSource(url: string | null, duration: number): void {
+    this.locked = null;
     this.media.pause();
     if (url) this.media.src = url;
     else this.media.removeAttribute('src');
@@ -54,8 +61,15 @@ class Player {
     return !!this.media.getAttribute('src');
   }
 
+  /** Stop and refuse to play (`why` is shown by the view) until another source is set. */
+  lock(why: string): void {
+    this.locked = why;
+    this.media.pause();
+    this.playing = false;
+  }
+
   toggle(): void {
-    if (!this.hasSource) return;
+    if (!this.hasSource || this.locked) return;
     if (this.media.paused) void this.media.play().catch(() => undefined);
     else this.media.pause();
   }

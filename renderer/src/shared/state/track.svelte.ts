@@ -57,7 +57,7 @@ class TrackState {
     api().on('media:file-gone', (e) => {
       if (e.trackId !== this.track?.id) return;
       this.gone = e.message;
-      player.media.pause();
+      player.lock(e.message);
       signal('file-gone', e);
     });
   }
@@ -111,6 +111,23 @@ class TrackState {
     void this.run('peaks');
     void this.run('spectrogram');
     if (t.kind === 'video') void this.run('filmstrip');
+  }
+
+  /** Close the open track (its file is gone, or the person is done with it): the empty view again. */
+  close(): void {
+    for (const c of this.controllers.values()) c.abort();
+    this.controllers.clear();
+    this.openSeq++;
+    const id = this.track?.id;
+    this.track = null;
+    this.gone = null;
+    this.peaks = null;
+    this.spectrogram = null;
+    this.filmstrip = null;
+    this.region = null;
+    this.jobs = { peaks: idle(), spectrogram: idle(), filmstrip: idle() };
+    player.setSource(null, 0);
+    signal('track-closed', { trackId: id });
   }
 
   cancel(job: JobName): void {

@@ -92,6 +92,25 @@ class Zoom {
     this.sync();
   }
 
+  /** Whether a track is loaded in the waveform (its duration known), so zoom and scroll can be set. */
+  get ready(): boolean {
+    return !!this.ws && this.ws.getDuration() > 0;
+  }
+
+  /**
+   * Put back a zoom and the time at the view's left edge (a restored session).
+   * Resolves once the waveform is redrawn at that zoom and scrolled there.
+   */
+  async restore(pxPerSec: number, startSec: number): Promise<void> {
+    const ws = this.ws;
+    if (!ws || !player.duration || pxPerSec <= 0) return;
+    this.set(Math.min(MAX_PX_PER_SEC, pxPerSec));
+    await new Promise((r) => requestAnimationFrame(r));
+    const full = ws.getWrapper().scrollWidth;
+    ws.setScroll(Math.max(0, (startSec / player.duration) * full));
+    this.sync();
+  }
+
   /** Set pixels per second; 0 fits the whole track. */
   set(px: number): void {
     if (!this.ws) return;

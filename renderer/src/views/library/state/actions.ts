@@ -14,12 +14,26 @@ export async function openTrack(path: string): Promise<boolean> {
 }
 
 /**
+ * Ask about a library track without leaving the library: the chat comes out
+ * beside it and is about this track (it is opened, as for the track view),
+ * with the question box focused.
+ */
+export async function askAbout(path: string): Promise<void> {
+  nav.setLibraryChat(true);
+  if (current.track?.path !== path && !(await current.open(path))) return;
+  void recent.load();
+  requestAnimationFrame(() => (document.querySelector('[data-testid=chat-input]') as HTMLTextAreaElement | null)?.focus());
+  signal('library-ask', { path });
+}
+
+/**
  * Use a track's textual features as the chat's input text: the track is
  * opened (the chat is about the open track) and the text goes into its
  * input-text field.
  */
 export async function useAsChatInput(path: string, features: string): Promise<void> {
-  if (!(await openTrack(path)) || !current.track) return;
+  // with the chat beside the library, the library stays on screen
+  if (!(nav.libraryChat ? await current.open(path) : await openTrack(path)) || !current.track) return;
   chat.ensure(current.track);
   chat.attach[current.track.id].inputText = features;
   signal('library-chat-input', { trackId: current.track.id });

@@ -37,7 +37,7 @@ class Folders {
       }
       return;
     }
-    browser.show('folder', (path) => void this.add(path), 'Add a music folder to the library');
+    browser.show('folder', (path) => void this.add(path), 'Add a music folder to the library', 'library');
   }
 
   /** Add one folder by absolute path; false (and an error toast) when the engine refuses it. */

@@ -1,0 +1,85 @@
+/**
+ * How keys and chords are spelled on screen, and the Camelot neighbours of a
+ * key (harmonic mixing). Pure helpers; the convention is a display setting
+ * (shared/state/prefs.svelte.ts).
+ *
+ * Conventions:
+ * - 'signature' (default): as the key signature writes it: a key with flats in
+ *   its signature (F, Bb, Eb, Ab, Db major; D, G, C, F, Bb, Eb minor) spells
+ *   every tonic and chord root with flats, one with sharps (G, D, A, E, B, F#
+ *   major; E, B, F#, C#, G# minor) with sharps; C major and A minor use the
+ *   usual mixed names (Bb, Eb, Ab, C#, F#).
+ * - 'sharps' / 'flats': always sharps, always flats.
+ */
+export type Spelling = 'signature' | 'sharps' | 'flats';
+
+const SHARP = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
+const FLAT = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'Gb', 'G', 'Ab', 'A', 'Bb', 'B'];
+/** C major / A minor (no accidentals): the names most written */
+const MIXED = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'];
+/** major tonics (pitch class) whose signature has flats; the relative minor is 3 semitones lower */
+const FLAT_MAJORS = new Set([5, 10, 3, 8, 1]);
+const SHARP_MAJORS = new Set([7, 2, 9, 4, 11, 6]);
+const LETTER: Record<string, number> = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
+const mod12 = (n: number) => ((n % 12) + 12) % 12;
+
+export interface ParsedKey {
+  /** pitch class, 0 = C */
+  pc: number;
+  minor: boolean;
+}
+
+/** "A minor", "Am", "Eb major", "F#", "Bbm" → pitch class and mode; null when not a key. */
+export function parseKeyName(name: string): ParsedKey | null {
+  const m = /^\s*([A-Ga-g])([#♯b♭]?)\s*(m|min|minor|maj|major)?\s*$/.exec(name);
+  if (!m) return null;
+  let pc = LETTER[m[1].toUpperCase()];
+  if (m[2] === '#' || m[2] === '♯') pc++;
+  if (m[2] === 'b' || m[2] === '♭') pc--;
+  const minor = m[3] === 'm' || m[3] === 'min' || m[3] === 'minor';
+  return { pc: mod12(pc), minor };
+}
+
+/** The names table the key's signature calls for. */
+function tableFor(key: ParsedKey | null, spelling: Spelling): string[] {
+  if (spelling === 'sharps') return SHARP;
+  if (spelling === 'flats') return FLAT;
+  if (!key) return MIXED;
+  const major = key.minor ? mod12(key.pc + 3) : key.pc;
+  return FLAT_MAJORS.has(major) ? FLAT : SHARP_MAJORS.has(major) ? SHARP : MIXED;
+}
+
+/** A key name in the chosen spelling, in the form given ("Db major" → "C# major" with sharps; "Bbm" → "A#m"). */
+export function spellKey(name: string | null, spelling: Spelling): string | null {
+  if (!name) return name;
+  const k = parseKeyName(name);
+  if (!k) return name;
+  const tonic = tableFor(k, spelling)[k.pc];
+  return name.replace(/^\s*[A-Ga-g][#♯b♭]?/, tonic);
+}
+
+/** A chord name ("Bbm", "F#", "C#dim") spelled for the track's key (its signature) or the chosen convention. */
+export function spellChord(chord: string, keyName: string | null, spelling: Spelling): string {
+  const m = /^([A-G])([#♯b♭]?)(.*)$/.exec(chord);
+  if (!m) return chord;
+  let pc = LETTER[m[1]];
+  if (m[2] === '#' || m[2] === '♯') pc++;
+  if (m[2] === 'b' || m[2] === '♭') pc--;
+  return tableFor(keyName ? parseKeyName(keyName) : null, spelling)[mod12(pc)] + m[3];
+}
+
+/**
+ * The keys that mix harmonically with a Camelot code (Mixed In Key's rule):
+ * the same code, one step either way on the wheel (same letter), and the
+ * relative major/minor (same number, other letter). "8A" → ["8A", "7A", "9A", "8B"].
+ * Empty for something that is not a Camelot code.
+ */
+export function camelotNeighbours(code: string | null): string[] {
+  const m = /^\s*(\d{1,2})\s*([ABab])\s*$/.exec(code ?? '');
+  if (!m) return [];
+  const n = Number(m[1]);
+  if (n < 1 || n > 12) return [];
+  const l = m[2].toUpperCase();
+  const wrap = (x: number) => ((x - 1 + 12) % 12) + 1;
+  return [`${n}${l}`, `${wrap(n - 1)}${l}`, `${wrap(n + 1)}${l}`, `${n}${l === 'A' ? 'B' : 'A'}`];
+}

@@ -1,0 +1,181 @@
+import { signal } from './lib/test-hooks';
+import { chat, type AttachChoice } from './shared/state/chat.svelte';
+import { nav, type ViewName } from './shared/state/nav.svelte';
+import { player } from './shared/state/player.svelte';
+import { current } from './shared/state/track.svelte';
+import { table, type SortColumn, type SortDir } from './views/library/state/table.svelte';
+import { emptyForm, type FilterForm } from './lib/library-filter';
+import { zoom } from './views/track/zoom.svelte';
+
+/** localStorage key of the working session (per origin: one per `studio serve` port, one for the desktop app). */
+export const SESSION_KEY = 'studio.session.v1';
+
+/**
+ * What a reload (or the next start) puts back: the view, the open track and
+ * where the playhead was, the zoom and the time at the waveform's left edge,
+ * the selected region, the chat attachments chosen for the track, the
+ * library's sort, filter and scroll position. Chat threads and answers are
+ * the engine's (SQLite); this is only the page's own state.
+ */
+export interface SavedSession {
+  view: ViewName;
+  track: { path: string; id: string } | null;
+  /** playhead (s) */
+  time: number;
+  /** wavesurfer minPxPerSec (0 = whole track) and the view's left edge (s) */
+  zoom: { pxPerSec: number; start: number };
+  region: [number, number] | null;
+  attach: AttachChoice | null;
+  library: { sort: { column: SortColumn; dir: SortDir }; form: FilterForm; scrollTop: number };
+}
+
+function read(): SavedSession | null {
+  try {
+    const raw = localStorage.getItem(SESSION_KEY);
+    if (!raw) return null;
+    const s = JSON.parse(raw) as SavedSession;
+    return s && typeof s === 'object' && (s.view === 'track' || s.view === 'library') ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+/** the element whose scroll position is kept (`data-keep-scroll="name"`) */
+function scroller(name: string): HTMLElement | null {
+  return document.querySelector(`[data-keep-scroll="${name}"]`);
+}
+
+let restoring = false;
+let lastLibraryScroll = 0;
+
+/** The session as it is now. */
+function snapshot(): SavedSession {
+  const t = current.track;
+  const lib = scroller('library');
+  if (lib && nav.view === 'library') lastLibraryScroll = lib.scrollTop;
+  return {
+    view: nav.view,
+    track: t ? { path: t.path, id: t.id } : null,
+    time: player.currentTime,
+    zoom: { pxPerSec: zoom.pxPerSec, start: zoom.view.start },
+    region: current.region ? [current.region[0], current.region[1]] : null,
+    attach: t && chat.attach[t.id] ? { ...chat.attach[t.id] } : null,
+    library: { sort: { ...table.sort }, form: { ...table.form }, scrollTop: lastLibraryScroll },
+  };
+}
+
+function save(): void {
+  if (restoring) return;
+  try {
+    localStorage.setItem(SESSION_KEY, JSON.stringify(snapshot()));
+  } catch {
+    // storage full or refused (private mode): the session is simply not kept
+  }
+}
+
+/** Wait until `ok()` holds (checked every frame), at most `ms`; resolves with whether it held. */
+function until(ok: () => boolean, ms: number): Promise<boolean> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const tick = () => {
+      if (ok()) return resolve(true);
+      if (performance.now() - t0 > ms) return resolve(false);
+      requestAnimationFrame(tick);
+    };
+    tick();
+  });
+}
+
+/**
+ * Keep the session: saved (debounced) whenever one of its parts changes, and
+ * when the page goes away (pagehide: the playhead and scroll positions).
+ * Call once, from the root component (it creates effects).
+ */
+export function keepSession(): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  $effect(() => {
+    // read what is kept, so the effect reruns when it changes
+    void nav.view;
+    void current.track?.id;
+    void zoom.pxPerSec;
+    void zoom.view.start;
+    void current.region;
+    const t = current.track;
+    if (t) void JSON.stringify(chat.attach[t.id] ?? null);
+    void table.sort.column;
+    void table.sort.dir;
+    void JSON.stringify(table.form);
+    clearTimeout(timer);
+    timer = setTimeout(save, 250);
+  });
+  const onHide = () => save();
+  const onScroll = (e: Event) => {
+    const el = e.target as HTMLElement | null;
+    if (el?.dataset?.keepScroll === 'library' && nav.view === 'library') lastLibraryScroll = el.scrollTop;
+  };
+  $effect(() => {
+    window.addEventListener('pagehide', onHide);
+    document.addEventListener('scroll', onScroll, true);
+    return () => {
+      window.removeEventListener('pagehide', onHide);
+      document.removeEventListener('scroll', onScroll, true);
+    };
+  });
+}
+
+/**
+ * Put the saved session back (after a reload): reopen the track (a file that
+ * is gone is reported as when opening it), then its playhead, zoom, scroll,
+ * region and attachments; the view; the library's sort, filter and scroll.
+ * Emits `session-restored` with what was put back (the tests wait on it).
+ */
+export async function restoreSession(): Promise<void> {
+  const s = read();
+  if (!s) {
+    signal('session-restored', { track: null, view: nav.view });
+    return;
+  }
+  restoring = true;
+  const done: Record<string, unknown> = {};
+  try {
+    if (s.library) {
+      table.sort = { ...s.library.sort };
+      table.form = { ...emptyForm(), ...s.library.form };
+      table.applyForm();
+      lastLibraryScroll = s.library.scrollTop ?? 0;
+    }
+    if (s.view === 'library') nav.show('library');
+    if (s.track && (await current.open(s.track.path)) && current.track) {
+      const id = current.track.id;
+      if (s.attach) chat.attach[id] = { ...s.attach };
+      done.track = current.track.path;
+      if (await until(() => zoom.ready && current.peaks?.trackId === id, 30_000)) {
+        if (s.time > 0) player.seek(s.time);
+        if (s.zoom?.pxPerSec > 0) await zoom.restore(s.zoom.pxPerSec, s.zoom.start);
+        if (s.region && s.region[1] > s.region[0]) current.region = [s.region[0], s.region[1]];
+        done.zoom = zoom.pxPerSec;
+        done.start = zoom.view.start;
+        done.region = current.region;
+        done.time = player.currentTime;
+      }
+    }
+    if (s.view === 'library' && lastLibraryScroll > 0) {
+      const want = lastLibraryScroll;
+      // the rows arrive page by page: wait until the table is tall enough to scroll there
+      await until(() => {
+        const el = scroller('library');
+        return !!el && el.scrollHeight - el.clientHeight >= want;
+      }, 10_000);
+      const el = scroller('library');
+      if (el) {
+        el.scrollTop = want;
+        el.dispatchEvent(new Event('scroll'));
+        done.libraryScroll = el.scrollTop;
+      }
+    }
+  } finally {
+    restoring = false;
+    done.view = nav.view;
+    signal('session-restored', done);
+  }
+}

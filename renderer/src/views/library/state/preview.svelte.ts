@@ -1,0 +1,60 @@
+import type { LibraryTrack } from '@contract';
+import { api } from '../../../host/api';
+import { signal } from '../../../lib/test-hooks';
+import { app } from '../../../shared/state/app.svelte';
+import { player } from '../../../shared/state/player.svelte';
+
+/**
+ * Quick preview from the library table (rekordbox's, Mixed In Key's): Space
+ * plays the row under the cursor from its middle-ish start, Space again (or
+ * another row, or leaving the library) stops it. Its own audio element, so
+ * the track open in the track view is left as it was (only paused).
+ */
+class Preview {
+  /** the row being previewed, or null */
+  playingId = $state<string | null>(null);
+  private el: HTMLAudioElement | null = null;
+
+  private element(): HTMLAudioElement {
+    if (this.el) return this.el;
+    const el = new Audio();
+    el.preload = 'auto';
+    el.addEventListener('playing', () => this.playingId && signal('library-preview-playing', { id: this.playingId, time: el.currentTime }));
+    el.addEventListener('ended', () => this.stop());
+    el.addEventListener('error', () => {
+      if (!this.playingId) return;
+      app.notice('Could not preview this track', 'Its file could not be played; open it to see why.', 'warning');
+      this.stop();
+    });
+    this.el = el;
+    return el;
+  }
+
+  /** Preview `row` (from 30 % in, where the music usually is), or stop when it is the one playing. */
+  toggle(row: LibraryTrack | undefined): void {
+    if (!row || row.status === 'failed') return;
+    if (this.playingId === row.id) return this.stop();
+    const el = this.element();
+    player.media.pause();
+    this.playingId = row.id;
+    el.src = new URL(api().mediaUrl('playable', row.id), window.location.href).href;
+    const start = row.durationSec ? row.durationSec * 0.3 : 0;
+    el.currentTime = start;
+    void el.play().catch(() => undefined);
+    signal('library-preview', { id: row.id, start });
+  }
+
+  stop(): void {
+    if (!this.playingId) return;
+    const id = this.playingId;
+    this.playingId = null;
+    if (this.el) {
+      this.el.pause();
+      this.el.removeAttribute('src');
+      this.el.load();
+    }
+    signal('library-preview-stopped', { id });
+  }
+}
+
+export const preview = new Preview();

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseKeyList } from '../../main/engine/library/store';
+import { camelotNeighbours, spellChord, spellKey } from '../../renderer/src/lib/keys';
+
+/** Issue 12, defect 12: several keys in one filter, Camelot neighbours, one spelling convention. */
+describe('keys the DJ way', () => {
+  it('a key filter takes several keys, in any notation, separated by commas or spaces', () => {
+    assert.deepEqual(parseKeyList('8A 9A'), ['A minor', 'E minor']);
+    assert.deepEqual(parseKeyList('8A, 9A'), ['A minor', 'E minor']);
+    assert.deepEqual(parseKeyList('A minor, 9A'), ['A minor', 'E minor']);
+    assert.deepEqual(parseKeyList('A minor E minor'), ['A minor', 'E minor']);
+    assert.deepEqual(parseKeyList('Am Em 1m'), ['A minor', 'E minor'], 'repeats (1m = 8A) are dropped');
+    assert.deepEqual(parseKeyList('Eb major'), ['Eb major']);
+    assert.deepEqual(parseKeyList('D#'), ['Eb major'], 'stored names are the signature spelling');
+    assert.throws(() => parseKeyList('8A H'), (e: Error) => /"H" is not a key/.test(e.message));
+    assert.throws(() => parseKeyList('13A'), /not a key/);
+  });
+
+  it('Camelot neighbours: the key itself, ±1 on the wheel (12 wraps to 1), the relative major/minor', () => {
+    assert.deepEqual(camelotNeighbours('8A'), ['8A', '7A', '9A', '8B']);
+    assert.deepEqual(camelotNeighbours('12B'), ['12B', '11B', '1B', '12A']);
+    assert.deepEqual(camelotNeighbours('1A'), ['1A', '12A', '2A', '1B']);
+    assert.deepEqual(camelotNeighbours(null), []);
+    assert.deepEqual(camelotNeighbours('13A'), []);
+  });
+
+  it('keys are spelled by their signature, or always with sharps or flats', () => {
+    assert.equal(spellKey('Eb major', 'signature'), 'Eb major');
+    assert.equal(spellKey('Eb major', 'sharps'), 'D# major');
+    assert.equal(spellKey('F# major', 'flats'), 'Gb major');
+    assert.equal(spellKey('C# minor', 'signature'), 'C# minor');
+    assert.equal(spellKey('C#m', 'flats'), 'Dbm', 'the form given is kept');
+    assert.equal(spellKey('A minor', 'sharps'), 'A minor');
+    assert.equal(spellKey(null, 'sharps'), null);
+  });
+
+  it('chords follow the key: in B major the iii chord is D#m, in Db major the IV chord is Gb', () => {
+    assert.equal(spellChord('Ebm', 'B major', 'signature'), 'D#m');
+    assert.equal(spellChord('F#', 'Db major', 'signature'), 'Gb');
+    assert.equal(spellChord('Bb', 'C major', 'signature'), 'Bb', 'no signature: the usual names');
+    assert.equal(spellChord('Bb', 'C major', 'sharps'), 'A#');
+    assert.equal(spellChord('C#dim', 'A major', 'flats'), 'Dbdim');
+    assert.equal(spellChord('Am', null, 'signature'), 'Am');
+  });
+});
