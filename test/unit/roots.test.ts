@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { parseRootsSetting, Roots, serveRootsSetting } from '../../main/engine/fs/roots';
+import { parseRootsSetting, Roots, serveRootsSetting, TRACK_METHODS } from '../../main/engine/fs/roots';
 
 const dir = mkdtempSync(join(tmpdir(), 'rs-roots-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,4 +55,12 @@ test('real paths: a root given through a symlink still holds its files; a link o
   assert.equal(await roots.allows(join(real, 'new', 'c.mp3')), true);
   assert.equal(await roots.allows(join(out, 'missing.mp3')), false);
   assert.equal(await roots.allows('relative/a.mp3'), false);
+});
+
+test('every method taking a trackId is guarded, read from the contract (wave-range, chat:stop and chat:clear-thread were once missed by a hand-kept list)', () => {
+  for (const m of ['media:get-track', 'media:peaks', 'media:wave-range', 'media:filmstrip', 'library:track-detail', 'chat:ask', 'chat:stop', 'chat:clear-thread'] as const) {
+    assert.ok(TRACK_METHODS.includes(m), `${m} must be in TRACK_METHODS`);
+  }
+  assert.ok(!TRACK_METHODS.includes('media:open'), 'media:open takes a path, not a trackId');
+  assert.ok(!TRACK_METHODS.includes('app:get-info'));
 });

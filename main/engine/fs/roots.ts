@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { StudioError, type Handlers, type MethodName } from '@contract';
+import { StudioError, methodNames, methods, type Handlers, type MethodName } from '@contract';
 import { isInside } from './paths';
 
 /**
@@ -117,18 +117,16 @@ export interface TrackFiles {
 }
 
 /** The methods that act on a track by id: its file is checked against the roots whenever one is called. */
-const TRACK_METHODS: readonly MethodName[] = [
-  'media:get-track',
-  'media:set-cover',
-  'media:peaks',
-  'media:spectrogram',
-  'media:filmstrip',
-  'recent:remove',
-  'library:track-detail',
-  'chat:get-thread',
-  'chat:ask',
-  'chat:regenerate',
-];
+/**
+ * Every method whose arguments carry a `trackId`, read from the contract's
+ * schemas (an object schema, possibly refined), so a method added later is
+ * guarded without anyone remembering to list it here.
+ */
+export const TRACK_METHODS: readonly MethodName[] = methodNames.filter((m) => {
+  let schema = methods[m].input as unknown as { shape?: Record<string, unknown>; _def?: { schema?: unknown; innerType?: unknown } };
+  while (!schema.shape && (schema._def?.schema || schema._def?.innerType)) schema = (schema._def.schema ?? schema._def.innerType) as typeof schema;
+  return schema.shape !== undefined && 'trackId' in schema.shape;
+});
 
 /** The track id inside a media:resolve address ("track"/"playable": the id; "cover": "<id>" or "<id>.<n>"). */
 const ADDRESS_TRACK = /^([A-Za-z0-9_-]{8,64})(?:\.\d{1,9})?$/;
