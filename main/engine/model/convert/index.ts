@@ -243,7 +243,9 @@ function fingerprint(inputs: Array<string | undefined>, options: Record<string, 
 /** Wrap checkpoint-reader errors as ConvertErrors that say what to do. */
 function explain(err: unknown): unknown {
   if (err instanceof CheckpointError) {
-    return new ConvertError(`${err.message}. The file is damaged, incomplete or not the expected checkpoint: download it again (or point to the right file) and rerun the conversion.`);
+    const msg = err.message.replace(/\.+$/, '');
+    if (/refused without running it/.test(msg)) return new ConvertError(`${msg}. This file is not a plain weight checkpoint; do not use it: get the checkpoint from its official source.`);
+    return new ConvertError(`${msg}. The file is damaged, incomplete or not the expected checkpoint: download it again (or point to the right file) and rerun the conversion.`);
   }
   return err;
 }
