@@ -41,6 +41,9 @@ export interface ConvertProgress {
   total: number;
   /** bytes written so far in this step */
   bytes?: number;
+  /** decoder step: the tensor just written (HF name) and its element count */
+  tensor?: string;
+  elements?: number;
 }
 
 export interface ConvertOptions {
@@ -71,6 +74,8 @@ export interface ConvertOptions {
   loraAlpha?: number;
   /** pack name (default deepresonance-<variant>-<dtype>[-<quant>]) */
   name?: string;
+  /** int4 rounding: 'symmetric' (default; scale amax/7, as tools/convert/llama.py) or llama.cpp's 'q4_0' (max/−8, all 16 levels) */
+  int4Scheme?: 'symmetric' | 'q4_0';
 }
 
 export interface ConvertResult {
@@ -391,7 +396,8 @@ export async function convertPack(o: ConvertOptions): Promise<ConvertResult> {
     // ---- LLM decoder, streamed tensor by tensor
     const loraAlpha = o.loraAlpha ?? DEFAULT_LORA_ALPHA;
     const scale = loraAlpha / delta.loraR;
-    const dec = new DecoderWriter(cfg, partial, dtype, quant, vocab);
+    const int4Scheme = o.int4Scheme ?? 'symmetric';
+    const dec = new DecoderWriter(cfg, partial, dtype, quant, vocab, int4Scheme);
     const total = shapes.size;
     let n = 0;
     const put = async (name: string, data: Float32Array) => {
@@ -402,7 +408,7 @@ export async function convertPack(o: ConvertOptions): Promise<ConvertResult> {
       } else {
         dec.add(name, data);
       }
-      progress({ step: 'decoder', done: ++n, total, bytes: dec.bytesWritten });
+      progress({ step: 'decoder', done: ++n, total, bytes: dec.bytesWritten, tensor: name, elements: data.length });
       // let an abort from the event loop land between tensors
       await new Promise((r) => setImmediate(r));
       check();
@@ -453,7 +459,7 @@ export async function convertPack(o: ConvertOptions): Promise<ConvertResult> {
 
     // ---- manifest, written last
     const fp = fingerprint([o.imagebind, o.imagebindConfig, o.llm, o.vicunaDelta, o.delta], {
-      dtype, llm_quant: quant, lora_alpha: loraAlpha, imagebind_config: o.imagebindConfig ? resolve(o.imagebindConfig) : null, version: CONVERTER_VERSION, ts: true,
+      dtype, llm_quant: quant, int4_scheme: o.int4Scheme ?? 'symmetric', lora_alpha: loraAlpha, imagebind_config: o.imagebindConfig ? resolve(o.imagebindConfig) : null, version: CONVERTER_VERSION, ts: true,
     });
     const listed = Object.entries(files);
     const manifestFiles: Record<string, { bytes: number; sha256: string; role: string }> = {};
@@ -466,7 +472,7 @@ export async function convertPack(o: ConvertOptions): Promise<ConvertResult> {
       progress({ step: 'manifest', done: ++i, total: listed.length, bytes });
     }
     const manifest = buildManifest({
-      name: o.name, variant: delta.variant, dtype, quant, cfg, ibCfg, baseVocab, vocab, stop, fp, graphs, sp, delta, loraAlpha,
+      name: o.name, int4Scheme, variant: delta.variant, dtype, quant, cfg, ibCfg, baseVocab, vocab, stop, fp, graphs, sp, delta, loraAlpha,
       source: { imagebind: basename(o.imagebind), llm: basename(o.llm), delta: basename(o.delta), ...(o.vicunaDelta ? { vicuna_delta: basename(o.vicunaDelta) } : {}) },
     });
     manifest.files = manifestFiles;
@@ -524,6 +530,7 @@ function resizeRows(t: Float32Array, rows: number, vocab: number, H: number): Fl
 
 interface ManifestInput {
   name?: string;
+  int4Scheme: 'symmetric' | 'q4_0';
   variant: 'alpha' | 'beta';
   dtype: 'fp32' | 'fp16';
   quant: Quant;
@@ -597,6 +604,7 @@ function buildManifest(x: ManifestInput): Record<string, any> {
     llm_quant: x.quant,
     quantization: x.quant === 'none' ? null : {
       op: 'com.microsoft.MatMulNBits', bits: x.quant === 'int4' ? 4 : 8, block_size: 32, symmetric: true,
+      ...(x.quant === 'int4' && x.int4Scheme === 'q4_0' ? { rounding: 'llama.cpp Q4_0 (scale = max/-8 in fp16, 16 levels)' } : {}),
       applies_to: 'q/k/v/o/gate/up/down projections; lm_head with lm_head_bits', lm_head_bits: DECODER_OPTIONS.lmHeadBits,
       accuracy_level: DECODER_OPTIONS.accuracyLevel,
     },

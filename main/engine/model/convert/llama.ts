@@ -17,7 +17,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConvertError } from './errors';
 import { ExternalData, GraphBuilder, f, type TensorRef, type ValueInfo } from './onnx';
-import { BLOCK_SIZE, inDtype, quantizeNbits, transpose } from './numeric';
+import { BLOCK_SIZE, inDtype, quantizeNbits, quantizeQ4_0, transpose } from './numeric';
 
 export interface LlamaConfig {
   hidden_size: number;
@@ -131,6 +131,8 @@ export class DecoderWriter {
     private readonly dtype: 'fp32' | 'fp16',
     private readonly quant: Quant,
     private readonly vocab: number,
+    /** int4 rounding: 'symmetric' (llama.py, the default) or llama.cpp's 'q4_0' (for comparison; see BENCHMARKS.md) */
+    private readonly int4Scheme: 'symmetric' | 'q4_0' = 'symmetric',
   ) {
     this.shapes = expectedShapes(cfg, vocab);
     this.ext = new ExternalData(join(dir, 'decoder.onnx.data'));
@@ -158,7 +160,7 @@ export class DecoderWriter {
     const [N, K] = shape;
     const bits = this.quant === 'none' ? 0 : name === 'lm_head.weight' ? DECODER_OPTIONS.lmHeadBits : this.quant === 'int8' ? 8 : 4;
     if (bits) {
-      const { packed, scales } = quantizeNbits(data, N, K, bits as 4 | 8);
+      const { packed, scales } = bits === 4 && this.int4Scheme === 'q4_0' ? quantizeQ4_0(data, N, K) : quantizeNbits(data, N, K, bits as 4 | 8);
       const kb = Math.ceil(K / BLOCK_SIZE);
       const q = this.ext.add(`${oname}_q`, [N, kb, (BLOCK_SIZE * bits) / 8], 'uint8', packed);
       const s = this.ext.add(`${oname}_scales`, [N * kb], t, inDtype(scales, this.dtype));

@@ -154,3 +154,42 @@ export function dequantizeNbits(packed: Uint8Array, scales: Float32Array, N: num
   }
   return out;
 }
+
+/**
+ * llama.cpp's Q4_0 rounding (ggml quantize_row_q4_0_ref) in the MatMulNBits layout: per block
+ * of 32, d = (the value of largest magnitude) / −8 rounded to float16 as ggml stores it,
+ * code = min(15, ⌊w/d_fp32 + 8.5⌋), w ≈ (code − 8)·d. Uses all 16 levels (the studio's
+ * symmetric scheme uses 15, step amax/7 instead of amax/8). Same output shapes as quantizeNbits(…, 4).
+ */
+export function quantizeQ4_0(w: Float32Array, N: number, K: number): { packed: Uint8Array; scales: Float32Array } {
+  const kb = Math.ceil(K / BLOCK_SIZE);
+  const packed = new Uint8Array(N * kb * (BLOCK_SIZE / 2));
+  const scales = new Float32Array(N * kb);
+  const q = new Uint8Array(BLOCK_SIZE);
+  for (let n = 0; n < N; n++) {
+    for (let b = 0; b < kb; b++) {
+      const k0 = b * BLOCK_SIZE;
+      const k1 = Math.min(K, k0 + BLOCK_SIZE);
+      let amax = 0;
+      let max = 0;
+      for (let k = k0; k < k1; k++) {
+        const v = w[n * K + k];
+        if (amax < Math.abs(v)) {
+          amax = Math.abs(v);
+          max = v;
+        }
+      }
+      const d = Math.fround(max / -8);
+      const id = d ? Math.fround(1 / d) : 0;
+      scales[n * kb + b] = fromFloat16Bits(toFloat16Bits(d));
+      for (let i = 0; i < BLOCK_SIZE; i++) {
+        const k = k0 + i;
+        const v = k < k1 ? w[n * K + k] : 0;
+        q[i] = Math.min(15, Math.trunc(Math.fround(Math.fround(v * id) + 8.5)));
+      }
+      const o = (n * kb + b) * (BLOCK_SIZE / 2);
+      for (let i = 0; i < BLOCK_SIZE / 2; i++) packed[o + i] = (q[2 * i] & 0x0f) | ((q[2 * i + 1] & 0x0f) << 4);
+    }
+  }
+  return { packed, scales };
+}
