@@ -14,6 +14,8 @@ import { ROOT, TINY_DIR, ensureTinyPacks, refsIndex, readJson, readNpy, maxAbsDi
 import { describePackParity } from './pack-parity';
 import { convertPack, type ConvertOptions } from '../../main/engine/model/convert';
 import { decodeModel } from '../../main/engine/model/convert/onnx';
+import { loadPack } from '../../main/engine/model/pack';
+import { ModelRuntime, type MediaKind, type ProjectedMedia } from '../../main/engine/model/runtime';
 
 const OUT = join(ROOT, 'test', 'output', 'ts-packs');
 const SRC = join(TINY_DIR, 'src');
@@ -126,6 +128,40 @@ describe('the same tensors as the Python converter', () => {
         ...emptyPast(mt, 1),
       });
       void H;
+    });
+  }
+});
+
+describe('the product runtime on the TypeScript packs', () => {
+  for (const [name, [ref, , , dtype]] of Object.entries(PACKS)) {
+    test(`${name}: loadPack verifies it and ModelRuntime gives the reference's greedy ids for every prompt`, async () => {
+      const refs = refsIndex();
+      const info = refs.packs[ref];
+      const f32 = (file: string) => readNpy(join(TINY_DIR, 'refs', file)).data as Float32Array;
+      const rt = await ModelRuntime.open(await loadPack(join(OUT, name)), 'cpu', { threads: 1 });
+      try {
+        const img = f32(refs.preprocessed.image_pixels);
+        const plane = 224 * 224;
+        const two = new Float32Array(6 * plane);
+        for (let c = 0; c < 3; c++) for (const t of [0, 1]) two.set(img.subarray(c * plane, (c + 1) * plane), (c * 2 + t) * plane);
+        const enc: Record<MediaKind, [Float32Array, number]> = {
+          audio: [await rt.encodeAudio(f32(refs.preprocessed.audio_fbank), 3), 3],
+          image: [await rt.encodeVision(two, 1), 1],
+          video: [await rt.encodeVision(f32(refs.preprocessed.video_pixel_values), 15), 15],
+        };
+        const projected = new Map<MediaKind, ProjectedMedia>();
+        for (const [kind, [emb, n]] of Object.entries(enc) as Array<[MediaKind, [Float32Array, number]]>) {
+          projected.set(kind, { kind, rows: await rt.project(emb, n), tokens: n });
+        }
+        for (const pr of info.prompts) {
+          const prompt = await rt.buildPrompt(pr.input, pr.instruction, (pr.media as MediaKind[]).map((k) => projected.get(k)!));
+          const res = await rt.generate(prompt, { greedy: true, temperature: 0, topP: 1, maxNewTokens: pr.greedy_ids.length, seed: 0 });
+          if (dtype === 'fp32') assert.deepEqual(res.tokenIds, pr.greedy_ids, pr.id);
+          else assert.equal(res.tokenIds[0], pr.greedy_ids[0], `${pr.id} first greedy id (fp16)`);
+        }
+      } finally {
+        await rt.close();
+      }
     });
   }
 });
