@@ -176,4 +176,15 @@ describe('damaged or wrong inputs', () => {
     await assert.rejects(convertPack(base(out)), /already exists/);
     assert.equal(readFileSync(join(out, 'mine.txt'), 'utf8'), 'x');
   });
+
+  test('the same conversion again returns the finished pack untouched; another into the same folder is refused', async () => {
+    const out = join(OUT, 'again');
+    const first = await convertPack(base(out));
+    const mtime = statSync(first.manifest).mtimeMs;
+    const second = await convertPack(base(out));
+    assert.deepEqual(second, first);
+    assert.equal(statSync(first.manifest).mtimeMs, mtime);
+    await assert.rejects(convertPack(base(out, { precision: 'int8' })), /already holds a different pack/);
+    await loadPack(out);
+  });
 });

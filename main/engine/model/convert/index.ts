@@ -284,8 +284,27 @@ export async function convertPack(o: ConvertOptions): Promise<ConvertResult> {
     if (p === undefined) continue;
     if (!existsSync(p) || statSync(p).isDirectory() !== dir) throw new ConvertError(`${what} "${p}" does not exist${dir ? ' or is not a folder' : ' or is not a file'}.`);
   }
+  const loraAlpha = o.loraAlpha ?? DEFAULT_LORA_ALPHA;
+  const fp = fingerprint([o.imagebind, o.imagebindConfig, o.llm, o.vicunaDelta, o.delta], {
+    dtype, llm_quant: quant, int4_scheme: o.int4Scheme ?? 'symmetric', lora_alpha: loraAlpha, imagebind_config: o.imagebindConfig ? resolve(o.imagebindConfig) : null, version: CONVERTER_VERSION, ts: true,
+  });
   if (existsSync(out)) {
     if (!statSync(out).isDirectory()) throw new ConvertError(`"${out}" exists and is not a folder.`);
+    const mpath = join(out, 'manifest.json');
+    if (!o.force && existsSync(mpath)) {
+      // the same conversion already finished (same inputs, sizes, mtimes and options): nothing to do
+      let old: { source?: { fingerprint?: string }; files?: Record<string, { bytes: number }> } = {};
+      try {
+        old = JSON.parse(readFileSync(mpath, 'utf8'));
+      } catch {
+        /* not ours: refused below */
+      }
+      if (old.source?.fingerprint === fp) {
+        const bytes = Object.values(old.files ?? {}).reduce((n, f) => n + f.bytes, 0) + statSync(mpath).size;
+        return { dir: out, manifest: mpath, bytes };
+      }
+      throw new ConvertError(`"${out}" already holds a different pack; choose another folder or replace it (force).`);
+    }
     if (readdirSync(out).length && !o.force) throw new ConvertError(`"${out}" already exists and is not empty; choose another folder or replace it (force).`);
   }
   await rm(partial, { recursive: true, force: true });
@@ -394,7 +413,6 @@ export async function convertPack(o: ConvertOptions): Promise<ConvertResult> {
     progress({ step: 'tokenizer', done: 1, total: 1 });
 
     // ---- LLM decoder, streamed tensor by tensor
-    const loraAlpha = o.loraAlpha ?? DEFAULT_LORA_ALPHA;
     const scale = loraAlpha / delta.loraR;
     const int4Scheme = o.int4Scheme ?? 'symmetric';
     const dec = new DecoderWriter(cfg, partial, dtype, quant, vocab, int4Scheme);
@@ -458,9 +476,6 @@ export async function convertPack(o: ConvertOptions): Promise<ConvertResult> {
     for (const w of opened.splice(0)) await w.close();
 
     // ---- manifest, written last
-    const fp = fingerprint([o.imagebind, o.imagebindConfig, o.llm, o.vicunaDelta, o.delta], {
-      dtype, llm_quant: quant, int4_scheme: o.int4Scheme ?? 'symmetric', lora_alpha: loraAlpha, imagebind_config: o.imagebindConfig ? resolve(o.imagebindConfig) : null, version: CONVERTER_VERSION, ts: true,
-    });
     const listed = Object.entries(files);
     const manifestFiles: Record<string, { bytes: number; sha256: string; role: string }> = {};
     let bytes = 0;
