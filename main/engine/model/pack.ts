@@ -270,7 +270,7 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
   const manifestPath = join(dir, 'manifest.json');
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new StudioError('MODEL_MISSING', `There is no model pack folder at "${dir}".`);
   if (!existsSync(manifestPath)) {
-    throw bad(dir, 'it has no manifest.json. A pack is complete only when the converter finished; convert it again with tools/convert/convert.py.');
+    throw bad(dir, 'it has no manifest.json. A pack is complete only when the converter finished; convert it again (Models panel, or studio model convert).');
   }
   const manifestBytes = statSync(manifestPath).size;
   if (manifestBytes > LIMITS.manifestBytes) throw bad(dir, `manifest.json has ${manifestBytes} bytes; a manifest is at most ${LIMITS.manifestBytes}.`);
