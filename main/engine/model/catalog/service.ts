@@ -47,9 +47,9 @@ export class ModelCatalogService {
     return this.discovery;
   }
 
-  /** The catalogue. `refresh` (or the first call) looks the sources up (8 s at most; offline → estimates with a note). */
+  /** The catalogue. `refresh` looks the sources up (8 s at most; offline → estimates with a note); without it, what is known. */
   async catalog(refresh = false, folders: { llama?: string; vicuna?: string; from?: string } = {}): Promise<ModelCatalog> {
-    if (refresh || (!this.discovery.vicunaDelta && !this.job?.active)) {
+    if (refresh && !this.job?.active) {
       try {
         await this.discover(AbortSignal.timeout(8000));
       } catch (e) {
