@@ -172,6 +172,16 @@ describe('folder boundaries (DEVELOPERS.md)', () => {
     assert.deepEqual(bad, []);
   });
 
+  it('model/convert (the in-engine converter) uses only node, model/checkpoint, model/pack.ts, @contract and its npm packages', () => {
+    const packages = ['protobufjs', '@huggingface/tokenizers', '@contract'];
+    const bad = violations('main/engine/model/convert', (s, f) => {
+      if (isNodeBuiltin(s) || packages.includes(s)) return null;
+      if (s.startsWith('.') && (inside(target(f, s), 'main/engine/model/convert') || inside(target(f, s), 'main/engine/model/checkpoint') || target(f, s) === 'main/engine/model/pack')) return null;
+      return 'the converter reads checkpoints and writes packs; it does not reach into the rest of the engine';
+    });
+    assert.deepEqual(bad, []);
+  });
+
   it('SQL lives only in main/engine/db: no other file imports better-sqlite3 or prepares, execs or pragmas SQL', () => {
     const bad: string[] = [];
     bad.push(...violations('main', (s, f) => (s === 'better-sqlite3' && !inside(f.split(sep).join('/'), 'main/engine/db') ? 'the database is reached through main/engine/db' : null)));

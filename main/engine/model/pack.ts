@@ -59,6 +59,9 @@ export const LIMITS = {
  */
 export { PLACEHOLDER_REGEX };
 
+/** Suffix of the folder a conversion writes into before renaming it to the pack folder (main/engine/model/convert). */
+export const PARTIAL_SUFFIX = '.partial';
+
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const str = (max: number = LIMITS.text) => z.string().max(max);
 /** a record of at most `max` entries */
@@ -269,6 +272,9 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
   const dir = resolve(dirIn);
   const manifestPath = join(dir, 'manifest.json');
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new StudioError('MODEL_MISSING', `There is no model pack folder at "${dir}".`);
+  // The converter writes into `<out>.partial` and renames it when the manifest is written; a
+  // `.partial` folder is a conversion that was cancelled or killed, never a pack (even with a manifest).
+  if (dir.endsWith(PARTIAL_SUFFIX)) throw bad(dir, 'it is an unfinished conversion (a ".partial" folder). Run the conversion again; it starts over and replaces it.');
   if (!existsSync(manifestPath)) {
     throw bad(dir, 'it has no manifest.json. A pack is complete only when the converter finished; convert it again (Models panel, or studio model convert).');
   }
