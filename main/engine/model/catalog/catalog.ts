@@ -148,14 +148,14 @@ export const fileSize = (p: string): number => {
 
 /**
  * Packs under `packs/`: folders with a manifest.json (the converter writes a pack into a
- * temporary sibling and renames it, so a folder with a manifest is complete; hidden
+ * temporary sibling `<name>.partial` and renames it, so a folder with a manifest is complete; `.partial` and hidden
  * folders are work in progress and never listed).
  */
 export function installedPacks(packsDir: string): Array<{ variant: Variant; precision: string; name: string; path: string; bytes: number }> {
   if (!existsSync(packsDir)) return [];
   const out: Array<{ variant: Variant; precision: string; name: string; path: string; bytes: number }> = [];
   for (const name of readdirSync(packsDir).sort()) {
-    if (name.startsWith('.')) continue;
+    if (name.startsWith('.') || name.endsWith('.partial')) continue;
     const dir = join(packsDir, name);
     const manifest = join(dir, 'manifest.json');
     if (!existsSync(manifest)) continue;
