@@ -4,9 +4,9 @@
 // random moments, a wrong checksum, 429/503, disk space, verify, and the CLI's errors.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
 import { ROOT } from '../helpers/media';
@@ -155,14 +155,38 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
     assert.match(bad.err, /does not match its checksum/);
   });
 
+  it('get --from the official ckpt/ tree: nothing is downloaded, the pack is built from it', async () => {
+    const d = fresh();
+    const repo = fresh();
+    const ck = join(repo, 'ckpt');
+    const put = (rel: string, b: Buffer) => {
+      mkdirSync(dirname(join(ck, rel)), { recursive: true });
+      writeFileSync(join(ck, rel), b);
+    };
+    put('pretrained_ckpt/imagebind_ckpt/huge/imagebind_huge.pth', src.files.imagebind);
+    put('pretrained_ckpt/imagebind_ckpt/huge/imagebind_huge.json', src.files.imagebindConfig);
+    put('deepresonance_alpha_delta_ckpt/deepresonance/7b_tiva_v0/pytorch_model.pt', src.files.deltaAlpha);
+    cpSync(src.vicunaDir, join(ck, 'pretrained_ckpt/vicuna_ckpt/7b_v0'), { recursive: true });
+    const n = src.hub.requests.length;
+    const r = await studio(d, ['get', 'alpha', '--from', repo, '--precision', 'fp32', '--yes']);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(src.hub.requests.filter((q, i) => i >= n && q.method === 'GET' && !q.path.startsWith('/api/')), [], 'nothing fetched');
+    assert.equal((await studio(d, ['verify', r.out.trim()])).code, 0);
+    const c = await list(d, '--offline');
+    assert.deepEqual(c.entries[0].parts.map((p: { state: string }) => p.state), ['present', 'present', 'present']);
+    assert.equal(c.remembered.from, repo, 'the folder is remembered');
+  });
+
   it('SIGKILLed at random moments (downloading or converting): each re-run resumes, no partial pack is listed, the end result verifies', async () => {
     const d = fresh();
     src.hub.throttle = 192 * 1024;
     const env = { ...process.env, ...src.env, STUDIO_DATA_DIR: d };
+    const testStart = src.hub.requests.length;
     const ranges: string[] = [];
+    /** Range requests a re-run must make: one per partial file a kill left */
+    const pending = new Set<string>();
     let kills = 0;
     for (let round = 0; round < 3; round++) {
-      const before = src.hub.requests.length;
       // the CLI and its engine as one process group, killed together as when the app is killed
       const p = spawn(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'model', 'get', 'alpha', '--vicuna', src.vicunaDir, '--precision', 'fp32', '--yes'], { env, detached: true, stdio: 'ignore' });
       const at = 400 + Math.floor(Math.random() * 3000);
@@ -170,9 +194,9 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
         const t = setTimeout(() => { try { process.kill(-p.pid!, 'SIGKILL'); } catch { /* gone */ } }, at);
         p.on('exit', (c) => { clearTimeout(t); resolve(c); });
       });
-      ranges.push(...src.hub.requests.slice(before).filter((q) => q.range).map((q) => q.range!));
       if (code === 0) break;
       kills++;
+      for (const f of partFiles(join(d, 'models'))) pending.add(`bytes=${f.size}-`);
       await new Promise((r) => setTimeout(r, 200));
       // after a kill: never a partial pack among the installed ones
       const packs = existsSync(join(d, 'models', 'packs')) ? readdirSync(join(d, 'models', 'packs')).filter((n) => !n.startsWith('.')) : [];
@@ -187,10 +211,25 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
     const packDir = r.out.trim();
     assert.equal((await studio(d, ['verify', packDir])).code, 0);
     assert.deepEqual(readFileSync(join(d, 'models', DELTA_PATH('alpha'))), src.files.deltaAlpha);
-    // ranges asked only from where a partial file ended (resume), never beyond the file
+    ranges.push(...src.hub.requests.slice(testStart).filter((q) => q.range).map((q) => q.range!));
+    // every partial file a kill left was resumed from where it ended (HTTP Range), not downloaded again
+    for (const want of pending) assert.ok(ranges.includes(want), `resumed with ${want} (asked: ${ranges.join(', ')})`);
     for (const q of ranges) assert.match(q, /^bytes=\d+-$/);
   });
 });
+
+function partFiles(dir: string): Array<{ path: string; size: number }> {
+  const out: Array<{ path: string; size: number }> = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.part') && statSync(p).size > 0) out.push({ path: p, size: statSync(p).size });
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+}
 
 function sha(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
