@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -103,6 +104,35 @@ describe('Models panel: Get α/β (issue 9) and a current model status (issue 12
     await page.getByTestId('pack-status').waitFor();
     assert.match(await page.getByTestId('pack-status').innerText(), /DeepResonance-β/);
     await sp.screenshot('models-5-chat-uses-pack');
+  });
+
+  test('Cancel stops a Get and removes its partial download; a failed Get says what to do', async () => {
+    const { page } = sp;
+    await page.getByTestId('open-models').click();
+    await page.getByTestId('models-panel').waitFor();
+    src.hub.throttle = 48 * 1024;
+    let m = await sp.mark();
+    await page.getByTestId('get-alpha').click();
+    await sp.waitForEvent('model-get-started', { after: m });
+    await page.waitForFunction(() => /\/s/.test((globalThis as unknown as D).document.querySelector('[data-testid=variant-alpha] [data-testid=get-figures]')?.textContent ?? ''), null, { timeout: 30_000 });
+    m = await sp.mark();
+    await page.getByTestId('variant-alpha').getByTestId('get-cancel').click();
+    const cancelled = await sp.waitForEvent('model-get-control', { after: m });
+    assert.equal((cancelled.detail as { state: string }).state, 'cancelled');
+    await sp.waitForEvent('catalog-loaded', { after: m });
+    assert.match(await page.getByTestId('get-message').innerText(), /Cancelled\. Partial downloads were removed/);
+    assert.equal(await page.getByTestId('part-alpha-delta').getAttribute('data-state'), 'missing', 'the partial delta is gone');
+    assert.equal(await page.getByTestId('part-alpha-imagebind').getAttribute('data-state'), 'present', 'verified files stay');
+    // a corrupted delta: refused, with what to do
+    src.hub.throttle = 0;
+    src.hub.fault(src.hub.cdnPath(createHash('sha256').update(src.files.deltaAlpha).digest('hex')), { kind: 'corrupt' });
+    m = await sp.mark();
+    await page.getByTestId('get-alpha').click();
+    const failed = await sp.waitForEvent('model-get-ended', { after: m, timeout: 60_000 });
+    assert.equal((failed.detail as { state: string }).state, 'failed');
+    assert.match(await page.getByTestId('get-message').innerText(), /does not match the published SHA-256.*run the download again/);
+    await sp.screenshot('models-7-failed');
+    await page.keyboard.press('Escape');
   });
 
   test('defect 8: the status follows the engine (an answer loads the model → provider shown, no reload); CUDA is marked unavailable with the reason', async () => {

@@ -177,6 +177,35 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
     assert.equal(c.remembered.from, repo, 'the folder is remembered');
   });
 
+  it('convert: the converter alone on files on disk (LLaMA + --vicuna-delta); a missing option says what is needed', async () => {
+    const d = fresh();
+    const out = join(d, 'my-pack');
+    const t = join(TINY_DIR, 'src');
+    const r = await studio(d, ['convert', '--imagebind', join(t, 'imagebind_tiny.pth'), '--imagebind-config', join(t, 'imagebind_tiny.json'),
+      '--llm', src.llamaDir, '--vicuna-delta', join(t, 'llama-vicuna-delta'), '--delta', join(t, 'delta_beta.pt'), '--out', out, '--precision', 'fp16']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out.trim(), out);
+    assert.equal(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).variant, 'beta');
+    assert.equal((await studio(d, ['verify', out])).code, 0);
+    const bad = await studio(d, ['convert', '--imagebind', join(t, 'imagebind_tiny.pth'), '--out', out]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /model convert needs --llm, --delta/);
+  });
+
+  it('a terminal gets a progress bar with bytes, speed and ETA', { skip: !existsSync('/usr/bin/script') && 'needs script(1) for a pseudo-terminal' }, async () => {
+    const d = fresh();
+    src.hub.throttle = 256 * 1024;
+    const cmd = [process.execPath, join(ROOT, 'bin', 'studio.js'), 'model', 'get', 'alpha', '--vicuna', src.vicunaDir, '--precision', 'fp32', '--yes'].map((a) => `'${a}'`).join(' ');
+    const p = spawn('/usr/bin/script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, ...src.env, STUDIO_DATA_DIR: d, COLUMNS: '160' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let tty = '';
+    p.stdout.on('data', (b: Buffer) => (tty += b));
+    const code = await new Promise<number | null>((resolve) => p.on('close', resolve));
+    src.hub.throttle = 0;
+    assert.equal(code, 0, tty.slice(-800));
+    assert.match(tty, /\[#*-*\] +\d+%  [\d.]+ [kMG]?B\/[\d.]+ [kMG]?B  [\d.]+ [kMG]?B\/s  ETA \d+:\d\d  /, 'bar, bytes, speed, ETA');
+    assert.match(tty, /convert: /);
+  });
+
   it('SIGKILLed at random moments (downloading or converting): each re-run resumes, no partial pack is listed, the end result verifies', async () => {
     const d = fresh();
     src.hub.throttle = 192 * 1024;
