@@ -212,7 +212,7 @@ export class GetJob {
       } else {
         const e = toErrorData(err);
         Object.assign(s, { state: 'failed', error: { code: e.code, message: e.message }, message: e.message, bytesPerSecond: null, etaSeconds: null });
-        for (const st of s.steps) if (st.state === 'running') st.state = 'failed';
+        for (const st of s.steps) if (st.state === 'running') Object.assign(st, { state: 'failed', detail: undefined, bytesPerSecond: null, etaSeconds: null });
       }
     }
   }
