@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ROOT, PY, TINY_DIR, ensureTinyPacks } from './helpers';
 import { convertPack, ConvertError, type ConvertOptions } from '../../main/engine/model/convert';
 import { loadPack } from '../../main/engine/model/pack';
-import { StudioError } from '../../main/contract';
+import { StudioError } from '@contract';
 
 const OUT = join(ROOT, 'test', 'output', 'ts-robust');
 const SRC = join(TINY_DIR, 'src');

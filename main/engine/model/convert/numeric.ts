@@ -80,21 +80,22 @@ export function mergeLora(w: Float32Array, a: Float32Array, b: Float32Array, N: 
   const row = new Float64Array(K);
   for (let n = 0; n < N; n++) {
     row.fill(0);
-    for (let j = 0; j < r; j++) {
-      const bv = b[n * r + j];
-      if (bv === 0) continue;
+    const bo = n * r;
+    let j = 0;
+    // four rank rows at a time: one pass over `row` per four (the loop is memory-bound)
+    for (; j + 4 <= r; j += 4) {
+      const b0 = b[bo + j], b1 = b[bo + j + 1], b2 = b[bo + j + 2], b3 = b[bo + j + 3];
+      const a0 = j * K, a1 = a0 + K, a2 = a1 + K, a3 = a2 + K;
+      for (let k = 0; k < K; k++) row[k] += b0 * a[a0 + k] + b1 * a[a1 + k] + b2 * a[a2 + k] + b3 * a[a3 + k];
+    }
+    for (; j < r; j++) {
+      const bv = b[bo + j];
       const ao = j * K;
       for (let k = 0; k < K; k++) row[k] += bv * a[ao + k];
     }
     const o = n * K;
     for (let k = 0; k < K; k++) w[o + k] = Math.fround(w[o + k] + Math.fround(Math.fround(row[k]) * scale));
   }
-}
-
-/** round half to even (torch.round) */
-function rint(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** MatMulNBits block size along K (tools/convert/llama.py BLOCK_SIZE) */
@@ -112,26 +113,38 @@ export function quantizeNbits(w: Float32Array, N: number, K: number, bits: 4 | 8
   const packed = new Uint8Array(N * kb * blockBytes);
   const scales = new Float32Array(N * kb);
   const qmax = 2 ** (bits - 1) - 1;
+  const qmin = -qmax - 1;
   const zero = 2 ** (bits - 1);
-  const q = new Uint8Array(BLOCK_SIZE);
+  // code of one value: round-half-even(fround(v / scale)) clamped, + zero (torch.round semantics)
+  const code = (v: number, scale: number): number => {
+    const x = Math.fround(v / scale);
+    let c = Math.round(x);
+    if (c - x === 0.5 && c & 1) c -= 1;
+    return (c > qmax ? qmax : c < qmin ? qmin : c) + zero;
+  };
   for (let n = 0; n < N; n++) {
+    const row = n * K;
     for (let b = 0; b < kb; b++) {
-      const k0 = b * BLOCK_SIZE;
-      const k1 = Math.min(K, k0 + BLOCK_SIZE);
+      const k0 = row + b * BLOCK_SIZE;
+      const len = Math.min(BLOCK_SIZE, K - b * BLOCK_SIZE);
       let amax = 0;
-      for (let k = k0; k < k1; k++) amax = Math.max(amax, Math.abs(w[n * K + k]));
+      for (let i = 0; i < len; i++) {
+        const v = Math.abs(w[k0 + i]);
+        if (v > amax) amax = v;
+      }
       let scale = Math.fround(amax / qmax);
       if (scale === 0) scale = 1;
       scales[n * kb + b] = scale;
-      for (let i = 0; i < BLOCK_SIZE; i++) {
-        const k = k0 + i;
-        const v = k < k1 ? w[n * K + k] : 0;
-        const c = Math.min(qmax, Math.max(-qmax - 1, rint(Math.fround(v / scale))));
-        q[i] = c + zero;
-      }
       const o = (n * kb + b) * blockBytes;
-      if (bits === 4) for (let i = 0; i < BLOCK_SIZE / 2; i++) packed[o + i] = (q[2 * i] & 0x0f) | ((q[2 * i + 1] & 0x0f) << 4);
-      else packed.set(q, o);
+      if (bits === 4) {
+        for (let i = 0; i < BLOCK_SIZE; i += 2) {
+          const lo = code(i < len ? w[k0 + i] : 0, scale);
+          const hi = code(i + 1 < len ? w[k0 + i + 1] : 0, scale);
+          packed[o + (i >> 1)] = lo | (hi << 4);
+        }
+      } else {
+        for (let i = 0; i < BLOCK_SIZE; i++) packed[o + i] = code(i < len ? w[k0 + i] : 0, scale);
+      }
     }
   }
   return { packed, scales };
