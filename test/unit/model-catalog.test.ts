@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CKPT, llmFolderProblem, locateCkpt, packBytesEstimate, vicunaDeltaWanted, installedPacks } from '../../main/engine/model/catalog/index';
 import { fmtBytes, fmtEta, progressLine } from '../../main/cli/model';
+import { lockModels } from '../../main/engine/model/catalog/job';
 import { readableReason } from '../../main/engine/model/providers';
 import type { HubFile } from '../../main/engine/model/download/index';
 
@@ -87,5 +88,18 @@ describe('model catalogue', () => {
     assert.equal(readableReason('webgpu', '[ONNXRuntimeError] : 9 : NOT_IMPLEMENTED : Could not find an implementation for MatMulNBits(1) node with name \'x\''), 'this model uses the MatMulNBits operator, which WebGPU cannot run here; the CPU is used instead');
     assert.match(readableReason('cuda', 'Failed to load library libonnxruntime_providers_cuda.so with error: libcublasLt.so.12: cannot open shared object file'), /CUDA libraries or driver could not be loaded/);
     assert.equal(readableReason('dml', '[ONNXRuntimeError] : 1 : FAIL : something odd\nmore'), 'something odd');
+  });
+});
+
+describe('one Get per models folder', () => {
+  it('a second lock is refused while its owner lives; a dead owner’s lock is taken over', () => {
+    const dir = join(tmp, 'models-lock');
+    const unlock = lockModels(dir);
+    writeFileSync(join(dir, '.get.lock'), String(process.ppid)); // a live process other than this one
+    assert.throws(() => lockModels(dir), /Another studio process \(pid \d+\) is getting a model/);
+    writeFileSync(join(dir, '.get.lock'), '2147483646'); // no such process
+    const again = lockModels(dir);
+    again();
+    unlock();
   });
 });
