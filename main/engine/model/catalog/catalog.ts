@@ -54,19 +54,21 @@ export const VICUNA_7B: LlmDims = { hidden: 4096, layers: 32, intermediate: 1100
 export const IMAGEBIND_HUGE_TOWER_PARAMS = 0.72e9;
 
 /**
- * A pack's size per precision, estimated from the LLM's shapes (bytes): decoder linear
- * weights L × (4·H² + 3·H·I) at 4 bits + an fp16 scale and 4-bit zero point per block
- * of 32 (int4, 0.625 B each), 8 bits + the same per 32 (int8, 1.09 B), 2 B (fp16) or 4 B
- * (fp32); lm_head int8 under int4/int8, else the pack's dtype; embed_tokens.bin V × H in
- * the pack's dtype; the encoder towers in the pack's dtype (fp32 only for fp32).
- * For Vicuna-7B: int4 ≈ 5.9 GB, int8 ≈ 8.9 GB, fp16 ≈ 14.9 GB, fp32 ≈ 29.8 GB.
+ * A pack's size per precision, estimated from the LLM's shapes (bytes), as convertPack
+ * writes it: int4/int8 keep fp32 everywhere but the decoder's linear weights (the
+ * converter's default dtype), fp16/fp32 are that dtype throughout. Decoder linear weights
+ * L × (4·H² + 3·H·I): int4 = 4 bits + a scale (of the dtype) and a 4-bit zero point per
+ * block of 32; int8 = 8 bits + scale + 8-bit zero point per 32; else 2 or 4 bytes. lm_head
+ * int8 under int4/int8; embed_tokens.bin V × H and the two ImageBind towers in the dtype.
+ * Checked against the measured 1 B int4 pack (BENCHMARKS.md: 0.92 GB; this gives 0.92 GB).
+ * For Vicuna-7B + ImageBind-huge: int4 ≈ 7.7 GB, int8 ≈ 11.0 GB, fp16 ≈ 14.9 GB, fp32 ≈ 29.8 GB.
  */
 export function packBytesEstimate(p: Precision, d: LlmDims = VICUNA_7B, encoderParams = IMAGEBIND_HUGE_TOWER_PARAMS): number {
   const linear = d.layers * (4 * d.hidden * d.hidden + 3 * d.hidden * d.intermediate);
   const table = d.vocab * d.hidden;
-  const el = p === 'fp32' ? 4 : 2;
-  const perParam = p === 'int4' ? 0.625 : p === 'int8' ? 1.09 : el;
-  const lmHead = p === 'int4' || p === 'int8' ? table * 1.07 : table * el;
+  const el = p === 'fp16' ? 2 : 4;
+  const perParam = p === 'int4' ? 0.5 + el / 32 + 0.5 / 32 : p === 'int8' ? 1 + el / 32 + 1 / 32 : el;
+  const lmHead = p === 'int4' || p === 'int8' ? table * (1 + el / 32 + 1 / 32) : table * el;
   return Math.round(linear * perParam + lmHead + table * el + encoderParams * el);
 }
 
