@@ -12,6 +12,7 @@ import { nodeForker } from '../engine-host/node-fork';
 import { defaultDataDir } from '../engine-host/paths';
 import { startServer } from '../serve/server';
 import { STUDIO_VERSION } from '../version';
+import { modelCommand } from './model';
 
 const USAGE = `Resonance Studio ${STUDIO_VERSION}
 
@@ -34,6 +35,9 @@ Usage:
       loudnessRange, truePeak, features, error). --db writes the results into
       that library database as the app does (files already analysed and
       unchanged are not decoded again). Exit code 1 if any file failed.
+  studio model list|get|convert|verify …   (studio model --help)
+      Get DeepResonance: list what is present, download + verify + convert
+      (studio model get beta --llama DIR), convert files on disk, re-hash a pack.
   studio --version | --help
 
 Environment: STUDIO_DATA_DIR (data folder), STUDIO_FFMPEG (ffmpeg binary), STUDIO_DECODE_TIMEOUT_S (seconds ffmpeg may go without progress before it is stopped; default 60, 0 = no limit).`;
@@ -183,7 +187,7 @@ async function askCommand(argv: string[]): Promise<void> {
       'data-dir': { type: 'string' },
     },
   });
-  if (!values.pack) fail('ask needs --pack DIR (a model pack folder made by tools/convert/convert.py)', 2);
+  if (!values.pack) fail('ask needs --pack DIR (a model pack folder: studio model list shows the installed ones)', 2);
   if (positionals.length !== 1) fail('ask takes exactly one instruction, in quotes: studio ask --pack DIR --audio song.mp3 "What instruments are playing?"', 2);
   if (values.region && !values.audio) fail('--region applies to --audio', 2);
   const provider = values.provider ?? 'auto';
@@ -458,6 +462,14 @@ async function main(argv: string[]): Promise<void> {
     case 'analyze':
     case 'analyse':
       return analyzeCommand(rest);
+    case 'model': {
+      const engine = () => {
+        const e = startEngine(defaultDataDir(), 'web');
+        return e.start().then(() => e);
+      };
+      process.exitCode = await modelCommand(rest, engine);
+      return;
+    }
     case '--version':
     case '-v':
       process.stdout.write(`${STUDIO_VERSION}\n`);

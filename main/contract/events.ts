@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ScanState } from './methods';
+import { GetState, ModelStatus, ScanState } from './methods';
 
 /**
  * Progress of one call (only for methods declared `progress: true`). Streamed
@@ -26,6 +26,10 @@ export const events = {
   'media:file-gone': z.object({ trackId: z.string(), path: z.string(), message: z.string() }),
   /** the library scan job moved on (throttled to a few per second) */
   'library:scan-state': ScanState,
+  /** the Get job of a model moved on (throttled to a few per second) */
+  'model:get-state': GetState,
+  /** model packs were added or removed, or the model's status changed (loaded, chosen, failed): refresh what is shown */
+  'model:changed': z.object({ status: ModelStatus, packsChanged: z.boolean() }),
   /** library rows changed (scan results, the folder watcher): refresh what is shown */
   'library:changed': z.object({ added: z.number(), updated: z.number(), removed: z.number() }),
   /**

@@ -472,6 +472,104 @@ export const AUDIO_EXTENSIONS = [
 export const VIDEO_EXTENSIONS = ['mp4', 'mkv', 'webm', 'mov', 'm4v', 'avi'] as const;
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp'] as const;
 
+// ---- getting DeepResonance: the model catalogue, Get, verify, convert (issue 9) ----
+
+export const ModelVariant = z.enum(['alpha', 'beta']);
+export const Precision = z.enum(['int4', 'int8', 'fp16', 'fp32']);
+export type Precision = z.infer<typeof Precision>;
+
+/** One source a variant is built from, and how much of it is on this machine. */
+export const CatalogPart = z.object({
+  id: z.enum(['delta', 'imagebind', 'vicuna-delta', 'llm']),
+  label: z.string(),
+  /** where it comes from: a URL, `hf:dataset/…`, or what the user must point to */
+  source: z.string(),
+  /** bytes of the whole part; `estimated` until the source (Hub tree API) answered */
+  bytes: z.number().nullable(),
+  estimated: z.boolean(),
+  /** present: complete and verified; partial: an interrupted download (resumable); missing: to download; user: the user must point to it */
+  state: z.enum(['present', 'partial', 'missing', 'user']),
+  presentBytes: z.number(),
+  path: z.string().nullable(),
+  /** what is checked: the published SHA-256 (Hub), or size + the converter's key/shape check (Meta publishes no checksum) */
+  verifiedBy: z.enum(['sha256', 'size+keys', 'user']),
+});
+export type CatalogPart = z.infer<typeof CatalogPart>;
+
+export const InstalledPack = z.object({ variant: ModelVariant, precision: z.string(), name: z.string(), path: z.string(), bytes: z.number() });
+export type InstalledPack = z.infer<typeof InstalledPack>;
+
+export const CatalogEntry = z.object({
+  variant: ModelVariant,
+  model: z.string(),
+  summary: z.string(),
+  parts: z.array(CatalogPart),
+  /** the pack's size per precision (estimated from the 7B shapes) */
+  packBytes: z.record(z.string(), z.number()),
+  /** bytes still to download (the LLM folder the user points to not counted) */
+  downloadBytes: z.number(),
+  packs: z.array(InstalledPack),
+});
+export type CatalogEntry = z.infer<typeof CatalogEntry>;
+
+export const GetStep = z.object({
+  id: z.string(),
+  label: z.string(),
+  kind: z.enum(['download', 'convert', 'check']),
+  state: z.enum(['pending', 'running', 'done', 'skipped', 'failed']),
+  bytes: z.number(),
+  total: z.number().nullable(),
+  bytesPerSecond: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+  /** the converter's current step, or 'hashing' / 'waiting' (backoff) for a download */
+  detail: z.string().optional(),
+});
+export const GetState = z.object({
+  jobId: z.string(),
+  variant: ModelVariant,
+  precision: Precision,
+  state: z.enum(['running', 'paused', 'cancelled', 'failed', 'finished']),
+  steps: z.array(GetStep),
+  /** the whole job: bytes downloaded / to download, speed and ETA of the running download */
+  bytes: z.number(),
+  total: z.number(),
+  bytesPerSecond: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+  message: z.string(),
+  error: z.object({ code: ErrorCode, message: z.string() }).nullable(),
+  /** the finished pack */
+  packPath: z.string().nullable(),
+  startedAt: z.number(),
+});
+export type GetState = z.infer<typeof GetState>;
+
+export const ModelCatalog = z.object({
+  modelsDir: z.string(),
+  freeBytes: z.number().nullable(),
+  entries: z.array(CatalogEntry),
+  /** why exact sizes are not known (the Hub could not be reached), if so */
+  sourcesNote: z.string().nullable(),
+  job: GetState.nullable(),
+  /** the folders given last time (remembered for the panel's fields) */
+  remembered: z.object({ llama: z.string().nullable(), vicuna: z.string().nullable(), from: z.string().nullable() }),
+});
+export type ModelCatalog = z.infer<typeof ModelCatalog>;
+
+export const GetRequest = z
+  .object({
+    variant: ModelVariant,
+    precision: Precision.default('int4'),
+    /** a LLaMA-7B folder in Hugging Face format (lmsys/vicuna-7b-delta-v0 is downloaded and applied) */
+    llama: AbsPath.optional(),
+    /** an assembled Vicuna-7B v0 folder */
+    vicuna: AbsPath.optional(),
+    /** the official `ckpt/` tree (what is found there is not downloaded) */
+    from: AbsPath.optional(),
+  })
+  .strict();
+export type GetRequest = z.infer<typeof GetRequest>;
+
+
 // ---- the methods -----------------------------------------------------------
 
 interface Spec {
@@ -689,6 +787,54 @@ export const methods = {
     tokens: true,
     cancellable: true,
     summary: 'One DeepResonance turn from files (the `studio ask` command); the answer streams as tokens.',
+  }),
+
+  // getting DeepResonance (issue 9): progress of a Get arrives as model:get-state events
+  'model:catalog': spec({
+    /** refresh: look the sources up again; llama/vicuna/from: preview with these folders instead of the remembered ones */
+    input: z.object({ refresh: z.boolean().optional(), llama: AbsPath.optional(), vicuna: AbsPath.optional(), from: AbsPath.optional() }).strict(),
+    output: ModelCatalog,
+    host: 'engine',
+    summary: 'DeepResonance-α and -β: their sources, sizes, disk needed, what is present, installed packs and the Get job.',
+  }),
+  'model:get': spec({
+    input: GetRequest,
+    output: GetState,
+    host: 'engine',
+    summary: 'Start (or resume) getting a variant: download what is missing, verify, convert into a pack.',
+  }),
+  'model:get-control': spec({
+    input: z.object({ action: z.enum(['pause', 'resume', 'cancel']) }).strict(),
+    output: GetState,
+    host: 'engine',
+    summary: 'Pause, resume or cancel the Get job (pause keeps partial downloads; cancel removes them).',
+  }),
+  'model:get-state': spec({ input: Empty, output: GetState.nullable(), host: 'engine', summary: 'The Get job, if any since the engine started.' }),
+  'model:verify-pack': spec({
+    input: z.object({ path: AbsPath }).strict(),
+    output: z.object({ path: z.string(), name: z.string(), files: z.number(), bytes: z.number() }),
+    host: 'engine',
+    progress: true,
+    cancellable: true,
+    summary: 'Re-hash every file of a pack against its manifest (no cache).',
+  }),
+  'model:convert': spec({
+    input: z
+      .object({
+        imagebind: AbsPath,
+        imagebindConfig: AbsPath.optional(),
+        llm: AbsPath,
+        vicunaDelta: AbsPath.optional(),
+        delta: AbsPath,
+        out: AbsPath,
+        precision: Precision.default('int4'),
+      })
+      .strict(),
+    output: z.object({ dir: z.string(), manifest: z.string(), bytes: z.number() }),
+    host: 'engine',
+    progress: true,
+    cancellable: true,
+    summary: 'Convert checkpoints already on disk into a pack (the `studio model convert` command).',
   }),
 
   'chat:get-thread': spec({ input: TrackRef, output: z.array(ChatMessage), host: 'engine', summary: "A track's chat thread." }),

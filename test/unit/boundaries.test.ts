@@ -182,6 +182,17 @@ describe('folder boundaries (DEVELOPERS.md)', () => {
     assert.deepEqual(bad, []);
   });
 
+  it('model/catalog (getting the model) uses node, @contract, model/download, model/pack.ts and the settings table; the converter is passed in, never imported', () => {
+    const allowed = (t: string) =>
+      inside(t, 'main/engine/model/catalog') || inside(t, 'main/engine/model/download') || t === 'main/engine/model/pack' || t === 'main/engine/db/settings' || t === 'main/engine/context';
+    const bad = violations('main/engine/model/catalog', (s, f) => {
+      if (isNodeBuiltin(s) || s === '@contract') return null;
+      if (s.startsWith('.') && allowed(target(f, s))) return null;
+      return 'the catalogue plans, downloads and hands over to the converter it is given (handlers/index.ts wires convertPack)';
+    });
+    assert.deepEqual(bad, []);
+  });
+
   it('SQL lives only in main/engine/db: no other file imports better-sqlite3 or prepares, execs or pragmas SQL', () => {
     const bad: string[] = [];
     bad.push(...violations('main', (s, f) => (s === 'better-sqlite3' && !inside(f.split(sep).join('/'), 'main/engine/db') ? 'the database is reached through main/engine/db' : null)));

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { parseRootsSetting, Roots, serveRootsSetting, TRACK_METHODS } from '../../main/engine/fs/roots';
+import { guardPaths, parseRootsSetting, Roots, serveRootsSetting, TRACK_METHODS } from '../../main/engine/fs/roots';
 
 const dir = mkdtempSync(join(tmpdir(), 'rs-roots-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,4 +63,21 @@ test('every method taking a trackId is guarded, read from the contract (wave-ran
   }
   assert.ok(!TRACK_METHODS.includes('media:open'), 'media:open takes a path, not a trackId');
   assert.ok(!TRACK_METHODS.includes('app:get-info'));
+});
+
+test('getting the model in web mode: the folders pointed to and the converter’s inputs and output must be inside the roots', async () => {
+  const root = join(dir, 'models-root');
+  mkdirSync(root, { recursive: true });
+  const calls: string[] = [];
+  const ok = (name: string) => async () => (calls.push(name), null);
+  const h = guardPaths({ 'model:get': ok('get'), 'model:convert': ok('convert'), 'model:verify-pack': ok('verify'), 'model:catalog': ok('catalog') } as never, new Roots({ dirs: [root], libraryFolders: false }, () => []), () => undefined);
+  const call = (m: string, a: object) => (h as Record<string, (a: object, c: object) => Promise<unknown>>)[m](a, {});
+  await call('model:get', { variant: 'beta', llama: join(root, 'llama') });
+  await assert.rejects(call('model:get', { variant: 'beta', llama: '/etc' }), /Web mode may only read models from files inside its allowed folders/);
+  await assert.rejects(call('model:catalog', { from: '/etc' }), /FORBIDDEN|allowed folders/);
+  await assert.rejects(call('model:verify-pack', { path: '/etc' }), /allowed folders/);
+  const conv = { imagebind: join(root, 'ib.pth'), llm: join(root, 'llm'), delta: join(root, 'd.pt'), out: join(root, 'pack') };
+  await call('model:convert', conv);
+  await assert.rejects(call('model:convert', { ...conv, out: '/tmp/elsewhere-pack' }), /may only convert/);
+  assert.deepEqual(calls, ['get', 'convert']);
 });

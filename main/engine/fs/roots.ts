@@ -99,6 +99,14 @@ const PATH_ARGS: Partial<Record<MethodName, { what: string; paths: (args: never)
   'media:set-cover': { what: 'use as cover', paths: (a: { imagePath: string | null }) => [a.imagePath] },
   'library:add-folder': { what: 'add to the library', paths: (a: { path: string }) => [a.path] },
   'library:scan': { what: 'scan', paths: (a: { paths?: string[] }) => a.paths ?? [] },
+  // getting the model (issue 9): the folders pointed to, and the converter's inputs and output
+  'model:catalog': { what: 'read models from', paths: (a: { llama?: string; vicuna?: string; from?: string }) => [a.llama, a.vicuna, a.from] },
+  'model:get': { what: 'read models from', paths: (a: { llama?: string; vicuna?: string; from?: string }) => [a.llama, a.vicuna, a.from] },
+  'model:verify-pack': { what: 'verify', paths: (a: { path: string }) => [a.path] },
+  'model:convert': {
+    what: 'convert',
+    paths: (a: { imagebind: string; imagebindConfig?: string; llm: string; vicunaDelta?: string; delta: string; out: string }) => [a.imagebind, a.imagebindConfig, a.llm, a.vicunaDelta, a.delta, a.out],
+  },
   'chat:ask': {
     what: 'attach',
     paths: (a: { attachments: { image: 'cover' | { path: string } | null } }) => [typeof a.attachments.image === 'object' ? a.attachments.image?.path : undefined],

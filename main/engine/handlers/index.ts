@@ -4,6 +4,8 @@ import { MediaService } from '../media/service';
 import { Tracks } from '../media/tracks';
 import { ChatService } from '../chat/service';
 import { ModelService } from '../model/service';
+import { ModelCatalogService } from '../model/catalog/index';
+import { convertPack } from '../model/convert/index';
 import { LibraryService } from '../library/service';
 import { appHandlers } from './app';
 import { chatHandlers } from './chat';
@@ -23,13 +25,14 @@ export function engineHandlers(ctx: EngineContext): Handlers {
   const tracks = new Tracks(ctx);
   const media = new MediaService(ctx, tracks);
   const model = new ModelService(ctx);
+  const catalog = new ModelCatalogService(ctx, convertPack, () => model.announce(true));
   const chat = new ChatService(ctx, tracks, model, async (trackId) => (await media.resolve('cover', trackId)).path);
   const library = new LibraryService(ctx, { background: process.env.STUDIO_LIBRARY_BACKGROUND !== '0' });
   const handlers: Handlers = {
     ...appHandlers(ctx),
     ...mediaHandlers(tracks, media),
     ...fsHandlers(),
-    ...modelHandlers(model),
+    ...modelHandlers(model, catalog),
     ...libraryHandlers(library),
     ...chatHandlers(chat),
   };

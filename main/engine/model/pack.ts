@@ -276,7 +276,7 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
   // `.partial` folder is a conversion that was cancelled or killed, never a pack (even with a manifest).
   if (dir.endsWith(PARTIAL_SUFFIX)) throw bad(dir, 'it is an unfinished conversion (a ".partial" folder). Run the conversion again; it starts over and replaces it.');
   if (!existsSync(manifestPath)) {
-    throw bad(dir, 'it has no manifest.json. A pack is complete only when the converter finished; convert it again with tools/convert/convert.py.');
+    throw bad(dir, 'it has no manifest.json. A pack is complete only when the converter finished; convert it again (Models panel, or studio model convert).');
   }
   const manifestBytes = statSync(manifestPath).size;
   if (manifestBytes > LIMITS.manifestBytes) throw bad(dir, `manifest.json has ${manifestBytes} bytes; a manifest is at most ${LIMITS.manifestBytes}.`);

@@ -79,7 +79,7 @@ export async function createSession(
       });
       return { session, provider, fallbacks };
     } catch (err) {
-      const reason = (err as Error).message.split('\n')[0].slice(0, 300);
+      const reason = readableReason(provider, (err as Error).message);
       if (choice !== 'auto') {
         const e = new Error(`The ${provider} execution provider could not run this model here: ${reason}`);
         (e as Error & { code?: string }).code = 'UNSUPPORTED';
@@ -89,4 +89,23 @@ export async function createSession(
     }
   }
   throw new Error(`No execution provider could load ${path}: ${fallbacks.map((f) => `${f.provider}: ${f.reason}`).join('; ')}`);
+}
+
+/**
+ * onnxruntime's session errors are C++ messages ("[ONNXRuntimeError] : 1 : FAIL : …
+ * webgpu_context.cc:123 …"). Turn the known kinds into one sentence a person can act on;
+ * anything else keeps its first line without the prefix and source locations, whole.
+ */
+export function readableReason(provider: string, message: string): string {
+  const m = message.replace(/\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*\w+\s*:\s*/g, '').replace(/\s*\S+\.(cc|cpp|h):\d+\s*(\S+\s*)?/g, ' ').trim();
+  const first = m.split('\n')[0].replace(/\s+/g, ' ').trim();
+  if (provider === 'webgpu') {
+    if (/adapter|no available|requestAdapter|Dawn|Vulkan|device lost/i.test(m)) return 'no GPU that WebGPU can use was found (it needs a GPU driver with Vulkan, Metal or Direct3D 12); the CPU is used instead';
+    const op = /(?:implementation|kernel) for (\w+)/i.exec(m)?.[1];
+    if (op) return `this model uses the ${op} operator, which WebGPU cannot run here; the CPU is used instead`;
+  }
+  if (provider === 'cuda' && /libcudart|libcublas|libcudnn|cuda.*(not found|cannot open)|CUDA driver/i.test(m)) return 'the CUDA libraries or driver could not be loaded (an NVIDIA GPU with CUDA 12 and cuDNN 9 is needed)';
+  const op = /(?:implementation|kernel) for (\w+)/i.exec(m)?.[1];
+  if (op) return `this model uses the ${op} operator, which ${provider} cannot run here`;
+  return first || message.split('\n')[0];
 }

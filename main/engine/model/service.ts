@@ -8,7 +8,7 @@ import { diagnostics } from './providers';
 import { ModelRuntime } from './runtime';
 
 const NO_PACK =
-  'No DeepResonance model pack is installed. Convert the official checkpoints with tools/convert/convert.py (see README, "Model packs"), then choose the pack folder here.';
+  'No DeepResonance model pack is installed. Get DeepResonance-α or -β in the Models panel (or `studio model get beta`), or choose a pack folder you already have.';
 
 /**
  * The engine's model: the chosen pack (remembered in settings), loaded once
@@ -89,11 +89,17 @@ export class ModelService {
     const packPath = this.packPath;
     if (!packPath) throw new StudioError('MODEL_MISSING', NO_PACK);
     try {
+      const loaded = this.runtime;
       const rt = await this.runtimeFor(packPath, this.requestedProvider, onProgress, signal);
+      const changed = rt !== loaded || this.lastError !== undefined;
       this.lastError = undefined;
+      if (changed) this.announce();
       return rt;
     } catch (err) {
-      if ((err as StudioError).code !== 'CANCELLED') this.lastError = (err as Error).message;
+      if ((err as StudioError).code !== 'CANCELLED') {
+        this.lastError = (err as Error).message;
+        this.announce();
+      }
       throw err;
     }
   }
@@ -105,6 +111,7 @@ export class ModelService {
     });
     setSetting(this.ctx.db, 'model.packPath', path);
     this.lastError = undefined;
+    this.announce();
     return this.status();
   }
 
@@ -112,6 +119,7 @@ export class ModelService {
     await this.exclusive(() => this.unload());
     setSetting(this.ctx.db, 'model.packPath', null);
     this.lastError = undefined;
+    this.announce();
     return this.status();
   }
 
@@ -128,6 +136,11 @@ export class ModelService {
       }
     }
     return this.status();
+  }
+
+  /** Tell every window the status changed (a pack loaded, chosen, forgotten or failed; packs added). */
+  announce(packsChanged = false): void {
+    this.ctx.emit('model:changed', { status: this.status(), packsChanged });
   }
 
   diagnostics() {

@@ -43,6 +43,11 @@ class AppState {
   async start(): Promise<void> {
     const a = api();
     a.on('engine:state', (s) => this.onEngineState(s));
+    // the model's status as the engine sees it (loaded by a question, chosen, failed, packs added): never stale
+    a.on('model:changed', ({ status }) => {
+      this.model = status;
+      signal('model-changed', { installed: status.installed, active: status.provider.active });
+    });
     await Promise.all([this.refreshInfo(), this.refreshModel()]);
   }
 
@@ -78,6 +83,7 @@ class AppState {
       this.push('notice', 'Engine restarted', why ? `${why}Anything that was running has to be started again (restart ${s.restarts}).` : `The engine was restarted (restart ${s.restarts}). Anything that was running has to be started again.`);
       signal('engine-restarted', s);
       void this.refreshInfo();
+      void this.refreshModel();
     }
     if (s.state === 'ready') {
       this.seenRestarts = s.restarts;

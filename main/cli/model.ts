@@ -1,0 +1,291 @@
+/**
+ * `studio model …`: list, get, convert, verify — the Models panel's engine code
+ * (model:catalog, model:get + model:get-state events, model:convert,
+ * model:verify-pack) on the command line.
+ */
+import { createInterface } from 'node:readline/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { toErrorData, type CatalogPart, type GetState, type ModelCatalog } from '@contract';
+import type { EngineHost } from '../engine-host';
+
+export const MODEL_USAGE = `Usage:
+  studio model list [--json] [--offline]
+      DeepResonance-α and -β: what each is built from, what is present (and
+      partly downloaded), sizes, the disk space needed per precision, and the
+      installed packs. --offline skips looking the sources up (sizes are estimates).
+  studio model get alpha|beta [--llama DIR] [--vicuna DIR] [--from CKPT_DIR]
+                   [--precision int4|int8|fp16|fp32] [--yes]
+      Download what is missing (the delta from Sony/DeepResonance_data_models,
+      ImageBind-huge from Meta's server, lmsys/vicuna-7b-delta-v0 when --llama is
+      given), verify it, and convert it into a pack. Vicuna-7B v0 cannot be
+      downloaded (LLaMA licence): give --llama with your LLaMA-7B folder (Hugging
+      Face format), or --vicuna with an assembled Vicuna-7B v0 folder, or --from
+      with the official ckpt/ folder (what it holds is not downloaded). The folders
+      are remembered. Resumable: after Ctrl+C or a kill, run it again. Default
+      precision int4. --yes: do not ask before downloading.
+  studio model convert --imagebind FILE [--imagebind-config FILE] --llm DIR
+                   [--vicuna-delta DIR] --delta FILE --out DIR [--precision …]
+      The converter alone, on files already on disk. --llm is an assembled
+      Vicuna-7B v0 folder, or a LLaMA-7B folder together with --vicuna-delta.
+  studio model verify DIR
+      Re-hash every file of a pack against its manifest (exit 1 if one differs).
+
+Environment: HF_ENDPOINT (Hugging Face mirror), HF_TOKEN, STUDIO_IMAGEBIND_URL
+(ImageBind mirror), STUDIO_MODELS_DIR (where downloads and packs go; default
+<data folder>/models), STUDIO_DATA_DIR.`;
+
+type Start = () => Promise<EngineHost>;
+const out = (s: string) => process.stdout.write(s + '\n');
+const err = (s: string) => process.stderr.write(s + '\n');
+
+class UsageError extends Error {}
+
+export function fmtBytes(n: number | null | undefined, estimated = false): string {
+  if (n === null || n === undefined) return '—';
+  const s = n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} kB` : `${n} B`;
+  return estimated ? `≈${s}` : s;
+}
+
+export function fmtEta(sec: number | null | undefined): string {
+  if (sec === null || sec === undefined || !Number.isFinite(sec)) return '--:--';
+  const s = Math.round(sec);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h ? `${h}:${String(m).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}` : `${m}:${String(s % 60).padStart(2, '0')}`;
+}
+
+const STATE_WORD: Record<CatalogPart['state'], string> = { present: 'present', partial: 'partial', missing: 'missing', user: 'yours' };
+
+/** `studio model list` as text. */
+export function formatCatalog(c: ModelCatalog): string {
+  const lines = [`Models folder: ${c.modelsDir}${c.freeBytes !== null ? ` (${fmtBytes(c.freeBytes)} free)` : ''}`];
+  if (c.sourcesNote) lines.push(`Note: ${c.sourcesNote}`);
+  for (const e of c.entries) {
+    lines.push('', `${e.model} (${e.variant}) — ${e.summary}`);
+    for (const p of e.parts) {
+      const size = p.state === 'partial' ? `${fmtBytes(p.presentBytes)} of ${fmtBytes(p.bytes, p.estimated)}` : fmtBytes(p.bytes, p.estimated);
+      const where = p.state === 'user' ? (p.id === 'llm' ? 'point to it: --llama DIR, --vicuna DIR or --from CKPT_DIR' : p.source) : p.path ?? p.source;
+      lines.push(`  ${STATE_WORD[p.state].padEnd(8)} ${p.label.padEnd(46)} ${size.padStart(18)}  ${where}`);
+    }
+    const packs = Object.entries(e.packBytes).map(([q, b]) => `${q} ≈${fmtBytes(b)}`).join(', ');
+    lines.push(`  to download: ${fmtBytes(e.downloadBytes)}; pack: ${packs}`);
+    for (const k of e.packs) lines.push(`  installed: ${k.name} (${k.precision}, ${fmtBytes(k.bytes)}) ${k.path}`);
+    if (!e.packs.length) lines.push(`  installed: none — studio model get ${e.variant} --llama DIR`);
+  }
+  if (c.job) lines.push('', `Get job: ${c.job.variant} ${c.job.precision} ${c.job.state} — ${c.job.message}`);
+  return lines.join('\n');
+}
+
+/** One progress line for a TTY: bar, percent, bytes, speed, ETA, what runs. */
+export function progressLine(s: GetState, width = 100): string {
+  const step = s.steps.find((x) => x.state === 'running');
+  if (step?.kind === 'convert') {
+    const f = step.total ? Math.min(1, step.bytes / step.total) : 0;
+    return `${bar(f)} ${String(Math.round(f * 100)).padStart(3)}%  convert: ${step.detail ?? ''}  ETA ${fmtEta(step.etaSeconds)}`.slice(0, width);
+  }
+  const f = s.total > 0 ? Math.min(1, s.bytes / s.total) : 0;
+  const speed = s.bytesPerSecond ? `${fmtBytes(s.bytesPerSecond)}/s` : '';
+  return `${bar(f)} ${String(Math.round(f * 100)).padStart(3)}%  ${fmtBytes(s.bytes)}/${fmtBytes(s.total)}  ${speed}  ETA ${fmtEta(s.etaSeconds)}  ${step ? `${step.label}${step.detail ? ` (${step.detail})` : ''}` : ''}`.slice(0, width);
+}
+
+function bar(f: number, n = 24): string {
+  const k = Math.round(f * n);
+  return `[${'#'.repeat(k)}${'-'.repeat(n - k)}]`;
+}
+
+async function list(argv: string[], start: Start): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, offline: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) return void out(MODEL_USAGE), 0;
+  const engine = await start();
+  try {
+    const c = await engine.call('model:catalog', { refresh: !values.offline });
+    out(values.json ? JSON.stringify(c) : formatCatalog(c));
+    return 0;
+  } finally {
+    await engine.stop();
+  }
+}
+
+async function get(argv: string[], start: Start): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: {
+      llama: { type: 'string' }, vicuna: { type: 'string' }, from: { type: 'string' }, precision: { type: 'string', default: 'int4' },
+      yes: { type: 'boolean', short: 'y' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void out(MODEL_USAGE), 0;
+  const variant = positionals[0];
+  if (positionals.length !== 1 || (variant !== 'alpha' && variant !== 'beta')) throw new UsageError('model get takes the variant: studio model get alpha|beta [--llama DIR] [--vicuna DIR] [--from CKPT_DIR] [--precision int4|int8|fp16|fp32] [--yes]');
+  const precision = values.precision!;
+  if (!['int4', 'int8', 'fp16', 'fp32'].includes(precision)) throw new UsageError(`--precision must be int4, int8, fp16 or fp32, got "${precision}"`);
+  if (values.llama && values.vicuna) throw new UsageError('give --llama (LLaMA-7B, the Vicuna delta is downloaded and applied) or --vicuna (assembled Vicuna-7B v0), not both');
+  const req = {
+    variant, precision: precision as 'int4',
+    llama: values.llama ? resolve(values.llama) : undefined,
+    vicuna: values.vicuna ? resolve(values.vicuna) : undefined,
+    from: values.from ? resolve(values.from) : undefined,
+  } as const;
+  const engine = await start();
+  const tty = process.stderr.isTTY;
+  try {
+    // what it will take, and a yes before gigabytes move
+    const cat = await engine.call('model:catalog', { refresh: true, llama: req.llama, vicuna: req.vicuna, from: req.from });
+    const entry = cat.entries.find((e) => e.variant === variant)!;
+    const installed = entry.packs.find((k) => k.precision === precision);
+    if (!installed) {
+      if (cat.sourcesNote) err(`studio: ${cat.sourcesNote}`);
+      const need = entry.downloadBytes + entry.packBytes[precision];
+      err(`${entry.model} at ${precision}: ${fmtBytes(entry.downloadBytes)} to download, the pack ≈${fmtBytes(entry.packBytes[precision])}; about ${fmtBytes(need)} of disk needed in ${cat.modelsDir}${cat.freeBytes !== null ? ` (${fmtBytes(cat.freeBytes)} free)` : ''}.`);
+      if (!values.yes && entry.downloadBytes > 0) {
+        if (!process.stdin.isTTY) throw new UsageError('add --yes to download without being asked (nothing was downloaded)');
+        const rl = createInterface({ input: process.stdin, output: process.stderr });
+        const a = await rl.question('Continue? [y/N] ');
+        rl.close();
+        if (!/^y(es)?$/i.test(a.trim())) return err('Nothing was downloaded.'), 1;
+      }
+    }
+    const done = new Promise<GetState>((resolveDone) => {
+      let jobId: string | null = null;
+      let lastStep = '';
+      const early: GetState[] = [];
+      const onState = (s: GetState) => {
+        if (jobId === null) return void early.push(s);
+        if (s.jobId !== jobId) return;
+        const step = s.steps.find((x) => x.state === 'running');
+        if (tty) process.stderr.write(`\r\x1b[K${progressLine(s, process.stderr.columns || 100)}`);
+        else if (step && step.id + step.detail !== lastStep) err(`${step.label}${step.detail ? ` (${step.detail})` : ''}`);
+        lastStep = step ? step.id + step.detail : '';
+        if (s.state !== 'running') resolveDone(s);
+      };
+      engine.onEvent((name, payload) => name === 'model:get-state' && onState(payload as GetState));
+      engine.onState((st) => {
+        if (st.state === 'crashed' || st.state === 'stopped') {
+          const message = `the engine stopped (${st.message ?? st.state}); partial downloads are kept: run the same command again to resume.`;
+          resolveDone({ state: 'failed', error: { code: 'ENGINE_CRASHED', message }, message } as GetState);
+        }
+      });
+      void engine.call('model:get', req).then((s) => {
+        jobId = s.jobId;
+        if (s.state !== 'running') return resolveDone(s);
+        for (const e of early) onState(e);
+      }, (e) => resolveDone({ state: 'failed', error: toErrorData(e), message: toErrorData(e).message } as GetState));
+    });
+    let paused = false;
+    process.once('SIGINT', () => {
+      paused = true;
+      void engine.call('model:get-control', { action: 'pause' }).catch(() => undefined);
+    });
+    const end = await done;
+    if (tty) process.stderr.write('\r\x1b[K');
+    if (end.state === 'finished') {
+      out(end.packPath ?? '');
+      err(`${end.message}\nAsk it: studio ask --pack "${end.packPath}" --audio song.mp3 "What instruments are playing?"  (in the app, choose it in the chat's pack chooser)`);
+      return 0;
+    }
+    if (end.state === 'paused' || (paused && end.state !== 'failed') || (paused && end.error?.code === 'ENGINE_CRASHED')) {
+      err('studio: paused. Partial downloads are kept: run the same command again to resume.');
+      return 130;
+    }
+    err(`studio: ${end.error?.message ?? end.message}`);
+    return 1;
+  } finally {
+    await engine.stop();
+  }
+}
+
+async function convert(argv: string[], start: Start): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: {
+      imagebind: { type: 'string' }, 'imagebind-config': { type: 'string' }, llm: { type: 'string' }, 'vicuna-delta': { type: 'string' },
+      delta: { type: 'string' }, out: { type: 'string' }, precision: { type: 'string', default: 'int4' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void out(MODEL_USAGE), 0;
+  const missing = (['imagebind', 'llm', 'delta', 'out'] as const).filter((k) => !values[k]);
+  if (missing.length || positionals.length) throw new UsageError(`model convert needs ${missing.map((k) => `--${k}`).join(', ') || 'no positional arguments'}: studio model convert --imagebind FILE [--imagebind-config FILE] --llm DIR [--vicuna-delta DIR] --delta FILE --out DIR [--precision int4|int8|fp16|fp32]`);
+  if (!['int4', 'int8', 'fp16', 'fp32'].includes(values.precision!)) throw new UsageError(`--precision must be int4, int8, fp16 or fp32, got "${values.precision}"`);
+  const engine = await start();
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  try {
+    const r = await engine.call('model:convert', {
+      imagebind: resolve(values.imagebind!), imagebindConfig: values['imagebind-config'] ? resolve(values['imagebind-config']) : undefined,
+      llm: resolve(values.llm!), vicunaDelta: values['vicuna-delta'] ? resolve(values['vicuna-delta']) : undefined,
+      delta: resolve(values.delta!), out: resolve(values.out!), precision: values.precision as 'int4',
+    }, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${bar(p.fraction ?? 0)} ${String(Math.round((p.fraction ?? 0) * 100)).padStart(3)}%  ${p.stage}`);
+      },
+    });
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    out(r.dir);
+    err(`pack written: ${r.dir} (${fmtBytes(r.bytes)})`);
+    return 0;
+  } finally {
+    await engine.stop();
+  }
+}
+
+async function verify(argv: string[], start: Start): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+  if (values.help) return void out(MODEL_USAGE), 0;
+  if (positionals.length !== 1) throw new UsageError('model verify takes one pack folder: studio model verify DIR');
+  const engine = await start();
+  try {
+    const r = await engine.call('model:verify-pack', { path: resolve(positionals[0]) }, {
+      onProgress: (p) => {
+        if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${bar(p.fraction ?? 0)} ${String(Math.round((p.fraction ?? 0) * 100)).padStart(3)}%  ${p.message ?? ''}`);
+      },
+    });
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    out(`ok: ${r.name}: ${r.files} files, ${fmtBytes(r.bytes)}, every SHA-256 matches the manifest (${r.path})`);
+    return 0;
+  } finally {
+    await engine.stop();
+  }
+}
+
+/**
+ * Run `studio model <sub> …`; resolves with the exit code. Errors from the engine are
+ * printed as `studio: <message>` (exit 1, 130 when cancelled); usage errors exit 2.
+ */
+export async function modelCommand(argv: string[], start: Start): Promise<number> {
+  const [sub, ...rest] = argv;
+  try {
+    switch (sub) {
+      case 'list':
+        return await list(rest, start);
+      case 'get':
+        return await get(rest, start);
+      case 'convert':
+        return await convert(rest, start);
+      case 'verify':
+        return await verify(rest, start);
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        out(MODEL_USAGE);
+        return 0;
+      default:
+        throw new UsageError(`unknown model command "${sub}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`studio: ${e.message}`);
+      if (/unknown model command/.test(e.message)) err(MODEL_USAGE);
+      return 2;
+    }
+    if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      err(`studio: ${e.message}. See: studio model --help`);
+      return 2;
+    }
+    const d = toErrorData(e);
+    err(`studio: ${d.message}`);
+    return d.code === 'CANCELLED' ? 130 : 1;
+  }
+}

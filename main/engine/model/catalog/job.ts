@@ -1,0 +1,279 @@
+/**
+ * The Get job: download what is missing (one file at a time, resumable), verify
+ * it, then convert into a pack — with progress, speed and ETA, pause / resume /
+ * cancel. A kill at any moment loses nothing: downloads resume from their `.part`
+ * files (HTTP Range), verified files carry a `.verified.json` marker, and the
+ * converter writes the pack into a temporary sibling it renames at the end, so no
+ * partial pack is ever listed.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StudioError, toErrorData, type GetRequest, type GetState, type Precision } from '@contract';
+import { download, DownloadError, freeBytes, hubHeaders, removePartial, type DownloadProgress } from '../download/index';
+import { fileSize, type Variant } from './catalog';
+import { markerPath, readMarker, type Plan, type PlannedDownload, type VerifiedMarker } from './plan';
+
+/** The converter's entry point (main/engine/model/convert): see ConvertOptions there. */
+export type ConvertFn = (o: {
+  imagebind: string; imagebindConfig?: string; llm: string; vicunaDelta?: string; delta: string; out: string;
+  precision: Precision; variant?: Variant;
+  onProgress?: (p: { step: string; done: number; total: number; bytes?: number }) => void; signal?: AbortSignal;
+}) => Promise<{ dir: string; manifest: string; bytes: number }>;
+
+export interface JobDeps {
+  /** make the plan (discovering the sources); may throw StudioError with what to do */
+  plan: (signal: AbortSignal) => Promise<Plan>;
+  convert: ConvertFn;
+  /** the pack folder for this request */
+  out: string;
+  modelsDir: string;
+  env: NodeJS.ProcessEnv;
+  emit: (s: GetState) => void;
+  /** the pack is in place */
+  onPack: (dir: string) => void;
+  /** free space to keep beyond what is needed (bytes) */
+  reserveBytes?: number;
+  /** download backoff (tests) */
+  backoffMs?: number;
+}
+
+async function sha256File(path: string, signal: AbortSignal): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22, signal })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+const GB = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${Math.round(n / 1e3)} kB`);
+const fileLabel = (d: PlannedDownload) => d.dest.split(/[\\/]/).slice(-1)[0];
+
+/** One Get: request + state; `run()` again after a pause resumes it. */
+export class GetJob {
+  state: GetState;
+  private controller: AbortController | null = null;
+  private running: Promise<void> | null = null;
+  private lastEmit = 0;
+
+  constructor(readonly req: GetRequest & { precision: Precision }, private readonly deps: JobDeps) {
+    this.state = {
+      jobId: `get-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+      variant: req.variant, precision: req.precision, state: 'running', steps: [], bytes: 0, total: 0,
+      bytesPerSecond: null, etaSeconds: null, message: 'Looking up the sources…', error: null, packPath: null, startedAt: Date.now(),
+    };
+  }
+
+  get active(): boolean {
+    return this.running !== null;
+  }
+
+  private emit(force = false) {
+    const now = Date.now();
+    if (!force && now - this.lastEmit < 250) return;
+    this.lastEmit = now;
+    this.deps.emit(structuredClone(this.state));
+  }
+
+  /** Start or resume. Resolves when the job stops (finished, paused, cancelled or failed). */
+  start(): Promise<void> {
+    if (this.running) return this.running;
+    const controller = new AbortController();
+    this.controller = controller;
+    Object.assign(this.state, { state: 'running', error: null, message: 'Looking up the sources…', bytesPerSecond: null, etaSeconds: null });
+    this.emit(true);
+    this.running = this.run(controller.signal).finally(() => {
+      this.running = null;
+      this.controller = null;
+      this.emit(true);
+    });
+    return this.running;
+  }
+
+  /** Stop downloading and keep every partial file (Resume continues from them; a conversion starts again). */
+  async pause(): Promise<void> {
+    const running = this.running;
+    this.controller?.abort(new StudioError('CANCELLED', 'paused'));
+    await running?.catch(() => undefined);
+  }
+
+  /** Stop, and remove this job's partial downloads (verified files and installed packs stay). */
+  async cancel(plan?: Plan): Promise<void> {
+    const wasRunning = this.running;
+    this.controller?.abort(new StudioError('CANCELLED', 'cancelled'));
+    await wasRunning?.catch(() => undefined);
+    for (const d of plan?.downloads ?? []) if (!d.present) await removePartial(d.dest);
+    Object.assign(this.state, { state: 'cancelled', message: 'Cancelled. Partial downloads were removed; verified files are kept.', bytesPerSecond: null, etaSeconds: null });
+    for (const s of this.state.steps) if (s.state === 'running' || s.state === 'pending') s.state = 'skipped';
+    this.emit(true);
+  }
+
+  lastPlan: Plan | null = null;
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const s = this.state;
+    let unlock: (() => void) | null = null;
+    try {
+      unlock = lockModels(this.deps.modelsDir);
+      const p = await this.deps.plan(signal);
+      this.lastPlan = p;
+      if (!p.inputs.llm) throw new StudioError('MODEL_MISSING', p.llmProblem ?? 'The LLM folder is missing.');
+      const todo = p.downloads.filter((d) => !d.present);
+      s.steps = [
+        ...p.downloads.map((d) => ({
+          id: d.dest, label: `${d.part === 'delta' ? 'DeepResonance delta' : d.part === 'imagebind' ? 'ImageBind-huge' : 'Vicuna v0 delta'}: ${fileLabel(d)}`,
+          kind: 'download' as const, state: d.present ? ('done' as const) : ('pending' as const),
+          bytes: d.present ? d.bytes : d.partialBytes, total: d.estimated ? null : d.bytes, bytesPerSecond: null, etaSeconds: null,
+        })),
+        { id: 'convert', label: `Convert to a ${s.precision} pack`, kind: 'convert', state: 'pending', bytes: 0, total: null, bytesPerSecond: null, etaSeconds: null },
+      ];
+      s.total = todo.reduce((a, d) => a + d.bytes, 0);
+      s.bytes = todo.reduce((a, d) => a + d.partialBytes, 0);
+      // disk: what is left to download + the pack + a reserve, on the models folder's disk
+      const left = todo.reduce((a, d) => a + Math.max(0, d.bytes - d.partialBytes), 0);
+      const packBytes = p.packBytes[s.precision];
+      const need = left + packBytes + (this.deps.reserveBytes ?? 1e9);
+      const free = await freeBytes(this.deps.modelsDir);
+      if (free < need) {
+        throw new StudioError('UNREADABLE', `Not enough free disk space in ${this.deps.modelsDir}: getting ${s.variant === 'alpha' ? 'α' : 'β'} at ${s.precision} needs about ${GB(need)} (${GB(left)} still to download, the pack ≈ ${GB(packBytes)}, ${GB(this.deps.reserveBytes ?? 1e9)} to spare) but ${GB(free)} is free. Free some space, choose a smaller precision, or set STUDIO_MODELS_DIR to a folder on a bigger disk, then Get again; nothing downloaded so far is lost.`);
+      }
+      this.emit(true);
+      const estimate = new Map(todo.map((d) => [d.dest, d.bytes]));
+      const todoSteps = s.steps.filter((x) => estimate.has(x.id));
+      const recount = () => {
+        s.bytes = todoSteps.reduce((a, x) => a + x.bytes, 0);
+        s.total = todoSteps.reduce((a, x) => a + (x.total ?? estimate.get(x.id)!), 0);
+      };
+      for (const d of todo) {
+        const step = s.steps.find((x) => x.id === d.dest)!;
+        step.state = 'running';
+        s.message = `Downloading ${step.label}`;
+        this.emit(true);
+        // a file in place without the studio's marker and with no checksum to compare (ImageBind put there
+        // by hand, or a kill between the rename and the marker): keep it; its SHA-256 is recorded and the
+        // converter's key/shape check verifies it
+        const r = !d.expected && fileSize(d.dest) >= 0 && fileSize(`${d.dest}.part`) < 0
+          ? { size: fileSize(d.dest), sha256: await sha256File(d.dest, signal), alreadyPresent: true }
+          : await download({
+          url: d.url, dest: d.dest, expected: d.expected, signal,
+          headers: d.part === 'imagebind' ? {} : hubHeaders(this.deps.env),
+          reserveBytes: 0, backoffMs: this.deps.backoffMs,
+          onProgress: (pr: DownloadProgress) => {
+            step.bytes = pr.bytes;
+            if (pr.total !== undefined) step.total = pr.total;
+            step.bytesPerSecond = pr.bytesPerSecond;
+            step.etaSeconds = pr.etaSeconds ?? null;
+            step.detail = pr.phase === 'downloading' ? undefined : pr.phase;
+            recount();
+            s.bytesPerSecond = pr.bytesPerSecond;
+            s.etaSeconds = pr.bytesPerSecond > 0 ? (s.total - s.bytes) / pr.bytesPerSecond : null;
+            this.emit();
+          },
+        }).catch((e) => {
+          throw e instanceof DownloadError ? downloadFailure(e, d) : e;
+        });
+        const st = statSync(d.dest);
+        const marker: VerifiedMarker = { url: d.url, bytes: r.size, sha256: r.sha256, mtimeMs: st.mtimeMs, ino: st.ino, verifiedBy: d.expected?.sha256 ? 'sha256' : d.expected?.gitBlobSha1 ? 'git-oid' : 'size+keys' };
+        await writeFile(markerPath(d.dest), JSON.stringify(marker));
+        Object.assign(step, { state: 'done', bytes: r.size, total: r.size, bytesPerSecond: null, etaSeconds: null, detail: r.alreadyPresent ? 'already there' : 'verified' });
+        recount();
+        this.emit(true);
+      }
+      s.bytesPerSecond = null;
+      s.etaSeconds = null;
+
+      // convert
+      const conv = s.steps.find((x) => x.id === 'convert')!;
+      conv.state = 'running';
+      s.message = `Converting to a ${s.precision} pack`;
+      this.emit(true);
+      const t0 = Date.now();
+      const res = await this.deps.convert({
+        imagebind: p.inputs.imagebind, imagebindConfig: p.inputs.imagebindConfig, llm: p.inputs.llm, vicunaDelta: p.inputs.vicunaDelta,
+        delta: p.inputs.delta, out: this.deps.out, precision: s.precision, variant: s.variant, signal,
+        onProgress: (c) => {
+          conv.detail = c.step;
+          conv.bytes = c.done;
+          conv.total = c.total;
+          const el = (Date.now() - t0) / 1000;
+          conv.etaSeconds = c.done > 0 && c.total > 0 ? (el * (c.total - c.done)) / c.done : null;
+          s.message = `Converting: ${c.step}`;
+          this.emit();
+        },
+      });
+      await recordSources(res.manifest, p);
+      Object.assign(conv, { state: 'done', detail: undefined, etaSeconds: null });
+      Object.assign(s, { state: 'finished', packPath: res.dir, message: `${s.variant === 'alpha' ? 'DeepResonance-α' : 'DeepResonance-β'} (${s.precision}) is ready: ${res.dir}` });
+      this.deps.onPack(res.dir);
+    } catch (err) {
+      const reason = signal.reason as StudioError | undefined;
+      if (signal.aborted && reason?.message === 'paused') {
+        Object.assign(s, { state: 'paused', message: 'Paused. Partial downloads are kept; Resume continues from them (a conversion starts again).', bytesPerSecond: null, etaSeconds: null });
+        for (const st of s.steps) if (st.state === 'running') { st.state = 'pending'; st.bytesPerSecond = null; st.etaSeconds = null; }
+      } else if (signal.aborted) {
+        s.state = 'cancelled';
+      } else {
+        const e = toErrorData(err);
+        Object.assign(s, { state: 'failed', error: { code: e.code, message: e.message }, message: e.message, bytesPerSecond: null, etaSeconds: null });
+        for (const st of s.steps) if (st.state === 'running') Object.assign(st, { state: 'failed', detail: undefined, bytesPerSecond: null, etaSeconds: null });
+      }
+    } finally {
+      unlock?.();
+    }
+  }
+}
+
+/**
+ * One Get at a time per models folder, across processes (the app and `studio model get` on the
+ * same data folder would otherwise write the same `.part` files): `<models>/.get.lock` holds the
+ * owner's pid; a lock whose process is gone (killed) is taken over.
+ * @throws StudioError BAD_ARGS naming the process that holds it.
+ */
+export function lockModels(modelsDir: string): () => void {
+  const lock = join(modelsDir, '.get.lock');
+  mkdirSync(modelsDir, { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lock, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(lock, 'utf8'));
+      let alive = false;
+      try {
+        alive = Number.isInteger(pid) && pid > 0 && pid !== process.pid && (process.kill(pid, 0), true);
+      } catch {
+        alive = false;
+      }
+      if (alive) throw new StudioError('BAD_ARGS', `Another studio process (pid ${pid}) is getting a model into ${modelsDir}. Wait for it, or pause it there, then Get again.`);
+      rmSync(lock, { force: true });
+    }
+  }
+  throw new StudioError('INTERNAL', `Could not take ${lock}.`);
+}
+
+/** A download that failed, as a StudioError saying what to do. */
+function downloadFailure(e: DownloadError, d: PlannedDownload): StudioError {
+  const what = d.part === 'imagebind' ? 'ImageBind-huge (STUDIO_IMAGEBIND_URL or Meta’s server)' : 'the Hugging Face Hub (HF_ENDPOINT)';
+  if (e.code === 'disk-space') return new StudioError('UNREADABLE', e.message);
+  if (e.code === 'checksum' || e.code === 'size') return new StudioError('DECODE_FAILED', `${e.message}`);
+  if (e.code === 'http' && (e.status === 401 || e.status === 403)) return new StudioError('FORBIDDEN', `${e.message}. Set HF_TOKEN to a token with access, then Get again.`);
+  return new StudioError('UNREADABLE', `${e.message}. Check the connection to ${what}, then Get again: the download resumes where it stopped.`);
+}
+
+/**
+ * Write into the pack's manifest (`source.downloads`) what was downloaded and how it was
+ * verified — for ImageBind, whose server publishes no checksum, the SHA-256 of the file
+ * that passed the size check and the converter's key/shape check. manifest.json is not
+ * among the hashed files, so the pack stays valid; it is replaced atomically.
+ */
+async function recordSources(manifestPath: string, p: Plan): Promise<void> {
+  const m = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown> & { source?: Record<string, unknown> };
+  const downloads = p.downloads.map((d) => {
+    const mk = readMarker(d.dest);
+    return { part: d.part, file: d.dest.split(/[\\/]/).slice(-1)[0], url: d.url, bytes: mk?.bytes ?? null, sha256: mk?.sha256 ?? null, verified: mk?.verifiedBy === 'size+keys' ? 'size + converter key/shape check (no checksum published)' : mk?.verifiedBy === 'git-oid' ? 'git blob id (Hub)' : 'SHA-256 (Hub LFS)' };
+  });
+  m.source = { ...(m.source ?? {}), downloads };
+  const tmp = join(manifestPath, '..', '.manifest.json.tmp');
+  await writeFile(tmp, JSON.stringify(m, null, 2) + '\n');
+  await rename(tmp, manifestPath);
+}

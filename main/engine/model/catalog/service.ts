@@ -1,0 +1,179 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { StudioError, type CatalogEntry, type GetRequest, type GetState, type ModelCatalog, type Precision } from '@contract';
+import type { EngineContext } from '../../context';
+import { getSetting, setSetting } from '../../db/settings';
+import { deltaFiles, freeBytes, HubError, imagebindUrl, vicunaDeltaFiles } from '../download/index';
+import { loadPack } from '../pack';
+import { installedPacks, layout, MODEL_NAME, SUMMARY, VARIANTS, type Variant } from './catalog';
+import { GetJob, type ConvertFn } from './job';
+import { plan, type Discovery } from './plan';
+
+/**
+ * The Models panel and `studio model …` behind one service: the catalogue of
+ * DeepResonance-α/-β (sources, sizes, disk needed, what is present, installed
+ * packs), one Get job at a time (events `model:get-state`), pack verification and
+ * conversion from files on disk. The models folder is `STUDIO_MODELS_DIR` or
+ * `<data folder>/models`.
+ */
+export class ModelCatalogService {
+  readonly modelsDir: string;
+  private job: GetJob | null = null;
+  private discovery: Discovery = { delta: {} };
+  private sourcesNote: string | null = 'Sizes are estimates until the sources are looked up.';
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly convertFn: ConvertFn,
+    /** a pack was added or removed (refresh the pack chooser) */
+    private readonly onPacksChanged: () => void,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.modelsDir = resolve(env.STUDIO_MODELS_DIR?.trim() || join(ctx.dataDir, 'models'));
+  }
+
+  private remembered() {
+    const g = (k: string) => getSetting(this.ctx.db, `model.get.${k}`) ?? null;
+    return { llama: g('llama'), vicuna: g('vicuna'), from: g('from') };
+  }
+
+  /** Ask the Hub for the exact files, sizes and SHA-256 of every source (tree API). */
+  private async discover(signal?: AbortSignal): Promise<Discovery> {
+    const o = { env: this.env, signal };
+    const [alpha, beta, vicunaDelta, imagebindBytes] = await Promise.all([deltaFiles('alpha', o), deltaFiles('beta', o), vicunaDeltaFiles(o), headSize(imagebindUrl(this.env), signal)]);
+    this.discovery = { delta: { alpha, beta }, vicunaDelta, imagebindBytes };
+    this.sourcesNote = null;
+    return this.discovery;
+  }
+
+  /** The catalogue. `refresh` looks the sources up (8 s at most; offline → estimates with a note); without it, what is known. */
+  async catalog(refresh = false, folders: { llama?: string; vicuna?: string; from?: string } = {}): Promise<ModelCatalog> {
+    if (refresh && !this.job?.active) {
+      try {
+        await this.discover(AbortSignal.timeout(8000));
+      } catch (e) {
+        this.sourcesNote = `The Hugging Face Hub could not be reached (${(e as Error).message}); sizes are estimates. Get looks the sources up again.`;
+      }
+    }
+    await mkdir(this.modelsDir, { recursive: true });
+    const rem = this.remembered();
+    const given = folders.llama || folders.vicuna || folders.from ? { llama: folders.llama ?? null, vicuna: folders.vicuna ?? null, from: folders.from ?? null } : rem;
+    const packs = installedPacks(layout(this.modelsDir).packs);
+    const entries: CatalogEntry[] = VARIANTS.map((variant) => {
+      let p;
+      try {
+        p = plan(this.modelsDir, variant, { llama: given.llama ?? undefined, vicuna: given.vicuna ?? undefined, from: given.from ?? undefined }, this.discovery, this.env);
+      } catch {
+        p = plan(this.modelsDir, variant, {}, this.discovery, this.env);
+      }
+      return {
+        variant,
+        model: MODEL_NAME[variant],
+        summary: SUMMARY[variant],
+        parts: p.parts,
+        packBytes: p.packBytes,
+        downloadBytes: p.downloads.reduce((a, d) => a + (d.present ? 0 : Math.max(0, d.bytes - d.partialBytes)), 0),
+        packs: packs.filter((k) => k.variant === variant),
+      };
+    });
+    let free: number | null = null;
+    try {
+      free = await freeBytes(this.modelsDir);
+    } catch {
+      free = null;
+    }
+    return { modelsDir: this.modelsDir, freeBytes: free, entries, sourcesNote: this.sourcesNote, job: this.job ? structuredClone(this.job.state) : null, remembered: rem };
+  }
+
+  /** Start (or resume) a Get. One job at a time; the same request while it runs returns its state. */
+  async get(req: GetRequest): Promise<GetState> {
+    const precision: Precision = req.precision ?? 'int4';
+    if (this.job?.active) {
+      const j = this.job.req;
+      if (j.variant === req.variant && j.precision === precision) return structuredClone(this.job.state);
+      throw new StudioError('BAD_ARGS', `Getting ${MODEL_NAME[j.variant as Variant]} (${j.precision}) is under way; pause or cancel it first.`);
+    }
+    for (const k of ['llama', 'vicuna', 'from'] as const) if (req[k]) setSetting(this.ctx.db, `model.get.${k}`, req[k]!);
+    const variant = req.variant as Variant;
+    const L = layout(this.modelsDir);
+    await mkdir(L.packs, { recursive: true });
+    const out = L.pack(variant, precision);
+    if (existsSync(join(out, 'manifest.json'))) {
+      // already installed: nothing to download or convert
+      const job = new GetJob({ ...req, precision }, this.deps(out, req));
+      Object.assign(job.state, { state: 'finished', packPath: out, message: `${MODEL_NAME[variant]} (${precision}) is already installed: ${out}` });
+      this.job = job;
+      this.ctx.emit('model:get-state', structuredClone(job.state));
+      return structuredClone(job.state);
+    }
+    // the folders must hold what they should before anything starts
+    plan(this.modelsDir, variant, req, this.discovery, this.env);
+    this.job = new GetJob({ ...req, precision }, this.deps(out, req));
+    void this.job.start();
+    return structuredClone(this.job.state);
+  }
+
+  private deps(out: string, req: GetRequest) {
+    return {
+      out,
+      modelsDir: this.modelsDir,
+      env: this.env,
+      convert: this.convertFn,
+      backoffMs: this.env.STUDIO_DOWNLOAD_BACKOFF_MS ? Number(this.env.STUDIO_DOWNLOAD_BACKOFF_MS) : undefined,
+      reserveBytes: this.env.STUDIO_DISK_RESERVE_BYTES ? Number(this.env.STUDIO_DISK_RESERVE_BYTES) : undefined,
+      emit: (s: GetState) => this.ctx.emit('model:get-state', s),
+      onPack: () => this.onPacksChanged(),
+      plan: async (signal: AbortSignal) => {
+        try {
+          await this.discover(signal);
+        } catch (e) {
+          if (signal.aborted) throw e;
+          const why = e instanceof HubError ? e.message : (e as Error).message;
+          throw new StudioError('UNREADABLE', `The Hugging Face Hub could not be reached to look up the files (${why}). Check the connection (or HF_ENDPOINT for a mirror), then Get again.`);
+        }
+        return plan(this.modelsDir, req.variant as Variant, req, this.discovery, this.env);
+      },
+    };
+  }
+
+  async control(action: 'pause' | 'resume' | 'cancel'): Promise<GetState> {
+    const job = this.job;
+    if (!job) throw new StudioError('NOT_FOUND', 'No model is being got.');
+    if (action === 'pause') await job.pause();
+    else if (action === 'resume') {
+      if (job.state.state === 'finished') return structuredClone(job.state);
+      void job.start();
+    } else await job.cancel(job.lastPlan ?? undefined);
+    return structuredClone(job.state);
+  }
+
+  state(): GetState | null {
+    return this.job ? structuredClone(this.job.state) : null;
+  }
+
+  /** Re-hash every file of a pack against its manifest, with no cache. Raises MODEL_MISSING with the file that fails. */
+  async verifyPack(path: string, onProgress?: (fraction: number, file: string) => void, signal?: AbortSignal) {
+    const pack = await loadPack(path, { onProgress, signal });
+    const files = Object.values(pack.manifest.files);
+    return { path: pack.dir, name: pack.manifest.name, files: files.length, bytes: files.reduce((a, f) => a + f.bytes, 0) };
+  }
+
+  /** The converter on files already on disk (`studio model convert`). */
+  async convert(o: Parameters<ConvertFn>[0]) {
+    const r = await this.convertFn(o);
+    this.onPacksChanged();
+    return r;
+  }
+}
+
+/** Content-Length of a HEAD request (redirects followed), undefined when the server does not say. */
+async function headSize(url: string, signal?: AbortSignal): Promise<number | undefined> {
+  try {
+    const r = await fetch(url, { method: 'HEAD', signal, headers: { 'Accept-Encoding': 'identity' } });
+    const n = Number(r.headers.get('content-length'));
+    return r.ok && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}

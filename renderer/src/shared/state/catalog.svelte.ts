@@ -1,0 +1,111 @@
+import type { GetState, ModelCatalog, Precision } from '@contract';
+import { api } from '../../host/api';
+import { signal } from '../../lib/test-hooks';
+import { app } from './app.svelte';
+
+export type Variant = 'alpha' | 'beta';
+
+/**
+ * Getting DeepResonance (the Models panel) and the installed packs (the chat's
+ * pack chooser): the engine's catalogue, the Get job as its events report it,
+ * and the folders the person points to.
+ */
+class CatalogState {
+  catalog = $state<ModelCatalog | null>(null);
+  job = $state<GetState | null>(null);
+  open = $state(false);
+  loading = $state(false);
+  precision = $state<Precision>('int4');
+  /** the LLaMA-7B / assembled Vicuna / official ckpt folders */
+  folders = $state<{ llama: string; vicuna: string; from: string }>({ llama: '', vicuna: '', from: '' });
+  private listening = false;
+  private seeded = false;
+
+  listen(): void {
+    if (this.listening) return;
+    this.listening = true;
+    api().on('model:get-state', (s) => {
+      const was = this.job?.state;
+      this.job = s;
+      if (s.state !== 'running' && was === 'running') {
+        signal('model-get-ended', { state: s.state, packPath: s.packPath, error: s.error });
+        void this.load();
+      }
+    });
+    api().on('model:changed', ({ packsChanged }) => {
+      if (packsChanged) void this.load();
+    });
+  }
+
+  /** Installed packs of both variants (the chat's pack chooser). */
+  get packs() {
+    return this.catalog?.entries.flatMap((e) => e.packs) ?? [];
+  }
+
+  async load(refresh = false): Promise<void> {
+    this.listen();
+    this.loading = true;
+    try {
+      const f = this.folders;
+      const c = await api().call('model:catalog', {
+        refresh,
+        ...(f.llama ? { llama: f.llama } : {}), ...(f.vicuna ? { vicuna: f.vicuna } : {}), ...(f.from ? { from: f.from } : {}),
+      });
+      this.catalog = c;
+      if (c.job && (!this.job || this.job.jobId === c.job.jobId)) this.job = c.job;
+      if (!this.seeded) {
+        this.seeded = true;
+        this.folders = { llama: c.remembered.llama ?? '', vicuna: c.remembered.vicuna ?? '', from: c.remembered.from ?? '' };
+      }
+      signal('catalog-loaded', { packs: this.packs.length, job: c.job?.state ?? null });
+    } catch (err) {
+      app.error(err, 'Could not read the model catalogue');
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  show(open = true): void {
+    this.open = open;
+    if (open) void this.load(!this.catalog || !!this.catalog.sourcesNote);
+  }
+
+  async get(variant: Variant): Promise<void> {
+    const f = this.folders;
+    try {
+      this.job = await api().call('model:get', {
+        variant, precision: this.precision,
+        ...(f.llama ? { llama: f.llama } : {}), ...(f.vicuna ? { vicuna: f.vicuna } : {}), ...(f.from ? { from: f.from } : {}),
+      });
+      signal('model-get-started', { variant, precision: this.precision });
+      if (this.job.state !== 'running') void this.load();
+    } catch (err) {
+      app.error(err, 'Could not get the model');
+    }
+  }
+
+  async control(action: 'pause' | 'resume' | 'cancel'): Promise<void> {
+    try {
+      this.job = await api().call('model:get-control', { action });
+      signal('model-get-control', { action, state: this.job.state });
+      if (action !== 'resume') void this.load();
+    } catch (err) {
+      app.error(err, `Could not ${action} the download`);
+    }
+  }
+}
+
+export const catalog = new CatalogState();
+
+export function fmtBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '—';
+  return n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} kB` : `${n} B`;
+}
+
+export function fmtEta(sec: number | null | undefined): string {
+  if (sec === null || sec === undefined || !Number.isFinite(sec)) return '';
+  const s = Math.max(0, Math.round(sec));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h ? `${h} h ${m} min` : m ? `${m} min ${s % 60} s` : `${s} s`;
+}

@@ -1,0 +1,47 @@
+// The tiny checkpoints (tools/convert/make_tiny.py, written the way the official code writes
+// them) published on the local Hub / file server (hub-server.ts) at the places the real ones
+// live: the DeepResonance deltas in the dataset Sony/DeepResonance_data_models under ckpt/…,
+// lmsys/vicuna-7b-delta-v0 as a model repo, ImageBind at a static URL like Meta's.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HubServer } from './hub-server';
+
+export interface PublishedSources {
+  hub: HubServer;
+  /** environment for a studio process that gets the model from this server */
+  env: Record<string, string>;
+  /** the user's own LLaMA-7B folder (HF format, safetensors shards with inv_freq) */
+  llamaDir: string;
+  /** an assembled Vicuna folder */
+  vicunaDir: string;
+  files: { deltaAlpha: Buffer; deltaBeta: Buffer; imagebind: Buffer; imagebindConfig: Buffer; vicunaDelta: Record<string, Buffer> };
+}
+
+export const DELTA_PATH = (v: 'alpha' | 'beta') => `ckpt/deepresonance_${v}_delta_ckpt/deepresonance/7b_tiva_v0/pytorch_model.pt`;
+
+/** Start a server publishing the tiny sources from `tinyDir` (test/output/tiny-packs). */
+export async function publishTinySources(tinyDir: string, pageSize = 2): Promise<PublishedSources> {
+  const src = join(tinyDir, 'src');
+  const hub = await HubServer.start(pageSize);
+  const deltaAlpha = readFileSync(join(src, 'delta_alpha.pt'));
+  const deltaBeta = readFileSync(join(src, 'delta_beta.pt'));
+  hub.addRepo('dataset', 'Sony/DeepResonance_data_models', {
+    [DELTA_PATH('alpha')]: deltaAlpha,
+    [DELTA_PATH('beta')]: deltaBeta,
+    'README.md': Buffer.from('# DeepResonance data and models\n'),
+  }, 'main', 10_000);
+  const vd = join(src, 'llama-vicuna-delta');
+  const vicunaDelta = Object.fromEntries(readdirSync(vd).map((n) => [n, readFileSync(join(vd, n))]));
+  hub.addRepo('model', 'lmsys/vicuna-7b-delta-v0', { ...vicunaDelta, '.gitattributes': Buffer.from('*.bin filter=lfs\n'), 'README.md': Buffer.from('# vicuna delta\n') }, 'main', 10_000);
+  const imagebind = readFileSync(join(src, 'imagebind_tiny.pth'));
+  const imagebindConfig = readFileSync(join(src, 'imagebind_tiny.json'));
+  const ibUrl = hub.addStatic('/imagebind/imagebind_huge.pth', imagebind);
+  const cfgUrl = hub.addStatic('/imagebind/imagebind_huge.json', imagebindConfig);
+  return {
+    hub,
+    env: { HF_ENDPOINT: hub.url, STUDIO_IMAGEBIND_URL: ibUrl, STUDIO_IMAGEBIND_CONFIG_URL: cfgUrl, STUDIO_DOWNLOAD_BACKOFF_MS: '20', STUDIO_DISK_RESERVE_BYTES: '0' },
+    llamaDir: join(src, 'llama-base'),
+    vicunaDir: join(src, 'llama'),
+    files: { deltaAlpha, deltaBeta, imagebind, imagebindConfig, vicunaDelta },
+  };
+}

@@ -1,0 +1,266 @@
+// `studio model …` end to end against a local server that behaves like the Hub and Meta's
+// file server (test/helpers/hub-server.ts), publishing the tiny checkpoints make_tiny.py
+// writes the way the official code does: list, get (download + verify + convert), kills at
+// random moments, a wrong checksum, 429/503, disk space, verify, and the CLI's errors.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
+import { ROOT } from '../helpers/media';
+import { DELTA_PATH, publishTinySources, type PublishedSources } from '../helpers/model-sources';
+
+let src: PublishedSources;
+const dirs: string[] = [];
+const fresh = () => {
+  const d = mkdtempSync(join(tmpdir(), 'rs-model-'));
+  dirs.push(d);
+  return d;
+};
+
+/** `studio model …` in a child process (async: the local server answers from this process). */
+function studio(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+  const p = spawn(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'model', ...args], {
+    env: { ...process.env, ...src.env, STUDIO_DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  p.stdout.on('data', (b: Buffer) => (out += b));
+  p.stderr.on('data', (b: Buffer) => (err += b));
+  const t = setTimeout(() => p.kill('SIGKILL'), 120_000);
+  return new Promise((resolve) => p.on('close', (code) => { clearTimeout(t); resolve({ code, out, err }); }));
+}
+
+const list = async (dataDir: string, ...extra: string[]) => JSON.parse((await studio(dataDir, ['list', '--json', ...extra])).out);
+const deltaDest = (dataDir: string) => join(dataDir, 'models', DELTA_PATH('beta'));
+
+before(async () => {
+  ensureTinyPacks();
+  src = await publishTinySources(TINY_DIR);
+});
+after(async () => {
+  await src?.hub.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('studio model (local Hub and file server, tiny checkpoints)', { timeout: 600_000 }, () => {
+  it('--help works for every subcommand; unknown ones exit 2', async () => {
+    const d = fresh();
+    for (const args of [['--help'], ['list', '--help'], ['get', '--help'], ['convert', '--help'], ['verify', '--help']]) {
+      const r = await studio(d, args);
+      assert.equal(r.code, 0, `${args}: ${r.err}`);
+      assert.match(r.out, /studio model get alpha\|beta/);
+    }
+    const r = await studio(d, ['frob']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /unknown model command "frob"/);
+    assert.match((await studio(d, ['get', 'gamma'])).err, /studio model get alpha\|beta/);
+    assert.match((await studio(d, ['get', 'beta', '--precision', 'int3'])).err, /--precision must be int4, int8, fp16 or fp32/);
+  });
+
+  it('list: sources with exact sizes from the tree API, nothing present, the LLM to point to', async () => {
+    const c = await list(fresh());
+    assert.equal(c.sourcesNote, null);
+    const beta = c.entries.find((e: { variant: string }) => e.variant === 'beta');
+    const part = (id: string) => beta.parts.find((p: { id: string }) => p.id === id);
+    assert.equal(part('delta').bytes, src.files.deltaBeta.length);
+    assert.equal(part('delta').estimated, false);
+    assert.equal(part('delta').state, 'missing');
+    assert.equal(part('imagebind').state, 'missing');
+    assert.equal(part('imagebind').verifiedBy, 'size+keys');
+    assert.equal(part('llm').state, 'user');
+    const vdBytes = Object.entries(src.files.vicunaDelta).reduce((a, [, b]) => a + b.length, 0);
+    assert.equal(part('vicuna-delta').bytes, vdBytes, 'README.md and .gitattributes are not downloaded');
+    assert.deepEqual(beta.packs, []);
+    assert.ok(beta.packBytes.int4 < beta.packBytes.int8 && beta.packBytes.int8 < beta.packBytes.fp16 && beta.packBytes.fp16 < beta.packBytes.fp32);
+    // offline (no Hub): estimates, said so
+    const off = JSON.parse((await studio(fresh(), ['list', '--json'], { HF_ENDPOINT: 'http://127.0.0.1:9' })).out);
+    assert.match(off.sourcesNote, /could not be reached/);
+    assert.equal(off.entries[1].parts[0].estimated, true);
+  });
+
+  it('get refuses without the LLaMA/Vicuna folder, without --yes off a terminal, and a folder that is no model — saying what to do', async () => {
+    const d = fresh();
+    let r = await studio(d, ['get', 'beta', '--yes']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /LLaMA licence.*point to your LLaMA-7B folder/);
+    r = await studio(d, ['get', 'beta', '--llama', src.llamaDir]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /add --yes/);
+    r = await studio(d, ['get', 'beta', '--llama', join(TINY_DIR, 'media'), '--yes']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /lacks config\.json.*Hugging Face format/);
+    assert.equal(existsSync(deltaDest(d)), false, 'nothing was downloaded');
+  });
+
+  it('refuses when the disk cannot hold the downloads and the pack, before downloading anything', async () => {
+    const d = fresh();
+    const r = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--yes'], { STUDIO_DISK_RESERVE_BYTES: String(1e16) });
+    assert.equal(r.code, 1);
+    assert.match(r.err, /Not enough free disk space.*Free some space/);
+    assert.equal(existsSync(deltaDest(d)) || existsSync(`${deltaDest(d)}.part`), false);
+  });
+
+  it('a wrong checksum is refused with what to do; the file is never used or kept', async () => {
+    const d = fresh();
+    const cdn = src.hub.cdnPath(sha(src.files.deltaBeta));
+    src.hub.fault(cdn, { kind: 'corrupt' });
+    const r = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--yes']);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /does not match the published SHA-256.*run the download again/);
+    assert.equal(existsSync(deltaDest(d)) || existsSync(`${deltaDest(d)}.part`), false);
+    assert.deepEqual((await list(d)).entries[1].packs, []);
+  });
+
+  it('get: 429/503 retried, redirects followed, everything verified, converted; the pack verifies and is listed', async () => {
+    const d = fresh();
+    const resolvePath = new URL(`${src.hub.url}/datasets/Sony/DeepResonance_data_models/resolve/main/${DELTA_PATH('beta')}`).pathname;
+    src.hub.fault(resolvePath, { kind: 'status', status: 429, retryAfter: '0' }, { kind: 'status', status: 503 });
+    src.hub.fault('/imagebind/imagebind_huge.pth', { kind: 'status', status: 503, retryAfter: '0' });
+    const before = src.hub.requests.length;
+    const r = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--precision', 'fp32', '--yes']);
+    assert.equal(r.code, 0, r.err);
+    const packDir = r.out.trim();
+    assert.equal(packDir, join(d, 'models', 'packs', 'deepresonance-beta-fp32'));
+    const reqs = src.hub.requests.slice(before);
+    assert.deepEqual(reqs.filter((q) => q.path === resolvePath).map((q) => q.status), [429, 503, 302]);
+    assert.ok(reqs.some((q) => q.host === new URL(src.hub.cdnOrigin).host && q.status === 200), 'followed the redirect to the CDN');
+    assert.deepEqual(readFileSync(deltaDest(d)), src.files.deltaBeta);
+    const m = JSON.parse(readFileSync(join(packDir, 'manifest.json'), 'utf8'));
+    assert.equal(m.variant, 'beta');
+    const ib = m.source.downloads.find((x: { file: string }) => x.file === 'imagebind_huge.pth');
+    assert.equal(ib.sha256, sha(src.files.imagebind), 'the SHA-256 of the ImageBind file is recorded');
+    assert.match(ib.verified, /size \+ converter key\/shape check/);
+    const v = await studio(d, ['verify', packDir]);
+    assert.equal(v.code, 0, v.err);
+    assert.match(v.out, /^ok: .* every SHA-256 matches/);
+    const c = await list(d);
+    assert.equal(c.entries[1].packs[0].path, packDir);
+    assert.ok(c.entries[1].parts.filter((p: { id: string }) => p.id !== 'llm').every((p: { state: string }) => p.state === 'present'));
+    // a second get finds it installed: nothing fetched
+    const n = src.hub.requests.length;
+    const again = await studio(d, ['get', 'beta', '--precision', 'fp32', '--yes']);
+    assert.equal(again.code, 0, again.err);
+    assert.match(again.err, /already installed/);
+    assert.deepEqual(src.hub.requests.filter((q, i) => i >= n && q.method === 'GET' && !q.path.startsWith('/api/')), [], 'no file fetched (the tree API and a HEAD for the size only)');
+    // verify catches a changed byte
+    const f = join(packDir, m.embed_tokens.file);
+    const b = readFileSync(f);
+    b[10] ^= 1;
+    writeFileSync(f, b);
+    const bad = await studio(d, ['verify', packDir]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /does not match its checksum/);
+  });
+
+  it('get --from the official ckpt/ tree: nothing is downloaded, the pack is built from it', async () => {
+    const d = fresh();
+    const repo = fresh();
+    const ck = join(repo, 'ckpt');
+    const put = (rel: string, b: Buffer) => {
+      mkdirSync(dirname(join(ck, rel)), { recursive: true });
+      writeFileSync(join(ck, rel), b);
+    };
+    put('pretrained_ckpt/imagebind_ckpt/huge/imagebind_huge.pth', src.files.imagebind);
+    put('pretrained_ckpt/imagebind_ckpt/huge/imagebind_huge.json', src.files.imagebindConfig);
+    put('deepresonance_alpha_delta_ckpt/deepresonance/7b_tiva_v0/pytorch_model.pt', src.files.deltaAlpha);
+    cpSync(src.vicunaDir, join(ck, 'pretrained_ckpt/vicuna_ckpt/7b_v0'), { recursive: true });
+    const n = src.hub.requests.length;
+    const r = await studio(d, ['get', 'alpha', '--from', repo, '--precision', 'fp32', '--yes']);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(src.hub.requests.filter((q, i) => i >= n && q.method === 'GET' && !q.path.startsWith('/api/')), [], 'nothing fetched');
+    assert.equal((await studio(d, ['verify', r.out.trim()])).code, 0);
+    const c = await list(d, '--offline');
+    assert.deepEqual(c.entries[0].parts.map((p: { state: string }) => p.state), ['present', 'present', 'present']);
+    assert.equal(c.remembered.from, repo, 'the folder is remembered');
+  });
+
+  it('convert: the converter alone on files on disk (LLaMA + --vicuna-delta); a missing option says what is needed', async () => {
+    const d = fresh();
+    const out = join(d, 'my-pack');
+    const t = join(TINY_DIR, 'src');
+    const r = await studio(d, ['convert', '--imagebind', join(t, 'imagebind_tiny.pth'), '--imagebind-config', join(t, 'imagebind_tiny.json'),
+      '--llm', src.llamaDir, '--vicuna-delta', join(t, 'llama-vicuna-delta'), '--delta', join(t, 'delta_beta.pt'), '--out', out, '--precision', 'fp16']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out.trim(), out);
+    assert.equal(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).variant, 'beta');
+    assert.equal((await studio(d, ['verify', out])).code, 0);
+    const bad = await studio(d, ['convert', '--imagebind', join(t, 'imagebind_tiny.pth'), '--out', out]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /model convert needs --llm, --delta/);
+  });
+
+  it('a terminal gets a progress bar with bytes, speed and ETA', { skip: !existsSync('/usr/bin/script') && 'needs script(1) for a pseudo-terminal' }, async () => {
+    const d = fresh();
+    src.hub.throttle = 256 * 1024;
+    const cmd = [process.execPath, join(ROOT, 'bin', 'studio.js'), 'model', 'get', 'alpha', '--vicuna', src.vicunaDir, '--precision', 'fp32', '--yes'].map((a) => `'${a}'`).join(' ');
+    const p = spawn('/usr/bin/script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, ...src.env, STUDIO_DATA_DIR: d, COLUMNS: '160' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let tty = '';
+    p.stdout.on('data', (b: Buffer) => (tty += b));
+    const code = await new Promise<number | null>((resolve) => p.on('close', resolve));
+    src.hub.throttle = 0;
+    assert.equal(code, 0, tty.slice(-800));
+    assert.match(tty, /\[#*-*\] +\d+%  [\d.]+ [kMG]?B\/[\d.]+ [kMG]?B  [\d.]+ [kMG]?B\/s  ETA \d+:\d\d  /, 'bar, bytes, speed, ETA');
+    assert.match(tty, /convert: /);
+  });
+
+  it('SIGKILLed at random moments (downloading or converting): each re-run resumes, no partial pack is listed, the end result verifies', async () => {
+    const d = fresh();
+    src.hub.throttle = 192 * 1024;
+    const env = { ...process.env, ...src.env, STUDIO_DATA_DIR: d };
+    const testStart = src.hub.requests.length;
+    const ranges: string[] = [];
+    /** Range requests a re-run must make: one per partial file a kill left */
+    const pending = new Set<string>();
+    let kills = 0;
+    for (let round = 0; round < 3; round++) {
+      // the CLI and its engine as one process group, killed together as when the app is killed
+      const p = spawn(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'model', 'get', 'alpha', '--vicuna', src.vicunaDir, '--precision', 'fp32', '--yes'], { env, detached: true, stdio: 'ignore' });
+      const at = 400 + Math.floor(Math.random() * 3000);
+      const code = await new Promise<number | null>((resolve) => {
+        const t = setTimeout(() => { try { process.kill(-p.pid!, 'SIGKILL'); } catch { /* gone */ } }, at);
+        p.on('exit', (c) => { clearTimeout(t); resolve(c); });
+      });
+      if (code === 0) break;
+      kills++;
+      for (const f of partFiles(join(d, 'models'))) pending.add(`bytes=${f.size}-`);
+      await new Promise((r) => setTimeout(r, 200));
+      // after a kill: never a partial pack among the installed ones
+      const packs = existsSync(join(d, 'models', 'packs')) ? readdirSync(join(d, 'models', 'packs')).filter((n) => !n.startsWith('.')) : [];
+      for (const n of packs) assert.ok(existsSync(join(d, 'models', 'packs', n, 'manifest.json')), `${n} is listed without a manifest`);
+      const c = await list(d, '--offline');
+      for (const k of c.entries[0].packs) assert.equal((await studio(d, ['verify', k.path])).code, 0, 'a listed pack is complete');
+    }
+    src.hub.throttle = 0;
+    const r = await studio(d, ['get', 'alpha', '--vicuna', src.vicunaDir, '--precision', 'fp32', '--yes']);
+    assert.equal(r.code, 0, r.err);
+    assert.ok(kills >= 1, 'killed at least once');
+    const packDir = r.out.trim();
+    assert.equal((await studio(d, ['verify', packDir])).code, 0);
+    assert.deepEqual(readFileSync(join(d, 'models', DELTA_PATH('alpha'))), src.files.deltaAlpha);
+    ranges.push(...src.hub.requests.slice(testStart).filter((q) => q.range).map((q) => q.range!));
+    // every partial file a kill left was resumed from where it ended (HTTP Range), not downloaded again
+    for (const want of pending) assert.ok(ranges.includes(want), `resumed with ${want} (asked: ${ranges.join(', ')})`);
+    for (const q of ranges) assert.match(q, /^bytes=\d+-$/);
+  });
+});
+
+function partFiles(dir: string): Array<{ path: string; size: number }> {
+  const out: Array<{ path: string; size: number }> = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.part') && statSync(p).size > 0) out.push({ path: p, size: statSync(p).size });
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+}
+
+function sha(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+import { createHash } from 'node:crypto';

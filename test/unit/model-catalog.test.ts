@@ -1,0 +1,108 @@
+// The catalogue's pure parts: the official ckpt/ layout, which Vicuna-delta files are fetched,
+// the pack-size estimate, LLM folder checks, the CLI's figures and readable provider reasons.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { CKPT, llmFolderProblem, locateCkpt, packBytesEstimate, vicunaDeltaWanted, installedPacks } from '../../main/engine/model/catalog/index';
+import { fmtBytes, fmtEta, progressLine } from '../../main/cli/model';
+import { lockModels } from '../../main/engine/model/catalog/job';
+import { readableReason } from '../../main/engine/model/providers';
+import type { HubFile } from '../../main/engine/model/download/index';
+
+const tmp = mkdtempSync(join(tmpdir(), 'rs-catalog-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const touch = (p: string, s = 'x') => {
+  mkdirSync(join(p, '..'), { recursive: true });
+  writeFileSync(p, s);
+};
+const hub = (path: string): HubFile => ({ path, size: 1, gitOid: '0'.repeat(40), url: `u/${path}`, expected: { size: 1 } });
+
+describe('model catalogue', () => {
+  it('locates the parts in an official ckpt/ tree, given as ckpt/ or as the folder holding it', () => {
+    const root = join(tmp, 'repo');
+    touch(join(root, 'ckpt', CKPT.imagebind));
+    touch(join(root, 'ckpt', CKPT.delta('beta')));
+    touch(join(root, 'ckpt', CKPT.vicuna, 'config.json'), '{}');
+    for (const given of [root, join(root, 'ckpt')]) {
+      const t = locateCkpt(given);
+      assert.equal(t.root, join(root, 'ckpt'));
+      assert.equal(t.imagebind, join(root, 'ckpt', 'pretrained_ckpt/imagebind_ckpt/huge/imagebind_huge.pth'));
+      assert.equal(t.delta.beta, join(root, 'ckpt', 'deepresonance_beta_delta_ckpt/deepresonance/7b_tiva_v0/pytorch_model.pt'));
+      assert.equal(t.delta.alpha, null);
+      assert.equal(t.vicuna, join(root, 'ckpt', 'pretrained_ckpt/vicuna_ckpt/7b_v0'));
+    }
+  });
+
+  it('fetches config, tokenizer and one set of weights of lmsys/vicuna-7b-delta-v0 (safetensors when both are published)', () => {
+    const bin = ['config.json', 'tokenizer.model', 'pytorch_model-00001-of-00002.bin', 'pytorch_model.bin.index.json', 'README.md', '.gitattributes'];
+    assert.deepEqual(vicunaDeltaWanted(bin.map(hub)).map((f) => f.path), ['config.json', 'tokenizer.model', 'pytorch_model-00001-of-00002.bin', 'pytorch_model.bin.index.json']);
+    const both = [...bin, 'model-00001-of-00002.safetensors', 'model.safetensors.index.json'];
+    assert.deepEqual(vicunaDeltaWanted(both.map(hub)).map((f) => f.path), ['config.json', 'tokenizer.model', 'model-00001-of-00002.safetensors', 'model.safetensors.index.json']);
+  });
+
+  it('estimates a 7B pack: int4 < int8 < fp16 < fp32, fp16 about the 13.5 GB of Vicuna-7B fp16 plus the encoders; the measured 1 B int4 pack (0.92 GB) is matched', () => {
+    const [i4, i8, f16, f32] = (['int4', 'int8', 'fp16', 'fp32'] as const).map((p) => packBytesEstimate(p));
+    assert.ok(i4 < i8 && i8 < f16 && f16 < f32);
+    assert.ok(f16 > 13.5e9 && f16 < 16e9, String(f16));
+    assert.ok(Math.abs(f32 / f16 - 2) < 0.01);
+    assert.ok(i4 > 6e9 && i4 < 9e9, String(i4));
+    // BENCHMARKS.md "In-engine conversion": the 1 B int4 α pack (hidden 2048, 18 layers, ffn 5504, narrow ImageBind trunks) is 0.92 GB
+    const oneB = packBytesEstimate('int4', { hidden: 2048, layers: 18, intermediate: 5504, vocab: 32006 }, 0);
+    assert.ok(Math.abs(oneB / 0.92e9 - 1) < 0.05, String(oneB));
+  });
+
+  it('says what an LLM folder lacks', () => {
+    const d = join(tmp, 'llm');
+    mkdirSync(d, { recursive: true });
+    assert.match(llmFolderProblem(d, 'The LLaMA-7B folder')!, /lacks config\.json, tokenizer\.model, the weights/);
+    touch(join(d, 'config.json'), JSON.stringify({ model_type: 'gpt2' }));
+    touch(join(d, 'tokenizer.model'));
+    touch(join(d, 'model.safetensors'));
+    assert.match(llmFolderProblem(d, 'The LLaMA-7B folder')!, /not a LLaMA model/);
+    touch(join(d, 'config.json'), JSON.stringify({ model_type: 'llama' }));
+    assert.equal(llmFolderProblem(d, 'x'), null);
+    assert.match(llmFolderProblem(join(tmp, 'nope'), 'The Vicuna-7B v0 folder')!, /is not a folder/);
+  });
+
+  it('lists only complete packs: never the converter’s <out>.partial or a folder without a manifest', () => {
+    const packs = join(tmp, 'packs');
+    touch(join(packs, 'deepresonance-beta-int4', 'manifest.json'), JSON.stringify({ variant: 'beta', name: 'b', llm_quant: 'int4', files: { a: { bytes: 3 }, b: { bytes: 4 } } }));
+    touch(join(packs, 'deepresonance-alpha-int4.partial', 'manifest.json'), JSON.stringify({ variant: 'alpha', name: 'a' }));
+    touch(join(packs, 'deepresonance-alpha-fp16', 'decoder.onnx'));
+    assert.deepEqual(installedPacks(packs), [{ variant: 'beta', precision: 'int4', name: 'b', path: join(packs, 'deepresonance-beta-int4'), bytes: 7 }]);
+  });
+
+  it('CLI figures: sizes, ETA and a progress line with speed', () => {
+    assert.equal(fmtBytes(4.8e9, true), '≈4.8 GB');
+    assert.equal(fmtEta(3725), '1:02:05');
+    assert.equal(fmtEta(null), '--:--');
+    const line = progressLine({
+      jobId: 'j', variant: 'beta', precision: 'int4', state: 'running', bytes: 2.5e9, total: 5e9, bytesPerSecond: 50e6, etaSeconds: 50,
+      message: '', error: null, packPath: null, startedAt: 0,
+      steps: [{ id: 'a', label: 'ImageBind-huge: imagebind_huge.pth', kind: 'download', state: 'running', bytes: 1, total: 2, bytesPerSecond: 1, etaSeconds: 1 }],
+    }, 200);
+    assert.match(line, /^\[#{12}-{12}\]  50%  2\.5 GB\/5\.0 GB  50\.0 MB\/s  ETA 0:50  ImageBind-huge/);
+  });
+
+  it('turns onnxruntime provider errors into a sentence a person can act on', () => {
+    assert.match(readableReason('webgpu', '[ONNXRuntimeError] : 1 : FAIL : webgpu_context.cc:183 Initialize Failed to get a WebGPU adapter: No available adapters.'), /^no GPU that WebGPU can use was found/);
+    assert.equal(readableReason('webgpu', '[ONNXRuntimeError] : 9 : NOT_IMPLEMENTED : Could not find an implementation for MatMulNBits(1) node with name \'x\''), 'this model uses the MatMulNBits operator, which WebGPU cannot run here; the CPU is used instead');
+    assert.match(readableReason('cuda', 'Failed to load library libonnxruntime_providers_cuda.so with error: libcublasLt.so.12: cannot open shared object file'), /CUDA libraries or driver could not be loaded/);
+    assert.equal(readableReason('dml', '[ONNXRuntimeError] : 1 : FAIL : something odd\nmore'), 'something odd');
+  });
+});
+
+describe('one Get per models folder', () => {
+  it('a second lock is refused while its owner lives; a dead owner’s lock is taken over', () => {
+    const dir = join(tmp, 'models-lock');
+    const unlock = lockModels(dir);
+    writeFileSync(join(dir, '.get.lock'), String(process.ppid)); // a live process other than this one
+    assert.throws(() => lockModels(dir), /Another studio process \(pid \d+\) is getting a model/);
+    writeFileSync(join(dir, '.get.lock'), '2147483646'); // no such process
+    const again = lockModels(dir);
+    again();
+    unlock();
+  });
+});
