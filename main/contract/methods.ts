@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode } from './errors';
+import { BpmRange } from './bpm-range';
 
 /**
  * The one IPC contract. Every method the renderer (or CLI) can call is listed
@@ -544,6 +545,14 @@ export const methods = {
     output: z.object({ fileName: z.string(), mime: z.string(), content: z.string(), count: z.number() }),
     host: 'engine',
     summary: 'The library (or a selection / a filter) as CSV or JSON, failed files with their reason included.',
+  }),
+  // issue 11: the BPM range (main/contract/bpm-range.ts), applied to the rows of library:query and library:export
+  'library:get-bpm-range': spec({ input: Empty, output: BpmRange.nullable(), host: 'engine', summary: 'The BPM range tempos are shown and exported in (null: as analysed).' }),
+  'library:set-bpm-range': spec({
+    input: z.object({ range: BpmRange.nullable() }).strict(),
+    output: BpmRange.nullable(),
+    host: 'engine',
+    summary: 'Show and export every tempo doubled or halved into this range (null: as analysed); the analysis is not re-run.',
   }),
 
   'model:status': spec({ input: Empty, output: ModelStatus, host: 'engine', summary: 'Whether a model pack is installed, and what runs it.' }),

@@ -127,12 +127,69 @@ export const MIN_ONSET_FLUX = 1;
  * envelope or a mean onset flux below MIN_ONSET_FLUX (a steady tone).
  */
 export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>): TempoResult {
-  const n = envIn.length;
   const none: TempoResult = { bpm: null, confidence: 0, beats: [] };
-  if (n < fps * 4) return none;
+  const p = periodicity(envIn, fps, opts);
+  if (!p) return none;
+  const { env, ac, acAt, scores } = p;
+  let best = -Infinity;
+  let bestBpm = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const score = scores[i] * priorAt(opts.minBpm + i * STEP, opts);
+    if (score > best) {
+      best = score;
+      bestBpm = opts.minBpm + i * STEP;
+    }
+  }
+  if (!(best > 0)) return none;
+  bestBpm = refinePeak(scores, bestBpm, opts);
+  const period = (60 * fps) / bestBpm;
+  const confidence = Math.max(0, Math.min(1, Math.max(acAt(period), acAt(2 * period)) / ac[0]));
+  const beatFrames = trackBeats(env, period);
+  const beats = beatFrames.map((f) => Math.round((t0 + f / fps) * 1000) / 1000).filter((t) => t >= 0);
+  // The comb's resolution is limited by the frame rate; a straight line through the beat
+  // positions (which the DP placed freely) gives the tempo of a steady track more precisely.
+  const fitted = fitPeriod(beatFrames, period);
+  if (fitted) bestBpm = (60 * fps) / fitted;
+  return { bpm: Math.round(bestBpm * 10) / 10, confidence: Math.round(confidence * 1000) / 1000, beats };
+}
+
+const STEP = 0.1;
+
+function priorAt(bpm: number, opts: Required<TempoOptions>): number {
+  const oct = Math.log2(bpm / opts.priorBpm) / opts.priorOctaves;
+  return Math.exp(-0.5 * oct * oct);
+}
+
+/** Parabolic refinement of a peak of `scores` (0.1 BPM grid from opts.minBpm). */
+function refinePeak(scores: Float64Array, bpm: number, opts: Required<TempoOptions>): number {
+  const bi = Math.round((bpm - opts.minBpm) / STEP);
+  if (bi > 0 && bi < scores.length - 1) {
+    const a = scores[bi - 1];
+    const b = scores[bi];
+    const c = scores[bi + 1];
+    const d = a - 2 * b + c;
+    if (d < 0) return bpm + (STEP * 0.5 * (a - c)) / d;
+  }
+  return bpm;
+}
+
+interface Periodicity {
+  /** baseline-removed, rectified, unit-RMS onset envelope */
+  env: Float64Array;
+  /** autocorrelation of env (mean removed), lags 0..maxLag frames */
+  ac: Float64Array;
+  acAt: (lag: number) => number;
+  /** comb score (AC at lags ×1..4, weights 1/k, clipped at 0) per 0.1 BPM from opts.minBpm, no prior */
+  scores: Float64Array;
+}
+
+/** Envelope conditioning, autocorrelation and comb; null for under 4 s or a mean flux below MIN_ONSET_FLUX. */
+function periodicity(envIn: Float32Array, fps: number, opts: Required<TempoOptions>): Periodicity | null {
+  const n = envIn.length;
+  if (n < fps * 4) return null;
   let meanFlux = 0;
   for (let i = 0; i < n; i++) meanFlux += envIn[i];
-  if (!(meanFlux / n >= MIN_ONSET_FLUX)) return none;
+  if (!(meanFlux / n >= MIN_ONSET_FLUX)) return null;
   // Remove a slow-moving baseline (1 s moving average) and half-wave rectify.
   const env = new Float64Array(n);
   const w = Math.max(1, Math.round(fps / 2));
@@ -147,7 +204,7 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
     acc += env[i] * env[i];
   }
   const rms = Math.sqrt(acc / n);
-  if (!(rms > 1e-9)) return none;
+  if (!(rms > 1e-9)) return null;
   for (let i = 0; i < n; i++) env[i] /= rms;
 
   // Autocorrelation of the mean-removed envelope.
@@ -161,49 +218,125 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
     for (let i = l; i < n; i++) s += z[i] * z[i - l];
     ac[l] = s / (n - l);
   }
-  if (!(ac[0] > 0)) return none;
+  if (!(ac[0] > 0)) return null;
   const acAt = (lag: number) => {
     if (lag >= maxLag) return 0;
     const i = Math.floor(lag);
     const f = lag - i;
     return ac[i] * (1 - f) + ac[i + 1] * f;
   };
-  // Comb score with prior over a 0.1 BPM grid.
-  let best = -Infinity;
-  let bestBpm = 0;
-  const step = 0.1;
-  const scores: number[] = [];
-  for (let bpm = opts.minBpm; bpm <= opts.maxBpm + 1e-9; bpm += step) {
-    const L = (60 * fps) / bpm;
+  const count = Math.floor((opts.maxBpm - opts.minBpm) / STEP + 1e-6) + 1;
+  const scores = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const L = (60 * fps) / (opts.minBpm + i * STEP);
     let s = 0;
     for (let k = 1; k <= 4; k++) s += acAt(k * L) / k;
-    const oct = Math.log2(bpm / opts.priorBpm) / opts.priorOctaves;
-    const score = Math.max(0, s) * Math.exp(-0.5 * oct * oct);
-    scores.push(score);
-    if (score > best) {
-      best = score;
-      bestBpm = bpm;
+    scores[i] = Math.max(0, s);
+  }
+  return { env, ac, acAt, scores };
+}
+
+/** One metrical level considered for the beat (exploration and the meter decision). */
+export interface TempoCandidate {
+  rel: string;
+  bpm: number;
+  /** comb score without prior, relative to the best comb score */
+  salience: number;
+  prior: number;
+  /** mean smoothed onset strength at the tracked beats ÷ its mean over the track */
+  lock: number;
+  /** at the midpoints between beats ÷ at the beats */
+  half: number;
+  /** at the thirds between beats ÷ at the beats */
+  third: number;
+  /** weaker ÷ stronger of the mean strength at even and at odd beats */
+  alt: number;
+}
+
+export function tempoCandidates(envIn: Float32Array, fps: number, opts: Required<TempoOptions>): TempoCandidate[] | null {
+  const p = periodicity(envIn, fps, opts);
+  if (!p) return null;
+  const { env, scores } = p;
+  let top = 0;
+  let bi = 0;
+  let bw = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if (scores[i] > top) top = scores[i];
+    const w = scores[i] * priorAt(opts.minBpm + i * STEP, opts);
+    if (w > bw) {
+      bw = w;
+      bi = i;
     }
   }
-  if (!(best > 0)) return none;
-  // Parabolic refinement on the grid.
-  const bi = Math.round((bestBpm - opts.minBpm) / step);
-  if (bi > 0 && bi < scores.length - 1) {
-    const a = scores[bi - 1];
-    const b = scores[bi];
-    const c = scores[bi + 1];
-    const d = a - 2 * b + c;
-    if (d < 0) bestBpm += (step * 0.5 * (a - c)) / d;
+  if (!(bw > 0)) return null;
+  const base = refinePeak(scores, opts.minBpm + bi * STEP, opts);
+  const local = smoothEnv(env, (60 * fps) / base);
+  const out: TempoCandidate[] = [];
+  for (const [rel, f] of [['1/3', 1 / 3], ['1/2', 0.5], ['2/3', 2 / 3], ['1', 1], ['3/2', 1.5], ['2', 2], ['3', 3]] as const) {
+    let bpm = base * f;
+    if (bpm < opts.minBpm || bpm > opts.maxBpm) continue;
+    // the comb's local maximum within ±3 %
+    let j = Math.round((bpm - opts.minBpm) / STEP);
+    const r = Math.round((0.03 * bpm) / STEP);
+    let jb = j;
+    for (let k = Math.max(0, j - r); k <= Math.min(scores.length - 1, j + r); k++) if (scores[k] > scores[jb]) jb = k;
+    j = jb;
+    bpm = refinePeak(scores, opts.minBpm + j * STEP, opts);
+    const period = (60 * fps) / bpm;
+    const beats = trackBeats(env, period);
+    const at = (t: number) => {
+      const i = Math.floor(t);
+      const g = t - i;
+      return i + 1 < local.length ? local[i] * (1 - g) + local[i + 1] * g : 0;
+    };
+    let sb = 0;
+    let sh = 0;
+    let st = 0;
+    const eo = [0, 0];
+    const en = [0, 0];
+    for (let i = 0; i < beats.length; i++) {
+      sb += at(beats[i]);
+      eo[i & 1] += at(beats[i]);
+      en[i & 1]++;
+      if (i + 1 < beats.length) {
+        const d = beats[i + 1] - beats[i];
+        sh += at(beats[i] + d / 2);
+        st += (at(beats[i] + d / 3) + at(beats[i] + (2 * d) / 3)) / 2;
+      }
+    }
+    const nb = Math.max(1, beats.length);
+    const meanLocal = local.reduce((s, v) => s + v, 0) / local.length;
+    const e0 = eo[0] / Math.max(1, en[0]);
+    const e1 = eo[1] / Math.max(1, en[1]);
+    out.push({
+      rel,
+      bpm,
+      salience: scores[j] / top,
+      prior: priorAt(bpm, opts),
+      lock: sb / nb / meanLocal,
+      half: sh / Math.max(1, nb - 1) / (sb / nb),
+      third: st / Math.max(1, nb - 1) / (sb / nb),
+      alt: Math.min(e0, e1) / Math.max(e0, e1, 1e-9),
+    });
   }
-  const period = (60 * fps) / bestBpm;
-  const confidence = Math.max(0, Math.min(1, Math.max(acAt(period), acAt(2 * period)) / ac[0]));
-  const beatFrames = trackBeats(env, period);
-  const beats = beatFrames.map((f) => Math.round((t0 + f / fps) * 1000) / 1000).filter((t) => t >= 0);
-  // The comb's resolution is limited by the frame rate; a straight line through the beat
-  // positions (which the DP placed freely) gives the tempo of a steady track more precisely.
-  const fitted = fitPeriod(beatFrames, period);
-  if (fitted) bestBpm = (60 * fps) / fitted;
-  return { bpm: Math.round(bestBpm * 10) / 10, confidence: Math.round(confidence * 1000) / 1000, beats };
+  return out;
+}
+
+/** Onset envelope smoothed by a Gaussian of σ = period/32 (the beat tracker's local score). */
+function smoothEnv(env: Float64Array, period: number): Float64Array {
+  const n = env.length;
+  const half = Math.max(1, Math.round(period));
+  const g = new Float64Array(2 * half + 1);
+  for (let i = -half; i <= half; i++) g[i + half] = Math.exp(-0.5 * ((i * 32) / period) ** 2);
+  const local = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const a = Math.max(0, i - half);
+    const b = Math.min(n - 1, i + half);
+    for (let j = a; j <= b; j++) s += env[j] * g[j - i + half];
+    local[i] = s;
+  }
+  return local;
 }
 
 /**

@@ -10,7 +10,9 @@ type LibraryMethods =
   | 'library:scan-state'
   | 'library:query'
   | 'library:track-detail'
-  | 'library:export';
+  | 'library:export'
+  | 'library:get-bpm-range'
+  | 'library:set-bpm-range';
 
 /** `library:*`: folders, the scan job, queries, detail, export. */
 export function libraryHandlers(library: LibraryService): Pick<Handlers, LibraryMethods> {
@@ -24,5 +26,7 @@ export function libraryHandlers(library: LibraryService): Pick<Handlers, Library
     'library:query': (args) => library.query(args),
     'library:track-detail': ({ trackId }) => library.store.detail(trackId),
     'library:export': ({ format, trackIds, filter }) => library.export(format, trackIds, filter),
+    'library:get-bpm-range': () => library.bpmRange(),
+    'library:set-bpm-range': ({ range }) => library.setBpmRange(range),
   };
 }
