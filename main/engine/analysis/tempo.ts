@@ -12,8 +12,10 @@ export interface TempoResult {
   bpm: number | null;
   /** 0..1: normalised autocorrelation of the onset envelope at the beat period */
   confidence: number;
-  /** beat positions, seconds (ms resolution) */
+  /** beat positions, seconds (ms resolution), from the beat tracker run at the chosen tempo */
   beats: number[];
+  /** meter: 3 or 4 beats per bar (4 stands for every duple meter); null without a tempo (estimateTempo's beatsPerBar) */
+  beatsPerBar: 3 | 4 | null;
 }
 
 export interface TempoOptions {
@@ -44,6 +46,10 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   private prev = new Float64Array(BANDS);
   private first = true;
   private env = new Float32Array(4096);
+  /** the same flux split in three band groups (below 250 Hz, 250–2000 Hz, above), interleaved per frame: the meter's beat-synchronous features */
+  private env3 = new Float32Array(3 * 4096);
+  /** band group of each band (0 low, 1 mid, 2 high) */
+  private group = new Uint8Array(BANDS);
   private envLen = 0;
   private floor = 0;
   private readonly opts: Required<TempoOptions>;
@@ -65,6 +71,10 @@ export class TempoAnalyser implements Analyser<TempoResult> {
       k = Math.max(k + (b ? 1 : 0), Math.round((f * N) / fs));
       this.edges[b] = Math.min(k, N / 2 + 1);
     }
+    for (let b = 0; b < BANDS; b++) {
+      const top = (this.edges[b + 1] * fs) / N;
+      this.group[b] = top <= 250 ? 0 : top <= 2000 ? 1 : 2;
+    }
     // ~ −90 dB below a full-scale sinusoid's bin power (Hann: (N/4)²)
     this.floor = (N / 4) ** 2 * 1e-9;
   }
@@ -83,25 +93,37 @@ export class TempoAnalyser implements Analyser<TempoResult> {
       for (let i = 0; i < N; i++) frame[i] = x[o + i] * win[i];
       this.fft.powerSpectrum(frame, pow);
       let flux = 0;
+      const g3 = this.g3;
+      g3[0] = g3[1] = g3[2] = 0;
       for (let b = 0; b < BANDS; b++) {
         let e = 0;
         for (let k = edges[b], end = edges[b + 1]; k < end; k++) e += pow[k];
         const l = Math.log(e + fl * (edges[b + 1] - edges[b]));
         const d = l - prev[b];
-        if (d > 0) flux += d;
+        if (d > 0) {
+          flux += d;
+          g3[this.group[b]] += d;
+        }
         prev[b] = l;
       }
+      if (this.first) g3[0] = g3[1] = g3[2] = 0;
       this.push(this.first ? 0 : flux);
       this.first = false;
     });
   }
+
+  private readonly g3 = new Float64Array(3);
 
   private push(v: number): void {
     if (this.envLen === this.env.length) {
       const b = new Float32Array(this.env.length * 2);
       b.set(this.env);
       this.env = b;
+      const b3 = new Float32Array(this.env3.length * 2);
+      b3.set(this.env3);
+      this.env3 = b3;
     }
+    this.env3.set(this.g3, 3 * this.envLen);
     this.env[this.envLen++] = v;
   }
 
@@ -109,7 +131,7 @@ export class TempoAnalyser implements Analyser<TempoResult> {
     const fps = this.tap.rate / HOP;
     const env = this.env.subarray(0, this.envLen);
     const t0 = N / 2 / this.tap.rate - this.tap.delaySec;
-    return estimateTempo(env, fps, t0, this.opts);
+    return estimateTempo(env, fps, t0, this.opts, this.env3.subarray(0, 3 * this.envLen));
   }
 }
 
@@ -126,31 +148,95 @@ export const MIN_ONSET_FLUX = 1;
  * envelope frame 0. bpm null (confidence 0, no beats) for under 4 s of
  * envelope or a mean onset flux below MIN_ONSET_FLUX (a steady tone).
  */
-export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>): TempoResult {
-  const none: TempoResult = { bpm: null, confidence: 0, beats: [] };
+export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>, bands?: Float32Array): TempoResult {
+  const none: TempoResult = { bpm: null, confidence: 0, beats: [], beatsPerBar: null };
   const p = periodicity(envIn, fps, opts);
   if (!p) return none;
-  const { env, ac, acAt, scores } = p;
-  let best = -Infinity;
-  let bestBpm = 0;
-  for (let i = 0; i < scores.length; i++) {
-    const score = scores[i] * priorAt(opts.minBpm + i * STEP, opts);
-    if (score > best) {
-      best = score;
-      bestBpm = opts.minBpm + i * STEP;
-    }
-  }
-  if (!(best > 0)) return none;
-  bestBpm = refinePeak(scores, bestBpm, opts);
-  const period = (60 * fps) / bestBpm;
+  const levels = metricalLevels(p, fps, opts);
+  if (!levels.length) return none;
+  const chosen = chooseLevel(levels);
+  let bpm = chosen.bpm;
+  const period = (60 * fps) / bpm;
+  const { ac, acAt } = p;
   const confidence = Math.max(0, Math.min(1, Math.max(acAt(period), acAt(2 * period)) / ac[0]));
-  const beatFrames = trackBeats(env, period);
+  const beatFrames = chosen.beats;
   const beats = beatFrames.map((f) => Math.round((t0 + f / fps) * 1000) / 1000).filter((t) => t >= 0);
   // The comb's resolution is limited by the frame rate; a straight line through the beat
   // positions (which the DP placed freely) gives the tempo of a steady track more precisely.
   const fitted = fitPeriod(beatFrames, period);
-  if (fitted) bestBpm = (60 * fps) / fitted;
-  return { bpm: Math.round(bestBpm * 10) / 10, confidence: Math.round(confidence * 1000) / 1000, beats };
+  if (fitted) bpm = (60 * fps) / fitted;
+  return { bpm: Math.round(bpm * 10) / 10, confidence: Math.round(confidence * 1000) / 1000, beats, beatsPerBar: bands ? beatSyncMeter(bands, beatFrames) ?? beatsPerBar(acAt, period, ac.length - 1) : beatsPerBar(acAt, period, ac.length - 1) };
+}
+
+/**
+ * Meter from beat-synchronous features: per beat, the strongest onset flux in
+ * three band groups (bass, middle, treble) at the beat (±2 frames) and between
+ * it and the next beat. A bar's pattern repeats after a bar: 3 when the
+ * features differ less between beats 3 apart than between beats 4 apart (mean
+ * absolute difference, each feature scaled by its mean), else 4. `bands`: the
+ * three envelopes interleaved per frame. null for under 13 beats.
+ */
+export function beatSyncMeter(bands: Float32Array, beats: number[]): 3 | 4 | null {
+  const nb = beats.length;
+  if (nb < 13) return null;
+  const frames = bands.length / 3;
+  const D = 6;
+  const v = new Float64Array(nb * D);
+  for (let i = 0; i < nb; i++) {
+    const b = beats[i];
+    const d = i + 1 < nb ? beats[i + 1] - b : i > 0 ? b - beats[i - 1] : 8;
+    for (let g = 0; g < 3; g++) {
+      let on = 0;
+      for (let f = Math.max(0, b - 2); f <= Math.min(frames - 1, b + 2); f++) on = Math.max(on, bands[3 * f + g]);
+      let off = 0;
+      for (let f = Math.max(0, b + 3); f <= Math.min(frames - 1, b + d - 3); f++) off = Math.max(off, bands[3 * f + g]);
+      v[i * D + g] = on;
+      v[i * D + 3 + g] = off;
+    }
+  }
+  for (let k = 0; k < D; k++) {
+    let m = 0;
+    for (let i = 0; i < nb; i++) m += v[i * D + k];
+    m /= nb;
+    if (m > 0) for (let i = 0; i < nb; i++) v[i * D + k] /= m;
+  }
+  const diff = (lag: number) => {
+    let s = 0;
+    let n = 0;
+    for (let i = 0; i + lag < nb; i++) {
+      for (let k = 0; k < D; k++) s += Math.abs(v[i * D + k] - v[(i + lag) * D + k]);
+      n++;
+    }
+    return s / n;
+  };
+  return diff(3) < diff(4) ? 3 : 4;
+}
+
+/**
+ * Meter: 3 (triple) or 4 (duple: 2/4, 4/4 and compound 6/8 counted in dotted
+ * quarters read as 4) beats per bar, from which bar length repeats the onset
+ * pattern better: the mean envelope autocorrelation at multiples of 3 beats
+ * against multiples of 4 beats, each taken relative to the lags half a beat
+ * either side (so a pulse that is merely regular favours neither). Accented
+ * downbeats, a bass note or a chord change per bar, a drum pattern one bar
+ * long all raise the autocorrelation at the bar's multiples. null when the
+ * envelope is too short to hold two bars of either length.
+ */
+export function beatsPerBar(acAt: (lag: number) => number, period: number, maxLag: number): 3 | 4 | null {
+  const score = (m: number): number | null => {
+    let s = 0;
+    let n = 0;
+    for (let k = 1; (k * m + 0.5) * period < maxLag; k++) {
+      const l = k * m * period;
+      s += acAt(l) - 0.5 * (acAt(l - period / 2) + acAt(l + period / 2));
+      n++;
+    }
+    return n >= 1 ? s / n : null;
+  };
+  const s3 = score(3);
+  const s4 = score(4);
+  if (s3 === null || s4 === null) return null;
+  return s3 > s4 ? 3 : 4;
 }
 
 const STEP = 0.1;
@@ -236,12 +322,14 @@ function periodicity(envIn: Float32Array, fps: number, opts: Required<TempoOptio
   return { env, ac, acAt, scores };
 }
 
-/** One metrical level considered for the beat (exploration and the meter decision). */
+/** One metrical level considered for the beat: a tempo related to the comb's pick by a simple ratio, and how the beat tracker fares at it. */
 export interface TempoCandidate {
+  /** ratio to the comb's pick with the prior: '1/3', '1/2', '2/3', '1', '3/2', '2', '3' */
   rel: string;
   bpm: number;
-  /** comb score without prior, relative to the best comb score */
+  /** comb score without prior, relative to the best comb score in the range */
   salience: number;
+  /** the log-normal tempo prior at bpm (0..1) */
   prior: number;
   /** mean smoothed onset strength at the tracked beats ÷ its mean over the track */
   lock: number;
@@ -251,12 +339,29 @@ export interface TempoCandidate {
   third: number;
   /** weaker ÷ stronger of the mean strength at even and at odd beats */
   alt: number;
+  /** envelope autocorrelation ÷ its value at lag 0, at half a beat, one beat and two beats */
+  acHalf: number;
+  acBeat: number;
+  acTwo: number;
+  /** the beat tracker's beats at this tempo (envelope frames) */
+  beats: number[];
 }
 
+/** The candidate levels of an onset envelope (exploration, tools/eval/dev-cache.ts); null where estimateTempo finds no tempo. */
 export function tempoCandidates(envIn: Float32Array, fps: number, opts: Required<TempoOptions>): TempoCandidate[] | null {
   const p = periodicity(envIn, fps, opts);
-  if (!p) return null;
-  const { env, scores } = p;
+  return p ? metricalLevels(p, fps, opts) : null;
+}
+
+const LEVELS = [['1/3', 1 / 3], ['1/2', 0.5], ['2/3', 2 / 3], ['1', 1], ['3/2', 1.5], ['2', 2], ['3', 3]] as const;
+
+/**
+ * The comb's pick with the prior, and the levels at 1/3, 1/2, 2/3, 3/2, 2 and
+ * 3 times its tempo inside [minBpm, maxBpm], each moved to the comb's local
+ * maximum within ±3 % and tracked (trackBeats) over the whole envelope.
+ */
+function metricalLevels(p: Periodicity, fps: number, opts: Required<TempoOptions>): TempoCandidate[] {
+  const { env, scores, ac, acAt } = p;
   let top = 0;
   let bi = 0;
   let bw = 0;
@@ -268,35 +373,40 @@ export function tempoCandidates(envIn: Float32Array, fps: number, opts: Required
       bi = i;
     }
   }
-  if (!(bw > 0)) return null;
+  if (!(bw > 0)) return [];
   const base = refinePeak(scores, opts.minBpm + bi * STEP, opts);
   const local = smoothEnv(env, (60 * fps) / base);
+  let meanLocal = 0;
+  for (let i = 0; i < local.length; i++) meanLocal += local[i];
+  meanLocal /= local.length;
+  const at = (t: number) => {
+    const i = Math.floor(t);
+    const g = t - i;
+    return i + 1 < local.length ? local[i] * (1 - g) + local[i + 1] * g : 0;
+  };
   const out: TempoCandidate[] = [];
-  for (const [rel, f] of [['1/3', 1 / 3], ['1/2', 0.5], ['2/3', 2 / 3], ['1', 1], ['3/2', 1.5], ['2', 2], ['3', 3]] as const) {
+  for (const [rel, f] of LEVELS) {
     let bpm = base * f;
     if (bpm < opts.minBpm || bpm > opts.maxBpm) continue;
-    // the comb's local maximum within ±3 %
-    let j = Math.round((bpm - opts.minBpm) / STEP);
-    const r = Math.round((0.03 * bpm) / STEP);
-    let jb = j;
-    for (let k = Math.max(0, j - r); k <= Math.min(scores.length - 1, j + r); k++) if (scores[k] > scores[jb]) jb = k;
-    j = jb;
-    bpm = refinePeak(scores, opts.minBpm + j * STEP, opts);
+    if (rel !== '1') {
+      const j = Math.round((bpm - opts.minBpm) / STEP);
+      const r = Math.round((0.03 * bpm) / STEP);
+      let jb = j;
+      for (let k = Math.max(0, j - r); k <= Math.min(scores.length - 1, j + r); k++) if (scores[k] > scores[jb]) jb = k;
+      bpm = refinePeak(scores, opts.minBpm + jb * STEP, opts);
+    }
+    const j = Math.min(scores.length - 1, Math.max(0, Math.round((bpm - opts.minBpm) / STEP)));
     const period = (60 * fps) / bpm;
     const beats = trackBeats(env, period);
-    const at = (t: number) => {
-      const i = Math.floor(t);
-      const g = t - i;
-      return i + 1 < local.length ? local[i] * (1 - g) + local[i + 1] * g : 0;
-    };
     let sb = 0;
     let sh = 0;
     let st = 0;
     const eo = [0, 0];
     const en = [0, 0];
     for (let i = 0; i < beats.length; i++) {
-      sb += at(beats[i]);
-      eo[i & 1] += at(beats[i]);
+      const v = at(beats[i]);
+      sb += v;
+      eo[i & 1] += v;
       en[i & 1]++;
       if (i + 1 < beats.length) {
         const d = beats[i + 1] - beats[i];
@@ -305,21 +415,31 @@ export function tempoCandidates(envIn: Float32Array, fps: number, opts: Required
       }
     }
     const nb = Math.max(1, beats.length);
-    const meanLocal = local.reduce((s, v) => s + v, 0) / local.length;
+    const mb = sb / nb || 1e-9;
     const e0 = eo[0] / Math.max(1, en[0]);
     const e1 = eo[1] / Math.max(1, en[1]);
     out.push({
       rel,
       bpm,
-      salience: scores[j] / top,
+      salience: top > 0 ? scores[j] / top : 0,
       prior: priorAt(bpm, opts),
-      lock: sb / nb / meanLocal,
-      half: sh / Math.max(1, nb - 1) / (sb / nb),
-      third: st / Math.max(1, nb - 1) / (sb / nb),
+      lock: mb / (meanLocal || 1e-9),
+      half: sh / Math.max(1, nb - 1) / mb,
+      third: st / Math.max(1, nb - 1) / mb,
       alt: Math.min(e0, e1) / Math.max(e0, e1, 1e-9),
+      acHalf: acAt(period / 2) / ac[0],
+      acBeat: acAt(period) / ac[0],
+      acTwo: acAt(2 * period) / ac[0],
+      beats,
     });
   }
   return out;
+}
+
+/** The metrical level reported as the beat. */
+function chooseLevel(levels: TempoCandidate[]): TempoCandidate {
+  const base = levels.find((l) => l.rel === '1')!;
+  return base;
 }
 
 /** Onset envelope smoothed by a Gaussian of σ = period/32 (the beat tracker's local score). */
