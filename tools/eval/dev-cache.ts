@@ -163,12 +163,12 @@ if (argv.includes('--features')) {
   const { tempoCandidates } = await import('../../main/engine/analysis/tempo');
   for (const { it, c } of data) {
     if (it.bpm == null) continue;
-    const cands = tempoCandidates(c.env, c.fps, { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 });
+    const cands = tempoCandidates(c.env, c.fps, { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 }, c.env3);
     if (!cands) continue;
     console.log(`${it.file.padEnd(50)} ${it.category.padEnd(9)} truth ${it.bpm.toFixed(1)} m${it.meter}`);
     for (const k of cands) {
       const mark = acc1(k.bpm, it.bpm) ? '<==' : '';
-      console.log(`    ${k.rel.padEnd(4)} ${k.bpm.toFixed(1).padStart(6)} S ${k.salience.toFixed(2)} prior ${k.prior.toFixed(2)} lock ${k.lock.toFixed(2)} half ${k.half.toFixed(2)} third ${k.third.toFixed(2)} alt ${k.alt.toFixed(2)} ${mark}`);
+      console.log(`    ${k.rel.padEnd(4)} ${k.bpm.toFixed(1).padStart(6)} S ${k.salience.toFixed(2)} prior ${k.prior.toFixed(2)} lock ${k.lock.toFixed(2)} half ${k.half.toFixed(2)} third ${k.third.toFixed(2)} alt ${k.alt.toFixed(2)} acH ${k.acHalf.toFixed(2)} acB ${k.acBeat.toFixed(2)} ac2 ${k.acTwo.toFixed(2)} ${mark}`);
     }
   }
 }

@@ -33,7 +33,7 @@ const BANDS = 40;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 2;
+  readonly version = 3;
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly frames = new FrameBuffer(N, HOP);
@@ -152,7 +152,7 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   const none: TempoResult = { bpm: null, confidence: 0, beats: [], beatsPerBar: null };
   const p = periodicity(envIn, fps, opts);
   if (!p) return none;
-  const levels = metricalLevels(p, fps, opts);
+  const levels = metricalLevels(p, fps, opts, bands);
   if (!levels.length) return none;
   const chosen = chooseLevel(levels);
   let bpm = chosen.bpm;
@@ -165,7 +165,7 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   // positions (which the DP placed freely) gives the tempo of a steady track more precisely.
   const fitted = fitPeriod(beatFrames, period);
   if (fitted) bpm = (60 * fps) / fitted;
-  return { bpm: Math.round(bpm * 10) / 10, confidence: Math.round(confidence * 1000) / 1000, beats, beatsPerBar: bands ? beatSyncMeter(bands, beatFrames) ?? beatsPerBar(acAt, period, ac.length - 1) : beatsPerBar(acAt, period, ac.length - 1) };
+  return { bpm: Math.round(bpm * 10) / 10, confidence: Math.round(confidence * 1000) / 1000, beats, beatsPerBar: chosen.diffs ? (chosen.diffs[3] < chosen.diffs[4] ? 3 : 4) : beatsPerBar(acAt, period, ac.length - 1) };
 }
 
 /**
@@ -177,6 +177,16 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
  * three envelopes interleaved per frame. null for under 13 beats.
  */
 export function beatSyncMeter(bands: Float32Array, beats: number[]): 3 | 4 | null {
+  const d = beatDiffs(bands, beats);
+  return d ? (d[3] < d[4] ? 3 : 4) : null;
+}
+
+/**
+ * Mean absolute difference of the beat-synchronous features (beatSyncMeter)
+ * between beats 1, 2, 3 and 4 apart (index = lag; index 0 unused); null for
+ * under 13 beats.
+ */
+function beatDiffs(bands: Float32Array, beats: number[]): number[] | null {
   const nb = beats.length;
   if (nb < 13) return null;
   const frames = bands.length / 3;
@@ -209,7 +219,7 @@ export function beatSyncMeter(bands: Float32Array, beats: number[]): 3 | 4 | nul
     }
     return s / n;
   };
-  return diff(3) < diff(4) ? 3 : 4;
+  return [0, diff(1), diff(2), diff(3), diff(4)];
 }
 
 /**
@@ -345,12 +355,14 @@ export interface TempoCandidate {
   acTwo: number;
   /** the beat tracker's beats at this tempo (envelope frames) */
   beats: number[];
+  /** beat-synchronous feature differences at lags 1..4 beats (beatDiffs), null without band envelopes or under 13 beats */
+  diffs: number[] | null;
 }
 
 /** The candidate levels of an onset envelope (exploration, tools/eval/dev-cache.ts); null where estimateTempo finds no tempo. */
-export function tempoCandidates(envIn: Float32Array, fps: number, opts: Required<TempoOptions>): TempoCandidate[] | null {
+export function tempoCandidates(envIn: Float32Array, fps: number, opts: Required<TempoOptions>, bands?: Float32Array): TempoCandidate[] | null {
   const p = periodicity(envIn, fps, opts);
-  return p ? metricalLevels(p, fps, opts) : null;
+  return p ? metricalLevels(p, fps, opts, bands) : null;
 }
 
 const LEVELS = [['1/3', 1 / 3], ['1/2', 0.5], ['2/3', 2 / 3], ['1', 1], ['3/2', 1.5], ['2', 2], ['3', 3]] as const;
@@ -360,7 +372,7 @@ const LEVELS = [['1/3', 1 / 3], ['1/2', 0.5], ['2/3', 2 / 3], ['1', 1], ['3/2', 
  * 3 times its tempo inside [minBpm, maxBpm], each moved to the comb's local
  * maximum within ±3 % and tracked (trackBeats) over the whole envelope.
  */
-function metricalLevels(p: Periodicity, fps: number, opts: Required<TempoOptions>): TempoCandidate[] {
+function metricalLevels(p: Periodicity, fps: number, opts: Required<TempoOptions>, bands?: Float32Array): TempoCandidate[] {
   const { env, scores, ac, acAt } = p;
   let top = 0;
   let bi = 0;
@@ -431,6 +443,7 @@ function metricalLevels(p: Periodicity, fps: number, opts: Required<TempoOptions
       acBeat: acAt(period) / ac[0],
       acTwo: acAt(2 * period) / ac[0],
       beats,
+      diffs: bands ? beatDiffs(bands, beats) : null,
     });
   }
   return out;
@@ -439,8 +452,31 @@ function metricalLevels(p: Periodicity, fps: number, opts: Required<TempoOptions
 /** The metrical level reported as the beat. */
 function chooseLevel(levels: TempoCandidate[]): TempoCandidate {
   const base = levels.find((l) => l.rel === '1')!;
+  const double = levels.find((l) => l.rel === '2');
+  // Bars cannot split a beat: when the level twice as fast groups in threes (its features
+  // repeat after 3 beats clearly better than after 2 or 4), the comb's pick spans 1½ beats
+  // of a triple meter, and the faster level is the beat.
+  if (double?.diffs && double.diffs[3] < TRIPLE_MARGIN * Math.min(double.diffs[2], double.diffs[4])) {
+    // Those threes are either beats of a 3/4 bar or the eighths of a compound (6/8, 12/8)
+    // beat: the dotted-quarter level (a third of the fast one) is the beat when the
+    // tracker locks onto it clearly better than onto the fast level.
+    const third = levels.find((l) => l.rel === '2/3');
+    if (third && third.lock >= COMPOUND_LOCK * double.lock) return third;
+    return double;
+  }
+  // Backbeat at the fast level: a pulse at twice the pick's tempo that is there (positive
+  // autocorrelation) but much weaker than the pick's own is the strong–weak alternation of
+  // fast beats (kick–snare, oom–pah); eighths under a moderate beat are nearly as regular as it.
+  if (double && base.acHalf > 0.05 && base.acHalf < FAST_RATIO * base.acBeat) return double;
   return base;
 }
+
+/** how much better (smaller) the 3-beat difference must be than the 2- and 4-beat ones to call the faster level triple */
+const TRIPLE_MARGIN = 0.8;
+/** how much better the tracker must lock onto the dotted-quarter level than onto the eighths to call the meter compound */
+const COMPOUND_LOCK = 1.3;
+/** the half-beat autocorrelation below this fraction of the beat's marks an alternating fast beat */
+const FAST_RATIO = 0.3;
 
 /** Onset envelope smoothed by a Gaussian of σ = period/32 (the beat tracker's local score). */
 function smoothEnv(env: Float64Array, period: number): Float64Array {
