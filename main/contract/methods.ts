@@ -382,6 +382,8 @@ export type ScanState = z.infer<typeof ScanState>;
 export const TrackDetail = z.object({
   track: LibraryTrack,
   beats: z.array(z.number()),
+  /** meter of the beat grid: 3 or 4 beats per bar (4 for every duple meter); null when unknown (issue 11) */
+  beatsPerBar: z.union([z.literal(3), z.literal(4)]).nullable().optional(),
   /** local tempo over time (BPM per beat interval) */
   tempoCurve: z.array(z.object({ t: z.number(), bpm: z.number() })),
   keyStrengths: z.array(z.object({ key: z.string(), strength: z.number() })),

@@ -68,6 +68,11 @@ describe('BPM range setting', () => {
       assert.equal(line.split(',')[head.split(',').indexOf('bpm')], String(folded));
       const json = JSON.parse((await engine.call('library:export', { format: 'json' })).content) as { bpm: number }[];
       assert.equal(json[0].bpm, folded);
+      const detail = await engine.call('library:track-detail', { trackId: (await rows())[0].id });
+      assert.equal(detail.track.bpm, folded);
+      assert.ok(detail.tempoCurve.length > 10 && detail.tempoCurve.every((p) => p.bpm >= range.min && p.bpm <= range.max), 'the tempo curve is shown in the range too');
+      assert.ok(detail.beats.length > 10, 'the beats stay');
+      assert.ok('beatsPerBar' in detail);
       await assert.rejects(engine.call('library:set-bpm-range', { range: { min: 140, max: 70 } }), (e: { code: string }) => e.code === 'BAD_ARGS');
       assert.equal(await engine.call('library:set-bpm-range', { range: null }), null);
       assert.equal((await rows())[0].bpm, stored);

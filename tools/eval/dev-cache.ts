@@ -38,10 +38,10 @@ interface Cached {
 type Any = any;
 async function load(it: EvalItem): Promise<Cached> {
   const base = join(CACHE, it.file.replace(/\.mp3$/, ''));
-  if (existsSync(base + '.env3')) {
+  if (existsSync(base + '.env6')) {
     const j = JSON.parse(readFileSync(base + '.json', 'utf8'));
     const env = new Float32Array(readFileSync(base + '.env').buffer.slice(0));
-    const env3 = new Float32Array(readFileSync(base + '.env3').buffer.slice(0));
+    const env3 = new Float32Array(readFileSync(base + '.env6').buffer.slice(0));
     const chroma = new Float32Array(readFileSync(base + '.chroma').buffer.slice(0));
     return { ...j, env, env3, chroma };
   }
@@ -49,7 +49,7 @@ async function load(it: EvalItem): Promise<Cached> {
   const k = new TonalAnalyser() as Any;
   await analyzeFile(join(OUT, 'dev', it.file), [t, k]);
   const env: Float32Array = t.env.slice(0, t.envLen);
-  const env3: Float32Array = t.env3.slice(0, 3 * t.envLen);
+  const env3: Float32Array = t.env3.slice(0, 6 * t.envLen);
   const fps = t.tap.rate / 256;
   const t0 = 512 / 2 / t.tap.rate - t.tap.delaySec;
   const chroma: Float32Array = k.chroma.slice(0, k.frames * 12);
@@ -58,7 +58,7 @@ async function load(it: EvalItem): Promise<Cached> {
   writeFileSync(base + '.env', Buffer.from(env.buffer));
   writeFileSync(base + '.chroma', Buffer.from(chroma.buffer));
   writeFileSync(base + '.json', JSON.stringify({ fps, t0, frames: k.frames, active }));
-  writeFileSync(base + '.env3', Buffer.from(env3.buffer));
+  writeFileSync(base + '.env6', Buffer.from(env3.buffer));
   return { env, env3, fps, t0, chroma, frames: k.frames, active };
 }
 
@@ -95,17 +95,23 @@ export function evalTempo(opts: TempoOptions = {}): void {
   console.log(`tempo dev: Acc1 ${(a1 / rows.length).toFixed(3)} Acc2 ${(a2 / rows.length).toFixed(3)} (n ${rows.length}); meter right ${meterOk}/${meterN} where Acc1; ` + Object.entries(cat).map(([k, v]) => `${k} ${v[0]}/${v[1]}`).join(', '));
 }
 
-export function evalKey(): void {
+export function evalKey(profile: Parameters<typeof estimateKey>[3] = 'shaath', threshold = 0.2, quiet = false): number {
   const rows = data.filter((d) => d.it.key && d.it.keyTrusted);
   let s = 0;
   for (const { it, c } of rows) {
-    const r = estimateKey(c.chroma, c.frames, c.active, 'shaath', 0.2);
+    const r = estimateKey(c.chroma, c.frames, c.active, profile, threshold);
     const k: Key | null = r.tonic === null ? null : { tonic: r.tonic, mode: r.mode! };
     const sc = k ? mirexKeyScore(it.key!, k) : 0;
     s += sc;
-    if (VERBOSE && sc < 1) console.log(`  ${it.file.padEnd(52)} truth ${keyName(it.key!)} got ${k ? keyName(k) : '—'} (${sc})`);
+    if (VERBOSE && !quiet && sc < 1) console.log(`  ${it.file.padEnd(52)} truth ${keyName(it.key!)} got ${k ? keyName(k) : '—'} (${sc})`);
   }
-  console.log(`key dev: MIREX ${(s / rows.length).toFixed(3)} (n ${rows.length})`);
+  if (!quiet) console.log(`key dev: MIREX ${(s / rows.length).toFixed(3)} (n ${rows.length})`);
+  return s / rows.length;
+}
+if (argv.includes('--profiles')) {
+  const { KEY_PROFILES } = await import('../../main/engine/analysis/tonal');
+  for (const p of Object.keys(KEY_PROFILES) as (keyof typeof KEY_PROFILES)[])
+    console.log(p.padEnd(14), [0, 0.1, 0.2, 0.3, 0.5].map((t) => `${t}: ${evalKey(p, t, true).toFixed(3)}`).join('  '));
 }
 
 evalTempo();
@@ -187,5 +193,20 @@ if (argv.includes('--ac')) {
     };
     const a0 = ac(0);
     console.log(`${it.file.padEnd(48)} truth ${it.bpm.toFixed(0)}: ac(P/2) ${(ac(P / 2) / a0).toFixed(2)} ac(P) ${(ac(P) / a0).toFixed(2)} ac(3P/2) ${(ac(1.5 * P) / a0).toFixed(2)} ac(2P) ${(ac(2 * P) / a0).toFixed(2)} ac(3P) ${(ac(3 * P) / a0).toFixed(2)} ac(4P) ${(ac(4 * P) / a0).toFixed(2)}`);
+  }
+}
+
+if (argv.includes('--modes')) {
+  const { KEY_PROFILES } = await import('../../main/engine/analysis/tonal');
+  const rows = data.filter((d) => d.it.key && d.it.keyTrusted);
+  for (const p of Object.keys(KEY_PROFILES) as (keyof typeof KEY_PROFILES)[]) {
+    const by: Record<string, [number, number]> = { major: [0, 0], minor: [0, 0] };
+    for (const { it, c } of rows) {
+      const r = estimateKey(c.chroma, c.frames, c.active, p, 0.2);
+      const ok = r.tonic === it.key!.tonic && r.mode === it.key!.mode;
+      by[it.key!.mode][0] += +ok;
+      by[it.key!.mode][1]++;
+    }
+    console.log(p.padEnd(14), `major ${by.major[0]}/${by.major[1]} minor ${by.minor[0]}/${by.minor[1]}`);
   }
 }

@@ -14,7 +14,7 @@ export interface TempoResult {
   confidence: number;
   /** beat positions, seconds (ms resolution), from the beat tracker run at the chosen tempo */
   beats: number[];
-  /** meter: 3 or 4 beats per bar (4 stands for every duple meter); null without a tempo (estimateTempo's beatsPerBar) */
+  /** meter: 3 or 4 beats per bar (4 stands for every duple meter); null without a tempo or when no bar length stands out (an even pulse) */
   beatsPerBar: 3 | 4 | null;
 }
 
@@ -30,6 +30,8 @@ export interface TempoOptions {
 const N = 512;
 const HOP = 256;
 const BANDS = 40;
+/** per envelope frame: onset flux of 3 band groups, then their log energies */
+export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
@@ -46,8 +48,11 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   private prev = new Float64Array(BANDS);
   private first = true;
   private env = new Float32Array(4096);
-  /** the same flux split in three band groups (below 250 Hz, 250–2000 Hz, above), interleaved per frame: the meter's beat-synchronous features */
-  private env3 = new Float32Array(3 * 4096);
+  /**
+   * per frame, BAND_FEATURES values: the same flux split in three band groups (below 250 Hz,
+   * 250–2000 Hz, above), then each group's log energy: the meter's beat-synchronous features
+   */
+  private env3 = new Float32Array(BAND_FEATURES * 4096);
   /** band group of each band (0 low, 1 mid, 2 high) */
   private group = new Uint8Array(BANDS);
   private envLen = 0;
@@ -94,10 +99,13 @@ export class TempoAnalyser implements Analyser<TempoResult> {
       this.fft.powerSpectrum(frame, pow);
       let flux = 0;
       const g3 = this.g3;
-      g3[0] = g3[1] = g3[2] = 0;
+      g3.fill(0);
+      const ge = this.ge;
+      ge.fill(0);
       for (let b = 0; b < BANDS; b++) {
         let e = 0;
         for (let k = edges[b], end = edges[b + 1]; k < end; k++) e += pow[k];
+        ge[this.group[b]] += e;
         const l = Math.log(e + fl * (edges[b + 1] - edges[b]));
         const d = l - prev[b];
         if (d > 0) {
@@ -107,12 +115,14 @@ export class TempoAnalyser implements Analyser<TempoResult> {
         prev[b] = l;
       }
       if (this.first) g3[0] = g3[1] = g3[2] = 0;
+      for (let g = 0; g < 3; g++) g3[3 + g] = Math.log(ge[g] + fl * BANDS);
       this.push(this.first ? 0 : flux);
       this.first = false;
     });
   }
 
-  private readonly g3 = new Float64Array(3);
+  private readonly g3 = new Float64Array(BAND_FEATURES);
+  private readonly ge = new Float64Array(3);
 
   private push(v: number): void {
     if (this.envLen === this.env.length) {
@@ -123,7 +133,7 @@ export class TempoAnalyser implements Analyser<TempoResult> {
       b3.set(this.env3);
       this.env3 = b3;
     }
-    this.env3.set(this.g3, 3 * this.envLen);
+    this.env3.set(this.g3, BAND_FEATURES * this.envLen);
     this.env[this.envLen++] = v;
   }
 
@@ -131,7 +141,7 @@ export class TempoAnalyser implements Analyser<TempoResult> {
     const fps = this.tap.rate / HOP;
     const env = this.env.subarray(0, this.envLen);
     const t0 = N / 2 / this.tap.rate - this.tap.delaySec;
-    return estimateTempo(env, fps, t0, this.opts, this.env3.subarray(0, 3 * this.envLen));
+    return estimateTempo(env, fps, t0, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen));
   }
 }
 
@@ -165,50 +175,78 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   // positions (which the DP placed freely) gives the tempo of a steady track more precisely.
   const fitted = fitPeriod(beatFrames, period);
   if (fitted) bpm = (60 * fps) / fitted;
-  return { bpm: Math.round(bpm * 10) / 10, confidence: Math.round(confidence * 1000) / 1000, beats, beatsPerBar: chosen.diffs ? (chosen.diffs[3] < chosen.diffs[4] ? 3 : 4) : beatsPerBar(acAt, period, ac.length - 1) };
+  return { bpm: Math.round(bpm * 10) / 10, confidence: Math.round(confidence * 1000) / 1000, beats, beatsPerBar: chosen.diffs ? meterOf(chosen.diffs) : beatsPerBar(acAt, period, ac.length - 1) };
 }
 
 /**
  * Meter from beat-synchronous features: per beat, the strongest onset flux in
  * three band groups (bass, middle, treble) at the beat (±2 frames) and between
- * it and the next beat. A bar's pattern repeats after a bar: 3 when the
+ * it and the next beat, and each group's loudest log energy at the beat. A bar's pattern repeats after a bar: 3 when the
  * features differ less between beats 3 apart than between beats 4 apart (mean
- * absolute difference, each feature scaled by its mean), else 4. `bands`: the
- * three envelopes interleaved per frame. null for under 13 beats.
+ * absolute difference, each band group scaled by its mean at the beats), 4 when the reverse,
+ * null when the two are within 10 % (an even pulse has no bar). `bands`:
+ * BAND_FEATURES values per envelope frame (TempoAnalyser). null for under MIN_METER_BEATS (24) beats.
  */
 export function beatSyncMeter(bands: Float32Array, beats: number[]): 3 | 4 | null {
   const d = beatDiffs(bands, beats);
-  return d ? (d[3] < d[4] ? 3 : 4) : null;
+  return d ? meterOf(d) : null;
+}
+
+/** 3 or 4 from beatDiffs; null when neither bar length repeats clearly better (within 10 %: an even pulse has no bar) */
+function meterOf(d: number[]): 3 | 4 | null {
+  if (Math.abs(d[3] - d[4]) <= 0.1 * Math.max(d[3], d[4])) return null;
+  return d[3] < d[4] ? 3 : 4;
 }
 
 /**
  * Mean absolute difference of the beat-synchronous features (beatSyncMeter)
  * between beats 1, 2, 3 and 4 apart (index = lag; index 0 unused); null for
- * under 13 beats.
+ * under MIN_METER_BEATS beats.
  */
 function beatDiffs(bands: Float32Array, beats: number[]): number[] | null {
   const nb = beats.length;
-  if (nb < 13) return null;
-  const frames = bands.length / 3;
-  const D = 6;
+  if (nb < MIN_METER_BEATS) return null;
+  const S = BAND_FEATURES;
+  const frames = bands.length / S;
+  const D = 9;
   const v = new Float64Array(nb * D);
   for (let i = 0; i < nb; i++) {
     const b = beats[i];
     const d = i + 1 < nb ? beats[i + 1] - b : i > 0 ? b - beats[i - 1] : 8;
     for (let g = 0; g < 3; g++) {
       let on = 0;
-      for (let f = Math.max(0, b - 2); f <= Math.min(frames - 1, b + 2); f++) on = Math.max(on, bands[3 * f + g]);
+      let level = -Infinity;
+      for (let f = Math.max(0, b - 2); f <= Math.min(frames - 1, b + 2); f++) {
+        on = Math.max(on, bands[S * f + g]);
+        level = Math.max(level, bands[S * f + 3 + g]);
+      }
       let off = 0;
-      for (let f = Math.max(0, b + 3); f <= Math.min(frames - 1, b + d - 3); f++) off = Math.max(off, bands[3 * f + g]);
+      for (let f = Math.max(0, b + 3); f <= Math.min(frames - 1, b + d - 3); f++) off = Math.max(off, bands[S * f + g]);
       v[i * D + g] = on;
       v[i * D + 3 + g] = off;
+      v[i * D + 6 + g] = Number.isFinite(level) ? level : 0;
     }
   }
-  for (let k = 0; k < D; k++) {
+  // flux: each band group scaled by its mean strength at the beats (the between-beat feature
+  // of a group with the same scale, so a near-silent one stays near 0 instead of amplifying
+  // noise); level: natural-log energy at the beat, its mean over the beats removed (an accent
+  // is a louder beat, which the log flux of a click from silence hardly shows)
+  for (let g = 0; g < 3; g++) {
     let m = 0;
-    for (let i = 0; i < nb; i++) m += v[i * D + k];
+    let ml = 0;
+    for (let i = 0; i < nb; i++) {
+      m += v[i * D + g];
+      ml += v[i * D + 6 + g];
+    }
     m /= nb;
-    if (m > 0) for (let i = 0; i < nb; i++) v[i * D + k] /= m;
+    ml /= nb;
+    for (let i = 0; i < nb; i++) {
+      if (m > 0) {
+        v[i * D + g] /= m;
+        v[i * D + 3 + g] /= m;
+      }
+      v[i * D + 6 + g] -= ml;
+    }
   }
   const diff = (lag: number) => {
     let s = 0;
@@ -355,7 +393,7 @@ export interface TempoCandidate {
   acTwo: number;
   /** the beat tracker's beats at this tempo (envelope frames) */
   beats: number[];
-  /** beat-synchronous feature differences at lags 1..4 beats (beatDiffs), null without band envelopes or under 13 beats */
+  /** beat-synchronous feature differences at lags 1..4 beats (beatDiffs), null without band envelopes or under MIN_METER_BEATS beats */
   diffs: number[] | null;
 }
 
@@ -470,6 +508,9 @@ function chooseLevel(levels: TempoCandidate[]): TempoCandidate {
   if (double && base.acHalf > 0.05 && base.acHalf < FAST_RATIO * base.acBeat) return double;
   return base;
 }
+
+/** fewer beats than this (6 bars of 4) give no meter: the differences are too noisy */
+const MIN_METER_BEATS = 24;
 
 /** how much better (smaller) the 3-beat difference must be than the 2- and 4-beat ones to call the faster level triple */
 const TRIPLE_MARGIN = 0.8;

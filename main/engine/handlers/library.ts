@@ -24,7 +24,7 @@ export function libraryHandlers(library: LibraryService): Pick<Handlers, Library
     'library:scan-control': ({ action }) => library.scanner.control(action),
     'library:scan-state': () => library.scanner.state(),
     'library:query': (args) => library.query(args),
-    'library:track-detail': ({ trackId }) => library.store.detail(trackId),
+    'library:track-detail': ({ trackId }) => library.detail(trackId),
     'library:export': ({ format, trackIds, filter }) => library.export(format, trackIds, filter),
     'library:get-bpm-range': () => library.bpmRange(),
     'library:set-bpm-range': ({ range }) => library.setBpmRange(range),

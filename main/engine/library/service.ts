@@ -83,6 +83,14 @@ export class LibraryService {
     return { ...page, rows: this.inBpmRange(page.rows) };
   }
 
+  /** library:track-detail, the track's tempo and the tempo curve folded into the BPM range (the beats stay as analysed) */
+  detail(trackId: string): MethodOutput<'library:track-detail'> {
+    const d = this.store.detail(trackId);
+    const range = this.bpmRange();
+    if (!range) return d;
+    return { ...d, track: this.inBpmRange([d.track])[0], tempoCurve: d.tempoCurve.map((p) => ({ t: p.t, bpm: foldBpm(p.bpm, range)! })) };
+  }
+
   /** The BPM range setting (null: tempos as analysed). A stored value that no longer parses counts as unset. */
   bpmRange(): BpmRange | null {
     const raw = getSetting(this.ctx.db, BPM_RANGE_KEY);
