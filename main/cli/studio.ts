@@ -35,8 +35,8 @@ Usage:
       that library database as the app does (files already analysed and
       unchanged are not decoded again). --bpm-range 70-140 shows each tempo
       doubled or halved into that range, as DJ software does (the analysis
-      and the database keep the tempo as analysed). Exit code 1 if any file
-      failed.
+      and the database keep the tempo as analysed).
+      Exit code 1 if any file failed.
   studio --version | --help
 
 Environment: STUDIO_DATA_DIR (data folder), STUDIO_FFMPEG (ffmpeg binary).`;
