@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { MIN_CONFIDENCE, StudioError, toErrorData, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { foldBpm, MIN_CONFIDENCE, parseBpmRange, StudioError, toErrorData, type BpmRange, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { isInside } from '../engine/fs/paths';
 import { serveRootsSetting } from '../engine/fs/roots';
 import { EngineHost } from '../engine-host';
@@ -27,14 +27,17 @@ Usage:
       Ask DeepResonance about media. --input takes the input text with <Audio>,
       <Image>, <Video> placeholders (default: the attached media in that order);
       with --video and <Audio> but no --audio, the audio is the video's soundtrack.
-  studio analyze <files or folders…> [--json] [--db PATH]
+  studio analyze <files or folders…> [--json] [--db PATH] [--bpm-range MIN-MAX]
       Analyse audio/video files (folders: recursively) with the library's
       analysers: tags, duration, loudness (LUFS, range, true peak), tempo, key,
       chords, waveform. --json prints one JSON object per line per track (path,
       durationSec, bpm, bpmConfidence, key, keyConfidence, camelot, lufs,
       loudnessRange, truePeak, features, error). --db writes the results into
       that library database as the app does (files already analysed and
-      unchanged are not decoded again). Exit code 1 if any file failed.
+      unchanged are not decoded again). --bpm-range 70-140 shows each tempo
+      doubled or halved into that range, as DJ software does (the analysis
+      and the database keep the tempo as analysed).
+      Exit code 1 if any file failed.
   studio model list|get|convert|verify …   (studio model --help)
       Get DeepResonance: list what is present, download + verify + convert
       (studio model get beta --llama DIR), convert files on disk, re-hash a pack.
@@ -266,10 +269,14 @@ export function keyText(t: Pick<LibraryTrack, 'key' | 'keyConfidence' | 'camelot
   return c >= MIN_CONFIDENCE ? `${t.key} (${t.camelot ?? '?'}, confidence ${c})` : `uncertain (best guess ${t.key}, confidence ${c}; left out of the features)`;
 }
 
-/** One line of `studio analyze --json`; `tempoReason`: why an analysed track has no tempo (TrackDetail.tempoReason). */
-export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null): Record<string, unknown> {
+/**
+ * One line of `studio analyze --json`; `tempoReason`: why an analysed track
+ * has no tempo (TrackDetail.tempoReason); `range`: --bpm-range, the tempo
+ * doubled or halved into it (foldBpm).
+ */
+export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null): Record<string, unknown> {
   return {
-    path: t.path, durationSec: t.durationSec, bpm: t.bpm, bpmConfidence: t.bpmConfidence, tempoReason, key: t.key, keyConfidence: t.keyConfidence,
+    path: t.path, durationSec: t.durationSec, bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence, tempoReason, key: t.key, keyConfidence: t.keyConfidence,
     camelot: t.camelot, openKey: t.openKey, lufs: t.lufs, loudnessRange: t.loudnessRange, truePeak: t.truePeak, features: t.features,
     title: t.title, artist: t.artist, album: t.album, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels, bitrateKbps: t.bitrateKbps,
     warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
@@ -277,8 +284,14 @@ export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null):
 }
 
 async function analyzeCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseCommand('analyze', argv, { allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' } } });
-  if (positionals.length === 0) fail('analyze needs files or folders: studio analyze <files or folders…> [--json] [--db PATH]', 2);
+  const { values, positionals } = parseCommand('analyze', argv, { allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' }, 'bpm-range': { type: 'string' } } });
+  if (positionals.length === 0) fail('analyze needs files or folders: studio analyze <files or folders…> [--json] [--db PATH] [--bpm-range MIN-MAX]', 2);
+  let range: BpmRange | null = null;
+  try {
+    range = values['bpm-range'] !== undefined ? parseBpmRange(values['bpm-range']) : null;
+  } catch (err) {
+    fail((err as Error).message, 2);
+  }
   const paths = positionals.map((p) => resolve(p));
   const dbPath = values.db ? resolve(values.db) : null;
   // Without --db nothing is kept: a throwaway data folder (database + waveform cache).
@@ -317,11 +330,11 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         if (t.status === 'failed') failed++;
         const name = shownPath(t.path);
         const reason = t.status === 'analysed' && t.bpm === null ? (await engine.call('library:track-detail', { trackId: t.id })).tempoReason : null;
-        if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, reason)) + '\n');
+        if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, reason, range)) + '\n');
         else if (t.status === 'failed') process.stdout.write(`${name}\n  error       ${t.error}\n`);
         else
           process.stdout.write(
-            `${name}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${tempoText(t, reason)}\n` +
+            `${name}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${tempoText({ bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence }, reason)}\n` +
               `  key         ${keyText(t)}\n  loudness    ${t.lufs ?? '?'} LUFS, range ${t.loudnessRange ?? '?'} LU, true peak ${t.truePeak ?? '?'} dBTP\n  features    ${t.features ?? ''}\n` +
               t.warnings.map((w) => `  warning     ${w}\n`).join(''),
           );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode } from './errors';
+import { BpmRange } from './bpm-range';
 
 /**
  * The one IPC contract. Every method the renderer (or CLI) can call is listed
@@ -451,6 +452,8 @@ export type ScanState = z.infer<typeof ScanState>;
 export const TrackDetail = z.object({
   track: LibraryTrack,
   beats: z.array(z.number()),
+  /** meter of the beat grid: 3 or 4 beats per bar (4 for every duple meter); null when unknown (issue 11) */
+  beatsPerBar: z.union([z.literal(3), z.literal(4)]).nullable().optional(),
   /** local tempo over time (BPM per beat interval) */
   tempoCurve: z.array(z.object({ t: z.number(), bpm: z.number() })),
   keyStrengths: z.array(z.object({ key: z.string(), strength: z.number() })),
@@ -738,6 +741,14 @@ export const methods = {
     output: z.object({ fileName: z.string(), mime: z.string(), content: z.string(), count: z.number() }),
     host: 'engine',
     summary: 'The library (or a selection / a filter) as CSV or JSON, failed files with their reason included.',
+  }),
+  // issue 11: the BPM range (main/contract/bpm-range.ts), applied to the rows of library:query and library:export
+  'library:get-bpm-range': spec({ input: Empty, output: BpmRange.nullable(), host: 'engine', summary: 'The BPM range tempos are shown and exported in (null: as analysed).' }),
+  'library:set-bpm-range': spec({
+    input: z.object({ range: BpmRange.nullable() }).strict(),
+    output: BpmRange.nullable(),
+    host: 'engine',
+    summary: 'Show and export every tempo doubled or halved into this range (null: as analysed); the analysis is not re-run.',
   }),
 
   'model:status': spec({ input: Empty, output: ModelStatus, host: 'engine', summary: 'Whether a model pack is installed, and what runs it.' }),

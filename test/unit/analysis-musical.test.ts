@@ -50,6 +50,27 @@ describe('tempo', () => {
     });
   }
 
+  // Issue 11: the meter decision. Clicks as a metronome makes them: the first beat of each
+  // bar a lower, louder click (800 Hz), the others 1.6 kHz, so only the bar tells 3 from 4.
+  const meterClick = (bpm: number, perBar: number) => {
+    const p = (60 / bpm).toFixed(6);
+    const bar = ((60 / bpm) * perBar).toFixed(6);
+    return media(`meter-${perBar}-${bpm}.wav`, [
+      '-f', 'lavfi', '-i',
+      `aevalsrc='if(lt(mod(t,${bar}),0.03),0.9*sin(2*PI*800*t)*(1-mod(t,${bar})/0.03),if(lt(mod(t,${p}),0.02),0.5*sin(2*PI*1600*t)*(1-mod(t,${p})/0.02),0))+0.01*sin(2*PI*220*t)':s=44100:d=24`,
+      '-c:a', 'pcm_s16le',
+    ]);
+  };
+  for (const [bpm, perBar] of [[96, 3], [150, 3], [120, 3], [96, 4], [128, 4], [70, 4]] as const) {
+    it(`reads ${perBar} beats per bar from a ${bpm} BPM metronome in ${perBar}/4, at the bar's tempo, beats on the clicks`, async () => {
+      const r = await analyzeTrack(meterClick(bpm, perBar));
+      assert.ok(r.tempo.bpm !== null && Math.abs(r.tempo.bpm - bpm) <= bpm * 0.02, `bpm ${r.tempo.bpm}`);
+      assert.equal(r.tempo.beatsPerBar, perBar);
+      const period = 60 / bpm;
+      for (const b of r.tempo.beats) assert.ok(Math.abs(b - Math.round(b / period) * period) < 0.03, `beat at ${b}`);
+    });
+  }
+
   it('finds no tempo in silence', async () => {
     const r = await analyzeTrack(media('silence-5.wav', ['-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=stereo:d=5']));
     assert.equal(r.tempo.bpm, null);

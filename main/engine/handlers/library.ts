@@ -11,7 +11,9 @@ type LibraryMethods =
   | 'library:idle'
   | 'library:query'
   | 'library:track-detail'
-  | 'library:export';
+  | 'library:export'
+  | 'library:get-bpm-range'
+  | 'library:set-bpm-range';
 
 /** `library:*`: folders, the scan job, queries, detail, export. */
 export function libraryHandlers(library: LibraryService): Pick<Handlers, LibraryMethods> {
@@ -24,7 +26,9 @@ export function libraryHandlers(library: LibraryService): Pick<Handlers, Library
     'library:scan-state': () => library.scanner.state(),
     'library:idle': () => library.idle(),
     'library:query': (args) => library.query(args),
-    'library:track-detail': ({ trackId }) => library.store.detail(trackId),
+    'library:track-detail': ({ trackId }) => library.detail(trackId),
     'library:export': ({ format, trackIds, filter }) => library.export(format, trackIds, filter),
+    'library:get-bpm-range': () => library.bpmRange(),
+    'library:set-bpm-range': ({ range }) => library.setBpmRange(range),
   };
 }

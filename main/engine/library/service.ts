@@ -4,13 +4,17 @@
  */
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { StudioError, type LibraryFilter, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
+import { BpmRange, foldBpm, StudioError, type LibraryFilter, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
 import { makeAnalyse, type Analyse } from './pool';
 import { LibraryScanner } from './job';
 import { LibraryStore } from './store';
 import { FolderWatcher } from './watch';
 import { isInside } from '../fs/paths';
+import { getSetting, setSetting } from '../db/settings';
+
+/** settings key of the BPM range (JSON `{min, max}`) */
+const BPM_RANGE_KEY = 'library.bpmRange';
 
 export interface LibraryOptions {
   /** watch folders and resume an interrupted scan at start (off for the CLI) */
@@ -90,12 +94,46 @@ export class LibraryService {
     return this.scanner.start(folderId);
   }
 
+  /** Rows of a page, with the stored tempo folded into the BPM range (filter and sort use the stored tempo). */
   query(args: MethodArgs<'library:query'>): MethodOutput<'library:query'> {
-    return this.store.query(args.filter, args.sort, args.offset, args.limit);
+    const page = this.store.query(args.filter, args.sort, args.offset, args.limit);
+    return { ...page, rows: this.inBpmRange(page.rows) };
+  }
+
+  /** library:track-detail, the track's tempo and the tempo curve folded into the BPM range (the beats stay as analysed) */
+  detail(trackId: string): MethodOutput<'library:track-detail'> {
+    const d = this.store.detail(trackId);
+    const range = this.bpmRange();
+    if (!range) return d;
+    return { ...d, track: this.inBpmRange([d.track])[0], tempoCurve: d.tempoCurve.map((p) => ({ t: p.t, bpm: foldBpm(p.bpm, range)! })) };
+  }
+
+  /** The BPM range setting (null: tempos as analysed). A stored value that no longer parses counts as unset. */
+  bpmRange(): BpmRange | null {
+    const raw = getSetting(this.ctx.db, BPM_RANGE_KEY);
+    if (raw === undefined) return null;
+    try {
+      const r = BpmRange.safeParse(JSON.parse(raw));
+      return r.success ? r.data : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** @throws SqliteError when the database cannot be written */
+  setBpmRange(range: BpmRange | null): BpmRange | null {
+    setSetting(this.ctx.db, BPM_RANGE_KEY, range ? JSON.stringify(range) : null);
+    this.scanner.bumpChanged({});
+    return this.bpmRange();
+  }
+
+  private inBpmRange(rows: LibraryTrack[]): LibraryTrack[] {
+    const range = this.bpmRange();
+    return range ? rows.map((r) => (r.bpm === null ? r : { ...r, bpm: foldBpm(r.bpm, range) })) : rows;
   }
 
   export(format: 'csv' | 'json', trackIds?: string[], filter?: LibraryFilter): MethodOutput<'library:export'> {
-    const rows = this.store.tracksFor(filter, trackIds);
+    const rows = this.inBpmRange(this.store.tracksFor(filter, trackIds));
     const stamp = new Date().toISOString().slice(0, 10);
     if (format === 'json') {
       return { fileName: `library-${stamp}.json`, mime: 'application/json', content: JSON.stringify(rows, null, 1), count: rows.length };

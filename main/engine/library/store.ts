@@ -257,6 +257,7 @@ export class LibraryStore {
     return {
       track,
       beats,
+      beatsPerBar: tempo?.beatsPerBar ?? null,
       tempoCurve,
       keyStrengths: tonal ? ALL_KEYS.map((k, i) => ({ key: keyName(k), strength: tonal.key.strengths[i] ?? 0 })) : [],
       loudnessCurve: { stepSec: loud?.shortTermStepSec ?? 1, values: loud?.shortTerm ?? [] },

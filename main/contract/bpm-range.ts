@@ -1,0 +1,50 @@
+/**
+ * The BPM range setting (issue 11), as DJ software offers it (Mixxx, rekordbox:
+ * 70–140, 85–170, …): a stored tempo is shown and exported at the metrical
+ * level that falls in the range, by doubling or halving it. The analysis is
+ * never re-run and the stored value is never changed.
+ */
+import { z } from 'zod';
+
+/** `{min, max}` in beats per minute, 20 ≤ min < max ≤ 400. */
+export const BpmRange = z
+  .object({ min: z.number().min(20).max(400), max: z.number().min(20).max(400) })
+  .strict()
+  .refine((r) => r.max > r.min, 'a BPM range ends above where it starts');
+export type BpmRange = z.infer<typeof BpmRange>;
+
+/** The ranges the app offers by name (each one octave wide, so every tempo has exactly one level in it). */
+export const BPM_RANGE_PRESETS: readonly BpmRange[] = [
+  { min: 60, max: 120 },
+  { min: 70, max: 140 },
+  { min: 85, max: 170 },
+  { min: 100, max: 200 },
+];
+
+/**
+ * `bpm` doubled or halved until it lies in [min, max) (for a range at least an
+ * octave wide, max included when max = 2·min is reached only from below).
+ * For a range narrower than an octave where no level falls inside, the level
+ * closest to the range on a log scale. null stays null; a non-positive or
+ * non-finite bpm is returned unchanged. Result rounded to 0.1 BPM.
+ */
+export function foldBpm(bpm: number | null, range: BpmRange | null | undefined): number | null {
+  if (bpm === null || !range || !(bpm > 0) || !Number.isFinite(bpm)) return bpm;
+  let v = bpm;
+  while (v < range.min) v *= 2;
+  while (v > range.max) v /= 2;
+  // v ≤ max now; if a narrow range left it below min, take the nearer of v and 2v (log distance)
+  if (v < range.min && Math.log2(2 * v / range.max) < Math.log2(range.min / v)) v *= 2;
+  return Math.round(v * 10) / 10;
+}
+
+/**
+ * "70-140" (also "70–140", "70:140") → `{min: 70, max: 140}`.
+ * @throws Error naming the accepted form when the text is not a valid range.
+ */
+export function parseBpmRange(text: string): BpmRange {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*[-–:]\s*(\d+(?:\.\d+)?)\s*$/.exec(text);
+  const r = m ? BpmRange.safeParse({ min: Number(m[1]), max: Number(m[2]) }) : null;
+  if (!r || !r.success) throw new Error(`"${text}" is not a BPM range: expected MIN-MAX with 20 ≤ MIN < MAX ≤ 400, e.g. 70-140`);
+  return r.data;
+}

@@ -1,0 +1,57 @@
+// Issue 11: the BPM range setting as DJ software has it (70–140, 85–170, …): a stored
+// tempo is shown and exported doubled or halved into the range, never re-analysed.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BPM_RANGE_PRESETS, BpmRange, foldBpm, parseBpmRange } from '@contract';
+
+describe('BPM range', () => {
+  it('folds a tempo by octaves into the range, both ends included', () => {
+    const r = { min: 70, max: 140 };
+    assert.equal(foldBpm(174, r), 87);
+    assert.equal(foldBpm(87, r), 87);
+    assert.equal(foldBpm(60, r), 120);
+    assert.equal(foldBpm(35.2, r), 70.4);
+    assert.equal(foldBpm(140, r), 140);
+    assert.equal(foldBpm(70, r), 70);
+    assert.equal(foldBpm(280, r), 140);
+    assert.equal(foldBpm(200, { min: 85, max: 170 }), 100);
+    assert.equal(foldBpm(168, { min: 85, max: 170 }), 168);
+    assert.equal(foldBpm(84, { min: 85, max: 170 }), 168);
+  });
+
+  it('leaves null, no range and nonsense alone, and rounds to 0.1 BPM', () => {
+    assert.equal(foldBpm(null, { min: 70, max: 140 }), null);
+    assert.equal(foldBpm(174.3, null), 174.3);
+    assert.equal(foldBpm(0, { min: 70, max: 140 }), 0);
+    assert.ok(Number.isNaN(foldBpm(Number.NaN, { min: 70, max: 140 })));
+    assert.equal(foldBpm(100.3, { min: 110, max: 220 }), 200.6);
+  });
+
+  it('every preset holds exactly one octave level of any tempo; folding twice changes nothing', () => {
+    for (const r of BPM_RANGE_PRESETS) {
+      assert.ok(BpmRange.safeParse(r).success);
+      for (let bpm = 30; bpm <= 300; bpm += 7.3) {
+        const f = foldBpm(bpm, r)!;
+        assert.ok(f >= r.min && f <= r.max, `${bpm} → ${f} in ${r.min}–${r.max}`);
+        const ratio = Math.log2(f / bpm);
+        assert.ok(Math.abs(ratio - Math.round(ratio)) < 0.01, `${bpm} → ${f} is an octave move`);
+        assert.equal(foldBpm(f, r), f);
+      }
+    }
+  });
+
+  it('a range narrower than an octave takes the level nearest to it', () => {
+    const r = { min: 100, max: 130 };
+    assert.equal(foldBpm(90, r), 90); // 90 is 0.15 octave below, 180 is 0.47 above
+    assert.equal(foldBpm(140, r), 140); // 70 is 0.51 below, 140 is 0.11 above
+    assert.equal(foldBpm(240, r), 120);
+  });
+
+  it('parses MIN-MAX and refuses anything else with a message that shows the form', () => {
+    assert.deepEqual(parseBpmRange('70-140'), { min: 70, max: 140 });
+    assert.deepEqual(parseBpmRange(' 85–170 '), { min: 85, max: 170 });
+    assert.deepEqual(parseBpmRange('87.5:175'), { min: 87.5, max: 175 });
+    for (const bad of ['140-70', '70', '70-70', 'fast', '10-40', '70-1000', '-70-140'])
+      assert.throws(() => parseBpmRange(bad), /expected MIN-MAX .* e\.g\. 70-140/, bad);
+  });
+});
