@@ -9,6 +9,7 @@ import { Rng, selectToken } from './generate/sampling';
 import { KvDecoder } from './generate/decoder';
 import { TextStreamer } from './generate/streamer';
 import { f16ToF32, f32ToF16 } from './tensors';
+import { EmbeddingCache, packIdentity } from './embedding-cache';
 
 /**
  * DeepResonance on onnxruntime-node, in the order of the paper:
@@ -84,6 +85,12 @@ export class ModelRuntime {
   private readonly H: number;
   private readonly half: boolean;
   private readonly placeholder: RegExp;
+  /** projected media of earlier questions (ask.ts), keyed by file, region and this pack */
+  readonly mediaCache = new EmbeddingCache();
+  /** this pack's identity in `mediaCache` keys (folder + the manifest's file checksums) */
+  readonly packId: string;
+  /** ImageBind runs since the pack loaded, per encoder (what the media cache saves) */
+  readonly encoderRuns = { audio: 0, vision: 0 };
 
   private constructor(
     readonly pack: Pack,
@@ -98,6 +105,7 @@ export class ModelRuntime {
     );
     // Split on the fixed placeholders, keeping them; never a pattern from the pack.
     this.placeholder = new RegExp(PLACEHOLDER_REGEX);
+    this.packId = packIdentity(pack);
   }
 
   static async open(pack: Pack, provider: ProviderChoice = 'auto', opts: { threads?: number } = {}): Promise<ModelRuntime> {
@@ -137,6 +145,7 @@ export class ModelRuntime {
   async close(): Promise<void> {
     for (const s of this.sessions.values()) await s.session.release().catch(() => undefined);
     this.sessions.clear();
+    this.mediaCache.clear();
     if (this.embedFd !== undefined) closeSync(this.embedFd);
     this.embedFd = undefined;
   }
@@ -162,12 +171,14 @@ export class ModelRuntime {
 
   /** fbank clips [clips, 1, 128, 204] → per-clip embeddings [clips, D]. */
   async encodeAudio(fbank: Float32Array, clips: number): Promise<Float32Array> {
+    this.encoderRuns.audio++;
     const out = await this.session('audio_encoder').run({ fbank: new ort.Tensor('float32', fbank, [1, clips, 1, 128, 204]) });
     return ModelRuntime.floats(out.embeddings);
   }
 
   /** pixel values [n, 3, 2, 224, 224] → [n, D]. */
   async encodeVision(pixels: Float32Array, n: number): Promise<Float32Array> {
+    this.encoderRuns.vision++;
     const out = await this.session('vision_encoder').run({ pixel_values: new ort.Tensor('float32', pixels, [1, n, 3, 2, 224, 224]) });
     return ModelRuntime.floats(out.embeddings);
   }
