@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import type * as ort from 'onnxruntime-node';
 import { createSession } from '../../main/engine/model/providers';
 import { KvDecoder } from '../../main/engine/model/generate/decoder';
+import { DECODER_SESSION_OPTIONS } from '../../main/engine/model/runtime';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -77,7 +78,10 @@ function argmax(a: Float32Array): number {
  * from disk instead of packing the weights into the heap.
  */
 const PRESETS: Record<string, ort.InferenceSession.SessionOptions> = {
-  default: {},
+  /** what the studio's runtime opens its decoder with (model/runtime.ts) */
+  default: DECODER_SESSION_OPTIONS,
+  /** createSession's defaults alone (onnxruntime's CPU arena on: the runtime before issue 13's item 1) */
+  arena: {},
   noprepack: { extra: { 'session.disable_prepacking': '1' } },
   noarena: { enableCpuMemArena: false },
   nopattern: { enableMemPattern: false },
@@ -85,7 +89,8 @@ const PRESETS: Record<string, ort.InferenceSession.SessionOptions> = {
   basic: { graphOptimizationLevel: 'basic' },
   extended: { graphOptimizationLevel: 'extended' },
   nospin: { extra: { 'session.intra_op.allow_spinning': '0' } },
-  prepacked: {},
+  prepacked: DECODER_SESSION_OPTIONS,
+  lut: { extra: { 'mlas.use_lut_gemm': '1' } },
 };
 
 /** Tokens per CPU-second of the prefill (c1→c2) and the decode (c2→c3). */

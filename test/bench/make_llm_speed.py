@@ -62,6 +62,8 @@ VARIANTS = {
     "full+qkv": D(fused_qkv=True),
     "full+gu": D(fused_gate_up=True),
     "full+fused": D(fused_qkv=True, fused_gate_up=True),
+    # MatMulNBits blocks of 128 along K instead of 32 (fewer scales, coarser quantisation)
+    "full-b128": D(block_size=128),
 }
 
 
