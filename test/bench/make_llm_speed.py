@@ -63,6 +63,7 @@ VARIANTS = {
     "full+gu": D(fused_gate_up=True),
     "full+fused": D(fused_qkv=True, fused_gate_up=True),
     # MatMulNBits blocks of 128 along K instead of 32 (fewer scales, coarser quantisation)
+    "full-b64": D(block_size=64),
     "full-b128": D(block_size=128),
 }
 
