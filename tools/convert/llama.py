@@ -699,8 +699,9 @@ def export_decoder(cfg: LlamaConfig, tensors: Iterator[Tuple[str, torch.Tensor]]
                     pr = g.op("Cast", [pr], to=TensorProto.FLOAT16)
                 return g.op("Reshape", [g.op("Transpose", [g.op("MatMul", [pr, v_all])], perm=[0, 2, 1, 3]), "shape_bth"])
 
-        if opt.fused_qkv or opt.fused_gate_up:
+        if opt.fused_qkv and not opt.fused_attention:
             g.const("split_qkv", np.array([H, H, H], dtype=np.int64))
+        if opt.fused_gate_up:
             g.const("split_gate_up", np.array([cfg.intermediate_size] * 2, dtype=np.int64))
         h = "inputs_embeds"
         x = rms(h, "model.layers.0.input_layernorm.weight")
