@@ -12,13 +12,15 @@
 // from a fixed LCG, prefilled in one call; then `--tokens` single-token decode steps
 // (greedy), fed back as embedding rows (ours) or token ids (llama.cpp).
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import type * as ort from 'onnxruntime-node';
 import { createSession } from '../../main/engine/model/providers';
 import { KvDecoder } from '../../main/engine/model/generate/decoder';
+import { DECODER_SESSION_OPTIONS } from '../../main/engine/model/runtime';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,6 +32,7 @@ const { values, positionals } = parseArgs({
     variants: { type: 'string', default: 'full' },
     'no-peer': { type: 'boolean', default: false },
     child: { type: 'string' },
+    'make-prepacked': { type: 'string' },
   },
 });
 const DIR = positionals[0];
@@ -39,7 +42,22 @@ const P = Number(values.prompt);
 const N = Number(values.tokens);
 const info = JSON.parse(readFileSync(join(DIR, 'info.json'), 'utf8'));
 
-interface Result { prefillTokS: number; decodeTokS: number; peakRssMiB: number; loadS: number }
+interface Result {
+  prefillTokS: number;
+  decodeTokS: number;
+  /** VmHWM of the child process */
+  peakRssMiB: number;
+  loadS: number;
+  /** VmRSS right after the session opened, and after the last decode step */
+  loadedRssMiB?: number;
+  endRssMiB?: number;
+  /** tokens per second of this process's CPU time (user + system, all threads) in each phase: robust to
+   *  other jobs taking the cores (on 1 thread, wall time then stretches but CPU time does not) */
+  prefillTokCpuS?: number;
+  decodeTokCpuS?: number;
+  /** greedy token after the prefill and after the last step (variants of one graph must agree) */
+  tokens?: number[];
+}
 
 function promptIds(vocab: number): number[] {
   let s = 12345;
@@ -52,15 +70,72 @@ function argmax(a: Float32Array): number {
   return b;
 }
 
-/** `VARIANT` (its graph, with the shared KV buffer where the graph has GroupQueryAttention) or `VARIANT/grow` (growing KV tensors). */
+/**
+ * Session-option presets (`VARIANT@PRESET`), measured against the default (issue 13, item 1: peak RSS).
+ * `prepacked` loads `decoder.prepacked.onnx`, which `--make-prepacked VARIANT` writes once (its own
+ * process): onnxruntime's optimised model with every prepacked MatMulNBits weight saved to external
+ * data (`session.save_external_prepacked_constant_initializers`), so a load maps the packed form
+ * from disk instead of packing the weights into the heap.
+ */
+const PRESETS: Record<string, ort.InferenceSession.SessionOptions> = {
+  /** what the studio's runtime opens its decoder with (model/runtime.ts) */
+  default: DECODER_SESSION_OPTIONS,
+  /** createSession's defaults alone (onnxruntime's CPU arena on: the runtime before issue 13's item 1) */
+  arena: {},
+  noprepack: { extra: { 'session.disable_prepacking': '1' } },
+  noarena: { enableCpuMemArena: false },
+  nopattern: { enableMemPattern: false },
+  noarena_nopattern: { enableCpuMemArena: false, enableMemPattern: false },
+  basic: { graphOptimizationLevel: 'basic' },
+  extended: { graphOptimizationLevel: 'extended' },
+  nospin: { extra: { 'session.intra_op.allow_spinning': '0' } },
+  prepacked: DECODER_SESSION_OPTIONS,
+  lut: { extra: { 'mlas.use_lut_gemm': '1' } },
+};
+
+/** Tokens per CPU-second of the prefill (c1→c2) and the decode (c2→c3). */
+function cpuRates(c1: NodeJS.CpuUsage, c2: NodeJS.CpuUsage, c3: NodeJS.CpuUsage): { prefillTokCpuS: number; decodeTokCpuS: number } {
+  const s = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user + b.system - a.user - a.system) / 1e6;
+  return { prefillTokCpuS: P / s(c1, c2), decodeTokCpuS: N / s(c2, c3) };
+}
+
+function vmRssMiB(): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Write DIR/VARIANT/decoder.prepacked.onnx(+.data): the optimised graph with its prepacked weights. */
+async function makePrepacked(variant: string): Promise<void> {
+  const dir = join(DIR, variant);
+  const t0 = performance.now();
+  const { session } = await createSession(join(dir, 'decoder.onnx'), 'cpu', {
+    threads: THREADS,
+    sessionOptions: {
+      optimizedModelFilePath: join(dir, 'decoder.prepacked.onnx'),
+      extra: {
+        'session.optimized_model_external_initializers_file_name': 'decoder.prepacked.onnx.data',
+        'session.optimized_model_external_initializers_min_size_in_bytes': '1024',
+        'session.save_external_prepacked_constant_initializers': '1',
+      },
+    },
+  });
+  await session.release();
+  console.log(JSON.stringify({ made: join(dir, 'decoder.prepacked.onnx'), seconds: (performance.now() - t0) / 1000, peakRssMiB: process.resourceUsage().maxRSS / 1024 }));
+}
+
+/** `VARIANT[/grow][@PRESET]`: its graph, with the shared KV buffer where the graph has GroupQueryAttention (`/grow`: growing KV tensors), under a session-option preset. */
 async function ours(spec: string): Promise<Result> {
-  const [variant, mode] = spec.split('/');
+  const [graph, preset = 'default'] = spec.split('@');
+  const [variant, mode] = graph.split('/');
+  if (!(preset in PRESETS)) throw new Error(`unknown preset ${preset}: ${Object.keys(PRESETS).join(', ')}`);
   const dir = join(DIR, variant);
   const shared = mode !== 'grow' && info.variants[variant].options.fused_attention;
   const H = info.hidden;
   const t0 = performance.now();
-  const { session } = await createSession(join(dir, 'decoder.onnx'), 'cpu', { threads: THREADS });
+  const file = preset === 'prepacked' ? 'decoder.prepacked.onnx' : 'decoder.onnx';
+  const { session } = await createSession(join(dir, file), 'cpu', { threads: THREADS, sessionOptions: PRESETS[preset] });
   const loadS = (performance.now() - t0) / 1000;
+  const loadedRssMiB = vmRssMiB();
   const fd = openSync(join(dir, 'embed_tokens.bin'), 'r');
   const rows = (ids: number[]) => {
     const out = new Float32Array(ids.length * H);
@@ -73,14 +148,19 @@ async function ours(spec: string): Promise<Result> {
   let tok = argmax(await dec.append(rows(ids.slice(0, 8)), 8));
   for (let k = 0; k < 2; k++) tok = argmax(await dec.append(rows([tok]), 1));
   dec.reset();
+  const c1 = process.cpuUsage();
   const t1 = performance.now();
   tok = argmax(await dec.append(rows(ids), P));
   const t2 = performance.now();
+  const c2 = process.cpuUsage();
+  const first = tok;
   for (let k = 0; k < N; k++) tok = argmax(await dec.append(rows([tok]), 1));
   const t3 = performance.now();
+  const c3 = process.cpuUsage();
+  const endRssMiB = vmRssMiB();
   closeSync(fd);
   await session.release();
-  return { prefillTokS: P / ((t2 - t1) / 1000), decodeTokS: N / ((t3 - t2) / 1000), peakRssMiB: process.resourceUsage().maxRSS / 1024, loadS };
+  return { prefillTokS: P / ((t2 - t1) / 1000), decodeTokS: N / ((t3 - t2) / 1000), peakRssMiB: process.resourceUsage().maxRSS / 1024, loadS, loadedRssMiB, endRssMiB, ...cpuRates(c1, c2, c3), tokens: [first, tok] };
 }
 
 async function peer(): Promise<Result> {
@@ -98,6 +178,7 @@ async function peer(): Promise<Result> {
   const model = await llama.loadModel({ modelPath: join(DIR, info.gguf.file), gpuLayers: 0 });
   const ctx = await model.createContext({ contextSize: P + N + 32, batchSize: P, threads: THREADS, sequences: 1 });
   const loadS = (performance.now() - t0) / 1000;
+  const loadedRssMiB = vmRssMiB();
   const seq = ctx.getSequence();
   const ids = promptIds(info.vocab) as never[];
   // warm-up: a short prompt and two steps
@@ -105,18 +186,26 @@ async function peer(): Promise<Result> {
   let k = 0;
   for await (const _ of seq.evaluate([ids[8]], { temperature: 0 })) if (++k >= 2) break;
   await seq.clearHistory();
+  const c1 = process.cpuUsage();
   const t1 = performance.now();
   await seq.evaluateWithoutGeneratingNewTokens(ids);
   const t2 = performance.now();
+  const c2 = process.cpuUsage();
   let n = 0;
   for await (const _ of seq.evaluate([ids[0]], { temperature: 0 })) if (++n >= N) break;
   const t3 = performance.now();
+  const c3 = process.cpuUsage();
   if (n !== N) throw new Error(`llama.cpp stopped after ${n} of ${N} tokens`);
+  const endRssMiB = vmRssMiB();
   await ctx.dispose();
   await model.dispose();
-  return { prefillTokS: P / ((t2 - t1) / 1000), decodeTokS: N / ((t3 - t2) / 1000), peakRssMiB: process.resourceUsage().maxRSS / 1024, loadS };
+  return { prefillTokS: P / ((t2 - t1) / 1000), decodeTokS: N / ((t3 - t2) / 1000), peakRssMiB: process.resourceUsage().maxRSS / 1024, loadS, loadedRssMiB, endRssMiB, ...cpuRates(c1, c2, c3) };
 }
 
+if (values['make-prepacked']) {
+  await makePrepacked(values['make-prepacked']);
+  process.exit(0);
+}
 if (values.child) {
   const r = values.child === 'llama.cpp' ? await peer() : await ours(values.child);
   console.log(JSON.stringify(r));
@@ -130,6 +219,12 @@ const self = fileURLToPath(import.meta.url);
 const loads: number[] = [];
 console.log(`decoder speed — ${new Date().toISOString()} — ${cpus()[0].model}, ${cpus().length} logical CPUs, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 console.log(`${info.shape}: hidden ${info.hidden}, ${info.layers} layers, ${info.heads} heads, FFN ${info.intermediate}, vocab ${info.vocab}; ${THREADS} threads, prompt ${P}, ${N} decode steps, ${values.runs} runs`);
+for (const v of new Set(engines.filter((e) => e.endsWith('@prepacked')).map((e) => e.split(/[/@]/)[0]))) {
+  if (existsSync(join(DIR, v, 'decoder.prepacked.onnx'))) continue;
+  const c = spawnSync(process.execPath, ['--import', 'tsx', self, DIR, '--make-prepacked', v, '--threads', String(THREADS)], { encoding: 'utf8' });
+  if (c.status !== 0) throw new Error(`making ${v}'s prepacked graph failed:\n${c.stdout}\n${c.stderr}`);
+  console.log(`  ${v}: prepacked graph written ${c.stdout.trim().split('\n').at(-1)}`);
+}
 for (let r = 0; r < Number(values.runs); r++) {
   for (const e of engines) {
     loads.push(loadavg()[0]);
@@ -137,20 +232,29 @@ for (let r = 0; r < Number(values.runs); r++) {
     if (c.status !== 0) throw new Error(`${e} failed:\n${c.stdout}\n${c.stderr}`);
     const res = JSON.parse(c.stdout.trim().split('\n').at(-1)!) as Result;
     results[e].push(res);
-    console.log(`  run ${r + 1} ${e.padEnd(22)} prefill ${res.prefillTokS.toFixed(1).padStart(7)} tok/s  decode ${res.decodeTokS.toFixed(2).padStart(6)} tok/s  peak RSS ${res.peakRssMiB.toFixed(0)} MiB  load ${res.loadS.toFixed(1)} s`);
+    console.log(`  run ${r + 1} ${e.padEnd(26)} prefill ${res.prefillTokS.toFixed(1).padStart(7)} tok/s (${res.prefillTokCpuS?.toFixed(1)}/CPU-s)  decode ${res.decodeTokS.toFixed(2).padStart(6)} tok/s (${res.decodeTokCpuS?.toFixed(2)}/CPU-s)  peak RSS ${res.peakRssMiB.toFixed(0)} MiB (after load ${res.loadedRssMiB?.toFixed(0)}, at end ${res.endRssMiB?.toFixed(0)})  load ${res.loadS.toFixed(1)} s${res.tokens ? `  tokens ${res.tokens.join(',')}` : ''}  [load avg ${loadavg()[0].toFixed(1)}]`);
   }
 }
 const peerRes = results['llama.cpp'];
-const pm = peerRes && { prefill: median(peerRes.map((x) => x.prefillTokS)), decode: median(peerRes.map((x) => x.decodeTokS)) };
+const pm = peerRes && {
+  prefill: median(peerRes.map((x) => x.prefillTokS)),
+  decode: median(peerRes.map((x) => x.decodeTokS)),
+  prefillCpu: median(peerRes.map((x) => x.prefillTokCpuS ?? NaN)),
+  decodeCpu: median(peerRes.map((x) => x.decodeTokCpuS ?? NaN)),
+};
 console.log(`\nmedians (load average during the runs ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}):`);
-console.log('| engine | weights | prefill tok/s | × llama.cpp | decode tok/s | × llama.cpp | peak RSS | RSS ÷ weights |');
-console.log('| --- | --: | --: | --: | --: | --: | --: | --: |');
+console.log('| engine | weights | prefill tok/s | × llama.cpp | prefill tok/CPU-s | × llama.cpp | decode tok/s | × llama.cpp | decode tok/CPU-s | × llama.cpp | peak RSS | RSS after load | RSS at end | peak RSS ÷ weights |');
+console.log('| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |');
 for (const e of engines) {
   const xs = results[e];
   const pre = median(xs.map((x) => x.prefillTokS));
   const dec = median(xs.map((x) => x.decodeTokS));
+  const preCpu = median(xs.map((x) => x.prefillTokCpuS ?? NaN));
+  const decCpu = median(xs.map((x) => x.decodeTokCpuS ?? NaN));
   const rss = Math.max(...xs.map((x) => x.peakRssMiB));
-  const bytes = e === 'llama.cpp' ? info.gguf.bytes : info.variants[e.split('/')[0]].weight_bytes;
+  const loaded = median(xs.map((x) => x.loadedRssMiB ?? NaN));
+  const end = median(xs.map((x) => x.endRssMiB ?? NaN));
+  const bytes = e === 'llama.cpp' ? info.gguf.bytes : info.variants[e.split(/[/@]/)[0]].weight_bytes;
   const ratio = (a: number, b?: number) => (b ? `${(a / b).toFixed(2)}×` : '—');
-  console.log(`| ${e === 'llama.cpp' ? 'llama.cpp Q4_0' : `ours int4 (${e})`} | ${(bytes / 2 ** 20).toFixed(0)} MiB | ${pre.toFixed(1)} | ${ratio(pre, pm?.prefill)} | ${dec.toFixed(2)} | ${ratio(dec, pm?.decode)} | ${rss.toFixed(0)} MiB | ${(rss / (bytes / 2 ** 20)).toFixed(2)} |`);
+  console.log(`| ${e === 'llama.cpp' ? 'llama.cpp Q4_0' : `ours int4 (${e})`} | ${(bytes / 2 ** 20).toFixed(0)} MiB | ${pre.toFixed(1)} | ${ratio(pre, pm?.prefill)} | ${preCpu.toFixed(1)} | ${ratio(preCpu, pm?.prefillCpu)} | ${dec.toFixed(2)} | ${ratio(dec, pm?.decode)} | ${decCpu.toFixed(2)} | ${ratio(decCpu, pm?.decodeCpu)} | ${rss.toFixed(0)} MiB | ${loaded.toFixed(0)} MiB | ${end.toFixed(0)} MiB | ${(rss / (bytes / 2 ** 20)).toFixed(2)} |`);
 }

@@ -57,6 +57,14 @@ VARIANTS = {
     "full-acc0": D(accuracy_level=0),
     "full-lm-fp32": D(lm_head_bits=0),
     "full-lm-int4": D(lm_head_bits=4),
+    # fused projections (issue 13 item 2): one MatMulNBits for q/k/v (packed into GroupQueryAttention
+    # with do_rotary), one for gate/up
+    "full+qkv": D(fused_qkv=True),
+    "full+gu": D(fused_gate_up=True),
+    "full+fused": D(fused_qkv=True, fused_gate_up=True),
+    # MatMulNBits blocks of 128 along K instead of 32 (fewer scales, coarser quantisation)
+    "full-b64": D(block_size=64),
+    "full-b128": D(block_size=128),
 }
 
 

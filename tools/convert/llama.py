@@ -372,12 +372,28 @@ class DecoderOptions:
                       in the pack dtype).  8 by default: an int4 lm_head measurably adds to
                       the int4 drift (BENCHMARKS.md), int8 reads 4x fewer bytes than fp32.
     last_logits_only  logits of the last position only (a prefill needs no others).
+    fused_qkv         q_proj, k_proj and v_proj as ONE projection (weights concatenated along
+                      the output dimension N, in the order q, k, v: initializers
+                      `model_layers_{i}_self_attn_qkv_proj_weight_{q,scales}` when quantised,
+                      `..._qkv_proj_weight_t` [H, 3H] otherwise).  With fused_attention its
+                      output [B, S, 3H] goes to GroupQueryAttention as packed QKV (key and
+                      value inputs empty) with do_rotary=1 and the half-width cos/sin caches
+                      and position_ids as inputs 7, 8, 9 (no RotaryEmbedding nodes); without
+                      fused_attention it is Split into q, k, v.  Quantising the concatenation
+                      gives exactly the blocks of quantising each (blocks run along K).
+    block_size        MatMulNBits block size along K (32; the speed benchmark also measured 128).
+    fused_gate_up     gate_proj and up_proj as ONE projection (concatenated along N: gate
+                      rows then up rows; `..._mlp_gate_up_proj_weight_*`), its output
+                      [B, S, 2F] Split into gate and up.
     """
     fused_attention: bool = True
     fused_norm: bool = True
     accuracy_level: int = 4
     lm_head_bits: int = 8
     last_logits_only: bool = True
+    fused_qkv: bool = False
+    fused_gate_up: bool = False
+    block_size: int = BLOCK_SIZE
 
 
 def limit_heap_fragmentation() -> None:
@@ -499,6 +515,19 @@ def export_decoder(cfg: LlamaConfig, tensors: Iterator[Tuple[str, torch.Tensor]]
     ext = ExternalData(data_path)
     weights: Dict[str, object] = {}  # HF name -> TensorProto or tuple of protos (quantised)
     seen = set()
+    # fused projections (DecoderOptions.fused_qkv / fused_gate_up): member -> (fused name, members in order)
+    fuse: Dict[str, Tuple[str, Tuple[str, ...]]] = {}
+    for i in range(cfg.num_hidden_layers):
+        p = f"model.layers.{i}."
+        groups = []
+        if opt.fused_qkv:
+            groups.append((p + "self_attn.qkv_proj.weight", tuple(p + f"self_attn.{n}_proj.weight" for n in "qkv")))
+        if opt.fused_gate_up:
+            groups.append((p + "mlp.gate_up_proj.weight", (p + "mlp.gate_proj.weight", p + "mlp.up_proj.weight")))
+        for fused, members in groups:
+            for m in members:
+                fuse[m] = (fused, members)
+    pending: Dict[str, object] = {}  # member -> its quantised (packed, scales) or transposed weight, until its group is complete
     embed_path = os.path.join(out_dir, embed_file)
     try:
         for name, t in tensors:
@@ -519,9 +548,24 @@ def export_decoder(cfg: LlamaConfig, tensors: Iterator[Tuple[str, torch.Tensor]]
                 continue
             if t.dim() == 1:
                 weights[name] = ext.add(oname, t.to(torch_t).numpy())
+            elif name in fuse:
+                fused, members = fuse[name]
+                pending[name] = quantize_nbits(t, bits, opt.block_size) if bits else t.to(torch_t).T.contiguous().numpy()
+                if all(m in pending for m in members):
+                    parts = [pending.pop(m) for m in members]
+                    fname = fused.replace(".", "_")
+                    n_out = sum(shapes[m][0] for m in members)
+                    if bits:
+                        packed = np.concatenate([q for q, _ in parts], axis=0)
+                        scales = np.concatenate([sc for _, sc in parts], axis=0)
+                        weights[fused] = (ext.add(fname + "_q", packed), ext.add(fname + "_scales", scales.astype(np_t).reshape(-1)),
+                                          n_out, t.shape[1], bits)
+                    else:
+                        weights[fused] = ext.add(fname + "_t", np.concatenate(parts, axis=1))
+                    del parts
             elif bits and (name != "lm_head.weight" or opt.lm_head_bits):
                 b = opt.lm_head_bits if name == "lm_head.weight" else bits
-                packed, scales = quantize_nbits(t, b)
+                packed, scales = quantize_nbits(t, b, opt.block_size)
                 weights[name] = (ext.add(oname + "_q", packed), ext.add(oname + "_scales", scales.astype(np_t).reshape(-1)),
                                  t.shape[0], t.shape[1], b)
             else:
@@ -543,7 +587,7 @@ def export_decoder(cfg: LlamaConfig, tensors: Iterator[Tuple[str, torch.Tensor]]
             w = weights[name]
             if isinstance(w, tuple):
                 return g.op("MatMulNBits", [x, w[0].name, w[1].name], domain="com.microsoft",
-                            K=int(w[3]), N=int(w[2]), bits=int(w[4]), block_size=BLOCK_SIZE,
+                            K=int(w[3]), N=int(w[2]), bits=int(w[4]), block_size=int(opt.block_size),
                             accuracy_level=int(opt.accuracy_level))
             return g.op("MatMul", [x, w.name])
 
@@ -593,6 +637,16 @@ def export_decoder(cfg: LlamaConfig, tensors: Iterator[Tuple[str, torch.Tensor]]
                                             seqlens_k, total_len],
                     [o, f"present.{i}.key", f"present.{i}.value"], name=f"gqa_{i}", domain="com.microsoft",
                     num_heads=nh, kv_num_heads=nh, scale=1.0 / math.sqrt(hd)))
+                return o
+
+            def attention_packed(i: int, qkv: str) -> str:
+                """GroupQueryAttention on packed QKV [B, S, 3H], rotary applied inside (do_rotary)."""
+                o = f"attn_{i}"
+                g.nodes.append(helper.make_node(
+                    "GroupQueryAttention", [qkv, "", "", f"past_key_values.{i}.key", f"past_key_values.{i}.value",
+                                            seqlens_k, total_len, "rope_cos_half", "rope_sin_half", "position_ids"],
+                    [o, f"present.{i}.key", f"present.{i}.value"], name=f"gqa_{i}", domain="com.microsoft",
+                    num_heads=nh, kv_num_heads=nh, scale=1.0 / math.sqrt(hd), do_rotary=1, rotary_interleaved=0))
                 return o
         else:
             g.const("rope_cos", cos.numpy().astype(np_t))
@@ -645,15 +699,27 @@ def export_decoder(cfg: LlamaConfig, tensors: Iterator[Tuple[str, torch.Tensor]]
                     pr = g.op("Cast", [pr], to=TensorProto.FLOAT16)
                 return g.op("Reshape", [g.op("Transpose", [g.op("MatMul", [pr, v_all])], perm=[0, 2, 1, 3]), "shape_bth"])
 
+        if opt.fused_qkv and not opt.fused_attention:
+            g.const("split_qkv", np.array([H, H, H], dtype=np.int64))
+        if opt.fused_gate_up:
+            g.const("split_gate_up", np.array([cfg.intermediate_size] * 2, dtype=np.int64))
         h = "inputs_embeds"
         x = rms(h, "model.layers.0.input_layernorm.weight")
         for i in range(L):
             p = f"model.layers.{i}."
-            o = attention(i, lin(x, p + "self_attn.q_proj.weight"), lin(x, p + "self_attn.k_proj.weight"),
-                          lin(x, p + "self_attn.v_proj.weight"))
+            if opt.fused_qkv and opt.fused_attention:
+                o = attention_packed(i, lin(x, p + "self_attn.qkv_proj.weight"))
+            elif opt.fused_qkv:
+                o = attention(i, *g.op("Split", [lin(x, p + "self_attn.qkv_proj.weight"), "split_qkv"], axis=-1, outputs=3))
+            else:
+                o = attention(i, lin(x, p + "self_attn.q_proj.weight"), lin(x, p + "self_attn.k_proj.weight"),
+                              lin(x, p + "self_attn.v_proj.weight"))
             x, h = add_rms(h, lin(o, p + "self_attn.o_proj.weight"), p + "post_attention_layernorm.weight")
-            gt = lin(x, p + "mlp.gate_proj.weight")
-            up = lin(x, p + "mlp.up_proj.weight")
+            if opt.fused_gate_up:
+                gt, up = g.op("Split", [lin(x, p + "mlp.gate_up_proj.weight"), "split_gate_up"], axis=-1, outputs=2)
+            else:
+                gt = lin(x, p + "mlp.gate_proj.weight")
+                up = lin(x, p + "mlp.up_proj.weight")
             act = g.op("Mul", [g.op("Mul", [gt, g.op("Sigmoid", [gt])]), up])
             nxt = f"model.layers.{i + 1}.input_layernorm.weight" if i + 1 < L else "model.norm.weight"
             x, h = add_rms(h, lin(act, p + "mlp.down_proj.weight"), nxt)

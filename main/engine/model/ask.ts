@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { StudioError, type MethodArgs } from '@contract';
+import { fileIdentity, mediaKey } from './embedding-cache';
 import { PROCESSORS } from './processors';
 import { defaultInput, PLACEHOLDER_RE, PLACEHOLDERS, type MediaKind, type ModelRuntime, type ProjectedMedia } from './runtime';
 
@@ -35,7 +36,12 @@ export interface AskResult {
   provider: string;
   fallbacks: Array<{ provider: string; reason: string }>;
   /** exactly what went in: the input text and each medium */
-  inputs: { input: string; instruction: string; media: Array<{ kind: MediaKind; source: string; region?: [number, number]; tokens: number }> };
+  inputs: {
+    input: string;
+    instruction: string;
+    /** `cached`: the rows came from the runtime's media cache (no decode, fbank, encoder or projector run) */
+    media: Array<{ kind: MediaKind; source: string; region?: [number, number]; tokens: number; cached: boolean }>;
+  };
   timings: AskTimings;
 }
 
@@ -78,6 +84,16 @@ export async function ask(
   };
   for (const item of order) {
     check();
+    // Same file (pinned by identity), region and pack as an earlier question: reuse its rows.
+    const source = item.fromVideo ? `${basename(item.path)} (soundtrack)` : basename(item.path);
+    const file = await fileIdentity(item.path).catch(() => undefined); // unreadable: the processor reports why
+    const key = file && mediaKey(rt.packId, item.kind, file, { region: item.region, fromVideo: item.fromVideo, clips: m.media.audio.clips });
+    const hit = key ? rt.mediaCache.get(key) : undefined;
+    if (hit) {
+      media.push({ kind: item.kind, rows: hit.rows, tokens: hit.tokens });
+      described.push({ kind: item.kind, source, region: item.region, tokens: hit.tokens, cached: true });
+      continue;
+    }
     opts.onStage?.(`reading ${item.kind}`);
     const input = await PROCESSORS[item.kind](item.path, { clips: m.media.audio.clips, region: item.region, signal: opts.signal });
     timings.mediaDecodeMs += input.decodeMs;
@@ -92,7 +108,9 @@ export async function ask(
     const rows = await rt.project(emb, n);
     timings.projectionMs += performance.now() - t;
     media.push({ kind: item.kind, rows, tokens: n });
-    described.push({ kind: item.kind, source: item.fromVideo ? `${basename(item.path)} (soundtrack)` : basename(item.path), region: item.region, tokens: n });
+    described.push({ kind: item.kind, source, region: item.region, tokens: n, cached: false });
+    // Kept only if the file is still the one identified before the decode.
+    if (key && file === (await fileIdentity(item.path).catch(() => undefined))) rt.mediaCache.set(key, { rows, tokens: n });
   }
   check();
   let t = performance.now();

@@ -64,7 +64,13 @@ export interface OpenedSession {
 export async function createSession(
   path: string,
   choice: ProviderChoice,
-  opts: { threads?: number; /** for auto: start here (the provider earlier graphs got) */ startAt?: Provider } = {},
+  opts: {
+    threads?: number;
+    /** for auto: start here (the provider earlier graphs got) */
+    startAt?: Provider;
+    /** merged over the defaults below (the decoder benchmark measures alternatives with it) */
+    sessionOptions?: ort.InferenceSession.SessionOptions;
+  } = {},
 ): Promise<OpenedSession> {
   let order = choice === 'auto' ? autoOrder() : [choice];
   if (choice === 'auto' && opts.startAt && order.includes(opts.startAt)) order = order.slice(order.indexOf(opts.startAt));
@@ -76,6 +82,7 @@ export async function createSession(
         graphOptimizationLevel: 'all',
         ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
         logSeverityLevel: 3,
+        ...opts.sessionOptions,
       });
       return { session, provider, fallbacks };
     } catch (err) {

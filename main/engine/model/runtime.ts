@@ -9,6 +9,7 @@ import { Rng, selectToken } from './generate/sampling';
 import { KvDecoder } from './generate/decoder';
 import { TextStreamer } from './generate/streamer';
 import { f16ToF32, f32ToF16 } from './tensors';
+import { EmbeddingCache, packIdentity } from './embedding-cache';
 
 /**
  * DeepResonance on onnxruntime-node, in the order of the paper:
@@ -74,6 +75,14 @@ export interface GenerateResult {
   timings: StepTimings;
 }
 
+/**
+ * Session options of the decoder, over createSession's defaults: no CPU memory arena —
+ * the arena keeps the prefill's transient buffers for the session's life
+ * (BENCHMARKS.md, issue 13: ~50 MiB less resident after a 256-token prefill of the
+ * 1 B graph, peak 15–45 MiB lower, speed unchanged within the noise).
+ */
+export const DECODER_SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { enableCpuMemArena: false };
+
 type Graphs = 'audio_encoder' | 'vision_encoder' | 'projector' | 'fusion' | 'decoder';
 
 export class ModelRuntime {
@@ -84,6 +93,12 @@ export class ModelRuntime {
   private readonly H: number;
   private readonly half: boolean;
   private readonly placeholder: RegExp;
+  /** projected media of earlier questions (ask.ts), keyed by file, region and this pack */
+  readonly mediaCache = new EmbeddingCache();
+  /** this pack's identity in `mediaCache` keys (folder + the manifest's file checksums) */
+  readonly packId: string;
+  /** ImageBind runs since the pack loaded, per encoder (what the media cache saves) */
+  readonly encoderRuns = { audio: 0, vision: 0 };
 
   private constructor(
     readonly pack: Pack,
@@ -98,6 +113,7 @@ export class ModelRuntime {
     );
     // Split on the fixed placeholders, keeping them; never a pattern from the pack.
     this.placeholder = new RegExp(PLACEHOLDER_REGEX);
+    this.packId = packIdentity(pack);
   }
 
   static async open(pack: Pack, provider: ProviderChoice = 'auto', opts: { threads?: number } = {}): Promise<ModelRuntime> {
@@ -113,7 +129,8 @@ export class ModelRuntime {
       const fallbacks: OpenedSession['fallbacks'] = [];
       for (const g of order) {
         const spec = m.graphs[g]!;
-        const opened = await createSession(pack.path(spec.file), provider, { ...opts, startAt });
+        const sessionOptions = g === 'decoder' ? DECODER_SESSION_OPTIONS : undefined;
+        const opened = await createSession(pack.path(spec.file), provider, { ...opts, startAt, sessionOptions });
         startAt ??= opened.provider;
         fallbacks.push(...opened.fallbacks.map((f) => ({ ...f, reason: `${g}: ${f.reason}` })));
         rt.sessions.set(g, opened);
@@ -137,6 +154,7 @@ export class ModelRuntime {
   async close(): Promise<void> {
     for (const s of this.sessions.values()) await s.session.release().catch(() => undefined);
     this.sessions.clear();
+    this.mediaCache.clear();
     if (this.embedFd !== undefined) closeSync(this.embedFd);
     this.embedFd = undefined;
   }
@@ -162,12 +180,14 @@ export class ModelRuntime {
 
   /** fbank clips [clips, 1, 128, 204] → per-clip embeddings [clips, D]. */
   async encodeAudio(fbank: Float32Array, clips: number): Promise<Float32Array> {
+    this.encoderRuns.audio++;
     const out = await this.session('audio_encoder').run({ fbank: new ort.Tensor('float32', fbank, [1, clips, 1, 128, 204]) });
     return ModelRuntime.floats(out.embeddings);
   }
 
   /** pixel values [n, 3, 2, 224, 224] → [n, D]. */
   async encodeVision(pixels: Float32Array, n: number): Promise<Float32Array> {
+    this.encoderRuns.vision++;
     const out = await this.session('vision_encoder').run({ pixel_values: new ort.Tensor('float32', pixels, [1, n, 3, 2, 224, 224]) });
     return ModelRuntime.floats(out.embeddings);
   }
