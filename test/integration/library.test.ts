@@ -45,7 +45,6 @@ async function until<T>(what: string, f: () => Promise<T | undefined> | T | unde
   }
 }
 
-/** ask for a scan and wait until the scanner is idle (the scan, and any watcher job it follows or that follows it) */
 /** Start a scan and wait until the library is at rest (the scan and any watcher job it caused ended): the engine's library:idle. */
 async function scanToEnd(engine: EngineHost, args: { folderId?: string } = {}): Promise<ScanState> {
   await engine.call('library:scan', args);
