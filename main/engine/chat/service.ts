@@ -106,7 +106,8 @@ export class ChatService {
     const running = this.running.get(user.trackId) ?? new Set<AbortController>();
     this.running.set(user.trackId, running.add(gen));
     let textSoFar = '';
-    let lastSave = Date.now();
+    // the first text is kept at once (nothing lost if the engine dies early), then every half second
+    let lastSave = 0;
     const save = (data: Partial<ChatMessage>) => this.messages.update(assistant.id, textSoFar, JSON.stringify({ ...data }));
     try {
       const rt = await this.model.exclusive(async () => {
