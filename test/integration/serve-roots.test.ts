@@ -247,6 +247,10 @@ test('a library and a model pack kept by the desktop app on the same data folder
     await refused(ws, 'library:remove-folder', { folderId: folderOut.id });
     await allowed(ws, 'library:scan', { folderId: folderIn.id });
     await allowed(ws, 'library:idle', {});
+    // "scan all" scans only the folders inside the roots
+    await allowed(ws, 'library:scan', {});
+    const scanned = await allowed(ws, 'library:idle', {});
+    assert.equal(scanned.total, 1, `only the inside folder's file is walked: ${JSON.stringify(scanned)}`);
     // the remembered pack is outside the roots: asking and reloading it are refused, saying how to choose one inside
     for (const [method, args] of [
       ['chat:ask', { trackId: rowIn.id, instruction: 'hi', attachments: { audio: null, image: null, video: false } }],

@@ -116,6 +116,10 @@ test('guard scope: library query/export get the prefixes; folders outside are hi
   assert.deepEqual(await call('library:list-folders', {}), [folders[0]]);
   await assert.rejects(call('library:scan', { folderId: 'out' }), /may only scan/);
   await call('library:scan', { folderId: 'in' });
+  // scan all: the folders inside the roots, each by id; none outside
+  seen.length = 0;
+  await call('library:scan', {});
+  assert.deepEqual(seen, [['library:scan', { folderId: 'in' }]]);
   await call('library:query', { offset: 0, limit: 10 });
   await call('library:export', { format: 'csv' });
   assert.deepEqual(seen.filter((s) => (s as string[])[0] === 'query' || (s as string[])[0] === 'export'), [['query', [root + '/', join(root, 'lib') + '/']], ['export', [root + '/', join(root, 'lib') + '/']]]);

@@ -284,9 +284,20 @@ export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string)
       const inner = out[method];
       if (!inner) continue;
       out[method] = async (args: unknown, ctx: unknown) => {
-        const id = (args as { folderId?: string }).folderId;
+        const { folderId: id, paths } = args as { folderId?: string; paths?: string[] };
         const folder = id === undefined ? undefined : lib.folders().find((f) => f.id === id);
         if (folder) await roots.check(folder.path, method === 'library:scan' ? 'scan' : 'change');
+        if (method === 'library:scan' && id === undefined && paths === undefined) {
+          // "scan all" scans the folders inside the roots, one after the other (each queues behind the last)
+          const all = lib.folders();
+          const inside = [];
+          for (const f of all) if (await roots.allows(f.path)) inside.push(f);
+          if (inside.length < all.length) {
+            let state: unknown = out['library:scan-state'] ? await out['library:scan-state']({}, ctx) : null;
+            for (const f of inside) state = await inner({ folderId: f.id }, ctx);
+            return state;
+          }
+        }
         return inner(args, ctx);
       };
     }
