@@ -198,6 +198,14 @@ const ADDRESS_FRAME = /^([0-9a-f]{32})\./;
  * then); `recent:list` leaves out entries outside the roots. `track(id)`
  * gives a track's files, or undefined for an unknown id (the handler then
  * answers NOT_FOUND itself).
+ *
+ * With `scope.library`: `library:query` and `library:export` see only rows
+ * stored below Roots.prefixes(), `library:list-folders` only folders inside
+ * the roots, `library:scan`/`library:remove-folder` of a folder outside are
+ * FORBIDDEN, and "scan all" scans the folders inside, one by one. With
+ * `scope.packPath`: chat:ask, chat:regenerate and model:set-provider, which
+ * load the remembered pack, are FORBIDDEN while it lies outside the roots
+ * (it may have been chosen in the desktop app), saying how to choose another.
  */
 export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string) => TrackFiles | undefined, scope: GuardScope = {}): Handlers {
   const out = { ...handlers } as Record<string, (args: unknown, ctx: unknown) => unknown>;
