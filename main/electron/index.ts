@@ -1,9 +1,10 @@
 // The Electron shell: the only file that imports 'electron'. Every piece it
 // wires takes its Electron parts as parameters (and is unit-tested with fakes).
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell, utilityProcess, type WebContents } from 'electron';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RecentEntry } from '@contract';
+import { makeDirs } from '../engine/fs/paths';
 import { EngineHost } from '../engine-host';
 import { STUDIO_VERSION } from '../version';
 import { electronForker } from './engine-fork';
@@ -78,7 +79,8 @@ async function start(): Promise<void> {
   });
 
   const logDir = app.getPath('logs');
-  mkdirSync(logDir, { recursive: true });
+  // makeDirs: Node's recursive mkdirSync can loop forever (fs/paths.ts); this one ends, with an error
+  makeDirs(logDir);
   const engineLog = isDev ? process.stderr : createWriteStream(join(logDir, 'engine.log'), { flags: 'a' });
   const engine = new EngineHost({
     fork: electronForker(utilityProcess, { log: engineLog }),

@@ -1,6 +1,7 @@
 // The main window's size and position, kept across runs (userData/window-state.json).
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDirs } from '../engine/fs/paths';
 
 export interface Rect {
   x: number;
@@ -60,7 +61,7 @@ export function fitToDisplays(s: WindowState, workAreas: Rect[]): WindowState {
 
 export function saveWindowState(file: string, s: WindowState): void {
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    makeDirs(dirname(file));
     const tmp = `${file}.tmp`;
     writeFileSync(tmp, JSON.stringify(s));
     renameSync(tmp, file);

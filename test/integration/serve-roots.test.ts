@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -11,6 +11,7 @@ import type { RootsSetting } from '../../main/engine/fs/roots';
 import { startTestEngine } from '../helpers/engine';
 import { rpc } from '../helpers/raw-ws';
 import { imageFile, OUTPUT, ROOT, toneFile } from '../helpers/media';
+import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
 
 // Issue 15 item 4: web mode is limited to the operator's folders (`studio serve --root DIR`).
 const BASE = join(OUTPUT, 'serve-roots');
@@ -197,6 +198,76 @@ test('ids opened earlier (by the desktop app on the same data folder) are re-che
     assert.ok(!recent.some((e) => e.trackId === out.id), 'recent files outside the roots are not listed');
     // a filmstrip frame made outside this web session is not served
     assert.equal((await get(`/media/frame/${'0'.repeat(32)}.4.0`)).status, 403);
+  } finally {
+    ws.close();
+    await webServer.close();
+    await web.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a library and a model pack kept by the desktop app on the same data folder: web mode lists, exports and acts only inside the roots, and refuses a remembered pack outside them', async () => {
+  ensureTinyPacks();
+  const dataDir = mkdtempSync(join(tmpdir(), 'rs-roots-lib-'));
+  const libIn = join(root, 'lib-in');
+  const libOut = join(outside, 'lib-out');
+  for (const d of [libIn, libOut]) {
+    mkdirSync(d, { recursive: true });
+    copyFileSync(join(root, 'tone.mp3'), join(d, 'tone.mp3'));
+  }
+  // the desktop app (no roots): a library folder inside and one outside, and a pack outside, remembered
+  const { engine: desktop } = await startTestEngine({ dataDir });
+  const folderIn = await desktop.call('library:add-folder', { path: libIn });
+  const folderOut = await desktop.call('library:add-folder', { path: libOut });
+  await desktop.call('library:idle', {});
+  const all = await desktop.call('library:query', { offset: 0, limit: 100 });
+  assert.equal(all.total, 2, 'the desktop app sees both folders’ tracks');
+  const rowIn = all.rows.find((r) => r.folderId === folderIn.id)!;
+  const rowOut = all.rows.find((r) => r.folderId === folderOut.id)!;
+  await desktop.call('model:choose-pack', { path: join(TINY_DIR, 'packs', 'beta-fp32') });
+  await desktop.stop();
+  const roots: RootsSetting = { dirs: [root], libraryFolders: false };
+  const { engine: web } = await startTestEngine({ dataDir, env: { STUDIO_ROOTS: JSON.stringify(roots), STUDIO_LIBRARY_BACKGROUND: '0' } });
+  const webServer = await startServer({ engine: web, rendererDir: join(ROOT, 'out', 'renderer') });
+  const ws = await connect(webServer);
+  try {
+    const page = await allowed(ws, 'library:query', { offset: 0, limit: 100 });
+    assert.deepEqual(page.rows.map((r: { path: string }) => r.path), [rowIn.path], 'rows outside the roots are not listed');
+    assert.equal(page.total, 1, 'nor counted');
+    assert.equal((await allowed(ws, 'library:query', { offset: 0, limit: 100, filter: { folderId: folderOut.id } })).total, 0);
+    for (const format of ['json', 'csv']) {
+      const exp = await allowed(ws, 'library:export', { format });
+      assert.equal(exp.count, 1, `${format} export holds only the rows inside the roots`);
+      assert.ok(!exp.content.includes(libOut), `${format} export names no file outside the roots`);
+    }
+    assert.equal((await allowed(ws, 'library:export', { format: 'json', trackIds: [rowOut.id, rowIn.id] })).count, 1, 'a selection naming an outside id exports only the inside one');
+    const folders = await allowed(ws, 'library:list-folders', {});
+    assert.deepEqual(folders.map((f: { id: string }) => f.id), [folderIn.id], 'library folders outside the roots are not listed');
+    await refused(ws, 'library:scan', { folderId: folderOut.id });
+    await refused(ws, 'library:remove-folder', { folderId: folderOut.id });
+    await allowed(ws, 'library:scan', { folderId: folderIn.id });
+    await allowed(ws, 'library:idle', {});
+    // "scan all" scans only the folders inside the roots
+    await allowed(ws, 'library:scan', {});
+    const scanned = await allowed(ws, 'library:idle', {});
+    assert.equal(scanned.total, 1, `only the inside folder's file is walked: ${JSON.stringify(scanned)}`);
+    // the remembered pack is outside the roots: asking and reloading it are refused, saying how to choose one inside
+    for (const [method, args] of [
+      ['chat:ask', { trackId: rowIn.id, instruction: 'hi', attachments: { audio: null, image: null, video: false } }],
+      ['model:set-provider', { provider: 'cpu' }],
+    ] as const) {
+      const r = await rpc(ws, method, args);
+      assert.equal(r.error?.code, 'FORBIDDEN', `${method}: ${JSON.stringify(r)}`);
+      assert.match(r.error.message, /model pack in use .*is outside web mode's allowed folders/);
+      assert.match(r.error.message, /Choose a model pack inside them/);
+    }
+    // a pack inside the roots is chosen, and then used
+    const packIn = join(root, 'pack');
+    rmSync(packIn, { recursive: true, force: true });
+    cpSync(join(TINY_DIR, 'packs', 'beta-fp32'), packIn, { recursive: true });
+    const status = await allowed(ws, 'model:choose-pack', { path: packIn });
+    assert.equal(status.packPath, packIn);
+    assert.equal((await allowed(ws, 'model:set-provider', { provider: 'cpu' })).provider.requested, 'cpu');
   } finally {
     ws.close();
     await webServer.close();

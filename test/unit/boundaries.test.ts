@@ -212,6 +212,15 @@ describe('folder boundaries (DEVELOPERS.md)', () => {
     assert.deepEqual(bad, []);
   });
 
+  it('main/electron takes from main/engine only fs/paths.ts (plain Node: no native module of the engine enters the Electron main process), and makes folders with its makeDirs()', () => {
+    const bad = violations('main/electron', (s, f) => (s.startsWith('.') && inside(target(f, s), 'main/engine') && target(f, s) !== 'main/engine/fs/paths' ? 'only main/engine/fs/paths.ts (makeDirs, isInside)' : null));
+    for (const f of files('main/electron')) {
+      const code = readFileSync(join(ROOT, f), 'utf8');
+      if (/mkdir(?:Sync)?\([^)]*recursive:\s*true/.test(code)) bad.push(`${f}: recursive mkdir (it can loop forever, see fs/paths.ts makeDirs(); use makeDirs())`);
+    }
+    assert.deepEqual(bad, []);
+  });
+
   it('only main/electron/index.ts imports electron; nothing else reaches into main/electron', () => {
     const bad: string[] = [];
     for (const folder of ['main', 'bin', 'tools']) {

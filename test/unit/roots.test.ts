@@ -81,3 +81,53 @@ test('getting the model in web mode: the folders pointed to and the converter’
   await assert.rejects(call('model:convert', { ...conv, out: '/tmp/elsewhere-pack' }), /may only convert/);
   assert.deepEqual(calls, ['get', 'convert']);
 });
+
+test('library rows in SQL: prefixes hold each root as given and real, and each library folder (as stored) inside a root; a sibling with a common name prefix is not under one', async () => {
+  const real = join(dir, 'pfx-real');
+  mkdirSync(join(real, 'lib'), { recursive: true });
+  mkdirSync(join(dir, 'pfx-real-not'), { recursive: true });
+  symlinkSync(real, join(dir, 'pfx-alias'));
+  symlinkSync(join(real, 'lib'), join(dir, 'lib-alias'));
+  const roots = new Roots({ dirs: [join(dir, 'pfx-alias')], libraryFolders: false }, () => []);
+  const p = await roots.prefixes([join(dir, 'lib-alias'), join(dir, 'pfx-real-not')]);
+  assert.deepEqual(new Set(p), new Set([join(dir, 'pfx-alias') + '/', real + '/', join(dir, 'lib-alias') + '/']));
+  assert.ok(!p.some((x) => (join(dir, 'pfx-real-not', 'a.mp3')).startsWith(x)));
+});
+
+test('guard scope: library query/export get the prefixes; folders outside are hidden and not scanned; a remembered pack outside the roots is refused where it would load', async () => {
+  const root = join(dir, 'scope-root');
+  const out = join(dir, 'scope-out');
+  mkdirSync(root);
+  mkdirSync(out);
+  const folders = [{ id: 'in', path: join(root, 'lib') }, { id: 'out', path: out }];
+  let pack: string | null = join(out, 'pack');
+  const seen: unknown[] = [];
+  const ok = (name: string) => async (a: unknown) => (seen.push([name, a]), name === 'library:list-folders' ? folders : null);
+  const h = guardPaths(
+    { 'library:list-folders': ok('library:list-folders'), 'library:scan': ok('library:scan'), 'chat:ask': ok('chat:ask'), 'chat:regenerate': ok('chat:regenerate'), 'model:set-provider': ok('model:set-provider'), 'library:query': ok('q'), 'library:export': ok('e') } as never,
+    new Roots({ dirs: [root], libraryFolders: false }, () => []),
+    () => undefined,
+    {
+      library: { folders: () => folders, query: (_a, under) => (seen.push(['query', under]), { total: 0, rows: [] }), export: (_a, under) => (seen.push(['export', under]), { fileName: '', mime: '', content: '', count: 0 }) },
+      packPath: () => pack,
+    },
+  );
+  const call = (m: string, a: object) => (h as Record<string, (a: object, c: object) => Promise<unknown>>)[m](a, {});
+  assert.deepEqual(await call('library:list-folders', {}), [folders[0]]);
+  await assert.rejects(call('library:scan', { folderId: 'out' }), /may only scan/);
+  await call('library:scan', { folderId: 'in' });
+  // scan all: the folders inside the roots, each by id; none outside
+  seen.length = 0;
+  await call('library:scan', {});
+  assert.deepEqual(seen, [['library:scan', { folderId: 'in' }]]);
+  await call('library:query', { offset: 0, limit: 10 });
+  await call('library:export', { format: 'csv' });
+  assert.deepEqual(seen.filter((s) => (s as string[])[0] === 'query' || (s as string[])[0] === 'export'), [['query', [root + '/', join(root, 'lib') + '/']], ['export', [root + '/', join(root, 'lib') + '/']]]);
+  for (const m of ['chat:ask', 'chat:regenerate', 'model:set-provider']) {
+    await assert.rejects(call(m, { trackId: 'x', attachments: { image: null } }), (e: { code: string; message: string }) => e.code === 'FORBIDDEN' && /Choose a model pack inside them/.test(e.message) && /--root DIR/.test(e.message));
+  }
+  pack = join(root, 'pack');
+  await call('model:set-provider', { provider: 'cpu' });
+  pack = null;
+  await call('chat:regenerate', { trackId: 'x' });
+});

@@ -55,7 +55,13 @@ export interface LibSummary {
 
 /** A library filter with the key already in its canonical name ("A minor"). */
 /** `keyNames`: any of these keys (names as stored, "A minor") */
-export type LibWhere = Omit<LibraryFilter, 'key'> & { keyNames?: string[] };
+/**
+ * The library filter as SQL sees it: the key(s) as names, and `under`
+ * (web mode's roots, fs/roots.ts Roots.prefixes): only rows whose stored path
+ * starts with one of these folder prefixes (each ending in the separator);
+ * an empty list matches nothing.
+ */
+export type LibWhere = Omit<LibraryFilter, 'key'> & { keyNames?: string[]; under?: string[] };
 
 const LIB_ROW = 'id, path, size, mtime_ms, lib_status, lib_versions, lib_error_code, folder_id, in_recent';
 const LIB_COLUMNS = `id, path, file_name, folder_id, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, size,
@@ -236,6 +242,11 @@ export class TracksRepo {
     if (f.folderId) {
       parts.push('folder_id = ?');
       params.push(f.folderId);
+    }
+    if (f.under) {
+      // tracks.path: json_each has a column named path too
+      parts.push(`EXISTS (SELECT 1 FROM json_each(?) AS u WHERE substr(tracks.path, 1, length(u.value)) = u.value)`);
+      params.push(JSON.stringify(f.under));
     }
     if (trackIds) {
       parts.push(`id IN (SELECT value FROM json_each(?))`);

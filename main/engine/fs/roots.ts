@@ -1,7 +1,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { StudioError, methodNames, methods, type Handlers, type MethodName } from '@contract';
-import { isInside } from './paths';
+import { StudioError, methodNames, methods, type Handlers, type MethodArgs, type MethodName, type MethodOutput } from '@contract';
+import { folderPrefix, isInside } from './paths';
 
 /**
  * The folders web mode may touch (Jupyter's root directory, made a list).
@@ -79,6 +79,25 @@ export class Roots {
     return false;
   }
 
+  /**
+   * Path prefixes (each ending in the separator, fs/paths.ts folderPrefix)
+   * under which a STORED path lies inside the roots, for filtering library
+   * rows in SQL: each root as given and as its real path, and each library
+   * folder (as stored) whose real path is inside a root, so rows stored
+   * through a folder's alias count. `folders`: the library's folder paths.
+   * A row stored through a symlink below one of these that leads out is not
+   * caught here (the per-id checks of guardPaths still refuse its file).
+   */
+  async prefixes(folders: string[]): Promise<string[]> {
+    const out = new Set<string>();
+    for (const root of this.list()) {
+      out.add(folderPrefix(resolve(root)));
+      out.add(folderPrefix(await realOrNearest(root)));
+    }
+    for (const f of folders) if (await this.allows(f)) out.add(folderPrefix(resolve(f)));
+    return [...out];
+  }
+
   /** Throws FORBIDDEN, saying how to allow it, unless `path` is inside a root. `what`: "list", "open", … for the message. */
   async check(path: string, what: string): Promise<void> {
     if (await this.allows(path)) return;
@@ -136,6 +155,27 @@ export const TRACK_METHODS: readonly MethodName[] = methodNames.filter((m) => {
   return schema.shape !== undefined && 'trackId' in schema.shape;
 });
 
+/**
+ * What guardPaths needs beyond the handlers to apply the roots to the library
+ * and to the remembered model pack (absent parts: those methods are left as
+ * they are).
+ */
+export interface GuardScope {
+  library?: {
+    /** the library's folders now */
+    folders(): { id: string; path: string }[];
+    /** library:query limited to rows stored below `under` (Roots.prefixes) */
+    query(args: MethodArgs<'library:query'>, under: string[]): MethodOutput<'library:query'>;
+    /** library:export likewise */
+    export(args: MethodArgs<'library:export'>, under: string[]): MethodOutput<'library:export'>;
+  };
+  /** the model pack folder remembered in the settings (chosen perhaps in the desktop app), or null */
+  packPath?: () => string | null;
+}
+
+/** The methods that load the remembered model pack (not given in their arguments). */
+const PACK_METHODS = ['chat:ask', 'chat:regenerate', 'model:set-provider'] as const;
+
 /** The track id inside a media:resolve address ("track"/"playable": the id; "cover": "<id>" or "<id>.<n>"). */
 const ADDRESS_TRACK = /^([A-Za-z0-9_-]{8,64})(?:\.\d{1,9})?$/;
 /** A filmstrip frame address: "<content fingerprint>.<count>.<index>". */
@@ -158,8 +198,16 @@ const ADDRESS_FRAME = /^([0-9a-f]{32})\./;
  * then); `recent:list` leaves out entries outside the roots. `track(id)`
  * gives a track's files, or undefined for an unknown id (the handler then
  * answers NOT_FOUND itself).
+ *
+ * With `scope.library`: `library:query` and `library:export` see only rows
+ * stored below Roots.prefixes(), `library:list-folders` only folders inside
+ * the roots, `library:scan`/`library:remove-folder` of a folder outside are
+ * FORBIDDEN, and "scan all" scans the folders inside, one by one. With
+ * `scope.packPath`: chat:ask, chat:regenerate and model:set-provider, which
+ * load the remembered pack, are FORBIDDEN while it lies outside the roots
+ * (it may have been chosen in the desktop app), saying how to choose another.
  */
-export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string) => TrackFiles | undefined): Handlers {
+export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string) => TrackFiles | undefined, scope: GuardScope = {}): Handlers {
   const out = { ...handlers } as Record<string, (args: unknown, ctx: unknown) => unknown>;
   const checkTrack = async (id: string, what: string): Promise<TrackFiles | undefined> => {
     const t = track(id);
@@ -225,6 +273,62 @@ export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string)
       for (const e of entries) if (await roots.allows(e.path)) kept.push(e);
       return kept;
     };
+  }
+  // the library shows, exports and acts on its rows and folders inside the roots only
+  const lib = scope.library;
+  if (lib) {
+    const under = () => roots.prefixes(lib.folders().map((f) => f.path));
+    if (out['library:query']) out['library:query'] = async (args: unknown) => lib.query(args as MethodArgs<'library:query'>, await under());
+    if (out['library:export']) out['library:export'] = async (args: unknown) => lib.export(args as MethodArgs<'library:export'>, await under());
+    const listFolders = out['library:list-folders'];
+    if (listFolders) {
+      out['library:list-folders'] = async (args: unknown, ctx: unknown) => {
+        const kept = [];
+        for (const f of (await listFolders(args, ctx)) as { path: string }[]) if (await roots.allows(f.path)) kept.push(f);
+        return kept;
+      };
+    }
+    for (const method of ['library:remove-folder', 'library:scan'] as const) {
+      const inner = out[method];
+      if (!inner) continue;
+      out[method] = async (args: unknown, ctx: unknown) => {
+        const { folderId: id, paths } = args as { folderId?: string; paths?: string[] };
+        const folder = id === undefined ? undefined : lib.folders().find((f) => f.id === id);
+        if (folder) await roots.check(folder.path, method === 'library:scan' ? 'scan' : 'change');
+        if (method === 'library:scan' && id === undefined && paths === undefined) {
+          // "scan all" scans the folders inside the roots, one after the other (each queues behind the last)
+          const all = lib.folders();
+          const inside = [];
+          for (const f of all) if (await roots.allows(f.path)) inside.push(f);
+          if (inside.length < all.length) {
+            let state: unknown = out['library:scan-state'] ? await out['library:scan-state']({}, ctx) : null;
+            for (const f of inside) state = await inner({ folderId: f.id }, ctx);
+            return state;
+          }
+        }
+        return inner(args, ctx);
+      };
+    }
+  }
+  // a pack remembered from the desktop app may lie outside the roots: refused when it would be read
+  const packPath = scope.packPath;
+  if (packPath) {
+    for (const method of PACK_METHODS) {
+      const inner = out[method];
+      if (!inner) continue;
+      out[method] = async (args: unknown, ctx: unknown) => {
+        const pack = packPath();
+        if (pack !== null && !(await roots.allows(pack))) {
+          const list = roots.list();
+          throw new StudioError(
+            'FORBIDDEN',
+            `The model pack in use ("${pack}", chosen earlier, perhaps in the desktop app) is outside web mode's allowed folders (${list.length ? list.join(', ') : 'none'}). ` +
+              'Choose a model pack inside them ("Choose model pack…" in the chat pane or the model settings), or restart `studio serve` with `--root DIR` naming the folder that holds the pack.',
+          );
+        }
+        return inner(args, ctx);
+      };
+    }
   }
   return out as unknown as Handlers;
 }

@@ -38,8 +38,20 @@ export function engineHandlers(ctx: EngineContext): Handlers {
   };
   if (!ctx.roots) return handlers;
   const roots = new Roots(ctx.roots, () => library.store.folders().map((f) => f.path));
-  return guardPaths(handlers, roots, (id) => {
-    const row = tracks.find(id);
-    return row && { path: row.path, coverPath: row.cover_path };
-  });
+  return guardPaths(
+    handlers,
+    roots,
+    (id) => {
+      const row = tracks.find(id);
+      return row && { path: row.path, coverPath: row.cover_path };
+    },
+    {
+      library: {
+        folders: () => library.store.folders(),
+        query: (args, under) => library.query(args, under),
+        export: ({ format, trackIds, filter }, under) => library.export(format, trackIds, filter, under),
+      },
+      packPath: () => model.packPath,
+    },
+  );
 }

@@ -95,8 +95,8 @@ export class LibraryService {
   }
 
   /** Rows of a page, with the stored tempo folded into the BPM range (filter and sort use the stored tempo). */
-  query(args: MethodArgs<'library:query'>): MethodOutput<'library:query'> {
-    const page = this.store.query(args.filter, args.sort, args.offset, args.limit);
+  query(args: MethodArgs<'library:query'>, under?: string[]): MethodOutput<'library:query'> {
+    const page = this.store.query(args.filter, args.sort, args.offset, args.limit, under);
     return { ...page, rows: this.inBpmRange(page.rows) };
   }
 
@@ -132,8 +132,9 @@ export class LibraryService {
     return range ? rows.map((r) => (r.bpm === null ? r : { ...r, bpm: foldBpm(r.bpm, range) })) : rows;
   }
 
-  export(format: 'csv' | 'json', trackIds?: string[], filter?: LibraryFilter): MethodOutput<'library:export'> {
-    const rows = this.inBpmRange(this.store.tracksFor(filter, trackIds));
+  /** `under` (query too): only rows stored below these folder prefixes (web mode's roots, fs/roots.ts Roots.prefixes); all when absent */
+  export(format: 'csv' | 'json', trackIds?: string[], filter?: LibraryFilter, under?: string[]): MethodOutput<'library:export'> {
+    const rows = this.inBpmRange(this.store.tracksFor(filter, trackIds, under));
     const stamp = new Date().toISOString().slice(0, 10);
     if (format === 'json') {
       return { fileName: `library-${stamp}.json`, mime: 'application/json', content: JSON.stringify(rows, null, 1), count: rows.length };

@@ -67,10 +67,11 @@ export function parseKeyList(text: string): string[] {
 }
 
 /** The library filter for SQL: the key(s) in any notation ("Am", "8A 9A", "1m") become their names. @throws StudioError BAD_ARGS for a key that is not one. */
-function libWhere(filter: LibraryFilter | undefined): LibWhere | undefined {
-  if (!filter?.key) return filter;
-  const { key, ...rest } = filter;
-  return { ...rest, keyNames: parseKeyList(key) };
+function libWhere(filter: LibraryFilter | undefined, under?: string[]): LibWhere | undefined {
+  const w: LibWhere | undefined = under ? { ...filter, under } : filter;
+  if (!filter?.key) return w;
+  const { key, ...rest } = w as LibraryFilter & { under?: string[] };
+  return { ...rest, keyNames: parseKeyList(key!) };
 }
 
 export class LibraryStore {
@@ -226,13 +227,15 @@ export class LibraryStore {
 
   // ---- queries -----------------------------------------------------------
 
-  query(filter: LibraryFilter | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined, offset: number, limit: number): { total: number; rows: LibraryTrack[] } {
-    const page = this.tracks.libPage(libWhere(filter), sort, offset, limit);
+  /** `under`: only rows stored below these folder prefixes (web mode's roots); all when absent */
+  query(filter: LibraryFilter | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined, offset: number, limit: number, under?: string[]): { total: number; rows: LibraryTrack[] } {
+    const page = this.tracks.libPage(libWhere(filter, under), sort, offset, limit);
     return { total: page.total, rows: page.rows.map(toLibraryTrack) };
   }
 
-  tracksFor(filter: LibraryFilter | undefined, trackIds: string[] | undefined): LibraryTrack[] {
-    return this.tracks.libAll(libWhere(filter), trackIds).map(toLibraryTrack);
+  /** `under`: as in query() */
+  tracksFor(filter: LibraryFilter | undefined, trackIds: string[] | undefined, under?: string[]): LibraryTrack[] {
+    return this.tracks.libAll(libWhere(filter, under), trackIds).map(toLibraryTrack);
   }
 
   /** @throws StudioError NOT_FOUND when the id is not a library track */

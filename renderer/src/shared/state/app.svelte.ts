@@ -12,7 +12,33 @@ export interface Toast {
   code?: string;
   /** how many times this same message was reported (duplicates merge) */
   count: number;
+  /** what the error reports, for resolved(): the message goes when that is put right (see ABOUT) */
+  about?: string;
 }
+
+/**
+ * What an error toast is about, so it goes once that is put right
+ * (app.resolved): the same operation succeeds, or the state it reports ends.
+ * Keys with a suffix (`folder:<path>`, `open:<path>`) name one thing.
+ */
+export const ABOUT = {
+  /** the model pack cannot be used (choose failed, provider switch failed): put right by a chosen pack or a model that loaded */
+  pack: 'pack',
+  /** no pack chosen (MODEL_MISSING): put right once one is (status installed) */
+  noPack: 'no-pack',
+  /** an answer failed: put right by an answer that succeeds, or a pack chosen */
+  answer: 'answer',
+  modelStatus: 'model-status',
+  info: 'info',
+  recent: 'recent',
+  catalog: 'catalog',
+  scan: 'scan',
+  export: 'export',
+  removeFolder: 'remove-folder',
+  thread: 'thread',
+  folder: (path: string) => `folder:${path}`,
+  open: (path: string) => `open:${path}`,
+} as const;
 
 /** notices and warnings leave by themselves after this long (ms); errors stay until dismissed */
 const FADE_MS: Record<ToastKind, number | null> = { notice: 6000, warning: 12_000, error: null };
@@ -46,6 +72,7 @@ class AppState {
     // the model's status as the engine sees it (loaded by a question, chosen, failed, packs added): never stale
     a.on('model:changed', ({ status }) => {
       this.model = status;
+      this.modelResolved(status);
       signal('model-changed', { installed: status.installed, active: status.provider.active });
     });
     await Promise.all([this.refreshInfo(), this.refreshModel()]);
@@ -54,18 +81,27 @@ class AppState {
   async refreshInfo(): Promise<void> {
     try {
       this.info = await api().call('app:get-info', {});
+      this.resolved(ABOUT.info);
       if (this.seenRestarts < 0) this.seenRestarts = this.info.engine.restarts;
     } catch (err) {
-      this.error(err, 'Could not reach the engine');
+      this.error(err, 'Could not reach the engine', ABOUT.info);
     }
   }
 
   async refreshModel(): Promise<void> {
     try {
       this.model = await api().call('model:status', {});
+      this.resolved(ABOUT.modelStatus);
+      this.modelResolved(this.model);
     } catch (err) {
-      this.error(err, 'Could not read the model status');
+      this.error(err, 'Could not read the model status', ABOUT.modelStatus);
     }
+  }
+
+  /** A model status arrived: a pack is chosen (no-pack errors go); a pack loaded and runs (pack errors go). */
+  modelResolved(status: ModelStatus): void {
+    if (status.installed) this.resolved(ABOUT.noPack);
+    if (status.installed && status.provider.active !== null) this.resolved(ABOUT.pack);
   }
 
   private onEngineState(s: EngineState): void {
@@ -93,7 +129,7 @@ class AppState {
   }
 
   /** Show any failure plainly; returns the error data. CANCELLED is not an error to show. */
-  error(err: unknown, title = 'Something went wrong'): StudioErrorData {
+  error(err: unknown, title = 'Something went wrong', about?: string): StudioErrorData {
     const e = asStudioError(err);
     if (e.code === 'CANCELLED') return e;
     if (connection.state === 'closed' && e.message === connection.reason) {
@@ -101,7 +137,7 @@ class AppState {
       if (this.toasts.some((t) => t.title === NO_TOKEN)) return e;
       title = NO_TOKEN;
     }
-    this.push('error', title, e.message, e.code);
+    this.push('error', title, e.message, e.code, about);
     signal('error-shown', { code: e.code, message: e.message, title });
     return e;
   }
@@ -112,7 +148,7 @@ class AppState {
   }
 
   /** Show a message; the same one again (kind, title and text) merges into it and counts. */
-  private push(kind: ToastKind, title: string, message: string, code?: string): void {
+  private push(kind: ToastKind, title: string, message: string, code?: string, about?: string): void {
     const same = this.toasts.find((t) => t.kind === kind && t.title === title && t.message === message);
     if (same) {
       const merged = { ...same, count: same.count + 1 };
@@ -121,7 +157,7 @@ class AppState {
       signal('toast-merged', { kind, title, count: merged.count });
       return;
     }
-    const t: Toast = { id: this.nextId++, kind, title, message, code, count: 1 };
+    const t: Toast = { id: this.nextId++, kind, title, message, code, count: 1, about };
     let kept = this.toasts;
     while (kept.length >= MAX_TOASTS) {
       // room is made by the oldest notice or warning; the oldest error only when all are errors
@@ -165,6 +201,15 @@ class AppState {
   /** Take back the messages with this title (what they reported was put right). */
   dismissTitled(title: string): void {
     for (const t of this.toasts) if (t.title === title) this.dismiss(t.id);
+  }
+
+  /** What errors `about` (ABOUT) reported was put right: their messages go. */
+  resolved(about: string): void {
+    for (const t of this.toasts) {
+      if (t.about !== about) continue;
+      this.dismiss(t.id);
+      signal('toast-resolved', { title: t.title, about });
+    }
   }
 
   dismiss(id: number): void {

@@ -1,7 +1,7 @@
 import type { GetState, ModelCatalog, Precision } from '@contract';
 import { api } from '../../host/api';
 import { signal } from '../../lib/test-hooks';
-import { app } from './app.svelte';
+import { ABOUT, app } from './app.svelte';
 
 export type Variant = 'alpha' | 'beta';
 
@@ -57,9 +57,10 @@ class CatalogState {
         this.seeded = true;
         this.folders = { llama: c.remembered.llama ?? '', vicuna: c.remembered.vicuna ?? '', from: c.remembered.from ?? '' };
       }
+      app.resolved(ABOUT.catalog);
       signal('catalog-loaded', { packs: this.packs.length, job: c.job?.state ?? null });
     } catch (err) {
-      app.error(err, 'Could not read the model catalogue');
+      app.error(err, 'Could not read the model catalogue', ABOUT.catalog);
     } finally {
       this.loading = false;
     }

@@ -1,7 +1,7 @@
 import type { ChatAttachments, ChatMessage, MethodInput, Progress, Track } from '@contract';
 import { api, asStudioError } from '../../host/api';
 import { signal } from '../../lib/test-hooks';
-import { app } from './app.svelte';
+import { ABOUT, app } from './app.svelte';
 import { browser } from './browser.svelte';
 import { current } from './track.svelte';
 import { generationOptions, prefs } from './prefs.svelte';
@@ -126,10 +126,11 @@ class Chat {
       try {
         const list = await api().call('chat:get-thread', { trackId });
         this.threads[trackId] = list;
+        app.resolved(ABOUT.thread);
         signal('chat-thread-loaded', { trackId, messages: list.length });
         this.follow(trackId);
       } catch (err) {
-        app.error(err, 'Could not load the chat');
+        app.error(err, 'Could not load the chat', ABOUT.thread);
       } finally {
         this.loading.delete(trackId);
       }
@@ -260,13 +261,14 @@ class Chat {
     try {
       const res = await call({ signal: controller.signal, onProgress, onToken });
       await this.load(trackId, true);
+      app.resolved(ABOUT.answer);
       signal('chat-answered', { trackId, id: res.assistant.id, status: res.assistant.status, stats: res.assistant.stats, text: res.assistant.text });
     } catch (err) {
       const e = asStudioError(err);
       await this.load(trackId, true);
       if (e.code === 'CANCELLED') signal('chat-stopped', { trackId });
       else {
-        app.error(e, e.code === 'MODEL_MISSING' ? 'No model pack' : 'The answer failed');
+        app.error(e, e.code === 'MODEL_MISSING' ? 'No model pack' : 'The answer failed', e.code === 'MODEL_MISSING' ? ABOUT.noPack : ABOUT.answer);
         signal('chat-failed', { trackId, code: e.code, message: e.message });
       }
       if (e.code !== 'CANCELLED') void app.refreshModel();

@@ -1,7 +1,7 @@
 import type { MethodOutput, ProviderChoice } from '@contract';
 import { api, asStudioError } from '../../host/api';
 import { signal } from '../../lib/test-hooks';
-import { app } from './app.svelte';
+import { ABOUT, app } from './app.svelte';
 import { browser } from './browser.svelte';
 
 /** the title of the message shown when a chosen pack cannot be used */
@@ -61,15 +61,17 @@ class ModelState {
         },
       });
       app.model = status;
-      // an earlier wrong choice is put right: its message goes
-      app.dismissTitled(PACK_FAILED);
+      // an earlier wrong choice, and answers that failed with the earlier pack, are put right: their messages go
+      app.resolved(ABOUT.pack);
+      app.resolved(ABOUT.answer);
+      app.modelResolved(status);
       signal('pack-chosen', { path, pack: status.pack, provider: status.provider });
       if (this.diagnostics || this.settingsOpen) void this.loadDiagnostics();
     } catch (err) {
       const e = asStudioError(err);
       if (e.code === 'CANCELLED') signal('pack-cancelled', { path });
       else {
-        app.error(e, PACK_FAILED);
+        app.error(e, PACK_FAILED, ABOUT.pack);
         signal('pack-failed', { path, code: e.code, message: e.message });
       }
       void app.refreshModel();
@@ -101,7 +103,7 @@ class ModelState {
       app.model = await api().call('model:set-provider', { provider });
       signal('provider-set', { provider, active: app.model.provider.active });
     } catch (err) {
-      app.error(err, `Could not switch to ${providerLabel(provider)}`);
+      app.error(err, `Could not switch to ${providerLabel(provider)}`, ABOUT.pack);
       signal('provider-failed', { provider });
       void app.refreshModel();
     } finally {

@@ -1,6 +1,6 @@
 import type { RecentEntry } from '@contract';
 import { api } from '../../host/api';
-import { app } from './app.svelte';
+import { ABOUT, app } from './app.svelte';
 
 class RecentFiles {
   entries = $state<RecentEntry[]>([]);
@@ -10,8 +10,9 @@ class RecentFiles {
     try {
       this.entries = await api().call('recent:list', {});
       this.loaded = true;
+      app.resolved(ABOUT.recent);
     } catch (err) {
-      app.error(err, 'Could not read recent files');
+      app.error(err, 'Could not read recent files', ABOUT.recent);
     }
   }
 

@@ -2,7 +2,7 @@ import type { Filmstrip, Progress, Track } from '@contract';
 import { api, asStudioError } from '../../host/api';
 import { peaksToChannels, base64ToBytes } from '../../lib/decode';
 import { signal } from '../../lib/test-hooks';
-import { app } from './app.svelte';
+import { ABOUT, app } from './app.svelte';
 import { player } from './player.svelte';
 
 export type JobName = 'peaks' | 'spectrogram' | 'filmstrip';
@@ -84,11 +84,12 @@ class TrackState {
     signal('track-opening', { path });
     try {
       const t = await api().call('media:open', { path });
+      app.resolved(ABOUT.open(path));
       if (seq !== this.openSeq) return false;
       this.show(t);
       return true;
     } catch (err) {
-      if (seq === this.openSeq) app.error(err, `Could not open ${baseName(path)}`);
+      if (seq === this.openSeq) app.error(err, `Could not open ${baseName(path)}`, ABOUT.open(path));
       signal('track-open-failed', { path, code: asStudioError(err).code });
       return false;
     } finally {

@@ -1,7 +1,7 @@
 import type { MethodInput } from '@contract';
 import { api } from '../../../host/api';
 import { signal } from '../../../lib/test-hooks';
-import { app } from '../../../shared/state/app.svelte';
+import { ABOUT, app } from '../../../shared/state/app.svelte';
 import { selection } from './selection.svelte';
 import { table } from './table.svelte';
 
@@ -35,9 +35,10 @@ class Exporter {
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      app.resolved(ABOUT.export);
       signal('library-exported', { fileName: res.fileName, count: res.count, format, scope });
     } catch (err) {
-      app.error(err, 'Could not export the library');
+      app.error(err, 'Could not export the library', ABOUT.export);
     } finally {
       this.busy = false;
     }

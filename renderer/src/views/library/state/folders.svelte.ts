@@ -1,7 +1,7 @@
 import type { LibraryFolder } from '@contract';
 import { api, asStudioError } from '../../../host/api';
 import { signal } from '../../../lib/test-hooks';
-import { app } from '../../../shared/state/app.svelte';
+import { ABOUT, app } from '../../../shared/state/app.svelte';
 import { browser } from '../../../shared/state/browser.svelte';
 import { scan } from './scan.svelte';
 import { table } from './table.svelte';
@@ -45,13 +45,14 @@ class Folders {
     this.adding = true;
     try {
       const f = await api().call('library:add-folder', { path });
+      app.resolved(ABOUT.folder(path));
       signal('library-folder-added', f);
       await this.load();
       // the engine starts a scan of a new folder; make sure its state is shown
       void scan.load();
       return true;
     } catch (err) {
-      const e = app.error(err, `Could not add ${path}`);
+      const e = app.error(err, `Could not add ${path}`, ABOUT.folder(path));
       signal('library-folder-failed', e);
       return false;
     } finally {
@@ -62,11 +63,12 @@ class Folders {
   async remove(folderId: string): Promise<void> {
     try {
       await api().call('library:remove-folder', { folderId });
+      app.resolved(ABOUT.removeFolder);
       signal('library-folder-removed', { folderId });
       await this.load();
       table.refresh(true);
     } catch (err) {
-      app.error(err, 'Could not remove the folder');
+      app.error(err, 'Could not remove the folder', ABOUT.removeFolder);
     }
   }
 

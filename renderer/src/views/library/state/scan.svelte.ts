@@ -1,7 +1,7 @@
 import type { ScanState } from '@contract';
 import { api, asStudioError } from '../../../host/api';
 import { signal } from '../../../lib/test-hooks';
-import { app } from '../../../shared/state/app.svelte';
+import { ABOUT, app } from '../../../shared/state/app.svelte';
 
 const idle = (): ScanState => ({
   jobId: null,
@@ -37,8 +37,9 @@ class Scan {
   async rescan(folderId?: string): Promise<void> {
     try {
       this.set(await api().call('library:scan', folderId ? { folderId } : {}));
+      app.resolved(ABOUT.scan);
     } catch (err) {
-      app.error(err, 'Could not start the scan');
+      app.error(err, 'Could not start the scan', ABOUT.scan);
     }
   }
 
