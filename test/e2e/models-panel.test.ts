@@ -54,7 +54,7 @@ describe('Models panel: Get α/β (issue 9) and a current model status (issue 12
     assert.match(await page.getByTestId('need-beta').innerText(), /To download: .* disk needed ≈/);
     // measured drift (and speed where measured) beside each precision, with where it comes from
     const int4 = await page.getByTestId('figures-int4').innerText();
-    assert.match(int4, /top-1 46\.9 % · cosine 0\.946 vs fp32/);
+    assert.match(int4, /top-1 46\.9 % · cosine 0\.946 vs fp32 · decode/);
     assert.match(int4, /decode 0\.41× llama\.cpp Q4_0/);
     assert.match(int4, /random 1 B LLaMA weights \(the worst case/);
     assert.match(await page.getByTestId('figures-int8').innerText(), /top-1 96\.1 % · cosine 0\.9998 vs fp32 — .*speed not measured/);
