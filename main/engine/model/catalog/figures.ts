@@ -18,9 +18,13 @@ export const PRECISION_FIGURES: Record<Precision, PrecisionFigures> = {
   int4: {
     drift: { top1Agreement: 0.469, logitCosine: 0.946 },
     decodeVsLlamaCpp: 0.41,
-    source: `${DRIFT_SOURCE}; decode speed per CPU-second on the 1 B shape, one thread`,
+    source: `${DRIFT_SOURCE}; decode speed per CPU-second on the 1 B shape, one thread (the same kernel for either rounding)`,
   },
-  int8: { drift: { top1Agreement: 0.961, logitCosine: 0.9998 }, decodeVsLlamaCpp: null, source: `${DRIFT_SOURCE}; speed not measured` },
+  int8: {
+    drift: { top1Agreement: 0.961, logitCosine: 0.9998 },
+    decodeVsLlamaCpp: null,
+    source: `${DRIFT_SOURCE}, on the decoder graph of before issue 13; speed not measured`,
+  },
   fp16: { drift: null, decodeVsLlamaCpp: null, source: 'no fp16 measurement in BENCHMARKS.md yet' },
   fp32: { drift: { top1Agreement: 1, logitCosine: 1 }, decodeVsLlamaCpp: null, source: 'the reference the others are measured against; speed not measured' },
 };
