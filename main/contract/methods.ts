@@ -546,6 +546,17 @@ export const GetState = z.object({
 });
 export type GetState = z.infer<typeof GetState>;
 
+/** Measured figures for one precision (main/engine/model/catalog/figures.ts; null where not measured) */
+export const PrecisionFigures = z.object({
+  /** drift of the decoder against fp32: next-token top-1 agreement (0–1) and mean logit cosine */
+  drift: z.object({ top1Agreement: z.number(), logitCosine: z.number() }).nullable(),
+  /** decode tokens per CPU-second ÷ llama.cpp Q4_0's on the same weights */
+  decodeVsLlamaCpp: z.number().nullable(),
+  /** where the figures come from, in words (shown beside them) */
+  source: z.string(),
+});
+export type PrecisionFigures = z.infer<typeof PrecisionFigures>;
+
 export const ModelCatalog = z.object({
   modelsDir: z.string(),
   freeBytes: z.number().nullable(),
@@ -555,6 +566,8 @@ export const ModelCatalog = z.object({
   job: GetState.nullable(),
   /** the folders given last time (remembered for the panel's fields) */
   remembered: z.object({ llama: z.string().nullable(), vicuna: z.string().nullable(), from: z.string().nullable() }),
+  /** measured drift and speed per precision */
+  precisionFigures: z.record(z.string(), PrecisionFigures),
 });
 export type ModelCatalog = z.infer<typeof ModelCatalog>;
 

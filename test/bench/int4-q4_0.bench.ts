@@ -1,6 +1,6 @@
-// The studio's int4 scheme (MatMulNBits, symmetric: scale = amax/7, 15 levels; tools/convert/llama.py)
-// against llama.cpp's Q4_0 (same block of 32: scale = max/−8 stored in fp16, 16 levels) on the same
-// weights: reconstruction error of every LLM matrix, and the logits drift of the whole decoder
+// The studio's two int4 roundings (both MatMulNBits, block 32, zero point 8; tools/convert/llama.py
+// INT4_SCHEMES): the earlier 'symmetric' (scale = amax/7, 15 levels) against llama.cpp's Q4_0 (scale =
+// max/−8 stored in fp16, 16 levels; the default since it loses less) on the same weights: reconstruction error of every LLM matrix, and the logits drift of the whole decoder
 // against the fp32 decoder (tools/convert/drift.mjs, onnxruntime-node), both packs made by convertPack.
 //
 //   nice /usr/bin/python3 test/bench/make_1b_pack.py --out test/output/bench-1b --quant int4   # the sources (once)
@@ -45,18 +45,20 @@ for (const [name, t] of llm.tensors) {
 await llm.close();
 const rel = (se: number) => Math.sqrt(se / acc.ss);
 console.log(`reconstruction over ${(acc.n / 1e6).toFixed(0)} M weights (layers 0–${layers - 1}):`);
-console.log(`  studio int4 (symmetric amax/7): relative RMS error ${rel(acc.sym.se).toFixed(5)}, max |err| ${acc.sym.max.toExponential(3)}`);
-console.log(`  llama.cpp Q4_0 (max/−8, fp16 d): relative RMS error ${rel(acc.q40.se).toFixed(5)}, max |err| ${acc.q40.max.toExponential(3)}`);
+console.log(`  int4 'symmetric' (amax/7, before): relative RMS error ${rel(acc.sym.se).toFixed(5)}, max |err| ${acc.sym.max.toExponential(3)}`);
+console.log(`  int4 'q4_0' (max/−8, fp16 d, default): relative RMS error ${rel(acc.q40.se).toFixed(5)}, max |err| ${acc.q40.max.toExponential(3)}`);
 
 // 2. logits drift of the whole decoder vs fp32 (KV-cache decode, 8 prompts × 32 tokens)
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 const base = { imagebind: join(SRC, 'imagebind.pth'), imagebindConfig: join(SRC, 'imagebind.json'), llm: join(SRC, 'llama'), delta: join(SRC, 'llama', 'delta.pt') };
 const dirs: string[] = [];
-for (const [name, precision, int4Scheme] of [['fp32', 'fp32', undefined], ['int4-symmetric', 'int4', 'symmetric'], ['int4-q4_0', 'int4', 'q4_0']] as const) {
+for (const [name, precision, int4Scheme] of [['fp32', 'fp32', undefined], ['int4-symmetric', 'int4', 'symmetric'], ['int4-q4_0', 'int4', undefined]] as const) {
   const pack = join(OUT, `pack-${name}`);
   const r = await convertPack({ ...base, out: pack, precision, int4Scheme });
   const m = JSON.parse((await import('node:fs')).readFileSync(r.manifest, 'utf8'));
+  // the default int4 pack must be the Q4_0 one (the manifest says which rounding it holds)
+  if (name === 'int4-q4_0' && !/Q4_0/.test(m.quantization.rounding)) throw new Error(`default int4 rounding is ${m.quantization.rounding}`);
   const d = join(OUT, name);
   mkdirSync(d);
   for (const f of ['decoder.onnx', 'decoder.onnx.data', 'embed_tokens.bin']) if (existsSync(join(pack, f))) symlinkSync(join(pack, f), join(d, f));

@@ -52,6 +52,14 @@ describe('Models panel: Get α/β (issue 9) and a current model status (issue 12
     const deltaKb = `${(src.files.deltaBeta.length / 1e3).toFixed(0)} kB`;
     assert.match(await page.getByTestId('part-beta-delta').innerText(), new RegExp(deltaKb), 'the exact size from the tree API');
     assert.match(await page.getByTestId('need-beta').innerText(), /To download: .* disk needed ≈/);
+    // measured drift (and speed where measured) beside each precision, with where it comes from
+    const int4 = await page.getByTestId('figures-int4').innerText();
+    assert.match(int4, /top-1 46\.9 % · cosine 0\.946 vs fp32 · decode/);
+    assert.match(int4, /decode 0\.41× llama\.cpp Q4_0/);
+    assert.match(int4, /random 1 B LLaMA weights \(the worst case/);
+    assert.match(await page.getByTestId('figures-int8').innerText(), /top-1 96\.1 % · cosine 0\.9998 vs fp32 — .*speed not measured/);
+    assert.match(await page.getByTestId('figures-fp16').innerText(), /^drift not measured — no fp16 measurement/);
+    assert.match(await page.getByTestId('figures-fp32').innerText(), /top-1 100 % · cosine 1 vs fp32 — the reference/);
     await sp.screenshot('models-1-panel');
     // the LLaMA-7B folder through the in-app browser (folder mode)
     await page.getByTestId('pick-llama').click();

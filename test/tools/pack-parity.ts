@@ -74,6 +74,12 @@ export function describePackParity(label: string, packDir: () => string, refName
       entry = refsIndex().packs[refName];
       // fp32 packs must match the fp32 PyTorch reference; fp16 packs only to fp16 precision
       tol = m.dtype === 'fp32' ? { emb: 1e-4, proj: 1e-3, seq: 1e-3, logits: 1e-3 } : { emb: 2e-3, proj: 3e-2, seq: 8e-2, logits: 0.25 };
+      // Quantised packs run MatMulNBits with accuracy_level 4: every activation block is rounded to int8.
+      // An activation within an ulp or two of a rounding tie (the PyTorch ops upstream differ from
+      // onnxruntime's by that much) can land on the other code; one such flip moved a first-step logit by
+      // 0.068 (beta-fp32-int4, text_only_empty_input, Q4_0 weights; every other prompt within 5e-6).
+      // The cosine and the exact greedy ids below still hold these packs to the reference.
+      if (m.dtype === 'fp32' && m.llm_quant !== 'none') tol.logits = 0.1;
       for (const [g, info] of Object.entries(m.graphs)) sessions[g] = await session(join(dir, info.file));
     });
 

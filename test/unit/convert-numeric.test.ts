@@ -57,3 +57,16 @@ test('Q4_0: the largest-magnitude value maps to code 0 (−8·d) and the step is
   assert.equal(d[3], -2);
   for (let i = 0; i < 32; i++) assert.ok(Math.abs(d[i] - w[i]) <= 0.125 + 1e-7, `i${i}`);
 });
+
+test('Q4_0: a positive largest value gives a negative scale (code 0 is +max), an all-zero block decodes to zeros', () => {
+  const w = new Float32Array(64);
+  for (let i = 0; i < 32; i++) w[i] = i === 7 ? 1.5 : (i - 16) / 32;
+  const { packed, scales } = quantizeQ4_0(w, 1, 64);
+  assert.equal(scales[0], -0.1875); // 1.5 / −8, exact in fp16
+  assert.equal(packed[3] >> 4, 0); // element 7: code 0 → (0 − 8)·(−0.1875) = 1.5
+  assert.ok(scales[1] === 0); // −0 (0 / −8), as ggml and llama.py
+  const d = dequantizeNbits(packed, scales, 1, 64, 4);
+  assert.equal(d[7], 1.5);
+  for (let i = 0; i < 32; i++) assert.ok(Math.abs(d[i] - w[i]) <= 0.1875 / 2 + 1e-7, `i${i}`);
+  for (let i = 32; i < 64; i++) assert.ok(d[i] === 0, `i${i}`);
+});

@@ -106,3 +106,20 @@ describe('one Get per models folder', () => {
     unlock();
   });
 });
+
+describe('measured figures per precision (catalog/figures.ts)', () => {
+  it('covers every precision, matches the contract, and ranks int8 closer to fp32 than int4', async () => {
+    const { PRECISION_FIGURES, PRECISIONS } = await import('../../main/engine/model/catalog/index');
+    const { PrecisionFigures } = await import('@contract');
+    assert.deepEqual(Object.keys(PRECISION_FIGURES).sort(), [...PRECISIONS].sort());
+    for (const p of PRECISIONS) {
+      const f = PrecisionFigures.parse(PRECISION_FIGURES[p]);
+      assert.ok(f.source.length > 10, `${p}: says where its figures come from`);
+      if (f.drift) for (const v of [f.drift.top1Agreement, f.drift.logitCosine]) assert.ok(v > 0 && v <= 1, `${p}: ${v}`);
+    }
+    const { int4, int8, fp32 } = PRECISION_FIGURES;
+    assert.ok(int4.drift && int8.drift && fp32.drift);
+    assert.ok(int4.drift.top1Agreement < int8.drift.top1Agreement && int8.drift.logitCosine < fp32.drift.logitCosine);
+    assert.match(int4.source, /random 1 B/);
+  });
+});

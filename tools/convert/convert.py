@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output pack folder")
     p.add_argument("--dtype", choices=["fp32", "fp16"], default="fp16")
     p.add_argument("--llm-quant", choices=["none", "int8", "int4"], default="none")
+    p.add_argument("--int4-scheme", choices=list(llama.INT4_SCHEMES), default=llama.INT4_SCHEMES[0],
+                   help="int4 rounding: q4_0 (llama.cpp's, the default) or symmetric (amax/7, for comparison)")
     p.add_argument("--lora-alpha", type=float, default=delta_mod.DEFAULT_LORA_ALPHA,
                    help="LoRA alpha (not stored in the delta; 32 in the official training config)")
     p.add_argument("--name", help="pack name (default derived from variant/dtype/quant)")
@@ -96,7 +98,8 @@ def convert(args, log: Callable[[str], None] = print) -> str:
     for what, p, isdir in (("--imagebind", args.imagebind, False), ("--llm", args.llm, True), ("--delta", args.delta, False)):
         if not (os.path.isdir(p) if isdir else os.path.isfile(p)):
             raise ConvertError(f"{what} {p!r} does not exist{' or is not a folder' if isdir else ''}")
-    options = {"dtype": args.dtype, "llm_quant": args.llm_quant, "lora_alpha": args.lora_alpha,
+    options = {"dtype": args.dtype, "llm_quant": args.llm_quant, **({"int4_scheme": args.int4_scheme} if args.llm_quant == "int4" else {}),
+               "lora_alpha": args.lora_alpha,
                "imagebind_config": os.path.abspath(args.imagebind_config) if args.imagebind_config else None,
                "version": CONVERTER_VERSION}
     fp = pack_mod.fingerprint([args.imagebind, args.imagebind_config, args.llm, args.delta], options)
@@ -180,7 +183,8 @@ def convert(args, log: Callable[[str], None] = print) -> str:
 
         log("writing LLM decoder (streaming shards) …")
         files = llama.export_decoder(cfg, llm_stream(args.llm, cfg, d, vocab, log), pw.tmp, dtype=args.dtype,
-                                     quant=args.llm_quant, vocab=vocab, log=log)
+                                     quant=args.llm_quant, vocab=vocab, log=log,
+                                     options=llama.DecoderOptions(int4_scheme=args.int4_scheme))
         for role, fn in files.items():
             pw.add(role, fn)
         graphs["decoder"] = {"file": "decoder.onnx"}
@@ -234,7 +238,7 @@ def build_manifest(name, d, cfg, ib_cfg, args, graphs, sp, base_vocab, vocab, st
         "llm_quant": args.llm_quant,
         "quantization": None if args.llm_quant == "none" else {
             "op": "com.microsoft.MatMulNBits", "bits": 4 if args.llm_quant == "int4" else 8, "block_size": 32,
-            "symmetric": True, "applies_to": "q/k/v/o/gate/up/down projections; lm_head with lm_head_bits", "lm_head_bits": llama.DecoderOptions().lm_head_bits,
+            "symmetric": True, **({"rounding": llama.INT4_ROUNDING[args.int4_scheme]} if args.llm_quant == "int4" else {}), "applies_to": "q/k/v/o/gate/up/down projections; lm_head with lm_head_bits", "lm_head_bits": llama.DecoderOptions().lm_head_bits,
             "accuracy_level": llama.DecoderOptions().accuracy_level},
         "source": {"imagebind": os.path.basename(args.imagebind), "llm": os.path.basename(os.path.normpath(args.llm)),
                    "delta": os.path.basename(args.delta), "fingerprint": fp},

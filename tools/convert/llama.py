@@ -291,28 +291,60 @@ class TorchLlama:
 BLOCK_SIZE = 32
 
 
-def quantize_nbits(w: torch.Tensor, bits: int, block_size: int = BLOCK_SIZE) -> Tuple[np.ndarray, np.ndarray]:
-    """Symmetric block quantisation of W [N, K] along K for MatMulNBits.
+INT4_SCHEMES = ("q4_0", "symmetric")
+"""int4 roundings (both in the MatMulNBits layout, implicit zero point 8); the first is the default.
+
+q4_0       llama.cpp's Q4_0 (ggml quantize_row_q4_0_ref): per block d = (the value of largest
+           magnitude) / -8 in float32, code = min(15, trunc(w * (1/d) + 8.5)), the stored scale is
+           d rounded to float16 (as ggml stores it; it may be negative), w ~ (code - 8) * scale.
+           Uses all 16 levels.  Loses less than `symmetric` on the same weights (BENCHMARKS.md,
+           "int4 rounding").
+symmetric  scale = amax / 7 (float32), code = round-half-even(w / scale) clamped to -8..7, + 8:
+           15 levels used.  The scheme of converter versions before Q4_0 became the default.
+"""
+
+INT4_ROUNDING = {"q4_0": "llama.cpp Q4_0 (scale = max/-8 in fp16, 16 levels)",
+                 "symmetric": "symmetric (scale = amax/7, 15 levels)"}
+"""what a pack manifest's quantization.rounding says for each int4 scheme (the TS converter writes the same)"""
+
+
+def quantize_nbits(w: torch.Tensor, bits: int, block_size: int = BLOCK_SIZE,
+                   int4_scheme: str = INT4_SCHEMES[0]) -> Tuple[np.ndarray, np.ndarray]:
+    """Block quantisation of W [N, K] along K for MatMulNBits.
 
     Returns B uint8 [N, k_blocks, block_size*bits/8] (codes packed low nibble
     first along K) and scales float32 [N, k_blocks].  No zero_points input is
     written: MatMulNBits then uses 2^(bits-1) (8 for int4, 128 for int8), so
-    w ≈ (code - 2^(bits-1)) * scale.
+    w ≈ (code - 2^(bits-1)) * scale.  int8 is symmetric (scale amax/127, as
+    llama.cpp's Q8_0); int4 follows `int4_scheme` (INT4_SCHEMES; 'q4_0' by default).
+    main/engine/model/convert/numeric.ts (quantizeNbits, quantizeQ4_0) gives the
+    same codes and scales bit for bit.  Raises ValueError for other bits or schemes.
     """
     if bits not in (4, 8):
         raise ValueError("bits must be 4 or 8")
+    if int4_scheme not in INT4_SCHEMES:
+        raise ValueError(f"int4_scheme must be one of {INT4_SCHEMES}, not {int4_scheme!r}")
     w = w.to(torch.float32)
     N, K = w.shape
     kb = (K + block_size - 1) // block_size
     if kb * block_size != K:
         w = torch.nn.functional.pad(w, (0, kb * block_size - K))
     wb = w.reshape(N, kb, block_size)
-    qmax = 2 ** (bits - 1) - 1
-    amax = wb.abs().amax(dim=-1)
-    scale = amax / qmax
-    scale = torch.where(scale == 0, torch.ones_like(scale), scale)
-    q = torch.round(wb / scale.unsqueeze(-1)).clamp(-qmax - 1, qmax).to(torch.int32) + 2 ** (bits - 1)
-    q = q.to(torch.uint8).numpy()
+    if bits == 4 and int4_scheme == "q4_0":
+        # the signed value of largest magnitude (the first such along K, as ggml's strict '<' scan)
+        idx = wb.abs().argmax(dim=-1, keepdim=True)
+        vmax = torch.gather(wb, -1, idx).squeeze(-1)
+        d = vmax / -8.0
+        inv = torch.where(d != 0, 1.0 / torch.where(d != 0, d, torch.ones_like(d)), torch.zeros_like(d))
+        q = torch.clamp(torch.trunc(wb * inv.unsqueeze(-1) + 8.5), max=15).to(torch.uint8).numpy()
+        scale = d.to(torch.float16).to(torch.float32)
+    else:
+        qmax = 2 ** (bits - 1) - 1
+        amax = wb.abs().amax(dim=-1)
+        scale = amax / qmax
+        scale = torch.where(scale == 0, torch.ones_like(scale), scale)
+        q = torch.round(wb / scale.unsqueeze(-1)).clamp(-qmax - 1, qmax).to(torch.int32) + 2 ** (bits - 1)
+        q = q.to(torch.uint8).numpy()
     if bits == 4:
         packed = (q[..., 0::2] & 0x0F) | ((q[..., 1::2] & 0x0F) << 4)
     else:
@@ -382,6 +414,8 @@ class DecoderOptions:
                       fused_attention it is Split into q, k, v.  Quantising the concatenation
                       gives exactly the blocks of quantising each (blocks run along K).
     block_size        MatMulNBits block size along K (32; the speed benchmark also measured 128).
+    int4_scheme       int4 rounding (INT4_SCHEMES: 'q4_0', llama.cpp's, by default; 'symmetric'
+                      the earlier amax/7 one, kept for comparison).  Same layout and speed.
     fused_gate_up     gate_proj and up_proj as ONE projection (concatenated along N: gate
                       rows then up rows; `..._mlp_gate_up_proj_weight_*`), its output
                       [B, S, 2F] Split into gate and up.
@@ -394,6 +428,7 @@ class DecoderOptions:
     fused_qkv: bool = False
     fused_gate_up: bool = False
     block_size: int = BLOCK_SIZE
+    int4_scheme: str = INT4_SCHEMES[0]
 
 
 def limit_heap_fragmentation() -> None:
@@ -550,7 +585,7 @@ def export_decoder(cfg: LlamaConfig, tensors: Iterator[Tuple[str, torch.Tensor]]
                 weights[name] = ext.add(oname, t.to(torch_t).numpy())
             elif name in fuse:
                 fused, members = fuse[name]
-                pending[name] = quantize_nbits(t, bits, opt.block_size) if bits else t.to(torch_t).T.contiguous().numpy()
+                pending[name] = quantize_nbits(t, bits, opt.block_size, opt.int4_scheme) if bits else t.to(torch_t).T.contiguous().numpy()
                 if all(m in pending for m in members):
                     parts = [pending.pop(m) for m in members]
                     fname = fused.replace(".", "_")
@@ -565,7 +600,7 @@ def export_decoder(cfg: LlamaConfig, tensors: Iterator[Tuple[str, torch.Tensor]]
                     del parts
             elif bits and (name != "lm_head.weight" or opt.lm_head_bits):
                 b = opt.lm_head_bits if name == "lm_head.weight" else bits
-                packed, scales = quantize_nbits(t, b, opt.block_size)
+                packed, scales = quantize_nbits(t, b, opt.block_size, opt.int4_scheme)
                 weights[name] = (ext.add(oname + "_q", packed), ext.add(oname + "_scales", scales.astype(np_t).reshape(-1)),
                                  t.shape[0], t.shape[1], b)
             else:

@@ -71,7 +71,7 @@ class Reference:
                 if sd[name].dim() == 2 and name != "model.embed_tokens.weight":
                     b = lm_bits if name == "lm_head.weight" else quant_bits
                     if b:
-                        packed, scales = llama.quantize_nbits(sd[name], b)
+                        packed, scales = llama.quantize_nbits(sd[name], b, int4_scheme=llama.DecoderOptions().int4_scheme)
                         sd[name] = torch.from_numpy(llama.dequantize_nbits(packed, scales, b, sd[name].shape[1]))
         # quantised packs run MatMulNBits with accuracy_level 4 (int8 activations per block)
         self.llm = llama.TorchLlama(self.cfg, sd, act_quant=bool(quant_bits))

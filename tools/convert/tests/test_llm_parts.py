@@ -65,6 +65,27 @@ class LlamaTest(unittest.TestCase):
             back = llama.dequantize_nbits(p, s, bits, 70)
             self.assertLess(np.abs(back - w.numpy()).max() / w.abs().max().item(), tol)
 
+    def test_quantize_int4_schemes(self):
+        # q4_0 (the default): the value of largest magnitude is exact (code 0, scale max/-8 in fp16);
+        # symmetric: scale amax/7, codes 1..15; both decode as (code - 8) * scale
+        w = torch.zeros(2, 32)
+        w[0] = torch.linspace(-0.5, 0.5, 32)
+        w[0, 5] = 1.5
+        w[1, 9] = -0.75
+        p, s = llama.quantize_nbits(w, 4)
+        self.assertEqual(s[0, 0], -0.1875)
+        self.assertEqual(s[1, 0], 0.09375)
+        self.assertEqual(p[0, 0, 2] >> 4, 0)  # element 5: the high nibble of byte 2
+        back = llama.dequantize_nbits(p, s, 4, 32)
+        self.assertEqual(back[0, 5], 1.5)
+        self.assertEqual(back[1, 9], -0.75)
+        self.assertLessEqual(np.abs(back - w.numpy()).max(), 0.1875 / 2 + 1e-7)
+        ps, ss = llama.quantize_nbits(w, 4, int4_scheme="symmetric")
+        self.assertAlmostEqual(float(ss[0, 0]), 1.5 / 7, places=7)
+        self.assertGreaterEqual(int((ps & 0x0F).min()), 1)
+        with self.assertRaises(ValueError):
+            llama.quantize_nbits(w, 4, int4_scheme="q4_1")
+
     def test_export_missing_and_misshaped(self):
         cfg = llama.LlamaConfig(hidden_size=32, intermediate_size=48, num_hidden_layers=1, num_attention_heads=2, vocab_size=20)
         shapes = llama.expected_shapes(cfg)

@@ -9,6 +9,7 @@ import { loadPack } from '../pack';
 import { installedPacks, layout, MODEL_NAME, SUMMARY, VARIANTS, type Variant } from './catalog';
 import { GetJob, type ConvertFn } from './job';
 import { plan, type Discovery } from './plan';
+import { PRECISION_FIGURES } from './figures';
 
 /**
  * The Models panel and `studio model …` behind one service: the catalogue of
@@ -83,7 +84,7 @@ export class ModelCatalogService {
     } catch {
       free = null;
     }
-    return { modelsDir: this.modelsDir, freeBytes: free, entries, sourcesNote: this.sourcesNote, job: this.job ? structuredClone(this.job.state) : null, remembered: rem };
+    return { modelsDir: this.modelsDir, freeBytes: free, entries, sourcesNote: this.sourcesNote, job: this.job ? structuredClone(this.job.state) : null, remembered: rem, precisionFigures: PRECISION_FIGURES };
   }
 
   /** Start (or resume) a Get. One job at a time; the same request while it runs returns its state. */

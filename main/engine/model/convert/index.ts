@@ -34,6 +34,12 @@ export const CONVERTER_VERSION = '1';
 /** LoRA alpha: not stored in the delta; 32 in the official training config (delta.py DEFAULT_LORA_ALPHA). */
 export const DEFAULT_LORA_ALPHA = 32;
 
+/** What a pack manifest's quantization.rounding says for each int4 scheme (tools/convert/llama.py INT4_ROUNDING, word for word). */
+export const INT4_ROUNDING = {
+  q4_0: 'llama.cpp Q4_0 (scale = max/-8 in fp16, 16 levels)',
+  symmetric: 'symmetric (scale = amax/7, 15 levels)',
+} as const;
+
 export interface ConvertProgress {
   /** 'check' | 'audio_encoder' | 'vision_encoder' | 'projector' | 'fusion' | 'tokenizer' | 'decoder' | 'manifest' */
   step: string;
@@ -74,7 +80,8 @@ export interface ConvertOptions {
   loraAlpha?: number;
   /** pack name (default deepresonance-<variant>-<dtype>[-<quant>]) */
   name?: string;
-  /** int4 rounding: 'symmetric' (default; scale amax/7, as tools/convert/llama.py) or llama.cpp's 'q4_0' (max/−8, all 16 levels) */
+  /** int4 rounding: llama.cpp's 'q4_0' (default; d = max/−8 in fp16, all 16 levels) or the earlier 'symmetric' (amax/7, 15 levels),
+   *  both as tools/convert/llama.py INT4_SCHEMES; same MatMulNBits layout and size. 'q4_0' loses less (BENCHMARKS.md "int4 rounding"). */
   int4Scheme?: 'symmetric' | 'q4_0';
 }
 
@@ -286,7 +293,7 @@ export async function convertPack(o: ConvertOptions): Promise<ConvertResult> {
   }
   const loraAlpha = o.loraAlpha ?? DEFAULT_LORA_ALPHA;
   const fp = fingerprint([o.imagebind, o.imagebindConfig, o.llm, o.vicunaDelta, o.delta], {
-    dtype, llm_quant: quant, int4_scheme: o.int4Scheme ?? 'symmetric', lora_alpha: loraAlpha, imagebind_config: o.imagebindConfig ? resolve(o.imagebindConfig) : null, version: CONVERTER_VERSION, ts: true,
+    dtype, llm_quant: quant, ...(quant === 'int4' ? { int4_scheme: o.int4Scheme ?? 'q4_0' } : {}), lora_alpha: loraAlpha, imagebind_config: o.imagebindConfig ? resolve(o.imagebindConfig) : null, version: CONVERTER_VERSION, ts: true,
   });
   if (existsSync(out)) {
     if (!statSync(out).isDirectory()) throw new ConvertError(`"${out}" exists and is not a folder.`);
@@ -414,7 +421,7 @@ export async function convertPack(o: ConvertOptions): Promise<ConvertResult> {
 
     // ---- LLM decoder, streamed tensor by tensor
     const scale = loraAlpha / delta.loraR;
-    const int4Scheme = o.int4Scheme ?? 'symmetric';
+    const int4Scheme = o.int4Scheme ?? 'q4_0';
     const dec = new DecoderWriter(cfg, partial, dtype, quant, vocab, int4Scheme);
     const total = shapes.size;
     let n = 0;
@@ -619,7 +626,7 @@ function buildManifest(x: ManifestInput): Record<string, any> {
     llm_quant: x.quant,
     quantization: x.quant === 'none' ? null : {
       op: 'com.microsoft.MatMulNBits', bits: x.quant === 'int4' ? 4 : 8, block_size: 32, symmetric: true,
-      ...(x.quant === 'int4' && x.int4Scheme === 'q4_0' ? { rounding: 'llama.cpp Q4_0 (scale = max/-8 in fp16, 16 levels)' } : {}),
+      ...(x.quant === 'int4' ? { rounding: INT4_ROUNDING[x.int4Scheme] } : {}),
       applies_to: 'q/k/v/o/gate/up/down projections; lm_head with lm_head_bits', lm_head_bits: DECODER_OPTIONS.lmHeadBits,
       accuracy_level: DECODER_OPTIONS.accuracyLevel,
     },

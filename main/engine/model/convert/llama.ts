@@ -131,8 +131,8 @@ export class DecoderWriter {
     private readonly dtype: 'fp32' | 'fp16',
     private readonly quant: Quant,
     private readonly vocab: number,
-    /** int4 rounding: 'symmetric' (llama.py, the default) or llama.cpp's 'q4_0' (for comparison; see BENCHMARKS.md) */
-    private readonly int4Scheme: 'symmetric' | 'q4_0' = 'symmetric',
+    /** int4 rounding: llama.cpp's 'q4_0' (the default, as llama.py) or the earlier 'symmetric' (for comparison; see BENCHMARKS.md) */
+    private readonly int4Scheme: 'symmetric' | 'q4_0' = 'q4_0',
   ) {
     this.shapes = expectedShapes(cfg, vocab);
     this.ext = new ExternalData(join(dir, 'decoder.onnx.data'));
