@@ -104,7 +104,7 @@ describe('chat about a track', { timeout: 120_000 }, () => {
     // same track starts at once since its media are cached — so press Esc at the first token and
     // ask again when the answer ended before Stop reached it (at most 8 tries).
     let m = 0;
-    let ev: { name: string; detail: unknown } = { name: 'none', detail: null };
+    let ev: { name: string; detail?: unknown } = { name: 'none' };
     for (let attempt = 0; attempt < 8 && ev.name !== 'chat-stopped'; attempt++) {
       m = await studio.sp.chat().ask('Describe every instrument in detail.');
       const first = await studio.sp.waitForEvent(['chat-token', 'chat-answered'], { after: m, timeout: 60_000 });

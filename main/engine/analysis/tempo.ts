@@ -605,18 +605,7 @@ function fitPeriod(beats: number[], period: number): number | null {
 /** Ellis (2007) dynamic-programming beat tracker on an onset envelope with a known period (frames). */
 export function trackBeats(env: Float64Array, period: number, tightness = 100): number[] {
   const n = env.length;
-  // Local score: onset envelope smoothed by a Gaussian of σ = period/32.
-  const half = Math.max(1, Math.round(period));
-  const g = new Float64Array(2 * half + 1);
-  for (let i = -half; i <= half; i++) g[i + half] = Math.exp(-0.5 * ((i * 32) / period) ** 2);
-  const local = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    const a = Math.max(0, i - half);
-    const b = Math.min(n - 1, i + half);
-    for (let j = a; j <= b; j++) s += env[j] * g[j - i + half];
-    local[i] = s;
-  }
+  const local = smoothEnv(env, period);
   const C = new Float64Array(n);
   const back = new Int32Array(n).fill(-1);
   const lo = Math.round(2 * period);

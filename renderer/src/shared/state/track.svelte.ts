@@ -98,6 +98,16 @@ class TrackState {
   }
 
   private show(t: Track): void {
+    this.reset(t);
+    player.setSource(this.playableUrl, t.probe.durationSec);
+    signal('track-opened', { trackId: t.id, kind: t.kind, path: t.path });
+    void this.run('peaks');
+    void this.run('spectrogram');
+    if (t.kind === 'video') void this.run('filmstrip');
+  }
+
+  /** Cancel the open track's jobs and forget what was drawn: the state of `t` (or of none) before its first job. */
+  private reset(t: Track | null): void {
     for (const c of this.controllers.values()) c.abort();
     this.controllers.clear();
     this.track = t;
@@ -107,26 +117,13 @@ class TrackState {
     this.filmstrip = null;
     this.region = null;
     this.jobs = { peaks: idle(), spectrogram: idle(), filmstrip: idle() };
-    player.setSource(this.playableUrl, t.probe.durationSec);
-    signal('track-opened', { trackId: t.id, kind: t.kind, path: t.path });
-    void this.run('peaks');
-    void this.run('spectrogram');
-    if (t.kind === 'video') void this.run('filmstrip');
   }
 
   /** Close the open track (its file is gone, or the person is done with it): the empty view again. */
   close(): void {
-    for (const c of this.controllers.values()) c.abort();
-    this.controllers.clear();
     this.openSeq++;
     const id = this.track?.id;
-    this.track = null;
-    this.gone = null;
-    this.peaks = null;
-    this.spectrogram = null;
-    this.filmstrip = null;
-    this.region = null;
-    this.jobs = { peaks: idle(), spectrogram: idle(), filmstrip: idle() };
+    this.reset(null);
     player.setSource(null, 0);
     signal('track-closed', { trackId: id });
   }
