@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { StudioError } from '@contract';
+import { withForcedDemuxer } from './demuxer';
 
 export interface FfmpegLocation {
   path: string | null;
@@ -149,10 +150,12 @@ export function stalledError(child: ChildProcess): StudioError | undefined {
  * stalledError(child) holds the error to report. `extraPipes`: that many more
  * pipes from the child, as fds 3, 4, … (ffmpeg writes to them as `pipe:3`,
  * `pipe:4`; `child.stdio[3]`, … on this side); output on them counts as
- * progress too.
+ * progress too. An input file whose ID3v2 tag hides its format from
+ * ffmpeg's probe gets `-f <demuxer>` (demuxer.ts withForcedDemuxer).
  */
 export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0, stallMs: number = decodeTimeoutMs()): ChildProcess {
   const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...Array.from({ length: extraPipes }, () => 'pipe' as const)];
+  args = withForcedDemuxer(args);
   const child = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args], { stdio, windowsHide: true });
   if (signal) {
     const onAbort = () => child.kill('SIGKILL');
@@ -186,6 +189,19 @@ export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0
     child.on('error', () => clearTimeout(timer));
   }
   return child;
+}
+
+/**
+ * Signs in ffmpeg's log (level tags removed) that a file is damaged or
+ * truncated, as opposed to a header that merely states a wrong duration: the
+ * first error line, else a demuxer warning of a corrupt packet, a partial
+ * file, or (MP3) a file size that does not match the stated duration. null
+ * when there is none.
+ */
+export function damageIn(log: string, errors: Array<{ message: string }>): string | null {
+  if (errors.length) return errors[0].message;
+  const m = /^.*(?:corrupt input packet|Packet corrupt|partial file|filesize and duration do not match|truncated|Invalid data found).*$/im.exec(log);
+  return m ? m[0].replace(/^\[[^\]]*\]\s*/, '').trim() : null;
 }
 
 /** The last meaningful line of ffmpeg's stderr, for error messages. */

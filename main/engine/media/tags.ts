@@ -25,7 +25,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import { parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
 import * as strtok3 from 'strtok3';
 import type { Tags } from '@contract';
-import { runFfmpeg } from './ffmpeg';
+import { damageIn, runFfmpeg } from './ffmpeg';
 
 /** What ffmpeg's dump of the input (`ffmpeg -i`) states; see parseFfmpegInfo in probe.ts. */
 export interface FfmpegStated {
@@ -221,7 +221,7 @@ export function extensionWarning(path: string, container: string): string | null
  * whose container states no duration or only an estimate. null when ffmpeg
  * could not. Cost: one read of the file, no decode.
  */
-export async function measureAudioStream(path: string, signal?: AbortSignal): Promise<{ durationSec: number; audioBytes: number | null } | null> {
+export async function measureAudioStream(path: string, signal?: AbortSignal): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
   const r = await runFfmpeg(['-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'null', '-'], { signal, maxStdout: 0 }).catch(() => null);
   if (!r || r.code !== 0) return null;
   let t: RegExpExecArray | null = null;
@@ -229,7 +229,28 @@ export async function measureAudioStream(path: string, signal?: AbortSignal): Pr
   if (!t) return null;
   const durationSec = Number(t[1]) * 3600 + Number(t[2]) * 60 + Number(t[3]);
   const kb = /audio:\s*(\d+)\s*(?:kB|KiB)/.exec(r.stderr);
-  return durationSec > 0 ? { durationSec, audioBytes: kb ? Number(kb[1]) * 1024 : null } : null;
+  return durationSec > 0 ? { durationSec, audioBytes: kb ? Number(kb[1]) * 1024 : null, damage: damageIn(r.stderr, []) } : null;
+}
+
+/**
+ * The stated duration cannot be right for the file's size: the audio
+ * stream's bitrate (kb/s, as ffmpeg states it) × the stated duration needs
+ * more bytes than the file holds (cover art left out: `coverBytes`) — a
+ * truncated file, or a header (Xing/Info frame count, mvhd) that overstates
+ * — or far fewer than it holds (a header that understates). Only for files
+ * with one audio stream and no video (other streams would share the bytes)
+ * and a duration that is not ffmpeg's estimate. Pure and cheap: the probe then
+ * reads every packet (measureAudioStream) for the real duration.
+ */
+export function sizeDisagrees(ff: FfmpegStated, sizeBytes: number, coverBytes = 0): boolean {
+  const audio = ff.streams.filter((s) => s.type === 'audio');
+  if (audio.length !== 1 || ff.streams.some((s) => s.type === 'video' && !s.attachedPic)) return false;
+  const kbps = audio[0].bitrateKbps;
+  const d = ff.durationSec;
+  if (!kbps || !d || d <= 0 || ff.durationEstimated) return false;
+  const expected = (kbps * 1000 * d) / 8;
+  const held = sizeBytes - coverBytes;
+  return expected > held * 1.1 + 16_384 || held > expected * 1.5 + 65_536;
 }
 
 const fmtTime = (s: number): string => {
@@ -259,7 +280,8 @@ export function crossCheck(input: {
   ff: FfmpegStated;
   mm: IAudioMetadata | null;
   mmError?: string;
-  measured?: { durationSec: number; audioBytes?: number | null } | null;
+  /** `damage`: ffmpeg's sign that the file is damaged or truncated (ffmpeg.ts damageIn), null when it read cleanly */
+  measured?: { durationSec: number; audioBytes?: number | null; damage?: string | null } | null;
 }): CrossChecked {
   const { ff, mm, measured } = input;
   const warnings: string[] = [];
@@ -286,7 +308,9 @@ export function crossCheck(input: {
       warnings.push(
         durationEstimated
           ? `The file states no exact duration (no Xing/Info/VBRI header): ffmpeg estimated ${fmtTime(stated!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
-          : `The container states ${fmtTime(stated!)}, but ${fmtTime(measured.durationSec)} decodes; shown: what decodes.`,
+          : measured.damage
+            ? `The file appears truncated or damaged: its header states ${fmtTime(stated!)}, but its audio ends at ${fmtTime(measured.durationSec)} (ffmpeg: ${measured.damage}); shown: what the file holds.`
+            : `The file's header states ${fmtTime(stated!)}, but its audio, read to the end without errors, lasts ${fmtTime(measured.durationSec)}; the header is wrong; shown: what the file holds.`,
       );
       durationSec = measured.durationSec;
     }
@@ -311,9 +335,11 @@ export function crossCheck(input: {
   if (ff.durationEstimated && audio?.bitrateKbps && bitrateKbps !== undefined && Math.abs(bitrateKbps - audio.bitrateKbps) > 0.1 * bitrateKbps) {
     warnings.push(`ffmpeg's ${audio.bitrateKbps} kb/s is the first frames' bitrate of a variable-bitrate stream; the average over every frame is ${bitrateKbps} kb/s.`);
   }
-  if (ff.bitrateKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && ff.bitrateKbps > bitrateKbps * 1.25 && ff.bitrateKbps - bitrateKbps > 16) {
+  // the file's bitrate over the duration shown (ffmpeg's is over the stated one, which may be wrong)
+  const fileKbps = durationSec && durationSec > 0 && durationSec !== ff.durationSec ? Math.round((input.sizeBytes * 8) / durationSec / 1000) : ff.bitrateKbps;
+  if (fileKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && fileKbps > bitrateKbps * 1.25 && fileKbps - bitrateKbps > 16) {
     const extra = covers > 0 ? ` including ${(covers / 1e6).toFixed(1)} MB of embedded cover art` : ' including tags and container overhead';
-    warnings.push(`The file as a whole is ${ff.bitrateKbps} kb/s${extra}; the audio alone is ${bitrateKbps} kb/s.`);
+    warnings.push(`The file as a whole is ${fileKbps} kb/s${extra}; the audio alone is ${bitrateKbps} kb/s.`);
   }
   return { durationSec, durationEstimated, bitrateKbps, tags, warnings };
 }
