@@ -197,6 +197,45 @@ describe('media truth: lying headers, big tags under a lying extension, several 
     }
   });
 
+  test('M5. legacy 8-bit tag text (WAV LIST/INFO and ID3v1 in Windows-1252, an AIFF NAME chunk in Latin-1): the exact text, with a warning', async () => {
+    /** a file ffmpeg tagged with ASCII placeholders, whose placeholder bytes are then replaced by the 8-bit text (same length) */
+    const legacy = async (name: string, args: string[], texts: Record<string, string>) => {
+      const path = join(DIR, name);
+      const keys = Object.keys(texts);
+      const placeholder = (k: string) => String.fromCharCode(0x51 + keys.indexOf(k)).repeat(texts[k].length);
+      ff(['-f', 'lavfi', '-i', 'sine=f=440:d=2', ...keys.flatMap((k) => ['-metadata', `${k}=${placeholder(k)}`]), ...args, path]);
+      const b = Buffer.from(readFileSync(path));
+      for (const k of keys) {
+        const from = Buffer.from(placeholder(k), 'latin1');
+        // Windows-1252 bytes of the text: Latin-1 for these letters, 0x93/0x94/0x96/0x99 for “ ” – ™
+        const to = Buffer.from(texts[k].replace(/“/g, '\x93').replace(/”/g, '\x94').replace(/–/g, '\x96').replace(/™/g, '\x99'), 'latin1');
+        let n = 0;
+        for (let i = b.indexOf(from); i >= 0; i = b.indexOf(from, i + 1), n++) to.copy(b, i);
+        assert.ok(n > 0, `${name}: ${k} placeholder found`);
+      }
+      writeFileSync(path, b);
+      return probeFile(path);
+    };
+    const wav = await legacy('info-cp1252.wav', [], { title: 'Beyoncé – “Hé”!!', artist: 'Motörhead™' });
+    assert.deepEqual([wav.tags.title, wav.tags.artist], ['Beyoncé – “Hé”!!', 'Motörhead™']);
+    assert.ok(wav.warnings.some((w) => /not UTF-8 but legacy 8-bit text; read as Windows-1252/.test(w)), wav.warnings.join('\n'));
+    // an ID3v1 tag as 8-bit taggers appended it (ID3v1: "TAG", title, artist, album 30 bytes each, year 4, comment 30, genre 1)
+    const v1Path = join(DIR, 'id3v1-cp1252.mp3');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=2', '-c:a', 'libmp3lame', '-id3v2_version', '0', '-map_metadata', '-1', v1Path]);
+    const field = (t: string, n: number) => {
+      const f = Buffer.alloc(n);
+      Buffer.from(t.replace(/“/g, '\x93').replace(/”/g, '\x94').replace(/™/g, '\x99'), 'latin1').copy(f);
+      return f;
+    };
+    writeFileSync(v1Path, Buffer.concat([readFileSync(v1Path), Buffer.from('TAG'), field('Café “Déjà vu”', 30), field('Beyoncé™', 30), field('Ålbum', 30), field('2001', 4), field('', 30), Buffer.from([12])]));
+    const v1 = await probeFile(v1Path);
+    assert.deepEqual([v1.tags.title, v1.tags.artist], ['Café “Déjà vu”', 'Beyoncé™']);
+    assert.ok(v1.warnings.some((w) => /legacy 8-bit text/.test(w)), v1.warnings.join('\n'));
+    const aifc = await legacy('name-latin1.aifc', ['-c:a', 'pcm_f32be', '-f', 'aiff'], { title: 'Café Müller!' });
+    assert.equal(aifc.tags.title, 'Café Müller!');
+    assert.ok(aifc.warnings.some((w) => /legacy 8-bit text/.test(w)), aifc.warnings.join('\n'));
+  });
+
   test('AppleDouble "._x.mp3" files are skipped as not audio; a real file of that name is still sniffed', async () => {
     const ad = join(DIR, '._track.mp3');
     // AppleDouble header (RFC 1740) as macOS writes it: magic, version, "Mac OS X" filler, entries

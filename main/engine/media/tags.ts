@@ -25,6 +25,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import { parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
 import * as strtok3 from 'strtok3';
 import type { Tags } from '@contract';
+import { decodeCp1252 } from './cp1252';
 import { damageIn, runFfmpeg } from './ffmpeg';
 
 /** What ffmpeg's dump of the input (`ffmpeg -i`) states; see parseFfmpegInfo in probe.ts. */
@@ -136,8 +137,26 @@ const broken = (s: string): boolean => /[\u0000-\u0008\u000b\u000c\u000e-\u001f\
 function misdecoded(a: string, b: string): boolean {
   const utf8 = Buffer.from(b, 'utf8');
   if (utf8.length === b.length) return false; // ASCII: nothing to misread
-  return a === utf8.toString('latin1') || a === Buffer.from(utf8.map((x) => x & 0x7f)).toString('latin1');
+  if (a === utf8.toString('latin1') || a === Buffer.from(utf8.map((x) => x & 0x7f)).toString('latin1')) return true;
+  // 8-bit text (Latin-1) with the high bit stripped: an AIFF NAME chunk written by old software
+  return /^[\u0000-\u00ff]*$/.test(b) && a === Buffer.from(Buffer.from(b, 'latin1').map((x) => x & 0x7f)).toString('latin1');
 }
+
+/**
+ * A value read as Latin-1 that holds C1 control characters (U+0080–U+009F):
+ * Windows-1252 text (“ ” – ™ …, what 8-bit taggers wrote into ID3v1, WAV
+ * LIST/INFO and ID3v2 ISO-8859-1 frames), decoded as such; null when `s` is
+ * not such a value (or its bytes are valid UTF-8: UTF-8 misread, see mergeTags).
+ */
+export function cp1252Repair(s: string): string | null {
+  if (!/[\u0080-\u009f]/.test(s) || !/^[\u0000-\u00ff]*$/.test(s)) return null;
+  const bytes = Buffer.from(s, 'latin1');
+  if (Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)) return null; // UTF-8 read as Latin-1: mergeTags takes ffmpeg's reading
+  const fixed = decodeCp1252(bytes);
+  return fixed === s ? null : fixed;
+}
+/** not UTF-8 but 8-bit text: a value whose high-bit bytes were read as Windows-1252 (it has a letter outside ASCII and nothing beyond it) */
+const eightBit = (s: string): boolean => /[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]/.test(s);
 /** letters and digits only, lower-case: readers differ in separators of multiple values ("A; B" / "A, B") */
 const norm = (s: string): string => s.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 
@@ -153,8 +172,18 @@ export function mergeTags(mm: Tags, ff: Tags, warnings: string[]): Tags {
   const out: Tags = { ...mm };
   const misread: string[] = [];
   let example: [string, string] | null = null;
+  const legacy: string[] = [];
+  let legacyExample: string | null = null;
   for (const f of TEXT_FIELDS) {
-    const a = mm[f];
+    const v = mm[f];
+    const fixed = v === undefined ? null : cp1252Repair(v);
+    if (fixed === null) continue;
+    out[f] = fixed;
+    legacy.push(LABEL[f]);
+    legacyExample ??= fixed;
+  }
+  for (const f of TEXT_FIELDS) {
+    const a = out[f];
     const b = ff[f];
     if (b === undefined || broken(b)) continue;
     if (a === undefined || a.trim() === '') {
@@ -163,8 +192,16 @@ export function mergeTags(mm: Tags, ff: Tags, warnings: string[]): Tags {
     }
     if (norm(a) === norm(b) || !(broken(a) || misdecoded(a, b))) continue;
     out[f] = b;
+    if (misdecoded(a, b) && Buffer.from(b, 'utf8').length !== b.length && /^[\u0000-\u00ff]*$/.test(b) && a === Buffer.from(Buffer.from(b, 'latin1').map((x) => x & 0x7f)).toString('latin1') && eightBit(b)) {
+      legacy.push(LABEL[f]);
+      legacyExample ??= b;
+    }
     misread.push(LABEL[f]);
     example ??= [a, b];
+  }
+  if (legacyExample !== null) {
+    const list = legacy.length === 1 ? legacy[0] : `${legacy.slice(0, -1).join(', ')} and ${legacy[legacy.length - 1]}`;
+    warnings.push(`The ${list} tag${legacy.length > 1 ? 's are' : ' is'} not UTF-8 but legacy 8-bit text; read as Windows-1252 ("${legacyExample}"). Check the spelling.`);
   }
   if (example) {
     const list = misread.length === 1 ? misread[0] : `${misread.slice(0, -1).join(', ')} and ${misread[misread.length - 1]}`;
