@@ -24,10 +24,10 @@ export const CHROMIUM_PLAYS: Record<string, { audio: readonly string[]; video: r
   webm: { audio: ['opus', 'vorbis'], video: ['vp8', 'vp9', 'av1'] },
 };
 
-/** ffmpeg's demuxer name ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", …) → family above. */
+/** ffmpeg's demuxer name ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", …) or the one name probe's realContainer picks of it ("m4a") → family above. */
 export function containerFamily(container: string): string {
   const c = container.toLowerCase();
-  if (c.includes('mp4') || c.includes('mov')) return 'mp4';
+  if (c.includes('mp4') || c.includes('mov') || /^(m4a|m4b|3gp|3g2|mj2)$/.test(c)) return 'mp4';
   if (c.includes('matroska') || c.includes('webm')) return 'webm';
   if (/^(mp3|aac|flac|wav|ogg)$/.test(c)) return c;
   return c; // aiff, asf, avi, … : not playable
