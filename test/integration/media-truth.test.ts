@@ -234,6 +234,15 @@ describe('media truth: lying headers, big tags under a lying extension, several 
     const aifc = await legacy('name-latin1.aifc', ['-c:a', 'pcm_f32be', '-f', 'aiff'], { title: 'Café Müller!' });
     assert.equal(aifc.tags.title, 'Café Müller!');
     assert.ok(aifc.warnings.some((w) => /legacy 8-bit text/.test(w)), aifc.warnings.join('\n'));
+    assert.ok(!aifc.warnings.some((w) => /misread/.test(w)), 'said once');
+  });
+
+  test('a video\'s bytes are not called "tags and container overhead"', async () => {
+    const path = join(DIR, 'clip.mp4');
+    ff(['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=25:d=4', '-f', 'lavfi', '-i', 'sine=f=440:d=4', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '64k', path]);
+    const p = await probeFile(path);
+    assert.ok(p.video);
+    assert.deepEqual(p.warnings, []);
   });
 
   test('AppleDouble "._x.mp3" files are skipped as not audio; a real file of that name is still sniffed', async () => {

@@ -195,6 +195,7 @@ export function mergeTags(mm: Tags, ff: Tags, warnings: string[]): Tags {
     if (misdecoded(a, b) && Buffer.from(b, 'utf8').length !== b.length && /^[\u0000-\u00ff]*$/.test(b) && a === Buffer.from(Buffer.from(b, 'latin1').map((x) => x & 0x7f)).toString('latin1') && eightBit(b)) {
       legacy.push(LABEL[f]);
       legacyExample ??= b;
+      continue; // said once, as 8-bit text
     }
     misread.push(LABEL[f]);
     example ??= [a, b];
@@ -374,7 +375,8 @@ export function crossCheck(input: {
   }
   // the file's bitrate over the duration shown (ffmpeg's is over the stated one, which may be wrong)
   const fileKbps = durationSec && durationSec > 0 && durationSec !== ff.durationSec ? Math.round((input.sizeBytes * 8) / durationSec / 1000) : ff.bitrateKbps;
-  if (fileKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && fileKbps > bitrateKbps * 1.25 && fileKbps - bitrateKbps > 16) {
+  const hasVideo = ff.streams.some((s) => s.type === 'video' && !s.attachedPic); // its bytes are no overhead
+  if (!hasVideo && fileKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && fileKbps > bitrateKbps * 1.25 && fileKbps - bitrateKbps > 16) {
     const extra = covers > 0 ? ` including ${(covers / 1e6).toFixed(1)} MB of embedded cover art` : ' including tags and container overhead';
     warnings.push(`The file as a whole is ${fileKbps} kb/s${extra}; the audio alone is ${bitrateKbps} kb/s.`);
   }
