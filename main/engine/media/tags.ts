@@ -338,6 +338,8 @@ export function crossCheck(input: {
   // duration
   const stated = ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null);
   let durationSec: number | null = stated;
+  // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
+  const why = ff.container.split(',').includes('mp3') ? ' (no Xing/Info/VBRI header)' : '';
   let durationEstimated = Boolean(ff.durationEstimated);
   if (measured && measured.durationSec > 0) {
     const far = stated !== null && Math.abs(measured.durationSec - stated) > Math.max(0.5, 0.02 * measured.durationSec);
@@ -345,7 +347,7 @@ export function crossCheck(input: {
     if (far) {
       warnings.push(
         durationEstimated
-          ? `The file states no exact duration (no Xing/Info/VBRI header): ffmpeg estimated ${fmtTime(stated!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
+          ? `The file states no exact duration${why}: ffmpeg estimated ${fmtTime(stated!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
           : measured.damage
             ? `The file appears truncated or damaged: its header states ${fmtTime(stated!)}, but its audio ends at ${fmtTime(measured.durationSec)} (ffmpeg: ${measured.damage}); shown: what the file holds.`
             : `The file's header states ${fmtTime(stated!)}, but its audio, read to the end without errors, lasts ${fmtTime(measured.durationSec)}; the header is wrong; shown: what the file holds.`,
@@ -354,7 +356,7 @@ export function crossCheck(input: {
     }
     durationEstimated = false;
   } else if (durationEstimated && stated !== null) {
-    warnings.push(`The duration ${fmtTime(stated)} is an estimate from the first frames' bitrate (no Xing/Info/VBRI header); it may be far off.`);
+    warnings.push(`The duration ${fmtTime(stated)} is an estimate from the first frames' bitrate${why ? ` ${why.trim()}` : ''}; it may be far off.`);
   }
   // bitrate of the audio alone
   const audio = ff.streams.find((s) => s.type === 'audio');
