@@ -312,7 +312,9 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     for (const p of end.problems) {
       if (values.json) process.stdout.write(JSON.stringify({ path: p.path, error: p.message, code: p.code }) + '\n');
       else process.stderr.write(`studio: ${shownPath(p.path)}: ${p.message}\n`);
-      if (paths.includes(p.path) || p.code === 'DB_WRITE_FAILED' || p.code === 'INTERNAL') failed++;
+      // a named path, or something under it that could not be read (a folder, a file, a name that is not UTF-8); a broken
+      // link or a second link to a folder already scanned holds nothing more to analyse
+      if (paths.includes(p.path) || p.code === 'DB_WRITE_FAILED' || p.code === 'INTERNAL' || (p.code === 'UNREADABLE' && !/^Symlink loop/.test(p.message))) failed++;
     }
     const skipped = end.skipped ?? { count: 0, files: [] };
     // files left out by choice go to stderr (stdout keeps one record per track, --json or not)

@@ -167,6 +167,9 @@ describe('library: scan, rescan, bad input, query, export', () => {
     const end = await scanToEnd(engine);
     assert.equal(end.state, 'finished');
     assert.equal(end.total, 10);
+    // the failed rows that remain are counted as failed, not as done ("10 / 10 · 5 failed")
+    assert.equal(end.failed, 5);
+    assert.equal(end.done + end.failed, end.total);
     assert.equal(decodes().length, n, 'no ffmpeg run');
     const rowsAfter = await allRows(engine);
     // (a file that failed as unreadable is tried again — permissions change without touching mtime — but it is not decoded)

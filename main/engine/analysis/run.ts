@@ -8,7 +8,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { StudioError } from '@contract';
-import { ffmpegReason } from '../media/ffmpeg';
+import { damageIn, ffmpegReason } from '../media/ffmpeg';
 import { inputPartOf, pcmArgs, readPcmOutputs, type PcmFormat } from '../media/pcm';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import { SharedStreams } from '../dsp/streams';
@@ -55,6 +55,8 @@ export interface AnalysisRun {
   exitCode: number | null;
   /** errors ffmpeg reported while decoding, with the decoded position (s) */
   errors: Array<{ atSec: number; message: string }>;
+  /** ffmpeg's first sign that the file is damaged or truncated (damageIn), null when it read cleanly */
+  damage: string | null;
 }
 
 /**
@@ -188,11 +190,15 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
   if ((pcm.exitCode !== 0 && !(opts.partial && pcm.frames > 0)) || !fmt) throw decodeError(name, stderr, pcm.exitCode, pcm.frames);
   if (pcm.frames === 0) throw new StudioError('DECODE_FAILED', `"${name}" contains no decodable audio (0 samples decoded).`);
   // ffmpeg exits 0 on many damaged streams; a decode that ends far short of the duration the
-  // container declares (WAV/FLAC/MP4 headers; not MP3 durations estimated from the bitrate) is truncated.
+  // container declares (WAV/FLAC/MP4 headers; not MP3 durations estimated from the bitrate) is truncated
+  // when ffmpeg said so while reading it (an error, a corrupt packet, a partial file). Without such a
+  // sign the whole file decoded cleanly and only its header's duration is wrong (a Xing frame count or
+  // an mvhd duration that overstates): what decoded is the track, and the cross-check says so.
   const decodedSec = pcm.frames / fmt.sampleRate;
   const declared = reportedDurationSec !== null && !/Estimating duration from bitrate/i.test(stderr);
-  if (!opts.maxSec && !opts.partial && declared && reportedDurationSec! > 1 && decodedSec < reportedDurationSec! * 0.5) {
-    throw new StudioError('DECODE_FAILED', `"${name}" is damaged: only ${decodedSec.toFixed(1)} of ${reportedDurationSec!.toFixed(1)} s could be decoded.`, ffmpegReason(stderr));
+  const damage = damageIn(stderr, pcm.errors);
+  if (!opts.maxSec && !opts.partial && declared && damage !== null && reportedDurationSec! > 1 && decodedSec < reportedDurationSec! * 0.5) {
+    throw new StudioError('DECODE_FAILED', `"${name}" is damaged: only ${decodedSec.toFixed(1)} of ${reportedDurationSec!.toFixed(1)} s could be decoded (ffmpeg: ${damage}).`, damage);
   }
   try {
     for (const feed of feeds) feed.flush();
@@ -203,7 +209,10 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
       versions[a.name] = a.version;
     }
     const source = parseFfmpegInfo(inputPartOf(stderr));
-    return { path, durationSec: decodedSec, reportedDurationSec, sampleRate: fmt.sampleRate, channels: fmt.channels, results, versions, source, file: before, exitCode: pcm.exitCode, errors: pcm.errors };
+    return {
+      path, durationSec: decodedSec, reportedDurationSec, sampleRate: fmt.sampleRate, channels: fmt.channels, results, versions, source, file: before,
+      exitCode: pcm.exitCode, errors: pcm.errors, damage,
+    };
   } catch (err) {
     throw err instanceof StudioError ? err : new StudioError('INTERNAL', `Analysis of "${name}" failed: ${(err as Error).message}`);
   }

@@ -101,7 +101,7 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   const bytes = run.source.durationEstimated ? await measureAudioStream(path, signal) : null;
   const checked = crossCheck({
     path, sizeBytes: file.size, ff: run.source, mm: meta, mmError: metaError,
-    measured: { durationSec: run.durationSec, audioBytes: bytes?.audioBytes ?? null },
+    measured: { durationSec: run.durationSec, audioBytes: bytes?.audioBytes ?? null, damage: run.damage },
   });
   return {
     path, file: run.file, durationSec: run.durationSec, source: run.source, tags: checked.tags, bitrateKbps: checked.bitrateKbps,

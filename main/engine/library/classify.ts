@@ -4,6 +4,8 @@
  * stat); analysed by an older version of some analysers → those re-run
  * (`only`); unchanged and failed for a lasting reason → done; anything else →
  * pending and queued. Writes go through the store in one transaction.
+ * Unchanged failed files are counted apart (`failed`), so a rescan's
+ * progress says "N failed" for the failed rows that remain.
  */
 import type { LibRow } from '../db/tracks';
 import type { LibraryStore } from './store';
@@ -22,8 +24,10 @@ export interface QueueItem {
 
 export interface Classified {
   queue: QueueItem[];
-  /** files that were already done (stat only) */
+  /** files already analysed and unchanged (stat only) */
   done: number;
+  /** files unchanged since they failed for a lasting reason (not retried; the scan counts them as failed) */
+  failed: number;
   added: number;
   updated: number;
 }
@@ -41,7 +45,7 @@ export function classify(
   versions: Record<string, number>,
   key: string,
 ): Classified {
-  const out: Classified = { queue: [], done: 0, added: 0, updated: 0 };
+  const out: Classified = { queue: [], done: 0, failed: 0, added: 0, updated: 0 };
   if (!found.length) return out;
   store.write(() => {
     const files: { path: string; folderId: string | null; done: boolean }[] = [];
@@ -64,7 +68,8 @@ export function classify(
           r!.folder_id = f.folderId;
         }
         files.push({ path: f.path, folderId: f.folderId, done: true });
-        out.done++;
+        if (r!.lib_status === 'failed') out.failed++;
+        else out.done++;
         continue;
       }
       files.push({ path: f.path, folderId: f.folderId, done: false });

@@ -298,6 +298,7 @@ export class LibraryScanner {
     const c = classify(this.store, job.id, found, this.rows(job), this.versions, this.key);
     job.total += found.length;
     job.done += c.done;
+    job.failed += c.failed;
     job.queue.push(...c.queue);
     this.bumpChanged({ added: c.added, updated: c.updated });
     this.emitState();
@@ -348,7 +349,8 @@ export class LibraryScanner {
     for (const r of this.store.jobs.files(job.id)) {
       if (r.done) {
         job.total++;
-        job.done++;
+        if (this.rows(job).get(r.path)?.lib_status === 'failed') job.failed++;
+        else job.done++;
         continue;
       }
       const st = await stat(r.path).catch(() => null);

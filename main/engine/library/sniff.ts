@@ -5,10 +5,11 @@
  * (a file that then fails to decode is listed as failed, with the reason);
  * any other file is sniffed — its first bytes by file-type (magic numbers),
  * and where those say nothing, ffmpeg is asked for an audio stream (bounded
- * by a timeout). Files found not to be audio are skipped with the reason.
+ * by a timeout). Files found not to be audio are skipped with the reason,
+ * among them macOS AppleDouble companions ("._x.mp3", by their magic number).
  */
 import { open } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '@contract';
 import { runFfmpeg } from '../media/ffmpeg';
@@ -36,8 +37,21 @@ const PROBE_TIMEOUT_MS = 15_000;
 /** lower-case extension without the dot ("" when none) */
 const extOf = (p: string): string => extname(p).slice(1).toLowerCase();
 
-/** A listed audio/video extension: analysed without sniffing. */
-export const isMediaPath = (p: string): boolean => MEDIA.has(extOf(p));
+/**
+ * A name macOS gives the AppleDouble companion of a file copied to a volume
+ * without resource forks ("._song.mp3" beside "song.mp3"): sniffed even with a
+ * media extension (its content decides, see sniffAudio).
+ */
+export const isAppleDoubleName = (p: string): boolean => basename(p).startsWith('._');
+
+/** A listed audio/video extension (and no AppleDouble name): analysed without sniffing. */
+export const isMediaPath = (p: string): boolean => MEDIA.has(extOf(p)) && !isAppleDoubleName(p);
+
+/** AppleDouble (0x00051607) and AppleSingle (0x00051600) magic numbers (RFC 1740) */
+function isAppleDouble(head: Uint8Array): boolean {
+  return head.length >= 4 && head[0] === 0 && head[1] === 0x05 && head[2] === 0x16 && (head[3] === 0x07 || head[3] === 0x00);
+}
+const APPLE_DOUBLE_REASON = 'not audio (macOS AppleDouble metadata: the "._" companion of a file copied from a Mac)';
 
 export type SniffResult = { audio: true; how: string } | { audio: false; reason: string };
 
@@ -61,7 +75,7 @@ function looksLikeText(head: Uint8Array): boolean {
  */
 export async function sniffAudio(path: string, size: number, signal?: AbortSignal, mtimeMs?: number): Promise<SniffResult> {
   const ext = extOf(path);
-  if (MEDIA.has(ext)) return { audio: true, how: 'extension' };
+  if (MEDIA.has(ext) && !isAppleDoubleName(path)) return { audio: true, how: 'extension' };
   if (IMAGES.has(ext)) return { audio: false, reason: 'not audio (an image)' };
   if (NOT_AUDIO.has(ext)) return { audio: false, reason: `not audio (.${ext} file)` };
   if (size === 0) return { audio: false, reason: 'not audio (empty file)' };
@@ -89,6 +103,7 @@ async function sniffContent(path: string, size: number, signal?: AbortSignal): P
   } catch (err) {
     return { audio: false, reason: `not audio (cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
   }
+  if (isAppleDouble(head)) return { audio: false, reason: APPLE_DOUBLE_REASON };
   const type = await fileTypeFromBuffer(head).catch(() => undefined);
   if (type) {
     if ((type.mime.startsWith('audio/') || type.mime.startsWith('video/')) && type.mime !== 'audio/midi') return { audio: true, how: `content: ${type.mime}` };

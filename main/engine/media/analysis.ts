@@ -88,14 +88,19 @@ export function waveAnalysisOf(peaks: PeaksData, spec: SpectrogramData, warning?
 
 /**
  * What the person should know about a decode that did not go cleanly:
- * errors reported by ffmpeg (corrupt data) or audio ending well before the
- * length the file states (truncated).
+ * errors reported by ffmpeg (corrupt data), audio ending well before the
+ * length the file states with a sign of damage in ffmpeg's log (truncated),
+ * or, without one, a header that overstates the length.
  */
-export function decodeWarning(res: Pick<AnalysisRun, 'durationSec' | 'exitCode' | 'errors'>, statedSec: number): string | undefined {
+export function decodeWarning(res: Pick<AnalysisRun, 'durationSec' | 'exitCode' | 'errors'> & { damage?: string | null }, statedSec: number): string | undefined {
   const decodedSec = res.durationSec;
   const short = statedSec > 0 && statedSec - decodedSec > Math.max(1, 0.02 * statedSec);
   const failed = res.exitCode !== 0;
   if (res.errors.length === 0 && !short && !failed) return undefined;
+  if (short && res.damage === null && res.errors.length === 0 && !failed) {
+    // every packet decoded without a complaint: the header's duration is what is wrong
+    return `The file's header states a length of ${mmss(statedSec)}, but its audio, decoded without errors, lasts ${mmss(decodedSec)}; the header is wrong, not the audio.`;
+  }
   if (short) {
     const why = res.errors.length ? ` (ffmpeg: ${res.errors[res.errors.length - 1].message})` : '';
     return `The file appears truncated at ${mmss(decodedSec)}: its audio stops there, but the file states a length of ${mmss(statedSec)}${why}. The waveform shows what could be decoded.`;

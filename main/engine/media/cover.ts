@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { access, constants, open, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { selectCover } from 'music-metadata';
+import type { IPicture } from 'music-metadata';
 import { StudioError } from '@contract';
 import { sniffMime } from '../../media-server/serve-file';
 import { FP_RE, writeAtomic } from './cache';
@@ -102,8 +102,29 @@ async function readHead(path: string): Promise<Buffer> {
 }
 
 /**
- * The cover art embedded in a media file's tags (music-metadata's
- * selectCover: the front cover, else the first picture), extracted once to
+ * The front cover among a file's embedded pictures: the one whose picture
+ * type is "Cover (front)" (ID3v2 APIC and FLAC/Vorbis METADATA_BLOCK_PICTURE
+ * type 3, as music-metadata names it), else one named as the front cover
+ * (APEv2 "Cover Art (Front)", a description "front"/"cover"), else the
+ * first picture that is no other declared kind (MP4 covr has no type), else
+ * the first. null when there is none. (music-metadata's own selectCover
+ * returns the first picture whatever its type.)
+ */
+export function frontCover(pictures: IPicture[] | undefined): IPicture | null {
+  const ps = (pictures ?? []).filter((p) => p.data && p.data.length > 0);
+  if (!ps.length) return null;
+  const lc = (s: string | undefined) => (s ?? '').trim().toLowerCase();
+  return (
+    ps.find((p) => lc(p.type) === 'cover (front)') ??
+    ps.find((p) => /^(cover art \(front\)|front|cover|front cover|cover \(front\))$/.test(lc(p.name ?? p.description))) ??
+    ps.find((p) => p.type === undefined || lc(p.type) === 'other') ??
+    ps[0]
+  );
+}
+
+/**
+ * The cover art embedded in a media file's tags (frontCover: the front
+ * cover by picture type, else the first picture), extracted once to
  * `<cacheDir>/covers/<fingerprint>.<ext>`. null when there is none.
  */
 export async function embeddedCover(mediaPath: string, cacheDir: string, fp: string): Promise<{ path: string; mime: string } | null> {
@@ -124,7 +145,7 @@ export async function embeddedCover(mediaPath: string, cacheDir: string, fp: str
     const fh = await open(mediaPath, 'r');
     try {
       const { meta } = await readTagsByContent(fh, mediaPath, (await fh.stat()).size);
-      picture = selectCover(meta?.common.picture ?? []);
+      picture = frontCover(meta?.common.picture);
     } finally {
       await fh.close();
     }

@@ -2,6 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { StudioError } from '@contract';
+import { decodeCp1252 } from './cp1252';
+import { withForcedDemuxer } from './demuxer';
 
 export interface FfmpegLocation {
   path: string | null;
@@ -92,7 +94,8 @@ export function runFfmpeg(args: string[], opts: { signal?: AbortSignal; maxStdou
     const child = spawnFfmpeg(args, opts.signal);
     const out: Buffer[] = [];
     let outLen = 0;
-    let err = '';
+    const err: Buffer[] = [];
+    let errLen = 0;
     child.stdout!.on('data', (b: Buffer) => {
       outLen += b.length;
       if (opts.maxStdout !== undefined && outLen > opts.maxStdout) {
@@ -101,15 +104,17 @@ export function runFfmpeg(args: string[], opts: { signal?: AbortSignal; maxStdou
       }
       out.push(b);
     });
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (s: string) => {
-      if (err.length < 1_000_000) err += s;
+    child.stderr!.on('data', (b: Buffer) => {
+      if (errLen < 1_000_000) {
+        err.push(b);
+        errLen += b.length;
+      }
     });
     child.on('error', (e) => reject(new StudioError('FFMPEG_MISSING', `Could not start ffmpeg: ${e.message}. ${FIX}`)));
     child.on('close', (code) => {
       if (opts.signal?.aborted) reject(new StudioError('CANCELLED', 'Cancelled.'));
       else if (stalledError(child)) reject(stalledError(child));
-      else resolve({ code, stdout: Buffer.concat(out), stderr: err });
+      else resolve({ code, stdout: Buffer.concat(out), stderr: logText(Buffer.concat(err)) });
     });
   });
 }
@@ -149,10 +154,12 @@ export function stalledError(child: ChildProcess): StudioError | undefined {
  * stalledError(child) holds the error to report. `extraPipes`: that many more
  * pipes from the child, as fds 3, 4, … (ffmpeg writes to them as `pipe:3`,
  * `pipe:4`; `child.stdio[3]`, … on this side); output on them counts as
- * progress too.
+ * progress too. An input file whose ID3v2 tag hides its format from
+ * ffmpeg's probe gets `-f <demuxer>` (demuxer.ts withForcedDemuxer).
  */
 export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0, stallMs: number = decodeTimeoutMs()): ChildProcess {
   const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...Array.from({ length: extraPipes }, () => 'pipe' as const)];
+  args = withForcedDemuxer(args);
   const child = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args], { stdio, windowsHide: true });
   if (signal) {
     const onAbort = () => child.kill('SIGKILL');
@@ -186,6 +193,45 @@ export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0
     child.on('error', () => clearTimeout(timer));
   }
   return child;
+}
+
+/**
+ * Signs in ffmpeg's log (level tags removed) that a file is damaged or
+ * truncated, as opposed to a header that merely states a wrong duration: the
+ * first error line, else a demuxer warning of a corrupt packet, a partial
+ * file, or (MP3) a file size that does not match the stated duration. null
+ * when there is none.
+ */
+export function damageIn(log: string, errors: Array<{ message: string }>): string | null {
+  if (errors.length) return errors[0].message;
+  const m = /^.*(?:corrupt input packet|Packet corrupt|partial file|filesize and duration do not match|truncated|Invalid data found).*$/im.exec(log);
+  return m ? m[0].replace(/^\[[^\]]*\]\s*/, '').trim() : null;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * ffmpeg's log as text. ffmpeg prints tag values as the bytes the file holds:
+ * a line that is not valid UTF-8 holds legacy 8-bit text (a WAV LIST/INFO or
+ * ID3v1 tag, an AIFF NAME chunk written by old software), decoded here as
+ * Windows-1252 (cp1252.ts: Latin-1 plus the letters and punctuation such
+ * software wrote in 0x80–0x9F), instead of losing it to U+FFFD.
+ */
+export function logText(buf: Uint8Array): string {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= buf.length; i++) {
+    if (i < buf.length && buf[i] !== 0x0a) continue;
+    const line = buf.subarray(start, i);
+    let text: string;
+    try {
+      text = UTF8.decode(line);
+    } catch {
+      text = decodeCp1252(line);
+    }
+    out.push(text);
+    start = i + 1;
+  }
+  return out.join('\n');
 }
 
 /** The last meaningful line of ffmpeg's stderr, for error messages. */

@@ -22,7 +22,7 @@
 import { StudioError } from '@contract';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { spawnFfmpeg, stalledError } from './ffmpeg';
+import { logText, spawnFfmpeg, stalledError } from './ffmpeg';
 
 /** What ffmpeg says it decoded to. */
 export interface PcmFormat {
@@ -244,8 +244,7 @@ export function readPcmOutputs(path: string, opts: PcmOutputsOptions): Promise<P
       return r;
     });
 
-    child.stderr!.setEncoding('utf8');
-    let partial = '';
+    let partial: Buffer = Buffer.alloc(0);
     const line = (raw: string) => {
       if (!raw.trim()) return;
       const l = parseLogLine(raw);
@@ -257,11 +256,14 @@ export function readPcmOutputs(path: string, opts: PcmOutputsOptions): Promise<P
         errors.push({ atSec: f ? readers[0].frames / f.sampleRate : 0, message: (l.context ? `${l.context}: ` : '') + l.text.trim() });
       }
     };
-    child.stderr!.on('data', (s: string) => {
-      partial += s;
-      const lines = partial.split(/\r?\n/);
-      partial = lines.pop() ?? '';
-      for (const raw of lines) line(raw);
+    // bytes split into lines first: a line that is not UTF-8 is legacy 8-bit text (ffmpeg.ts logText)
+    child.stderr!.on('data', (b: Buffer) => {
+      partial = partial.length ? Buffer.concat([partial, b]) : b;
+      let nl: number;
+      while ((nl = partial.indexOf(0x0a)) >= 0) {
+        line(logText(partial.subarray(0, nl)).replace(/\r$/, ''));
+        partial = partial.subarray(nl + 1);
+      }
     });
     child.on('error', (e) => reject(new StudioError('FFMPEG_MISSING', `Could not start ffmpeg: ${e.message}.`)));
     child.on('close', (code) => {
@@ -269,7 +271,7 @@ export function readPcmOutputs(path: string, opts: PcmOutputsOptions): Promise<P
       if (failure) return reject(failure);
       const stall = stalledError(child);
       if (stall) return reject(stall);
-      line(partial);
+      line(logText(partial).replace(/\r$/, ''));
       const outputs = readers.map((r) => ({ format: r.format, frames: r.frames }));
       resolve({ format: outputs[0].format, frames: outputs[0].frames, outputs, exitCode: code, log, errors });
     });

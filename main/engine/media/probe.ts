@@ -3,7 +3,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
-import { crossCheck, measureAudioStream, readTagsByContent } from './tags';
+import { crossCheck, measureAudioStream, readTagsByContent, sizeDisagrees } from './tags';
 
 export { tagsOf } from './tags';
 
@@ -203,7 +203,9 @@ export function parseFfmpegInfo(stderr: string): {
  * Probe a media file: ffmpeg's dump of the input (container, streams, its
  * duration and tags) and music-metadata's reading (parser chosen by content),
  * cross-checked (tags.ts crossCheck): where ffmpeg's duration is only an
- * estimate, every packet is read (measureAudioStream) for the real one; the
+ * estimate, or cannot be right for the file's size (a truncated file, a
+ * header that over- or understates: sizeDisagrees), every packet is read
+ * (measureAudioStream) for the real one; the
  * bitrate is the audio's; every disagreement settled is in `warnings`.
  * @throws StudioError NOT_FOUND, UNREADABLE, IS_DIRECTORY, EMPTY_FILE, NOT_MEDIA, FFMPEG_MISSING, CANCELLED
  */
@@ -221,7 +223,10 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   }
   const audio = info.streams.find((s) => s.type === 'audio');
   const video = info.streams.find((s) => s.type === 'video' && !s.attachedPic);
-  const measured = audio && (info.durationEstimated || info.durationSec === null) ? await measureAudioStream(path, signal) : null;
+  // every packet read (no decode) where the stated duration is an estimate, missing, or impossible for the file's size
+  const coverBytes = (mm.meta?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
+  const doubt = info.durationEstimated || info.durationSec === null || sizeDisagrees(info, size, coverBytes);
+  const measured = audio && doubt ? await measureAudioStream(path, signal) : null;
   const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, measured });
   const warnings = checked.warnings;
   let durationSec = checked.durationSec;

@@ -25,7 +25,8 @@ import { fileTypeFromBuffer } from 'file-type';
 import { parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
 import * as strtok3 from 'strtok3';
 import type { Tags } from '@contract';
-import { runFfmpeg } from './ffmpeg';
+import { decodeCp1252 } from './cp1252';
+import { damageIn, runFfmpeg } from './ffmpeg';
 
 /** What ffmpeg's dump of the input (`ffmpeg -i`) states; see parseFfmpegInfo in probe.ts. */
 export interface FfmpegStated {
@@ -136,8 +137,26 @@ const broken = (s: string): boolean => /[\u0000-\u0008\u000b\u000c\u000e-\u001f\
 function misdecoded(a: string, b: string): boolean {
   const utf8 = Buffer.from(b, 'utf8');
   if (utf8.length === b.length) return false; // ASCII: nothing to misread
-  return a === utf8.toString('latin1') || a === Buffer.from(utf8.map((x) => x & 0x7f)).toString('latin1');
+  if (a === utf8.toString('latin1') || a === Buffer.from(utf8.map((x) => x & 0x7f)).toString('latin1')) return true;
+  // 8-bit text (Latin-1) with the high bit stripped: an AIFF NAME chunk written by old software
+  return /^[\u0000-\u00ff]*$/.test(b) && a === Buffer.from(Buffer.from(b, 'latin1').map((x) => x & 0x7f)).toString('latin1');
 }
+
+/**
+ * A value read as Latin-1 that holds C1 control characters (U+0080–U+009F):
+ * Windows-1252 text (“ ” – ™ …, what 8-bit taggers wrote into ID3v1, WAV
+ * LIST/INFO and ID3v2 ISO-8859-1 frames), decoded as such; null when `s` is
+ * not such a value (or its bytes are valid UTF-8: UTF-8 misread, see mergeTags).
+ */
+export function cp1252Repair(s: string): string | null {
+  if (!/[\u0080-\u009f]/.test(s) || !/^[\u0000-\u00ff]*$/.test(s)) return null;
+  const bytes = Buffer.from(s, 'latin1');
+  if (Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)) return null; // UTF-8 read as Latin-1: mergeTags takes ffmpeg's reading
+  const fixed = decodeCp1252(bytes);
+  return fixed === s ? null : fixed;
+}
+/** not UTF-8 but 8-bit text: a value whose high-bit bytes were read as Windows-1252 (it has a letter outside ASCII and nothing beyond it) */
+const eightBit = (s: string): boolean => /[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]/.test(s);
 /** letters and digits only, lower-case: readers differ in separators of multiple values ("A; B" / "A, B") */
 const norm = (s: string): string => s.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 
@@ -153,8 +172,18 @@ export function mergeTags(mm: Tags, ff: Tags, warnings: string[]): Tags {
   const out: Tags = { ...mm };
   const misread: string[] = [];
   let example: [string, string] | null = null;
+  const legacy: string[] = [];
+  let legacyExample: string | null = null;
   for (const f of TEXT_FIELDS) {
-    const a = mm[f];
+    const v = mm[f];
+    const fixed = v === undefined ? null : cp1252Repair(v);
+    if (fixed === null) continue;
+    out[f] = fixed;
+    legacy.push(LABEL[f]);
+    legacyExample ??= fixed;
+  }
+  for (const f of TEXT_FIELDS) {
+    const a = out[f];
     const b = ff[f];
     if (b === undefined || broken(b)) continue;
     if (a === undefined || a.trim() === '') {
@@ -163,8 +192,17 @@ export function mergeTags(mm: Tags, ff: Tags, warnings: string[]): Tags {
     }
     if (norm(a) === norm(b) || !(broken(a) || misdecoded(a, b))) continue;
     out[f] = b;
+    if (misdecoded(a, b) && Buffer.from(b, 'utf8').length !== b.length && /^[\u0000-\u00ff]*$/.test(b) && a === Buffer.from(Buffer.from(b, 'latin1').map((x) => x & 0x7f)).toString('latin1') && eightBit(b)) {
+      legacy.push(LABEL[f]);
+      legacyExample ??= b;
+      continue; // said once, as 8-bit text
+    }
     misread.push(LABEL[f]);
     example ??= [a, b];
+  }
+  if (legacyExample !== null) {
+    const list = legacy.length === 1 ? legacy[0] : `${legacy.slice(0, -1).join(', ')} and ${legacy[legacy.length - 1]}`;
+    warnings.push(`The ${list} tag${legacy.length > 1 ? 's are' : ' is'} not UTF-8 but legacy 8-bit text; read as Windows-1252 ("${legacyExample}"). Check the spelling.`);
   }
   if (example) {
     const list = misread.length === 1 ? misread[0] : `${misread.slice(0, -1).join(', ')} and ${misread[misread.length - 1]}`;
@@ -221,7 +259,7 @@ export function extensionWarning(path: string, container: string): string | null
  * whose container states no duration or only an estimate. null when ffmpeg
  * could not. Cost: one read of the file, no decode.
  */
-export async function measureAudioStream(path: string, signal?: AbortSignal): Promise<{ durationSec: number; audioBytes: number | null } | null> {
+export async function measureAudioStream(path: string, signal?: AbortSignal): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
   const r = await runFfmpeg(['-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'null', '-'], { signal, maxStdout: 0 }).catch(() => null);
   if (!r || r.code !== 0) return null;
   let t: RegExpExecArray | null = null;
@@ -229,7 +267,28 @@ export async function measureAudioStream(path: string, signal?: AbortSignal): Pr
   if (!t) return null;
   const durationSec = Number(t[1]) * 3600 + Number(t[2]) * 60 + Number(t[3]);
   const kb = /audio:\s*(\d+)\s*(?:kB|KiB)/.exec(r.stderr);
-  return durationSec > 0 ? { durationSec, audioBytes: kb ? Number(kb[1]) * 1024 : null } : null;
+  return durationSec > 0 ? { durationSec, audioBytes: kb ? Number(kb[1]) * 1024 : null, damage: damageIn(r.stderr, []) } : null;
+}
+
+/**
+ * The stated duration cannot be right for the file's size: the audio
+ * stream's bitrate (kb/s, as ffmpeg states it) × the stated duration needs
+ * more bytes than the file holds (cover art left out: `coverBytes`) — a
+ * truncated file, or a header (Xing/Info frame count, mvhd) that overstates
+ * — or far fewer than it holds (a header that understates). Only for files
+ * with one audio stream and no video (other streams would share the bytes)
+ * and a duration that is not ffmpeg's estimate. Pure and cheap: the probe then
+ * reads every packet (measureAudioStream) for the real duration.
+ */
+export function sizeDisagrees(ff: FfmpegStated, sizeBytes: number, coverBytes = 0): boolean {
+  const audio = ff.streams.filter((s) => s.type === 'audio');
+  if (audio.length !== 1 || ff.streams.some((s) => s.type === 'video' && !s.attachedPic)) return false;
+  const kbps = audio[0].bitrateKbps;
+  const d = ff.durationSec;
+  if (!kbps || !d || d <= 0 || ff.durationEstimated) return false;
+  const expected = (kbps * 1000 * d) / 8;
+  const held = sizeBytes - coverBytes;
+  return expected > held * 1.1 + 16_384 || held > expected * 1.5 + 65_536;
 }
 
 const fmtTime = (s: number): string => {
@@ -259,7 +318,8 @@ export function crossCheck(input: {
   ff: FfmpegStated;
   mm: IAudioMetadata | null;
   mmError?: string;
-  measured?: { durationSec: number; audioBytes?: number | null } | null;
+  /** `damage`: ffmpeg's sign that the file is damaged or truncated (ffmpeg.ts damageIn), null when it read cleanly */
+  measured?: { durationSec: number; audioBytes?: number | null; damage?: string | null } | null;
 }): CrossChecked {
   const { ff, mm, measured } = input;
   const warnings: string[] = [];
@@ -278,6 +338,8 @@ export function crossCheck(input: {
   // duration
   const stated = ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null);
   let durationSec: number | null = stated;
+  // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
+  const why = ff.container.split(',').includes('mp3') ? ' (no Xing/Info/VBRI header)' : '';
   let durationEstimated = Boolean(ff.durationEstimated);
   if (measured && measured.durationSec > 0) {
     const far = stated !== null && Math.abs(measured.durationSec - stated) > Math.max(0.5, 0.02 * measured.durationSec);
@@ -285,14 +347,16 @@ export function crossCheck(input: {
     if (far) {
       warnings.push(
         durationEstimated
-          ? `The file states no exact duration (no Xing/Info/VBRI header): ffmpeg estimated ${fmtTime(stated!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
-          : `The container states ${fmtTime(stated!)}, but ${fmtTime(measured.durationSec)} decodes; shown: what decodes.`,
+          ? `The file states no exact duration${why}: ffmpeg estimated ${fmtTime(stated!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
+          : measured.damage
+            ? `The file appears truncated or damaged: its header states ${fmtTime(stated!)}, but its audio ends at ${fmtTime(measured.durationSec)} (ffmpeg: ${measured.damage}); shown: what the file holds.`
+            : `The file's header states ${fmtTime(stated!)}, but its audio, read to the end without errors, lasts ${fmtTime(measured.durationSec)}; the header is wrong; shown: what the file holds.`,
       );
       durationSec = measured.durationSec;
     }
     durationEstimated = false;
   } else if (durationEstimated && stated !== null) {
-    warnings.push(`The duration ${fmtTime(stated)} is an estimate from the first frames' bitrate (no Xing/Info/VBRI header); it may be far off.`);
+    warnings.push(`The duration ${fmtTime(stated)} is an estimate from the first frames' bitrate${why ? ` ${why.trim()}` : ''}; it may be far off.`);
   }
   // bitrate of the audio alone
   const audio = ff.streams.find((s) => s.type === 'audio');
@@ -311,9 +375,12 @@ export function crossCheck(input: {
   if (ff.durationEstimated && audio?.bitrateKbps && bitrateKbps !== undefined && Math.abs(bitrateKbps - audio.bitrateKbps) > 0.1 * bitrateKbps) {
     warnings.push(`ffmpeg's ${audio.bitrateKbps} kb/s is the first frames' bitrate of a variable-bitrate stream; the average over every frame is ${bitrateKbps} kb/s.`);
   }
-  if (ff.bitrateKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && ff.bitrateKbps > bitrateKbps * 1.25 && ff.bitrateKbps - bitrateKbps > 16) {
+  // the file's bitrate over the duration shown (ffmpeg's is over the stated one, which may be wrong)
+  const fileKbps = durationSec && durationSec > 0 && durationSec !== ff.durationSec ? Math.round((input.sizeBytes * 8) / durationSec / 1000) : ff.bitrateKbps;
+  const hasVideo = ff.streams.some((s) => s.type === 'video' && !s.attachedPic); // its bytes are no overhead
+  if (!hasVideo && fileKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && fileKbps > bitrateKbps * 1.25 && fileKbps - bitrateKbps > 16) {
     const extra = covers > 0 ? ` including ${(covers / 1e6).toFixed(1)} MB of embedded cover art` : ' including tags and container overhead';
-    warnings.push(`The file as a whole is ${ff.bitrateKbps} kb/s${extra}; the audio alone is ${bitrateKbps} kb/s.`);
+    warnings.push(`The file as a whole is ${fileKbps} kb/s${extra}; the audio alone is ${bitrateKbps} kb/s.`);
   }
   return { durationSec, durationEstimated, bitrateKbps, tags, warnings };
 }

@@ -1,0 +1,112 @@
+/**
+ * The demuxer ffmpeg must be told to use for a file it would otherwise
+ * misjudge: one that starts with an ID3v2 tag larger than ffmpeg's format
+ * probe looks (libavformat's av_probe_input_format3 skips an ID3v2 tag only
+ * while the whole tag fits its probe buffer, PROBE_BUF_MAX = 1 MiB; past that
+ * the file's extension decides). An MP3 with two embedded covers (a 5 MB
+ * tag) named .m4a/.ogg/.flac is then opened with the wrong demuxer and
+ * rejected, or probed as FLAC. Here the bytes after the tag are read (the
+ * tag's syncsafe size, ID3v2.4 §3.1, plus its footer) and, when they are
+ * certainly MP3 (two consecutive MPEG audio frame headers), FLAC ("fLaC") or
+ * ADTS AAC (two consecutive ADTS headers), ffmpeg is given `-f <demuxer>`.
+ * libavformat skips the ID3v2 tag itself for every demuxer.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+
+/** ID3v2 header (10 bytes) → the tag's total length in bytes (header, body, footer), or 0 when there is none. */
+export function id3v2Length(h: Uint8Array): number {
+  if (h.length < 10 || h[0] !== 0x49 || h[1] !== 0x44 || h[2] !== 0x33 || h[3] === 0xff || h[4] === 0xff) return 0;
+  if ((h[6] | h[7] | h[8] | h[9]) & 0x80) return 0; // not syncsafe: not a tag
+  const body = (h[6] << 21) | (h[7] << 14) | (h[8] << 7) | h[9];
+  const footer = h[5] & 0x10 ? 10 : 0;
+  return 10 + body + footer;
+}
+
+/** kbit/s by [version 1 / 2+][layer 1..3][index] (ISO 11172-3, 13818-3) */
+const BITRATES = [
+  [[], [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448], [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384], [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]],
+  [[], [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256], [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160], [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]],
+];
+const RATES = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] } as Record<number, number[]>;
+
+/** Length in bytes of the MPEG audio frame whose header is at `b[i]`, or 0 when it is not a valid header. */
+export function mpegFrameLength(b: Uint8Array, i: number): number {
+  if (i + 4 > b.length || b[i] !== 0xff || (b[i + 1] & 0xe0) !== 0xe0) return 0;
+  const ver = (b[i + 1] >> 3) & 3; // 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5
+  const layer = 4 - ((b[i + 1] >> 1) & 3); // 1..3
+  const bri = b[i + 2] >> 4;
+  const sri = (b[i + 2] >> 2) & 3;
+  if (ver === 1 || layer === 4 || bri === 0 || bri === 15 || sri === 3) return 0;
+  const kbps = BITRATES[ver === 3 ? 0 : 1][layer][bri];
+  const rate = RATES[ver][sri];
+  const pad = (b[i + 2] >> 1) & 1;
+  if (layer === 1) return (Math.floor((12 * kbps * 1000) / rate) + pad) * 4;
+  const perFrame = layer === 3 && ver !== 3 ? 72 : 144;
+  return Math.floor((perFrame * kbps * 1000) / rate) + pad;
+}
+
+/** ADTS header length + payload at `b[i]`, or 0 when it is not an ADTS header (ISO 14496-3 1.A.2). */
+function adtsFrameLength(b: Uint8Array, i: number): number {
+  if (i + 7 > b.length || b[i] !== 0xff || (b[i + 1] & 0xf6) !== 0xf0) return 0;
+  const len = ((b[i + 3] & 3) << 11) | (b[i + 4] << 3) | (b[i + 5] >> 5);
+  return len >= 7 ? len : 0;
+}
+
+/** The demuxer that the bytes at the start of `b` (what follows an ID3v2 tag) certainly are, or null. */
+export function demuxerOfAudioStart(b: Uint8Array): 'mp3' | 'flac' | 'aac' | null {
+  if (b.length >= 4 && b[0] === 0x66 && b[1] === 0x4c && b[2] === 0x61 && b[3] === 0x43) return 'flac';
+  const a = adtsFrameLength(b, 0);
+  if (a && adtsFrameLength(b, a)) return 'aac';
+  const m = mpegFrameLength(b, 0);
+  if (m && mpegFrameLength(b, m)) return 'mp3';
+  return null;
+}
+
+/** the size of an ID3v2 tag from which on ffmpeg's probe no longer sees past it (PROBE_BUF_MAX, with margin) */
+export const PROBE_HIDDEN_TAG_BYTES = 256 * 1024;
+
+/**
+ * `-f <demuxer>` for ffmpeg reading `path`, or null when ffmpeg's own probe
+ * is to be trusted: the file is no regular file, has no ID3v2 tag of at least
+ * PROBE_HIDDEN_TAG_BYTES, or what follows the tag is not certainly MP3, FLAC
+ * or ADTS AAC. Synchronous (called as ffmpeg is spawned): one open
+ * (non-blocking, so a named pipe never blocks), an fstat and two small reads.
+ */
+export function forcedDemuxer(path: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return null;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size < 10) return null;
+    const h = Buffer.alloc(10);
+    if (readSync(fd, h, 0, 10, 0) < 10) return null;
+    const tag = id3v2Length(h);
+    if (tag < PROBE_HIDDEN_TAG_BYTES || tag >= st.size) return null;
+    const b = Buffer.alloc(8192);
+    const n = readSync(fd, b, 0, b.length, tag);
+    return demuxerOfAudioStart(b.subarray(0, n));
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * ffmpeg's arguments with `-f <demuxer>` put before `-i <path>` where
+ * forcedDemuxer says so (and no input format is given already). Other
+ * arguments are returned unchanged.
+ */
+export function withForcedDemuxer(args: string[]): string[] {
+  const i = args.indexOf('-i');
+  if (i < 0 || i + 1 >= args.length) return args;
+  if (args.slice(0, i).includes('-f')) return args;
+  const path = args[i + 1];
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path)) return args; // a protocol (pipe:, lavfi graph, URL), not a file
+  const f = forcedDemuxer(path);
+  return f ? [...args.slice(0, i), '-f', f, ...args.slice(i)] : args;
+}
