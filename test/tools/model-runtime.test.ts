@@ -130,7 +130,11 @@ for (const [name, info] of Object.entries<any>(refs.packs)) {
         const dl = maxAbsDiff(logits, ref(pr.first_logits));
         // fp16: the graph's fp16 rounding (GroupQueryAttention, RotaryEmbedding, SkipSimplifiedLayerNormalization in fp16)
         // against the fp32 reference — the same bound as test/tools/convert-packs.test.ts
-        assert.ok(dl <= (info.dtype === 'fp16' ? 0.25 : TOL), `first logits: ${dl}`);
+        // int4/int8 on fp32: MatMulNBits (accuracy_level 4) rounds each activation block to int8, and an
+        // activation at a rounding tie can land on the other code (0.068 on beta-fp32-int4's
+        // text_only_empty_input with Q4_0 weights; see test/tools/pack-parity.ts) — the greedy ids below stay exact
+        const logitTol = info.dtype === 'fp16' ? 0.25 : info.llm_quant !== 'none' ? 0.1 : TOL;
+        assert.ok(dl <= logitTol, `first logits: ${dl}`);
         const res = await rt.generate(prompt, { greedy: true, temperature: 0, topP: 1, maxNewTokens: pr.greedy_ids.length, seed: 0 });
         if (info.dtype === 'fp32') assert.deepEqual(res.tokenIds, pr.greedy_ids);
         // fp16: the references' top-2 margins go down to ~0.016, below fp16's logit error: only the first id is pinned
