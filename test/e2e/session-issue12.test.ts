@@ -131,9 +131,21 @@ describe('reload keeps the working session (issue 12, defect 5)', { timeout: 240
       const status = await last.getAttribute('data-status');
       assert.ok(status === 'streaming' || status === 'done', `status after the reload: ${status}`);
       if (status !== 'streaming') continue;
+      // the answer may end while the page draws it (the tiny model stops at EOS at any token): then ask again
+      const shown = await page.waitForFunction(
+        () => {
+          const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ querySelector(s: string): unknown; getAttribute(a: string): string | null }>; querySelector(s: string): unknown } }).document;
+          const all = doc.querySelectorAll('[data-testid=msg-assistant]');
+          const el = all[all.length - 1];
+          if (!el) return null;
+          if (el.querySelector('[data-testid=msg-background]') && doc.querySelector('[data-testid=chat-stop]')) return 'background';
+          return el.getAttribute('data-status') === 'done' ? 'done' : null;
+        },
+        undefined,
+        { polling: 50, timeout: 30_000 },
+      );
+      if ((await shown.jsonValue()) !== 'background') continue;
       seen = true;
-      await last.getByTestId('msg-background').waitFor();
-      await page.getByTestId('chat-stop').waitFor();
       await sp.screenshot('issue12-5-answer-in-background');
       await sp.waitForEvent('chat-background-ended', { after: 0, timeout: 120_000 });
     }
