@@ -497,7 +497,8 @@ function metricalLevels(p: Periodicity, fps: number, opts: Required<TempoOptions
     }
     const j = Math.min(scores.length - 1, Math.max(0, Math.round((bpm - opts.minBpm) / STEP)));
     const period = (60 * fps) / bpm;
-    const beats = trackBeats(env, period);
+    // the comb's own level is tracked on the local score already smoothed at its period
+    const beats = trackBeats(env, period, 100, rel === '1' ? local : undefined);
     let sb = 0;
     let sh = 0;
     let st = 0;
@@ -602,10 +603,13 @@ function fitPeriod(beats: number[], period: number): number | null {
   return Math.abs(slope - period) <= 0.03 * period ? slope : null;
 }
 
-/** Ellis (2007) dynamic-programming beat tracker on an onset envelope with a known period (frames). */
-export function trackBeats(env: Float64Array, period: number, tightness = 100): number[] {
+/**
+ * Ellis (2007) dynamic-programming beat tracker on an onset envelope with a
+ * known period (frames). `local`: smoothEnv(env, period) when the caller has
+ * it already (it is the tracker's local score).
+ */
+export function trackBeats(env: Float64Array, period: number, tightness = 100, local: Float64Array = smoothEnv(env, period)): number[] {
   const n = env.length;
-  const local = smoothEnv(env, period);
   const C = new Float64Array(n);
   const back = new Int32Array(n).fill(-1);
   const lo = Math.round(2 * period);
