@@ -17,6 +17,7 @@ import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis
 import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprintOf } from '../media/cache';
 import { openMediaFile, type parseFfmpegInfo } from '../media/probe';
+import { readStructure, type Structure } from '../media/structure';
 import { crossCheck, measureAudioStream, readTagsByContent } from '../media/tags';
 import type { Tags } from '@contract';
 
@@ -43,6 +44,9 @@ export interface LibraryAnalysis {
   results: Record<string, unknown>;
   versions: Record<string, number>;
 }
+
+/** the longest codec frame whose end padding a decoder may leave in (AAC: 2048 samples with SBR, at 44.1 kHz) */
+const CODEC_FRAME_SEC = 0.05;
 
 /** Every analyser a library track gets (fresh instances: they hold one track's state); the one place the list is built. */
 export function libraryAnalysers(expectedSec = 0): Analyser[] {
@@ -77,9 +81,11 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   let meta: IAudioMetadata | null = null;
   let metaError: string | undefined;
   let fp: string | null = null;
+  let structure: Structure | null = null;
   try {
     fp = wave ? await fingerprintOf(file.fh, file).catch(() => null) : null;
     // unreadable tags are not a failure: the decode decides, and ffmpeg's reading stands in
+    structure = await readStructure(file.fh, file.size);
     ({ meta, error: metaError } = await readTagsByContent(file.fh, path, file.size));
   } finally {
     await file.fh.close();
@@ -101,10 +107,15 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   const bytes = run.source.durationEstimated ? await measureAudioStream(path, signal) : null;
   const checked = crossCheck({
     path, sizeBytes: file.size, ff: run.source, mm: meta, mmError: metaError,
-    measured: { durationSec: run.durationSec, audioBytes: bytes?.audioBytes ?? null, damage: run.damage },
+    measured: { durationSec: run.durationSec, audioBytes: bytes?.audioBytes ?? null, damage: run.damage }, structure,
   });
+  // One duration, what decodes — the probe's too. Where the decode runs past an exact stated length
+  // (an edit list's or a LAME tag's gapless end) by less than one codec frame, that is the codec's end padding,
+  // which ffmpeg 5.1 leaves in for AAC in MP4: the stated, gapless length is what the track holds.
+  const over = checked.durationSec !== null && !checked.durationEstimated ? run.durationSec - checked.durationSec : -1;
+  const durationSec = over > 0 && over < CODEC_FRAME_SEC ? checked.durationSec! : run.durationSec;
   return {
-    path, file: run.file, durationSec: run.durationSec, source: run.source, tags: checked.tags, bitrateKbps: checked.bitrateKbps,
+    path, file: run.file, durationSec, source: { ...run.source, streams: checked.streams }, tags: checked.tags, bitrateKbps: checked.bitrateKbps,
     warnings: checked.warnings, hasCoverArt, results, versions: run.versions,
   };
 }

@@ -204,7 +204,7 @@ export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0
  */
 export function damageIn(log: string, errors: Array<{ message: string }>): string | null {
   if (errors.length) return errors[0].message;
-  const m = /^.*(?:corrupt input packet|Packet corrupt|partial file|filesize and duration do not match|truncated|Invalid data found).*$/im.exec(log);
+  const m = /^.*(?:corrupt input packet|Packet corrupt|partial file|filesize and duration do not match|truncated|Invalid data found|ended prematurely).*$/im.exec(log);
   return m ? m[0].replace(/^\[[^\]]*\]\s*/, '').trim() : null;
 }
 

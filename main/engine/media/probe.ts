@@ -3,6 +3,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
+import { truncatedError, readStructure } from './structure';
 import { crossCheck, measureAudioStream, readTagsByContent, sizeDisagrees } from './tags';
 
 export { tagsOf } from './tags';
@@ -211,11 +212,16 @@ export function parseFfmpegInfo(stderr: string): {
  */
 export async function probeFile(path: string, signal?: AbortSignal): Promise<ProbeResult> {
   const { fh, size } = await openMediaFile(path);
-  const [ff, mm] = await Promise.all([runFfmpeg(['-i', path], { signal }), readTagsByContent(fh, path, size).finally(() => fh.close())]);
+  const read = async () => {
+    const structure = await readStructure(fh, size);
+    return { structure, ...(await readTagsByContent(fh, path, size)) };
+  };
+  const [ff, mm] = await Promise.all([runFfmpeg(['-i', path], { signal }), read().finally(() => fh.close())]);
   const info = parseFfmpegInfo(ff.stderr);
   const name = basename(path);
   if (!/Input #0/.test(ff.stderr) || info.streams.length === 0) {
     const reason = ffmpegReason(ff.stderr);
+    if (mm.structure.truncated) throw truncatedError(name, mm.structure.truncated, reason);
     throw new StudioError(
       'NOT_MEDIA',
       `"${name}" is not an audio or video file that can be read (ffmpeg: ${reason}). It may be corrupt, or a different kind of file with a media extension.`,
@@ -225,9 +231,11 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   const video = info.streams.find((s) => s.type === 'video' && !s.attachedPic);
   // every packet read (no decode) where the stated duration is an estimate, missing, or impossible for the file's size
   const coverBytes = (mm.meta?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
-  const doubt = info.durationEstimated || info.durationSec === null || sizeDisagrees(info, size, coverBytes);
+  const st = mm.structure;
+  const doubt = info.durationEstimated || info.durationSec === null || st.truncated !== null || st.flac?.totalSamples === 0 || sizeDisagrees(info, size, coverBytes);
   const measured = audio && doubt ? await measureAudioStream(path, signal) : null;
-  const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, measured });
+  if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
+  const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, measured, structure: st });
   const warnings = checked.warnings;
   let durationSec = checked.durationSec;
   if (durationSec === null || !Number.isFinite(durationSec)) {
@@ -242,8 +250,8 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     durationSec,
     ...(checked.durationEstimated ? { durationEstimated: true } : {}),
     bitrateKbps: checked.bitrateKbps,
-    streams: info.streams,
-    audio,
+    streams: checked.streams,
+    audio: checked.streams.find((s) => s.type === 'audio'),
     video,
     tags: checked.tags,
     hasCoverArt,

@@ -27,6 +27,7 @@ import * as strtok3 from 'strtok3';
 import type { Tags } from '@contract';
 import { decodeCp1252 } from './cp1252';
 import { damageIn, runFfmpeg } from './ffmpeg';
+import { trailingText, truncationText, type Structure } from './structure';
 
 /** What ffmpeg's dump of the input (`ffmpeg -i`) states; see parseFfmpegInfo in probe.ts. */
 export interface FfmpegStated {
@@ -255,19 +256,51 @@ export function extensionWarning(path: string, container: string): string | null
 
 /**
  * Read every packet of the first audio stream without decoding it (`-c copy`
- * to the null muxer): the real duration (s) and the audio's bytes. For files
- * whose container states no duration or only an estimate. null when ffmpeg
- * could not. Cost: one read of the file, no decode.
+ * to ffmpeg's framecrc muxer, one line per packet: dts, pts, duration, size
+ * in the stream's time base): the real duration (s) — from the first sample
+ * ffmpeg outputs (time 0, or the first packet's pts when later) to the end of
+ * the last packet (its pts plus its duration; ffmpeg's `time=` stat is only
+ * the last packet's start, a frame short) — and the audio's bytes (the sum of
+ * packet sizes). For files whose container states no duration, only an
+ * estimate, or one that cannot fit the file. null when ffmpeg could not.
+ * Cost: one read of the file, no decode.
  */
 export async function measureAudioStream(path: string, signal?: AbortSignal): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
-  const r = await runFfmpeg(['-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'null', '-'], { signal, maxStdout: 0 }).catch(() => null);
+  const r = await runFfmpeg(['-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'framecrc', '-'], { signal, maxStdout: 256 * 1024 * 1024 }).catch(() => null);
   if (!r || r.code !== 0) return null;
-  let t: RegExpExecArray | null = null;
-  for (const m of r.stderr.matchAll(/time=\s*(\d+):(\d+):(\d+(?:\.\d+)?)/g)) t = m;
-  if (!t) return null;
-  const durationSec = Number(t[1]) * 3600 + Number(t[2]) * 60 + Number(t[3]);
-  const kb = /audio:\s*(\d+)\s*(?:kB|KiB)/.exec(r.stderr);
-  return durationSec > 0 ? { durationSec, audioBytes: kb ? Number(kb[1]) * 1024 : null, damage: damageIn(r.stderr, []) } : null;
+  // a packet ffmpeg called corrupt (a truncated file's last one) and what follows it do not decode
+  const corrupt = [...r.stderr.matchAll(/Packet corrupt \(stream = 0, dts = (-?\d+)\)/g)].map((m) => Number(m[1]));
+  const packets = packetSpan(r.stdout.toString('latin1'), corrupt.length ? Math.min(...corrupt) : undefined);
+  if (!packets || packets.durationSec <= 0) return null;
+  return { durationSec: packets.durationSec, audioBytes: packets.bytes, damage: damageIn(r.stderr, []) };
+}
+
+/**
+ * The span and bytes of the packets of ffmpeg's framecrc output (stream 0):
+ * "#tb 0: num/den" then "0, dts, pts, duration, size, crc[, side data]" per
+ * packet. Duration: end of the last packet (pts + duration) minus where output
+ * starts (the first pts, or 0 when the first packets lie before 0: priming
+ * samples a decoder skips). Packets from dts `corruptFromDts` on (one ffmpeg
+ * called corrupt) are left out: they do not decode. Pure; null when there are no packets.
+ */
+export function packetSpan(text: string, corruptFromDts?: number): { durationSec: number; bytes: number; packets: number } | null {
+  const tb = /^#tb 0: (\d+)\/(\d+)/m.exec(text);
+  if (!tb) return null;
+  const unit = Number(tb[1]) / Number(tb[2]);
+  let first = Infinity;
+  let end = -Infinity;
+  let bytes = 0;
+  let packets = 0;
+  for (const m of text.matchAll(/^0,\s*(-?\d+),\s*(-?\d+),\s*(\d+),\s*(\d+),/gm)) {
+    if (corruptFromDts !== undefined && Number(m[1]) >= corruptFromDts) break;
+    const pts = Number(m[2]);
+    if (pts < first) first = pts;
+    if (pts + Number(m[3]) > end) end = pts + Number(m[3]);
+    bytes += Number(m[4]);
+    packets++;
+  }
+  if (!packets) return null;
+  return { durationSec: (end - Math.max(first, 0)) * unit, bytes, packets };
 }
 
 /**
@@ -312,16 +345,19 @@ export interface CrossChecked {
  * with the audio's bytes when known. Pure. Source followed for the fields:
  * ffmpeg's libavformat dump (av_dump_format) and music-metadata's `format`/`common`.
  */
-export function crossCheck(input: {
+export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   path: string;
   sizeBytes: number;
-  ff: FfmpegStated;
+  ff: FfmpegStated & { streams: S[] };
   mm: IAudioMetadata | null;
   mmError?: string;
   /** `damage`: ffmpeg's sign that the file is damaged or truncated (ffmpeg.ts damageIn), null when it read cleanly */
   measured?: { durationSec: number; audioBytes?: number | null; damage?: string | null } | null;
-}): CrossChecked {
+  /** what the file's own structure says (structure.ts readStructure): truncation, trailing data, gapless length */
+  structure?: Structure | null;
+}): CrossChecked & { streams: S[] } {
   const { ff, mm, measured } = input;
+  const structure = input.structure ?? null;
   const warnings: string[] = [];
   const extWarn = extensionWarning(input.path, ff.container);
   if (extWarn) warnings.push(extWarn);
@@ -336,7 +372,11 @@ export function crossCheck(input: {
     );
   }
   // duration
-  const stated = ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null);
+  // the gapless length of an MP3 with a LAME/Info tag: what ffmpeg decodes (its Duration counts the encoder delay and padding too)
+  const gapless = structure?.gapless && !ff.durationEstimated ? structure.gapless.samples / structure.gapless.sampleRate : null;
+  // FLAC STREAMINFO total_samples = 0: the stream states no length (ffmpeg's duration, if any, is a guess)
+  const flacUnstated = structure?.flac?.totalSamples === 0;
+  const stated = gapless ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
   let durationSec: number | null = stated;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
   const why = ff.container.split(',').includes('mp3') ? ' (no Xing/Info/VBRI header)' : '';
@@ -344,12 +384,18 @@ export function crossCheck(input: {
   if (measured && measured.durationSec > 0) {
     const far = stated !== null && Math.abs(measured.durationSec - stated) > Math.max(0.5, 0.02 * measured.durationSec);
     if (stated === null || durationEstimated) durationSec = measured.durationSec;
+    if (stated === null)
+      warnings.push(
+        flacUnstated
+          ? `The FLAC header (STREAMINFO) states no total sample count; the duration ${fmtTime(measured.durationSec)} is measured from every frame.`
+          : `The container states no duration; the duration ${fmtTime(measured.durationSec)} is measured from every packet.`,
+      );
     if (far) {
       warnings.push(
         durationEstimated
           ? `The file states no exact duration${why}: ffmpeg estimated ${fmtTime(stated!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
           : measured.damage
-            ? `The file appears truncated or damaged: its header states ${fmtTime(stated!)}, but its audio ends at ${fmtTime(measured.durationSec)} (ffmpeg: ${measured.damage}); shown: what the file holds.`
+            ? `The file appears truncated or damaged: its header states ${fmtTime(stated!)}, but its audio ends at ${fmtTime(measured.durationSec)} (ffmpeg: ${measured.damage})${structure?.truncated ? `; ${truncationText(structure.truncated)}` : ''}; shown: what the file holds.`
             : `The file's header states ${fmtTime(stated!)}, but its audio, read to the end without errors, lasts ${fmtTime(measured.durationSec)}; the header is wrong; shown: what the file holds.`,
       );
       durationSec = measured.durationSec;
@@ -366,7 +412,7 @@ export function crossCheck(input: {
     bitrateKbps = (measured.audioBytes * 8) / measured.durationSec / 1000;
   } else if (audio?.bitrateKbps && !ff.durationEstimated) {
     bitrateKbps = audio.bitrateKbps;
-  } else if (mm?.format.bitrate && !ff.durationEstimated && mm.format.container && !extWarn) {
+  } else if (mm?.format.bitrate && !ff.durationEstimated && mmReadSameContainer(mm, ff.container)) {
     bitrateKbps = mm.format.bitrate / 1000; // FLAC, Opus: music-metadata counts the bytes after the metadata blocks
   } else if (durationSec && durationSec > 0 && !durationEstimated) {
     bitrateKbps = ((input.sizeBytes - covers) * 8) / durationSec / 1000;
@@ -378,9 +424,30 @@ export function crossCheck(input: {
   // the file's bitrate over the duration shown (ffmpeg's is over the stated one, which may be wrong)
   const fileKbps = durationSec && durationSec > 0 && durationSec !== ff.durationSec ? Math.round((input.sizeBytes * 8) / durationSec / 1000) : ff.bitrateKbps;
   const hasVideo = ff.streams.some((s) => s.type === 'video' && !s.attachedPic); // its bytes are no overhead
-  if (!hasVideo && fileKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && fileKbps > bitrateKbps * 1.25 && fileKbps - bitrateKbps > 16) {
+  if (structure?.trailing && durationSec) {
+    warnings.push(trailingText(structure.trailing, ff.container.split(',').includes('wav') ? 'WAV' : containerLabel(ff.container), fmtTime(durationSec)));
+  } else if (!hasVideo && !structure?.truncated && fileKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && fileKbps > bitrateKbps * 1.25 && fileKbps - bitrateKbps > 16) {
     const extra = covers > 0 ? ` including ${(covers / 1e6).toFixed(1)} MB of embedded cover art` : ' including tags and container overhead';
     warnings.push(`The file as a whole is ${fileKbps} kb/s${extra}; the audio alone is ${bitrateKbps} kb/s.`);
   }
-  return { durationSec, durationEstimated, bitrateKbps, tags, warnings };
+  // one bitrate everywhere: the first audio stream's line states the audio's average, not ffmpeg's first-frames guess
+  let seen = false;
+  /** ffmpeg's streams with the first audio stream's bitrate settled to `bitrateKbps` where ffmpeg only guessed it or stated none */
+  const streams = (ff.streams as S[]).map((s): S => {
+    if (s.type !== 'audio' || seen) return s;
+    seen = true;
+    return bitrateKbps !== undefined && s.bitrateKbps !== bitrateKbps && (ff.durationEstimated || s.bitrateKbps === undefined) ? ({ ...s, bitrateKbps } as S) : s;
+  });
+  return { durationSec, durationEstimated, bitrateKbps, tags, warnings, streams };
+}
+
+/**
+ * music-metadata parsed the container ffmpeg found (its parser was chosen by
+ * content, or by the extension when the content said nothing): its byte
+ * counts are then about this file's audio, whatever the file is named.
+ */
+function mmReadSameContainer(mm: IAudioMetadata, ffContainer: string): boolean {
+  const c = (mm.format.container ?? '').toLowerCase();
+  const names = ffContainer.split(',');
+  return (c === 'flac' && names.includes('flac')) || (c === 'ogg' && names.includes('ogg'));
 }

@@ -1,0 +1,270 @@
+/**
+ * What a file's own structure says, read from its bytes without ffmpeg: the
+ * boxes, chunks or blocks of the container (a handful of small reads, never
+ * the media data), for what neither ffmpeg's dump nor music-metadata states:
+ *
+ * - truncation: the file ends inside a box/chunk/block its structure
+ *   declares (an MP4 cut inside `mdat` before its `moov`, a FLAC cut inside
+ *   its embedded picture, a RIFF/AIFF chunk, an ID3v2 tag, a Matroska
+ *   segment) — so an unreadable file is named truncated, not "not media";
+ * - trailing data: bytes after the last chunk of a RIFF/AIFF file that
+ *   belong to no chunk (a WAV whose `data` size counts fewer bytes than
+ *   follow it: ffmpeg plays only what the chunk counts);
+ * - gapless length: an MP3's Xing/Info frame count with the LAME
+ *   extension's encoder delay and padding (what ffmpeg's mp3 demuxer trims,
+ *   libavformat/mp3dec.c mp3_parse_info_tag), so the probe states the
+ *   duration that decodes;
+ * - FLAC STREAMINFO's total sample count (0: unknown, RFC 9639 §8.2).
+ *
+ * Sources: ISO/IEC 14496-12 §4.2 (box header), RFC 9639 §8 (FLAC metadata
+ * blocks), Microsoft RIFF / EA IFF 85 (chunks), ID3v2.4 §3.1, RFC 8794
+ * (EBML), the LAME tag specification (gabriel.mp3-tech.org/mp3infotag.html).
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { StudioError } from '@contract';
+import { id3v2Length, mpegFrameLength } from './demuxer';
+
+export interface Truncation {
+  /** the container, as a user names it ("MP4", "FLAC", "WAV", "AIFF", "MP3", "Matroska") */
+  container: string;
+  /** what the file ends inside, in words ("its embedded picture (FLAC PICTURE block)") */
+  inside: string;
+  /** bytes the file holds, and the bytes its structure declares up to the end of what it ends inside */
+  sizeBytes: number;
+  declaredBytes: number;
+  /** the file ends before the MP4 index (`moov`) that says where the audio is: nothing can be decoded */
+  noIndex?: boolean;
+  /** the file ends before its first audio byte (inside the metadata): nothing can be decoded */
+  beforeAudio?: boolean;
+}
+
+export interface Structure {
+  truncated: Truncation | null;
+  /** RIFF/AIFF: bytes after the last chunk that belong to no chunk (offset, length), and the audio chunk's size */
+  trailing: { offset: number; bytes: number; audioChunk: string; audioChunkBytes: number } | null;
+  /** MP3 with a Xing/Info frame count: the samples ffmpeg decodes (count × samples per frame − delay − padding) */
+  gapless: { samples: number; sampleRate: number; delay: number; padding: number; source: string } | null;
+  /** FLAC STREAMINFO total samples (0 = not stated) and sample rate */
+  flac: { totalSamples: number; sampleRate: number } | null;
+}
+
+const NONE: Structure = { truncated: null, trailing: null, gapless: null, flac: null };
+
+async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer> {
+  const b = Buffer.alloc(len);
+  const { bytesRead } = await fh.read(b, 0, len, pos);
+  return b.subarray(0, bytesRead);
+}
+
+const ascii4 = (b: Buffer, i: number): boolean => {
+  for (let k = i; k < i + 4; k++) if (b[k] < 0x20 || b[k] > 0x7e) return false;
+  return true;
+};
+
+const FLAC_BLOCK = ['STREAMINFO', 'PADDING', 'APPLICATION', 'SEEKTABLE', 'VORBIS_COMMENT', 'CUESHEET', 'PICTURE'];
+const MP4_BOX: Record<string, string> = { mdat: 'its audio data', moov: 'its index (the moov box that says where the audio is)', moof: 'a fragment index', free: 'free space', udta: 'its tags' };
+const RIFF_CHUNK: Record<string, string> = { data: 'its audio data', 'LIST': 'its tags', 'id3 ': 'its ID3 tag', 'ID3 ': 'its ID3 tag', SSND: 'its audio data', COMM: 'its format header', fmt: 'its format header' };
+
+/**
+ * Read the structure of the open file `fh` of `size` bytes (see the module
+ * comment). Never throws: an unreadable or unknown file gives no findings.
+ */
+export async function readStructure(fh: FileHandle, size: number): Promise<Structure> {
+  try {
+    const head = await readAt(fh, 0, Math.min(size, 64 * 1024));
+    const id3 = id3v2Length(head);
+    if (id3 > size) return { ...NONE, truncated: { container: 'MP3', inside: 'its ID3v2 tag (tags and cover art)', sizeBytes: size, declaredBytes: id3, beforeAudio: true } };
+    const start = id3;
+    const h = start === 0 ? head : await readAt(fh, start, Math.min(size - start, 64 * 1024));
+    if (h.length >= 4 && h.toString('latin1', 0, 4) === 'fLaC') return await flac(fh, size, start, h);
+    if (h.length >= 12 && /^(RIFF|RF64)$/.test(h.toString('latin1', 0, 4)) && /^(WAVE|AVI )$/.test(h.toString('latin1', 8, 12))) return await chunks(fh, size, start, 'WAV', 'le');
+    if (h.length >= 12 && h.toString('latin1', 0, 4) === 'FORM' && /^AIF[FC]$/.test(h.toString('latin1', 8, 12))) return await chunks(fh, size, start, 'AIFF', 'be');
+    if (h.length >= 8 && /^(ftyp|moov|mdat|free|skip|wide)$/.test(h.toString('latin1', 4, 8))) return await mp4(fh, size, start);
+    if (h.length >= 4 && h.readUInt32BE(0) === 0x1a45dfa3) return matroska(h, size, start);
+    const m = mpegFrameLength(h, 0);
+    if (m && mpegFrameLength(h, m)) return { ...NONE, gapless: lameGapless(h) };
+    return NONE;
+  } catch {
+    return NONE;
+  }
+}
+
+/** FLAC metadata blocks (RFC 9639 §8.1: 1 bit last, 7 bits type, 24 bits length). */
+async function flac(fh: FileHandle, size: number, start: number, h: Buffer): Promise<Structure> {
+  let flacInfo: Structure['flac'] = null;
+  if (h.length >= 8 + 18 && (h[4] & 0x7f) === 0) {
+    const s = 8;
+    const sampleRate = (h[s + 10] << 12) | (h[s + 11] << 4) | (h[s + 12] >> 4);
+    const totalSamples = (h[s + 13] & 0x0f) * 2 ** 32 + h.readUInt32BE(s + 14);
+    flacInfo = { totalSamples, sampleRate };
+  }
+  let pos = start + 4;
+  for (let n = 0; n < 1024; n++) {
+    if (pos + 4 > size) return { ...NONE, flac: flacInfo, truncated: { container: 'FLAC', inside: 'its metadata', sizeBytes: size, declaredBytes: pos + 4, beforeAudio: true } };
+    const b = await readAt(fh, pos, 4);
+    const last = (b[0] & 0x80) !== 0;
+    const type = b[0] & 0x7f;
+    const len = (b[1] << 16) | (b[2] << 8) | b[3];
+    const end = pos + 4 + len;
+    if (end > size) {
+      const what = type === 6 ? 'its embedded picture (cover art, a FLAC PICTURE block)' : `its ${FLAC_BLOCK[type] ?? `type ${type}`} metadata block`;
+      return { ...NONE, flac: flacInfo, truncated: { container: 'FLAC', inside: what, sizeBytes: size, declaredBytes: end, beforeAudio: true } };
+    }
+    pos = end;
+    if (last) break;
+  }
+  return { ...NONE, flac: flacInfo };
+}
+
+/** RIFF (little-endian sizes) or IFF/AIFF (big-endian) chunks: id (4 ASCII), size (4), body padded to an even length. */
+async function chunks(fh: FileHandle, size: number, start: number, container: 'WAV' | 'AIFF', endian: 'le' | 'be'): Promise<Structure> {
+  let pos = start + 12;
+  let audioChunk = '';
+  let audioChunkBytes = 0;
+  for (let n = 0; n < 4096 && pos + 8 <= size; n++) {
+    const b = await readAt(fh, pos, 8);
+    if (!ascii4(b, 0)) {
+      return { ...NONE, trailing: audioChunk ? { offset: pos, bytes: size - pos, audioChunk, audioChunkBytes } : null };
+    }
+    const id = b.toString('latin1', 0, 4);
+    let len = endian === 'le' ? b.readUInt32LE(4) : b.readUInt32BE(4);
+    if (id === 'data' && len === 0xffffffff) len = size - pos - 8; // RF64 / streaming WAV: "to the end"
+    const end = pos + 8 + len;
+    if (id === 'data' || id === 'SSND') {
+      audioChunk = id;
+      audioChunkBytes = len;
+    }
+    if (end > size) {
+      const what = RIFF_CHUNK[id] ?? RIFF_CHUNK[id.trim()] ?? `its "${id}" chunk`;
+      return { ...NONE, truncated: { container, inside: `${what} (the "${id.trim()}" chunk)`, sizeBytes: size, declaredBytes: end } };
+    }
+    pos = end + (len & 1);
+  }
+  if (pos < size && size - pos >= 8 && audioChunk) return { ...NONE, trailing: { offset: pos, bytes: size - pos, audioChunk, audioChunkBytes } };
+  return NONE;
+}
+
+/** ISO base-media top-level boxes (size 32 bits, 1: 64-bit size follows, 0: to the end of the file). */
+async function mp4(fh: FileHandle, size: number, start: number): Promise<Structure> {
+  let pos = start;
+  let moov = false;
+  for (let n = 0; n < 4096 && pos + 8 <= size; n++) {
+    const b = await readAt(fh, pos, 16);
+    if (!ascii4(b, 4)) return NONE;
+    const type = b.toString('latin1', 4, 8);
+    let len = b.readUInt32BE(0);
+    if (len === 1 && b.length >= 16) len = Number(b.readBigUInt64BE(8));
+    else if (len === 0) len = size - pos;
+    if (len < 8) return NONE;
+    if (type === 'moov') moov = true;
+    const end = pos + len;
+    if (end > size) {
+      const noIndex = !moov && type !== 'moov';
+      return { ...NONE, truncated: { container: 'MP4', inside: `${MP4_BOX[type] ?? `its "${type}" box`} (the ${type} box)${noIndex ? ', before its index (moov box)' : ''}`, sizeBytes: size, declaredBytes: end, noIndex: noIndex || type === 'moov' } };
+    }
+    pos = end;
+  }
+  if (!moov && pos >= size) return { ...NONE, truncated: { container: 'MP4', inside: 'its last box, with no index (moov box) at all', sizeBytes: size, declaredBytes: size, noIndex: true } };
+  return NONE;
+}
+
+/** EBML variable-length integer at b[i]: [value, length]; value −1 for "unknown size". */
+function vint(b: Buffer, i: number): [number, number] {
+  const first = b[i];
+  let len = 1;
+  while (len <= 8 && !(first & (0x80 >> (len - 1)))) len++;
+  if (len > 8 || i + len > b.length) return [-1, 0];
+  let v = first & (0xff >> len);
+  let all1 = v === 0xff >> len;
+  for (let k = 1; k < len; k++) {
+    v = v * 256 + b[i + k];
+    if (b[i + k] !== 0xff) all1 = false;
+  }
+  return [all1 ? -1 : v, len];
+}
+
+/** Matroska: the EBML header, then the Segment (ID 0x18538067) and its declared size. */
+function matroska(h: Buffer, size: number, start: number): Structure {
+  const [hdrLen, l1] = vint(h, 4);
+  if (hdrLen < 0) return NONE;
+  const seg = 4 + l1 + hdrLen;
+  if (seg + 5 > h.length || h.readUInt32BE(seg) !== 0x18538067) return NONE;
+  const [segLen, l2] = vint(h, seg + 4);
+  if (segLen < 0) return NONE; // live / unknown size
+  const end = start + seg + 4 + l2 + segLen;
+  return end > size ? { ...NONE, truncated: { container: 'Matroska', inside: 'its segment (the media data)', sizeBytes: size, declaredBytes: end } } : NONE;
+}
+
+/**
+ * The gapless length of an MP3 whose first frame is a Xing/Info frame with a
+ * frame count and a LAME extension (version string "LAME", "Lavf" or "Lavc",
+ * as ffmpeg's mp3 demuxer requires): frames × samples per frame − encoder
+ * delay − padding, capped at frames × samples per frame − delay − 529 (the
+ * decoder delay ffmpeg always skips). `b`: the bytes from the first frame on.
+ */
+export function lameGapless(b: Buffer): Structure['gapless'] {
+  const flen = mpegFrameLength(b, 0);
+  if (!flen) return null;
+  const ver = (b[1] >> 3) & 3;
+  const layer = 4 - ((b[1] >> 1) & 3);
+  const sri = (b[2] >> 2) & 3;
+  const rates: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
+  const sampleRate = rates[ver]?.[sri];
+  if (!sampleRate) return null;
+  const spf = layer === 1 ? 384 : layer === 2 || ver === 3 ? 1152 : 576;
+  const frame = b.subarray(0, Math.min(flen, b.length));
+  let x = frame.indexOf('Xing', 4, 'latin1');
+  if (x < 0) x = frame.indexOf('Info', 4, 'latin1');
+  if (x < 0 || x + 8 > b.length) return null;
+  const flags = b.readUInt32BE(x + 4);
+  if (!(flags & 1)) return null;
+  let p = x + 8;
+  const frames = b.readUInt32BE(p);
+  p += 4;
+  if (flags & 2) p += 4;
+  if (flags & 4) p += 100;
+  if (flags & 8) p += 4;
+  if (p + 24 > b.length || frames === 0) return null;
+  const version = b.toString('latin1', p, p + 9);
+  if (!/^(LAME|Lavf|Lavc)/.test(version)) return null;
+  const v = (b[p + 21] << 16) | (b[p + 22] << 8) | b[p + 23];
+  const delay = v >> 12;
+  const padding = v & 0xfff;
+  const total = frames * spf;
+  const samples = Math.min(total - delay - padding, total - delay - 529);
+  if (samples <= 0) return null;
+  return { samples, sampleRate, delay, padding, source: `the ${version.replace(/\0+$/, '').trim()} Info tag` };
+}
+
+const mb = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${Math.round(n / 1000)} kB`);
+
+/** "the MP4 file ends after 300 kB, inside its audio data (the mdat box), which runs to 357 kB" */
+export function truncationText(t: Truncation): string {
+  return `the ${t.container} file ends after ${mb(t.sizeBytes)}, inside ${t.inside}, which runs to ${mb(t.declaredBytes)}`;
+}
+
+/** The sentence for trailing bytes after a RIFF/AIFF file's last chunk; `playsSec`: what the audio chunk holds (what ffmpeg plays). */
+export function trailingText(t: NonNullable<Structure['trailing']>, container: string, playsSec: string): string {
+  return (
+    `The ${container} file's "${t.audioChunk.trim()}" chunk counts ${mb(t.audioChunkBytes)} of audio (${playsSec}), but ${mb(t.bytes)} follow it that belong to no chunk ` +
+    `(trailing data: audio the header does not count — a recording whose header was not updated when it stopped — or other bytes appended). ffmpeg plays only what the chunk counts; shown: ${playsSec}.`
+  );
+}
+
+/**
+ * The error for a file ffmpeg cannot read (or decode nothing of) whose
+ * structure shows it is truncated: DECODE_FAILED naming where it ends,
+ * instead of NOT_MEDIA ("not an audio file").
+ */
+export function truncatedError(name: string, t: Truncation, ffmpegSays: string): StudioError {
+  const nothing = t.noIndex
+    ? ' Without its index nothing of the audio can be decoded.'
+    : t.beforeAudio
+      ? ' It ends before its first audio frame: nothing of the audio is left.'
+      : '';
+  return new StudioError(
+    'DECODE_FAILED',
+    `"${name}" is truncated: ${truncationText(t)}.${nothing} The file was probably cut short by an interrupted copy or download; copy it again from its source.`,
+    ffmpegSays,
+  );
+}
