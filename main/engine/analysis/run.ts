@@ -11,6 +11,7 @@ import { StudioError } from '@contract';
 import { damageIn, ffmpegReason } from '../media/ffmpeg';
 import { inputPartOf, pcmArgs, readPcmOutputs, type PcmFormat } from '../media/pcm';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
+import { structureOf, truncatedError } from '../media/structure';
 import { SharedStreams } from '../dsp/streams';
 import type { Analyser } from './types';
 import { WAVE_OUTPUT } from './waveform';
@@ -187,6 +188,11 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
   const stderr = pcm.log;
   reportedDurationSec = durationOf(stderr);
   const fmt = pcm.format;
+  if ((pcm.exitCode !== 0 && !(opts.partial && pcm.frames > 0)) || !fmt || pcm.frames === 0) {
+    // a file cut short where ffmpeg cannot read (or decode) anything is truncated, not "not media"
+    const truncated = await structureOf(path).then((st) => st.truncated);
+    if (truncated) throw truncatedError(name, truncated, ffmpegReason(stderr));
+  }
   if ((pcm.exitCode !== 0 && !(opts.partial && pcm.frames > 0)) || !fmt) throw decodeError(name, stderr, pcm.exitCode, pcm.frames);
   if (pcm.frames === 0) throw new StudioError('DECODE_FAILED', `"${name}" contains no decodable audio (0 samples decoded).`);
   // ffmpeg exits 0 on many damaged streams; a decode that ends far short of the duration the

@@ -20,7 +20,7 @@
  * blocks), Microsoft RIFF / EA IFF 85 (chunks), ID3v2.4 §3.1, RFC 8794
  * (EBML), the LAME tag specification (gabriel.mp3-tech.org/mp3infotag.html).
  */
-import type { FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { StudioError } from '@contract';
 import { id3v2Length, mpegFrameLength } from './demuxer';
 
@@ -267,4 +267,17 @@ export function truncatedError(name: string, t: Truncation, ffmpegSays: string):
     `"${name}" is truncated: ${truncationText(t)}.${nothing} The file was probably cut short by an interrupted copy or download; copy it again from its source.`,
     ffmpegSays,
   );
+}
+
+/** readStructure of the file at `path` (opened read-only and closed); no findings when it cannot be opened. */
+export async function structureOf(path: string): Promise<Structure> {
+  let fh: FileHandle | null = null;
+  try {
+    fh = await open(path, 'r');
+    return await readStructure(fh, (await fh.stat()).size);
+  } catch {
+    return NONE;
+  } finally {
+    await fh?.close();
+  }
 }

@@ -215,6 +215,94 @@ export function mergeTags(mm: Tags, ff: Tags, warnings: string[]): Tags {
   return out;
 }
 
+// ---- several tags in one file ------------------------------------------------
+
+/** the native tag frames/keys of each tag format music-metadata reads, per studio field (keys compared case-insensitively) */
+const NATIVE_KEYS: Record<string, Partial<Record<(typeof TEXT_FIELDS)[number], string[]>>> = {
+  ID3v2: { title: ['TIT2', 'TT2'], artist: ['TPE1', 'TP1'], album: ['TALB', 'TAL'], albumArtist: ['TPE2', 'TP2'] },
+  APEv2: { title: ['Title'], artist: ['Artist'], album: ['Album'], albumArtist: ['Album Artist', 'AlbumArtist'] },
+  ID3v1: { title: ['title'], artist: ['artist'], album: ['album'] },
+  vorbis: { title: ['TITLE'], artist: ['ARTIST'], album: ['ALBUM'], albumArtist: ['ALBUMARTIST', 'ALBUM ARTIST'] },
+  exif: { title: ['INAM'], artist: ['IART'], album: ['IPRD'] },
+  AIFF: { title: ['NAME'], artist: ['AUTH'] },
+  iTunes: { title: ['©nam'], artist: ['©ART'], album: ['©alb'], albumArtist: ['aART'] },
+  asf: { title: ['Title'], artist: ['Author'], album: ['WM/AlbumTitle'], albumArtist: ['WM/AlbumArtist'] },
+};
+/** what a user calls each tag format */
+const TAG_LABEL: Record<string, string> = { exif: 'RIFF LIST/INFO', vorbis: 'Vorbis comment', AIFF: 'AIFF text chunks', iTunes: 'MP4 (iTunes) atoms', asf: 'ASF attributes' };
+
+/**
+ * Which tag format a file's player reads first, per container (ffmpeg's
+ * demuxer name), and why — the order the studio shows conflicting tags in.
+ * A container's own tag format comes before a foreign one; among ID3
+ * versions the newer; ID3v1 (30 bytes a field, no character set) last.
+ */
+const TAG_ORDER: Array<[RegExp, string[], string]> = [
+  [/^mp3$/, ['ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'APEv2', 'ID3v1'], 'ID3v2 is the MP3 tag every player reads; APEv2 in an MP3 is read by few players, and ID3v1 holds at most 30 characters a field'],
+  [/^flac$/, ['vorbis', 'ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'APEv2', 'ID3v1'], "the Vorbis comment is FLAC's own tag (RFC 9639); ID3 or APE tags in a FLAC are not part of the format and most players ignore them"],
+  [/^ogg$/, ['vorbis', 'ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'APEv2', 'ID3v1'], "the Vorbis comment is Ogg's own tag"],
+  [/^(wav|w64|rf64)$/, ['ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'exif', 'ID3v1'], "the WAV's id3 chunk holds Unicode text and every field; LIST/INFO has no character set and fewer fields"],
+  [/^aiff$/, ['ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'AIFF'], "the AIFF's ID3 chunk holds Unicode text and every field; its NAME/AUTH chunks have no character set"],
+  [/^(wv|ape|tta|mpc|mpc8)$/, ['APEv2', 'ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'ID3v1'], "APEv2 is this format's own tag"],
+];
+
+const nativeValue = (tags: Array<{ id: string; value: unknown }>, keys: string[]): string | undefined => {
+  for (const k of keys) {
+    const t = tags.find((x) => x.id.toLowerCase() === k.toLowerCase());
+    const v = t?.value;
+    const text = typeof v === 'string' ? v : typeof (v as { text?: unknown } | undefined)?.text === 'string' ? (v as { text: string }).text : undefined;
+    if (text !== undefined && text.trim() !== '') return text.trim();
+  }
+  return undefined;
+};
+
+/** The same text, for tags: equal letters and digits, or one an ID3v1 field's 30-byte cut of the other. */
+function sameTag(a: { source: string; value: string }, b: { source: string; value: string }): boolean {
+  const x = norm(a.value);
+  const y = norm(b.value);
+  if (x === y) return true;
+  if (a.source === 'ID3v1' && a.value.length >= 28 && y.startsWith(x)) return true;
+  if (b.source === 'ID3v1' && b.value.length >= 28 && x.startsWith(y)) return true;
+  return false;
+}
+
+/**
+ * Tags that several tag formats in one file (ID3v2 and APEv2 or ID3v1 in an
+ * MP3, LIST/INFO and an id3 chunk in a WAV, a Vorbis comment and ID3 in a
+ * FLAC) state differently: the value of the format the container's players
+ * read first (TAG_ORDER) is shown — `tags` is changed to it — and a warning
+ * names every source, its value, what is shown and why. Values are read from
+ * music-metadata's `native` tags (legacy 8-bit text repaired as mergeTags
+ * does). Fields: title, artist, album, album artist.
+ */
+export function tagConflicts(meta: IAudioMetadata | null, container: string, tags: Tags, warnings: string[]): void {
+  if (!meta) return;
+  const formats = Object.keys(meta.native ?? {});
+  if (formats.length < 2) return;
+  const first = container.split(',')[0];
+  const [, order, why] = TAG_ORDER.find(([re]) => re.test(first)) ?? [null, formats, 'the order music-metadata reads them in'];
+  const rank = (f: string) => {
+    const i = order.indexOf(f);
+    return i < 0 ? order.length + formats.indexOf(f) : i;
+  };
+  for (const field of TEXT_FIELDS) {
+    const found: Array<{ source: string; value: string }> = [];
+    for (const f of formats) {
+      const keys = NATIVE_KEYS[f.startsWith('ID3v2') ? 'ID3v2' : f]?.[field];
+      if (!keys) continue;
+      const raw = nativeValue(meta.native[f] as Array<{ id: string; value: unknown }>, keys);
+      if (raw === undefined || broken(raw)) continue;
+      found.push({ source: f, value: cp1252Repair(raw) ?? raw });
+    }
+    if (found.length < 2 || found.every((x) => sameTag(x, found[0]))) continue;
+    found.sort((a, b) => rank(a.source) - rank(b.source));
+    const shown = found[0];
+    tags[field] = shown.value;
+    const list = found.map((x) => `"${x.value}" (${TAG_LABEL[x.source] ?? x.source})`).join(', ');
+    warnings.push(`Conflicting ${LABEL[field]} tags in one file: ${list}; shown: "${shown.value}", from ${TAG_LABEL[shown.source] ?? shown.source}, because ${why}.`);
+  }
+}
+
 /** control characters shown as \xNN (for a warning that quotes a mangled value) */
 const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
@@ -364,6 +452,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // tags
   const ffTags = tagsOfFfmpeg(ff.metadata);
   const tags = mergeTags(tagsOf(mm), ffTags, warnings);
+  tagConflicts(mm, ff.container, tags, warnings);
   if (!mm && input.mmError) {
     warnings.push(
       Object.keys(ffTags).length
