@@ -121,10 +121,14 @@ describe('loudness vs ffmpeg ebur128', () => {
     });
   }
 
-  it('channel weights from the speaker mask: LFE 0, back/side 1.41, unknown layouts all 1', () => {
+  it('channel weights by position (BS.1770-4 Table 4): LFE 0, 60°–120° below 30° elevation 1.41, others and unknown layouts 1', () => {
     assert.deepEqual(bs1770Weights(6, 0x3f), [1, 1, 1, 0, 1.41, 1.41]); // 5.1
     assert.deepEqual(bs1770Weights(6, 0x60f), [1, 1, 1, 0, 1.41, 1.41]); // 5.1(side)
-    assert.deepEqual(bs1770Weights(8, 0x63f), [1, 1, 1, 0, 1.41, 1.41, 1.41, 1.41]); // 7.1
+    assert.deepEqual(bs1770Weights(8, 0x63f), [1, 1, 1, 0, 1, 1, 1.41, 1.41]); // 7.1: BL/BR are rear (±135°–150°) beside SL/SR
+    assert.deepEqual(bs1770Weights(7, 0x70f), [1, 1, 1, 0, 1, 1.41, 1.41]); // 6.1: back centre (180°) 1.0
+    assert.deepEqual(bs1770Weights(4, 0x33), [1, 1, 1.41, 1.41]); // quad
+    assert.deepEqual(bs1770Weights(6, 0x1607), [1, 1, 1, 1.41, 1.41, 1]); // FL FR FC SL SR TFL: a top channel 1.0
+    assert.deepEqual(bs1770Weights(16, 0), new Array(16).fill(1)); // WAVE_FORMAT_EXTENSIBLE, mask 0: no positions
     assert.deepEqual(bs1770Weights(2, 0), [1, 1]);
     assert.deepEqual(bs1770Weights(3, 0x3), [1, 1, 1]); // mask names fewer channels than there are
   });

@@ -91,31 +91,42 @@ function truePeakPhases(): Float64Array[] {
 
 const PHASES = truePeakPhases();
 
-/** AV_CH_* bits (= WAVE_FORMAT_EXTENSIBLE dwChannelMask bits) that BS.1770 weighs by 1.41, as ffmpeg's ebur128 does: back, side and top-back speakers. */
-const SURROUND_MASK = 0x10 | 0x20 | 0x100 | 0x8000 | 0x10000 | 0x20000 | 0x200 | 0x400;
-/** AV_CH_LOW_FREQUENCY: excluded from the loudness sum. */
+/** AV_CH_* bits (= WAVE_FORMAT_EXTENSIBLE dwChannelMask bits) */
 const LFE_BIT = 0x8;
+const BACK_PAIR = 0x10 | 0x20; // BL, BR
+const SIDE_PAIR = 0x200 | 0x400; // SL, SR
 
 /**
  * BS.1770-4 channel weights G_i for `channels` channels whose speaker
  * positions are `channelMask` (AV_CH_* bits, channels in ascending bit order,
- * as WAV and ffmpeg order them): 1.0 for front channels, 1.41 (+1.5 dB) for
- * surrounds (back, side, top back), 0 for LFE — the weights of ffmpeg's
- * ebur128 filter (libavfilter/f_ebur128.c). A mask that does not name every
- * channel (mono, stereo, unknown layouts) weighs every channel 1.0.
+ * as WAV and ffmpeg order them), by position as BS.1770-4 Table 4 gives them
+ * (and libebur128 applies): 1.41 (+1.5 dB) for a loudspeaker below 30°
+ * elevation at 60°–120° azimuth, 1.0 for every other one, LFE excluded (0).
+ * Positions per ITU-R BS.775/BS.2051: SL/SR (±90°) 1.41; BL/BR are the
+ * surround pair at ±110° (1.41) in layouts without SL/SR (5.0, 5.1, quad) and
+ * rear speakers at ±135°–150° (1.0) beside them (7.1, octagonal); front
+ * (0°–±30°), back centre (180°) and every elevated (top) channel 1.0.
+ * A mask that does not name every channel (mono, stereo, WAVE_FORMAT_EXTENSIBLE
+ * with mask 0: channels "not assigned to any speaker position") weighs every
+ * channel 1.0 — BS.1770 has no surround weight for a channel without a
+ * position. ffmpeg's ebur128 differs: it weighs back centre, every back and
+ * top-back channel 1.41 whatever the layout, and a WAV with mask 0 by the
+ * layout it guesses for the channel count (16 channels: hexadecagonal, 8 of
+ * them ×1.41: +0.8 LU on equal channels).
  */
 export function bs1770Weights(channels: number, channelMask: number): number[] {
   const bits: number[] = [];
   for (let b = 0; b < 32 && bits.length < channels; b++) if (channelMask & (2 ** b)) bits.push(2 ** b);
   if (bits.length !== channels) return new Array(channels).fill(1);
-  return bits.map((bit) => (bit === LFE_BIT ? 0 : bit & SURROUND_MASK ? 1.41 : 1));
+  const hasSides = (channelMask & SIDE_PAIR) !== 0;
+  return bits.map((bit) => (bit === LFE_BIT ? 0 : bit & SIDE_PAIR || (bit & BACK_PAIR && !hasSides) ? 1.41 : 1));
 }
 
 const energyToLufs = (z: number) => (z > 0 ? -0.691 + 10 * Math.log10(z) : -Infinity);
 
 export class LoudnessAnalyser implements Analyser<LoudnessResult> {
   readonly name = 'loudness';
-  /** 2: surround measured over the original channels (BS.1770 weights), not a stereo downmix */
+  /** 2: surround measured over the original channels (BS.1770 weights), not a stereo downmix (weights by position since: only layouts beyond 5.1 read differently, not worth re-analysing every library) */
   readonly version = 2;
   private fs = 44100;
   private channels = 2;
