@@ -18,7 +18,7 @@ import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprintOf } from '../media/cache';
 import { openMediaFile, type parseFfmpegInfo } from '../media/probe';
 import { readStructure, type Structure } from '../media/structure';
-import { crossCheck, measureAudioStream, readTagsByContent } from '../media/tags';
+import { crossCheck, extensionFacts, measureAudioStream, readTagsByContent } from '../media/tags';
 import type { Tags } from '@contract';
 
 export interface AnalyseRequest {
@@ -108,6 +108,7 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   const checked = crossCheck({
     path, sizeBytes: file.size, ff: run.source, mm: meta, mmError: metaError,
     measured: { durationSec: run.durationSec, audioBytes: bytes?.audioBytes ?? null, damage: run.damage }, structure,
+    extension: await extensionFacts(path, run.source.container),
   });
   // One duration, what decodes — the probe's too. Where the decode runs past an exact stated length
   // (an edit list's or a LAME tag's gapless end) by less than one codec frame, that is the codec's end padding,

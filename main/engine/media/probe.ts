@@ -4,7 +4,7 @@ import { basename, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { truncatedError, readStructure } from './structure';
-import { crossCheck, measureAudioStream, readTagsByContent, sizeDisagrees } from './tags';
+import { crossCheck, extensionFacts, measureAudioStream, readTagsByContent, sizeDisagrees } from './tags';
 
 export { tagsOf } from './tags';
 
@@ -235,7 +235,8 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   const doubt = info.durationEstimated || info.durationSec === null || st.truncated !== null || st.flac?.totalSamples === 0 || sizeDisagrees(info, size, coverBytes);
   const measured = audio && doubt ? await measureAudioStream(path, signal) : null;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
-  const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, measured, structure: st });
+  const extension = await extensionFacts(path, info.container);
+  const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, measured, structure: st, extension });
   const warnings = checked.warnings;
   let durationSec = checked.durationSec;
   if (durationSec === null || !Number.isFinite(durationSec)) {

@@ -21,7 +21,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromBuffer, supportedExtensions } from 'file-type';
 import { parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
 import * as strtok3 from 'strtok3';
 import type { Tags } from '@contract';
@@ -308,16 +308,6 @@ const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f]/g, (c)
 
 // ---- container --------------------------------------------------------------
 
-/**
- * The ffmpeg demuxer each extension the studio opens stands for (the first
- * name ffmpeg prints after "Input #0,"). Extensions not here are not checked.
- */
-const DEMUXER_OF_EXT: Record<string, string> = {
-  mp3: 'mp3', mp2: 'mp3', mpa: 'mp3', flac: 'flac', wav: 'wav', aif: 'aiff', aiff: 'aiff', aifc: 'aiff', ogg: 'ogg', oga: 'ogg', opus: 'ogg',
-  spx: 'ogg', m4a: 'mov', m4b: 'mov', mp4: 'mov', m4v: 'mov', mov: 'mov', aac: 'aac', wma: 'asf', wmv: 'asf', mka: 'matroska', mkv: 'matroska',
-  webm: 'matroska', wv: 'wv', w64: 'w64', ape: 'ape', tta: 'tta', caf: 'caf', ac3: 'ac3', eac3: 'eac3', dts: 'dts', amr: 'amr', au: 'au',
-  dsf: 'dsf', avi: 'avi',
-};
 /** what a user calls the container ffmpeg names */
 const CONTAINER_LABEL: Record<string, string> = {
   mov: 'MPEG-4 (M4A/MP4)', mp3: 'MP3', flac: 'FLAC', wav: 'WAV', aiff: 'AIFF', ogg: 'Ogg', asf: 'Windows Media (ASF)', matroska: 'Matroska/WebM',
@@ -330,13 +320,77 @@ export function containerLabel(container: string): string {
   return CONTAINER_LABEL[first] ?? first.toUpperCase();
 }
 
-/** A warning when the extension names another container than the one ffmpeg found; null when it fits or is not checked. */
-export function extensionWarning(path: string, container: string): string | null {
+/**
+ * What ffmpeg itself says of extensions: a demuxer's "Common extensions"
+ * (`ffmpeg -h demuxer=NAME`, one spawn per demuxer, cached per process) and
+ * the names of every demuxer (`ffmpeg -demuxers`, once). ffmpeg's lists are
+ * incomplete: demuxers that find their format by content (wav, aiff, w64,
+ * wv, caf, …) list no extension, so a demuxer's name counts as its
+ * extension, and CONTENT_EXTS adds the other names those formats go by.
+ * Never throws: ffmpeg missing gives no extensions.
+ */
+const demuxerExts = new Map<string, Promise<string[]>>();
+function extensionsOf(demuxer: string): Promise<string[]> {
+  let p = demuxerExts.get(demuxer);
+  if (!p) {
+    p = runFfmpeg(['-h', `demuxer=${demuxer}`], { maxStdout: 1 << 20 })
+      .then((r) => {
+        const m = /Common extensions: ([^\n]*)\./.exec(r.stdout.toString('utf8'));
+        return m ? m[1].split(',').map((e) => e.trim().toLowerCase()).filter(Boolean) : [];
+      })
+      .catch(() => []);
+    demuxerExts.set(demuxer, p);
+  }
+  return p;
+}
+let allDemuxers: Promise<Set<string>> | undefined;
+/** every name of every demuxer ffmpeg has (`ffmpeg -demuxers`: " D  name[,name…]  description") */
+function demuxerNames(): Promise<Set<string>> {
+  allDemuxers ??= runFfmpeg(['-demuxers'], { maxStdout: 1 << 20 })
+    .then((r) => new Set([...r.stdout.toString('utf8').matchAll(/^ D[ d]?\s+(\S+)\s/gm)].flatMap((m) => m[1].split(','))))
+    .catch(() => new Set<string>());
+  return allDemuxers;
+}
+/** other names of formats whose ffmpeg demuxer lists no extension (it reads them by content) */
+const CONTENT_EXTS: Record<string, string[]> = {
+  wav: ['wave', 'bwf'], rf64: ['wav'], w64: ['wav'], aiff: ['aif', 'aifc', 'afc'], mp3: ['mp1', 'mpga'], ogg: ['oga', 'opus', 'spx', 'ogx'], wv: ['wvc'], caf: [], asf: ['wma', 'wmv'],
+  matroska: ['mka', 'mkv', 'mk3d', 'webm'], mov: ['m4a', 'm4b', 'm4v', 'mp4', 'mov', '3gp', 'aac'], aac: ['adts'],
+};
+
+/** What ffmpeg says of a file's extension against the container it found (see extensionWarning). */
+export interface ExtensionFacts {
+  /** the extension is one of the demuxer that read the file (its names, its "Common extensions", CONTENT_EXTS) */
+  fits: boolean;
+  /** the extension names some format ffmpeg reads (a demuxer name, a demuxer's extension, a format file-type knows) */
+  known: boolean;
+}
+
+/**
+ * Ask ffmpeg whether `path`'s extension fits `container` (ffmpeg's
+ * "Input #0, NAME" demuxer family) and whether it names a format at all.
+ * At most two spawns per process and demuxer.
+ */
+export async function extensionFacts(path: string, container: string): Promise<ExtensionFacts> {
   const ext = extname(path).slice(1).toLowerCase();
-  const want = DEMUXER_OF_EXT[ext];
-  if (!want || container === 'unknown') return null;
   const names = container.split(',');
-  if (names.includes(want) || (want === 'wav' && names.includes('rf64')) || (want === 'matroska' && names.includes('webm'))) return null;
+  if (!ext || container === 'unknown' || names.includes(ext)) return { fits: true, known: true };
+  const own = new Set([...(await extensionsOf(names[0])), ...names.flatMap((n) => CONTENT_EXTS[n] ?? [])]);
+  if (own.has(ext)) return { fits: true, known: true };
+  const all = await demuxerNames();
+  // a name some format goes by: a demuxer's name, a format the content sniffer (file-type) knows, or CONTENT_EXTS
+  const known = all.has(ext) || supportedExtensions.has(ext as never) || Object.values(CONTENT_EXTS).some((l) => l.includes(ext));
+  return { fits: false, known };
+}
+
+/**
+ * A warning when the extension names another container than the one ffmpeg
+ * found (`facts`: extensionFacts — what ffmpeg lists for each demuxer); null
+ * when it fits, or when no demuxer claims the extension (a name that says
+ * nothing about the format: ".bin", ".audio").
+ */
+export function extensionWarning(path: string, container: string, facts?: ExtensionFacts): string | null {
+  const ext = extname(path).slice(1).toLowerCase();
+  if (!facts || facts.fits || !facts.known) return null;
   return `"${basename(path)}" is in fact ${containerLabel(container)}, not ${ext.toUpperCase()} as its extension says; it was read as ${containerLabel(container)}.`;
 }
 
@@ -443,11 +497,13 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   measured?: { durationSec: number; audioBytes?: number | null; damage?: string | null } | null;
   /** what the file's own structure says (structure.ts readStructure): truncation, trailing data, gapless length */
   structure?: Structure | null;
+  /** what ffmpeg says of the file's extension (extensionFacts); without it the extension is not checked */
+  extension?: ExtensionFacts;
 }): CrossChecked & { streams: S[] } {
   const { ff, mm, measured } = input;
   const structure = input.structure ?? null;
   const warnings: string[] = [];
-  const extWarn = extensionWarning(input.path, ff.container);
+  const extWarn = extensionWarning(input.path, ff.container, input.extension);
   if (extWarn) warnings.push(extWarn);
   // tags
   const ffTags = tagsOfFfmpeg(ff.metadata);
