@@ -1,6 +1,7 @@
 // Loudness (EBU R128 / BS.1770-4) against ffmpeg's ebur128 filter on generated signals.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { bs1770Weights, kWeighting, LoudnessAnalyser, type LoudnessResult } from '../../main/engine/analysis/loudness';
@@ -132,4 +133,72 @@ describe('loudness vs ffmpeg ebur128', () => {
     assert.deepEqual(bs1770Weights(2, 0), [1, 1]);
     assert.deepEqual(bs1770Weights(3, 0x3), [1, 1, 1]); // mask names fewer channels than there are
   });
+  // Issue 10 (third round), item 7: channels beyond 5.1. BS.1770-4 weighs by loudspeaker position (Table 4):
+  // 1.41 below 30° elevation at 60°–120° azimuth, 1.0 elsewhere, LFE excluded; a channel with no position
+  // has no surround weight. The reference here is BS.1770's sum over channels, each channel's loudness
+  // measured alone by ffmpeg's ebur128 (mono: G = 1): L = −0.691 + 10·log10(Σ G_i·10^((L_i + 0.691)/10)).
+  /** ffmpeg's ebur128 of channel `c` alone (pan to mono), as mean square energy */
+  const channelEnergy = (path: string, c: number) => {
+    const r = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-i', path, '-af', `pan=mono|c0=c${c},ebur128`, '-f', 'null', '-'], { encoding: 'utf8' });
+    const I = Number(/I:\s+(-?[\d.]+) LUFS/.exec(r.stderr.slice(r.stderr.lastIndexOf('Summary:')))![1]);
+    return 10 ** ((I + 0.691) / 10);
+  };
+  const bs1770Sum = (path: string, weights: number[]) => -0.691 + 10 * Math.log10(weights.reduce((acc, g, c) => acc + (g ? g * channelEnergy(path, c) : 0), 0));
+  const noises = (n: number) => Array.from({ length: n }, (_, i) => `anoisesrc=d=6:c=pink:a=${(0.05 + 0.02 * i).toFixed(2)}:s=${i + 1}`);
+
+  it('16 channels without positions (WAVE_FORMAT_EXTENSIBLE, mask 0): every channel weighs 1.0 (ffmpeg\'s ebur128 guesses hexadecagonal, 8 channels ×1.41)', async () => {
+    const path = surround('loud-16ch-mask0.wav', 'hexadecagonal', noises(16));
+    const b = readFileSync(path);
+    assert.equal(b.readUInt16LE(20), 0xfffe, 'WAVE_FORMAT_EXTENSIBLE');
+    assert.equal(b.readUInt32LE(40), 0, 'channel mask 0: no positions');
+    const ref = bs1770Sum(path, new Array(16).fill(1));
+    const r = await ours(path);
+    assert.ok(Math.abs(r.integratedLufs! - ref) <= 0.15, `I ${r.integratedLufs} vs BS.1770 over 16 unweighted channels ${ref.toFixed(2)}`);
+    assert.ok(ffmpegEbur128(path).I - ref > 0.3, "ffmpeg's ebur128 weighs by its guessed layout");
+  });
+
+  it('7.1: rear BL/BR (±135°–150°) weigh 1.0, side SL/SR 1.41, LFE 0 — BS.1770-4 Table 4 (ffmpeg weighs the rear pair 1.41 too)', async () => {
+    const path = surround('loud-7.1.wav', '7.1', [...noises(3), LFE, ...noises(4)]);
+    const ref = bs1770Sum(path, [1, 1, 1, 0, 1, 1, 1.41, 1.41]);
+    const r = await ours(path);
+    assert.ok(Math.abs(r.integratedLufs! - ref) <= 0.15, `I ${r.integratedLufs} vs BS.1770-4 by position ${ref.toFixed(2)}`);
+  });
+
+  // Item 8: loudness range per EBU Tech 3342: short-term (3 s) loudness every 100 ms once 3 s have passed,
+  // absolute gate −70 LUFS, relative gate −20 LU below their mean energy, LRA = S[round((n−1)·0.95)] −
+  // S[round((n−1)·0.10)] of the sorted values (Tech 3342's reference code; libebur128 the same). ffmpeg's
+  // ebur128 takes nearest ranks of a 0.01 LU histogram instead (the ⌊0.1·n + 0.5⌋-th value from the bottom,
+  // the ⌊0.05·n + 0.5⌋-th from the top), which differs where few values pass the gates.
+  /** Tech 3342 over ffmpeg's own short-term values (its framelog, 10 Hz): independent of our filter and windows */
+  const tech3342OfFfmpegShortTerm = (path: string) => {
+    const r = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-i', path, '-af', 'ebur128=framelog=info', '-f', 'null', '-'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const st = [...r.stderr.matchAll(/ S:\s*(-?[\d.]+)/g)].map((m) => Number(m[1])).filter((l) => l > -70);
+    const e = st.map((l) => 10 ** ((l + 0.691) / 10));
+    const rel = -0.691 + 10 * Math.log10(e.reduce((a, b) => a + b, 0) / e.length) - 20;
+    const l = st.filter((x) => x > rel).sort((a, b) => a - b);
+    return l[Math.round((l.length - 1) * 0.95)] - l[Math.round((l.length - 1) * 0.1)];
+  };
+
+  it('LRA of 3 s of noise then 37 s of silence follows Tech 3342 (9.9 by ffmpeg\'s histogram ranks)', async () => {
+    const path = media('loud-noise3-silence37.wav', ['-f', 'lavfi', '-i', 'anoisesrc=d=3:a=0.3:s=5', '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=mono:d=37',
+      '-filter_complex', '[0]aresample=48000[a];[a][1]concat=n=2:v=0:a=1', '-ac', '2', '-ar', '48000', '-c:a', 'pcm_f32le']);
+    const ref = tech3342OfFfmpegShortTerm(path);
+    const r = await ours(path);
+    assert.ok(Math.abs(r.rangeLu - ref) <= 0.15, `LRA ${r.rangeLu} vs Tech 3342 over ffmpeg's short-term values ${ref.toFixed(2)}`);
+  });
+
+  // EBU Tech 3342 §4 test signals 1–4: stereo 1 kHz sine, 20 s at each level (dBFS per channel = LUFS); expected LRA ±1 LU.
+  for (const [n, levels, lra] of [
+    [1, [-20, -30], 10],
+    [2, [-20, -15], 5],
+    [3, [-40, -20], 20],
+    [4, [-50, -35, -20, -35, -50], 15],
+  ] as const) {
+    it(`EBU Tech 3342 test signal ${n}: LRA ${lra} ± 1 LU`, async () => {
+      const vol = levels.map((l, i) => `if(lt(t,${20 * (i + 1)}),${(10 ** (l / 20) * Math.SQRT2).toPrecision(6)},`).join('') + '0' + ')'.repeat(levels.length);
+      const path = media(`loud-tech3342-${n}.wav`, ['-f', 'lavfi', '-i', `aevalsrc='${vol}*sin(2*PI*1000*t)':s=48000:d=${20 * levels.length}`, '-ac', '2', '-c:a', 'pcm_f32le']);
+      const r = await ours(path);
+      assert.ok(Math.abs(r.rangeLu - lra) <= 1, `LRA ${r.rangeLu}`);
+    });
+  }
 });

@@ -354,7 +354,7 @@ function demuxerNames(): Promise<Set<string>> {
 /** other names of formats whose ffmpeg demuxer lists no extension (it reads them by content) */
 const CONTENT_EXTS: Record<string, string[]> = {
   wav: ['wave', 'bwf'], rf64: ['wav'], w64: ['wav'], aiff: ['aif', 'aifc', 'afc'], mp3: ['mp1', 'mpga'], ogg: ['oga', 'opus', 'spx', 'ogx'], wv: ['wvc'], caf: [], asf: ['wma', 'wmv'],
-  matroska: ['mka', 'mkv', 'mk3d', 'webm'], mov: ['m4a', 'm4b', 'm4v', 'mp4', 'mov', '3gp', 'aac'], aac: ['adts'],
+  matroska: ['mka', 'mkv', 'mk3d', 'webm'], mov: ['m4a', 'm4b', 'm4v', 'mp4', 'mov', '3gp'], aac: ['adts'],
 };
 
 /** What ffmpeg says of a file's extension against the container it found (see extensionWarning). */
@@ -545,6 +545,8 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
       );
       durationSec = measured.durationSec;
     }
+    if (structure?.truncated && !(far && measured.damage))
+      warnings.push(`The file appears truncated or damaged: ${truncationText(structure.truncated)}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
     durationEstimated = false;
   } else if (durationEstimated && stated !== null) {
     warnings.push(`The duration ${fmtTime(stated)} is an estimate from the first frames' bitrate${why ? ` ${why.trim()}` : ''}; it may be far off.`);
