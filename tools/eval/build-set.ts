@@ -2,7 +2,7 @@
 // separate TEST set to report) from Debian packages only:
 //
 //   apt-get install -y fluidsynth fluid-soundfont-gm timgm6mb-soundfont mma \
-//     openttd-openmsx planetblupi-music-midi freedink-data asc-music
+//     openttd-openmsx planetblupi-music-midi freedink-data tecnoballz-data open-invaders-data
 //   nice node --import tsx tools/eval/build-set.ts [--out test/output/eval] [--sec 30] [--jobs 2] [--split-only]
 //
 // Sources, each with its ground truth:
@@ -23,8 +23,15 @@
 //     TimGM6mb); one variant per source is time-stretched (ffmpeg `atempo`,
 //     pitch kept: tempo truth × factor) and pitch-shifted (ffmpeg
 //     `rubberband`, tempo kept: key truth + semitones).
-//  4. Real recordings from tools/eval/real-annotations.json (tempo from the
-//     score or from taps; see REAL below).
+//  4. Real recordings: game music as shipped, played by a real player. ProTracker
+//     modules from Debian game packages (tecnoballz-data, open-invaders-data)
+//     decoded by ffmpeg's libopenmpt, where the score fixes the tempo exactly
+//     (tools/eval/modfile.ts: one speed and one bpm throughout, no pattern
+//     delays). The file gives rows per minute, not rows per beat: the truth is
+//     rows/min ÷ 4 (the trackers' default beat of 4 rows) with
+//     `bpmOctaveKnown: false`, so these count for Acc2 (octave errors allowed)
+//     and not for Acc1. Plus tools/eval/real-annotations.json (tempo from the
+//     score or from taps; none yet).
 //
 // Split (`split()`): deterministic and stratified. A UNIT is everything that
 // shares material: an MMA groove family (all songs on that groove, e.g. the
@@ -51,6 +58,7 @@ import { promisify } from 'node:util';
 import { basename, join } from 'node:path';
 import { chordName, keyName, type Key } from '../../main/engine/analysis/keys';
 import { constantTruth, parseMidi, type MidiInfo } from '../../test/helpers/midi';
+import { modTruth } from './modfile';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -64,10 +72,11 @@ const SPLIT_ONLY = argv.includes('--split-only');
 const SOUNDFONTS = { fluidr3: '/usr/share/sounds/sf2/FluidR3_GM.sf2', timgm6mb: '/usr/share/sounds/sf2/TimGM6mb.sf2' };
 type SoundFont = keyof typeof SOUNDFONTS;
 const MIDI_PACKAGES = ['openttd-openmsx', 'planetblupi-music-midi', 'freedink-data'];
+const MODULE_PACKAGES = ['tecnoballz-data', 'open-invaders-data'];
 
 export type Category = 'pop4' | 'triple' | 'compound' | 'odd' | 'swing' | 'fast' | 'soft' | 'percussion' | 'intro' | 'game-midi' | 'real' | 'beatless';
-/** 4/4 (and 2/4), 3/4, 6/8 (compound: 6/8, 12/8), odd (5/4, 6/4, 7/8), none (no beat) */
-export type MeterClass = '4/4' | '3/4' | '6/8' | 'odd' | 'none';
+/** 4/4 (and 2/4), 3/4, 6/8 (compound: 6/8, 12/8), odd (5/4, 6/4, 7/8), none (no beat), unknown (a module: the file does not say) */
+export type MeterClass = '4/4' | '3/4' | '6/8' | 'odd' | 'none' | 'unknown';
 export type SourceKind = 'mma' | 'game-midi' | 'real' | 'drone';
 
 /** One evaluation item as written to manifest.json. */
@@ -79,6 +88,8 @@ export interface EvalItem {
   category: Category;
   /** beats per minute of the beat a listener taps (quarter, or dotted quarter in compound meters); null: no beat (a drone) */
   bpm: number | null;
+  /** false: `bpm` is right only up to the metrical level (×2, ×½): score it by Acc2, not Acc1 (modules); absent: true */
+  bpmOctaveKnown?: boolean;
   /** beats per bar of that beat: 2, 3 or 4 (5 or 6 for odd meters counted in quarters; 0: no beat) */
   meter: number;
   meterClass: MeterClass;
@@ -398,6 +409,41 @@ function planDrones(): Unit[] {
 
 function planReal(): Unit[] {
   const units: Unit[] = [];
+  const mods: string[] = [];
+  for (const p of MODULE_PACKAGES) {
+    try {
+      mods.push(...execFileSync('dpkg', ['-L', p], { encoding: 'utf8' }).split('\n').filter((l) => /\.mod$/i.test(l)));
+    } catch {
+      console.error(`(package ${p} is not installed: skipped)`);
+    }
+  }
+  const seen = new Set<string>();
+  for (const path of mods.sort()) {
+    const bytes = readFileSync(path);
+    const t = modTruth(bytes);
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    if ('reason' in t || t.lengthSec < SEC || seen.has(hash)) continue;
+    seen.add(hash);
+    const stem = `real-mod-${basename(join(path, '..'))}-${basename(path).replace(/\.mod$/i, '')}`.replace(/[^A-Za-z0-9._-]/g, '_');
+    units.push({
+      id: `real:${path}`,
+      kind: 'real',
+      members: [stem],
+      files: [
+        {
+          stem,
+          suffix: '',
+          sfSlot: null,
+          item: { source: path, category: 'real', bpm: Math.round((t.rowsPerMinute / 4) * 100) / 100, bpmOctaveKnown: false, meter: 0, meterClass: 'unknown', sourceKind: 'real', key: null, keyTrusted: false, stretch: 1, shift: 0, introSec: 0 },
+          make: async (out: string) => {
+            // ffmpeg's libopenmpt demuxer plays the module (as a module player would), first SEC seconds
+            await run('ffmpeg', ['-v', 'error', '-y', '-threads', '1', '-i', path, '-t', String(SEC), '-ac', '2', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'mp3', `${out}.part`]);
+            renameSync(`${out}.part`, out);
+          },
+        },
+      ],
+    });
+  }
   for (const r of REAL) {
     if (!existsSync(r.path)) {
       console.error(`(real recording ${r.path} missing: skipped)`);
@@ -452,8 +498,8 @@ function facets(f: PlannedFile, sf: SoundFont | null): string[] {
  * (first found on ties), so the result is the same on every run.
  */
 export function split(units: Unit[]): Placed[] {
-  const order: SourceKind[] = ['mma', 'game-midi', 'drone', 'real'];
-  const sorted = [...units].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || b.files.length - a.files.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const order: SourceKind[] = ['mma', 'game-midi', 'drone'];
+  const sorted = units.filter((u) => u.kind !== 'real').sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || b.files.length - a.files.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   let best: { placed: Placed[]; cost: number } | null = null;
   let seed = 0x2f6b1d;
   const rand = () => {
@@ -473,13 +519,16 @@ export function split(units: Unit[]): Placed[] {
           [o[idx[k]], o[idx[m]]] = [o[idx[m]], o[idx[k]]];
         }
       }
-    const res = placeInOrder(o);
+    const res = placeInOrder(o, []);
     if (!best || res.cost < best.cost) best = res;
   }
-  return best!.placed;
+  // Real recordings come after, around the renders' split as it stands (adding one moves no render).
+  const real = units.filter((u) => u.kind === 'real').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return real.length ? placeInOrder(real, best!.placed).placed : best!.placed;
 }
 
-function placeInOrder(sorted: Unit[]): { placed: Placed[]; cost: number } {
+/** Place `sorted` one by one around the `fixed` units (which never move), then improve the placed ones by moves and swaps. */
+function placeInOrder(sorted: Unit[], fixed: Placed[]): { placed: Placed[]; cost: number } {
   const diff = new Map<string, number>(); // dev − test per category
   const add = (p: { unit: Unit; set: 'dev' | 'test'; sf0: SoundFont }, sign: number) => {
     for (const f of p.unit.files) for (const k of facets(f, sfOf(f, p.sf0))) diff.set(k, (diff.get(k) ?? 0) + sign * (p.set === 'dev' ? 1 : -1));
@@ -491,6 +540,7 @@ function placeInOrder(sorted: Unit[]): { placed: Placed[]; cost: number } {
     return c;
   };
   const options = (unit: Unit) => (['dev', 'test'] as const).flatMap((set) => (unit.files.some((f) => f.sfSlot !== null) ? SFS : SFS.slice(0, 1)).map((sf0) => ({ unit, set, sf0 })));
+  for (const f of fixed) add(f, 1);
   const placed: Placed[] = [];
   for (const unit of sorted) {
     let best: Placed | null = null;
@@ -547,7 +597,7 @@ function placeInOrder(sorted: Unit[]): { placed: Placed[]; cost: number } {
       }
     }
   }
-  return { placed, cost: cost() };
+  return { placed: [...fixed, ...placed], cost: cost() };
 }
 
 // ---- main ----------------------------------------------------------------------------------
