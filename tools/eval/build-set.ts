@@ -18,7 +18,10 @@
 //     tempo and one key signature (tempo from the tempo meta event, compound
 //     x/8 meters counted in dotted quarters; key from the key signature; a
 //     declared C major is kept for tempo but not trusted for key, since many
-//     sequencers write it by default). Byte-identical files are one source.
+//     sequencers write it by default; nor is a signature whose mode the notes
+//     deny: the declared mode's third must sound longer in the score than the
+//     other mode's, which blues under a major signature fail). Byte-identical
+//     files are one source.
 //  3. Variants: every render uses one of two SoundFonts (FluidR3_GM and
 //     TimGM6mb); one variant per source is time-stretched (ffmpeg `atempo`,
 //     pitch kept: tempo truth × factor) and pitch-shifted (ffmpeg
@@ -270,6 +273,8 @@ interface PlannedFile {
   suffix: string;
   /** which of the unit's two SoundFonts (0: the unit's first, 1: its second); null: not a render */
   sfSlot: 0 | 1 | null;
+  /** the key mode the split balances (default: the scored one, modeOf(item)) */
+  splitMode?: 'major' | 'minor' | 'none';
   item: Omit<EvalItem, 'set' | 'file' | 'soundfont'>;
   /** makes the file at `out` with SoundFont `sf` (null for non-renders) */
   make: (out: string, sf: SoundFont | null) => Promise<void>;
@@ -361,7 +366,15 @@ function planGameMidi(): Unit[] {
     const meterClass: MeterClass = compound ? '6/8' : num === 3 ? '3/4' : num === 2 || num === 4 ? '4/4' : 'odd';
     const bpm = compound ? (t.bpm * 2) / 3 : t.bpm;
     const name = `midi-${basename(join(mid, '..'))}-${basename(mid).replace(/\.midi?$/i, '')}`.replace(/[^A-Za-z0-9._-]/g, '_');
-    const trusted = !(t.tonic === 0 && t.mode === 'major');
+    // The split balances on the declared key (default C major aside). The key is scored only
+    // when the score agrees with the signature's mode: its third (major or minor above the
+    // declared tonic) sounds longer than the other mode's third. Blues written under a major
+    // signature (b3 throughout) fail this and are kept for tempo only.
+    const declared = !(t.tonic === 0 && t.mode === 'major');
+    const pcq = info.pcQuarters;
+    const third = (semis: number) => pcq[(t.tonic + semis) % 12];
+    const agrees = t.mode === 'major' ? third(4) > third(3) : third(3) > third(4);
+    const trusted = declared && agrees;
     const variants: [0 | 1, number, number][] = [
       [0, 1, 0],
       [1, [1.1, 0.9, 1.06, 0.94][g % 4], [2, -1, -3, 1, 3][g % 5]],
@@ -374,6 +387,7 @@ function planGameMidi(): Unit[] {
         stem: name,
         suffix: `${stretch !== 1 ? `-x${stretch}` : ''}${shift ? `-s${shift}` : ''}`,
         sfSlot,
+        splitMode: declared ? t.mode : 'none',
         item: { source: name, category: 'game-midi', bpm: Math.round(bpm * stretch * 100) / 100, meter, meterClass, sourceKind: 'game-midi', key: { tonic: (((t.tonic + shift) % 12) + 12) % 12, mode: t.mode }, keyTrusted: trusted, stretch, shift, introSec: 0 },
         make: (out: string, sf: SoundFont | null) => render(mid, sf!, out, SEC, stretch, shift),
       })),
@@ -484,7 +498,7 @@ const sfOf = (f: PlannedFile, sf0: SoundFont): SoundFont | null => (f.sfSlot ===
 /** The per-file categories the split balances. */
 function facets(f: PlannedFile, sf: SoundFont | null): string[] {
   const it = f.item;
-  return [`mode:${modeOf(it)}`, `meter:${it.meterClass}`, `tempo:${tempoBand(it.bpm)}`, `source:${it.sourceKind}`, `soundfont:${sf ?? 'none'}`, `category:${it.category}`, 'all'];
+  return [`mode:${f.splitMode ?? modeOf(it)}`, `meter:${it.meterClass}`, `tempo:${tempoBand(it.bpm)}`, `source:${it.sourceKind}`, `soundfont:${sf ?? 'none'}`, `category:${it.category}`, 'all'];
 }
 
 /**

@@ -117,7 +117,7 @@ for (const it of items.filter((x) => x.key && x.keyTrusted)) rows.push({ it, p: 
 
 type Params = Required<TonalOptions>;
 /** The product's path (PitchFrames → tuning → folded chroma → key) on cached peaks. */
-function keyOf(p: Peaks, prm: Params): { key: Key | null; cents: number } {
+function keyOf(p: Peaks, prm: Params): { key: Key | null; cents: number; info: string } {
   const pf = new PitchFrames(prm);
   const frames = p.start.length;
   for (let fr = 0; fr < frames; fr++) {
@@ -131,19 +131,22 @@ function keyOf(p: Peaks, prm: Params): { key: Key | null; cents: number } {
   const maxE = p.energy.reduce((m, v) => (v > m ? v : m), 0);
   const active = p.energy.map((v) => maxE > 0 && v > maxE * 1e-6);
   const r = estimateKey(chroma, frames, active, prm.profile, prm.threshold, bass, prm);
-  return { key: r.tonic === null ? null : { tonic: r.tonic, mode: r.mode! }, cents };
+  const top = r.strengths.map((v, i) => [v, i]).sort((a, b) => b[0] - a[0]).slice(0, 3).map(([v, i]) => `${keyName({ tonic: i % 12, mode: i < 12 ? 'major' : 'minor' })} ${v.toFixed(3)}`);
+  const names = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'G#', 'A', 'Bb', 'B'];
+  const info = `chroma ${r.chroma.map((v, i) => `${names[i]}:${(v * 100).toFixed(0)}`).join(' ')} | ${top.join(', ')}`;
+  return { key: r.tonic === null ? null : { tonic: r.tonic, mode: r.mode! }, cents, info };
 }
 
 function evaluate(prm: Params, verbose = false): { mirex: number; major: string; minor: string } {
   let s = 0;
   const by = { major: [0, 0], minor: [0, 0] };
   for (const { it, p } of rows) {
-    const { key, cents } = keyOf(p, prm);
+    const { key, cents, info } = keyOf(p, prm);
     const sc = key ? mirexKeyScore(it.key!, key) : 0;
     s += sc;
     by[it.key!.mode][0] += sc;
     by[it.key!.mode][1]++;
-    if (verbose && sc < 1) console.log(`  ${it.file.padEnd(56)} truth ${keyName(it.key!).padEnd(9)} got ${(key ? keyName(key) : '—').padEnd(9)} (${sc}) tuning ${cents.toFixed(0)} c`);
+    if (verbose && sc < 1) console.log(`  ${it.file.padEnd(56)} truth ${keyName(it.key!).padEnd(9)} got ${(key ? keyName(key) : '—').padEnd(9)} (${sc}) tuning ${cents.toFixed(0)} c\n      ${info}`);
   }
   return { mirex: s / rows.length, major: `${by.major[0].toFixed(1)}/${by.major[1]}`, minor: `${by.minor[0].toFixed(1)}/${by.minor[1]}` };
 }
@@ -160,3 +163,8 @@ if (argv.includes('--grid')) {
     for (const tune of [false, true]) for (const threshold of [0, 0.2]) show(`${profile} tune ${tune} thr ${threshold}`, { ...base, profile, tune, threshold });
 }
 if (VERBOSE) evaluate({ ...base, ...JSON.parse(opt('--params', '{}')) }, true);
+if (argv.includes('--bass')) {
+  for (const profile of ['temperley', 'albrecht', 'krumhansl', 'shaath'] as KeyProfileName[])
+    for (const bassHz of [150, 220, 300])
+      for (const bassWeight of [0.25, 0.5, 1, 2]) show(`${profile} bass < ${bassHz} Hz × ${bassWeight}`, { ...base, tune: true, profile, bassHz, bassWeight });
+}
