@@ -29,6 +29,8 @@ export interface MidiInfo {
   endTick: number;
   /** number of note-on events with velocity > 0 */
   notes: number;
+  /** quarter notes each pitch class (C..B) sounds, summed over voices; General MIDI drums (channel 10) left out */
+  pcQuarters: number[];
 }
 
 function readVarLen(b: Uint8Array, pos: { p: number }): number {
@@ -54,7 +56,7 @@ export function parseMidi(data: Uint8Array): MidiInfo {
   const format = dv.getUint16(off + 8);
   const ntracks = dv.getUint16(off + 10);
   const div = dv.getUint16(off + 12);
-  const info: MidiInfo = { format, tracks: ntracks, division: div & 0x8000 ? 0 : div, tempos: [], keys: [], timeSigs: [], endTick: 0, notes: 0 };
+  const info: MidiInfo = { format, tracks: ntracks, division: div & 0x8000 ? 0 : div, tempos: [], keys: [], timeSigs: [], endTick: 0, notes: 0, pcQuarters: new Array(12).fill(0) };
   off += 8 + hlen;
   for (let t = 0; t < ntracks && off + 8 <= data.length; t++) {
     const len = dv.getUint32(off + 4);
@@ -66,6 +68,7 @@ export function parseMidi(data: Uint8Array): MidiInfo {
     const pos = { p: start };
     let tick = 0;
     let status = 0;
+    const sounding = new Map<number, number>(); // channel·128 + note → tick of its note-on
     while (pos.p < end) {
       tick += readVarLen(data, pos);
       let s = data[pos.p];
@@ -88,6 +91,14 @@ export function parseMidi(data: Uint8Array): MidiInfo {
         const hi = s & 0xf0;
         const n = hi === 0xc0 || hi === 0xd0 ? 1 : 2;
         if (hi === 0x90 && data[pos.p + 1] > 0) info.notes++;
+        const ch = s & 0x0f;
+        if (ch !== 9 && (hi === 0x90 || hi === 0x80)) {
+          const id = ch * 128 + data[pos.p];
+          const on = sounding.get(id);
+          if (on !== undefined && info.division) info.pcQuarters[data[pos.p] % 12] += (tick - on) / info.division;
+          sounding.delete(id);
+          if (hi === 0x90 && data[pos.p + 1] > 0) sounding.set(id, tick);
+        }
         pos.p += n;
       } else {
         throw new Error(`bad MIDI event at byte ${pos.p}`);

@@ -2,15 +2,15 @@
 // separate TEST set to report) from Debian packages only:
 //
 //   apt-get install -y fluidsynth fluid-soundfont-gm timgm6mb-soundfont mma \
-//     openttd-openmsx planetblupi-music-midi freedink-data asc-music
-//   nice node --import tsx tools/eval/build-set.ts [--out test/output/eval] [--sec 30]
+//     openttd-openmsx planetblupi-music-midi freedink-data tecnoballz-data open-invaders-data
+//   nice node --import tsx tools/eval/build-set.ts [--out test/output/eval] [--sec 30] [--jobs 2] [--split-only]
 //
 // Sources, each with its ground truth:
 //  1. Songs written here for MMA (Debian `mma`, "Musical MIDI Accompaniment"):
 //     a groove from MMA's standard library, a tempo, a key and a chord
 //     progression in that key. Truth: the tempo of the groove's beat (quarter,
 //     or dotted quarter for MMA's 6/8 grooves that count eighths) and the key
-//     the progression is in. This is how the set gets 3/4, 6/8 and 12/8,
+//     the progression is in. This is how the set gets 3/4, 6/8 and 12/8, 5/4,
 //     swing, tempi above 160, soft-onset ballads (strings, voices, piano),
 //     percussion-only grooves (chord "z": drums only; key truth: none) and
 //     beatless intros (bars of a sustained "ooh" pad before the groove).
@@ -18,23 +18,50 @@
 //     tempo and one key signature (tempo from the tempo meta event, compound
 //     x/8 meters counted in dotted quarters; key from the key signature; a
 //     declared C major is kept for tempo but not trusted for key, since many
-//     sequencers write it by default).
+//     sequencers write it by default; nor is a signature whose mode the notes
+//     deny: the declared mode's third must sound longer in the score than the
+//     other mode's, which blues under a major signature fail). Byte-identical
+//     files are one source.
 //  3. Variants: every render uses one of two SoundFonts (FluidR3_GM and
 //     TimGM6mb); one variant per source is time-stretched (ffmpeg `atempo`,
 //     pitch kept: tempo truth × factor) and pitch-shifted (ffmpeg
 //     `rubberband`, tempo kept: key truth + semitones).
-//  4. Real recordings, TEST set only, from tools/eval/real-annotations.json
-//     (tempo annotated by a person; none yet, see REAL below).
+//  4. Real recordings: game music as shipped, played by a real player. ProTracker
+//     modules from Debian game packages (tecnoballz-data, open-invaders-data)
+//     decoded by ffmpeg's libopenmpt, where the score fixes the tempo exactly
+//     (tools/eval/modfile.ts: one speed and one bpm throughout, no pattern
+//     delays). The file gives rows per minute, not rows per beat: the truth is
+//     rows/min ÷ 4 (the trackers' default beat of 4 rows) with
+//     `bpmOctaveKnown: false`, so these count for Acc2 (octave errors allowed)
+//     and not for Acc1. Plus tools/eval/real-annotations.json (tempo from the
+//     score or from taps; none yet).
 //
-// Split: by source (a song and all its variants go to one set), alternating
-// within each category, so both sets hold every category and no source is in
-// both. Renders are MP3 192 kb/s, cut to --sec seconds (intros add their
-// length). Writes OUT/{dev,test}/*.mp3 and OUT/manifest.json.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Split (`split()`): deterministic and stratified. A UNIT is everything that
+// shares material: an MMA groove family (all songs on that groove, e.g. the
+// 8beat pop song and the 8beat drums-only track) with all their variants, one
+// game MIDI (and byte-identical copies) with its variants, one drone, one real
+// recording. Units never straddle the sets. They are placed one at a time
+// (sources in a fixed order: MMA, game MIDI, drones, real; within a source the
+// largest units first, then by id), each into the set and SoundFont order that
+// leaves dev and test most alike on every per-file category: key mode
+// (major / minor / none-or-untrusted), meter class (4/4, 3/4, 6/8 compound,
+// odd), tempo band (< 90, 90–160, > 160 BPM), source, SoundFont and the
+// musical category. No randomness: the same package contents give the same
+// split, and units added later (real recordings) do not move earlier ones.
+// OUT/split.json lists every unit with its set and its files' categories.
+//
+// Renders are MP3 192 kb/s, cut to --sec seconds (intros add their length),
+// --jobs at a time (default 2: the machine is shared), dev first. Writes
+// OUT/{dev,test}/*.mp3 and OUT/manifest.json (rewritten after every file, so
+// a partial build is usable).
+import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { basename, join } from 'node:path';
 import { chordName, keyName, type Key } from '../../main/engine/analysis/keys';
 import { constantTruth, parseMidi, type MidiInfo } from '../../test/helpers/midi';
+import { modTruth } from './modfile';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -43,11 +70,17 @@ const opt = (name: string, def: string) => {
 };
 const OUT = opt('--out', 'test/output/eval');
 const SEC = Number(opt('--sec', '30'));
+const JOBS = Math.max(1, Number(opt('--jobs', '2')));
+const SPLIT_ONLY = argv.includes('--split-only');
 const SOUNDFONTS = { fluidr3: '/usr/share/sounds/sf2/FluidR3_GM.sf2', timgm6mb: '/usr/share/sounds/sf2/TimGM6mb.sf2' };
 type SoundFont = keyof typeof SOUNDFONTS;
 const MIDI_PACKAGES = ['openttd-openmsx', 'planetblupi-music-midi', 'freedink-data'];
+const MODULE_PACKAGES = ['tecnoballz-data', 'open-invaders-data'];
 
-export type Category = 'pop4' | 'triple' | 'compound' | 'swing' | 'fast' | 'soft' | 'percussion' | 'intro' | 'game-midi' | 'real' | 'beatless';
+export type Category = 'pop4' | 'triple' | 'compound' | 'odd' | 'swing' | 'fast' | 'soft' | 'percussion' | 'intro' | 'game-midi' | 'real' | 'beatless';
+/** 4/4 (and 2/4), 3/4, 6/8 (compound: 6/8, 12/8), odd (5/4, 6/4, 7/8), none (no beat), unknown (a module: the file does not say) */
+export type MeterClass = '4/4' | '3/4' | '6/8' | 'odd' | 'none' | 'unknown';
+export type SourceKind = 'mma' | 'game-midi' | 'real' | 'drone';
 
 /** One evaluation item as written to manifest.json. */
 export interface EvalItem {
@@ -58,8 +91,12 @@ export interface EvalItem {
   category: Category;
   /** beats per minute of the beat a listener taps (quarter, or dotted quarter in compound meters); null: no beat (a drone) */
   bpm: number | null;
-  /** beats per bar of that beat: 2, 3 or 4 */
+  /** false: `bpm` is right only up to the metrical level (×2, ×½): score it by Acc2, not Acc1 (modules); absent: true */
+  bpmOctaveKnown?: boolean;
+  /** beats per bar of that beat: 2, 3 or 4 (5 or 6 for odd meters counted in quarters; 0: no beat) */
   meter: number;
+  meterClass: MeterClass;
+  sourceKind: SourceKind;
   /** null: no key (percussion only) */
   key: Key | null;
   /** false when the declared key is untrusted (default C major in a game MIDI): left out of key scores */
@@ -85,7 +122,7 @@ interface Song {
 }
 const maj = (t: number): Key => ({ tonic: t, mode: 'major' });
 const min = (t: number): Key => ({ tonic: t, mode: 'minor' });
-// Paired per category: the first of each pair goes to dev, the second to test (alternating).
+// Which set each song goes to is decided by split(), not by its place here.
 const SONGS: Song[] = [
   { groove: '8beat', tempo: 96, meter: 4, key: maj(7), cat: 'pop4' },
   { groove: 'softrock', tempo: 84, meter: 4, key: min(4), cat: 'pop4' },
@@ -137,7 +174,11 @@ const SONGS: Song[] = [
   { groove: 'R&B', tempo: 86, meter: 4, key: min(4), cat: 'intro', introBars: 4 },
   { groove: 'basicrock', tempo: 116, meter: 4, key: maj(9), cat: 'intro', introBars: 6 },
   { groove: 'jazzwaltz', tempo: 150, meter: 3, key: maj(5), cat: 'intro', introBars: 6 },
+  { groove: 'Jazz54', tempo: 168, meter: 5, key: maj(3), cat: 'odd' },
+  { groove: 'Jazz54Walk', tempo: 112, meter: 5, key: min(2), cat: 'odd' },
 ];
+/** Songs on one groove (or its walk/sus variation) share their drum and bass parts: one split unit. */
+const grooveFamily = (g: string) => g.toLowerCase().replace(/[^a-z0-9]/g, '').replace(/(walk|sus)$/, '');
 
 /** A 4-bar progression in `key`, one chord per bar (MMA chord names). */
 function progression(key: Key, i: number): string[] {
@@ -178,23 +219,22 @@ function mmaSource(s: Song, i: number, sec: number): { text: string; introSec: n
 }
 
 // ---- rendering -----------------------------------------------------------------------------
-function sh(cmd: string): void {
-  execFileSync('bash', ['-c', cmd], { stdio: ['ignore', 'ignore', 'inherit'] });
-}
+const run = promisify(execFile);
 
 /** fluidsynth render of `mid` with `sf`, then ffmpeg: optional stretch/shift, cut to `sec`, MP3 192 kb/s. */
-function render(mid: string, sf: SoundFont, out: string, sec: number, stretch: number, shift: number): void {
-  if (existsSync(out)) return;
+async function render(mid: string, sf: SoundFont, out: string, sec: number, stretch: number, shift: number): Promise<void> {
   const raw = `${out}.raw`;
   // fluidsynth writes raw float; `head` stops it once enough audio (before stretching) is there.
   const bytes = Math.ceil(sec * stretch + 2) * 44100 * 2 * 4;
-  sh(`fluidsynth -ni -q -F /dev/stdout -T raw -O float -r 44100 -g 0.5 '${SOUNDFONTS[sf]}' '${mid}' 2>/dev/null | head -c ${bytes} > '${raw}'`);
+  await run('bash', ['-c', `fluidsynth -ni -q -F /dev/stdout -T raw -O float -r 44100 -g 0.5 '${SOUNDFONTS[sf]}' '${mid}' 2>/dev/null | head -c ${bytes} > '${raw}'`]);
   const filters: string[] = [];
   if (shift) filters.push(`rubberband=pitch=${Math.pow(2, shift / 12).toFixed(6)}`);
   if (stretch !== 1) filters.push(`atempo=${stretch}`);
   const af = filters.length ? ['-af', filters.join(',')] : [];
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'f32le', '-ar', '44100', '-ac', '2', '-i', raw, ...af, '-t', String(sec), '-c:a', 'libmp3lame', '-b:a', '192k', out]);
-  sh(`rm -f '${raw}'`);
+  // -threads 1: at most --jobs cores in use, whatever ffmpeg would pick
+  await run('ffmpeg', ['-v', 'error', '-y', '-threads', '1', '-f', 'f32le', '-ar', '44100', '-ac', '2', '-i', raw, ...af, '-t', String(sec), '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'mp3', `${out}.part`]);
+  renameSync(`${out}.part`, out);
+  rmSync(raw, { force: true });
 }
 
 // ---- beatless drones: chord tones (Hz), breathing rate (Hz), noise colour and level
@@ -216,51 +256,84 @@ interface Real {
   path: string;
   bpm: number;
   meter: number;
+  /** the beat is a dotted quarter (x/8 compound meter) */
+  compound?: boolean;
   start: number;
+  /** the key, where the score states it */
+  key?: Key;
 }
 const REAL: Real[] = JSON.parse(readFileSync(new URL('./real-annotations.json', import.meta.url), 'utf8'));
 
-// ---- main ----------------------------------------------------------------------------------
-function main(): void {
-  const items: EvalItem[] = [];
-  // The manifest is rewritten after every render, so a partial build is usable.
-  const save = () => writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items }, null, 1));
-  const work = join(OUT, 'work');
-  for (const s of ['dev', 'test', 'work']) mkdirSync(join(OUT, s), { recursive: true });
-  const sfs: SoundFont[] = ['fluidr3', 'timgm6mb'];
 
-  // 1. MMA songs: alternate dev/test within each category; both SoundFonts; a third,
-  // stretched + shifted variant with the other SoundFont order.
-  const seen = new Map<Category, number>();
+// ---- plan: every file to make, grouped into split units -------------------------------------
+/** One file to make, before the split decides its set (and, for renders, its SoundFont). */
+interface PlannedFile {
+  /** file name without the SoundFont part: `${stem}-${sf}${suffix}.mp3` */
+  stem: string;
+  suffix: string;
+  /** which of the unit's two SoundFonts (0: the unit's first, 1: its second); null: not a render */
+  sfSlot: 0 | 1 | null;
+  /** the key mode the split balances (default: the scored one, modeOf(item)) */
+  splitMode?: 'major' | 'minor' | 'none';
+  item: Omit<EvalItem, 'set' | 'file' | 'soundfont'>;
+  /** makes the file at `out` with SoundFont `sf` (null for non-renders) */
+  make: (out: string, sf: SoundFont | null) => Promise<void>;
+}
+interface Unit {
+  /** e.g. "mma:basicrock", "game-midi:openmsx/moo_redfarn", "drone:2", "real:<path>" */
+  id: string;
+  kind: SourceKind;
+  /** the songs (sources) in it */
+  members: string[];
+  files: PlannedFile[];
+}
+
+export type TempoBand = '<90' | '90-160' | '>160' | 'none';
+export const tempoBand = (bpm: number | null): TempoBand => (bpm == null ? 'none' : bpm < 90 ? '<90' : bpm <= 160 ? '90-160' : '>160');
+/** key mode as the split balances it: files whose key is not scored count as "none" */
+const modeOf = (it: { key: Key | null; keyTrusted: boolean }) => (it.key && it.keyTrusted ? it.key.mode : 'none');
+
+function planMma(work: string): Unit[] {
+  const byFamily = new Map<string, Unit>();
   SONGS.forEach((s, i) => {
-    const n = seen.get(s.cat) ?? 0;
-    seen.set(s.cat, n + 1);
-    const set = n % 2 === 0 ? 'dev' : 'test';
-    const name = `mma-${s.cat}-${s.groove.toLowerCase().replace(/[^a-z0-9]/g, "")}-${s.tempo}`;
+    const name = `mma-${s.cat}-${s.groove.toLowerCase().replace(/[^a-z0-9]/g, '')}-${s.tempo}`;
     const { text, introSec } = mmaSource(s, i, SEC + 8);
     const src = join(work, `${name}.mma`);
     const mid = join(work, `${name}.mid`);
-    if (!existsSync(mid)) {
-      writeFileSync(src, text);
-      execFileSync('mma', [src, '-f', mid], { stdio: 'ignore' });
-    }
+    const fam = grooveFamily(s.groove);
+    const unit = byFamily.get(fam) ?? { id: `mma:${fam}`, kind: 'mma' as const, members: [], files: [] };
+    byFamily.set(fam, unit);
+    unit.members.push(name);
     const bpm = s.tempo / (s.per ?? 1);
     const sec = SEC + introSec;
-    const variants: [SoundFont, number, number][] = [
-      [sfs[i % 2], 1, 0],
-      [sfs[(i + 1) % 2], 1, 0],
-      [sfs[i % 2], [0.92, 1.08, 0.88, 1.12][i % 4], [-2, 3, -3, 2, 1][i % 5]],
+    const meterClass: MeterClass = s.cat === 'compound' ? '6/8' : s.meter === 3 ? '3/4' : s.meter === 4 || s.meter === 2 ? '4/4' : 'odd';
+    // two plain renders (one per SoundFont) and a stretched + shifted one with the first SoundFont
+    const variants: [0 | 1, number, number][] = [
+      [0, 1, 0],
+      [1, 1, 0],
+      [0, [0.92, 1.08, 0.88, 1.12][i % 4], [-2, 3, -3, 2, 1][i % 5]],
     ];
-    for (const [sf, stretch, shift] of variants) {
-      const file = `${name}-${sf}${stretch !== 1 ? `-x${stretch}` : ''}${shift ? `-s${shift}` : ''}.mp3`;
-      render(mid, sf, join(OUT, set, file), sec, stretch, shift);
+    for (const [sfSlot, stretch, shift] of variants) {
       const key = s.cat === 'percussion' ? null : { tonic: (((s.key.tonic + shift) % 12) + 12) % 12, mode: s.key.mode };
-      items.push({ set, file, source: name, category: s.cat, bpm: Math.round(bpm * stretch * 100) / 100, meter: s.meter, key, keyTrusted: key !== null, soundfont: sf, stretch, shift, introSec: introSec / stretch });
-      save();
+      unit.files.push({
+        stem: name,
+        suffix: `${stretch !== 1 ? `-x${stretch}` : ''}${shift ? `-s${shift}` : ''}`,
+        sfSlot,
+        item: { source: name, category: s.cat, bpm: Math.round(bpm * stretch * 100) / 100, meter: s.meter, meterClass, sourceKind: 'mma', key, keyTrusted: key !== null, stretch, shift, introSec: introSec / stretch },
+        make: async (out, sf) => {
+          if (!existsSync(mid)) {
+            writeFileSync(src, text);
+            execFileSync('mma', [src, '-f', mid], { stdio: 'ignore' });
+          }
+          await render(mid, sf!, out, sec, stretch, shift);
+        },
+      });
     }
   });
+  return [...byFamily.values()];
+}
 
-  // 2. Game MIDI files with a constant declared tempo and key.
+function planGameMidi(): Unit[] {
   const mids: string[] = [];
   for (const p of MIDI_PACKAGES) {
     try {
@@ -269,70 +342,355 @@ function main(): void {
       console.error(`(package ${p} is not installed: skipped)`);
     }
   }
+  const units: Unit[] = [];
+  const seen = new Set<string>();
   let g = 0;
   for (const mid of mids.sort()) {
     let info: MidiInfo;
+    let bytes: Buffer;
     try {
-      info = parseMidi(readFileSync(mid));
+      bytes = readFileSync(mid);
+      info = parseMidi(bytes);
     } catch {
       continue;
     }
     const t = constantTruth(info);
     if ('reason' in t || t.durationSec < SEC) continue;
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    if (seen.has(hash)) continue; // the same tune shipped twice is one source
+    seen.add(hash);
     const ts = info.timeSigs[0];
-    const compound = ts && ts.den === 8 && ts.num % 3 === 0 && ts.num > 3;
-    const meter = !ts ? 4 : compound ? ts.num / 3 : ts.num === 3 ? 3 : ts.num === 2 ? 2 : 4;
+    const compound = !!ts && ts.den === 8 && ts.num % 3 === 0 && ts.num > 3;
+    const num = ts?.num ?? 4;
+    const meter = compound ? num / 3 : num;
+    const meterClass: MeterClass = compound ? '6/8' : num === 3 ? '3/4' : num === 2 || num === 4 ? '4/4' : 'odd';
     const bpm = compound ? (t.bpm * 2) / 3 : t.bpm;
-    const set = g % 2 === 0 ? 'dev' : 'test';
     const name = `midi-${basename(join(mid, '..'))}-${basename(mid).replace(/\.midi?$/i, '')}`.replace(/[^A-Za-z0-9._-]/g, '_');
-    const trusted = !(t.tonic === 0 && t.mode === 'major');
-    const variants: [SoundFont, number, number][] = [
-      [sfs[g % 2], 1, 0],
-      [sfs[(g + 1) % 2], [1.1, 0.9, 1.06, 0.94][g % 4], [2, -1, -3, 1, 3][g % 5]],
+    // The split balances on the declared key (default C major aside). The key is scored only
+    // when the score agrees with the signature's mode: its third (major or minor above the
+    // declared tonic) sounds longer than the other mode's third. Blues written under a major
+    // signature (b3 throughout) fail this and are kept for tempo only.
+    const declared = !(t.tonic === 0 && t.mode === 'major');
+    const pcq = info.pcQuarters;
+    const third = (semis: number) => pcq[(t.tonic + semis) % 12];
+    const agrees = t.mode === 'major' ? third(4) > third(3) : third(3) > third(4);
+    const trusted = declared && agrees;
+    const variants: [0 | 1, number, number][] = [
+      [0, 1, 0],
+      [1, [1.1, 0.9, 1.06, 0.94][g % 4], [2, -1, -3, 1, 3][g % 5]],
     ];
-    for (const [sf, stretch, shift] of variants) {
-      const file = `${name}-${sf}${stretch !== 1 ? `-x${stretch}` : ''}${shift ? `-s${shift}` : ''}.mp3`;
-      render(mid, sf, join(OUT, set, file), SEC, stretch, shift);
-      items.push({ set, file, source: name, category: 'game-midi', bpm: Math.round(bpm * stretch * 100) / 100, meter, key: { tonic: (((t.tonic + shift) % 12) + 12) % 12, mode: t.mode }, keyTrusted: trusted, soundfont: sf, stretch, shift, introSec: 0 });
-      save();
-    }
+    units.push({
+      id: `game-midi:${mid.split('/').slice(-2).join('/')}`,
+      kind: 'game-midi',
+      members: [name],
+      files: variants.map(([sfSlot, stretch, shift]) => ({
+        stem: name,
+        suffix: `${stretch !== 1 ? `-x${stretch}` : ''}${shift ? `-s${shift}` : ''}`,
+        sfSlot,
+        splitMode: declared ? t.mode : 'none',
+        item: { source: name, category: 'game-midi', bpm: Math.round(bpm * stretch * 100) / 100, meter, meterClass, sourceKind: 'game-midi', key: { tonic: (((t.tonic + shift) % 12) + 12) % 12, mode: t.mode }, keyTrusted: trusted, stretch, shift, introSec: 0 },
+        make: (out: string, sf: SoundFont | null) => render(mid, sf!, out, SEC, stretch, shift),
+      })),
+    });
     g++;
   }
+  return units;
+}
 
-  // 3. Beatless drones (no tempo, no key truth): sustained chords breathing slowly over
-  // noise, made by ffmpeg; they teach and test the confidence that there is no beat.
-  DRONES.forEach((d, i) => {
-    const set = i % 2 === 0 ? 'dev' : 'test';
-    const file = `drone-${i}.mp3`;
-    const out = join(OUT, set, file);
-    if (!existsSync(out)) {
-      const voices = d.hz.map((f) => `sin(2*PI*${f}*t)+0.5*sin(2*PI*${(f * 2.003).toFixed(3)}*t)+0.3*sin(2*PI*${(f * 2.997).toFixed(3)}*t)`).join('+');
-      execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `aevalsrc='0.04*(${voices})*(0.65+0.35*sin(2*PI*${d.lfo}*t))':s=44100:d=${SEC}`,
-        '-f', 'lavfi', '-i', `anoisesrc=c=${d.noise}:a=${d.amp}:d=${SEC}:r=44100`, '-filter_complex', '[0][1]amix=inputs=2:normalize=0,aformat=channel_layouts=stereo',
-        '-c:a', 'libmp3lame', '-b:a', '192k', out]);
+/** Beatless drones (no tempo, no key truth): sustained chords breathing slowly over noise, made by ffmpeg. */
+function planDrones(): Unit[] {
+  return DRONES.map((d, i) => ({
+    id: `drone:${i}`,
+    kind: 'drone' as const,
+    members: [`drone-${i}`],
+    files: [
+      {
+        stem: `drone-${i}`,
+        suffix: '',
+        sfSlot: null,
+        item: { source: `drone ${d.hz.join('/')} Hz`, category: 'beatless' as const, bpm: null, meter: 0, meterClass: 'none' as const, sourceKind: 'drone' as const, key: null, keyTrusted: false, stretch: 1, shift: 0, introSec: 0 },
+        make: async (out: string) => {
+          const voices = d.hz.map((f) => `sin(2*PI*${f}*t)+0.5*sin(2*PI*${(f * 2.003).toFixed(3)}*t)+0.3*sin(2*PI*${(f * 2.997).toFixed(3)}*t)`).join('+');
+          await run('ffmpeg', ['-v', 'error', '-y', '-threads', '1', '-f', 'lavfi', '-i', `aevalsrc='0.04*(${voices})*(0.65+0.35*sin(2*PI*${d.lfo}*t))':s=44100:d=${SEC}`,
+            '-f', 'lavfi', '-i', `anoisesrc=c=${d.noise}:a=${d.amp}:d=${SEC}:r=44100`, '-filter_complex', '[0][1]amix=inputs=2:normalize=0,aformat=channel_layouts=stereo',
+            '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'mp3', `${out}.part`]);
+          renameSync(`${out}.part`, out);
+        },
+      },
+    ],
+  }));
+}
+
+function planReal(): Unit[] {
+  const units: Unit[] = [];
+  const mods: string[] = [];
+  for (const p of MODULE_PACKAGES) {
+    try {
+      mods.push(...execFileSync('dpkg', ['-L', p], { encoding: 'utf8' }).split('\n').filter((l) => /\.mod$/i.test(l)));
+    } catch {
+      console.error(`(package ${p} is not installed: skipped)`);
     }
-    items.push({ set, file, source: `drone ${d.hz.join('/')} Hz`, category: 'beatless', bpm: null, meter: 0, key: null, keyTrusted: false, soundfont: null, stretch: 1, shift: 0, introSec: 0 });
-    save();
-  });
-
-  // 4. Real recordings (test only).
+  }
+  const seen = new Set<string>();
+  for (const path of mods.sort()) {
+    const bytes = readFileSync(path);
+    const t = modTruth(bytes);
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    if ('reason' in t || t.lengthSec < SEC || seen.has(hash)) continue;
+    seen.add(hash);
+    const stem = `real-mod-${basename(join(path, '..'))}-${basename(path).replace(/\.mod$/i, '')}`.replace(/[^A-Za-z0-9._-]/g, '_');
+    units.push({
+      id: `real:${path}`,
+      kind: 'real',
+      members: [stem],
+      files: [
+        {
+          stem,
+          suffix: '',
+          sfSlot: null,
+          item: { source: path, category: 'real', bpm: Math.round((t.rowsPerMinute / 4) * 100) / 100, bpmOctaveKnown: false, meter: 0, meterClass: 'unknown', sourceKind: 'real', key: null, keyTrusted: false, stretch: 1, shift: 0, introSec: 0 },
+          make: async (out: string) => {
+            // ffmpeg's libopenmpt demuxer plays the module (as a module player would), first SEC seconds
+            await run('ffmpeg', ['-v', 'error', '-y', '-threads', '1', '-i', path, '-t', String(SEC), '-ac', '2', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'mp3', `${out}.part`]);
+            renameSync(`${out}.part`, out);
+          },
+        },
+      ],
+    });
+  }
   for (const r of REAL) {
     if (!existsSync(r.path)) {
       console.error(`(real recording ${r.path} missing: skipped)`);
       continue;
     }
-    const file = `real-${basename(r.path).replace(/\.[^.]+$/, '')}.mp3`;
-    const out = join(OUT, 'test', file);
-    if (!existsSync(out)) execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', String(r.start), '-t', String(SEC), '-i', r.path, '-c:a', 'libmp3lame', '-b:a', '192k', out]);
-    items.push({ set: 'test', file, source: r.path, category: 'real', bpm: r.bpm, meter: r.meter, key: null, keyTrusted: false, soundfont: null, stretch: 1, shift: 0, introSec: 0 });
+    const stem = `real-${basename(r.path).replace(/\.[^.]+$/, '')}`.replace(/[^A-Za-z0-9._-]/g, '_');
+    const meterClass: MeterClass = r.meter === 3 ? '3/4' : r.meter === 2 || r.meter === 4 ? '4/4' : 'odd';
+    units.push({
+      id: `real:${r.path}`,
+      kind: 'real',
+      members: [stem],
+      files: [
+        {
+          stem,
+          suffix: '',
+          sfSlot: null,
+          item: { source: r.path, category: 'real', bpm: r.bpm, meter: r.meter, meterClass: r.compound ? '6/8' : meterClass, sourceKind: 'real', key: r.key ?? null, keyTrusted: !!r.key, stretch: 1, shift: 0, introSec: 0 },
+          make: async (out: string) => {
+            await run('ffmpeg', ['-v', 'error', '-y', '-threads', '1', '-ss', String(r.start), '-t', String(SEC), '-i', r.path, '-ac', '2', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'mp3', `${out}.part`]);
+            renameSync(`${out}.part`, out);
+          },
+        },
+      ],
+    });
   }
+  return units;
+}
 
+// ---- split ---------------------------------------------------------------------------------
+interface Placed {
+  unit: Unit;
+  set: 'dev' | 'test';
+  /** the SoundFont of sfSlot 0 (slot 1 gets the other) */
+  sf0: SoundFont;
+}
+const SFS: SoundFont[] = ['fluidr3', 'timgm6mb'];
+const sfOf = (f: PlannedFile, sf0: SoundFont): SoundFont | null => (f.sfSlot === null ? null : f.sfSlot === 0 ? sf0 : SFS[1 - SFS.indexOf(sf0)]);
+/** The per-file categories the split balances. */
+function facets(f: PlannedFile, sf: SoundFont | null): string[] {
+  const it = f.item;
+  return [`mode:${f.splitMode ?? modeOf(it)}`, `meter:${it.meterClass}`, `tempo:${tempoBand(it.bpm)}`, `source:${it.sourceKind}`, `soundfont:${sf ?? 'none'}`, `category:${it.category}`, 'all'];
+}
+
+/**
+ * Deterministic stratified split. Cost: Σ over categories of (dev count − test count)²
+ * (the musical category weighs ½).
+ * Units are placed one at a time (sources in a fixed order, the largest units first, then
+ * by id), each to the set and SoundFont order of least cost (ties: dev, FluidR3 first);
+ * then, among the units of the same source, single moves and pairwise swaps that lower the
+ * cost are made until none does. The same is repeated from 60 other placing orders
+ * (shuffles within each source by a fixed-seed generator) and the split of least cost kept
+ * (first found on ties), so the result is the same on every run.
+ */
+export function split(units: Unit[]): Placed[] {
+  const order: SourceKind[] = ['mma', 'game-midi', 'drone'];
+  const sorted = units.filter((u) => u.kind !== 'real').sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || b.files.length - a.files.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  let best: { placed: Placed[]; cost: number } | null = null;
+  let seed = 0x2f6b1d;
+  const rand = () => {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let r = 0; r <= 60; r++) {
+    const o = [...sorted];
+    if (r > 0)
+      for (const kind of order) {
+        const idx = o.map((u, i) => (u.kind === kind ? i : -1)).filter((i) => i >= 0);
+        for (let k = idx.length - 1; k > 0; k--) {
+          const m = Math.floor(rand() * (k + 1));
+          [o[idx[k]], o[idx[m]]] = [o[idx[m]], o[idx[k]]];
+        }
+      }
+    const res = placeInOrder(o, []);
+    if (!best || res.cost < best.cost) best = res;
+  }
+  // Real recordings come after, around the renders' split as it stands (adding one moves no render).
+  const real = units.filter((u) => u.kind === 'real').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return real.length ? placeInOrder(real, best!.placed).placed : best!.placed;
+}
+
+/** Place `sorted` one by one around the `fixed` units (which never move), then improve the placed ones by moves and swaps. */
+function placeInOrder(sorted: Unit[], fixed: Placed[]): { placed: Placed[]; cost: number } {
+  const diff = new Map<string, number>(); // dev − test per category
+  const add = (p: { unit: Unit; set: 'dev' | 'test'; sf0: SoundFont }, sign: number) => {
+    for (const f of p.unit.files) for (const k of facets(f, sfOf(f, p.sf0))) diff.set(k, (diff.get(k) ?? 0) + sign * (p.set === 'dev' ? 1 : -1));
+  };
+  // the musical category (pop, waltz, swing…) counts half: key mode, meter, tempo band, source and SoundFont come first
+  const cost = () => {
+    let c = 0;
+    for (const [k, v] of diff) c += (k.startsWith('category:') ? 0.5 : 1) * v * v;
+    return c;
+  };
+  const options = (unit: Unit) => (['dev', 'test'] as const).flatMap((set) => (unit.files.some((f) => f.sfSlot !== null) ? SFS : SFS.slice(0, 1)).map((sf0) => ({ unit, set, sf0 })));
+  for (const f of fixed) add(f, 1);
+  const placed: Placed[] = [];
+  for (const unit of sorted) {
+    let best: Placed | null = null;
+    let bestCost = Infinity;
+    for (const o of options(unit)) {
+      add(o, 1);
+      const c = cost();
+      add(o, -1);
+      if (c < bestCost) [best, bestCost] = [o, c];
+    }
+    add(best!, 1);
+    placed.push(best!);
+  }
+  // local search within each source (a real recording never trades places with a render)
+  for (let improved = true; improved; ) {
+    improved = false;
+    for (let i = 0; i < placed.length; i++) {
+      const base = cost();
+      add(placed[i], -1);
+      let best = placed[i];
+      let bestCost = base;
+      for (const o of options(placed[i].unit)) {
+        add(o, 1);
+        const c = cost();
+        add(o, -1);
+        if (c < bestCost) [best, bestCost] = [o, c];
+      }
+      add(best, 1);
+      if (best !== placed[i]) {
+        placed[i] = best;
+        improved = true;
+      }
+      for (let j = i + 1; j < placed.length; j++) {
+        const a = placed[i];
+        const b = placed[j];
+        if (a.unit.kind !== b.unit.kind || a.set === b.set) continue;
+        const before = cost();
+        add(a, -1);
+        add(b, -1);
+        const a2 = { ...a, set: b.set };
+        const b2 = { ...b, set: a.set };
+        add(a2, 1);
+        add(b2, 1);
+        if (cost() < before) {
+          placed[i] = a2;
+          placed[j] = b2;
+          improved = true;
+        } else {
+          add(a2, -1);
+          add(b2, -1);
+          add(a, 1);
+          add(b, 1);
+        }
+      }
+    }
+  }
+  return { placed: [...fixed, ...placed], cost: cost() };
+}
+
+// ---- main ----------------------------------------------------------------------------------
+async function main(): Promise<void> {
+  const work = join(OUT, 'work');
+  for (const s of ['dev', 'test', 'work']) mkdirSync(join(OUT, s), { recursive: true });
+  const units = [...planMma(work), ...planGameMidi(), ...planDrones(), ...planReal()];
+  const placed = split(units);
+
+  // Every file with its set, in build order: dev first.
+  const jobs: { unit: string; item: EvalItem; make: () => Promise<void> }[] = [];
+  for (const set of ['dev', 'test'] as const)
+    for (const p of placed.filter((x) => x.set === set))
+      for (const f of p.unit.files) {
+        const sf = sfOf(f, p.sf0);
+        const file = `${f.stem}${sf ? `-${sf}` : ''}${f.suffix}.mp3`;
+        const out = join(OUT, set, file);
+        jobs.push({ unit: p.unit.id, item: { set, file, soundfont: sf, ...f.item }, make: () => f.make(out, sf) });
+      }
+
+  // split.json: unit → set, its songs and every file's categories; counts per category and set.
+  const counts: Record<string, { dev: number; test: number }> = {};
+  for (const j of jobs) {
+    const it = j.item;
+    for (const k of [`mode:${modeOf(it)}`, `meter:${it.meterClass}`, `tempo:${tempoBand(it.bpm)}`, `source:${it.sourceKind}`, `soundfont:${it.soundfont ?? 'none'}`, `category:${it.category}`, 'all']) {
+      counts[k] ??= { dev: 0, test: 0 };
+      counts[k][it.set]++;
+    }
+  }
+  const splitJson = {
+    rule: 'tools/eval/build-set.ts split(): units (an MMA groove family, a game MIDI, a drone, a real recording, each with all its variants) placed greedily so dev and test match per key mode, meter class, tempo band, source, SoundFont and category',
+    counts,
+    units: Object.fromEntries(
+      placed.map((p) => [
+        p.unit.id,
+        {
+          set: p.set,
+          kind: p.unit.kind,
+          songs: p.unit.members,
+          files: jobs.filter((j) => j.unit === p.unit.id).map((j) => ({ file: j.item.file, mode: modeOf(j.item), key: j.item.key && j.item.keyTrusted ? keyName(j.item.key) : null, meter: j.item.meterClass, bpm: j.item.bpm, tempo: tempoBand(j.item.bpm), category: j.item.category, soundfont: j.item.soundfont })),
+        },
+      ]),
+    ),
+  };
+  writeFileSync(join(OUT, 'split.json'), JSON.stringify(splitJson, null, 1));
+  console.log('split (dev / test files):');
+  for (const [k, v] of Object.entries(counts)) console.log(`  ${k.padEnd(22)} ${String(v.dev).padStart(4)} / ${v.test}`);
+  if (SPLIT_ONLY) return;
+
+  // Render, --jobs at a time, dev first; the manifest lists the files made so far, in plan order.
+  const done = new Set<number>();
+  const save = () => writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items: jobs.filter((_, i) => done.has(i)).map((j) => j.item) }, null, 1));
+  const t0 = Date.now();
+  let next = 0;
+  let made = 0;
+  const todo = jobs.filter((j) => !existsSync(join(OUT, j.item.set, j.item.file))).length;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      const j = jobs[i];
+      const out = join(OUT, j.item.set, j.item.file);
+      if (!existsSync(out)) {
+        const t = Date.now();
+        await j.make();
+        made++;
+        const el = (Date.now() - t0) / 1000;
+        console.log(`[${made}/${todo}] ${j.item.set}/${j.item.file} ${((Date.now() - t) / 1000).toFixed(1)} s; elapsed ${(el / 60).toFixed(1)} min, left ~${((el / made) * (todo - made) / 60).toFixed(1)} min`);
+      }
+      done.add(i);
+      save();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(JOBS, 2) }, worker));
   save();
   for (const set of ['dev', 'test'] as const) {
-    const its = items.filter((x) => x.set === set);
+    const its = jobs.filter((x) => x.item.set === set).map((j) => j.item);
     const cats = [...new Set(its.map((x) => x.category))].map((c) => `${c} ${its.filter((x) => x.category === c).length}`).join(', ');
     console.log(`${set}: ${its.length} files (${cats})`);
   }
 }
 
-main();
+await main();

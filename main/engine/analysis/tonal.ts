@@ -1,8 +1,12 @@
 /**
  * Key and chords from one chromagram: spectral peaks of a ~5.5 kHz mono
- * signal (C2–C7) folded into 12 pitch classes (HPCP-like cosine weighting),
- * key by correlation with 24 rotated key profiles, chords by triad templates
- * on smoothed chroma.
+ * signal (C2–C7) folded into pitch classes at 20-cent resolution, the
+ * track's tuning estimated from the peaks (the circular mean of their
+ * deviation from equal temperament on A440, as Essentia's TuningFrequency
+ * and Mauch's NNLS Chroma do), then folded into 12 pitch classes around the
+ * tuned note centres (HPCP-like cosine weighting). A separate bass chroma
+ * (peaks below ~260 Hz) votes for the tonic. Key by correlation with 24
+ * rotated key profiles, chords by triad templates on smoothed chroma.
  */
 import { hann, RealFft } from '../dsp/fft';
 import { correlation, FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
@@ -56,6 +60,8 @@ export interface KeyResult {
   strengths: number[];
   /** mean chroma, C..B, max = 1 */
   chroma: number[];
+  /** the track's tuning, cents from A440 (TonalAnalyser only) */
+  tuningCents?: number;
 }
 
 export interface ChordSegment {
@@ -81,20 +87,130 @@ const HOP = 1024;
 /** 12·log2(h): how far below a harmonic h its fundamental lies, semitones */
 const SUBHARMONIC_SEMITONES = [0, 0, 12, 12 * Math.log2(3), 24, 12 * Math.log2(5), 12 * Math.log2(6)];
 const TARGET_RATE = 5512.5;
+/** fine pitch-class bins per semitone (20 cents each) kept per frame until the tuning is known */
+export const FINE = 5;
+const NF = 12 * FINE;
 
-export interface TonalOptions {
-  profile?: KeyProfileName;
+/** How spectral peaks become chroma (the key's and the chords'). */
+export interface ChromaOptions {
   /** peak weight: magnitude^exponent (1 = magnitude, 2 = energy as HPCP) */
   exponent?: number;
   /** count each peak also for up to this many candidate fundamentals (1 = none) */
   harmonics?: number;
+  /** weight of each further candidate fundamental (h = 2, 3, …): decay^(h−1) */
+  harmonicDecay?: number;
+  /** peaks below this frequency (Hz) also make the bass chroma; 0: no bass chroma */
+  bassHz?: number;
+}
+
+export interface KeyOptions {
   /** per frame, pitch classes below this fraction of the strongest are dropped before averaging */
   threshold?: number;
+  /** weight of the bass chroma's correlation with the key profile, added to the full chroma's */
+  bassWeight?: number;
+}
+
+export interface TonalOptions extends ChromaOptions, KeyOptions {
+  profile?: KeyProfileName;
+  /** estimate the tuning (default true); false: A = 440 Hz */
+  tune?: boolean;
+}
+
+/** Defaults chosen on the development set (tools/eval/key-dev.ts). */
+export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'shaath', exponent: 1, harmonics: 4, harmonicDecay: 0.6, bassHz: 0, threshold: 0.2, bassWeight: 0, tune: true };
+
+/**
+ * Per-frame pitch content before the tuning is known: for every frame, NF = 60
+ * bins of pitch class at 20-cent steps (bin b: pitch class b / 5 semitones above C
+ * on A440), filled by `addPeak`; and the track's tuning sums.
+ */
+export class PitchFrames {
+  frames = 0;
+  fine = new Float32Array(NF * 256);
+  /** the bass chroma's bins (only when ChromaOptions.bassHz > 0) */
+  bass: Float32Array | null;
+  energy: number[] = [];
+  /** Σ m·cos(2π·midi), Σ m·sin(2π·midi) over every peak (m its weight, midi its fractional MIDI note on A440) */
+  tuneRe = 0;
+  tuneIm = 0;
+  private readonly opts: Required<ChromaOptions>;
+  constructor(opts: ChromaOptions = {}) {
+    this.opts = { exponent: opts.exponent ?? 1, harmonics: Math.max(1, Math.min(6, opts.harmonics ?? 4)), harmonicDecay: opts.harmonicDecay ?? 0.6, bassHz: opts.bassHz ?? 0 };
+    this.bass = this.opts.bassHz > 0 ? new Float32Array(NF * 256) : null;
+  }
+
+  /** Start a frame of total in-band power `energy`. */
+  newFrame(energy: number): void {
+    if ((this.frames + 1) * NF > this.fine.length) {
+      const grow = (a: Float32Array) => {
+        const b = new Float32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.fine = grow(this.fine);
+      if (this.bass) this.bass = grow(this.bass);
+    }
+    this.energy.push(energy);
+    this.frames++;
+  }
+
+  /** A spectral peak of the current frame: frequency (Hz) and power. */
+  addPeak(freq: number, power: number): void {
+    const o = this.opts;
+    const midi0 = 69 + 12 * Math.log2(freq / 440);
+    const mag = o.exponent === 1 ? Math.sqrt(power) : o.exponent === 2 ? power : Math.pow(power, o.exponent / 2);
+    const ph = 2 * Math.PI * midi0;
+    this.tuneRe += mag * Math.cos(ph);
+    this.tuneIm += mag * Math.sin(ph);
+    const off = (this.frames - 1) * NF;
+    // As HPCP: a peak also counts for the notes whose harmonics it may be (f/2, f/3, …), with decaying weight.
+    for (let h = 1, hw = 1; h <= o.harmonics; h++, hw *= o.harmonicDecay) put(this.fine, off, midi0 - SUBHARMONIC_SEMITONES[h], hw * mag);
+    if (this.bass && freq < o.bassHz) put(this.bass, off, midi0, mag);
+  }
+}
+
+/** Add `w` at fractional MIDI note `midi` into one frame's 60 fine bins (linear between the two nearest). */
+function put(bins: Float32Array, off: number, midi: number, w: number): void {
+  const x = midi * FINE;
+  const i = Math.floor(x);
+  const fr = x - i;
+  bins[off + (((i % NF) + NF) % NF)] += (1 - fr) * w;
+  bins[off + ((((i + 1) % NF) + NF) % NF)] += fr * w;
+}
+
+/**
+ * The tuning of a track, cents from A440 equal temperament (−50..50): the circular
+ * mean of every spectral peak's deviation from the nearest tempered note, weighted
+ * by its magnitude (a 432 Hz recording gives ≈ −32, 446 Hz ≈ +23). 0 when there are no peaks.
+ */
+export function estimateTuning(pf: Pick<PitchFrames, 'tuneRe' | 'tuneIm'>): number {
+  if (!(Math.hypot(pf.tuneRe, pf.tuneIm) > 0)) return 0;
+  return (Math.atan2(pf.tuneIm, pf.tuneRe) / (2 * Math.PI)) * 100;
+}
+
+/**
+ * Fold fine pitch-class bins (60 per frame) into 12-bin chroma per frame around the
+ * note centres of a tuning (`cents` from A440): a bin at distance d semitones from a
+ * tuned note counts cos²(π·d). Returns `frames` × 12 values, frame-major.
+ */
+export function foldChroma(fine: Float32Array, frames: number, cents: number): Float32Array {
+  const out = new Float32Array(frames * 12);
+  const pc = new Int32Array(NF);
+  const w = new Float64Array(NF);
+  for (let b = 0; b < NF; b++) {
+    const x = b / FINE - cents / 100;
+    const near = Math.round(x);
+    const c = Math.cos(Math.PI * (x - near));
+    pc[b] = ((near % 12) + 12) % 12;
+    w[b] = c * c;
+  }
+  for (let f = 0; f < frames; f++) for (let b = 0; b < NF; b++) out[f * 12 + pc[b]] += w[b] * fine[f * NF + b];
+  return out;
 }
 
 export class TonalAnalyser implements Analyser<TonalResult> {
   readonly name = 'tonal';
-  readonly version = 2;
+  readonly version = 3;
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly buf = new FrameBuffer(N, HOP);
@@ -102,24 +218,24 @@ export class TonalAnalyser implements Analyser<TonalResult> {
   private readonly win = hann(N);
   private readonly frame = new Float64Array(N);
   private readonly pow = new Float64Array(N / 2 + 1);
-  /** per-frame chroma (12 per frame) and frame energy */
-  private chroma = new Float32Array(12 * 1024);
-  private energy: number[] = [];
-  private frames = 0;
+  private readonly pf: PitchFrames;
+  /** after finish(): per-frame chroma (12 per frame) on the estimated tuning, and the tuning (cents) */
+  chroma: Float32Array = new Float32Array(0);
+  tuningCents = 0;
   private kmin = 1;
   private kmax = N / 2 - 1;
-  private binMidi = new Float64Array(0);
-  private readonly profile: KeyProfileName;
-  private readonly exponent: number;
-  private readonly harmonics: number;
-  private readonly threshold: number;
+  private readonly opts: Required<TonalOptions>;
 
   constructor(opts: TonalOptions = {}) {
-    // Defaults chosen on the MIDI evaluation set (test/bench/analysis-accuracy.ts).
-    this.profile = opts.profile ?? 'shaath';
-    this.exponent = opts.exponent ?? 1;
-    this.harmonics = Math.max(1, Math.min(6, opts.harmonics ?? 4));
-    this.threshold = opts.threshold ?? 0.2;
+    this.opts = { ...TONAL_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) };
+    this.pf = new PitchFrames(this.opts);
+  }
+
+  get frames(): number {
+    return this.pf.frames;
+  }
+  get energy(): number[] {
+    return this.pf.energy;
   }
 
   init(sampleRate: number, channels: number, shared?: SharedStreams): void {
@@ -137,16 +253,11 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     this.buf.frames((x, o) => {
       for (let i = 0; i < N; i++) this.frame[i] = x[o + i] * this.win[i];
       this.fft.powerSpectrum(this.frame, this.pow);
-      this.addChroma();
+      this.addFrame();
     });
   }
 
-  private addChroma(): void {
-    if ((this.frames + 1) * 12 > this.chroma.length) {
-      const b = new Float32Array(this.chroma.length * 2);
-      b.set(this.chroma);
-      this.chroma = b;
-    }
+  private addFrame(): void {
     const P = this.pow;
     const fs = this.tap.rate;
     let maxP = 0;
@@ -155,9 +266,7 @@ export class TonalAnalyser implements Analyser<TonalResult> {
       e += P[k];
       if (P[k] > maxP) maxP = P[k];
     }
-    const off = this.frames * 12;
-    this.energy.push(e);
-    this.frames++;
+    this.pf.newFrame(e);
     if (!(maxP > 0)) return;
     const thr = maxP * 1e-5; // peaks within 50 dB of the frame's strongest
     for (let k = this.kmin; k <= this.kmax; k++) {
@@ -169,28 +278,22 @@ export class TonalAnalyser implements Analyser<TonalResult> {
       const c = Math.log(P[k + 1] + 1e-30);
       const den = a - 2 * b + c;
       const delta = den < 0 ? (0.5 * (a - c)) / den : 0;
-      const f = ((k + delta) * fs) / N;
-      const midi0 = 69 + 12 * Math.log2(f / 440);
-      const mag = this.exponent === 2 ? p : this.exponent === 1 ? Math.sqrt(p) : Math.pow(p, this.exponent / 2);
-      // As HPCP: a peak also counts for the notes whose harmonics it may be (f/2, f/3, …), with decaying weight.
-      for (let h = 1, hw = 1; h <= this.harmonics; h++, hw *= 0.6) {
-        const midi = midi0 - SUBHARMONIC_SEMITONES[h];
-        const near = Math.round(midi);
-        const d = midi - near;
-        const w = Math.cos(Math.PI * d);
-        this.chroma[off + (((near % 12) + 12) % 12)] += hw * w * w * mag;
-      }
+      this.pf.addPeak(((k + delta) * fs) / N, p);
     }
   }
 
   finish(): TonalResult {
-    const nf = this.frames;
+    const nf = this.pf.frames;
     const hopSec = HOP / this.tap.rate;
     const t0 = N / 2 / this.tap.rate - this.tap.delaySec;
+    this.tuningCents = this.opts.tune ? estimateTuning(this.pf) : 0;
+    this.chroma = foldChroma(this.pf.fine, nf, this.tuningCents);
+    const bass = this.pf.bass ? foldChroma(this.pf.bass, nf, this.tuningCents) : undefined;
     // Frames with real content: energy above −60 dB of the loudest frame.
-    const maxE = this.energy.reduce((m, v) => (v > m ? v : m), 0);
-    const active = this.energy.map((v) => maxE > 0 && v > maxE * 1e-6);
-    const key = estimateKey(this.chroma, nf, active, this.profile, this.threshold);
+    const maxE = this.pf.energy.reduce((m, v) => (v > m ? v : m), 0);
+    const active = this.pf.energy.map((v) => maxE > 0 && v > maxE * 1e-6);
+    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts);
+    key.tuningCents = Math.round(this.tuningCents * 10) / 10;
     const chords = estimateChords(this.chroma, nf, active, hopSec, t0);
     return { key, chords };
   }
@@ -202,7 +305,8 @@ function normMax(v: Float64Array | number[]): number[] {
   return Array.from(v, (x) => (m > 0 ? x / m : 0));
 }
 
-export function estimateKey(chroma: Float32Array, frames: number, active: boolean[], profile: KeyProfileName, threshold = 0): KeyResult {
+/** Mean of the per-frame max-normalised chroma over the active frames, pitch classes under `threshold` of a frame's max dropped; max = 1. */
+function meanChroma(chroma: Float32Array, frames: number, active: boolean[], threshold: number): { mean: number[]; used: number } {
   const sum = new Float64Array(12);
   let used = 0;
   for (let f = 0; f < frames; f++) {
@@ -216,18 +320,29 @@ export function estimateKey(chroma: Float32Array, frames: number, active: boolea
     }
     used++;
   }
-  const mean = normMax(sum);
-  if (!used) return { key: null, tonic: null, mode: null, confidence: 0, camelot: null, openKey: null, strengths: new Array(24).fill(0), chroma: mean };
-  return keyFromChroma(mean, profile);
+  return { mean: normMax(sum), used };
 }
 
-/** Key of a mean chroma vector (C..B) by correlation with the rotated profiles. */
-export function keyFromChroma(mean: number[], profile: KeyProfileName): KeyResult {
+/**
+ * Key of a chromagram: `chroma` is frames × 12 (frame-major, C..B), `active` marks
+ * the frames with content. `bass` (same shape, optional) is the chroma of the low
+ * peaks; its correlation with each key's profile is added with `opts.bassWeight`.
+ */
+export function estimateKey(chroma: Float32Array, frames: number, active: boolean[], profile: KeyProfileName, threshold = 0, bass?: Float32Array, opts: KeyOptions = {}): KeyResult {
+  const { mean, used } = meanChroma(chroma, frames, active, threshold);
+  if (!used) return { key: null, tonic: null, mode: null, confidence: 0, camelot: null, openKey: null, strengths: new Array(24).fill(0), chroma: mean };
+  const bassMean = bass && opts.bassWeight ? meanChroma(bass, frames, active, 0).mean : undefined;
+  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0);
+}
+
+/** Key of a mean chroma vector (C..B) by correlation with the rotated profiles (plus `bassWeight` × the bass chroma's). */
+export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0): KeyResult {
   const [maj, min] = KEY_PROFILES[profile];
   const strengths = ALL_KEYS.map((k) => {
     const prof = k.mode === 'major' ? maj : min;
     const rotated = Array.from({ length: 12 }, (_, i) => prof[(i - k.tonic + 12) % 12]);
-    return correlation(mean, rotated);
+    const c = correlation(mean, rotated);
+    return bassMean && bassWeight ? (c + bassWeight * correlation(bassMean, rotated)) / (1 + bassWeight) : c;
   });
   let bi = 0;
   for (let i = 1; i < 24; i++) if (strengths[i] > strengths[bi]) bi = i;

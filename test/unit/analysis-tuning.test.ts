@@ -1,0 +1,89 @@
+// Tuning estimation before chroma (issue 11): a piece rendered by fluidsynth (FluidR3_GM:
+// piano, strings, bass) on A = 440 Hz, then retuned by ffmpeg's rubberband to A = 432 Hz
+// and A = 446 Hz (pitch only, tempo kept). The key must stay right and the estimated
+// tuning must be within a few cents of the retuning.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { analyzeFile } from '../../main/engine/analysis/run';
+import { estimateTuning, foldChroma, PitchFrames, TonalAnalyser, type TonalResult } from '../../main/engine/analysis/tonal';
+import { renderSong, type SmfNote } from '../helpers/smf';
+
+/** D major, 8 bars at 100 BPM: D – G – A7 – D twice; piano chords, sustained strings, a bass on the roots. */
+function dMajorPiece(): string {
+  const notes: SmfNote[] = [];
+  const chords = [
+    [50, 62, 66, 69],
+    [43, 59, 62, 67],
+    [45, 61, 64, 67],
+    [50, 62, 66, 69],
+  ];
+  for (let bar = 0; bar < 8; bar++) {
+    const [root, ...upper] = chords[bar % 4];
+    for (let b = 0; b < 4; b++) for (const n of upper) notes.push({ beat: bar * 4 + b, len: 0.9, ch: 0, note: n, vel: 80 });
+    for (const n of upper) notes.push({ beat: bar * 4, len: 4, ch: 1, note: n, vel: 50 });
+    const bass = root >= 48 ? root - 12 : root; // D2, G2, A2
+    notes.push({ beat: bar * 4, len: 1.8, ch: 2, note: bass, vel: 90 });
+    notes.push({ beat: bar * 4 + 2, len: 1.8, ch: 2, note: bass, vel: 80 });
+  }
+  return renderSong('tuning-d-major-a440.wav', { bpm: 100, notes, programs: { 0: 0, 1: 48, 2: 32 }, key: { sf: 2, minor: false } });
+}
+
+/** The A440 render retuned to A = `hz` by ffmpeg's rubberband (pitch only). */
+function retuned(hz: number): string {
+  const src = dMajorPiece();
+  const out = src.replace('a440', `a${hz}`);
+  if (!existsSync(out)) execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', src, '-af', `rubberband=pitch=${(hz / 440).toFixed(6)}`, '-c:a', 'pcm_s16le', out]);
+  return out;
+}
+
+describe('tuning estimation (key analyser)', () => {
+  for (const hz of [440, 432, 446]) {
+    const cents = 1200 * Math.log2(hz / 440);
+    it(`A = ${hz} Hz: D major, tuning ${cents.toFixed(1)} cents within 5`, async () => {
+      const run = await analyzeFile(retuned(hz), [new TonalAnalyser()]);
+      const t = run.results.tonal as TonalResult;
+      assert.equal(t.key.key, 'D major');
+      assert.ok(Math.abs(t.key.tuningCents! - cents) < 5, `tuning ${t.key.tuningCents} cents, retuned by ${cents.toFixed(1)}`);
+    });
+  }
+
+  it('without the tuning estimate the 432 Hz render would be read on A440 note centres (the estimate moves them)', async () => {
+    const a = new TonalAnalyser({ tune: false });
+    await analyzeFile(retuned(432), [a]);
+    assert.equal(a.tuningCents, 0);
+    const b = new TonalAnalyser();
+    await analyzeFile(retuned(432), [b]);
+    assert.ok(b.tuningCents < -25, `tuning ${b.tuningCents}`);
+  });
+});
+
+describe('PitchFrames / estimateTuning / foldChroma', () => {
+  it('a peak 30 cents flat of A4 counts fully for A at that tuning, and weakly on A440 note centres', () => {
+    const pf = new PitchFrames({ harmonics: 1 });
+    pf.newFrame(1);
+    pf.addPeak(440 * 2 ** (-30 / 1200), 1);
+    const cents = estimateTuning(pf);
+    assert.ok(Math.abs(cents + 30) < 0.5, `tuning ${cents}`);
+    const tuned = foldChroma(pf.fine, 1, cents);
+    assert.ok(tuned[9] > 0.85 && tuned[8] < 0.01, `tuned chroma ${Array.from(tuned)}`);
+    const raw = foldChroma(pf.fine, 1, 0);
+    assert.ok(raw[9] < 0.5 * tuned[9] && raw[8] === 0, `A440 chroma ${Array.from(raw)}`);
+  });
+
+  it('no peaks: tuning 0', () => {
+    const pf = new PitchFrames();
+    pf.newFrame(0);
+    assert.equal(estimateTuning(pf), 0);
+  });
+
+  it('bass chroma only from peaks under bassHz', () => {
+    const pf = new PitchFrames({ bassHz: 200, harmonics: 1 });
+    pf.newFrame(1);
+    pf.addPeak(110, 1);
+    pf.addPeak(440 * 2 ** (3 / 12), 1); // C5: not bass
+    const bass = foldChroma(pf.bass!, 1, 0);
+    assert.ok(bass[9] > 0.99 && bass[0] === 0, `bass ${Array.from(bass)}`);
+  });
+});
