@@ -21,9 +21,12 @@ const opt = (name: string, def: string) => {
 };
 const OUT = opt('--out', 'test/output/eval');
 const VERBOSE = argv.includes('--verbose');
-const CACHE = join(OUT, 'work', 'dev-cache');
+/** 'dev' (tune here) or 'synth' (tools/eval/synth-set.ts: a generalisation check); never 'test' */
+const SET = opt('--set', 'dev');
+if (SET === 'test') throw new Error('dev-cache never reads the test set');
+const CACHE = join(OUT, 'work', `${SET}-cache`);
 mkdirSync(CACHE, { recursive: true });
-const items: EvalItem[] = (JSON.parse(readFileSync(join(OUT, 'manifest.json'), 'utf8')) as { items: EvalItem[] }).items.filter((x) => x.set === 'dev' && existsSync(join(OUT, 'dev', x.file)));
+const items: EvalItem[] = (JSON.parse(readFileSync(join(OUT, 'manifest.json'), 'utf8')) as { items: EvalItem[] }).items.filter((x) => x.set === SET && existsSync(join(OUT, SET, x.file)));
 
 interface Cached {
   env: Float32Array;
@@ -47,7 +50,7 @@ async function load(it: EvalItem): Promise<Cached> {
   }
   const t = new TempoAnalyser() as Any;
   const k = new TonalAnalyser() as Any;
-  await analyzeFile(join(OUT, 'dev', it.file), [t, k]);
+  await analyzeFile(join(OUT, SET, it.file), [t, k]);
   const env: Float32Array = t.env.slice(0, t.envLen);
   const env3: Float32Array = t.env3.slice(0, 6 * t.envLen);
   const fps = t.tap.rate / 256;
@@ -174,7 +177,7 @@ if (argv.includes('--features')) {
     console.log(`${it.file.padEnd(50)} ${it.category.padEnd(9)} truth ${it.bpm.toFixed(1)} m${it.meter}`);
     for (const k of cands) {
       const mark = acc1(k.bpm, it.bpm) ? '<==' : '';
-      console.log(`    ${k.rel.padEnd(4)} ${k.bpm.toFixed(1).padStart(6)} S ${k.salience.toFixed(2)} prior ${k.prior.toFixed(2)} lock ${k.lock.toFixed(2)} half ${k.half.toFixed(2)} third ${k.third.toFixed(2)} alt ${k.alt.toFixed(2)} acH ${k.acHalf.toFixed(2)} acB ${k.acBeat.toFixed(2)} ac2 ${k.acTwo.toFixed(2)} ${mark}`);
+      console.log(`    ${k.rel.padEnd(4)} ${k.bpm.toFixed(1).padStart(6)} S ${k.salience.toFixed(2)} prior ${k.prior.toFixed(2)} lock ${k.lock.toFixed(2)} half ${k.half.toFixed(2)} third ${k.third.toFixed(2)} alt ${k.alt.toFixed(2)} acH ${k.acHalf.toFixed(2)} acB ${k.acBeat.toFixed(2)} ac2 ${k.acTwo.toFixed(2)} dft ${k.dft.toFixed(2)} [${k.dftBands.map((v) => v.toFixed(2)).join(' ')}] ${mark}`);
     }
   }
 }
@@ -209,4 +212,36 @@ if (argv.includes('--modes')) {
     }
     console.log(p.padEnd(14), `major ${by.major[0]}/${by.major[1]} minor ${by.minor[0]}/${by.minor[1]}`);
   }
+}
+
+// --levels: metrical-level choice from the candidates' features, as a scoring function
+// with few parameters, reported on the whole set and on its two halves by source (A: even,
+// B: odd source index), so a parameter chosen on one half is checked on the other.
+if (argv.includes('--levels')) {
+  const { tempoCandidates } = await import('../../main/engine/analysis/tempo');
+  const o = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
+  const srcs = [...new Set(data.map((d) => d.it.source))];
+  const rows = data.filter((d) => d.it.bpm != null).map((d) => ({ it: d.it, half: srcs.indexOf(d.it.source) % 2, cands: tempoCandidates(d.c.env, d.c.fps, o, d.c.env3) ?? [] }));
+  type C = (typeof rows)[number]['cands'][number];
+  const run = (label: string, score: (c: C) => number) => {
+    const r = [0, 0, 0, 0];
+    const n = [0, 0];
+    const miss: string[] = [];
+    for (const x of rows) {
+      let best: C | null = null;
+      for (const c of x.cands) if (!best || score(c) > score(best)) best = c;
+      const ok = acc1(best?.bpm, x.it.bpm);
+      r[x.half] += +ok;
+      r[2 + x.half] += +acc2(best?.bpm, x.it.bpm);
+      n[x.half]++;
+      if (!ok) miss.push(`${x.it.file} ${x.it.bpm}→${best?.bpm.toFixed(1)}(${best?.rel})`);
+    }
+    console.log(`${label.padEnd(40)} Acc1 ${((r[0] + r[1]) / (n[0] + n[1])).toFixed(3)} [A ${(r[0] / n[0]).toFixed(3)} B ${(r[1] / n[1]).toFixed(3)}] Acc2 ${((r[2] + r[3]) / (n[0] + n[1])).toFixed(3)}`);
+    if (VERBOSE) for (const m of miss) console.log('     ' + m);
+  };
+  run('comb (shipped)', (c) => (c.rel === '1' ? 1 : 0));
+  const L = (v: number) => Math.log(Math.max(v, 1e-6));
+  for (const lam of [0, 0.5, 1, 2]) run(`acf·dft·prior^${lam}`, (c) => L(c.salience) + L(c.dft) + lam * L(c.prior));
+  for (const lam of [0, 0.5, 1, 2]) run(`dft·prior^${lam}`, (c) => L(c.dft) + lam * L(c.prior));
+  for (const lam of [0, 0.5, 1, 2]) run(`lock·dft·prior^${lam}`, (c) => L(c.lock) + L(c.dft) + lam * L(c.prior));
 }
