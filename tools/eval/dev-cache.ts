@@ -221,9 +221,12 @@ if (argv.includes('--levels')) {
   const { tempoCandidates } = await import('../../main/engine/analysis/tempo');
   const o = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
   const srcs = [...new Set(data.map((d) => d.it.source))];
-  const rows = data.filter((d) => d.it.bpm != null).map((d) => ({ it: d.it, half: srcs.indexOf(d.it.source) % 2, cands: tempoCandidates(d.c.env, d.c.fps, o, d.c.env3) ?? [] }));
-  type C = (typeof rows)[number]['cands'][number];
-  const run = (label: string, score: (c: C) => number) => {
+  const wins = opt('--windows', '8,16,30').split(',').map(Number);
+  const base = data.filter((d) => d.it.bpm != null);
+  const byWin = new Map(wins.map((w) => [w, base.map((d) => ({ it: d.it, half: srcs.indexOf(d.it.source) % 2, cands: tempoCandidates(d.c.env, d.c.fps, o, d.c.env3, w) ?? [] }))]));
+  type Row = NonNullable<ReturnType<typeof byWin.get>>[number];
+  type C = Row['cands'][number];
+  const run = (label: string, rows: Row[], score: (c: C) => number, show = VERBOSE) => {
     const r = [0, 0, 0, 0];
     const n = [0, 0];
     const miss: string[] = [];
@@ -236,12 +239,18 @@ if (argv.includes('--levels')) {
       n[x.half]++;
       if (!ok) miss.push(`${x.it.file} ${x.it.bpm}→${best?.bpm.toFixed(1)}(${best?.rel})`);
     }
-    console.log(`${label.padEnd(40)} Acc1 ${((r[0] + r[1]) / (n[0] + n[1])).toFixed(3)} [A ${(r[0] / n[0]).toFixed(3)} B ${(r[1] / n[1]).toFixed(3)}] Acc2 ${((r[2] + r[3]) / (n[0] + n[1])).toFixed(3)}`);
-    if (VERBOSE) for (const m of miss) console.log('     ' + m);
+    console.log(`${label.padEnd(34)} Acc1 ${((r[0] + r[1]) / (n[0] + n[1])).toFixed(3)} [A ${(r[0] / n[0]).toFixed(3)} B ${(r[1] / n[1]).toFixed(3)}] Acc2 ${((r[2] + r[3]) / (n[0] + n[1])).toFixed(3)} [A ${(r[2] / n[0]).toFixed(3)} B ${(r[3] / n[1]).toFixed(3)}]`);
+    if (show) for (const m of miss) console.log('     ' + m);
   };
-  run('comb (shipped)', (c) => (c.rel === '1' ? 1 : 0));
   const L = (v: number) => Math.log(Math.max(v, 1e-6));
-  for (const lam of [0, 0.5, 1, 2]) run(`acf·dft·prior^${lam}`, (c) => L(c.salience) + L(c.dft) + lam * L(c.prior));
-  for (const lam of [0, 0.5, 1, 2]) run(`dft·prior^${lam}`, (c) => L(c.dft) + lam * L(c.prior));
-  for (const lam of [0, 0.5, 1, 2]) run(`lock·dft·prior^${lam}`, (c) => L(c.lock) + L(c.dft) + lam * L(c.prior));
+  const prior = (bpm: number, c: number, w: number) => Math.exp(-0.5 * (Math.log2(bpm / c) / w) ** 2);
+  run('comb (shipped)', byWin.get(wins[0])!, (c) => (c.rel === '1' ? 1 : 0));
+  for (const w of wins)
+    for (const pc of [100, 120])
+      for (const lam of [0.5, 0.75, 1, 1.5, 2]) run(`acf·dft(${w}s)·prior(${pc})^${lam}`, byWin.get(w)!, (c) => L(c.salience) + L(c.dft) + lam * L(prior(c.bpm, pc, 0.7)));
+  const pick = opt('--pick', '');
+  if (pick) {
+    const [w, pc, lam] = pick.split(',').map(Number);
+    run(`PICK acf·dft(${w}s)·prior(${pc})^${lam}`, byWin.get(w)!, (c) => L(c.salience) + L(c.dft) + lam * L(prior(c.bpm, pc, 0.7)), true);
+  }
 }

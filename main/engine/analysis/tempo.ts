@@ -44,7 +44,7 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 4;
+  readonly version = 5;
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly frames = new FrameBuffer(N, HOP);
@@ -452,9 +452,9 @@ export interface TempoCandidate {
 }
 
 /** The candidate levels of an onset envelope (exploration, tools/eval/dev-cache.ts); null where estimateTempo finds no tempo. */
-export function tempoCandidates(envIn: Float32Array, fps: number, opts: Required<TempoOptions>, bands?: Float32Array): TempoCandidate[] | null {
+export function tempoCandidates(envIn: Float32Array, fps: number, opts: Required<TempoOptions>, bands?: Float32Array, dftWindowSec = DFT_WINDOW_SEC): TempoCandidate[] | null {
   const p = periodicity(envIn, fps, opts);
-  return p ? metricalLevels(p, fps, opts, bands) : null;
+  return p ? metricalLevels(p, fps, opts, bands, undefined, dftWindowSec) : null;
 }
 
 /** A metrical level's tempo and the evidence for it that needs no beat tracking (levelTempi). */
@@ -475,7 +475,7 @@ export interface LevelTempo {
  * comb's local maximum within ±3 %; with their comb salience, prior and
  * Fourier tempogram. Empty when the comb has no positive score.
  */
-function levelTempi(p: Periodicity, fps: number, opts: Required<TempoOptions>): LevelTempo[] {
+function levelTempi(p: Periodicity, fps: number, opts: Required<TempoOptions>, dftWindowSec = DFT_WINDOW_SEC): LevelTempo[] {
   const { env, scores } = p;
   let top = 0;
   let bi = 0;
@@ -502,7 +502,7 @@ function levelTempi(p: Periodicity, fps: number, opts: Required<TempoOptions>): 
       bpm = refinePeak(scores, opts.minBpm + jb * STEP, opts);
     }
     const j = Math.min(scores.length - 1, Math.max(0, Math.round((bpm - opts.minBpm) / STEP)));
-    out.push({ rel, bpm, salience: top > 0 ? scores[j] / top : 0, prior: priorAt(bpm, opts), dft: fourierTempo(env, fps, bpm) });
+    out.push({ rel, bpm, salience: top > 0 ? scores[j] / top : 0, prior: priorAt(bpm, opts), dft: fourierTempo(env, fps, bpm, dftWindowSec) });
   }
   return out;
 }
@@ -514,9 +514,9 @@ const LEVELS = [['1/3', 1 / 3], ['1/2', 0.5], ['2/3', 2 / 3], ['1', 1], ['3/2', 
  * 3 times its tempo inside [minBpm, maxBpm], each moved to the comb's local
  * maximum within ±3 % and tracked (trackBeats) over the whole envelope.
  */
-function metricalLevels(p: Periodicity, fps: number, opts: Required<TempoOptions>, bands?: Float32Array, only?: string[]): TempoCandidate[] {
+function metricalLevels(p: Periodicity, fps: number, opts: Required<TempoOptions>, bands?: Float32Array, only?: string[], dftWindowSec = DFT_WINDOW_SEC): TempoCandidate[] {
   const { env, ac, acAt } = p;
-  const tempi = levelTempi(p, fps, opts);
+  const tempi = levelTempi(p, fps, opts, dftWindowSec);
   if (!tempi.length) return [];
   const base = tempi.find((l) => l.rel === '1')!.bpm;
   const local = smoothEnv(env, (60 * fps) / base);
@@ -573,7 +573,7 @@ function metricalLevels(p: Periodicity, fps: number, opts: Required<TempoOptions
       acHalf: acAt(period / 2) / ac[0],
       acBeat: acAt(period) / ac[0],
       acTwo: acAt(2 * period) / ac[0],
-      dftBands: bandEnvs ? bandEnvs.map((e) => fourierTempo(e, fps, bpm)) : [],
+      dftBands: bandEnvs ? bandEnvs.map((e) => fourierTempo(e, fps, bpm, dftWindowSec)) : [],
       beats,
       diffs: bands ? beatDiffs(bands, beats) : null,
     });
@@ -617,9 +617,9 @@ const DFT_WINDOW_SEC = 16;
  * the period (slower levels), it peaks at every multiple of the frequency
  * (faster levels): the two err in opposite directions.
  */
-export function fourierTempo(env: Float64Array, fps: number, bpm: number): number {
+export function fourierTempo(env: Float64Array, fps: number, bpm: number, windowSec = DFT_WINDOW_SEC): number {
   const n = env.length;
-  const W = Math.min(n, Math.round(DFT_WINDOW_SEC * fps));
+  const W = Math.min(n, Math.round(windowSec * fps));
   const hop = Math.max(1, Math.floor(W / 2));
   const w = (2 * Math.PI * bpm) / 60 / fps;
   const cw = Math.cos(w);
