@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { estimateTempo, TempoAnalyser, type TempoOptions } from '../../main/engine/analysis/tempo';
+import { estimateTempo, LEVEL_TUNING, TempoAnalyser, type LevelTuning, type TempoOptions } from '../../main/engine/analysis/tempo';
 import { estimateKey, TonalAnalyser } from '../../main/engine/analysis/tonal';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import type { EvalItem } from './build-set';
@@ -71,7 +71,7 @@ const acc2 = (est: number | null | undefined, ref: number | null) => ref != null
 const data: { it: EvalItem; c: Cached }[] = [];
 for (const it of items) data.push({ it, c: await load(it) });
 
-export function evalTempo(opts: TempoOptions = {}): void {
+export function evalTempo(opts: TempoOptions = {}, tuning?: LevelTuning, label = `tempo ${SET}`, quiet = false): number[] {
   const o = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7, ...opts } as Required<TempoOptions>;
   const rows = data.filter((d) => d.it.bpm != null);
   let a1 = 0;
@@ -80,7 +80,7 @@ export function evalTempo(opts: TempoOptions = {}): void {
   let meterN = 0;
   const cat: Record<string, [number, number]> = {};
   for (const { it, c } of rows) {
-    const r = estimateTempo(c.env, c.fps, c.t0, o, c.env3);
+    const r = estimateTempo(c.env, c.fps, c.t0, o, c.env3, tuning);
     const ok1 = acc1(r.bpm, it.bpm);
     const ok2 = acc2(r.bpm, it.bpm);
     a1 += +ok1;
@@ -95,7 +95,20 @@ export function evalTempo(opts: TempoOptions = {}): void {
     cat[it.category][1]++;
     if (VERBOSE && !ok1) console.log(`  ${it.file.padEnd(52)} truth ${it.bpm?.toFixed(1)} (${it.meter}) got ${r.bpm} conf ${r.confidence}`);
   }
-  console.log(`tempo dev: Acc1 ${(a1 / rows.length).toFixed(3)} Acc2 ${(a2 / rows.length).toFixed(3)} (n ${rows.length}); meter right ${meterOk}/${meterN} where Acc1; ` + Object.entries(cat).map(([k, v]) => `${k} ${v[0]}/${v[1]}`).join(', '));
+  const srcs = [...new Set(rows.map((d) => d.it.source))];
+  const half = [0, 0, 0, 0];
+  const hn = [0, 0];
+  for (const { it, c } of rows) {
+    const r = estimateTempo(c.env, c.fps, c.t0, o, c.env3, tuning);
+    const h = srcs.indexOf(it.source) % 2;
+    half[h] += +acc1(r.bpm, it.bpm);
+    half[2 + h] += +acc2(r.bpm, it.bpm);
+    hn[h]++;
+  }
+  const res = [a1 / rows.length, a2 / rows.length, half[0] / hn[0], half[1] / hn[1], half[2] / hn[0], half[3] / hn[1]];
+  if (quiet) return res;
+  console.log(`${label}: Acc1 ${(a1 / rows.length).toFixed(3)} [A ${res[2].toFixed(3)} B ${res[3].toFixed(3)}] Acc2 ${(a2 / rows.length).toFixed(3)} (n ${rows.length}); meter right ${meterOk}/${meterN} where Acc1; ` + Object.entries(cat).map(([k, v]) => `${k} ${v[0]}/${v[1]}`).join(', '));
+  return res;
 }
 
 export function evalKey(profile: Parameters<typeof estimateKey>[3] = 'shaath', threshold = 0.2, quiet = false): number {
@@ -117,7 +130,17 @@ if (argv.includes('--profiles')) {
     console.log(p.padEnd(14), [0, 0.1, 0.2, 0.3, 0.5].map((t) => `${t}: ${evalKey(p, t, true).toFixed(3)}`).join('  '));
 }
 
-evalTempo();
+if (argv.includes('--tune')) {
+  // the level choice's parameters on a grid; A/B: the set's halves by source (choose on one, check on the other)
+  for (const octave of [false, true])
+    for (const dftWindowSec of [8, 16, 30])
+      for (const priorWeight of [0, 0.5, 1, 2]) {
+        const r = evalTempo({}, { priorWeight, dftWindowSec, octave }, '', true);
+        console.log(`octave ${String(octave).padEnd(5)} window ${String(dftWindowSec).padStart(2)} s prior^${String(priorWeight).padEnd(4)} Acc1 ${r[0].toFixed(3)} [A ${r[2].toFixed(3)} B ${r[3].toFixed(3)}]  Acc2 ${r[1].toFixed(3)} [A ${r[4].toFixed(3)} B ${r[5].toFixed(3)}]`);
+      }
+}
+evalTempo({}, LEVEL_TUNING);
+if (argv.includes('--shipped')) evalTempo({}, { priorWeight: 0, dftWindowSec: 16, octave: false, comb: true }, `tempo ${SET} (comb's pick, shipped)`);
 evalKey();
 
 /** exploratory: harmonic-change novelty and its autocorrelation peaks */

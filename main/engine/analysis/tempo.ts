@@ -203,7 +203,7 @@ const noOnsets = (): TempoResult => ({ bpm: null, confidence: 0, beats: [], reas
  * envelope frame 0. bpm null (confidence 0, no beats) for under 4 s of
  * envelope or a mean onset flux below MIN_ONSET_FLUX (a steady tone).
  */
-export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>, bands?: Float32Array): TempoResult {
+export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>, bands?: Float32Array, tuning: LevelTuning = LEVEL_TUNING): TempoResult {
   const none: TempoResult = { bpm: null, confidence: 0, beats: [], beatsPerBar: null, reason: NO_TEMPO.pulse };
   if (envIn.length < fps * 4) return { ...none, reason: NO_TEMPO.short };
   let meanFlux = 0;
@@ -211,10 +211,10 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   if (!(meanFlux / envIn.length >= MIN_ONSET_FLUX)) return noOnsets();
   const p = periodicity(envIn, fps, opts);
   if (!p) return none;
-  const tempi = levelTempi(p, fps, opts);
+  const tempi = levelTempi(p, fps, opts, tuning.dftWindowSec);
   if (!tempi.length) return none;
-  const chosen = chooseLevel(tempi);
-  let bpm = chosen.bpm;
+  const level = tuning.comb ? tempi.find((l) => l.rel === '1')! : chooseLevel(tempi, tuning.priorWeight);
+  let bpm = tuning.octave ? chooseOctave(p, opts, level.bpm) : level.bpm;
   const period = (60 * fps) / bpm;
   const { ac, acAt } = p;
   const confidence = Math.max(0, Math.min(1, Math.max(acAt(period), acAt(2 * period)) / ac[0]));
@@ -457,6 +457,40 @@ export function tempoCandidates(envIn: Float32Array, fps: number, opts: Required
   return p ? metricalLevels(p, fps, opts, bands, undefined, dftWindowSec) : null;
 }
 
+/** The comb's local maximum within ±3 % of `bpm`, refined (bpm unchanged outside the range). */
+function combPeakNear(scores: Float64Array, bpm: number, opts: Required<TempoOptions>): number {
+  const j = Math.round((bpm - opts.minBpm) / STEP);
+  const r = Math.round((0.03 * bpm) / STEP);
+  let jb = Math.min(scores.length - 1, Math.max(0, j));
+  for (let k = Math.max(0, j - r); k <= Math.min(scores.length - 1, j + r); k++) if (scores[k] > scores[jb]) jb = k;
+  return refinePeak(scores, opts.minBpm + jb * STEP, opts);
+}
+
+/**
+ * The octave of a chosen level: of `bpm`, half and twice it (each at the
+ * comb's local maximum, inside [minBpm, maxBpm]), the one with the largest
+ * comb score × tempo prior — the rule the comb's own pick follows, which
+ * decides between a level and its double or half as well as it did before
+ * (issue 11: its misses there are half tempo of fast tracks), and which the
+ * Fourier tempogram cannot (every faster multiple shows in it too).
+ */
+function chooseOctave(p: Periodicity, opts: Required<TempoOptions>, bpm: number): number {
+  const { scores } = p;
+  let best = bpm;
+  let bs = -1;
+  for (const f of [0.5, 1, 2]) {
+    if (bpm * f < opts.minBpm || bpm * f > opts.maxBpm) continue;
+    const b = f === 1 ? bpm : combPeakNear(scores, bpm * f, opts);
+    const j = Math.min(scores.length - 1, Math.max(0, Math.round((b - opts.minBpm) / STEP)));
+    const sc = scores[j] * priorAt(b, opts);
+    if (sc > bs) {
+      bs = sc;
+      best = b;
+    }
+  }
+  return best;
+}
+
 /** A metrical level's tempo and the evidence for it that needs no beat tracking (levelTempi). */
 export interface LevelTempo {
   rel: string;
@@ -507,7 +541,7 @@ function levelTempi(p: Periodicity, fps: number, opts: Required<TempoOptions>, d
   return out;
 }
 
-const LEVELS = [['1/3', 1 / 3], ['1/2', 0.5], ['2/3', 2 / 3], ['1', 1], ['3/2', 1.5], ['2', 2], ['3', 3]] as const;
+const LEVELS = [['1/3', 1 / 3], ['1/2', 0.5], ['2/3', 2 / 3], ['3/4', 0.75], ['1', 1], ['4/3', 4 / 3], ['3/2', 1.5], ['2', 2], ['3', 3]] as const;
 
 /**
  * The comb's pick with the prior, and the levels at 1/3, 1/2, 2/3, 3/2, 2 and
@@ -581,15 +615,22 @@ function metricalLevels(p: Periodicity, fps: number, opts: Required<TempoOptions
   return out;
 }
 
-/**
- * Weight of the tempo prior against the two periodicity measures when a
- * metrical level is chosen (chooseLevel): the prior only breaks near-ties.
- */
-export const LEVEL_PRIOR_WEIGHT = 0.5;
+/** The metrical-level choice's few parameters (chosen on the development set, tools/eval/dev-cache.ts --tune). */
+export interface LevelTuning {
+  /** weight of the tempo prior against the two periodicity measures in chooseLevel */
+  priorWeight: number;
+  /** Fourier tempogram window, seconds */
+  dftWindowSec: number;
+  /** then choose the octave of that level by comb × prior (chooseOctave) */
+  octave: boolean;
+  /** report the comb's pick with the prior as it is (the rule shipped before this choice; for comparison in tools/eval) */
+  comb?: boolean;
+}
+export const LEVEL_TUNING: LevelTuning = { priorWeight: 0.5, dftWindowSec: 16, octave: true };
 
 /**
  * The metrical level reported as the beat: the one with the largest
- * comb salience × Fourier tempogram × prior^LEVEL_PRIOR_WEIGHT. The comb
+ * comb salience × Fourier tempogram × prior^priorWeight. The comb
  * (autocorrelation at the period and its multiples) cannot tell a level from
  * its slower multiples, the Fourier tempogram (energy at the frequency, which
  * every faster multiple also shows) cannot tell it from its faster ones; a
@@ -598,8 +639,8 @@ export const LEVEL_PRIOR_WEIGHT = 0.5;
  * its grid. Their product peaks where both agree (Peeters 2007, who
  * multiplies a DFT with a frequency-mapped autocorrelation).
  */
-function chooseLevel<T extends LevelTempo>(levels: T[]): T {
-  const score = (l: LevelTempo) => Math.log(Math.max(l.salience, 1e-6)) + Math.log(Math.max(l.dft, 1e-6)) + LEVEL_PRIOR_WEIGHT * Math.log(Math.max(l.prior, 1e-6));
+function chooseLevel<T extends LevelTempo>(levels: T[], priorWeight: number): T {
+  const score = (l: LevelTempo) => Math.log(Math.max(l.salience, 1e-6)) + Math.log(Math.max(l.dft, 1e-6)) + priorWeight * Math.log(Math.max(l.prior, 1e-6));
   let best = levels[0];
   for (const l of levels) if (score(l) > score(best)) best = l;
   return best;
