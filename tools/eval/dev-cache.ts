@@ -73,7 +73,8 @@ for (const it of items) data.push({ it, c: await load(it) });
 
 export function evalTempo(opts: TempoOptions = {}, tuning?: LevelTuning, label = `tempo ${SET}`, quiet = false): number[] {
   const o = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7, ...opts } as Required<TempoOptions>;
-  const rows = data.filter((d) => d.it.bpm != null);
+  // real recordings whose octave the truth does not fix (bpmOctaveKnown false, evalkey's manifest) are not tempo rows here
+  const rows = data.filter((d) => d.it.bpm != null && (d.it as { bpmOctaveKnown?: boolean }).bpmOctaveKnown !== false);
   let a1 = 0;
   let a2 = 0;
   let meterOk = 0;
@@ -134,7 +135,8 @@ if (argv.includes('--tune')) {
   // the level choice's parameters on a grid; A/B: the set's halves by source (choose on one, check on the other)
   for (const octave of [false, true])
     for (const dftWindowSec of [8, 16, 30])
-      for (const priorWeight of [0, 0.5, 1, 2]) {
+      for (const priorWeight of [0, 0.5, 1, 2])
+      {
         const r = evalTempo({}, { priorWeight, dftWindowSec, octave }, '', true);
         console.log(`octave ${String(octave).padEnd(5)} window ${String(dftWindowSec).padStart(2)} s prior^${String(priorWeight).padEnd(4)} Acc1 ${r[0].toFixed(3)} [A ${r[2].toFixed(3)} B ${r[3].toFixed(3)}]  Acc2 ${r[1].toFixed(3)} [A ${r[4].toFixed(3)} B ${r[5].toFixed(3)}]`);
       }
@@ -275,5 +277,30 @@ if (argv.includes('--levels')) {
   if (pick) {
     const [w, pc, lam] = pick.split(',').map(Number);
     run(`PICK acf·dft(${w}s)·prior(${pc})^${lam}`, byWin.get(w)!, (c) => L(c.salience) + L(c.dft) + lam * L(prior(c.bpm, pc, 0.7)), true);
+  }
+}
+
+// --octave-features: for each file, the level the chooser reports (P) and the features of P/2, P and 2P, with the truth's octave
+if (argv.includes('--octave-features')) {
+  const { tempoCandidates } = await import('../../main/engine/analysis/tempo');
+  const o = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
+  for (const { it, c } of data) {
+    if (it.bpm == null) continue;
+    const r = estimateTempo(c.env, c.fps, c.t0, o, c.env3, LEVEL_TUNING);
+    if (r.bpm == null || !acc2(r.bpm, it.bpm)) continue;
+    const cands = tempoCandidates(c.env, c.fps, { ...o, priorBpm: r.bpm }, c.env3, LEVEL_TUNING.dftWindowSec) ?? [];
+    const at = (f: number) => cands.find((k) => Math.abs(k.bpm - r.bpm! * f) <= 0.04 * r.bpm! * f);
+    const tr = Math.round(Math.log2(it.bpm / r.bpm)) || 0;
+    const fmt = (k: ReturnType<typeof at>) => (k ? `${k.bpm.toFixed(0).padStart(3)} S${k.salience.toFixed(2)} D${k.dft.toFixed(2)} h${k.half.toFixed(2)} a${k.alt.toFixed(2)} L${k.lock.toFixed(1)}` : ' '.repeat(34));
+    console.log(`${(tr > 0 ? 'UP  ' : tr < 0 ? 'DOWN' : 'ok  ')} ${it.file.slice(0, 44).padEnd(44)} ${fmt(at(0.5))} | ${fmt(at(1))} | ${fmt(at(2))}`);
+  }
+}
+if (argv.includes('--diff')) {
+  const o = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
+  for (const { it, c } of data) {
+    if (it.bpm == null) continue;
+    const a = estimateTempo(c.env, c.fps, c.t0, o, c.env3, { priorWeight: 0, dftWindowSec: 16, octave: false, comb: true });
+    const b = estimateTempo(c.env, c.fps, c.t0, o, c.env3, LEVEL_TUNING);
+    if (acc1(a.bpm, it.bpm) !== acc1(b.bpm, it.bpm) || acc2(a.bpm, it.bpm) !== acc2(b.bpm, it.bpm)) console.log(`  ${it.file.padEnd(52)} truth ${it.bpm} (${it.meter}) shipped ${a.bpm} now ${b.bpm}`);
   }
 }
