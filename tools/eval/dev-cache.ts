@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { estimateTempo, TempoAnalyser, type TempoOptions } from '../../main/engine/analysis/tempo';
+import { estimateTempo, LEVEL_TUNING, TempoAnalyser, type LevelTuning, type TempoOptions } from '../../main/engine/analysis/tempo';
 import { estimateKey, TonalAnalyser } from '../../main/engine/analysis/tonal';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import type { EvalItem } from './build-set';
@@ -21,9 +21,12 @@ const opt = (name: string, def: string) => {
 };
 const OUT = opt('--out', 'test/output/eval');
 const VERBOSE = argv.includes('--verbose');
-const CACHE = join(OUT, 'work', 'dev-cache');
+/** 'dev' (tune here) or 'synth' (tools/eval/synth-set.ts: a generalisation check); never 'test' */
+const SET = opt('--set', 'dev');
+if (SET === 'test') throw new Error('dev-cache never reads the test set');
+const CACHE = join(OUT, 'work', `${SET}-cache`);
 mkdirSync(CACHE, { recursive: true });
-const items: EvalItem[] = (JSON.parse(readFileSync(join(OUT, 'manifest.json'), 'utf8')) as { items: EvalItem[] }).items.filter((x) => x.set === 'dev' && existsSync(join(OUT, 'dev', x.file)));
+const items: EvalItem[] = (JSON.parse(readFileSync(join(OUT, 'manifest.json'), 'utf8')) as { items: EvalItem[] }).items.filter((x) => x.set === SET && existsSync(join(OUT, SET, x.file)));
 
 interface Cached {
   env: Float32Array;
@@ -47,7 +50,7 @@ async function load(it: EvalItem): Promise<Cached> {
   }
   const t = new TempoAnalyser() as Any;
   const k = new TonalAnalyser() as Any;
-  await analyzeFile(join(OUT, 'dev', it.file), [t, k]);
+  await analyzeFile(join(OUT, SET, it.file), [t, k]);
   const env: Float32Array = t.env.slice(0, t.envLen);
   const env3: Float32Array = t.env3.slice(0, 6 * t.envLen);
   const fps = t.tap.rate / 256;
@@ -68,16 +71,17 @@ const acc2 = (est: number | null | undefined, ref: number | null) => ref != null
 const data: { it: EvalItem; c: Cached }[] = [];
 for (const it of items) data.push({ it, c: await load(it) });
 
-export function evalTempo(opts: TempoOptions = {}): void {
+export function evalTempo(opts: TempoOptions = {}, tuning?: LevelTuning, label = `tempo ${SET}`, quiet = false): number[] {
   const o = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7, ...opts } as Required<TempoOptions>;
-  const rows = data.filter((d) => d.it.bpm != null);
+  // real recordings whose octave the truth does not fix (bpmOctaveKnown false, evalkey's manifest) are not tempo rows here
+  const rows = data.filter((d) => d.it.bpm != null && (d.it as { bpmOctaveKnown?: boolean }).bpmOctaveKnown !== false);
   let a1 = 0;
   let a2 = 0;
   let meterOk = 0;
   let meterN = 0;
   const cat: Record<string, [number, number]> = {};
   for (const { it, c } of rows) {
-    const r = estimateTempo(c.env, c.fps, c.t0, o, c.env3);
+    const r = estimateTempo(c.env, c.fps, c.t0, o, c.env3, tuning);
     const ok1 = acc1(r.bpm, it.bpm);
     const ok2 = acc2(r.bpm, it.bpm);
     a1 += +ok1;
@@ -92,7 +96,20 @@ export function evalTempo(opts: TempoOptions = {}): void {
     cat[it.category][1]++;
     if (VERBOSE && !ok1) console.log(`  ${it.file.padEnd(52)} truth ${it.bpm?.toFixed(1)} (${it.meter}) got ${r.bpm} conf ${r.confidence}`);
   }
-  console.log(`tempo dev: Acc1 ${(a1 / rows.length).toFixed(3)} Acc2 ${(a2 / rows.length).toFixed(3)} (n ${rows.length}); meter right ${meterOk}/${meterN} where Acc1; ` + Object.entries(cat).map(([k, v]) => `${k} ${v[0]}/${v[1]}`).join(', '));
+  const srcs = [...new Set(rows.map((d) => d.it.source))];
+  const half = [0, 0, 0, 0];
+  const hn = [0, 0];
+  for (const { it, c } of rows) {
+    const r = estimateTempo(c.env, c.fps, c.t0, o, c.env3, tuning);
+    const h = srcs.indexOf(it.source) % 2;
+    half[h] += +acc1(r.bpm, it.bpm);
+    half[2 + h] += +acc2(r.bpm, it.bpm);
+    hn[h]++;
+  }
+  const res = [a1 / rows.length, a2 / rows.length, half[0] / hn[0], half[1] / hn[1], half[2] / hn[0], half[3] / hn[1]];
+  if (quiet) return res;
+  console.log(`${label}: Acc1 ${(a1 / rows.length).toFixed(3)} [A ${res[2].toFixed(3)} B ${res[3].toFixed(3)}] Acc2 ${(a2 / rows.length).toFixed(3)} (n ${rows.length}); meter right ${meterOk}/${meterN} where Acc1; ` + Object.entries(cat).map(([k, v]) => `${k} ${v[0]}/${v[1]}`).join(', '));
+  return res;
 }
 
 export function evalKey(profile: Parameters<typeof estimateKey>[3] = 'shaath', threshold = 0.2, quiet = false): number {
@@ -114,7 +131,18 @@ if (argv.includes('--profiles')) {
     console.log(p.padEnd(14), [0, 0.1, 0.2, 0.3, 0.5].map((t) => `${t}: ${evalKey(p, t, true).toFixed(3)}`).join('  '));
 }
 
-evalTempo();
+if (argv.includes('--tune')) {
+  // the level choice's parameters on a grid; A/B: the set's halves by source (choose on one, check on the other)
+  for (const octave of [false, true])
+    for (const dftWindowSec of [8, 16, 30])
+      for (const priorWeight of [0, 0.5, 1, 2])
+      {
+        const r = evalTempo({}, { priorWeight, dftWindowSec, octave }, '', true);
+        console.log(`octave ${String(octave).padEnd(5)} window ${String(dftWindowSec).padStart(2)} s prior^${String(priorWeight).padEnd(4)} Acc1 ${r[0].toFixed(3)} [A ${r[2].toFixed(3)} B ${r[3].toFixed(3)}]  Acc2 ${r[1].toFixed(3)} [A ${r[4].toFixed(3)} B ${r[5].toFixed(3)}]`);
+      }
+}
+evalTempo({}, LEVEL_TUNING);
+if (argv.includes('--shipped')) evalTempo({}, { priorWeight: 0, dftWindowSec: 16, octave: false, comb: true }, `tempo ${SET} (comb's pick, shipped)`);
 evalKey();
 
 /** exploratory: harmonic-change novelty and its autocorrelation peaks */
@@ -174,7 +202,7 @@ if (argv.includes('--features')) {
     console.log(`${it.file.padEnd(50)} ${it.category.padEnd(9)} truth ${it.bpm.toFixed(1)} m${it.meter}`);
     for (const k of cands) {
       const mark = acc1(k.bpm, it.bpm) ? '<==' : '';
-      console.log(`    ${k.rel.padEnd(4)} ${k.bpm.toFixed(1).padStart(6)} S ${k.salience.toFixed(2)} prior ${k.prior.toFixed(2)} lock ${k.lock.toFixed(2)} half ${k.half.toFixed(2)} third ${k.third.toFixed(2)} alt ${k.alt.toFixed(2)} acH ${k.acHalf.toFixed(2)} acB ${k.acBeat.toFixed(2)} ac2 ${k.acTwo.toFixed(2)} ${mark}`);
+      console.log(`    ${k.rel.padEnd(4)} ${k.bpm.toFixed(1).padStart(6)} S ${k.salience.toFixed(2)} prior ${k.prior.toFixed(2)} lock ${k.lock.toFixed(2)} half ${k.half.toFixed(2)} third ${k.third.toFixed(2)} alt ${k.alt.toFixed(2)} acH ${k.acHalf.toFixed(2)} acB ${k.acBeat.toFixed(2)} ac2 ${k.acTwo.toFixed(2)} dft ${k.dft.toFixed(2)} [${k.dftBands.map((v) => v.toFixed(2)).join(' ')}] ${mark}`);
     }
   }
 }
@@ -208,5 +236,71 @@ if (argv.includes('--modes')) {
       by[it.key!.mode][1]++;
     }
     console.log(p.padEnd(14), `major ${by.major[0]}/${by.major[1]} minor ${by.minor[0]}/${by.minor[1]}`);
+  }
+}
+
+// --levels: metrical-level choice from the candidates' features, as a scoring function
+// with few parameters, reported on the whole set and on its two halves by source (A: even,
+// B: odd source index), so a parameter chosen on one half is checked on the other.
+if (argv.includes('--levels')) {
+  const { tempoCandidates } = await import('../../main/engine/analysis/tempo');
+  const o = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
+  const srcs = [...new Set(data.map((d) => d.it.source))];
+  const wins = opt('--windows', '8,16,30').split(',').map(Number);
+  const base = data.filter((d) => d.it.bpm != null);
+  const byWin = new Map(wins.map((w) => [w, base.map((d) => ({ it: d.it, half: srcs.indexOf(d.it.source) % 2, cands: tempoCandidates(d.c.env, d.c.fps, o, d.c.env3, w) ?? [] }))]));
+  type Row = NonNullable<ReturnType<typeof byWin.get>>[number];
+  type C = Row['cands'][number];
+  const run = (label: string, rows: Row[], score: (c: C) => number, show = VERBOSE) => {
+    const r = [0, 0, 0, 0];
+    const n = [0, 0];
+    const miss: string[] = [];
+    for (const x of rows) {
+      let best: C | null = null;
+      for (const c of x.cands) if (!best || score(c) > score(best)) best = c;
+      const ok = acc1(best?.bpm, x.it.bpm);
+      r[x.half] += +ok;
+      r[2 + x.half] += +acc2(best?.bpm, x.it.bpm);
+      n[x.half]++;
+      if (!ok) miss.push(`${x.it.file} ${x.it.bpm}→${best?.bpm.toFixed(1)}(${best?.rel})`);
+    }
+    console.log(`${label.padEnd(34)} Acc1 ${((r[0] + r[1]) / (n[0] + n[1])).toFixed(3)} [A ${(r[0] / n[0]).toFixed(3)} B ${(r[1] / n[1]).toFixed(3)}] Acc2 ${((r[2] + r[3]) / (n[0] + n[1])).toFixed(3)} [A ${(r[2] / n[0]).toFixed(3)} B ${(r[3] / n[1]).toFixed(3)}]`);
+    if (show) for (const m of miss) console.log('     ' + m);
+  };
+  const L = (v: number) => Math.log(Math.max(v, 1e-6));
+  const prior = (bpm: number, c: number, w: number) => Math.exp(-0.5 * (Math.log2(bpm / c) / w) ** 2);
+  run('comb (shipped)', byWin.get(wins[0])!, (c) => (c.rel === '1' ? 1 : 0));
+  for (const w of wins)
+    for (const pc of [100, 120])
+      for (const lam of [0.5, 0.75, 1, 1.5, 2]) run(`acf·dft(${w}s)·prior(${pc})^${lam}`, byWin.get(w)!, (c) => L(c.salience) + L(c.dft) + lam * L(prior(c.bpm, pc, 0.7)));
+  const pick = opt('--pick', '');
+  if (pick) {
+    const [w, pc, lam] = pick.split(',').map(Number);
+    run(`PICK acf·dft(${w}s)·prior(${pc})^${lam}`, byWin.get(w)!, (c) => L(c.salience) + L(c.dft) + lam * L(prior(c.bpm, pc, 0.7)), true);
+  }
+}
+
+// --octave-features: for each file, the level the chooser reports (P) and the features of P/2, P and 2P, with the truth's octave
+if (argv.includes('--octave-features')) {
+  const { tempoCandidates } = await import('../../main/engine/analysis/tempo');
+  const o = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
+  for (const { it, c } of data) {
+    if (it.bpm == null) continue;
+    const r = estimateTempo(c.env, c.fps, c.t0, o, c.env3, LEVEL_TUNING);
+    if (r.bpm == null || !acc2(r.bpm, it.bpm)) continue;
+    const cands = tempoCandidates(c.env, c.fps, { ...o, priorBpm: r.bpm }, c.env3, LEVEL_TUNING.dftWindowSec) ?? [];
+    const at = (f: number) => cands.find((k) => Math.abs(k.bpm - r.bpm! * f) <= 0.04 * r.bpm! * f);
+    const tr = Math.round(Math.log2(it.bpm / r.bpm)) || 0;
+    const fmt = (k: ReturnType<typeof at>) => (k ? `${k.bpm.toFixed(0).padStart(3)} S${k.salience.toFixed(2)} D${k.dft.toFixed(2)} h${k.half.toFixed(2)} a${k.alt.toFixed(2)} L${k.lock.toFixed(1)}` : ' '.repeat(34));
+    console.log(`${(tr > 0 ? 'UP  ' : tr < 0 ? 'DOWN' : 'ok  ')} ${it.file.slice(0, 44).padEnd(44)} ${fmt(at(0.5))} | ${fmt(at(1))} | ${fmt(at(2))}`);
+  }
+}
+if (argv.includes('--diff')) {
+  const o = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
+  for (const { it, c } of data) {
+    if (it.bpm == null) continue;
+    const a = estimateTempo(c.env, c.fps, c.t0, o, c.env3, { priorWeight: 0, dftWindowSec: 16, octave: false, comb: true });
+    const b = estimateTempo(c.env, c.fps, c.t0, o, c.env3, LEVEL_TUNING);
+    if (acc1(a.bpm, it.bpm) !== acc1(b.bpm, it.bpm) || acc2(a.bpm, it.bpm) !== acc2(b.bpm, it.bpm)) console.log(`  ${it.file.padEnd(52)} truth ${it.bpm} (${it.meter}) shipped ${a.bpm} now ${b.bpm}`);
   }
 }

@@ -1,0 +1,86 @@
+// A third tempo set for the metrical-level work of issue 11, kept apart from
+// the dev/test sets of build-set.ts: MMA grooves that build-set does NOT use
+// (so no song, groove or progression of the held-out test set is in it), at
+// tempi chosen to stress the level choice (3/4 from 100 to 200 BPM, 6/8,
+// swing, 4/4 above 160, ballads, drums only). One render per song,
+// alternating FluidR3_GM / TimGM6mb, 30 s MP3 192 kb/s. It is a check that a
+// rule tuned on dev generalises before the test set is touched; tune on dev.
+//
+//   nice node --import tsx tools/eval/synth-set.ts [--out test/output/tempo-synth]
+//   nice node --import tsx tools/eval/dev-cache.ts --out test/output/tempo-synth --set synth
+//
+// Writes OUT/synth/*.mp3 and OUT/manifest.json (EvalItem rows with set "synth").
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chordName } from '../../main/engine/analysis/keys';
+
+const argv = process.argv.slice(2);
+const OUT = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : 'test/output/tempo-synth';
+const SEC = 30;
+const SF = ['/usr/share/sounds/sf2/FluidR3_GM.sf2', '/usr/share/sounds/sf2/TimGM6mb.sf2'];
+
+/** groove, MMA tempo, MMA beats per listener beat, listener meter, drums only */
+const SONGS: [string, number, number, number, boolean][] = [
+  ['BroadwayWaltz', 180, 1, 3, false],
+  ['FastWaltz', 190, 1, 3, false],
+  ['LatinWaltz', 120, 1, 3, false],
+  ['ModernJazzWaltz', 160, 1, 3, false],
+  ['FastJazzWaltz', 200, 1, 3, false],
+  ['ArpeggioWaltz', 100, 1, 3, false],
+  ['FastWaltz', 170, 1, 3, true],
+  ['Arpeggio68', 270, 3, 2, false],
+  ['60sRock', 140, 1, 4, false],
+  ['BubbleRock', 112, 1, 4, false],
+  ['Twist', 168, 1, 4, false],
+  ['Jive', 176, 1, 4, false],
+  ['Twist', 190, 1, 4, true],
+  ['Foxtrot', 116, 1, 4, false],
+  ['Rhumba', 104, 1, 4, false],
+  ['Zydeco', 150, 1, 4, false],
+  ['Tango', 124, 1, 4, false],
+  ['Beguine', 108, 1, 4, false],
+  ['HillCountry', 92, 1, 4, false],
+  ['WesternSwing', 180, 1, 4, false],
+  ['SoftShoe', 96, 1, 4, false],
+  ['Strut', 98, 1, 4, false],
+  ['RockBallad', 72, 1, 4, false],
+  ['GuitarBallad', 68, 1, 4, false],
+  ['FolkBallad', 80, 1, 4, false],
+  ['Ballad', 64, 1, 4, false],
+  ['Bolero', 94, 1, 4, false],
+  ['SlowJazz', 86, 1, 4, false],
+  ['Spiritual', 140, 1, 4, false],
+  ['Bebop', 196, 1, 4, false],
+  ['60sRock', 90, 1, 4, true],
+  ['Mambo', 184, 1, 4, false],
+];
+
+mkdirSync(join(OUT, 'synth'), { recursive: true });
+mkdirSync(join(OUT, 'work'), { recursive: true });
+const items: object[] = [];
+SONGS.forEach(([groove, tempo, per, meter, drums], i) => {
+  const bpm = tempo / per;
+  const name = `syn-${groove.toLowerCase()}-${Math.round(bpm)}${drums ? '-drums' : ''}`;
+  const file = `${name}.mp3`;
+  const out = join(OUT, 'synth', file);
+  if (!existsSync(out)) {
+    const t = (i * 5) % 12;
+    const prog = [chordName(t, false), chordName(t + 9, true), chordName(t + 5, false), chordName(t + 7, false)];
+    const barSec = (meter * per * 60) / tempo;
+    const bars = Math.ceil((SEC + 4) / barSec) + 1;
+    const lines = [`Tempo ${tempo}`, `Groove ${groove}`];
+    for (let b = 0; b < bars; b++) lines.push(`${b + 1} ${drums ? 'z' : prog[b % 4]}`);
+    const src = join(OUT, 'work', `${name}.mma`);
+    const mid = join(OUT, 'work', `${name}.mid`);
+    writeFileSync(src, lines.join('\n') + '\n');
+    execFileSync('mma', [src, '-f', mid], { stdio: 'ignore' });
+    const raw = `${out}.raw`;
+    execFileSync('bash', ['-c', `fluidsynth -ni -q -F /dev/stdout -T raw -O float -r 44100 -g 0.5 '${SF[i % 2]}' '${mid}' 2>/dev/null | head -c ${(SEC + 2) * 44100 * 8} > '${raw}'`]);
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'f32le', '-ar', '44100', '-ac', '2', '-i', raw, '-t', String(SEC), '-c:a', 'libmp3lame', '-b:a', '192k', out]);
+    execFileSync('rm', ['-f', raw]);
+  }
+  items.push({ set: 'synth', file, source: name, category: drums ? 'percussion' : meter === 3 ? 'triple' : per > 1 ? 'compound' : bpm > 160 ? 'fast' : bpm < 90 ? 'soft' : 'pop4', bpm, meter, key: null, keyTrusted: false, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
+});
+writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items }, null, 1));
+console.log(`${items.length} files in ${join(OUT, 'synth')}`);
