@@ -29,18 +29,25 @@ export interface DecoderShape {
  * as the past and fetched into as the present: GroupQueryAttention then writes only
  * the new positions, instead of the cache being copied into a new tensor every step.
  * Appending beyond `capacity` positions throws.
+ *
+ * The rows fed so far are kept ([length, hidden] float32, 1/(2·layers) of the KV cache's
+ * size), so a later prompt can reuse the cache of the positions it shares with them
+ * (`sharedPrefix`, `truncate`, `prefixInto`: the prompt-prefix cache, ./prefix-cache.ts).
  */
 export class KvDecoder {
   private past: Record<string, ort.Tensor> = {};
   private pastLen = 0;
   /** shared mode: the fetches (logits, and every present.* bound to its past buffer) */
   private fetches: Record<string, ort.Tensor | null> | undefined;
+  /** the rows fed so far, [pastLen, hidden] (grown by doubling when there is no capacity) */
+  private fed: Float32Array;
 
   constructor(
     readonly session: ort.InferenceSession,
     readonly shape: DecoderShape,
     readonly capacity?: number,
   ) {
+    this.fed = new Float32Array((capacity ?? 16) * shape.hidden);
     if (capacity !== undefined) {
       if (!Number.isInteger(capacity) || capacity <= 0) throw new Error(`KV capacity must be a positive integer, got ${capacity}`);
       const { layers, heads, headDim, half } = shape;
@@ -61,6 +68,87 @@ export class KvDecoder {
   /** Positions already in the cache. */
   get length(): number {
     return this.pastLen;
+  }
+
+  /** Bytes held by the KV cache (past tensors or the shared buffer) and the fed rows. */
+  get bytes(): number {
+    let n = this.fed.byteLength;
+    for (const t of Object.values(this.past)) n += (t.data as Float32Array | Uint16Array).byteLength;
+    return n;
+  }
+
+  /**
+   * How many leading positions of `rows` ([T, hidden] float32) equal, bit for bit, the rows
+   * already in the cache (at most `length`, at most T).
+   */
+  sharedPrefix(rows: Float32Array, T: number): number {
+    const H = this.shape.hidden;
+    if (rows.length !== T * H) throw new Error(`${rows.length} values are not ${T} rows of ${H}`);
+    const n = Math.min(T, this.pastLen);
+    // compare as 32-bit integers: equal bits (-0 ≠ +0 and NaN = NaN, unlike float ===)
+    const a = new Int32Array(rows.buffer, rows.byteOffset, n * H);
+    const b = new Int32Array(this.fed.buffer, 0, n * H);
+    for (let p = 0; p < n; p++) {
+      for (let i = p * H, e = i + H; i < e; i++) if (a[i] !== b[i]) return p;
+    }
+    return n;
+  }
+
+  /** Keep the first `n` positions of the cache (0 ≤ n ≤ length), forget the rest. */
+  truncate(n: number): void {
+    if (!Number.isInteger(n) || n < 0 || n > this.pastLen) throw new Error(`cannot keep ${n} of ${this.pastLen} positions`);
+    if (n === this.pastLen) return;
+    if (n === 0) return this.reset();
+    if (!this.fetches) {
+      // growing tensors [1, heads, len, headDim]: copy each head's first n positions
+      const { heads, headDim, half } = this.shape;
+      for (const [name, t] of Object.entries(this.past)) {
+        const src = t.data as Float32Array | Uint16Array;
+        const dst = half ? new Uint16Array(heads * n * headDim) : new Float32Array(heads * n * headDim);
+        for (let h = 0; h < heads; h++) dst.set(src.subarray(h * this.pastLen * headDim, (h * this.pastLen + n) * headDim), h * n * headDim);
+        this.past[name] = half ? new ort.Tensor('float16', dst as Uint16Array, [1, heads, n, headDim]) : new ort.Tensor('float32', dst as Float32Array, [1, heads, n, headDim]);
+      }
+    }
+    // the shared buffer: positions ≥ n are overwritten by the next append (GroupQueryAttention
+    // writes at past_sequence_length = total − new and reads only the first `total`)
+    this.pastLen = n;
+  }
+
+  /**
+   * Copy the first `n` positions (cache and fed rows) into `dst`, a decoder of the same graph
+   * and shape (typically one with a larger capacity), replacing its sequence.
+   */
+  prefixInto(dst: KvDecoder, n: number): void {
+    if (!Number.isInteger(n) || n < 0 || n > this.pastLen) throw new Error(`cannot copy ${n} of ${this.pastLen} positions`);
+    if (dst.session !== this.session) throw new Error('the prefix belongs to another decoder session');
+    dst.reset();
+    if (n === 0) return;
+    if (dst.capacity !== undefined && n > dst.capacity) throw new Error(`the KV cache holds ${dst.capacity} positions; ${n} needed`);
+    const { heads, headDim, half } = this.shape;
+    const srcStride = (this.capacity ?? this.pastLen) * headDim;
+    const dstStride = (dst.capacity ?? n) * headDim;
+    for (const [name, t] of Object.entries(this.past)) {
+      const src = t.data as Float32Array | Uint16Array;
+      if (dst.capacity === undefined) {
+        const d = half ? new Uint16Array(heads * n * headDim) : new Float32Array(heads * n * headDim);
+        dst.past[name] = half ? new ort.Tensor('float16', d as Uint16Array, [1, heads, n, headDim]) : new ort.Tensor('float32', d as Float32Array, [1, heads, n, headDim]);
+      }
+      const d = dst.past[name].data as Float32Array | Uint16Array;
+      for (let h = 0; h < heads; h++) d.set(src.subarray(h * srcStride, h * srcStride + n * headDim), h * dstStride);
+    }
+    dst.remember(this.fed.subarray(0, n * this.shape.hidden), 0);
+    dst.pastLen = n;
+  }
+
+  /** Record fed rows at position `at`. */
+  private remember(rows: Float32Array, at: number): void {
+    const need = (at * this.shape.hidden) + rows.length;
+    if (need > this.fed.length) {
+      const grown = new Float32Array(Math.max(need, this.fed.length * 2));
+      grown.set(this.fed.subarray(0, at * this.shape.hidden));
+      this.fed = grown;
+    }
+    this.fed.set(rows, at * this.shape.hidden);
   }
 
   /** Forget the sequence (empty past). */
@@ -102,6 +190,7 @@ export class KvDecoder {
       }
       this.past = next;
     }
+    this.remember(rows, this.pastLen);
     this.pastLen = total;
     // logits is [1, 1, V] (packs since issue 13: the last position only) or [1, T, V] (older packs)
     const all = out.logits.data as Float32Array;
