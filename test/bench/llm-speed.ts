@@ -31,6 +31,8 @@ const { values, positionals } = parseArgs({
     runs: { type: 'string', default: '3' },
     variants: { type: 'string', default: 'full' },
     'no-peer': { type: 'boolean', default: false },
+    /** positions the decoder may reach beyond the prompt (the studio reserves max_new_tokens = 512) */
+    reserve: { type: 'string' },
     child: { type: 'string' },
     'make-prepacked': { type: 'string' },
   },
@@ -40,6 +42,7 @@ if (!DIR) throw new Error('usage: llm-speed.ts DIR (made by make_llm_speed.py) [
 const THREADS = Number(values.threads);
 const P = Number(values.prompt);
 const N = Number(values.tokens);
+const RESERVE = values.reserve === undefined ? N + 8 : Number(values.reserve);
 const info = JSON.parse(readFileSync(join(DIR, 'info.json'), 'utf8'));
 
 interface Result {
@@ -95,6 +98,7 @@ const PRESETS: Record<string, ort.InferenceSession.SessionOptions> = {
   lut: { extra: { 'mlas.use_lut_gemm': '1' } },
   devalloc: { ...DECODER_SESSION_OPTIONS, extra: { 'session.use_device_allocator_for_initializers': '1' } },
   daz: { ...DECODER_SESSION_OPTIONS, extra: { 'session.set_denormal_as_zero': '1' } },
+  envalloc: { ...DECODER_SESSION_OPTIONS, extra: { 'session.use_env_allocators': '1' } },
 };
 
 /**
@@ -161,7 +165,7 @@ async function makePrepacked(variant: string): Promise<void> {
   console.log(JSON.stringify({ made: join(dir, 'decoder.prepacked.onnx'), seconds: (performance.now() - t0) / 1000, peakRssMiB: process.resourceUsage().maxRSS / 1024 }));
 }
 
-/** `VARIANT[/grow][@PRESET]`: its graph, with the shared KV buffer where the graph has GroupQueryAttention (`/grow`: growing KV tensors), under a session-option preset. */
+/** `VARIANT[/grow|/fixed][@PRESET]`: its graph, with the shared KV buffer where the graph has GroupQueryAttention (`/grow`: growing KV tensors; `/fixed`: the shared buffer allocated at its capacity at once), under a session-option preset. */
 async function ours(spec: string): Promise<Result> {
   const [graph, presetName = 'default'] = spec.split('@');
   const [variant, mode] = graph.split('/');
@@ -180,7 +184,9 @@ async function ours(spec: string): Promise<Result> {
     ids.forEach((id, i) => readSync(fd, new Uint8Array(out.buffer, i * H * 4, H * 4), 0, H * 4, id * H * 4));
     return out;
   };
-  const dec = new KvDecoder(session, { layers: info.layers, heads: info.heads, headDim: H / info.heads, hidden: H, vocab: info.vocab, half: false }, shared ? P + N + 8 : undefined);
+  // `/fixed`: the whole capacity allocated at once (the runtime before the buffers grew with the sequence)
+  const cap = shared ? P + RESERVE : undefined;
+  const dec = new KvDecoder(session, { layers: info.layers, heads: info.heads, headDim: H / info.heads, hidden: H, vocab: info.vocab, half: false }, cap, mode === 'fixed' ? cap : undefined);
   const ids = promptIds(info.vocab);
   // warm-up: a short prompt and two steps
   let tok = argmax(await dec.append(rows(ids.slice(0, 8)), 8));
@@ -256,7 +262,7 @@ const results: Record<string, Result[]> = Object.fromEntries(engines.map((e) => 
 const self = fileURLToPath(import.meta.url);
 const loads: number[] = [];
 console.log(`decoder speed — ${new Date().toISOString()} — ${cpus()[0].model}, ${cpus().length} logical CPUs, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-console.log(`${info.shape}: hidden ${info.hidden}, ${info.layers} layers, ${info.heads} heads, FFN ${info.intermediate}, vocab ${info.vocab}; ${THREADS} threads, prompt ${P}, ${N} decode steps, ${values.runs} runs`);
+console.log(`${info.shape}: hidden ${info.hidden}, ${info.layers} layers, ${info.heads} heads, FFN ${info.intermediate}, vocab ${info.vocab}; ${THREADS} threads, prompt ${P}, ${N} decode steps, KV capacity prompt + ${RESERVE}, ${values.runs} runs`);
 for (const v of new Set(engines.filter((e) => e.endsWith('@prepacked')).map((e) => e.split(/[/@]/)[0]))) {
   if (existsSync(join(DIR, v, 'decoder.prepacked.onnx'))) continue;
   const c = spawnSync(process.execPath, ['--import', 'tsx', self, DIR, '--make-prepacked', v, '--threads', String(THREADS)], { encoding: 'utf8' });
@@ -267,7 +273,7 @@ for (let r = 0; r < Number(values.runs); r++) {
   for (const e of engines) {
     loads.push(loadavg()[0]);
     const env = { ...process.env, ...(e.includes('@') ? preset(e.split('@')[1]).env : {}) };
-    const c = spawnSync(process.execPath, ['--import', 'tsx', self, DIR, '--child', e, '--threads', String(THREADS), '--prompt', String(P), '--tokens', String(N)], { encoding: 'utf8', maxBuffer: 16 << 20, env });
+    const c = spawnSync(process.execPath, ['--import', 'tsx', self, DIR, '--child', e, '--threads', String(THREADS), '--prompt', String(P), '--tokens', String(N), '--reserve', String(RESERVE)], { encoding: 'utf8', maxBuffer: 16 << 20, env });
     if (c.status !== 0) throw new Error(`${e} failed:\n${c.stdout}\n${c.stderr}`);
     const res = JSON.parse(c.stdout.trim().split('\n').at(-1)!) as Result;
     results[e].push(res);

@@ -25,44 +25,85 @@ export interface DecoderShape {
  * One sequence (batch 1); `reset()` starts a new one.
  *
  * With `capacity` (packs whose `llm.kv_cache` is "shared_buffer", MANIFEST.md), each
- * past/present pair is one buffer [1, heads, capacity, headDim] allocated once, fed
- * as the past and fetched into as the present: GroupQueryAttention then writes only
- * the new positions, instead of the cache being copied into a new tensor every step.
- * Appending beyond `capacity` positions throws.
+ * past/present pair is one buffer [1, heads, allocated, headDim], fed as the past and
+ * fetched into as the present: GroupQueryAttention then writes only the new positions,
+ * instead of the cache being copied into a new tensor inside the graph every step. The
+ * buffers start at GROW_FROM positions and grow by an eighth when full (a copy of the sequence
+ * each time), up to `capacity`; appending beyond `capacity` positions throws.
  *
  * The rows fed so far are kept ([length, hidden] float32, 1/(2·layers) of the KV cache's
  * size), so a later prompt can reuse the cache of the positions it shares with them
  * (`sharedPrefix`, `truncate`, `prefixInto`: the prompt-prefix cache, ./prefix-cache.ts).
  */
+/** Shared mode: the buffers start at this many positions (or the capacity, if smaller) and grow by an eighth. */
+export const GROW_FROM = 64;
+
 export class KvDecoder {
   private past: Record<string, ort.Tensor> = {};
   private pastLen = 0;
   /** shared mode: the fetches (logits, and every present.* bound to its past buffer) */
   private fetches: Record<string, ort.Tensor | null> | undefined;
+  /** shared mode: positions the buffers hold now (grows towards `capacity`) */
+  private allocated = 0;
   /** the rows fed so far, [pastLen, hidden] (grown by doubling when there is no capacity) */
   private fed: Float32Array;
 
+  /**
+   * `capacity`: the most positions the sequence may reach (shared-buffer mode). `initial`: the
+   * positions the buffers hold at first (default: all of `capacity` up to GROW_FROM), then
+   * grown by an eighth each time they fill.
+   */
   constructor(
     readonly session: ort.InferenceSession,
     readonly shape: DecoderShape,
     readonly capacity?: number,
+    initial?: number,
   ) {
-    this.fed = new Float32Array((capacity ?? 16) * shape.hidden);
+    this.fed = new Float32Array(Math.min(capacity ?? 16, GROW_FROM) * shape.hidden);
     if (capacity !== undefined) {
       if (!Number.isInteger(capacity) || capacity <= 0) throw new Error(`KV capacity must be a positive integer, got ${capacity}`);
-      const { layers, heads, headDim, half } = shape;
-      const dims = [1, heads, capacity, headDim];
-      const n = heads * capacity * headDim;
       this.fetches = { logits: null };
-      for (let i = 0; i < layers; i++) {
-        for (const kv of ['key', 'value']) {
-          const t = half ? new ort.Tensor('float16', new Uint16Array(n), dims) : new ort.Tensor('float32', new Float32Array(n), dims);
-          this.past[`past_key_values.${i}.${kv}`] = t;
-          this.fetches[`present.${i}.${kv}`] = t;
-        }
-      }
+      this.allocate(Math.min(capacity, initial ?? GROW_FROM), 0);
     }
     this.reset();
+  }
+
+  /**
+   * Shared mode: (re)allocate the buffers for `positions`, keeping the first `keep` positions.
+   * onnxruntime-node copies every fetched output into a new ArrayBuffer after each run
+   * (OrtValueToNapiValue, pre-allocated or not), so each step costs a copy of the whole
+   * buffer: holding only about what the sequence needs, not the answer's whole budget,
+   * keeps that copy (and the memory) proportional to the sequence (BENCHMARKS.md, issue 13).
+   */
+  private allocate(positions: number, keep: number): void {
+    const { layers, heads, headDim, half } = this.shape;
+    const dims = [1, heads, positions, headDim];
+    const n = heads * positions * headDim;
+    const fetches: Record<string, ort.Tensor | null> = { logits: null };
+    for (let i = 0; i < layers; i++) {
+      for (const kv of ['key', 'value']) {
+        const t = half ? new ort.Tensor('float16', new Uint16Array(n), dims) : new ort.Tensor('float32', new Float32Array(n), dims);
+        const name = `past_key_values.${i}.${kv}`;
+        const old = this.past[name];
+        if (keep > 0 && old) {
+          const src = old.data as Float32Array | Uint16Array;
+          const dst = t.data as Float32Array | Uint16Array;
+          for (let h = 0; h < heads; h++) dst.set(src.subarray(h * this.allocated * headDim, (h * this.allocated + keep) * headDim), h * positions * headDim);
+        }
+        this.past[name] = t;
+        fetches[`present.${i}.${kv}`] = t;
+      }
+    }
+    this.fetches = fetches;
+    this.allocated = positions;
+  }
+
+  /** Shared mode: make the buffers hold at least `positions` (≤ capacity), keeping the sequence. */
+  private reserve(positions: number): void {
+    if (this.capacity === undefined || positions <= this.allocated) return;
+    // by an eighth (at least 16): the output copy of every step stays within 1/8 of the sequence,
+    // and the growth copies add about 8 positions' worth per step
+    this.allocate(Math.min(this.capacity, Math.max(positions, this.allocated + Math.max(16, Math.ceil(this.allocated / 8)))), this.pastLen);
   }
 
   /** Positions already in the cache. */
@@ -124,9 +165,10 @@ export class KvDecoder {
     dst.reset();
     if (n === 0) return;
     if (dst.capacity !== undefined && n > dst.capacity) throw new Error(`the KV cache holds ${dst.capacity} positions; ${n} needed`);
+    dst.reserve(n);
     const { heads, headDim, half } = this.shape;
-    const srcStride = (this.capacity ?? this.pastLen) * headDim;
-    const dstStride = (dst.capacity ?? n) * headDim;
+    const srcStride = (this.capacity !== undefined ? this.allocated : this.pastLen) * headDim;
+    const dstStride = (dst.capacity !== undefined ? dst.allocated : n) * headDim;
     for (const [name, t] of Object.entries(this.past)) {
       const src = t.data as Float32Array | Uint16Array;
       if (dst.capacity === undefined) {
@@ -175,6 +217,7 @@ export class KvDecoder {
     if (rows.length !== T * hidden) throw new Error(`decoder input has ${rows.length} values, expected ${T} × ${hidden}`);
     const total = this.pastLen + T;
     if (this.capacity !== undefined && total > this.capacity) throw new Error(`the KV cache holds ${this.capacity} positions; ${total} needed`);
+    this.reserve(total);
     const feeds: Record<string, ort.Tensor> = {
       inputs_embeds: half ? new ort.Tensor('float16', f32ToF16(rows), [1, T, hidden]) : new ort.Tensor('float32', rows, [1, T, hidden]),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
