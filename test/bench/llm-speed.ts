@@ -31,6 +31,8 @@ const { values, positionals } = parseArgs({
     runs: { type: 'string', default: '3' },
     variants: { type: 'string', default: 'full' },
     'no-peer': { type: 'boolean', default: false },
+    /** positions the decoder may reach beyond the prompt (the studio reserves max_new_tokens = 512) */
+    reserve: { type: 'string' },
     child: { type: 'string' },
     'make-prepacked': { type: 'string' },
   },
@@ -40,6 +42,7 @@ if (!DIR) throw new Error('usage: llm-speed.ts DIR (made by make_llm_speed.py) [
 const THREADS = Number(values.threads);
 const P = Number(values.prompt);
 const N = Number(values.tokens);
+const RESERVE = values.reserve === undefined ? N + 8 : Number(values.reserve);
 const info = JSON.parse(readFileSync(join(DIR, 'info.json'), 'utf8'));
 
 interface Result {
@@ -55,6 +58,8 @@ interface Result {
    *  other jobs taking the cores (on 1 thread, wall time then stretches but CPU time does not) */
   prefillTokCpuS?: number;
   decodeTokCpuS?: number;
+  /** transparent huge pages at the end (MiB) */
+  thpMiB?: number;
   /** greedy token after the prefill and after the last step (variants of one graph must agree) */
   tokens?: number[];
 }
@@ -91,12 +96,49 @@ const PRESETS: Record<string, ort.InferenceSession.SessionOptions> = {
   nospin: { extra: { 'session.intra_op.allow_spinning': '0' } },
   prepacked: DECODER_SESSION_OPTIONS,
   lut: { extra: { 'mlas.use_lut_gemm': '1' } },
+  devalloc: { ...DECODER_SESSION_OPTIONS, extra: { 'session.use_device_allocator_for_initializers': '1' } },
+  daz: { ...DECODER_SESSION_OPTIONS, extra: { 'session.set_denormal_as_zero': '1' } },
+  envalloc: { ...DECODER_SESSION_OPTIONS, extra: { 'session.use_env_allocators': '1' } },
 };
+
+/**
+ * Environment presets (`VARIANT@PRESET`, also `llama.cpp@PRESET`), set when the child process starts
+ * (glibc reads them before main): `thp` makes malloc ask for transparent huge pages for its mappings
+ * (this kernel's THP mode is `madvise`), `trim` returns freed memory to the system at 1 MiB
+ * (fixed mmap/trim thresholds instead of glibc's growing ones), `arena1` one malloc arena.
+ * Presets combine with `+` (`full@arena+thp`).
+ */
+const ENV_PRESETS: Record<string, Record<string, string>> = {
+  thp: { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' },
+  trim: { MALLOC_MMAP_THRESHOLD_: '1048576', MALLOC_TRIM_THRESHOLD_: '1048576' },
+  arena1: { MALLOC_ARENA_MAX: '1' },
+};
+
+/** The session options and the environment of a preset list `a+b+…` (unknown names throw). */
+function preset(spec: string): { session: ort.InferenceSession.SessionOptions; env: Record<string, string> } {
+  let session: ort.InferenceSession.SessionOptions = {};
+  let env: Record<string, string> = {};
+  for (const p of spec.split('+')) {
+    if (p in PRESETS) {
+      const o = PRESETS[p];
+      session = { ...session, ...o, extra: { ...(session.extra as object), ...(o.extra as object) } };
+    } else if (p in ENV_PRESETS) env = { ...env, ...ENV_PRESETS[p] };
+    else throw new Error(`unknown preset ${p}: ${[...Object.keys(PRESETS), ...Object.keys(ENV_PRESETS)].join(', ')}`);
+  }
+  if (!spec.split('+').some((p) => p in PRESETS)) session = DECODER_SESSION_OPTIONS;
+  return { session, env };
+}
 
 /** Tokens per CPU-second of the prefill (c1→c2) and the decode (c2→c3). */
 function cpuRates(c1: NodeJS.CpuUsage, c2: NodeJS.CpuUsage, c3: NodeJS.CpuUsage): { prefillTokCpuS: number; decodeTokCpuS: number } {
   const s = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user + b.system - a.user - a.system) / 1e6;
   return { prefillTokCpuS: P / s(c1, c2), decodeTokCpuS: N / s(c2, c3) };
+}
+
+/** AnonHugePages of this process (transparent huge pages in use), MiB */
+function thpMiB(): number {
+  const m = /AnonHugePages:\s+(\d+) kB/.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 function vmRssMiB(): number {
@@ -123,17 +165,17 @@ async function makePrepacked(variant: string): Promise<void> {
   console.log(JSON.stringify({ made: join(dir, 'decoder.prepacked.onnx'), seconds: (performance.now() - t0) / 1000, peakRssMiB: process.resourceUsage().maxRSS / 1024 }));
 }
 
-/** `VARIANT[/grow][@PRESET]`: its graph, with the shared KV buffer where the graph has GroupQueryAttention (`/grow`: growing KV tensors), under a session-option preset. */
+/** `VARIANT[/grow|/fixed][@PRESET]`: its graph, with the shared KV buffer where the graph has GroupQueryAttention (`/grow`: growing KV tensors; `/fixed`: the shared buffer allocated at its capacity at once), under a session-option preset. */
 async function ours(spec: string): Promise<Result> {
-  const [graph, preset = 'default'] = spec.split('@');
+  const [graph, presetName = 'default'] = spec.split('@');
   const [variant, mode] = graph.split('/');
-  if (!(preset in PRESETS)) throw new Error(`unknown preset ${preset}: ${Object.keys(PRESETS).join(', ')}`);
+  const opts = preset(presetName).session;
   const dir = join(DIR, variant);
   const shared = mode !== 'grow' && info.variants[variant].options.fused_attention;
   const H = info.hidden;
   const t0 = performance.now();
-  const file = preset === 'prepacked' ? 'decoder.prepacked.onnx' : 'decoder.onnx';
-  const { session } = await createSession(join(dir, file), 'cpu', { threads: THREADS, sessionOptions: PRESETS[preset] });
+  const file = presetName.split('+').includes('prepacked') ? 'decoder.prepacked.onnx' : 'decoder.onnx';
+  const { session } = await createSession(join(dir, file), 'cpu', { threads: THREADS, sessionOptions: opts });
   const loadS = (performance.now() - t0) / 1000;
   const loadedRssMiB = vmRssMiB();
   const fd = openSync(join(dir, 'embed_tokens.bin'), 'r');
@@ -142,7 +184,9 @@ async function ours(spec: string): Promise<Result> {
     ids.forEach((id, i) => readSync(fd, new Uint8Array(out.buffer, i * H * 4, H * 4), 0, H * 4, id * H * 4));
     return out;
   };
-  const dec = new KvDecoder(session, { layers: info.layers, heads: info.heads, headDim: H / info.heads, hidden: H, vocab: info.vocab, half: false }, shared ? P + N + 8 : undefined);
+  // `/fixed`: the whole capacity allocated at once (the runtime before the buffers grew with the sequence)
+  const cap = shared ? P + RESERVE : undefined;
+  const dec = new KvDecoder(session, { layers: info.layers, heads: info.heads, headDim: H / info.heads, hidden: H, vocab: info.vocab, half: false }, cap, mode === 'fixed' ? cap : undefined);
   const ids = promptIds(info.vocab);
   // warm-up: a short prompt and two steps
   let tok = argmax(await dec.append(rows(ids.slice(0, 8)), 8));
@@ -160,7 +204,7 @@ async function ours(spec: string): Promise<Result> {
   const endRssMiB = vmRssMiB();
   closeSync(fd);
   await session.release();
-  return { prefillTokS: P / ((t2 - t1) / 1000), decodeTokS: N / ((t3 - t2) / 1000), peakRssMiB: process.resourceUsage().maxRSS / 1024, loadS, loadedRssMiB, endRssMiB, ...cpuRates(c1, c2, c3), tokens: [first, tok] };
+  return { prefillTokS: P / ((t2 - t1) / 1000), decodeTokS: N / ((t3 - t2) / 1000), peakRssMiB: process.resourceUsage().maxRSS / 1024, loadS, loadedRssMiB, endRssMiB, thpMiB: thpMiB(), ...cpuRates(c1, c2, c3), tokens: [first, tok] };
 }
 
 async function peer(): Promise<Result> {
@@ -199,7 +243,7 @@ async function peer(): Promise<Result> {
   const endRssMiB = vmRssMiB();
   await ctx.dispose();
   await model.dispose();
-  return { prefillTokS: P / ((t2 - t1) / 1000), decodeTokS: N / ((t3 - t2) / 1000), peakRssMiB: process.resourceUsage().maxRSS / 1024, loadS, loadedRssMiB, endRssMiB, ...cpuRates(c1, c2, c3) };
+  return { prefillTokS: P / ((t2 - t1) / 1000), decodeTokS: N / ((t3 - t2) / 1000), peakRssMiB: process.resourceUsage().maxRSS / 1024, loadS, loadedRssMiB, endRssMiB, thpMiB: thpMiB(), ...cpuRates(c1, c2, c3) };
 }
 
 if (values['make-prepacked']) {
@@ -207,18 +251,18 @@ if (values['make-prepacked']) {
   process.exit(0);
 }
 if (values.child) {
-  const r = values.child === 'llama.cpp' ? await peer() : await ours(values.child);
+  const r = values.child.split('@')[0] === 'llama.cpp' ? await peer() : await ours(values.child);
   console.log(JSON.stringify(r));
   process.exit(0);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const engines = [...values.variants!.split(',').filter(Boolean), ...(values['no-peer'] ? [] : ['llama.cpp'])];
+const engines = [...values.variants!.split(',').filter(Boolean), ...(values['no-peer'] || values.variants!.split(',').some((v) => v.startsWith('llama.cpp')) ? [] : ['llama.cpp'])];
 const results: Record<string, Result[]> = Object.fromEntries(engines.map((e) => [e, []]));
 const self = fileURLToPath(import.meta.url);
 const loads: number[] = [];
 console.log(`decoder speed — ${new Date().toISOString()} — ${cpus()[0].model}, ${cpus().length} logical CPUs, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-console.log(`${info.shape}: hidden ${info.hidden}, ${info.layers} layers, ${info.heads} heads, FFN ${info.intermediate}, vocab ${info.vocab}; ${THREADS} threads, prompt ${P}, ${N} decode steps, ${values.runs} runs`);
+console.log(`${info.shape}: hidden ${info.hidden}, ${info.layers} layers, ${info.heads} heads, FFN ${info.intermediate}, vocab ${info.vocab}; ${THREADS} threads, prompt ${P}, ${N} decode steps, KV capacity prompt + ${RESERVE}, ${values.runs} runs`);
 for (const v of new Set(engines.filter((e) => e.endsWith('@prepacked')).map((e) => e.split(/[/@]/)[0]))) {
   if (existsSync(join(DIR, v, 'decoder.prepacked.onnx'))) continue;
   const c = spawnSync(process.execPath, ['--import', 'tsx', self, DIR, '--make-prepacked', v, '--threads', String(THREADS)], { encoding: 'utf8' });
@@ -228,14 +272,15 @@ for (const v of new Set(engines.filter((e) => e.endsWith('@prepacked')).map((e) 
 for (let r = 0; r < Number(values.runs); r++) {
   for (const e of engines) {
     loads.push(loadavg()[0]);
-    const c = spawnSync(process.execPath, ['--import', 'tsx', self, DIR, '--child', e, '--threads', String(THREADS), '--prompt', String(P), '--tokens', String(N)], { encoding: 'utf8', maxBuffer: 16 << 20 });
+    const env = { ...process.env, ...(e.includes('@') ? preset(e.split('@')[1]).env : {}) };
+    const c = spawnSync(process.execPath, ['--import', 'tsx', self, DIR, '--child', e, '--threads', String(THREADS), '--prompt', String(P), '--tokens', String(N), '--reserve', String(RESERVE)], { encoding: 'utf8', maxBuffer: 16 << 20, env });
     if (c.status !== 0) throw new Error(`${e} failed:\n${c.stdout}\n${c.stderr}`);
     const res = JSON.parse(c.stdout.trim().split('\n').at(-1)!) as Result;
     results[e].push(res);
-    console.log(`  run ${r + 1} ${e.padEnd(26)} prefill ${res.prefillTokS.toFixed(1).padStart(7)} tok/s (${res.prefillTokCpuS?.toFixed(1)}/CPU-s)  decode ${res.decodeTokS.toFixed(2).padStart(6)} tok/s (${res.decodeTokCpuS?.toFixed(2)}/CPU-s)  peak RSS ${res.peakRssMiB.toFixed(0)} MiB (after load ${res.loadedRssMiB?.toFixed(0)}, at end ${res.endRssMiB?.toFixed(0)})  load ${res.loadS.toFixed(1)} s${res.tokens ? `  tokens ${res.tokens.join(',')}` : ''}  [load avg ${loadavg()[0].toFixed(1)}]`);
+    console.log(`  run ${r + 1} ${e.padEnd(26)} prefill ${res.prefillTokS.toFixed(1).padStart(7)} tok/s (${res.prefillTokCpuS?.toFixed(1)}/CPU-s)  decode ${res.decodeTokS.toFixed(2).padStart(6)} tok/s (${res.decodeTokCpuS?.toFixed(2)}/CPU-s)  peak RSS ${res.peakRssMiB.toFixed(0)} MiB (after load ${res.loadedRssMiB?.toFixed(0)}, at end ${res.endRssMiB?.toFixed(0)}, THP ${res.thpMiB?.toFixed(0)})  load ${res.loadS.toFixed(1)} s${res.tokens ? `  tokens ${res.tokens.join(',')}` : ''}  [load avg ${loadavg()[0].toFixed(1)}]`);
   }
 }
-const peerRes = results['llama.cpp'];
+const peerRes = results['llama.cpp'] ?? results[engines.find((e) => e.startsWith('llama.cpp'))!];
 const pm = peerRes && {
   prefill: median(peerRes.map((x) => x.prefillTokS)),
   decode: median(peerRes.map((x) => x.decodeTokS)),
@@ -254,7 +299,8 @@ for (const e of engines) {
   const rss = Math.max(...xs.map((x) => x.peakRssMiB));
   const loaded = median(xs.map((x) => x.loadedRssMiB ?? NaN));
   const end = median(xs.map((x) => x.endRssMiB ?? NaN));
-  const bytes = e === 'llama.cpp' ? info.gguf.bytes : info.variants[e.split(/[/@]/)[0]].weight_bytes;
+  const isPeer = e.split('@')[0] === 'llama.cpp';
+  const bytes = isPeer ? info.gguf.bytes : info.variants[e.split(/[/@]/)[0]].weight_bytes;
   const ratio = (a: number, b?: number) => (b ? `${(a / b).toFixed(2)}×` : '—');
-  console.log(`| ${e === 'llama.cpp' ? 'llama.cpp Q4_0' : `ours int4 (${e})`} | ${(bytes / 2 ** 20).toFixed(0)} MiB | ${pre.toFixed(1)} | ${ratio(pre, pm?.prefill)} | ${preCpu.toFixed(1)} | ${ratio(preCpu, pm?.prefillCpu)} | ${dec.toFixed(2)} | ${ratio(dec, pm?.decode)} | ${decCpu.toFixed(2)} | ${ratio(decCpu, pm?.decodeCpu)} | ${rss.toFixed(0)} MiB | ${loaded.toFixed(0)} MiB | ${end.toFixed(0)} MiB | ${(rss / (bytes / 2 ** 20)).toFixed(2)} |`);
+  console.log(`| ${isPeer ? `llama.cpp Q4_0${e.includes('@') ? ` (${e.split('@')[1]})` : ''}` : `ours int4 (${e})`} | ${(bytes / 2 ** 20).toFixed(0)} MiB | ${pre.toFixed(1)} | ${ratio(pre, pm?.prefill)} | ${preCpu.toFixed(1)} | ${ratio(preCpu, pm?.prefillCpu)} | ${dec.toFixed(2)} | ${ratio(dec, pm?.decode)} | ${decCpu.toFixed(2)} | ${ratio(decCpu, pm?.decodeCpu)} | ${rss.toFixed(0)} MiB | ${loaded.toFixed(0)} MiB | ${end.toFixed(0)} MiB | ${(rss / (bytes / 2 ** 20)).toFixed(2)} |`);
 }

@@ -49,3 +49,21 @@ test('the shared buffer refuses positions beyond its capacity', async () => {
   await d.append(rows(4, 3), 4);
   await assert.rejects(d.append(rows(1, 4), 1), /holds 4 positions; 5 needed/);
 });
+
+test('the shared buffer grows from a few positions to its capacity: same logits as growing tensors', async () => {
+  const grow = new KvDecoder(session, shape);
+  const shared = new KvDecoder(session, shape, 40, 4); // 4 → 20 → 36 positions
+  const steps: Array<[Float32Array, number]> = [[rows(3, 7), 3], [rows(1, 8), 1], [rows(1, 9), 1], [rows(4, 10), 4], [rows(1, 11), 1], [rows(7, 12), 7]];
+  const sizes: number[] = [];
+  for (const [r, T] of steps) {
+    const a = await grow.append(r, T);
+    const b = await shared.append(r, T);
+    assert.ok(maxAbsDiff(a, b) <= 1e-5, `step of ${T}: ${maxAbsDiff(a, b)}`);
+    sizes.push(shared.bytes);
+  }
+  assert.equal(shared.length, 17);
+  // the buffers grew with the sequence, not to the capacity at once
+  assert.ok(sizes[0] < sizes.at(-1)!, `${sizes}`);
+  const full = new KvDecoder(session, shape, 40, 40);
+  assert.ok(shared.bytes < full.bytes, `${shared.bytes} vs ${full.bytes}`);
+});

@@ -7,6 +7,7 @@ import { PLACEHOLDER_REGEX, PLACEHOLDERS, PLACEHOLDER_RE, type MediaKind } from 
 import { createSession, type OpenedSession, type Provider, type ProviderChoice } from './providers';
 import { Rng, selectToken } from './generate/sampling';
 import { KvDecoder } from './generate/decoder';
+import { PREFIX_CACHE_BYTES, PrefixKvCache } from './generate/prefix-cache';
 import { TextStreamer } from './generate/streamer';
 import { f16ToF32, f32ToF16 } from './tensors';
 import { EmbeddingCache, packIdentity } from './embedding-cache';
@@ -66,6 +67,8 @@ export interface StepTimings {
   decodeMs: number;
   tokens: number;
   firstTokenMs: number;
+  /** leading prompt positions whose KV cache came from the previous answer (prefix cache), not prefilled */
+  reusedPositions: number;
 }
 
 export interface GenerateResult {
@@ -99,11 +102,15 @@ export class ModelRuntime {
   readonly packId: string;
   /** ImageBind runs since the pack loaded, per encoder (what the media cache saves) */
   readonly encoderRuns = { audio: 0, vision: 0 };
+  /** the KV cache of the last answer, for the prompt prefix the next one shares (off when opened with prefixCacheBytes 0) */
+  readonly prefixCache: PrefixKvCache | undefined;
 
   private constructor(
     readonly pack: Pack,
     readonly providerChoice: ProviderChoice,
+    prefixCacheBytes: number,
   ) {
+    this.prefixCache = prefixCacheBytes > 0 ? new PrefixKvCache(prefixCacheBytes) : undefined;
     const m = pack.manifest;
     this.H = m.llm.hidden_size;
     this.half = m.dtype === 'fp16';
@@ -116,8 +123,13 @@ export class ModelRuntime {
     this.packId = packIdentity(pack);
   }
 
-  static async open(pack: Pack, provider: ProviderChoice = 'auto', opts: { threads?: number } = {}): Promise<ModelRuntime> {
-    const rt = new ModelRuntime(pack, provider);
+  /**
+   * Open a pack's graphs. `prefixCacheBytes`: the bound of the prompt-prefix KV cache
+   * (generate/prefix-cache.ts; default PREFIX_CACHE_BYTES, 0 = off).
+   */
+  static async open(pack: Pack, provider: ProviderChoice = 'auto', opts: { threads?: number; prefixCacheBytes?: number } = {}): Promise<ModelRuntime> {
+    const { prefixCacheBytes = PREFIX_CACHE_BYTES, ...sessionOpts } = opts;
+    const rt = new ModelRuntime(pack, provider, prefixCacheBytes);
     const m = pack.manifest;
     const graphs: Graphs[] = ['audio_encoder', 'vision_encoder', 'projector', 'decoder'];
     if (m.variant === 'beta') graphs.push('fusion');
@@ -130,7 +142,7 @@ export class ModelRuntime {
       for (const g of order) {
         const spec = m.graphs[g]!;
         const sessionOptions = g === 'decoder' ? DECODER_SESSION_OPTIONS : undefined;
-        const opened = await createSession(pack.path(spec.file), provider, { ...opts, startAt, sessionOptions });
+        const opened = await createSession(pack.path(spec.file), provider, { ...sessionOpts, startAt, sessionOptions });
         startAt ??= opened.provider;
         fallbacks.push(...opened.fallbacks.map((f) => ({ ...f, reason: `${g}: ${f.reason}` })));
         rt.sessions.set(g, opened);
@@ -155,6 +167,7 @@ export class ModelRuntime {
     for (const s of this.sessions.values()) await s.session.release().catch(() => undefined);
     this.sessions.clear();
     this.mediaCache.clear();
+    this.prefixCache?.clear();
     if (this.embedFd !== undefined) closeSync(this.embedFd);
     this.embedFd = undefined;
   }
@@ -319,16 +332,28 @@ export class ModelRuntime {
    * ("\n###", whichever way it was tokenised), max new tokens, or the signal.
    */
   async generate(prompt: PromptEmbeds, opts: GenerateOptions): Promise<GenerateResult> {
+    const t0 = performance.now();
+    const positions = Math.min(prompt.length + opts.maxNewTokens, this.pack.manifest.llm.max_position_embeddings);
+    // the prompt's leading positions shared with the last answer's sequence keep their KV cache
+    const decoder = this.prefixCache ? this.prefixCache.take(prompt.embeds, prompt.length, positions, (p) => this.decoder(p)) : this.decoder(positions);
+    try {
+      return await this.runDecoder(decoder, prompt, opts, t0);
+    } finally {
+      this.prefixCache?.keep(decoder);
+    }
+  }
+
+  /** `generate` on a decoder that may already hold the prompt's first `decoder.length` positions. */
+  private async runDecoder(decoder: KvDecoder, prompt: PromptEmbeds, opts: GenerateOptions, t0: number): Promise<GenerateResult> {
     const m = this.pack.manifest;
     const stopIds = new Set(m.tokens.stop_ids.filter((s) => s.length === 1).map((s) => s[0]));
     const maxPos = m.llm.max_position_embeddings;
     const streamer = new TextStreamer((ids) => this.decode(ids), [m.tokens.answer_terminator]);
     const rng = new Rng(opts.seed);
     const ids: number[] = [];
-    const t0 = performance.now();
     let stoppedBy: GenerateResult['stoppedBy'] = 'max_new_tokens';
-    const decoder = this.decoder(prompt.length + opts.maxNewTokens);
-    let logits = await decoder.append(prompt.embeds, prompt.length);
+    const reusedPositions = decoder.length;
+    let logits = await decoder.append(prompt.embeds.subarray(reusedPositions * this.H), prompt.length - reusedPositions);
     const prefillMs = performance.now() - t0;
     let firstTokenMs = 0;
     const t1 = performance.now();
@@ -359,7 +384,7 @@ export class ModelRuntime {
       answer: streamer.answer,
       tokenIds: ids,
       stoppedBy,
-      timings: { prefillMs, decodeMs: performance.now() - t1, tokens: ids.length, firstTokenMs },
+      timings: { prefillMs, decodeMs: performance.now() - t1, tokens: ids.length, firstTokenMs, reusedPositions },
     };
   }
 }
