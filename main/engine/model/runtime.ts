@@ -9,7 +9,7 @@ import { Rng, selectToken } from './generate/sampling';
 import { KvDecoder } from './generate/decoder';
 import { TextStreamer } from './generate/streamer';
 import { f16ToF32, f32ToF16 } from './tensors';
-import { EmbeddingCache, packIdentity } from './embedding-cache';
+import { EmbeddingCache, EmbeddingDiskCache, packIdentity } from './embedding-cache';
 
 /**
  * DeepResonance on onnxruntime-node, in the order of the paper:
@@ -93,8 +93,8 @@ export class ModelRuntime {
   private readonly H: number;
   private readonly half: boolean;
   private readonly placeholder: RegExp;
-  /** projected media of earlier questions (ask.ts), keyed by file, region and this pack */
-  readonly mediaCache = new EmbeddingCache();
+  /** projected media of earlier questions (ask.ts), keyed by file, region and this pack; in memory, and on disk when `open` got a `mediaCacheDir` */
+  readonly mediaCache: EmbeddingCache;
   /** this pack's identity in `mediaCache` keys (folder + the manifest's file checksums) */
   readonly packId: string;
   /** ImageBind runs since the pack loaded, per encoder (what the media cache saves) */
@@ -103,8 +103,10 @@ export class ModelRuntime {
   private constructor(
     readonly pack: Pack,
     readonly providerChoice: ProviderChoice,
+    mediaCacheDir?: string,
   ) {
     const m = pack.manifest;
+    this.mediaCache = new EmbeddingCache(undefined, mediaCacheDir ? new EmbeddingDiskCache(mediaCacheDir) : undefined);
     this.H = m.llm.hidden_size;
     this.half = m.dtype === 'fp16';
     this.tokenizer = new Tokenizer(
@@ -116,8 +118,14 @@ export class ModelRuntime {
     this.packId = packIdentity(pack);
   }
 
-  static async open(pack: Pack, provider: ProviderChoice = 'auto', opts: { threads?: number } = {}): Promise<ModelRuntime> {
-    const rt = new ModelRuntime(pack, provider);
+  /**
+   * Load a pack's graphs on a provider. `mediaCacheDir`: the folder for the
+   * projected media on disk (EmbeddingDiskCache; the engine passes
+   * `<cacheDir>/embeddings`); without it the media cache is in memory only.
+   */
+  static async open(pack: Pack, provider: ProviderChoice = 'auto', opts: { threads?: number; mediaCacheDir?: string } = {}): Promise<ModelRuntime> {
+    const { mediaCacheDir, ...sessionOpts } = opts;
+    const rt = new ModelRuntime(pack, provider, mediaCacheDir);
     const m = pack.manifest;
     const graphs: Graphs[] = ['audio_encoder', 'vision_encoder', 'projector', 'decoder'];
     if (m.variant === 'beta') graphs.push('fusion');
@@ -130,7 +138,7 @@ export class ModelRuntime {
       for (const g of order) {
         const spec = m.graphs[g]!;
         const sessionOptions = g === 'decoder' ? DECODER_SESSION_OPTIONS : undefined;
-        const opened = await createSession(pack.path(spec.file), provider, { ...opts, startAt, sessionOptions });
+        const opened = await createSession(pack.path(spec.file), provider, { ...sessionOpts, startAt, sessionOptions });
         startAt ??= opened.provider;
         fallbacks.push(...opened.fallbacks.map((f) => ({ ...f, reason: `${g}: ${f.reason}` })));
         rt.sessions.set(g, opened);
@@ -151,9 +159,16 @@ export class ModelRuntime {
     return { name: d.provider, fallbacks: this.fallbacks };
   }
 
+  /** The providers that make a medium's rows (its encoder and the projector), for media cache keys: rows from another provider differ in rounding. */
+  mediaProviders(encoder: 'audio' | 'vision'): string {
+    const p = (g: Graphs) => this.sessions.get(g)?.provider ?? 'none';
+    return `${p(encoder === 'audio' ? 'audio_encoder' : 'vision_encoder')}+${p('projector')}`;
+  }
+
   async close(): Promise<void> {
     for (const s of this.sessions.values()) await s.session.release().catch(() => undefined);
     this.sessions.clear();
+    await this.mediaCache.settled();
     this.mediaCache.clear();
     if (this.embedFd !== undefined) closeSync(this.embedFd);
     this.embedFd = undefined;
