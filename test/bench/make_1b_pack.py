@@ -2,13 +2,18 @@
 """A ~1 B-parameter random DeepResonance-β pack for the runtime benchmark.
 
   nice /usr/bin/python3 test/bench/make_1b_pack.py --out test/output/bench-1b [--quant int4]
+  flock /work/locks/bigmem nice /usr/bin/python3 test/bench/make_1b_pack.py --out test/output/bench-1b \
+      --imagebind huge --sources-only     # test/bench/ttft.ts: the TS converter makes the pack
 
 LLM: random LLaMA, hidden 2048, 18 layers, 16 heads, vocab 32000 (+6), with a
 LoRA r=32 delta (tools/convert/bench_convert.py's generator); tokenizer: a
 32000-piece SentencePiece BPE trained on the text shipped in /usr/share;
 ImageBind: the real input geometry with narrow trunks and out_embed_dim 1024
 (the encoders of the real model are benchmarked separately when its weights
-are at hand). Everything then goes through the real converter.
+are at hand), or with `--imagebind huge` ImageBind-huge's real shapes (random
+weights, fp32, the official key names; ~2.9 GB on disk, ~6 GB peak RSS while
+written) as src/imagebind-huge.pth. Everything then goes through the real
+converter (the Python one here; `--sources-only` stops before it).
 """
 import argparse
 import glob
@@ -45,6 +50,8 @@ def main() -> int:
     ap.add_argument("--quant", default="int4", choices=["none", "int8", "int4"])
     ap.add_argument("--dtype", default="fp32", choices=["fp32", "fp16"])
     ap.add_argument("--layers", type=int, default=18)
+    ap.add_argument("--imagebind", default="narrow", choices=["narrow", "huge"])
+    ap.add_argument("--sources-only", action="store_true")
     args = ap.parse_args()
     src = os.path.join(args.out, "src")
     llm = os.path.join(src, "llama")
@@ -69,14 +76,23 @@ def main() -> int:
         os.remove(text)
         with open(os.path.join(llm, "tokenizer_config.json"), "w") as f:
             json.dump({"tokenizer_class": "LlamaTokenizer", "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"}, f)
-    ib_cfg = imagebind.tiny_config()
-    ib_cfg["out_embed_dim"] = 1024
-    cfg_path = os.path.join(src, "imagebind.json")
+    if args.imagebind == "huge":
+        ib_cfg = imagebind.huge_config()
+        cfg_path = os.path.join(src, "imagebind-huge.json")
+        ib = os.path.join(src, "imagebind-huge.pth")
+    else:
+        ib_cfg = imagebind.tiny_config()
+        ib_cfg["out_embed_dim"] = 1024
+        cfg_path = os.path.join(src, "imagebind.json")
+        ib = os.path.join(src, "imagebind.pth")
     with open(cfg_path, "w") as f:
         json.dump(ib_cfg, f)
-    ib = os.path.join(src, "imagebind.pth")
     if not os.path.exists(ib):
-        imagebind.write_random_checkpoint(ib_cfg, ib, seed=0)
+        print(f"writing the random ImageBind ({args.imagebind}) …", flush=True)
+        imagebind.write_random_checkpoint(ib_cfg, ib + ".partial", seed=0)
+        os.replace(ib + ".partial", ib)
+    if args.sources_only:
+        return 0
     delta = os.path.join(llm, "delta.pt")
     pack = os.path.join(args.out, f"pack-{args.dtype}-{args.quant}")
     cmd = [sys.executable, os.path.join(ROOT, "tools", "convert", "convert.py"), "--imagebind", ib, "--imagebind-config", cfg_path,

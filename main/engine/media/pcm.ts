@@ -75,6 +75,13 @@ export interface PcmDecodeOptions {
   onSpawn?: (pid: number) => void;
   /** every log line as it arrives (e.g. to read the input's duration before the decode ends) */
   onLogLine?: (line: FfmpegLogLine) => void;
+  /**
+   * ffmpeg arguments of further outputs of the same run that write no pipe,
+   * appended after the PCM outputs (so they are outputs #n, #n+1, … for n PCM
+   * outputs), e.g. `-map 0:V:0 -c copy -f null -` to count a video stream's
+   * packets while its soundtrack decodes (model/media-input.ts).
+   */
+  otherOutputs?: string[];
 }
 
 export interface PcmReadOptions extends PcmOutput, PcmDecodeOptions {}
@@ -109,7 +116,7 @@ export function pcmArgs(path: string, opts: Pick<PcmReadOptions, 'filter' | 'cha
  * output's filter chain; output 0 goes to stdout (`pipe:1`), output k to
  * `pipe:k+2` (fds 3, 4, …).
  */
-export function pcmOutputsArgs(path: string, outputs: Array<Pick<PcmOutput, 'filter' | 'channels' | 'sampleRate'>>, opts: Pick<PcmDecodeOptions, 'maxSec' | 'startSec'> = {}): string[] {
+export function pcmOutputsArgs(path: string, outputs: Array<Pick<PcmOutput, 'filter' | 'channels' | 'sampleRate'>>, opts: Pick<PcmDecodeOptions, 'maxSec' | 'startSec' | 'otherOutputs'> = {}): string[] {
   const args = ['-loglevel', 'level+info', '-nostats'];
   if (opts.startSec) args.push('-ss', String(opts.startSec));
   args.push('-i', path);
@@ -122,6 +129,7 @@ export function pcmOutputsArgs(path: string, outputs: Array<Pick<PcmOutput, 'fil
     // bitexact: no LIST/INFO chunk, so the header is fmt + data only (parsed generically anyway)
     args.push('-c:a', 'pcm_f32le', '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact', '-f', 'wav', k === 0 ? 'pipe:1' : `pipe:${k + 2}`);
   });
+  if (opts.otherOutputs) args.push(...opts.otherOutputs);
   return args;
 }
 

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { StudioError, type MethodArgs } from '@contract';
 import { fileIdentity, mediaKey } from './embedding-cache';
-import { PROCESSORS } from './processors';
+import { PROCESSORS, processVideoWithSoundtrack, type EncoderInput } from './processors';
 import { defaultInput, PLACEHOLDER_RE, PLACEHOLDERS, type MediaKind, type ModelRuntime, type ProjectedMedia } from './runtime';
 
 /**
@@ -39,7 +39,7 @@ export interface AskResult {
   inputs: {
     input: string;
     instruction: string;
-    /** `cached`: the rows came from the runtime's media cache (no decode, fbank, encoder or projector run) */
+    /** `cached`: the rows came from the runtime's media cache, in memory or on disk (no decode, fbank, encoder or projector run) */
     media: Array<{ kind: MediaKind; source: string; region?: [number, number]; tokens: number; cached: boolean }>;
   };
   timings: AskTimings;
@@ -82,20 +82,43 @@ export async function ask(
   const check = () => {
     if (opts.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled.');
   };
+  // Each medium's rows: from the media cache (memory, then disk) when the same
+  // file (pinned by identity), region, pack and providers were seen before.
+  const H = m.llm.hidden_size;
+  const slots = [];
   for (const item of order) {
     check();
-    // Same file (pinned by identity), region and pack as an earlier question: reuse its rows.
-    const source = item.fromVideo ? `${basename(item.path)} (soundtrack)` : basename(item.path);
     const file = await fileIdentity(item.path).catch(() => undefined); // unreadable: the processor reports why
-    const key = file && mediaKey(rt.packId, item.kind, file, { region: item.region, fromVideo: item.fromVideo, clips: m.media.audio.clips });
-    const hit = key ? rt.mediaCache.get(key) : undefined;
+    const encoder = item.kind === 'audio' ? 'audio' : 'vision';
+    const key = file && mediaKey(rt.packId, item.kind, file, { region: item.region, fromVideo: item.fromVideo, clips: m.media.audio.clips, providers: rt.mediaProviders(encoder) });
+    const hit = key ? await rt.mediaCache.lookup(key) : undefined;
+    slots.push({ item, file, key, hit: hit && hit.rows.length === hit.tokens * H ? hit : undefined, input: undefined as EncoderInput | undefined });
+  }
+  for (const slot of slots) {
+    const { item, file, key, hit } = slot;
+    const source = item.fromVideo ? `${basename(item.path)} (soundtrack)` : basename(item.path);
     if (hit) {
       media.push({ kind: item.kind, rows: hit.rows, tokens: hit.tokens });
       described.push({ kind: item.kind, source, region: item.region, tokens: hit.tokens, cached: true });
       continue;
     }
-    opts.onStage?.(`reading ${item.kind}`);
-    const input = await PROCESSORS[item.kind](item.path, { clips: m.media.audio.clips, region: item.region, signal: opts.signal });
+    check();
+    if (!slot.input) {
+      // A video and its own soundtrack, both to compute: one decode for the two.
+      const partner = slots.find((o) => o !== slot && !o.hit && !o.input && o.item.path === item.path && (item.kind === 'video' ? o.item.fromVideo : item.fromVideo && o.item.kind === 'video'));
+      if (partner) {
+        opts.onStage?.('reading video');
+        const both = await processVideoWithSoundtrack(item.path, { clips: m.media.audio.clips, signal: opts.signal });
+        const [v, a] = item.kind === 'video' ? [slot, partner] : [partner, slot];
+        v.input = both.video;
+        a.input = both.audio;
+      } else {
+        opts.onStage?.(`reading ${item.kind}`);
+        slot.input = await PROCESSORS[item.kind](item.path, { clips: m.media.audio.clips, region: item.region, signal: opts.signal });
+      }
+    }
+    const input = slot.input!;
+    slot.input = undefined;
     timings.mediaDecodeMs += input.decodeMs;
     timings.fbankMs += input.preprocessMs;
     check();
@@ -110,7 +133,7 @@ export async function ask(
     media.push({ kind: item.kind, rows, tokens: n });
     described.push({ kind: item.kind, source, region: item.region, tokens: n, cached: false });
     // Kept only if the file is still the one identified before the decode.
-    if (key && file === (await fileIdentity(item.path).catch(() => undefined))) rt.mediaCache.set(key, { rows, tokens: n });
+    if (key && file === (await fileIdentity(item.path).catch(() => undefined))) rt.mediaCache.store(key, { rows, tokens: n });
   }
   check();
   let t = performance.now();

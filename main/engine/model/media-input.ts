@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { StudioError } from '@contract';
 import { ffmpegReason, runFfmpeg } from '../media/ffmpeg';
-import { readPcm } from '../media/pcm';
+import { inputPartOf, readPcm, type PcmReadResult } from '../media/pcm';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
@@ -45,22 +45,26 @@ export async function decodeAudio(
   await statMediaFile(path);
   // One ffmpeg run through the engine's one PCM reader: the first audio stream
   // as float32 at its own rate and channel count, as ffmpeg's WAV header states them.
-  let filter: string | undefined;
-  if (opts.region) {
-    const [a, b] = opts.region;
-    if (!(b > a) || a < 0) throw new StudioError('BAD_ARGS', `The region ${a}–${b} s is empty or negative.`);
-    filter = `atrim=start=${a}:end=${b}`;
-  }
+  const filter = regionFilter(opts.region);
   const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
-  const name = basename(path);
-  const pcm = await readPcm(path, {
-    filter,
-    signal: opts.signal,
-    onFrames: (f32) => sink.write(Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength)),
-  }).catch((err) => {
+  const pcm = await readPcm(path, { filter, signal: opts.signal, onFrames: sinkWriter(sink) }).catch((err) => {
     sink.close();
     throw err;
   });
+  return finishAudio(pcm, sink, basename(path), opts.region);
+}
+
+function regionFilter(region?: [number, number]): string | undefined {
+  if (!region) return undefined;
+  const [a, b] = region;
+  if (!(b > a) || a < 0) throw new StudioError('BAD_ARGS', `The region ${a}–${b} s is empty or negative.`);
+  return `atrim=start=${a}:end=${b}`;
+}
+
+const sinkWriter = (sink: SpillSink) => (f32: Float32Array) => sink.write(Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength));
+
+/** The decoded samples of a finished PCM run as the model's AudioSource, or the StudioError saying why there are none (the sink is then closed). */
+function finishAudio(pcm: PcmReadResult, sink: SpillSink, name: string, region?: [number, number]): DecodedAudio {
   const stderr = pcm.log;
   if (/Stream map '0:a:0' matches no streams/.test(stderr)) {
     sink.close();
@@ -76,7 +80,7 @@ export async function decodeAudio(
   if (frames === 0) {
     sink.close();
     if (pcm.exitCode !== 0) throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded (ffmpeg: ${ffmpegReason(stderr)}).`);
-    throw new StudioError('DECODE_FAILED', `"${name}" decoded to no audio${opts.region ? ' in the selected region' : ''}.`);
+    throw new StudioError('DECODE_FAILED', `"${name}" decoded to no audio${region ? ' in the selected region' : ''}.`);
   }
   const source: AudioSource = {
     length: frames,
@@ -157,9 +161,16 @@ class SpillSink {
   }
 }
 
+type StreamInfo = ReturnType<typeof parseFfmpegInfo>['streams'][number];
+
+/** The video stream the model reads: the first that is not an attached picture (cover art), else the first. */
+function modelVideoStream(info: ReturnType<typeof parseFfmpegInfo>): StreamInfo | undefined {
+  return info.streams.find((s) => s.type === 'video' && !s.attachedPic) ?? info.streams.find((s) => s.type === 'video');
+}
+
 async function videoStream(path: string, signal?: AbortSignal) {
   const info = parseFfmpegInfo((await runFfmpeg(['-i', path], { signal })).stderr);
-  return { info, video: info.streams.find((s) => s.type === 'video' && !s.attachedPic) ?? info.streams.find((s) => s.type === 'video') };
+  return { info, video: modelVideoStream(info) };
 }
 
 /** Decode chosen frames (0-based, presentation order) as rgb24. */
@@ -193,18 +204,45 @@ export function exactFps(printed: number): number {
 /** Number of video packets (what decord indexes), counted by remuxing to null. */
 async function countPackets(path: string, streamIndex: number, signal?: AbortSignal): Promise<number> {
   const r = await runFfmpeg(['-i', path, '-map', `0:${streamIndex}`, '-c', 'copy', '-f', 'null', '-'], { signal });
-  const all = [...r.stderr.matchAll(/frame=\s*(\d+)/g)];
-  return all.length ? Number(all[all.length - 1][1]) : 0;
+  return lastFrameCount(r.stderr) ?? 0;
 }
 
-/** The vision encoder's input for a video: [15, 3, 2, 224, 224]. */
-export async function videoInput(path: string, signal?: AbortSignal): Promise<{ pixels: Float32Array; n: number; plan: Array<[number, number]> }> {
-  await statMediaFile(path);
-  const { video } = await videoStream(path, signal);
-  if (!video || !video.width || !video.height) throw new StudioError('NOT_MEDIA', `"${basename(path)}" has no video stream.`);
-  if (!video.fps) throw new StudioError('NOT_MEDIA', `"${basename(path)}": the video's frame rate is unknown.`);
-  const frames = await countPackets(path, video.index, signal);
-  if (frames === 0) throw new StudioError('DECODE_FAILED', `"${basename(path)}" has a video stream with no frames.`);
+/** The `frame=` of ffmpeg's last progress report (for a stream copy: packets), or undefined when there is none. */
+function lastFrameCount(log: string): number | undefined {
+  const all = [...log.matchAll(/frame=\s*(\d+)/g)];
+  return all.length ? Number(all[all.length - 1][1]) : undefined;
+}
+
+/**
+ * ffmpeg output arguments that count the packets of the first video stream
+ * that is not an attached picture (`V`), by a stream copy to the null muxer,
+ * in a run that does something else too: the final report's `frame=` is that
+ * count, as countPackets reads it from a run of its own.
+ */
+const COUNT_OUTPUT = ['-map', '0:V:0', '-c', 'copy', '-an', '-sn', '-dn', '-f', 'null', '-'];
+
+/**
+ * The input's streams and the model's video stream's packet count from the
+ * log of a run that had COUNT_OUTPUT as output `#out`, or null when that run
+ * cannot vouch for them: the stream it copied is not the one the model reads
+ * (a file whose only video is its cover), or the count is missing.
+ */
+function countFromLog(log: string, frameLine: string | undefined, out: number): { info: ReturnType<typeof parseFfmpegInfo>; video: StreamInfo | undefined; frames: number } | null {
+  const info = parseFfmpegInfo(inputPartOf(log));
+  const video = modelVideoStream(info);
+  if (!video) return { info, video, frames: 0 }; // no video at all: the caller says so, as before
+  const copied = new RegExp(`Stream #0:(\\d+) -> #${out}:0 \\(copy\\)`).exec(log);
+  const frames = frameLine === undefined ? undefined : lastFrameCount(frameLine);
+  if (!copied || Number(copied[1]) !== video.index || frames === undefined) return null;
+  return { info, video, frames };
+}
+
+/** The clips' pixels from the frames of `plan`: [15, 3, 2, 224, 224]. */
+async function pixelsOf(path: string, video: StreamInfo, frames: number, signal?: AbortSignal): Promise<VideoPixels> {
+  const name = basename(path);
+  if (!video.width || !video.height) throw new StudioError('NOT_MEDIA', `"${name}" has no video stream.`);
+  if (!video.fps) throw new StudioError('NOT_MEDIA', `"${name}": the video's frame rate is unknown.`);
+  if (frames === 0) throw new StudioError('DECODE_FAILED', `"${name}" has a video stream with no frames.`);
   const plan = framePlan(exactFps(video.fps), frames);
   const decoded = await decodeFrames(path, video.index, plan.flat(), video.width, video.height, signal);
   const n = VIDEO_CLIPS * VIDEO_CROPS;
@@ -212,6 +250,83 @@ export async function videoInput(path: string, signal?: AbortSignal): Promise<{ 
   const pixels = new Float32Array(n * 3 * 2 * 224 * 224);
   plan.forEach(([a, b], i) => clipToPixelValues([decoded.get(a)!, decoded.get(b)!], video.width!, video.height!, pixels, i * clipSize));
   return { pixels, n, plan };
+}
+
+/** The vision encoder's input for a video: pixels [n = 15, 3, 2, 224, 224] float32, and the frame pairs (0-based indices) of its 5 clips. */
+export interface VideoPixels {
+  pixels: Float32Array;
+  n: number;
+  plan: Array<[number, number]>;
+}
+
+/**
+ * The vision encoder's input for a video: [15, 3, 2, 224, 224]. Two ffmpeg
+ * runs: the streams and the packet count in one (COUNT_OUTPUT), the chosen
+ * frames in the other. `separateRuns`: the path before issue 13 — a probe
+ * run, a packet-count run, a frame run — which is also the fallback when the
+ * first run cannot vouch for its count (the tests compare the two, bit for bit).
+ * Errors: NOT_FOUND/UNREADABLE (statMediaFile), NOT_MEDIA (no video stream,
+ * unknown frame rate), DECODE_FAILED, CANCELLED.
+ */
+export async function videoInput(path: string, signal?: AbortSignal, opts: { separateRuns?: boolean } = {}): Promise<VideoPixels> {
+  await statMediaFile(path);
+  let found: { video: StreamInfo | undefined; frames?: number } | null = null;
+  if (!opts.separateRuns) {
+    const r = await runFfmpeg(['-nostats', '-i', path, ...COUNT_OUTPUT], { signal });
+    const tail = r.stderr.slice(r.stderr.lastIndexOf('frame='));
+    found = countFromLog(r.stderr, r.stderr.includes('frame=') ? tail : undefined, 0);
+  }
+  found ??= await videoStream(path, signal);
+  const { video } = found;
+  if (!video || !video.width || !video.height) throw new StudioError('NOT_MEDIA', `"${basename(path)}" has no video stream.`);
+  if (!video.fps) throw new StudioError('NOT_MEDIA', `"${basename(path)}": the video's frame rate is unknown.`);
+  const frames = found.frames ?? (await countPackets(path, video.index, signal));
+  return pixelsOf(path, video, frames, signal);
+}
+
+/**
+ * A video and its soundtrack, as `videoInput` and `decodeAudio` (no region)
+ * give them — the same arrays, bit for bit — from two ffmpeg runs instead of
+ * four: the soundtrack's decode, the streams and the video's packet count in
+ * one run (the PCM reader with COUNT_OUTPUT as a second output), then the
+ * chosen frames. Where that first run cannot vouch for its result (no audio,
+ * a file whose only video is its cover, a decode that failed), the two are
+ * decoded apart as before, so errors are the same as theirs.
+ * `runs`: the ffmpeg runs it took. The caller closes `audio`.
+ */
+export async function videoAndSoundtrack(
+  path: string,
+  opts: { signal?: AbortSignal; memoryBytes?: number } = {},
+): Promise<{ video: VideoPixels; audio: DecodedAudio; runs: number }> {
+  await statMediaFile(path);
+  const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
+  let frameLine: string | undefined;
+  const pcm = await readPcm(path, {
+    signal: opts.signal,
+    onFrames: sinkWriter(sink),
+    otherOutputs: COUNT_OUTPUT,
+    // the final report (printed even with -nostats); read as it comes, whatever the log's cap
+    onLogLine: (l) => {
+      if (/^frame=/.test(l.text.trim())) frameLine = l.text;
+    },
+  }).catch((err) => {
+    sink.close();
+    throw err;
+  });
+  const found = pcm.format ? countFromLog(pcm.log, frameLine, 1) : null;
+  if (!found || !found.video) {
+    sink.close();
+    const video = await videoInput(path, opts.signal, { separateRuns: true });
+    const audio = await decodeAudio(path, { signal: opts.signal, memoryBytes: opts.memoryBytes });
+    return { video, audio, runs: 1 + 3 + 1 };
+  }
+  const audio = finishAudio(pcm, sink, basename(path));
+  try {
+    return { video: await pixelsOf(path, found.video, found.frames, opts.signal), audio, runs: 2 };
+  } catch (err) {
+    audio.close();
+    throw err;
+  }
 }
 
 /**

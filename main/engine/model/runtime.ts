@@ -10,7 +10,7 @@ import { KvDecoder } from './generate/decoder';
 import { PREFIX_CACHE_BYTES, PrefixKvCache } from './generate/prefix-cache';
 import { TextStreamer } from './generate/streamer';
 import { f16ToF32, f32ToF16 } from './tensors';
-import { EmbeddingCache, packIdentity } from './embedding-cache';
+import { EmbeddingCache, EmbeddingDiskCache, packIdentity } from './embedding-cache';
 
 /**
  * DeepResonance on onnxruntime-node, in the order of the paper:
@@ -96,8 +96,8 @@ export class ModelRuntime {
   private readonly H: number;
   private readonly half: boolean;
   private readonly placeholder: RegExp;
-  /** projected media of earlier questions (ask.ts), keyed by file, region and this pack */
-  readonly mediaCache = new EmbeddingCache();
+  /** projected media of earlier questions (ask.ts), keyed by file, region and this pack; in memory, and on disk when `open` got a `mediaCacheDir` */
+  readonly mediaCache: EmbeddingCache;
   /** this pack's identity in `mediaCache` keys (folder + the manifest's file checksums) */
   readonly packId: string;
   /** ImageBind runs since the pack loaded, per encoder (what the media cache saves) */
@@ -109,9 +109,11 @@ export class ModelRuntime {
     readonly pack: Pack,
     readonly providerChoice: ProviderChoice,
     prefixCacheBytes: number,
+    mediaCacheDir?: string,
   ) {
     this.prefixCache = prefixCacheBytes > 0 ? new PrefixKvCache(prefixCacheBytes) : undefined;
     const m = pack.manifest;
+    this.mediaCache = new EmbeddingCache(undefined, mediaCacheDir ? new EmbeddingDiskCache(mediaCacheDir) : undefined);
     this.H = m.llm.hidden_size;
     this.half = m.dtype === 'fp16';
     this.tokenizer = new Tokenizer(
@@ -124,12 +126,18 @@ export class ModelRuntime {
   }
 
   /**
-   * Open a pack's graphs. `prefixCacheBytes`: the bound of the prompt-prefix KV cache
-   * (generate/prefix-cache.ts; default PREFIX_CACHE_BYTES, 0 = off).
+   * Open a pack's graphs on a provider. `prefixCacheBytes`: the bound of the prompt-prefix
+   * KV cache (generate/prefix-cache.ts; default PREFIX_CACHE_BYTES, 0 = off). `mediaCacheDir`:
+   * the folder for the projected media on disk (EmbeddingDiskCache; the engine passes
+   * `<cacheDir>/embeddings`); without it the media cache is in memory only.
    */
-  static async open(pack: Pack, provider: ProviderChoice = 'auto', opts: { threads?: number; prefixCacheBytes?: number } = {}): Promise<ModelRuntime> {
-    const { prefixCacheBytes = PREFIX_CACHE_BYTES, ...sessionOpts } = opts;
-    const rt = new ModelRuntime(pack, provider, prefixCacheBytes);
+  static async open(
+    pack: Pack,
+    provider: ProviderChoice = 'auto',
+    opts: { threads?: number; prefixCacheBytes?: number; mediaCacheDir?: string } = {},
+  ): Promise<ModelRuntime> {
+    const { prefixCacheBytes = PREFIX_CACHE_BYTES, mediaCacheDir, ...sessionOpts } = opts;
+    const rt = new ModelRuntime(pack, provider, prefixCacheBytes, mediaCacheDir);
     const m = pack.manifest;
     const graphs: Graphs[] = ['audio_encoder', 'vision_encoder', 'projector', 'decoder'];
     if (m.variant === 'beta') graphs.push('fusion');
@@ -163,9 +171,16 @@ export class ModelRuntime {
     return { name: d.provider, fallbacks: this.fallbacks };
   }
 
+  /** The providers that make a medium's rows (its encoder and the projector), for media cache keys: rows from another provider differ in rounding. */
+  mediaProviders(encoder: 'audio' | 'vision'): string {
+    const p = (g: Graphs) => this.sessions.get(g)?.provider ?? 'none';
+    return `${p(encoder === 'audio' ? 'audio_encoder' : 'vision_encoder')}+${p('projector')}`;
+  }
+
   async close(): Promise<void> {
     for (const s of this.sessions.values()) await s.session.release().catch(() => undefined);
     this.sessions.clear();
+    await this.mediaCache.settled();
     this.mediaCache.clear();
     this.prefixCache?.clear();
     if (this.embedFd !== undefined) closeSync(this.embedFd);

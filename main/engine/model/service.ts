@@ -64,7 +64,8 @@ export class ModelService {
     this.runtimeKey = key;
     this.loading = (async () => {
       const pack = await loadPack(packPath, { verifyCachePath: this.verifyCache, onProgress, signal });
-      return ModelRuntime.open(pack, provider);
+      // the projected media outlive a restart: a follow-up or Regenerate then costs only prefill and decode
+      return ModelRuntime.open(pack, provider, { mediaCacheDir: join(this.ctx.cacheDir, 'embeddings') });
     })();
     try {
       this.runtime = await this.loading;

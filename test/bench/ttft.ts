@@ -1,0 +1,153 @@
+// Time to first token (issue 13, "no repeated work per question") with the real
+// ImageBind-huge shapes: first question / follow-up / Regenerate / after an engine
+// restart, and each ImageBind encoder timed alone (wall and process CPU time).
+//
+//   flock /work/locks/bigmem nice /usr/bin/python3 test/bench/make_1b_pack.py --out test/output/bench-1b --imagebind huge --sources-only
+//   flock /work/locks/bigmem nice node --import tsx test/bench/ttft.ts [--convert] [--threads 2] [--tokens 16] [--runs 1] [--encoder-runs 2]
+//
+// The pack: the 1 B random LLaMA (hidden 2048, 18 layers, int4 Q4_0) and a random
+// ImageBind of the real huge shapes (vision 32 × 1280, audio 12 × 768, out 1024;
+// fp32), both from checkpoints saved as the official code saves them, converted by
+// the TypeScript converter (`--convert`, or when the pack is missing). Media: a 30 s
+// music video (testsrc2 + a chord, h264/aac) made by ffmpeg, asked about with
+// its soundtrack (`<Video><Audio>`: 15 vision crops + 3 audio clips), and an audio
+// track alone (3 clips). Peak RSS is this process's VmHWM.
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ask, type AskRequest } from '../../main/engine/model/ask';
+import { convertPack } from '../../main/engine/model/convert';
+import { loadPack } from '../../main/engine/model/pack';
+import { processVideoWithSoundtrack, PROCESSORS } from '../../main/engine/model/processors';
+import { ModelRuntime } from '../../main/engine/model/runtime';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
+const WORK = join(ROOT, 'test', 'output', 'bench-1b');
+const SRC = join(WORK, 'src');
+const PACK = join(WORK, 'pack-ts-int4-imagebind-huge');
+
+const { values } = parseArgs({
+  options: {
+    convert: { type: 'boolean', default: false },
+    'convert-only': { type: 'boolean', default: false },
+    threads: { type: 'string', default: '2' },
+    tokens: { type: 'string', default: '16' },
+    runs: { type: 'string', default: '1' },
+    'encoder-runs': { type: 'string', default: '2' },
+    pack: { type: 'string', default: PACK },
+  },
+});
+const THREADS = Number(values.threads);
+const TOKENS = Number(values.tokens);
+
+const vmHwmMb = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024;
+const du = (p: string): number => (statSync(p).isDirectory() ? readdirSync(p).reduce((s, f) => s + du(join(p, f)), 0) : statSync(p).size);
+/** process CPU seconds (user + system, all threads) */
+const cpuS = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wallS: number; cpuS: number; load: string }> {
+  const c0 = cpuS();
+  const t0 = performance.now();
+  const value = await fn();
+  return { value, wallS: (performance.now() - t0) / 1000, cpuS: cpuS() - c0, load: load() };
+}
+
+async function convert(): Promise<void> {
+  if (!existsSync(join(SRC, 'imagebind-huge.pth'))) {
+    throw new Error('no sources: run  flock /work/locks/bigmem nice /usr/bin/python3 test/bench/make_1b_pack.py --out test/output/bench-1b --imagebind huge --sources-only  first');
+  }
+  console.log(`converting with the TypeScript converter → ${PACK} (load ${load()})`);
+  let last = '';
+  const r = await timed(() =>
+    convertPack({
+      imagebind: join(SRC, 'imagebind-huge.pth'), imagebindConfig: join(SRC, 'imagebind-huge.json'), llm: join(SRC, 'llama'), delta: join(SRC, 'llama', 'delta.pt'),
+      out: PACK, precision: 'int4', force: true,
+      onProgress: (p) => {
+        if (p.step !== last) console.log(`  ${new Date().toISOString().slice(11, 19)} ${p.step}`);
+        last = p.step;
+      },
+    }),
+  );
+  console.log(`converted in ${r.wallS.toFixed(1)} s wall, ${r.cpuS.toFixed(1)} CPU-s, peak RSS ${vmHwmMb().toFixed(0)} MiB, ${(du(PACK) / 1e9).toFixed(2)} GB (load ${r.load})`);
+}
+
+async function main(): Promise<void> {
+  if (values.convert || values['convert-only'] || !existsSync(join(values.pack!, 'manifest.json'))) await convert();
+  if (values['convert-only']) return;
+  const media = join(WORK, 'media');
+  mkdirSync(media, { recursive: true });
+  const video = join(media, 'clip-30s.mp4');
+  const track = join(media, 'track-30s.flac');
+  const gen = (out: string, args: string[]) => existsSync(out) || execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args, out]);
+  const chord = 'sine=f=220:d=30,volume=0.5[a];sine=f=330:d=30[b];sine=f=880:d=30:beep_factor=4[c];[a][b][c]amix=inputs=3';
+  gen(video, ['-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=30:d=30', '-f', 'lavfi', '-i', chord, '-shortest', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac']);
+  gen(track, ['-f', 'lavfi', '-i', chord, '-ac', '2', '-ar', '44100']);
+
+  console.log(`TTFT benchmark — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0].model}, ${THREADS} intra-op threads, ${TOKENS} new tokens; load ${load()}`);
+  const open = (cacheDir: string) => timed(async () => ModelRuntime.open(await loadPack(values.pack!), 'cpu', { threads: THREADS, mediaCacheDir: cacheDir }));
+  const cacheDir = mkdtempSync(join(WORK, 'embeddings-'));
+  let rt = (await open(cacheDir)).value;
+  const m = rt.pack.manifest;
+  console.log(`pack ${m.name}: LLM hidden ${m.llm.hidden_size} × ${m.llm.num_hidden_layers} layers (${m.llm_quant}), ImageBind vision ${m.imagebind.vision_embed_dim ?? '?'} / audio ${m.imagebind.audio_embed_dim ?? '?'}; ${(du(values.pack!) / 1e9).toFixed(2)} GB`);
+
+  // ---- each encoder alone, on the inputs of the questions below --------------
+  const clips = m.media.audio.clips;
+  const pre = await timed(() => processVideoWithSoundtrack(video, { clips }));
+  const audioIn = await timed(() => PROCESSORS.audio(track, { clips }));
+  console.log(`decode + preprocessing: video + soundtrack ${pre.wallS.toFixed(2)} s wall (${pre.cpuS.toFixed(2)} CPU-s in this process; ffmpeg runs: ${pre.value.runs}); audio track ${audioIn.wallS.toFixed(2)} s`);
+  const enc: Record<string, Array<{ wallS: number; cpuS: number; load: string }>> = { 'audio tower, 3 clips': [], 'vision tower, 1 image': [], 'vision tower, 15 video crops': [], 'projector, 18 rows': [] };
+  const one = pre.value.video.data.subarray(0, 3 * 2 * 224 * 224);
+  for (let r = 0; r < Number(values['encoder-runs']); r++) {
+    enc['audio tower, 3 clips'].push(await timed(() => rt.encodeAudio(audioIn.value.data, clips)));
+    enc['vision tower, 1 image'].push(await timed(() => rt.encodeVision(one, 1)));
+    enc['vision tower, 15 video crops'].push(await timed(() => rt.encodeVision(pre.value.video.data, 15)));
+    enc['projector, 18 rows'].push(await timed(() => rt.project(new Float32Array(18 * m.imagebind.out_embed_dim).fill(0.01), 18)));
+  }
+  console.log('| encoder (ImageBind-huge shapes, random weights) | wall s (median) | CPU-s | CPU-s / wall | load during |');
+  console.log('|---|--:|--:|--:|---|');
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  for (const [k, v] of Object.entries(enc)) {
+    const w = median(v.map((x) => x.wallS));
+    const c = median(v.map((x) => x.cpuS));
+    console.log(`| ${k} | ${w.toFixed(2)} | ${c.toFixed(2)} | ${(c / w).toFixed(2)} | ${v.map((x) => x.load.split(' ')[0]).join(', ')} |`);
+  }
+
+  // ---- the questions ---------------------------------------------------------
+  const q = (over: Partial<AskRequest>, seed: number): AskRequest => ({ instruction: 'Describe the music and the video.', options: { greedy: true, maxNewTokens: TOKENS, seed }, ...over });
+  const scenarios: Array<[string, Partial<AskRequest>]> = [
+    ['audio track (3 clips)', { audio: { path: track } }],
+    ['video + its soundtrack (15 crops + 3 clips)', { video: { path: video }, input: '<Video> <Audio>' }],
+  ];
+  console.log('| question | TTFT first (decode / fbank / encoders / proj / prefill) | follow-up | Regenerate | after engine restart | decode tok/s | CPU-s first |');
+  console.log('|---|--:|--:|--:|--:|--:|--:|');
+  for (const [name, req] of scenarios) {
+    for (let r = 0; r < Number(values.runs); r++) {
+      rt.mediaCache.clear();
+      rmSync(cacheDir, { recursive: true, force: true });
+      const first = await timed(() => ask(rt, q(req, r)));
+      const t = first.value.timings;
+      const follow = await ask(rt, q({ ...req, instruction: 'What instruments play?' }, r));
+      const regen = await ask(rt, q(req, r + 1000));
+      await rt.close(); // engine restart: a new runtime on the same pack and cache folder
+      const reopened = await open(cacheDir);
+      rt = reopened.value;
+      const restart = await ask(rt, q({ ...req, instruction: 'Is it danceable?' }, r));
+      const cachedAll = [follow, regen, restart].every((x) => x.inputs.media.every((mm) => mm.cached));
+      const s = (x: number) => (x / 1000).toFixed(2);
+      console.log(
+        `| ${name} | **${s(t.firstTokenMs)} s** (${s(t.mediaDecodeMs)} / ${s(t.fbankMs)} / ${s(t.encodersMs)} / ${s(t.projectionMs)} / ${s(t.prefillMs)}) | ${s(follow.timings.firstTokenMs)} s | ${s(regen.timings.firstTokenMs)} s | ${s(restart.timings.firstTokenMs)} s (+ ${reopened.wallS.toFixed(1)} s pack load) | ${t.tokensPerSec.toFixed(1)} | ${first.cpuS.toFixed(1)} |${cachedAll ? '' : ' (a medium was not cached!)'}`,
+      );
+    }
+  }
+  await rt.close();
+  console.log(`peak RSS ${vmHwmMb().toFixed(0)} MiB; load at the end ${load()}`);
+}
+
+await main();
