@@ -289,7 +289,7 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     await page.getByTestId('spectrogram-colormap').selectOption('magma');
     await page.getByTestId('spectrogram-gain').fill('0');
     // the focused slider keeps its arrow keys: leave it, so the view's keys work again
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { blur(): void } | null } }).document.activeElement?.blur());
   });
 
   test('1280×720: every ruler label lies inside its ruler, fitted and zoomed; the tools fit', async () => {
