@@ -118,6 +118,8 @@ export const Peaks = z.object({
   samplesPerPeak: z.number(),
   /** base64 of little-endian Float32: interleaved [min0, max0, min1, max1, …] in −1…1 */
   minMax: z.string(),
+  /** base64 of Uint8 per peak [low, mid, high]: each band's largest |amplitude| (0…255 = 0…full scale); WaveBands */
+  bands: z.string().optional(),
   /** decoding stopped early (truncated / corrupt data); the peaks cover what decoded */
   warning: z.string().optional(),
 });
@@ -161,6 +163,8 @@ export const WaveRange = z.object({
   samplesPerPeak: z.number(),
   /** base64 of little-endian Float32: interleaved [min0, max0, …] in −1…1 */
   minMax: z.string(),
+  /** per peak [low, mid, high] as Peaks.bands */
+  bands: z.string().optional(),
   spectrogram: z.object({
     /** samples between columns (a power of two) */
     hop: z.number(),
@@ -585,6 +589,34 @@ export const GetRequest = z
   .strict();
 export type GetRequest = z.infer<typeof GetRequest>;
 
+// ---- the waveform's beat grid, hot cues and named regions (issue 12) ----------
+
+/** Hot cue slots, as Mixxx's and rekordbox's hot cues 1–8. */
+export const CUE_SLOTS = 8;
+
+/** The beat grid drawn on the waveform: the tempo analyser's beats and meter, with where the bars start. */
+export const BeatGrid = z.object({
+  trackId: Id,
+  /** beat times, seconds from the start of the track */
+  beats: z.array(z.number()),
+  /** the tempo (BPM) as analysed; null when the track has no steady pulse (then `beats` is empty) */
+  bpm: z.number().nullable(),
+  /** 3 or 4 beats per bar; null when no bar length stands out (no downbeats are drawn then) */
+  beatsPerBar: z.union([z.literal(3), z.literal(4)]).nullable(),
+  /** index in `beats` of the first downbeat (0 … beatsPerBar − 1): the phase whose beats carry the most low-band (< 600 Hz) energy; null without a meter */
+  downbeat: z.number().int().nullable(),
+  /** 'library': the library's stored analysis; 'analysed': the tempo analyser run for this request (cached) */
+  source: z.enum(['library', 'analysed']),
+});
+export type BeatGrid = z.infer<typeof BeatGrid>;
+
+export const HotCue = z.object({ slot: z.number().int().min(1).max(CUE_SLOTS), timeSec: z.number().min(0) });
+export type HotCue = z.infer<typeof HotCue>;
+export const NamedRegion = z.object({ id: Id, name: z.string().min(1).max(100), startSec: z.number().min(0), endSec: z.number().min(0) });
+export type NamedRegion = z.infer<typeof NamedRegion>;
+/** A track's marks, kept in the library database: hot cues by slot, named regions by start. */
+export const TrackMarks = z.object({ trackId: Id, cues: z.array(HotCue), regions: z.array(NamedRegion) });
+export type TrackMarks = z.infer<typeof TrackMarks>;
 
 // ---- the methods -----------------------------------------------------------
 
@@ -681,6 +713,42 @@ export const methods = {
     host: 'engine',
     exposed: false,
     summary: 'Map a media URL to the file behind it (hosts only).',
+  }),
+
+  // issue 12: the waveform's beat grid, hot cues and named regions (main/engine/media/marks.ts)
+  'media:beats': spec({
+    input: TrackRef,
+    output: BeatGrid,
+    host: 'engine',
+    progress: true,
+    cancellable: true,
+    summary: 'The beat grid: the library\'s stored beats and meter, or the tempo analyser run on the track (cached); with the first downbeat.',
+  }),
+  'marks:list': spec({ input: TrackRef, output: TrackMarks, host: 'engine', summary: 'The track\'s hot cues and named regions.' }),
+  'marks:set-cue': spec({
+    input: z.object({ trackId: Id, slot: z.number().int().min(1).max(CUE_SLOTS), timeSec: z.number().min(0).max(1e6) }).strict(),
+    output: TrackMarks,
+    host: 'engine',
+    summary: 'Put hot cue 1–8 at a time (replacing that slot\'s cue); returns the track\'s marks.',
+  }),
+  'marks:delete-cue': spec({
+    input: z.object({ trackId: Id, slot: z.number().int().min(1).max(CUE_SLOTS) }).strict(),
+    output: TrackMarks,
+    host: 'engine',
+    summary: 'Delete a hot cue; returns the track\'s marks.',
+  }),
+  'marks:save-region': spec({
+    /** without `id`: a new region; with it: rename or move that region */
+    input: z.object({ trackId: Id, id: Id.optional(), name: z.string().trim().min(1).max(100), startSec: z.number().min(0).max(1e6), endSec: z.number().min(0).max(1e6) }).strict(),
+    output: TrackMarks,
+    host: 'engine',
+    summary: 'Keep a named region of the track (new, or renamed/moved); returns the track\'s marks.',
+  }),
+  'marks:delete-region': spec({
+    input: z.object({ trackId: Id, id: Id }).strict(),
+    output: TrackMarks,
+    host: 'engine',
+    summary: 'Delete a named region; returns the track\'s marks.',
   }),
 
   'recent:list': spec({ input: Empty, output: z.array(RecentEntry), host: 'engine', summary: 'Recently opened files.' }),

@@ -26,4 +26,14 @@ describe('time ruler ticks (track view)', () => {
     assert.deepEqual(rulerTicks(5, 5, 800).labels, []);
     assert.deepEqual(rulerTicks(0, 10, 0).labels, []);
   });
+
+  it('a wide label near the right edge ends at its tick when its measured width would not fit (issue 12 item 14)', () => {
+    // 0…10.8 s on 800 px: labels every 1 s, the one at 10 s lies at 740.7 px. Estimated (44.8 px) it
+    // fits; measured at 70 px (a wider font, "0:10.0"-style text) it would be cut off by 10 px
+    assert.equal(rulerTicks(0, 10.8, 800).labels.at(-1)!.anchorEnd, false);
+    const r = rulerTicks(0, 10.8, 800, () => 70);
+    assert.equal(r.labels.at(-1)!.t, 10);
+    assert.equal(r.labels.at(-1)!.anchorEnd, true);
+    assert.equal(r.labels.at(-2)!.anchorEnd, false);
+  });
 });

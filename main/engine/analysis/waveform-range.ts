@@ -100,6 +100,8 @@ export interface WaveRangeData {
   samplesPerPeak: number;
   /** interleaved [min0, max0, …], ceil((end − start) / samplesPerPeak) pairs */
   minMax: Float32Array;
+  /** per peak [low, mid, high] band maxima (PeaksData.bands) */
+  bands: Uint8Array;
   spectrogram: {
     hop: number;
     fftSize: number;
@@ -140,6 +142,8 @@ export async function computeRange(path: string, plan: RangePlan, signal?: Abort
       const from = pos;
       pos += n;
       const lo = Math.max(from, a);
+      // the pre-roll warms the band filters (no start-up transient in the first peaks)
+      if (from < a) peaks.warm(mono.subarray(0, Math.min(n, a - from)));
       const pHi = Math.min(pos, b);
       if (pHi > lo) peaks.process([mono.subarray(lo - from, pHi - from)]);
       const sHi = Math.min(pos, specEnd);
@@ -160,6 +164,7 @@ export async function computeRange(path: string, plan: RangePlan, signal?: Abort
     endSample: end,
     samplesPerPeak: spp,
     minMax: p.minMax,
+    bands: p.bands,
     spectrogram: { hop, fftSize, columns, rows: s.rows, floorDb: s.floorDb, data: s.data.slice(0, columns * s.rows) },
   };
 }

@@ -1,3 +1,4 @@
+import { Biquad } from '../dsp/biquad';
 import { RealFft, hann } from '../dsp/fft';
 import { melFilterbank, type MelBand } from '../dsp/mel';
 import { MonoDecimator } from '../dsp/streams';
@@ -35,8 +36,15 @@ export function waveAnalysers(expectedSec = 0): [PeaksAnalyser, SpectrogramAnaly
  */
 export const SPECTROGRAM_RATE = WAVE_OUTPUT.sampleRate;
 
-/** Bump when peaks or spectrogram change (results and the media cache key). */
-export const WAVE_VERSION = 3;
+/** Bump when peaks or spectrogram change (results and the media cache key). 4: frequency bands with the peaks. */
+export const WAVE_VERSION = 4;
+
+/**
+ * Edges (Hz) of the waveform's three frequency bands — low < 600 Hz ≤ mid <
+ * 4000 Hz ≤ high — as Mixxx's RGB/3-band waveforms split them (its waveform
+ * analyser's filters); rekordbox's coloured waveform splits similarly.
+ */
+export const BAND_EDGES_HZ = [600, 4000] as const;
 
 /** Mono mix of a block (the first channel itself when mono); `scratch` is reused. */
 function monoOf(block: Float32Array[], scratch: { buf: Float32Array }): Float32Array {
@@ -64,6 +72,12 @@ export interface PeaksData {
   samplesPerPeak: number;
   /** interleaved [min0, max0, min1, max1, …] */
   minMax: Float32Array;
+  /**
+   * per peak, the largest |amplitude| (0…1 of full scale, as Uint8 0…255) of the
+   * signal through each band's filter (BAND_EDGES_HZ: Butterworth low-pass,
+   * band-pass as high-pass + low-pass, high-pass): interleaved [low0, mid0, high0, low1, …]
+   */
+  bands: Uint8Array;
   /** samples seen */
   samples: number;
 }
@@ -101,6 +115,10 @@ export class PeaksAnalyser implements Analyser<PeaksData> {
   private inCur = 0;
   private samples = 0;
   private readonly mono = { buf: new Float32Array(0) };
+  /** per peak: low, mid, high band maxima (|amplitude|, float until stored) */
+  private bandData = new Float32Array(0);
+  private curBand = [0, 0, 0];
+  private filters: Biquad[] = [];
 
   /** `expectedSec`: the length the container states (0 if unknown) */
   /** `fixedSamplesPerPeak`: this width instead of one chosen from the rate and length (a time range's detail) */
@@ -116,6 +134,30 @@ export class PeaksAnalyser implements Analyser<PeaksData> {
     this.samplesPerPeak = this.fixedSamplesPerPeak ?? Math.max(Math.ceil(sampleRate / PEAKS_PER_SEC), Math.ceil(expectedSamples / this.maxPeaks));
     const expected = Math.ceil(expectedSamples / this.samplesPerPeak) + 16;
     this.data = new Float32Array(2 * Math.min(this.maxPeaks, Math.max(1024, expected)));
+    this.bandData = new Float32Array(3 * Math.min(this.maxPeaks, Math.max(1024, expected)));
+    const [lowMid, midHigh] = BAND_EDGES_HZ;
+    const top = sampleRate * 0.45;
+    this.filters = [
+      new Biquad('lowpass', Math.min(lowMid, top), sampleRate),
+      new Biquad('highpass', Math.min(lowMid, top), sampleRate),
+      new Biquad('lowpass', Math.min(midHigh, top), sampleRate),
+      new Biquad('highpass', Math.min(midHigh, top), sampleRate),
+    ];
+  }
+
+  /**
+   * Run the band filters over samples that precede the first peak (a ranged
+   * decode's pre-roll), so the first peaks' bands start without the filters'
+   * start-up transient. Mono samples at the init rate; no peak is made.
+   */
+  warm(mono: Float32Array): void {
+    const [lp, hpMid, lpMid, hp] = this.filters;
+    for (let i = 0; i < mono.length; i++) {
+      const v = mono[i];
+      lp.step(v);
+      lpMid.step(hpMid.step(v));
+      hp.step(v);
+    }
   }
 
   process(block: Float32Array[]): void {
@@ -131,18 +173,36 @@ export class PeaksAnalyser implements Analyser<PeaksData> {
     let mx = this.curMax;
     let inCur = this.inCur;
     let spp = this.samplesPerPeak;
+    const [lp, hpMid, lpMid, hp] = this.filters;
+    const cb = this.curBand;
+    let bl = cb[0];
+    let bm = cb[1];
+    let bh = cb[2];
     for (let i = 0; i < n; i++) {
       const v = stereo ? Math.fround(0.5 * (a[i] + b[i])) : samples[i];
       if (v < mn) mn = v;
       if (v > mx) mx = v;
+      const l = Math.abs(lp.step(v));
+      const m = Math.abs(lpMid.step(hpMid.step(v)));
+      const h = Math.abs(hp.step(v));
+      if (l > bl) bl = l;
+      if (m > bm) bm = m;
+      if (h > bh) bh = h;
       if (++inCur === spp) {
+        cb[0] = bl;
+        cb[1] = bm;
+        cb[2] = bh;
         this.push(mn, mx);
         spp = this.samplesPerPeak;
         mn = Infinity;
         mx = -Infinity;
+        bl = bm = bh = 0;
         inCur = 0;
       }
     }
+    cb[0] = bl;
+    cb[1] = bm;
+    cb[2] = bh;
     this.curMin = mn;
     this.curMax = mx;
     this.inCur = inCur;
@@ -151,7 +211,19 @@ export class PeaksAnalyser implements Analyser<PeaksData> {
   finish(): PeaksData {
     if (this.inCur > 0) this.push(this.curMin, this.curMax);
     this.inCur = 0;
-    return { sampleRate: this.sampleRate, samplesPerPeak: this.samplesPerPeak, minMax: this.result(), samples: this.samples };
+    return { sampleRate: this.sampleRate, samplesPerPeak: this.samplesPerPeak, minMax: this.result(), bands: this.bandBytes(), samples: this.samples };
+  }
+
+  /** the band maxima as Uint8 (round(255 · amplitude), clamped), 3 per peak */
+  bandBytes(): Uint8Array {
+    const n = 3 * this.count;
+    const out = new Uint8Array(n);
+    const d = this.bandData;
+    for (let i = 0; i < n; i++) {
+      const v = Math.round(d[i] * 255);
+      out[i] = v > 255 ? 255 : v;
+    }
+    return out;
   }
 
   private push(mn: number, mx: number): void {
@@ -161,8 +233,19 @@ export class PeaksAnalyser implements Analyser<PeaksData> {
       next.set(this.data);
       this.data = next;
     }
+    if (3 * this.count >= this.bandData.length) {
+      const next = new Float32Array(Math.min(3 * this.maxPeaks, this.bandData.length * 2));
+      next.set(this.bandData);
+      this.bandData = next;
+    }
     this.data[2 * this.count] = Math.max(-1, Math.min(1, mn));
     this.data[2 * this.count + 1] = Math.max(-1, Math.min(1, mx));
+    const cb = this.curBand;
+    const bd = this.bandData;
+    const j = 3 * this.count;
+    bd[j] = cb[0];
+    bd[j + 1] = cb[1];
+    bd[j + 2] = cb[2];
     this.count++;
   }
 
@@ -173,9 +256,14 @@ export class PeaksAnalyser implements Analyser<PeaksData> {
       d[2 * i] = Math.min(d[4 * i], d[4 * i + 2]);
       d[2 * i + 1] = Math.max(d[4 * i + 1], d[4 * i + 3]);
     }
+    const bd = this.bandData;
+    for (let i = 0; i < pairs; i++) {
+      for (let k = 0; k < 3; k++) bd[3 * i + k] = Math.max(bd[6 * i + k], bd[6 * i + 3 + k]);
+    }
     if (this.count & 1) {
       d[2 * pairs] = d[2 * (this.count - 1)];
       d[2 * pairs + 1] = d[2 * (this.count - 1) + 1];
+      for (let k = 0; k < 3; k++) bd[3 * pairs + k] = bd[3 * (this.count - 1) + k];
       this.count = pairs + 1;
     } else this.count = pairs;
     this.samplesPerPeak *= 2;

@@ -134,4 +134,19 @@ export const migrations: string[] = [
      SELECT u.id FROM chat_messages u WHERE u.track_id = chat_messages.track_id AND u.role = 'user' AND u.seq < chat_messages.seq ORDER BY u.seq DESC LIMIT 1
    ) WHERE role = 'assistant';
    CREATE INDEX chat_reply_to ON chat_messages(reply_to);`,
+  // 6: marks on a track's waveform (issue 12): hot cues 1–8 (kind 'cue', one per slot, at start_sec)
+  // and named regions (kind 'region', start_sec…end_sec, a name), kept per track as Mixxx and rekordbox keep theirs
+  `CREATE TABLE track_marks (
+     id TEXT PRIMARY KEY,
+     track_id TEXT NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+     kind TEXT NOT NULL CHECK (kind IN ('cue','region')),
+     slot INTEGER CHECK (slot IS NULL OR slot BETWEEN 1 AND 8),
+     start_sec REAL NOT NULL,
+     end_sec REAL,
+     name TEXT,
+     created_at INTEGER NOT NULL,
+     CHECK ((kind = 'cue' AND slot IS NOT NULL) OR (kind = 'region' AND end_sec > start_sec AND name IS NOT NULL))
+   );
+   CREATE UNIQUE INDEX track_marks_cue_slot ON track_marks(track_id, slot) WHERE kind = 'cue';
+   CREATE INDEX track_marks_by_track ON track_marks(track_id, kind, start_sec);`,
 ];

@@ -1,5 +1,6 @@
 import type { Handlers } from '@contract';
 import type { EngineContext } from '../context';
+import { MarksService } from '../media/marks';
 import { MediaService } from '../media/service';
 import { Tracks } from '../media/tracks';
 import { ChatService } from '../chat/service';
@@ -11,6 +12,7 @@ import { appHandlers } from './app';
 import { chatHandlers } from './chat';
 import { fsHandlers } from './fs';
 import { libraryHandlers } from './library';
+import { marksHandlers } from './marks';
 import { mediaHandlers } from './media';
 import { modelHandlers } from './model';
 import { guardPaths, Roots } from '../fs/roots';
@@ -18,7 +20,7 @@ import { guardPaths, Roots } from '../fs/roots';
 /**
  * Every engine method of the contract, bound to its service: the services
  * are made once here, and each domain's table (app, media + recent, fs,
- * model, library, chat) maps its methods onto them. With `ctx.roots` (web
+ * model, library, chat, marks) maps its methods onto them. With `ctx.roots` (web
  * mode's allowed folders) every path-taking method is checked by guardPaths.
  */
 export function engineHandlers(ctx: EngineContext): Handlers {
@@ -31,6 +33,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
   const handlers: Handlers = {
     ...appHandlers(ctx),
     ...mediaHandlers(tracks, media),
+    ...marksHandlers(new MarksService(ctx, tracks, media)),
     ...fsHandlers(),
     ...modelHandlers(model, catalog),
     ...libraryHandlers(library),

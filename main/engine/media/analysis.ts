@@ -6,7 +6,7 @@ import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis
 import { readJson, writeAtomic } from './cache';
 
 /** Bump when the analysis changes, so old cache entries are recomputed. */
-export const ANALYSIS_VERSION = 4;
+export const ANALYSIS_VERSION = 5;
 export interface WaveAnalysis {
   v: number;
   peaks: Omit<Peaks, 'trackId'>;
@@ -62,7 +62,7 @@ export async function analyseFile(path: string, probe: ProbeResult, signal: Abor
  */
 export function waveAnalysisOf(peaks: PeaksData, spec: SpectrogramData, warning?: string): WaveAnalysis {
   const durationSec = peaks.samples / peaks.sampleRate;
-  const { minMax } = peaks;
+  const { minMax, bands } = peaks;
   const data = spec.data;
   return {
     v: ANALYSIS_VERSION,
@@ -71,6 +71,7 @@ export function waveAnalysisOf(peaks: PeaksData, spec: SpectrogramData, warning?
       sampleRate: peaks.sampleRate,
       samplesPerPeak: peaks.samplesPerPeak,
       minMax: Buffer.from(minMax.buffer, minMax.byteOffset, minMax.byteLength).toString('base64'),
+      bands: Buffer.from(bands.buffer, bands.byteOffset, bands.byteLength).toString('base64'),
       ...(warning ? { warning } : {}),
     },
     spectrogram: {

@@ -104,6 +104,7 @@ export class MediaService {
           endSec: d.endSample / d.sampleRate,
           samplesPerPeak: d.samplesPerPeak,
           minMax: Buffer.from(mm.buffer, mm.byteOffset, mm.byteLength).toString('base64'),
+          bands: Buffer.from(d.bands.buffer, d.bands.byteOffset, d.bands.byteLength).toString('base64'),
           spectrogram: {
             hop: sp.hop,
             fftSize: sp.fftSize,
@@ -124,7 +125,7 @@ export class MediaService {
   }
 
   private cacheRange(key: string, r: Omit<WaveRange, 'trackId'>): void {
-    const size = (x: Omit<WaveRange, 'trackId'>) => x.minMax.length + x.spectrogram.data.length;
+    const size = (x: Omit<WaveRange, 'trackId'>) => x.minMax.length + (x.bands?.length ?? 0) + x.spectrogram.data.length;
     const old = this.rangeCache.get(key);
     if (old) {
       this.rangeCache.delete(key);

@@ -1,54 +1,146 @@
 /**
- * A perceptual colour map for the spectrogram (an approximation of matplotlib's
- * "magma", by linear interpolation between stops): 256 RGBA entries.
+ * Colour maps for the spectrogram (256 RGBA entries each, by linear
+ * interpolation between stops of matplotlib's perceptual maps, as Sonic
+ * Visualiser offers several), and the painting of the engine's Uint8 mel
+ * spectrogram into a canvas with a gain and a frequency axis of choice.
  */
-const STOPS: [number, number, number, number][] = [
-  [0.0, 0, 0, 4],
-  [0.13, 28, 16, 68],
-  [0.25, 79, 18, 123],
-  [0.38, 129, 37, 129],
-  [0.5, 181, 54, 122],
-  [0.63, 229, 80, 100],
-  [0.75, 251, 135, 97],
-  [0.88, 254, 194, 135],
-  [1.0, 252, 253, 191],
-];
+export type ColormapName = 'magma' | 'viridis' | 'grey';
+export const COLORMAPS: ColormapName[] = ['magma', 'viridis', 'grey'];
 
-export function buildColormap(): Uint32Array {
+const STOPS: Record<ColormapName, [number, number, number, number][]> = {
+  magma: [
+    [0.0, 0, 0, 4],
+    [0.13, 28, 16, 68],
+    [0.25, 79, 18, 123],
+    [0.38, 129, 37, 129],
+    [0.5, 181, 54, 122],
+    [0.63, 229, 80, 100],
+    [0.75, 251, 135, 97],
+    [0.88, 254, 194, 135],
+    [1.0, 252, 253, 191],
+  ],
+  viridis: [
+    [0.0, 68, 1, 84],
+    [0.13, 72, 36, 117],
+    [0.25, 65, 68, 135],
+    [0.38, 53, 95, 141],
+    [0.5, 42, 120, 142],
+    [0.63, 32, 146, 140],
+    [0.75, 53, 183, 121],
+    [0.88, 144, 215, 67],
+    [1.0, 253, 231, 37],
+  ],
+  grey: [
+    [0, 0, 0, 0],
+    [1, 255, 255, 255],
+  ],
+};
+
+const luts = new Map<ColormapName, Uint32Array>();
+
+/** The 256-entry RGBA lookup table of a colour map (in the platform's byte order for ImageData). */
+export function buildColormap(name: ColormapName = 'magma'): Uint32Array {
+  const hit = luts.get(name);
+  if (hit) return hit;
+  const stops = STOPS[name];
   const lut = new Uint32Array(256);
   const little = new Uint8Array(new Uint32Array([0x01020304]).buffer)[0] === 0x04;
   for (let i = 0; i < 256; i++) {
     const t = i / 255;
     let k = 0;
-    while (k < STOPS.length - 2 && STOPS[k + 1][0] < t) k++;
-    const [t0, r0, g0, b0] = STOPS[k];
-    const [t1, r1, g1, b1] = STOPS[k + 1];
+    while (k < stops.length - 2 && stops[k + 1][0] < t) k++;
+    const [t0, r0, g0, b0] = stops[k];
+    const [t1, r1, g1, b1] = stops[k + 1];
     const f = (t - t0) / (t1 - t0);
     const r = Math.round(r0 + (r1 - r0) * f);
     const g = Math.round(g0 + (g1 - g0) * f);
     const b = Math.round(b0 + (b1 - b0) * f);
     lut[i] = little ? (255 << 24) | (b << 16) | (g << 8) | r : (r << 24) | (g << 16) | (b << 8) | 255;
   }
+  luts.set(name, lut);
   return lut;
+}
+
+/** The frequency axis drawn: the engine's mel rows as they are, or remapped to a linear or a logarithmic axis. */
+export type FreqScale = 'mel' | 'linear' | 'log';
+/** lowest frequency of the log axis (Hz) */
+export const LOG_MIN_HZ = 40;
+/** rows of a remapped (linear / log) image */
+const REMAP_ROWS = 256;
+
+export const hzToMel = (f: number) => 2595 * Math.log10(1 + f / 700);
+export const melToHz = (m: number) => 700 * (10 ** (m / 2595) - 1);
+
+/**
+ * Where a frequency lies on the drawn axis: 0 = bottom, 1 = top (`maxHz` at
+ * the top; the log axis starts at LOG_MIN_HZ).
+ */
+export function freqToY(f: number, maxHz: number, scale: FreqScale): number {
+  if (scale === 'linear') return f / maxHz;
+  if (scale === 'log') return f <= LOG_MIN_HZ ? 0 : Math.log(f / LOG_MIN_HZ) / Math.log(maxHz / LOG_MIN_HZ);
+  return hzToMel(f) / hzToMel(maxHz);
+}
+
+/** The frequency (Hz) at height `y` (0 = bottom, 1 = top) of the drawn axis; the inverse of freqToY. */
+export function yToFreq(y: number, maxHz: number, scale: FreqScale): number {
+  const v = Math.max(0, Math.min(1, y));
+  if (scale === 'linear') return v * maxHz;
+  if (scale === 'log') return LOG_MIN_HZ * (maxHz / LOG_MIN_HZ) ** v;
+  return melToHz(v * hzToMel(maxHz));
+}
+
+/**
+ * The mel row nearest frequency `f`: the engine's filterbank (main/engine/dsp/mel.ts)
+ * centres row r (0 = lowest) at mel (r + 1) / (rows + 1) of `maxHz`'s.
+ */
+export function melRowOf(f: number, rows: number, maxHz: number): number {
+  const r = Math.round((hzToMel(Math.max(0, f)) / hzToMel(maxHz)) * (rows + 1)) - 1;
+  return Math.max(0, Math.min(rows - 1, r));
+}
+
+export interface PaintOptions {
+  map?: ColormapName;
+  /** dB added to every value before the colour map (the engine's bytes span floorDb … 0 dB) */
+  gainDb?: number;
+  /** the engine's floor (dB, negative), to turn the gain into byte steps */
+  floorDb?: number;
+  scale?: FreqScale;
+  /** the top row's frequency (Hz), for a remapped scale */
+  maxHz?: number;
 }
 
 /**
  * Paint a column-major Uint8 spectrogram (column c, row r at c*rows + r, row 0
- * = lowest frequency) into a canvas of columns × rows pixels, low frequencies
- * at the bottom.
+ * = lowest frequency) into a canvas `columns` wide, low frequencies at the
+ * bottom: `rows` high on the mel axis as computed, REMAP_ROWS high on a
+ * linear or log axis (each drawn row takes the mel row holding its frequency).
  */
-export function paintSpectrogram(data: Uint8Array, columns: number, rows: number): HTMLCanvasElement {
+export function paintSpectrogram(data: Uint8Array, columns: number, rows: number, opts: PaintOptions = {}): HTMLCanvasElement {
+  const scale = opts.scale ?? 'mel';
+  const maxHz = opts.maxHz ?? 8000;
+  const outRows = scale === 'mel' ? rows : REMAP_ROWS;
+  const rowOf = new Int32Array(outRows);
+  for (let y = 0; y < outRows; y++) {
+    rowOf[y] = scale === 'mel' ? y : melRowOf(yToFreq((y + 0.5) / outRows, maxHz, scale), rows, maxHz);
+  }
   const canvas = document.createElement('canvas');
   canvas.width = Math.max(1, columns);
-  canvas.height = Math.max(1, rows);
+  canvas.height = Math.max(1, outRows);
   const ctx = canvas.getContext('2d')!;
   const img = ctx.createImageData(canvas.width, canvas.height);
   const px = new Uint32Array(img.data.buffer);
-  const lut = buildColormap();
+  const base = buildColormap(opts.map ?? 'magma');
+  // the gain shifts the byte scale: bytes per dB = 255 / −floorDb
+  const shift = opts.gainDb ? Math.round((opts.gainDb * 255) / -(opts.floorDb ?? -90)) : 0;
+  let lut = base;
+  if (shift) {
+    lut = new Uint32Array(256);
+    for (let i = 0; i < 256; i++) lut[i] = base[Math.max(0, Math.min(255, i + shift))];
+  }
   for (let c = 0; c < columns; c++) {
-    const base = c * rows;
-    for (let r = 0; r < rows; r++) {
-      px[(rows - 1 - r) * columns + c] = lut[data[base + r] ?? 0];
+    const b = c * rows;
+    for (let y = 0; y < outRows; y++) {
+      px[(outRows - 1 - y) * columns + c] = lut[data[b + rowOf[y]] ?? 0];
     }
   }
   ctx.putImageData(img, 0, 0);

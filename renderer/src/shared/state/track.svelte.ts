@@ -21,6 +21,8 @@ const RETRYABLE = new Set(['ENGINE_CRASHED', 'ENGINE_UNAVAILABLE', 'DECODE_FAILE
 export interface PeaksData {
   trackId: string;
   channels: [Float32Array, Float32Array];
+  /** per peak [low, mid, high] band maxima (Peaks.bands), for the frequency-coloured waveform */
+  bands: Uint8Array | null;
   durationSec: number;
   warning?: string;
 }
@@ -32,6 +34,8 @@ export interface SpectrogramData {
   rows: number;
   durationSec: number;
   maxFreqHz: number;
+  /** dB of byte 0 (255 = 0 dBFS) */
+  floorDb: number;
 }
 
 const FILMSTRIP_FRAMES = 24;
@@ -150,7 +154,7 @@ class TrackState {
       if (job === 'peaks') {
         const p = await api().call('media:peaks', { trackId: t.id }, opts);
         if (this.track?.id !== t.id) return;
-        this.peaks = { trackId: t.id, channels: peaksToChannels(p.minMax), durationSec: p.durationSec || t.probe.durationSec, warning: p.warning };
+        this.peaks = { trackId: t.id, channels: peaksToChannels(p.minMax), bands: p.bands ? base64ToBytes(p.bands) : null, durationSec: p.durationSec || t.probe.durationSec, warning: p.warning };
         if (p.warning) app.notice('Part of the file could not be decoded', p.warning, 'warning');
       } else if (job === 'spectrogram') {
         const s = await api().call('media:spectrogram', { trackId: t.id }, opts);
@@ -162,6 +166,7 @@ class TrackState {
           rows: s.rows,
           durationSec: s.durationSec || t.probe.durationSec,
           maxFreqHz: s.maxFreqHz,
+          floorDb: s.floorDb,
         };
       } else {
         const f = await api().call('media:filmstrip', { trackId: t.id, count: FILMSTRIP_FRAMES }, opts);

@@ -1,6 +1,5 @@
 import type { WaveRange } from '@contract';
 import { api, asStudioError } from '../../host/api';
-import { paintSpectrogram } from '../../lib/colormap';
 import { base64ToBytes } from '../../lib/decode';
 import { signal } from '../../lib/test-hooks';
 import { paddedRange, samplesPerPeakFor } from './detail-range';
@@ -26,11 +25,14 @@ export interface WaveDetail {
   samplesPerPeak: number;
   min: Float32Array;
   max: Float32Array;
+  /** per peak [low, mid, high] band maxima, or null */
+  bands: Uint8Array | null;
   hop: number;
   columns: number;
   rows: number;
-  /** the spectrogram's columns × rows image (paintSpectrogram) */
-  image: HTMLCanvasElement;
+  floorDb: number;
+  /** the spectrogram's Uint8 values, column-major (painted by Spectrogram.svelte with its settings) */
+  spectrogram: Uint8Array;
 }
 
 const DEBOUNCE_MS = 120;
@@ -56,10 +58,12 @@ function toDetail(r: WaveRange): WaveDetail {
     samplesPerPeak: r.samplesPerPeak,
     min,
     max,
+    bands: r.bands ? base64ToBytes(r.bands) : null,
     hop: s.hop,
     columns: s.columns,
     rows: s.rows,
-    image: paintSpectrogram(base64ToBytes(s.data), s.columns, s.rows),
+    floorDb: s.floorDb,
+    spectrogram: base64ToBytes(s.data),
   };
 }
 

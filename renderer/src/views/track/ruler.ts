@@ -20,8 +20,10 @@ export interface RulerTicks {
  * the finest step of 0.1 s … 2 h that leaves LABEL_PX per label (so several
  * labels are always visible, as in Audacity's or Sonic Visualiser's ruler),
  * with 2–5 minor divisions per step. Empty for an empty range or width.
+ * `labelPx(t, step)`: the width (px) a label takes, to end the labels that
+ * would not fit at their tick there instead.
  */
-export function rulerTicks(start: number, end: number, widthPx: number): RulerTicks {
+export function rulerTicks(start: number, end: number, widthPx: number, labelPx?: (t: number, step: number) => number): RulerTicks {
   const span = end - start;
   if (!(span > 0) || !(widthPx > 0)) return { step: 1, labels: [], minor: [] };
   const pxPerSec = widthPx / span;
@@ -32,7 +34,10 @@ export function rulerTicks(start: number, end: number, widthPx: number): RulerTi
   for (let i = Math.ceil(start / minorStep - 1e-9); i * minorStep <= end + 1e-9; i++) {
     const t = Math.round(i * minorStep * 1000) / 1000;
     const x = Math.round((t - start) * pxPerSec * 10) / 10;
-    if (i % lead === 0) labels.push({ t, x, anchorEnd: x > widthPx - LABEL_PX * 0.8 });
+    // a label that would run past the right edge ends at its tick (item 14: the last label was clipped);
+    // its width measured when the caller can (`labelPx`: the drawn text's width plus padding), else estimated
+    const w = labelPx ? labelPx(t, step) : LABEL_PX * 0.8;
+    if (i % lead === 0) labels.push({ t, x, anchorEnd: x + w > widthPx });
     else minor.push(x);
   }
   return { step, labels, minor };

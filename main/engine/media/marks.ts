@@ -1,0 +1,123 @@
+/**
+ * The track view's marks (issue 12, the gaps to Mixxx and rekordbox): the
+ * beat grid drawn on the waveform, hot cues 1–8 and named regions kept per
+ * track in the studio database (db/track-marks.ts).
+ *
+ * The beat grid is the library's stored tempo analysis when it is current
+ * (the tempo analyser's version), else the tempo analyser run on the file
+ * (one decode, cached on disk by the file's fingerprint and that version).
+ * Its downbeat is the phase with the most low-band energy (analysis/beat-grid.ts)
+ * in the waveform's peaks, which the track view has already computed.
+ */
+import { join } from 'node:path';
+import { StudioError, type BeatGrid, type Progress, type TrackMarks } from '@contract';
+import { analyzeFile } from '../analysis/run';
+import { downbeatPhase } from '../analysis/beat-grid';
+import { TempoAnalyser, type TempoResult } from '../analysis/tempo';
+import type { EngineContext } from '../context';
+import { LibraryAnalysesRepo } from '../db/library-analyses';
+import { TrackMarksRepo } from '../db/track-marks';
+import { SharedJobs, fingerprint, readJson, writeAtomic } from './cache';
+import type { MediaService } from './service';
+import { newId, type Tracks } from './tracks';
+
+interface CallCtx {
+  signal: AbortSignal;
+  progress(p: Progress): void;
+}
+
+type Tempo = Pick<TempoResult, 'bpm' | 'beats' | 'beatsPerBar'>;
+
+export class MarksService {
+  private readonly repo: TrackMarksRepo;
+  private readonly analyses: LibraryAnalysesRepo;
+  private readonly tempoJobs = new SharedJobs<Tempo>();
+  private readonly tempoVersion = new TempoAnalyser().version;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly tracks: Tracks,
+    private readonly media: MediaService,
+  ) {
+    this.repo = new TrackMarksRepo(ctx.db);
+    this.analyses = new LibraryAnalysesRepo(ctx.db);
+  }
+
+  /** @throws StudioError NOT_FOUND for an unknown track */
+  list(trackId: string): TrackMarks {
+    this.tracks.row(trackId);
+    const cues: TrackMarks['cues'] = [];
+    const regions: TrackMarks['regions'] = [];
+    for (const r of this.repo.list(trackId)) {
+      if (r.kind === 'cue' && r.slot !== null) cues.push({ slot: r.slot, timeSec: r.start_sec });
+      else if (r.kind === 'region' && r.end_sec !== null && r.name !== null) regions.push({ id: r.id, name: r.name, startSec: r.start_sec, endSec: r.end_sec });
+    }
+    return { trackId, cues, regions };
+  }
+
+  setCue(trackId: string, slot: number, timeSec: number): TrackMarks {
+    this.tracks.row(trackId);
+    this.repo.setCue(newId(), trackId, slot, timeSec, Date.now());
+    return this.list(trackId);
+  }
+
+  deleteCue(trackId: string, slot: number): TrackMarks {
+    this.tracks.row(trackId);
+    this.repo.deleteCue(trackId, slot);
+    return this.list(trackId);
+  }
+
+  /** @throws StudioError BAD_ARGS for an empty range; NOT_FOUND for an id that is not a region of this track */
+  saveRegion(trackId: string, id: string | undefined, name: string, startSec: number, endSec: number): TrackMarks {
+    this.tracks.row(trackId);
+    if (!(endSec > startSec)) throw new StudioError('BAD_ARGS', `A region must end after it starts (got ${startSec}…${endSec} s).`);
+    if (!this.repo.saveRegion(id ?? newId(), trackId, name.trim(), startSec, endSec, Date.now())) {
+      throw new StudioError('NOT_FOUND', 'That region is not one of this track\'s (unknown id).');
+    }
+    return this.list(trackId);
+  }
+
+  deleteRegion(trackId: string, id: string): TrackMarks {
+    this.tracks.row(trackId);
+    this.repo.deleteRegion(trackId, id);
+    return this.list(trackId);
+  }
+
+  /** The beat grid (BeatGrid in the contract). @throws StudioError NOT_FOUND, DECODE_FAILED, CANCELLED */
+  async beats(trackId: string, call: CallCtx): Promise<BeatGrid> {
+    const { path } = await this.tracks.checkedPath(trackId);
+    let tempo: Tempo | null = null;
+    let source: BeatGrid['source'] = 'library';
+    if (this.analyses.versions(trackId).tempo === this.tempoVersion) tempo = (this.analyses.results(trackId).tempo as Tempo | undefined) ?? null;
+    if (!tempo) {
+      source = 'analysed';
+      const fp = await fingerprint(path);
+      const file = join(this.ctx.cacheDir, 'beats', `${fp}.v${this.tempoVersion}.json`);
+      tempo = await readJson<Tempo>(file);
+      if (!tempo || !Array.isArray(tempo.beats)) {
+        tempo = await this.tempoJobs.run(
+          fp,
+          async (signal, progress) => {
+            const stated = this.tracks.get(trackId).probe.durationSec;
+            const run = await analyzeFile(path, [new TempoAnalyser()], { signal, onProgress: (s) => stated > 0 && progress(Math.min(0.99, s / stated)) });
+            const r = run.results.tempo as TempoResult;
+            const t: Tempo = { bpm: r.bpm, beats: r.beats, beatsPerBar: r.beatsPerBar };
+            await writeAtomic(file, JSON.stringify(t)).catch(() => undefined);
+            return t;
+          },
+          call.signal,
+          (fraction) => call.progress({ stage: 'beats', fraction }),
+        );
+      }
+    }
+    const beats = tempo.bpm === null ? [] : tempo.beats;
+    const bpb = tempo.bpm === null ? null : tempo.beatsPerBar;
+    let downbeat: number | null = null;
+    if (bpb && beats.length) {
+      const p = await this.media.peaks(trackId, call);
+      const bands = p.bands ? Buffer.from(p.bands, 'base64') : new Uint8Array(0);
+      downbeat = downbeatPhase(beats, bpb, bands, p.sampleRate / p.samplesPerPeak);
+    }
+    return { trackId, beats, bpm: tempo.bpm, beatsPerBar: bpb, downbeat, source };
+  }
+}
