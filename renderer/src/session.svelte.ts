@@ -13,8 +13,8 @@ export const SESSION_KEY = 'studio.session.v1';
 /**
  * What a reload (or the next start) puts back: the view, the open track and
  * where the playhead was, the zoom and the time at the waveform's left edge,
- * the selected region, the chat attachments chosen for the track, the
- * library's sort, filter and scroll position. Chat threads and answers are
+ * the selected region, the chat attachments chosen for the track and where
+ * its thread was scrolled, the library's sort, filter and scroll position. Chat threads and answers are
  * the engine's (SQLite); this is only the page's own state.
  */
 export interface SavedSession {
@@ -27,6 +27,8 @@ export interface SavedSession {
   region: [number, number] | null;
   attach: AttachChoice | null;
   library: { sort: { column: SortColumn; dir: SortDir }; form: FilterForm; scrollTop: number };
+  /** the open track's chat thread: its scroll position (px), and whether it was at its end (then it opens at the end, newest answer in view) */
+  chat?: { trackId: string; scrollTop: number; atEnd: boolean } | null;
 }
 
 function read(): SavedSession | null {
@@ -47,6 +49,15 @@ function scroller(name: string): HTMLElement | null {
 
 let restoring = false;
 let lastLibraryScroll = 0;
+let lastChatScroll: SavedSession['chat'] = null;
+
+/** the chat thread's scroll position now (kept while it is shown) */
+function chatScroll(): SavedSession['chat'] {
+  const el = scroller('chat');
+  const t = current.track;
+  if (el && t && el.clientHeight > 0) lastChatScroll = { trackId: t.id, scrollTop: el.scrollTop, atEnd: el.scrollHeight - el.scrollTop - el.clientHeight < 40 };
+  return lastChatScroll && lastChatScroll.trackId === t?.id ? lastChatScroll : null;
+}
 
 /** The session as it is now. */
 function snapshot(): SavedSession {
@@ -61,6 +72,7 @@ function snapshot(): SavedSession {
     region: current.region ? [current.region[0], current.region[1]] : null,
     attach: t && chat.attach[t.id] ? { ...chat.attach[t.id] } : null,
     library: { sort: { ...table.sort }, form: { ...table.form }, scrollTop: lastLibraryScroll },
+    chat: chatScroll(),
   };
 }
 
@@ -112,6 +124,7 @@ export function keepSession(): void {
   const onScroll = (e: Event) => {
     const el = e.target as HTMLElement | null;
     if (el?.dataset?.keepScroll === 'library' && nav.view === 'library') lastLibraryScroll = el.scrollTop;
+    if (el?.dataset?.keepScroll === 'chat') chatScroll();
   };
   $effect(() => {
     window.addEventListener('pagehide', onHide);
@@ -157,6 +170,20 @@ export async function restoreSession(): Promise<void> {
         done.start = zoom.view.start;
         done.region = current.region;
         done.time = player.currentTime;
+      }
+      // the chat where it was read (an answer at the end opens at the end anyway)
+      const c = s.chat;
+      if (c && c.trackId === id && !c.atEnd && c.scrollTop > 0) {
+        await until(() => {
+          const el = scroller('chat');
+          return !!chat.threads[id] && !!el && el.scrollHeight - el.clientHeight >= c.scrollTop;
+        }, 10_000);
+        const el = scroller('chat');
+        if (el) {
+          el.scrollTop = c.scrollTop;
+          el.dispatchEvent(new Event('scroll'));
+          done.chatScroll = el.scrollTop;
+        }
       }
     }
     if (s.view === 'library' && lastLibraryScroll > 0) {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { StudioError, type ModelStatus, type ProviderChoice } from '@contract';
+import { StudioError, type ModelMemory, type ModelStatus, type ProviderChoice } from '@contract';
 import type { EngineContext } from '../context';
 import { getSetting, setSetting } from '../db/settings';
 import { ask, type AskRequest, type AskResult } from './ask';
@@ -21,6 +21,8 @@ export class ModelService {
   private loading: Promise<ModelRuntime> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private lastError: string | undefined;
+  /** engine rss around the load of the current runtime, and when it ended (ms since the epoch) */
+  private loadFigures = { rssBefore: 0, rssAfter: 0, at: 0 };
 
   constructor(private readonly ctx: EngineContext) {}
 
@@ -62,12 +64,14 @@ export class ModelService {
     if (this.loading && this.runtimeKey === key) return this.loading;
     await this.unload();
     this.runtimeKey = key;
+    const rssBefore = process.memoryUsage.rss();
     this.loading = (async () => {
       const pack = await loadPack(packPath, { verifyCachePath: this.verifyCache, onProgress, signal });
       return ModelRuntime.open(pack, provider);
     })();
     try {
       this.runtime = await this.loading;
+      this.loadFigures = { rssBefore, rssAfter: process.memoryUsage.rss(), at: Date.now() };
       return this.runtime;
     } catch (err) {
       this.runtimeKey = '';
@@ -102,6 +106,49 @@ export class ModelService {
       }
       throw err;
     }
+  }
+
+  /**
+   * The engine's memory now and what the loaded pack holds (ModelMemory):
+   * process.memoryUsage() of this process, and per onnxruntime session the
+   * manifest's bytes of its graph file and external data. Cheap (no I/O).
+   */
+  memory(): ModelMemory {
+    const u = process.memoryUsage();
+    const rt = this.runtime;
+    const engine = { rssBytes: u.rss, heapUsedBytes: u.heapUsed, externalBytes: u.external, pid: process.pid };
+    if (!rt) return { engine, loaded: null };
+    const m = rt.pack.manifest;
+    const bytesOf = (file: string | undefined) => (file ? (m.files[file]?.bytes ?? 0) : 0);
+    const sessions = rt.graphs.map((g) => {
+      const spec = m.graphs[g]!;
+      return { graph: g, weightBytes: bytesOf(spec.file) + bytesOf(spec.external_data) };
+    });
+    return {
+      engine,
+      loaded: {
+        packPath: rt.pack.dir,
+        name: m.name,
+        provider: rt.provider.name,
+        sessions,
+        weightBytes: sessions.reduce((a, s) => a + s.weightBytes, 0),
+        embedTableBytes: bytesOf(m.embed_tokens.file),
+        mediaCacheBytes: rt.mediaCache.bytes,
+        rssBeforeLoadBytes: this.loadFigures.rssBefore,
+        rssAfterLoadBytes: this.loadFigures.rssAfter,
+        loadedAt: this.loadFigures.at,
+      },
+    };
+  }
+
+  /**
+   * Release the loaded model now (after any answer being written: the
+   * queue), keeping the chosen pack: it loads again with the next question.
+   */
+  async unloadModel(): Promise<ModelStatus> {
+    await this.exclusive(() => this.unload());
+    this.announce();
+    return this.status();
   }
 
   async choosePack(path: string, onProgress?: (f: number, file: string) => void, signal?: AbortSignal): Promise<ModelStatus> {
