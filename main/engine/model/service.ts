@@ -23,6 +23,8 @@ export class ModelService {
   private lastError: string | undefined;
   /** engine rss around the load of the current runtime, and when it ended (ms since the epoch) */
   private loadFigures = { rssBefore: 0, rssAfter: 0, at: 0 };
+  /** the pack last loaded (folder and what its manifest says), so an unloaded pack is still named */
+  private lastPack: { path: string; info: NonNullable<ModelStatus['pack']> } | null = null;
 
   constructor(private readonly ctx: EngineContext) {}
 
@@ -52,7 +54,7 @@ export class ModelService {
             ? `${m!.model} (${m!.name}) on ${rt.provider.name.toUpperCase()}.`
             : 'The model pack loads with the first question.',
       packPath,
-      pack: m ? { name: m.name, model: m.model, variant: m.variant, dtype: m.dtype, llmQuant: m.llm_quant } : null,
+      pack: m ? { name: m.name, model: m.model, variant: m.variant, dtype: m.dtype, llmQuant: m.llm_quant } : this.lastPack?.path === packPath ? this.lastPack.info : null,
       provider: { requested: this.requestedProvider, active: rt?.provider.name ?? null, fallbacks: rt?.provider.fallbacks ?? [] },
     };
   }
@@ -72,6 +74,8 @@ export class ModelService {
     try {
       this.runtime = await this.loading;
       this.loadFigures = { rssBefore, rssAfter: process.memoryUsage.rss(), at: Date.now() };
+      const m = this.runtime.pack.manifest;
+      this.lastPack = { path: packPath, info: { name: m.name, model: m.model, variant: m.variant, dtype: m.dtype, llmQuant: m.llm_quant } };
       return this.runtime;
     } catch (err) {
       this.runtimeKey = '';
