@@ -48,6 +48,12 @@ function scroller(name: string): HTMLElement | null {
 }
 
 let restoring = false;
+/**
+ * false until restoreSession() has run: nothing is saved before, or a page
+ * whose engine answers slowly (busy writing an answer) would store its empty
+ * start-up state over the session it is about to restore
+ */
+let restored = false;
 let lastLibraryScroll = 0;
 let lastChatScroll: SavedSession['chat'] = null;
 
@@ -77,7 +83,7 @@ function snapshot(): SavedSession {
 }
 
 function save(): void {
-  if (restoring) return;
+  if (restoring || !restored) return;
   try {
     localStorage.setItem(SESSION_KEY, JSON.stringify(snapshot()));
   } catch {
@@ -145,6 +151,7 @@ export function keepSession(): void {
 export async function restoreSession(): Promise<void> {
   const s = read();
   if (!s) {
+    restored = true;
     signal('session-restored', { track: null, view: nav.view });
     return;
   }
@@ -202,6 +209,7 @@ export async function restoreSession(): Promise<void> {
     }
   } finally {
     restoring = false;
+    restored = true;
     done.view = nav.view;
     signal('session-restored', done);
   }

@@ -139,6 +139,7 @@ describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 30
     const want = ['decoder', 'audio_encoder', 'vision_encoder', 'projector'].reduce((a, g) => a + manifest.files[manifest.graphs[g].file].bytes + (manifest.graphs[g].external_data ? manifest.files[manifest.graphs[g].external_data!].bytes : 0), 0);
     const row = page.locator('[data-testid=model-memory][data-loaded=true]');
     await row.waitFor();
+    assert.equal(await page.getByTestId('pack-note').count(), 0, 'loaded: no "loads with the first question" (defect 8)');
     const shown = (await sp.events('model-memory')).at(-1)!.detail as { rss: number; loaded: { weightBytes: number; sessions: number; provider: string } };
     assert.equal(shown.loaded.weightBytes, want, 'the weights are the manifest sizes of the 4 loaded graphs');
     assert.equal(shown.loaded.sessions, 4);
@@ -184,6 +185,7 @@ describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 30
     assert.equal(ev.name, 'chat-answered', JSON.stringify(ev.detail));
     await page.locator('[data-testid=model-memory][data-loaded=true]').waitFor();
     await page.locator('[data-testid=provider-active]', { hasText: 'CPU' }).waitFor();
+    assert.equal(await page.getByTestId('pack-note').count(), 0);
   });
 
   test('a stored Markdown answer: code, lists, table, links; nothing hostile runs or loads', async () => {
