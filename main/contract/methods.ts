@@ -261,6 +261,38 @@ export const ModelStatus = z.object({
 });
 export type ModelStatus = z.infer<typeof ModelStatus>;
 
+/**
+ * The model's memory (issue 12, "the model's memory use shown"), read by `model:memory`.
+ * Bytes throughout. onnxruntime-node reports no allocation figures, so the
+ * engine process's own counters stand for "resident", and the weights are the
+ * pack manifest's sizes of the graph files (plus external data) of the loaded sessions.
+ */
+export const ModelMemory = z.object({
+  /** the engine process (process.memoryUsage): resident set, V8 heap in use, memory outside the V8 heap that V8 knows of (ArrayBuffers); onnxruntime's own buffers count in rss only */
+  engine: z.object({ rssBytes: z.number(), heapUsedBytes: z.number(), externalBytes: z.number(), pid: z.number() }),
+  /** the loaded pack's sessions; null when none is loaded (never loaded, or unloaded) */
+  loaded: z
+    .object({
+      packPath: z.string(),
+      name: z.string(),
+      provider: z.string(),
+      /** one per onnxruntime session: the graph and its weights' bytes on disk (graph file + external data) */
+      sessions: z.array(z.object({ graph: z.string(), weightBytes: z.number() })),
+      /** sum of sessions[].weightBytes */
+      weightBytes: z.number(),
+      /** embed_tokens.bin: read from disk per token, not held in memory */
+      embedTableBytes: z.number(),
+      /** projected media kept for follow-up questions (the embedding cache) */
+      mediaCacheBytes: z.number(),
+      /** engine rss just before the load began, and just after it ended */
+      rssBeforeLoadBytes: z.number(),
+      rssAfterLoadBytes: z.number(),
+      loadedAt: z.number(),
+    })
+    .nullable(),
+});
+export type ModelMemory = z.infer<typeof ModelMemory>;
+
 export const Region = z.tuple([z.number().min(0), z.number().min(0)]).refine(([a, b]) => b > a, 'a region ends after it starts');
 
 /** What the model sees with a question, as chosen in the chat pane. */
@@ -860,6 +892,8 @@ export const methods = {
     host: 'engine',
     summary: 'Execution providers onnxruntime-node offers here and what loaded.',
   }),
+  'model:memory': spec({ input: Empty, output: ModelMemory, host: 'engine', summary: "The engine's resident memory and the loaded pack's sessions and weight bytes." }),
+  'model:unload': spec({ input: Empty, output: ModelStatus, host: 'engine', summary: 'Release the loaded model (its sessions and media cache); the pack stays chosen and loads again with the next question.' }),
   'model:ask': spec({
     input: z
       .object({

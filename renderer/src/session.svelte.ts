@@ -13,8 +13,8 @@ export const SESSION_KEY = 'studio.session.v1';
 /**
  * What a reload (or the next start) puts back: the view, the open track and
  * where the playhead was, the zoom and the time at the waveform's left edge,
- * the selected region, the chat attachments chosen for the track, the
- * library's sort, filter and scroll position. Chat threads and answers are
+ * the selected region, the chat attachments chosen for the track and where
+ * its thread was scrolled, the library's sort, filter and scroll position. Chat threads and answers are
  * the engine's (SQLite); this is only the page's own state.
  */
 export interface SavedSession {
@@ -27,6 +27,8 @@ export interface SavedSession {
   region: [number, number] | null;
   attach: AttachChoice | null;
   library: { sort: { column: SortColumn; dir: SortDir }; form: FilterForm; scrollTop: number };
+  /** the open track's chat thread: its scroll position (px), and whether it was at its end (then it opens at the end, newest answer in view) */
+  chat?: { trackId: string; scrollTop: number; atEnd: boolean } | null;
 }
 
 function read(): SavedSession | null {
@@ -46,7 +48,22 @@ function scroller(name: string): HTMLElement | null {
 }
 
 let restoring = false;
+/**
+ * false until restoreSession() has run: nothing is saved before, or a page
+ * whose engine answers slowly (busy writing an answer) would store its empty
+ * start-up state over the session it is about to restore
+ */
+let restored = false;
 let lastLibraryScroll = 0;
+let lastChatScroll: SavedSession['chat'] = null;
+
+/** the chat thread's scroll position now (kept while it is shown) */
+function chatScroll(): SavedSession['chat'] {
+  const el = scroller('chat');
+  const t = current.track;
+  if (el && t && el.clientHeight > 0) lastChatScroll = { trackId: t.id, scrollTop: el.scrollTop, atEnd: el.scrollHeight - el.scrollTop - el.clientHeight < 40 };
+  return lastChatScroll && lastChatScroll.trackId === t?.id ? lastChatScroll : null;
+}
 
 /** The session as it is now. */
 function snapshot(): SavedSession {
@@ -61,11 +78,12 @@ function snapshot(): SavedSession {
     region: current.region ? [current.region[0], current.region[1]] : null,
     attach: t && chat.attach[t.id] ? { ...chat.attach[t.id] } : null,
     library: { sort: { ...table.sort }, form: { ...table.form }, scrollTop: lastLibraryScroll },
+    chat: chatScroll(),
   };
 }
 
 function save(): void {
-  if (restoring) return;
+  if (restoring || !restored) return;
   try {
     localStorage.setItem(SESSION_KEY, JSON.stringify(snapshot()));
   } catch {
@@ -112,6 +130,7 @@ export function keepSession(): void {
   const onScroll = (e: Event) => {
     const el = e.target as HTMLElement | null;
     if (el?.dataset?.keepScroll === 'library' && nav.view === 'library') lastLibraryScroll = el.scrollTop;
+    if (el?.dataset?.keepScroll === 'chat') chatScroll();
   };
   $effect(() => {
     window.addEventListener('pagehide', onHide);
@@ -132,6 +151,7 @@ export function keepSession(): void {
 export async function restoreSession(): Promise<void> {
   const s = read();
   if (!s) {
+    restored = true;
     signal('session-restored', { track: null, view: nav.view });
     return;
   }
@@ -158,6 +178,20 @@ export async function restoreSession(): Promise<void> {
         done.region = current.region;
         done.time = player.currentTime;
       }
+      // the chat where it was read (an answer at the end opens at the end anyway)
+      const c = s.chat;
+      if (c && c.trackId === id && !c.atEnd && c.scrollTop > 0) {
+        await until(() => {
+          const el = scroller('chat');
+          return !!chat.threads[id] && !!el && el.scrollHeight - el.clientHeight >= c.scrollTop;
+        }, 10_000);
+        const el = scroller('chat');
+        if (el) {
+          el.scrollTop = c.scrollTop;
+          el.dispatchEvent(new Event('scroll'));
+          done.chatScroll = el.scrollTop;
+        }
+      }
     }
     if (s.view === 'library' && lastLibraryScroll > 0) {
       const want = lastLibraryScroll;
@@ -175,6 +209,7 @@ export async function restoreSession(): Promise<void> {
     }
   } finally {
     restoring = false;
+    restored = true;
     done.view = nav.view;
     signal('session-restored', done);
   }

@@ -2,7 +2,7 @@ import type { Handlers } from '@contract';
 import type { ModelCatalogService } from '../model/catalog/index';
 import type { ModelService } from '../model/service';
 
-type ModelMethods = 'model:status' | 'model:choose-pack' | 'model:forget-pack' | 'model:set-provider' | 'model:diagnostics' | 'model:ask'
+type ModelMethods = 'model:status' | 'model:memory' | 'model:unload' | 'model:choose-pack' | 'model:forget-pack' | 'model:set-provider' | 'model:diagnostics' | 'model:ask'
   | 'model:catalog' | 'model:get' | 'model:get-control' | 'model:get-state' | 'model:verify-pack' | 'model:convert';
 
 /** `model:*`: the installed pack, the execution provider, one DeepResonance turn from files; getting the model (catalogue, Get, verify, convert). */
@@ -14,6 +14,8 @@ export function modelHandlers(model: ModelService, catalog: ModelCatalogService)
     'model:forget-pack': () => model.forgetPack(),
     'model:set-provider': ({ provider }) => model.setProvider(provider),
     'model:diagnostics': () => model.diagnostics(),
+    'model:memory': () => model.memory(),
+    'model:unload': () => model.unloadModel(),
     'model:ask': ({ packPath, provider, ...req }, { signal, progress, token }) =>
       model.askWithPack(packPath, provider ?? 'auto', req, {
         signal,

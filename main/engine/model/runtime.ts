@@ -165,6 +165,11 @@ export class ModelRuntime {
     return rt;
   }
 
+  /** The graphs with an open onnxruntime session, in the order they were opened. */
+  get graphs(): Graphs[] {
+    return [...this.sessions.keys()];
+  }
+
   /** The provider that runs the decoder (what the UI shows), and any fallbacks on the way. */
   get provider(): { name: Provider; fallbacks: OpenedSession['fallbacks'] } {
     const d = this.sessions.get('decoder')!;

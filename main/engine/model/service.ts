@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { StudioError, type ModelStatus, type ProviderChoice } from '@contract';
+import { StudioError, type ModelMemory, type ModelStatus, type ProviderChoice } from '@contract';
 import type { EngineContext } from '../context';
 import { getSetting, setSetting } from '../db/settings';
 import { ask, type AskRequest, type AskResult } from './ask';
@@ -21,6 +21,10 @@ export class ModelService {
   private loading: Promise<ModelRuntime> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private lastError: string | undefined;
+  /** engine rss around the load of the current runtime, and when it ended (ms since the epoch) */
+  private loadFigures = { rssBefore: 0, rssAfter: 0, at: 0 };
+  /** the pack last loaded (folder and what its manifest says), so an unloaded pack is still named */
+  private lastPack: { path: string; info: NonNullable<ModelStatus['pack']> } | null = null;
 
   constructor(private readonly ctx: EngineContext) {}
 
@@ -50,7 +54,7 @@ export class ModelService {
             ? `${m!.model} (${m!.name}) on ${rt.provider.name.toUpperCase()}.`
             : 'The model pack loads with the first question.',
       packPath,
-      pack: m ? { name: m.name, model: m.model, variant: m.variant, dtype: m.dtype, llmQuant: m.llm_quant } : null,
+      pack: m ? { name: m.name, model: m.model, variant: m.variant, dtype: m.dtype, llmQuant: m.llm_quant } : this.lastPack?.path === packPath ? this.lastPack.info : null,
       provider: { requested: this.requestedProvider, active: rt?.provider.name ?? null, fallbacks: rt?.provider.fallbacks ?? [] },
     };
   }
@@ -62,6 +66,7 @@ export class ModelService {
     if (this.loading && this.runtimeKey === key) return this.loading;
     await this.unload();
     this.runtimeKey = key;
+    const rssBefore = process.memoryUsage.rss();
     this.loading = (async () => {
       const pack = await loadPack(packPath, { verifyCachePath: this.verifyCache, onProgress, signal });
       // the projected media outlive a restart: a follow-up or Regenerate then costs only prefill and decode
@@ -69,6 +74,9 @@ export class ModelService {
     })();
     try {
       this.runtime = await this.loading;
+      this.loadFigures = { rssBefore, rssAfter: process.memoryUsage.rss(), at: Date.now() };
+      const m = this.runtime.pack.manifest;
+      this.lastPack = { path: packPath, info: { name: m.name, model: m.model, variant: m.variant, dtype: m.dtype, llmQuant: m.llm_quant } };
       return this.runtime;
     } catch (err) {
       this.runtimeKey = '';
@@ -103,6 +111,49 @@ export class ModelService {
       }
       throw err;
     }
+  }
+
+  /**
+   * The engine's memory now and what the loaded pack holds (ModelMemory):
+   * process.memoryUsage() of this process, and per onnxruntime session the
+   * manifest's bytes of its graph file and external data. Cheap (no I/O).
+   */
+  memory(): ModelMemory {
+    const u = process.memoryUsage();
+    const rt = this.runtime;
+    const engine = { rssBytes: u.rss, heapUsedBytes: u.heapUsed, externalBytes: u.external, pid: process.pid };
+    if (!rt) return { engine, loaded: null };
+    const m = rt.pack.manifest;
+    const bytesOf = (file: string | undefined) => (file ? (m.files[file]?.bytes ?? 0) : 0);
+    const sessions = rt.graphs.map((g) => {
+      const spec = m.graphs[g]!;
+      return { graph: g, weightBytes: bytesOf(spec.file) + bytesOf(spec.external_data) };
+    });
+    return {
+      engine,
+      loaded: {
+        packPath: rt.pack.dir,
+        name: m.name,
+        provider: rt.provider.name,
+        sessions,
+        weightBytes: sessions.reduce((a, s) => a + s.weightBytes, 0),
+        embedTableBytes: bytesOf(m.embed_tokens.file),
+        mediaCacheBytes: rt.mediaCache.bytes,
+        rssBeforeLoadBytes: this.loadFigures.rssBefore,
+        rssAfterLoadBytes: this.loadFigures.rssAfter,
+        loadedAt: this.loadFigures.at,
+      },
+    };
+  }
+
+  /**
+   * Release the loaded model now (after any answer being written: the
+   * queue), keeping the chosen pack: it loads again with the next question.
+   */
+  async unloadModel(): Promise<ModelStatus> {
+    await this.exclusive(() => this.unload());
+    this.announce();
+    return this.status();
   }
 
   async choosePack(path: string, onProgress?: (f: number, file: string) => void, signal?: AbortSignal): Promise<ModelStatus> {

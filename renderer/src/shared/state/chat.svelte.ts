@@ -102,6 +102,21 @@ class Chat {
     if (!this.attach[t.id]) this.attach[t.id] = defaultAttachments(t);
   }
 
+  /**
+   * The track's cover changed (attached, or back to the embedded art, or
+   * removed): a new cover is what the person wants the model to see, so the
+   * Cover chip switches on, unless another image file is attached; with no
+   * cover left the chip goes off.
+   */
+  coverChanged(t: Track): void {
+    const c = this.attach[t.id];
+    if (!c) return;
+    if (t.cover === 'none') {
+      if (c.image === 'cover') c.image = null;
+    } else if (c.image === null || c.image === 'cover') c.image = 'cover';
+    signal('chat-cover-attach', { trackId: t.id, cover: t.cover, image: c.image });
+  }
+
   /** The attachments as the contract wants them (the waveform region applies to the audio). */
   attachments(trackId: string): ChatAttachments | null {
     const t = current.track;

@@ -1,4 +1,4 @@
-import type { MethodOutput, ProviderChoice } from '@contract';
+import type { MethodOutput, ModelMemory, ProviderChoice } from '@contract';
 import { api, asStudioError } from '../../host/api';
 import { signal } from '../../lib/test-hooks';
 import { ABOUT, app } from './app.svelte';
@@ -32,6 +32,9 @@ class ModelState {
   settingsOpen = $state(false);
   switchingProvider = $state(false);
   private controller: AbortController | null = null;
+  /** the engine's memory and the loaded sessions (model:memory), read while shown */
+  memory = $state<ModelMemory | null>(null);
+  unloading = $state(false);
 
   /** "Choose model pack…": the native folder dialog, or the in-app browser in folder mode. */
   async choose(): Promise<void> {
@@ -119,6 +122,32 @@ class ModelState {
       signal('diagnostics-loaded');
     } catch (err) {
       app.error(err, 'Could not read the model diagnostics');
+    }
+  }
+
+  /** Read the model's memory now (the chat pane and the settings read it every few seconds while a pack is chosen). */
+  async loadMemory(): Promise<void> {
+    try {
+      this.memory = await api().call('model:memory', {});
+      const l = this.memory.loaded;
+      signal('model-memory', { rss: this.memory.engine.rssBytes, loaded: l ? { weightBytes: l.weightBytes, sessions: l.sessions.length, provider: l.provider } : null });
+    } catch {
+      // not shown is enough: the engine may be restarting (its own message says so)
+      this.memory = null;
+    }
+  }
+
+  /** "Unload": release the model's sessions now; the pack stays chosen and loads with the next question. */
+  async unload(): Promise<void> {
+    this.unloading = true;
+    try {
+      app.model = await api().call('model:unload', {});
+      signal('model-unloaded');
+    } catch (err) {
+      app.error(err, 'Could not unload the model');
+    } finally {
+      this.unloading = false;
+      await this.loadMemory();
     }
   }
 
