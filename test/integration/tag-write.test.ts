@@ -13,7 +13,7 @@ import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, 
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseFile } from 'music-metadata';
-import type { EngineHost } from '../../main/host/engine-host';
+import type { EngineHost } from '../../main/engine-host';
 import type { LibraryTrack } from '@contract';
 import { OUTPUT } from '../helpers/media';
 import { startTestEngine } from '../helpers/engine';

@@ -161,16 +161,18 @@ export class LibraryService {
     if (bpm === null && key === null) throw new StudioError('BAD_ARGS', `"${t.fileName}" has nothing to write: the analysis found no ${want.bpm === false ? 'key' : want.key === false ? 'tempo' : 'tempo or key'}.`);
     const resume = this.holdWatch(trackId);
     try {
-      const done = await writeTagsSafely({ path: t.path, stored: { size: row.size, mtimeMs: row.mtime_ms }, target, bpm, key });
-      // the tags read again, as a scan reads them (the audio is unchanged: no analysis)
+      const record = (file: { size: number; mtimeMs: number }, tags: ProbeResult['tags']) =>
+        this.store.write(() =>
+          this.store.tracks.setRetagged(trackId, {
+            size: file.size, mtimeMs: file.mtimeMs, probeJson: JSON.stringify({ ...probe, sizeBytes: file.size, tags }),
+            title: tags.title ?? null, artist: tags.artist ?? null, album: tags.album ?? null, genre: tags.genre?.join(', ') ?? null, year: tags.year ?? null,
+          }),
+        );
+      // the new size and mtime are recorded the moment the file is replaced (the watcher must not take it for an outside edit)
+      const done = await writeTagsSafely({ path: t.path, stored: { size: row.size, mtimeMs: row.mtime_ms }, target, bpm, key, onReplaced: (file) => record(file, probe.tags) });
+      // then the tags read again, as a scan reads them (the audio is unchanged: no analysis)
       const fresh = await probeFile(t.path).catch(() => null);
-      const tags = fresh?.tags ?? probe.tags;
-      this.store.write(() =>
-        this.store.tracks.setRetagged(trackId, {
-          size: done.size, mtimeMs: done.mtimeMs, probeJson: JSON.stringify({ ...probe, sizeBytes: done.size, tags }),
-          title: tags.title ?? null, artist: tags.artist ?? null, album: tags.album ?? null, genre: tags.genre?.join(', ') ?? null, year: tags.year ?? null,
-        }),
-      );
+      if (fresh) record(done, fresh.tags);
       this.scanner.bumpChanged({ updated: 1 });
       const readBack = await readBpmKey(t.path).catch(() => ({ bpm: null, key: null }));
       return { trackId, path: t.path, format: done.format, bpm: done.bpm, key: done.key, readBack, sizeBytes: done.size, mtimeMs: done.mtimeMs };

@@ -47,6 +47,9 @@ FlacFileSettings.defaultTagTypes = TagTypes.None;
 // a new ID3v2 tag (WAV, AIFF, an untagged MP3) is 2.3, which every player reads; an existing one keeps its version
 Id3v2Settings.defaultVersion = 3;
 
+/** The copy a tag write makes beside the file (`.<name>.studio-tags-<8 hex>.tmp`): never a library track (job.ts skips it). */
+export const isTagWriteTemp = (path: string): boolean => /^\..+\.studio-tags-[0-9a-f]{8}\.tmp$/.test(basename(path));
+
 /** Where the values go in a file: the tag family and the node-taglib-sharp file type (by content, not by the file name). */
 export type TagFormat = 'id3v2' | 'vorbis' | 'mp4';
 
@@ -122,6 +125,13 @@ export interface TagWriteInput {
   /** values to write (null: leave that tag alone) */
   bpm: string | null;
   key: string | null;
+  /**
+   * Called synchronously as soon as the file is replaced, with its new size
+   * (bytes) and mtime (ms): the caller records them at once, before the
+   * folder watcher's debounce runs out, so the change is not taken for an
+   * edit made elsewhere (which would analyse the file again).
+   */
+  onReplaced?: (file: { size: number; mtimeMs: number }) => void;
 }
 
 /** What was written, and the file as it is now. */
@@ -207,8 +217,12 @@ export async function writeTagsSafely(input: TagWriteInput): Promise<TagWriteDon
       throw new StudioError('INTERNAL', `The tags written into "${basename(path)}" read back as BPM ${back.bpm ?? 'none'}, key ${back.key ?? 'none'} instead of ${input.bpm ?? '–'}, ${input.key ?? '–'}; the file was left as it was.`);
     }
     const fh = await open(tmp, 'r+');
+    let written: { size: number; mtimeMs: number };
     try {
       await fh.sync();
+      // what the file will be after the rename (a rename keeps size and mtime)
+      const ts = await fh.stat();
+      written = { size: ts.size, mtimeMs: ts.mtimeMs };
     } finally {
       await fh.close();
     }
@@ -218,9 +232,9 @@ export async function writeTagsSafely(input: TagWriteInput): Promise<TagWriteDon
     }
     await rename(tmp, path);
     renamed = true;
+    input.onReplaced?.(written);
     await syncDir(dir);
-    const after = await stat(path);
-    return { format: target.format, bpm: input.bpm, key: input.key, size: after.size, mtimeMs: after.mtimeMs };
+    return { format: target.format, bpm: input.bpm, key: input.key, size: written.size, mtimeMs: written.mtimeMs };
   } catch (e) {
     if (['EACCES', 'EPERM', 'EROFS'].includes(errno(e) ?? '')) throw readOnly('file', path);
     throw e;
