@@ -18,6 +18,7 @@ export const BPM_RANGE_PRESETS: readonly BpmRange[] = [
   { min: 60, max: 120 },
   { min: 70, max: 140 },
   { min: 85, max: 170 },
+  { min: 90, max: 180 },
   { min: 100, max: 200 },
 ];
 

@@ -122,7 +122,9 @@ describe('keys the DJ way (issue 12, defect 12)', { timeout: 180_000 }, () => {
     await row.click();
     await page.locator('[data-testid=detail-title]', { hasText: 'Epsilon Flat' }).waitFor();
     let m = await sp.mark();
+    await page.getByTestId('columns-open').click(); // the spelling is in the View menu
     await page.getByTestId('key-spelling').selectOption('sharps');
+    await page.getByTestId('columns-done').click();
     await sp.waitForEvent('key-spelling', { after: m });
     assert.match(await keyCell.innerText(), /^D# major/);
     assert.match(await page.getByTestId('detail-key').innerText(), /^D# major/);
@@ -132,21 +134,29 @@ describe('keys the DJ way (issue 12, defect 12)', { timeout: 180_000 }, () => {
     for (const cell of await lib.column('key')) assert.doesNotMatch(cell, /^[A-G]b/, `sharps only: ${cell}`);
     await sp.screenshot('issue12-12-spelling-sharps');
     m = await sp.mark();
+    await page.getByTestId('columns-open').click(); // the spelling is in the View menu
     await page.getByTestId('key-spelling').selectOption('flats');
+    await page.getByTestId('columns-done').click();
     await sp.waitForEvent('key-spelling', { after: m });
     assert.match(await keyCell.innerText(), /^Eb major/);
     for (const cell of await lib.column('key')) assert.doesNotMatch(cell, /^[A-G]#/, `flats only: ${cell}`);
     if (await chords.count()) assert.doesNotMatch(await chords.innerText(), /[A-G]#/, 'no sharps in the chords');
     // the choice is kept
     m = await sp.mark();
+    await page.getByTestId('columns-open').click(); // the spelling is in the View menu
     await page.getByTestId('key-spelling').selectOption('sharps');
+    await page.getByTestId('columns-done').click();
     await sp.waitForEvent('key-spelling', { after: m });
     await page.reload();
     await sp.waitForEvent('session-restored', { after: 0, timeout: 60_000 });
     await lib.waitForTotal(6);
+    await page.getByTestId('columns-open').click();
     assert.equal(await page.getByTestId('key-spelling').inputValue(), 'sharps');
+    await page.getByTestId('columns-done').click();
     assert.match(await page.locator('[data-testid=library-row]', { hasText: 'Epsilon Flat' }).locator('[data-col=key]').innerText(), /^D# major/);
+    await page.getByTestId('columns-open').click(); // the spelling is in the View menu
     await page.getByTestId('key-spelling').selectOption('signature');
+    await page.getByTestId('columns-done').click();
   });
 
   test('gap (rekordbox): Space on a row previews it from the table; Space again, or Enter, stops it', async () => {

@@ -163,6 +163,7 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
 
   test('export the selection and the whole library as CSV (a download)', async () => {
     const { page } = studio.sp;
+    if (!(await page.getByTestId('export-menu').isVisible())) await page.getByTestId('export-open').click(); // export is a menu
     await page.getByTestId('export-scope').selectOption('selection');
     let dl = page.waitForEvent('download');
     await page.getByTestId('export-csv').click();
@@ -172,6 +173,8 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
     let lines = csv.trim().split(/\r?\n/);
     assert.match(lines[0], /bpm/i, lines[0]);
     assert.equal(lines.length, 1 + 3, csv);
+
+    if (!(await page.getByTestId('export-menu').isVisible())) await page.getByTestId('export-open').click(); // export is a menu
 
     await page.getByTestId('export-scope').selectOption('all');
     dl = page.waitForEvent('download');

@@ -118,6 +118,7 @@ describe('small things (issue 12, item 14)', { timeout: 240_000 }, () => {
 
   test('CSV export: a UTF-8 BOM (Excel reads accents right) and analysedAt in ISO 8601', async () => {
     const { page } = sp;
+    if (!(await page.getByTestId('export-menu').isVisible())) await page.getByTestId('export-open').click(); // export is a menu
     await page.getByTestId('export-scope').selectOption('all');
     const dl = page.waitForEvent('download');
     await page.getByTestId('export-csv').click();

@@ -1,4 +1,4 @@
-import type { LibraryFilter } from '@contract';
+import { foldBpm, type LibraryFilter } from '@contract';
 import type { Db } from './index';
 
 /**
@@ -61,7 +61,18 @@ export interface LibSummary {
  * starts with one of these folder prefixes (each ending in the separator);
  * an empty list matches nothing.
  */
-export type LibWhere = Omit<LibraryFilter, 'key'> & { keyNames?: string[]; under?: string[] };
+export type LibWhere = Omit<LibraryFilter, 'key'> & { keyNames?: string[]; under?: string[]; bpmRange?: { min: number; max: number } | null };
+
+/**
+ * The tempo as the library shows it: the stored `bpm` folded into the BPM
+ * range (SQL function `fold_bpm(bpm, min, max)`, registered by TracksRepo,
+ * the contract's foldBpm), or the stored `bpm` with no range. The BPM filter
+ * and the BPM sort read this, so they agree with the shown column (as
+ * rekordbox and Mixxx filter and sort the tempo they display).
+ */
+function bpmSql(range: LibWhere['bpmRange']): string {
+  return range ? `fold_bpm(bpm, ${Number(range.min)}, ${Number(range.max)})` : 'bpm';
+}
 
 const LIB_ROW = 'id, path, size, mtime_ms, lib_status, lib_versions, lib_error_code, folder_id, in_recent';
 const LIB_COLUMNS = `id, path, file_name, folder_id, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, size,
@@ -81,7 +92,11 @@ const SORT_SQL: Record<string, string> = {
  * belong together are wrapped by the caller in one writeTx.
  */
 export class TracksRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    db.function('fold_bpm', { deterministic: true }, (bpm: unknown, min: unknown, max: unknown) =>
+      typeof bpm === 'number' ? foldBpm(bpm, { min: Number(min), max: Number(max) }) : null,
+    );
+  }
 
   // ---- opened files ------------------------------------------------------
 
@@ -210,6 +225,17 @@ export class TracksRepo {
     }
   }
 
+  /**
+   * The file was rewritten by the studio (tag write-back): its new size and
+   * mtime, probe (tags read again) and tag columns; the analysis stays (the
+   * audio is unchanged), so the next scan does not analyse it again.
+   */
+  setRetagged(id: string, f: { size: number; mtimeMs: number; probeJson: string; title: string | null; artist: string | null; album: string | null; genre: string | null; year: number | null }): void {
+    this.db
+      .prepare('UPDATE tracks SET size = ?, mtime_ms = ?, probe_json = ?, title = ?, artist = ?, album = ?, genre = ?, year = ? WHERE id = ?')
+      .run(f.size, f.mtimeMs, f.probeJson, f.title, f.artist, f.album, f.genre, f.year, id);
+  }
+
   // ---- library queries ---------------------------------------------------
 
   private where(filter: LibWhere | undefined, trackIds?: string[]): { sql: string; params: unknown[] } {
@@ -224,7 +250,7 @@ export class TracksRepo {
       }
     }
     if (f.bpm) {
-      parts.push('bpm BETWEEN ? AND ?');
+      parts.push(`${bpmSql(f.bpmRange)} BETWEEN ? AND ?`);
       params.push(Math.min(...f.bpm), Math.max(...f.bpm));
     }
     if (f.lufs) {
@@ -262,7 +288,7 @@ export class TracksRepo {
   libPage(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined, offset: number, limit: number): { total: number; rows: LibQueryRow[] } {
     const w = this.where(filter);
     const total = (this.db.prepare(`SELECT count(*) AS n FROM tracks WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
-    const col = SORT_SQL[sort?.column ?? 'path'] ?? 'path';
+    const col = sort?.column === 'bpm' ? bpmSql(filter?.bpmRange) : (SORT_SQL[sort?.column ?? 'path'] ?? 'path');
     const dir = sort?.dir === 'desc' ? 'DESC' : 'ASC';
     // Camelot codes sort on the wheel (1A, 1B, 2A … 12B), not as text ("10A" before "1A")
     const by = col === 'camelot' ? `CAST(camelot AS INTEGER) ${dir}, substr(camelot, -1) ${dir}` : `${col} ${dir}`;

@@ -13,7 +13,8 @@ type LibraryMethods =
   | 'library:track-detail'
   | 'library:export'
   | 'library:get-bpm-range'
-  | 'library:set-bpm-range';
+  | 'library:set-bpm-range'
+  | 'library:write-tags';
 
 /** `library:*`: folders, the scan job, queries, detail, export. */
 export function libraryHandlers(library: LibraryService): Pick<Handlers, LibraryMethods> {
@@ -30,5 +31,6 @@ export function libraryHandlers(library: LibraryService): Pick<Handlers, Library
     'library:export': ({ format, trackIds, filter }) => library.export(format, trackIds, filter),
     'library:get-bpm-range': () => library.bpmRange(),
     'library:set-bpm-range': ({ range }) => library.setBpmRange(range),
+    'library:write-tags': ({ trackId, keyNotation, bpm, key }) => library.writeTags(trackId, keyNotation, { bpm, key }),
   };
 }

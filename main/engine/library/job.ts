@@ -20,6 +20,7 @@ import { libraryVersions, versionsKey } from './analyse';
 import { classify, type QueueItem } from './classify';
 import type { Analyse } from './pool';
 import { sniffAudio, isMediaPath } from './sniff';
+import { isTagWriteTemp } from './tag-write';
 import { LibraryStore, newLibId } from './store';
 import { specialKind, testDenied, walkFolder, type Found, type Problem, type Skip } from './walk';
 import { lstat, stat } from 'node:fs/promises';
@@ -191,7 +192,8 @@ export class LibraryScanner {
 
   /** Files or folders that changed on disk (the watcher): analysed, moved or removed without a full scan. */
   enqueuePaths(paths: string[]): void {
-    this.backlog.push(...paths);
+    // a tag write's copy comes and goes beside the file (tag-write.ts)
+    this.backlog.push(...paths.filter((p) => !isTagWriteTemp(p)));
     if (!this.job) this.startBacklog();
   }
 
@@ -275,6 +277,7 @@ export class LibraryScanner {
       folderId,
       {
         file: (f) => {
+          if (isTagWriteTemp(f.path)) return;
           if (isMediaPath(f.path)) {
             found.push(f);
             onFound?.();

@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { BpmRange, foldBpm, StudioError, type LibraryFilter, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
+import { BpmRange, foldBpm, StudioError, type KeyNotation, type LibraryFilter, type ProbeResult, type TagWriteResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
 import { makeAnalyse, type Analyse } from './pool';
 import { LibraryScanner } from './job';
@@ -12,6 +12,8 @@ import { LibraryStore } from './store';
 import { FolderWatcher } from './watch';
 import { isInside } from '../fs/paths';
 import { getSetting, setSetting } from '../db/settings';
+import { probeFile } from '../media/probe';
+import { bpmText, keyIn, readBpmKey, tagTarget, writeTagsSafely } from './tag-write';
 
 /** settings key of the BPM range (JSON `{min, max}`) */
 const BPM_RANGE_KEY = 'library.bpmRange';
@@ -20,6 +22,8 @@ export interface LibraryOptions {
   /** watch folders and resume an interrupted scan at start (off for the CLI) */
   background?: boolean;
   makePool?: () => Analyse;
+  /** called before the studio rewrites a track's file (tag write-back); what it returns is called once the row holds the new identity (the open-file watcher, media/tracks.ts holdWatch) */
+  holdWatch?: (trackId: string) => () => void;
 }
 
 export class LibraryService {
@@ -27,10 +31,13 @@ export class LibraryService {
   readonly scanner: LibraryScanner;
   private readonly watcher: FolderWatcher | null;
 
+  private readonly holdWatch: (trackId: string) => () => void;
+
   constructor(
     private readonly ctx: EngineContext,
     opts: LibraryOptions = {},
   ) {
+    this.holdWatch = opts.holdWatch ?? (() => () => undefined);
     this.store = new LibraryStore(ctx.db);
     this.scanner = new LibraryScanner(ctx, this.store, opts.makePool ?? makeAnalyse);
     const background = opts.background ?? true;
@@ -94,9 +101,9 @@ export class LibraryService {
     return this.scanner.start(folderId);
   }
 
-  /** Rows of a page, with the stored tempo folded into the BPM range (filter and sort use the stored tempo). */
+  /** Rows of a page, with the stored tempo folded into the BPM range; the BPM filter and sort use the folded (shown) tempo too. */
   query(args: MethodArgs<'library:query'>, under?: string[]): MethodOutput<'library:query'> {
-    const page = this.store.query(args.filter, args.sort, args.offset, args.limit, under);
+    const page = this.store.query(args.filter, args.sort, args.offset, args.limit, under, this.bpmRange());
     return { ...page, rows: this.inBpmRange(page.rows) };
   }
 
@@ -132,9 +139,51 @@ export class LibraryService {
     return range ? rows.map((r) => (r.bpm === null ? r : { ...r, bpm: foldBpm(r.bpm, range) })) : rows;
   }
 
+  /**
+   * library:write-tags: the track's BPM (as shown: folded into the BPM range,
+   * see bpmRange) and key (in `notation`) written into its file's tags
+   * (tag-write.ts), then the tags read again into the library row — no
+   * analysis is run. `want`: which values (default both).
+   * @throws StudioError NOT_FOUND (unknown track or file gone), BAD_ARGS (not
+   *   analysed, or nothing to write), UNSUPPORTED (a container without such
+   *   tags: video, WMA, Matroska…), FILE_CHANGED, READ_ONLY, UNREADABLE, INTERNAL
+   */
+  async writeTags(trackId: string, notation: KeyNotation, want: { bpm?: boolean; key?: boolean } = {}): Promise<TagWriteResult> {
+    const t = this.store.track(trackId);
+    const row = this.store.tracks.byId(trackId)!;
+    if (t.status !== 'analysed') throw new StudioError('BAD_ARGS', `"${t.fileName}" is not analysed${t.status === 'failed' ? ' (its analysis failed)' : ' yet'}: there is no tempo or key to write.`);
+    const probe = JSON.parse(row.probe_json) as ProbeResult;
+    const target = tagTarget(probe.container, probe.audio?.codec, !!probe.video);
+    if (!target) throw new StudioError('UNSUPPORTED', `"${t.fileName}" is ${probe.video ? 'a video' : `in a container (${probe.container})`} whose tags the studio does not write; BPM and key are written into MP3, AIFF, WAV, FLAC, Ogg Vorbis, Opus and M4A files.`);
+    const shownBpm = want.bpm === false ? null : foldBpm(t.bpm, this.bpmRange());
+    const bpm = shownBpm === null ? null : bpmText(shownBpm, target.format);
+    const key = want.key === false || t.key === null ? null : keyIn(t.key, notation);
+    if (bpm === null && key === null) throw new StudioError('BAD_ARGS', `"${t.fileName}" has nothing to write: the analysis found no ${want.bpm === false ? 'key' : want.key === false ? 'tempo' : 'tempo or key'}.`);
+    const resume = this.holdWatch(trackId);
+    try {
+      const record = (file: { size: number; mtimeMs: number }, tags: ProbeResult['tags']) =>
+        this.store.write(() =>
+          this.store.tracks.setRetagged(trackId, {
+            size: file.size, mtimeMs: file.mtimeMs, probeJson: JSON.stringify({ ...probe, sizeBytes: file.size, tags }),
+            title: tags.title ?? null, artist: tags.artist ?? null, album: tags.album ?? null, genre: tags.genre?.join(', ') ?? null, year: tags.year ?? null,
+          }),
+        );
+      // the new size and mtime are recorded the moment the file is replaced (the watcher must not take it for an outside edit)
+      const done = await writeTagsSafely({ path: t.path, stored: { size: row.size, mtimeMs: row.mtime_ms }, target, bpm, key, onReplaced: (file) => record(file, probe.tags) });
+      // then the tags read again, as a scan reads them (the audio is unchanged: no analysis)
+      const fresh = await probeFile(t.path).catch(() => null);
+      if (fresh) record(done, fresh.tags);
+      this.scanner.bumpChanged({ updated: 1 });
+      const readBack = await readBpmKey(t.path).catch(() => ({ bpm: null, key: null }));
+      return { trackId, path: t.path, format: done.format, bpm: done.bpm, key: done.key, readBack, sizeBytes: done.size, mtimeMs: done.mtimeMs };
+    } finally {
+      resume();
+    }
+  }
+
   /** `under` (query too): only rows stored below these folder prefixes (web mode's roots, fs/roots.ts Roots.prefixes); all when absent */
   export(format: 'csv' | 'json', trackIds?: string[], filter?: LibraryFilter, under?: string[]): MethodOutput<'library:export'> {
-    const rows = this.inBpmRange(this.store.tracksFor(filter, trackIds, under));
+    const rows = this.inBpmRange(this.store.tracksFor(filter, trackIds, under, this.bpmRange()));
     const stamp = new Date().toISOString().slice(0, 10);
     if (format === 'json') {
       return { fileName: `library-${stamp}.json`, mime: 'application/json', content: JSON.stringify(rows, null, 1), count: rows.length };

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { StudioError, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TrackDetail } from '@contract';
+import { StudioError, type BpmRange, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TrackDetail } from '@contract';
 import { featuresText, keyName, parseKey, type LoudnessResult, type TempoResult, type TonalResult } from '../analysis';
 import { ALL_KEYS } from '../analysis/keys';
 import { NO_TEMPO } from '../analysis/tempo';
@@ -67,8 +67,9 @@ export function parseKeyList(text: string): string[] {
 }
 
 /** The library filter for SQL: the key(s) in any notation ("Am", "8A 9A", "1m") become their names. @throws StudioError BAD_ARGS for a key that is not one. */
-function libWhere(filter: LibraryFilter | undefined, under?: string[]): LibWhere | undefined {
-  const w: LibWhere | undefined = under ? { ...filter, under } : filter;
+function libWhere(filter: LibraryFilter | undefined, under?: string[], bpmRange?: BpmRange | null): LibWhere | undefined {
+  let w: LibWhere | undefined = under ? { ...filter, under } : filter;
+  if (bpmRange) w = { ...w, bpmRange };
   if (!filter?.key) return w;
   const { key, ...rest } = w as LibraryFilter & { under?: string[] };
   return { ...rest, keyNames: parseKeyList(key!) };
@@ -227,15 +228,18 @@ export class LibraryStore {
 
   // ---- queries -----------------------------------------------------------
 
-  /** `under`: only rows stored below these folder prefixes (web mode's roots); all when absent */
-  query(filter: LibraryFilter | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined, offset: number, limit: number, under?: string[]): { total: number; rows: LibraryTrack[] } {
-    const page = this.tracks.libPage(libWhere(filter, under), sort, offset, limit);
+  /**
+   * `under`: only rows stored below these folder prefixes (web mode's roots); all when absent.
+   * `bpmRange`: the BPM filter and the BPM sort read the tempo folded into it (the rows keep the stored tempo; the service folds them).
+   */
+  query(filter: LibraryFilter | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined, offset: number, limit: number, under?: string[], bpmRange?: BpmRange | null): { total: number; rows: LibraryTrack[] } {
+    const page = this.tracks.libPage(libWhere(filter, under, bpmRange), sort, offset, limit);
     return { total: page.total, rows: page.rows.map(toLibraryTrack) };
   }
 
-  /** `under`: as in query() */
-  tracksFor(filter: LibraryFilter | undefined, trackIds: string[] | undefined, under?: string[]): LibraryTrack[] {
-    return this.tracks.libAll(libWhere(filter, under), trackIds).map(toLibraryTrack);
+  /** `under`, `bpmRange`: as in query() */
+  tracksFor(filter: LibraryFilter | undefined, trackIds: string[] | undefined, under?: string[], bpmRange?: BpmRange | null): LibraryTrack[] {
+    return this.tracks.libAll(libWhere(filter, under, bpmRange), trackIds).map(toLibraryTrack);
   }
 
   /** @throws StudioError NOT_FOUND when the id is not a library track */

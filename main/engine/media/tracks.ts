@@ -88,6 +88,22 @@ export class Tracks {
     while (this.watched.size > WATCHED_TRACKS) this.unwatch(this.watched.keys().next().value!);
   }
 
+  /**
+   * The studio itself is about to rewrite this track's file (library tag
+   * write-back): its watch stops, so the rewrite is not reported as a change
+   * made elsewhere. Call the returned function once the row holds the new
+   * size and mtime: the watch resumes from them (nothing when it was not watched).
+   */
+  holdWatch(id: string): () => void {
+    const w = this.watched.get(id);
+    if (!w) return () => undefined;
+    this.unwatch(id);
+    return () => {
+      const row = this.rows.byId(id);
+      if (row) this.watch(id, w.path, row.size, row.mtime_ms);
+    };
+  }
+
   private unwatch(id: string): void {
     const w = this.watched.get(id);
     if (!w) return;

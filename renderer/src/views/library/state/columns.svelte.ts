@@ -9,22 +9,26 @@ export interface Column {
   width: string;
   num?: boolean;
   title?: string;
+  /** the least width (px) it is shown at; a narrower table leaves it out (see Columns.fit) */
+  min: number;
+  /** when the table is too narrow, columns with a drop rank leave first (1 first); none: always shown */
+  drop?: number;
 }
 
 /** The library table's columns, in their default order. */
 export const COLUMNS: Column[] = [
-  { id: 'title', label: 'Title', sort: 'title', width: 'minmax(130px, 2fr)' },
-  { id: 'artist', label: 'Artist', sort: 'artist', width: 'minmax(80px, 1.3fr)' },
-  { id: 'album', label: 'Album', sort: 'album', width: 'minmax(80px, 1.2fr)' },
-  { id: 'duration', label: 'Time', sort: 'durationSec', width: '54px', num: true, title: 'Duration' },
-  { id: 'bpm', label: 'BPM', sort: 'bpm', width: '92px', num: true, title: 'Tempo (beats per minute) and its confidence; "uncertain" below 50 %' },
-  { id: 'key', label: 'Key', sort: 'camelot', width: '150px', title: 'Musical key, its Camelot and Open Key codes and its confidence; "uncertain" below 50 %; sorts on the Camelot wheel (1A, 1B … 12B)' },
-  { id: 'lufs', label: 'LUFS', sort: 'lufs', width: '56px', num: true, title: 'Integrated loudness (EBU R128)' },
-  { id: 'lra', label: 'LRA', sort: 'loudnessRange', width: '46px', num: true, title: 'Loudness range (LU)' },
-  { id: 'tp', label: 'Peak', sort: 'truePeak', width: '56px', num: true, title: 'True peak (dBTP)' },
-  { id: 'codec', label: 'Codec', sort: 'codec', width: '64px' },
-  { id: 'rate', label: 'Rate', sort: 'sampleRate', width: '64px', num: true, title: 'Sample rate' },
-  { id: 'status', label: 'Status', sort: 'status', width: 'minmax(70px, 1.1fr)' },
+  { id: 'title', label: 'Title', sort: 'title', width: 'minmax(120px, 2fr)', min: 120 },
+  { id: 'artist', label: 'Artist', sort: 'artist', width: 'minmax(70px, 1.3fr)', min: 70, drop: 8 },
+  { id: 'album', label: 'Album', sort: 'album', width: 'minmax(70px, 1.2fr)', min: 70, drop: 7 },
+  { id: 'duration', label: 'Time', sort: 'durationSec', width: '54px', num: true, title: 'Duration', min: 54, drop: 5 },
+  { id: 'bpm', label: 'BPM', sort: 'bpm', width: '92px', min: 92, num: true, title: 'Tempo (beats per minute) and its confidence; "uncertain" below 50 %' },
+  { id: 'key', label: 'Key', sort: 'camelot', width: '150px', min: 150, title: 'Musical key, its Camelot and Open Key codes and its confidence; "uncertain" below 50 %; sorts on the Camelot wheel (1A, 1B … 12B)' },
+  { id: 'lufs', label: 'LUFS', sort: 'lufs', width: '56px', num: true, title: 'Integrated loudness (EBU R128)', min: 56, drop: 6 },
+  { id: 'lra', label: 'LRA', sort: 'loudnessRange', width: '46px', num: true, title: 'Loudness range (LU)', min: 46, drop: 1 },
+  { id: 'tp', label: 'Peak', sort: 'truePeak', width: '56px', num: true, title: 'True peak (dBTP)', min: 56, drop: 2 },
+  { id: 'codec', label: 'Codec', sort: 'codec', width: '64px', min: 64, drop: 3 },
+  { id: 'rate', label: 'Rate', sort: 'sampleRate', width: '64px', num: true, title: 'Sample rate', min: 64, drop: 4 },
+  { id: 'status', label: 'Status', sort: 'status', width: 'minmax(64px, 1.1fr)', min: 64 },
 ];
 
 /** the columns a failed row keeps (the rest give their room to the reason) */
@@ -69,6 +73,28 @@ class Columns {
   /** the CSS grid template of the shown columns */
   get grid(): string {
     return this.visible.map((c) => (this.widths[c.id] ? `${this.widths[c.id]}px` : c.width)).join(' ');
+  }
+
+  /**
+   * The shown columns that fit a table `width` px wide (its client width):
+   * while the least widths (plus the 8 px gaps and padding) add up to more,
+   * the column with the lowest drop rank leaves (LRA, Peak, Codec, Rate,
+   * Time, LUFS, Album, Artist), so the Status column is never pushed out of
+   * view (the chat beside the library, 1280 px). A width of 0 (not laid
+   * out yet) keeps them all. `minWidth`: what the rows need (px).
+   */
+  fit(width: number): { cols: Column[]; grid: string; minWidth: number; dropped: Column[] } {
+    const cols = [...this.visible];
+    const w = (c: Column) => this.widths[c.id] ?? c.min;
+    const need = () => cols.reduce((a, c) => a + w(c), 0) + 8 * (cols.length - 1) + 16;
+    const dropped: Column[] = [];
+    while (width > 0 && need() > width) {
+      const next = cols.filter((c) => c.drop !== undefined).sort((a, b) => a.drop! - b.drop!)[0];
+      if (!next) break;
+      cols.splice(cols.indexOf(next), 1);
+      dropped.push(next);
+    }
+    return { cols, grid: cols.map((c) => (this.widths[c.id] ? `${this.widths[c.id]}px` : c.width)).join(' '), minWidth: need(), dropped };
   }
 
   toggle(id: string): void {

@@ -1,0 +1,256 @@
+/**
+ * Writing the analysed tempo and key back into a file's own tags, on the
+ * user's request, as DJ software does (rekordbox, Mixxx, Mixed In Key):
+ *
+ * | container | tag | BPM | key |
+ * |---|---|---|---|
+ * | MP3, AIFF, WAV (RIFF `id3 ` chunk) | ID3v2 (version kept; 2.3 when new) | `TBPM`, whole number (the ID3 spec's numeric string) | `TKEY` |
+ * | FLAC, Ogg Vorbis, Opus | Vorbis comment | `BPM` (also `TEMPO` when the file has one), whole number | `INITIALKEY` |
+ * | M4A / MP4 audio | iTunes `ilst` | `tmpo` (16-bit integer) | `----:com.apple.iTunes:initialkey` |
+ *
+ * The tag library is node-taglib-sharp (a TypeScript port of TagLib#): it
+ * rewrites only the tag block, keeps every frame, field and atom it does not
+ * touch (cover art, unknown frames, ReplayGain, other chunks), and never
+ * touches the audio bytes (the tests check the decoded audio's hash before
+ * and after, per format).
+ *
+ * Safety, in order: the file must be the one analysed (same size and mtime
+ * as stored, FILE_CHANGED otherwise: scan again first); a file or folder
+ * without write permission bits is READ_ONLY (checked on the mode, so the
+ * user's read-only mark holds even for an administrator); the tags are
+ * written into a copy in the same folder (`.<name>.studio-tags-<random>.tmp`),
+ * read back and checked, fsynced, then renamed over the file (atomic on one
+ * file system) and the folder fsynced. Were the file changed meanwhile, the
+ * copy is deleted and nothing is replaced. A failure at any step leaves the
+ * original file as it was.
+ *
+ * mtime: the written file has a new modification time (it did change; backup
+ * and sync tools must see that). The library records the new size and mtime
+ * and the tags read again, so the file is not analysed again (its audio is
+ * unchanged); the mode bits are copied.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { copyFile, open, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { parseFile } from 'music-metadata';
+import taglib, { type File as TaglibFile, type Id3v2Tag, type Mpeg4AppleTag, type XiphComment } from 'node-taglib-sharp';
+import { StudioError, type KeyNotation } from '@contract';
+import { camelot, keyName, openKey, parseKey, tonicName } from '../analysis/keys';
+
+const { File: TagFile, TagTypes, MpegAudioFileSettings, WaveFileSettings, FlacFileSettings, Id3v2Settings } = taglib;
+
+// Only the tag asked for is created: no ID3v1 added to an MP3, no RIFF INFO to a WAV.
+MpegAudioFileSettings.defaultTagTypes = TagTypes.None;
+WaveFileSettings.defaultTagTypes = TagTypes.None;
+FlacFileSettings.defaultTagTypes = TagTypes.None;
+// a new ID3v2 tag (WAV, AIFF, an untagged MP3) is 2.3, which every player reads; an existing one keeps its version
+Id3v2Settings.defaultVersion = 3;
+
+/** The copy a tag write makes beside the file (`.<name>.studio-tags-<8 hex>.tmp`): never a library track (job.ts skips it). */
+export const isTagWriteTemp = (path: string): boolean => /^\..+\.studio-tags-[0-9a-f]{8}\.tmp$/.test(basename(path));
+
+/** Where the values go in a file: the tag family and the node-taglib-sharp file type (by content, not by the file name). */
+export type TagFormat = 'id3v2' | 'vorbis' | 'mp4';
+
+/**
+ * The tag family and taglib MIME type for a probed file (container as ffmpeg
+ * names it, audio codec), or null when tags cannot be written there (video,
+ * WMA, Matroska, raw AAC/AC-3…).
+ */
+export function tagTarget(container: string, codec: string | undefined, hasVideo: boolean): { format: TagFormat; mime: string } | null {
+  if (hasVideo) return null;
+  const c = container.toLowerCase();
+  if (c === 'mp3') return { format: 'id3v2', mime: 'taglib/mp3' };
+  if (c === 'wav') return { format: 'id3v2', mime: 'taglib/wav' };
+  if (c === 'aiff') return { format: 'id3v2', mime: 'taglib/aiff' };
+  if (c === 'flac') return { format: 'vorbis', mime: 'taglib/flac' };
+  if (c === 'ogg') return codec === 'vorbis' || codec === 'opus' || codec === 'flac' ? { format: 'vorbis', mime: codec === 'opus' ? 'taglib/opus' : 'taglib/ogg' } : null;
+  if (c.split(',').includes('mp4') || c === 'ipod' || c === 'm4a') return { format: 'mp4', mime: 'taglib/m4a' };
+  return null;
+}
+
+/**
+ * A key name as stored ("A minor", "Eb major") in the chosen notation:
+ * `standard` "Am" / "Eb" (the ID3 TKEY form), `name` "A minor", `camelot`
+ * "8A", `openkey` "1m". null for a name that is not a key.
+ */
+export function keyIn(name: string, notation: KeyNotation): string | null {
+  const k = parseKey(name);
+  if (!k) return null;
+  if (notation === 'camelot') return camelot(k);
+  if (notation === 'openkey') return openKey(k);
+  if (notation === 'name') return keyName(k);
+  return tonicName(k) + (k.mode === 'minor' ? 'm' : '');
+}
+
+/**
+ * BPM text for a tag: a whole number ("128") in every family. ID3 TBPM (a
+ * numeric string by the spec) and MP4 tmpo (an integer) hold nothing else,
+ * and a Vorbis comment gets the same so every reader agrees (music-metadata,
+ * for one, cuts "127.9" to 127).
+ */
+export function bpmText(bpm: number, _format: TagFormat): string {
+  return String(Math.round(bpm));
+}
+
+/**
+ * What a file's tags hold for tempo and key, as stored (the native frames
+ * and fields: music-metadata's common `bpm` drops a Vorbis comment's
+ * decimals); null where absent.
+ */
+export async function readBpmKey(path: string): Promise<{ bpm: string | null; key: string | null }> {
+  const meta = await parseFile(path, { duration: false, skipCovers: true });
+  let bpm: string | null = null;
+  let key: string | null = null;
+  for (const tags of Object.values(meta.native)) {
+    for (const t of tags) {
+      const id = t.id.toUpperCase();
+      const v = typeof t.value === 'string' || typeof t.value === 'number' ? String(t.value) : null;
+      if (v === null) continue;
+      if (key === null && (id === 'TKEY' || id === 'INITIALKEY' || id === '----:COM.APPLE.ITUNES:INITIALKEY')) key = v;
+      if (bpm === null && (id === 'TBPM' || id === 'BPM' || id === 'TMPO')) bpm = v;
+    }
+  }
+  bpm ??= meta.common.bpm !== undefined ? String(meta.common.bpm) : null;
+  key ??= meta.common.key ?? null;
+  return { bpm, key };
+}
+
+export interface TagWriteInput {
+  path: string;
+  /** what the library stored when it analysed the file */
+  stored: { size: number; mtimeMs: number };
+  target: { format: TagFormat; mime: string };
+  /** values to write (null: leave that tag alone) */
+  bpm: string | null;
+  key: string | null;
+  /**
+   * Called synchronously as soon as the file is replaced, with its new size
+   * (bytes) and mtime (ms): the caller records them at once, before the
+   * folder watcher's debounce runs out, so the change is not taken for an
+   * edit made elsewhere (which would analyse the file again).
+   */
+  onReplaced?: (file: { size: number; mtimeMs: number }) => void;
+}
+
+/** What was written, and the file as it is now. */
+export interface TagWriteDone {
+  format: TagFormat;
+  bpm: string | null;
+  key: string | null;
+  size: number;
+  mtimeMs: number;
+}
+
+const errno = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
+
+/** the user's read-only mark (no write bit for anyone) or a denied write, as READ_ONLY; other errors unchanged */
+function readOnly(what: 'file' | 'folder', path: string): StudioError {
+  return new StudioError(
+    'READ_ONLY',
+    what === 'file'
+      ? `"${basename(path)}" is read-only, so its tags were not written. Allow writing to it (file permissions or the read-only attribute) and try again.`
+      : `The folder "${dirname(path)}" is read-only, so the tags of "${basename(path)}" were not written (they are written into a copy beside the file first). Allow writing to the folder and try again.`,
+  );
+}
+
+/**
+ * Write BPM and/or key into `path`'s tags safely (see the file's comment).
+ * @throws StudioError FILE_CHANGED (not the analysed file, or changed during
+ *   the write), READ_ONLY, NOT_FOUND, UNREADABLE (the tag library could not
+ *   read the file's structure: nothing written), INTERNAL (the read-back
+ *   disagreed: nothing replaced).
+ */
+export async function writeTagsSafely(input: TagWriteInput): Promise<TagWriteDone> {
+  const { path, stored, target } = input;
+  const dir = dirname(path);
+  const st = await stat(path).catch((e) => {
+    throw errno(e) === 'ENOENT' ? new StudioError('NOT_FOUND', `"${basename(path)}" is no longer there, so its tags were not written.`) : e;
+  });
+  if (st.size !== stored.size || st.mtimeMs !== stored.mtimeMs) {
+    throw new StudioError('FILE_CHANGED', `"${basename(path)}" changed since it was analysed, so its tags were not written. Scan its folder again, then write the tags.`);
+  }
+  if ((st.mode & 0o222) === 0) throw readOnly('file', path);
+  const dst = await stat(dir);
+  if ((dst.mode & 0o222) === 0) throw readOnly('folder', path);
+
+  const tmp = join(dir, `.${basename(path)}.studio-tags-${randomBytes(4).toString('hex')}.tmp`);
+  let renamed = false;
+  try {
+    await copyFile(path, tmp, constants.COPYFILE_FICLONE).catch((e) => {
+      throw ['EACCES', 'EPERM', 'EROFS'].includes(errno(e) ?? '') ? readOnly('folder', path) : e;
+    });
+    let file: TaglibFile;
+    try {
+      file = TagFile.createFromPath(tmp, target.mime);
+    } catch (e) {
+      throw new StudioError('UNREADABLE', `The tags of "${basename(path)}" cannot be written: its ${target.format === 'mp4' ? 'MP4' : target.format === 'vorbis' ? 'FLAC/Ogg' : 'ID3'} structure could not be read (${(e as Error).message}). Nothing was changed.`);
+    }
+    try {
+      if (target.format === 'vorbis') {
+        const x = file.getTag(TagTypes.Xiph, true) as XiphComment;
+        if (input.bpm !== null) {
+          x.setFieldAsStrings('BPM', input.bpm);
+          // a TEMPO field (TagLib's own choice) would otherwise keep an older value beside it
+          if (x.getField('TEMPO').length) x.setFieldAsStrings('TEMPO', input.bpm);
+        }
+        if (input.key !== null) x.setFieldAsStrings('INITIALKEY', input.key);
+      } else if (target.format === 'mp4') {
+        // beatsPerMinute → tmpo, initialKey → ----:com.apple.iTunes:initialkey
+        const a = file.getTag(TagTypes.Apple, true) as Mpeg4AppleTag;
+        if (input.bpm !== null) a.beatsPerMinute = Number(input.bpm);
+        if (input.key !== null) a.initialKey = input.key;
+      } else {
+        const t = file.getTag(TagTypes.Id3v2, true) as Id3v2Tag;
+        if (input.bpm !== null) t.beatsPerMinute = Number(input.bpm);
+        if (input.key !== null) t.initialKey = input.key;
+      }
+      file.save();
+    } finally {
+      file.dispose();
+    }
+    // read back what a player will read
+    const back = await readBpmKey(tmp);
+    const same = (a: string | null, b: string | null) => a === null || (b !== null && (Number.isFinite(Number(a)) ? Number(a) === Number(b) : a === b));
+    if (!same(input.bpm, back.bpm) || !same(input.key, back.key)) {
+      throw new StudioError('INTERNAL', `The tags written into "${basename(path)}" read back as BPM ${back.bpm ?? 'none'}, key ${back.key ?? 'none'} instead of ${input.bpm ?? '–'}, ${input.key ?? '–'}; the file was left as it was.`);
+    }
+    const fh = await open(tmp, 'r+');
+    let written: { size: number; mtimeMs: number };
+    try {
+      await fh.sync();
+      // what the file will be after the rename (a rename keeps size and mtime)
+      const ts = await fh.stat();
+      written = { size: ts.size, mtimeMs: ts.mtimeMs };
+    } finally {
+      await fh.close();
+    }
+    const now = await stat(path);
+    if (now.size !== st.size || now.mtimeMs !== st.mtimeMs || now.ino !== st.ino) {
+      throw new StudioError('FILE_CHANGED', `"${basename(path)}" changed while its tags were being written; it was left as it is now. Try again.`);
+    }
+    await rename(tmp, path);
+    renamed = true;
+    input.onReplaced?.(written);
+    await syncDir(dir);
+    return { format: target.format, bpm: input.bpm, key: input.key, size: written.size, mtimeMs: written.mtimeMs };
+  } catch (e) {
+    if (['EACCES', 'EPERM', 'EROFS'].includes(errno(e) ?? '')) throw readOnly('file', path);
+    throw e;
+  } finally {
+    if (!renamed) await unlink(tmp).catch(() => undefined);
+  }
+}
+
+/** fsync a folder so the rename is on disk (not possible on Windows: skipped there). */
+async function syncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const fh = await open(dir, 'r').catch(() => null);
+  if (!fh) return;
+  try {
+    await fh.sync().catch(() => undefined);
+  } finally {
+    await fh.close();
+  }
+}
