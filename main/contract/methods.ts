@@ -48,27 +48,6 @@ export const Tags = z.object({
 });
 export type Tags = z.infer<typeof Tags>;
 
-// issue 12 (uilib): tag write-back — the key notation and what library:write-tags did
-/** How a key is written into a tag: "Am" / "Eb" (standard), "A minor" (name), "8A" (Camelot), "1m" (Open Key). */
-export const KeyNotation = z.enum(['standard', 'name', 'camelot', 'openkey']);
-export type KeyNotation = z.infer<typeof KeyNotation>;
-/**
- * library:write-tags' answer: the tag family written, the values as written
- * (null: not written, e.g. no tempo), what reading the file again found
- * (music-metadata), and the file's new size (bytes) and mtime (ms since the epoch).
- */
-export const TagWriteResult = z.object({
-  trackId: z.string(),
-  path: z.string(),
-  format: z.enum(['id3v2', 'vorbis', 'mp4']),
-  bpm: z.string().nullable(),
-  key: z.string().nullable(),
-  readBack: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }),
-  sizeBytes: z.number(),
-  mtimeMs: z.number(),
-});
-export type TagWriteResult = z.infer<typeof TagWriteResult>;
-
 export const StreamInfo = z.object({
   index: z.number(),
   type: z.enum(['audio', 'video', 'subtitle', 'data', 'attachment']),
@@ -889,14 +868,27 @@ export const methods = {
     input: z
       .object({
         trackId: Id,
-        /** how the key is written: "Am" (standard, the ID3 TKEY form), "A minor" (name), "8A" (Camelot), "1m" (Open Key) */
-        keyNotation: KeyNotation,
+        /** how the key is written: "Am" / "Eb" (standard, the ID3 TKEY form), "A minor" (name), "8A" (Camelot), "1m" (Open Key) */
+        keyNotation: z.enum(['standard', 'name', 'camelot', 'openkey']),
         /** which values to write (default both) */
         bpm: z.boolean().optional(),
         key: z.boolean().optional(),
       })
       .strict(),
-    output: TagWriteResult,
+    /**
+     * the tag family written, the values as written (null: not written, e.g. no tempo), what reading the
+     * file again found (music-metadata), and the file's new size (bytes) and mtime (ms since the epoch)
+     */
+    output: z.object({
+      trackId: z.string(),
+      path: z.string(),
+      format: z.enum(['id3v2', 'vorbis', 'mp4']),
+      bpm: z.string().nullable(),
+      key: z.string().nullable(),
+      readBack: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }),
+      sizeBytes: z.number(),
+      mtimeMs: z.number(),
+    }),
     host: 'engine',
     summary: "Write the track's BPM (as shown, in the BPM range) and key into its file's tags (ID3v2 TBPM/TKEY, Vorbis BPM/INITIALKEY, MP4 tmpo/initialkey); refused when the file changed since analysis.",
   }),

@@ -187,6 +187,20 @@ describe('library: BPM range and tags (issue 12)', { timeout: 240_000 }, () => {
       await studio.sp.screenshot(`issue12-filter-bar-${w}x${h}`);
       assert.ok(bar.height <= 40, `${w}: filter bar ${bar.height} px high`);
       assert.ok(Math.max(...bar.tops) - Math.min(...bar.tops) <= 8, `${w}: every control on one line (tops ${bar.tops.join(', ')})`);
+      // the View menu (BPM range, spelling, columns) and the Write tags dialog fit this size
+      await page.getByTestId('columns-open').click();
+      const menu = (await page.getByTestId('columns-chooser').boundingBox())!;
+      assert.ok(menu.x >= 0 && menu.y + menu.height <= h, `${w}: the View menu is on screen`);
+      await studio.sp.screenshot(`issue12-view-menu-${w}x${h}`);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('columns-chooser').waitFor({ state: 'hidden' });
+      await page.locator('[data-testid=library-row]', { hasText: 'Delta Walk' }).click();
+      await page.getByTestId('detail-write-tags').click();
+      const dialog = (await page.getByTestId('tag-write-dialog').boundingBox())!;
+      assert.ok(dialog.y >= 0 && dialog.y + dialog.height <= h, `${w}: the dialog is on screen`);
+      await studio.sp.screenshot(`issue12-tag-write-dialog-${w}x${h}`);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('tag-write-dialog').waitFor({ state: 'hidden' });
       // the chat beside the library
       await page.getByTestId('library-chat-toggle').click();
       await page.getByTestId('chat').waitFor();

@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { BpmRange, foldBpm, StudioError, type KeyNotation, type LibraryFilter, type ProbeResult, type TagWriteResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
+import { BpmRange, foldBpm, StudioError, type LibraryFilter, type ProbeResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
 import { makeAnalyse, type Analyse } from './pool';
 import { LibraryScanner } from './job';
@@ -13,7 +13,7 @@ import { FolderWatcher } from './watch';
 import { isInside } from '../fs/paths';
 import { getSetting, setSetting } from '../db/settings';
 import { probeFile } from '../media/probe';
-import { bpmText, keyIn, readBpmKey, tagTarget, writeTagsSafely } from './tag-write';
+import { bpmText, keyIn, readBpmKey, tagTarget, writeTagsSafely, type KeyNotation } from './tag-write';
 
 /** settings key of the BPM range (JSON `{min, max}`) */
 const BPM_RANGE_KEY = 'library.bpmRange';
@@ -148,7 +148,7 @@ export class LibraryService {
    *   analysed, or nothing to write), UNSUPPORTED (a container without such
    *   tags: video, WMA, Matroska…), FILE_CHANGED, READ_ONLY, UNREADABLE, INTERNAL
    */
-  async writeTags(trackId: string, notation: KeyNotation, want: { bpm?: boolean; key?: boolean } = {}): Promise<TagWriteResult> {
+  async writeTags(trackId: string, notation: KeyNotation, want: { bpm?: boolean; key?: boolean } = {}): Promise<MethodOutput<'library:write-tags'>> {
     const t = this.store.track(trackId);
     const row = this.store.tracks.byId(trackId)!;
     if (t.status !== 'analysed') throw new StudioError('BAD_ARGS', `"${t.fileName}" is not analysed${t.status === 'failed' ? ' (its analysis failed)' : ' yet'}: there is no tempo or key to write.`);

@@ -35,7 +35,10 @@ import { copyFile, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseFile } from 'music-metadata';
 import taglib, { type File as TaglibFile, type Id3v2Tag, type Mpeg4AppleTag, type XiphComment } from 'node-taglib-sharp';
-import { StudioError, type KeyNotation } from '@contract';
+import { StudioError, type MethodArgs } from '@contract';
+
+/** how a key is written (library:write-tags' keyNotation) */
+export type KeyNotation = MethodArgs<'library:write-tags'>['keyNotation'];
 import { camelot, keyName, openKey, parseKey, tonicName } from '../analysis/keys';
 
 const { File: TagFile, TagTypes, MpegAudioFileSettings, WaveFileSettings, FlacFileSettings, Id3v2Settings } = taglib;

@@ -8,6 +8,7 @@ import { attachedCover, coverMissingMessage, embeddedCover, pinFile } from './co
 import { framePath, makeFilmstrip, type FilmstripResult } from './filmstrip';
 import { makeProxy, mimeOfPath, playPlan } from './playable';
 import type { Tracks } from './tracks';
+import { RangeDiskCache } from './range-disk-cache';
 
 const TRACK_ID = /^[A-Za-z0-9_-]{8,64}$/;
 /** memory for computed waveform ranges (base64 text); least recently used go first */
@@ -35,11 +36,15 @@ export class MediaService {
   /** computed ranges, least recently used first (bounded by RANGE_CACHE_BYTES) */
   private readonly rangeCache = new Map<string, Omit<WaveRange, 'trackId'>>();
   private rangeCacheBytes = 0;
+  /** the same ranges on disk, kept across restarts (range-disk-cache.ts) */
+  private readonly rangeDisk: RangeDiskCache;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly tracks: Tracks,
-  ) {}
+  ) {
+    this.rangeDisk = new RangeDiskCache(ctx.cacheDir);
+  }
 
   async peaks(trackId: string, call: CallCtx): Promise<Peaks> {
     const a = await this.analysis(trackId, call);
@@ -92,6 +97,11 @@ export class MediaService {
     const r = await this.ranges.run(
       key,
       async (signal) => {
+        const stored = await this.rangeDisk.get(key);
+        if (stored) {
+          this.cacheRange(key, stored);
+          return stored;
+        }
         const d = await computeRange(path, plan, signal);
         await this.tracks.checkedPath(trackId); // the file decoded is still the one opened
         const mm = d.minMax;
@@ -117,6 +127,7 @@ export class MediaService {
           },
         };
         this.cacheRange(key, out);
+        await this.rangeDisk.put(key, out); // a few ms beside the decode; never throws
         return out;
       },
       call.signal,

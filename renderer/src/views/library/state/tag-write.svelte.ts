@@ -1,4 +1,7 @@
-import type { KeyNotation, TagWriteResult } from '@contract';
+import type { MethodInput, MethodOutput } from '@contract';
+
+export type KeyNotation = MethodInput<'library:write-tags'>['keyNotation'];
+type TagWriteResult = MethodOutput<'library:write-tags'>;
 import { api, asStudioError } from '../../../host/api';
 import { signal } from '../../../lib/test-hooks';
 import { app } from '../../../shared/state/app.svelte';
