@@ -54,6 +54,8 @@ const ANSWER = [
   '<img src=x onerror="window.__pwned=3"> <script>window.__pwned=4</script> <a href="https://example.org" onclick="window.__pwned=5">raw link</a>',
   '',
   '![a picture](https://example.org/p.png) <iframe src="https://example.org"></iframe> <style>body{display:none}</style>',
+  '',
+  'Also [a](JaVaScRiPt:window.__pwned=6) [b](&#106;avascript:window.__pwned=7) [c](vbscript:msgbox) <javascript:window.__pwned=8> <svg onload="window.__pwned=9"></svg> [d](//example.org/x) [e](mailto:a@b.c)',
 ].join('\n');
 
 describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 300_000 }, () => {
@@ -215,7 +217,9 @@ describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 30
     assert.equal(await bubble.locator('a', { hasText: 'data' }).getAttribute('href'), null);
     // raw HTML is text; no element of it exists
     for (const tag of ['img', 'script', 'iframe', 'style', 'b']) assert.equal(await bubble.locator(tag).count(), 0, `no <${tag}> in the answer`);
-    assert.equal(await bubble.locator('[onclick], [onerror]').count(), 0);
+    assert.equal(await bubble.locator('[onclick], [onerror], [onload], svg').count(), 0);
+    const hrefs = await bubble.locator('a[href]').evaluateAll((as) => as.map((a) => (a as unknown as { getAttribute(n: string): string }).getAttribute('href')));
+    assert.ok(hrefs.length > 0 && hrefs.every((h) => /^https?:\/\//.test(h)), `only web links keep a target: ${JSON.stringify(hrefs)}`);
     const text = await bubble.innerText();
     assert.match(text, /<img src=x onerror="window.__pwned=3">/, 'the raw HTML shown as the text it is');
     assert.match(text, /<script>window.__pwned=4<\/script>/);
