@@ -248,7 +248,7 @@ describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 30
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 
-  test('Copy copies the Markdown source, not the drawn text', async () => {
+  test('Copy copies the Markdown source, not the drawn text; a code block’s Copy copies its code', async () => {
     const { sp } = studio;
     const { page } = sp;
     const last = sp.chat().answers.last();
@@ -257,6 +257,16 @@ describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 30
     await sp.waitForEvent('chat-copied', { after: m });
     const copied = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
     assert.equal(copied, ANSWER);
+    // a code block's own Copy button copies just its code, as written
+    const m2 = await sp.mark();
+    await last.locator('.code-block .code-copy').click();
+    const ev = await sp.waitForEvent('chat-code-copied', { after: m2 });
+    assert.equal((ev.detail as { ok: boolean }).ok, true);
+    const code = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+    assert.equal(code.trimEnd(), 'def tempo(bpm):\n    return 60 / bpm  # <b>not bold</b>');
+    await last.locator('.code-copy', { hasText: 'Copied' }).waitFor();
+    await last.locator('.code-block').hover();
+    await sp.screenshot('issue12-chat-code-copied');
   });
 
   test('an answer written in the background grows block by block; the blocks drawn keep their elements', async () => {
