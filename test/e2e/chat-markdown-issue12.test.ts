@@ -54,6 +54,8 @@ const ANSWER = [
   '<img src=x onerror="window.__pwned=3"> <script>window.__pwned=4</script> <a href="https://example.org" onclick="window.__pwned=5">raw link</a>',
   '',
   '![a picture](https://example.org/p.png) <iframe src="https://example.org"></iframe> <style>body{display:none}</style>',
+  '',
+  'Also [a](JaVaScRiPt:window.__pwned=6) [b](&#106;avascript:window.__pwned=7) [c](vbscript:msgbox) <javascript:window.__pwned=8> <svg onload="window.__pwned=9"></svg> [d](//example.org/x) [e](mailto:a@b.c)',
 ].join('\n');
 
 describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 300_000 }, () => {
@@ -215,7 +217,9 @@ describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 30
     assert.equal(await bubble.locator('a', { hasText: 'data' }).getAttribute('href'), null);
     // raw HTML is text; no element of it exists
     for (const tag of ['img', 'script', 'iframe', 'style', 'b']) assert.equal(await bubble.locator(tag).count(), 0, `no <${tag}> in the answer`);
-    assert.equal(await bubble.locator('[onclick], [onerror]').count(), 0);
+    assert.equal(await bubble.locator('[onclick], [onerror], [onload], svg').count(), 0);
+    const hrefs = await bubble.locator('a[href]').evaluateAll((as) => as.map((a) => (a as unknown as { getAttribute(n: string): string }).getAttribute('href')));
+    assert.ok(hrefs.length > 0 && hrefs.every((h) => /^https?:\/\//.test(h)), `only web links keep a target: ${JSON.stringify(hrefs)}`);
     const text = await bubble.innerText();
     assert.match(text, /<img src=x onerror="window.__pwned=3">/, 'the raw HTML shown as the text it is');
     assert.match(text, /<script>window.__pwned=4<\/script>/);
@@ -244,7 +248,7 @@ describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 30
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 
-  test('Copy copies the Markdown source, not the drawn text', async () => {
+  test('Copy copies the Markdown source, not the drawn text; a code block’s Copy copies its code', async () => {
     const { sp } = studio;
     const { page } = sp;
     const last = sp.chat().answers.last();
@@ -253,6 +257,16 @@ describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 30
     await sp.waitForEvent('chat-copied', { after: m });
     const copied = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
     assert.equal(copied, ANSWER);
+    // a code block's own Copy button copies just its code, as written
+    const m2 = await sp.mark();
+    await last.locator('.code-block .code-copy').click();
+    const ev = await sp.waitForEvent('chat-code-copied', { after: m2 });
+    assert.equal((ev.detail as { ok: boolean }).ok, true);
+    const code = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+    assert.equal(code.trimEnd(), 'def tempo(bpm):\n    return 60 / bpm  # <b>not bold</b>');
+    await last.locator('.code-copy', { hasText: 'Copied' }).waitFor();
+    await last.locator('.code-block').hover();
+    await sp.screenshot('issue12-chat-code-copied');
   });
 
   test('an answer written in the background grows block by block; the blocks drawn keep their elements', async () => {

@@ -92,6 +92,33 @@ describe('model packs', () => {
     assert.ok(d.available.some((b) => b.name === 'cpu'));
     assert.equal(d.autoOrder[d.autoOrder.length - 1], 'cpu');
   });
+
+  test('model:memory names the loaded sessions and their weights; model:unload frees them and the pack loads again (issue 12)', async () => {
+    type G = { file: string; external_data?: string };
+    const man = JSON.parse(readFileSync(join(PACK, 'manifest.json'), 'utf8')) as { graphs: Record<string, G>; files: Record<string, { bytes: number }>; embed_tokens: { file: string } };
+    const bytes = (g: G) => man.files[g.file].bytes + (g.external_data ? man.files[g.external_data].bytes : 0);
+    const want = Object.fromEntries(['decoder', 'audio_encoder', 'vision_encoder', 'projector', 'fusion'].map((g) => [g, bytes(man.graphs[g])]));
+    const m1 = await engine.call('model:memory', {});
+    assert.ok(m1.loaded, 'loaded after set-provider');
+    assert.deepEqual(Object.fromEntries(m1.loaded.sessions.map((x) => [x.graph, x.weightBytes])), want, 'one session per graph of the β pack, with its file sizes');
+    assert.equal(m1.loaded.weightBytes, Object.values(want).reduce((a, b) => a + b, 0));
+    assert.equal(m1.loaded.embedTableBytes, man.files[man.embed_tokens.file].bytes);
+    assert.equal(m1.loaded.provider, 'cpu');
+    assert.equal(m1.loaded.packPath, PACK);
+    assert.ok(m1.engine.rssBytes > 0 && m1.loaded.rssBeforeLoadBytes > 0 && m1.loaded.rssAfterLoadBytes > 0 && m1.loaded.loadedAt > 0);
+    assert.notEqual(m1.engine.pid, process.pid, 'the engine process’s own figures');
+    const s = await engine.call('model:unload', {});
+    assert.equal(s.installed, true, 'the pack stays chosen');
+    assert.equal(s.provider.active, null);
+    assert.equal(s.pack?.variant, 'beta', 'and named');
+    assert.match(s.message, /loads with the first question/);
+    assert.equal((await engine.call('model:memory', {})).loaded, null);
+    // unloading twice is harmless; the next use loads it again
+    await engine.call('model:unload', {});
+    const again = await engine.call('model:set-provider', { provider: 'cpu' });
+    assert.equal(again.provider.active, 'cpu');
+    assert.equal((await engine.call('model:memory', {})).loaded?.sessions.length, 5);
+  });
 });
 
 describe('chat about a track', () => {

@@ -89,7 +89,9 @@ const CACHE_MAX = 2000;
  * table, code block…). While an answer streams only its last block changes;
  * the earlier blocks return the same HTML string, so the page keeps their
  * elements as they are (no flicker, a selection inside them survives).
- * Link reference definitions apply across blocks. An empty source gives [].
+ * Link reference definitions apply across blocks. A code block comes wrapped
+ * in `div.code-block` with a `button.code-copy` (the component copies the
+ * code's text on its click). An empty source gives [].
  */
 export function markdownBlocks(src: string): MarkdownBlock[] {
   const tokens = md.lexer(src);
@@ -101,6 +103,8 @@ export function markdownBlocks(src: string): MarkdownBlock[] {
     if (html === undefined) {
       const one = Object.assign([t] as Token[], { links: tokens.links });
       html = sanitize(md.parser(one));
+      // a code block gets a Copy button (fixed markup of ours, added after sanitising)
+      if (t.type === 'code') html = `<div class="code-block">${html}<button type="button" class="code-copy" title="Copy this code">Copy</button></div>`;
       if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
       cache.set(key, html);
     }
