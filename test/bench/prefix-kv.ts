@@ -66,7 +66,7 @@ async function answer(cache: PrefixKvCache | undefined, rows: Float32Array): Pro
   const c = process.cpuUsage(c0);
   const first = tok;
   for (let k = 0; k < NEW; k++) tok = argmax(await dec.append(embed([tok]), 1));
-  cache?.keep(dec);
+  cache?.keep(dec, T);
   return { ms, cpuMs: (c.user + c.system) / 1000, reused, first };
 }
 

@@ -64,10 +64,14 @@ for (const name of ['alpha-fp32', 'beta-fp32', 'beta-fp32-int4']) {
     test('a longer answer than the kept buffer holds: the prefix is copied into a larger one', async () => {
       const pr = info.prompts[0];
       const p = await rt.buildPrompt(pr.input, pr.instruction, media(pr.media));
-      await rt.generate(p, greedy(2)); // kept buffer: p.length + 2 positions
+      await rt.generate(p, greedy(2)); // decoder capacity: p.length + 2 positions
+      const kept = rt.prefixCache!.bytes;
       const long = await rt.generate(p, greedy(12));
       assert.equal(long.timings.reusedPositions, p.length - 1);
       assert.deepEqual(long.tokenIds, (await plain.generate(p, greedy(12))).tokenIds);
+      // only the prompt's positions are kept, whatever the answer's length
+      assert.ok(kept > 0);
+      assert.equal(rt.prefixCache!.bytes, kept);
     });
   });
 }
@@ -134,6 +138,9 @@ describe('KvDecoder prefix operations and the cache bound (beta-fp32 decoder)', 
   test('a sequence over the bound is not kept; nothing is shared after a different first row', async () => {
     const d = mk(16);
     await d.append(rows(4, 5), 4);
+    const before = d.bytes;
+    d.compact(4); // what keep() does: buffers shrunk to the 4 positions
+    assert.ok(d.bytes < before, `${d.bytes} vs ${before}`);
     const small = new PrefixKvCache(d.bytes - 1);
     small.keep(d);
     assert.equal(small.bytes, 0);

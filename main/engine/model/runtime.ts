@@ -359,7 +359,7 @@ export class ModelRuntime {
     try {
       return await this.runDecoder(decoder, prompt, opts, t0);
     } finally {
-      this.prefixCache?.keep(decoder);
+      this.prefixCache?.keep(decoder, prompt.length);
     }
   }
 

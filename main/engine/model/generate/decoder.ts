@@ -182,6 +182,16 @@ export class KvDecoder {
     dst.pastLen = n;
   }
 
+  /**
+   * Keep the first `n` positions (≤ length) and release what the buffers hold beyond them
+   * (shared mode: reallocated to `n` positions, at least 1; the fed rows likewise).
+   */
+  compact(n: number): void {
+    this.truncate(n);
+    if (this.capacity !== undefined && this.allocated > Math.max(n, 1)) this.allocate(Math.max(n, 1), n);
+    if (this.fed.length > n * this.shape.hidden) this.fed = this.fed.slice(0, Math.max(n, 1) * this.shape.hidden);
+  }
+
   /** Record fed rows at position `at`. */
   private remember(rows: Float32Array, at: number): void {
     const need = (at * this.shape.hidden) + rows.length;

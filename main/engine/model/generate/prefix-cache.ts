@@ -11,8 +11,9 @@ export const PREFIX_CACHE_BYTES = 1 << 30;
  * instruction prefix; a Regenerate shares the whole prompt (its last position is fed again,
  * for the logits).
  *
- * One sequence is kept (the last one), and only while its decoder holds at most `maxBytes`
- * (KV cache + rows); `take` hands the state out, so two answers at once never share it.
+ * One sequence is kept (the last one's prompt positions; its buffers shrunk to them), and only
+ * while it holds at most `maxBytes` (KV cache + rows); `take` hands the state out, so two
+ * answers at once never share it.
  * The positions kept are those whose rows are equal, so the answer depends only on the
  * prompt, not on what came before: the KV of position i is a function of rows 0…i alone
  * (causal attention), and the tests check that greedy ids are the same with and without it.
@@ -51,8 +52,13 @@ export class PrefixKvCache {
     return d;
   }
 
-  /** Keep `decoder`'s sequence for the next prompt (dropped when over the bound). */
-  keep(decoder: KvDecoder): void {
+  /**
+   * Keep `decoder`'s sequence for the next prompt, cut to its first `positions` (the prompt:
+   * answers are not part of later prompts) and its buffers shrunk to them; dropped when the
+   * result is over the bound.
+   */
+  keep(decoder: KvDecoder, positions = decoder.length): void {
+    decoder.compact(Math.min(positions, decoder.length));
     this.kept = decoder.length > 0 && decoder.bytes <= this.maxBytes ? decoder : undefined;
   }
 
