@@ -350,6 +350,8 @@ export class ModelRuntime {
   /**
    * Generate an answer. Stops on a stop id, EOS, the answer terminator
    * ("\n###", whichever way it was tokenised), max new tokens, or the signal.
+   * With the prefix cache (the default), the prompt's leading positions that equal the last
+   * prompt's keep that prompt's KV cache and are not prefilled again (`timings.reusedPositions`).
    */
   async generate(prompt: PromptEmbeds, opts: GenerateOptions): Promise<GenerateResult> {
     const t0 = performance.now();

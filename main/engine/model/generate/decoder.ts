@@ -13,6 +13,9 @@ export interface DecoderShape {
   half: boolean;
 }
 
+/** Shared mode: the buffers start at this many positions (or the capacity, if smaller) and grow by an eighth. */
+export const GROW_FROM = 64;
+
 /**
  * The KV-cache decoding loop over one decoder session (the interface of
  * tools/convert/MANIFEST.md): feed `T` new input rows, get the last position's
@@ -35,9 +38,6 @@ export interface DecoderShape {
  * size), so a later prompt can reuse the cache of the positions it shares with them
  * (`sharedPrefix`, `truncate`, `prefixInto`: the prompt-prefix cache, ./prefix-cache.ts).
  */
-/** Shared mode: the buffers start at this many positions (or the capacity, if smaller) and grow by an eighth. */
-export const GROW_FROM = 64;
-
 export class KvDecoder {
   private past: Record<string, ort.Tensor> = {};
   private pastLen = 0;
@@ -45,7 +45,7 @@ export class KvDecoder {
   private fetches: Record<string, ort.Tensor | null> | undefined;
   /** shared mode: positions the buffers hold now (grows towards `capacity`) */
   private allocated = 0;
-  /** the rows fed so far, [pastLen, hidden] (grown by doubling when there is no capacity) */
+  /** the rows fed so far, [pastLen, hidden] (grown by doubling as the sequence grows) */
   private fed: Float32Array;
 
   /**
