@@ -4,6 +4,7 @@
 //
 //   flock /work/locks/bigmem nice /usr/bin/python3 test/bench/make_1b_pack.py --out test/output/bench-1b --imagebind huge --sources-only
 //   flock /work/locks/bigmem nice node --import tsx test/bench/ttft.ts [--convert] [--threads 2] [--tokens 16] [--encoder-runs 1]
+//   flock /work/locks/bigmem nice node --import tsx test/bench/ttft.ts --parity   # the huge encoders against PyTorch
 //
 // The pack: the 1 B random LLaMA (hidden 2048, 18 layers, int4 Q4_0) and a random
 // ImageBind of the real huge shapes (vision 32 × 1280, audio 12 × 768, out 1024;
@@ -33,6 +34,7 @@ const { values } = parseArgs({
   options: {
     convert: { type: 'boolean', default: false },
     'convert-only': { type: 'boolean', default: false },
+    parity: { type: 'boolean', default: false },
     threads: { type: 'string', default: '2' },
     tokens: { type: 'string', default: '16' },
     'encoder-runs': { type: 'string', default: '1' },
@@ -77,7 +79,42 @@ async function convert(): Promise<void> {
   console.log(`converted in ${r.wallS.toFixed(1)} s wall, ${r.cpuS.toFixed(1)} CPU-s, peak RSS ${vmHwmMb().toFixed(0)} MiB, ${(du(PACK) / 1e9).toFixed(2)} GB (load ${r.load})`);
 }
 
+/**
+ * The converted huge encoders in onnxruntime against tools/convert/imagebind.py in
+ * PyTorch on the same checkpoint and seeded inputs (test/bench/ttft_reference.py).
+ */
+async function parity(): Promise<void> {
+  const dir = join(WORK, 'parity');
+  execFileSync('/usr/bin/python3', [join(ROOT, 'test', 'bench', 'ttft_reference.py'), SRC, dir], { stdio: 'inherit' });
+  const { readNpy, maxAbsDiff } = await import('../tools/helpers');
+  const ort = await import('onnxruntime-node');
+  const npy = (f: string) => readNpy(join(dir, f)) as { data: Float32Array; shape: number[] };
+  for (const [graph, input, x, ref] of [
+    ['audio_encoder.onnx', 'fbank', npy('fbank.npy'), npy('audio_embeddings.npy')],
+    ['vision_encoder.onnx', 'pixel_values', npy('pixels.npy'), npy('vision_embeddings.npy')],
+  ] as const) {
+    const s = await ort.InferenceSession.create(join(values.pack!, graph), { intraOpNumThreads: THREADS });
+    const out = await s.run({ [input]: new ort.Tensor('float32', x.data, x.shape) });
+    const got = out.embeddings.data as Float32Array;
+    let cos = 1;
+    for (let r = 0; r < got.length / 1024; r++) {
+      let dot = 0;
+      let na = 0;
+      let nb = 0;
+      for (let i = r * 1024; i < (r + 1) * 1024; i++) {
+        dot += got[i] * ref.data[i];
+        na += got[i] ** 2;
+        nb += ref.data[i] ** 2;
+      }
+      cos = Math.min(cos, dot / Math.sqrt(na * nb));
+    }
+    console.log(`${graph}: onnxruntime vs PyTorch on [${x.shape.join(', ')}] → [${out.embeddings.dims.join(', ')}]: max |Δ| ${maxAbsDiff(got, ref.data).toExponential(2)}, min cosine ${cos.toFixed(7)}`);
+    await s.release();
+  }
+}
+
 async function main(): Promise<void> {
+  if (values.parity) return parity();
   if (values.convert || values['convert-only'] || !existsSync(join(values.pack!, 'manifest.json'))) await convert();
   if (values['convert-only']) return;
   const media = join(WORK, 'media');
