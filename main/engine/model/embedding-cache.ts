@@ -13,7 +13,7 @@ import type { MediaKind } from './runtime';
  *
  * Key: the pack (its folder and the SHA-256 of every file its manifest lists),
  * the medium (kind, and whether the audio is a video's soundtrack), the region,
- * and the file as pinned by its real path, size, mtime, ctime (ns), inode and
+ * the execution providers that made the rows, and the file as pinned by its real path, size, mtime, ctime (ns), inode and
  * device — any write to the file, or a different file renamed into its place,
  * changes the key. Entries are evicted least-recently-used first once their
  * rows exceed `maxBytes`; an entry larger than the bound is not kept.
