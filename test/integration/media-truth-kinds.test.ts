@@ -87,7 +87,9 @@ const F = {
   mvhdShort: join(DIR, 'mvhd-short.m4a'),
 };
 const NAMED = ['m4a', 'mp3', 'flac'].map((ext) => join(DIR, `two-covers-flac-as.${ext}`));
-const LIES = { wv: join(DIR, 'flac-as.wv'), aifc: join(DIR, 'wav-as.aifc'), mka: join(DIR, 'alac-as.mka'), w64: join(DIR, 'mp3-as.w64') };
+const LIES = { wv: join(DIR, 'flac-as.wv'), tak: join(DIR, 'flac-as.tak'), mpc: join(DIR, 'mp3-as.mpc'), voc: join(DIR, 'wav-as.voc'), mka: join(DIR, 'alac-as.mka'), w64: join(DIR, 'mp3-as.w64') };
+/** real files of formats ffmpeg writes, whose extensions must not be called lies */
+const REAL = { voc: join(DIR, 'real.voc'), wv: join(DIR, 'real.wv'), caf: join(DIR, 'real.caf'), w64: join(DIR, 'real.w64'), aifc: join(DIR, 'real.aifc'), mka: join(DIR, 'real.mka') };
 
 function buildInputs(): void {
   rmSync(DIR, { recursive: true, force: true });
@@ -152,9 +154,18 @@ function buildInputs(): void {
   writeFileSync(F.mvhdShort, m);
   // lying extensions of formats ffmpeg reads by content
   copyFileSync(F.flac, LIES.wv);
-  copyFileSync(F.wav, LIES.aifc);
+  copyFileSync(F.flac, LIES.tak);
+  copyFileSync(F.gapless, LIES.mpc);
+  copyFileSync(F.wav, LIES.voc);
   copyFileSync(F.alac, LIES.mka);
   copyFileSync(F.gapless, LIES.w64);
+  const short = ['-f', 'lavfi', '-i', 'sine=d=2'];
+  ff([...short, '-c:a', 'pcm_u8', REAL.voc]);
+  ff([...short, '-c:a', 'wavpack', REAL.wv]);
+  ff([...short, '-c:a', 'pcm_s16le', REAL.caf]);
+  ff([...short, REAL.w64]);
+  ff([...short, '-c:a', 'pcm_f32be', '-f', 'aiff', REAL.aifc]);
+  ff([...short, '-c:a', 'flac', REAL.mka]);
 }
 
 describe('media truth, each kind left (issue 10, third round)', () => {
@@ -171,7 +182,7 @@ describe('media truth, each kind left (issue 10, third round)', () => {
 
   before(async () => {
     buildInputs();
-    const all = [...Object.values(F), ...NAMED, ...Object.values(LIES)];
+    const all = [...Object.values(F), ...NAMED, ...Object.values(LIES), ...Object.values(REAL)];
     for (const p of all) probed.set(p, await probeFile(p).catch((e: Error) => e));
   });
 
@@ -281,13 +292,15 @@ describe('media truth, each kind left (issue 10, third round)', () => {
     assert.ok(Math.abs(a.durationSec - r.durationSec) < 0.001, `library ${a.durationSec}`);
   });
 
-  test('11. lying extensions of formats ffmpeg reads by content (its demuxers list no extension for them) are named', () => {
+  test('11. lying extensions of any format ffmpeg reads (its demuxer names and lists, not a table of a few) are named; real files of those formats are not', () => {
     for (const [p, said] of [
       [LIES.wv, /is in fact FLAC, not WV/],
-      [LIES.aifc, /is in fact WAV, not AIFC/],
+      [LIES.tak, /is in fact FLAC, not TAK/],
+      [LIES.mpc, /is in fact MP3, not MPC/],
+      [LIES.voc, /is in fact WAV, not VOC/],
       [LIES.mka, /is in fact MPEG-4 \(M4A\/MP4\), not MKA/],
       [LIES.w64, /is in fact MP3, not W64/],
     ] as const) assert.ok(probe(p).warnings.some((w) => said.test(w)), `${p}:\n${probe(p).warnings.join('\n')}`);
-    for (const p of [F.flac, F.wav, F.alac, F.gapless]) assert.ok(!probe(p).warnings.some((w) => /is in fact/.test(w)), p);
+    for (const p of [F.flac, F.wav, F.alac, F.gapless, ...Object.values(REAL)]) assert.ok(!probe(p).warnings.some((w) => /is in fact/.test(w)), `${p}: ${probe(p).warnings.join('\n')}`);
   });
 });
