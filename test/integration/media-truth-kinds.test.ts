@@ -75,6 +75,7 @@ const F = {
   vbrLoud: join(DIR, 'vbr-loud-start-no-xing.mp3'),
   gapless: join(DIR, 'gapless-lame.mp3'),
   gapless48: join(DIR, 'gapless-lame-48k-mono.mp3'),
+  aacM4a: join(DIR, 'aac-edit-list.m4a'),
   wav: join(DIR, 'tone.wav'),
   wavShortData: join(DIR, 'data-size-5-of-20.wav'),
   alac: join(DIR, 'alac.m4a'),
@@ -131,6 +132,8 @@ function buildInputs(): void {
   // gapless MP3s: the Info tag's frame count with the LAME extension's encoder delay and padding
   ff([...TONE, '-c:a', 'libmp3lame', '-b:a', '128k', F.gapless]);
   ff(['-f', 'lavfi', '-i', 'sine=f=440:d=13.3', '-ar', '48000', '-ac', '1', '-c:a', 'libmp3lame', '-q:a', '4', F.gapless48]);
+  // AAC in MP4: the edit list (elst) skips the encoder's priming and ends at the real length; ffmpeg 5.1 decodes the last frame's padding too
+  ff([...TONE, '-c:a', 'aac', '-b:a', '128k', F.aacM4a]);
   // a WAV whose data chunk counts 5 s of the 20 s of PCM that follow it
   ff([...TONE, F.wav]);
   const w = Buffer.from(readFileSync(F.wav));
@@ -238,7 +241,7 @@ describe('media truth, each kind left (issue 10, third round)', () => {
     assert.ok(Math.abs(a.durationSec - r.durationSec) < 0.01, `library ${a.durationSec} vs probe ${r.durationSec}`);
   });
 
-  test('5. gapless MP3 (LAME/Info tag delay and padding): probe states what decodes, as the library does', async () => {
+  test('5. gapless MP3 (LAME/Info tag delay and padding) and AAC in MP4 (edit list): one gapless duration in the probe and the library', async () => {
     for (const p of [F.gapless, F.gapless48]) {
       const r = probe(p);
       const truth = decodedSec(p);
@@ -246,6 +249,12 @@ describe('media truth, each kind left (issue 10, third round)', () => {
       const a = await library(p);
       assert.ok(Math.abs(a.durationSec - r.durationSec) < 0.001, `${p}: library ${a.durationSec} vs probe ${r.durationSec}`);
     }
+    // AAC with an edit list: the edit list's length (20.00 s) in both, not the decoder's extra padding samples
+    const r = probe(F.aacM4a);
+    assert.ok(Math.abs(r.durationSec - 20) < 0.001, `probe ${r.durationSec}`);
+    const a = await library(F.aacM4a);
+    assert.ok(decodedSec(F.aacM4a) > 20.005, 'ffmpeg 5.1 decodes the last frame\'s padding');
+    assert.equal(a.durationSec, r.durationSec, `library ${a.durationSec} vs probe ${r.durationSec}`);
   });
 
   test('6. a WAV whose data chunk counts 5 s of 20: trailing data named (not "container overhead"), what plays shown', () => {
