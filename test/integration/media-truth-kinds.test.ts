@@ -85,6 +85,8 @@ const F = {
   flacCoverCut: join(DIR, 'cut-inside-cover.flac'),
   mkaCut: join(DIR, 'cut.mka'),
   wavCut: join(DIR, 'cut.wav'),
+  opusCut: join(DIR, 'cut.opus'),
+  wavId3v1: join(DIR, 'id3v1-appended.wav'),
   mvhdShort: join(DIR, 'mvhd-short.m4a'),
 };
 const NAMED = ['m4a', 'mp3', 'flac'].map((ext) => join(DIR, `two-covers-flac-as.${ext}`));
@@ -150,6 +152,11 @@ function buildInputs(): void {
   ff([...TONE, '-c:a', 'flac', mka]);
   writeFileSync(F.mkaCut, readFileSync(mka).subarray(0, Math.round(readFileSync(mka).length * 0.6)));
   writeFileSync(F.wavCut, readFileSync(F.wav).subarray(0, 1_000_000));
+  const opus = join(DIR, 'full.opus');
+  ff([...TONE, '-c:a', 'libopus', '-b:a', '96k', opus]);
+  writeFileSync(F.opusCut, readFileSync(opus).subarray(0, Math.round(readFileSync(opus).length * 0.5) + 77));
+  // an ID3v1 tag appended to a WAV (as some taggers do): neither trailing data nor truncation
+  writeFileSync(F.wavId3v1, Buffer.concat([readFileSync(F.wav), Buffer.from('TAG', 'latin1'), Buffer.from('Title'.padEnd(30, '\0'), 'latin1'), Buffer.alloc(94), Buffer.from([12])]));
   // ALAC whose movie header (mvhd) states 0.8 × the duration of its samples
   const m = Buffer.from(readFileSync(F.alac));
   const i = m.indexOf('mvhd');
@@ -262,6 +269,7 @@ describe('media truth, each kind left (issue 10, third round)', () => {
     assert.ok(Math.abs(r.durationSec - decodedSec(F.wavShortData)) < 0.001 && Math.abs(r.durationSec - 5) < 0.001, `${r.durationSec}`);
     assert.ok(r.warnings.some((w) => /"data" chunk counts 882 kB of audio \(0:05\.00\), but 2\.65 MB follow it that belong to no chunk \(trailing data/.test(w)), r.warnings.join('\n'));
     assert.ok(!r.warnings.some((w) => /overhead/.test(w)), r.warnings.join('\n'));
+    assert.ok(!probe(F.wavId3v1).warnings.some((w) => /trailing|truncated/.test(w)), probe(F.wavId3v1).warnings.join('\n'));
   });
 
   test('9. files cut short read as truncated, never "not an audio file": nothing decodable is an error that says where it ends', async () => {
@@ -284,6 +292,7 @@ describe('media truth, each kind left (issue 10, third round)', () => {
       [F.alacFastCut, /MP4 file ends after 300 kB, inside its audio data/],
       [F.mkaCut, /Matroska file ends after/],
       [F.wavCut, /WAV file ends after 1\.00 MB, inside its audio data/],
+      [F.opusCut, /Ogg file ends after/],
     ] as const) {
       const r = probe(p);
       const truth = decodedSec(p);
