@@ -76,6 +76,7 @@ const F = {
   gapless: join(DIR, 'gapless-lame.mp3'),
   gapless48: join(DIR, 'gapless-lame-48k-mono.mp3'),
   aacM4a: join(DIR, 'aac-edit-list.m4a'),
+  itunSmpb: join(DIR, 'aac-itunsmpb.m4a'),
   wav: join(DIR, 'tone.wav'),
   wavShortData: join(DIR, 'data-size-5-of-20.wav'),
   alac: join(DIR, 'alac.m4a'),
@@ -136,6 +137,32 @@ function buildInputs(): void {
   ff(['-f', 'lavfi', '-i', 'sine=f=440:d=13.3', '-ar', '48000', '-ac', '1', '-c:a', 'libmp3lame', '-q:a', '4', F.gapless48]);
   // AAC in MP4: the edit list (elst) skips the encoder's priming and ends at the real length; ffmpeg 5.1 decodes the last frame's padding too
   ff([...TONE, '-c:a', 'aac', '-b:a', '128k', F.aacM4a]);
+  // AAC in MP4 without an edit list but with Apple's iTunSMPB tag (priming, padding, original samples), as iTunes writes it
+  const noElst = join(DIR, 'aac-no-elst.m4a');
+  ff(['-f', 'lavfi', '-i', 'sine=f=440:d=20', '-c:a', 'aac', '-use_editlist', '0', noElst]);
+  const total = Math.round(decodedSec(noElst) * 44100); // every decoded sample, priming included (the encoder writes 44.1 kHz here)
+  const priming = 1024;
+  const hex = (n: number, w: number) => n.toString(16).toUpperCase().padStart(w, '0');
+  const smpb = ` 00000000 ${hex(priming, 8)} ${hex(total - priming - 882000, 8)} ${hex(882000, 16)}` + ' 00000000'.repeat(8);
+  const box = (type: string, payload: Buffer) => {
+    const h = Buffer.alloc(8);
+    h.writeUInt32BE(8 + payload.length, 0);
+    h.write(type, 4, 'latin1');
+    return Buffer.concat([h, payload]);
+  };
+  const z4 = Buffer.alloc(4);
+  const dataHead = Buffer.alloc(8);
+  dataHead.writeUInt32BE(1, 0);
+  const atom = box('----', Buffer.concat([box('mean', Buffer.concat([z4, Buffer.from('com.apple.iTunes')])), box('name', Buffer.concat([z4, Buffer.from('iTunSMPB')])), box('data', Buffer.concat([dataHead, Buffer.from(smpb, 'latin1')]))]));
+  const mp4 = Buffer.from(readFileSync(noElst));
+  const ilst = mp4.indexOf('ilst') - 4; // moov is at the end (ffmpeg's default): no chunk offsets move
+  const at = ilst + mp4.readUInt32BE(ilst);
+  const out = Buffer.concat([mp4.subarray(0, at), atom, mp4.subarray(at)]);
+  for (const t of ['ilst', 'meta', 'udta', 'moov']) {
+    const j = out.indexOf(t) - 4;
+    out.writeUInt32BE(out.readUInt32BE(j) + atom.length, j);
+  }
+  writeFileSync(F.itunSmpb, out);
   // a WAV whose data chunk counts 5 s of the 20 s of PCM that follow it
   ff([...TONE, F.wav]);
   const w = Buffer.from(readFileSync(F.wav));
@@ -248,7 +275,7 @@ describe('media truth, each kind left (issue 10, third round)', () => {
     assert.ok(Math.abs(a.durationSec - r.durationSec) < 0.01, `library ${a.durationSec} vs probe ${r.durationSec}`);
   });
 
-  test('5. gapless MP3 (LAME/Info tag delay and padding) and AAC in MP4 (edit list): one gapless duration in the probe and the library', async () => {
+  test('5. gapless MP3 (LAME/Info tag delay and padding) and AAC in MP4 (edit list, iTunSMPB): one gapless duration in the probe and the library', async () => {
     for (const p of [F.gapless, F.gapless48]) {
       const r = probe(p);
       const truth = decodedSec(p);
@@ -262,6 +289,11 @@ describe('media truth, each kind left (issue 10, third round)', () => {
     const a = await library(F.aacM4a);
     assert.ok(decodedSec(F.aacM4a) > 20.005, 'ffmpeg 5.1 decodes the last frame\'s padding');
     assert.equal(a.durationSec, r.durationSec, `library ${a.durationSec} vs probe ${r.durationSec}`);
+    // AAC with iTunSMPB: its original sample count (882000 = 20.00 s), not the container's 20.02 with priming and padding
+    const s = probe(F.itunSmpb);
+    assert.ok(Math.abs(s.durationSec - 20) < 0.001, `probe ${s.durationSec}`);
+    const b = await library(F.itunSmpb);
+    assert.equal(b.durationSec, s.durationSec, `library ${b.durationSec} vs probe ${s.durationSec}`);
   });
 
   test('6. a WAV whose data chunk counts 5 s of 20: trailing data named (not "container overhead"), what plays shown', () => {

@@ -518,7 +518,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   }
   // duration
   // the gapless length of an MP3 with a LAME/Info tag: what ffmpeg decodes (its Duration counts the encoder delay and padding too)
-  const gapless = structure?.gapless && !ff.durationEstimated ? structure.gapless.samples / structure.gapless.sampleRate : null;
+  const gapless = structure?.gapless && !ff.durationEstimated ? structure.gapless.samples / structure.gapless.sampleRate : itunSmpbSec(mm, ff.container);
   // FLAC STREAMINFO total_samples = 0: the stream states no length (ffmpeg's duration, if any, is a guess)
   const flacUnstated = structure?.flac?.totalSamples === 0;
   const stated = gapless ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
@@ -586,6 +586,23 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     return bitrateKbps !== undefined && s.bitrateKbps !== bitrateKbps && (ff.durationEstimated || s.bitrateKbps === undefined) ? ({ ...s, bitrateKbps } as S) : s;
   });
   return { durationSec, durationEstimated, bitrateKbps, tags, warnings, streams };
+}
+
+/**
+ * The gapless length of an MP4 (AAC) with Apple's iTunSMPB tag
+ * ("----:com.apple.iTunes:iTunSMPB": " 00000000 PPPPPPPP RRRRRRRR SSSSSSSSSSSSSSSS …",
+ * hex: encoder priming, end padding, original sample count) in seconds: the
+ * sample count over the sample rate. ffmpeg skips the priming but decodes the
+ * padding (libavformat/mov.c reads only the priming), so what it decodes runs
+ * that padding (< one AAC frame) past this length; the library shows this length.
+ * null when there is no such tag.
+ */
+export function itunSmpbSec(mm: IAudioMetadata | null, container: string): number | null {
+  if (!mm || !container.split(',').includes('mov') || !mm.format.sampleRate) return null;
+  const tag = (mm.native?.iTunes ?? []).find((t) => /iTunSMPB$/i.test(t.id));
+  const m = typeof tag?.value === 'string' ? /^\s*[0-9a-f]{8}\s+([0-9a-f]{8})\s+([0-9a-f]{8})\s+([0-9a-f]{16})/i.exec(tag.value) : null;
+  const samples = m ? parseInt(m[3], 16) : 0;
+  return samples > 0 ? samples / mm.format.sampleRate : null;
 }
 
 /**
