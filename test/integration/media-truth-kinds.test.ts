@@ -67,6 +67,7 @@ function id3Tag(name: string, meta: string[]): Buffer {
 const F = {
   apeMp3: join(DIR, 'id3v2-and-apev2.mp3'),
   v1Mp3: join(DIR, 'id3v2-and-id3v1.mp3'),
+  v1Copy: join(DIR, 'id3v1-copy-of-long-utf8.mp3'),
   infoId3Wav: join(DIR, 'info-and-id3-chunk.wav'),
   id3Flac: join(DIR, 'id3-before-vorbis.flac'),
   flac: join(DIR, 'tone.flac'),
@@ -106,6 +107,8 @@ function buildInputs(): void {
   v1.write('Title in ID3v2.4', v1.indexOf('QQQQQQQQQQQQQQQQ'), 'latin1');
   v1.write('Title in ID3v1  ', v1.lastIndexOf('QQQQQQQQQQQQQQQQ'), 'latin1');
   writeFileSync(F.v1Mp3, v1);
+  // ffmpeg's own ID3v1 copy of long, non-Latin tags (its 30-byte cut of the UTF-8): the same tags, no conflict
+  ff([...TONE, '-t', '3', '-c:a', 'libmp3lame', '-write_id3v1', '1', '-metadata', 'title=日本語のタイトル、ライブ録音 2024', '-metadata', 'artist=An artist name far longer than thirty bytes', F.v1Copy]);
   ff([...TONE, '-t', '3', '-metadata', 'title=Title in INFO', '-metadata', 'artist=Same Artist', F.infoId3Wav]);
   const tag = id3Tag('tag-src.mp3', ['title=Title in ID3', 'artist=Same Artist']);
   const chunk = Buffer.concat([Buffer.from('id3 ', 'latin1'), Buffer.alloc(4), tag, Buffer.alloc(tag.length & 1)]);
@@ -236,6 +239,7 @@ describe('media truth, each kind left (issue 10, third round)', () => {
       assert.ok(r.warnings.some((w) => warning.test(w)), `${p}:\n${r.warnings.join('\n')}`);
       assert.ok(!r.warnings.some((w) => /Conflicting artist/.test(w)), 'the same artist in both is no conflict');
     }
+    assert.deepEqual(probe(F.v1Copy).warnings, [], 'an ID3v1 copy cut at 30 bytes is no conflict');
   });
 
   test('1. the library shows the same tag and warning', async () => {

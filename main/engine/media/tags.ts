@@ -256,13 +256,22 @@ const nativeValue = (tags: Array<{ id: string; value: unknown }>, keys: string[]
   return undefined;
 };
 
-/** The same text, for tags: equal letters and digits, or one an ID3v1 field's 30-byte cut of the other. */
+/**
+ * The same text, for tags: equal letters and digits, or one an ID3v1 field's
+ * copy of the other — cut at 30 bytes, its bytes Latin-1, or UTF-8 (as
+ * ffmpeg writes them) read as Latin-1, with letters it cannot hold left out
+ * or written as "?".
+ */
 function sameTag(a: { source: string; value: string }, b: { source: string; value: string }): boolean {
-  const x = norm(a.value);
-  const y = norm(b.value);
-  if (x === y) return true;
-  if (a.source === 'ID3v1' && a.value.length >= 28 && y.startsWith(x)) return true;
-  if (b.source === 'ID3v1' && b.value.length >= 28 && x.startsWith(y)) return true;
+  if (norm(a.value) === norm(b.value)) return true;
+  if (a.source !== 'ID3v1' && b.source !== 'ID3v1') return false;
+  const [v1, full] = a.source === 'ID3v1' ? [a.value, b.value] : [b.value, a.value];
+  const cut = Buffer.byteLength(v1, 'latin1') >= 28;
+  const utf8 = Buffer.from(v1, 'latin1').toString('utf8').replace(/\ufffd+$/, '');
+  for (const c of [v1, utf8]) {
+    const x = norm(c);
+    for (const y of [norm(full), norm(full.replace(/[^\u0000-\u00ff]/g, ''))]) if (x === y || (cut && x.length > 0 && y.startsWith(x))) return true;
+  }
   return false;
 }
 
