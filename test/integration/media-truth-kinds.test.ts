@@ -67,6 +67,7 @@ function id3Tag(name: string, meta: string[]): Buffer {
 const F = {
   apeMp3: join(DIR, 'id3v2-and-apev2.mp3'),
   v1Mp3: join(DIR, 'id3v2-and-id3v1.mp3'),
+  v1Copy: join(DIR, 'id3v1-copy-of-long-utf8.mp3'),
   infoId3Wav: join(DIR, 'info-and-id3-chunk.wav'),
   id3Flac: join(DIR, 'id3-before-vorbis.flac'),
   flac: join(DIR, 'tone.flac'),
@@ -75,6 +76,8 @@ const F = {
   vbrLoud: join(DIR, 'vbr-loud-start-no-xing.mp3'),
   gapless: join(DIR, 'gapless-lame.mp3'),
   gapless48: join(DIR, 'gapless-lame-48k-mono.mp3'),
+  aacM4a: join(DIR, 'aac-edit-list.m4a'),
+  itunSmpb: join(DIR, 'aac-itunsmpb.m4a'),
   wav: join(DIR, 'tone.wav'),
   wavShortData: join(DIR, 'data-size-5-of-20.wav'),
   alac: join(DIR, 'alac.m4a'),
@@ -84,10 +87,14 @@ const F = {
   flacCoverCut: join(DIR, 'cut-inside-cover.flac'),
   mkaCut: join(DIR, 'cut.mka'),
   wavCut: join(DIR, 'cut.wav'),
+  opusCut: join(DIR, 'cut.opus'),
+  wavId3v1: join(DIR, 'id3v1-appended.wav'),
   mvhdShort: join(DIR, 'mvhd-short.m4a'),
 };
 const NAMED = ['m4a', 'mp3', 'flac'].map((ext) => join(DIR, `two-covers-flac-as.${ext}`));
-const LIES = { wv: join(DIR, 'flac-as.wv'), aifc: join(DIR, 'wav-as.aifc'), mka: join(DIR, 'alac-as.mka'), w64: join(DIR, 'mp3-as.w64') };
+const LIES = { wv: join(DIR, 'flac-as.wv'), tak: join(DIR, 'flac-as.tak'), mpc: join(DIR, 'mp3-as.mpc'), voc: join(DIR, 'wav-as.voc'), mka: join(DIR, 'alac-as.mka'), w64: join(DIR, 'mp3-as.w64') };
+/** real files of formats ffmpeg writes, whose extensions must not be called lies */
+const REAL = { voc: join(DIR, 'real.voc'), wv: join(DIR, 'real.wv'), caf: join(DIR, 'real.caf'), w64: join(DIR, 'real.w64'), aifc: join(DIR, 'real.aifc'), mka: join(DIR, 'real.mka') };
 
 function buildInputs(): void {
   rmSync(DIR, { recursive: true, force: true });
@@ -100,6 +107,8 @@ function buildInputs(): void {
   v1.write('Title in ID3v2.4', v1.indexOf('QQQQQQQQQQQQQQQQ'), 'latin1');
   v1.write('Title in ID3v1  ', v1.lastIndexOf('QQQQQQQQQQQQQQQQ'), 'latin1');
   writeFileSync(F.v1Mp3, v1);
+  // ffmpeg's own ID3v1 copy of long, non-Latin tags (its 30-byte cut of the UTF-8): the same tags, no conflict
+  ff([...TONE, '-t', '3', '-c:a', 'libmp3lame', '-write_id3v1', '1', '-metadata', 'title=日本語のタイトル、ライブ録音 2024', '-metadata', 'artist=An artist name far longer than thirty bytes', F.v1Copy]);
   ff([...TONE, '-t', '3', '-metadata', 'title=Title in INFO', '-metadata', 'artist=Same Artist', F.infoId3Wav]);
   const tag = id3Tag('tag-src.mp3', ['title=Title in ID3', 'artist=Same Artist']);
   const chunk = Buffer.concat([Buffer.from('id3 ', 'latin1'), Buffer.alloc(4), tag, Buffer.alloc(tag.length & 1)]);
@@ -129,6 +138,34 @@ function buildInputs(): void {
   // gapless MP3s: the Info tag's frame count with the LAME extension's encoder delay and padding
   ff([...TONE, '-c:a', 'libmp3lame', '-b:a', '128k', F.gapless]);
   ff(['-f', 'lavfi', '-i', 'sine=f=440:d=13.3', '-ar', '48000', '-ac', '1', '-c:a', 'libmp3lame', '-q:a', '4', F.gapless48]);
+  // AAC in MP4: the edit list (elst) skips the encoder's priming and ends at the real length; ffmpeg 5.1 decodes the last frame's padding too
+  ff([...TONE, '-c:a', 'aac', '-b:a', '128k', F.aacM4a]);
+  // AAC in MP4 without an edit list but with Apple's iTunSMPB tag (priming, padding, original samples), as iTunes writes it
+  const noElst = join(DIR, 'aac-no-elst.m4a');
+  ff(['-f', 'lavfi', '-i', 'sine=f=440:d=20', '-c:a', 'aac', '-use_editlist', '0', noElst]);
+  const total = Math.round(decodedSec(noElst) * 44100); // every decoded sample, priming included (the encoder writes 44.1 kHz here)
+  const priming = 1024;
+  const hex = (n: number, w: number) => n.toString(16).toUpperCase().padStart(w, '0');
+  const smpb = ` 00000000 ${hex(priming, 8)} ${hex(total - priming - 882000, 8)} ${hex(882000, 16)}` + ' 00000000'.repeat(8);
+  const box = (type: string, payload: Buffer) => {
+    const h = Buffer.alloc(8);
+    h.writeUInt32BE(8 + payload.length, 0);
+    h.write(type, 4, 'latin1');
+    return Buffer.concat([h, payload]);
+  };
+  const z4 = Buffer.alloc(4);
+  const dataHead = Buffer.alloc(8);
+  dataHead.writeUInt32BE(1, 0);
+  const atom = box('----', Buffer.concat([box('mean', Buffer.concat([z4, Buffer.from('com.apple.iTunes')])), box('name', Buffer.concat([z4, Buffer.from('iTunSMPB')])), box('data', Buffer.concat([dataHead, Buffer.from(smpb, 'latin1')]))]));
+  const mp4 = Buffer.from(readFileSync(noElst));
+  const ilst = mp4.indexOf('ilst') - 4; // moov is at the end (ffmpeg's default): no chunk offsets move
+  const at = ilst + mp4.readUInt32BE(ilst);
+  const out = Buffer.concat([mp4.subarray(0, at), atom, mp4.subarray(at)]);
+  for (const t of ['ilst', 'meta', 'udta', 'moov']) {
+    const j = out.indexOf(t) - 4;
+    out.writeUInt32BE(out.readUInt32BE(j) + atom.length, j);
+  }
+  writeFileSync(F.itunSmpb, out);
   // a WAV whose data chunk counts 5 s of the 20 s of PCM that follow it
   ff([...TONE, F.wav]);
   const w = Buffer.from(readFileSync(F.wav));
@@ -145,6 +182,11 @@ function buildInputs(): void {
   ff([...TONE, '-c:a', 'flac', mka]);
   writeFileSync(F.mkaCut, readFileSync(mka).subarray(0, Math.round(readFileSync(mka).length * 0.6)));
   writeFileSync(F.wavCut, readFileSync(F.wav).subarray(0, 1_000_000));
+  const opus = join(DIR, 'full.opus');
+  ff([...TONE, '-c:a', 'libopus', '-b:a', '96k', opus]);
+  writeFileSync(F.opusCut, readFileSync(opus).subarray(0, Math.round(readFileSync(opus).length * 0.5) + 77));
+  // an ID3v1 tag appended to a WAV (as some taggers do): neither trailing data nor truncation
+  writeFileSync(F.wavId3v1, Buffer.concat([readFileSync(F.wav), Buffer.from('TAG', 'latin1'), Buffer.from('Title'.padEnd(30, '\0'), 'latin1'), Buffer.alloc(94), Buffer.from([12])]));
   // ALAC whose movie header (mvhd) states 0.8 × the duration of its samples
   const m = Buffer.from(readFileSync(F.alac));
   const i = m.indexOf('mvhd');
@@ -152,9 +194,18 @@ function buildInputs(): void {
   writeFileSync(F.mvhdShort, m);
   // lying extensions of formats ffmpeg reads by content
   copyFileSync(F.flac, LIES.wv);
-  copyFileSync(F.wav, LIES.aifc);
+  copyFileSync(F.flac, LIES.tak);
+  copyFileSync(F.gapless, LIES.mpc);
+  copyFileSync(F.wav, LIES.voc);
   copyFileSync(F.alac, LIES.mka);
   copyFileSync(F.gapless, LIES.w64);
+  const short = ['-f', 'lavfi', '-i', 'sine=d=2'];
+  ff([...short, '-c:a', 'pcm_u8', REAL.voc]);
+  ff([...short, '-c:a', 'wavpack', REAL.wv]);
+  ff([...short, '-c:a', 'pcm_s16le', REAL.caf]);
+  ff([...short, REAL.w64]);
+  ff([...short, '-c:a', 'pcm_f32be', '-f', 'aiff', REAL.aifc]);
+  ff([...short, '-c:a', 'flac', REAL.mka]);
 }
 
 describe('media truth, each kind left (issue 10, third round)', () => {
@@ -171,7 +222,7 @@ describe('media truth, each kind left (issue 10, third round)', () => {
 
   before(async () => {
     buildInputs();
-    const all = [...Object.values(F), ...NAMED, ...Object.values(LIES)];
+    const all = [...Object.values(F), ...NAMED, ...Object.values(LIES), ...Object.values(REAL)];
     for (const p of all) probed.set(p, await probeFile(p).catch((e: Error) => e));
   });
 
@@ -188,6 +239,7 @@ describe('media truth, each kind left (issue 10, third round)', () => {
       assert.ok(r.warnings.some((w) => warning.test(w)), `${p}:\n${r.warnings.join('\n')}`);
       assert.ok(!r.warnings.some((w) => /Conflicting artist/.test(w)), 'the same artist in both is no conflict');
     }
+    assert.deepEqual(probe(F.v1Copy).warnings, [], 'an ID3v1 copy cut at 30 bytes is no conflict');
   });
 
   test('1. the library shows the same tag and warning', async () => {
@@ -227,7 +279,7 @@ describe('media truth, each kind left (issue 10, third round)', () => {
     assert.ok(Math.abs(a.durationSec - r.durationSec) < 0.01, `library ${a.durationSec} vs probe ${r.durationSec}`);
   });
 
-  test('5. gapless MP3 (LAME/Info tag delay and padding): probe states what decodes, as the library does', async () => {
+  test('5. gapless MP3 (LAME/Info tag delay and padding) and AAC in MP4 (edit list, iTunSMPB): one gapless duration in the probe and the library', async () => {
     for (const p of [F.gapless, F.gapless48]) {
       const r = probe(p);
       const truth = decodedSec(p);
@@ -235,6 +287,17 @@ describe('media truth, each kind left (issue 10, third round)', () => {
       const a = await library(p);
       assert.ok(Math.abs(a.durationSec - r.durationSec) < 0.001, `${p}: library ${a.durationSec} vs probe ${r.durationSec}`);
     }
+    // AAC with an edit list: the edit list's length (20.00 s) in both, not the decoder's extra padding samples
+    const r = probe(F.aacM4a);
+    assert.ok(Math.abs(r.durationSec - 20) < 0.001, `probe ${r.durationSec}`);
+    const a = await library(F.aacM4a);
+    assert.ok(decodedSec(F.aacM4a) > 20.005, 'ffmpeg 5.1 decodes the last frame\'s padding');
+    assert.equal(a.durationSec, r.durationSec, `library ${a.durationSec} vs probe ${r.durationSec}`);
+    // AAC with iTunSMPB: its original sample count (882000 = 20.00 s), not the container's 20.02 with priming and padding
+    const s = probe(F.itunSmpb);
+    assert.ok(Math.abs(s.durationSec - 20) < 0.001, `probe ${s.durationSec}`);
+    const b = await library(F.itunSmpb);
+    assert.equal(b.durationSec, s.durationSec, `library ${b.durationSec} vs probe ${s.durationSec}`);
   });
 
   test('6. a WAV whose data chunk counts 5 s of 20: trailing data named (not "container overhead"), what plays shown', () => {
@@ -242,6 +305,7 @@ describe('media truth, each kind left (issue 10, third round)', () => {
     assert.ok(Math.abs(r.durationSec - decodedSec(F.wavShortData)) < 0.001 && Math.abs(r.durationSec - 5) < 0.001, `${r.durationSec}`);
     assert.ok(r.warnings.some((w) => /"data" chunk counts 882 kB of audio \(0:05\.00\), but 2\.65 MB follow it that belong to no chunk \(trailing data/.test(w)), r.warnings.join('\n'));
     assert.ok(!r.warnings.some((w) => /overhead/.test(w)), r.warnings.join('\n'));
+    assert.ok(!probe(F.wavId3v1).warnings.some((w) => /trailing|truncated/.test(w)), probe(F.wavId3v1).warnings.join('\n'));
   });
 
   test('9. files cut short read as truncated, never "not an audio file": nothing decodable is an error that says where it ends', async () => {
@@ -264,6 +328,7 @@ describe('media truth, each kind left (issue 10, third round)', () => {
       [F.alacFastCut, /MP4 file ends after 300 kB, inside its audio data/],
       [F.mkaCut, /Matroska file ends after/],
       [F.wavCut, /WAV file ends after 1\.00 MB, inside its audio data/],
+      [F.opusCut, /Ogg file ends after/],
     ] as const) {
       const r = probe(p);
       const truth = decodedSec(p);
@@ -281,13 +346,15 @@ describe('media truth, each kind left (issue 10, third round)', () => {
     assert.ok(Math.abs(a.durationSec - r.durationSec) < 0.001, `library ${a.durationSec}`);
   });
 
-  test('11. lying extensions of formats ffmpeg reads by content (its demuxers list no extension for them) are named', () => {
+  test('11. lying extensions of any format ffmpeg reads (its demuxer names and lists, not a table of a few) are named; real files of those formats are not', () => {
     for (const [p, said] of [
       [LIES.wv, /is in fact FLAC, not WV/],
-      [LIES.aifc, /is in fact WAV, not AIFC/],
+      [LIES.tak, /is in fact FLAC, not TAK/],
+      [LIES.mpc, /is in fact MP3, not MPC/],
+      [LIES.voc, /is in fact WAV, not VOC/],
       [LIES.mka, /is in fact MPEG-4 \(M4A\/MP4\), not MKA/],
       [LIES.w64, /is in fact MP3, not W64/],
     ] as const) assert.ok(probe(p).warnings.some((w) => said.test(w)), `${p}:\n${probe(p).warnings.join('\n')}`);
-    for (const p of [F.flac, F.wav, F.alac, F.gapless]) assert.ok(!probe(p).warnings.some((w) => /is in fact/.test(w)), p);
+    for (const p of [F.flac, F.wav, F.alac, F.gapless, ...Object.values(REAL)]) assert.ok(!probe(p).warnings.some((w) => /is in fact/.test(w)), `${p}: ${probe(p).warnings.join('\n')}`);
   });
 });

@@ -232,9 +232,10 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   // every packet read (no decode) where the stated duration is an estimate, missing, or impossible for the file's size
   const coverBytes = (mm.meta?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
   const st = mm.structure;
-  // the two readers' header durations disagree (an MP4's mvhd against its track's mdhd, as music-metadata reads it)
+  // the two readers' header durations disagree (an MP4's mvhd against its track's mdhd, as music-metadata reads it);
+  // audio only: a video's container duration may rightly be longer than its audio track
   const mmSec = mm.meta?.format.duration;
-  const readersDisagree = info.durationSec !== null && mmSec !== undefined && Number.isFinite(mmSec) && Math.abs(mmSec - info.durationSec) > Math.max(0.5, 0.02 * mmSec);
+  const readersDisagree = !video && info.durationSec !== null && mmSec !== undefined && Number.isFinite(mmSec) && Math.abs(mmSec - info.durationSec) > Math.max(0.5, 0.02 * mmSec);
   const doubt = info.durationEstimated || info.durationSec === null || st.truncated !== null || st.flac?.totalSamples === 0 || readersDisagree || sizeDisagrees(info, size, coverBytes);
   const measured = audio && doubt ? await measureAudioStream(path, signal) : null;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));

@@ -81,6 +81,7 @@ export async function readStructure(fh: FileHandle, size: number): Promise<Struc
     if (h.length >= 12 && h.toString('latin1', 0, 4) === 'FORM' && /^AIF[FC]$/.test(h.toString('latin1', 8, 12))) return await chunks(fh, size, start, 'AIFF', 'be');
     if (h.length >= 8 && /^(ftyp|moov|mdat|free|skip|wide)$/.test(h.toString('latin1', 4, 8))) return await mp4(fh, size, start);
     if (h.length >= 4 && h.readUInt32BE(0) === 0x1a45dfa3) return matroska(h, size, start);
+    if (h.length >= 4 && h.toString('latin1', 0, 4) === 'OggS') return await ogg(fh, size);
     const m = mpegFrameLength(h, 0);
     if (m && mpegFrameLength(h, m)) return { ...NONE, gapless: lameGapless(h) };
     return NONE;
@@ -116,31 +117,52 @@ async function flac(fh: FileHandle, size: number, start: number, h: Buffer): Pro
   return { ...NONE, flac: flacInfo };
 }
 
-/** RIFF (little-endian sizes) or IFF/AIFF (big-endian) chunks: id (4 ASCII), size (4), body padded to an even length. */
+/**
+ * RIFF (little-endian sizes) or IFF/AIFF (big-endian) chunks: id (4 ASCII),
+ * size (4), body padded to an even length (some writers leave the pad byte
+ * out: the id is then looked for one byte earlier). A chunk that runs past
+ * the end of the file before or at the audio chunk is a truncation; one
+ * after it (tags appended at the end) is not reported. Bytes after the audio
+ * chunk that form no chunk are trailing data — except an ID3v1 tag (the last
+ * 128 bytes, "TAG"), which some taggers append to WAVs.
+ */
 async function chunks(fh: FileHandle, size: number, start: number, container: 'WAV' | 'AIFF', endian: 'le' | 'be'): Promise<Structure> {
   let pos = start + 12;
   let audioChunk = '';
   let audioChunkBytes = 0;
-  for (let n = 0; n < 4096 && pos + 8 <= size; n++) {
-    const b = await readAt(fh, pos, 8);
+  let odd = false;
+  const v1 = size >= 128 && (await readAt(fh, size - 128, 3)).toString('latin1') === 'TAG' ? 128 : 0;
+  const end0 = size - v1;
+  for (let n = 0; n < 4096 && pos + 8 <= end0; n++) {
+    let b = await readAt(fh, pos, 8);
+    if (!ascii4(b, 0) && odd) {
+      const c = await readAt(fh, pos - 1, 8);
+      if (ascii4(c, 0)) {
+        pos -= 1;
+        b = c;
+      }
+    }
     if (!ascii4(b, 0)) {
-      return { ...NONE, trailing: audioChunk ? { offset: pos, bytes: size - pos, audioChunk, audioChunkBytes } : null };
+      return { ...NONE, trailing: audioChunk ? { offset: pos, bytes: end0 - pos, audioChunk, audioChunkBytes } : null };
     }
     const id = b.toString('latin1', 0, 4);
     let len = endian === 'le' ? b.readUInt32LE(4) : b.readUInt32BE(4);
     if (id === 'data' && len === 0xffffffff) len = size - pos - 8; // RF64 / streaming WAV: "to the end"
     const end = pos + 8 + len;
-    if (id === 'data' || id === 'SSND') {
+    const isAudio = id === 'data' || id === 'SSND';
+    if (end > size) {
+      if (audioChunk && !isAudio) return NONE; // cut inside tags after the audio: the audio is whole
+      const what = RIFF_CHUNK[id] ?? RIFF_CHUNK[id.trim()] ?? `its "${id}" chunk`;
+      return { ...NONE, truncated: { container, inside: `${what} (the "${id.trim()}" chunk)`, sizeBytes: size, declaredBytes: end, beforeAudio: !audioChunk && !isAudio } };
+    }
+    if (isAudio) {
       audioChunk = id;
       audioChunkBytes = len;
     }
-    if (end > size) {
-      const what = RIFF_CHUNK[id] ?? RIFF_CHUNK[id.trim()] ?? `its "${id}" chunk`;
-      return { ...NONE, truncated: { container, inside: `${what} (the "${id.trim()}" chunk)`, sizeBytes: size, declaredBytes: end } };
-    }
+    odd = (len & 1) === 1;
     pos = end + (len & 1);
   }
-  if (pos < size && size - pos >= 8 && audioChunk) return { ...NONE, trailing: { offset: pos, bytes: size - pos, audioChunk, audioChunkBytes } };
+  if (pos < end0 && end0 - pos >= 8 && audioChunk) return { ...NONE, trailing: { offset: pos, bytes: end0 - pos, audioChunk, audioChunkBytes } };
   return NONE;
 }
 
@@ -165,6 +187,26 @@ async function mp4(fh: FileHandle, size: number, start: number): Promise<Structu
     pos = end;
   }
   if (!moov && pos >= size) return { ...NONE, truncated: { container: 'MP4', inside: 'its last box, with no index (moov box) at all', sizeBytes: size, declaredBytes: size, noIndex: true } };
+  return NONE;
+}
+
+/**
+ * Ogg (RFC 3533): the last page must lie whole within the file and carry the
+ * end-of-stream flag (header type 0x04); a file cut short ends inside a page
+ * or before its last one. Reads the last 64 KiB.
+ */
+async function ogg(fh: FileHandle, size: number): Promise<Structure> {
+  const from = Math.max(0, size - 65536);
+  const t = await readAt(fh, from, size - from);
+  const i = t.lastIndexOf('OggS');
+  if (i < 0 || i + 27 > t.length) return { ...NONE, truncated: { container: 'Ogg', inside: 'a page header', sizeBytes: size, declaredBytes: size + 1 } };
+  const segs = t[i + 26];
+  if (i + 27 + segs > t.length) return { ...NONE, truncated: { container: 'Ogg', inside: 'a page header', sizeBytes: size, declaredBytes: from + i + 27 + segs } };
+  let body = 0;
+  for (let k = 0; k < segs; k++) body += t[i + 27 + k];
+  const end = from + i + 27 + segs + body;
+  if (end > size) return { ...NONE, truncated: { container: 'Ogg', inside: 'its last page of audio', sizeBytes: size, declaredBytes: end } };
+  if (!(t[i + 5] & 0x04)) return { ...NONE, truncated: { container: 'Ogg', inside: 'the stream, before its last page (no end-of-stream page)', sizeBytes: size, declaredBytes: size } };
   return NONE;
 }
 

@@ -256,13 +256,22 @@ const nativeValue = (tags: Array<{ id: string; value: unknown }>, keys: string[]
   return undefined;
 };
 
-/** The same text, for tags: equal letters and digits, or one an ID3v1 field's 30-byte cut of the other. */
+/**
+ * The same text, for tags: equal letters and digits, or one an ID3v1 field's
+ * copy of the other — cut at 30 bytes, its bytes Latin-1, or UTF-8 (as
+ * ffmpeg writes them) read as Latin-1, with letters it cannot hold left out
+ * or written as "?".
+ */
 function sameTag(a: { source: string; value: string }, b: { source: string; value: string }): boolean {
-  const x = norm(a.value);
-  const y = norm(b.value);
-  if (x === y) return true;
-  if (a.source === 'ID3v1' && a.value.length >= 28 && y.startsWith(x)) return true;
-  if (b.source === 'ID3v1' && b.value.length >= 28 && x.startsWith(y)) return true;
+  if (norm(a.value) === norm(b.value)) return true;
+  if (a.source !== 'ID3v1' && b.source !== 'ID3v1') return false;
+  const [v1, full] = a.source === 'ID3v1' ? [a.value, b.value] : [b.value, a.value];
+  const cut = Buffer.byteLength(v1, 'latin1') >= 28;
+  const utf8 = Buffer.from(v1, 'latin1').toString('utf8').replace(/\ufffd+$/, '');
+  for (const c of [v1, utf8]) {
+    const x = norm(c);
+    for (const y of [norm(full), norm(full.replace(/[^\u0000-\u00ff]/g, ''))]) if (x === y || (cut && x.length > 0 && y.startsWith(x))) return true;
+  }
   return false;
 }
 
@@ -518,7 +527,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   }
   // duration
   // the gapless length of an MP3 with a LAME/Info tag: what ffmpeg decodes (its Duration counts the encoder delay and padding too)
-  const gapless = structure?.gapless && !ff.durationEstimated ? structure.gapless.samples / structure.gapless.sampleRate : null;
+  const gapless = structure?.gapless && !ff.durationEstimated ? structure.gapless.samples / structure.gapless.sampleRate : itunSmpbSec(mm, ff.container);
   // FLAC STREAMINFO total_samples = 0: the stream states no length (ffmpeg's duration, if any, is a guess)
   const flacUnstated = structure?.flac?.totalSamples === 0;
   const stated = gapless ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
@@ -586,6 +595,23 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     return bitrateKbps !== undefined && s.bitrateKbps !== bitrateKbps && (ff.durationEstimated || s.bitrateKbps === undefined) ? ({ ...s, bitrateKbps } as S) : s;
   });
   return { durationSec, durationEstimated, bitrateKbps, tags, warnings, streams };
+}
+
+/**
+ * The gapless length of an MP4 (AAC) with Apple's iTunSMPB tag
+ * ("----:com.apple.iTunes:iTunSMPB": " 00000000 PPPPPPPP RRRRRRRR SSSSSSSSSSSSSSSS …",
+ * hex: encoder priming, end padding, original sample count) in seconds: the
+ * sample count over the sample rate. ffmpeg skips the priming but decodes the
+ * padding (libavformat/mov.c reads only the priming), so what it decodes runs
+ * that padding (< one AAC frame) past this length; the library shows this length.
+ * null when there is no such tag.
+ */
+export function itunSmpbSec(mm: IAudioMetadata | null, container: string): number | null {
+  if (!mm || !container.split(',').includes('mov') || !mm.format.sampleRate) return null;
+  const tag = (mm.native?.iTunes ?? []).find((t) => /iTunSMPB$/i.test(t.id));
+  const m = typeof tag?.value === 'string' ? /^\s*[0-9a-f]{8}\s+([0-9a-f]{8})\s+([0-9a-f]{8})\s+([0-9a-f]{16})/i.exec(tag.value) : null;
+  const samples = m ? parseInt(m[3], 16) : 0;
+  return samples > 0 ? samples / mm.format.sampleRate : null;
 }
 
 /**
