@@ -126,8 +126,13 @@ const energyToLufs = (z: number) => (z > 0 ? -0.691 + 10 * Math.log10(z) : -Infi
 
 export class LoudnessAnalyser implements Analyser<LoudnessResult> {
   readonly name = 'loudness';
-  /** 2: surround measured over the original channels (BS.1770 weights), not a stereo downmix (weights by position since: only layouts beyond 5.1 read differently, not worth re-analysing every library) */
-  readonly version = 2;
+  /**
+   * 2: surround measured over the original channels (BS.1770 weights), not a stereo downmix.
+   * 3: layouts beyond 5.1 weighted by loudspeaker position (BS.1770-4 Table 4). Only such tracks
+   * read differently, but the tempo and key analysers changed in the same release, so every
+   * track is decoded again anyway and the stored 6.1/7.1 values get corrected with it.
+   */
+  readonly version = 3;
   private fs = 44100;
   private channels = 2;
   private weights: number[] = [];
