@@ -693,14 +693,15 @@ export function fourierTempo(env: Float64Array, fps: number, bpm: number, window
   let total = 0;
   let count = 0;
   let wsum = 0;
-  for (let i = 0; i < W; i++) wsum += 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / W);
+  const hw = new Float64Array(W);
+  for (let i = 0; i < W; i++) wsum += hw[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / W);
   for (let a = 0; a + W <= n; a += hop) {
     let re = 0;
     let im = 0;
     let c = 1;
     let s = 0;
     for (let i = 0; i < W; i++) {
-      const v = env[a + i] * (0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / W));
+      const v = env[a + i] * hw[i];
       re += v * c;
       im -= v * s;
       const c2 = c * cw - s * sw;
