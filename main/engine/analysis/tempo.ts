@@ -217,26 +217,17 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   if (!tempi.length) return none;
   const level = tuning.comb ? tempi.find((l) => l.rel === '1')! : chooseLevel(tempi, tuning.priorWeight);
   const { ac, acAt } = p;
-  const meterAt = (bpm: number) => {
-    const period = (60 * fps) / bpm;
-    const beatFrames = trackBeats(p.env, period);
-    const diffs = bands ? beatDiffs(bands, beatFrames) : null;
-    return { bpm, period, beatFrames, meter: diffs ? meterOf(diffs) : beatsPerBar(acAt, period, ac.length - 1) };
-  };
-  let at = meterAt(level.bpm);
-  if (tuning.octave) {
-    const o = chooseOctave(p, opts, level.bpm);
-    if (o !== level.bpm) at = meterAt(o);
-  }
-  let bpm = at.bpm;
-  const { period, beatFrames } = at;
+  let bpm = tuning.octave ? chooseOctave(p, opts, level.bpm) : level.bpm;
+  const period = (60 * fps) / bpm;
+  const beatFrames = trackBeats(p.env, period);
+  const diffs = bands ? beatDiffs(bands, beatFrames) : null;
   const confidence = Math.max(0, Math.min(1, Math.max(acAt(period), acAt(2 * period)) / ac[0]));
   const beats = beatFrames.map((f) => Math.round((t0 + f / fps) * 1000) / 1000).filter((t) => t >= 0);
   // The comb's resolution is limited by the frame rate; a straight line through the beat
   // positions (which the DP placed freely) gives the tempo of a steady track more precisely.
   const fitted = fitPeriod(beatFrames, period);
   if (fitted) bpm = (60 * fps) / fitted;
-  return { bpm: Math.round(bpm * 10) / 10, confidence: Math.round(confidence * 1000) / 1000, beats, beatsPerBar: at.meter };
+  return { bpm: Math.round(bpm * 10) / 10, confidence: Math.round(confidence * 1000) / 1000, beats, beatsPerBar: diffs ? meterOf(diffs) : beatsPerBar(acAt, period, ac.length - 1) };
 }
 
 /**
