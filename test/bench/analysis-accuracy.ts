@@ -255,8 +255,7 @@ function report(set: string): void {
   const rs = rows.filter((r) => r.item.set === set);
   if (!rs.length) return;
   const audio = rs.reduce((s, r) => s + r.sec, 0);
-  // modules' truth is known only up to the metrical level (bpmOctaveKnown false): Acc2 real only
-  const tempoRows = rs.filter((r) => r.item.bpm != null && r.item.bpmOctaveKnown !== false);
+  const tempoRows = rs.filter((r) => r.item.bpm != null);
   const keyRows = rs.filter((r) => r.item.key && r.item.keyTrusted);
   const realRows = rs.filter((r) => r.item.category === 'real');
   console.log(`\n=== ${set} set: ${rs.length} files, ${audio.toFixed(0)} s of audio; tempo scored on ${tempoRows.length} files with a beat, key on ${keyRows.length} with a trusted key ===`);
@@ -279,7 +278,7 @@ function report(set: string): void {
   const cats = [...new Set(rs.map((r) => r.item.category))];
   console.log('per category (ours): ' + cats.map((c) => {
     const cr = rs.filter((r) => r.item.category === c);
-    return c === 'real' ? `${c} ${cr.filter((r) => acc2(r.ours.bpm, r.item.bpm)).length}/${cr.length} (Acc2)` : `${c} ${cr.filter((r) => acc1(r.ours.bpm, r.item.bpm)).length}/${cr.length}`;
+    return `${c} ${cr.filter((r) => acc1(r.ours.bpm, r.item.bpm)).length}/${cr.length}`;
   }).join(', '));
   // calibration
   const rel = (name: string, conf: (r: Row) => number, right: (r: Row) => boolean, set: Row[]) => {
@@ -296,7 +295,7 @@ function report(set: string): void {
     }
     console.log(`calibration ${name}: ECE ${ece.toFixed(3)}; ${parts.join('; ')}`);
   };
-  rel('tempo (right = Acc1)', (r) => r.ours.tempoConf, (r) => acc1(r.ours.bpm, r.item.bpm), rs.filter((r) => r.item.bpmOctaveKnown !== false));
+  rel('tempo (right = Acc1)', (r) => r.ours.tempoConf, (r) => acc1(r.ours.bpm, r.item.bpm), rs);
   // key: files with a trusted key, and files with no key at all (drums, drones: any key named is wrong)
   rel('key (right = exact key)', (r) => r.ours.keyConf, (r) => !!r.item.key && !!r.ours.key && mirexKeyScore(r.item.key, r.ours.key) === 1, rs.filter((r) => r.ours.key && (r.item.keyTrusted || !r.item.key)));
   const shown = (re: RegExp) => rs.filter((r) => re.test(r.ours.features));

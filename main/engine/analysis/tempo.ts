@@ -217,26 +217,17 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   if (!tempi.length) return none;
   const level = tuning.comb ? tempi.find((l) => l.rel === '1')! : chooseLevel(tempi, tuning.priorWeight);
   const { ac, acAt } = p;
-  const meterAt = (bpm: number) => {
-    const period = (60 * fps) / bpm;
-    const beatFrames = trackBeats(p.env, period);
-    const diffs = bands ? beatDiffs(bands, beatFrames) : null;
-    return { bpm, period, beatFrames, meter: diffs ? meterOf(diffs) : beatsPerBar(acAt, period, ac.length - 1) };
-  };
-  let at = meterAt(level.bpm);
-  if (tuning.octave) {
-    const o = chooseOctave(p, opts, level.bpm);
-    if (o !== level.bpm) at = meterAt(o);
-  }
-  let bpm = at.bpm;
-  const { period, beatFrames } = at;
+  let bpm = tuning.octave ? chooseOctave(p, opts, level.bpm) : level.bpm;
+  const period = (60 * fps) / bpm;
+  const beatFrames = trackBeats(p.env, period);
+  const diffs = bands ? beatDiffs(bands, beatFrames) : null;
   const confidence = Math.max(0, Math.min(1, Math.max(acAt(period), acAt(2 * period)) / ac[0]));
   const beats = beatFrames.map((f) => Math.round((t0 + f / fps) * 1000) / 1000).filter((t) => t >= 0);
   // The comb's resolution is limited by the frame rate; a straight line through the beat
   // positions (which the DP placed freely) gives the tempo of a steady track more precisely.
   const fitted = fitPeriod(beatFrames, period);
   if (fitted) bpm = (60 * fps) / fitted;
-  return { bpm: Math.round(bpm * 10) / 10, confidence: Math.round(confidence * 1000) / 1000, beats, beatsPerBar: at.meter };
+  return { bpm: Math.round(bpm * 10) / 10, confidence: Math.round(confidence * 1000) / 1000, beats, beatsPerBar: diffs ? meterOf(diffs) : beatsPerBar(acAt, period, ac.length - 1) };
 }
 
 /**
@@ -693,14 +684,15 @@ export function fourierTempo(env: Float64Array, fps: number, bpm: number, window
   let total = 0;
   let count = 0;
   let wsum = 0;
-  for (let i = 0; i < W; i++) wsum += 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / W);
+  const hw = new Float64Array(W);
+  for (let i = 0; i < W; i++) wsum += hw[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / W);
   for (let a = 0; a + W <= n; a += hop) {
     let re = 0;
     let im = 0;
     let c = 1;
     let s = 0;
     for (let i = 0; i < W; i++) {
-      const v = env[a + i] * (0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / W));
+      const v = env[a + i] * hw[i];
       re += v * c;
       im -= v * s;
       const c2 = c * cw - s * sw;
