@@ -1,12 +1,15 @@
 /**
  * Key and chords from one chromagram: spectral peaks of a ~5.5 kHz mono
- * signal (C2–C7) folded into pitch classes at 20-cent resolution, the
+ * signal (C2–C7) kept per frame as pitch classes at 20-cent resolution; the
  * track's tuning estimated from the peaks (the circular mean of their
- * deviation from equal temperament on A440, as Essentia's TuningFrequency
- * and Mauch's NNLS Chroma do), then folded into 12 pitch classes around the
- * tuned note centres (HPCP-like cosine weighting). A separate bass chroma
- * (peaks below ~260 Hz) votes for the tonic. Key by correlation with 24
- * rotated key profiles, chords by triad templates on smoothed chroma.
+ * deviation from equal temperament on A440, as Essentia's TuningFrequency and
+ * Mauch's NNLS Chroma do), then folded into 12 pitch classes around the tuned
+ * note centres (HPCP-like cosine weighting). Chords: triad templates on
+ * smoothed chroma. Key: correlation of the mean chroma with 24 rotated key
+ * profiles (Temperley 2007), blended with a harmonic-function score of the
+ * frames' triads (chordKeyScores: how much of the time the chords are the
+ * key's tonic, dominant, subdominant…), which is what tells a key from its
+ * relative. Settings chosen on the development set (tools/eval/key-dev.ts).
  */
 import { hann, RealFft } from '../dsp/fft';
 import { correlation, FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
