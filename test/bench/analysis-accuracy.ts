@@ -302,7 +302,7 @@ function report(set: string): void {
   const shown = (re: RegExp) => rs.filter((r) => re.test(r.ours.features));
   const tShown = shown(/Tempo:/);
   const kShown = shown(/Key:/);
-  console.log(`features line: tempo stated for ${tShown.length}/${rs.length} files, right (Acc1) ${pct(tShown.filter((r) => acc1(r.ours.bpm, r.item.bpm)).length, tShown.length)}; key stated for ${kShown.length}/${rs.length}, of those with a trusted key or none right ${pct(kShown.filter((r) => r.item.key && r.ours.key && mirexKeyScore(r.item.key, r.ours.key) === 1).length, kShown.filter((r) => r.item.keyTrusted || !r.item.key).length)}`);
+  console.log(`features line: tempo stated for ${tShown.length}/${rs.length} files, right (Acc1) ${pct(tShown.filter((r) => acc1(r.ours.bpm, r.item.bpm)).length, tShown.length)}; key stated for ${kShown.length}/${rs.length}, of those with a trusted key or none right ${pct(kShown.filter((r) => r.item.keyTrusted && r.ours.key && mirexKeyScore(r.item.key!, r.ours.key) === 1).length, kShown.filter((r) => r.item.keyTrusted || !r.item.key).length)}`);
 }
 for (const s of SETS) report(s);
 

@@ -375,10 +375,12 @@ export function chordKeyScores(triads: Int8Array): number[] {
 /** Key of a mean chroma vector (C..B) by correlation with the rotated profiles (plus `bassWeight` × the bass chroma's). */
 export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0): KeyResult {
   const [maj, min] = KEY_PROFILES[profile];
+  const profileCorr: number[] = [];
   const strengths = ALL_KEYS.map((k) => {
     const prof = k.mode === 'major' ? maj : min;
     const rotated = Array.from({ length: 12 }, (_, i) => prof[(i - k.tonic + 12) % 12]);
     let c = correlation(mean, rotated);
+    profileCorr.push(c);
     if (bassMean && bassWeight) c = (c + bassWeight * correlation(bassMean, rotated)) / (1 + bassWeight);
     if (chordScores && chordWeight) c = (c + chordWeight * chordScores[k.mode === 'major' ? k.tonic : 12 + k.tonic]) / (1 + chordWeight);
     return c;
@@ -405,7 +407,8 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
     key: keyName(k),
     tonic: k.tonic,
     mode: k.mode,
-    confidence: Math.round(Math.max(0, strengths[bi]) * spread * 1000) / 1000,
+    // the chosen key's profile correlation (not the blend with the chord score, whose scale differs) × spread
+    confidence: Math.round(Math.max(0, profileCorr[bi]) * spread * 1000) / 1000,
     camelot: camelot(k),
     openKey: openKey(k),
     strengths: strengths.map((s) => Math.round(s * 1000) / 1000),
