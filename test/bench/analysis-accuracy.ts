@@ -301,7 +301,7 @@ function report(set: string): void {
   const shown = (re: RegExp) => rs.filter((r) => re.test(r.ours.features));
   const tShown = shown(/Tempo:/);
   const kShown = shown(/Key:/);
-  console.log(`features line: tempo stated for ${tShown.length}/${rs.length} files, right (Acc1) ${pct(tShown.filter((r) => acc1(r.ours.bpm, r.item.bpm)).length, tShown.length)}; key stated for ${kShown.length}/${rs.length}, of those with a trusted key or none right ${pct(kShown.filter((r) => r.item.key && r.ours.key && mirexKeyScore(r.item.key, r.ours.key) === 1).length, kShown.filter((r) => r.item.keyTrusted || !r.item.key).length)}`);
+  console.log(`features line: tempo stated for ${tShown.length}/${rs.length} files, right (Acc1) ${pct(tShown.filter((r) => acc1(r.ours.bpm, r.item.bpm)).length, tShown.length)}; key stated for ${kShown.length}/${rs.length}, of those with a trusted key or none right ${pct(kShown.filter((r) => r.item.keyTrusted && r.ours.key && mirexKeyScore(r.item.key!, r.ours.key) === 1).length, kShown.filter((r) => r.item.keyTrusted || !r.item.key).length)}`);
 }
 for (const s of SETS) report(s);
 
@@ -319,3 +319,23 @@ if (argv.includes('--cli')) {
   console.log(`\nstudio analyze ${dir} --json: ${lines} tracks, ${audio.toFixed(0)} s of audio, wall ${wall.toFixed(1)} s on ${cores} cores → ${(audio / (wall * cores)).toFixed(0)}× realtime per core (wall); CPU ${cpu.toFixed(1)} s → ${(audio / cpu).toFixed(0)}× per CPU second`);
 }
 if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(rows, null, 1));
+
+// --key-speed: the key analyser alone (TonalAnalyser, its own decode of the same file) next to
+// the decode floor measured above on the same files, per CPU second.
+if (argv.includes('--key-speed')) {
+  const { analyzeFile } = await import('../../main/engine/analysis/run');
+  const { TonalAnalyser } = await import('../../main/engine/analysis/tonal');
+  for (const set of SETS) {
+    const rs = rows.filter((r) => r.item.set === set);
+    if (!rs.length) continue;
+    let cpu = 0;
+    for (const r of rs) {
+      const c = cpuNow();
+      await analyzeFile(join(OUT, r.item.set, r.item.file), [new TonalAnalyser()]);
+      cpu += cpuNow() - c;
+    }
+    const audio = rs.reduce((s, r) => s + r.sec, 0);
+    const floor = rs.reduce((s, r) => s + r.floorCpu, 0);
+    console.log(`key alone (${set}, ${rs.length} files, its own decode included): ${(audio / cpu).toFixed(0)}× realtime per CPU second; decode floor ${(audio / floor).toFixed(0)}×; key / floor = ${(cpu / floor).toFixed(2)}× (the key's own work ≈ ${(audio / Math.max(1e-9, cpu - floor)).toFixed(0)}× realtime)`);
+  }
+}

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, TempoAnalyser, type LevelTuning, type TempoOptions } from '../../main/engine/analysis/tempo';
-import { estimateKey, TonalAnalyser } from '../../main/engine/analysis/tonal';
+import { estimateKey, TONAL_DEFAULTS, TonalAnalyser } from '../../main/engine/analysis/tonal';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import type { EvalItem } from './build-set';
 
@@ -112,11 +112,12 @@ export function evalTempo(opts: TempoOptions = {}, tuning?: LevelTuning, label =
   return res;
 }
 
-export function evalKey(profile: Parameters<typeof estimateKey>[3] = 'shaath', threshold = 0.2, quiet = false): number {
+// key: the product's settings (TONAL_DEFAULTS) on the cached chroma; tools/eval/key-dev.ts is the key's own loop
+export function evalKey(profile: Parameters<typeof estimateKey>[3] = TONAL_DEFAULTS.profile, threshold = TONAL_DEFAULTS.threshold, quiet = false): number {
   const rows = data.filter((d) => d.it.key && d.it.keyTrusted);
   let s = 0;
   for (const { it, c } of rows) {
-    const r = estimateKey(c.chroma, c.frames, c.active, profile, threshold);
+    const r = estimateKey(c.chroma, c.frames, c.active, profile, threshold, undefined, TONAL_DEFAULTS);
     const k: Key | null = r.tonic === null ? null : { tonic: r.tonic, mode: r.mode! };
     const sc = k ? mirexKeyScore(it.key!, k) : 0;
     s += sc;

@@ -5,7 +5,7 @@
 // settings (tuning, harmonics, bass chroma, profiles, thresholds) in seconds.
 // Never reads the test set.
 //
-//   nice node --import tsx tools/eval/key-dev.ts [--out test/output/eval] [--verbose] [--grid]
+//   nice node --import tsx tools/eval/key-dev.ts [--out test/output/eval] [--verbose [--params JSON]] [--grid] [--bass] [--chords] [--fine] [--h1]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFile } from '../../main/engine/analysis/run';
@@ -151,13 +151,15 @@ function evaluate(prm: Params, verbose = false): { mirex: number; major: string;
   return { mirex: s / rows.length, major: `${by.major[0].toFixed(1)}/${by.major[1]}`, minor: `${by.minor[0].toFixed(1)}/${by.minor[1]}` };
 }
 
-const base: Params = { ...TONAL_DEFAULTS, tune: false };
+/** the settings shipped before this loop (tonal analyser version 2): the grids start from them */
+const base: Params = { ...TONAL_DEFAULTS, profile: 'shaath', harmonics: 4, threshold: 0.2, chordWeight: 0, tune: false };
 const show = (label: string, prm: Params) => {
   const r = evaluate(prm);
   console.log(`${label.padEnd(60)} MIREX ${r.mirex.toFixed(3)}  major ${r.major} minor ${r.minor}`);
 };
 console.log(`key dev: ${rows.length} files with a trusted key (N ${N})`);
-show('shipped (shaath, no tuning)', base);
+show('shipped before (shaath, 4 harmonics, no tuning, no chords)', base);
+show('now (TONAL_DEFAULTS)', TONAL_DEFAULTS);
 if (argv.includes('--grid')) {
   for (const profile of Object.keys(KEY_PROFILES) as KeyProfileName[])
     for (const tune of [false, true]) for (const threshold of [0, 0.2]) show(`${profile} tune ${tune} thr ${threshold}`, { ...base, profile, tune, threshold });
@@ -167,4 +169,20 @@ if (argv.includes('--bass')) {
   for (const profile of ['temperley', 'albrecht', 'krumhansl', 'shaath'] as KeyProfileName[])
     for (const bassHz of [150, 220, 300])
       for (const bassWeight of [0.25, 0.5, 1, 2]) show(`${profile} bass < ${bassHz} Hz × ${bassWeight}`, { ...base, tune: true, profile, bassHz, bassWeight });
+}
+if (argv.includes('--chords')) {
+  for (const profile of ['temperley', 'albrecht', 'krumhansl', 'shaath', 'edma', 'temperley1999'] as KeyProfileName[])
+    for (const chordWeight of [0, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5]) show(`${profile} chords × ${chordWeight}`, { ...base, tune: true, profile, chordWeight });
+}
+if (argv.includes('--fine')) {
+  for (const profile of ['temperley', 'albrecht'] as KeyProfileName[])
+    for (const harmonics of [1, 2, 3, 4])
+      for (const harmonicDecay of harmonics > 1 ? [0.4, 0.6, 0.8] : [0.6])
+        for (const threshold of [0, 0.2, 0.35])
+          for (const chordWeight of [0.5, 0.75, 1]) show(`${profile} h ${harmonics} decay ${harmonicDecay} thr ${threshold} chords ${chordWeight}`, { ...base, tune: true, profile, harmonics, harmonicDecay, threshold, chordWeight });
+}
+if (argv.includes('--h1')) {
+  for (const profile of ['temperley', 'albrecht', 'krumhansl', 'shaath'] as KeyProfileName[])
+    for (const threshold of [0, 0.2, 0.3, 0.35, 0.45])
+      for (const chordWeight of [0, 0.5, 0.75, 1, 1.5, 2, 3]) show(`${profile} h 1 thr ${threshold} chords ${chordWeight}`, { ...base, tune: true, profile, harmonics: 1, threshold, chordWeight });
 }

@@ -1,12 +1,15 @@
 /**
  * Key and chords from one chromagram: spectral peaks of a ~5.5 kHz mono
- * signal (C2–C7) folded into pitch classes at 20-cent resolution, the
+ * signal (C2–C7) kept per frame as pitch classes at 20-cent resolution; the
  * track's tuning estimated from the peaks (the circular mean of their
- * deviation from equal temperament on A440, as Essentia's TuningFrequency
- * and Mauch's NNLS Chroma do), then folded into 12 pitch classes around the
- * tuned note centres (HPCP-like cosine weighting). A separate bass chroma
- * (peaks below ~260 Hz) votes for the tonic. Key by correlation with 24
- * rotated key profiles, chords by triad templates on smoothed chroma.
+ * deviation from equal temperament on A440, as Essentia's TuningFrequency and
+ * Mauch's NNLS Chroma do), then folded into 12 pitch classes around the tuned
+ * note centres (HPCP-like cosine weighting). Chords: triad templates on
+ * smoothed chroma. Key: correlation of the mean chroma with 24 rotated key
+ * profiles (Temperley 2007), blended with a harmonic-function score of the
+ * frames' triads (chordKeyScores: how much of the time the chords are the
+ * key's tonic, dominant, subdominant…), which is what tells a key from its
+ * relative. Settings chosen on the development set (tools/eval/key-dev.ts).
  */
 import { hann, RealFft } from '../dsp/fft';
 import { correlation, FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
@@ -108,6 +111,8 @@ export interface KeyOptions {
   threshold?: number;
   /** weight of the bass chroma's correlation with the key profile, added to the full chroma's */
   bassWeight?: number;
+  /** weight of the harmonic-function score of the frames' triads (chordKeyScores), added to the profile correlation (0: none) */
+  chordWeight?: number;
 }
 
 export interface TonalOptions extends ChromaOptions, KeyOptions {
@@ -117,7 +122,7 @@ export interface TonalOptions extends ChromaOptions, KeyOptions {
 }
 
 /** Defaults chosen on the development set (tools/eval/key-dev.ts). */
-export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'shaath', exponent: 1, harmonics: 4, harmonicDecay: 0.6, bassHz: 0, threshold: 0.2, bassWeight: 0, tune: true };
+export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, threshold: 0.2, bassWeight: 0, chordWeight: 2, tune: true };
 
 /**
  * Per-frame pitch content before the tuning is known: for every frame, NF = 60
@@ -292,9 +297,10 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     // Frames with real content: energy above −60 dB of the loudest frame.
     const maxE = this.pf.energy.reduce((m, v) => (v > m ? v : m), 0);
     const active = this.pf.energy.map((v) => maxE > 0 && v > maxE * 1e-6);
-    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts);
+    const triads = frameTriads(this.chroma, nf, active);
+    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads);
     key.tuningCents = Math.round(this.tuningCents * 10) / 10;
-    const chords = estimateChords(this.chroma, nf, active, hopSec, t0);
+    const chords = estimateChords(this.chroma, nf, active, hopSec, t0, triads);
     return { key, chords };
   }
 }
@@ -328,21 +334,56 @@ function meanChroma(chroma: Float32Array, frames: number, active: boolean[], thr
  * the frames with content. `bass` (same shape, optional) is the chroma of the low
  * peaks; its correlation with each key's profile is added with `opts.bassWeight`.
  */
-export function estimateKey(chroma: Float32Array, frames: number, active: boolean[], profile: KeyProfileName, threshold = 0, bass?: Float32Array, opts: KeyOptions = {}): KeyResult {
+export function estimateKey(chroma: Float32Array, frames: number, active: boolean[], profile: KeyProfileName, threshold = 0, bass?: Float32Array, opts: KeyOptions = {}, triads?: Int8Array): KeyResult {
   const { mean, used } = meanChroma(chroma, frames, active, threshold);
   if (!used) return { key: null, tonic: null, mode: null, confidence: 0, camelot: null, openKey: null, strengths: new Array(24).fill(0), chroma: mean };
   const bassMean = bass && opts.bassWeight ? meanChroma(bass, frames, active, 0).mean : undefined;
-  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0);
+  const chordScores = opts.chordWeight ? chordKeyScores(triads ?? frameTriads(chroma, frames, active)) : undefined;
+  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, opts.chordWeight ?? 0);
+}
+
+/**
+ * Harmonic function of a triad in a key, after common-practice and popular harmony: rows by
+ * the interval (semitones) of the chord's root above the key's tonic, [major triad, minor
+ * triad]. Major key: I 1, V 0.8, IV 0.7, vi and ii 0.4, iii 0.2, bVII 0.1, other triads −0.3.
+ * Minor key: i 1, V (harmonic minor) 0.8, iv 0.7, VI 0.4, III and bVII 0.3, v 0.3, other −0.3.
+ * The chords that tell a key from its relative (same scale) are the tonic and the
+ * dominant: V of A minor is E major, foreign to C major.
+ */
+const O = -0.3;
+const FUNCTION_MAJOR: [number, number][] = [[1, O], [O, O], [O, 0.4], [O, O], [O, 0.2], [0.7, 0], [O, O], [0.8, 0], [O, O], [O, 0.4], [0.1, O], [O, O]];
+const FUNCTION_MINOR: [number, number][] = [[O, 1], [O, O], [O, O], [0.3, O], [O, O], [O, 0.7], [O, O], [0.8, 0.3], [0.4, O], [O, O], [0.3, O], [O, O]];
+
+/** For each of the 24 keys (C..B major, C..B minor), the mean harmonic-function weight of the frames' triads (frames without one left out); all 0 when no frame has one. */
+export function chordKeyScores(triads: Int8Array): number[] {
+  const hist = new Float64Array(24);
+  let n = 0;
+  for (const c of triads)
+    if (c >= 0) {
+      hist[c]++;
+      n++;
+    }
+  return ALL_KEYS.map((k) => {
+    if (!n) return 0;
+    const table = k.mode === 'major' ? FUNCTION_MAJOR : FUNCTION_MINOR;
+    let s = 0;
+    for (let c = 0; c < 24; c++) if (hist[c]) s += hist[c] * table[(c % 12 - k.tonic + 12) % 12][c < 12 ? 0 : 1];
+    return s / n;
+  });
 }
 
 /** Key of a mean chroma vector (C..B) by correlation with the rotated profiles (plus `bassWeight` × the bass chroma's). */
-export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0): KeyResult {
+export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0): KeyResult {
   const [maj, min] = KEY_PROFILES[profile];
+  const profileCorr: number[] = [];
   const strengths = ALL_KEYS.map((k) => {
     const prof = k.mode === 'major' ? maj : min;
     const rotated = Array.from({ length: 12 }, (_, i) => prof[(i - k.tonic + 12) % 12]);
-    const c = correlation(mean, rotated);
-    return bassMean && bassWeight ? (c + bassWeight * correlation(bassMean, rotated)) / (1 + bassWeight) : c;
+    let c = correlation(mean, rotated);
+    profileCorr.push(c);
+    if (bassMean && bassWeight) c = (c + bassWeight * correlation(bassMean, rotated)) / (1 + bassWeight);
+    if (chordScores && chordWeight) c = (c + chordWeight * chordScores[k.mode === 'major' ? k.tonic : 12 + k.tonic]) / (1 + chordWeight);
+    return c;
   });
   let bi = 0;
   for (let i = 1; i < 24; i++) if (strengths[i] > strengths[bi]) bi = i;
@@ -366,7 +407,8 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
     key: keyName(k),
     tonic: k.tonic,
     mode: k.mode,
-    confidence: Math.round(Math.max(0, strengths[bi]) * spread * 1000) / 1000,
+    // the chosen key's profile correlation (not the blend with the chord score, whose scale differs) × spread
+    confidence: Math.round(Math.max(0, profileCorr[bi]) * spread * 1000) / 1000,
     camelot: camelot(k),
     openKey: openKey(k),
     strengths: strengths.map((s) => Math.round(s * 1000) / 1000),
@@ -386,9 +428,12 @@ for (const minor of [false, true]) {
   }
 }
 
-export function estimateChords(chroma: Float32Array, frames: number, active: boolean[], hopSec: number, t0: number): ChordsResult {
-  // Smooth over ±2 frames (~0.9 s), label each frame by the best triad (cosine), "N" when silent or unclear.
-  const labels: string[] = [];
+/**
+ * Per frame, the best triad (index into TRIADS: C..B major, then C..B minor) of the chroma
+ * smoothed over ±2 frames (~0.9 s), by cosine; −1 when silent or no triad fits (cosine < 0.6).
+ */
+export function frameTriads(chroma: Float32Array, frames: number, active: boolean[]): Int8Array {
+  const labels = new Int8Array(frames).fill(-1);
   const half = 2;
   const v = new Float64Array(12);
   for (let f = 0; f < frames; f++) {
@@ -403,23 +448,24 @@ export function estimateChords(chroma: Float32Array, frames: number, active: boo
     }
     let norm = 0;
     for (let i = 0; i < 12; i++) norm += v[i] * v[i];
-    if (!active[f] || !n || !(norm > 0)) {
-      labels.push('N');
-      continue;
-    }
+    if (!active[f] || !n || !(norm > 0)) continue;
     norm = Math.sqrt(norm);
-    let best = 'N';
     let bs = 0.6; // below this cosine the frame is not a triad
-    for (const { name, t } of TRIADS) {
+    for (let c = 0; c < 24; c++) {
+      const t = TRIADS[c].t;
       let s = 0;
       for (let i = 0; i < 12; i++) s += (v[i] / norm) * t[i];
       if (s > bs) {
         bs = s;
-        best = name;
+        labels[f] = c;
       }
     }
-    labels.push(best);
   }
+  return labels;
+}
+
+export function estimateChords(chroma: Float32Array, frames: number, active: boolean[], hopSec: number, t0: number, triads = frameTriads(chroma, frames, active)): ChordsResult {
+  const labels = Array.from(triads, (c) => (c < 0 ? 'N' : TRIADS[c].name));
   // Runs, then absorb runs shorter than 3 frames (~0.56 s) into the previous chord.
   let runs: { chord: string; a: number; b: number }[] = [];
   for (let f = 0; f < labels.length; f++) {

@@ -1,4 +1,4 @@
-// Tuning estimation before chroma (issue 11): a piece rendered by fluidsynth (FluidR3_GM:
+// Key analyser pieces (issue 11). Tuning estimation before chroma: a piece rendered by fluidsynth (FluidR3_GM:
 // piano, strings, bass) on A = 440 Hz, then retuned by ffmpeg's rubberband to A = 432 Hz
 // and A = 446 Hz (pitch only, tempo kept). The key must stay right and the estimated
 // tuning must be within a few cents of the retuning.
@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { estimateTuning, foldChroma, PitchFrames, TonalAnalyser, type TonalResult } from '../../main/engine/analysis/tonal';
+import { chordKeyScores, estimateTuning, foldChroma, keyFromChroma, PitchFrames, TonalAnalyser, type TonalResult } from '../../main/engine/analysis/tonal';
+import { ALL_KEYS, keyName } from '../../main/engine/analysis/keys';
 import { renderSong, type SmfNote } from '../helpers/smf';
 
 /** D major, 8 bars at 100 BPM: D – G – A7 – D twice; piano chords, sustained strings, a bass on the roots. */
@@ -85,5 +86,32 @@ describe('PitchFrames / estimateTuning / foldChroma', () => {
     pf.addPeak(440 * 2 ** (3 / 12), 1); // C5: not bass
     const bass = foldChroma(pf.bass!, 1, 0);
     assert.ok(bass[9] > 0.99 && bass[0] === 0, `bass ${Array.from(bass)}`);
+  });
+});
+
+describe('harmonic-function key score', () => {
+  // triad indices: 0..11 major chords C..B, 12..23 minor chords
+  const seq = (...chords: number[]) => Int8Array.from(chords.flatMap((c) => new Array(10).fill(c)));
+  const best = (scores: number[]) => keyName(ALL_KEYS[scores.indexOf(Math.max(...scores))]);
+  it('C – Am – F – G is C major, not A minor (same scale: the chords tell)', () => {
+    const s = chordKeyScores(seq(0, 12 + 9, 5, 7));
+    assert.equal(best(s), 'C major');
+    assert.ok(s[0] > s[12 + 9], `C major ${s[0]} vs A minor ${s[21]}`);
+  });
+  it('Am – Dm – E – Am is A minor: E major is its dominant and foreign to C major', () => {
+    const s = chordKeyScores(seq(21, 12 + 2, 4, 21));
+    assert.equal(best(s), 'A minor');
+    assert.ok(s[21] > s[0] + 0.3);
+  });
+  it('no triads (drums, silence): every key scores 0, and the chroma alone decides', () => {
+    const s = chordKeyScores(new Int8Array(50).fill(-1));
+    assert.deepEqual(s, new Array(24).fill(0));
+    const mean = [1, 0, 0.6, 0, 0.8, 0.5, 0, 0.9, 0, 0.5, 0, 0.4]; // C major scale weights
+    assert.equal(keyFromChroma(mean, 'temperley', undefined, 0, s, 2).key, keyFromChroma(mean, 'temperley').key);
+  });
+  it('blended: an A-minor-leaning chroma over C major chords reads C major', () => {
+    const mean = [0.9, 0, 0.5, 0, 1, 0.4, 0, 0.5, 0.05, 0.9, 0, 0.8]; // lullaby-like: E, C, A, B strong
+    assert.equal(keyFromChroma(mean, 'temperley').key, 'A minor');
+    assert.equal(keyFromChroma(mean, 'temperley', undefined, 0, chordKeyScores(seq(0, 21, 5, 7)), 2).key, 'C major');
   });
 });
