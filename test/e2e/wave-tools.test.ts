@@ -63,7 +63,12 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     const opened = await sp.openThroughBrowser(file);
     assert.equal(opened.name, 'track-opened', JSON.stringify(opened.detail));
     await sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
-    const beats = (await sp.waitForEvent('beats-loaded', { after: m, timeout: 60_000 })).detail as Detail;
+    // not a library track, never analysed: no grid, and nothing decoded for one until asked
+    const none = (await sp.waitForEvent('beats-loaded', { after: m, timeout: 30_000 })).detail as Detail;
+    assert.deepEqual([none.source, none.beats], ['none', 0]);
+    const m2 = await sp.mark();
+    await sp.page.getByTestId('find-beats').click();
+    const beats = (await sp.waitForEvent('beats-loaded', { after: m2, timeout: 60_000 })).detail as Detail;
     assert.equal(beats.bpm, 120);
     assert.equal(beats.beatsPerBar, 4);
     assert.equal(beats.source, 'analysed', 'not in the library: the tempo analyser ran for the track view');
