@@ -301,12 +301,13 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     const { sp } = studio;
     const { page } = sp;
     await page.setViewportSize({ width: 1280, height: 720 });
-    /** labels whose box crosses the ruler's right or left edge */
+    /** labels whose box crosses the ruler's right, left or bottom edge (its overflow would cut them) */
+    type Box = { left: number; right: number; bottom: number };
     const clipped = async (testid: string) =>
       page.getByTestId(testid).evaluate((root) => {
-        const r = (root as unknown as { getBoundingClientRect(): { left: number; right: number } }).getBoundingClientRect();
-        return Array.from((root as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null; getBoundingClientRect(): { left: number; right: number } }> }).querySelectorAll('.label'))
-          .filter((l) => l.getBoundingClientRect().right > r.right + 0.5 || l.getBoundingClientRect().left < r.left - 0.5)
+        const r = (root as unknown as { getBoundingClientRect(): Box }).getBoundingClientRect();
+        return Array.from((root as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null; getBoundingClientRect(): Box }> }).querySelectorAll('.label'))
+          .filter((l) => l.getBoundingClientRect().right > r.right + 0.5 || l.getBoundingClientRect().left < r.left - 0.5 || l.getBoundingClientRect().bottom > r.bottom + 0.5)
           .map((l) => l.textContent);
       });
     await page.keyboard.press('0');
