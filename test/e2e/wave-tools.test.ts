@@ -324,6 +324,12 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     assert.deepEqual(await clipped('ruler'), []);
     assert.deepEqual(await clipped('spectrogram-ruler'), []);
     await sp.screenshot('issue12-14-ruler-last-label');
+    // the help lists the new keys
+    await page.keyboard.press('?');
+    const help = await page.getByTestId('shortcuts').innerText();
+    for (const what of ['Hot cue 1–8', 'Delete hot cue 1–8', 'Loop in / loop out', 'Loop the selected region', 'named region']) assert.ok(help.includes(what), `help: ${what}`);
+    await sp.screenshot('issue12-gap-shortcuts');
+    await page.keyboard.press('Escape');
     assert.deepEqual(sp.problems.filter((p) => !/favicon/.test(p)), []);
   });
 });
