@@ -62,6 +62,24 @@ describe('beat grid, hot cues and named regions (engine)', { timeout: 180_000 },
     assert.deepEqual(again, g, 'the second ask, without analyse, is the cached analysis');
   });
 
+  test('the frequency bands come with the peaks, of the whole track and of a zoomed range: the kick in the low band', async () => {
+    const t = await h.engine.call('media:open', { path: loose });
+    const p = await h.engine.call('media:peaks', { trackId: t.id });
+    const bands = Buffer.from(p.bands!, 'base64');
+    assert.equal(bands.length / 3, Buffer.from(p.minMax, 'base64').length / 8, 'one [low, mid, high] per peak');
+    const at = (b: Buffer, pps: number, sec: number, k: number) => b[3 * Math.round(sec * pps) + k];
+    const pps = p.sampleRate / p.samplesPerPeak;
+    // at 4.02 s the kick (55 Hz) rings; at 4.52 s only the decaying click (1.2 kHz) and a softer kick tail
+    assert.ok(at(bands, pps, 4.02, 0) > 3 * at(bands, pps, 4.02, 2), `kick: ${[0, 1, 2].map((k) => at(bands, pps, 4.02, k))}`);
+    assert.ok(at(bands, pps, 4.505, 1) > at(bands, pps, 4.505, 2), `click: ${[0, 1, 2].map((k) => at(bands, pps, 4.505, k))}`);
+    const r = await h.engine.call('media:wave-range', { trackId: t.id, startSec: 3.5, endSec: 5, pixelsPerSec: 2000 });
+    const rb = Buffer.from(r.bands!, 'base64');
+    assert.equal(rb.length / 3, Buffer.from(r.minMax, 'base64').length / 8);
+    const rpps = r.sampleRate / r.samplesPerPeak;
+    const atR = (sec: number, k: number) => rb[3 * Math.round((sec - r.startSec) * rpps) + k];
+    assert.ok(atR(4.02, 0) > 3 * atR(4.02, 2), `range kick: ${[0, 1, 2].map((k) => atR(4.02, k))}`);
+  });
+
   test('hot cues and named regions: set, replace, rename, delete; refused when malformed', async () => {
     const a = await h.engine.call('media:open', { path: inLibrary });
     const b = await h.engine.call('media:open', { path: loose });
