@@ -637,8 +637,8 @@ export const BeatGrid = z.object({
   beatsPerBar: z.union([z.literal(3), z.literal(4)]).nullable(),
   /** index in `beats` of the first downbeat (0 … beatsPerBar − 1): the phase whose beats carry the most low-band (< 600 Hz) energy; null without a meter */
   downbeat: z.number().int().nullable(),
-  /** 'library': the library's stored analysis; 'analysed': the tempo analyser run for this request (cached) */
-  source: z.enum(['library', 'analysed']),
+  /** 'library': the library's stored analysis; 'analysed': the tempo analyser's run for the track view (cached); 'none': not analysed yet (asked without `analyse`) */
+  source: z.enum(['library', 'analysed', 'none']),
 });
 export type BeatGrid = z.infer<typeof BeatGrid>;
 
@@ -749,12 +749,13 @@ export const methods = {
 
   // issue 12: the waveform's beat grid, hot cues and named regions (main/engine/media/marks.ts)
   'media:beats': spec({
-    input: TrackRef,
+    /** `analyse`: run the tempo analyser when neither the library nor the cache has the track's beats (else source 'none') */
+    input: z.object({ trackId: Id, analyse: z.boolean().optional() }).strict(),
     output: BeatGrid,
     host: 'engine',
     progress: true,
     cancellable: true,
-    summary: 'The beat grid: the library\'s stored beats and meter, or the tempo analyser run on the track (cached); with the first downbeat.',
+    summary: 'The beat grid: the library\'s stored beats and meter, or (asked to analyse) the tempo analyser run on the track in a worker thread (cached); with the first downbeat.',
   }),
   'marks:list': spec({ input: TrackRef, output: TrackMarks, host: 'engine', summary: 'The track\'s hot cues and named regions.' }),
   'marks:set-cue': spec({

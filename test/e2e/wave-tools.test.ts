@@ -63,7 +63,12 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     const opened = await sp.openThroughBrowser(file);
     assert.equal(opened.name, 'track-opened', JSON.stringify(opened.detail));
     await sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
-    const beats = (await sp.waitForEvent('beats-loaded', { after: m, timeout: 60_000 })).detail as Detail;
+    // not a library track, never analysed: no grid, and nothing decoded for one until asked
+    const none = (await sp.waitForEvent('beats-loaded', { after: m, timeout: 30_000 })).detail as Detail;
+    assert.deepEqual([none.source, none.beats], ['none', 0]);
+    const m2 = await sp.mark();
+    await sp.page.getByTestId('find-beats').click();
+    const beats = (await sp.waitForEvent('beats-loaded', { after: m2, timeout: 60_000 })).detail as Detail;
     assert.equal(beats.bpm, 120);
     assert.equal(beats.beatsPerBar, 4);
     assert.equal(beats.source, 'analysed', 'not in the library: the tempo analyser ran for the track view');
@@ -296,12 +301,13 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     const { sp } = studio;
     const { page } = sp;
     await page.setViewportSize({ width: 1280, height: 720 });
-    /** labels whose box crosses the ruler's right or left edge */
+    /** labels whose box crosses the ruler's right, left or bottom edge (its overflow would cut them) */
+    type Box = { left: number; right: number; bottom: number };
     const clipped = async (testid: string) =>
       page.getByTestId(testid).evaluate((root) => {
-        const r = (root as unknown as { getBoundingClientRect(): { left: number; right: number } }).getBoundingClientRect();
-        return Array.from((root as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null; getBoundingClientRect(): { left: number; right: number } }> }).querySelectorAll('.label'))
-          .filter((l) => l.getBoundingClientRect().right > r.right + 0.5 || l.getBoundingClientRect().left < r.left - 0.5)
+        const r = (root as unknown as { getBoundingClientRect(): Box }).getBoundingClientRect();
+        return Array.from((root as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null; getBoundingClientRect(): Box }> }).querySelectorAll('.label'))
+          .filter((l) => l.getBoundingClientRect().right > r.right + 0.5 || l.getBoundingClientRect().left < r.left - 0.5 || l.getBoundingClientRect().bottom > r.bottom + 0.5)
           .map((l) => l.textContent);
       });
     await page.keyboard.press('0');
@@ -318,6 +324,12 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     assert.deepEqual(await clipped('ruler'), []);
     assert.deepEqual(await clipped('spectrogram-ruler'), []);
     await sp.screenshot('issue12-14-ruler-last-label');
+    // the help lists the new keys
+    await page.keyboard.press('?');
+    const help = await page.getByTestId('shortcuts').innerText();
+    for (const what of ['Hot cue 1–8', 'Delete hot cue 1–8', 'Loop in / loop out', 'Loop the selected region', 'named region']) assert.ok(help.includes(what), `help: ${what}`);
+    await sp.screenshot('issue12-gap-shortcuts');
+    await page.keyboard.press('Escape');
     assert.deepEqual(sp.problems.filter((p) => !/favicon/.test(p)), []);
   });
 });

@@ -193,6 +193,10 @@ export class PeaksAnalyser implements Analyser<PeaksData> {
         cb[1] = bm;
         cb[2] = bh;
         this.push(mn, mx);
+        // after a silence the filters' states decay into denormals, which are slow: zero them
+        if (bl < 1e-20) lp.flush();
+        if (bm < 1e-20) lpMid.flush(), hpMid.flush();
+        if (bh < 1e-20) hp.flush();
         spp = this.samplesPerPeak;
         mn = Infinity;
         mx = -Infinity;

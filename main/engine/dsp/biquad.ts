@@ -32,6 +32,14 @@ export class Biquad {
     this.a2 = (1 - alpha) / a0;
   }
 
+  /** Set a state that decayed to near zero to zero (denormal arithmetic is slow; call now and then, e.g. once per output block). */
+  flush(): void {
+    if (Math.abs(this.y1) < 1e-30 && Math.abs(this.y2) < 1e-30) {
+      this.y1 = 0;
+      this.y2 = 0;
+    }
+  }
+
   /** One sample through the filter. */
   step(x: number): number {
     const y = this.b0 * x + this.b1 * this.x1 + this.b2 * this.x2 - this.a1 * this.y1 - this.a2 * this.y2;

@@ -6,7 +6,7 @@ type MarksMethods = 'media:beats' | 'marks:list' | 'marks:set-cue' | 'marks:dele
 /** `media:beats` and `marks:*`: the waveform's beat grid, hot cues and named regions (issue 12). */
 export function marksHandlers(marks: MarksService): Pick<Handlers, MarksMethods> {
   return {
-    'media:beats': ({ trackId }, call) => marks.beats(trackId, call),
+    'media:beats': ({ trackId, analyse }, call) => marks.beats(trackId, !!analyse, call),
     'marks:list': ({ trackId }) => marks.list(trackId),
     'marks:set-cue': ({ trackId, slot, timeSec }) => marks.setCue(trackId, slot, timeSec),
     'marks:delete-cue': ({ trackId, slot }) => marks.deleteCue(trackId, slot),

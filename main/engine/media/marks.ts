@@ -5,17 +5,19 @@
  *
  * The beat grid is the library's stored tempo analysis when it is current
  * (the tempo analyser's version), else the tempo analyser run on the file
- * (one decode, cached on disk by the file's fingerprint and that version).
+ * (one decode, cached on disk by the file's fingerprint and that version) in
+ * an analysis worker thread of its own (library/pool.ts), so the engine's
+ * event loop stays free for the track view's next requests.
  * Its downbeat is the phase with the most low-band energy (analysis/beat-grid.ts)
  * in the waveform's peaks, which the track view has already computed.
  */
 import { join } from 'node:path';
 import { StudioError, type BeatGrid, type Progress, type TrackMarks } from '@contract';
-import { analyzeFile } from '../analysis/run';
 import { downbeatPhase } from '../analysis/beat-grid';
 import { TempoAnalyser, type TempoResult } from '../analysis/tempo';
 import type { EngineContext } from '../context';
 import { LibraryAnalysesRepo } from '../db/library-analyses';
+import { InlineAnalyse, WorkerPool, workerEntry, type Analyse } from '../library/pool';
 import { TrackMarksRepo } from '../db/track-marks';
 import { SharedJobs, fingerprint, readJson, writeAtomic } from './cache';
 import type { MediaService } from './service';
@@ -33,6 +35,8 @@ export class MarksService {
   private readonly analyses: LibraryAnalysesRepo;
   private readonly tempoJobs = new SharedJobs<Tempo>();
   private readonly tempoVersion = new TempoAnalyser().version;
+  /** one worker thread, made at the first beat grid that needs the analyser (unref'd: it never holds the engine open) */
+  private pool: Analyse | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -83,8 +87,12 @@ export class MarksService {
     return this.list(trackId);
   }
 
-  /** The beat grid (BeatGrid in the contract). @throws StudioError NOT_FOUND, DECODE_FAILED, CANCELLED */
-  async beats(trackId: string, call: CallCtx): Promise<BeatGrid> {
+  /**
+   * The beat grid (BeatGrid in the contract): the library's or the cache's; with
+   * `analyse`, the tempo analyser runs when neither has it, else the grid is
+   * empty with source 'none'. @throws StudioError NOT_FOUND, DECODE_FAILED, CANCELLED
+   */
+  async beats(trackId: string, analyse: boolean, call: CallCtx): Promise<BeatGrid> {
     const { path } = await this.tracks.checkedPath(trackId);
     let tempo: Tempo | null = null;
     let source: BeatGrid['source'] = 'library';
@@ -95,11 +103,16 @@ export class MarksService {
       const file = join(this.ctx.cacheDir, 'beats', `${fp}.v${this.tempoVersion}.json`);
       tempo = await readJson<Tempo>(file);
       if (!tempo || !Array.isArray(tempo.beats)) {
+        if (!analyse) return { trackId, beats: [], bpm: null, beatsPerBar: null, downbeat: null, source: 'none' };
         tempo = await this.tempoJobs.run(
           fp,
           async (signal, progress) => {
             const stated = this.tracks.get(trackId).probe.durationSec;
-            const run = await analyzeFile(path, [new TempoAnalyser()], { signal, onProgress: (s) => stated > 0 && progress(Math.min(0.99, s / stated)) });
+            if (!this.pool) {
+              const entry = workerEntry();
+              this.pool = entry ? new WorkerPool(1, entry) : new InlineAnalyse();
+            }
+            const run = await this.pool.run({ path, cacheDir: this.ctx.cacheDir, only: ['tempo'] }, signal, (s) => stated > 0 && progress(Math.min(0.99, s / stated)));
             const r = run.results.tempo as TempoResult;
             const t: Tempo = { bpm: r.bpm, beats: r.beats, beatsPerBar: r.beatsPerBar };
             await writeAtomic(file, JSON.stringify(t)).catch(() => undefined);

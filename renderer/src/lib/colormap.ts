@@ -4,6 +4,10 @@
  * Visualiser offers several), and the painting of the engine's Uint8 mel
  * spectrogram into a canvas with a gain and a frequency axis of choice.
  */
+import { melRowOf, yToFreq, type FreqScale } from './freq-axis';
+
+export type { FreqScale } from './freq-axis';
+
 export type ColormapName = 'magma' | 'viridis' | 'grey';
 export const COLORMAPS: ColormapName[] = ['magma', 'viridis', 'grey'];
 
@@ -61,42 +65,8 @@ export function buildColormap(name: ColormapName = 'magma'): Uint32Array {
   return lut;
 }
 
-/** The frequency axis drawn: the engine's mel rows as they are, or remapped to a linear or a logarithmic axis. */
-export type FreqScale = 'mel' | 'linear' | 'log';
-/** lowest frequency of the log axis (Hz) */
-export const LOG_MIN_HZ = 40;
 /** rows of a remapped (linear / log) image */
 const REMAP_ROWS = 256;
-
-export const hzToMel = (f: number) => 2595 * Math.log10(1 + f / 700);
-export const melToHz = (m: number) => 700 * (10 ** (m / 2595) - 1);
-
-/**
- * Where a frequency lies on the drawn axis: 0 = bottom, 1 = top (`maxHz` at
- * the top; the log axis starts at LOG_MIN_HZ).
- */
-export function freqToY(f: number, maxHz: number, scale: FreqScale): number {
-  if (scale === 'linear') return f / maxHz;
-  if (scale === 'log') return f <= LOG_MIN_HZ ? 0 : Math.log(f / LOG_MIN_HZ) / Math.log(maxHz / LOG_MIN_HZ);
-  return hzToMel(f) / hzToMel(maxHz);
-}
-
-/** The frequency (Hz) at height `y` (0 = bottom, 1 = top) of the drawn axis; the inverse of freqToY. */
-export function yToFreq(y: number, maxHz: number, scale: FreqScale): number {
-  const v = Math.max(0, Math.min(1, y));
-  if (scale === 'linear') return v * maxHz;
-  if (scale === 'log') return LOG_MIN_HZ * (maxHz / LOG_MIN_HZ) ** v;
-  return melToHz(v * hzToMel(maxHz));
-}
-
-/**
- * The mel row nearest frequency `f`: the engine's filterbank (main/engine/dsp/mel.ts)
- * centres row r (0 = lowest) at mel (r + 1) / (rows + 1) of `maxHz`'s.
- */
-export function melRowOf(f: number, rows: number, maxHz: number): number {
-  const r = Math.round((hzToMel(Math.max(0, f)) / hzToMel(maxHz)) * (rows + 1)) - 1;
-  return Math.max(0, Math.min(rows - 1, r));
-}
 
 export interface PaintOptions {
   map?: ColormapName;

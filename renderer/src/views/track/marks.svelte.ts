@@ -27,7 +27,8 @@ const LOOP_CATCH_SEC = 0.3;
  */
 class Marks {
   grid = $state.raw<BeatGrid | null>(null);
-  gridState = $state<'idle' | 'running' | 'done' | 'error'>('idle');
+  /** 'none': neither the library nor the cache has the track's beats (analyse() finds them) */
+  gridState = $state<'idle' | 'looking' | 'running' | 'done' | 'none' | 'error'>('idle');
   gridMessage = $state<string | null>(null);
   cues = $state.raw<HotCue[]>([]);
   regions = $state.raw<NamedRegion[]>([]);
@@ -60,20 +61,33 @@ class Marks {
   }
 
   /**
-   * Ask the engine for the beat grid (the library's, or the tempo analyser run
-   * now), once per track: called when the waveform's peaks are in, so its
-   * decode never competes with the waveform's first draw.
+   * The beat grid the library (or an earlier analysis) has for the track, once
+   * per track, called when the waveform is drawn. Nothing is decoded for it: a
+   * track without one gets 'none', and analyse() runs the tempo analyser (in
+   * the engine's worker thread) when asked — so opening a track never starts a
+   * second decode that competes with the waveform.
    */
-  async loadGrid(trackId: string): Promise<void> {
-    if (trackId !== this.trackId || this.gridState !== 'idle') return;
+  loadGrid(trackId: string): Promise<void> {
+    if (trackId !== this.trackId || this.gridState !== 'idle') return Promise.resolve();
+    return this.fetchGrid(trackId, false);
+  }
+
+  /** Find the open track's beats (the tempo analyser, a few seconds per track), when it has none yet. */
+  analyse(): Promise<void> {
+    const id = this.trackId;
+    if (!id || this.gridState === 'running' || this.gridState === 'looking' || this.gridState === 'done') return Promise.resolve();
+    return this.fetchGrid(id, true);
+  }
+
+  private async fetchGrid(trackId: string, analyse: boolean): Promise<void> {
     const controller = new AbortController();
     this.controller = controller;
-    this.gridState = 'running';
+    this.gridState = analyse ? 'running' : 'looking';
     try {
-      const g = await api().call('media:beats', { trackId }, { signal: controller.signal });
+      const g = await api().call('media:beats', { trackId, analyse }, { signal: controller.signal });
       if (this.trackId !== trackId) return;
       this.grid = g;
-      this.gridState = 'done';
+      this.gridState = g.source === 'none' ? 'none' : 'done';
       signal('beats-loaded', { trackId, beats: g.beats.length, beatsPerBar: g.beatsPerBar, downbeat: g.downbeat, firstDownbeat: g.downbeat === null ? null : (g.beats[g.downbeat] ?? null), bpm: g.bpm, source: g.source });
     } catch (err) {
       if (this.trackId !== trackId || controller.signal.aborted) return;
