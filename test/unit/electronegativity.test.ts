@@ -98,6 +98,13 @@ const ALLOWED_ERRORS: { file: RegExp; message: string; why: string }[] = [
       "The scanner's scope analyser (escope) predates ES2022 class private fields, which the bundled svelte and wavesurfer.js " +
       "use. The renderer's own code is scanned from its TypeScript sources (renderer-src/) instead.",
   },
+  {
+    file: /^renderer\/assets\/markdown-[\w-]+\.js$/,
+    message: 'Unknown node type PrivateName.',
+    why:
+      "The chat's Markdown chunk, loaded after first paint, is marked and DOMPurify plus renderer/src/lib/markdown.ts; marked " +
+      "uses ES2022 private methods, which escope cannot parse either. markdown.ts itself is scanned from renderer-src/.",
+  },
 ];
 
 /**
