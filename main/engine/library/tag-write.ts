@@ -22,7 +22,9 @@
  * read back and checked, fsynced, then renamed over the file (atomic on one
  * file system) and the folder fsynced. Were the file changed meanwhile, the
  * copy is deleted and nothing is replaced. A failure at any step leaves the
- * original file as it was.
+ * original file as it was. A symlink's target is what is written (the link
+ * stays); a file with several hard links is refused (the rename would split
+ * it from its other names); writes of one file run one after another.
  *
  * mtime: the written file has a new modification time (it did change; backup
  * and sync tools must see that). The library records the new size and mtime
@@ -31,7 +33,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, open, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseFile } from 'music-metadata';
 import taglib, { type File as TaglibFile, type Id3v2Tag, type Mpeg4AppleTag, type XiphComment } from 'node-taglib-sharp';
@@ -68,7 +70,8 @@ export function tagTarget(container: string, codec: string | undefined, hasVideo
   if (c === 'wav') return { format: 'id3v2', mime: 'taglib/wav' };
   if (c === 'aiff') return { format: 'id3v2', mime: 'taglib/aiff' };
   if (c === 'flac') return { format: 'vorbis', mime: 'taglib/flac' };
-  if (c === 'ogg') return codec === 'vorbis' || codec === 'opus' || codec === 'flac' ? { format: 'vorbis', mime: codec === 'opus' ? 'taglib/opus' : 'taglib/ogg' } : null;
+  // Ogg FLAC is left out: node-taglib-sharp 5 reads it as "Unknown Ogg codec" (tester4)
+  if (c === 'ogg') return codec === 'vorbis' || codec === 'opus' ? { format: 'vorbis', mime: codec === 'opus' ? 'taglib/opus' : 'taglib/ogg' } : null;
   if (c.split(',').includes('mp4') || c === 'ipod' || c === 'm4a') return { format: 'mp4', mime: 'taglib/m4a' };
   return null;
 }
@@ -158,21 +161,46 @@ function readOnly(what: 'file' | 'folder', path: string): StudioError {
   );
 }
 
+/** the write in progress per real path: writes of one file run one after another */
+const writing = new Map<string, Promise<unknown>>();
+
 /**
  * Write BPM and/or key into `path`'s tags safely (see the file's comment).
+ * A path through a symlink writes the linked file (the link stays a link);
+ * a file with several hard links is refused (renaming a copy over one name
+ * would split it from the others); writes of one file in this process run
+ * one after another, so a second one sees the first's file (FILE_CHANGED
+ * when its `stored` size/mtime are those from before).
  * @throws StudioError FILE_CHANGED (not the analysed file, or changed during
- *   the write), READ_ONLY, NOT_FOUND, UNREADABLE (the tag library could not
- *   read the file's structure: nothing written), INTERNAL (the read-back
- *   disagreed: nothing replaced).
+ *   the write), READ_ONLY, NOT_FOUND, UNSUPPORTED (hard-linked), UNREADABLE
+ *   (the tag library could not read the file's structure: nothing written),
+ *   INTERNAL (the read-back disagreed: nothing replaced).
  */
 export async function writeTagsSafely(input: TagWriteInput): Promise<TagWriteDone> {
-  const { path, stored, target } = input;
+  const real = await realpath(input.path).catch((e) => {
+    throw errno(e) === 'ENOENT' ? new StudioError('NOT_FOUND', `"${basename(input.path)}" is no longer there, so its tags were not written.`) : e;
+  });
+  const run = (writing.get(real) ?? Promise.resolve()).catch(() => undefined).then(() => writeOnce(input, real));
+  writing.set(real, run);
+  try {
+    return await run;
+  } finally {
+    if (writing.get(real) === run) writing.delete(real);
+  }
+}
+
+/** writeTagsSafely on the resolved file `path` (`input.path` names it in messages) */
+async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDone> {
+  const { stored, target } = input;
   const dir = dirname(path);
   const st = await stat(path).catch((e) => {
-    throw errno(e) === 'ENOENT' ? new StudioError('NOT_FOUND', `"${basename(path)}" is no longer there, so its tags were not written.`) : e;
+    throw errno(e) === 'ENOENT' ? new StudioError('NOT_FOUND', `"${basename(input.path)}" is no longer there, so its tags were not written.`) : e;
   });
   if (st.size !== stored.size || st.mtimeMs !== stored.mtimeMs) {
-    throw new StudioError('FILE_CHANGED', `"${basename(path)}" changed since it was analysed, so its tags were not written. Scan its folder again, then write the tags.`);
+    throw new StudioError('FILE_CHANGED', `"${basename(input.path)}" changed since it was analysed, so its tags were not written. Scan its folder again, then write the tags.`);
+  }
+  if (st.nlink > 1) {
+    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" has ${st.nlink} hard links (names for one file), so its tags were not written: the studio writes into a copy and puts it in place, which would split this name from the others. Nothing was changed.`);
   }
   if ((st.mode & 0o222) === 0) throw readOnly('file', path);
   const dst = await stat(dir);
