@@ -4,12 +4,15 @@
 // at the same time (the dialog's BPM-only and key-only runs, or a second
 // click). The rule in every case: the file the user sees gets the tags, or
 // nothing changes and the reason is said — never a link silently replaced by
-// a copy, never a write reported done that is not in the file.
+// a copy, never a write reported done that is not in the file. And a write
+// killed part way (the engine killed) leaves the original bit-exact; the
+// half-written copy it left is removed by the next write of that file.
 // Inputs made by ffmpeg at test time. Run:
 // node tools/run-tests.mjs test/integration/tag-write-links.test.ts
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { StudioError } from '@contract';
@@ -93,4 +96,34 @@ describe('tag write-back: links, Ogg FLAC, two writes at once', { timeout: 60_00
       }
     });
   }
+
+  test('a write killed part way leaves the original bit-exact; its half copy is removed by the next write of the file', async () => {
+    const dir = join(DIR, 'killed');
+    mkdirSync(dir, { recursive: true });
+    const p = join(dir, 'long mix.flac');
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'anoisesrc=d=300:a=0.5', '-ac', '2', '-c:a', 'flac', p]);
+    const md5 = (f: string) => createHash('md5').update(readFileSync(f)).digest('hex');
+    const before = md5(p);
+    const s = stored(p);
+    // a separate process writes, and is killed as soon as its copy exists
+    const script = `import { writeTagsSafely } from ${JSON.stringify(join(process.cwd(), 'main/engine/library/tag-write.ts'))};
+      await writeTagsSafely({ path: ${JSON.stringify(p)}, stored: ${JSON.stringify(s)}, target: { format: 'vorbis', mime: 'taglib/flac' }, bpm: '128', key: 'Am' });`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore' });
+    const temps = () => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+    for (let i = 0; i < 600 && !temps().length && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    assert.equal(md5(p), before, 'the original is bit-exact after the kill');
+    assert.deepEqual(stored(p), s);
+    // what a kill at any moment of the copy leaves: a hidden partial copy (made here too, so the case does not hang on timing)
+    const partial = join(dir, '.long mix.flac.studio-tags-0badc0de.tmp');
+    writeFileSync(partial, readFileSync(p).subarray(0, 1 << 20));
+    const other = join(dir, '.other.flac.studio-tags-0badc0de.tmp');
+    writeFileSync(other, 'not this file\'s');
+    const old = new Date(Date.now() - 10 * 60_000);
+    for (const t of temps()) utimesSync(join(dir, t), old, old);
+    await writeTagsSafely({ path: p, stored: s, target: TARGETS.flac, bpm: '128', key: 'Am' });
+    assert.deepEqual(await readBpmKey(p), { bpm: '128', key: 'Am' });
+    assert.deepEqual(temps(), ['.other.flac.studio-tags-0badc0de.tmp'], 'the stale copies of this file are gone; another file\'s is not touched');
+  });
 });

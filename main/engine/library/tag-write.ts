@@ -24,7 +24,9 @@
  * copy is deleted and nothing is replaced. A failure at any step leaves the
  * original file as it was. A symlink's target is what is written (the link
  * stays); a file with several hard links is refused (the rename would split
- * it from its other names); writes of one file run one after another.
+ * it from its other names); writes of one file run one after another. A copy
+ * left by a write that was killed part way is removed by the next write of
+ * that file (removeStaleCopies).
  *
  * mtime: the written file has a new modification time (it did change; backup
  * and sync tools must see that). The library records the new size and mtime
@@ -33,7 +35,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseFile } from 'music-metadata';
 import taglib, { type File as TaglibFile, type Id3v2Tag, type Mpeg4AppleTag, type XiphComment } from 'node-taglib-sharp';
@@ -206,6 +208,7 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
   const dst = await stat(dir);
   if ((dst.mode & 0o222) === 0) throw readOnly('folder', path);
 
+  await removeStaleCopies(path);
   const tmp = join(dir, `.${basename(path)}.studio-tags-${randomBytes(4).toString('hex')}.tmp`);
   let renamed = false;
   try {
@@ -271,6 +274,27 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     throw e;
   } finally {
     if (!renamed) await unlink(tmp).catch(() => undefined);
+  }
+}
+
+/** a copy untouched this long is no write in progress (a copy being written changes every moment) */
+const STALE_COPY_MS = 60_000;
+
+/**
+ * Remove the copies an earlier write of `path` left when it was killed part
+ * way (the engine killed, the machine off): `.<name>.studio-tags-<hex>.tmp`
+ * beside it, of this file's name only, unchanged for STALE_COPY_MS (so a
+ * write by another process now is left alone). Best effort: a copy that
+ * cannot be removed stays (the scanner never takes it for a track).
+ */
+async function removeStaleCopies(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.studio-tags-`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !isTagWriteTemp(join(dir, name)) || !/^[0-9a-f]{8}\.tmp$/.test(name.slice(prefix.length))) continue;
+    const st = await stat(join(dir, name)).catch(() => null);
+    if (st?.isFile() && Date.now() - st.mtimeMs > STALE_COPY_MS) await unlink(join(dir, name)).catch(() => undefined);
   }
 }
 
