@@ -58,4 +58,24 @@ describe('library: select all, then write tags', { timeout: 300_000 }, () => {
     }
     assert.deepEqual(studio.sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });
+
+  test('key only on one track: written alone, and the notice says the key (it said "BPM and key")', async () => {
+    const { page } = studio.sp;
+    await page.getByTestId('tag-write-cancel').click();
+    await page.getByTestId('tag-write-dialog').waitFor({ state: 'hidden' });
+    await page.locator('[data-testid=library-row]', { hasText: 'Gamma Rush' }).click();
+    await page.locator('[data-testid=detail-title]', { hasText: 'Gamma Rush' }).waitFor();
+    await page.getByTestId('detail-write-tags').click();
+    await page.getByTestId('tag-write-dialog').waitFor();
+    await page.getByTestId('tag-write-bpm').uncheck();
+    await page.getByTestId('tag-write-notation').selectOption('standard');
+    const m = await studio.sp.mark();
+    await page.getByTestId('tag-write-go').click();
+    const done = await studio.sp.waitForEvent('tag-write-done', { after: m, timeout: 30_000 });
+    assert.deepEqual(done.detail, { written: 1, failed: 0 });
+    const toast = page.locator('[data-testid=toast-notice]', { hasText: 'Tags written' }).last();
+    await toast.waitFor({ timeout: 5000 });
+    assert.equal(await toast.locator('.message').innerText(), 'The key is in the tags of "Gamma 128.wav".');
+    await studio.sp.screenshot('tester4-tag-write-key-only');
+  });
 });
