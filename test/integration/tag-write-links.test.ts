@@ -1,6 +1,6 @@
 // Tag write-back on files as libraries really hold them (found by tester4,
 // issue 12): a track reached through a symlink (the scan follows links), a
-// file with several hard links, an Ogg FLAC file, and two writes of one file
+// file with several hard links, an Ogg FLAC file, an AIFF-C file, and two writes of one file
 // at the same time (the dialog's BPM-only and key-only runs, or a second
 // click). The rule in every case: the file the user sees gets the tags, or
 // nothing changes and the reason is said — never a link silently replaced by
@@ -125,5 +125,21 @@ describe('tag write-back: links, Ogg FLAC, two writes at once', { timeout: 60_00
     await writeTagsSafely({ path: p, stored: s, target: TARGETS.flac, bpm: '128', key: 'Am' });
     assert.deepEqual(await readBpmKey(p), { bpm: '128', key: 'Am' });
     assert.deepEqual(temps(), ['.other.flac.studio-tags-0badc0de.tmp'], 'the stale copies of this file are gone; another file\'s is not touched');
+  });
+
+  test('an AIFF-C file (float, as Logic and ffmpeg write it) is refused as AIFF-C, untouched; plain AIFF is written', async () => {
+    const c = join(DIR, 'store', 'float.aif');
+    ff(['-c:a', 'pcm_f32be', '-f', 'aiff', '-write_id3v2', '1', '-metadata', 'title=Float', c]);
+    assert.equal(readFileSync(c).subarray(8, 12).toString('latin1'), 'AIFC');
+    const bytes = readFileSync(c);
+    await assert.rejects(
+      writeTagsSafely({ path: c, stored: stored(c), target: { format: 'id3v2', mime: 'taglib/aiff' }, bpm: '124', key: 'Am' }),
+      (e: unknown) => e instanceof StudioError && e.code === 'UNSUPPORTED' && /AIFF-C/.test(e.message),
+    );
+    assert.ok(readFileSync(c).equals(bytes));
+    const a = join(DIR, 'store', 'int.aif');
+    ff(['-c:a', 'pcm_s16be', '-f', 'aiff', '-write_id3v2', '1', a]);
+    await writeTagsSafely({ path: a, stored: stored(a), target: { format: 'id3v2', mime: 'taglib/aiff' }, bpm: '124', key: 'Am' });
+    assert.deepEqual(await readBpmKey(a), { bpm: '124', key: 'Am' });
   });
 });

@@ -154,7 +154,7 @@ export class LibraryService {
     if (t.status !== 'analysed') throw new StudioError('BAD_ARGS', `"${t.fileName}" is not analysed${t.status === 'failed' ? ' (its analysis failed)' : ' yet'}: there is no tempo or key to write.`);
     const probe = JSON.parse(row.probe_json) as ProbeResult;
     const target = tagTarget(probe.container, probe.audio?.codec, !!probe.video);
-    if (!target) throw new StudioError('UNSUPPORTED', `"${t.fileName}" is ${probe.video ? 'a video' : `in a container (${probe.container})`} whose tags the studio does not write; BPM and key are written into MP3, AIFF, WAV, FLAC, Ogg Vorbis, Opus and M4A files.`);
+    if (!target) throw new StudioError('UNSUPPORTED', `"${t.fileName}" is ${probe.video ? 'a video' : `in a container (${probe.container}${probe.audio?.codec ? `, ${probe.audio.codec}` : ''})`} whose tags the studio does not write; BPM and key are written into MP3, AIFF, WAV, FLAC, Ogg Vorbis, Opus and M4A files.`);
     const shownBpm = want.bpm === false ? null : foldBpm(t.bpm, this.bpmRange());
     const bpm = shownBpm === null ? null : bpmText(shownBpm, target.format);
     const key = want.key === false || t.key === null ? null : keyIn(t.key, notation);

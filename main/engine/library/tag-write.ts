@@ -174,7 +174,7 @@ const writing = new Map<string, Promise<unknown>>();
  * one after another, so a second one sees the first's file (FILE_CHANGED
  * when its `stored` size/mtime are those from before).
  * @throws StudioError FILE_CHANGED (not the analysed file, or changed during
- *   the write), READ_ONLY, NOT_FOUND, UNSUPPORTED (hard-linked), UNREADABLE
+ *   the write), READ_ONLY, NOT_FOUND, UNSUPPORTED (hard-linked, AIFF-C), UNREADABLE
  *   (the tag library could not read the file's structure: nothing written),
  *   INTERNAL (the read-back disagreed: nothing replaced).
  */
@@ -205,6 +205,10 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" has ${st.nlink} hard links (names for one file), so its tags were not written: the studio writes into a copy and puts it in place, which would split this name from the others. Nothing was changed.`);
   }
   if ((st.mode & 0o222) === 0) throw readOnly('file', path);
+  if (target.mime === 'taglib/aiff' && (await formType(path)) === 'AIFC') {
+    // node-taglib-sharp 5 reads AIFF only ("File form type is not AIFF")
+    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" is an AIFF-C file (float or compressed AIFF, as Logic and ffmpeg write it), whose tags the studio cannot write yet; plain AIFF, WAV, FLAC, MP3, Ogg and M4A files are written. Nothing was changed.`);
+  }
   const dst = await stat(dir);
   if ((dst.mode & 0o222) === 0) throw readOnly('folder', path);
 
@@ -274,6 +278,18 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     throw e;
   } finally {
     if (!renamed) await unlink(tmp).catch(() => undefined);
+  }
+}
+
+/** an IFF file's form type (bytes 8–12: "AIFF", "AIFC"), '' when shorter */
+async function formType(path: string): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(12);
+    const { bytesRead } = await fh.read(b, 0, 12, 0);
+    return bytesRead === 12 ? b.subarray(8, 12).toString('latin1') : '';
+  } finally {
+    await fh.close();
   }
 }
 
