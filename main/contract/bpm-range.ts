@@ -40,6 +40,27 @@ export function foldBpm(bpm: number | null, range: BpmRange | null | undefined):
 }
 
 /**
+ * A tempo curve (`{t: s, bpm}` points) shown in the BPM range: every point
+ * moved by the one factor (×2ⁿ) that folds the track's tempo `bpm` — or,
+ * without one, the curve's median — so the curve stays continuous where it
+ * wavers across an end of the range (folding each point alone would draw a
+ * 140 BPM track jumping between 140 and 70 in 70–140). Points rounded to
+ * 0.1 BPM; no range (or no usable reference): the curve unchanged.
+ */
+export function foldCurve<P extends { bpm: number }>(curve: P[], bpm: number | null, range: BpmRange | null | undefined): P[] {
+  if (!range || !curve.length) return curve;
+  const sorted = curve.map((p) => p.bpm).filter((v) => v > 0 && Number.isFinite(v)).sort((a, b) => a - b);
+  const ref = bpm !== null && bpm > 0 && Number.isFinite(bpm) ? bpm : sorted[Math.floor(sorted.length / 2)];
+  if (ref === undefined) return curve;
+  let k = 1;
+  while (ref * k < range.min) k *= 2;
+  while (ref * k > range.max) k /= 2;
+  // the same narrow-range choice as foldBpm
+  if (ref * k < range.min && Math.log2((2 * ref * k) / range.max) < Math.log2(range.min / (ref * k))) k *= 2;
+  return k === 1 ? curve : curve.map((p) => ({ ...p, bpm: Math.round(p.bpm * k * 10) / 10 }));
+}
+
+/**
  * "70-140" (also "70–140", "70:140") → `{min: 70, max: 140}`.
  * @throws Error naming the accepted form when the text is not a valid range.
  */

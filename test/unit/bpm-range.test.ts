@@ -2,7 +2,7 @@
 // tempo is shown and exported doubled or halved into the range, never re-analysed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BPM_RANGE_PRESETS, BpmRange, foldBpm, parseBpmRange } from '@contract';
+import { BPM_RANGE_PRESETS, BpmRange, foldBpm, foldCurve, parseBpmRange } from '@contract';
 
 describe('BPM range', () => {
   it('folds a tempo by octaves into the range, both ends included', () => {
@@ -53,5 +53,24 @@ describe('BPM range', () => {
     assert.deepEqual(parseBpmRange('87.5:175'), { min: 87.5, max: 175 });
     for (const bad of ['140-70', '70', '70-70', 'fast', '10-40', '70-1000', '-70-140'])
       assert.throws(() => parseBpmRange(bad), /expected MIN-MAX .* e\.g\. 70-140/, bad);
+  });
+});
+
+// tester4: the detail's tempo curve was folded point by point, so a 140 BPM track whose
+// curve wavers 139.5–140.5 was drawn jumping between 140 and 70 in the 70–140 range.
+describe('BPM range: the tempo curve', () => {
+  it('moves by the track tempo’s one factor, so a curve wavering across an end of the range stays continuous', () => {
+    const r = { min: 70, max: 140 };
+    const curve = [139.5, 140.5, 139.8, 140.3].map((bpm, t) => ({ t, bpm }));
+    assert.deepEqual(foldCurve(curve, 140, r).map((p) => p.bpm), [139.5, 140.5, 139.8, 140.3]);
+    assert.deepEqual(foldCurve([173, 175].map((bpm, t) => ({ t, bpm })), 174, r).map((p) => p.bpm), [86.5, 87.5]);
+    assert.deepEqual(foldCurve([{ t: 0, bpm: 60 }], 60, r), [{ t: 0, bpm: 120 }]);
+  });
+  it('without a track tempo, by the factor of the curve’s median; no range: unchanged', () => {
+    const r = { min: 70, max: 140 };
+    const curve = [171, 169.5, 170, 172, 141].map((bpm, t) => ({ t, bpm }));
+    assert.deepEqual(foldCurve(curve, null, r).map((p) => p.bpm), [85.5, 84.8, 85, 86, 70.5]);
+    assert.deepEqual(foldCurve(curve, 170, null), curve);
+    assert.deepEqual(foldCurve([], 120, r), []);
   });
 });

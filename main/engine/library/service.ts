@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { BpmRange, foldBpm, StudioError, type LibraryFilter, type ProbeResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
+import { BpmRange, foldBpm, foldCurve, StudioError, type LibraryFilter, type ProbeResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
 import { makeAnalyse, type Analyse } from './pool';
 import { LibraryScanner } from './job';
@@ -107,12 +107,12 @@ export class LibraryService {
     return { ...page, rows: this.inBpmRange(page.rows) };
   }
 
-  /** library:track-detail, the track's tempo and the tempo curve folded into the BPM range (the beats stay as analysed) */
+  /** library:track-detail, the track's tempo and the tempo curve folded into the BPM range, the curve by the track tempo's factor (foldCurve; the beats stay as analysed) */
   detail(trackId: string): MethodOutput<'library:track-detail'> {
     const d = this.store.detail(trackId);
     const range = this.bpmRange();
     if (!range) return d;
-    return { ...d, track: this.inBpmRange([d.track])[0], tempoCurve: d.tempoCurve.map((p) => ({ t: p.t, bpm: foldBpm(p.bpm, range)! })) };
+    return { ...d, track: this.inBpmRange([d.track])[0], tempoCurve: foldCurve(d.tempoCurve, d.track.bpm, range) };
   }
 
   /** The BPM range setting (null: tempos as analysed). A stored value that no longer parses counts as unset. */
@@ -154,7 +154,7 @@ export class LibraryService {
     if (t.status !== 'analysed') throw new StudioError('BAD_ARGS', `"${t.fileName}" is not analysed${t.status === 'failed' ? ' (its analysis failed)' : ' yet'}: there is no tempo or key to write.`);
     const probe = JSON.parse(row.probe_json) as ProbeResult;
     const target = tagTarget(probe.container, probe.audio?.codec, !!probe.video);
-    if (!target) throw new StudioError('UNSUPPORTED', `"${t.fileName}" is ${probe.video ? 'a video' : `in a container (${probe.container})`} whose tags the studio does not write; BPM and key are written into MP3, AIFF, WAV, FLAC, Ogg Vorbis, Opus and M4A files.`);
+    if (!target) throw new StudioError('UNSUPPORTED', `"${t.fileName}" is ${probe.video ? 'a video' : `in a container (${probe.container}${probe.audio?.codec ? `, ${probe.audio.codec}` : ''})`} whose tags the studio does not write; BPM and key are written into MP3, AIFF, WAV, FLAC, Ogg Vorbis, Opus and M4A files.`);
     const shownBpm = want.bpm === false ? null : foldBpm(t.bpm, this.bpmRange());
     const bpm = shownBpm === null ? null : bpmText(shownBpm, target.format);
     const key = want.key === false || t.key === null ? null : keyIn(t.key, notation);

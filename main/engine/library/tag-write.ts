@@ -22,7 +22,11 @@
  * read back and checked, fsynced, then renamed over the file (atomic on one
  * file system) and the folder fsynced. Were the file changed meanwhile, the
  * copy is deleted and nothing is replaced. A failure at any step leaves the
- * original file as it was.
+ * original file as it was. A symlink's target is what is written (the link
+ * stays); a file with several hard links is refused (the rename would split
+ * it from its other names); writes of one file run one after another. A copy
+ * left by a write that was killed part way is removed by the next write of
+ * that file (removeStaleCopies).
  *
  * mtime: the written file has a new modification time (it did change; backup
  * and sync tools must see that). The library records the new size and mtime
@@ -31,7 +35,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, open, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseFile } from 'music-metadata';
 import taglib, { type File as TaglibFile, type Id3v2Tag, type Mpeg4AppleTag, type XiphComment } from 'node-taglib-sharp';
@@ -68,7 +72,8 @@ export function tagTarget(container: string, codec: string | undefined, hasVideo
   if (c === 'wav') return { format: 'id3v2', mime: 'taglib/wav' };
   if (c === 'aiff') return { format: 'id3v2', mime: 'taglib/aiff' };
   if (c === 'flac') return { format: 'vorbis', mime: 'taglib/flac' };
-  if (c === 'ogg') return codec === 'vorbis' || codec === 'opus' || codec === 'flac' ? { format: 'vorbis', mime: codec === 'opus' ? 'taglib/opus' : 'taglib/ogg' } : null;
+  // Ogg FLAC is left out: node-taglib-sharp 5 reads it as "Unknown Ogg codec" (tester4)
+  if (c === 'ogg') return codec === 'vorbis' || codec === 'opus' ? { format: 'vorbis', mime: codec === 'opus' ? 'taglib/opus' : 'taglib/ogg' } : null;
   if (c.split(',').includes('mp4') || c === 'ipod' || c === 'm4a') return { format: 'mp4', mime: 'taglib/m4a' };
   return null;
 }
@@ -158,26 +163,56 @@ function readOnly(what: 'file' | 'folder', path: string): StudioError {
   );
 }
 
+/** the write in progress per real path: writes of one file run one after another */
+const writing = new Map<string, Promise<unknown>>();
+
 /**
  * Write BPM and/or key into `path`'s tags safely (see the file's comment).
+ * A path through a symlink writes the linked file (the link stays a link);
+ * a file with several hard links is refused (renaming a copy over one name
+ * would split it from the others); writes of one file in this process run
+ * one after another, so a second one sees the first's file (FILE_CHANGED
+ * when its `stored` size/mtime are those from before).
  * @throws StudioError FILE_CHANGED (not the analysed file, or changed during
- *   the write), READ_ONLY, NOT_FOUND, UNREADABLE (the tag library could not
- *   read the file's structure: nothing written), INTERNAL (the read-back
- *   disagreed: nothing replaced).
+ *   the write), READ_ONLY, NOT_FOUND, UNSUPPORTED (hard-linked, AIFF-C), UNREADABLE
+ *   (the tag library could not read the file's structure: nothing written),
+ *   INTERNAL (the read-back disagreed: nothing replaced).
  */
 export async function writeTagsSafely(input: TagWriteInput): Promise<TagWriteDone> {
-  const { path, stored, target } = input;
+  const real = await realpath(input.path).catch((e) => {
+    throw errno(e) === 'ENOENT' ? new StudioError('NOT_FOUND', `"${basename(input.path)}" is no longer there, so its tags were not written.`) : e;
+  });
+  const run = (writing.get(real) ?? Promise.resolve()).catch(() => undefined).then(() => writeOnce(input, real));
+  writing.set(real, run);
+  try {
+    return await run;
+  } finally {
+    if (writing.get(real) === run) writing.delete(real);
+  }
+}
+
+/** writeTagsSafely on the resolved file `path` (`input.path` names it in messages) */
+async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDone> {
+  const { stored, target } = input;
   const dir = dirname(path);
   const st = await stat(path).catch((e) => {
-    throw errno(e) === 'ENOENT' ? new StudioError('NOT_FOUND', `"${basename(path)}" is no longer there, so its tags were not written.`) : e;
+    throw errno(e) === 'ENOENT' ? new StudioError('NOT_FOUND', `"${basename(input.path)}" is no longer there, so its tags were not written.`) : e;
   });
   if (st.size !== stored.size || st.mtimeMs !== stored.mtimeMs) {
-    throw new StudioError('FILE_CHANGED', `"${basename(path)}" changed since it was analysed, so its tags were not written. Scan its folder again, then write the tags.`);
+    throw new StudioError('FILE_CHANGED', `"${basename(input.path)}" changed since it was analysed, so its tags were not written. Scan its folder again, then write the tags.`);
+  }
+  if (st.nlink > 1) {
+    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" has ${st.nlink} hard links (names for one file), so its tags were not written: the studio writes into a copy and puts it in place, which would split this name from the others. Nothing was changed.`);
   }
   if ((st.mode & 0o222) === 0) throw readOnly('file', path);
+  if (target.mime === 'taglib/aiff' && (await formType(path)) === 'AIFC') {
+    // node-taglib-sharp 5 reads AIFF only ("File form type is not AIFF")
+    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" is an AIFF-C file (float or compressed AIFF, as Logic and ffmpeg write it), whose tags the studio cannot write yet; plain AIFF, WAV, FLAC, MP3, Ogg and M4A files are written. Nothing was changed.`);
+  }
   const dst = await stat(dir);
   if ((dst.mode & 0o222) === 0) throw readOnly('folder', path);
 
+  await removeStaleCopies(path);
   const tmp = join(dir, `.${basename(path)}.studio-tags-${randomBytes(4).toString('hex')}.tmp`);
   let renamed = false;
   try {
@@ -243,6 +278,39 @@ export async function writeTagsSafely(input: TagWriteInput): Promise<TagWriteDon
     throw e;
   } finally {
     if (!renamed) await unlink(tmp).catch(() => undefined);
+  }
+}
+
+/** an IFF file's form type (bytes 8–12: "AIFF", "AIFC"), '' when shorter */
+async function formType(path: string): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(12);
+    const { bytesRead } = await fh.read(b, 0, 12, 0);
+    return bytesRead === 12 ? b.subarray(8, 12).toString('latin1') : '';
+  } finally {
+    await fh.close();
+  }
+}
+
+/** a copy untouched this long is no write in progress (a copy being written changes every moment) */
+const STALE_COPY_MS = 60_000;
+
+/**
+ * Remove the copies an earlier write of `path` left when it was killed part
+ * way (the engine killed, the machine off): `.<name>.studio-tags-<hex>.tmp`
+ * beside it, of this file's name only, unchanged for STALE_COPY_MS (so a
+ * write by another process now is left alone). Best effort: a copy that
+ * cannot be removed stays (the scanner never takes it for a track).
+ */
+async function removeStaleCopies(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.studio-tags-`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !isTagWriteTemp(join(dir, name)) || !/^[0-9a-f]{8}\.tmp$/.test(name.slice(prefix.length))) continue;
+    const st = await stat(join(dir, name)).catch(() => null);
+    if (st?.isFile() && Date.now() - st.mtimeMs > STALE_COPY_MS) await unlink(join(dir, name)).catch(() => undefined);
   }
 }
 

@@ -92,9 +92,18 @@ const CACHE_MAX = 2000;
  * Link reference definitions apply across blocks. A code block comes wrapped
  * in `div.code-block` with a `button.code-copy` (the component copies the
  * code's text on its click). An empty source gives [].
+ * Never throws: a source the parser cannot take (a model looping on ">>>>…"
+ * nests thousands of block quotes and overflows `marked`'s stack) is shown
+ * as its plain text, escaped, one block for the whole answer; a block whose
+ * rendering fails is shown as its text.
  */
 export function markdownBlocks(src: string): MarkdownBlock[] {
-  const tokens = md.lexer(src);
+  let tokens: ReturnType<typeof md.lexer>;
+  try {
+    tokens = md.lexer(src);
+  } catch {
+    return src ? [{ raw: src, html: plainHtml(src) }] : [];
+  }
   const out: MarkdownBlock[] = [];
   for (const t of tokens) {
     if (t.type === 'space' || t.type === 'def') continue;
@@ -102,7 +111,11 @@ export function markdownBlocks(src: string): MarkdownBlock[] {
     let html = cache.get(key);
     if (html === undefined) {
       const one = Object.assign([t] as Token[], { links: tokens.links });
-      html = sanitize(md.parser(one));
+      try {
+        html = sanitize(md.parser(one));
+      } catch {
+        html = plainHtml(t.raw);
+      }
       // a code block gets a Copy button (fixed markup of ours, added after sanitising)
       if (t.type === 'code') html = `<div class="code-block">${html}<button type="button" class="code-copy" title="Copy this code">Copy</button></div>`;
       if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
@@ -111,4 +124,9 @@ export function markdownBlocks(src: string): MarkdownBlock[] {
     out.push({ raw: t.raw, html });
   }
   return out;
+}
+
+/** text as one paragraph of escaped text, its line breaks kept */
+function plainHtml(text: string): string {
+  return `<p class="md-plain">${escapeHtml(text).replace(/\r?\n/g, '<br>')}</p>`;
 }

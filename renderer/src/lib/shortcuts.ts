@@ -10,6 +10,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: [`${MOD}+K`], what: 'Ask about the track (focus the chat; in the library it shows the chat beside it)' },
   { keys: [`${MOD}+L`], what: 'Switch between the track and the library' },
   { keys: ['↑', '↓', 'PgUp', 'PgDn'], what: 'Library: move through the tracks (Shift extends the selection)' },
+  { keys: [`${MOD}+A`], what: 'Library: select every track shown (e.g. for Write tags…)' },
   { keys: ['Enter'], what: 'Library: open the track in the track view' },
   { keys: ['Space'], what: 'Library: preview the track under the cursor (again: stop)' },
   { keys: ['Space'], what: 'Play / pause' },

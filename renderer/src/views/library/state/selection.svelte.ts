@@ -75,6 +75,20 @@ class Selection {
     return ids;
   }
 
+  /**
+   * Ctrl/Cmd+A in the table: every row of the current order and filter
+   * (loading the ids of rows not fetched yet), as file managers and DJ
+   * software do; the cursor and the detail stay where they are.
+   */
+  async selectAll(): Promise<void> {
+    const total = table.total ?? 0;
+    if (!total) return;
+    const ids = await this.idsBetween(0, total - 1);
+    this.ids = new Set(ids);
+    this.anchor = Math.max(0, table.cursor);
+    signal('library-selected', { index: table.cursor, id: table.row(table.cursor)?.id ?? null, count: this.ids.size });
+  }
+
   clear(): void {
     this.ids = new Set();
     this.anchor = -1;

@@ -87,7 +87,7 @@ class TagWriter {
       this.finished = true;
       const shown = detail.track?.track.id;
       if (shown && this.ids.includes(shown)) void detail.load(shown);
-      if (!failures.length) app.notice('Tags written', `BPM and key are in the tags of ${written.length === 1 ? `"${written[0].path.split(/[\\/]/).pop()}"` : `${written.length} files`}.`);
+      if (!failures.length) app.notice('Tags written', `${writtenWhat(written)} in the tags of ${written.length === 1 ? `"${written[0].path.split(/[\\/]/).pop()}"` : `${written.length} files`}.`);
       signal('tag-write-done', { written: written.length, failed: failures.length });
     } catch (err) {
       app.error(err, 'Could not write the tags');
@@ -95,6 +95,13 @@ class TagWriter {
       this.running = false;
     }
   }
+}
+
+/** what the writes put in the files, as the notice says it: "BPM and key are", "The BPM is", "The key is" */
+export function writtenWhat(written: { bpm: string | null; key: string | null }[]): string {
+  const bpm = written.some((w) => w.bpm !== null);
+  const key = written.some((w) => w.key !== null);
+  return bpm && key ? 'BPM and key are' : key ? 'The key is' : 'The BPM is';
 }
 
 export const tagWriter = new TagWriter();
