@@ -12,7 +12,7 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { hann, RealFft } from '../../main/engine/dsp/fft';
 import { FrameBuffer, type MonoTap, type SharedStreams } from '../../main/engine/dsp/streams';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
-import { estimateKey, estimateTuning, foldChroma, KEY_PROFILES, PitchFrames, TONAL_DEFAULTS, TonalAnalyser, type KeyProfileName, type TonalOptions } from '../../main/engine/analysis/tonal';
+import { estimateKey, estimateTuning, foldChroma, KEY_PROFILES, pickSpectralPeaks, PitchFrames, TONAL_DEFAULTS, TonalAnalyser, type KeyProfileName, type TonalOptions } from '../../main/engine/analysis/tonal';
 import type { Analyser } from '../../main/engine/analysis/types';
 import type { EvalItem } from './build-set';
 
@@ -77,18 +77,10 @@ class PeakCapture implements Analyser<Peaks> {
       this.start.push(this.f.length);
       this.energy.push(e);
       if (!(maxP > 0)) return;
-      const thr = maxP * 1e-5;
-      for (let k = kmin; k <= kmax; k++) {
-        const p = P[k];
-        if (p <= thr || p <= P[k - 1] || p < P[k + 1]) continue;
-        const a = Math.log(P[k - 1] + 1e-30);
-        const b = Math.log(p);
-        const c = Math.log(P[k + 1] + 1e-30);
-        const den = a - 2 * b + c;
-        const delta = den < 0 ? (0.5 * (a - c)) / den : 0;
-        this.f.push(((k + delta) * fs) / N);
+      pickSpectralPeaks(P, kmin, kmax, maxP, fs, N, (f, p) => {
+        this.f.push(f);
         this.m.push(Math.sqrt(p));
-      }
+      });
     });
   }
   finish(): Peaks {

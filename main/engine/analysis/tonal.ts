@@ -273,18 +273,7 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     }
     this.pf.newFrame(e);
     if (!(maxP > 0)) return;
-    const thr = maxP * 1e-5; // peaks within 50 dB of the frame's strongest
-    for (let k = this.kmin; k <= this.kmax; k++) {
-      const p = P[k];
-      if (p <= thr || p <= P[k - 1] || p < P[k + 1]) continue;
-      // Parabolic interpolation of the peak on log power.
-      const a = Math.log(P[k - 1] + 1e-30);
-      const b = Math.log(p);
-      const c = Math.log(P[k + 1] + 1e-30);
-      const den = a - 2 * b + c;
-      const delta = den < 0 ? (0.5 * (a - c)) / den : 0;
-      this.pf.addPeak(((k + delta) * fs) / N, p);
-    }
+    pickSpectralPeaks(P, this.kmin, this.kmax, maxP, fs, N, (f, p) => this.pf.addPeak(f, p));
   }
 
   finish(): TonalResult {
@@ -507,4 +496,35 @@ export function summarise(seq: string[]): string[] {
     if (best && best[1].n >= 2) return best[0].split(' ');
   }
   return [...new Set(dedup)].slice(0, 4);
+}
+
+/**
+ * The spectral peaks of one frame's power spectrum, as the key analyser takes them: local maxima
+ * in bins [kmin, kmax] within 50 dB of the frame's strongest (`maxP`), each at the frequency of the
+ * parabola through the log power of it and its two neighbours (Smith & Serra 1987, quadratic
+ * interpolation of spectral peaks).
+ * @param P power spectrum of an `N`-point FFT, length N/2 + 1 (linear power, not dB)
+ * @param fs the frame's sample rate in Hz
+ * @param onPeak called per peak with its frequency (Hz) and its bin's power
+ */
+export function pickSpectralPeaks(
+  P: Float64Array,
+  kmin: number,
+  kmax: number,
+  maxP: number,
+  fs: number,
+  N: number,
+  onPeak: (freqHz: number, power: number) => void,
+): void {
+  const thr = maxP * 1e-5;
+  for (let k = kmin; k <= kmax; k++) {
+    const p = P[k];
+    if (p <= thr || p <= P[k - 1] || p < P[k + 1]) continue;
+    const a = Math.log(P[k - 1] + 1e-30);
+    const b = Math.log(p);
+    const c = Math.log(P[k + 1] + 1e-30);
+    const den = a - 2 * b + c;
+    const delta = den < 0 ? (0.5 * (a - c)) / den : 0;
+    onPeak(((k + delta) * fs) / N, p);
+  }
 }
