@@ -227,9 +227,16 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   if (!tempi.length) return none;
   const level = tuning.comb ? tempi.find((l) => l.rel === '1')! : chooseLevel(tempi, tuning.priorWeight);
   const { ac, acAt } = p;
-  let bpm = tuning.octaveModel ? octaveCandidatesOf(p, fps, opts, level.bpm, bands).reduce((a, b) => (octaveScore(b.features, tuning.octaveModel!) > octaveScore(a.features, tuning.octaveModel!) ? b : a)).bpm : tuning.octave ? chooseOctave(p, opts, level.bpm) : level.bpm;
+  let bpm = level.bpm;
+  let levelBeats: number[] | null = null;
+  if (tuning.octaveModel) {
+    const w = tuning.octaveModel;
+    const o = octaveCandidatesOf(p, fps, opts, level.bpm, bands, w);
+    bpm = o.cands.reduce((a, b) => (octaveScore(b.features, w) > octaveScore(a.features, w) ? b : a)).bpm;
+    if (bpm === level.bpm) levelBeats = o.beats;
+  } else if (tuning.octave) bpm = chooseOctave(p, opts, level.bpm);
   const period = (60 * fps) / bpm;
-  const beatFrames = trackBeats(p.env, period);
+  const beatFrames = levelBeats ?? trackBeats(p.env, period);
   const diffs = bands ? beatDiffs(bands, beatFrames) : null;
   const confidence = Math.max(0, Math.min(1, Math.max(acAt(period), acAt(2 * period)) / ac[0]));
   const beats = beatFrames.map((f) => Math.round((t0 + f / fps) * 1000) / 1000).filter((t) => t >= 0);
@@ -386,7 +393,14 @@ function periodicity(envIn: Float32Array, fps: number, opts: Required<TempoOptio
   let meanFlux = 0;
   for (let i = 0; i < n; i++) meanFlux += envIn[i];
   if (!(meanFlux / n >= minFlux) || !(meanFlux > 0)) return null;
-  // Remove a slow-moving baseline (1 s moving average) and half-wave rectify.
+  const env = condition(envIn, fps);
+  if (!env) return null;
+  return autocorrelate(env, fps, opts);
+}
+
+/** The onset envelope with a slow baseline (1 s moving average) removed, half-wave rectified, at unit RMS; null when all zero. */
+function condition(envIn: Float32Array, fps: number): Float64Array | null {
+  const n = envIn.length;
   const env = new Float64Array(n);
   const w = Math.max(1, Math.round(fps / 2));
   let acc = 0;
@@ -402,7 +416,12 @@ function periodicity(envIn: Float32Array, fps: number, opts: Required<TempoOptio
   const rms = Math.sqrt(acc / n);
   if (!(rms > 1e-9)) return null;
   for (let i = 0; i < n; i++) env[i] /= rms;
+  return env;
+}
 
+/** Autocorrelation and comb of a conditioned envelope (periodicity); null when it has no variance. */
+function autocorrelate(env: Float64Array, fps: number, opts: Required<TempoOptions>): Periodicity | null {
+  const n = env.length;
   // Autocorrelation of the mean-removed envelope.
   const mean = env.reduce((s, v) => s + v, 0) / n;
   const maxLag = Math.min(n - 1, Math.ceil((60 * fps * 4) / opts.minBpm) + 2);
@@ -888,10 +907,16 @@ export function octaveCandidates(envIn: Float32Array, fps: number, opts: Require
   if (!p) return null;
   const tempi = levelTempi(p, fps, opts, tuning.dftWindowSec);
   if (!tempi.length) return null;
-  return octaveCandidatesOf(p, fps, opts, chooseLevel(tempi, tuning.priorWeight).bpm, bands);
+  return octaveCandidatesOf(p, fps, opts, chooseLevel(tempi, tuning.priorWeight).bpm, bands).cands;
 }
 
-function octaveCandidatesOf(p: Periodicity, fps: number, opts: Required<TempoOptions>, bpm: number, bands?: Float32Array): OctaveCandidate[] {
+/**
+ * octaveCandidates from a periodicity and the level's tempo; with `weights`, only the features
+ * whose weight is not 0 are computed (the others are 0), so estimateTempo pays for what it uses.
+ * Also returns the beats tracked at `bpm` (envelope frames).
+ */
+function octaveCandidatesOf(p: Periodicity, fps: number, opts: Required<TempoOptions>, bpm: number, bands?: Float32Array, weights?: readonly number[]): { cands: OctaveCandidate[]; beats: number[] } {
+  const want = (name: (typeof OCTAVE_FEATURES)[number]) => !weights || weights[OCTAVE_FEATURES.indexOf(name)] !== 0;
   const { env, scores } = p;
   const n = env.length;
   let top = 0;
@@ -908,7 +933,7 @@ function octaveCandidatesOf(p: Periodicity, fps: number, opts: Required<TempoOpt
       }
     return Math.max(peaks / (e.length / fps), 0.25);
   };
-  const density = Math.log2(onsetRate(env) / 4);
+  const density = want('z·density') ? Math.log2(onsetRate(env) / 4) : 0;
   const bandDensity = [0, 0];
   const nf = bands ? Math.floor(bands.length / BAND_FEATURES) : 0;
   const onsetAt = (g: number, t: number) => {
@@ -929,16 +954,19 @@ function octaveCandidatesOf(p: Periodicity, fps: number, opts: Required<TempoOpt
   };
   const beats = trackBeats(env, (60 * fps) / bpm, 100, local);
   // the comb of the bass band's onset flux and of the bands above (conditioned as the full envelope)
-  const bandScores: Float64Array[] = [];
-  if (nf) {
-    for (const gs of [[0], [1, 2]]) {
+  const bandScores: (Float64Array | null)[] = [null, null];
+  if (nf)
+    [[0], [1, 2]].forEach((gs, k) => {
+      const combW = want(k ? 'log treble comb' : 'log bass comb');
+      const densW = want(k ? 'z·treble density' : 'z·bass density');
+      if (!combW && !densW) return;
       const e = new Float32Array(nf);
       for (let i = 0; i < nf; i++) for (const g of gs) e[i] += bands![BAND_FEATURES * i + g];
-      const q = periodicity(e, fps, opts, 0);
-      bandScores.push(q ? q.scores : new Float64Array(scores.length));
-      if (q) bandDensity[bandScores.length - 1] = Math.log2(onsetRate(q.env) / (gs[0] ? 4 : 2));
-    }
-  }
+      const c = condition(e, fps);
+      if (!c) return;
+      if (densW) bandDensity[k] = Math.log2(onsetRate(c) / (k ? 4 : 2));
+      if (combW) bandScores[k] = autocorrelate(c, fps, opts)?.scores ?? null;
+    });
   // in a triple meter half the beat is no metrical level (the bar is three beats): no half candidate
   const d = bands ? beatDiffs(bands, beats) : null;
   const triple = d ? meterOf(d) === 3 : false;
@@ -965,7 +993,7 @@ function octaveCandidatesOf(p: Periodicity, fps: number, opts: Required<TempoOpt
     let backbeat = 0;
     let alt = 0;
     let half = 0;
-    if (bt.length >= 4) {
+    if (bt.length >= 4 && (want('backbeat') || want('bass alt') || want('half'))) {
       let sb = 0;
       let sh = 0;
       for (let i = 0; i + 1 < bt.length; i++) {
@@ -985,13 +1013,14 @@ function octaveCandidatesOf(p: Periodicity, fps: number, opts: Required<TempoOpt
       }
     }
     const bandComb = bandScores.map((sc) => {
+      if (!sc) return 0;
       let t = 0;
       for (let i = 0; i < sc.length; i++) if (sc[i] > t) t = sc[i];
       return Math.log(0.05 + (t > 0 ? sc[j] / t : 0));
     });
-    out.push({ bpm: b, features: [z, z * z, Math.log(0.05 + scores[j] / (top || 1)), Math.log(Math.max(fourierTempo(env, fps, b, 30), 1e-3)), z * density, backbeat, alt, half, bandComb[0] ?? 0, bandComb[1] ?? 0, z * bandDensity[0], z * bandDensity[1]] });
+    out.push({ bpm: b, features: [z, z * z, Math.log(0.05 + scores[j] / (top || 1)), want('log dft') ? Math.log(Math.max(fourierTempo(env, fps, b, 30), 1e-3)) : 0, z * density, backbeat, alt, half, bandComb[0] ?? 0, bandComb[1] ?? 0, z * bandDensity[0], z * bandDensity[1]] });
   }
-  return out;
+  return { cands: out, beats };
 }
 
 function pearson(a: number[], b: number[]): number {
