@@ -2,10 +2,11 @@
 // on fluidsynth renders of drum patterns written here: a fast rock beat at 190 BPM and a ballad at 66
 // with hi-hat eighths. Both have a kick on 1 and 3 and a snare on 2 and 4, so at the true beat the
 // bass and middle bands' loudness alternates from beat to beat more than at the eighth level or at
-// half tempo (backbeat: minus their correlation over the beats). The shipped octave rule (comb × prior) still reads the 190 BPM
-// beat at 95 (a half-tempo reading, Acc2-right); these tests pin the features, not the decision.
+// half tempo (backbeat: minus their correlation over the beats). The octave decision (OCTAVE_MODEL, tempo
+// analyser v6) reads them at 190 and 66; the comb × prior rule before it (v5) read the 190 BPM beat at 95.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { analyzeTrack } from '../../main/engine/analysis/index';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { OCTAVE_FEATURES, TempoAnalyser, type OctaveCandidate } from '../../main/engine/analysis/tempo';
 import { renderSong, type SmfNote } from '../helpers/smf';
@@ -38,6 +39,13 @@ const F = (name: (typeof OCTAVE_FEATURES)[number]) => OCTAVE_FEATURES.indexOf(na
 const near = (c: OctaveCandidate[], bpm: number) => c.find((k) => Math.abs(k.bpm - bpm) <= 0.03 * bpm);
 
 describe('tempo: octave features (issue 11)', () => {
+  it('a rock beat at 190 BPM reads 190, not 95; a ballad at 66 with hi-hat eighths reads 66, not 132', async () => {
+    const fast = await analyzeTrack(backbeat(190, Math.ceil((25 * 190) / 240)));
+    assert.ok(fast.tempo.bpm !== null && Math.abs(fast.tempo.bpm - 190) <= 0.02 * 190, `190: bpm ${fast.tempo.bpm}`);
+    const slow = await analyzeTrack(backbeat(66, 8));
+    assert.ok(slow.tempo.bpm !== null && Math.abs(slow.tempo.bpm - 66) <= 0.02 * 66, `66: bpm ${slow.tempo.bpm}`);
+  });
+
   it('a rock beat at 190 BPM: the candidates are 95 and 190, and 190 has the bass/snare alternation (backbeat) that 95 lacks', async () => {
     const c = await candidates(backbeat(190, Math.ceil((25 * 190) / 240)));
     const fast = near(c, 190);
