@@ -1,7 +1,6 @@
 // Issue 11: the metrical level of the tempo on fluidsynth renders of MIDI written here —
 // a 3/4 waltz reads its quarter-note tempo (not 2/3 of it), a 12/8 blues its dotted quarter
-// (not 3/2 of it): the errors a DJ reads as plain wrong. (Half tempo of fast tracks is not
-// fixed: a 3/4 waltz at 180 and a 190 BPM rock beat still read 90 and 95.)
+// (not 3/2 of it): the errors a DJ reads as plain wrong. (Half / double: analysis-tempo-octave.test.ts.)
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeTrack } from '../../main/engine/analysis/index';
