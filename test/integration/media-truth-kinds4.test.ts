@@ -66,6 +66,9 @@ const F = {
   cafCut: join(DIR, 'cut-in-audio.caf'),
   unsync23: join(DIR, 'id3v23-unsync.mp3'),
   mask0: join(DIR, 'six-channels-mask-0.wav'),
+  aiffNameId3: join(DIR, 'name-and-id3-chunk.aiff'),
+  wvApeId3v1: join(DIR, 'apev2-and-id3v1.wv'),
+  m4aCutInMoov: join(DIR, 'cut-in-moov.m4a'),
 };
 const IMG = ['base420.jpg', 'lossy.webp', 'gray16.png'].map((n) => join(DIR, n));
 const pillowRef = (p: string) => `${p}.pillow.png`;
@@ -97,6 +100,27 @@ function buildInputs(): void {
   assert.equal(w.readUInt16LE(fmt), 0xfffe, 'ffmpeg writes WAVE_FORMAT_EXTENSIBLE for 6 channels');
   w.writeUInt32LE(0, fmt + 20);
   writeFileSync(F.mask0, w);
+  // AIFF with an ID3 chunk (ffmpeg's -write_id3v2) and a NAME chunk (AIFF's own text chunk) holding another title
+  ff([...tone, '-c:a', 'pcm_s16be', '-write_id3v2', '1', '-metadata', 'title=Title in ID3', F.aiffNameId3]);
+  const aiff = readFileSync(F.aiffNameId3);
+  const comm = aiff.indexOf('COMM');
+  const after = comm + 8 + aiff.readUInt32BE(comm + 4);
+  const name = Buffer.concat([Buffer.from('NAME\0\0\0\x0dTitle in NAME\0', 'latin1')]);
+  const withName = Buffer.concat([aiff.subarray(0, after), name, aiff.subarray(after)]);
+  withName.writeUInt32BE(withName.length - 8, 4);
+  writeFileSync(F.aiffNameId3, withName);
+  // WavPack with ffmpeg's APEv2 tag, then an ID3v1 tag appended after it (as some taggers do): two titles
+  ff([...tone, '-c:a', 'wavpack', '-metadata', 'title=Title in APEv2', '-metadata', 'artist=Same', F.wvApeId3v1]);
+  const v1 = Buffer.alloc(128);
+  v1.write('TAG', 0, 'latin1');
+  v1.write('Title in ID3v1', 3, 'latin1');
+  v1.write('Same', 33, 'latin1');
+  v1[127] = 255;
+  writeFileSync(F.wvApeId3v1, Buffer.concat([readFileSync(F.wvApeId3v1), v1]));
+  // an M4A (index at the front) cut inside its moov box
+  const m4a = join(DIR, 'faststart.m4a');
+  ff([...tone, '-c:a', 'aac', '-movflags', 'faststart', m4a]);
+  writeFileSync(F.m4aCutInMoov, readFileSync(m4a).subarray(0, 2000));
   // covers as phones, cameras and browsers write them, and Pillow's RGB of each (the reference's loader)
   execFileSync('/usr/bin/python3', ['-c', `import sys
 import numpy as np
@@ -165,6 +189,21 @@ describe('media truth, new inputs of each kind (issue 10, fourth round)', () => 
     const r = probe(F.mask0);
     assert.equal(r.audio?.channels, 6);
     assert.notEqual(r.audio?.channelLayout, '5.1');
+  });
+
+  test('conflicting tag sources in AIFF (NAME chunk vs ID3 chunk) and WavPack (APEv2 vs ID3v1): both named in a warning (was silent)', () => {
+    for (const [p, a, b] of [[F.aiffNameId3, 'Title in ID3', 'Title in NAME'], [F.wvApeId3v1, 'Title in APEv2', 'Title in ID3v1']] as const) {
+      const r = probe(p);
+      assert.ok([a, b].includes(r.tags.title!), `${p}: ${r.tags.title}`);
+      assert.ok(r.warnings.some((w) => /Conflicting title tags/.test(w) && w.includes(a) && w.includes(b)), `${p}:\n${r.warnings.join('\n')}`);
+    }
+  });
+
+  test('an M4A cut inside its index: the message names the moov box once (was "(the moov box …) (the moov box)")', () => {
+    const r = probed.get(F.m4aCutInMoov);
+    assert.ok(r instanceof Error, 'probed');
+    assert.match(r.message, /is truncated: the MP4 file ends after 2 kB, inside its index \(the moov box\), which runs to/);
+    assert.equal(r.message.match(/moov box/g)?.length, 1, r.message);
   });
 
   test('Ogg Vorbis named .opus: the codec the extension promises is not the one inside, and that is said', () => {

@@ -62,7 +62,7 @@ const ascii4 = (b: Buffer, i: number): boolean => {
 };
 
 const FLAC_BLOCK = ['STREAMINFO', 'PADDING', 'APPLICATION', 'SEEKTABLE', 'VORBIS_COMMENT', 'CUESHEET', 'PICTURE'];
-const MP4_BOX: Record<string, string> = { mdat: 'its audio data', moov: 'its index (the moov box that says where the audio is)', moof: 'a fragment index', free: 'free space', udta: 'its tags' };
+const MP4_BOX: Record<string, string> = { mdat: 'its audio data', moov: 'its index', moof: 'a fragment index', free: 'free space', udta: 'its tags' };
 const RIFF_CHUNK: Record<string, string> = { data: 'its audio data', 'LIST': 'its tags', 'id3 ': 'its ID3 tag', 'ID3 ': 'its ID3 tag', SSND: 'its audio data', COMM: 'its format header', fmt: 'its format header' };
 
 /**
