@@ -59,6 +59,7 @@ const UNSYNC_TITLE = 'ÿÿ Ÿ Sœur Ünïcode – 日本';
 const F = {
   vorbis: join(DIR, 'tone.ogg'),
   opus: join(DIR, 'tone.opus'),
+  opusCover: join(DIR, 'cover.opus'),
   vorbisAsOpus: join(DIR, 'vorbis-named.opus'),
   cafAlac: join(DIR, 'alac.caf'),
   flacCut: join(DIR, 'cut-in-audio.flac'),
@@ -80,6 +81,13 @@ function buildInputs(): void {
   ff([...tone, '-c:a', 'libvorbis', '-metadata', 'title=T', F.vorbis]);
   ff([...tone, '-c:a', 'libopus', '-metadata', 'title=T', F.opus]);
   ff([...tone, '-c:a', 'libvorbis', F.vorbisAsOpus]);
+  // Ogg Opus with a front cover in METADATA_BLOCK_PICTURE (a FLAC picture block, base64, as opusenc --picture writes it)
+  const jpg = join(DIR, 'front.jpg');
+  ff(['-f', 'lavfi', '-i', 'testsrc2=s=300x300:d=1', '-frames:v', '1', jpg]);
+  const img = readFileSync(jpg);
+  const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
+  const pic = Buffer.concat([u32(3), u32(10), Buffer.from('image/jpeg'), u32(0), u32(300), u32(300), u32(24), u32(0), u32(img.length), img]);
+  ff([...tone, '-c:a', 'libopus', '-metadata', `METADATA_BLOCK_PICTURE=${pic.toString('base64')}`, F.opusCover]);
   ff([...tone, '-c:a', 'alac', F.cafAlac]);
   const flac = join(DIR, 'full.flac');
   ff([...tone, '-c:a', 'flac', flac]);
@@ -147,8 +155,9 @@ describe('media truth, new inputs of each kind (issue 10, fourth round)', () => 
     for (const p of Object.values(F)) probed.set(p, await probeFile(p).catch((e: Error) => e));
   });
 
-  test('bitrate of Ogg Vorbis and Ogg Opus: the packets\' average, not the Vorbis header\'s nominal rate (was 80 for 16.3; Opus 72 for 78.4)', () => {
-    for (const p of [F.vorbis, F.opus]) {
+  test('bitrate of Ogg Vorbis and Ogg Opus: the packets\' average, not the Vorbis header\'s nominal rate nor the cover\'s bytes (was 80 for 16.3; Opus 72 for 78.4, with a cover 83)', () => {
+    assert.ok(probe(F.opusCover).hasCoverArt);
+    for (const p of [F.vorbis, F.opus, F.opusCover]) {
       const truth = audioKbps(p);
       const r = probe(p);
       assert.ok(Math.abs(r.bitrateKbps! - truth) <= 1, `${p}: ${r.bitrateKbps} vs the packets' ${truth.toFixed(1)}`);
@@ -194,7 +203,7 @@ describe('media truth, new inputs of each kind (issue 10, fourth round)', () => 
   test('conflicting tag sources in AIFF (NAME chunk vs ID3 chunk) and WavPack (APEv2 vs ID3v1): both named in a warning (was silent)', () => {
     for (const [p, a, b] of [[F.aiffNameId3, 'Title in ID3', 'Title in NAME'], [F.wvApeId3v1, 'Title in APEv2', 'Title in ID3v1']] as const) {
       const r = probe(p);
-      assert.ok([a, b].includes(r.tags.title!), `${p}: ${r.tags.title}`);
+      assert.ok(([a, b] as string[]).includes(r.tags.title!), `${p}: ${r.tags.title}`);
       assert.ok(r.warnings.some((w) => /Conflicting title tags/.test(w) && w.includes(a) && w.includes(b)), `${p}:\n${r.warnings.join('\n')}`);
     }
   });
