@@ -7,7 +7,8 @@
 // value is what ffmpeg decodes from the same file, what the file's bytes hold, or (for
 // the model's image input) what Pillow, the reference's loader, reads.
 // These tests FAILED on the code they were written against (tester10, commit 835a078;
-// the channel-mask test passes since the fix in media/probe.ts);
+// the channel-mask test passes since the fix in media/probe.ts, the moov and CAF ones
+// since the fixes in media/structure.ts);
 // each names the value seen then.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -15,6 +16,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { ProbeResult } from '@contract';
+import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { probeFile } from '../../main/engine/media/probe';
 import { imageInput } from '../../main/engine/model/media-input';
 import { OUTPUT } from '../helpers/media';
@@ -65,6 +67,7 @@ const F = {
   flacCut: join(DIR, 'cut-in-audio.flac'),
   wvCut: join(DIR, 'cut-in-audio.wv'),
   cafCut: join(DIR, 'cut-in-audio.caf'),
+  cafPcmCut: join(DIR, 'pcm-cut-in-audio.caf'),
   unsync23: join(DIR, 'id3v23-unsync.mp3'),
   mask0: join(DIR, 'six-channels-mask-0.wav'),
   aiffNameId3: join(DIR, 'name-and-id3-chunk.aiff'),
@@ -96,6 +99,9 @@ function buildInputs(): void {
   ff([...tone, '-c:a', 'wavpack', wv]);
   writeFileSync(F.wvCut, readFileSync(wv).subarray(0, 100_000)); // of 209 kB: 4.00 s decode
   writeFileSync(F.cafCut, readFileSync(F.cafAlac).subarray(0, 30_000)); // its header and 1.6 s of packets; no packet table
+  const cafPcm = join(DIR, 'pcm.caf');
+  ff([...tone, '-c:a', 'pcm_s16le', cafPcm]);
+  writeFileSync(F.cafPcmCut, readFileSync(cafPcm).subarray(0, 300_000)); // fixed-size packets: what is there decodes
   // ID3v2.3 with the unsynchronisation flag (0x80): frames built, then the whole tag unsynchronised
   const mp3 = join(DIR, 'plain.mp3');
   ff(['-f', 'lavfi', '-i', 'sine=f=440:d=10', '-c:a', 'libmp3lame', '-b:a', '128k', '-write_id3v2', '0', mp3]);
@@ -179,12 +185,15 @@ describe('media truth, new inputs of each kind (issue 10, fourth round)', () => 
     }
   });
 
-  test('CAF cut inside its audio: "truncated", never "not an audio or video file" (was NOT_MEDIA)', () => {
+  test('CAF cut inside its audio: "truncated", never "not an audio or video file" (was NOT_MEDIA); PCM in CAF keeps what decodes (was no warning)', async () => {
     const r = probed.get(F.cafCut);
-    if (r instanceof Error) {
-      assert.equal((r as { code?: string }).code, 'DECODE_FAILED', r.message);
-      assert.match(r.message, /truncated/);
-    } else assert.ok(r!.warnings.some((w) => /truncated/.test(w)), r!.warnings.join('\n'));
+    assert.ok(r instanceof Error, 'ALAC cut before its packet table: nothing decodes');
+    assert.equal((r as { code?: string }).code, 'DECODE_FAILED', r.message);
+    assert.match(r.message, /is truncated: the CAF file ends after 30 kB, inside its audio data \(the "data" chunk\), before its packet table \(pakt chunk\).*Without its index nothing/);
+    await assert.rejects(analyseForLibrary({ path: F.cafCut, cacheDir: join(DIR, 'cache'), only: ['loudness'] }), (e: { code?: string; message: string }) => e.code === 'DECODE_FAILED' && /truncated/.test(e.message));
+    const p = probe(F.cafPcmCut);
+    assert.ok(Math.abs(p.durationSec - decodedSec(F.cafPcmCut)) < 0.05, `${p.durationSec}`);
+    assert.ok(p.warnings.some((w) => /appears truncated or damaged: the CAF file ends after 300 kB, inside its audio data/.test(w)), p.warnings.join('\n'));
   });
 
   test('ID3v2.3 with whole-tag unsynchronisation: the title as written (was cut to "ÿÿ Ÿ Sœur Ünïcode – ", ffmpeg\'s reading)', () => {

@@ -5,7 +5,7 @@
  *
  * - truncation: the file ends inside a box/chunk/block its structure
  *   declares (an MP4 cut inside `mdat` before its `moov`, a FLAC cut inside
- *   its embedded picture, a RIFF/AIFF chunk, an ID3v2 tag, a Matroska
+ *   its embedded picture, a RIFF/AIFF or CAF chunk, an ID3v2 tag, a Matroska
  *   segment) — so an unreadable file is named truncated, not "not media";
  * - trailing data: bytes after the last chunk of a RIFF/AIFF file that
  *   belong to no chunk (a WAV whose `data` size counts fewer bytes than
@@ -17,7 +17,8 @@
  * - FLAC STREAMINFO's total sample count (0: unknown, RFC 9639 §8.2).
  *
  * Sources: ISO/IEC 14496-12 §4.2 (box header), RFC 9639 §8 (FLAC metadata
- * blocks), Microsoft RIFF / EA IFF 85 (chunks), ID3v2.4 §3.1, RFC 8794
+ * blocks), Microsoft RIFF / EA IFF 85 (chunks), Apple's Core Audio Format
+ * Specification 1.0 (CAF chunks), ID3v2.4 §3.1, RFC 8794
  * (EBML), the LAME tag specification (gabriel.mp3-tech.org/mp3infotag.html).
  */
 import { open, type FileHandle } from 'node:fs/promises';
@@ -82,6 +83,7 @@ export async function readStructure(fh: FileHandle, size: number): Promise<Struc
     if (h.length >= 8 && /^(ftyp|moov|mdat|free|skip|wide)$/.test(h.toString('latin1', 4, 8))) return await mp4(fh, size, start);
     if (h.length >= 4 && h.readUInt32BE(0) === 0x1a45dfa3) return matroska(h, size, start);
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'OggS') return await ogg(fh, size);
+    if (h.length >= 8 && h.toString('latin1', 0, 4) === 'caff' && h.readUInt16BE(4) === 1) return await caf(fh, size, start);
     const m = mpegFrameLength(h, 0);
     if (m && mpegFrameLength(h, m)) return { ...NONE, gapless: lameGapless(h) };
     return NONE;
@@ -210,6 +212,40 @@ async function ogg(fh: FileHandle, size: number): Promise<Structure> {
   return NONE;
 }
 
+const CAF_CHUNK: Record<string, string> = { desc: 'its format header', data: 'its audio data', pakt: 'its packet table (the index of its variable-size packets)', kuki: 'its codec setup', info: 'its tags', chan: 'its channel layout', free: 'free space' };
+
+/**
+ * Apple Core Audio Format (Core Audio Format Specification 1.0): the header
+ * "caff", version 1, flags; then chunks of type (4 bytes) and a signed 64-bit
+ * big-endian size (−1 only for a last "data" chunk that runs to the end). A
+ * format with variable-size packets (desc mBytesPerPacket = 0: ALAC, AAC)
+ * cannot be decoded without its packet table ("pakt"), which ffmpeg writes
+ * after the audio: a file cut before it has nothing decodable.
+ */
+async function caf(fh: FileHandle, size: number, start: number): Promise<Structure> {
+  let pos = start + 8;
+  let variable = false;
+  let pakt = false;
+  for (let n = 0; n < 4096 && pos < size; n++) {
+    if (pos + 12 > size) return { ...NONE, truncated: { container: 'CAF', inside: 'a chunk header', sizeBytes: size, declaredBytes: pos + 12, noIndex: variable && !pakt } };
+    const b = await readAt(fh, pos, 12 + 20);
+    if (!ascii4(b, 0)) return NONE;
+    const type = b.toString('latin1', 0, 4);
+    const len = Number(b.readBigInt64BE(4));
+    if (type === 'desc' && b.length >= 12 + 20) variable = b.readUInt32BE(12 + 16) === 0; // mBytesPerPacket after mSampleRate (8), mFormatID, mFormatFlags
+    if (type === 'pakt') pakt = true;
+    if (len === -1 && type === 'data') break;
+    if (len < 0) return NONE;
+    const end = pos + 12 + len;
+    if (end > size) {
+      const noIndex = variable && !pakt;
+      return { ...NONE, truncated: { container: 'CAF', inside: `${CAF_CHUNK[type] ?? `its "${type}" chunk`} (the "${type}" chunk)${noIndex && type !== 'pakt' ? ', before its packet table (pakt chunk)' : ''}`, sizeBytes: size, declaredBytes: end, noIndex } };
+    }
+    pos = end;
+  }
+  return NONE;
+}
+
 /** EBML variable-length integer at b[i]: [value, length]; value −1 for "unknown size". */
 function vint(b: Buffer, i: number): [number, number] {
   const first = b[i];
@@ -278,7 +314,7 @@ export function lameGapless(b: Buffer): Structure['gapless'] {
   return { samples, sampleRate, delay, padding, source: `the ${version.replace(/\0+$/, '').trim()} Info tag` };
 }
 
-const mb = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${Math.round(n / 1000)} kB`);
+const mb = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : n >= 1000 ? `${Math.round(n / 1000)} kB` : `${n} bytes`);
 
 /** "the MP4 file ends after 300 kB, inside its audio data (the mdat box), which runs to 357 kB" */
 export function truncationText(t: Truncation): string {
