@@ -47,6 +47,11 @@ export interface Structure {
   gapless: { samples: number; sampleRate: number; delay: number; padding: number; source: string } | null;
   /** FLAC STREAMINFO total samples (0 = not stated) and sample rate */
   flac: { totalSamples: number; sampleRate: number } | null;
+  /**
+   * Ogg: the bytes of the page bodies after the last header page (the codec's audio packets, RFC 3533 §6:
+   * a page's body is its packets' bytes), for the audio bitrate of every Ogg codec; null when not Ogg
+   */
+  oggAudioBytes?: number | null;
 }
 
 const NONE: Structure = { truncated: null, trailing: null, gapless: null, flac: null };
@@ -82,7 +87,7 @@ export async function readStructure(fh: FileHandle, size: number): Promise<Struc
     if (h.length >= 12 && h.toString('latin1', 0, 4) === 'FORM' && /^AIF[FC]$/.test(h.toString('latin1', 8, 12))) return await chunks(fh, size, start, 'AIFF', 'be');
     if (h.length >= 8 && /^(ftyp|moov|mdat|free|skip|wide)$/.test(h.toString('latin1', 4, 8))) return await mp4(fh, size, start);
     if (h.length >= 4 && h.readUInt32BE(0) === 0x1a45dfa3) return matroska(h, size, start);
-    if (h.length >= 4 && h.toString('latin1', 0, 4) === 'OggS') return await ogg(fh, size);
+    if (h.length >= 4 && h.toString('latin1', 0, 4) === 'OggS') return await ogg(fh, size, start);
     if (h.length >= 8 && h.toString('latin1', 0, 4) === 'caff' && h.readUInt16BE(4) === 1) return await caf(fh, size, start);
     const m = mpegFrameLength(h, 0);
     if (m && mpegFrameLength(h, m)) return { ...NONE, gapless: lameGapless(h) };
@@ -197,7 +202,55 @@ async function mp4(fh: FileHandle, size: number, start: number): Promise<Structu
  * end-of-stream flag (header type 0x04); a file cut short ends inside a page
  * or before its last one. Reads the last 64 KiB.
  */
-async function ogg(fh: FileHandle, size: number): Promise<Structure> {
+async function ogg(fh: FileHandle, size: number, start: number): Promise<Structure> {
+  const tail = await oggTail(fh, size);
+  return { ...tail, oggAudioBytes: tail.truncated ? null : await oggAudioBytes(fh, size, start) };
+}
+
+/**
+ * The bytes of an Ogg file's page bodies from the first audio page on: the
+ * header pages (identification, comments with any cover art, setup) carry
+ * granule position 0 — or −1 on a page where no packet ends (a long comment
+ * packet) — until the first page that ends an audio packet (granule > 0).
+ * Vorbis (I.2), Opus (RFC 7845 §3), Speex and FLAC-in-Ogg all begin audio on
+ * a fresh page. Only the first logical stream is counted. Reads the page
+ * headers in 1 MiB blocks; null when the pages do not chain.
+ */
+async function oggAudioBytes(fh: FileHandle, size: number, start: number): Promise<number | null> {
+  const BLOCK = 1 << 20;
+  let pos = start;
+  let buf = Buffer.alloc(0);
+  let bufAt = 0;
+  let serial: number | null = null;
+  let audio = false;
+  let bytes = 0;
+  while (pos < size) {
+    if (pos + 282 > bufAt + buf.length) {
+      buf = await readAt(fh, pos, Math.min(BLOCK, size - pos));
+      bufAt = pos;
+    }
+    const i = pos - bufAt;
+    if (i + 27 > buf.length || buf.toString('latin1', i, i + 4) !== 'OggS') return null;
+    const segs = buf[i + 26];
+    if (i + 27 + segs > buf.length) return null;
+    let body = 0;
+    for (let k = 0; k < segs; k++) body += buf[i + 27 + k];
+    const sn = buf.readUInt32LE(i + 14);
+    serial ??= sn;
+    if (sn === serial) {
+      const lo = buf.readUInt32LE(i + 6);
+      const hi = buf.readInt32LE(i + 10);
+      const unended = lo === 0xffffffff && hi === -1;
+      if (!audio && !unended && (lo !== 0 || hi !== 0)) audio = true;
+      if (audio) bytes += body;
+    }
+    pos += 27 + segs + body;
+  }
+  return audio ? bytes : null;
+}
+
+/** the last page of an Ogg file: whole, and the end of the stream (see ogg) */
+async function oggTail(fh: FileHandle, size: number): Promise<Structure> {
   const from = Math.max(0, size - 65536);
   const t = await readAt(fh, from, size - from);
   const i = t.lastIndexOf('OggS');
@@ -207,7 +260,11 @@ async function ogg(fh: FileHandle, size: number): Promise<Structure> {
   let body = 0;
   for (let k = 0; k < segs; k++) body += t[i + 27 + k];
   const end = from + i + 27 + segs + body;
-  if (end > size) return { ...NONE, truncated: { container: 'Ogg', inside: 'its last page of audio', sizeBytes: size, declaredBytes: end } };
+  if (end > size) {
+    // granule position 0: a header page (identification, comments, setup), before any audio (RFC 3533 §6, Vorbis I.2, RFC 7845 §3)
+    const header = t.readUInt32LE(i + 6) === 0 && t.readUInt32LE(i + 10) === 0;
+    return { ...NONE, truncated: { container: 'Ogg', inside: header ? "its codec headers (a header page, before any audio)" : 'its last page of audio', sizeBytes: size, declaredBytes: end, beforeAudio: header } };
+  }
   if (!(t[i + 5] & 0x04)) return { ...NONE, truncated: { container: 'Ogg', inside: 'the stream, before its last page (no end-of-stream page)', sizeBytes: size, declaredBytes: size } };
   return NONE;
 }

@@ -564,7 +564,12 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const audio = ff.streams.find((s) => s.type === 'audio');
   const covers = (mm?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
   let bitrateKbps: number | undefined;
-  if (measured?.audioBytes && measured.durationSec > 0 && (ff.durationEstimated || !audio?.bitrateKbps)) {
+  const oggSec = measured?.durationSec ?? durationSec;
+  if (structure?.oggAudioBytes && oggSec && oggSec > 0) {
+    // every Ogg codec: the audio pages' bytes over the duration (a Vorbis header's nominal rate and music-metadata's
+    // figure, which counts a METADATA_BLOCK_PICTURE cover's bytes, are not the audio's average)
+    bitrateKbps = (structure.oggAudioBytes * 8) / oggSec / 1000;
+  } else if (measured?.audioBytes && measured.durationSec > 0 && (ff.durationEstimated || !audio?.bitrateKbps)) {
     bitrateKbps = (measured.audioBytes * 8) / measured.durationSec / 1000;
   } else if (audio?.bitrateKbps && !ff.durationEstimated) {
     bitrateKbps = audio.bitrateKbps;
