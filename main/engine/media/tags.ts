@@ -518,7 +518,9 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const ffTags = tagsOfFfmpeg(ff.metadata);
   const tags = mergeTags(tagsOf(mm), ffTags, warnings);
   tagConflicts(mm, ff.container, tags, warnings);
-  if (!mm && input.mmError) {
+  // music-metadata knows no parser for the format (.au, .tta, .dts, PCM in CAF …) and ffmpeg found no tags: there are none to miss
+  const noParser = /Failed to determine audio format/i.test(input.mmError ?? '') && Object.keys(ffTags).length === 0;
+  if (!mm && input.mmError && !noParser) {
     warnings.push(
       Object.keys(ffTags).length
         ? `music-metadata could not read this file (${input.mmError}); the tags shown are ffmpeg's.`
@@ -530,7 +532,9 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const gapless = structure?.gapless && !ff.durationEstimated ? structure.gapless.samples / structure.gapless.sampleRate : itunSmpbSec(mm, ff.container);
   // FLAC STREAMINFO total_samples = 0: the stream states no length (ffmpeg's duration, if any, is a guess)
   const flacUnstated = structure?.flac?.totalSamples === 0;
-  const stated = gapless ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
+  // a CAF's packet table: the valid frames (priming and remainder left out), what ffmpeg decodes (its Duration counts every packet)
+  const cafSec = structure?.caf ? structure.caf.validFrames / structure.caf.sampleRate : null;
+  const stated = gapless ?? cafSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
   let durationSec: number | null = stated;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
   const why = ff.container.split(',').includes('mp3') ? ' (no Xing/Info/VBRI header)' : '';
@@ -544,7 +548,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
           ? `The FLAC header (STREAMINFO) states no total sample count; the duration ${fmtTime(measured.durationSec)} is measured from every frame.`
           : `The container states no duration; the duration ${fmtTime(measured.durationSec)} is measured from every packet.`,
       );
-    if (far) {
+    if (far && !(structure?.truncated && !measured.damage && !durationEstimated)) {
       warnings.push(
         durationEstimated
           ? `The file states no exact duration${why}: ffmpeg estimated ${fmtTime(stated!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
@@ -552,10 +556,13 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
             ? `The file appears truncated or damaged: its header states ${fmtTime(stated!)}, but its audio ends at ${fmtTime(measured.durationSec)} (ffmpeg: ${measured.damage})${structure?.truncated ? `; ${truncationText(structure.truncated)}` : ''}; shown: what the file holds.`
             : `The file's header states ${fmtTime(stated!)}, but its audio, read to the end without errors, lasts ${fmtTime(measured.durationSec)}; the header is wrong; shown: what the file holds.`,
       );
-      durationSec = measured.durationSec;
     }
+    if (far) durationSec = measured.durationSec;
+    // the whole frames/blocks before the cut (a packet read includes the cut frame's start, which does not decode)
+    const decodable = structure?.truncated?.decodableSec;
+    if (decodable !== undefined && decodable > 0 && decodable < (durationSec ?? Infinity)) durationSec = decodable;
     if (structure?.truncated && !(far && measured.damage))
-      warnings.push(`The file appears truncated or damaged: ${truncationText(structure.truncated)}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
+      warnings.push(`The file appears truncated or damaged: ${truncationText(structure.truncated)}${far && !durationEstimated && decodable === undefined ? `; its header states ${fmtTime(stated!)}` : ''}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
     durationEstimated = false;
   } else if (durationEstimated && stated !== null) {
     warnings.push(`The duration ${fmtTime(stated)} is an estimate from the first frames' bitrate${why ? ` ${why.trim()}` : ''}; it may be far off.`);
