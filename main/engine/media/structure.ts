@@ -59,9 +59,20 @@ export interface Structure {
    * the frames that decode (priming and remainder excluded), as ffmpeg's caf demuxer trims them
    */
   caf?: { validFrames: number; primingFrames: number; remainderFrames: number; sampleRate: number } | null;
+  /** the ID3v1 tag at the file's end (any container), read here for the tag-conflict check; null when none */
+  id3v1?: { title: string; artist: string; album: string } | null;
 }
 
 const NONE: Structure = { truncated: null, trailing: null, gapless: null, flac: null };
+
+/** an ID3v1 tag (the last 128 bytes: "TAG", title 30, artist 30, album 30 — Latin-1, NUL/space padded); null when none */
+async function id3v1(fh: FileHandle, size: number): Promise<Structure['id3v1']> {
+  if (size < 128) return null;
+  const b = await readAt(fh, size - 128, 128);
+  if (b.toString('latin1', 0, 3) !== 'TAG') return null;
+  const field = (from: number) => b.toString('latin1', from, from + 30).replace(/\0.*$/s, '').trim();
+  return { title: field(3), artist: field(33), album: field(63) };
+}
 
 async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer> {
   const b = Buffer.alloc(len);
@@ -83,6 +94,11 @@ const RIFF_CHUNK: Record<string, string> = { data: 'its audio data', 'LIST': 'it
  * comment). Never throws: an unreadable or unknown file gives no findings.
  */
 export async function readStructure(fh: FileHandle, size: number): Promise<Structure> {
+  const [found, v1] = await Promise.all([readContainer(fh, size), id3v1(fh, size).catch(() => null)]);
+  return v1 ? { ...found, id3v1: v1 } : found;
+}
+
+async function readContainer(fh: FileHandle, size: number): Promise<Structure> {
   try {
     const head = await readAt(fh, 0, Math.min(size, 64 * 1024));
     const id3 = id3v2Length(head);

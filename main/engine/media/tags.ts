@@ -38,7 +38,7 @@ export interface FfmpegStated {
   durationEstimated?: boolean;
   /** the container's bitrate: file size × 8 / duration, kb/s (includes cover art and tags) */
   bitrateKbps?: number;
-  streams: Array<{ type: string; bitrateKbps?: number; attachedPic?: boolean }>;
+  streams: Array<{ type: string; codec?: string; bitrateKbps?: number; attachedPic?: boolean }>;
   /** the container's tags as ffmpeg reads them (lower-case keys), falling back to the first audio stream's (Ogg) */
   metadata?: Record<string, string>;
 }
@@ -246,6 +246,18 @@ const TAG_ORDER: Array<[RegExp, string[], string]> = [
   [/^(wv|ape|tta|mpc|mpc8)$/, ['APEv2', 'ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'ID3v1'], "APEv2 is this format's own tag"],
 ];
 
+/** every non-empty text value of `keys` in one format's native tags, in file order */
+const nativeValues = (tags: Array<{ id: string; value: unknown }>, keys: string[]): string[] => {
+  const out: string[] = [];
+  for (const t of tags) {
+    if (!keys.some((k) => k.toLowerCase() === t.id.toLowerCase())) continue;
+    const v = t.value;
+    const text = typeof v === 'string' ? v : typeof (v as { text?: unknown } | undefined)?.text === 'string' ? (v as { text: string }).text : undefined;
+    if (text !== undefined && text.trim() !== '') out.push(text.trim());
+  }
+  return out;
+};
+
 const nativeValue = (tags: Array<{ id: string; value: unknown }>, keys: string[]): string | undefined => {
   for (const k of keys) {
     const t = tags.find((x) => x.id.toLowerCase() === k.toLowerCase());
@@ -299,15 +311,26 @@ export function tagConflicts(meta: IAudioMetadata | null, container: string, tag
     for (const f of formats) {
       const keys = NATIVE_KEYS[f.startsWith('ID3v2') ? 'ID3v2' : f]?.[field];
       if (!keys) continue;
-      const raw = nativeValue(meta.native[f] as Array<{ id: string; value: unknown }>, keys);
-      if (raw === undefined || broken(raw)) continue;
-      found.push({ source: f, value: cp1252Repair(raw) ?? raw });
+      // every distinct value a format holds (an AIFF may carry two NAME chunks: ffmpeg's and another tagger's)
+      for (const raw of nativeValues(meta.native[f] as Array<{ id: string; value: unknown }>, keys)) {
+        if (broken(raw)) continue;
+        const value = cp1252Repair(raw) ?? raw;
+        if (!found.some((x) => x.source === f && x.value === value)) found.push({ source: f, value });
+      }
     }
     if (found.length < 2 || found.every((x) => sameTag(x, found[0]))) continue;
     found.sort((a, b) => rank(a.source) - rank(b.source));
     const shown = found[0];
     tags[field] = shown.value;
-    const list = found.map((x) => `"${x.value}" (${TAG_LABEL[x.source] ?? x.source})`).join(', ');
+    // one entry a value, naming every source that holds it
+    const byValue = new Map<string, string[]>();
+    for (const x of found) {
+      const label = TAG_LABEL[x.source] ?? x.source;
+      const l = byValue.get(x.value) ?? [];
+      if (!l.includes(label)) l.push(label);
+      byValue.set(x.value, l);
+    }
+    const list = [...byValue].map(([value, labels]) => `"${value}" (${labels.join(', ')})`).join(', ');
     warnings.push(`Conflicting ${LABEL[field]} tags in one file: ${list}; shown: "${shown.value}", from ${TAG_LABEL[shown.source] ?? shown.source}, because ${why}.`);
   }
 }
@@ -401,6 +424,31 @@ export function extensionWarning(path: string, container: string, facts?: Extens
   const ext = extname(path).slice(1).toLowerCase();
   if (!facts || facts.fits || !facts.known) return null;
   return `"${basename(path)}" is in fact ${containerLabel(container)}, not ${ext.toUpperCase()} as its extension says; it was read as ${containerLabel(container)}.`;
+}
+
+/** extensions that promise a codec, not only a container → ffmpeg's codec names (`ffmpeg -codecs`) that fit */
+const EXT_CODECS: Record<string, string[]> = {
+  opus: ['opus'], spx: ['speex'], m4a: ['aac', 'alac'], m4b: ['aac', 'alac'], mp3: ['mp3', 'mp3float'], mp2: ['mp2', 'mp2float'], flac: ['flac'],
+  wv: ['wavpack'], ape: ['ape'], aac: ['aac'], ac3: ['ac3'], eac3: ['eac3'], dts: ['dts'], tta: ['tta'], alac: ['alac'],
+};
+/** what a user calls ffmpeg's codec */
+const CODEC_LABEL: Record<string, string> = {
+  vorbis: 'Vorbis', opus: 'Opus', speex: 'Speex', flac: 'FLAC', aac: 'AAC', alac: 'ALAC', mp3: 'MP3', mp3float: 'MP3', mp2: 'MP2', wavpack: 'WavPack', ape: "Monkey's Audio", ac3: 'AC-3', eac3: 'E-AC-3', dts: 'DTS', tta: 'TTA',
+};
+
+/**
+ * A warning when the container fits the extension but the audio codec is
+ * not the one the extension names (an Ogg Vorbis file named .opus): only
+ * for extensions that name a codec (EXT_CODECS; .ogg, .oga, .mka, .caf name
+ * a container only). `codec`: ffmpeg's name for the first audio stream's
+ * codec. null when it fits or the extension promises no codec.
+ */
+export function codecWarning(path: string, codec: string | undefined): string | null {
+  const ext = extname(path).slice(1).toLowerCase();
+  const want = EXT_CODECS[ext];
+  if (!want || !codec || codec === 'unknown' || want.includes(codec) || (want.includes('mp3') && codec.startsWith('mp3')) || (ext === 'dts' && codec.startsWith('dts'))) return null;
+  const label = (c: string) => CODEC_LABEL[c] ?? c;
+  return `"${basename(path)}" holds ${label(codec)} audio, not ${[...new Set(want.map(label))].join(' or ')} as its .${ext} extension says; it was read as ${label(codec)}.`;
 }
 
 // ---- duration and bitrate ---------------------------------------------------
@@ -514,10 +562,17 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const warnings: string[] = [];
   const extWarn = extensionWarning(input.path, ff.container, input.extension);
   if (extWarn) warnings.push(extWarn);
+  else {
+    const codecWarn = codecWarning(input.path, ff.streams.find((x) => x.type === 'audio')?.codec);
+    if (codecWarn) warnings.push(codecWarn);
+  }
   // tags
   const ffTags = tagsOfFfmpeg(ff.metadata);
   const tags = mergeTags(tagsOf(mm), ffTags, warnings);
-  tagConflicts(mm, ff.container, tags, warnings);
+  // an ID3v1 tag music-metadata did not read (after a WavPack's APEv2 tag): its fields join the conflict check
+  const v1 = structure?.id3v1;
+  const mmAll = mm && v1 && !mm.native?.ID3v1 ? ({ ...mm, native: { ...mm.native, ID3v1: Object.entries(v1).filter(([, v]) => v).map(([id, value]) => ({ id, value })) } } as IAudioMetadata) : mm;
+  tagConflicts(mmAll, ff.container, tags, warnings);
   // music-metadata knows no parser for the format (.au, .tta, .dts, PCM in CAF …) and ffmpeg found no tags: there are none to miss
   const noParser = /Failed to determine audio format/i.test(input.mmError ?? '') && Object.keys(ffTags).length === 0;
   if (!mm && input.mmError && !noParser) {
