@@ -22,10 +22,11 @@
 import type { FileHandle } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { fileTypeFromBuffer, supportedExtensions } from 'file-type';
-import { parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
+import { parseBuffer, parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
 import * as strtok3 from 'strtok3';
 import type { Tags } from '@contract';
 import { decodeCp1252 } from './cp1252';
+import { id3v2Length } from './demuxer';
 import { damageIn, runFfmpeg } from './ffmpeg';
 import { trailingText, truncationText, type Structure } from './structure';
 
@@ -60,9 +61,11 @@ const HEAD = 4100;
  * music-metadata's reading of an open file, its parser chosen by the file's
  * first bytes (file-type, as music-metadata itself guesses) and only where
  * those say nothing by the extension. The caller closes `fh`.
+ * An ID3v2.2/2.3 tag unsynchronised as a whole is read from its repaired
+ * bytes (unsynchronisedId3); `repaired` then holds the warning that says so.
  * Never throws: `error` holds music-metadata's message when it gave up.
  */
-export async function readTagsByContent(fh: FileHandle, path: string, size: number): Promise<{ meta: IAudioMetadata | null; error?: string }> {
+export async function readTagsByContent(fh: FileHandle, path: string, size: number): Promise<{ meta: IAudioMetadata | null; error?: string; repaired?: string }> {
   const opts = { duration: false, skipCovers: false };
   try {
     const head = Buffer.alloc(Math.min(HEAD, size));
@@ -72,10 +75,53 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
     const byContent = type !== undefined && (type.mime.startsWith('audio/') || type.mime.startsWith('video/'));
     if (!HandleTokenizer) return { meta: await parseFile(path, opts) };
     const tok = new HandleTokenizer(fh, { fileInfo: byContent ? { size } : { path, size } });
-    return { meta: await parseFromTokenizer(tok, opts) };
+    const meta = await parseFromTokenizer(tok, opts);
+    const repaired = await unsynchronisedId3(fh, head.subarray(0, bytesRead), size);
+    if (repaired) {
+      // the tag's own frames, read from the de-unsynchronised bytes, replace what music-metadata read from the raw ones
+      const version = `ID3v2.${head[3]}`;
+      const fixed = await parseBuffer(repaired, { mimeType: 'audio/mpeg' }, { duration: false, skipCovers: false, skipPostHeaders: true });
+      meta.native = { ...meta.native, [version]: fixed.native[version] ?? [] };
+      meta.common = { ...meta.common, ...Object.fromEntries(Object.entries(fixed.common).filter(([k, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0) && !/^(track|disk|movementIndex)$/.test(k))) } as IAudioMetadata['common'];
+      if (fixed.common.track?.no) meta.common.track = fixed.common.track;
+      return {
+        meta,
+        repaired: `The ${version} tag is unsynchronised as a whole (its unsynchronisation flag: a 0x00 inserted after each 0xFF that could read as an MPEG sync, ${version} §5), which ffmpeg and music-metadata misread (ffmpeg cuts text at the first inserted byte); it was read after undoing the unsynchronisation.`,
+      };
+    }
+    return { meta };
   } catch (err) {
     return { meta: null, error: (err as Error).message };
   }
+}
+
+/**
+ * An ID3v2.2/2.3 tag at the file's start with its unsynchronisation flag
+ * (header flags bit 7; ID3v2.3 §5: the writer inserted 0x00 after every
+ * 0xFF that a 0b111xxxxx byte or 0x00 followed, over the whole tag after its
+ * header): the tag with that undone (every 0xFF 0x00 → 0xFF), the flag
+ * cleared and its size rewritten; null when the file has no such tag.
+ * ID3v2.4 unsynchronises per frame (its frame flag), which readers handle.
+ */
+async function unsynchronisedId3(fh: FileHandle, head: Buffer, size: number): Promise<Buffer | null> {
+  if (head.length < 10 || head.toString('latin1', 0, 3) !== 'ID3' || (head[3] !== 2 && head[3] !== 3) || !(head[5] & 0x80)) return null;
+  const len = id3v2Length(head);
+  if (len <= 10 || len > size || len > 64 << 20) return null;
+  const raw = Buffer.alloc(len - 10);
+  await fh.read(raw, 0, raw.length, 10);
+  const out: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    out.push(raw[i]);
+    if (raw[i] === 0xff && raw[i + 1] === 0) i++;
+  }
+  const body = Buffer.from(out);
+  const h = Buffer.from(head.subarray(0, 10));
+  h[5] &= 0x7f;
+  h.writeUInt8((body.length >> 21) & 127, 6);
+  h.writeUInt8((body.length >> 14) & 127, 7);
+  h.writeUInt8((body.length >> 7) & 127, 8);
+  h.writeUInt8(body.length & 127, 9);
+  return Buffer.concat([h, body]);
 }
 
 // ---- tags -----------------------------------------------------------------
@@ -550,6 +596,8 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   ff: FfmpegStated & { streams: S[] };
   mm: IAudioMetadata | null;
   mmError?: string;
+  /** readTagsByContent's `repaired`: music-metadata's tags were read from repaired bytes (trusted over ffmpeg's), and this warning says so */
+  mmRepaired?: string;
   /** `damage`: ffmpeg's sign that the file is damaged or truncated (ffmpeg.ts damageIn), null when it read cleanly */
   measured?: { durationSec: number; audioBytes?: number | null; damage?: string | null } | null;
   /** what the file's own structure says (structure.ts readStructure): truncation, trailing data, gapless length */
@@ -568,7 +616,8 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   }
   // tags
   const ffTags = tagsOfFfmpeg(ff.metadata);
-  const tags = mergeTags(tagsOf(mm), ffTags, warnings);
+  if (input.mmRepaired) warnings.push(input.mmRepaired);
+  const tags = input.mmRepaired ? { ...ffTags, ...tagsOf(mm) } : mergeTags(tagsOf(mm), ffTags, warnings);
   // an ID3v1 tag music-metadata did not read (after a WavPack's APEv2 tag): its fields join the conflict check
   const v1 = structure?.id3v1;
   const mmAll = mm && v1 && !mm.native?.ID3v1 ? ({ ...mm, native: { ...mm.native, ID3v1: Object.entries(v1).filter(([, v]) => v).map(([id, value]) => ({ id, value })) } } as IAudioMetadata) : mm;
