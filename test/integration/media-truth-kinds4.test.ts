@@ -74,7 +74,7 @@ const F = {
   wvApeId3v1: join(DIR, 'apev2-and-id3v1.wv'),
   m4aCutInMoov: join(DIR, 'cut-in-moov.m4a'),
 };
-const IMG = ['base420.jpg', 'lossy.webp', 'gray16.png'].map((n) => join(DIR, n));
+const IMG = ['base420.jpg', 'lossy.webp', 'gray16.png', 'base422-odd.jpg', 'progressive420-odd.jpg', 'lossy-odd.webp'].map((n) => join(DIR, n));
 const pillowRef = (p: string) => `${p}.pillow.png`;
 
 function buildInputs(): void {
@@ -144,6 +144,10 @@ base = Image.fromarray((rng.random((240, 320, 3)) * 255).astype('uint8'))
 base.save(sys.argv[1], quality=95)
 base.save(sys.argv[2], quality=90)
 Image.fromarray(np.linspace(0, 65535, 320 * 240).reshape(240, 320).astype('uint16')).save(sys.argv[3])
+odd = Image.fromarray((rng.random((239, 317, 3)) * 255).astype('uint8'))
+odd.save(sys.argv[4], quality=92, subsampling=1)
+odd.save(sys.argv[5], quality=85, progressive=True)
+odd.save(sys.argv[6], quality=70)
 for p in sys.argv[1:]:
     Image.open(p).convert('RGB').save(p + '.pillow.png')`, ...IMG]);
 }
