@@ -56,6 +56,11 @@ function frame23(id: string, text: string): Buffer {
   h.writeUInt32BE(data.length, 4);
   return Buffer.concat([h, data]);
 }
+/** an ID3v2.4 text frame, UTF-8 (encoding 3), syncsafe frame size */
+function frame24(id: string, text: string): Buffer {
+  const data = Buffer.concat([Buffer.from([3]), Buffer.from(text, 'utf8')]);
+  return Buffer.concat([Buffer.from(id, 'latin1'), syncsafe(data.length), Buffer.from([0, 0]), data]);
+}
 const UNSYNC_TITLE = 'ÿÿ Ÿ Sœur Ünïcode – 日本';
 
 const F = {
@@ -73,6 +78,10 @@ const F = {
   aiffNameId3: join(DIR, 'name-and-id3-chunk.aiff'),
   wvApeId3v1: join(DIR, 'apev2-and-id3v1.wv'),
   m4aCutInMoov: join(DIR, 'cut-in-moov.m4a'),
+  id3v24Appended: join(DIR, 'id3v24-appended.mp3'),
+  oggCutInSetup: join(DIR, 'cut-in-setup.ogg'),
+  au: join(DIR, 'tone.au'),
+  flacInOga: join(DIR, 'flac-in-ogg.oga'),
 };
 const IMG = ['base420.jpg', 'lossy.webp', 'gray16.png', 'base422-odd.jpg', 'progressive420-odd.jpg', 'lossy-odd.webp'].map((n) => join(DIR, n));
 const pillowRef = (p: string) => `${p}.pillow.png`;
@@ -135,6 +144,18 @@ function buildInputs(): void {
   const m4a = join(DIR, 'faststart.m4a');
   ff([...tone, '-c:a', 'aac', '-movflags', 'faststart', m4a]);
   writeFileSync(F.m4aCutInMoov, readFileSync(m4a).subarray(0, 2000));
+  // an ID3v2.4 tag appended after the audio, closed by its footer "3DI" (ID3v2.4 §3.4), and no tag at the start
+  const v24 = Buffer.concat([frame24('TIT2', 'Appended Title'), frame24('TPE1', 'Appended Artist')]);
+  const head24 = Buffer.concat([Buffer.from('ID3\x04\x00\x10', 'latin1'), syncsafe(v24.length)]);
+  const foot24 = Buffer.concat([Buffer.from('3DI\x04\x00\x10', 'latin1'), syncsafe(v24.length)]);
+  writeFileSync(F.id3v24Appended, Buffer.concat([readFileSync(mp3), head24, v24, foot24]));
+  // an Ogg Vorbis cut inside its header pages (a 6 kB comment spreads the headers over several pages; cut at 3 kB)
+  const longOgg = join(DIR, 'long-comment.ogg');
+  ff([...tone, '-c:a', 'libvorbis', '-metadata', `comment=${'x'.repeat(6000)}`, longOgg]);
+  writeFileSync(F.oggCutInSetup, readFileSync(longOgg).subarray(0, 3000));
+  // formats music-metadata has no parser for, without tags
+  ff([...tone, '-c:a', 'pcm_s16be', F.au]);
+  ff([...tone, '-c:a', 'flac', F.flacInOga]);
   // covers as phones, cameras and browsers write them, and Pillow's RGB of each (the reference's loader)
   execFileSync('/usr/bin/python3', ['-c', `import sys
 import numpy as np
@@ -230,6 +251,20 @@ describe('media truth, new inputs of each kind (issue 10, fourth round)', () => 
 
   test('Ogg Vorbis named .opus: the codec the extension promises is not the one inside, and that is said', () => {
     assert.ok(probe(F.vorbisAsOpus).warnings.some((w) => /Vorbis/.test(w) && /opus/i.test(w)), probe(F.vorbisAsOpus).warnings.join('\n'));
+  });
+
+  test('round-4 extras: an ID3v2.4 tag appended after the audio is read (was no tags); an Ogg cut inside its header pages says so (was "its last page of audio"); no tags means no tag warning (.au was "Tags could not be read"); FLAC in Ogg: the audio pages\' bitrate', () => {
+    const a = probe(F.id3v24Appended);
+    assert.equal(a.tags.title, 'Appended Title');
+    assert.equal(a.tags.artist, 'Appended Artist');
+    assert.ok(a.warnings.some((w) => /appended at the end/.test(w)), a.warnings.join('\n'));
+    const o = probed.get(F.oggCutInSetup);
+    const said = o instanceof Error ? o.message : o!.warnings.join('\n');
+    assert.match(said, /inside its codec headers/);
+    assert.doesNotMatch(said, /last page of audio/);
+    assert.deepEqual(probe(F.au).warnings.filter((w) => /Tags could not be read/.test(w)), []);
+    const truth = audioKbps(F.flacInOga);
+    assert.ok(Math.abs(probe(F.flacInOga).bitrateKbps! - truth) <= 1, `${probe(F.flacInOga).bitrateKbps} vs ${truth.toFixed(1)}`);
   });
 
   test('covers: the model reads baseline 4:2:0 JPEG, lossy WebP and 16-bit grayscale PNG as Pillow does (was mean |Δ| 0.143 / 0.145 / 1.85 normalised)', async () => {

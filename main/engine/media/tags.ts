@@ -89,10 +89,47 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
         repaired: `The ${version} tag is unsynchronised as a whole (its unsynchronisation flag: a 0x00 inserted after each 0xFF that could read as an MPEG sync, ${version} §5), which ffmpeg and music-metadata misread (ffmpeg cuts text at the first inserted byte); it was read after undoing the unsynchronisation.`,
       };
     }
+    const appended = await appendedId3v24(fh, head.subarray(0, bytesRead), size);
+    if (appended) {
+      // an ID3v2.4 tag appended at the end (ID3v2.4 §3.4/§5, found by its footer), which neither reader looks for
+      const fixed = await parseBuffer(appended, { mimeType: 'audio/mpeg' }, { duration: false, skipCovers: false, skipPostHeaders: true }).catch(() => null);
+      const frames = fixed?.native['ID3v2.4'];
+      if (fixed && frames?.length) {
+        meta.native = { ...meta.native, 'ID3v2.4': [...(meta.native['ID3v2.4'] ?? []), ...frames] };
+        const had = meta.common as unknown as Record<string, unknown>;
+        for (const [k, v] of Object.entries(fixed.common)) {
+          const empty = (x: unknown) => x === undefined || x === null || (Array.isArray(x) && x.length === 0) || (typeof x === 'object' && !Array.isArray(x) && (x as { no?: unknown }).no === null);
+          if (!empty(v) && empty(had[k])) had[k] = v;
+        }
+        return { meta, repaired: 'The ID3v2.4 tag is appended at the end of the file (after the audio, found by its footer), where ffmpeg and music-metadata do not look; its tags were read from there.' };
+      }
+    }
     return { meta };
   } catch (err) {
     return { meta: null, error: (err as Error).message };
   }
+}
+
+/**
+ * An ID3v2.4 tag appended after the audio (ID3v2.4 §3.4: a footer "3DI"
+ * closes it, so a reader can find it from the end — before an ID3v1 tag if
+ * one follows): the tag's bytes (header, frames, footer), or null when the
+ * file has none (a tag at the file's start, with a footer, is not one).
+ */
+async function appendedId3v24(fh: FileHandle, head: Buffer, size: number): Promise<Buffer | null> {
+  for (const end of [size, size - 128]) {
+    if (end < 20) continue;
+    const f = Buffer.alloc(10);
+    await fh.read(f, 0, 10, end - 10);
+    if (f.toString('latin1', 0, 3) !== '3DI' || f[3] !== 4 || (f[6] | f[7] | f[8] | f[9]) & 0x80) continue;
+    const body = (f[6] << 21) | (f[7] << 14) | (f[8] << 7) | f[9];
+    const start = end - 10 - body - 10;
+    if (start < id3v2Length(head) || body > 64 << 20) return null; // not inside (or being) the tag at the start
+    const tag = Buffer.alloc(body + 20);
+    await fh.read(tag, 0, tag.length, start);
+    return tag.toString('latin1', 0, 3) === 'ID3' && tag[3] === 4 ? tag : null;
+  }
+  return null;
 }
 
 /**
