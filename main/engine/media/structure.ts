@@ -212,8 +212,13 @@ function flacFrameSpan(b: Buffer, i: number, maxBlock: number): { start: number;
 async function flacCutInAudio(fh: FileHandle, size: number, audioStart: number, info: { totalSamples: number; sampleRate: number }, maxBlock: number): Promise<Truncation | null> {
   const from = Math.max(audioStart, size - 65536);
   const t = await readAt(fh, from, size - from);
+  // the first frame's fixed fields (blocking strategy, sample rate code, sample size code) recur in every frame:
+  // a candidate without them is a sync pattern inside the audio data (a false header whose CRC-8 happens to match)
+  const first = await readAt(fh, audioStart, 16);
+  if (flacFrameSpan(first, 0, maxBlock) === null) return null;
+  const same = (b: Buffer, i: number) => b[i + 1] === first[1] && (b[i + 2] & 0x0f) === (first[2] & 0x0f) && (b[i + 3] & 0x0e) === (first[3] & 0x0e);
   for (let i = t.length - 6; i >= 0; i--) {
-    if (t[i] !== 0xff) continue;
+    if (t[i] !== 0xff || !same(t, i)) continue;
     const f = flacFrameSpan(t, i, maxBlock);
     if (f === null || f.end > info.totalSamples) continue;
     if (f.end === info.totalSamples) return null;
@@ -232,9 +237,9 @@ async function flacCutInAudio(fh: FileHandle, size: number, audioStart: number, 
 /**
  * WavPack blocks (WavPack 4/5 file format: "wvpk", ckSize LE u32 counting
  * from byte 8, version, total_samples (40 bits, all ones: unknown),
- * block_index, block_samples): the last block in the file's last 64 KiB must
+ * block_index, block_samples): the last block in the file must
  * lie whole within the file and end at total_samples; a file cut inside its
- * audio ends before that.
+ * audio ends before that. Reads the last MiB.
  */
 async function wavpack(fh: FileHandle, size: number, h: Buffer): Promise<Structure> {
   if (h.length < 32) return NONE;
@@ -243,7 +248,8 @@ async function wavpack(fh: FileHandle, size: number, h: Buffer): Promise<Structu
   // the sample rate: flags bits 23-26 index WavPack's rate table (15: stated in a metadata sub-block — not read here)
   const rate = [6000, 8000, 9600, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000, 192000][(h.readUInt32LE(24) >> 23) & 15];
   if (totalSamples <= 0) return NONE;
-  const from = Math.max(0, size - 65536);
+  // a block holds at most about a second of audio (WavPack 4 caps a block's ckSize at 1 MiB): the last MiB holds the last header
+  const from = Math.max(0, size - (1 << 20) - 32);
   const t = await readAt(fh, from, size - from);
   for (let i = t.lastIndexOf('wvpk'); i >= 0; i = i > 0 ? t.lastIndexOf('wvpk', i - 1) : -1) {
     if (i + 32 > t.length) continue;
