@@ -80,13 +80,14 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   const file = await openMediaFile(path);
   let meta: IAudioMetadata | null = null;
   let metaError: string | undefined;
+  let metaRepaired: string | undefined;
   let fp: string | null = null;
   let structure: Structure | null = null;
   try {
     fp = wave ? await fingerprintOf(file.fh, file).catch(() => null) : null;
     // unreadable tags are not a failure: the decode decides, and ffmpeg's reading stands in
     structure = await readStructure(file.fh, file.size);
-    ({ meta, error: metaError } = await readTagsByContent(file.fh, path, file.size));
+    ({ meta, error: metaError, repaired: metaRepaired } = await readTagsByContent(file.fh, path, file.size));
   } finally {
     await file.fh.close();
   }
@@ -106,7 +107,7 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   // a duration ffmpeg only estimated: read every packet once more (no decode) for the audio's bytes
   const bytes = run.source.durationEstimated ? await measureAudioStream(path, signal) : null;
   const checked = crossCheck({
-    path, sizeBytes: file.size, ff: run.source, mm: meta, mmError: metaError,
+    path, sizeBytes: file.size, ff: run.source, mm: meta, mmError: metaError, mmRepaired: metaRepaired,
     measured: { durationSec: run.durationSec, audioBytes: bytes?.audioBytes ?? null, damage: run.damage }, structure,
     extension: await extensionFacts(path, run.source.container),
   });

@@ -170,8 +170,12 @@ export function parseFfmpegInfo(stderr: string): {
       const parts = rest.split(',').map((x) => x.trim());
       const layout = parts[2];
       if (layout) {
-        s.channelLayout = layout;
         s.channels = channelCountOf(layout);
+        // "Guessed Channel Layout for Input Stream #0.N : 5.1": the file names no speaker positions
+        // (e.g. WAVE_FORMAT_EXTENSIBLE with dwChannelMask 0); ffprobe says "unknown". Only the count is the file's.
+        // Mono and stereo have one meaning, so plain PCM WAVs (which never name positions) keep theirs.
+        const guessed = new RegExp(`Guessed Channel Layout for Input Stream #0\\.${index} :`).test(stderr);
+        if (!guessed || s.channels === undefined || s.channels <= 2) s.channelLayout = layout;
       }
     } else if (type === 'video') {
       const dims = /, (\d{2,5})x(\d{2,5})/.exec(rest);
@@ -240,7 +244,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   const measured = audio && doubt ? await measureAudioStream(path, signal) : null;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
   const extension = await extensionFacts(path, info.container);
-  const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, measured, structure: st, extension });
+  const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, mmRepaired: mm.repaired, measured, structure: st, extension });
   const warnings = checked.warnings;
   let durationSec = checked.durationSec;
   if (durationSec === null || !Number.isFinite(durationSec)) {

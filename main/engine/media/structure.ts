@@ -5,7 +5,7 @@
  *
  * - truncation: the file ends inside a box/chunk/block its structure
  *   declares (an MP4 cut inside `mdat` before its `moov`, a FLAC cut inside
- *   its embedded picture, a RIFF/AIFF chunk, an ID3v2 tag, a Matroska
+ *   its embedded picture, a RIFF/AIFF or CAF chunk, an ID3v2 tag, a Matroska
  *   segment) — so an unreadable file is named truncated, not "not media";
  * - trailing data: bytes after the last chunk of a RIFF/AIFF file that
  *   belong to no chunk (a WAV whose `data` size counts fewer bytes than
@@ -17,7 +17,8 @@
  * - FLAC STREAMINFO's total sample count (0: unknown, RFC 9639 §8.2).
  *
  * Sources: ISO/IEC 14496-12 §4.2 (box header), RFC 9639 §8 (FLAC metadata
- * blocks), Microsoft RIFF / EA IFF 85 (chunks), ID3v2.4 §3.1, RFC 8794
+ * blocks), Microsoft RIFF / EA IFF 85 (chunks), Apple's Core Audio Format
+ * Specification 1.0 (CAF chunks), ID3v2.4 §3.1, RFC 8794
  * (EBML), the LAME tag specification (gabriel.mp3-tech.org/mp3infotag.html).
  */
 import { open, type FileHandle } from 'node:fs/promises';
@@ -36,6 +37,8 @@ export interface Truncation {
   noIndex?: boolean;
   /** the file ends before its first audio byte (inside the metadata): nothing can be decoded */
   beforeAudio?: boolean;
+  /** the seconds of audio that decode (the whole frames/blocks before the cut), where the structure says */
+  decodableSec?: number;
 }
 
 export interface Structure {
@@ -46,9 +49,30 @@ export interface Structure {
   gapless: { samples: number; sampleRate: number; delay: number; padding: number; source: string } | null;
   /** FLAC STREAMINFO total samples (0 = not stated) and sample rate */
   flac: { totalSamples: number; sampleRate: number } | null;
+  /**
+   * Ogg: the bytes of the page bodies after the last header page (the codec's audio packets, RFC 3533 §6:
+   * a page's body is its packets' bytes), for the audio bitrate of every Ogg codec; null when not Ogg
+   */
+  oggAudioBytes?: number | null;
+  /**
+   * CAF packet table (pakt chunk: mNumberValidFrames, mPrimingFrames, mRemainderFrames) and desc mSampleRate:
+   * the frames that decode (priming and remainder excluded), as ffmpeg's caf demuxer trims them
+   */
+  caf?: { validFrames: number; primingFrames: number; remainderFrames: number; sampleRate: number } | null;
+  /** the ID3v1 tag at the file's end (any container), read here for the tag-conflict check; null when none */
+  id3v1?: { title: string; artist: string; album: string } | null;
 }
 
 const NONE: Structure = { truncated: null, trailing: null, gapless: null, flac: null };
+
+/** an ID3v1 tag (the last 128 bytes: "TAG", title 30, artist 30, album 30 — Latin-1, NUL/space padded); null when none */
+async function id3v1(fh: FileHandle, size: number): Promise<Structure['id3v1']> {
+  if (size < 128) return null;
+  const b = await readAt(fh, size - 128, 128);
+  if (b.toString('latin1', 0, 3) !== 'TAG') return null;
+  const field = (from: number) => b.toString('latin1', from, from + 30).replace(/\0.*$/s, '').trim();
+  return { title: field(3), artist: field(33), album: field(63) };
+}
 
 async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer> {
   const b = Buffer.alloc(len);
@@ -62,7 +86,7 @@ const ascii4 = (b: Buffer, i: number): boolean => {
 };
 
 const FLAC_BLOCK = ['STREAMINFO', 'PADDING', 'APPLICATION', 'SEEKTABLE', 'VORBIS_COMMENT', 'CUESHEET', 'PICTURE'];
-const MP4_BOX: Record<string, string> = { mdat: 'its audio data', moov: 'its index (the moov box that says where the audio is)', moof: 'a fragment index', free: 'free space', udta: 'its tags' };
+const MP4_BOX: Record<string, string> = { mdat: 'its audio data', moov: 'its index', moof: 'a fragment index', free: 'free space', udta: 'its tags' };
 const RIFF_CHUNK: Record<string, string> = { data: 'its audio data', 'LIST': 'its tags', 'id3 ': 'its ID3 tag', 'ID3 ': 'its ID3 tag', SSND: 'its audio data', COMM: 'its format header', fmt: 'its format header' };
 
 /**
@@ -70,6 +94,11 @@ const RIFF_CHUNK: Record<string, string> = { data: 'its audio data', 'LIST': 'it
  * comment). Never throws: an unreadable or unknown file gives no findings.
  */
 export async function readStructure(fh: FileHandle, size: number): Promise<Structure> {
+  const [found, v1] = await Promise.all([readContainer(fh, size), id3v1(fh, size).catch(() => null)]);
+  return v1 ? { ...found, id3v1: v1 } : found;
+}
+
+async function readContainer(fh: FileHandle, size: number): Promise<Structure> {
   try {
     const head = await readAt(fh, 0, Math.min(size, 64 * 1024));
     const id3 = id3v2Length(head);
@@ -81,7 +110,9 @@ export async function readStructure(fh: FileHandle, size: number): Promise<Struc
     if (h.length >= 12 && h.toString('latin1', 0, 4) === 'FORM' && /^AIF[FC]$/.test(h.toString('latin1', 8, 12))) return await chunks(fh, size, start, 'AIFF', 'be');
     if (h.length >= 8 && /^(ftyp|moov|mdat|free|skip|wide)$/.test(h.toString('latin1', 4, 8))) return await mp4(fh, size, start);
     if (h.length >= 4 && h.readUInt32BE(0) === 0x1a45dfa3) return matroska(h, size, start);
-    if (h.length >= 4 && h.toString('latin1', 0, 4) === 'OggS') return await ogg(fh, size);
+    if (h.length >= 4 && h.toString('latin1', 0, 4) === 'wvpk') return await wavpack(fh, size, h);
+    if (h.length >= 4 && h.toString('latin1', 0, 4) === 'OggS') return await ogg(fh, size, start);
+    if (h.length >= 8 && h.toString('latin1', 0, 4) === 'caff' && h.readUInt16BE(4) === 1) return await caf(fh, size, start);
     const m = mpegFrameLength(h, 0);
     if (m && mpegFrameLength(h, m)) return { ...NONE, gapless: lameGapless(h) };
     return NONE;
@@ -93,8 +124,10 @@ export async function readStructure(fh: FileHandle, size: number): Promise<Struc
 /** FLAC metadata blocks (RFC 9639 §8.1: 1 bit last, 7 bits type, 24 bits length). */
 async function flac(fh: FileHandle, size: number, start: number, h: Buffer): Promise<Structure> {
   let flacInfo: Structure['flac'] = null;
+  let maxBlock = 0;
   if (h.length >= 8 + 18 && (h[4] & 0x7f) === 0) {
     const s = 8;
+    maxBlock = h.readUInt16BE(s + 2);
     const sampleRate = (h[s + 10] << 12) | (h[s + 11] << 4) | (h[s + 12] >> 4);
     const totalSamples = (h[s + 13] & 0x0f) * 2 ** 32 + h.readUInt32BE(s + 14);
     flacInfo = { totalSamples, sampleRate };
@@ -114,7 +147,124 @@ async function flac(fh: FileHandle, size: number, start: number, h: Buffer): Pro
     pos = end;
     if (last) break;
   }
-  return { ...NONE, flac: flacInfo };
+  const truncated = flacInfo && flacInfo.totalSamples > 0 && flacInfo.sampleRate > 0 && maxBlock > 0 ? await flacCutInAudio(fh, size, pos, flacInfo, maxBlock) : null;
+  return { ...NONE, flac: flacInfo, truncated };
+}
+
+/** CRC-8, polynomial x^8 + x^2 + x + 1 (0x07), initial 0: a FLAC frame header's check (RFC 9639 §9.1.8) */
+function crc8(b: Buffer, from: number, to: number): number {
+  let c = 0;
+  for (let i = from; i < to; i++) {
+    c ^= b[i];
+    for (let k = 0; k < 8; k++) c = c & 0x80 ? ((c << 1) ^ 0x07) & 0xff : (c << 1) & 0xff;
+  }
+  return c;
+}
+
+/**
+ * A FLAC frame header at b[i] (RFC 9639 §9.1): sync 0xFFF8/0xFFF9, block size,
+ * the coded frame (fixed block size) or sample number, checked by its CRC-8.
+ * The frame's first sample and the first after it (`maxBlock`: STREAMINFO's
+ * maximum block size), or null when no valid header is there.
+ */
+function flacFrameSpan(b: Buffer, i: number, maxBlock: number): { start: number; end: number } | null {
+  if (i + 6 > b.length || b[i] !== 0xff || (b[i + 1] & 0xfe) !== 0xf8) return null;
+  const variable = (b[i + 1] & 1) === 1;
+  const bsCode = b[i + 2] >> 4;
+  const srCode = b[i + 2] & 0x0f;
+  if (bsCode === 0 || srCode === 15 || (b[i + 3] & 1) !== 0 || (b[i + 3] >> 4) > 10 || ((b[i + 3] >> 1) & 7) === 3) return null;
+  let p = i + 4;
+  // the coded number: UTF-8's scheme, up to 7 bytes (36 bits)
+  const first = b[p];
+  let extra = 0;
+  while (extra < 7 && first & (0x80 >> extra)) extra++;
+  if (extra === 1 || extra > 7) return null;
+  const n = extra === 0 ? 0 : extra - 1;
+  let num = extra === 0 ? first : first & (0x7f >> extra);
+  p++;
+  for (let k = 0; k < n; k++, p++) {
+    if (p >= b.length || (b[p] & 0xc0) !== 0x80) return null;
+    num = num * 64 + (b[p] & 0x3f);
+  }
+  let blockSize: number;
+  if (bsCode === 1) blockSize = 192;
+  else if (bsCode <= 5) blockSize = 576 << (bsCode - 2);
+  else if (bsCode === 6) blockSize = b[p++] + 1;
+  else if (bsCode === 7) {
+    blockSize = ((b[p] << 8) | b[p + 1]) + 1;
+    p += 2;
+  } else blockSize = 256 << (bsCode - 8);
+  if (srCode === 12) p += 1;
+  else if (srCode === 13 || srCode === 14) p += 2;
+  if (p >= b.length || crc8(b, i, p) !== b[p]) return null;
+  // fixed block size: the frame number × STREAMINFO's block size (every frame but a shorter last one has it)
+  const start = variable ? num : num * maxBlock;
+  return { start, end: start + blockSize };
+}
+
+/**
+ * A FLAC cut inside its audio frames: the last frame header in the file's
+ * last 64 KiB (after `audioStart`) ends before STREAMINFO's total samples —
+ * the samples from that frame on are missing. Frames carry no length, so
+ * the bytes the whole stream would need are not known: declaredBytes is the
+ * file's size.
+ */
+async function flacCutInAudio(fh: FileHandle, size: number, audioStart: number, info: { totalSamples: number; sampleRate: number }, maxBlock: number): Promise<Truncation | null> {
+  const from = Math.max(audioStart, size - 65536);
+  const t = await readAt(fh, from, size - from);
+  // the first frame's fixed fields (blocking strategy, sample rate code, sample size code) recur in every frame:
+  // a candidate without them is a sync pattern inside the audio data (a false header whose CRC-8 happens to match)
+  const first = await readAt(fh, audioStart, 16);
+  if (flacFrameSpan(first, 0, maxBlock) === null) return null;
+  const same = (b: Buffer, i: number) => b[i + 1] === first[1] && (b[i + 2] & 0x0f) === (first[2] & 0x0f) && (b[i + 3] & 0x0e) === (first[3] & 0x0e);
+  for (let i = t.length - 6; i >= 0; i--) {
+    if (t[i] !== 0xff || !same(t, i)) continue;
+    const f = flacFrameSpan(t, i, maxBlock);
+    if (f === null || f.end > info.totalSamples) continue;
+    if (f.end === info.totalSamples) return null;
+    // the file ends inside this frame (or, if it holds it whole, right after it): the frames before it decode
+    return {
+      container: 'FLAC',
+      inside: `its audio frames, at sample ${f.start} of the ${info.totalSamples} its header (STREAMINFO) states`,
+      sizeBytes: size,
+      declaredBytes: size,
+      decodableSec: f.start / info.sampleRate,
+    };
+  }
+  return null;
+}
+
+/**
+ * WavPack blocks (WavPack 4/5 file format: "wvpk", ckSize LE u32 counting
+ * from byte 8, version, total_samples (40 bits, all ones: unknown),
+ * block_index, block_samples): the last block in the file must
+ * lie whole within the file and end at total_samples; a file cut inside its
+ * audio ends before that. Reads the last MiB.
+ */
+async function wavpack(fh: FileHandle, size: number, h: Buffer): Promise<Structure> {
+  if (h.length < 32) return NONE;
+  const total = (n: Buffer, i: number) => (n.readUInt32LE(i + 12) === 0xffffffff ? -1 : n[i + 11] * 2 ** 32 + n.readUInt32LE(i + 12));
+  const totalSamples = total(h, 0);
+  // the sample rate: flags bits 23-26 index WavPack's rate table (15: stated in a metadata sub-block — not read here)
+  const rate = [6000, 8000, 9600, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000, 192000][(h.readUInt32LE(24) >> 23) & 15];
+  if (totalSamples <= 0) return NONE;
+  // a block holds at most about a second of audio (WavPack 4 caps a block's ckSize at 1 MiB): the last MiB holds the last header
+  const from = Math.max(0, size - (1 << 20) - 32);
+  const t = await readAt(fh, from, size - from);
+  for (let i = t.lastIndexOf('wvpk'); i >= 0; i = i > 0 ? t.lastIndexOf('wvpk', i - 1) : -1) {
+    if (i + 32 > t.length) continue;
+    const version = t.readUInt16LE(i + 8);
+    if (version < 0x402 || version > 0x410) continue;
+    const blockEnd = from + i + 8 + t.readUInt32LE(i + 4);
+    const index = t[i + 10] * 2 ** 32 + t.readUInt32LE(i + 16);
+    const samples = t.readUInt32LE(i + 20);
+    const upTo = blockEnd > size ? index : index + samples;
+    const decodableSec = rate ? upTo / rate : undefined;
+    if (blockEnd > size) return { ...NONE, truncated: { container: 'WavPack', inside: `its audio, in the block from sample ${index} of the ${totalSamples} its header states`, sizeBytes: size, declaredBytes: blockEnd, decodableSec } };
+    if (upTo < totalSamples) return { ...NONE, truncated: { container: 'WavPack', inside: `its audio, after sample ${upTo} of the ${totalSamples} its header states`, sizeBytes: size, declaredBytes: size, decodableSec } };
+    return NONE;
+  }
+  return NONE;
 }
 
 /**
@@ -195,7 +345,55 @@ async function mp4(fh: FileHandle, size: number, start: number): Promise<Structu
  * end-of-stream flag (header type 0x04); a file cut short ends inside a page
  * or before its last one. Reads the last 64 KiB.
  */
-async function ogg(fh: FileHandle, size: number): Promise<Structure> {
+async function ogg(fh: FileHandle, size: number, start: number): Promise<Structure> {
+  const tail = await oggTail(fh, size);
+  return { ...tail, oggAudioBytes: tail.truncated ? null : await oggAudioBytes(fh, size, start) };
+}
+
+/**
+ * The bytes of an Ogg file's page bodies from the first audio page on: the
+ * header pages (identification, comments with any cover art, setup) carry
+ * granule position 0 — or −1 on a page where no packet ends (a long comment
+ * packet) — until the first page that ends an audio packet (granule > 0).
+ * Vorbis (I.2), Opus (RFC 7845 §3), Speex and FLAC-in-Ogg all begin audio on
+ * a fresh page. Only the first logical stream is counted. Reads the page
+ * headers in 1 MiB blocks; null when the pages do not chain.
+ */
+async function oggAudioBytes(fh: FileHandle, size: number, start: number): Promise<number | null> {
+  const BLOCK = 1 << 20;
+  let pos = start;
+  let buf: Buffer = Buffer.alloc(0);
+  let bufAt = 0;
+  let serial: number | null = null;
+  let audio = false;
+  let bytes = 0;
+  while (pos < size) {
+    if (pos + 282 > bufAt + buf.length) {
+      buf = await readAt(fh, pos, Math.min(BLOCK, size - pos));
+      bufAt = pos;
+    }
+    const i = pos - bufAt;
+    if (i + 27 > buf.length || buf.toString('latin1', i, i + 4) !== 'OggS') return null;
+    const segs = buf[i + 26];
+    if (i + 27 + segs > buf.length) return null;
+    let body = 0;
+    for (let k = 0; k < segs; k++) body += buf[i + 27 + k];
+    const sn = buf.readUInt32LE(i + 14);
+    serial ??= sn;
+    if (sn === serial) {
+      const lo = buf.readUInt32LE(i + 6);
+      const hi = buf.readInt32LE(i + 10);
+      const unended = lo === 0xffffffff && hi === -1;
+      if (!audio && !unended && (lo !== 0 || hi !== 0)) audio = true;
+      if (audio) bytes += body;
+    }
+    pos += 27 + segs + body;
+  }
+  return audio ? bytes : null;
+}
+
+/** the last page of an Ogg file: whole, and the end of the stream (see ogg) */
+async function oggTail(fh: FileHandle, size: number): Promise<Structure> {
   const from = Math.max(0, size - 65536);
   const t = await readAt(fh, from, size - from);
   const i = t.lastIndexOf('OggS');
@@ -205,9 +403,103 @@ async function ogg(fh: FileHandle, size: number): Promise<Structure> {
   let body = 0;
   for (let k = 0; k < segs; k++) body += t[i + 27 + k];
   const end = from + i + 27 + segs + body;
-  if (end > size) return { ...NONE, truncated: { container: 'Ogg', inside: 'its last page of audio', sizeBytes: size, declaredBytes: end } };
+  if (end > size) {
+    // granule position 0: a header page (identification, comments, setup), before any audio (RFC 3533 §6, Vorbis I.2, RFC 7845 §3)
+    const header = t.readUInt32LE(i + 6) === 0 && t.readUInt32LE(i + 10) === 0;
+    return { ...NONE, truncated: { container: 'Ogg', inside: header ? "its codec headers (a header page, before any audio)" : 'its last page of audio', sizeBytes: size, declaredBytes: end, beforeAudio: header } };
+  }
   if (!(t[i + 5] & 0x04)) return { ...NONE, truncated: { container: 'Ogg', inside: 'the stream, before its last page (no end-of-stream page)', sizeBytes: size, declaredBytes: size } };
   return NONE;
+}
+
+const CAF_CHUNK: Record<string, string> = { desc: 'its format header', data: 'its audio data', pakt: 'its packet table (the index of its variable-size packets)', kuki: 'its codec setup', info: 'its tags', chan: 'its channel layout', free: 'free space' };
+
+/**
+ * Apple Core Audio Format (Core Audio Format Specification 1.0): the header
+ * "caff", version 1, flags; then chunks of type (4 bytes) and a signed 64-bit
+ * big-endian size (−1 only for a last "data" chunk that runs to the end). A
+ * format with variable-size packets (desc mBytesPerPacket = 0: ALAC, AAC)
+ * cannot be decoded without its packet table ("pakt"), which ffmpeg writes
+ * after the audio: a file cut before it has nothing decodable.
+ */
+async function caf(fh: FileHandle, size: number, start: number): Promise<Structure> {
+  let pos = start + 8;
+  let variable = false;
+  let pakt = false;
+  let sampleRate = 0;
+  let formatId = '';
+  let framesPerPacket = 0;
+  let dataAt = 0;
+  let paktFrames: { validFrames: number; primingFrames: number; remainderFrames: number } | null = null;
+  const found = (): Structure => ({ ...NONE, caf: paktFrames && paktFrames.validFrames > 0 && sampleRate > 0 ? { ...paktFrames, sampleRate } : null });
+  for (let n = 0; n < 4096 && pos < size; n++) {
+    if (pos + 12 > size) return { ...NONE, truncated: { container: 'CAF', inside: 'a chunk header', sizeBytes: size, declaredBytes: pos + 12, noIndex: variable && !pakt } };
+    const b = await readAt(fh, pos, 12 + 24);
+    if (!ascii4(b, 0)) return found();
+    const type = b.toString('latin1', 0, 4);
+    const len = Number(b.readBigInt64BE(4));
+    if (type === 'desc' && b.length >= 12 + 24) {
+      variable = b.readUInt32BE(12 + 16) === 0; // mBytesPerPacket after mSampleRate (8), mFormatID, mFormatFlags
+      sampleRate = b.readDoubleBE(12);
+      formatId = b.toString('latin1', 12 + 8, 12 + 12);
+      framesPerPacket = b.readUInt32BE(12 + 20);
+    }
+    if (type === 'data') dataAt = pos + 12 + 4; // mEditCount (u32), then the packets
+    if (type === 'pakt') {
+      pakt = true;
+      // mNumberPackets (i64), mNumberValidFrames (i64), mPrimingFrames (i32), mRemainderFrames (i32)
+      if (b.length >= 12 + 24 && pos + 12 + len <= size) {
+        paktFrames = { validFrames: Number(b.readBigInt64BE(12 + 8)), primingFrames: b.readInt32BE(12 + 16), remainderFrames: b.readInt32BE(12 + 20) };
+        const packets = Number(b.readBigInt64BE(12));
+        // ALAC whose table counts every packet as full (ffmpeg's caf muxer writes no remainder): the last packet's own
+        // frame header states its sample count (ALAC: element header, has-size flag, 32-bit sample count)
+        if (formatId === 'alac' && framesPerPacket > 0 && dataAt > 0 && packets > 0 && paktFrames.validFrames === packets * framesPerPacket && len <= 16 << 20) {
+          const last = await alacLastPacketFrames(fh, size, dataAt, await readAt(fh, pos + 12 + 24, len - 24), packets);
+          if (last !== null && last > 0 && last < framesPerPacket) paktFrames = { ...paktFrames, validFrames: (packets - 1) * framesPerPacket + last, remainderFrames: framesPerPacket - last };
+        }
+      }
+    }
+    if (len === -1 && type === 'data') break;
+    if (len < 0) return NONE;
+    const end = pos + 12 + len;
+    if (end > size) {
+      const noIndex = variable && !pakt;
+      return { ...NONE, truncated: { container: 'CAF', inside: `${CAF_CHUNK[type] ?? `its "${type}" chunk`} (the "${type}" chunk)${noIndex && type !== 'pakt' ? ', before its packet table (pakt chunk)' : ''}`, sizeBytes: size, declaredBytes: end, noIndex } };
+    }
+    pos = end;
+  }
+  return found();
+}
+
+/**
+ * The sample count an ALAC packet states (Apple ALAC: the first element's
+ * header — element type 3 bits, instance tag 4, unused 12, has-size 1,
+ * shift 2, escape 1 — then, with has-size, a 32-bit sample count); null when
+ * it states none. `table`: the pakt chunk's packet sizes (variable-length
+ * integers, 7 bits a byte, high bit: more follows) after its 24-byte header.
+ */
+async function alacLastPacketFrames(fh: FileHandle, size: number, dataAt: number, table: Buffer, packets: number): Promise<number | null> {
+  let off = dataAt;
+  let p = 0;
+  for (let n = 0; n < packets - 1; n++) {
+    let v = 0;
+    for (;;) {
+      if (p >= table.length) return null;
+      const c = table[p++];
+      v = v * 128 + (c & 0x7f);
+      if (!(c & 0x80)) break;
+    }
+    off += v;
+  }
+  if (off + 7 > size) return null;
+  const h = await readAt(fh, off, 7);
+  const bits = (from: number, n: number) => {
+    let v = 0;
+    for (let k = from; k < from + n; k++) v = v * 2 + ((h[k >> 3] >> (7 - (k & 7))) & 1);
+    return v;
+  };
+  if (bits(0, 3) > 1 || !bits(19, 1)) return null; // SCE or CPE element, has-size flag
+  return bits(23, 32);
 }
 
 /** EBML variable-length integer at b[i]: [value, length]; value −1 for "unknown size". */
@@ -278,11 +570,12 @@ export function lameGapless(b: Buffer): Structure['gapless'] {
   return { samples, sampleRate, delay, padding, source: `the ${version.replace(/\0+$/, '').trim()} Info tag` };
 }
 
-const mb = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${Math.round(n / 1000)} kB`);
+const mb = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : n >= 1000 ? `${Math.round(n / 1000)} kB` : `${n} bytes`);
 
 /** "the MP4 file ends after 300 kB, inside its audio data (the mdat box), which runs to 357 kB" */
 export function truncationText(t: Truncation): string {
-  return `the ${t.container} file ends after ${mb(t.sizeBytes)}, inside ${t.inside}, which runs to ${mb(t.declaredBytes)}`;
+  // declaredBytes not past the end: the structure does not say how far what the file ends inside would run
+  return `the ${t.container} file ends after ${mb(t.sizeBytes)}, inside ${t.inside}${t.declaredBytes > t.sizeBytes ? `, which runs to ${mb(t.declaredBytes)}` : ''}`;
 }
 
 /** The sentence for trailing bytes after a RIFF/AIFF file's last chunk; `playsSec`: what the audio chunk holds (what ffmpeg plays). */

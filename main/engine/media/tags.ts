@@ -22,10 +22,11 @@
 import type { FileHandle } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { fileTypeFromBuffer, supportedExtensions } from 'file-type';
-import { parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
+import { parseBuffer, parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
 import * as strtok3 from 'strtok3';
 import type { Tags } from '@contract';
 import { decodeCp1252 } from './cp1252';
+import { id3v2Length } from './demuxer';
 import { damageIn, runFfmpeg } from './ffmpeg';
 import { trailingText, truncationText, type Structure } from './structure';
 
@@ -38,7 +39,7 @@ export interface FfmpegStated {
   durationEstimated?: boolean;
   /** the container's bitrate: file size × 8 / duration, kb/s (includes cover art and tags) */
   bitrateKbps?: number;
-  streams: Array<{ type: string; bitrateKbps?: number; attachedPic?: boolean }>;
+  streams: Array<{ type: string; codec?: string; bitrateKbps?: number; attachedPic?: boolean }>;
   /** the container's tags as ffmpeg reads them (lower-case keys), falling back to the first audio stream's (Ogg) */
   metadata?: Record<string, string>;
 }
@@ -60,9 +61,11 @@ const HEAD = 4100;
  * music-metadata's reading of an open file, its parser chosen by the file's
  * first bytes (file-type, as music-metadata itself guesses) and only where
  * those say nothing by the extension. The caller closes `fh`.
+ * An ID3v2.2/2.3 tag unsynchronised as a whole is read from its repaired
+ * bytes (unsynchronisedId3); `repaired` then holds the warning that says so.
  * Never throws: `error` holds music-metadata's message when it gave up.
  */
-export async function readTagsByContent(fh: FileHandle, path: string, size: number): Promise<{ meta: IAudioMetadata | null; error?: string }> {
+export async function readTagsByContent(fh: FileHandle, path: string, size: number): Promise<{ meta: IAudioMetadata | null; error?: string; repaired?: string }> {
   const opts = { duration: false, skipCovers: false };
   try {
     const head = Buffer.alloc(Math.min(HEAD, size));
@@ -72,10 +75,90 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
     const byContent = type !== undefined && (type.mime.startsWith('audio/') || type.mime.startsWith('video/'));
     if (!HandleTokenizer) return { meta: await parseFile(path, opts) };
     const tok = new HandleTokenizer(fh, { fileInfo: byContent ? { size } : { path, size } });
-    return { meta: await parseFromTokenizer(tok, opts) };
+    const meta = await parseFromTokenizer(tok, opts);
+    const repaired = await unsynchronisedId3(fh, head.subarray(0, bytesRead), size);
+    if (repaired) {
+      // the tag's own frames, read from the de-unsynchronised bytes, replace what music-metadata read from the raw ones
+      const version = `ID3v2.${head[3]}`;
+      const fixed = await parseBuffer(repaired, { mimeType: 'audio/mpeg' }, { duration: false, skipCovers: false, skipPostHeaders: true });
+      meta.native = { ...meta.native, [version]: fixed.native[version] ?? [] };
+      meta.common = { ...meta.common, ...Object.fromEntries(Object.entries(fixed.common).filter(([k, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0) && !/^(track|disk|movementIndex)$/.test(k))) } as IAudioMetadata['common'];
+      if (fixed.common.track?.no) meta.common.track = fixed.common.track;
+      return {
+        meta,
+        repaired: `The ${version} tag is unsynchronised as a whole (its unsynchronisation flag: a 0x00 inserted after each 0xFF that could read as an MPEG sync, ${version} §5), which ffmpeg and music-metadata misread (ffmpeg cuts text at the first inserted byte); it was read after undoing the unsynchronisation.`,
+      };
+    }
+    const appended = await appendedId3v24(fh, head.subarray(0, bytesRead), size);
+    if (appended) {
+      // an ID3v2.4 tag appended at the end (ID3v2.4 §3.4/§5, found by its footer), which neither reader looks for
+      const fixed = await parseBuffer(appended, { mimeType: 'audio/mpeg' }, { duration: false, skipCovers: false, skipPostHeaders: true }).catch(() => null);
+      const frames = fixed?.native['ID3v2.4'];
+      if (fixed && frames?.length) {
+        meta.native = { ...meta.native, 'ID3v2.4': [...(meta.native['ID3v2.4'] ?? []), ...frames] };
+        const had = meta.common as unknown as Record<string, unknown>;
+        for (const [k, v] of Object.entries(fixed.common)) {
+          const empty = (x: unknown) => x === undefined || x === null || (Array.isArray(x) && x.length === 0) || (typeof x === 'object' && !Array.isArray(x) && (x as { no?: unknown }).no === null);
+          if (!empty(v) && empty(had[k])) had[k] = v;
+        }
+        return { meta, repaired: 'The ID3v2.4 tag is appended at the end of the file (after the audio, found by its footer), where ffmpeg and music-metadata do not look; its tags were read from there.' };
+      }
+    }
+    return { meta };
   } catch (err) {
     return { meta: null, error: (err as Error).message };
   }
+}
+
+/**
+ * An ID3v2.4 tag appended after the audio (ID3v2.4 §3.4: a footer "3DI"
+ * closes it, so a reader can find it from the end — before an ID3v1 tag if
+ * one follows): the tag's bytes (header, frames, footer), or null when the
+ * file has none (a tag at the file's start, with a footer, is not one).
+ */
+async function appendedId3v24(fh: FileHandle, head: Buffer, size: number): Promise<Buffer | null> {
+  for (const end of [size, size - 128]) {
+    if (end < 20) continue;
+    const f = Buffer.alloc(10);
+    await fh.read(f, 0, 10, end - 10);
+    if (f.toString('latin1', 0, 3) !== '3DI' || f[3] !== 4 || (f[6] | f[7] | f[8] | f[9]) & 0x80) continue;
+    const body = (f[6] << 21) | (f[7] << 14) | (f[8] << 7) | f[9];
+    const start = end - 10 - body - 10;
+    if (start < id3v2Length(head) || body > 64 << 20) return null; // not inside (or being) the tag at the start
+    const tag = Buffer.alloc(body + 20);
+    await fh.read(tag, 0, tag.length, start);
+    return tag.toString('latin1', 0, 3) === 'ID3' && tag[3] === 4 ? tag : null;
+  }
+  return null;
+}
+
+/**
+ * An ID3v2.2/2.3 tag at the file's start with its unsynchronisation flag
+ * (header flags bit 7; ID3v2.3 §5: the writer inserted 0x00 after every
+ * 0xFF that a 0b111xxxxx byte or 0x00 followed, over the whole tag after its
+ * header): the tag with that undone (every 0xFF 0x00 → 0xFF), the flag
+ * cleared and its size rewritten; null when the file has no such tag.
+ * ID3v2.4 unsynchronises per frame (its frame flag), which readers handle.
+ */
+async function unsynchronisedId3(fh: FileHandle, head: Buffer, size: number): Promise<Buffer | null> {
+  if (head.length < 10 || head.toString('latin1', 0, 3) !== 'ID3' || (head[3] !== 2 && head[3] !== 3) || !(head[5] & 0x80)) return null;
+  const len = id3v2Length(head);
+  if (len <= 10 || len > size || len > 64 << 20) return null;
+  const raw = Buffer.alloc(len - 10);
+  await fh.read(raw, 0, raw.length, 10);
+  const out: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    out.push(raw[i]);
+    if (raw[i] === 0xff && raw[i + 1] === 0) i++;
+  }
+  const body = Buffer.from(out);
+  const h = Buffer.from(head.subarray(0, 10));
+  h[5] &= 0x7f;
+  h.writeUInt8((body.length >> 21) & 127, 6);
+  h.writeUInt8((body.length >> 14) & 127, 7);
+  h.writeUInt8((body.length >> 7) & 127, 8);
+  h.writeUInt8(body.length & 127, 9);
+  return Buffer.concat([h, body]);
 }
 
 // ---- tags -----------------------------------------------------------------
@@ -246,6 +329,18 @@ const TAG_ORDER: Array<[RegExp, string[], string]> = [
   [/^(wv|ape|tta|mpc|mpc8)$/, ['APEv2', 'ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'ID3v1'], "APEv2 is this format's own tag"],
 ];
 
+/** every non-empty text value of `keys` in one format's native tags, in file order */
+const nativeValues = (tags: Array<{ id: string; value: unknown }>, keys: string[]): string[] => {
+  const out: string[] = [];
+  for (const t of tags) {
+    if (!keys.some((k) => k.toLowerCase() === t.id.toLowerCase())) continue;
+    const v = t.value;
+    const text = typeof v === 'string' ? v : typeof (v as { text?: unknown } | undefined)?.text === 'string' ? (v as { text: string }).text : undefined;
+    if (text !== undefined && text.trim() !== '') out.push(text.trim());
+  }
+  return out;
+};
+
 const nativeValue = (tags: Array<{ id: string; value: unknown }>, keys: string[]): string | undefined => {
   for (const k of keys) {
     const t = tags.find((x) => x.id.toLowerCase() === k.toLowerCase());
@@ -299,15 +394,26 @@ export function tagConflicts(meta: IAudioMetadata | null, container: string, tag
     for (const f of formats) {
       const keys = NATIVE_KEYS[f.startsWith('ID3v2') ? 'ID3v2' : f]?.[field];
       if (!keys) continue;
-      const raw = nativeValue(meta.native[f] as Array<{ id: string; value: unknown }>, keys);
-      if (raw === undefined || broken(raw)) continue;
-      found.push({ source: f, value: cp1252Repair(raw) ?? raw });
+      // every distinct value a format holds (an AIFF may carry two NAME chunks: ffmpeg's and another tagger's)
+      for (const raw of nativeValues(meta.native[f] as Array<{ id: string; value: unknown }>, keys)) {
+        if (broken(raw)) continue;
+        const value = cp1252Repair(raw) ?? raw;
+        if (!found.some((x) => x.source === f && x.value === value)) found.push({ source: f, value });
+      }
     }
     if (found.length < 2 || found.every((x) => sameTag(x, found[0]))) continue;
     found.sort((a, b) => rank(a.source) - rank(b.source));
     const shown = found[0];
     tags[field] = shown.value;
-    const list = found.map((x) => `"${x.value}" (${TAG_LABEL[x.source] ?? x.source})`).join(', ');
+    // one entry a value, naming every source that holds it
+    const byValue = new Map<string, string[]>();
+    for (const x of found) {
+      const label = TAG_LABEL[x.source] ?? x.source;
+      const l = byValue.get(x.value) ?? [];
+      if (!l.includes(label)) l.push(label);
+      byValue.set(x.value, l);
+    }
+    const list = [...byValue].map(([value, labels]) => `"${value}" (${labels.join(', ')})`).join(', ');
     warnings.push(`Conflicting ${LABEL[field]} tags in one file: ${list}; shown: "${shown.value}", from ${TAG_LABEL[shown.source] ?? shown.source}, because ${why}.`);
   }
 }
@@ -401,6 +507,31 @@ export function extensionWarning(path: string, container: string, facts?: Extens
   const ext = extname(path).slice(1).toLowerCase();
   if (!facts || facts.fits || !facts.known) return null;
   return `"${basename(path)}" is in fact ${containerLabel(container)}, not ${ext.toUpperCase()} as its extension says; it was read as ${containerLabel(container)}.`;
+}
+
+/** extensions that promise a codec, not only a container → ffmpeg's codec names (`ffmpeg -codecs`) that fit */
+const EXT_CODECS: Record<string, string[]> = {
+  opus: ['opus'], spx: ['speex'], m4a: ['aac', 'alac'], m4b: ['aac', 'alac'], mp3: ['mp3', 'mp3float'], mp2: ['mp2', 'mp2float'], flac: ['flac'],
+  wv: ['wavpack'], ape: ['ape'], aac: ['aac'], ac3: ['ac3'], eac3: ['eac3'], dts: ['dts'], tta: ['tta'], alac: ['alac'],
+};
+/** what a user calls ffmpeg's codec */
+const CODEC_LABEL: Record<string, string> = {
+  vorbis: 'Vorbis', opus: 'Opus', speex: 'Speex', flac: 'FLAC', aac: 'AAC', alac: 'ALAC', mp3: 'MP3', mp3float: 'MP3', mp2: 'MP2', wavpack: 'WavPack', ape: "Monkey's Audio", ac3: 'AC-3', eac3: 'E-AC-3', dts: 'DTS', tta: 'TTA',
+};
+
+/**
+ * A warning when the container fits the extension but the audio codec is
+ * not the one the extension names (an Ogg Vorbis file named .opus): only
+ * for extensions that name a codec (EXT_CODECS; .ogg, .oga, .mka, .caf name
+ * a container only). `codec`: ffmpeg's name for the first audio stream's
+ * codec. null when it fits or the extension promises no codec.
+ */
+export function codecWarning(path: string, codec: string | undefined): string | null {
+  const ext = extname(path).slice(1).toLowerCase();
+  const want = EXT_CODECS[ext];
+  if (!want || !codec || codec === 'unknown' || want.includes(codec) || (want.includes('mp3') && codec.startsWith('mp3')) || (ext === 'dts' && codec.startsWith('dts'))) return null;
+  const label = (c: string) => CODEC_LABEL[c] ?? c;
+  return `"${basename(path)}" holds ${label(codec)} audio, not ${[...new Set(want.map(label))].join(' or ')} as its .${ext} extension says; it was read as ${label(codec)}.`;
 }
 
 // ---- duration and bitrate ---------------------------------------------------
@@ -502,6 +633,8 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   ff: FfmpegStated & { streams: S[] };
   mm: IAudioMetadata | null;
   mmError?: string;
+  /** readTagsByContent's `repaired`: music-metadata's tags were read from repaired bytes (trusted over ffmpeg's), and this warning says so */
+  mmRepaired?: string;
   /** `damage`: ffmpeg's sign that the file is damaged or truncated (ffmpeg.ts damageIn), null when it read cleanly */
   measured?: { durationSec: number; audioBytes?: number | null; damage?: string | null } | null;
   /** what the file's own structure says (structure.ts readStructure): truncation, trailing data, gapless length */
@@ -514,11 +647,21 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const warnings: string[] = [];
   const extWarn = extensionWarning(input.path, ff.container, input.extension);
   if (extWarn) warnings.push(extWarn);
+  else {
+    const codecWarn = codecWarning(input.path, ff.streams.find((x) => x.type === 'audio')?.codec);
+    if (codecWarn) warnings.push(codecWarn);
+  }
   // tags
   const ffTags = tagsOfFfmpeg(ff.metadata);
-  const tags = mergeTags(tagsOf(mm), ffTags, warnings);
-  tagConflicts(mm, ff.container, tags, warnings);
-  if (!mm && input.mmError) {
+  if (input.mmRepaired) warnings.push(input.mmRepaired);
+  const tags = input.mmRepaired ? { ...ffTags, ...tagsOf(mm) } : mergeTags(tagsOf(mm), ffTags, warnings);
+  // an ID3v1 tag music-metadata did not read (after a WavPack's APEv2 tag): its fields join the conflict check
+  const v1 = structure?.id3v1;
+  const mmAll = mm && v1 && !mm.native?.ID3v1 ? ({ ...mm, native: { ...mm.native, ID3v1: Object.entries(v1).filter(([, v]) => v).map(([id, value]) => ({ id, value })) } } as IAudioMetadata) : mm;
+  tagConflicts(mmAll, ff.container, tags, warnings);
+  // music-metadata knows no parser for the format (.au, .tta, .dts, PCM in CAF …) and ffmpeg found no tags: there are none to miss
+  const noParser = /Failed to determine audio format/i.test(input.mmError ?? '') && Object.keys(ffTags).length === 0;
+  if (!mm && input.mmError && !noParser) {
     warnings.push(
       Object.keys(ffTags).length
         ? `music-metadata could not read this file (${input.mmError}); the tags shown are ffmpeg's.`
@@ -530,7 +673,9 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const gapless = structure?.gapless && !ff.durationEstimated ? structure.gapless.samples / structure.gapless.sampleRate : itunSmpbSec(mm, ff.container);
   // FLAC STREAMINFO total_samples = 0: the stream states no length (ffmpeg's duration, if any, is a guess)
   const flacUnstated = structure?.flac?.totalSamples === 0;
-  const stated = gapless ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
+  // a CAF's packet table: the valid frames (priming and remainder left out), what ffmpeg decodes (its Duration counts every packet)
+  const cafSec = structure?.caf ? structure.caf.validFrames / structure.caf.sampleRate : null;
+  const stated = gapless ?? cafSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
   let durationSec: number | null = stated;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
   const why = ff.container.split(',').includes('mp3') ? ' (no Xing/Info/VBRI header)' : '';
@@ -544,7 +689,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
           ? `The FLAC header (STREAMINFO) states no total sample count; the duration ${fmtTime(measured.durationSec)} is measured from every frame.`
           : `The container states no duration; the duration ${fmtTime(measured.durationSec)} is measured from every packet.`,
       );
-    if (far) {
+    if (far && !(structure?.truncated && !measured.damage && !durationEstimated)) {
       warnings.push(
         durationEstimated
           ? `The file states no exact duration${why}: ffmpeg estimated ${fmtTime(stated!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
@@ -552,10 +697,13 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
             ? `The file appears truncated or damaged: its header states ${fmtTime(stated!)}, but its audio ends at ${fmtTime(measured.durationSec)} (ffmpeg: ${measured.damage})${structure?.truncated ? `; ${truncationText(structure.truncated)}` : ''}; shown: what the file holds.`
             : `The file's header states ${fmtTime(stated!)}, but its audio, read to the end without errors, lasts ${fmtTime(measured.durationSec)}; the header is wrong; shown: what the file holds.`,
       );
-      durationSec = measured.durationSec;
     }
+    if (far) durationSec = measured.durationSec;
+    // the whole frames/blocks before the cut (a packet read includes the cut frame's start, which does not decode)
+    const decodable = structure?.truncated?.decodableSec;
+    if (decodable !== undefined && decodable > 0 && decodable < (durationSec ?? Infinity)) durationSec = decodable;
     if (structure?.truncated && !(far && measured.damage))
-      warnings.push(`The file appears truncated or damaged: ${truncationText(structure.truncated)}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
+      warnings.push(`The file appears truncated or damaged: ${truncationText(structure.truncated)}${far && !durationEstimated && decodable === undefined ? `; its header states ${fmtTime(stated!)}` : ''}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
     durationEstimated = false;
   } else if (durationEstimated && stated !== null) {
     warnings.push(`The duration ${fmtTime(stated)} is an estimate from the first frames' bitrate${why ? ` ${why.trim()}` : ''}; it may be far off.`);
@@ -564,7 +712,12 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const audio = ff.streams.find((s) => s.type === 'audio');
   const covers = (mm?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
   let bitrateKbps: number | undefined;
-  if (measured?.audioBytes && measured.durationSec > 0 && (ff.durationEstimated || !audio?.bitrateKbps)) {
+  const oggSec = measured?.durationSec ?? durationSec;
+  if (structure?.oggAudioBytes && oggSec && oggSec > 0) {
+    // every Ogg codec: the audio pages' bytes over the duration (a Vorbis header's nominal rate and music-metadata's
+    // figure, which counts a METADATA_BLOCK_PICTURE cover's bytes, are not the audio's average)
+    bitrateKbps = (structure.oggAudioBytes * 8) / oggSec / 1000;
+  } else if (measured?.audioBytes && measured.durationSec > 0 && (ff.durationEstimated || !audio?.bitrateKbps)) {
     bitrateKbps = (measured.audioBytes * 8) / measured.durationSec / 1000;
   } else if (audio?.bitrateKbps && !ff.durationEstimated) {
     bitrateKbps = audio.bitrateKbps;

@@ -8,6 +8,7 @@ import { inputPartOf, readPcm, type PcmReadResult } from '../media/pcm';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
+import { gray16Rgb, jpegRgb, pillowPathOf, webpRgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -410,14 +411,20 @@ export async function imageInput(path: string, signal?: AbortSignal): Promise<Fl
       `"${name}" is ${video.width}×${video.height} pixels, more than the ${Math.round(MAX_IMAGE_PIXELS / 1e6)} megapixels allowed (it may be a decompression bomb). Use a smaller cover image.`,
     );
   }
+  const { width: w, height: h } = video;
+  // where ffmpeg's RGB conversion is not Pillow's (subsampled JPEG, lossy WebP, 16-bit gray PNG): its planes, converted as Pillow does
+  const pillow = head ? pillowPathOf(head) : null;
+  const cw = (w + 1) >> 1;
+  const planeBytes = !pillow ? w * h * 3 : pillow.kind === 'gray16' ? w * h * 2 : w * h + 2 * cw * (pillow.kind === 'jpeg' && pillow.v === 1 ? h : (h + 1) >> 1);
   // -noautorotate: Pillow's Image.open (the reference's loader) applies no EXIF orientation or display matrix
-  const r = await runFfmpeg(['-v', 'error', '-noautorotate', '-i', path, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
+  const r = await runFfmpeg(['-v', 'error', '-noautorotate', '-i', path, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
     signal,
-    maxStdout: video.width * video.height * 3 + 1,
+    maxStdout: planeBytes + 1,
   });
-  const size = video.width * video.height * 3;
-  if (r.stdout.length !== size) throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded as an image (${ffmpegReason(r.stderr)}).`);
-  const chw = imageToPixelValues(new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, size), video.width, video.height);
+  if (r.stdout.length !== planeBytes) throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded as an image (${ffmpegReason(r.stderr)}).`);
+  const planes = new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, planeBytes);
+  const rgb = !pillow ? planes : pillow.kind === 'jpeg' ? jpegRgb(planes, w, h, pillow.v) : pillow.kind === 'webp' ? webpRgb(planes, w, h) : gray16Rgb(planes, w, h);
+  const chw = imageToPixelValues(rgb, w, h);
   // [3, 224, 224] → [3, 2, 224, 224]: PadIm2Video(repeat, 2)
   const plane = 224 * 224;
   const out = new Float32Array(3 * 2 * plane);

@@ -1,0 +1,253 @@
+/**
+ * The RGB that Pillow (`Image.open(p).convert('RGB')`, the reference's image
+ * loader) makes of formats where ffmpeg's own RGB conversion differs, built
+ * from the planes ffmpeg decodes (which are the codec's, bit-exact for VP8,
+ * within IDCT rounding for JPEG):
+ *
+ * - JPEG with subsampled chroma (4:2:0 = h2v2, 4:2:2 = h2v1): libjpeg's
+ *   "fancy upsampling" (libjpeg-turbo jdsample.c h2v2_fancy_upsample /
+ *   h2v1_fancy_upsample: a triangular filter, 3/4 · nearest + 1/4 · next
+ *   sample, edges replicated) and its YCbCr → RGB tables (jdcolor.c,
+ *   16-bit fixed point, ITU-R BT.601 full range). ffmpeg's swscale upsamples
+ *   and converts otherwise (mean |Δ| 0.14 normalised on a noisy 4:2:0 image).
+ * - lossy WebP (VP8, 4:2:0): libwebp's fancy upsampler (src/dsp/upsampling.c
+ *   UpsampleRgbLinePair: the 9-3-3-1 filter as its two diagonals) and its
+ *   YUV → RGB (src/dsp/yuv.h VP8YUVToR/G/B, 14-bit fixed point, BT.601
+ *   limited range), as WebPDecode does by default.
+ * - 16-bit grayscale PNG (Pillow mode "I;16"): convert('RGB') goes through
+ *   mode L, which clips (ImagingConvert I16_L: v > 255 → 255), where ffmpeg
+ *   scales 0…65535 to 0…255.
+ *
+ * Pure functions over planes; the caller decodes them with ffmpeg.
+ */
+
+/** which Pillow-exact path a file's first bytes call for, with what ffmpeg must output for it; null: ffmpeg's rgb24 is already Pillow's */
+export type PillowPath = { kind: 'jpeg'; pixFmt: 'yuvj420p' | 'yuvj422p'; h: 2; v: 1 | 2 } | { kind: 'webp'; pixFmt: 'yuv420p' } | { kind: 'gray16'; pixFmt: 'gray16le' };
+
+/**
+ * Sniff `b` (the file's bytes, or at least its first 64 KiB): a baseline,
+ * extended or progressive JPEG whose 3 components are YCbCr with chroma
+ * subsampled 2×2 or 2×1 (no Adobe APP14 transform 0 = RGB); a lossy WebP
+ * ("VP8 " chunk, simple or VP8X without alpha); a PNG of 16-bit grayscale
+ * (IHDR colour type 0, bit depth 16). null otherwise.
+ */
+export function pillowPathOf(b: Uint8Array): PillowPath | null {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  if (buf.length > 4 && buf[0] === 0xff && buf[1] === 0xd8) return jpegPath(buf);
+  if (buf.length > 30 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WEBP') {
+    const first = buf.toString('latin1', 12, 16);
+    if (first === 'VP8 ') return { kind: 'webp', pixFmt: 'yuv420p' };
+    if (first === 'VP8X' && !(buf[20] & 0x10) && !(buf[20] & 0x02)) {
+      // no alpha, no animation: the image chunk follows the optional ICCP/EXIF/XMP chunks
+      let off = 12 + 8 + buf.readUInt32LE(16);
+      while (off + 8 <= buf.length) {
+        const id = buf.toString('latin1', off, off + 4);
+        if (id === 'VP8 ') return { kind: 'webp', pixFmt: 'yuv420p' };
+        if (id === 'VP8L') return null;
+        off += 8 + buf.readUInt32LE(off + 4) + (buf.readUInt32LE(off + 4) & 1);
+      }
+    }
+    return null;
+  }
+  if (buf.length > 26 && buf.readUInt32BE(0) === 0x89504e47 && buf.toString('latin1', 12, 16) === 'IHDR' && buf[24] === 16 && buf[25] === 0) return { kind: 'gray16', pixFmt: 'gray16le' };
+  return null;
+}
+
+function jpegPath(b: Buffer): PillowPath | null {
+  let p = 2;
+  let adobeRgb = false;
+  while (p + 4 <= b.length) {
+    if (b[p] !== 0xff) return null;
+    const m = b[p + 1];
+    if (m === 0xff) {
+      p++;
+      continue;
+    }
+    const len = b.readUInt16BE(p + 2);
+    if (m === 0xee && b.toString('latin1', p + 4, p + 9) === 'Adobe' && p + 15 < b.length) adobeRgb = b[p + 15] === 0;
+    // SOF0 baseline, SOF1 extended, SOF2 progressive (Huffman); arithmetic and lossless are left to ffmpeg
+    if (m === 0xc0 || m === 0xc1 || m === 0xc2) {
+      if (p + 4 + 6 + 9 > b.length || b[p + 4] !== 8 || b[p + 9] !== 3 || adobeRgb) return null;
+      const f = (i: number) => b[p + 10 + i * 3 + 1];
+      const [y, cb, cr] = [f(0), f(1), f(2)];
+      if (cb !== 0x11 || cr !== 0x11) return null;
+      if (y === 0x22) return { kind: 'jpeg', pixFmt: 'yuvj420p', h: 2, v: 2 };
+      if (y === 0x21) return { kind: 'jpeg', pixFmt: 'yuvj422p', h: 2, v: 1 };
+      return null;
+    }
+    if (m === 0xda || m === 0xd9) return null;
+    p += 2 + len;
+  }
+  return null;
+}
+
+const clamp8 = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v);
+
+/** libjpeg jdcolor.c build_ycc_rgb_table: SCALEBITS 16, FIX(x) = round(x · 65536), ONE_HALF = 1 << 15 */
+const FIX = (x: number) => Math.floor(x * 65536 + 0.5);
+const CR_R = new Int32Array(256);
+const CB_B = new Int32Array(256);
+const CR_G = new Int32Array(256);
+const CB_G = new Int32Array(256);
+for (let i = 0; i < 256; i++) {
+  const x = i - 128;
+  CR_R[i] = (FIX(1.402) * x + 32768) >> 16;
+  CB_B[i] = (FIX(1.772) * x + 32768) >> 16;
+  CR_G[i] = -FIX(0.71414) * x;
+  CB_G[i] = -FIX(0.34414) * x + 32768;
+}
+
+/**
+ * libjpeg's fancy upsampling of one chroma plane (cw × ch samples) to
+ * w × h: h2v2 (v = 2) or h2v1 (v = 1), as jdsample.c — rows and columns
+ * past the edge replicate the edge sample.
+ */
+export function jpegFancyUpsample(c: Uint8Array, cw: number, ch: number, w: number, h: number, v: 1 | 2): Uint8Array {
+  const out = new Uint8Array(w * h);
+  const row = new Int32Array(cw);
+  for (let y = 0; y < h; y++) {
+    const near = v === 2 ? y >> 1 : Math.min(y, ch - 1);
+    if (v === 2) {
+      // thiscolsum = nearest row × 3 + the next-nearest (above for an even output row, below for an odd one)
+      const far = Math.min(ch - 1, Math.max(0, y & 1 ? near + 1 : near - 1));
+      for (let x = 0; x < cw; x++) row[x] = c[near * cw + x] * 3 + c[far * cw + x];
+      const o = y * w;
+      const put = (x: number, val: number) => {
+        if (x < w) out[o + x] = val;
+      };
+      if (cw === 1) {
+        put(0, (row[0] * 4 + 8) >> 4);
+        put(1, (row[0] * 4 + 7) >> 4);
+        continue;
+      }
+      put(0, (row[0] * 4 + 8) >> 4);
+      put(1, (row[0] * 3 + row[1] + 7) >> 4);
+      for (let x = 1; x < cw - 1; x++) {
+        put(2 * x, (row[x] * 3 + row[x - 1] + 8) >> 4);
+        put(2 * x + 1, (row[x] * 3 + row[x + 1] + 7) >> 4);
+      }
+      const l = cw - 1;
+      put(2 * l, (row[l] * 3 + row[l - 1] + 8) >> 4);
+      put(2 * l + 1, (row[l] * 4 + 7) >> 4);
+    } else {
+      const r = near * cw;
+      const o = y * w;
+      const put = (x: number, val: number) => {
+        if (x < w) out[o + x] = val;
+      };
+      if (cw === 1) {
+        put(0, c[r]);
+        put(1, c[r]);
+        continue;
+      }
+      put(0, c[r]);
+      put(1, (c[r] * 3 + c[r + 1] + 2) >> 2);
+      for (let x = 1; x < cw - 1; x++) {
+        const inv = c[r + x] * 3;
+        put(2 * x, (inv + c[r + x - 1] + 1) >> 2);
+        put(2 * x + 1, (inv + c[r + x + 1] + 2) >> 2);
+      }
+      const l = cw - 1;
+      put(2 * l, (c[r + l] * 3 + c[r + l - 1] + 1) >> 2);
+      put(2 * l + 1, c[r + l]);
+    }
+  }
+  return out;
+}
+
+/**
+ * RGB (w × h × 3, uint8) of a JPEG's decoded planes, as libjpeg makes it:
+ * `planes`: ffmpeg's yuvj420p / yuvj422p frame (Y w × h, then Cb and Cr
+ * ⌈w/2⌉ × ⌈h/v⌉ each).
+ */
+export function jpegRgb(planes: Uint8Array, w: number, h: number, v: 1 | 2): Uint8Array {
+  const cw = (w + 1) >> 1;
+  const ch = v === 2 ? (h + 1) >> 1 : h;
+  const Y = planes.subarray(0, w * h);
+  const cb = jpegFancyUpsample(planes.subarray(w * h, w * h + cw * ch), cw, ch, w, h, v);
+  const cr = jpegFancyUpsample(planes.subarray(w * h + cw * ch, w * h + 2 * cw * ch), cw, ch, w, h, v);
+  const rgb = new Uint8Array(w * h * 3);
+  for (let i = 0; i < w * h; i++) {
+    const y = Y[i];
+    rgb[i * 3] = clamp8(y + CR_R[cr[i]]);
+    rgb[i * 3 + 1] = clamp8(y + ((CB_G[cb[i]] + CR_G[cr[i]]) >> 16));
+    rgb[i * 3 + 2] = clamp8(y + CB_B[cb[i]]);
+  }
+  return rgb;
+}
+
+/** libwebp yuv.h: MultHi and VP8Clip8 (YUV_FIX2 = 6) */
+const multHi = (v: number, coeff: number) => (v * coeff) >> 8;
+const clip8w = (v: number) => ((v & ~16383) === 0 ? v >> 6 : v < 0 ? 0 : 255);
+
+/**
+ * RGB (w × h × 3) of a lossy WebP's decoded planes (ffmpeg's yuv420p: Y
+ * w × h, U and V ⌈w/2⌉ × ⌈h/2⌉), as libwebp's WebPDecode makes it with fancy
+ * upsampling (EmitFancyRGB: output row 0 from chroma row 0 alone; rows
+ * 2k−1 and 2k from chroma rows k−1 and k; a last even row from the last
+ * chroma row alone).
+ */
+export function webpRgb(planes: Uint8Array, w: number, h: number): Uint8Array {
+  const cw = (w + 1) >> 1;
+  const ch = (h + 1) >> 1;
+  const Y = planes.subarray(0, w * h);
+  const U = planes.subarray(w * h, w * h + cw * ch);
+  const V = planes.subarray(w * h + cw * ch, w * h + 2 * cw * ch);
+  const rgb = new Uint8Array(w * h * 3);
+  const u = new Uint8Array(w);
+  const v = new Uint8Array(w);
+  /** UpsampleRgbLinePair's top line, `near` the chroma row it is closest to (weight 3/4), `far` the other */
+  const line = (src: Uint8Array, near: number, far: number, out: Uint8Array) => {
+    const t = (x: number) => src[near * cw + x];
+    const c = (x: number) => src[far * cw + x];
+    let tl = t(0);
+    let l = c(0);
+    out[0] = (3 * tl + l + 2) >> 2;
+    const lastPair = (w - 1) >> 1;
+    for (let x = 1; x <= lastPair; x++) {
+      const tt = t(x);
+      const uv = c(x);
+      const avg = tl + tt + l + uv + 8;
+      const diag12 = (avg + 2 * (tt + l)) >> 3;
+      const diag03 = (avg + 2 * (tl + uv)) >> 3;
+      out[2 * x - 1] = (diag12 + tl) >> 1;
+      out[2 * x] = (diag03 + tt) >> 1;
+      tl = tt;
+      l = uv;
+    }
+    if (!(w & 1)) out[w - 1] = (3 * tl + l + 2) >> 2;
+  };
+  for (let y = 0; y < h; y++) {
+    let near: number;
+    let far: number;
+    if (y === 0) near = far = 0;
+    else if (y & 1) {
+      near = (y - 1) >> 1;
+      far = near + 1 < ch ? near + 1 : near;
+    } else {
+      near = y >> 1;
+      far = near - 1;
+    }
+    line(U, near, far, u);
+    line(V, near, far, v);
+    for (let x = 0; x < w; x++) {
+      const yy = multHi(Y[y * w + x], 19077);
+      const i = (y * w + x) * 3;
+      rgb[i] = clip8w(yy + multHi(v[x], 26149) - 14234);
+      rgb[i + 1] = clip8w(yy - multHi(u[x], 6419) - multHi(v[x], 13320) + 8708);
+      rgb[i + 2] = clip8w(yy + multHi(u[x], 33050) - 17685);
+    }
+  }
+  return rgb;
+}
+
+/** RGB (w × h × 3) of 16-bit gray samples (little-endian), as Pillow's I;16 → L → RGB: clipped at 255, not scaled */
+export function gray16Rgb(planes: Uint8Array, w: number, h: number): Uint8Array {
+  const rgb = new Uint8Array(w * h * 3);
+  for (let i = 0; i < w * h; i++) {
+    const g = planes[2 * i] | (planes[2 * i + 1] << 8);
+    const c = g > 255 ? 255 : g;
+    rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = c;
+  }
+  return rgb;
+}
