@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,4 +44,23 @@ export function videoFile(name = 'clip.mp4', sec = 6): string {
 /** An image file (cover art). */
 export function imageFile(name = 'cover.png'): string {
   return media(name, ['-f', 'lavfi', '-i', 'testsrc=s=300x300:d=1', '-frames:v', '1']);
+}
+
+/** ffmpeg quietly (errors only), overwriting; throws with ffmpeg's stderr on failure. */
+export function ff(args: string[]): void {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** Seconds that decode: the samples of a full decode of the first audio stream (mono f32le at 48 kHz) over 48 kHz. */
+export function decodedSec(path: string): number {
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-ar', '48000', '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
+  return r.stdout.length / 4 / 48000;
+}
+
+/** The first audio stream's packets in kb/s over the decoded duration (bytes from ffmpeg's own framecrc count). */
+export function audioKbps(path: string): number {
+  const out = execFileSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'framecrc', '-'], { encoding: 'latin1', maxBuffer: 1 << 28 });
+  let bytes = 0;
+  for (const m of out.matchAll(/^0,\s*-?\d+,\s*-?\d+,\s*\d+,\s*(\d+),/gm)) bytes += Number(m[1]);
+  return (bytes * 8) / decodedSec(path) / 1000;
 }

@@ -8,7 +8,6 @@
 // probe and the library's analysis (what `studio analyze`, the library
 // detail and the export show) must state the same values.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,25 +16,10 @@ import type { ProbeResult } from '@contract';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { probeFile } from '../../main/engine/media/probe';
-import { OUTPUT } from '../helpers/media';
+import { audioKbps, decodedSec, ff, OUTPUT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds');
 
-function ff(args: string[]): void {
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-/** seconds that decode (the samples of a full decode of the first audio stream to f32le, over its rate) */
-function decodedSec(path: string): number {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-ar', '48000', '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
-  return r.stdout.length / 4 / 48000;
-}
-/** the audio's packets: bytes and kb/s over the decoded duration (ffmpeg's framecrc, its own count) */
-function audioKbps(path: string): number {
-  const out = execFileSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'framecrc', '-'], { encoding: 'latin1', maxBuffer: 1 << 28 });
-  let bytes = 0;
-  for (const m of out.matchAll(/^0,\s*-?\d+,\s*-?\d+,\s*\d+,\s*(\d+),/gm)) bytes += Number(m[1]);
-  return (bytes * 8) / decodedSec(path) / 1000;
-}
 const TONE = ['-f', 'lavfi', '-i', 'sine=f=440:d=20:beep_factor=4', '-ac', '2'];
 
 /** An APEv2 tag (header, items, footer) as foobar2000/MP3Gain append it: items are value size, flags, key NUL, UTF-8 value. */

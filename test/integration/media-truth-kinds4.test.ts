@@ -11,7 +11,7 @@
 // since the fixes in media/structure.ts);
 // each names the value seen then.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -19,25 +19,10 @@ import type { ProbeResult } from '@contract';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { probeFile } from '../../main/engine/media/probe';
 import { imageInput } from '../../main/engine/model/media-input';
-import { OUTPUT } from '../helpers/media';
+import { audioKbps, decodedSec, ff, OUTPUT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds4');
 
-function ff(args: string[]): void {
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-/** seconds that decode (the samples of a full decode of the first audio stream, over its rate) */
-function decodedSec(path: string): number {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-ar', '48000', '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
-  return r.stdout.length / 4 / 48000;
-}
-/** the audio's packets: bytes and kb/s over the decoded duration (ffmpeg's framecrc) */
-function audioKbps(path: string): number {
-  const out = execFileSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'framecrc', '-'], { encoding: 'latin1', maxBuffer: 1 << 28 });
-  let bytes = 0;
-  for (const m of out.matchAll(/^0,\s*-?\d+,\s*-?\d+,\s*\d+,\s*(\d+),/gm)) bytes += Number(m[1]);
-  return (bytes * 8) / decodedSec(path) / 1000;
-}
 const syncsafe = (n: number) => Buffer.from([(n >> 21) & 127, (n >> 14) & 127, (n >> 7) & 127, n & 127]);
 /** ID3v2 unsynchronisation (ID3v2.3 §5): a 0x00 after every 0xFF that is followed by 0b111xxxxx, 0x00, or the end */
 function unsync(b: Buffer): Buffer {

@@ -7,31 +7,15 @@
 // INFO in Windows-1252 and an "id3 " chunk in UTF-16 reads the exact text, and a FLAC cut at
 // 81 % keeps what decodes. Every right value is what ffmpeg decodes or what the test wrote.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { ProbeResult } from '@contract';
 import { probeFile } from '../../main/engine/media/probe';
-import { OUTPUT } from '../helpers/media';
+import { audioKbps, decodedSec, ff, OUTPUT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds5');
 
-function ff(args: string[]): void {
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-/** seconds that decode (the samples of a full decode of the first audio stream, over its rate) */
-function decodedSec(path: string): number {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-ar', '48000', '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
-  return r.stdout.length / 4 / 48000;
-}
-/** the audio's packets in kb/s over the decoded duration (ffmpeg's framecrc) */
-function audioKbps(path: string): number {
-  const out = execFileSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'framecrc', '-'], { encoding: 'latin1', maxBuffer: 1 << 28 });
-  let bytes = 0;
-  for (const m of out.matchAll(/^0,\s*-?\d+,\s*-?\d+,\s*\d+,\s*(\d+),/gm)) bytes += Number(m[1]);
-  return (bytes * 8) / decodedSec(path) / 1000;
-}
 const le32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return b; };
 const be32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
 const syncsafe = (n: number) => Buffer.from([(n >> 21) & 127, (n >> 14) & 127, (n >> 7) & 127, n & 127]);

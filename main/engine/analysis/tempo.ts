@@ -8,7 +8,7 @@
  * (Ellis 2007) at that level.
  */
 import { hann, RealFft } from '../dsp/fft';
-import { FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
+import { correlation, FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
 import type { Analyser } from './types';
 
 export interface TempoResult {
@@ -1005,7 +1005,7 @@ function octaveCandidatesOf(p: Periodicity, fps: number, opts: Required<TempoOpt
         // the bands' loudest log energy at the beat (the flux of a bass note on every beat would hide the kick)
         const lo = bt.map((t) => levelAt(3, t));
         const mid = bt.map((t) => levelAt(4, t));
-        backbeat = -pearson(lo, mid);
+        backbeat = -correlation(lo, mid);
         let e = 0;
         let o = 0;
         lo.forEach((v, i) => (i & 1 ? (o += v) : (e += v)));
@@ -1023,23 +1023,3 @@ function octaveCandidatesOf(p: Periodicity, fps: number, opts: Required<TempoOpt
   return { cands: out, beats };
 }
 
-function pearson(a: number[], b: number[]): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
-  }
-  ma /= n;
-  mb /= n;
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < n; i++) {
-    ab += (a[i] - ma) * (b[i] - mb);
-    aa += (a[i] - ma) ** 2;
-    bb += (b[i] - mb) ** 2;
-  }
-  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
-}
