@@ -115,7 +115,9 @@ describe('reload keeps the working session (issue 12, defect 5)', { timeout: 240
     assert.equal(ev.name, 'pack-chosen', JSON.stringify(ev.detail));
     // the tiny model sometimes ends its answer at once (EOS): ask until one is still being written after the reload
     let seen = false;
-    for (let attempt = 0; attempt < 5 && !seen; attempt++) {
+    // the tiny model stops at EOS after any token, and the prompt-prefix KV cache makes a repeat
+    // question start at once, so an answer often ends within the reload: try until one outlives it
+    for (let attempt = 0; attempt < 12 && !seen; attempt++) {
       await page.evaluate(() => ((globalThis as unknown as { __studioChatOptions: unknown }).__studioChatOptions = { maxNewTokens: 2048, temperature: 1.5 }));
       const m = await sp.chat().ask('And the drums, in detail?');
       const first = await sp.waitForEvent(['chat-token', 'chat-answered'], { after: m, timeout: 60_000 });
@@ -149,7 +151,7 @@ describe('reload keeps the working session (issue 12, defect 5)', { timeout: 240
       await sp.screenshot('issue12-5-answer-in-background');
       await sp.waitForEvent('chat-background-ended', { after: 0, timeout: 120_000 });
     }
-    assert.ok(seen, 'an answer was still being written after a reload (5 tries)');
+    assert.ok(seen, 'an answer was still being written after a reload (12 tries)');
     await page.locator('[data-testid=msg-assistant][data-status=done]').last().waitFor();
     const text = await sp.chat().answers.last().locator('.bubble').innerText();
     assert.ok(text.trim().length > 0 && !/no text/.test(text), `the finished answer: ${JSON.stringify(text.slice(0, 80))}`);
@@ -172,8 +174,9 @@ describe('reload keeps the working session (issue 12, defect 5)', { timeout: 240
       const first = await sp.waitForEvent(['chat-token', 'chat-answered'], { after: m, timeout: 60_000 });
       if (first.name === 'chat-answered') continue;
       process.kill(pid, 'SIGSTOP');
-      // an answer that ended just before the freeze has its event on the way
-      const ended = await sp.waitForEvent('chat-answered', { after: m, timeout: 500 }).then(() => true, () => false);
+      // an answer that ended just before the freeze has its event on the way (through studio serve
+      // and a page busy drawing a long answer: seconds under a loaded CI machine, not milliseconds)
+      const ended = await sp.waitForEvent('chat-answered', { after: m, timeout: 3000 }).then(() => true, () => false);
       if (ended) {
         process.kill(pid, 'SIGCONT');
         continue;

@@ -117,11 +117,12 @@ export class ChatService {
           onStage: (stage) => call.progress({ stage }),
           onText: (t) => {
             textSoFar += t;
-            call.token(t);
+            // kept before it is sent: a page that saw the text must find it after an engine crash
             if (Date.now() - lastSave > 500) {
               lastSave = Date.now();
               save({ status: 'streaming' });
             }
+            call.token(t);
           },
         }).then((res) => ({ res, pack: runtime.pack.manifest.name }));
       });
