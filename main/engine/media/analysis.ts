@@ -53,7 +53,11 @@ export async function analyseFile(path: string, probe: ProbeResult, signal: Abor
     throw err;
   });
   onProgress(1);
-  return waveAnalysisOf(run.results.peaks as PeaksData, run.results.spectrogram as SpectrogramData, decodeWarning(run, stated));
+  // a file cut short: the probe already states what decodes (so nothing reads as "short" here) and
+  // names the cut from the container's own structure, which says more than ffmpeg's last error
+  const cut = probe.warnings?.find((w) => /appears truncated/.test(w));
+  const warning = cut ? `${cut} The waveform shows what could be decoded.` : decodeWarning(run, stated);
+  return waveAnalysisOf(run.results.peaks as PeaksData, run.results.spectrogram as SpectrogramData, warning);
 }
 
 /**
