@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ProbeResult } from '@contract';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** git-ignored folder for everything tests generate (media, screenshots, data dirs) */
@@ -63,4 +64,24 @@ export function audioKbps(path: string): number {
   let bytes = 0;
   for (const m of out.matchAll(/^0,\s*-?\d+,\s*-?\d+,\s*\d+,\s*(\d+),/gm)) bytes += Number(m[1]);
   return (bytes * 8) / decodedSec(path) / 1000;
+}
+
+/**
+ * Every file probed once up front (the media-truth suites): `load` probes each path, keeping the
+ * ProbeResult or the error it threw; `probe(p)` is the result (rethrowing its error), `probed` the raw map.
+ */
+export function probeTable(probeFile: (path: string) => Promise<ProbeResult>) {
+  const probed = new Map<string, ProbeResult | Error>();
+  return {
+    probed,
+    probe(p: string): ProbeResult {
+      const r = probed.get(p);
+      if (r instanceof Error) throw r;
+      if (!r) throw new Error(`${p} was not probed`);
+      return r;
+    },
+    async load(paths: Iterable<string>): Promise<void> {
+      for (const p of paths) probed.set(p, await probeFile(p).catch((e: Error) => e));
+    },
+  };
 }

@@ -12,11 +12,10 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import type { ProbeResult } from '@contract';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { probeFile } from '../../main/engine/media/probe';
-import { audioKbps, decodedSec, ff, OUTPUT } from '../helpers/media';
+import { audioKbps, decodedSec, ff, OUTPUT, probeTable } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds');
 
@@ -193,13 +192,7 @@ function buildInputs(): void {
 }
 
 describe('media truth, each kind left (issue 10, third round)', () => {
-  const probed = new Map<string, ProbeResult | Error>();
-  const probe = (p: string): ProbeResult => {
-    const r = probed.get(p);
-    if (r instanceof Error) throw r;
-    assert.ok(r, p);
-    return r;
-  };
+  const { probed, probe, load } = probeTable(probeFile);
   const cache = join(DIR, 'cache');
   /** the library's analysis of `p` (what `studio analyze`, the track detail and the export show) */
   const library = (p: string) => analyseForLibrary({ path: p, cacheDir: cache, only: ['loudness'] });
@@ -207,7 +200,7 @@ describe('media truth, each kind left (issue 10, third round)', () => {
   before(async () => {
     buildInputs();
     const all = [...Object.values(F), ...NAMED, ...Object.values(LIES), ...Object.values(REAL)];
-    for (const p of all) probed.set(p, await probeFile(p).catch((e: Error) => e));
+    await load(all);
   });
 
   test('1. conflicting tags in one file: the container\'s own format shown, a warning naming both sources, both values, which is shown and why', () => {

@@ -15,11 +15,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import type { ProbeResult } from '@contract';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { probeFile } from '../../main/engine/media/probe';
 import { imageInput } from '../../main/engine/model/media-input';
-import { audioKbps, decodedSec, ff, OUTPUT } from '../helpers/media';
+import { audioKbps, decodedSec, ff, OUTPUT, probeTable } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds4');
 
@@ -159,16 +158,10 @@ for p in sys.argv[1:]:
 }
 
 describe('media truth, new inputs of each kind (issue 10, fourth round)', () => {
-  const probed = new Map<string, ProbeResult | Error>();
-  const probe = (p: string): ProbeResult => {
-    const r = probed.get(p);
-    if (r instanceof Error) throw r;
-    assert.ok(r, p);
-    return r;
-  };
+  const { probed, probe, load } = probeTable(probeFile);
   before(async () => {
     buildInputs();
-    for (const p of Object.values(F)) probed.set(p, await probeFile(p).catch((e: Error) => e));
+    await load(Object.values(F));
   });
 
   test('bitrate of Ogg Vorbis and Ogg Opus: the packets\' average, not the Vorbis header\'s nominal rate nor the cover\'s bytes (was 80 for 16.3; Opus 72 for 78.4, with a cover 83)', () => {

@@ -10,9 +10,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import type { ProbeResult } from '@contract';
 import { probeFile } from '../../main/engine/media/probe';
-import { audioKbps, decodedSec, ff, OUTPUT } from '../helpers/media';
+import { audioKbps, decodedSec, ff, OUTPUT, probeTable } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds5');
 
@@ -142,16 +141,10 @@ function buildInputs(): void {
 }
 
 describe('media truth, new inputs of each kind (issue 10, fifth round)', () => {
-  const probed = new Map<string, ProbeResult | Error>();
-  const probe = (p: string): ProbeResult => {
-    const r = probed.get(p);
-    if (r instanceof Error) throw r;
-    assert.ok(r, p);
-    return r;
-  };
+  const { probed, probe, load } = probeTable(probeFile);
   before(async () => {
     buildInputs();
-    for (const p of Object.values(F)) probed.set(p, await probeFile(p).catch((e: Error) => e));
+    await load(Object.values(F));
   });
 
   test('ordinary well-formed files of every common format, and legitimate pairings (FLAC in Ogg as .ogg/.oga, ALAC in .m4a, WebM as .mka, .mp2, .m4b): no warning, the decoded duration, the channels', () => {
