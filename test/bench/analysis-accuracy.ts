@@ -277,7 +277,7 @@ function report(set: string): void {
   // per category
   const cats = [...new Set(rs.map((r) => r.item.category))];
   console.log('per category (ours): ' + cats.map((c) => {
-    const cr = rs.filter((r) => r.item.category === c);
+    const cr = rs.filter((r) => r.item.category === c && !r.item.bpmUnknown);
     return `${c} ${cr.filter((r) => acc1(r.ours.bpm, r.item.bpm)).length}/${cr.length}`;
   }).join(', '));
   // calibration
@@ -301,8 +301,9 @@ function report(set: string): void {
   rel('key (right = exact key)', (r) => r.ours.keyConf, (r) => !!r.item.key && !!r.ours.key && mirexKeyScore(r.item.key, r.ours.key) === 1, rs.filter((r) => r.ours.key && (r.item.keyTrusted || !r.item.key)));
   const shown = (re: RegExp) => rs.filter((r) => re.test(r.ours.features));
   const tShown = shown(/Tempo:/);
+  const tScored = tShown.filter((r) => !r.item.bpmUnknown);
   const kShown = shown(/Key:/);
-  console.log(`features line: tempo stated for ${tShown.length}/${rs.length} files, right (Acc1) ${pct(tShown.filter((r) => acc1(r.ours.bpm, r.item.bpm)).length, tShown.length)}; key stated for ${kShown.length}/${rs.length}, of those with a trusted key or none right ${pct(kShown.filter((r) => r.item.keyTrusted && r.ours.key && mirexKeyScore(r.item.key!, r.ours.key) === 1).length, kShown.filter((r) => r.item.keyTrusted || !r.item.key).length)}`);
+  console.log(`features line: tempo stated for ${tShown.length}/${rs.length} files, right (Acc1, of those with a tempo truth) ${pct(tScored.filter((r) => acc1(r.ours.bpm, r.item.bpm)).length, tScored.length)}; key stated for ${kShown.length}/${rs.length}, of those with a trusted key or none right ${pct(kShown.filter((r) => r.item.keyTrusted && r.ours.key && mirexKeyScore(r.item.key!, r.ours.key) === 1).length, kShown.filter((r) => r.item.keyTrusted || !r.item.key).length)}`);
 }
 for (const s of SETS) report(s);
 

@@ -217,6 +217,11 @@ const SUBSETS: [string, number[]][] = [
   ['prior + comb + bass density', [0, 1, 2, 4]],
   ['prior² + comb + bass density', [1, 2, 4]],
   ['all', [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 4, 11]],
+  ['shipped + lock', [0, 1, 2, 3, 4, 12]],
+  ['shipped + bass dft', [0, 1, 2, 3, 4, 13]],
+  ['shipped + lock + bass dft', [0, 1, 2, 3, 4, 12, 13]],
+  ['shipped + backbeat', [0, 1, 2, 3, 4, 6]],
+  ['shipped + half', [0, 1, 2, 3, 4, 8]],
 ];
 const only = argv.includes('--subset') ? Number(argv[argv.indexOf('--subset') + 1]) : -1;
 SUBSETS.forEach(([name, cols], i) => {
