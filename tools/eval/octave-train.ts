@@ -14,7 +14,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { estimateTempo, LEVEL_TUNING, OCTAVE_FEATURES, TempoAnalyser, type OctaveCandidate } from '../../main/engine/analysis/tempo';
+import { estimateTempo, LEVEL_TUNING, OCTAVE_FEATURES, OCTAVE_MODEL, TempoAnalyser, type OctaveCandidate } from '../../main/engine/analysis/tempo';
 import { ALL_OCTAVE_FEATURES, octaveCandidatesAll } from './tempo-explore';
 import type { EvalItem } from './build-set';
 
@@ -271,4 +271,23 @@ const chosen = SUBSETS[argv.includes('--final') ? Number(argv[argv.indexOf('--fi
 const w = fit(rows, chosen[1]);
 const extra = w.slice(OCTAVE_FEATURES.length).some((v) => v !== 0);
 console.log(`fitted on all ${rows.length} files (${chosen[0]}): OCTAVE_MODEL = [${w.slice(0, OCTAVE_FEATURES.length).map((v) => +v.toPrecision(4)).join(', ')}] // ${OCTAVE_FEATURES.join(', ')}`);
-if (extra) console.log(`  (it also weighs features the product does not compute: ${ALL_OCTAVE_FEATURES.filter((_, i) => i >= OCTAVE_FEATURES.length && w[i] !== 0).join(', ')} = ${w.slice(OCTAVE_FEATURES.length).map((v) => +v.toPrecision(4)).join(', ')}; move them from tools/eval/tempo-explore.ts into tempo.ts first)`);
+if (extra)
+  console.log(`  (it also weighs features the product does not compute: ${ALL_OCTAVE_FEATURES.map((f, i) => [f, w[i]] as const).filter(([, v], i) => i >= OCTAVE_FEATURES.length && v !== 0).map(([f, v]) => `${f} ${+v.toPrecision(4)}`).join(', ')}; move them from tools/eval/tempo-explore.ts into tempo.ts first)`);
+// --eval-shipped: the shipped OCTAVE_MODEL (product features) on every file, next to the refit above
+if (argv.includes('--eval-shipped')) {
+  const ws = ALL_OCTAVE_FEATURES.map((_, i) => OCTAVE_MODEL[i] ?? 0);
+  const b: Record<string, [number, number]> = {};
+  for (const r of rows) {
+    b[r.set] ??= [0, 0];
+    b[r.set][0] += +acc1(pick(r, ws), r.bpm);
+    b[r.set][1]++;
+  }
+  console.log(`shipped OCTAVE_MODEL on every file  ${fmt(b)}`);
+  const bw: Record<string, [number, number]> = {};
+  for (const r of rows) {
+    bw[r.set] ??= [0, 0];
+    bw[r.set][0] += +acc1(pick(r, w), r.bpm);
+    bw[r.set][1]++;
+  }
+  console.log(`refit (${chosen[0]}) on every file  ${fmt(bw)}`);
+}
