@@ -315,6 +315,13 @@ export const GenerationOptions = z
     greedy: z.boolean().optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
     maxNewTokens: z.number().int().min(1).max(2048).optional(),
+    /**
+     * Hugging Face generate()'s min_new_tokens, in model tokens (not characters or words):
+     * the pack's EOS and single-token stop ids are not picked before this many new tokens
+     * (default 0). max_new_tokens, the model's last position, Stop, and the answer terminator
+     * ("\n###") spelled over several tokens still end an answer, so it can be shorter.
+     */
+    minNewTokens: z.number().int().min(0).max(2048).optional(),
     temperature: z.number().min(0).max(2).optional(),
     topP: z.number().gt(0).max(1).optional(),
   })
