@@ -171,7 +171,7 @@ describe('library: BPM range and tags (issue 12)', { timeout: 240_000 }, () => {
     await page.getByTestId('tag-write-dialog').waitFor({ state: 'hidden' });
   });
 
-  test('the filter bar is one line at 1440×900 and 1280×720; with the chat beside the library every column fits without sideways scrolling', async () => {
+  test('the filter bar is one line at 1440×900, 1280×720 and 1024×768; with the chat beside the library every column fits without sideways scrolling', async () => {
     const { page } = studio.sp;
     const oneLine = async () =>
       page.getByTestId('library-filters').evaluate((el) => {
@@ -180,13 +180,20 @@ describe('library: BPM range and tags (issue 12)', { timeout: 240_000 }, () => {
       });
     const fits = async () =>
       page.getByTestId('library-table').evaluate((el) => ({ scroll: (el as unknown as { scrollWidth: number }).scrollWidth, client: (el as unknown as { clientWidth: number }).clientWidth }));
-    for (const [w, h] of [[1440, 900], [1280, 720]]) {
+    for (const [w, h] of [[1440, 900], [1280, 720], [1024, 768]]) {
       await page.setViewportSize({ width: w, height: h });
       await page.waitForFunction((x) => (globalThis as unknown as { innerWidth: number }).innerWidth === x, w);
       const bar = await oneLine();
       await studio.sp.screenshot(`issue12-filter-bar-${w}x${h}`);
       assert.ok(bar.height <= 40, `${w}: filter bar ${bar.height} px high`);
       assert.ok(Math.max(...bar.tops) - Math.min(...bar.tops) <= 8, `${w}: every control on one line (tops ${bar.tops.join(', ')})`);
+      // with every row selected the count says so, still on one line
+      await page.locator('[data-testid=library-row]').first().click();
+      await page.keyboard.press('Control+a');
+      await page.getByTestId('library-count').filter({ hasText: /5 selected/ }).waitFor();
+      const selBar = await oneLine();
+      await studio.sp.screenshot(`issue12-filter-bar-selected-${w}x${h}`);
+      assert.ok(selBar.height <= 40 && Math.max(...selBar.tops) - Math.min(...selBar.tops) <= 8, `${w}: one line with a selection (${selBar.height} px, tops ${selBar.tops.join(', ')})`);
       // the View menu (BPM range, spelling, columns) and the Write tags dialog fit this size
       await page.getByTestId('columns-open').click();
       const menu = (await page.getByTestId('columns-chooser').boundingBox())!;
