@@ -449,6 +449,8 @@ export const LibraryTrack = z.object({
   analysedAt: z.number().nullable(),
   /** what the cross-check of the file's readers found (ProbeResult.warnings of the analysed file): misread tags, a lying extension, an estimated duration, a bitrate that counted the cover */
   warnings: z.array(z.string()),
+  /** other paths in the library folders that are symlinks to this same file (realpath); the library shows one row per file */
+  aliases: z.array(z.string()),
 });
 export type LibraryTrack = z.infer<typeof LibraryTrack>;
 

@@ -151,7 +151,7 @@ export const migrations: string[] = [
    CREATE INDEX track_marks_by_track ON track_marks(track_id, kind, start_sec);`,
   // 7 (issue 12): the loop (I/O/L) kept per track beside its hot cues and regions: kind 'loop', one per
   // track, start_sec…end_sec, `active` whether it plays round. SQLite cannot widen a CHECK, so the
-  // table is rebuilt (its rows copied as they are; nothing references it)
+  // table is rebuilt (its rows copied as they are; nothing references it). And a track's aliases (below)
   `CREATE TABLE track_marks_v7 (
      id TEXT PRIMARY KEY,
      track_id TEXT NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
@@ -171,5 +171,9 @@ export const migrations: string[] = [
    ALTER TABLE track_marks_v7 RENAME TO track_marks;
    CREATE UNIQUE INDEX track_marks_cue_slot ON track_marks(track_id, slot) WHERE kind = 'cue';
    CREATE UNIQUE INDEX track_marks_loop ON track_marks(track_id) WHERE kind = 'loop';
-   CREATE INDEX track_marks_by_track ON track_marks(track_id, kind, start_sec);`,
+   CREATE INDEX track_marks_by_track ON track_marks(track_id, kind, start_sec);
+   -- one library row per file (library/aliases.ts): a row's real_path (realpath) finds the row of a
+   -- link's file; lib_aliases (JSON array) lists the other library paths that are links to it
+   ALTER TABLE tracks ADD COLUMN lib_aliases TEXT;
+   CREATE INDEX tracks_lib_real_path ON tracks(real_path) WHERE lib_status IS NOT NULL;`,
 ];
