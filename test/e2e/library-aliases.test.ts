@@ -40,8 +40,16 @@ describe('library: one row per file, symlinks are aliases (issue 12)', { timeout
 
   test('a track and two links to it in the added folder: one row, at the track; the detail names the links', async () => {
     const { page } = studio.sp;
+    // the file browser's footer (the shared ModalFooter): its hint, Cancel and "Use this folder" on one line
+    await page.getByTestId('library-add-folder').click();
+    await studio.sp.fileBrowser().goTo(dir);
+    const foot = page.getByTestId('file-browser').locator('.foot');
+    const tops = await Promise.all([foot.locator('.hint'), foot.getByRole('button', { name: 'Cancel' }), page.getByTestId('browser-use-folder')].map(async (l) => Math.round((await l.boundingBox())!.y + (await l.boundingBox())!.height / 2)));
+    assert.ok(Math.max(...tops) - Math.min(...tops) <= 2, `one line: ${tops}`);
+    await studio.sp.screenshot('issue12-file-browser-footer');
     const m = await studio.sp.mark();
-    const ev = await lib.addFolder(dir);
+    await page.getByTestId('browser-use-folder').click();
+    const ev = await studio.sp.waitForEvent(['library-folder-added', 'library-folder-failed'], { after: m });
     assert.equal(ev.name, 'library-folder-added', JSON.stringify(ev.detail));
     await scanned(m);
     await lib.waitForTotal(5);

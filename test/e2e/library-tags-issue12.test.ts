@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { libraryFolder, libraryPage } from './library-page';
+import { formatTags, scannedLibrary, type libraryPage } from './library-page';
 import { useStudio } from '../helpers/studio';
 
 /**
@@ -18,10 +17,7 @@ describe('library: BPM range and tags (issue 12)', { timeout: 240_000 }, () => {
   const studio = useStudio({ viewport: { width: 1440, height: 900 } });
 
   /** ffprobe's format tags of a library file (keys lower-cased) */
-  const tagsOf = (file: string): Record<string, string> => {
-    const j = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format_tags', '-of', 'json', join(dir, file)]).toString()) as { format?: { tags?: Record<string, string> } };
-    return Object.fromEntries(Object.entries(j.format?.tags ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  };
+  const tagsOf = (file: string) => formatTags(join(dir, file));
   /** the BPM cell of the row with this title, as a number */
   const bpmOf = async (title: string): Promise<number> =>
     // the cell is the tempo to 0.1 then its confidence ("64.091%": "64.0" and "91%")
@@ -37,14 +33,7 @@ describe('library: BPM range and tags (issue 12)', { timeout: 240_000 }, () => {
   const order = async (): Promise<string[]> => (await lib.column('title')).map((t) => t.split(' ')[0]);
 
   before(async () => {
-    const folder = libraryFolder(12, 'e2e-library-tags');
-    dir = folder.dir;
-    lib = libraryPage(studio.sp);
-    await lib.show();
-    const ev = await lib.addFolder(folder.dir);
-    assert.equal(ev.name, 'library-folder-added', JSON.stringify(ev.detail));
-    await studio.sp.page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 120_000 });
-    await lib.waitForTotal(5);
+    ({ dir, lib } = await scannedLibrary(studio.sp, 'e2e-library-tags'));
   });
   after(() => chmodSync(join(dir, 'Gamma 128.wav'), 0o644));
 

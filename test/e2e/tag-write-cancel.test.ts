@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { libraryFolder, libraryPage } from './library-page';
+import { formatTags, scannedLibrary } from './library-page';
 import { useStudio } from '../helpers/studio';
 
 /**
@@ -16,27 +16,16 @@ import { useStudio } from '../helpers/studio';
  * Run: npm run build && node tools/run-tests.mjs test/e2e/tag-write-cancel.test.ts
  */
 describe('Write tags… Cancel (issue 12)', { timeout: 240_000 }, () => {
-  let lib: ReturnType<typeof libraryPage>;
   let dir = '';
   const studio = useStudio({ viewport: { width: 1440, height: 900 } });
   const FILES = ['Alpha 120.mp3', 'Beta 90.flac', 'Gamma 128.wav', 'sub/Delta 100.mp3'];
   const TITLES = ['Alpha Drive', 'Beta Slow', 'Gamma Rush', 'Delta Walk'];
   const sha = (file: string) => createHash('sha256').update(readFileSync(join(dir, file))).digest('hex');
-  const tagsOf = (file: string): Record<string, string> => {
-    const j = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format_tags', '-of', 'json', join(dir, file)]).toString()) as { format?: { tags?: Record<string, string> } };
-    return Object.fromEntries(Object.entries(j.format?.tags ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  };
+  const tagsOf = (file: string) => formatTags(join(dir, file));
   const listing = () => [...readdirSync(dir), ...readdirSync(join(dir, 'sub')).map((f) => `sub/${f}`)].sort();
 
   before(async () => {
-    const folder = libraryFolder(12, 'e2e-tag-write-cancel');
-    dir = folder.dir;
-    lib = libraryPage(studio.sp);
-    await lib.show();
-    const ev = await lib.addFolder(folder.dir);
-    assert.equal(ev.name, 'library-folder-added', JSON.stringify(ev.detail));
-    await studio.sp.page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 120_000 });
-    await lib.waitForTotal(5);
+    ({ dir } = await scannedLibrary(studio.sp, 'e2e-tag-write-cancel'));
   });
 
   test('Cancel while the first of four files is written: that file is written whole, the other three are not started and unchanged', async () => {

@@ -9,13 +9,19 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { migrate, migrations, openDb } from '../../main/engine/db';
 
-test('migration 5: existing answers get the question before them as reply_to; scan jobs are library jobs', () => {
+/** a database of schema `version` (the first `version` migrations) in a new folder, with one opened track 't1' */
+function dbAt(version: number): { dir: string; db: Database.Database } {
   const dir = mkdtempSync(join(tmpdir(), 'db-mig-'));
   const db = new Database(join(dir, 'old.sqlite'));
   db.pragma('foreign_keys = ON');
-  for (let v = 0; v < 4; v++) db.exec(migrations[v]);
-  db.pragma('user_version = 4');
+  for (let v = 0; v < version; v++) db.exec(migrations[v]);
+  db.pragma(`user_version = ${version}`);
   db.prepare(`INSERT INTO tracks (id, path, real_path, size, mtime_ms, kind, probe_json, opened_at, last_opened_at) VALUES ('t1','/a.mp3','/a.mp3',1,1,'audio','{}',0,0)`).run();
+  return { dir, db };
+}
+
+test('migration 5: existing answers get the question before them as reply_to; scan jobs are library jobs', () => {
+  const { dir, db } = dbAt(4);
   const ins = db.prepare(`INSERT INTO chat_messages (id, track_id, role, text, created_at, seq) VALUES (?, 't1', ?, ?, 0, ?)`);
   ins.run('u1', 'user', 'q1', 1);
   ins.run('a1', 'assistant', 'r1', 2);
@@ -38,12 +44,7 @@ test('migration 5: existing answers get the question before them as reply_to; sc
 });
 
 test('migration 7: the marks table takes loops; the hot cues and regions of schema 6 are kept as they were', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'db-mig7-'));
-  const db = new Database(join(dir, 'old.sqlite'));
-  db.pragma('foreign_keys = ON');
-  for (let v = 0; v < 6; v++) db.exec(migrations[v]);
-  db.pragma('user_version = 6');
-  db.prepare(`INSERT INTO tracks (id, path, real_path, size, mtime_ms, kind, probe_json, opened_at, last_opened_at) VALUES ('t1','/a.mp3','/a.mp3',1,1,'audio','{}',0,0)`).run();
+  const { dir, db } = dbAt(6);
   db.prepare(`INSERT INTO track_marks (id, track_id, kind, slot, start_sec, created_at) VALUES ('c1','t1','cue',3,12.5,1)`).run();
   db.prepare(`INSERT INTO track_marks (id, track_id, kind, start_sec, end_sec, name, created_at) VALUES ('r1','t1','region',4,8,'Verse',2)`).run();
   assert.throws(() => db.prepare(`INSERT INTO track_marks (id, track_id, kind, start_sec, end_sec, created_at) VALUES ('l0','t1','loop',1,2,3)`).run(), /CHECK/, 'schema 6 has no loops');
