@@ -78,7 +78,7 @@ describe('library: one row per file, symlinks are aliases (issue 12)', { timeout
     await studio.sp.screenshot('issue12-library-alias-other-folder');
   });
 
-  test('the link deleted, a rescan drops the alias; the row stays with its analysis', async () => {
+  test('the links deleted, a rescan drops them; the row stays with its analysis; a link from the other folder is kept', async () => {
     const { page } = studio.sp;
     unlinkSync(join(dir, 'sub', 'Alpha link of link.mp3'));
     unlinkSync(join(dir, 'Alpha link.mp3'));
@@ -90,6 +90,11 @@ describe('library: one row per file, symlinks are aliases (issue 12)', { timeout
     await page.getByTestId('detail-aliases').waitFor({ state: 'detached' });
     assert.equal(await rowCount('Alpha Drive'), 1);
     assert.match(await page.getByTestId('detail-tempo').innerText(), /120\.0/);
+    // the link from the other folder still leads to Beta: that rescan of the first folder keeps it
+    await page.locator('[data-testid=library-row]', { hasText: 'Beta Slow' }).click();
+    await page.locator('[data-testid=detail-title]', { hasText: 'Beta Slow' }).waitFor();
+    assert.match(await page.getByTestId('detail-aliases').innerText(), /Other Folder\/Beta elsewhere\.flac/);
+    assert.equal(await rowCount('Beta Slow'), 1);
   });
 
   test('no page errors', () => {

@@ -172,8 +172,7 @@ export const migrations: string[] = [
    CREATE UNIQUE INDEX track_marks_cue_slot ON track_marks(track_id, slot) WHERE kind = 'cue';
    CREATE UNIQUE INDEX track_marks_loop ON track_marks(track_id) WHERE kind = 'loop';
    CREATE INDEX track_marks_by_track ON track_marks(track_id, kind, start_sec);
-   -- one library row per file (library/aliases.ts): a row's real_path (realpath) finds the row of a
-   -- link's file; lib_aliases (JSON array) lists the other library paths that are links to it
-   ALTER TABLE tracks ADD COLUMN lib_aliases TEXT;
-   CREATE INDEX tracks_lib_real_path ON tracks(real_path) WHERE lib_status IS NOT NULL;`,
+   -- one library row per file (library/aliases.ts): lib_aliases (JSON array) lists the other library
+   -- paths that are links to the row's file (its real_path, realpath, as the scan last saw it)
+   ALTER TABLE tracks ADD COLUMN lib_aliases TEXT;`,
 ];

@@ -185,12 +185,6 @@ export class TracksRepo {
     this.db.prepare('UPDATE tracks SET real_path = ?, lib_aliases = ? WHERE id = ?').run(realPath, aliasesJson, id);
   }
 
-  /** The library row for a real path (realpath), other than the rows at `except`: its path and aliases. */
-  libRowByRealPath(realPath: string, except: ReadonlySet<string>): { id: string; path: string; lib_aliases: string | null } | undefined {
-    const rows = this.db.prepare('SELECT id, path, lib_aliases FROM tracks WHERE real_path = ? AND lib_status IS NOT NULL ORDER BY path').all(realPath) as { id: string; path: string; lib_aliases: string | null }[];
-    return rows.find((r) => !except.has(r.path));
-  }
-
   setFolder(id: string, folderId: string): void {
     this.db.prepare('UPDATE tracks SET folder_id = ? WHERE id = ?').run(folderId, id);
   }

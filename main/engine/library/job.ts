@@ -24,7 +24,7 @@ import { isTagWriteTemp } from './tag-write';
 import { oneRowPerFile, withRealPaths } from './aliases';
 import { aliasList, LibraryStore, newLibId } from './store';
 import { specialKind, testDenied, walkFolder, type Found, type Problem, type Skip } from './walk';
-import { lstat, stat } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 
 export { isMediaPath };
 
@@ -306,12 +306,19 @@ export class LibraryScanner {
     const rows = this.rows(job);
     const resolved = await withRealPaths(all);
     const paths = new Set(resolved.map((f) => f.path));
-    const elsewhere = new Map<string, { id: string; path: string; lib_aliases: string | null }>();
+    // the library's rows by real path, but for the paths found now (one pass over the job's rows)
+    const byReal = new Map<string, LibRow>();
+    for (const r of rows.values()) {
+      if (!r.lib_status || paths.has(r.path)) continue;
+      const prev = byReal.get(r.real_path);
+      if (!prev || r.path < prev.path) byReal.set(r.real_path, r);
+    }
+    const elsewhere = new Map<string, LibRow>();
     const { keep: found, aliasOf } = oneRowPerFile(
       resolved,
       (p) => !!rows.get(p)?.lib_status,
       (real) => {
-        const r = this.store.tracks.libRowByRealPath(real, paths);
+        const r = byReal.get(real);
         if (r) elsewhere.set(r.path, r);
         return r?.path;
       },
@@ -321,18 +328,28 @@ export class LibraryScanner {
     const c = classify(this.store, job.id, found, rows, this.versions, this.key);
     // the kept rows' real paths and aliases, written when they changed
     const wanted = new Map<string, { real: string; aliases: string[] }>();
-    for (const f of found) wanted.set(f.path, { real: f.realPath ?? f.path, aliases: f.aliases ?? [] });
+    const folders = this.store.folders();
+    for (const f of found) {
+      const real = f.realPath ?? f.path;
+      const aliases = new Set(f.aliases ?? []);
+      // an alias found by an earlier walk (a link in another library folder) stays while it still leads here
+      for (const a of aliasList(rows.get(f.path)?.lib_aliases ?? null)) {
+        if (aliases.has(a) || paths.has(a) || !innermost(a, folders)) continue;
+        if ((await realpath(a).catch(() => null)) === real) aliases.add(a);
+      }
+      wanted.set(f.path, { real, aliases: [...aliases].sort() });
+    }
     for (const [alias, kept] of aliasOf) {
       const e = elsewhere.get(kept);
       if (!e) continue;
-      const w = wanted.get(kept) ?? { real: rows.get(kept)?.real_path ?? kept, aliases: aliasList(e.lib_aliases) };
+      const w = wanted.get(kept) ?? { real: e.real_path, aliases: aliasList(e.lib_aliases) };
       if (!w.aliases.includes(alias)) w.aliases = [...w.aliases, alias].sort();
       wanted.set(kept, w);
     }
     let changed = 0;
     this.store.write(() => {
       for (const [path, w] of wanted) {
-        const r = rows.get(path) ?? (elsewhere.has(path) ? { ...elsewhere.get(path)!, real_path: w.real } : undefined);
+        const r = rows.get(path);
         if (!r) continue;
         const json = w.aliases.length ? JSON.stringify(w.aliases) : null;
         if (r.real_path === w.real && r.lib_aliases === json) continue;
