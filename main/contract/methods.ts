@@ -315,6 +315,13 @@ export const GenerationOptions = z
     greedy: z.boolean().optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
     maxNewTokens: z.number().int().min(1).max(2048).optional(),
+    /**
+     * Hugging Face generate()'s min_new_tokens, in model tokens (not characters or words):
+     * the pack's EOS and single-token stop ids are not picked before this many new tokens
+     * (default 0). max_new_tokens, the model's last position, Stop, and the answer terminator
+     * ("\n###") spelled over several tokens still end an answer, so it can be shorter.
+     */
+    minNewTokens: z.number().int().min(0).max(2048).optional(),
     temperature: z.number().min(0).max(2).optional(),
     topP: z.number().gt(0).max(1).optional(),
   })
@@ -442,6 +449,8 @@ export const LibraryTrack = z.object({
   analysedAt: z.number().nullable(),
   /** what the cross-check of the file's readers found (ProbeResult.warnings of the analysed file): misread tags, a lying extension, an estimated duration, a bitrate that counted the cover */
   warnings: z.array(z.string()),
+  /** other paths in the library folders that are symlinks to this same file (realpath); the library shows one row per file */
+  aliases: z.array(z.string()),
 });
 export type LibraryTrack = z.infer<typeof LibraryTrack>;
 
@@ -646,8 +655,11 @@ export const HotCue = z.object({ slot: z.number().int().min(1).max(CUE_SLOTS), t
 export type HotCue = z.infer<typeof HotCue>;
 export const NamedRegion = z.object({ id: Id, name: z.string().min(1).max(100), startSec: z.number().min(0), endSec: z.number().min(0) });
 export type NamedRegion = z.infer<typeof NamedRegion>;
-/** A track's marks, kept in the library database: hot cues by slot, named regions by start. */
-export const TrackMarks = z.object({ trackId: Id, cues: z.array(HotCue), regions: z.array(NamedRegion) });
+/** The track's loop (I/O/L in the track view): its ends in seconds of the track, and whether it plays round. */
+export const LoopMark = z.object({ startSec: z.number().min(0).max(1e6), endSec: z.number().min(0).max(1e6), on: z.boolean() });
+export type LoopMark = z.infer<typeof LoopMark>;
+/** A track's marks, kept in the library database: hot cues by slot, named regions by start, the loop (null: none). */
+export const TrackMarks = z.object({ trackId: Id, cues: z.array(HotCue), regions: z.array(NamedRegion), loop: LoopMark.nullable() });
 export type TrackMarks = z.infer<typeof TrackMarks>;
 
 // ---- the methods -----------------------------------------------------------
@@ -757,7 +769,7 @@ export const methods = {
     cancellable: true,
     summary: 'The beat grid: the library\'s stored beats and meter, or (asked to analyse) the tempo analyser run on the track in a worker thread (cached); with the first downbeat.',
   }),
-  'marks:list': spec({ input: TrackRef, output: TrackMarks, host: 'engine', summary: 'The track\'s hot cues and named regions.' }),
+  'marks:list': spec({ input: TrackRef, output: TrackMarks, host: 'engine', summary: 'The track\'s hot cues, named regions and loop.' }),
   'marks:set-cue': spec({
     input: z.object({ trackId: Id, slot: z.number().int().min(1).max(CUE_SLOTS), timeSec: z.number().min(0).max(1e6) }).strict(),
     output: TrackMarks,
@@ -782,6 +794,13 @@ export const methods = {
     output: TrackMarks,
     host: 'engine',
     summary: 'Delete a named region; returns the track\'s marks.',
+  }),
+  'marks:set-loop': spec({
+    /** null: forget the loop; a loop must end after it starts (else BAD_ARGS) */
+    input: z.object({ trackId: Id, loop: LoopMark.strict().nullable() }).strict(),
+    output: TrackMarks,
+    host: 'engine',
+    summary: 'Keep the track\'s loop (its ends and on/off; one per track), or forget it; returns the track\'s marks.',
   }),
 
   'recent:list': spec({ input: Empty, output: z.array(RecentEntry), host: 'engine', summary: 'Recently opened files.' }),

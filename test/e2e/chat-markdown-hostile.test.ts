@@ -5,33 +5,17 @@
 // page without an uncaught error and still usable.
 // Needs `npm run build`. Run: node tools/run-tests.mjs test/e2e/chat-markdown-hostile.test.ts
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
-import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
-import { useStudio } from '../helpers/studio';
+import { TINY_DIR } from '../tools/helpers';
+import { doneAnswer, QUESTION, storedThread, useChatStudio } from '../helpers/chat-thread';
 
 describe('chat: an answer the Markdown parser cannot take', { timeout: 300_000 }, () => {
-  const studio = useStudio({ prepare: ensureTinyPacks, serve: { env: { STUDIO_DISABLE_WEBGPU: '1' } }, viewport: { width: 1440, height: 900 } });
+  const studio = useChatStudio();
   let trackId = '';
-
-  function insert(role: 'user' | 'assistant', text: string, data: Record<string, unknown>, replyTo: string | null = null): string {
-    const d = new Database(join(studio.serve.dataDir, 'studio.sqlite'));
-    try {
-      d.pragma('busy_timeout = 5000');
-      const id = randomBytes(12).toString('base64url');
-      d.prepare(
-        `INSERT INTO chat_messages (id, track_id, role, text, created_at, seq, data_json, reply_to)
-         VALUES (?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM chat_messages WHERE track_id = ?), ?, ?)`,
-      ).run(id, trackId, role, text, Date.now(), trackId, JSON.stringify(data), replyTo);
-      return id;
-    } finally {
-      d.close();
-    }
-  }
-  const DONE = { status: 'done', stats: { provider: 'cpu', firstTokenMs: 5, tokensPerSec: 100, tokens: 512, stoppedBy: 'length', timings: { prefillMs: 1, decodeMs: 1, tokens: 512, firstTokenMs: 5 } }, pack: 'alpha-fp32' };
-  const Q = { attachments: { audio: {}, image: null, video: false } };
+  const { insert } = storedThread(studio, () => trackId);
+  const DONE = doneAnswer(512, 'length');
+  const Q = QUESTION;
 
   before(async () => {
     const { sp } = studio;

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
-import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
-import { useStudio } from '../helpers/studio';
+import { TINY_DIR } from '../tools/helpers';
+import { doneAnswer, QUESTION, storedThread, useChatStudio } from '../helpers/chat-thread';
 
 /**
  * Issue 12, chat pane and model memory:
@@ -59,47 +57,14 @@ const ANSWER = [
 ].join('\n');
 
 describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 300_000 }, () => {
-  const studio = useStudio({
-    prepare: ensureTinyPacks,
-    serve: { env: { STUDIO_DISABLE_WEBGPU: '1' } },
-    viewport: { width: 1440, height: 900 },
-    permissions: ['clipboard-read', 'clipboard-write'],
-  });
+  const studio = useChatStudio({ permissions: ['clipboard-read', 'clipboard-write'] });
   const sine = join(TINY_DIR, 'media', 'sine.wav');
   const alpha = join(TINY_DIR, 'packs', 'alpha-fp32');
   let trackId = '';
   const dialogs: string[] = [];
-
-  /** the engine's database, written as the engine writes a thread */
-  function db(): Database.Database {
-    const d = new Database(join(studio.serve.dataDir, 'studio.sqlite'));
-    d.pragma('busy_timeout = 5000');
-    return d;
-  }
-  const newId = () => randomBytes(12).toString('base64url');
-  function insert(role: 'user' | 'assistant', text: string, data: Record<string, unknown>, replyTo: string | null = null): string {
-    const d = db();
-    try {
-      const id = newId();
-      d.prepare(
-        `INSERT INTO chat_messages (id, track_id, role, text, created_at, seq, data_json, reply_to)
-         VALUES (?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM chat_messages WHERE track_id = ?), ?, ?)`,
-      ).run(id, trackId, role, text, Date.now(), trackId, JSON.stringify(data), replyTo);
-      return id;
-    } finally {
-      d.close();
-    }
-  }
-  function update(id: string, text: string, data: Record<string, unknown>): void {
-    const d = db();
-    try {
-      d.prepare('UPDATE chat_messages SET text = ?, data_json = ? WHERE id = ?').run(text, JSON.stringify(data), id);
-    } finally {
-      d.close();
-    }
-  }
-  const DONE = { status: 'done', stats: { provider: 'cpu', firstTokenMs: 5, tokensPerSec: 100, tokens: 120, stoppedBy: 'stop', timings: { prefillMs: 1, decodeMs: 1, tokens: 120, firstTokenMs: 5 } }, pack: 'alpha-fp32' };
-  const Q = { attachments: { audio: {}, image: null, video: false } };
+  const { insert, update } = storedThread(studio, () => trackId);
+  const DONE = doneAnswer(120, 'stop');
+  const Q = QUESTION;
 
   async function reload(): Promise<void> {
     const { sp } = studio;

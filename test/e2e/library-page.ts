@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { media, OUTPUT } from '../helpers/media';
@@ -55,6 +57,27 @@ export function libraryFolder(sec = 12, home = 'e2e-library'): { dir: string; tr
   writeFileSync(join(dir, BAD_FILE), 'This is a text file pretending to be an MP3.\n'.repeat(50));
   writeFileSync(join(dir, 'notes.txt'), 'not music');
   return { dir, tracks: LIBRARY_TRACKS, bad: BAD_FILE };
+}
+
+/**
+ * A fresh library folder (libraryFolder under test/output/`home`) added through the page's
+ * “Add folder…” and scanned to the end: the five rows shown. Returns the folder and the page object.
+ */
+export async function scannedLibrary(sp: StudioPage, home: string): Promise<{ dir: string; lib: ReturnType<typeof libraryPage> }> {
+  const folder = libraryFolder(12, home);
+  const lib = libraryPage(sp);
+  await lib.show();
+  const ev = await lib.addFolder(folder.dir);
+  assert.equal(ev.name, 'library-folder-added', JSON.stringify(ev.detail));
+  await sp.page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 120_000 });
+  await lib.waitForTotal(5);
+  return { dir: folder.dir, lib };
+}
+
+/** ffprobe's format tags of a file (keys lower-cased). */
+export function formatTags(file: string): Record<string, string> {
+  const j = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format_tags', '-of', 'json', file]).toString()) as { format?: { tags?: Record<string, string> } };
+  return Object.fromEntries(Object.entries(j.format?.tags ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
 type Win = { __studioEvents?: Array<{ seq: number; name: string; detail?: unknown }> };

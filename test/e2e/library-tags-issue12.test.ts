@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { libraryFolder, libraryPage } from './library-page';
+import { formatTags, scannedLibrary, type libraryPage } from './library-page';
 import { useStudio } from '../helpers/studio';
 
 /**
@@ -18,10 +17,7 @@ describe('library: BPM range and tags (issue 12)', { timeout: 240_000 }, () => {
   const studio = useStudio({ viewport: { width: 1440, height: 900 } });
 
   /** ffprobe's format tags of a library file (keys lower-cased) */
-  const tagsOf = (file: string): Record<string, string> => {
-    const j = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format_tags', '-of', 'json', join(dir, file)]).toString()) as { format?: { tags?: Record<string, string> } };
-    return Object.fromEntries(Object.entries(j.format?.tags ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  };
+  const tagsOf = (file: string) => formatTags(join(dir, file));
   /** the BPM cell of the row with this title, as a number */
   const bpmOf = async (title: string): Promise<number> =>
     // the cell is the tempo to 0.1 then its confidence ("64.091%": "64.0" and "91%")
@@ -37,14 +33,7 @@ describe('library: BPM range and tags (issue 12)', { timeout: 240_000 }, () => {
   const order = async (): Promise<string[]> => (await lib.column('title')).map((t) => t.split(' ')[0]);
 
   before(async () => {
-    const folder = libraryFolder(12, 'e2e-library-tags');
-    dir = folder.dir;
-    lib = libraryPage(studio.sp);
-    await lib.show();
-    const ev = await lib.addFolder(folder.dir);
-    assert.equal(ev.name, 'library-folder-added', JSON.stringify(ev.detail));
-    await studio.sp.page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 120_000 });
-    await lib.waitForTotal(5);
+    ({ dir, lib } = await scannedLibrary(studio.sp, 'e2e-library-tags'));
   });
   after(() => chmodSync(join(dir, 'Gamma 128.wav'), 0o644));
 
@@ -171,7 +160,7 @@ describe('library: BPM range and tags (issue 12)', { timeout: 240_000 }, () => {
     await page.getByTestId('tag-write-dialog').waitFor({ state: 'hidden' });
   });
 
-  test('the filter bar is one line at 1440×900 and 1280×720; with the chat beside the library every column fits without sideways scrolling', async () => {
+  test('the filter bar is one line at 1440×900, 1280×720 and 1024×768; with the chat beside the library every column fits without sideways scrolling', async () => {
     const { page } = studio.sp;
     const oneLine = async () =>
       page.getByTestId('library-filters').evaluate((el) => {
@@ -180,13 +169,20 @@ describe('library: BPM range and tags (issue 12)', { timeout: 240_000 }, () => {
       });
     const fits = async () =>
       page.getByTestId('library-table').evaluate((el) => ({ scroll: (el as unknown as { scrollWidth: number }).scrollWidth, client: (el as unknown as { clientWidth: number }).clientWidth }));
-    for (const [w, h] of [[1440, 900], [1280, 720]]) {
+    for (const [w, h] of [[1440, 900], [1280, 720], [1024, 768]]) {
       await page.setViewportSize({ width: w, height: h });
       await page.waitForFunction((x) => (globalThis as unknown as { innerWidth: number }).innerWidth === x, w);
       const bar = await oneLine();
       await studio.sp.screenshot(`issue12-filter-bar-${w}x${h}`);
       assert.ok(bar.height <= 40, `${w}: filter bar ${bar.height} px high`);
       assert.ok(Math.max(...bar.tops) - Math.min(...bar.tops) <= 8, `${w}: every control on one line (tops ${bar.tops.join(', ')})`);
+      // with every row selected the count says so, still on one line
+      await page.locator('[data-testid=library-row]').first().click();
+      await page.keyboard.press('Control+a');
+      await page.getByTestId('library-count').filter({ hasText: /5 selected/ }).waitFor();
+      const selBar = await oneLine();
+      await studio.sp.screenshot(`issue12-filter-bar-selected-${w}x${h}`);
+      assert.ok(selBar.height <= 40 && Math.max(...selBar.tops) - Math.min(...selBar.tops) <= 8, `${w}: one line with a selection (${selBar.height} px, tops ${selBar.tops.join(', ')})`);
       // the View menu (BPM range, spelling, columns) and the Write tags dialog fit this size
       await page.getByTestId('columns-open').click();
       const menu = (await page.getByTestId('columns-chooser').boundingBox())!;

@@ -153,7 +153,7 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     await page.getByTestId('cue-marker-1').waitFor();
   });
 
-  test('the loop: I and O at the playhead, or L on a dragged region; playback goes round', async () => {
+  test('the loop: I and O at the playhead, or L on a dragged region; playback goes round; kept across a reload, on or off, and drawn on the spectrogram', async () => {
     const { sp } = studio;
     const { page } = sp;
     await seekTo(4);
@@ -193,6 +193,40 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     await page.keyboard.press('l');
     const l2 = (await sp.waitForEvent('loop-changed', { after: m })).detail as { start: number; end: number; on: boolean };
     assert.deepEqual([l2.start, l2.end, l2.on], [sel.start, sel.end, true]);
+    await sp.waitForEvent('loop-kept', { after: m });
+    // drawn on the spectrogram too, over the same seconds
+    const spec = (await page.getByTestId('spectrogram-canvas').boundingBox())!;
+    const drawn = async () => {
+      const b = (await page.getByTestId('spectrogram-loop').boundingBox())!;
+      return { start: ((b.x - spec.x) / spec.width) * DURATION, end: ((b.x + b.width - spec.x) / spec.width) * DURATION };
+    };
+    let onSpec = await drawn();
+    assert.ok(Math.abs(onSpec.start - sel.start) < 0.1 && Math.abs(onSpec.end - sel.end) < 0.1, `spectrogram loop ${JSON.stringify(onSpec)} (loop ${JSON.stringify(sel)})`);
+    assert.equal(await page.getByTestId('spectrogram-loop').getAttribute('data-on'), 'true');
+    // kept per track: a reload brings it back, on, drawn on both
+    await page.reload();
+    await sp.waitForEvent('app-ready', { after: 0 });
+    const back = (await sp.waitForEvent('loop-changed', { after: 0, timeout: 60_000 })).detail as { start: number; end: number; on: boolean };
+    assert.deepEqual([back.start, back.end, back.on], [sel.start, sel.end, true]);
+    await sp.waitForEvent('waveform-drawn', { after: 0, timeout: 30_000 });
+    assert.equal(await page.getByTestId('loop-region').getAttribute('data-on'), 'true');
+    await page.getByTestId('spectrogram-loop').waitFor();
+    onSpec = await drawn();
+    assert.ok(Math.abs(onSpec.start - sel.start) < 0.1 && Math.abs(onSpec.end - sel.end) < 0.1, `after the reload: ${JSON.stringify(onSpec)}`);
+    assert.match(await page.getByTestId('loop-toggle').innerText(), /0:10/);
+    await sp.screenshot('issue12-loop-after-reload');
+    // switched off, it comes back off
+    m = await sp.mark();
+    await page.keyboard.press('l');
+    assert.equal(((await sp.waitForEvent('loop-kept', { after: m })).detail as { on: boolean }).on, false);
+    await page.reload();
+    await sp.waitForEvent('app-ready', { after: 0 });
+    const off = (await sp.waitForEvent('loop-changed', { after: 0, timeout: 60_000 })).detail as { on: boolean };
+    assert.equal(off.on, false);
+    await sp.waitForEvent('waveform-drawn', { after: 0, timeout: 30_000 });
+    assert.equal(await page.getByTestId('loop-region').getAttribute('data-on'), 'false');
+    assert.equal(await page.getByTestId('spectrogram-loop').getAttribute('data-on'), 'false');
+    await sp.screenshot('issue12-loop-off-after-reload');
   });
 
   test('named regions: kept, listed, renamed, selected as the chat\'s region, and back after a reload', async () => {

@@ -101,4 +101,21 @@ describe('beat grid, hot cues and named regions (engine)', { timeout: 180_000 },
     m = await h.engine.call('marks:delete-region', { trackId: a.id, id });
     assert.deepEqual([m.cues, m.regions], [[{ slot: 8, timeSec: 30 }], []]);
   });
+
+  test('the loop: kept per track, replaced, switched off, forgotten; refused when it does not end after it starts', async () => {
+    const a = await h.engine.call('media:open', { path: inLibrary });
+    const b = await h.engine.call('media:open', { path: loose });
+    assert.equal((await h.engine.call('marks:list', { trackId: b.id })).loop, null);
+    let m = await h.engine.call('marks:set-loop', { trackId: a.id, loop: { startSec: 4, endSec: 6, on: true } });
+    assert.deepEqual(m.loop, { startSec: 4, endSec: 6, on: true });
+    m = await h.engine.call('marks:set-loop', { trackId: a.id, loop: { startSec: 8, endSec: 10.5, on: false } });
+    assert.deepEqual(m.loop, { startSec: 8, endSec: 10.5, on: false });
+    assert.deepEqual(m.cues, [{ slot: 8, timeSec: 30 }], 'the cues stay');
+    assert.deepEqual((await h.engine.call('marks:list', { trackId: a.id })).loop, { startSec: 8, endSec: 10.5, on: false });
+    assert.equal((await h.engine.call('marks:list', { trackId: b.id })).loop, null, 'another track has its own');
+    await assert.rejects(h.engine.call('marks:set-loop', { trackId: a.id, loop: { startSec: 5, endSec: 5, on: true } }), (e: { code?: string }) => e.code === 'BAD_ARGS');
+    await assert.rejects(h.engine.call('marks:set-loop', { trackId: a.id, loop: { startSec: -1, endSec: 5, on: true } }), (e: { code?: string }) => e.code === 'BAD_ARGS');
+    m = await h.engine.call('marks:set-loop', { trackId: a.id, loop: null });
+    assert.equal(m.loop, null);
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { argmax, Rng, selectToken } from '../../main/engine/model/generate/sampling';
+import { argmax, minNewTokensBan, Rng, selectToken } from '../../main/engine/model/generate/sampling';
 import { TextStreamer } from '../../main/engine/model/generate/streamer';
 
 test('greedy picks the first maximum', () => {
@@ -28,6 +28,45 @@ test('top-p keeps only the nucleus; low temperature concentrates on the best tok
   for (let i = 0; i < 2000; i++) assert.notEqual(selectToken(logits, { greedy: false, temperature: 1, topP: 0.85 }, r), 2);
   const cold = Array.from({ length: 500 }, () => selectToken(logits, { greedy: false, temperature: 0.1, topP: 1 }, r));
   assert.ok(cold.filter((t) => t === 0).length > 495);
+});
+
+test('min_new_tokens: the end ids are banned before N new tokens, then allowed (HF MinNewTokensLengthLogitsProcessor)', () => {
+  assert.deepEqual([...minNewTokensBan(0, 3, [2, 285])!], [2, 285]);
+  assert.deepEqual([...minNewTokensBan(2, 3, [2])!], [2]);
+  assert.equal(minNewTokensBan(3, 3, [2]), undefined);
+  assert.equal(minNewTokensBan(0, 0, [2]), undefined);
+  // a toy model whose EOS (id 2) is by far the most likely token at every step: greedy and
+  // sampled answers end exactly at the first step where EOS is allowed, never before
+  const logits = Float32Array.from([0, 1, 20, 0.5]);
+  for (const greedy of [true, false]) {
+    const r = new Rng(5);
+    const ids: number[] = [];
+    for (let n = 0; n < 100; n++) {
+      const id = selectToken(logits, { greedy, temperature: 1, topP: 1, banned: minNewTokensBan(n, 7, [2]) }, r);
+      ids.push(id);
+      if (id === 2) break;
+    }
+    assert.equal(ids.length, 8, `greedy=${greedy}: ${ids}`);
+    assert.equal(ids.indexOf(2), 7);
+    if (greedy) assert.deepEqual(ids.slice(0, 7), [1, 1, 1, 1, 1, 1, 1], 'the next best token while EOS is banned');
+  }
+  assert.deepEqual(logits, Float32Array.from([0, 1, 20, 0.5]), 'the logits are not changed');
+});
+
+test('a banned token is never sampled; the rest keep their relative odds, with and without top-p', () => {
+  const logits = Float32Array.from([Math.log(0.5), Math.log(0.3), Math.log(0.2)]);
+  const r = new Rng(11);
+  const counts = [0, 0, 0];
+  for (let i = 0; i < 20000; i++) counts[selectToken(logits, { greedy: false, temperature: 1, topP: 1, banned: new Set([0]) }, r)]++;
+  assert.equal(counts[0], 0);
+  assert.ok(Math.abs(counts[1] / 20000 - 0.6) < 0.02, String(counts));
+  // top-p 0.5 over the renormalised 0.6 / 0.4: only token 1
+  for (let i = 0; i < 2000; i++) assert.equal(selectToken(logits, { greedy: false, temperature: 1, topP: 0.5, banned: new Set([0]) }, r), 1);
+  // ids outside the vocabulary change nothing; banning every id is ignored rather than dividing by zero
+  assert.equal(selectToken(logits, { greedy: true, temperature: 1, topP: 1, banned: new Set([7, -1]) }, r), 0);
+  assert.equal(selectToken(logits, { greedy: true, temperature: 1, topP: 1, banned: new Set([0, 1, 2]) }, r), 0);
+  const s = selectToken(logits, { greedy: false, temperature: 1, topP: 1, banned: new Set([0, 1, 2]) }, r);
+  assert.ok(s >= 0 && s <= 2);
 });
 
 /** A toy byte-level decoder: ids are bytes; invalid UTF-8 becomes U+FFFD like ByteFallback. */

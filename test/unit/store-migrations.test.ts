@@ -9,13 +9,19 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { migrate, migrations, openDb } from '../../main/engine/db';
 
-test('migration 5: existing answers get the question before them as reply_to; scan jobs are library jobs', () => {
+/** a database of schema `version` (the first `version` migrations) in a new folder, with one opened track 't1' */
+function dbAt(version: number): { dir: string; db: Database.Database } {
   const dir = mkdtempSync(join(tmpdir(), 'db-mig-'));
   const db = new Database(join(dir, 'old.sqlite'));
   db.pragma('foreign_keys = ON');
-  for (let v = 0; v < 4; v++) db.exec(migrations[v]);
-  db.pragma('user_version = 4');
+  for (let v = 0; v < version; v++) db.exec(migrations[v]);
+  db.pragma(`user_version = ${version}`);
   db.prepare(`INSERT INTO tracks (id, path, real_path, size, mtime_ms, kind, probe_json, opened_at, last_opened_at) VALUES ('t1','/a.mp3','/a.mp3',1,1,'audio','{}',0,0)`).run();
+  return { dir, db };
+}
+
+test('migration 5: existing answers get the question before them as reply_to; scan jobs are library jobs', () => {
+  const { dir, db } = dbAt(4);
   const ins = db.prepare(`INSERT INTO chat_messages (id, track_id, role, text, created_at, seq) VALUES (?, 't1', ?, ?, 0, ?)`);
   ins.run('u1', 'user', 'q1', 1);
   ins.run('a1', 'assistant', 'r1', 2);
@@ -32,6 +38,27 @@ test('migration 5: existing answers get the question before them as reply_to; sc
     { id: 'a2', reply_to: 'u2' },
   ]);
   assert.equal((db.prepare(`SELECT kind FROM scan_jobs WHERE id = 'j1'`).get() as { kind: string }).kind, 'library');
+  assert.equal((db.pragma('foreign_key_check') as unknown[]).length, 0);
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('migration 7: the marks table takes loops; the hot cues and regions of schema 6 are kept as they were', () => {
+  const { dir, db } = dbAt(6);
+  db.prepare(`INSERT INTO track_marks (id, track_id, kind, slot, start_sec, created_at) VALUES ('c1','t1','cue',3,12.5,1)`).run();
+  db.prepare(`INSERT INTO track_marks (id, track_id, kind, start_sec, end_sec, name, created_at) VALUES ('r1','t1','region',4,8,'Verse',2)`).run();
+  assert.throws(() => db.prepare(`INSERT INTO track_marks (id, track_id, kind, start_sec, end_sec, created_at) VALUES ('l0','t1','loop',1,2,3)`).run(), /CHECK/, 'schema 6 has no loops');
+  migrate(db);
+  assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
+  assert.deepEqual(db.prepare('SELECT id, kind, slot, start_sec, end_sec, name, created_at, active FROM track_marks ORDER BY id').all(), [
+    { id: 'c1', kind: 'cue', slot: 3, start_sec: 12.5, end_sec: null, name: null, created_at: 1, active: null },
+    { id: 'r1', kind: 'region', slot: null, start_sec: 4, end_sec: 8, name: 'Verse', created_at: 2, active: null },
+  ]);
+  db.prepare(`INSERT INTO track_marks (id, track_id, kind, start_sec, end_sec, active, created_at) VALUES ('l1','t1','loop',1,2,1,3)`).run();
+  assert.throws(() => db.prepare(`INSERT INTO track_marks (id, track_id, kind, start_sec, end_sec, active, created_at) VALUES ('l2','t1','loop',3,4,0,4)`).run(), /UNIQUE/, 'one loop per track');
+  assert.throws(() => db.prepare(`INSERT INTO track_marks (id, track_id, kind, slot, start_sec, created_at) VALUES ('c2','t1','cue',3,1,5)`).run(), /UNIQUE/, 'one cue per slot, still');
+  db.prepare(`DELETE FROM tracks WHERE id = 't1'`).run();
+  assert.equal((db.prepare('SELECT COUNT(*) AS n FROM track_marks').get() as { n: number }).n, 0, 'marks still go with their track');
   assert.equal((db.pragma('foreign_key_check') as unknown[]).length, 0);
   db.close();
   rmSync(dir, { recursive: true, force: true });

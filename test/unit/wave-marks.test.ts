@@ -78,12 +78,20 @@ test('downbeat phase: the beats with the most low-band energy start the bar', ()
   assert.equal(downbeatPhase(beats.slice(0, 2), 4, bands, peaksPerSec), 0);
 });
 
-test('hot cues and named regions: kept per track, replaced by slot, renamed, deleted, and still there after a reopen', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rs-marks-'));
-  let db = openDb(dir);
+/** a studio database in a new folder with two opened tracks, trackAAAA01 and trackBBBB02 */
+function twoTracks(prefix: string): { dir: string; db: ReturnType<typeof openDb> } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const db = openDb(dir);
   const tracks = new TracksRepo(db);
   tracks.insertOpened('trackAAAA01', '/m/a.flac', '/m/a.flac', 10, 1, 'audio', '{}', 1);
   tracks.insertOpened('trackBBBB02', '/m/b.flac', '/m/b.flac', 10, 1, 'audio', '{}', 1);
+  return { dir, db };
+}
+
+test('hot cues and named regions: kept per track, replaced by slot, renamed, deleted, and still there after a reopen', () => {
+  const made = twoTracks('rs-marks-');
+  const dir = made.dir;
+  let db = made.db;
   let marks = new TrackMarksRepo(db);
   marks.setCue('cueid00001', 'trackAAAA01', 1, 12.5, 1);
   marks.setCue('cueid00002', 'trackAAAA01', 3, 40, 2);
@@ -112,5 +120,28 @@ test('hot cues and named regions: kept per track, replaced by slot, renamed, del
   new TracksRepo(db);
   db.prepare('DELETE FROM tracks WHERE id = ?').run('trackAAAA01');
   assert.equal(marks.list('trackAAAA01').length, 0);
+  db.close();
+});
+
+test('the loop: one per track, replaced, on/off, forgotten; kept across a reopen; must end after it starts', () => {
+  const made = twoTracks('rs-loop-');
+  const dir = made.dir;
+  let db = made.db;
+  let marks = new TrackMarksRepo(db);
+  marks.setCue('cueid00001', 'trackAAAA01', 1, 12.5, 1);
+  marks.setLoop('loopid0001', 'trackAAAA01', 4, 6, true, 2);
+  marks.setLoop('loopid0002', 'trackAAAA01', 10, 12.5, false, 3); // the track's loop again: replaced, not added
+  marks.setLoop('loopid0003', 'trackBBBB02', 1, 2, true, 4);
+  db.close();
+  db = openDb(dir);
+  marks = new TrackMarksRepo(db);
+  const loops = (id: string) => marks.list(id).filter((r) => r.kind === 'loop').map((r) => [r.start_sec, r.end_sec, r.active]);
+  assert.deepEqual(loops('trackAAAA01'), [[10, 12.5, 0]]);
+  assert.deepEqual(loops('trackBBBB02'), [[1, 2, 1]]);
+  assert.equal(marks.list('trackAAAA01').filter((r) => r.kind === 'cue').length, 1, 'the cue is untouched');
+  assert.throws(() => marks.setLoop('loopid0004', 'trackAAAA01', 5, 5, true, 5), /CHECK/);
+  marks.deleteLoop('trackAAAA01');
+  assert.deepEqual(loops('trackAAAA01'), []);
+  assert.deepEqual(loops('trackBBBB02'), [[1, 2, 1]]);
   db.close();
 });

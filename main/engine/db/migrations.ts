@@ -149,4 +149,30 @@ export const migrations: string[] = [
    );
    CREATE UNIQUE INDEX track_marks_cue_slot ON track_marks(track_id, slot) WHERE kind = 'cue';
    CREATE INDEX track_marks_by_track ON track_marks(track_id, kind, start_sec);`,
+  // 7 (issue 12): the loop (I/O/L) kept per track beside its hot cues and regions: kind 'loop', one per
+  // track, start_sec…end_sec, `active` whether it plays round. SQLite cannot widen a CHECK, so the
+  // table is rebuilt (its rows copied as they are; nothing references it). And a track's aliases (below)
+  `CREATE TABLE track_marks_v7 (
+     id TEXT PRIMARY KEY,
+     track_id TEXT NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+     kind TEXT NOT NULL CHECK (kind IN ('cue','region','loop')),
+     slot INTEGER CHECK (slot IS NULL OR slot BETWEEN 1 AND 8),
+     start_sec REAL NOT NULL,
+     end_sec REAL,
+     name TEXT,
+     created_at INTEGER NOT NULL,
+     active INTEGER CHECK (active IS NULL OR active IN (0, 1)),
+     CHECK ((kind = 'cue' AND slot IS NOT NULL) OR (kind = 'region' AND end_sec > start_sec AND name IS NOT NULL)
+            OR (kind = 'loop' AND end_sec > start_sec AND active IS NOT NULL))
+   );
+   INSERT INTO track_marks_v7 (id, track_id, kind, slot, start_sec, end_sec, name, created_at)
+     SELECT id, track_id, kind, slot, start_sec, end_sec, name, created_at FROM track_marks;
+   DROP TABLE track_marks;
+   ALTER TABLE track_marks_v7 RENAME TO track_marks;
+   CREATE UNIQUE INDEX track_marks_cue_slot ON track_marks(track_id, slot) WHERE kind = 'cue';
+   CREATE UNIQUE INDEX track_marks_loop ON track_marks(track_id) WHERE kind = 'loop';
+   CREATE INDEX track_marks_by_track ON track_marks(track_id, kind, start_sec);
+   -- one library row per file (library/aliases.ts): lib_aliases (JSON array) lists the other library
+   -- paths that are links to the row's file (its real_path, realpath, as the scan last saw it)
+   ALTER TABLE tracks ADD COLUMN lib_aliases TEXT;`,
 ];

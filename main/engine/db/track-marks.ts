@@ -1,22 +1,27 @@
 import type { Db } from './index';
 
-/** One row of `track_marks` (migration 6): a hot cue (slot 1–8, at start_sec) or a named region (start_sec…end_sec). Seconds of the track. */
+/**
+ * One row of `track_marks` (migrations 6, 7): a hot cue (slot 1–8, at start_sec), a named region
+ * (start_sec…end_sec) or the track's loop (start_sec…end_sec, `active` 1 while it plays round). Seconds of the track.
+ */
 export interface MarkRow {
   id: string;
   track_id: string;
-  kind: 'cue' | 'region';
+  kind: 'cue' | 'region' | 'loop';
   slot: number | null;
   start_sec: number;
   end_sec: number | null;
   name: string | null;
   created_at: number;
+  /** loops only: 1 on, 0 off */
+  active: number | null;
 }
 
-/** `track_marks`: hot cues and named regions per track (issue 12). */
+/** `track_marks`: hot cues, named regions and the loop per track (issue 12). */
 export class TrackMarksRepo {
   constructor(private readonly db: Db) {}
 
-  /** The track's marks: cues by slot, regions by start then creation. */
+  /** The track's marks: cues by slot, the loop, regions by start then creation. */
   list(trackId: string): MarkRow[] {
     return this.db
       .prepare(`SELECT * FROM track_marks WHERE track_id = ? ORDER BY kind, slot, start_sec, created_at`)
@@ -51,5 +56,23 @@ export class TrackMarksRepo {
 
   deleteRegion(trackId: string, id: string): void {
     this.db.prepare(`DELETE FROM track_marks WHERE track_id = ? AND kind = 'region' AND id = ?`).run(trackId, id);
+  }
+
+  /**
+   * Put the track's loop at startSec…endSec (s; replacing its loop), on (plays round) or off.
+   * @throws SqliteError when endSec ≤ startSec (the table's CHECK) or the database cannot be written
+   */
+  setLoop(id: string, trackId: string, startSec: number, endSec: number, on: boolean, at: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO track_marks (id, track_id, kind, start_sec, end_sec, active, created_at) VALUES (?, ?, 'loop', ?, ?, ?, ?)
+         ON CONFLICT(track_id) WHERE kind = 'loop' DO UPDATE SET start_sec = excluded.start_sec, end_sec = excluded.end_sec, active = excluded.active`,
+      )
+      .run(id, trackId, startSec, endSec, on ? 1 : 0, at);
+  }
+
+  /** Forget the track's loop. */
+  deleteLoop(trackId: string): void {
+    this.db.prepare(`DELETE FROM track_marks WHERE track_id = ? AND kind = 'loop'`).run(trackId);
   }
 }

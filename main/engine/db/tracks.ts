@@ -31,6 +31,10 @@ export interface LibRow {
   lib_error_code: string | null;
   folder_id: string | null;
   in_recent: number;
+  /** realpath of `path` as the scan last saw it */
+  real_path: string;
+  /** JSON array of the other library paths that are links to this file (library/aliases.ts), or null */
+  lib_aliases: string | null;
 }
 
 /** A library row as the table, detail and export read it (snake_case columns of `tracks`). */
@@ -42,6 +46,8 @@ export interface LibQueryRow {
   lib_status: 'pending' | 'analysed' | 'failed'; lib_error: string | null; analysed_at: number | null;
   /** the stored probe's `warnings` as JSON text (json_extract), null when it has none */
   warnings_json: string | null;
+  /** JSON array of the other library paths that are links to this file, or null */
+  lib_aliases: string | null;
 }
 
 /** The summary columns of an analysed library track (what sorting and filtering read). */
@@ -74,10 +80,10 @@ function bpmSql(range: LibWhere['bpmRange']): string {
   return range ? `fold_bpm(bpm, ${Number(range.min)}, ${Number(range.max)})` : 'bpm';
 }
 
-const LIB_ROW = 'id, path, size, mtime_ms, lib_status, lib_versions, lib_error_code, folder_id, in_recent';
+const LIB_ROW = 'id, path, size, mtime_ms, lib_status, lib_versions, lib_error_code, folder_id, in_recent, real_path, lib_aliases';
 const LIB_COLUMNS = `id, path, file_name, folder_id, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, size,
   bpm, bpm_confidence, key_name, key_confidence, camelot, open_key, lufs, loudness_range, true_peak, features, lib_status, lib_error, analysed_at,
-  json_extract(probe_json, '$.warnings') AS warnings_json`;
+  json_extract(probe_json, '$.warnings') AS warnings_json, lib_aliases`;
 
 /** contract sort column → SQL column */
 const SORT_SQL: Record<string, string> = {
@@ -164,14 +170,19 @@ export class TracksRepo {
       .run(folderId, fileName, id);
   }
 
-  /** a new library-only row, pending analysis */
-  insertPending(id: string, path: string, folderId: string | null, size: number, mtimeMs: number, probeJson: string, fileName: string, at: number): void {
+  /** a new library-only row, pending analysis (`realPath`: the file's realpath, `path` itself when not through a link) */
+  insertPending(id: string, path: string, folderId: string | null, size: number, mtimeMs: number, probeJson: string, fileName: string, at: number, realPath = path): void {
     this.db
       .prepare(
         `INSERT INTO tracks (id, path, real_path, size, mtime_ms, kind, probe_json, opened_at, last_opened_at, in_recent, lib_status, folder_id, file_name)
          VALUES (?, ?, ?, ?, ?, 'audio', ?, ?, ?, 0, 'pending', ?, ?)`,
       )
-      .run(id, path, path, size, mtimeMs, probeJson, at, at, folderId, fileName);
+      .run(id, path, realPath, size, mtimeMs, probeJson, at, at, folderId, fileName);
+  }
+
+  /** A library row's real path and aliases (JSON array text, or null for none), as the scan found them. */
+  setRealPathAndAliases(id: string, realPath: string, aliasesJson: string | null): void {
+    this.db.prepare('UPDATE tracks SET real_path = ?, lib_aliases = ? WHERE id = ?').run(realPath, aliasesJson, id);
   }
 
   setFolder(id: string, folderId: string): void {

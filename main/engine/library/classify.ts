@@ -73,13 +73,14 @@ export function classify(
         continue;
       }
       files.push({ path: f.path, folderId: f.folderId, done: false });
-      const { id, added } = store.markPending(f.path, f.folderId, f.size, f.mtimeMs, r);
+      const { id, added } = store.markPending(f.path, f.folderId, f.size, f.mtimeMs, r, f.realPath);
       if (added) out.added++;
       else out.updated++;
       const wasAnalysed = r?.lib_status === 'analysed';
       rows.set(f.path, {
         id, path: f.path, size: r?.size ?? f.size, mtime_ms: r?.mtime_ms ?? f.mtimeMs, lib_status: 'pending', lib_versions: r?.lib_versions ?? null,
         lib_error_code: null, folder_id: f.folderId ?? r?.folder_id ?? null, in_recent: r?.in_recent ?? 0,
+        real_path: r?.real_path ?? f.realPath ?? f.path, lib_aliases: r?.lib_aliases ?? null,
       });
       out.queue.push({ path: f.path, trackId: id, only: only && wasAnalysed ? only : undefined, attempts: 0 });
     }

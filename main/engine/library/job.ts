@@ -21,9 +21,10 @@ import { classify, type QueueItem } from './classify';
 import type { Analyse } from './pool';
 import { sniffAudio, isMediaPath } from './sniff';
 import { isTagWriteTemp } from './tag-write';
-import { LibraryStore, newLibId } from './store';
+import { oneRowPerFile, withRealPaths } from './aliases';
+import { aliasList, LibraryStore, newLibId } from './store';
 import { specialKind, testDenied, walkFolder, type Found, type Problem, type Skip } from './walk';
-import { lstat, stat } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 
 export { isMediaPath };
 
@@ -297,8 +298,68 @@ export class LibraryScanner {
     return { found, badDirs };
   }
 
-  private enqueue(job: Job, found: Found[]): void {
-    const c = classify(this.store, job.id, found, this.rows(job), this.versions, this.key);
+  /**
+   * Decide and queue found files: one row per file (aliases.ts — a symlink to a track is an alias of
+   * its row, not a second row; a row at an alias path, left from before, leaves the library), then classify.
+   */
+  private async enqueue(job: Job, all: Found[]): Promise<void> {
+    const rows = this.rows(job);
+    const resolved = await withRealPaths(all);
+    const paths = new Set(resolved.map((f) => f.path));
+    // the library's rows by real path, but for the paths found now (one pass over the job's rows)
+    const byReal = new Map<string, LibRow>();
+    for (const r of rows.values()) {
+      if (!r.lib_status || paths.has(r.path)) continue;
+      const prev = byReal.get(r.real_path);
+      if (!prev || r.path < prev.path) byReal.set(r.real_path, r);
+    }
+    const elsewhere = new Map<string, LibRow>();
+    const { keep: found, aliasOf } = oneRowPerFile(
+      resolved,
+      (p) => !!rows.get(p)?.lib_status,
+      (real) => {
+        const r = byReal.get(real);
+        if (r) elsewhere.set(r.path, r);
+        return r?.path;
+      },
+    );
+    const duplicates = [...aliasOf.keys()].map((p) => rows.get(p)).filter((r): r is LibRow => !!r?.lib_status);
+    if (duplicates.length) this.removeRows(job, duplicates);
+    const c = classify(this.store, job.id, found, rows, this.versions, this.key);
+    // the kept rows' real paths and aliases, written when they changed
+    const wanted = new Map<string, { real: string; aliases: string[] }>();
+    const folders = this.store.folders();
+    for (const f of found) {
+      const real = f.realPath ?? f.path;
+      const aliases = new Set(f.aliases ?? []);
+      // an alias found by an earlier walk (a link in another library folder) stays while it still leads here
+      for (const a of aliasList(rows.get(f.path)?.lib_aliases ?? null)) {
+        if (aliases.has(a) || paths.has(a) || !innermost(a, folders)) continue;
+        if ((await realpath(a).catch(() => null)) === real) aliases.add(a);
+      }
+      wanted.set(f.path, { real, aliases: [...aliases].sort() });
+    }
+    for (const [alias, kept] of aliasOf) {
+      const e = elsewhere.get(kept);
+      if (!e) continue;
+      const w = wanted.get(kept) ?? { real: e.real_path, aliases: aliasList(e.lib_aliases) };
+      if (!w.aliases.includes(alias)) w.aliases = [...w.aliases, alias].sort();
+      wanted.set(kept, w);
+    }
+    let changed = 0;
+    this.store.write(() => {
+      for (const [path, w] of wanted) {
+        const r = rows.get(path);
+        if (!r) continue;
+        const json = w.aliases.length ? JSON.stringify(w.aliases) : null;
+        if (r.real_path === w.real && r.lib_aliases === json) continue;
+        this.store.tracks.setRealPathAndAliases(r.id, w.real, json);
+        const row = rows.get(path);
+        if (row) Object.assign(row, { real_path: w.real, lib_aliases: json });
+        changed++;
+      }
+    });
+    if (changed) this.bumpChanged({ updated: changed });
     job.total += found.length;
     job.done += c.done;
     job.failed += c.failed;
@@ -339,7 +400,7 @@ export class LibraryScanner {
       });
       job.total -= walking;
       if ((job.state as ScanState['state']) === 'cancelled') return;
-      this.enqueue(job, found);
+      await this.enqueue(job, found);
       // files gone from this folder (not under a folder that could not be read)
       const seen = new Set(found.map((f) => f.path));
       const gone = this.store.libraryRowsUnder(folder.path).filter((r) => !seen.has(r.path) && !badDirs.some((d) => isInside(r.path, d)));
@@ -367,7 +428,7 @@ export class LibraryScanner {
         this.store.write(() => this.store.jobs.forgetFile(job.id, r.path));
       }
     }
-    this.enqueue(job, toCheck);
+    await this.enqueue(job, toCheck);
   }
 
   private async pathsPhase(job: Job, paths: string[]): Promise<void> {
@@ -408,7 +469,7 @@ export class LibraryScanner {
     }
     const gone = [...new Map(vanished.map((v) => [v.id, v])).values()];
     if (gone.length) this.removeRows(job, gone);
-    this.enqueue(job, rest);
+    await this.enqueue(job, rest);
   }
 
   private async explicitPhase(job: Job, paths: string[]): Promise<void> {
@@ -424,7 +485,7 @@ export class LibraryScanner {
         job.problems.push({ path: p, code: 'BAD_ARGS', message: `Not a regular file (${specialKind(st) ?? 'special file'}): only files and folders can be analysed.` });
       } else found.push({ path: p, folderId, size: st.size, mtimeMs: st.mtimeMs });
     }
-    if ((job.state as ScanState['state']) !== 'cancelled') this.enqueue(job, found);
+    if ((job.state as ScanState['state']) !== 'cancelled') await this.enqueue(job, found);
   }
 
   private async processPhase(job: Job): Promise<void> {

@@ -29,8 +29,19 @@ function toLibraryTrack(r: LibQueryRow): LibraryTrack {
     genre: r.genre, year: r.year, durationSec: r.duration_sec, sampleRate: r.sample_rate, channels: r.channels, codec: r.codec,
     bitrateKbps: r.bitrate_kbps, sizeBytes: r.size, bpm: r.bpm, bpmConfidence: r.bpm === null ? null : r.bpm_confidence, key: r.key_name, keyConfidence: r.key_confidence,
     camelot: r.camelot, openKey: r.open_key, lufs: r.lufs, loudnessRange: r.loudness_range, truePeak: r.true_peak, features: r.features,
-    status: r.lib_status, error: r.lib_error, analysedAt: r.analysed_at, warnings: probeWarnings(r.warnings_json),
+    status: r.lib_status, error: r.lib_error, analysedAt: r.analysed_at, warnings: probeWarnings(r.warnings_json), aliases: aliasList(r.lib_aliases),
   };
+}
+
+/** the stored aliases (JSON array of paths); none when absent or unreadable */
+export function aliasList(json: string | null): string[] {
+  if (!json) return [];
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 function minimalProbe(path: string, size: number): ProbeResult {
@@ -152,13 +163,13 @@ export class LibraryStore {
   }
 
   /** A found file that needs analysis: a pending library row (new, or an opened file joining the library). Call inside write(). */
-  markPending(path: string, folderId: string | null, size: number, mtimeMs: number, existing?: LibRow): { id: string; added: boolean } {
+  markPending(path: string, folderId: string | null, size: number, mtimeMs: number, existing?: LibRow, realPath = path): { id: string; added: boolean } {
     if (existing) {
       this.tracks.setPending(existing.id, folderId, basename(path));
       return { id: existing.id, added: existing.lib_status === null };
     }
     const id = newLibId();
-    this.tracks.insertPending(id, path, folderId, size, mtimeMs, JSON.stringify(minimalProbe(path, size)), basename(path), Date.now());
+    this.tracks.insertPending(id, path, folderId, size, mtimeMs, JSON.stringify(minimalProbe(path, size)), basename(path), Date.now(), realPath);
     return { id, added: true };
   }
 

@@ -6,7 +6,7 @@
  * Whether a candidate is audio is decided by sniff.ts, not here.
  */
 import type { Dirent, Stats } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ErrorCode } from '@contract';
 import { isInside } from '../fs/paths';
@@ -17,6 +17,10 @@ export interface Found {
   folderId: string | null;
   size: number;
   mtimeMs: number;
+  /** the file's real path (realpath: every symlink resolved); unset until known (aliases.ts resolves it) */
+  realPath?: string;
+  /** the other library paths that are links to this same file (set by aliases.ts; they get no row) */
+  aliases?: string[];
 }
 
 /** Something the scan could not do, with its code (ErrorCode of the contract). */
@@ -54,7 +58,7 @@ export function specialKind(st: Pick<Stats, 'isFIFO' | 'isSocket' | 'isCharacter
 
 /**
  * Recursive walk of `root`. Never opens a file (a named pipe would block); one
- * stat per file. Folders that cannot be read are returned in `badDirs` (their
+ * stat per file, one realpath per folder and per file that is a symlink. Folders that cannot be read are returned in `badDirs` (their
  * rows are kept). Stops early when `signal` aborts.
  */
 export async function walkFolder(root: string, folderId: string | null, sink: WalkSink, signal?: AbortSignal): Promise<{ badDirs: string[] }> {
@@ -80,6 +84,8 @@ export async function walkFolder(root: string, folderId: string | null, sink: Wa
       continue;
     }
     visited.set(key, dir);
+    // one realpath per folder: a file's real path is its folder's plus its name, unless it is a link itself
+    const realDir = await realpath(dir).catch(() => dir);
     let entries: Dirent<Buffer>[];
     try {
       if (testDenied(dir)) throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
@@ -117,7 +123,10 @@ export async function walkFolder(root: string, folderId: string | null, sink: Wa
         continue;
       }
       if (t.isDirectory()) stack.push(p); // a link to a folder
-      else if (t.isFile()) sink.file({ path: p, folderId, size: t.size, mtimeMs: t.mtimeMs });
+      else if (t.isFile()) {
+        const realPath = e.isSymbolicLink() ? await realpath(p).catch(() => p) : join(realDir, name);
+        sink.file({ path: p, folderId, size: t.size, mtimeMs: t.mtimeMs, realPath });
+      }
       else sink.skip({ path: p, reason: `not a regular file (${specialKind(t) ?? 'special file'}${e.isSymbolicLink() ? ', through a link' : ''})` });
     }
   }

@@ -1,7 +1,7 @@
 /**
  * The track view's marks (issue 12, the gaps to Mixxx and rekordbox): the
- * beat grid drawn on the waveform, hot cues 1–8 and named regions kept per
- * track in the studio database (db/track-marks.ts).
+ * beat grid drawn on the waveform, hot cues 1–8, named regions and the loop
+ * kept per track in the studio database (db/track-marks.ts).
  *
  * The beat grid is the library's stored tempo analysis when it is current
  * (the tempo analyser's version), else the tempo analyser run on the file
@@ -52,11 +52,27 @@ export class MarksService {
     this.tracks.row(trackId);
     const cues: TrackMarks['cues'] = [];
     const regions: TrackMarks['regions'] = [];
+    let loop: TrackMarks['loop'] = null;
     for (const r of this.repo.list(trackId)) {
       if (r.kind === 'cue' && r.slot !== null) cues.push({ slot: r.slot, timeSec: r.start_sec });
       else if (r.kind === 'region' && r.end_sec !== null && r.name !== null) regions.push({ id: r.id, name: r.name, startSec: r.start_sec, endSec: r.end_sec });
+      else if (r.kind === 'loop' && r.end_sec !== null) loop = { startSec: r.start_sec, endSec: r.end_sec, on: r.active === 1 };
     }
-    return { trackId, cues, regions };
+    return { trackId, cues, regions, loop };
+  }
+
+  /**
+   * Keep the track's loop (null: forget it). Seconds of the track.
+   * @throws StudioError BAD_ARGS for a loop that does not end after it starts; NOT_FOUND for an unknown track
+   */
+  setLoop(trackId: string, loop: { startSec: number; endSec: number; on: boolean } | null): TrackMarks {
+    this.tracks.row(trackId);
+    if (!loop) this.repo.deleteLoop(trackId);
+    else {
+      if (!(loop.endSec > loop.startSec)) throw new StudioError('BAD_ARGS', `A loop must end after it starts (got ${loop.startSec}…${loop.endSec} s).`);
+      this.repo.setLoop(newId(), trackId, loop.startSec, loop.endSec, loop.on, Date.now());
+    }
+    return this.list(trackId);
   }
 
   setCue(trackId: string, slot: number, timeSec: number): TrackMarks {

@@ -147,6 +147,7 @@ export async function ask(
     temperature: o.temperature ?? m.generation.temperature,
     topP: o.topP ?? m.generation.top_p,
     maxNewTokens: o.maxNewTokens ?? m.generation.max_new_tokens,
+    minNewTokens: o.minNewTokens,
     seed: o.seed ?? Math.floor(Math.random() * 2 ** 31),
     signal: opts.signal,
     onText: opts.onText,

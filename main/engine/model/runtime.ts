@@ -5,7 +5,7 @@ import { StudioError } from '@contract';
 import type { Pack } from './pack';
 import { PLACEHOLDER_REGEX, PLACEHOLDERS, PLACEHOLDER_RE, type MediaKind } from './placeholders';
 import { createSession, type OpenedSession, type Provider, type ProviderChoice } from './providers';
-import { Rng, selectToken } from './generate/sampling';
+import { minNewTokensBan, Rng, selectToken } from './generate/sampling';
 import { KvDecoder } from './generate/decoder';
 import { PREFIX_CACHE_BYTES, PrefixKvCache } from './generate/prefix-cache';
 import { TextStreamer } from './generate/streamer';
@@ -57,6 +57,12 @@ export interface GenerateOptions {
   temperature: number;
   topP: number;
   maxNewTokens: number;
+  /**
+   * Hugging Face's min_new_tokens, in model tokens: EOS and the single-token stop ids are
+   * never picked before this many new tokens (default 0). max_new_tokens, the model's last
+   * position, the signal and the answer terminator spelled over several tokens still end it.
+   */
+  minNewTokens?: number;
   seed: number;
   signal?: AbortSignal;
   onText?: (text: string) => void;
@@ -369,6 +375,7 @@ export class ModelRuntime {
   private async runDecoder(decoder: KvDecoder, prompt: PromptEmbeds, opts: GenerateOptions, t0: number): Promise<GenerateResult> {
     const m = this.pack.manifest;
     const stopIds = new Set(m.tokens.stop_ids.filter((s) => s.length === 1).map((s) => s[0]));
+    const endIds = [m.tokens.eos_id, ...stopIds];
     const maxPos = m.llm.max_position_embeddings;
     const streamer = new TextStreamer((ids) => this.decode(ids), [m.tokens.answer_terminator]);
     const rng = new Rng(opts.seed);
@@ -384,7 +391,8 @@ export class ModelRuntime {
         stoppedBy = 'cancelled';
         break;
       }
-      const id = selectToken(logits, { greedy: opts.greedy, temperature: opts.temperature, topP: opts.topP }, rng);
+      const banned = minNewTokensBan(n, opts.minNewTokens ?? 0, endIds);
+      const id = selectToken(logits, { greedy: opts.greedy, temperature: opts.temperature, topP: opts.topP, banned }, rng);
       ids.push(id);
       if (n === 0) firstTokenMs = performance.now() - t0;
       if (id === m.tokens.eos_id) {

@@ -9,6 +9,24 @@ export interface SamplingOptions {
   greedy: boolean;
   temperature: number;
   topP: number;
+  /**
+   * Token ids whose logits count as −∞ for this step (never picked), as Hugging Face's
+   * MinNewTokensLengthLogitsProcessor sets the EOS logits to −inf. When every id is banned
+   * the ban is ignored (HF would divide by zero there).
+   */
+  banned?: ReadonlySet<number>;
+}
+
+/**
+ * Hugging Face generate()'s `min_new_tokens` (MinNewTokensLengthLogitsProcessor): the ids
+ * that end an answer are banned while fewer than `minNewTokens` new tokens were generated.
+ * @param newTokens tokens generated so far in this answer (0 before the first)
+ * @param minNewTokens the minimum answer length in model tokens (not characters); 0 or less bans nothing
+ * @param endIds the ids that end an answer: the pack's EOS id and its single-token stop ids
+ * @returns the ids to ban for this step, or undefined when none are
+ */
+export function minNewTokensBan(newTokens: number, minNewTokens: number, endIds: Iterable<number>): ReadonlySet<number> | undefined {
+  return newTokens < minNewTokens ? new Set(endIds) : undefined;
 }
 
 /** sfc32: small, fast, good-quality seeded PRNG. */
@@ -41,6 +59,12 @@ export class Rng {
   }
 }
 
+function hasUnbanned(n: number, banned: ReadonlySet<number>): boolean {
+  let inRange = 0;
+  for (const id of banned) if (Number.isInteger(id) && id >= 0 && id < n) inRange++;
+  return inRange < n;
+}
+
 /** Index of the largest logit (the first one on ties, like torch.argmax). */
 export function argmax(logits: ArrayLike<number>): number {
   let best = 0;
@@ -56,6 +80,8 @@ export function argmax(logits: ArrayLike<number>): number {
 }
 
 export function selectToken(logits: ArrayLike<number>, opts: SamplingOptions, rng: Rng): number {
+  const banned = opts.banned && opts.banned.size > 0 && hasUnbanned(logits.length, opts.banned) ? opts.banned : undefined;
+  if (banned) logits = Array.from(logits, (v, i) => (banned.has(i) ? -Infinity : v));
   if (opts.greedy || opts.temperature <= 0) return argmax(logits);
   const n = logits.length;
   const t = opts.temperature;
@@ -96,5 +122,7 @@ export function selectToken(logits: ArrayLike<number>, opts: SamplingOptions, rn
     u -= probs[i];
     if (u < 0) return i;
   }
-  return candidates[candidates.length - 1];
+  // rounding left u ≥ 0: the last candidate that can be picked (a banned one has probability 0)
+  for (let k = candidates.length - 1; k > 0; k--) if (probs[candidates[k]] > 0) return candidates[k];
+  return candidates[0];
 }

@@ -22,8 +22,9 @@ const LOOP_CATCH_SEC = 0.3;
 
 /**
  * The open track's marks (issue 12, the gaps to Mixxx and rekordbox): the
- * beat grid (media:beats), hot cues 1–8 and named regions (marks:*, kept per
- * track in the studio database), and the loop (this page's only).
+ * beat grid (media:beats), hot cues 1–8, named regions and the loop (marks:*,
+ * kept per track in the studio database: the loop comes back, on or off, when
+ * the track is opened again or the page reloads).
  */
 class Marks {
   grid = $state.raw<BeatGrid | null>(null);
@@ -50,11 +51,13 @@ class Marks {
     this.gridMessage = null;
     this.cues = [];
     this.regions = [];
-    this.setLoop(null);
+    this.showLoop(null);
     this.loopIn = null;
     if (!trackId) return;
     try {
-      this.apply(await api().call('marks:list', { trackId }));
+      const m = await api().call('marks:list', { trackId });
+      this.apply(m);
+      if (m.trackId === this.trackId && m.loop) this.showLoop({ start: m.loop.startSec, end: m.loop.endSec, on: m.loop.on });
     } catch (err) {
       if (this.trackId === trackId) app.error(err, 'Could not read the track\'s cues and regions');
     }
@@ -103,13 +106,16 @@ class Marks {
     signal('marks-changed', { trackId: m.trackId, cues: m.cues, regions: m.regions });
   }
 
-  private async write(what: string, work: (trackId: string) => Promise<TrackMarks>): Promise<void> {
+  /** Run a marks:* write for the open track and show its marks; false (and an error toast) when it failed. */
+  private async write(what: string, work: (trackId: string) => Promise<TrackMarks>): Promise<boolean> {
     const id = this.trackId;
-    if (!id) return;
+    if (!id) return false;
     try {
       this.apply(await work(id));
+      return true;
     } catch (err) {
       app.error(err, `Could not ${what}`);
+      return false;
     }
   }
 
@@ -126,29 +132,29 @@ class Marks {
     } else void this.setCue(slot, player.currentTime);
   }
 
-  setCue(slot: number, timeSec: number): Promise<void> {
+  setCue(slot: number, timeSec: number): Promise<boolean> {
     return this.write('set the cue', (trackId) => api().call('marks:set-cue', { trackId, slot, timeSec: Math.max(0, timeSec) }));
   }
 
-  deleteCue(slot: number): Promise<void> {
+  deleteCue(slot: number): Promise<boolean> {
     return this.write('delete the cue', (trackId) => api().call('marks:delete-cue', { trackId, slot }));
   }
 
   /** Keep the selected region under a name ("Region N" unless given). */
-  saveRegion(range: [number, number] | null = current.region, name?: string): Promise<void> {
-    if (!range) return Promise.resolve();
+  saveRegion(range: [number, number] | null = current.region, name?: string): Promise<boolean> {
+    if (!range) return Promise.resolve(false);
     let n = this.regions.length + 1;
     while (this.regions.some((r) => r.name === `Region ${n}`)) n++;
     return this.write('keep the region', (trackId) => api().call('marks:save-region', { trackId, name: name ?? `Region ${n}`, startSec: range[0], endSec: range[1] }));
   }
 
-  renameRegion(r: NamedRegion, name: string): Promise<void> {
+  renameRegion(r: NamedRegion, name: string): Promise<boolean> {
     const clean = name.trim();
-    if (!clean || clean === r.name) return Promise.resolve();
+    if (!clean || clean === r.name) return Promise.resolve(false);
     return this.write('rename the region', (trackId) => api().call('marks:save-region', { trackId, id: r.id, name: clean.slice(0, 100), startSec: r.startSec, endSec: r.endSec }));
   }
 
-  deleteRegion(r: NamedRegion): Promise<void> {
+  deleteRegion(r: NamedRegion): Promise<boolean> {
     return this.write('delete the region', (trackId) => api().call('marks:delete-region', { trackId, id: r.id }));
   }
 
@@ -183,7 +189,16 @@ class Marks {
     } else if (l) this.setLoop({ ...l, on: !l.on });
   }
 
+  /** The loop is now `l` (null: none): drawn, played round while on, and kept for the track. */
   setLoop(l: Loop | null): void {
+    this.showLoop(l);
+    // the engine's answer is not applied back: a quick L L L must not flip the loop while answers arrive
+    void this.write('keep the loop', (trackId) =>
+      api().call('marks:set-loop', { trackId, loop: l ? { startSec: Math.max(0, l.start), endSec: l.end, on: l.on } : null }),
+    ).then((ok) => ok && signal('loop-kept', l ? { ...l } : null));
+  }
+
+  private showLoop(l: Loop | null): void {
     this.loop = l;
     cancelAnimationFrame(this.raf);
     this.raf = 0;

@@ -17,7 +17,7 @@ export interface Column {
 
 /** The library table's columns, in their default order. */
 export const COLUMNS: Column[] = [
-  { id: 'title', label: 'Title', sort: 'title', width: 'minmax(120px, 2fr)', min: 120 },
+  { id: 'title', label: 'Title', sort: 'title', width: 'minmax(104px, 2fr)', min: 104 },
   { id: 'artist', label: 'Artist', sort: 'artist', width: 'minmax(70px, 1.3fr)', min: 70, drop: 8 },
   { id: 'album', label: 'Album', sort: 'album', width: 'minmax(70px, 1.2fr)', min: 70, drop: 7 },
   { id: 'duration', label: 'Time', sort: 'durationSec', width: '54px', num: true, title: 'Duration', min: 54, drop: 5 },

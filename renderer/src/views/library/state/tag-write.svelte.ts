@@ -29,6 +29,9 @@ function readNotation(): KeyNotation {
  * files are written one after another, and every file that was refused is
  * listed with the engine's reason (changed since analysis, read-only,
  * unsupported container). The key notation is kept (localStorage).
+ * Cancel while writing stops after the file being written (each file's write
+ * is atomic in the engine: the file is whole before or whole after), and
+ * says how many were written and how many were not started.
  */
 class TagWriter {
   /** the dialog is open for these track ids */
@@ -38,6 +41,10 @@ class TagWriter {
   bpm = $state(true);
   key = $state(true);
   running = $state(false);
+  /** Cancel was pressed while writing: no file is started after the one being written */
+  stopping = $state(false);
+  /** the last run was cancelled: `ids.length - done` files were not started */
+  cancelled = $state(false);
   done = $state(0);
   written = $state.raw<TagWriteResult[]>([]);
   failures = $state.raw<{ trackId: string; message: string }[]>([]);
@@ -52,6 +59,8 @@ class TagWriter {
     this.written = [];
     this.failures = [];
     this.finished = false;
+    this.stopping = false;
+    this.cancelled = false;
     this.open = true;
     signal('tag-write-open', { count: ids.length });
   }
@@ -66,13 +75,24 @@ class TagWriter {
     this.open = false;
   }
 
+  /** The dialog's Cancel (and Esc): while writing, stop after the current file; otherwise close. */
+  cancel(): void {
+    if (!this.running) return this.close();
+    if (this.stopping) return;
+    this.stopping = true;
+    signal('tag-write-cancel', { done: this.done, of: this.ids.length });
+  }
+
   async run(): Promise<void> {
     if (this.running || (!this.bpm && !this.key)) return;
     this.running = true;
+    this.stopping = false;
+    this.cancelled = false;
     const written: TagWriteResult[] = [];
     const failures: { trackId: string; message: string }[] = [];
     try {
       for (const trackId of this.ids) {
+        if (this.stopping) break;
         try {
           written.push(await api().call('library:write-tags', { trackId, keyNotation: this.notation, bpm: this.bpm, key: this.key }));
         } catch (err) {
@@ -85,14 +105,22 @@ class TagWriter {
         this.failures = [...failures];
       }
       this.finished = true;
+      this.cancelled = this.done < this.ids.length;
       const shown = detail.track?.track.id;
       if (shown && this.ids.includes(shown)) void detail.load(shown);
+      const notStarted = this.ids.length - this.done;
+      if (this.cancelled) {
+        app.notice('Writing tags cancelled', `${written.length} of ${this.ids.length} files written; ${notStarted} not started, left as they were.`);
+        signal('tag-write-done', { written: written.length, failed: failures.length, cancelled: true, notStarted });
+        return;
+      }
       if (!failures.length) app.notice('Tags written', `${writtenWhat(written)} in the tags of ${written.length === 1 ? `"${written[0].path.split(/[\\/]/).pop()}"` : `${written.length} files`}.`);
       signal('tag-write-done', { written: written.length, failed: failures.length });
     } catch (err) {
       app.error(err, 'Could not write the tags');
     } finally {
       this.running = false;
+      this.stopping = false;
     }
   }
 }
