@@ -8,7 +8,7 @@ import { inputPartOf, readPcm, type PcmReadResult } from '../media/pcm';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { gray16Rgb, jpegRgb, pillowPathOf, webpRgb } from './preprocess/pillow-rgb';
+import { gifTransparentRgb, gray16Rgb, jpegRgb, pillowPathOf, webpRgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -416,8 +416,11 @@ export async function imageInput(path: string, signal?: AbortSignal): Promise<Fl
   const pillow = head ? pillowPathOf(head) : null;
   const cw = (w + 1) >> 1;
   const planeBytes = !pillow ? w * h * 3 : pillow.kind === 'gray16' ? w * h * 2 : w * h + 2 * cw * (pillow.kind === 'jpeg' && pillow.v === 1 ? h : (h + 1) >> 1);
+  // a GIF's transparent pixels in the colour its table gives them, as Pillow's convert('RGB') does
+  const trans = head ? gifTransparentRgb(head) : null;
+  const gif = trans === null ? [] : ['-trans_color', String((0xff000000 | trans) >>> 0)];
   // -noautorotate: Pillow's Image.open (the reference's loader) applies no EXIF orientation or display matrix
-  const r = await runFfmpeg(['-v', 'error', '-noautorotate', '-i', path, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
+  const r = await runFfmpeg(['-v', 'error', '-noautorotate', ...gif, '-i', path, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
     signal,
     maxStdout: planeBytes + 1,
   });
