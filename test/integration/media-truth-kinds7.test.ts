@@ -6,15 +6,19 @@
 // - Kind 1: a multi-valued artist (repeated Vorbis ARTIST, ID3v2.4 NUL-separated TPE1) cut to its first
 //   value; ALAC in CAF given ffmpeg's stated 352 kb/s where its packets average ~670; a warning on every
 //   ordinary file music-metadata has no parser for (TTA, CAF, AC-3, E-AC-3, MPEG-TS).
+// - Kind 3: one ±Inf sample in a float WAV made loudness, true peak and range meaningless (NaN was already
+//   read as silence, Inf was not); an anamorphic (SAR ≠ 1) video's filmstrip was squashed to its stored shape.
 // And, as regression guards, the ordinary files of this round that were already right: no warning, the
 // decoded duration, ffmpeg's channel count, covers within IDCT rounding of Pillow.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { analyseForLibrary } from '../../main/engine/library/analyse';
+import { makeFilmstrip } from '../../main/engine/media/filmstrip';
 import { probeFile } from '../../main/engine/media/probe';
-import { imageInput } from '../../main/engine/model/media-input';
+import { decodeAudio, imageInput, videoInput } from '../../main/engine/model/media-input';
 import { audioKbps, decodedSec, ff, OUTPUT, probeTable } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds7');
@@ -71,6 +75,16 @@ const F = {
   au: join(DIR, 'plain.au'),
   id3Padding: join(DIR, 'id3-2mb-padding.mp3'),
   id3BeforeFlac: join(DIR, 'id3-before.flac'),
+};
+/** Kind 3: what ffmpeg hands on without a word */
+const V = {
+  // 32-bit float WAVs as a plugin that blew up leaves them: one +Inf sample; ten NaN and one -Inf
+  inf: join(DIR, 'inf-sample.wav'),
+  nanInf: join(DIR, 'nan-inf-samples.wav'),
+  clean: join(DIR, 'float-clean.wav'),
+  // anamorphic PAL 16:9 (720×576, SAR 64:45), as DV/DVD/HDV camcorders record
+  anamorphic: join(DIR, 'anamorphic.mp4'),
+  square: join(DIR, 'square.mp4'),
 };
 /** channel layouts ffmpeg knows beyond 5.1, as WAVs (WAVE_FORMAT_EXTENSIBLE with ffmpeg's channel mask) */
 const LAYOUTS = ['2.1', '3.0', '3.1', '4.0', 'quad', '5.0(side)', '6.0', '6.0(front)', '6.1', 'hexagonal', '7.1(wide)', '7.1(wide-side)', 'octagonal', 'hexadecagonal', '22.2'];
@@ -157,6 +171,19 @@ function buildInputs(): void {
     const pan = Array.from({ length: n }, (_, k) => `c${k}=c${k % 2}`).join('|');
     ff(['-i', music, '-t', '3', '-af', `pan=${l}|${pan}`, '-c:a', 'pcm_s16le', layoutFile(l)]);
   }
+  ff(['-i', music, '-c:a', 'pcm_f32le', V.clean]);
+  const cf = readFileSync(V.clean);
+  const at = cf.indexOf('data') + 8;
+  const poke = (out: string, edits: [number, number][]) => {
+    const b = Buffer.from(cf);
+    for (const [frame, v] of edits) b.writeFloatLE(v, at + frame * 8);
+    writeFileSync(out, b);
+  };
+  poke(V.inf, [[44100 * 3, Infinity]]);
+  poke(V.nanInf, [...Array.from({ length: 10 }, (_, k): [number, number] => [44100 + k, NaN]), [44100 * 4, -Infinity]]);
+  const pal = ['-f', 'lavfi', '-i', 'testsrc2=s=720x576:r=25:d=3', '-f', 'lavfi', '-i', 'sine=f=440:d=3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'];
+  ff([...pal, '-vf', 'setsar=64/45', V.anamorphic]);
+  ff([...pal, V.square]);
   // covers, and Pillow's RGB of each (the reference's loader: Image.open(p).convert('RGB'))
   ff(['-f', 'lavfi', '-i', 'testsrc2=s=321x241:d=1', '-frames:v', '1', join(IMG, 'src.png')]);
   ff(['-i', join(IMG, 'src.png'), '-pix_fmt', 'yuvj422p', '-q:v', '3', join(IMG, 'ff-422.jpg')]);
@@ -291,6 +318,42 @@ describe('media truth, new inputs of each kind (issue 10, seventh round)', () =>
     assert.equal(probe(F.id3BeforeFlac).tags.title, 'Flac Inner');
     assert.equal(probe(F.id3Padding).tags.title, 'Padded');
     assert.deepEqual(bad, []);
+  });
+
+  test('a float WAV with ±Inf samples (and NaN): loudness, true peak and range of the finite audio, and a finite model input (was a true peak of +Inf dBTP here; on a 20 s render, −25.4 LUFS and LRA 1.4 for −12.6 and 15.5)', async () => {
+    const cache = join(DIR, 'cache');
+    const loud = async (p: string) => (await analyseForLibrary({ path: p, cacheDir: cache, only: ['loudness'] })).results.loudness as { integratedLufs: number; truePeakDbtp: number | null; rangeLu: number };
+    const clean = await loud(V.clean);
+    for (const p of [V.inf, V.nanInf]) {
+      const l = await loud(p);
+      assert.ok(Math.abs(l.integratedLufs - clean.integratedLufs) < 0.05, `${p}: ${l.integratedLufs} vs ${clean.integratedLufs}`);
+      assert.ok(l.truePeakDbtp !== null && Math.abs(l.truePeakDbtp - clean.truePeakDbtp!) < 0.05, `${p}: true peak ${l.truePeakDbtp}`);
+      assert.ok(Math.abs(l.rangeLu - clean.rangeLu) < 0.1, `${p}: LRA ${l.rangeLu}`);
+      const a = await decodeAudio(p);
+      try {
+        const [left] = a.source.read(0, a.source.length);
+        assert.ok(left!.every((x) => Number.isFinite(x)), `${p}: the model's samples are finite`);
+      } finally {
+        a.close();
+      }
+    }
+  });
+
+  test('anamorphic video (SAR 64:45, DAR 16:9): the filmstrip is 16:9 as players show it (was 5:4, squashed), the probe states the sample aspect; the model still reads the stored 720×576 pixels (decord ignores SAR)', async () => {
+    const p = await probeFile(V.anamorphic);
+    assert.ok(Math.abs(p.video!.sampleAspect! - 64 / 45) < 1e-9, `${p.video!.sampleAspect}`);
+    assert.equal((await probeFile(V.square)).video!.sampleAspect, undefined);
+    const strip = await makeFilmstrip(V.anamorphic, p, join(DIR, 'strip'), 'b'.repeat(32), 3, new AbortController().signal, () => undefined);
+    assert.ok(Math.abs(strip.width / strip.height - 16 / 9) < 0.02, `${strip.width}×${strip.height}`);
+    const jpg = join(DIR, 'strip', 'filmstrip', readdirSync(join(DIR, 'strip', 'filmstrip'))[0]!, '001.jpg');
+    assert.equal(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', jpg], { encoding: 'utf8' }).trim(), `${strip.width},${strip.height}`);
+    // the same stream without the SAR flag: the model's input is identical
+    const a = await videoInput(V.anamorphic);
+    const b = await videoInput(V.square);
+    assert.deepEqual(a.plan, b.plan);
+    let d = 0;
+    for (let i = 0; i < a.pixels.length; i++) d = Math.max(d, Math.abs(a.pixels[i]! - b.pixels[i]!));
+    assert.equal(d, 0);
   });
 
   test('every channel layout ffmpeg writes beyond 5.1 (2.1 … 22.2): ffmpeg\'s channel count, the decoded duration, no warning', () => {

@@ -183,6 +183,9 @@ export function parseFfmpegInfo(stderr: string): {
         s.width = Number(dims[1]);
         s.height = Number(dims[2]);
       }
+      // "[SAR 64:45 DAR 16:9]": non-square pixels (ffmpeg's av_dump_format; 0:1 means unknown)
+      const sar = /\[SAR (\d+):(\d+) DAR /.exec(rest);
+      if (sar && Number(sar[1]) > 0 && Number(sar[2]) > 0 && sar[1] !== sar[2]) s.sampleAspect = Number(sar[1]) / Number(sar[2]);
       const fps = /([\d.]+) fps/.exec(rest) ?? /([\d.]+) tbr/.exec(rest);
       if (fps) s.fps = Number(fps[1]);
       if (/\(attached pic\)/.test(rest)) s.attachedPic = true;
