@@ -6,6 +6,8 @@
 // - Kind 1: a multi-valued artist (repeated Vorbis ARTIST, ID3v2.4 NUL-separated TPE1) cut to its first
 //   value; ALAC in CAF given ffmpeg's stated 352 kb/s where its packets average ~670; a warning on every
 //   ordinary file music-metadata has no parser for (TTA, CAF, AC-3, E-AC-3, MPEG-TS).
+// - Kind 1: audio in Matroska/WebM/MPEG-TS that states no bitrate was given the file's bytes per second
+//   (block headers and codec private data counted: Opus +3 %, Vorbis +5 %, TrueHD +6 %);
 // - Kind 3: one ±Inf sample in a float WAV made loudness, true peak and range meaningless (NaN was already
 //   read as silence, Inf was not); an anamorphic (SAR ≠ 1) video's filmstrip was squashed to its stored shape.
 // And, as regression guards, the ordinary files of this round that were already right: no warning, the
@@ -82,6 +84,11 @@ const V = {
   inf: join(DIR, 'inf-sample.wav'),
   nanInf: join(DIR, 'nan-inf-samples.wav'),
   clean: join(DIR, 'float-clean.wav'),
+  // audio in Matroska/WebM as ffmpeg and MakeMKV write it (no stated stream bitrate)
+  opusMka: join(DIR, 'opus.mka'),
+  vorbisMka: join(DIR, 'vorbis.mka'),
+  opusWebm: join(DIR, 'opus.webm'),
+  truehdMka: join(DIR, 'truehd.mka'),
   // anamorphic PAL 16:9 (720×576, SAR 64:45), as DV/DVD/HDV camcorders record
   anamorphic: join(DIR, 'anamorphic.mp4'),
   square: join(DIR, 'square.mp4'),
@@ -181,6 +188,10 @@ function buildInputs(): void {
   };
   poke(V.inf, [[44100 * 3, Infinity]]);
   poke(V.nanInf, [...Array.from({ length: 10 }, (_, k): [number, number] => [44100 + k, NaN]), [44100 * 4, -Infinity]]);
+  ff(['-i', music, '-c:a', 'libopus', '-b:a', '96k', V.opusMka]);
+  ff(['-i', music, '-c:a', 'libvorbis', '-q:a', '4', V.vorbisMka]);
+  ff(['-i', music, '-c:a', 'libopus', '-b:a', '96k', V.opusWebm]);
+  ff(['-i', music, '-c:a', 'truehd', '-strict', '-2', '-ar', '48000', V.truehdMka]);
   const pal = ['-f', 'lavfi', '-i', 'testsrc2=s=720x576:r=25:d=3', '-f', 'lavfi', '-i', 'sine=f=440:d=3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'];
   ff([...pal, '-vf', 'setsar=64/45', V.anamorphic]);
   ff([...pal, V.square]);
@@ -317,6 +328,17 @@ describe('media truth, new inputs of each kind (issue 10, seventh round)', () =>
     }
     assert.equal(probe(F.id3BeforeFlac).tags.title, 'Flac Inner');
     assert.equal(probe(F.id3Padding).tags.title, 'Padded');
+    assert.deepEqual(bad, []);
+  });
+
+  test('audio in Matroska/WebM (Opus, Vorbis, TrueHD): the bitrate is the packets\' average, not the file\'s bytes with every block header and the codec headers (was 104 / 123 / 1010 for 100.7 / 116.7 / 950 on a 20 s render)', async () => {
+    const bad: string[] = [];
+    for (const p of [V.opusMka, V.vorbisMka, V.opusWebm, V.truehdMka]) {
+      const r = await probeFile(p);
+      const truth = audioKbps(p);
+      if (Math.abs(r.bitrateKbps! - truth) > Math.max(1, 0.01 * truth)) bad.push(`${p}: ${r.bitrateKbps} vs ${truth.toFixed(1)}`);
+      if (r.warnings.length) bad.push(`${p}: ${r.warnings.join(' | ')}`);
+    }
     assert.deepEqual(bad, []);
   });
 
