@@ -2,7 +2,8 @@
 // make them, with the value each must give. Faults found and fixed here (each test failed before):
 // - Kind 3: covers the model reads differently from Pillow (the reference's loader) — a JPEG whose 4:2:2
 //   sampling is written relative (ffmpeg's: Y 2×2, chroma 1×2), a lossy WebP with alpha, a GIF with a
-//   transparent index (Pillow shows the index's table colour; ffmpeg painted it white);
+//   transparent index (Pillow shows the index's table colour; ffmpeg painted it white), an animated WebP
+//   whose first frame does not cover its canvas (refused; Pillow shows it on a black canvas);
 // - Kind 1: a multi-valued artist (repeated Vorbis ARTIST, ID3v2.4 NUL-separated TPE1) cut to its first
 //   value; ALAC in CAF given ffmpeg's stated 352 kb/s where its packets average ~670; a warning on every
 //   ordinary file music-metadata has no parser for (TTA, CAF, AC-3, E-AC-3, MPEG-TS).
@@ -98,7 +99,7 @@ const LAYOUTS = ['2.1', '3.0', '3.1', '4.0', 'quad', '5.0(side)', '6.0', '6.0(fr
 const layoutFile = (l: string) => join(DIR, `layout-${l.replace(/[().]/g, '_')}.wav`);
 
 /** covers that failed against Pillow, and covers that were right (guards) */
-const COVERS_FIXED = ['ff-422.jpg', 'alpha-lossy.webp', 'trns.gif', 'ff-palettegen-trns.gif'];
+const COVERS_FIXED = ['ff-422.jpg', 'alpha-lossy.webp', 'trns.gif', 'ff-palettegen-trns.gif', 'anim-cropped.webp'];
 const COVERS_RIGHT = ['rgba.png', 'pal-trns.png', 'la.png', 'bw1.png', 'pal4bit.png', 'rgb48.png', 'rgba64.png', 'ya16.png', 'rgb.tif', 'rgba.tif', 'cmyk.tif', 'cmyk.jpg', 'rgb.bmp', 'gray.jpg', 'exif6.jpg', 'ff-444.jpg', 'ff-420.jpg', 'lossless.webp'];
 
 function buildInputs(): void {
@@ -231,6 +232,14 @@ im.save(j('exif6.jpg'), quality=90, exif=exif.tobytes())
 rgba.save(j('alpha-lossy.webp'), quality=80)
 im.save(j('lossless.webp'), lossless=True)
 im.save(j('photo.png'))
+# an animated sticker: transparent on the left, so libwebp's encoder crops every frame to x >= 60
+frames = []
+for k in range(3):
+    al = np.full((150, 200), 255, 'uint8')
+    al[:, :60] = 0
+    al[:, 60:90] = 100
+    frames.append(Image.fromarray(np.dstack([(rng.random((150, 200, 3)) * 255).astype('uint8'), al])))
+frames[0].save(j('anim-cropped.webp'), save_all=True, append_images=frames[1:], quality=75, duration=100)
 `, IMG]);
   ff(['-i', join(IMG, 'photo.png'), '-pix_fmt', 'rgb48be', join(IMG, 'rgb48.png')]);
   ff(['-i', join(IMG, 'rgba.png'), '-pix_fmt', 'rgba64be', join(IMG, 'rgba64.png')]);
@@ -263,7 +272,7 @@ describe('media truth, new inputs of each kind (issue 10, seventh round)', () =>
     await load([...Object.values(F), ...LAYOUTS.map(layoutFile)]);
   });
 
-  test('covers as Pillow reads them: a 4:2:2 JPEG with relative sampling factors (ffmpeg\'s Y 2×2, chroma 1×2; was mean |Δ| 0.048, max 1.28), a lossy WebP with alpha (was 0.065 / 1.82), GIFs with a transparent index (was 0.026 / 1.58)', async () => {
+  test('covers as Pillow reads them: a 4:2:2 JPEG with relative sampling factors (ffmpeg\'s Y 2×2, chroma 1×2; was mean |Δ| 0.048, max 1.28), a lossy WebP with alpha (was 0.065 / 1.82), GIFs with a transparent index (was 0.026 / 1.58), an animated WebP whose first frame is cropped to its opaque part (was NOT_MEDIA "does not cover its canvas")', async () => {
     const bad: string[] = [];
     for (const n of COVERS_FIXED) {
       const { mean, max } = await againstPillow(join(IMG, n));
