@@ -62,6 +62,8 @@ export const StreamInfo = z.object({
   fps: z.number().optional(),
   /** display-matrix rotation in degrees as ffmpeg states it (phone video): players show it turned, the stored pixels are width × height */
   rotation: z.number().optional(),
+  /** sample (pixel) aspect ratio where it is not 1 (anamorphic video: DV, DVD, HDV): players show width × sampleAspect wide; the stored pixels are width × height */
+  sampleAspect: z.number().optional(),
   /** an attached picture (cover art) stored as a video stream */
   attachedPic: z.boolean().optional(),
   bitrateKbps: z.number().optional(),

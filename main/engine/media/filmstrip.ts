@@ -14,12 +14,15 @@ export interface FilmstripResult {
   frames: { timeSec: number; frameId: string }[];
 }
 
-/** Thumbnail size: THUMB_HEIGHT high (or the video's own, if smaller), even dimensions, aspect kept. */
+/** Thumbnail size: THUMB_HEIGHT high (or the video's own, if smaller), even dimensions, the display aspect kept (rotation and sample aspect applied). */
 export function thumbSize(probe: ProbeResult): { width: number; height: number } {
   // ffmpeg turns rotated (phone) video upright when decoding for display: a quarter turn swaps the sides
   const quarter = Math.abs(Math.round((probe.video?.rotation ?? 0) / 90)) % 2 === 1;
-  const w = (quarter ? probe.video?.height : probe.video?.width) ?? 16;
-  const h = (quarter ? probe.video?.width : probe.video?.height) ?? 9;
+  // non-square pixels (anamorphic DV/DVD/HDV): the display width is the stored width × the sample aspect ratio
+  const sar = probe.video?.sampleAspect ?? 1;
+  const sw = (probe.video?.width ?? 16) * sar;
+  const w = quarter ? (probe.video?.height ?? 9) : sw;
+  const h = quarter ? sw : (probe.video?.height ?? 9);
   const height = Math.max(2, Math.min(THUMB_HEIGHT, h - (h % 2)));
   const width = Math.max(2, Math.round((w * height) / h / 2) * 2);
   return { width, height };

@@ -333,7 +333,9 @@ class WavPipeReader {
     const n = whole * this.format!.channels;
     if (n > 0) {
       const view = this.staging.subarray(0, n);
-      for (let i = 0; i < n; i++) if (view[i] !== view[i]) view[i] = 0;
+      // a sample that is not a finite number (NaN, ±Inf: a float file from a plugin that blew up) is read as silence;
+      // one infinite sample would otherwise make every block's power infinite (loudness, true peak, the model's input)
+      for (let i = 0; i < n; i++) if (view[i] - view[i] !== 0) view[i] = 0;
       this.out.onFrames(view, whole);
       this.frames += whole;
     }

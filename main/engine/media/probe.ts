@@ -183,6 +183,9 @@ export function parseFfmpegInfo(stderr: string): {
         s.width = Number(dims[1]);
         s.height = Number(dims[2]);
       }
+      // "[SAR 64:45 DAR 16:9]": non-square pixels (ffmpeg's av_dump_format; 0:1 means unknown)
+      const sar = /\[SAR (\d+):(\d+) DAR /.exec(rest);
+      if (sar && Number(sar[1]) > 0 && Number(sar[2]) > 0 && sar[1] !== sar[2]) s.sampleAspect = Number(sar[1]) / Number(sar[2]);
       const fps = /([\d.]+) fps/.exec(rest) ?? /([\d.]+) tbr/.exec(rest);
       if (fps) s.fps = Number(fps[1]);
       if (/\(attached pic\)/.test(rest)) s.attachedPic = true;
@@ -240,7 +243,10 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   // audio only: a video's container duration may rightly be longer than its audio track
   const mmSec = mm.meta?.format.duration;
   const readersDisagree = !video && info.durationSec !== null && mmSec !== undefined && Number.isFinite(mmSec) && Math.abs(mmSec - info.durationSec) > Math.max(0.5, 0.02 * mmSec);
-  const doubt = info.durationEstimated || info.durationSec === null || st.truncated !== null || st.flac?.totalSamples === 0 || readersDisagree || sizeDisagrees(info, size, coverBytes);
+  // a Matroska/WebM or MPEG-TS audio stream that states no bitrate: the file's bytes per second count every block's or
+  // 188-byte packet's header and the codec's private data (Vorbis/Opus headers), 3–6 % over the audio (TrueHD: 1200 blocks/s)
+  const packetised = /^(matroska|mpegts)/.test(info.container) && audio !== undefined && !audio.bitrateKbps;
+  const doubt = info.durationEstimated || info.durationSec === null || st.truncated !== null || st.flac?.totalSamples === 0 || readersDisagree || sizeDisagrees(info, size, coverBytes) || packetised;
   const measured = audio && doubt ? await measureAudioStream(path, signal) : null;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
   const extension = await extensionFacts(path, info.container);

@@ -169,7 +169,11 @@ export function tagsOf(meta: IAudioMetadata | null): Tags {
   const c = meta.common;
   const t: Tags = {};
   if (c.title) t.title = c.title;
-  if (c.artist) t.artist = c.artist;
+  // a multi-valued artist (Vorbis comments' repeated ARTIST, ID3v2.4's NUL-separated TPE1, APEv2's list): every
+  // value, as players list them; music-metadata's `artist` keeps only the first when no one display string is tagged
+  const artists = (c.artists ?? []).filter((a) => a.trim() !== '');
+  if (artists.length > 1 && (!c.artist || c.artist === artists[0])) t.artist = artists.join('; ');
+  else if (c.artist) t.artist = c.artist;
   if (c.album) t.album = c.album;
   if (c.albumartist) t.albumArtist = c.albumartist;
   if (c.year) t.year = c.year;
@@ -659,8 +663,9 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const v1 = structure?.id3v1;
   const mmAll = mm && v1 && !mm.native?.ID3v1 ? ({ ...mm, native: { ...mm.native, ID3v1: Object.entries(v1).filter(([, v]) => v).map(([id, value]) => ({ id, value })) } } as IAudioMetadata) : mm;
   tagConflicts(mmAll, ff.container, tags, warnings);
-  // music-metadata knows no parser for the format (.au, .tta, .dts, PCM in CAF …) and ffmpeg found no tags: there are none to miss
-  const noParser = /Failed to determine audio format/i.test(input.mmError ?? '') && Object.keys(ffTags).length === 0;
+  // music-metadata knows no parser for the format (.au, .tta, .dts, .ac3/.eac3, MPEG-TS, CAF …): ffmpeg's tags, if any,
+  // are the only reading there is, with nothing to disagree with — no finding about the file, so no warning
+  const noParser = /Failed to determine audio format|Guessed MIME-type not supported/i.test(input.mmError ?? '');
   if (!mm && input.mmError && !noParser) {
     warnings.push(
       Object.keys(ffTags).length
@@ -712,13 +717,17 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const audio = ff.streams.find((s) => s.type === 'audio');
   const covers = (mm?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
   let bitrateKbps: number | undefined;
+  /** the audio stream's stated rate was replaced by its packets' average */
+  let statedWrong = false;
   const oggSec = measured?.durationSec ?? durationSec;
   if (structure?.oggAudioBytes && oggSec && oggSec > 0) {
     // every Ogg codec: the audio pages' bytes over the duration (a Vorbis header's nominal rate and music-metadata's
     // figure, which counts a METADATA_BLOCK_PICTURE cover's bytes, are not the audio's average)
     bitrateKbps = (structure.oggAudioBytes * 8) / oggSec / 1000;
-  } else if (measured?.audioBytes && measured.durationSec > 0 && (ff.durationEstimated || !audio?.bitrateKbps)) {
+  } else if (measured?.audioBytes && measured.durationSec > 0 && (ff.durationEstimated || !audio?.bitrateKbps || statedOff(audio.bitrateKbps, measured.audioBytes, measured.durationSec))) {
+    // also where the stream's stated rate is no count of its packets (ALAC in CAF: ffmpeg states 16 bits × channels × rate / 4)
     bitrateKbps = (measured.audioBytes * 8) / measured.durationSec / 1000;
+    statedWrong = Boolean(audio?.bitrateKbps) && !ff.durationEstimated;
   } else if (audio?.bitrateKbps && !ff.durationEstimated) {
     bitrateKbps = audio.bitrateKbps;
   } else if (mm?.format.bitrate && !ff.durationEstimated && mmReadSameContainer(mm, ff.container)) {
@@ -745,9 +754,15 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const streams = (ff.streams as S[]).map((s): S => {
     if (s.type !== 'audio' || seen) return s;
     seen = true;
-    return bitrateKbps !== undefined && s.bitrateKbps !== bitrateKbps && (ff.durationEstimated || s.bitrateKbps === undefined) ? ({ ...s, bitrateKbps } as S) : s;
+    return bitrateKbps !== undefined && s.bitrateKbps !== bitrateKbps && (ff.durationEstimated || statedWrong || s.bitrateKbps === undefined) ? ({ ...s, bitrateKbps } as S) : s;
   });
   return { durationSec, durationEstimated, bitrateKbps, tags, warnings, streams };
+}
+
+/** a stream's stated kb/s is more than 10 % off the average of the packets that were read (`bytes` over `sec`) */
+function statedOff(kbps: number, bytes: number, sec: number): boolean {
+  const real = (bytes * 8) / sec / 1000;
+  return Math.abs(kbps - real) > 0.1 * real;
 }
 
 /**

@@ -8,7 +8,7 @@ import { inputPartOf, readPcm, type PcmReadResult } from '../media/pcm';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { gray16Rgb, jpegRgb, pillowPathOf, webpRgb } from './preprocess/pillow-rgb';
+import { gifTransparentRgb, gray16Rgb, jpegRgb, pillowPathOf, webpRgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -335,11 +335,15 @@ export async function videoAndSoundtrack(
  * holding that frame's VP8/VP8L bitstream, with its ALPH chunk behind a VP8X
  * header when it has one), or null when `b` is not an animated WebP.
  * ffmpeg's WebP decoder reads no animation (ANIM/ANMF chunks, WebP container
- * spec); Pillow, the reference's loader, reads frame 1 composited on the
- * canvas — which equals the frame itself when it covers the whole canvas at
- * (0, 0), the only case taken here. Throws NOT_MEDIA naming the reason otherwise.
+ * spec); Pillow, the reference's loader, reads frame 1 through libwebp's
+ * WebPAnimDecoder: a key frame decoded into a canvas filled with transparent
+ * black (anim_decode.c ZeroFillCanvas; the ANIM background colour is ignored),
+ * so where the frame does not cover the canvas (an encoder crops a frame to
+ * its non-transparent area) convert('RGB') shows black. `still` is the frame,
+ * to be placed at (x, y) on a canvasW × canvasH black canvas.
+ * Throws NOT_MEDIA when the file holds no frame.
  */
-export function firstWebpFrame(b: Buffer, name = 'image'): Buffer | null {
+export function firstWebpFrame(b: Buffer, name = 'image'): { still: Buffer; x: number; y: number; canvasW: number; canvasH: number } | null {
   if (b.length < 30 || b.toString('latin1', 0, 4) !== 'RIFF' || b.toString('latin1', 8, 12) !== 'WEBP' || b.toString('latin1', 12, 16) !== 'VP8X') return null;
   const u24 = (o: number) => b[o] | (b[o + 1] << 8) | (b[o + 2] << 16);
   const canvasW = u24(24) + 1;
@@ -357,8 +361,8 @@ export function firstWebpFrame(b: Buffer, name = 'image'): Buffer | null {
       const y = 2 * u24(data + 3);
       const w = u24(data + 6) + 1;
       const h = u24(data + 9) + 1;
-      if (x !== 0 || y !== 0 || w !== canvasW || h !== canvasH) {
-        throw new StudioError('NOT_MEDIA', `"${name}" is an animated WebP whose first frame (${w}×${h} at ${x},${y}) does not cover its ${canvasW}×${canvasH} canvas; use a still image as the cover.`);
+      if (x + w > canvasW || y + h > canvasH) {
+        throw new StudioError('NOT_MEDIA', `"${name}" is an animated WebP whose first frame (${w}×${h} at ${x},${y}) lies outside its ${canvasW}×${canvasH} canvas.`);
       }
       const frame = b.subarray(data + 16, data + size); // ALPH? + VP8 / VP8L sub-chunks
       const hasAlpha = frame.toString('latin1', 0, 4) === 'ALPH';
@@ -368,8 +372,8 @@ export function firstWebpFrame(b: Buffer, name = 'image'): Buffer | null {
         vp8x.write('VP8X', 0, 'latin1');
         vp8x.writeUInt32LE(10, 4);
         vp8x[8] = 0x10; // alpha
-        vp8x.writeUIntLE(canvasW - 1, 12, 3);
-        vp8x.writeUIntLE(canvasH - 1, 15, 3);
+        vp8x.writeUIntLE(w - 1, 12, 3);
+        vp8x.writeUIntLE(h - 1, 15, 3);
         parts.push(vp8x);
       }
       parts.push(frame);
@@ -378,7 +382,7 @@ export function firstWebpFrame(b: Buffer, name = 'image'): Buffer | null {
       head.write('RIFF', 0, 'latin1');
       head.writeUInt32LE(4 + body.length, 4);
       head.write('WEBP', 8, 'latin1');
-      return Buffer.concat([head, body]);
+      return { still: Buffer.concat([head, body]), x, y, canvasW, canvasH };
     }
     off = data + size + (size & 1);
   }
@@ -389,21 +393,47 @@ export function firstWebpFrame(b: Buffer, name = 'image'): Buffer | null {
 /** The vision encoder's input for an image: [1, 3, 2, 224, 224] (the image repeated into 2 frames). */
 export async function imageInput(path: string, signal?: AbortSignal): Promise<Float32Array> {
   await statMediaFile(path);
+  let { rgb, w, h } = await imageRgb(path, signal);
   // An animated WebP: its first frame, as Pillow reads it (ffmpeg cannot decode WebP animation).
-  const head = await readFile(path).catch(() => null);
-  const still = head ? firstWebpFrame(head, basename(path)) : null;
-  if (still) {
+  const anim = rgb ? null : await readFile(path).then((b) => firstWebpFrame(b, basename(path)));
+  if (anim) {
+    if (anim.canvasW * anim.canvasH > MAX_IMAGE_PIXELS) {
+      throw new StudioError('BAD_ARGS', `"${basename(path)}" is ${anim.canvasW}×${anim.canvasH} pixels, more than the ${Math.round(MAX_IMAGE_PIXELS / 1e6)} megapixels allowed (it may be a decompression bomb). Use a smaller cover image.`);
+    }
     const dir = mkdtempSync(join(tmpdir(), 'studio-webp-'));
     try {
       const p = join(dir, 'frame1.webp');
-      writeFileSync(p, still);
-      return await imageInput(p, signal);
+      writeFileSync(p, anim.still);
+      const f = await imageRgb(p, signal, basename(path));
+      // on the canvas, black where the frame does not reach (Pillow's WebPAnimDecoder)
+      const canvas = new Uint8Array(anim.canvasW * anim.canvasH * 3);
+      for (let y = 0; y < f.h; y++) canvas.set(f.rgb!.subarray(y * f.w * 3, (y + 1) * f.w * 3), ((anim.y + y) * anim.canvasW + anim.x) * 3);
+      ({ rgb, w, h } = { rgb: canvas, w: anim.canvasW, h: anim.canvasH });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+  const chw = imageToPixelValues(rgb!, w, h);
+  // [3, 224, 224] → [3, 2, 224, 224]: PadIm2Video(repeat, 2)
+  const plane = 224 * 224;
+  const out = new Float32Array(3 * 2 * plane);
+  for (let c = 0; c < 3; c++) {
+    const src = chw.subarray(c * plane, (c + 1) * plane);
+    out.set(src, (c * 2) * plane);
+    out.set(src, (c * 2 + 1) * plane);
+  }
+  return out;
+}
+
+/**
+ * An image's RGB (rgb24, w × h) as Pillow's `convert('RGB')` makes it, decoded by ffmpeg; rgb null for an
+ * animated WebP (no still image chunk: imageInput composes its first frame). Errors: NOT_MEDIA, BAD_ARGS (too many pixels), DECODE_FAILED.
+ */
+async function imageRgb(path: string, signal?: AbortSignal, shownName = basename(path)): Promise<{ rgb: Uint8Array | null; w: number; h: number }> {
+  const head = await readFile(path).catch(() => null);
+  if (head && firstWebpFrame(head, shownName)) return { rgb: null, w: 0, h: 0 };
   const { video } = await videoStream(path, signal);
-  const name = basename(path);
+  const name = shownName;
   if (!video || !video.width || !video.height) throw new StudioError('NOT_MEDIA', `"${name}" is not an image that can be read.`);
   if (video.width * video.height > MAX_IMAGE_PIXELS) {
     throw new StudioError(
@@ -416,22 +446,16 @@ export async function imageInput(path: string, signal?: AbortSignal): Promise<Fl
   const pillow = head ? pillowPathOf(head) : null;
   const cw = (w + 1) >> 1;
   const planeBytes = !pillow ? w * h * 3 : pillow.kind === 'gray16' ? w * h * 2 : w * h + 2 * cw * (pillow.kind === 'jpeg' && pillow.v === 1 ? h : (h + 1) >> 1);
+  // a GIF's transparent pixels in the colour its table gives them, as Pillow's convert('RGB') does
+  const trans = head ? gifTransparentRgb(head) : null;
+  const gif = trans === null ? [] : ['-trans_color', String((0xff000000 | trans) >>> 0)];
   // -noautorotate: Pillow's Image.open (the reference's loader) applies no EXIF orientation or display matrix
-  const r = await runFfmpeg(['-v', 'error', '-noautorotate', '-i', path, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
+  const r = await runFfmpeg(['-v', 'error', '-noautorotate', ...gif, '-i', path, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
     signal,
     maxStdout: planeBytes + 1,
   });
   if (r.stdout.length !== planeBytes) throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded as an image (${ffmpegReason(r.stderr)}).`);
   const planes = new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, planeBytes);
   const rgb = !pillow ? planes : pillow.kind === 'jpeg' ? jpegRgb(planes, w, h, pillow.v) : pillow.kind === 'webp' ? webpRgb(planes, w, h) : gray16Rgb(planes, w, h);
-  const chw = imageToPixelValues(rgb, w, h);
-  // [3, 224, 224] → [3, 2, 224, 224]: PadIm2Video(repeat, 2)
-  const plane = 224 * 224;
-  const out = new Float32Array(3 * 2 * plane);
-  for (let c = 0; c < 3; c++) {
-    const src = chw.subarray(c * plane, (c + 1) * plane);
-    out.set(src, (c * 2) * plane);
-    out.set(src, (c * 2 + 1) * plane);
-  }
-  return out;
+  return { rgb, w, h };
 }

@@ -27,8 +27,8 @@ export type PillowPath = { kind: 'jpeg'; pixFmt: 'yuvj420p' | 'yuvj422p'; h: 2; 
 /**
  * Sniff `b` (the file's bytes, or at least its first 64 KiB): a baseline,
  * extended or progressive JPEG whose 3 components are YCbCr with chroma
- * subsampled 2×2 or 2×1 (no Adobe APP14 transform 0 = RGB); a lossy WebP
- * ("VP8 " chunk, simple or VP8X without alpha); a PNG of 16-bit grayscale
+ * subsampled 2×2 or 2×1 relative to luma, however the factors are written (no Adobe APP14 transform 0 = RGB); a lossy WebP
+ * ("VP8 " chunk, simple or VP8X, with or without an ALPH chunk; not animated); a PNG of 16-bit grayscale
  * (IHDR colour type 0, bit depth 16). null otherwise.
  */
 export function pillowPathOf(b: Uint8Array): PillowPath | null {
@@ -37,8 +37,10 @@ export function pillowPathOf(b: Uint8Array): PillowPath | null {
   if (buf.length > 30 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WEBP') {
     const first = buf.toString('latin1', 12, 16);
     if (first === 'VP8 ') return { kind: 'webp', pixFmt: 'yuv420p' };
-    if (first === 'VP8X' && !(buf[20] & 0x10) && !(buf[20] & 0x02)) {
-      // no alpha, no animation: the image chunk follows the optional ICCP/EXIF/XMP chunks
+    if (first === 'VP8X' && !(buf[20] & 0x02)) {
+      // no animation: the image chunk follows the optional ICCP/ALPH/EXIF/XMP chunks. With an ALPH chunk
+      // Pillow (WebPAnimDecoder, MODE_RGBA, not premultiplied: a key frame is decoded straight into the
+      // canvas) keeps the colour samples under the alpha as they are, so its RGB is the same fancy upsampling
       let off = 12 + 8 + buf.readUInt32LE(16);
       while (off + 8 <= buf.length) {
         const id = buf.toString('latin1', off, off + 4);
@@ -68,11 +70,16 @@ function jpegPath(b: Buffer): PillowPath | null {
     // SOF0 baseline, SOF1 extended, SOF2 progressive (Huffman); arithmetic and lossless are left to ffmpeg
     if (m === 0xc0 || m === 0xc1 || m === 0xc2) {
       if (p + 4 + 6 + 9 > b.length || b[p + 4] !== 8 || b[p + 9] !== 3 || adobeRgb) return null;
+      // sampling factors count relative to the largest (JPEG T.81 A.1.1; libjpeg upsamples by the ratio
+      // max / component): ffmpeg writes 4:2:2 as Y 2×2 with chroma 1×2, where Pillow and cameras write Y 2×1, chroma 1×1
       const f = (i: number) => b[p + 10 + i * 3 + 1];
       const [y, cb, cr] = [f(0), f(1), f(2)];
-      if (cb !== 0x11 || cr !== 0x11) return null;
-      if (y === 0x22) return { kind: 'jpeg', pixFmt: 'yuvj420p', h: 2, v: 2 };
-      if (y === 0x21) return { kind: 'jpeg', pixFmt: 'yuvj422p', h: 2, v: 1 };
+      if (cb !== cr) return null;
+      const [yh, yv, ch, cv] = [y >> 4, y & 15, cb >> 4, cb & 15];
+      if (!ch || !cv || yh % ch || yv % cv) return null;
+      const [rh, rv] = [yh / ch, yv / cv];
+      if (rh === 2 && rv === 2) return { kind: 'jpeg', pixFmt: 'yuvj420p', h: 2, v: 2 };
+      if (rh === 2 && rv === 1) return { kind: 'jpeg', pixFmt: 'yuvj422p', h: 2, v: 1 };
       return null;
     }
     if (m === 0xda || m === 0xd9) return null;
@@ -250,4 +257,41 @@ export function gray16Rgb(planes: Uint8Array, w: number, h: number): Uint8Array 
     rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = c;
   }
   return rgb;
+}
+
+/**
+ * The colour Pillow shows for a GIF's transparent pixels, as 0xRRGGBB, or null when `b` (the file's
+ * bytes, up to its first image descriptor) is not a GIF whose first frame has a transparent index.
+ * Pillow opens a GIF's first frame in mode "P", and `convert('RGB')` maps every index through the
+ * colour table, the transparent one included (GIF89a §23: the transparent index only tells a viewer
+ * not to draw); ffmpeg's GIF decoder paints those pixels with its `trans_color` option instead
+ * (default white), so the caller passes this colour as that option. The colour table is the first
+ * image's local one, else the global one (GIF89a §18, §20, §21, §23).
+ */
+export function gifTransparentRgb(b: Uint8Array): number | null {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  if (buf.length < 13 || !/^GIF8[79]a$/.test(buf.toString('latin1', 0, 6))) return null;
+  const flags = buf[10];
+  const globalAt = 13;
+  const globalSize = flags & 0x80 ? 3 << ((flags & 7) + 1) : 0;
+  let p = globalAt + globalSize;
+  let trans: number | null = null;
+  while (p < buf.length) {
+    const kind = buf[p];
+    if (kind === 0x21) {
+      // extension: label, then sub-blocks; a Graphic Control Extension (0xF9, 4 bytes) holds the transparent index
+      if (buf[p + 1] === 0xf9 && buf[p + 2] === 4 && p + 7 < buf.length) trans = buf[p + 3] & 1 ? buf[p + 6] : null;
+      p += 2;
+      while (p < buf.length && buf[p] !== 0) p += buf[p] + 1;
+      p++;
+    } else if (kind === 0x2c) {
+      if (trans === null || p + 10 > buf.length) return null;
+      const local = buf[p + 9];
+      const [at, size] = local & 0x80 ? [p + 10, 3 << ((local & 7) + 1)] : [globalAt, globalSize];
+      if (3 * trans + 3 > size || at + 3 * trans + 3 > buf.length) return null;
+      const o = at + 3 * trans;
+      return (buf[o] << 16) | (buf[o + 1] << 8) | buf[o + 2];
+    } else return null;
+  }
+  return null;
 }
