@@ -18,7 +18,7 @@ import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprintOf } from '../media/cache';
 import { openMediaFile, type parseFfmpegInfo } from '../media/probe';
 import { readStructure, type Structure } from '../media/structure';
-import { crossCheck, extensionFacts, measureAudioStream, readTagsByContent } from '../media/tags';
+import { crossCheck, extensionFacts, packetsNeeded, readTagsByContent } from '../media/tags';
 import type { Tags } from '@contract';
 
 export interface AnalyseRequest {
@@ -104,11 +104,12 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
     results.spectrogram = { cache: fp };
   }
   if (run.source.streams.some((s) => s.type === 'video' && s.attachedPic)) hasCoverArt = true;
-  // a duration ffmpeg only estimated: read every packet once more (no decode) for the audio's bytes
-  const bytes = run.source.durationEstimated ? await measureAudioStream(path, signal) : null;
+  // where what the file states is in doubt (the probe's rule, packetsNeeded), the audio's bytes are the packets the decode read
+  const covers = (meta?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
+  const doubt = packetsNeeded({ ff: run.source, sizeBytes: file.size, coverBytes: covers, structure, mmDurationSec: meta?.format.duration });
   const checked = crossCheck({
     path, sizeBytes: file.size, ff: run.source, mm: meta, mmError: metaError, mmRepaired: metaRepaired,
-    measured: { durationSec: run.durationSec, audioBytes: bytes?.audioBytes ?? null, damage: run.damage }, structure,
+    measured: { durationSec: run.durationSec, audioBytes: doubt ? run.audioPacketBytes : null, damage: run.damage }, structure,
     extension: await extensionFacts(path, run.source.container),
   });
   // One duration, what decodes — the probe's too. Where the decode runs past an exact stated length

@@ -606,10 +606,83 @@ export function sizeDisagrees(ff: FfmpegStated, sizeBytes: number, coverBytes = 
   return expected > held * 1.1 + 16_384 || held > expected * 1.5 + 65_536;
 }
 
+/**
+ * The audio's bitrate in kb/s (rounded), the one rule of the probe, `analyze`
+ * and the library: the bytes of the audio packets over the duration shown,
+ * wherever those bytes were counted (`packetBytes`: an Ogg file's page walk,
+ * the packets read where packetsNeeded says the stated figures are in doubt —
+ * the probe's measureAudioStream, the library's own decode); otherwise what
+ * the stream states (ffmpeg's stream line, unless it is the first frames'
+ * estimate), music-metadata's count of a FLAC/Ogg stream's bytes, or the
+ * file's bytes less its cover art over the duration. undefined when only an
+ * estimate is known. Pure.
+ */
+export function audioBitrateKbps(x: {
+  ff: FfmpegStated;
+  mm: IAudioMetadata | null;
+  sizeBytes: number;
+  coverBytes: number;
+  /** the duration shown (s) and whether it is only an estimate */
+  durationSec: number | null;
+  durationEstimated: boolean;
+  packetBytes: number | null;
+}): number | undefined {
+  const { ff, mm, durationSec } = x;
+  const audio = ff.streams.find((s) => s.type === 'audio');
+  let kbps: number | undefined;
+  if (x.packetBytes && durationSec && durationSec > 0) kbps = (x.packetBytes * 8) / durationSec / 1000;
+  else if (audio?.bitrateKbps && !ff.durationEstimated) kbps = audio.bitrateKbps;
+  else if (mm?.format.bitrate && !ff.durationEstimated && mmReadSameContainer(mm, ff.container)) kbps = mm.format.bitrate / 1000; // FLAC, Opus: music-metadata counts the bytes after the metadata blocks
+  else if (durationSec && durationSec > 0 && !x.durationEstimated) kbps = ((x.sizeBytes - x.coverBytes) * 8) / durationSec / 1000;
+  else if (ff.bitrateKbps !== undefined && !x.durationEstimated) kbps = ff.bitrateKbps;
+  return kbps === undefined ? undefined : Math.round(kbps);
+}
+
+/**
+ * Whether what the file states cannot be trusted for its duration and
+ * bitrate, so its audio packets must be counted (the probe reads them with
+ * measureAudioStream; the library takes its decode's own count): ffmpeg only
+ * estimated the duration or states none; the file's structure shows it cut
+ * short or states no length (FLAC total_samples 0); the two readers' header
+ * durations disagree (audio only: a video's container may rightly be longer
+ * than its audio); the stated duration cannot fit the file's size
+ * (sizeDisagrees); or it is Ogg, whose stream states no average bitrate (a
+ * Vorbis header's nominal rate is not one) — unless its pages were walked
+ * (structure.oggAudioBytes), which counted them. The one rule of the probe
+ * and the library. Pure.
+ */
+export function packetsNeeded(x: { ff: FfmpegStated; sizeBytes: number; coverBytes: number; structure: Structure | null; mmDurationSec?: number }): boolean {
+  const { ff, structure: st } = x;
+  const video = ff.streams.some((s) => s.type === 'video' && !s.attachedPic);
+  const mmSec = x.mmDurationSec;
+  const readersDisagree = !video && ff.durationSec !== null && mmSec !== undefined && Number.isFinite(mmSec) && Math.abs(mmSec - ff.durationSec) > Math.max(0.5, 0.02 * mmSec);
+  if (st?.ogg && !st.truncated) return false; // the walk counted the packets and each link's samples
+  const ogg = ff.container.split(',').includes('ogg') && !st?.oggAudioBytes;
+  return ogg || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || st?.flac?.totalSamples === 0 || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
+}
+
 const fmtTime = (s: number): string => {
   const m = Math.floor(s / 60);
   return `${m}:${(s - m * 60).toFixed(2).padStart(5, '0')}`;
 };
+
+/** what a user calls an Ogg codec */
+const OGG_CODEC: Record<string, string> = { opus: 'Opus', vorbis: 'Vorbis', flac: 'FLAC', speex: 'Speex' };
+
+/**
+ * The statement for a chained Ogg file (not a fault: RFC 3533 §4 allows
+ * logical streams one after another, as a radio stream recording or `cat`
+ * of two files makes): how many, and each one's codec, rate, length and
+ * title; the tags shown are the first stream's (what every player shows
+ * before the second begins).
+ */
+export function chainedText(links: Array<{ codec: string; sampleRate: number; channels: number; samples: number; title?: string; artist?: string }>): string {
+  const each = links.map((l, i) => {
+    const who = [l.artist, l.title].filter(Boolean).join(' – ');
+    return `${i + 1}. ${OGG_CODEC[l.codec] ?? l.codec}, ${l.sampleRate} Hz, ${l.channels} ch, ${fmtTime(l.samples / l.sampleRate)}${who ? `, "${who}"` : ''}`;
+  });
+  return `A chained Ogg file: ${links.length} streams one after another (${each.join('; ')}). Its duration and bitrate are of all of them; the tags shown are the first stream's.`;
+}
 
 export interface CrossChecked {
   durationSec: number | null;
@@ -675,7 +748,12 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const flacUnstated = structure?.flac?.totalSamples === 0;
   // a CAF's packet table: the valid frames (priming and remainder left out), what ffmpeg decodes (its Duration counts every packet)
   const cafSec = structure?.caf ? structure.caf.validFrames / structure.caf.sampleRate : null;
-  const stated = gapless ?? cafSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
+  // a chained Ogg file: its links' samples, each at its own rate (ffmpeg states the last link's last granule position
+  // over the first link's rate: neither a sum nor right when the rates differ)
+  const links = structure?.ogg?.links ?? [];
+  const chainSec = links.length > 1 && links.every((l) => l.sampleRate > 0) ? links.reduce((t, l) => t + l.samples / l.sampleRate, 0) : null;
+  if (chainSec !== null) warnings.push(chainedText(links));
+  const stated = chainSec ?? gapless ?? cafSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
   let durationSec: number | null = stated;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
   const why = ff.container.split(',').includes('mp3') ? ' (no Xing/Info/VBRI header)' : '';
@@ -689,19 +767,20 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
           ? `The FLAC header (STREAMINFO) states no total sample count; the duration ${fmtTime(measured.durationSec)} is measured from every frame.`
           : `The container states no duration; the duration ${fmtTime(measured.durationSec)} is measured from every packet.`,
       );
+    if (far) durationSec = measured.durationSec;
+    // the whole frames/blocks before the cut (a packet read includes the cut frame's start, which does not decode)
+    const decodable = structure?.truncated?.decodableSec;
+    if (decodable !== undefined && decodable > 0 && decodable < (durationSec ?? Infinity)) durationSec = decodable;
+    const ends = durationSec ?? measured.durationSec;
     if (far && !(structure?.truncated && !measured.damage && !durationEstimated)) {
       warnings.push(
         durationEstimated
           ? `The file states no exact duration${why}: ffmpeg estimated ${fmtTime(stated!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
           : measured.damage
-            ? `The file appears truncated or damaged: its header states ${fmtTime(stated!)}, but its audio ends at ${fmtTime(measured.durationSec)} (ffmpeg: ${measured.damage})${structure?.truncated ? `; ${truncationText(structure.truncated)}` : ''}; shown: what the file holds.`
+            ? `The file appears truncated or damaged: its header states ${fmtTime(stated!)}, but its audio ends at ${fmtTime(ends)} (ffmpeg: ${measured.damage})${structure?.truncated ? `; ${truncationText(structure.truncated)}` : ''}; shown: what the file holds.`
             : `The file's header states ${fmtTime(stated!)}, but its audio, read to the end without errors, lasts ${fmtTime(measured.durationSec)}; the header is wrong; shown: what the file holds.`,
       );
     }
-    if (far) durationSec = measured.durationSec;
-    // the whole frames/blocks before the cut (a packet read includes the cut frame's start, which does not decode)
-    const decodable = structure?.truncated?.decodableSec;
-    if (decodable !== undefined && decodable > 0 && decodable < (durationSec ?? Infinity)) durationSec = decodable;
     if (structure?.truncated && !(far && measured.damage))
       warnings.push(`The file appears truncated or damaged: ${truncationText(structure.truncated)}${far && !durationEstimated && decodable === undefined ? `; its header states ${fmtTime(stated!)}` : ''}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
     durationEstimated = false;
@@ -711,22 +790,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // bitrate of the audio alone
   const audio = ff.streams.find((s) => s.type === 'audio');
   const covers = (mm?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
-  let bitrateKbps: number | undefined;
-  const oggSec = measured?.durationSec ?? durationSec;
-  if (structure?.oggAudioBytes && oggSec && oggSec > 0) {
-    // every Ogg codec: the audio pages' bytes over the duration (a Vorbis header's nominal rate and music-metadata's
-    // figure, which counts a METADATA_BLOCK_PICTURE cover's bytes, are not the audio's average)
-    bitrateKbps = (structure.oggAudioBytes * 8) / oggSec / 1000;
-  } else if (measured?.audioBytes && measured.durationSec > 0 && (ff.durationEstimated || !audio?.bitrateKbps)) {
-    bitrateKbps = (measured.audioBytes * 8) / measured.durationSec / 1000;
-  } else if (audio?.bitrateKbps && !ff.durationEstimated) {
-    bitrateKbps = audio.bitrateKbps;
-  } else if (mm?.format.bitrate && !ff.durationEstimated && mmReadSameContainer(mm, ff.container)) {
-    bitrateKbps = mm.format.bitrate / 1000; // FLAC, Opus: music-metadata counts the bytes after the metadata blocks
-  } else if (durationSec && durationSec > 0 && !durationEstimated) {
-    bitrateKbps = ((input.sizeBytes - covers) * 8) / durationSec / 1000;
-  } else if (ff.bitrateKbps !== undefined && !durationEstimated) bitrateKbps = ff.bitrateKbps;
-  if (bitrateKbps !== undefined) bitrateKbps = Math.round(bitrateKbps);
+  const bitrateKbps = audioBitrateKbps({ ff, mm, sizeBytes: input.sizeBytes, coverBytes: covers, durationSec, durationEstimated, packetBytes: structure?.oggAudioBytes ?? measured?.audioBytes ?? null });
   if (ff.durationEstimated && audio?.bitrateKbps && bitrateKbps !== undefined && Math.abs(bitrateKbps - audio.bitrateKbps) > 0.1 * bitrateKbps) {
     warnings.push(`ffmpeg's ${audio.bitrateKbps} kb/s is the first frames' bitrate of a variable-bitrate stream; the average over every frame is ${bitrateKbps} kb/s.`);
   }
