@@ -145,7 +145,8 @@ describe('kind 1: music-metadata cross-checked with ffmpeg (issue 10)', { skip: 
       assert.equal(p.tags.title, TITLE);
       assert.equal(p.tags.artist, ref.author);
       assert.equal(p.tags.comment, ref.comment);
-      assert.ok(p.warnings.some((w) => /music-metadata misread the title, artist and comment tags/.test(w)), p.warnings.join('\n'));
+      // ordinary UTF-8 text chunks as ffmpeg writes them: music-metadata's misreading is no finding about the file (issue 10 round 5)
+      assert.ok(!p.warnings.some((w) => /misread/.test(w)), p.warnings.join('\n'));
     }
     assert.equal(probes.get(F.aifc)!.audio?.codec, 'pcm_f32be');
   });
@@ -195,7 +196,7 @@ describe('kind 1: music-metadata cross-checked with ffmpeg (issue 10)', { skip: 
     const p = await probeFile(path);
     assert.equal(p.tags.title, probeTags(path).title);
     assert.equal(p.tags.artist, 'Ärtist');
-    assert.ok(p.warnings.some((w) => /misread/.test(w)));
+    assert.ok(!p.warnings.some((w) => /misread/.test(w)), p.warnings.join('\n'));
   });
 
   test('mergeTags: a reading that is only different (not broken) keeps music-metadata\'s value, silently', () => {

@@ -4,7 +4,7 @@ import { basename, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { truncatedError, readStructure } from './structure';
-import { crossCheck, extensionFacts, measureAudioStream, packetsNeeded, readTagsByContent } from './tags';
+import { crossCheck, extensionFacts, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent } from './tags';
 
 export { tagsOf } from './tags';
 
@@ -80,12 +80,15 @@ const BRANDS: Array<[RegExp, string]> = [
 /**
  * The one container a file is, where ffmpeg names its demuxer's family
  * ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm"): the file's extension when it
- * is one of them, else the ISO major brand ffmpeg prints, else the first name.
+ * is one of them (a .webm only with WebM's codecs: `streams`), else the ISO
+ * major brand ffmpeg prints, else the first name.
  */
-export function realContainer(family: string, stderr: string, path: string): string {
+export function realContainer(family: string, stderr: string, path: string, streams: StreamInfo[] = []): string {
   const names = family.split(',');
   if (names.length < 2) return family;
   const ext = extname(path).slice(1).toLowerCase();
+  // WebM is a Matroska profile: a .webm with a codec WebM does not allow is Matroska
+  if (ext === 'webm' && notWebmCodecs(path, family, streams)) return 'matroska';
   if (names.includes(ext)) return ext;
   if (ext === 'mkv' && names.includes('matroska')) return 'matroska';
   const brand = /major_brand\s*:\s*(\S+)/.exec(stderr)?.[1];
@@ -253,7 +256,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   return {
     path,
     sizeBytes: size,
-    container: realContainer(info.container, ff.stderr, path),
+    container: realContainer(info.container, ff.stderr, path, info.streams),
     durationSec,
     ...(checked.durationEstimated ? { durationEstimated: true } : {}),
     bitrateKbps: checked.bitrateKbps,

@@ -209,9 +209,32 @@ function flacFrameSpan(b: Buffer, i: number, maxBlock: number): { start: number;
 }
 
 /**
+ * The FLAC frame at b[i] ends, whole, at the end of `b` or right before a tag
+ * appended after the audio (ID3v1 "TAG", APEv2 "APETAGEX", ID3v2 "ID3"): the
+ * frame's CRC-16 footer (RFC 9639 §9.3: polynomial x^16 + x^15 + x^2 + 1,
+ * initial 0, over the whole frame before it) checks there. A file cut inside
+ * its final frame fails it.
+ */
+function flacFrameWhole(b: Buffer, i: number): boolean {
+  let c = 0;
+  for (let p = i; p < b.length; p++) {
+    // c: the CRC-16 of b[i..p); at p, the footer would be b[p], b[p + 1]
+    const end = p + 2;
+    if (end <= b.length && p > i + 6 && b[p] === c >> 8 && b[p + 1] === (c & 0xff)) {
+      const rest = b.length - end;
+      if (rest === 0 || (rest === 128 && b.toString('latin1', end, end + 3) === 'TAG') || b.toString('latin1', end, end + 8) === 'APETAGEX' || b.toString('latin1', end, end + 3) === 'ID3') return true;
+    }
+    c ^= b[p] << 8;
+    for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x8005) & 0xffff : (c << 1) & 0xffff;
+  }
+  return false;
+}
+
+/**
  * A FLAC cut inside its audio frames: the last frame header in the file's
  * last 64 KiB (after `audioStart`) ends before STREAMINFO's total samples —
- * the samples from that frame on are missing. Frames carry no length, so
+ * the samples from that frame on are missing — or is the final frame but
+ * its CRC-16 does not check (flacFrameWhole: cut inside it). Frames carry no length, so
  * the bytes the whole stream would need are not known: declaredBytes is the
  * file's size.
  */
@@ -227,7 +250,8 @@ async function flacCutInAudio(fh: FileHandle, size: number, audioStart: number, 
     if (t[i] !== 0xff || !same(t, i)) continue;
     const f = flacFrameSpan(t, i, maxBlock);
     if (f === null || f.end > info.totalSamples) continue;
-    if (f.end === info.totalSamples) return null;
+    // the final frame: whole when its CRC-16 footer checks at the file's end (or before a tag appended after it)
+    if (f.end === info.totalSamples && flacFrameWhole(t, i)) return null;
     // the file ends inside this frame (or, if it holds it whole, right after it): the frames before it decode
     return {
       container: 'FLAC',

@@ -249,8 +249,10 @@ const LABEL: Record<(typeof TEXT_FIELDS)[number], string> = { title: 'title', ar
 
 /**
  * Merge the two readings. music-metadata's value stands unless it is missing
- * or broken and ffmpeg's is not; then ffmpeg's is taken and (for a broken
- * one) a warning says so. Pure.
+ * or broken and ffmpeg's is not; then ffmpeg's is taken. A warning says so
+ * only where the file's text is at fault (legacy 8-bit text, or text broken
+ * in a way no misreading explains); UTF-8 that music-metadata misread
+ * (misdecoded) is ordinary text and takes ffmpeg's reading silently. Pure.
  */
 export function mergeTags(mm: Tags, ff: Tags, warnings: string[]): Tags {
   const out: Tags = { ...mm };
@@ -281,6 +283,9 @@ export function mergeTags(mm: Tags, ff: Tags, warnings: string[]): Tags {
       legacyExample ??= b;
       continue; // said once, as 8-bit text
     }
+    // UTF-8 text in a chunk that names no character set (AIFF NAME/AUTH/ANNO, WAV LIST/INFO — as ffmpeg writes
+    // them), which music-metadata reads as ASCII or Latin-1: the file is ordinary, ffmpeg's reading is its text
+    if (misdecoded(a, b)) continue;
     misread.push(LABEL[f]);
     example ??= [a, b];
   }
@@ -509,6 +514,20 @@ export function extensionWarning(path: string, container: string, facts?: Extens
   return `"${basename(path)}" is in fact ${containerLabel(container)}, not ${ext.toUpperCase()} as its extension says; it was read as ${containerLabel(container)}.`;
 }
 
+/** the codecs a WebM file may hold (WebM container guidelines: VP8, VP9, AV1 video; Vorbis, Opus audio; WebVTT text), as ffmpeg names them */
+const WEBM_CODECS = new Set(['vp8', 'vp9', 'av1', 'vorbis', 'opus', 'webvtt']);
+
+/**
+ * A file named .webm that ffmpeg read as Matroska (WebM is a Matroska profile)
+ * holding a codec WebM does not allow (FLAC, H.264, AAC, …): the codecs WebM
+ * does not allow, else null (a WebM, or not named .webm). Cover art is not counted.
+ */
+export function notWebmCodecs(path: string, container: string, streams: Array<{ type: string; codec?: string; attachedPic?: boolean }>): string[] | null {
+  if (extname(path).slice(1).toLowerCase() !== 'webm' || !container.split(',').includes('matroska')) return null;
+  const bad = [...new Set(streams.filter((s) => !s.attachedPic && s.codec && s.codec !== 'unknown' && (s.type === 'audio' || s.type === 'video') && !WEBM_CODECS.has(s.codec)).map((s) => s.codec!))];
+  return bad.length ? bad : null;
+}
+
 /** extensions that promise a codec, not only a container → ffmpeg's codec names (`ffmpeg -codecs`) that fit */
 const EXT_CODECS: Record<string, string[]> = {
   opus: ['opus'], spx: ['speex'], m4a: ['aac', 'alac'], m4b: ['aac', 'alac'], mp3: ['mp3', 'mp3float'], mp2: ['mp2', 'mp2float'], flac: ['flac'],
@@ -719,8 +738,12 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const structure = input.structure ?? null;
   const warnings: string[] = [];
   const extWarn = extensionWarning(input.path, ff.container, input.extension);
+  const notWebm = notWebmCodecs(input.path, ff.container, ff.streams);
   if (extWarn) warnings.push(extWarn);
-  else {
+  else if (notWebm) {
+    const label = (c: string) => CODEC_LABEL[c] ?? c.toUpperCase();
+    warnings.push(`"${basename(input.path)}" is Matroska, not WebM as its .webm extension says: WebM holds only VP8/VP9/AV1 video and Vorbis/Opus audio, and this file holds ${notWebm.map(label).join(' and ')}; it was read as Matroska.`);
+  } else {
     const codecWarn = codecWarning(input.path, ff.streams.find((x) => x.type === 'audio')?.codec);
     if (codecWarn) warnings.push(codecWarn);
   }
