@@ -61,6 +61,7 @@ const F = {
   aifc: join(DIR, 'utf8-fl32.aifc'),
   phone: join(DIR, 'phone.mp4'),
   halfTruncated: join(DIR, 'half-truncated-partial.flac'),
+  vorbisComment: join(DIR, 'long-comment.ogg'),
 };
 
 const table = probeTable(probeFile);
@@ -87,6 +88,7 @@ before(() => {
   writeFileSync(F.flacLast, readFileSync(F.flac).subarray(0, statSync(F.flac).size - 700));
   writeFileSync(F.flacId3v1, Buffer.concat([readFileSync(F.flac), Buffer.from('TAG' + 'x'.repeat(125), 'latin1')]));
   cut(F.flac, F.halfTruncated, 0.5);
+  ff(['-i', F.music, '-t', '6', '-c:a', 'libvorbis', '-metadata', `comment=${'x'.repeat(6000)}`, F.vorbisComment]);
   ff(['-i', F.music, '-c:a', 'libopus', '-b:a', '160k', F.opus]);
   cut(F.opus, F.opus70, 0.7);
   ff(['-i', F.music, '-c:a', 'wavpack', F.wv]);
@@ -130,6 +132,15 @@ describe('issue 10 round 5: chained Ogg, one bitrate rule, a file cut short, con
 
   test('F1. a plain (not chained) Ogg is not called chained', () => {
     for (const p of [F.op1, F.vb2, F.opus]) assert.ok(!probe(p).warnings.some((w) => /chained/.test(w)), probe(p).warnings.join('\n'));
+  });
+
+  test('plain Ogg (Opus, Vorbis with a 6 kB comment over several header pages, FLAC): the library\'s bitrate (its decode\'s packet count, no page walk) = the probe\'s (page walk) = the truth', async () => {
+    for (const path of [F.op1, F.vorbisComment, F.oggFlac1]) {
+      const right = audioKbps(path);
+      const p = probe(path);
+      assert.ok(Math.abs(p.bitrateKbps! - right) <= 1, `${path}: probe ${p.bitrateKbps}, right ${right.toFixed(1)}`);
+      assert.equal((await library(path)).bitrateKbps, p.bitrateKbps, path);
+    }
   });
 
   test('F3. truncated FLAC (81 %, 37 %, inside its final frame), Opus and WavPack (70 %): probe, library and the truth agree', async () => {
