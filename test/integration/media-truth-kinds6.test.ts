@@ -6,12 +6,12 @@
 // ffmpeg; every right value is what ffmpeg decodes or counts of the parts the test joined.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { probeFile } from '../../main/engine/media/probe';
-import { audioKbps, decodedSec, ff, OUTPUT, probeTable } from '../helpers/media';
+import { audioKbps, decodedSec, ff, OUTPUT, probeTable, ROOT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds6');
 const CACHE = join(DIR, 'cache');
@@ -191,5 +191,29 @@ describe('issue 10 round 5: chained Ogg, one bitrate rule, a file cut short, con
     assert.ok(Math.abs(p.bitrateKbps! - audioKbps(F.phone)) <= 2, `audio ${p.bitrateKbps}`);
     assert.ok(Math.abs(p.overallBitrateKbps! - whole) <= 1, `overall ${p.overallBitrateKbps}, right ${whole.toFixed(1)}`);
     assert.ok(p.overallBitrateKbps! > 5 * p.bitrateKbps!);
+  });
+
+  test('the lying-extension check asks ffmpeg once per ffmpeg binary: a second process reads the demuxer facts from the cache folder', () => {
+    const dir = join(DIR, 'demuxer-cache');
+    const log = join(dir, 'ffmpeg-runs.log');
+    const wrapper = join(dir, 'ffmpeg-logging.sh');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec ffmpeg "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const lying = join(dir, 'flac-named.m4a');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=1', '-c:a', 'flac', '-f', 'flac', lying]);
+    const cache = join(dir, 'cache');
+    const tags = join(ROOT, 'main', 'engine', 'media', 'tags.ts');
+    const run = () => {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', `import(${JSON.stringify(tags)}).then((m) => m.extensionFacts(${JSON.stringify(lying)}, 'flac', ${JSON.stringify(cache)})).then((r) => console.log(JSON.stringify(r)))`], { cwd: ROOT, env: { ...process.env, STUDIO_FFMPEG: wrapper }, encoding: 'utf8' });
+      return JSON.parse(out.trim().split('\n').pop()!) as { fits: boolean; known: boolean };
+    };
+    const asks = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => /-h demuxer=|-demuxers/.test(l)) : []);
+    assert.deepEqual(run(), { fits: false, known: true });
+    assert.ok(asks().length >= 2, asks().join('\n'));
+    assert.equal(readdirSync(cache).filter((f) => /^ffmpeg-demuxers-[0-9a-f]{16}\.json$/.test(f)).length, 1);
+    const first = asks().length;
+    assert.deepEqual(run(), { fits: false, known: true });
+    assert.equal(asks().length, first, 'no ffmpeg -h / -demuxers run in the second process');
   });
 });

@@ -110,7 +110,7 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   const checked = crossCheck({
     path, sizeBytes: file.size, ff: run.source, mm: meta, mmError: metaError, mmRepaired: metaRepaired,
     measured: { durationSec: run.durationSec, audioBytes: doubt ? run.audioPacketBytes : null, damage: run.damage }, structure,
-    extension: await extensionFacts(path, run.source.container),
+    extension: await extensionFacts(path, run.source.container, req.cacheDir),
   });
   // One duration, what decodes — the probe's too. Where the decode runs past an exact stated length
   // (an edit list's or a LAME tag's gapless end) by less than one codec frame, that is the codec's end padding,

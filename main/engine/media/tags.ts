@@ -19,15 +19,17 @@
  * - Bitrate: the audio alone — never the file size over the duration when
  *   the file holds embedded cover art.
  */
-import type { FileHandle } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { basename, delimiter, dirname, extname, isAbsolute, join } from 'node:path';
 import { fileTypeFromBuffer, supportedExtensions } from 'file-type';
 import { parseBuffer, parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
 import * as strtok3 from 'strtok3';
 import type { Tags } from '@contract';
 import { decodeCp1252 } from './cp1252';
 import { id3v2Length } from './demuxer';
-import { damageIn, runFfmpeg } from './ffmpeg';
+import { damageIn, ffmpegPath, runFfmpeg } from './ffmpeg';
 import { trailingText, truncationText, type Structure } from './structure';
 
 /** What ffmpeg's dump of the input (`ffmpeg -i`) states; see parseFfmpegInfo in probe.ts. */
@@ -442,34 +444,115 @@ export function containerLabel(container: string): string {
 
 /**
  * What ffmpeg itself says of extensions: a demuxer's "Common extensions"
- * (`ffmpeg -h demuxer=NAME`, one spawn per demuxer, cached per process) and
- * the names of every demuxer (`ffmpeg -demuxers`, once). ffmpeg's lists are
+ * (`ffmpeg -h demuxer=NAME`, one spawn per demuxer) and the names of every
+ * demuxer (`ffmpeg -demuxers`, once). Asked once per ffmpeg binary, not per
+ * process: the answers are kept in memory and, given a cache folder, on disk
+ * (`ffmpeg-demuxers-<key>.json`, the key from the binary's resolved path,
+ * size and mtime — a new ffmpeg is asked again), so a library worker or a CLI
+ * run does not start these ffmpeg runs again. ffmpeg's lists are
  * incomplete: demuxers that find their format by content (wav, aiff, w64,
  * wv, caf, …) list no extension, so a demuxer's name counts as its
  * extension, and CONTENT_EXTS adds the other names those formats go by.
  * Never throws: ffmpeg missing gives no extensions.
  */
-const demuxerExts = new Map<string, Promise<string[]>>();
-function extensionsOf(demuxer: string): Promise<string[]> {
-  let p = demuxerExts.get(demuxer);
+interface DemuxerFacts {
+  names?: string[];
+  exts: Record<string, string[]>;
+}
+let memo: { file: string | null; facts: DemuxerFacts } | undefined;
+let engineCacheDir: string | undefined;
+/** The engine's cache folder, where extensionFacts keeps ffmpeg's demuxer facts when its caller names none (set once at start). */
+export function useDemuxerCache(cacheDir: string): void {
+  engineCacheDir = cacheDir;
+}
+const pending = new Map<string, Promise<unknown>>();
+
+/** the cache file for the ffmpeg binary in use (null: none, e.g. no cache folder or ffmpeg not found) */
+function factsFile(cacheDir: string | undefined): string | null {
+  if (!cacheDir) return null;
+  try {
+    let bin = ffmpegPath();
+    if (!isAbsolute(bin)) bin = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, bin)).find((p) => existsSync(p)) ?? bin;
+    const st = statSync(bin);
+    const key = createHash('sha1').update(`${bin}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 16);
+    return join(cacheDir, `ffmpeg-demuxers-${key}.json`);
+  } catch {
+    return null;
+  }
+}
+
+/** the facts known for the ffmpeg in use: from memory, else from the cache file (read once per process) */
+function knownFacts(cacheDir: string | undefined): { file: string | null; facts: DemuxerFacts } {
+  if (memo && (memo.file !== null || !cacheDir)) return memo;
+  const file = factsFile(cacheDir);
+  let facts: DemuxerFacts = memo?.facts ?? { exts: {} };
+  if (file) {
+    try {
+      const d = JSON.parse(readFileSync(file, 'utf8')) as DemuxerFacts;
+      facts = { names: facts.names ?? d.names, exts: { ...d.exts, ...facts.exts } };
+    } catch {
+      // no cache yet, or unreadable: ffmpeg is asked
+    }
+  }
+  memo = { file, facts };
+  return memo;
+}
+
+/** keep what ffmpeg said (memory, and the cache file written whole then renamed: readers never see half a file) */
+async function remember(file: string | null): Promise<void> {
+  if (!file || !memo) return;
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(tmp, JSON.stringify(memo.facts));
+    await rename(tmp, file);
+  } catch {
+    await unlink(tmp).catch(() => undefined);
+  }
+}
+
+function extensionsOf(demuxer: string, cacheDir?: string): Promise<string[]> {
+  const known = knownFacts(cacheDir);
+  const have = known.facts.exts[demuxer];
+  if (have) return Promise.resolve(have);
+  const key = `h:${demuxer}`;
+  let p = pending.get(key) as Promise<string[]> | undefined;
   if (!p) {
     p = runFfmpeg(['-h', `demuxer=${demuxer}`], { maxStdout: 1 << 20 })
-      .then((r) => {
+      .then(async (r) => {
         const m = /Common extensions: ([^\n]*)\./.exec(r.stdout.toString('utf8'));
-        return m ? m[1].split(',').map((e) => e.trim().toLowerCase()).filter(Boolean) : [];
+        const exts = m ? m[1].split(',').map((e) => e.trim().toLowerCase()).filter(Boolean) : [];
+        known.facts.exts[demuxer] = exts;
+        await remember(known.file);
+        return exts;
       })
-      .catch(() => []);
-    demuxerExts.set(demuxer, p);
+      .catch(() => [] as string[])
+      .finally(() => pending.delete(key));
+    pending.set(key, p);
   }
   return p;
 }
-let allDemuxers: Promise<Set<string>> | undefined;
+
 /** every name of every demuxer ffmpeg has (`ffmpeg -demuxers`: " D  name[,name…]  description") */
-function demuxerNames(): Promise<Set<string>> {
-  allDemuxers ??= runFfmpeg(['-demuxers'], { maxStdout: 1 << 20 })
-    .then((r) => new Set([...r.stdout.toString('utf8').matchAll(/^ D[ d]?\s+(\S+)\s/gm)].flatMap((m) => m[1].split(','))))
-    .catch(() => new Set<string>());
-  return allDemuxers;
+function demuxerNames(cacheDir?: string): Promise<Set<string>> {
+  const known = knownFacts(cacheDir);
+  if (known.facts.names) return Promise.resolve(new Set(known.facts.names));
+  let p = pending.get('names') as Promise<Set<string>> | undefined;
+  if (!p) {
+    p = runFfmpeg(['-demuxers'], { maxStdout: 1 << 20 })
+      .then(async (r) => {
+        const names = [...r.stdout.toString('utf8').matchAll(/^ D[ d]?\s+(\S+)\s/gm)].flatMap((m) => m[1].split(','));
+        if (names.length) {
+          known.facts.names = names;
+          await remember(known.file);
+        }
+        return new Set(names);
+      })
+      .catch(() => new Set<string>())
+      .finally(() => pending.delete('names'));
+    pending.set('names', p);
+  }
+  return p;
 }
 /** other names of formats whose ffmpeg demuxer lists no extension (it reads them by content) */
 const CONTENT_EXTS: Record<string, string[]> = {
@@ -488,15 +571,17 @@ export interface ExtensionFacts {
 /**
  * Ask ffmpeg whether `path`'s extension fits `container` (ffmpeg's
  * "Input #0, NAME" demuxer family) and whether it names a format at all.
- * At most two spawns per process and demuxer.
+ * At most two spawns per ffmpeg binary and demuxer, with `cacheDir` (the
+ * engine's cache folder); per process without.
  */
-export async function extensionFacts(path: string, container: string): Promise<ExtensionFacts> {
+export async function extensionFacts(path: string, container: string, cacheDir?: string): Promise<ExtensionFacts> {
   const ext = extname(path).slice(1).toLowerCase();
   const names = container.split(',');
   if (!ext || container === 'unknown' || names.includes(ext)) return { fits: true, known: true };
-  const own = new Set([...(await extensionsOf(names[0])), ...names.flatMap((n) => CONTENT_EXTS[n] ?? [])]);
+  cacheDir ??= engineCacheDir;
+  const own = new Set([...(await extensionsOf(names[0], cacheDir)), ...names.flatMap((n) => CONTENT_EXTS[n] ?? [])]);
   if (own.has(ext)) return { fits: true, known: true };
-  const all = await demuxerNames();
+  const all = await demuxerNames(cacheDir);
   // a name some format goes by: a demuxer's name, a format the content sniffer (file-type) knows, or CONTENT_EXTS
   const known = all.has(ext) || supportedExtensions.has(ext as never) || Object.values(CONTENT_EXTS).some((l) => l.includes(ext));
   return { fits: false, known };
