@@ -178,6 +178,15 @@ describe('issue 10 round 5: chained Ogg, one bitrate rule, a file cut short, con
     assert.deepEqual(probe(F.webm).warnings, []);
   });
 
+  test('a Matroska/WebM video, whose audio stream states no bitrate: the audio\'s packets, not the whole file, in probe and library', async () => {
+    for (const path of [F.webm, F.mkvH264Webm]) {
+      const right = audioKbps(path);
+      const p = probe(path);
+      assert.ok(Math.abs(p.bitrateKbps! - right) <= 1, `${path}: probe ${p.bitrateKbps}, right ${right.toFixed(1)}`);
+      assert.equal((await library(path)).bitrateKbps, p.bitrateKbps, path);
+    }
+  });
+
   test('an ffmpeg-written AIFF-C (fl32) with UTF-8 text: the exact text, no warning', () => {
     const p = probe(F.aifc);
     assert.equal(p.tags.title, 'Sœur Ünïcode');

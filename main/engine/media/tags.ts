@@ -620,7 +620,7 @@ const EXT_CODECS: Record<string, string[]> = {
 };
 /** what a user calls ffmpeg's codec */
 const CODEC_LABEL: Record<string, string> = {
-  vorbis: 'Vorbis', opus: 'Opus', speex: 'Speex', flac: 'FLAC', aac: 'AAC', alac: 'ALAC', mp3: 'MP3', mp3float: 'MP3', mp2: 'MP2', wavpack: 'WavPack', ape: "Monkey's Audio", ac3: 'AC-3', eac3: 'E-AC-3', dts: 'DTS', tta: 'TTA',
+  vorbis: 'Vorbis', opus: 'Opus', speex: 'Speex', flac: 'FLAC', aac: 'AAC', h264: 'H.264', hevc: 'H.265 (HEVC)', mpeg4: 'MPEG-4 Part 2', alac: 'ALAC', mp3: 'MP3', mp3float: 'MP3', mp2: 'MP2', wavpack: 'WavPack', ape: "Monkey's Audio", ac3: 'AC-3', eac3: 'E-AC-3', dts: 'DTS', tta: 'TTA',
 };
 
 /**
@@ -750,9 +750,11 @@ export function audioBitrateKbps(x: {
  * short or states no length (FLAC total_samples 0); the two readers' header
  * durations disagree (audio only: a video's container may rightly be longer
  * than its audio); the stated duration cannot fit the file's size
- * (sizeDisagrees); or it is Ogg, whose stream states no average bitrate (a
+ * (sizeDisagrees); it is Ogg, whose stream states no average bitrate (a
  * Vorbis header's nominal rate is not one) — unless its pages were walked
- * (structure.oggAudioBytes), which counted them. The one rule of the probe
+ * (structure.oggAudioBytes), which counted them; or it has video and its
+ * audio stream states no bitrate (Matroska/WebM: the file's bytes are
+ * mostly the video's). The one rule of the probe
  * and the library. Pure.
  */
 export function packetsNeeded(x: { ff: FfmpegStated; sizeBytes: number; coverBytes: number; structure: Structure | null; mmDurationSec?: number }): boolean {
@@ -762,7 +764,10 @@ export function packetsNeeded(x: { ff: FfmpegStated; sizeBytes: number; coverByt
   const readersDisagree = !video && ff.durationSec !== null && mmSec !== undefined && Number.isFinite(mmSec) && Math.abs(mmSec - ff.durationSec) > Math.max(0.5, 0.02 * mmSec);
   if (st?.ogg && !st.truncated) return false; // the walk counted the packets and each link's samples
   const ogg = ff.container.split(',').includes('ogg') && !st?.oggAudioBytes;
-  return ogg || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || st?.flac?.totalSamples === 0 || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
+  // a video whose audio stream states no bitrate (Matroska/WebM): the file's bytes are mostly the video's
+  const audio = ff.streams.find((s) => s.type === 'audio');
+  const videoHidesAudio = video && audio !== undefined && !audio.bitrateKbps;
+  return ogg || videoHidesAudio || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || st?.flac?.totalSamples === 0 || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
 }
 
 const fmtTime = (s: number): string => {
