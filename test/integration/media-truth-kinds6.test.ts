@@ -46,6 +46,9 @@ const F = {
   oggFlac1: join(DIR, 'flac1.oga'),
   oggFlac2: join(DIR, 'flac2.oga'),
   chainFlac: join(DIR, 'chained-flac.oga'),
+  sameA: join(DIR, 'serial0-a.opus'),
+  sameB: join(DIR, 'serial0-b.opus'),
+  chainSameSerial: join(DIR, 'chained-same-serial.opus'),
   flac: join(DIR, 'whole.flac'),
   flac81: join(DIR, 'cut81.flac'),
   flac37: join(DIR, 'cut37.flac'),
@@ -81,6 +84,10 @@ before(() => {
   ff(['-i', F.music, '-t', '4', '-c:a', 'flac', '-metadata', 'title=F1', '-f', 'ogg', F.oggFlac1]);
   ff(['-f', 'lavfi', '-i', 'sine=f=660:d=3', '-ar', '48000', '-c:a', 'flac', '-metadata', 'title=F2', '-f', 'ogg', F.oggFlac2]);
   writeFileSync(F.chainFlac, Buffer.concat([readFileSync(F.oggFlac1), readFileSync(F.oggFlac2)]));
+  // links that share a serial number (ffmpeg's bitexact Ogg muxer numbers every stream 0), the first longer than 64 KiB
+  ff(['-i', F.music, '-c:a', 'libopus', '-b:a', '96k', '-fflags', '+bitexact', '-metadata', 'title=Same A', F.sameA]);
+  ff(['-f', 'lavfi', '-i', 'sine=f=880:d=5', '-c:a', 'libopus', '-fflags', '+bitexact', '-metadata', 'title=Same B', F.sameB]);
+  writeFileSync(F.chainSameSerial, Buffer.concat([readFileSync(F.sameA), readFileSync(F.sameB)]));
   // truncated files (F3): FLAC at 81 % and 37 %, Opus and WavPack at 70 %, FLAC cut inside its final frame
   ff(['-i', F.music, '-c:a', 'flac', F.flac]);
   cut(F.flac, F.flac81, 0.81);
@@ -106,7 +113,7 @@ before(() => {
 
 describe('issue 10 round 5: chained Ogg, one bitrate rule, a file cut short, container names', () => {
   test('F1/F2. chained Ogg (Opus; Vorbis at 44.1 then 22.05 kHz; FLAC): every link\'s bytes over every link\'s seconds, in probe and library', async () => {
-    for (const [path, parts] of [[F.chainOpus, [F.op1, F.op2]], [F.chainVorbis, [F.vb1, F.vb2]], [F.chainFlac, [F.oggFlac1, F.oggFlac2]]] as const) {
+    for (const [path, parts] of [[F.chainOpus, [F.op1, F.op2]], [F.chainVorbis, [F.vb1, F.vb2]], [F.chainFlac, [F.oggFlac1, F.oggFlac2]], [F.chainSameSerial, [F.sameA, F.sameB]]] as const) {
       const sec = parts.reduce((t, p) => t + decodedSec(p), 0);
       const kbps = chainKbps([...parts]);
       const p = probe(path);
@@ -119,7 +126,7 @@ describe('issue 10 round 5: chained Ogg, one bitrate rule, a file cut short, con
   });
 
   test('F4. a well-formed chained Ogg: no "header is wrong"; stated as chained, each stream with its title; the first stream\'s tags shown', async () => {
-    for (const [path, titles] of [[F.chainOpus, ['First', 'Second']], [F.chainVorbis, ['Vorbis A', 'Vorbis B']], [F.chainFlac, ['F1', 'F2']]] as const) {
+    for (const [path, titles] of [[F.chainOpus, ['First', 'Second']], [F.chainVorbis, ['Vorbis A', 'Vorbis B']], [F.chainFlac, ['F1', 'F2']], [F.chainSameSerial, ['Same A', 'Same B']]] as const) {
       for (const r of [probe(path), await library(path)]) {
         assert.ok(!r.warnings.some((w) => /header is wrong|truncated|damaged|estimate/.test(w)), `${path}: ${r.warnings.join('\n')}`);
         const chained = r.warnings.filter((w) => /^A chained Ogg file: 2 streams/.test(w));

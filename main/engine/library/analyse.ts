@@ -17,7 +17,7 @@ import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis
 import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprintOf } from '../media/cache';
 import { openMediaFile, type parseFfmpegInfo } from '../media/probe';
-import { readStructure, type Structure } from '../media/structure';
+import { readStructure, structureOf, type Structure } from '../media/structure';
 import { crossCheck, extensionFacts, packetsNeeded, readTagsByContent } from '../media/tags';
 import type { Tags } from '@contract';
 
@@ -104,6 +104,13 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
     results.spectrogram = { cache: fp };
   }
   if (run.source.streams.some((s) => s.type === 'video' && s.attachedPic)) hasCoverArt = true;
+  // an Ogg file that decodes far longer or shorter than ffmpeg states, and whose ends did not show it chained (links that
+  // reuse a serial number, against RFC 3533 §4): its pages are walked for its links — only then, not on every Ogg file
+  const stated = run.source.durationSec;
+  if (structure && !structure.ogg && !structure.truncated && run.source.container.split(',').includes('ogg') && stated !== null && Math.abs(run.durationSec - stated) > Math.max(0.5, 0.02 * run.durationSec)) {
+    const walked = await structureOf(path, { oggPages: true });
+    if (walked.ogg) structure = walked;
+  }
   // where what the file states is in doubt (the probe's rule, packetsNeeded), the audio's bytes are the packets the decode read
   const covers = (meta?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
   const doubt = packetsNeeded({ ff: run.source, sizeBytes: file.size, coverBytes: covers, structure, mmDurationSec: meta?.format.duration });

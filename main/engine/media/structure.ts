@@ -746,11 +746,11 @@ export function truncatedError(name: string, t: Truncation, ffmpegSays: string):
 }
 
 /** readStructure of the file at `path` (opened read-only and closed); no findings when it cannot be opened. */
-export async function structureOf(path: string): Promise<Structure> {
+export async function structureOf(path: string, opts: { oggPages?: boolean } = {}): Promise<Structure> {
   let fh: FileHandle | null = null;
   try {
     fh = await open(path, 'r');
-    return await readStructure(fh, (await fh.stat()).size);
+    return await readStructure(fh, (await fh.stat()).size, opts);
   } catch {
     return NONE;
   } finally {
