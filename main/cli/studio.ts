@@ -125,7 +125,10 @@ function fmtDuration(sec: number): string {
 
 export function formatProbe(p: ProbeResult): string {
   const lines = [`${p.path}`, `  container   ${p.container}`, `  duration    ${fmtDuration(p.durationSec)} (${p.durationSec.toFixed(3)} s${p.durationEstimated ? ', an estimate' : ''})`, `  size        ${p.sizeBytes} bytes`];
-  if (p.bitrateKbps) lines.push(`  bitrate     ${p.bitrateKbps} kb/s`);
+  // the audio's, and the whole file's where video (or a cover, tags) make it differ
+  const overall = p.overallBitrateKbps && p.bitrateKbps && Math.abs(p.overallBitrateKbps - p.bitrateKbps) > Math.max(16, 0.25 * p.bitrateKbps) ? `, ${p.overallBitrateKbps} kb/s the whole file` : '';
+  if (p.bitrateKbps) lines.push(`  bitrate     ${p.bitrateKbps} kb/s the audio${overall}`);
+  else if (p.overallBitrateKbps) lines.push(`  bitrate     ${p.overallBitrateKbps} kb/s the whole file`);
   for (const [k, v] of Object.entries(p.tags)) lines.push(`  ${k.padEnd(11)} ${Array.isArray(v) ? v.join(', ') : v}`);
   for (const s of p.streams) {
     const bits =

@@ -79,6 +79,8 @@ export const ProbeResult = z.object({
   durationEstimated: z.boolean().optional(),
   /** the audio's bitrate (kb/s), without embedded cover art; measured over every frame where the stream's header only gives the first frames' */
   bitrateKbps: z.number().optional(),
+  /** the whole file's bitrate (kb/s): its size over the duration — video, cover art and tags included */
+  overallBitrateKbps: z.number().optional(),
   streams: z.array(StreamInfo),
   /** the first audio stream (codec, sample rate, channels), if any */
   audio: StreamInfo.optional(),

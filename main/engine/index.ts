@@ -4,6 +4,7 @@ import type { EngineContext } from './context';
 import { engineHandlers } from './handlers';
 import { openDb } from './db';
 import { hostPort } from './port';
+import { useDemuxerCache } from './media/tags';
 import { parseRootsSetting } from './fs/roots';
 import { STUDIO_VERSION } from '../version';
 
@@ -40,6 +41,7 @@ function main(): void {
     roots: parseRootsSetting(process.env.STUDIO_ROOTS),
     emit: <E extends EventName>(name: E, payload: EventPayload<E>) => server?.emit(name, payload),
   };
+  useDemuxerCache(ctx.cacheDir);
   server = new RpcServer(port, engineHandlers(ctx));
   const shutdown = () => {
     server?.close();

@@ -145,7 +145,8 @@ describe('kind 1: music-metadata cross-checked with ffmpeg (issue 10)', { skip: 
       assert.equal(p.tags.title, TITLE);
       assert.equal(p.tags.artist, ref.author);
       assert.equal(p.tags.comment, ref.comment);
-      assert.ok(p.warnings.some((w) => /music-metadata misread the title, artist and comment tags/.test(w)), p.warnings.join('\n'));
+      // ordinary UTF-8 text chunks as ffmpeg writes them: music-metadata's misreading is no finding about the file (issue 10 round 5)
+      assert.ok(!p.warnings.some((w) => /misread/.test(w)), p.warnings.join('\n'));
     }
     assert.equal(probes.get(F.aifc)!.audio?.codec, 'pcm_f32be');
   });
@@ -195,14 +196,18 @@ describe('kind 1: music-metadata cross-checked with ffmpeg (issue 10)', { skip: 
     const p = await probeFile(path);
     assert.equal(p.tags.title, probeTags(path).title);
     assert.equal(p.tags.artist, 'Ärtist');
-    assert.ok(p.warnings.some((w) => /misread/.test(w)));
+    assert.ok(!p.warnings.some((w) => /misread/.test(w)), p.warnings.join('\n'));
   });
 
   test('mergeTags: a reading that is only different (not broken) keeps music-metadata\'s value, silently', () => {
     const w: string[] = [];
     assert.deepEqual(mergeTags({ artist: 'A, B' }, { artist: 'A;B', title: 'T' }, w), { artist: 'A, B', title: 'T' });
     assert.deepEqual(w, []);
+    // UTF-8 misread by music-metadata (high bit stripped): ffmpeg's reading, silently (an ordinary file, issue 10 round 5)
     assert.deepEqual(mergeTags({ title: 'SE\u0013ur' }, { title: 'Sœur' }, w), { title: 'Sœur' });
+    assert.deepEqual(w, []);
+    // broken in a way no misreading explains: ffmpeg's reading, with a warning
+    assert.deepEqual(mergeTags({ title: 'T\u0001x' }, { title: 'Tox' }, w), { title: 'Tox' });
     assert.equal(w.length, 1);
   });
 

@@ -48,11 +48,20 @@ describe('analyzeFile: bad input', () => {
     return rejectsWith(analyzeFile(p, defaultAnalysers()), 'NO_AUDIO');
   });
 
-  it('truncated FLAC (header says 10 s, 40 % left) → DECODE_FAILED', () => {
+  it('truncated FLAC (header says 10 s, 40 % left): what decodes is analysed, ffmpeg\'s sign of the damage kept (one rule with the probe, issue 10 round 5)', async () => {
     const full = readFileSync(tone());
     const p = join(BAD, 'truncated.flac');
     writeFileSync(p, full.subarray(0, Math.floor(full.length * 0.4)));
-    return rejectsWith(analyzeFile(p, defaultAnalysers()), 'DECODE_FAILED');
+    const r = await analyzeFile(p, defaultAnalysers());
+    assert.ok(r.durationSec > 2 && r.durationSec < 5, `${r.durationSec}`);
+    assert.ok(r.reportedDurationSec !== null && r.reportedDurationSec > 9.9);
+    assert.ok(r.damage, 'the damage is kept for the warning');
+  });
+
+  it('a FLAC cut in its metadata (nothing decodes) → DECODE_FAILED, named truncated', async () => {
+    const p = join(BAD, 'cut-in-metadata.flac');
+    writeFileSync(p, readFileSync(tone()).subarray(0, 20));
+    await assert.rejects(analyzeFile(p, defaultAnalysers()), (e: StudioError) => e.code === 'DECODE_FAILED' && /truncated/.test(e.message));
   });
 
   it('corrupt bytes inside an MP3 still analyse (ffmpeg conceals the damage)', async () => {

@@ -58,6 +58,8 @@ export interface AnalysisRun {
   errors: Array<{ atSec: number; message: string }>;
   /** ffmpeg's first sign that the file is damaged or truncated (damageIn), null when it read cleanly */
   damage: string | null;
+  /** the bytes of the audio stream's packets the decode read (ffmpeg's own count, pcm.ts audioPacketBytes); null when not stated */
+  audioPacketBytes: number | null;
 }
 
 /**
@@ -195,17 +197,11 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
   }
   if ((pcm.exitCode !== 0 && !(opts.partial && pcm.frames > 0)) || !fmt) throw decodeError(name, stderr, pcm.exitCode, pcm.frames);
   if (pcm.frames === 0) throw new StudioError('DECODE_FAILED', `"${name}" contains no decodable audio (0 samples decoded).`);
-  // ffmpeg exits 0 on many damaged streams; a decode that ends far short of the duration the
-  // container declares (WAV/FLAC/MP4 headers; not MP3 durations estimated from the bitrate) is truncated
-  // when ffmpeg said so while reading it (an error, a corrupt packet, a partial file). Without such a
-  // sign the whole file decoded cleanly and only its header's duration is wrong (a Xing frame count or
-  // an mvhd duration that overstates): what decoded is the track, and the cross-check says so.
+  // One rule for a file whose audio ends early (cut short, or damaged so that ffmpeg stops): what decodes is the
+  // track — analysed, with the cross-check's warning that says where it ends (the probe and the track view say the
+  // same); only a file of which nothing decodes is refused (above). ffmpeg's sign of the damage is kept for that warning.
   const decodedSec = pcm.frames / fmt.sampleRate;
-  const declared = reportedDurationSec !== null && !/Estimating duration from bitrate/i.test(stderr);
   const damage = damageIn(stderr, pcm.errors);
-  if (!opts.maxSec && !opts.partial && declared && damage !== null && reportedDurationSec! > 1 && decodedSec < reportedDurationSec! * 0.5) {
-    throw new StudioError('DECODE_FAILED', `"${name}" is damaged: only ${decodedSec.toFixed(1)} of ${reportedDurationSec!.toFixed(1)} s could be decoded (ffmpeg: ${damage}).`, damage);
-  }
   try {
     for (const feed of feeds) feed.flush();
     const results: Record<string, unknown> = {};
@@ -217,7 +213,7 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
     const source = parseFfmpegInfo(inputPartOf(stderr));
     return {
       path, durationSec: decodedSec, reportedDurationSec, sampleRate: fmt.sampleRate, channels: fmt.channels, results, versions, source, file: before,
-      exitCode: pcm.exitCode, errors: pcm.errors, damage,
+      exitCode: pcm.exitCode, errors: pcm.errors, damage, audioPacketBytes: pcm.audioPacketBytes,
     };
   } catch (err) {
     throw err instanceof StudioError ? err : new StudioError('INTERNAL', `Analysis of "${name}" failed: ${(err as Error).message}`);

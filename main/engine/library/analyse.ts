@@ -17,8 +17,8 @@ import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis
 import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprintOf } from '../media/cache';
 import { openMediaFile, type parseFfmpegInfo } from '../media/probe';
-import { readStructure, type Structure } from '../media/structure';
-import { crossCheck, extensionFacts, measureAudioStream, readTagsByContent } from '../media/tags';
+import { readStructure, structureOf, type Structure } from '../media/structure';
+import { crossCheck, extensionFacts, packetsNeeded, readTagsByContent } from '../media/tags';
 import type { Tags } from '@contract';
 
 export interface AnalyseRequest {
@@ -104,12 +104,20 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
     results.spectrogram = { cache: fp };
   }
   if (run.source.streams.some((s) => s.type === 'video' && s.attachedPic)) hasCoverArt = true;
-  // a duration ffmpeg only estimated: read every packet once more (no decode) for the audio's bytes
-  const bytes = run.source.durationEstimated ? await measureAudioStream(path, signal) : null;
+  // an Ogg file that decodes far longer or shorter than ffmpeg states, and whose ends did not show it chained (links that
+  // reuse a serial number, against RFC 3533 §4): its pages are walked for its links — only then, not on every Ogg file
+  const stated = run.source.durationSec;
+  if (structure && !structure.ogg && !structure.truncated && run.source.container.split(',').includes('ogg') && stated !== null && Math.abs(run.durationSec - stated) > Math.max(0.5, 0.02 * run.durationSec)) {
+    const walked = await structureOf(path, { oggPages: true });
+    if (walked.ogg) structure = walked;
+  }
+  // where what the file states is in doubt (the probe's rule, packetsNeeded), the audio's bytes are the packets the decode read
+  const covers = (meta?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
+  const doubt = packetsNeeded({ ff: run.source, sizeBytes: file.size, coverBytes: covers, structure, mmDurationSec: meta?.format.duration });
   const checked = crossCheck({
     path, sizeBytes: file.size, ff: run.source, mm: meta, mmError: metaError, mmRepaired: metaRepaired,
-    measured: { durationSec: run.durationSec, audioBytes: bytes?.audioBytes ?? null, damage: run.damage }, structure,
-    extension: await extensionFacts(path, run.source.container),
+    measured: { durationSec: run.durationSec, audioBytes: doubt ? run.audioPacketBytes : null, damage: run.damage }, structure,
+    extension: await extensionFacts(path, run.source.container, req.cacheDir),
   });
   // One duration, what decodes — the probe's too. Where the decode runs past an exact stated length
   // (an edit list's or a LAME tag's gapless end) by less than one codec frame, that is the codec's end padding,

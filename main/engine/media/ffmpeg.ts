@@ -195,17 +195,43 @@ export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0
   return child;
 }
 
+/** ffmpeg's signs of damage in plain words (the first that matches) */
+const DAMAGE_WORDS: Array<[RegExp, string]> = [
+  [/Packet corrupt|corrupt input packet/i, 'a packet is corrupt'],
+  [/partial file|ended prematurely/i, 'the file ends inside a packet'],
+  [/filesize and duration do not match/i, 'the file is smaller than its header says'],
+  [/Input\/output error|end of file/i, 'the file ends where more was expected'],
+  [/invalid|decode_frame|Error while decoding|Invalid data found|truncated/i, 'a frame does not decode'],
+];
+
 /**
  * Signs in ffmpeg's log (level tags removed) that a file is damaged or
  * truncated, as opposed to a header that merely states a wrong duration: the
  * first error line, else a demuxer warning of a corrupt packet, a partial
- * file, or (MP3) a file size that does not match the stated duration. null
- * when there is none.
+ * file, or (MP3) a file size that does not match the stated duration — in
+ * plain words, with ffmpeg's own line (the file's path cut to its name)
+ * after them: 'a frame does not decode ("flac: invalid residual")'. The
+ * input's description (av_dump_format's "Input #0, flac, from '…'" and the
+ * lines under it) is never taken for a sign, whatever the file is called.
+ * null when there is none.
  */
 export function damageIn(log: string, errors: Array<{ message: string }>): string | null {
-  if (errors.length) return errors[0].message;
-  const m = /^.*(?:corrupt input packet|Packet corrupt|partial file|filesize and duration do not match|truncated|Invalid data found|ended prematurely).*$/im.exec(log);
-  return m ? m[0].replace(/^\[[^\]]*\]\s*/, '').trim() : null;
+  let raw: string | null = errors.length ? errors[0].message : null;
+  if (raw === null) {
+    for (const line of log.split(/\r?\n/)) {
+      const text = line.replace(/^\[[^\]]*\]\s*/, '').trim();
+      if (/^(Input #|Output #|Stream #|Duration:|Metadata:|Stream mapping|Press \[q\])/.test(text) || /^\s{2,}/.test(line)) continue;
+      if (/corrupt input packet|Packet corrupt|partial file|filesize and duration do not match|truncated|Invalid data found|ended prematurely/i.test(text)) {
+        raw = text;
+        break;
+      }
+    }
+  }
+  if (raw === null) return null;
+  // a path ffmpeg printed ("/music/a.flac: Input/output error") by its file name only
+  const quoted = raw.replace(/(?:\/[^/:'"]+)+\/([^/:'"]+)(?=[:'"]|$)/g, '$1');
+  const words = DAMAGE_WORDS.find(([re]) => re.test(quoted))?.[1];
+  return words ? `${words} ("${quoted}")` : quoted;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

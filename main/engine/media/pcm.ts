@@ -15,9 +15,11 @@
  * stdout and output k on the pipe at fd k + 2 — e.g. the analysis stream and
  * the waveform's 16 kHz mono stream of a library scan.
  *
- * The log is read with `-loglevel level+info`: every line carries its level
+ * The log is read with `-loglevel level+verbose`: every line carries its level
  * tag (`[error]`, `[warning]`, `[info]`), which is how errors are told from
- * the stream description — one parser for every caller.
+ * the stream description — one parser for every caller. Verbose lines are
+ * not passed on; of them only ffmpeg's closing count of the audio stream's
+ * demuxed packets is kept (`audioPacketBytes`).
  */
 import { StudioError } from '@contract';
 import type { ChildProcess } from 'node:child_process';
@@ -103,6 +105,11 @@ export interface PcmReadResult {
   log: string;
   /** error/fatal lines, "component: message", with output 0's decoded position (s) when each was read (pipes buffer ~1 s) */
   errors: Array<{ atSec: number; message: string }>;
+  /**
+   * the bytes of the audio stream's packets the demuxer read (ffmpeg's closing "Input stream #0:N (audio):
+   * P packets read (B bytes)", the first audio stream with packets: the decoded one); null when not stated
+   */
+  audioPacketBytes: number | null;
 }
 
 /** ffmpeg's arguments for reading the first audio stream of `path` as float32 WAV on stdout. */
@@ -117,7 +124,7 @@ export function pcmArgs(path: string, opts: Pick<PcmReadOptions, 'filter' | 'cha
  * `pipe:k+2` (fds 3, 4, …).
  */
 export function pcmOutputsArgs(path: string, outputs: Array<Pick<PcmOutput, 'filter' | 'channels' | 'sampleRate'>>, opts: Pick<PcmDecodeOptions, 'maxSec' | 'startSec' | 'otherOutputs'> = {}): string[] {
-  const args = ['-loglevel', 'level+info', '-nostats'];
+  const args = ['-loglevel', 'level+verbose', '-nostats'];
   if (opts.startSec) args.push('-ss', String(opts.startSec));
   args.push('-i', path);
   outputs.forEach((o, k) => {
@@ -253,9 +260,15 @@ export function readPcmOutputs(path: string, opts: PcmOutputsOptions): Promise<P
     });
 
     let partial: Buffer = Buffer.alloc(0);
+    let audioPacketBytes: number | null = null;
     const line = (raw: string) => {
       if (!raw.trim()) return;
       const l = parseLogLine(raw);
+      if (l.level === 'verbose' || l.level === 'debug' || l.level === 'trace') {
+        const m = /^\s*Input stream #0:\d+ \(audio\): (\d+) packets read \((\d+) bytes\)/.exec(l.text);
+        if (m && audioPacketBytes === null && Number(m[1]) > 0) audioPacketBytes = Number(m[2]);
+        return;
+      }
       opts.onLogLine?.(l);
       const shown = l.context ? `[${l.context} @ 0x0] ${l.text}` : l.text;
       if (log.length < 200_000) log += shown + '\n';
@@ -281,7 +294,7 @@ export function readPcmOutputs(path: string, opts: PcmOutputsOptions): Promise<P
       if (stall) return reject(stall);
       line(logText(partial).replace(/\r$/, ''));
       const outputs = readers.map((r) => ({ format: r.format, frames: r.frames }));
-      resolve({ format: outputs[0].format, frames: outputs[0].frames, outputs, exitCode: code, log, errors });
+      resolve({ format: outputs[0].format, frames: outputs[0].frames, outputs, exitCode: code, log, errors, audioPacketBytes });
     });
   });
 }

@@ -4,7 +4,7 @@ import { basename, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { truncatedError, readStructure } from './structure';
-import { crossCheck, extensionFacts, measureAudioStream, readTagsByContent, sizeDisagrees } from './tags';
+import { crossCheck, extensionFacts, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent } from './tags';
 
 export { tagsOf } from './tags';
 
@@ -80,12 +80,15 @@ const BRANDS: Array<[RegExp, string]> = [
 /**
  * The one container a file is, where ffmpeg names its demuxer's family
  * ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm"): the file's extension when it
- * is one of them, else the ISO major brand ffmpeg prints, else the first name.
+ * is one of them (a .webm only with WebM's codecs: `streams`), else the ISO
+ * major brand ffmpeg prints, else the first name.
  */
-export function realContainer(family: string, stderr: string, path: string): string {
+export function realContainer(family: string, stderr: string, path: string, streams: StreamInfo[] = []): string {
   const names = family.split(',');
   if (names.length < 2) return family;
   const ext = extname(path).slice(1).toLowerCase();
+  // WebM is a Matroska profile: a .webm with a codec WebM does not allow is Matroska
+  if (ext === 'webm' && notWebmCodecs(path, family, streams)) return 'matroska';
   if (names.includes(ext)) return ext;
   if (ext === 'mkv' && names.includes('matroska')) return 'matroska';
   const brand = /major_brand\s*:\s*(\S+)/.exec(stderr)?.[1];
@@ -210,17 +213,19 @@ export function parseFfmpegInfo(stderr: string): {
 /**
  * Probe a media file: ffmpeg's dump of the input (container, streams, its
  * duration and tags) and music-metadata's reading (parser chosen by content),
- * cross-checked (tags.ts crossCheck): where ffmpeg's duration is only an
- * estimate, or cannot be right for the file's size (a truncated file, a
- * header that over- or understates: sizeDisagrees), every packet is read
- * (measureAudioStream) for the real one; the
- * bitrate is the audio's; every disagreement settled is in `warnings`.
+ * cross-checked (tags.ts crossCheck): where what the file states is in
+ * doubt (tags.ts packetsNeeded: an estimated duration, a truncated file, a
+ * header that over- or understates) every packet is read
+ * (measureAudioStream) for the real duration and bytes; an Ogg file's pages
+ * are walked (structure.ts) for its audio bytes and chained streams. The
+ * bitrate is the audio's (tags.ts audioBitrateKbps), `overallBitrateKbps` the
+ * whole file's; every disagreement settled is in `warnings`.
  * @throws StudioError NOT_FOUND, UNREADABLE, IS_DIRECTORY, EMPTY_FILE, NOT_MEDIA, FFMPEG_MISSING, CANCELLED
  */
 export async function probeFile(path: string, signal?: AbortSignal): Promise<ProbeResult> {
   const { fh, size } = await openMediaFile(path);
   const read = async () => {
-    const structure = await readStructure(fh, size);
+    const structure = await readStructure(fh, size, { oggPages: true });
     return { structure, ...(await readTagsByContent(fh, path, size)) };
   };
   const [ff, mm] = await Promise.all([runFfmpeg(['-i', path], { signal }), read().finally(() => fh.close())]);
@@ -236,17 +241,10 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   }
   const audio = info.streams.find((s) => s.type === 'audio');
   const video = info.streams.find((s) => s.type === 'video' && !s.attachedPic);
-  // every packet read (no decode) where the stated duration is an estimate, missing, or impossible for the file's size
+  // every packet read (no decode) where what the file states is in doubt (packetsNeeded: the one rule of probe and library)
   const coverBytes = (mm.meta?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
   const st = mm.structure;
-  // the two readers' header durations disagree (an MP4's mvhd against its track's mdhd, as music-metadata reads it);
-  // audio only: a video's container duration may rightly be longer than its audio track
-  const mmSec = mm.meta?.format.duration;
-  const readersDisagree = !video && info.durationSec !== null && mmSec !== undefined && Number.isFinite(mmSec) && Math.abs(mmSec - info.durationSec) > Math.max(0.5, 0.02 * mmSec);
-  // a Matroska/WebM or MPEG-TS audio stream that states no bitrate: the file's bytes per second count every block's or
-  // 188-byte packet's header and the codec's private data (Vorbis/Opus headers), 3–6 % over the audio (TrueHD: 1200 blocks/s)
-  const packetised = /^(matroska|mpegts)/.test(info.container) && audio !== undefined && !audio.bitrateKbps;
-  const doubt = info.durationEstimated || info.durationSec === null || st.truncated !== null || st.flac?.totalSamples === 0 || readersDisagree || sizeDisagrees(info, size, coverBytes) || packetised;
+  const doubt = packetsNeeded({ ff: info, sizeBytes: size, coverBytes, structure: st, mmDurationSec: mm.meta?.format.duration });
   const measured = audio && doubt ? await measureAudioStream(path, signal) : null;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
   const extension = await extensionFacts(path, info.container);
@@ -261,10 +259,11 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   return {
     path,
     sizeBytes: size,
-    container: realContainer(info.container, ff.stderr, path),
+    container: realContainer(info.container, ff.stderr, path, info.streams),
     durationSec,
     ...(checked.durationEstimated ? { durationEstimated: true } : {}),
     bitrateKbps: checked.bitrateKbps,
+    ...(durationSec > 0 ? { overallBitrateKbps: Math.round((size * 8) / durationSec / 1000) } : {}),
     streams: checked.streams,
     audio: checked.streams.find((s) => s.type === 'audio'),
     video,

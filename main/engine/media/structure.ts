@@ -50,10 +50,13 @@ export interface Structure {
   /** FLAC STREAMINFO total samples (0 = not stated) and sample rate */
   flac: { totalSamples: number; sampleRate: number } | null;
   /**
-   * Ogg: the bytes of the page bodies after the last header page (the codec's audio packets, RFC 3533 §6:
-   * a page's body is its packets' bytes), for the audio bitrate of every Ogg codec; null when not Ogg
+   * Ogg, where its pages were walked (readStructure's `oggPages`, or a chained file): the bytes of the audio
+   * packets of every link (page bodies after each link's header pages, RFC 3533 §6: a page's body is its
+   * packets' bytes), for the audio bitrate of every Ogg codec; null when not walked or not Ogg
    */
   oggAudioBytes?: number | null;
+  /** Ogg, where its pages were walked: its links (one for a plain file; several for a chained one, RFC 3533 §4) */
+  ogg?: { links: OggLink[] } | null;
   /**
    * CAF packet table (pakt chunk: mNumberValidFrames, mPrimingFrames, mRemainderFrames) and desc mSampleRate:
    * the frames that decode (priming and remainder excluded), as ffmpeg's caf demuxer trims them
@@ -91,14 +94,17 @@ const RIFF_CHUNK: Record<string, string> = { data: 'its audio data', 'LIST': 'it
 
 /**
  * Read the structure of the open file `fh` of `size` bytes (see the module
- * comment). Never throws: an unreadable or unknown file gives no findings.
+ * comment). `oggPages`: walk an Ogg file's page headers for its audio bytes
+ * and links (one pass over the file; the probe asks, having no decode whose
+ * packet count would tell) — a chained Ogg file is walked either way.
+ * Never throws: an unreadable or unknown file gives no findings.
  */
-export async function readStructure(fh: FileHandle, size: number): Promise<Structure> {
-  const [found, v1] = await Promise.all([readContainer(fh, size), id3v1(fh, size).catch(() => null)]);
+export async function readStructure(fh: FileHandle, size: number, opts: { oggPages?: boolean } = {}): Promise<Structure> {
+  const [found, v1] = await Promise.all([readContainer(fh, size, opts.oggPages ?? false), id3v1(fh, size).catch(() => null)]);
   return v1 ? { ...found, id3v1: v1 } : found;
 }
 
-async function readContainer(fh: FileHandle, size: number): Promise<Structure> {
+async function readContainer(fh: FileHandle, size: number, oggPages: boolean): Promise<Structure> {
   try {
     const head = await readAt(fh, 0, Math.min(size, 64 * 1024));
     const id3 = id3v2Length(head);
@@ -111,7 +117,7 @@ async function readContainer(fh: FileHandle, size: number): Promise<Structure> {
     if (h.length >= 8 && /^(ftyp|moov|mdat|free|skip|wide)$/.test(h.toString('latin1', 4, 8))) return await mp4(fh, size, start);
     if (h.length >= 4 && h.readUInt32BE(0) === 0x1a45dfa3) return matroska(h, size, start);
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'wvpk') return await wavpack(fh, size, h);
-    if (h.length >= 4 && h.toString('latin1', 0, 4) === 'OggS') return await ogg(fh, size, start);
+    if (h.length >= 4 && h.toString('latin1', 0, 4) === 'OggS') return await ogg(fh, size, start, h, oggPages);
     if (h.length >= 8 && h.toString('latin1', 0, 4) === 'caff' && h.readUInt16BE(4) === 1) return await caf(fh, size, start);
     const m = mpegFrameLength(h, 0);
     if (m && mpegFrameLength(h, m)) return { ...NONE, gapless: lameGapless(h) };
@@ -203,9 +209,32 @@ function flacFrameSpan(b: Buffer, i: number, maxBlock: number): { start: number;
 }
 
 /**
+ * The FLAC frame at b[i] ends, whole, at the end of `b` or right before a tag
+ * appended after the audio (ID3v1 "TAG", APEv2 "APETAGEX", ID3v2 "ID3"): the
+ * frame's CRC-16 footer (RFC 9639 §9.3: polynomial x^16 + x^15 + x^2 + 1,
+ * initial 0, over the whole frame before it) checks there. A file cut inside
+ * its final frame fails it.
+ */
+function flacFrameWhole(b: Buffer, i: number): boolean {
+  let c = 0;
+  for (let p = i; p < b.length; p++) {
+    // c: the CRC-16 of b[i..p); at p, the footer would be b[p], b[p + 1]
+    const end = p + 2;
+    if (end <= b.length && p > i + 6 && b[p] === c >> 8 && b[p + 1] === (c & 0xff)) {
+      const rest = b.length - end;
+      if (rest === 0 || (rest === 128 && b.toString('latin1', end, end + 3) === 'TAG') || b.toString('latin1', end, end + 8) === 'APETAGEX' || b.toString('latin1', end, end + 3) === 'ID3') return true;
+    }
+    c ^= b[p] << 8;
+    for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x8005) & 0xffff : (c << 1) & 0xffff;
+  }
+  return false;
+}
+
+/**
  * A FLAC cut inside its audio frames: the last frame header in the file's
  * last 64 KiB (after `audioStart`) ends before STREAMINFO's total samples —
- * the samples from that frame on are missing. Frames carry no length, so
+ * the samples from that frame on are missing — or is the final frame but
+ * its CRC-16 does not check (flacFrameWhole: cut inside it). Frames carry no length, so
  * the bytes the whole stream would need are not known: declaredBytes is the
  * file's size.
  */
@@ -221,7 +250,8 @@ async function flacCutInAudio(fh: FileHandle, size: number, audioStart: number, 
     if (t[i] !== 0xff || !same(t, i)) continue;
     const f = flacFrameSpan(t, i, maxBlock);
     if (f === null || f.end > info.totalSamples) continue;
-    if (f.end === info.totalSamples) return null;
+    // the final frame: whole when its CRC-16 footer checks at the file's end (or before a tag appended after it)
+    if (f.end === info.totalSamples && flacFrameWhole(t, i)) return null;
     // the file ends inside this frame (or, if it holds it whole, right after it): the frames before it decode
     return {
       container: 'FLAC',
@@ -343,30 +373,121 @@ async function mp4(fh: FileHandle, size: number, start: number): Promise<Structu
 /**
  * Ogg (RFC 3533): the last page must lie whole within the file and carry the
  * end-of-stream flag (header type 0x04); a file cut short ends inside a page
- * or before its last one. Reads the last 64 KiB.
+ * or before its last one. Reads the first and the last 64 KiB; the file's
+ * pages are walked (oggLinks) only where asked (`walk`: the probe, which has
+ * no decode to count the audio's bytes) or where the file is chained.
  */
-async function ogg(fh: FileHandle, size: number, start: number): Promise<Structure> {
+async function ogg(fh: FileHandle, size: number, start: number, head: Buffer, walk: boolean): Promise<Structure> {
   const tail = await oggTail(fh, size);
-  return { ...tail, oggAudioBytes: tail.truncated ? null : await oggAudioBytes(fh, size, start) };
+  if (tail.truncated) return tail;
+  const chained = tail.oggLastSerial !== undefined && oggChainedByEnds(head, tail.oggLastSerial);
+  const links = walk || chained ? await oggLinks(fh, size, start) : null;
+  return {
+    ...NONE,
+    oggAudioBytes: links ? links.audioBytes : null,
+    ogg: links && links.links.length ? { links: links.links } : null,
+  };
 }
 
 /**
- * The bytes of an Ogg file's page bodies from the first audio page on: the
- * header pages (identification, comments with any cover art, setup) carry
- * granule position 0 — or −1 on a page where no packet ends (a long comment
- * packet) — until the first page that ends an audio packet (granule > 0).
- * Vorbis (I.2), Opus (RFC 7845 §3), Speex and FLAC-in-Ogg all begin audio on
- * a fresh page. Only the first logical stream is counted. Reads the page
- * headers in 1 MiB blocks; null when the pages do not chain.
+ * A chained Ogg file (RFC 3533 §4: logical streams one after another, each
+ * with its own serial number) told from its ends: the last page belongs to no
+ * stream that begins at the file's start (the beginning-of-stream pages
+ * grouped there), or a beginning-of-stream page follows a stream's pages in
+ * the first 64 KiB (`head`).
  */
-async function oggAudioBytes(fh: FileHandle, size: number, start: number): Promise<number | null> {
+function oggChainedByEnds(head: Buffer, lastSerial: number): boolean {
+  const first = new Set<number>();
+  let grouped = true;
+  for (let i = 0; i + 27 <= head.length && head.toString('latin1', i, i + 4) === 'OggS';) {
+    const segs = head[i + 26];
+    if (i + 27 + segs > head.length) break;
+    const bos = (head[i + 5] & 0x02) !== 0;
+    const sn = head.readUInt32LE(i + 14);
+    if (bos && !grouped) return true;
+    if (bos) first.add(sn);
+    else grouped = false;
+    let body = 0;
+    for (let k = 0; k < segs; k++) body += head[i + 27 + k];
+    i += 27 + segs + body;
+  }
+  return first.size > 0 && !first.has(lastSerial);
+}
+
+/** one logical stream of an Ogg file (a link of a chained file) */
+export interface OggLink {
+  /** "vorbis", "opus", "flac", "speex" (ffmpeg's codec names), or "unknown" */
+  codec: string;
+  sampleRate: number;
+  channels: number;
+  /** the samples it decodes: its last granule position (less Opus' pre-skip) */
+  samples: number;
+  /** its Vorbis comment's title and artist, when stated */
+  title?: string;
+  artist?: string;
+}
+
+/** the codec of an Ogg stream's first (identification) packet: name, sample rate, channels, Opus pre-skip (RFC 7845 §5.1, Vorbis I §4.2.2, Ogg FLAC mapping, Speex manual) */
+function oggIdent(p: Buffer): { codec: string; sampleRate: number; channels: number; preSkip: number } | null {
+  if (p.length >= 19 && p.toString('latin1', 0, 8) === 'OpusHead') return { codec: 'opus', sampleRate: 48000, channels: p[9], preSkip: p.readUInt16LE(10) };
+  if (p.length >= 30 && p[0] === 1 && p.toString('latin1', 1, 7) === 'vorbis') return { codec: 'vorbis', sampleRate: p.readUInt32LE(12), channels: p[11], preSkip: 0 };
+  if (p.length >= 51 && p[0] === 0x7f && p.toString('latin1', 1, 5) === 'FLAC') {
+    const s = 17; // "\x7fFLAC", version (2), header count (2), "fLaC", the block header (4): STREAMINFO
+    return { codec: 'flac', sampleRate: (p[s + 10] << 12) | (p[s + 11] << 4) | (p[s + 12] >> 4), channels: ((p[s + 12] >> 1) & 7) + 1, preSkip: 0 };
+  }
+  if (p.length >= 80 && p.toString('latin1', 0, 8) === 'Speex   ') return { codec: 'speex', sampleRate: p.readUInt32LE(36), channels: p.readUInt32LE(48), preSkip: 0 };
+  return null;
+}
+
+/** TITLE and ARTIST of a Vorbis comment packet (Vorbis I §5: vendor, then "KEY=value" entries, UTF-8, LE lengths) after `skip` magic bytes */
+function vorbisCommentTitle(p: Buffer, skip: number): { title?: string; artist?: string } {
+  const out: { title?: string; artist?: string } = {};
+  try {
+    let i = skip;
+    i += 4 + p.readUInt32LE(i);
+    const n = p.readUInt32LE(i);
+    i += 4;
+    for (let k = 0; k < n && i + 4 <= p.length; k++) {
+      const len = p.readUInt32LE(i);
+      i += 4;
+      if (i + len > p.length) break;
+      const e = p.toString('utf8', i, i + len);
+      i += len;
+      const eq = e.indexOf('=');
+      const key = e.slice(0, eq).toUpperCase();
+      if (key === 'TITLE') out.title ??= e.slice(eq + 1);
+      else if (key === 'ARTIST') out.artist ??= e.slice(eq + 1);
+    }
+  } catch {
+    // a comment cut short (a page read in part): what was read stands
+  }
+  return out;
+}
+
+/**
+ * Walk every page header of an Ogg file: its links (chained logical streams,
+ * RFC 3533 §4) — codec, rate and samples of each, from its identification
+ * packet and last granule position, the title and artist of its comment
+ * packet — and the bytes of its audio packets: every page body of an audio
+ * stream from its first audio page on (the header pages — identification,
+ * comments with any cover art, setup — carry granule position 0, or −1 on a
+ * page where no packet ends, until the first page that ends an audio packet;
+ * Vorbis I.2, RFC 7845 §3, Speex and FLAC-in-Ogg begin audio on a fresh
+ * page). In a grouped file (several streams side by side) only the first
+ * audio stream of each link counts. Reads the page headers in 1 MiB blocks
+ * and the first 64 KiB of each link's first two packets; null when the pages
+ * do not chain.
+ */
+async function oggLinks(fh: FileHandle, size: number, start: number): Promise<{ links: OggLink[]; audioBytes: number } | null> {
   const BLOCK = 1 << 20;
   let pos = start;
   let buf: Buffer = Buffer.alloc(0);
   let bufAt = 0;
-  let serial: number | null = null;
-  let audio = false;
-  let bytes = 0;
+  const links: OggLink[] = [];
+  /** the counted stream of the current link */
+  let cur: { serial: number; link: OggLink; preSkip: number; audio: boolean; pages: number } | null = null;
+  let audioBytes = 0;
+  let anyAudio = false;
   while (pos < size) {
     if (pos + 282 > bufAt + buf.length) {
       buf = await readAt(fh, pos, Math.min(BLOCK, size - pos));
@@ -379,21 +500,41 @@ async function oggAudioBytes(fh: FileHandle, size: number, start: number): Promi
     let body = 0;
     for (let k = 0; k < segs; k++) body += buf[i + 27 + k];
     const sn = buf.readUInt32LE(i + 14);
-    serial ??= sn;
-    if (sn === serial) {
+    const bos = (buf[i + 5] & 0x02) !== 0;
+    const bodyAt = pos + 27 + segs;
+    if (bos) {
+      // a beginning-of-stream page of an audio codec: a new link when none has begun or the current one has begun
+      // its audio (chained, RFC 3533 §4); beside the current link's first stream (grouped) it is not counted
+      const ident = oggIdent(await readAt(fh, bodyAt, Math.min(body, 128)));
+      if (ident && (cur === null || cur.audio)) {
+        const link: OggLink = { codec: ident.codec, sampleRate: ident.sampleRate, channels: ident.channels, samples: 0 };
+        links.push(link);
+        cur = { serial: sn, link, preSkip: ident.preSkip, audio: false, pages: 0 };
+      }
+    } else if (cur && sn === cur.serial) {
       const lo = buf.readUInt32LE(i + 6);
       const hi = buf.readInt32LE(i + 10);
       const unended = lo === 0xffffffff && hi === -1;
-      if (!audio && !unended && (lo !== 0 || hi !== 0)) audio = true;
-      if (audio) bytes += body;
+      if (!cur.audio && !unended && (lo !== 0 || hi !== 0)) cur.audio = anyAudio = true;
+      if (!cur.audio && cur.pages === 0 && cur.link.title === undefined && cur.link.artist === undefined) {
+        // the comment packet starts on the page after the identification page
+        const p = await readAt(fh, bodyAt, Math.min(65536, size - bodyAt));
+        const magic = cur.link.codec === 'opus' ? (p.toString('latin1', 0, 8) === 'OpusTags' ? 8 : -1) : cur.link.codec === 'vorbis' ? (p[0] === 3 && p.toString('latin1', 1, 7) === 'vorbis' ? 7 : -1) : cur.link.codec === 'flac' ? 4 : 0;
+        if (magic >= 0) Object.assign(cur.link, vorbisCommentTitle(p, magic));
+      }
+      cur.pages++;
+      if (cur.audio) {
+        audioBytes += body;
+        if (!unended) cur.link.samples = Math.max(0, lo + hi * 2 ** 32 - cur.preSkip);
+      }
     }
-    pos += 27 + segs + body;
+    pos = bodyAt + body;
   }
-  return audio ? bytes : null;
+  return anyAudio ? { links, audioBytes } : null;
 }
 
-/** the last page of an Ogg file: whole, and the end of the stream (see ogg) */
-async function oggTail(fh: FileHandle, size: number): Promise<Structure> {
+/** the last page of an Ogg file: whole, and the end of the stream (see ogg); its serial number */
+async function oggTail(fh: FileHandle, size: number): Promise<Structure & { oggLastSerial?: number }> {
   const from = Math.max(0, size - 65536);
   const t = await readAt(fh, from, size - from);
   const i = t.lastIndexOf('OggS');
@@ -409,7 +550,7 @@ async function oggTail(fh: FileHandle, size: number): Promise<Structure> {
     return { ...NONE, truncated: { container: 'Ogg', inside: header ? "its codec headers (a header page, before any audio)" : 'its last page of audio', sizeBytes: size, declaredBytes: end, beforeAudio: header } };
   }
   if (!(t[i + 5] & 0x04)) return { ...NONE, truncated: { container: 'Ogg', inside: 'the stream, before its last page (no end-of-stream page)', sizeBytes: size, declaredBytes: size } };
-  return NONE;
+  return { ...NONE, oggLastSerial: t.readUInt32LE(i + 14) };
 }
 
 const CAF_CHUNK: Record<string, string> = { desc: 'its format header', data: 'its audio data', pakt: 'its packet table (the index of its variable-size packets)', kuki: 'its codec setup', info: 'its tags', chan: 'its channel layout', free: 'free space' };
@@ -605,11 +746,11 @@ export function truncatedError(name: string, t: Truncation, ffmpegSays: string):
 }
 
 /** readStructure of the file at `path` (opened read-only and closed); no findings when it cannot be opened. */
-export async function structureOf(path: string): Promise<Structure> {
+export async function structureOf(path: string, opts: { oggPages?: boolean } = {}): Promise<Structure> {
   let fh: FileHandle | null = null;
   try {
     fh = await open(path, 'r');
-    return await readStructure(fh, (await fh.stat()).size);
+    return await readStructure(fh, (await fh.stat()).size, opts);
   } catch {
     return NONE;
   } finally {

@@ -19,15 +19,17 @@
  * - Bitrate: the audio alone — never the file size over the duration when
  *   the file holds embedded cover art.
  */
-import type { FileHandle } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { basename, delimiter, dirname, extname, isAbsolute, join } from 'node:path';
 import { fileTypeFromBuffer, supportedExtensions } from 'file-type';
 import { parseBuffer, parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
 import * as strtok3 from 'strtok3';
 import type { Tags } from '@contract';
 import { decodeCp1252 } from './cp1252';
 import { id3v2Length } from './demuxer';
-import { damageIn, runFfmpeg } from './ffmpeg';
+import { damageIn, ffmpegPath, runFfmpeg } from './ffmpeg';
 import { trailingText, truncationText, type Structure } from './structure';
 
 /** What ffmpeg's dump of the input (`ffmpeg -i`) states; see parseFfmpegInfo in probe.ts. */
@@ -253,8 +255,10 @@ const LABEL: Record<(typeof TEXT_FIELDS)[number], string> = { title: 'title', ar
 
 /**
  * Merge the two readings. music-metadata's value stands unless it is missing
- * or broken and ffmpeg's is not; then ffmpeg's is taken and (for a broken
- * one) a warning says so. Pure.
+ * or broken and ffmpeg's is not; then ffmpeg's is taken. A warning says so
+ * only where the file's text is at fault (legacy 8-bit text, or text broken
+ * in a way no misreading explains); UTF-8 that music-metadata misread
+ * (misdecoded) is ordinary text and takes ffmpeg's reading silently. Pure.
  */
 export function mergeTags(mm: Tags, ff: Tags, warnings: string[]): Tags {
   const out: Tags = { ...mm };
@@ -285,6 +289,9 @@ export function mergeTags(mm: Tags, ff: Tags, warnings: string[]): Tags {
       legacyExample ??= b;
       continue; // said once, as 8-bit text
     }
+    // UTF-8 text in a chunk that names no character set (AIFF NAME/AUTH/ANNO, WAV LIST/INFO — as ffmpeg writes
+    // them), which music-metadata reads as ASCII or Latin-1: the file is ordinary, ffmpeg's reading is its text
+    if (misdecoded(a, b)) continue;
     misread.push(LABEL[f]);
     example ??= [a, b];
   }
@@ -441,34 +448,115 @@ export function containerLabel(container: string): string {
 
 /**
  * What ffmpeg itself says of extensions: a demuxer's "Common extensions"
- * (`ffmpeg -h demuxer=NAME`, one spawn per demuxer, cached per process) and
- * the names of every demuxer (`ffmpeg -demuxers`, once). ffmpeg's lists are
+ * (`ffmpeg -h demuxer=NAME`, one spawn per demuxer) and the names of every
+ * demuxer (`ffmpeg -demuxers`, once). Asked once per ffmpeg binary, not per
+ * process: the answers are kept in memory and, given a cache folder, on disk
+ * (`ffmpeg-demuxers-<key>.json`, the key from the binary's resolved path,
+ * size and mtime — a new ffmpeg is asked again), so a library worker or a CLI
+ * run does not start these ffmpeg runs again. ffmpeg's lists are
  * incomplete: demuxers that find their format by content (wav, aiff, w64,
  * wv, caf, …) list no extension, so a demuxer's name counts as its
  * extension, and CONTENT_EXTS adds the other names those formats go by.
  * Never throws: ffmpeg missing gives no extensions.
  */
-const demuxerExts = new Map<string, Promise<string[]>>();
-function extensionsOf(demuxer: string): Promise<string[]> {
-  let p = demuxerExts.get(demuxer);
+interface DemuxerFacts {
+  names?: string[];
+  exts: Record<string, string[]>;
+}
+let memo: { file: string | null; facts: DemuxerFacts } | undefined;
+let engineCacheDir: string | undefined;
+/** The engine's cache folder, where extensionFacts keeps ffmpeg's demuxer facts when its caller names none (set once at start). */
+export function useDemuxerCache(cacheDir: string): void {
+  engineCacheDir = cacheDir;
+}
+const pending = new Map<string, Promise<unknown>>();
+
+/** the cache file for the ffmpeg binary in use (null: none, e.g. no cache folder or ffmpeg not found) */
+function factsFile(cacheDir: string | undefined): string | null {
+  if (!cacheDir) return null;
+  try {
+    let bin = ffmpegPath();
+    if (!isAbsolute(bin)) bin = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, bin)).find((p) => existsSync(p)) ?? bin;
+    const st = statSync(bin);
+    const key = createHash('sha1').update(`${bin}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 16);
+    return join(cacheDir, `ffmpeg-demuxers-${key}.json`);
+  } catch {
+    return null;
+  }
+}
+
+/** the facts known for the ffmpeg in use: from memory, else from the cache file (read once per process) */
+function knownFacts(cacheDir: string | undefined): { file: string | null; facts: DemuxerFacts } {
+  if (memo && (memo.file !== null || !cacheDir)) return memo;
+  const file = factsFile(cacheDir);
+  let facts: DemuxerFacts = memo?.facts ?? { exts: {} };
+  if (file) {
+    try {
+      const d = JSON.parse(readFileSync(file, 'utf8')) as DemuxerFacts;
+      facts = { names: facts.names ?? d.names, exts: { ...d.exts, ...facts.exts } };
+    } catch {
+      // no cache yet, or unreadable: ffmpeg is asked
+    }
+  }
+  memo = { file, facts };
+  return memo;
+}
+
+/** keep what ffmpeg said (memory, and the cache file written whole then renamed: readers never see half a file) */
+async function remember(file: string | null): Promise<void> {
+  if (!file || !memo) return;
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(tmp, JSON.stringify(memo.facts));
+    await rename(tmp, file);
+  } catch {
+    await unlink(tmp).catch(() => undefined);
+  }
+}
+
+function extensionsOf(demuxer: string, cacheDir?: string): Promise<string[]> {
+  const known = knownFacts(cacheDir);
+  const have = known.facts.exts[demuxer];
+  if (have) return Promise.resolve(have);
+  const key = `h:${demuxer}`;
+  let p = pending.get(key) as Promise<string[]> | undefined;
   if (!p) {
     p = runFfmpeg(['-h', `demuxer=${demuxer}`], { maxStdout: 1 << 20 })
-      .then((r) => {
+      .then(async (r) => {
         const m = /Common extensions: ([^\n]*)\./.exec(r.stdout.toString('utf8'));
-        return m ? m[1].split(',').map((e) => e.trim().toLowerCase()).filter(Boolean) : [];
+        const exts = m ? m[1].split(',').map((e) => e.trim().toLowerCase()).filter(Boolean) : [];
+        known.facts.exts[demuxer] = exts;
+        await remember(known.file);
+        return exts;
       })
-      .catch(() => []);
-    demuxerExts.set(demuxer, p);
+      .catch(() => [] as string[])
+      .finally(() => pending.delete(key));
+    pending.set(key, p);
   }
   return p;
 }
-let allDemuxers: Promise<Set<string>> | undefined;
+
 /** every name of every demuxer ffmpeg has (`ffmpeg -demuxers`: " D  name[,name…]  description") */
-function demuxerNames(): Promise<Set<string>> {
-  allDemuxers ??= runFfmpeg(['-demuxers'], { maxStdout: 1 << 20 })
-    .then((r) => new Set([...r.stdout.toString('utf8').matchAll(/^ D[ d]?\s+(\S+)\s/gm)].flatMap((m) => m[1].split(','))))
-    .catch(() => new Set<string>());
-  return allDemuxers;
+function demuxerNames(cacheDir?: string): Promise<Set<string>> {
+  const known = knownFacts(cacheDir);
+  if (known.facts.names) return Promise.resolve(new Set(known.facts.names));
+  let p = pending.get('names') as Promise<Set<string>> | undefined;
+  if (!p) {
+    p = runFfmpeg(['-demuxers'], { maxStdout: 1 << 20 })
+      .then(async (r) => {
+        const names = [...r.stdout.toString('utf8').matchAll(/^ D[ d]?\s+(\S+)\s/gm)].flatMap((m) => m[1].split(','));
+        if (names.length) {
+          known.facts.names = names;
+          await remember(known.file);
+        }
+        return new Set(names);
+      })
+      .catch(() => new Set<string>())
+      .finally(() => pending.delete('names'));
+    pending.set('names', p);
+  }
+  return p;
 }
 /** other names of formats whose ffmpeg demuxer lists no extension (it reads them by content) */
 const CONTENT_EXTS: Record<string, string[]> = {
@@ -487,15 +575,17 @@ export interface ExtensionFacts {
 /**
  * Ask ffmpeg whether `path`'s extension fits `container` (ffmpeg's
  * "Input #0, NAME" demuxer family) and whether it names a format at all.
- * At most two spawns per process and demuxer.
+ * At most two spawns per ffmpeg binary and demuxer, with `cacheDir` (the
+ * engine's cache folder); per process without.
  */
-export async function extensionFacts(path: string, container: string): Promise<ExtensionFacts> {
+export async function extensionFacts(path: string, container: string, cacheDir?: string): Promise<ExtensionFacts> {
   const ext = extname(path).slice(1).toLowerCase();
   const names = container.split(',');
   if (!ext || container === 'unknown' || names.includes(ext)) return { fits: true, known: true };
-  const own = new Set([...(await extensionsOf(names[0])), ...names.flatMap((n) => CONTENT_EXTS[n] ?? [])]);
+  cacheDir ??= engineCacheDir;
+  const own = new Set([...(await extensionsOf(names[0], cacheDir)), ...names.flatMap((n) => CONTENT_EXTS[n] ?? [])]);
   if (own.has(ext)) return { fits: true, known: true };
-  const all = await demuxerNames();
+  const all = await demuxerNames(cacheDir);
   // a name some format goes by: a demuxer's name, a format the content sniffer (file-type) knows, or CONTENT_EXTS
   const known = all.has(ext) || supportedExtensions.has(ext as never) || Object.values(CONTENT_EXTS).some((l) => l.includes(ext));
   return { fits: false, known };
@@ -513,6 +603,20 @@ export function extensionWarning(path: string, container: string, facts?: Extens
   return `"${basename(path)}" is in fact ${containerLabel(container)}, not ${ext.toUpperCase()} as its extension says; it was read as ${containerLabel(container)}.`;
 }
 
+/** the codecs a WebM file may hold (WebM container guidelines: VP8, VP9, AV1 video; Vorbis, Opus audio; WebVTT text), as ffmpeg names them */
+const WEBM_CODECS = new Set(['vp8', 'vp9', 'av1', 'vorbis', 'opus', 'webvtt']);
+
+/**
+ * A file named .webm that ffmpeg read as Matroska (WebM is a Matroska profile)
+ * holding a codec WebM does not allow (FLAC, H.264, AAC, …): the codecs WebM
+ * does not allow, else null (a WebM, or not named .webm). Cover art is not counted.
+ */
+export function notWebmCodecs(path: string, container: string, streams: Array<{ type: string; codec?: string; attachedPic?: boolean }>): string[] | null {
+  if (extname(path).slice(1).toLowerCase() !== 'webm' || !container.split(',').includes('matroska')) return null;
+  const bad = [...new Set(streams.filter((s) => !s.attachedPic && s.codec && s.codec !== 'unknown' && (s.type === 'audio' || s.type === 'video') && !WEBM_CODECS.has(s.codec)).map((s) => s.codec!))];
+  return bad.length ? bad : null;
+}
+
 /** extensions that promise a codec, not only a container → ffmpeg's codec names (`ffmpeg -codecs`) that fit */
 const EXT_CODECS: Record<string, string[]> = {
   opus: ['opus'], spx: ['speex'], m4a: ['aac', 'alac'], m4b: ['aac', 'alac'], mp3: ['mp3', 'mp3float'], mp2: ['mp2', 'mp2float'], flac: ['flac'],
@@ -520,7 +624,7 @@ const EXT_CODECS: Record<string, string[]> = {
 };
 /** what a user calls ffmpeg's codec */
 const CODEC_LABEL: Record<string, string> = {
-  vorbis: 'Vorbis', opus: 'Opus', speex: 'Speex', flac: 'FLAC', aac: 'AAC', alac: 'ALAC', mp3: 'MP3', mp3float: 'MP3', mp2: 'MP2', wavpack: 'WavPack', ape: "Monkey's Audio", ac3: 'AC-3', eac3: 'E-AC-3', dts: 'DTS', tta: 'TTA',
+  vorbis: 'Vorbis', opus: 'Opus', speex: 'Speex', flac: 'FLAC', aac: 'AAC', h264: 'H.264', hevc: 'H.265 (HEVC)', mpeg4: 'MPEG-4 Part 2', alac: 'ALAC', mp3: 'MP3', mp3float: 'MP3', mp2: 'MP2', wavpack: 'WavPack', ape: "Monkey's Audio", ac3: 'AC-3', eac3: 'E-AC-3', dts: 'DTS', tta: 'TTA',
 };
 
 /**
@@ -610,10 +714,92 @@ export function sizeDisagrees(ff: FfmpegStated, sizeBytes: number, coverBytes = 
   return expected > held * 1.1 + 16_384 || held > expected * 1.5 + 65_536;
 }
 
+/**
+ * The audio's bitrate in kb/s (rounded), the one rule of the probe, `analyze`
+ * and the library: the bytes of the audio packets over the duration shown,
+ * wherever those bytes were counted (`packetBytes`: an Ogg file's page walk,
+ * the packets read where packetsNeeded says the stated figures are in doubt —
+ * the probe's measureAudioStream, the library's own decode); otherwise what
+ * the stream states (ffmpeg's stream line, unless it is the first frames'
+ * estimate), music-metadata's count of a FLAC/Ogg stream's bytes, or the
+ * file's bytes less its cover art over the duration. undefined when only an
+ * estimate is known. Pure.
+ */
+export function audioBitrateKbps(x: {
+  ff: FfmpegStated;
+  mm: IAudioMetadata | null;
+  sizeBytes: number;
+  coverBytes: number;
+  /** the duration shown (s) and whether it is only an estimate */
+  durationSec: number | null;
+  durationEstimated: boolean;
+  packetBytes: number | null;
+}): number | undefined {
+  const { ff, mm, durationSec } = x;
+  const audio = ff.streams.find((s) => s.type === 'audio');
+  let kbps: number | undefined;
+  if (x.packetBytes && durationSec && durationSec > 0) kbps = (x.packetBytes * 8) / durationSec / 1000;
+  else if (audio?.bitrateKbps && !ff.durationEstimated) kbps = audio.bitrateKbps;
+  else if (mm?.format.bitrate && !ff.durationEstimated && mmReadSameContainer(mm, ff.container)) kbps = mm.format.bitrate / 1000; // FLAC, Opus: music-metadata counts the bytes after the metadata blocks
+  else if (durationSec && durationSec > 0 && !x.durationEstimated) kbps = ((x.sizeBytes - x.coverBytes) * 8) / durationSec / 1000;
+  else if (ff.bitrateKbps !== undefined && !x.durationEstimated) kbps = ff.bitrateKbps;
+  return kbps === undefined ? undefined : Math.round(kbps);
+}
+
+/**
+ * Whether what the file states cannot be trusted for its duration and
+ * bitrate, so its audio packets must be counted (the probe reads them with
+ * measureAudioStream; the library takes its decode's own count): ffmpeg only
+ * estimated the duration or states none; the file's structure shows it cut
+ * short or states no length (FLAC total_samples 0); the two readers' header
+ * durations disagree (audio only: a video's container may rightly be longer
+ * than its audio); the stated duration cannot fit the file's size
+ * (sizeDisagrees); it is Ogg, whose stream states no average bitrate (a
+ * Vorbis header's nominal rate is not one) — unless its pages were walked
+ * (structure.oggAudioBytes), which counted them; or it has video and its
+ * audio stream states no bitrate (Matroska/WebM: the file's bytes are
+ * mostly the video's); or it is Matroska/WebM or MPEG-TS audio that states
+ * no bitrate (the file's bytes count the container's framing). The one rule of the probe
+ * and the library. Pure.
+ */
+export function packetsNeeded(x: { ff: FfmpegStated; sizeBytes: number; coverBytes: number; structure: Structure | null; mmDurationSec?: number }): boolean {
+  const { ff, structure: st } = x;
+  const video = ff.streams.some((s) => s.type === 'video' && !s.attachedPic);
+  const mmSec = x.mmDurationSec;
+  const readersDisagree = !video && ff.durationSec !== null && mmSec !== undefined && Number.isFinite(mmSec) && Math.abs(mmSec - ff.durationSec) > Math.max(0.5, 0.02 * mmSec);
+  if (st?.ogg && !st.truncated) return false; // the walk counted the packets and each link's samples
+  const ogg = ff.container.split(',').includes('ogg') && !st?.oggAudioBytes;
+  // a video whose audio stream states no bitrate (Matroska/WebM): the file's bytes are mostly the video's
+  const audio = ff.streams.find((s) => s.type === 'audio');
+  const videoHidesAudio = video && audio !== undefined && !audio.bitrateKbps;
+  // a Matroska/WebM or MPEG-TS audio stream that states no bitrate: the file's bytes per second count every block's or
+  // 188-byte packet's header and the codec's private data (Vorbis/Opus headers), 3–6 % over the audio (TrueHD: 1200 blocks/s)
+  const packetised = /^(matroska|mpegts)/.test(ff.container) && audio !== undefined && !audio.bitrateKbps;
+  return ogg || videoHidesAudio || packetised || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || st?.flac?.totalSamples === 0 || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
+}
+
 const fmtTime = (s: number): string => {
   const m = Math.floor(s / 60);
   return `${m}:${(s - m * 60).toFixed(2).padStart(5, '0')}`;
 };
+
+/** what a user calls an Ogg codec */
+const OGG_CODEC: Record<string, string> = { opus: 'Opus', vorbis: 'Vorbis', flac: 'FLAC', speex: 'Speex' };
+
+/**
+ * The statement for a chained Ogg file (not a fault: RFC 3533 §4 allows
+ * logical streams one after another, as a radio stream recording or `cat`
+ * of two files makes): how many, and each one's codec, rate, length and
+ * title; the tags shown are the first stream's (what every player shows
+ * before the second begins).
+ */
+export function chainedText(links: Array<{ codec: string; sampleRate: number; channels: number; samples: number; title?: string; artist?: string }>): string {
+  const each = links.map((l, i) => {
+    const who = [l.artist, l.title].filter(Boolean).join(' – ');
+    return `${i + 1}. ${OGG_CODEC[l.codec] ?? l.codec}, ${l.sampleRate} Hz, ${l.channels} ch, ${fmtTime(l.samples / l.sampleRate)}${who ? `, "${who}"` : ''}`;
+  });
+  return `A chained Ogg file: ${links.length} streams one after another (${each.join('; ')}). Its duration and bitrate are of all of them; the tags shown are the first stream's.`;
+}
 
 export interface CrossChecked {
   durationSec: number | null;
@@ -650,8 +836,12 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const structure = input.structure ?? null;
   const warnings: string[] = [];
   const extWarn = extensionWarning(input.path, ff.container, input.extension);
+  const notWebm = notWebmCodecs(input.path, ff.container, ff.streams);
   if (extWarn) warnings.push(extWarn);
-  else {
+  else if (notWebm) {
+    const label = (c: string) => CODEC_LABEL[c] ?? c.toUpperCase();
+    warnings.push(`"${basename(input.path)}" is Matroska, not WebM as its .webm extension says: WebM holds only VP8/VP9/AV1 video and Vorbis/Opus audio, and this file holds ${notWebm.map(label).join(' and ')}; it was read as Matroska.`);
+  } else {
     const codecWarn = codecWarning(input.path, ff.streams.find((x) => x.type === 'audio')?.codec);
     if (codecWarn) warnings.push(codecWarn);
   }
@@ -680,7 +870,12 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const flacUnstated = structure?.flac?.totalSamples === 0;
   // a CAF's packet table: the valid frames (priming and remainder left out), what ffmpeg decodes (its Duration counts every packet)
   const cafSec = structure?.caf ? structure.caf.validFrames / structure.caf.sampleRate : null;
-  const stated = gapless ?? cafSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
+  // a chained Ogg file: its links' samples, each at its own rate (ffmpeg states the last link's last granule position
+  // over the first link's rate: neither a sum nor right when the rates differ)
+  const links = structure?.ogg?.links ?? [];
+  const chainSec = links.length > 1 && links.every((l) => l.sampleRate > 0) ? links.reduce((t, l) => t + l.samples / l.sampleRate, 0) : null;
+  if (chainSec !== null) warnings.push(chainedText(links));
+  const stated = chainSec ?? gapless ?? cafSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
   let durationSec: number | null = stated;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
   const why = ff.container.split(',').includes('mp3') ? ' (no Xing/Info/VBRI header)' : '';
@@ -694,19 +889,20 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
           ? `The FLAC header (STREAMINFO) states no total sample count; the duration ${fmtTime(measured.durationSec)} is measured from every frame.`
           : `The container states no duration; the duration ${fmtTime(measured.durationSec)} is measured from every packet.`,
       );
+    if (far) durationSec = measured.durationSec;
+    // the whole frames/blocks before the cut (a packet read includes the cut frame's start, which does not decode)
+    const decodable = structure?.truncated?.decodableSec;
+    if (decodable !== undefined && decodable > 0 && decodable < (durationSec ?? Infinity)) durationSec = decodable;
+    const ends = durationSec ?? measured.durationSec;
     if (far && !(structure?.truncated && !measured.damage && !durationEstimated)) {
       warnings.push(
         durationEstimated
           ? `The file states no exact duration${why}: ffmpeg estimated ${fmtTime(stated!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
           : measured.damage
-            ? `The file appears truncated or damaged: its header states ${fmtTime(stated!)}, but its audio ends at ${fmtTime(measured.durationSec)} (ffmpeg: ${measured.damage})${structure?.truncated ? `; ${truncationText(structure.truncated)}` : ''}; shown: what the file holds.`
+            ? `The file appears truncated or damaged: its header states ${fmtTime(stated!)}, but its audio ends at ${fmtTime(ends)} (ffmpeg: ${measured.damage})${structure?.truncated ? `; ${truncationText(structure.truncated)}` : ''}; shown: what the file holds.`
             : `The file's header states ${fmtTime(stated!)}, but its audio, read to the end without errors, lasts ${fmtTime(measured.durationSec)}; the header is wrong; shown: what the file holds.`,
       );
     }
-    if (far) durationSec = measured.durationSec;
-    // the whole frames/blocks before the cut (a packet read includes the cut frame's start, which does not decode)
-    const decodable = structure?.truncated?.decodableSec;
-    if (decodable !== undefined && decodable > 0 && decodable < (durationSec ?? Infinity)) durationSec = decodable;
     if (structure?.truncated && !(far && measured.damage))
       warnings.push(`The file appears truncated or damaged: ${truncationText(structure.truncated)}${far && !durationEstimated && decodable === undefined ? `; its header states ${fmtTime(stated!)}` : ''}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
     durationEstimated = false;
@@ -716,26 +912,10 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // bitrate of the audio alone
   const audio = ff.streams.find((s) => s.type === 'audio');
   const covers = (mm?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
-  let bitrateKbps: number | undefined;
-  /** the audio stream's stated rate was replaced by its packets' average */
-  let statedWrong = false;
-  const oggSec = measured?.durationSec ?? durationSec;
-  if (structure?.oggAudioBytes && oggSec && oggSec > 0) {
-    // every Ogg codec: the audio pages' bytes over the duration (a Vorbis header's nominal rate and music-metadata's
-    // figure, which counts a METADATA_BLOCK_PICTURE cover's bytes, are not the audio's average)
-    bitrateKbps = (structure.oggAudioBytes * 8) / oggSec / 1000;
-  } else if (measured?.audioBytes && measured.durationSec > 0 && (ff.durationEstimated || !audio?.bitrateKbps || statedOff(audio.bitrateKbps, measured.audioBytes, measured.durationSec))) {
-    // also where the stream's stated rate is no count of its packets (ALAC in CAF: ffmpeg states 16 bits × channels × rate / 4)
-    bitrateKbps = (measured.audioBytes * 8) / measured.durationSec / 1000;
-    statedWrong = Boolean(audio?.bitrateKbps) && !ff.durationEstimated;
-  } else if (audio?.bitrateKbps && !ff.durationEstimated) {
-    bitrateKbps = audio.bitrateKbps;
-  } else if (mm?.format.bitrate && !ff.durationEstimated && mmReadSameContainer(mm, ff.container)) {
-    bitrateKbps = mm.format.bitrate / 1000; // FLAC, Opus: music-metadata counts the bytes after the metadata blocks
-  } else if (durationSec && durationSec > 0 && !durationEstimated) {
-    bitrateKbps = ((input.sizeBytes - covers) * 8) / durationSec / 1000;
-  } else if (ff.bitrateKbps !== undefined && !durationEstimated) bitrateKbps = ff.bitrateKbps;
-  if (bitrateKbps !== undefined) bitrateKbps = Math.round(bitrateKbps);
+  const packetBytes = structure?.oggAudioBytes ?? measured?.audioBytes ?? null;
+  const bitrateKbps = audioBitrateKbps({ ff, mm, sizeBytes: input.sizeBytes, coverBytes: covers, durationSec, durationEstimated, packetBytes });
+  /** the audio stream's stated rate is no count of its packets (ALAC in CAF: ffmpeg states 16 bits × channels × rate / 4), so its line is settled too */
+  const statedWrong = Boolean(packetBytes && durationSec && durationSec > 0 && audio?.bitrateKbps && !ff.durationEstimated && statedOff(audio.bitrateKbps, packetBytes, durationSec));
   if (ff.durationEstimated && audio?.bitrateKbps && bitrateKbps !== undefined && Math.abs(bitrateKbps - audio.bitrateKbps) > 0.1 * bitrateKbps) {
     warnings.push(`ffmpeg's ${audio.bitrateKbps} kb/s is the first frames' bitrate of a variable-bitrate stream; the average over every frame is ${bitrateKbps} kb/s.`);
   }
