@@ -8,8 +8,13 @@
 // its ffmpeg children (getrusage); the per-analyser split is the process's CPU
 // time (process.cpuUsage, so a busy machine's waits do not count) inside each call.
 //
-//   nice node --import tsx test/bench/analysis-split.ts [FOLDER=test/output/eval/dev] [--limit N] [--json OUT]
-import { execFileSync } from 'node:child_process';
+//   nice node --import tsx test/bench/analysis-split.ts [FOLDER=test/output/eval/dev] [--limit N] [--json OUT] [--cli]
+//
+// --cli (after `npm run build`): also `studio analyze FOLDER --json` as a user runs it (its engine,
+// worker threads on every core, the database), timed by wall clock and by its processes' CPU, in
+// the same run: × realtime per core by wall = audio / (wall × cores).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANALYSIS_FILTER, analyzeFile } from '../../main/engine/analysis/run';
@@ -100,4 +105,15 @@ const inParts = parts.reduce((s, [, v]) => s + v, 0);
 console.log(`\nthis process's CPU in analyzeFile: ${(total / 1000).toFixed(1)} s`);
 for (const [k, v] of parts.sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(30)} ${(v / 1000).toFixed(2).padStart(7)} s  ${((100 * v) / total).toFixed(1).padStart(5)} %`);
 console.log(`  ${'rest (PCM pipe, deinterleave, tags…)'.padEnd(30)} ${((total - inParts) / 1000).toFixed(2).padStart(7)} s  ${((100 * (total - inParts)) / total).toFixed(1).padStart(5)} %`);
+if (argv.includes('--cli')) {
+  const cores = availableParallelism();
+  const c1 = childCpu();
+  const w1 = performance.now();
+  const r = spawnSync(process.execPath, ['bin/studio.js', 'analyze', dir, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const cliWall = (performance.now() - w1) / 1000;
+  const cliCpu = childCpu() - c1;
+  const tracks = r.stdout.split('\n').filter(Boolean).length;
+  const load2 = execFileSync('cat', ['/proc/loadavg']).toString().split(' ').slice(0, 3).join(' ');
+  console.log(`\nstudio analyze ${dir} --json: ${tracks} tracks, wall ${cliWall.toFixed(1)} s on ${cores} cores → ${(audio / (cliWall * cores)).toFixed(0)}× realtime per core by wall (decode floor by wall, one file at a time: ${(audio / floorWall).toFixed(0)}×); CPU ${cliCpu.toFixed(1)} s → ${(audio / cliCpu).toFixed(0)}× per CPU second (${(cliCpu / floorCpu).toFixed(2)}× the floor); load average after ${load2}`);
+}
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ files: files.length, audio, wall, own, kids, floorCpu, ms, keys }, null, 1));
