@@ -3,7 +3,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
-import { truncatedError, readStructure } from './structure';
+import { truncatedError, readStructure, unpaddedText } from './structure';
 import { crossCheck, extensionFacts, measureAudioStream, readTagsByContent, sizeDisagrees } from './tags';
 
 export { tagsOf } from './tags';
@@ -229,6 +229,10 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   if (!/Input #0/.test(ff.stderr) || info.streams.length === 0) {
     const reason = ffmpegReason(ff.stderr);
     if (mm.structure.truncated) throw truncatedError(name, mm.structure.truncated, reason);
+    const u = mm.structure.unpaddedChunk;
+    if (u) {
+      throw new StudioError('DECODE_FAILED', `"${name}" cannot be read: ${unpaddedText(u, 'WAV').replace(/^The /, 'the ').replace(/ Read as tolerant.*$/, '')} Its audio is not raw PCM, so it cannot be read around the missing byte; re-save the file with another program.`, reason);
+    }
     throw new StudioError(
       'NOT_MEDIA',
       `"${name}" is not an audio or video file that can be read (ffmpeg: ${reason}). It may be corrupt, or a different kind of file with a media extension.`,
@@ -239,6 +243,8 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   // every packet read (no decode) where the stated duration is an estimate, missing, or impossible for the file's size
   const coverBytes = (mm.meta?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
   const st = mm.structure;
+  // a WAV read as raw PCM around a missing pad byte (demuxer.ts withInputFixes): ffmpeg names its raw demuxer, not WAV
+  if (st.unpaddedChunk && !/wav|aiff/.test(info.container)) info.container = 'wav';
   // the two readers' header durations disagree (an MP4's mvhd against its track's mdhd, as music-metadata reads it);
   // audio only: a video's container duration may rightly be longer than its audio track
   const mmSec = mm.meta?.format.duration;

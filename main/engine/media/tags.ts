@@ -28,7 +28,7 @@ import type { Tags } from '@contract';
 import { decodeCp1252 } from './cp1252';
 import { id3v2Length } from './demuxer';
 import { damageIn, runFfmpeg } from './ffmpeg';
-import { trailingText, truncationText, type Structure } from './structure';
+import { trailingText, truncationText, unpaddedText, type Structure } from './structure';
 
 /** What ffmpeg's dump of the input (`ffmpeg -i`) states; see parseFfmpegInfo in probe.ts. */
 export interface FfmpegStated {
@@ -680,11 +680,14 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const flacUnstated = structure?.flac?.totalSamples === 0;
   // a CAF's packet table: the valid frames (priming and remainder left out), what ffmpeg decodes (its Duration counts every packet)
   const cafSec = structure?.caf ? structure.caf.validFrames / structure.caf.sampleRate : null;
-  const stated = gapless ?? cafSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
+  // an uncompressed stream's exact sample count (a WAV's PCM data chunk, a DSF header): ffmpeg's Duration may count
+  // a DSF's block padding, or misjudge an extensible WAV's sample size
+  const exactSec = structure?.exactFrames ? structure.exactFrames.frames / structure.exactFrames.sampleRate : null;
+  const stated = gapless ?? cafSec ?? exactSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
   let durationSec: number | null = stated;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
   const why = ff.container.split(',').includes('mp3') ? ' (no Xing/Info/VBRI header)' : '';
-  let durationEstimated = Boolean(ff.durationEstimated);
+  let durationEstimated = Boolean(ff.durationEstimated) && exactSec === null;
   if (measured && measured.durationSec > 0) {
     const far = stated !== null && Math.abs(measured.durationSec - stated) > Math.max(0.5, 0.02 * measured.durationSec);
     if (stated === null || durationEstimated) durationSec = measured.durationSec;
@@ -742,6 +745,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // the file's bitrate over the duration shown (ffmpeg's is over the stated one, which may be wrong)
   const fileKbps = durationSec && durationSec > 0 && durationSec !== ff.durationSec ? Math.round((input.sizeBytes * 8) / durationSec / 1000) : ff.bitrateKbps;
   const hasVideo = ff.streams.some((s) => s.type === 'video' && !s.attachedPic); // its bytes are no overhead
+  if (structure?.unpaddedChunk) warnings.push(unpaddedText(structure.unpaddedChunk, /aif/.test(ff.container) ? 'AIFF' : 'WAV'));
   if (structure?.trailing && durationSec) {
     warnings.push(trailingText(structure.trailing, ff.container.split(',').includes('wav') ? 'WAV' : containerLabel(ff.container), fmtTime(durationSec)));
   } else if (!hasVideo && !structure?.truncated && fileKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && fileKbps > bitrateKbps * 1.25 && fileKbps - bitrateKbps > 16) {
