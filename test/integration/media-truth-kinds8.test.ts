@@ -36,6 +36,7 @@ const F = {
   oddUnpadded: join(DIR, 'odd-list-unpadded.wav'),
   oddPadded: join(DIR, 'odd-list-padded.wav'),
   dsf: join(DIR, 'tone.dsf'),
+  dsfBad: join(DIR, 'tone-bad-fmt.dsf'),
 };
 let pcm16: Buffer;
 let fmt16: Buffer;
@@ -128,6 +129,12 @@ describe('media truth, kinds round 8: WAV/DSF layouts ffmpeg misreads', () => {
     head.writeBigUInt64LE(BigInt(28 + fmt.length + dataCh.length), 12);
     head.writeBigUInt64LE(0n, 20); // no metadata chunk
     writeFileSync(F.dsf, Buffer.concat([head, fmt, dataCh]));
+    // the same with a malformed fmt chunk (bits per sample written as 64 bits, so the sample count reads as count × 2^32:
+    // a writer's bug, as tester10c's generator made it): the header's count is impossible for the data, so what decodes stands
+    const bad = Buffer.from(fmt);
+    bad.writeBigUInt64LE(1n, 32);
+    bad.writeUInt32LE(count, 40);
+    writeFileSync(F.dsfBad, Buffer.concat([head, bad, dataCh]));
   });
 
   test('WAVE_FORMAT_EXTENSIBLE, 24 valid bits in 32-bit PCM containers: probe says pcm_s32le and 4.000 s with no warning (was pcm_f24le, 5.33 s, "the header is wrong"); the model reads the exact samples (was NaN / 4e31); loudness matches the 16-bit source', async () => {
@@ -185,12 +192,17 @@ describe('media truth, kinds round 8: WAV/DSF layouts ffmpeg misreads', () => {
     assert.deepEqual(ok.warnings, []);
   });
 
-  test('DSF whose last 4096-byte block is zero-padded: probe and library state the header\'s 3.000 s (sample count / rate), not the 3.007 s ffmpeg decodes with the padding, and no "estimated" warning', async () => {
+  test('DSF whose last 4096-byte block is zero-padded (a guard: right before too, the tester\'s 3.007 s came from its own malformed header): probe and library state the header\'s 3.000 s (sample count / rate), not the 3.007 s ffmpeg decodes with the padding, and no "estimated" warning', async () => {
     const p = await probeFile(F.dsf);
     assert.equal(p.durationSec, 3);
     assert.ok(!p.durationEstimated);
     assert.ok(!p.warnings.some((x) => /estimat|header is wrong/i.test(x)), p.warnings.join(' | '));
     const lib = await analyseForLibrary({ path: F.dsf, cacheDir: join(DIR, 'cache'), only: ['loudness'] });
     assert.equal(lib.durationSec, 3);
+    // a sample count impossible for the data chunk (malformed fmt) is not believed: probe and library give what decodes
+    const bad = await probeFile(F.dsfBad);
+    const badLib = await analyseForLibrary({ path: F.dsfBad, cacheDir: join(DIR, 'cache'), only: ['loudness'] });
+    assert.ok(bad.durationSec > 3 && bad.durationSec < 3.02, `${bad.durationSec}`);
+    assert.ok(Math.abs(bad.durationSec - badLib.durationSec) < 0.001, `${bad.durationSec} vs ${badLib.durationSec}`);
   });
 });

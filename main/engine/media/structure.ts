@@ -354,9 +354,18 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
  * padding too (up to 4096 × 8 samples, 11.6 ms at DSD64).
  */
 function dsf(h: Buffer): Structure {
+  const channels = h.readUInt32LE(52);
   const sampleRate = h.readUInt32LE(56);
+  const bits = h.readUInt32LE(60);
   const frames = Number(h.readBigUInt64LE(64));
-  return sampleRate > 0 && frames > 0 ? { ...NONE, exactFrames: { frames, sampleRate, source: "the DSF header's sample count" } } : NONE;
+  const block = h.readUInt32LE(72);
+  const fmtEnd = 28 + Number(h.readBigUInt64LE(32));
+  if (channels < 1 || sampleRate < 1 || (bits !== 1 && bits !== 8) || block < 1 || frames < 1 || fmtEnd + 12 > h.length || h.toString('latin1', fmtEnd, fmtEnd + 4) !== 'data') return NONE;
+  // the count must fit the data chunk's blocks and fill all but the last (else the header is malformed: what decodes stands)
+  const perChannelBytes = (Number(h.readBigUInt64LE(fmtEnd + 4)) - 12) / channels;
+  const capacity = (perChannelBytes * 8) / bits;
+  if (frames > capacity || frames <= capacity - (block * 8) / bits) return NONE;
+  return { ...NONE, exactFrames: { frames, sampleRate, source: "the DSF header's sample count" } };
 }
 
 /** ISO base-media top-level boxes (size 32 bits, 1: 64-bit size follows, 0: to the end of the file). */
