@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { probeFile } from '../../main/engine/media/probe';
+import { chunkAfterOdd, extensibleDecoder } from '../../main/engine/media/riff';
 import { decodeAudio } from '../../main/engine/model/media-input';
 import { ff, OUTPUT } from '../helpers/media';
 
@@ -186,6 +187,8 @@ describe('media truth, kinds round 8: WAV/DSF layouts ffmpeg misreads', () => {
     const lib = await analyseForLibrary({ path: F.oddUnpadded, cacheDir: join(DIR, 'cache'), only: ['loudness'] });
     assert.equal(lib.durationSec, 4);
     assert.ok(lib.warnings.some((x) => /no pad byte/.test(x)), lib.warnings.join(' | '));
+    assert.ok(!lib.warnings.some((x) => /truncated|in fact/i.test(x)), lib.warnings.join(' | '));
+    assert.equal(lib.source.container, 'wav');
     // the same file written correctly (pad byte present) is read as before, with no warning
     const ok = await probeFile(F.oddPadded);
     assert.equal(ok.durationSec, 4);
@@ -204,5 +207,23 @@ describe('media truth, kinds round 8: WAV/DSF layouts ffmpeg misreads', () => {
     const badLib = await analyseForLibrary({ path: F.dsfBad, cacheDir: join(DIR, 'cache'), only: ['loudness'] });
     assert.ok(bad.durationSec > 3 && bad.durationSec < 3.02, `${bad.durationSec}`);
     assert.ok(Math.abs(bad.durationSec - badLib.durationSec) < 0.001, `${bad.durationSec} vs ${badLib.durationSec}`);
+  });
+
+  test('the rules, on their own: which position follows an odd chunk, and which decoder an extensible header needs', () => {
+    const at = (id: string, len: number) => Buffer.concat([Buffer.from(id, 'latin1'), le32(len)]);
+    // RIFF's padded position wins whenever a chunk reads there
+    assert.equal(chunkAfterOdd(at('data', 100), at('\0dat', 0x61000000), 99, 1000, true), 'padded');
+    // "ata@" (a data id one byte early plus its size's first byte) does not read as a chunk: the unpadded data does
+    assert.equal(chunkAfterOdd(Buffer.from([0x61, 0x74, 0x61, 0x40, 0xc4, 0x0a, 0, 0]), at('data', 705600), 36, 705600 + 44 + 8, true), 'unpadded');
+    // both read (the size's first byte a letter, a small length): the known id (data) wins over "ataa"
+    assert.equal(chunkAfterOdd(Buffer.from([0x61, 0x74, 0x61, 0x61, 0x10, 0, 0, 0]), at('data', 97), 36, 200, true), 'unpadded');
+    // neither reads (a truncated file): as before, padded
+    assert.equal(chunkAfterOdd(at('data', 5000), at('LIST', 5000), 36, 200, true), 'padded');
+    const ext = { tag: 0xfffe, channels: 2, sampleRate: 44100, blockAlign: 8 };
+    assert.equal(extensibleDecoder({ ...ext, subTag: 1, bits: 32, validBits: 24 }), 'pcm_s32le');
+    assert.equal(extensibleDecoder({ ...ext, subTag: 3, bits: 32, validBits: 24 }), 'pcm_f32le');
+    assert.equal(extensibleDecoder({ ...ext, subTag: 1, bits: 32, validBits: 32 }), null); // ffmpeg's own choice is right
+    assert.equal(extensibleDecoder({ ...ext, subTag: 1, bits: 24, validBits: 20, blockAlign: 6 }), 'pcm_s24le');
+    assert.equal(extensibleDecoder({ ...ext, tag: 1, subTag: 1, bits: 32, validBits: 32 }), null);
   });
 });

@@ -151,7 +151,9 @@ export function parseFfmpegInfo(stderr: string): {
   /** the tags as ffmpeg reads them (parseFfmpegMetadata) */
   metadata: Record<string, string>;
 } {
-  const container = /Input #0, ([^,]+(?:,[^,\s]+)*), from /.exec(stderr)?.[1] ?? 'unknown';
+  // a WAV whose data chunk ffmpeg is given as raw PCM (demuxer.ts withInputFixes: a chunk without its pad byte) is a WAV
+  const rawWav = /Input #0, [^,]+, from 'subfile,,start,\d+,end,\d+,,:/.test(stderr);
+  const container = rawWav ? 'wav' : (/Input #0, ([^,]+(?:,[^,\s]+)*), from /.exec(stderr)?.[1] ?? 'unknown');
   const dm = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
   const durationSec = dm ? Number(dm[1]) * 3600 + Number(dm[2]) * 60 + Number(dm[3]) : null;
   const br = /Duration:.*bitrate: (\d+) kb\/s/.exec(stderr);
@@ -243,8 +245,6 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   // every packet read (no decode) where the stated duration is an estimate, missing, or impossible for the file's size
   const coverBytes = (mm.meta?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
   const st = mm.structure;
-  // a WAV read as raw PCM around a missing pad byte (demuxer.ts withInputFixes): ffmpeg names its raw demuxer, not WAV
-  if (st.unpaddedChunk && !/wav|aiff/.test(info.container)) info.container = 'wav';
   // the two readers' header durations disagree (an MP4's mvhd against its track's mdhd, as music-metadata reads it);
   // audio only: a video's container duration may rightly be longer than its audio track
   const mmSec = mm.meta?.format.duration;
