@@ -673,7 +673,17 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
         : `Tags could not be read: ${input.mmError}`,
     );
   }
-  // duration
+  // duration — one rule for probe, analyze and the library: the duration is what decodes, trimmed to the exact
+  // sample count a header states where the container states one. Exact counts, in this order: an MP3's LAME/Info
+  // gapless count (or iTunSMPB), a CAF packet table's valid frames, an uncompressed stream's own count
+  // (structure.exactFrames: a WAV PCM/float data chunk's bytes / nBlockAlign — ffmpeg 5.1 misjudges it for
+  // extensible 24-in-32 — and a DSF header's sample count, whose last block ffmpeg decodes with its zero padding).
+  // Without one: the container's stated duration, replaced by the packets' span (measured) when it is only an
+  // estimate, missing, or off by more than 0.5 s / 2 %. The library decodes (library/analyse.ts) and keeps a
+  // stated exact length when the decode runs past it by less than one codec frame (end padding).
+  // Not yet one figure (below 0.1 s, the probe reads no decode): WMA (ASF preroll), AAC in MPEG-TS (priming that
+  // ffmpeg 5.1 does not trim) and Opus in Matroska — the probe states the container's duration there, the library
+  // the decoded one.
   // the gapless length of an MP3 with a LAME/Info tag: what ffmpeg decodes (its Duration counts the encoder delay and padding too)
   const gapless = structure?.gapless && !ff.durationEstimated ? structure.gapless.samples / structure.gapless.sampleRate : itunSmpbSec(mm, ff.container);
   // FLAC STREAMINFO total_samples = 0: the stream states no length (ffmpeg's duration, if any, is a guess)
