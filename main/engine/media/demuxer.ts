@@ -12,6 +12,7 @@
  * libavformat skips the ID3v2 tag itself for every demuxer.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { extensibleDecoder, rawDemuxerOf, wavLayout } from './riff';
 
 /** ID3v2 header (10 bytes) → the tag's total length in bytes (header, body, footer), or 0 when there is none. */
 export function id3v2Length(h: Uint8Array): number {
@@ -109,4 +110,42 @@ export function withForcedDemuxer(args: string[]): string[] {
   if (/^[a-z][a-z0-9+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path)) return args; // a protocol (pipe:, lavfi graph, URL), not a file
   const f = forcedDemuxer(path);
   return f ? [...args.slice(0, i), '-f', f, ...args.slice(i)] : args;
+}
+
+/**
+ * ffmpeg's arguments with the input options a file needs put before its
+ * `-i <path>` — the one place every ffmpeg input of the engine is fixed up
+ * (called by ffmpeg.ts spawnFfmpeg for every run):
+ * - `-f <demuxer>` where an ID3v2 tag hides the format (withForcedDemuxer);
+ * - a WAVE_FORMAT_EXTENSIBLE PCM/float file whose valid bits differ from its
+ *   container width: `-c:a <decoder of the container width>` (riff.ts
+ *   extensibleDecoder; ffmpeg 5.1 decodes 24-in-32 PCM as pcm_f24le);
+ * - a WAV whose data chunk is only found where an odd-sized chunk's missing
+ *   pad byte is not assumed (riff.ts): ffmpeg's wav demuxer finds no data
+ *   chunk, so the data chunk's bytes are given to ffmpeg as raw PCM —
+ *   `-f <s16le|s24le|…> -ar <rate> -ac <channels> -i subfile,,start,S,end,E,,:<path>`
+ *   — when the format is raw PCM (else ffmpeg fails and the probe names why).
+ * Arguments that already give a format (`-f`) or decoder (`-c:a`) before
+ * `-i` are left as they are.
+ */
+export function withInputFixes(args: string[]): string[] {
+  const i = args.indexOf('-i');
+  if (i < 0 || i + 1 >= args.length) return args;
+  const before = args.slice(0, i);
+  const path = args[i + 1];
+  if (before.includes('-f') || (/^[a-z][a-z0-9+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path))) return args;
+  const wav = wavLayout(path);
+  if (!wav) return withForcedDemuxer(args);
+  const fmt = wav.fmt;
+  if (!fmt) return args;
+  if (wav.unpadded && wav.data && !wav.rf64) {
+    const raw = rawDemuxerOf(fmt);
+    if (raw) {
+      const url = `subfile,,start,${wav.data.offset},end,${wav.data.offset + wav.data.bytes},,:${path}`;
+      return [...before, '-f', raw, '-ar', String(fmt.sampleRate), '-ac', String(fmt.channels), '-i', url, ...args.slice(i + 2)];
+    }
+  }
+  const dec = extensibleDecoder(fmt);
+  if (dec && !before.includes('-c:a') && !before.includes('-acodec')) return [...before, '-c:a', dec, ...args.slice(i)];
+  return args;
 }

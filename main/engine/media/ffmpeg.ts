@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { StudioError } from '@contract';
 import { decodeCp1252 } from './cp1252';
-import { withForcedDemuxer } from './demuxer';
+import { withInputFixes } from './demuxer';
 
 export interface FfmpegLocation {
   path: string | null;
@@ -155,11 +155,12 @@ export function stalledError(child: ChildProcess): StudioError | undefined {
  * pipes from the child, as fds 3, 4, … (ffmpeg writes to them as `pipe:3`,
  * `pipe:4`; `child.stdio[3]`, … on this side); output on them counts as
  * progress too. An input file whose ID3v2 tag hides its format from
- * ffmpeg's probe gets `-f <demuxer>` (demuxer.ts withForcedDemuxer).
+ * ffmpeg's probe gets `-f <demuxer>`, a WAV that ffmpeg misreads its decoder
+ * or raw input (demuxer.ts withInputFixes).
  */
 export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0, stallMs: number = decodeTimeoutMs()): ChildProcess {
   const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...Array.from({ length: extraPipes }, () => 'pipe' as const)];
-  args = withForcedDemuxer(args);
+  args = withInputFixes(args);
   const child = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args], { stdio, windowsHide: true });
   if (signal) {
     const onAbort = () => child.kill('SIGKILL');

@@ -3,7 +3,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
-import { truncatedError, readStructure } from './structure';
+import { truncatedError, readStructure, unpaddedText } from './structure';
 import { crossCheck, extensionFacts, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent } from './tags';
 
 export { tagsOf } from './tags';
@@ -154,7 +154,9 @@ export function parseFfmpegInfo(stderr: string): {
   /** the tags as ffmpeg reads them (parseFfmpegMetadata) */
   metadata: Record<string, string>;
 } {
-  const container = /Input #0, ([^,]+(?:,[^,\s]+)*), from /.exec(stderr)?.[1] ?? 'unknown';
+  // a WAV whose data chunk ffmpeg is given as raw PCM (demuxer.ts withInputFixes: a chunk without its pad byte) is a WAV
+  const rawWav = /Input #0, [^,]+, from 'subfile,,start,\d+,end,\d+,,:/.test(stderr);
+  const container = rawWav ? 'wav' : (/Input #0, ([^,]+(?:,[^,\s]+)*), from /.exec(stderr)?.[1] ?? 'unknown');
   const dm = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
   const durationSec = dm ? Number(dm[1]) * 3600 + Number(dm[2]) * 60 + Number(dm[3]) : null;
   const br = /Duration:.*bitrate: (\d+) kb\/s/.exec(stderr);
@@ -234,6 +236,10 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   if (!/Input #0/.test(ff.stderr) || info.streams.length === 0) {
     const reason = ffmpegReason(ff.stderr);
     if (mm.structure.truncated) throw truncatedError(name, mm.structure.truncated, reason);
+    const u = mm.structure.unpaddedChunk;
+    if (u) {
+      throw new StudioError('DECODE_FAILED', `"${name}" cannot be read: ${unpaddedText(u, 'WAV').replace(/^The /, 'the ').replace(/ Read as tolerant.*$/, '')} Its audio is not raw PCM, so it cannot be read around the missing byte; re-save the file with another program.`, reason);
+    }
     throw new StudioError(
       'NOT_MEDIA',
       `"${name}" is not an audio or video file that can be read (ffmpeg: ${reason}). It may be corrupt, or a different kind of file with a media extension.`,

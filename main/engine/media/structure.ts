@@ -24,6 +24,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { StudioError } from '@contract';
 import { id3v2Length, mpegFrameLength } from './demuxer';
+import { chunkAfterOdd } from './riff';
 
 export interface Truncation {
   /** the container, as a user names it ("MP4", "FLAC", "WAV", "AIFF", "MP3", "Matroska") */
@@ -62,6 +63,17 @@ export interface Structure {
    * the frames that decode (priming and remainder excluded), as ffmpeg's caf demuxer trims them
    */
   caf?: { validFrames: number; primingFrames: number; remainderFrames: number; sampleRate: number } | null;
+  /**
+   * RIFF/AIFF: a chunk of odd size written without the pad byte the format requires (a known writer bug), found
+   * because the next chunk only reads where no pad is assumed (riff.ts chunkAfterOdd); the file is read that way
+   */
+  unpaddedChunk?: { id: string; offset: number; bytes: number } | null;
+  /**
+   * The exact sample count the container's header states for an uncompressed stream — a WAV's PCM/float data chunk
+   * (bytes / nBlockAlign) and a DSF file's fmt sampleCount (Sony DSF 1.01; its last 4096-byte block is zero-padded,
+   * and ffmpeg decodes the padding) — with its sample rate: the duration is that, never what the padding adds
+   */
+  exactFrames?: { frames: number; sampleRate: number; source: string } | null;
   /** the ID3v1 tag at the file's end (any container), read here for the tag-conflict check; null when none */
   id3v1?: { title: string; artist: string; album: string } | null;
 }
@@ -118,6 +130,7 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean): P
     if (h.length >= 4 && h.readUInt32BE(0) === 0x1a45dfa3) return matroska(h, size, start);
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'wvpk') return await wavpack(fh, size, h);
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'OggS') return await ogg(fh, size, start, h, oggPages);
+    if (h.length >= 80 && h.toString('latin1', 0, 4) === 'DSD ' && h.toString('latin1', 28, 32) === 'fmt ') return dsf(h);
     if (h.length >= 8 && h.toString('latin1', 0, 4) === 'caff' && h.readUInt16BE(4) === 1) return await caf(fh, size, start);
     const m = mpegFrameLength(h, 0);
     if (m && mpegFrameLength(h, m)) return { ...NONE, gapless: lameGapless(h) };
@@ -310,20 +323,26 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
   let pos = start + 12;
   let audioChunk = '';
   let audioChunkBytes = 0;
-  let odd = false;
+  let odd: { id: string; offset: number; bytes: number } | null = null;
+  let unpadded: { id: string; offset: number; bytes: number } | null = null;
+  let exact: Structure['exactFrames'] = null;
+  let pcm: { blockAlign: number; sampleRate: number } | null = null;
+  const base = (): Structure => ({ ...NONE, ...(unpadded ? { unpaddedChunk: unpadded } : {}), ...(exact ? { exactFrames: exact } : {}) });
   const v1 = size >= 128 && (await readAt(fh, size - 128, 3)).toString('latin1') === 'TAG' ? 128 : 0;
   const end0 = size - v1;
   for (let n = 0; n < 4096 && pos + 8 <= end0; n++) {
     let b = await readAt(fh, pos, 8);
-    if (!ascii4(b, 0) && odd) {
+    if (odd) {
+      // the pad byte after an odd-sized chunk may be missing (riff.ts chunkAfterOdd: the same rule ffmpeg's input gets)
       const c = await readAt(fh, pos - 1, 8);
-      if (ascii4(c, 0)) {
+      if (chunkAfterOdd(b, c, pos - 1, size, endian === 'le') === 'unpadded') {
+        unpadded ??= odd;
         pos -= 1;
         b = c;
       }
     }
     if (!ascii4(b, 0)) {
-      return { ...NONE, trailing: audioChunk ? { offset: pos, bytes: end0 - pos, audioChunk, audioChunkBytes } : null };
+      return { ...base(), trailing: audioChunk ? { offset: pos, bytes: end0 - pos, audioChunk, audioChunkBytes } : null };
     }
     const id = b.toString('latin1', 0, 4);
     let len = endian === 'le' ? b.readUInt32LE(4) : b.readUInt32BE(4);
@@ -331,19 +350,52 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
     const end = pos + 8 + len;
     const isAudio = id === 'data' || id === 'SSND';
     if (end > size) {
-      if (audioChunk && !isAudio) return NONE; // cut inside tags after the audio: the audio is whole
+      if (audioChunk && !isAudio) return base(); // cut inside tags after the audio: the audio is whole
       const what = RIFF_CHUNK[id] ?? RIFF_CHUNK[id.trim()] ?? `its "${id}" chunk`;
-      return { ...NONE, truncated: { container, inside: `${what} (the "${id.trim()}" chunk)`, sizeBytes: size, declaredBytes: end, beforeAudio: !audioChunk && !isAudio } };
+      return { ...base(), truncated: { container, inside: `${what} (the "${id.trim()}" chunk)`, sizeBytes: size, declaredBytes: end, beforeAudio: !audioChunk && !isAudio } };
+    }
+    if (id === 'fmt ' && endian === 'le' && len >= 16) {
+      const f = await readAt(fh, pos + 8, Math.min(len, 40));
+      const tag = f.readUInt16LE(0);
+      const sub = tag === 0xfffe && f.length >= 26 ? f.readUInt16LE(24) : tag;
+      // PCM or IEEE float (plain or extensible): one frame is nBlockAlign bytes
+      pcm = sub === 1 || sub === 3 ? { blockAlign: f.readUInt16LE(12), sampleRate: f.readUInt32LE(4) } : null;
     }
     if (isAudio) {
       audioChunk = id;
       audioChunkBytes = len;
+      if (id === 'data' && pcm && pcm.blockAlign > 0 && pcm.sampleRate > 0 && b.readUInt32LE(4) !== 0xffffffff) {
+        exact = { frames: Math.floor(len / pcm.blockAlign), sampleRate: pcm.sampleRate, source: "the WAV data chunk's size" };
+      }
     }
-    odd = (len & 1) === 1;
+    odd = len & 1 ? { id, offset: pos, bytes: len } : null;
     pos = end + (len & 1);
   }
-  if (pos < end0 && end0 - pos >= 8 && audioChunk) return { ...NONE, trailing: { offset: pos, bytes: end0 - pos, audioChunk, audioChunkBytes } };
-  return NONE;
+  if (pos < end0 && end0 - pos >= 8 && audioChunk) return { ...base(), trailing: { offset: pos, bytes: end0 - pos, audioChunk, audioChunkBytes } };
+  return base();
+}
+
+/**
+ * DSF (Sony DSD Stream File 1.01): "DSD " chunk (28 bytes), then the fmt chunk
+ * ("fmt ", size u64, version, format id, channel type, channel count, sample
+ * rate (Hz, 1-bit samples), bits per sample, sample count per channel (u64),
+ * block size per channel) — all little-endian. The data chunk is cut into
+ * 4096-byte blocks per channel, the last zero-padded; ffmpeg decodes the
+ * padding too (up to 4096 × 8 samples, 11.6 ms at DSD64).
+ */
+function dsf(h: Buffer): Structure {
+  const channels = h.readUInt32LE(52);
+  const sampleRate = h.readUInt32LE(56);
+  const bits = h.readUInt32LE(60);
+  const frames = Number(h.readBigUInt64LE(64));
+  const block = h.readUInt32LE(72);
+  const fmtEnd = 28 + Number(h.readBigUInt64LE(32));
+  if (channels < 1 || sampleRate < 1 || (bits !== 1 && bits !== 8) || block < 1 || frames < 1 || fmtEnd + 12 > h.length || h.toString('latin1', fmtEnd, fmtEnd + 4) !== 'data') return NONE;
+  // the count must fit the data chunk's blocks and fill all but the last (else the header is malformed: what decodes stands)
+  const perChannelBytes = (Number(h.readBigUInt64LE(fmtEnd + 4)) - 12) / channels;
+  const capacity = (perChannelBytes * 8) / bits;
+  if (frames > capacity || frames <= capacity - (block * 8) / bits) return NONE;
+  return { ...NONE, exactFrames: { frames, sampleRate, source: "the DSF header's sample count" } };
 }
 
 /** ISO base-media top-level boxes (size 32 bits, 1: 64-bit size follows, 0: to the end of the file). */
@@ -717,6 +769,14 @@ const mb = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : n >
 export function truncationText(t: Truncation): string {
   // declaredBytes not past the end: the structure does not say how far what the file ends inside would run
   return `the ${t.container} file ends after ${mb(t.sizeBytes)}, inside ${t.inside}${t.declaredBytes > t.sizeBytes ? `, which runs to ${mb(t.declaredBytes)}` : ''}`;
+}
+
+/** The warning for a RIFF/AIFF file read although a chunk of odd size lacks its pad byte (Structure.unpaddedChunk). */
+export function unpaddedText(u: NonNullable<Structure['unpaddedChunk']>, container: string): string {
+  return (
+    `The ${container} file's "${u.id.trim()}" chunk (at byte ${u.offset}) has an odd size (${u.bytes} bytes) but no pad byte after it, which the format requires ` +
+    '(a known bug of some writers); readers that assume the pad (ffmpeg) find no audio. Read as tolerant readers do: the next chunk is taken where it begins.'
+  );
 }
 
 /** The sentence for trailing bytes after a RIFF/AIFF file's last chunk; `playsSec`: what the audio chunk holds (what ffmpeg plays). */

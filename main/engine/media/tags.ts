@@ -30,7 +30,7 @@ import type { Tags } from '@contract';
 import { decodeCp1252 } from './cp1252';
 import { id3v2Length } from './demuxer';
 import { damageIn, ffmpegPath, runFfmpeg } from './ffmpeg';
-import { trailingText, truncationText, type Structure } from './structure';
+import { trailingText, truncationText, unpaddedText, type Structure } from './structure';
 
 /** What ffmpeg's dump of the input (`ffmpeg -i`) states; see parseFfmpegInfo in probe.ts. */
 export interface FfmpegStated {
@@ -863,7 +863,17 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
         : `Tags could not be read: ${input.mmError}`,
     );
   }
-  // duration
+  // duration — one rule for probe, analyze and the library: the duration is what decodes, trimmed to the exact
+  // sample count a header states where the container states one. Exact counts, in this order: an MP3's LAME/Info
+  // gapless count (or iTunSMPB), a CAF packet table's valid frames, an uncompressed stream's own count
+  // (structure.exactFrames: a WAV PCM/float data chunk's bytes / nBlockAlign — ffmpeg 5.1 misjudges it for
+  // extensible 24-in-32 — and a DSF header's sample count, whose last block ffmpeg decodes with its zero padding).
+  // Without one: the container's stated duration, replaced by the packets' span (measured) when it is only an
+  // estimate, missing, or off by more than 0.5 s / 2 %. The library decodes (library/analyse.ts) and keeps a
+  // stated exact length when the decode runs past it by less than one codec frame (end padding).
+  // Not yet one figure (below 0.1 s, the probe reads no decode): WMA (ASF preroll), AAC in MPEG-TS (priming that
+  // ffmpeg 5.1 does not trim) and Opus in Matroska — the probe states the container's duration there, the library
+  // the decoded one.
   // the gapless length of an MP3 with a LAME/Info tag: what ffmpeg decodes (its Duration counts the encoder delay and padding too)
   const gapless = structure?.gapless && !ff.durationEstimated ? structure.gapless.samples / structure.gapless.sampleRate : itunSmpbSec(mm, ff.container);
   // FLAC STREAMINFO total_samples = 0: the stream states no length (ffmpeg's duration, if any, is a guess)
@@ -875,11 +885,14 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const links = structure?.ogg?.links ?? [];
   const chainSec = links.length > 1 && links.every((l) => l.sampleRate > 0) ? links.reduce((t, l) => t + l.samples / l.sampleRate, 0) : null;
   if (chainSec !== null) warnings.push(chainedText(links));
-  const stated = chainSec ?? gapless ?? cafSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
+  // an uncompressed stream's exact sample count (a WAV's PCM data chunk, a DSF header): ffmpeg's Duration may count
+  // a DSF's block padding, or misjudge an extensible WAV's sample size
+  const exactSec = structure?.exactFrames ? structure.exactFrames.frames / structure.exactFrames.sampleRate : null;
+  const stated = chainSec ?? gapless ?? cafSec ?? exactSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
   let durationSec: number | null = stated;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
   const why = ff.container.split(',').includes('mp3') ? ' (no Xing/Info/VBRI header)' : '';
-  let durationEstimated = Boolean(ff.durationEstimated);
+  let durationEstimated = Boolean(ff.durationEstimated) && exactSec === null;
   if (measured && measured.durationSec > 0) {
     const far = stated !== null && Math.abs(measured.durationSec - stated) > Math.max(0.5, 0.02 * measured.durationSec);
     if (stated === null || durationEstimated) durationSec = measured.durationSec;
@@ -922,6 +935,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // the file's bitrate over the duration shown (ffmpeg's is over the stated one, which may be wrong)
   const fileKbps = durationSec && durationSec > 0 && durationSec !== ff.durationSec ? Math.round((input.sizeBytes * 8) / durationSec / 1000) : ff.bitrateKbps;
   const hasVideo = ff.streams.some((s) => s.type === 'video' && !s.attachedPic); // its bytes are no overhead
+  if (structure?.unpaddedChunk) warnings.push(unpaddedText(structure.unpaddedChunk, /aif/.test(ff.container) ? 'AIFF' : 'WAV'));
   if (structure?.trailing && durationSec) {
     warnings.push(trailingText(structure.trailing, ff.container.split(',').includes('wav') ? 'WAV' : containerLabel(ff.container), fmtTime(durationSec)));
   } else if (!hasVideo && !structure?.truncated && fileKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && fileKbps > bitrateKbps * 1.25 && fileKbps - bitrateKbps > 16) {

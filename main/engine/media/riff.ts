@@ -1,0 +1,186 @@
+/**
+ * A WAV file's chunk layout, read synchronously from its first chunk headers
+ * (Microsoft RIFF: id 4 ASCII bytes, size u32 LE, body padded to an even
+ * length), for the two WAV kinds ffmpeg 5.1's wav demuxer reads wrongly:
+ *
+ * - WAVE_FORMAT_EXTENSIBLE PCM/float whose wValidBitsPerSample differs from
+ *   the container's wBitsPerSample ("24 valid bits in 32-bit containers", as
+ *   Pro Tools and WaveLab write): ffmpeg picks the decoder from the valid
+ *   bits (libavformat/riffdec.c ff_get_wav_header → ff_wav_codec_get_id with
+ *   bits_per_coded_sample = valid bits), so 24-in-32 PCM decodes as
+ *   `pcm_f24le` (NaN, values up to 4e31) and 24-in-32 float as nothing. The
+ *   samples are wBitsPerSample wide (nBlockAlign = channels × container
+ *   bytes; Microsoft, "WAVEFORMATEXTENSIBLE": the valid bits are the high
+ *   ones, the rest zero padding), so the decoder of the container width reads
+ *   them exactly: 24-in-32 PCM is 32-bit integer PCM whose low 8 bits are 0.
+ * - A chunk of odd size written without its pad byte (a known writer bug;
+ *   RIFF requires the pad): a reader that skips the pad lands one byte into
+ *   the next chunk and does not find `data` (ffmpeg: "no 'data' tag found").
+ *   Tolerant readers (libsndfile, music-metadata) look for the next chunk
+ *   where the pad is not assumed; so does `chunkAfterOdd`. ffmpeg is then
+ *   given the data chunk's bytes as raw PCM (`subfile` protocol + the raw
+ *   PCM demuxer of the format's sample type), which is what the file holds.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+
+/** the WAVE fmt chunk's fields (WAVEFORMATEX / WAVEFORMATEXTENSIBLE) */
+export interface WavFmt {
+  /** wFormatTag: 1 PCM, 3 IEEE float, 6 A-law, 7 µ-law, 0xFFFE extensible, … */
+  tag: number;
+  /** the extensible SubFormat GUID's first two bytes (1 PCM, 3 float), else `tag` */
+  subTag: number;
+  channels: number;
+  /** Hz */
+  sampleRate: number;
+  /** wBitsPerSample: the container width of one sample, bits */
+  bits: number;
+  /** wValidBitsPerSample of an extensible header (0: not stated), else `bits` */
+  validBits: number;
+  /** nBlockAlign: bytes per frame */
+  blockAlign: number;
+}
+
+export interface WavLayout {
+  fmt: WavFmt | null;
+  /** the audio data chunk's body: byte offset and length (clipped to the file) */
+  data: { offset: number; bytes: number } | null;
+  /** a chunk of odd size written without its pad byte (found when the next chunk only reads where no pad is assumed) */
+  unpadded: { id: string; offset: number; bytes: number } | null;
+  /** RF64 (EBU Tech 3306): sizes of 0xFFFFFFFF are in its ds64 chunk — no raw fallback is attempted */
+  rf64: boolean;
+}
+
+const ascii4 = (b: Uint8Array, i = 0): boolean => {
+  if (b.length < i + 4) return false;
+  for (let k = i; k < i + 4; k++) if (b[k] < 0x20 || b[k] > 0x7e) return false;
+  return true;
+};
+
+/** chunk ids of WAV and AIFF files as their writers use them (RIFF, BWF, RF64, AIFF, and common application chunks) */
+const KNOWN_IDS = new Set(['fmt ', 'data', 'LIST', 'fact', 'bext', 'iXML', 'id3 ', 'ID3 ', 'JUNK', 'junk', 'PAD ', 'FLLR', 'cue ', 'smpl', 'inst', 'acid', 'PEAK', 'ds64', 'axml', 'cart', 'plst', 'labl', 'note', 'ltxt', 'DISP', 'umid', 'SSND', 'COMM', 'NAME', 'AUTH', 'ANNO', '(c) ', 'MARK', 'INST', 'COMT', 'APPL', 'FVER', 'CHAN', 'ID3 ']);
+
+/**
+ * Where the chunk after an odd-sized chunk begins. `padded`/`unpadded`: the 8
+ * bytes (id, size) read at the padded position `end + 1` and at `end` (no pad
+ * byte); `end`: the odd chunk's last byte + 1; `size`: the file's size;
+ * `le`: little-endian sizes (RIFF; AIFF's are big-endian).
+ * A position "reads as a chunk" when its id is a FOURCC (letters, digits,
+ * space, `_`, `-`, `(`, `)`) and its body ends within the file (or it is a
+ * `data` chunk of size 0xFFFFFFFF, "to the end"). RIFF's rule (the padded
+ * position) is taken when only it reads as a chunk, or when both do and the
+ * unpadded id is no better known; the unpadded position (the writer left the
+ * pad out) when only it reads, or when both do and only its id is a known
+ * chunk id (a `data` found one byte early, against "ata@" made of its id's
+ * tail and its size's first byte). Neither: as before, the unpadded one only
+ * when the padded bytes are not even ASCII (a truncated file or garbage is
+ * then reported by its reader).
+ */
+export function chunkAfterOdd(padded: Uint8Array, unpadded: Uint8Array, end: number, size: number, le: boolean): 'padded' | 'unpadded' {
+  const idOf = (b: Uint8Array) => (b.length >= 4 ? Buffer.from(b.buffer, b.byteOffset, 4).toString('latin1') : '');
+  const reads = (b: Uint8Array, at: number) => {
+    if (b.length < 8 || !/^[A-Za-z0-9 _()-]{4}$/.test(idOf(b))) return false;
+    const v = Buffer.from(b.buffer, b.byteOffset, 8);
+    const len = le ? v.readUInt32LE(4) : v.readUInt32BE(4);
+    return (len === 0xffffffff && idOf(b) === 'data') || at + 8 + len <= size;
+  };
+  const p = reads(padded, end + 1);
+  const u = reads(unpadded, end);
+  if (p && u) return KNOWN_IDS.has(idOf(unpadded)) && !KNOWN_IDS.has(idOf(padded)) ? 'unpadded' : 'padded';
+  if (p) return 'padded';
+  if (u) return 'unpadded';
+  return !ascii4(padded) && ascii4(unpadded) ? 'unpadded' : 'padded';
+}
+
+/**
+ * The chunk layout of the RIFF/RF64 WAVE file at `path`, read synchronously
+ * (called as ffmpeg is spawned: a few 8-byte reads, one per chunk up to the
+ * data chunk); null when it is not a regular WAVE file or cannot be read.
+ */
+export function wavLayout(path: string): WavLayout | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return null;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size < 12) return null;
+    const size = st.size;
+    const read = (pos: number, len: number) => {
+      const b = Buffer.alloc(len);
+      return b.subarray(0, readSync(fd, b, 0, len, pos));
+    };
+    const h = read(0, 12);
+    const riff = h.toString('latin1', 0, 4);
+    if ((riff !== 'RIFF' && riff !== 'RF64') || h.toString('latin1', 8, 12) !== 'WAVE') return null;
+    const out: WavLayout = { fmt: null, data: null, unpadded: null, rf64: riff === 'RF64' };
+    let pos = 12;
+    let odd: { id: string; offset: number; bytes: number } | null = null;
+    for (let n = 0; n < 4096 && pos + 8 <= size; n++) {
+      let b = read(pos, 8);
+      if (odd) {
+        const u = read(pos - 1, 8);
+        if (chunkAfterOdd(b, u, pos - 1, size, true) === 'unpadded') {
+          out.unpadded ??= odd;
+          pos -= 1;
+          b = u;
+        }
+      }
+      if (b.length < 8 || !ascii4(b)) break;
+      const id = b.toString('latin1', 0, 4);
+      const len = b.readUInt32LE(4);
+      if (id === 'fmt ' && len >= 16) {
+        const f = read(pos + 8, Math.min(len, 40));
+        const tag = f.readUInt16LE(0);
+        const bits = f.readUInt16LE(14);
+        const ext = tag === 0xfffe && f.length >= 26;
+        out.fmt = {
+          tag,
+          subTag: ext ? f.readUInt16LE(24) : tag,
+          channels: f.readUInt16LE(2),
+          sampleRate: f.readUInt32LE(4),
+          bits,
+          validBits: ext ? f.readUInt16LE(18) : bits,
+          blockAlign: f.readUInt16LE(12),
+        };
+      }
+      if (id === 'data') {
+        const bytes = len === 0xffffffff ? size - pos - 8 : Math.min(len, size - pos - 8);
+        out.data = { offset: pos + 8, bytes };
+        break;
+      }
+      odd = len & 1 ? { id, offset: pos, bytes: len } : null;
+      pos += 8 + len + (len & 1);
+    }
+    return out;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The ffmpeg decoder (`-c:a`) that reads a WAVE_FORMAT_EXTENSIBLE PCM or
+ * float stream whose valid bits differ from its container width, by that
+ * width (see the module comment); null for every other format (ffmpeg's own
+ * choice is right).
+ */
+export function extensibleDecoder(f: WavFmt): string | null {
+  if (f.tag !== 0xfffe || f.validBits === 0 || f.validBits === f.bits || f.channels < 1) return null;
+  if (f.blockAlign !== f.channels * (f.bits / 8)) return null; // not whole bytes per sample: not the container width
+  if (f.subTag === 1) return ({ 8: 'pcm_u8', 16: 'pcm_s16le', 24: 'pcm_s24le', 32: 'pcm_s32le' } as Record<number, string>)[f.bits] ?? null;
+  if (f.subTag === 3) return ({ 32: 'pcm_f32le', 64: 'pcm_f64le' } as Record<number, string>)[f.bits] ?? null;
+  return null;
+}
+
+/** The raw PCM demuxer (`-f`) of a WAV fmt's sample type, for reading its data chunk's bytes directly; null when not raw PCM. */
+export function rawDemuxerOf(f: WavFmt): string | null {
+  if (f.channels < 1 || f.sampleRate < 1 || f.blockAlign !== f.channels * Math.ceil(f.bits / 8)) return null;
+  if (f.subTag === 1) return ({ 8: 'u8', 16: 's16le', 24: 's24le', 32: 's32le' } as Record<number, string>)[f.bits] ?? null;
+  if (f.subTag === 3) return ({ 32: 'f32le', 64: 'f64le' } as Record<number, string>)[f.bits] ?? null;
+  if (f.subTag === 6 && f.bits === 8) return 'alaw';
+  if (f.subTag === 7 && f.bits === 8) return 'mulaw';
+  return null;
+}
