@@ -11,7 +11,8 @@
 //   nice node --import tsx tools/eval/octave-set.ts [--out test/output/tempo-octave]
 //   then tools/eval/octave-train.ts reads it (with the dev set and tempo-synth)
 //
-// Writes OUT/octave/*.mp3 and OUT/manifest.json (EvalItem rows with set "octave", source = groove family).
+// Writes OUT/octave/*.mp3 and OUT/manifest.json (EvalItem rows with set "octave", source = groove family;
+// key: the progression's, I vi IV V of a major key, which tools/eval/calibrate.ts uses).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,9 +74,9 @@ songs.forEach(({ fam, groove, bpm, cat }, i) => {
   const name = `oct-${groove.toLowerCase()}-${bpm}`;
   const file = `${name}.mp3`;
   const out = join(OUT, 'octave', file);
+  const t = (i * 5) % 12;
   if (!existsSync(out))
     pending.push(async () => {
-      const t = (i * 5) % 12;
       const prog = [chordName(t, false), chordName(t + 9, true), chordName(t + 5, false), chordName(t + 7, false)];
       const bars = Math.ceil((SEC + 4) / ((4 * 60) / bpm)) + 1;
       const lines = [`Tempo ${bpm}`, `Groove ${groove}`];
@@ -89,7 +90,7 @@ songs.forEach(({ fam, groove, bpm, cat }, i) => {
       execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'f32le', '-ar', '44100', '-ac', '2', '-i', raw, '-t', String(SEC), '-c:a', 'libmp3lame', '-b:a', '192k', out]);
       execFileSync('rm', ['-f', raw]);
     });
-  items.push({ set: 'octave', file, source: `mma:${fam}`, category: cat, bpm, meter: 4, meterClass: '4/4', sourceKind: 'mma', key: null, keyTrusted: false, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
+  items.push({ set: 'octave', file, source: `mma:${fam}`, category: cat, bpm, meter: 4, meterClass: '4/4', sourceKind: 'mma', key: { tonic: t, mode: 'major' }, keyTrusted: true, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
 });
 void jobs;
 for (const p of pending) await p();

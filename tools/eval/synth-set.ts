@@ -9,7 +9,8 @@
 //   nice node --import tsx tools/eval/synth-set.ts [--out test/output/tempo-synth]
 //   nice node --import tsx tools/eval/dev-cache.ts --out test/output/tempo-synth --set synth
 //
-// Writes OUT/synth/*.mp3 and OUT/manifest.json (EvalItem rows with set "synth").
+// Writes OUT/synth/*.mp3 and OUT/manifest.json (EvalItem rows with set "synth"). The key is the
+// progression's (I vi IV V of a major key; none for drums only): tools/eval/calibrate.ts uses it.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,8 +65,8 @@ SONGS.forEach(([groove, tempo, per, meter, drums], i) => {
   const name = `syn-${groove.toLowerCase()}-${Math.round(bpm)}${drums ? '-drums' : ''}`;
   const file = `${name}.mp3`;
   const out = join(OUT, 'synth', file);
+  const t = (i * 5) % 12;
   if (!existsSync(out)) {
-    const t = (i * 5) % 12;
     const prog = [chordName(t, false), chordName(t + 9, true), chordName(t + 5, false), chordName(t + 7, false)];
     const barSec = (meter * per * 60) / tempo;
     const bars = Math.ceil((SEC + 4) / barSec) + 1;
@@ -80,7 +81,7 @@ SONGS.forEach(([groove, tempo, per, meter, drums], i) => {
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'f32le', '-ar', '44100', '-ac', '2', '-i', raw, '-t', String(SEC), '-c:a', 'libmp3lame', '-b:a', '192k', out]);
     execFileSync('rm', ['-f', raw]);
   }
-  items.push({ set: 'synth', file, source: name, category: drums ? 'percussion' : meter === 3 ? 'triple' : per > 1 ? 'compound' : bpm > 160 ? 'fast' : bpm < 90 ? 'soft' : 'pop4', bpm, meter, key: null, keyTrusted: false, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
+  items.push({ set: 'synth', file, source: name, category: drums ? 'percussion' : meter === 3 ? 'triple' : per > 1 ? 'compound' : bpm > 160 ? 'fast' : bpm < 90 ? 'soft' : 'pop4', bpm, meter, key: drums ? null : { tonic: t, mode: 'major' }, keyTrusted: !drums, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
 });
 writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items }, null, 1));
 console.log(`${items.length} files in ${join(OUT, 'synth')}`);
