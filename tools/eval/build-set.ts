@@ -93,6 +93,8 @@ export interface EvalItem {
   bpm: number | null;
   /** false: `bpm` is right only up to the metrical level (×2, ×½): score it by Acc2, not Acc1 (modules); absent: true */
   bpmOctaveKnown?: boolean;
+  /** why a file with a beat has no tempo truth (bpm null, not scored for tempo): see LIVE_PLAYED_MIDI */
+  bpmUnknown?: string;
   /** beats per bar of that beat: 2, 3 or 4 (5 or 6 for odd meters counted in quarters; 0: no beat) */
   meter: number;
   meterClass: MeterClass;
@@ -275,6 +277,8 @@ interface PlannedFile {
   sfSlot: 0 | 1 | null;
   /** the key mode the split balances (default: the scored one, modeOf(item)) */
   splitMode?: 'major' | 'minor' | 'none';
+  /** the tempo the split balances (default: item.bpm; a live-played MIDI's declared tempo, so dropping its truth does not move the split) */
+  splitBpm?: number;
   item: Omit<EvalItem, 'set' | 'file' | 'soundfont'>;
   /** makes the file at `out` with SoundFont `sf` (null for non-renders) */
   make: (out: string, sf: SoundFont | null) => Promise<void>;
@@ -333,6 +337,26 @@ function planMma(work: string): Unit[] {
   return [...byFamily.values()];
 }
 
+/**
+ * Game MIDIs recorded live (freedink-data's Sound/*.mid: notes played in without a click and
+ * not quantised), whose declared tempo is not the beat that sounds, so they get no tempo truth
+ * (bpm null; key and meter kept). Measured from the score (the note-on times in seconds over the
+ * rendered 30 s, velocity-weighted, a Gaussian-smoothed pulse train): its autocorrelation
+ * summed at 1–8 beat periods of the declared tempo is 0.00–0.02 for these, against 0.47–0.80 for
+ * every other game MIDI of either set; its best period within ±10 % of the declared tempo sits at
+ * −5.4 % (insper, 94.6 vs 100), +3.1 % (2, 121.6 vs 118), +2.4 % (lively), −2.7 % (love), and
+ * 1003's notes group in threes of eighths (bass 1+1+1+3+3+3 eighths per 12/8 bar: its beat is
+ * the dotted quarter, ≈ 148, not the declared 218 quarter), where every peer and the studio agree
+ * with the score, not with the header. Only a tempo map that the notes follow is a truth.
+ */
+export const LIVE_PLAYED_MIDI: Record<string, string> = {
+  'Sound/1003.mid': 'played in live, not quantised; notes group as 12/8 (dotted-quarter beat ≈ 148), header says 218 in 4/4',
+  'Sound/2.mid': 'played in live, not quantised; the notes run ≈ 3 % faster than the declared 118',
+  'Sound/insper.mid': 'played in live, not quantised; the notes run ≈ 5 % slower than the declared 100',
+  'Sound/lively.mid': 'played in live, not quantised; the notes do not follow the declared 100',
+  'Sound/love.mid': 'played in live, not quantised; the notes do not follow the declared 100',
+};
+
 function planGameMidi(): Unit[] {
   const mids: string[] = [];
   for (const p of MIDI_PACKAGES) {
@@ -375,6 +399,7 @@ function planGameMidi(): Unit[] {
     const third = (semis: number) => pcq[(t.tonic + semis) % 12];
     const agrees = t.mode === 'major' ? third(4) > third(3) : third(3) > third(4);
     const trusted = declared && agrees;
+    const live = LIVE_PLAYED_MIDI[mid.split('/').slice(-2).join('/')];
     const variants: [0 | 1, number, number][] = [
       [0, 1, 0],
       [1, [1.1, 0.9, 1.06, 0.94][g % 4], [2, -1, -3, 1, 3][g % 5]],
@@ -388,7 +413,8 @@ function planGameMidi(): Unit[] {
         suffix: `${stretch !== 1 ? `-x${stretch}` : ''}${shift ? `-s${shift}` : ''}`,
         sfSlot,
         splitMode: declared ? t.mode : 'none',
-        item: { source: name, category: 'game-midi', bpm: Math.round(bpm * stretch * 100) / 100, meter, meterClass, sourceKind: 'game-midi', key: { tonic: (((t.tonic + shift) % 12) + 12) % 12, mode: t.mode }, keyTrusted: trusted, stretch, shift, introSec: 0 },
+        splitBpm: bpm * stretch,
+        item: { source: name, category: 'game-midi', bpm: live ? null : Math.round(bpm * stretch * 100) / 100, ...(live ? { bpmUnknown: live } : {}), meter, meterClass, sourceKind: 'game-midi', key: { tonic: (((t.tonic + shift) % 12) + 12) % 12, mode: t.mode }, keyTrusted: trusted, stretch, shift, introSec: 0 },
         make: (out: string, sf: SoundFont | null) => render(mid, sf!, out, SEC, stretch, shift),
       })),
     });
@@ -498,7 +524,7 @@ const sfOf = (f: PlannedFile, sf0: SoundFont): SoundFont | null => (f.sfSlot ===
 /** The per-file categories the split balances. */
 function facets(f: PlannedFile, sf: SoundFont | null): string[] {
   const it = f.item;
-  return [`mode:${f.splitMode ?? modeOf(it)}`, `meter:${it.meterClass}`, `tempo:${tempoBand(it.bpm)}`, `source:${it.sourceKind}`, `soundfont:${sf ?? 'none'}`, `category:${it.category}`, 'all'];
+  return [`mode:${f.splitMode ?? modeOf(it)}`, `meter:${it.meterClass}`, `tempo:${tempoBand(f.splitBpm ?? it.bpm)}`, `source:${it.sourceKind}`, `soundfont:${sf ?? 'none'}`, `category:${it.category}`, 'all'];
 }
 
 /**

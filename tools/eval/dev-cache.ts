@@ -195,7 +195,7 @@ if (argv.includes('--bars')) {
 }
 
 if (argv.includes('--features')) {
-  const { tempoCandidates } = await import('../../main/engine/analysis/tempo');
+  const { tempoCandidates } = await import('./tempo-explore');
   for (const { it, c } of data) {
     if (it.bpm == null) continue;
     const cands = tempoCandidates(c.env, c.fps, { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 }, c.env3);
@@ -244,7 +244,7 @@ if (argv.includes('--modes')) {
 // with few parameters, reported on the whole set and on its two halves by source (A: even,
 // B: odd source index), so a parameter chosen on one half is checked on the other.
 if (argv.includes('--levels')) {
-  const { tempoCandidates } = await import('../../main/engine/analysis/tempo');
+  const { tempoCandidates } = await import('./tempo-explore');
   const o = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
   const srcs = [...new Set(data.map((d) => d.it.source))];
   const wins = opt('--windows', '8,16,30').split(',').map(Number);
@@ -283,7 +283,7 @@ if (argv.includes('--levels')) {
 
 // --octave-features: for each file, the level the chooser reports (P) and the features of P/2, P and 2P, with the truth's octave
 if (argv.includes('--octave-features')) {
-  const { tempoCandidates } = await import('../../main/engine/analysis/tempo');
+  const { tempoCandidates } = await import('./tempo-explore');
   const o = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
   for (const { it, c } of data) {
     if (it.bpm == null) continue;

@@ -14,7 +14,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { estimateTempo, LEVEL_TUNING, OCTAVE_FEATURES, octaveCandidates, TempoAnalyser, type OctaveCandidate } from '../../main/engine/analysis/tempo';
+import { estimateTempo, LEVEL_TUNING, OCTAVE_FEATURES, TempoAnalyser, type OctaveCandidate } from '../../main/engine/analysis/tempo';
+import { ALL_OCTAVE_FEATURES, octaveCandidatesAll } from './tempo-explore';
 import type { EvalItem } from './build-set';
 
 const argv = process.argv.slice(2);
@@ -85,7 +86,7 @@ for (const [out, set] of SETS) {
       writeFileSync(base + '.env6', Buffer.from(env3.buffer));
       writeFileSync(base + '.json', JSON.stringify({ fps, t0 }));
     }
-    const cands = octaveCandidates(env, fps, O, env3) ?? [];
+    const cands = octaveCandidatesAll(env, fps, O, env3) ?? [];
     rows.push({ set, file: it.file, family, bpm: it.bpm, cands, shipped: estimateTempo(env, fps, t0, O, env3, { ...LEVEL_TUNING, octaveModel: undefined }).bpm });
   }
 }
@@ -148,7 +149,7 @@ function solve(A: number[][], b: number[]): number[] {
   }
   return M.map((r, i) => r[n] / (r[i] || 1));
 }
-const W0 = [0, -0.5 / 0.49, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+const W0 = ALL_OCTAVE_FEATURES.map((_, i) => (i === 1 ? -0.5 / 0.49 : i === 2 ? 1 : 0));
 const pick = (r: Row, w: number[]) => (r.cands.length ? r.cands.reduce((a, b) => (score(b, w) > score(a, w) ? b : a)).bpm : null);
 const score = (c: OctaveCandidate, w: number[]) => c.features.reduce((s, v, i) => s + v * w[i], 0);
 
@@ -202,20 +203,20 @@ if (argv.includes('--dump'))
 console.log(`octave-fixable files (one candidate right): ${rows.filter((r) => label(r) >= 0).length}`);
 const SUBSETS: [string, number[]][] = [
   ['prior + comb', [0, 1, 2]],
-  ['density', [4]],
-  ['backbeat, bass alt, half', [5, 6, 7]],
+  ['density', [5]],
+  ['backbeat, bass alt, half', [6, 7, 8]],
   ['prior + comb + dft', [0, 1, 2, 3]],
-  ['+ density', [0, 1, 2, 3, 4]],
-  ['+ backbeat, bass alt, half', [0, 1, 2, 3, 5, 6, 7]],
-  ['band combs', [8, 9]],
-  ['prior + comb + band combs', [0, 1, 2, 8, 9]],
-  ['+ dft, density', [0, 1, 2, 3, 4, 8, 9]],
-  ['prior + comb + dft + band densities', [0, 1, 2, 3, 10, 11]],
-  ['prior + comb + dft + all densities', [0, 1, 2, 3, 4, 10, 11]],
-  ['prior + comb + dft + bass density', [0, 1, 2, 3, 10]],
-  ['prior + comb + bass density', [0, 1, 2, 10]],
-  ['prior² + comb + bass density', [1, 2, 10]],
-  ['all', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]],
+  ['+ density', [0, 1, 2, 3, 5]],
+  ['+ backbeat, bass alt, half', [0, 1, 2, 3, 6, 7, 8]],
+  ['band combs', [9, 10]],
+  ['prior + comb + band combs', [0, 1, 2, 9, 10]],
+  ['+ dft, density', [0, 1, 2, 3, 5, 9, 10]],
+  ['prior + comb + dft + band densities', [0, 1, 2, 3, 4, 11]],
+  ['prior + comb + dft + all densities', [0, 1, 2, 3, 5, 4, 11]],
+  ['prior + comb + dft + bass density', [0, 1, 2, 3, 4]],
+  ['prior + comb + bass density', [0, 1, 2, 4]],
+  ['prior² + comb + bass density', [1, 2, 4]],
+  ['all', [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 4, 11]],
 ];
 const only = argv.includes('--subset') ? Number(argv[argv.indexOf('--subset') + 1]) : -1;
 SUBSETS.forEach(([name, cols], i) => {
@@ -233,8 +234,8 @@ if (argv.includes('--grid')) {
   for (const sg of [0.5, 0.6, 0.7, 0.85, 1])
     for (const a of [0, 0.5, 1, 2])
       for (const c of [0, 0.5, 1])
-        for (const d of [0, 0.5, 1, 2]) grid.push([0, -0.5 / (sg * sg), 1, 0, 0, 0, 0, 0, c, 0, a + d, 0]);
-  const dist = (w: number[]) => Math.abs(w[1] - W0[1]) + w[4] + w[5] + w[8];
+        for (const d of [0, 0.5, 1, 2]) grid.push([0, -0.5 / (sg * sg), 1, 0, a + d, 0, 0, 0, 0, c, 0, 0]);
+  const dist = (w: number[]) => Math.abs(w[1] - W0[1]) + w[5] + w[6] + w[9];
   const best = (tr: Row[]) => {
     let bw = grid[0];
     let bs = -1;
@@ -263,4 +264,6 @@ if (argv.includes('--grid')) {
 }
 const chosen = SUBSETS[argv.includes('--final') ? Number(argv[argv.indexOf('--final') + 1]) : SUBSETS.length - 1];
 const w = fit(rows, chosen[1]);
-console.log(`fitted on all ${rows.length} files (${chosen[0]}): OCTAVE_MODEL = [${w.map((v) => +v.toPrecision(4)).join(', ')}] // ${OCTAVE_FEATURES.join(', ')}`);
+const extra = w.slice(OCTAVE_FEATURES.length).some((v) => v !== 0);
+console.log(`fitted on all ${rows.length} files (${chosen[0]}): OCTAVE_MODEL = [${w.slice(0, OCTAVE_FEATURES.length).map((v) => +v.toPrecision(4)).join(', ')}] // ${OCTAVE_FEATURES.join(', ')}`);
+if (extra) console.log(`  (it also weighs features the product does not compute: ${ALL_OCTAVE_FEATURES.filter((_, i) => i >= OCTAVE_FEATURES.length && w[i] !== 0).join(', ')} = ${w.slice(OCTAVE_FEATURES.length).map((v) => +v.toPrecision(4)).join(', ')}; move them from tools/eval/tempo-explore.ts into tempo.ts first)`);

@@ -8,7 +8,7 @@
  * (Ellis 2007) at that level.
  */
 import { hann, RealFft } from '../dsp/fft';
-import { correlation, FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
+import { FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
 import { tempoConfidence, type TempoEvidence } from './confidence';
 import type { Analyser } from './types';
 
@@ -235,7 +235,7 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   let octave = 4;
   if (tuning.octaveModel) {
     const w = tuning.octaveModel;
-    const o = octaveCandidatesOf(p, fps, opts, level.bpm, bands, w);
+    const o = octaveCandidatesOf(p, fps, opts, level.bpm, bands);
     const best = o.cands.reduce((a, b) => (octaveScore(b.features, w) > octaveScore(a.features, w) ? b : a));
     bpm = best.bpm;
     if (bpm === level.bpm) levelBeats = o.beats;
@@ -299,7 +299,7 @@ export function beatSyncMeter(bands: Float32Array, beats: number[]): 3 | 4 | nul
 }
 
 /** 3 or 4 from beatDiffs; null when neither bar length repeats clearly better (within 10 %: an even pulse has no bar) */
-function meterOf(d: number[]): 3 | 4 | null {
+export function meterOf(d: number[]): 3 | 4 | null {
   if (Math.abs(d[3] - d[4]) <= 0.1 * Math.max(d[3], d[4])) return null;
   return d[3] < d[4] ? 3 : 4;
 }
@@ -309,7 +309,7 @@ function meterOf(d: number[]): 3 | 4 | null {
  * between beats 1, 2, 3 and 4 apart (index = lag; index 0 unused); null for
  * under MIN_METER_BEATS beats.
  */
-function beatDiffs(bands: Float32Array, beats: number[]): number[] | null {
+export function beatDiffs(bands: Float32Array, beats: number[]): number[] | null {
   const nb = beats.length;
   if (nb < MIN_METER_BEATS) return null;
   const S = BAND_FEATURES;
@@ -393,7 +393,8 @@ export function beatsPerBar(acAt: (lag: number) => number, period: number, maxLa
   return s3 > s4 ? 3 : 4;
 }
 
-const STEP = 0.1;
+/** the comb's grid, BPM */
+export const STEP = 0.1;
 
 function priorAt(bpm: number, opts: Required<TempoOptions>): number {
   const oct = Math.log2(bpm / opts.priorBpm) / opts.priorOctaves;
@@ -413,7 +414,8 @@ function refinePeak(scores: Float64Array, bpm: number, opts: Required<TempoOptio
   return bpm;
 }
 
-interface Periodicity {
+/** The onset envelope's periodicity (exported for tools/eval/tempo-explore.ts). */
+export interface Periodicity {
   /** baseline-removed, rectified, unit-RMS onset envelope */
   env: Float64Array;
   /** autocorrelation of env (mean removed), lags 0..maxLag frames */
@@ -424,7 +426,7 @@ interface Periodicity {
 }
 
 /** Envelope conditioning, autocorrelation and comb; null for under 4 s or a mean flux below MIN_ONSET_FLUX. */
-function periodicity(envIn: Float32Array, fps: number, opts: Required<TempoOptions>, minFlux = MIN_ONSET_FLUX): Periodicity | null {
+export function periodicity(envIn: Float32Array, fps: number, opts: Required<TempoOptions>, minFlux = MIN_ONSET_FLUX): Periodicity | null {
   const n = envIn.length;
   if (n < fps * 4) return null;
   let meanFlux = 0;
@@ -436,7 +438,7 @@ function periodicity(envIn: Float32Array, fps: number, opts: Required<TempoOptio
 }
 
 /** The onset envelope with a slow baseline (1 s moving average) removed, half-wave rectified, at unit RMS; null when all zero. */
-function condition(envIn: Float32Array, fps: number): Float64Array | null {
+export function condition(envIn: Float32Array, fps: number): Float64Array | null {
   const n = envIn.length;
   const env = new Float64Array(n);
   const w = Math.max(1, Math.round(fps / 2));
@@ -457,7 +459,7 @@ function condition(envIn: Float32Array, fps: number): Float64Array | null {
 }
 
 /** Autocorrelation and comb of a conditioned envelope (periodicity); null when it has no variance. */
-function autocorrelate(env: Float64Array, fps: number, opts: Required<TempoOptions>): Periodicity | null {
+export function autocorrelate(env: Float64Array, fps: number, opts: Required<TempoOptions>): Periodicity | null {
   const n = env.length;
   // Autocorrelation of the mean-removed envelope.
   const mean = env.reduce((s, v) => s + v, 0) / n;
@@ -488,45 +490,8 @@ function autocorrelate(env: Float64Array, fps: number, opts: Required<TempoOptio
   return { env, ac, acAt, scores };
 }
 
-/** One metrical level considered for the beat: a tempo related to the comb's pick by a simple ratio, and how the beat tracker fares at it. */
-export interface TempoCandidate {
-  /** ratio to the comb's pick with the prior: '1/3', '1/2', '2/3', '1', '3/2', '2', '3' */
-  rel: string;
-  bpm: number;
-  /** comb score without prior, relative to the best comb score in the range */
-  salience: number;
-  /** the log-normal tempo prior at bpm (0..1) */
-  prior: number;
-  /** mean smoothed onset strength at the tracked beats ÷ its mean over the track */
-  lock: number;
-  /** at the midpoints between beats ÷ at the beats */
-  half: number;
-  /** at the thirds between beats ÷ at the beats */
-  third: number;
-  /** weaker ÷ stronger of the mean strength at even and at odd beats */
-  alt: number;
-  /** envelope autocorrelation ÷ its value at lag 0, at half a beat, one beat and two beats */
-  acHalf: number;
-  acBeat: number;
-  acTwo: number;
-  /** Fourier tempogram at bpm (fourierTempo) ÷ the envelope's mean: the pulse train's energy at the beat frequency */
-  dft: number;
-  /** the same per band group (flux below 250 Hz, 250–2000 Hz, above), empty without band envelopes */
-  dftBands: number[];
-  /** the beat tracker's beats at this tempo (envelope frames) */
-  beats: number[];
-  /** beat-synchronous feature differences at lags 1..4 beats (beatDiffs), null without band envelopes or under MIN_METER_BEATS beats */
-  diffs: number[] | null;
-}
-
-/** The candidate levels of an onset envelope (exploration, tools/eval/dev-cache.ts); null where estimateTempo finds no tempo. */
-export function tempoCandidates(envIn: Float32Array, fps: number, opts: Required<TempoOptions>, bands?: Float32Array, dftWindowSec = DFT_WINDOW_SEC): TempoCandidate[] | null {
-  const p = periodicity(envIn, fps, opts);
-  return p ? metricalLevels(p, fps, opts, bands, undefined, dftWindowSec) : null;
-}
-
 /** The comb's local maximum within ±3 % of `bpm`, refined (bpm unchanged outside the range). */
-function combPeakNear(scores: Float64Array, bpm: number, opts: Required<TempoOptions>): number {
+export function combPeakNear(scores: Float64Array, bpm: number, opts: Required<TempoOptions>): number {
   const j = Math.round((bpm - opts.minBpm) / STEP);
   const r = Math.round((0.03 * bpm) / STEP);
   let jb = Math.min(scores.length - 1, Math.max(0, j));
@@ -577,7 +542,7 @@ export interface LevelTempo {
  * comb's local maximum within ±3 %; with their comb salience, prior and
  * Fourier tempogram. Empty when the comb has no positive score.
  */
-function levelTempi(p: Periodicity, fps: number, opts: Required<TempoOptions>, dftWindowSec = DFT_WINDOW_SEC): LevelTempo[] {
+export function levelTempi(p: Periodicity, fps: number, opts: Required<TempoOptions>, dftWindowSec = DFT_WINDOW_SEC): LevelTempo[] {
   const { env, scores } = p;
   let top = 0;
   let bi = 0;
@@ -612,78 +577,6 @@ function levelTempi(p: Periodicity, fps: number, opts: Required<TempoOptions>, d
 const LEVELS = [['1/3', 1 / 3], ['1/2', 0.5], ['2/3', 2 / 3], ['3/4', 0.75], ['1', 1], ['4/3', 4 / 3], ['3/2', 1.5], ['2', 2], ['3', 3]] as const;
 
 /**
- * The comb's pick with the prior, and the levels at 1/3, 1/2, 2/3, 3/2, 2 and
- * 3 times its tempo inside [minBpm, maxBpm], each moved to the comb's local
- * maximum within ±3 % and tracked (trackBeats) over the whole envelope.
- */
-function metricalLevels(p: Periodicity, fps: number, opts: Required<TempoOptions>, bands?: Float32Array, only?: string[], dftWindowSec = DFT_WINDOW_SEC): TempoCandidate[] {
-  const { env, ac, acAt } = p;
-  const tempi = levelTempi(p, fps, opts, dftWindowSec);
-  if (!tempi.length) return [];
-  const base = tempi.find((l) => l.rel === '1')!.bpm;
-  const local = smoothEnv(env, (60 * fps) / base);
-  let meanLocal = 0;
-  for (let i = 0; i < local.length; i++) meanLocal += local[i];
-  meanLocal /= local.length;
-  const at = (t: number) => {
-    const i = Math.floor(t);
-    const g = t - i;
-    return i + 1 < local.length ? local[i] * (1 - g) + local[i + 1] * g : 0;
-  };
-  let bandEnvs: Float64Array[] | null = null;
-  if (bands) {
-    const nf = Math.floor(bands.length / BAND_FEATURES);
-    bandEnvs = [0, 1, 2].map((g) => {
-      const e = new Float64Array(nf);
-      for (let i = 0; i < nf; i++) e[i] = bands[BAND_FEATURES * i + g];
-      return e;
-    });
-  }
-  const out: TempoCandidate[] = [];
-  for (const lt of tempi) {
-    const { rel, bpm } = lt;
-    if (only && !only.includes(rel)) continue;
-    const period = (60 * fps) / bpm;
-    // the comb's own level is tracked on the local score already smoothed at its period
-    const beats = trackBeats(env, period, 100, rel === '1' ? local : undefined);
-    let sb = 0;
-    let sh = 0;
-    let st = 0;
-    const eo = [0, 0];
-    const en = [0, 0];
-    for (let i = 0; i < beats.length; i++) {
-      const v = at(beats[i]);
-      sb += v;
-      eo[i & 1] += v;
-      en[i & 1]++;
-      if (i + 1 < beats.length) {
-        const d = beats[i + 1] - beats[i];
-        sh += at(beats[i] + d / 2);
-        st += (at(beats[i] + d / 3) + at(beats[i] + (2 * d) / 3)) / 2;
-      }
-    }
-    const nb = Math.max(1, beats.length);
-    const mb = sb / nb || 1e-9;
-    const e0 = eo[0] / Math.max(1, en[0]);
-    const e1 = eo[1] / Math.max(1, en[1]);
-    out.push({
-      ...lt,
-      lock: mb / (meanLocal || 1e-9),
-      half: sh / Math.max(1, nb - 1) / mb,
-      third: st / Math.max(1, nb - 1) / mb,
-      alt: Math.min(e0, e1) / Math.max(e0, e1, 1e-9),
-      acHalf: acAt(period / 2) / ac[0],
-      acBeat: acAt(period) / ac[0],
-      acTwo: acAt(2 * period) / ac[0],
-      dftBands: bandEnvs ? bandEnvs.map((e) => fourierTempo(e, fps, bpm, dftWindowSec)) : [],
-      beats,
-      diffs: bands ? beatDiffs(bands, beats) : null,
-    });
-  }
-  return out;
-}
-
-/**
  * The metrical-level choice's few parameters, chosen on the development set
  * (`tools/eval/dev-cache.ts --tune`: dev tempo Acc1 0.731 → 0.779, Acc2 0.894
  * → 0.942 against the comb's pick; the same choice is best, or tied, on
@@ -716,7 +609,7 @@ export interface LevelTuning {
  * tempo and ballads read at double, and reads some moderate tracks with an eighth-note bass (8beat,
  * game MIDIs at 90–100) at double.
  */
-export const OCTAVE_MODEL: readonly number[] = [0.1138, -2.379, 1.916, -0.3036, 0, 0, 0, 0, 0, 0, 2.382, 0];
+export const OCTAVE_MODEL: readonly number[] = [0.1138, -2.379, 1.916, -0.3036, 2.382];
 export const LEVEL_TUNING: LevelTuning = { priorWeight: 0, dftWindowSec: 30, octave: true, octaveModel: OCTAVE_MODEL };
 
 /**
@@ -733,7 +626,7 @@ export const LEVEL_TUNING: LevelTuning = { priorWeight: 0, dftWindowSec: 30, oct
  * still biased to the faster of a level and its double (a pulse train's DFT is
  * as large at twice its rate), so step two (chooseOctave) picks the octave.
  */
-function chooseLevel<T extends LevelTempo>(levels: T[], priorWeight: number): T {
+export function chooseLevel<T extends LevelTempo>(levels: T[], priorWeight: number): T {
   const score = (l: LevelTempo) => Math.log(Math.max(l.salience, 1e-6)) + Math.log(Math.max(l.dft, 1e-6)) + priorWeight * Math.log(Math.max(l.prior, 1e-6));
   let best = levels[0];
   for (const l of levels) if (score(l) > score(best)) best = l;
@@ -741,7 +634,7 @@ function chooseLevel<T extends LevelTempo>(levels: T[], priorWeight: number): T 
 }
 
 /** length of the Fourier tempogram's windows, seconds (half overlapping; the whole envelope when shorter) */
-const DFT_WINDOW_SEC = 16;
+export const DFT_WINDOW_SEC = 16;
 
 /**
  * Fourier tempogram (Grosche & Müller 2011) at one tempo: the magnitude of
@@ -788,10 +681,10 @@ export function fourierTempo(env: Float64Array, fps: number, bpm: number, window
 }
 
 /** fewer beats than this (6 bars of 4) give no meter: the differences are too noisy */
-const MIN_METER_BEATS = 24;
+export const MIN_METER_BEATS = 24;
 
 /** Onset envelope smoothed by a Gaussian of σ = period/32 (the beat tracker's local score). */
-function smoothEnv(env: Float64Array, period: number): Float64Array {
+export function smoothEnv(env: Float64Array, period: number): Float64Array {
   const n = env.length;
   const half = Math.max(1, Math.round(period));
   const g = new Float64Array(2 * half + 1);
@@ -896,29 +789,17 @@ export function trackBeats(env: Float64Array, period: number, tightness = 100, l
 
 /**
  * Names of the octave decision's features, per candidate tempo b (the level of
- * step one, its half and its double; tools/eval/octave-train.ts). z =
- * log2(b / 120). Backbeat: a duple drum pattern alternates bass (kick) and
- * middle (snare) onsets from beat to beat at the beat level, so their
- * strengths over the beats are anti-correlated there, while at the eighth
- * level both land on the same (on-) beats and correlate, and at half tempo
- * every beat carries the kick (Gkiokas 2012, Schreiber & Müller 2018 use the
- * same bass / treble split for the octave).
+ * step one, its half and its double): exactly those OCTAVE_MODEL weighs.
+ * tools/eval/tempo-explore.ts appends the features tried and not kept
+ * (octave-train.ts cross-validates them).
  */
 export const OCTAVE_FEATURES = [
   'z', // log2(b / 120): the prior's slope
   'z²', // its width
   'log comb', // log comb salience at b (autocorrelation at 1–4 periods)
   'log dft', // log Fourier tempogram at b
-  'z·density', // z × log2(onsets per second ÷ 4): the prior's centre moves with how busy the track is
-  'backbeat', // −corr(bass onset, middle onset) over the beats at b
-  'bass alt', // |bass onset at even − odd beats| ÷ their sum
-  'half', // onset strength at the midpoints between beats ÷ at the beats
-  'log bass comb', // log comb salience at b of the bass band's onsets (below 250 Hz): kick and bass line
-  'log treble comb', // the same above 250 Hz: snare, hi-hat, chords
   'z·bass density', // z × log2(bass-band onsets per second ÷ 2): kick and bass line mostly play the beat, hi-hats and arpeggios subdivide it
-  'z·treble density', // z × log2(onsets above 250 Hz per second ÷ 4)
 ] as const;
-
 
 /** One octave candidate for the octave decision: its tempo and OCTAVE_FEATURES values. */
 export interface OctaveCandidate {
@@ -948,115 +829,59 @@ export function octaveCandidates(envIn: Float32Array, fps: number, opts: Require
 }
 
 /**
- * octaveCandidates from a periodicity and the level's tempo; with `weights`, only the features
- * whose weight is not 0 are computed (the others are 0), so estimateTempo pays for what it uses.
- * Also returns the beats tracked at `bpm` (envelope frames).
+ * Onset density: local maxima of a conditioned envelope (condition) above its
+ * RMS (1), at least 50 ms apart, per second (at least 0.25).
  */
-function octaveCandidatesOf(p: Periodicity, fps: number, opts: Required<TempoOptions>, bpm: number, bands?: Float32Array, weights?: readonly number[]): { cands: OctaveCandidate[]; beats: number[] } {
-  const want = (name: (typeof OCTAVE_FEATURES)[number]) => !weights || weights[OCTAVE_FEATURES.indexOf(name)] !== 0;
-  const { env, scores } = p;
-  const n = env.length;
-  let top = 0;
-  for (let i = 0; i < scores.length; i++) if (scores[i] > top) top = scores[i];
-  // onset density: local maxima of a conditioned envelope above its RMS (1), at least 50 ms apart, per second
-  const onsetRate = (e: Float64Array) => {
-    let peaks = 0;
-    let lastPeak = -1e9;
-    const gap = Math.round(0.05 * fps);
-    for (let i = 1; i + 1 < e.length; i++)
-      if (e[i] > 1 && e[i] > e[i - 1] && e[i] >= e[i + 1] && i - lastPeak >= gap) {
-        peaks++;
-        lastPeak = i;
-      }
-    return Math.max(peaks / (e.length / fps), 0.25);
-  };
-  const density = want('z·density') ? Math.log2(onsetRate(env) / 4) : 0;
-  const bandDensity = [0, 0];
-  const nf = bands ? Math.floor(bands.length / BAND_FEATURES) : 0;
-  const onsetAt = (g: number, t: number) => {
-    let m = 0;
-    for (let f = Math.max(0, Math.round(t) - 2); f <= Math.min(nf - 1, Math.round(t) + 2); f++) m = Math.max(m, bands![BAND_FEATURES * f + g]);
-    return m;
-  };
-  const levelAt = (g: number, t: number) => {
-    let m = -Infinity;
-    for (let f = Math.max(0, Math.round(t) - 1); f <= Math.min(nf - 1, Math.round(t) + 2); f++) m = Math.max(m, bands![BAND_FEATURES * f + g]);
-    return Number.isFinite(m) ? m : 0;
-  };
-  const local = smoothEnv(env, (60 * fps) / bpm);
-  const at = (t: number) => {
-    const i = Math.floor(t);
-    const g = t - i;
-    return i + 1 < n ? local[i] * (1 - g) + local[i + 1] * g : 0;
-  };
-  const beats = trackBeats(env, (60 * fps) / bpm, 100, local);
-  // the comb of the bass band's onset flux and of the bands above (conditioned as the full envelope)
-  const bandScores: (Float64Array | null)[] = [null, null];
-  if (nf)
-    [[0], [1, 2]].forEach((gs, k) => {
-      const combW = want(k ? 'log treble comb' : 'log bass comb');
-      const densW = want(k ? 'z·treble density' : 'z·bass density');
-      if (!combW && !densW) return;
-      const e = new Float32Array(nf);
-      for (let i = 0; i < nf; i++) for (const g of gs) e[i] += bands![BAND_FEATURES * i + g];
-      const c = condition(e, fps);
-      if (!c) return;
-      if (densW) bandDensity[k] = Math.log2(onsetRate(c) / (k ? 4 : 2));
-      if (combW) bandScores[k] = autocorrelate(c, fps, opts)?.scores ?? null;
-    });
-  // in a triple meter half the beat is no metrical level (the bar is three beats): no half candidate
-  const d = bands ? beatDiffs(bands, beats) : null;
-  const triple = d ? meterOf(d) === 3 : false;
-  const out: OctaveCandidate[] = [];
-  for (const f of [0.5, 1, 2]) {
-    if (bpm * f < opts.minBpm || bpm * f > opts.maxBpm || (f === 0.5 && triple)) continue;
-    const b = f === 1 ? bpm : combPeakNear(scores, bpm * f, opts);
-    // the beats at b: the tracked ones, every other one (the stronger phase) or with their midpoints
-    let bt: number[] = beats;
-    if (f === 0.5) {
-      let s0 = 0;
-      let s1 = 0;
-      beats.forEach((t, i) => (i & 1 ? (s1 += at(t)) : (s0 += at(t))));
-      bt = beats.filter((_, i) => (i & 1) === (s0 >= s1 ? 0 : 1));
-    } else if (f === 2) {
-      bt = [];
-      beats.forEach((t, i) => {
-        bt.push(t);
-        if (i + 1 < beats.length) bt.push((t + beats[i + 1]) / 2);
-      });
+export function onsetRate(e: Float64Array, fps: number): number {
+  let peaks = 0;
+  let lastPeak = -1e9;
+  const gap = Math.round(0.05 * fps);
+  for (let i = 1; i + 1 < e.length; i++)
+    if (e[i] > 1 && e[i] > e[i - 1] && e[i] >= e[i + 1] && i - lastPeak >= gap) {
+      peaks++;
+      lastPeak = i;
     }
-    const j = Math.min(scores.length - 1, Math.max(0, Math.round((b - opts.minBpm) / STEP)));
-    const z = Math.log2(b / 120);
-    let backbeat = 0;
-    let alt = 0;
-    let half = 0;
-    if (bt.length >= 4 && (want('backbeat') || want('bass alt') || want('half'))) {
-      let sb = 0;
-      let sh = 0;
-      for (let i = 0; i + 1 < bt.length; i++) {
-        sb += at(bt[i]);
-        sh += at((bt[i] + bt[i + 1]) / 2);
-      }
-      half = sb > 0 ? sh / sb : 0;
-      if (nf) {
-        // the bands' loudest log energy at the beat (the flux of a bass note on every beat would hide the kick)
-        const lo = bt.map((t) => levelAt(3, t));
-        const mid = bt.map((t) => levelAt(4, t));
-        backbeat = -correlation(lo, mid);
-        let e = 0;
-        let o = 0;
-        lo.forEach((v, i) => (i & 1 ? (o += v) : (e += v)));
-        alt = e + o > 0 ? Math.abs(e - o) / (e + o) : 0;
-      }
-    }
-    const bandComb = bandScores.map((sc) => {
-      if (!sc) return 0;
-      let t = 0;
-      for (let i = 0; i < sc.length; i++) if (sc[i] > t) t = sc[i];
-      return Math.log(0.05 + (t > 0 ? sc[j] / t : 0));
-    });
-    out.push({ bpm: b, features: [z, z * z, Math.log(0.05 + scores[j] / (top || 1)), want('log dft') ? Math.log(Math.max(fourierTempo(env, fps, b, 30), 1e-3)) : 0, z * density, backbeat, alt, half, bandComb[0] ?? 0, bandComb[1] ?? 0, z * bandDensity[0], z * bandDensity[1]] });
-  }
-  return { cands: out, beats };
+  return Math.max(peaks / (e.length / fps), 0.25);
 }
 
+/**
+ * The tempi of the octave candidates of a level `bpm` (itself, and its half and double at the
+ * comb's local maximum, inside [minBpm, maxBpm]; no half in a triple meter, where half the beat is
+ * no metrical level) with the beats tracked at `bpm` (envelope frames) and the meter test's
+ * outcome; tools/eval/tempo-explore.ts computes its extra features on the same.
+ */
+export function octaveTempi(p: Periodicity, fps: number, opts: Required<TempoOptions>, bpm: number, bands?: Float32Array): { tempi: number[]; beats: number[]; local: Float64Array } {
+  const local = smoothEnv(p.env, (60 * fps) / bpm);
+  const beats = trackBeats(p.env, (60 * fps) / bpm, 100, local);
+  const d = bands ? beatDiffs(bands, beats) : null;
+  const triple = d ? meterOf(d) === 3 : false;
+  const tempi: number[] = [];
+  for (const f of [0.5, 1, 2]) {
+    if (bpm * f < opts.minBpm || bpm * f > opts.maxBpm || (f === 0.5 && triple)) continue;
+    tempi.push(f === 1 ? bpm : combPeakNear(p.scores, bpm * f, opts));
+  }
+  return { tempi, beats, local };
+}
+
+/** octaveCandidates from a periodicity and the level's tempo; also the beats tracked at `bpm` (envelope frames). */
+function octaveCandidatesOf(p: Periodicity, fps: number, opts: Required<TempoOptions>, bpm: number, bands?: Float32Array): { cands: OctaveCandidate[]; beats: number[] } {
+  const { env, scores } = p;
+  let top = 0;
+  for (let i = 0; i < scores.length; i++) if (scores[i] > top) top = scores[i];
+  // the bass band's onset density (its flux conditioned as the full envelope)
+  let bassDensity = 0;
+  const nf = bands ? Math.floor(bands.length / BAND_FEATURES) : 0;
+  if (nf) {
+    const e = new Float32Array(nf);
+    for (let i = 0; i < nf; i++) e[i] += bands![BAND_FEATURES * i];
+    const c = condition(e, fps);
+    if (c) bassDensity = Math.log2(onsetRate(c, fps) / 2);
+  }
+  const { tempi, beats } = octaveTempi(p, fps, opts, bpm, bands);
+  const cands = tempi.map((b) => {
+    const j = Math.min(scores.length - 1, Math.max(0, Math.round((b - opts.minBpm) / STEP)));
+    const z = Math.log2(b / 120);
+    return { bpm: b, features: [z, z * z, Math.log(0.05 + scores[j] / (top || 1)), Math.log(Math.max(fourierTempo(env, fps, b, 30), 1e-3)), z * bassDensity] };
+  });
+  return { cands, beats };
+}
