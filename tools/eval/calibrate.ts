@@ -14,9 +14,10 @@
 //    file) on every file and keeps each result's evidence (TempoEvidence, KeyEvidence); cached
 //    in test/output/calibrate/ under a hash of the analysers' sources, so a rerun after a change
 //    to them re-analyses and a rerun without one takes seconds.
-// 2. Labels: tempo right = Acc1 (within 4 % of the truth; a file without a beat is wrong with
-//    any tempo), key right = exact key over files with a trusted key or none at all (drums,
-//    drones: any key named is wrong) — the definitions of test/bench/analysis-accuracy.ts.
+// 2. Labels: tempo right = Acc1 (within 4 % of the truth; a beatless file is wrong with any
+//    tempo; a file whose tempo is unknown is left out), key right = exact key over files with a
+//    trusted key or none at all (drums, drones: any key named is wrong; real recordings and game
+//    MIDIs with an unknown key left out) — the definitions of test/bench/analysis-accuracy.ts.
 // 3. For every subset of the inputs, an L2-regularised logistic regression (Newton) with each
 //    weight held to its sign (TEMPO_SIGNS / KEY_SIGNS: an input whose weight comes out against
 //    its meaning is dropped); scored by grouped 5-fold cross-validation (no groove family or
@@ -26,6 +27,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MIN_CONFIDENCE } from '../../main/contract/methods';
 import { KEY_SIGNS, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
 import { mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import { analyzeFile } from '../../main/engine/analysis/run';
@@ -37,6 +39,8 @@ const argv = process.argv.slice(2);
 const VERBOSE = argv.includes('--verbose');
 const WRITE = argv.includes('--write');
 const LAMBDA = argv.includes('--lambda') ? Number(argv[argv.indexOf('--lambda') + 1]) : 0.01;
+/** --tempo-inputs a,b / --key-inputs a,b: fit these inputs instead of choosing them (for comparing) */
+const FORCE: Record<string, string[] | undefined> = Object.fromEntries(['tempo', 'key'].map((k) => [k, argv.includes(`--${k}-inputs`) ? argv[argv.indexOf(`--${k}-inputs`) + 1].split(',') : undefined]));
 const SETS: [string, string][] = [
   ['test/output/eval', 'dev'],
   ['test/output/tempo-synth', 'synth'],
@@ -71,6 +75,8 @@ interface Row {
   truthBpm: number | null;
   truthKey: Key | null;
   keyTrusted: boolean;
+  category: string;
+  bpmUnknown: boolean;
   bpm: number | null;
   tempo: TempoEvidence | null;
   key: Key | null;
@@ -110,7 +116,7 @@ for (const [out, set] of SETS) {
     }
     const k = r.tonal.key;
     rows.push({
-      set, file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted,
+      set, file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted, category: it.category, bpmUnknown: !!(it as { bpmUnknown?: boolean }).bpmUnknown,
       bpm: r.tempo.bpm, tempo: r.tempo.bpm !== null ? (r.tempo.evidence ?? null) : null,
       key: k.tonic === null ? null : { tonic: k.tonic, mode: k.mode! }, keyEv: k.evidence ?? null,
     });
@@ -120,6 +126,8 @@ console.log(`${rows.length} files (${SETS.map(([, s]) => `${s} ${rows.filter((r)
 if (!rows.length) process.exit(1);
 
 // ---- labels (test/bench/analysis-accuracy.ts's definitions) -----------------------------------
+/** categories that have no key at all (drums; drones: one chord names no key); other files without a trusted key (real recordings, game MIDIs) have an unknown one */
+const NO_KEY = new Set(['percussion', 'beatless']);
 const acc1 = (est: number | null, ref: number | null) => ref != null && est != null && Math.abs(est - ref) <= 0.04 * ref;
 interface Sample<K extends string> {
   x: Record<K, number>;
@@ -128,11 +136,13 @@ interface Sample<K extends string> {
   set: string;
   file: string;
 }
-const tempoSamples: Sample<keyof TempoEvidence>[] = rows.filter((r) => r.tempo).map((r) => ({ x: r.tempo!, y: acc1(r.bpm, r.truthBpm) ? 1 : 0, family: r.family, set: r.set, file: r.file }));
+/** a file whose tempo truth is unknown (build-set.ts's bpmUnknown: live-played MIDIs) says nothing about a tempo's rightness */
+const tempoKnown = (r: Row) => !r.bpmUnknown;
+const tempoSamples: Sample<keyof TempoEvidence>[] = rows.filter((r) => r.tempo && tempoKnown(r)).map((r) => ({ x: r.tempo!, y: acc1(r.bpm, r.truthBpm) ? 1 : 0, family: r.family, set: r.set, file: r.file }));
 /** files with no tempo: stated confidence 0, never right (they count in the reliability, not the fit) */
-const tempoNone = rows.filter((r) => !r.tempo);
+const tempoNone = rows.filter((r) => !r.tempo && tempoKnown(r));
 const keySamples: Sample<keyof KeyEvidence>[] = rows
-  .filter((r) => r.key && r.keyEv && (r.keyTrusted || !r.truthKey))
+  .filter((r) => r.key && r.keyEv && (r.keyTrusted || NO_KEY.has(r.category)))
   .map((r) => ({ x: r.keyEv!, y: r.truthKey && mirexKeyScore(r.truthKey, r.key!) === 1 ? 1 : 0, family: r.family, set: r.set, file: r.file }));
 
 // ---- logistic regression with sign constraints -------------------------------------------------
@@ -240,7 +250,7 @@ function subsets<K>(xs: K[]): K[][] {
   return out;
 }
 
-function calibrateOne<K extends string>(name: string, data: Sample<K>[], signs: Record<K, 1 | -1>, extra: { p: number; y: 0 | 1; set: string }[] = []): CalibrationModel<K> {
+function calibrateOne<K extends string>(name: string, force: string[] | undefined, data: Sample<K>[], signs: Record<K, 1 | -1>, extra: { p: number; y: 0 | 1; set: string }[] = []): CalibrationModel<K> {
   const all = Object.keys(signs) as K[];
   const y = data.map((d) => d.y);
   console.log(`\n=== ${name}: ${data.length} files, ${y.filter(Boolean).length} right (${(y.filter(Boolean).length / data.length).toFixed(3)})${extra.length ? `; plus ${extra.length} with no value (stated 0)` : ''} ===`);
@@ -249,7 +259,7 @@ function calibrateOne<K extends string>(name: string, data: Sample<K>[], signs: 
   console.log('grouped 5-fold CV log loss, best input subsets:');
   for (const c of scored.slice(0, 6)) console.log(`  ${c.ll.toFixed(4)}  ${c.s.join(' + ')}`);
   // the smallest subset within 0.005 of the best (fewer weights, same fit)
-  const best = scored.filter((c) => c.ll <= scored[0].ll + 0.005).sort((a, b) => a.s.length - b.s.length || a.ll - b.ll)[0];
+  const best = force ? { s: force as K[], ll: logLoss(crossValidate(data, force as K[], signs), y) } : scored.filter((c) => c.ll <= scored[0].ll + 0.005).sort((a, b) => a.s.length - b.s.length || a.ll - b.ll)[0];
   const cv = crossValidate(data, best.s, signs);
   const model = fitSigned(data, best.s, signs);
   const fitted = data.map((d) => predict(model, d.x));
@@ -263,14 +273,17 @@ function calibrateOne<K extends string>(name: string, data: Sample<K>[], signs: 
     const a = withExtra(p);
     const r = reliability(a.p, a.y);
     console.log(`dev reliability, ${label}: ECE ${r.ece.toFixed(3)} over ${a.p.length} files (bins of 0.2)\n${r.table}`);
+    const at = (hiSide: boolean) => a.p.map((v, i) => i).filter((i) => (a.p[i] >= MIN_CONFIDENCE) === hiSide);
+    const rate = (ix: number[]) => (ix.length ? (ix.reduce((t, i) => t + a.y[i], 0) / ix.length).toFixed(2) : '—');
+    console.log(`  at MIN_CONFIDENCE ${MIN_CONFIDENCE}: ${at(true).length} files stated at or above (right ${rate(at(true))}), ${at(false).length} below (right ${rate(at(false))})`);
     console.log(`  per set: ${[...new Set(data.map((d) => d.set))].map((s) => { const b = withExtra(p, s); return `${s} ECE ${reliability(b.p, b.y).ece.toFixed(3)} (n ${b.p.length}, stated ${(b.p.reduce((t, v) => t + v, 0) / b.p.length).toFixed(2)}, right ${(b.y.reduce<number>((t, v) => t + v, 0) / b.y.length).toFixed(2)})`; }).join('; ')}`);
   }
   if (VERBOSE) for (const [i, d] of data.entries()) if ((d.y && cv[i] < 0.5) || (!d.y && cv[i] >= 0.5)) console.log(`  ${d.y ? 'right, stated low ' : 'wrong, stated high'} ${cv[i].toFixed(2)}  ${d.set}/${d.file}  ${JSON.stringify(d.x, (_, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))}`);
   return model;
 }
 
-const tempoModel = calibrateOne('tempo (right = Acc1)', tempoSamples, TEMPO_SIGNS, tempoNone.map((r) => ({ p: 0, y: 0 as const, set: r.set })));
-const keyModel = calibrateOne('key (right = exact key; files with a trusted key or none)', keySamples, KEY_SIGNS);
+const tempoModel = calibrateOne('tempo (right = Acc1)', FORCE.tempo, tempoSamples, TEMPO_SIGNS, tempoNone.map((r) => ({ p: 0, y: 0 as const, set: r.set })));
+const keyModel = calibrateOne('key (right = exact key; files with a trusted key or none)', FORCE.key, keySamples, KEY_SIGNS);
 
 const lit = <K extends string>(m: CalibrationModel<K>) => `{ inputs: [${m.inputs.map((f) => `'${f}'`).join(', ')}], weights: [${m.weights.map((w) => Number(w.toPrecision(4))).join(', ')}], bias: ${Number(m.bias.toPrecision(4))} }`;
 const block = `// BEGIN CALIBRATION (written by tools/eval/calibrate.ts)

@@ -34,6 +34,10 @@ export interface TempoEvidence {
   logPulse: number;
   /** how many of two simpler rules that err differently (the comb's own pick with the tempo prior; comb × prior's octave of the chosen level) give the same tempo (0..2) */
   agree: number;
+  /** mean of the conditioned onset envelope at unit RMS (0..1): small for sparse, sharp onsets, near 1 for a smooth swell such as a drone's beating partials */
+  smooth: number;
+  /** log of the onset strength at the tracked beats (strongest frame within ±1) ÷ the envelope's mean: how much the beats stand out */
+  lock: number;
   /** log-odds of the chosen octave against the other octave candidates (half, double) in the octave decision; 4 when there was no alternative */
   octave: number;
   /** log margin of the chosen metrical level over the best level that is not its octave (2/3, 3/4, 4/3, 3/2, 1/3, 3 × …) in step one (comb salience × Fourier tempogram); 4 when there was none */
@@ -66,15 +70,15 @@ export interface CalibrationModel<K extends string> {
 }
 
 /** The sign each tempo input's weight must have (+1: more of it, more likely right; −1: less likely). */
-export const TEMPO_SIGNS: Record<keyof TempoEvidence, 1 | -1> = { pulse: 1, logPulse: 1, agree: 1, octave: 1, level: 1, steady: 1, flux: 1, extreme: -1 };
+export const TEMPO_SIGNS: Record<keyof TempoEvidence, 1 | -1> = { pulse: 1, logPulse: 1, agree: 1, smooth: -1, lock: 1, octave: 1, level: 1, steady: 1, flux: 1, extreme: -1 };
 /** The sign each key input's weight must have. */
 export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1, spread: 1, scale: 1 };
 
 // BEGIN CALIBRATION (written by tools/eval/calibrate.ts)
-/** Tempo calibration; fitted by tools/eval/calibrate.ts on 132 development files with a tempo (dev 110, synth 22, octave 0), analysers b9d20ee506ab. */
-export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = { inputs: ['logPulse', 'agree'], weights: [1.157, 0.6254], bias: 1.078 };
-/** Key calibration; fitted by tools/eval/calibrate.ts on 108 development files with a key named (dev 86, synth 22, octave 0). */
-export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'scale'], weights: [11.06, 0.9576], bias: -12.5 };
+/** Tempo calibration; fitted by tools/eval/calibrate.ts on 230 development files with a tempo (dev 104, synth 22, octave 68, beatless 36), analysers 70e3c31a6a57. */
+export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = { inputs: ['agree', 'smooth'], weights: [0.5028, -11.11], bias: 3.672 };
+/** Key calibration; fitted by tools/eval/calibrate.ts on 197 development files with a key named (dev 83, synth 22, octave 68, beatless 24). */
+export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'scale'], weights: [11.57, 1.438], bias: -15.59 };
 // END CALIBRATION
 
 /**

@@ -281,7 +281,16 @@ function tempoEvidence(p: Periodicity, opts: Required<TempoOptions>, tempi: Leve
   let ok = 0;
   for (let i = 1; i < beatFrames.length; i++) if (Math.abs(beatFrames[i] - beatFrames[i - 1] - period) <= 0.1 * period) ok++;
   const steady = beatFrames.length > 1 ? ok / (beatFrames.length - 1) : 0;
-  return { pulse, logPulse: Math.log(Math.max(pulse, 0.01)), agree, octave, level: levelMargin, steady, flux: Math.log(Math.max(meanFlux, 1e-3)), extreme: Math.abs(Math.log2(bpm / 120)) };
+  // the conditioned envelope (unit RMS): its mean is small for sparse, sharp onsets and near 1 for a smooth swell (a drone's beating partials)
+  const env = p.env;
+  let mean = 0;
+  for (let i = 0; i < env.length; i++) mean += env[i];
+  mean /= env.length;
+  // onset strength at the tracked beats (the strongest frame within ±1) ÷ the envelope's mean
+  let atBeats = 0;
+  for (const b of beatFrames) atBeats += Math.max(env[b - 1] ?? 0, env[b] ?? 0, env[b + 1] ?? 0);
+  const lock = beatFrames.length && mean > 0 ? Math.log(Math.max(atBeats / beatFrames.length / mean, 1e-3)) : 0;
+  return { pulse, logPulse: Math.log(Math.max(pulse, 0.01)), agree, smooth: mean, lock, octave, level: levelMargin, steady, flux: Math.log(Math.max(meanFlux, 1e-3)), extreme: Math.abs(Math.log2(bpm / 120)) };
 }
 
 /**
