@@ -26,24 +26,38 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { analyzeTrack } from '../../main/engine/analysis/index';
 import { decodeArgs } from '../../main/engine/analysis/run';
 import { keyName, mirexKeyScore, parseKey, type Key } from '../../main/engine/analysis/keys';
 import { spawnFfmpeg } from '../../main/engine/media/ffmpeg';
 import type { EvalItem } from '../../tools/eval/build-set';
 
-const argv = process.argv.slice(2);
-const opt = (name: string, def: string) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : def;
-};
-const OUT = opt('--out', 'test/output/eval');
-const SETS = opt('--set', 'both') === 'both' ? ['dev', 'test'] : [opt('--set', 'both')];
-const PEERS = !argv.includes('--no-peers');
+const { values: args } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'test/output/eval' },
+    set: { type: 'string', default: 'both' },
+    'no-peers': { type: 'boolean', default: false },
+    'cached-only': { type: 'boolean', default: false },
+    multifeature: { type: 'boolean', default: false },
+    shard: { type: 'string', default: '0/1' },
+    cli: { type: 'boolean', default: false },
+    'key-speed': { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+    json: { type: 'string', default: '' },
+  },
+});
+const OUT = args.out;
+const SETS = args.set === 'both' ? ['dev', 'test'] : [args.set];
+const PEERS = !args['no-peers'];
 /** essentia's multifeature beat tracker is ~10× slower than the rest together: opt-in */
-const MULTIFEATURE = argv.includes('--multifeature');
-const JSON_OUT = opt('--json', '');
-const VERBOSE = argv.includes('--verbose');
+const MULTIFEATURE = args.multifeature;
+const JSON_OUT = args.json;
+const VERBOSE = args.verbose;
+
+// --shard I/N: this process does items I, I+N, … and keeps its peer results in peers-I.json
+// (several processes fill the cache side by side; every run reads all peers*.json).
+const SHARD = args.shard.split('/').map(Number);
 
 const manifestPath = join(OUT, 'manifest.json');
 if (!existsSync(manifestPath)) {
@@ -52,7 +66,7 @@ if (!existsSync(manifestPath)) {
 }
 const items: EvalItem[] = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { items: EvalItem[] }).items
   .filter((x) => SETS.includes(x.set))
-  .filter((_, i) => i % Number(opt('--shard', '0/1').split('/')[1]) === Number(opt('--shard', '0/1').split('/')[0]));
+  .filter((_, i) => i % SHARD[1] === SHARD[0]);
 
 // ---- CPU accounting ------------------------------------------------------------------------
 const TICK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -85,9 +99,6 @@ interface PeerOut {
   key?: Key | null;
   cpu: number;
 }
-// --shard I/N: this process does items I, I+N, … and keeps its peer results in peers-I.json
-// (several processes fill the cache side by side; every run reads all peers*.json).
-const SHARD = opt('--shard', '0/1').split('/').map(Number);
 const peerCachePath = join(OUT, SHARD[1] > 1 ? `peers-${SHARD[0]}.json` : 'peers.json');
 const peerCache: Record<string, PeerOut> = {};
 for (const f of readdirSync(OUT).filter((f) => /^peers(-\d+)?\.json$/.test(f))) Object.assign(peerCache, JSON.parse(readFileSync(join(OUT, f), 'utf8')));
@@ -127,7 +138,7 @@ function monoWav(mp3: string): { mono: Float32Array; wav: string } {
 
 // --cached-only: score only the files whose peer results are all in the cache (a partial
 // peer run), and compute no new peer results.
-if (argv.includes('--cached-only')) {
+if (args['cached-only']) {
   const need = ['essentia degara', 'essentia percival', 'aubio tempo', 'qm-dsp (Mixxx)', 'essentia key edma'];
   const keep = items.filter((it) => need.every((p) => peerCache[`${it.set}/${it.file}|${p}`]));
   console.log(`--cached-only: ${keep.length} of ${items.length} files have every peer result cached`);
@@ -277,7 +288,7 @@ function report(set: string): void {
   // per category
   const cats = [...new Set(rs.map((r) => r.item.category))];
   console.log('per category (ours): ' + cats.map((c) => {
-    const cr = rs.filter((r) => r.item.category === c);
+    const cr = rs.filter((r) => r.item.category === c && !r.item.bpmUnknown);
     return `${c} ${cr.filter((r) => acc1(r.ours.bpm, r.item.bpm)).length}/${cr.length}`;
   }).join(', '));
   // calibration
@@ -302,13 +313,14 @@ function report(set: string): void {
   rel('key (right = exact key)', (r) => r.ours.keyConf, (r) => !!r.item.key && !!r.ours.key && mirexKeyScore(r.item.key, r.ours.key) === 1, rs.filter((r) => r.ours.key && (r.item.keyTrusted || r.item.category === 'percussion' || r.item.category === 'beatless')));
   const shown = (re: RegExp) => rs.filter((r) => re.test(r.ours.features));
   const tShown = shown(/Tempo:/);
+  const tScored = tShown.filter((r) => !r.item.bpmUnknown);
   const kShown = shown(/Key:/);
-  console.log(`features line: tempo stated for ${tShown.length}/${rs.length} files, right (Acc1) ${pct(tShown.filter((r) => acc1(r.ours.bpm, r.item.bpm)).length, tShown.length)}; key stated for ${kShown.length}/${rs.length}, of those with a trusted key or none right ${pct(kShown.filter((r) => r.item.keyTrusted && r.ours.key && mirexKeyScore(r.item.key!, r.ours.key) === 1).length, kShown.filter((r) => r.item.keyTrusted || !r.item.key).length)}`);
+  console.log(`features line: tempo stated for ${tShown.length}/${rs.length} files, right (Acc1, of those with a tempo truth) ${pct(tScored.filter((r) => acc1(r.ours.bpm, r.item.bpm)).length, tScored.length)}; key stated for ${kShown.length}/${rs.length}, of those with a trusted key or none right ${pct(kShown.filter((r) => r.item.keyTrusted && r.ours.key && mirexKeyScore(r.item.key!, r.ours.key) === 1).length, kShown.filter((r) => r.item.keyTrusted || !r.item.key).length)}`);
 }
 for (const s of SETS) report(s);
 
 // `studio analyze` over the test folder, as a user runs it: wall time × cores.
-if (argv.includes('--cli')) {
+if (args.cli) {
   const dir = join(OUT, SETS[SETS.length - 1]);
   const audio = rows.filter((r) => r.item.set === SETS[SETS.length - 1]).reduce((s, r) => s + r.sec, 0);
   const w0 = performance.now();
@@ -324,7 +336,7 @@ if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(rows, null, 1));
 
 // --key-speed: the key analyser alone (TonalAnalyser, its own decode of the same file) next to
 // the decode floor measured above on the same files, per CPU second.
-if (argv.includes('--key-speed')) {
+if (args['key-speed']) {
   const { analyzeFile } = await import('../../main/engine/analysis/run');
   const { TonalAnalyser } = await import('../../main/engine/analysis/tonal');
   for (const set of SETS) {

@@ -19,10 +19,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 
-const argv = process.argv.slice(2);
-const OUT = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : 'test/output/tempo-beatless';
-const N = argv.includes('--n') ? Number(argv[argv.indexOf('--n') + 1]) : 12;
+const { values: args } = parseArgs({ options: { out: { type: 'string', default: 'test/output/tempo-beatless' }, n: { type: 'string', default: '12' } } });
+const OUT = args.out;
+const N = Number(args.n);
 const SEC = 30;
 const SR = 44100;
 

@@ -57,21 +57,24 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { basename, join } from 'node:path';
 import { chordName, keyName, type Key } from '../../main/engine/analysis/keys';
 import { constantTruth, parseMidi, type MidiInfo } from '../../test/helpers/midi';
 import { modTruth } from './modfile';
 
-const argv = process.argv.slice(2);
-const opt = (name: string, def: string) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : def;
-};
-const OUT = opt('--out', 'test/output/eval');
-const SEC = Number(opt('--sec', '30'));
-const JOBS = Math.max(1, Number(opt('--jobs', '2')));
-const SPLIT_ONLY = argv.includes('--split-only');
+const { values: args } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'test/output/eval' },
+    sec: { type: 'string', default: '30' },
+    jobs: { type: 'string', default: '2' },
+    'split-only': { type: 'boolean', default: false },
+  },
+});
+const OUT = args.out;
+const SEC = Number(args.sec);
+const JOBS = Math.max(1, Number(args.jobs));
+const SPLIT_ONLY = args['split-only'];
 const SOUNDFONTS = { fluidr3: '/usr/share/sounds/sf2/FluidR3_GM.sf2', timgm6mb: '/usr/share/sounds/sf2/TimGM6mb.sf2' };
 type SoundFont = keyof typeof SOUNDFONTS;
 const MIDI_PACKAGES = ['openttd-openmsx', 'planetblupi-music-midi', 'freedink-data'];

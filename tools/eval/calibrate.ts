@@ -8,7 +8,7 @@
 //   nice node --import tsx tools/eval/synth-set.ts     # test/output/tempo-synth (once; ~32 renders)
 //   nice node --import tsx tools/eval/octave-set.ts    # test/output/tempo-octave (once; ~68 renders)
 //   nice node --import tsx tools/eval/beatless-set.ts  # test/output/tempo-beatless (once; 36 drones, pads, atonal plucks)
-//   nice node --import tsx tools/eval/calibrate.ts [--write] [--verbose]
+//   nice node --import tsx tools/eval/calibrate.ts [--write] [--verbose] [--lambda 0.01] [--tempo-inputs a,b] [--key-inputs a,b]
 //
 // 1. Runs the product's tempo and key analysers (TempoAnalyser, TonalAnalyser: one decode per
 //    file) on every file and keeps each result's evidence (TempoEvidence, KeyEvidence); cached
@@ -27,6 +27,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { MIN_CONFIDENCE } from '../../main/contract/methods';
 import { KEY_SIGNS, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
 import { mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
@@ -35,12 +36,20 @@ import { TempoAnalyser, type TempoResult } from '../../main/engine/analysis/temp
 import { TonalAnalyser, type TonalResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
 
-const argv = process.argv.slice(2);
-const VERBOSE = argv.includes('--verbose');
-const WRITE = argv.includes('--write');
-const LAMBDA = argv.includes('--lambda') ? Number(argv[argv.indexOf('--lambda') + 1]) : 0.01;
-/** --tempo-inputs a,b / --key-inputs a,b: fit these inputs instead of choosing them (for comparing) */
-const FORCE: Record<string, string[] | undefined> = Object.fromEntries(['tempo', 'key'].map((k) => [k, argv.includes(`--${k}-inputs`) ? argv[argv.indexOf(`--${k}-inputs`) + 1].split(',') : undefined]));
+const { values: args } = parseArgs({
+  options: {
+    write: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+    lambda: { type: 'string', default: '0.01' },
+    /** fit these inputs instead of choosing them (comma-separated; for comparing) */
+    'tempo-inputs': { type: 'string' },
+    'key-inputs': { type: 'string' },
+  },
+});
+const VERBOSE = args.verbose;
+const WRITE = args.write;
+const LAMBDA = Number(args.lambda);
+const FORCE: Record<string, string[] | undefined> = { tempo: args['tempo-inputs']?.split(','), key: args['key-inputs']?.split(',') };
 const SETS: [string, string][] = [
   ['test/output/eval', 'dev'],
   ['test/output/tempo-synth', 'synth'],

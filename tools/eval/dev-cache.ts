@@ -8,21 +8,36 @@
 //   nice node --import tsx tools/eval/dev-cache.ts [--out test/output/eval] [--verbose]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, TempoAnalyser, type LevelTuning, type TempoOptions } from '../../main/engine/analysis/tempo';
 import { estimateKey, TONAL_DEFAULTS, TonalAnalyser } from '../../main/engine/analysis/tonal';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import type { EvalItem } from './build-set';
 
-const argv = process.argv.slice(2);
-const opt = (name: string, def: string) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : def;
-};
-const OUT = opt('--out', 'test/output/eval');
-const VERBOSE = argv.includes('--verbose');
+const { values: args } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'test/output/eval' },
+    set: { type: 'string', default: 'dev' },
+    windows: { type: 'string', default: '8,16,30' },
+    pick: { type: 'string', default: '' },
+    verbose: { type: 'boolean', default: false },
+    profiles: { type: 'boolean', default: false },
+    tune: { type: 'boolean', default: false },
+    shipped: { type: 'boolean', default: false },
+    bars: { type: 'boolean', default: false },
+    features: { type: 'boolean', default: false },
+    ac: { type: 'boolean', default: false },
+    modes: { type: 'boolean', default: false },
+    levels: { type: 'boolean', default: false },
+    'octave-features': { type: 'boolean', default: false },
+    diff: { type: 'boolean', default: false },
+  },
+});
+const OUT = args.out;
+const VERBOSE = args.verbose;
 /** 'dev' (tune here) or 'synth' (tools/eval/synth-set.ts: a generalisation check); never 'test' */
-const SET = opt('--set', 'dev');
+const SET = args.set;
 if (SET === 'test') throw new Error('dev-cache never reads the test set');
 const CACHE = join(OUT, 'work', `${SET}-cache`);
 mkdirSync(CACHE, { recursive: true });
@@ -126,13 +141,13 @@ export function evalKey(profile: Parameters<typeof estimateKey>[3] = TONAL_DEFAU
   if (!quiet) console.log(`key dev: MIREX ${(s / rows.length).toFixed(3)} (n ${rows.length})`);
   return s / rows.length;
 }
-if (argv.includes('--profiles')) {
+if (args.profiles) {
   const { KEY_PROFILES } = await import('../../main/engine/analysis/tonal');
   for (const p of Object.keys(KEY_PROFILES) as (keyof typeof KEY_PROFILES)[])
     console.log(p.padEnd(14), [0, 0.1, 0.2, 0.3, 0.5].map((t) => `${t}: ${evalKey(p, t, true).toFixed(3)}`).join('  '));
 }
 
-if (argv.includes('--tune')) {
+if (args.tune) {
   // the level choice's parameters on a grid; A/B: the set's halves by source (choose on one, check on the other)
   for (const octave of [false, true])
     for (const dftWindowSec of [8, 16, 30])
@@ -143,7 +158,7 @@ if (argv.includes('--tune')) {
       }
 }
 evalTempo({}, LEVEL_TUNING);
-if (argv.includes('--shipped')) evalTempo({}, { priorWeight: 0, dftWindowSec: 16, octave: false, comb: true }, `tempo ${SET} (comb's pick, shipped)`);
+if (args.shipped) evalTempo({}, { priorWeight: 0, dftWindowSec: 16, octave: false, comb: true }, `tempo ${SET} (comb's pick, shipped)`);
 evalKey();
 
 /** exploratory: harmonic-change novelty and its autocorrelation peaks */
@@ -171,7 +186,7 @@ export function novelty(chroma: Float32Array, frames: number, active: boolean[],
   }
   return nov;
 }
-if (argv.includes('--bars')) {
+if (args.bars) {
   const fpsH = 5512.5 / 1024;
   for (const { it, c } of data) {
     if (it.bpm == null) continue;
@@ -194,7 +209,7 @@ if (argv.includes('--bars')) {
   }
 }
 
-if (argv.includes('--features')) {
+if (args.features) {
   const { tempoCandidates } = await import('./tempo-explore');
   for (const { it, c } of data) {
     if (it.bpm == null) continue;
@@ -208,7 +223,7 @@ if (argv.includes('--features')) {
   }
 }
 
-if (argv.includes('--ac')) {
+if (args.ac) {
   for (const { it, c } of data) {
     if (it.bpm == null || !/fast|pop4-8beat|folkrock|ballad68|trance/.test(it.file)) continue;
     const P = (60 * c.fps) / it.bpm; // true period
@@ -225,7 +240,7 @@ if (argv.includes('--ac')) {
   }
 }
 
-if (argv.includes('--modes')) {
+if (args.modes) {
   const { KEY_PROFILES } = await import('../../main/engine/analysis/tonal');
   const rows = data.filter((d) => d.it.key && d.it.keyTrusted);
   for (const p of Object.keys(KEY_PROFILES) as (keyof typeof KEY_PROFILES)[]) {
@@ -243,11 +258,11 @@ if (argv.includes('--modes')) {
 // --levels: metrical-level choice from the candidates' features, as a scoring function
 // with few parameters, reported on the whole set and on its two halves by source (A: even,
 // B: odd source index), so a parameter chosen on one half is checked on the other.
-if (argv.includes('--levels')) {
+if (args.levels) {
   const { tempoCandidates } = await import('./tempo-explore');
   const o = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
   const srcs = [...new Set(data.map((d) => d.it.source))];
-  const wins = opt('--windows', '8,16,30').split(',').map(Number);
+  const wins = args.windows.split(',').map(Number);
   const base = data.filter((d) => d.it.bpm != null);
   const byWin = new Map(wins.map((w) => [w, base.map((d) => ({ it: d.it, half: srcs.indexOf(d.it.source) % 2, cands: tempoCandidates(d.c.env, d.c.fps, o, d.c.env3, w) ?? [] }))]));
   type Row = NonNullable<ReturnType<typeof byWin.get>>[number];
@@ -274,7 +289,7 @@ if (argv.includes('--levels')) {
   for (const w of wins)
     for (const pc of [100, 120])
       for (const lam of [0.5, 0.75, 1, 1.5, 2]) run(`acf·dft(${w}s)·prior(${pc})^${lam}`, byWin.get(w)!, (c) => L(c.salience) + L(c.dft) + lam * L(prior(c.bpm, pc, 0.7)));
-  const pick = opt('--pick', '');
+  const pick = args.pick;
   if (pick) {
     const [w, pc, lam] = pick.split(',').map(Number);
     run(`PICK acf·dft(${w}s)·prior(${pc})^${lam}`, byWin.get(w)!, (c) => L(c.salience) + L(c.dft) + lam * L(prior(c.bpm, pc, 0.7)), true);
@@ -282,7 +297,7 @@ if (argv.includes('--levels')) {
 }
 
 // --octave-features: for each file, the level the chooser reports (P) and the features of P/2, P and 2P, with the truth's octave
-if (argv.includes('--octave-features')) {
+if (args['octave-features']) {
   const { tempoCandidates } = await import('./tempo-explore');
   const o = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
   for (const { it, c } of data) {
@@ -296,7 +311,7 @@ if (argv.includes('--octave-features')) {
     console.log(`${(tr > 0 ? 'UP  ' : tr < 0 ? 'DOWN' : 'ok  ')} ${it.file.slice(0, 44).padEnd(44)} ${fmt(at(0.5))} | ${fmt(at(1))} | ${fmt(at(2))}`);
   }
 }
-if (argv.includes('--diff')) {
+if (args.diff) {
   const o = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
   for (const { it, c } of data) {
     if (it.bpm == null) continue;

@@ -8,6 +8,7 @@
 //   nice node --import tsx tools/eval/key-dev.ts [--out test/output/eval] [--verbose [--params JSON]] [--grid] [--bass] [--chords] [--fine] [--h1]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { hann, RealFft } from '../../main/engine/dsp/fft';
 import { FrameBuffer, type MonoTap, type SharedStreams } from '../../main/engine/dsp/streams';
@@ -16,13 +17,21 @@ import { estimateKey, estimateTuning, foldChroma, KEY_PROFILES, pickSpectralPeak
 import type { Analyser } from '../../main/engine/analysis/types';
 import type { EvalItem } from './build-set';
 
-const argv = process.argv.slice(2);
-const opt = (name: string, def: string) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : def;
-};
-const OUT = opt('--out', 'test/output/eval');
-const VERBOSE = argv.includes('--verbose');
+const { values: args } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'test/output/eval' },
+    n: { type: 'string', default: '2048' },
+    params: { type: 'string', default: '{}' },
+    verbose: { type: 'boolean', default: false },
+    grid: { type: 'boolean', default: false },
+    bass: { type: 'boolean', default: false },
+    chords: { type: 'boolean', default: false },
+    fine: { type: 'boolean', default: false },
+    h1: { type: 'boolean', default: false },
+  },
+});
+const OUT = args.out;
+const VERBOSE = args.verbose;
 const CACHE = join(OUT, 'work', 'key-dev');
 mkdirSync(CACHE, { recursive: true });
 const items: EvalItem[] = (JSON.parse(readFileSync(join(OUT, 'manifest.json'), 'utf8')) as { items: EvalItem[] }).items.filter((x) => x.set === 'dev' && existsSync(join(OUT, 'dev', x.file)));
@@ -103,7 +112,7 @@ async function load(it: EvalItem, n: number): Promise<Peaks> {
   return p;
 }
 
-const N = Number(opt('--n', '2048'));
+const N = Number(args.n);
 const rows: { it: EvalItem; p: Peaks }[] = [];
 for (const it of items.filter((x) => x.key && x.keyTrusted)) rows.push({ it, p: await load(it, N) });
 
@@ -152,28 +161,28 @@ const show = (label: string, prm: Params) => {
 console.log(`key dev: ${rows.length} files with a trusted key (N ${N})`);
 show('shipped before (shaath, 4 harmonics, no tuning, no chords)', base);
 show('now (TONAL_DEFAULTS)', TONAL_DEFAULTS);
-if (argv.includes('--grid')) {
+if (args.grid) {
   for (const profile of Object.keys(KEY_PROFILES) as KeyProfileName[])
     for (const tune of [false, true]) for (const threshold of [0, 0.2]) show(`${profile} tune ${tune} thr ${threshold}`, { ...base, profile, tune, threshold });
 }
-if (VERBOSE) evaluate({ ...base, ...JSON.parse(opt('--params', '{}')) }, true);
-if (argv.includes('--bass')) {
+if (VERBOSE) evaluate({ ...base, ...JSON.parse(args.params) }, true);
+if (args.bass) {
   for (const profile of ['temperley', 'albrecht', 'krumhansl', 'shaath'] as KeyProfileName[])
     for (const bassHz of [150, 220, 300])
       for (const bassWeight of [0.25, 0.5, 1, 2]) show(`${profile} bass < ${bassHz} Hz × ${bassWeight}`, { ...base, tune: true, profile, bassHz, bassWeight });
 }
-if (argv.includes('--chords')) {
+if (args.chords) {
   for (const profile of ['temperley', 'albrecht', 'krumhansl', 'shaath', 'edma', 'temperley1999'] as KeyProfileName[])
     for (const chordWeight of [0, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5]) show(`${profile} chords × ${chordWeight}`, { ...base, tune: true, profile, chordWeight });
 }
-if (argv.includes('--fine')) {
+if (args.fine) {
   for (const profile of ['temperley', 'albrecht'] as KeyProfileName[])
     for (const harmonics of [1, 2, 3, 4])
       for (const harmonicDecay of harmonics > 1 ? [0.4, 0.6, 0.8] : [0.6])
         for (const threshold of [0, 0.2, 0.35])
           for (const chordWeight of [0.5, 0.75, 1]) show(`${profile} h ${harmonics} decay ${harmonicDecay} thr ${threshold} chords ${chordWeight}`, { ...base, tune: true, profile, harmonics, harmonicDecay, threshold, chordWeight });
 }
-if (argv.includes('--h1')) {
+if (args.h1) {
   for (const profile of ['temperley', 'albrecht', 'krumhansl', 'shaath'] as KeyProfileName[])
     for (const threshold of [0, 0.2, 0.3, 0.35, 0.45])
       for (const chordWeight of [0, 0.5, 0.75, 1, 1.5, 2, 3]) show(`${profile} h 1 thr ${threshold} chords ${chordWeight}`, { ...base, tune: true, profile, harmonics: 1, threshold, chordWeight });

@@ -12,17 +12,21 @@
 //   then tools/eval/octave-train.ts reads it (with the dev set and tempo-synth)
 //
 // Writes OUT/octave/*.mp3 and OUT/manifest.json (EvalItem rows with set "octave", source = groove family;
-// key: the progression's, I vi IV V of a major key, which tools/eval/calibrate.ts uses).
-import { execFileSync } from 'node:child_process';
+// key: the progression's, songKey, which tools/eval/calibrate.ts uses).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chordName } from '../../main/engine/analysis/keys';
+import { parseArgs } from 'node:util';
+import { renderMmaSong, songKey, songProgression, TEMPO_SET_SOUNDFONTS as SF } from './mma-render';
 
-const argv = process.argv.slice(2);
-const OUT = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : 'test/output/tempo-octave';
-const SPLIT = argv.includes('--split') ? argv[argv.indexOf('--split') + 1] : 'test/output/eval/split.json';
+const { values: args } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'test/output/tempo-octave' },
+    split: { type: 'string', default: 'test/output/eval/split.json' },
+  },
+});
+const OUT = args.out;
+const SPLIT = args.split;
 const SEC = 30;
-const SF = ['/usr/share/sounds/sf2/FluidR3_GM.sf2', '/usr/share/sounds/sf2/TimGM6mb.sf2'];
 
 /** [groove family (file), variant grooves] */
 const FAST: [string, string[]][] = [
@@ -67,32 +71,13 @@ SLOW.forEach(([fam, v], i) => {
   songs.push({ fam, groove: v[0], bpm: 55 + ((i * 5) % 26), cat: 'soft' });
   songs.push({ fam, groove: v[1], bpm: 84 + ((i * 7) % 31), cat: 'pop4' });
 });
-const jobs = argv.includes('--jobs') ? Number(argv[argv.indexOf('--jobs') + 1]) : 1;
 const items: object[] = [];
-const pending: (() => Promise<void>)[] = [];
 songs.forEach(({ fam, groove, bpm, cat }, i) => {
   const name = `oct-${groove.toLowerCase()}-${bpm}`;
   const file = `${name}.mp3`;
   const out = join(OUT, 'octave', file);
-  const t = (i * 5) % 12;
-  if (!existsSync(out))
-    pending.push(async () => {
-      const prog = [chordName(t, false), chordName(t + 9, true), chordName(t + 5, false), chordName(t + 7, false)];
-      const bars = Math.ceil((SEC + 4) / ((4 * 60) / bpm)) + 1;
-      const lines = [`Tempo ${bpm}`, `Groove ${groove}`];
-      for (let b = 0; b < bars; b++) lines.push(`${b + 1} ${prog[b % 4]}`);
-      const src = join(OUT, 'work', `${name}.mma`);
-      const mid = join(OUT, 'work', `${name}.mid`);
-      writeFileSync(src, lines.join('\n') + '\n');
-      execFileSync('mma', [src, '-f', mid], { stdio: 'ignore' });
-      const raw = `${out}.raw`;
-      execFileSync('bash', ['-c', `fluidsynth -ni -q -F /dev/stdout -T raw -O float -r 44100 -g 0.5 '${SF[i % 2]}' '${mid}' 2>/dev/null | head -c ${(SEC + 2) * 44100 * 8} > '${raw}'`]);
-      execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'f32le', '-ar', '44100', '-ac', '2', '-i', raw, '-t', String(SEC), '-c:a', 'libmp3lame', '-b:a', '192k', out]);
-      execFileSync('rm', ['-f', raw]);
-    });
-  items.push({ set: 'octave', file, source: `mma:${fam}`, category: cat, bpm, meter: 4, meterClass: '4/4', sourceKind: 'mma', key: { tonic: t, mode: 'major' }, keyTrusted: true, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
+  if (!existsSync(out)) renderMmaSong({ name, groove, tempo: bpm, beatsPerBar: 4, chords: songProgression(i), soundfont: SF[i % 2], sec: SEC, work: join(OUT, 'work'), out });
+  items.push({ set: 'octave', file, source: `mma:${fam}`, category: cat, bpm, meter: 4, meterClass: '4/4', sourceKind: 'mma', key: songKey(i), keyTrusted: true, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
 });
-void jobs;
-for (const p of pending) await p();
 writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items }, null, 1));
 console.log(`${items.length} files in ${join(OUT, 'octave')}`);

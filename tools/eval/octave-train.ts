@@ -13,16 +13,28 @@
 //   nice node --import tsx tools/eval/octave-train.ts [--verbose]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { estimateTempo, LEVEL_TUNING, OCTAVE_FEATURES, TempoAnalyser, type OctaveCandidate } from '../../main/engine/analysis/tempo';
+import { estimateTempo, LEVEL_TUNING, OCTAVE_FEATURES, OCTAVE_MODEL, TempoAnalyser, type OctaveCandidate } from '../../main/engine/analysis/tempo';
 import { ALL_OCTAVE_FEATURES, octaveCandidatesAll } from './tempo-explore';
 import type { EvalItem } from './build-set';
 
-const argv = process.argv.slice(2);
-const VERBOSE = argv.includes('--verbose');
+const { values: args } = parseArgs({
+  options: {
+    verbose: { type: 'boolean', default: false },
+    'weight-octave': { type: 'string', default: '1' },
+    lambda: { type: 'string', default: '0.01' },
+    dump: { type: 'boolean', default: false },
+    subset: { type: 'string' },
+    grid: { type: 'boolean', default: false },
+    final: { type: 'string' },
+    'eval-shipped': { type: 'boolean', default: false },
+  },
+});
+const VERBOSE = args.verbose;
 /** weight of a tempo-octave render in the likelihood (its tempi are chosen at the extremes; dev and synth weigh 1) */
-const W_OCTAVE = argv.includes('--weight-octave') ? Number(argv[argv.indexOf('--weight-octave') + 1]) : 1;
-const LAMBDA = argv.includes('--lambda') ? Number(argv[argv.indexOf('--lambda') + 1]) : 0.01;
+const W_OCTAVE = Number(args['weight-octave']);
+const LAMBDA = Number(args.lambda);
 const SETS: [string, string][] = [
   ['test/output/eval', 'dev'],
   ['test/output/tempo-synth', 'synth'],
@@ -193,7 +205,7 @@ console.log(`comb × prior (v5 rule)          ${fmt(shipped)}`);
   }
   console.log(`comb × prior as octave weights  ${fmt(b)}`);
 }
-if (argv.includes('--dump'))
+if (args.dump)
   for (const r of rows) {
     const l = label(r);
     if (l < 0) continue;
@@ -217,8 +229,13 @@ const SUBSETS: [string, number[]][] = [
   ['prior + comb + bass density', [0, 1, 2, 4]],
   ['prior² + comb + bass density', [1, 2, 4]],
   ['all', [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 4, 11]],
+  ['shipped + lock', [0, 1, 2, 3, 4, 12]],
+  ['shipped + bass dft', [0, 1, 2, 3, 4, 13]],
+  ['shipped + lock + bass dft', [0, 1, 2, 3, 4, 12, 13]],
+  ['shipped + backbeat', [0, 1, 2, 3, 4, 6]],
+  ['shipped + half', [0, 1, 2, 3, 4, 8]],
 ];
-const only = argv.includes('--subset') ? Number(argv[argv.indexOf('--subset') + 1]) : -1;
+const only = args.subset !== undefined ? Number(args.subset) : -1;
 SUBSETS.forEach(([name, cols], i) => {
   if (only >= 0 && i !== only) return;
   const r = cv(cols);
@@ -229,7 +246,7 @@ SUBSETS.forEach(([name, cols], i) => {
 });
 // --grid: the same model family chosen for accuracy instead of likelihood: log comb − ½ (z / σ)² + a · z·density + c · bass comb
 // + d · backbeat, the grid point with the most training-fold files right (ties: nearest the shipped rule), scored on the held-out fold
-if (argv.includes('--grid')) {
+if (args.grid) {
   const grid: number[][] = [];
   for (const sg of [0.5, 0.6, 0.7, 0.85, 1])
     for (const a of [0, 0.5, 1, 2])
@@ -262,8 +279,27 @@ if (argv.includes('--grid')) {
   const w = best(rows);
   console.log(`grid on all ${rows.length} files: OCTAVE_MODEL = [${w.map((v) => +v.toPrecision(4)).join(', ')}], train ${(rows.filter((r) => acc1(pick(r, w), r.bpm)).length / rows.length).toFixed(3)}`);
 }
-const chosen = SUBSETS[argv.includes('--final') ? Number(argv[argv.indexOf('--final') + 1]) : SUBSETS.length - 1];
+const chosen = SUBSETS[args.final !== undefined ? Number(args.final) : SUBSETS.length - 1];
 const w = fit(rows, chosen[1]);
 const extra = w.slice(OCTAVE_FEATURES.length).some((v) => v !== 0);
 console.log(`fitted on all ${rows.length} files (${chosen[0]}): OCTAVE_MODEL = [${w.slice(0, OCTAVE_FEATURES.length).map((v) => +v.toPrecision(4)).join(', ')}] // ${OCTAVE_FEATURES.join(', ')}`);
-if (extra) console.log(`  (it also weighs features the product does not compute: ${ALL_OCTAVE_FEATURES.filter((_, i) => i >= OCTAVE_FEATURES.length && w[i] !== 0).join(', ')} = ${w.slice(OCTAVE_FEATURES.length).map((v) => +v.toPrecision(4)).join(', ')}; move them from tools/eval/tempo-explore.ts into tempo.ts first)`);
+if (extra)
+  console.log(`  (it also weighs features the product does not compute: ${ALL_OCTAVE_FEATURES.map((f, i) => [f, w[i]] as const).filter(([, v], i) => i >= OCTAVE_FEATURES.length && v !== 0).map(([f, v]) => `${f} ${+v.toPrecision(4)}`).join(', ')}; move them from tools/eval/tempo-explore.ts into tempo.ts first)`);
+// --eval-shipped: the shipped OCTAVE_MODEL (product features) on every file, next to the refit above
+if (args['eval-shipped']) {
+  const ws = ALL_OCTAVE_FEATURES.map((_, i) => OCTAVE_MODEL[i] ?? 0);
+  const b: Record<string, [number, number]> = {};
+  for (const r of rows) {
+    b[r.set] ??= [0, 0];
+    b[r.set][0] += +acc1(pick(r, ws), r.bpm);
+    b[r.set][1]++;
+  }
+  console.log(`shipped OCTAVE_MODEL on every file  ${fmt(b)}`);
+  const bw: Record<string, [number, number]> = {};
+  for (const r of rows) {
+    bw[r.set] ??= [0, 0];
+    bw[r.set][0] += +acc1(pick(r, w), r.bpm);
+    bw[r.set][1]++;
+  }
+  console.log(`refit (${chosen[0]}) on every file  ${fmt(bw)}`);
+}

@@ -9,17 +9,16 @@
 //   nice node --import tsx tools/eval/synth-set.ts [--out test/output/tempo-synth]
 //   nice node --import tsx tools/eval/dev-cache.ts --out test/output/tempo-synth --set synth
 //
-// Writes OUT/synth/*.mp3 and OUT/manifest.json (EvalItem rows with set "synth"). The key is the
-// progression's (I vi IV V of a major key; none for drums only): tools/eval/calibrate.ts uses it.
-import { execFileSync } from 'node:child_process';
+// Writes OUT/synth/*.mp3 and OUT/manifest.json (EvalItem rows with set "synth"; key: the
+// progression's, songKey, none for drums only; tools/eval/calibrate.ts uses it).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chordName } from '../../main/engine/analysis/keys';
+import { parseArgs } from 'node:util';
+import { renderMmaSong, songKey, songProgression, TEMPO_SET_SOUNDFONTS as SF } from './mma-render';
 
-const argv = process.argv.slice(2);
-const OUT = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : 'test/output/tempo-synth';
+const { values: args } = parseArgs({ options: { out: { type: 'string', default: 'test/output/tempo-synth' } } });
+const OUT = args.out;
 const SEC = 30;
-const SF = ['/usr/share/sounds/sf2/FluidR3_GM.sf2', '/usr/share/sounds/sf2/TimGM6mb.sf2'];
 
 /** groove, MMA tempo, MMA beats per listener beat, listener meter, drums only */
 const SONGS: [string, number, number, number, boolean][] = [
@@ -65,23 +64,8 @@ SONGS.forEach(([groove, tempo, per, meter, drums], i) => {
   const name = `syn-${groove.toLowerCase()}-${Math.round(bpm)}${drums ? '-drums' : ''}`;
   const file = `${name}.mp3`;
   const out = join(OUT, 'synth', file);
-  const t = (i * 5) % 12;
-  if (!existsSync(out)) {
-    const prog = [chordName(t, false), chordName(t + 9, true), chordName(t + 5, false), chordName(t + 7, false)];
-    const barSec = (meter * per * 60) / tempo;
-    const bars = Math.ceil((SEC + 4) / barSec) + 1;
-    const lines = [`Tempo ${tempo}`, `Groove ${groove}`];
-    for (let b = 0; b < bars; b++) lines.push(`${b + 1} ${drums ? 'z' : prog[b % 4]}`);
-    const src = join(OUT, 'work', `${name}.mma`);
-    const mid = join(OUT, 'work', `${name}.mid`);
-    writeFileSync(src, lines.join('\n') + '\n');
-    execFileSync('mma', [src, '-f', mid], { stdio: 'ignore' });
-    const raw = `${out}.raw`;
-    execFileSync('bash', ['-c', `fluidsynth -ni -q -F /dev/stdout -T raw -O float -r 44100 -g 0.5 '${SF[i % 2]}' '${mid}' 2>/dev/null | head -c ${(SEC + 2) * 44100 * 8} > '${raw}'`]);
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'f32le', '-ar', '44100', '-ac', '2', '-i', raw, '-t', String(SEC), '-c:a', 'libmp3lame', '-b:a', '192k', out]);
-    execFileSync('rm', ['-f', raw]);
-  }
-  items.push({ set: 'synth', file, source: name, category: drums ? 'percussion' : meter === 3 ? 'triple' : per > 1 ? 'compound' : bpm > 160 ? 'fast' : bpm < 90 ? 'soft' : 'pop4', bpm, meter, key: drums ? null : { tonic: t, mode: 'major' }, keyTrusted: !drums, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
+  if (!existsSync(out)) renderMmaSong({ name, groove, tempo, beatsPerBar: meter * per, chords: drums ? null : songProgression(i), soundfont: SF[i % 2], sec: SEC, work: join(OUT, 'work'), out });
+  items.push({ set: 'synth', file, source: name, category: drums ? 'percussion' : meter === 3 ? 'triple' : per > 1 ? 'compound' : bpm > 160 ? 'fast' : bpm < 90 ? 'soft' : 'pop4', bpm, meter, key: drums ? null : songKey(i), keyTrusted: !drums, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
 });
 writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items }, null, 1));
 console.log(`${items.length} files in ${join(OUT, 'synth')}`);

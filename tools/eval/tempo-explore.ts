@@ -147,6 +147,8 @@ export const EXTRA_OCTAVE_FEATURES = [
   'log bass comb', // log comb salience at b of the bass band's onsets (below 250 Hz): kick and bass line
   'log treble comb', // the same above 250 Hz: snare, hi-hat, chords
   'z·treble density', // z × log2(onsets above 250 Hz per second ÷ 4)
+  'log lock', // log(mean smoothed onset strength at the beats tracked at b ÷ its mean over the track): how well the tracker locks at b itself
+  'log bass dft', // log Fourier tempogram of the bass band's conditioned onsets at b
 ] as const;
 /** every feature octave-train.ts can weigh: the product's, then the extra ones */
 export const ALL_OCTAVE_FEATURES = [...OCTAVE_FEATURES, ...EXTRA_OCTAVE_FEATURES] as const;
@@ -182,6 +184,7 @@ export function octaveCandidatesAll(envIn: Float32Array, fps: number, opts: Requ
   // the comb of the bass band's onset flux and of the bands above (conditioned as the full envelope)
   const bandScores: (Float64Array | null)[] = [null, null];
   let trebleDensity = 0;
+  let bassEnv: Float64Array | null = null;
   if (nf)
     [[0], [1, 2]].forEach((gs, k) => {
       const e = new Float32Array(nf);
@@ -189,6 +192,7 @@ export function octaveCandidatesAll(envIn: Float32Array, fps: number, opts: Requ
       const c = condition(e, fps);
       if (!c) return;
       if (k) trebleDensity = Math.log2(onsetRate(c, fps) / 4);
+      else bassEnv = c;
       bandScores[k] = autocorrelate(c, fps, opts)?.scores ?? null;
     });
   return base.map((cand, ci) => {
@@ -239,6 +243,17 @@ export function octaveCandidatesAll(envIn: Float32Array, fps: number, opts: Requ
       for (let i = 0; i < sc.length; i++) if (sc[i] > t) t = sc[i];
       return Math.log(0.05 + (t > 0 ? sc[j] / t : 0));
     });
-    return { bpm: b, features: [...cand.features, z * density, backbeat, alt, half, bandComb[0], bandComb[1], z * trebleDensity] };
+    // the tracker run at b itself over the whole track (not the level's beats thinned or doubled)
+    const lb = smoothEnv(env, (60 * fps) / b);
+    const tb = trackBeats(env, (60 * fps) / b, 100, lb);
+    let mAll = 0;
+    for (let i = 0; i < n; i++) mAll += lb[i];
+    mAll /= n;
+    let mB = 0;
+    for (const t of tb) mB += lb[t];
+    mB /= Math.max(1, tb.length);
+    const lock = Math.log(Math.max(1e-3, mB / (mAll || 1e-9)));
+    const bassDft = bassEnv ? Math.log(Math.max(fourierTempo(bassEnv, fps, b, 30), 1e-3)) : 0;
+    return { bpm: b, features: [...cand.features, z * density, backbeat, alt, half, bandComb[0], bandComb[1], z * trebleDensity, lock, bassDft] };
   });
 }

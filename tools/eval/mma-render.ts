@@ -1,0 +1,58 @@
+// One MMA song rendered the way the tempo sets render them (synth-set.ts, octave-set.ts): an MMA
+// file of one groove at one tempo with a chord per bar, MMA → MIDI, fluidsynth with one SoundFont
+// → 32-bit float PCM at 44.1 kHz, cut to `sec` seconds and encoded as 192 kb/s MP3 by ffmpeg.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chordName } from '../../main/engine/analysis/keys';
+
+/** The two SoundFonts the tempo sets alternate (Debian fluid-soundfont-gm, timgm6mb-soundfont). */
+export const TEMPO_SET_SOUNDFONTS = ['/usr/share/sounds/sf2/FluidR3_GM.sf2', '/usr/share/sounds/sf2/TimGM6mb.sf2'] as const;
+
+/** The progression of song `i` of a set: I – vi – IV – V from a tonic that moves by fourths from song to song. */
+export function songProgression(i: number): string[] {
+  const t = (i * 5) % 12;
+  return [chordName(t, false), chordName(t + 9, true), chordName(t + 5, false), chordName(t + 7, false)];
+}
+
+/** The key of song `i`'s progression (songProgression: I – vi – IV – V of this major key); tools/eval/calibrate.ts scores the key confidence on it. */
+export function songKey(i: number): { tonic: number; mode: 'major' } {
+  return { tonic: (i * 5) % 12, mode: 'major' };
+}
+
+export interface MmaSong {
+  /** file stem of the .mma / .mid in `work` */
+  name: string;
+  groove: string;
+  /** MMA's Tempo (its beats per minute) */
+  tempo: number;
+  /** MMA beats per bar of the groove (its time signature's numerator in MMA's beats) */
+  beatsPerBar: number;
+  /** one chord per bar, repeated; null: rests ('z': the groove's drums only) */
+  chords: string[] | null;
+  soundfont: string;
+  /** seconds of audio kept */
+  sec: number;
+  /** folder for the .mma and .mid */
+  work: string;
+  /** the MP3 to write */
+  out: string;
+}
+
+/**
+ * Renders `song` to song.out (bars enough for sec + 4 s, plus one). Throws when mma, fluidsynth or
+ * ffmpeg fails (execFileSync).
+ */
+export function renderMmaSong(song: MmaSong): void {
+  const bars = Math.ceil((song.sec + 4) / ((song.beatsPerBar * 60) / song.tempo)) + 1;
+  const lines = [`Tempo ${song.tempo}`, `Groove ${song.groove}`];
+  for (let b = 0; b < bars; b++) lines.push(`${b + 1} ${song.chords ? song.chords[b % song.chords.length] : 'z'}`);
+  const src = join(song.work, `${song.name}.mma`);
+  const mid = join(song.work, `${song.name}.mid`);
+  writeFileSync(src, lines.join('\n') + '\n');
+  execFileSync('mma', [src, '-f', mid], { stdio: 'ignore' });
+  const raw = `${song.out}.raw`;
+  execFileSync('bash', ['-c', `fluidsynth -ni -q -F /dev/stdout -T raw -O float -r 44100 -g 0.5 '${song.soundfont}' '${mid}' 2>/dev/null | head -c ${(song.sec + 2) * 44100 * 8} > '${raw}'`]);
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'f32le', '-ar', '44100', '-ac', '2', '-i', raw, '-t', String(song.sec), '-c:a', 'libmp3lame', '-b:a', '192k', song.out]);
+  execFileSync('rm', ['-f', raw]);
+}
