@@ -1,13 +1,15 @@
 // Fits the calibrated tempo and key confidence (main/engine/analysis/confidence.ts) on
 // DEVELOPMENT data only, end to end from the eval sets: the dev set of build-set.ts
 // (test/output/eval, set "dev"), tempo-synth (synth-set.ts), tempo-octave (octave-set.ts) and
-// tempo-beatless (beatless-set.ts: drones, slow pads, atonal plucks, where nothing should be believed),
+// tempo-beatless (beatless-set.ts: drones, slow pads, atonal plucks, where nothing should be believed)
+// and, for the key only, key-set.ts's renders,
 // leaving out renders whose groove family is related to a test family (split.json; the rule
 // of octave-set.ts). Never reads the test set.
 //
 //   nice node --import tsx tools/eval/synth-set.ts     # test/output/tempo-synth (once; ~32 renders)
 //   nice node --import tsx tools/eval/octave-set.ts    # test/output/tempo-octave (once; ~68 renders)
 //   nice node --import tsx tools/eval/beatless-set.ts  # test/output/tempo-beatless (once; 36 drones, pads, atonal plucks)
+//   nice node --import tsx tools/eval/key-set.ts       # test/output/key-set (once; key only)
 //   nice node --import tsx tools/eval/calibrate.ts [--write] [--verbose] [--lambda 0.01] [--tempo-inputs a,b] [--key-inputs a,b]
 //
 // 1. Runs the product's tempo and key analysers (TempoAnalyser, TonalAnalyser: one decode per
@@ -50,11 +52,14 @@ const VERBOSE = args.verbose;
 const WRITE = args.write;
 const LAMBDA = Number(args.lambda);
 const FORCE: Record<string, string[] | undefined> = { tempo: args['tempo-inputs']?.split(','), key: args['key-inputs']?.split(',') };
-const SETS: [string, string][] = [
-  ['test/output/eval', 'dev'],
-  ['test/output/tempo-synth', 'synth'],
-  ['test/output/tempo-octave', 'octave'],
-  ['test/output/tempo-beatless', 'beatless'],
+/** [folder, the set its manifest names and its files lie in, the name used here, what it calibrates] */
+const SETS: [string, string, string, 'both' | 'key'][] = [
+  ['test/output/eval', 'dev', 'dev', 'both'],
+  ['test/output/tempo-synth', 'synth', 'synth', 'both'],
+  ['test/output/tempo-octave', 'octave', 'octave', 'both'],
+  ['test/output/tempo-beatless', 'beatless', 'beatless', 'both'],
+  // key-set.ts (key only: its tempo truth is MMA's tempo without the eval sets' meter checks)
+  ['test/output/key-set', 'dev', 'keyset', 'key'],
 ];
 const CACHE = 'test/output/calibrate';
 const CONFIDENCE_TS = 'main/engine/analysis/confidence.ts';
@@ -79,6 +84,8 @@ function sourceHash(): string {
 
 interface Row {
   set: string;
+  /** calibrates the tempo too (not only the key) */
+  tempoUse: boolean;
   file: string;
   family: string;
   truthBpm: number | null;
@@ -99,7 +106,7 @@ const rows: Row[] = [];
 let skipped = 0;
 let analysed = 0;
 const t0 = performance.now();
-for (const [out, set] of SETS) {
+for (const [out, set, name, use] of SETS) {
   const man = join(out, 'manifest.json');
   if (!existsSync(man)) {
     console.log(`(no ${man}: skipped; see the commands at the top)`);
@@ -107,12 +114,12 @@ for (const [out, set] of SETS) {
   }
   for (const it of (JSON.parse(readFileSync(man, 'utf8')) as { items: EvalItem[] }).items) {
     if ((it.set as string) !== set || !existsSync(join(out, set, it.file))) continue;
-    const family = set === 'dev' ? (unitOf.get(it.file) ?? it.source) : set === 'synth' ? 'mma:' + it.source.replace(/^syn-/, '').replace(/-\d+(-drums)?$/, '') : it.source;
-    if ((set === 'synth' || set === 'octave') && clashOf(family.replace(/^mma:/, ''))) {
+    const family = name === 'dev' ? (unitOf.get(it.file) ?? it.source) : name === 'synth' ? 'mma:' + it.source.replace(/^syn-/, '').replace(/-\d+(-drums)?$/, '') : it.source;
+    if ((name === 'synth' || name === 'octave' || name === 'keyset') && clashOf(family.replace(/^mma:/, ''))) {
       skipped++;
       continue;
     }
-    const cached = join(cacheDir, `${set}__${it.file}.json`);
+    const cached = join(cacheDir, `${name}__${it.file}.json`);
     let r: { tempo: TempoResult; tonal: TonalResult };
     if (existsSync(cached)) r = JSON.parse(readFileSync(cached, 'utf8'));
     else {
@@ -125,13 +132,13 @@ for (const [out, set] of SETS) {
     }
     const k = r.tonal.key;
     rows.push({
-      set, file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted, category: it.category, bpmUnknown: !!(it as { bpmUnknown?: boolean }).bpmUnknown,
+      set: name, tempoUse: use === 'both', file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted, category: it.category, bpmUnknown: !!(it as { bpmUnknown?: boolean }).bpmUnknown,
       bpm: r.tempo.bpm, tempo: r.tempo.bpm !== null ? (r.tempo.evidence ?? null) : null,
       key: k.tonic === null ? null : { tonic: k.tonic, mode: k.mode! }, keyEv: k.evidence ?? null,
     });
   }
 }
-console.log(`${rows.length} files (${SETS.map(([, s]) => `${s} ${rows.filter((r) => r.set === s).length}`).join(', ')}); ${skipped} left out (family related to a test family); ${analysed} analysed now, the rest from ${cacheDir}; ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+console.log(`${rows.length} files (${SETS.map(([, , s]) => `${s} ${rows.filter((r) => r.set === s).length}`).join(', ')}); ${skipped} left out (family related to a test family); ${analysed} analysed now, the rest from ${cacheDir}; ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 if (!rows.length) process.exit(1);
 
 // ---- labels (test/bench/analysis-accuracy.ts's definitions) -----------------------------------
@@ -146,7 +153,7 @@ interface Sample<K extends string> {
   file: string;
 }
 /** a file whose tempo truth is unknown (build-set.ts's bpmUnknown: live-played MIDIs) says nothing about a tempo's rightness */
-const tempoKnown = (r: Row) => !r.bpmUnknown;
+const tempoKnown = (r: Row) => r.tempoUse && !r.bpmUnknown;
 const tempoSamples: Sample<keyof TempoEvidence>[] = rows.filter((r) => r.tempo && tempoKnown(r)).map((r) => ({ x: r.tempo!, y: acc1(r.bpm, r.truthBpm) ? 1 : 0, family: r.family, set: r.set, file: r.file }));
 /** files with no tempo: stated confidence 0, never right (they count in the reliability, not the fit) */
 const tempoNone = rows.filter((r) => !r.tempo && tempoKnown(r));
@@ -296,9 +303,9 @@ const keyModel = calibrateOne('key (right = exact key; files with a trusted key 
 
 const lit = <K extends string>(m: CalibrationModel<K>) => `{ inputs: [${m.inputs.map((f) => `'${f}'`).join(', ')}], weights: [${m.weights.map((w) => Number(w.toPrecision(4))).join(', ')}], bias: ${Number(m.bias.toPrecision(4))} }`;
 const block = `// BEGIN CALIBRATION (written by tools/eval/calibrate.ts)
-/** Tempo calibration; fitted by tools/eval/calibrate.ts on ${tempoSamples.length} development files with a tempo (${SETS.map(([, s]) => `${s} ${tempoSamples.filter((d) => d.set === s).length}`).join(', ')}), analysers ${hash}. */
+/** Tempo calibration; fitted by tools/eval/calibrate.ts on ${tempoSamples.length} development files with a tempo (${SETS.filter(([, , , u]) => u === 'both').map(([, , s]) => `${s} ${tempoSamples.filter((d) => d.set === s).length}`).join(', ')}), analysers ${hash}. */
 export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = ${lit(tempoModel)};
-/** Key calibration; fitted by tools/eval/calibrate.ts on ${keySamples.length} development files with a key named (${SETS.map(([, s]) => `${s} ${keySamples.filter((d) => d.set === s).length}`).join(', ')}). */
+/** Key calibration; fitted by tools/eval/calibrate.ts on ${keySamples.length} development files with a key named (${SETS.map(([, , s]) => `${s} ${keySamples.filter((d) => d.set === s).length}`).join(', ')}). */
 export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = ${lit(keyModel)};
 // END CALIBRATION`;
 console.log('\n' + block);
