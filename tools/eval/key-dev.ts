@@ -13,28 +13,41 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { hann, RealFft } from '../../main/engine/dsp/fft';
 import { FrameBuffer, type MonoTap, type SharedStreams } from '../../main/engine/dsp/streams';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
-import { estimateKey, estimateTuning, foldChroma, KEY_PROFILES, pickSpectralPeaks, PitchFrames, TONAL_DEFAULTS, TonalAnalyser, type KeyProfileName, type TonalOptions } from '../../main/engine/analysis/tonal';
+import { estimateKey, estimateTuning, foldChroma, frameTriads, KEY_PROFILES, pickSpectralPeaks, PitchFrames, TONAL_DEFAULTS, type KeyProfileName, type TonalOptions } from '../../main/engine/analysis/tonal';
 import type { Analyser } from '../../main/engine/analysis/types';
 import type { EvalItem } from './build-set';
 
 const { values: args } = parseArgs({
   options: {
     out: { type: 'string', default: 'test/output/eval' },
+    /** more development sets of the same layout (DIR/manifest.json, DIR/dev/), e.g. tools/eval/key-set.ts's; repeatable */
+    also: { type: 'string', multiple: true, default: [] },
     n: { type: 'string', default: '2048' },
     params: { type: 'string', default: '{}' },
     verbose: { type: 'boolean', default: false },
     grid: { type: 'boolean', default: false },
+    grid2: { type: 'boolean', default: false },
     bass: { type: 'boolean', default: false },
     chords: { type: 'boolean', default: false },
     fine: { type: 'boolean', default: false },
     h1: { type: 'boolean', default: false },
+    fit: { type: 'boolean', default: false },
+    lambda: { type: 'string', default: '0.001,0.01,0.1' },
+    theta: { type: 'boolean', default: false },
   },
 });
 const OUT = args.out;
 const VERBOSE = args.verbose;
-const CACHE = join(OUT, 'work', 'key-dev');
-mkdirSync(CACHE, { recursive: true });
-const items: EvalItem[] = (JSON.parse(readFileSync(join(OUT, 'manifest.json'), 'utf8')) as { items: EvalItem[] }).items.filter((x) => x.set === 'dev' && existsSync(join(OUT, 'dev', x.file)));
+const DIRS = [OUT, ...args.also];
+/** a file's family for grouped cross-validation: its split unit (eval set) or its `source` (key-set: groove family / MIDI) */
+const unitOf = new Map<string, string>();
+if (existsSync(join(OUT, 'split.json')))
+  for (const [id, u] of Object.entries((JSON.parse(readFileSync(join(OUT, 'split.json'), 'utf8')) as { units: Record<string, { files: { file: string }[] }> }).units)) for (const f of u.files) unitOf.set(f.file, id);
+const items: (EvalItem & { dir: string; family: string; progression?: string })[] = DIRS.flatMap((dir) =>
+  (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { items: EvalItem[] }).items
+    .filter((x) => x.set === 'dev' && existsSync(join(dir, 'dev', x.file)))
+    .map((x) => ({ ...x, dir, family: unitOf.get(x.file) ?? (x.file.startsWith('key-midi-') ? `midi-folder:${x.file.split('-')[2]}` : x.source) })),
+);
 
 /** Every frame's peaks as the product's analyser sees them (TonalAnalyser's frame and rate). */
 interface Peaks {
@@ -97,14 +110,16 @@ class PeakCapture implements Analyser<Peaks> {
   }
 }
 
-async function load(it: EvalItem, n: number): Promise<Peaks> {
+async function load(it: EvalItem & { dir: string }, n: number): Promise<Peaks> {
+  const CACHE = join(it.dir, 'work', 'key-dev');
+  mkdirSync(CACHE, { recursive: true });
   const base = join(CACHE, `${it.file.replace(/\.mp3$/, '')}-${n}`);
   if (existsSync(base + '.json')) {
     const j = JSON.parse(readFileSync(base + '.json', 'utf8'));
     return { start: j.start, energy: j.energy, f: new Float32Array(readFileSync(base + '.f').buffer.slice(0)), m: new Float32Array(readFileSync(base + '.m').buffer.slice(0)) };
   }
   const cap = new PeakCapture(n, n / 2);
-  const run = await analyzeFile(join(OUT, 'dev', it.file), [cap, new TonalAnalyser()]);
+  const run = await analyzeFile(join(it.dir, 'dev', it.file), [cap]);
   const p = run.results.peaks as Peaks;
   writeFileSync(base + '.json', JSON.stringify({ start: p.start, energy: p.energy }));
   writeFileSync(base + '.f', Buffer.from(p.f.buffer));
@@ -113,7 +128,7 @@ async function load(it: EvalItem, n: number): Promise<Peaks> {
 }
 
 const N = Number(args.n);
-const rows: { it: EvalItem; p: Peaks }[] = [];
+const rows: { it: (typeof items)[number]; p: Peaks }[] = [];
 for (const it of items.filter((x) => x.key && x.keyTrusted)) rows.push({ it, p: await load(it, N) });
 
 type Params = Required<TonalOptions>;
@@ -138,25 +153,54 @@ function keyOf(p: Peaks, prm: Params): { key: Key | null; cents: number; info: s
   return { key: r.tonic === null ? null : { tonic: r.tonic, mode: r.mode! }, cents, info };
 }
 
-function evaluate(prm: Params, verbose = false): { mirex: number; major: string; minor: string } {
+/** the kind of a miss: relative, fifth (estimate a fifth above), fourth (a fifth below), parallel, other */
+export function confusion(ref: Key, est: Key | null): 'ok' | 'relative' | 'fifth' | 'fourth' | 'parallel' | 'other' {
+  if (!est) return 'other';
+  const d = (((est.tonic - ref.tonic) % 12) + 12) % 12;
+  if (ref.mode === est.mode) return d === 0 ? 'ok' : d === 7 ? 'fifth' : d === 5 ? 'fourth' : 'other';
+  if (d === 0) return 'parallel';
+  return (ref.mode === 'major' && d === 9) || (ref.mode === 'minor' && d === 3) ? 'relative' : 'other';
+}
+
+interface Score {
+  mirex: number;
+  major: string;
+  minor: string;
+  /** MIREX per directory (the eval dev set, then each --also set) */
+  perDir: number[];
+  kinds: Record<string, number>;
+}
+function evaluate(prm: Params, verbose = false, subset?: Set<number>): Score {
   let s = 0;
+  let n = 0;
   const by = { major: [0, 0], minor: [0, 0] };
-  for (const { it, p } of rows) {
+  const dirS = DIRS.map(() => [0, 0]);
+  const kinds: Record<string, number> = {};
+  rows.forEach(({ it, p }, i) => {
+    if (subset && !subset.has(i)) return;
     const { key, cents, info } = keyOf(p, prm);
     const sc = key ? mirexKeyScore(it.key!, key) : 0;
     s += sc;
+    n++;
     by[it.key!.mode][0] += sc;
     by[it.key!.mode][1]++;
-    if (verbose && sc < 1) console.log(`  ${it.file.padEnd(56)} truth ${keyName(it.key!).padEnd(9)} got ${(key ? keyName(key) : '—').padEnd(9)} (${sc}) tuning ${cents.toFixed(0)} c\n      ${info}`);
-  }
-  return { mirex: s / rows.length, major: `${by.major[0].toFixed(1)}/${by.major[1]}`, minor: `${by.minor[0].toFixed(1)}/${by.minor[1]}` };
+    const d = dirS[DIRS.indexOf(it.dir)];
+    d[0] += sc;
+    d[1]++;
+    const kind = confusion(it.key!, key);
+    if (kind !== 'ok') kinds[kind] = (kinds[kind] ?? 0) + 1;
+    if (verbose && sc < 1) console.log(`  ${it.file.padEnd(56)} truth ${keyName(it.key!).padEnd(9)} got ${(key ? keyName(key) : '—').padEnd(9)} (${sc} ${kind}) ${it.progression ?? ''} tuning ${cents.toFixed(0)} c\n      ${info}`);
+  });
+  return { mirex: s / n, major: `${by.major[0].toFixed(1)}/${by.major[1]}`, minor: `${by.minor[0].toFixed(1)}/${by.minor[1]}`, perDir: dirS.map(([a, b]) => a / b), kinds };
 }
 
 /** the settings shipped before this loop (tonal analyser version 2): the grids start from them */
 const base: Params = { ...TONAL_DEFAULTS, profile: 'shaath', harmonics: 4, threshold: 0.2, chordWeight: 0, tune: false };
 const show = (label: string, prm: Params) => {
   const r = evaluate(prm);
-  console.log(`${label.padEnd(60)} MIREX ${r.mirex.toFixed(3)}  major ${r.major} minor ${r.minor}`);
+  const kinds = Object.entries(r.kinds).map(([k, v]) => `${k} ${v}`).join(', ');
+  console.log(`${label.padEnd(60)} MIREX ${r.mirex.toFixed(3)} [${r.perDir.map((x) => x.toFixed(3)).join(' | ')}]  major ${r.major} minor ${r.minor}  misses: ${kinds || 'none'}`);
+  return r;
 };
 console.log(`key dev: ${rows.length} files with a trusted key (N ${N})`);
 show('shipped before (shaath, 4 harmonics, no tuning, no chords)', base);
@@ -186,4 +230,214 @@ if (args.h1) {
   for (const profile of ['temperley', 'albrecht', 'krumhansl', 'shaath'] as KeyProfileName[])
     for (const threshold of [0, 0.2, 0.3, 0.35, 0.45])
       for (const chordWeight of [0, 0.5, 0.75, 1, 1.5, 2, 3]) show(`${profile} h 1 thr ${threshold} chords ${chordWeight}`, { ...base, tune: true, profile, harmonics: 1, threshold, chordWeight });
+}
+
+// ---- --fit: a discriminative key score on the enlarged dev set, family-grouped CV ----------
+// Per file and candidate key k: the profile correlation (as shipped), the frames' triad
+// histogram seen from k (root interval above k's tonic × major/minor: 24 fractions, the
+// harmonic-function table's input), the cadence rate (chord changes V → tonic triad of k,
+// per chord change) and the bass chroma at k's tonic. score_k = a·corr + Σ T[mode][r][q]·hist
+// + c·cadence + b·bass + m·[minor]; conditional logit over the 24 keys, L2 towards the shipped
+// table (the prior), plain gradient descent. Grouped 5-fold CV by family next to the shipped
+// rule on the same folds.
+interface FileFeat {
+  corr: number[];
+  /** 24 keys × 24 (interval r·2 + minor) triad fractions seen from that key */
+  hist: Float64Array;
+  cad: number[];
+  bass: number[];
+  /** 1 for the key whose tonic triad is the first chord (a run of ≥ 3 frames) */
+  first: number[];
+  truth: number;
+  ref: Key;
+}
+function features(p: Peaks, prm: Params): FileFeat | null {
+  const pf = new PitchFrames({ ...prm, bassHz: 200 });
+  const frames = p.start.length;
+  for (let fr = 0; fr < frames; fr++) {
+    pf.newFrame(p.energy[fr]);
+    const end = fr + 1 < frames ? p.start[fr + 1] : p.f.length;
+    for (let i = p.start[fr]; i < end; i++) if (p.f[i] >= 65) pf.addPeak(p.f[i], p.m[i] * p.m[i]);
+  }
+  const cents = prm.tune ? estimateTuning(pf) : 0;
+  const chroma = foldChroma(pf.fine, frames, cents);
+  const bassC = foldChroma(pf.bass!, frames, cents);
+  const maxE = p.energy.reduce((m, v) => (v > m ? v : m), 0);
+  const active = p.energy.map((v) => maxE > 0 && v > maxE * 1e-6);
+  const r = estimateKey(chroma, frames, active, prm.profile, prm.threshold, undefined, { chordWeight: 0 });
+  const triads = frameTriads(chroma, frames, active);
+  const h = new Float64Array(24);
+  let n = 0;
+  for (const c of triads) if (c >= 0) (h[c]++, n++);
+  const hist = new Float64Array(24 * 24);
+  for (let k = 0; k < 24; k++) {
+    const t = k % 12;
+    for (let c = 0; c < 24; c++) if (h[c]) hist[k * 24 + (((c % 12) - t + 12) % 12) * 2 + (c < 12 ? 0 : 1)] = h[c] / Math.max(1, n);
+  }
+  // chord runs (≥ 3 frames), changes between them
+  const runs: number[] = [];
+  let prev = -2;
+  let len = 0;
+  for (let f = 0; f <= triads.length; f++) {
+    const c = f < triads.length ? triads[f] : -3;
+    if (c === prev) len++;
+    else {
+      if (prev >= 0 && len >= 3 && runs[runs.length - 1] !== prev) runs.push(prev);
+      prev = c;
+      len = 1;
+    }
+  }
+  const cad = new Array(24).fill(0);
+  for (let i = 1; i < runs.length; i++) {
+    const a = runs[i - 1];
+    const b = runs[i];
+    if (a >= 12) continue; // the dominant is a major triad
+    for (let k = 0; k < 24; k++) {
+      const t = k % 12;
+      const tonicTriad = k < 12 ? t : 12 + t;
+      if (b === tonicTriad && a % 12 === (t + 7) % 12) cad[k] += 1 / (runs.length - 1);
+    }
+  }
+  const bm = meanOf(bassC, frames, active);
+  const bass = Array.from({ length: 24 }, (_, k) => bm[k % 12]);
+  const first = new Array(24).fill(0);
+  if (runs.length) first[runs[0]] = 1; // triad index = key index (C..B major, C..B minor)
+  return r.tonic === null ? null : { corr: r.strengths, hist, cad, bass, first, truth: -1, ref: { tonic: 0, mode: 'major' } };
+}
+function meanOf(c: Float32Array, frames: number, active: boolean[]): number[] {
+  const s = new Float64Array(12);
+  for (let f = 0; f < frames; f++) if (active[f]) for (let i = 0; i < 12; i++) s[i] += c[f * 12 + i];
+  const m = Math.max(...s);
+  return Array.from(s, (x) => (m > 0 ? x / m : 0));
+}
+const FM: [number, number][] = [[1, -0.3], [-0.3, -0.3], [-0.3, 0.4], [-0.3, -0.3], [-0.3, 0.2], [0.7, 0], [-0.3, -0.3], [0.8, 0], [-0.3, -0.3], [-0.3, 0.4], [0.1, -0.3], [-0.3, -0.3]];
+const Fm: [number, number][] = [[-0.3, 1], [-0.3, -0.3], [-0.3, -0.3], [0.3, -0.3], [-0.3, -0.3], [-0.3, 0.7], [-0.3, -0.3], [0.8, 0.3], [0.4, -0.3], [-0.3, -0.3], [0.3, -0.3], [-0.3, -0.3]];
+/** θ: [a, c, b, m, f, T major (24), T minor (24)] */
+const NP = 5 + 48;
+function shippedTheta(scale: number): Float64Array {
+  const th = new Float64Array(NP);
+  th[0] = (1 / 3) * scale;
+  for (let r = 0; r < 12; r++)
+    for (let q = 0; q < 2; q++) {
+      th[5 + r * 2 + q] = (2 / 3) * scale * FM[r][q];
+      th[29 + r * 2 + q] = (2 / 3) * scale * Fm[r][q];
+    }
+  return th;
+}
+function scores(th: Float64Array, x: FileFeat): number[] {
+  const s: number[] = [];
+  for (let k = 0; k < 24; k++) {
+    const T = k < 12 ? 5 : 29;
+    let v = th[0] * x.corr[k] + th[1] * x.cad[k] + th[2] * x.bass[k] + (k >= 12 ? th[3] : 0) + th[4] * x.first[k];
+    for (let j = 0; j < 24; j++) v += th[T + j] * x.hist[k * 24 + j];
+    s.push(v);
+  }
+  return s;
+}
+function fit(train: FileFeat[], th0: Float64Array, lambda: number, free: boolean[], iters = 300, lr = 0.1): Float64Array {
+  const th = Float64Array.from(th0);
+  // Adam (Kingma & Ba 2015): the table's inputs are small fractions, plain steps barely move it
+  const m1 = new Float64Array(NP);
+  const m2 = new Float64Array(NP);
+  for (let it = 0; it < iters; it++) {
+    const g = new Float64Array(NP);
+    for (const x of train) {
+      const s = scores(th, x);
+      const mx = Math.max(...s);
+      const e = s.map((v) => Math.exp(v - mx));
+      const Z = e.reduce((a, b) => a + b, 0);
+      for (let k = 0; k < 24; k++) {
+        const d = e[k] / Z - (k === x.truth ? 1 : 0);
+        if (!d) continue;
+        const T = k < 12 ? 5 : 29;
+        g[4] += d * x.first[k];
+        g[0] += d * x.corr[k];
+        g[1] += d * x.cad[k];
+        g[2] += d * x.bass[k];
+        if (k >= 12) g[3] += d;
+        for (let j = 0; j < 24; j++) g[T + j] += d * x.hist[k * 24 + j];
+      }
+    }
+    for (let i = 0; i < NP; i++) {
+      if (!free[i]) continue;
+      const gi = g[i] / train.length + 2 * lambda * (th[i] - th0[i]);
+      m1[i] = 0.9 * m1[i] + 0.1 * gi;
+      m2[i] = 0.999 * m2[i] + 0.001 * gi * gi;
+      th[i] -= (lr * (m1[i] / (1 - Math.pow(0.9, it + 1)))) / (Math.sqrt(m2[i] / (1 - Math.pow(0.999, it + 1))) + 1e-8);
+    }
+  }
+  return th;
+}
+const argmax = (s: number[]) => s.reduce((bi, v, i) => (v > s[bi] ? i : bi), 0);
+const keyOfIndex = (i: number): Key => ({ tonic: i % 12, mode: i < 12 ? 'major' : 'minor' });
+if (args.fit) {
+  const prm = { ...TONAL_DEFAULTS };
+  const feats: FileFeat[] = [];
+  const fam: string[] = [];
+  const kind: string[] = [];
+  const dirOf: number[] = [];
+  for (const { it, p } of rows) {
+    const x = features(p, prm);
+    if (!x) continue;
+    x.ref = it.key!;
+    x.truth = it.key!.mode === 'major' ? it.key!.tonic : 12 + it.key!.tonic;
+    feats.push(x);
+    fam.push(it.family);
+    kind.push(it.sourceKind);
+    dirOf.push(DIRS.indexOf(it.dir));
+  }
+  const fams = [...new Set(fam)].sort();
+  // deterministic fold per family (hash of its name)
+  const foldOf = (f: string) => [...f].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % 5;
+  const mirex = (th: Float64Array, idx: number[]) => idx.reduce((s, i) => s + mirexKeyScore(feats[i].ref, keyOfIndex(argmax(scores(th, feats[i])))), 0) / idx.length;
+  const all = feats.map((_, i) => i);
+  const scale = 20;
+  const th0 = shippedTheta(scale);
+  console.log(`fit: ${feats.length} files, ${fams.length} families; shipped rule (as θ) MIREX ${mirex(th0, all).toFixed(3)}`);
+  const variants: [string, boolean[]][] = [
+    ['table only', Array.from({ length: NP }, (_, i) => i >= 5)],
+    ['a, table', Array.from({ length: NP }, (_, i) => i >= 5 || i === 0)],
+    ['a, c', Array.from({ length: NP }, (_, i) => i === 0 || i === 1)],
+    ['a, b', Array.from({ length: NP }, (_, i) => i === 0 || i === 2)],
+    ['a, f', Array.from({ length: NP }, (_, i) => i === 0 || i === 4)],
+    ['a, c, b, m, f', Array.from({ length: NP }, (_, i) => i < 5)],
+    ['a, c, table', Array.from({ length: NP }, (_, i) => i >= 5 || i <= 1)],
+    ['all', Array.from({ length: NP }, () => true)],
+  ];
+  for (const lambda of args.lambda.split(',').map(Number))
+    for (const [label, free] of variants) {
+      const held: number[] = [];
+      let s = 0;
+      for (let f = 0; f < 5; f++) {
+        const tr = all.filter((i) => foldOf(fam[i]) !== f);
+        const te = all.filter((i) => foldOf(fam[i]) === f);
+        if (!te.length) continue;
+        const th = fit(tr.map((i) => feats[i]), th0, lambda, free);
+        s += mirex(th, te) * te.length;
+        held.push(...te);
+      }
+      const thAll = fit(feats, th0, lambda, free);
+      // per set, the held-out predictions (each file scored by the fold that left it out)
+      const perSet = DIRS.map((_, d) => held.filter((i) => dirOf[i] === d));
+      // trained on the MMA songs only, scored on the MIDI songs (their first chord is not fixed by a truth rule)
+      const mma = all.filter((i) => kind[i] === 'mma');
+      const midi = all.filter((i) => kind[i] !== 'mma');
+      const thM = fit(mma.map((i) => feats[i]), th0, lambda, free);
+      void perSet;
+      const foldScores = new Map<number, number>();
+      for (let f = 0; f < 5; f++) {
+        const tr = all.filter((i) => foldOf(fam[i]) !== f);
+        const th = fit(tr.map((i) => feats[i]), th0, lambda, free);
+        for (const i of all.filter((i) => foldOf(fam[i]) === f)) foldScores.set(i, mirexKeyScore(feats[i].ref, keyOfIndex(argmax(scores(th, feats[i])))));
+      }
+      const setCv = DIRS.map((_, d) => { const ix = all.filter((i) => dirOf[i] === d); return `${(ix.reduce((a, i) => a + foldScores.get(i)!, 0) / ix.length).toFixed(3)}/${mirex(th0, ix).toFixed(3)}`; }).join(' | ');
+      console.log(`  λ ${String(lambda).padEnd(6)} ${label.padEnd(24)} CV MIREX ${(s / held.length).toFixed(3)} (shipped ${mirex(th0, held).toFixed(3)}) per set CV/shipped [${setCv}]  MMA→MIDI ${mirex(thM, midi).toFixed(3)} (shipped ${mirex(th0, midi).toFixed(3)}, ${midi.length} files)  fit on all ${mirex(thAll, all).toFixed(3)}  a ${thAll[0].toFixed(2)} c ${thAll[1].toFixed(2)} b ${thAll[2].toFixed(2)} m ${thAll[3].toFixed(2)} f ${thAll[4].toFixed(2)}`);
+      if (args.theta) console.log(JSON.stringify(Array.from(thAll, (v) => Math.round(v * 1000) / 1000)));
+    }
+}
+if (args.grid2) {
+  // the shipped kind of rule (profile ⊕ harmonic function) on the enlarged set: per set, so a change must hold on each
+  for (const profile of ['temperley', 'albrecht', 'krumhansl', 'edma'] as KeyProfileName[])
+    for (const chordWeight of [1, 2, 3, 5])
+      for (const threshold of [0.2, 0.35]) show(`${profile} chords × ${chordWeight} thr ${threshold}`, { ...TONAL_DEFAULTS, profile, chordWeight, threshold });
 }
