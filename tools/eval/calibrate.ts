@@ -30,7 +30,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MIN_CONFIDENCE } from '../../main/contract/methods';
+import { MIN_CONFIDENCE } from '@contract';
 import { KEY_SIGNS, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
 import { mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import { analyzeFile } from '../../main/engine/analysis/run';
