@@ -60,6 +60,8 @@ export interface KeyEvidence {
   spread: number;
   /** how many of the key's seven scale tones are heard (mean chroma ≥ 0.2 of its strongest pitch class), 0..7: a sustained chord or a drone shows 3–4, music in the key 6–7 */
   scale: number;
+  /** 1 when the key profile alone (without the chords' harmonic-function score) picks the same key, else 0: the two disagree on modal and relative-key music */
+  agree: number;
 }
 
 /** A logistic calibration map: inputs by name, their weights, the intercept. */
@@ -72,10 +74,10 @@ export interface CalibrationModel<K extends string> {
 /** The sign each tempo input's weight must have (+1: more of it, more likely right; −1: less likely). */
 export const TEMPO_SIGNS: Record<keyof TempoEvidence, 1 | -1> = { pulse: 1, logPulse: 1, agree: 1, smooth: -1, lock: 1, octave: 1, level: 1, steady: 1, flux: 1, extreme: -1 };
 /** The sign each key input's weight must have. */
-export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1, spread: 1, scale: 1 };
+export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1, spread: 1, scale: 1, agree: 1 };
 
 // BEGIN CALIBRATION (written by tools/eval/calibrate.ts)
-/** Tempo calibration; fitted by tools/eval/calibrate.ts on 230 development files with a tempo (dev 104, synth 22, octave 68, beatless 36), analysers 70e3c31a6a57. */
+/** Tempo calibration; fitted by tools/eval/calibrate.ts on 230 development files with a tempo (dev 104, synth 22, octave 68, beatless 36), analysers a80383189fa5. */
 export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = { inputs: ['agree', 'smooth'], weights: [0.5028, -11.11], bias: 3.672 };
 /** Key calibration; fitted by tools/eval/calibrate.ts on 306 development files with a key named (dev 83, synth 22, octave 68, beatless 24, keyset 109). */
 export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'margin', 'scale'], weights: [9.633, 7.632, 1.114], bias: -14.24 };

@@ -405,7 +405,9 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
   // the chosen key's profile correlation (not the blend with the chord score, whose scale differs) × spread
   const scaleSteps = k.mode === 'major' ? [0, 2, 4, 5, 7, 9, 11] : [0, 2, 3, 5, 7, 8, 10];
   const scale = scaleSteps.filter((d) => hi > 0 && mean[(k.tonic + d) % 12] >= 0.2 * hi).length;
-  const evidence: KeyEvidence = { fit: Math.max(0, profileCorr[bi]) * spread, margin: strengths[bi] - second, spread, scale };
+  let pi = 0;
+  for (let i = 1; i < 24; i++) if (profileCorr[i] > profileCorr[pi]) pi = i;
+  const evidence: KeyEvidence = { fit: Math.max(0, profileCorr[bi]) * spread, margin: strengths[bi] - second, spread, scale, agree: pi === bi ? 1 : 0 };
   return {
     key: keyName(k),
     tonic: k.tonic,
