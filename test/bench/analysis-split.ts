@@ -5,11 +5,16 @@
 // init/process/finish and the shared decimated streams (SharedStreams), next to
 // the decode floor measured in the same run (ffmpeg decoding the same files to
 // the same outputs, no analysis). Figures per CPU second of this process and of
-// its ffmpeg children (getrusage); the per-analyser split is this thread's time
-// inside each call (performance.now), so it is a share of the process's CPU.
+// its ffmpeg children (getrusage); the per-analyser split is the process's CPU
+// time (process.cpuUsage, so a busy machine's waits do not count) inside each call.
 //
-//   nice node --import tsx test/bench/analysis-split.ts [FOLDER=test/output/eval/dev] [--limit N] [--json OUT]
-import { execFileSync } from 'node:child_process';
+//   nice node --import tsx test/bench/analysis-split.ts [FOLDER=test/output/eval/dev] [--limit N] [--json OUT] [--cli]
+//
+// --cli (after `npm run build`): also `studio analyze FOLDER --json` as a user runs it (its engine,
+// worker threads on every core, the database), timed by wall clock and by its processes' CPU, in
+// the same run: × realtime per core by wall = audio / (wall × cores).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANALYSIS_FILTER, analyzeFile } from '../../main/engine/analysis/run';
@@ -25,14 +30,19 @@ const jsonOut = argv.includes('--json') ? argv[argv.indexOf('--json') + 1] : nul
 const files = readdirSync(dir).filter((f) => /\.(mp3|wav|flac|ogg|m4a|opus)$/i.test(f)).sort().slice(0, limit).map((f) => join(dir, f));
 
 const ms: Record<string, number> = {};
+/** this process's CPU time, ms (user + system) */
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 const add = (k: string, t: number) => (ms[k] = (ms[k] ?? 0) + t);
 /** wraps an analyser's calls with timers under its name */
 function timed(a: Analyser): Analyser {
   const wrap = <F extends (...x: never[]) => unknown>(label: string, f: F): F =>
     ((...args: Parameters<F>) => {
-      const t = performance.now();
+      const t = cpuMs();
       const r = f.apply(a, args);
-      add(label, performance.now() - t);
+      add(label, cpuMs() - t);
       return r;
     }) as F;
   a.init = wrap(a.name, a.init);
@@ -44,9 +54,9 @@ function timed(a: Analyser): Analyser {
 for (const m of ['process', 'endBlock'] as const) {
   const f = SharedStreams.prototype[m] as (...x: unknown[]) => unknown;
   (SharedStreams.prototype as unknown as Record<string, unknown>)[m] = function (this: unknown, ...args: unknown[]) {
-    const t = performance.now();
+    const t = cpuMs();
     const r = f.apply(this, args);
-    add('shared streams (decimation)', performance.now() - t);
+    add('shared streams (decimation)', cpuMs() - t);
     return r;
   };
 }
@@ -68,9 +78,9 @@ const w0 = performance.now();
 const keys: Record<string, string | null> = {};
 for (const f of files) {
   const analysers = libraryAnalysers().map(timed);
-  const t = performance.now();
+  const t = cpuMs();
   const run = await analyzeFile(f, analysers);
-  add('analyzeFile (all)', performance.now() - t);
+  add('analyzeFile (all)', cpuMs() - t);
   audio += run.durationSec ?? 0;
   keys[f] = ((run.results.tonal as { key?: { key: string | null } })?.key?.key ?? null) as string | null;
 }
@@ -92,7 +102,18 @@ console.log(`decode floor (ffmpeg, the same two outputs, nothing read): CPU ${fl
 const total = ms['analyzeFile (all)'];
 const parts = Object.entries(ms).filter(([k]) => k !== 'analyzeFile (all)');
 const inParts = parts.reduce((s, [, v]) => s + v, 0);
-console.log(`\nthis thread's time in analyzeFile: ${(total / 1000).toFixed(1)} s`);
+console.log(`\nthis process's CPU in analyzeFile: ${(total / 1000).toFixed(1)} s`);
 for (const [k, v] of parts.sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(30)} ${(v / 1000).toFixed(2).padStart(7)} s  ${((100 * v) / total).toFixed(1).padStart(5)} %`);
 console.log(`  ${'rest (PCM pipe, deinterleave, tags…)'.padEnd(30)} ${((total - inParts) / 1000).toFixed(2).padStart(7)} s  ${((100 * (total - inParts)) / total).toFixed(1).padStart(5)} %`);
+if (argv.includes('--cli')) {
+  const cores = availableParallelism();
+  const c1 = childCpu();
+  const w1 = performance.now();
+  const r = spawnSync(process.execPath, ['bin/studio.js', 'analyze', dir, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const cliWall = (performance.now() - w1) / 1000;
+  const cliCpu = childCpu() - c1;
+  const tracks = r.stdout.split('\n').filter(Boolean).length;
+  const load2 = execFileSync('cat', ['/proc/loadavg']).toString().split(' ').slice(0, 3).join(' ');
+  console.log(`\nstudio analyze ${dir} --json: ${tracks} tracks, wall ${cliWall.toFixed(1)} s on ${cores} cores → ${(audio / (cliWall * cores)).toFixed(0)}× realtime per core by wall (decode floor by wall, one file at a time: ${(audio / floorWall).toFixed(0)}×); CPU ${cliCpu.toFixed(1)} s → ${(audio / cliCpu).toFixed(0)}× per CPU second (${(cliCpu / floorCpu).toFixed(2)}× the floor); load average after ${load2}`);
+}
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ files: files.length, audio, wall, own, kids, floorCpu, ms, keys }, null, 1));

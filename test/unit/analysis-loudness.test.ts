@@ -82,6 +82,25 @@ describe('loudness vs ffmpeg ebur128', () => {
     }
   });
 
+  it('skips quiet blocks in the true-peak scan without changing it (level steps with inter-sample peaks)', () => {
+    // fs/4 sines at a 45° phase: every sample is 3 dB under the true peak. Loud (0.5), quiet (0.02),
+    // then 0.55, whose samples (0.39) stay under the running true peak (0.5) while its own true peak
+    // is above it: a skip of every block under the running peak would miss it; the rule (0.6 ×) does not.
+    const n = 44100 * 3;
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i++) x[i] = (i < n / 3 ? 0.5 : i < (2 * n) / 3 ? 0.02 : 0.55) * Math.sin((Math.PI / 2) * i + Math.PI / 4);
+    const run = (bs: number) => {
+      const a = new LoudnessAnalyser();
+      a.init(44100, 1);
+      for (let i = 0; i < n; i += bs) a.process([x.subarray(i, Math.min(n, i + bs))]);
+      return a.finish();
+    };
+    const whole = run(n); // one block: nothing is skipped
+    assert.ok(Math.abs(whole.truePeakDbtp! - 20 * Math.log10(0.55)) < 0.2, `true peak ${whole.truePeakDbtp}`); // the 4× interpolator overshoots a little at the level step
+    assert.ok(whole.truePeakDbtp! - whole.samplePeakDbfs! > 2.9, 'the peak is between samples');
+    for (const bs of [4096, 1000]) assert.equal(run(bs).truePeakDbtp, whole.truePeakDbtp);
+  });
+
   it('K-weighting at 48 kHz equals the coefficients printed in BS.1770-4', () => {
     const [shelf, hp] = kWeighting(48000);
     const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-8, `${a} vs ${b}`);

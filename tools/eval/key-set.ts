@@ -101,7 +101,7 @@ const GROOVES: [string, string, number, number][] = [
   ['bvfunk', 'BVFunk', 104, 4], ['lfusion', 'LFusion', 100, 4], ['beguine', 'Beguine', 112, 4], ['bolero', 'Bolero', 104, 4],
   ['tango', 'Tango', 120, 4], ['foxtrot', 'Foxtrot', 128, 4], ['rhumba', 'Rhumba', 116, 4], ['broadway', 'Broadway', 124, 4],
   ['softshoe', 'SoftShoe', 108, 4], ['strut', 'Strut', 100, 4], ['60srock', '60sRock', 136, 4], ['latinwaltz', 'LatinWaltz', 132, 3],
-  ['broadwaywaltz', 'BroadwayWaltz', 144, 3], ['arpeggiowaltz', 'ArpeggioWaltz', 120, 3], ['arpeggio44', 'Arpeggio44', 90, 4], ['spiritual', 'Spiritual', 92, 4],
+  ['broadwaywaltz', 'BroadwayWaltz', 144, 3], ['arpeggiowaltz', 'ArpeggioWaltz', 120, 3], ['spiritual', 'Spiritual', 92, 4],
 ];
 
 interface Job {

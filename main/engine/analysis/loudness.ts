@@ -234,8 +234,10 @@ export class LoudnessAnalyser implements Analyser<LoudnessResult> {
     edge.set(hist);
     edge.set(x.subarray(0, 11), 11);
     let tp = scanPairs(edge, 5, 15, this.truePeak);
-    // Pairs inside the block; the last 6 gaps wait for the next block.
-    tp = scanPairs(x, 5, n - 7, tp);
+    // Pairs inside the block; the last 6 gaps wait for the next block. A block whose
+    // every sample is under scanPairs' threshold (0.6 × the running peak) has no pair to
+    // interpolate: skipped, with the same result.
+    if (blockMax >= tp * 0.6) tp = scanPairs(x, 5, n - 7, tp);
     this.truePeak = tp;
     hist.set(x.subarray(n - 11, n));
   }

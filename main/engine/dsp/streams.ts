@@ -111,6 +111,45 @@ export class MonoDecimator {
         out[o++] = acc;
       }
     }
+    if (taps === 24) {
+      // factor 4 (44.1 and 48 kHz → ~11 kHz, the shared base stream of every library analysis):
+      // the same sums in the same order as the loop below, the 12 folded coefficients in locals
+      const h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3], h4 = h[4], h5 = h[5], h6 = h[6], h7 = h[7], h8 = h[8], h9 = h[9], h10 = h[10], h11 = h[11];
+      for (; p < total; p += f) {
+        const s0 = p - 23;
+        let acc = 0;
+        acc += h0 * (hist[s0] + hist[p]);
+        acc += h1 * (hist[s0 + 1] + hist[p - 1]);
+        acc += h2 * (hist[s0 + 2] + hist[p - 2]);
+        acc += h3 * (hist[s0 + 3] + hist[p - 3]);
+        acc += h4 * (hist[s0 + 4] + hist[p - 4]);
+        acc += h5 * (hist[s0 + 5] + hist[p - 5]);
+        acc += h6 * (hist[s0 + 6] + hist[p - 6]);
+        acc += h7 * (hist[s0 + 7] + hist[p - 7]);
+        acc += h8 * (hist[s0 + 8] + hist[p - 8]);
+        acc += h9 * (hist[s0 + 9] + hist[p - 9]);
+        acc += h10 * (hist[s0 + 10] + hist[p - 10]);
+        acc += h11 * (hist[s0 + 11] + hist[p - 11]);
+        out[o++] = acc;
+      }
+    }
+    if (taps === 16) {
+      // factor 2 with 8 taps per factor (~11 kHz → ~5.5 kHz, the key's stream): as above
+      const h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3], h4 = h[4], h5 = h[5], h6 = h[6], h7 = h[7];
+      for (; p < total; p += f) {
+        const s0 = p - 15;
+        let acc = 0;
+        acc += h0 * (hist[s0] + hist[p]);
+        acc += h1 * (hist[s0 + 1] + hist[p - 1]);
+        acc += h2 * (hist[s0 + 2] + hist[p - 2]);
+        acc += h3 * (hist[s0 + 3] + hist[p - 3]);
+        acc += h4 * (hist[s0 + 4] + hist[p - 4]);
+        acc += h5 * (hist[s0 + 5] + hist[p - 5]);
+        acc += h6 * (hist[s0 + 6] + hist[p - 6]);
+        acc += h7 * (hist[s0 + 7] + hist[p - 7]);
+        out[o++] = acc;
+      }
+    }
     for (; p < total; p += f) {
       const s0 = p - taps + 1;
       let acc = odd ? h[halfTaps] * hist[s0 + halfTaps] : 0;
