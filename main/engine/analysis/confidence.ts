@@ -77,7 +77,7 @@ export const TEMPO_SIGNS: Record<keyof TempoEvidence, 1 | -1> = { pulse: 1, logP
 export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1, spread: 1, scale: 1, agree: 1 };
 
 // BEGIN CALIBRATION (written by tools/eval/calibrate.ts)
-/** Tempo calibration; fitted by tools/eval/calibrate.ts on 230 development files with a tempo (dev 104, synth 22, octave 68, beatless 36), analysers a80383189fa5. */
+/** Tempo calibration; fitted by tools/eval/calibrate.ts on 230 development files with a tempo (dev 104, synth 22, octave 68, beatless 36), analysers a0a64a83f9b3. */
 export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = { inputs: ['agree', 'smooth'], weights: [0.5028, -11.11], bias: 3.672 };
 /** Key calibration; fitted by tools/eval/calibrate.ts on 306 development files with a key named (dev 83, synth 22, octave 68, beatless 24, keyset 109). */
 export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'margin', 'scale'], weights: [9.633, 7.632, 1.114], bias: -14.24 };
