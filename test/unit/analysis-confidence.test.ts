@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeTrack } from '../../main/engine/analysis/index';
+import { keyConfidence, tempoConfidence } from '../../main/engine/analysis/confidence';
 import { NO_TEMPO } from '../../main/engine/analysis/tempo';
 import { FEATURE_MIN_CONFIDENCE, featuresText } from '../../main/engine/analysis/text';
 import { media } from '../helpers/media';
@@ -88,6 +89,10 @@ describe('confidence reaches the features line (issue 10, items 10–12)', () =>
     const r = await analyzeTrack(drumGroove());
     assert.ok(r.tempo.bpm !== null && Math.abs(r.tempo.bpm - 100) <= 4, `bpm ${r.tempo.bpm}`);
     assert.match(r.features, /^Tempo: (99|100|101) BPM\./);
+    assert.ok(r.tempo.confidence >= FEATURE_MIN_CONFIDENCE, `tempo confidence ${r.tempo.confidence}`);
+    // the stated confidence is the calibration map (confidence.ts) of the analysers' evidence, and nothing else
+    assert.equal(r.tempo.confidence, tempoConfidence(r.tempo.evidence!));
+    assert.equal(r.tonal.key.confidence, keyConfidence(r.tonal.key.evidence!));
     assert.ok(r.tonal.key.confidence < FEATURE_MIN_CONFIDENCE, `key ${r.tonal.key.key} at confidence ${r.tonal.key.confidence}`);
     assert.doesNotMatch(r.features, /Key|Chords/);
   });

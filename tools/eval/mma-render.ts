@@ -15,6 +15,11 @@ export function songProgression(i: number): string[] {
   return [chordName(t, false), chordName(t + 9, true), chordName(t + 5, false), chordName(t + 7, false)];
 }
 
+/** The key of song `i`'s progression (songProgression: I – vi – IV – V of this major key); tools/eval/calibrate.ts scores the key confidence on it. */
+export function songKey(i: number): { tonic: number; mode: 'major' } {
+  return { tonic: (i * 5) % 12, mode: 'major' };
+}
+
 export interface MmaSong {
   /** file stem of the .mma / .mid in `work` */
   name: string;

@@ -11,11 +11,12 @@
 //   nice node --import tsx tools/eval/octave-set.ts [--out test/output/tempo-octave]
 //   then tools/eval/octave-train.ts reads it (with the dev set and tempo-synth)
 //
-// Writes OUT/octave/*.mp3 and OUT/manifest.json (EvalItem rows with set "octave", source = groove family).
+// Writes OUT/octave/*.mp3 and OUT/manifest.json (EvalItem rows with set "octave", source = groove family;
+// key: the progression's, songKey, which tools/eval/calibrate.ts uses).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderMmaSong, songProgression, TEMPO_SET_SOUNDFONTS as SF } from './mma-render';
+import { renderMmaSong, songKey, songProgression, TEMPO_SET_SOUNDFONTS as SF } from './mma-render';
 
 const { values: args } = parseArgs({
   options: {
@@ -76,7 +77,7 @@ songs.forEach(({ fam, groove, bpm, cat }, i) => {
   const file = `${name}.mp3`;
   const out = join(OUT, 'octave', file);
   if (!existsSync(out)) renderMmaSong({ name, groove, tempo: bpm, beatsPerBar: 4, chords: songProgression(i), soundfont: SF[i % 2], sec: SEC, work: join(OUT, 'work'), out });
-  items.push({ set: 'octave', file, source: `mma:${fam}`, category: cat, bpm, meter: 4, meterClass: '4/4', sourceKind: 'mma', key: null, keyTrusted: false, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
+  items.push({ set: 'octave', file, source: `mma:${fam}`, category: cat, bpm, meter: 4, meterClass: '4/4', sourceKind: 'mma', key: songKey(i), keyTrusted: true, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
 });
 writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items }, null, 1));
 console.log(`${items.length} files in ${join(OUT, 'octave')}`);

@@ -9,11 +9,12 @@
 //   nice node --import tsx tools/eval/synth-set.ts [--out test/output/tempo-synth]
 //   nice node --import tsx tools/eval/dev-cache.ts --out test/output/tempo-synth --set synth
 //
-// Writes OUT/synth/*.mp3 and OUT/manifest.json (EvalItem rows with set "synth").
+// Writes OUT/synth/*.mp3 and OUT/manifest.json (EvalItem rows with set "synth"; key: the
+// progression's, songKey, none for drums only; tools/eval/calibrate.ts uses it).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderMmaSong, songProgression, TEMPO_SET_SOUNDFONTS as SF } from './mma-render';
+import { renderMmaSong, songKey, songProgression, TEMPO_SET_SOUNDFONTS as SF } from './mma-render';
 
 const { values: args } = parseArgs({ options: { out: { type: 'string', default: 'test/output/tempo-synth' } } });
 const OUT = args.out;
@@ -64,7 +65,7 @@ SONGS.forEach(([groove, tempo, per, meter, drums], i) => {
   const file = `${name}.mp3`;
   const out = join(OUT, 'synth', file);
   if (!existsSync(out)) renderMmaSong({ name, groove, tempo, beatsPerBar: meter * per, chords: drums ? null : songProgression(i), soundfont: SF[i % 2], sec: SEC, work: join(OUT, 'work'), out });
-  items.push({ set: 'synth', file, source: name, category: drums ? 'percussion' : meter === 3 ? 'triple' : per > 1 ? 'compound' : bpm > 160 ? 'fast' : bpm < 90 ? 'soft' : 'pop4', bpm, meter, key: null, keyTrusted: false, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
+  items.push({ set: 'synth', file, source: name, category: drums ? 'percussion' : meter === 3 ? 'triple' : per > 1 ? 'compound' : bpm > 160 ? 'fast' : bpm < 90 ? 'soft' : 'pop4', bpm, meter, key: drums ? null : songKey(i), keyTrusted: !drums, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
 });
 writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items }, null, 1));
 console.log(`${items.length} files in ${join(OUT, 'synth')}`);

@@ -54,6 +54,8 @@ export class EssentiaKeyAnalyser implements Analyser<KeyResult> {
       const r = e.KeyExtractor(v, true, 1024, 1024, 12, 3500, 60, 25, 0.2, this.profile, fs, 0.0001, 440, 'cosine', 'hann');
       const k = parseKey(`${r.key} ${r.scale}`);
       if (!k || !(r.strength > 0)) return none;
+      // confidence: essentia's key strength as it is, NOT calibrated (confidence.ts calibrates the default
+      // key analyser only; this one is a reference for tests and tools/eval, never stored in the library)
       return { key: keyName(k), tonic: k.tonic, mode: k.mode, confidence: Math.round(r.strength * 1000) / 1000, camelot: camelot(k), openKey: openKey(k), strengths: [], chroma: [] };
     } finally {
       v.delete?.();

@@ -9,13 +9,16 @@
  */
 import { hann, RealFft } from '../dsp/fft';
 import { FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
+import { tempoConfidence, type TempoEvidence } from './confidence';
 import type { Analyser } from './types';
 
 export interface TempoResult {
   /** beats per minute, 0.1 resolution (null: no pulse found, e.g. silence; `reason` says why) */
   bpm: number | null;
-  /** 0..1: normalised autocorrelation of the onset envelope at the beat period (0 when bpm is null; the library stores null then) */
+  /** calibrated probability (0..1) that bpm is right, within 4 % (confidence.ts; 0 when bpm is null; the library stores null then) */
   confidence: number;
+  /** the inputs of the calibrated confidence (absent when bpm is null) */
+  evidence?: TempoEvidence;
   /** why there is no tempo (bpm null), in words for the user */
   reason?: string;
   /** beat positions, seconds (ms resolution), from the beat tracker run at the chosen tempo */
@@ -48,7 +51,7 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 6;
+  readonly version = 7;
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly frames = new FrameBuffer(N, HOP);
@@ -229,22 +232,65 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   const { ac, acAt } = p;
   let bpm = level.bpm;
   let levelBeats: number[] | null = null;
+  let octave = 4;
   if (tuning.octaveModel) {
     const w = tuning.octaveModel;
     const o = octaveCandidatesOf(p, fps, opts, level.bpm, bands);
-    bpm = o.cands.reduce((a, b) => (octaveScore(b.features, w) > octaveScore(a.features, w) ? b : a)).bpm;
+    const best = o.cands.reduce((a, b) => (octaveScore(b.features, w) > octaveScore(a.features, w) ? b : a));
+    bpm = best.bpm;
     if (bpm === level.bpm) levelBeats = o.beats;
+    octave = logOdds(octaveScore(best.features, w), o.cands.filter((c) => c !== best).map((c) => octaveScore(c.features, w)));
   } else if (tuning.octave) bpm = chooseOctave(p, opts, level.bpm);
   const period = (60 * fps) / bpm;
   const beatFrames = levelBeats ?? trackBeats(p.env, period);
   const diffs = bands ? beatDiffs(bands, beatFrames) : null;
-  const confidence = Math.max(0, Math.min(1, Math.max(acAt(period), acAt(2 * period)) / ac[0]));
   const beats = beatFrames.map((f) => Math.round((t0 + f / fps) * 1000) / 1000).filter((t) => t >= 0);
   // The comb's resolution is limited by the frame rate; a straight line through the beat
   // positions (which the DP placed freely) gives the tempo of a steady track more precisely.
   const fitted = fitPeriod(beatFrames, period);
   if (fitted) bpm = (60 * fps) / fitted;
-  return { bpm: Math.round(bpm * 10) / 10, confidence: Math.round(confidence * 1000) / 1000, beats, beatsPerBar: diffs ? meterOf(diffs) : beatsPerBar(acAt, period, ac.length - 1) };
+  const evidence = tempoEvidence(p, opts, tempi, level, octave, beatFrames, period, meanFlux / envIn.length, bpm);
+  return { bpm: Math.round(bpm * 10) / 10, confidence: tempoConfidence(evidence), evidence, beats, beatsPerBar: diffs ? meterOf(diffs) : beatsPerBar(acAt, period, ac.length - 1) };
+}
+
+/** log(e^best ÷ Σ e^others), clamped to ±6; 4 when there are no others (nothing to confuse it with). */
+function logOdds(best: number, others: number[]): number {
+  if (!others.length) return 4;
+  const m = Math.max(best, ...others);
+  const lse = m + Math.log(others.reduce((s, v) => s + Math.exp(v - m), 0));
+  return Math.max(-6, Math.min(6, best - lse));
+}
+
+/**
+ * The inputs of the calibrated tempo confidence (confidence.ts, TempoEvidence) from
+ * estimateTempo's own intermediate values: the periodicity, the levels of step one and
+ * the chosen one, the octave decision's log-odds, the tracked beats (frames) at `period`,
+ * the mean onset flux and the final tempo.
+ */
+function tempoEvidence(p: Periodicity, opts: Required<TempoOptions>, tempi: LevelTempo[], level: LevelTempo, octave: number, beatFrames: number[], period: number, meanFlux: number, bpm: number): TempoEvidence {
+  const { ac, acAt } = p;
+  const pulse = Math.max(0, Math.min(1, Math.max(acAt(period), acAt(2 * period)) / ac[0]));
+  // two simpler rules that err differently: the comb's own pick with the prior, and comb × prior's octave of the chosen level
+  const same = (b: number) => Math.abs(b - bpm) <= 0.04 * bpm;
+  const comb = tempi.find((l) => l.rel === '1');
+  const agree = (comb && same(comb.bpm) ? 1 : 0) + (same(chooseOctave(p, opts, level.bpm)) ? 1 : 0);
+  const lscore = (l: LevelTempo) => Math.log(Math.max(l.salience, 1e-6)) + Math.log(Math.max(l.dft, 1e-6));
+  const octaveOf = (b: number) => [0.5, 1, 2].some((f) => Math.abs(b - level.bpm * f) <= 0.04 * level.bpm * f);
+  const rivals = tempi.filter((l) => !octaveOf(l.bpm)).map(lscore);
+  const levelMargin = rivals.length ? Math.max(-6, Math.min(6, lscore(level) - Math.max(...rivals))) : 4;
+  let ok = 0;
+  for (let i = 1; i < beatFrames.length; i++) if (Math.abs(beatFrames[i] - beatFrames[i - 1] - period) <= 0.1 * period) ok++;
+  const steady = beatFrames.length > 1 ? ok / (beatFrames.length - 1) : 0;
+  // the conditioned envelope (unit RMS): its mean is small for sparse, sharp onsets and near 1 for a smooth swell (a drone's beating partials)
+  const env = p.env;
+  let mean = 0;
+  for (let i = 0; i < env.length; i++) mean += env[i];
+  mean /= env.length;
+  // onset strength at the tracked beats (the strongest frame within ±1) ÷ the envelope's mean
+  let atBeats = 0;
+  for (const b of beatFrames) atBeats += Math.max(env[b - 1] ?? 0, env[b] ?? 0, env[b + 1] ?? 0);
+  const lock = beatFrames.length && mean > 0 ? Math.log(Math.max(atBeats / beatFrames.length / mean, 1e-3)) : 0;
+  return { pulse, logPulse: Math.log(Math.max(pulse, 0.01)), agree, smooth: mean, lock, octave, level: levelMargin, steady, flux: Math.log(Math.max(meanFlux, 1e-3)), extreme: Math.abs(Math.log2(bpm / 120)) };
 }
 
 /**

@@ -14,6 +14,7 @@
 import { hann, RealFft } from '../dsp/fft';
 import { correlation, FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
 import { ALL_KEYS, camelot, chordName, keyName, openKey, type Key } from './keys';
+import { keyConfidence, type KeyEvidence } from './confidence';
 import type { Analyser } from './types';
 
 /** Key profiles (major, minor), index 0 = tonic. */
@@ -55,8 +56,15 @@ export interface KeyResult {
   key: string | null;
   tonic: number | null;
   mode: 'major' | 'minor' | null;
-  /** 0..1: correlation of the chroma with the winning key profile, scaled by the chroma's spread (1 − weakest/strongest pitch class): near 0 for a flat chroma (drums, noise, twelve-tone); 0 for one pitch class and halved for two (a sine, a one-note drone: no scale) */
+  /**
+   * calibrated probability (0..1) that key is exactly right (confidence.ts), from the correlation of the
+   * chroma with the winning key profile scaled by the chroma's spread (1 − weakest/strongest pitch class:
+   * near 0 for a flat chroma — drums, noise, twelve-tone; 0 for one pitch class and halved for two, a sine
+   * or a one-note drone: no scale) and the winner's margin over the next key
+   */
   confidence: number;
+  /** the inputs of the calibrated confidence (keyFromChroma only) */
+  evidence?: KeyEvidence;
   camelot: string | null;
   openKey: string | null;
   /** correlation with each of the 24 keys: C..B major, then C..B minor */
@@ -215,7 +223,7 @@ export function foldChroma(fine: Float32Array, frames: number, cents: number): F
 
 export class TonalAnalyser implements Analyser<TonalResult> {
   readonly name = 'tonal';
-  readonly version = 3;
+  readonly version = 4;
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly buf = new FrameBuffer(N, HOP);
@@ -392,12 +400,20 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
   let present = 0;
   for (const x of mean) if (hi > 0 && x >= 0.1 * hi) present++;
   const spread = hi > 0 ? (1 - lo / hi) * Math.min(1, Math.max(0, present - 1) / 2) : 0;
+  let second = -Infinity;
+  for (let i = 0; i < 24; i++) if (i !== bi && strengths[i] > second) second = strengths[i];
+  // the chosen key's profile correlation (not the blend with the chord score, whose scale differs) × spread
+  const scaleSteps = k.mode === 'major' ? [0, 2, 4, 5, 7, 9, 11] : [0, 2, 3, 5, 7, 8, 10];
+  const scale = scaleSteps.filter((d) => hi > 0 && mean[(k.tonic + d) % 12] >= 0.2 * hi).length;
+  let pi = 0;
+  for (let i = 1; i < 24; i++) if (profileCorr[i] > profileCorr[pi]) pi = i;
+  const evidence: KeyEvidence = { fit: Math.max(0, profileCorr[bi]) * spread, margin: strengths[bi] - second, spread, scale, agree: pi === bi ? 1 : 0 };
   return {
     key: keyName(k),
     tonic: k.tonic,
     mode: k.mode,
-    // the chosen key's profile correlation (not the blend with the chord score, whose scale differs) × spread
-    confidence: Math.round(Math.max(0, profileCorr[bi]) * spread * 1000) / 1000,
+    confidence: keyConfidence(evidence),
+    evidence,
     camelot: camelot(k),
     openKey: openKey(k),
     strengths: strengths.map((s) => Math.round(s * 1000) / 1000),

@@ -1,0 +1,108 @@
+/**
+ * Calibrated confidence of the tempo and the key (issue 10 kind 4, issue 11):
+ * the probability (0..1) that the stated value is right — tempo right = within
+ * 4 % of the true beat (Acc1), key right = the exact key (tonic and mode) — so
+ * that of the tracks shown at 0.8, about 80 % are right. This module is the
+ * one place that turns the analysers' evidence into that number: the tempo
+ * analyser (tempo.ts) and the key analyser (tonal.ts) call it, the library
+ * stores what they return, and the table, the track detail, the export,
+ * `studio analyze` and the features line (text.ts, MIN_CONFIDENCE) all show
+ * that one stored value.
+ *
+ * The map is Platt-style logistic regression (Platt 1999; Niculescu-Mizil &
+ * Caruana 2005) over a few inputs each analyser computes anyway:
+ * p = 1 / (1 + exp(−(b + Σ wᵢ xᵢ))). Why logistic and not isotonic or binned:
+ * the fit has ~200 tracks, of which only a few dozen are wrong; isotonic
+ * regression and histogram binning need many more to avoid step artefacts
+ * and overfit one input, while a logistic model with 3–5 weights is smooth,
+ * monotone in each input and fits several inputs at once. Each weight is
+ * constrained to the sign its input's meaning implies (more pulse evidence
+ * can never lower the confidence), so the map is monotone in every input.
+ *
+ * The constants below are written by tools/eval/calibrate.ts (development data
+ * only: the dev set of tools/eval/build-set.ts and the dev-side renders of
+ * synth-set.ts and octave-set.ts, families related to a test family left
+ * out); rerun it after any change to the tempo or key analyser and bump that
+ * analyser's version so stored values are recomputed.
+ */
+
+/** Evidence for a tempo, from estimateTempo (tempo.ts); every value is finite. */
+export interface TempoEvidence {
+  /** normalised autocorrelation of the onset envelope at one or two beat periods (0..1): how periodic the onsets are */
+  pulse: number;
+  /** log of pulse (floored at 0.01): tells a drone's 0.05 from a weak groove's 0.3 better than pulse does */
+  logPulse: number;
+  /** how many of two simpler rules that err differently (the comb's own pick with the tempo prior; comb × prior's octave of the chosen level) give the same tempo (0..2) */
+  agree: number;
+  /** mean of the conditioned onset envelope at unit RMS (0..1): small for sparse, sharp onsets, near 1 for a smooth swell such as a drone's beating partials */
+  smooth: number;
+  /** log of the onset strength at the tracked beats (strongest frame within ±1) ÷ the envelope's mean: how much the beats stand out */
+  lock: number;
+  /** log-odds of the chosen octave against the other octave candidates (half, double) in the octave decision; 4 when there was no alternative */
+  octave: number;
+  /** log margin of the chosen metrical level over the best level that is not its octave (2/3, 3/4, 4/3, 3/2, 1/3, 3 × …) in step one (comb salience × Fourier tempogram); 4 when there was none */
+  level: number;
+  /** fraction of the tracked beat intervals within 10 % of the beat period (0..1): how steadily the beat tracker locked */
+  steady: number;
+  /** log of the mean onset flux (MIN_ONSET_FLUX's measure): how strong the onsets are */
+  flux: number;
+  /** |log2(bpm / 120)|: how far from a moderate tempo (fast and slow tracks' octaves are the hard ones) */
+  extreme: number;
+}
+
+/** Evidence for a key, from keyFromChroma (tonal.ts); every value is finite. */
+export interface KeyEvidence {
+  /** the chosen key's profile correlation × the chroma's spread (0..1; the key analyser's confidence before calibration): near 0 for a flat chroma (drums, noise, twelve-tone) */
+  fit: number;
+  /** the chosen key's score minus the best other key's score (the blend of profile and harmonic-function scores): how clearly it won */
+  margin: number;
+  /** the chroma's spread (0..1): 1 − weakest/strongest pitch class, less for one or two pitch classes */
+  spread: number;
+  /** how many of the key's seven scale tones are heard (mean chroma ≥ 0.2 of its strongest pitch class), 0..7: a sustained chord or a drone shows 3–4, music in the key 6–7 */
+  scale: number;
+  /** 1 when the key profile alone (without the chords' harmonic-function score) picks the same key, else 0: the two disagree on modal and relative-key music */
+  agree: number;
+}
+
+/** A logistic calibration map: inputs by name, their weights, the intercept. */
+export interface CalibrationModel<K extends string> {
+  inputs: readonly K[];
+  weights: readonly number[];
+  bias: number;
+}
+
+/** The sign each tempo input's weight must have (+1: more of it, more likely right; −1: less likely). */
+export const TEMPO_SIGNS: Record<keyof TempoEvidence, 1 | -1> = { pulse: 1, logPulse: 1, agree: 1, smooth: -1, lock: 1, octave: 1, level: 1, steady: 1, flux: 1, extreme: -1 };
+/** The sign each key input's weight must have. */
+export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1, spread: 1, scale: 1, agree: 1 };
+
+// BEGIN CALIBRATION (written by tools/eval/calibrate.ts)
+/** Tempo calibration; fitted by tools/eval/calibrate.ts on 230 development files with a tempo (dev 104, synth 22, octave 68, beatless 36), analysers a0a64a83f9b3. */
+export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = { inputs: ['agree', 'smooth'], weights: [0.5028, -11.11], bias: 3.672 };
+/** Key calibration; fitted by tools/eval/calibrate.ts on 306 development files with a key named (dev 83, synth 22, octave 68, beatless 24, keyset 109). */
+export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'margin', 'scale'], weights: [9.633, 7.632, 1.114], bias: -14.24 };
+// END CALIBRATION
+
+/**
+ * The calibrated probability of a logistic model at `x` (inputs by name), rounded to 0.001
+ * and kept in [0.001, 0.999]: no analysis is ever certain. Missing or non-finite inputs count as 0.
+ */
+export function calibrate<K extends string>(model: CalibrationModel<K>, x: Record<K, number>): number {
+  let s = model.bias;
+  model.inputs.forEach((k, i) => {
+    const v = x[k];
+    if (Number.isFinite(v)) s += model.weights[i] * v;
+  });
+  const p = 1 / (1 + Math.exp(-s));
+  return Math.round(Math.min(0.999, Math.max(0.001, p)) * 1000) / 1000;
+}
+
+/** Probability (0..1) that the tempo with this evidence is right (Acc1: within 4 %). */
+export function tempoConfidence(e: TempoEvidence, model: CalibrationModel<keyof TempoEvidence> = TEMPO_CALIBRATION): number {
+  return calibrate(model, e);
+}
+
+/** Probability (0..1) that the key with this evidence is exactly right. */
+export function keyConfidence(e: KeyEvidence, model: CalibrationModel<keyof KeyEvidence> = KEY_CALIBRATION): number {
+  return calibrate(model, e);
+}

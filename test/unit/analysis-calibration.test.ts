@@ -1,0 +1,85 @@
+// The calibration map of the tempo and key confidence (main/engine/analysis/confidence.ts):
+// a probability, bounded, and monotone in every input in the direction its meaning implies.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { calibrate, KEY_CALIBRATION, KEY_SIGNS, keyConfidence, TEMPO_CALIBRATION, TEMPO_SIGNS, tempoConfidence, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
+
+/** a small seeded generator (mulberry32) for reproducible random evidence */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** plausible ranges of each input (what the analysers produce) */
+const TEMPO_RANGE: Record<keyof TempoEvidence, [number, number]> = {
+  pulse: [0, 1], logPulse: [Math.log(0.01), 0], agree: [0, 2], smooth: [0, 1], lock: [-1, 4], octave: [-6, 6], level: [-6, 6], steady: [0, 1], flux: [-1, 5], extreme: [0, 2.6],
+};
+const KEY_RANGE: Record<keyof KeyEvidence, [number, number]> = { fit: [0, 1], margin: [0, 1], spread: [0, 1], scale: [0, 7], agree: [0, 1] };
+
+function checkModel<K extends string>(name: string, model: CalibrationModel<K>, signs: Record<K, 1 | -1>, range: Record<K, [number, number]>, conf: (x: Record<K, number>) => number): void {
+  // every input the model weighs is one the analyser gives, and its weight has its meaning's sign
+  model.inputs.forEach((k, i) => {
+    assert.ok(k in signs, `${name}: unknown input ${k}`);
+    assert.ok(Number.isFinite(model.weights[i]), `${name}: weight of ${k}`);
+    assert.ok(model.weights[i] * signs[k] >= 0, `${name}: weight of ${k} (${model.weights[i]}) has the wrong sign`);
+  });
+  assert.equal(model.weights.length, model.inputs.length);
+  assert.ok(Number.isFinite(model.bias));
+  const keys = Object.keys(range) as K[];
+  const r = rng(7);
+  for (let n = 0; n < 300; n++) {
+    const x = Object.fromEntries(keys.map((k) => [k, range[k][0] + r() * (range[k][1] - range[k][0])])) as Record<K, number>;
+    const p = conf(x);
+    assert.ok(p >= 0 && p <= 1, `${name}: ${p} out of [0, 1]`);
+    // monotone: moving one input in its sign's direction never lowers the confidence
+    for (const k of keys) {
+      const [lo, hi] = range[k];
+      let last = -1;
+      for (let s = 0; s <= 10; s++) {
+        const v = signs[k] > 0 ? lo + ((hi - lo) * s) / 10 : hi - ((hi - lo) * s) / 10;
+        const q = conf({ ...x, [k]: v });
+        assert.ok(q >= last, `${name}: not monotone in ${k} at ${JSON.stringify(x)}`);
+        last = q;
+      }
+    }
+  }
+  // bounded even far outside the ranges, and for missing or non-finite inputs
+  for (const big of [1e6, -1e6, NaN, Infinity, -Infinity]) {
+    const p = conf(Object.fromEntries(keys.map((k) => [k, big])) as Record<K, number>);
+    assert.ok(p >= 0.001 && p <= 0.999, `${name}: ${p} at ${big}`);
+  }
+}
+
+describe('calibrated confidence map (confidence.ts)', () => {
+  it('the shipped tempo map is a bounded probability, monotone in every input', () => {
+    checkModel('tempo', TEMPO_CALIBRATION, TEMPO_SIGNS, TEMPO_RANGE, (x) => tempoConfidence(x));
+  });
+
+  it('the shipped key map is a bounded probability, monotone in every input', () => {
+    checkModel('key', KEY_CALIBRATION, KEY_SIGNS, KEY_RANGE, (x) => keyConfidence(x));
+  });
+
+  it('the shipped maps are fitted, not placeholders: they separate weak evidence from strong', () => {
+    const lo = Object.fromEntries(Object.entries(TEMPO_RANGE).map(([k, [a, b]]) => [k, TEMPO_SIGNS[k as keyof TempoEvidence] > 0 ? a : b])) as unknown as TempoEvidence;
+    const hi = Object.fromEntries(Object.entries(TEMPO_RANGE).map(([k, [a, b]]) => [k, TEMPO_SIGNS[k as keyof TempoEvidence] > 0 ? b : a])) as unknown as TempoEvidence;
+    assert.ok(tempoConfidence(lo) < 0.2 && tempoConfidence(hi) > 0.8, `tempo ${tempoConfidence(lo)} … ${tempoConfidence(hi)}`);
+    const klo = Object.fromEntries(Object.entries(KEY_RANGE).map(([k, [a]]) => [k, a])) as unknown as KeyEvidence;
+    const khi = Object.fromEntries(Object.entries(KEY_RANGE).map(([k, [, b]]) => [k, b])) as unknown as KeyEvidence;
+    assert.ok(keyConfidence(klo) < 0.2 && keyConfidence(khi) > 0.8, `key ${keyConfidence(klo)} … ${keyConfidence(khi)}`);
+  });
+
+  it('calibrate() is the logistic of the weighted inputs, rounded to 0.001 and kept inside [0.001, 0.999]', () => {
+    const m: CalibrationModel<'a' | 'b'> = { inputs: ['a', 'b'], weights: [2, -1], bias: -0.5 };
+    assert.equal(calibrate(m, { a: 0.25, b: 0 }), 0.5);
+    assert.equal(calibrate(m, { a: 1, b: 0.5 }), Math.round(1000 / (1 + Math.exp(-1))) / 1000);
+    assert.equal(calibrate(m, { a: 100, b: 0 }), 0.999);
+    assert.equal(calibrate(m, { a: -100, b: 0 }), 0.001);
+    assert.equal(calibrate(m, { a: NaN, b: 0 }), calibrate(m, { a: 0, b: 0 }));
+  });
+});

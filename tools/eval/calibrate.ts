@@ -1,0 +1,317 @@
+// Fits the calibrated tempo and key confidence (main/engine/analysis/confidence.ts) on
+// DEVELOPMENT data only, end to end from the eval sets: the dev set of build-set.ts
+// (test/output/eval, set "dev"), tempo-synth (synth-set.ts), tempo-octave (octave-set.ts) and
+// tempo-beatless (beatless-set.ts: drones, slow pads, atonal plucks, where nothing should be believed)
+// and, for the key only, key-set.ts's renders,
+// leaving out renders whose groove family is related to a test family (split.json; the rule
+// of octave-set.ts). Never reads the test set.
+//
+//   nice node --import tsx tools/eval/synth-set.ts     # test/output/tempo-synth (once; ~32 renders)
+//   nice node --import tsx tools/eval/octave-set.ts    # test/output/tempo-octave (once; ~68 renders)
+//   nice node --import tsx tools/eval/beatless-set.ts  # test/output/tempo-beatless (once; 36 drones, pads, atonal plucks)
+//   nice node --import tsx tools/eval/key-set.ts       # test/output/key-set (once; key only)
+//   nice node --import tsx tools/eval/calibrate.ts [--write] [--verbose] [--lambda 0.01] [--tempo-inputs a,b] [--key-inputs a,b]
+//
+// 1. Runs the product's tempo and key analysers (TempoAnalyser, TonalAnalyser: one decode per
+//    file) on every file and keeps each result's evidence (TempoEvidence, KeyEvidence); cached
+//    in test/output/calibrate/ under a hash of the analysers' sources, so a rerun after a change
+//    to them re-analyses and a rerun without one takes seconds.
+// 2. Labels: tempo right = Acc1 (within 4 % of the truth; a beatless file is wrong with any
+//    tempo; a file whose tempo is unknown is left out), key right = exact key over files with a
+//    trusted key or none at all (drums, drones: any key named is wrong; real recordings and game
+//    MIDIs with an unknown key left out) — the definitions of test/bench/analysis-accuracy.ts.
+// 3. For every subset of the inputs, an L2-regularised logistic regression (Newton) with each
+//    weight held to its sign (TEMPO_SIGNS / KEY_SIGNS: an input whose weight comes out against
+//    its meaning is dropped); scored by grouped 5-fold cross-validation (no groove family or
+//    song in two folds) on log loss; the best subset is refitted on every file.
+// 4. Prints the dev reliability (ECE; per bin stated vs observed), cross-validated and in
+//    sample, per set, and with --write replaces the constants block in confidence.ts.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MIN_CONFIDENCE } from '@contract';
+import { KEY_SIGNS, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
+import { mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
+import { analyzeFile } from '../../main/engine/analysis/run';
+import { TempoAnalyser, type TempoResult } from '../../main/engine/analysis/tempo';
+import { TonalAnalyser, type TonalResult } from '../../main/engine/analysis/tonal';
+import type { EvalItem } from './build-set';
+
+const { values: args } = parseArgs({
+  options: {
+    write: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+    lambda: { type: 'string', default: '0.01' },
+    /** fit these inputs instead of choosing them (comma-separated; for comparing) */
+    'tempo-inputs': { type: 'string' },
+    'key-inputs': { type: 'string' },
+  },
+});
+const VERBOSE = args.verbose;
+const WRITE = args.write;
+const LAMBDA = Number(args.lambda);
+const FORCE: Record<string, string[] | undefined> = { tempo: args['tempo-inputs']?.split(','), key: args['key-inputs']?.split(',') };
+/** [folder, the set its manifest names and its files lie in, the name used here, what it calibrates] */
+const SETS: [string, string, string, 'both' | 'key'][] = [
+  ['test/output/eval', 'dev', 'dev', 'both'],
+  ['test/output/tempo-synth', 'synth', 'synth', 'both'],
+  ['test/output/tempo-octave', 'octave', 'octave', 'both'],
+  ['test/output/tempo-beatless', 'beatless', 'beatless', 'both'],
+  // key-set.ts (key only: its tempo truth is MMA's tempo without the eval sets' meter checks)
+  ['test/output/key-set', 'dev', 'keyset', 'key'],
+];
+const CACHE = 'test/output/calibrate';
+const CONFIDENCE_TS = 'main/engine/analysis/confidence.ts';
+
+// ---- groove families: what never straddles dev and test (split.json) --------------------------
+const units = (JSON.parse(readFileSync('test/output/eval/split.json', 'utf8')) as { units: Record<string, { set: string; files: { file: string }[] }> }).units;
+const unitOf = new Map<string, string>();
+for (const [k, u] of Object.entries(units)) for (const f of u.files) unitOf.set(f.file, k);
+const testFamilies = Object.entries(units).filter(([k, v]) => v.set === 'test' && k.startsWith('mma:')).map(([k]) => k.slice(4));
+/** a family's stem (octave-set.ts's rule): digits and a tempo/style prefix removed */
+const norm = (x: string) => x.replace(/\d+/g, '').replace(/^(slow|fast|string|country|pop|rb-)/, '');
+const clashOf = (fam: string) => testFamilies.find((t) => fam === t || norm(fam) === norm(t) || (t.length >= 4 && (fam.startsWith(t) || fam.endsWith(t))));
+
+// ---- analyse (cached by the analysers' source hash) -------------------------------------------
+function sourceHash(): string {
+  const h = createHash('sha1');
+  const files = ['main/engine/analysis/tempo.ts', 'main/engine/analysis/tonal.ts', 'main/engine/analysis/keys.ts', 'main/engine/analysis/run.ts'];
+  for (const d of ['main/engine/dsp']) for (const f of readdirSync(d).sort()) if (f.endsWith('.ts')) files.push(join(d, f));
+  for (const f of files) h.update(readFileSync(f));
+  return h.digest('hex').slice(0, 12);
+}
+
+interface Row {
+  set: string;
+  /** calibrates the tempo too (not only the key) */
+  tempoUse: boolean;
+  file: string;
+  family: string;
+  truthBpm: number | null;
+  truthKey: Key | null;
+  keyTrusted: boolean;
+  category: string;
+  bpmUnknown: boolean;
+  bpm: number | null;
+  tempo: TempoEvidence | null;
+  key: Key | null;
+  keyEv: KeyEvidence | null;
+}
+
+const hash = sourceHash();
+const cacheDir = join(CACHE, hash);
+mkdirSync(cacheDir, { recursive: true });
+const rows: Row[] = [];
+let skipped = 0;
+let analysed = 0;
+const t0 = performance.now();
+for (const [out, set, name, use] of SETS) {
+  const man = join(out, 'manifest.json');
+  if (!existsSync(man)) {
+    console.log(`(no ${man}: skipped; see the commands at the top)`);
+    continue;
+  }
+  for (const it of (JSON.parse(readFileSync(man, 'utf8')) as { items: EvalItem[] }).items) {
+    if ((it.set as string) !== set || !existsSync(join(out, set, it.file))) continue;
+    const family = name === 'dev' ? (unitOf.get(it.file) ?? it.source) : name === 'synth' ? 'mma:' + it.source.replace(/^syn-/, '').replace(/-\d+(-drums)?$/, '') : it.source;
+    if ((name === 'synth' || name === 'octave' || name === 'keyset') && clashOf(family.replace(/^mma:/, ''))) {
+      skipped++;
+      continue;
+    }
+    const cached = join(cacheDir, `${name}__${it.file}.json`);
+    let r: { tempo: TempoResult; tonal: TonalResult };
+    if (existsSync(cached)) r = JSON.parse(readFileSync(cached, 'utf8'));
+    else {
+      const run = await analyzeFile(join(out, set, it.file), [new TempoAnalyser(), new TonalAnalyser()]);
+      const tempo = run.results.tempo as TempoResult;
+      const tonal = run.results.tonal as TonalResult;
+      r = { tempo: { ...tempo, beats: [] }, tonal: { key: tonal.key, chords: { progression: tonal.chords.progression, segments: [] } } as TonalResult };
+      writeFileSync(cached, JSON.stringify(r));
+      analysed++;
+    }
+    const k = r.tonal.key;
+    rows.push({
+      set: name, tempoUse: use === 'both', file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted, category: it.category, bpmUnknown: !!(it as { bpmUnknown?: boolean }).bpmUnknown,
+      bpm: r.tempo.bpm, tempo: r.tempo.bpm !== null ? (r.tempo.evidence ?? null) : null,
+      key: k.tonic === null ? null : { tonic: k.tonic, mode: k.mode! }, keyEv: k.evidence ?? null,
+    });
+  }
+}
+console.log(`${rows.length} files (${SETS.map(([, , s]) => `${s} ${rows.filter((r) => r.set === s).length}`).join(', ')}); ${skipped} left out (family related to a test family); ${analysed} analysed now, the rest from ${cacheDir}; ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+if (!rows.length) process.exit(1);
+
+// ---- labels (test/bench/analysis-accuracy.ts's definitions) -----------------------------------
+/** categories that have no key at all (drums; drones: one chord names no key); other files without a trusted key (real recordings, game MIDIs) have an unknown one */
+const NO_KEY = new Set(['percussion', 'beatless']);
+const acc1 = (est: number | null, ref: number | null) => ref != null && est != null && Math.abs(est - ref) <= 0.04 * ref;
+interface Sample<K extends string> {
+  x: Record<K, number>;
+  y: 0 | 1;
+  family: string;
+  set: string;
+  file: string;
+}
+/** a file whose tempo truth is unknown (build-set.ts's bpmUnknown: live-played MIDIs) says nothing about a tempo's rightness */
+const tempoKnown = (r: Row) => r.tempoUse && !r.bpmUnknown;
+const tempoSamples: Sample<keyof TempoEvidence>[] = rows.filter((r) => r.tempo && tempoKnown(r)).map((r) => ({ x: r.tempo!, y: acc1(r.bpm, r.truthBpm) ? 1 : 0, family: r.family, set: r.set, file: r.file }));
+/** files with no tempo: stated confidence 0, never right (they count in the reliability, not the fit) */
+const tempoNone = rows.filter((r) => !r.tempo && tempoKnown(r));
+const keySamples: Sample<keyof KeyEvidence>[] = rows
+  .filter((r) => r.key && r.keyEv && (r.keyTrusted || NO_KEY.has(r.category)))
+  .map((r) => ({ x: r.keyEv!, y: r.truthKey && mirexKeyScore(r.truthKey, r.key!) === 1 ? 1 : 0, family: r.family, set: r.set, file: r.file }));
+
+// ---- logistic regression with sign constraints -------------------------------------------------
+const sigmoid = (s: number) => 1 / (1 + Math.exp(-s));
+
+/** L2 logistic regression on standardised inputs (intercept not penalised), Newton; weights in the original units. */
+function fitLogistic<K extends string>(data: Sample<K>[], inputs: K[]): CalibrationModel<K> {
+  const k = inputs.length;
+  const n = data.length;
+  const mu = inputs.map((f) => data.reduce((s, d) => s + d.x[f], 0) / n);
+  const sd = inputs.map((f, a) => Math.sqrt(data.reduce((s, d) => s + (d.x[f] - mu[a]) ** 2, 0) / n) || 1);
+  const X = data.map((d) => [1, ...inputs.map((f, a) => (d.x[f] - mu[a]) / sd[a])]);
+  let w = new Array(k + 1).fill(0);
+  for (let iter = 0; iter < 100; iter++) {
+    const g = w.map((v, a) => (a ? LAMBDA * n * v : 0));
+    const H = w.map((_, a) => w.map((__, b) => (a === b && a ? LAMBDA * n : 0)));
+    X.forEach((x, i) => {
+      const p = sigmoid(x.reduce((s, v, a) => s + v * w[a], 0));
+      const r = p - data[i].y;
+      const q = Math.max(p * (1 - p), 1e-9);
+      for (let a = 0; a <= k; a++) {
+        g[a] += r * x[a];
+        for (let b = 0; b <= k; b++) H[a][b] += q * x[a] * x[b];
+      }
+    });
+    const step = solve(H, g);
+    w = w.map((v, a) => v - step[a]);
+    if (Math.max(...step.map(Math.abs)) < 1e-9) break;
+  }
+  const weights = inputs.map((_, a) => w[a + 1] / sd[a]);
+  const bias = w[0] - inputs.reduce((s, _, a) => s + (w[a + 1] * mu[a]) / sd[a], 0);
+  return { inputs, weights, bias };
+}
+
+/** Gaussian elimination with partial pivoting: A x = b. */
+function solve(A: number[][], b: number[]): number[] {
+  const n = b.length;
+  const M = A.map((r, i) => [...r, b[i]]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[p][c])) p = r;
+    [M[c], M[p]] = [M[p], M[c]];
+    for (let r = 0; r < n; r++) {
+      if (r === c || !M[c][c]) continue;
+      const f = M[r][c] / M[c][c];
+      for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
+    }
+  }
+  return M.map((r, i) => (r[i] ? r[n] / r[i] : 0));
+}
+
+/** fitLogistic, dropping (one at a time, the worst first) inputs whose weight has the wrong sign. */
+function fitSigned<K extends string>(data: Sample<K>[], inputs: K[], signs: Record<K, 1 | -1>): CalibrationModel<K> {
+  let use = [...inputs];
+  for (;;) {
+    const m = fitLogistic(data, use);
+    const bad = use.map((f, a) => ({ f, v: m.weights[a] * signs[f] })).filter((b) => b.v < 0);
+    if (!bad.length) return m;
+    const worst = bad.reduce((a, b) => (b.v < a.v ? b : a));
+    use = use.filter((f) => f !== worst.f);
+  }
+}
+
+const predict = <K extends string>(m: CalibrationModel<K>, x: Record<K, number>) => sigmoid(m.bias + m.inputs.reduce((s, f, a) => s + m.weights[a] * x[f], 0));
+
+/** grouped k-fold: families assigned to folds in a fixed order (sorted by a hash of the name) */
+function foldOf(family: string, k = 5): number {
+  return createHash('md5').update(family).digest()[0] % k;
+}
+
+/** out-of-fold probabilities of fitSigned on `inputs` */
+function crossValidate<K extends string>(data: Sample<K>[], inputs: K[], signs: Record<K, 1 | -1>): number[] {
+  const out = new Array<number>(data.length).fill(0.5);
+  for (let f = 0; f < 5; f++) {
+    const train = data.filter((d) => foldOf(d.family) !== f);
+    const m = inputs.length ? fitSigned(train, inputs, signs) : { inputs: [] as K[], weights: [], bias: Math.log((train.filter((d) => d.y).length + 0.5) / (train.filter((d) => !d.y).length + 0.5)) };
+    data.forEach((d, i) => {
+      if (foldOf(d.family) === f) out[i] = predict(m, d.x);
+    });
+  }
+  return out;
+}
+
+const logLoss = (p: number[], y: number[]) => -p.reduce((s, v, i) => s + (y[i] ? Math.log(Math.max(v, 1e-6)) : Math.log(Math.max(1 - v, 1e-6))), 0) / p.length;
+
+/** ECE over bins of `width` (the bench's: 0.2), and the per-bin table */
+function reliability(p: number[], y: number[], width = 0.2): { ece: number; table: string } {
+  const nb = Math.round(1 / width);
+  let ece = 0;
+  const parts: string[] = [];
+  for (let b = 0; b < nb; b++) {
+    const idx = p.map((v, i) => i).filter((i) => Math.min(nb - 1, Math.floor(p[i] / width)) === b);
+    if (!idx.length) continue;
+    const conf = idx.reduce((s, i) => s + p[i], 0) / idx.length;
+    const acc = idx.reduce((s, i) => s + y[i], 0) / idx.length;
+    ece += (idx.length / p.length) * Math.abs(conf - acc);
+    parts.push(`  [${(b * width).toFixed(1)},${((b + 1) * width).toFixed(1)}) n=${String(idx.length).padStart(3)}  stated ${conf.toFixed(2)}  right ${acc.toFixed(2)}`);
+  }
+  return { ece, table: parts.join('\n') };
+}
+
+function subsets<K>(xs: K[]): K[][] {
+  const out: K[][] = [];
+  for (let m = 1; m < 1 << xs.length; m++) out.push(xs.filter((_, i) => m & (1 << i)));
+  return out;
+}
+
+function calibrateOne<K extends string>(name: string, force: string[] | undefined, data: Sample<K>[], signs: Record<K, 1 | -1>, extra: { p: number; y: 0 | 1; set: string }[] = []): CalibrationModel<K> {
+  const all = Object.keys(signs) as K[];
+  const y = data.map((d) => d.y);
+  console.log(`\n=== ${name}: ${data.length} files, ${y.filter(Boolean).length} right (${(y.filter(Boolean).length / data.length).toFixed(3)})${extra.length ? `; plus ${extra.length} with no value (stated 0)` : ''} ===`);
+  const scored = subsets(all).map((s) => ({ s, ll: logLoss(crossValidate(data, s, signs), y) }));
+  scored.sort((a, b) => a.ll - b.ll);
+  console.log('grouped 5-fold CV log loss, best input subsets:');
+  for (const c of scored.slice(0, 6)) console.log(`  ${c.ll.toFixed(4)}  ${c.s.join(' + ')}`);
+  // the smallest subset within 0.005 of the best (fewer weights, same fit)
+  const best = force ? { s: force as K[], ll: logLoss(crossValidate(data, force as K[], signs), y) } : scored.filter((c) => c.ll <= scored[0].ll + 0.005).sort((a, b) => a.s.length - b.s.length || a.ll - b.ll)[0];
+  const cv = crossValidate(data, best.s, signs);
+  const model = fitSigned(data, best.s, signs);
+  const fitted = data.map((d) => predict(model, d.x));
+  const withExtra = (p: number[], set?: string) => {
+    const idx = data.map((d, i) => i).filter((i) => !set || data[i].set === set);
+    const ex = extra.filter((e) => !set || e.set === set);
+    return { p: [...idx.map((i) => p[i]), ...ex.map((e) => e.p)], y: [...idx.map((i) => y[i]), ...ex.map((e) => e.y)] };
+  };
+  console.log(`chosen: ${model.inputs.join(' + ')} (CV log loss ${best.ll.toFixed(4)}; constant-rate model ${logLoss(crossValidate(data, [], signs), y).toFixed(4)})`);
+  for (const [label, p] of [['cross-validated (out of fold)', cv], ['in sample (the shipped fit)', fitted]] as const) {
+    const a = withExtra(p);
+    const r = reliability(a.p, a.y);
+    console.log(`dev reliability, ${label}: ECE ${r.ece.toFixed(3)} over ${a.p.length} files (bins of 0.2)\n${r.table}`);
+    const at = (hiSide: boolean) => a.p.map((v, i) => i).filter((i) => (a.p[i] >= MIN_CONFIDENCE) === hiSide);
+    const rate = (ix: number[]) => (ix.length ? (ix.reduce((t, i) => t + a.y[i], 0) / ix.length).toFixed(2) : '—');
+    console.log(`  at MIN_CONFIDENCE ${MIN_CONFIDENCE}: ${at(true).length} files stated at or above (right ${rate(at(true))}), ${at(false).length} below (right ${rate(at(false))})`);
+    console.log(`  per set: ${[...new Set(data.map((d) => d.set))].map((s) => { const b = withExtra(p, s); return `${s} ECE ${reliability(b.p, b.y).ece.toFixed(3)} (n ${b.p.length}, stated ${(b.p.reduce((t, v) => t + v, 0) / b.p.length).toFixed(2)}, right ${(b.y.reduce<number>((t, v) => t + v, 0) / b.y.length).toFixed(2)})`; }).join('; ')}`);
+  }
+  if (VERBOSE) for (const [i, d] of data.entries()) if ((d.y && cv[i] < 0.5) || (!d.y && cv[i] >= 0.5)) console.log(`  ${d.y ? 'right, stated low ' : 'wrong, stated high'} ${cv[i].toFixed(2)}  ${d.set}/${d.file}  ${JSON.stringify(d.x, (_, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))}`);
+  return model;
+}
+
+const tempoModel = calibrateOne('tempo (right = Acc1)', FORCE.tempo, tempoSamples, TEMPO_SIGNS, tempoNone.map((r) => ({ p: 0, y: 0 as const, set: r.set })));
+const keyModel = calibrateOne('key (right = exact key; files with a trusted key or none)', FORCE.key, keySamples, KEY_SIGNS);
+
+const lit = <K extends string>(m: CalibrationModel<K>) => `{ inputs: [${m.inputs.map((f) => `'${f}'`).join(', ')}], weights: [${m.weights.map((w) => Number(w.toPrecision(4))).join(', ')}], bias: ${Number(m.bias.toPrecision(4))} }`;
+const block = `// BEGIN CALIBRATION (written by tools/eval/calibrate.ts)
+/** Tempo calibration; fitted by tools/eval/calibrate.ts on ${tempoSamples.length} development files with a tempo (${SETS.filter(([, , , u]) => u === 'both').map(([, , s]) => `${s} ${tempoSamples.filter((d) => d.set === s).length}`).join(', ')}), analysers ${hash}. */
+export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = ${lit(tempoModel)};
+/** Key calibration; fitted by tools/eval/calibrate.ts on ${keySamples.length} development files with a key named (${SETS.map(([, , s]) => `${s} ${keySamples.filter((d) => d.set === s).length}`).join(', ')}). */
+export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = ${lit(keyModel)};
+// END CALIBRATION`;
+console.log('\n' + block);
+if (WRITE) {
+  const src = readFileSync(CONFIDENCE_TS, 'utf8');
+  const next = src.replace(/\/\/ BEGIN CALIBRATION[\s\S]*?\/\/ END CALIBRATION/, block);
+  writeFileSync(CONFIDENCE_TS, next);
+  console.log(`written to ${CONFIDENCE_TS}${next === src ? ' (unchanged)' : ''}`);
+}
