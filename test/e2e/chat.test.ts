@@ -108,10 +108,11 @@ describe('chat about a track', { timeout: 120_000 }, () => {
 
   test('Stop (Esc) cancels at once: the answer is marked stopped, and asking again works', async () => {
     const { page } = studio.sp;
-    await page.evaluate(() => ((globalThis as unknown as { __studioChatOptions: unknown }).__studioChatOptions = { maxNewTokens: 2048, temperature: 1.5 }));
-    // The tiny random model may end an answer (EOS) within milliseconds — a follow-up about the
-    // same track starts at once since its media are cached — so press Esc at the first token and
-    // ask again when the answer ended before Stop reached it (at most 8 tries).
+    await page.evaluate(() => ((globalThis as unknown as { __studioChatOptions: unknown }).__studioChatOptions = { maxNewTokens: 2048, minNewTokens: 2048, temperature: 1.5 }));
+    // minNewTokens: the tiny random model would otherwise end an answer (EOS) within milliseconds — a
+    // follow-up about the same track starts at once since its media are cached — and Stop could land
+    // after the engine stored the answer as done (the clean-clone CI hit that). 2048 forced tokens
+    // keep it writing; the retry stays for an answer that still ends before Esc reaches it.
     let m = 0;
     let ev: { name: string; detail?: unknown } = { name: 'none' };
     for (let attempt = 0; attempt < 8 && ev.name !== 'chat-stopped'; attempt++) {
