@@ -14,7 +14,7 @@ import type { LibraryAnalysis } from '../../main/engine/library/analyse';
 
 function fakeAnalysis(path: string, big = 0): LibraryAnalysis {
   return {
-    path, file: { size: 10, mtimeMs: 1 }, durationSec: 60,
+    path, file: { size: 10, mtimeMs: 1 }, durationSec: 60, container: 'flac',
     source: { container: 'flac', durationSec: 60, durationEstimated: false, bitrateKbps: 900, streams: [{ index: 0, type: 'audio', codec: 'flac', sampleRate: 44100, channels: 2 }], metadata: {} },
     bitrateKbps: 880, warnings: [],
     tags: { title: 'T', artist: 'A' }, hasCoverArt: false,

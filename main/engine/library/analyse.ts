@@ -16,7 +16,7 @@ import type { Analyser } from '../analysis/types';
 import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis/waveform';
 import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprintOf } from '../media/cache';
-import { openMediaFile, type parseFfmpegInfo } from '../media/probe';
+import { openMediaFile, realContainer, type parseFfmpegInfo } from '../media/probe';
 import { readStructure, structureOf, type Structure } from '../media/structure';
 import { crossCheck, extensionFacts, packetsNeeded, readTagsByContent } from '../media/tags';
 import type { Tags } from '@contract';
@@ -32,6 +32,8 @@ export interface LibraryAnalysis {
   path: string;
   file: { size: number; mtimeMs: number };
   durationSec: number;
+  /** the container as `studio probe` names it (media/probe.ts realContainer: "m4a", "matroska", not ffmpeg's family) */
+  container: string;
   source: ReturnType<typeof parseFfmpegInfo>;
   /** tags, cross-checked (media/tags.ts crossCheck) */
   tags: Tags;
@@ -125,7 +127,7 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   const over = checked.durationSec !== null && !checked.durationEstimated ? run.durationSec - checked.durationSec : -1;
   const durationSec = over > 0 && over < CODEC_FRAME_SEC ? checked.durationSec! : run.durationSec;
   return {
-    path, file: run.file, durationSec, source: { ...run.source, streams: checked.streams }, tags: checked.tags, bitrateKbps: checked.bitrateKbps,
+    path, file: run.file, durationSec, container: realContainer(run.source, path), source: { ...run.source, streams: checked.streams }, tags: checked.tags, bitrateKbps: checked.bitrateKbps,
     warnings: checked.warnings, hasCoverArt, results, versions: run.versions,
   };
 }

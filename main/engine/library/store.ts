@@ -197,7 +197,7 @@ export class LibraryStore {
       const audio = a.source.streams.find((s) => s.type === 'audio');
       const video = a.source.streams.find((s) => s.type === 'video' && !s.attachedPic);
       const probe: ProbeResult = {
-        path: a.path, sizeBytes: a.file.size, container: a.source.container, durationSec: round(a.durationSec, 3),
+        path: a.path, sizeBytes: a.file.size, container: a.container, durationSec: round(a.durationSec, 3),
         bitrateKbps: a.bitrateKbps, streams: a.source.streams, audio, video, tags: a.tags, hasCoverArt: a.hasCoverArt, warnings: a.warnings ?? [],
       };
       const t = a.tags;

@@ -44,6 +44,7 @@ import { StudioError, type MethodArgs } from '@contract';
 /** how a key is written (library:write-tags' keyNotation) */
 export type KeyNotation = MethodArgs<'library:write-tags'>['keyNotation'];
 import { camelot, keyName, openKey, parseKey, tonicName } from '../analysis/keys';
+import { containerFamily } from '../media/playable';
 
 const { File: TagFile, TagTypes, MpegAudioFileSettings, WaveFileSettings, FlacFileSettings, Id3v2Settings } = taglib;
 
@@ -61,8 +62,8 @@ export const isTagWriteTemp = (path: string): boolean => /^\..+\.studio-tags-[0-
 export type TagFormat = 'id3v2' | 'vorbis' | 'mp4';
 
 /**
- * The tag family and taglib MIME type for a probed file (container as ffmpeg
- * names it, audio codec), or null when tags cannot be written there (video,
+ * The tag family and taglib MIME type for a probed file (container as probe
+ * names it, realContainer, or ffmpeg's family name; audio codec), or null when tags cannot be written there (video,
  * WMA, Matroska, raw AAC/AC-3…).
  */
 export function tagTarget(container: string, codec: string | undefined, hasVideo: boolean): { format: TagFormat; mime: string } | null {
@@ -74,7 +75,7 @@ export function tagTarget(container: string, codec: string | undefined, hasVideo
   if (c === 'flac') return { format: 'vorbis', mime: 'taglib/flac' };
   // Ogg FLAC is left out: node-taglib-sharp 5 reads it as "Unknown Ogg codec" (tester4)
   if (c === 'ogg') return codec === 'vorbis' || codec === 'opus' ? { format: 'vorbis', mime: codec === 'opus' ? 'taglib/opus' : 'taglib/ogg' } : null;
-  if (c.split(',').includes('mp4') || c === 'ipod' || c === 'm4a') return { format: 'mp4', mime: 'taglib/m4a' };
+  if (containerFamily(c) === 'mp4' || c === 'ipod') return { format: 'mp4', mime: 'taglib/m4a' };
   return null;
 }
 

@@ -80,10 +80,14 @@ const BRANDS: Array<[RegExp, string]> = [
 /**
  * The one container a file is, where ffmpeg names its demuxer's family
  * ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm"): the file's extension when it
- * is one of them (a .webm only with WebM's codecs: `streams`), else the ISO
- * major brand ffmpeg prints, else the first name.
+ * is one of them (a .webm only with WebM's codecs: `info.streams`), else the
+ * ISO major brand ffmpeg printed (`info.majorBrand`), else the first name.
+ * The one name probe, the library (track detail, stored probe) and every
+ * other reader show; `info` is parseFfmpegInfo's of the file at `path`.
  */
-export function realContainer(family: string, stderr: string, path: string, streams: StreamInfo[] = []): string {
+export function realContainer(info: { container: string; majorBrand?: string; streams: StreamInfo[] }, path: string): string {
+  const family = info.container;
+  const streams = info.streams;
   const names = family.split(',');
   if (names.length < 2) return family;
   const ext = extname(path).slice(1).toLowerCase();
@@ -91,7 +95,7 @@ export function realContainer(family: string, stderr: string, path: string, stre
   if (ext === 'webm' && notWebmCodecs(path, family, streams)) return 'matroska';
   if (names.includes(ext)) return ext;
   if (ext === 'mkv' && names.includes('matroska')) return 'matroska';
-  const brand = /major_brand\s*:\s*(\S+)/.exec(stderr)?.[1];
+  const brand = info.majorBrand;
   if (brand) for (const [re, name] of BRANDS) if (re.test(brand) && names.includes(name)) return name;
   return names[0];
 }
@@ -145,7 +149,10 @@ export function parseFfmpegMetadata(stderr: string): Record<string, string> {
 
 /** Parse the stream lines, duration and tags of `ffmpeg -i` output. */
 export function parseFfmpegInfo(stderr: string): {
+  /** ffmpeg's demuxer name, a family for some ("mov,mp4,m4a,3gp,3g2,mj2"); realContainer names the one the file is */
   container: string;
+  /** the ISO base-media major brand (ftyp) ffmpeg printed, for realContainer */
+  majorBrand?: string;
   durationSec: number | null;
   /** ffmpeg said "Estimating duration from bitrate": durationSec and the audio stream's bitrate are guesses from the first frames */
   durationEstimated: boolean;
@@ -202,8 +209,10 @@ export function parseFfmpegInfo(stderr: string): {
     }
     streams.push(s);
   }
+  const majorBrand = /major_brand\s*:\s*(\S+)/.exec(stderr)?.[1];
   return {
     container,
+    ...(majorBrand ? { majorBrand } : {}),
     durationSec,
     durationEstimated: /Estimating duration from bitrate/.test(stderr),
     bitrateKbps: br ? Number(br[1]) : undefined,
@@ -265,7 +274,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   return {
     path,
     sizeBytes: size,
-    container: realContainer(info.container, ff.stderr, path, info.streams),
+    container: realContainer(info, path),
     durationSec,
     ...(checked.durationEstimated ? { durationEstimated: true } : {}),
     bitrateKbps: checked.bitrateKbps,

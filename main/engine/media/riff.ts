@@ -184,3 +184,63 @@ export function rawDemuxerOf(f: WavFmt): string | null {
   if (f.subTag === 7 && f.bits === 8) return 'mulaw';
   return null;
 }
+
+/**
+ * The head of a RIFF WAVE file (its chunks up to and including the data
+ * chunk's 8-byte header) rewritten with the pad bytes its writer left out —
+ * at the top level and inside a LIST chunk's sub-chunks (LIST/INFO: INAM,
+ * IART, …) — each next chunk found by the tolerant rule (chunkAfterOdd), so
+ * that a reader which assumes the pads (music-metadata: "Illegal remaining
+ * size: -1") reads the tags. `head`: the file's first bytes; `size`: the
+ * file's size in bytes. null when nothing is missing (or not a WAVE file, or
+ * the head holds no data chunk header): the file reads as it is.
+ */
+export function paddedWavHead(head: Buffer, size: number): Buffer | null {
+  if (head.length < 12 || head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 12) !== 'WAVE') return null;
+  let fixed = false;
+  /** the chunks of `b` from `start` to `end` (absolute `limit`: the size chunkAfterOdd checks against), padded */
+  const walk = (b: Buffer, start: number, end: number, limit: number, inList: boolean): Buffer[] | null => {
+    const out: Buffer[] = [];
+    let pos = start;
+    let oddEnd = -1;
+    while (pos + 8 <= end) {
+      if (oddEnd >= 0) {
+        if (chunkAfterOdd(b.subarray(oddEnd + 1, oddEnd + 9), b.subarray(oddEnd, oddEnd + 8), oddEnd, limit, true) === 'unpadded') {
+          fixed = true;
+          pos = oddEnd;
+        }
+        oddEnd = -1;
+      }
+      if (pos + 8 > end || !ascii4(b, pos)) break;
+      const id = b.toString('latin1', pos, pos + 4);
+      const len = b.readUInt32LE(pos + 4);
+      if (!inList && id === 'data') return [...out, b.subarray(pos, pos + 8)];
+      if (pos + 8 + len > end) {
+        if (inList) break; // a sub-chunk running past its LIST: left to the reader
+        return null;
+      }
+      let body = b.subarray(pos + 8, pos + 8 + len);
+      if (!inList && id === 'LIST' && len >= 4) {
+        const inner = walk(b, pos + 12, pos + 8 + len, pos + 8 + len, true);
+        if (inner) body = Buffer.concat([body.subarray(0, 4), ...inner]);
+      }
+      const hdr = Buffer.alloc(8);
+      hdr.write(id, 0, 'latin1');
+      hdr.writeUInt32LE(body.length, 4);
+      out.push(hdr, body, body.length & 1 ? Buffer.alloc(1) : Buffer.alloc(0));
+      pos += 8 + len + (len & 1);
+      if (len & 1) {
+        oddEnd = pos - 1;
+        pos = oddEnd + 1;
+      }
+    }
+    return inList ? out : null;
+  };
+  const chunks = walk(head, 12, head.length, size, false);
+  if (!chunks || !fixed) return null;
+  const body = Buffer.concat([head.subarray(8, 12), ...chunks]);
+  const riff = Buffer.alloc(8);
+  riff.write('RIFF', 0, 'latin1');
+  riff.writeUInt32LE(body.length, 4);
+  return Buffer.concat([riff, body]);
+}

@@ -30,6 +30,7 @@ import type { Tags } from '@contract';
 import { decodeCp1252 } from './cp1252';
 import { id3v2Length } from './demuxer';
 import { damageIn, ffmpegPath, runFfmpeg } from './ffmpeg';
+import { paddedWavHead } from './riff';
 import { trailingText, truncationText, unpaddedText, type Structure } from './structure';
 
 /** What ffmpeg's dump of the input (`ffmpeg -i`) states; see parseFfmpegInfo in probe.ts. */
@@ -58,6 +59,8 @@ const HandleTokenizer = (strtok3 as unknown as { FileTokenizer?: HandleTokenizer
 
 /** bytes file-type needs for every format it knows */
 const HEAD = 4100;
+/** the bytes of a WAV's head read again when a chunk lacks its pad byte (its chunks before the data chunk: fmt, LIST/INFO, bext, …) */
+const WAV_HEAD = 1 << 20;
 
 /**
  * music-metadata's reading of an open file, its parser chosen by the file's
@@ -77,7 +80,31 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
     const byContent = type !== undefined && (type.mime.startsWith('audio/') || type.mime.startsWith('video/'));
     if (!HandleTokenizer) return { meta: await parseFile(path, opts) };
     const tok = new HandleTokenizer(fh, { fileInfo: byContent ? { size } : { path, size } });
-    const meta = await parseFromTokenizer(tok, opts);
+    // a WAV chunk (or LIST/INFO sub-chunk) of odd size without its pad byte: music-metadata assumes the pad and loses
+    // the tags ("Illegal remaining size: -1"); its head is read again with the pads put back (riff.ts paddedWavHead,
+    // the tolerant rule the structure reader and the decode use), and the tags found there fill what the first reading lacks
+    const wavFix = async (): Promise<IAudioMetadata | null> => {
+      if (head.toString('latin1', 0, 4) !== 'RIFF') return null;
+      const whole = Buffer.alloc(Math.min(size, WAV_HEAD));
+      const { bytesRead: n } = await fh.read(whole, 0, whole.length, 0);
+      const fixedHead = paddedWavHead(whole.subarray(0, n), size);
+      return fixedHead ? parseBuffer(fixedHead, { mimeType: 'audio/wav', size: fixedHead.length }, opts).catch(() => null) : null;
+    };
+    let meta: IAudioMetadata;
+    try {
+      meta = await parseFromTokenizer(tok, opts);
+    } catch (err) {
+      const fixed = await wavFix();
+      if (!fixed) throw err;
+      return { meta: fixed };
+    }
+    const fixedWav = await wavFix();
+    if (fixedWav) {
+      const had = meta.common as unknown as Record<string, unknown>;
+      const empty = (x: unknown) => x === undefined || x === null || (Array.isArray(x) && x.length === 0) || (typeof x === 'object' && !Array.isArray(x) && (x as { no?: unknown }).no === null);
+      for (const [k, v] of Object.entries(fixedWav.common)) if (!empty(v) && empty(had[k])) had[k] = v;
+      meta.native = { ...fixedWav.native, ...Object.fromEntries(Object.entries(meta.native).filter(([k]) => !(k in fixedWav.native))) };
+    }
     const repaired = await unsynchronisedId3(fh, head.subarray(0, bytesRead), size);
     if (repaired) {
       // the tag's own frames, read from the de-unsynchronised bytes, replace what music-metadata read from the raw ones
@@ -747,6 +774,18 @@ export function audioBitrateKbps(x: {
 }
 
 /**
+ * MPEG-TS audio (no video): the container states no length (ffmpeg's Duration
+ * is its estimate from the first and last PTS, 19.95 s for 20.04 s of AAC),
+ * and every packet decodes — ffmpeg 5.1 trims no priming there (ADTS states
+ * none) — so the packets' span (measureAudioStream: a packet read, no decode)
+ * is what decodes, to the sample: the probe states it, as the library's
+ * decode does. Pure.
+ */
+export function packetsAreDuration(ff: Pick<FfmpegStated, 'container' | 'streams'>): boolean {
+  return ff.container === 'mpegts' && ff.streams.some((s) => s.type === 'audio') && !ff.streams.some((s) => s.type === 'video' && !s.attachedPic);
+}
+
+/**
  * Whether what the file states cannot be trusted for its duration and
  * bitrate, so its audio packets must be counted (the probe reads them with
  * measureAudioStream; the library takes its decode's own count): ffmpeg only
@@ -775,7 +814,7 @@ export function packetsNeeded(x: { ff: FfmpegStated; sizeBytes: number; coverByt
   // a Matroska/WebM or MPEG-TS audio stream that states no bitrate: the file's bytes per second count every block's or
   // 188-byte packet's header and the codec's private data (Vorbis/Opus headers), 3–6 % over the audio (TrueHD: 1200 blocks/s)
   const packetised = /^(matroska|mpegts)/.test(ff.container) && audio !== undefined && !audio.bitrateKbps;
-  return ogg || videoHidesAudio || packetised || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || st?.flac?.totalSamples === 0 || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
+  return ogg || videoHidesAudio || packetised || packetsAreDuration(ff) || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || st?.flac?.totalSamples === 0 || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
 }
 
 const fmtTime = (s: number): string => {
@@ -871,9 +910,10 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // Without one: the container's stated duration, replaced by the packets' span (measured) when it is only an
   // estimate, missing, or off by more than 0.5 s / 2 %. The library decodes (library/analyse.ts) and keeps a
   // stated exact length when the decode runs past it by less than one codec frame (end padding).
-  // Not yet one figure (below 0.1 s, the probe reads no decode): WMA (ASF preroll), AAC in MPEG-TS (priming that
-  // ffmpeg 5.1 does not trim) and Opus in Matroska — the probe states the container's duration there, the library
-  // the decoded one.
+  // MPEG-TS audio: the packets' span, which is what decodes (packetsAreDuration). Not yet one figure (below 0.05 s,
+  // the probe reads no decode): WMA (the wmav2 decoder emits nothing for the first frame: packets 20.015 s, decoded
+  // 19.969) and Opus in Matroska (CodecDelay and the last block's DiscardPadding, which ffmpeg's packet read does not
+  // state: packets 20.021 s, decoded 20.000) — the probe states the container's duration there, the library the decoded one.
   // the gapless length of an MP3 with a LAME/Info tag: what ffmpeg decodes (its Duration counts the encoder delay and padding too)
   const gapless = structure?.gapless && !ff.durationEstimated ? structure.gapless.samples / structure.gapless.sampleRate : itunSmpbSec(mm, ff.container);
   // FLAC STREAMINFO total_samples = 0: the stream states no length (ffmpeg's duration, if any, is a guess)
@@ -895,7 +935,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   let durationEstimated = Boolean(ff.durationEstimated) && exactSec === null;
   if (measured && measured.durationSec > 0) {
     const far = stated !== null && Math.abs(measured.durationSec - stated) > Math.max(0.5, 0.02 * measured.durationSec);
-    if (stated === null || durationEstimated) durationSec = measured.durationSec;
+    if (stated === null || durationEstimated || (packetsAreDuration(ff) && !structure?.truncated)) durationSec = measured.durationSec;
     if (stated === null)
       warnings.push(
         flacUnstated
