@@ -11,8 +11,7 @@
  * ADTS AAC (two consecutive ADTS headers), ffmpeg is given `-f <demuxer>`.
  * libavformat skips the ID3v2 tag itself for every demuxer.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { extensibleDecoder, rawDemuxerOf, wavLayout } from './riff';
+import { extensibleDecoder, rawDemuxerOf, readRegularFileSync, wavLayout } from './riff';
 
 /** ID3v2 header (10 bytes) → the tag's total length in bytes (header, body, footer), or 0 when there is none. */
 export function id3v2Length(h: Uint8Array): number {
@@ -74,27 +73,13 @@ export const PROBE_HIDDEN_TAG_BYTES = 256 * 1024;
  * (non-blocking, so a named pipe never blocks), an fstat and two small reads.
  */
 export function forcedDemuxer(path: string): string | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch {
-    return null;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size < 10) return null;
-    const h = Buffer.alloc(10);
-    if (readSync(fd, h, 0, 10, 0) < 10) return null;
+  return readRegularFileSync(path, 10, (read, size) => {
+    const h = read(0, 10);
+    if (h.length < 10) return null;
     const tag = id3v2Length(h);
-    if (tag < PROBE_HIDDEN_TAG_BYTES || tag >= st.size) return null;
-    const b = Buffer.alloc(8192);
-    const n = readSync(fd, b, 0, b.length, tag);
-    return demuxerOfAudioStart(b.subarray(0, n));
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+    if (tag < PROBE_HIDDEN_TAG_BYTES || tag >= size) return null;
+    return demuxerOfAudioStart(read(tag, 8192));
+  });
 }
 
 /**

@@ -97,20 +97,7 @@ export function chunkAfterOdd(padded: Uint8Array, unpadded: Uint8Array, end: num
  * data chunk); null when it is not a regular WAVE file or cannot be read.
  */
 export function wavLayout(path: string): WavLayout | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch {
-    return null;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size < 12) return null;
-    const size = st.size;
-    const read = (pos: number, len: number) => {
-      const b = Buffer.alloc(len);
-      return b.subarray(0, readSync(fd, b, 0, len, pos));
-    };
+  return readRegularFileSync(path, 12, (read, size) => {
     const h = read(0, 12);
     const riff = h.toString('latin1', 0, 4);
     if ((riff !== 'RIFF' && riff !== 'RF64') || h.toString('latin1', 8, 12) !== 'WAVE') return null;
@@ -154,6 +141,31 @@ export function wavLayout(path: string): WavLayout | null {
       pos += 8 + len + (len & 1);
     }
     return out;
+  });
+}
+
+/**
+ * Runs `fn` on the regular file at `path` of at least `minBytes` bytes with a
+ * positional reader (`read(pos, len)`: up to `len` bytes at byte `pos`, fewer
+ * at the end) and the file's size in bytes; null when the path is no regular
+ * file (a named pipe, a folder, a device), is shorter, cannot be opened, or
+ * `fn` throws. Synchronous, for the checks made as ffmpeg is spawned: the open
+ * is non-blocking, so a FIFO never blocks, and the file is closed after.
+ */
+export function readRegularFileSync<T>(path: string, minBytes: number, fn: (read: (pos: number, len: number) => Buffer, size: number) => T | null): T | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return null;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size < minBytes) return null;
+    return fn((pos, len) => {
+      const b = Buffer.alloc(len);
+      return b.subarray(0, readSync(fd, b, 0, len, pos));
+    }, st.size);
   } catch {
     return null;
   } finally {
