@@ -297,7 +297,8 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     const triads = frameTriads(this.chroma, nf, active);
     const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads);
     key.tuningCents = Math.round(this.tuningCents * 10) / 10;
-    const chords = estimateChords(this.chroma, nf, active, hopSec, t0, triads);
+    // the chords shown are named only when their three tones are heard; the key's harmonic-function score reads every frame's nearest triad
+    const chords = estimateChords(this.chroma, nf, active, hopSec, t0, frameTriads(this.chroma, nf, active, TRIAD_TONE_MIN));
     return { key, chords };
   }
 }
@@ -408,7 +409,7 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
   const scale = scaleSteps.filter((d) => hi > 0 && mean[(k.tonic + d) % 12] >= 0.2 * hi).length;
   let pi = 0;
   for (let i = 1; i < 24; i++) if (profileCorr[i] > profileCorr[pi]) pi = i;
-  const evidence: KeyEvidence = { fit: Math.max(0, profileCorr[bi]) * spread, margin: strengths[bi] - second, spread, scale, agree: pi === bi ? 1 : 0, relative: strengths[bi] - strengths[k.mode === 'major' ? 12 + ((k.tonic + 9) % 12) : (k.tonic + 3) % 12], tonic: tonicShare(triads, bi) };
+  const evidence: KeyEvidence = { fit: Math.max(0, profileCorr[bi]) * spread, margin: strengths[bi] - second, spread, scale, agree: pi === bi ? 1 : 0, relative: strengths[bi] - strengths[k.mode === 'major' ? 12 + ((k.tonic + 9) % 12) : (k.tonic + 3) % 12], tonic: tonicShare(triads, bi), harmony: triads && triads.length ? triads.reduce((n, c) => n + (c >= 0 ? 1 : 0), 0) / triads.length : 0 };
   return {
     key: keyName(k),
     tonic: k.tonic,
@@ -442,8 +443,8 @@ function tonicShare(triads: Int8Array | undefined, key: number): number {
 
 /** 24 triad templates (C..B major, C..B minor), unit length. */
 const TRIADS: { name: string; t: number[]; tones: number[] }[] = [];
-/** the least share of the strongest pitch class (smoothed chroma) each of a triad's three tones needs for the triad to be named */
-export const TRIAD_TONE_MIN = 0.2;
+/** the least share of the strongest pitch class (smoothed chroma) each of a triad's three tones needs for the chord to be shown (frameTriads' toneMin for estimateChords): the partials of one note (B's F#, E's G#) reach about a quarter */
+export const TRIAD_TONE_MIN = 0.35;
 for (const minor of [false, true]) {
   for (let r = 0; r < 12; r++) {
     const t = new Array(12).fill(0);
@@ -456,9 +457,10 @@ for (const minor of [false, true]) {
 
 /**
  * Per frame, the best triad (index into TRIADS: C..B major, then C..B minor) of the chroma
- * smoothed over ±2 frames (~0.9 s), by cosine; −1 when silent or no triad fits (cosine < 0.6).
+ * smoothed over ±2 frames (~0.9 s), by cosine; −1 when silent or no triad fits (cosine < 0.6, or with
+ * `toneMin` > 0, no triad whose root, third and fifth each reach toneMin × the strongest pitch class).
  */
-export function frameTriads(chroma: Float32Array, frames: number, active: boolean[]): Int8Array {
+export function frameTriads(chroma: Float32Array, frames: number, active: boolean[], toneMin = 0): Int8Array {
   const labels = new Int8Array(frames).fill(-1);
   const half = 2;
   const v = new Float64Array(12);
@@ -480,9 +482,9 @@ export function frameTriads(chroma: Float32Array, frames: number, active: boolea
     for (let i = 0; i < 12; i++) if (v[i] > vmax) vmax = v[i];
     let bs = 0.6; // below this cosine the frame is not a triad
     for (let c = 0; c < 24; c++) {
-      // a triad is named only when its notes are heard: root, third and fifth each at least
-      // TRIAD_TONE_MIN of the strongest pitch class (a melody's E and B with no G# is no E major)
-      if (TRIADS[c].tones.some((i) => v[i] < TRIAD_TONE_MIN * vmax)) continue;
+      // with toneMin, a triad is named only when its notes are heard: root, third and fifth each at
+      // least toneMin of the strongest pitch class (a melody's E and B with no G# is no E major)
+      if (toneMin > 0 && TRIADS[c].tones.some((i) => v[i] < toneMin * vmax)) continue;
       const t = TRIADS[c].t;
       let s = 0;
       for (let i = 0; i < 12; i++) s += (v[i] / norm) * t[i];
