@@ -21,7 +21,7 @@
  *
  * The constants below are written by tools/eval/calibrate.ts (development data
  * only: the dev set of tools/eval/build-set.ts and the dev-side renders of
- * synth-set.ts and octave-set.ts, families related to a test family left
+ * synth-set.ts, octave-set.ts, beatless-set.ts and pulseless-set.ts, families related to a test family left
  * out); rerun it after any change to the tempo or key analyser and bump that
  * analyser's version so stored values are recomputed.
  */
