@@ -1,6 +1,7 @@
 // Issue 10, kind 4: confidence that reaches the user and the model. Inputs are made at
 // test time the way such files are made: ffmpeg lavfi for a line-up tone and a pad
-// drone, fluidsynth + FluidR3_GM for a drum-kit groove and a twelve-tone piano piece.
+// drone and a sine sweep, fluidsynth + FluidR3_GM for a drum-kit groove, a twelve-tone piano
+// piece and a piano melody at random onsets.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeTrack } from '../../main/engine/analysis/index';
@@ -46,7 +47,59 @@ function twelveTone(): string {
   return renderSong('twelve-tone-piano.wav', { bpm: 84, notes, programs: { 0: 0 } });
 }
 
+/**
+ * A piano melody at random onsets (inter-onset 0.15–1.1 s, uniform; a fixed seed), its notes
+ * drawn uniformly from the white keys C4–C5: there is no beat, and no tonic (C major and
+ * A minor share the notes). Returns the file and the pitch classes played.
+ */
+function rubatoPiano(): { file: string; played: Set<number> } {
+  let a = 5;
+  const rnd = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const white = [60, 62, 64, 65, 67, 69, 71, 72];
+  const notes: SmfNote[] = [];
+  // at 60 BPM a beat is a second
+  for (let t = 0.2; t < 24; t += 0.15 + rnd() * 0.95) notes.push({ beat: Math.round(t * 1000) / 1000, len: 0.3, ch: 0, note: white[Math.floor(rnd() * white.length)], vel: 90 });
+  return { file: renderSong('rubato-white-keys.wav', { bpm: 60, notes, programs: { 0: 0 } }), played: new Set(notes.map((n) => n.note % 12)) };
+}
+
+/** pitch classes of a chord label ("C", "F#m", "Bb") */
+function chordTones(label: string): number[] {
+  const m = /^([A-G])([#b]?)(m?)$/.exec(label);
+  assert.ok(m, `chord label ${label}`);
+  const root = ({ C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 }[m[1]]! + (m[2] === '#' ? 1 : m[2] === 'b' ? -1 : 0) + 12) % 12;
+  return [root, (root + (m[3] ? 3 : 4)) % 12, (root + 7) % 12];
+}
+
 describe('confidence reaches the features line (issue 10, items 10–12)', () => {
+  it('a sine sweep has no tempo the user is told (kind 4: no steady pulse)', async () => {
+    // before: 99.4 BPM at 0.799, "Tempo: 99 BPM." (the band crossings of a 20 Hz → 5 kHz sweep read as onsets)
+    const r = await analyzeTrack(media('sweep-20-5000hz-20s.wav', ['-f', 'lavfi', '-i', "aevalsrc='0.5*sin(2*PI*(20*t+(5000-20)/(2*20)*t*t))':s=44100:d=20", '-ac', '2']));
+    assert.ok(r.tempo.bpm === null || r.tempo.confidence < FEATURE_MIN_CONFIDENCE, `bpm ${r.tempo.bpm} at confidence ${r.tempo.confidence}`);
+    assert.doesNotMatch(r.features, /Tempo/);
+  });
+
+  it('a piano melody at random onsets: no tempo, no chord that is not played (kind 4)', async () => {
+    // before: 61.5 BPM at 0.914, "Chords: C, F, E" with no G# ever played
+    const { file, played } = rubatoPiano();
+    const r = await analyzeTrack(file);
+    assert.ok(r.tempo.bpm === null || r.tempo.confidence < FEATURE_MIN_CONFIDENCE, `bpm ${r.tempo.bpm} at confidence ${r.tempo.confidence}`);
+    assert.doesNotMatch(r.features, /Tempo/);
+    for (const c of r.tonal.chords.progression) assert.ok(chordTones(c).every((p) => played.has(p)), `chord ${c}: a tone of it is never played (${[...played].sort((x, y) => x - y).join(',')})`);
+  });
+
+  it('a piano melody at random onsets on the white keys: no key (C major and A minor are not told apart)', { todo: 'still stated: A minor at ~0.8 (issue 10 kind 4; no dev-side evidence tried so far separates it)' }, async () => {
+    const r = await analyzeTrack(rubatoPiano().file);
+    assert.ok(r.tonal.key.confidence < FEATURE_MIN_CONFIDENCE, `key ${r.tonal.key.key} at confidence ${r.tonal.key.confidence}`);
+    assert.doesNotMatch(r.features, /Key/);
+  });
+
+
   it('a steady 220 Hz line-up tone has no tempo', async () => {
     const r = await analyzeTrack(media('lineup-220hz-20s.wav', ['-f', 'lavfi', '-i', 'sine=f=220:d=20', '-ac', '2']));
     assert.equal(r.tempo.bpm, null, `bpm ${r.tempo.bpm} at ${r.tempo.confidence}`);

@@ -1,7 +1,9 @@
 // Fits the calibrated tempo and key confidence (main/engine/analysis/confidence.ts) on
 // DEVELOPMENT data only, end to end from the eval sets: the dev set of build-set.ts
 // (test/output/eval, set "dev"), tempo-synth (synth-set.ts), tempo-octave (octave-set.ts) and
-// tempo-beatless (beatless-set.ts: drones, slow pads, atonal plucks, where nothing should be believed)
+// tempo-beatless (beatless-set.ts: drones, slow pads, atonal plucks, where nothing should be believed),
+// tempo-pulseless (pulseless-set.ts: sweeps, noise bursts at random times, melodies at random onsets
+// with no tonic: onsets but no pulse, no key)
 // and, for the key only, key-set.ts's renders,
 // leaving out renders whose groove family is related to a test family (split.json; the rule
 // of octave-set.ts). Never reads the test set.
@@ -9,6 +11,7 @@
 //   nice node --import tsx tools/eval/synth-set.ts     # test/output/tempo-synth (once; ~32 renders)
 //   nice node --import tsx tools/eval/octave-set.ts    # test/output/tempo-octave (once; ~68 renders)
 //   nice node --import tsx tools/eval/beatless-set.ts  # test/output/tempo-beatless (once; 36 drones, pads, atonal plucks)
+//   nice node --import tsx tools/eval/pulseless-set.ts # test/output/tempo-pulseless (once; 36 sweeps, noise bursts, random-onset melodies)
 //   nice node --import tsx tools/eval/key-set.ts       # test/output/key-set (once; key only)
 //   nice node --import tsx tools/eval/calibrate.ts [--write] [--verbose] [--lambda 0.01] [--tempo-inputs a,b] [--key-inputs a,b]
 //
@@ -58,6 +61,7 @@ const SETS: [string, string, string, 'both' | 'key'][] = [
   ['test/output/tempo-synth', 'synth', 'synth', 'both'],
   ['test/output/tempo-octave', 'octave', 'octave', 'both'],
   ['test/output/tempo-beatless', 'beatless', 'beatless', 'both'],
+  ['test/output/tempo-pulseless', 'pulseless', 'pulseless', 'both'],
   // key-set.ts (key only: its tempo truth is MMA's tempo without the eval sets' meter checks)
   ['test/output/key-set', 'dev', 'keyset', 'key'],
 ];

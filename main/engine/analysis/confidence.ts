@@ -21,7 +21,7 @@
  *
  * The constants below are written by tools/eval/calibrate.ts (development data
  * only: the dev set of tools/eval/build-set.ts and the dev-side renders of
- * synth-set.ts and octave-set.ts, families related to a test family left
+ * synth-set.ts, octave-set.ts, beatless-set.ts and pulseless-set.ts, families related to a test family left
  * out); rerun it after any change to the tempo or key analyser and bump that
  * analyser's version so stored values are recomputed.
  */
@@ -38,6 +38,8 @@ export interface TempoEvidence {
   smooth: number;
   /** log of the onset strength at the tracked beats (strongest frame within ±1) ÷ the envelope's mean: how much the beats stand out */
   lock: number;
+  /** log of the onset strength at a steady grid (a least-squares line through each run of 8 tracked beats; tempo.ts gridLock) ÷ the strength at that grid shifted by 0.3–0.7 beat: near 0 when the onsets fall at random times (rubato, a sweep), high for a steady beat */
+  grid: number;
   /** log-odds of the chosen octave against the other octave candidates (half, double) in the octave decision; 4 when there was no alternative */
   octave: number;
   /** log margin of the chosen metrical level over the best level that is not its octave (2/3, 3/4, 4/3, 3/2, 1/3, 3 × …) in step one (comb salience × Fourier tempogram); 4 when there was none */
@@ -62,6 +64,12 @@ export interface KeyEvidence {
   scale: number;
   /** 1 when the key profile alone (without the chords' harmonic-function score) picks the same key, else 0: the two disagree on modal and relative-key music */
   agree: number;
+  /** the chosen key's score minus its relative key's (C major ↔ A minor; the blended score): near 0 when the notes do not tell the relative major from the minor (a diatonic melody with no tonic) */
+  relative: number;
+  /** share of the frames with a triad (tonal.ts frameTriads) whose triad is the key's tonic triad (0..1; 0 without triads): a key whose tonic chord is never heard is a guess */
+  tonic: number;
+  /** share of all frames with a triad (tonal.ts frameTriads; 0..1): low for a melody alone, whose key the notes leave open more often than chords do */
+  harmony: number;
 }
 
 /** A logistic calibration map: inputs by name, their weights, the intercept. */
@@ -72,15 +80,15 @@ export interface CalibrationModel<K extends string> {
 }
 
 /** The sign each tempo input's weight must have (+1: more of it, more likely right; −1: less likely). */
-export const TEMPO_SIGNS: Record<keyof TempoEvidence, 1 | -1> = { pulse: 1, logPulse: 1, agree: 1, smooth: -1, lock: 1, octave: 1, level: 1, steady: 1, flux: 1, extreme: -1 };
+export const TEMPO_SIGNS: Record<keyof TempoEvidence, 1 | -1> = { pulse: 1, logPulse: 1, agree: 1, smooth: -1, lock: 1, grid: 1, octave: 1, level: 1, steady: 1, flux: 1, extreme: -1 };
 /** The sign each key input's weight must have. */
-export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1, spread: 1, scale: 1, agree: 1 };
+export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1, spread: 1, scale: 1, agree: 1, relative: 1, tonic: 1, harmony: 1 };
 
 // BEGIN CALIBRATION (written by tools/eval/calibrate.ts)
-/** Tempo calibration; fitted by tools/eval/calibrate.ts on 230 development files with a tempo (dev 104, synth 22, octave 68, beatless 36), analysers a0a64a83f9b3. */
-export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = { inputs: ['agree', 'smooth'], weights: [0.5028, -11.11], bias: 3.672 };
-/** Key calibration; fitted by tools/eval/calibrate.ts on 306 development files with a key named (dev 83, synth 22, octave 68, beatless 24, keyset 109). */
-export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'margin', 'scale'], weights: [9.633, 7.632, 1.114], bias: -14.24 };
+/** Tempo calibration; fitted by tools/eval/calibrate.ts on 262 development files with a tempo (dev 104, synth 22, octave 68, beatless 36, pulseless 32), analysers 1f5bdf2fa41f. */
+export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = { inputs: ['logPulse', 'agree', 'steady', 'flux'], weights: [1.076, 0.5534, 9.695, 1.091], bias: -11.73 };
+/** Key calibration; fitted by tools/eval/calibrate.ts on 342 development files with a key named (dev 83, synth 22, octave 68, beatless 24, pulseless 36, keyset 109). */
+export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'margin', 'scale', 'harmony'], weights: [6.534, 9.877, 1.149, 3.552], bias: -15.97 };
 // END CALIBRATION
 
 /**

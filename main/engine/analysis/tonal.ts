@@ -223,7 +223,7 @@ export function foldChroma(fine: Float32Array, frames: number, cents: number): F
 
 export class TonalAnalyser implements Analyser<TonalResult> {
   readonly name = 'tonal';
-  readonly version = 4;
+  readonly version = 5;
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly buf = new FrameBuffer(N, HOP);
@@ -297,7 +297,8 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     const triads = frameTriads(this.chroma, nf, active);
     const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads);
     key.tuningCents = Math.round(this.tuningCents * 10) / 10;
-    const chords = estimateChords(this.chroma, nf, active, hopSec, t0, triads);
+    // the chords shown are named only when their three tones are heard; the key's harmonic-function score reads every frame's nearest triad
+    const chords = estimateChords(this.chroma, nf, active, hopSec, t0, frameTriads(this.chroma, nf, active, TRIAD_TONE_MIN));
     return { key, chords };
   }
 }
@@ -335,8 +336,9 @@ export function estimateKey(chroma: Float32Array, frames: number, active: boolea
   const { mean, used } = meanChroma(chroma, frames, active, threshold);
   if (!used) return { key: null, tonic: null, mode: null, confidence: 0, camelot: null, openKey: null, strengths: new Array(24).fill(0), chroma: mean };
   const bassMean = bass && opts.bassWeight ? meanChroma(bass, frames, active, 0).mean : undefined;
-  const chordScores = opts.chordWeight ? chordKeyScores(triads ?? frameTriads(chroma, frames, active)) : undefined;
-  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, opts.chordWeight ?? 0);
+  const tri = triads ?? frameTriads(chroma, frames, active);
+  const chordScores = opts.chordWeight ? chordKeyScores(tri) : undefined;
+  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, opts.chordWeight ?? 0, tri);
 }
 
 /**
@@ -370,7 +372,7 @@ export function chordKeyScores(triads: Int8Array): number[] {
 }
 
 /** Key of a mean chroma vector (C..B) by correlation with the rotated profiles (plus `bassWeight` × the bass chroma's). */
-export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0): KeyResult {
+export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0, triads?: Int8Array): KeyResult {
   const [maj, min] = KEY_PROFILES[profile];
   const profileCorr: number[] = [];
   const strengths = ALL_KEYS.map((k) => {
@@ -407,7 +409,7 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
   const scale = scaleSteps.filter((d) => hi > 0 && mean[(k.tonic + d) % 12] >= 0.2 * hi).length;
   let pi = 0;
   for (let i = 1; i < 24; i++) if (profileCorr[i] > profileCorr[pi]) pi = i;
-  const evidence: KeyEvidence = { fit: Math.max(0, profileCorr[bi]) * spread, margin: strengths[bi] - second, spread, scale, agree: pi === bi ? 1 : 0 };
+  const evidence: KeyEvidence = { fit: Math.max(0, profileCorr[bi]) * spread, margin: strengths[bi] - second, spread, scale, agree: pi === bi ? 1 : 0, relative: strengths[bi] - strengths[k.mode === 'major' ? 12 + ((k.tonic + 9) % 12) : (k.tonic + 3) % 12], tonic: tonicShare(triads, bi), harmony: triads && triads.length ? triads.reduce((n, c) => n + (c >= 0 ? 1 : 0), 0) / triads.length : 0 };
   return {
     key: keyName(k),
     tonic: k.tonic,
@@ -421,23 +423,44 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
   };
 }
 
+/**
+ * KeyEvidence.tonic: the share of the frames with a triad (frameTriads; index = key index, C..B
+ * major then C..B minor) whose triad is the key's tonic triad; 0 without triads. A melody whose
+ * notes name a scale but never sound its tonic chord (random notes of C major read as A minor)
+ * has none.
+ */
+function tonicShare(triads: Int8Array | undefined, key: number): number {
+  if (!triads) return 0;
+  let n = 0;
+  let t = 0;
+  for (const c of triads) {
+    if (c < 0) continue;
+    n++;
+    if (c === key) t++;
+  }
+  return n ? t / n : 0;
+}
+
 /** 24 triad templates (C..B major, C..B minor), unit length. */
-const TRIADS: { name: string; t: number[] }[] = [];
+const TRIADS: { name: string; t: number[]; tones: number[] }[] = [];
+/** the least share of the strongest pitch class (smoothed chroma) each of a triad's three tones needs for the chord to be shown (frameTriads' toneMin for estimateChords): the partials of one note (B's F#, E's G#) reach about a quarter */
+export const TRIAD_TONE_MIN = 0.35;
 for (const minor of [false, true]) {
   for (let r = 0; r < 12; r++) {
     const t = new Array(12).fill(0);
     t[r] = 1;
     t[(r + (minor ? 3 : 4)) % 12] = 1;
     t[(r + 7) % 12] = 1;
-    TRIADS.push({ name: chordName(r, minor), t: t.map((x) => x / Math.sqrt(3)) });
+    TRIADS.push({ name: chordName(r, minor), t: t.map((x) => x / Math.sqrt(3)), tones: [r, (r + (minor ? 3 : 4)) % 12, (r + 7) % 12] });
   }
 }
 
 /**
  * Per frame, the best triad (index into TRIADS: C..B major, then C..B minor) of the chroma
- * smoothed over ±2 frames (~0.9 s), by cosine; −1 when silent or no triad fits (cosine < 0.6).
+ * smoothed over ±2 frames (~0.9 s), by cosine; −1 when silent or no triad fits (cosine < 0.6, or with
+ * `toneMin` > 0, no triad whose root, third and fifth each reach toneMin × the strongest pitch class).
  */
-export function frameTriads(chroma: Float32Array, frames: number, active: boolean[]): Int8Array {
+export function frameTriads(chroma: Float32Array, frames: number, active: boolean[], toneMin = 0): Int8Array {
   const labels = new Int8Array(frames).fill(-1);
   const half = 2;
   const v = new Float64Array(12);
@@ -455,8 +478,13 @@ export function frameTriads(chroma: Float32Array, frames: number, active: boolea
     for (let i = 0; i < 12; i++) norm += v[i] * v[i];
     if (!active[f] || !n || !(norm > 0)) continue;
     norm = Math.sqrt(norm);
+    let vmax = 0;
+    for (let i = 0; i < 12; i++) if (v[i] > vmax) vmax = v[i];
     let bs = 0.6; // below this cosine the frame is not a triad
     for (let c = 0; c < 24; c++) {
+      // with toneMin, a triad is named only when its notes are heard: root, third and fifth each at
+      // least toneMin of the strongest pitch class (a melody's E and B with no G# is no E major)
+      if (toneMin > 0 && TRIADS[c].tones.some((i) => v[i] < toneMin * vmax)) continue;
       const t = TRIADS[c].t;
       let s = 0;
       for (let i = 0; i < 12; i++) s += (v[i] / norm) * t[i];
