@@ -16,6 +16,7 @@ import { startServer, type StudioServer } from '../../main/serve/server';
 import { ENGINE_PATH, startTestEngine } from '../helpers/engine';
 import { ROOT } from '../helpers/media';
 import { openRawWebSocket } from '../helpers/raw-ws';
+import { mulberry32 } from '../helpers/prng';
 
 const SEED = Number(process.env.STUDIO_FUZZ_SEED ?? 0x5eed);
 const COUNT = Number(process.env.STUDIO_FUZZ_COUNT ?? 400);
@@ -24,17 +25,6 @@ const TIME_BUDGET_MS = 40_000;
 /** RSS growth allowed over a run (MB) */
 const RSS_BOUND_MB = 200;
 
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with STUDIO_FUZZ_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Methods whose *valid* arguments would start real work on this machine
@@ -211,7 +201,7 @@ describe(`protocol fuzz (seed ${SEED}, up to ${COUNT} messages per channel)`, ()
   });
 
   it('over the WebSocket of studio serve: typed answers, clean closes for invalid frames, the server and its engine live', async (t) => {
-    const r = prng(SEED);
+    const r = mulberry32(SEED);
     const cases = Array.from({ length: COUNT }, (_, i) => makeCase(r, i, 10_000));
     const enginePid = engine.pid!;
     const rss0 = { serve: process.memoryUsage().rss / 2 ** 20, engine: rssMbOf(enginePid) };
@@ -283,7 +273,7 @@ describe(`protocol fuzz (seed ${SEED}, up to ${COUNT} messages per channel)`, ()
     try {
       await isReady;
       const rss0 = rssMbOf(proc.pid!);
-      const r = prng(SEED ^ 0x9e3779b9);
+      const r = mulberry32(SEED ^ 0x9e3779b9);
       // Node's IPC serialiser recurses: keep the deepest message within what the host itself could send
       const cases = Array.from({ length: COUNT }, (_, i) => makeCase(r, i, 2000)).filter((c) => c.text === undefined);
       const { answered, errors } = await drive(cases, (c) => proc.send(c.message), box);

@@ -3,18 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { calibrate, KEY_CALIBRATION, KEY_SIGNS, keyConfidence, TEMPO_CALIBRATION, TEMPO_SIGNS, tempoConfidence, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
+import { mulberry32 } from '../helpers/prng';
 
-/** a small seeded generator (mulberry32) for reproducible random evidence */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** plausible ranges of each input (what the analysers produce) */
 const TEMPO_RANGE: Record<keyof TempoEvidence, [number, number]> = {
@@ -32,7 +22,7 @@ function checkModel<K extends string>(name: string, model: CalibrationModel<K>, 
   assert.equal(model.weights.length, model.inputs.length);
   assert.ok(Number.isFinite(model.bias));
   const keys = Object.keys(range) as K[];
-  const r = rng(7);
+  const r = mulberry32(7);
   for (let n = 0; n < 300; n++) {
     const x = Object.fromEntries(keys.map((k) => [k, range[k][0] + r() * (range[k][1] - range[k][0])])) as Record<K, number>;
     const p = conf(x);

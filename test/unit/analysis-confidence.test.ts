@@ -10,6 +10,7 @@ import { NO_TEMPO } from '../../main/engine/analysis/tempo';
 import { FEATURE_MIN_CONFIDENCE, featuresText } from '../../main/engine/analysis/text';
 import { media } from '../helpers/media';
 import { renderSong, type SmfNote } from '../helpers/smf';
+import { mulberry32 } from '../helpers/prng';
 
 /** A 100 BPM rock groove on the GM drum kit only: kick 1 & 3, snare 2 & 4, closed hi-hat eighths. */
 function drumGroove(): string {
@@ -53,14 +54,7 @@ function twelveTone(): string {
  * A minor share the notes). Returns the file and the pitch classes played.
  */
 function rubatoPiano(): { file: string; played: Set<number> } {
-  let a = 5;
-  const rnd = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = mulberry32(5);
   const white = [60, 62, 64, 65, 67, 69, 71, 72];
   const notes: SmfNote[] = [];
   // at 60 BPM a beat is a second

@@ -20,6 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { mulberry32 } from '../../test/helpers/prng';
 
 const { values: args } = parseArgs({ options: { out: { type: 'string', default: 'test/output/tempo-beatless' }, n: { type: 'string', default: '12' } } });
 const OUT = args.out;
@@ -27,17 +28,6 @@ const N = Number(args.n);
 const SEC = 30;
 const SR = 44100;
 
-/** mulberry32: a small seeded generator, so the set is the same on every run */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const hz = (midi: number) => 440 * 2 ** ((midi - 69) / 12);
 
 /** a tone with a few inharmonic-ish partials (as the eval drones: ×2.003, ×2.997) */
@@ -86,7 +76,7 @@ interface Made {
 }
 const made: Made[] = [];
 for (let i = 0; i < N; i++) {
-  const r = rng(1000 + i);
+  const r = mulberry32(1000 + i);
   // drone: one chord breathing
   {
     const root = 36 + Math.floor(r() * 14);
@@ -100,7 +90,7 @@ for (let i = 0; i < N; i++) {
       render: () => {
         const buf = new Float32Array(SEC * SR);
         for (const d of shape) addTone(buf, hz(root + d), 0, SEC, 0.04, (t) => Math.min(1, t / 2) * (0.65 + 0.35 * Math.sin(2 * Math.PI * lfo * t)));
-        noise(buf, colour, level, rng(seed));
+        noise(buf, colour, level, mulberry32(seed));
         return buf;
       },
     });
@@ -121,7 +111,7 @@ for (let i = 0; i < N; i++) {
           const len = step + fade;
           for (const d of chord) for (const o of [48, 60]) addTone(buf, hz(o + tonic + d), t0, len, 0.025, (t) => Math.min(1, t / fade, (len - t) / fade));
         }
-        noise(buf, colour, 0.005, rng(seed));
+        noise(buf, colour, 0.005, mulberry32(seed));
         return buf;
       },
     });
@@ -134,7 +124,7 @@ for (let i = 0; i < N; i++) {
     made.push({
       name: `atonal-${i}-${bpm}`, bpm, key: null, category: 'atonal',
       render: () => {
-        const rr = rng(seed);
+        const rr = mulberry32(seed);
         const buf = new Float32Array(SEC * SR);
         const dt = 60 / bpm / sub;
         for (let k = 0, t = 0.2; t < SEC - 0.5; k++, t += dt) {
@@ -143,7 +133,7 @@ for (let i = 0; i < N; i++) {
           const notes = rr() < 0.3 ? 3 : 1;
           for (let n = 0; n < notes; n++) addTone(buf, hz(48 + Math.floor(rr() * 36)), t, 1.2, 0.05 * accent, (x) => Math.exp(-x * 4) * Math.min(1, x / 0.004));
         }
-        noise(buf, 1, 0.002, rng(seed + 1));
+        noise(buf, 1, 0.002, mulberry32(seed + 1));
         return buf;
       },
     });

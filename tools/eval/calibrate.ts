@@ -40,6 +40,7 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { TempoAnalyser, type TempoResult } from '../../main/engine/analysis/tempo';
 import { TonalAnalyser, type TonalResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
+import { solve } from './linalg';
 
 const { values: args } = parseArgs({
   options: {
@@ -197,22 +198,6 @@ function fitLogistic<K extends string>(data: Sample<K>[], inputs: K[]): Calibrat
   return { inputs, weights, bias };
 }
 
-/** Gaussian elimination with partial pivoting: A x = b. */
-function solve(A: number[][], b: number[]): number[] {
-  const n = b.length;
-  const M = A.map((r, i) => [...r, b[i]]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[p][c])) p = r;
-    [M[c], M[p]] = [M[p], M[c]];
-    for (let r = 0; r < n; r++) {
-      if (r === c || !M[c][c]) continue;
-      const f = M[r][c] / M[c][c];
-      for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
-    }
-  }
-  return M.map((r, i) => (r[i] ? r[n] / r[i] : 0));
-}
 
 /** fitLogistic, dropping (one at a time, the worst first) inputs whose weight has the wrong sign. */
 function fitSigned<K extends string>(data: Sample<K>[], inputs: K[], signs: Record<K, 1 | -1>): CalibrationModel<K> {

@@ -18,6 +18,7 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, OCTAVE_FEATURES, OCTAVE_MODEL, TempoAnalyser, type OctaveCandidate } from '../../main/engine/analysis/tempo';
 import { ALL_OCTAVE_FEATURES, octaveCandidatesAll } from './tempo-explore';
 import type { EvalItem } from './build-set';
+import { solve } from './linalg';
 
 const { values: args } = parseArgs({
   options: {
@@ -145,21 +146,6 @@ function fit(train: Row[], cols: number[]): number[] {
   const full = [...W0];
   cols.forEach((i, a) => (full[i] += w[a] / sd[a]));
   return full;
-}
-function solve(A: number[][], b: number[]): number[] {
-  const n = b.length;
-  const M = A.map((r, i) => [...r, b[i]]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[p][c])) p = r;
-    [M[c], M[p]] = [M[p], M[c]];
-    for (let r = 0; r < n; r++) {
-      if (r === c || !M[c][c]) continue;
-      const f = M[r][c] / M[c][c];
-      for (let j = c; j <= n; j++) M[r][j] -= f * M[c][j];
-    }
-  }
-  return M.map((r, i) => r[n] / (r[i] || 1));
 }
 const W0 = ALL_OCTAVE_FEATURES.map((_, i) => (i === 1 ? -0.5 / 0.49 : i === 2 ? 1 : 0));
 const pick = (r: Row, w: number[]) => (r.cands.length ? r.cands.reduce((a, b) => (score(b, w) > score(a, w) ? b : a)).bpm : null);

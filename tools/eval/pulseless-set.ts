@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { smfBytes, type SmfNote } from '../../test/helpers/smf';
+import { mulberry32 } from '../../test/helpers/prng';
 
 const { values: args } = parseArgs({ options: { out: { type: 'string', default: 'test/output/tempo-pulseless' }, n: { type: 'string', default: '12' } } });
 const OUT = args.out;
@@ -38,17 +39,6 @@ const SCALES: [string, number[]][] = [
   ['wholetone', [0, 2, 4, 6, 8, 10]],
 ];
 
-/** mulberry32: a small seeded generator, so the set is the same on every run */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Made {
   name: string;
@@ -57,7 +47,7 @@ interface Made {
 }
 const made: Made[] = [];
 for (let i = 0; i < N; i++) {
-  const r = rng(5000 + i);
+  const r = mulberry32(5000 + i);
   {
     const sec = 10 + Math.floor(r() * 21);
     let f0 = 20 + r() * 180;
@@ -71,7 +61,7 @@ for (let i = 0; i < N; i++) {
       name: `sweep-${i}`,
       render: () => {
         const buf = new Float32Array(sec * SR);
-        const nr = rng(seed);
+        const nr = mulberry32(seed);
         const k = Math.log(f1 / f0) / sec;
         for (let j = 0; j < buf.length; j++) {
           const t = j / SR;
@@ -90,7 +80,7 @@ for (let i = 0; i < N; i++) {
     made.push({
       name: `bursts-${i}`,
       render: () => {
-        const nr = rng(seed);
+        const nr = mulberry32(seed);
         const buf = new Float32Array(SEC * SR);
         for (let t = -Math.log(1 - nr()) / rate; t < SEC - 0.4; t += -Math.log(1 - nr()) / rate) {
           const len = 0.02 + nr() * 0.28;
@@ -121,7 +111,7 @@ for (let i = 0; i < N; i++) {
     made.push({
       name: `rubato-${scaleName}-${i}`,
       render: (work) => {
-        const nr = rng(seed);
+        const nr = mulberry32(seed);
         // one beat = one second at 60 BPM, so beats are seconds
         const notes: SmfNote[] = [];
         const pool: number[] = [];
