@@ -26,7 +26,7 @@ describe('keys the DJ way (issue 12, defect 12)', { timeout: 180_000 }, () => {
   before(async () => {
     ensureTinyPacks();
     const folder = libraryFolder(12, 'e2e-library-keys');
-    writeFileSync(join(folder.dir, epsilon.file), readFileSync(media('library-Epsilon-110.mp3', trackArgs(epsilon, 12))));
+    writeFileSync(join(folder.dir, epsilon.file), readFileSync(media('library-cadence-Epsilon-110.mp3', trackArgs(epsilon, 12))));
     const launching = launchChromium().then((b) => (browser = b));
     serve = await startServe({ env: { STUDIO_DISABLE_WEBGPU: '1' } }).finally(() => launching);
     await launching;

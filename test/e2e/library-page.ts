@@ -7,15 +7,17 @@ import type { StudioPage } from './studio-page';
 
 /**
  * The library's test media and page object. The tracks are made by ffmpeg:
- * a click on every beat (a known tempo) over a sustained triad (a known key),
- * in mp3, flac and wav, plus a text file named .mp3 that must fail.
+ * a click on every beat (a known tempo) over a cadence in a known key (I–IV–V–I,
+ * or i–iv–V–i in minor, 1.5 s a chord: one sustained triad alone names no key,
+ * and the calibrated key confidence rightly calls it uncertain), in mp3, flac
+ * and wav, plus a text file named .mp3 that must fail.
  */
 
 export interface LibraryTrackSpec {
   file: string;
   title: string;
   bpm: number;
-  /** MIDI notes of the triad */
+  /** MIDI notes of the tonic triad (root, third, fifth); the cadence is built on it */
   chord: number[];
   codec: 'mp3' | 'flac' | 'wav';
 }
@@ -30,13 +32,25 @@ export const BAD_FILE = 'Broken track.mp3';
 
 const hz = (m: number) => 440 * 2 ** ((m - 69) / 12);
 
-/** ffmpeg arguments that make one library track (a click per beat over the triad), `sec` long. */
+/**
+ * The cadence on a tonic triad (MIDI notes root, third, fifth): I–IV–V–I in
+ * major, i–iv–V–i in minor (harmonic minor's major V, whose leading tone
+ * tells the key from its relative major).
+ */
+export function cadence(tonic: number[]): number[][] {
+  const r = tonic[0];
+  // the subdominant keeps the tonic's quality (IV / iv); the dominant is major in both modes
+  return [tonic, tonic.map((m) => m + 5), [r + 7, r + 11, r + 14], tonic];
+}
+
+/** ffmpeg arguments that make one library track (a click per beat over the cadence), `sec` long. */
 export function trackArgs(t: LibraryTrackSpec, sec: number): string[] {
   const p = (60 / t.bpm).toFixed(6);
-  const pad = t.chord
-    .map((m) => `(sin(2*PI*${hz(m).toFixed(3)}*t)+0.5*sin(4*PI*${hz(m).toFixed(3)}*t)+0.25*sin(6*PI*${hz(m).toFixed(3)}*t))`)
-    .join('+');
-  const expr = `if(lt(mod(t,${p}),0.03),0.7*sin(2*PI*1000*t)*(1-mod(t,${p})/0.03),0)+0.05*(${pad})`;
+  const pad = (chord: number[]) =>
+    chord.map((m) => `(sin(2*PI*${hz(m).toFixed(3)}*t)+0.5*sin(4*PI*${hz(m).toFixed(3)}*t)+0.25*sin(6*PI*${hz(m).toFixed(3)}*t))`).join('+');
+  const [c1, c2, c3, c4] = cadence(t.chord).map(pad);
+  const harmony = `if(lt(mod(t,6),1.5),${c1},if(lt(mod(t,6),3),${c2},if(lt(mod(t,6),4.5),${c3},${c4})))`;
+  const expr = `if(lt(mod(t,${p}),0.03),0.7*sin(2*PI*1000*t)*(1-mod(t,${p})/0.03),0)+0.05*(${harmony})`;
   const codec = t.codec === 'mp3' ? ['-c:a', 'libmp3lame', '-b:a', '160k'] : t.codec === 'flac' ? ['-c:a', 'flac'] : ['-c:a', 'pcm_s16le'];
   return [
     '-f', 'lavfi', '-i', `aevalsrc='${expr}':s=44100:d=${sec}`,
@@ -51,7 +65,7 @@ export function libraryFolder(sec = 12, home = 'e2e-library'): { dir: string; tr
   rmSync(join(OUTPUT, home), { recursive: true, force: true });
   mkdirSync(join(dir, 'sub'), { recursive: true });
   for (const t of LIBRARY_TRACKS) {
-    const src = media(`library-${t.file.replace(/[^\w.]+/g, '-')}`, trackArgs(t, sec));
+    const src = media(`library-cadence-${t.file.replace(/[^\w.]+/g, '-')}`, trackArgs(t, sec));
     writeFileSync(join(dir, t.file), readFileSync(src));
   }
   writeFileSync(join(dir, BAD_FILE), 'This is a text file pretending to be an MP3.\n'.repeat(50));
