@@ -41,6 +41,7 @@ import { TempoAnalyser, type TempoResult } from '../../main/engine/analysis/temp
 import { TonalAnalyser, type TonalResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
 import { solve } from './linalg';
+import { splitFamilies } from './split-families';
 
 const { values: args } = parseArgs({
   options: {
@@ -70,13 +71,7 @@ const CACHE = 'test/output/calibrate';
 const CONFIDENCE_TS = 'main/engine/analysis/confidence.ts';
 
 // ---- groove families: what never straddles dev and test (split.json) --------------------------
-const units = (JSON.parse(readFileSync('test/output/eval/split.json', 'utf8')) as { units: Record<string, { set: string; files: { file: string }[] }> }).units;
-const unitOf = new Map<string, string>();
-for (const [k, u] of Object.entries(units)) for (const f of u.files) unitOf.set(f.file, k);
-const testFamilies = Object.entries(units).filter(([k, v]) => v.set === 'test' && k.startsWith('mma:')).map(([k]) => k.slice(4));
-/** a family's stem (octave-set.ts's rule): digits and a tempo/style prefix removed */
-const norm = (x: string) => x.replace(/\d+/g, '').replace(/^(slow|fast|string|country|pop|rb-)/, '');
-const clashOf = (fam: string) => testFamilies.find((t) => fam === t || norm(fam) === norm(t) || (t.length >= 4 && (fam.startsWith(t) || fam.endsWith(t))));
+const { unitOf, clashOf } = splitFamilies('test/output/eval/split.json');
 
 // ---- analyse (cached by the analysers' source hash) -------------------------------------------
 function sourceHash(): string {

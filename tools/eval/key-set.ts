@@ -43,6 +43,7 @@ import { parseArgs, promisify } from 'node:util';
 import { chordName, keyName, type Key } from '../../main/engine/analysis/keys';
 import { parseMidi } from '../../test/helpers/midi';
 import type { EvalItem } from './build-set';
+import { splitFamilies } from './split-families';
 
 const { values: args } = parseArgs({
   options: {
@@ -65,10 +66,7 @@ const FONTS = Object.keys(SF) as Font[];
 const run = promisify(execFile);
 
 // ---- the test set's families (never used here)
-const units = (JSON.parse(readFileSync(SPLIT, 'utf8')) as { units: Record<string, { set: string; files: { file: string }[] }> }).units;
-const testFamilies = Object.entries(units).filter(([k, v]) => v.set === 'test' && k.startsWith('mma:')).map(([k]) => k.slice(4));
-const norm = (x: string) => x.replace(/\d+/g, '').replace(/^(slow|fast|string|country|pop|rb-)/, '');
-const clashOf = (fam: string) => testFamilies.find((t) => fam === t || norm(fam) === norm(t) || (t.length >= 4 && (fam.startsWith(t) || fam.endsWith(t))));
+const { units, clashOf } = splitFamilies(SPLIT);
 
 // ---- progressions: [semitones above the tonic, MMA chord suffix]; first and last chord = tonic
 type Prog = { name: string; mode: 'major' | 'minor'; chords: [number, string][] };

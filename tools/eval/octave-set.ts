@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderMmaSong, songKey, songProgression, TEMPO_SET_SOUNDFONTS as SF } from './mma-render';
+import { splitFamilies } from './split-families';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,11 +47,7 @@ const SLOW: [string, string[]][] = [
 ];
 
 // no groove family of the test set (nor a name that contains one, e.g. rb-ballad / rb)
-const units = (JSON.parse(readFileSync(SPLIT, 'utf8')) as { units: Record<string, { set: string }> }).units;
-const testFamilies = Object.entries(units).filter(([k, v]) => v.set === 'test' && k.startsWith('mma:')).map(([k]) => k.slice(4));
-/** a family's stem: digits and a tempo/style prefix removed (ballad68 → ballad, fastblues → blues) */
-const norm = (x: string) => x.replace(/\d+/g, '').replace(/^(slow|fast|string|country|pop|rb-)/, '');
-const clashOf = (fam: string) => testFamilies.find((t) => fam === t || norm(fam) === norm(t) || (t.length >= 4 && (fam.startsWith(t) || fam.endsWith(t))));
+const { clashOf } = splitFamilies(SPLIT);
 for (const list of [FAST, SLOW])
   for (let i = list.length - 1; i >= 0; i--) {
     const clash = clashOf(list[i][0]);

@@ -19,6 +19,7 @@ import { estimateTempo, LEVEL_TUNING, OCTAVE_FEATURES, OCTAVE_MODEL, TempoAnalys
 import { ALL_OCTAVE_FEATURES, octaveCandidatesAll } from './tempo-explore';
 import type { EvalItem } from './build-set';
 import { solve } from './linalg';
+import { splitFamilies } from './split-families';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,12 +42,7 @@ const SETS: [string, string][] = [
   ['test/output/tempo-synth', 'synth'],
   ['test/output/tempo-octave', 'octave'],
 ];
-const units = (JSON.parse(readFileSync('test/output/eval/split.json', 'utf8')) as { units: Record<string, { set: string; files: { file: string }[] }> }).units;
-const unitOf = new Map<string, string>();
-for (const [k, u] of Object.entries(units)) for (const f of u.files) unitOf.set(f.file, k);
-const testFamilies = Object.entries(units).filter(([k, v]) => v.set === 'test' && k.startsWith('mma:')).map(([k]) => k.slice(4));
-const norm = (x: string) => x.replace(/\d+/g, '').replace(/^(slow|fast|string|country|pop|rb-)/, '');
-const clashOf = (fam: string) => testFamilies.find((t) => fam === t || norm(fam) === norm(t) || (t.length >= 4 && (fam.startsWith(t) || fam.endsWith(t))));
+const { unitOf, clashOf } = splitFamilies('test/output/eval/split.json');
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;

@@ -1,0 +1,34 @@
+// The held-out rule shared by every development-side set builder and fit:
+// which MMA groove families the test set holds (split.json, written by
+// build-set.ts), so renders of a related family never train or tune anything.
+
+import { readFileSync } from 'node:fs';
+
+/** One unit of the split: which set it went to and its files. */
+export interface SplitUnit {
+  set: string;
+  files?: { file: string }[];
+}
+
+/** A family's stem: digits and a tempo/style prefix removed ("slowbolero2" → "bolero"). */
+const stem = (x: string): string => x.replace(/\d+/g, '').replace(/^(slow|fast|string|country|pop|rb-)/, '');
+
+/**
+ * Reads `splitPath` (build-set.ts's split.json). Returns `units` (every split
+ * unit by id: its set and files), `unitOf` (eval file
+ * name → its split unit, e.g. "mma:bolero" or "midi:…") and `clashOf(family)`:
+ * the test-set MMA family that `family` (a groove name without "mma:") is the
+ * same as, shares a stem with, or contains / is contained in (names of ≥ 4
+ * letters), or undefined when it is unrelated to every test family.
+ * Throws when the file is missing or is not JSON.
+ */
+export function splitFamilies(splitPath = 'test/output/eval/split.json'): { units: Record<string, SplitUnit>; unitOf: Map<string, string>; clashOf: (family: string) => string | undefined } {
+  const units = (JSON.parse(readFileSync(splitPath, 'utf8')) as { units: Record<string, SplitUnit> }).units;
+  const unitOf = new Map<string, string>();
+  for (const [k, u] of Object.entries(units)) for (const f of u.files ?? []) unitOf.set(f.file, k);
+  const testFamilies = Object.entries(units)
+    .filter(([k, v]) => v.set === 'test' && k.startsWith('mma:'))
+    .map(([k]) => k.slice(4));
+  const clashOf = (fam: string) => testFamilies.find((t) => fam === t || stem(fam) === stem(t) || (t.length >= 4 && (fam.startsWith(t) || fam.endsWith(t))));
+  return { units, unitOf, clashOf };
+}
