@@ -18,7 +18,7 @@ import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprintOf } from '../media/cache';
 import { openMediaFile, realContainer, type parseFfmpegInfo } from '../media/probe';
 import { readStructure, structureOf, type Structure } from '../media/structure';
-import { crossCheck, extensionFacts, packetsNeeded, readTagsByContent } from '../media/tags';
+import { crossCheck, durationShown, extensionFacts, packetsNeeded, readTagsByContent } from '../media/tags';
 import type { Tags } from '@contract';
 
 export interface AnalyseRequest {
@@ -125,7 +125,7 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   // (an edit list's or a LAME tag's gapless end) by less than one codec frame, that is the codec's end padding,
   // which ffmpeg 5.1 leaves in for AAC in MP4: the stated, gapless length is what the track holds.
   const over = checked.durationSec !== null && !checked.durationEstimated ? run.durationSec - checked.durationSec : -1;
-  const durationSec = over > 0 && over < CODEC_FRAME_SEC ? checked.durationSec! : run.durationSec;
+  const durationSec = durationShown(over > 0 && over < CODEC_FRAME_SEC ? checked.durationSec! : run.durationSec);
   return {
     path, file: run.file, durationSec, container: realContainer(run.source, path), source: { ...run.source, streams: checked.streams }, tags: checked.tags, bitrateKbps: checked.bitrateKbps,
     warnings: checked.warnings, hasCoverArt, results, versions: run.versions,

@@ -17,6 +17,7 @@ import { LibraryFoldersRepo } from '../db/library-folders';
 import { ScanJobsRepo } from '../db/scan-jobs';
 import { TracksRepo, type LibQueryRow, type LibRow, type LibWhere } from '../db/tracks';
 import { folderPrefix } from '../fs/paths';
+import { durationShown } from '../media/tags';
 import type { LibraryAnalysis } from './analyse';
 
 export type { LibRow };
@@ -197,14 +198,14 @@ export class LibraryStore {
       const audio = a.source.streams.find((s) => s.type === 'audio');
       const video = a.source.streams.find((s) => s.type === 'video' && !s.attachedPic);
       const probe: ProbeResult = {
-        path: a.path, sizeBytes: a.file.size, container: a.container, durationSec: round(a.durationSec, 3),
+        path: a.path, sizeBytes: a.file.size, container: a.container, durationSec: durationShown(a.durationSec),
         bitrateKbps: a.bitrateKbps, streams: a.source.streams, audio, video, tags: a.tags, hasCoverArt: a.hasCoverArt, warnings: a.warnings ?? [],
       };
       const t = a.tags;
       this.tracks.setAnalysed(trackId, {
         size: a.file.size, mtimeMs: a.file.mtimeMs, kind: video ? 'video' : 'audio', probeJson: JSON.stringify(probe), versionsKey, analysedAt: now,
         fileName: basename(a.path), title: t.title ?? null, artist: t.artist ?? null, album: t.album ?? null, genre: t.genre?.join(', ') ?? null,
-        year: t.year ?? null, durationSec: round(a.durationSec, 3), sampleRate: audio?.sampleRate ?? null, channels: audio?.channels ?? null,
+        year: t.year ?? null, durationSec: durationShown(a.durationSec), sampleRate: audio?.sampleRate ?? null, channels: audio?.channels ?? null,
         codec: audio?.codec ?? null, bitrateKbps: a.bitrateKbps ?? null, bpm: tempo?.bpm ?? null,
         bpmConfidence: tempo?.bpm != null ? tempo.confidence : null, keyName: tonal?.key.key ?? null, keyConfidence: tonal ? tonal.key.confidence : null,
         camelot: tonal?.key.camelot ?? null, openKey: tonal?.key.openKey ?? null, lufs: r2(loud?.integratedLufs), loudnessRange: r2(loud?.rangeLu),
@@ -301,7 +302,3 @@ function r2(x: number | null | undefined): number | null {
   return x === null || x === undefined || !Number.isFinite(x) ? null : Math.round(x * 100) / 100;
 }
 
-function round(x: number, d: number): number {
-  const k = 10 ** d;
-  return Math.round(x * k) / k;
-}

@@ -4,7 +4,7 @@ import { basename, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { truncatedError, readStructure, unpaddedText } from './structure';
-import { crossCheck, extensionFacts, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent } from './tags';
+import { crossCheck, durationShown, extensionFacts, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent } from './tags';
 
 export { tagsOf } from './tags';
 
@@ -236,7 +236,7 @@ export function parseFfmpegInfo(stderr: string): {
 export async function probeFile(path: string, signal?: AbortSignal): Promise<ProbeResult> {
   const { fh, size } = await openMediaFile(path);
   const read = async () => {
-    const structure = await readStructure(fh, size, { oggPages: true });
+    const structure = await readStructure(fh, size, { oggPages: true, matroskaBlocks: true });
     return { structure, ...(await readTagsByContent(fh, path, size)) };
   };
   const [ff, mm] = await Promise.all([runFfmpeg(['-i', path], { signal }), read().finally(() => fh.close())]);
@@ -275,7 +275,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     path,
     sizeBytes: size,
     container: realContainer(info, path),
-    durationSec,
+    durationSec: durationShown(durationSec),
     ...(checked.durationEstimated ? { durationEstimated: true } : {}),
     bitrateKbps: checked.bitrateKbps,
     ...(durationSec > 0 ? { overallBitrateKbps: Math.round((size * 8) / durationSec / 1000) } : {}),

@@ -74,6 +74,13 @@ export interface Structure {
    * and ffmpeg decodes the padding) — with its sample rate: the duration is that, never what the padding adds
    */
   exactFrames?: { frames: number; sampleRate: number; source: string } | null;
+  /**
+   * Matroska/WebM holding one audio track and no video (matroskaAudio): the seconds its blocks span (first block's
+   * timestamp to the last block's end), less the track's CodecDelay and the last block's DiscardPadding — what a
+   * decoder outputs (Opus: the 312 pre-skip samples and the final frame's padding are not audio) — with the
+   * blocks' sum and both trims in ns; only where its blocks were walked (readStructure's `matroskaBlocks`)
+   */
+  matroskaAudio?: { sec: number; blocksSec: number; codecDelayNs: number; discardPaddingNs: number; codecId: string; source: string } | null;
   /** the ID3v1 tag at the file's end (any container), read here for the tag-conflict check; null when none */
   id3v1?: { title: string; artist: string; album: string } | null;
 }
@@ -111,12 +118,12 @@ const RIFF_CHUNK: Record<string, string> = { data: 'its audio data', 'LIST': 'it
  * packet count would tell) — a chained Ogg file is walked either way.
  * Never throws: an unreadable or unknown file gives no findings.
  */
-export async function readStructure(fh: FileHandle, size: number, opts: { oggPages?: boolean } = {}): Promise<Structure> {
-  const [found, v1] = await Promise.all([readContainer(fh, size, opts.oggPages ?? false), id3v1(fh, size).catch(() => null)]);
+export async function readStructure(fh: FileHandle, size: number, opts: { oggPages?: boolean; matroskaBlocks?: boolean } = {}): Promise<Structure> {
+  const [found, v1] = await Promise.all([readContainer(fh, size, opts.oggPages ?? false, opts.matroskaBlocks ?? false), id3v1(fh, size).catch(() => null)]);
   return v1 ? { ...found, id3v1: v1 } : found;
 }
 
-async function readContainer(fh: FileHandle, size: number, oggPages: boolean): Promise<Structure> {
+async function readContainer(fh: FileHandle, size: number, oggPages: boolean, matroskaBlocks: boolean): Promise<Structure> {
   try {
     const head = await readAt(fh, 0, Math.min(size, 64 * 1024));
     const id3 = id3v2Length(head);
@@ -127,7 +134,12 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean): P
     if (h.length >= 12 && /^(RIFF|RF64)$/.test(h.toString('latin1', 0, 4)) && /^(WAVE|AVI )$/.test(h.toString('latin1', 8, 12))) return await chunks(fh, size, start, 'WAV', 'le');
     if (h.length >= 12 && h.toString('latin1', 0, 4) === 'FORM' && /^AIF[FC]$/.test(h.toString('latin1', 8, 12))) return await chunks(fh, size, start, 'AIFF', 'be');
     if (h.length >= 8 && /^(ftyp|moov|mdat|free|skip|wide)$/.test(h.toString('latin1', 4, 8))) return await mp4(fh, size, start);
-    if (h.length >= 4 && h.readUInt32BE(0) === 0x1a45dfa3) return matroska(h, size, start);
+    if (h.length >= 4 && h.readUInt32BE(0) === 0x1a45dfa3) {
+      const found = matroska(h, size, start);
+      if (found.truncated) return found;
+      const audio = matroskaBlocks ? await matroskaAudio(fh, size, start, h).catch(() => null) : null;
+      return audio ? { ...found, matroskaAudio: audio } : found;
+    }
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'wvpk') return await wavpack(fh, size, h);
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'OggS') return await ogg(fh, size, start, h, oggPages);
     if (h.length >= 80 && h.toString('latin1', 0, 4) === 'DSD ' && h.toString('latin1', 28, 32) === 'fmt ') return dsf(h);
@@ -722,6 +734,161 @@ function matroska(h: Buffer, size: number, start: number): Structure {
   return end > size ? { ...NONE, truncated: { container: 'Matroska', inside: 'its segment (the media data)', sizeBytes: size, declaredBytes: end } } : NONE;
 }
 
+/** EBML element ID at b[i] (RFC 8794 §5: a VINT kept with its marker bits): [id, length], or [-1, 0] */
+function ebmlId(b: Buffer, i: number): [number, number] {
+  const first = b[i];
+  let len = 1;
+  while (len <= 4 && !(first & (0x80 >> (len - 1)))) len++;
+  if (len > 4 || i + len > b.length) return [-1, 0];
+  let v = first;
+  for (let k = 1; k < len; k++) v = v * 256 + b[i + k];
+  return [v, len];
+}
+
+/** EBML unsigned / signed integer of `len` bytes at b[i] (RFC 8794 §7.1, §7.2; big-endian, up to 8 bytes) */
+function ebmlUint(b: Buffer, i: number, len: number): number {
+  let v = 0;
+  for (let k = 0; k < len; k++) v = v * 256 + b[i + k];
+  return v;
+}
+function ebmlInt(b: Buffer, i: number, len: number): number {
+  const u = ebmlUint(b, i, len);
+  return len > 0 && b[i] & 0x80 ? u - 2 ** (8 * len) : u;
+}
+
+/** The children of an EBML master element's body b[from, to): id, body offset and size each (a child running past `to` ends the list). */
+function ebmlChildren(b: Buffer, from: number, to: number): Array<{ id: number; at: number; len: number }> {
+  const out: Array<{ id: number; at: number; len: number }> = [];
+  for (let p = from; p < to; ) {
+    const [id, il] = ebmlId(b, p);
+    if (id < 0) break;
+    const [len, sl] = vint(b, p + il);
+    if (len < 0 || sl === 0 || p + il + sl + len > to) break;
+    out.push({ id, at: p + il + sl, len });
+    p += il + sl + len;
+  }
+  return out;
+}
+
+/**
+ * The samples (at 48 kHz) of the Opus packet starting at p[0] (RFC 6716 §3.1:
+ * the TOC byte's config gives the frame size, its code the frame count — one,
+ * two, or the next byte's low 6 bits); 0 when the packet is too short.
+ */
+export function opusPacketSamples(p: Uint8Array): number {
+  if (p.length < 1) return 0;
+  const config = p[0] >> 3;
+  const size = config < 12 ? [480, 960, 1920, 2880][config & 3] : config < 16 ? [480, 960][config & 1] : [120, 240, 480, 960][config & 3];
+  const code = p[0] & 3;
+  const count = code === 0 ? 1 : code < 3 ? 2 : p.length > 1 ? p[1] & 0x3f : 0;
+  return size * count;
+}
+
+/** Matroska element IDs (Matroska specification, RFC 9559 §5.1) */
+const MKV = {
+  segment: 0x18538067, info: 0x1549a966, timestampScale: 0x2ad7b1, tracks: 0x1654ae6b, trackEntry: 0xae, trackNumber: 0xd7, trackType: 0x83,
+  codecId: 0x86, codecDelay: 0x56aa, defaultDuration: 0x23e383, cluster: 0x1f43b675, timestamp: 0xe7, simpleBlock: 0xa3, blockGroup: 0xa0,
+  block: 0xa1, blockDuration: 0x9b, discardPadding: 0x75a2,
+};
+
+/**
+ * A Matroska/WebM file with one audio track and no video: the seconds that
+ * decode, from its blocks (RFC 9559): the sum of the track's block
+ * durations — each block's BlockDuration, else the track's DefaultDuration ×
+ * its laced frames, else (Opus, which ffmpeg writes with neither) the
+ * samples its packet's TOC byte states (RFC 6716 §3.1) — less the track's
+ * CodecDelay (§5.1.4.1.15, ns: Opus pre-skip, which the decoder drops) and
+ * the last block's DiscardPadding (§5.1.3.5.6, ns: the final frame's padding,
+ * dropped too). ffmpeg's Duration is Info's Duration, which counts neither
+ * (and block timestamps are rounded to the TimestampScale, 1 ms by default,
+ * so their span is no exact count either). The walk reads the Segment's
+ * top-level element headers, and each Cluster whole (one read a Cluster,
+ * parsed in memory): one pass over the file. null for a Cluster of unknown
+ * size (a live recording) or over 64 MiB, a video track, more than one audio
+ * track, or a block whose duration nothing states.
+ */
+async function matroskaAudio(fh: FileHandle, size: number, start: number, h: Buffer): Promise<Structure['matroskaAudio']> {
+  const [hdrLen, l1] = vint(h, 4);
+  const segAt = 4 + l1 + hdrLen;
+  const [segLen, l2] = vint(h, segAt + 4);
+  const bodyAt = start + segAt + 4 + l2;
+  const segEnd = segLen < 0 ? size : Math.min(size, bodyAt + segLen);
+  let scale = 1e6;
+  const tracks: Array<{ number: number; type: number; codecId: string; codecDelay: number; defaultDuration: number }> = [];
+  const clusters: Array<{ at: number; len: number }> = [];
+  for (let p = bodyAt, n = 0; p + 2 <= segEnd && n < 1_000_000; n++) {
+    const b = await readAt(fh, p, 12);
+    const [id, il] = ebmlId(b, 0);
+    if (id < 0) break;
+    const [len, sl] = vint(b, il);
+    if (sl === 0) break;
+    if (len < 0) return null; // unknown size: a live recording's Cluster, whose end only a walk of every block finds
+    const at = p + il + sl;
+    if (id === MKV.cluster) clusters.push({ at, len });
+    else if ((id === MKV.info || id === MKV.tracks) && len <= 1 << 20) {
+      const body = await readAt(fh, at, len);
+      if (id === MKV.info) {
+        const ts = ebmlChildren(body, 0, body.length).find((c) => c.id === MKV.timestampScale);
+        if (ts) scale = ebmlUint(body, ts.at, ts.len);
+      } else {
+        for (const e of ebmlChildren(body, 0, body.length).filter((c) => c.id === MKV.trackEntry)) {
+          const t = { number: 0, type: 0, codecId: '', codecDelay: 0, defaultDuration: 0 };
+          for (const c of ebmlChildren(body, e.at, e.at + e.len)) {
+            if (c.id === MKV.trackNumber) t.number = ebmlUint(body, c.at, c.len);
+            else if (c.id === MKV.trackType) t.type = ebmlUint(body, c.at, c.len);
+            else if (c.id === MKV.codecId) t.codecId = body.toString('latin1', c.at, c.at + c.len).replace(/\0+$/, '');
+            else if (c.id === MKV.codecDelay) t.codecDelay = ebmlUint(body, c.at, c.len);
+            else if (c.id === MKV.defaultDuration) t.defaultDuration = ebmlUint(body, c.at, c.len);
+          }
+          tracks.push(t);
+        }
+      }
+    }
+    p = at + len;
+  }
+  const audio = tracks.filter((t) => t.type === 2);
+  if (audio.length !== 1 || tracks.some((t) => t.type === 1) || !clusters.length || scale <= 0) return null;
+  const track = audio[0];
+  /** a block's duration in ns (NaN: nothing states it): `stated` (BlockDuration, ns) or the track's DefaultDuration × frames or the Opus TOC */
+  const blockNs = (b: Buffer, at: number, len: number, stated: number): number => {
+    const [num, nl] = vint(b, at);
+    if (num !== track.number || nl === 0 || len < nl + 4) return -1; // not this track's
+    if (!Number.isNaN(stated)) return stated;
+    const laced = (b[at + nl + 2] & 0x06) !== 0;
+    if (track.defaultDuration) return track.defaultDuration * (laced ? b[at + nl + 3] + 1 : 1); // laced: the frame count follows the flags
+    if (!laced && track.codecId === 'A_OPUS') return (opusPacketSamples(b.subarray(at + nl + 3, at + len)) * 1e9) / 48000;
+    return NaN;
+  };
+  let totalNs = 0;
+  let blocks = 0;
+  let lastDiscardNs = 0;
+  for (const c of clusters) {
+    if (c.len > 64 << 20) return null;
+    const b = await readAt(fh, c.at, c.len);
+    for (const e of ebmlChildren(b, 0, b.length)) {
+      let ns = -1;
+      let discard = 0;
+      if (e.id === MKV.simpleBlock) ns = blockNs(b, e.at, e.len, NaN);
+      else if (e.id === MKV.blockGroup) {
+        const kids = ebmlChildren(b, e.at, e.at + e.len);
+        const blk = kids.find((k) => k.id === MKV.block);
+        const dur = kids.find((k) => k.id === MKV.blockDuration);
+        const pad = kids.find((k) => k.id === MKV.discardPadding);
+        if (pad) discard = ebmlInt(b, pad.at, pad.len);
+        if (blk) ns = blockNs(b, blk.at, blk.len, dur ? ebmlUint(b, dur.at, dur.len) * scale : NaN);
+      }
+      if (ns === -1) continue;
+      if (!Number.isFinite(ns)) return null;
+      totalNs += ns;
+      blocks++;
+      lastDiscardNs = Math.max(0, discard);
+    }
+  }
+  const sec = (totalNs - track.codecDelay - lastDiscardNs) / 1e9;
+  if (!blocks || !(sec > 0)) return null;
+  return { sec, blocksSec: totalNs / 1e9, codecDelayNs: track.codecDelay, discardPaddingNs: lastDiscardNs, codecId: track.codecId, source: 'the sum of its block durations less CodecDelay and DiscardPadding' };
+}
+
 /**
  * The gapless length of an MP3 whose first frame is a Xing/Info frame with a
  * frame count and a LAME extension (version string "LAME", "Lavf" or "Lavc",
@@ -806,7 +973,7 @@ export function truncatedError(name: string, t: Truncation, ffmpegSays: string):
 }
 
 /** readStructure of the file at `path` (opened read-only and closed); no findings when it cannot be opened. */
-export async function structureOf(path: string, opts: { oggPages?: boolean } = {}): Promise<Structure> {
+export async function structureOf(path: string, opts: { oggPages?: boolean; matroskaBlocks?: boolean } = {}): Promise<Structure> {
   let fh: FileHandle | null = null;
   try {
     fh = await open(path, 'r');

@@ -42,7 +42,7 @@ export interface FfmpegStated {
   durationEstimated?: boolean;
   /** the container's bitrate: file size × 8 / duration, kb/s (includes cover art and tags) */
   bitrateKbps?: number;
-  streams: Array<{ type: string; codec?: string; bitrateKbps?: number; attachedPic?: boolean }>;
+  streams: Array<{ type: string; codec?: string; bitrateKbps?: number; attachedPic?: boolean; sampleRate?: number }>;
   /** the container's tags as ffmpeg reads them (lower-case keys), falling back to the first audio stream's (Ogg) */
   metadata?: Record<string, string>;
 }
@@ -910,10 +910,11 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // Without one: the container's stated duration, replaced by the packets' span (measured) when it is only an
   // estimate, missing, or off by more than 0.5 s / 2 %. The library decodes (library/analyse.ts) and keeps a
   // stated exact length when the decode runs past it by less than one codec frame (end padding).
-  // MPEG-TS audio: the packets' span, which is what decodes (packetsAreDuration). Not yet one figure (below 0.05 s,
-  // the probe reads no decode): WMA (the wmav2 decoder emits nothing for the first frame: packets 20.015 s, decoded
-  // 19.969) and Opus in Matroska (CodecDelay and the last block's DiscardPadding, which ffmpeg's packet read does not
-  // state: packets 20.021 s, decoded 20.000) — the probe states the container's duration there, the library the decoded one.
+  // MPEG-TS audio: the packets' span, which is what decodes (packetsAreDuration). Matroska/WebM audio whose blocks were
+  // walked (the probe: structure.matroskaAudio): the sum of its block durations less CodecDelay and the last block's
+  // DiscardPadding (Opus: ffmpeg's Duration, and its packet read, count the 312 pre-skip samples and the final frame's
+  // padding, which do not decode). WMA (wmaDecodedSec): the header's whole frames less the first, which ffmpeg's
+  // wmav1/wmav2 decoder does not output.
   // the gapless length of an MP3 with a LAME/Info tag: what ffmpeg decodes (its Duration counts the encoder delay and padding too)
   const gapless = structure?.gapless && !ff.durationEstimated ? structure.gapless.samples / structure.gapless.sampleRate : itunSmpbSec(mm, ff.container);
   // FLAC STREAMINFO total_samples = 0: the stream states no length (ffmpeg's duration, if any, is a guess)
@@ -928,7 +929,9 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // an uncompressed stream's exact sample count (a WAV's PCM data chunk, a DSF header): ffmpeg's Duration may count
   // a DSF's block padding, or misjudge an extensible WAV's sample size
   const exactSec = structure?.exactFrames ? structure.exactFrames.frames / structure.exactFrames.sampleRate : null;
-  const stated = chainSec ?? gapless ?? cafSec ?? exactSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
+  const mkvSec = structure?.matroskaAudio?.sec ?? null;
+  const wmaSec = wmaDecodedSec(ff, mm);
+  const stated = chainSec ?? gapless ?? cafSec ?? exactSec ?? mkvSec ?? wmaSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
   let durationSec: number | null = stated;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
   const why = ff.container.split(',').includes('mp3') ? ' (no Xing/Info/VBRI header)' : '';
@@ -991,6 +994,43 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     return bitrateKbps !== undefined && s.bitrateKbps !== bitrateKbps && (ff.durationEstimated || statedWrong || s.bitrateKbps === undefined) ? ({ ...s, bitrateKbps } as S) : s;
   });
   return { durationSec, durationEstimated, bitrateKbps, tags, warnings, streams };
+}
+
+/**
+ * WMA (wmav1/wmav2 in ASF, audio only): the seconds ffmpeg decodes. Every
+ * WMA frame holds frameLen samples (2^frame_len_bits: 512 up to 16 kHz, 1024
+ * up to 22.05 kHz — and 32 kHz for WMA 1 — else 2048; libavcodec/wma.c
+ * ff_wma_get_frame_len_bits), and ffmpeg's decoder outputs nothing for the
+ * first frame (its MDCT overlap; measured on ffmpeg 5.1 at 16–48 kHz, mono and
+ * stereo, WMA 1 and 2: decoded = packets − one frame). The header's play
+ * duration less its preroll (music-metadata's, to 1 ms; else ffmpeg's 10 ms
+ * print) is rounded to whole frames, less one. null for other files. Pure.
+ */
+export function wmaDecodedSec(ff: FfmpegStated, mm: IAudioMetadata | null): number | null {
+  if (!ff.container.split(',').includes('asf') || ff.streams.some((s) => s.type === 'video' && !s.attachedPic)) return null;
+  const audio = ff.streams.filter((s) => s.type === 'audio');
+  const codec = audio[0]?.codec;
+  const rate = audio[0]?.sampleRate;
+  if (audio.length !== 1 || (codec !== 'wmav1' && codec !== 'wmav2') || !rate) return null;
+  const version = codec === 'wmav1' ? 1 : 2;
+  const bits = rate <= 16000 ? 9 : rate <= 22050 || (rate <= 32000 && version === 1) ? 10 : 11;
+  const frame = 2 ** bits;
+  const header = mm && /^ASF/i.test(mm.format.container ?? '') && Number.isFinite(mm.format.duration) ? mm.format.duration! : null;
+  const sec = header ?? ff.durationSec;
+  if (!sec || sec <= 0) return null;
+  const frames = Math.round((sec * rate) / frame);
+  return frames > 1 ? ((frames - 1) * frame) / rate : null;
+}
+
+/**
+ * A duration as the studio states it (probe, analyze, the library's table,
+ * detail and export): seconds rounded to the millisecond — the one rounding,
+ * so every place shows the same figure. Finer would promise what no
+ * container's timestamps hold (Matroska and ASF: 1 ms); a sample at 48 kHz is
+ * 0.02 ms.
+ */
+export function durationShown(sec: number): number {
+  return Math.round(sec * 1000) / 1000;
 }
 
 /** a stream's stated kb/s is more than 10 % off the average of the packets that were read (`bytes` over `sec`) */
