@@ -11,7 +11,7 @@
  * ADTS AAC (two consecutive ADTS headers), ffmpeg is given `-f <demuxer>`.
  * libavformat skips the ID3v2 tag itself for every demuxer.
  */
-import { extensibleDecoder, rawDemuxerOf, readRegularFileSync, wavLayout } from './riff';
+import { extensibleDecoder, rawDemuxerOf, readRegularFileSync, wavLayoutOf, type WavLayout } from './riff';
 
 /** ID3v2 header (10 bytes) → the tag's total length in bytes (header, body, footer), or 0 when there is none. */
 export function id3v2Length(h: Uint8Array): number {
@@ -73,12 +73,27 @@ export const PROBE_HIDDEN_TAG_BYTES = 256 * 1024;
  * (non-blocking, so a named pipe never blocks), an fstat and two small reads.
  */
 export function forcedDemuxer(path: string): string | null {
+  return readRegularFileSync(path, 10, forcedDemuxerOf);
+}
+
+/** forcedDemuxer over a positional reader (readRegularFileSync's `read`) of a file of `size` bytes. */
+function forcedDemuxerOf(read: (pos: number, len: number) => Buffer, size: number): string | null {
+  const h = read(0, 10);
+  if (h.length < 10) return null;
+  const tag = id3v2Length(h);
+  if (tag < PROBE_HIDDEN_TAG_BYTES || tag >= size) return null;
+  return demuxerOfAudioStart(read(tag, 8192));
+}
+
+/**
+ * What withInputFixes needs of the file at `path`, from one open (readRegularFileSync):
+ * its WAV layout (riff.ts wavLayoutOf), or — not a WAV — the demuxer an ID3v2 tag hides (forcedDemuxerOf).
+ * null when it is no regular file of at least 10 bytes or cannot be read.
+ */
+function inputFacts(path: string): { wav: WavLayout | null; demuxer: string | null } | null {
   return readRegularFileSync(path, 10, (read, size) => {
-    const h = read(0, 10);
-    if (h.length < 10) return null;
-    const tag = id3v2Length(h);
-    if (tag < PROBE_HIDDEN_TAG_BYTES || tag >= size) return null;
-    return demuxerOfAudioStart(read(tag, 8192));
+    const wav = wavLayoutOf(read, size);
+    return { wav, demuxer: wav ? null : forcedDemuxerOf(read, size) };
   });
 }
 
@@ -105,13 +120,16 @@ export function withForcedDemuxer(args: string[]): string[] {
  * - a WAVE_FORMAT_EXTENSIBLE PCM/float file whose valid bits differ from its
  *   container width: `-c:a <decoder of the container width>` (riff.ts
  *   extensibleDecoder; ffmpeg 5.1 decodes 24-in-32 PCM as pcm_f24le);
- * - a WAV whose data chunk is only found where an odd-sized chunk's missing
- *   pad byte is not assumed (riff.ts): ffmpeg's wav demuxer finds no data
- *   chunk, so the data chunk's bytes are given to ffmpeg as raw PCM —
+ * - a WAV (RIFF or RF64, whose data size is in its ds64 chunk) whose data
+ *   chunk is only found where an odd-sized chunk's missing pad byte is not
+ *   assumed (riff.ts): ffmpeg's wav demuxer finds no data chunk, so the data
+ *   chunk's bytes are given to ffmpeg as raw PCM —
  *   `-f <s16le|s24le|…> -ar <rate> -ac <channels> -i subfile,,start,S,end,E,,:<path>`
  *   — when the format is raw PCM (else ffmpeg fails and the probe names why).
  * Arguments that already give a format (`-f`) or decoder (`-c:a`) before
- * `-i` are left as they are.
+ * `-i` are left as they are. The file is opened once for all of these
+ * (inputFacts), non-blocking: a named pipe, a folder, a missing or
+ * unreadable path get the arguments unchanged, and ffmpeg's own error.
  */
 export function withInputFixes(args: string[]): string[] {
   const i = args.indexOf('-i');
@@ -119,11 +137,12 @@ export function withInputFixes(args: string[]): string[] {
   const before = args.slice(0, i);
   const path = args[i + 1];
   if (before.includes('-f') || (/^[a-z][a-z0-9+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path))) return args;
-  const wav = wavLayout(path);
-  if (!wav) return withForcedDemuxer(args);
+  const facts = inputFacts(path);
+  const wav = facts?.wav;
+  if (!wav) return facts?.demuxer ? [...before, '-f', facts.demuxer, ...args.slice(i)] : args;
   const fmt = wav.fmt;
   if (!fmt) return args;
-  if (wav.unpadded && wav.data && !wav.rf64) {
+  if (wav.unpadded && wav.data) {
     const raw = rawDemuxerOf(fmt);
     if (raw) {
       const url = `subfile,,start,${wav.data.offset},end,${wav.data.offset + wav.data.bytes},,:${path}`;

@@ -46,7 +46,7 @@ export interface WavLayout {
   data: { offset: number; bytes: number } | null;
   /** a chunk of odd size written without its pad byte (found when the next chunk only reads where no pad is assumed) */
   unpadded: { id: string; offset: number; bytes: number } | null;
-  /** RF64 (EBU Tech 3306): sizes of 0xFFFFFFFF are in its ds64 chunk — no raw fallback is attempted */
+  /** RF64 (EBU Tech 3306): sizes of 0xFFFFFFFF are in its ds64 chunk (the data chunk's is read from there) */
   rf64: boolean;
 }
 
@@ -97,51 +97,66 @@ export function chunkAfterOdd(padded: Uint8Array, unpadded: Uint8Array, end: num
  * data chunk); null when it is not a regular WAVE file or cannot be read.
  */
 export function wavLayout(path: string): WavLayout | null {
-  return readRegularFileSync(path, 12, (read, size) => {
-    const h = read(0, 12);
-    const riff = h.toString('latin1', 0, 4);
-    if ((riff !== 'RIFF' && riff !== 'RF64') || h.toString('latin1', 8, 12) !== 'WAVE') return null;
-    const out: WavLayout = { fmt: null, data: null, unpadded: null, rf64: riff === 'RF64' };
-    let pos = 12;
-    let odd: { id: string; offset: number; bytes: number } | null = null;
-    for (let n = 0; n < 4096 && pos + 8 <= size; n++) {
-      let b = read(pos, 8);
-      if (odd) {
-        const u = read(pos - 1, 8);
-        if (chunkAfterOdd(b, u, pos - 1, size, true) === 'unpadded') {
-          out.unpadded ??= odd;
-          pos -= 1;
-          b = u;
-        }
+  return readRegularFileSync(path, 12, wavLayoutOf);
+}
+
+/**
+ * wavLayout over a positional reader (readRegularFileSync's `read`) of a file
+ * of `size` bytes: null when it is not a RIFF/RF64 WAVE file. An RF64 data
+ * chunk's size (0xFFFFFFFF) is taken from its ds64 chunk (EBU Tech 3306 §3:
+ * riffSize, dataSize, sampleCount as u64 LE), else "to the end of the file".
+ */
+export function wavLayoutOf(read: (pos: number, len: number) => Buffer, size: number): WavLayout | null {
+  const h = read(0, 12);
+  if (h.length < 12) return null;
+  const riff = h.toString('latin1', 0, 4);
+  if ((riff !== 'RIFF' && riff !== 'RF64') || h.toString('latin1', 8, 12) !== 'WAVE') return null;
+  const out: WavLayout = { fmt: null, data: null, unpadded: null, rf64: riff === 'RF64' };
+  let pos = 12;
+  let odd: { id: string; offset: number; bytes: number } | null = null;
+  let ds64Data = -1;
+  for (let n = 0; n < 4096 && pos + 8 <= size; n++) {
+    let b = read(pos, 8);
+    if (odd) {
+      const u = read(pos - 1, 8);
+      if (chunkAfterOdd(b, u, pos - 1, size, true) === 'unpadded') {
+        out.unpadded ??= odd;
+        pos -= 1;
+        b = u;
       }
-      if (b.length < 8 || !ascii4(b)) break;
-      const id = b.toString('latin1', 0, 4);
-      const len = b.readUInt32LE(4);
-      if (id === 'fmt ' && len >= 16) {
-        const f = read(pos + 8, Math.min(len, 40));
-        const tag = f.readUInt16LE(0);
-        const bits = f.readUInt16LE(14);
-        const ext = tag === 0xfffe && f.length >= 26;
-        out.fmt = {
-          tag,
-          subTag: ext ? f.readUInt16LE(24) : tag,
-          channels: f.readUInt16LE(2),
-          sampleRate: f.readUInt32LE(4),
-          bits,
-          validBits: ext ? f.readUInt16LE(18) : bits,
-          blockAlign: f.readUInt16LE(12),
-        };
-      }
-      if (id === 'data') {
-        const bytes = len === 0xffffffff ? size - pos - 8 : Math.min(len, size - pos - 8);
-        out.data = { offset: pos + 8, bytes };
-        break;
-      }
-      odd = len & 1 ? { id, offset: pos, bytes: len } : null;
-      pos += 8 + len + (len & 1);
     }
-    return out;
-  });
+    if (b.length < 8 || !ascii4(b)) break;
+    const id = b.toString('latin1', 0, 4);
+    const len = b.readUInt32LE(4);
+    if (id === 'ds64' && len >= 24) {
+      const d = read(pos + 8, 24);
+      if (d.length === 24) ds64Data = Number(d.readBigUInt64LE(8));
+    }
+    if (id === 'fmt ' && len >= 16) {
+      const f = read(pos + 8, Math.min(len, 40));
+      const tag = f.readUInt16LE(0);
+      const bits = f.readUInt16LE(14);
+      const ext = tag === 0xfffe && f.length >= 26;
+      out.fmt = {
+        tag,
+        subTag: ext ? f.readUInt16LE(24) : tag,
+        channels: f.readUInt16LE(2),
+        sampleRate: f.readUInt32LE(4),
+        bits,
+        validBits: ext ? f.readUInt16LE(18) : bits,
+        blockAlign: f.readUInt16LE(12),
+      };
+    }
+    if (id === 'data') {
+      const left = size - pos - 8;
+      const bytes = len === 0xffffffff ? (out.rf64 && ds64Data >= 0 ? Math.min(ds64Data, left) : left) : Math.min(len, left);
+      out.data = { offset: pos + 8, bytes };
+      break;
+    }
+    odd = len & 1 ? { id, offset: pos, bytes: len } : null;
+    pos += 8 + len + (len & 1);
+  }
+  return out;
 }
 
 /**
@@ -198,59 +213,106 @@ export function rawDemuxerOf(f: WavFmt): string | null {
 }
 
 /**
- * The head of a RIFF WAVE file (its chunks up to and including the data
- * chunk's 8-byte header) rewritten with the pad bytes its writer left out —
- * at the top level and inside a LIST chunk's sub-chunks (LIST/INFO: INAM,
- * IART, …) — each next chunk found by the tolerant rule (chunkAfterOdd), so
- * that a reader which assumes the pads (music-metadata: "Illegal remaining
- * size: -1") reads the tags. `head`: the file's first bytes; `size`: the
- * file's size in bytes. null when nothing is missing (or not a WAVE file, or
- * the head holds no data chunk header): the file reads as it is.
+ * A LIST chunk's body (its 4-byte list type, then sub-chunks: INFO's INAM,
+ * IART, …) with the pad bytes its writer left out put back, each next
+ * sub-chunk found by the tolerant rule (chunkAfterOdd, within the LIST);
+ * `fixed`: a pad was missing. A sub-chunk running past the LIST ends it.
  */
-export function paddedWavHead(head: Buffer, size: number): Buffer | null {
-  if (head.length < 12 || head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 12) !== 'WAVE') return null;
+function padList(b: Buffer): { body: Buffer; fixed: boolean } {
+  const out: Buffer[] = [b.subarray(0, 4)];
   let fixed = false;
-  /** the chunks of `b` from `start` to `end` (absolute `limit`: the size chunkAfterOdd checks against), padded */
-  const walk = (b: Buffer, start: number, end: number, limit: number, inList: boolean): Buffer[] | null => {
-    const out: Buffer[] = [];
-    let pos = start;
-    let oddEnd = -1;
-    while (pos + 8 <= end) {
-      if (oddEnd >= 0) {
-        if (chunkAfterOdd(b.subarray(oddEnd + 1, oddEnd + 9), b.subarray(oddEnd, oddEnd + 8), oddEnd, limit, true) === 'unpadded') {
-          fixed = true;
-          pos = oddEnd;
+  let pos = 4;
+  let oddEnd = -1;
+  while (pos + 8 <= b.length || (oddEnd >= 0 && oddEnd + 8 <= b.length)) {
+    if (oddEnd >= 0) {
+      if (chunkAfterOdd(b.subarray(oddEnd + 1, oddEnd + 9), b.subarray(oddEnd, oddEnd + 8), oddEnd, b.length, true) === 'unpadded') {
+        fixed = true;
+        pos = oddEnd;
+      }
+      oddEnd = -1;
+    }
+    if (pos + 8 > b.length || !ascii4(b, pos)) break;
+    const len = b.readUInt32LE(pos + 4);
+    if (pos + 8 + len > b.length) break;
+    out.push(b.subarray(pos, pos + 8 + len), len & 1 ? Buffer.alloc(1) : Buffer.alloc(0));
+    pos += 8 + len;
+    if (len & 1) {
+      oddEnd = pos;
+      pos += 1;
+    }
+  }
+  return { body: Buffer.concat(out), fixed };
+}
+
+/** the most bytes of chunks paddedWavTags copies (tags, ID3 chunks with their pictures) */
+const TAG_BYTES = 16 << 20;
+
+/**
+ * The tag chunks of a RIFF/RF64 WAVE file — every chunk but the audio, before
+ * and after the data chunk (LIST/INFO and id3 chunks are written either
+ * side) — as a small RIFF WAVE file with the pad bytes its writer left out
+ * put back, at the top level and inside LIST chunks, each next chunk found by
+ * the tolerant rule (chunkAfterOdd, as the structure reader and the decode
+ * find them), and an empty data chunk where the audio was; so that a reader
+ * which assumes the pads (music-metadata: "Illegal remaining size: -1", or
+ * lands one byte into the chunk after an odd data chunk) reads the tags.
+ * `read(pos, len)`: up to `len` bytes of the file at byte `pos`; `size`: the
+ * file's size in bytes. null when no pad is missing (the file reads as it
+ * is), or it is not a WAVE file. Reads chunk headers and the tag chunks'
+ * bodies (at most TAG_BYTES in all), never the audio.
+ */
+export async function paddedWavTags(read: (pos: number, len: number) => Promise<Buffer>, size: number): Promise<Buffer | null> {
+  const h = await read(0, 12);
+  if (h.length < 12 || !/^(RIFF|RF64)$/.test(h.toString('latin1', 0, 4)) || h.toString('latin1', 8, 12) !== 'WAVE') return null;
+  const out: Buffer[] = [];
+  let fixed = false;
+  let copied = 0;
+  let ds64Data = -1;
+  let pos = 12;
+  let oddEnd = -1;
+  for (let n = 0; n < 4096 && pos + 8 <= size + 1; n++) {
+    let b = await read(pos, 8);
+    if (oddEnd >= 0) {
+      const u = await read(oddEnd, 8);
+      if (chunkAfterOdd(b, u, oddEnd, size, true) === 'unpadded') {
+        fixed = true;
+        pos = oddEnd;
+        b = u;
+      }
+      oddEnd = -1;
+    }
+    if (b.length < 8 || !ascii4(b)) break;
+    const id = b.toString('latin1', 0, 4);
+    let len = b.readUInt32LE(4);
+    if (id === 'data') {
+      if (len === 0xffffffff) len = ds64Data >= 0 ? ds64Data : size - pos - 8;
+      const hdr = Buffer.from('data\0\0\0\0', 'latin1');
+      out.push(hdr);
+    } else {
+      if (pos + 8 + len > size) break; // cut inside: left to the reader
+      if (id === 'ds64' && len >= 24) ds64Data = Number((await read(pos + 8, 24)).readBigUInt64LE(8));
+      if (id !== 'ds64' && copied + len <= TAG_BYTES) {
+        let body = await read(pos + 8, len);
+        if (id === 'LIST' && len >= 4) {
+          const p = padList(body);
+          fixed ||= p.fixed;
+          body = p.body;
         }
-        oddEnd = -1;
-      }
-      if (pos + 8 > end || !ascii4(b, pos)) break;
-      const id = b.toString('latin1', pos, pos + 4);
-      const len = b.readUInt32LE(pos + 4);
-      if (!inList && id === 'data') return [...out, b.subarray(pos, pos + 8)];
-      if (pos + 8 + len > end) {
-        if (inList) break; // a sub-chunk running past its LIST: left to the reader
-        return null;
-      }
-      let body = b.subarray(pos + 8, pos + 8 + len);
-      if (!inList && id === 'LIST' && len >= 4) {
-        const inner = walk(b, pos + 12, pos + 8 + len, pos + 8 + len, true);
-        if (inner) body = Buffer.concat([body.subarray(0, 4), ...inner]);
-      }
-      const hdr = Buffer.alloc(8);
-      hdr.write(id, 0, 'latin1');
-      hdr.writeUInt32LE(body.length, 4);
-      out.push(hdr, body, body.length & 1 ? Buffer.alloc(1) : Buffer.alloc(0));
-      pos += 8 + len + (len & 1);
-      if (len & 1) {
-        oddEnd = pos - 1;
-        pos = oddEnd + 1;
+        const hdr = Buffer.alloc(8);
+        hdr.write(id, 0, 'latin1');
+        hdr.writeUInt32LE(body.length, 4);
+        out.push(hdr, body, body.length & 1 ? Buffer.alloc(1) : Buffer.alloc(0));
+        copied += body.length;
       }
     }
-    return inList ? out : null;
-  };
-  const chunks = walk(head, 12, head.length, size, false);
-  if (!chunks || !fixed) return null;
-  const body = Buffer.concat([head.subarray(8, 12), ...chunks]);
+    pos += 8 + len;
+    if (len & 1) {
+      oddEnd = pos;
+      pos += 1;
+    }
+  }
+  if (!fixed) return null;
+  const body = Buffer.concat([Buffer.from('WAVE', 'latin1'), ...out]);
   const riff = Buffer.alloc(8);
   riff.write('RIFF', 0, 'latin1');
   riff.writeUInt32LE(body.length, 4);

@@ -339,6 +339,7 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
   let unpadded: { id: string; offset: number; bytes: number } | null = null;
   let exact: Structure['exactFrames'] = null;
   let pcm: { blockAlign: number; sampleRate: number } | null = null;
+  let ds64Data = -1;
   const base = (): Structure => ({ ...NONE, ...(unpadded ? { unpaddedChunk: unpadded } : {}), ...(exact ? { exactFrames: exact } : {}) });
   const v1 = size >= 128 && (await readAt(fh, size - 128, 3)).toString('latin1') === 'TAG' ? 128 : 0;
   const end0 = size - v1;
@@ -358,7 +359,10 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
     }
     const id = b.toString('latin1', 0, 4);
     let len = endian === 'le' ? b.readUInt32LE(4) : b.readUInt32BE(4);
-    if (id === 'data' && len === 0xffffffff) len = size - pos - 8; // RF64 / streaming WAV: "to the end"
+    if (id === 'ds64' && endian === 'le' && len >= 24 && pos + 32 <= size) ds64Data = Number((await readAt(fh, pos + 8, 24)).readBigUInt64LE(8));
+    // RF64: the data chunk's size is in its ds64 chunk (EBU Tech 3306); a streaming WAV's 0xFFFFFFFF means "to the end"
+    const sized = !(id === 'data' && len === 0xffffffff) || ds64Data >= 0;
+    if (id === 'data' && len === 0xffffffff) len = ds64Data >= 0 ? Math.min(ds64Data, size - pos - 8) : size - pos - 8;
     const end = pos + 8 + len;
     const isAudio = id === 'data' || id === 'SSND';
     if (end > size) {
@@ -376,7 +380,7 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
     if (isAudio) {
       audioChunk = id;
       audioChunkBytes = len;
-      if (id === 'data' && pcm && pcm.blockAlign > 0 && pcm.sampleRate > 0 && b.readUInt32LE(4) !== 0xffffffff) {
+      if (id === 'data' && pcm && pcm.blockAlign > 0 && pcm.sampleRate > 0 && sized) {
         exact = { frames: Math.floor(len / pcm.blockAlign), sampleRate: pcm.sampleRate, source: "the WAV data chunk's size" };
       }
     }
@@ -940,9 +944,11 @@ export function truncationText(t: Truncation): string {
 
 /** The warning for a RIFF/AIFF file read although a chunk of odd size lacks its pad byte (Structure.unpaddedChunk). */
 export function unpaddedText(u: NonNullable<Structure['unpaddedChunk']>, container: string): string {
+  // an odd audio chunk last in line hides only what follows it (tags); any chunk before it hides the audio
+  const misses = u.id === 'data' || u.id === 'SSND' ? 'miss the chunks after it (tags)' : 'find no audio';
   return (
     `The ${container} file's "${u.id.trim()}" chunk (at byte ${u.offset}) has an odd size (${u.bytes} bytes) but no pad byte after it, which the format requires ` +
-    '(a known bug of some writers); readers that assume the pad (ffmpeg) find no audio. Read as tolerant readers do: the next chunk is taken where it begins.'
+    `(a known bug of some writers); readers that assume the pad (ffmpeg) ${misses}. Read as tolerant readers do: the next chunk is taken where it begins.`
   );
 }
 

@@ -30,7 +30,7 @@ import type { Tags } from '@contract';
 import { decodeCp1252 } from './cp1252';
 import { id3v2Length } from './demuxer';
 import { damageIn, ffmpegPath, runFfmpeg } from './ffmpeg';
-import { paddedWavHead } from './riff';
+import { paddedWavTags } from './riff';
 import { trailingText, truncationText, unpaddedText, type Structure } from './structure';
 
 /** What ffmpeg's dump of the input (`ffmpeg -i`) states; see parseFfmpegInfo in probe.ts. */
@@ -59,8 +59,6 @@ const HandleTokenizer = (strtok3 as unknown as { FileTokenizer?: HandleTokenizer
 
 /** bytes file-type needs for every format it knows */
 const HEAD = 4100;
-/** the bytes of a WAV's head read again when a chunk lacks its pad byte (its chunks before the data chunk: fmt, LIST/INFO, bext, …) */
-const WAV_HEAD = 1 << 20;
 
 /**
  * music-metadata's reading of an open file, its parser chosen by the file's
@@ -81,14 +79,17 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
     if (!HandleTokenizer) return { meta: await parseFile(path, opts) };
     const tok = new HandleTokenizer(fh, { fileInfo: byContent ? { size } : { path, size } });
     // a WAV chunk (or LIST/INFO sub-chunk) of odd size without its pad byte: music-metadata assumes the pad and loses
-    // the tags ("Illegal remaining size: -1"); its head is read again with the pads put back (riff.ts paddedWavHead,
-    // the tolerant rule the structure reader and the decode use), and the tags found there fill what the first reading lacks
+    // the tags ("Illegal remaining size: -1", or a LIST after an odd data chunk read one byte off); the tag chunks, before
+    // and after the audio, are read again with the pads put back (riff.ts paddedWavTags, the tolerant rule the structure
+    // reader and the decode use), and the tags found there fill what the first reading lacks
     const wavFix = async (): Promise<IAudioMetadata | null> => {
-      if (head.toString('latin1', 0, 4) !== 'RIFF') return null;
-      const whole = Buffer.alloc(Math.min(size, WAV_HEAD));
-      const { bytesRead: n } = await fh.read(whole, 0, whole.length, 0);
-      const fixedHead = paddedWavHead(whole.subarray(0, n), size);
-      return fixedHead ? parseBuffer(fixedHead, { mimeType: 'audio/wav', size: fixedHead.length }, opts).catch(() => null) : null;
+      if (!/^(RIFF|RF64)$/.test(head.toString('latin1', 0, 4))) return null;
+      const fixed = await paddedWavTags(async (pos, len) => {
+        const b = Buffer.alloc(Math.max(0, Math.min(len, size - pos)));
+        const { bytesRead: n } = await fh.read(b, 0, b.length, pos);
+        return b.subarray(0, n);
+      }, size);
+      return fixed ? parseBuffer(fixed, { mimeType: 'audio/wav', size: fixed.length }, opts).catch(() => null) : null;
     };
     let meta: IAudioMetadata;
     try {
