@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { StudioError } from '@contract';
 import { ffmpegReason, runFfmpeg } from '../media/ffmpeg';
+import { imaAdpcmToPcmWav, isImaAdpcm } from '../media/ima-adpcm';
 import { inputPartOf, readPcm, type PcmReadResult } from '../media/pcm';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
+import { wavLayout } from '../media/riff';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
 import { gifTransparentRgb, gray16Rgb, jpegRgb, pillowPathOf, webpRgb } from './preprocess/pillow-rgb';
@@ -48,11 +50,35 @@ export async function decodeAudio(
   // as float32 at its own rate and channel count, as ffmpeg's WAV header states them.
   const filter = regionFilter(opts.region);
   const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
-  const pcm = await readPcm(path, { filter, signal: opts.signal, onFrames: sinkWriter(sink) }).catch((err) => {
-    sink.close();
-    throw err;
-  });
+  // an IMA ADPCM WAV: decoded as the standard (and the reference's libsox) does, then read like any PCM WAV
+  const ima = await imaReference(path);
+  const pcm = await readPcm(ima?.path ?? path, { filter, signal: opts.signal, onFrames: sinkWriter(sink) })
+    .catch((err) => {
+      sink.close();
+      throw err;
+    })
+    .finally(() => ima?.close());
   return finishAudio(pcm, sink, basename(path), opts.region);
+}
+
+/**
+ * A 4-bit IMA ADPCM WAV decoded as the IMA/Microsoft standard states (media/ima-adpcm.ts: what libsox, the
+ * reference's torchaudio backend, decodes; ffmpeg 5.1 rounds each step differently) into a temporary 16-bit
+ * PCM WAV, which the caller reads in its place and then removes (`close`); null for every other file.
+ */
+async function imaReference(path: string): Promise<{ path: string; close(): void } | null> {
+  const layout = wavLayout(path);
+  if (!isImaAdpcm(layout)) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'studio-ima-'));
+  const close = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const out = join(dir, 'pcm.wav');
+    await imaAdpcmToPcmWav(path, layout, out);
+    return { path: out, close };
+  } catch {
+    close();
+    return null; // unreadable here: ffmpeg reads it and names the fault
+  }
 }
 
 function regionFilter(region?: [number, number]): string | undefined {
