@@ -116,6 +116,8 @@ const RIFF_CHUNK: Record<string, string> = { data: 'its audio data', 'LIST': 'it
  * comment). `oggPages`: walk an Ogg file's page headers for its audio bytes
  * and links (one pass over the file; the probe asks, having no decode whose
  * packet count would tell) — a chained Ogg file is walked either way.
+ * `matroskaBlocks`: walk a Matroska/WebM Opus file's blocks for the duration
+ * that decodes (matroskaAudio; the probe asks, the library decodes).
  * Never throws: an unreadable or unknown file gives no findings.
  */
 export async function readStructure(fh: FileHandle, size: number, opts: { oggPages?: boolean; matroskaBlocks?: boolean } = {}): Promise<Structure> {
@@ -807,10 +809,18 @@ const MKV = {
  * (and block timestamps are rounded to the TimestampScale, 1 ms by default,
  * so their span is no exact count either). The walk reads the Segment's
  * top-level element headers, and each Cluster whole (one read a Cluster,
- * parsed in memory): one pass over the file. null for a Cluster of unknown
- * size (a live recording) or over 64 MiB, a video track, more than one audio
- * track, or a block whose duration nothing states.
+ * parsed in memory): one pass over the file, made only for a track that is
+ * Opus or states a CodecDelay (else ffmpeg's Duration stands, and nothing
+ * past the Tracks is read). null for a Cluster of unknown size (a live
+ * recording) or over 64 MiB, a video track, more than one audio track, or a
+ * block whose duration nothing states.
  */
+/** one audio track, no video, and it is Opus or states a CodecDelay: the block walk can change the duration */
+const walkWorth = (tracks: Array<{ type: number; codecId: string; codecDelay: number }>): boolean => {
+  const audio = tracks.filter((t) => t.type === 2);
+  return audio.length === 1 && !tracks.some((t) => t.type === 1) && (audio[0].codecId === 'A_OPUS' || audio[0].codecDelay > 0);
+};
+
 async function matroskaAudio(fh: FileHandle, size: number, start: number, h: Buffer): Promise<Structure['matroskaAudio']> {
   const [hdrLen, l1] = vint(h, 4);
   const segAt = 4 + l1 + hdrLen;
@@ -828,7 +838,11 @@ async function matroskaAudio(fh: FileHandle, size: number, start: number, h: Buf
     if (sl === 0) break;
     if (len < 0) return null; // unknown size: a live recording's Cluster, whose end only a walk of every block finds
     const at = p + il + sl;
-    if (id === MKV.cluster) clusters.push({ at, len });
+    if (id === MKV.cluster) {
+      // only where the trims matter (Opus, or any track with a CodecDelay) are the Clusters read; else nothing is
+      if (!clusters.length && tracks.length && !walkWorth(tracks)) return null;
+      clusters.push({ at, len });
+    }
     else if ((id === MKV.info || id === MKV.tracks) && len <= 1 << 20) {
       const body = await readAt(fh, at, len);
       if (id === MKV.info) {
@@ -850,8 +864,8 @@ async function matroskaAudio(fh: FileHandle, size: number, start: number, h: Buf
     }
     p = at + len;
   }
+  if (!walkWorth(tracks) || !clusters.length || scale <= 0) return null;
   const audio = tracks.filter((t) => t.type === 2);
-  if (audio.length !== 1 || tracks.some((t) => t.type === 1) || !clusters.length || scale <= 0) return null;
   const track = audio[0];
   /** a block's duration in ns (NaN: nothing states it): `stated` (BlockDuration, ns) or the track's DefaultDuration × frames or the Opus TOC */
   const blockNs = (b: Buffer, at: number, len: number, stated: number): number => {
