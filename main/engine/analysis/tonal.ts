@@ -424,7 +424,11 @@ export function chordKeyScores(triads: Int8Array): number[] {
   });
 }
 
-/** Key of a mean chroma vector (C..B) by correlation with the rotated profiles (plus `bassWeight` × the bass chroma's). */
+/**
+ * Key of a mean chroma vector (C..B) by correlation with the rotated profiles (plus `bassWeight` × the bass chroma's,
+ * and `chordWeight` × the frames' harmonic-function scores). `texture` (estimateKey gives it) feeds the evidence only:
+ * KeyEvidence.voices as given, KeyEvidence.cadences from its heard triads and minutes; without it both are 0.
+ */
 export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0, triads?: Int8Array, texture?: { voices: number; heard: Int8Array; minutes: number }): KeyResult {
   const [maj, min] = KEY_PROFILES[profile];
   const profileCorr: number[] = [];
