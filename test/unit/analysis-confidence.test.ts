@@ -87,12 +87,14 @@ describe('confidence reaches the features line (issue 10, items 10–12)', () =>
     for (const c of r.tonal.chords.progression) assert.ok(chordTones(c).every((p) => played.has(p)), `chord ${c}: a tone of it is never played (${[...played].sort((x, y) => x - y).join(',')})`);
   });
 
-  it('a piano melody at random onsets on the white keys: no key (C major and A minor are not told apart)', { todo: 'still stated: A minor at ~0.8 (issue 10 kind 4; no dev-side evidence tried so far separates it)' }, async () => {
+  it('a piano melody at random onsets on the white keys: no key (C major and A minor are not told apart)', async () => {
+    // before: "A minor" at 0.92 in the features line — a bare melody (about one voice at a time) that never
+    // cadences to its key (no V → I), which the key calibration now learns from keyless-set.ts's melodies
     const r = await analyzeTrack(rubatoPiano().file);
+    assert.ok(r.tonal.key.evidence!.voices < 2 && r.tonal.key.evidence!.cadences === 0, JSON.stringify(r.tonal.key.evidence));
     assert.ok(r.tonal.key.confidence < FEATURE_MIN_CONFIDENCE, `key ${r.tonal.key.key} at confidence ${r.tonal.key.confidence}`);
     assert.doesNotMatch(r.features, /Key/);
   });
-
 
   it('a steady 220 Hz line-up tone has no tempo', async () => {
     const r = await analyzeTrack(media('lineup-220hz-20s.wav', ['-f', 'lavfi', '-i', 'sine=f=220:d=20', '-ac', '2']));

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { chordKeyScores, estimateTuning, foldChroma, keyFromChroma, PitchFrames, TonalAnalyser, type TonalResult } from '../../main/engine/analysis/tonal';
+import { cadenceRate, chordKeyScores, estimateTuning, foldChroma, keyFromChroma, meanVoices, PitchFrames, TonalAnalyser, type TonalResult } from '../../main/engine/analysis/tonal';
 import { ALL_KEYS, keyName } from '../../main/engine/analysis/keys';
 import { renderSong, type SmfNote } from '../helpers/smf';
 
@@ -113,5 +113,34 @@ describe('harmonic-function key score', () => {
     const mean = [0.9, 0, 0.5, 0, 1, 0.4, 0, 0.5, 0.05, 0.9, 0, 0.8]; // lullaby-like: E, C, A, B strong
     assert.equal(keyFromChroma(mean, 'temperley').key, 'A minor');
     assert.equal(keyFromChroma(mean, 'temperley', undefined, 0, chordKeyScores(seq(0, 21, 5, 7)), 2).key, 'C major');
+  });
+  it('cadences: V → I of the key, per minute ÷ 10; a run under 3 frames and frames without a triad are passed over', () => {
+    // C – F – G – C, twice (10 frames each): G → C twice; over 0.4 min that is 5 a minute → 0.5
+    const cf = seq(0, 5, 7, 0, 5, 7, 0);
+    assert.equal(cadenceRate(cf, 0, 0.4), 0.5);
+    // the same chords seen from A minor (its V is E major): no cadence; from G major (D → G): none
+    assert.equal(cadenceRate(cf, 21, 0.4), 0);
+    assert.equal(cadenceRate(cf, 7, 0.4), 0);
+    // a G of 2 frames before C is no cadence; a gap of frames without a triad between G and C is passed over
+    assert.equal(cadenceRate(Int8Array.from([...new Array(10).fill(5), 7, 7, ...new Array(10).fill(0)]), 0, 1), 0);
+    assert.equal(cadenceRate(Int8Array.from([...new Array(10).fill(7), -1, -1, ...new Array(10).fill(0)]), 0, 1), 0.1);
+    // capped at 1; no triads, or no time: 0
+    assert.equal(cadenceRate(seq(7, 0, 7, 0, 7, 0), 0, 0.1), 1);
+    assert.equal(cadenceRate(new Int8Array(30).fill(-1), 0, 1), 0);
+    assert.equal(cadenceRate(cf, 0, 0), 0);
+  });
+});
+
+describe('voices: how many pitch classes sound at once (KeyEvidence.voices)', () => {
+  const frames = (rows: number[][]) => Float32Array.from(rows.flat());
+  const one = [1, 0, 0.1, 0, 0, 0, 0, 0.3, 0, 0, 0, 0]; // a note, its fifth partial under TRIAD_TONE_MIN
+  const triad = [1, 0, 0, 0, 0.8, 0, 0, 0.9, 0, 0, 0, 0];
+  const cluster = [1, 0.5, 0.6, 0.7, 0.8, 0, 0, 0.9, 0, 0, 0, 0];
+  it('a melody alone: 1; chords: 3; more than a triad is capped at 3; silent or inactive frames do not count', () => {
+    assert.equal(meanVoices(frames([one, one, one]), 3, [true, true, true]), 1);
+    assert.equal(meanVoices(frames([triad, triad]), 2, [true, true]), 3);
+    assert.equal(meanVoices(frames([cluster]), 1, [true]), 3);
+    assert.equal(meanVoices(frames([one, triad, new Array(12).fill(0)]), 3, [true, false, true]), 1);
+    assert.equal(meanVoices(new Float32Array(0), 0, []), 0);
   });
 });

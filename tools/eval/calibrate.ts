@@ -4,7 +4,7 @@
 // tempo-beatless (beatless-set.ts: drones, slow pads, atonal plucks, where nothing should be believed),
 // tempo-pulseless (pulseless-set.ts: sweeps, noise bursts at random times, melodies at random onsets
 // with no tonic: onsets but no pulse, no key)
-// and, for the key only, key-set.ts's renders,
+// and, for the key only, key-set.ts's renders and keyless-set.ts's (melodies with no tonic: no key),
 // leaving out renders whose groove family is related to a test family (split.json; the rule
 // of octave-set.ts). Never reads the test set.
 //
@@ -13,6 +13,7 @@
 //   nice node --import tsx tools/eval/beatless-set.ts  # test/output/tempo-beatless (once; 36 drones, pads, atonal plucks)
 //   nice node --import tsx tools/eval/pulseless-set.ts # test/output/tempo-pulseless (once; 36 sweeps, noise bursts, random-onset melodies)
 //   nice node --import tsx tools/eval/key-set.ts       # test/output/key-set (once; key only)
+//   nice node --import tsx tools/eval/keyless-set.ts   # test/output/key-keyless (once; key only: 48 melodies with no tonic)
 //   nice node --import tsx tools/eval/calibrate.ts [--write] [--verbose] [--lambda 0.01] [--tempo-inputs a,b] [--key-inputs a,b]
 //
 // 1. Runs the product's tempo and key analysers (TempoAnalyser, TonalAnalyser: one decode per
@@ -66,6 +67,8 @@ const SETS: [string, string, string, 'both' | 'key'][] = [
   ['test/output/tempo-pulseless', 'pulseless', 'pulseless', 'both'],
   // key-set.ts (key only: its tempo truth is MMA's tempo without the eval sets' meter checks)
   ['test/output/key-set', 'dev', 'keyset', 'key'],
+  // keyless-set.ts (key only: diatonic melodies at random onsets with no tonic; any key stated is wrong)
+  ['test/output/key-keyless', 'keyless', 'keyless', 'key'],
 ];
 const CACHE = 'test/output/calibrate';
 const CONFIDENCE_TS = 'main/engine/analysis/confidence.ts';

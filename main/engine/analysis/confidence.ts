@@ -21,7 +21,7 @@
  *
  * The constants below are written by tools/eval/calibrate.ts (development data
  * only: the dev set of tools/eval/build-set.ts and the dev-side renders of
- * synth-set.ts, octave-set.ts, beatless-set.ts and pulseless-set.ts, families related to a test family left
+ * synth-set.ts, octave-set.ts, beatless-set.ts and pulseless-set.ts, and for the key key-set.ts and keyless-set.ts; families related to a test family left
  * out); rerun it after any change to the tempo or key analyser and bump that
  * analyser's version so stored values are recomputed.
  */
@@ -64,12 +64,12 @@ export interface KeyEvidence {
   scale: number;
   /** 1 when the key profile alone (without the chords' harmonic-function score) picks the same key, else 0: the two disagree on modal and relative-key music */
   agree: number;
-  /** the chosen key's score minus its relative key's (C major ↔ A minor; the blended score): near 0 when the notes do not tell the relative major from the minor (a diatonic melody with no tonic) */
-  relative: number;
-  /** share of the frames with a triad (tonal.ts frameTriads) whose triad is the key's tonic triad (0..1; 0 without triads): a key whose tonic chord is never heard is a guess */
-  tonic: number;
   /** share of all frames with a triad (tonal.ts frameTriads; 0..1): low for a melody alone, whose key the notes leave open more often than chords do */
   harmony: number;
+  /** mean number of pitch classes sounding per frame (tonal.ts meanVoices; 0..3, capped at a triad's 3): about 1–1.5 for a melody alone, whose notes leave the key more open than chords do */
+  voices: number;
+  /** authentic cadences (V → the key's tonic triad, heard triads) per minute ÷ 10, capped at 1 (tonal.ts cadenceRate): 0 for music that never cadences to the key — a melody with no tonic, a modal vamp */
+  cadences: number;
 }
 
 /** A logistic calibration map: inputs by name, their weights, the intercept. */
@@ -82,13 +82,13 @@ export interface CalibrationModel<K extends string> {
 /** The sign each tempo input's weight must have (+1: more of it, more likely right; −1: less likely). */
 export const TEMPO_SIGNS: Record<keyof TempoEvidence, 1 | -1> = { pulse: 1, logPulse: 1, agree: 1, smooth: -1, lock: 1, grid: 1, octave: 1, level: 1, steady: 1, flux: 1, extreme: -1 };
 /** The sign each key input's weight must have. */
-export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1, spread: 1, scale: 1, agree: 1, relative: 1, tonic: 1, harmony: 1 };
+export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1, spread: 1, scale: 1, agree: 1, harmony: 1, voices: 1, cadences: 1 };
 
 // BEGIN CALIBRATION (written by tools/eval/calibrate.ts)
-/** Tempo calibration; fitted by tools/eval/calibrate.ts on 262 development files with a tempo (dev 104, synth 22, octave 68, beatless 36, pulseless 32), analysers 1f5bdf2fa41f. */
+/** Tempo calibration; fitted by tools/eval/calibrate.ts on 262 development files with a tempo (dev 104, synth 22, octave 68, beatless 36, pulseless 32), analysers ff928eb82dc1. */
 export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = { inputs: ['logPulse', 'agree', 'steady', 'flux'], weights: [1.076, 0.5534, 9.695, 1.091], bias: -11.73 };
-/** Key calibration; fitted by tools/eval/calibrate.ts on 342 development files with a key named (dev 83, synth 22, octave 68, beatless 24, pulseless 36, keyset 109). */
-export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'margin', 'scale', 'harmony'], weights: [6.534, 9.877, 1.149, 3.552], bias: -15.97 };
+/** Key calibration; fitted by tools/eval/calibrate.ts on 390 development files with a key named (dev 83, synth 22, octave 68, beatless 24, pulseless 36, keyset 109, keyless 48). */
+export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'margin', 'scale', 'harmony', 'voices', 'cadences'], weights: [5.101, 8.19, 0.8972, 4.067, 1.307, 3.112], bias: -17.83 };
 // END CALIBRATION
 
 /**

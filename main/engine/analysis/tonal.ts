@@ -223,7 +223,7 @@ export function foldChroma(fine: Float32Array, frames: number, cents: number): F
 
 export class TonalAnalyser implements Analyser<TonalResult> {
   readonly name = 'tonal';
-  readonly version = 5;
+  readonly version = 6;
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly buf = new FrameBuffer(N, HOP);
@@ -295,10 +295,11 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     const maxE = this.pf.energy.reduce((m, v) => (v > m ? v : m), 0);
     const active = this.pf.energy.map((v) => maxE > 0 && v > maxE * 1e-6);
     const triads = frameTriads(this.chroma, nf, active);
-    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads);
-    key.tuningCents = Math.round(this.tuningCents * 10) / 10;
     // the chords shown are named only when their three tones are heard; the key's harmonic-function score reads every frame's nearest triad
-    const chords = estimateChords(this.chroma, nf, active, hopSec, t0, frameTriads(this.chroma, nf, active, TRIAD_TONE_MIN));
+    const heard = frameTriads(this.chroma, nf, active, TRIAD_TONE_MIN);
+    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard, minutes: (nf * hopSec) / 60 });
+    key.tuningCents = Math.round(this.tuningCents * 10) / 10;
+    const chords = estimateChords(this.chroma, nf, active, hopSec, t0, heard);
     return { key, chords };
   }
 }
@@ -331,14 +332,66 @@ function meanChroma(chroma: Float32Array, frames: number, active: boolean[], thr
  * Key of a chromagram: `chroma` is frames × 12 (frame-major, C..B), `active` marks
  * the frames with content. `bass` (same shape, optional) is the chroma of the low
  * peaks; its correlation with each key's profile is added with `opts.bassWeight`.
+ * `texture` (optional; the key's evidence only, never its choice): the frames' heard triads
+ * (frameTriads with TRIAD_TONE_MIN; computed here when absent) and the track's length in minutes
+ * (default: `frames` at the key analyser's hop) for KeyEvidence.cadences; KeyEvidence.voices is
+ * read from `chroma`.
  */
-export function estimateKey(chroma: Float32Array, frames: number, active: boolean[], profile: KeyProfileName, threshold = 0, bass?: Float32Array, opts: KeyOptions = {}, triads?: Int8Array): KeyResult {
+export function estimateKey(chroma: Float32Array, frames: number, active: boolean[], profile: KeyProfileName, threshold = 0, bass?: Float32Array, opts: KeyOptions = {}, triads?: Int8Array, texture: { heard?: Int8Array; minutes?: number } = {}): KeyResult {
   const { mean, used } = meanChroma(chroma, frames, active, threshold);
   if (!used) return { key: null, tonic: null, mode: null, confidence: 0, camelot: null, openKey: null, strengths: new Array(24).fill(0), chroma: mean };
   const bassMean = bass && opts.bassWeight ? meanChroma(bass, frames, active, 0).mean : undefined;
   const tri = triads ?? frameTriads(chroma, frames, active);
   const chordScores = opts.chordWeight ? chordKeyScores(tri) : undefined;
-  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, opts.chordWeight ?? 0, tri);
+  const heard = texture.heard ?? frameTriads(chroma, frames, active, TRIAD_TONE_MIN);
+  const minutes = texture.minutes ?? (frames * HOP) / TARGET_RATE / 60;
+  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, opts.chordWeight ?? 0, tri, { voices: meanVoices(chroma, frames, active), heard, minutes });
+}
+
+/**
+ * KeyEvidence.voices: over the active frames, the mean number of pitch classes at or above
+ * TRIAD_TONE_MIN of the frame's strongest (`chroma` frames × 12, unsmoothed), capped at 3 (a
+ * triad's worth): about 1–1.5 for a melody alone (one note and its partials), 3 for chords.
+ */
+export function meanVoices(chroma: Float32Array, frames: number, active: boolean[]): number {
+  let n = 0;
+  let used = 0;
+  for (let f = 0; f < frames; f++) {
+    if (!active[f]) continue;
+    let m = 0;
+    for (let i = 0; i < 12; i++) if (chroma[f * 12 + i] > m) m = chroma[f * 12 + i];
+    if (!(m > 0)) continue;
+    used++;
+    for (let i = 0; i < 12; i++) if (chroma[f * 12 + i] >= TRIAD_TONE_MIN * m) n++;
+  }
+  return used ? Math.min(3, n / used) : 0;
+}
+
+/**
+ * KeyEvidence.cadences: the authentic cadences of a key (index C..B major, C..B minor) in the
+ * frames' heard triads (frameTriads with TRIAD_TONE_MIN): the major triad on the key's fifth
+ * degree (V, also in minor: harmonic minor's) followed by the key's tonic triad, each a run of at
+ * least 3 frames (~0.56 s; shorter runs and frames without a triad are passed over), per minute
+ * of the track (`minutes`), divided by 10 and capped at 1. A key its music never cadences to is
+ * stated on the notes alone — a melody with no tonic, a modal vamp — and is less often right.
+ */
+export function cadenceRate(heard: Int8Array, key: number, minutes: number): number {
+  const runs: number[] = [];
+  let prev = -2;
+  let len = 0;
+  for (let f = 0; f <= heard.length; f++) {
+    const c = f < heard.length ? heard[f] : -3;
+    if (c === prev) len++;
+    else {
+      if (prev >= 0 && len >= 3 && runs[runs.length - 1] !== prev) runs.push(prev);
+      prev = c;
+      len = 1;
+    }
+  }
+  const dominant = (key % 12 + 7) % 12;
+  let n = 0;
+  for (let i = 1; i < runs.length; i++) if (runs[i] === key && runs[i - 1] === dominant) n++;
+  return minutes > 0 ? Math.min(1, n / minutes / 10) : 0;
 }
 
 /**
@@ -371,8 +424,12 @@ export function chordKeyScores(triads: Int8Array): number[] {
   });
 }
 
-/** Key of a mean chroma vector (C..B) by correlation with the rotated profiles (plus `bassWeight` × the bass chroma's). */
-export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0, triads?: Int8Array): KeyResult {
+/**
+ * Key of a mean chroma vector (C..B) by correlation with the rotated profiles (plus `bassWeight` × the bass chroma's,
+ * and `chordWeight` × the frames' harmonic-function scores). `texture` (estimateKey gives it) feeds the evidence only:
+ * KeyEvidence.voices as given, KeyEvidence.cadences from its heard triads and minutes; without it both are 0.
+ */
+export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0, triads?: Int8Array, texture?: { voices: number; heard: Int8Array; minutes: number }): KeyResult {
   const [maj, min] = KEY_PROFILES[profile];
   const profileCorr: number[] = [];
   const strengths = ALL_KEYS.map((k) => {
@@ -409,7 +466,16 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
   const scale = scaleSteps.filter((d) => hi > 0 && mean[(k.tonic + d) % 12] >= 0.2 * hi).length;
   let pi = 0;
   for (let i = 1; i < 24; i++) if (profileCorr[i] > profileCorr[pi]) pi = i;
-  const evidence: KeyEvidence = { fit: Math.max(0, profileCorr[bi]) * spread, margin: strengths[bi] - second, spread, scale, agree: pi === bi ? 1 : 0, relative: strengths[bi] - strengths[k.mode === 'major' ? 12 + ((k.tonic + 9) % 12) : (k.tonic + 3) % 12], tonic: tonicShare(triads, bi), harmony: triads && triads.length ? triads.reduce((n, c) => n + (c >= 0 ? 1 : 0), 0) / triads.length : 0 };
+  const evidence: KeyEvidence = {
+    fit: Math.max(0, profileCorr[bi]) * spread,
+    margin: strengths[bi] - second,
+    spread,
+    scale,
+    agree: pi === bi ? 1 : 0,
+    harmony: triads && triads.length ? triads.reduce((n, c) => n + (c >= 0 ? 1 : 0), 0) / triads.length : 0,
+    voices: texture?.voices ?? 0,
+    cadences: texture ? cadenceRate(texture.heard, bi, texture.minutes) : 0,
+  };
   return {
     key: keyName(k),
     tonic: k.tonic,
@@ -421,24 +487,6 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
     strengths: strengths.map((s) => Math.round(s * 1000) / 1000),
     chroma: mean.map((x) => Math.round(x * 1000) / 1000),
   };
-}
-
-/**
- * KeyEvidence.tonic: the share of the frames with a triad (frameTriads; index = key index, C..B
- * major then C..B minor) whose triad is the key's tonic triad; 0 without triads. A melody whose
- * notes name a scale but never sound its tonic chord (random notes of C major read as A minor)
- * has none.
- */
-function tonicShare(triads: Int8Array | undefined, key: number): number {
-  if (!triads) return 0;
-  let n = 0;
-  let t = 0;
-  for (const c of triads) {
-    if (c < 0) continue;
-    n++;
-    if (c === key) t++;
-  }
-  return n ? t / n : 0;
 }
 
 /** 24 triad templates (C..B major, C..B minor), unit length. */
