@@ -19,6 +19,10 @@ export const EXTRA2_FEATURES = [
   'log chord dft 2', // the same at b/2 (a chord every two beats)
   'log chord dft 1', // at b (a chord every beat)
   'log chord dft bar3', // at b/3 (a bar of 3)
+  'log(0.02 + chord dft bar)', // 'log chord dft' with an offset: a novelty without a pulse (noise, a click track's aliasing) has no say
+  'log(0.05 + chord dft bar)',
+  'log(0.1 + chord dft bar)',
+  'log(0.2 + chord dft bar)',
 ] as const;
 // Also tried (tempo8): the same novelty on a plain chroma (FFT bin magnitudes of the 2048-point
 // frames folded onto pitch classes, no peak picking or tuning): CV Acc1 0.798 with 'log dft bar'
@@ -160,6 +164,6 @@ export function extraFeatures(x: ExtraCache, fps: number, opts: Required<TempoOp
   const novDft = (bpm: number, nov = x.nov) => (bpm / 60 < x.chromaFps / 2 ? L(fourierTempo(nov, x.chromaFps, bpm, 30)) : Math.log(1e-3));
   return tempi.map((b) => {
     const z = Math.log2(b / 120);
-    return [combAt(pS, b), pc ? L(fourierTempo(pc, fps, b, 30)) : 0, combAt(hS, b), hc ? L(fourierTempo(hc, fps, b, 30)) : 0, z * pd, z * hd, z * cr, novDft(b / 4), novDft(b / 2), novDft(b), novDft(b / 3)];
+    return [combAt(pS, b), pc ? L(fourierTempo(pc, fps, b, 30)) : 0, combAt(hS, b), hc ? L(fourierTempo(hc, fps, b, 30)) : 0, z * pd, z * hd, z * cr, novDft(b / 4), novDft(b / 2), novDft(b), novDft(b / 3), ...[0.02, 0.05, 0.1, 0.2].map((o) => Math.log(o + fourierTempo(x.nov, x.chromaFps, b / 4, 30)))];
   });
 }
