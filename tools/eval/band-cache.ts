@@ -8,14 +8,14 @@
 // OUT/<set>/<file>.b40 (Float32, 40 per frame), .chroma (Float32, 12 per
 // frame) and .json ({ fps, frames, chromaFps, active }).
 //
-//   nice node --import tsx tools/eval/band-cache.ts [--out test/output/tempo8-cache]
+//   nice node --import tsx tools/eval/band-cache.ts [--out test/output/octave-chroma]   # ~3 min, 210 files
+//   nice node --import tsx tools/eval/octave-train.ts --extra test/output/octave-chroma --cols 0,1,2,3,4,26 [--verbose]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { TempoAnalyser } from '../../main/engine/analysis/tempo';
 import { TonalAnalyser } from '../../main/engine/analysis/tonal';
-import { harmonicNovelty, type HarmonicChange } from '../../main/engine/analysis/harmonic-change';
 import type { EvalItem } from './build-set';
 
 /** where the files land unless --out says otherwise */
@@ -33,8 +33,8 @@ class BandTempo extends TempoAnalyser {
   b40 = new Float32Array(40 * 4096);
   n = 0;
 
-  constructor(tonal: TonalAnalyser) {
-    super({}, tonal);
+  constructor() {
+    super();
     const self = this as Any;
     const push = self.push.bind(this);
     self.push = (v: number) => {
@@ -49,18 +49,6 @@ class BandTempo extends TempoAnalyser {
   }
 }
 
-/**
- * The chroma novelty of one cached file (the product's: harmonicNovelty of the tonal analyser's
- * chroma), as TempoAnalyser.harmony() gives it; null when band-cache.ts has not cached the file.
- */
-export function loadHarmony(set: string, file: string, dir = BAND_CACHE): HarmonicChange | null {
-  const base = join(dir, set, file.replace(/\.mp3$/, ''));
-  if (!existsSync(base + '.json')) return null;
-  const meta = JSON.parse(readFileSync(base + '.json', 'utf8')) as { chromaFps: number; chromaFrames: number; active: boolean[] };
-  const chroma = new Float32Array(readFileSync(base + '.chroma').buffer.slice(0));
-  return { novelty: harmonicNovelty(chroma, meta.chromaFrames, meta.active), fps: meta.chromaFps };
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values: args } = parseArgs({ options: { out: { type: 'string', default: BAND_CACHE } } });
   const OUTDIR = args.out;
@@ -73,9 +61,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       if ((it.set as string) !== set || !existsSync(join(out, set, it.file))) continue;
       const base = join(dir, it.file.replace(/\.mp3$/, ''));
       if (existsSync(base + '.json')) continue;
-      const k0 = new TonalAnalyser();
-      const t = new BandTempo(k0);
-      const k = k0 as Any;
+      const t = new BandTempo();
+      const k = new TonalAnalyser() as Any;
       await analyzeFile(join(out, set, it.file), [t, k]);
       const maxE = (k.energy as number[]).reduce((m, v) => (v > m ? v : m), 0);
       writeFileSync(base + '.b40', Buffer.from(t.b40.slice(0, 40 * t.n).buffer));

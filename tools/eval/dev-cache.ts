@@ -11,8 +11,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, TempoAnalyser, type LevelTuning, type TempoOptions } from '../../main/engine/analysis/tempo';
-import type { HarmonicChange } from '../../main/engine/analysis/harmonic-change';
-import { BAND_CACHE, loadHarmony } from './band-cache';
 import { estimateKey, TONAL_DEFAULTS, TonalAnalyser } from '../../main/engine/analysis/tonal';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import type { EvalItem } from './build-set';
@@ -85,16 +83,6 @@ async function load(it: EvalItem): Promise<Cached> {
 const acc1 = (est: number | null | undefined, ref: number | null) => ref != null && est != null && Math.abs(est - ref) <= 0.04 * ref;
 const acc2 = (est: number | null | undefined, ref: number | null) => ref != null && [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(est, ref * f));
 
-// the tempo's octave decision reads the tonal analyser's chroma novelty: band-cache.ts's files (this cache's chroma predates tonal v5)
-const harmonyCache = new Map<string, HarmonicChange | null>();
-const harmonyOf = (it: EvalItem): HarmonicChange | undefined => {
-  if (!harmonyCache.has(it.file)) {
-    const h = loadHarmony(SET, it.file);
-    if (!h) console.log(`  (no chroma for ${it.file} in ${BAND_CACHE}: tools/eval/band-cache.ts; its octave decision goes without it)`);
-    harmonyCache.set(it.file, h);
-  }
-  return harmonyCache.get(it.file) ?? undefined;
-};
 const data: { it: EvalItem; c: Cached }[] = [];
 for (const it of items) data.push({ it, c: await load(it) });
 
@@ -108,7 +96,7 @@ export function evalTempo(opts: TempoOptions = {}, tuning?: LevelTuning, label =
   let meterN = 0;
   const cat: Record<string, [number, number]> = {};
   for (const { it, c } of rows) {
-    const r = estimateTempo(c.env, c.fps, c.t0, o, c.env3, tuning, harmonyOf(it));
+    const r = estimateTempo(c.env, c.fps, c.t0, o, c.env3, tuning);
     const ok1 = acc1(r.bpm, it.bpm);
     const ok2 = acc2(r.bpm, it.bpm);
     a1 += +ok1;
@@ -127,7 +115,7 @@ export function evalTempo(opts: TempoOptions = {}, tuning?: LevelTuning, label =
   const half = [0, 0, 0, 0];
   const hn = [0, 0];
   for (const { it, c } of rows) {
-    const r = estimateTempo(c.env, c.fps, c.t0, o, c.env3, tuning, harmonyOf(it));
+    const r = estimateTempo(c.env, c.fps, c.t0, o, c.env3, tuning);
     const h = srcs.indexOf(it.source) % 2;
     half[h] += +acc1(r.bpm, it.bpm);
     half[2 + h] += +acc2(r.bpm, it.bpm);

@@ -1,8 +1,25 @@
 // Octave-decision features tried in tempo8 (issue 11) that need more than the
 // tempo caches hold: a median-filter harmonic/percussive split (Fitzgerald
 // 2010) of the tempo analyser's own 40-band spectrogram, and the harmonic-change
-// rate from the tonal analyser's chroma. Reads tools/eval/band-cache.ts's
-// files; octave-train.ts --extra appends these after ALL_OCTAVE_FEATURES.
+// rate from the tonal analyser's chroma (its novelty: cosine distance between
+// the 2 chroma frames before and after each frame). Reads tools/eval/band-cache.ts's
+// files; `octave-train.ts --extra <folder>` appends these after ALL_OCTAVE_FEATURES
+// (indices 14…28, in EXTRA2_FEATURES order) and `--cols` picks the columns.
+//
+// Results (tempo8, 2026-11-30; grouped 5-fold CV by groove family over 188 dev-side renders;
+// v8's five features 0–4 alone: Acc1 0.782, dev 79/98, synth 17/22, octave 51/68):
+//   + HPSS combs and tempograms (14–17) 0.771; + perc comb/dft 0.787; + harm comb/dft 0.782;
+//   + z·perc density 0.803 (dev 77/98); + z·harm density 0.787; + both densities 0.803 (dev 78);
+//   + z·chord rate 0.777;
+//   + log chord dft bar (21) 0.851 (dev 85/98, synth 17/22, octave 58/68);
+//   + chord dft bar, 2, 1 (21–23) 0.846; + log(0.02 / 0.05 / 0.1 / 0.2 + chord dft bar) 0.846 / 0.846 / 0.846 / 0.835;
+//   a plain chroma (FFT bins folded onto pitch classes, no peak picking) in place of the tonal one: 0.798.
+// The raw log (21) read a click track at 128 BPM as 64 (its clicks alias into the chroma frames: a
+// novelty of noise); the offset 0.05 (26) fixed that. Built into the product as tempo analyser v9
+// (commit 9b1f4d7 on branch tempo8: OCTAVE_MODEL [-0.5524, -2.418, 2.384, -0.1805, 2.871, 2.388] over
+// 0–4 and 26, the tempo analyser reading the run's tonal analyser's chroma): dev Acc1 86/98 against
+// v8's 80/98 (dev-cache.ts), but the test set, run once, went DOWN: Acc1 0.824 against v8's 0.843
+// (fast +2, game MIDI +2; pop4 −3, percussion −2, compound −1), Acc2 0.971 unchanged. Not shipped.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { autocorrelate, condition, fourierTempo, onsetRate, STEP, type TempoOptions } from '../../main/engine/analysis/tempo';
@@ -24,9 +41,6 @@ export const EXTRA2_FEATURES = [
   'log(0.1 + chord dft bar)',
   'log(0.2 + chord dft bar)',
 ] as const;
-// Also tried (tempo8): the same novelty on a plain chroma (FFT bin magnitudes of the 2048-point
-// frames folded onto pitch classes, no peak picking or tuning): CV Acc1 0.798 with 'log dft bar'
-// against the tonal chroma's 0.851, so the product reads the tonal analyser's chroma.
 
 /** running median of xs over ±h (edges: the window clipped) */
 function median1(xs: Float64Array, h: number, out: Float64Array): void {

@@ -18,7 +18,6 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, OCTAVE_FEATURES, OCTAVE_MODEL, TempoAnalyser, type OctaveCandidate } from '../../main/engine/analysis/tempo';
 import { ALL_OCTAVE_FEATURES as BASE_FEATURES, octaveCandidatesAll } from './tempo-explore';
 import { EXTRA2_FEATURES, extraFeatures, loadExtra } from './octave-extra';
-import { BAND_CACHE, loadHarmony } from './band-cache';
 import type { EvalItem } from './build-set';
 import { solve } from './linalg';
 import { splitFamilies } from './split-families';
@@ -33,11 +32,9 @@ const { values: args } = parseArgs({
     grid: { type: 'boolean', default: false },
     final: { type: 'string' },
     'eval-shipped': { type: 'boolean', default: false },
-    /** band-cache.ts's folder: the tonal chroma the product's 'log chord dft' reads (required) */
-    chroma: { type: 'string', default: BAND_CACHE },
-    /** also append octave-extra.ts's features (harmonic/percussive split, chord rate; from --chroma's files) after ALL_OCTAVE_FEATURES */
-    extra: { type: 'boolean', default: false },
-    /** cross-validate these feature columns (comma-separated indices) instead of SUBSETS */
+    /** append octave-extra.ts's features (harmonic/percussive split, harmonic change; tools/eval/band-cache.ts's files in this folder) after ALL_OCTAVE_FEATURES */
+    extra: { type: 'string' },
+    /** cross-validate these feature columns (comma-separated indices, repeatable) instead of SUBSETS */
     cols: { type: 'string', multiple: true },
   },
 });
@@ -104,16 +101,14 @@ for (const [out, set] of SETS) {
       writeFileSync(base + '.env6', Buffer.from(env3.buffer));
       writeFileSync(base + '.json', JSON.stringify({ fps, t0 }));
     }
-    const harmony = loadHarmony(set, it.file, args.chroma);
-    if (!harmony) throw new Error(`no chroma for ${set}/${it.file} in ${args.chroma}: run tools/eval/band-cache.ts first`);
-    const cands = octaveCandidatesAll(env, fps, O, env3, LEVEL_TUNING, harmony) ?? [];
+    const cands = octaveCandidatesAll(env, fps, O, env3) ?? [];
     if (args.extra && cands.length) {
-      const x = loadExtra(args.chroma, set, it.file);
-      if (!x) throw new Error(`no band cache for ${set}/${it.file} (tools/eval/band-cache.ts)`);
+      const x = loadExtra(args.extra, set, it.file);
+      if (!x) throw new Error(`no band cache for ${set}/${it.file} in ${args.extra} (tools/eval/band-cache.ts)`);
       const ex = extraFeatures(x, fps, O, cands.map((c) => c.bpm));
       cands.forEach((c, i) => c.features.push(...ex[i]));
     }
-    rows.push({ set, file: it.file, family, bpm: it.bpm, cands, shipped: estimateTempo(env, fps, t0, O, env3, { ...LEVEL_TUNING, octaveModel: undefined }, harmony).bpm });
+    rows.push({ set, file: it.file, family, bpm: it.bpm, cands, shipped: estimateTempo(env, fps, t0, O, env3, { ...LEVEL_TUNING, octaveModel: undefined }).bpm });
   }
 }
 console.log(`${rows.length} files (${SETS.map(([, s]) => `${s} ${rows.filter((r) => r.set === s).length}`).join(', ')}); ${skipped} left out (family related to a test family)`);
@@ -214,27 +209,25 @@ if (args.dump)
 console.log(`octave-fixable files (one candidate right): ${rows.filter((r) => label(r) >= 0).length}`);
 const SUBSETS: [string, number[]][] = [
   ['prior + comb', [0, 1, 2]],
-  ['density', [6]],
-  ['backbeat, bass alt, half', [7, 8, 9]],
+  ['density', [5]],
+  ['backbeat, bass alt, half', [6, 7, 8]],
   ['prior + comb + dft', [0, 1, 2, 3]],
-  ['+ density', [0, 1, 2, 3, 6]],
-  ['+ backbeat, bass alt, half', [0, 1, 2, 3, 7, 8, 9]],
-  ['band combs', [10, 11]],
-  ['prior + comb + band combs', [0, 1, 2, 10, 11]],
-  ['+ dft, density', [0, 1, 2, 3, 6, 10, 11]],
-  ['prior + comb + dft + band densities', [0, 1, 2, 3, 4, 12]],
-  ['prior + comb + dft + all densities', [0, 1, 2, 3, 6, 4, 12]],
+  ['+ density', [0, 1, 2, 3, 5]],
+  ['+ backbeat, bass alt, half', [0, 1, 2, 3, 6, 7, 8]],
+  ['band combs', [9, 10]],
+  ['prior + comb + band combs', [0, 1, 2, 9, 10]],
+  ['+ dft, density', [0, 1, 2, 3, 5, 9, 10]],
+  ['prior + comb + dft + band densities', [0, 1, 2, 3, 4, 11]],
+  ['prior + comb + dft + all densities', [0, 1, 2, 3, 5, 4, 11]],
   ['prior + comb + dft + bass density', [0, 1, 2, 3, 4]],
   ['prior + comb + bass density', [0, 1, 2, 4]],
   ['prior² + comb + bass density', [1, 2, 4]],
-  ['all', [0, 1, 2, 3, 6, 7, 8, 9, 10, 11, 4, 12]],
-  ['shipped + lock', [0, 1, 2, 3, 4, 13]],
-  ['shipped + bass dft', [0, 1, 2, 3, 4, 14]],
-  ['shipped + lock + bass dft', [0, 1, 2, 3, 4, 13, 14]],
-  ['shipped + backbeat', [0, 1, 2, 3, 4, 7]],
-  ['shipped + half', [0, 1, 2, 3, 4, 9]],
-  ['v8 model (no chord)', [0, 1, 2, 3, 4]],
-  ['v9: + chord dft', [0, 1, 2, 3, 4, 5]],
+  ['all', [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 4, 11]],
+  ['shipped + lock', [0, 1, 2, 3, 4, 12]],
+  ['shipped + bass dft', [0, 1, 2, 3, 4, 13]],
+  ['shipped + lock + bass dft', [0, 1, 2, 3, 4, 12, 13]],
+  ['shipped + backbeat', [0, 1, 2, 3, 4, 6]],
+  ['shipped + half', [0, 1, 2, 3, 4, 8]],
 ];
 if (args.cols) {
   SUBSETS.length = 0;
@@ -256,8 +249,8 @@ if (args.grid) {
   for (const sg of [0.5, 0.6, 0.7, 0.85, 1])
     for (const a of [0, 0.5, 1, 2])
       for (const c of [0, 0.5, 1])
-        for (const d of [0, 0.5, 1, 2]) grid.push([0, -0.5 / (sg * sg), 1, 0, a + d, 0, 0, 0, 0, 0, c, 0, 0]);
-  const dist = (w: number[]) => Math.abs(w[1] - W0[1]) + w[6] + w[7] + w[10];
+        for (const d of [0, 0.5, 1, 2]) grid.push([0, -0.5 / (sg * sg), 1, 0, a + d, 0, 0, 0, 0, c, 0, 0]);
+  const dist = (w: number[]) => Math.abs(w[1] - W0[1]) + w[5] + w[6] + w[9];
   const best = (tr: Row[]) => {
     let bw = grid[0];
     let bs = -1;

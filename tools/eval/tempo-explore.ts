@@ -4,7 +4,6 @@
 // tools/eval/octave-train.ts, which cross-validates them). Built on the analyser's own
 // internals (main/engine/analysis/tempo.ts), so what it measures is what the product computes.
 import { correlation } from '../../main/engine/dsp/streams';
-import type { HarmonicChange } from '../../main/engine/analysis/harmonic-change';
 import {
   autocorrelate,
   BAND_FEATURES,
@@ -162,8 +161,8 @@ export const ALL_OCTAVE_FEATURES = [...OCTAVE_FEATURES, ...EXTRA_OCTAVE_FEATURES
  * eighth level both land on the same (on-) beats and correlate, and at half tempo every beat
  * carries the kick (Gkiokas 2012, Schreiber & Müller 2018 use the same bass / treble split).
  */
-export function octaveCandidatesAll(envIn: Float32Array, fps: number, opts: Required<TempoOptions>, bands?: Float32Array, tuning: LevelTuning = LEVEL_TUNING, harmony?: HarmonicChange): OctaveCandidate[] | null {
-  const base = octaveCandidates(envIn, fps, opts, bands, tuning, harmony);
+export function octaveCandidatesAll(envIn: Float32Array, fps: number, opts: Required<TempoOptions>, bands?: Float32Array, tuning: LevelTuning = LEVEL_TUNING): OctaveCandidate[] | null {
+  const base = octaveCandidates(envIn, fps, opts, bands, tuning);
   if (!base) return null;
   const p = periodicity(envIn, fps, opts) as Periodicity;
   const bpm = chooseLevel(levelTempi(p, fps, opts, tuning.dftWindowSec), tuning.priorWeight).bpm;
