@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, OCTAVE_FEATURES, OCTAVE_MODEL, TempoAnalyser, type OctaveCandidate } from '../../main/engine/analysis/tempo';
-import { ALL_OCTAVE_FEATURES, octaveCandidatesAll } from './tempo-explore';
+import { ALL_OCTAVE_FEATURES as BASE_FEATURES, octaveCandidatesAll } from './tempo-explore';
+import { EXTRA2_FEATURES, extraFeatures, loadExtra } from './octave-extra';
 import type { EvalItem } from './build-set';
 import { solve } from './linalg';
 import { splitFamilies } from './split-families';
@@ -31,9 +32,14 @@ const { values: args } = parseArgs({
     grid: { type: 'boolean', default: false },
     final: { type: 'string' },
     'eval-shipped': { type: 'boolean', default: false },
+    /** append octave-extra.ts's features (harmonic/percussive split, harmonic change; tools/eval/band-cache.ts's files in this folder) after ALL_OCTAVE_FEATURES */
+    extra: { type: 'string' },
+    /** cross-validate these feature columns (comma-separated indices, repeatable) instead of SUBSETS */
+    cols: { type: 'string', multiple: true },
   },
 });
 const VERBOSE = args.verbose;
+const ALL_OCTAVE_FEATURES: readonly string[] = args.extra ? [...BASE_FEATURES, ...EXTRA2_FEATURES] : BASE_FEATURES;
 /** weight of a tempo-octave render in the likelihood (its tempi are chosen at the extremes; dev and synth weigh 1) */
 const W_OCTAVE = Number(args['weight-octave']);
 const LAMBDA = Number(args.lambda);
@@ -96,6 +102,12 @@ for (const [out, set] of SETS) {
       writeFileSync(base + '.json', JSON.stringify({ fps, t0 }));
     }
     const cands = octaveCandidatesAll(env, fps, O, env3) ?? [];
+    if (args.extra && cands.length) {
+      const x = loadExtra(args.extra, set, it.file);
+      if (!x) throw new Error(`no band cache for ${set}/${it.file} in ${args.extra} (tools/eval/band-cache.ts)`);
+      const ex = extraFeatures(x, fps, O, cands.map((c) => c.bpm));
+      cands.forEach((c, i) => c.features.push(...ex[i]));
+    }
     rows.push({ set, file: it.file, family, bpm: it.bpm, cands, shipped: estimateTempo(env, fps, t0, O, env3, { ...LEVEL_TUNING, octaveModel: undefined }).bpm });
   }
 }
@@ -145,7 +157,7 @@ function fit(train: Row[], cols: number[]): number[] {
 }
 const W0 = ALL_OCTAVE_FEATURES.map((_, i) => (i === 1 ? -0.5 / 0.49 : i === 2 ? 1 : 0));
 const pick = (r: Row, w: number[]) => (r.cands.length ? r.cands.reduce((a, b) => (score(b, w) > score(a, w) ? b : a)).bpm : null);
-const score = (c: OctaveCandidate, w: number[]) => c.features.reduce((s, v, i) => s + v * w[i], 0);
+const score = (c: OctaveCandidate, w: number[]) => c.features.reduce((s, v, i) => s + v * (w[i] ?? 0), 0);
 
 // grouped 5-fold by groove family
 const fams = [...new Set(rows.map((r) => r.family))].sort();
@@ -217,6 +229,10 @@ const SUBSETS: [string, number[]][] = [
   ['shipped + backbeat', [0, 1, 2, 3, 4, 6]],
   ['shipped + half', [0, 1, 2, 3, 4, 8]],
 ];
+if (args.cols) {
+  SUBSETS.length = 0;
+  for (const c of args.cols) SUBSETS.push([c, c.split(',').map(Number)]);
+}
 const only = args.subset !== undefined ? Number(args.subset) : -1;
 SUBSETS.forEach(([name, cols], i) => {
   if (only >= 0 && i !== only) return;
