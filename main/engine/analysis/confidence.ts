@@ -38,8 +38,6 @@ export interface TempoEvidence {
   smooth: number;
   /** log of the onset strength at the tracked beats (strongest frame within ±1) ÷ the envelope's mean: how much the beats stand out */
   lock: number;
-  /** log of the onset strength at a steady grid (a least-squares line through each run of 8 tracked beats; tempo.ts gridLock) ÷ the strength at that grid shifted by 0.3–0.7 beat: near 0 when the onsets fall at random times (rubato, a sweep), high for a steady beat */
-  grid: number;
   /** log-odds of the chosen octave against the other octave candidates (half, double) in the octave decision; 4 when there was no alternative */
   octave: number;
   /** log margin of the chosen metrical level over the best level that is not its octave (2/3, 3/4, 4/3, 3/2, 1/3, 3 × …) in step one (comb salience × Fourier tempogram); 4 when there was none */
@@ -80,7 +78,7 @@ export interface CalibrationModel<K extends string> {
 }
 
 /** The sign each tempo input's weight must have (+1: more of it, more likely right; −1: less likely). */
-export const TEMPO_SIGNS: Record<keyof TempoEvidence, 1 | -1> = { pulse: 1, logPulse: 1, agree: 1, smooth: -1, lock: 1, grid: 1, octave: 1, level: 1, steady: 1, flux: 1, extreme: -1 };
+export const TEMPO_SIGNS: Record<keyof TempoEvidence, 1 | -1> = { pulse: 1, logPulse: 1, agree: 1, smooth: -1, lock: 1, octave: 1, level: 1, steady: 1, flux: 1, extreme: -1 };
 /** The sign each key input's weight must have. */
 export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1, spread: 1, scale: 1, agree: 1, harmony: 1, voices: 1, cadences: 1 };
 

@@ -290,51 +290,9 @@ function tempoEvidence(p: Periodicity, opts: Required<TempoOptions>, tempi: Leve
   let atBeats = 0;
   for (const b of beatFrames) atBeats += Math.max(env[b - 1] ?? 0, env[b] ?? 0, env[b + 1] ?? 0);
   const lock = beatFrames.length && mean > 0 ? Math.log(Math.max(atBeats / beatFrames.length / mean, 1e-3)) : 0;
-  return { pulse, logPulse: Math.log(Math.max(pulse, 0.01)), agree, smooth: mean, lock, grid: gridLock(env, beatFrames, mean), octave, level: levelMargin, steady, flux: Math.log(Math.max(meanFlux, 1e-3)), extreme: Math.abs(Math.log2(bpm / 120)) };
+  return { pulse, logPulse: Math.log(Math.max(pulse, 0.01)), agree, smooth: mean, lock, octave, level: levelMargin, steady, flux: Math.log(Math.max(meanFlux, 1e-3)), extreme: Math.abs(Math.log2(bpm / 120)) };
 }
 
-/**
- * Whether the onsets keep a steady grid (TempoEvidence.grid): the beat tracker puts its beats on
- * onsets wherever they fall, so its own lock is high even for notes at random times (rubato, a
- * sine sweep's band crossings); a straight line (least squares) through each run of 8 tracked
- * beats (hop 4) is the steady grid they would keep if there were a pulse. The onset strength at
- * that grid's positions (strongest frame within ±1) ÷ the strength at the same grid shifted by
- * 0.3, 0.5 and 0.7 of a beat (a shuffled grid), both plus 5 % of the envelope's mean, as a log
- * clamped to ±3: near 0 when the onsets keep no grid, positive for a steady beat. 0 for under 8 beats (no grid to tell).
- */
-/** the off-grid positions gridLock compares with, as fractions of a beat after each grid position */
-const OFF_GRID = [0.3, 0.5, 0.7];
-
-export function gridLock(env: Float64Array, beatFrames: number[], mean: number): number {
-  const W = 8;
-  if (beatFrames.length < W || !(mean > 0)) return 0;
-  let sum = 0;
-  let off = 0;
-  let n = 0;
-  for (let a = 0; a + W <= beatFrames.length; a += W / 2) {
-    let sy = 0;
-    let sxy = 0;
-    for (let i = 0; i < W; i++) {
-      sy += beatFrames[a + i];
-      sxy += i * beatFrames[a + i];
-    }
-    const mx = (W - 1) / 2;
-    const sxx = (W * (W * W - 1)) / 12;
-    const slope = (sxy - mx * sy) / sxx;
-    const icpt = sy / W - slope * mx;
-    for (let i = 0; i < W; i++) {
-      const at = (x: number) => {
-        const f = Math.round(x);
-        return Math.max(env[f - 1] ?? 0, env[f] ?? 0, env[f + 1] ?? 0);
-      };
-      const x = icpt + slope * i;
-      sum += at(x);
-      for (const s of OFF_GRID) off += at(x + s * slope) / OFF_GRID.length;
-      n++;
-    }
-  }
-  return Math.max(-3, Math.min(3, Math.log((sum + 0.05 * n * mean) / (off + 0.05 * n * mean))));
-}
 
 /**
  * Meter from beat-synchronous features: per beat, the strongest onset flux in
