@@ -8,7 +8,7 @@ import { inputPartOf, readPcm, type PcmReadResult } from '../media/pcm';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { gifTransparentRgb, gray16Rgb, jpegRgb, pillowPathOf, webpRgb } from './preprocess/pillow-rgb';
+import { gifTransparentRgb, gray16Rgb, jpegRgb, pillowPathOf, pillowTiffTranspose, tiffFacts, webpRgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -238,13 +238,29 @@ function countFromLog(log: string, frameLine: string | undefined, out: number): 
   return { info, video, frames };
 }
 
-/** The clips' pixels from the frames of `plan`: [15, 3, 2, 224, 224]. */
-async function pixelsOf(path: string, video: StreamInfo, frames: number, signal?: AbortSignal): Promise<VideoPixels> {
+/** Frames the decoder outputs for stream `streamIndex` (edit lists applied), by a full decode to the null muxer. */
+async function countDecoded(path: string, streamIndex: number, signal?: AbortSignal): Promise<number> {
+  const r = await runFfmpeg(['-noautorotate', '-i', path, '-map', `0:${streamIndex}`, '-fps_mode', 'passthrough', '-f', 'null', '-'], { signal });
+  return lastFrameCount(r.stderr) ?? 0;
+}
+
+/**
+ * The clips' pixels from the frames of `plan`: [15, 3, 2, 224, 224]. `statedSec`: the duration ffmpeg
+ * states for the file (edit lists applied). More packets than that duration holds at the stream's rate
+ * (an MP4 cut by stream copy, whose edit list hides the frames from the key frame before the cut) means
+ * the decoder outputs fewer frames than there are packets: the frames are then counted as decoded, so
+ * the plan indexes the frames the select filter numbers (it failed with "delivered 9 of the 10 video
+ * frames" before, or picked frames shifted by the hidden ones).
+ */
+async function pixelsOf(path: string, video: StreamInfo, frames: number, signal?: AbortSignal, statedSec?: number | null): Promise<VideoPixels> {
   const name = basename(path);
   if (!video.width || !video.height) throw new StudioError('NOT_MEDIA', `"${name}" has no video stream.`);
   if (!video.fps) throw new StudioError('NOT_MEDIA', `"${name}": the video's frame rate is unknown.`);
   if (frames === 0) throw new StudioError('DECODE_FAILED', `"${name}" has a video stream with no frames.`);
-  const plan = framePlan(exactFps(video.fps), frames);
+  const fps = exactFps(video.fps);
+  if (statedSec && statedSec > 0 && frames / fps > statedSec + 2 / fps) frames = Math.min(frames, await countDecoded(path, video.index, signal));
+  if (frames === 0) throw new StudioError('DECODE_FAILED', `"${name}" has a video stream with no frames that are shown.`);
+  const plan = framePlan(fps, frames);
   const decoded = await decodeFrames(path, video.index, plan.flat(), video.width, video.height, signal);
   const n = VIDEO_CLIPS * VIDEO_CROPS;
   const clipSize = VIDEO_CROPS * 3 * 2 * 224 * 224;
@@ -271,18 +287,18 @@ export interface VideoPixels {
  */
 export async function videoInput(path: string, signal?: AbortSignal, opts: { separateRuns?: boolean } = {}): Promise<VideoPixels> {
   await statMediaFile(path);
-  let found: { video: StreamInfo | undefined; frames?: number } | null = null;
+  let found: { info: ReturnType<typeof parseFfmpegInfo>; video: StreamInfo | undefined; frames?: number } | null = null;
   if (!opts.separateRuns) {
     const r = await runFfmpeg(['-nostats', '-i', path, ...COUNT_OUTPUT], { signal });
     const tail = r.stderr.slice(r.stderr.lastIndexOf('frame='));
     found = countFromLog(r.stderr, r.stderr.includes('frame=') ? tail : undefined, 0);
   }
   found ??= await videoStream(path, signal);
-  const { video } = found;
+  const { video, info } = found;
   if (!video || !video.width || !video.height) throw new StudioError('NOT_MEDIA', `"${basename(path)}" has no video stream.`);
   if (!video.fps) throw new StudioError('NOT_MEDIA', `"${basename(path)}": the video's frame rate is unknown.`);
   const frames = found.frames ?? (await countPackets(path, video.index, signal));
-  return pixelsOf(path, video, frames, signal);
+  return pixelsOf(path, video, frames, signal, info.durationSec);
 }
 
 /**
@@ -323,7 +339,7 @@ export async function videoAndSoundtrack(
   }
   const audio = finishAudio(pcm, sink, basename(path));
   try {
-    return { video: await pixelsOf(path, found.video, found.frames, opts.signal), audio, runs: 2 };
+    return { video: await pixelsOf(path, found.video, found.frames, opts.signal, found.info.durationSec), audio, runs: 2 };
   } catch (err) {
     audio.close();
     throw err;
@@ -432,8 +448,17 @@ export async function imageInput(path: string, signal?: AbortSignal): Promise<Fl
 async function imageRgb(path: string, signal?: AbortSignal, shownName = basename(path)): Promise<{ rgb: Uint8Array | null; w: number; h: number }> {
   const head = await readFile(path).catch(() => null);
   if (head && firstWebpFrame(head, shownName)) return { rgb: null, w: 0, h: 0 };
-  const { video } = await videoStream(path, signal);
   const name = shownName;
+  const tiff = head ? tiffFacts(head) : null;
+  // ffmpeg 5.1's TIFF decoder hands back a black frame, without a word, for JPEG-compressed TIFF (compression 6/7,
+  // as Pillow/libtiff and scanners write it); Pillow reads it through libtiff. Refused rather than shown black.
+  if (tiff && (tiff.compression === 6 || tiff.compression === 7)) {
+    throw new StudioError('DECODE_FAILED', `"${name}" is a JPEG-compressed TIFF, which the decoder here reads as a black picture. Save it as PNG or JPEG and use that.`);
+  }
+  const { info, video: first } = await videoStream(path, signal);
+  // an ICO holds one image per size; ffmpeg lists them in file order, Pillow opens the largest (IcoFile: sorted by
+  // width × height, then colour depth, the last of equals first)
+  const video = info.container === 'ico' ? largestImage(info.streams) ?? first : first;
   if (!video || !video.width || !video.height) throw new StudioError('NOT_MEDIA', `"${name}" is not an image that can be read.`);
   if (video.width * video.height > MAX_IMAGE_PIXELS) {
     throw new StudioError(
@@ -450,12 +475,38 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   const trans = head ? gifTransparentRgb(head) : null;
   const gif = trans === null ? [] : ['-trans_color', String((0xff000000 | trans) >>> 0)];
   // -noautorotate: Pillow's Image.open (the reference's loader) applies no EXIF orientation or display matrix
-  const r = await runFfmpeg(['-v', 'error', '-noautorotate', ...gif, '-i', path, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
+  // an APNG (a PNG with acTL): ffmpeg's apng demuxer starts at the first fcTL frame and skips a default image that is
+  // not part of the animation; Pillow's frame 0 is the IDAT image either way, which the plain PNG decoder reads
+  const apng = head && isApng(head) ? ['-f', 'png_pipe'] : [];
+  const r = await runFfmpeg(['-v', 'error', '-noautorotate', ...gif, ...apng, '-i', path, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
     signal,
     maxStdout: planeBytes + 1,
   });
   if (r.stdout.length !== planeBytes) throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded as an image (${ffmpegReason(r.stderr)}).`);
   const planes = new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, planeBytes);
   const rgb = !pillow ? planes : pillow.kind === 'jpeg' ? jpegRgb(planes, w, h, pillow.v) : pillow.kind === 'webp' ? webpRgb(planes, w, h) : gray16Rgb(planes, w, h);
+  // a TIFF's Orientation tag: Pillow turns the picture on load (ffmpeg, with -noautorotate, does not)
+  if (tiff && tiff.orientation !== 1) return pillowTiffTranspose(rgb, w, h, tiff.orientation);
   return { rgb, w, h };
+}
+
+/** The stream Pillow opens in an ICO: the largest width × height; among equals the last listed (IcoFile's reversed stable sort). */
+function largestImage(streams: StreamInfo[]): StreamInfo | undefined {
+  let best: StreamInfo | undefined;
+  for (const s of streams) if (s.type === 'video' && s.width && s.height && (!best || s.width * s.height >= best.width! * best.height!)) best = s;
+  return best;
+}
+
+/** A PNG with an acTL chunk before its first IDAT (APNG spec §2: "acTL must appear before the first IDAT"). */
+function isApng(b: Uint8Array): boolean {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  if (buf.length < 16 || buf.readUInt32BE(0) !== 0x89504e47) return false;
+  for (let p = 8; p + 8 <= buf.length; ) {
+    const len = buf.readUInt32BE(p);
+    const id = buf.toString('latin1', p + 4, p + 8);
+    if (id === 'acTL') return true;
+    if (id === 'IDAT' || id === 'IEND') return false;
+    p += 12 + len;
+  }
+  return false;
 }
