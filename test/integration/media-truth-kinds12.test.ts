@@ -19,7 +19,9 @@
 //   "ffmpeg delivered 9 of the 10 video frames the model needs" — packets were counted, the select
 //   filter numbers the frames the decoder shows;
 // - audio shorter than one 25 ms fbank window: the reference refuses it ("audio too short"); the model
-//   was handed clips of nothing but padding.
+//   was handed clips of nothing but padding;
+// - a file with several audio or video streams: the model read the first, the reference's loaders read the
+//   one libavformat's av_find_best_stream picks (a "default" one first, then the higher bitrate).
 // And, as guards, the inputs of this round that were already right. Kind 4 (the features line): a click
 // track alone is stated right; a song whose tempo changes halfway is stated with one tempo (a `todo`:
 // the calibration and the tempo analyser belong to their owners).
@@ -30,7 +32,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { analyzeTrack } from '../../main/engine/analysis/index';
 import { parseFfmpegInfo } from '../../main/engine/media/probe';
-import { exactFps, imageInput, videoAndSoundtrack, videoInput } from '../../main/engine/model/media-input';
+import { decodeAudio, exactFps, imageInput, videoAndSoundtrack, videoInput } from '../../main/engine/model/media-input';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from '../../main/engine/model/preprocess/video';
 import { PROCESSORS } from '../../main/engine/model/processors';
 import { ff, MEDIA_DIR, OUTPUT, ROOT } from '../helpers/media';
@@ -68,6 +70,12 @@ const V = {
   // display matrices with a mirror (front cameras, editors' "flip"): the model reads the stored pixels
   hflip: join(DIR, 'hflip.mp4'),
   transpose: join(DIR, 'transpose.mp4'),
+  // two video streams, the second flagged default (a multi-angle or picture-in-picture export); two audio
+  // streams, the second default (a film with a commentary track first, a DJ mix with a "clean" version)
+  twoVideo: join(DIR, 'two-video-second-default.mp4'),
+  twoAudio: join(DIR, 'two-audio-second-default.mp4'),
+  twoAudioVideo: join(DIR, 'video-two-audio-second-default.mp4'),
+  impaired: join(DIR, 'impaired-default-first.mp4'),
 };
 const A = {
   short20: join(DIR, 'short-20ms.wav'),
@@ -173,6 +181,11 @@ open(j('topdown.bmp'), 'wb').write(bytes(b[:off]) + b''.join(rows[::-1]))
   ff(['-ss', '1.5', '-i', V.base, '-c', 'copy', V.elst]);
   setMatrix(V.base, V.hflip, [-1, 0, 0, 1]);
   setMatrix(V.base, V.transpose, [0, 1, 1, 0]);
+  ff(['-f', 'lavfi', '-i', 'testsrc=s=160x120:r=30:d=6', '-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=30:d=6', '-map', '0', '-map', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-disposition:v:0', '0', '-disposition:v:1', 'default', V.twoVideo]);
+  const tracks = ['-f', 'lavfi', '-i', 'sine=f=200:d=6', '-f', 'lavfi', '-i', 'sine=f=700:d=6:beep_factor=4'];
+  ff([...tracks, '-map', '0', '-map', '1', '-c:a', 'aac', '-disposition:a:0', '0', '-disposition:a:1', 'default', V.twoAudio]);
+  ff(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=30:d=6', ...tracks, '-map', '0', '-map', '1', '-map', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-disposition:a:0', '0', '-disposition:a:1', 'default', V.twoAudioVideo]);
+  ff([...tracks, '-filter_complex', '[1]pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0[s]', '-map', '0', '-map', '[s]', '-c:a', 'aac', '-disposition:a:0', 'default+hearing_impaired', '-disposition:a:1', '0', V.impaired]);
   // audio
   ff(['-f', 'lavfi', '-i', 'sine=f=330:d=0.02', A.short20]);
   ff(['-f', 'lavfi', '-i', 'sine=f=330:d=0.03', A.short30]);
@@ -242,9 +255,9 @@ function imageDiff(got: Float32Array, ref: Float32Array): { mean: number; max: n
 }
 
 /** The reference-equivalent video input: every frame the decoder shows (-noautorotate, as decord reads the stored pixels), the plan over their count. */
-function referenceVideo(p: string): { pixels: Float32Array; plan: Array<[number, number]> } {
+function referenceVideo(p: string, index?: number): { pixels: Float32Array; plan: Array<[number, number]> } {
   const info = parseFfmpegInfo(spawnSync('ffmpeg', ['-hide_banner', '-i', p], { encoding: 'utf8' }).stderr);
-  const v = info.streams.find((s) => s.type === 'video')!;
+  const v = info.streams.find((s) => s.type === 'video' && (index === undefined || s.index === index))!;
   const r = spawnSync('ffmpeg', ['-v', 'error', '-noautorotate', '-i', p, '-map', `0:${v.index}`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 30 });
   const size = v.width! * v.height! * 3;
   const plan = framePlan(exactFps(v.fps!), Math.floor(r.stdout.length / size));
@@ -327,6 +340,39 @@ describe('media truth, kind 3 on new inputs (issue 10, tester10e)', () => {
       assert.deepEqual(got.plan, base.plan);
       assert.equal(maxDiff(got.pixels, base.pixels), 0, p);
     }
+  });
+
+  test('several audio or video streams: the model reads the one the reference\'s loaders pick (libavformat av_find_best_stream: torchaudio\'s default audio stream, decord\'s video stream), not the first (was the first: mean |Δ| 0.37 on the audio input, the 160×120 stream for the video)', async () => {
+    // which stream libavformat picks, asked of libavformat itself (torchaudio's StreamReader)
+    const picks = JSON.parse(execFileSync('/usr/bin/python3', ['-W', 'ignore', '-c', `import sys, json
+from torchaudio.io import StreamReader
+print(json.dumps([[StreamReader(p).default_audio_stream, StreamReader(p).default_video_stream] for p in sys.argv[1:]]))`, V.twoVideo, V.twoAudio, V.twoAudioVideo, V.impaired], { encoding: 'utf8' })) as Array<[number | null, number | null]>;
+    assert.deepEqual(picks, [[null, 1], [1, null], [2, 0], [1, null]]);
+    const ref = referenceVideo(V.twoVideo, 1);
+    const got = await videoInput(V.twoVideo);
+    assert.deepEqual(got.plan, ref.plan);
+    assert.equal(maxDiff(got.pixels, ref.pixels), 0);
+    const r = oracle('audiofile', [V.twoAudio, V.impaired, V.twoAudioVideo]);
+    const bad: string[] = [];
+    for (const p of [V.twoAudio, V.impaired, V.twoAudioVideo]) {
+      const d = maxDiff((await PROCESSORS.audio(p, { clips: 3 })).data, r.get(p) as Float32Array);
+      if (d > 0.01) bad.push(`${p}: max |Δ| ${d.toFixed(4)}`);
+    }
+    // a video's own soundtrack, from the one-decode path: the same stream as the audio alone
+    const both = await videoAndSoundtrack(V.twoAudioVideo);
+    try {
+      const alone = await decodeAudio(V.twoAudioVideo);
+      try {
+        const [a] = alone.source.read(0, alone.source.length);
+        const [b] = both.audio.source.read(0, both.audio.source.length);
+        assert.equal(maxDiff(a!, b!), 0);
+      } finally {
+        alone.close();
+      }
+    } finally {
+      both.audio.close();
+    }
+    assert.deepEqual(bad, []);
   });
 
   test('audio shorter than one 25 ms fbank window: refused with the reason, as the reference refuses it (was clips of padding only); 30 ms, MP3 encoder delay, an AAC edit list and 8 kHz u8 read as torchaudio.load does', async () => {

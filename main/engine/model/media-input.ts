@@ -47,12 +47,53 @@ export async function decodeAudio(
   // One ffmpeg run through the engine's one PCM reader: the first audio stream
   // as float32 at its own rate and channel count, as ffmpeg's WAV header states them.
   const filter = regionFilter(opts.region);
-  const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
-  const pcm = await readPcm(path, { filter, signal: opts.signal, onFrames: sinkWriter(sink) }).catch((err) => {
+  const decode = async (stream?: string) => {
+    const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
+    const pcm = await readPcm(path, { filter, signal: opts.signal, onFrames: sinkWriter(sink), stream }).catch((err) => {
+      sink.close();
+      throw err;
+    });
+    return { pcm, sink };
+  };
+  let { pcm, sink } = await decode();
+  // a file of several audio streams: the one the reference's loader picks, when it is not the first
+  const best = pcm.format ? bestStream(inputPartOf(pcm.log), 'audio') : null;
+  if (best !== null && best !== firstStream(inputPartOf(pcm.log), 'audio')) {
     sink.close();
-    throw err;
-  });
+    ({ pcm, sink } = await decode(`0:${best}`));
+  }
   return finishAudio(pcm, sink, basename(path), opts.region);
+}
+
+/**
+ * The stream of `type` that libavformat's av_find_best_stream picks from an `ffmpeg -i` log — the stream the
+ * reference's loaders read: torchaudio's ffmpeg loader (StreamReader's default audio stream) and decord's
+ * VideoReader (av_find_best_stream(…, AVMEDIA_TYPE_VIDEO, -1, -1, …)). libavformat 5.1 (utils.c): the highest
+ * disposition score (not hearing/visual impaired: +1, "default": +1), then more probed frames (capped at 5:
+ * only a one-frame attached picture falls short), then the higher stated bitrate; on a tie the earlier
+ * stream. Audio streams without channels or a sample rate are skipped. null: no stream of `type`.
+ */
+export function bestStream(log: string, type: 'audio' | 'video', skipAttachedPics = false): number | null {
+  let best: { index: number; disposition: number; frames: number; bitrate: number } | null = null;
+  const re = /^\s*Stream #0:(\d+)[^:]*: (Audio|Video): (.*)$/gm;
+  for (let m; (m = re.exec(log)); ) {
+    if (m[2]!.toLowerCase() !== type) continue;
+    const rest = m[3]!;
+    if (type === 'audio' && !/\d+ Hz/.test(rest)) continue;
+    if (skipAttachedPics && /\(attached pic\)/.test(rest)) continue;
+    const disposition = (/\((hearing|visual) impaired\)/.test(rest) ? 0 : 1) + (/\(default\)/.test(rest) ? 1 : 0);
+    const frames = /\(attached pic\)/.test(rest) ? 1 : 5;
+    const bitrate = Number(/(\d+) kb\/s/.exec(rest)?.[1] ?? 0);
+    if (best && (best.disposition > disposition || (best.disposition === disposition && (best.frames > frames || (best.frames === frames && best.bitrate >= bitrate))))) continue;
+    best = { index: Number(m[1]), disposition, frames, bitrate };
+  }
+  return best?.index ?? null;
+}
+
+/** The index of the first stream of `type` in an `ffmpeg -i` log, or null. */
+function firstStream(log: string, type: 'audio' | 'video'): number | null {
+  const m = new RegExp(`^\\s*Stream #0:(\\d+)[^:]*: ${type === 'audio' ? 'Audio' : 'Video'}: `, 'm').exec(log);
+  return m ? Number(m[1]) : null;
 }
 
 function regionFilter(region?: [number, number]): string | undefined {
@@ -164,14 +205,20 @@ class SpillSink {
 
 type StreamInfo = ReturnType<typeof parseFfmpegInfo>['streams'][number];
 
-/** The video stream the model reads: the first that is not an attached picture (cover art), else the first. */
-function modelVideoStream(info: ReturnType<typeof parseFfmpegInfo>): StreamInfo | undefined {
-  return info.streams.find((s) => s.type === 'video' && !s.attachedPic) ?? info.streams.find((s) => s.type === 'video');
+/**
+ * The video stream the model reads: of those that are not an attached picture (cover art), the one decord's
+ * av_find_best_stream picks (bestStream: a "default" one before others, then the higher bitrate, then the
+ * first); else the first video stream. `log`: the `ffmpeg -i` text `info` was parsed from.
+ */
+function modelVideoStream(info: ReturnType<typeof parseFfmpegInfo>, log: string): StreamInfo | undefined {
+  const best = bestStream(log, 'video', true);
+  return info.streams.find((s) => s.type === 'video' && s.index === best) ?? info.streams.find((s) => s.type === 'video');
 }
 
 async function videoStream(path: string, signal?: AbortSignal) {
-  const info = parseFfmpegInfo((await runFfmpeg(['-i', path], { signal })).stderr);
-  return { info, video: modelVideoStream(info) };
+  const log = (await runFfmpeg(['-i', path], { signal })).stderr;
+  const info = parseFfmpegInfo(log);
+  return { info, video: modelVideoStream(info, log) };
 }
 
 /** Decode chosen frames (0-based, presentation order) as rgb24. */
@@ -230,7 +277,7 @@ const COUNT_OUTPUT = ['-map', '0:V:0', '-c', 'copy', '-an', '-sn', '-dn', '-f', 
  */
 function countFromLog(log: string, frameLine: string | undefined, out: number): { info: ReturnType<typeof parseFfmpegInfo>; video: StreamInfo | undefined; frames: number } | null {
   const info = parseFfmpegInfo(inputPartOf(log));
-  const video = modelVideoStream(info);
+  const video = modelVideoStream(info, inputPartOf(log));
   if (!video) return { info, video, frames: 0 }; // no video at all: the caller says so, as before
   const copied = new RegExp(`Stream #0:(\\d+) -> #${out}:0 \\(copy\\)`).exec(log);
   const frames = frameLine === undefined ? undefined : lastFrameCount(frameLine);
@@ -331,7 +378,9 @@ export async function videoAndSoundtrack(
     throw err;
   });
   const found = pcm.format ? countFromLog(pcm.log, frameLine, 1) : null;
-  if (!found || !found.video) {
+  // the soundtrack the reference reads is not the first audio stream (bestStream): decoded apart, as decodeAudio picks it
+  const otherAudio = !!found && bestStream(inputPartOf(pcm.log), 'audio') !== firstStream(inputPartOf(pcm.log), 'audio');
+  if (!found || !found.video || otherAudio) {
     sink.close();
     const video = await videoInput(path, opts.signal, { separateRuns: true });
     const audio = await decodeAudio(path, { signal: opts.signal, memoryBytes: opts.memoryBytes });
