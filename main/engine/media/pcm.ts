@@ -84,6 +84,8 @@ export interface PcmDecodeOptions {
    * packets while its soundtrack decodes (model/media-input.ts).
    */
   otherOutputs?: string[];
+  /** the input stream every PCM output reads (`-map`), default `0:a:0` (the first audio stream) */
+  stream?: string;
 }
 
 export interface PcmReadOptions extends PcmOutput, PcmDecodeOptions {}
@@ -123,12 +125,12 @@ export function pcmArgs(path: string, opts: Pick<PcmReadOptions, 'filter' | 'cha
  * output's filter chain; output 0 goes to stdout (`pipe:1`), output k to
  * `pipe:k+2` (fds 3, 4, …).
  */
-export function pcmOutputsArgs(path: string, outputs: Array<Pick<PcmOutput, 'filter' | 'channels' | 'sampleRate'>>, opts: Pick<PcmDecodeOptions, 'maxSec' | 'startSec' | 'otherOutputs'> = {}): string[] {
+export function pcmOutputsArgs(path: string, outputs: Array<Pick<PcmOutput, 'filter' | 'channels' | 'sampleRate'>>, opts: Pick<PcmDecodeOptions, 'maxSec' | 'startSec' | 'otherOutputs' | 'stream'> = {}): string[] {
   const args = ['-loglevel', 'level+verbose', '-nostats'];
   if (opts.startSec) args.push('-ss', String(opts.startSec));
   args.push('-i', path);
   outputs.forEach((o, k) => {
-    args.push('-map', '0:a:0', '-vn', '-sn', '-dn');
+    args.push('-map', opts.stream ?? '0:a:0', '-vn', '-sn', '-dn');
     if (opts.maxSec) args.push('-t', String(opts.maxSec));
     if (o.filter) args.push('-af', o.filter);
     if (o.channels) args.push('-ac', String(o.channels));

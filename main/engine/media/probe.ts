@@ -190,7 +190,8 @@ export function parseFfmpegInfo(stderr: string): {
         if (!guessed || s.channels === undefined || s.channels <= 2) s.channelLayout = layout;
       }
     } else if (type === 'video') {
-      const dims = /, (\d{2,5})x(\d{2,5})/.exec(rest);
+      // 1×1 and 2×1 images are images too (a tracking pixel, a colour swatch)
+      const dims = /, (\d{1,5})x(\d{1,5})\b/.exec(rest);
       if (dims) {
         s.width = Number(dims[1]);
         s.height = Number(dims[2]);

@@ -10,7 +10,7 @@ import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import { wavLayout } from '../media/riff';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { gifTransparentRgb, gray16Rgb, jpegRgb, pillowPathOf, webpRgb } from './preprocess/pillow-rgb';
+import { gifTransparentRgb, gray16Rgb, jpegRgb, pillowPathOf, pillowTiffTranspose, tiffFacts, webpRgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -46,19 +46,31 @@ export async function decodeAudio(
   opts: { region?: [number, number]; signal?: AbortSignal; memoryBytes?: number } = {},
 ): Promise<DecodedAudio> {
   await statMediaFile(path);
-  // One ffmpeg run through the engine's one PCM reader: the first audio stream
+  // One ffmpeg run through the engine's one PCM reader (two when the best audio stream is not the first)
   // as float32 at its own rate and channel count, as ffmpeg's WAV header states them.
   const filter = regionFilter(opts.region);
-  const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
   // an IMA ADPCM WAV: decoded as the standard (and the reference's libsox) does, then read like any PCM WAV
   const ima = await imaReference(path);
-  const pcm = await readPcm(ima?.path ?? path, { filter, signal: opts.signal, onFrames: sinkWriter(sink) })
-    .catch((err) => {
+  const decode = async (stream?: string) => {
+    const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
+    const pcm = await readPcm(ima?.path ?? path, { filter, signal: opts.signal, onFrames: sinkWriter(sink), stream }).catch((err) => {
       sink.close();
       throw err;
-    })
-    .finally(() => ima?.close());
-  return finishAudio(pcm, sink, basename(path), opts.region);
+    });
+    return { pcm, sink };
+  };
+  try {
+    let { pcm, sink } = await decode();
+    // a file of several audio streams: the one the reference's loader picks, when it is not the first
+    const best = pcm.format ? bestStream(inputPartOf(pcm.log), 'audio') : null;
+    if (best !== null && best !== firstStream(inputPartOf(pcm.log), 'audio')) {
+      sink.close();
+      ({ pcm, sink } = await decode(`0:${best}`));
+    }
+    return finishAudio(pcm, sink, basename(path), opts.region);
+  } finally {
+    ima?.close();
+  }
 }
 
 /**
@@ -79,6 +91,37 @@ async function imaReference(path: string): Promise<{ path: string; close(): void
     close();
     return null; // unreadable here: ffmpeg reads it and names the fault
   }
+}
+
+/**
+ * The stream of `type` that libavformat's av_find_best_stream picks from an `ffmpeg -i` log — the stream the
+ * reference's loaders read: torchaudio's ffmpeg loader (StreamReader's default audio stream) and decord's
+ * VideoReader (av_find_best_stream(…, AVMEDIA_TYPE_VIDEO, -1, -1, …)). libavformat 5.1 (utils.c): the highest
+ * disposition score (not hearing/visual impaired: +1, "default": +1), then more probed frames (capped at 5:
+ * only a one-frame attached picture falls short), then the higher stated bitrate; on a tie the earlier
+ * stream. Audio streams without channels or a sample rate are skipped. null: no stream of `type`.
+ */
+export function bestStream(log: string, type: 'audio' | 'video', skipAttachedPics = false): number | null {
+  let best: { index: number; disposition: number; frames: number; bitrate: number } | null = null;
+  const re = /^\s*Stream #0:(\d+)[^:]*: (Audio|Video): (.*)$/gm;
+  for (let m; (m = re.exec(log)); ) {
+    if (m[2]!.toLowerCase() !== type) continue;
+    const rest = m[3]!;
+    if (type === 'audio' && !/\d+ Hz/.test(rest)) continue;
+    if (skipAttachedPics && /\(attached pic\)/.test(rest)) continue;
+    const disposition = (/\((hearing|visual) impaired\)/.test(rest) ? 0 : 1) + (/\(default\)/.test(rest) ? 1 : 0);
+    const frames = /\(attached pic\)/.test(rest) ? 1 : 5;
+    const bitrate = Number(/(\d+) kb\/s/.exec(rest)?.[1] ?? 0);
+    if (best && (best.disposition > disposition || (best.disposition === disposition && (best.frames > frames || (best.frames === frames && best.bitrate >= bitrate))))) continue;
+    best = { index: Number(m[1]), disposition, frames, bitrate };
+  }
+  return best?.index ?? null;
+}
+
+/** The index of the first stream of `type` in an `ffmpeg -i` log, or null. */
+function firstStream(log: string, type: 'audio' | 'video'): number | null {
+  const m = new RegExp(`^\\s*Stream #0:(\\d+)[^:]*: ${type === 'audio' ? 'Audio' : 'Video'}: `, 'm').exec(log);
+  return m ? Number(m[1]) : null;
 }
 
 function regionFilter(region?: [number, number]): string | undefined {
@@ -190,14 +233,20 @@ class SpillSink {
 
 type StreamInfo = ReturnType<typeof parseFfmpegInfo>['streams'][number];
 
-/** The video stream the model reads: the first that is not an attached picture (cover art), else the first. */
-function modelVideoStream(info: ReturnType<typeof parseFfmpegInfo>): StreamInfo | undefined {
-  return info.streams.find((s) => s.type === 'video' && !s.attachedPic) ?? info.streams.find((s) => s.type === 'video');
+/**
+ * The video stream the model reads: of those that are not an attached picture (cover art), the one decord's
+ * av_find_best_stream picks (bestStream: a "default" one before others, then the higher bitrate, then the
+ * first); else the first video stream. `log`: the `ffmpeg -i` text `info` was parsed from.
+ */
+function modelVideoStream(info: ReturnType<typeof parseFfmpegInfo>, log: string): StreamInfo | undefined {
+  const best = bestStream(log, 'video', true);
+  return info.streams.find((s) => s.type === 'video' && s.index === best) ?? info.streams.find((s) => s.type === 'video');
 }
 
 async function videoStream(path: string, signal?: AbortSignal) {
-  const info = parseFfmpegInfo((await runFfmpeg(['-i', path], { signal })).stderr);
-  return { info, video: modelVideoStream(info) };
+  const log = (await runFfmpeg(['-i', path], { signal })).stderr;
+  const info = parseFfmpegInfo(log);
+  return { info, video: modelVideoStream(info, log) };
 }
 
 /** Decode chosen frames (0-based, presentation order) as rgb24. */
@@ -256,7 +305,7 @@ const COUNT_OUTPUT = ['-map', '0:V:0', '-c', 'copy', '-an', '-sn', '-dn', '-f', 
  */
 function countFromLog(log: string, frameLine: string | undefined, out: number): { info: ReturnType<typeof parseFfmpegInfo>; video: StreamInfo | undefined; frames: number } | null {
   const info = parseFfmpegInfo(inputPartOf(log));
-  const video = modelVideoStream(info);
+  const video = modelVideoStream(info, inputPartOf(log));
   if (!video) return { info, video, frames: 0 }; // no video at all: the caller says so, as before
   const copied = new RegExp(`Stream #0:(\\d+) -> #${out}:0 \\(copy\\)`).exec(log);
   const frames = frameLine === undefined ? undefined : lastFrameCount(frameLine);
@@ -264,13 +313,29 @@ function countFromLog(log: string, frameLine: string | undefined, out: number): 
   return { info, video, frames };
 }
 
-/** The clips' pixels from the frames of `plan`: [15, 3, 2, 224, 224]. */
-async function pixelsOf(path: string, video: StreamInfo, frames: number, signal?: AbortSignal): Promise<VideoPixels> {
+/** Frames the decoder outputs for stream `streamIndex` (edit lists applied), by a full decode to the null muxer. */
+async function countDecoded(path: string, streamIndex: number, signal?: AbortSignal): Promise<number> {
+  const r = await runFfmpeg(['-noautorotate', '-i', path, '-map', `0:${streamIndex}`, '-fps_mode', 'passthrough', '-f', 'null', '-'], { signal });
+  return lastFrameCount(r.stderr) ?? 0;
+}
+
+/**
+ * The clips' pixels from the frames of `plan`: [15, 3, 2, 224, 224]. `statedSec`: the duration ffmpeg
+ * states for the file (edit lists applied). More packets than that duration holds at the stream's rate
+ * (an MP4 cut by stream copy, whose edit list hides the frames from the key frame before the cut) means
+ * the decoder outputs fewer frames than there are packets: the frames are then counted as decoded, so
+ * the plan indexes the frames the select filter numbers (it failed with "delivered 9 of the 10 video
+ * frames" before, or picked frames shifted by the hidden ones).
+ */
+async function pixelsOf(path: string, video: StreamInfo, frames: number, signal?: AbortSignal, statedSec?: number | null): Promise<VideoPixels> {
   const name = basename(path);
   if (!video.width || !video.height) throw new StudioError('NOT_MEDIA', `"${name}" has no video stream.`);
   if (!video.fps) throw new StudioError('NOT_MEDIA', `"${name}": the video's frame rate is unknown.`);
   if (frames === 0) throw new StudioError('DECODE_FAILED', `"${name}" has a video stream with no frames.`);
-  const plan = framePlan(exactFps(video.fps), frames);
+  const fps = exactFps(video.fps);
+  if (statedSec && statedSec > 0 && frames / fps > statedSec + 2 / fps) frames = Math.min(frames, await countDecoded(path, video.index, signal));
+  if (frames === 0) throw new StudioError('DECODE_FAILED', `"${name}" has a video stream with no frames that are shown.`);
+  const plan = framePlan(fps, frames);
   const decoded = await decodeFrames(path, video.index, plan.flat(), video.width, video.height, signal);
   const n = VIDEO_CLIPS * VIDEO_CROPS;
   const clipSize = VIDEO_CROPS * 3 * 2 * 224 * 224;
@@ -297,18 +362,18 @@ export interface VideoPixels {
  */
 export async function videoInput(path: string, signal?: AbortSignal, opts: { separateRuns?: boolean } = {}): Promise<VideoPixels> {
   await statMediaFile(path);
-  let found: { video: StreamInfo | undefined; frames?: number } | null = null;
+  let found: { info: ReturnType<typeof parseFfmpegInfo>; video: StreamInfo | undefined; frames?: number } | null = null;
   if (!opts.separateRuns) {
     const r = await runFfmpeg(['-nostats', '-i', path, ...COUNT_OUTPUT], { signal });
     const tail = r.stderr.slice(r.stderr.lastIndexOf('frame='));
     found = countFromLog(r.stderr, r.stderr.includes('frame=') ? tail : undefined, 0);
   }
   found ??= await videoStream(path, signal);
-  const { video } = found;
+  const { video, info } = found;
   if (!video || !video.width || !video.height) throw new StudioError('NOT_MEDIA', `"${basename(path)}" has no video stream.`);
   if (!video.fps) throw new StudioError('NOT_MEDIA', `"${basename(path)}": the video's frame rate is unknown.`);
   const frames = found.frames ?? (await countPackets(path, video.index, signal));
-  return pixelsOf(path, video, frames, signal);
+  return pixelsOf(path, video, frames, signal, info.durationSec);
 }
 
 /**
@@ -341,7 +406,9 @@ export async function videoAndSoundtrack(
     throw err;
   });
   const found = pcm.format ? countFromLog(pcm.log, frameLine, 1) : null;
-  if (!found || !found.video) {
+  // the soundtrack the reference reads is not the first audio stream (bestStream): decoded apart, as decodeAudio picks it
+  const otherAudio = !!found && bestStream(inputPartOf(pcm.log), 'audio') !== firstStream(inputPartOf(pcm.log), 'audio');
+  if (!found || !found.video || otherAudio) {
     sink.close();
     const video = await videoInput(path, opts.signal, { separateRuns: true });
     const audio = await decodeAudio(path, { signal: opts.signal, memoryBytes: opts.memoryBytes });
@@ -349,7 +416,7 @@ export async function videoAndSoundtrack(
   }
   const audio = finishAudio(pcm, sink, basename(path));
   try {
-    return { video: await pixelsOf(path, found.video, found.frames, opts.signal), audio, runs: 2 };
+    return { video: await pixelsOf(path, found.video, found.frames, opts.signal, found.info.durationSec), audio, runs: 2 };
   } catch (err) {
     audio.close();
     throw err;
@@ -458,8 +525,17 @@ export async function imageInput(path: string, signal?: AbortSignal): Promise<Fl
 async function imageRgb(path: string, signal?: AbortSignal, shownName = basename(path)): Promise<{ rgb: Uint8Array | null; w: number; h: number }> {
   const head = await readFile(path).catch(() => null);
   if (head && firstWebpFrame(head, shownName)) return { rgb: null, w: 0, h: 0 };
-  const { video } = await videoStream(path, signal);
   const name = shownName;
+  const tiff = head ? tiffFacts(head) : null;
+  // ffmpeg 5.1's TIFF decoder hands back a black frame, without a word, for JPEG-compressed TIFF (compression 6/7,
+  // as Pillow/libtiff and scanners write it); Pillow reads it through libtiff. Refused rather than shown black.
+  if (tiff && (tiff.compression === 6 || tiff.compression === 7)) {
+    throw new StudioError('DECODE_FAILED', `"${name}" is a JPEG-compressed TIFF, which the decoder here reads as a black picture. Save it as PNG or JPEG and use that.`);
+  }
+  const { info, video: first } = await videoStream(path, signal);
+  // an ICO holds one image per size; ffmpeg lists them in file order, Pillow opens the largest (IcoFile: sorted by
+  // width × height, then colour depth, the last of equals first)
+  const video = info.container === 'ico' ? largestImage(info.streams) ?? first : first;
   if (!video || !video.width || !video.height) throw new StudioError('NOT_MEDIA', `"${name}" is not an image that can be read.`);
   if (video.width * video.height > MAX_IMAGE_PIXELS) {
     throw new StudioError(
@@ -476,12 +552,38 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   const trans = head ? gifTransparentRgb(head) : null;
   const gif = trans === null ? [] : ['-trans_color', String((0xff000000 | trans) >>> 0)];
   // -noautorotate: Pillow's Image.open (the reference's loader) applies no EXIF orientation or display matrix
-  const r = await runFfmpeg(['-v', 'error', '-noautorotate', ...gif, '-i', path, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
+  // an APNG (a PNG with acTL): ffmpeg's apng demuxer starts at the first fcTL frame and skips a default image that is
+  // not part of the animation; Pillow's frame 0 is the IDAT image either way, which the plain PNG decoder reads
+  const apng = head && isApng(head) ? ['-f', 'png_pipe'] : [];
+  const r = await runFfmpeg(['-v', 'error', '-noautorotate', ...gif, ...apng, '-i', path, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
     signal,
     maxStdout: planeBytes + 1,
   });
   if (r.stdout.length !== planeBytes) throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded as an image (${ffmpegReason(r.stderr)}).`);
   const planes = new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, planeBytes);
   const rgb = !pillow ? planes : pillow.kind === 'jpeg' ? jpegRgb(planes, w, h, pillow.v) : pillow.kind === 'webp' ? webpRgb(planes, w, h) : gray16Rgb(planes, w, h);
+  // a TIFF's Orientation tag: Pillow turns the picture on load (ffmpeg, with -noautorotate, does not)
+  if (tiff && tiff.orientation !== 1) return pillowTiffTranspose(rgb, w, h, tiff.orientation);
   return { rgb, w, h };
+}
+
+/** The stream Pillow opens in an ICO: the largest width × height; among equals the last listed (IcoFile's reversed stable sort). */
+function largestImage(streams: StreamInfo[]): StreamInfo | undefined {
+  let best: StreamInfo | undefined;
+  for (const s of streams) if (s.type === 'video' && s.width && s.height && (!best || s.width * s.height >= best.width! * best.height!)) best = s;
+  return best;
+}
+
+/** A PNG with an acTL chunk before its first IDAT (APNG spec §2: "acTL must appear before the first IDAT"). */
+function isApng(b: Uint8Array): boolean {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  if (buf.length < 16 || buf.readUInt32BE(0) !== 0x89504e47) return false;
+  for (let p = 8; p + 8 <= buf.length; ) {
+    const len = buf.readUInt32BE(p);
+    const id = buf.toString('latin1', p + 4, p + 8);
+    if (id === 'acTL') return true;
+    if (id === 'IDAT' || id === 'IEND') return false;
+    p += 12 + len;
+  }
+  return false;
 }

@@ -11,9 +11,29 @@
  *   repeated into 2 frames (preprocess/image.ts) → [1, 3, 2, 224, 224]
  * - video: decord's frames → 5 clips × 3 crops (preprocess/video.ts) → [15, 3, 2, 224, 224]
  */
+import { basename } from 'node:path';
+import { StudioError } from '@contract';
 import { decodeAudio, imageInput, videoAndSoundtrack, videoInput } from './media-input';
-import { audioToFbankClips } from './preprocess/audio';
+import { AUDIO_SAMPLE_RATE, audioToFbankClips, clipRanges, SincResampler } from './preprocess/audio';
 import type { MediaKind } from './runtime';
+
+/** Samples of one 25 ms fbank window at 16 kHz (kaldi.fbank frame_length): the reference's least clip. */
+const MIN_CLIP_SAMPLES = Math.trunc(0.025 * AUDIO_SAMPLE_RATE);
+
+/**
+ * Throws BAD_ARGS when a clip of `frames` samples at `rate` (after the resample to 16 kHz) holds less than
+ * one 25 ms fbank window: the reference (ImageBind's load_and_transform_audio_data) cannot make a frame of it
+ * and fails (torchaudio's kaldi.fbank raises; tools/convert/preprocess.py "audio too short"), where the padded
+ * fbank would hand the model clips of nothing but padding to describe as if it heard something.
+ */
+export function assertClipsHearable(frames: number, rate: number, clips: number, path: string): void {
+  const length = rate === AUDIO_SAMPLE_RATE ? frames : new SincResampler(rate, AUDIO_SAMPLE_RATE).outputLength(frames);
+  const shortest = Math.min(...clipRanges(length, AUDIO_SAMPLE_RATE, clips).map(([a, b]) => b - a));
+  if (shortest < MIN_CLIP_SAMPLES) {
+    const ms = ((frames / rate) * 1000).toFixed(1);
+    throw new StudioError('BAD_ARGS', `"${basename(path)}" holds ${ms} ms of audio: the model needs at least 25 ms (one filterbank window) to hear anything, so it is not given to the model.`);
+  }
+}
 
 /** An encoder's input, ready for `ModelRuntime.encodeAudio` / `encodeVision`. */
 export interface EncoderInput {
@@ -47,6 +67,7 @@ export const PROCESSORS: Record<MediaKind, MediaProcessor> = {
     const decodeMs = performance.now() - t;
     t = performance.now();
     try {
+      assertClipsHearable(decoded.source.length, decoded.sampleRate, clips, path);
       return { encoder: 'audio', data: audioToFbankClips(decoded.source, decoded.sampleRate, clips).data, n: clips, decodeMs, preprocessMs: performance.now() - t };
     } finally {
       decoded.close();
@@ -76,6 +97,7 @@ export async function processVideoWithSoundtrack(path: string, { clips, signal }
   const decodeMs = performance.now() - t;
   t = performance.now();
   try {
+    assertClipsHearable(audio.source.length, audio.sampleRate, clips, path);
     const fbank = audioToFbankClips(audio.source, audio.sampleRate, clips).data;
     return {
       video: { encoder: 'vision', data: video.pixels, n: video.n, decodeMs, preprocessMs: 0 },

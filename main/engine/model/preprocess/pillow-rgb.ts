@@ -14,7 +14,7 @@
  *   UpsampleRgbLinePair: the 9-3-3-1 filter as its two diagonals) and its
  *   YUV → RGB (src/dsp/yuv.h VP8YUVToR/G/B, 14-bit fixed point, BT.601
  *   limited range), as WebPDecode does by default.
- * - 16-bit grayscale PNG (Pillow mode "I;16"): convert('RGB') goes through
+ * - 16-bit grayscale PNG or TIFF (Pillow mode "I;16"): convert('RGB') goes through
  *   mode L, which clips (ImagingConvert I16_L: v > 255 → 255), where ffmpeg
  *   scales 0…65535 to 0…255.
  *
@@ -52,7 +52,94 @@ export function pillowPathOf(b: Uint8Array): PillowPath | null {
     return null;
   }
   if (buf.length > 26 && buf.readUInt32BE(0) === 0x89504e47 && buf.toString('latin1', 12, 16) === 'IHDR' && buf[24] === 16 && buf[25] === 0) return { kind: 'gray16', pixFmt: 'gray16le' };
+  // a 16-bit grayscale TIFF (BlackIsZero): Pillow's mode "I;16"/"I;16B", the same clipping as the PNG's
+  const t = tiffFacts(buf);
+  if (t && t.samplesPerPixel === 1 && t.bitsPerSample === 16 && t.photometric === 1) return { kind: 'gray16', pixFmt: 'gray16le' };
   return null;
+}
+
+/** What a TIFF's first IFD states (TIFF 6.0 §2, tags 258/259/262/274/277), from the file's first bytes; null for a non-TIFF or an IFD past them. */
+export interface TiffFacts {
+  /** Orientation (tag 274), 1 when absent */
+  orientation: number;
+  /** Compression (tag 259), 1 when absent */
+  compression: number;
+  /** PhotometricInterpretation (tag 262), -1 when absent */
+  photometric: number;
+  /** BitsPerSample of the first sample (tag 258), 1 when absent */
+  bitsPerSample: number;
+  /** SamplesPerPixel (tag 277), 1 when absent */
+  samplesPerPixel: number;
+}
+
+export function tiffFacts(b: Uint8Array): TiffFacts | null {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  if (buf.length < 8) return null;
+  const order = buf.toString('latin1', 0, 2);
+  const le = order === 'II';
+  if (!(le || order === 'MM')) return null;
+  const u16 = (o: number) => (le ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
+  const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
+  if (u16(2) !== 42) return null; // classic TIFF (BigTIFF, 43, is left to ffmpeg as it was)
+  const ifd = u32(4);
+  if (ifd + 2 > buf.length) return null;
+  const n = u16(ifd);
+  if (ifd + 2 + 12 * n > buf.length) return null;
+  const facts: TiffFacts = { orientation: 1, compression: 1, photometric: -1, bitsPerSample: 1, samplesPerPixel: 1 };
+  for (let k = 0; k < n; k++) {
+    const e = ifd + 2 + 12 * k;
+    const tag = u16(e);
+    const type = u16(e + 2);
+    const count = u32(e + 4);
+    // a SHORT (3) in the entry itself, or, for several SHORTs past 4 bytes, the first at the offset; a LONG (4) likewise
+    const at = type === 3 && count > 2 ? u32(e + 8) : e + 8;
+    if (at + 4 > buf.length) continue;
+    const v = type === 3 ? u16(at) : type === 4 ? u32(at) : undefined;
+    if (v === undefined) continue;
+    if (tag === 274) facts.orientation = v;
+    else if (tag === 259) facts.compression = v;
+    else if (tag === 262) facts.photometric = v;
+    else if (tag === 258) facts.bitsPerSample = v;
+    else if (tag === 277) facts.samplesPerPixel = v;
+  }
+  return facts;
+}
+
+/**
+ * RGB (w × h × 3) turned as Pillow's TiffImagePlugin turns a TIFF on load (`load_end`: the Orientation tag
+ * mapped to Image.transpose — 2 FLIP_LEFT_RIGHT, 3 ROTATE_180, 4 FLIP_TOP_BOTTOM, 5 TRANSPOSE, 6 ROTATE_270,
+ * 7 TRANSVERSE, 8 ROTATE_90), so `Image.open(p).convert('RGB')` is already upright for a TIFF (never for a JPEG,
+ * PNG or WebP, whose EXIF orientation Pillow leaves to ImageOps.exif_transpose). Returns the new size; an
+ * orientation outside 2–8 returns the input.
+ */
+export function pillowTiffTranspose(rgb: Uint8Array, w: number, h: number, orientation: number): { rgb: Uint8Array; w: number; h: number } {
+  if (!(orientation >= 2 && orientation <= 8)) return { rgb, w, h };
+  const swap = orientation >= 5;
+  const ow = swap ? h : w;
+  const oh = swap ? w : h;
+  const out = new Uint8Array(ow * oh * 3);
+  for (let y = 0; y < oh; y++) {
+    for (let x = 0; x < ow; x++) {
+      // the source pixel (sx, sy) of output (x, y)
+      let sx: number;
+      let sy: number;
+      switch (orientation) {
+        case 2: sx = w - 1 - x; sy = y; break;
+        case 3: sx = w - 1 - x; sy = h - 1 - y; break;
+        case 4: sx = x; sy = h - 1 - y; break;
+        case 5: sx = y; sy = x; break; // transpose
+        case 6: sx = y; sy = h - 1 - x; break; // rotate 90° clockwise
+        case 7: sx = w - 1 - y; sy = h - 1 - x; break; // transverse
+        default: sx = w - 1 - y; sy = x; break; // 8: rotate 90° counter-clockwise
+      }
+      const s = (sy * w + sx) * 3;
+      const o = (y * ow + x) * 3;
+      out[o] = rgb[s];
+      out[o + 1] = rgb[s + 1];
+      out[o + 2] = rgb[s + 2];
+    }
+  }
+  return { rgb: out, w: ow, h: oh };
 }
 
 function jpegPath(b: Buffer): PillowPath | null {
