@@ -31,6 +31,87 @@ test('RealFft power spectrum matches a direct DFT (sizes 4 … 1024)', () => {
   assert.throws(() => new RealFft(1000), /power of two/);
 });
 
+/**
+ * The radix-2 FFT of dsp/fft.ts as it was before its stages were paired (one stage at a time, the same
+ * tables and operations): RealFft must give exactly these bits — pairing stages may change the order of
+ * loads and stores, never an operation.
+ */
+function powerOneStageAtATime(x: Float64Array): Float64Array {
+  const size = x.length;
+  const m = size >> 1;
+  const re = new Float64Array(m);
+  const im = new Float64Array(m);
+  const bits = Math.log2(m);
+  for (let i = 0; i < m; i++) {
+    let r = 0;
+    for (let b = 0, v = i; b < bits; b++, v >>= 1) r = (r << 1) | (v & 1);
+    re[r] = x[2 * i];
+    im[r] = x[2 * i + 1];
+  }
+  const cosT = new Float64Array(Math.max(1, m >> 1));
+  const sinT = new Float64Array(Math.max(1, m >> 1));
+  for (let j = 0; j < m >> 1; j++) {
+    cosT[j] = Math.cos((2 * Math.PI * j) / m);
+    sinT[j] = -Math.sin((2 * Math.PI * j) / m);
+  }
+  for (let a = 0; a < m; a += 4) {
+    const r0 = re[a] + re[a + 1], i0 = im[a] + im[a + 1], r1 = re[a] - re[a + 1], i1 = im[a] - im[a + 1];
+    const r2 = re[a + 2] + re[a + 3], i2 = im[a + 2] + im[a + 3], r3 = re[a + 2] - re[a + 3], i3 = im[a + 2] - im[a + 3];
+    re[a] = r0 + r2;
+    im[a] = i0 + i2;
+    re[a + 2] = r0 - r2;
+    im[a + 2] = i0 - i2;
+    re[a + 1] = r1 + i3;
+    im[a + 1] = i1 - r3;
+    re[a + 3] = r1 - i3;
+    im[a + 3] = i1 + r3;
+  }
+  for (let len = 8; len <= m; len <<= 1) {
+    const h = len >> 1;
+    const step = m / len;
+    for (let j = 0, t = 0; j < h; j++, t += step) {
+      const c = cosT[t];
+      const sn = sinT[t];
+      for (let a = j; a < m; a += len) {
+        const b = a + h;
+        const xr = re[b] * c - im[b] * sn;
+        const xi = re[b] * sn + im[b] * c;
+        re[b] = re[a] - xr;
+        im[b] = im[a] - xi;
+        re[a] += xr;
+        im[a] += xi;
+      }
+    }
+  }
+  const out = new Float64Array(m + 1);
+  out[0] = (re[0] + im[0]) * (re[0] + im[0]);
+  out[m] = (re[0] - im[0]) * (re[0] - im[0]);
+  for (let k = 1; k < m; k++) {
+    const wr = Math.cos((2 * Math.PI * k) / size);
+    const wi = -Math.sin((2 * Math.PI * k) / size);
+    const fer = re[k] + re[m - k], fei = im[k] - im[m - k], forr = im[k] + im[m - k], foi = re[m - k] - re[k];
+    const xr = fer + wr * forr - wi * foi;
+    const xi = fei + wr * foi + wi * forr;
+    out[k] = 0.25 * (xr * xr + xi * xi);
+  }
+  return out;
+}
+
+test('RealFft: the same bits as the one-stage-at-a-time radix-2 FFT (sizes 8 … 8192, stage pairs and a lone last stage)', () => {
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) - 0.5;
+  for (const n of [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192]) {
+    const fft = new RealFft(n);
+    const got = new Float64Array(n / 2 + 1);
+    for (const scale of [1, 1e-4, 3e4]) {
+      const x = Float64Array.from({ length: n }, () => scale * rnd());
+      fft.powerSpectrum(x, got);
+      const want = powerOneStageAtATime(x);
+      for (let k = 0; k <= n / 2; k++) assert.ok(Object.is(got[k], want[k]), `n=${n} scale=${scale} k=${k}: ${got[k]} vs ${want[k]}`);
+    }
+  }
+});
+
 test('mel filterbank: monotonic bands, none empty, mel scale round-trips', () => {
   assert.ok(Math.abs(melToHz(hzToMel(1234)) - 1234) < 1e-6);
   const bands = melFilterbank(128, 1024, 22050, 0, 11025);

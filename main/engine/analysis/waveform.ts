@@ -356,7 +356,7 @@ export class SpectrogramAnalyser implements Analyser<SpectrogramData> {
     this.bands = melFilterbank(rows, fftSize, sampleRate, 0, sampleRate / 2);
     this.frame = new Float64Array(fftSize);
     this.power = new Float64Array(fftSize / 2 + 1);
-    this.pending = new Float32Array(fftSize + 65536);
+    this.pending = new Float32Array(fftSize + 8192);
     const expectedFrames = Math.ceil(expectedSamples / hop);
     this.pool = Math.max(1, Math.ceil(expectedFrames / maxColumns));
     const expectedCols = Math.ceil(expectedFrames / this.pool) + 4;

@@ -92,7 +92,65 @@ export class RealFft {
         im[a] += ii;
       }
     }
-    for (let len = 8; len <= m; len <<= 1) {
+    // The radix-2 stages of length 8 … m, two at a time where two remain: stage `len` and
+    // stage 2·len in one pass over each 4-point group a0 = g + j, a1 = a0 + h, a2 = a0 + len,
+    // a3 = a2 + h (h = len/2) — the same butterflies, each the same operations on the same
+    // values as one stage at a time (so the same result to the bit), loaded and stored once.
+    let len = 8;
+    for (; 2 * len <= m; len <<= 2) {
+      const h = len >> 1;
+      const len2 = len << 1;
+      const step = m / len;
+      const step2 = m / len2;
+      for (let j = 0; j < h; j++) {
+        const c = cosT[j * step];
+        const sn = sinT[j * step];
+        const c0 = cosT[j * step2];
+        const s0 = sinT[j * step2];
+        const c1 = cosT[(j + h) * step2];
+        const s1 = sinT[(j + h) * step2];
+        for (let a0 = j; a0 < m; a0 += len2) {
+          const a1 = a0 + h;
+          const a2 = a0 + len;
+          const a3 = a2 + h;
+          // stage len: (a0, a1) and (a2, a3), twiddle j·m/len
+          let rb = re[a1];
+          let ib = im[a1];
+          let xr = rb * c - ib * sn;
+          let xi = rb * sn + ib * c;
+          const r0 = re[a0];
+          const i0 = im[a0];
+          const r1 = r0 - xr;
+          const i1 = i0 - xi;
+          const q0 = r0 + xr;
+          const p0 = i0 + xi;
+          rb = re[a3];
+          ib = im[a3];
+          xr = rb * c - ib * sn;
+          xi = rb * sn + ib * c;
+          const r2 = re[a2];
+          const i2 = im[a2];
+          const r3 = r2 - xr;
+          const i3 = i2 - xi;
+          const q2 = r2 + xr;
+          const p2 = i2 + xi;
+          // stage 2·len: (a0, a2) twiddle j·m/(2·len), (a1, a3) twiddle (j + h)·m/(2·len)
+          xr = q2 * c0 - p2 * s0;
+          xi = q2 * s0 + p2 * c0;
+          re[a2] = q0 - xr;
+          im[a2] = p0 - xi;
+          re[a0] = q0 + xr;
+          im[a0] = p0 + xi;
+          xr = r3 * c1 - i3 * s1;
+          xi = r3 * s1 + i3 * c1;
+          re[a3] = r1 - xr;
+          im[a3] = i1 - xi;
+          re[a1] = r1 + xr;
+          im[a1] = i1 + xi;
+        }
+      }
+    }
+    for (; len <= m; len <<= 1) {
       const h = len >> 1;
       const step = m / len;
       for (let j = 0, t = 0; j < h; j++, t += step) {

@@ -43,10 +43,11 @@ export class MonoDecimator {
     const taps = this.factor === 1 ? 1 : tapsPerFactor * this.factor;
     this.h = this.factor === 1 ? Float64Array.of(1) : lowpassFir(taps, 0.42 / this.factor);
     this.delay = (taps - 1) / 2;
-    this.hist = new Float64Array(taps - 1 + 65536);
+    // sized for one block of the analysis decode (4096 frames); both grow when a block is longer
+    this.hist = new Float64Array(taps - 1 + 4096);
     this.histLen = taps - 1; // zeros before the first sample
     this.p = taps - 1;
-    this.out = new Float32Array(1 << 16);
+    this.out = new Float32Array(Math.ceil(4096 / this.factor) + 1024);
   }
 
   process(block: Float32Array[]): void {

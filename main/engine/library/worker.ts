@@ -13,6 +13,9 @@ export type FromWorker =
   | { t: 'done'; id: number; result: Awaited<ReturnType<typeof analyseForLibrary>> }
   | { t: 'error'; id: number; error: ReturnType<typeof toErrorData> };
 
+/** least time between two progress messages of one track, ms */
+const PROGRESS_MS = 200;
+
 const port = parentPort;
 if (port) {
   const running = new Map<number, AbortController>();
@@ -23,10 +26,27 @@ if (port) {
     }
     const controller = new AbortController();
     running.set(m.id, controller);
-    analyseForLibrary(m.req, controller.signal, (doneSec) => port.postMessage({ t: 'progress', id: m.id, doneSec } satisfies FromWorker))
+    // progress at most every PROGRESS_MS (a message costs the engine's thread as much as a second of audio costs
+    // this one to analyse); the last value not yet sent goes before an error, which is where the pool reads it
+    let posted = -Infinity;
+    let unsent: number | null = null;
+    const progress = (doneSec: number) => {
+      const now = performance.now();
+      if (now - posted < PROGRESS_MS) {
+        unsent = doneSec;
+        return;
+      }
+      posted = now;
+      unsent = null;
+      port.postMessage({ t: 'progress', id: m.id, doneSec } satisfies FromWorker);
+    };
+    analyseForLibrary(m.req, controller.signal, progress)
       .then(
         (result) => port.postMessage({ t: 'done', id: m.id, result } satisfies FromWorker),
-        (err) => port.postMessage({ t: 'error', id: m.id, error: toErrorData(err) } satisfies FromWorker),
+        (err) => {
+          if (unsent !== null) port.postMessage({ t: 'progress', id: m.id, doneSec: unsent } satisfies FromWorker);
+          port.postMessage({ t: 'error', id: m.id, error: toErrorData(err) } satisfies FromWorker);
+        },
       )
       .finally(() => running.delete(m.id));
   });

@@ -135,8 +135,10 @@ export function pcmOutputsArgs(path: string, outputs: Array<Pick<PcmOutput, 'fil
     if (o.filter) args.push('-af', o.filter);
     if (o.channels) args.push('-ac', String(o.channels));
     if (o.sampleRate) args.push('-ar', String(o.sampleRate));
-    // bitexact: no LIST/INFO chunk, so the header is fmt + data only (parsed generically anyway)
-    args.push('-c:a', 'pcm_f32le', '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact', '-f', 'wav', k === 0 ? 'pipe:1' : `pipe:${k + 2}`);
+    // bitexact: no LIST/INFO chunk, so the header is fmt + data only (parsed generically anyway).
+    // flush_packets 0: ffmpeg writes its 32 KiB I/O buffer when full, not every packet (an MP3 frame: 9 KiB,
+    // 2 KiB at 16 kHz mono): about five times fewer pipe writes, wake-ups and reads — the samples are the same
+    args.push('-c:a', 'pcm_f32le', '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact', '-flush_packets', '0', '-f', 'wav', k === 0 ? 'pipe:1' : `pipe:${k + 2}`);
   });
   if (opts.otherOutputs) args.push(...opts.otherOutputs);
   return args;
@@ -303,10 +305,12 @@ export function readPcmOutputs(path: string, opts: PcmOutputsOptions): Promise<P
 
 /**
  * One WAV stream from a pipe: its header, then whole frames handed on as they
- * come. Samples are gathered in one reused, 4-byte aligned staging array: the
- * bytes of an incomplete frame left from the previous chunk stay at its start
- * and the next chunk is copied behind them (one copy per byte, no allocation
- * per chunk; pipes deliver 64 KiB at a time).
+ * come. A chunk that starts on a frame (nothing carried from the previous
+ * one) and on a 4-byte boundary is read in place — a Float32Array over the
+ * chunk's own bytes, no copy (the pipe's chunks are fresh buffers of their
+ * own, 32–64 KiB); the bytes of a last, incomplete frame wait in a reused,
+ * 4-byte aligned staging array, and the next chunk is copied behind them
+ * (one copy per byte, no allocation per chunk).
  */
 class WavPipeReader {
   format: PcmFormat | null = null;
@@ -334,28 +338,47 @@ class WavPipeReader {
   }
 
   private samples(chunk: Uint8Array): void {
+    const frameBytes = this.frameBytes;
+    if (this.carried === 0 && (chunk.byteOffset & 3) === 0) {
+      // in place: the whole frames of the chunk, then its incomplete last frame (if any) into the staging array
+      const whole = Math.floor(chunk.length / frameBytes);
+      if (whole > 0) this.deliver(new Float32Array(chunk.buffer, chunk.byteOffset, whole * this.format!.channels), whole);
+      const rest = chunk.length - whole * frameBytes;
+      if (rest) {
+        this.reserve(rest);
+        this.stagingBytes.set(chunk.subarray(whole * frameBytes));
+      }
+      this.carried = rest;
+      return;
+    }
     const carried = this.carried;
     const bytes = carried + chunk.length;
-    if (bytes > this.stagingBytes.length) {
-      const bigger = new Float32Array(Math.ceil(bytes / 4) + 4096);
-      const biggerBytes = new Uint8Array(bigger.buffer);
-      biggerBytes.set(this.stagingBytes.subarray(0, carried));
-      this.staging = bigger;
-      this.stagingBytes = biggerBytes;
-    }
+    this.reserve(bytes);
     this.stagingBytes.set(chunk, carried);
-    const whole = Math.floor(bytes / this.frameBytes);
-    const n = whole * this.format!.channels;
-    if (n > 0) {
-      const view = this.staging.subarray(0, n);
-      // a sample that is not a finite number (NaN, ±Inf: a float file from a plugin that blew up) is read as silence;
-      // one infinite sample would otherwise make every block's power infinite (loudness, true peak, the model's input)
-      for (let i = 0; i < n; i++) if (view[i] - view[i] !== 0) view[i] = 0;
-      this.out.onFrames(view, whole);
-      this.frames += whole;
-    }
-    this.carried = bytes - whole * this.frameBytes;
-    if (this.carried) this.stagingBytes.copyWithin(0, whole * this.frameBytes, bytes);
+    const whole = Math.floor(bytes / frameBytes);
+    if (whole > 0) this.deliver(this.staging.subarray(0, whole * this.format!.channels), whole);
+    this.carried = bytes - whole * frameBytes;
+    if (this.carried) this.stagingBytes.copyWithin(0, whole * frameBytes, bytes);
+  }
+
+  /** room for `bytes` in the staging array, keeping the carried bytes at its start */
+  private reserve(bytes: number): void {
+    if (bytes <= this.stagingBytes.length) return;
+    const bigger = new Float32Array(Math.ceil(bytes / 4) + 4096);
+    const biggerBytes = new Uint8Array(bigger.buffer);
+    biggerBytes.set(this.stagingBytes.subarray(0, this.carried));
+    this.staging = bigger;
+    this.stagingBytes = biggerBytes;
+  }
+
+  /** `whole` frames, interleaved, to the output (non-finite samples made 0 first) */
+  private deliver(view: Float32Array, whole: number): void {
+    // a sample that is not a finite number (NaN, ±Inf: a float file from a plugin that blew up) is read as silence;
+    // one infinite sample would otherwise make every block's power infinite (loudness, true peak, the model's input)
+    const n = view.length;
+    for (let i = 0; i < n; i++) if (view[i] - view[i] !== 0) view[i] = 0;
+    this.out.onFrames(view, whole);
+    this.frames += whole;
   }
 }
 
