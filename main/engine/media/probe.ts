@@ -260,7 +260,9 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   const coverBytes = (mm.meta?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
   const st = mm.structure;
   const doubt = packetsNeeded({ ff: info, sizeBytes: size, coverBytes, structure: st, mmDurationSec: mm.meta?.format.duration });
-  const measured = audio && doubt ? await measureAudioStream(path, signal) : null;
+  // an estimated length (no Xing/Info/VBRI header, ADTS): what decodes, counted by a decode — a packet read would count bytes
+  // after the last frame (a tag the demuxer does not know) as one more frame
+  const measured = audio && doubt ? await measureAudioStream(path, signal, { decode: info.durationEstimated }) : null;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
   const extension = await extensionFacts(path, info.container);
   const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, mmRepaired: mm.repaired, measured, structure: st, extension });

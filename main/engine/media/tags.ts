@@ -23,6 +23,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, delimiter, dirname, extname, isAbsolute, join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { fileTypeFromBuffer, supportedExtensions } from 'file-type';
 import { parseBuffer, parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
 import * as strtok3 from 'strtok3';
@@ -67,7 +68,8 @@ const WAV_HEAD = 1 << 20;
  * first bytes (file-type, as music-metadata itself guesses) and only where
  * those say nothing by the extension. The caller closes `fh`.
  * An ID3v2.2/2.3 tag unsynchronised as a whole is read from its repaired
- * bytes (unsynchronisedId3); `repaired` then holds the warning that says so.
+ * bytes, and compressed ID3v2.3/2.4 frames inflated (repairedId3); `repaired` then holds
+ * the warning that says so (unsynchronisation only: a compressed frame is no fault).
  * Never throws: `error` holds music-metadata's message when it gave up.
  */
 export async function readTagsByContent(fh: FileHandle, path: string, size: number): Promise<{ meta: IAudioMetadata | null; error?: string; repaired?: string }> {
@@ -105,14 +107,21 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
       for (const [k, v] of Object.entries(fixedWav.common)) if (!empty(v) && empty(had[k])) had[k] = v;
       meta.native = { ...fixedWav.native, ...Object.fromEntries(Object.entries(meta.native).filter(([k]) => !(k in fixedWav.native))) };
     }
-    const repaired = await unsynchronisedId3(fh, head.subarray(0, bytesRead), size);
+    const repaired = await repairedId3(fh, head.subarray(0, bytesRead), size);
     if (repaired) {
-      // the tag's own frames, read from the de-unsynchronised bytes, replace what music-metadata read from the raw ones
+      // the tag's own frames, read from the repaired bytes, replace what music-metadata read from the raw ones
       const version = `ID3v2.${head[3]}`;
-      const fixed = await parseBuffer(repaired, { mimeType: 'audio/mpeg' }, { duration: false, skipCovers: false, skipPostHeaders: true });
+      const fixed = await parseBuffer(repaired.tag, { mimeType: 'audio/mpeg' }, { duration: false, skipCovers: false, skipPostHeaders: true });
       meta.native = { ...meta.native, [version]: fixed.native[version] ?? [] };
+      // a value the raw reading took from an inflated or dropped frame's bytes (control characters: "\0\0\0\x11xœ…") is no text
+      const rawCommon = meta.common as unknown as Record<string, unknown>;
+      for (const [k, v] of Object.entries(rawCommon)) {
+        const bad = (x: unknown): boolean => (typeof x === 'string' ? broken(x) : typeof (x as { text?: unknown } | null)?.text === 'string' && broken((x as { text: string }).text));
+        if (bad(v) || (Array.isArray(v) && v.some(bad))) delete rawCommon[k];
+      }
       meta.common = { ...meta.common, ...Object.fromEntries(Object.entries(fixed.common).filter(([k, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0) && !/^(track|disk|movementIndex)$/.test(k))) } as IAudioMetadata['common'];
       if (fixed.common.track?.no) meta.common.track = fixed.common.track;
+      if (!repaired.unsync) return { meta };
       return {
         meta,
         repaired: `The ${version} tag is unsynchronised as a whole (its unsynchronisation flag: a 0x00 inserted after each 0xFF that could read as an MPEG sync, ${version} §5), which ffmpeg and music-metadata misread (ffmpeg cuts text at the first inserted byte); it was read after undoing the unsynchronisation.`,
@@ -161,33 +170,95 @@ async function appendedId3v24(fh: FileHandle, head: Buffer, size: number): Promi
   return null;
 }
 
-/**
- * An ID3v2.2/2.3 tag at the file's start with its unsynchronisation flag
- * (header flags bit 7; ID3v2.3 §5: the writer inserted 0x00 after every
- * 0xFF that a 0b111xxxxx byte or 0x00 followed, over the whole tag after its
- * header): the tag with that undone (every 0xFF 0x00 → 0xFF), the flag
- * cleared and its size rewritten; null when the file has no such tag.
- * ID3v2.4 unsynchronises per frame (its frame flag), which readers handle.
- */
-async function unsynchronisedId3(fh: FileHandle, head: Buffer, size: number): Promise<Buffer | null> {
-  if (head.length < 10 || head.toString('latin1', 0, 3) !== 'ID3' || (head[3] !== 2 && head[3] !== 3) || !(head[5] & 0x80)) return null;
-  const len = id3v2Length(head);
-  if (len <= 10 || len > size || len > 64 << 20) return null;
-  const raw = Buffer.alloc(len - 10);
-  await fh.read(raw, 0, raw.length, 10);
+/** undo ID3v2 unsynchronisation (ID3v2.3 §5, ID3v2.4 §6.1): every 0xFF 0x00 → 0xFF */
+function deunsync(raw: Uint8Array): Buffer {
   const out: number[] = [];
   for (let i = 0; i < raw.length; i++) {
     out.push(raw[i]);
     if (raw[i] === 0xff && raw[i + 1] === 0) i++;
   }
-  const body = Buffer.from(out);
+  return Buffer.from(out);
+}
+const syncsafe = (n: number): Buffer => Buffer.from([(n >> 21) & 127, (n >> 14) & 127, (n >> 7) & 127, n & 127]);
+const unsyncsafe = (b: Uint8Array, o: number): number => ((b[o] & 127) << 21) | ((b[o + 1] & 127) << 14) | ((b[o + 2] & 127) << 7) | (b[o + 3] & 127);
+
+/**
+ * The ID3v2.3/2.4 frames of a tag body (after any extended header) with
+ * every zlib-compressed frame inflated (ID3v2.3 §3.3.1 flag i, a 4-byte
+ * decompressed size first; ID3v2.4 §4.1.2 flag k, with its data length
+ * indicator — a v2.4 frame's own unsynchronisation undone first) and every
+ * encrypted frame left out (no key: its bytes are no text); the frame flags
+ * cleared. null when no frame is compressed or encrypted (nothing to do).
+ * Pure. music-metadata reads such frames' raw bytes as text (a title of
+ * "\0\0\0\x11xœ…"); ffmpeg skips them.
+ */
+export function inflateId3Frames(version: number, frames: Buffer): { frames: Buffer; inflated: string[]; dropped: string[] } | null {
+  const parts: Buffer[] = [];
+  const inflated: string[] = [];
+  const dropped: string[] = [];
+  let i = 0;
+  while (i + 10 <= frames.length && /^[A-Z0-9]{4}$/.test(frames.toString('latin1', i, i + 4))) {
+    const id = frames.toString('latin1', i, i + 4);
+    const len = version === 4 ? unsyncsafe(frames, i + 4) : frames.readUInt32BE(i + 4);
+    const f = frames[i + 9];
+    let body = frames.subarray(i + 10, i + 10 + len);
+    const compressed = version === 4 ? Boolean(f & 0x08) : Boolean(f & 0x80);
+    const encrypted = version === 4 ? Boolean(f & 0x04) : Boolean(f & 0x40);
+    i += 10 + len;
+    if (!compressed && !encrypted) {
+      parts.push(frames.subarray(i - 10 - len, i));
+      continue;
+    }
+    if (encrypted) {
+      dropped.push(id);
+      continue;
+    }
+    if (version === 4 && f & 0x02) body = deunsync(body);
+    // what precedes the data: v2.3 the decompressed size (4), then the group byte; v2.4 the group byte, then the data length indicator
+    const skip = version === 4 ? (f & 0x40 ? 1 : 0) + (f & 0x01 ? 4 : 0) : 4 + (f & 0x20 ? 1 : 0);
+    let data: Buffer;
+    try {
+      data = inflateSync(body.subarray(skip));
+    } catch {
+      dropped.push(id);
+      continue;
+    }
+    inflated.push(id);
+    parts.push(Buffer.concat([Buffer.from(id, 'latin1'), version === 4 ? syncsafe(data.length) : Buffer.from([data.length >>> 24, (data.length >> 16) & 255, (data.length >> 8) & 255, data.length & 255]), Buffer.from([frames[i - len - 2], 0]), data]));
+  }
+  if (!inflated.length && !dropped.length) return null;
+  return { frames: Buffer.concat(parts), inflated, dropped };
+}
+
+/**
+ * The ID3v2 tag at the file's start rebuilt where music-metadata and ffmpeg
+ * misread it, or null when they read it right: unsynchronised as a whole
+ * (ID3v2.2/2.3 header flag bit 7; ID3v2.3 §5: the writer inserted 0x00 after
+ * every 0xFF that a 0b111xxxxx byte or 0x00 followed) — undone (`unsync`);
+ * compressed or encrypted frames (inflateId3Frames) — inflated or left out.
+ * The extended header is left out (its CRC would no longer fit) and the size
+ * rewritten. ID3v2.4 unsynchronises per frame, which readers handle.
+ */
+async function repairedId3(fh: FileHandle, head: Buffer, size: number): Promise<{ tag: Buffer; unsync: boolean; inflated: string[]; dropped: string[] } | null> {
+  if (head.length < 10 || head.toString('latin1', 0, 3) !== 'ID3' || head[3] < 2 || head[3] > 4) return null;
+  const version = head[3];
+  const unsync = version !== 4 && Boolean(head[5] & 0x80);
+  const len = id3v2Length(head) - (head[5] & 0x10 ? 10 : 0);
+  if (len <= 10 || len > size || len > 64 << 20) return null;
+  // without unsynchronisation, a frame can be compressed only in v2.3/2.4: flag bits show in the frame headers; read the tag only then
+  const raw = Buffer.alloc(len - 10);
+  await fh.read(raw, 0, raw.length, 10);
+  let body = unsync ? deunsync(raw) : raw;
+  let ext = 0;
+  if (head[5] & 0x40 && version >= 3) ext = version === 4 ? unsyncsafe(body, 0) : 4 + body.readUInt32BE(0);
+  const inflatedFrames = version >= 3 && ext < body.length ? inflateId3Frames(version, body.subarray(ext)) : null;
+  if (!unsync && !inflatedFrames) return null;
+  if (inflatedFrames) body = inflatedFrames.frames;
+  else if (ext) body = body.subarray(ext);
   const h = Buffer.from(head.subarray(0, 10));
-  h[5] &= 0x7f;
-  h.writeUInt8((body.length >> 21) & 127, 6);
-  h.writeUInt8((body.length >> 14) & 127, 7);
-  h.writeUInt8((body.length >> 7) & 127, 8);
-  h.writeUInt8(body.length & 127, 9);
-  return Buffer.concat([h, body]);
+  h[5] &= ~(0x80 | 0x40 | 0x10) & 0xff;
+  syncsafe(body.length).copy(h, 6);
+  return { tag: Buffer.concat([h, body]), unsync, inflated: inflatedFrames?.inflated ?? [], dropped: inflatedFrames?.dropped ?? [] };
 }
 
 // ---- tags -----------------------------------------------------------------
@@ -682,7 +753,8 @@ export function codecWarning(path: string, codec: string | undefined): string | 
  * estimate, or one that cannot fit the file. null when ffmpeg could not.
  * Cost: one read of the file, no decode.
  */
-export async function measureAudioStream(path: string, signal?: AbortSignal): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
+export async function measureAudioStream(path: string, signal?: AbortSignal, opts: { decode?: boolean } = {}): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
+  if (opts.decode) return decodedCount(path, signal);
   const r = await runFfmpeg(['-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'framecrc', '-'], { signal, maxStdout: 256 * 1024 * 1024 }).catch(() => null);
   if (!r || r.code !== 0) return null;
   // a packet ffmpeg called corrupt (a truncated file's last one) and what follows it do not decode
@@ -690,6 +762,27 @@ export async function measureAudioStream(path: string, signal?: AbortSignal): Pr
   const packets = packetSpan(r.stdout.toString('latin1'), corrupt.length ? Math.min(...corrupt) : undefined);
   if (!packets || packets.durationSec <= 0) return null;
   return { durationSec: packets.durationSec, audioBytes: packets.bytes, damage: damageIn(r.stderr, []) };
+}
+
+/**
+ * Decode the first audio stream to nothing (`-f null`) and take ffmpeg's own
+ * closing count at verbose level ("Input stream #0:N (audio): P packets read
+ * (B bytes); F frames decoded (S samples)"): S over the stream's sample rate is
+ * what decodes, to the sample, and B the audio's bytes. For a stream without
+ * a stated length (an MP3 without a Xing/Info/VBRI header, ADTS AAC), whose
+ * packet read (measureAudioStream's default) is not what decodes: the
+ * demuxer's parser hands bytes after the last frame (an APEv2 tag without a
+ * header, an ID3v2 tag appended after the audio) on as one more packet, which
+ * the decoder drops ("Header missing"). Cost: one decode (an MP3: ~0.4 s CPU
+ * for 5 min, against ~0.1 s for the packet read). null when ffmpeg could not.
+ */
+async function decodedCount(path: string, signal?: AbortSignal): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
+  const r = await runFfmpeg(['-v', 'verbose', '-i', path, '-map', '0:a:0', '-f', 'null', '-'], { signal, maxStdout: 0 }).catch(() => null);
+  if (!r || r.code !== 0) return null;
+  const rate = Number(/^\s*Stream #0:\d+[^:]*: Audio: [^\n]*?, (\d+) Hz/m.exec(r.stderr)?.[1]);
+  const m = /^\s*Input stream #0:\d+ \(audio\): [1-9]\d* packets read \((\d+) bytes\); \d+ frames decoded \((\d+) samples\)/m.exec(r.stderr);
+  if (!m || !(rate > 0) || Number(m[2]) <= 0) return null;
+  return { durationSec: Number(m[2]) / rate, audioBytes: Number(m[1]), damage: damageIn(r.stderr, []) };
 }
 
 /**
@@ -915,7 +1008,9 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // 19.969) and Opus in Matroska (CodecDelay and the last block's DiscardPadding, which ffmpeg's packet read does not
   // state: packets 20.021 s, decoded 20.000) — the probe states the container's duration there, the library the decoded one.
   // the gapless length of an MP3 with a LAME/Info tag: what ffmpeg decodes (its Duration counts the encoder delay and padding too)
-  const gapless = structure?.gapless && !ff.durationEstimated ? structure.gapless.samples / structure.gapless.sampleRate : itunSmpbSec(mm, ff.container);
+  const smpb = structure?.gapless && !ff.durationEstimated ? null : itunSmpbSec(mm, ff.container, ff.durationSec);
+  if (smpb?.stale) warnings.push(`The iTunSMPB tag states ${fmtTime(smpb.sec)} of audio, which the file does not hold (its container states ${fmtTime(ff.durationSec!)}): the tag is stale, copied from another encode; not used.`);
+  const gapless = structure?.gapless && !ff.durationEstimated ? structure.gapless.samples / structure.gapless.sampleRate : smpb && !smpb.stale ? smpb.sec : null;
   // FLAC STREAMINFO total_samples = 0: the stream states no length (ffmpeg's duration, if any, is a guess)
   const flacUnstated = structure?.flac?.totalSamples === 0;
   // a CAF's packet table: the valid frames (priming and remainder left out), what ffmpeg decodes (its Duration counts every packet)
@@ -1006,14 +1101,23 @@ function statedOff(kbps: number, bytes: number, sec: number): boolean {
  * sample count over the sample rate. ffmpeg skips the priming but decodes the
  * padding (libavformat/mov.c reads only the priming), so what it decodes runs
  * that padding (< one AAC frame) past this length; the library shows this length.
- * null when there is no such tag.
+ * null when there is no such tag. `stale`: the tag cannot be this audio's —
+ * its count is more than the container's duration (`statedSec`, ffmpeg's)
+ * holds, or less by more than its priming, padding and one 2048-sample frame
+ * (a tag copied from another encode by a tagger, or kept through a re-encode
+ * or a cut); the length is then not taken from it.
  */
-export function itunSmpbSec(mm: IAudioMetadata | null, container: string): number | null {
+export function itunSmpbSec(mm: IAudioMetadata | null, container: string, statedSec?: number | null): { sec: number; stale: boolean } | null {
   if (!mm || !container.split(',').includes('mov') || !mm.format.sampleRate) return null;
+  const rate = mm.format.sampleRate;
   const tag = (mm.native?.iTunes ?? []).find((t) => /iTunSMPB$/i.test(t.id));
   const m = typeof tag?.value === 'string' ? /^\s*[0-9a-f]{8}\s+([0-9a-f]{8})\s+([0-9a-f]{8})\s+([0-9a-f]{16})/i.exec(tag.value) : null;
   const samples = m ? parseInt(m[3], 16) : 0;
-  return samples > 0 ? samples / mm.format.sampleRate : null;
+  if (!m || samples <= 0) return null;
+  const held = statedSec && statedSec > 0 ? statedSec * rate : null;
+  // ffmpeg prints its duration to 10 ms: half of that, and one sample, is the reading's own slack
+  const stale = held !== null && (samples > held + 0.005 * rate + 1 || samples < held - (parseInt(m[1], 16) + parseInt(m[2], 16) + 2048 + 0.005 * rate));
+  return { sec: samples / rate, stale };
 }
 
 /**
