@@ -1020,10 +1020,14 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const links = structure?.ogg?.links ?? [];
   const chainSec = links.length > 1 && links.every((l) => l.sampleRate > 0) ? links.reduce((t, l) => t + l.samples / l.sampleRate, 0) : null;
   if (chainSec !== null) warnings.push(chainedText(links));
+  // one Ogg stream whose pages were walked: its last granule position (less Opus' pre-skip, RFC 7845 §4.2) is the
+  // samples it decodes; ffmpeg's Duration counts the pre-skip (6.0065 s for 6.000 s of Opus) and is printed to 10 ms.
+  // Opus, Vorbis and FLAC only: ffmpeg decodes Speex's last frame whole, past the granule position
+  const oneLink = links.length === 1 && /^(opus|vorbis|flac)$/.test(links[0].codec) && !structure?.truncated && links[0].sampleRate > 0 && links[0].samples > 0 ? links[0].samples / links[0].sampleRate : null;
   // an uncompressed stream's exact sample count (a WAV's PCM data chunk, a DSF header): ffmpeg's Duration may count
   // a DSF's block padding, or misjudge an extensible WAV's sample size
   const exactSec = structure?.exactFrames ? structure.exactFrames.frames / structure.exactFrames.sampleRate : null;
-  const stated = chainSec ?? gapless ?? cafSec ?? exactSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
+  const stated = chainSec ?? oneLink ?? gapless ?? cafSec ?? exactSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
   let durationSec: number | null = stated;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
   const why = ff.container.split(',').includes('mp3') ? ' (no Xing/Info/VBRI header)' : '';
