@@ -13,6 +13,13 @@
 //   more frame (6.060 s; what decodes and the library: 6.034 s);
 // - Kind 1: an Ogg Opus stream: the probe stated ffmpeg's Duration (6.01 s: pre-skip counted, 10 ms
 //   print) where its granule position says what decodes (6.000 s, the library's figure).
+// - Kind 1: an iTunes-tagged MP3's comment was its iTunNORM COMM frame (" 000001A2 00000191 …": the first COMM,
+//   whatever its description) where ffmpeg names the real comment (the COMM with no description);
+// - Kind 1: NUL in ID3 text: an ID3v2.4 multi-valued title ("Part One\0Part Two", §4.2) was cut to its first
+//   value with a false "music-metadata misread" warning; an ID3v2.3 frame's bytes after its terminator (to
+//   be ignored, §4.2) showed as a second artist ("Art; junk") or in the title ("Clean\x00AB");
+// - Kind 1: a title only in QuickTime metadata keys ("com.apple.quicktime.title", as Apple's apps write an
+//   'mdta' handler), which ffmpeg reads, was lost; a repeated Vorbis TITLE showed the last value only.
 // Inputs are built here with ffmpeg and byte by byte.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -74,6 +81,24 @@ function withIlstItems(m4a: Buffer, items: Buffer[]): Buffer {
   return Buffer.concat([m4a.subarray(0, moov.start) as Buffer, atom('moov', Buffer.concat([...kids, atom('udta', meta)])), m4a.subarray(moov.start + moov.size)]);
 }
 
+/** a FLAC with its metadata blocks' Vorbis comment replaced by one holding `entries` ("KEY=value", RFC 9639 §8.6) */
+function withVorbisComment(flac: Buffer, entries: string[]): Buffer {
+  const blocks: Buffer[] = [];
+  let i = 4;
+  for (let last = false; !last; ) {
+    last = Boolean(flac[i] & 0x80);
+    const len = flac.readUIntBE(i + 1, 3);
+    if ((flac[i] & 0x7f) !== 4) blocks.push(Buffer.concat([Buffer.from([flac[i] & 0x7f]), flac.subarray(i + 1, i + 4 + len)]));
+    i += 4 + len;
+  }
+  const vendor = Buffer.from('reference libFLAC 1.4.2 20221022');
+  const vc = Buffer.concat([le32(vendor.length), vendor, le32(entries.length), ...entries.map((e) => Buffer.concat([le32(Buffer.byteLength(e)), Buffer.from(e)]))]);
+  const len3 = (n: number) => Buffer.from([n >> 16, (n >> 8) & 255, n & 255]);
+  blocks.splice(1, 0, Buffer.concat([Buffer.from([4]), len3(vc.length), vc]));
+  blocks[blocks.length - 1][0] |= 0x80;
+  return Buffer.concat([Buffer.from('fLaC'), ...blocks, flac.subarray(i)]);
+}
+
 const F = {
   src: join(DIR, 'src.wav'),
   body: join(DIR, 'body.mp3'),
@@ -92,6 +117,11 @@ const F = {
   apeNoHeader: join(DIR, 'ape-footer-only.mp3'),
   id3AtEnd: join(DIR, 'id3v23-at-end.mp3'),
   opus: join(DIR, 'tone.opus'),
+  itunesComm: join(DIR, 'itunes-comm.mp3'),
+  v24Multi: join(DIR, 'id3v24-title-multi.mp3'),
+  v23Leftover: join(DIR, 'id3v23-after-terminator.mp3'),
+  mdta: join(DIR, 'mdta-title.m4a'),
+  flacDup: join(DIR, 'two-titles.flac'),
   vorbis: join(DIR, 'odd-length.ogg'),
   speex: join(DIR, 'voice.spx'),
 };
@@ -138,6 +168,14 @@ describe('media truth, new inputs of kinds 1 and 2 (issue 10, eleventh round)', 
     writeFileSync(F.apeNoHeader, Buffer.concat([body, apeFooterOnly([['Title', 'APE footer only'], ['Artist', 'Someone']])]));
     writeFileSync(F.id3AtEnd, Buffer.concat([body, id3(3, [f23('TIT2', latin1Text('At the end'))])]));
     ff(['-i', F.src, '-c:a', 'libopus', '-b:a', '96k', F.opus]);
+    // iTunes writes COMM frames named iTunNORM / iTunSMPB / iTunPGAP (UTF-16, description + text) beside the user's comment
+    const comm = (desc: string, text: string) => f23('COMM', Buffer.concat([Buffer.from([1]), Buffer.from('eng'), Buffer.from('\ufeff' + desc, 'utf16le'), Buffer.alloc(2), Buffer.from('\ufeff' + text, 'utf16le')]));
+    writeFileSync(F.itunesComm, Buffer.concat([id3(3, [f23('TIT2', latin1Text('iTunes MP3')), comm('iTunNORM', ' 000001A2 00000191 00000D11 00000C9B 0001A3E8 0001A3E8 00007E1B 00007D47 0001A3E8 0001A3E8'), comm('iTunPGAP', '0'), comm('', 'A real comment')]), body]));
+    writeFileSync(F.v24Multi, Buffer.concat([id3(4, [f24('TIT2', utf8Text('Part One\0Part Two')), f24('TPE1', utf8Text('Ann'))]), body]));
+    writeFileSync(F.v23Leftover, Buffer.concat([id3(3, [f23('TIT2', Buffer.concat([Buffer.from([1]), Buffer.from('\ufeffClean', 'utf16le'), Buffer.alloc(2), Buffer.from('AB', 'utf16le')])), f23('TPE1', latin1Text('Art\0junk'))]), body]));
+    ff(['-i', F.src, '-c:a', 'aac', '-movflags', 'use_metadata_tags', '-metadata', 'com.apple.quicktime.title=Only in mdta', '-metadata', 'com.apple.quicktime.artist=Apple Artist', F.mdta]);
+    ff(['-i', F.src, '-c:a', 'flac', F.flacDup]);
+    writeFileSync(F.flacDup, withVorbisComment(readFileSync(F.flacDup), ['TITLE=First', 'TITLE=Second', 'ARTIST=A']));
     ff(['-ss', '0.0123', '-i', F.src, '-c:a', 'libvorbis', F.vorbis]);
     ff(['-i', F.src, '-ac', '1', '-ar', '16000', '-c:a', 'libspeex', F.speex]);
     db = openDb(join(DIR, 'db'));
@@ -197,5 +235,33 @@ describe('media truth, new inputs of kinds 1 and 2 (issue 10, eleventh round)', 
       const lib = await libraryProbe(p);
       assert.ok(Math.abs(lib.durationSec - r.durationSec) < 0.0005, `${p}: library ${lib.durationSec}, probe ${r.durationSec}`);
     }
+  });
+
+  test('kind 1: an iTunes MP3\'s comment is its COMM frame without a description, as ffmpeg reads it (was the iTunNORM numbers)', async () => {
+    for (const r of [await probeFile(F.itunesComm), await libraryProbe(F.itunesComm)]) {
+      assert.equal(r.tags.comment, 'A real comment', JSON.stringify(r.tags));
+      assert.equal(r.tags.title, 'iTunes MP3');
+      assert.deepEqual(r.warnings, []);
+    }
+  });
+
+  test('kind 1: NUL in ID3 text: ID3v2.4 values are every value (was the first, "misread" warned); ID3v2.3 bytes after the terminator are ignored (was "Art; junk", "Clean\\x00AB")', async () => {
+    for (const r of [await probeFile(F.v24Multi), await libraryProbe(F.v24Multi)]) {
+      assert.equal(r.tags.title, 'Part One; Part Two');
+      assert.deepEqual(r.warnings, []);
+    }
+    for (const r of [await probeFile(F.v23Leftover), await libraryProbe(F.v23Leftover)]) {
+      assert.equal(r.tags.title, 'Clean');
+      assert.equal(r.tags.artist, 'Art');
+      assert.deepEqual(r.warnings, []);
+    }
+  });
+
+  test('kind 1: QuickTime metadata keys (com.apple.quicktime.title/artist) are read as ffmpeg reads them (was no tags); a repeated Vorbis TITLE shows every value (was the last)', async () => {
+    for (const r of [await probeFile(F.mdta), await libraryProbe(F.mdta)]) {
+      assert.equal(r.tags.title, 'Only in mdta');
+      assert.equal(r.tags.artist, 'Apple Artist');
+    }
+    for (const r of [await probeFile(F.flacDup), await libraryProbe(F.flacDup)]) assert.equal(r.tags.title, 'First; Second');
   });
 });

@@ -263,24 +263,56 @@ async function repairedId3(fh: FileHandle, head: Buffer, size: number): Promise<
 
 // ---- tags -----------------------------------------------------------------
 
+/**
+ * The ID3v2 version whose text frames music-metadata's common tags came from
+ * ("ID3v2.4", "ID3v2.3", "ID3v2.2"), or null (no ID3v2 tag).
+ */
+const id3Version = (meta: IAudioMetadata): string | null => ['ID3v2.4', 'ID3v2.3', 'ID3v2.2'].find((v) => meta.native?.[v]?.length) ?? null;
+
+/**
+ * A text value with NUL characters read from an ID3v2 frame: ID3v2.4 §4.2
+ * separates multiple values with NUL (every value, "; "-joined, as for a
+ * multi-valued artist); ID3v2.2/2.3 §4.2 say what follows the terminator is
+ * to be ignored (a writer's leftover bytes). Other values unchanged.
+ */
+function id3Text(s: string, version: string | null): string {
+  if (!version || !s.includes('\0')) return s;
+  if (version !== 'ID3v2.4') return s.slice(0, s.indexOf('\0'));
+  return s.split('\0').map((x) => x.trim()).filter(Boolean).join('; ');
+}
+
 /** The tags the studio shows, from music-metadata's common tags. */
 export function tagsOf(meta: IAudioMetadata | null): Tags {
   if (!meta) return {};
   const c = meta.common;
   const t: Tags = {};
-  if (c.title) t.title = c.title;
+  const v = id3Version(meta);
+  if (c.title) t.title = id3Text(c.title, v);
   // a multi-valued artist (Vorbis comments' repeated ARTIST, ID3v2.4's NUL-separated TPE1, APEv2's list): every
-  // value, as players list them; music-metadata's `artist` keeps only the first when no one display string is tagged
+  // value, as players list them; music-metadata's `artist` keeps only the first when no one display string is tagged.
+  // ID3v2.2/2.3 hold one value a frame (and one frame an id): what follows a NUL there is no second artist
+  // (music-metadata splits the frame there into two TPE1 entries)
+  const tpe1 = v && v !== 'ID3v2.4' ? (meta.native[v] ?? []).filter((f) => f.id === 'TPE1' || f.id === 'TP1').map((f) => f.value) : [];
   const artists = (c.artists ?? []).filter((a) => a.trim() !== '');
-  if (artists.length > 1 && (!c.artist || c.artist === artists[0])) t.artist = artists.join('; ');
-  else if (c.artist) t.artist = c.artist;
-  if (c.album) t.album = c.album;
-  if (c.albumartist) t.albumArtist = c.albumartist;
+  if (tpe1.length > 1 && typeof tpe1[0] === 'string') t.artist = id3Text(tpe1[0], v);
+  else if (artists.length > 1 && (!c.artist || c.artist === artists[0])) t.artist = artists.join('; ');
+  else if (c.artist) t.artist = id3Text(c.artist, v);
+  if (c.album) t.album = id3Text(c.album, v);
+  // a Vorbis comment may repeat any field (Vorbis I §5.2.2: "TITLE=a", "TITLE=b"): every value, in file order, as
+  // for the artist (music-metadata keeps the last)
+  const vorbis = (meta.native?.vorbis ?? []) as Array<{ id: string; value: unknown }>;
+  for (const [field, key] of [['title', 'TITLE'], ['album', 'ALBUM']] as const) {
+    const all = [...new Set(nativeValues(vorbis, [key]))];
+    if (all.length > 1) t[field] = all.join('; ');
+  }
+  if (c.albumartist) t.albumArtist = id3Text(c.albumartist, v);
   if (c.year) t.year = c.year;
   if (c.genre?.length) t.genre = c.genre;
   if (c.track?.no) t.trackNo = c.track.no;
-  const comment = c.comment?.[0];
-  if (comment) t.comment = typeof comment === 'string' ? comment : (comment as { text?: string }).text;
+  // the comment: ID3's COMM frame with an empty description (ffmpeg's "comment" too); a COMM frame with one is a
+  // program's private field under a name (iTunes' iTunNORM, iTunSMPB, iTunPGAP: numbers, not a comment)
+  const comment = (c.comment ?? []).find((x) => typeof x === 'string' || !x.descriptor);
+  if (comment) t.comment = id3Text(typeof comment === 'string' ? comment : (comment.text ?? ''), v) || undefined;
   if (t.comment === undefined) delete t.comment;
   return t;
 }
@@ -294,6 +326,13 @@ const pick = (m: Record<string, string>, ...keys: string[]): string | undefined 
 /** The studio's tags from ffmpeg's metadata (lower-case keys, as ffmpeg names them per container). */
 export function tagsOfFfmpeg(m: Record<string, string> | undefined): Tags {
   if (!m) return {};
+  // QuickTime metadata keys (an 'mdta' handler's 'keys' box, as Apple's apps write them: "com.apple.quicktime.title")
+  // are the generic names under Apple's reverse-DNS space; a generic key of the file's own comes first
+  const qt = 'com.apple.quicktime.';
+  if (Object.keys(m).some((k) => k.startsWith(qt))) {
+    m = { ...m };
+    for (const [k, v] of Object.entries(m)) if (k.startsWith(qt) && m[k.slice(qt.length)] === undefined) m[k.slice(qt.length)] = v;
+  }
   const t: Tags = {};
   const title = pick(m, 'title');
   const artist = pick(m, 'artist', 'author', 'performer');
