@@ -19,9 +19,14 @@
 //   value with a false "music-metadata misread" warning; an ID3v2.3 frame's bytes after its terminator (to
 //   be ignored, §4.2) showed as a second artist ("Art; junk") or in the title ("Clean\x00AB");
 // - Kind 1: a title only in QuickTime metadata keys ("com.apple.quicktime.title", as Apple's apps write an
-//   'mdta' handler), which ffmpeg reads, was lost; a repeated Vorbis TITLE showed the last value only.
+//   'mdta' handler), which ffmpeg reads, was lost; a repeated Vorbis TITLE showed the last value only;
+// - Kind 1: an MP3 whose ID3v2 tag follows stray bytes (an HTTP header left by a broken download) lost every
+//   tag in both readers; the tag is found before the first frame and read, with a warning;
+// - Kind 1: a WavPack written to a pipe (its sample count unknown; ffmpeg states no duration, music-metadata
+//   0 s) was said to have a header "stating 0:00.00" that "is wrong"; it states none.
 // Inputs are built here with ffmpeg and byte by byte.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
@@ -122,6 +127,8 @@ const F = {
   v23Leftover: join(DIR, 'id3v23-after-terminator.mp3'),
   mdta: join(DIR, 'mdta-title.m4a'),
   flacDup: join(DIR, 'two-titles.flac'),
+  httpJunk: join(DIR, 'http-header-first.mp3'),
+  pipedWv: join(DIR, 'piped.wv'),
   vorbis: join(DIR, 'odd-length.ogg'),
   speex: join(DIR, 'voice.spx'),
 };
@@ -175,6 +182,9 @@ describe('media truth, new inputs of kinds 1 and 2 (issue 10, eleventh round)', 
     writeFileSync(F.v23Leftover, Buffer.concat([id3(3, [f23('TIT2', Buffer.concat([Buffer.from([1]), Buffer.from('\ufeffClean', 'utf16le'), Buffer.alloc(2), Buffer.from('AB', 'utf16le')])), f23('TPE1', latin1Text('Art\0junk'))]), body]));
     ff(['-i', F.src, '-c:a', 'aac', '-movflags', 'use_metadata_tags', '-metadata', 'com.apple.quicktime.title=Only in mdta', '-metadata', 'com.apple.quicktime.artist=Apple Artist', F.mdta]);
     ff(['-i', F.src, '-c:a', 'flac', F.flacDup]);
+    // a WavPack encoder writing to a pipe cannot go back to fill in the total sample count
+    writeFileSync(F.pipedWv, execFileSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', F.src, '-c:a', 'wavpack', '-f', 'wv', 'pipe:1'], { maxBuffer: 1 << 26 }));
+    writeFileSync(F.httpJunk, Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: audio/mpeg\r\n\r\n'), id3(3, [f23('TIT2', latin1Text('After the header')), f23('TPE1', latin1Text('Someone'))]), body]));
     writeFileSync(F.flacDup, withVorbisComment(readFileSync(F.flacDup), ['TITLE=First', 'TITLE=Second', 'ARTIST=A']));
     ff(['-ss', '0.0123', '-i', F.src, '-c:a', 'libvorbis', F.vorbis]);
     ff(['-i', F.src, '-ac', '1', '-ar', '16000', '-c:a', 'libspeex', F.speex]);
@@ -263,5 +273,23 @@ describe('media truth, new inputs of kinds 1 and 2 (issue 10, eleventh round)', 
       assert.equal(r.tags.artist, 'Apple Artist');
     }
     for (const r of [await probeFile(F.flacDup), await libraryProbe(F.flacDup)]) assert.equal(r.tags.title, 'First; Second');
+  });
+
+  test('kind 1: an ID3v2 tag after stray bytes (an HTTP header) is read, with a warning naming them (was no tags in either reader); the duration is what decodes', async () => {
+    for (const r of [await probeFile(F.httpJunk), await libraryProbe(F.httpJunk)]) {
+      assert.equal(r.tags.title, 'After the header');
+      assert.equal(r.tags.artist, 'Someone');
+      assert.ok(r.warnings.some((w) => /starts with 45 bytes that are not audio.*HTTP\/1\.1 200 OK/.test(w)), r.warnings.join(' | '));
+      assert.ok(Math.abs(r.durationSec - decodedSec(F.httpJunk)) < 0.001, `${r.durationSec}`);
+    }
+    // a tag at byte 0 is not reported
+    assert.ok(!(await probeFile(F.v24Multi)).warnings.some((w) => /not audio/.test(w)));
+  });
+
+  test('kind 1: a WavPack that states no length (written to a pipe): "states no duration", what decodes (was "its header states 0:00.00 … the header is wrong")', async () => {
+    for (const r of [await probeFile(F.pipedWv), await libraryProbe(F.pipedWv)]) {
+      assert.ok(Math.abs(r.durationSec - 6) < 0.001, `${r.durationSec}`);
+      assert.deepEqual(r.warnings, ['The container states no duration; the duration 0:06.00 is measured from every packet.']);
+    }
   });
 });

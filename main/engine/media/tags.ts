@@ -127,6 +127,8 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
         repaired: `The ${version} tag is unsynchronised as a whole (its unsynchronisation flag: a 0x00 inserted after each 0xFF that could read as an MPEG sync, ${version} §5), which ffmpeg and music-metadata misread (ffmpeg cuts text at the first inserted byte); it was read after undoing the unsynchronisation.`,
       };
     }
+    const late = await lateId3(fh, head.subarray(0, bytesRead), meta);
+    if (late) return late;
     const appended = await appendedId3v24(fh, head.subarray(0, bytesRead), size);
     if (appended) {
       // an ID3v2.4 tag appended at the end (ID3v2.4 §3.4/§5, found by its footer), which neither reader looks for
@@ -146,6 +148,37 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
   } catch (err) {
     return { meta: null, error: (err as Error).message };
   }
+}
+
+/**
+ * An ID3v2 tag that does not start the file (ID3v2.4 §5 wants it first):
+ * bytes before it — an HTTP response header a broken download left, a
+ * stray run of zeros — make both readers miss it. Found in the first bytes
+ * (`head`) where no ID3v2 tag was read: a valid header ("ID3", version 2–4,
+ * syncsafe size) whose end is followed by an MPEG audio frame sync, so the
+ * tag is the one before the audio. Its tags fill what the first reading
+ * lacks, with a warning naming the bytes before it; null when there is none.
+ */
+async function lateId3(fh: FileHandle, head: Buffer, meta: IAudioMetadata): Promise<{ meta: IAudioMetadata; repaired: string } | null> {
+  if (Object.keys(meta.native ?? {}).some((k) => k.startsWith('ID3v2'))) return null;
+  for (let at = head.indexOf('ID3', 1, 'latin1'); at > 0; at = head.indexOf('ID3', at + 1, 'latin1')) {
+    const h = head.subarray(at, at + 10);
+    const len = id3v2Length(h);
+    if (!len || h[3] < 2 || h[3] > 4 || len > 64 << 20) continue;
+    const tag = Buffer.alloc(len + 2);
+    const { bytesRead } = await fh.read(tag, 0, tag.length, at);
+    if (bytesRead < len + 2 || tag[len] !== 0xff || (tag[len + 1] & 0xe0) !== 0xe0) continue;
+    const fixed = await parseBuffer(tag.subarray(0, len), { mimeType: 'audio/mpeg' }, { duration: false, skipCovers: false, skipPostHeaders: true }).catch(() => null);
+    const version = `ID3v2.${h[3]}`;
+    if (!fixed?.native[version]?.length) continue;
+    meta.native = { ...meta.native, [version]: fixed.native[version] };
+    const had = meta.common as unknown as Record<string, unknown>;
+    const empty = (x: unknown) => x === undefined || x === null || (Array.isArray(x) && x.length === 0) || (typeof x === 'object' && !Array.isArray(x) && (x as { no?: unknown }).no === null);
+    for (const [k, v] of Object.entries(fixed.common)) if (!empty(v) && empty(had[k])) had[k] = v;
+    const text = /^[\t\r\n\x20-\x7e]+$/.test(head.toString('latin1', 0, at)) ? `: text, "${head.toString('latin1', 0, Math.min(at, 40)).replace(/\s+/g, ' ').trim()}${at > 40 ? '…' : ''}"` : '';
+    return { meta, repaired: `The file starts with ${at} bytes that are not audio${text} (left by a broken download or copy) before its ${version} tag, which ffmpeg and music-metadata look for at byte 0 only; the tag was read from byte ${at}.` };
+  }
+  return null;
 }
 
 /**
@@ -1066,7 +1099,8 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // an uncompressed stream's exact sample count (a WAV's PCM data chunk, a DSF header): ffmpeg's Duration may count
   // a DSF's block padding, or misjudge an extensible WAV's sample size
   const exactSec = structure?.exactFrames ? structure.exactFrames.frames / structure.exactFrames.sampleRate : null;
-  const stated = chainSec ?? oneLink ?? gapless ?? cafSec ?? exactSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
+  const stated = chainSec ?? oneLink ?? gapless ?? cafSec ?? exactSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) && mm.format.duration > 0 ? mm.format.duration : null)));
+  // (music-metadata's 0 is no statement: a WavPack written to a pipe states its sample count as unknown, and ffmpeg none)
   let durationSec: number | null = stated;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
   const why = ff.container.split(',').includes('mp3') ? ' (no Xing/Info/VBRI header)' : '';
