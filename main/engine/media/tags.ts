@@ -263,6 +263,24 @@ export function inflateId3Frames(version: number, frames: Buffer): { frames: Buf
   return { frames: Buffer.concat(parts), inflated, dropped };
 }
 
+/** an ID3v2.3/2.4 tag (of `len` bytes from the file's start, no unsynchronisation) has a frame flagged compressed or encrypted: its frame headers, read one by one */
+async function flaggedFrame(fh: FileHandle, head: Buffer, len: number): Promise<boolean> {
+  const version = head[3];
+  const h = Buffer.alloc(10);
+  let at = 10;
+  if (head[5] & 0x40) {
+    await fh.read(h, 0, 4, at);
+    at += version === 4 ? unsyncsafe(h, 0) : 4 + h.readUInt32BE(0);
+  }
+  for (let n = 0; at + 10 <= len && n < 10_000; n++) {
+    const { bytesRead } = await fh.read(h, 0, 10, at);
+    if (bytesRead < 10 || !/^[A-Z0-9]{4}$/.test(h.toString('latin1', 0, 4))) return false;
+    if (version === 4 ? h[9] & 0x0c : h[9] & 0xc0) return true;
+    at += 10 + (version === 4 ? unsyncsafe(h, 4) : h.readUInt32BE(4));
+  }
+  return false;
+}
+
 /**
  * The ID3v2 tag at the file's start rebuilt where music-metadata and ffmpeg
  * misread it, or null when they read it right: unsynchronised as a whole
@@ -278,7 +296,9 @@ async function repairedId3(fh: FileHandle, head: Buffer, size: number): Promise<
   const unsync = version !== 4 && Boolean(head[5] & 0x80);
   const len = id3v2Length(head) - (head[5] & 0x10 ? 10 : 0);
   if (len <= 10 || len > size || len > 64 << 20) return null;
-  // without unsynchronisation, a frame can be compressed only in v2.3/2.4: flag bits show in the frame headers; read the tag only then
+  // without unsynchronisation the tag is read whole only when a frame header (10 bytes each, walked) flags compression or
+  // encryption: most tags are a few frames and a large picture, which is not read twice
+  if (!unsync && !(version >= 3 && (await flaggedFrame(fh, head, len)))) return null;
   const raw = Buffer.alloc(len - 10);
   await fh.read(raw, 0, raw.length, 10);
   let body = unsync ? deunsync(raw) : raw;
