@@ -3,7 +3,8 @@
 // Vorbis comments, FLAC metadata blocks, containers file-type files under application/), each checked
 // against what ffmpeg decodes or the bytes written. Faults found and fixed here (each test failed before):
 // - Kind 2: the scan's sniff took file-type's mime as an allow-list: RealMedia, MXF and SWF files, which
-//   ffmpeg decodes, were skipped as "not audio (application/vnd.rn-realmedia)" etc.;
+//   ffmpeg decodes, were skipped as "not audio (application/vnd.rn-realmedia)" etc.; and (kind 1) the probe gave
+//   a RealMedia file 0 s (ffmpeg states "Duration: 00:00:00.00", every packet at pts 0);
 // - Kind 1: a zlib-compressed ID3v2.3/2.4 frame (ID3v2.3 §3.3.1, ID3v2.4 §4.1.2) was shown as its raw
 //   bytes ("\0\0\0\x11xœcpÎÏ…") with a false "legacy 8-bit text" warning; an encrypted frame likewise;
 // - Kind 1: a stale iTunSMPB (a count the file's audio does not hold: a tag copied by a tagger, kept
@@ -193,12 +194,15 @@ describe('media truth, new inputs of kinds 1 and 2 (issue 10, eleventh round)', 
   });
   after(() => db?.close());
 
-  test('kind 2: containers file-type calls application/… (RealMedia, MXF, SWF) are asked of ffmpeg and scanned (were skipped as "not audio (application/vnd.rn-realmedia)"); a gzip stays skipped, named', async () => {
+  test('kind 2: containers file-type calls application/… (RealMedia, MXF, SWF) are asked of ffmpeg and scanned (were skipped as "not audio (application/vnd.rn-realmedia)"), RealMedia probed at what decodes (was 0 s); a gzip stays skipped, named', async () => {
     for (const p of [F.ra, F.mxf, F.swf]) {
       const v = await sniffAudio(p, readFileSync(p).length);
       assert.equal(v.audio, true, `${p}: ${JSON.stringify(v)}`);
       const lib = await libraryProbe(p);
       assert.ok(Math.abs(lib.durationSec - decodedSec(p)) < 0.03, `${p}: library ${lib.durationSec}, decodes ${decodedSec(p)}`);
+      // RealMedia states "Duration: 00:00:00.00" and gives every packet pts 0: the probe counts what decodes (was 0 s)
+      const pr = await probeFile(p);
+      assert.ok(Math.abs(pr.durationSec - lib.durationSec) < 0.03, `${p}: probe ${pr.durationSec}, library ${lib.durationSec}`);
     }
     assert.deepEqual(await sniffAudio(F.gz, readFileSync(F.gz).length), { audio: false, reason: 'not audio (application/gzip)' });
   });

@@ -165,7 +165,9 @@ export function parseFfmpegInfo(stderr: string): {
   const rawWav = /Input #0, [^,]+, from 'subfile,,start,\d+,end,\d+,,:/.test(stderr);
   const container = rawWav ? 'wav' : (/Input #0, ([^,]+(?:,[^,\s]+)*), from /.exec(stderr)?.[1] ?? 'unknown');
   const dm = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
-  const durationSec = dm ? Number(dm[1]) * 3600 + Number(dm[2]) * 60 + Number(dm[3]) : null;
+  // "Duration: 00:00:00.00" over audio packets (RealMedia) is no statement: ffmpeg found no length, as "N/A"
+  const stated = dm ? Number(dm[1]) * 3600 + Number(dm[2]) * 60 + Number(dm[3]) : null;
+  const durationSec = stated !== null && stated > 0 ? stated : null;
   const br = /Duration:.*bitrate: (\d+) kb\/s/.exec(stderr);
   const streams: StreamInfo[] = [];
   const re = /^\s*Stream #0:(\d+)[^:]*: (Audio|Video|Subtitle|Data|Attachment): (.*)$/gm;

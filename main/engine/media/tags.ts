@@ -852,6 +852,8 @@ export async function measureAudioStream(path: string, signal?: AbortSignal, opt
   // a packet ffmpeg called corrupt (a truncated file's last one) and what follows it do not decode
   const corrupt = [...r.stderr.matchAll(/Packet corrupt \(stream = 0, dts = (-?\d+)\)/g)].map((m) => Number(m[1]));
   const packets = packetSpan(r.stdout.toString('latin1'), corrupt.length ? Math.min(...corrupt) : undefined);
+  // packets without timestamps (RealMedia: every pts 0) span nothing: what decodes is counted instead
+  if (packets?.untimed) return decodedCount(path, signal);
   if (!packets || packets.durationSec <= 0) return null;
   return { durationSec: packets.durationSec, audioBytes: packets.bytes, damage: damageIn(r.stderr, []) };
 }
@@ -885,7 +887,7 @@ async function decodedCount(path: string, signal?: AbortSignal): Promise<{ durat
  * samples a decoder skips). Packets from dts `corruptFromDts` on (one ffmpeg
  * called corrupt) are left out: they do not decode. Pure; null when there are no packets.
  */
-export function packetSpan(text: string, corruptFromDts?: number): { durationSec: number; bytes: number; packets: number } | null {
+export function packetSpan(text: string, corruptFromDts?: number): { durationSec: number; bytes: number; packets: number; untimed?: boolean } | null {
   const tb = /^#tb 0: (\d+)\/(\d+)/m.exec(text);
   if (!tb) return null;
   const unit = Number(tb[1]) / Number(tb[2]);
@@ -893,16 +895,19 @@ export function packetSpan(text: string, corruptFromDts?: number): { durationSec
   let end = -Infinity;
   let bytes = 0;
   let packets = 0;
+  let lastPts = -Infinity;
   for (const m of text.matchAll(/^0,\s*(-?\d+),\s*(-?\d+),\s*(\d+),\s*(\d+),/gm)) {
     if (corruptFromDts !== undefined && Number(m[1]) >= corruptFromDts) break;
     const pts = Number(m[2]);
     if (pts < first) first = pts;
+    if (pts > lastPts) lastPts = pts;
     if (pts + Number(m[3]) > end) end = pts + Number(m[3]);
     bytes += Number(m[4]);
     packets++;
   }
   if (!packets) return null;
-  return { durationSec: (end - Math.max(first, 0)) * unit, bytes, packets };
+  // every packet at one time: the container gave none (RealMedia), and the span says nothing
+  return { durationSec: (end - Math.max(first, 0)) * unit, bytes, packets, ...(packets > 1 && lastPts === first ? { untimed: true } : {}) };
 }
 
 /**
