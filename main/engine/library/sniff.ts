@@ -107,10 +107,22 @@ async function sniffContent(path: string, size: number, signal?: AbortSignal): P
   const type = await fileTypeFromBuffer(head).catch(() => undefined);
   if (type) {
     if ((type.mime.startsWith('audio/') || type.mime.startsWith('video/')) && type.mime !== 'audio/midi') return { audio: true, how: `content: ${type.mime}` };
-    return { audio: false, reason: `not audio (${type.mime})` };
+    // file-type names containers that hold sound under application/ (RealMedia, MXF, SWF, application/ogg …): its
+    // mime is no verdict on sound, so ffmpeg decides — except for what never holds it (images, fonts, MIDI: notes, not sound)
+    if (/^(image|font)\//.test(type.mime) || type.mime === 'audio/midi') return { audio: false, reason: `not audio (${type.mime})` };
+    return askFfmpeg(path, signal, type.mime);
   }
   if (looksLikeText(head)) return { audio: false, reason: 'not audio (text)' };
-  // binary and unknown to file-type (e.g. Sony Wave64): ffmpeg decides
+  return askFfmpeg(path, signal);
+}
+
+/**
+ * ffmpeg's look at a file (`ffmpeg -i`, bounded by PROBE_TIMEOUT_MS): audio
+ * when it finds an audio stream. `mime`: what file-type called the file, named
+ * in the reason when ffmpeg finds no sound.
+ */
+async function askFfmpeg(path: string, signal: AbortSignal | undefined, mime?: string): Promise<SniffResult> {
+  // binary and unknown to file-type (e.g. Sony Wave64), or a container file-type names without saying it holds sound: ffmpeg decides
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), PROBE_TIMEOUT_MS);
   const onAbort = () => controller.abort();
@@ -119,7 +131,8 @@ async function sniffContent(path: string, size: number, signal?: AbortSignal): P
     const res = await runFfmpeg(['-i', path], { signal: controller.signal, maxStdout: 0 });
     const info = parseFfmpegInfo(res.stderr);
     if (info.streams.some((s) => s.type === 'audio')) return { audio: true, how: `ffmpeg: ${info.container}` };
-    return { audio: false, reason: info.container !== 'unknown' ? `not audio (${info.container} without sound)` : 'not audio (ffmpeg does not recognise it)' };
+    if (info.container !== 'unknown') return { audio: false, reason: `not audio (${info.container} without sound)` };
+    return { audio: false, reason: mime ? `not audio (${mime})` : 'not audio (ffmpeg does not recognise it)' };
   } catch {
     return { audio: false, reason: signal?.aborted ? 'not checked (scan cancelled)' : 'not audio (ffmpeg could not read it in time)' };
   } finally {

@@ -165,7 +165,9 @@ export function parseFfmpegInfo(stderr: string): {
   const rawWav = /Input #0, [^,]+, from 'subfile,,start,\d+,end,\d+,,:/.test(stderr);
   const container = rawWav ? 'wav' : (/Input #0, ([^,]+(?:,[^,\s]+)*), from /.exec(stderr)?.[1] ?? 'unknown');
   const dm = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
-  const durationSec = dm ? Number(dm[1]) * 3600 + Number(dm[2]) * 60 + Number(dm[3]) : null;
+  // "Duration: 00:00:00.00" over audio packets (RealMedia) is no statement: ffmpeg found no length, as "N/A"
+  const stated = dm ? Number(dm[1]) * 3600 + Number(dm[2]) * 60 + Number(dm[3]) : null;
+  const durationSec = stated !== null && stated > 0 ? stated : null;
   const br = /Duration:.*bitrate: (\d+) kb\/s/.exec(stderr);
   const streams: StreamInfo[] = [];
   const re = /^\s*Stream #0:(\d+)[^:]*: (Audio|Video|Subtitle|Data|Attachment): (.*)$/gm;
@@ -261,7 +263,9 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   const coverBytes = (mm.meta?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
   const st = mm.structure;
   const doubt = packetsNeeded({ ff: info, sizeBytes: size, coverBytes, structure: st, mmDurationSec: mm.meta?.format.duration });
-  const measured = audio && doubt ? await measureAudioStream(path, signal) : null;
+  // an estimated length (no Xing/Info/VBRI header, ADTS): what decodes, counted by a decode — a packet read would count bytes
+  // after the last frame (a tag the demuxer does not know) as one more frame
+  const measured = audio && doubt ? await measureAudioStream(path, signal, { decode: info.durationEstimated }) : null;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
   const extension = await extensionFacts(path, info.container);
   const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, mmRepaired: mm.repaired, measured, structure: st, extension });

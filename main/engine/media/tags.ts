@@ -23,6 +23,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, delimiter, dirname, extname, isAbsolute, join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { fileTypeFromBuffer, supportedExtensions } from 'file-type';
 import { parseBuffer, parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
 import * as strtok3 from 'strtok3';
@@ -65,7 +66,8 @@ const HEAD = 4100;
  * first bytes (file-type, as music-metadata itself guesses) and only where
  * those say nothing by the extension. The caller closes `fh`.
  * An ID3v2.2/2.3 tag unsynchronised as a whole is read from its repaired
- * bytes (unsynchronisedId3); `repaired` then holds the warning that says so.
+ * bytes, and compressed ID3v2.3/2.4 frames inflated (repairedId3); `repaired` then holds
+ * the warning that says so (unsynchronisation only: a compressed frame is no fault).
  * Never throws: `error` holds music-metadata's message when it gave up.
  */
 export async function readTagsByContent(fh: FileHandle, path: string, size: number): Promise<{ meta: IAudioMetadata | null; error?: string; repaired?: string }> {
@@ -106,19 +108,28 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
       for (const [k, v] of Object.entries(fixedWav.common)) if (!empty(v) && empty(had[k])) had[k] = v;
       meta.native = { ...fixedWav.native, ...Object.fromEntries(Object.entries(meta.native).filter(([k]) => !(k in fixedWav.native))) };
     }
-    const repaired = await unsynchronisedId3(fh, head.subarray(0, bytesRead), size);
+    const repaired = await repairedId3(fh, head.subarray(0, bytesRead), size);
     if (repaired) {
-      // the tag's own frames, read from the de-unsynchronised bytes, replace what music-metadata read from the raw ones
+      // the tag's own frames, read from the repaired bytes, replace what music-metadata read from the raw ones
       const version = `ID3v2.${head[3]}`;
-      const fixed = await parseBuffer(repaired, { mimeType: 'audio/mpeg' }, { duration: false, skipCovers: false, skipPostHeaders: true });
+      const fixed = await parseBuffer(repaired.tag, { mimeType: 'audio/mpeg' }, { duration: false, skipCovers: false, skipPostHeaders: true });
       meta.native = { ...meta.native, [version]: fixed.native[version] ?? [] };
+      // a value the raw reading took from an inflated or dropped frame's bytes (control characters: "\0\0\0\x11xœ…") is no text
+      const rawCommon = meta.common as unknown as Record<string, unknown>;
+      for (const [k, v] of Object.entries(rawCommon)) {
+        const bad = (x: unknown): boolean => (typeof x === 'string' ? broken(x) : typeof (x as { text?: unknown } | null)?.text === 'string' && broken((x as { text: string }).text));
+        if (bad(v) || (Array.isArray(v) && v.some(bad))) delete rawCommon[k];
+      }
       meta.common = { ...meta.common, ...Object.fromEntries(Object.entries(fixed.common).filter(([k, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0) && !/^(track|disk|movementIndex)$/.test(k))) } as IAudioMetadata['common'];
       if (fixed.common.track?.no) meta.common.track = fixed.common.track;
+      if (!repaired.unsync) return { meta };
       return {
         meta,
         repaired: `The ${version} tag is unsynchronised as a whole (its unsynchronisation flag: a 0x00 inserted after each 0xFF that could read as an MPEG sync, ${version} §5), which ffmpeg and music-metadata misread (ffmpeg cuts text at the first inserted byte); it was read after undoing the unsynchronisation.`,
       };
     }
+    const late = await lateId3(fh, head.subarray(0, bytesRead), meta);
+    if (late) return late;
     const appended = await appendedId3v24(fh, head.subarray(0, bytesRead), size);
     if (appended) {
       // an ID3v2.4 tag appended at the end (ID3v2.4 §3.4/§5, found by its footer), which neither reader looks for
@@ -138,6 +149,37 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
   } catch (err) {
     return { meta: null, error: (err as Error).message };
   }
+}
+
+/**
+ * An ID3v2 tag that does not start the file (ID3v2.4 §5 wants it first):
+ * bytes before it — an HTTP response header a broken download left, a
+ * stray run of zeros — make both readers miss it. Found in the first bytes
+ * (`head`) where no ID3v2 tag was read: a valid header ("ID3", version 2–4,
+ * syncsafe size) whose end is followed by an MPEG audio frame sync, so the
+ * tag is the one before the audio. Its tags fill what the first reading
+ * lacks, with a warning naming the bytes before it; null when there is none.
+ */
+async function lateId3(fh: FileHandle, head: Buffer, meta: IAudioMetadata): Promise<{ meta: IAudioMetadata; repaired: string } | null> {
+  if (Object.keys(meta.native ?? {}).some((k) => k.startsWith('ID3v2'))) return null;
+  for (let at = head.indexOf('ID3', 1, 'latin1'); at > 0; at = head.indexOf('ID3', at + 1, 'latin1')) {
+    const h = head.subarray(at, at + 10);
+    const len = id3v2Length(h);
+    if (!len || h[3] < 2 || h[3] > 4 || len > 64 << 20) continue;
+    const tag = Buffer.alloc(len + 2);
+    const { bytesRead } = await fh.read(tag, 0, tag.length, at);
+    if (bytesRead < len + 2 || tag[len] !== 0xff || (tag[len + 1] & 0xe0) !== 0xe0) continue;
+    const fixed = await parseBuffer(tag.subarray(0, len), { mimeType: 'audio/mpeg' }, { duration: false, skipCovers: false, skipPostHeaders: true }).catch(() => null);
+    const version = `ID3v2.${h[3]}`;
+    if (!fixed?.native[version]?.length) continue;
+    meta.native = { ...meta.native, [version]: fixed.native[version] };
+    const had = meta.common as unknown as Record<string, unknown>;
+    const empty = (x: unknown) => x === undefined || x === null || (Array.isArray(x) && x.length === 0) || (typeof x === 'object' && !Array.isArray(x) && (x as { no?: unknown }).no === null);
+    for (const [k, v] of Object.entries(fixed.common)) if (!empty(v) && empty(had[k])) had[k] = v;
+    const text = /^[\t\r\n\x20-\x7e]+$/.test(head.toString('latin1', 0, at)) ? `: text, "${head.toString('latin1', 0, Math.min(at, 40)).replace(/\s+/g, ' ').trim()}${at > 40 ? '…' : ''}"` : '';
+    return { meta, repaired: `The file starts with ${at} bytes that are not audio${text} (left by a broken download or copy) before its ${version} tag, which ffmpeg and music-metadata look for at byte 0 only; the tag was read from byte ${at}.` };
+  }
+  return null;
 }
 
 /**
@@ -162,55 +204,169 @@ async function appendedId3v24(fh: FileHandle, head: Buffer, size: number): Promi
   return null;
 }
 
-/**
- * An ID3v2.2/2.3 tag at the file's start with its unsynchronisation flag
- * (header flags bit 7; ID3v2.3 §5: the writer inserted 0x00 after every
- * 0xFF that a 0b111xxxxx byte or 0x00 followed, over the whole tag after its
- * header): the tag with that undone (every 0xFF 0x00 → 0xFF), the flag
- * cleared and its size rewritten; null when the file has no such tag.
- * ID3v2.4 unsynchronises per frame (its frame flag), which readers handle.
- */
-async function unsynchronisedId3(fh: FileHandle, head: Buffer, size: number): Promise<Buffer | null> {
-  if (head.length < 10 || head.toString('latin1', 0, 3) !== 'ID3' || (head[3] !== 2 && head[3] !== 3) || !(head[5] & 0x80)) return null;
-  const len = id3v2Length(head);
-  if (len <= 10 || len > size || len > 64 << 20) return null;
-  const raw = Buffer.alloc(len - 10);
-  await fh.read(raw, 0, raw.length, 10);
+/** undo ID3v2 unsynchronisation (ID3v2.3 §5, ID3v2.4 §6.1): every 0xFF 0x00 → 0xFF */
+function deunsync(raw: Uint8Array): Buffer {
   const out: number[] = [];
   for (let i = 0; i < raw.length; i++) {
     out.push(raw[i]);
     if (raw[i] === 0xff && raw[i + 1] === 0) i++;
   }
-  const body = Buffer.from(out);
+  return Buffer.from(out);
+}
+const syncsafe = (n: number): Buffer => Buffer.from([(n >> 21) & 127, (n >> 14) & 127, (n >> 7) & 127, n & 127]);
+const unsyncsafe = (b: Uint8Array, o: number): number => ((b[o] & 127) << 21) | ((b[o + 1] & 127) << 14) | ((b[o + 2] & 127) << 7) | (b[o + 3] & 127);
+
+/**
+ * The ID3v2.3/2.4 frames of a tag body (after any extended header) with
+ * every zlib-compressed frame inflated (ID3v2.3 §3.3.1 flag i, a 4-byte
+ * decompressed size first; ID3v2.4 §4.1.2 flag k, with its data length
+ * indicator — a v2.4 frame's own unsynchronisation undone first) and every
+ * encrypted frame left out (no key: its bytes are no text); the frame flags
+ * cleared. null when no frame is compressed or encrypted (nothing to do).
+ * Pure. music-metadata reads such frames' raw bytes as text (a title of
+ * "\0\0\0\x11xœ…"); ffmpeg skips them.
+ */
+export function inflateId3Frames(version: number, frames: Buffer): { frames: Buffer; inflated: string[]; dropped: string[] } | null {
+  const parts: Buffer[] = [];
+  const inflated: string[] = [];
+  const dropped: string[] = [];
+  let i = 0;
+  while (i + 10 <= frames.length && /^[A-Z0-9]{4}$/.test(frames.toString('latin1', i, i + 4))) {
+    const id = frames.toString('latin1', i, i + 4);
+    const len = version === 4 ? unsyncsafe(frames, i + 4) : frames.readUInt32BE(i + 4);
+    const f = frames[i + 9];
+    let body = frames.subarray(i + 10, i + 10 + len);
+    const compressed = version === 4 ? Boolean(f & 0x08) : Boolean(f & 0x80);
+    const encrypted = version === 4 ? Boolean(f & 0x04) : Boolean(f & 0x40);
+    i += 10 + len;
+    if (!compressed && !encrypted) {
+      parts.push(frames.subarray(i - 10 - len, i));
+      continue;
+    }
+    if (encrypted) {
+      dropped.push(id);
+      continue;
+    }
+    if (version === 4 && f & 0x02) body = deunsync(body);
+    // what precedes the data: v2.3 the decompressed size (4), then the group byte; v2.4 the group byte, then the data length indicator
+    const skip = version === 4 ? (f & 0x40 ? 1 : 0) + (f & 0x01 ? 4 : 0) : 4 + (f & 0x20 ? 1 : 0);
+    let data: Buffer;
+    try {
+      data = inflateSync(body.subarray(skip));
+    } catch {
+      dropped.push(id);
+      continue;
+    }
+    inflated.push(id);
+    parts.push(Buffer.concat([Buffer.from(id, 'latin1'), version === 4 ? syncsafe(data.length) : Buffer.from([data.length >>> 24, (data.length >> 16) & 255, (data.length >> 8) & 255, data.length & 255]), Buffer.from([frames[i - len - 2], 0]), data]));
+  }
+  if (!inflated.length && !dropped.length) return null;
+  return { frames: Buffer.concat(parts), inflated, dropped };
+}
+
+/** an ID3v2.3/2.4 tag (of `len` bytes from the file's start, no unsynchronisation) has a frame flagged compressed or encrypted: its frame headers, read one by one */
+async function flaggedFrame(fh: FileHandle, head: Buffer, len: number): Promise<boolean> {
+  const version = head[3];
+  const h = Buffer.alloc(10);
+  let at = 10;
+  if (head[5] & 0x40) {
+    await fh.read(h, 0, 4, at);
+    at += version === 4 ? unsyncsafe(h, 0) : 4 + h.readUInt32BE(0);
+  }
+  for (let n = 0; at + 10 <= len && n < 10_000; n++) {
+    const { bytesRead } = await fh.read(h, 0, 10, at);
+    if (bytesRead < 10 || !/^[A-Z0-9]{4}$/.test(h.toString('latin1', 0, 4))) return false;
+    if (version === 4 ? h[9] & 0x0c : h[9] & 0xc0) return true;
+    at += 10 + (version === 4 ? unsyncsafe(h, 4) : h.readUInt32BE(4));
+  }
+  return false;
+}
+
+/**
+ * The ID3v2 tag at the file's start rebuilt where music-metadata and ffmpeg
+ * misread it, or null when they read it right: unsynchronised as a whole
+ * (ID3v2.2/2.3 header flag bit 7; ID3v2.3 §5: the writer inserted 0x00 after
+ * every 0xFF that a 0b111xxxxx byte or 0x00 followed) — undone (`unsync`);
+ * compressed or encrypted frames (inflateId3Frames) — inflated or left out.
+ * The extended header is left out (its CRC would no longer fit) and the size
+ * rewritten. ID3v2.4 unsynchronises per frame, which readers handle.
+ */
+async function repairedId3(fh: FileHandle, head: Buffer, size: number): Promise<{ tag: Buffer; unsync: boolean; inflated: string[]; dropped: string[] } | null> {
+  if (head.length < 10 || head.toString('latin1', 0, 3) !== 'ID3' || head[3] < 2 || head[3] > 4) return null;
+  const version = head[3];
+  const unsync = version !== 4 && Boolean(head[5] & 0x80);
+  const len = id3v2Length(head) - (head[5] & 0x10 ? 10 : 0);
+  if (len <= 10 || len > size || len > 64 << 20) return null;
+  // without unsynchronisation the tag is read whole only when a frame header (10 bytes each, walked) flags compression or
+  // encryption: most tags are a few frames and a large picture, which is not read twice
+  if (!unsync && !(version >= 3 && (await flaggedFrame(fh, head, len)))) return null;
+  const raw = Buffer.alloc(len - 10);
+  await fh.read(raw, 0, raw.length, 10);
+  let body = unsync ? deunsync(raw) : raw;
+  let ext = 0;
+  if (head[5] & 0x40 && version >= 3) ext = version === 4 ? unsyncsafe(body, 0) : 4 + body.readUInt32BE(0);
+  const inflatedFrames = version >= 3 && ext < body.length ? inflateId3Frames(version, body.subarray(ext)) : null;
+  if (!unsync && !inflatedFrames) return null;
+  if (inflatedFrames) body = inflatedFrames.frames;
+  else if (ext) body = body.subarray(ext);
   const h = Buffer.from(head.subarray(0, 10));
-  h[5] &= 0x7f;
-  h.writeUInt8((body.length >> 21) & 127, 6);
-  h.writeUInt8((body.length >> 14) & 127, 7);
-  h.writeUInt8((body.length >> 7) & 127, 8);
-  h.writeUInt8(body.length & 127, 9);
-  return Buffer.concat([h, body]);
+  h[5] &= ~(0x80 | 0x40 | 0x10) & 0xff;
+  syncsafe(body.length).copy(h, 6);
+  return { tag: Buffer.concat([h, body]), unsync, inflated: inflatedFrames?.inflated ?? [], dropped: inflatedFrames?.dropped ?? [] };
 }
 
 // ---- tags -----------------------------------------------------------------
+
+/**
+ * The ID3v2 version whose text frames music-metadata's common tags came from
+ * ("ID3v2.4", "ID3v2.3", "ID3v2.2"), or null (no ID3v2 tag).
+ */
+const id3Version = (meta: IAudioMetadata): string | null => ['ID3v2.4', 'ID3v2.3', 'ID3v2.2'].find((v) => meta.native?.[v]?.length) ?? null;
+
+/**
+ * A text value with NUL characters read from an ID3v2 frame: ID3v2.4 §4.2
+ * separates multiple values with NUL (every value, "; "-joined, as for a
+ * multi-valued artist); ID3v2.2/2.3 §4.2 say what follows the terminator is
+ * to be ignored (a writer's leftover bytes). Other values unchanged.
+ */
+function id3Text(s: string, version: string | null): string {
+  if (!version || !s.includes('\0')) return s;
+  if (version !== 'ID3v2.4') return s.slice(0, s.indexOf('\0'));
+  return s.split('\0').map((x) => x.trim()).filter(Boolean).join('; ');
+}
 
 /** The tags the studio shows, from music-metadata's common tags. */
 export function tagsOf(meta: IAudioMetadata | null): Tags {
   if (!meta) return {};
   const c = meta.common;
   const t: Tags = {};
-  if (c.title) t.title = c.title;
+  const v = id3Version(meta);
+  if (c.title) t.title = id3Text(c.title, v);
   // a multi-valued artist (Vorbis comments' repeated ARTIST, ID3v2.4's NUL-separated TPE1, APEv2's list): every
-  // value, as players list them; music-metadata's `artist` keeps only the first when no one display string is tagged
+  // value, as players list them; music-metadata's `artist` keeps only the first when no one display string is tagged.
+  // ID3v2.2/2.3 hold one value a frame (and one frame an id): what follows a NUL there is no second artist
+  // (music-metadata splits the frame there into two TPE1 entries)
+  const tpe1 = v && v !== 'ID3v2.4' ? (meta.native[v] ?? []).filter((f) => f.id === 'TPE1' || f.id === 'TP1').map((f) => f.value) : [];
   const artists = (c.artists ?? []).filter((a) => a.trim() !== '');
-  if (artists.length > 1 && (!c.artist || c.artist === artists[0])) t.artist = artists.join('; ');
-  else if (c.artist) t.artist = c.artist;
-  if (c.album) t.album = c.album;
-  if (c.albumartist) t.albumArtist = c.albumartist;
+  if (tpe1.length > 1 && typeof tpe1[0] === 'string') t.artist = id3Text(tpe1[0], v);
+  else if (artists.length > 1 && (!c.artist || c.artist === artists[0])) t.artist = artists.join('; ');
+  else if (c.artist) t.artist = id3Text(c.artist, v);
+  if (c.album) t.album = id3Text(c.album, v);
+  // a Vorbis comment may repeat any field (Vorbis I §5.2.2: "TITLE=a", "TITLE=b"): every value, in file order, as
+  // for the artist (music-metadata keeps the last)
+  const vorbis = (meta.native?.vorbis ?? []) as Array<{ id: string; value: unknown }>;
+  for (const [field, key] of [['title', 'TITLE'], ['album', 'ALBUM']] as const) {
+    const all = [...new Set(nativeValues(vorbis, [key]))];
+    if (all.length > 1) t[field] = all.join('; ');
+  }
+  if (c.albumartist) t.albumArtist = id3Text(c.albumartist, v);
   if (c.year) t.year = c.year;
   if (c.genre?.length) t.genre = c.genre;
   if (c.track?.no) t.trackNo = c.track.no;
-  const comment = c.comment?.[0];
-  if (comment) t.comment = typeof comment === 'string' ? comment : (comment as { text?: string }).text;
+  // the comment: ID3's COMM frame with an empty description (ffmpeg's "comment" too); a COMM frame with one is a
+  // program's private field under a name (iTunes' iTunNORM, iTunSMPB, iTunPGAP: numbers, not a comment)
+  const comment = (c.comment ?? []).find((x) => typeof x === 'string' || !x.descriptor);
+  if (comment) t.comment = id3Text(typeof comment === 'string' ? comment : (comment.text ?? ''), v) || undefined;
   if (t.comment === undefined) delete t.comment;
   return t;
 }
@@ -224,6 +380,13 @@ const pick = (m: Record<string, string>, ...keys: string[]): string | undefined 
 /** The studio's tags from ffmpeg's metadata (lower-case keys, as ffmpeg names them per container). */
 export function tagsOfFfmpeg(m: Record<string, string> | undefined): Tags {
   if (!m) return {};
+  // QuickTime metadata keys (an 'mdta' handler's 'keys' box, as Apple's apps write them: "com.apple.quicktime.title")
+  // are the generic names under Apple's reverse-DNS space; a generic key of the file's own comes first
+  const qt = 'com.apple.quicktime.';
+  if (Object.keys(m).some((k) => k.startsWith(qt))) {
+    m = { ...m };
+    for (const [k, v] of Object.entries(m)) if (k.startsWith(qt) && m[k.slice(qt.length)] === undefined) m[k.slice(qt.length)] = v;
+  }
   const t: Tags = {};
   const title = pick(m, 'title');
   const artist = pick(m, 'artist', 'author', 'performer');
@@ -683,14 +846,38 @@ export function codecWarning(path: string, codec: string | undefined): string | 
  * estimate, or one that cannot fit the file. null when ffmpeg could not.
  * Cost: one read of the file, no decode.
  */
-export async function measureAudioStream(path: string, signal?: AbortSignal): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
+export async function measureAudioStream(path: string, signal?: AbortSignal, opts: { decode?: boolean } = {}): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
+  if (opts.decode) return decodedCount(path, signal);
   const r = await runFfmpeg(['-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'framecrc', '-'], { signal, maxStdout: 256 * 1024 * 1024 }).catch(() => null);
   if (!r || r.code !== 0) return null;
   // a packet ffmpeg called corrupt (a truncated file's last one) and what follows it do not decode
   const corrupt = [...r.stderr.matchAll(/Packet corrupt \(stream = 0, dts = (-?\d+)\)/g)].map((m) => Number(m[1]));
   const packets = packetSpan(r.stdout.toString('latin1'), corrupt.length ? Math.min(...corrupt) : undefined);
+  // packets without timestamps (RealMedia: every pts 0) span nothing: what decodes is counted instead
+  if (packets?.untimed) return decodedCount(path, signal);
   if (!packets || packets.durationSec <= 0) return null;
   return { durationSec: packets.durationSec, audioBytes: packets.bytes, damage: damageIn(r.stderr, []) };
+}
+
+/**
+ * Decode the first audio stream to nothing (`-f null`) and take ffmpeg's own
+ * closing count at verbose level ("Input stream #0:N (audio): P packets read
+ * (B bytes); F frames decoded (S samples)"): S over the stream's sample rate is
+ * what decodes, to the sample, and B the audio's bytes. For a stream without
+ * a stated length (an MP3 without a Xing/Info/VBRI header, ADTS AAC), whose
+ * packet read (measureAudioStream's default) is not what decodes: the
+ * demuxer's parser hands bytes after the last frame (an APEv2 tag without a
+ * header, an ID3v2 tag appended after the audio) on as one more packet, which
+ * the decoder drops ("Header missing"). Cost: one decode (an MP3: ~0.4 s CPU
+ * for 5 min, against ~0.1 s for the packet read). null when ffmpeg could not.
+ */
+async function decodedCount(path: string, signal?: AbortSignal): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
+  const r = await runFfmpeg(['-v', 'verbose', '-i', path, '-map', '0:a:0', '-f', 'null', '-'], { signal, maxStdout: 0 }).catch(() => null);
+  if (!r || r.code !== 0) return null;
+  const rate = Number(/^\s*Stream #0:\d+[^:]*: Audio: [^\n]*?, (\d+) Hz/m.exec(r.stderr)?.[1]);
+  const m = /^\s*Input stream #0:\d+ \(audio\): [1-9]\d* packets read \((\d+) bytes\); \d+ frames decoded \((\d+) samples\)/m.exec(r.stderr);
+  if (!m || !(rate > 0) || Number(m[2]) <= 0) return null;
+  return { durationSec: Number(m[2]) / rate, audioBytes: Number(m[1]), damage: damageIn(r.stderr, []) };
 }
 
 /**
@@ -701,7 +888,7 @@ export async function measureAudioStream(path: string, signal?: AbortSignal): Pr
  * samples a decoder skips). Packets from dts `corruptFromDts` on (one ffmpeg
  * called corrupt) are left out: they do not decode. Pure; null when there are no packets.
  */
-export function packetSpan(text: string, corruptFromDts?: number): { durationSec: number; bytes: number; packets: number } | null {
+export function packetSpan(text: string, corruptFromDts?: number): { durationSec: number; bytes: number; packets: number; untimed?: boolean } | null {
   const tb = /^#tb 0: (\d+)\/(\d+)/m.exec(text);
   if (!tb) return null;
   const unit = Number(tb[1]) / Number(tb[2]);
@@ -709,16 +896,19 @@ export function packetSpan(text: string, corruptFromDts?: number): { durationSec
   let end = -Infinity;
   let bytes = 0;
   let packets = 0;
+  let lastPts = -Infinity;
   for (const m of text.matchAll(/^0,\s*(-?\d+),\s*(-?\d+),\s*(\d+),\s*(\d+),/gm)) {
     if (corruptFromDts !== undefined && Number(m[1]) >= corruptFromDts) break;
     const pts = Number(m[2]);
     if (pts < first) first = pts;
+    if (pts > lastPts) lastPts = pts;
     if (pts + Number(m[3]) > end) end = pts + Number(m[3]);
     bytes += Number(m[4]);
     packets++;
   }
   if (!packets) return null;
-  return { durationSec: (end - Math.max(first, 0)) * unit, bytes, packets };
+  // every packet at one time: the container gave none (RealMedia), and the span says nothing
+  return { durationSec: (end - Math.max(first, 0)) * unit, bytes, packets, ...(packets > 1 && lastPts === first ? { untimed: true } : {}) };
 }
 
 /**
@@ -917,7 +1107,9 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // padding, which do not decode). WMA (wmaDecodedSec): the header's whole frames less the first, which ffmpeg's
   // wmav1/wmav2 decoder does not output.
   // the gapless length of an MP3 with a LAME/Info tag: what ffmpeg decodes (its Duration counts the encoder delay and padding too)
-  const gapless = structure?.gapless && !ff.durationEstimated ? structure.gapless.samples / structure.gapless.sampleRate : itunSmpbSec(mm, ff.container);
+  const smpb = structure?.gapless && !ff.durationEstimated ? null : itunSmpbSec(mm, ff.container, ff.durationSec);
+  if (smpb?.stale) warnings.push(`The iTunSMPB tag states ${fmtTime(smpb.sec)} of audio, which the file does not hold (its container states ${fmtTime(ff.durationSec!)}): the tag is stale, copied from another encode; not used.`);
+  const gapless = structure?.gapless && !ff.durationEstimated ? structure.gapless.samples / structure.gapless.sampleRate : smpb && !smpb.stale ? smpb.sec : null;
   // FLAC STREAMINFO total_samples = 0: the stream states no length (ffmpeg's duration, if any, is a guess)
   const flacUnstated = structure?.flac?.totalSamples === 0;
   // a CAF's packet table: the valid frames (priming and remainder left out), what ffmpeg decodes (its Duration counts every packet)
@@ -927,12 +1119,17 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const links = structure?.ogg?.links ?? [];
   const chainSec = links.length > 1 && links.every((l) => l.sampleRate > 0) ? links.reduce((t, l) => t + l.samples / l.sampleRate, 0) : null;
   if (chainSec !== null) warnings.push(chainedText(links));
+  // one Ogg stream whose pages were walked: its last granule position (less Opus' pre-skip, RFC 7845 §4.2) is the
+  // samples it decodes; ffmpeg's Duration counts the pre-skip (6.0065 s for 6.000 s of Opus) and is printed to 10 ms.
+  // Opus, Vorbis and FLAC only: ffmpeg decodes Speex's last frame whole, past the granule position
+  const oneLink = links.length === 1 && /^(opus|vorbis|flac)$/.test(links[0].codec) && !structure?.truncated && links[0].sampleRate > 0 && links[0].samples > 0 ? links[0].samples / links[0].sampleRate : null;
   // an uncompressed stream's exact sample count (a WAV's PCM data chunk, a DSF header): ffmpeg's Duration may count
   // a DSF's block padding, or misjudge an extensible WAV's sample size
   const exactSec = structure?.exactFrames ? structure.exactFrames.frames / structure.exactFrames.sampleRate : null;
   const mkvSec = structure?.matroskaAudio?.sec ?? null;
   const wmaSec = wmaDecodedSec(ff, mm);
-  const stated = chainSec ?? gapless ?? cafSec ?? exactSec ?? mkvSec ?? wmaSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) ? mm.format.duration : null)));
+  const stated = chainSec ?? oneLink ?? gapless ?? cafSec ?? exactSec ?? mkvSec ?? wmaSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) && mm.format.duration > 0 ? mm.format.duration : null)));
+  // (music-metadata's 0 is no statement: a WavPack written to a pipe states its sample count as unknown, and ffmpeg none)
   let durationSec: number | null = stated;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
   const why = ff.container.split(',').includes('mp3') ? ' (no Xing/Info/VBRI header)' : '';
@@ -1047,14 +1244,23 @@ function statedOff(kbps: number, bytes: number, sec: number): boolean {
  * sample count over the sample rate. ffmpeg skips the priming but decodes the
  * padding (libavformat/mov.c reads only the priming), so what it decodes runs
  * that padding (< one AAC frame) past this length; the library shows this length.
- * null when there is no such tag.
+ * null when there is no such tag. `stale`: the tag cannot be this audio's —
+ * its count is more than the container's duration (`statedSec`, ffmpeg's)
+ * holds, or less by more than its priming, padding and one 2048-sample frame
+ * (a tag copied from another encode by a tagger, or kept through a re-encode
+ * or a cut); the length is then not taken from it.
  */
-export function itunSmpbSec(mm: IAudioMetadata | null, container: string): number | null {
+export function itunSmpbSec(mm: IAudioMetadata | null, container: string, statedSec?: number | null): { sec: number; stale: boolean } | null {
   if (!mm || !container.split(',').includes('mov') || !mm.format.sampleRate) return null;
+  const rate = mm.format.sampleRate;
   const tag = (mm.native?.iTunes ?? []).find((t) => /iTunSMPB$/i.test(t.id));
   const m = typeof tag?.value === 'string' ? /^\s*[0-9a-f]{8}\s+([0-9a-f]{8})\s+([0-9a-f]{8})\s+([0-9a-f]{16})/i.exec(tag.value) : null;
   const samples = m ? parseInt(m[3], 16) : 0;
-  return samples > 0 ? samples / mm.format.sampleRate : null;
+  if (!m || samples <= 0) return null;
+  const held = statedSec && statedSec > 0 ? statedSec * rate : null;
+  // ffmpeg prints its duration to 10 ms: half of that, and one sample, is the reading's own slack
+  const stale = held !== null && (samples > held + 0.005 * rate + 1 || samples < held - (parseInt(m[1], 16) + parseInt(m[2], 16) + 2048 + 0.005 * rate));
+  return { sec: samples / rate, stale };
 }
 
 /**
