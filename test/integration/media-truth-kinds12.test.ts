@@ -431,10 +431,10 @@ describe('the features line on music of one kind it may misstate (issue 10 kind 
     if (!existsSync(both)) ff(['-i', first, '-i', second, '-filter_complex', '[0][1]concat=n=2:v=0:a=1', both]);
     const r = await analyzeTrack(both);
     assert.doesNotMatch(r.features, /Tempo/, `${r.features} (bpm ${r.tempo.bpm} at ${r.tempo.confidence})`);
-    // the two sections and their tempi are found (the cut within a window of the true one, 32 s)
+    // the two sections and their tempi are found (the cut within 4 s of the true one: the 90 BPM render lasts 34 s with its release)
     const v = r.tempo.variable;
     assert.ok(v && v.length === 2, JSON.stringify(r.tempo.variable));
     assert.ok(Math.abs(v[0].bpm - 90) <= 2 && Math.abs(v[1].bpm - 130) <= 3, JSON.stringify(v));
-    assert.ok(Math.abs(v[0].end - 32) <= 8, JSON.stringify(v));
+    assert.ok(Math.abs(v[0].end - 33) <= 4, JSON.stringify(v));
   });
 });

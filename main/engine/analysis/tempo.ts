@@ -324,14 +324,19 @@ export function localTempi(envIn: Float32Array, fps: number, opts: Required<Temp
  * A tempo change, as DJ software flags variable-tempo tracks: the track
  * splits in two sections, each at least SECTION_MIN_SHARE of it, such that at
  * least SECTION_AGREEMENT of each section's local tempi (localTempi) are a
- * metrical relative of that section's most common local tempo, and the two
+ * metrical relative of that section's most common local tempo, the two
  * sections' tempi differ by more than SECTION_MIN_CHANGE and are not
  * metrical relatives of each other (a half-time bridge, a triplet feel or a
- * tracker's octave jump is not a change). Returns the two sections (start,
- * end in seconds from t0, bpm the median of the agreeing local tempi at the
- * section's level), or null for a steady track (the usual answer) or one
- * under 2 × SECTION_MIN_SEC (40 s).
- * Gradual tempo drift (a rubato, a live band speeding up) is not split.
+ * tracker's octave jump is not a change), and at most 1 − SECTION_AGREEMENT
+ * of either section's windows fit the other section's tempo (a live band's
+ * drift of a few % fits both). Each section lasts at least SECTION_MIN_SEC.
+ * Returns the two sections in time order (start and end in seconds of track
+ * time, the cut the middle of the best-agreeing splits; bpm the median of the
+ * section's agreeing local tempi brought to its most common level), or null
+ * for a steady track (the usual answer) or one under 2 × SECTION_MIN_SEC
+ * (40 s). Gradual drift (rubato, a live band speeding up) is not split; a
+ * track with more than one change is found only when one split leaves two
+ * sections that each agree with themselves. Inputs as estimateTempo's.
  */
 export function tempoSections(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>): TempoSection[] | null {
   const dur = envIn.length / fps;
@@ -348,8 +353,8 @@ export function tempoSections(envIn: Float32Array, fps: number, t0: number, opts
     }
     return best;
   };
-  let found: TempoSection[] | null = null;
-  let bestAgree = 0;
+  /** every split that passes, with its agreement (the lower of the two sections') */
+  const found: { agree: number; sections: TempoSection[] }[] = [];
   for (let s = 1; s < loc.length; s++) {
     // windows wholly before the split time and wholly after it
     const split = loc[s].t;
@@ -363,22 +368,32 @@ export function tempoSections(envIn: Float32Array, fps: number, t0: number, opts
     const fa = a.agree.length / a.n;
     const fb = b.agree.length / b.n;
     if (fa < SECTION_AGREEMENT || fb < SECTION_AGREEMENT) continue;
-    if (metricallyRelated(a.bpm, b.bpm) || Math.abs(Math.log(a.bpm / b.bpm)) <= Math.log(1 + SECTION_MIN_CHANGE)) continue;
-    const agree = Math.min(fa, fb);
-    if (agree <= bestAgree) continue;
-    bestAgree = agree;
+    // each section's tempo: its agreeing windows brought to the mode's level, then the median
     const at = (m: { bpm: number; agree: number[] }) => {
-      // each agreeing window's tempo brought to the mode's level, then the median
       const lv = m.agree.map((u) => u / (METRICAL_RATIOS.find((r) => Math.abs(Math.log(u / m.bpm) - Math.log(r)) < Math.log(1 + RELATIVE_TOLERANCE)) ?? 1)).sort((x, y) => x - y);
-      return Math.round(lv[lv.length >> 1]);
+      return lv[lv.length >> 1];
     };
+    const ta = at(a);
+    const tb = at(b);
+    if (metricallyRelated(ta, tb) || Math.abs(Math.log(ta / tb)) <= Math.log(1 + SECTION_MIN_CHANGE)) continue;
+    // and few windows of either section fit the other's tempo (a drift of a few % fits both)
+    const fits = (i0: number, i1: number, t: number) => loc.slice(i0, i1).filter((l) => l.bpm !== null && metricallyRelated(l.bpm, t)).length / (i1 - i0);
+    if (fits(0, i0, tb) > 1 - SECTION_AGREEMENT || fits(s, loc.length, ta) > 1 - SECTION_AGREEMENT) continue;
     const cut = Math.round((t0 + split) * 10) / 10;
-    found = [
-      { start: Math.max(0, Math.round(t0 * 10) / 10), end: cut, bpm: at(a) },
-      { start: cut, end: Math.round((t0 + dur) * 10) / 10, bpm: at(b) },
-    ];
+    found.push({
+      agree: Math.min(fa, fb),
+      sections: [
+        { start: Math.max(0, Math.round(t0 * 10) / 10), end: cut, bpm: Math.round(ta) },
+        { start: cut, end: Math.round((t0 + dur) * 10) / 10, bpm: Math.round(tb) },
+      ],
+    });
   }
-  return found;
+  if (!found.length) return null;
+  // of the splits that agree best, the middle one: windows straddling the change are left out of
+  // both sections, so every split within a window's length of it agrees as well
+  const top = Math.max(...found.map((f) => f.agree));
+  const best = found.filter((f) => f.agree >= top - 1e-9);
+  return best[(best.length - 1) >> 1].sections;
 }
 
 /** log(e^best ÷ Σ e^others), clamped to ±6; 4 when there are no others (nothing to confuse it with). */
