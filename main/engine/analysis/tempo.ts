@@ -25,6 +25,20 @@ export interface TempoResult {
   beats: number[];
   /** meter: 3 or 4 beats per bar (4 stands for every duple meter); null without a tempo or when no bar length stands out (an even pulse) */
   beatsPerBar: 3 | 4 | null;
+  /**
+   * Present only when the tempo changes (tempoSections): the long sections, in
+   * time order, each with its own tempo. `bpm` and `confidence` stay those of the
+   * whole track (unchanged by the detection); the features line then states no
+   * single tempo.
+   */
+  variable?: TempoSection[];
+}
+
+/** A section of steady tempo in a track whose tempo changes: start and end in seconds, bpm at 1 BPM resolution. */
+export interface TempoSection {
+  start: number;
+  end: number;
+  bpm: number;
 }
 
 export interface TempoOptions {
@@ -51,7 +65,7 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 8;
+  readonly version = 9;
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly frames = new FrameBuffer(N, HOP);
@@ -250,7 +264,136 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   const fitted = fitPeriod(beatFrames, period);
   if (fitted) bpm = (60 * fps) / fitted;
   const evidence = tempoEvidence(p, opts, tempi, level, octave, beatFrames, period, meanFlux / envIn.length, bpm);
-  return { bpm: Math.round(bpm * 10) / 10, confidence: tempoConfidence(evidence), evidence, beats, beatsPerBar: diffs ? meterOf(diffs) : beatsPerBar(acAt, period, ac.length - 1) };
+  const out: TempoResult = { bpm: Math.round(bpm * 10) / 10, confidence: tempoConfidence(evidence), evidence, beats, beatsPerBar: diffs ? meterOf(diffs) : beatsPerBar(acAt, period, ac.length - 1) };
+  const variable = tempoSections(envIn, fps, t0, opts);
+  if (variable) out.variable = variable;
+  return out;
+}
+
+/** Local-tempo windows of tempoSections: length and hop, seconds. */
+export const SECTION_WINDOW_SEC = 12;
+export const SECTION_HOP_SEC = 2;
+/** Each section of a tempo change covers at least this share of the track… */
+export const SECTION_MIN_SHARE = 0.25;
+/** …and at least this long, seconds (five windows wholly inside it): a 30 s clip is never split. */
+export const SECTION_MIN_SEC = 20;
+/** Two section tempi count as different only when they differ by more than this (8 %)… */
+export const SECTION_MIN_CHANGE = 0.08;
+/** …and are not within this (3 %) of a metrical relative (METRICAL_RATIOS) of each other. */
+export const RELATIVE_TOLERANCE = 0.03;
+/** Share of a section's windows whose local tempo must agree with (be a metrical relative of) the section's tempo. */
+export const SECTION_AGREEMENT = 0.7;
+/** Tempo ratios a listener or a tracker confuses (octaves, triplet and dotted levels): the same tempo, metrically. */
+export const METRICAL_RATIOS = [1, 2, 0.5, 3, 1 / 3, 1.5, 2 / 3, 4 / 3, 0.75, 4, 0.25] as const;
+
+/** Whether tempi a and b (BPM) are the same up to a metrical level (METRICAL_RATIOS, within RELATIVE_TOLERANCE). */
+export function metricallyRelated(a: number, b: number): boolean {
+  const r = Math.log(a / b);
+  return METRICAL_RATIOS.some((m) => Math.abs(r - Math.log(m)) < Math.log(1 + RELATIVE_TOLERANCE));
+}
+
+/**
+ * Local tempo over time: the comb's pick with the prior (levelTempi's rel '1')
+ * in SECTION_WINDOW_SEC windows every SECTION_HOP_SEC of the onset envelope;
+ * `t` the window's start, seconds (envelope time, add t0 for track time);
+ * bpm null for a window without onsets.
+ */
+export function localTempi(envIn: Float32Array, fps: number, opts: Required<TempoOptions>): { t: number; bpm: number | null }[] {
+  const w = Math.round(SECTION_WINDOW_SEC * fps);
+  const hop = Math.round(SECTION_HOP_SEC * fps);
+  const out: { t: number; bpm: number | null }[] = [];
+  for (let a = 0; a + w <= envIn.length; a += hop) {
+    const p = periodicity(envIn.subarray(a, a + w), fps, opts);
+    let bi = -1;
+    let bw = 0;
+    if (p) {
+      for (let i = 0; i < p.scores.length; i++) {
+        const v = p.scores[i] * priorAt(opts.minBpm + i * STEP, opts);
+        if (v > bw) {
+          bw = v;
+          bi = i;
+        }
+      }
+    }
+    out.push({ t: a / fps, bpm: p && bi >= 0 ? refinePeak(p.scores, opts.minBpm + bi * STEP, opts) : null });
+  }
+  return out;
+}
+
+/**
+ * A tempo change, as DJ software flags variable-tempo tracks: the track
+ * splits in two sections, each at least SECTION_MIN_SHARE of it, such that at
+ * least SECTION_AGREEMENT of each section's local tempi (localTempi) are a
+ * metrical relative of that section's most common local tempo, the two
+ * sections' tempi differ by more than SECTION_MIN_CHANGE and are not
+ * metrical relatives of each other (a half-time bridge, a triplet feel or a
+ * tracker's octave jump is not a change), and at most 1 − SECTION_AGREEMENT
+ * of either section's windows fit the other section's tempo (a live band's
+ * drift of a few % fits both). Each section lasts at least SECTION_MIN_SEC.
+ * Returns the two sections in time order (start and end in seconds of track
+ * time, the cut the middle of the best-agreeing splits; bpm the median of the
+ * section's agreeing local tempi brought to its most common level), or null
+ * for a steady track (the usual answer) or one under 2 × SECTION_MIN_SEC
+ * (40 s). Gradual drift (rubato, a live band speeding up) is not split; a
+ * track with more than one change is found only when one split leaves two
+ * sections that each agree with themselves. Inputs as estimateTempo's.
+ */
+export function tempoSections(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>): TempoSection[] | null {
+  const dur = envIn.length / fps;
+  const loc = localTempi(envIn, fps, opts);
+  if (loc.length < 2) return null;
+  /** the most common local tempo (up to metrical level) of windows i0..i1-1, and how many agree with it */
+  const mode = (i0: number, i1: number): { bpm: number; agree: number[]; n: number } | null => {
+    let best: { bpm: number; agree: number[]; n: number } | null = null;
+    const vals = loc.slice(i0, i1).map((l) => l.bpm);
+    for (const v of vals) {
+      if (v === null) continue;
+      const agree = vals.filter((u): u is number => u !== null && metricallyRelated(u, v));
+      if (!best || agree.length > best.agree.length) best = { bpm: v, agree, n: vals.length };
+    }
+    return best;
+  };
+  /** every split that passes, with its agreement (the lower of the two sections') */
+  const found: { agree: number; sections: TempoSection[] }[] = [];
+  for (let s = 1; s < loc.length; s++) {
+    // windows wholly before the split time and wholly after it
+    const split = loc[s].t;
+    const minSec = Math.max(SECTION_MIN_SHARE * dur, SECTION_MIN_SEC);
+    if (split < minSec || dur - split < minSec) continue;
+    const i0 = loc.findIndex((l) => l.t + SECTION_WINDOW_SEC > split);
+    if (i0 < 1) continue;
+    const a = mode(0, i0);
+    const b = mode(s, loc.length);
+    if (!a || !b) continue;
+    const fa = a.agree.length / a.n;
+    const fb = b.agree.length / b.n;
+    if (fa < SECTION_AGREEMENT || fb < SECTION_AGREEMENT) continue;
+    // each section's tempo: its agreeing windows brought to the mode's level, then the median
+    const at = (m: { bpm: number; agree: number[] }) => {
+      const lv = m.agree.map((u) => u / (METRICAL_RATIOS.find((r) => Math.abs(Math.log(u / m.bpm) - Math.log(r)) < Math.log(1 + RELATIVE_TOLERANCE)) ?? 1)).sort((x, y) => x - y);
+      return lv[lv.length >> 1];
+    };
+    const ta = at(a);
+    const tb = at(b);
+    if (metricallyRelated(ta, tb) || Math.abs(Math.log(ta / tb)) <= Math.log(1 + SECTION_MIN_CHANGE)) continue;
+    // and few windows of either section fit the other's tempo (a drift of a few % fits both)
+    const fits = (i0: number, i1: number, t: number) => loc.slice(i0, i1).filter((l) => l.bpm !== null && metricallyRelated(l.bpm, t)).length / (i1 - i0);
+    if (fits(0, i0, tb) > 1 - SECTION_AGREEMENT || fits(s, loc.length, ta) > 1 - SECTION_AGREEMENT) continue;
+    const cut = Math.round((t0 + split) * 10) / 10;
+    found.push({
+      agree: Math.min(fa, fb),
+      sections: [
+        { start: Math.max(0, Math.round(t0 * 10) / 10), end: cut, bpm: Math.round(ta) },
+        { start: cut, end: Math.round((t0 + dur) * 10) / 10, bpm: Math.round(tb) },
+      ],
+    });
+  }
+  if (!found.length) return null;
+  // of the splits that agree best, the middle one: windows straddling the change are left out of
+  // both sections, so every split within a window's length of it agrees as well
+  const top = Math.max(...found.map((f) => f.agree));
+  const best = found.filter((f) => f.agree >= top - 1e-9);
+  return best[(best.length - 1) >> 1].sections;
 }
 
 /** log(e^best ÷ Σ e^others), clamped to ±6; 4 when there are no others (nothing to confuse it with). */

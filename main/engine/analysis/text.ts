@@ -8,6 +8,10 @@
  * key whose calibrated confidence is below FEATURE_MIN_CONFIDENCE, are left
  * out (chords go with the key: an uncertain key means the pitch content is
  * unclear — drums, noise, twelve-tone music — and the chord labels are too).
+ * A track whose tempo changes (TempoResult.variable: two long sections at
+ * tempi that are not metrical relatives) has no single tempo, so the line
+ * states none: the model's training text only ever says one tempo
+ * ("Tempo: N BPM."), and any one number would be wrong for part of the track.
  */
 import { MIN_CONFIDENCE } from '@contract';
 import type { LoudnessResult } from './loudness';
@@ -22,7 +26,7 @@ import type { TonalResult } from './tonal';
 export const FEATURE_MIN_CONFIDENCE = MIN_CONFIDENCE;
 
 export interface FeatureInputs {
-  tempo?: Pick<TempoResult, 'bpm' | 'confidence'> | null;
+  tempo?: Pick<TempoResult, 'bpm' | 'confidence' | 'variable'> | null;
   tonal?: { key: Pick<TonalResult['key'], 'key' | 'confidence'>; chords: Pick<TonalResult['chords'], 'progression'> } | null;
   loudness?: Pick<LoudnessResult, 'integratedLufs'> | null;
 }
@@ -30,7 +34,7 @@ export interface FeatureInputs {
 /** The features line for one track; '' when nothing is known with confidence. */
 export function featuresText(r: FeatureInputs): string {
   const parts: string[] = [];
-  if (r.tempo?.bpm && r.tempo.confidence >= FEATURE_MIN_CONFIDENCE) parts.push(`Tempo: ${Math.round(r.tempo.bpm)} BPM.`);
+  if (r.tempo?.bpm && r.tempo.confidence >= FEATURE_MIN_CONFIDENCE && !r.tempo.variable?.length) parts.push(`Tempo: ${Math.round(r.tempo.bpm)} BPM.`);
   const keyOk = !!r.tonal?.key.key && r.tonal.key.confidence >= FEATURE_MIN_CONFIDENCE;
   if (keyOk) parts.push(`Key: ${r.tonal!.key.key}.`);
   if (keyOk && r.tonal!.chords.progression.length) parts.push(`Chords: ${r.tonal!.chords.progression.join(', ')}.`);
