@@ -124,7 +124,10 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   // One duration, what decodes — the probe's too. Where the decode runs past an exact stated length
   // (an edit list's or a LAME tag's gapless end) by less than one codec frame, that is the codec's end padding,
   // which ffmpeg 5.1 leaves in for AAC in MP4: the stated, gapless length is what the track holds.
-  const over = checked.durationSec !== null && !checked.durationEstimated ? run.durationSec - checked.durationSec : -1;
+  // Matroska/WebM states no exact count: Info's Duration is a float that ffmpeg prints to 10 ms (AAC in Matroska:
+  // 20.02 stated, 20.032 decodes), so there the decode stands (Opus: ffmpeg's decoder already drops its trims)
+  const exactStated = !/^matroska/.test(run.source.container);
+  const over = exactStated && checked.durationSec !== null && !checked.durationEstimated ? run.durationSec - checked.durationSec : -1;
   const durationSec = durationShown(over > 0 && over < CODEC_FRAME_SEC ? checked.durationSec! : run.durationSec);
   return {
     path, file: run.file, durationSec, container: realContainer(run.source, path), source: { ...run.source, streams: checked.streams }, tags: checked.tags, bitrateKbps: checked.bitrateKbps,
