@@ -58,6 +58,12 @@ export function decodedSec(path: string): number {
   return r.stdout.length / 4 / 48000;
 }
 
+/** Samples per channel of a full decode of the first audio stream at its own rate (mono f32le, no resampling). */
+export function decodedFrames(path: string): number {
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
+  return r.stdout.length / 4;
+}
+
 /** The first audio stream's packets in kb/s over the decoded duration (bytes from ffmpeg's own framecrc count). */
 export function audioKbps(path: string): number {
   const out = execFileSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'framecrc', '-'], { encoding: 'latin1', maxBuffer: 1 << 28 });

@@ -21,7 +21,7 @@ import { LibraryStore } from '../../main/engine/library/store';
 import { probeFile } from '../../main/engine/media/probe';
 import { decodeAudio } from '../../main/engine/model/media-input';
 import { PROCESSORS } from '../../main/engine/model/processors';
-import { ff, OUTPUT, ROOT } from '../helpers/media';
+import { decodedFrames, ff, OUTPUT, ROOT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds10');
 const PY = '/usr/bin/python3';
@@ -48,11 +48,6 @@ const F = {
   imaStereo: join(DIR, 'ima-adpcm-stereo.wav'),
 };
 
-/** the samples (per channel, at the stream's own rate) of ffmpeg's full decode of the first audio stream */
-function decodedFrames(path: string): number {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
-  return r.stdout.length / 4;
-}
 /** the audio packets' bytes (ffmpeg's framecrc of a stream copy: no decode) */
 function packetBytes(path: string): number {
   const out = execFileSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'framecrc', '-']).toString();

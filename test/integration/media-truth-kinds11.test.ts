@@ -33,11 +33,9 @@ import { join } from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import type { ProbeResult } from '@contract';
-import { openDb } from '../../main/engine/db';
-import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { sniffAudio } from '../../main/engine/library/sniff';
-import { LibraryStore } from '../../main/engine/library/store';
 import { probeFile } from '../../main/engine/media/probe';
+import { libraryProber } from '../helpers/library-probe';
 import { decodedSec, ff, OUTPUT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds11');
@@ -134,16 +132,9 @@ const F = {
   speex: join(DIR, 'voice.spx'),
 };
 
-let db: ReturnType<typeof openDb>;
-let store: LibraryStore;
+let library: ReturnType<typeof libraryProber>;
 /** the probe the library stores for `path` (what the track detail, the table and the export show) */
-async function libraryProbe(path: string): Promise<ProbeResult> {
-  const a = await analyseForLibrary({ path, cacheDir: join(DIR, 'cache'), only: ['loudness'] });
-  const { id } = store.markPending(path, null, a.file.size, a.file.mtimeMs);
-  store.recordResult(id, a, 'k');
-  const row = db.prepare('SELECT probe_json FROM tracks WHERE id = ?').get(id) as { probe_json: string };
-  return JSON.parse(row.probe_json) as ProbeResult;
-}
+const libraryProbe = (path: string): Promise<ProbeResult> => library.probe(path);
 
 describe('media truth, new inputs of kinds 1 and 2 (issue 10, eleventh round)', () => {
   before(() => {
@@ -189,10 +180,9 @@ describe('media truth, new inputs of kinds 1 and 2 (issue 10, eleventh round)', 
     writeFileSync(F.flacDup, withVorbisComment(readFileSync(F.flacDup), ['TITLE=First', 'TITLE=Second', 'ARTIST=A']));
     ff(['-ss', '0.0123', '-i', F.src, '-c:a', 'libvorbis', F.vorbis]);
     ff(['-i', F.src, '-ac', '1', '-ar', '16000', '-c:a', 'libspeex', F.speex]);
-    db = openDb(join(DIR, 'db'));
-    store = new LibraryStore(db);
+    library = libraryProber(DIR);
   });
-  after(() => db?.close());
+  after(() => library?.close());
 
   test('kind 2: containers file-type calls application/… (RealMedia, MXF, SWF) are asked of ffmpeg and scanned (were skipped as "not audio (application/vnd.rn-realmedia)"), RealMedia probed at what decodes (was 0 s); a gzip stays skipped, named', async () => {
     for (const p of [F.ra, F.mxf, F.swf]) {

@@ -4,7 +4,6 @@
 // decodes for Matroska/WebM, live-recorded WebM (clusters of unknown size, `-live 1`) included.
 // Inputs are built here with ffmpeg.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -12,7 +11,7 @@ import type { ProbeResult } from '@contract';
 import { openDb } from '../../main/engine/db';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { LibraryStore } from '../../main/engine/library/store';
-import { ff, OUTPUT } from '../helpers/media';
+import { decodedSec, ff, OUTPUT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds13');
 const tone = ['-f', 'lavfi', '-i', 'sine=f=440:d=20:sample_rate=48000'];
@@ -25,11 +24,6 @@ const F = {
   vorbisLive: join(DIR, 'vorbis-live.webm'),
 };
 
-/** seconds of ffmpeg's full decode of the first audio stream (at its own rate, 48 kHz here) */
-function decodedSec(path: string): number {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
-  return r.stdout.length / 4 / 48000;
-}
 const ms = (x: number) => Math.round(x * 1000) / 1000;
 
 let db: ReturnType<typeof openDb>;

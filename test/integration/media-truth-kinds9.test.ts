@@ -11,11 +11,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openDb } from '../../main/engine/db';
-import { analyseForLibrary } from '../../main/engine/library/analyse';
-import { LibraryStore } from '../../main/engine/library/store';
 import { probeFile } from '../../main/engine/media/probe';
 import type { ProbeResult } from '@contract';
+import { libraryProber } from '../helpers/library-probe';
 import { ff, OUTPUT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds9');
@@ -37,16 +35,9 @@ const F = {
   oneInfo: join(DIR, 'odd-info-one-unpadded.wav'),
 };
 
-let db: ReturnType<typeof openDb>;
-let store: LibraryStore;
-/** the probe the library stores for `path` (what the track detail and the renderer's header show) */
-async function libraryProbe(path: string): Promise<ProbeResult> {
-  const a = await analyseForLibrary({ path, cacheDir: join(DIR, 'cache'), only: ['loudness'] });
-  const { id } = store.markPending(path, null, a.file.size, a.file.mtimeMs);
-  store.recordResult(id, a, 'k');
-  const row = db.prepare('SELECT probe_json FROM tracks WHERE id = ?').get(id) as { probe_json: string };
-  return JSON.parse(row.probe_json) as ProbeResult;
-}
+let library: ReturnType<typeof libraryProber>;
+/** the probe the library stores for `path` (what the track detail, the table and the export show) */
+const libraryProbe = (path: string): Promise<ProbeResult> => library.probe(path);
 
 describe('media truth, kinds round 9: one figure in probe and library', () => {
   before(() => {
@@ -75,10 +66,9 @@ describe('media truth, kinds round 9: one figure in probe and library', () => {
     // LIST/INFO holding one INAM "Odd1\0" (5 bytes, no pad): the LIST body is 17 bytes, no pad —
     // music-metadata gave up ("Illegal remaining size: -1") and every tag was lost
     writeFileSync(F.oneInfo, wav(chunk('fmt ', fmt), unpadded('LIST', Buffer.concat([Buffer.from('INFO'), unpadded('INAM', Buffer.from('Odd1\0'))])), chunk('data', pcm)));
-    db = openDb(join(DIR, 'db'));
-    store = new LibraryStore(db);
+    library = libraryProber(DIR);
   });
-  after(() => db?.close());
+  after(() => library?.close());
 
   test('the library stores the container probe names (m4a, matroska, webm, mov), not ffmpeg\'s demuxer family', async () => {
     for (const [path, name] of [[F.m4a, 'm4a'], [F.mkv, 'matroska'], [F.webm, 'webm'], [F.mov, 'mov']]) {

@@ -310,14 +310,20 @@ function normMax(v: Float64Array | number[]): number[] {
   return Array.from(v, (x) => (m > 0 ? x / m : 0));
 }
 
+/** The strongest pitch class's value in frame `f` of a frames × 12 chroma (0 for a silent frame). */
+function frameMax(chroma: Float32Array, f: number): number {
+  let m = 0;
+  for (let i = 0; i < 12; i++) if (chroma[f * 12 + i] > m) m = chroma[f * 12 + i];
+  return m;
+}
+
 /** Mean of the per-frame max-normalised chroma over the active frames, pitch classes under `threshold` of a frame's max dropped; max = 1. */
 function meanChroma(chroma: Float32Array, frames: number, active: boolean[], threshold: number): { mean: number[]; used: number } {
   const sum = new Float64Array(12);
   let used = 0;
   for (let f = 0; f < frames; f++) {
     if (!active[f]) continue;
-    let m = 0;
-    for (let i = 0; i < 12; i++) if (chroma[f * 12 + i] > m) m = chroma[f * 12 + i];
+    const m = frameMax(chroma, f);
     if (!(m > 0)) continue;
     for (let i = 0; i < 12; i++) {
       const v = chroma[f * 12 + i] / m;
@@ -358,8 +364,7 @@ export function meanVoices(chroma: Float32Array, frames: number, active: boolean
   let used = 0;
   for (let f = 0; f < frames; f++) {
     if (!active[f]) continue;
-    let m = 0;
-    for (let i = 0; i < 12; i++) if (chroma[f * 12 + i] > m) m = chroma[f * 12 + i];
+    const m = frameMax(chroma, f);
     if (!(m > 0)) continue;
     used++;
     for (let i = 0; i < 12; i++) if (chroma[f * 12 + i] >= TRIAD_TONE_MIN * m) n++;
