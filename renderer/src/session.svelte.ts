@@ -185,6 +185,16 @@ export async function restoreSession(): Promise<void> {
           const el = scroller('chat');
           return !!chat.threads[id] && !!el && el.scrollHeight - el.clientHeight >= c.scrollTop;
         }, 10_000);
+        // the answers' Markdown blocks may still be laid out: set the position once the thread's height has held
+        // for 10 frames (at most 2 s), or a block drawn later above it moves what is shown
+        let height = -1;
+        let held = 0;
+        await until(() => {
+          const h = scroller('chat')?.scrollHeight ?? 0;
+          held = h === height ? held + 1 : 0;
+          height = h;
+          return held >= 10;
+        }, 2_000);
         const el = scroller('chat');
         if (el) {
           el.scrollTop = c.scrollTop;
