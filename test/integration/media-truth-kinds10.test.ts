@@ -15,12 +15,10 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ProbeResult } from '@contract';
-import { openDb } from '../../main/engine/db';
-import { analyseForLibrary } from '../../main/engine/library/analyse';
-import { LibraryStore } from '../../main/engine/library/store';
 import { probeFile } from '../../main/engine/media/probe';
 import { decodeAudio } from '../../main/engine/model/media-input';
 import { PROCESSORS } from '../../main/engine/model/processors';
+import { libraryProber } from '../helpers/library-probe';
 import { decodedFrames, ff, OUTPUT, ROOT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds10');
@@ -54,16 +52,9 @@ function packetBytes(path: string): number {
   return [...out.matchAll(/^0,\s*-?\d+,\s*-?\d+,\s*\d+,\s*(\d+),/gm)].reduce((n, m) => n + Number(m[1]), 0);
 }
 
-let db: ReturnType<typeof openDb>;
-let store: LibraryStore;
+let prober: ReturnType<typeof libraryProber>;
 /** the probe the library stores for `path` (what the track detail, the table and the export show) and its table row's duration */
-async function library(path: string): Promise<{ probe: ProbeResult; rowSec: number }> {
-  const a = await analyseForLibrary({ path, cacheDir: join(DIR, 'cache'), only: ['loudness'] });
-  const { id } = store.markPending(path, null, a.file.size, a.file.mtimeMs);
-  store.recordResult(id, a, 'k');
-  const row = db.prepare('SELECT probe_json, duration_sec FROM tracks WHERE id = ?').get(id) as { probe_json: string; duration_sec: number };
-  return { probe: JSON.parse(row.probe_json) as ProbeResult, rowSec: row.duration_sec };
-}
+const library = (path: string): Promise<{ probe: ProbeResult; rowSec: number }> => prober.stored(path);
 const ms = (x: number) => Math.round(x * 1000) / 1000;
 
 describe('media truth, kinds round 10: the remainders — one duration that decodes, odd WAVs, IMA ADPCM as the reference reads it', () => {
@@ -85,10 +76,9 @@ describe('media truth, kinds round 10: the remainders — one duration that deco
     ff(['-f', 'lavfi', '-i', 'sine=f=440:d=6:sample_rate=44100,volume=0.5', '-f', 'lavfi', '-i', 'anoisesrc=d=6:a=0.1:r=44100:seed=3', '-filter_complex', '[0][1]amix=inputs=2:normalize=0', '-ac', '1', '-c:a', 'pcm_s16le', F.imaSrc]);
     ff(['-i', F.imaSrc, '-c:a', 'adpcm_ima_wav', F.ima]);
     ff(['-f', 'lavfi', '-i', 'sine=f=440:d=6:sample_rate=44100,volume=0.5', '-f', 'lavfi', '-i', 'sine=f=660:d=6:sample_rate=44100,volume=0.3', '-filter_complex', '[0][1]join=inputs=2:channel_layout=stereo', '-c:a', 'adpcm_ima_wav', F.imaStereo]);
-    db = openDb(join(DIR, 'db'));
-    store = new LibraryStore(db);
+    prober = libraryProber(DIR);
   });
-  after(() => db?.close());
+  after(() => prober?.close());
 
   test('Opus in Matroska/WebM: probe and library state what decodes (blocks less CodecDelay and DiscardPadding)', async () => {
     for (const path of [F.opusMkv, F.opusWebm, F.opus60, F.opusOdd]) {

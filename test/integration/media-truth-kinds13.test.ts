@@ -8,9 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ProbeResult } from '@contract';
-import { openDb } from '../../main/engine/db';
-import { analyseForLibrary } from '../../main/engine/library/analyse';
-import { LibraryStore } from '../../main/engine/library/store';
+import { libraryProber } from '../helpers/library-probe';
 import { decodedSec, ff, OUTPUT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds13');
@@ -26,15 +24,9 @@ const F = {
 
 const ms = (x: number) => Math.round(x * 1000) / 1000;
 
-let db: ReturnType<typeof openDb>;
-let store: LibraryStore;
-async function library(path: string): Promise<{ probe: ProbeResult; rowSec: number }> {
-  const a = await analyseForLibrary({ path, cacheDir: join(DIR, 'cache'), only: ['loudness'] });
-  const { id } = store.markPending(path, null, a.file.size, a.file.mtimeMs);
-  store.recordResult(id, a, 'k');
-  const row = db.prepare('SELECT probe_json, duration_sec FROM tracks WHERE id = ?').get(id) as { probe_json: string; duration_sec: number };
-  return { probe: JSON.parse(row.probe_json) as ProbeResult, rowSec: row.duration_sec };
-}
+let prober: ReturnType<typeof libraryProber>;
+/** the probe the library stores for `path` (what the track detail, the table and the export show) and its table row's duration */
+const library = (path: string): Promise<{ probe: ProbeResult; rowSec: number }> => prober.stored(path);
 
 describe('media truth, kinds round 13: Matroska audio — the library states what decodes, not ffmpeg\'s 10-ms Duration', () => {
   before(() => {
@@ -46,10 +38,9 @@ describe('media truth, kinds round 13: Matroska audio — the library states wha
     ff([...tone, '-c:a', 'ac3', F.ac3]);
     ff([...tone, '-c:a', 'libopus', '-live', '1', F.opusLive]);
     ff([...tone, '-c:a', 'libvorbis', '-live', '1', F.vorbisLive]);
-    db = openDb(join(DIR, 'lib.sqlite'));
-    store = new LibraryStore(db);
+    prober = libraryProber(DIR);
   });
-  after(() => db?.close());
+  after(() => prober?.close());
 
   test('AAC, MP3, Vorbis, AC-3 in Matroska and live WebM: the library (detail and table row) states what decodes', async () => {
     for (const path of Object.values(F)) {
