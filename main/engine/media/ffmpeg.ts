@@ -261,6 +261,18 @@ export function logText(buf: Uint8Array): string {
   return out.join('\n');
 }
 
+/**
+ * ffmpeg's closing count for an audio input stream, printed at `-v verbose` ("Input stream #0:N (audio): P packets
+ * read (B bytes); F frames decoded (S samples)"): the first such line with packets (P > 0) in `text` — a line, or a
+ * whole log. `samples` is null where the stream was not decoded (stream copy). null: no such line.
+ */
+export function audioStreamCounts(text: string): { packets: number; bytes: number; samples: number | null } | null {
+  for (const m of text.matchAll(/^\s*Input stream #0:\d+ \(audio\): (\d+) packets read \((\d+) bytes\)(?:; \d+ frames decoded \((\d+) samples\))?/gm)) {
+    if (Number(m[1]) > 0) return { packets: Number(m[1]), bytes: Number(m[2]), samples: m[3] === undefined ? null : Number(m[3]) };
+  }
+  return null;
+}
+
 /** The last meaningful line of ffmpeg's stderr, for error messages. */
 export function ffmpegReason(stderr: string): string {
   const lines = stderr

@@ -24,7 +24,7 @@
 import { StudioError } from '@contract';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { logText, spawnFfmpeg, stalledError } from './ffmpeg';
+import { audioStreamCounts, logText, spawnFfmpeg, stalledError } from './ffmpeg';
 
 /** What ffmpeg says it decoded to. */
 export interface PcmFormat {
@@ -269,8 +269,7 @@ export function readPcmOutputs(path: string, opts: PcmOutputsOptions): Promise<P
       if (!raw.trim()) return;
       const l = parseLogLine(raw);
       if (l.level === 'verbose' || l.level === 'debug' || l.level === 'trace') {
-        const m = /^\s*Input stream #0:\d+ \(audio\): (\d+) packets read \((\d+) bytes\)/.exec(l.text);
-        if (m && audioPacketBytes === null && Number(m[1]) > 0) audioPacketBytes = Number(m[2]);
+        if (audioPacketBytes === null) audioPacketBytes = audioStreamCounts(l.text)?.bytes ?? null;
         return;
       }
       opts.onLogLine?.(l);

@@ -30,7 +30,7 @@ import * as strtok3 from 'strtok3';
 import type { Tags } from '@contract';
 import { decodeCp1252 } from './cp1252';
 import { id3v2Length } from './demuxer';
-import { damageIn, ffmpegPath, runFfmpeg } from './ffmpeg';
+import { audioStreamCounts, damageIn, ffmpegPath, runFfmpeg } from './ffmpeg';
 import { paddedWavTags } from './riff';
 import { trailingText, truncationText, unpaddedText, type Structure } from './structure';
 
@@ -875,9 +875,9 @@ async function decodedCount(path: string, signal?: AbortSignal): Promise<{ durat
   const r = await runFfmpeg(['-v', 'verbose', '-i', path, '-map', '0:a:0', '-f', 'null', '-'], { signal, maxStdout: 0 }).catch(() => null);
   if (!r || r.code !== 0) return null;
   const rate = Number(/^\s*Stream #0:\d+[^:]*: Audio: [^\n]*?, (\d+) Hz/m.exec(r.stderr)?.[1]);
-  const m = /^\s*Input stream #0:\d+ \(audio\): [1-9]\d* packets read \((\d+) bytes\); \d+ frames decoded \((\d+) samples\)/m.exec(r.stderr);
-  if (!m || !(rate > 0) || Number(m[2]) <= 0) return null;
-  return { durationSec: Number(m[2]) / rate, audioBytes: Number(m[1]), damage: damageIn(r.stderr, []) };
+  const counts = audioStreamCounts(r.stderr);
+  if (!counts?.samples || !(rate > 0)) return null;
+  return { durationSec: counts.samples / rate, audioBytes: counts.bytes, damage: damageIn(r.stderr, []) };
 }
 
 /**
