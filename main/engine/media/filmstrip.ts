@@ -83,7 +83,16 @@ export async function makeFilmstrip(
       ['-v', 'error', '-y', '-i', path, '-map', '0:v:0', '-an', '-sn', '-dn', '-vf', filter, '-fps_mode', 'vfr', '-frames:v', String(count), '-q:v', '5', join(tmp, '%03d.jpg')],
       { durationSec: dur, signal, onProgress },
     );
-    const n = (await readdir(tmp)).filter((f) => f.endsWith('.jpg')).length;
+    let n = (await readdir(tmp)).filter((f) => f.endsWith('.jpg')).length;
+    if (n === 0 && r.code === 0) {
+      // a clip shorter than its frames' spacing (a one-frame video): no frame starts at or after the first slice's
+      // centre, though a frame is shown there; the first frame stands for it (one thumbnail)
+      await runFfmpegProgress(
+        ['-v', 'error', '-y', '-i', path, '-map', '0:v:0', '-an', '-sn', '-dn', '-vf', `scale=${width}:${height}:flags=bilinear,setsar=1`, '-frames:v', '1', '-q:v', '5', join(tmp, '%03d.jpg')],
+        { durationSec: dur, signal, onProgress },
+      );
+      n = (await readdir(tmp)).filter((f) => f.endsWith('.jpg')).length;
+    }
     if (n === 0) {
       throw new StudioError('DECODE_FAILED', `No frames could be read from the video of "${basename(path)}" (ffmpeg: ${ffmpegReason(r.stderr)}).`);
     }

@@ -10,7 +10,7 @@ import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import { wavLayout } from '../media/riff';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { gifTransparentRgb, gray16Rgb, jpegRgb, pillowPathOf, pillowTiffTranspose, tiffFacts, webpRgb } from './preprocess/pillow-rgb';
+import { gifTransparentRgb, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, tiffFacts } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -370,6 +370,9 @@ export async function videoInput(path: string, signal?: AbortSignal, opts: { sep
   }
   found ??= await videoStream(path, signal);
   const { video, info } = found;
+  // an audio file's cover art (an MP4/M4A attached_pic, a Matroska cover attachment) is the only "video": one still
+  // picture with no frame rate, which the reference's decord cannot sample clips from either — say so, not "frame rate unknown"
+  if (video?.attachedPic) throw new StudioError('NOT_MEDIA', `"${basename(path)}" has no video stream, only a cover picture; give it as an image, or its sound as audio.`);
   if (!video || !video.width || !video.height) throw new StudioError('NOT_MEDIA', `"${basename(path)}" has no video stream.`);
   if (!video.fps) throw new StudioError('NOT_MEDIA', `"${basename(path)}": the video's frame rate is unknown.`);
   const frames = found.frames ?? (await countPackets(path, video.index, signal));
@@ -544,10 +547,9 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
     );
   }
   const { width: w, height: h } = video;
-  // where ffmpeg's RGB conversion is not Pillow's (subsampled JPEG, lossy WebP, 16-bit gray PNG): its planes, converted as Pillow does
+  // where ffmpeg's RGB conversion is not Pillow's (subsampled JPEG, lossy WebP, 16-bit PNG/TIFF, premultiplied TIFF): its planes, converted as Pillow does
   const pillow = head ? pillowPathOf(head) : null;
-  const cw = (w + 1) >> 1;
-  const planeBytes = !pillow ? w * h * 3 : pillow.kind === 'gray16' ? w * h * 2 : w * h + 2 * cw * (pillow.kind === 'jpeg' && pillow.v === 1 ? h : (h + 1) >> 1);
+  const planeBytes = pillowPlaneBytes(pillow, w, h);
   // a GIF's transparent pixels in the colour its table gives them, as Pillow's convert('RGB') does
   const trans = head ? gifTransparentRgb(head) : null;
   const gif = trans === null ? [] : ['-trans_color', String((0xff000000 | trans) >>> 0)];
@@ -561,7 +563,7 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   });
   if (r.stdout.length !== planeBytes) throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded as an image (${ffmpegReason(r.stderr)}).`);
   const planes = new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, planeBytes);
-  const rgb = !pillow ? planes : pillow.kind === 'jpeg' ? jpegRgb(planes, w, h, pillow.v) : pillow.kind === 'webp' ? webpRgb(planes, w, h) : gray16Rgb(planes, w, h);
+  const rgb = pillowRgb(pillow, planes, w, h);
   // a TIFF's Orientation tag: Pillow turns the picture on load (ffmpeg, with -noautorotate, does not)
   if (tiff && tiff.orientation !== 1) return pillowTiffTranspose(rgb, w, h, tiff.orientation);
   return { rgb, w, h };

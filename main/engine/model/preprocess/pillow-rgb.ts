@@ -22,7 +22,49 @@
  */
 
 /** which Pillow-exact path a file's first bytes call for, with what ffmpeg must output for it; null: ffmpeg's rgb24 is already Pillow's */
-export type PillowPath = { kind: 'jpeg'; pixFmt: 'yuvj420p' | 'yuvj422p'; h: 2; v: 1 | 2 } | { kind: 'webp'; pixFmt: 'yuv420p' } | { kind: 'gray16'; pixFmt: 'gray16le' };
+export type PillowPath =
+  | { kind: 'jpeg'; pixFmt: 'yuvj420p' | 'yuvj422p' | 'yuvj440p' | 'yuvj411p'; h: 1 | 2 | 4; v: 1 | 2 }
+  | { kind: 'webp'; pixFmt: 'yuv420p' }
+  | { kind: 'gray16'; pixFmt: 'gray16le' }
+  | { kind: 'high16'; pixFmt: 'rgb48be' | 'gray16be' }
+  | { kind: 'premultiplied'; pixFmt: 'rgba' };
+
+/**
+ * The bytes of the frame ffmpeg outputs in `path.pixFmt` for a w × h picture (rgb24 when `path` is null):
+ * planar YUV with its chroma ⌈w/h⌉ × ⌈h/v⌉, or packed samples.
+ */
+export function pillowPlaneBytes(path: PillowPath | null, w: number, h: number): number {
+  if (!path) return w * h * 3;
+  switch (path.kind) {
+    case 'jpeg':
+      return w * h + 2 * Math.ceil(w / path.h) * Math.ceil(h / path.v);
+    case 'webp':
+      return w * h + 2 * ((w + 1) >> 1) * ((h + 1) >> 1);
+    case 'gray16':
+      return w * h * 2;
+    case 'high16':
+      return w * h * (path.pixFmt === 'rgb48be' ? 6 : 2);
+    case 'premultiplied':
+      return w * h * 4;
+  }
+}
+
+/** RGB (w × h × 3) of `planes` decoded in `path.pixFmt`, as Pillow's convert('RGB') makes it (the rgb24 planes themselves when `path` is null). */
+export function pillowRgb(path: PillowPath | null, planes: Uint8Array, w: number, h: number): Uint8Array {
+  if (!path) return planes;
+  switch (path.kind) {
+    case 'jpeg':
+      return jpegRgb(planes, w, h, path.v, path.h);
+    case 'webp':
+      return webpRgb(planes, w, h);
+    case 'gray16':
+      return gray16Rgb(planes, w, h);
+    case 'high16':
+      return high16Rgb(planes, w, h, path.pixFmt === 'rgb48be' ? 3 : 1);
+    case 'premultiplied':
+      return unpremultipliedRgb(planes, w, h);
+  }
+}
 
 /**
  * Sniff `b` (the file's bytes, or at least its first 64 KiB): a baseline,
@@ -51,10 +93,21 @@ export function pillowPathOf(b: Uint8Array): PillowPath | null {
     }
     return null;
   }
-  if (buf.length > 26 && buf.readUInt32BE(0) === 0x89504e47 && buf.toString('latin1', 12, 16) === 'IHDR' && buf[24] === 16 && buf[25] === 0) return { kind: 'gray16', pixFmt: 'gray16le' };
+  if (buf.length > 26 && buf.readUInt32BE(0) === 0x89504e47 && buf.toString('latin1', 12, 16) === 'IHDR' && buf[24] === 16) {
+    if (buf[25] === 0) return { kind: 'gray16', pixFmt: 'gray16le' };
+    // 16-bit RGB, RGBA, gray + alpha (PNG colour types 2, 6, 4): Pillow's rawmodes "RGB;16B", "RGBA;16B", "LA;16B" keep the
+    // high byte of each sample (Unpack.c), where ffmpeg's swscale rounds to 8 bits
+    if (buf[25] === 2 || buf[25] === 6) return { kind: 'high16', pixFmt: 'rgb48be' };
+    if (buf[25] === 4) return { kind: 'high16', pixFmt: 'gray16be' };
+  }
   // a 16-bit grayscale TIFF (BlackIsZero): Pillow's mode "I;16"/"I;16B", the same clipping as the PNG's
   const t = tiffFacts(buf);
   if (t && t.samplesPerPixel === 1 && t.bitsPerSample === 16 && t.photometric === 1) return { kind: 'gray16', pixFmt: 'gray16le' };
+  // a 16-bit RGB TIFF: Pillow's "RGB;16L"/"RGB;16B" keep the high byte too
+  if (t && t.samplesPerPixel === 3 && t.bitsPerSample === 16 && t.photometric === 2) return { kind: 'high16', pixFmt: 'rgb48be' };
+  // an 8-bit RGBA TIFF whose alpha is associated (ExtraSamples = 1, premultiplied: Photoshop, GIMP, compositors): Pillow
+  // opens it with rawmode "RGBa", which divides the colour back out; ffmpeg hands the stored (premultiplied) colour
+  if (t && t.samplesPerPixel === 4 && t.bitsPerSample === 8 && t.photometric === 2 && t.extraSamples === 1 && t.planar === 1) return { kind: 'premultiplied', pixFmt: 'rgba' };
   return null;
 }
 
@@ -70,6 +123,10 @@ export interface TiffFacts {
   bitsPerSample: number;
   /** SamplesPerPixel (tag 277), 1 when absent */
   samplesPerPixel: number;
+  /** ExtraSamples (tag 338), the first value: 0 unspecified, 1 associated (premultiplied) alpha, 2 unassociated; 0 when absent */
+  extraSamples: number;
+  /** PlanarConfiguration (tag 284): 1 chunky, 2 planar; 1 when absent */
+  planar: number;
 }
 
 export function tiffFacts(b: Uint8Array): TiffFacts | null {
@@ -85,7 +142,7 @@ export function tiffFacts(b: Uint8Array): TiffFacts | null {
   if (ifd + 2 > buf.length) return null;
   const n = u16(ifd);
   if (ifd + 2 + 12 * n > buf.length) return null;
-  const facts: TiffFacts = { orientation: 1, compression: 1, photometric: -1, bitsPerSample: 1, samplesPerPixel: 1 };
+  const facts: TiffFacts = { orientation: 1, compression: 1, photometric: -1, bitsPerSample: 1, samplesPerPixel: 1, extraSamples: 0, planar: 1 };
   for (let k = 0; k < n; k++) {
     const e = ifd + 2 + 12 * k;
     const tag = u16(e);
@@ -101,6 +158,8 @@ export function tiffFacts(b: Uint8Array): TiffFacts | null {
     else if (tag === 262) facts.photometric = v;
     else if (tag === 258) facts.bitsPerSample = v;
     else if (tag === 277) facts.samplesPerPixel = v;
+    else if (tag === 338) facts.extraSamples = v;
+    else if (tag === 284) facts.planar = v;
   }
   return facts;
 }
@@ -167,6 +226,10 @@ function jpegPath(b: Buffer): PillowPath | null {
       const [rh, rv] = [yh / ch, yv / cv];
       if (rh === 2 && rv === 2) return { kind: 'jpeg', pixFmt: 'yuvj420p', h: 2, v: 2 };
       if (rh === 2 && rv === 1) return { kind: 'jpeg', pixFmt: 'yuvj422p', h: 2, v: 1 };
+      // 4:4:0 (chroma halved vertically: a 4:2:2 camera JPEG turned a quarter by jpegtran) and 4:1:1 (DV-era cameras):
+      // libjpeg-turbo upsamples 4:4:0 with h1v2_fancy_upsample and 4:1:1 by replication (int_upsample), where ffmpeg's swscale interpolates
+      if (rh === 1 && rv === 2) return { kind: 'jpeg', pixFmt: 'yuvj440p', h: 1, v: 2 };
+      if (rh === 4 && rv === 1) return { kind: 'jpeg', pixFmt: 'yuvj411p', h: 4, v: 1 };
       return null;
     }
     if (m === 0xda || m === 0xd9) return null;
@@ -250,16 +313,40 @@ export function jpegFancyUpsample(c: Uint8Array, cw: number, ch: number, w: numb
 }
 
 /**
- * RGB (w × h × 3, uint8) of a JPEG's decoded planes, as libjpeg makes it:
- * `planes`: ffmpeg's yuvj420p / yuvj422p frame (Y w × h, then Cb and Cr
- * ⌈w/2⌉ × ⌈h/v⌉ each).
+ * libjpeg-turbo's h1v2_fancy_upsample (jdsample.c, 2.1+) of a 4:4:0 chroma plane (w × ch samples) to w × h:
+ * each output row is 3/4 of its nearest input row + 1/4 of the next nearest (above for an even output row,
+ * bias 1; below for an odd one, bias 2); the rows past the picture's edges repeat the edge row (jdmainct.c's context rows).
  */
-export function jpegRgb(planes: Uint8Array, w: number, h: number, v: 1 | 2): Uint8Array {
-  const cw = (w + 1) >> 1;
+export function jpegH1v2Upsample(c: Uint8Array, w: number, ch: number, h: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const near = y >> 1;
+    const far = Math.min(ch - 1, Math.max(0, y & 1 ? near + 1 : near - 1));
+    const bias = y & 1 ? 2 : 1;
+    for (let x = 0; x < w; x++) out[y * w + x] = (c[near * w + x] * 3 + c[far * w + x] + bias) >> 2;
+  }
+  return out;
+}
+
+/** libjpeg's int_upsample (jdsample.c) of a chroma plane (cw samples a row, one row per output row) to w × h: each sample repeated `hr` times. */
+export function jpegReplicate(c: Uint8Array, cw: number, w: number, h: number, hr: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = c[y * cw + Math.floor(x / hr)];
+  return out;
+}
+
+/**
+ * RGB (w × h × 3, uint8) of a JPEG's decoded planes, as libjpeg makes it:
+ * `planes`: ffmpeg's yuvj420p / yuvj422p / yuvj440p / yuvj411p frame (Y w × h, then Cb and Cr
+ * ⌈w/hr⌉ × ⌈h/v⌉ each; hr: the luma-to-chroma ratio across, 2 unless given).
+ */
+export function jpegRgb(planes: Uint8Array, w: number, h: number, v: 1 | 2, hr: 1 | 2 | 4 = 2): Uint8Array {
+  const cw = Math.ceil(w / hr);
   const ch = v === 2 ? (h + 1) >> 1 : h;
   const Y = planes.subarray(0, w * h);
-  const cb = jpegFancyUpsample(planes.subarray(w * h, w * h + cw * ch), cw, ch, w, h, v);
-  const cr = jpegFancyUpsample(planes.subarray(w * h + cw * ch, w * h + 2 * cw * ch), cw, ch, w, h, v);
+  const up = (c: Uint8Array) => (hr === 2 ? jpegFancyUpsample(c, cw, ch, w, h, v) : hr === 1 ? jpegH1v2Upsample(c, w, ch, h) : jpegReplicate(c, cw, w, h, hr));
+  const cb = up(planes.subarray(w * h, w * h + cw * ch));
+  const cr = up(planes.subarray(w * h + cw * ch, w * h + 2 * cw * ch));
   const rgb = new Uint8Array(w * h * 3);
   for (let i = 0; i < w * h; i++) {
     const y = Y[i];
@@ -342,6 +429,27 @@ export function gray16Rgb(planes: Uint8Array, w: number, h: number): Uint8Array 
     const g = planes[2 * i] | (planes[2 * i + 1] << 8);
     const c = g > 255 ? 255 : g;
     rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = c;
+  }
+  return rgb;
+}
+
+/** RGB (w × h × 3) of big-endian 16-bit samples (`channels` 3: RGB; 1: gray), each the high byte, as Pillow's ";16B"/";16L" rawmodes unpack them */
+export function high16Rgb(planes: Uint8Array, w: number, h: number, channels: 1 | 3): Uint8Array {
+  const rgb = new Uint8Array(w * h * 3);
+  if (channels === 3) for (let i = 0; i < w * h * 3; i++) rgb[i] = planes[2 * i];
+  else for (let i = 0; i < w * h; i++) rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = planes[2 * i];
+  return rgb;
+}
+
+/** RGB (w × h × 3) of premultiplied RGBA, as Pillow's unpackRGBa (Unpack.c) makes it: alpha 0 → black, else each colour × 255 ÷ alpha (integer division) clipped at 255 */
+export function unpremultipliedRgb(planes: Uint8Array, w: number, h: number): Uint8Array {
+  const rgb = new Uint8Array(w * h * 3);
+  for (let i = 0; i < w * h; i++) {
+    const a = planes[4 * i + 3];
+    for (let c = 0; c < 3; c++) {
+      const v = planes[4 * i + c];
+      rgb[3 * i + c] = a === 0 ? 0 : a === 255 ? v : Math.min(255, Math.floor((v * 255) / a));
+    }
   }
   return rgb;
 }
