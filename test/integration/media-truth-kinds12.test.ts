@@ -26,21 +26,19 @@
 // track alone is stated right; a song whose tempo changes halfway states no tempo (the tempo analyser's
 // `variable` sections, tempo.ts tempoSections).
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { analyzeTrack } from '../../main/engine/analysis/index';
-import { parseFfmpegInfo } from '../../main/engine/media/probe';
-import { decodeAudio, exactFps, imageInput, videoAndSoundtrack, videoInput } from '../../main/engine/model/media-input';
-import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from '../../main/engine/model/preprocess/video';
+import { decodeAudio, imageInput, videoAndSoundtrack, videoInput } from '../../main/engine/model/media-input';
 import { PROCESSORS } from '../../main/engine/model/processors';
-import { ff, MEDIA_DIR, OUTPUT, ROOT } from '../helpers/media';
+import { ff, MEDIA_DIR, OUTPUT } from '../helpers/media';
+import { imageDiff, maxDiff, preprocessOracle, referenceVideo, setDisplayMatrix } from '../helpers/preprocess-ref';
 import { renderSong, type SmfNote } from '../helpers/smf';
 
 const DIR = join(OUTPUT, 'media-truth-kinds12');
 const IMG = join(DIR, 'img');
-const ORACLE = join(ROOT, 'test', 'tools', 'preprocess_oracle.py');
 
 /** images that failed against Pillow, and images that were right (guards) */
 const IMAGES_FIXED = [
@@ -179,8 +177,8 @@ open(j('topdown.bmp'), 'wb').write(bytes(b[:off]) + b''.join(rows[::-1]))
   // video: a 7 s clip (H.264 + AAC, as a phone or screen recorder writes it)
   ff(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=30:d=7', '-f', 'lavfi', '-i', 'sine=f=440:d=7:beep_factor=3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', V.base]);
   ff(['-ss', '1.5', '-i', V.base, '-c', 'copy', V.elst]);
-  setMatrix(V.base, V.hflip, [-1, 0, 0, 1]);
-  setMatrix(V.base, V.transpose, [0, 1, 1, 0]);
+  setDisplayMatrix(V.base, V.hflip, [-1, 0, 0, 1]);
+  setDisplayMatrix(V.base, V.transpose, [0, 1, 1, 0]);
   ff(['-f', 'lavfi', '-i', 'testsrc=s=160x120:r=30:d=6', '-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=30:d=6', '-map', '0', '-map', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-disposition:v:0', '0', '-disposition:v:1', 'default', V.twoVideo]);
   const tracks = ['-f', 'lavfi', '-i', 'sine=f=200:d=6', '-f', 'lavfi', '-i', 'sine=f=700:d=6:beep_factor=4'];
   ff([...tracks, '-map', '0', '-map', '1', '-c:a', 'aac', '-disposition:a:0', '0', '-disposition:a:1', 'default', V.twoAudio]);
@@ -197,89 +195,11 @@ open(j('topdown.bmp'), 'wb').write(bytes(b[:off]) + b''.join(rows[::-1]))
   ff([...music, '-ar', '8000', '-c:a', 'pcm_u8', A.r8k]);
 }
 
-/** `src` with its video track's display matrix (tkhd, ISO/IEC 14496-12 §8.3.2) set to [a b; c d] (16.16), no translation. */
-function setMatrix(src: string, dst: string, [a, b, c, d]: number[]): void {
-  const buf = readFileSync(src);
-  let p = 0;
-  while (buf.toString('latin1', p + 4, p + 8) !== 'moov') p += buf.readUInt32BE(p);
-  const end = p + buf.readUInt32BE(p);
-  let h = buf.indexOf('hdlr', p, 'latin1');
-  while (buf.toString('latin1', h + 12, h + 16) !== 'vide') h = buf.indexOf('hdlr', h + 4, 'latin1');
-  assert.ok(h > 0 && h < end);
-  const t = buf.lastIndexOf('tkhd', h, 'latin1');
-  assert.equal(buf[t + 4], 0, 'a version-0 tkhd');
-  const m = t + 4 + 4 + 20 + 8 + 8;
-  [a, b, 0, c, d, 0, 0, 0].forEach((v, i) => buf.writeInt32BE(i === 2 || i === 5 ? 0 : Math.round(v * 65536), m + 4 * i));
-  buf.writeInt32BE(1 << 30, m + 32);
-  writeFileSync(dst, buf);
-}
-
-/** The reference's inputs for many files in one Python run: `kind` imagefile (Pillow) or audiofile (torchaudio); a file's error text where it refuses. */
-function oracle(kind: 'imagefile' | 'audiofile', paths: string[]): Map<string, Float32Array | string> {
-  const r = spawnSync('/usr/bin/python3', ['-c', `import sys, runpy, traceback
-sys.argv = ['oracle']
-mod = runpy.run_path(${JSON.stringify(ORACLE)}, run_name='oracle')
-kind = ${JSON.stringify(kind)}
-for p in ${JSON.stringify(paths)}:
-    sys.argv = ['oracle', kind, p, p + '.ref.f32']
-    try:
-        mod['main']()
-    except BaseException as e:
-        open(p + '.ref.err', 'w').write(repr(e))
-`], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  const out = new Map<string, Float32Array | string>();
-  for (const p of paths) {
-    if (existsSync(`${p}.ref.err`)) out.set(p, readFileSync(`${p}.ref.err`, 'utf8'));
-    else {
-      const b = readFileSync(`${p}.ref.f32`);
-      out.set(p, new Float32Array(b.buffer, b.byteOffset, b.length / 4));
-    }
-  }
-  return out;
-}
-
-/** max and mean |Δ| between the model's image input (frame 0 of [3, 2, 224, 224]) and the reference's [3, 224, 224] */
-function imageDiff(got: Float32Array, ref: Float32Array): { mean: number; max: number } {
-  const P = 224 * 224;
-  let max = 0;
-  let sum = 0;
-  for (let c = 0; c < 3; c++) {
-    for (let i = 0; i < P; i++) {
-      const d = Math.abs(got[c * 2 * P + i]! - ref[c * P + i]!);
-      max = Math.max(max, d);
-      sum += d;
-    }
-  }
-  return { mean: sum / (3 * P), max };
-}
-
-/** The reference-equivalent video input: every frame the decoder shows (-noautorotate, as decord reads the stored pixels), the plan over their count. */
-function referenceVideo(p: string, index?: number): { pixels: Float32Array; plan: Array<[number, number]> } {
-  const info = parseFfmpegInfo(spawnSync('ffmpeg', ['-hide_banner', '-i', p], { encoding: 'utf8' }).stderr);
-  const v = info.streams.find((s) => s.type === 'video' && (index === undefined || s.index === index))!;
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-noautorotate', '-i', p, '-map', `0:${v.index}`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 30 });
-  const size = v.width! * v.height! * 3;
-  const plan = framePlan(exactFps(v.fps!), Math.floor(r.stdout.length / size));
-  const clipSize = VIDEO_CROPS * 3 * 2 * 224 * 224;
-  const pixels = new Float32Array(VIDEO_CLIPS * clipSize);
-  const frame = (i: number) => new Uint8Array(r.stdout.buffer, r.stdout.byteOffset + i * size, size);
-  plan.forEach(([a, b], i) => clipToPixelValues([frame(a), frame(b)], v.width!, v.height!, pixels, i * clipSize));
-  return { pixels, plan };
-}
-
-const maxDiff = (a: Float32Array, b: Float32Array) => {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
-};
-
 describe('media truth, kind 3 on new inputs (issue 10, tester10e)', () => {
   let refs: Map<string, Float32Array | string>;
   before(() => {
     buildInputs();
-    refs = oracle('imagefile', [...IMAGES_FIXED, ...IMAGES_RIGHT, 'jpeg.tif'].map((n) => join(IMG, n)));
+    refs = preprocessOracle('imagefile', [...IMAGES_FIXED, ...IMAGES_RIGHT, 'jpeg.tif'].map((n) => join(IMG, n)));
   });
 
   async function againstPillow(names: string[]): Promise<string[]> {
@@ -352,7 +272,7 @@ print(json.dumps([[StreamReader(p).default_audio_stream, StreamReader(p).default
     const got = await videoInput(V.twoVideo);
     assert.deepEqual(got.plan, ref.plan);
     assert.equal(maxDiff(got.pixels, ref.pixels), 0);
-    const r = oracle('audiofile', [V.twoAudio, V.impaired, V.twoAudioVideo]);
+    const r = preprocessOracle('audiofile', [V.twoAudio, V.impaired, V.twoAudioVideo]);
     const bad: string[] = [];
     for (const p of [V.twoAudio, V.impaired, V.twoAudioVideo]) {
       const d = maxDiff((await PROCESSORS.audio(p, { clips: 3 })).data, r.get(p) as Float32Array);
@@ -376,7 +296,7 @@ print(json.dumps([[StreamReader(p).default_audio_stream, StreamReader(p).default
   });
 
   test('audio shorter than one 25 ms fbank window: refused with the reason, as the reference refuses it (was clips of padding only); 30 ms, MP3 encoder delay, an AAC edit list and 8 kHz u8 read as torchaudio.load does', async () => {
-    const r = oracle('audiofile', Object.values(A));
+    const r = preprocessOracle('audiofile', Object.values(A));
     assert.match(String(r.get(A.short20)), /too short/);
     await assert.rejects(PROCESSORS.audio(A.short20, { clips: 3 }), (e: Error & { code?: string }) => e.code === 'BAD_ARGS' && /25 ms/.test(e.message));
     const bad: string[] = [];

@@ -1,0 +1,95 @@
+/**
+ * The reference's preprocessing for the media-truth suites (issue 10, kind 3): the model's image and audio
+ * inputs as tools/convert/preprocess.py makes them from Pillow's `Image.open(p).convert('RGB')` and
+ * `torchaudio.load` (test/tools/preprocess_oracle.py), and video frames as decord reads them (ffmpeg with
+ * -noautorotate, every frame the decoder shows). Test tooling only: it runs /usr/bin/python3.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFfmpegInfo } from '../../main/engine/media/probe';
+import { exactFps } from '../../main/engine/model/media-input';
+import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from '../../main/engine/model/preprocess/video';
+import { ROOT } from './media';
+
+const ORACLE = join(ROOT, 'test', 'tools', 'preprocess_oracle.py');
+
+/** `src` with its video track's display matrix (tkhd, ISO/IEC 14496-12 §8.3.2) set to [a b; c d] (16.16), no translation. */
+export function setDisplayMatrix(src: string, dst: string, [a, b, c, d]: number[]): void {
+  const buf = readFileSync(src);
+  let p = 0;
+  while (buf.toString('latin1', p + 4, p + 8) !== 'moov') p += buf.readUInt32BE(p);
+  const end = p + buf.readUInt32BE(p);
+  let h = buf.indexOf('hdlr', p, 'latin1');
+  while (buf.toString('latin1', h + 12, h + 16) !== 'vide') h = buf.indexOf('hdlr', h + 4, 'latin1');
+  assert.ok(h > 0 && h < end);
+  const t = buf.lastIndexOf('tkhd', h, 'latin1');
+  assert.equal(buf[t + 4], 0, 'a version-0 tkhd');
+  const m = t + 4 + 4 + 20 + 8 + 8;
+  [a, b, 0, c, d, 0, 0, 0].forEach((v, i) => buf.writeInt32BE(i === 2 || i === 5 ? 0 : Math.round(v * 65536), m + 4 * i));
+  buf.writeInt32BE(1 << 30, m + 32);
+  writeFileSync(dst, buf);
+}
+
+/** The reference's inputs for many files in one Python run: `kind` imagefile (Pillow) or audiofile (torchaudio); a file's error text where it refuses. */
+export function preprocessOracle(kind: 'imagefile' | 'audiofile', paths: string[]): Map<string, Float32Array | string> {
+  const r = spawnSync('/usr/bin/python3', ['-c', `import sys, runpy, traceback
+sys.argv = ['oracle']
+mod = runpy.run_path(${JSON.stringify(ORACLE)}, run_name='oracle')
+kind = ${JSON.stringify(kind)}
+for p in ${JSON.stringify(paths)}:
+    sys.argv = ['oracle', kind, p, p + '.ref.f32']
+    try:
+        mod['main']()
+    except BaseException as e:
+        open(p + '.ref.err', 'w').write(repr(e))
+`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const out = new Map<string, Float32Array | string>();
+  for (const p of paths) {
+    if (existsSync(`${p}.ref.err`)) out.set(p, readFileSync(`${p}.ref.err`, 'utf8'));
+    else {
+      const b = readFileSync(`${p}.ref.f32`);
+      out.set(p, new Float32Array(b.buffer, b.byteOffset, b.length / 4));
+    }
+  }
+  return out;
+}
+
+/** max and mean |Δ| between the model's image input (frame 0 of [3, 2, 224, 224]) and the reference's [3, 224, 224] */
+export function imageDiff(got: Float32Array, ref: Float32Array): { mean: number; max: number } {
+  const P = 224 * 224;
+  let max = 0;
+  let sum = 0;
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < P; i++) {
+      const d = Math.abs(got[c * 2 * P + i]! - ref[c * P + i]!);
+      max = Math.max(max, d);
+      sum += d;
+    }
+  }
+  return { mean: sum / (3 * P), max };
+}
+
+/** The reference-equivalent video input: every frame the decoder shows (-noautorotate, as decord reads the stored pixels), the plan over their count. */
+export function referenceVideo(p: string, index?: number): { pixels: Float32Array; plan: Array<[number, number]> } {
+  const info = parseFfmpegInfo(spawnSync('ffmpeg', ['-hide_banner', '-i', p], { encoding: 'utf8' }).stderr);
+  const v = info.streams.find((s) => s.type === 'video' && (index === undefined || s.index === index))!;
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-noautorotate', '-i', p, '-map', `0:${v.index}`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 30 });
+  const size = v.width! * v.height! * 3;
+  const plan = framePlan(exactFps(v.fps!), Math.floor(r.stdout.length / size));
+  const clipSize = VIDEO_CROPS * 3 * 2 * 224 * 224;
+  const pixels = new Float32Array(VIDEO_CLIPS * clipSize);
+  const frame = (i: number) => new Uint8Array(r.stdout.buffer, r.stdout.byteOffset + i * size, size);
+  plan.forEach(([a, b], i) => clipToPixelValues([frame(a), frame(b)], v.width!, v.height!, pixels, i * clipSize));
+  return { pixels, plan };
+}
+
+/** The largest |a[i] − b[i]| (the arrays must be as long). */
+export const maxDiff = (a: Float32Array, b: Float32Array) => {
+  assert.equal(a.length, b.length);
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+  return d;
+};
