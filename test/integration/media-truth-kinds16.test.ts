@@ -20,13 +20,19 @@
 // VFR with gaps, an MPEG-TS joined mid-GOP, WebM with VP8/VP9 alpha, 1–3 frame clips, and images: bilevel,
 // palette + tRNS at 4 bits, gray + alpha, ICC profiles, lossless/lossy WebP with alpha, unassociated-alpha
 // TIFF, 16-bit gray + tRNS, a JPEG with Adobe APP14 (transform 1) and no JFIF.
-// Kind 4 — the features line on music where a stated tempo or key would be wrong: guards only (no fault found
-// in this round; see the report).
+// Kind 4 — confidence that does not reach the user: "Write tags…" (library:write-tags) wrote the best guess of an
+// uncertain tempo or key (shown "uncertain" in the table, left out of the features line) into TBPM/TKEY/BPM/
+// INITIALKEY, where DJ software shows it as a fact — a drum groove got key "Cm" at confidence 0.04; now an
+// uncertain value is not written (and nothing sure to write is refused with the guesses named). The features line on
+// music where a stated tempo or key would be wrong: guards (right before and after).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import { MIN_CONFIDENCE, type LibraryTrack } from '@contract';
+import type { EngineHost } from '../../main/engine-host';
+import { startTestEngine } from '../helpers/engine';
 import { analyzeTrack } from '../../main/engine/analysis/index';
 import { makeFilmstrip } from '../../main/engine/media/filmstrip';
 import { probeFile } from '../../main/engine/media/probe';
@@ -283,19 +289,7 @@ describe('the features line on music without a trustworthy tempo or key (issue 1
   });
 
   test('a rubato piano (local tempo 60–115 BPM within each phrase): no tempo; whole-tone music: no key', async () => {
-    const rubato: SmfNote[] = [];
-    const prog = [[0, 4, 7], [9, 12, 16], [5, 9, 12], [7, 11, 14]];
-    let t = 0.5;
-    for (let bar = 0; bar < 16; bar++) {
-      const ch = prog[bar % 4]!;
-      for (let e = 0; e < 8; e++) {
-        const bpm = 90 + 25 * Math.sin((2 * Math.PI * ((bar % 4) * 8 + e)) / 32) + (bar % 4 === 3 && e > 5 ? -30 : 0);
-        const dt = 30 / bpm;
-        if (e === 0) rubato.push({ beat: t, len: 8 * dt, ch: 0, note: 48 + ch[0]!, vel: 70 });
-        rubato.push({ beat: t, len: dt * 1.5, ch: 0, note: 60 + ch[e % 3]! + (e >= 3 ? 12 : 0), vel: 50 + Math.round(30 * rng()) });
-        t += dt;
-      }
-    }
+    const rubato = rubatoNotes(16, rng);
     const r = await analyzeTrack(song('rubato', rubato, { 0: 0 }));
     assert.doesNotMatch(r.features, /Tempo/, `${r.features} (tempo ${r.tempo.bpm} at ${r.tempo.confidence})`);
     const wt: SmfNote[] = [];
@@ -309,5 +303,78 @@ describe('the features line on music without a trustworthy tempo or key (issue 1
     }
     const w = await analyzeTrack(song('wholetone', wt, { 0: 0, 1: 48 }));
     assert.doesNotMatch(w.features, /Key|Chords/, `${w.features} (key ${w.tonal.key.key} at ${w.tonal.key.confidence})`);
+  });
+});
+
+/** A rubato piano: I–vi–IV–V in C as eighth-note arpeggios, the local tempo swelling 60–115 BPM within each 4-bar phrase (times in s at 60 BPM). */
+function rubatoNotes(bars: number, rng: () => number): SmfNote[] {
+  const notes: SmfNote[] = [];
+  const prog = [[0, 4, 7], [9, 12, 16], [5, 9, 12], [7, 11, 14]];
+  let t = 0.5;
+  for (let bar = 0; bar < bars; bar++) {
+    const ch = prog[bar % 4]!;
+    for (let e = 0; e < 8; e++) {
+      const bpm = 90 + 25 * Math.sin((2 * Math.PI * ((bar % 4) * 8 + e)) / 32) + (bar % 4 === 3 && e > 5 ? -30 : 0);
+      const dt = 30 / bpm;
+      if (e === 0) notes.push({ beat: t, len: 8 * dt, ch: 0, note: 48 + ch[0]!, vel: 70 });
+      notes.push({ beat: t, len: dt * 1.5, ch: 0, note: 60 + ch[e % 3]! + (e >= 3 ? 12 : 0), vel: 50 + Math.round(30 * rng()) });
+      t += dt;
+    }
+  }
+  return notes;
+}
+
+// Kind 4, the library: what "Write tags…" puts into a file, where no confidence can go with it.
+describe('tags written back hold only what the analysis is sure of (issue 10 kind 4, tester10g)', { timeout: 600_000 }, () => {
+  const LIB = join(DIR, 'Library');
+  let engine: EngineHost;
+  let rows: LibraryTrack[] = [];
+  const row = (file: string) => rows.find((r) => r.fileName === file)!;
+
+  before(async () => {
+    rmSync(LIB, { recursive: true, force: true });
+    mkdirSync(LIB, { recursive: true });
+    let s = 777;
+    const rng = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    // a drum groove (kick, snare, hats at 100 BPM; no pitched instrument), a rubato piano in C, a free-time ambient pad
+    const drums: SmfNote[] = [];
+    for (let b = 0; b < 64; b++) {
+      drums.push({ beat: b * 0.6, len: 0.1, ch: 9, note: b % 2 ? 38 : 36, vel: 105 });
+      for (const h of [0, 0.3]) drums.push({ beat: b * 0.6 + h, len: 0.1, ch: 9, note: 42, vel: h ? 60 : 85 });
+    }
+    const amb: SmfNote[] = [];
+    for (let t = 0; t < 40; t += 1.3 + 3.7 * rng()) amb.push({ beat: t, len: 4 + 6 * rng(), ch: 0, note: 50 + [0, 2, 5, 7, 9, 12, 14][Math.floor(rng() * 7)]!, vel: 60 });
+    const renders: Array<[string, string]> = [
+      ['drums.flac', renderSong('k16w-drums.wav', { bpm: 60, notes: drums })],
+      ['rubato.flac', renderSong('k16w-rubato.wav', { bpm: 60, notes: rubatoNotes(24, rng), programs: { 0: 0 } })],
+      ['ambient.flac', renderSong('k16w-ambient.wav', { bpm: 60, notes: amb, programs: { 0: 89 } })],
+    ];
+    for (const [name, wav] of renders) ff(['-i', wav, '-metadata', `title=${name}`, join(LIB, name)]);
+    ({ engine } = await startTestEngine({ env: { STUDIO_ANALYSIS_WORKERS: '1' } }));
+    await engine.call('library:add-folder', { path: LIB });
+    await engine.call('library:idle', {});
+    rows = (await engine.call('library:query', { offset: 0, limit: 50 })).rows;
+  });
+  after(async () => {
+    await engine?.stop();
+  });
+
+  test('a drum groove: its BPM is written, its uncertain key is not (was TKEY/INITIALKEY of a best guess at confidence 0.04); a rubato piano: its key, not its uncertain tempo', async () => {
+    const d = row('drums.flac');
+    assert.ok(d.bpmConfidence! >= MIN_CONFIDENCE && d.keyConfidence! < MIN_CONFIDENCE, JSON.stringify(d));
+    const rd = await engine.call('library:write-tags', { trackId: d.id, keyNotation: 'standard' });
+    assert.deepEqual([rd.bpm, rd.key, rd.readBack.key], [String(Math.round(d.bpm!)), null, null]);
+    const r = row('rubato.flac');
+    assert.ok(r.bpmConfidence! < MIN_CONFIDENCE && r.keyConfidence! >= MIN_CONFIDENCE, JSON.stringify(r));
+    const rr = await engine.call('library:write-tags', { trackId: r.id, keyNotation: 'standard' });
+    assert.deepEqual([rr.bpm, rr.key, rr.readBack.bpm], [null, 'C', null]);
+  });
+
+  test('nothing sure to write (a free-time ambient pad): refused, the uncertain guesses named, the file left as it was', async () => {
+    const a = row('ambient.flac');
+    assert.ok(a.bpmConfidence! < MIN_CONFIDENCE && a.keyConfidence! < MIN_CONFIDENCE, JSON.stringify(a));
+    const before = readFileSync(join(LIB, 'ambient.flac'));
+    await assert.rejects(engine.call('library:write-tags', { trackId: a.id, keyNotation: 'standard' }), (e: Error & { code?: string }) => e.code === 'BAD_ARGS' && /uncertain/.test(e.message) && /tempo \d+ BPM at confidence/.test(e.message));
+    assert.ok(readFileSync(join(LIB, 'ambient.flac')).equals(before));
   });
 });

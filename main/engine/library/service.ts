@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { BpmRange, foldBpm, foldCurve, StudioError, type LibraryFilter, type ProbeResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
+import { BpmRange, foldBpm, foldCurve, MIN_CONFIDENCE, StudioError, type LibraryFilter, type ProbeResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
 import { makeAnalyse, type Analyse } from './pool';
 import { LibraryScanner } from './job';
@@ -155,10 +155,25 @@ export class LibraryService {
     const probe = JSON.parse(row.probe_json) as ProbeResult;
     const target = tagTarget(probe.container, probe.audio?.codec, !!probe.video);
     if (!target) throw new StudioError('UNSUPPORTED', `"${t.fileName}" is ${probe.video ? 'a video' : `in a container (${probe.container}${probe.audio?.codec ? `, ${probe.audio.codec}` : ''})`} whose tags the studio does not write; BPM and key are written into MP3, AIFF, WAV, FLAC, Ogg Vorbis, Opus and M4A files.`);
-    const shownBpm = want.bpm === false ? null : foldBpm(t.bpm, this.bpmRange());
+    // A tempo or key the analysis is not sure of (calibrated confidence under MIN_CONFIDENCE: shown "uncertain", left out
+    // of the features line) is not written: a TBPM/TKEY tag carries no confidence, and DJ software shows it as a fact.
+    const sure = (c: number | null) => c !== null && c >= MIN_CONFIDENCE;
+    const shownBpm = want.bpm === false || !sure(t.bpmConfidence) ? null : foldBpm(t.bpm, this.bpmRange());
     const bpm = shownBpm === null ? null : bpmText(shownBpm, target.format);
-    const key = want.key === false || t.key === null ? null : keyIn(t.key, notation);
-    if (bpm === null && key === null) throw new StudioError('BAD_ARGS', `"${t.fileName}" has nothing to write: the analysis found no ${want.bpm === false ? 'key' : want.key === false ? 'tempo' : 'tempo or key'}.`);
+    const key = want.key === false || t.key === null || !sure(t.keyConfidence) ? null : keyIn(t.key, notation);
+    if (bpm === null && key === null) {
+      const asked = want.bpm === false ? 'key' : want.key === false ? 'tempo' : 'tempo or key';
+      const unsure = [
+        want.bpm !== false && t.bpm !== null ? `tempo ${Math.round(t.bpm)} BPM at confidence ${t.bpmConfidence ?? 0}` : null,
+        want.key !== false && t.key !== null ? `key ${t.key} at confidence ${t.keyConfidence ?? 0}` : null,
+      ].filter((x) => x !== null);
+      throw new StudioError(
+        'BAD_ARGS',
+        unsure.length
+          ? `"${t.fileName}" has no ${asked} sure enough to write into its tags: the best guesses (${unsure.join('; ')}) are uncertain (below ${MIN_CONFIDENCE}), and a tag cannot say so.`
+          : `"${t.fileName}" has nothing to write: the analysis found no ${asked}.`,
+      );
+    }
     const resume = this.holdWatch(trackId);
     try {
       const record = (file: { size: number; mtimeMs: number }, tags: ProbeResult['tags']) =>
