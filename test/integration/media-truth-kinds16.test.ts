@@ -22,7 +22,8 @@
 // TIFF, 16-bit gray + tRNS, a JPEG with Adobe APP14 (transform 1) and no JFIF.
 // Kind 4 — confidence that does not reach the user: "Write tags…" (library:write-tags) wrote the best guess of an
 // uncertain tempo or key (shown "uncertain" in the table, left out of the features line) into TBPM/TKEY/BPM/
-// INITIALKEY, where DJ software shows it as a fact — a drum groove got key "Cm" at confidence 0.04; now an
+// INITIALKEY, where DJ software shows it as a fact — a drum groove got key "Eb" at confidence 0.01, an ambient pad
+// BPM 323 (0.005) and key "A" (0.01); now an
 // uncertain value is not written (and nothing sure to write is refused with the guesses named). The features line on
 // music where a stated tempo or key would be wrong: guards (right before and after).
 import assert from 'node:assert/strict';
@@ -359,7 +360,7 @@ describe('tags written back hold only what the analysis is sure of (issue 10 kin
     await engine?.stop();
   });
 
-  test('a drum groove: its BPM is written, its uncertain key is not (was TKEY/INITIALKEY of a best guess at confidence 0.04); a rubato piano: its key, not its uncertain tempo', async () => {
+  test('a drum groove: its BPM is written, its uncertain key is not (was INITIALKEY "Eb", a best guess at confidence 0.01); a rubato piano: its key, not its uncertain tempo', async () => {
     const d = row('drums.flac');
     assert.ok(d.bpmConfidence! >= MIN_CONFIDENCE && d.keyConfidence! < MIN_CONFIDENCE, JSON.stringify(d));
     const rd = await engine.call('library:write-tags', { trackId: d.id, keyNotation: 'standard' });
@@ -370,7 +371,7 @@ describe('tags written back hold only what the analysis is sure of (issue 10 kin
     assert.deepEqual([rr.bpm, rr.key, rr.readBack.bpm], [null, 'C', null]);
   });
 
-  test('nothing sure to write (a free-time ambient pad): refused, the uncertain guesses named, the file left as it was', async () => {
+  test('nothing sure to write (a free-time ambient pad): refused, the uncertain guesses named, the file left as it was (was BPM 323 and key "A" written, at confidence 0.005 and 0.01)', async () => {
     const a = row('ambient.flac');
     assert.ok(a.bpmConfidence! < MIN_CONFIDENCE && a.keyConfidence! < MIN_CONFIDENCE, JSON.stringify(a));
     const before = readFileSync(join(LIB, 'ambient.flac'));
