@@ -17,6 +17,12 @@
  * - 16-bit grayscale PNG or TIFF (Pillow mode "I;16"): convert('RGB') goes through
  *   mode L, which clips (ImagingConvert I16_L: v > 255 → 255), where ffmpeg
  *   scales 0…65535 to 0…255.
+ * - JPEG with 4:4:0 chroma (libjpeg-turbo h1v2_fancy_upsample) or 4:1:1
+ *   (int_upsample: replication), where swscale interpolates.
+ * - 16-bit RGB / RGBA / gray + alpha PNG and 16-bit RGB TIFF: Pillow keeps each
+ *   sample's high byte (Unpack.c ";16B"/";16L" rawmodes), swscale rounds.
+ * - 8-bit RGBA TIFF with associated alpha (ExtraSamples 1): Pillow's rawmode
+ *   "RGBa" divides the colour back out (unpackRGBa), ffmpeg keeps it premultiplied.
  *
  * Pure functions over planes; the caller decodes them with ffmpeg.
  */
@@ -69,9 +75,10 @@ export function pillowRgb(path: PillowPath | null, planes: Uint8Array, w: number
 /**
  * Sniff `b` (the file's bytes, or at least its first 64 KiB): a baseline,
  * extended or progressive JPEG whose 3 components are YCbCr with chroma
- * subsampled 2×2 or 2×1 relative to luma, however the factors are written (no Adobe APP14 transform 0 = RGB); a lossy WebP
+ * subsampled 2×2, 2×1, 1×2 or 4×1 relative to luma, however the factors are written (no Adobe APP14 transform 0 = RGB); a lossy WebP
  * ("VP8 " chunk, simple or VP8X, with or without an ALPH chunk; not animated); a PNG of 16-bit grayscale
- * (IHDR colour type 0, bit depth 16). null otherwise.
+ * (IHDR colour type 0, bit depth 16); 16-bit RGB/RGBA/gray + alpha PNG and 16-bit RGB TIFF (high16); an 8-bit RGBA
+ * TIFF with associated alpha (premultiplied). null otherwise.
  */
 export function pillowPathOf(b: Uint8Array): PillowPath | null {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
