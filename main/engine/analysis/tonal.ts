@@ -134,7 +134,7 @@ export interface KeyOptions {
   bassWeight?: number;
   /** weight of the harmonic-function score of the frames' triads (chordKeyScores), added to the profile correlation (0: none) */
   chordWeight?: number;
-  /** added to the score of the key whose tonic triad is the track's first heard chord (chordRuns' first run; 0: none) */
+  /** added to the score of the key whose tonic triad is the track's first heard chord (chordRuns' first run; 0: none — tried on dev by key-dev.ts --first, not shipped) */
   firstWeight?: number;
 }
 
@@ -393,8 +393,8 @@ export function meanVoices(chroma: Float32Array, frames: number, active: boolean
 }
 
 /**
- * The chords of a track in time order: the frames' heard triads (frameTriads with TRIAD_TONE_MIN;
- * index C..B major, C..B minor) as runs of at least 3 frames (~0.56 s), shorter runs and frames
+ * The chords of a track in time order: the frames' triads (frameTriads, −1 for none; index C..B
+ * major, C..B minor) as runs of at least 3 frames (~0.56 s), shorter runs and frames
  * without a triad passed over, a chord repeated across such a gap counted once.
  */
 export function chordRuns(heard: Int8Array): number[] {
