@@ -34,6 +34,10 @@ const { values: args } = parseArgs({
     h1: { type: 'boolean', default: false },
     fit: { type: 'boolean', default: false },
     theta: { type: 'boolean', default: false },
+    /** the first heard chord's key as a cue (KeyOptions.firstWeight) over a grid of weights */
+    first: { type: 'boolean', default: false },
+    /** every profile with the shipped settings, chord weight 1, 2, 3 */
+    profiles: { type: 'boolean', default: false },
   },
 });
 const OUT = args.out;
@@ -170,6 +174,8 @@ interface Score {
   /** MIREX per directory (the eval dev set, then each --also set) */
   perDir: number[];
   kinds: Record<string, number>;
+  /** summed MIREX over the game-MIDI rows (truth from the file's key signature, not made by a set's construction) and their count */
+  game: [number, number];
 }
 function evaluate(prm: Params, verbose = false, subset?: Set<number>): Score {
   let s = 0;
@@ -177,6 +183,7 @@ function evaluate(prm: Params, verbose = false, subset?: Set<number>): Score {
   const by = { major: [0, 0], minor: [0, 0] };
   const dirS = DIRS.map(() => [0, 0]);
   const kinds: Record<string, number> = {};
+  const game: [number, number] = [0, 0];
   rows.forEach(({ it, p }, i) => {
     if (subset && !subset.has(i)) return;
     const { key, cents, info } = keyOf(p, prm);
@@ -188,11 +195,12 @@ function evaluate(prm: Params, verbose = false, subset?: Set<number>): Score {
     const d = dirS[DIRS.indexOf(it.dir)];
     d[0] += sc;
     d[1]++;
+    if (it.sourceKind === 'game-midi') (game[0] += sc, game[1]++);
     const kind = confusion(it.key!, key);
     if (kind !== 'ok') kinds[kind] = (kinds[kind] ?? 0) + 1;
     if (verbose && sc < 1) console.log(`  ${it.file.padEnd(56)} truth ${keyName(it.key!).padEnd(9)} got ${(key ? keyName(key) : '—').padEnd(9)} (${sc} ${kind}) ${it.progression ?? ''} tuning ${cents.toFixed(0)} c\n      ${info}`);
   });
-  return { mirex: s / n, major: `${by.major[0].toFixed(1)}/${by.major[1]}`, minor: `${by.minor[0].toFixed(1)}/${by.minor[1]}`, perDir: dirS.map(([a, b]) => a / b), kinds };
+  return { mirex: s / n, major: `${by.major[0].toFixed(1)}/${by.major[1]}`, minor: `${by.minor[0].toFixed(1)}/${by.minor[1]}`, perDir: dirS.map(([a, b]) => a / b), kinds, game };
 }
 
 /** the settings shipped before this loop (tonal analyser version 2): the grids start from them */
@@ -200,7 +208,7 @@ const base: Params = { ...TONAL_DEFAULTS, profile: 'shaath', harmonics: 4, thres
 const show = (label: string, prm: Params) => {
   const r = evaluate(prm);
   const kinds = Object.entries(r.kinds).map(([k, v]) => `${k} ${v}`).join(', ');
-  console.log(`${label.padEnd(60)} MIREX ${r.mirex.toFixed(3)} [${r.perDir.map((x) => x.toFixed(3)).join(' | ')}]  major ${r.major} minor ${r.minor}  misses: ${kinds || 'none'}`);
+  console.log(`${label.padEnd(60)} MIREX ${r.mirex.toFixed(3)} [${r.perDir.map((x) => x.toFixed(3)).join(' | ')}] game-MIDI ${r.game[0].toFixed(1)}/${r.game[1]}  major ${r.major} minor ${r.minor}  misses: ${kinds || 'none'}`);
   return r;
 };
 console.log(`key dev: ${rows.length} files with a trusted key (N ${N})`);
@@ -211,6 +219,9 @@ if (args.grid) {
     for (const tune of [false, true]) for (const threshold of [0, 0.2]) show(`${profile} tune ${tune} thr ${threshold}`, { ...base, profile, tune, threshold });
 }
 if (VERBOSE) evaluate({ ...base, ...JSON.parse(args.params) }, true);
+if (args.profiles)
+  for (const profile of Object.keys(KEY_PROFILES) as KeyProfileName[]) for (const chordWeight of [1, 2, 3]) show(`shipped with ${profile} profile, chords × ${chordWeight}`, { ...TONAL_DEFAULTS, profile, chordWeight });
+if (args.first) for (const firstWeight of [0.02, 0.05, 0.1, 0.2]) show(`shipped + first chord's key × ${firstWeight}`, { ...TONAL_DEFAULTS, firstWeight });
 if (args.bass) {
   for (const profile of ['temperley', 'albrecht', 'krumhansl', 'shaath'] as KeyProfileName[])
     for (const bassHz of [150, 220, 300])

@@ -12,6 +12,8 @@
  * tempi that are not metrical relatives) has no single tempo, so the line
  * states none: the model's training text only ever says one tempo
  * ("Tempo: N BPM."), and any one number would be wrong for part of the track.
+ * A track whose key changes (KeyResult.variable: two long sections in keys of
+ * different scales) states no key and no chords, for the same reason.
  */
 import { MIN_CONFIDENCE } from '@contract';
 import type { LoudnessResult } from './loudness';
@@ -27,7 +29,7 @@ export const FEATURE_MIN_CONFIDENCE = MIN_CONFIDENCE;
 
 export interface FeatureInputs {
   tempo?: Pick<TempoResult, 'bpm' | 'confidence' | 'variable'> | null;
-  tonal?: { key: Pick<TonalResult['key'], 'key' | 'confidence'>; chords: Pick<TonalResult['chords'], 'progression'> } | null;
+  tonal?: { key: Pick<TonalResult['key'], 'key' | 'confidence' | 'variable'>; chords: Pick<TonalResult['chords'], 'progression'> } | null;
   loudness?: Pick<LoudnessResult, 'integratedLufs'> | null;
 }
 
@@ -35,7 +37,7 @@ export interface FeatureInputs {
 export function featuresText(r: FeatureInputs): string {
   const parts: string[] = [];
   if (r.tempo?.bpm && r.tempo.confidence >= FEATURE_MIN_CONFIDENCE && !r.tempo.variable?.length) parts.push(`Tempo: ${Math.round(r.tempo.bpm)} BPM.`);
-  const keyOk = !!r.tonal?.key.key && r.tonal.key.confidence >= FEATURE_MIN_CONFIDENCE;
+  const keyOk = !!r.tonal?.key.key && r.tonal.key.confidence >= FEATURE_MIN_CONFIDENCE && !r.tonal.key.variable?.length;
   if (keyOk) parts.push(`Key: ${r.tonal!.key.key}.`);
   if (keyOk && r.tonal!.chords.progression.length) parts.push(`Chords: ${r.tonal!.chords.progression.join(', ')}.`);
   if (r.loudness?.integratedLufs != null) parts.push(`Loudness: ${r.loudness.integratedLufs.toFixed(1)} LUFS.`);
