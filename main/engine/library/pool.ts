@@ -105,12 +105,20 @@ export class WorkerPool implements Analyse {
     if (w) w();
   }
 
+  /**
+   * A worker for one track, taken (busy) before it is returned: callers that
+   * ask at once get different workers (a slot marked busy only after the
+   * await let every runner of a scan share the first worker, so the whole
+   * scan's analysis ran on one thread).
+   */
   private async acquire(): Promise<Slot> {
     for (;;) {
       if (this.closed) throw new StudioError('CANCELLED', 'The analysis pool was closed.');
-      const free = this.slots.find((s) => !s.busy);
-      if (free) return free;
-      if (this.slots.length < this.size) return this.spawn();
+      const slot = this.slots.find((s) => !s.busy) ?? (this.slots.length < this.size ? this.spawn() : undefined);
+      if (slot) {
+        slot.busy = true;
+        return slot;
+      }
       await new Promise<void>((r) => this.waiting.push(r));
     }
   }
@@ -118,10 +126,9 @@ export class WorkerPool implements Analyse {
   async run(req: AnalyseRequest, signal: AbortSignal, onProgress: (doneSec: number) => void): Promise<LibraryAnalysis> {
     const slot = await this.acquire();
     if (signal.aborted) {
-      this.wake();
+      this.release(slot);
       throw new StudioError('CANCELLED', 'Cancelled.');
     }
-    slot.busy = true;
     const id = this.nextId++;
     return new Promise<LibraryAnalysis>((resolve, reject) => {
       // Cancel ends the call at once; a worker that does not answer it (stuck in I/O) is replaced.
