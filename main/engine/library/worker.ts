@@ -3,9 +3,15 @@
  * track at a time, its own ffmpeg, results posted back to the engine's
  * event loop, which alone writes the database.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorData } from '@contract';
+import { useFfmpegFacts, type FfmpegFacts } from '../media/ffmpeg';
 import { analyseForLibrary, type AnalyseRequest } from './analyse';
+
+/** what the pool gives a worker at its start: the engine's ffmpeg facts (media/ffmpeg.ts ffmpegFacts) */
+export interface WorkerData {
+  ffmpeg?: FfmpegFacts;
+}
 
 export type ToWorker = { t: 'job'; id: number; req: AnalyseRequest } | { t: 'cancel'; id: number };
 export type FromWorker =
@@ -18,6 +24,8 @@ const PROGRESS_MS = 200;
 
 const port = parentPort;
 if (port) {
+  const given = workerData as WorkerData | null;
+  if (given?.ffmpeg) useFfmpegFacts(given.ffmpeg);
   const running = new Map<number, AbortController>();
   port.on('message', (m: ToWorker) => {
     if (m.t === 'cancel') {
