@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StudioError, type StudioErrorData } from '@contract';
 import { analyseForLibrary, type AnalyseRequest, type LibraryAnalysis } from './analyse';
-import { ffmpegFacts, type FfmpegFacts } from '../media/ffmpeg';
-import type { FromWorker, ToWorker, WorkerData } from './worker';
+import { ffmpegFacts } from '../media/ffmpeg';
+import type { FromWorker, ToWorker } from './worker';
 
 export interface Analyse {
   /** how many tracks may run at once */
@@ -61,7 +61,6 @@ export class WorkerPool implements Analyse {
   private readonly waiting: (() => void)[] = [];
   private nextId = 1;
   private closed = false;
-  private facts: FfmpegFacts | undefined;
 
   constructor(
     readonly size: number,
@@ -69,9 +68,10 @@ export class WorkerPool implements Analyse {
   ) {}
 
   private spawn(): Slot {
-    // the engine's ffmpeg facts (located and its layout table read once per process), not asked again by each worker
-    this.facts ??= ffmpegFacts();
-    const worker = new Worker(this.entry.url, { execArgv: this.entry.execArgv, workerData: { ffmpeg: this.facts } satisfies WorkerData });
+    const worker = new Worker(this.entry.url, { execArgv: this.entry.execArgv });
+    // the engine's ffmpeg facts (located and its layout table read once per process, while the worker loads), not
+    // asked again by each worker; messages keep their order, so the worker has them before its first job
+    worker.postMessage({ t: 'ffmpeg', facts: ffmpegFacts() } satisfies ToWorker);
     const slot: Slot = { worker, busy: false };
     worker.on('message', (m: FromWorker) => {
       const p = this.pending.get(m.id);

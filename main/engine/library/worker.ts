@@ -3,17 +3,13 @@
  * track at a time, its own ffmpeg, results posted back to the engine's
  * event loop, which alone writes the database.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { toErrorData } from '@contract';
 import { useFfmpegFacts, type FfmpegFacts } from '../media/ffmpeg';
 import { analyseForLibrary, type AnalyseRequest } from './analyse';
 
-/** what the pool gives a worker at its start: the engine's ffmpeg facts (media/ffmpeg.ts ffmpegFacts) */
-export interface WorkerData {
-  ffmpeg?: FfmpegFacts;
-}
-
-export type ToWorker = { t: 'job'; id: number; req: AnalyseRequest } | { t: 'cancel'; id: number };
+/** 'ffmpeg': the engine's ffmpeg facts (media/ffmpeg.ts ffmpegFacts), the first message a worker gets */
+export type ToWorker = { t: 'ffmpeg'; facts: FfmpegFacts } | { t: 'job'; id: number; req: AnalyseRequest } | { t: 'cancel'; id: number };
 export type FromWorker =
   | { t: 'progress'; id: number; doneSec: number }
   | { t: 'done'; id: number; result: Awaited<ReturnType<typeof analyseForLibrary>> }
@@ -24,10 +20,12 @@ const PROGRESS_MS = 200;
 
 const port = parentPort;
 if (port) {
-  const given = workerData as WorkerData | null;
-  if (given?.ffmpeg) useFfmpegFacts(given.ffmpeg);
   const running = new Map<number, AbortController>();
   port.on('message', (m: ToWorker) => {
+    if (m.t === 'ffmpeg') {
+      useFfmpegFacts(m.facts);
+      return;
+    }
     if (m.t === 'cancel') {
       running.get(m.id)?.abort();
       return;

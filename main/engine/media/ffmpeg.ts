@@ -88,10 +88,14 @@ export interface FfmpegFacts {
   layouts: Array<[string, number]>;
 }
 
+let facts: FfmpegFacts | undefined;
+
 export function ffmpegFacts(): FfmpegFacts {
+  if (facts) return facts;
   const location = locateFfmpeg();
   layoutTable ??= layoutsOf(location.path);
-  return { location, layouts: [...layoutTable] };
+  facts = { location, layouts: [...layoutTable] };
+  return facts;
 }
 
 /** Take `facts` from the process that started this worker thread: the same ffmpeg, asked nothing again. */
