@@ -91,8 +91,8 @@ export interface FfmpegFacts {
 let facts: FfmpegFacts | undefined;
 
 export function ffmpegFacts(): FfmpegFacts {
-  if (facts) return facts;
   const location = locateFfmpeg();
+  if (facts?.location === location) return facts;
   layoutTable ??= layoutsOf(location.path);
   facts = { location, layouts: [...layoutTable] };
   return facts;
