@@ -378,6 +378,23 @@ describe('studio analyze', () => {
     assert.match(usage.stdout, /studio analyze <files or folders…> \[--json\] \[--db PATH\]/);
     assert.match(usage.stdout, /Exit code 1 if any file failed/);
   });
+
+  test('the largest files are analysed first, so a scan does not end on one long track analysed alone', () => {
+    setupWrapper();
+    const dir = join(LIB, 'cli-order');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    // by name a < b < c; by size c (2 s) < a (8 s) < b (16 s)
+    copyFileSync(tone('lib-order-8.flac', 8, 300), join(dir, 'a.flac'));
+    copyFileSync(tone('lib-order-16.flac', 16, 350), join(dir, 'b.flac'));
+    copyFileSync(tone('lib-order-2.flac', 2, 400), join(dir, 'c.flac'));
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'analyze', dir, '--json'], { encoding: 'utf8', env: { ...process.env, STUDIO_FFMPEG: WRAPPER, STUDIO_ANALYSIS_WORKERS: '1' } });
+    assert.equal(r.status, 0, r.stderr);
+    const order = decodes().map((l) => /cli-order\/(\w)\.flac/.exec(l)?.[1]).filter(Boolean);
+    assert.deepEqual(order, ['b', 'a', 'c']);
+    // the output stays in path order
+    assert.deepEqual(r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { path: string }).path.slice(-6)), ['a.flac', 'b.flac', 'c.flac']);
+  });
 });
 
 describe('library: files of every kind, pipes, odd names, killed and read-only runs (issues 10, 15)', () => {

@@ -20,6 +20,8 @@ export interface QueueItem {
   trackId: string;
   only?: string[];
   attempts: number;
+  /** bytes when found (the scan analyses the largest first) */
+  size: number;
 }
 
 export interface Classified {
@@ -82,7 +84,7 @@ export function classify(
         lib_error_code: null, folder_id: f.folderId ?? r?.folder_id ?? null, in_recent: r?.in_recent ?? 0,
         real_path: r?.real_path ?? f.realPath ?? f.path, lib_aliases: r?.lib_aliases ?? null,
       });
-      out.queue.push({ path: f.path, trackId: id, only: only && wasAnalysed ? only : undefined, attempts: 0 });
+      out.queue.push({ path: f.path, trackId: id, only: only && wasAnalysed ? only : undefined, attempts: 0, size: f.size });
     }
     store.jobs.addFiles(jobId, files);
   });

@@ -490,6 +490,9 @@ export class LibraryScanner {
 
   private async processPhase(job: Job): Promise<void> {
     if (!job.queue.length) return;
+    // largest files first (bytes stand in for length): the scan does not end on one long track analysed alone
+    // while the other workers have nothing left (stable: equal sizes keep their order)
+    job.queue.sort((a, b) => b.size - a.size);
     job.runStart = Date.now();
     const pool = this.makePool();
     try {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StudioError, type StudioErrorData } from '@contract';
 import { analyseForLibrary, type AnalyseRequest, type LibraryAnalysis } from './analyse';
+import { ffmpegFacts } from '../media/ffmpeg';
 import type { FromWorker, ToWorker } from './worker';
 
 export interface Analyse {
@@ -68,6 +69,9 @@ export class WorkerPool implements Analyse {
 
   private spawn(): Slot {
     const worker = new Worker(this.entry.url, { execArgv: this.entry.execArgv });
+    // the engine's ffmpeg facts (located and its layout table read once per process, while the worker loads), not
+    // asked again by each worker; messages keep their order, so the worker has them before its first job
+    worker.postMessage({ t: 'ffmpeg', facts: ffmpegFacts() } satisfies ToWorker);
     const slot: Slot = { worker, busy: false };
     worker.on('message', (m: FromWorker) => {
       const p = this.pending.get(m.id);
@@ -105,12 +109,20 @@ export class WorkerPool implements Analyse {
     if (w) w();
   }
 
+  /**
+   * A worker for one track, taken (busy) before it is returned: callers that
+   * ask at once get different workers (a slot marked busy only after the
+   * await let every runner of a scan share the first worker, so the whole
+   * scan's analysis ran on one thread).
+   */
   private async acquire(): Promise<Slot> {
     for (;;) {
       if (this.closed) throw new StudioError('CANCELLED', 'The analysis pool was closed.');
-      const free = this.slots.find((s) => !s.busy);
-      if (free) return free;
-      if (this.slots.length < this.size) return this.spawn();
+      const slot = this.slots.find((s) => !s.busy) ?? (this.slots.length < this.size ? this.spawn() : undefined);
+      if (slot) {
+        slot.busy = true;
+        return slot;
+      }
       await new Promise<void>((r) => this.waiting.push(r));
     }
   }
@@ -118,10 +130,9 @@ export class WorkerPool implements Analyse {
   async run(req: AnalyseRequest, signal: AbortSignal, onProgress: (doneSec: number) => void): Promise<LibraryAnalysis> {
     const slot = await this.acquire();
     if (signal.aborted) {
-      this.wake();
+      this.release(slot);
       throw new StudioError('CANCELLED', 'Cancelled.');
     }
-    slot.busy = true;
     const id = this.nextId++;
     return new Promise<LibraryAnalysis>((resolve, reject) => {
       // Cancel ends the call at once; a worker that does not answer it (stuck in I/O) is replaced.

@@ -5,9 +5,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { toErrorData } from '@contract';
+import { useFfmpegFacts, type FfmpegFacts } from '../media/ffmpeg';
 import { analyseForLibrary, type AnalyseRequest } from './analyse';
 
-export type ToWorker = { t: 'job'; id: number; req: AnalyseRequest } | { t: 'cancel'; id: number };
+/** 'ffmpeg': the engine's ffmpeg facts (media/ffmpeg.ts ffmpegFacts), the first message a worker gets */
+export type ToWorker = { t: 'ffmpeg'; facts: FfmpegFacts } | { t: 'job'; id: number; req: AnalyseRequest } | { t: 'cancel'; id: number };
 export type FromWorker =
   | { t: 'progress'; id: number; doneSec: number }
   | { t: 'done'; id: number; result: Awaited<ReturnType<typeof analyseForLibrary>> }
@@ -20,6 +22,10 @@ const port = parentPort;
 if (port) {
   const running = new Map<number, AbortController>();
   port.on('message', (m: ToWorker) => {
+    if (m.t === 'ffmpeg') {
+      useFfmpegFacts(m.facts);
+      return;
+    }
     if (m.t === 'cancel') {
       running.get(m.id)?.abort();
       return;

@@ -76,6 +76,34 @@ export function locateFfmpeg(env: NodeJS.ProcessEnv = process.env, fresh = false
   return loc;
 }
 
+/**
+ * What one process learned of its ffmpeg — where it is (locateFfmpeg) and its
+ * channel-layout table (channelCountOf: layout name → channel count) — to hand
+ * to worker threads (useFfmpegFacts), which would otherwise each run
+ * `ffmpeg -version` and `ffmpeg -layouts` again, synchronously, on their first
+ * track. Resolved once per process (two ffmpeg runs at the first call).
+ */
+export interface FfmpegFacts {
+  location: FfmpegLocation;
+  layouts: Array<[string, number]>;
+}
+
+let facts: FfmpegFacts | undefined;
+
+export function ffmpegFacts(): FfmpegFacts {
+  const location = locateFfmpeg();
+  if (facts?.location === location) return facts;
+  layoutTable ??= layoutsOf(location.path);
+  facts = { location, layouts: [...layoutTable] };
+  return facts;
+}
+
+/** Take `facts` from the process that started this worker thread: the same ffmpeg, asked nothing again. */
+export function useFfmpegFacts(facts: FfmpegFacts): void {
+  cached = facts.location;
+  layoutTable = new Map(facts.layouts);
+}
+
 export function ffmpegPath(): string {
   const loc = locateFfmpeg();
   if (!loc.path) throw new StudioError('FFMPEG_MISSING', loc.error ?? `ffmpeg was not found. ${FIX}`);
@@ -325,6 +353,18 @@ export function runFfmpegProgress(
 
 let layoutTable: Map<string, number> | undefined;
 
+/** ffmpeg's standard channel layouts (`-layouts`): name → channel count; empty without ffmpeg */
+function layoutsOf(bin: string | null): Map<string, number> {
+  const table = new Map<string, number>();
+  const r = bin ? spawnSync(bin, ['-hide_banner', '-layouts'], { encoding: 'utf8', timeout: 10_000 }) : { stdout: '' };
+  const std = (r.stdout ?? '').split('Standard channel layouts:')[1] ?? '';
+  for (const line of std.split('\n')) {
+    const m = /^(\S+)\s+([A-Z0-9]+(?:\+[A-Z0-9]+)*)\s*$/.exec(line);
+    if (m && m[1] !== 'NAME') table.set(m[1], m[2].split('+').length);
+  }
+  return table;
+}
+
 /**
  * Channels in an ffmpeg channel layout as ffmpeg prints it in a stream line
  * ("7.0", "5.1(side)", "octagonal", "FL+FR+LFE", "12 channels"), asked of
@@ -334,16 +374,7 @@ let layoutTable: Map<string, number> | undefined;
 export function channelCountOf(layout: string): number | undefined {
   const n = /^(\d+) channels/.exec(layout);
   if (n) return Number(n[1]);
-  if (!layoutTable) {
-    layoutTable = new Map();
-    const bin = locateFfmpeg().path;
-    const r = bin ? spawnSync(bin, ['-hide_banner', '-layouts'], { encoding: 'utf8', timeout: 10_000 }) : { stdout: '' };
-    const std = (r.stdout ?? '').split('Standard channel layouts:')[1] ?? '';
-    for (const line of std.split('\n')) {
-      const m = /^(\S+)\s+([A-Z0-9]+(?:\+[A-Z0-9]+)*)\s*$/.exec(line);
-      if (m && m[1] !== 'NAME') layoutTable.set(m[1], m[2].split('+').length);
-    }
-  }
+  layoutTable ??= layoutsOf(locateFfmpeg().path);
   const known = layoutTable.get(layout);
   if (known) return known;
   // a custom layout is printed as its channels joined by "+"
