@@ -223,6 +223,29 @@ export function readPcm(path: string, opts: PcmReadOptions): Promise<PcmReadResu
 }
 
 /**
+ * The channel count of a stream ffmpeg could not mix down (`-ac N`) because it does not know where its channels
+ * sit: ffmpeg's resampler needs channel positions to build a downmix matrix, and a stream without a layout (a
+ * WAVE_FORMAT_EXTENSIBLE with channel mask 0, a plain PCM WAV, W64, CAF or WavPack of a channel count ffmpeg has no
+ * default layout for: 9–15, 17–23, 25+; ffmpeg guesses one only for 1–8, 16 and 24) fails with "Rematrix is needed
+ * between 12 channels and mono but there is not enough information to do it" (libswresample, ffmpeg 5.1).
+ * `log`: the run's log (PcmReadResult.log). null when the log says no such thing.
+ */
+export function unmixableChannels(log: string): number | null {
+  const m = /Rematrix is needed between (\d+) channels and \S+ but there is not enough information/.exec(log);
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * An ffmpeg `pan` filter giving `out` channels (1: mono, 2: stereo), each the mean of all `n` input channels
+ * (`c0<c0+c1+…`: pan scales the gains to sum to 1) — the mix of a stream whose channel positions are unknown
+ * (unmixableChannels), as the model's input averages every channel for the clip mean (DESIGN.md).
+ */
+export function meanMixFilter(n: number, out: 1 | 2): string {
+  const sum = Array.from({ length: n }, (_, i) => `c${i}`).join('+');
+  return out === 1 ? `pan=mono|c0<${sum}` : `pan=stereo|c0<${sum}|c1<${sum}`;
+}
+
+/**
  * `readPcm` with several outputs of the one decode (e.g. the source rate with
  * every channel for loudness, and 16 kHz mono for the waveform): ffmpeg
  * decodes once and writes each output to its own pipe, all read as they come.

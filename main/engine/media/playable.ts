@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StudioError, type ProbeResult } from '@contract';
 import { ffmpegReason, runFfmpegProgress } from './ffmpeg';
+import { meanMixFilter } from './pcm';
 
 /**
  * What Chromium (Electron, and Debian's Chromium for web mode: both built
@@ -84,7 +85,11 @@ export function playPlan(probe: ProbeResult): PlayPlan {
 function audioProxy(probe: ProbeResult, reason: string): PlayPlan {
   const a = probe.audio?.codec ?? '';
   const ch = probe.audio?.channels ?? 2;
-  const down = ch > 8 ? ['-ac', '2'] : [];
+  // ffmpeg mixes down by channel position; channels it knows no positions for (it prints "12 channels" for the
+  // layout: unmixableChannels in pcm.ts) are averaged into both sides instead of failing the mix
+  const unplaced = /^\d+ channels$/.test(probe.audio?.channelLayout ?? '');
+  const toStereo = unplaced ? ['-af', meanMixFilter(ch, 2)] : ['-ac', '2'];
+  const down = ch > 8 ? toStereo : [];
   if (LOSSLESS.test(a)) {
     return { kind: 'proxy', ext: 'flac', mime: 'audio/flac', reason, args: ['-map', '0:a:0', '-vn', '-sn', '-dn', ...down, '-c:a', 'flac', '-f', 'flac'] };
   }
@@ -93,7 +98,7 @@ function audioProxy(probe: ProbeResult, reason: string): PlayPlan {
     ext: 'webm',
     mime: 'audio/webm',
     reason,
-    args: ['-map', '0:a:0', '-vn', '-sn', '-dn', ...(ch > 2 ? ['-ac', '2'] : []), '-c:a', 'libopus', '-b:a', '192k', '-f', 'webm'],
+    args: ['-map', '0:a:0', '-vn', '-sn', '-dn', ...(ch > 2 ? toStereo : []), '-c:a', 'libopus', '-b:a', '192k', '-f', 'webm'],
   };
 }
 
