@@ -7,6 +7,9 @@
 //   10 channels: ffmpeg guesses a layout only for 1–8, 16 and 24 channels — a field recorder's poly WAV) could not be
 //   analysed ("could not be decoded (ffmpeg exit 1): Conversion failed!": the wave output's `-ac 1` needs channel
 //   positions), nor drawn (the waveform range) nor played (the proxy's `-ac 2`). Every channel is now averaged there.
+// - Kind 2: the play proxy's "lossless codecs" were a short table (pcm_, alac, ape, wavpack, tta, mlp, truehd, flac,
+//   shorten, tak): SMPTE 302M (broadcast PCM in MPEG-TS), WMA Lossless, MPEG-4 ALS, RealAudio Lossless, DST and ATRAC AL
+//   were played through a lossy Opus proxy. ffmpeg is asked (`ffmpeg -codecs`, its lossless flag).
 // - Kind 1: repeated Vorbis comments (ALBUMARTIST=a, ALBUMARTIST=b as taggers write one per album artist; COMMENT
 //   twice) kept one value where ffmpeg and the file hold both.
 // - Kind 1: an MPEG-4 file named .m4p, .f4a or .f4b (iTunes' protected AAC, Adobe's Flash audio and audiobook names,
@@ -20,7 +23,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { computeRange, planRange } from '../../main/engine/analysis/waveform-range';
-import { playPlan } from '../../main/engine/media/playable';
+import { losslessAudioCodecs, playPlan } from '../../main/engine/media/playable';
 import { probeFile } from '../../main/engine/media/probe';
 import { ff, OUTPUT } from '../helpers/media';
 
@@ -118,13 +121,30 @@ describe('kind 2: channels ffmpeg knows no positions for are averaged, not refus
     ff(['-i', files.mask0, '-c:a', 'pcm_s16le', '-f', 'w64', w64]);
     const probe = await probeFile(w64);
     assert.equal(probe.audio?.channels, 12);
-    const plan = playPlan(probe);
+    const plan = playPlan(probe, await losslessAudioCodecs());
     assert.equal(plan.kind, 'proxy');
     if (plan.kind !== 'proxy') return;
     const out = join(DIR, `proxy.${plan.ext}`);
     ff(['-i', w64, ...plan.args, out]);
     const s = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_streams', out], { encoding: 'utf8' })).streams[0];
     assert.equal(s.channels, 2);
+  });
+});
+
+describe('kind 2: which codecs are lossless is ffmpeg\'s word, not a table', () => {
+  test('ffmpeg\'s lossless codecs (WMA Lossless, ALS, RealAudio Lossless, DST, 302M, PCM, FLAC, WavPack), not lossy ones', async () => {
+    const set = await losslessAudioCodecs();
+    for (const c of ['wmalossless', 'mp4als', 'ralf', 'dst', 's302m', 'pcm_s16le', 'pcm_f32be', 'flac', 'alac', 'wavpack', 'tak', 'truehd']) assert.ok(set.has(c), c);
+    for (const c of ['opus', 'aac', 'mp3', 'vorbis', 'wmav2', 'ac3', 'dsd_lsbf']) assert.ok(!set.has(c), c);
+  });
+
+  test('SMPTE 302M in MPEG-TS (broadcast PCM) is played through a FLAC proxy, not a lossy one', async () => {
+    const ts = join(DIR, 's302m.ts');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=3', '-ar', '48000', '-ac', '2', '-c:a', 's302m', '-strict', '-2', '-f', 'mpegts', ts]);
+    const probe = await probeFile(ts);
+    assert.equal(probe.audio?.codec, 's302m');
+    const plan = playPlan(probe, await losslessAudioCodecs());
+    assert.equal(plan.kind === 'proxy' && plan.ext, 'flac');
   });
 });
 
