@@ -7,6 +7,11 @@
 //   10 channels: ffmpeg guesses a layout only for 1–8, 16 and 24 channels — a field recorder's poly WAV) could not be
 //   analysed ("could not be decoded (ffmpeg exit 1): Conversion failed!": the wave output's `-ac 1` needs channel
 //   positions), nor drawn (the waveform range) nor played (the proxy's `-ac 2`). Every channel is now averaged there.
+// - Kind 2: a WAV whose header places its channels nowhere (WAVE_FORMAT_EXTENSIBLE, dwChannelMask 0: a multitrack or
+//   ambisonic recorder's file) got a layout ffmpeg guessed from the count (3 channels: 2.1, 5: 5.0, 6: 5.1): a third
+//   track with sound on it was taken for an LFE channel, which BS.1770 leaves out — the file measured silent
+//   (integrated loudness null) — and a fifth was weighed as a surround channel (+1.5 dB). Unplaced channels now weigh
+//   1.0, as BS.1770 and loudness.ts's own rule say, and are averaged where a mix is made.
 // - Kind 2: the play proxy's "lossless codecs" were a short table (pcm_, alac, ape, wavpack, tta, mlp, truehd, flac,
 //   shorten, tak): SMPTE 302M (broadcast PCM in MPEG-TS), WMA Lossless, MPEG-4 ALS, RealAudio Lossless, DST and ATRAC AL
 //   were played through a lossy Opus proxy. ffmpeg is asked (`ffmpeg -codecs`, its lossless flag).
@@ -128,6 +133,25 @@ describe('kind 2: channels ffmpeg knows no positions for are averaged, not refus
     ff(['-i', w64, ...plan.args, out]);
     const s = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_streams', out], { encoding: 'utf8' })).streams[0];
     assert.equal(s.channels, 2);
+  });
+});
+
+describe('kind 2: channels a WAV places nowhere are not given a guessed layout', () => {
+  test('loudness of one sounding track among 3, 5 or 6 unplaced ones equals the same sound alone; a real LFE stays out', async () => {
+    const lufs = async (name: string, wav: Buffer) => {
+      const path = join(DIR, name);
+      writeFileSync(path, wav);
+      const a = await analyseForLibrary({ path, cacheDir: join(DIR, 'cache'), only: ['loudness'] });
+      return (a.results.loudness as { integratedLufs: number | null }).integratedLufs;
+    };
+    const alone = await lufs('alone.wav', wavOf(1, 5, 0));
+    assert.ok(alone !== null && alone > -20 && alone < -5, `mono ${alone}`);
+    for (const [ch, loud] of [[3, 2], [5, 3], [6, 3]]) {
+      const v = await lufs(`unplaced-${ch}-${loud}.wav`, wavOf(ch, 5, loud, 0));
+      assert.ok(v !== null && Math.abs(v - alone) < 0.05, `${ch} channels, mask 0, sound on channel ${loud + 1}: ${v} LUFS vs ${alone}`);
+    }
+    // a 5.1 WAV that says so (mask 0x3F): its fourth channel is the LFE, which BS.1770 leaves out
+    assert.equal(await lufs('lfe-only-51.wav', wavOf(6, 5, 3, 0x3f)), null);
   });
 });
 

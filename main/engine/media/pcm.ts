@@ -25,6 +25,7 @@ import { StudioError } from '@contract';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { audioStreamCounts, logText, spawnFfmpeg, stalledError } from './ffmpeg';
+import { wavLayout } from './riff';
 
 /** What ffmpeg says it decoded to. */
 export interface PcmFormat {
@@ -120,6 +121,23 @@ export function pcmArgs(path: string, opts: Pick<PcmReadOptions, 'filter' | 'cha
 }
 
 /**
+ * The channel count of a WAV whose header places its channels nowhere: WAVE_FORMAT_EXTENSIBLE with a dwChannelMask
+ * that does not name a speaker for every channel (0 — "not assigned to any speaker location", as multitrack and
+ * ambisonic recorders write it — or fewer bits than channels); null for any other file. ffmpeg guesses a layout for
+ * such a stream from its channel count alone (3 channels: 2.1, 6: 5.1), so a third microphone became an LFE channel
+ * that BS.1770 leaves out (a 3-channel poly WAV with sound on its third track measured silent, LUFS null) and a fifth
+ * a surround channel weighed ×1.41. Read from the header (riff.ts wavLayout: a few small reads).
+ */
+export function unplacedWavChannels(path: string): number | null {
+  if (path.startsWith('pipe:') || path.includes('://')) return null;
+  const fmt = wavLayout(path)?.fmt;
+  if (!fmt || fmt.channelMask == null || fmt.channels < 3) return null;
+  let bits = 0;
+  for (let m = fmt.channelMask >>> 0; m; m >>>= 1) bits += m & 1;
+  return bits < fmt.channels ? fmt.channels : null;
+}
+
+/**
  * ffmpeg's arguments for one decode of the first audio stream of `path` with
  * several float32 WAV outputs: ffmpeg decodes the stream once and feeds each
  * output's filter chain; output 0 goes to stdout (`pipe:1`), output k to
@@ -128,12 +146,18 @@ export function pcmArgs(path: string, opts: Pick<PcmReadOptions, 'filter' | 'cha
 export function pcmOutputsArgs(path: string, outputs: Array<Pick<PcmOutput, 'filter' | 'channels' | 'sampleRate'>>, opts: Pick<PcmDecodeOptions, 'maxSec' | 'startSec' | 'otherOutputs' | 'stream'> = {}): string[] {
   const args = ['-loglevel', 'level+verbose', '-nostats'];
   if (opts.startSec) args.push('-ss', String(opts.startSec));
+  const unplaced = unplacedWavChannels(path);
+  // channels the file places nowhere stay unplaced: no layout guessed for them (see unplacedWavChannels)
+  if (unplaced) args.push('-guess_layout_max', '0');
   args.push('-i', path);
   outputs.forEach((o, k) => {
     args.push('-map', opts.stream ?? '0:a:0', '-vn', '-sn', '-dn');
     if (opts.maxSec) args.push('-t', String(opts.maxSec));
-    if (o.filter) args.push('-af', o.filter);
-    if (o.channels) args.push('-ac', String(o.channels));
+    // ffmpeg cannot mix channels without positions (`-ac` fails): every channel averaged instead
+    const mean = unplaced && (o.channels === 1 || o.channels === 2) && o.channels < unplaced ? meanMixFilter(unplaced, o.channels) : null;
+    const filter = [o.filter, mean].filter(Boolean).join(',');
+    if (filter) args.push('-af', filter);
+    if (o.channels && !mean) args.push('-ac', String(o.channels));
     if (o.sampleRate) args.push('-ar', String(o.sampleRate));
     // bitexact: no LIST/INFO chunk, so the header is fmt + data only (parsed generically anyway).
     // flush_packets 0: ffmpeg writes its 32 KiB I/O buffer when full, not every packet (an MP3 frame: 9 KiB,
