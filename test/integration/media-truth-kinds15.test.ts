@@ -17,6 +17,10 @@
 //   were played through a lossy Opus proxy. ffmpeg is asked (`ffmpeg -codecs`, its lossless flag).
 // - Kind 1: repeated Vorbis comments (ALBUMARTIST=a, ALBUMARTIST=b as taggers write one per album artist; COMMENT
 //   twice) kept one value where ffmpeg and the file hold both.
+// - Kind 1: an Ogg FLAC (`flac --ogg --picture`) with a front cover: neither reader lists FLAC PICTURE blocks in Ogg,
+//   so the probe and the library said "no cover art", no cover was shown, and the file's size over its duration was
+//   put down to "tags and container overhead". Its PICTURE header packets are now read (media/ogg-flac.ts).
+//   Needs the `flac` command (Debian package flac, installed by .ci/run).
 // - Kind 1: an MPEG-4 file named .m4p, .f4a or .f4b (iTunes' protected AAC, Adobe's Flash audio and audiobook names,
 //   each an MPEG-4 file) was said to be "in fact MPEG-4 (M4A/MP4), not M4P as its extension says" — ffmpeg's mov
 //   demuxer lists no such extension; the content sniffer (file-type) knows them as MPEG-4 brands.
@@ -29,6 +33,7 @@ import { after, before, describe, test } from 'node:test';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { computeRange, planRange } from '../../main/engine/analysis/waveform-range';
 import { losslessAudioCodecs, playPlan } from '../../main/engine/media/playable';
+import { embeddedCover } from '../../main/engine/media/cover';
 import { probeFile } from '../../main/engine/media/probe';
 import { ff, OUTPUT } from '../helpers/media';
 
@@ -185,6 +190,26 @@ describe('kind 1: repeated Vorbis comments keep every value', () => {
     assert.equal(p.tags.comment, 'first note; second note');
     assert.equal(p.tags.album, 'One Album');
     assert.equal(p.tags.title, 'Split');
+  });
+});
+
+describe('kind 1: an Ogg FLAC\'s cover is found', () => {
+  test('flac --ogg --picture: cover art in probe and library, the bitrate warning names it, the cover is the picture', async () => {
+    const png = join(DIR, 'cover.png');
+    ff(['-f', 'lavfi', '-i', 'nullsrc=s=400x400,geq=random(1)*255:128:128', '-frames:v', '1', png]);
+    const wav = join(DIR, 'ogg-flac-src.wav');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=4', '-ac', '2', wav]);
+    const path = join(DIR, 'with-cover.oga');
+    execFileSync('flac', ['-s', '-f', '--ogg', '-T', 'TITLE=Ogg Cover', '--picture', png, wav, '-o', path]);
+    const p = await probeFile(path);
+    assert.equal(p.audio?.codec, 'flac');
+    assert.equal(p.hasCoverArt, true);
+    assert.ok(p.warnings.some((w) => /embedded cover art/.test(w)), p.warnings.join(' | '));
+    const library = await analyseForLibrary({ path, cacheDir: join(DIR, 'cache'), only: ['loudness'] });
+    assert.equal(library.hasCoverArt, true);
+    const cover = await embeddedCover(path, join(DIR, 'cache'), '0123456789abcdef0123456789abcdef');
+    assert.ok(cover, 'a cover is extracted');
+    assert.deepEqual(readFileSync(cover.path), readFileSync(png));
   });
 });
 

@@ -31,6 +31,7 @@ import type { Tags } from '@contract';
 import { decodeCp1252 } from './cp1252';
 import { id3v2Length } from './demuxer';
 import { audioStreamCounts, damageIn, ffmpegPath, runFfmpeg } from './ffmpeg';
+import { oggFlacPictures } from './ogg-flac';
 import { paddedWavTags } from './riff';
 import { trailingText, truncationText, unpaddedText, type Structure } from './structure';
 
@@ -100,6 +101,11 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
       const fixed = await wavFix();
       if (!fixed) throw err;
       return { meta: fixed };
+    }
+    // an Ogg FLAC's PICTURE blocks, which music-metadata does not list (ogg-flac.ts)
+    if (!meta.common.picture?.length) {
+      const pictures = await oggFlacPictures(fh, head.subarray(0, bytesRead), size);
+      if (pictures.length) meta.common.picture = pictures;
     }
     const fixedWav = await wavFix();
     if (fixedWav) {
