@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { StudioError } from '@contract';
 import { damageIn, ffmpegReason } from '../media/ffmpeg';
-import { inputPartOf, pcmArgs, readPcmOutputs, type PcmFormat } from '../media/pcm';
+import { inputPartOf, meanMixFilter, pcmArgs, readPcmOutputs, unmixableChannels, type PcmFormat, type PcmOutput } from '../media/pcm';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import { structureOf, truncatedError } from '../media/structure';
 import { SharedStreams } from '../dsp/streams';
@@ -92,6 +92,7 @@ class Feed {
 
   format(f: PcmFormat): void {
     this.rate = f.sampleRate;
+    this.fill = 0;
     this.block = Array.from({ length: f.channels }, () => new Float32Array(this.blockFrames));
     this.shared = this.withShared ? new SharedStreams(f.sampleRate, f.channels, f.channelMask) : null;
     for (const a of this.analysers) a.init(f.sampleRate, f.channels, this.shared ?? undefined);
@@ -156,10 +157,12 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
   let lastProgress = 0;
   let reportedDurationSec: number | null = null;
   let pcm;
-  try {
-    pcm = await readPcmOutputs(path, {
+  // the wave output: 16 kHz mono by ffmpeg's downmix; a stream whose channel positions ffmpeg does not know
+  // (unmixableChannels: a 12-channel WAV with channel mask 0) is decoded again with every channel averaged
+  const decode = (waveOutput: Pick<PcmOutput, 'filter' | 'channels' | 'sampleRate'>) =>
+    readPcmOutputs(path, {
       outputs: feeds.map((feed) => ({
-        ...(feed === wave ? WAVE_OUTPUT : { filter: ANALYSIS_FILTER }),
+        ...(feed === wave ? waveOutput : { filter: ANALYSIS_FILTER }),
         onFormat: (f: PcmFormat) => feed.format(f),
         onFrames: (f32: Float32Array, whole: number) => {
           feed.frames(f32, whole);
@@ -178,6 +181,17 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
         if (reportedDurationSec === null) reportedDurationSec = durationOf(l.text);
       },
     });
+  try {
+    pcm = await decode(WAVE_OUTPUT);
+    // ffmpeg stops at the wave output's first frame: the other output may have had a few frames, never a whole block
+    // (no analyser has seen any: Feed hands on whole blocks), so the second decode starts every feed afresh
+    const untouched = pcm.outputs.every((o) => o.frames < blockFrames) && pcm.outputs[feeds.indexOf(wave)]?.frames === 0;
+    const unmixable = pcm.exitCode !== 0 && untouched ? unmixableChannels(pcm.log) : null;
+    if (unmixable) {
+      done = 0;
+      lastProgress = 0;
+      pcm = await decode({ filter: meanMixFilter(unmixable, 1), sampleRate: WAVE_OUTPUT.sampleRate });
+    }
   } catch (err) {
     if (err instanceof StudioError && err.code === 'CANCELLED') throw new StudioError('CANCELLED', `Analysis of "${name}" cancelled.`);
     if (err instanceof StudioError) throw err;

@@ -24,7 +24,7 @@
  * to within their decoder's start-up (see test/unit/waveform-range.test.ts).
  */
 import { StudioError } from '@contract';
-import { readPcm } from '../media/pcm';
+import { meanMixFilter, readPcm, unmixableChannels, type PcmOutput } from '../media/pcm';
 import { PeaksAnalyser, SPECTROGRAM_DEFAULTS, SpectrogramAnalyser, WAVE_OUTPUT } from './waveform';
 
 /** Wave-stream samples per second (16 kHz). */
@@ -132,8 +132,8 @@ export async function computeRange(path: string, plan: RangePlan, signal?: Abort
   const specEnd = a + (columnsWanted - 1) * hop + fftSize;
   const needEnd = Math.max(b, specEnd);
   let pos = decodeStart; // wave sample index of the next sample delivered
-  const res = await readPcm(path, {
-    ...WAVE_OUTPUT,
+  const read = (out: Pick<PcmOutput, 'filter' | 'channels' | 'sampleRate'>) => readPcm(path, {
+    ...out,
     startSec: decodeStart / RANGE_RATE,
     // a little past what is needed: the output is cut after the resampler (no end transient inside)
     maxSec: (needEnd - decodeStart) / RANGE_RATE + 0.05,
@@ -150,6 +150,10 @@ export async function computeRange(path: string, plan: RangePlan, signal?: Abort
       if (sHi > lo) spec.process([mono.subarray(lo - from, sHi - from)]);
     },
   });
+  let res = await read(WAVE_OUTPUT);
+  // channels whose positions ffmpeg does not know (unmixableChannels) cannot be mixed by `-ac 1`: averaged instead
+  const unmixable = res.frames === 0 && res.exitCode !== 0 ? unmixableChannels(res.log) : null;
+  if (unmixable) res = await read({ filter: meanMixFilter(unmixable, 1), sampleRate: WAVE_OUTPUT.sampleRate });
   const end = Math.min(b, pos);
   if (end <= a) {
     const why = res.errors.length ? ` (ffmpeg: ${res.errors[res.errors.length - 1].message})` : '';

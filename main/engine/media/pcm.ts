@@ -25,6 +25,7 @@ import { StudioError } from '@contract';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { audioStreamCounts, logText, spawnFfmpeg, stalledError } from './ffmpeg';
+import { wavLayout } from './riff';
 
 /** What ffmpeg says it decoded to. */
 export interface PcmFormat {
@@ -120,6 +121,23 @@ export function pcmArgs(path: string, opts: Pick<PcmReadOptions, 'filter' | 'cha
 }
 
 /**
+ * The channel count of a WAV whose header places its channels nowhere: WAVE_FORMAT_EXTENSIBLE with a dwChannelMask
+ * that does not name a speaker for every channel (0 — "not assigned to any speaker location", as multitrack and
+ * ambisonic recorders write it — or fewer bits than channels); null for any other file. ffmpeg guesses a layout for
+ * such a stream from its channel count alone (3 channels: 2.1, 6: 5.1), so a third microphone became an LFE channel
+ * that BS.1770 leaves out (a 3-channel poly WAV with sound on its third track measured silent, LUFS null) and a fifth
+ * a surround channel weighed ×1.41. Read from the header (riff.ts wavLayout: a few small reads).
+ */
+export function unplacedWavChannels(path: string): number | null {
+  if (path.startsWith('pipe:') || path.includes('://')) return null;
+  const fmt = wavLayout(path)?.fmt;
+  if (!fmt || fmt.channelMask == null || fmt.channels < 3) return null;
+  let bits = 0;
+  for (let m = fmt.channelMask >>> 0; m; m >>>= 1) bits += m & 1;
+  return bits < fmt.channels ? fmt.channels : null;
+}
+
+/**
  * ffmpeg's arguments for one decode of the first audio stream of `path` with
  * several float32 WAV outputs: ffmpeg decodes the stream once and feeds each
  * output's filter chain; output 0 goes to stdout (`pipe:1`), output k to
@@ -128,12 +146,18 @@ export function pcmArgs(path: string, opts: Pick<PcmReadOptions, 'filter' | 'cha
 export function pcmOutputsArgs(path: string, outputs: Array<Pick<PcmOutput, 'filter' | 'channels' | 'sampleRate'>>, opts: Pick<PcmDecodeOptions, 'maxSec' | 'startSec' | 'otherOutputs' | 'stream'> = {}): string[] {
   const args = ['-loglevel', 'level+verbose', '-nostats'];
   if (opts.startSec) args.push('-ss', String(opts.startSec));
+  const unplaced = unplacedWavChannels(path);
+  // channels the file places nowhere stay unplaced: no layout guessed for them (see unplacedWavChannels)
+  if (unplaced) args.push('-guess_layout_max', '0');
   args.push('-i', path);
   outputs.forEach((o, k) => {
     args.push('-map', opts.stream ?? '0:a:0', '-vn', '-sn', '-dn');
     if (opts.maxSec) args.push('-t', String(opts.maxSec));
-    if (o.filter) args.push('-af', o.filter);
-    if (o.channels) args.push('-ac', String(o.channels));
+    // ffmpeg cannot mix channels without positions (`-ac` fails): every channel averaged instead
+    const mean = unplaced && (o.channels === 1 || o.channels === 2) && o.channels < unplaced ? meanMixFilter(unplaced, o.channels) : null;
+    const filter = [o.filter, mean].filter(Boolean).join(',');
+    if (filter) args.push('-af', filter);
+    if (o.channels && !mean) args.push('-ac', String(o.channels));
     if (o.sampleRate) args.push('-ar', String(o.sampleRate));
     // bitexact: no LIST/INFO chunk, so the header is fmt + data only (parsed generically anyway).
     // flush_packets 0: ffmpeg writes its 32 KiB I/O buffer when full, not every packet (an MP3 frame: 9 KiB,
@@ -220,6 +244,29 @@ export function parseWavHeader(b: Buffer): { format: PcmFormat; dataOffset: numb
  */
 export function readPcm(path: string, opts: PcmReadOptions): Promise<PcmReadResult> {
   return readPcmOutputs(path, { ...opts, outputs: [opts] });
+}
+
+/**
+ * The channel count of a stream ffmpeg could not mix down (`-ac N`) because it does not know where its channels
+ * sit: ffmpeg's resampler needs channel positions to build a downmix matrix, and a stream without a layout (a
+ * WAVE_FORMAT_EXTENSIBLE with channel mask 0, a plain PCM WAV, W64, CAF or WavPack of a channel count ffmpeg has no
+ * default layout for: 9–15, 17–23, 25+; ffmpeg guesses one only for 1–8, 16 and 24) fails with "Rematrix is needed
+ * between 12 channels and mono but there is not enough information to do it" (libswresample, ffmpeg 5.1).
+ * `log`: the run's log (PcmReadResult.log). null when the log says no such thing.
+ */
+export function unmixableChannels(log: string): number | null {
+  const m = /Rematrix is needed between (\d+) channels and \S+ but there is not enough information/.exec(log);
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * An ffmpeg `pan` filter giving `out` channels (1: mono, 2: stereo), each the mean of all `n` input channels
+ * (`c0<c0+c1+…`: pan scales the gains to sum to 1) — the mix of a stream whose channel positions are unknown
+ * (unmixableChannels), as the model's input averages every channel for the clip mean (DESIGN.md).
+ */
+export function meanMixFilter(n: number, out: 1 | 2): string {
+  const sum = Array.from({ length: n }, (_, i) => `c${i}`).join('+');
+  return out === 1 ? `pan=mono|c0<${sum}` : `pan=stereo|c0<${sum}|c1<${sum}`;
 }
 
 /**

@@ -3,7 +3,8 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StudioError, type ProbeResult } from '@contract';
-import { ffmpegReason, runFfmpegProgress } from './ffmpeg';
+import { ffmpegReason, runFfmpeg, runFfmpegProgress } from './ffmpeg';
+import { meanMixFilter } from './pcm';
 
 /**
  * What Chromium (Electron, and Debian's Chromium for web mode: both built
@@ -36,8 +37,20 @@ export function containerFamily(container: string): string {
   return c; // aiff, asf, avi, … : not playable
 }
 
-/** Codecs that lose nothing: their proxy is FLAC. Lossy ones become Opus. */
-const LOSSLESS = /^(pcm_|alac|ape|wavpack|tta|mlp|truehd|flac|shorten|tak)/;
+let losslessMemo: Promise<Set<string>> | undefined;
+/**
+ * The audio codecs ffmpeg itself calls lossless (`ffmpeg -codecs`: "S", lossless compression — FLAC, ALAC, every
+ * PCM, WavPack, TAK, WMA Lossless, MPEG-4 ALS, RealAudio Lossless, DST, SMPTE 302M, ATRAC AL, …; DTS and WavPack are
+ * marked lossy as well, having both modes). Their play proxy is FLAC (a FLAC of a lossy-coded stream loses nothing
+ * more), every other codec's Opus: a short table missed WMA Lossless, ALS, RealAudio Lossless, DST, SMPTE 302M and
+ * ATRAC AL, whose proxies were lossy. Asked once per process; ffmpeg missing or silent: an empty set (every proxy Opus).
+ */
+export function losslessAudioCodecs(): Promise<Set<string>> {
+  losslessMemo ??= runFfmpeg(['-hide_banner', '-codecs'], { maxStdout: 1 << 20 })
+    .then((r) => new Set([...r.stdout.toString('utf8').matchAll(/^ [D.][E.]A[I.][L.]S (\S+)/gm)].map((m) => m[1])))
+    .catch(() => new Set<string>());
+  return losslessMemo;
+}
 /** audio codecs copied as they are when remuxing a video into mp4 (FLAC/Opus in mp4 need ffmpeg ≥ 6: re-encoded instead) */
 const MP4_AUDIO_COPY = ['aac', 'mp3'];
 
@@ -50,14 +63,14 @@ export type PlayPlan =
  * a proxy made once by ffmpeg. The args are the ffmpeg arguments between
  * `-i <file>` and the output path.
  */
-export function playPlan(probe: ProbeResult): PlayPlan {
+export function playPlan(probe: ProbeResult, lossless: ReadonlySet<string> = new Set()): PlayPlan {
   const fam = CHROMIUM_PLAYS[containerFamily(probe.container)];
   const a = probe.audio?.codec ?? '';
   const v = probe.video?.codec;
   const audioOk = !!fam && fam.audio.includes(a);
   if (!v) {
     if (audioOk) return { kind: 'original' };
-    return audioProxy(probe, `${a} in ${probe.container}`);
+    return audioProxy(probe, `${a} in ${probe.container}`, lossless);
   }
   const videoOk = !!fam && fam.video.includes(v);
   if (audioOk && videoOk) return { kind: 'original' };
@@ -78,14 +91,18 @@ export function playPlan(probe: ProbeResult): PlayPlan {
   }
   // A video codec Chromium cannot decode: the soundtrack plays, the picture
   // does not (the filmstrip still shows it). Transcoding video is left to a later issue.
-  return audioProxy(probe, reason);
+  return audioProxy(probe, reason, lossless);
 }
 
-function audioProxy(probe: ProbeResult, reason: string): PlayPlan {
+function audioProxy(probe: ProbeResult, reason: string, lossless: ReadonlySet<string>): PlayPlan {
   const a = probe.audio?.codec ?? '';
   const ch = probe.audio?.channels ?? 2;
-  const down = ch > 8 ? ['-ac', '2'] : [];
-  if (LOSSLESS.test(a)) {
+  // ffmpeg mixes down by channel position; channels it knows no positions for (it prints "12 channels" for the
+  // layout: unmixableChannels in pcm.ts) are averaged into both sides instead of failing the mix
+  const unplaced = /^\d+ channels$/.test(probe.audio?.channelLayout ?? '');
+  const toStereo = unplaced ? ['-af', meanMixFilter(ch, 2)] : ['-ac', '2'];
+  const down = ch > 8 ? toStereo : [];
+  if (lossless.has(a)) {
     return { kind: 'proxy', ext: 'flac', mime: 'audio/flac', reason, args: ['-map', '0:a:0', '-vn', '-sn', '-dn', ...down, '-c:a', 'flac', '-f', 'flac'] };
   }
   return {
@@ -93,7 +110,7 @@ function audioProxy(probe: ProbeResult, reason: string): PlayPlan {
     ext: 'webm',
     mime: 'audio/webm',
     reason,
-    args: ['-map', '0:a:0', '-vn', '-sn', '-dn', ...(ch > 2 ? ['-ac', '2'] : []), '-c:a', 'libopus', '-b:a', '192k', '-f', 'webm'],
+    args: ['-map', '0:a:0', '-vn', '-sn', '-dn', ...(ch > 2 ? toStereo : []), '-c:a', 'libopus', '-b:a', '192k', '-f', 'webm'],
   };
 }
 

@@ -38,6 +38,8 @@ export interface WavFmt {
   validBits: number;
   /** nBlockAlign: bytes per frame */
   blockAlign: number;
+  /** an extensible header's dwChannelMask (speaker positions, AV_CH_* bits; 0: none stated), null without one */
+  channelMask?: number | null;
 }
 
 export interface WavLayout {
@@ -145,6 +147,7 @@ export function wavLayoutOf(read: (pos: number, len: number) => Buffer, size: nu
         bits,
         validBits: ext ? f.readUInt16LE(18) : bits,
         blockAlign: f.readUInt16LE(12),
+        channelMask: ext && f.length >= 24 ? f.readUInt32LE(20) : null,
       };
     }
     if (id === 'data') {

@@ -6,7 +6,7 @@ import { analyseFile, readCachedAnalysis, writeCachedAnalysis, type WaveAnalysis
 import { SharedJobs, fingerprint } from './cache';
 import { attachedCover, coverMissingMessage, embeddedCover, pinFile } from './cover';
 import { framePath, makeFilmstrip, type FilmstripResult } from './filmstrip';
-import { makeProxy, mimeOfPath, playPlan } from './playable';
+import { losslessAudioCodecs, makeProxy, mimeOfPath, playPlan } from './playable';
 import type { Tracks } from './tracks';
 import { RangeDiskCache } from './range-disk-cache';
 
@@ -180,7 +180,7 @@ export class MediaService {
         if (!TRACK_ID.test(id)) throw unknown();
         const { row, path } = await this.tracks.checkedPath(id);
         const probe = this.tracks.get(row.id).probe;
-        const plan = playPlan(probe);
+        const plan = playPlan(probe, await losslessAudioCodecs());
         if (plan.kind === 'original') return { path, mime: mimeOfPath(path, row.kind), realPath: row.real_path, size: row.size, mtimeMs: row.mtime_ms };
         const fp = await fingerprint(path);
         const made = await this.proxies.run(`${fp}.${plan.ext}`, (signal) => makeProxy(path, probe, plan, this.ctx.cacheDir, fp, signal));

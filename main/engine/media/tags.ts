@@ -31,6 +31,7 @@ import type { Tags } from '@contract';
 import { decodeCp1252 } from './cp1252';
 import { id3v2Length } from './demuxer';
 import { audioStreamCounts, damageIn, ffmpegPath, runFfmpeg } from './ffmpeg';
+import { oggFlacPictures } from './ogg-flac';
 import { paddedWavTags } from './riff';
 import { trailingText, truncationText, unpaddedText, type Structure } from './structure';
 
@@ -100,6 +101,11 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
       const fixed = await wavFix();
       if (!fixed) throw err;
       return { meta: fixed };
+    }
+    // an Ogg FLAC's PICTURE blocks, which music-metadata does not list (ogg-flac.ts)
+    if (!meta.common.picture?.length) {
+      const pictures = await oggFlacPictures(fh, head.subarray(0, bytesRead), size);
+      if (pictures.length) meta.common.picture = pictures;
     }
     const fixedWav = await wavFix();
     if (fixedWav) {
@@ -352,13 +358,6 @@ export function tagsOf(meta: IAudioMetadata | null): Tags {
   else if (artists.length > 1 && (!c.artist || c.artist === artists[0])) t.artist = artists.join('; ');
   else if (c.artist) t.artist = id3Text(c.artist, v);
   if (c.album) t.album = id3Text(c.album, v);
-  // a Vorbis comment may repeat any field (Vorbis I §5.2.2: "TITLE=a", "TITLE=b"): every value, in file order, as
-  // for the artist (music-metadata keeps the last)
-  const vorbis = (meta.native?.vorbis ?? []) as Array<{ id: string; value: unknown }>;
-  for (const [field, key] of [['title', 'TITLE'], ['album', 'ALBUM']] as const) {
-    const all = [...new Set(nativeValues(vorbis, [key]))];
-    if (all.length > 1) t[field] = all.join('; ');
-  }
   if (c.albumartist) t.albumArtist = id3Text(c.albumartist, v);
   if (c.year) t.year = c.year;
   if (c.genre?.length) t.genre = c.genre;
@@ -368,6 +367,14 @@ export function tagsOf(meta: IAudioMetadata | null): Tags {
   const comment = (c.comment ?? []).find((x) => typeof x === 'string' || !x.descriptor);
   if (comment) t.comment = id3Text(typeof comment === 'string' ? comment : (comment.text ?? ''), v) || undefined;
   if (t.comment === undefined) delete t.comment;
+  // a Vorbis comment may repeat any field (Vorbis I §5.2.2: "TITLE=a", "TITLE=b"; taggers write one ALBUMARTIST per
+  // album artist): every value, in file order, as for the artist (music-metadata keeps the first or the last)
+  const vorbis = (meta.native?.vorbis ?? []) as Array<{ id: string; value: unknown }>;
+  const repeatable = [['title', ['TITLE']], ['album', ['ALBUM']], ['albumArtist', ['ALBUMARTIST', 'ALBUM ARTIST', 'ALBUM_ARTIST']], ['comment', ['COMMENT']]] as const;
+  for (const [field, keys] of repeatable) {
+    const all = [...new Set(nativeValues(vorbis, [...keys]))];
+    if (all.length > 1) t[field] = all.join('; ');
+  }
   return t;
 }
 
@@ -776,10 +783,30 @@ export async function extensionFacts(path: string, container: string, cacheDir?:
   cacheDir ??= engineCacheDir;
   const own = new Set([...(await extensionsOf(names[0], cacheDir)), ...names.flatMap((n) => CONTENT_EXTS[n] ?? [])]);
   if (own.has(ext)) return { fits: true, known: true };
+  if (names.includes('mov') && (await isoBrandExtension(ext))) return { fits: true, known: true };
   const all = await demuxerNames(cacheDir);
   // a name some format goes by: a demuxer's name, a format the content sniffer (file-type) knows, or CONTENT_EXTS
   const known = all.has(ext) || supportedExtensions.has(ext as never) || Object.values(CONTENT_EXTS).some((l) => l.includes(ext));
   return { fits: false, known };
+}
+
+/**
+ * Whether `ext` is a name of an ISO base media file (the MPEG-4 family ffmpeg's mov demuxer reads) by what the
+ * content sniffer knows: file-type, shown an `ftyp` box whose major brand is the extension ("M4P ", "F4A ", "F4B "
+ * — iTunes' protected AAC, Adobe's Flash audio and audiobook), names a file of that extension with an audio or video
+ * type. ffmpeg's own list ("mov,mp4,m4a,3gp,3g2,mj2,psp,m4b,…") leaves these out, so an M4A named .m4p was said to
+ * be "in fact MPEG-4, not M4P" — which it is. Images in the family (HEIC, AVIF) are not audio names.
+ */
+async function isoBrandExtension(ext: string): Promise<boolean> {
+  if (!/^[a-z0-9]{2,4}$/.test(ext)) return false;
+  const brand = ext.toUpperCase().padEnd(4, ' ');
+  const box = Buffer.alloc(32);
+  box.writeUInt32BE(24, 0);
+  box.write('ftyp', 4, 'latin1');
+  box.write(brand, 8, 'latin1');
+  box.write(brand, 16, 'latin1');
+  const type = await fileTypeFromBuffer(box).catch(() => undefined);
+  return type?.ext === ext && /^(audio|video)\//.test(type.mime);
 }
 
 /**
