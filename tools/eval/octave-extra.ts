@@ -22,6 +22,7 @@
 // (fast +2, game MIDI +2; pop4 −3, percussion −2, compound −1), Acc2 0.971 unchanged. Not shipped.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { chromaFlatness } from '../../main/engine/analysis/harmonic-change';
 import { autocorrelate, condition, fourierTempo, onsetRate, STEP, type TempoOptions } from '../../main/engine/analysis/tempo';
 
 export const EXTRA2_FEATURES = [
@@ -155,6 +156,14 @@ export function loadExtra(cacheDir: string, set: string, file: string): ExtraCac
     }
   const chordRate = Math.max(peaks / (cf / meta.chromaFps), 0.05);
   return { perc, harm, nov, chromaFps: meta.chromaFps, chordRate };
+}
+
+/** flatness (geometric ÷ arithmetic mean, 0..1) of the mean max-normalised chroma over the active frames of band-cache.ts's files (octave9's gate: drums have a flat chroma, chords a key-shaped one); 1 when not cached */
+export function chromaFlatnessOf(cacheDir: string, set: string, file: string): number {
+  const base = join(cacheDir, set, file.replace(/\.mp3$/, ''));
+  if (!existsSync(base + '.json')) return 1;
+  const meta = JSON.parse(readFileSync(base + '.json', 'utf8')) as { chromaFrames: number; active: boolean[] };
+  return chromaFlatness(new Float32Array(readFileSync(base + '.chroma').buffer.slice(0)), meta.chromaFrames, meta.active);
 }
 
 /** EXTRA2_FEATURES for candidate tempi `tempi` (BPM) of one file with tempo envelope rate `fps` */
