@@ -3,7 +3,7 @@
 // with hi-hat eighths (a kick on 1 and 3, a snare on 2 and 4, a bass note per beat). The octave
 // decision (OCTAVE_MODEL over the comb, the Fourier tempogram, the prior and the bass band's onset
 // rate; tempo analyser v6) reads them at 190 and 66; the comb × prior rule before it (v5) read the
-// 190 BPM beat at 95. Tempo analyser v9 adds the harmonic-change rate at each candidate's bar
+// 190 BPM beat at 95. Tempo analyser v10 adds the harmonic-change rate at each candidate's bar
 // ('log chord dft': the tonal analyser's chroma novelty, harmonic-change.ts), only on tracks whose
 // mean chroma is not flat (chromaFlatness ≤ CHORD_GATE_FLATNESS): a drums-only track has no say from it.
 import assert from 'node:assert/strict';

@@ -47,7 +47,7 @@ const { values: args } = parseArgs({
   },
 });
 const VERBOSE = args.verbose;
-/** the product's 'log chord dft' column in OCTAVE_FEATURES (since tempo analyser v9), dropped from the candidates here */
+/** the product's 'log chord dft' column in OCTAVE_FEATURES (since tempo analyser v10), dropped from the candidates here */
 const CHORD_COL = (OCTAVE_FEATURES as readonly string[]).indexOf('log chord dft');
 /** OCTAVE_FEATURES without it: the v8 five, the columns this tool numbers 0–4 */
 const V8_FEATURES = OCTAVE_FEATURES.filter((_, i) => i !== CHORD_COL);

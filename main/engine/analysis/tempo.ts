@@ -68,7 +68,7 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 9;
+  readonly version = 10;
   private own: SharedStreams | null = null;
   /** the chroma's source (the octave decision's harmonic change): the run's tonal analyser, or one this analyser drives itself */
   private readonly tonal: TonalAnalyser;
@@ -779,7 +779,7 @@ export interface LevelTuning {
  * tools/eval/band-cache.ts) on 188 renders that are not the test set (dev 98, tempo-synth 22,
  * tempo-octave 68): the comb × prior rule's terms (z, z², log comb) refitted, the Fourier
  * tempogram, the bass band's onset rate (z × log2(bass onsets/s ÷ 2): a kick or bass line that
- * plays more notes per second moves the prior towards faster tempi) and, since tempo analyser v9,
+ * plays more notes per second moves the prior towards faster tempi) and, since tempo analyser v10,
  * the harmonic-change rate at the candidate's bar (log Fourier magnitude of the chroma novelty at
  * b/4, offset 0.05): chords change once a bar, so a fast dance read at half tempo has its chord
  * changes twice per "bar" and a ballad read at double once per two. The chord term counts only on
