@@ -775,7 +775,7 @@ export interface LevelTuning {
 }
 /**
  * The octave decision's weights over OCTAVE_FEATURES (a conditional logit: the candidate with the
- * largest weights · features wins), fitted by tools/eval/octave-train.ts (default subset, after
+ * largest weights · features wins), fitted by tools/eval/octave-train.ts (after
  * tools/eval/band-cache.ts) on 188 renders that are not the test set (dev 98, tempo-synth 22,
  * tempo-octave 68): the comb × prior rule's terms (z, z², log comb) refitted, the Fourier
  * tempogram, the bass band's onset rate (z × log2(bass onsets/s ÷ 2): a kick or bass line that
