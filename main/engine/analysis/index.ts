@@ -24,9 +24,10 @@ export { camelot, openKey, keyName, parseKey, mirexKeyScore, type Key } from './
 export { featuresText } from './text';
 export { EssentiaKeyAnalyser } from './essentia-key';
 
-/** A fresh instance of every analyser (instances hold one track's state). */
+/** A fresh instance of every analyser (instances hold one track's state); the tempo analyser reads the tonal one's chroma. */
 export function defaultAnalysers(): Analyser[] {
-  return [new LoudnessAnalyser(), new TempoAnalyser(), new TonalAnalyser()];
+  const tonal = new TonalAnalyser();
+  return [new LoudnessAnalyser(), new TempoAnalyser({}, tonal), tonal];
 }
 
 /** The versions of the default analysers, by name (for the library's "re-run what changed"). */
