@@ -11,6 +11,7 @@ import { hann, RealFft } from '../dsp/fft';
 import { FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
 import { tempoConfidence, type TempoEvidence } from './confidence';
 import type { Analyser } from './types';
+import type { TempoSection } from '@contract';
 
 export interface TempoResult {
   /** beats per minute, 0.1 resolution (null: no pulse found, e.g. silence; `reason` says why) */
@@ -27,19 +28,16 @@ export interface TempoResult {
   beatsPerBar: 3 | 4 | null;
   /**
    * Present only when the tempo changes (tempoSections): the long sections, in
-   * time order, each with its own tempo. `bpm` and `confidence` stay those of the
-   * whole track (unchanged by the detection); the features line then states no
-   * single tempo.
+   * time order, each with its own tempo (a gradual change: one section with
+   * `endBpm`). `bpm` and `confidence` stay those of the whole track (unchanged
+   * by the detection); the features line then states the change instead of a
+   * single tempo (tempoChangeSentence).
    */
   variable?: TempoSection[];
 }
 
-/** A section of steady tempo in a track whose tempo changes: start and end in seconds, bpm at 1 BPM resolution. */
-export interface TempoSection {
-  start: number;
-  end: number;
-  bpm: number;
-}
+/** A section of a track whose tempo changes (the contract's TempoSection): start and end in seconds, bpm at 1 BPM resolution; `endBpm` for a gradual change. */
+export type { TempoSection };
 
 export interface TempoOptions {
   minBpm?: number;
@@ -65,7 +63,7 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 9;
+  readonly version = 10;
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly frames = new FrameBuffer(N, HOP);
@@ -320,80 +318,193 @@ export function localTempi(envIn: Float32Array, fps: number, opts: Required<Temp
   return out;
 }
 
+/** A gradual change's local tempi must lie within this (4 %) of its straight line (log tempo against time)… */
+export const GRADUAL_TOLERANCE = 0.04;
+
+type Local = { t: number; bpm: number | null }[];
+/** a section's most common local tempo (up to metrical level), its agreeing local tempi, and its window count (nulls included) */
+interface Mode {
+  bpm: number;
+  agree: number[];
+  n: number;
+}
+
 /**
- * A tempo change, as DJ software flags variable-tempo tracks: the track
- * splits in two sections, each at least SECTION_MIN_SHARE of it, such that at
- * least SECTION_AGREEMENT of each section's local tempi (localTempi) are a
- * metrical relative of that section's most common local tempo, the two
- * sections' tempi differ by more than SECTION_MIN_CHANGE and are not
- * metrical relatives of each other (a half-time bridge, a triplet feel or a
- * tracker's octave jump is not a change), and at most 1 − SECTION_AGREEMENT
- * of either section's windows fit the other section's tempo (a live band's
- * drift of a few % fits both). Each section lasts at least SECTION_MIN_SEC.
- * Returns the two sections in time order (start and end in seconds of track
- * time, the cut the middle of the best-agreeing splits; bpm the median of the
- * section's agreeing local tempi brought to its most common level), or null
- * for a steady track (the usual answer) or one under 2 × SECTION_MIN_SEC
- * (40 s). Gradual drift (rubato, a live band speeding up) is not split; a
- * track with more than one change is found only when one split leaves two
- * sections that each agree with themselves. Inputs as estimateTempo's.
+ * The most common local tempo (up to metrical level) of `vals` (null: a
+ * window without onsets), and which agree with it; null when none has one.
+ * Of the tempi that as many windows agree with (relatives of each other), the
+ * one most windows read at that very level (within RELATIVE_TOLERANCE), so a
+ * section read mostly at 150 is 150, not its relative 100.
+ */
+function modeOf(vals: (number | null)[]): Mode | null {
+  let best: (Mode & { same: number }) | null = null;
+  const near = (u: number, v: number) => Math.abs(Math.log(u / v)) < Math.log(1 + RELATIVE_TOLERANCE);
+  for (const v of vals) {
+    if (v === null) continue;
+    const agree = vals.filter((u): u is number => u !== null && metricallyRelated(u, v));
+    const same = agree.filter((u) => near(u, v)).length;
+    if (!best || agree.length > best.agree.length || (agree.length === best.agree.length && same > best.same)) best = { bpm: v, agree, n: vals.length, same };
+  }
+  return best && { bpm: best.bpm, agree: best.agree, n: best.n };
+}
+
+/** a section's tempo: its agreeing local tempi brought to the mode's metrical level, then the median */
+function modeTempo(m: Mode): number {
+  const lv = m.agree.map((u) => u / (METRICAL_RATIOS.find((r) => Math.abs(Math.log(u / m.bpm) - Math.log(r)) < Math.log(1 + RELATIVE_TOLERANCE)) ?? 1)).sort((x, y) => x - y);
+  return lv[lv.length >> 1];
+}
+
+/** the local tempi of the windows wholly inside [a, b) (envelope seconds) */
+function windowsIn(loc: Local, a: number, b: number): (number | null)[] {
+  return loc.filter((l) => l.t >= a - 1e-9 && l.t + SECTION_WINDOW_SEC <= b + 1e-9).map((l) => l.bpm);
+}
+
+/**
+ * The sections between `cuts` (envelope seconds, ascending) when they pass
+ * every rule of tempoSections, with their agreement (the lowest section's
+ * share of windows on its own tempo); null when one fails.
+ */
+function sectionsAt(loc: Local, dur: number, t0: number, cuts: number[]): { agree: number; sections: TempoSection[] } | null {
+  const edges = [0, ...cuts, dur];
+  const k = edges.length - 1;
+  // a quarter of the track for one change (two sections), an eighth for two changes, …; never under SECTION_MIN_SEC
+  const minSec = Math.max(SECTION_MIN_SEC, (SECTION_MIN_SHARE * dur) / (k - 1));
+  const parts: { vals: (number | null)[]; bpm: number }[] = [];
+  let agree = 1;
+  for (let j = 0; j < k; j++) {
+    if (edges[j + 1] - edges[j] < minSec) return null;
+    const vals = windowsIn(loc, edges[j], edges[j + 1]);
+    const m = modeOf(vals);
+    if (!m || m.agree.length / m.n < SECTION_AGREEMENT) return null;
+    agree = Math.min(agree, m.agree.length / m.n);
+    parts.push({ vals, bpm: modeTempo(m) });
+  }
+  // neighbours: tempi more than SECTION_MIN_CHANGE apart and not metrical relatives, and few windows of either fit the other's tempo
+  const fits = (vals: (number | null)[], t: number) => vals.filter((u) => u !== null && metricallyRelated(u, t)).length / vals.length;
+  for (let j = 0; j + 1 < k; j++) {
+    const [a, b] = [parts[j], parts[j + 1]];
+    if (metricallyRelated(a.bpm, b.bpm) || Math.abs(Math.log(a.bpm / b.bpm)) <= Math.log(1 + SECTION_MIN_CHANGE)) return null;
+    if (fits(a.vals, b.bpm) > 1 - SECTION_AGREEMENT || fits(b.vals, a.bpm) > 1 - SECTION_AGREEMENT) return null;
+  }
+  const at = (x: number) => Math.round((t0 + x) * 10) / 10;
+  return { agree, sections: parts.map((p, j) => ({ start: j === 0 ? Math.max(0, at(0)) : at(edges[j]), end: at(edges[j + 1]), bpm: Math.round(p.bpm) })) };
+}
+
+/** of passing candidates in a run of neighbouring cuts, the middle one of those that agree best (windows straddling a change are left out of both sides, so every cut within a window's length of it agrees as well) */
+function middleOfBest<T extends { agree: number }>(found: T[]): T {
+  const top = Math.max(...found.map((f) => f.agree));
+  const best = found.filter((f) => f.agree >= top - 1e-9);
+  return best[(best.length - 1) >> 1];
+}
+
+/**
+ * A tempo change, as DJ software flags variable-tempo tracks. Three shapes,
+ * tried in this order:
+ *
+ * 1. Several changes (90 → 120 → 90): candidate cuts are the times where the
+ *    SECTION_MIN_SEC before and after each agree with themselves and not with
+ *    each other (the rules below, on that neighbourhood only); each run of
+ *    neighbouring candidates gives one cut (middleOfBest). When two or more
+ *    cuts are found, the sections between them must pass the rules on their
+ *    whole length; while they do not, the weakest cut is dropped.
+ * 2. One change (the rule of tempo analyser 9, unchanged): every cut is tried;
+ *    the best-agreeing one (middleOfBest) that passes.
+ * 3. A gradual change (an accelerando, a DJ's tempo sweep): the local tempi,
+ *    brought to one octave, lie on a straight line (log tempo against time;
+ *    Theil–Sen fit) — at least SECTION_AGREEMENT of the windows within
+ *    GRADUAL_TOLERANCE of it — that moves by more than SECTION_MIN_CHANGE
+ *    over the track. One section with `endBpm`.
+ *
+ * The rules of a section: at least max(SECTION_MIN_SEC, SECTION_MIN_SHARE ÷
+ * changes of the track) long (a quarter for one change, an eighth for two);
+ * at least SECTION_AGREEMENT of its windows' local tempi (localTempi, windows
+ * wholly inside it) a metrical relative of its most common local tempo;
+ * neighbouring sections' tempi more than SECTION_MIN_CHANGE apart and not
+ * metrical relatives (a half-time bridge, a triplet feel or a tracker's
+ * octave jump is not a change), and at most 1 − SECTION_AGREEMENT of either
+ * one's windows fitting the other's tempo (a live band's drift of a few %
+ * fits both).
+ *
+ * Returns the sections in time order (start and end in seconds of track time,
+ * 0.1 s; bpm the median of the section's agreeing local tempi brought to its
+ * most common level, 1 BPM), or null for a steady track (the usual answer) or
+ * one under 2 × SECTION_MIN_SEC (40 s). Not found: a change between a steady
+ * part and a ramp (neither shape fits the whole track), changes closer than
+ * SECTION_MIN_SEC. Inputs as estimateTempo's.
  */
 export function tempoSections(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>): TempoSection[] | null {
   const dur = envIn.length / fps;
   const loc = localTempi(envIn, fps, opts);
-  if (loc.length < 2) return null;
-  /** the most common local tempo (up to metrical level) of windows i0..i1-1, and how many agree with it */
-  const mode = (i0: number, i1: number): { bpm: number; agree: number[]; n: number } | null => {
-    let best: { bpm: number; agree: number[]; n: number } | null = null;
-    const vals = loc.slice(i0, i1).map((l) => l.bpm);
-    for (const v of vals) {
-      if (v === null) continue;
-      const agree = vals.filter((u): u is number => u !== null && metricallyRelated(u, v));
-      if (!best || agree.length > best.agree.length) best = { bpm: v, agree, n: vals.length };
+  if (loc.length < 2 || dur < 2 * SECTION_MIN_SEC) return null;
+  return severalChanges(loc, dur, t0) ?? oneChange(loc, dur, t0) ?? gradualChange(loc, dur, t0, opts);
+}
+
+/** tempoSections' shape 1: two or more changes, or null */
+function severalChanges(loc: Local, dur: number, t0: number): TempoSection[] | null {
+  // candidate cuts: the SECTION_MIN_SEC either side pass the rules on their own
+  const runs: { cut: number; agree: number }[][] = [];
+  let run: { cut: number; agree: number }[] = [];
+  for (let s = 1; s < loc.length; s++) {
+    const cut = loc[s].t;
+    const ok = cut >= SECTION_MIN_SEC && dur - cut >= SECTION_MIN_SEC ? sectionsAt(loc.filter((l) => l.t >= cut - SECTION_MIN_SEC - 1e-9 && l.t + SECTION_WINDOW_SEC <= cut + SECTION_MIN_SEC + 1e-9).map((l) => ({ t: l.t - (cut - SECTION_MIN_SEC), bpm: l.bpm })), 2 * SECTION_MIN_SEC, 0, [SECTION_MIN_SEC]) : null;
+    if (ok) run.push({ cut, agree: ok.agree });
+    else if (run.length) {
+      runs.push(run);
+      run = [];
     }
-    return best;
-  };
-  /** every split that passes, with its agreement (the lower of the two sections') */
+  }
+  if (run.length) runs.push(run);
+  const cuts = runs.map((r) => middleOfBest(r));
+  while (cuts.length >= 2) {
+    const found = sectionsAt(loc, dur, t0, cuts.map((c) => c.cut));
+    if (found) return found.sections;
+    // drop the weakest cut (the lowest local agreement; the later one on a tie) and try again
+    let w = 0;
+    for (let i = 1; i < cuts.length; i++) if (cuts[i].agree <= cuts[w].agree) w = i;
+    cuts.splice(w, 1);
+  }
+  return null;
+}
+
+/** tempoSections' shape 2: exactly one change (every cut tried), or null */
+function oneChange(loc: Local, dur: number, t0: number): TempoSection[] | null {
   const found: { agree: number; sections: TempoSection[] }[] = [];
   for (let s = 1; s < loc.length; s++) {
-    // windows wholly before the split time and wholly after it
-    const split = loc[s].t;
-    const minSec = Math.max(SECTION_MIN_SHARE * dur, SECTION_MIN_SEC);
-    if (split < minSec || dur - split < minSec) continue;
-    const i0 = loc.findIndex((l) => l.t + SECTION_WINDOW_SEC > split);
-    if (i0 < 1) continue;
-    const a = mode(0, i0);
-    const b = mode(s, loc.length);
-    if (!a || !b) continue;
-    const fa = a.agree.length / a.n;
-    const fb = b.agree.length / b.n;
-    if (fa < SECTION_AGREEMENT || fb < SECTION_AGREEMENT) continue;
-    // each section's tempo: its agreeing windows brought to the mode's level, then the median
-    const at = (m: { bpm: number; agree: number[] }) => {
-      const lv = m.agree.map((u) => u / (METRICAL_RATIOS.find((r) => Math.abs(Math.log(u / m.bpm) - Math.log(r)) < Math.log(1 + RELATIVE_TOLERANCE)) ?? 1)).sort((x, y) => x - y);
-      return lv[lv.length >> 1];
-    };
-    const ta = at(a);
-    const tb = at(b);
-    if (metricallyRelated(ta, tb) || Math.abs(Math.log(ta / tb)) <= Math.log(1 + SECTION_MIN_CHANGE)) continue;
-    // and few windows of either section fit the other's tempo (a drift of a few % fits both)
-    const fits = (i0: number, i1: number, t: number) => loc.slice(i0, i1).filter((l) => l.bpm !== null && metricallyRelated(l.bpm, t)).length / (i1 - i0);
-    if (fits(0, i0, tb) > 1 - SECTION_AGREEMENT || fits(s, loc.length, ta) > 1 - SECTION_AGREEMENT) continue;
-    const cut = Math.round((t0 + split) * 10) / 10;
-    found.push({
-      agree: Math.min(fa, fb),
-      sections: [
-        { start: Math.max(0, Math.round(t0 * 10) / 10), end: cut, bpm: Math.round(ta) },
-        { start: cut, end: Math.round((t0 + dur) * 10) / 10, bpm: Math.round(tb) },
-      ],
-    });
+    const f = sectionsAt(loc, dur, t0, [loc[s].t]);
+    if (f) found.push(f);
   }
-  if (!found.length) return null;
-  // of the splits that agree best, the middle one: windows straddling the change are left out of
-  // both sections, so every split within a window's length of it agrees as well
-  const top = Math.max(...found.map((f) => f.agree));
-  const best = found.filter((f) => f.agree >= top - 1e-9);
-  return best[(best.length - 1) >> 1].sections;
+  return found.length ? middleOfBest(found).sections : null;
+}
+
+/** tempoSections' shape 3: a gradual change over the whole track, one section with endBpm, or null */
+function gradualChange(loc: Local, dur: number, t0: number, opts: Required<TempoOptions>): TempoSection[] | null {
+  const pts = loc.filter((l): l is { t: number; bpm: number } => l.bpm !== null).map((l) => ({ x: l.t + SECTION_WINDOW_SEC / 2, y: Math.log2(l.bpm) }));
+  if (pts.length < 5 || pts.length < SECTION_AGREEMENT * loc.length) return null;
+  // one octave: each local tempo doubled or halved to lie nearest the median of the three before it
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+  let ref = median(pts.slice(0, 3).map((p) => p.y));
+  for (let i = 0; i < pts.length; i++) {
+    pts[i].y -= Math.round(pts[i].y - ref);
+    ref = median(pts.slice(Math.max(0, i - 2), i + 1).map((p) => p.y));
+  }
+  // Theil–Sen: the median of the pairwise slopes, then the median intercept
+  const slopes: number[] = [];
+  for (let i = 0; i < pts.length; i++) for (let j = i + 1; j < pts.length; j++) if (pts[j].x > pts[i].x) slopes.push((pts[j].y - pts[i].y) / (pts[j].x - pts[i].x));
+  if (!slopes.length) return null;
+  const slope = median(slopes);
+  const icpt = median(pts.map((p) => p.y - slope * p.x));
+  const tol = Math.log2(1 + GRADUAL_TOLERANCE);
+  const near = pts.filter((p) => Math.abs(p.y - (icpt + slope * p.x)) <= tol).length;
+  if (near < SECTION_AGREEMENT * loc.length) return null;
+  // the line's tempo at the track's first and last second, at the octave whose middle lies nearest the tempo prior's centre
+  // (the local comb reads a ramp at one octave throughout, but which one is the comb's choice)
+  const mid = icpt + (slope * dur) / 2;
+  const shift = Math.round(mid - Math.log2(opts.priorBpm));
+  const from = 2 ** (icpt - shift);
+  const to = 2 ** (icpt - shift + slope * dur);
+  if (Math.abs(Math.log(to / from)) <= Math.log(1 + SECTION_MIN_CHANGE)) return null;
+  const at = (x: number) => Math.round((t0 + x) * 10) / 10;
+  return [{ start: Math.max(0, at(0)), end: at(dur), bpm: Math.round(from), endBpm: Math.round(to) }];
 }
 
 /** log(e^best ÷ Σ e^others), clamped to ±6; 4 when there are no others (nothing to confuse it with). */
