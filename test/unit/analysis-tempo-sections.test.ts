@@ -7,7 +7,7 @@
 // changes (test/helpers/tempo-render.ts), made at test time.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { clockTime, foldSections, tempoChangeSentence, tempoSectionsText, tempoSpanText, type TempoSection } from '../../main/contract/tempo-sections';
+import { clockTime, foldSections, tempoChangeSentence, tempoSectionsText, tempoSpanText, type TempoSection } from '@contract';
 import { analyzeTrack } from '../../main/engine/analysis/index';
 import { featuresText } from '../../main/engine/analysis/text';
 import { toCsv, type ExportRow } from '../../main/engine/library/service';
