@@ -322,6 +322,12 @@ export function localTempi(envIn: Float32Array, fps: number, opts: Required<Temp
 export const GRADUAL_TOLERANCE = 0.04;
 
 type Local = { t: number; bpm: number | null }[];
+/** the local tempi and, for every pair of windows, whether their tempi are metrical relatives (computed once per track) */
+interface Windows {
+  loc: Local;
+  /** rel[i × n + j]: 1 when windows i and j both have a tempo and metricallyRelated says they agree */
+  rel: Uint8Array;
+}
 /** a section's most common local tempo (up to metrical level), its agreeing local tempi, and its window count (nulls included) */
 interface Mode {
   bpm: number;
@@ -329,23 +335,45 @@ interface Mode {
   n: number;
 }
 
-/**
- * The most common local tempo (up to metrical level) of `vals` (null: a
- * window without onsets), and which agree with it; null when none has one.
- * Of the tempi that as many windows agree with (relatives of each other), the
- * one most windows read at that very level (within RELATIVE_TOLERANCE), so a
- * section read mostly at 150 is 150, not its relative 100.
- */
-function modeOf(vals: (number | null)[]): Mode | null {
-  let best: (Mode & { same: number }) | null = null;
-  const near = (u: number, v: number) => Math.abs(Math.log(u / v)) < Math.log(1 + RELATIVE_TOLERANCE);
-  for (const v of vals) {
-    if (v === null) continue;
-    const agree = vals.filter((u): u is number => u !== null && metricallyRelated(u, v));
-    const same = agree.filter((u) => near(u, v)).length;
-    if (!best || agree.length > best.agree.length || (agree.length === best.agree.length && same > best.same)) best = { bpm: v, agree, n: vals.length, same };
+function windowsOf(loc: Local): Windows {
+  const n = loc.length;
+  const rel = new Uint8Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const a = loc[i].bpm;
+    if (a === null) continue;
+    for (let j = i; j < n; j++) {
+      const b = loc[j].bpm;
+      if (b !== null && metricallyRelated(a, b)) rel[i * n + j] = rel[j * n + i] = 1;
+    }
   }
-  return best && { bpm: best.bpm, agree: best.agree, n: best.n };
+  return { loc, rel };
+}
+
+/**
+ * The most common local tempo (up to metrical level) of windows `ix`, and
+ * which agree with it; null when none has a tempo. Of the tempi that as many
+ * windows agree with (relatives of each other), the one most windows read at
+ * that very level (within RELATIVE_TOLERANCE), so a section read mostly at
+ * 150 is 150, not its relative 100.
+ */
+function modeOf(w: Windows, ix: number[]): Mode | null {
+  const n = w.loc.length;
+  let best = -1;
+  let bestCount = -1;
+  let bestSame = -1;
+  const near = (u: number, v: number) => Math.abs(Math.log(u / v)) < Math.log(1 + RELATIVE_TOLERANCE);
+  for (const i of ix) {
+    const v = w.loc[i].bpm;
+    if (v === null) continue;
+    let count = 0;
+    for (const j of ix) count += w.rel[i * n + j];
+    if (count < bestCount) continue;
+    let same = 0;
+    for (const j of ix) if (w.rel[i * n + j] && near(w.loc[j].bpm!, v)) same++;
+    if (count > bestCount || same > bestSame) [best, bestCount, bestSame] = [i, count, same];
+  }
+  if (best < 0) return null;
+  return { bpm: w.loc[best].bpm!, agree: ix.filter((j) => w.rel[best * n + j]).map((j) => w.loc[j].bpm!), n: ix.length };
 }
 
 /** a section's tempo: its agreeing local tempi brought to the mode's metrical level, then the median */
@@ -354,30 +382,31 @@ function modeTempo(m: Mode): number {
   return lv[lv.length >> 1];
 }
 
-/** the local tempi of the windows wholly inside [a, b) (envelope seconds) */
-function windowsIn(loc: Local, a: number, b: number): (number | null)[] {
-  return loc.filter((l) => l.t >= a - 1e-9 && l.t + SECTION_WINDOW_SEC <= b + 1e-9).map((l) => l.bpm);
+/** the windows wholly inside [a, b) (envelope seconds), as indices */
+function windowsIn(loc: Local, a: number, b: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < loc.length; i++) if (loc[i].t >= a - 1e-9 && loc[i].t + SECTION_WINDOW_SEC <= b + 1e-9) out.push(i);
+  return out;
 }
 
 /**
- * The sections between `cuts` (envelope seconds, ascending) when they pass
- * every rule of tempoSections, with their agreement (the lowest section's
- * share of windows on its own tempo); null when one fails.
+ * The sections between `edges` (envelope seconds, ascending: the first
+ * section's start, the cuts, the last one's end) when they pass every rule of
+ * tempoSections with sections at least `minSec` long, with their agreement
+ * (the lowest section's share of windows on its own tempo); null when one
+ * fails.
  */
-function sectionsAt(loc: Local, dur: number, t0: number, cuts: number[]): { agree: number; sections: TempoSection[] } | null {
-  const edges = [0, ...cuts, dur];
+function sectionsAt(w: Windows, t0: number, edges: number[], minSec: number): { agree: number; sections: TempoSection[] } | null {
   const k = edges.length - 1;
-  // a quarter of the track for one change (two sections), an eighth for two changes, …; never under SECTION_MIN_SEC
-  const minSec = Math.max(SECTION_MIN_SEC, (SECTION_MIN_SHARE * dur) / (k - 1));
   const parts: { vals: (number | null)[]; bpm: number }[] = [];
   let agree = 1;
   for (let j = 0; j < k; j++) {
     if (edges[j + 1] - edges[j] < minSec) return null;
-    const vals = windowsIn(loc, edges[j], edges[j + 1]);
-    const m = modeOf(vals);
+    const ix = windowsIn(w.loc, edges[j], edges[j + 1]);
+    const m = modeOf(w, ix);
     if (!m || m.agree.length / m.n < SECTION_AGREEMENT) return null;
     agree = Math.min(agree, m.agree.length / m.n);
-    parts.push({ vals, bpm: modeTempo(m) });
+    parts.push({ vals: ix.map((i) => w.loc[i].bpm), bpm: modeTempo(m) });
   }
   // neighbours: tempi more than SECTION_MIN_CHANGE apart and not metrical relatives, and few windows of either fit the other's tempo
   const fits = (vals: (number | null)[], t: number) => vals.filter((u) => u !== null && metricallyRelated(u, t)).length / vals.length;
@@ -387,7 +416,13 @@ function sectionsAt(loc: Local, dur: number, t0: number, cuts: number[]): { agre
     if (fits(a.vals, b.bpm) > 1 - SECTION_AGREEMENT || fits(b.vals, a.bpm) > 1 - SECTION_AGREEMENT) return null;
   }
   const at = (x: number) => Math.round((t0 + x) * 10) / 10;
-  return { agree, sections: parts.map((p, j) => ({ start: j === 0 ? Math.max(0, at(0)) : at(edges[j]), end: at(edges[j + 1]), bpm: Math.round(p.bpm) })) };
+  return { agree, sections: parts.map((p, j) => ({ start: j === 0 ? Math.max(0, at(edges[0])) : at(edges[j]), end: at(edges[j + 1]), bpm: Math.round(p.bpm) })) };
+}
+
+/** the sections of the whole track (0 to `dur`, envelope seconds) at `cuts`, each at least max(SECTION_MIN_SEC, SECTION_MIN_SHARE × dur ÷ changes) long */
+function trackSectionsAt(w: Windows, dur: number, t0: number, cuts: number[]): { agree: number; sections: TempoSection[] } | null {
+  // a quarter of the track for one change (two sections), an eighth for two changes, …; never under SECTION_MIN_SEC
+  return sectionsAt(w, t0, [0, ...cuts, dur], Math.max(SECTION_MIN_SEC, (SECTION_MIN_SHARE * dur) / cuts.length));
 }
 
 /** of passing candidates in a run of neighbouring cuts, the middle one of those that agree best (windows straddling a change are left out of both sides, so every cut within a window's length of it agrees as well) */
@@ -404,9 +439,9 @@ function middleOfBest<T extends { agree: number }>(found: T[]): T {
  * 1. Several changes (90 → 120 → 90): candidate cuts are the times where the
  *    SECTION_MIN_SEC before and after each agree with themselves and not with
  *    each other (the rules below, on that neighbourhood only); each run of
- *    neighbouring candidates gives one cut (middleOfBest). When two or more
- *    cuts are found, the sections between them must pass the rules on their
- *    whole length; while they do not, the weakest cut is dropped.
+ *    candidates less than half a SECTION_WINDOW_SEC apart gives one cut (middleOfBest). Of these (the
+ *    MAX_CUTS best-agreeing), the most cuts — two or more — whose sections
+ *    pass the rules on their whole length; of as many, the best-agreeing.
  * 2. One change (the rule of tempo analyser 9, unchanged): every cut is tried;
  *    the best-agreeing one (middleOfBest) that passes.
  * 3. A gradual change (an accelerando, a DJ's tempo sweep): the local tempi,
@@ -436,41 +471,56 @@ export function tempoSections(envIn: Float32Array, fps: number, t0: number, opts
   const dur = envIn.length / fps;
   const loc = localTempi(envIn, fps, opts);
   if (loc.length < 2 || dur < 2 * SECTION_MIN_SEC) return null;
-  return severalChanges(loc, dur, t0) ?? oneChange(loc, dur, t0) ?? gradualChange(loc, dur, t0, opts);
+  const w = windowsOf(loc);
+  return severalChanges(w, dur, t0) ?? oneChange(w, dur, t0) ?? gradualChange(loc, dur, t0, opts);
 }
 
 /** tempoSections' shape 1: two or more changes, or null */
-function severalChanges(loc: Local, dur: number, t0: number): TempoSection[] | null {
+function severalChanges(w: Windows, dur: number, t0: number): TempoSection[] | null {
+  const { loc } = w;
   // candidate cuts: the SECTION_MIN_SEC either side pass the rules on their own
   const runs: { cut: number; agree: number }[][] = [];
   let run: { cut: number; agree: number }[] = [];
   for (let s = 1; s < loc.length; s++) {
     const cut = loc[s].t;
-    const ok = cut >= SECTION_MIN_SEC && dur - cut >= SECTION_MIN_SEC ? sectionsAt(loc.filter((l) => l.t >= cut - SECTION_MIN_SEC - 1e-9 && l.t + SECTION_WINDOW_SEC <= cut + SECTION_MIN_SEC + 1e-9).map((l) => ({ t: l.t - (cut - SECTION_MIN_SEC), bpm: l.bpm })), 2 * SECTION_MIN_SEC, 0, [SECTION_MIN_SEC]) : null;
-    if (ok) run.push({ cut, agree: ok.agree });
-    else if (run.length) {
+    const ok = cut >= SECTION_MIN_SEC && dur - cut >= SECTION_MIN_SEC ? sectionsAt(w, t0, [cut - SECTION_MIN_SEC, cut, cut + SECTION_MIN_SEC], SECTION_MIN_SEC) : null;
+    // candidates less than half a window apart are one change (a window straddling it may read either tempo)
+    if (ok && run.length && cut - run[run.length - 1].cut > SECTION_WINDOW_SEC / 2) {
       runs.push(run);
       run = [];
     }
+    if (ok) run.push({ cut, agree: ok.agree });
   }
   if (run.length) runs.push(run);
-  const cuts = runs.map((r) => middleOfBest(r));
-  while (cuts.length >= 2) {
-    const found = sectionsAt(loc, dur, t0, cuts.map((c) => c.cut));
-    if (found) return found.sections;
-    // drop the weakest cut (the lowest local agreement; the later one on a tie) and try again
-    let w = 0;
-    for (let i = 1; i < cuts.length; i++) if (cuts[i].agree <= cuts[w].agree) w = i;
-    cuts.splice(w, 1);
+  // at most MAX_CUTS candidates (the best-agreeing), in time order
+  const cuts = runs.map((r) => middleOfBest(r)).map((c, i) => ({ ...c, i })).sort((a, b) => b.agree - a.agree).slice(0, MAX_CUTS).sort((a, b) => a.i - b.i).map((c) => c.cut);
+  // the most cuts (two or more) whose sections pass on their whole length; of as many, the best-agreeing
+  for (let k = cuts.length; k >= 2; k--) {
+    let best: { agree: number; sections: TempoSection[] } | null = null;
+    for (let mask = 0; mask < 1 << cuts.length; mask++) {
+      if (popcount(mask) !== k) continue;
+      const found = trackSectionsAt(w, dur, t0, cuts.filter((_, i) => mask & (1 << i)));
+      if (found && (!best || found.agree > best.agree)) best = found;
+    }
+    if (best) return best.sections;
   }
   return null;
 }
 
+/** candidate cuts severalChanges tries in every combination (2^10 at most) */
+const MAX_CUTS = 10;
+
+function popcount(x: number): number {
+  let c = 0;
+  for (; x; x &= x - 1) c++;
+  return c;
+}
+
 /** tempoSections' shape 2: exactly one change (every cut tried), or null */
-function oneChange(loc: Local, dur: number, t0: number): TempoSection[] | null {
+function oneChange(w: Windows, dur: number, t0: number): TempoSection[] | null {
   const found: { agree: number; sections: TempoSection[] }[] = [];
-  for (let s = 1; s < loc.length; s++) {
-    const f = sectionsAt(loc, dur, t0, [loc[s].t]);
+  for (let s = 1; s < w.loc.length; s++) {
+    const f = trackSectionsAt(w, dur, t0, [w.loc[s].t]);
     if (f) found.push(f);
   }
   return found.length ? middleOfBest(found).sections : null;
