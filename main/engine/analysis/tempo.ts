@@ -448,7 +448,10 @@ function middleOfBest<T extends { agree: number }>(found: T[]): T {
  *    brought to one octave, lie on a straight line (log tempo against time;
  *    Theil–Sen fit) — at least SECTION_AGREEMENT of the windows within
  *    GRADUAL_TOLERANCE of it — that moves by more than SECTION_MIN_CHANGE
- *    over the track. One section with `endBpm`.
+ *    over the track, and whose thirds' median tempi each move on the same way
+ *    by more than a quarter of SECTION_MIN_CHANGE (a step between two close
+ *    tempi fits a line too, but its middle third sits at one end's tempo).
+ *    One section with `endBpm`.
  *
  * The rules of a section: at least max(SECTION_MIN_SEC, SECTION_MIN_SHARE ÷
  * changes of the track) long (a quarter for one change, an eighth for two);
@@ -546,6 +549,13 @@ function gradualChange(loc: Local, dur: number, t0: number, opts: Required<Tempo
   const tol = Math.log2(1 + GRADUAL_TOLERANCE);
   const near = pts.filter((p) => Math.abs(p.y - (icpt + slope * p.x)) <= tol).length;
   if (near < SECTION_AGREEMENT * loc.length) return null;
+  // a ramp, not a step: the median tempo of each third of the windows moves the same way as the line, by more than
+  // a quarter of SECTION_MIN_CHANGE each time (a step leaves the middle third at one of the ends' tempi)
+  const third = (k: number) => median(pts.slice(Math.floor((k * pts.length) / 3), Math.floor(((k + 1) * pts.length) / 3)).map((p) => p.y));
+  const [m1, m2, m3] = [third(0), third(1), third(2)];
+  const least = Math.log2(1 + SECTION_MIN_CHANGE / 4);
+  const dir = Math.sign(slope);
+  if (!((m2 - m1) * dir > least && (m3 - m2) * dir > least)) return null;
   // the line's tempo at the track's first and last second, at the octave whose middle lies nearest the tempo prior's centre
   // (the local comb reads a ramp at one octave throughout, but which one is the comb's choice)
   const mid = icpt + (slope * dur) / 2;
