@@ -5,7 +5,7 @@
 // sine kick and a noise hi-hat) written as 16-bit WAV, the way the tester's renders were made.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { analyzeTrack } from '../../main/engine/analysis/index';
@@ -17,6 +17,7 @@ import { MEDIA_DIR } from '../helpers/media';
 function drums(name: string, sections: [number, number, string][]): string {
   const out = join(MEDIA_DIR, name);
   if (existsSync(out)) return out;
+  mkdirSync(MEDIA_DIR, { recursive: true });
   const py = `
 import numpy as np, wave, sys, json
 sr = 22050
