@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { foldBpm, MIN_CONFIDENCE, parseBpmRange, StudioError, toErrorData, type BpmRange, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { foldBpm, foldSections, MIN_CONFIDENCE, parseBpmRange, StudioError, tempoSectionsText, tempoSpanText, toErrorData, type BpmRange, type TempoSection, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { isInside } from '../engine/fs/paths';
 import { serveRootsSetting } from '../engine/fs/roots';
 import { EngineHost } from '../engine-host';
@@ -258,10 +258,16 @@ export function shownPath(p: string): string {
   return /[\u0000-\u001f\u007f]/.test(p) ? JSON.stringify(p) : p;
 }
 
-/** The tempo as `studio analyze` prints it: a fact only at MIN_CONFIDENCE or above. */
-export function tempoText(t: Pick<LibraryTrack, 'bpm' | 'bpmConfidence'>, reason: string | null): string {
+/**
+ * The tempo as `studio analyze` prints it: a fact only at MIN_CONFIDENCE or
+ * above; a tempo that changes (`sections`, TrackDetail.tempoSections) as its
+ * span and sections, then the whole-track estimate the library stores:
+ * "variable 90–130 BPM: 0:00–0:30 90 BPM, 0:30–1:00 130 BPM (whole-track estimate 89 BPM, confidence 0.69)".
+ */
+export function tempoText(t: Pick<LibraryTrack, 'bpm' | 'bpmConfidence'>, reason: string | null, sections: TempoSection[] | null = null): string {
   if (t.bpm === null) return `none (${reason ?? 'no tempo found'})`;
   const c = t.bpmConfidence ?? 0;
+  if (sections?.length) return `${tempoSpanText(sections)}: ${tempoSectionsText(sections)} (whole-track estimate ${t.bpm} BPM, confidence ${c})`;
   return c >= MIN_CONFIDENCE ? `${t.bpm} BPM (confidence ${c})` : `uncertain (best guess ${t.bpm} BPM, confidence ${c}; left out of the features)`;
 }
 
@@ -275,11 +281,14 @@ export function keyText(t: Pick<LibraryTrack, 'key' | 'keyConfidence' | 'camelot
 /**
  * One line of `studio analyze --json`; `tempoReason`: why an analysed track
  * has no tempo (TrackDetail.tempoReason); `range`: --bpm-range, the tempo
- * doubled or halved into it (foldBpm).
+ * doubled or halved into it (foldBpm), the sections' tempi too;
+ * `tempoSections`: a tempo that changes (TrackDetail.tempoSections), null for
+ * a steady one — `bpm` is then still the whole-track estimate.
  */
-export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null): Record<string, unknown> {
+export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null, tempoSections: TempoSection[] | null = null): Record<string, unknown> {
   return {
-    path: t.path, durationSec: t.durationSec, bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence, tempoReason, key: t.key, keyConfidence: t.keyConfidence,
+    path: t.path, durationSec: t.durationSec, bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence, tempoReason,
+    tempoSections: tempoSections?.length ? foldSections(tempoSections, range) : null, key: t.key, keyConfidence: t.keyConfidence,
     camelot: t.camelot, openKey: t.openKey, lufs: t.lufs, loudnessRange: t.loudnessRange, truePeak: t.truePeak, features: t.features,
     title: t.title, artist: t.artist, album: t.album, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels, bitrateKbps: t.bitrateKbps,
     warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
@@ -334,12 +343,14 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         if (!under(t.path)) continue;
         if (t.status === 'failed') failed++;
         const name = shownPath(t.path);
-        const reason = t.status === 'analysed' && t.bpm === null ? (await engine.call('library:track-detail', { trackId: t.id })).tempoReason : null;
-        if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, reason, range)) + '\n');
+        const d = t.status === 'analysed' ? await engine.call('library:track-detail', { trackId: t.id }) : null;
+        const reason = d?.tempoReason ?? null;
+        const sections = d?.tempoSections ?? null;
+        if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, reason, range, sections)) + '\n');
         else if (t.status === 'failed') process.stdout.write(`${name}\n  error       ${t.error}\n`);
         else
           process.stdout.write(
-            `${name}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${tempoText({ bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence }, reason)}\n` +
+            `${name}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${tempoText({ bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence }, reason, sections && foldSections(sections, range))}\n` +
               `  key         ${keyText(t)}\n  loudness    ${t.lufs ?? '?'} LUFS, range ${t.loudnessRange ?? '?'} LU, true peak ${t.truePeak ?? '?'} dBTP\n  features    ${t.features ?? ''}\n` +
               t.warnings.map((w) => `  warning     ${w}\n`).join(''),
           );

@@ -2,6 +2,7 @@ export * from './errors';
 export * from './events';
 export * from './methods';
 export * from './bpm-range';
+export * from './tempo-sections';
 export * from './wire';
 export * from './bridge';
 export * from './rpc';

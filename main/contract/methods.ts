@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorCode } from './errors';
 import { BpmRange } from './bpm-range';
+import { TempoSection } from './tempo-sections';
 
 /**
  * The one IPC contract. Every method the renderer (or CLI) can call is listed
@@ -512,6 +513,8 @@ export const TrackDetail = z.object({
   warnings: z.array(z.string()),
   /** why an analysed track has no tempo (bpm and bpmConfidence null), e.g. "no onsets: a steady tone or drone has no beat"; null when it has one */
   tempoReason: z.string().nullable(),
+  /** issue 10 kind 4: the sections of a track whose tempo changes (TempoSection, tempo-sections.ts), in time order; null for a steady track (or none). `track.bpm` stays the whole-track estimate */
+  tempoSections: z.array(TempoSection).nullable(),
 });
 export type TrackDetail = z.infer<typeof TrackDetail>;
 

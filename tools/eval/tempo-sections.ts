@@ -7,9 +7,11 @@
 // dev set is also checked as long steady tracks (--loop K: each envelope K
 // times in a row, the joins a phase jump as in a looped edit) and, for the
 // detection rate, as real tempo changes (--pairs: each file followed by the
-// next dev file with a known tempo that is not a metrical relative of it).
+// next dev file with a known tempo that is not a metrical relative of it;
+// --triples: that pair followed by the first file again, A B A, two changes,
+// where three sections are the right answer).
 //
-//   nice node --import tsx tools/eval/tempo-sections.ts [--dev test/output/eval] [--renders test/output/tempo-synth/synth,test/output/tempo-octave/octave] [--loop 3] [--pairs] [--verbose]
+//   nice node --import tsx tools/eval/tempo-sections.ts [--dev test/output/eval] [--renders test/output/tempo-synth/synth,test/output/tempo-octave/octave] [--loop 3] [--pairs | --triples] [--verbose]
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,17 +24,21 @@ const { values: args } = parseArgs({
     renders: { type: 'string', default: 'test/output/tempo-synth/synth,test/output/tempo-octave/octave' },
     loop: { type: 'string', default: '1' },
     pairs: { type: 'boolean', default: false },
+    triples: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
   },
 });
 const opts: Required<TempoOptions> = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
 let n = 0;
 const flagged: string[] = [];
+/** flagged files by their number of sections (index 4: four or more) */
+const sections = [0, 0, 0, 0, 0];
 /** the product's tempo result (estimateTempo: its `variable`) and, with --verbose, the local tempi */
 function check(name: string, r: TempoResult, env: Float32Array, fps: number): void {
   n++;
   const v = r.variable;
-  if (v) flagged.push(`${name}: ${v.map((s) => `${s.start}–${s.end} s at ${s.bpm}`).join(', ')}`);
+  if (v) flagged.push(`${name}: ${v.map((s) => `${s.start}–${s.end} s at ${s.bpm}${s.endBpm !== undefined ? ` → ${s.endBpm}` : ''}`).join(', ')}`);
+  if (v) sections[Math.min(v.length, 4)]++;
   if (args.verbose) console.log(name, localTempi(env, fps, opts).map((l) => (l.bpm === null ? '-' : Math.round(l.bpm))).join(' '));
 }
 
@@ -58,17 +64,22 @@ if (existsSync(manifest)) {
     const j = JSON.parse(readFileSync(base + '.json', 'utf8')) as { fps: number; t0: number };
     let env = new Float32Array(readFileSync(base + '.env').buffer.slice(0));
     let env6 = new Float32Array(readFileSync(base + '.env6').buffer.slice(0));
-    if (args.pairs) {
+    if (args.pairs || args.triples) {
       // the next known-tempo file whose tempo differs (> 8 %, not a metrical relative)
       if (it.bpm == null) continue;
       const i = known.indexOf(it);
       const other = [...known.slice(i + 1), ...known.slice(0, i)].find((o) => !metricallyRelated(o.bpm!, it.bpm!) && Math.abs(Math.log(o.bpm! / it.bpm!)) > Math.log(1.08));
       if (!other) continue;
       const ob = join(cache, other.file.replace(/\.mp3$/, ''));
+      const [a, a6] = [env, env6];
       env = cat(env, new Float32Array(readFileSync(ob + '.env').buffer.slice(0)));
       env6 = cat(env6, new Float32Array(readFileSync(ob + '.env6').buffer.slice(0)));
+      if (args.triples) {
+        env = cat(env, a);
+        env6 = cat(env6, a6);
+      }
       const r = estimateTempo(env, j.fps, j.t0, opts, env6);
-      check(`dev/${it.file} (${it.bpm}) + ${other.file} (${other.bpm})`, r, env, j.fps);
+      check(`dev/${it.file} (${it.bpm}) + ${other.file} (${other.bpm})${args.triples ? ' + the first again' : ''}`, r, env, j.fps);
       continue;
     }
     const one = env;
@@ -81,7 +92,7 @@ if (existsSync(manifest)) {
   }
   console.log(`dev: ${items.length - missing} files from the cache${missing ? `, ${missing} not cached (run tools/eval/dev-cache.ts)` : ''}`);
 }
-if (!args.pairs) for (const dir of args.renders.split(',').filter(Boolean)) {
+if (!args.pairs && !args.triples) for (const dir of args.renders.split(',').filter(Boolean)) {
   if (!existsSync(dir)) continue;
   for (const f of readdirSync(dir).filter((x) => /\.(mp3|wav|flac)$/.test(x)).sort()) {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -103,5 +114,5 @@ if (!args.pairs) for (const dir of args.renders.split(',').filter(Boolean)) {
     check(`${join(dir, f)} ×${K}`, estimateTempo(env, fps, 512 / 2 / t.tap.rate - t.tap.delaySec, opts, env6), env, fps);
   }
 }
-console.log(`${flagged.length} of ${n} files flagged as changing tempo`);
+console.log(`${flagged.length} of ${n} files flagged as changing tempo (by sections: 1 ${sections[1]}, 2 ${sections[2]}, 3 ${sections[3]}, 4+ ${sections[4]})`);
 for (const f of flagged) console.log(`  ${f}`);

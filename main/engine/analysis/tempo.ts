@@ -14,6 +14,7 @@ import { tempoConfidence, type TempoEvidence } from './confidence';
 import { chromaFlatness, harmonicNovelty, type HarmonicChange } from './harmonic-change';
 import { TonalAnalyser } from './tonal';
 import type { Analyser } from './types';
+import type { TempoSection } from '@contract';
 
 export interface TempoResult {
   /** beats per minute, 0.1 resolution (null: no pulse found, e.g. silence; `reason` says why) */
@@ -30,19 +31,16 @@ export interface TempoResult {
   beatsPerBar: 3 | 4 | null;
   /**
    * Present only when the tempo changes (tempoSections): the long sections, in
-   * time order, each with its own tempo. `bpm` and `confidence` stay those of the
-   * whole track (unchanged by the detection); the features line then states no
-   * single tempo.
+   * time order, each with its own tempo (a gradual change: one section with
+   * `endBpm`). `bpm` and `confidence` stay those of the whole track (unchanged
+   * by the detection); the features line then states the change instead of a
+   * single tempo (tempoChangeSentence).
    */
   variable?: TempoSection[];
 }
 
-/** A section of steady tempo in a track whose tempo changes: start and end in seconds, bpm at 1 BPM resolution. */
-export interface TempoSection {
-  start: number;
-  end: number;
-  bpm: number;
-}
+/** A section of a track whose tempo changes (the contract's TempoSection): start and end in seconds, bpm at 1 BPM resolution; `endBpm` for a gradual change. */
+export type { TempoSection };
 
 export interface TempoOptions {
   minBpm?: number;
@@ -68,7 +66,7 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 10;
+  readonly version = 11;
   private own: SharedStreams | null = null;
   /** the chroma's source (the octave decision's harmonic change): the run's tonal analyser, or one this analyser drives itself */
   private readonly tonal: TonalAnalyser;
@@ -343,80 +341,253 @@ export function localTempi(envIn: Float32Array, fps: number, opts: Required<Temp
   return out;
 }
 
+/** A gradual change's local tempi must lie within this (4 %) of its straight line (log tempo against time)… */
+export const GRADUAL_TOLERANCE = 0.04;
+
+type Local = { t: number; bpm: number | null }[];
+/** the local tempi and, for every pair of windows, whether their tempi are metrical relatives (computed once per track) */
+interface Windows {
+  loc: Local;
+  /** rel[i × n + j]: 1 when windows i and j both have a tempo and metricallyRelated says they agree */
+  rel: Uint8Array;
+}
+/** a section's most common local tempo (up to metrical level), its agreeing local tempi, and its window count (nulls included) */
+interface Mode {
+  bpm: number;
+  agree: number[];
+  n: number;
+}
+
+function windowsOf(loc: Local): Windows {
+  const n = loc.length;
+  const rel = new Uint8Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const a = loc[i].bpm;
+    if (a === null) continue;
+    for (let j = i; j < n; j++) {
+      const b = loc[j].bpm;
+      if (b !== null && metricallyRelated(a, b)) rel[i * n + j] = rel[j * n + i] = 1;
+    }
+  }
+  return { loc, rel };
+}
+
 /**
- * A tempo change, as DJ software flags variable-tempo tracks: the track
- * splits in two sections, each at least SECTION_MIN_SHARE of it, such that at
- * least SECTION_AGREEMENT of each section's local tempi (localTempi) are a
- * metrical relative of that section's most common local tempo, the two
- * sections' tempi differ by more than SECTION_MIN_CHANGE and are not
- * metrical relatives of each other (a half-time bridge, a triplet feel or a
- * tracker's octave jump is not a change), and at most 1 − SECTION_AGREEMENT
- * of either section's windows fit the other section's tempo (a live band's
- * drift of a few % fits both). Each section lasts at least SECTION_MIN_SEC.
- * Returns the two sections in time order (start and end in seconds of track
- * time, the cut the middle of the best-agreeing splits; bpm the median of the
- * section's agreeing local tempi brought to its most common level), or null
- * for a steady track (the usual answer) or one under 2 × SECTION_MIN_SEC
- * (40 s). Gradual drift (rubato, a live band speeding up) is not split; a
- * track with more than one change is found only when one split leaves two
- * sections that each agree with themselves. Inputs as estimateTempo's.
+ * The most common local tempo (up to metrical level) of windows `ix`, and
+ * which agree with it; null when none has a tempo. Of the tempi that as many
+ * windows agree with (relatives of each other), the one most windows read at
+ * that very level (within RELATIVE_TOLERANCE), so a section read mostly at
+ * 150 is 150, not its relative 100.
+ */
+function modeOf(w: Windows, ix: number[]): Mode | null {
+  const n = w.loc.length;
+  let best = -1;
+  let bestCount = -1;
+  let bestSame = -1;
+  const near = (u: number, v: number) => Math.abs(Math.log(u / v)) < Math.log(1 + RELATIVE_TOLERANCE);
+  for (const i of ix) {
+    const v = w.loc[i].bpm;
+    if (v === null) continue;
+    let count = 0;
+    for (const j of ix) count += w.rel[i * n + j];
+    if (count < bestCount) continue;
+    let same = 0;
+    for (const j of ix) if (w.rel[i * n + j] && near(w.loc[j].bpm!, v)) same++;
+    if (count > bestCount || same > bestSame) [best, bestCount, bestSame] = [i, count, same];
+  }
+  if (best < 0) return null;
+  return { bpm: w.loc[best].bpm!, agree: ix.filter((j) => w.rel[best * n + j]).map((j) => w.loc[j].bpm!), n: ix.length };
+}
+
+/** a section's tempo: its agreeing local tempi brought to the mode's metrical level, then the median */
+function modeTempo(m: Mode): number {
+  const lv = m.agree.map((u) => u / (METRICAL_RATIOS.find((r) => Math.abs(Math.log(u / m.bpm) - Math.log(r)) < Math.log(1 + RELATIVE_TOLERANCE)) ?? 1)).sort((x, y) => x - y);
+  return lv[lv.length >> 1];
+}
+
+/** the windows wholly inside [a, b) (envelope seconds), as indices */
+function windowsIn(loc: Local, a: number, b: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < loc.length; i++) if (loc[i].t >= a - 1e-9 && loc[i].t + SECTION_WINDOW_SEC <= b + 1e-9) out.push(i);
+  return out;
+}
+
+/**
+ * The sections between `edges` (envelope seconds, ascending: the first
+ * section's start, the cuts, the last one's end) when they pass every rule of
+ * tempoSections with sections at least `minSec` long, with their agreement
+ * (the lowest section's share of windows on its own tempo); null when one
+ * fails.
+ */
+function sectionsAt(w: Windows, t0: number, edges: number[], minSec: number): { agree: number; sections: TempoSection[] } | null {
+  const k = edges.length - 1;
+  const parts: { vals: (number | null)[]; bpm: number }[] = [];
+  let agree = 1;
+  for (let j = 0; j < k; j++) {
+    if (edges[j + 1] - edges[j] < minSec) return null;
+    const ix = windowsIn(w.loc, edges[j], edges[j + 1]);
+    const m = modeOf(w, ix);
+    if (!m || m.agree.length / m.n < SECTION_AGREEMENT) return null;
+    agree = Math.min(agree, m.agree.length / m.n);
+    parts.push({ vals: ix.map((i) => w.loc[i].bpm), bpm: modeTempo(m) });
+  }
+  // neighbours: tempi more than SECTION_MIN_CHANGE apart and not metrical relatives, and few windows of either fit the other's tempo
+  const fits = (vals: (number | null)[], t: number) => vals.filter((u) => u !== null && metricallyRelated(u, t)).length / vals.length;
+  for (let j = 0; j + 1 < k; j++) {
+    const [a, b] = [parts[j], parts[j + 1]];
+    if (metricallyRelated(a.bpm, b.bpm) || Math.abs(Math.log(a.bpm / b.bpm)) <= Math.log(1 + SECTION_MIN_CHANGE)) return null;
+    if (fits(a.vals, b.bpm) > 1 - SECTION_AGREEMENT || fits(b.vals, a.bpm) > 1 - SECTION_AGREEMENT) return null;
+  }
+  const at = (x: number) => Math.round((t0 + x) * 10) / 10;
+  return { agree, sections: parts.map((p, j) => ({ start: j === 0 ? Math.max(0, at(edges[0])) : at(edges[j]), end: at(edges[j + 1]), bpm: Math.round(p.bpm) })) };
+}
+
+/** the sections of the whole track (0 to `dur`, envelope seconds) at `cuts`, each at least max(SECTION_MIN_SEC, SECTION_MIN_SHARE × dur ÷ changes) long */
+function trackSectionsAt(w: Windows, dur: number, t0: number, cuts: number[]): { agree: number; sections: TempoSection[] } | null {
+  // a quarter of the track for one change (two sections), an eighth for two changes, …; never under SECTION_MIN_SEC
+  return sectionsAt(w, t0, [0, ...cuts, dur], Math.max(SECTION_MIN_SEC, (SECTION_MIN_SHARE * dur) / cuts.length));
+}
+
+/** of passing candidates in a run of neighbouring cuts, the middle one of those that agree best (windows straddling a change are left out of both sides, so every cut within a window's length of it agrees as well) */
+function middleOfBest<T extends { agree: number }>(found: T[]): T {
+  const top = Math.max(...found.map((f) => f.agree));
+  const best = found.filter((f) => f.agree >= top - 1e-9);
+  return best[(best.length - 1) >> 1];
+}
+
+/**
+ * A tempo change, as DJ software flags variable-tempo tracks. Three shapes,
+ * tried in this order:
+ *
+ * 1. Several changes (90 → 120 → 90): candidate cuts are the times where the
+ *    SECTION_MIN_SEC before and after each agree with themselves and not with
+ *    each other (the rules below, on that neighbourhood only); each run of
+ *    candidates less than half a SECTION_WINDOW_SEC apart gives one cut (middleOfBest). Of these (the
+ *    MAX_CUTS best-agreeing), the most cuts — two or more — whose sections
+ *    pass the rules on their whole length; of as many, the best-agreeing.
+ * 2. One change (the rule of tempo analyser 9, unchanged): every cut is tried;
+ *    the best-agreeing one (middleOfBest) that passes.
+ * 3. A gradual change (an accelerando, a DJ's tempo sweep): the local tempi,
+ *    brought to one octave, lie on a straight line (log tempo against time;
+ *    Theil–Sen fit) — at least SECTION_AGREEMENT of the windows within
+ *    GRADUAL_TOLERANCE of it — that moves by more than SECTION_MIN_CHANGE
+ *    over the track, and whose thirds' median tempi each move on the same way
+ *    by more than a quarter of SECTION_MIN_CHANGE (a step between two close
+ *    tempi fits a line too, but its middle third sits at one end's tempo).
+ *    One section with `endBpm`.
+ *
+ * The rules of a section: at least max(SECTION_MIN_SEC, SECTION_MIN_SHARE ÷
+ * changes of the track) long (a quarter for one change, an eighth for two);
+ * at least SECTION_AGREEMENT of its windows' local tempi (localTempi, windows
+ * wholly inside it) a metrical relative of its most common local tempo;
+ * neighbouring sections' tempi more than SECTION_MIN_CHANGE apart and not
+ * metrical relatives (a half-time bridge, a triplet feel or a tracker's
+ * octave jump is not a change), and at most 1 − SECTION_AGREEMENT of either
+ * one's windows fitting the other's tempo (a live band's drift of a few %
+ * fits both).
+ *
+ * Returns the sections in time order (start and end in seconds of track time,
+ * 0.1 s; bpm the median of the section's agreeing local tempi brought to its
+ * most common level, 1 BPM), or null for a steady track (the usual answer) or
+ * one under 2 × SECTION_MIN_SEC (40 s). Not found: a change between a steady
+ * part and a ramp (neither shape fits the whole track), changes closer than
+ * SECTION_MIN_SEC. Inputs as estimateTempo's.
  */
 export function tempoSections(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>): TempoSection[] | null {
   const dur = envIn.length / fps;
   const loc = localTempi(envIn, fps, opts);
-  if (loc.length < 2) return null;
-  /** the most common local tempo (up to metrical level) of windows i0..i1-1, and how many agree with it */
-  const mode = (i0: number, i1: number): { bpm: number; agree: number[]; n: number } | null => {
-    let best: { bpm: number; agree: number[]; n: number } | null = null;
-    const vals = loc.slice(i0, i1).map((l) => l.bpm);
-    for (const v of vals) {
-      if (v === null) continue;
-      const agree = vals.filter((u): u is number => u !== null && metricallyRelated(u, v));
-      if (!best || agree.length > best.agree.length) best = { bpm: v, agree, n: vals.length };
-    }
-    return best;
-  };
-  /** every split that passes, with its agreement (the lower of the two sections') */
-  const found: { agree: number; sections: TempoSection[] }[] = [];
+  if (loc.length < 2 || dur < 2 * SECTION_MIN_SEC) return null;
+  const w = windowsOf(loc);
+  return severalChanges(w, dur, t0) ?? oneChange(w, dur, t0) ?? gradualChange(loc, dur, t0, opts);
+}
+
+/** tempoSections' shape 1: two or more changes, or null */
+function severalChanges(w: Windows, dur: number, t0: number): TempoSection[] | null {
+  const { loc } = w;
+  // candidate cuts: the SECTION_MIN_SEC either side pass the rules on their own
+  const runs: { cut: number; agree: number }[][] = [];
+  let run: { cut: number; agree: number }[] = [];
   for (let s = 1; s < loc.length; s++) {
-    // windows wholly before the split time and wholly after it
-    const split = loc[s].t;
-    const minSec = Math.max(SECTION_MIN_SHARE * dur, SECTION_MIN_SEC);
-    if (split < minSec || dur - split < minSec) continue;
-    const i0 = loc.findIndex((l) => l.t + SECTION_WINDOW_SEC > split);
-    if (i0 < 1) continue;
-    const a = mode(0, i0);
-    const b = mode(s, loc.length);
-    if (!a || !b) continue;
-    const fa = a.agree.length / a.n;
-    const fb = b.agree.length / b.n;
-    if (fa < SECTION_AGREEMENT || fb < SECTION_AGREEMENT) continue;
-    // each section's tempo: its agreeing windows brought to the mode's level, then the median
-    const at = (m: { bpm: number; agree: number[] }) => {
-      const lv = m.agree.map((u) => u / (METRICAL_RATIOS.find((r) => Math.abs(Math.log(u / m.bpm) - Math.log(r)) < Math.log(1 + RELATIVE_TOLERANCE)) ?? 1)).sort((x, y) => x - y);
-      return lv[lv.length >> 1];
-    };
-    const ta = at(a);
-    const tb = at(b);
-    if (metricallyRelated(ta, tb) || Math.abs(Math.log(ta / tb)) <= Math.log(1 + SECTION_MIN_CHANGE)) continue;
-    // and few windows of either section fit the other's tempo (a drift of a few % fits both)
-    const fits = (i0: number, i1: number, t: number) => loc.slice(i0, i1).filter((l) => l.bpm !== null && metricallyRelated(l.bpm, t)).length / (i1 - i0);
-    if (fits(0, i0, tb) > 1 - SECTION_AGREEMENT || fits(s, loc.length, ta) > 1 - SECTION_AGREEMENT) continue;
-    const cut = Math.round((t0 + split) * 10) / 10;
-    found.push({
-      agree: Math.min(fa, fb),
-      sections: [
-        { start: Math.max(0, Math.round(t0 * 10) / 10), end: cut, bpm: Math.round(ta) },
-        { start: cut, end: Math.round((t0 + dur) * 10) / 10, bpm: Math.round(tb) },
-      ],
-    });
+    const cut = loc[s].t;
+    const ok = cut >= SECTION_MIN_SEC && dur - cut >= SECTION_MIN_SEC ? sectionsAt(w, t0, [cut - SECTION_MIN_SEC, cut, cut + SECTION_MIN_SEC], SECTION_MIN_SEC) : null;
+    // candidates less than half a window apart are one change (a window straddling it may read either tempo)
+    if (ok && run.length && cut - run[run.length - 1].cut > SECTION_WINDOW_SEC / 2) {
+      runs.push(run);
+      run = [];
+    }
+    if (ok) run.push({ cut, agree: ok.agree });
   }
-  if (!found.length) return null;
-  // of the splits that agree best, the middle one: windows straddling the change are left out of
-  // both sections, so every split within a window's length of it agrees as well
-  const top = Math.max(...found.map((f) => f.agree));
-  const best = found.filter((f) => f.agree >= top - 1e-9);
-  return best[(best.length - 1) >> 1].sections;
+  if (run.length) runs.push(run);
+  // at most MAX_CUTS candidates (the best-agreeing), in time order
+  const cuts = runs.map((r) => middleOfBest(r)).map((c, i) => ({ ...c, i })).sort((a, b) => b.agree - a.agree).slice(0, MAX_CUTS).sort((a, b) => a.i - b.i).map((c) => c.cut);
+  // the most cuts (two or more) whose sections pass on their whole length; of as many, the best-agreeing
+  for (let k = cuts.length; k >= 2; k--) {
+    let best: { agree: number; sections: TempoSection[] } | null = null;
+    for (let mask = 0; mask < 1 << cuts.length; mask++) {
+      if (popcount(mask) !== k) continue;
+      const found = trackSectionsAt(w, dur, t0, cuts.filter((_, i) => mask & (1 << i)));
+      if (found && (!best || found.agree > best.agree)) best = found;
+    }
+    if (best) return best.sections;
+  }
+  return null;
+}
+
+/** candidate cuts severalChanges tries in every combination (2^10 at most) */
+const MAX_CUTS = 10;
+
+function popcount(x: number): number {
+  let c = 0;
+  for (; x; x &= x - 1) c++;
+  return c;
+}
+
+/** tempoSections' shape 2: exactly one change (every cut tried), or null */
+function oneChange(w: Windows, dur: number, t0: number): TempoSection[] | null {
+  const found: { agree: number; sections: TempoSection[] }[] = [];
+  for (let s = 1; s < w.loc.length; s++) {
+    const f = trackSectionsAt(w, dur, t0, [w.loc[s].t]);
+    if (f) found.push(f);
+  }
+  return found.length ? middleOfBest(found).sections : null;
+}
+
+/** tempoSections' shape 3: a gradual change over the whole track, one section with endBpm, or null */
+function gradualChange(loc: Local, dur: number, t0: number, opts: Required<TempoOptions>): TempoSection[] | null {
+  const pts = loc.filter((l): l is { t: number; bpm: number } => l.bpm !== null).map((l) => ({ x: l.t + SECTION_WINDOW_SEC / 2, y: Math.log2(l.bpm) }));
+  if (pts.length < 5 || pts.length < SECTION_AGREEMENT * loc.length) return null;
+  // one octave: each local tempo doubled or halved to lie nearest the median of the three before it
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+  let ref = median(pts.slice(0, 3).map((p) => p.y));
+  for (let i = 0; i < pts.length; i++) {
+    pts[i].y -= Math.round(pts[i].y - ref);
+    ref = median(pts.slice(Math.max(0, i - 2), i + 1).map((p) => p.y));
+  }
+  // Theil–Sen: the median of the pairwise slopes, then the median intercept
+  const slopes: number[] = [];
+  for (let i = 0; i < pts.length; i++) for (let j = i + 1; j < pts.length; j++) if (pts[j].x > pts[i].x) slopes.push((pts[j].y - pts[i].y) / (pts[j].x - pts[i].x));
+  if (!slopes.length) return null;
+  const slope = median(slopes);
+  const icpt = median(pts.map((p) => p.y - slope * p.x));
+  const tol = Math.log2(1 + GRADUAL_TOLERANCE);
+  const near = pts.filter((p) => Math.abs(p.y - (icpt + slope * p.x)) <= tol).length;
+  if (near < SECTION_AGREEMENT * loc.length) return null;
+  // a ramp, not a step: the median tempo of each third of the windows moves the same way as the line, by more than
+  // a quarter of SECTION_MIN_CHANGE each time (a step leaves the middle third at one of the ends' tempi)
+  const third = (k: number) => median(pts.slice(Math.floor((k * pts.length) / 3), Math.floor(((k + 1) * pts.length) / 3)).map((p) => p.y));
+  const [m1, m2, m3] = [third(0), third(1), third(2)];
+  const least = Math.log2(1 + SECTION_MIN_CHANGE / 4);
+  const dir = Math.sign(slope);
+  if (!((m2 - m1) * dir > least && (m3 - m2) * dir > least)) return null;
+  // the line's tempo at the track's first and last second, at the octave whose middle lies nearest the tempo prior's centre
+  // (the local comb reads a ramp at one octave throughout, but which one is the comb's choice)
+  const mid = icpt + (slope * dur) / 2;
+  const shift = Math.round(mid - Math.log2(opts.priorBpm));
+  const from = 2 ** (icpt - shift);
+  const to = 2 ** (icpt - shift + slope * dur);
+  if (Math.abs(Math.log(to / from)) <= Math.log(1 + SECTION_MIN_CHANGE)) return null;
+  const at = (x: number) => Math.round((t0 + x) * 10) / 10;
+  return [{ start: Math.max(0, at(0)), end: at(dur), bpm: Math.round(from), endBpm: Math.round(to) }];
 }
 
 /** log(e^best ÷ Σ e^others), clamped to ±6; 4 when there are no others (nothing to confuse it with). */

@@ -8,14 +8,19 @@
  * key whose calibrated confidence is below FEATURE_MIN_CONFIDENCE, are left
  * out (chords go with the key: an uncertain key means the pitch content is
  * unclear — drums, noise, twelve-tone music — and the chord labels are too).
- * A track whose tempo changes (TempoResult.variable: two long sections at
- * tempi that are not metrical relatives) has no single tempo, so the line
- * states none: the model's training text only ever says one tempo
- * ("Tempo: N BPM."), and any one number would be wrong for part of the track.
+ * A track whose tempo changes (TempoResult.variable: long sections at tempi
+ * that are not metrical relatives, or a gradual change) has no single tempo:
+ * any one number would be wrong for part of the track, so the line states the
+ * change in the same words as "Tempo: N BPM." — "Tempo: changes from 90 to
+ * 120 BPM.", "Tempo: speeds up from 80 to 140 BPM." (tempoChangeSentence) —
+ * whatever the whole-track estimate's confidence (that is the confidence of
+ * one tempo, which the line then does not state; the change itself passed the
+ * detection's own rules).
  * A track whose key changes (KeyResult.variable: two long sections in keys of
- * different scales) states no key and no chords, for the same reason.
+ * different scales) states no key and no chords: any one key would be wrong
+ * for part of the track.
  */
-import { MIN_CONFIDENCE } from '@contract';
+import { MIN_CONFIDENCE, tempoChangeSentence } from '@contract';
 import type { LoudnessResult } from './loudness';
 import type { TempoResult } from './tempo';
 import type { TonalResult } from './tonal';
@@ -36,7 +41,8 @@ export interface FeatureInputs {
 /** The features line for one track; '' when nothing is known with confidence. */
 export function featuresText(r: FeatureInputs): string {
   const parts: string[] = [];
-  if (r.tempo?.bpm && r.tempo.confidence >= FEATURE_MIN_CONFIDENCE && !r.tempo.variable?.length) parts.push(`Tempo: ${Math.round(r.tempo.bpm)} BPM.`);
+  if (r.tempo?.variable?.length) parts.push(tempoChangeSentence(r.tempo.variable));
+  else if (r.tempo?.bpm && r.tempo.confidence >= FEATURE_MIN_CONFIDENCE) parts.push(`Tempo: ${Math.round(r.tempo.bpm)} BPM.`);
   const keyOk = !!r.tonal?.key.key && r.tonal.key.confidence >= FEATURE_MIN_CONFIDENCE && !r.tonal.key.variable?.length;
   if (keyOk) parts.push(`Key: ${r.tonal!.key.key}.`);
   if (keyOk && r.tonal!.chords.progression.length) parts.push(`Chords: ${r.tonal!.chords.progression.join(', ')}.`);

@@ -10,6 +10,25 @@ export class LibraryAnalysesRepo {
     return Object.fromEntries(rows.map((r) => [r.analyser, JSON.parse(r.result_json)]));
   }
 
+  /**
+   * The tempo sections (TempoResult.variable, a JSON array of
+   * {start, end, bpm, endBpm?}) of those of `trackIds` whose stored tempo
+   * result has them (a tempo that changes); read by SQLite's json_extract, so
+   * the rest of each result (its beats) is never parsed. Tracks without are
+   * absent from the map.
+   */
+  tempoSections(trackIds: readonly string[]): Map<string, unknown[]> {
+    const out = new Map<string, unknown[]>();
+    const q = this.db.prepare(`SELECT json_extract(result_json, '$.variable') AS v FROM library_analyses WHERE track_id = ? AND analyser = 'tempo'`);
+    for (const id of trackIds) {
+      const r = q.get(id) as { v: string | null } | undefined;
+      if (!r?.v) continue;
+      const v = JSON.parse(r.v) as unknown;
+      if (Array.isArray(v) && v.length) out.set(id, v);
+    }
+    return out;
+  }
+
   /** versions by analyser name */
   versions(trackId: string): Record<string, number> {
     const rows = this.db.prepare('SELECT analyser, version FROM library_analyses WHERE track_id = ?').all(trackId) as { analyser: string; version: number }[];

@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { BpmRange, foldBpm, foldCurve, MIN_CONFIDENCE, StudioError, type LibraryFilter, type ProbeResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
+import { BpmRange, foldBpm, foldCurve, foldSections, MIN_CONFIDENCE, StudioError, tempoSectionText, type TempoSection, type LibraryFilter, type ProbeResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
 import { makeAnalyse, type Analyse } from './pool';
 import { LibraryScanner } from './job';
@@ -112,7 +112,7 @@ export class LibraryService {
     const d = this.store.detail(trackId);
     const range = this.bpmRange();
     if (!range) return d;
-    return { ...d, track: this.inBpmRange([d.track])[0], tempoCurve: foldCurve(d.tempoCurve, d.track.bpm, range) };
+    return { ...d, track: this.inBpmRange([d.track])[0], tempoCurve: foldCurve(d.tempoCurve, d.track.bpm, range), tempoSections: d.tempoSections && foldSections(d.tempoSections, range) };
   }
 
   /** The BPM range setting (null: tempos as analysed). A stored value that no longer parses counts as unset. */
@@ -198,7 +198,14 @@ export class LibraryService {
 
   /** `under` (query too): only rows stored below these folder prefixes (web mode's roots, fs/roots.ts Roots.prefixes); all when absent */
   export(format: 'csv' | 'json', trackIds?: string[], filter?: LibraryFilter, under?: string[]): MethodOutput<'library:export'> {
-    const rows = this.inBpmRange(this.store.tracksFor(filter, trackIds, under, this.bpmRange()));
+    const range = this.bpmRange();
+    const found = this.inBpmRange(this.store.tracksFor(filter, trackIds, under, range));
+    // each row with its tempo sections (null for a steady track), folded into the BPM range as its bpm is
+    const sections = this.store.tempoSections(found.map((r) => r.id));
+    const rows: ExportRow[] = found.map((r) => {
+      const v = sections.get(r.id);
+      return { ...r, tempoSections: v ? foldSections(v, range) : null };
+    });
     const stamp = new Date().toISOString().slice(0, 10);
     if (format === 'json') {
       return { fileName: `library-${stamp}.json`, mime: 'application/json', content: JSON.stringify(rows, null, 1), count: rows.length };
@@ -211,9 +218,17 @@ export class LibraryService {
   }
 }
 
-export const CSV_COLUMNS: (keyof LibraryTrack)[] = [
+/**
+ * A row of the library export: the library row and, for a track whose tempo
+ * changes, its sections (TrackDetail.tempoSections; null for a steady track).
+ * `bpm` stays the whole-track estimate.
+ */
+export type ExportRow = LibraryTrack & { tempoSections?: TempoSection[] | null };
+
+/** `tempoSections` is written as "0:00–0:30 90 BPM | 0:30–1:00 130 BPM" (tempoSectionText; empty for a steady track). */
+export const CSV_COLUMNS: (keyof ExportRow)[] = [
   'path', 'fileName', 'status', 'error', 'title', 'artist', 'album', 'genre', 'year', 'durationSec', 'sampleRate', 'channels', 'codec', 'bitrateKbps',
-  'sizeBytes', 'bpm', 'bpmConfidence', 'key', 'keyConfidence', 'camelot', 'openKey', 'lufs', 'loudnessRange', 'truePeak', 'features', 'analysedAt', 'id', 'folderId', 'warnings',
+  'sizeBytes', 'bpm', 'bpmConfidence', 'tempoSections', 'key', 'keyConfidence', 'camelot', 'openKey', 'lufs', 'loudnessRange', 'truePeak', 'features', 'analysedAt', 'id', 'folderId', 'warnings',
 ];
 
 /** RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF is quoted, quotes doubled. */
@@ -228,9 +243,10 @@ export function csvField(v: unknown): string {
  * UTF-8 only with one; accents are garbled otherwise), `analysedAt` as an ISO
  * 8601 UTC time ("2026-01-02T03:04:05.678Z"), RFC 4180 fields.
  */
-export function toCsv(rows: LibraryTrack[]): string {
+export function toCsv(rows: ExportRow[]): string {
   const lines = [CSV_COLUMNS.join(',')];
-  const cell = (r: LibraryTrack, c: keyof LibraryTrack) => (c === 'analysedAt' && r.analysedAt !== null ? new Date(r.analysedAt).toISOString() : r[c]);
+  const cell = (r: ExportRow, c: keyof ExportRow) =>
+    c === 'analysedAt' && r.analysedAt !== null ? new Date(r.analysedAt).toISOString() : c === 'tempoSections' ? r.tempoSections?.map(tempoSectionText) : r[c];
   for (const r of rows) lines.push(CSV_COLUMNS.map((c) => csvField(cell(r, c))).join(','));
   return '\ufeff' + lines.join('\r\n') + '\r\n';
 }

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { StudioError, type BpmRange, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TrackDetail } from '@contract';
+import { StudioError, type BpmRange, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TempoSection, type TrackDetail } from '@contract';
 import { featuresText, keyName, parseKey, type LoudnessResult, type TempoResult, type TonalResult } from '../analysis';
 import { ALL_KEYS } from '../analysis/keys';
 import { NO_TEMPO } from '../analysis/tempo';
@@ -261,6 +261,13 @@ export class LibraryStore {
     return toLibraryTrack(r);
   }
 
+  /** The tempo sections of those of `trackIds` whose tempo changes (TrackDetail.tempoSections); the others are absent. */
+  tempoSections(trackIds: readonly string[]): Map<string, TempoSection[]> {
+    const m = this.analyses.tempoSections(trackIds) as Map<string, TempoSection[]>;
+    for (const [id, v] of m) m.set(id, v.map(sectionOf));
+    return m;
+  }
+
   detail(trackId: string): TrackDetail {
     const track = this.track(trackId);
     const res = this.storedResults(trackId);
@@ -283,6 +290,7 @@ export class LibraryStore {
       chords: { progression: tonal?.chords.progression ?? [], segments: tonal?.chords.segments ?? [] },
       warnings: track.warnings,
       tempoReason: track.status === 'analysed' && track.bpm === null ? (tempo?.reason ?? NO_TEMPO.pulse) : null,
+      tempoSections: tempo?.variable?.length ? tempo.variable.map(sectionOf) : null,
     };
   }
 }
@@ -295,6 +303,11 @@ function probeWarnings(json: string | null): string[] {
   } catch {
     return [];
   }
+}
+
+/** a stored TempoResult.variable entry as the contract's TempoSection (only its fields) */
+export function sectionOf(s: TempoSection): TempoSection {
+  return s.endBpm === undefined ? { start: s.start, end: s.end, bpm: s.bpm } : { start: s.start, end: s.end, bpm: s.bpm, endBpm: s.endBpm };
 }
 
 /** loudness figures to 0.01 (LU / dB) */

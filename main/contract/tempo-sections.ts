@@ -1,0 +1,83 @@
+/**
+ * A track whose tempo changes (issue 10 kind 4): its sections, as the tempo
+ * analyser finds them (TempoResult.variable, analysis/tempo.ts tempoSections),
+ * and the words every surface uses for them — the track detail, `studio
+ * analyze`, the library export and the features line the model reads — so
+ * that they all say the same thing.
+ *
+ * The library's stored tempo (the `bpm` column, its confidence, the BPM sort
+ * and filter) stays the whole-track estimate for such a track; the sections
+ * are told next to it, never folded into it.
+ */
+import { z } from 'zod';
+import { foldBpm, type BpmRange } from './bpm-range';
+
+/**
+ * One section of a track whose tempo changes: `start`, `end` in seconds of the
+ * track; `bpm` its tempo, 1 BPM resolution. A gradual change (an accelerando,
+ * a DJ's tempo sweep) is one section with `endBpm`: the tempo moves from `bpm`
+ * at `start` to `endBpm` at `end`.
+ */
+export const TempoSection = z.object({ start: z.number(), end: z.number(), bpm: z.number(), endBpm: z.number().optional() });
+export type TempoSection = z.infer<typeof TempoSection>;
+
+/** seconds → "1:02" (minutes:seconds; "1:02:03" from an hour), floored to the second */
+export function clockTime(sec: number): string {
+  const s = Math.max(0, Math.floor(sec + 1e-6));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** The slowest and fastest tempo (BPM) the sections reach, ramps' ends included. @throws Error for no sections */
+export function tempoSpan(sections: readonly TempoSection[]): [number, number] {
+  if (!sections.length) throw new Error('tempoSpan: no sections');
+  const all = sections.flatMap((s) => (s.endBpm === undefined ? [s.bpm] : [s.bpm, s.endBpm]));
+  return [Math.min(...all), Math.max(...all)];
+}
+
+/** What a DJ reads first: "variable 90–120 BPM" (the span the tempo moves in). */
+export function tempoSpanText(sections: readonly TempoSection[]): string {
+  const [lo, hi] = tempoSpan(sections);
+  return `variable ${lo}–${hi} BPM`;
+}
+
+/** One section in words: "0:00–1:02 90 BPM", a ramp "0:00–1:00 80 → 140 BPM". */
+export function tempoSectionText(s: TempoSection): string {
+  return `${clockTime(s.start)}–${clockTime(s.end)} ${s.endBpm === undefined ? s.bpm : `${s.bpm} → ${s.endBpm}`} BPM`;
+}
+
+/** Every section in time order, joined: "0:00–1:02 90 BPM, 1:02–2:05 120 BPM, 2:05–3:00 90 BPM". */
+export function tempoSectionsText(sections: readonly TempoSection[]): string {
+  return sections.map(tempoSectionText).join(', ');
+}
+
+/**
+ * The features line's tempo sentence for a track whose tempo changes, in the
+ * shape of its "Tempo: N BPM." (the model reads every tempo in the line):
+ * "Tempo: changes from 90 to 120 BPM." (one change), "Tempo: changes from 90
+ * to 120 to 90 BPM." (several), "Tempo: speeds up from 80 to 140 BPM." /
+ * "Tempo: slows down from 140 to 80 BPM." (a gradual change).
+ */
+export function tempoChangeSentence(sections: readonly TempoSection[]): string {
+  if (sections.length === 1 && sections[0].endBpm !== undefined) {
+    const s = sections[0];
+    return `Tempo: ${s.endBpm! > s.bpm ? 'speeds up' : 'slows down'} from ${s.bpm} to ${s.endBpm} BPM.`;
+  }
+  const stops: number[] = [];
+  for (const s of sections) {
+    for (const b of s.endBpm === undefined ? [s.bpm] : [s.bpm, s.endBpm]) if (stops[stops.length - 1] !== b) stops.push(b);
+  }
+  return `Tempo: changes from ${stops.join(' to ')} BPM.`;
+}
+
+/**
+ * The sections with each tempo doubled or halved into the BPM range setting
+ * (foldBpm, as the library shows and exports the stored tempo), 1 BPM;
+ * unchanged without a range.
+ */
+export function foldSections(sections: readonly TempoSection[], range: BpmRange | null | undefined): TempoSection[] {
+  const f = (b: number) => Math.round(foldBpm(b, range) ?? b);
+  return sections.map((s) => (s.endBpm === undefined ? { ...s, bpm: f(s.bpm) } : { ...s, bpm: f(s.bpm), endBpm: f(s.endBpm) }));
+}

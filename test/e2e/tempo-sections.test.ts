@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { OUTPUT } from '../helpers/media';
+import { tempoRender } from '../helpers/tempo-render';
+import { libraryPage } from './library-page';
+import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
+
+/**
+ * Issue 10 kind 4 in the library's track detail: a track whose tempo changes
+ * twice (numpy render, 30 s each at 90, 130 and 90 BPM) reads "Tempo variable
+ * 90–130 BPM" with its whole-track estimate beside it, and its sections, each
+ * with its times and tempo; the features line states the change. A gradual
+ * change (an accelerando 80 → 140) reads as one section "0:00–1:00 80 → 140
+ * BPM". A steady track shows no sections.
+ * Run: npm run build && node tools/run-tests.mjs test/e2e/tempo-sections.test.ts
+ */
+describe('library detail: tempo sections (issue 10 kind 4)', { timeout: 240_000 }, () => {
+  let serve: ServeProcess;
+  let browser: Browser;
+  let sp: StudioPage;
+  const home = join(OUTPUT, 'e2e-tempo-sections');
+  const dir = join(home, 'Music');
+
+  before(async () => {
+    rmSync(home, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(tempoRender('ts-90-130-90.wav', [[90, 90, 30], [130, 130, 30], [90, 90, 30]]), join(dir, 'Changes twice.wav'));
+    copyFileSync(tempoRender('ts-accel-80-140.wav', [[80, 140, 60]]), join(dir, 'Accelerando.wav'));
+    copyFileSync(tempoRender('tempo-steady-60s-120.wav', [[120, 120, 60]]), join(dir, 'Steady.wav'));
+    const launching = launchChromium().then((b) => (browser = b));
+    serve = await startServe().finally(() => launching);
+    await launching;
+    sp = await StudioPage.open(browser, serve, { width: 1440, height: 900 });
+    const lib = libraryPage(sp);
+    await lib.show();
+    const ev = await lib.addFolder(dir);
+    assert.equal(ev.name, 'library-folder-added', JSON.stringify(ev.detail));
+    await sp.page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 120_000 });
+    await lib.waitForTotal(3);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  const open = async (name: string) => {
+    const m = await sp.mark();
+    await sp.page.locator('[data-testid=library-row]', { hasText: name }).click();
+    await sp.waitForEvent('library-detail', { after: m });
+  };
+
+  test('the detail view shows the span, the whole-track estimate and each section; the features line states the change', async () => {
+    const { page } = sp;
+    await open('Changes twice');
+    const tempo = page.getByTestId('detail-tempo');
+    assert.equal(await tempo.getAttribute('data-certainty'), 'variable');
+    assert.match(await tempo.innerText(), /^Tempo variable (8[89]|9[0-2])–1(2[7-9]|3[0-3]) BPM \(whole-track estimate [\d.]+ BPM, \d+% confidence\)$/);
+    assert.match((await tempo.getAttribute('title'))!, /The tempo changes: 0:00–/);
+    const sections = await page.getByTestId('detail-tempo-section').allInnerTexts();
+    assert.equal(sections.length, 3, sections.join(' / '));
+    assert.match(sections[0], /^0:00–0:(2[6-9]|3[0-4]) (8[89]|9[0-2]) BPM$/);
+    assert.match(sections[1], /^0:(2[6-9]|3[0-4])–(0:5[6-9]|1:0[0-4]) 1(2[7-9]|3[0-3]) BPM$/);
+    assert.match(sections[2], /^(0:5[6-9]|1:0[0-4])–1:30 (8[89]|9[0-2]) BPM$/);
+    assert.match(await page.getByTestId('detail-features').innerText(), /^Tempo: changes from \d+ to \d+ to \d+ BPM\./);
+    await sp.screenshot('issue10-detail-tempo-sections');
+
+    await open('Accelerando');
+    assert.match(await tempo.innerText(), /^Tempo variable (7[4-9]|8[0-6])–1(3[2-9]|4[0-8]) BPM/);
+    const ramp = await page.getByTestId('detail-tempo-section').allInnerTexts();
+    assert.equal(ramp.length, 1);
+    assert.match(ramp[0], /^0:00–1:00 (7[4-9]|8[0-6]) → 1(3[2-9]|4[0-8]) BPM$/);
+    assert.match(await page.getByTestId('detail-features').innerText(), /^Tempo: speeds up from \d+ to \d+ BPM\./);
+    await sp.screenshot('issue10-detail-tempo-ramp');
+
+    await open('Steady');
+    assert.notEqual(await tempo.getAttribute('data-certainty'), 'variable');
+    assert.match(await tempo.innerText(), /^120\.0 BPM/);
+    assert.equal(await page.getByTestId('detail-tempo-sections').count(), 0);
+  });
+});

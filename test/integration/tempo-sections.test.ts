@@ -1,0 +1,77 @@
+// Issue 10 kind 4, tempo sections through the library: a track whose tempo changes twice
+// (numpy render, 30 s each at 90, 130, 90 BPM) next to a steady one (60 s at 120), scanned by
+// `studio analyze --db`; its sections in `analyze --json` (tempoSections) and the text output
+// ("tempo variable 90–130 BPM: 0:00–0:30 90 BPM, …"), in library:track-detail, in the JSON and
+// CSV export, and the change in the stored features line; the steady track has none, and the
+// stored bpm column of the changing one is still the whole-track estimate. Needs `npm run build`.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { OUTPUT, ROOT } from '../helpers/media';
+import { startTestEngine } from '../helpers/engine';
+import { tempoRender } from '../helpers/tempo-render';
+
+const DIR = join(OUTPUT, 'tempo-sections-test');
+const bin = join(ROOT, 'bin', 'studio.js');
+type Section = { start: number; end: number; bpm: number; endBpm?: number };
+
+describe('tempo sections in the library, analyze and the export (issue 10 kind 4)', () => {
+  const music = join(DIR, 'Music');
+  const dbPath = join(DIR, 'db', 'lib.sqlite');
+
+  test('studio analyze: tempoSections in --json and in words, none for the steady track; the stored bpm is the whole-track estimate', () => {
+    rmSync(DIR, { recursive: true, force: true });
+    mkdirSync(music, { recursive: true });
+    copyFileSync(tempoRender('ts-90-130-90.wav', [[90, 90, 30], [130, 130, 30], [90, 90, 30]]), join(music, 'changes.wav'));
+    copyFileSync(tempoRender('tempo-steady-60s-120.wav', [[120, 120, 60]]), join(music, 'steady.wav'));
+    const run = spawnSync(process.execPath, [bin, 'analyze', music, '--json', '--db', dbPath], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { path: string; bpm: number; tempoSections: Section[] | null; features: string });
+    const changes = lines.find((l) => l.path.endsWith('changes.wav'))!;
+    const steady = lines.find((l) => l.path.endsWith('steady.wav'))!;
+    const v = changes.tempoSections;
+    assert.ok(v && v.length === 3, JSON.stringify(changes));
+    assert.ok(Math.abs(v[0].bpm - 90) <= 2 && Math.abs(v[1].bpm - 130) <= 3 && Math.abs(v[2].bpm - 90) <= 2 && Math.abs(v[0].end - 30) <= 4 && Math.abs(v[1].end - 60) <= 4, JSON.stringify(v));
+    assert.ok(changes.features.startsWith(`Tempo: changes from ${v[0].bpm} to ${v[1].bpm} to ${v[2].bpm} BPM.`), changes.features);
+    assert.equal(steady.tempoSections, null);
+    assert.match(steady.features, /^Tempo: 120 BPM\./);
+    const db = new Database(dbPath, { readonly: true });
+    const stored = db.prepare(`SELECT bpm FROM tracks WHERE file_name = 'changes.wav'`).get() as { bpm: number };
+    db.close();
+    assert.equal(stored.bpm, changes.bpm, 'the bpm column keeps the whole-track estimate');
+    const text = spawnSync(process.execPath, [bin, 'analyze', join(music, 'changes.wav'), '--db', dbPath], { encoding: 'utf8' });
+    assert.equal(text.status, 0, text.stderr);
+    const span = `${Math.min(...v.map((s) => s.bpm))}–${Math.max(...v.map((s) => s.bpm))}`;
+    assert.match(text.stdout, new RegExp(`tempo +variable ${span} BPM: 0:00–0:[23]\\d ${v[0].bpm} BPM, 0:[23]\\d–[01]:\\d\\d ${v[1].bpm} BPM, [01]:\\d\\d–1:30 ${v[2].bpm} BPM \\(whole-track estimate ${changes.bpm} BPM, confidence [\\d.]+\\)`), text.stdout);
+  });
+
+  test('library:track-detail and library:export (JSON, CSV) carry the sections', async () => {
+    const { engine } = await startTestEngine({ env: { STUDIO_DB_FILE: dbPath, STUDIO_LIBRARY_BACKGROUND: '0' } });
+    try {
+      const rows = (await engine.call('library:query', { offset: 0, limit: 10, sort: { column: 'fileName', dir: 'asc' } })).rows;
+      const [changes, steady] = rows;
+      assert.equal(changes.fileName, 'changes.wav');
+      const d = await engine.call('library:track-detail', { trackId: changes.id });
+      assert.ok(d.tempoSections && d.tempoSections.length === 3, JSON.stringify(d.tempoSections));
+      assert.equal((await engine.call('library:track-detail', { trackId: steady.id })).tempoSections, null);
+      const json = JSON.parse((await engine.call('library:export', { format: 'json' })).content) as { fileName: string; tempoSections: Section[] | null }[];
+      assert.deepEqual(json.find((r) => r.fileName === 'changes.wav')!.tempoSections, d.tempoSections);
+      assert.equal(json.find((r) => r.fileName === 'steady.wav')!.tempoSections, null);
+      const csv = (await engine.call('library:export', { format: 'csv' })).content.replace(/^\ufeff/, '').split('\r\n');
+      const head = csv[0].split(',');
+      const cell = (name: string) => csv.find((l) => l.includes(name))!.split(',')[head.indexOf('tempoSections')];
+      assert.equal(cell('changes.wav'), d.tempoSections.map((s) => `${Math.floor(s.start / 60)}:${String(Math.floor(s.start % 60)).padStart(2, '0')}–${Math.floor(s.end / 60)}:${String(Math.floor(s.end % 60)).padStart(2, '0')} ${s.bpm} BPM`).join(' | '));
+      assert.equal(cell('steady.wav'), '');
+      // with a BPM range set, the sections are shown at their level in it, as the stored tempo is
+      await engine.call('library:set-bpm-range', { range: { min: 100, max: 200 } });
+      const folded = await engine.call('library:track-detail', { trackId: changes.id });
+      assert.deepEqual(folded.tempoSections!.map((s) => s.bpm), d.tempoSections.map((s) => (s.bpm < 100 ? s.bpm * 2 : s.bpm)));
+      await engine.call('library:set-bpm-range', { range: null });
+    } finally {
+      await engine.stop();
+    }
+  });
+});

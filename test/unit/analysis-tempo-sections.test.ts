@@ -1,0 +1,105 @@
+// Issue 10 kind 4, tempo sections: a track whose tempo changes more than once (90 → 130 → 90,
+// 100 → 140 → 100 → 140) or gradually (an accelerando 80 → 140, a ritardando 140 → 80) is
+// flagged with its sections (TempoResult.variable; a ramp is one section with endBpm) and the
+// features line states the change ("Tempo: changes from 90 to 130 to 90 BPM.", "Tempo: speeds up
+// from 80 to 140 BPM."); a long steady track is not flagged. The words every surface uses
+// (contract/tempo-sections.ts) and the export's CSV column. Inputs: numpy drum renders with known
+// changes (test/helpers/tempo-render.ts), made at test time.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { clockTime, foldSections, tempoChangeSentence, tempoSectionsText, tempoSpanText, type TempoSection } from '@contract';
+import { analyzeTrack } from '../../main/engine/analysis/index';
+import { featuresText } from '../../main/engine/analysis/text';
+import { toCsv, type ExportRow } from '../../main/engine/library/service';
+import { tempoRender } from '../helpers/tempo-render';
+
+const near = (a: number, b: number, tol: number) => Math.abs(a - b) <= tol;
+
+describe('tempo sections: several changes and gradual changes (issue 10 kind 4)', () => {
+  let twice = '';
+  let thrice = '';
+  let accel = '';
+  let rit = '';
+  let steady = '';
+  before(() => {
+    twice = tempoRender('ts-90-130-90.wav', [[90, 90, 30], [130, 130, 30], [90, 90, 30]]);
+    thrice = tempoRender('ts-100-140-100-140.wav', [[100, 100, 25], [140, 140, 25], [100, 100, 25], [140, 140, 25]]);
+    accel = tempoRender('ts-accel-80-140.wav', [[80, 140, 60]]);
+    rit = tempoRender('ts-rit-140-80.wav', [[140, 80, 60]]);
+    steady = tempoRender('ts-steady-120-90s.wav', [[120, 120, 90]]);
+  });
+
+  it('30 s at 90, 30 s at 130, 30 s at 90: three sections, cuts near 30 and 60 s, the change in the features line', async () => {
+    const r = await analyzeTrack(twice);
+    const v = r.tempo.variable;
+    assert.ok(v && v.length === 3, `${JSON.stringify(v)} (bpm ${r.tempo.bpm})`);
+    assert.ok(near(v[0].bpm, 90, 2) && near(v[1].bpm, 130, 3) && near(v[2].bpm, 90, 2), JSON.stringify(v));
+    assert.ok(near(v[0].end, 30, 4) && near(v[1].end, 60, 4) && v[0].end === v[1].start && v[1].end === v[2].start && v[0].start === 0 && v[2].end > 89, JSON.stringify(v));
+    assert.ok(v.every((s) => s.endBpm === undefined), JSON.stringify(v));
+    assert.ok(r.features.startsWith(`Tempo: changes from ${v[0].bpm} to ${v[1].bpm} to ${v[2].bpm} BPM. `), r.features);
+  });
+
+  it('four 25 s sections, 100 / 140 / 100 / 140: four sections', async () => {
+    const r = await analyzeTrack(thrice);
+    const v = r.tempo.variable;
+    assert.ok(v && v.length === 4, `${JSON.stringify(v)} (bpm ${r.tempo.bpm})`);
+    v.forEach((s, i) => assert.ok(near(s.bpm, i % 2 ? 140 : 100, 3) && near(s.end, 25 * (i + 1), 4), JSON.stringify(v)));
+  });
+
+  it('an accelerando 80 → 140 BPM over 60 s: one gradual section from about 80 to about 140, "speeds up" in the features line', async () => {
+    const r = await analyzeTrack(accel);
+    const v = r.tempo.variable;
+    assert.ok(v && v.length === 1 && v[0].endBpm !== undefined, `${JSON.stringify(v)} (bpm ${r.tempo.bpm})`);
+    assert.ok(near(v[0].bpm, 80, 6) && near(v[0].endBpm!, 140, 8) && v[0].start === 0 && v[0].end > 59, JSON.stringify(v));
+    assert.ok(r.features.startsWith(`Tempo: speeds up from ${v[0].bpm} to ${v[0].endBpm} BPM. `), r.features);
+    // the whole-track estimate stays stored as it was (a single number that fits no part of the track)
+    assert.equal(typeof r.tempo.bpm, 'number');
+  });
+
+  it('a ritardando 140 → 80 BPM over 60 s: "slows down"', async () => {
+    const r = await analyzeTrack(rit);
+    const v = r.tempo.variable;
+    assert.ok(v && v.length === 1 && v[0].endBpm !== undefined, `${JSON.stringify(v)} (bpm ${r.tempo.bpm})`);
+    assert.ok(near(v[0].bpm, 140, 8) && near(v[0].endBpm!, 80, 6), JSON.stringify(v));
+    assert.ok(r.features.startsWith(`Tempo: slows down from ${v[0].bpm} to ${v[0].endBpm} BPM. `), r.features);
+  });
+
+  it('90 s steady at 120 BPM: not flagged, "Tempo: 120 BPM."', async () => {
+    const r = await analyzeTrack(steady);
+    assert.equal(r.tempo.variable, undefined, JSON.stringify(r.tempo.variable));
+    assert.match(r.features, /^Tempo: 120 BPM\./, r.features);
+  });
+});
+
+describe('tempo sections in words (contract/tempo-sections.ts) and in the CSV export', () => {
+  const steps: TempoSection[] = [{ start: 0, end: 62.4, bpm: 90 }, { start: 62.4, end: 125, bpm: 120 }, { start: 125, end: 3725, bpm: 90 }];
+  const ramp: TempoSection[] = [{ start: 0, end: 60, bpm: 80, endBpm: 140 }];
+
+  it('clock times, span, sections, the features sentence', () => {
+    assert.deepEqual([clockTime(0), clockTime(62.4), clockTime(59.999), clockTime(3725)], ['0:00', '1:02', '0:59', '1:02:05']);
+    assert.equal(tempoSpanText(steps), 'variable 90–120 BPM');
+    assert.equal(tempoSpanText(ramp), 'variable 80–140 BPM');
+    assert.equal(tempoSectionsText(steps), '0:00–1:02 90 BPM, 1:02–2:05 120 BPM, 2:05–1:02:05 90 BPM');
+    assert.equal(tempoSectionsText(ramp), '0:00–1:00 80 → 140 BPM');
+    assert.equal(tempoChangeSentence(steps), 'Tempo: changes from 90 to 120 to 90 BPM.');
+    assert.equal(tempoChangeSentence(ramp), 'Tempo: speeds up from 80 to 140 BPM.');
+    assert.equal(tempoChangeSentence([{ start: 0, end: 60, bpm: 140, endBpm: 80 }]), 'Tempo: slows down from 140 to 80 BPM.');
+    assert.equal(featuresText({ tempo: { bpm: 99.4, confidence: 0.05, variable: ramp } }), 'Tempo: speeds up from 80 to 140 BPM.');
+  });
+
+  it('folded into a BPM range section by section, as the stored tempo is', () => {
+    assert.deepEqual(foldSections(steps, { min: 100, max: 200 }).map((s) => s.bpm), [180, 120, 180]);
+    assert.deepEqual(foldSections(ramp, { min: 100, max: 200 }), [{ start: 0, end: 60, bpm: 160, endBpm: 140 }]);
+    assert.deepEqual(foldSections(steps, null), steps);
+  });
+
+  it('the CSV export has a tempoSections column after bpmConfidence: the sections in words, empty for a steady track', () => {
+    const base = { path: '/m/a.wav', fileName: 'a.wav', status: 'analysed', bpm: 99.4, bpmConfidence: 0.05, analysedAt: null, warnings: [], aliases: [] } as unknown as ExportRow;
+    const csv = toCsv([{ ...base, tempoSections: ramp }, { ...base, path: '/m/b.wav', tempoSections: null }]);
+    const [head, a, b] = csv.replace(/^\ufeff/, '').split('\r\n').map((l) => l.split(','));
+    const col = head.indexOf('tempoSections');
+    assert.equal(head[col - 1], 'bpmConfidence');
+    assert.equal(a[col], '0:00–1:00 80 → 140 BPM');
+    assert.equal(b[col], '');
+  });
+});
