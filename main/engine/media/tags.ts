@@ -753,6 +753,8 @@ function demuxerNames(cacheDir?: string): Promise<Set<string>> {
 const CONTENT_EXTS: Record<string, string[]> = {
   wav: ['wave', 'bwf'], rf64: ['wav'], w64: ['wav'], aiff: ['aif', 'aifc', 'afc'], mp3: ['mp1', 'mpga'], ogg: ['oga', 'opus', 'spx', 'ogx'], wv: ['wvc'], caf: [], asf: ['wma', 'wmv'],
   matroska: ['mka', 'mkv', 'mk3d', 'webm'], mov: ['m4a', 'm4b', 'm4v', 'mp4', 'mov', '3gp'], aac: ['adts'],
+  // MPEG-PS and -TS: ffmpeg's mpeg and mpegts demuxers find them by content and list no extension (a .mpg read as "mpeg" is no lie)
+  mpeg: ['mpg', 'mpe', 'vob', 'm2p', 'ps', 'evo'], mpegts: ['ts', 'm2ts', 'mts', 'm2t'],
 };
 
 /** What ffmpeg says of a file's extension against the container it found (see extensionWarning). */
@@ -965,15 +967,21 @@ export function audioBitrateKbps(x: {
 }
 
 /**
- * MPEG-TS audio (no video): the container states no length (ffmpeg's Duration
- * is its estimate from the first and last PTS, 19.95 s for 20.04 s of AAC),
- * and every packet decodes — ffmpeg 5.1 trims no priming there (ADTS states
- * none) — so the packets' span (measureAudioStream: a packet read, no decode)
- * is what decodes, to the sample: the probe states it, as the library's
- * decode does. Pure.
+ * Audio (no video) whose container states no count of its samples, and
+ * whose every packet decodes whole — ffmpeg 5.1 trims no priming there — so
+ * the packets' span (measureAudioStream: a packet read, no decode) is what
+ * decodes, to the sample: the probe states it, as the library's decode does.
+ * MPEG-TS and MPEG-PS (ffmpeg's Duration is its estimate from the first and
+ * last PTS printed to 10 ms: 19.95 s for 20.04 s of AAC in TS; 5.85 s for
+ * 6.034 s of MP3 in PS, 6.01 for 6.008 of MP2), and MPEG audio (MP1/MP2/MP3)
+ * in WAV (its Duration is the data chunk over the fmt byte rate: 6.03 for
+ * 6.034 decoded). Pure.
  */
 export function packetsAreDuration(ff: Pick<FfmpegStated, 'container' | 'streams'>): boolean {
-  return ff.container === 'mpegts' && ff.streams.some((s) => s.type === 'audio') && !ff.streams.some((s) => s.type === 'video' && !s.attachedPic);
+  const audio = ff.streams.find((s) => s.type === 'audio');
+  if (!audio || ff.streams.some((s) => s.type === 'video' && !s.attachedPic)) return false;
+  const c = ff.container.split(',');
+  return c[0] === 'mpegts' || c[0] === 'mpeg' || (c.includes('wav') && /^mp[123]/.test(audio.codec ?? ''));
 }
 
 /**
