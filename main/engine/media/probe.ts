@@ -4,7 +4,7 @@ import { basename, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { truncatedError, readStructure, unpaddedText } from './structure';
-import { crossCheck, durationShown, extensionFacts, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent } from './tags';
+import { crossCheck, durationShown, extensionFacts, itunSmpbSec, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent } from './tags';
 
 export { tagsOf } from './tags';
 
@@ -265,7 +265,12 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   const doubt = packetsNeeded({ ff: info, sizeBytes: size, coverBytes, structure: st, mmDurationSec: mm.meta?.format.duration });
   // an estimated length (no Xing/Info/VBRI header, ADTS): what decodes, counted by a decode — a packet read would count bytes
   // after the last frame (a tag the demuxer does not know) as one more frame
-  const measured = audio && doubt ? await measureAudioStream(path, signal, { decode: info.durationEstimated }) : null;
+  // an iTunSMPB tag whose count is this audio's: its priming may not be (ffmpeg skips the tag's), so what decodes is
+  // counted by a decode (crossCheck compares); its bytes count only where the packets were in doubt
+  const smpb = audio ? itunSmpbSec(mm.meta, info.container, info.durationSec) : null;
+  const smpbCheck = Boolean(smpb && !smpb.stale && !st.gapless);
+  const counted = audio && (doubt || smpbCheck) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck }) : null;
+  const measured = counted && !doubt ? { ...counted, audioBytes: null } : counted;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
   const extension = await extensionFacts(path, info.container);
   const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, mmRepaired: mm.repaired, measured, structure: st, extension });
