@@ -9,12 +9,19 @@
 //   before an APEv2 tag: read by neither reader; now read, with a warning that it is at the end;
 // - iTunSMPB with this audio's count but Apple's priming (2112) on ffmpeg's AAC (1024): probe 6.000, library
 //   5.989 (what decodes: ffmpeg skips the tag's priming); both now 5.989, with a warning naming the priming.
-// Inputs are built here with ffmpeg and byte by byte (tags per the ID3v2.3 and APEv2 specs, iTunes atoms).
+// Kind 3:
+// - the filmstrip mapped the first video stream (`0:v:0`) where the model reads the one av_find_best_stream
+//   picks (a later stream flagged default): it now follows the probe's `video`, which is that stream;
+// - a display matrix with a mirror (hflip, transpose; ffmpeg 5.1 states "rotation of -180" / "-90" for them)
+//   was stated as a rotation alone: the probe's video stream now says `mirrored`.
+// Inputs are built here with ffmpeg and byte by byte (tags per the ID3v2.3 and APEv2 specs, iTunes atoms,
+// the tkhd matrix per ISO/IEC 14496-12 §8.3.2).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { makeFilmstrip } from '../../main/engine/media/filmstrip';
 import { probeFile } from '../../main/engine/media/probe';
 import { libraryProber } from '../helpers/library-probe';
 import { decodedSec, ff, OUTPUT } from '../helpers/media';
@@ -39,6 +46,12 @@ const F = {
   apeEnd: join(DIR, 'ape-footer-at-end.mp3'),
   m4a: join(DIR, 'base.m4a'),
   applePriming: join(DIR, 'apple-priming.m4a'),
+  twoVideo: join(DIR, 'two-video-second-default.mp4'),
+  clip: join(DIR, 'clip.mp4'),
+  hflip: join(DIR, 'hflip.mp4'),
+  vflip: join(DIR, 'vflip.mp4'),
+  transpose: join(DIR, 'transpose.mp4'),
+  rot90: join(DIR, 'rot90.mp4'),
 };
 
 const ms = (x: number) => Math.round(x * 1000) / 1000;
@@ -71,6 +84,13 @@ describe('media truth, kinds round 14: what decodes in probe and library alike; 
     ff([...tone(6, 44100), '-c:a', 'aac', '-b:a', '128k', F.m4a]);
     const smpb = ' 00000000 00000840 000001C0 0000000000040998 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000';
     writeFileSync(F.applePriming, withIlstItems(readFileSync(F.m4a), [freeform('iTunSMPB', smpb)]));
+    // two video streams: a red 4:3 one first, a blue 16:9 one flagged default (a multi-angle export)
+    ff(['-f', 'lavfi', '-i', 'color=red:s=160x120:r=25:d=3', '-f', 'lavfi', '-i', 'color=blue:s=320x180:r=25:d=3', '-map', '0', '-map', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-disposition:v:0', '0', '-disposition:v:1', 'default', F.twoVideo]);
+    ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', F.clip]);
+    setMatrix(F.clip, F.hflip, [-1, 0, 0, 1]);
+    setMatrix(F.clip, F.vflip, [1, 0, 0, -1]);
+    setMatrix(F.clip, F.transpose, [0, 1, 1, 0]);
+    setMatrix(F.clip, F.rot90, [0, 1, -1, 0]);
     prober = libraryProber(DIR);
   });
   after(() => prober?.close());
@@ -126,7 +146,45 @@ describe('media truth, kinds round 14: what decodes in probe and library alike; 
     // the same audio without the tag: no such warning
     assert.ok(!(await probeFile(F.m4a)).warnings.some((w) => /iTunSMPB/.test(w)));
   });
+
+  test('f. the filmstrip shows the video stream the model reads (a later one flagged default: was the first, 4:3 and red), and the probe names it', async () => {
+    const p = await probeFile(F.twoVideo);
+    assert.equal(p.video?.index, 1, JSON.stringify(p.video));
+    assert.equal(p.video?.isDefault, true);
+    const cache = join(DIR, 'strip');
+    const strip = await makeFilmstrip(F.twoVideo, p, cache, 'c'.repeat(32), 2, new AbortController().signal, () => undefined);
+    assert.ok(Math.abs(strip.width / strip.height - 16 / 9) < 0.05, `${strip.width}×${strip.height}`);
+    const jpg = join(cache, 'filmstrip', readdirSync(join(cache, 'filmstrip'))[0]!, '001.jpg');
+    const rgb = execFileSync('ffmpeg', ['-v', 'error', '-i', jpg, '-vf', 'scale=1:1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 20 });
+    assert.ok(rgb[2]! > 150 && rgb[0]! < 80, `thumbnail colour ${[...rgb].join(',')} is not the blue stream's`);
+  });
+
+  test('f. a display matrix with a mirror: the probe says so (was: "rotation -180" for an hflip, nothing for a vflip, "-90" for a transpose); a plain quarter turn is no mirror', async () => {
+    for (const path of [F.hflip, F.vflip, F.transpose]) {
+      const p = await probeFile(path);
+      assert.equal(p.video?.mirrored, true, `${path}: ${JSON.stringify(p.video)}`);
+    }
+    const r = await probeFile(F.rot90);
+    assert.equal(r.video?.rotation, -90);
+    assert.equal(r.video?.mirrored, undefined);
+    assert.equal((await probeFile(F.clip)).video?.mirrored, undefined);
+  });
 });
+
+/** `src` with its video track header's display matrix (tkhd, version 0) set to {a b; c d} (16.16), as a phone or an editor writes it */
+function setMatrix(src: string, dst: string, [a, b, c, d]: number[]): void {
+  const buf = Buffer.from(readFileSync(src));
+  let p = 0;
+  while (buf.toString('latin1', p + 4, p + 8) !== 'moov') p += buf.readUInt32BE(p);
+  let h = buf.indexOf('hdlr', p, 'latin1');
+  while (buf.toString('latin1', h + 12, h + 16) !== 'vide') h = buf.indexOf('hdlr', h + 4, 'latin1');
+  const t = buf.lastIndexOf('tkhd', h, 'latin1');
+  assert.equal(buf[t + 4], 0, 'a version-0 tkhd');
+  const m = t + 4 + 4 + 20 + 8 + 8;
+  [a, b, 0, c, d, 0, 0, 0].forEach((v, i) => buf.writeInt32BE(Math.round(v * 65536), m + 4 * i));
+  buf.writeInt32BE(1 << 30, m + 32);
+  writeFileSync(dst, buf);
+}
 
 /** ffmpeg's output written to a pipe (stdout), as a file written by a pipeline is */
 function ffOut(args: string[]): Buffer {

@@ -101,6 +101,35 @@ export function realContainer(info: { container: string; majorBrand?: string; st
 }
 
 /**
+ * The stream of `type` that libavformat's av_find_best_stream picks — what players show, and what the
+ * reference's loaders read: torchaudio's ffmpeg loader (StreamReader's default audio stream) and decord's
+ * VideoReader (av_find_best_stream(…, AVMEDIA_TYPE_VIDEO, -1, -1, …)). libavformat 5.1 (utils.c): the highest
+ * disposition score (not hearing/visual impaired: +1, "default": +1), then more probed frames (capped at 5:
+ * only a one-frame attached picture falls short), then the higher stated bitrate; on a tie the earlier
+ * stream. Audio streams without a sample rate are skipped; `skipAttachedPics`: cover art is no candidate.
+ * `streams`: parseFfmpegInfo's. null: no stream of `type`. Pure.
+ */
+export function bestStream(streams: StreamInfo[], type: 'audio' | 'video', skipAttachedPics = false): number | null {
+  let best: { index: number; disposition: number; frames: number; bitrate: number } | null = null;
+  for (const s of streams) {
+    if (s.type !== type || (type === 'audio' && !s.sampleRate) || (skipAttachedPics && s.attachedPic)) continue;
+    const disposition = (s.impaired ? 0 : 1) + (s.isDefault ? 1 : 0);
+    const frames = s.attachedPic ? 1 : 5;
+    const bitrate = s.bitrateKbps ?? 0;
+    if (best && (best.disposition > disposition || (best.disposition === disposition && (best.frames > frames || (best.frames === frames && best.bitrate >= bitrate))))) continue;
+    best = { index: s.index, disposition, frames, bitrate };
+  }
+  return best?.index ?? null;
+}
+
+/** The stream of `type` av_find_best_stream picks (bestStream) when it is not the first of its type, else null: a reader mapping `0:a:0` / `0:v:0` would read another. */
+export function bestIfNotFirst(streams: StreamInfo[], type: 'audio' | 'video', skipAttachedPics = false): number | null {
+  const best = bestStream(streams, type, skipAttachedPics);
+  const first = streams.find((s) => s.type === type && !(skipAttachedPics && s.attachedPic))?.index;
+  return best !== null && best !== first ? best : null;
+}
+
+/**
  * The tags of `ffmpeg -i` output (av_dump_format's "Metadata:" blocks): the
  * container's, then the first audio stream's for keys the container lacks
  * (Ogg keeps Vorbis comments on the stream). Keys lower-cased; a value ffmpeg
@@ -177,6 +206,8 @@ export function parseFfmpegInfo(stderr: string): {
     const rest = m[3];
     const codec = /^([A-Za-z0-9_]+)/.exec(rest)?.[1] ?? 'unknown';
     const s: StreamInfo = { index, type, codec };
+    if (/\(default\)/.test(rest)) s.isDefault = true;
+    if (/\((hearing|visual) impaired\)/.test(rest)) s.impaired = true;
     const bitrate = /(\d+) kb\/s/.exec(rest);
     if (bitrate) s.bitrateKbps = Number(bitrate[1]);
     if (type === 'audio') {
@@ -258,7 +289,11 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     );
   }
   const audio = info.streams.find((s) => s.type === 'audio');
-  const video = info.streams.find((s) => s.type === 'video' && !s.attachedPic);
+  // a display matrix that mirrors the picture (MP4/MOV: the track's order is ffmpeg's stream index), which ffmpeg does not state
+  const mirrored = new Set(mm.structure.mirroredTracks ?? []);
+  if (mirrored.size) info.streams = info.streams.map((s) => (s.type === 'video' && mirrored.has(s.index) ? { ...s, mirrored: true } : s));
+  const bestVideo = bestStream(info.streams, 'video', true);
+  const video = info.streams.find((s) => s.type === 'video' && s.index === bestVideo);
   // every packet read (no decode) where what the file states is in doubt (packetsNeeded: the one rule of probe and library)
   const coverBytes = (mm.meta?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
   const st = mm.structure;

@@ -81,6 +81,8 @@ export interface Structure {
    * blocks' sum and both trims in ns; only where its blocks were walked (readStructure's `matroskaBlocks`)
    */
   matroskaAudio?: { sec: number; blocksSec: number; codecDelayNs: number; discardPaddingNs: number; codecId: string; source: string } | null;
+  /** MP4/MOV: the video tracks (0-based among the file's tracks) whose display matrix mirrors the picture (mp4Mirrored) */
+  mirroredTracks?: number[];
   /** the ID3v1 tag at the file's end (any container), read here for the tag-conflict check; null when none */
   id3v1?: { title: string; artist: string; album: string } | null;
 }
@@ -420,6 +422,7 @@ function dsf(h: Buffer): Structure {
 async function mp4(fh: FileHandle, size: number, start: number): Promise<Structure> {
   let pos = start;
   let moov = false;
+  let moovBox: { at: number; end: number } | null = null;
   for (let n = 0; n < 4096 && pos + 8 <= size; n++) {
     const b = await readAt(fh, pos, 16);
     if (!ascii4(b, 4)) return NONE;
@@ -428,7 +431,10 @@ async function mp4(fh: FileHandle, size: number, start: number): Promise<Structu
     if (len === 1 && b.length >= 16) len = Number(b.readBigUInt64BE(8));
     else if (len === 0) len = size - pos;
     if (len < 8) return NONE;
-    if (type === 'moov') moov = true;
+    if (type === 'moov') {
+      moov = true;
+      moovBox = { at: pos + (b.readUInt32BE(0) === 1 ? 16 : 8), end: pos + len };
+    }
     const end = pos + len;
     if (end > size) {
       const noIndex = !moov && type !== 'moov';
@@ -437,7 +443,53 @@ async function mp4(fh: FileHandle, size: number, start: number): Promise<Structu
     pos = end;
   }
   if (!moov && pos >= size) return { ...NONE, truncated: { container: 'MP4', inside: 'its last box, with no index (moov box) at all', sizeBytes: size, declaredBytes: size, noIndex: true } };
-  return NONE;
+  const mirrored = moovBox ? await mp4Mirrored(fh, moovBox).catch(() => []) : [];
+  return mirrored.length ? { ...NONE, mirroredTracks: mirrored } : NONE;
+}
+
+/** the child boxes of an MP4 box body [at, end): type, body start and end (headers read one by one) */
+async function mp4Children(fh: FileHandle, at: number, end: number): Promise<Array<{ type: string; at: number; end: number }>> {
+  const out: Array<{ type: string; at: number; end: number }> = [];
+  for (let p = at, n = 0; p + 8 <= end && n < 4096; n++) {
+    const b = await readAt(fh, p, 16);
+    if (b.length < 8 || !ascii4(b, 4)) break;
+    let len = b.readUInt32BE(0);
+    let head = 8;
+    if (len === 1 && b.length >= 16) {
+      len = Number(b.readBigUInt64BE(8));
+      head = 16;
+    } else if (len === 0) len = end - p;
+    if (len < head || p + len > end) break;
+    out.push({ type: b.toString('latin1', 4, 8), at: p + head, end: p + len });
+    p += len;
+  }
+  return out;
+}
+
+/**
+ * The video tracks (their order among the moov's tracks, 0-based — ffmpeg's stream index) whose track header's
+ * display matrix (tkhd, ISO/IEC 14496-12 §8.3.2: {a b u, c d v, x y w} in 16.16) mirrors the picture: a·d − b·c < 0
+ * (a flip, with or without a quarter or half turn — front cameras, editors' "flip"). ffmpeg 5.1 states only a
+ * rotation for such a matrix (av_display_rotation_get: an hflip reads "rotation of -180"), never the mirror.
+ */
+async function mp4Mirrored(fh: FileHandle, moov: { at: number; end: number }): Promise<number[]> {
+  const out: number[] = [];
+  const traks = (await mp4Children(fh, moov.at, moov.end)).filter((x) => x.type === 'trak');
+  for (const [i, trak] of traks.entries()) {
+    const kids = await mp4Children(fh, trak.at, trak.end);
+    const tkhd = kids.find((x) => x.type === 'tkhd');
+    const mdia = kids.find((x) => x.type === 'mdia');
+    if (!tkhd || !mdia) continue;
+    const hdlr = (await mp4Children(fh, mdia.at, mdia.end)).find((x) => x.type === 'hdlr');
+    if (!hdlr || (await readAt(fh, hdlr.at + 8, 4)).toString('latin1') !== 'vide') continue;
+    const version = (await readAt(fh, tkhd.at, 1))[0];
+    const m = await readAt(fh, tkhd.at + (version === 1 ? 52 : 40), 20);
+    if (m.length < 20) continue;
+    // a, b, (u), c, d in 16.16 fixed point: the sign of the determinant is all that is needed
+    const det = m.readInt32BE(0) * m.readInt32BE(16) - m.readInt32BE(4) * m.readInt32BE(12);
+    if (det < 0) out.push(i);
+  }
+  return out;
 }
 
 /**
