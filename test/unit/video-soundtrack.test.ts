@@ -91,7 +91,7 @@ describe('a video and its soundtrack: one decode, the same inputs bit for bit', 
     assert.equal(joint.runs.length, 3, joint.runs.join('\n'));
     assert.equal(joint.value.runs, joint.runs.length);
   });
-  test('several audio streams, the second flagged default: decodeAudio stops its first run at the stream list and decodes the best one (the same samples as mapping it)', async () => {
+  test('several audio streams, the second flagged default: decodeAudio reads the best one (the same samples as mapping it), in two runs (the first stopped at the stream list)', async () => {
     const two = media('vs-two-audio.mka', [...tone(3, 44100, 440), ...tone(3, 44100, 660), '-map', '0', '-map', '1', '-c:a', 'flac', '-disposition:a:0', '0', '-disposition:a:1', 'default']);
     const run = await runsOf(() => decodeAudio(two));
     const direct = await decodeAudio(media('vs-two-audio-second.flac', ['-i', two, '-map', '0:1', '-c:a', 'copy']));

@@ -2,6 +2,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writ
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { StudioError } from '@contract';
 import { ffmpegReason, runFfmpeg } from '../media/ffmpeg';
 import { imaAdpcmToPcmWav, isImaAdpcm } from '../media/ima-adpcm';
@@ -10,7 +11,7 @@ import { bestIfNotFirst, bestStream, parseFfmpegInfo, statMediaFile } from '../m
 import { wavLayout } from '../media/riff';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { gifTransparentRgb, gray16Rgb, jpegRgb, pillowPathOf, pillowTiffTranspose, tiffFacts, webpRgb } from './preprocess/pillow-rgb';
+import { gifTransparentRgb, gray16Rgb, jpegRgb, pillowPathOf, pillowTiffTranspose, tiffFacts, tiffGray32Rgb, tiffYccRgb, webpRgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -523,6 +524,19 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   if (tiff && (tiff.compression === 6 || tiff.compression === 7)) {
     throw new StudioError('DECODE_FAILED', `"${name}" is a JPEG-compressed TIFF, which the decoder here reads as a black picture. Save it as PNG or JPEG and use that.`);
   }
+  // a 32-bit float or integer gray TIFF (Pillow's modes F and I), which ffmpeg 5.1 does not decode: read here as Pillow converts it
+  if (tiff && tiff.bitsPerSample === 32 && tiff.samplesPerPixel === 1 && head) {
+    let gray: ReturnType<typeof tiffGray32Rgb>;
+    try {
+      gray = tiffGray32Rgb(head, (d) => inflateSync(d));
+    } catch (err) {
+      throw new StudioError('DECODE_FAILED', `"${name}" is a 32-bit grayscale TIFF that cannot be read here: ${(err as Error).message}. Save it as an 8- or 16-bit PNG or TIFF and use that.`);
+    }
+    if (gray) {
+      if (gray.w * gray.h > MAX_IMAGE_PIXELS) throw new StudioError('BAD_ARGS', `"${name}" is ${gray.w}×${gray.h} pixels, more than the ${Math.round(MAX_IMAGE_PIXELS / 1e6)} megapixels allowed (it may be a decompression bomb). Use a smaller cover image.`);
+      return tiff.orientation !== 1 ? pillowTiffTranspose(gray.rgb, gray.w, gray.h, tiff.orientation) : gray;
+    }
+  }
   const { info, video: first } = await videoStream(path, signal);
   // an ICO holds one image per size; ffmpeg lists them in file order, Pillow opens the largest (IcoFile: sorted by
   // width × height, then colour depth, the last of equals first)
@@ -538,7 +552,13 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   // where ffmpeg's RGB conversion is not Pillow's (subsampled JPEG, lossy WebP, 16-bit gray PNG): its planes, converted as Pillow does
   const pillow = head ? pillowPathOf(head) : null;
   const cw = (w + 1) >> 1;
-  const planeBytes = !pillow ? w * h * 3 : pillow.kind === 'gray16' ? w * h * 2 : w * h + 2 * cw * (pillow.kind === 'jpeg' && pillow.v === 1 ? h : (h + 1) >> 1);
+  const planeBytes = !pillow
+    ? w * h * 3
+    : pillow.kind === 'gray16'
+      ? w * h * 2
+      : pillow.kind === 'tiffYcc'
+        ? w * h + 2 * Math.ceil(w / pillow.sx) * Math.ceil(h / pillow.sy)
+        : w * h + 2 * cw * (pillow.kind === 'jpeg' && pillow.v === 1 ? h : (h + 1) >> 1);
   // a GIF's transparent pixels in the colour its table gives them, as Pillow's convert('RGB') does
   const trans = head ? gifTransparentRgb(head) : null;
   const gif = trans === null ? [] : ['-trans_color', String((0xff000000 | trans) >>> 0)];
@@ -552,7 +572,15 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   });
   if (r.stdout.length !== planeBytes) throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded as an image (${ffmpegReason(r.stderr)}).`);
   const planes = new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, planeBytes);
-  const rgb = !pillow ? planes : pillow.kind === 'jpeg' ? jpegRgb(planes, w, h, pillow.v) : pillow.kind === 'webp' ? webpRgb(planes, w, h) : gray16Rgb(planes, w, h);
+  const rgb = !pillow
+    ? planes
+    : pillow.kind === 'jpeg'
+      ? jpegRgb(planes, w, h, pillow.v)
+      : pillow.kind === 'webp'
+        ? webpRgb(planes, w, h)
+        : pillow.kind === 'tiffYcc'
+          ? tiffYccRgb(planes, w, h, pillow.sx, pillow.sy, pillow.refBlackWhite, pillow.luma)
+          : gray16Rgb(planes, w, h);
   // a TIFF's Orientation tag: Pillow turns the picture on load (ffmpeg, with -noautorotate, does not)
   if (tiff && tiff.orientation !== 1) return pillowTiffTranspose(rgb, w, h, tiff.orientation);
   return { rgb, w, h };
