@@ -883,26 +883,30 @@ export function codecWarning(path: string, codec: string | undefined): string | 
  * the last packet's start, a frame short) — and the audio's bytes (the sum of
  * packet sizes). For files whose container states no duration, only an
  * estimate, or one that cannot fit the file. null when ffmpeg could not.
- * Cost: one read of the file, no decode.
+ * Cost: one read of the file, no decode. `decode`: count what decodes instead
+ * (decodedCount: one decode), also where the packets carry no timestamps;
+ * `sampleRate`: the first audio stream's rate (Hz) as parseFfmpegInfo read it,
+ * which a decode count needs (without it, no count).
  */
-export async function measureAudioStream(path: string, signal?: AbortSignal, opts: { decode?: boolean } = {}): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
-  if (opts.decode) return decodedCount(path, signal);
+export async function measureAudioStream(path: string, signal?: AbortSignal, opts: { decode?: boolean; sampleRate?: number } = {}): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
+  if (opts.decode) return decodedCount(path, opts.sampleRate, signal);
   const r = await runFfmpeg(['-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'framecrc', '-'], { signal, maxStdout: 256 * 1024 * 1024 }).catch(() => null);
   if (!r || r.code !== 0) return null;
   // a packet ffmpeg called corrupt (a truncated file's last one) and what follows it do not decode
   const corrupt = [...r.stderr.matchAll(/Packet corrupt \(stream = 0, dts = (-?\d+)\)/g)].map((m) => Number(m[1]));
   const packets = packetSpan(r.stdout.toString('latin1'), corrupt.length ? Math.min(...corrupt) : undefined);
   // packets without timestamps (RealMedia: every pts 0) span nothing: what decodes is counted instead
-  if (packets?.untimed) return decodedCount(path, signal);
+  if (packets?.untimed) return decodedCount(path, opts.sampleRate, signal);
   if (!packets || packets.durationSec <= 0) return null;
   return { durationSec: packets.durationSec, audioBytes: packets.bytes, damage: damageIn(r.stderr, []) };
 }
 
 /**
  * Decode the first audio stream to nothing (`-f null`) and take ffmpeg's own
- * closing count at verbose level ("Input stream #0:N (audio): P packets read
+ * closing count at verbose level (audioStreamCounts) ("Input stream #0:N (audio): P packets read
  * (B bytes); F frames decoded (S samples)"): S over the stream's sample rate is
- * what decodes, to the sample, and B the audio's bytes. For a stream without
+ * what decodes, to the sample, and B the audio's bytes. `rate`: that stream's
+ * sample rate as parseFfmpegInfo read it (the caller's). For a stream without
  * a stated length (an MP3 without a Xing/Info/VBRI header, ADTS AAC), whose
  * packet read (measureAudioStream's default) is not what decodes: the
  * demuxer's parser hands bytes after the last frame (an APEv2 tag without a
@@ -910,10 +914,9 @@ export async function measureAudioStream(path: string, signal?: AbortSignal, opt
  * the decoder drops ("Header missing"). Cost: one decode (an MP3: ~0.4 s CPU
  * for 5 min, against ~0.1 s for the packet read). null when ffmpeg could not.
  */
-async function decodedCount(path: string, signal?: AbortSignal): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
+async function decodedCount(path: string, rate: number | undefined, signal?: AbortSignal): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
   const r = await runFfmpeg(['-v', 'verbose', '-i', path, '-map', '0:a:0', '-f', 'null', '-'], { signal, maxStdout: 0 }).catch(() => null);
-  if (!r || r.code !== 0) return null;
-  const rate = Number(/^\s*Stream #0:\d+[^:]*: Audio: [^\n]*?, (\d+) Hz/m.exec(r.stderr)?.[1]);
+  if (!r || r.code !== 0 || !rate) return null;
   const counts = audioStreamCounts(r.stderr);
   if (!counts?.samples || !(rate > 0)) return null;
   return { durationSec: counts.samples / rate, audioBytes: counts.bytes, damage: damageIn(r.stderr, []) };
