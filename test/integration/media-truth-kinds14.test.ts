@@ -85,8 +85,8 @@ describe('media truth, kinds round 14: what decodes in probe and library alike; 
     const smpb = ' 00000000 00000840 000001C0 0000000000040998 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000';
     writeFileSync(F.applePriming, withIlstItems(readFileSync(F.m4a), [freeform('iTunSMPB', smpb)]));
     // two video streams: a red 4:3 one first, a blue 16:9 one flagged default (a multi-angle export)
-    ff(['-f', 'lavfi', '-i', 'color=red:s=160x120:r=25:d=3', '-f', 'lavfi', '-i', 'color=blue:s=320x180:r=25:d=3', '-map', '0', '-map', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-disposition:v:0', '0', '-disposition:v:1', 'default', F.twoVideo]);
-    ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', F.clip]);
+    ff(['-f', 'lavfi', '-i', 'color=red:s=160x120:r=25:d=3', '-f', 'lavfi', '-i', 'color=blue:s=320x180:r=25:d=3', ...tone(3, 44100), '-map', '0', '-map', '1', '-map', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-disposition:v:0', '0', '-disposition:v:1', 'default', F.twoVideo]);
+    ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=2', ...tone(2, 44100), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', F.clip]);
     setMatrix(F.clip, F.hflip, [-1, 0, 0, 1]);
     setMatrix(F.clip, F.vflip, [1, 0, 0, -1]);
     setMatrix(F.clip, F.transpose, [0, 1, 1, 0]);
@@ -151,6 +151,7 @@ describe('media truth, kinds round 14: what decodes in probe and library alike; 
     const p = await probeFile(F.twoVideo);
     assert.equal(p.video?.index, 1, JSON.stringify(p.video));
     assert.equal(p.video?.isDefault, true);
+    assert.equal((await prober.stored(F.twoVideo)).probe.video?.index, 1, 'the library names the same stream');
     const cache = join(DIR, 'strip');
     const strip = await makeFilmstrip(F.twoVideo, p, cache, 'c'.repeat(32), 2, new AbortController().signal, () => undefined);
     assert.ok(Math.abs(strip.width / strip.height - 16 / 9) < 0.05, `${strip.width}×${strip.height}`);
@@ -163,6 +164,7 @@ describe('media truth, kinds round 14: what decodes in probe and library alike; 
     for (const path of [F.hflip, F.vflip, F.transpose]) {
       const p = await probeFile(path);
       assert.equal(p.video?.mirrored, true, `${path}: ${JSON.stringify(p.video)}`);
+      assert.equal((await prober.stored(path)).probe.video?.mirrored, true, `${path}: the library's probe`);
     }
     const r = await probeFile(F.rot90);
     assert.equal(r.video?.rotation, -90);

@@ -130,6 +130,16 @@ export function bestIfNotFirst(streams: StreamInfo[], type: 'audio' | 'video', s
 }
 
 /**
+ * `streams` with `mirrored` set on the video streams whose display matrix mirrors the picture
+ * (structure.mirroredTracks: MP4/MOV, where a track's order is ffmpeg's stream index), which ffmpeg does
+ * not state. The one rule of the probe and the library. Pure.
+ */
+export function withMirrored<S extends StreamInfo>(streams: S[], structure: { mirroredTracks?: number[] } | null): S[] {
+  const mirrored = new Set(structure?.mirroredTracks ?? []);
+  return mirrored.size ? streams.map((s) => (s.type === 'video' && mirrored.has(s.index) ? { ...s, mirrored: true } : s)) : streams;
+}
+
+/**
  * The tags of `ffmpeg -i` output (av_dump_format's "Metadata:" blocks): the
  * container's, then the first audio stream's for keys the container lacks
  * (Ogg keeps Vorbis comments on the stream). Keys lower-cased; a value ffmpeg
@@ -289,9 +299,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     );
   }
   const audio = info.streams.find((s) => s.type === 'audio');
-  // a display matrix that mirrors the picture (MP4/MOV: the track's order is ffmpeg's stream index), which ffmpeg does not state
-  const mirrored = new Set(mm.structure.mirroredTracks ?? []);
-  if (mirrored.size) info.streams = info.streams.map((s) => (s.type === 'video' && mirrored.has(s.index) ? { ...s, mirrored: true } : s));
+  info.streams = withMirrored(info.streams, mm.structure);
   const bestVideo = bestStream(info.streams, 'video', true);
   const video = info.streams.find((s) => s.type === 'video' && s.index === bestVideo);
   // every packet read (no decode) where what the file states is in doubt (packetsNeeded: the one rule of probe and library)
