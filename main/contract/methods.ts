@@ -68,6 +68,11 @@ export const StreamInfo = z.object({
   /** an attached picture (cover art) stored as a video stream */
   attachedPic: z.boolean().optional(),
   bitrateKbps: z.number().optional(),
+  /** the display matrix mirrors the picture (a flip, with or without `rotation`; MP4/MOV tkhd): players show it flipped — ffmpeg states only a rotation */
+  mirrored: z.boolean().optional(),
+  /** disposition as ffmpeg states it: "(default)", and "(hearing impaired)" / "(visual impaired)" — what av_find_best_stream ranks by (media/probe.ts bestStream) */
+  isDefault: z.boolean().optional(),
+  impaired: z.boolean().optional(),
 });
 export type StreamInfo = z.infer<typeof StreamInfo>;
 
@@ -85,7 +90,7 @@ export const ProbeResult = z.object({
   streams: z.array(StreamInfo),
   /** the first audio stream (codec, sample rate, channels), if any */
   audio: StreamInfo.optional(),
-  /** the first real (not attached picture) video stream, if any */
+  /** the video stream players show (not an attached picture): the one libavformat's av_find_best_stream picks (bestStream), if any */
   video: StreamInfo.optional(),
   tags: Tags,
   hasCoverArt: z.boolean(),

@@ -37,54 +37,9 @@ import { sniffAudio } from '../../main/engine/library/sniff';
 import { probeFile } from '../../main/engine/media/probe';
 import { libraryProber } from '../helpers/library-probe';
 import { decodedSec, ff, OUTPUT } from '../helpers/media';
+import { apeFooterOnly, atom, be32, f23, f24, freeform, id3, latin1Text, le32, syncsafe, utf8Text, withIlstItems } from '../helpers/tag-bytes';
 
 const DIR = join(OUTPUT, 'media-truth-kinds11');
-const be32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
-const le32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return b; };
-const syncsafe = (n: number) => Buffer.from([(n >> 21) & 127, (n >> 14) & 127, (n >> 7) & 127, n & 127]);
-const latin1Text = (t: string) => Buffer.concat([Buffer.alloc(1), Buffer.from(t, 'latin1')]);
-const utf8Text = (t: string) => Buffer.concat([Buffer.from([3]), Buffer.from(t, 'utf8')]);
-/** an ID3v2.3 frame: id, 32-bit size, two flag bytes (the second: compression 0x80, encryption 0x40, grouping 0x20) */
-const f23 = (id: string, body: Buffer, flags2 = 0) => Buffer.concat([Buffer.from(id, 'latin1'), be32(body.length), Buffer.from([0, flags2]), body]);
-/** an ID3v2.4 frame: syncsafe size; format flags: grouping 0x40, compression 0x08, encryption 0x04, unsync 0x02, data length indicator 0x01 */
-const f24 = (id: string, body: Buffer, flags2 = 0) => Buffer.concat([Buffer.from(id, 'latin1'), syncsafe(body.length), Buffer.from([0, flags2]), body]);
-const id3 = (version: number, frames: Buffer[]) => { const body = Buffer.concat(frames); return Buffer.concat([Buffer.from('ID3'), Buffer.from([version, 0, 0]), syncsafe(body.length), body]); };
-/** an APEv2 tag as APEv1-era writers leave it: items and a footer, no header */
-function apeFooterOnly(items: [string, string][]): Buffer {
-  const body = Buffer.concat(items.map(([k, v]) => { const val = Buffer.from(v, 'utf8'); return Buffer.concat([le32(val.length), le32(0), Buffer.from(k + '\0', 'latin1'), val]); }));
-  return Buffer.concat([body, Buffer.from('APETAGEX'), le32(2000), le32(body.length + 32), le32(items.length), le32(0), Buffer.alloc(8)]);
-}
-const atom = (type: string, body: Buffer) => Buffer.concat([be32(8 + body.length), Buffer.from(type, 'latin1'), body]);
-const freeform = (name: string, value: string) =>
-  atom('----', Buffer.concat([atom('mean', Buffer.concat([Buffer.alloc(4), Buffer.from('com.apple.iTunes')])), atom('name', Buffer.concat([Buffer.alloc(4), Buffer.from(name)])), atom('data', Buffer.concat([be32(1), be32(0), Buffer.from(value)]))]));
-/** boxes of an MP4 box body */
-function boxes(b: Buffer, from = 0): Array<{ type: string; start: number; size: number }> {
-  const out = [];
-  for (let i = from; i + 8 <= b.length; ) {
-    const size = b.readUInt32BE(i);
-    out.push({ type: b.toString('latin1', i + 4, i + 8), start: i, size });
-    if (size < 8) break;
-    i += size;
-  }
-  return out;
-}
-/** an M4A whose moov (last in the file, so no chunk offset moves) gets its ilst's items plus `items` */
-function withIlstItems(m4a: Buffer, items: Buffer[]): Buffer {
-  const top = boxes(m4a);
-  const moov = top.find((x) => x.type === 'moov')!;
-  assert.ok(top.find((x) => x.type === 'mdat')!.start < moov.start, 'moov must come after mdat');
-  const mo = m4a.subarray(moov.start, moov.start + moov.size);
-  let old: Buffer = Buffer.alloc(0);
-  const kids: Buffer[] = [];
-  for (const k of boxes(mo, 8)) {
-    const kb = mo.subarray(k.start, k.start + k.size);
-    if (k.type !== 'udta') kids.push(kb);
-    else for (const m of boxes(kb, 8)) if (m.type === 'meta') for (const il of boxes(kb.subarray(m.start, m.start + m.size), 12)) if (il.type === 'ilst') old = kb.subarray(m.start + il.start + 8, m.start + il.start + il.size);
-  }
-  const meta = atom('meta', Buffer.concat([Buffer.alloc(4), atom('hdlr', Buffer.concat([Buffer.alloc(8), Buffer.from('mdirappl'), Buffer.alloc(9)])), atom('ilst', Buffer.concat([old, ...items]))]));
-  return Buffer.concat([m4a.subarray(0, moov.start) as Buffer, atom('moov', Buffer.concat([...kids, atom('udta', meta)])), m4a.subarray(moov.start + moov.size)]);
-}
-
 /** a FLAC with its metadata blocks' Vorbis comment replaced by one holding `entries` ("KEY=value", RFC 9639 §8.6) */
 function withVorbisComment(flac: Buffer, entries: string[]): Buffer {
   const blocks: Buffer[] = [];

@@ -230,6 +230,57 @@ describe('media truth, kind 3 on new inputs (issue 10, tester10e)', () => {
     assert.deepEqual(await againstPillow(IMAGES_RIGHT), []);
   });
 
+  test('a YCbCr TIFF as ffmpeg writes it (4:2:0, 4:2:2, 4:4:4, 4:1:1, odd sizes; ReferenceBlackWhite 15–235): libtiff\'s conversion, as Pillow reads it (was swscale\'s: mean |Δ| 0.008–0.012, max 0.06–0.085 at 4:4:4–4:2:0, 0.128 / 2.50 at 4:1:1; the tester\'s 4:2:0 picture 0.056 / 2.40)', async () => {
+    const made: string[] = [];
+    for (const [fmt, size] of [['yuv420p', '225x167'], ['yuv422p', '160x120'], ['yuv444p', '97x61'], ['yuv411p', '130x90']] as const) {
+      const p = join(IMG, `ffmpeg-ycbcr-${fmt}-${size}.tif`);
+      // a test pattern with noise: chroma that changes from pixel to pixel, where upsampling filters differ most
+      ff(['-f', 'lavfi', '-i', `testsrc2=s=${size}`, '-vf', 'noise=alls=40:allf=u', '-frames:v', '1', '-pix_fmt', fmt, p]);
+      made.push(p);
+    }
+    const r = preprocessOracle('imagefile', made);
+    const bad: string[] = [];
+    for (const p of made) {
+      const ref = r.get(p);
+      if (typeof ref === 'string') {
+        bad.push(`${p}: the reference refused it (${ref})`);
+        continue;
+      }
+      const { mean, max } = imageDiff(await imageInput(p), ref!);
+      if (max > 1e-6) bad.push(`${p}: mean |Δ| ${mean.toFixed(4)}, max ${max.toFixed(3)}`);
+    }
+    assert.deepEqual(bad, []);
+  });
+
+  test('32-bit gray TIFF, float (mode F) and integer (mode I), raw and Deflate, as Pillow writes them: read as Pillow converts them — clipped to 0…255, floats truncated (was NOT_MEDIA: ffmpeg 5.1 does not decode 32-bit gray)', async () => {
+    const made = ['f32.tif', 'f32-deflate.tif', 'i32.tif', 'i32-deflate.tif'].map((n) => join(IMG, `gray32-${n}`));
+    // a ramp from −20.5 to 300 with fractions: clipping at both ends and the float's truncation both show
+    execFileSync('/usr/bin/python3', ['-c', `import sys, numpy as np
+from PIL import Image
+a = (np.arange(150 * 97, dtype=np.float32).reshape(97, 150) / 45.0 - 20.5)
+f, fz, i, iz = sys.argv[1:5]
+Image.fromarray(a, 'F').save(f)
+Image.fromarray(a, 'F').save(fz, compression='tiff_adobe_deflate')
+Image.fromarray(np.round(a * 1.3).astype(np.int32), 'I').save(i)
+Image.fromarray(np.round(a * 1.3).astype(np.int32), 'I').save(iz, compression='tiff_adobe_deflate')`, ...made]);
+    const r = preprocessOracle('imagefile', made);
+    const bad: string[] = [];
+    for (const p of made) {
+      const ref = r.get(p);
+      if (typeof ref === 'string') {
+        bad.push(`${p}: the reference refused it (${ref})`);
+        continue;
+      }
+      try {
+        const { mean, max } = imageDiff(await imageInput(p), ref!);
+        if (max > 1e-6) bad.push(`${p}: mean |Δ| ${mean.toFixed(4)}, max ${max.toFixed(3)}`);
+      } catch (err) {
+        bad.push(`${p}: ${(err as Error).message}`);
+      }
+    }
+    assert.deepEqual(bad, []);
+  });
+
   test('a JPEG-compressed TIFF is refused with the reason, never read as the black picture ffmpeg 5.1 makes of it (Pillow reads it through libtiff)', async () => {
     const p = join(IMG, 'jpeg.tif');
     assert.ok(refs.get(p) instanceof Float32Array, 'Pillow reads it');

@@ -83,6 +83,28 @@ describe('a video and its soundtrack: one decode, the same inputs bit for bit', 
     });
   }
 
+  test('an MP4 cut by stream copy (its edit list hides frames): `runs` counts the recount run too (it said 2 for 3 runs)', async () => {
+    const base = media('vs-elst-base.mp4', [...testsrc(7, '30', '320x240'), ...tone(7), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest']);
+    const cut = media('vs-elst-copy.mp4', ['-ss', '1.5', '-i', base, '-c', 'copy']);
+    const joint = await runsOf(() => videoAndSoundtrack(cut));
+    joint.value.audio.close();
+    assert.equal(joint.runs.length, 3, joint.runs.join('\n'));
+    assert.equal(joint.value.runs, joint.runs.length);
+  });
+  test('several audio streams, the second flagged default: decodeAudio reads the best one (the same samples as mapping it), in two runs (the first stopped at the stream list)', async () => {
+    const two = media('vs-two-audio.mka', [...tone(3, 44100, 440), ...tone(3, 44100, 660), '-map', '0', '-map', '1', '-c:a', 'flac', '-disposition:a:0', '0', '-disposition:a:1', 'default']);
+    const run = await runsOf(() => decodeAudio(two));
+    const direct = await decodeAudio(media('vs-two-audio-second.flac', ['-i', two, '-map', '0:1', '-c:a', 'copy']));
+    try {
+      assert.equal(run.runs.length, 2, run.runs.join('\n'));
+      assert.match(run.runs[1]!, /-map 0:1 /);
+      const [x, y] = [run.value.source.read(0, run.value.source.length), direct.source.read(0, direct.source.length)];
+      assert.ok(sameBits(x[0]!, y[0]!), 'not the default stream\'s samples');
+    } finally {
+      run.value.close();
+      direct.close();
+    }
+  });
   test('the decoded soundtrack is the same samples as decodeAudio gives, at the same rate and channels', async () => {
     const path = FILES['mov mpeg4 + stereo pcm, rotated 90°']();
     const a = await decodeAudio(path);

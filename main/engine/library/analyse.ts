@@ -16,7 +16,7 @@ import type { Analyser } from '../analysis/types';
 import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis/waveform';
 import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprintOf } from '../media/cache';
-import { openMediaFile, realContainer, type parseFfmpegInfo } from '../media/probe';
+import { openMediaFile, realContainer, withMirrored, type parseFfmpegInfo } from '../media/probe';
 import { readStructure, structureOf, type Structure } from '../media/structure';
 import { crossCheck, durationShown, extensionFacts, packetsNeeded, readTagsByContent } from '../media/tags';
 import type { Tags } from '@contract';
@@ -130,7 +130,7 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   const over = exactStated && checked.durationSec !== null && !checked.durationEstimated ? run.durationSec - checked.durationSec : -1;
   const durationSec = durationShown(over > 0 && over < CODEC_FRAME_SEC ? checked.durationSec! : run.durationSec);
   return {
-    path, file: run.file, durationSec, container: realContainer(run.source, path), source: { ...run.source, streams: checked.streams }, tags: checked.tags, bitrateKbps: checked.bitrateKbps,
+    path, file: run.file, durationSec, container: realContainer(run.source, path), source: { ...run.source, streams: withMirrored(checked.streams, structure) }, tags: checked.tags, bitrateKbps: checked.bitrateKbps,
     warnings: checked.warnings, hasCoverArt, results, versions: run.versions,
   };
 }

@@ -17,6 +17,7 @@ import { LibraryFoldersRepo } from '../db/library-folders';
 import { ScanJobsRepo } from '../db/scan-jobs';
 import { TracksRepo, type LibQueryRow, type LibRow, type LibWhere } from '../db/tracks';
 import { folderPrefix } from '../fs/paths';
+import { bestStream } from '../media/probe';
 import { durationShown } from '../media/tags';
 import type { LibraryAnalysis } from './analyse';
 
@@ -196,7 +197,9 @@ export class LibraryStore {
       const tempo = all.tempo as TempoResult | undefined;
       const tonal = all.tonal as TonalResult | undefined;
       const audio = a.source.streams.find((s) => s.type === 'audio');
-      const video = a.source.streams.find((s) => s.type === 'video' && !s.attachedPic);
+      // the video stream players show (av_find_best_stream's pick), as `studio probe` states it
+      const bestVideo = bestStream(a.source.streams, 'video', true);
+      const video = a.source.streams.find((s) => s.type === 'video' && s.index === bestVideo);
       const probe: ProbeResult = {
         path: a.path, sizeBytes: a.file.size, container: a.container, durationSec: durationShown(a.durationSec),
         bitrateKbps: a.bitrateKbps, streams: a.source.streams, audio, video, tags: a.tags, hasCoverArt: a.hasCoverArt, warnings: a.warnings ?? [],

@@ -50,7 +50,9 @@ export function framePath(cacheDir: string, id: string): string | null {
 /**
  * `count` thumbnails at the centres of `count` equal slices of the video, from
  * one ffmpeg run (select the first frame at or after each target time),
- * cached per file fingerprint and count.
+ * cached per file fingerprint and count. The video stream is the probe's
+ * (`probe.video`: the one av_find_best_stream picks, as players and the model
+ * do — not necessarily the first), shown upright (ffmpeg's autorotation).
  */
 export async function makeFilmstrip(
   path: string,
@@ -80,7 +82,7 @@ export async function makeFilmstrip(
   try {
     const filter = `select='gte(t\\,${step.toFixed(6)}*(selected_n+0.5))',scale=${width}:${height}:flags=bilinear,setsar=1`;
     const r = await runFfmpegProgress(
-      ['-v', 'error', '-y', '-i', path, '-map', '0:v:0', '-an', '-sn', '-dn', '-vf', filter, '-fps_mode', 'vfr', '-frames:v', String(count), '-q:v', '5', join(tmp, '%03d.jpg')],
+      ['-v', 'error', '-y', '-i', path, '-map', probe.video ? `0:${probe.video.index}` : '0:v:0', '-an', '-sn', '-dn', '-vf', filter, '-fps_mode', 'vfr', '-frames:v', String(count), '-q:v', '5', join(tmp, '%03d.jpg')],
       { durationSec: dur, signal, onProgress },
     );
     let n = (await readdir(tmp)).filter((f) => f.endsWith('.jpg')).length;

@@ -4,7 +4,7 @@ import { basename, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { truncatedError, readStructure, unpaddedText } from './structure';
-import { crossCheck, durationShown, extensionFacts, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent } from './tags';
+import { crossCheck, durationShown, extensionFacts, itunSmpbSec, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent } from './tags';
 
 export { tagsOf } from './tags';
 
@@ -101,6 +101,45 @@ export function realContainer(info: { container: string; majorBrand?: string; st
 }
 
 /**
+ * The stream of `type` that libavformat's av_find_best_stream picks — what players show, and what the
+ * reference's loaders read: torchaudio's ffmpeg loader (StreamReader's default audio stream) and decord's
+ * VideoReader (av_find_best_stream(…, AVMEDIA_TYPE_VIDEO, -1, -1, …)). libavformat 5.1 (utils.c): the highest
+ * disposition score (not hearing/visual impaired: +1, "default": +1), then more probed frames (capped at 5:
+ * only a one-frame attached picture falls short), then the higher stated bitrate; on a tie the earlier
+ * stream. Audio streams without a sample rate are skipped; `skipAttachedPics`: cover art is no candidate.
+ * `streams`: parseFfmpegInfo's. null: no stream of `type`. Pure.
+ */
+export function bestStream(streams: StreamInfo[], type: 'audio' | 'video', skipAttachedPics = false): number | null {
+  let best: { index: number; disposition: number; frames: number; bitrate: number } | null = null;
+  for (const s of streams) {
+    if (s.type !== type || (type === 'audio' && !s.sampleRate) || (skipAttachedPics && s.attachedPic)) continue;
+    const disposition = (s.impaired ? 0 : 1) + (s.isDefault ? 1 : 0);
+    const frames = s.attachedPic ? 1 : 5;
+    const bitrate = s.bitrateKbps ?? 0;
+    if (best && (best.disposition > disposition || (best.disposition === disposition && (best.frames > frames || (best.frames === frames && best.bitrate >= bitrate))))) continue;
+    best = { index: s.index, disposition, frames, bitrate };
+  }
+  return best?.index ?? null;
+}
+
+/** The stream of `type` av_find_best_stream picks (bestStream) when it is not the first of its type, else null: a reader mapping `0:a:0` / `0:v:0` would read another. */
+export function bestIfNotFirst(streams: StreamInfo[], type: 'audio' | 'video', skipAttachedPics = false): number | null {
+  const best = bestStream(streams, type, skipAttachedPics);
+  const first = streams.find((s) => s.type === type && !(skipAttachedPics && s.attachedPic))?.index;
+  return best !== null && best !== first ? best : null;
+}
+
+/**
+ * `streams` with `mirrored` set on the video streams whose display matrix mirrors the picture
+ * (structure.mirroredTracks: MP4/MOV, where a track's order is ffmpeg's stream index), which ffmpeg does
+ * not state. The one rule of the probe and the library. Pure.
+ */
+export function withMirrored<S extends StreamInfo>(streams: S[], structure: { mirroredTracks?: number[] } | null): S[] {
+  const mirrored = new Set(structure?.mirroredTracks ?? []);
+  return mirrored.size ? streams.map((s) => (s.type === 'video' && mirrored.has(s.index) ? { ...s, mirrored: true } : s)) : streams;
+}
+
+/**
  * The tags of `ffmpeg -i` output (av_dump_format's "Metadata:" blocks): the
  * container's, then the first audio stream's for keys the container lacks
  * (Ogg keeps Vorbis comments on the stream). Keys lower-cased; a value ffmpeg
@@ -177,6 +216,8 @@ export function parseFfmpegInfo(stderr: string): {
     const rest = m[3];
     const codec = /^([A-Za-z0-9_]+)/.exec(rest)?.[1] ?? 'unknown';
     const s: StreamInfo = { index, type, codec };
+    if (/\(default\)/.test(rest)) s.isDefault = true;
+    if (/\((hearing|visual) impaired\)/.test(rest)) s.impaired = true;
     const bitrate = /(\d+) kb\/s/.exec(rest);
     if (bitrate) s.bitrateKbps = Number(bitrate[1]);
     if (type === 'audio') {
@@ -258,14 +299,21 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     );
   }
   const audio = info.streams.find((s) => s.type === 'audio');
-  const video = info.streams.find((s) => s.type === 'video' && !s.attachedPic);
+  info.streams = withMirrored(info.streams, mm.structure);
+  const bestVideo = bestStream(info.streams, 'video', true);
+  const video = info.streams.find((s) => s.type === 'video' && s.index === bestVideo);
   // every packet read (no decode) where what the file states is in doubt (packetsNeeded: the one rule of probe and library)
   const coverBytes = (mm.meta?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
   const st = mm.structure;
   const doubt = packetsNeeded({ ff: info, sizeBytes: size, coverBytes, structure: st, mmDurationSec: mm.meta?.format.duration });
   // an estimated length (no Xing/Info/VBRI header, ADTS): what decodes, counted by a decode — a packet read would count bytes
   // after the last frame (a tag the demuxer does not know) as one more frame
-  const measured = audio && doubt ? await measureAudioStream(path, signal, { decode: info.durationEstimated }) : null;
+  // an iTunSMPB tag whose count is this audio's: its priming may not be (ffmpeg skips the tag's), so what decodes is
+  // counted by a decode (crossCheck compares); its bytes count only where the packets were in doubt
+  const smpb = audio ? itunSmpbSec(mm.meta, info.container, info.durationSec) : null;
+  const smpbCheck = Boolean(smpb && !smpb.stale && !st.gapless);
+  const counted = audio && (doubt || smpbCheck) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck, sampleRate: audio?.sampleRate }) : null;
+  const measured = counted && !doubt ? { ...counted, audioBytes: null } : counted;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
   const extension = await extensionFacts(path, info.container);
   const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, mmRepaired: mm.repaired, measured, structure: st, extension });

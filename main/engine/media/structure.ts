@@ -81,6 +81,8 @@ export interface Structure {
    * blocks' sum and both trims in ns; only where its blocks were walked (readStructure's `matroskaBlocks`)
    */
   matroskaAudio?: { sec: number; blocksSec: number; codecDelayNs: number; discardPaddingNs: number; codecId: string; source: string } | null;
+  /** MP4/MOV: the video tracks (0-based among the file's tracks) whose display matrix mirrors the picture (mp4Mirrored) */
+  mirroredTracks?: number[];
   /** the ID3v1 tag at the file's end (any container), read here for the tag-conflict check; null when none */
   id3v1?: { title: string; artist: string; album: string } | null;
 }
@@ -420,6 +422,7 @@ function dsf(h: Buffer): Structure {
 async function mp4(fh: FileHandle, size: number, start: number): Promise<Structure> {
   let pos = start;
   let moov = false;
+  let moovBox: { at: number; end: number } | null = null;
   for (let n = 0; n < 4096 && pos + 8 <= size; n++) {
     const b = await readAt(fh, pos, 16);
     if (!ascii4(b, 4)) return NONE;
@@ -428,7 +431,10 @@ async function mp4(fh: FileHandle, size: number, start: number): Promise<Structu
     if (len === 1 && b.length >= 16) len = Number(b.readBigUInt64BE(8));
     else if (len === 0) len = size - pos;
     if (len < 8) return NONE;
-    if (type === 'moov') moov = true;
+    if (type === 'moov') {
+      moov = true;
+      moovBox = { at: pos + (b.readUInt32BE(0) === 1 ? 16 : 8), end: pos + len };
+    }
     const end = pos + len;
     if (end > size) {
       const noIndex = !moov && type !== 'moov';
@@ -437,7 +443,53 @@ async function mp4(fh: FileHandle, size: number, start: number): Promise<Structu
     pos = end;
   }
   if (!moov && pos >= size) return { ...NONE, truncated: { container: 'MP4', inside: 'its last box, with no index (moov box) at all', sizeBytes: size, declaredBytes: size, noIndex: true } };
-  return NONE;
+  const mirrored = moovBox ? await mp4Mirrored(fh, moovBox).catch(() => []) : [];
+  return mirrored.length ? { ...NONE, mirroredTracks: mirrored } : NONE;
+}
+
+/** the child boxes of an MP4 box body [at, end): type, body start and end (headers read one by one) */
+async function mp4Children(fh: FileHandle, at: number, end: number): Promise<Array<{ type: string; at: number; end: number }>> {
+  const out: Array<{ type: string; at: number; end: number }> = [];
+  for (let p = at, n = 0; p + 8 <= end && n < 4096; n++) {
+    const b = await readAt(fh, p, 16);
+    if (b.length < 8 || !ascii4(b, 4)) break;
+    let len = b.readUInt32BE(0);
+    let head = 8;
+    if (len === 1 && b.length >= 16) {
+      len = Number(b.readBigUInt64BE(8));
+      head = 16;
+    } else if (len === 0) len = end - p;
+    if (len < head || p + len > end) break;
+    out.push({ type: b.toString('latin1', 4, 8), at: p + head, end: p + len });
+    p += len;
+  }
+  return out;
+}
+
+/**
+ * The video tracks (their order among the moov's tracks, 0-based — ffmpeg's stream index) whose track header's
+ * display matrix (tkhd, ISO/IEC 14496-12 §8.3.2: {a b u, c d v, x y w} in 16.16) mirrors the picture: a·d − b·c < 0
+ * (a flip, with or without a quarter or half turn — front cameras, editors' "flip"). ffmpeg 5.1 states only a
+ * rotation for such a matrix (av_display_rotation_get: an hflip reads "rotation of -180"), never the mirror.
+ */
+async function mp4Mirrored(fh: FileHandle, moov: { at: number; end: number }): Promise<number[]> {
+  const out: number[] = [];
+  const traks = (await mp4Children(fh, moov.at, moov.end)).filter((x) => x.type === 'trak');
+  for (const [i, trak] of traks.entries()) {
+    const kids = await mp4Children(fh, trak.at, trak.end);
+    const tkhd = kids.find((x) => x.type === 'tkhd');
+    const mdia = kids.find((x) => x.type === 'mdia');
+    if (!tkhd || !mdia) continue;
+    const hdlr = (await mp4Children(fh, mdia.at, mdia.end)).find((x) => x.type === 'hdlr');
+    if (!hdlr || (await readAt(fh, hdlr.at + 8, 4)).toString('latin1') !== 'vide') continue;
+    const version = (await readAt(fh, tkhd.at, 1))[0];
+    const m = await readAt(fh, tkhd.at + (version === 1 ? 52 : 40), 20);
+    if (m.length < 20) continue;
+    // a, b, (u), c, d in 16.16 fixed point: the sign of the determinant is all that is needed
+    const det = m.readInt32BE(0) * m.readInt32BE(16) - m.readInt32BE(4) * m.readInt32BE(12);
+    if (det < 0) out.push(i);
+  }
+  return out;
 }
 
 /**
@@ -793,33 +845,107 @@ export function opusPacketSamples(p: Uint8Array): number {
 /** Matroska element IDs (Matroska specification, RFC 9559 §5.1) */
 const MKV = {
   segment: 0x18538067, info: 0x1549a966, timestampScale: 0x2ad7b1, tracks: 0x1654ae6b, trackEntry: 0xae, trackNumber: 0xd7, trackType: 0x83,
-  codecId: 0x86, codecDelay: 0x56aa, defaultDuration: 0x23e383, cluster: 0x1f43b675, timestamp: 0xe7, simpleBlock: 0xa3, blockGroup: 0xa0,
-  block: 0xa1, blockDuration: 0x9b, discardPadding: 0x75a2,
+  codecId: 0x86, codecPrivate: 0x63a2, codecDelay: 0x56aa, defaultDuration: 0x23e383, audio: 0xe1, samplingFrequency: 0xb5,
+  cluster: 0x1f43b675, timestamp: 0xe7, simpleBlock: 0xa3, blockGroup: 0xa0, block: 0xa1, blockDuration: 0x9b, discardPadding: 0x75a2,
 };
+/** the Segment's level-1 elements (RFC 9559 §5.1): one of them ends a Cluster of unknown size (RFC 8794 §6.2) */
+const MKV_TOP = new Set([0x114d9b74, MKV.info, MKV.tracks, MKV.cluster, 0x1c53bb6b, 0x1941a469, 0x1043a770, 0x1254c367, 0xec]);
+
+/**
+ * The frame sizes of a Vorbis stream from its identification and setup
+ * headers: blocksize_0/1 (Vorbis I §4.2.2, byte 28), and each mode's
+ * blockflag, read from the setup header's end backwards (its last field is
+ * the mode list, each mode 1 + 16 + 16 + 8 bits, and the framing bit;
+ * §4.2.4) as libavcodec's vorbis_parser.c does without decoding the
+ * codebooks before them. null when the headers do not parse.
+ */
+export function vorbisModes(idHeader: Uint8Array, setup: Uint8Array): { blocksize: [number, number]; modeBlockflag: number[] } | null {
+  if (idHeader.length < 30 || idHeader[0] !== 1 || setup.length < 8 || setup[0] !== 5) return null;
+  const blocksize: [number, number] = [1 << (idHeader[28] & 15), 1 << (idHeader[28] >> 4)];
+  const n = setup.length * 8;
+  // bit k counted from the end (0 = the last byte's top bit): the stream backwards, as the bytes reversed read MSB first
+  const bit = (k: number): number => (setup[setup.length - 1 - (k >> 3)] >> (7 - (k & 7))) & 1;
+  const bits = (k: number, w: number): number => {
+    let v = 0;
+    for (let i = 0; i < w; i++) v = v * 2 + bit(k + i);
+    return v;
+  };
+  let k = 0;
+  while (k < n - 97 && !bit(k)) k++;
+  if (k >= n - 97) return null;
+  const framing = k + 1;
+  let count = 0;
+  let last = 0;
+  for (k = framing; n - k > 97; ) {
+    if (bits(k, 8) > 63 || bits(k + 8, 16) || bits(k + 24, 16)) break;
+    k += 41;
+    count++;
+    if (count > 64) break;
+    if (bits(k, 6) + 1 === count) last = count;
+  }
+  if (!last) return null;
+  const modeBlockflag: number[] = new Array(last);
+  for (let i = last - 1, p = framing; i >= 0; i--, p += 41) modeBlockflag[i] = bit(p + 40);
+  return { blocksize, modeBlockflag };
+}
+
+/** Xiph lacing of a Matroska Vorbis CodecPrivate (RFC 9559 §5.1.4.1.10 / Matroska codec mappings): its three header packets */
+function xiphPackets(b: Uint8Array): Uint8Array[] | null {
+  if (!b.length) return null;
+  const count = b[0] + 1;
+  const sizes: number[] = [];
+  let p = 1;
+  for (let i = 0; i < count - 1; i++) {
+    let s = 0;
+    while (p < b.length && b[p] === 255) s += b[p++];
+    if (p >= b.length) return null;
+    s += b[p++];
+    sizes.push(s);
+  }
+  const out: Uint8Array[] = [];
+  for (const s of sizes) {
+    out.push(b.subarray(p, p + s));
+    p += s;
+  }
+  out.push(b.subarray(p));
+  return p <= b.length ? out : null;
+}
+
+/** samples per frame of the MPEG audio frame whose header is h[0..3] (ISO 11172-3 / 13818-3: layer I 384, II 1152, III 1152 or 576 at MPEG-2/2.5); 0 when none */
+function mpegFrameSamples(h: Uint8Array): number {
+  if (h.length < 4 || h[0] !== 0xff || (h[1] & 0xe0) !== 0xe0) return 0;
+  const version = (h[1] >> 3) & 3; // 3: MPEG-1
+  const layer = (h[1] >> 1) & 3; // 3: I, 2: II, 1: III
+  if (version === 1 || layer === 0) return 0;
+  return layer === 3 ? 384 : layer === 2 ? 1152 : version === 3 ? 1152 : 576;
+}
 
 /**
  * A Matroska/WebM file with one audio track and no video: the seconds that
- * decode, from its blocks (RFC 9559): the sum of the track's block
- * durations — each block's BlockDuration, else the track's DefaultDuration ×
- * its laced frames, else (Opus, which ffmpeg writes with neither) the
- * samples its packet's TOC byte states (RFC 6716 §3.1) — less the track's
- * CodecDelay (§5.1.4.1.15, ns: Opus pre-skip, which the decoder drops) and
- * the last block's DiscardPadding (§5.1.3.5.6, ns: the final frame's padding,
- * dropped too). ffmpeg's Duration is Info's Duration, which counts neither
- * (and block timestamps are rounded to the TimestampScale, 1 ms by default,
- * so their span is no exact count either). The walk reads the Segment's
- * top-level element headers, and each Cluster whole (one read a Cluster,
- * parsed in memory): one pass over the file, made only for a track that is
- * Opus or states a CodecDelay (else ffmpeg's Duration stands, and nothing
- * past the Tracks is read). null for a Cluster of unknown size (a live
- * recording) or over 64 MiB, a video track, more than one audio track, or a
- * block whose duration nothing states.
+ * decode, from its blocks (RFC 9559) — the one place the probe computes them
+ * (the library decodes, and gets the same). The sum of the samples each of
+ * the track's blocks decodes to: AAC 1024 a frame over the track's
+ * SamplingFrequency (HE-AAC: 2048 at twice the rate, the same seconds;
+ * ffmpeg 5.1 trims no priming there), MPEG audio the samples its frame
+ * header states (ISO 11172-3: 384 / 1152 / 576), Vorbis (prev + cur
+ * blocksize) / 4 from each packet's mode (Vorbis I §4.3.8; the first packet
+ * decodes to nothing; vorbisModes), Opus its TOC byte's samples (RFC 6716
+ * §3.1) — else each block's BlockDuration, else the track's DefaultDuration
+ * × its laced frames; less the track's CodecDelay (§5.1.4.1.15, ns: Opus
+ * pre-skip, which the decoder drops) and the last block's DiscardPadding
+ * (§5.1.3.5.6, ns: the final frame's padding — an encoder's end trim, which
+ * ffmpeg drops). ffmpeg's Duration is Info's Duration printed to 10 ms (or
+ * none: a live recording or one written to a pipe), and block timestamps are
+ * rounded to the TimestampScale (1 ms by default), so neither is an exact
+ * count. The walk reads the Segment's level-1 element headers, and each
+ * Cluster whole (one read a Cluster, parsed in memory; a Cluster of unknown
+ * size — a live recording, ffmpeg's `-live 1` or a pipe — ends where the next
+ * level-1 element starts, RFC 8794 §6.2): one pass over the file. null for a
+ * Cluster over 64 MiB, a video track, more than one audio track, laced
+ * blocks of a codec counted by its packets, or a block whose duration nothing states.
  */
-/** one audio track, no video, and it is Opus or states a CodecDelay: the block walk can change the duration */
-const walkWorth = (tracks: Array<{ type: number; codecId: string; codecDelay: number }>): boolean => {
-  const audio = tracks.filter((t) => t.type === 2);
-  return audio.length === 1 && !tracks.some((t) => t.type === 1) && (audio[0].codecId === 'A_OPUS' || audio[0].codecDelay > 0);
-};
+/** one audio track, no video: the block walk gives what decodes */
+const walkWorth = (tracks: Array<{ type: number }>): boolean => tracks.filter((t) => t.type === 2).length === 1 && !tracks.some((t) => t.type === 1);
 
 async function matroskaAudio(fh: FileHandle, size: number, start: number, h: Buffer): Promise<Structure['matroskaAudio']> {
   const [hdrLen, l1] = vint(h, 4);
@@ -828,21 +954,38 @@ async function matroskaAudio(fh: FileHandle, size: number, start: number, h: Buf
   const bodyAt = start + segAt + 4 + l2;
   const segEnd = segLen < 0 ? size : Math.min(size, bodyAt + segLen);
   let scale = 1e6;
-  const tracks: Array<{ number: number; type: number; codecId: string; codecDelay: number; defaultDuration: number }> = [];
-  const clusters: Array<{ at: number; len: number }> = [];
+  type Track = { number: number; type: number; codecId: string; codecDelay: number; defaultDuration: number; rate: number; priv: Buffer | null };
+  const tracks: Track[] = [];
+  /** each Cluster's body, read whole */
+  const clusters: Buffer[] = [];
   for (let p = bodyAt, n = 0; p + 2 <= segEnd && n < 1_000_000; n++) {
     const b = await readAt(fh, p, 12);
     const [id, il] = ebmlId(b, 0);
     if (id < 0) break;
     const [len, sl] = vint(b, il);
     if (sl === 0) break;
-    if (len < 0) return null; // unknown size: a live recording's Cluster, whose end only a walk of every block finds
     const at = p + il + sl;
     if (id === MKV.cluster) {
-      // only where the trims matter (Opus, or any track with a CodecDelay) are the Clusters read; else nothing is
       if (!clusters.length && tracks.length && !walkWorth(tracks)) return null;
-      clusters.push({ at, len });
-    }
+      if (len < 0) {
+        // unknown size: the Cluster's children up to the next level-1 element (or the file's end)
+        const body = await readAt(fh, at, Math.min(segEnd - at, 64 << 20));
+        let q = 0;
+        while (q < body.length) {
+          const [cid, cil] = ebmlId(body, q);
+          if (cid < 0 || MKV_TOP.has(cid)) break;
+          const [clen, csl] = vint(body, q + cil);
+          if (csl === 0 || clen < 0 || q + cil + csl + clen > body.length) break;
+          q += cil + csl + clen;
+        }
+        if (q === body.length && at + q < segEnd) return null; // over 64 MiB
+        clusters.push(body.subarray(0, q));
+        p = at + q;
+        continue;
+      }
+      if (len > 64 << 20) return null;
+      clusters.push(await readAt(fh, at, len));
+    } else if (len < 0) return null;
     else if ((id === MKV.info || id === MKV.tracks) && len <= 1 << 20) {
       const body = await readAt(fh, at, len);
       if (id === MKV.info) {
@@ -850,13 +993,19 @@ async function matroskaAudio(fh: FileHandle, size: number, start: number, h: Buf
         if (ts) scale = ebmlUint(body, ts.at, ts.len);
       } else {
         for (const e of ebmlChildren(body, 0, body.length).filter((c) => c.id === MKV.trackEntry)) {
-          const t = { number: 0, type: 0, codecId: '', codecDelay: 0, defaultDuration: 0 };
+          const t: Track = { number: 0, type: 0, codecId: '', codecDelay: 0, defaultDuration: 0, rate: 0, priv: null };
           for (const c of ebmlChildren(body, e.at, e.at + e.len)) {
             if (c.id === MKV.trackNumber) t.number = ebmlUint(body, c.at, c.len);
             else if (c.id === MKV.trackType) t.type = ebmlUint(body, c.at, c.len);
             else if (c.id === MKV.codecId) t.codecId = body.toString('latin1', c.at, c.at + c.len).replace(/\0+$/, '');
+            else if (c.id === MKV.codecPrivate) t.priv = body.subarray(c.at, c.at + c.len);
             else if (c.id === MKV.codecDelay) t.codecDelay = ebmlUint(body, c.at, c.len);
             else if (c.id === MKV.defaultDuration) t.defaultDuration = ebmlUint(body, c.at, c.len);
+            else if (c.id === MKV.audio) {
+              const f = ebmlChildren(body, c.at, c.at + c.len).find((x) => x.id === MKV.samplingFrequency);
+              if (f?.len === 4) t.rate = body.readFloatBE(f.at);
+              else if (f?.len === 8) t.rate = body.readDoubleBE(f.at);
+            }
           }
           tracks.push(t);
         }
@@ -865,24 +1014,43 @@ async function matroskaAudio(fh: FileHandle, size: number, start: number, h: Buf
     p = at + len;
   }
   if (!walkWorth(tracks) || !clusters.length || scale <= 0) return null;
-  const audio = tracks.filter((t) => t.type === 2);
-  const track = audio[0];
-  /** a block's duration in ns (NaN: nothing states it): `stated` (BlockDuration, ns) or the track's DefaultDuration × frames or the Opus TOC */
-  const blockNs = (b: Buffer, at: number, len: number, stated: number): number => {
-    const [num, nl] = vint(b, at);
+  const track = tracks.filter((t) => t.type === 2)[0];
+  const codec = track.codecId;
+  const vorbis = codec === 'A_VORBIS' && track.priv ? (() => {
+    const packets = xiphPackets(track.priv);
+    return packets && packets.length === 3 ? vorbisModes(packets[0], packets[2]) : null;
+  })() : null;
+  if (codec === 'A_VORBIS' && !vorbis) return null;
+  let prevBlock = 0;
+  /** samples → ns at the track's rate (NaN: no rate) */
+  const at = (samples: number, rate: number) => (rate > 0 ? (samples * 1e9) / rate : NaN);
+  /** a block's duration in ns (−1: another track's; NaN: nothing states it): what its frames decode to, or `stated` (BlockDuration, ns), or DefaultDuration × frames */
+  const blockNs = (b: Buffer, from: number, len: number, stated: number): number => {
+    const [num, nl] = vint(b, from);
     if (num !== track.number || nl === 0 || len < nl + 4) return -1; // not this track's
+    const laced = (b[from + nl + 2] & 0x06) !== 0;
+    const frames = laced ? b[from + nl + 3] + 1 : 1; // laced: the frame count follows the flags
+    const data = b.subarray(from + nl + 3, from + len);
+    if (codec === 'A_AAC' || codec.startsWith('A_AAC/')) return at(1024 * frames, track.rate);
+    if (/^A_MPEG\/L[123]$/.test(codec) && !laced) return at(mpegFrameSamples(data), track.rate) || NaN;
+    if (vorbis) {
+      if (laced || !data.length || data[0] & 1) return NaN;
+      const modes = vorbis.modeBlockflag.length;
+      const mode = modes === 1 ? 0 : (data[0] >> 1) & ((1 << Math.ceil(Math.log2(modes))) - 1);
+      const cur = vorbis.blocksize[vorbis.modeBlockflag[mode] ?? 0];
+      const out = prevBlock ? (prevBlock + cur) / 4 : 0;
+      prevBlock = cur;
+      return at(out, track.rate);
+    }
+    if (!laced && codec === 'A_OPUS') return (opusPacketSamples(data) * 1e9) / 48000;
     if (!Number.isNaN(stated)) return stated;
-    const laced = (b[at + nl + 2] & 0x06) !== 0;
-    if (track.defaultDuration) return track.defaultDuration * (laced ? b[at + nl + 3] + 1 : 1); // laced: the frame count follows the flags
-    if (!laced && track.codecId === 'A_OPUS') return (opusPacketSamples(b.subarray(at + nl + 3, at + len)) * 1e9) / 48000;
+    if (track.defaultDuration) return track.defaultDuration * frames;
     return NaN;
   };
   let totalNs = 0;
   let blocks = 0;
   let lastDiscardNs = 0;
-  for (const c of clusters) {
-    if (c.len > 64 << 20) return null;
-    const b = await readAt(fh, c.at, c.len);
+  for (const b of clusters) {
     for (const e of ebmlChildren(b, 0, b.length)) {
       let ns = -1;
       let discard = 0;
@@ -904,7 +1072,7 @@ async function matroskaAudio(fh: FileHandle, size: number, start: number, h: Buf
   }
   const sec = (totalNs - track.codecDelay - lastDiscardNs) / 1e9;
   if (!blocks || !(sec > 0)) return null;
-  return { sec, blocksSec: totalNs / 1e9, codecDelayNs: track.codecDelay, discardPaddingNs: lastDiscardNs, codecId: track.codecId, source: 'the sum of its block durations less CodecDelay and DiscardPadding' };
+  return { sec, blocksSec: totalNs / 1e9, codecDelayNs: track.codecDelay, discardPaddingNs: lastDiscardNs, codecId: track.codecId, source: 'the samples its blocks decode to, less CodecDelay and DiscardPadding' };
 }
 
 /**

@@ -136,19 +136,21 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
     }
     const late = await lateId3(fh, head.subarray(0, bytesRead), meta);
     if (late) return late;
-    const appended = await appendedId3v24(fh, head.subarray(0, bytesRead), size);
+    const appended = await appendedId3(fh, head.subarray(0, bytesRead), size, type?.mime === 'audio/mpeg');
     if (appended) {
-      // an ID3v2.4 tag appended at the end (ID3v2.4 §3.4/§5, found by its footer), which neither reader looks for
-      const fixed = await parseBuffer(appended, { mimeType: 'audio/mpeg' }, { duration: false, skipCovers: false, skipPostHeaders: true }).catch(() => null);
-      const frames = fixed?.native['ID3v2.4'];
+      // an ID3v2 tag appended at the end (after the audio), where neither reader looks
+      const version = `ID3v2.${appended.version}`;
+      const fixed = await parseBuffer(appended.tag, { mimeType: 'audio/mpeg' }, { duration: false, skipCovers: false, skipPostHeaders: true }).catch(() => null);
+      const frames = fixed?.native[version];
       if (fixed && frames?.length) {
-        meta.native = { ...meta.native, 'ID3v2.4': [...(meta.native['ID3v2.4'] ?? []), ...frames] };
+        meta.native = { ...meta.native, [version]: [...(meta.native[version] ?? []), ...frames] };
         const had = meta.common as unknown as Record<string, unknown>;
         for (const [k, v] of Object.entries(fixed.common)) {
           const empty = (x: unknown) => x === undefined || x === null || (Array.isArray(x) && x.length === 0) || (typeof x === 'object' && !Array.isArray(x) && (x as { no?: unknown }).no === null);
           if (!empty(v) && empty(had[k])) had[k] = v;
         }
-        return { meta, repaired: 'The ID3v2.4 tag is appended at the end of the file (after the audio, found by its footer), where ffmpeg and music-metadata do not look; its tags were read from there.' };
+        const how = appended.version === 4 ? 'found by its footer' : `found by its header; ${version} has no footer, and its place is the file's start`;
+        return { meta, repaired: `The ${version} tag is appended at the end of the file (after the audio, ${how}), where ffmpeg and music-metadata do not look; its tags were read from there.` };
       }
     }
     return { meta };
@@ -188,24 +190,59 @@ async function lateId3(fh: FileHandle, head: Buffer, meta: IAudioMetadata): Prom
   return null;
 }
 
+/** how far from the file's end a footer-less ID3v2.2/2.3 tag appended after the audio is looked for (its header): a tag with a larger picture is not found */
+const APPENDED_SCAN = 256 << 10;
+
 /**
- * An ID3v2.4 tag appended after the audio (ID3v2.4 §3.4: a footer "3DI"
- * closes it, so a reader can find it from the end — before an ID3v1 tag if
- * one follows): the tag's bytes (header, frames, footer), or null when the
- * file has none (a tag at the file's start, with a footer, is not one).
+ * An ID3v2 tag appended after the audio (as some taggers write it): its
+ * bytes (header, frames, any footer), or null when the file has none. An
+ * ID3v2.4 tag is found by its footer ("3DI", ID3v2.4 §3.4/§5, so a reader can
+ * find it from the end); an ID3v2.2/2.3 tag has no footer, so its header is
+ * looked for in the file's last 256 KiB (APPENDED_SCAN; MPEG audio only, `mpeg`): "ID3", version 2–4, a
+ * syncsafe size, and the tag ending exactly where the file does — or where
+ * an ID3v1 tag (the last 128 bytes) or an APEv2 tag (its footer) after it
+ * begins. A tag at the file's start is not one.
  */
-async function appendedId3v24(fh: FileHandle, head: Buffer, size: number): Promise<Buffer | null> {
-  for (const end of [size, size - 128]) {
+async function appendedId3(fh: FileHandle, head: Buffer, size: number, mpeg: boolean): Promise<{ tag: Buffer; version: number } | null> {
+  const startTag = id3v2Length(head);
+  // where an appended tag may end: the file's end, before an ID3v1 tag, before an APEv2 tag (found by its footer)
+  const ends = [size];
+  if (size >= 128) {
+    const t = Buffer.alloc(3);
+    await fh.read(t, 0, 3, size - 128);
+    if (t.toString('latin1') === 'TAG') ends.push(size - 128);
+  }
+  for (const e of [...ends]) {
+    if (e < 32) continue;
+    const f = Buffer.alloc(32);
+    await fh.read(f, 0, 32, e - 32);
+    if (f.toString('latin1', 0, 8) === 'APETAGEX') {
+      const apeLen = f.readUInt32LE(12) + (f.readUInt32LE(20) & 0x80000000 ? 32 : 0); // items + footer, and a header if flagged
+      if (apeLen < e) ends.push(e - apeLen);
+    }
+  }
+  for (const end of ends) {
     if (end < 20) continue;
     const f = Buffer.alloc(10);
     await fh.read(f, 0, 10, end - 10);
     if (f.toString('latin1', 0, 3) !== '3DI' || f[3] !== 4 || (f[6] | f[7] | f[8] | f[9]) & 0x80) continue;
     const body = (f[6] << 21) | (f[7] << 14) | (f[8] << 7) | f[9];
     const start = end - 10 - body - 10;
-    if (start < id3v2Length(head) || body > 64 << 20) return null; // not inside (or being) the tag at the start
+    if (start < startTag || body > 64 << 20) return null; // not inside (or being) the tag at the start
     const tag = Buffer.alloc(body + 20);
     await fh.read(tag, 0, tag.length, start);
-    return tag.toString('latin1', 0, 3) === 'ID3' && tag[3] === 4 ? tag : null;
+    return tag.toString('latin1', 0, 3) === 'ID3' && tag[3] === 4 ? { tag, version: 4 } : null;
+  }
+  const from = Math.max(startTag, size - APPENDED_SCAN);
+  if (!mpeg || size - from < 10) return null;
+  const tail = Buffer.alloc(size - from);
+  await fh.read(tail, 0, tail.length, from);
+  for (let at = tail.lastIndexOf('ID3', tail.length - 10, 'latin1'); at >= 0; at = at > 0 ? tail.lastIndexOf('ID3', at - 1, 'latin1') : -1) {
+    const h = tail.subarray(at, at + 10);
+    if (h[3] < 2 || h[3] > 3 || h[4] === 0xff || (h[6] | h[7] | h[8] | h[9]) & 0x80) continue;
+    const len = id3v2Length(h);
+    if (!len || !ends.includes(from + at + len)) continue;
+    return { tag: Buffer.from(tail.subarray(at, at + len)), version: h[3] };
   }
   return null;
 }
@@ -760,6 +797,8 @@ function demuxerNames(cacheDir?: string): Promise<Set<string>> {
 const CONTENT_EXTS: Record<string, string[]> = {
   wav: ['wave', 'bwf'], rf64: ['wav'], w64: ['wav'], aiff: ['aif', 'aifc', 'afc'], mp3: ['mp1', 'mpga'], ogg: ['oga', 'opus', 'spx', 'ogx'], wv: ['wvc'], caf: [], asf: ['wma', 'wmv'],
   matroska: ['mka', 'mkv', 'mk3d', 'webm'], mov: ['m4a', 'm4b', 'm4v', 'mp4', 'mov', '3gp'], aac: ['adts'],
+  // MPEG-PS and -TS: ffmpeg's mpeg and mpegts demuxers find them by content and list no extension (a .mpg read as "mpeg" is no lie)
+  mpeg: ['mpg', 'mpe', 'vob', 'm2p', 'ps', 'evo'], mpegts: ['ts', 'm2ts', 'mts', 'm2t'],
 };
 
 /** What ffmpeg says of a file's extension against the container it found (see extensionWarning). */
@@ -871,26 +910,30 @@ export function codecWarning(path: string, codec: string | undefined): string | 
  * the last packet's start, a frame short) — and the audio's bytes (the sum of
  * packet sizes). For files whose container states no duration, only an
  * estimate, or one that cannot fit the file. null when ffmpeg could not.
- * Cost: one read of the file, no decode.
+ * Cost: one read of the file, no decode. `decode`: count what decodes instead
+ * (decodedCount: one decode), also where the packets carry no timestamps;
+ * `sampleRate`: the first audio stream's rate (Hz) as parseFfmpegInfo read it,
+ * which a decode count needs (without it, no count).
  */
-export async function measureAudioStream(path: string, signal?: AbortSignal, opts: { decode?: boolean } = {}): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
-  if (opts.decode) return decodedCount(path, signal);
+export async function measureAudioStream(path: string, signal?: AbortSignal, opts: { decode?: boolean; sampleRate?: number } = {}): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
+  if (opts.decode) return decodedCount(path, opts.sampleRate, signal);
   const r = await runFfmpeg(['-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'framecrc', '-'], { signal, maxStdout: 256 * 1024 * 1024 }).catch(() => null);
   if (!r || r.code !== 0) return null;
   // a packet ffmpeg called corrupt (a truncated file's last one) and what follows it do not decode
   const corrupt = [...r.stderr.matchAll(/Packet corrupt \(stream = 0, dts = (-?\d+)\)/g)].map((m) => Number(m[1]));
   const packets = packetSpan(r.stdout.toString('latin1'), corrupt.length ? Math.min(...corrupt) : undefined);
   // packets without timestamps (RealMedia: every pts 0) span nothing: what decodes is counted instead
-  if (packets?.untimed) return decodedCount(path, signal);
+  if (packets?.untimed) return decodedCount(path, opts.sampleRate, signal);
   if (!packets || packets.durationSec <= 0) return null;
   return { durationSec: packets.durationSec, audioBytes: packets.bytes, damage: damageIn(r.stderr, []) };
 }
 
 /**
  * Decode the first audio stream to nothing (`-f null`) and take ffmpeg's own
- * closing count at verbose level ("Input stream #0:N (audio): P packets read
+ * closing count at verbose level (audioStreamCounts) ("Input stream #0:N (audio): P packets read
  * (B bytes); F frames decoded (S samples)"): S over the stream's sample rate is
- * what decodes, to the sample, and B the audio's bytes. For a stream without
+ * what decodes, to the sample, and B the audio's bytes. `rate`: that stream's
+ * sample rate as parseFfmpegInfo read it (the caller's). For a stream without
  * a stated length (an MP3 without a Xing/Info/VBRI header, ADTS AAC), whose
  * packet read (measureAudioStream's default) is not what decodes: the
  * demuxer's parser hands bytes after the last frame (an APEv2 tag without a
@@ -898,10 +941,9 @@ export async function measureAudioStream(path: string, signal?: AbortSignal, opt
  * the decoder drops ("Header missing"). Cost: one decode (an MP3: ~0.4 s CPU
  * for 5 min, against ~0.1 s for the packet read). null when ffmpeg could not.
  */
-async function decodedCount(path: string, signal?: AbortSignal): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
+async function decodedCount(path: string, rate: number | undefined, signal?: AbortSignal): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
   const r = await runFfmpeg(['-v', 'verbose', '-i', path, '-map', '0:a:0', '-f', 'null', '-'], { signal, maxStdout: 0 }).catch(() => null);
-  if (!r || r.code !== 0) return null;
-  const rate = Number(/^\s*Stream #0:\d+[^:]*: Audio: [^\n]*?, (\d+) Hz/m.exec(r.stderr)?.[1]);
+  if (!r || r.code !== 0 || !rate) return null;
   const counts = audioStreamCounts(r.stderr);
   if (!counts?.samples || !(rate > 0)) return null;
   return { durationSec: counts.samples / rate, audioBytes: counts.bytes, damage: damageIn(r.stderr, []) };
@@ -992,15 +1034,21 @@ export function audioBitrateKbps(x: {
 }
 
 /**
- * MPEG-TS audio (no video): the container states no length (ffmpeg's Duration
- * is its estimate from the first and last PTS, 19.95 s for 20.04 s of AAC),
- * and every packet decodes — ffmpeg 5.1 trims no priming there (ADTS states
- * none) — so the packets' span (measureAudioStream: a packet read, no decode)
- * is what decodes, to the sample: the probe states it, as the library's
- * decode does. Pure.
+ * Audio (no video) whose container states no count of its samples, and
+ * whose every packet decodes whole — ffmpeg 5.1 trims no priming there — so
+ * the packets' span (measureAudioStream: a packet read, no decode) is what
+ * decodes, to the sample: the probe states it, as the library's decode does.
+ * MPEG-TS and MPEG-PS (ffmpeg's Duration is its estimate from the first and
+ * last PTS printed to 10 ms: 19.95 s for 20.04 s of AAC in TS; 5.85 s for
+ * 6.034 s of MP3 in PS, 6.01 for 6.008 of MP2), and MPEG audio (MP1/MP2/MP3)
+ * in WAV (its Duration is the data chunk over the fmt byte rate: 6.03 for
+ * 6.034 decoded). Pure.
  */
 export function packetsAreDuration(ff: Pick<FfmpegStated, 'container' | 'streams'>): boolean {
-  return ff.container === 'mpegts' && ff.streams.some((s) => s.type === 'audio') && !ff.streams.some((s) => s.type === 'video' && !s.attachedPic);
+  const audio = ff.streams.find((s) => s.type === 'audio');
+  if (!audio || ff.streams.some((s) => s.type === 'video' && !s.attachedPic)) return false;
+  const c = ff.container.split(',');
+  return c[0] === 'mpegts' || c[0] === 'mpeg' || (c.includes('wav') && /^mp[123]/.test(audio.codec ?? ''));
 }
 
 /**
@@ -1187,7 +1235,16 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     if (structure?.truncated && !(far && measured.damage))
       warnings.push(`The file appears truncated or damaged: ${truncationText(structure.truncated)}${far && !durationEstimated && decodable === undefined ? `; its header states ${fmtTime(stated!)}` : ''}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
     durationEstimated = false;
-  } else if (durationEstimated && stated !== null) {
+  }
+  // iTunSMPB with this audio's count but a priming the encoder did not use (Apple's 2112 on ffmpeg's AAC, which primes
+  // 1024): ffmpeg skips the tag's priming (libavformat/mov.c reads it), so real audio is cut and less decodes than the
+  // tag counts — what decodes is shown (the decode's count: the library's decode, the probe's decodedCount)
+  if (smpb && !smpb.stale && measured && measured.durationSec > 0 && measured.durationSec < smpb.sec - 1 / smpb.rate) {
+    durationSec = measured.durationSec;
+    const cut = Math.round((smpb.sec - measured.durationSec) * smpb.rate);
+    warnings.push(`The iTunSMPB tag's priming (${smpb.priming} samples) is more than this audio's encoder put in: the tag states ${durationShown(smpb.sec).toFixed(3)} s of audio, but ffmpeg skips the tag's ${smpb.priming} priming samples and ${cut} samples of real audio with them; shown: what decodes, ${durationShown(measured.durationSec).toFixed(3)} s.`);
+  }
+  if (!(measured && measured.durationSec > 0) && durationEstimated && stated !== null) {
     warnings.push(`The duration ${fmtTime(stated)} is an estimate from the first frames' bitrate${why ? ` ${why.trim()}` : ''}; it may be far off.`);
   }
   // bitrate of the audio alone
@@ -1275,9 +1332,10 @@ function statedOff(kbps: number, bytes: number, sec: number): boolean {
  * its count is more than the container's duration (`statedSec`, ffmpeg's)
  * holds, or less by more than its priming, padding and one 2048-sample frame
  * (a tag copied from another encode by a tagger, or kept through a re-encode
- * or a cut); the length is then not taken from it.
+ * or a cut); the length is then not taken from it. `priming`: the tag's
+ * priming in samples, `rate` the sample rate (Hz) its counts are at.
  */
-export function itunSmpbSec(mm: IAudioMetadata | null, container: string, statedSec?: number | null): { sec: number; stale: boolean } | null {
+export function itunSmpbSec(mm: IAudioMetadata | null, container: string, statedSec?: number | null): { sec: number; stale: boolean; priming: number; rate: number } | null {
   if (!mm || !container.split(',').includes('mov') || !mm.format.sampleRate) return null;
   const rate = mm.format.sampleRate;
   const tag = (mm.native?.iTunes ?? []).find((t) => /iTunSMPB$/i.test(t.id));
@@ -1287,7 +1345,7 @@ export function itunSmpbSec(mm: IAudioMetadata | null, container: string, stated
   const held = statedSec && statedSec > 0 ? statedSec * rate : null;
   // ffmpeg prints its duration to 10 ms: half of that, and one sample, is the reading's own slack
   const stale = held !== null && (samples > held + 0.005 * rate + 1 || samples < held - (parseInt(m[1], 16) + parseInt(m[2], 16) + 2048 + 0.005 * rate));
-  return { sec: samples / rate, stale };
+  return { sec: samples / rate, stale, priming: parseInt(m[1], 16), rate };
 }
 
 /**

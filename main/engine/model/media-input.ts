@@ -2,15 +2,16 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writ
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { StudioError } from '@contract';
 import { ffmpegReason, runFfmpeg } from '../media/ffmpeg';
 import { imaAdpcmToPcmWav, isImaAdpcm } from '../media/ima-adpcm';
 import { inputPartOf, readPcm, type PcmReadResult } from '../media/pcm';
-import { parseFfmpegInfo, statMediaFile } from '../media/probe';
+import { bestIfNotFirst, bestStream, parseFfmpegInfo, statMediaFile } from '../media/probe';
 import { wavLayout } from '../media/riff';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { gifTransparentRgb, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, tiffFacts } from './preprocess/pillow-rgb';
+import { gifTransparentRgb, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -51,22 +52,39 @@ export async function decodeAudio(
   const filter = regionFilter(opts.region);
   // an IMA ADPCM WAV: decoded as the standard (and the reference's libsox) does, then read like any PCM WAV
   const ima = await imaReference(path);
+  // a file of several audio streams: the one the reference's loader picks (bestStream), when it is not the first —
+  // found from the input's stream lines as ffmpeg prints them, before it decodes: the first run is then stopped
+  // there (a start, not a whole decode) and the best stream decoded
+  const stop = new AbortController();
+  let other: number | null = null;
+  let head = '';
+  const watch = (l: { text: string }) => {
+    if (other !== null || stop.signal.aborted) return;
+    if (!/^(Stream mapping:|Output #0)/.test(l.text)) {
+      if (head.length < 100_000) head += l.text + '\n';
+      return;
+    }
+    other = bestIfNotFirst(parseFfmpegInfo(head).streams, 'audio');
+    if (other !== null) stop.abort();
+  };
   const decode = async (stream?: string) => {
     const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
-    const pcm = await readPcm(ima?.path ?? path, { filter, signal: opts.signal, onFrames: sinkWriter(sink), stream }).catch((err) => {
+    const first = stream === undefined;
+    const signal = first ? (opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal) : opts.signal;
+    const pcm = await readPcm(ima?.path ?? path, { filter, signal, onFrames: sinkWriter(sink), stream, onLogLine: first ? watch : undefined }).catch((err) => {
       sink.close();
+      if (first && other !== null && !opts.signal?.aborted) return null; // stopped here: the best stream is decoded next
       throw err;
     });
     return { pcm, sink };
   };
   try {
     let { pcm, sink } = await decode();
-    // a file of several audio streams: the one the reference's loader picks, when it is not the first
-    const best = pcm.format ? bestStream(inputPartOf(pcm.log), 'audio') : null;
-    if (best !== null && best !== firstStream(inputPartOf(pcm.log), 'audio')) {
+    if (!pcm || other !== null) {
       sink.close();
-      ({ pcm, sink } = await decode(`0:${best}`));
+      ({ pcm, sink } = await decode(`0:${other}`));
     }
+    if (!pcm) throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded.`);
     return finishAudio(pcm, sink, basename(path), opts.region);
   } finally {
     ima?.close();
@@ -91,37 +109,6 @@ async function imaReference(path: string): Promise<{ path: string; close(): void
     close();
     return null; // unreadable here: ffmpeg reads it and names the fault
   }
-}
-
-/**
- * The stream of `type` that libavformat's av_find_best_stream picks from an `ffmpeg -i` log — the stream the
- * reference's loaders read: torchaudio's ffmpeg loader (StreamReader's default audio stream) and decord's
- * VideoReader (av_find_best_stream(…, AVMEDIA_TYPE_VIDEO, -1, -1, …)). libavformat 5.1 (utils.c): the highest
- * disposition score (not hearing/visual impaired: +1, "default": +1), then more probed frames (capped at 5:
- * only a one-frame attached picture falls short), then the higher stated bitrate; on a tie the earlier
- * stream. Audio streams without channels or a sample rate are skipped. null: no stream of `type`.
- */
-export function bestStream(log: string, type: 'audio' | 'video', skipAttachedPics = false): number | null {
-  let best: { index: number; disposition: number; frames: number; bitrate: number } | null = null;
-  const re = /^\s*Stream #0:(\d+)[^:]*: (Audio|Video): (.*)$/gm;
-  for (let m; (m = re.exec(log)); ) {
-    if (m[2]!.toLowerCase() !== type) continue;
-    const rest = m[3]!;
-    if (type === 'audio' && !/\d+ Hz/.test(rest)) continue;
-    if (skipAttachedPics && /\(attached pic\)/.test(rest)) continue;
-    const disposition = (/\((hearing|visual) impaired\)/.test(rest) ? 0 : 1) + (/\(default\)/.test(rest) ? 1 : 0);
-    const frames = /\(attached pic\)/.test(rest) ? 1 : 5;
-    const bitrate = Number(/(\d+) kb\/s/.exec(rest)?.[1] ?? 0);
-    if (best && (best.disposition > disposition || (best.disposition === disposition && (best.frames > frames || (best.frames === frames && best.bitrate >= bitrate))))) continue;
-    best = { index: Number(m[1]), disposition, frames, bitrate };
-  }
-  return best?.index ?? null;
-}
-
-/** The index of the first stream of `type` in an `ffmpeg -i` log, or null. */
-function firstStream(log: string, type: 'audio' | 'video'): number | null {
-  const m = new RegExp(`^\\s*Stream #0:(\\d+)[^:]*: ${type === 'audio' ? 'Audio' : 'Video'}: `, 'm').exec(log);
-  return m ? Number(m[1]) : null;
 }
 
 function regionFilter(region?: [number, number]): string | undefined {
@@ -238,15 +225,15 @@ type StreamInfo = ReturnType<typeof parseFfmpegInfo>['streams'][number];
  * av_find_best_stream picks (bestStream: a "default" one before others, then the higher bitrate, then the
  * first); else the first video stream. `log`: the `ffmpeg -i` text `info` was parsed from.
  */
-function modelVideoStream(info: ReturnType<typeof parseFfmpegInfo>, log: string): StreamInfo | undefined {
-  const best = bestStream(log, 'video', true);
+function modelVideoStream(info: ReturnType<typeof parseFfmpegInfo>): StreamInfo | undefined {
+  const best = bestStream(info.streams, 'video', true);
   return info.streams.find((s) => s.type === 'video' && s.index === best) ?? info.streams.find((s) => s.type === 'video');
 }
 
 async function videoStream(path: string, signal?: AbortSignal) {
   const log = (await runFfmpeg(['-i', path], { signal })).stderr;
   const info = parseFfmpegInfo(log);
-  return { info, video: modelVideoStream(info, log) };
+  return { info, video: modelVideoStream(info) };
 }
 
 /** Decode chosen frames (0-based, presentation order) as rgb24. */
@@ -305,7 +292,7 @@ const COUNT_OUTPUT = ['-map', '0:V:0', '-c', 'copy', '-an', '-sn', '-dn', '-f', 
  */
 function countFromLog(log: string, frameLine: string | undefined, out: number): { info: ReturnType<typeof parseFfmpegInfo>; video: StreamInfo | undefined; frames: number } | null {
   const info = parseFfmpegInfo(inputPartOf(log));
-  const video = modelVideoStream(info, inputPartOf(log));
+  const video = modelVideoStream(info);
   if (!video) return { info, video, frames: 0 }; // no video at all: the caller says so, as before
   const copied = new RegExp(`Stream #0:(\\d+) -> #${out}:0 \\(copy\\)`).exec(log);
   const frames = frameLine === undefined ? undefined : lastFrameCount(frameLine);
@@ -327,13 +314,16 @@ async function countDecoded(path: string, streamIndex: number, signal?: AbortSig
  * the plan indexes the frames the select filter numbers (it failed with "delivered 9 of the 10 video
  * frames" before, or picked frames shifted by the hidden ones).
  */
-async function pixelsOf(path: string, video: StreamInfo, frames: number, signal?: AbortSignal, statedSec?: number | null): Promise<VideoPixels> {
+async function pixelsOf(path: string, video: StreamInfo, frames: number, signal?: AbortSignal, statedSec?: number | null, onRecount?: () => void): Promise<VideoPixels> {
   const name = basename(path);
   if (!video.width || !video.height) throw new StudioError('NOT_MEDIA', `"${name}" has no video stream.`);
   if (!video.fps) throw new StudioError('NOT_MEDIA', `"${name}": the video's frame rate is unknown.`);
   if (frames === 0) throw new StudioError('DECODE_FAILED', `"${name}" has a video stream with no frames.`);
   const fps = exactFps(video.fps);
-  if (statedSec && statedSec > 0 && frames / fps > statedSec + 2 / fps) frames = Math.min(frames, await countDecoded(path, video.index, signal));
+  if (statedSec && statedSec > 0 && frames / fps > statedSec + 2 / fps) {
+    onRecount?.();
+    frames = Math.min(frames, await countDecoded(path, video.index, signal));
+  }
   if (frames === 0) throw new StudioError('DECODE_FAILED', `"${name}" has a video stream with no frames that are shown.`);
   const plan = framePlan(fps, frames);
   const decoded = await decodeFrames(path, video.index, plan.flat(), video.width, video.height, signal);
@@ -354,7 +344,7 @@ export interface VideoPixels {
 /**
  * The vision encoder's input for a video: [15, 3, 2, 224, 224]. Two ffmpeg
  * runs: the streams and the packet count in one (COUNT_OUTPUT), the chosen
- * frames in the other. `separateRuns`: the path before issue 13 — a probe
+ * frames in the other (three when an edit list hides frames: pixelsOf's recount). `separateRuns`: the path before issue 13 — a probe
  * run, a packet-count run, a frame run — which is also the fallback when the
  * first run cannot vouch for its count (the tests compare the two, bit for bit).
  * Errors: NOT_FOUND/UNREADABLE (statMediaFile), NOT_MEDIA (no video stream,
@@ -410,7 +400,7 @@ export async function videoAndSoundtrack(
   });
   const found = pcm.format ? countFromLog(pcm.log, frameLine, 1) : null;
   // the soundtrack the reference reads is not the first audio stream (bestStream): decoded apart, as decodeAudio picks it
-  const otherAudio = !!found && bestStream(inputPartOf(pcm.log), 'audio') !== firstStream(inputPartOf(pcm.log), 'audio');
+  const otherAudio = !!found && bestIfNotFirst(found.info.streams, 'audio') !== null;
   if (!found || !found.video || otherAudio) {
     sink.close();
     const video = await videoInput(path, opts.signal, { separateRuns: true });
@@ -419,7 +409,9 @@ export async function videoAndSoundtrack(
   }
   const audio = finishAudio(pcm, sink, basename(path));
   try {
-    return { video: await pixelsOf(path, found.video, found.frames, opts.signal, found.info.durationSec), audio, runs: 2 };
+    let runs = 2;
+    const video = await pixelsOf(path, found.video, found.frames, opts.signal, found.info.durationSec, () => runs++); // + the edit-list recount, when it runs
+    return { video, audio, runs };
   } catch (err) {
     audio.close();
     throw err;
@@ -534,6 +526,19 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   // as Pillow/libtiff and scanners write it); Pillow reads it through libtiff. Refused rather than shown black.
   if (tiff && (tiff.compression === 6 || tiff.compression === 7)) {
     throw new StudioError('DECODE_FAILED', `"${name}" is a JPEG-compressed TIFF, which the decoder here reads as a black picture. Save it as PNG or JPEG and use that.`);
+  }
+  // a 32-bit float or integer gray TIFF (Pillow's modes F and I), which ffmpeg 5.1 does not decode: read here as Pillow converts it
+  if (tiff && tiff.bitsPerSample === 32 && tiff.samplesPerPixel === 1 && head) {
+    let gray: ReturnType<typeof tiffGray32Rgb>;
+    try {
+      gray = tiffGray32Rgb(head, (d) => inflateSync(d));
+    } catch (err) {
+      throw new StudioError('DECODE_FAILED', `"${name}" is a 32-bit grayscale TIFF that cannot be read here: ${(err as Error).message}. Save it as an 8- or 16-bit PNG or TIFF and use that.`);
+    }
+    if (gray) {
+      if (gray.w * gray.h > MAX_IMAGE_PIXELS) throw new StudioError('BAD_ARGS', `"${name}" is ${gray.w}×${gray.h} pixels, more than the ${Math.round(MAX_IMAGE_PIXELS / 1e6)} megapixels allowed (it may be a decompression bomb). Use a smaller cover image.`);
+      return tiff.orientation !== 1 ? pillowTiffTranspose(gray.rgb, gray.w, gray.h, tiff.orientation) : gray;
+    }
   }
   const { info, video: first } = await videoStream(path, signal);
   // an ICO holds one image per size; ffmpeg lists them in file order, Pillow opens the largest (IcoFile: sorted by

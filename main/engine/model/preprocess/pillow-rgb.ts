@@ -14,6 +14,13 @@
  *   UpsampleRgbLinePair: the 9-3-3-1 filter as its two diagonals) and its
  *   YUV → RGB (src/dsp/yuv.h VP8YUVToR/G/B, 14-bit fixed point, BT.601
  *   limited range), as WebPDecode does by default.
+ * - YCbCr TIFF (PhotometricInterpretation 6, not JPEG-compressed; as ffmpeg
+ *   writes a yuv420p picture): Pillow reads it through libtiff's RGBA
+ *   interface (TIFFRGBAImage: putcontig8bitYCbCr*tile), which gives each
+ *   pixel its block's chroma sample unfiltered and converts with
+ *   TIFFYCbCrToRGBInit's tables — the file's ReferenceBlackWhite and
+ *   YCbCrCoefficients (default BT.601), 16-bit fixed point (tif_color.c);
+ *   ffmpeg's swscale interpolates the chroma (mean 0.056 / max 2.40 normalised).
  * - 16-bit grayscale PNG or TIFF (Pillow mode "I;16"): convert('RGB') goes through
  *   mode L, which clips (ImagingConvert I16_L: v > 255 → 255), where ffmpeg
  *   scales 0…65535 to 0…255.
@@ -33,7 +40,8 @@ export type PillowPath =
   | { kind: 'webp'; pixFmt: 'yuv420p' }
   | { kind: 'gray16'; pixFmt: 'gray16le' }
   | { kind: 'high16'; pixFmt: 'rgb48be' | 'gray16be' }
-  | { kind: 'premultiplied'; pixFmt: 'rgba' };
+  | { kind: 'premultiplied'; pixFmt: 'rgba' }
+  | { kind: 'tiffYcc'; pixFmt: 'yuv444p' | 'yuv422p' | 'yuv420p' | 'yuv411p'; sx: number; sy: number; refBlackWhite: number[]; luma: number[] };
 
 /**
  * The bytes of the frame ffmpeg outputs in `path.pixFmt` for a w × h picture (rgb24 when `path` is null):
@@ -52,6 +60,8 @@ export function pillowPlaneBytes(path: PillowPath | null, w: number, h: number):
       return w * h * (path.pixFmt === 'rgb48be' ? 6 : 2);
     case 'premultiplied':
       return w * h * 4;
+    case 'tiffYcc':
+      return w * h + 2 * Math.ceil(w / path.sx) * Math.ceil(h / path.sy);
   }
 }
 
@@ -69,6 +79,8 @@ export function pillowRgb(path: PillowPath | null, planes: Uint8Array, w: number
       return high16Rgb(planes, w, h, path.pixFmt === 'rgb48be' ? 3 : 1);
     case 'premultiplied':
       return unpremultipliedRgb(planes, w, h);
+    case 'tiffYcc':
+      return tiffYccRgb(planes, w, h, path.sx, path.sy, path.refBlackWhite, path.luma);
   }
 }
 
@@ -115,7 +127,71 @@ export function pillowPathOf(b: Uint8Array): PillowPath | null {
   // an 8-bit RGBA TIFF whose alpha is associated (ExtraSamples = 1, premultiplied: Photoshop, GIMP, compositors): Pillow
   // opens it with rawmode "RGBa", which divides the colour back out; ffmpeg hands the stored (premultiplied) colour
   if (t && t.samplesPerPixel === 4 && t.bitsPerSample === 8 && t.photometric === 2 && t.extraSamples === 1 && t.planar === 1) return { kind: 'premultiplied', pixFmt: 'rgba' };
+  // an 8-bit YCbCr TIFF (not JPEG-compressed): libtiff's conversion (tiffYccRgb), at the subsampling ffmpeg decodes it to
+  if (t && t.photometric === 6 && t.samplesPerPixel === 3 && t.bitsPerSample === 8 && t.compression !== 6 && t.compression !== 7 && t.planar === 1) {
+    const [sx, sy] = t.subsampling;
+    const pixFmt = sx === 1 && sy === 1 ? 'yuv444p' : sx === 2 && sy === 1 ? 'yuv422p' : sx === 2 && sy === 2 ? 'yuv420p' : sx === 4 && sy === 1 ? 'yuv411p' : null;
+    if (pixFmt) return { kind: 'tiffYcc', pixFmt, sx, sy, refBlackWhite: t.refBlackWhite, luma: t.luma };
+  }
   return null;
+}
+
+/**
+ * RGB (w × h × 3) of a YCbCr TIFF's planes (Y w × h, Cb and Cr ⌈w/sx⌉ × ⌈h/sy⌉) as libtiff converts them for
+ * Pillow (tif_getimage.c putcontig8bitYCbCr*tile: each pixel takes its block's Cb/Cr, no filtering; tif_color.c
+ * TIFFYCbCrToRGBInit / TIFFYCbCrtoRGB: Code2V of each code through the ReferenceBlackWhite range in single
+ * precision, the luma coefficients' FIX()ed factors, clamped to 0…255). `refBlackWhite`: the tag's six values
+ * (TIFF 6.0 §21, default [0, 255, 128, 255, 128, 255]); `luma`: YCbCrCoefficients (default 0.299, 0.587, 0.114). Pure.
+ */
+export function tiffYccRgb(planes: Uint8Array, w: number, h: number, sx: number, sy: number, refBlackWhite: number[], luma: number[]): Uint8Array {
+  const f = Math.fround;
+  const SHIFT = 16;
+  const FIX = (x: number) => Math.trunc(f(x * 65536) + 0.5);
+  const ONE_HALF = 1 << (SHIFT - 1);
+  const clampF = (x: number, lo: number, hi: number) => (x < lo ? lo : x > hi ? hi : x);
+  const [lr, lg, lb] = luma.map(f);
+  const f1 = f(2 - f(2 * lr));
+  const D1 = FIX(clampF(f1, 0, 2));
+  const D2 = -FIX(clampF(f(f(lr * f1) / lg), 0, 2));
+  const f3 = f(2 - f(2 * lb));
+  const D3 = FIX(clampF(f3, 0, 2));
+  const D4 = -FIX(clampF(f(f(lb * f3) / lg), 0, 2));
+  const rb = refBlackWhite.map(f);
+  // Code2V(c, RB, RW, CR) = ((c − (int)RB) · CR) / (RW − RB), in float; clamped to ±4096 and truncated
+  const code2v = (c: number, RB: number, RW: number, CR: number) => Math.trunc(clampF(f(f((c - Math.trunc(RB)) * CR) / f(RW - RB !== 0 ? RW - RB : 1)), -4096, 4096));
+  const crR = new Int32Array(256);
+  const cbB = new Int32Array(256);
+  const crG = new Int32Array(256);
+  const cbG = new Int32Array(256);
+  const yT = new Int32Array(256);
+  for (let i = 0, x = -128; i < 256; i++, x++) {
+    const Cr = code2v(x, f(rb[4] - 128), f(rb[5] - 128), 127);
+    const Cb = code2v(x, f(rb[2] - 128), f(rb[3] - 128), 127);
+    crR[i] = (D1 * Cr + ONE_HALF) >> SHIFT;
+    cbB[i] = (D3 * Cb + ONE_HALF) >> SHIFT;
+    crG[i] = D2 * Cr;
+    cbG[i] = D4 * Cb + ONE_HALF;
+    yT[i] = code2v(x + 128, rb[0], rb[1], 255);
+  }
+  const cw = Math.ceil(w / sx);
+  const ch = Math.ceil(h / sy);
+  const cb = planes.subarray(w * h, w * h + cw * ch);
+  const cr = planes.subarray(w * h + cw * ch, w * h + 2 * cw * ch);
+  const out = new Uint8Array(w * h * 3);
+  const c255 = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const Y = planes[y * w + x]!;
+      const k = Math.floor(y / sy) * cw + Math.floor(x / sx);
+      const b = cb[k]!;
+      const r = cr[k]!;
+      const o = (y * w + x) * 3;
+      out[o] = c255(yT[Y]! + crR[r]!);
+      out[o + 1] = c255(yT[Y]! + ((cbG[b]! + crG[r]!) >> SHIFT));
+      out[o + 2] = c255(yT[Y]! + cbB[b]!);
+    }
+  }
+  return out;
 }
 
 /** What a TIFF's first IFD states (TIFF 6.0 §2, tags 258/259/262/274/277), from the file's first bytes; null for a non-TIFF or an IFD past them. */
@@ -134,6 +210,12 @@ export interface TiffFacts {
   extraSamples: number;
   /** PlanarConfiguration (tag 284): 1 chunky, 2 planar; 1 when absent */
   planar: number;
+  /** YCbCrSubSampling (tag 530), [2, 2] when absent */
+  subsampling: [number, number];
+  /** ReferenceBlackWhite (tag 532, six RATIONALs), [0, 255, 128, 255, 128, 255] when absent */
+  refBlackWhite: number[];
+  /** YCbCrCoefficients (tag 529, three RATIONALs), BT.601's [0.299, 0.587, 0.114] when absent */
+  luma: number[];
 }
 
 export function tiffFacts(b: Uint8Array): TiffFacts | null {
@@ -149,13 +231,25 @@ export function tiffFacts(b: Uint8Array): TiffFacts | null {
   if (ifd + 2 > buf.length) return null;
   const n = u16(ifd);
   if (ifd + 2 + 12 * n > buf.length) return null;
-  const facts: TiffFacts = { orientation: 1, compression: 1, photometric: -1, bitsPerSample: 1, samplesPerPixel: 1, extraSamples: 0, planar: 1 };
+  const facts: TiffFacts = { orientation: 1, compression: 1, photometric: -1, bitsPerSample: 1, samplesPerPixel: 1, extraSamples: 0, planar: 1, subsampling: [2, 2], refBlackWhite: [0, 255, 128, 255, 128, 255], luma: [0.299, 0.587, 0.114] };
+  /** `count` RATIONALs (TIFF type 5: two LONGs) at an offset */
+  const rationals = (at: number, count: number): number[] | null => (at + 8 * count <= buf.length ? Array.from({ length: count }, (_, i) => u32(at + 8 * i) / (u32(at + 8 * i + 4) || 1)) : null);
   for (let k = 0; k < n; k++) {
     const e = ifd + 2 + 12 * k;
     const tag = u16(e);
     const type = u16(e + 2);
     const count = u32(e + 4);
     // a SHORT (3) in the entry itself, or, for several SHORTs past 4 bytes, the first at the offset; a LONG (4) likewise
+    if (type === 5 && (tag === 532 || tag === 529)) {
+      const r = rationals(u32(e + 8), count);
+      if (r && tag === 532 && count === 6) facts.refBlackWhite = r;
+      if (r && tag === 529 && count === 3) facts.luma = r;
+      continue;
+    }
+    if (tag === 530 && type === 3 && count === 2) {
+      facts.subsampling = [u16(e + 8), u16(e + 10)];
+      continue;
+    }
     const at = type === 3 && count > 2 ? u32(e + 8) : e + 8;
     if (at + 4 > buf.length) continue;
     const v = type === 3 ? u16(at) : type === 4 ? u32(at) : undefined;
@@ -496,4 +590,73 @@ export function gifTransparentRgb(b: Uint8Array): number | null {
     } else return null;
   }
   return null;
+}
+
+/**
+ * A 32-bit one-sample TIFF — float (SampleFormat 3, Pillow mode "F") or signed integer (SampleFormat 2, mode
+ * "I"), BlackIsZero — as Pillow's `convert('RGB')` makes it (ffmpeg 5.1's TIFF decoder refuses 32-bit gray:
+ * "This format is not supported (bpp=32, bppcount=1)"): each value clipped to 0…255 — a float truncated
+ * toward zero (Convert.c f2l via mode L: v ≤ 0 → 0, v ≥ 255 → 255, else (UINT8)v), an integer clipped (i2rgb)
+ * — and repeated in R, G and B. Pillow's result is only meaningful for values in 0…255: a float image scaled
+ * 0…1 reads near-black, as the reference sees it. Strips uncompressed or Deflate-compressed (8, 32946), no
+ * predictor. `b`: the whole file. null: not such a TIFF; throws a plain Error naming what is not read
+ * (another compression, a predictor, tiles, strips past the file's end).
+ */
+export function tiffGray32Rgb(b: Uint8Array, inflate: (data: Uint8Array) => Uint8Array): { rgb: Uint8Array; w: number; h: number } | null {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  if (buf.length < 8) return null;
+  const le = buf.toString('latin1', 0, 2) === 'II';
+  if (!le && buf.toString('latin1', 0, 2) !== 'MM') return null;
+  const u16 = (o: number) => (le ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
+  const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
+  if (u16(2) !== 42) return null;
+  const ifd = u32(4);
+  if (ifd + 2 > buf.length) return null;
+  const n = u16(ifd);
+  if (ifd + 2 + 12 * n > buf.length) return null;
+  /** every value of an entry (SHORT or LONG), inline or at its offset */
+  const tags = new Map<number, number[]>();
+  for (let k = 0; k < n; k++) {
+    const e = ifd + 2 + 12 * k;
+    const type = u16(e + 2);
+    const count = u32(e + 4);
+    const size = type === 3 ? 2 : type === 4 ? 4 : 0;
+    if (!size || count > 1 << 20) continue;
+    const at = size * count > 4 ? u32(e + 8) : e + 8;
+    if (at + size * count > buf.length) continue;
+    tags.set(u16(e), Array.from({ length: count }, (_, i) => (size === 2 ? u16(at + 2 * i) : u32(at + 4 * i))));
+  }
+  const one = (t: number, d: number) => tags.get(t)?.[0] ?? d;
+  const format = one(339, 1);
+  if (one(258, 1) !== 32 || one(277, 1) !== 1 || one(262, -1) !== 1 || (format !== 2 && format !== 3)) return null;
+  const w = one(256, 0);
+  const h = one(257, 0);
+  if (!w || !h) return null;
+  const compression = one(259, 1);
+  if (tags.has(322)) throw new Error('its pixels are stored in tiles');
+  if (compression !== 1 && compression !== 8 && compression !== 32946) throw new Error(`its compression (${compression}) is not read here for 32-bit samples`);
+  if (one(317, 1) !== 1) throw new Error('its samples are stored with a predictor');
+  const offsets = tags.get(273) ?? [];
+  const counts = tags.get(279) ?? [];
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < offsets.length; i++) {
+    if (offsets[i]! + (counts[i] ?? 0) > buf.length) throw new Error('its strips run past the end of the file');
+    const raw = buf.subarray(offsets[i]!, offsets[i]! + (counts[i] ?? 0));
+    parts.push(compression === 1 ? raw : inflate(raw));
+  }
+  const data = Buffer.concat(parts);
+  if (data.length < w * h * 4) throw new Error('its strips hold fewer samples than its size');
+  const rgb = new Uint8Array(w * h * 3);
+  for (let i = 0; i < w * h; i++) {
+    let v: number;
+    if (format === 3) {
+      const f = le ? data.readFloatLE(4 * i) : data.readFloatBE(4 * i);
+      v = f <= 0 || Number.isNaN(f) ? 0 : f >= 255 ? 255 : Math.trunc(f);
+    } else {
+      const x = le ? data.readInt32LE(4 * i) : data.readInt32BE(4 * i);
+      v = x <= 0 ? 0 : x >= 255 ? 255 : x;
+    }
+    rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = v;
+  }
+  return { rgb, w, h };
 }
