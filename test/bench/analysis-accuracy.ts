@@ -1,12 +1,14 @@
 // Accuracy and speed of the tempo and key analysers against their peers, on
 // the evaluation sets built by tools/eval/build-set.ts (dev: tune on it;
-// test: held out, report it).
+// test: report it) and the fresh held-out set of tools/eval/heldout-set.ts
+// (--set heldout: OUT/manifest-heldout.json, OUT/heldout/; run ours on it once,
+// at merge time; nobody tunes on it).
 //
 //   apt-get install -y fluidsynth fluid-soundfont-gm timgm6mb-soundfont mma aubio-tools \
 //     libqm-dsp-dev g++ openttd-openmsx planetblupi-music-midi freedink-data asc-music
 //   nice node --import tsx tools/eval/build-set.ts
 //   npm run build   # for --cli
-//   nice node --import tsx test/bench/analysis-accuracy.ts [--set dev|test|both] [--no-peers] [--cached-only] [--multifeature] [--shard I/N] [--cli] [--verbose] [--json out.json]
+//   nice node --import tsx test/bench/analysis-accuracy.ts [--set dev|test|both|heldout] [--no-peers] [--peers-only] [--cached-only] [--multifeature] [--shard I/N] [--cli] [--verbose] [--json out.json]
 //
 // Per file, in the same run on the same MP3: ours (the default analyser set,
 // one decode), essentia.js RhythmExtractor2013 (degara, multifeature),
@@ -14,7 +16,11 @@
 // `aubio tempo`, and Queen Mary DSP's TempoTrackV2 + GetKeyMode as Mixxx
 // calls them (tools/eval/qm-harness.cpp, compiled here with g++). Peer
 // results are cached in OUT/peers.json (keyed by file and method; their CPU
-// time too), so a rerun while tuning only re-measures ours.
+// time too), so a rerun while tuning only re-measures ours; the held-out set's
+// in OUT/peers-heldout.json (peers-heldout-I.json per shard), read only by
+// --set heldout runs. --peers-only runs and reports the peers alone (no
+// analyser of ours is run: how the held-out set's peer cache is filled without
+// looking at our figures on it).
 //
 // Tempo: Acc1 (within 4 % of the truth), Acc2 (also ×2, ×½, ×3, ×⅓). Key:
 // MIREX weighted score over the files whose key is trusted. Speed: audio
@@ -38,6 +44,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'test/output/eval' },
     set: { type: 'string', default: 'both' },
     'no-peers': { type: 'boolean', default: false },
+    'peers-only': { type: 'boolean', default: false },
     'cached-only': { type: 'boolean', default: false },
     multifeature: { type: 'boolean', default: false },
     shard: { type: 'string', default: '0/1' },
@@ -50,6 +57,11 @@ const { values: args } = parseArgs({
 const OUT = args.out;
 const SETS = args.set === 'both' ? ['dev', 'test'] : [args.set];
 const PEERS = !args['no-peers'];
+/** run and report the peers only (none of ours: --cli, --key-speed and the calibration lines are skipped) */
+const PEERS_ONLY = args['peers-only'];
+/** the held-out set has its own manifest and peer cache, which no dev/test run reads or writes */
+const HELDOUT = SETS.includes('heldout');
+if (HELDOUT && SETS.length > 1) throw new Error('--set heldout runs alone');
 /** essentia's multifeature beat tracker is ~10× slower than the rest together: opt-in */
 const MULTIFEATURE = args.multifeature;
 const JSON_OUT = args.json;
@@ -59,9 +71,9 @@ const VERBOSE = args.verbose;
 // (several processes fill the cache side by side; every run reads all peers*.json).
 const SHARD = args.shard.split('/').map(Number);
 
-const manifestPath = join(OUT, 'manifest.json');
+const manifestPath = join(OUT, HELDOUT ? 'manifest-heldout.json' : 'manifest.json');
 if (!existsSync(manifestPath)) {
-  console.error(`No ${manifestPath}: run  nice node --import tsx tools/eval/build-set.ts  first.`);
+  console.error(`No ${manifestPath}: run  nice node --import tsx tools/eval/${HELDOUT ? 'heldout-set' : 'build-set'}.ts  first.`);
   process.exit(1);
 }
 const items: EvalItem[] = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { items: EvalItem[] }).items
@@ -99,9 +111,11 @@ interface PeerOut {
   key?: Key | null;
   cpu: number;
 }
-const peerCachePath = join(OUT, SHARD[1] > 1 ? `peers-${SHARD[0]}.json` : 'peers.json');
+const PEER_FILE = HELDOUT ? 'peers-heldout' : 'peers';
+const peerCachePath = join(OUT, SHARD[1] > 1 ? `${PEER_FILE}-${SHARD[0]}.json` : `${PEER_FILE}.json`);
 const peerCache: Record<string, PeerOut> = {};
-for (const f of readdirSync(OUT).filter((f) => /^peers(-\d+)?\.json$/.test(f))) Object.assign(peerCache, JSON.parse(readFileSync(join(OUT, f), 'utf8')));
+const peerFiles = HELDOUT ? /^peers-heldout(-\d+)?\.json$/ : /^peers(-\d+)?\.json$/;
+for (const f of readdirSync(OUT).filter((f) => peerFiles.test(f))) Object.assign(peerCache, JSON.parse(readFileSync(join(OUT, f), 'utf8')));
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -205,6 +219,7 @@ const acc2 = (est: number | null | undefined, ref: number | null) => ref != null
 interface Row {
   item: EvalItem;
   sec: number;
+  /** zeros and nulls under --peers-only (not reported) */
   ours: { bpm: number | null; tempoConf: number; key: Key | null; keyConf: number; features: string; cpu: number };
   floorCpu: number;
   peers: Record<string, PeerOut>;
@@ -214,7 +229,7 @@ interface Row {
 const rows: Row[] = [];
 if (items.length) {
   const first = join(OUT, items[0].set, items[0].file);
-  await analyzeTrack(first); // warm the JIT and the page cache
+  if (!PEERS_ONLY) await analyzeTrack(first); // warm the JIT and the page cache
   await decodeOnly(first);
 }
 for (const it of items) {
@@ -223,7 +238,7 @@ for (const it of items) {
   const bytes = await decodeOnly(path);
   const floorCpu = cpuNow() - c;
   c = cpuNow();
-  const a = await analyzeTrack(path);
+  const a = PEERS_ONLY ? null : await analyzeTrack(path);
   const cpu = cpuNow() - c;
   const peers: Record<string, PeerOut> = {};
   if (PEERS) {
@@ -239,8 +254,8 @@ for (const it of items) {
       peers[name] = peerCache[k];
     }
   }
-  const ourKey = a.tonal.key.tonic === null ? null : { tonic: a.tonal.key.tonic, mode: a.tonal.key.mode! };
-  const r: Row = { item: it, sec: bytes / (44100 * 2 * 4), ours: { bpm: a.tempo.bpm, tempoConf: a.tempo.confidence, key: ourKey, keyConf: a.tonal.key.confidence, features: a.features, cpu }, floorCpu, peers };
+  const ourKey = !a || a.tonal.key.tonic === null ? null : { tonic: a.tonal.key.tonic, mode: a.tonal.key.mode! };
+  const r: Row = { item: it, sec: bytes / (44100 * 2 * 4), ours: { bpm: a?.tempo.bpm ?? null, tempoConf: a?.tempo.confidence ?? 0, key: ourKey, keyConf: a?.tonal.key.confidence ?? 0, features: a?.features ?? '', cpu }, floorCpu, peers };
   rows.push(r);
   if (VERBOSE) {
     const mark = (b: number | null | undefined) => `${(b?.toFixed(1) ?? '—').padStart(6)}${acc1(b, it.bpm) ? ' ' : acc2(b, it.bpm) ? '²' : '✗'}`;
@@ -248,17 +263,16 @@ for (const it of items) {
       [
         `${it.set} ${it.file}`.padEnd(58),
         (it.bpm?.toFixed(1) ?? '—').padStart(6),
-        mark(r.ours.bpm),
-        r.ours.tempoConf.toFixed(2),
+        ...(PEERS_ONLY ? [] : [mark(r.ours.bpm), r.ours.tempoConf.toFixed(2)]),
         ...TEMPO_PEERS.filter((p) => peers[p]).map((p) => mark(peers[p].bpm)),
         (it.key ? keyName(it.key) : '—').padEnd(9),
-        (ourKey ? keyName(ourKey) : '—').padEnd(9),
-        r.ours.keyConf.toFixed(2),
+        ...(PEERS_ONLY ? [] : [(ourKey ? keyName(ourKey) : '—').padEnd(9), r.ours.keyConf.toFixed(2)]),
       ].join(' │ '),
     );
   }
 }
 if (PEERS) writeFileSync(peerCachePath, JSON.stringify(peerCache));
+if (PEERS_ONLY) console.log('--peers-only: none of our analysers was run; the rows below are the peers only');
 
 // ---- report --------------------------------------------------------------------------------
 const pct = (n: number, d: number) => (d ? (n / d).toFixed(3) : '—');
@@ -278,11 +292,21 @@ function report(set: string): void {
     const ks = key ? (keyRows.reduce((s, r) => s + (key(r) ? mirexKeyScore(r.item.key!, key(r)!) : 0), 0) / keyRows.length).toFixed(3) : '  –  ';
     console.log(`${name.padEnd(30)} │ ${a1} │ ${a2} │ ${a2r.padEnd(9)} │ ${ks.padEnd(9)} │ ${cpu > 0 ? (audio / cpu).toFixed(0) : '—'}`);
   };
-  line('ours (whole analyser set)', (r) => r.ours.bpm, (r) => r.ours.key, rs.reduce((s, r) => s + r.ours.cpu, 0));
+  if (!PEERS_ONLY) line('ours (whole analyser set)', (r) => r.ours.bpm, (r) => r.ours.key, rs.reduce((s, r) => s + r.ours.cpu, 0));
   const peerNames = [...new Set([...TEMPO_PEERS, ...KEY_PEERS])].filter((p) => rs.every((r) => r.peers[p]));
   for (const p of peerNames)
     line(p, TEMPO_PEERS.includes(p) ? (r) => r.peers[p].bpm : null, KEY_PEERS.includes(p) ? (r) => r.peers[p].key : null, rs.reduce((s, r) => s + r.peers[p].cpu, 0));
   const floor = rs.reduce((s, r) => s + r.floorCpu, 0);
+  if (PEERS_ONLY) {
+    console.log(`decode floor (ffmpeg → pipe, dropped): ${(audio / floor).toFixed(0)}× realtime per core`);
+    const cats = [...new Set(rs.map((r) => r.item.category))];
+    for (const p of TEMPO_PEERS.filter((p) => rs.every((r) => r.peers[p])))
+      console.log(`per category (${p}, Acc1): ` + cats.map((c) => {
+        const cr = rs.filter((r) => r.item.category === c && r.item.bpm != null);
+        return `${c} ${cr.filter((r) => acc1(r.peers[p].bpm, r.item.bpm)).length}/${cr.length}`;
+      }).join(', '));
+    return;
+  }
   const ours = rs.reduce((s, r) => s + r.ours.cpu, 0);
   console.log(`decode floor (ffmpeg → pipe, dropped): ${(audio / floor).toFixed(0)}× realtime per core; ours / floor = ${(ours / floor).toFixed(2)}×`);
   // per category
@@ -320,7 +344,7 @@ function report(set: string): void {
 for (const s of SETS) report(s);
 
 // `studio analyze` over the test folder, as a user runs it: wall time × cores.
-if (args.cli) {
+if (args.cli && !PEERS_ONLY) {
   const dir = join(OUT, SETS[SETS.length - 1]);
   const audio = rows.filter((r) => r.item.set === SETS[SETS.length - 1]).reduce((s, r) => s + r.sec, 0);
   const w0 = performance.now();
@@ -336,7 +360,7 @@ if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(rows, null, 1));
 
 // --key-speed: the key analyser alone (TonalAnalyser, its own decode of the same file) next to
 // the decode floor measured above on the same files, per CPU second.
-if (args['key-speed']) {
+if (args['key-speed'] && !PEERS_ONLY) {
   const { analyzeFile } = await import('../../main/engine/analysis/run');
   const { TonalAnalyser } = await import('../../main/engine/analysis/tonal');
   for (const set of SETS) {

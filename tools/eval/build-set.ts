@@ -59,11 +59,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs, promisify } from 'node:util';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chordName, keyName, type Key } from '../../main/engine/analysis/keys';
 import { constantTruth, parseMidi, type MidiInfo } from '../../test/helpers/midi';
 import { modTruth } from './modfile';
 
+/** true when this file is the program run (not imported by heldout-set.ts or a test: then its flags keep their defaults) */
+const IS_MAIN = !!process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
 const { values: args } = parseArgs({
+  args: IS_MAIN ? process.argv.slice(2) : [],
   options: {
     out: { type: 'string', default: 'test/output/eval' },
     sec: { type: 'string', default: '30' },
@@ -75,19 +79,30 @@ const OUT = args.out;
 const SEC = Number(args.sec);
 const JOBS = Math.max(1, Number(args.jobs));
 const SPLIT_ONLY = args['split-only'];
-const SOUNDFONTS = { fluidr3: '/usr/share/sounds/sf2/FluidR3_GM.sf2', timgm6mb: '/usr/share/sounds/sf2/TimGM6mb.sf2' };
-type SoundFont = keyof typeof SOUNDFONTS;
+/**
+ * Every SoundFont an eval set renders with (dev/test: FluidR3_GM and TimGM6mb only, see SFS; the
+ * held-out set of heldout-set.ts adds two that no other set uses: csound's sf_GMbank from Debian
+ * `csound-soundfont` and the OPL3 FM SoundFont from `opl3-soundfont`).
+ */
+export const SOUNDFONTS = {
+  fluidr3: '/usr/share/sounds/sf2/FluidR3_GM.sf2',
+  timgm6mb: '/usr/share/sounds/sf2/TimGM6mb.sf2',
+  gmbank: '/usr/share/sounds/sf2/sf_GMbank.sf2',
+  opl3: '/usr/share/sounds/sf2/OPL-3_FM_128M.sf2',
+};
+export type SoundFont = keyof typeof SOUNDFONTS;
 const MIDI_PACKAGES = ['openttd-openmsx', 'planetblupi-music-midi', 'freedink-data'];
 const MODULE_PACKAGES = ['tecnoballz-data', 'open-invaders-data'];
 
-export type Category = 'pop4' | 'triple' | 'compound' | 'odd' | 'swing' | 'fast' | 'soft' | 'percussion' | 'intro' | 'game-midi' | 'real' | 'beatless';
+/** tune-midi: a folk tune written in ABC (Debian abcmidi/abcm2ps examples) made MIDI by abc2midi (held-out set only) */
+export type Category = 'pop4' | 'triple' | 'compound' | 'odd' | 'swing' | 'fast' | 'soft' | 'percussion' | 'intro' | 'game-midi' | 'tune-midi' | 'real' | 'beatless';
 /** 4/4 (and 2/4), 3/4, 6/8 (compound: 6/8, 12/8), odd (5/4, 6/4, 7/8), none (no beat), unknown (a module: the file does not say) */
 export type MeterClass = '4/4' | '3/4' | '6/8' | 'odd' | 'none' | 'unknown';
-export type SourceKind = 'mma' | 'game-midi' | 'real' | 'drone';
+export type SourceKind = 'mma' | 'game-midi' | 'abc' | 'real' | 'drone';
 
 /** One evaluation item as written to manifest.json. */
 export interface EvalItem {
-  set: 'dev' | 'test';
+  set: 'dev' | 'test' | 'heldout';
   /** file name under OUT/<set>/ */
   file: string;
   source: string;
@@ -115,7 +130,7 @@ export interface EvalItem {
 }
 
 // ---- MMA songs -----------------------------------------------------------------------------
-interface Song {
+export interface Song {
   groove: string;
   tempo: number;
   /** MMA beats per listener beat (3 for the 6/8 grooves that count eighths, 2 for ballad68, whose docs say "4 beats to the bar … multiply the real tempo by 2") */
@@ -125,10 +140,10 @@ interface Song {
   cat: Category;
   introBars?: number;
 }
-const maj = (t: number): Key => ({ tonic: t, mode: 'major' });
-const min = (t: number): Key => ({ tonic: t, mode: 'minor' });
+export const maj = (t: number): Key => ({ tonic: t, mode: 'major' });
+export const min = (t: number): Key => ({ tonic: t, mode: 'minor' });
 // Which set each song goes to is decided by split(), not by its place here.
-const SONGS: Song[] = [
+export const SONGS: Song[] = [
   { groove: '8beat', tempo: 96, meter: 4, key: maj(7), cat: 'pop4' },
   { groove: 'softrock', tempo: 84, meter: 4, key: min(4), cat: 'pop4' },
   { groove: 'basicrock', tempo: 128, meter: 4, key: maj(2), cat: 'pop4' },
@@ -183,10 +198,10 @@ const SONGS: Song[] = [
   { groove: 'Jazz54Walk', tempo: 112, meter: 5, key: min(2), cat: 'odd' },
 ];
 /** Songs on one groove (or its walk/sus variation) share their drum and bass parts: one split unit. */
-const grooveFamily = (g: string) => g.toLowerCase().replace(/[^a-z0-9]/g, '').replace(/(walk|sus)$/, '');
+export const grooveFamily = (g: string) => g.toLowerCase().replace(/[^a-z0-9]/g, '').replace(/(walk|sus)$/, '');
 
 /** A 4-bar progression in `key`, one chord per bar (MMA chord names). */
-function progression(key: Key, i: number): string[] {
+export function progression(key: Key, i: number): string[] {
   const t = key.tonic;
   if (key.mode === 'major') {
     const p = [
@@ -227,7 +242,7 @@ function mmaSource(s: Song, i: number, sec: number): { text: string; introSec: n
 const run = promisify(execFile);
 
 /** fluidsynth render of `mid` with `sf`, then ffmpeg: optional stretch/shift, cut to `sec`, MP3 192 kb/s. */
-async function render(mid: string, sf: SoundFont, out: string, sec: number, stretch: number, shift: number): Promise<void> {
+export async function render(mid: string, sf: SoundFont, out: string, sec: number, stretch: number, shift: number): Promise<void> {
   const raw = `${out}.raw`;
   // fluidsynth writes raw float; `head` stops it once enough audio (before stretching) is there.
   const bytes = Math.ceil(sec * stretch + 2) * 44100 * 2 * 4;
@@ -243,7 +258,7 @@ async function render(mid: string, sf: SoundFont, out: string, sec: number, stre
 }
 
 // ---- beatless drones: chord tones (Hz), breathing rate (Hz), noise colour and level
-const DRONES = [
+const DRONES: Drone[] = [
   { hz: [98, 146.8, 196, 246.9], lfo: 0.05, noise: 'pink', amp: 0.01 },
   { hz: [110, 164.8, 220, 261.6], lfo: 0.08, noise: 'brown', amp: 0.03 },
   { hz: [73.4, 110, 146.8, 185], lfo: 0.11, noise: 'white', amp: 0.003 },
@@ -298,7 +313,7 @@ interface Unit {
 export type TempoBand = '<90' | '90-160' | '>160' | 'none';
 export const tempoBand = (bpm: number | null): TempoBand => (bpm == null ? 'none' : bpm < 90 ? '<90' : bpm <= 160 ? '90-160' : '>160');
 /** key mode as the split balances it: files whose key is not scored count as "none" */
-const modeOf = (it: { key: Key | null; keyTrusted: boolean }) => (it.key && it.keyTrusted ? it.key.mode : 'none');
+export const modeOf = (it: { key: Key | null; keyTrusted: boolean }) => (it.key && it.keyTrusted ? it.key.mode : 'none');
 
 function planMma(work: string): Unit[] {
   const byFamily = new Map<string, Unit>();
@@ -360,6 +375,33 @@ export const LIVE_PLAYED_MIDI: Record<string, string> = {
   'Sound/love.mid': 'played in live, not quantised; the notes do not follow the declared 100',
 };
 
+/**
+ * The tempo, meter and key truth of a MIDI file under this set's rules: one tempo (declared at the
+ * start) and one key signature throughout (test/helpers/midi.ts constantTruth), at least `minSec`
+ * long; compound x/8 meters (6/8, 9/8, 12/8) counted in dotted quarters (bpm × 2/3, meter = num / 3).
+ * `declared`: the signature is not C major (many sequencers write C major by default, so it is no
+ * declaration); `trusted` (the key is scored): declared, and the score agrees with the signature's
+ * mode — the declared mode's third (major or minor above the tonic) sounds longer than the other
+ * mode's third (blues under a major signature, b3 throughout, fail this and are kept for tempo only).
+ * Returns { reason } for a file outside these rules.
+ */
+export function midiTruth(info: MidiInfo, minSec: number): { bpm: number; meter: number; meterClass: MeterClass; key: Key; declared: boolean; trusted: boolean } | { reason: string } {
+  const t = constantTruth(info);
+  if ('reason' in t) return t;
+  if (t.durationSec < minSec) return { reason: `${t.durationSec.toFixed(1)} s, under ${minSec} s` };
+  const ts = info.timeSigs[0];
+  const compound = !!ts && ts.den === 8 && ts.num % 3 === 0 && ts.num > 3;
+  const num = ts?.num ?? 4;
+  const meter = compound ? num / 3 : num;
+  const meterClass: MeterClass = compound ? '6/8' : num === 3 ? '3/4' : num === 2 || num === 4 ? '4/4' : 'odd';
+  const bpm = compound ? (t.bpm * 2) / 3 : t.bpm;
+  const declared = !(t.tonic === 0 && t.mode === 'major');
+  const pcq = info.pcQuarters;
+  const third = (semis: number) => pcq[(t.tonic + semis) % 12];
+  const agrees = t.mode === 'major' ? third(4) > third(3) : third(3) > third(4);
+  return { bpm, meter, meterClass, key: { tonic: t.tonic, mode: t.mode }, declared, trusted: declared && agrees };
+}
+
 function planGameMidi(): Unit[] {
   const mids: string[] = [];
   for (const p of MIDI_PACKAGES) {
@@ -373,35 +415,20 @@ function planGameMidi(): Unit[] {
   const seen = new Set<string>();
   let g = 0;
   for (const mid of mids.sort()) {
-    let info: MidiInfo;
     let bytes: Buffer;
+    let truth: ReturnType<typeof midiTruth>;
     try {
       bytes = readFileSync(mid);
-      info = parseMidi(bytes);
+      truth = midiTruth(parseMidi(bytes), SEC);
     } catch {
       continue;
     }
-    const t = constantTruth(info);
-    if ('reason' in t || t.durationSec < SEC) continue;
+    if ('reason' in truth) continue;
     const hash = createHash('sha256').update(bytes).digest('hex');
     if (seen.has(hash)) continue; // the same tune shipped twice is one source
     seen.add(hash);
-    const ts = info.timeSigs[0];
-    const compound = !!ts && ts.den === 8 && ts.num % 3 === 0 && ts.num > 3;
-    const num = ts?.num ?? 4;
-    const meter = compound ? num / 3 : num;
-    const meterClass: MeterClass = compound ? '6/8' : num === 3 ? '3/4' : num === 2 || num === 4 ? '4/4' : 'odd';
-    const bpm = compound ? (t.bpm * 2) / 3 : t.bpm;
+    const { bpm, meter, meterClass, key: t, declared, trusted } = truth;
     const name = `midi-${basename(join(mid, '..'))}-${basename(mid).replace(/\.midi?$/i, '')}`.replace(/[^A-Za-z0-9._-]/g, '_');
-    // The split balances on the declared key (default C major aside). The key is scored only
-    // when the score agrees with the signature's mode: its third (major or minor above the
-    // declared tonic) sounds longer than the other mode's third. Blues written under a major
-    // signature (b3 throughout) fail this and are kept for tempo only.
-    const declared = !(t.tonic === 0 && t.mode === 'major');
-    const pcq = info.pcQuarters;
-    const third = (semis: number) => pcq[(t.tonic + semis) % 12];
-    const agrees = t.mode === 'major' ? third(4) > third(3) : third(3) > third(4);
-    const trusted = declared && agrees;
     const live = LIVE_PLAYED_MIDI[mid.split('/').slice(-2).join('/')];
     const variants: [0 | 1, number, number][] = [
       [0, 1, 0],
@@ -426,6 +453,22 @@ function planGameMidi(): Unit[] {
   return units;
 }
 
+/** A beatless drone: chord tones (Hz), breathing rate (Hz), noise colour (ffmpeg anoisesrc) and level. */
+export interface Drone {
+  hz: number[];
+  lfo: number;
+  noise: string;
+  amp: number;
+}
+/** Writes drone `d` to `out` (`sec` s, MP3 192 kb/s): each tone with partials at ×2.003 and ×2.997, breathing at d.lfo, over noise; ffmpeg only. */
+export async function makeDrone(d: Drone, out: string, sec: number): Promise<void> {
+  const voices = d.hz.map((f) => `sin(2*PI*${f}*t)+0.5*sin(2*PI*${(f * 2.003).toFixed(3)}*t)+0.3*sin(2*PI*${(f * 2.997).toFixed(3)}*t)`).join('+');
+  await run('ffmpeg', ['-v', 'error', '-y', '-threads', '1', '-f', 'lavfi', '-i', `aevalsrc='0.04*(${voices})*(0.65+0.35*sin(2*PI*${d.lfo}*t))':s=44100:d=${sec}`,
+    '-f', 'lavfi', '-i', `anoisesrc=c=${d.noise}:a=${d.amp}:d=${sec}:r=44100`, '-filter_complex', '[0][1]amix=inputs=2:normalize=0,aformat=channel_layouts=stereo',
+    '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'mp3', `${out}.part`]);
+  renameSync(`${out}.part`, out);
+}
+
 /** Beatless drones (no tempo, no key truth): sustained chords breathing slowly over noise, made by ffmpeg. */
 function planDrones(): Unit[] {
   return DRONES.map((d, i) => ({
@@ -438,13 +481,7 @@ function planDrones(): Unit[] {
         suffix: '',
         sfSlot: null,
         item: { source: `drone ${d.hz.join('/')} Hz`, category: 'beatless' as const, bpm: null, meter: 0, meterClass: 'none' as const, sourceKind: 'drone' as const, key: null, keyTrusted: false, stretch: 1, shift: 0, introSec: 0 },
-        make: async (out: string) => {
-          const voices = d.hz.map((f) => `sin(2*PI*${f}*t)+0.5*sin(2*PI*${(f * 2.003).toFixed(3)}*t)+0.3*sin(2*PI*${(f * 2.997).toFixed(3)}*t)`).join('+');
-          await run('ffmpeg', ['-v', 'error', '-y', '-threads', '1', '-f', 'lavfi', '-i', `aevalsrc='0.04*(${voices})*(0.65+0.35*sin(2*PI*${d.lfo}*t))':s=44100:d=${SEC}`,
-            '-f', 'lavfi', '-i', `anoisesrc=c=${d.noise}:a=${d.amp}:d=${SEC}:r=44100`, '-filter_complex', '[0][1]amix=inputs=2:normalize=0,aformat=channel_layouts=stereo',
-            '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'mp3', `${out}.part`]);
-          renameSync(`${out}.part`, out);
-        },
+        make: (out: string) => makeDrone(d, out, SEC),
       },
     ],
   }));
@@ -651,7 +688,7 @@ async function main(): Promise<void> {
   const placed = split(units);
 
   // Every file with its set, in build order: dev first.
-  const jobs: { unit: string; item: EvalItem; make: () => Promise<void> }[] = [];
+  const jobs: { unit: string; item: EvalItem & { set: 'dev' | 'test' }; make: () => Promise<void> }[] = [];
   for (const set of ['dev', 'test'] as const)
     for (const p of placed.filter((x) => x.set === set))
       for (const f of p.unit.files) {
@@ -722,4 +759,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (IS_MAIN) await main();

@@ -1,8 +1,11 @@
 // The held-out rule shared by every development-side set builder and fit:
 // which MMA groove families the test set holds (split.json, written by
-// build-set.ts), so renders of a related family never train or tune anything.
+// build-set.ts) and the held-out set holds (heldout-units.json beside it,
+// written by heldout-set.ts), so renders of a related family never train or
+// tune anything.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** One unit of the split: which set it went to and its files. */
 export interface SplitUnit {
@@ -19,7 +22,10 @@ const stem = (x: string): string => x.replace(/\d+/g, '').replace(/^(slow|fast|s
  * name → its split unit, e.g. "mma:bolero" or "midi:…") and `clashOf(family)`:
  * the test-set MMA family that `family` (a groove name without "mma:") is the
  * same as, shares a stem with, or contains / is contained in (names of ≥ 4
- * letters), or undefined when it is unrelated to every test family.
+ * letters), or undefined when it is unrelated to every test family. When
+ * heldout-units.json lies beside split.json, the held-out set's families count
+ * too: its MMA stdlib families by the same relation, its families of MMA's other
+ * libraries ("casio/popwaltz") by their full name only.
  * Throws when the file is missing or is not JSON.
  */
 export function splitFamilies(splitPath = 'test/output/eval/split.json'): { units: Record<string, SplitUnit>; unitOf: Map<string, string>; clashOf: (family: string) => string | undefined } {
@@ -29,6 +35,24 @@ export function splitFamilies(splitPath = 'test/output/eval/split.json'): { unit
   const testFamilies = Object.entries(units)
     .filter(([k, v]) => v.set === 'test' && k.startsWith('mma:'))
     .map(([k]) => k.slice(4));
-  const clashOf = (fam: string) => testFamilies.find((t) => fam === t || stem(fam) === stem(t) || (t.length >= 4 && (fam.startsWith(t) || fam.endsWith(t))));
+  const heldoutPath = join(dirname(splitPath), 'heldout-units.json');
+  const heldout = existsSync(heldoutPath)
+    ? Object.keys((JSON.parse(readFileSync(heldoutPath, 'utf8')) as { units: Record<string, unknown> }).units)
+        .filter((k) => k.startsWith('mma:'))
+        .map((k) => k.slice(4))
+    : [];
+  const heldoutStdlib = heldout.filter((f) => !f.includes('/'));
+  const clashOf = (fam: string) => relatedFamily(fam, testFamilies) ?? relatedFamily(fam, heldoutStdlib) ?? heldout.find((f) => f.includes('/') && f === fam);
   return { units, unitOf, clashOf };
+}
+
+/**
+ * The first of `families` (MMA groove families, lower-case file names without "mma:") that `fam`
+ * is the same as, shares a stem with (digits and a slow/fast/string/country/pop/rb- prefix removed:
+ * "blues128" ~ "blues68", "slowbolero" ~ "bolero"), or starts or ends with (a family of ≥ 4 letters:
+ * "bluefolk" ~ "folk"); undefined when it is unrelated to every one.
+ */
+export function relatedFamily(fam: string, families: Iterable<string>): string | undefined {
+  for (const t of families) if (fam === t || stem(fam) === stem(t) || (t.length >= 4 && (fam.startsWith(t) || fam.endsWith(t)))) return t;
+  return undefined;
 }
