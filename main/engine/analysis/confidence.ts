@@ -86,7 +86,7 @@ export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1,
 /** Tempo calibration; fitted by tools/eval/calibrate.ts on 262 development files with a tempo (dev 104, synth 22, octave 68, beatless 36, pulseless 32), analysers b912eb48fc5c. */
 export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = { inputs: ['logPulse', 'agree', 'steady', 'flux'], weights: [1.383, 0.5853, 9.922, 1.303], bias: -11.94 };
 /** Key calibration; fitted by tools/eval/calibrate.ts on 390 development files with a key named (dev 83, synth 22, octave 68, beatless 24, pulseless 36, keyset 109, keyless 48). */
-export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'margin', 'scale', 'harmony', 'voices', 'cadences'], weights: [4.954, 7.153, 0.9046, 3.765, 1.408, 3.608], bias: -17.82 };
+export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'margin', 'scale', 'harmony', 'voices', 'cadences'], weights: [5.101, 8.19, 0.8972, 4.067, 1.307, 3.112], bias: -17.83 };
 // END CALIBRATION
 
 /**

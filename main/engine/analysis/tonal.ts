@@ -328,8 +328,7 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     const triads = frameTriads(this.chroma, nf, active);
     // the chords shown are named only when their three tones are heard; the key's harmonic-function score reads every frame's nearest triad
     const heard = frameTriads(this.chroma, nf, active, TRIAD_TONE_MIN);
-    // the cadence count reads triads whose tones reach CADENCE_TONE_MIN (a doubled root hides the third less)
-    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard: frameTriads(this.chroma, nf, active, CADENCE_TONE_MIN), minutes: (nf * hopSec) / 60 });
+    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard, minutes: (nf * hopSec) / 60 });
     key.tuningCents = Math.round(this.tuningCents * 10) / 10;
     if (key.key !== null) {
       const variable = keySections(this.chroma, nf, active, triads, hopSec, t0, this.opts);
@@ -375,7 +374,7 @@ function meanChroma(chroma: Float32Array, frames: number, active: boolean[], thr
  * the frames with content. `bass` (same shape, optional) is the chroma of the low
  * peaks; its correlation with each key's profile is added with `opts.bassWeight`.
  * `texture` (optional; the key's evidence only, never its choice): the frames' heard triads
- * (frameTriads with CADENCE_TONE_MIN; computed here when absent) and the track's length in minutes
+ * (frameTriads with TRIAD_TONE_MIN; computed here when absent) and the track's length in minutes
  * (default: `frames` at the key analyser's hop) for KeyEvidence.cadences; KeyEvidence.voices is
  * read from `chroma`.
  */
@@ -385,7 +384,7 @@ export function estimateKey(chroma: Float32Array, frames: number, active: boolea
   const bassMean = bass && opts.bassWeight ? meanChroma(bass, frames, active, 0).mean : undefined;
   const tri = triads ?? frameTriads(chroma, frames, active);
   const chordScores = opts.chordWeight ? chordKeyScores(tri) : undefined;
-  const heard = texture.heard ?? frameTriads(chroma, frames, active, CADENCE_TONE_MIN);
+  const heard = texture.heard ?? frameTriads(chroma, frames, active, TRIAD_TONE_MIN);
   const minutes = texture.minutes ?? (frames * HOP) / TARGET_RATE / 60;
   return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, opts.chordWeight ?? 0, tri, { voices: meanVoices(chroma, frames, active), heard, minutes }, opts.firstWeight ?? 0);
 }
@@ -431,7 +430,7 @@ export function chordRuns(heard: Int8Array): number[] {
 
 /**
  * KeyEvidence.cadences: the authentic cadences of a key (index C..B major, C..B minor) in the
- * frames' heard triads (frameTriads with CADENCE_TONE_MIN): the major triad on the key's fifth
+ * frames' heard triads (frameTriads with TRIAD_TONE_MIN): the major triad on the key's fifth
  * degree (V, also in minor: harmonic minor's) followed by the key's tonic triad, each a run of at
  * least 3 frames (~0.56 s; shorter runs and frames without a triad are passed over), per minute
  * of the track (`minutes`), divided by 10 and capped at 1. A key its music never cadences to is
@@ -631,12 +630,6 @@ export function keySections(chroma: Float32Array, frames: number, active: boolea
 const TRIADS: { name: string; t: number[]; tones: number[] }[] = [];
 /** the least share of the strongest pitch class (smoothed chroma) each of a triad's three tones needs for the chord to be shown (frameTriads' toneMin for estimateChords): the partials of one note (B's F#, E's G#) reach about a quarter */
 export const TRIAD_TONE_MIN = 0.35;
-/**
- * the least share of the strongest pitch class each of a triad's tones needs to count in KeyEvidence.cadences (cadenceRate):
- * lower than TRIAD_TONE_MIN because music doubles the root (bass, root, octave) and the third then falls under a third of it —
- * at 0.35, 15 of 70 eval-dev files whose key was right counted no cadence (8 at 0.2), keyless melodies none in 92 % (85 % at 0.2)
- */
-export const CADENCE_TONE_MIN = 0.2;
 for (const minor of [false, true]) {
   for (let r = 0; r < 12; r++) {
     const t = new Array(12).fill(0);
