@@ -343,6 +343,12 @@ export function localTempi(envIn: Float32Array, fps: number, opts: Required<Temp
 
 /** A gradual change's local tempi must lie within this (4 %) of its straight line (log tempo against time)… */
 export const GRADUAL_TOLERANCE = 0.04;
+/**
+ * …and at most this share (half) of the windows may lie within GRADUAL_TOLERANCE of one tempo (their median), or the
+ * "change" is a jittery steady pulse. So a gradual change of less than about 16 % (2 × 4 % ÷ 0.5) over the track is
+ * not reported.
+ */
+export const GRADUAL_FLAT_MAX = 0.5;
 
 type Local = { t: number; bpm: number | null }[];
 /** the local tempi and, for every pair of windows, whether their tempi are metrical relatives (computed once per track) */
@@ -572,6 +578,12 @@ function gradualChange(loc: Local, dur: number, t0: number, opts: Required<Tempo
   const tol = Math.log2(1 + GRADUAL_TOLERANCE);
   const near = pts.filter((p) => Math.abs(p.y - (icpt + slope * p.x)) <= tol).length;
   if (near < SECTION_AGREEMENT * loc.length) return null;
+  // the line must explain the local tempi far better than one tempo does: a steady but jittery pulse (an irregular
+  // drone pulse, a loose hand drum) scatters its local tempi around one value, and a shallow line fits them as well
+  // (a drone pulsing every 1.6 s ± 5 %: 14 of 16 windows near a 142 → 159 line, 10 of 16 near one tempo; an
+  // accelerando 80 → 140: 3 of 25 near one tempo)
+  const flat = median(pts.map((p) => p.y));
+  if (pts.filter((p) => Math.abs(p.y - flat) <= tol).length > GRADUAL_FLAT_MAX * loc.length) return null;
   // a ramp, not a step: the median tempo of each third of the windows moves the same way as the line, by more than
   // a quarter of SECTION_MIN_CHANGE each time (a step leaves the middle third at one of the ends' tempi)
   const third = (k: number) => median(pts.slice(Math.floor((k * pts.length) / 3), Math.floor(((k + 1) * pts.length) / 3)).map((p) => p.y));
