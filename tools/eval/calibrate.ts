@@ -79,7 +79,7 @@ const { unitOf, clashOf } = splitFamilies('test/output/eval/split.json');
 // ---- analyse (cached by the analysers' source hash) -------------------------------------------
 function sourceHash(): string {
   const h = createHash('sha1');
-  const files = ['main/engine/analysis/tempo.ts', 'main/engine/analysis/harmonic-change.ts', 'main/engine/analysis/tonal.ts', 'main/engine/analysis/keys.ts', 'main/engine/analysis/run.ts'];
+  const files = ['main/engine/analysis/tempo.ts', 'main/engine/analysis/tonal.ts', 'main/engine/analysis/keys.ts', 'main/engine/analysis/run.ts'];
   for (const d of ['main/engine/dsp']) for (const f of readdirSync(d).sort()) if (f.endsWith('.ts')) files.push(join(d, f));
   for (const f of files) h.update(readFileSync(f));
   return h.digest('hex').slice(0, 12);

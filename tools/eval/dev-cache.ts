@@ -3,10 +3,7 @@
 // per-frame chroma in OUT/work/dev-cache/, then re-runs only the back ends
 // (estimateTempo, estimateKey) on the cache, so a change to the metrical-level
 // choice or the key profile is measured on the whole dev set in seconds.
-// Never reads the test set. Since tempo analyser v10 the octave decision also reads the tonal
-// analyser's chroma novelty (harmony), which estimateTempo is not given here: the tempo figures
-// below are the product's without the chord-change cue (test/bench/analysis-accuracy.ts --set dev
-// runs the product itself).
+// Never reads the test set.
 //
 //   nice node --import tsx tools/eval/dev-cache.ts [--out test/output/eval] [--verbose]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -20,15 +20,8 @@
 // 0–4 and 26, the tempo analyser reading the run's tonal analyser's chroma): dev Acc1 86/98 against
 // v8's 80/98 (dev-cache.ts), but the test set, run once, went DOWN: Acc1 0.824 against v8's 0.843
 // (fast +2, game MIDI +2; pop4 −3, percussion −2, compound −1), Acc2 0.971 unchanged. Not shipped.
-// octave9 (2026-11-30, same 188 rows and folds; octave-train.ts --gate/--gate-stat/--base v8): v8's weights held,
-// only the chord weight (26) fitted 0.819; the same gated on the novelty's strength (the largest dft at a candidate's
-// bar ≥ θ) 0.803 — that gate opened on 8 of the 10 drums-only renders; all refitted with it 0.824; gated on the
-// flatness of the mean chroma (chromaFlatnessOf below, θ inside each training fold among its 0.6–0.95 quantiles):
-// v8 held 0.814, all refitted 0.840 (dev 84/98, synth 17/22, octave 57/68), no drums-only render moved in the final
-// fit — shipped as tempo analyser v10 (tempo.ts CHORD_GATE_FLATNESS 0.838).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromaFlatness } from '../../main/engine/analysis/harmonic-change';
 import { autocorrelate, condition, fourierTempo, onsetRate, STEP, type TempoOptions } from '../../main/engine/analysis/tempo';
 
 export const EXTRA2_FEATURES = [
@@ -162,14 +155,6 @@ export function loadExtra(cacheDir: string, set: string, file: string): ExtraCac
     }
   const chordRate = Math.max(peaks / (cf / meta.chromaFps), 0.05);
   return { perc, harm, nov, chromaFps: meta.chromaFps, chordRate };
-}
-
-/** flatness (geometric ÷ arithmetic mean, 0..1) of the mean max-normalised chroma over the active frames of band-cache.ts's files (octave9's gate: drums have a flat chroma, chords a key-shaped one); 1 when not cached */
-export function chromaFlatnessOf(cacheDir: string, set: string, file: string): number {
-  const base = join(cacheDir, set, file.replace(/\.mp3$/, ''));
-  if (!existsSync(base + '.json')) return 1;
-  const meta = JSON.parse(readFileSync(base + '.json', 'utf8')) as { chromaFrames: number; active: boolean[] };
-  return chromaFlatness(new Float32Array(readFileSync(base + '.chroma').buffer.slice(0)), meta.chromaFrames, meta.active);
 }
 
 /** EXTRA2_FEATURES for candidate tempi `tempi` (BPM) of one file with tempo envelope rate `fps` */

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, OCTAVE_FEATURES, OCTAVE_MODEL, TempoAnalyser, type OctaveCandidate } from '../../main/engine/analysis/tempo';
 import { ALL_OCTAVE_FEATURES as BASE_FEATURES, octaveCandidatesAll } from './tempo-explore';
-import { chromaFlatnessOf, EXTRA2_FEATURES, extraFeatures, loadExtra } from './octave-extra';
+import { EXTRA2_FEATURES, extraFeatures, loadExtra } from './octave-extra';
 import type { EvalItem } from './build-set';
 import { solve } from './linalg';
 import { splitFamilies } from './split-families';
@@ -36,24 +36,10 @@ const { values: args } = parseArgs({
     extra: { type: 'string' },
     /** cross-validate these feature columns (comma-separated indices, repeatable) instead of SUBSETS */
     cols: { type: 'string', multiple: true },
-    /** 'v8': keep tempo analyser v8's OCTAVE_MODEL weights and fit only the columns beyond them (default: refit from the comb × prior rule) */
-    base: { type: 'string' },
-    /** thresholds (comma-separated) for gating columns --gated: they count only on tracks whose chord-change strength s (the largest chord dft at a candidate's bar, needs --extra) is at least the threshold; chosen per training fold by training Acc1 (ties: the larger) */
-    gate: { type: 'string' },
-    /** the gated columns (comma-separated; default 26, log(0.05 + chord dft bar)) */
-    gated: { type: 'string', default: '26' },
-    /** the gate's statistic: 'dft' (open where the chord-change strength ≥ θ) or 'flat' (open where the flatness of the track's mean chroma ≤ θ; θ from --gate as quantiles of it over all rows) */
-    'gate-stat': { type: 'string', default: 'dft' },
   },
 });
 const VERBOSE = args.verbose;
-/** the product's 'log chord dft' column in OCTAVE_FEATURES (since tempo analyser v10), dropped from the candidates here */
-const CHORD_COL = (OCTAVE_FEATURES as readonly string[]).indexOf('log chord dft');
-/** OCTAVE_FEATURES without it: the v8 five, the columns this tool numbers 0–4 */
-const V8_FEATURES = OCTAVE_FEATURES.filter((_, i) => i !== CHORD_COL);
-/** tempo analyser v8's OCTAVE_MODEL (over V8_FEATURES): --base v8 keeps these weights and fits only the columns beyond them */
-const V8_MODEL = [0.1138, -2.379, 1.916, -0.3036, 2.382];
-const ALL_OCTAVE_FEATURES: readonly string[] = (args.extra ? [...BASE_FEATURES, ...EXTRA2_FEATURES] : [...BASE_FEATURES]).filter((f) => f !== 'log chord dft');
+const ALL_OCTAVE_FEATURES: readonly string[] = args.extra ? [...BASE_FEATURES, ...EXTRA2_FEATURES] : BASE_FEATURES;
 /** weight of a tempo-octave render in the likelihood (its tempi are chosen at the extremes; dev and synth weigh 1) */
 const W_OCTAVE = Number(args['weight-octave']);
 const LAMBDA = Number(args.lambda);
@@ -74,14 +60,6 @@ interface Row {
   cands: OctaveCandidate[];
   /** estimateTempo with the comb × prior octave rule (tempo analyser v5) */
   shipped: number | null;
-  /** the manifest's category (dev), or 'drums' for tempo-synth's drums-only renders, else the set */
-  category: string;
-  /** chord-change strength: the largest Fourier magnitude of the chroma novelty at a candidate's bar (b/4); 0 without --extra */
-  chord: number;
-  /** flatness (geometric ÷ arithmetic mean) of the track's mean max-normalised chroma over active frames; 1 without --extra */
-  flat: number;
-  /** the ungated features of each candidate (--gate rewrites .features per threshold) */
-  raw?: number[][];
 }
 const O = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
 const acc1 = (est: number | null | undefined, ref: number) => est != null && Math.abs(est - ref) <= 0.04 * ref;
@@ -124,19 +102,13 @@ for (const [out, set] of SETS) {
       writeFileSync(base + '.json', JSON.stringify({ fps, t0 }));
     }
     const cands = octaveCandidatesAll(env, fps, O, env3) ?? [];
-    // the product's 'log chord dft' (0 here: no chroma passed) is dropped, so the columns stay as tempo8 numbered them; its
-    // value is --extra's column 26 (octave-extra.ts, the same novelty), gated with --gate-stat flat
-    for (const c of cands) c.features.splice(CHORD_COL, 1);
     if (args.extra && cands.length) {
       const x = loadExtra(args.extra, set, it.file);
       if (!x) throw new Error(`no band cache for ${set}/${it.file} in ${args.extra} (tools/eval/band-cache.ts)`);
       const ex = extraFeatures(x, fps, O, cands.map((c) => c.bpm));
       cands.forEach((c, i) => c.features.push(...ex[i]));
     }
-    const chord = args.extra && cands.length ? Math.max(...cands.map((c) => Math.exp(c.features[26]) - 0.05)) : 0;
-    const flat = args.extra && cands.length ? chromaFlatnessOf(args.extra, set, it.file) : 1;
-    const category = set === 'dev' ? ((it as { category?: string }).category ?? set) : set === 'synth' && /-drums$/.test(it.source) ? 'drums' : set;
-    rows.push({ set, file: it.file, family, bpm: it.bpm, cands, chord, flat, category, shipped: estimateTempo(env, fps, t0, O, env3, { ...LEVEL_TUNING, octaveModel: undefined }).bpm });
+    rows.push({ set, file: it.file, family, bpm: it.bpm, cands, shipped: estimateTempo(env, fps, t0, O, env3, { ...LEVEL_TUNING, octaveModel: undefined }).bpm });
   }
 }
 console.log(`${rows.length} files (${SETS.map(([, s]) => `${s} ${rows.filter((r) => r.set === s).length}`).join(', ')}); ${skipped} left out (family related to a test family)`);
@@ -158,7 +130,7 @@ function fit(train: Row[], cols: number[]): number[] {
   const Y = data.map(label);
   const wt = data.map((r) => (r.set === 'octave' ? W_OCTAVE : 1));
   // the comb × prior rule (log comb − ½ (z / 0.7)²) as the offset: the weights learned are a change to it, L2 toward it
-  const off = data.map((r) => r.cands.map((c) => score(c, BASE)));
+  const off = data.map((r) => r.cands.map((c) => score(c, W0)));
   let w = new Array(k).fill(0);
   for (let iter = 0; iter < 50; iter++) {
     const g = w.map((v) => LAMBDA * data.length * v);
@@ -179,61 +151,23 @@ function fit(train: Row[], cols: number[]): number[] {
     w = w.map((v, a) => v - step[a]);
     if (Math.max(...step.map(Math.abs)) < 1e-8) break;
   }
-  const full = [...BASE];
+  const full = [...W0];
   cols.forEach((i, a) => (full[i] += w[a] / sd[a]));
   return full;
 }
 const W0 = ALL_OCTAVE_FEATURES.map((_, i) => (i === 1 ? -0.5 / 0.49 : i === 2 ? 1 : 0));
-/** the fit's starting point and L2 centre: the comb × prior rule, or with --base shipped the shipped OCTAVE_MODEL (its weights held: fit only columns beyond it) */
-const BASE = args.base === 'v8' ? ALL_OCTAVE_FEATURES.map((_, i) => V8_MODEL[i] ?? 0) : W0;
-if (args.base && args.base !== 'v8') throw new Error(`--base: only 'v8'`);
-/** tempo analyser v8's OCTAVE_MODEL over ALL_OCTAVE_FEATURES (0 beyond it): the per-category baseline */
-const V8W = ALL_OCTAVE_FEATURES.map((_, i) => V8_MODEL[i] ?? 0);
-const GATED = args.gated.split(',').map(Number);
-const FLAT = args['gate-stat'] === 'flat';
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
-const THETAS = args.gate ? args.gate.split(',').map((q) => (FLAT ? quantile(rows.map((r) => r.flat), Number(q)) : Number(q))) : null;
-if (THETAS && FLAT) console.log(`gate: open where the mean chroma's flatness ≤ θ, θ in ${THETAS.map((t) => t.toFixed(3)).join(', ')}`);
-/** whether a row's gate is open at θ */
-const open = (r: Row, theta: number) => (FLAT ? r.flat <= theta : r.chord >= theta);
-if (THETAS && !args.extra) throw new Error('--gate needs --extra');
-for (const r of rows) r.raw = r.cands.map((c) => [...c.features]);
-/** set every row's gated columns for threshold θ: the raw value where r.chord ≥ θ, else 0 (the same for every candidate: no say) */
-function gateAt(theta: number | null): void {
-  for (const r of rows) r.cands.forEach((c, i) => GATED.forEach((g) => (c.features[g] = theta == null || open(r, theta) ? r.raw![i][g] : 0)));
-}
-/** the fit on `train` with the gate's threshold chosen on `train` (its Acc1; ties: the larger θ); without --gate, θ = null */
-function fitGated(train: Row[], cols: number[]): { w: number[]; theta: number | null } {
-  if (!THETAS) return { w: fit(train, cols), theta: null };
-  let best = { w: [] as number[], theta: 0, ok: -1 };
-  for (const t of THETAS) {
-    gateAt(t);
-    const w = fit(train, cols);
-    const ok = train.filter((r) => acc1(pick(r, w), r.bpm)).length;
-    if (ok > best.ok || (ok === best.ok && (FLAT ? t < best.theta : t > best.theta))) best = { w, theta: t, ok };
-  }
-  return best;
-}
 const pick = (r: Row, w: number[]) => (r.cands.length ? r.cands.reduce((a, b) => (score(b, w) > score(a, w) ? b : a)).bpm : null);
 const score = (c: OctaveCandidate, w: number[]) => c.features.reduce((s, v, i) => s + v * (w[i] ?? 0), 0);
 
 // grouped 5-fold by groove family
 const fams = [...new Set(rows.map((r) => r.family))].sort();
 const foldOf = new Map(fams.map((f, i) => [f, i % 5]));
-function cv(cols: number[]): { byset: Record<string, [number, number]>; misses: string[]; bycat: Record<string, [number, number, number]> } {
+function cv(cols: number[]): { byset: Record<string, [number, number]>; misses: string[] } {
   const byset: Record<string, [number, number]> = {};
-  /** per category: right with the shipped OCTAVE_MODEL, right out of fold, files */
-  const bycat: Record<string, [number, number, number]> = {};
   const misses: string[] = [];
   for (let k = 0; k < 5; k++) {
-    const { w, theta } = fitGated(rows.filter((r) => foldOf.get(r.family) !== k), cols);
-    if (theta != null) misses.push(`fold ${k}: θ ${theta}`);
-    gateAt(theta);
+    const w = fit(rows.filter((r) => foldOf.get(r.family) !== k), cols);
     for (const r of rows.filter((x) => foldOf.get(x.family) === k)) {
-      bycat[r.category] ??= [0, 0, 0];
-      bycat[r.category][0] += +acc1(pick(r, V8W), r.bpm);
-      bycat[r.category][1] += +acc1(pick(r, w), r.bpm);
-      bycat[r.category][2]++;
       byset[r.set] ??= [0, 0];
       const ok = acc1(pick(r, w), r.bpm);
       byset[r.set][0] += +ok;
@@ -241,7 +175,7 @@ function cv(cols: number[]): { byset: Record<string, [number, number]>; misses: 
       if (ok !== acc1(r.shipped, r.bpm)) misses.push(`${ok ? 'FIXED' : 'BROKE'} ${r.set} ${r.file} ${r.bpm} → ${pick(r, w)?.toFixed(1)} (shipped ${r.shipped})`);
     }
   }
-  return { byset, misses, bycat };
+  return { byset, misses };
 }
 const fmt = (b: Record<string, [number, number]>) => {
   const t = Object.values(b).reduce((a, v) => [a[0] + v[0], a[1] + v[1]], [0, 0]);
@@ -303,11 +237,9 @@ const only = args.subset !== undefined ? Number(args.subset) : -1;
 SUBSETS.forEach(([name, cols], i) => {
   if (only >= 0 && i !== only) return;
   const r = cv(cols);
-  const { w: wa, theta } = fitGated(rows, cols);
-  gateAt(theta);
+  const wa = fit(rows, cols);
   const tr = rows.filter((x) => acc1(pick(x, wa), x.bpm)).length / rows.length;
   console.log(`CV ${name.padEnd(28)} ${fmt(r.byset)}  (train ${tr.toFixed(3)}; w ${wa.map((v) => +v.toPrecision(3)).join(' ')})`);
-  console.log(`   per category (v8's OCTAVE_MODEL → out of fold): ${Object.entries(r.bycat).map(([c, v]) => `${c} ${v[0]}→${v[1]}/${v[2]}`).join(', ')}${theta != null ? `; θ on all ${theta}, gate open on ${rows.filter((x) => open(x, theta)).length}/${rows.length} (drums ${rows.filter((x) => open(x, theta) && /percussion|drums/.test(x.category)).length}/${rows.filter((x) => /percussion|drums/.test(x.category)).length})` : ''}`);
   if (VERBOSE) for (const m of r.misses) console.log('    ' + m);
 });
 // --grid: the same model family chosen for accuracy instead of likelihood: log comb − ½ (z / σ)² + a · z·density + c · bass comb
@@ -346,24 +278,14 @@ if (args.grid) {
   console.log(`grid on all ${rows.length} files: OCTAVE_MODEL = [${w.map((v) => +v.toPrecision(4)).join(', ')}], train ${(rows.filter((r) => acc1(pick(r, w), r.bpm)).length / rows.length).toFixed(3)}`);
 }
 const chosen = SUBSETS[args.final !== undefined ? Number(args.final) : SUBSETS.length - 1];
-const { w, theta: thetaAll } = fitGated(rows, chosen[1]);
-gateAt(thetaAll);
-if (thetaAll != null) console.log(`gate: the gated columns ${GATED.join(',')} count where ${FLAT ? `the mean chroma's flatness ≤ ${thetaAll}` : `the chord-change strength ≥ ${thetaAll}`}`);
-if (VERBOSE)
-  for (const r of rows) {
-    const a = pick(r, V8W);
-    const b = pick(r, w);
-    if (a !== b) console.log(`  moved from v8's OCTAVE_MODEL: ${r.category} ${r.file} ${r.bpm} : ${a?.toFixed(1)} → ${b?.toFixed(1)} ${acc1(b, r.bpm) ? 'RIGHT' : acc1(a, r.bpm) ? 'WRONG' : 'still wrong'} (flatness ${r.flat.toFixed(3)}, chord ${r.chord.toFixed(3)})`);
-  }
-const CHORD_EXTRA = ALL_OCTAVE_FEATURES.indexOf('log(0.05 + chord dft bar)');
-const product = [...w.slice(0, V8_FEATURES.length), CHORD_EXTRA >= 0 ? w[CHORD_EXTRA] : 0];
-console.log(`fitted on all ${rows.length} files (${chosen[0]}): OCTAVE_MODEL = [${product.map((v) => +v.toPrecision(4)).join(', ')}] // ${[...V8_FEATURES, 'log chord dft'].join(', ')}`);
-const extra = w.some((v, i) => i >= V8_FEATURES.length && i !== CHORD_EXTRA && v !== 0);
+const w = fit(rows, chosen[1]);
+const extra = w.slice(OCTAVE_FEATURES.length).some((v) => v !== 0);
+console.log(`fitted on all ${rows.length} files (${chosen[0]}): OCTAVE_MODEL = [${w.slice(0, OCTAVE_FEATURES.length).map((v) => +v.toPrecision(4)).join(', ')}] // ${OCTAVE_FEATURES.join(', ')}`);
 if (extra)
-  console.log(`  (it also weighs features the product does not compute: ${ALL_OCTAVE_FEATURES.map((f, i) => [f, w[i]] as const).filter(([, v], i) => i >= V8_FEATURES.length && i !== CHORD_EXTRA && v !== 0).map(([f, v]) => `${f} ${+v.toPrecision(4)}`).join(', ')}; move them from tools/eval/tempo-explore.ts into tempo.ts first)`);
+  console.log(`  (it also weighs features the product does not compute: ${ALL_OCTAVE_FEATURES.map((f, i) => [f, w[i]] as const).filter(([, v], i) => i >= OCTAVE_FEATURES.length && v !== 0).map(([f, v]) => `${f} ${+v.toPrecision(4)}`).join(', ')}; move them from tools/eval/tempo-explore.ts into tempo.ts first)`);
 // --eval-shipped: the shipped OCTAVE_MODEL (product features) on every file, next to the refit above
 if (args['eval-shipped']) {
-  const ws = ALL_OCTAVE_FEATURES.map((_, i) => (i < V8_FEATURES.length ? OCTAVE_MODEL[i] : i === CHORD_EXTRA ? OCTAVE_MODEL[CHORD_COL] : 0));
+  const ws = ALL_OCTAVE_FEATURES.map((_, i) => OCTAVE_MODEL[i] ?? 0);
   const b: Record<string, [number, number]> = {};
   for (const r of rows) {
     b[r.set] ??= [0, 0];

@@ -24,10 +24,9 @@ export { camelot, openKey, keyName, parseKey, mirexKeyScore, type Key } from './
 export { featuresText } from './text';
 export { EssentiaKeyAnalyser } from './essentia-key';
 
-/** A fresh instance of every analyser (instances hold one track's state); the tempo analyser reads the tonal one's chroma. */
+/** A fresh instance of every analyser (instances hold one track's state). */
 export function defaultAnalysers(): Analyser[] {
-  const tonal = new TonalAnalyser();
-  return [new LoudnessAnalyser(), new TempoAnalyser({}, tonal), tonal];
+  return [new LoudnessAnalyser(), new TempoAnalyser(), new TonalAnalyser()];
 }
 
 /** The versions of the default analysers, by name (for the library's "re-run what changed"). */

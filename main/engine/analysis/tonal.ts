@@ -299,32 +299,16 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     pickSpectralPeaks(P, this.kmin, this.kmax, maxP, fs, N, (f, p) => this.pf.addPeak(f, p));
   }
 
-  private folded: { chroma: Float32Array; frames: number; active: boolean[] } | null = null;
-
-  /**
-   * The per-frame chroma of every block processed so far (12 per frame, on the estimated
-   * tuning), the frame count, which frames have real content (energy above −60 dB of the
-   * loudest frame) and the frame rate (Hz). Computed once: call it after the last block (the
-   * tempo analyser reads it in its finish(), before or after this analyser's own finish()).
-   */
-  frameChroma(): { chroma: Float32Array; frames: number; active: boolean[]; fps: number } {
-    if (!this.folded) {
-      const nf = this.pf.frames;
-      this.tuningCents = this.opts.tune ? estimateTuning(this.pf) : 0;
-      this.chroma = foldChroma(this.pf.fine, nf, this.tuningCents);
-      const maxE = this.pf.energy.reduce((m, v) => (v > m ? v : m), 0);
-      this.folded = { chroma: this.chroma, frames: nf, active: this.pf.energy.map((v) => maxE > 0 && v > maxE * 1e-6) };
-    }
-    return { ...this.folded, fps: this.tap.rate / HOP };
-  }
-
   finish(): TonalResult {
     const nf = this.pf.frames;
     const hopSec = HOP / this.tap.rate;
     const t0 = N / 2 / this.tap.rate - this.tap.delaySec;
-    // Frames with real content: energy above −60 dB of the loudest frame.
-    const { active } = this.frameChroma();
+    this.tuningCents = this.opts.tune ? estimateTuning(this.pf) : 0;
+    this.chroma = foldChroma(this.pf.fine, nf, this.tuningCents);
     const bass = this.pf.bass ? foldChroma(this.pf.bass, nf, this.tuningCents) : undefined;
+    // Frames with real content: energy above −60 dB of the loudest frame.
+    const maxE = this.pf.energy.reduce((m, v) => (v > m ? v : m), 0);
+    const active = this.pf.energy.map((v) => maxE > 0 && v > maxE * 1e-6);
     const triads = frameTriads(this.chroma, nf, active);
     // the chords shown are named only when their three tones are heard; the key's harmonic-function score reads every frame's nearest triad
     const heard = frameTriads(this.chroma, nf, active, TRIAD_TONE_MIN);
