@@ -83,7 +83,7 @@ export const TEMPO_SIGNS: Record<keyof TempoEvidence, 1 | -1> = { pulse: 1, logP
 export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1, spread: 1, scale: 1, agree: 1, harmony: 1, voices: 1, cadences: 1 };
 
 // BEGIN CALIBRATION (written by tools/eval/calibrate.ts)
-/** Tempo calibration; fitted by tools/eval/calibrate.ts on 262 development files with a tempo (dev 104, synth 22, octave 68, beatless 36, pulseless 32), analysers fa0eba758556. */
+/** Tempo calibration; fitted by tools/eval/calibrate.ts on 262 development files with a tempo (dev 104, synth 22, octave 68, beatless 36, pulseless 32), analysers bc1edef5a455. */
 export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = { inputs: ['logPulse', 'agree', 'steady', 'flux'], weights: [1.076, 0.5534, 9.695, 1.091], bias: -11.73 };
 /** Key calibration; fitted by tools/eval/calibrate.ts on 390 development files with a key named (dev 83, synth 22, octave 68, beatless 24, pulseless 36, keyset 109, keyless 48). */
 export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'margin', 'scale', 'harmony', 'voices', 'cadences'], weights: [5.101, 8.19, 0.8972, 4.067, 1.307, 3.112], bias: -17.83 };
