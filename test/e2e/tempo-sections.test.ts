@@ -17,7 +17,7 @@ import { launchChromium, startServe, StudioPage, type ServeProcess } from './stu
  * change (an accelerando 80 → 140) reads as one section "0:00–1:00 80 → 140
  * BPM". A steady track shows no sections.
  * A key that changes (numpy chords, 32 s C major then 32 s G major): the
- * library table marks it ("var." beside the key, its tooltip the keys and
+ * library table marks it ("~" beside the key, its tooltip the keys and
  * sections) as it marks the tempo that changes beside the BPM; the detail
  * reads "Key changes C major → G major" with its sections; Write tags writes
  * its BPM, not one key, and the dialog says why.
@@ -93,12 +93,12 @@ describe('library table and detail: tempo and key sections (issue 10 kind 4)', {
     const { page } = sp;
     const row = (name: string) => page.locator('[data-testid=library-row]', { hasText: name });
     const tempoMark = row('Changes twice').getByTestId('tempo-change-mark');
-    assert.equal(await tempoMark.innerText(), 'var.');
+    assert.equal(await tempoMark.innerText(), '~');
     assert.match((await tempoMark.getAttribute('title'))!, /^Tempo changes: (8[89]|9[0-2])–1(2[7-9]|3[0-3]) BPM \(0:00–0:\d\d \d+ BPM, .*\)\. The BPM column keeps the whole-track estimate \([\d.]+ BPM\): sorted and filtered by it\.$/);
-    assert.match(await row('Changes twice').locator('[data-col=bpm]').innerText(), /var\.\s*[\d.]+/, 'the whole-track estimate stays beside the mark');
+    assert.match(await row('Changes twice').locator('[data-col=bpm]').innerText(), /^~\s*[\d.]+$/, 'the whole-track estimate stays beside the mark (its confidence is in the detail)');
     assert.equal(await row('Changes twice').getByTestId('key-change-mark').count(), 0);
     const keyMark = row('Modulation').getByTestId('key-change-mark');
-    assert.equal(await keyMark.innerText(), 'var.');
+    assert.equal(await keyMark.innerText(), '~');
     assert.match((await keyMark.getAttribute('title'))!, /^Key changes: C( major)? → G( major)? \(0:00–0:[23]\d C( major)?, 0:[23]\d–1:0\d G( major)?\)\. The key column keeps the whole-track estimate/);
     assert.equal(await row('Modulation').getByTestId('tempo-change-mark').count(), 0);
     for (const name of ['Steady', 'Accelerando']) assert.equal(await row(name).getByTestId('key-change-mark').count(), 0, name);
