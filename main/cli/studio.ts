@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { foldBpm, foldSections, MIN_CONFIDENCE, parseBpmRange, StudioError, tempoSectionsText, tempoSpanText, toErrorData, type BpmRange, type TempoSection, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, parseBpmRange, StudioError, tempoSectionsText, tempoSpanText, toErrorData, type BpmRange, type KeySection, type TempoSection, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { isInside } from '../engine/fs/paths';
 import { serveRootsSetting } from '../engine/fs/roots';
 import { EngineHost } from '../engine-host';
@@ -272,9 +272,16 @@ export function tempoText(t: Pick<LibraryTrack, 'bpm' | 'bpmConfidence'>, reason
 }
 
 /** The key as `studio analyze` prints it: a fact only at MIN_CONFIDENCE or above. */
-export function keyText(t: Pick<LibraryTrack, 'key' | 'keyConfidence' | 'camelot'>): string {
+/**
+ * The key as `studio analyze` prints it: a fact only at MIN_CONFIDENCE or
+ * above; a key that changes (`sections`, TrackDetail.keySections) as its
+ * sections, then the whole-track estimate the library stores:
+ * "changes: 0:00–0:32 C major, 0:32–1:04 G major (whole-track estimate C major, confidence 0.61; left out of the features)".
+ */
+export function keyText(t: Pick<LibraryTrack, 'key' | 'keyConfidence' | 'camelot'>, sections: KeySection[] | null = null): string {
   if (t.key === null) return 'none';
   const c = t.keyConfidence ?? 0;
+  if (sections?.length) return `changes: ${keySectionsText(sections)} (whole-track estimate ${t.key}, confidence ${c}; left out of the features)`;
   return c >= MIN_CONFIDENCE ? `${t.key} (${t.camelot ?? '?'}, confidence ${c})` : `uncertain (best guess ${t.key}, confidence ${c}; left out of the features)`;
 }
 
@@ -283,12 +290,14 @@ export function keyText(t: Pick<LibraryTrack, 'key' | 'keyConfidence' | 'camelot
  * has no tempo (TrackDetail.tempoReason); `range`: --bpm-range, the tempo
  * doubled or halved into it (foldBpm), the sections' tempi too;
  * `tempoSections`: a tempo that changes (TrackDetail.tempoSections), null for
- * a steady one — `bpm` is then still the whole-track estimate.
+ * a steady one — `bpm` is then still the whole-track estimate; `keySections`:
+ * a key that changes (TrackDetail.keySections), null for one key — `key` is
+ * then still the whole-track estimate.
  */
-export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null, tempoSections: TempoSection[] | null = null): Record<string, unknown> {
+export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null, tempoSections: TempoSection[] | null = null, keySections: KeySection[] | null = null): Record<string, unknown> {
   return {
     path: t.path, durationSec: t.durationSec, bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence, tempoReason,
-    tempoSections: tempoSections?.length ? foldSections(tempoSections, range) : null, key: t.key, keyConfidence: t.keyConfidence,
+    tempoSections: tempoSections?.length ? foldSections(tempoSections, range) : null, key: t.key, keyConfidence: t.keyConfidence, keySections: keySections?.length ? keySections : null,
     camelot: t.camelot, openKey: t.openKey, lufs: t.lufs, loudnessRange: t.loudnessRange, truePeak: t.truePeak, features: t.features,
     title: t.title, artist: t.artist, album: t.album, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels, bitrateKbps: t.bitrateKbps,
     warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
@@ -346,12 +355,13 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         const d = t.status === 'analysed' ? await engine.call('library:track-detail', { trackId: t.id }) : null;
         const reason = d?.tempoReason ?? null;
         const sections = d?.tempoSections ?? null;
-        if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, reason, range, sections)) + '\n');
+        const keySections = d?.keySections ?? null;
+        if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, reason, range, sections, keySections)) + '\n');
         else if (t.status === 'failed') process.stdout.write(`${name}\n  error       ${t.error}\n`);
         else
           process.stdout.write(
             `${name}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${tempoText({ bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence }, reason, sections && foldSections(sections, range))}\n` +
-              `  key         ${keyText(t)}\n  loudness    ${t.lufs ?? '?'} LUFS, range ${t.loudnessRange ?? '?'} LU, true peak ${t.truePeak ?? '?'} dBTP\n  features    ${t.features ?? ''}\n` +
+              `  key         ${keyText(t, keySections)}\n  loudness    ${t.lufs ?? '?'} LUFS, range ${t.loudnessRange ?? '?'} LU, true peak ${t.truePeak ?? '?'} dBTP\n  features    ${t.features ?? ''}\n` +
               t.warnings.map((w) => `  warning     ${w}\n`).join(''),
           );
       }

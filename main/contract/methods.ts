@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorCode } from './errors';
 import { BpmRange } from './bpm-range';
 import { TempoSection } from './tempo-sections';
+import { KeySection } from './key-sections';
 
 /**
  * The one IPC contract. Every method the renderer (or CLI) can call is listed
@@ -461,6 +462,9 @@ export const LibraryTrack = z.object({
   warnings: z.array(z.string()),
   /** other paths in the library folders that are symlinks to this same file (realpath); the library shows one row per file */
   aliases: z.array(z.string()),
+  /** issue 10 kind 4, rows of library:query and the export only (absent elsewhere): a tempo that changes (as TrackDetail.tempoSections, in the BPM range) / a key that changes (as TrackDetail.keySections); null when steady. `bpm` and `key` stay the whole-track estimates */
+  tempoSections: z.array(TempoSection).nullable().optional(),
+  keySections: z.array(KeySection).nullable().optional(),
 });
 export type LibraryTrack = z.infer<typeof LibraryTrack>;
 
@@ -520,6 +524,8 @@ export const TrackDetail = z.object({
   tempoReason: z.string().nullable(),
   /** issue 10 kind 4: the sections of a track whose tempo changes (TempoSection, tempo-sections.ts), in time order; null for a steady track (or none). `track.bpm` stays the whole-track estimate */
   tempoSections: z.array(TempoSection).nullable(),
+  /** issue 10 kind 4: the two sections of a track whose key changes (KeySection, key-sections.ts), in time order; null for a track in one key (or none). `track.key` stays the whole-track estimate */
+  keySections: z.array(KeySection).nullable(),
 });
 export type TrackDetail = z.infer<typeof TrackDetail>;
 
@@ -920,6 +926,8 @@ export const methods = {
       readBack: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }),
       sizeBytes: z.number(),
       mtimeMs: z.number(),
+      /** issue 10 kind 4: why a value asked for was not written (null: written or not asked) — none found, uncertain, or "the tempo changes (variable 90–130 BPM: …)" / "the key changes (…)": one tag would be wrong for part of the track */
+      notWritten: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }).optional(),
     }),
     host: 'engine',
     summary: "Write the track's BPM (as shown, in the BPM range) and key into its file's tags (ID3v2 TBPM/TKEY, Vorbis BPM/INITIALKEY, MP4 tmpo/initialkey); refused when the file changed since analysis.",

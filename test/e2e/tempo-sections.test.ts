@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { OUTPUT } from '../helpers/media';
+import { cadence, keyProgression } from '../helpers/key-render';
 import { tempoRender } from '../helpers/tempo-render';
 import { libraryPage } from './library-page';
 import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
@@ -15,9 +16,14 @@ import { launchChromium, startServe, StudioPage, type ServeProcess } from './stu
  * with its times and tempo; the features line states the change. A gradual
  * change (an accelerando 80 → 140) reads as one section "0:00–1:00 80 → 140
  * BPM". A steady track shows no sections.
+ * A key that changes (numpy chords, 32 s C major then 32 s G major): the
+ * library table marks it ("~" beside the key, its tooltip the keys and
+ * sections) as it marks the tempo that changes beside the BPM; the detail
+ * reads "Key changes C major → G major" with its sections; Write tags writes
+ * its BPM, not one key, and the dialog says why.
  * Run: npm run build && node tools/run-tests.mjs test/e2e/tempo-sections.test.ts
  */
-describe('library detail: tempo sections (issue 10 kind 4)', { timeout: 240_000 }, () => {
+describe('library table and detail: tempo and key sections (issue 10 kind 4)', { timeout: 240_000 }, () => {
   let serve: ServeProcess;
   let browser: Browser;
   let sp: StudioPage;
@@ -30,6 +36,7 @@ describe('library detail: tempo sections (issue 10 kind 4)', { timeout: 240_000 
     copyFileSync(tempoRender('ts-90-130-90.wav', [[90, 90, 30], [130, 130, 30], [90, 90, 30]]), join(dir, 'Changes twice.wav'));
     copyFileSync(tempoRender('ts-accel-80-140.wav', [[80, 140, 60]]), join(dir, 'Accelerando.wav'));
     copyFileSync(tempoRender('tempo-steady-60s-120.wav', [[120, 120, 60]]), join(dir, 'Steady.wav'));
+    copyFileSync(keyProgression('key-change-c-g.wav', [[cadence(0), 32], [cadence(7), 32]]), join(dir, 'Modulation.wav'));
     const launching = launchChromium().then((b) => (browser = b));
     serve = await startServe().finally(() => launching);
     await launching;
@@ -39,7 +46,7 @@ describe('library detail: tempo sections (issue 10 kind 4)', { timeout: 240_000 
     const ev = await lib.addFolder(dir);
     assert.equal(ev.name, 'library-folder-added', JSON.stringify(ev.detail));
     await sp.page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 120_000 });
-    await lib.waitForTotal(3);
+    await lib.waitForTotal(4);
   });
 
   after(async () => {
@@ -80,5 +87,47 @@ describe('library detail: tempo sections (issue 10 kind 4)', { timeout: 240_000 
     assert.notEqual(await tempo.getAttribute('data-certainty'), 'variable');
     assert.match(await tempo.innerText(), /^120\.0 BPM/);
     assert.equal(await page.getByTestId('detail-tempo-sections').count(), 0);
+  });
+
+  test('the table marks the tempo that changes beside its BPM and the key that changes beside its key; the columns keep the whole-track estimates', async () => {
+    const { page } = sp;
+    const row = (name: string) => page.locator('[data-testid=library-row]', { hasText: name });
+    const tempoMark = row('Changes twice').getByTestId('tempo-change-mark');
+    assert.equal(await tempoMark.innerText(), '~');
+    assert.match((await tempoMark.getAttribute('title'))!, /^Tempo changes: (8[89]|9[0-2])–1(2[7-9]|3[0-3]) BPM \(0:00–0:\d\d \d+ BPM, .*\)\. The BPM column keeps the whole-track estimate \([\d.]+ BPM\): sorted and filtered by it\.$/);
+    assert.match(await row('Changes twice').locator('[data-col=bpm]').innerText(), /^~\s*[\d.]+$/, 'the whole-track estimate stays beside the mark (its confidence is in the detail)');
+    assert.equal(await row('Changes twice').getByTestId('key-change-mark').count(), 0);
+    const keyMark = row('Modulation').getByTestId('key-change-mark');
+    assert.equal(await keyMark.innerText(), '~');
+    assert.match((await keyMark.getAttribute('title'))!, /^Key changes: C( major)? → G( major)? \(0:00–0:[23]\d C( major)?, 0:[23]\d–1:0\d G( major)?\)\. The key column keeps the whole-track estimate/);
+    assert.equal(await row('Modulation').getByTestId('tempo-change-mark').count(), 0);
+    for (const name of ['Steady', 'Accelerando']) assert.equal(await row(name).getByTestId('key-change-mark').count(), 0, name);
+    assert.equal(await row('Steady').getByTestId('tempo-change-mark').count(), 0);
+    assert.equal(await row('Accelerando').getByTestId('tempo-change-mark').count(), 1);
+    await sp.screenshot('issue10-table-change-marks');
+  });
+
+  test("the detail shows the key's sections; Write tags writes the BPM, not one key, and says why", async () => {
+    const { page } = sp;
+    await open('Modulation');
+    const key = page.getByTestId('detail-key');
+    assert.equal(await key.getAttribute('data-certainty'), 'variable');
+    assert.match(await key.innerText(), /^Key changes C( major)? → G( major)? \(whole-track estimate .+, \d+% confidence\)$/);
+    const sections = await page.getByTestId('detail-key-section').allInnerTexts();
+    assert.equal(sections.length, 2, sections.join(' / '));
+    assert.match(sections[0], /^0:00–0:[23]\d C( major)?$/);
+    assert.match(sections[1], /^0:[23]\d–1:0\d G( major)?$/);
+    assert.doesNotMatch(await page.getByTestId('detail-features').innerText(), /Key|Chords/);
+    await sp.screenshot('issue10-detail-key-sections');
+    await page.getByTestId('detail-write-tags').click();
+    await page.getByTestId('tag-write-dialog').waitFor();
+    const m = await sp.mark();
+    await page.getByTestId('tag-write-go').click();
+    const done = await sp.waitForEvent('tag-write-done', { after: m, timeout: 30_000 });
+    assert.deepEqual(done.detail, { written: 1, failed: 0 });
+    assert.match(await page.getByTestId('tag-write-left-out').innerText(), /^"Modulation\.wav": key not written: the key changes \(0:00–0:[23]\d C( major)?, 0:[23]\d–1:0\d G( major)?\), and one key tag would be wrong for part of the track\.$/);
+    await sp.screenshot('issue10-tag-write-key-changes');
+    await page.getByTestId('tag-write-cancel').click();
+    await page.getByTestId('tag-write-dialog').waitFor({ state: 'hidden' });
   });
 });

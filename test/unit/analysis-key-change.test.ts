@@ -6,45 +6,10 @@
 // numpy (decaying harmonic tones, a bass an octave below) written as 16-bit WAV, the way the
 // tester's modulation render was made.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { analyzeTrack } from '../../main/engine/analysis/index';
 import { featuresText } from '../../main/engine/analysis/text';
-import { MEDIA_DIR } from '../helpers/media';
-
-/** sections: [chords as [root pitch class, minor?][], seconds]…; each chord lasts 2 s (a bar at 120 BPM) */
-function progression(name: string, sections: [[number, boolean][], number][]): string {
-  const out = join(MEDIA_DIR, name);
-  if (existsSync(out)) return out;
-  mkdirSync(MEDIA_DIR, { recursive: true });
-  const py = `
-import numpy as np, wave, sys, json
-sr = 22050
-def tone(f, n):
-    t = np.arange(n) / sr
-    return sum(np.sin(2 * np.pi * f * h * t) / h for h in range(1, 7)) * np.exp(-t * 1.5)
-parts = []
-for chords, sec in json.loads(sys.argv[2]):
-    n = int(sec * sr); x = np.zeros(n); bar = int(2 * sr); k = 0
-    while k * bar < n:
-        root, minor = chords[k % len(chords)]
-        m = min(bar, n - k * bar)
-        for p in (root + 48, root + 48 + (3 if minor else 4), root + 48 + 7, root + 60):
-            x[k * bar : k * bar + m] += tone(440 * 2 ** ((p + 12 - 69) / 12), m) * 0.3
-        x[k * bar : k * bar + m] += tone(440 * 2 ** ((root + 36 - 69) / 12), m) * 0.5
-        k += 1
-    parts.append(x)
-y = np.concatenate(parts); y = y / np.abs(y).max() * 0.8
-w = wave.open(sys.argv[1], 'wb'); w.setnchannels(1); w.setsampwidth(2); w.setframerate(sr)
-w.writeframes((y * 32767).astype('<i2').tobytes()); w.close()
-`;
-  execFileSync('python3', ['-c', py, out, JSON.stringify(sections)]);
-  return out;
-}
-/** I–IV–V–I in a major key whose tonic is pitch class `t` */
-const cadence = (t: number): [number, boolean][] => [[t, false], [(t + 5) % 12, false], [(t + 7) % 12, false], [t, false]];
+import { cadence, keyProgression as progression } from '../helpers/key-render';
 
 describe('key: a change of key (issue 10 kind 4)', () => {
   let modulation = '';

@@ -18,8 +18,22 @@ export class LibraryAnalysesRepo {
    * absent from the map.
    */
   tempoSections(trackIds: readonly string[]): Map<string, unknown[]> {
+    return this.arrayAt(trackIds, 'tempo', '$.variable');
+  }
+
+  /**
+   * The key sections (KeyResult.variable, a JSON array of {start, end, key})
+   * of those of `trackIds` whose stored tonal result has them (a key that
+   * changes), as tempoSections reads the tempo's. Tracks without are absent.
+   */
+  keySections(trackIds: readonly string[]): Map<string, unknown[]> {
+    return this.arrayAt(trackIds, 'tonal', '$.key.variable');
+  }
+
+  /** the non-empty JSON array at `path` of each track's `analyser` result, by json_extract */
+  private arrayAt(trackIds: readonly string[], analyser: 'tempo' | 'tonal', path: '$.variable' | '$.key.variable'): Map<string, unknown[]> {
     const out = new Map<string, unknown[]>();
-    const q = this.db.prepare(`SELECT json_extract(result_json, '$.variable') AS v FROM library_analyses WHERE track_id = ? AND analyser = 'tempo'`);
+    const q = this.db.prepare(`SELECT json_extract(result_json, '${path}') AS v FROM library_analyses WHERE track_id = ? AND analyser = '${analyser}'`);
     for (const id of trackIds) {
       const r = q.get(id) as { v: string | null } | undefined;
       if (!r?.v) continue;

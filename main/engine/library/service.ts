@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { BpmRange, foldBpm, foldCurve, foldSections, MIN_CONFIDENCE, StudioError, tempoSectionText, type TempoSection, type LibraryFilter, type ProbeResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
+import { BpmRange, foldBpm, foldCurve, foldSections, keySectionsText, keySectionText, MIN_CONFIDENCE, StudioError, tempoSectionsText, tempoSectionText, tempoSpanText, type TempoSection, type LibraryFilter, type ProbeResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
 import { makeAnalyse, type Analyse } from './pool';
 import { LibraryScanner } from './job';
@@ -103,8 +103,24 @@ export class LibraryService {
 
   /** Rows of a page, with the stored tempo folded into the BPM range; the BPM filter and sort use the folded (shown) tempo too. */
   query(args: MethodArgs<'library:query'>, under?: string[]): MethodOutput<'library:query'> {
-    const page = this.store.query(args.filter, args.sort, args.offset, args.limit, under, this.bpmRange());
-    return { ...page, rows: this.inBpmRange(page.rows) };
+    const range = this.bpmRange();
+    const page = this.store.query(args.filter, args.sort, args.offset, args.limit, under, range);
+    return { ...page, rows: this.withSections(this.inBpmRange(page.rows), range) };
+  }
+
+  /**
+   * Each row with its tempo sections (folded into the BPM range as its bpm is)
+   * and key sections, null for a steady track (issue 10 kind 4: the table's
+   * marks, the export); the stored bpm and key stay the whole-track estimates.
+   */
+  private withSections(rows: LibraryTrack[], range: BpmRange | null): LibraryTrack[] {
+    const ids = rows.map((r) => r.id);
+    const tempo = this.store.tempoSections(ids);
+    const key = this.store.keySections(ids);
+    return rows.map((r) => {
+      const v = tempo.get(r.id);
+      return { ...r, tempoSections: v ? foldSections(v, range) : null, keySections: key.get(r.id) ?? null };
+    });
   }
 
   /** library:track-detail, the track's tempo and the tempo curve folded into the BPM range, the curve by the track tempo's factor (foldCurve; the beats stay as analysed) */
@@ -143,9 +159,12 @@ export class LibraryService {
    * library:write-tags: the track's BPM (as shown: folded into the BPM range,
    * see bpmRange) and key (in `notation`) written into its file's tags
    * (tag-write.ts), then the tags read again into the library row — no
-   * analysis is run. `want`: which values (default both).
+   * analysis is run. `want`: which values (default both). A value asked for
+   * and not written — none found, uncertain (below MIN_CONFIDENCE), or a tempo
+   * or key that changes within the track — is null, with the reason in
+   * `notWritten`.
    * @throws StudioError NOT_FOUND (unknown track or file gone), BAD_ARGS (not
-   *   analysed, or nothing to write), UNSUPPORTED (a container without such
+   *   analysed, or nothing to write: the message names each reason), UNSUPPORTED (a container without such
    *   tags: video, WMA, Matroska…), FILE_CHANGED, READ_ONLY, UNREADABLE, INTERNAL
    */
   async writeTags(trackId: string, notation: KeyNotation, want: { bpm?: boolean; key?: boolean } = {}): Promise<MethodOutput<'library:write-tags'>> {
@@ -158,20 +177,37 @@ export class LibraryService {
     // A tempo or key the analysis is not sure of (calibrated confidence under MIN_CONFIDENCE: shown "uncertain", left out
     // of the features line) is not written: a TBPM/TKEY tag carries no confidence, and DJ software shows it as a fact.
     const sure = (c: number | null) => c !== null && c >= MIN_CONFIDENCE;
-    const shownBpm = want.bpm === false || !sure(t.bpmConfidence) ? null : foldBpm(t.bpm, this.bpmRange());
+    // Nor is one tempo for a track whose tempo changes, or one key for a track whose key changes (issue 10 kind 4):
+    // a TBPM/TKEY tag holds one value, which would be wrong for part of the track.
+    const range = this.bpmRange();
+    const tempoSecs = want.bpm === false || t.bpm === null ? undefined : this.store.tempoSections([trackId]).get(trackId);
+    const keySecs = want.key === false || t.key === null ? undefined : this.store.keySections([trackId]).get(trackId);
+    const folded = tempoSecs && foldSections(tempoSecs, range);
+    const changing = {
+      bpm: folded ? `the tempo changes (${tempoSpanText(folded)}: ${tempoSectionsText(folded)}), and one BPM tag would be wrong for part of the track` : null,
+      key: keySecs ? `the key changes (${keySectionsText(keySecs)}), and one key tag would be wrong for part of the track` : null,
+    };
+    const unsureBpm = want.bpm !== false && t.bpm !== null && !changing.bpm && !sure(t.bpmConfidence) ? `tempo ${Math.round(t.bpm)} BPM at confidence ${t.bpmConfidence ?? 0}` : null;
+    const unsureKey = want.key !== false && t.key !== null && !changing.key && !sure(t.keyConfidence) ? `key ${t.key} at confidence ${t.keyConfidence ?? 0}` : null;
+    const shownBpm = want.bpm === false || changing.bpm || unsureBpm ? null : foldBpm(t.bpm, range);
     const bpm = shownBpm === null ? null : bpmText(shownBpm, target.format);
-    const key = want.key === false || t.key === null || !sure(t.keyConfidence) ? null : keyIn(t.key, notation);
+    const key = want.key === false || t.key === null || changing.key || unsureKey ? null : keyIn(t.key, notation);
+    const uncertain = (what: string) => `the best guess (${what}) is uncertain (below ${MIN_CONFIDENCE}), and a tag cannot say so`;
+    const notWritten = {
+      bpm: want.bpm === false ? null : changing.bpm ?? (unsureBpm ? uncertain(unsureBpm) : t.bpm === null ? 'the analysis found no tempo' : null),
+      key: want.key === false ? null : changing.key ?? (unsureKey ? uncertain(unsureKey) : t.key === null ? 'the analysis found no key' : null),
+    };
     if (bpm === null && key === null) {
       const asked = want.bpm === false ? 'key' : want.key === false ? 'tempo' : 'tempo or key';
-      const unsure = [
-        want.bpm !== false && t.bpm !== null ? `tempo ${Math.round(t.bpm)} BPM at confidence ${t.bpmConfidence ?? 0}` : null,
-        want.key !== false && t.key !== null ? `key ${t.key} at confidence ${t.keyConfidence ?? 0}` : null,
-      ].filter((x) => x !== null);
+      const unsure = [unsureBpm, unsureKey].filter((x) => x !== null);
+      const changes = [changing.bpm, changing.key].filter((x) => x !== null);
       throw new StudioError(
         'BAD_ARGS',
-        unsure.length
-          ? `"${t.fileName}" has no ${asked} sure enough to write into its tags: the best guesses (${unsure.join('; ')}) are uncertain (below ${MIN_CONFIDENCE}), and a tag cannot say so.`
-          : `"${t.fileName}" has nothing to write: the analysis found no ${asked}.`,
+        changes.length
+          ? `"${t.fileName}" has no one ${asked} to write into its tags: ${[...changes, ...(unsure.length ? [`the best guesses (${unsure.join('; ')}) are uncertain (below ${MIN_CONFIDENCE})`] : [])].join('; ')}.`
+          : unsure.length
+            ? `"${t.fileName}" has no ${asked} sure enough to write into its tags: the best guesses (${unsure.join('; ')}) are uncertain (below ${MIN_CONFIDENCE}), and a tag cannot say so.`
+            : `"${t.fileName}" has nothing to write: the analysis found no ${asked}.`,
       );
     }
     const resume = this.holdWatch(trackId);
@@ -190,7 +226,7 @@ export class LibraryService {
       if (fresh) record(done, fresh.tags);
       this.scanner.bumpChanged({ updated: 1 });
       const readBack = await readBpmKey(t.path).catch(() => ({ bpm: null, key: null }));
-      return { trackId, path: t.path, format: done.format, bpm: done.bpm, key: done.key, readBack, sizeBytes: done.size, mtimeMs: done.mtimeMs };
+      return { trackId, path: t.path, format: done.format, bpm: done.bpm, key: done.key, readBack, sizeBytes: done.size, mtimeMs: done.mtimeMs, notWritten };
     } finally {
       resume();
     }
@@ -199,13 +235,8 @@ export class LibraryService {
   /** `under` (query too): only rows stored below these folder prefixes (web mode's roots, fs/roots.ts Roots.prefixes); all when absent */
   export(format: 'csv' | 'json', trackIds?: string[], filter?: LibraryFilter, under?: string[]): MethodOutput<'library:export'> {
     const range = this.bpmRange();
-    const found = this.inBpmRange(this.store.tracksFor(filter, trackIds, under, range));
-    // each row with its tempo sections (null for a steady track), folded into the BPM range as its bpm is
-    const sections = this.store.tempoSections(found.map((r) => r.id));
-    const rows: ExportRow[] = found.map((r) => {
-      const v = sections.get(r.id);
-      return { ...r, tempoSections: v ? foldSections(v, range) : null };
-    });
+    // each row with its tempo sections (folded into the BPM range as its bpm is) and key sections, null for a steady track
+    const rows: ExportRow[] = this.withSections(this.inBpmRange(this.store.tracksFor(filter, trackIds, under, range)), range);
     const stamp = new Date().toISOString().slice(0, 10);
     if (format === 'json') {
       return { fileName: `library-${stamp}.json`, mime: 'application/json', content: JSON.stringify(rows, null, 1), count: rows.length };
@@ -220,15 +251,18 @@ export class LibraryService {
 
 /**
  * A row of the library export: the library row and, for a track whose tempo
- * changes, its sections (TrackDetail.tempoSections; null for a steady track).
- * `bpm` stays the whole-track estimate.
+ * or key changes, its sections (TrackDetail.tempoSections / keySections; null
+ * for a steady track). `bpm` and `key` stay the whole-track estimates.
  */
 export type ExportRow = LibraryTrack & { tempoSections?: TempoSection[] | null };
 
-/** `tempoSections` is written as "0:00–0:30 90 BPM | 0:30–1:00 130 BPM" (tempoSectionText; empty for a steady track). */
+/**
+ * `tempoSections` is written as "0:00–0:30 90 BPM | 0:30–1:00 130 BPM" (tempoSectionText), `keySections` as
+ * "0:00–0:32 C major | 0:32–1:04 G major" (keySectionText); empty for a steady track.
+ */
 export const CSV_COLUMNS: (keyof ExportRow)[] = [
   'path', 'fileName', 'status', 'error', 'title', 'artist', 'album', 'genre', 'year', 'durationSec', 'sampleRate', 'channels', 'codec', 'bitrateKbps',
-  'sizeBytes', 'bpm', 'bpmConfidence', 'tempoSections', 'key', 'keyConfidence', 'camelot', 'openKey', 'lufs', 'loudnessRange', 'truePeak', 'features', 'analysedAt', 'id', 'folderId', 'warnings',
+  'sizeBytes', 'bpm', 'bpmConfidence', 'tempoSections', 'key', 'keyConfidence', 'camelot', 'openKey', 'keySections', 'lufs', 'loudnessRange', 'truePeak', 'features', 'analysedAt', 'id', 'folderId', 'warnings',
 ];
 
 /** RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF is quoted, quotes doubled. */
@@ -246,7 +280,7 @@ export function csvField(v: unknown): string {
 export function toCsv(rows: ExportRow[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   const cell = (r: ExportRow, c: keyof ExportRow) =>
-    c === 'analysedAt' && r.analysedAt !== null ? new Date(r.analysedAt).toISOString() : c === 'tempoSections' ? r.tempoSections?.map(tempoSectionText) : r[c];
+    c === 'analysedAt' && r.analysedAt !== null ? new Date(r.analysedAt).toISOString() : c === 'tempoSections' ? r.tempoSections?.map(tempoSectionText) : c === 'keySections' ? r.keySections?.map((k) => keySectionText(k)) : r[c];
   for (const r of rows) lines.push(CSV_COLUMNS.map((c) => csvField(cell(r, c))).join(','));
   return '\ufeff' + lines.join('\r\n') + '\r\n';
 }

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { StudioError, type BpmRange, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TempoSection, type TrackDetail } from '@contract';
+import { keySectionOf, StudioError, type BpmRange, type KeySection, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TempoSection, type TrackDetail } from '@contract';
 import { featuresText, keyName, parseKey, type LoudnessResult, type TempoResult, type TonalResult } from '../analysis';
 import { ALL_KEYS } from '../analysis/keys';
 import { NO_TEMPO } from '../analysis/tempo';
@@ -271,6 +271,13 @@ export class LibraryStore {
     return m;
   }
 
+  /** The key sections of those of `trackIds` whose key changes (TrackDetail.keySections); the others are absent. */
+  keySections(trackIds: readonly string[]): Map<string, KeySection[]> {
+    const m = this.analyses.keySections(trackIds) as Map<string, KeySection[]>;
+    for (const [id, v] of m) m.set(id, v.map(keySectionOf));
+    return m;
+  }
+
   detail(trackId: string): TrackDetail {
     const track = this.track(trackId);
     const res = this.storedResults(trackId);
@@ -294,6 +301,7 @@ export class LibraryStore {
       warnings: track.warnings,
       tempoReason: track.status === 'analysed' && track.bpm === null ? (tempo?.reason ?? NO_TEMPO.pulse) : null,
       tempoSections: tempo?.variable?.length ? tempo.variable.map(sectionOf) : null,
+      keySections: tonal?.key.variable?.length ? tonal.key.variable.map(keySectionOf) : null,
     };
   }
 }

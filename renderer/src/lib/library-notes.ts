@@ -3,7 +3,7 @@
  * fact, uncertain or absent by its calibrated confidence, and what a scan
  * left out, by kind. No DOM: unit-tested directly.
  */
-import { MIN_CONFIDENCE, type ScanState } from '@contract';
+import { keyChangeText, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpan, type KeySection, type ScanState, type TempoSection } from '@contract';
 
 const pct = (c: number | null) => (c === null ? '' : `${Math.round(c * 100)}%`);
 
@@ -25,6 +25,24 @@ export function certaintyNote(what: 'tempo' | 'key', shown: string | null, confi
   if (c === 'uncertain')
     return `Uncertain ${what}: best guess ${shown} at ${pct(confidence) || '0%'} confidence (a stated confidence is how often such a value is right). Left out of the features line.`;
   return `${what === 'tempo' ? 'Tempo' : 'Key'} ${shown}, confidence ${pct(confidence)}: right about ${pct(confidence)} of the time.`;
+}
+
+/**
+ * The tooltip of the table's mark on a track whose tempo changes (issue 10 kind 4): "Tempo changes: 90–130 BPM
+ * (0:00–0:30 90 BPM, …). The BPM column keeps the whole-track estimate (104.2 BPM): sorted and filtered by it."
+ */
+export function tempoChangeNote(sections: readonly TempoSection[], shownBpm: string): string {
+  const [lo, hi] = tempoSpan(sections);
+  return `Tempo changes: ${lo}–${hi} BPM (${tempoSectionsText(sections)}). The BPM column keeps the whole-track estimate (${shownBpm} BPM): sorted and filtered by it.`;
+}
+
+/**
+ * The tooltip of the table's mark on a track whose key changes: "Key changes: C major → G major (0:00–0:32 C major,
+ * 0:32–1:04 G major). The key column keeps the whole-track estimate (C major): sorted and filtered by it."
+ * `spell`: the key as the user spells it (prefs' key spelling).
+ */
+export function keyChangeNote(sections: readonly KeySection[], shownKey: string, spell: (key: string) => string = (k) => k): string {
+  return `Key changes: ${keyChangeText(sections, spell)} (${keySectionsText(sections, spell)}). The key column keeps the whole-track estimate (${shownKey}): sorted and filtered by it.`;
 }
 
 /** What the scan left out, grouped by kind, in words: "2 could not be read · 1 gone (deleted, or a broken link)". */
