@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { cadenceRate, chordKeyScores, estimateTuning, foldChroma, keyFromChroma, meanVoices, PitchFrames, TonalAnalyser, type TonalResult } from '../../main/engine/analysis/tonal';
+import { CADENCE_THIRD_MIN, cadenceRate, chordKeyScores, estimateTuning, foldChroma, frameTriads, keyFromChroma, meanVoices, PitchFrames, TonalAnalyser, TRIAD_TONE_MIN, type TonalResult } from '../../main/engine/analysis/tonal';
 import { ALL_KEYS, keyName } from '../../main/engine/analysis/keys';
 import { renderSong, type SmfNote } from '../helpers/smf';
 
@@ -128,6 +128,17 @@ describe('harmonic-function key score', () => {
     assert.equal(cadenceRate(seq(7, 0, 7, 0, 7, 0), 0, 0.1), 1);
     assert.equal(cadenceRate(new Int8Array(30).fill(-1), 0, 1), 0);
     assert.equal(cadenceRate(cf, 0, 0), 0);
+  });
+  it('the cadence count\'s triads: a third at 0.2 of the strongest pitch class counts, a fifth at 0.2 does not (a partial)', () => {
+    // one frame's chroma (C..B) held for 5 frames; frameTriads(…, TRIAD_TONE_MIN, CADENCE_THIRD_MIN) as TonalAnalyser's cadence count reads it
+    const held = (v: number[]) => frameTriads(Float32Array.from(new Array(5).fill(v).flat()), 5, new Array(5).fill(true), TRIAD_TONE_MIN, CADENCE_THIRD_MIN)[2];
+    // a doubled G (bass, root, octave) over a quiet B and a D at half: G major (index 7) for the cadence count, no chord shown at 0.35 alone
+    const doubled = [0, 0, 0.5, 0, 0, 0, 0, 1, 0, 0, 0, 0.25];
+    assert.equal(held(doubled), 7);
+    assert.equal(frameTriads(Float32Array.from(new Array(5).fill(doubled).flat()), 5, new Array(5).fill(true), TRIAD_TONE_MIN)[2], -1);
+    // whole-tone C and E with G only as C's 3rd harmonic (a quarter): no C major; with G at half it is one
+    assert.equal(held([1, 0, 0, 0, 0.8, 0, 0, 0.25, 0, 0, 0, 0]), -1);
+    assert.equal(held([1, 0, 0, 0, 0.8, 0, 0, 0.5, 0, 0, 0, 0]), 0);
   });
 });
 

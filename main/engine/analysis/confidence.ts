@@ -86,7 +86,7 @@ export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1,
 /** Tempo calibration; fitted by tools/eval/calibrate.ts on 262 development files with a tempo (dev 104, synth 22, octave 68, beatless 36, pulseless 32), analysers bc1edef5a455. */
 export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = { inputs: ['logPulse', 'agree', 'steady', 'flux'], weights: [1.076, 0.5534, 9.695, 1.091], bias: -11.73 };
 /** Key calibration; fitted by tools/eval/calibrate.ts on 390 development files with a key named (dev 83, synth 22, octave 68, beatless 24, pulseless 36, keyset 109, keyless 48). */
-export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'margin', 'scale', 'harmony', 'voices', 'cadences'], weights: [5.101, 8.19, 0.8972, 4.067, 1.307, 3.112], bias: -17.83 };
+export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'margin', 'scale', 'harmony', 'voices', 'cadences'], weights: [4.878, 7.838, 0.9288, 3.896, 1.332, 3.693], bias: -17.86 };
 // END CALIBRATION
 
 /**

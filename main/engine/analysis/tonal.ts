@@ -238,7 +238,7 @@ export function foldChroma(fine: Float32Array, frames: number, cents: number): F
 
 export class TonalAnalyser implements Analyser<TonalResult> {
   readonly name = 'tonal';
-  readonly version = 7;
+  readonly version = 8;
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly buf = new FrameBuffer(N, HOP);
@@ -312,7 +312,9 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     const triads = frameTriads(this.chroma, nf, active);
     // the chords shown are named only when their three tones are heard; the key's harmonic-function score reads every frame's nearest triad
     const heard = frameTriads(this.chroma, nf, active, TRIAD_TONE_MIN);
-    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard, minutes: (nf * hopSec) / 60 });
+    // the cadence count reads triads whose third reaches CADENCE_THIRD_MIN (a doubled root hides the third), root and fifth TRIAD_TONE_MIN
+    const cadenceTriads = frameTriads(this.chroma, nf, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
+    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard: cadenceTriads, minutes: (nf * hopSec) / 60 });
     key.tuningCents = Math.round(this.tuningCents * 10) / 10;
     if (key.key !== null) {
       const variable = keySections(this.chroma, nf, active, triads, hopSec, t0, this.opts);
@@ -358,7 +360,7 @@ function meanChroma(chroma: Float32Array, frames: number, active: boolean[], thr
  * the frames with content. `bass` (same shape, optional) is the chroma of the low
  * peaks; its correlation with each key's profile is added with `opts.bassWeight`.
  * `texture` (optional; the key's evidence only, never its choice): the frames' heard triads
- * (frameTriads with TRIAD_TONE_MIN; computed here when absent) and the track's length in minutes
+ * (frameTriads with TRIAD_TONE_MIN and CADENCE_THIRD_MIN; computed here when absent) and the track's length in minutes
  * (default: `frames` at the key analyser's hop) for KeyEvidence.cadences; KeyEvidence.voices is
  * read from `chroma`.
  */
@@ -368,7 +370,7 @@ export function estimateKey(chroma: Float32Array, frames: number, active: boolea
   const bassMean = bass && opts.bassWeight ? meanChroma(bass, frames, active, 0).mean : undefined;
   const tri = triads ?? frameTriads(chroma, frames, active);
   const chordScores = opts.chordWeight ? chordKeyScores(tri) : undefined;
-  const heard = texture.heard ?? frameTriads(chroma, frames, active, TRIAD_TONE_MIN);
+  const heard = texture.heard ?? frameTriads(chroma, frames, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
   const minutes = texture.minutes ?? (frames * HOP) / TARGET_RATE / 60;
   return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, opts.chordWeight ?? 0, tri, { voices: meanVoices(chroma, frames, active), heard, minutes }, opts.firstWeight ?? 0);
 }
@@ -414,7 +416,7 @@ export function chordRuns(heard: Int8Array): number[] {
 
 /**
  * KeyEvidence.cadences: the authentic cadences of a key (index C..B major, C..B minor) in the
- * frames' heard triads (frameTriads with TRIAD_TONE_MIN): the major triad on the key's fifth
+ * frames' heard triads (frameTriads with TRIAD_TONE_MIN and CADENCE_THIRD_MIN): the major triad on the key's fifth
  * degree (V, also in minor: harmonic minor's) followed by the key's tonic triad, each a run of at
  * least 3 frames (~0.56 s; shorter runs and frames without a triad are passed over), per minute
  * of the track (`minutes`), divided by 10 and capped at 1. A key its music never cadences to is
@@ -614,6 +616,13 @@ export function keySections(chroma: Float32Array, frames: number, active: boolea
 const TRIADS: { name: string; t: number[]; tones: number[] }[] = [];
 /** the least share of the strongest pitch class (smoothed chroma) each of a triad's three tones needs for the chord to be shown (frameTriads' toneMin for estimateChords): the partials of one note (B's F#, E's G#) reach about a quarter */
 export const TRIAD_TONE_MIN = 0.35;
+/**
+ * the least share of the strongest pitch class a triad's third needs to count in KeyEvidence.cadences (cadenceRate; root and
+ * fifth keep TRIAD_TONE_MIN): music doubles the root (bass, root, octave) and the third then falls under a third of it. Only
+ * the third is loosened: a note's 3rd harmonic sounds its fifth at about a quarter of it, so a fifth at 0.2 was counted in
+ * music that has none (a whole-tone piece, media-truth-kinds16, read a cadence to A minor with key7's 0.2 for every tone)
+ */
+export const CADENCE_THIRD_MIN = 0.2;
 for (const minor of [false, true]) {
   for (let r = 0; r < 12; r++) {
     const t = new Array(12).fill(0);
@@ -627,9 +636,10 @@ for (const minor of [false, true]) {
 /**
  * Per frame, the best triad (index into TRIADS: C..B major, then C..B minor) of the chroma
  * smoothed over ±2 frames (~0.9 s), by cosine; −1 when silent or no triad fits (cosine < 0.6, or with
- * `toneMin` > 0, no triad whose root, third and fifth each reach toneMin × the strongest pitch class).
+ * `toneMin` > 0, no triad whose root and fifth reach toneMin and whose third reaches `thirdMin` (default toneMin)
+ * × the strongest pitch class).
  */
-export function frameTriads(chroma: Float32Array, frames: number, active: boolean[], toneMin = 0): Int8Array {
+export function frameTriads(chroma: Float32Array, frames: number, active: boolean[], toneMin = 0, thirdMin = toneMin): Int8Array {
   const labels = new Int8Array(frames).fill(-1);
   const half = 2;
   const v = new Float64Array(12);
@@ -653,7 +663,8 @@ export function frameTriads(chroma: Float32Array, frames: number, active: boolea
     for (let c = 0; c < 24; c++) {
       // with toneMin, a triad is named only when its notes are heard: root, third and fifth each at
       // least toneMin of the strongest pitch class (a melody's E and B with no G# is no E major)
-      if (toneMin > 0 && TRIADS[c].tones.some((i) => v[i] < toneMin * vmax)) continue;
+      // (tones are [root, third, fifth]; the third may have its own, lower floor)
+      if (toneMin > 0 && TRIADS[c].tones.some((i, k) => v[i] < (k === 1 ? thirdMin : toneMin) * vmax)) continue;
       const t = TRIADS[c].t;
       let s = 0;
       for (let i = 0; i < 12; i++) s += (v[i] / norm) * t[i];
