@@ -312,7 +312,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   // counted by a decode (crossCheck compares); its bytes count only where the packets were in doubt
   const smpb = audio ? itunSmpbSec(mm.meta, info.container, info.durationSec) : null;
   const smpbCheck = Boolean(smpb && !smpb.stale && !st.gapless);
-  const counted = audio && (doubt || smpbCheck) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck, sampleRate: audio?.sampleRate }) : null;
+  const counted = audio && (doubt || smpbCheck) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck || Boolean(st.flacStreams?.length), sampleRate: audio?.sampleRate }) : null;
   const measured = counted && !doubt ? { ...counted, audioBytes: null } : counted;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
   const extension = await extensionFacts(path, info.container);

@@ -1080,7 +1080,7 @@ export function packetsNeeded(x: { ff: FfmpegStated; sizeBytes: number; coverByt
   // a Matroska/WebM or MPEG-TS audio stream that states no bitrate: the file's bytes per second count every block's or
   // 188-byte packet's header and the codec's private data (Vorbis/Opus headers), 3–6 % over the audio (TrueHD: 1200 blocks/s)
   const packetised = /^(matroska|mpegts)/.test(ff.container) && audio !== undefined && !audio.bitrateKbps;
-  return ogg || videoHidesAudio || packetised || packetsAreDuration(ff) || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || st?.flac?.totalSamples === 0 || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
+  return ogg || videoHidesAudio || packetised || packetsAreDuration(ff) || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || st?.flac?.totalSamples === 0 || Boolean(st?.flacStreams?.length) || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
 }
 
 const fmtTime = (s: number): string => {
@@ -1223,7 +1223,13 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     const decodable = structure?.truncated?.decodableSec;
     if (decodable !== undefined && decodable > 0 && decodable < (durationSec ?? Infinity)) durationSec = decodable;
     const ends = durationSec ?? measured.durationSec;
-    if (far && !(structure?.truncated && !measured.damage && !durationEstimated)) {
+    // FLAC streams one after another (`cat a.flac b.flac`): ffmpeg decodes them all; the first STREAMINFO counts its own
+    const joined = structure?.flacStreams?.length && structure.flac ? structure.flacStreams : null;
+    if (joined && structure?.flac) {
+      durationSec = measured.durationSec;
+      const each = [structure.flac, ...joined].map((f) => (f.sampleRate > 0 && f.totalSamples > 0 ? fmtTime(f.totalSamples / f.sampleRate) : 'unstated'));
+      warnings.push(`${joined.length === 1 ? 'A second FLAC stream follows' : `${joined.length} more FLAC streams follow`} the first (from byte ${joined[0].offset}: files joined end to end, as \`cat\` makes): the first header (STREAMINFO) states ${each[0]}, the streams ${each.join(' + ')}. ffmpeg decodes them one after another; shown: what decodes, ${fmtTime(measured.durationSec)}. Other players may stop after the first.`);
+    } else if (far && !(structure?.truncated && !measured.damage && !durationEstimated)) {
       warnings.push(
         durationEstimated
           ? `The file states no exact duration${why}: ffmpeg estimated ${fmtTime(stated!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
