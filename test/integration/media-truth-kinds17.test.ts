@@ -3,8 +3,12 @@
 // - two FLACs joined with `cat a.flac b.flac`: the probe stated 5.956 s with a false "truncated … at sample 262656 of
 //   the 352800" (the tail's frames are the second stream's, checked against the first STREAMINFO); ffmpeg decodes
 //   13.732 s. Now probe = library = what decodes, with a warning that a second FLAC stream follows the first.
+// - the container was named by the extension: an M4A (brand "M4A ") copied as .3gp, .mov, .mp4 was "3gp", "mov",
+//   "mp4" (now "m4a", its major brand, as file-type reads it); a Sony Wave64 named .wav, an MLP named .thd and a DSF
+//   named .dff got no "in fact" warning (now they do); an M4A named .aax was "in fact MPEG-4, not AAX" (Audible's AAX
+//   is MPEG-4; ffmpeg's "aax" demuxer is CRI's ADX format): now no warning.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
@@ -18,6 +22,49 @@ before(() => {
   mkdirSync(DIR, { recursive: true });
 });
 after(() => rmSync(join(DIR, 'cache'), { recursive: true, force: true }));
+
+/**
+ * A DSF file (Sony DSD Stream File 1.01) as DSD writers make it: DSD64 (2 822 400 Hz) stereo, `sec` long, 4096-byte
+ * blocks per channel (the last zero-padded), LSB first; the bits a first-order sigma-delta of a 0.4 sine at 1 kHz.
+ */
+function dsf(sec: number): Buffer {
+  const sr = 2822400;
+  const count = sr * sec;
+  const blk = 4096;
+  const blocks = Math.ceil(count / 8 / blk);
+  const data = Buffer.alloc(blocks * blk * 2);
+  let acc = 0;
+  for (let k = 0; k < blocks; k++)
+    for (let c = 0; c < 2; c++)
+      for (let j = 0; j < blk; j++) {
+        const at = (k * blk + j) * 8;
+        let byte = 0;
+        for (let bit = 0; bit < 8 && at + bit < count; bit++) {
+          const y = acc >= 0 ? 1 : -1;
+          acc += 0.4 * Math.sin((2 * Math.PI * 1000 * (at + bit)) / sr) - y;
+          if (y > 0) byte |= 1 << bit;
+        }
+        data[(k * 2 + c) * blk + j] = byte;
+      }
+  const fmt = Buffer.alloc(52);
+  fmt.write('fmt ', 0, 'latin1');
+  fmt.writeBigUInt64LE(52n, 4);
+  fmt.writeUInt32LE(1, 12); // version
+  fmt.writeUInt32LE(0, 16); // format id: DSD raw
+  fmt.writeUInt32LE(2, 20); // channel type: stereo
+  fmt.writeUInt32LE(2, 24); // channel count
+  fmt.writeUInt32LE(sr, 28); // sampling frequency
+  fmt.writeUInt32LE(1, 32); // bits per sample: 1 (LSB first)
+  fmt.writeBigUInt64LE(BigInt(count), 36); // sample count per channel
+  fmt.writeUInt32LE(blk, 44); // block size per channel
+  const dataCh = Buffer.concat([Buffer.from('data'), Buffer.alloc(8), data]);
+  dataCh.writeBigUInt64LE(BigInt(12 + data.length), 4);
+  const head = Buffer.alloc(28);
+  head.write('DSD ', 0, 'latin1');
+  head.writeBigUInt64LE(28n, 4);
+  head.writeBigUInt64LE(BigInt(28 + fmt.length + dataCh.length), 12);
+  return Buffer.concat([head, fmt, dataCh]);
+}
 
 describe('kind 1: two FLACs joined with cat', () => {
   test('probe = library = what ffmpeg decodes, and the warning says a second FLAC stream follows; no false truncation', async () => {
@@ -39,5 +86,47 @@ describe('kind 1: two FLACs joined with cat', () => {
     const one = await probeFile(a);
     assert.equal(one.durationSec, 8);
     assert.deepEqual(one.warnings, []);
+  });
+});
+
+describe('kind 1: the container is named by its content, and a name of another format is said', () => {
+  test('an M4A (brand "M4A ") copied as .3gp, .mov, .mp4, .aax is "m4a", with no warning (one ISO family; Audible AAX is MPEG-4)', async () => {
+    const m4a = join(DIR, 'tone.m4a');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=3', '-c:a', 'aac', '-b:a', '96k', m4a]);
+    for (const ext of ['3gp', 'mov', 'mp4', 'aax']) {
+      const path = join(DIR, `tone-m4a.${ext}`);
+      copyFileSync(m4a, path);
+      const p = await probeFile(path);
+      assert.equal(p.container, 'm4a', ext);
+      assert.ok(!p.warnings.some((w) => /in fact/.test(w)), `${ext}: ${p.warnings.join(' | ')}`);
+    }
+    // guards: a QuickTime movie and a 3GP keep their names; an MP4 with the generic brand named .m4a stays m4a
+    const mov = join(DIR, 'tone.mov');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=2', '-c:a', 'aac', mov]);
+    assert.equal((await probeFile(mov)).container, 'mov');
+    const gp = join(DIR, 'tone.3gp');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=2', '-ar', '8000', '-c:a', 'aac', gp]);
+    assert.equal((await probeFile(gp)).container, '3gp');
+    const isom = join(DIR, 'isom.m4a');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=2', '-c:a', 'aac', '-f', 'mp4', isom]);
+    assert.equal((await probeFile(isom)).container, 'm4a');
+  });
+
+  test('a Sony Wave64 named .wav, an MLP named .thd, a DSF named .dff: "in fact …" (guards: an RF64 named .wav, a W64 named .w64: none)', async () => {
+    const w64 = join(DIR, 'w64.wav');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=2', '-ac', '2', '-f', 'w64', w64]);
+    const mlp = join(DIR, 'mlp.thd');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=2', '-ac', '2', '-ar', '48000', '-c:a', 'mlp', '-strict', '-2', '-f', 'mlp', mlp]);
+    const dff = join(DIR, 'dsf.dff');
+    writeFileSync(dff, dsf(1));
+    for (const [path, what] of [[w64, /in fact Sony Wave64, not WAV/], [mlp, /in fact MLP, not THD/], [dff, /in fact DSF, not DFF/]] as const) {
+      const p = await probeFile(path);
+      assert.ok(p.warnings.some((w) => what.test(w)), `${path}: ${p.warnings.join(' | ')}`);
+    }
+    const rf64 = join(DIR, 'rf64.wav');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=2', '-rf64', 'always', rf64]);
+    const w64ok = join(DIR, 'ok.w64');
+    copyFileSync(w64, w64ok);
+    for (const path of [rf64, w64ok]) assert.ok(!(await probeFile(path)).warnings.some((w) => /in fact/.test(w)), path);
   });
 });

@@ -67,21 +67,25 @@ export async function openMediaFile(path: string): Promise<{ fh: FileHandle; siz
 
 const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
 
-/** ISO base-media major brands (ftyp) → the container they name */
+/** ISO base-media major brands (ftyp) that name one format of the family → that container (file-type reads them so too) */
 const BRANDS: Array<[RegExp, string]> = [
   [/^qt$/, 'mov'],
   [/^M4[ABPV]$/, 'm4a'],
   [/^3g2/, '3g2'],
   [/^3g/, '3gp'],
   [/^mj2/, 'mj2'],
-  [/^(isom|iso\d|mp41|mp42|avc1|dash|mmp4|MSNV|f4v)$/, 'mp4'],
 ];
+/** the generic ISO/MP4 brands: they say "MPEG-4", not audio or video, so a family name from the extension (.m4a, .m4b, .mp4) stands */
+const GENERIC_BRAND = /^(isom|iso\d|mp41|mp42|avc1|dash|mmp4|MSNV|f4v)$/;
 
 /**
  * The one container a file is, where ffmpeg names its demuxer's family
- * ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm"): the file's extension when it
- * is one of them (a .webm only with WebM's codecs: `info.streams`), else the
- * ISO major brand ffmpeg printed (`info.majorBrand`), else the first name.
+ * ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm"), by its content: the ISO major
+ * brand ffmpeg printed (`info.majorBrand`) where it names one format ("qt  ",
+ * "M4A ", "3gp4", … as file-type reads them), else the file's extension when
+ * it is one of the family (a generic brand such as "isom" says only MPEG-4;
+ * a .webm only with WebM's codecs: `info.streams`), else "mp4" for a generic
+ * brand, else the first name.
  * The one name probe, the library (track detail, stored probe) and every
  * other reader show; `info` is parseFfmpegInfo's of the file at `path`.
  */
@@ -93,10 +97,12 @@ export function realContainer(info: { container: string; majorBrand?: string; st
   const ext = extname(path).slice(1).toLowerCase();
   // WebM is a Matroska profile: a .webm with a codec WebM does not allow is Matroska
   if (ext === 'webm' && notWebmCodecs(path, family, streams)) return 'matroska';
-  if (names.includes(ext)) return ext;
-  if (ext === 'mkv' && names.includes('matroska')) return 'matroska';
+  // by content: an ISO file's major brand that names one format (an M4A copied as .mp4, .mov or .3gp is M4A)
   const brand = info.majorBrand;
   if (brand) for (const [re, name] of BRANDS) if (re.test(brand) && names.includes(name)) return name;
+  if (names.includes(ext)) return ext;
+  if (ext === 'mkv' && names.includes('matroska')) return 'matroska';
+  if (brand && GENERIC_BRAND.test(brand) && names.includes('mp4')) return 'mp4';
   return names[0];
 }
 

@@ -795,11 +795,20 @@ function demuxerNames(cacheDir?: string): Promise<Set<string>> {
 }
 /** other names of formats whose ffmpeg demuxer lists no extension (it reads them by content) */
 const CONTENT_EXTS: Record<string, string[]> = {
-  wav: ['wave', 'bwf'], rf64: ['wav'], w64: ['wav'], aiff: ['aif', 'aifc', 'afc'], mp3: ['mp1', 'mpga'], ogg: ['oga', 'opus', 'spx', 'ogx'], wv: ['wvc'], caf: [], asf: ['wma', 'wmv'],
-  matroska: ['mka', 'mkv', 'mk3d', 'webm'], mov: ['m4a', 'm4b', 'm4v', 'mp4', 'mov', '3gp'], aac: ['adts'],
+  // RF64 files are named .wav (EBU Tech 3306 §1); a Sony Wave64 is not a WAV (WAV readers refuse it): .w64 only
+  wav: ['wave', 'bwf'], rf64: ['wav'], w64: [], aiff: ['aif', 'aifc', 'afc'], mp3: ['mp1', 'mpga'], ogg: ['oga', 'opus', 'spx', 'ogx'], wv: ['wvc'], caf: [], asf: ['wma', 'wmv'],
+  matroska: ['mka', 'mkv', 'mk3d', 'webm'], mov: ['m4a', 'm4b', 'm4v', 'mp4', 'mov', '3gp', 'aax', 'aaxc'], aac: ['adts'],
+  // Audible's .aax/.aaxc audiobooks are MPEG-4 (brand "aax "), whatever ffmpeg's CRI ADX "aax" demuxer is named
   // MPEG-PS and -TS: ffmpeg's mpeg and mpegts demuxers find them by content and list no extension (a .mpg read as "mpeg" is no lie)
   mpeg: ['mpg', 'mpe', 'vob', 'm2p', 'ps', 'evo'], mpegts: ['ts', 'm2ts', 'mts', 'm2t'],
 };
+
+/**
+ * Extensions of formats ffmpeg finds by content under another demuxer name (so neither `ffmpeg -demuxers` nor
+ * file-type knows them as names): DSDIFF (.dff, ffmpeg's iff demuxer), Dolby TrueHD (.thd, the truehd demuxer's
+ * only extension), Sony Wave64 (.w64). A file of another format named so is named wrongly.
+ */
+const OTHER_FORMAT_EXTS = new Set(['dff', 'thd', 'w64', 'dsf', 'mlp']);
 
 /** What ffmpeg says of a file's extension against the container it found (see extensionWarning). */
 export interface ExtensionFacts {
@@ -825,7 +834,7 @@ export async function extensionFacts(path: string, container: string, cacheDir?:
   if (names.includes('mov') && (await isoBrandExtension(ext))) return { fits: true, known: true };
   const all = await demuxerNames(cacheDir);
   // a name some format goes by: a demuxer's name, a format the content sniffer (file-type) knows, or CONTENT_EXTS
-  const known = all.has(ext) || supportedExtensions.has(ext as never) || Object.values(CONTENT_EXTS).some((l) => l.includes(ext));
+  const known = all.has(ext) || supportedExtensions.has(ext as never) || OTHER_FORMAT_EXTS.has(ext) || Object.values(CONTENT_EXTS).some((l) => l.includes(ext));
   return { fits: false, known };
 }
 
