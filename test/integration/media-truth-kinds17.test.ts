@@ -7,6 +7,8 @@
 //   "mp4" (now "m4a", its major brand, as file-type reads it); a Sony Wave64 named .wav, an MLP named .thd and a DSF
 //   named .dff got no "in fact" warning (now they do); an M4A named .aax was "in fact MPEG-4, not AAX" (Audible's AAX
 //   is MPEG-4; ffmpeg's "aax" demuxer is CRI's ADX format): now no warning.
+// - a DSD64 .dsf: sample rate 352800 (ffmpeg's decoded PCM rate, the 1-bit rate / 8) in probe and library; the
+//   file's rate is 2822400 (music-metadata says so). Now sampleRate 2822400, decodedSampleRate 352800.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -128,5 +130,27 @@ describe('kind 1: the container is named by its content, and a name of another f
     const w64ok = join(DIR, 'ok.w64');
     copyFileSync(w64, w64ok);
     for (const path of [rf64, w64ok]) assert.ok(!(await probeFile(path)).warnings.some((w) => /in fact/.test(w)), path);
+  });
+});
+
+describe('kind 1: a DSD file states its DSD rate', () => {
+  test('DSD64 .dsf: sampleRate 2822400 (as music-metadata reads it) in probe and library, decodedSampleRate 352800 (ffmpeg\'s PCM)', async () => {
+    const path = join(DIR, 'tone.dsf');
+    writeFileSync(path, dsf(1));
+    const p = await probeFile(path);
+    assert.equal(p.audio?.sampleRate, 2822400);
+    assert.equal(p.audio?.decodedSampleRate, 352800);
+    assert.equal(p.streams.find((s) => s.type === 'audio')?.sampleRate, 2822400);
+    assert.equal(p.durationSec, 1);
+    const lib = await analyseForLibrary({ path, cacheDir: join(DIR, 'cache'), only: ['loudness'] });
+    const a = lib.source.streams.find((s) => s.type === 'audio');
+    assert.equal(a?.sampleRate, 2822400);
+    assert.equal(a?.decodedSampleRate, 352800);
+    // a PCM file: no decoded rate
+    const wav = join(DIR, 'pcm.wav');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=1', wav]);
+    const w = await probeFile(wav);
+    assert.equal(w.audio?.sampleRate, 44100);
+    assert.equal(w.audio?.decodedSampleRate, undefined);
   });
 });

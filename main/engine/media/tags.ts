@@ -1097,6 +1097,16 @@ const fmtTime = (s: number): string => {
   return `${m}:${(s - m * 60).toFixed(2).padStart(5, '0')}`;
 };
 
+/**
+ * A DSD stream's own rate: ffmpeg's DSF and DSDIFF demuxers state the 1-bit rate / 8 (libavformat/dsfdec.c, iff.c:
+ * one byte of 8 samples per "sample"), the PCM rate its dsd_* decoders output — 352 800 Hz for DSD64's 2 822 400.
+ * The stream with sampleRate the file's DSD rate and decodedSampleRate ffmpeg's; any other stream as it is. Pure.
+ */
+function dsdRates<S extends { codec?: string; sampleRate?: number; decodedSampleRate?: number }>(s: S): S {
+  if (!s.sampleRate || s.decodedSampleRate || !/^dsd_(lsbf|msbf)(_planar)?$/.test(s.codec ?? '')) return s;
+  return { ...s, sampleRate: s.sampleRate * 8, decodedSampleRate: s.sampleRate };
+}
+
 /** what a user calls an Ogg codec */
 const OGG_CODEC: Record<string, string> = { opus: 'Opus', vorbis: 'Vorbis', flac: 'FLAC', speex: 'Speex' };
 
@@ -1286,9 +1296,10 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   let seen = false;
   /** ffmpeg's streams with the first audio stream's bitrate settled to `bitrateKbps` where ffmpeg only guessed it or stated none */
   const streams = (ff.streams as S[]).map((s): S => {
-    if (s.type !== 'audio' || seen) return s;
+    const own = dsdRates(s);
+    if (s.type !== 'audio' || seen) return own;
     seen = true;
-    return bitrateKbps !== undefined && s.bitrateKbps !== bitrateKbps && (ff.durationEstimated || statedWrong || s.bitrateKbps === undefined) ? ({ ...s, bitrateKbps } as S) : s;
+    return bitrateKbps !== undefined && s.bitrateKbps !== bitrateKbps && (ff.durationEstimated || statedWrong || s.bitrateKbps === undefined) ? ({ ...own, bitrateKbps } as S) : own;
   });
   return { durationSec, durationEstimated, bitrateKbps, tags, warnings, streams };
 }
