@@ -7,9 +7,13 @@
 //   "mp4" (now "m4a", its major brand, as file-type reads it); a Sony Wave64 named .wav, an MLP named .thd and a DSF
 //   named .dff got no "in fact" warning (now they do); an M4A named .aax was "in fact MPEG-4, not AAX" (Audible's AAX
 //   is MPEG-4; ffmpeg's "aax" demuxer is CRI's ADX format): now no warning.
+// - an MP3 with an APEv2 tag and an ID3v1 tag and no ID3v2 (lame --id3v1-only, then an APEv2 tag as foobar2000 or
+//   MP3Gain inserts it before the ID3v1): the conflict warning said "because ID3v2 is the MP3 tag every player reads";
+//   now the reason names what is true (no ID3v2 tag; APEv2's full text over ID3v1's 30 characters).
 // - a DSD64 .dsf: sample rate 352800 (ffmpeg's decoded PCM rate, the 1-bit rate / 8) in probe and library; the
 //   file's rate is 2822400 (music-metadata says so). Now sampleRate 2822400, decodedSampleRate 352800.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -130,6 +134,45 @@ describe('kind 1: the container is named by its content, and a name of another f
     const w64ok = join(DIR, 'ok.w64');
     copyFileSync(w64, w64ok);
     for (const path of [rf64, w64ok]) assert.ok(!(await probeFile(path)).warnings.some((w) => /in fact/.test(w)), path);
+  });
+});
+
+/** An APEv2 tag (header, items, footer) as foobar2000/MP3Gain write it: items are value size, flags, key NUL, UTF-8 value. */
+function apeTag(items: Array<[string, string]>): Buffer {
+  const body = Buffer.concat(items.map(([k, v]) => {
+    const h = Buffer.alloc(8);
+    h.writeUInt32LE(Buffer.byteLength(v), 0);
+    return Buffer.concat([h, Buffer.from(k + '\0', 'latin1'), Buffer.from(v, 'utf8')]);
+  }));
+  const part = (flags: number) => {
+    const b = Buffer.alloc(32);
+    b.write('APETAGEX', 0, 'latin1');
+    b.writeUInt32LE(2000, 8);
+    b.writeUInt32LE(body.length + 32, 12);
+    b.writeUInt32LE(items.length, 16);
+    b.writeUInt32LE(flags >>> 0, 20);
+    return b;
+  };
+  return Buffer.concat([part(0xa0000000), body, part(0x80000000)]);
+}
+
+describe('kind 1: the tag-conflict reason is true of the file', () => {
+  test('lame CBR MP3 with ID3v1 "V1 Title" and APEv2 Title "APE Wins", no ID3v2: the reason does not claim an ID3v2 tag', async () => {
+    const wav = join(DIR, 'lame-src.wav');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=3', '-ac', '2', wav]);
+    const lamed = join(DIR, 'lame-v1.mp3');
+    execFileSync('lame', ['--quiet', '-b', '128', '--id3v1-only', '--tt', 'V1 Title', wav, lamed]);
+    const b = readFileSync(lamed);
+    assert.equal(b.toString('latin1', b.length - 128, b.length - 125), 'TAG');
+    assert.notEqual(b.toString('latin1', 0, 3), 'ID3');
+    const path = join(DIR, 'ape-over-v1.mp3');
+    writeFileSync(path, Buffer.concat([b.subarray(0, b.length - 128), apeTag([['Title', 'APE Wins']]), b.subarray(b.length - 128)]));
+    const p = await probeFile(path);
+    assert.equal(p.tags.title, 'APE Wins');
+    const w = p.warnings.find((x) => /Conflicting title tags/.test(x));
+    assert.ok(w, p.warnings.join(' | '));
+    assert.ok(!/ID3v2 is the MP3 tag/.test(w), w);
+    assert.match(w, /shown: "APE Wins", from APEv2, because the file has no ID3v2 tag/);
   });
 });
 

@@ -566,14 +566,27 @@ const TAG_LABEL: Record<string, string> = { exif: 'RIFF LIST/INFO', vorbis: 'Vor
  * A container's own tag format comes before a foreign one; among ID3
  * versions the newer; ID3v1 (30 bytes a field, no character set) last.
  */
-const TAG_ORDER: Array<[RegExp, string[], string]> = [
-  [/^mp3$/, ['ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'APEv2', 'ID3v1'], 'ID3v2 is the MP3 tag every player reads; APEv2 in an MP3 is read by few players, and ID3v1 holds at most 30 characters a field'],
+const TAG_ORDER: Array<[RegExp, string[], string | ((shown: string, sources: string[], formats: string[]) => string)]> = [
+  [/^mp3$/, ['ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'APEv2', 'ID3v1'], mp3Why],
   [/^flac$/, ['vorbis', 'ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'APEv2', 'ID3v1'], "the Vorbis comment is FLAC's own tag (RFC 9639); ID3 or APE tags in a FLAC are not part of the format and most players ignore them"],
   [/^ogg$/, ['vorbis', 'ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'APEv2', 'ID3v1'], "the Vorbis comment is Ogg's own tag"],
   [/^(wav|w64|rf64)$/, ['ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'exif', 'ID3v1'], "the WAV's id3 chunk holds Unicode text and every field; LIST/INFO has no character set and fewer fields"],
   [/^aiff$/, ['ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'AIFF'], "the AIFF's ID3 chunk holds Unicode text and every field; its NAME/AUTH chunks have no character set"],
   [/^(wv|ape|tta|mpc|mpc8)$/, ['APEv2', 'ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'ID3v1'], "APEv2 is this format's own tag"],
 ];
+
+/**
+ * Why an MP3's tag `shown` wins over the other `sources` in conflict (music-metadata's native format names; `formats`:
+ * every tag format the file holds) — only what is
+ * true of the formats in conflict: ID3v2 is the tag every player reads; APEv2 (in an MP3 read by few players) and
+ * ID3v1 (30 Latin-1 characters a field, no character set: ID3v1 specification) come after it.
+ */
+function mp3Why(shown: string, sources: string[], formats: string[]): string {
+  const v1 = sources.includes('ID3v1') ? 'ID3v1 holds at most 30 characters a field, with no character set' : '';
+  if (shown.startsWith('ID3v2')) return ['ID3v2 is the MP3 tag every player reads', sources.includes('APEv2') ? 'APEv2 in an MP3 is read by few players' : '', v1].filter(Boolean).join('; ');
+  // no ID3v2 in conflict: APEv2 over ID3v1
+  return `the file has ${formats.some((x) => x.startsWith('ID3v2')) ? 'no ID3v2 value for it' : 'no ID3v2 tag'}, and APEv2 holds the full text (UTF-8, any length) where ${v1 || 'the other tags do not'}`;
+}
 
 /** every non-empty text value of `keys` in one format's native tags, in file order */
 const nativeValues = (tags: Array<{ id: string; value: unknown }>, keys: string[]): string[] => {
@@ -660,7 +673,8 @@ export function tagConflicts(meta: IAudioMetadata | null, container: string, tag
       byValue.set(x.value, l);
     }
     const list = [...byValue].map(([value, labels]) => `"${value}" (${labels.join(', ')})`).join(', ');
-    warnings.push(`Conflicting ${LABEL[field]} tags in one file: ${list}; shown: "${shown.value}", from ${TAG_LABEL[shown.source] ?? shown.source}, because ${why}.`);
+    const reason = typeof why === 'function' ? why(shown.source, [...new Set(found.map((x) => x.source))], formats) : why;
+    warnings.push(`Conflicting ${LABEL[field]} tags in one file: ${list}; shown: "${shown.value}", from ${TAG_LABEL[shown.source] ?? shown.source}, because ${reason}.`);
   }
 }
 
