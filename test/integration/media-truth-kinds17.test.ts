@@ -10,16 +10,20 @@
 // - an MP3 with an APEv2 tag and an ID3v1 tag and no ID3v2 (lame --id3v1-only, then an APEv2 tag as foobar2000 or
 //   MP3Gain inserts it before the ID3v1): the conflict warning said "because ID3v2 is the MP3 tag every player reads";
 //   now the reason names what is true (no ID3v2 tag; APEv2's full text over ID3v1's 30 characters).
+// - `studio probe "Café NFC.mp3"` when the file on disk is named in NFD ("Cafe\u0301 NFC.mp3", as macOS copies leave
+//   it): NOT_FOUND is right on Linux (names are bytes), but the message said only "may have been moved or deleted";
+//   now it names the file that differs only in Unicode normalisation.
 // - a DSD64 .dsf: sample rate 352800 (ffmpeg's decoded PCM rate, the 1-bit rate / 8) in probe and library; the
 //   file's rate is 2822400 (music-metadata says so). Now sampleRate 2822400, decodedSampleRate 352800.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { probeFile } from '../../main/engine/media/probe';
-import { decodedFrames, ff, OUTPUT } from '../helpers/media';
+import { decodedFrames, ff, OUTPUT, ROOT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds17');
 
@@ -195,5 +199,30 @@ describe('kind 1: a DSD file states its DSD rate', () => {
     const w = await probeFile(wav);
     assert.equal(w.audio?.sampleRate, 44100);
     assert.equal(w.audio?.decodedSampleRate, undefined);
+  });
+});
+
+describe('kind 2: a name that differs only in Unicode normalisation', () => {
+  test('probe and `studio probe` of "Café NFC.mp3" (NFC) when the file is named in NFD: NOT_FOUND naming the NFD file', async () => {
+    const sub = join(DIR, 'nfd');
+    mkdirSync(sub, { recursive: true });
+    const nfd = 'Café NFC.mp3'.normalize('NFD');
+    const nfc = 'Café NFC.mp3'.normalize('NFC');
+    assert.notEqual(nfd, nfc);
+    ff(['-f', 'lavfi', '-i', 'sine=d=1', '-c:a', 'libmp3lame', join(sub, nfd)]);
+    await assert.rejects(probeFile(join(sub, nfc)), (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'NOT_FOUND');
+      assert.ok(e.message.includes(`"${nfd}"`) && /only in Unicode normalisation/.test(e.message), e.message);
+      return true;
+    });
+    // the file itself opens, and a name with no twin keeps the plain message
+    assert.equal((await probeFile(join(sub, nfd))).container, 'mp3');
+    await assert.rejects(probeFile(join(sub, 'Nothing.mp3')), (e: Error) => /may have been moved or deleted/.test(e.message) && !/normalisation/.test(e.message));
+    // the CLI (the built engine: `npm run build`) says the same
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'probe', join(sub, nfc)], {
+      encoding: 'utf8', env: { ...process.env, STUDIO_DATA_DIR: mkdtempSync(join(tmpdir(), 'rs-k17-')) }, timeout: 60_000,
+    });
+    assert.notEqual(r.status, 0);
+    assert.ok((r.stderr + r.stdout).includes(nfd) && /only in Unicode normalisation/.test(r.stderr + r.stdout), r.stderr + r.stdout);
   });
 });

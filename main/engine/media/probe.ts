@@ -1,6 +1,6 @@
-import { constants } from 'node:fs';
+import { constants, readdirSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { truncatedError, readStructure, unpaddedText } from './structure';
@@ -8,10 +8,32 @@ import { crossCheck, durationShown, extensionFacts, itunSmpbSec, measureAudioStr
 
 export { tagsOf } from './tags';
 
+/**
+ * The file in `path`'s folder whose name differs from `path`'s only in Unicode normalisation (NFC "Café" typed,
+ * NFD "Cafe\u0301" on disk — as macOS-made copies and some zip/rsync tools leave names): Linux file names are bytes,
+ * so such a file is not found by the other form. Its name, or null (none, or the folder cannot be listed).
+ */
+function normalisationTwin(path: string): string | null {
+  const name = basename(path);
+  try {
+    const twin = readdirSync(dirname(path)).find((n) => n !== name && n.normalize('NFC') === name.normalize('NFC'));
+    return twin ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** A failed stat/open of a media file as the studio's error (NOT_FOUND, UNREADABLE). */
 function accessError(path: string, err: unknown): StudioError {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new StudioError('NOT_FOUND', `"${basename(path)}" does not exist (${path}). It may have been moved or deleted.`);
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    const twin = code === 'ENOENT' ? normalisationTwin(path) : null;
+    if (twin !== null) {
+      const form = (s: string) => (s === s.normalize('NFC') ? 'NFC' : s === s.normalize('NFD') ? 'NFD' : 'mixed');
+      return new StudioError('NOT_FOUND', `"${basename(path)}" does not exist (${path}), but "${twin}" in the same folder differs from it only in Unicode normalisation (the name given is ${form(basename(path))}, the file's ${form(twin)}: the same letters, different bytes). Open that file, or rename it.`);
+    }
+    return new StudioError('NOT_FOUND', `"${basename(path)}" does not exist (${path}). It may have been moved or deleted.`);
+  }
   if (code === 'EACCES' || code === 'EPERM') return new StudioError('UNREADABLE', `"${basename(path)}" cannot be read: permission denied. Check the file's permissions.`);
   return new StudioError('UNREADABLE', `"${basename(path)}" cannot be read: ${(err as Error).message}`);
 }
