@@ -133,7 +133,7 @@ export function formatProbe(p: ProbeResult): string {
   for (const s of p.streams) {
     const bits =
       s.type === 'audio'
-        ? [s.codec, s.sampleRate && `${s.sampleRate} Hz`, s.channelLayout, s.bitrateKbps && `${s.bitrateKbps} kb/s`]
+        ? [s.codec, s.sampleRate && `${s.sampleRate} Hz${s.decodedSampleRate ? ` (decoded and analysed as ${s.decodedSampleRate} Hz PCM)` : ''}`, s.channelLayout, s.bitrateKbps && `${s.bitrateKbps} kb/s`]
         : s.type === 'video'
           ? [s.codec, s.width && `${s.width}x${s.height}`, s.fps && `${s.fps} fps`, s.attachedPic && 'cover art']
           : [s.codec];

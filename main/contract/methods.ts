@@ -54,8 +54,10 @@ export const StreamInfo = z.object({
   index: z.number(),
   type: z.enum(['audio', 'video', 'subtitle', 'data', 'attachment']),
   codec: z.string(),
-  /** audio */
+  /** audio: the file's sample rate (DSD: the 1-bit rate, 2 822 400 Hz for DSD64) */
   sampleRate: z.number().optional(),
+  /** audio where it differs from sampleRate: the PCM rate it is decoded and analysed at (DSD: ffmpeg's dsd decoders give rate / 8) */
+  decodedSampleRate: z.number().optional(),
   channels: z.number().optional(),
   channelLayout: z.string().optional(),
   /** video */

@@ -1,6 +1,6 @@
-import { constants } from 'node:fs';
+import { constants, readdirSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { truncatedError, readStructure, unpaddedText } from './structure';
@@ -8,10 +8,32 @@ import { crossCheck, durationShown, extensionFacts, itunSmpbSec, measureAudioStr
 
 export { tagsOf } from './tags';
 
+/**
+ * The file in `path`'s folder whose name differs from `path`'s only in Unicode normalisation (NFC "Café" typed,
+ * NFD "Cafe\u0301" on disk — as macOS-made copies and some zip/rsync tools leave names): Linux file names are bytes,
+ * so such a file is not found by the other form. Its name, or null (none, or the folder cannot be listed).
+ */
+function normalisationTwin(path: string): string | null {
+  const name = basename(path);
+  try {
+    const twin = readdirSync(dirname(path)).find((n) => n !== name && n.normalize('NFC') === name.normalize('NFC'));
+    return twin ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** A failed stat/open of a media file as the studio's error (NOT_FOUND, UNREADABLE). */
 function accessError(path: string, err: unknown): StudioError {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new StudioError('NOT_FOUND', `"${basename(path)}" does not exist (${path}). It may have been moved or deleted.`);
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    const twin = code === 'ENOENT' ? normalisationTwin(path) : null;
+    if (twin !== null) {
+      const form = (s: string) => (s === s.normalize('NFC') ? 'NFC' : s === s.normalize('NFD') ? 'NFD' : 'mixed');
+      return new StudioError('NOT_FOUND', `"${basename(path)}" does not exist (${path}), but "${twin}" in the same folder differs from it only in Unicode normalisation (the name given is ${form(basename(path))}, the file's ${form(twin)}: the same letters, different bytes). Open that file, or rename it.`);
+    }
+    return new StudioError('NOT_FOUND', `"${basename(path)}" does not exist (${path}). It may have been moved or deleted.`);
+  }
   if (code === 'EACCES' || code === 'EPERM') return new StudioError('UNREADABLE', `"${basename(path)}" cannot be read: permission denied. Check the file's permissions.`);
   return new StudioError('UNREADABLE', `"${basename(path)}" cannot be read: ${(err as Error).message}`);
 }
@@ -67,21 +89,25 @@ export async function openMediaFile(path: string): Promise<{ fh: FileHandle; siz
 
 const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
 
-/** ISO base-media major brands (ftyp) → the container they name */
+/** ISO base-media major brands (ftyp) that name one format of the family → that container (file-type reads them so too) */
 const BRANDS: Array<[RegExp, string]> = [
   [/^qt$/, 'mov'],
   [/^M4[ABPV]$/, 'm4a'],
   [/^3g2/, '3g2'],
   [/^3g/, '3gp'],
   [/^mj2/, 'mj2'],
-  [/^(isom|iso\d|mp41|mp42|avc1|dash|mmp4|MSNV|f4v)$/, 'mp4'],
 ];
+/** the generic ISO/MP4 brands: they say "MPEG-4", not audio or video, so a family name from the extension (.m4a, .m4b, .mp4) stands */
+const GENERIC_BRAND = /^(isom|iso\d|mp41|mp42|avc1|dash|mmp4|MSNV|f4v)$/;
 
 /**
  * The one container a file is, where ffmpeg names its demuxer's family
- * ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm"): the file's extension when it
- * is one of them (a .webm only with WebM's codecs: `info.streams`), else the
- * ISO major brand ffmpeg printed (`info.majorBrand`), else the first name.
+ * ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm"), by its content: the ISO major
+ * brand ffmpeg printed (`info.majorBrand`) where it names one format ("qt  ",
+ * "M4A ", "3gp4", … as file-type reads them), else the file's extension when
+ * it is one of the family (a generic brand such as "isom" says only MPEG-4;
+ * a .webm only with WebM's codecs: `info.streams`), else "mp4" for a generic
+ * brand, else the first name.
  * The one name probe, the library (track detail, stored probe) and every
  * other reader show; `info` is parseFfmpegInfo's of the file at `path`.
  */
@@ -93,10 +119,12 @@ export function realContainer(info: { container: string; majorBrand?: string; st
   const ext = extname(path).slice(1).toLowerCase();
   // WebM is a Matroska profile: a .webm with a codec WebM does not allow is Matroska
   if (ext === 'webm' && notWebmCodecs(path, family, streams)) return 'matroska';
-  if (names.includes(ext)) return ext;
-  if (ext === 'mkv' && names.includes('matroska')) return 'matroska';
+  // by content: an ISO file's major brand that names one format (an M4A copied as .mp4, .mov or .3gp is M4A)
   const brand = info.majorBrand;
   if (brand) for (const [re, name] of BRANDS) if (re.test(brand) && names.includes(name)) return name;
+  if (names.includes(ext)) return ext;
+  if (ext === 'mkv' && names.includes('matroska')) return 'matroska';
+  if (brand && GENERIC_BRAND.test(brand) && names.includes('mp4')) return 'mp4';
   return names[0];
 }
 
@@ -312,7 +340,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   // counted by a decode (crossCheck compares); its bytes count only where the packets were in doubt
   const smpb = audio ? itunSmpbSec(mm.meta, info.container, info.durationSec) : null;
   const smpbCheck = Boolean(smpb && !smpb.stale && !st.gapless);
-  const counted = audio && (doubt || smpbCheck) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck, sampleRate: audio?.sampleRate }) : null;
+  const counted = audio && (doubt || smpbCheck) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck || Boolean(st.flacStreams?.length), sampleRate: audio?.sampleRate }) : null;
   const measured = counted && !doubt ? { ...counted, audioBytes: null } : counted;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
   const extension = await extensionFacts(path, info.container);

@@ -85,7 +85,7 @@ export class MediaService {
   async waveRange(trackId: string, startSec: number, endSec: number, pixelsPerSec: number, call: Pick<CallCtx, 'signal'>): Promise<WaveRange> {
     const { row, path } = await this.tracks.checkedPath(trackId);
     const probe = this.tracks.get(row.id).probe;
-    const plan = planRange(startSec, endSec, pixelsPerSec, probe.audio?.sampleRate ?? 0);
+    const plan = planRange(startSec, endSec, pixelsPerSec, probe.audio?.decodedSampleRate ?? probe.audio?.sampleRate ?? 0);
     const fp = await fingerprint(path);
     const key = `${fp}:${plan.startSample}:${plan.endSample}:${plan.samplesPerPeak}:${plan.hop}`;
     const hit = this.rangeCache.get(key);

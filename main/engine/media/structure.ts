@@ -51,6 +51,11 @@ export interface Structure {
   /** FLAC STREAMINFO total samples (0 = not stated) and sample rate */
   flac: { totalSamples: number; sampleRate: number } | null;
   /**
+   * FLAC: the streams that follow the first (`cat a.flac b.flac`): each one's byte offset and its STREAMINFO's total
+   * samples and rate. ffmpeg decodes their frames too (less a few at each join), so the first STREAMINFO is no length
+   */
+  flacStreams?: Array<{ offset: number; totalSamples: number; sampleRate: number }>;
+  /**
    * Ogg, where its pages were walked (readStructure's `oggPages`, or a chained file): the bytes of the audio
    * packets of every link (page bodies after each link's header pages, RFC 3533 §6: a page's body is its
    * packets' bytes), for the audio bitrate of every Ogg codec; null when not walked or not Ogg
@@ -158,18 +163,38 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
 
 /** FLAC metadata blocks (RFC 9639 §8.1: 1 bit last, 7 bits type, 24 bits length). */
 async function flac(fh: FileHandle, size: number, start: number, h: Buffer): Promise<Structure> {
-  let flacInfo: Structure['flac'] = null;
+  const first = await flacHeader(fh, size, start, h);
+  if ('truncated' in first) return { ...NONE, flac: first.info, truncated: first.truncated };
+  const flacInfo = first.info;
+  // further streams after the first (`cat a.flac b.flac`): ffmpeg's parser decodes their frames too, so what decodes is
+  // more than the first STREAMINFO states, and the file's last frames are the last stream's (its STREAMINFO is theirs)
+  const more = await flacStreamsAfter(fh, size, first.audioStart);
+  let last = first;
+  for (const m of more) {
+    const head = await readAt(fh, m.offset, Math.min(size - m.offset, 64 * 1024));
+    const next = await flacHeader(fh, size, m.offset, head);
+    if ('truncated' in next) return { ...NONE, flac: flacInfo, truncated: next.truncated, flacStreams: more };
+    last = next;
+  }
+  const info = last.info;
+  const truncated = info && info.totalSamples > 0 && info.sampleRate > 0 && last.maxBlock > 0 ? await flacCutInAudio(fh, size, last.audioStart, info, last.maxBlock) : null;
+  return { ...NONE, flac: flacInfo, truncated, ...(more.length ? { flacStreams: more } : {}) };
+}
+
+/** One FLAC stream's "fLaC" marker at `start` (`h`: the bytes from there): its STREAMINFO, and where its audio frames begin — or where its metadata is cut. */
+async function flacHeader(fh: FileHandle, size: number, start: number, h: Buffer): Promise<{ info: Structure['flac']; maxBlock: number; audioStart: number } | { info: Structure['flac']; truncated: Truncation }> {
+  let info: Structure['flac'] = null;
   let maxBlock = 0;
   if (h.length >= 8 + 18 && (h[4] & 0x7f) === 0) {
     const s = 8;
     maxBlock = h.readUInt16BE(s + 2);
     const sampleRate = (h[s + 10] << 12) | (h[s + 11] << 4) | (h[s + 12] >> 4);
     const totalSamples = (h[s + 13] & 0x0f) * 2 ** 32 + h.readUInt32BE(s + 14);
-    flacInfo = { totalSamples, sampleRate };
+    info = { totalSamples, sampleRate };
   }
   let pos = start + 4;
   for (let n = 0; n < 1024; n++) {
-    if (pos + 4 > size) return { ...NONE, flac: flacInfo, truncated: { container: 'FLAC', inside: 'its metadata', sizeBytes: size, declaredBytes: pos + 4, beforeAudio: true } };
+    if (pos + 4 > size) return { info, truncated: { container: 'FLAC', inside: 'its metadata', sizeBytes: size, declaredBytes: pos + 4, beforeAudio: true } };
     const b = await readAt(fh, pos, 4);
     const last = (b[0] & 0x80) !== 0;
     const type = b[0] & 0x7f;
@@ -177,13 +202,35 @@ async function flac(fh: FileHandle, size: number, start: number, h: Buffer): Pro
     const end = pos + 4 + len;
     if (end > size) {
       const what = type === 6 ? 'its embedded picture (cover art, a FLAC PICTURE block)' : `its ${FLAC_BLOCK[type] ?? `type ${type}`} metadata block`;
-      return { ...NONE, flac: flacInfo, truncated: { container: 'FLAC', inside: what, sizeBytes: size, declaredBytes: end, beforeAudio: true } };
+      return { info, truncated: { container: 'FLAC', inside: what, sizeBytes: size, declaredBytes: end, beforeAudio: true } };
     }
     pos = end;
     if (last) break;
   }
-  const truncated = flacInfo && flacInfo.totalSamples > 0 && flacInfo.sampleRate > 0 && maxBlock > 0 ? await flacCutInAudio(fh, size, pos, flacInfo, maxBlock) : null;
-  return { ...NONE, flac: flacInfo, truncated };
+  return { info, maxBlock, audioStart: pos };
+}
+
+/**
+ * The FLAC streams that follow the first one's audio (from `audioStart`): each a "fLaC" marker followed by a
+ * STREAMINFO block header (type 0, length 34, RFC 9639 §8.1–8.2) — what `cat a.flac b.flac` makes. One pass over
+ * the file's bytes in 1 MiB reads (a marker cannot occur inside frames by chance without its block header too).
+ * Their byte offsets, STREAMINFO total samples and sample rates.
+ */
+async function flacStreamsAfter(fh: FileHandle, size: number, audioStart: number): Promise<Array<{ offset: number; totalSamples: number; sampleRate: number }>> {
+  const found: Array<{ offset: number; totalSamples: number; sampleRate: number }> = [];
+  const CHUNK = 1 << 20;
+  const need = 4 + 4 + 34;
+  for (let pos = audioStart; pos < size && found.length < 64; pos += CHUNK) {
+    const b = await readAt(fh, pos, Math.min(CHUNK + need, size - pos));
+    for (let i = b.indexOf('fLaC', 0, 'latin1'); i >= 0 && i < CHUNK; i = b.indexOf('fLaC', i + 1, 'latin1')) {
+      if (i + need > b.length || (b[i + 4] & 0x7f) !== 0 || b[i + 5] !== 0 || b[i + 6] !== 0 || b[i + 7] !== 34) continue;
+      const s = i + 8;
+      const sampleRate = (b[s + 10] << 12) | (b[s + 11] << 4) | (b[s + 12] >> 4);
+      if (sampleRate === 0) continue;
+      found.push({ offset: pos + i, totalSamples: (b[s + 13] & 0x0f) * 2 ** 32 + b.readUInt32BE(s + 14), sampleRate });
+    }
+  }
+  return found;
 }
 
 /** CRC-8, polynomial x^8 + x^2 + x + 1 (0x07), initial 0: a FLAC frame header's check (RFC 9639 §9.1.8) */

@@ -566,14 +566,27 @@ const TAG_LABEL: Record<string, string> = { exif: 'RIFF LIST/INFO', vorbis: 'Vor
  * A container's own tag format comes before a foreign one; among ID3
  * versions the newer; ID3v1 (30 bytes a field, no character set) last.
  */
-const TAG_ORDER: Array<[RegExp, string[], string]> = [
-  [/^mp3$/, ['ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'APEv2', 'ID3v1'], 'ID3v2 is the MP3 tag every player reads; APEv2 in an MP3 is read by few players, and ID3v1 holds at most 30 characters a field'],
+const TAG_ORDER: Array<[RegExp, string[], string | ((shown: string, sources: string[], formats: string[]) => string)]> = [
+  [/^mp3$/, ['ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'APEv2', 'ID3v1'], mp3Why],
   [/^flac$/, ['vorbis', 'ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'APEv2', 'ID3v1'], "the Vorbis comment is FLAC's own tag (RFC 9639); ID3 or APE tags in a FLAC are not part of the format and most players ignore them"],
   [/^ogg$/, ['vorbis', 'ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'APEv2', 'ID3v1'], "the Vorbis comment is Ogg's own tag"],
   [/^(wav|w64|rf64)$/, ['ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'exif', 'ID3v1'], "the WAV's id3 chunk holds Unicode text and every field; LIST/INFO has no character set and fewer fields"],
   [/^aiff$/, ['ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'AIFF'], "the AIFF's ID3 chunk holds Unicode text and every field; its NAME/AUTH chunks have no character set"],
   [/^(wv|ape|tta|mpc|mpc8)$/, ['APEv2', 'ID3v2.4', 'ID3v2.3', 'ID3v2.2', 'ID3v1'], "APEv2 is this format's own tag"],
 ];
+
+/**
+ * Why an MP3's tag `shown` wins over the other `sources` in conflict (music-metadata's native format names; `formats`:
+ * every tag format the file holds) — only what is
+ * true of the formats in conflict: ID3v2 is the tag every player reads; APEv2 (in an MP3 read by few players) and
+ * ID3v1 (30 Latin-1 characters a field, no character set: ID3v1 specification) come after it.
+ */
+function mp3Why(shown: string, sources: string[], formats: string[]): string {
+  const v1 = sources.includes('ID3v1') ? 'ID3v1 holds at most 30 characters a field, with no character set' : '';
+  if (shown.startsWith('ID3v2')) return ['ID3v2 is the MP3 tag every player reads', sources.includes('APEv2') ? 'APEv2 in an MP3 is read by few players' : '', v1].filter(Boolean).join('; ');
+  // no ID3v2 in conflict: APEv2 over ID3v1
+  return `the file has ${formats.some((x) => x.startsWith('ID3v2')) ? 'no ID3v2 value for it' : 'no ID3v2 tag'}, and APEv2 holds the full text (UTF-8, any length) where ${v1 || 'the other tags do not'}`;
+}
 
 /** every non-empty text value of `keys` in one format's native tags, in file order */
 const nativeValues = (tags: Array<{ id: string; value: unknown }>, keys: string[]): string[] => {
@@ -660,7 +673,8 @@ export function tagConflicts(meta: IAudioMetadata | null, container: string, tag
       byValue.set(x.value, l);
     }
     const list = [...byValue].map(([value, labels]) => `"${value}" (${labels.join(', ')})`).join(', ');
-    warnings.push(`Conflicting ${LABEL[field]} tags in one file: ${list}; shown: "${shown.value}", from ${TAG_LABEL[shown.source] ?? shown.source}, because ${why}.`);
+    const reason = typeof why === 'function' ? why(shown.source, [...new Set(found.map((x) => x.source))], formats) : why;
+    warnings.push(`Conflicting ${LABEL[field]} tags in one file: ${list}; shown: "${shown.value}", from ${TAG_LABEL[shown.source] ?? shown.source}, because ${reason}.`);
   }
 }
 
@@ -795,11 +809,20 @@ function demuxerNames(cacheDir?: string): Promise<Set<string>> {
 }
 /** other names of formats whose ffmpeg demuxer lists no extension (it reads them by content) */
 const CONTENT_EXTS: Record<string, string[]> = {
-  wav: ['wave', 'bwf'], rf64: ['wav'], w64: ['wav'], aiff: ['aif', 'aifc', 'afc'], mp3: ['mp1', 'mpga'], ogg: ['oga', 'opus', 'spx', 'ogx'], wv: ['wvc'], caf: [], asf: ['wma', 'wmv'],
-  matroska: ['mka', 'mkv', 'mk3d', 'webm'], mov: ['m4a', 'm4b', 'm4v', 'mp4', 'mov', '3gp'], aac: ['adts'],
+  // RF64 files are named .wav (EBU Tech 3306 §1); a Sony Wave64 is not a WAV (WAV readers refuse it): .w64 only
+  wav: ['wave', 'bwf'], rf64: ['wav'], w64: [], aiff: ['aif', 'aifc', 'afc'], mp3: ['mp1', 'mpga'], ogg: ['oga', 'opus', 'spx', 'ogx'], wv: ['wvc'], caf: [], asf: ['wma', 'wmv'],
+  matroska: ['mka', 'mkv', 'mk3d', 'webm'], mov: ['m4a', 'm4b', 'm4v', 'mp4', 'mov', '3gp', 'aax', 'aaxc'], aac: ['adts'],
+  // Audible's .aax/.aaxc audiobooks are MPEG-4 (brand "aax "), whatever ffmpeg's CRI ADX "aax" demuxer is named
   // MPEG-PS and -TS: ffmpeg's mpeg and mpegts demuxers find them by content and list no extension (a .mpg read as "mpeg" is no lie)
   mpeg: ['mpg', 'mpe', 'vob', 'm2p', 'ps', 'evo'], mpegts: ['ts', 'm2ts', 'mts', 'm2t'],
 };
+
+/**
+ * Extensions of formats ffmpeg finds by content under another demuxer name (so neither `ffmpeg -demuxers` nor
+ * file-type knows them as names): DSDIFF (.dff, ffmpeg's iff demuxer), Dolby TrueHD (.thd, the truehd demuxer's
+ * only extension), Sony Wave64 (.w64). A file of another format named so is named wrongly.
+ */
+const OTHER_FORMAT_EXTS = new Set(['dff', 'thd', 'w64', 'dsf', 'mlp']);
 
 /** What ffmpeg says of a file's extension against the container it found (see extensionWarning). */
 export interface ExtensionFacts {
@@ -825,7 +848,7 @@ export async function extensionFacts(path: string, container: string, cacheDir?:
   if (names.includes('mov') && (await isoBrandExtension(ext))) return { fits: true, known: true };
   const all = await demuxerNames(cacheDir);
   // a name some format goes by: a demuxer's name, a format the content sniffer (file-type) knows, or CONTENT_EXTS
-  const known = all.has(ext) || supportedExtensions.has(ext as never) || Object.values(CONTENT_EXTS).some((l) => l.includes(ext));
+  const known = all.has(ext) || supportedExtensions.has(ext as never) || OTHER_FORMAT_EXTS.has(ext) || Object.values(CONTENT_EXTS).some((l) => l.includes(ext));
   return { fits: false, known };
 }
 
@@ -1080,13 +1103,23 @@ export function packetsNeeded(x: { ff: FfmpegStated; sizeBytes: number; coverByt
   // a Matroska/WebM or MPEG-TS audio stream that states no bitrate: the file's bytes per second count every block's or
   // 188-byte packet's header and the codec's private data (Vorbis/Opus headers), 3–6 % over the audio (TrueHD: 1200 blocks/s)
   const packetised = /^(matroska|mpegts)/.test(ff.container) && audio !== undefined && !audio.bitrateKbps;
-  return ogg || videoHidesAudio || packetised || packetsAreDuration(ff) || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || st?.flac?.totalSamples === 0 || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
+  return ogg || videoHidesAudio || packetised || packetsAreDuration(ff) || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || st?.flac?.totalSamples === 0 || Boolean(st?.flacStreams?.length) || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
 }
 
 const fmtTime = (s: number): string => {
   const m = Math.floor(s / 60);
   return `${m}:${(s - m * 60).toFixed(2).padStart(5, '0')}`;
 };
+
+/**
+ * A DSD stream's own rate: ffmpeg's DSF and DSDIFF demuxers state the 1-bit rate / 8 (libavformat/dsfdec.c, iff.c:
+ * one byte of 8 samples per "sample"), the PCM rate its dsd_* decoders output — 352 800 Hz for DSD64's 2 822 400.
+ * The stream with sampleRate the file's DSD rate and decodedSampleRate ffmpeg's; any other stream as it is. Pure.
+ */
+function dsdRates<S extends { codec?: string; sampleRate?: number; decodedSampleRate?: number }>(s: S): S {
+  if (!s.sampleRate || s.decodedSampleRate || !/^dsd_(lsbf|msbf)(_planar)?$/.test(s.codec ?? '')) return s;
+  return { ...s, sampleRate: s.sampleRate * 8, decodedSampleRate: s.sampleRate };
+}
 
 /** what a user calls an Ogg codec */
 const OGG_CODEC: Record<string, string> = { opus: 'Opus', vorbis: 'Vorbis', flac: 'FLAC', speex: 'Speex' };
@@ -1223,7 +1256,13 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     const decodable = structure?.truncated?.decodableSec;
     if (decodable !== undefined && decodable > 0 && decodable < (durationSec ?? Infinity)) durationSec = decodable;
     const ends = durationSec ?? measured.durationSec;
-    if (far && !(structure?.truncated && !measured.damage && !durationEstimated)) {
+    // FLAC streams one after another (`cat a.flac b.flac`): ffmpeg decodes them all; the first STREAMINFO counts its own
+    const joined = structure?.flacStreams?.length && structure.flac ? structure.flacStreams : null;
+    if (joined && structure?.flac) {
+      durationSec = measured.durationSec;
+      const each = [structure.flac, ...joined].map((f) => (f.sampleRate > 0 && f.totalSamples > 0 ? fmtTime(f.totalSamples / f.sampleRate) : 'unstated'));
+      warnings.push(`${joined.length === 1 ? 'A second FLAC stream follows' : `${joined.length} more FLAC streams follow`} the first (from byte ${joined[0].offset}: files joined end to end, as \`cat\` makes): the first header (STREAMINFO) states ${each[0]}, the streams ${each.join(' + ')}. ffmpeg decodes them one after another; shown: what decodes, ${fmtTime(measured.durationSec)}. Other players may stop after the first.`);
+    } else if (far && !(structure?.truncated && !measured.damage && !durationEstimated)) {
       warnings.push(
         durationEstimated
           ? `The file states no exact duration${why}: ffmpeg estimated ${fmtTime(stated!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
@@ -1271,9 +1310,10 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   let seen = false;
   /** ffmpeg's streams with the first audio stream's bitrate settled to `bitrateKbps` where ffmpeg only guessed it or stated none */
   const streams = (ff.streams as S[]).map((s): S => {
-    if (s.type !== 'audio' || seen) return s;
+    const own = dsdRates(s);
+    if (s.type !== 'audio' || seen) return own;
     seen = true;
-    return bitrateKbps !== undefined && s.bitrateKbps !== bitrateKbps && (ff.durationEstimated || statedWrong || s.bitrateKbps === undefined) ? ({ ...s, bitrateKbps } as S) : s;
+    return bitrateKbps !== undefined && s.bitrateKbps !== bitrateKbps && (ff.durationEstimated || statedWrong || s.bitrateKbps === undefined) ? ({ ...own, bitrateKbps } as S) : own;
   });
   return { durationSec, durationEstimated, bitrateKbps, tags, warnings, streams };
 }
