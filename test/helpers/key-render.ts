@@ -5,27 +5,21 @@
  * bar at 120 BPM); 22.05 kHz mono 16-bit WAV under test/output/media (kept
  * between runs). Moved here from test/unit/analysis-key-change.test.ts.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { MEDIA_DIR } from './media';
+import { numpyWav } from './media';
 
 /**
  * `sections`: [chords as [root pitch class, minor?][], seconds]…; each chord lasts 2 s (a bar at 120 BPM).
  * Returns the WAV's path (made once per name). @throws Error when python3/numpy fail
  */
 export function keyProgression(name: string, sections: [[number, boolean][], number][]): string {
-  const out = join(MEDIA_DIR, name);
-  if (existsSync(out)) return out;
-  mkdirSync(MEDIA_DIR, { recursive: true });
-  const py = `
-import numpy as np, wave, sys, json
-sr = 22050
+  return numpyWav(
+    name,
+    `
 def tone(f, n):
     t = np.arange(n) / sr
     return sum(np.sin(2 * np.pi * f * h * t) / h for h in range(1, 7)) * np.exp(-t * 1.5)
 parts = []
-for chords, sec in json.loads(sys.argv[2]):
+for chords, sec in arg:
     n = int(sec * sr); x = np.zeros(n); bar = int(2 * sr); k = 0
     while k * bar < n:
         root, minor = chords[k % len(chords)]
@@ -35,12 +29,10 @@ for chords, sec in json.loads(sys.argv[2]):
         x[k * bar : k * bar + m] += tone(440 * 2 ** ((root + 36 - 69) / 12), m) * 0.5
         k += 1
     parts.append(x)
-y = np.concatenate(parts); y = y / np.abs(y).max() * 0.8
-w = wave.open(sys.argv[1], 'wb'); w.setnchannels(1); w.setsampwidth(2); w.setframerate(sr)
-w.writeframes((y * 32767).astype('<i2').tobytes()); w.close()
-`;
-  execFileSync('python3', ['-c', py, out, JSON.stringify(sections)]);
-  return out;
+y = np.concatenate(parts)
+`,
+    sections,
+  );
 }
 /** I–IV–V–I in a major key whose tonic is pitch class `t` */
 export const cadence = (t: number): [number, boolean][] => [[t, false], [(t + 5) % 12, false], [(t + 7) % 12, false], [t, false]];

@@ -91,3 +91,70 @@ export function probeTable(probeFile: (path: string) => Promise<ProbeResult>) {
     },
   };
 }
+
+/**
+ * A DSF file (Sony DSD Stream File 1.01) as DSD writers make it: DSD64 (2 822 400 Hz) stereo, `sec` long, 4096-byte
+ * blocks per channel (the last zero-padded), LSB first, no metadata chunk; the bits a first-order sigma-delta of a
+ * 0.4 sine per channel at `hz[c]` Hz. `fmt` may rewrite the 52-byte fmt chunk (a writer's bug) before it is joined.
+ */
+export function dsfBytes(sec: number, hz: [number, number] = [1000, 1000], fmt?: (chunk: Buffer, count: number) => Buffer): Buffer {
+  const sr = 2822400;
+  const count = sr * sec;
+  const blk = 4096;
+  const blocks = Math.ceil(count / 8 / blk);
+  const data = Buffer.alloc(blocks * blk * 2);
+  let acc = 0;
+  for (let k = 0; k < blocks; k++)
+    for (let c = 0; c < 2; c++)
+      for (let j = 0; j < blk; j++) {
+        const at = (k * blk + j) * 8;
+        let byte = 0;
+        for (let bit = 0; bit < 8 && at + bit < count; bit++) {
+          const y = acc >= 0 ? 1 : -1;
+          acc += 0.4 * Math.sin((2 * Math.PI * hz[c]! * (at + bit)) / sr) - y;
+          if (y > 0) byte |= 1 << bit;
+        }
+        data[(k * 2 + c) * blk + j] = byte;
+      }
+  let f: Buffer = Buffer.alloc(52);
+  f.write('fmt ', 0, 'latin1');
+  f.writeBigUInt64LE(52n, 4);
+  f.writeUInt32LE(1, 12); // version
+  f.writeUInt32LE(0, 16); // format id: DSD raw
+  f.writeUInt32LE(2, 20); // channel type: stereo
+  f.writeUInt32LE(2, 24); // channel count
+  f.writeUInt32LE(sr, 28); // sampling frequency
+  f.writeUInt32LE(1, 32); // bits per sample: 1 (LSB first)
+  f.writeBigUInt64LE(BigInt(count), 36); // sample count per channel
+  f.writeUInt32LE(blk, 44); // block size per channel
+  if (fmt) f = fmt(f, count);
+  const dataCh = Buffer.concat([Buffer.from('data'), Buffer.alloc(8), data]);
+  dataCh.writeBigUInt64LE(BigInt(12 + data.length), 4);
+  const head = Buffer.alloc(28);
+  head.write('DSD ', 0, 'latin1');
+  head.writeBigUInt64LE(28n, 4);
+  head.writeBigUInt64LE(BigInt(28 + f.length + dataCh.length), 12);
+  head.writeBigUInt64LE(0n, 20); // no metadata chunk
+  return Buffer.concat([head, f, dataCh]);
+}
+
+/**
+ * A 22.05 kHz mono 16-bit WAV rendered by numpy, made once per name under MEDIA_DIR (kept between runs): `body` is
+ * Python that sees `np`, `sys`, `json`, `sr` (22050) and `arg` (the JSON of `arg`) and leaves the signal in `y`
+ * (float, any scale: normalised to a 0.8 peak). Returns the path. @throws Error when python3/numpy fail
+ */
+export function numpyWav(name: string, body: string, arg: unknown): string {
+  const out = join(MEDIA_DIR, name);
+  if (existsSync(out)) return out;
+  mkdirSync(MEDIA_DIR, { recursive: true });
+  const py = `import numpy as np, wave, sys, json
+sr = 22050
+arg = json.loads(sys.argv[2])
+${body}
+y = y / np.abs(y).max() * 0.8
+w = wave.open(sys.argv[1], 'wb'); w.setnchannels(1); w.setsampwidth(2); w.setframerate(sr)
+w.writeframes((y * 32767).astype('<i2').tobytes()); w.close()
+`;
+  execFileSync('python3', ['-c', py, out, JSON.stringify(arg)]);
+  return out;
+}

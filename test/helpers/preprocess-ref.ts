@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseFfmpegInfo } from '../../main/engine/media/probe';
-import { exactFps } from '../../main/engine/model/media-input';
+import { exactFps, imageInput } from '../../main/engine/model/media-input';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from '../../main/engine/model/preprocess/video';
 import { ROOT } from './media';
 
@@ -93,3 +93,31 @@ export const maxDiff = (a: Float32Array, b: Float32Array) => {
   for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
   return d;
 };
+
+/**
+ * The images among `paths` whose model input (imageInput, normalised units) is not the reference's (`refs`, from
+ * preprocessOracle): one line each, "name: mean |Δ| …, max …" where `ok(path, diff)` says no, "…: the reference
+ * refused it (…)" or the error imageInput threw. [] when every image matches.
+ */
+export async function imageMismatches(
+  refs: Map<string, Float32Array | string>,
+  paths: string[],
+  ok: (path: string, d: { mean: number; max: number }) => boolean,
+  name: (path: string) => string = (p) => basename(p),
+): Promise<string[]> {
+  const bad: string[] = [];
+  for (const p of paths) {
+    const ref = refs.get(p)!;
+    if (typeof ref === 'string') {
+      bad.push(`${name(p)}: the reference refused it (${ref})`);
+      continue;
+    }
+    try {
+      const d = imageDiff(await imageInput(p), ref);
+      if (!ok(p, d)) bad.push(`${name(p)}: mean |Δ| ${d.mean.toFixed(4)}, max ${d.max.toFixed(3)}`);
+    } catch (err) {
+      bad.push(`${name(p)}: ${(err as Error).message}`);
+    }
+  }
+  return bad;
+}

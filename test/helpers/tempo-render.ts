@@ -4,10 +4,7 @@
  * sine kick and a noise hi-hat on every beat, a softer hi-hat on the off-beat;
  * 22.05 kHz mono 16-bit WAV under test/output/media (kept between runs).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { MEDIA_DIR } from './media';
+import { numpyWav } from './media';
 
 /**
  * `parts`: [bpm at its start, bpm at its end, seconds] each, in order; the
@@ -15,17 +12,15 @@ import { MEDIA_DIR } from './media';
  * WAV's path (made once per name). @throws Error when python3/numpy fail
  */
 export function tempoRender(name: string, parts: [number, number, number][]): string {
-  const out = join(MEDIA_DIR, name);
-  if (existsSync(out)) return out;
-  const py = `
-import numpy as np, wave, sys, json
-sr = 22050
+  return numpyWav(
+    name,
+    `
 rng = np.random.default_rng(7)
 t = np.arange(int(0.25 * sr)) / sr
 kick = np.sin(2 * np.pi * 60 * t) * np.exp(-t * 18)
 hat = rng.standard_normal(int(0.05 * sr)) * np.exp(-np.arange(int(0.05 * sr)) / sr * 90) * 0.3
 parts = []
-for b0, b1, sec in json.loads(sys.argv[2]):
+for b0, b1, sec in arg:
     n = int(sec * sr); x = np.zeros(n); tb = 0.0
     while tb < sec:
         p = 60.0 / (b0 + (b1 - b0) * tb / sec)
@@ -35,11 +30,8 @@ for b0, b1, sec in json.loads(sys.argv[2]):
                 seg = src[: n - j]; x[j : j + len(seg)] += seg * gain
         tb += p
     parts.append(x)
-y = np.concatenate(parts); y = y / np.abs(y).max() * 0.8
-w = wave.open(sys.argv[1], 'wb'); w.setnchannels(1); w.setsampwidth(2); w.setframerate(sr)
-w.writeframes((y * 32767).astype('<i2').tobytes()); w.close()
-`;
-  mkdirSync(MEDIA_DIR, { recursive: true });
-  execFileSync('python3', ['-c', py, out, JSON.stringify(parts)]);
-  return out;
+y = np.concatenate(parts)
+`,
+    parts,
+  );
 }

@@ -34,7 +34,7 @@ import { analyzeTrack } from '../../main/engine/analysis/index';
 import { decodeAudio, imageInput, videoAndSoundtrack, videoInput } from '../../main/engine/model/media-input';
 import { PROCESSORS } from '../../main/engine/model/processors';
 import { ff, MEDIA_DIR, OUTPUT } from '../helpers/media';
-import { imageDiff, maxDiff, preprocessOracle, referenceVideo, setDisplayMatrix } from '../helpers/preprocess-ref';
+import { imageMismatches, maxDiff, preprocessOracle, referenceVideo, setDisplayMatrix } from '../helpers/preprocess-ref';
 import { renderSong, type SmfNote } from '../helpers/smf';
 
 const DIR = join(OUTPUT, 'media-truth-kinds12');
@@ -203,23 +203,8 @@ describe('media truth, kind 3 on new inputs (issue 10, tester10e)', () => {
   });
 
   async function againstPillow(names: string[]): Promise<string[]> {
-    const bad: string[] = [];
-    for (const n of names) {
-      const p = join(IMG, n);
-      const ref = refs.get(p)!;
-      if (typeof ref === 'string') {
-        bad.push(`${n}: the reference refused it (${ref})`);
-        continue;
-      }
-      try {
-        const { mean, max } = imageDiff(await imageInput(p), ref);
-        // a JPEG or JPEG 2000 reads within the codec's rounding (≤ 0.05 normalised; ffmpeg's and OpenJPEG's wavelet differ by 1–4 of 255); every other format here is exact
-        if (max > (/\.(jpg|jp2)$/.test(n) ? 0.05 : 1e-6)) bad.push(`${n}: mean |Δ| ${mean.toFixed(4)}, max ${max.toFixed(3)}`);
-      } catch (err) {
-        bad.push(`${n}: ${(err as Error).message}`);
-      }
-    }
-    return bad;
+    // a JPEG or JPEG 2000 reads within the codec's rounding (≤ 0.05 normalised; ffmpeg's and OpenJPEG's wavelet differ by 1–4 of 255); every other format here is exact
+    return imageMismatches(refs, names.map((n) => join(IMG, n)), (p, { max }) => max <= (/\.(jpg|jp2)$/.test(p) ? 0.05 : 1e-6));
   }
 
   test("images as Pillow reads them: TIFF Orientation 2–8 turned (Pillow's load_end; was the stored picture, mean |Δ| 0.84–1.43), 16-bit gray TIFF clipped (was scaled, mean 1.90), an ICO's largest size (was its first, mean 0.08–0.14), an APNG's default image (was its first animation frame, mean 1.55), 1×1 / 2×1 / 1×300 pixels (was NOT_MEDIA)", async () => {
@@ -238,18 +223,7 @@ describe('media truth, kind 3 on new inputs (issue 10, tester10e)', () => {
       ff(['-f', 'lavfi', '-i', `testsrc2=s=${size}`, '-vf', 'noise=alls=40:allf=u', '-frames:v', '1', '-pix_fmt', fmt, p]);
       made.push(p);
     }
-    const r = preprocessOracle('imagefile', made);
-    const bad: string[] = [];
-    for (const p of made) {
-      const ref = r.get(p);
-      if (typeof ref === 'string') {
-        bad.push(`${p}: the reference refused it (${ref})`);
-        continue;
-      }
-      const { mean, max } = imageDiff(await imageInput(p), ref!);
-      if (max > 1e-6) bad.push(`${p}: mean |Δ| ${mean.toFixed(4)}, max ${max.toFixed(3)}`);
-    }
-    assert.deepEqual(bad, []);
+    assert.deepEqual(await imageMismatches(preprocessOracle('imagefile', made), made, (_, { max }) => max <= 1e-6, (p) => p), []);
   });
 
   test('32-bit gray TIFF, float (mode F) and integer (mode I), raw and Deflate, as Pillow writes them: read as Pillow converts them — clipped to 0…255, floats truncated (was NOT_MEDIA: ffmpeg 5.1 does not decode 32-bit gray)', async () => {
@@ -263,22 +237,7 @@ Image.fromarray(a, 'F').save(f)
 Image.fromarray(a, 'F').save(fz, compression='tiff_adobe_deflate')
 Image.fromarray(np.round(a * 1.3).astype(np.int32), 'I').save(i)
 Image.fromarray(np.round(a * 1.3).astype(np.int32), 'I').save(iz, compression='tiff_adobe_deflate')`, ...made]);
-    const r = preprocessOracle('imagefile', made);
-    const bad: string[] = [];
-    for (const p of made) {
-      const ref = r.get(p);
-      if (typeof ref === 'string') {
-        bad.push(`${p}: the reference refused it (${ref})`);
-        continue;
-      }
-      try {
-        const { mean, max } = imageDiff(await imageInput(p), ref!);
-        if (max > 1e-6) bad.push(`${p}: mean |Δ| ${mean.toFixed(4)}, max ${max.toFixed(3)}`);
-      } catch (err) {
-        bad.push(`${p}: ${(err as Error).message}`);
-      }
-    }
-    assert.deepEqual(bad, []);
+    assert.deepEqual(await imageMismatches(preprocessOracle('imagefile', made), made, (_, { max }) => max <= 1e-6, (p) => p), []);
   });
 
   test('a JPEG-compressed TIFF is refused with the reason, never read as the black picture ffmpeg 5.1 makes of it (Pillow reads it through libtiff)', async () => {

@@ -37,9 +37,9 @@ import { startTestEngine } from '../helpers/engine';
 import { analyzeTrack } from '../../main/engine/analysis/index';
 import { makeFilmstrip } from '../../main/engine/media/filmstrip';
 import { probeFile } from '../../main/engine/media/probe';
-import { imageInput, videoAndSoundtrack, videoInput } from '../../main/engine/model/media-input';
+import { videoAndSoundtrack, videoInput } from '../../main/engine/model/media-input';
 import { ff, OUTPUT } from '../helpers/media';
-import { imageDiff, maxDiff, preprocessOracle, referenceVideo, setDisplayMatrix } from '../helpers/preprocess-ref';
+import { imageMismatches, maxDiff, preprocessOracle, referenceVideo, setDisplayMatrix } from '../helpers/preprocess-ref';
 import { renderSong, type SmfNote } from '../helpers/smf';
 
 const DIR = join(OUTPUT, 'media-truth-kinds16');
@@ -187,23 +187,7 @@ describe('media truth, kind 3 on new inputs (issue 10, tester10g)', () => {
 
   /** names whose model input is not the reference's: JPEGs within the IDCT's rounding (ffmpeg's and libjpeg-turbo's differ by a few of 255), others exact */
   async function againstPillow(names: string[]): Promise<string[]> {
-    const bad: string[] = [];
-    for (const n of names) {
-      const p = join(IMG, n);
-      const ref = refs.get(p)!;
-      if (typeof ref === 'string') {
-        bad.push(`${n}: the reference refused it (${ref})`);
-        continue;
-      }
-      try {
-        const { mean, max } = imageDiff(await imageInput(p), ref);
-        const jpeg = n.endsWith('.jpg');
-        if (jpeg ? mean > 0.003 || max > 0.08 : max > 1e-6) bad.push(`${n}: mean |Δ| ${mean.toFixed(4)}, max ${max.toFixed(3)}`);
-      } catch (err) {
-        bad.push(`${n}: ${(err as Error).message}`);
-      }
-    }
-    return bad;
+    return imageMismatches(refs, names.map((n) => join(IMG, n)), (p, { mean, max }) => (p.endsWith('.jpg') ? mean <= 0.003 && max <= 0.08 : max <= 1e-6));
   }
 
   test("JPEG with 4:4:0 or 4:1:1 chroma: libjpeg-turbo's upsampling, as Pillow reads it (was ffmpeg's: mean |Δ| 0.090, max 1.59)", async () => {

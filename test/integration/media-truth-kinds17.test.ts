@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { probeFile } from '../../main/engine/media/probe';
-import { decodedFrames, ff, OUTPUT, ROOT } from '../helpers/media';
+import { decodedFrames, dsfBytes, ff, OUTPUT, ROOT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds17');
 
@@ -33,48 +33,8 @@ before(() => {
 });
 after(() => rmSync(join(DIR, 'cache'), { recursive: true, force: true }));
 
-/**
- * A DSF file (Sony DSD Stream File 1.01) as DSD writers make it: DSD64 (2 822 400 Hz) stereo, `sec` long, 4096-byte
- * blocks per channel (the last zero-padded), LSB first; the bits a first-order sigma-delta of a 0.4 sine at 1 kHz.
- */
-function dsf(sec: number): Buffer {
-  const sr = 2822400;
-  const count = sr * sec;
-  const blk = 4096;
-  const blocks = Math.ceil(count / 8 / blk);
-  const data = Buffer.alloc(blocks * blk * 2);
-  let acc = 0;
-  for (let k = 0; k < blocks; k++)
-    for (let c = 0; c < 2; c++)
-      for (let j = 0; j < blk; j++) {
-        const at = (k * blk + j) * 8;
-        let byte = 0;
-        for (let bit = 0; bit < 8 && at + bit < count; bit++) {
-          const y = acc >= 0 ? 1 : -1;
-          acc += 0.4 * Math.sin((2 * Math.PI * 1000 * (at + bit)) / sr) - y;
-          if (y > 0) byte |= 1 << bit;
-        }
-        data[(k * 2 + c) * blk + j] = byte;
-      }
-  const fmt = Buffer.alloc(52);
-  fmt.write('fmt ', 0, 'latin1');
-  fmt.writeBigUInt64LE(52n, 4);
-  fmt.writeUInt32LE(1, 12); // version
-  fmt.writeUInt32LE(0, 16); // format id: DSD raw
-  fmt.writeUInt32LE(2, 20); // channel type: stereo
-  fmt.writeUInt32LE(2, 24); // channel count
-  fmt.writeUInt32LE(sr, 28); // sampling frequency
-  fmt.writeUInt32LE(1, 32); // bits per sample: 1 (LSB first)
-  fmt.writeBigUInt64LE(BigInt(count), 36); // sample count per channel
-  fmt.writeUInt32LE(blk, 44); // block size per channel
-  const dataCh = Buffer.concat([Buffer.from('data'), Buffer.alloc(8), data]);
-  dataCh.writeBigUInt64LE(BigInt(12 + data.length), 4);
-  const head = Buffer.alloc(28);
-  head.write('DSD ', 0, 'latin1');
-  head.writeBigUInt64LE(28n, 4);
-  head.writeBigUInt64LE(BigInt(28 + fmt.length + dataCh.length), 12);
-  return Buffer.concat([head, fmt, dataCh]);
-}
+/** a DSD64 stereo DSF, `sec` long, a 1 kHz tone (dsfBytes) */
+const dsf = (sec: number): Buffer => dsfBytes(sec);
 
 describe('kind 1: two FLACs joined with cat', () => {
   test('probe = library = what ffmpeg decodes, and the warning says a second FLAC stream follows; no false truncation', async () => {

@@ -16,7 +16,7 @@ import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { probeFile } from '../../main/engine/media/probe';
 import { chunkAfterOdd, extensibleDecoder } from '../../main/engine/media/riff';
 import { decodeAudio } from '../../main/engine/model/media-input';
-import { ff, OUTPUT } from '../helpers/media';
+import { dsfBytes, ff, OUTPUT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds8');
 const le16 = (n: number) => { const b = Buffer.alloc(2); b.writeUInt16LE(n); return b; };
@@ -91,51 +91,19 @@ describe('media truth, kinds round 8: WAV/DSF layouts ffmpeg misreads', () => {
     writeFileSync(F.oddPadded, wav(chunk('fmt ', fmt16), chunk('JUNK', Buffer.alloc(17)), chunk('data', pcm16)));
     // DSF (Sony DSD Stream File 1.01): DSD64 stereo, 3 s = 8 467 200 samples per channel, 4096-byte blocks per
     // channel (the last one zero-padded: 258.4 blocks' worth), LSB first; the bits a 1-bit ±1 pattern of a tone
-    const sr = 2822400;
-    const count = sr * 3;
-    const blk = 4096;
-    const blocks = Math.ceil(count / 8 / blk);
-    const data = Buffer.alloc(blocks * blk * 2);
-    let acc = 0;
-    for (let k = 0; k < blocks; k++)
-      for (let c = 0; c < 2; c++)
-        for (let j = 0; j < blk; j++) {
-          const at = (k * blk + j) * 8;
-          let byte = 0;
-          for (let bit = 0; bit < 8 && at + bit < count; bit++) {
-            // first-order sigma-delta of a 0.4 sine at 1 kHz (c = 0) or 1.5 kHz (c = 1)
-            const x = 0.4 * Math.sin((2 * Math.PI * (1000 + 500 * c) * (at + bit)) / sr);
-            const y = acc >= 0 ? 1 : -1;
-            acc += x - y;
-            if (y > 0) byte |= 1 << bit;
-          }
-          data[(k * 2 + c) * blk + j] = byte;
-        }
-    const fmt = Buffer.alloc(52);
-    fmt.write('fmt ', 0, 'latin1');
-    fmt.writeBigUInt64LE(52n, 4);
-    fmt.writeUInt32LE(1, 12); // version
-    fmt.writeUInt32LE(0, 16); // format id: DSD raw
-    fmt.writeUInt32LE(2, 20); // channel type: stereo
-    fmt.writeUInt32LE(2, 24); // channel count
-    fmt.writeUInt32LE(sr, 28); // sampling frequency
-    fmt.writeUInt32LE(1, 32); // bits per sample: 1 (LSB first)
-    fmt.writeBigUInt64LE(BigInt(count), 36); // sample count per channel
-    fmt.writeUInt32LE(blk, 44); // block size per channel
-    const dataCh = Buffer.concat([Buffer.from('data'), Buffer.alloc(8), data]);
-    dataCh.writeBigUInt64LE(BigInt(12 + data.length), 4);
-    const head = Buffer.alloc(28);
-    head.write('DSD ', 0, 'latin1');
-    head.writeBigUInt64LE(28n, 4);
-    head.writeBigUInt64LE(BigInt(28 + fmt.length + dataCh.length), 12);
-    head.writeBigUInt64LE(0n, 20); // no metadata chunk
-    writeFileSync(F.dsf, Buffer.concat([head, fmt, dataCh]));
+    // (dsfBytes: a first-order sigma-delta of a 0.4 sine at 1 kHz on channel 0, 1.5 kHz on channel 1)
+    writeFileSync(F.dsf, dsfBytes(3, [1000, 1500]));
     // the same with a malformed fmt chunk (bits per sample written as 64 bits, so the sample count reads as count × 2^32:
     // a writer's bug, as tester10c's generator made it): the header's count is impossible for the data, so what decodes stands
-    const bad = Buffer.from(fmt);
-    bad.writeBigUInt64LE(1n, 32);
-    bad.writeUInt32LE(count, 40);
-    writeFileSync(F.dsfBad, Buffer.concat([head, bad, dataCh]));
+    writeFileSync(
+      F.dsfBad,
+      dsfBytes(3, [1000, 1500], (fmt, count) => {
+        const bad = Buffer.from(fmt);
+        bad.writeBigUInt64LE(1n, 32);
+        bad.writeUInt32LE(count, 40);
+        return bad;
+      }),
+    );
   });
 
   test('WAVE_FORMAT_EXTENSIBLE, 24 valid bits in 32-bit PCM containers: probe says pcm_s32le and 4.000 s with no warning (was pcm_f24le, 5.33 s, "the header is wrong"); the model reads the exact samples (was NaN / 4e31); loudness matches the 16-bit source', async () => {

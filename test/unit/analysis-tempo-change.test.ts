@@ -4,26 +4,20 @@
 // keep their tempo in the line. Inputs: drum patterns synthesised with numpy (a decaying
 // sine kick and a noise hi-hat) written as 16-bit WAV, the way the tester's renders were made.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { analyzeTrack } from '../../main/engine/analysis/index';
 import { metricallyRelated } from '../../main/engine/analysis/tempo';
 import { featuresText } from '../../main/engine/analysis/text';
-import { MEDIA_DIR } from '../helpers/media';
+import { numpyWav } from '../helpers/media';
 
 /** sections: [bpm, seconds, 'full' | 'half' (kick every other beat, hi-hat on beats)]… */
 function drums(name: string, sections: [number, number, string][]): string {
-  const out = join(MEDIA_DIR, name);
-  if (existsSync(out)) return out;
-  mkdirSync(MEDIA_DIR, { recursive: true });
-  const py = `
-import numpy as np, wave, sys, json
-sr = 22050
+  return numpyWav(
+    name,
+    `
 rng = np.random.default_rng(7)
 parts = []
-for bpm, sec, kind in json.loads(sys.argv[2]):
+for bpm, sec, kind in arg:
     n = int(sec * sr); x = np.zeros(n); period = 60.0 / bpm
     t = np.arange(int(0.25 * sr)) / sr
     kick = np.sin(2 * np.pi * 60 * t) * np.exp(-t * 18)
@@ -39,12 +33,10 @@ for bpm, sec, kind in json.loads(sys.argv[2]):
                 seg = hat[: n - j]; x[j : j + len(seg)] += seg * (1.0 if off == 0 else 0.6)
         k += 1
     parts.append(x)
-y = np.concatenate(parts); y = y / np.abs(y).max() * 0.8
-w = wave.open(sys.argv[1], 'wb'); w.setnchannels(1); w.setsampwidth(2); w.setframerate(sr)
-w.writeframes((y * 32767).astype('<i2').tobytes()); w.close()
-`;
-  execFileSync('python3', ['-c', py, out, JSON.stringify(sections)]);
-  return out;
+y = np.concatenate(parts)
+`,
+    sections,
+  );
 }
 
 describe('tempo: a change of tempo (issue 10 kind 4)', () => {
