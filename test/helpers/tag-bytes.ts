@@ -12,6 +12,12 @@ export const f23 = (id: string, body: Buffer, flags2 = 0) => Buffer.concat([Buff
 /** an ID3v2.4 frame: syncsafe size; format flags: grouping 0x40, compression 0x08, encryption 0x04, unsync 0x02, data length indicator 0x01 */
 export const f24 = (id: string, body: Buffer, flags2 = 0) => Buffer.concat([Buffer.from(id, 'latin1'), syncsafe(body.length), Buffer.from([0, flags2]), body]);
 export const id3 = (version: number, frames: Buffer[]) => { const body = Buffer.concat(frames); return Buffer.concat([Buffer.from('ID3'), Buffer.from([version, 0, 0]), syncsafe(body.length), body]); };
+/** an APEv2 tag (header, items, footer) as foobar2000/MP3Gain append it: items are value size, flags, key NUL, UTF-8 value */
+export function apeTag(items: [string, string][]): Buffer {
+  const body = Buffer.concat(items.map(([k, v]) => { const val = Buffer.from(v, 'utf8'); return Buffer.concat([le32(val.length), le32(0), Buffer.from(k + '\0', 'latin1'), val]); }));
+  const part = (flags: number) => Buffer.concat([Buffer.from('APETAGEX', 'latin1'), le32(2000), le32(body.length + 32), le32(items.length), le32(flags >>> 0), Buffer.alloc(8)]);
+  return Buffer.concat([part(0xa0000000), body, part(0x80000000)]);
+}
 /** an APEv2 tag as APEv1-era writers leave it: items and a footer, no header */
 export function apeFooterOnly(items: [string, string][]): Buffer {
   const body = Buffer.concat(items.map(([k, v]) => { const val = Buffer.from(v, 'utf8'); return Buffer.concat([le32(val.length), le32(0), Buffer.from(k + '\0', 'latin1'), val]); }));

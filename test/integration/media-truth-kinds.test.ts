@@ -16,29 +16,12 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { probeFile } from '../../main/engine/media/probe';
 import { audioKbps, decodedSec, ff, OUTPUT, probeTable } from '../helpers/media';
+import { apeTag } from '../helpers/tag-bytes';
 
 const DIR = join(OUTPUT, 'media-truth-kinds');
 
 const TONE = ['-f', 'lavfi', '-i', 'sine=f=440:d=20:beep_factor=4', '-ac', '2'];
 
-/** An APEv2 tag (header, items, footer) as foobar2000/MP3Gain append it: items are value size, flags, key NUL, UTF-8 value. */
-function apeTag(items: Array<[string, string]>): Buffer {
-  const body = Buffer.concat(items.map(([k, v]) => {
-    const h = Buffer.alloc(8);
-    h.writeUInt32LE(Buffer.byteLength(v), 0);
-    return Buffer.concat([h, Buffer.from(k + '\0', 'latin1'), Buffer.from(v, 'utf8')]);
-  }));
-  const part = (flags: number) => {
-    const b = Buffer.alloc(32);
-    b.write('APETAGEX', 0, 'latin1');
-    b.writeUInt32LE(2000, 8);
-    b.writeUInt32LE(body.length + 32, 12);
-    b.writeUInt32LE(items.length, 16);
-    b.writeUInt32LE(flags >>> 0, 20);
-    return b;
-  };
-  return Buffer.concat([part(0xa0000000), body, part(0x80000000)]);
-}
 /** The ID3v2 tag ffmpeg writes at the start of an MP3 with these tags. */
 function id3Tag(name: string, meta: string[]): Buffer {
   const p = join(DIR, name);

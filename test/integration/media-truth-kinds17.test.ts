@@ -24,6 +24,7 @@ import { after, before, describe, test } from 'node:test';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { probeFile } from '../../main/engine/media/probe';
 import { decodedFrames, dsfBytes, ff, OUTPUT, ROOT } from '../helpers/media';
+import { apeTag } from '../helpers/tag-bytes';
 
 const DIR = join(OUTPUT, 'media-truth-kinds17');
 
@@ -101,24 +102,6 @@ describe('kind 1: the container is named by its content, and a name of another f
   });
 });
 
-/** An APEv2 tag (header, items, footer) as foobar2000/MP3Gain write it: items are value size, flags, key NUL, UTF-8 value. */
-function apeTag(items: Array<[string, string]>): Buffer {
-  const body = Buffer.concat(items.map(([k, v]) => {
-    const h = Buffer.alloc(8);
-    h.writeUInt32LE(Buffer.byteLength(v), 0);
-    return Buffer.concat([h, Buffer.from(k + '\0', 'latin1'), Buffer.from(v, 'utf8')]);
-  }));
-  const part = (flags: number) => {
-    const b = Buffer.alloc(32);
-    b.write('APETAGEX', 0, 'latin1');
-    b.writeUInt32LE(2000, 8);
-    b.writeUInt32LE(body.length + 32, 12);
-    b.writeUInt32LE(items.length, 16);
-    b.writeUInt32LE(flags >>> 0, 20);
-    return b;
-  };
-  return Buffer.concat([part(0xa0000000), body, part(0x80000000)]);
-}
 
 describe('kind 1: the tag-conflict reason is true of the file', () => {
   test('lame CBR MP3 with ID3v1 "V1 Title" and APEv2 Title "APE Wins", no ID3v2: the reason does not claim an ID3v2 tag', async () => {
