@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { OUTPUT, media } from '../helpers/media';
-import { libraryFolder, libraryPage } from './library-page';
+import { libraryFolder, scanFolder } from './library-page';
 import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
 
 /**
@@ -20,7 +20,6 @@ describe('library: warnings, confidence, skipped files (issue 10)', { timeout: 2
   let serve: ServeProcess;
   let browser: Browser;
   let sp: StudioPage;
-  let lib: ReturnType<typeof libraryPage>;
   const home = join(OUTPUT, 'e2e-library-crosscheck');
   const dir = join(home, 'Music');
 
@@ -51,12 +50,7 @@ describe('library: warnings, confidence, skipped files (issue 10)', { timeout: 2
     serve = await startServe().finally(() => launching);
     await launching;
     sp = await StudioPage.open(browser, serve, { width: 1440, height: 900 });
-    lib = libraryPage(sp);
-    await lib.show();
-    const ev = await lib.addFolder(dir);
-    assert.equal(ev.name, 'library-folder-added', JSON.stringify(ev.detail));
-    await sp.page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 120_000 });
-    await lib.waitForTotal(4);
+    await scanFolder(sp, dir, 4);
   });
 
   after(async () => {

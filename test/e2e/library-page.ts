@@ -79,13 +79,18 @@ export function libraryFolder(sec = 12, home = 'e2e-library'): { dir: string; tr
  */
 export async function scannedLibrary(sp: StudioPage, home: string): Promise<{ dir: string; lib: ReturnType<typeof libraryPage> }> {
   const folder = libraryFolder(12, home);
+  return { dir: folder.dir, lib: await scanFolder(sp, folder.dir, 5) };
+}
+
+/** Show the Library, add `dir` through “Add folder…”, wait for its scan to finish and `total` rows to show; the page object. */
+export async function scanFolder(sp: StudioPage, dir: string, total: number): Promise<ReturnType<typeof libraryPage>> {
   const lib = libraryPage(sp);
   await lib.show();
-  const ev = await lib.addFolder(folder.dir);
+  const ev = await lib.addFolder(dir);
   assert.equal(ev.name, 'library-folder-added', JSON.stringify(ev.detail));
   await sp.page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 120_000 });
-  await lib.waitForTotal(5);
-  return { dir: folder.dir, lib };
+  await lib.waitForTotal(total);
+  return lib;
 }
 
 /** ffprobe's format tags of a file (keys lower-cased). */

@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { OUTPUT } from '../helpers/media';
 import { cadence, keyProgression } from '../helpers/key-render';
 import { tempoRender } from '../helpers/tempo-render';
-import { libraryPage } from './library-page';
+import { scanFolder } from './library-page';
 import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
 
 /**
@@ -41,12 +41,7 @@ describe('library table and detail: tempo and key sections (issue 10 kind 4)', {
     serve = await startServe().finally(() => launching);
     await launching;
     sp = await StudioPage.open(browser, serve, { width: 1440, height: 900 });
-    const lib = libraryPage(sp);
-    await lib.show();
-    const ev = await lib.addFolder(dir);
-    assert.equal(ev.name, 'library-folder-added', JSON.stringify(ev.detail));
-    await sp.page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 120_000 });
-    await lib.waitForTotal(4);
+    await scanFolder(sp, dir, 4);
   });
 
   after(async () => {
