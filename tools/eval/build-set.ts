@@ -680,6 +680,36 @@ function placeInOrder(sorted: Unit[], fixed: Placed[]): { placed: Placed[]; cost
   return { placed: [...fixed, ...placed], cost: cost() };
 }
 
+/**
+ * Runs the render jobs `parallel` at a time in plan order, skipping those whose `out` exists (a partial build
+ * resumes), printing progress with an estimate of the time left; `save(done)` (the indices finished or already
+ * there) after every job and once at the end, so a partial build's manifest is usable.
+ */
+export async function renderJobs(jobs: { out: string; make: () => Promise<void> }[], parallel: number, save: (done: Set<number>) => void): Promise<void> {
+  const done = new Set<number>();
+  const t0 = Date.now();
+  let next = 0;
+  let made = 0;
+  const todo = jobs.filter((j) => !existsSync(j.out)).length;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      const j = jobs[i];
+      if (!existsSync(j.out)) {
+        const t = Date.now();
+        await j.make();
+        made++;
+        const el = (Date.now() - t0) / 1000;
+        console.log(`[${made}/${todo}] ${j.out} ${((Date.now() - t) / 1000).toFixed(1)} s; elapsed ${(el / 60).toFixed(1)} min, left ~${(((el / made) * (todo - made)) / 60).toFixed(1)} min`);
+      }
+      done.add(i);
+      save(done);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  save(done);
+}
+
 // ---- main ----------------------------------------------------------------------------------
 async function main(): Promise<void> {
   const work = join(OUT, 'work');
@@ -728,30 +758,11 @@ async function main(): Promise<void> {
   if (SPLIT_ONLY) return;
 
   // Render, --jobs at a time, dev first; the manifest lists the files made so far, in plan order.
-  const done = new Set<number>();
-  const save = () => writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items: jobs.filter((_, i) => done.has(i)).map((j) => j.item) }, null, 1));
-  const t0 = Date.now();
-  let next = 0;
-  let made = 0;
-  const todo = jobs.filter((j) => !existsSync(join(OUT, j.item.set, j.item.file))).length;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      const j = jobs[i];
-      const out = join(OUT, j.item.set, j.item.file);
-      if (!existsSync(out)) {
-        const t = Date.now();
-        await j.make();
-        made++;
-        const el = (Date.now() - t0) / 1000;
-        console.log(`[${made}/${todo}] ${j.item.set}/${j.item.file} ${((Date.now() - t) / 1000).toFixed(1)} s; elapsed ${(el / 60).toFixed(1)} min, left ~${((el / made) * (todo - made) / 60).toFixed(1)} min`);
-      }
-      done.add(i);
-      save();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(JOBS, 2) }, worker));
-  save();
+  await renderJobs(
+    jobs.map((j) => ({ out: join(OUT, j.item.set, j.item.file), make: j.make })),
+    Math.min(JOBS, 2),
+    (done) => writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items: jobs.filter((_, i) => done.has(i)).map((j) => j.item) }, null, 1)),
+  );
   for (const set of ['dev', 'test'] as const) {
     const its = jobs.filter((x) => x.item.set === set).map((j) => j.item);
     const cats = [...new Set(its.map((x) => x.category))].map((c) => `${c} ${its.filter((x) => x.category === c).length}`).join(', ');

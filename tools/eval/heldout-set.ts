@@ -51,7 +51,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { keyName, type Key } from '../../main/engine/analysis/keys';
 import { parseMidi } from '../../test/helpers/midi';
-import { grooveFamily, makeDrone, maj, midiTruth, min, modeOf, progression, render, SONGS as DEVTEST_SONGS, tempoBand, type Category, type Drone, type EvalItem, type MeterClass, type SoundFont } from './build-set';
+import { grooveFamily, makeDrone, maj, midiTruth, min, modeOf, progression, render, renderJobs, SONGS as DEVTEST_SONGS, tempoBand, type Category, type Drone, type EvalItem, type MeterClass, type SoundFont } from './build-set';
 import { relatedFamily } from './split-families';
 
 const run = promisify(execFile);
@@ -530,30 +530,15 @@ async function main(): Promise<void> {
   writeFileSync(join(OUT, 'heldout-units.json'), JSON.stringify({ rule: 'tools/eval/heldout-set.ts: families and sources no other set uses', counts, units: Object.fromEntries([...new Set(jobs.map((j) => j.unit))].map((u) => [u, jobs.filter((j) => j.unit === u).map((j) => j.item.file)])) }, null, 1));
   if (args['plan-only']) return;
 
-  const done = new Set<number>();
-  const save = () => writeFileSync(join(OUT, 'manifest-heldout.json'), JSON.stringify({ sec: SEC, rule: 'tools/eval/heldout-set.ts', items: jobs.filter((_, i) => done.has(i)).map((j) => j.item) }, null, 1));
   const t0 = Date.now();
-  let next = 0;
-  let made = 0;
-  const todo = jobs.filter((j) => !existsSync(join(OUT, 'heldout', j.item.file))).length;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      const j = jobs[i];
-      const o = join(OUT, 'heldout', j.item.file);
-      if (!existsSync(o)) {
-        const t = Date.now();
-        await j.make(o);
-        made++;
-        const el = (Date.now() - t0) / 1000;
-        console.log(`[${made}/${todo}] ${j.item.file} ${((Date.now() - t) / 1000).toFixed(1)} s; elapsed ${(el / 60).toFixed(1)} min, left ~${(((el / made) * (todo - made)) / 60).toFixed(1)} min`);
-      }
-      done.add(i);
-      save();
-    }
-  };
-  await Promise.all(Array.from({ length: JOBS }, worker));
-  save();
+  await renderJobs(
+    jobs.map((j) => {
+      const out = join(OUT, 'heldout', j.item.file);
+      return { out, make: () => j.make(out) };
+    }),
+    JOBS,
+    (done) => writeFileSync(join(OUT, 'manifest-heldout.json'), JSON.stringify({ sec: SEC, rule: 'tools/eval/heldout-set.ts', items: jobs.filter((_, i) => done.has(i)).map((j) => j.item) }, null, 1)),
+  );
   console.log(`heldout: ${jobs.length} files in ${((Date.now() - t0) / 60000).toFixed(1)} min`);
 }
 
