@@ -225,8 +225,8 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
       });
       if (code === 0) break;
       kills++;
+      await groupGone(p.pid!); // the engine child too: it may outlive the CLI by a while on a loaded machine
       for (const f of partFiles(join(d, 'models'))) pending.add(`bytes=${f.size}-`);
-      await new Promise((r) => setTimeout(r, 200));
       // after a kill: never a partial pack among the installed ones
       const packs = existsSync(join(d, 'models', 'packs')) ? readdirSync(join(d, 'models', 'packs')).filter((n) => !n.startsWith('.') && !n.endsWith('.partial')) : []; // the converter's staging folder, never listed (catalog.ts)
       for (const n of packs) assert.ok(existsSync(join(d, 'models', 'packs', n, 'manifest.json')), `${n} is listed without a manifest`);
@@ -246,6 +246,37 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
     for (const q of ranges) assert.match(q, /^bytes=\d+-$/);
   });
 });
+
+/**
+ * Resolves once no process of the group `pgid` runs any more. A zombie does not run: where
+ * nobody reaps orphans (a container whose PID 1 does not wait) the killed CLI's engine stays
+ * one for good, and the next Get must take its lock over (catalog/lock.ts).
+ */
+async function groupGone(pgid: number): Promise<void> {
+  const runs = () => {
+    if (process.platform !== 'linux') {
+      try {
+        process.kill(-pgid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(join('/proc', name, 'stat'), 'utf8');
+      } catch {
+        continue; // ended meanwhile
+      }
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0]: state (field 3), f[2]: process group (field 5)
+      if (Number(f[2]) === pgid && f[0] !== 'Z' && f[0] !== 'X') return true;
+    }
+    return false;
+  };
+  while (runs()) await new Promise((r) => setTimeout(r, 20));
+}
 
 function partFiles(dir: string): Array<{ path: string; size: number }> {
   const out: Array<{ path: string; size: number }> = [];

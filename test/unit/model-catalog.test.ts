@@ -1,16 +1,20 @@
 // The catalogue's pure parts: the official ckpt/ layout, which Vicuna-delta files are fetched,
 // the pack-size estimate, LLM folder checks, the CLI's figures and readable provider reasons.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, uptime } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { CKPT, llmFolderProblem, locateCkpt, packBytesEstimate, vicunaDeltaWanted, installedPacks } from '../../main/engine/model/catalog/index';
 import { fmtBytes, fmtEta, progressLine } from '../../main/cli/model';
 import { lockModels } from '../../main/engine/model/catalog/job';
+import { parseOwner, procStat, type LockOwner } from '../../main/engine/model/catalog/lock';
 import { readableReason } from '../../main/engine/model/providers';
 import type { HubFile } from '../../main/engine/model/download/index';
 
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'rs-catalog-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const touch = (p: string, s = 'x') => {
@@ -104,6 +108,87 @@ describe('one Get per models folder', () => {
     const again = lockModels(dir);
     again();
     unlock();
+  });
+
+  const linux = process.platform === 'linux';
+  const lockFile = (dir: string) => join(dir, '.get.lock');
+  /** wait until /proc says the process is in this state (Linux) */
+  const procState = async (pid: number, want: string) => {
+    while (procStat(pid)?.state !== want) await new Promise((r) => setTimeout(r, 20));
+  };
+
+  it('a zombie owner (the orphaned engine of a SIGKILLed CLI that nobody reaps) is gone: its lock is taken over', { skip: !linux && 'zombies are read from /proc' }, async () => {
+    const dir = join(tmp, 'models-zombie');
+    // a parent that forks and never waits: its child stays a zombie until the parent exits
+    const parent = spawn('python3', ['-c', 'import os, sys\npid = os.fork()\nif pid == 0:\n    os._exit(0)\nprint(pid, flush=True)\nsys.stdin.read()'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (b: Buffer) => resolve(String(b)))));
+      await procState(zombie, 'Z');
+      assert.doesNotThrow(() => process.kill(zombie, 0), 'kill(pid, 0) succeeds on a zombie');
+      mkdirSync(dir, { recursive: true });
+      for (const text of [String(zombie), JSON.stringify({ pid: zombie, start: procStat(zombie)!.start, at: Date.now() })]) {
+        writeFileSync(lockFile(dir), text);
+        const unlock = lockModels(dir);
+        assert.equal(parseOwner(readFileSync(lockFile(dir), 'utf8'))?.pid, process.pid, 'the lock is ours now');
+        unlock();
+      }
+    } finally {
+      parent.stdin.end();
+      await new Promise((r) => parent.once('exit', r));
+    }
+  });
+
+  it('a live process is the owner only if it is the one that wrote the lock (start time, boot); a reused pid is taken over', async () => {
+    const dir = join(tmp, 'models-reuse');
+    mkdirSync(dir, { recursive: true });
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => other.once('spawn', r));
+      const pid = other.pid!;
+      const refused = (o: LockOwner) => {
+        writeFileSync(lockFile(dir), JSON.stringify(o));
+        try {
+          lockModels(dir)();
+          return false;
+        } catch (e) {
+          assert.match(String(e), new RegExp(`Another studio process \\(pid ${pid}\\)`));
+          return true;
+        }
+      };
+      if (linux) {
+        const { start } = procStat(pid)!;
+        const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+        assert.equal(refused({ pid, start, boot, at: Date.now() }), true, 'the process that wrote it');
+        assert.equal(refused({ pid, start: String(Number(start) + 1), boot, at: Date.now() }), false, 'another start time: the pid was reused');
+        assert.equal(refused({ pid, start, boot: '00000000-0000-0000-0000-000000000000', at: Date.now() }), false, 'written in another boot');
+      } else {
+        assert.equal(refused({ pid, at: Date.now() }), true, 'written in this boot by a live process');
+        assert.equal(refused({ pid, at: Date.now() - uptime() * 1000 - 3_600_000 }), false, 'written before this boot: the pid was reused');
+      }
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((r) => other.once('exit', r));
+    }
+  });
+
+  it('a Get in another process holds the lock: refused while it lives, taken over once it is killed', async () => {
+    const dir = join(tmp, 'models-holder');
+    const script = join(tmp, 'hold-lock.ts');
+    writeFileSync(script, `import { lockModels } from ${JSON.stringify(join(ROOT, 'main/engine/model/catalog/lock.ts'))};\nlockModels(${JSON.stringify(dir)});\nconsole.log('held');\nsetInterval(() => {}, 1e6);\n`);
+    const holder = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((r) => holder.once('exit', r));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.once('data', () => resolve());
+        holder.once('exit', (c) => reject(new Error(`the holder exited (${c}) before taking the lock`)));
+      });
+      assert.equal(parseOwner(readFileSync(lockFile(dir), 'utf8'))?.pid, holder.pid);
+      assert.throws(() => lockModels(dir), new RegExp(`Another studio process \\(pid ${holder.pid}\\) is getting a model`));
+    } finally {
+      holder.kill('SIGKILL');
+      await exited;
+    }
+    lockModels(dir)();
   });
 });
 

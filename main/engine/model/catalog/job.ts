@@ -7,13 +7,16 @@
  * partial pack is ever listed.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError, toErrorData, type GetRequest, type GetState, type Precision } from '@contract';
 import { download, DownloadError, freeBytes, hubHeaders, removePartial, type DownloadProgress } from '../download/index';
 import { fileSize, type Variant } from './catalog';
+import { lockModels } from './lock';
 import { markerPath, readMarker, type Plan, type PlannedDownload, type VerifiedMarker } from './plan';
+
+export { lockModels };
 
 /** The converter's entry point (main/engine/model/convert): see ConvertOptions there. */
 export type ConvertFn = (o: {
@@ -220,35 +223,6 @@ export class GetJob {
       unlock?.();
     }
   }
-}
-
-/**
- * One Get at a time per models folder, across processes (the app and `studio model get` on the
- * same data folder would otherwise write the same `.part` files): `<models>/.get.lock` holds the
- * owner's pid; a lock whose process is gone (killed) is taken over.
- * @throws StudioError BAD_ARGS naming the process that holds it.
- */
-export function lockModels(modelsDir: string): () => void {
-  const lock = join(modelsDir, '.get.lock');
-  mkdirSync(modelsDir, { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      return () => rmSync(lock, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(readFileSync(lock, 'utf8'));
-      let alive = false;
-      try {
-        alive = Number.isInteger(pid) && pid > 0 && pid !== process.pid && (process.kill(pid, 0), true);
-      } catch {
-        alive = false;
-      }
-      if (alive) throw new StudioError('BAD_ARGS', `Another studio process (pid ${pid}) is getting a model into ${modelsDir}. Wait for it, or pause it there, then Get again.`);
-      rmSync(lock, { force: true });
-    }
-  }
-  throw new StudioError('INTERNAL', `Could not take ${lock}.`);
 }
 
 /** A download that failed, as a StudioError saying what to do. */
