@@ -169,7 +169,11 @@ export async function restoreSession(): Promise<void> {
       const id = current.track.id;
       if (s.attach) chat.attach[id] = { ...s.attach };
       done.track = current.track.path;
-      if (await until(() => zoom.ready && current.peaks?.trackId === id, 30_000)) {
+      // however long the waveform takes (a slow machine, a long file): no time limit, only another
+      // track opened or the waveform failing gives up putting the playhead, zoom and region back
+      const drawn = () => zoom.ready && current.peaks?.trackId === id;
+      const given = () => current.track?.id !== id || current.jobs.peaks.state === 'error' || current.jobs.peaks.state === 'cancelled';
+      if ((await until(() => drawn() || given(), Infinity)) && drawn()) {
         if (s.time > 0) player.seek(s.time);
         if (s.zoom?.pxPerSec > 0) await zoom.restore(s.zoom.pxPerSec, s.zoom.start);
         if (s.region && s.region[1] > s.region[0]) current.region = [s.region[0], s.region[1]];
