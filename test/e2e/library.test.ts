@@ -39,8 +39,10 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
     // catch the scan running if it is still going: pause it, look, resume
     const running = await page.locator('[data-testid=scan-progress][data-state=running]').count();
     if (running) {
-      await page.getByTestId('scan-pause').click({ timeout: 2000 }).catch(() => undefined);
-      const paused = await page.locator('[data-testid=scan-progress][data-state=paused]').waitFor({ timeout: 3000 }).then(() => true, () => false);
+      const clicked = await page.getByTestId('scan-pause').click({ timeout: 2000 }).then(() => true, () => false); // gone: the scan ended meanwhile
+      // a pause that arrives late must still be resumed: wait for the state it led to, not a few seconds
+      if (clicked) await page.locator('[data-testid=scan-progress][data-state=paused], [data-testid=scan-progress][data-state=finished]').waitFor();
+      const paused = (await page.locator('[data-testid=scan-progress][data-state=paused]').count()) > 0;
       if (paused) {
         await studio.sp.screenshot('library-scan');
         await page.getByTestId('scan-resume').click();
