@@ -1,7 +1,6 @@
 import { constants, createReadStream } from 'node:fs';
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { fileTypeFromBuffer } from 'file-type';
 import type { ResolvedMedia } from '@contract';
 
 export interface FileResponse {
@@ -86,6 +85,8 @@ const SNIFF_BYTES = 4100;
 
 /** What the bytes are (file-type's signatures), or null when it cannot tell. */
 export async function sniffMime(head: Uint8Array): Promise<string | null> {
+  // file-type is loaded at the first sniff, not with the CLI (which bundles this file for `studio serve`)
+  const { fileTypeFromBuffer } = await import('file-type');
   const t = await fileTypeFromBuffer(head).catch(() => undefined);
   return t?.mime ?? null;
 }

@@ -3,7 +3,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES, forward, toErrorData, type Port } from '@contract';
 import type { EngineHost } from '../engine-host';
 import { parseMediaPath, serveMedia } from '../media-server/serve-file';
@@ -203,6 +203,8 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
     else createReadStream(file).pipe(res);
   }
 
+  // ws is loaded when a server starts, not with the CLI (`studio analyze` and the others never need it)
+  const { WebSocketServer } = await import('ws');
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_MESSAGE_BYTES,

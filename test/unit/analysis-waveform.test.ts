@@ -12,6 +12,7 @@ import { analyseFile, readCachedAnalysis } from '../../main/engine/media/analysi
 import { fingerprint } from '../../main/engine/media/cache';
 import { probeFile } from '../../main/engine/media/probe';
 import { toneFile } from '../helpers/media';
+import { spectrogramBytes } from '../../main/engine/analysis/waveform';
 
 for (const [name, extra] of [
   ['wave-44k.flac', ['-ar', '44100']],
@@ -36,3 +37,36 @@ for (const [name, extra] of [
     assert.ok(Math.abs(view.peaks.durationSec - 5) < 0.01, `duration ${view.peaks.durationSec}`);
   });
 }
+
+test('spectrogram bytes by thresholds are the bytes of one logarithm per cell: random powers over 55 decades, zeros, and every byte edge ± 3 float32 steps', () => {
+  // the analyser's ref for its 1024-sample Hann frame: N · Σw² / 4 = 1024 · 384 / 4
+  const ref = 98304;
+  for (const floorDb of [-90, -60, -140]) {
+    const k = (10 / Math.LN10) * (255 / -floorDb);
+    const off = 255 - k * Math.log(ref);
+    const eps = 10 ** (floorDb / 10) * ref * 1e-3;
+    const values: number[] = [0];
+    let seed = 7;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let i = 0; i < 100_000; i++) values.push(10 ** (-40 + 55 * rnd()));
+    const f = new Float32Array(1);
+    const u = new Uint32Array(f.buffer);
+    for (let b = 0; b <= 256; b++) {
+      const edge = Math.exp((b - 0.5 - off) / k) - eps;
+      if (!(edge > 0)) continue;
+      f[0] = edge;
+      const at = u[0];
+      for (let s = -3; s <= 3; s++) {
+        u[0] = at + s;
+        values.push(f[0]);
+      }
+    }
+    const d = Float32Array.from(values);
+    const fast = spectrogramBytes(d, d.length, ref, floorDb, true);
+    const direct = spectrogramBytes(d, d.length, ref, floorDb, false);
+    const differ = [...fast].findIndex((v, i) => v !== direct[i]);
+    assert.equal(differ, -1, `floor ${floorDb} dB: power ${d[differ]} gives byte ${fast[differ]} by thresholds, ${direct[differ]} by its logarithm`);
+    // the edges were reached: every byte occurs
+    assert.equal(new Set(direct).size, 256, `floor ${floorDb} dB: every byte`);
+  }
+});

@@ -204,6 +204,20 @@ describe('folder boundaries (DEVELOPERS.md)', () => {
     assert.deepEqual(bad, []);
   });
 
+  it('packages that analysis never uses are loaded where they are used, not at start: no static value import of the model runtime, protobufjs, taglib, tokenizers or yauzl in main/, nor of ws or file-type on the CLI side (issue 11, studio analyze start-up)', () => {
+    const lazy = new Set(['onnxruntime-node', 'protobufjs', 'node-taglib-sharp', '@huggingface/tokenizers', 'yauzl']);
+    const cliSide = (f: string) => ['main/cli', 'main/serve', 'main/media-server'].some((d) => inside(f.split(sep).join('/'), d));
+    const bad: string[] = [];
+    for (const f of files('main')) {
+      const code = readFileSync(join(ROOT, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      for (const m of code.matchAll(/^\s*import\s+(?!type\b)[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/gm)) {
+        const spec = m[1];
+        if (lazy.has(spec) || (cliSide(f) && (spec === 'ws' || spec === 'file-type'))) bad.push(`${f}: imports '${spec}' at start (use import type + createRequire or import() where it is used)`);
+      }
+    }
+    assert.deepEqual(bad, []);
+  });
+
   it('the product never imports the evaluation tooling (tools/eval) or test code', () => {
     const bad: string[] = [];
     for (const folder of ['main', 'preload', 'renderer', 'bin']) {

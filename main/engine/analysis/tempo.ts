@@ -145,25 +145,28 @@ export class TempoAnalyser implements Analyser<TempoResult> {
       }
       const rel = top * GATE_FLOOR;
       let gate = 0;
+      const gatePrev = this.gatePrev;
+      const group = this.group;
+      // One pass: each band's log energy, and the gate's (the same number wherever the band is not under the
+      // gate's floor, so its log is taken once); gate and flux each summed over the bands in order, as before.
       for (let b = 0; b < BANDS; b++) {
-        const g = Math.log(Math.max(be[b], rel) + fl * (edges[b + 1] - edges[b]));
-        if (g > this.gatePrev[b]) gate += g - this.gatePrev[b];
-        this.gatePrev[b] = g;
+        const e = be[b];
+        const w = fl * (edges[b + 1] - edges[b]);
+        const l = Math.log(e + w);
+        const g = e >= rel ? l : Math.log(rel + w);
+        if (g > gatePrev[b]) gate += g - gatePrev[b];
+        gatePrev[b] = g;
+        ge[group[b]] += e;
+        const d = l - prev[b];
+        if (d > 0) {
+          flux += d;
+          g3[group[b]] += d;
+        }
+        prev[b] = l;
       }
       if (!this.first) {
         this.gateSum += gate;
         this.gateFrames++;
-      }
-      for (let b = 0; b < BANDS; b++) {
-        const e = be[b];
-        ge[this.group[b]] += e;
-        const l = Math.log(e + fl * (edges[b + 1] - edges[b]));
-        const d = l - prev[b];
-        if (d > 0) {
-          flux += d;
-          g3[this.group[b]] += d;
-        }
-        prev[b] = l;
       }
       if (this.first) g3[0] = g3[1] = g3[2] = 0;
       for (let g = 0; g < 3; g++) g3[3 + g] = Math.log(ge[g] + fl * BANDS);

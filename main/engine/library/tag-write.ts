@@ -35,10 +35,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
+import { createRequire } from 'node:module';
 import { copyFile, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseFile } from 'music-metadata';
-import taglib, { type File as TaglibFile, type Id3v2Tag, type Mpeg4AppleTag, type XiphComment } from 'node-taglib-sharp';
+import type taglib from 'node-taglib-sharp';
+import type { File as TaglibFile, Id3v2Tag, Mpeg4AppleTag, XiphComment } from 'node-taglib-sharp';
 import { StudioError, type MethodArgs } from '@contract';
 
 /** how a key is written (library:write-tags' keyNotation) */
@@ -46,14 +48,21 @@ export type KeyNotation = MethodArgs<'library:write-tags'>['keyNotation'];
 import { camelot, keyName, openKey, parseKey, tonicName } from '../analysis/keys';
 import { containerFamily } from '../media/playable';
 
-const { File: TagFile, TagTypes, MpegAudioFileSettings, WaveFileSettings, FlacFileSettings, Id3v2Settings } = taglib;
+let tagLibLoaded: typeof taglib | undefined;
 
-// Only the tag asked for is created: no ID3v1 added to an MP3, no RIFF INFO to a WAV.
-MpegAudioFileSettings.defaultTagTypes = TagTypes.None;
-WaveFileSettings.defaultTagTypes = TagTypes.None;
-FlacFileSettings.defaultTagTypes = TagTypes.None;
-// a new ID3v2 tag (WAV, AIFF, an untagged MP3) is 2.3, which every player reads; an existing one keeps its version
-Id3v2Settings.defaultVersion = 3;
+/** node-taglib-sharp, loaded and set up at the first tag write, not when the engine starts (~0.15 s of CPU that analysis never needs) */
+function tagLib(): typeof taglib {
+  if (tagLibLoaded) return tagLibLoaded;
+  const lib = createRequire(import.meta.url)('node-taglib-sharp') as typeof taglib;
+  const { TagTypes, MpegAudioFileSettings, WaveFileSettings, FlacFileSettings, Id3v2Settings } = lib;
+  // Only the tag asked for is created: no ID3v1 added to an MP3, no RIFF INFO to a WAV.
+  MpegAudioFileSettings.defaultTagTypes = TagTypes.None;
+  WaveFileSettings.defaultTagTypes = TagTypes.None;
+  FlacFileSettings.defaultTagTypes = TagTypes.None;
+  // a new ID3v2 tag (WAV, AIFF, an untagged MP3) is 2.3, which every player reads; an existing one keeps its version
+  Id3v2Settings.defaultVersion = 3;
+  return (tagLibLoaded = lib);
+}
 
 /** The copy a tag write makes beside the file (`.<name>.studio-tags-<8 hex>.tmp`): never a library track (job.ts skips it). */
 export const isTagWriteTemp = (path: string): boolean => /^\..+\.studio-tags-[0-9a-f]{8}\.tmp$/.test(basename(path));
@@ -220,6 +229,7 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     await copyFile(path, tmp, constants.COPYFILE_FICLONE).catch((e) => {
       throw ['EACCES', 'EPERM', 'EROFS'].includes(errno(e) ?? '') ? readOnly('folder', path) : e;
     });
+    const { File: TagFile, TagTypes } = tagLib();
     let file: TaglibFile;
     try {
       file = TagFile.createFromPath(tmp, target.mime);

@@ -39,14 +39,21 @@ function ffmpegStaticPath(): string | null {
   }
 }
 
-function versionOf(bin: string): string | null {
-  const r = spawnSync(bin, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 10_000 });
+/**
+ * The version of the ffmpeg at `bin` (null: not a working ffmpeg), and its channel-layout table. One run,
+ * `ffmpeg -layouts` with its banner: the banner (stderr) names the version, the output is the table
+ * (layoutTableOf) — each ffmpeg start costs ~80 ms of CPU here (its dynamic loader), so not two runs.
+ */
+function identifyFfmpeg(bin: string): { version: string; layouts: Map<string, number> } | null {
+  const r = spawnSync(bin, ['-layouts'], { encoding: 'utf8', timeout: 10_000 });
   if (r.status !== 0 || !r.stdout) return null;
-  const m = /ffmpeg version (\S+)/.exec(r.stdout);
-  return m ? m[1] : 'unknown';
+  const m = /ffmpeg version (\S+)/.exec(r.stderr ?? '');
+  return { version: m ? m[1] : 'unknown', layouts: layoutTableOf(r.stdout) };
 }
 
 let cached: FfmpegLocation | undefined;
+/** the located ffmpeg's standard channel layouts, name → channel count (channelCountOf); set with `cached` */
+let layoutTable: Map<string, number> | undefined;
 
 /**
  * Where ffmpeg is: STUDIO_FFMPEG → ffmpeg-static's binary (if its download
@@ -55,24 +62,27 @@ let cached: FfmpegLocation | undefined;
 export function locateFfmpeg(env: NodeJS.ProcessEnv = process.env, fresh = false): FfmpegLocation {
   if (cached && !fresh) return cached;
   let loc: FfmpegLocation;
+  let v: ReturnType<typeof identifyFfmpeg> = null;
   if (env.STUDIO_FFMPEG) {
     const p = env.STUDIO_FFMPEG;
-    const v = existsSync(p) ? versionOf(p) : null;
+    v = existsSync(p) ? identifyFfmpeg(p) : null;
     loc = v
-      ? { path: p, source: 'env', version: v }
+      ? { path: p, source: 'env', version: v.version }
       : { path: null, source: 'missing', version: null, error: `STUDIO_FFMPEG is set to "${p}", which is not a working ffmpeg. ${FIX}` };
   } else {
     const st = ffmpegStaticPath();
-    const v = st ? versionOf(st) : null;
-    if (st && v) loc = { path: st, source: 'ffmpeg-static', version: v };
+    v = st ? identifyFfmpeg(st) : null;
+    if (st && v) loc = { path: st, source: 'ffmpeg-static', version: v.version };
     else {
-      const pv = versionOf('ffmpeg');
-      loc = pv
-        ? { path: 'ffmpeg', source: 'path', version: pv }
+      v = identifyFfmpeg('ffmpeg');
+      loc = v
+        ? { path: 'ffmpeg', source: 'path', version: v.version }
         : { path: null, source: 'missing', version: null, error: `ffmpeg was not found. ${FIX}` };
     }
   }
   cached = loc;
+  // the located ffmpeg's layouts, from the same run (channelCountOf)
+  layoutTable = v?.layouts;
   return loc;
 }
 
@@ -80,8 +90,8 @@ export function locateFfmpeg(env: NodeJS.ProcessEnv = process.env, fresh = false
  * What one process learned of its ffmpeg — where it is (locateFfmpeg) and its
  * channel-layout table (channelCountOf: layout name → channel count) — to hand
  * to worker threads (useFfmpegFacts), which would otherwise each run
- * `ffmpeg -version` and `ffmpeg -layouts` again, synchronously, on their first
- * track. Resolved once per process (two ffmpeg runs at the first call).
+ * `ffmpeg -layouts` again, synchronously, on their first track. Resolved once
+ * per process (one ffmpeg run at the first call, identifyFfmpeg).
  */
 export interface FfmpegFacts {
   location: FfmpegLocation;
@@ -93,8 +103,7 @@ let facts: FfmpegFacts | undefined;
 export function ffmpegFacts(): FfmpegFacts {
   const location = locateFfmpeg();
   if (facts?.location === location) return facts;
-  layoutTable ??= layoutsOf(location.path);
-  facts = { location, layouts: [...layoutTable] };
+  facts = { location, layouts: [...(layoutTable ?? [])] };
   return facts;
 }
 
@@ -351,13 +360,10 @@ export function runFfmpegProgress(
   });
 }
 
-let layoutTable: Map<string, number> | undefined;
-
-/** ffmpeg's standard channel layouts (`-layouts`): name → channel count; empty without ffmpeg */
-function layoutsOf(bin: string | null): Map<string, number> {
+/** ffmpeg's standard channel layouts from its `-layouts` output: name → channel count */
+function layoutTableOf(stdout: string): Map<string, number> {
   const table = new Map<string, number>();
-  const r = bin ? spawnSync(bin, ['-hide_banner', '-layouts'], { encoding: 'utf8', timeout: 10_000 }) : { stdout: '' };
-  const std = (r.stdout ?? '').split('Standard channel layouts:')[1] ?? '';
+  const std = stdout.split('Standard channel layouts:')[1] ?? '';
   for (const line of std.split('\n')) {
     const m = /^(\S+)\s+([A-Z0-9]+(?:\+[A-Z0-9]+)*)\s*$/.exec(line);
     if (m && m[1] !== 'NAME') table.set(m[1], m[2].split('+').length);
@@ -374,8 +380,8 @@ function layoutsOf(bin: string | null): Map<string, number> {
 export function channelCountOf(layout: string): number | undefined {
   const n = /^(\d+) channels/.exec(layout);
   if (n) return Number(n[1]);
-  layoutTable ??= layoutsOf(locateFfmpeg().path);
-  const known = layoutTable.get(layout);
+  if (!layoutTable) locateFfmpeg();
+  const known = layoutTable?.get(layout);
   if (known) return known;
   // a custom layout is printed as its channels joined by "+"
   if (/^[A-Z0-9]+(\+[A-Z0-9]+)+$/.test(layout)) return layout.split('+').length;

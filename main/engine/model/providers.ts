@@ -1,7 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+
+// onnxruntime-node (and its native library) is loaded on first use, not when the engine starts:
+// `studio analyze` and a library scan never run the model
+let ortModule: typeof Ort | undefined;
+const ort = (): typeof Ort => (ortModule ??= createRequire(import.meta.url)('onnxruntime-node') as typeof Ort);
 
 /**
  * Execution providers: chosen automatically (CUDA where its libraries are
@@ -21,7 +26,7 @@ export interface ProviderDiagnostics {
 }
 
 export function diagnostics(platform = process.platform): ProviderDiagnostics {
-  return { available: ort.listSupportedBackends(), cudaInstalled: cudaInstalled(), autoOrder: autoOrder(platform) };
+  return { available: ort().listSupportedBackends(), cudaInstalled: cudaInstalled(), autoOrder: autoOrder(platform) };
 }
 
 /** Whether onnxruntime-node's CUDA provider library was installed (ONNXRUNTIME_NODE_INSTALL=cuda12). */
@@ -40,7 +45,7 @@ export function cudaInstalled(): boolean {
 }
 
 export function autoOrder(platform = process.platform): Provider[] {
-  const supported = new Set(ort.listSupportedBackends().map((b) => b.name));
+  const supported = new Set(ort().listSupportedBackends().map((b) => b.name));
   const order: Provider[] = [];
   if (supported.has('cuda') && platform !== 'darwin' && cudaInstalled()) order.push('cuda');
   if (platform === 'win32' && supported.has('dml')) order.push('dml');
@@ -51,7 +56,7 @@ export function autoOrder(platform = process.platform): Provider[] {
 }
 
 export interface OpenedSession {
-  session: ort.InferenceSession;
+  session: Ort.InferenceSession;
   provider: Provider;
   /** providers tried before this one and why they were not used */
   fallbacks: Array<{ provider: Provider; reason: string }>;
@@ -69,7 +74,7 @@ export async function createSession(
     /** for auto: start here (the provider earlier graphs got) */
     startAt?: Provider;
     /** merged over the defaults below (the decoder benchmark measures alternatives with it) */
-    sessionOptions?: ort.InferenceSession.SessionOptions;
+    sessionOptions?: Ort.InferenceSession.SessionOptions;
   } = {},
 ): Promise<OpenedSession> {
   let order = choice === 'auto' ? autoOrder() : [choice];
@@ -77,7 +82,7 @@ export async function createSession(
   const fallbacks: OpenedSession['fallbacks'] = [];
   for (const provider of order) {
     try {
-      const session = await ort.InferenceSession.create(path, {
+      const session = await ort().InferenceSession.create(path, {
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
         ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { Tokenizer } from '@huggingface/tokenizers';
-import * as ort from 'onnxruntime-node';
+import { createRequire } from 'node:module';
+import type { Tokenizer } from '@huggingface/tokenizers';
+import type * as Ort from 'onnxruntime-node';
 import { StudioError } from '@contract';
 import type { Pack } from './pack';
 import { PLACEHOLDER_REGEX, PLACEHOLDERS, PLACEHOLDER_RE, type MediaKind } from './placeholders';
@@ -11,6 +12,11 @@ import { PREFIX_CACHE_BYTES, PrefixKvCache } from './generate/prefix-cache';
 import { TextStreamer } from './generate/streamer';
 import { f16ToF32, f32ToF16 } from './tensors';
 import { EmbeddingCache, EmbeddingDiskCache, packIdentity } from './embedding-cache';
+
+// onnxruntime-node (and its native library) is loaded on first use, not when the engine starts:
+// `studio analyze` and a library scan never run the model
+let ortModule: typeof Ort | undefined;
+const ort = (): typeof Ort => (ortModule ??= createRequire(import.meta.url)('onnxruntime-node') as typeof Ort);
 
 /**
  * DeepResonance on onnxruntime-node, in the order of the paper:
@@ -90,7 +96,7 @@ export interface GenerateResult {
  * (BENCHMARKS.md, issue 13: ~50 MiB less resident after a 256-token prefill of the
  * 1 B graph, peak 15–45 MiB lower, speed unchanged within the noise).
  */
-export const DECODER_SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { enableCpuMemArena: false };
+export const DECODER_SESSION_OPTIONS: Ort.InferenceSession.SessionOptions = { enableCpuMemArena: false };
 
 type Graphs = 'audio_encoder' | 'vision_encoder' | 'projector' | 'fusion' | 'decoder';
 
@@ -122,7 +128,9 @@ export class ModelRuntime {
     this.mediaCache = new EmbeddingCache(undefined, mediaCacheDir ? new EmbeddingDiskCache(mediaCacheDir) : undefined);
     this.H = m.llm.hidden_size;
     this.half = m.dtype === 'fp16';
-    this.tokenizer = new Tokenizer(
+    // loaded here, not when the engine starts (as onnxruntime-node above)
+    const { Tokenizer: TokenizerClass } = createRequire(import.meta.url)('@huggingface/tokenizers') as typeof import('@huggingface/tokenizers');
+    this.tokenizer = new TokenizerClass(
       JSON.parse(readFileSync(pack.path(m.tokenizer.file), 'utf8')),
       JSON.parse(readFileSync(pack.path(m.tokenizer.config), 'utf8')),
     );
@@ -198,18 +206,18 @@ export class ModelRuntime {
     this.embedFd = undefined;
   }
 
-  private session(g: Graphs): ort.InferenceSession {
+  private session(g: Graphs): Ort.InferenceSession {
     const s = this.sessions.get(g);
     if (!s) throw new StudioError('MODEL_MISSING', 'The model is not loaded.');
     return s.session;
   }
 
   /** A float tensor in the pack's dtype T. */
-  private tensorT(data: Float32Array, dims: number[]): ort.Tensor {
-    return this.half ? new ort.Tensor('float16', f32ToF16(data), dims) : new ort.Tensor('float32', data, dims);
+  private tensorT(data: Float32Array, dims: number[]): Ort.Tensor {
+    return this.half ? new (ort().Tensor)('float16', f32ToF16(data), dims) : new (ort().Tensor)('float32', data, dims);
   }
 
-  private static floats(t: ort.Tensor): Float32Array {
+  private static floats(t: Ort.Tensor): Float32Array {
     if (t.type === 'float32') return t.data as Float32Array;
     if (t.type === 'float16') return f16ToF32(t.data as Uint16Array);
     throw new Error(`unexpected tensor type ${t.type}`);
@@ -220,21 +228,21 @@ export class ModelRuntime {
   /** fbank clips [clips, 1, 128, 204] → per-clip embeddings [clips, D]. */
   async encodeAudio(fbank: Float32Array, clips: number): Promise<Float32Array> {
     this.encoderRuns.audio++;
-    const out = await this.session('audio_encoder').run({ fbank: new ort.Tensor('float32', fbank, [1, clips, 1, 128, 204]) });
+    const out = await this.session('audio_encoder').run({ fbank: new (ort().Tensor)('float32', fbank, [1, clips, 1, 128, 204]) });
     return ModelRuntime.floats(out.embeddings);
   }
 
   /** pixel values [n, 3, 2, 224, 224] → [n, D]. */
   async encodeVision(pixels: Float32Array, n: number): Promise<Float32Array> {
     this.encoderRuns.vision++;
-    const out = await this.session('vision_encoder').run({ pixel_values: new ort.Tensor('float32', pixels, [1, n, 3, 2, 224, 224]) });
+    const out = await this.session('vision_encoder').run({ pixel_values: new (ort().Tensor)('float32', pixels, [1, n, 3, 2, 224, 224]) });
     return ModelRuntime.floats(out.embeddings);
   }
 
   /** llama_proj: [n, D] → [n, H]. */
   async project(embeddings: Float32Array, n: number): Promise<Float32Array> {
     const D = this.pack.manifest.imagebind.out_embed_dim;
-    const out = await this.session('projector').run({ embeddings: new ort.Tensor('float32', embeddings, [1, n, D]) });
+    const out = await this.session('projector').run({ embeddings: new (ort().Tensor)('float32', embeddings, [1, n, D]) });
     return ModelRuntime.floats(out.projected);
   }
 
@@ -311,7 +319,7 @@ export class ModelRuntime {
     if (m.variant === 'beta' && inputLength > 0) {
       const out = await this.session('fusion').run({
         inputs_embeds: this.tensorT(inputRows, [1, inputLength, H]),
-        key_padding_mask: new ort.Tensor('bool', new Uint8Array(inputLength), [1, inputLength]),
+        key_padding_mask: new (ort().Tensor)('bool', new Uint8Array(inputLength), [1, inputLength]),
       });
       inputRows = ModelRuntime.floats(out.fused);
     }

@@ -8,8 +8,9 @@
  * (./pickle.ts).
  */
 import { open as openFile, readFile, stat, type FileHandle } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 import { ELEMENT_SIZE, SAFETENSORS_DTYPE, STORAGE_DTYPE, toFloat32, type DType } from './dtypes';
 import { isPickledTensor, isStorageType, PickleError, unpickle, type PickledTensor } from './pickle';
 
@@ -302,7 +303,8 @@ function unpickleChecked(path: string, data: Buffer, load: (pid: unknown) => unk
 
 function zipEntries(path: string): Promise<yauzl.Entry[]> {
   return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: false }, (err, zip) => {
+    // yauzl is loaded here, not when the engine starts (it is rarely converting)
+    (createRequire(import.meta.url)('yauzl') as typeof yauzl).open(path, { lazyEntries: true, autoClose: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: false }, (err, zip) => {
       if (err || !zip) return reject(new CheckpointError(path, `not a readable zip (truncated or corrupt?): ${err?.message}`));
       const out: yauzl.Entry[] = [];
       zip.on('entry', (e: yauzl.Entry) => { out.push(e); zip.readEntry(); });

@@ -17,8 +17,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, fsyncSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Tokenizer } from '@huggingface/tokenizers';
 import { StudioError } from '@contract';
 import { CheckpointError, openCheckpoint, openWeightFolder, type WeightSet } from '../checkpoint';
 import { Manifest, PARTIAL_SUFFIX } from '../pack';
@@ -416,6 +416,8 @@ export async function convertPack(o: ConvertOptions): Promise<ConvertResult> {
     write('tokenizer_config.json', Buffer.from(JSON.stringify(tc), 'utf8'));
     files['tokenizer.json'] = 'tokenizer';
     files['tokenizer_config.json'] = 'tokenizer_config';
+    // loaded here, not when the engine starts
+    const { Tokenizer } = createRequire(import.meta.url)('@huggingface/tokenizers') as typeof import('@huggingface/tokenizers');
     const stop = new Tokenizer(tj as any, tc as any).encode('###', { add_special_tokens: false }).ids;
     progress({ step: 'tokenizer', done: 1, total: 1 });
 

@@ -10,8 +10,9 @@
  * and length, so the .onnx file itself stays small whatever the model size.
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename } from 'node:path';
-import protobuf from 'protobufjs';
+import type * as Protobuf from 'protobufjs';
 
 const ONNX_PROTO = `
 syntax = "proto2";
@@ -69,8 +70,10 @@ message ModelProto {
 }
 `;
 
-const root = protobuf.parse(ONNX_PROTO, { keepCase: true }).root;
-const ModelProto = root.lookupType('onnx.ModelProto');
+// protobufjs and the schema are loaded and parsed at the first use, not when the engine starts (it is rarely converting)
+let modelProto: Protobuf.Type | undefined;
+const ModelProto = (): Protobuf.Type =>
+  (modelProto ??= (createRequire(import.meta.url)('protobufjs') as typeof Protobuf).parse(ONNX_PROTO, { keepCase: true }).root.lookupType('onnx.ModelProto'));
 
 /** TensorProto.DataType values */
 export const DT = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10 } as const;
@@ -235,9 +238,9 @@ export class GraphBuilder {
         output: outputs.map(vi),
       },
     };
-    const err = ModelProto.verify(msg);
+    const err = ModelProto().verify(msg);
     if (err) throw new Error(`internal: ONNX model ${name}: ${err}`);
-    return ModelProto.encode(ModelProto.fromObject(msg)).finish();
+    return ModelProto().encode(ModelProto().fromObject(msg)).finish();
   }
 }
 
@@ -246,5 +249,5 @@ export const f = (x: number): { float: number } => ({ float: x });
 
 /** Parse an ONNX model's bytes into a plain object (the fields declared above; int64 as numbers). For tests and checks. */
 export function decodeModel(bytes: Uint8Array): any {
-  return ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, bytes: Buffer, defaults: false });
+  return ModelProto().toObject(ModelProto().decode(bytes), { longs: Number, bytes: Buffer, defaults: false });
 }

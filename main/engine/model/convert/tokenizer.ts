@@ -9,7 +9,8 @@
  * sentencepiece_model.proto that the check needs).
  */
 import { readFileSync, existsSync } from 'node:fs';
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type * as Protobuf from 'protobufjs';
 import { ConvertError } from './errors';
 
 const SP_PROTO = `
@@ -41,7 +42,10 @@ message ModelProto {
   optional NormalizerSpec normalizer_spec = 3;
 }
 `;
-const SpModel = protobuf.parse(SP_PROTO, { keepCase: true }).root.lookupType('sentencepiece.ModelProto');
+// protobufjs and the schema are loaded and parsed at the first read, not when the engine starts (it is rarely converting)
+let spModel: Protobuf.Type | undefined;
+const SpModel = (): Protobuf.Type =>
+  (spModel ??= (createRequire(import.meta.url)('protobufjs') as typeof Protobuf).parse(SP_PROTO, { keepCase: true }).root.lookupType('sentencepiece.ModelProto'));
 
 /** The DeepResonance added tokens in add_tokens order (tokenizer.py ADDED_TOKENS: the last four were Python sets, stringified). */
 export const ADDED_TOKENS = ['<Img>', '</Img>', "{'<Vid>'}", "{'</Vid>'}", "{'<Aud>'}", "{'</Aud>'}"];
@@ -54,8 +58,8 @@ export function readSentencePiece(path: string): SentencePieceModel {
   if (!existsSync(path)) throw new ConvertError(`tokenizer model "${path}" not found: the LLM folder must hold LLaMA's tokenizer.model.`);
   let m: any;
   try {
-    const msg = SpModel.decode(readFileSync(path));
-    m = SpModel.toObject(msg, { defaults: true, enums: Number, bytes: Array });
+    const msg = SpModel().decode(readFileSync(path));
+    m = SpModel().toObject(msg, { defaults: true, enums: Number, bytes: Array });
   } catch (err) {
     throw new ConvertError(`${path}: not a SentencePiece model (${(err as Error).message}).`);
   }

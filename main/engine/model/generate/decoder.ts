@@ -1,5 +1,11 @@
-import * as ort from 'onnxruntime-node';
+import { createRequire } from 'node:module';
+import type * as Ort from 'onnxruntime-node';
 import { f32ToF16 } from '../tensors';
+
+// onnxruntime-node (and its native library) is loaded on first use, not when the engine starts:
+// `studio analyze` and a library scan never run the model
+let ortModule: typeof Ort | undefined;
+const ort = (): typeof Ort => (ortModule ??= createRequire(import.meta.url)('onnxruntime-node') as typeof Ort);
 
 /** What the decoder loop needs to know about a decoder graph (manifest `llm` + dtype). */
 export interface DecoderShape {
@@ -39,10 +45,10 @@ export const GROW_FROM = 64;
  * (`sharedPrefix`, `truncate`, `prefixInto`: the prompt-prefix cache, ./prefix-cache.ts).
  */
 export class KvDecoder {
-  private past: Record<string, ort.Tensor> = {};
+  private past: Record<string, Ort.Tensor> = {};
   private pastLen = 0;
   /** shared mode: the fetches (logits, and every present.* bound to its past buffer) */
-  private fetches: Record<string, ort.Tensor | null> | undefined;
+  private fetches: Record<string, Ort.Tensor | null> | undefined;
   /** shared mode: positions the buffers hold now (grows towards `capacity`) */
   private allocated = 0;
   /** the rows fed so far, [pastLen, hidden] (grown by doubling as the sequence grows) */
@@ -54,7 +60,7 @@ export class KvDecoder {
    * grown by an eighth each time they fill.
    */
   constructor(
-    readonly session: ort.InferenceSession,
+    readonly session: Ort.InferenceSession,
     readonly shape: DecoderShape,
     readonly capacity?: number,
     initial?: number,
@@ -79,10 +85,10 @@ export class KvDecoder {
     const { layers, heads, headDim, half } = this.shape;
     const dims = [1, heads, positions, headDim];
     const n = heads * positions * headDim;
-    const fetches: Record<string, ort.Tensor | null> = { logits: null };
+    const fetches: Record<string, Ort.Tensor | null> = { logits: null };
     for (let i = 0; i < layers; i++) {
       for (const kv of ['key', 'value']) {
-        const t = half ? new ort.Tensor('float16', new Uint16Array(n), dims) : new ort.Tensor('float32', new Float32Array(n), dims);
+        const t = half ? new (ort().Tensor)('float16', new Uint16Array(n), dims) : new (ort().Tensor)('float32', new Float32Array(n), dims);
         const name = `past_key_values.${i}.${kv}`;
         const old = this.past[name];
         if (keep > 0 && old) {
@@ -147,7 +153,7 @@ export class KvDecoder {
         const src = t.data as Float32Array | Uint16Array;
         const dst = half ? new Uint16Array(heads * n * headDim) : new Float32Array(heads * n * headDim);
         for (let h = 0; h < heads; h++) dst.set(src.subarray(h * this.pastLen * headDim, (h * this.pastLen + n) * headDim), h * n * headDim);
-        this.past[name] = half ? new ort.Tensor('float16', dst as Uint16Array, [1, heads, n, headDim]) : new ort.Tensor('float32', dst as Float32Array, [1, heads, n, headDim]);
+        this.past[name] = half ? new (ort().Tensor)('float16', dst as Uint16Array, [1, heads, n, headDim]) : new (ort().Tensor)('float32', dst as Float32Array, [1, heads, n, headDim]);
       }
     }
     // the shared buffer: positions ≥ n are overwritten by the next append (GroupQueryAttention
@@ -173,7 +179,7 @@ export class KvDecoder {
       const src = t.data as Float32Array | Uint16Array;
       if (dst.capacity === undefined) {
         const d = half ? new Uint16Array(heads * n * headDim) : new Float32Array(heads * n * headDim);
-        dst.past[name] = half ? new ort.Tensor('float16', d as Uint16Array, [1, heads, n, headDim]) : new ort.Tensor('float32', d as Float32Array, [1, heads, n, headDim]);
+        dst.past[name] = half ? new (ort().Tensor)('float16', d as Uint16Array, [1, heads, n, headDim]) : new (ort().Tensor)('float32', d as Float32Array, [1, heads, n, headDim]);
       }
       const d = dst.past[name].data as Float32Array | Uint16Array;
       for (let h = 0; h < heads; h++) d.set(src.subarray(h * srcStride, h * srcStride + n * headDim), h * dstStride);
@@ -212,7 +218,7 @@ export class KvDecoder {
     this.past = {};
     for (let i = 0; i < layers; i++) {
       for (const kv of ['key', 'value']) {
-        this.past[`past_key_values.${i}.${kv}`] = half ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims);
+        this.past[`past_key_values.${i}.${kv}`] = half ? new (ort().Tensor)('float16', new Uint16Array(0), dims) : new (ort().Tensor)('float32', new Float32Array(0), dims);
       }
     }
     this.pastLen = 0;
@@ -228,15 +234,15 @@ export class KvDecoder {
     const total = this.pastLen + T;
     if (this.capacity !== undefined && total > this.capacity) throw new Error(`the KV cache holds ${this.capacity} positions; ${total} needed`);
     this.reserve(total);
-    const feeds: Record<string, ort.Tensor> = {
-      inputs_embeds: half ? new ort.Tensor('float16', f32ToF16(rows), [1, T, hidden]) : new ort.Tensor('float32', rows, [1, T, hidden]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
-      position_ids: new ort.Tensor('int64', BigInt64Array.from({ length: T }, (_, i) => BigInt(this.pastLen + i)), [1, T]),
+    const feeds: Record<string, Ort.Tensor> = {
+      inputs_embeds: half ? new (ort().Tensor)('float16', f32ToF16(rows), [1, T, hidden]) : new (ort().Tensor)('float32', rows, [1, T, hidden]),
+      attention_mask: new (ort().Tensor)('int64', new BigInt64Array(total).fill(1n), [1, total]),
+      position_ids: new (ort().Tensor)('int64', BigInt64Array.from({ length: T }, (_, i) => BigInt(this.pastLen + i)), [1, T]),
       ...this.past,
     };
     const out = this.fetches ? await this.session.run(feeds, this.fetches) : await this.session.run(feeds);
     if (!this.fetches) {
-      const next: Record<string, ort.Tensor> = {};
+      const next: Record<string, Ort.Tensor> = {};
       for (let i = 0; i < layers; i++) {
         next[`past_key_values.${i}.key`] = out[`present.${i}.key`];
         next[`past_key_values.${i}.value`] = out[`present.${i}.value`];
