@@ -49,6 +49,7 @@ const { values: args } = parseArgs({
     folds: { type: 'string', default: '5' },
     /** --learn: only the input groups whose label contains this */
     only: { type: 'string' },
+    balance: { type: 'boolean', default: false },
     /** per file, the share of the peaks' magnitude (≥ 65 Hz) in peaks ≥ DB dB over their band's floor: its spread over the sets, --keyless and --file */
     share: { type: 'string' },
     /** more files (any audio) for --share, e.g. a drum render */
@@ -529,7 +530,7 @@ const LEARN_SCALE = 20;
 /** θ layout: [shipped, cadence, minor, chroma maj 12, chroma min 12, bass maj 12, bass min 12, triads maj 24, triads min 24] */
 const LP = 3 + 24 + 24 + 48;
 /** per file: 24 keys × LP inputs */
-interface LearnRow { x: Float64Array; truth: number; ref: Key; fam: string; dir: number; game: boolean; file: string }
+interface LearnRow { x: Float64Array; truth: number; ref: Key; fam: string; dir: number; game: boolean; file: string; w: number }
 function learnInputs(p: Peaks): Float64Array | null {
   const prm = TONAL_DEFAULTS;
   const pf = new PitchFrames({ ...prm, bassHz: 200 });
@@ -592,7 +593,7 @@ function learnFit(train: LearnRow[], th0: Float64Array, lambda: number, free: (j
       const e = s.map((v) => Math.exp(v - mx));
       const Z = e.reduce((a, b) => a + b, 0);
       for (let k = 0; k < 24; k++) {
-        const d = e[k] / Z - (k === row.truth ? 1 : 0);
+        const d = row.w * (e[k] / Z - (k === row.truth ? 1 : 0));
         if (Math.abs(d) < 1e-12) continue;
         const o = k * LP;
         for (let j = 0; j < LP; j++) g[j] += d * row.x[o + j];
@@ -613,8 +614,10 @@ if (args.learn) {
   for (const { it, p } of rows) {
     const x = learnInputs(p);
     if (!x) continue;
-    data.push({ x, truth: it.key!.mode === 'major' ? it.key!.tonic : 12 + it.key!.tonic, ref: it.key!, fam: it.family, dir: DIRS.indexOf(it.dir), game: it.sourceKind === 'game-midi', file: it.file });
+    data.push({ x, truth: it.key!.mode === 'major' ? it.key!.tonic : 12 + it.key!.tonic, ref: it.key!, fam: it.family, dir: DIRS.indexOf(it.dir), game: it.sourceKind === 'game-midi', file: it.file, w: 1 });
   }
+  // --balance: each set weighs the same in the loss (the eval dev set has fewer files than key-set's)
+  if (args.balance) for (const r of data) r.w = data.length / DIRS.length / data.filter((q) => q.dir === r.dir).length;
   const th0 = new Float64Array(LP);
   th0[0] = LEARN_SCALE;
   const K = Number(args.folds);
