@@ -753,8 +753,8 @@ export const PEAK_FLOOR_RATIO = Math.pow(10, 1.5);
  * (65–2100 Hz) is in partials (peaks ≥ PEAK_FLOOR_RATIO over their band's floor). Without it a drum sample repeated on
  * every beat — one noise burst, so the same chance peaks every time: a chroma with a "scale" — read as a key (issue 10
  * kind 4: a numpy sine kick + noise hi-hat groove stated "Key: F minor" at 0.79; the hi-hat alone 0.70, the kick alone
- * 0.07). Measured with tools/eval/key-dev.ts --share 15: music of the eval dev set and key-set.ts 0.49–0.99 (5 % under
- * 0.56), keyless-set.ts's melodies 0.73–1.00, numpy drum grooves 0.013–0.017, the 60 Hz sine kick alone 0.195.
+ * 0.07). Measured with tools/eval/key-dev.ts --share 15: music of the eval dev set and key-set.ts at least 0.486 (5 %
+ * under 0.564, medians 0.74 and 0.77), keyless-set.ts's melodies 0.73–1.00, numpy drum grooves 0.013–0.017, the 60 Hz sine kick alone 0.195.
  */
 export const PITCHED_SHARE_MIN = 0.25;
 
