@@ -169,7 +169,7 @@ describe('confidence reaches the features line (issue 10, items 10–12)', () =>
     assert.ok(r.tempo.confidence >= FEATURE_MIN_CONFIDENCE, `tempo confidence ${r.tempo.confidence}`);
     // the stated confidence is the calibration map (confidence.ts) of the analysers' evidence, and nothing else
     assert.equal(r.tempo.confidence, tempoConfidence(r.tempo.evidence!));
-    // (a kit is no pitched content, tonal.ts PITCHED_SHARE_MIN: then no key, and confidence 0 rather than a map of no evidence)
+    // (where a track has no pitched content, tonal.ts PITCHED_SHARE_MIN, there is no key and its confidence is 0, not a map of no evidence)
     if (r.tonal.key.key === null) assert.equal(r.tonal.key.confidence, 0);
     else assert.equal(r.tonal.key.confidence, keyConfidence(r.tonal.key.evidence!));
     assert.ok(r.tonal.key.confidence < FEATURE_MIN_CONFIDENCE, `key ${r.tonal.key.key} at confidence ${r.tonal.key.confidence}`);
