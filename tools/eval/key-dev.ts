@@ -13,7 +13,7 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { hann, RealFft } from '../../main/engine/dsp/fft';
 import { FrameBuffer, type MonoTap, type SharedStreams } from '../../main/engine/dsp/streams';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
-import { estimateKey, estimateTuning, foldChroma, frameTriads, KEY_PROFILES, pickSpectralPeaks, PitchFrames, TONAL_DEFAULTS, type KeyProfileName, type TonalOptions } from '../../main/engine/analysis/tonal';
+import { bandFloors, cadenceRate, estimateKey, estimateTuning, foldChroma, frameTriads, KEY_PROFILES, pickSpectralPeaks, PitchFrames, TONAL_DEFAULTS, type KeyProfileName, type TonalOptions } from '../../main/engine/analysis/tonal';
 import type { Analyser } from '../../main/engine/analysis/types';
 import type { EvalItem } from './build-set';
 
@@ -38,6 +38,22 @@ const { values: args } = parseArgs({
     first: { type: 'boolean', default: false },
     /** every profile with the shipped settings, chord weight 1, 2, 3 */
     profiles: { type: 'boolean', default: false },
+    /** peaks count only at this many dB over their octave band's floor (tonal.ts bandFloors; default 0: all, as the analyser) */
+    floor: { type: 'string' },
+    /** the shipped settings over a grid of peak floors (dB), with the stated keys of --keyless DIR's files (no key) */
+    floors: { type: 'boolean', default: false },
+    /** a no-key set (tools/eval/keyless-set.ts's layout: DIR/manifest.json, DIR/keyless/): how many get a key at confidence ≥ 0.5 */
+    keyless: { type: 'string' },
+    /** a learned key decision (conditional logit over the 24 keys), family-grouped CV */
+    learn: { type: 'boolean', default: false },
+    folds: { type: 'string', default: '5' },
+    /** --learn: only the input groups whose label contains this */
+    only: { type: 'string' },
+    balance: { type: 'boolean', default: false },
+    /** per file, the share of the peaks' magnitude (≥ 65 Hz) in peaks ≥ DB dB over their band's floor: its spread over the sets, --keyless and --file */
+    share: { type: 'string' },
+    /** more files (any audio) for --share, e.g. a drum render */
+    file: { type: 'string', multiple: true, default: [] },
   },
 });
 const OUT = args.out;
@@ -60,6 +76,8 @@ interface Peaks {
   start: number[];
   f: Float32Array;
   m: Float32Array;
+  /** per peak: its power ÷ its octave band's floor (tonal.ts bandFloors, the analyser's 65 Hz band start); 0 under 65 Hz */
+  r: Float32Array;
   energy: number[];
 }
 class PeakCapture implements Analyser<Peaks> {
@@ -73,6 +91,7 @@ class PeakCapture implements Analyser<Peaks> {
   private pow: Float64Array;
   private f: number[] = [];
   private m: number[] = [];
+  private r: number[] = [];
   private start: number[] = [];
   private energy: number[] = [];
   constructor(private readonly n = 2048, private readonly hop = 1024, private readonly rate = 5512.5) {
@@ -104,47 +123,54 @@ class PeakCapture implements Analyser<Peaks> {
       this.start.push(this.f.length);
       this.energy.push(e);
       if (!(maxP > 0)) return;
-      pickSpectralPeaks(P, kmin, kmax, maxP, fs, N, (f, p) => {
+      const k65 = Math.max(2, Math.floor((65 * N) / fs));
+      const floors = bandFloors(P, k65, kmax);
+      pickSpectralPeaks(P, kmin, kmax, maxP, fs, N, (f, p, k) => {
         this.f.push(f);
         this.m.push(Math.sqrt(p));
+        this.r.push(k >= k65 ? p / floors[k] : 0);
       });
     });
   }
   finish(): Peaks {
-    return { start: this.start, f: Float32Array.from(this.f), m: Float32Array.from(this.m), energy: this.energy };
+    return { start: this.start, f: Float32Array.from(this.f), m: Float32Array.from(this.m), r: Float32Array.from(this.r), energy: this.energy };
   }
 }
 
-async function load(it: EvalItem & { dir: string }, n: number): Promise<Peaks> {
-  const CACHE = join(it.dir, 'work', 'key-dev');
+async function load(it: EvalItem & { dir: string }, n: number, sub = 'dev'): Promise<Peaks> {
+  const CACHE = join(it.dir, 'work', 'key-dev-floors'); // with each peak's floor ratio (.r): a cache of its own, the older key-dev one stays as it was
   mkdirSync(CACHE, { recursive: true });
   const base = join(CACHE, `${it.file.replace(/\.mp3$/, '')}-${n}`);
-  if (existsSync(base + '.json')) {
+  if (existsSync(base + '.json') && existsSync(base + '.r')) {
     const j = JSON.parse(readFileSync(base + '.json', 'utf8'));
-    return { start: j.start, energy: j.energy, f: new Float32Array(readFileSync(base + '.f').buffer.slice(0)), m: new Float32Array(readFileSync(base + '.m').buffer.slice(0)) };
+    const arr = (ext: string) => { const b = readFileSync(base + ext); return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)); };
+    return { start: j.start, energy: j.energy, f: arr('.f'), m: arr('.m'), r: arr('.r') };
   }
   const cap = new PeakCapture(n, n / 2);
-  const run = await analyzeFile(join(it.dir, 'dev', it.file), [cap]);
+  const run = await analyzeFile(join(it.dir, sub, it.file), [cap]);
   const p = run.results.peaks as Peaks;
   writeFileSync(base + '.json', JSON.stringify({ start: p.start, energy: p.energy }));
   writeFileSync(base + '.f', Buffer.from(p.f.buffer));
   writeFileSync(base + '.m', Buffer.from(p.m.buffer));
+  writeFileSync(base + '.r', Buffer.from(p.r.buffer));
   return p;
 }
 
 const N = Number(args.n);
+/** the peak floor in force (power ratio): --floor dB, else the analyser's */
+let FLOOR = args.floor !== undefined ? Math.pow(10, Number(args.floor) / 10) : 0;
 const rows: { it: (typeof items)[number]; p: Peaks }[] = [];
 for (const it of items.filter((x) => x.key && x.keyTrusted)) rows.push({ it, p: await load(it, N) });
 
 type Params = Required<TonalOptions>;
 /** The product's path (PitchFrames → tuning → folded chroma → key) on cached peaks. */
-function keyOf(p: Peaks, prm: Params): { key: Key | null; cents: number; info: string } {
+function keyOf(p: Peaks, prm: Params): { key: Key | null; cents: number; info: string; confidence: number } {
   const pf = new PitchFrames(prm);
   const frames = p.start.length;
   for (let fr = 0; fr < frames; fr++) {
     pf.newFrame(p.energy[fr]);
     const end = fr + 1 < frames ? p.start[fr + 1] : p.f.length;
-    for (let i = p.start[fr]; i < end; i++) if (p.f[i] >= 65) pf.addPeak(p.f[i], p.m[i] * p.m[i]);
+    for (let i = p.start[fr]; i < end; i++) if (p.f[i] >= 65 && p.r[i] >= FLOOR) pf.addPeak(p.f[i], p.m[i] * p.m[i]);
   }
   const cents = prm.tune ? estimateTuning(pf) : 0;
   const chroma = foldChroma(pf.fine, frames, cents);
@@ -155,7 +181,7 @@ function keyOf(p: Peaks, prm: Params): { key: Key | null; cents: number; info: s
   const top = r.strengths.map((v, i) => [v, i]).sort((a, b) => b[0] - a[0]).slice(0, 3).map(([v, i]) => `${keyName({ tonic: i % 12, mode: i < 12 ? 'major' : 'minor' })} ${v.toFixed(3)}`);
   const names = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'G#', 'A', 'Bb', 'B'];
   const info = `chroma ${r.chroma.map((v, i) => `${names[i]}:${(v * 100).toFixed(0)}`).join(' ')} | ${top.join(', ')}`;
-  return { key: r.tonic === null ? null : { tonic: r.tonic, mode: r.mode! }, cents, info };
+  return { key: r.tonic === null ? null : { tonic: r.tonic, mode: r.mode! }, cents, info, confidence: r.confidence };
 }
 
 /** the kind of a miss: relative, fifth (estimate a fifth above), fourth (a fifth below), parallel, other */
@@ -221,6 +247,43 @@ if (args.grid) {
 if (VERBOSE) evaluate({ ...base, ...JSON.parse(args.params) }, true);
 if (args.profiles)
   for (const profile of Object.keys(KEY_PROFILES) as KeyProfileName[]) for (const chordWeight of [1, 2, 3]) show(`shipped with ${profile} profile, chords × ${chordWeight}`, { ...TONAL_DEFAULTS, profile, chordWeight });
+if (args.floors) {
+  const keyless: Peaks[] = [];
+  if (args.keyless)
+    for (const x of (JSON.parse(readFileSync(join(args.keyless, 'manifest.json'), 'utf8')) as { items: EvalItem[] }).items)
+      keyless.push(await load({ ...x, dir: args.keyless }, N, 'keyless'));
+  for (const db of [0, 6, 9, 12, 15, 18, 21]) {
+    FLOOR = Math.pow(10, db / 10);
+    const r = show(`shipped, peaks ≥ ${db} dB over their band's floor`, TONAL_DEFAULTS);
+    void r;
+    if (keyless.length) {
+      const c = keyless.map((p) => keyOf(p, TONAL_DEFAULTS).confidence);
+      console.log(`    keyless ${c.length}: stated (≥ 0.5) ${c.filter((v) => v >= 0.5).length}, mean confidence ${(c.reduce((a, b) => a + b, 0) / c.length).toFixed(3)}`);
+    }
+  }
+}
+if (args.share !== undefined) {
+  const R = Math.pow(10, Number(args.share) / 10);
+  const share = (p: Peaks) => {
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < p.f.length; i++) if (p.f[i] >= 65) (b += p.m[i], p.r[i] >= R && (a += p.m[i]));
+    return b > 0 ? a / b : 0;
+  };
+  const q = (v: number[]) => { const s = [...v].sort((x, y) => x - y); return [0, 0.05, 0.25, 0.5].map((f) => s[Math.floor(f * (s.length - 1))].toFixed(3)).join(' / '); };
+  for (const d of DIRS) { const v = rows.filter((r) => r.it.dir === d).map((r) => share(r.p)); console.log(`${d}: ${v.length} files, share min / 5 % / 25 % / median ${q(v)}`); const lo = rows.filter((r) => r.it.dir === d && share(r.p) < 0.5).map((r) => `${r.it.file} ${share(r.p).toFixed(3)}`); if (lo.length) console.log('   under 0.5: ' + lo.join(', ')); }
+  if (args.keyless) {
+    const v: string[] = [];
+    for (const x of (JSON.parse(readFileSync(join(args.keyless, 'manifest.json'), 'utf8')) as { items: EvalItem[] }).items) v.push(share(await load({ ...x, dir: args.keyless }, N, 'keyless')).toFixed(2));
+    console.log(`keyless: ${v.join(' ')}`);
+  }
+  for (const f of args.file) {
+    const cap = new PeakCapture(N, N / 2);
+    const p = (await analyzeFile(f, [cap])).results.peaks as Peaks;
+    const k = keyOf(p, TONAL_DEFAULTS);
+    console.log(`${f}: share ${share(p).toFixed(3)}; key at the --floor in force ${k.key ? keyName(k.key) : '—'} ${k.confidence}`);
+  }
+}
 if (args.first) for (const firstWeight of [0.02, 0.05, 0.1, 0.2]) show(`shipped + first chord's key × ${firstWeight}`, { ...TONAL_DEFAULTS, firstWeight });
 if (args.bass) {
   for (const profile of ['temperley', 'albrecht', 'krumhansl', 'shaath'] as KeyProfileName[])
@@ -269,7 +332,7 @@ function features(p: Peaks, prm: Params): FileFeat | null {
   for (let fr = 0; fr < frames; fr++) {
     pf.newFrame(p.energy[fr]);
     const end = fr + 1 < frames ? p.start[fr + 1] : p.f.length;
-    for (let i = p.start[fr]; i < end; i++) if (p.f[i] >= 65) pf.addPeak(p.f[i], p.m[i] * p.m[i]);
+    for (let i = p.start[fr]; i < end; i++) if (p.f[i] >= 65 && p.r[i] >= FLOOR) pf.addPeak(p.f[i], p.m[i] * p.m[i]);
   }
   const cents = prm.tune ? estimateTuning(pf) : 0;
   const chroma = foldChroma(pf.fine, frames, cents);
@@ -452,4 +515,148 @@ if (args.grid2) {
   for (const profile of ['temperley', 'albrecht', 'krumhansl', 'edma'] as KeyProfileName[])
     for (const chordWeight of [1, 2, 3, 5])
       for (const threshold of [0.2, 0.35]) show(`${profile} chords × ${chordWeight} thr ${threshold}`, { ...TONAL_DEFAULTS, profile, chordWeight, threshold });
+}
+
+// ---- --learn: a learned key decision (issue 11), family-grouped CV ----------------------------
+// A conditional logit over the 24 keys (McFadden 1974) whose every input is seen from the candidate
+// key (the chroma rotated to its tonic, the triad histogram as intervals above it), so the model is
+// transposition-equivariant: the same as training a 24-way classifier with all 12 transpositions of
+// every file (12-fold augmentation), exactly. Inputs per candidate k: the shipped score (profile ⊕
+// harmonic function), the mean chroma, the bass chroma (peaks < 200 Hz) and the frames' triad
+// histogram, each seen from k with one weight per mode and position, k's authentic-cadence rate, and
+// a minor bias. The first-heard chord is left out (key-set.ts songs start on the tonic by
+// construction). L2 pulls every weight towards the shipped rule (θ₀: shipped score × SCALE, rest 0).
+const LEARN_SCALE = 20;
+/** θ layout: [shipped, cadence, minor, chroma maj 12, chroma min 12, bass maj 12, bass min 12, triads maj 24, triads min 24] */
+const LP = 3 + 24 + 24 + 48;
+/** per file: 24 keys × LP inputs */
+interface LearnRow { x: Float64Array; truth: number; ref: Key; fam: string; dir: number; game: boolean; file: string; w: number }
+function learnInputs(p: Peaks): Float64Array | null {
+  const prm = TONAL_DEFAULTS;
+  const pf = new PitchFrames({ ...prm, bassHz: 200 });
+  const frames = p.start.length;
+  for (let fr = 0; fr < frames; fr++) {
+    pf.newFrame(p.energy[fr]);
+    const end = fr + 1 < frames ? p.start[fr + 1] : p.f.length;
+    for (let i = p.start[fr]; i < end; i++) if (p.f[i] >= 65 && p.r[i] >= FLOOR) pf.addPeak(p.f[i], p.m[i] * p.m[i]);
+  }
+  const cents = estimateTuning(pf);
+  const chroma = foldChroma(pf.fine, frames, cents);
+  const bassC = foldChroma(pf.bass!, frames, cents);
+  const maxE = p.energy.reduce((m, v) => (v > m ? v : m), 0);
+  const active = p.energy.map((v) => maxE > 0 && v > maxE * 1e-6);
+  const triads = frameTriads(chroma, frames, active);
+  const r = estimateKey(chroma, frames, active, prm.profile, prm.threshold, undefined, prm, triads);
+  if (r.tonic === null) return null;
+  const mean = r.chroma;
+  const bm = meanOf(bassC, frames, active);
+  const h = new Float64Array(24);
+  let n = 0;
+  for (const c of triads) if (c >= 0) (h[c]++, n++);
+  const heard = frameTriads(chroma, frames, active, 0.35, 0.2);
+  const minutes = (frames * 1024) / 5512.5 / 60;
+  const x = new Float64Array(24 * LP);
+  for (let k = 0; k < 24; k++) {
+    const t = k % 12;
+    const minor = k >= 12 ? 1 : 0;
+    const o = k * LP;
+    x[o] = r.strengths[k];
+    x[o + 1] = cadenceRate(heard, k, minutes);
+    x[o + 2] = minor;
+    for (let i = 0; i < 12; i++) {
+      x[o + 3 + minor * 12 + i] = mean[(t + i) % 12];
+      x[o + 27 + minor * 12 + i] = bm[(t + i) % 12];
+    }
+    for (let c = 0; c < 24; c++) if (h[c]) x[o + 51 + minor * 24 + (((c % 12) - t + 12) % 12) * 2 + (c < 12 ? 0 : 1)] = h[c] / Math.max(1, n);
+  }
+  return x;
+}
+function learnScores(th: Float64Array, x: Float64Array): number[] {
+  const s: number[] = [];
+  for (let k = 0; k < 24; k++) {
+    let v = 0;
+    const o = k * LP;
+    for (let j = 0; j < LP; j++) v += th[j] * x[o + j];
+    s.push(v);
+  }
+  return s;
+}
+function learnFit(train: LearnRow[], th0: Float64Array, lambda: number, free: (j: number) => boolean, iters = 400, lr = 0.05): Float64Array {
+  const th = Float64Array.from(th0);
+  const m1 = new Float64Array(LP);
+  const m2 = new Float64Array(LP);
+  for (let it = 0; it < iters; it++) {
+    const g = new Float64Array(LP);
+    for (const row of train) {
+      const s = learnScores(th, row.x);
+      const mx = Math.max(...s);
+      const e = s.map((v) => Math.exp(v - mx));
+      const Z = e.reduce((a, b) => a + b, 0);
+      for (let k = 0; k < 24; k++) {
+        const d = row.w * (e[k] / Z - (k === row.truth ? 1 : 0));
+        if (Math.abs(d) < 1e-12) continue;
+        const o = k * LP;
+        for (let j = 0; j < LP; j++) g[j] += d * row.x[o + j];
+      }
+    }
+    for (let j = 0; j < LP; j++) {
+      if (!free(j)) continue;
+      const gj = g[j] / train.length + 2 * lambda * (th[j] - th0[j]);
+      m1[j] = 0.9 * m1[j] + 0.1 * gj;
+      m2[j] = 0.999 * m2[j] + 0.001 * gj * gj;
+      th[j] -= (lr * (m1[j] / (1 - Math.pow(0.9, it + 1)))) / (Math.sqrt(m2[j] / (1 - Math.pow(0.999, it + 1))) + 1e-8);
+    }
+  }
+  return th;
+}
+if (args.learn) {
+  const data: LearnRow[] = [];
+  for (const { it, p } of rows) {
+    const x = learnInputs(p);
+    if (!x) continue;
+    data.push({ x, truth: it.key!.mode === 'major' ? it.key!.tonic : 12 + it.key!.tonic, ref: it.key!, fam: it.family, dir: DIRS.indexOf(it.dir), game: it.sourceKind === 'game-midi', file: it.file, w: 1 });
+  }
+  // --balance: each set weighs the same in the loss (the eval dev set has fewer files than key-set's)
+  if (args.balance) for (const r of data) r.w = data.length / DIRS.length / data.filter((q) => q.dir === r.dir).length;
+  const th0 = new Float64Array(LP);
+  th0[0] = LEARN_SCALE;
+  const K = Number(args.folds);
+  // each family to one fold: a deterministic hash of its name
+  const foldOf = (f: string) => [...f].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % K;
+  const score = (th: Float64Array, r: LearnRow) => mirexKeyScore(r.ref, keyOfIndex(argmax(learnScores(th, r.x))));
+  const groups: [string, (j: number) => boolean][] = [
+    ['shipped only (scale)', (j) => j === 0],
+    ['+ cadence, minor', (j) => j < 3],
+    ['+ chroma profile', (j) => j < 27],
+    ['+ bass profile', (j) => j < 3 || (j >= 27 && j < 51)],
+    ['+ triad table', (j) => j < 3 || j >= 51],
+    ['+ chroma, bass', (j) => j < 51],
+    ['all', () => true],
+  ];
+  const fams = new Set(data.map((r) => r.fam));
+  console.log(`learn: ${data.length} files, ${fams.size} families, ${K}-fold family-grouped CV; shipped rule per set [${DIRS.map((_, d) => { const ix = data.filter((r) => r.dir === d); return (ix.reduce((a, r) => a + score(th0, r), 0) / ix.length).toFixed(3); }).join(' | ')}]`);
+  for (const lambda of args.lambda.split(',').map(Number))
+    for (const [label, free] of groups) {
+      if (args.only && !label.includes(args.only)) continue;
+      const cv = new Map<LearnRow, number>();
+      for (let f = 0; f < K; f++) {
+        const te = data.filter((r) => foldOf(r.fam) === f);
+        if (!te.length) continue;
+        const th = learnFit(data.filter((r) => foldOf(r.fam) !== f), th0, lambda, free);
+        for (const r of te) cv.set(r, score(th, r));
+      }
+      const per = DIRS.map((_, d) => { const ix = data.filter((r) => r.dir === d); return (ix.reduce((a, r) => a + cv.get(r)!, 0) / ix.length).toFixed(3); });
+      const game = data.filter((r) => r.game);
+      const all = data.reduce((a, r) => a + cv.get(r)!, 0) / data.length;
+      console.log(`  λ ${String(lambda).padEnd(6)} ${label.padEnd(22)} CV MIREX ${all.toFixed(3)} per set [${per.join(' | ')}] game-MIDI ${game.reduce((a, r) => a + cv.get(r)!, 0).toFixed(1)}/${game.length}`);
+      if (VERBOSE)
+        for (const r of data) {
+          const was = score(th0, r);
+          if (cv.get(r) !== was) console.log(`    ${r.file.padEnd(60)} truth ${keyName(r.ref).padEnd(9)} shipped ${was} → CV ${cv.get(r)}`);
+        }
+      if (args.theta) {
+        const th = learnFit(data, th0, lambda, free);
+        console.log(JSON.stringify(Array.from(th, (v) => Math.round(v * 1000) / 1000)));
+      }
+    }
 }
