@@ -86,6 +86,13 @@ export interface Structure {
    * blocks' sum and both trims in ns; only where its blocks were walked (readStructure's `matroskaBlocks`)
    */
   matroskaAudio?: { sec: number; blocksSec: number; codecDelayNs: number; discardPaddingNs: number; codecId: string; source: string } | null;
+  /**
+   * Matroska/WebM: the Segment's Tags (RFC 9559 §5.1.8), each Tag's target level — TargetTypeValue (30 TRACK,
+   * 50 ALBUM/MOVIE, …) or, without one, TargetType's word mapped to its value; null where the Targets state neither
+   * (ffmpeg's and mkvpropedit's global tags: the file's own) — and its SimpleTags (name upper-cased, string value);
+   * Tags aimed at a track, chapter or attachment by UID are left out (they are not the file's). Read by matroskaTags.
+   */
+  matroskaTags?: Array<{ level: number | null; simple: Array<{ name: string; value: string }> }>;
   /** MP4/MOV: the video tracks (0-based among the file's tracks) whose display matrix mirrors the picture (mp4Mirrored) */
   mirroredTracks?: number[];
   /** the ID3v1 tag at the file's end (any container), read here for the tag-conflict check; null when none */
@@ -147,7 +154,8 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
       const found = matroska(h, size, start);
       if (found.truncated) return found;
       const audio = matroskaBlocks ? await matroskaAudio(fh, size, start, h).catch(() => null) : null;
-      return audio ? { ...found, matroskaAudio: audio } : found;
+      const tags = await matroskaTags(fh, size, start, h).catch(() => null);
+      return { ...found, ...(audio ? { matroskaAudio: audio } : {}), ...(tags?.length ? { matroskaTags: tags } : {}) };
     }
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'wvpk') return await wavpack(fh, size, h);
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'OggS') return await ogg(fh, size, start, h, oggPages);
@@ -992,6 +1000,90 @@ function mpegFrameSamples(h: Uint8Array): number {
  * blocks of a codec counted by its packets, or a block whose duration nothing states.
  */
 /** one audio track, no video: the block walk gives what decodes */
+/** Matroska TargetType words (RFC 9559 §5.1.8.1.1.2) and their TargetTypeValue, for a Targets that states only the word */
+const TARGET_WORDS: Record<string, number> = { COLLECTION: 70, EDITION: 60, ISSUE: 60, VOLUME: 60, OPUS: 60, SEASON: 60, SEQUEL: 60, ALBUM: 50, OPERA: 50, CONCERT: 50, MOVIE: 50, EPISODE: 50, PART: 40, SESSION: 40, TRACK: 30, SONG: 30, CHAPTER: 30, SUBTRACK: 20, MOVEMENT: 20, SCENE: 20, SHOT: 10 };
+
+/**
+ * The Segment's Tags elements (Structure.matroskaTags): found by the SeekHead entries for Tags (0x1254C367) in the
+ * first level-1 elements, or else by walking the level-1 elements' headers (at most 4096; a Cluster's size skips it).
+ * A Tags element over 16 MiB (a cover in a binary tag) is not read. Cost: the first 64 KiB (already read) and one read
+ * per Tags element. null where the file has no Tags element, or its Segment is of unknown size and has no SeekHead.
+ */
+async function matroskaTags(fh: FileHandle, size: number, start: number, h: Buffer): Promise<Structure['matroskaTags'] | null> {
+  const TAGS = 0x1254c367;
+  const [hdrLen, l1] = vint(h, 4);
+  const segAt = 4 + l1 + hdrLen;
+  const [segLen, l2] = vint(h, segAt + 4);
+  const bodyAt = start + segAt + 4 + l2;
+  const segEnd = segLen < 0 ? size : Math.min(size, bodyAt + segLen);
+  const places = new Set<number>();
+  let seekHeads = 0;
+  // the SeekHead(s) and Tags among the level-1 elements in the head (RFC 9559 §6.2: SeekPosition is from the Segment's body)
+  for (let p = bodyAt - start; p + 2 < h.length; ) {
+    const [id, il] = ebmlId(h, p);
+    if (id < 0) break;
+    const [len, sl] = vint(h, p + il);
+    if (sl === 0 || len < 0) break;
+    const at = p + il + sl;
+    if (id === TAGS) places.add(start + p);
+    if (id === 0x114d9b74 && at + len <= h.length) {
+      seekHeads++;
+      for (const seek of ebmlChildren(h, at, at + len)) {
+        if (seek.id !== 0x4dbb) continue;
+        const kids = ebmlChildren(h, seek.at, seek.at + seek.len);
+        const sid = kids.find((k) => k.id === 0x53ab);
+        const pos = kids.find((k) => k.id === 0x53ac);
+        if (sid && pos && ebmlUint(h, sid.at, sid.len) === TAGS) places.add(bodyAt + ebmlUint(h, pos.at, pos.len));
+      }
+    }
+    if (id === MKV.cluster) break;
+    p = at + len;
+  }
+  if (!places.size && !seekHeads && segLen >= 0) {
+    for (let p = bodyAt, n = 0; p + 2 <= segEnd && n < 4096; n++) {
+      const b = await readAt(fh, p, 12);
+      const [id, il] = ebmlId(b, 0);
+      const [len, sl] = id < 0 ? [-1, 0] : vint(b, il);
+      if (sl === 0 || len < 0) break;
+      if (id === TAGS) places.add(p);
+      p += il + sl + len;
+    }
+  }
+  const out: NonNullable<Structure['matroskaTags']> = [];
+  for (const place of places) {
+    const b0 = await readAt(fh, place, 12);
+    const [id, il] = ebmlId(b0, 0);
+    const [len, sl] = vint(b0, il);
+    if (id !== TAGS || sl === 0 || len < 0 || len > 16 << 20 || place + il + sl + len > segEnd) continue;
+    const b = await readAt(fh, place + il + sl, len);
+    for (const tag of ebmlChildren(b, 0, b.length)) {
+      if (tag.id !== 0x7373) continue;
+      let level: number | null = null;
+      let word: string | null = null;
+      let aimed = false;
+      const simple: Array<{ name: string; value: string }> = [];
+      for (const k of ebmlChildren(b, tag.at, tag.at + tag.len)) {
+        if (k.id === 0x63c0) {
+          for (const t of ebmlChildren(b, k.at, k.at + k.len)) {
+            if (t.id === 0x68ca) level = ebmlUint(b, t.at, t.len);
+            else if (t.id === 0x63ca) word = b.toString('latin1', t.at, t.at + t.len).replace(/\0+$/, '').trim().toUpperCase();
+            // TagTrackUID, TagEditionUID, TagChapterUID, TagAttachmentUID: 0 means "all", anything else one element
+            else if ([0x63c5, 0x63c9, 0x63c4, 0x63c6].includes(t.id) && ebmlUint(b, t.at, t.len) !== 0) aimed = true;
+          }
+        } else if (k.id === 0x67c8) {
+          const kids = ebmlChildren(b, k.at, k.at + k.len);
+          const name = kids.find((x) => x.id === 0x45a3);
+          const str = kids.find((x) => x.id === 0x4487);
+          if (name && str) simple.push({ name: b.toString('utf8', name.at, name.at + name.len).replace(/\0+$/, '').toUpperCase(), value: b.toString('utf8', str.at, str.at + str.len).replace(/\0+$/, '') });
+        }
+      }
+      if (aimed || !simple.length) continue;
+      out.push({ level: level ?? (word !== null ? (TARGET_WORDS[word] ?? null) : null), simple });
+    }
+  }
+  return out.length ? out : null;
+}
+
 const walkWorth = (tracks: Array<{ type: number }>): boolean => tracks.filter((t) => t.type === 2).length === 1 && !tracks.some((t) => t.type === 1);
 
 async function matroskaAudio(fh: FileHandle, size: number, start: number, h: Buffer): Promise<Structure['matroskaAudio']> {

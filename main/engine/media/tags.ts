@@ -1190,6 +1190,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // an ID3v1 tag music-metadata did not read (after a WavPack's APEv2 tag): its fields join the conflict check
   const v1 = structure?.id3v1;
   const mmAll = mm && v1 && !mm.native?.ID3v1 ? ({ ...mm, native: { ...mm.native, ID3v1: Object.entries(v1).filter(([, v]) => v).map(([id, value]) => ({ id, value })) } } as IAudioMetadata) : mm;
+  matroskaLevels(tags, structure, ff.streams.some((s) => s.type === 'video' && !s.attachedPic));
   tagConflicts(mmAll, ff.container, tags, warnings);
   // music-metadata knows no parser for the format (.au, .tta, .dts, .ac3/.eac3, MPEG-TS, CAF …): ffmpeg's tags, if any,
   // are the only reading there is, with nothing to disagree with — no finding about the file, so no warning
@@ -1316,6 +1317,44 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     return bitrateKbps !== undefined && s.bitrateKbps !== bitrateKbps && (ff.durationEstimated || statedWrong || s.bitrateKbps === undefined) ? ({ ...own, bitrateKbps } as S) : own;
   });
   return { durationSec, durationEstimated, bitrateKbps, tags, warnings, streams };
+}
+
+/**
+ * Matroska tag levels (RFC 9559 §5.1.8, "Tag Targets"): a Tag aimed at level 50 (ALBUM) names the album — its TITLE
+ * is the album's title, its ARTIST the album artist — and one at level 30 (TRACK) names the track; music-metadata
+ * reads a TargetTypeValue without a TargetType word as a track tag, and ffmpeg prints both levels' TITLE as one
+ * "title" (the last wins), so the album's title became the track's. Here, from the file's own Tags
+ * (structure.matroskaTags): title and artist from level 30, or from a Tag whose Targets state no level where no Tag
+ * is at a track level (ffmpeg writes every tag there and reads it as the file's; with track-level Tags beside it, it
+ * is the spec's default, 50, as mkvmerge/mkvpropedit store an explicit 50); album and album artist from level 50's TITLE
+ * and ARTIST, else a track-level ALBUM / ALBUM_ARTIST (as ffmpeg writes them). A value that only an album-level
+ * Tag holds is never the track's. In a file with video, level 50 is the movie (the spec's MOVIE), whose TITLE is
+ * the file's title where no track-level one is tagged. Changes `tags` in place; nothing without Matroska Tags.
+ */
+export function matroskaLevels(tags: Tags, structure: Structure | null, hasVideo: boolean): void {
+  const all = structure?.matroskaTags;
+  if (!all?.length) return;
+  const first = (levels: (l: number | null) => boolean, ...names: string[]): string | undefined => {
+    for (const n of names) for (const t of all) if (levels(t.level)) { const v = t.simple.find((x) => x.name === n)?.value; if (v?.trim()) return v; }
+    return undefined;
+  };
+  // a Targets without a level is level 50 by the spec (mkvmerge and mkvpropedit leave the default 50 out), but ffmpeg
+  // writes every tag of the file there and reads them as the file's: such a Tag is the album's only where the file
+  // tags a track level too
+  const levelled = all.some((t) => t.level !== null && t.level <= 30);
+  const track = (l: number | null) => (l === null ? !levelled : l <= 30);
+  const album = (l: number | null) => (l === null ? levelled : l === 50);
+  const own = { title: first(track, 'TITLE'), artist: first(track, 'ARTIST'), album: first(album, 'TITLE') ?? first(track, 'ALBUM'), albumArtist: first(album, 'ARTIST') ?? first(track, 'ALBUM_ARTIST', 'ALBUMARTIST', 'ALBUM ARTIST') };
+  if (hasVideo) {
+    own.title ??= first(album, 'TITLE');
+    own.album = first(track, 'ALBUM');
+  }
+  const albumOnly = new Set(all.filter((t) => !track(t.level)).flatMap((t) => t.simple.map((x) => x.value)));
+  for (const f of ['title', 'artist', 'album', 'albumArtist'] as const) {
+    const v = own[f];
+    if (v !== undefined) tags[f] = v;
+    else if ((f === 'title' || f === 'artist') && tags[f] !== undefined && albumOnly.has(tags[f]!)) delete tags[f];
+  }
 }
 
 /**
