@@ -4,9 +4,13 @@
 //   mkvpropedit stores with the default level left out) — the probe and the library took the album's TITLE and ARTIST
 //   as the track's ("MKV Album" / "Album Artist") and had no album; now title "MKV Track", album "MKV Album", album
 //   artist "Album Artist". ffmpeg's own tags (a Targets without a level, no track-level Tag) stay the file's.
+// - AIFF text chunks in Mac OS Roman (NAME "Café Mac", AUTH "Müller & Søn", ANNO, and a COMT chunk, as Mac programs
+//   wrote them): the probe and the library showed "CafŽ Mac" / "MŸller & S¿n" (read as Windows-1252 after ffmpeg's
+//   U+FFFD), "Annotation )" (music-metadata's ASCII) and no COMT comment; now the text, with a warning that it was
+//   read as Mac OS Roman. UTF-8 chunks (ffmpeg's, AIFF and AIFF-C float) stay exact, without a warning.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
@@ -72,5 +76,45 @@ describe('kind 1: Matroska tag levels', () => {
     ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=10:d=2', '-f', 'lavfi', '-i', 'sine=d=2', '-c:v', 'libx264', '-c:a', 'libvorbis', '-shortest', mkv]);
     const movie = retag(mkv, 'movie.mkv', [tag('<TargetTypeValue>50</TargetTypeValue><TargetType>MOVIE</TargetType>', { TITLE: 'The Movie' })]);
     assert.equal((await probeFile(movie)).tags.title, 'The Movie');
+  });
+});
+
+describe('kind 1: AIFF text chunks in UTF-8 and in Mac OS Roman', () => {
+  /** an IFF chunk: id, big-endian size, body, pad byte to an even length */
+  const chunk = (id: string, body: Buffer) => { const n = Buffer.alloc(4); n.writeUInt32BE(body.length); return Buffer.concat([Buffer.from(id, 'latin1'), n, body, Buffer.alloc(body.length & 1)]); };
+  /** Mac OS Roman bytes of `s` (Python's mac_roman codec, the table Apple publishes) */
+  const macRoman = (s: string) => execFileSync('python3', ['-c', 'import sys; sys.stdout.buffer.write(sys.argv[1].encode("mac_roman"))', s]);
+  /** a COMT chunk's body (AIFF 1.3 §12): count, then per comment timeStamp, marker, count, text padded to even */
+  const comt = (texts: Buffer[]) => Buffer.concat([Buffer.from([0, texts.length]), ...texts.map((t) => { const h = Buffer.alloc(8); h.writeUInt16BE(t.length, 6); return Buffer.concat([h, t, Buffer.alloc(t.length & 1)]); })]);
+
+  test('Mac OS Roman NAME/AUTH/ANNO/COMT read as Mac OS Roman, with a warning; ffmpeg\'s UTF-8 (AIFF, AIFF-C fl32) exact', async () => {
+    const src = join(DIR, 'plain.aiff');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=2', src]);
+    const b = readFileSync(src);
+    // the file's COMM and SSND chunks, with the text chunks a Mac program writes between them
+    const parts: Record<string, Buffer> = {};
+    for (let i = 12; i + 8 <= b.length; ) { const n = b.readUInt32BE(i + 4); parts[b.toString('latin1', i, i + 4)] = b.subarray(i, i + 8 + n + (n & 1)); i += 8 + n + (n & 1); }
+    const body = Buffer.concat([Buffer.from('AIFF'), parts.COMM, chunk('NAME', macRoman('Café Mac')), chunk('AUTH', macRoman('Müller & Søn')), chunk('ANNO', macRoman('Annotation ©')),
+      chunk('COMT', comt([macRoman('Çomment Mac ü'), Buffer.from('Second')])), parts.SSND]);
+    const size = Buffer.alloc(4);
+    size.writeUInt32BE(body.length);
+    const mac = join(DIR, 'mac-roman.aiff');
+    writeFileSync(mac, Buffer.concat([Buffer.from('FORM'), size, body]));
+    for (const r of [await probeFile(mac), await library(mac)]) {
+      assert.equal(r.tags.title, 'Café Mac');
+      assert.equal(r.tags.artist, 'Müller & Søn');
+      assert.equal(r.tags.comment, 'Çomment Mac ü; Second; Annotation ©');
+      assert.ok(r.warnings.some((w) => /not UTF-8 but 8-bit text, read as Mac OS Roman/.test(w)), r.warnings.join(' | '));
+    }
+    // ffmpeg writes UTF-8 (NAME and ANNO): the exact text, no warning — AIFF and AIFF-C with 32-bit float
+    for (const [name, codec] of [['utf8.aiff', 'pcm_s16be'], ['utf8-fl32.aifc', 'pcm_f32be']]) {
+      const path = join(DIR, name);
+      ff(['-f', 'lavfi', '-i', 'sine=f=440:d=2', '-c:a', codec, '-f', 'aiff', '-metadata', 'title=Sœur Ünïcode', '-metadata', 'comment=Çomment ü', path]);
+      for (const r of [await probeFile(path), await library(path)]) {
+        assert.equal(r.tags.title, 'Sœur Ünïcode', name);
+        assert.equal(r.tags.comment, 'Çomment ü', name);
+        assert.deepEqual(r.warnings, [], name);
+      }
+    }
   });
 });

@@ -93,6 +93,12 @@ export interface Structure {
    * Tags aimed at a track, chapter or attachment by UID are left out (they are not the file's). Read by matroskaTags.
    */
   matroskaTags?: Array<{ level: number | null; simple: Array<{ name: string; value: string }> }>;
+  /**
+   * AIFF/AIFF-C text chunks (AIFF 1.3 §§10–12: NAME, AUTH, ANNO, "(c) ", and each comment of COMT), in file order,
+   * decoded by aiffText: UTF-8 where the bytes are valid UTF-8 (ffmpeg writes UTF-8), else Mac OS Roman (the Mac
+   * software that wrote AIFF: Logic, iTunes, Peak); `charset` says which
+   */
+  aiffText?: Array<{ id: 'NAME' | 'AUTH' | 'ANNO' | '(c) ' | 'COMT'; text: string; charset: 'UTF-8' | 'ASCII' | 'Mac OS Roman' }>;
   /** MP4/MOV: the video tracks (0-based among the file's tracks) whose display matrix mirrors the picture (mp4Mirrored) */
   mirroredTracks?: number[];
   /** the ID3v1 tag at the file's end (any container), read here for the tag-conflict check; null when none */
@@ -399,7 +405,8 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
   let exact: Structure['exactFrames'] = null;
   let pcm: { blockAlign: number; sampleRate: number } | null = null;
   let ds64Data = -1;
-  const base = (): Structure => ({ ...NONE, ...(unpadded ? { unpaddedChunk: unpadded } : {}), ...(exact ? { exactFrames: exact } : {}) });
+  const texts: NonNullable<Structure['aiffText']> = [];
+  const base = (): Structure => ({ ...NONE, ...(unpadded ? { unpaddedChunk: unpadded } : {}), ...(exact ? { exactFrames: exact } : {}), ...(texts.length ? { aiffText: texts } : {}) });
   const v1 = size >= 128 && (await readAt(fh, size - 128, 3)).toString('latin1') === 'TAG' ? 128 : 0;
   const end0 = size - v1;
   for (let n = 0; n < 4096 && pos + 8 <= end0; n++) {
@@ -436,6 +443,16 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
       // PCM or IEEE float (plain or extensible): one frame is nBlockAlign bytes
       pcm = sub === 1 || sub === 3 ? { blockAlign: f.readUInt16LE(12), sampleRate: f.readUInt32LE(4) } : null;
     }
+    if (container === 'AIFF' && /^(NAME|AUTH|ANNO|\(c\) |COMT)$/.test(id) && len > 0 && len <= 1 << 16) {
+      const body = await readAt(fh, pos + 8, len);
+      if (id !== 'COMT') texts.push({ id: id as 'NAME', ...aiffText(body) });
+      // COMT: numComments, then per comment timeStamp (4), marker (2), count (2), text padded to an even length (AIFF 1.3 §12)
+      else for (let k = 0, q = 2; k < body.readUInt16BE(0) && q + 8 <= body.length; k++) {
+        const count = body.readUInt16BE(q + 6);
+        texts.push({ id: 'COMT', ...aiffText(body.subarray(q + 8, Math.min(body.length, q + 8 + count))) });
+        q += 8 + count + (count & 1);
+      }
+    }
     if (isAudio) {
       audioChunk = id;
       audioChunkBytes = len;
@@ -448,6 +465,25 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
   }
   if (pos < end0 && end0 - pos >= 8 && audioChunk) return { ...base(), trailing: { offset: pos, bytes: end0 - pos, audioChunk, audioChunkBytes } };
   return base();
+}
+
+/**
+ * The text of an AIFF text chunk, whose character set the format does not name (AIFF 1.3 says ASCII): the bytes as
+ * UTF-8 where they are valid UTF-8 (ffmpeg writes its tags so; 8-bit text seldom is: "Café" in Mac OS Roman is
+ * 43 61 66 8E, an invalid sequence), else as Mac OS Roman (the character set of the Mac software that wrote AIFF —
+ * Logic, iTunes, Peak, SoundDesigner; Windows-1252 would misread its accents: 0x8E is "é" there, "Ž" in 1252).
+ * Trailing NULs and spaces are dropped. A guess only where the bytes are 8-bit and not UTF-8; `charset` says which.
+ */
+export function aiffText(bytes: Uint8Array): { text: string; charset: 'UTF-8' | 'ASCII' | 'Mac OS Roman' } {
+  let end = bytes.length;
+  while (end > 0 && (bytes[end - 1] === 0 || bytes[end - 1] === 0x20)) end--;
+  const b = bytes.subarray(0, end);
+  if (b.every((x) => x < 0x80)) return { text: Buffer.from(b).toString('latin1'), charset: 'ASCII' };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(b), charset: 'UTF-8' };
+  } catch {
+    return { text: new TextDecoder('macintosh').decode(b), charset: 'Mac OS Roman' };
+  }
 }
 
 /**

@@ -1186,7 +1186,8 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // tags
   const ffTags = tagsOfFfmpeg(ff.metadata);
   if (input.mmRepaired) warnings.push(input.mmRepaired);
-  const tags = input.mmRepaired ? { ...ffTags, ...tagsOf(mm) } : mergeTags(tagsOf(mm), ffTags, warnings);
+  const aiff = aiffTags(structure, warnings);
+  const tags = input.mmRepaired ? { ...ffTags, ...tagsOf(mm) } : mergeTags({ ...tagsOf(mm), ...aiff }, ffTags, warnings);
   // an ID3v1 tag music-metadata did not read (after a WavPack's APEv2 tag): its fields join the conflict check
   const v1 = structure?.id3v1;
   const mmAll = mm && v1 && !mm.native?.ID3v1 ? ({ ...mm, native: { ...mm.native, ID3v1: Object.entries(v1).filter(([, v]) => v).map(([id, value]) => ({ id, value })) } } as IAudioMetadata) : mm;
@@ -1317,6 +1318,31 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     return bitrateKbps !== undefined && s.bitrateKbps !== bitrateKbps && (ff.durationEstimated || statedWrong || s.bitrateKbps === undefined) ? ({ ...own, bitrateKbps } as S) : own;
   });
   return { durationSec, durationEstimated, bitrateKbps, tags, warnings, streams };
+}
+
+/**
+ * The tags of an AIFF file's own text chunks (structure.aiffText, each decoded as UTF-8 where it is valid UTF-8,
+ * else as Mac OS Roman): title NAME, artist AUTH, comment the COMT chunk's comments then the ANNO chunks' text
+ * ("; "-joined, each once). music-metadata reads these chunks as ASCII (the high bit stripped: "SE\x13ur") and not
+ * COMT at all, and ffmpeg passes their bytes on as UTF-8 (Mac OS Roman's "é" becomes U+FFFD). A warning names the
+ * fields read as Mac OS Roman (a guess from the bytes). Empty without such chunks.
+ */
+export function aiffTags(structure: Structure | null, warnings: string[]): Tags {
+  const texts = (structure?.aiffText ?? []).filter((t) => t.text.trim() !== '');
+  const t: Tags = {};
+  const first = (id: string) => texts.find((x) => x.id === id);
+  const name = first('NAME');
+  const auth = first('AUTH');
+  if (name) t.title = name.text;
+  if (auth) t.artist = auth.text;
+  const notes = [...new Set([...texts.filter((x) => x.id === 'COMT'), ...texts.filter((x) => x.id === 'ANNO')].map((x) => x.text))];
+  if (notes.length) t.comment = notes.join('; ');
+  const roman = texts.filter((x) => x.charset === 'Mac OS Roman' && x.id !== '(c) ');
+  if (roman.length) {
+    const ids = [...new Set(roman.map((x) => x.id))];
+    warnings.push(`The AIFF text chunk${ids.length > 1 ? 's' : ''} ${ids.join(', ')} ${ids.length > 1 ? 'are' : 'is'} not UTF-8 but 8-bit text, read as Mac OS Roman (the character set of the Mac programs that wrote AIFF text: "${roman[0].text}"). Check the spelling.`);
+  }
+  return t;
 }
 
 /**
