@@ -8,14 +8,18 @@
 //   wrote them): the probe and the library showed "CafŽ Mac" / "MŸller & S¿n" (read as Windows-1252 after ffmpeg's
 //   U+FFFD), "Annotation )" (music-metadata's ASCII) and no COMT comment; now the text, with a warning that it was
 //   read as Mac OS Roman. UTF-8 chunks (ffmpeg's, AIFF and AIFF-C float) stay exact, without a warning.
+// - AAC in .m4a as ffmpeg writes it (an edit list skipping the 1024-sample priming): the probe, the library and
+//   `studio analyze` said 8.000 s (the edit list's length) while 8.011 s decodes (ffmpeg 5.1 trims no end padding);
+//   now all three state what decodes, counted from the sample table (no decode in the probe: it used to decode
+//   every iTunSMPB-tagged file to check its length).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { probeFile } from '../../main/engine/media/probe';
-import { ff, OUTPUT } from '../helpers/media';
+import { decodedSec, ff, OUTPUT, ROOT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds18');
 const CACHE = join(DIR, 'cache');
@@ -116,5 +120,35 @@ describe('kind 1: AIFF text chunks in UTF-8 and in Mac OS Roman', () => {
         assert.deepEqual(r.warnings, [], name);
       }
     }
+  });
+});
+
+describe('kind 1: AAC in MP4 states what decodes', () => {
+  test('an ffmpeg-written 8 s AAC .m4a (edit list): probe = library = analyze = what decodes (8.011, was 8.000)', async () => {
+    const rows: Array<[string, string[]]> = [
+      ['aac8.m4a', ['-f', 'lavfi', '-i', 'sine=f=440:d=8', '-c:a', 'aac']],
+      ['aac48.m4a', ['-f', 'lavfi', '-i', 'sine=f=440:d=5.5', '-ar', '48000', '-ac', '2', '-c:a', 'aac']],
+      ['aac-no-edit-list.m4a', ['-f', 'lavfi', '-i', 'sine=f=440:d=4', '-c:a', 'aac', '-use_editlist', '0']],
+    ];
+    for (const [name, args] of rows) {
+      const path = join(DIR, name);
+      ff([...args, path]);
+      const truth = decodedSec(path);
+      const p = await probeFile(path);
+      assert.ok(Math.abs(p.durationSec - truth) < 0.001, `${name}: probe ${p.durationSec} vs decoded ${truth}`);
+      const l = await library(path);
+      assert.equal(l.durationSec, p.durationSec, `${name}: library ${l.durationSec} vs probe ${p.durationSec}`);
+    }
+    const path = join(DIR, 'aac8.m4a');
+    assert.ok(decodedSec(path) > 8.01, 'ffmpeg 5.1 decodes the last frame whole');
+    // a stream-copy cut (ffmpeg -ss 1 -t 3 -c copy: an edit list whose start is inside a frame)
+    const cut = join(DIR, 'aac-cut.m4a');
+    ff(['-ss', '1', '-t', '3', '-i', path, '-c', 'copy', cut]);
+    assert.ok(Math.abs((await probeFile(cut)).durationSec - decodedSec(cut)) < 0.001);
+    const db = join(DIR, 'analyze.db');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'analyze', path, '--json', '--db', db], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const row = JSON.parse(r.stdout.trim().split('\n')[0]) as { durationSec: number };
+    assert.equal(row.durationSec, (await probeFile(path)).durationSec, r.stdout);
   });
 });

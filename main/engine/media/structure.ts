@@ -99,6 +99,13 @@ export interface Structure {
    * software that wrote AIFF: Logic, iTunes, Peak); `charset` says which
    */
   aiffText?: Array<{ id: 'NAME' | 'AUTH' | 'ANNO' | '(c) ' | 'COMT'; text: string; charset: 'UTF-8' | 'ASCII' | 'Mac OS Roman' }>;
+  /**
+   * MP4/MOV with one audio track and no video (mp4Audio): its sample table's length (stts: every packet's duration,
+   * s) and the edit list's start (elst media_time, s; 0 without one) — ffmpeg 5.1 skips that start (the encoder's
+   * priming) and decodes every packet after it, the last one's end padding too (it trims no end), so what decodes
+   * is `tableSec − skipSec`, unless an iTunSMPB tag's priming replaces the skip (tags.ts mp4DecodedSec)
+   */
+  mp4Audio?: { tableSec: number; skipSec: number; source: string } | null;
   /** MP4/MOV: the video tracks (0-based among the file's tracks) whose display matrix mirrors the picture (mp4Mirrored) */
   mirroredTracks?: number[];
   /** the ID3v1 tag at the file's end (any container), read here for the tag-conflict check; null when none */
@@ -535,7 +542,83 @@ async function mp4(fh: FileHandle, size: number, start: number): Promise<Structu
   }
   if (!moov && pos >= size) return { ...NONE, truncated: { container: 'MP4', inside: 'its last box, with no index (moov box) at all', sizeBytes: size, declaredBytes: size, noIndex: true } };
   const mirrored = moovBox ? await mp4Mirrored(fh, moovBox).catch(() => []) : [];
-  return mirrored.length ? { ...NONE, mirroredTracks: mirrored } : NONE;
+  const audio = moovBox ? await mp4Audio(fh, moovBox).catch(() => null) : null;
+  return { ...NONE, ...(mirrored.length ? { mirroredTracks: mirrored } : {}), ...(audio ? { mp4Audio: audio } : {}) };
+}
+
+/**
+ * Structure.mp4Audio: the one audio track's (hdlr "soun") media timescale (mdhd), the sum of its sample durations
+ * (stts, ISO/IEC 14496-12 §8.6.1.2) and its edit list's media_time (elst §8.6.6: one edit, or an empty edit then
+ * one; its media_time in the media timescale). null where the file has video, more or less than one audio track,
+ * an edit list of another shape (several edits, a dwell), or fragments (moof: the sample table is not all).
+ */
+async function mp4Audio(fh: FileHandle, moov: { at: number; end: number }): Promise<Structure['mp4Audio']> {
+  const top = await mp4Children(fh, moov.at, moov.end);
+  if (top.some((x) => x.type === 'mvex')) return null;
+  let found: { tableSec: number; skipSec: number; source: string } | null = null;
+  for (const trak of top.filter((x) => x.type === 'trak')) {
+    const kids = await mp4Children(fh, trak.at, trak.end);
+    const mdia = kids.find((x) => x.type === 'mdia');
+    if (!mdia) continue;
+    const mk = await mp4Children(fh, mdia.at, mdia.end);
+    const hdlr = mk.find((x) => x.type === 'hdlr');
+    const handler = hdlr ? (await readAt(fh, hdlr.at + 8, 4)).toString('latin1') : '';
+    if (handler === 'vide') return null;
+    if (handler !== 'soun') continue;
+    if (found) return null; // a second audio track
+    const mdhd = mk.find((x) => x.type === 'mdhd');
+    const minf = mk.find((x) => x.type === 'minf');
+    if (!mdhd || !minf) return null;
+    const h = await readAt(fh, mdhd.at, 32);
+    const scale = h[0] === 1 ? h.readUInt32BE(20) : h.readUInt32BE(12);
+    const stbl = (await mp4Children(fh, minf.at, minf.end)).find((x) => x.type === 'stbl');
+    const stts = stbl ? (await mp4Children(fh, stbl.at, stbl.end)).find((x) => x.type === 'stts') : undefined;
+    if (!scale || !stts || stts.end - stts.at > 16 << 20) return null;
+    const t = await readAt(fh, stts.at, stts.end - stts.at);
+    const entries = t.readUInt32BE(4);
+    if (8 + entries * 8 > t.length) return null;
+    let ticks = 0;
+    let packets = 0;
+    let frame = 0;
+    for (let k = 0; k < entries; k++) {
+      const count = t.readUInt32BE(8 + k * 8);
+      const delta = t.readUInt32BE(12 + k * 8);
+      ticks += count * delta;
+      packets += count;
+      if (k === 0) frame = delta;
+    }
+    // AAC (stsd "mp4a", esds objectTypeIndication 0x40: MPEG-4 audio): every packet decodes to a whole frame, the
+    // last one too (the muxer's shorter last stts delta is the encoder's end padding, which ffmpeg 5.1 outputs)
+    const stsd = stbl ? (await mp4Children(fh, stbl.at, stbl.end)).find((x) => x.type === 'stsd') : undefined;
+    const entry = stsd ? await readAt(fh, stsd.at, Math.min(stsd.end - stsd.at, 256)) : null;
+    const esds = entry && entry.toString('latin1', 12, 16) === 'mp4a' ? entry.indexOf('esds', 16, 'latin1') : -1;
+    // esds (ISO/IEC 14496-1 §7.2.6): the ES_Descriptor (tag 3: size, ES_ID, flags), then its DecoderConfigDescriptor
+    // (tag 4: size, objectTypeIndication); each size 1–4 bytes of 7 bits, the high bit "more follows"
+    const descSize = (i: number): number => { let k = i; while (k < i + 4 && entry![k] & 0x80) k++; return k + 1; };
+    let q = esds > 0 && entry![esds + 8] === 3 ? descSize(esds + 9) : -1;
+    if (q > 0) q += 3 + (entry![q + 2] & 0x80 ? 2 : 0) + (entry![q + 2] & 0x20 ? 2 : 0); // ES_ID, flags, dependsOn_ES_ID, OCR_ES_Id
+    const aac = q > 0 && entry![q] === 4 && entry![descSize(q + 1)] === 0x40;
+    if (aac && frame > 0 && entries > 0) ticks = packets * frame;
+    let skip = 0;
+    const edts = kids.find((x) => x.type === 'edts');
+    const elst = edts ? (await mp4Children(fh, edts.at, edts.end)).find((x) => x.type === 'elst') : undefined;
+    if (elst) {
+      const e = await readAt(fh, elst.at, Math.min(elst.end - elst.at, 8 + 3 * 20));
+      const v1 = e[0] === 1;
+      const n = e.readUInt32BE(4);
+      const size = v1 ? 20 : 12;
+      const edits = [];
+      for (let k = 0; k < n && 8 + (k + 1) * size <= e.length; k++) {
+        const o = 8 + k * size;
+        edits.push({ mediaTime: v1 ? Number(e.readBigInt64BE(o + 8)) : e.readInt32BE(o + 4), rate: e.readInt16BE(o + (v1 ? 16 : 8)) });
+      }
+      const real = edits.filter((x) => x.mediaTime !== -1);
+      if (edits.length !== n || real.length !== 1 || real[0].rate !== 1 || (edits.length === 2 && edits[0].mediaTime !== -1)) return null;
+      skip = real[0].mediaTime;
+    }
+    found = { tableSec: ticks / scale, skipSec: skip / scale, source: elst ? "the sample table less the edit list's start" : 'the sample table' };
+  }
+  return found;
 }
 
 /** the child boxes of an MP4 box body [at, end): type, body start and end (headers read one by one) */

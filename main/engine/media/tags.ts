@@ -1238,14 +1238,17 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const exactSec = structure?.exactFrames ? structure.exactFrames.frames / structure.exactFrames.sampleRate : null;
   const mkvSec = structure?.matroskaAudio?.sec ?? null;
   const wmaSec = wmaDecodedSec(ff, mm);
-  const stated = chainSec ?? oneLink ?? gapless ?? cafSec ?? exactSec ?? mkvSec ?? wmaSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) && mm.format.duration > 0 ? mm.format.duration : null)));
+  const mp4Sec = mp4DecodedSec(structure, smpb);
+  const stated = chainSec ?? oneLink ?? mp4Sec ?? gapless ?? cafSec ?? exactSec ?? mkvSec ?? wmaSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) && mm.format.duration > 0 ? mm.format.duration : null)));
   // (music-metadata's 0 is no statement: a WavPack written to a pipe states its sample count as unknown, and ffmpeg none)
   let durationSec: number | null = stated;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
   const why = ff.container.split(',').includes('mp3') ? ' (no Xing/Info/VBRI header)' : '';
   let durationEstimated = Boolean(ff.durationEstimated) && exactSec === null;
   if (measured && measured.durationSec > 0) {
-    const far = stated !== null && Math.abs(measured.durationSec - stated) > Math.max(0.5, 0.02 * measured.durationSec);
+    // the length the file's header states: an MP4's mvhd/mdhd (ffmpeg's Duration) where its sample table (mp4Sec) is the stated length
+    const header = mp4Sec !== null && ff.durationSec !== null ? ff.durationSec : stated;
+    const far = header !== null && Math.abs(measured.durationSec - header) > Math.max(0.5, 0.02 * measured.durationSec);
     if (stated === null || durationEstimated || (packetsAreDuration(ff) && !structure?.truncated)) durationSec = measured.durationSec;
     if (stated === null)
       warnings.push(
@@ -1267,23 +1270,25 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     } else if (far && !(structure?.truncated && !measured.damage && !durationEstimated)) {
       warnings.push(
         durationEstimated
-          ? `The file states no exact duration${why}: ffmpeg estimated ${fmtTime(stated!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
+          ? `The file states no exact duration${why}: ffmpeg estimated ${fmtTime(header!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
           : measured.damage
-            ? `The file appears truncated or damaged: its header states ${fmtTime(stated!)}, but its audio ends at ${fmtTime(ends)} (ffmpeg: ${measured.damage})${structure?.truncated ? `; ${truncationText(structure.truncated)}` : ''}; shown: what the file holds.`
-            : `The file's header states ${fmtTime(stated!)}, but its audio, read to the end without errors, lasts ${fmtTime(measured.durationSec)}; the header is wrong; shown: what the file holds.`,
+            ? `The file appears truncated or damaged: its header states ${fmtTime(header!)}, but its audio ends at ${fmtTime(ends)} (ffmpeg: ${measured.damage})${structure?.truncated ? `; ${truncationText(structure.truncated)}` : ''}; shown: what the file holds.`
+            : `The file's header states ${fmtTime(header!)}, but its audio, read to the end without errors, lasts ${fmtTime(measured.durationSec)}; the header is wrong; shown: what the file holds.`,
       );
     }
     if (structure?.truncated && !(far && measured.damage))
-      warnings.push(`The file appears truncated or damaged: ${truncationText(structure.truncated)}${far && !durationEstimated && decodable === undefined ? `; its header states ${fmtTime(stated!)}` : ''}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
+      warnings.push(`The file appears truncated or damaged: ${truncationText(structure.truncated)}${far && !durationEstimated && decodable === undefined ? `; its header states ${fmtTime(header!)}` : ''}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
     durationEstimated = false;
   }
   // iTunSMPB with this audio's count but a priming the encoder did not use (Apple's 2112 on ffmpeg's AAC, which primes
   // 1024): ffmpeg skips the tag's priming (libavformat/mov.c reads it), so real audio is cut and less decodes than the
   // tag counts — what decodes is shown (the decode's count: the library's decode, the probe's decodedCount)
-  if (smpb && !smpb.stale && measured && measured.durationSec > 0 && measured.durationSec < smpb.sec - 1 / smpb.rate) {
-    durationSec = measured.durationSec;
-    const cut = Math.round((smpb.sec - measured.durationSec) * smpb.rate);
-    warnings.push(`The iTunSMPB tag's priming (${smpb.priming} samples) is more than this audio's encoder put in: the tag states ${durationShown(smpb.sec).toFixed(3)} s of audio, but ffmpeg skips the tag's ${smpb.priming} priming samples and ${cut} samples of real audio with them; shown: what decodes, ${durationShown(measured.durationSec).toFixed(3)} s.`);
+  // (what decodes: the sample table's count less the tag's priming (mp4DecodedSec), else the decode's count)
+  const smpbDecodes = mp4Sec ?? (measured && measured.durationSec > 0 ? measured.durationSec : null);
+  if (smpb && !smpb.stale && smpbDecodes !== null && smpbDecodes < smpb.sec - 1 / smpb.rate) {
+    durationSec = smpbDecodes;
+    const cut = Math.round((smpb.sec - smpbDecodes) * smpb.rate);
+    warnings.push(`The iTunSMPB tag's priming (${smpb.priming} samples) is more than this audio's encoder put in: the tag states ${durationShown(smpb.sec).toFixed(3)} s of audio, but ffmpeg skips the tag's ${smpb.priming} priming samples and ${cut} samples of real audio with them; shown: what decodes, ${durationShown(smpbDecodes).toFixed(3)} s.`);
   }
   if (!(measured && measured.durationSec > 0) && durationEstimated && stated !== null) {
     warnings.push(`The duration ${fmtTime(stated)} is an estimate from the first frames' bitrate${why ? ` ${why.trim()}` : ''}; it may be far off.`);
@@ -1381,6 +1386,22 @@ export function matroskaLevels(tags: Tags, structure: Structure | null, hasVideo
     if (v !== undefined) tags[f] = v;
     else if ((f === 'title' || f === 'artist') && tags[f] !== undefined && albumOnly.has(tags[f]!)) delete tags[f];
   }
+}
+
+/**
+ * What ffmpeg 5.1 decodes of an MP4/MOV's one audio track (structure.mp4Audio), in seconds: its sample table's
+ * length (AAC: every packet a whole 1024-sample frame, the last one's end padding included — ffmpeg trims no end)
+ * less the start it skips — an iTunSMPB tag's priming where the tag is this audio's (libavformat/mov.c takes it over
+ * the edit list's), else the edit list's media_time. An ffmpeg-written 8 s AAC .m4a: 8.011 s decodes, while its
+ * edit list (and ffmpeg's Duration) says 8.000 — the studio states what decodes, as for every other container, so
+ * the probe, the library and the analysis agree without a decode. null without such a track. Pure.
+ */
+export function mp4DecodedSec(structure: Structure | null, smpb: { stale: boolean; priming: number; rate: number } | null): number | null {
+  const a = structure?.mp4Audio;
+  if (!a) return null;
+  const skip = smpb && !smpb.stale && smpb.priming > 0 && smpb.priming < 16384 ? smpb.priming / smpb.rate : a.skipSec;
+  const sec = a.tableSec - skip;
+  return sec > 0 ? sec : null;
 }
 
 /**
