@@ -12,6 +12,9 @@
 //   `studio analyze` said 8.000 s (the edit list's length) while 8.011 s decodes (ffmpeg 5.1 trims no end padding);
 //   now all three state what decodes, counted from the sample table (no decode in the probe: it used to decode
 //   every iTunSMPB-tagged file to check its length).
+// - MPEG-PS / MPEG-TS with video (a DVD-style VOB, an .mpg, a .ts recording): the probe stated ffmpeg's Duration, an
+//   estimate over every stream's PTS printed to 10 ms (6.01 for 6.008 s of MP2 in a VOB; 5.98 in an .mpg, where the
+//   library kept it too), the library what decoded; now both state the audio's packets, what decodes.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -150,5 +153,25 @@ describe('kind 1: AAC in MP4 states what decodes', () => {
     assert.equal(r.status, 0, r.stderr);
     const row = JSON.parse(r.stdout.trim().split('\n')[0]) as { durationSec: number };
     assert.equal(row.durationSec, (await probeFile(path)).durationSec, r.stdout);
+  });
+});
+
+describe('kind 1: MPEG-PS and MPEG-TS with video: one length', () => {
+  test('probe = library = what decodes (was probe 6.01 / library 6.008 for a VOB; 5.98 for 6.008 in an .mpg)', async () => {
+    const rows: Array<[string, string[]]> = [
+      ['ps-mpeg2-mp2.vob', ['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=30:d=6', '-f', 'lavfi', '-i', 'sine=f=440:d=6', '-c:v', 'mpeg2video', '-c:a', 'mp2', '-f', 'vob']],
+      ['ps-mpeg2-mp2.mpg', ['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=6', '-f', 'lavfi', '-i', 'sine=f=440:d=6', '-c:v', 'mpeg2video', '-c:a', 'mp2']],
+      ['ps-dvd-ac3.vob', ['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25:d=6', '-f', 'lavfi', '-i', 'sine=f=440:d=6', '-target', 'pal-dvd', '-s', '320x240']],
+      ['ts-h264-aac.ts', ['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=6', '-f', 'lavfi', '-i', 'sine=f=440:d=6', '-c:v', 'libx264', '-c:a', 'aac']],
+    ];
+    for (const [name, args] of rows) {
+      const path = join(DIR, name);
+      ff([...args, path]);
+      const truth = decodedSec(path);
+      const p = await probeFile(path);
+      const l = await library(path);
+      assert.ok(Math.abs(p.durationSec - truth) < 0.001, `${name}: probe ${p.durationSec} vs decoded ${truth}`);
+      assert.equal(l.durationSec, p.durationSec, `${name}: library ${l.durationSec} vs probe ${p.durationSec}`);
+    }
   });
 });

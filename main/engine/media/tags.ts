@@ -1057,7 +1057,7 @@ export function audioBitrateKbps(x: {
 }
 
 /**
- * Audio (no video) whose container states no count of its samples, and
+ * Audio whose container states no count of its samples, and
  * whose every packet decodes whole — ffmpeg 5.1 trims no priming there — so
  * the packets' span (measureAudioStream: a packet read, no decode) is what
  * decodes, to the sample: the probe states it, as the library's decode does.
@@ -1065,13 +1065,18 @@ export function audioBitrateKbps(x: {
  * last PTS printed to 10 ms: 19.95 s for 20.04 s of AAC in TS; 5.85 s for
  * 6.034 s of MP3 in PS, 6.01 for 6.008 of MP2), and MPEG audio (MP1/MP2/MP3)
  * in WAV (its Duration is the data chunk over the fmt byte rate: 6.03 for
- * 6.034 decoded). Pure.
+ * 6.034 decoded). MPEG-TS and MPEG-PS with video too (a DVD VOB, a broadcast
+ * recording): ffmpeg's Duration is the same estimate over every stream's PTS
+ * (6.01 for 6.008 s of MP2 beside MPEG-2 video; 5.98 in another file), and
+ * the studio's length of a video is its audio's, what the library decodes —
+ * one figure in the probe and the library. Pure.
  */
 export function packetsAreDuration(ff: Pick<FfmpegStated, 'container' | 'streams'>): boolean {
   const audio = ff.streams.find((s) => s.type === 'audio');
-  if (!audio || ff.streams.some((s) => s.type === 'video' && !s.attachedPic)) return false;
+  if (!audio) return false;
   const c = ff.container.split(',');
-  return c[0] === 'mpegts' || c[0] === 'mpeg' || (c.includes('wav') && /^mp[123]/.test(audio.codec ?? ''));
+  if (c[0] === 'mpegts' || c[0] === 'mpeg') return true;
+  return !ff.streams.some((s) => s.type === 'video' && !s.attachedPic) && c.includes('wav') && /^mp[123]/.test(audio.codec ?? '');
 }
 
 /**
