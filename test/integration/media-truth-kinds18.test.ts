@@ -21,8 +21,10 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
+import { embeddedCover } from '../../main/engine/media/cover';
 import { probeFile } from '../../main/engine/media/probe';
 import { decodedSec, ff, OUTPUT, ROOT } from '../helpers/media';
+import { f23, id3, latin1Text } from '../helpers/tag-bytes';
 
 const DIR = join(OUTPUT, 'media-truth-kinds18');
 const CACHE = join(DIR, 'cache');
@@ -172,6 +174,36 @@ describe('kind 1: MPEG-PS and MPEG-TS with video: one length', () => {
       const l = await library(path);
       assert.ok(Math.abs(p.durationSec - truth) < 0.001, `${name}: probe ${p.durationSec} vs decoded ${truth}`);
       assert.equal(l.durationSec, p.durationSec, `${name}: library ${l.durationSec} vs probe ${p.durationSec}`);
+    }
+  });
+});
+
+describe('kind 1: an ID3v2.3 tag with a large picture after the audio', () => {
+  test('found whatever its size (was: none past 256 KiB from the end), with its picture, and its bytes are no audio', async () => {
+    const mp3 = join(DIR, 'plain.mp3');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=6', '-c:a', 'libmp3lame', '-b:a', '64k', '-id3v2_version', '0', '-write_xing', '0', mp3]);
+    const png = join(DIR, 'noise.png');
+    ff(['-f', 'lavfi', '-i', 'testsrc=s=640x480:d=1', '-vf', 'noise=alls=60:allf=t', '-frames:v', '1', png]);
+    const picture = readFileSync(png);
+    assert.ok(picture.length > 512 << 10, `a picture over 512 KiB: ${picture.length}`);
+    // APIC (ID3v2.3 §4.15): encoding, MIME type, picture type 3 (front cover), empty description, the image
+    const apic = Buffer.concat([Buffer.from([0]), Buffer.from('image/png\0', 'latin1'), Buffer.from([3, 0]), picture]);
+    const tag = id3(3, [f23('TIT2', latin1Text('Appended Title')), f23('TPE1', latin1Text('Appended Artist')), f23('APIC', apic)]);
+    const audio = readFileSync(mp3);
+    for (const [name, bytes, appended] of [['appended.mp3', Buffer.concat([audio, tag]), true], ['at-start.mp3', Buffer.concat([tag, audio]), false]] as const) {
+      const path = join(DIR, name);
+      writeFileSync(path, bytes);
+      const p = await probeFile(path);
+      const l = await library(path);
+      for (const r of [p, l]) {
+        assert.equal(r.tags.title, 'Appended Title', name);
+        assert.equal(r.tags.artist, 'Appended Artist', name);
+        assert.equal(r.hasCoverArt, true, name);
+        assert.equal(r.bitrateKbps, 64, `${name}: ${r.bitrateKbps} kb/s`);
+        assert.equal(r.warnings.some((w) => /appended at the end of the file/.test(w)), appended, r.warnings.join(' | '));
+      }
+      const cover = await embeddedCover(path, join(DIR, 'covers'), (appended ? 'a' : 'b').repeat(32));
+      assert.ok(cover && readFileSync(cover.path).equals(picture), `${name}: the picture, byte-identical`);
     }
   });
 });

@@ -29,7 +29,7 @@ import { parseBuffer, parseFile, parseFromTokenizer, type IAudioMetadata } from 
 import * as strtok3 from 'strtok3';
 import type { Tags } from '@contract';
 import { decodeCp1252 } from './cp1252';
-import { id3v2Length } from './demuxer';
+import { id3v2Length, mpegFrameLength } from './demuxer';
 import { audioStreamCounts, damageIn, ffmpegPath, runFfmpeg } from './ffmpeg';
 import { oggFlacPictures } from './ogg-flac';
 import { paddedWavTags } from './riff';
@@ -69,9 +69,11 @@ const HEAD = 4100;
  * An ID3v2.2/2.3 tag unsynchronised as a whole is read from its repaired
  * bytes, and compressed ID3v2.3/2.4 frames inflated (repairedId3); `repaired` then holds
  * the warning that says so (unsynchronisation only: a compressed frame is no fault).
+ * `appendedBytes`: the size of an ID3v2 tag appended after the audio (appendedId3), which ffmpeg's MP3 parser hands
+ * on as packets (its byte count includes it).
  * Never throws: `error` holds music-metadata's message when it gave up.
  */
-export async function readTagsByContent(fh: FileHandle, path: string, size: number): Promise<{ meta: IAudioMetadata | null; error?: string; repaired?: string }> {
+export async function readTagsByContent(fh: FileHandle, path: string, size: number): Promise<{ meta: IAudioMetadata | null; error?: string; repaired?: string; appendedBytes?: number }> {
   const opts = { duration: false, skipCovers: false };
   try {
     const head = Buffer.alloc(Math.min(HEAD, size));
@@ -150,7 +152,7 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
           if (!empty(v) && empty(had[k])) had[k] = v;
         }
         const how = appended.version === 4 ? 'found by its footer' : `found by its header; ${version} has no footer, and its place is the file's start`;
-        return { meta, repaired: `The ${version} tag is appended at the end of the file (after the audio, ${how}), where ffmpeg and music-metadata do not look; its tags were read from there.` };
+        return { meta, appendedBytes: appended.tag.length, repaired: `The ${version} tag is appended at the end of the file (after the audio, ${how}), where ffmpeg and music-metadata do not look; its tags were read from there.` };
       }
     }
     return { meta };
@@ -190,7 +192,7 @@ async function lateId3(fh: FileHandle, head: Buffer, meta: IAudioMetadata): Prom
   return null;
 }
 
-/** how far from the file's end a footer-less ID3v2.2/2.3 tag appended after the audio is looked for (its header): a tag with a larger picture is not found */
+/** the window (bytes) in which a footer-less ID3v2.2/2.3 tag appended after the audio is looked for (its header), window by window from the end */
 const APPENDED_SCAN = 256 << 10;
 
 /**
@@ -198,7 +200,8 @@ const APPENDED_SCAN = 256 << 10;
  * bytes (header, frames, any footer), or null when the file has none. An
  * ID3v2.4 tag is found by its footer ("3DI", ID3v2.4 §3.4/§5, so a reader can
  * find it from the end); an ID3v2.2/2.3 tag has no footer, so its header is
- * looked for in the file's last 256 KiB (APPENDED_SCAN; MPEG audio only, `mpeg`): "ID3", version 2–4, a
+ * looked for from the end backwards, 256 KiB at a time, back to the audio's last frames (APPENDED_SCAN; MPEG
+ * audio only, `mpeg`): "ID3", version 2–4, a
  * syncsafe size, and the tag ending exactly where the file does — or where
  * an ID3v1 tag (the last 128 bytes) or an APEv2 tag (its footer) after it
  * begins. A tag at the file's start is not one.
@@ -233,18 +236,40 @@ async function appendedId3(fh: FileHandle, head: Buffer, size: number, mpeg: boo
     await fh.read(tag, 0, tag.length, start);
     return tag.toString('latin1', 0, 3) === 'ID3' && tag[3] === 4 ? { tag, version: 4 } : null;
   }
-  const from = Math.max(startTag, size - APPENDED_SCAN);
-  if (!mpeg || size - from < 10) return null;
-  const tail = Buffer.alloc(size - from);
-  await fh.read(tail, 0, tail.length, from);
-  for (let at = tail.lastIndexOf('ID3', tail.length - 10, 'latin1'); at >= 0; at = at > 0 ? tail.lastIndexOf('ID3', at - 1, 'latin1') : -1) {
-    const h = tail.subarray(at, at + 10);
-    if (h[3] < 2 || h[3] > 3 || h[4] === 0xff || (h[6] | h[7] | h[8] | h[9]) & 0x80) continue;
-    const len = id3v2Length(h);
-    if (!len || !ends.includes(from + at + len)) continue;
-    return { tag: Buffer.from(tail.subarray(at, at + len)), version: h[3] };
+  if (!mpeg) return null;
+  // windows of APPENDED_SCAN bytes from the end backwards (each overlapping the next by a header's 10 bytes), until
+  // a header whose stated size ends the tag where one may end; a window holding MPEG audio frames is the last one
+  // looked at (the tag follows the audio), so a file without such a tag costs one window, and a tag of any size
+  // (a picture of megabytes) is found by its header
+  let hi = size;
+  let from = Math.max(startTag, size - APPENDED_SCAN);
+  if (size - from < 10) return null;
+  for (;;) {
+    const tail = Buffer.alloc(Math.min(size, hi + 10) - from);
+    await fh.read(tail, 0, tail.length, from);
+    for (let at = tail.lastIndexOf('ID3', tail.length - 10, 'latin1'); at >= 0; at = at > 0 ? tail.lastIndexOf('ID3', at - 1, 'latin1') : -1) {
+      const h = tail.subarray(at, at + 10);
+      if (h[3] < 2 || h[3] > 3 || h[4] === 0xff || (h[6] | h[7] | h[8] | h[9]) & 0x80) continue;
+      const len = id3v2Length(h);
+      if (!len || !ends.includes(from + at + len)) continue;
+      const tag = Buffer.alloc(len);
+      await fh.read(tag, 0, len, from + at);
+      return { tag, version: h[3] };
+    }
+    if (from <= startTag || size - from >= 256 << 20 || mpegAudioIn(tail)) return null;
+    hi = from;
+    from = Math.max(startTag, from - APPENDED_SCAN);
   }
-  return null;
+}
+
+/** `b` holds MPEG audio: three frame headers in a row, each where the one before ends (demuxer.ts mpegFrameLength) */
+function mpegAudioIn(b: Buffer): boolean {
+  for (let i = b.indexOf(0xff); i >= 0 && i + 4 <= b.length; i = b.indexOf(0xff, i + 1)) {
+    const a = mpegFrameLength(b, i);
+    const c = a ? mpegFrameLength(b, i + a) : 0;
+    if (a && c && mpegFrameLength(b, i + a + c)) return true;
+  }
+  return false;
 }
 
 /** undo ID3v2 unsynchronisation (ID3v2.3 §5, ID3v2.4 §6.1): every 0xFF 0x00 → 0xFF */
@@ -1168,6 +1193,8 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   mmError?: string;
   /** readTagsByContent's `repaired`: music-metadata's tags were read from repaired bytes (trusted over ffmpeg's), and this warning says so */
   mmRepaired?: string;
+  /** readTagsByContent's `appendedBytes`: an ID3v2 tag after the audio, whose bytes ffmpeg's packet count includes */
+  mmAppendedBytes?: number;
   /** `damage`: ffmpeg's sign that the file is damaged or truncated (ffmpeg.ts damageIn), null when it read cleanly */
   measured?: { durationSec: number; audioBytes?: number | null; damage?: string | null } | null;
   /** what the file's own structure says (structure.ts readStructure): truncation, trailing data, gapless length */
@@ -1301,7 +1328,9 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // bitrate of the audio alone
   const audio = ff.streams.find((s) => s.type === 'audio');
   const covers = (mm?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
-  const packetBytes = structure?.oggAudioBytes ?? measured?.audioBytes ?? null;
+  // an ID3v2 tag after an MP3's audio: ffmpeg's parser reads its bytes as packets (the decoder drops them)
+  const tagInPackets = measured?.audioBytes && input.mmAppendedBytes && measured.audioBytes > input.mmAppendedBytes ? input.mmAppendedBytes : 0;
+  const packetBytes = structure?.oggAudioBytes ?? (measured?.audioBytes ? measured.audioBytes - tagInPackets : null);
   const bitrateKbps = audioBitrateKbps({ ff, mm, sizeBytes: input.sizeBytes, coverBytes: covers, durationSec, durationEstimated, packetBytes });
   /** the audio stream's stated rate is no count of its packets (ALAC in CAF: ffmpeg states 16 bits × channels × rate / 4), so its line is settled too */
   const statedWrong = Boolean(packetBytes && durationSec && durationSec > 0 && audio?.bitrateKbps && !ff.durationEstimated && statedOff(audio.bitrateKbps, packetBytes, durationSec));
