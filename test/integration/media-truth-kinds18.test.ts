@@ -17,14 +17,17 @@
 //   library kept it too), the library what decoded; now both state the audio's packets, what decodes.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { embeddedCover } from '../../main/engine/media/cover';
 import { probeFile } from '../../main/engine/media/probe';
+import { locateFfmpeg } from '../../main/engine/media/ffmpeg';
+import { readStructure } from '../../main/engine/media/structure';
 import { decodedSec, ff, OUTPUT, ROOT } from '../helpers/media';
-import { f23, id3, latin1Text } from '../helpers/tag-bytes';
+import { f23, freeform, id3, latin1Text, withIlstItems } from '../helpers/tag-bytes';
 
 const DIR = join(OUTPUT, 'media-truth-kinds18');
 const CACHE = join(DIR, 'cache');
@@ -205,5 +208,73 @@ describe('kind 1: an ID3v2.3 tag with a large picture after the audio', () => {
       const cover = await embeddedCover(path, join(DIR, 'covers'), (appended ? 'a' : 'b').repeat(32));
       assert.ok(cover && readFileSync(cover.path).equals(picture), `${name}: the picture, byte-identical`);
     }
+  });
+});
+
+describe('kind 1 cost: the checks that read or decode a whole file run only where a cheap check doubts the file', () => {
+  /** readStructure's findings on `path` and the bytes it read (every read goes through the handle's read) */
+  const structureRead = async (path: string) => {
+    const fh = await open(path, 'r');
+    let bytes = 0;
+    const counting = new Proxy(fh, { get: (t, k) => (k === 'read' ? (...a: Parameters<typeof fh.read>) => t.read(...a).then((r) => ((bytes += r.bytesRead), r)) : Reflect.get(t, k, t).bind?.(t) ?? Reflect.get(t, k, t)) });
+    try {
+      const size = (await fh.stat()).size;
+      const st = await readStructure(counting, size, { oggPages: true, matroskaBlocks: true });
+      return { st, bytes, size };
+    } finally {
+      await fh.close();
+    }
+  };
+
+  test('a plain FLAC is not read end to end (was every byte); joined FLACs — of other lengths and of one length — are still found', async () => {
+    const one = join(DIR, 'long.flac');
+    ff(['-f', 'lavfi', '-i', 'anoisesrc=d=60:a=0.2:seed=5', '-ac', '2', one]);
+    const plain = await structureRead(one);
+    assert.ok(plain.size > 4 << 20, `a long FLAC: ${plain.size}`);
+    assert.ok(plain.bytes < 512 << 10, `bytes read ${plain.bytes} of ${plain.size}`);
+    assert.equal(plain.st.flacStreams, undefined);
+    assert.equal(plain.st.truncated, null);
+    const a = join(DIR, 'a8.flac');
+    const b = join(DIR, 'b6.flac');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=8', '-ac', '2', a]);
+    ff(['-f', 'lavfi', '-i', 'sine=f=660:d=6', '-ac', '2', b]);
+    for (const [name, parts] of [['a-b.flac', [a, b]], ['a-a.flac', [a, a]], ['b-a-b.flac', [b, a, b]]] as const) {
+      const path = join(DIR, name);
+      writeFileSync(path, Buffer.concat(parts.map((p) => readFileSync(p))));
+      const { st } = await structureRead(path);
+      assert.equal(st.flacStreams?.length, parts.length - 1, name);
+      const p = await probeFile(path);
+      assert.ok(Math.abs(p.durationSec - decodedSec(path)) < 0.002, `${name}: probe ${p.durationSec} vs decoded ${decodedSec(path)}`);
+    }
+  });
+
+  test('the probe of an iTunSMPB-tagged AAC .m4a runs no decode (was one full decode), and states what decodes', async () => {
+    const src = join(DIR, 'smpb-src.m4a');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=6', '-c:a', 'aac', '-use_editlist', '0', src]);
+    const total = Math.round(decodedSec(src) * 44100);
+    const smpb = ` 00000000 00000400 ${(total - 1024 - 264600).toString(16).toUpperCase().padStart(8, '0')} ${(264600).toString(16).toUpperCase().padStart(16, '0')}` + ' 00000000'.repeat(8);
+    // the tag as iTunes writes it: a "----" freeform atom (mean com.apple.iTunes, name iTunSMPB) in the ilst
+    const path = join(DIR, 'smpb.m4a');
+    writeFileSync(path, withIlstItems(readFileSync(src), [freeform('iTunSMPB', smpb)]));
+    // every ffmpeg the studio runs, logged by a wrapper (STUDIO_FFMPEG)
+    const log = join(DIR, 'ffmpeg-runs.log');
+    const wrapper = join(DIR, 'ffmpeg-logged.sh');
+    writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec ffmpeg "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    writeFileSync(log, '');
+    const before = process.env.STUDIO_FFMPEG;
+    process.env.STUDIO_FFMPEG = wrapper;
+    locateFfmpeg(process.env, true);
+    try {
+      const p = await probeFile(path);
+      assert.ok(Math.abs(p.durationSec - decodedSec(path)) < 0.001, `probe ${p.durationSec} vs decoded ${decodedSec(path)}`);
+    } finally {
+      if (before === undefined) delete process.env.STUDIO_FFMPEG;
+      else process.env.STUDIO_FFMPEG = before;
+      locateFfmpeg(process.env, true);
+    }
+    const runs = readFileSync(log, 'utf8').split('\n').filter((l) => l.includes(path));
+    assert.ok(runs.length >= 1, 'the probe ran ffmpeg on the file');
+    assert.ok(!runs.some((l) => / -f null /.test(l)), `a decode ran:\n${runs.join('\n')}`);
   });
 });

@@ -187,9 +187,20 @@ async function flac(fh: FileHandle, size: number, start: number, h: Buffer): Pro
   const first = await flacHeader(fh, size, start, h);
   if ('truncated' in first) return { ...NONE, flac: first.info, truncated: first.truncated };
   const flacInfo = first.info;
+  const tail = async (h: { info: Structure['flac']; maxBlock: number; audioStart: number }) => {
+    const info = h.info;
+    return info && info.totalSamples > 0 && info.sampleRate > 0 && h.maxBlock > 0 ? await flacCutInAudio(fh, size, h.audioStart, info, h.maxBlock) : null;
+  };
   // further streams after the first (`cat a.flac b.flac`): ffmpeg's parser decodes their frames too, so what decodes is
-  // more than the first STREAMINFO states, and the file's last frames are the last stream's (its STREAMINFO is theirs)
-  const more = await flacStreamsAfter(fh, size, first.audioStart);
+  // more than the first STREAMINFO states, and the file's last frames are the last stream's (its STREAMINFO is theirs).
+  // Looked for (one pass over the file) only where a cheap check doubts the first stream is the whole file: its last
+  // frame (in the last 64 KiB) is not STREAMINFO's final frame, whole — the tail of a joined file is the last
+  // stream's, whose frame numbers start again — or its frames hold more bytes than its samples could uncompressed,
+  // or the frames at a quarter, half and three quarters of its bytes do not follow in sample order (flacInOrder:
+  // streams of one length joined, `cat a.flac a.flac`, whose last frame is the first's final one too)
+  const firstTail = await tail(first);
+  const plausible = firstTail === 'whole' && (first.pcmBytes === null || size - first.audioStart <= first.pcmBytes * 1.05 + 65536) && (await flacInOrder(fh, size, first.audioStart, first.maxBlock));
+  const more = plausible ? [] : await flacStreamsAfter(fh, size, first.audioStart);
   let last = first;
   for (const m of more) {
     const head = await readAt(fh, m.offset, Math.min(size - m.offset, 64 * 1024));
@@ -197,21 +208,25 @@ async function flac(fh: FileHandle, size: number, start: number, h: Buffer): Pro
     if ('truncated' in next) return { ...NONE, flac: flacInfo, truncated: next.truncated, flacStreams: more };
     last = next;
   }
-  const info = last.info;
-  const truncated = info && info.totalSamples > 0 && info.sampleRate > 0 && last.maxBlock > 0 ? await flacCutInAudio(fh, size, last.audioStart, info, last.maxBlock) : null;
-  return { ...NONE, flac: flacInfo, truncated, ...(more.length ? { flacStreams: more } : {}) };
+  const end = last === first ? firstTail : await tail(last);
+  return { ...NONE, flac: flacInfo, truncated: end === 'whole' ? null : end, ...(more.length ? { flacStreams: more } : {}) };
 }
 
 /** One FLAC stream's "fLaC" marker at `start` (`h`: the bytes from there): its STREAMINFO, and where its audio frames begin — or where its metadata is cut. */
-async function flacHeader(fh: FileHandle, size: number, start: number, h: Buffer): Promise<{ info: Structure['flac']; maxBlock: number; audioStart: number } | { info: Structure['flac']; truncated: Truncation }> {
+async function flacHeader(fh: FileHandle, size: number, start: number, h: Buffer): Promise<{ info: Structure['flac']; maxBlock: number; audioStart: number; pcmBytes: number | null } | { info: Structure['flac']; truncated: Truncation }> {
   let info: Structure['flac'] = null;
   let maxBlock = 0;
+  let pcmBytes: number | null = null;
   if (h.length >= 8 + 18 && (h[4] & 0x7f) === 0) {
     const s = 8;
     maxBlock = h.readUInt16BE(s + 2);
     const sampleRate = (h[s + 10] << 12) | (h[s + 11] << 4) | (h[s + 12] >> 4);
     const totalSamples = (h[s + 13] & 0x0f) * 2 ** 32 + h.readUInt32BE(s + 14);
     info = { totalSamples, sampleRate };
+    // STREAMINFO §8.2: 3 bits channels − 1, 5 bits bits-per-sample − 1: the stream's size uncompressed
+    const channels = ((h[s + 12] >> 1) & 7) + 1;
+    const bits = (((h[s + 12] & 1) << 4) | (h[s + 13] >> 4)) + 1;
+    if (totalSamples > 0) pcmBytes = (totalSamples * channels * bits) / 8;
   }
   let pos = start + 4;
   for (let n = 0; n < 1024; n++) {
@@ -228,7 +243,7 @@ async function flacHeader(fh: FileHandle, size: number, start: number, h: Buffer
     pos = end;
     if (last) break;
   }
-  return { info, maxBlock, audioStart: pos };
+  return { info, maxBlock, audioStart: pos, pcmBytes };
 }
 
 /**
@@ -252,6 +267,32 @@ async function flacStreamsAfter(fh: FileHandle, size: number, audioStart: number
     }
   }
   return found;
+}
+
+/**
+ * The FLAC frames found at a quarter, a half and three quarters of the audio bytes (the first frame header in 16 KiB
+ * from there with the first frame's fixed fields and a checking CRC-8, flacFrameSpan) start at increasing samples, as
+ * one stream's frames do; false where one starts before an earlier one (a second stream's frame numbers start again).
+ * Frames not found prove nothing (true). Cost: three 16 KiB reads.
+ */
+async function flacInOrder(fh: FileHandle, size: number, audioStart: number, maxBlock: number): Promise<boolean> {
+  const first = await readAt(fh, audioStart, 16);
+  if (maxBlock <= 0 || flacFrameSpan(first, 0, maxBlock) === null) return true;
+  const same = (b: Buffer, i: number) => b[i + 1] === first[1] && (b[i + 2] & 0x0f) === (first[2] & 0x0f) && (b[i + 3] & 0x0e) === (first[3] & 0x0e);
+  let prev = -1;
+  for (const q of [0.25, 0.5, 0.75]) {
+    const at = audioStart + Math.floor((size - audioStart) * q);
+    const b = await readAt(fh, at, Math.min(16384, size - at));
+    for (let i = b.indexOf(0xff); i >= 0 && i + 6 < b.length; i = b.indexOf(0xff, i + 1)) {
+      if (!same(b, i)) continue;
+      const f = flacFrameSpan(b, i, maxBlock);
+      if (f === null) continue;
+      if (f.start <= prev) return false;
+      prev = f.start;
+      break;
+    }
+  }
+  return true;
 }
 
 /** CRC-8, polynomial x^8 + x^2 + x + 1 (0x07), initial 0: a FLAC frame header's check (RFC 9639 §9.1.8) */
@@ -333,9 +374,9 @@ function flacFrameWhole(b: Buffer, i: number): boolean {
  * the samples from that frame on are missing — or is the final frame but
  * its CRC-16 does not check (flacFrameWhole: cut inside it). Frames carry no length, so
  * the bytes the whole stream would need are not known: declaredBytes is the
- * file's size.
+ * file's size. 'whole': the final frame was found whole; null: no frame found to say.
  */
-async function flacCutInAudio(fh: FileHandle, size: number, audioStart: number, info: { totalSamples: number; sampleRate: number }, maxBlock: number): Promise<Truncation | null> {
+async function flacCutInAudio(fh: FileHandle, size: number, audioStart: number, info: { totalSamples: number; sampleRate: number }, maxBlock: number): Promise<Truncation | 'whole' | null> {
   const from = Math.max(audioStart, size - 65536);
   const t = await readAt(fh, from, size - from);
   // the first frame's fixed fields (blocking strategy, sample rate code, sample size code) recur in every frame:
@@ -348,7 +389,7 @@ async function flacCutInAudio(fh: FileHandle, size: number, audioStart: number, 
     const f = flacFrameSpan(t, i, maxBlock);
     if (f === null || f.end > info.totalSamples) continue;
     // the final frame: whole when its CRC-16 footer checks at the file's end (or before a tag appended after it)
-    if (f.end === info.totalSamples && flacFrameWhole(t, i)) return null;
+    if (f.end === info.totalSamples && flacFrameWhole(t, i)) return 'whole';
     // the file ends inside this frame (or, if it holds it whole, right after it): the frames before it decode
     return {
       container: 'FLAC',
