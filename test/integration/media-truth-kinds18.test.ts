@@ -278,3 +278,23 @@ describe('kind 1 cost: the checks that read or decode a whole file run only wher
     assert.ok(!runs.some((l) => / -f null /.test(l)), `a decode ran:\n${runs.join('\n')}`);
   });
 });
+
+describe('kind 1: a mirror in a Matroska projection pose', () => {
+  test('mkvmerge --projection-pose-yaw 180: mirrored in the probe and the library (was a rotation alone); a roll alone is none', async () => {
+    const mp4 = join(DIR, 'clip.mp4');
+    ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=10:d=1', '-f', 'lavfi', '-i', 'sine=d=1', '-c:v', 'libx264', '-c:a', 'aac', '-shortest', mp4]);
+    const flipped = join(DIR, 'flipped.mkv');
+    const turned = join(DIR, 'turned.mkv');
+    execFileSync('mkvmerge', ['-q', '-o', flipped, '--projection-pose-yaw', '0:180', '--projection-pose-roll', '0:90', mp4]);
+    execFileSync('mkvmerge', ['-q', '-o', turned, '--projection-pose-roll', '0:90', mp4]);
+    // ffmpeg mirrors the decoded frames: the flipped file's frame is the turned one's, flipped
+    const frame = (path: string, vf?: string) => execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-frames:v', '1', ...(vf ? ['-vf', vf] : []), '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { maxBuffer: 1 << 20 });
+    assert.ok(frame(flipped).equals(frame(turned, 'vflip')), 'ffmpeg 5.1 decodes the pose as a mirror');
+    const p = await probeFile(flipped);
+    assert.equal(p.video?.mirrored, true, JSON.stringify(p.video));
+    const l = await library(flipped);
+    assert.equal(l.source.streams.find((x) => x.type === 'video')?.mirrored, true, 'the library');
+    assert.equal((await probeFile(turned)).video?.mirrored, undefined);
+    assert.equal((await probeFile(turned)).video?.rotation, 90);
+  });
+});

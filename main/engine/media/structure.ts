@@ -106,7 +106,10 @@ export interface Structure {
    * is `tableSec − skipSec`, unless an iTunSMPB tag's priming replaces the skip (tags.ts mp4DecodedSec)
    */
   mp4Audio?: { tableSec: number; skipSec: number; source: string } | null;
-  /** MP4/MOV: the video tracks (0-based among the file's tracks) whose display matrix mirrors the picture (mp4Mirrored) */
+  /**
+   * MP4/MOV: the video tracks (0-based among the file's tracks) whose display matrix mirrors the picture (mp4Mirrored);
+   * Matroska/WebM: those whose Projection pose mirrors it (matroskaMirrored)
+   */
   mirroredTracks?: number[];
   /** the ID3v1 tag at the file's end (any container), read here for the tag-conflict check; null when none */
   id3v1?: { title: string; artist: string; album: string } | null;
@@ -168,7 +171,8 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
       if (found.truncated) return found;
       const audio = matroskaBlocks ? await matroskaAudio(fh, size, start, h).catch(() => null) : null;
       const tags = await matroskaTags(fh, size, start, h).catch(() => null);
-      return { ...found, ...(audio ? { matroskaAudio: audio } : {}), ...(tags?.length ? { matroskaTags: tags } : {}) };
+      const mirrored = matroskaMirrored(h, start);
+      return { ...found, ...(audio ? { matroskaAudio: audio } : {}), ...(tags?.length ? { matroskaTags: tags } : {}), ...(mirrored.length ? { mirroredTracks: mirrored } : {}) };
     }
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'wvpk') return await wavpack(fh, size, h);
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'OggS') return await ogg(fh, size, start, h, oggPages);
@@ -1160,6 +1164,36 @@ function mpegFrameSamples(h: Uint8Array): number {
  * blocks of a codec counted by its packets, or a block whose duration nothing states.
  */
 /** one audio track, no video: the block walk gives what decodes */
+/**
+ * The Matroska video tracks (0-based in Tracks order: ffmpeg's stream index) whose Projection (RFC 9559 §5.1.4.1.28.41)
+ * mirrors the picture: ffmpeg 5.1 (matroskadec.c mkv_create_display_matrix) turns a rectangular projection's pose
+ * into a display matrix — ProjectionPoseYaw ±180 with pitch 0 is a horizontal flip before ProjectionPoseRoll's
+ * rotation (as mkvmerge --projection-pose-yaw 180 writes a flipped clip) — and applies it when decoding, while it
+ * states only "rotation of …". Read from the file's first 64 KiB (`h`, where Tracks is); [] when not there.
+ */
+function matroskaMirrored(h: Buffer, start: number): number[] {
+  if (start !== 0) return [];
+  const [hdrLen, l1] = vint(h, 4);
+  const segAt = 4 + l1 + hdrLen;
+  const [, l2] = vint(h, segAt + 4);
+  const float = (at: number, len: number) => (len === 4 ? h.readFloatBE(at) : len === 8 ? h.readDoubleBE(at) : 0);
+  const out: number[] = [];
+  for (const el of ebmlChildren(h, segAt + 4 + l2, h.length)) {
+    if (el.id !== MKV.tracks) continue;
+    ebmlChildren(h, el.at, el.at + el.len).filter((t) => t.id === MKV.trackEntry).forEach((t, i) => {
+      const video = ebmlChildren(h, t.at, t.at + t.len).find((k) => k.id === 0xe0);
+      const proj = video ? ebmlChildren(h, video.at, video.at + video.len).find((k) => k.id === 0x7670) : undefined;
+      if (!proj) return;
+      const kids = ebmlChildren(h, proj.at, proj.at + proj.len);
+      const type = kids.find((k) => k.id === 0x7671);
+      const value = (id: number) => { const k = kids.find((x) => x.id === id); return k ? float(k.at, k.len) : 0; };
+      if ((type && ebmlUint(h, type.at, type.len) !== 0) || value(0x7674) !== 0 || Number.isNaN(value(0x7675))) return;
+      if (Math.abs(value(0x7673)) === 180) out.push(i);
+    });
+  }
+  return out;
+}
+
 /** Matroska TargetType words (RFC 9559 §5.1.8.1.1.2) and their TargetTypeValue, for a Targets that states only the word */
 const TARGET_WORDS: Record<string, number> = { COLLECTION: 70, EDITION: 60, ISSUE: 60, VOLUME: 60, OPUS: 60, SEASON: 60, SEQUEL: 60, ALBUM: 50, OPERA: 50, CONCERT: 50, MOVIE: 50, EPISODE: 50, PART: 40, SESSION: 40, TRACK: 30, SONG: 30, CHAPTER: 30, SUBTRACK: 20, MOVEMENT: 20, SCENE: 20, SHOT: 10 };
 
