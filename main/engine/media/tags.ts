@@ -1218,8 +1218,10 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // tags
   const ffTags = tagsOfFfmpeg(ff.metadata);
   if (input.mmRepaired) warnings.push(input.mmRepaired);
-  const aiff = aiffTags(structure, warnings);
-  const tags = input.mmRepaired ? { ...ffTags, ...tagsOf(mm) } : mergeTags({ ...tagsOf(mm), ...aiff }, ffTags, warnings);
+  // an AIFF's ID3 chunk comes first (TAG_ORDER: Unicode, every field); its text chunks give the rest
+  const mmTags = tagsOf(mm);
+  const aiff = aiffTags(structure, warnings, mm && id3Version(mm) ? mmTags : {});
+  const tags = input.mmRepaired ? { ...ffTags, ...mmTags } : mergeTags({ ...mmTags, ...aiff }, ffTags, warnings);
   // an ID3v1 tag music-metadata did not read (after a WavPack's APEv2 tag): its fields join the conflict check
   const v1 = structure?.id3v1;
   const mmAll = mm && v1 && !mm.native?.ID3v1 ? ({ ...mm, native: { ...mm.native, ID3v1: Object.entries(v1).filter(([, v]) => v).map(([id, value]) => ({ id, value })) } } as IAudioMetadata) : mm;
@@ -1364,19 +1366,20 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
  * else as Mac OS Roman): title NAME, artist AUTH, comment the COMT chunk's comments then the ANNO chunks' text
  * ("; "-joined, each once). music-metadata reads these chunks as ASCII (the high bit stripped: "SE\x13ur") and not
  * COMT at all, and ffmpeg passes their bytes on as UTF-8 (Mac OS Roman's "é" becomes U+FFFD). A warning names the
- * fields read as Mac OS Roman (a guess from the bytes). Empty without such chunks.
+ * fields read as Mac OS Roman (a guess from the bytes). Fields the file's ID3 chunk holds (`id3`: its tags, which
+ * come first) are left to it. Empty without such chunks.
  */
-export function aiffTags(structure: Structure | null, warnings: string[]): Tags {
+export function aiffTags(structure: Structure | null, warnings: string[], id3: Tags = {}): Tags {
   const texts = (structure?.aiffText ?? []).filter((t) => t.text.trim() !== '');
   const t: Tags = {};
   const first = (id: string) => texts.find((x) => x.id === id);
-  const name = first('NAME');
-  const auth = first('AUTH');
+  const name = id3.title === undefined ? first('NAME') : undefined;
+  const auth = id3.artist === undefined ? first('AUTH') : undefined;
   if (name) t.title = name.text;
   if (auth) t.artist = auth.text;
-  const notes = [...new Set([...texts.filter((x) => x.id === 'COMT'), ...texts.filter((x) => x.id === 'ANNO')].map((x) => x.text))];
-  if (notes.length) t.comment = notes.join('; ');
-  const roman = texts.filter((x) => x.charset === 'Mac OS Roman' && x.id !== '(c) ');
+  const notes = id3.comment === undefined ? [...texts.filter((x) => x.id === 'COMT'), ...texts.filter((x) => x.id === 'ANNO')] : [];
+  if (notes.length) t.comment = [...new Set(notes.map((x) => x.text))].join('; ');
+  const roman = [name, auth, ...notes].filter((x) => x !== undefined && x.charset === 'Mac OS Roman') as typeof texts;
   if (roman.length) {
     const ids = [...new Set(roman.map((x) => x.id))];
     warnings.push(`The AIFF text chunk${ids.length > 1 ? 's' : ''} ${ids.join(', ')} ${ids.length > 1 ? 'are' : 'is'} not UTF-8 but 8-bit text, read as Mac OS Roman (the character set of the Mac programs that wrote AIFF text: "${roman[0].text}"). Check the spelling.`);
