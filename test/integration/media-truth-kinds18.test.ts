@@ -7,7 +7,9 @@
 // - AIFF text chunks in Mac OS Roman (NAME "Café Mac", AUTH "Müller & Søn", ANNO, and a COMT chunk, as Mac programs
 //   wrote them): the probe and the library showed "CafŽ Mac" / "MŸller & S¿n" (read as Windows-1252 after ffmpeg's
 //   U+FFFD), "Annotation )" (music-metadata's ASCII) and no COMT comment; now the text, with a warning that it was
-//   read as Mac OS Roman. UTF-8 chunks (ffmpeg's, AIFF and AIFF-C float) stay exact, without a warning.
+//   read as Mac OS Roman (the rule: valid UTF-8 is UTF-8; other 8-bit text is Mac OS Roman or Windows-1252, whichever
+//   reads its high bytes as letters in their places — so media-truth M5's Latin-1 "Café Müller!" stays as it was).
+//   UTF-8 chunks (ffmpeg's, AIFF and AIFF-C float) stay exact, without a warning.
 // - AAC in .m4a as ffmpeg writes it (an edit list skipping the 1024-sample priming): the probe, the library and
 //   `studio analyze` said 8.000 s (the edit list's length) while 8.011 s decodes (ffmpeg 5.1 trims no end padding);
 //   now all three state what decodes, counted from the sample table (no decode in the probe: it used to decode
@@ -116,7 +118,7 @@ describe('kind 1: AIFF text chunks in UTF-8 and in Mac OS Roman', () => {
       assert.equal(r.tags.title, 'Café Mac');
       assert.equal(r.tags.artist, 'Müller & Søn');
       assert.equal(r.tags.comment, 'Çomment Mac ü; Second; Annotation ©');
-      assert.ok(r.warnings.some((w) => /not UTF-8 but 8-bit text, read as Mac OS Roman/.test(w)), r.warnings.join(' | '));
+      assert.ok(r.warnings.some((w) => /not UTF-8 but legacy 8-bit text, read as Mac OS Roman/.test(w)), r.warnings.join(' | '));
     }
     // ffmpeg writes UTF-8 (NAME and ANNO): the exact text, no warning — AIFF and AIFF-C with 32-bit float
     for (const [name, codec] of [['utf8.aiff', 'pcm_s16be'], ['utf8-fl32.aifc', 'pcm_f32be']]) {

@@ -23,6 +23,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { StudioError } from '@contract';
+import { decodeCp1252 } from './cp1252';
 import { id3v2Length, mpegFrameLength } from './demuxer';
 import { chunkAfterOdd } from './riff';
 
@@ -95,10 +96,10 @@ export interface Structure {
   matroskaTags?: Array<{ level: number | null; simple: Array<{ name: string; value: string }> }>;
   /**
    * AIFF/AIFF-C text chunks (AIFF 1.3 §§10–12: NAME, AUTH, ANNO, "(c) ", and each comment of COMT), in file order,
-   * decoded by aiffText: UTF-8 where the bytes are valid UTF-8 (ffmpeg writes UTF-8), else Mac OS Roman (the Mac
-   * software that wrote AIFF: Logic, iTunes, Peak); `charset` says which
+   * decoded by aiffText: UTF-8 where the bytes are valid UTF-8 (ffmpeg writes UTF-8), else 8-bit text as Mac OS Roman
+   * (the Mac software that wrote AIFF: Logic, iTunes, Peak) or Windows-1252, whichever reads as letters; `charset` says which
    */
-  aiffText?: Array<{ id: 'NAME' | 'AUTH' | 'ANNO' | '(c) ' | 'COMT'; text: string; charset: 'UTF-8' | 'ASCII' | 'Mac OS Roman' }>;
+  aiffText?: Array<{ id: 'NAME' | 'AUTH' | 'ANNO' | '(c) ' | 'COMT'; text: string; charset: 'UTF-8' | 'ASCII' | 'Mac OS Roman' | 'Windows-1252' }>;
   /**
    * MP4/MOV with one audio track and no video (mp4Audio): its sample table's length (stts: every packet's duration,
    * s) and the edit list's start (elst media_time, s; 0 without one) — ffmpeg 5.1 skips that start (the encoder's
@@ -522,11 +523,14 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
 /**
  * The text of an AIFF text chunk, whose character set the format does not name (AIFF 1.3 says ASCII): the bytes as
  * UTF-8 where they are valid UTF-8 (ffmpeg writes its tags so; 8-bit text seldom is: "Café" in Mac OS Roman is
- * 43 61 66 8E, an invalid sequence), else as Mac OS Roman (the character set of the Mac software that wrote AIFF —
- * Logic, iTunes, Peak, SoundDesigner; Windows-1252 would misread its accents: 0x8E is "é" there, "Ž" in 1252).
- * Trailing NULs and spaces are dropped. A guess only where the bytes are 8-bit and not UTF-8; `charset` says which.
+ * 43 61 66 8E, an invalid sequence). Else 8-bit text, read as Mac OS Roman (the Mac programs that wrote AIFF: Logic,
+ * iTunes, Peak) or Windows-1252 (Windows programs; Latin-1 for letters), whichever reads more of its high bytes as
+ * letters where letters belong — a lower-case letter, or a capital at a word's start: "Caf\x8E" is "Café" in Mac OS
+ * Roman and "CafŽ" in Windows-1252; "Caf\xE9" is "Café" in Windows-1252 and "CafÈ" in Mac OS Roman. A tie (no
+ * letters either way) is Mac OS Roman, AIFF's home. Trailing NULs and spaces are dropped. A guess only where the bytes
+ * are 8-bit and not UTF-8; `charset` says which reading was taken.
  */
-export function aiffText(bytes: Uint8Array): { text: string; charset: 'UTF-8' | 'ASCII' | 'Mac OS Roman' } {
+export function aiffText(bytes: Uint8Array): { text: string; charset: 'UTF-8' | 'ASCII' | 'Mac OS Roman' | 'Windows-1252' } {
   let end = bytes.length;
   while (end > 0 && (bytes[end - 1] === 0 || bytes[end - 1] === 0x20)) end--;
   const b = bytes.subarray(0, end);
@@ -534,7 +538,20 @@ export function aiffText(bytes: Uint8Array): { text: string; charset: 'UTF-8' | 
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(b), charset: 'UTF-8' };
   } catch {
-    return { text: new TextDecoder('macintosh').decode(b), charset: 'Mac OS Roman' };
+    // every byte is one character in both: score the high bytes' characters in their places
+    const score = (text: string): number => {
+      let n = 0;
+      for (let i = 0; i < b.length; i++) {
+        if (b[i] < 0x80) continue;
+        const c = text[i];
+        const before = i > 0 ? text[i - 1] : ' ';
+        if (/\p{Ll}/u.test(c) || (/\p{Lu}/u.test(c) && !/\p{L}/u.test(before))) n++;
+      }
+      return n;
+    };
+    const mac = new TextDecoder('macintosh').decode(b);
+    const win = decodeCp1252(b);
+    return score(win) > score(mac) ? { text: win, charset: 'Windows-1252' } : { text: mac, charset: 'Mac OS Roman' };
   }
 }
 

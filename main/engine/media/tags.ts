@@ -1363,10 +1363,10 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
 
 /**
  * The tags of an AIFF file's own text chunks (structure.aiffText, each decoded as UTF-8 where it is valid UTF-8,
- * else as Mac OS Roman): title NAME, artist AUTH, comment the COMT chunk's comments then the ANNO chunks' text
+ * else as Mac OS Roman or Windows-1252): title NAME, artist AUTH, comment the COMT chunk's comments then the ANNO chunks' text
  * ("; "-joined, each once). music-metadata reads these chunks as ASCII (the high bit stripped: "SE\x13ur") and not
  * COMT at all, and ffmpeg passes their bytes on as UTF-8 (Mac OS Roman's "é" becomes U+FFFD). A warning names the
- * fields read as Mac OS Roman (a guess from the bytes). Fields the file's ID3 chunk holds (`id3`: its tags, which
+ * fields read as 8-bit text, and as which (aiffText: Mac OS Roman or Windows-1252, a guess from the bytes). Fields the file's ID3 chunk holds (`id3`: its tags, which
  * come first) are left to it. Empty without such chunks.
  */
 export function aiffTags(structure: Structure | null, warnings: string[], id3: Tags = {}): Tags {
@@ -1379,10 +1379,13 @@ export function aiffTags(structure: Structure | null, warnings: string[], id3: T
   if (auth) t.artist = auth.text;
   const notes = id3.comment === undefined ? [...texts.filter((x) => x.id === 'COMT'), ...texts.filter((x) => x.id === 'ANNO')] : [];
   if (notes.length) t.comment = [...new Set(notes.map((x) => x.text))].join('; ');
-  const roman = [name, auth, ...notes].filter((x) => x !== undefined && x.charset === 'Mac OS Roman') as typeof texts;
-  if (roman.length) {
-    const ids = [...new Set(roman.map((x) => x.id))];
-    warnings.push(`The AIFF text chunk${ids.length > 1 ? 's' : ''} ${ids.join(', ')} ${ids.length > 1 ? 'are' : 'is'} not UTF-8 but 8-bit text, read as Mac OS Roman (the character set of the Mac programs that wrote AIFF text: "${roman[0].text}"). Check the spelling.`);
+  const eight = [name, auth, ...notes].filter((x) => x !== undefined && (x.charset === 'Mac OS Roman' || x.charset === 'Windows-1252')) as typeof texts;
+  for (const cs of ['Mac OS Roman', 'Windows-1252'] as const) {
+    const these = eight.filter((x) => x.charset === cs);
+    if (!these.length) continue;
+    const ids = [...new Set(these.map((x) => x.id))];
+    const why = cs === 'Mac OS Roman' ? 'the character set of the Mac programs that wrote AIFF text' : 'its accented letters read as letters only so, as Windows programs wrote them';
+    warnings.push(`The AIFF text chunk${ids.length > 1 ? 's' : ''} ${ids.join(', ')} ${ids.length > 1 ? 'are' : 'is'} not UTF-8 but legacy 8-bit text, read as ${cs} (${why}: "${these[0].text}"). Check the spelling.`);
   }
   return t;
 }
