@@ -157,11 +157,25 @@ export const FONT_PAIRS: [SoundFont, SoundFont][] = [
 /** The family of a held-out song: "<lib>/<file>" (a stdlib family is its grooveFamily, as in split.json). */
 export const heldoutFamily = (s: Pick<HeldoutSong, 'lib' | 'file'>) => (s.lib === 'stdlib' ? grooveFamily(s.file) : `${s.lib}/${s.file}`);
 
+/** the dev-side sets whose manifests name MMA families (usedMmaFamilies) */
+export const SIDE_SETS = ['tempo-synth', 'tempo-octave', 'key-set'] as const;
+
+/**
+ * Each dev-side set's manifest.json, or null where it is not built: beside `evalDir` (test/output/tempo-synth, as
+ * synth-set.ts and octave-set.ts write them) or inside it (a shared evaluation folder holding them all, linked as
+ * test/output/eval). Pure of writes.
+ */
+export function sideSetManifests(evalDir: string): Record<(typeof SIDE_SETS)[number], string | null> {
+  const found = {} as Record<(typeof SIDE_SETS)[number], string | null>;
+  for (const side of SIDE_SETS) found[side] = [join(evalDir, '..', side, 'manifest.json'), join(evalDir, side, 'manifest.json')].find((m) => existsSync(m)) ?? null;
+  return found;
+}
+
 /**
  * The MMA groove families that any other eval set uses: build-set.ts' SONGS (dev and test) and
  * its intro voice (stringballad), the "mma:" units of `evalDir`/split.json (all sets), and the
- * families in the manifests of the dev-side sets beside `evalDir` (tempo-synth: "syn-<groove>-…"
- * sources; tempo-octave and key-set: "mma:<family>" sources) where they exist.
+ * families in the manifests of the dev-side sets (sideSetManifests: beside or inside `evalDir`;
+ * tempo-synth: "syn-<groove>-…" sources; tempo-octave and key-set: "mma:<family>" sources) where they exist.
  * Throws when split.json is missing: without it the rule cannot be checked.
  */
 export function usedMmaFamilies(evalDir: string): Set<string> {
@@ -169,9 +183,8 @@ export function usedMmaFamilies(evalDir: string): Set<string> {
   used.add('stringballad');
   const split = JSON.parse(readFileSync(join(evalDir, 'split.json'), 'utf8')) as { units: Record<string, unknown> };
   for (const id of Object.keys(split.units)) if (id.startsWith('mma:')) used.add(id.slice(4));
-  for (const side of ['tempo-synth', 'tempo-octave', 'key-set']) {
-    const m = join(evalDir, '..', side, 'manifest.json');
-    if (!existsSync(m)) continue;
+  for (const m of Object.values(sideSetManifests(evalDir))) {
+    if (m === null) continue;
     for (const it of (JSON.parse(readFileSync(m, 'utf8')) as { items: { source: string }[] }).items) {
       if (it.source.startsWith('mma:')) used.add(it.source.slice(4));
       else if (it.source.startsWith('syn-')) used.add(grooveFamily(it.source.slice(4).replace(/-\d+(-drums)?$/, '')));

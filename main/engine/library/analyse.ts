@@ -83,13 +83,14 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   let meta: IAudioMetadata | null = null;
   let metaError: string | undefined;
   let metaRepaired: string | undefined;
+  let metaAppended: number | undefined;
   let fp: string | null = null;
   let structure: Structure | null = null;
   try {
     fp = wave ? await fingerprintOf(file.fh, file).catch(() => null) : null;
     // unreadable tags are not a failure: the decode decides, and ffmpeg's reading stands in
     structure = await readStructure(file.fh, file.size);
-    ({ meta, error: metaError, repaired: metaRepaired } = await readTagsByContent(file.fh, path, file.size));
+    ({ meta, error: metaError, repaired: metaRepaired, appendedBytes: metaAppended } = await readTagsByContent(file.fh, path, file.size));
   } finally {
     await file.fh.close();
   }
@@ -117,7 +118,7 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   const covers = (meta?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
   const doubt = packetsNeeded({ ff: run.source, sizeBytes: file.size, coverBytes: covers, structure, mmDurationSec: meta?.format.duration });
   const checked = crossCheck({
-    path, sizeBytes: file.size, ff: run.source, mm: meta, mmError: metaError, mmRepaired: metaRepaired,
+    path, sizeBytes: file.size, ff: run.source, mm: meta, mmError: metaError, mmRepaired: metaRepaired, mmAppendedBytes: metaAppended,
     measured: { durationSec: run.durationSec, audioBytes: doubt ? run.audioPacketBytes : null, damage: run.damage }, structure,
     extension: await extensionFacts(path, run.source.container, req.cacheDir),
   });

@@ -339,12 +339,12 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   // an iTunSMPB tag whose count is this audio's: its priming may not be (ffmpeg skips the tag's), so what decodes is
   // counted by a decode (crossCheck compares); its bytes count only where the packets were in doubt
   const smpb = audio ? itunSmpbSec(mm.meta, info.container, info.durationSec) : null;
-  const smpbCheck = Boolean(smpb && !smpb.stale && !st.gapless);
+  const smpbCheck = Boolean(smpb && !smpb.stale && !st.gapless && !st.mp4Audio); // the sample table counts what decodes (mp4DecodedSec): no decode
   const counted = audio && (doubt || smpbCheck) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck || Boolean(st.flacStreams?.length), sampleRate: audio?.sampleRate }) : null;
   const measured = counted && !doubt ? { ...counted, audioBytes: null } : counted;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
   const extension = await extensionFacts(path, info.container);
-  const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, mmRepaired: mm.repaired, measured, structure: st, extension });
+  const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, mmRepaired: mm.repaired, mmAppendedBytes: mm.appendedBytes, measured, structure: st, extension });
   const warnings = checked.warnings;
   let durationSec = checked.durationSec;
   if (durationSec === null || !Number.isFinite(durationSec)) {

@@ -23,6 +23,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { StudioError } from '@contract';
+import { decodeCp1252 } from './cp1252';
 import { id3v2Length, mpegFrameLength } from './demuxer';
 import { chunkAfterOdd } from './riff';
 
@@ -86,7 +87,30 @@ export interface Structure {
    * blocks' sum and both trims in ns; only where its blocks were walked (readStructure's `matroskaBlocks`)
    */
   matroskaAudio?: { sec: number; blocksSec: number; codecDelayNs: number; discardPaddingNs: number; codecId: string; source: string } | null;
-  /** MP4/MOV: the video tracks (0-based among the file's tracks) whose display matrix mirrors the picture (mp4Mirrored) */
+  /**
+   * Matroska/WebM: the Segment's Tags (RFC 9559 §5.1.8), each Tag's target level — TargetTypeValue (30 TRACK,
+   * 50 ALBUM/MOVIE, …) or, without one, TargetType's word mapped to its value; null where the Targets state neither
+   * (ffmpeg's and mkvpropedit's global tags: the file's own) — and its SimpleTags (name upper-cased, string value);
+   * Tags aimed at a track, chapter or attachment by UID are left out (they are not the file's). Read by matroskaTags.
+   */
+  matroskaTags?: Array<{ level: number | null; simple: Array<{ name: string; value: string }> }>;
+  /**
+   * AIFF/AIFF-C text chunks (AIFF 1.3 §§10–12: NAME, AUTH, ANNO, "(c) ", and each comment of COMT), in file order,
+   * decoded by aiffText: UTF-8 where the bytes are valid UTF-8 (ffmpeg writes UTF-8), else 8-bit text as Mac OS Roman
+   * (the Mac software that wrote AIFF: Logic, iTunes, Peak) or Windows-1252, whichever reads as letters; `charset` says which
+   */
+  aiffText?: Array<{ id: 'NAME' | 'AUTH' | 'ANNO' | '(c) ' | 'COMT'; text: string; charset: 'UTF-8' | 'ASCII' | 'Mac OS Roman' | 'Windows-1252' }>;
+  /**
+   * MP4/MOV with one audio track and no video (mp4Audio): its sample table's length (stts: every packet's duration,
+   * s) and the edit list's start (elst media_time, s; 0 without one) — ffmpeg 5.1 skips that start (the encoder's
+   * priming) and decodes every packet after it, the last one's end padding too (it trims no end), so what decodes
+   * is `tableSec − skipSec`, unless an iTunSMPB tag's priming replaces the skip (tags.ts mp4DecodedSec)
+   */
+  mp4Audio?: { tableSec: number; skipSec: number; source: string } | null;
+  /**
+   * MP4/MOV: the video tracks (0-based among the file's tracks) whose display matrix mirrors the picture (mp4Mirrored);
+   * Matroska/WebM: those whose Projection pose mirrors it (matroskaMirrored)
+   */
   mirroredTracks?: number[];
   /** the ID3v1 tag at the file's end (any container), read here for the tag-conflict check; null when none */
   id3v1?: { title: string; artist: string; album: string } | null;
@@ -147,7 +171,9 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
       const found = matroska(h, size, start);
       if (found.truncated) return found;
       const audio = matroskaBlocks ? await matroskaAudio(fh, size, start, h).catch(() => null) : null;
-      return audio ? { ...found, matroskaAudio: audio } : found;
+      const tags = await matroskaTags(fh, size, start, h).catch(() => null);
+      const mirrored = matroskaMirrored(h, start);
+      return { ...found, ...(audio ? { matroskaAudio: audio } : {}), ...(tags?.length ? { matroskaTags: tags } : {}), ...(mirrored.length ? { mirroredTracks: mirrored } : {}) };
     }
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'wvpk') return await wavpack(fh, size, h);
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'OggS') return await ogg(fh, size, start, h, oggPages);
@@ -166,9 +192,20 @@ async function flac(fh: FileHandle, size: number, start: number, h: Buffer): Pro
   const first = await flacHeader(fh, size, start, h);
   if ('truncated' in first) return { ...NONE, flac: first.info, truncated: first.truncated };
   const flacInfo = first.info;
+  const tail = async (h: { info: Structure['flac']; maxBlock: number; audioStart: number }) => {
+    const info = h.info;
+    return info && info.totalSamples > 0 && info.sampleRate > 0 && h.maxBlock > 0 ? await flacCutInAudio(fh, size, h.audioStart, info, h.maxBlock) : null;
+  };
   // further streams after the first (`cat a.flac b.flac`): ffmpeg's parser decodes their frames too, so what decodes is
-  // more than the first STREAMINFO states, and the file's last frames are the last stream's (its STREAMINFO is theirs)
-  const more = await flacStreamsAfter(fh, size, first.audioStart);
+  // more than the first STREAMINFO states, and the file's last frames are the last stream's (its STREAMINFO is theirs).
+  // Looked for (one pass over the file) only where a cheap check doubts the first stream is the whole file: its last
+  // frame (in the last 64 KiB) is not STREAMINFO's final frame, whole — the tail of a joined file is the last
+  // stream's, whose frame numbers start again — or its frames hold more bytes than its samples could uncompressed,
+  // or the frames at a quarter, half and three quarters of its bytes do not follow in sample order (flacInOrder:
+  // streams of one length joined, `cat a.flac a.flac`, whose last frame is the first's final one too)
+  const firstTail = await tail(first);
+  const plausible = firstTail === 'whole' && (first.pcmBytes === null || size - first.audioStart <= first.pcmBytes * 1.05 + 65536) && (await flacInOrder(fh, size, first.audioStart, first.maxBlock));
+  const more = plausible ? [] : await flacStreamsAfter(fh, size, first.audioStart);
   let last = first;
   for (const m of more) {
     const head = await readAt(fh, m.offset, Math.min(size - m.offset, 64 * 1024));
@@ -176,21 +213,25 @@ async function flac(fh: FileHandle, size: number, start: number, h: Buffer): Pro
     if ('truncated' in next) return { ...NONE, flac: flacInfo, truncated: next.truncated, flacStreams: more };
     last = next;
   }
-  const info = last.info;
-  const truncated = info && info.totalSamples > 0 && info.sampleRate > 0 && last.maxBlock > 0 ? await flacCutInAudio(fh, size, last.audioStart, info, last.maxBlock) : null;
-  return { ...NONE, flac: flacInfo, truncated, ...(more.length ? { flacStreams: more } : {}) };
+  const end = last === first ? firstTail : await tail(last);
+  return { ...NONE, flac: flacInfo, truncated: end === 'whole' ? null : end, ...(more.length ? { flacStreams: more } : {}) };
 }
 
 /** One FLAC stream's "fLaC" marker at `start` (`h`: the bytes from there): its STREAMINFO, and where its audio frames begin — or where its metadata is cut. */
-async function flacHeader(fh: FileHandle, size: number, start: number, h: Buffer): Promise<{ info: Structure['flac']; maxBlock: number; audioStart: number } | { info: Structure['flac']; truncated: Truncation }> {
+async function flacHeader(fh: FileHandle, size: number, start: number, h: Buffer): Promise<{ info: Structure['flac']; maxBlock: number; audioStart: number; pcmBytes: number | null } | { info: Structure['flac']; truncated: Truncation }> {
   let info: Structure['flac'] = null;
   let maxBlock = 0;
+  let pcmBytes: number | null = null;
   if (h.length >= 8 + 18 && (h[4] & 0x7f) === 0) {
     const s = 8;
     maxBlock = h.readUInt16BE(s + 2);
     const sampleRate = (h[s + 10] << 12) | (h[s + 11] << 4) | (h[s + 12] >> 4);
     const totalSamples = (h[s + 13] & 0x0f) * 2 ** 32 + h.readUInt32BE(s + 14);
     info = { totalSamples, sampleRate };
+    // STREAMINFO §8.2: 3 bits channels − 1, 5 bits bits-per-sample − 1: the stream's size uncompressed
+    const channels = ((h[s + 12] >> 1) & 7) + 1;
+    const bits = (((h[s + 12] & 1) << 4) | (h[s + 13] >> 4)) + 1;
+    if (totalSamples > 0) pcmBytes = (totalSamples * channels * bits) / 8;
   }
   let pos = start + 4;
   for (let n = 0; n < 1024; n++) {
@@ -207,7 +248,7 @@ async function flacHeader(fh: FileHandle, size: number, start: number, h: Buffer
     pos = end;
     if (last) break;
   }
-  return { info, maxBlock, audioStart: pos };
+  return { info, maxBlock, audioStart: pos, pcmBytes };
 }
 
 /**
@@ -231,6 +272,32 @@ async function flacStreamsAfter(fh: FileHandle, size: number, audioStart: number
     }
   }
   return found;
+}
+
+/**
+ * The FLAC frames found at a quarter, a half and three quarters of the audio bytes (the first frame header in 16 KiB
+ * from there with the first frame's fixed fields and a checking CRC-8, flacFrameSpan) start at increasing samples, as
+ * one stream's frames do; false where one starts before an earlier one (a second stream's frame numbers start again).
+ * Frames not found prove nothing (true). Cost: three 16 KiB reads.
+ */
+async function flacInOrder(fh: FileHandle, size: number, audioStart: number, maxBlock: number): Promise<boolean> {
+  const first = await readAt(fh, audioStart, 16);
+  if (maxBlock <= 0 || flacFrameSpan(first, 0, maxBlock) === null) return true;
+  const same = (b: Buffer, i: number) => b[i + 1] === first[1] && (b[i + 2] & 0x0f) === (first[2] & 0x0f) && (b[i + 3] & 0x0e) === (first[3] & 0x0e);
+  let prev = -1;
+  for (const q of [0.25, 0.5, 0.75]) {
+    const at = audioStart + Math.floor((size - audioStart) * q);
+    const b = await readAt(fh, at, Math.min(16384, size - at));
+    for (let i = b.indexOf(0xff); i >= 0 && i + 6 < b.length; i = b.indexOf(0xff, i + 1)) {
+      if (!same(b, i)) continue;
+      const f = flacFrameSpan(b, i, maxBlock);
+      if (f === null) continue;
+      if (f.start <= prev) return false;
+      prev = f.start;
+      break;
+    }
+  }
+  return true;
 }
 
 /** CRC-8, polynomial x^8 + x^2 + x + 1 (0x07), initial 0: a FLAC frame header's check (RFC 9639 §9.1.8) */
@@ -312,9 +379,9 @@ function flacFrameWhole(b: Buffer, i: number): boolean {
  * the samples from that frame on are missing — or is the final frame but
  * its CRC-16 does not check (flacFrameWhole: cut inside it). Frames carry no length, so
  * the bytes the whole stream would need are not known: declaredBytes is the
- * file's size.
+ * file's size. 'whole': the final frame was found whole; null: no frame found to say.
  */
-async function flacCutInAudio(fh: FileHandle, size: number, audioStart: number, info: { totalSamples: number; sampleRate: number }, maxBlock: number): Promise<Truncation | null> {
+async function flacCutInAudio(fh: FileHandle, size: number, audioStart: number, info: { totalSamples: number; sampleRate: number }, maxBlock: number): Promise<Truncation | 'whole' | null> {
   const from = Math.max(audioStart, size - 65536);
   const t = await readAt(fh, from, size - from);
   // the first frame's fixed fields (blocking strategy, sample rate code, sample size code) recur in every frame:
@@ -327,7 +394,7 @@ async function flacCutInAudio(fh: FileHandle, size: number, audioStart: number, 
     const f = flacFrameSpan(t, i, maxBlock);
     if (f === null || f.end > info.totalSamples) continue;
     // the final frame: whole when its CRC-16 footer checks at the file's end (or before a tag appended after it)
-    if (f.end === info.totalSamples && flacFrameWhole(t, i)) return null;
+    if (f.end === info.totalSamples && flacFrameWhole(t, i)) return 'whole';
     // the file ends inside this frame (or, if it holds it whole, right after it): the frames before it decode
     return {
       container: 'FLAC',
@@ -391,7 +458,8 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
   let exact: Structure['exactFrames'] = null;
   let pcm: { blockAlign: number; sampleRate: number } | null = null;
   let ds64Data = -1;
-  const base = (): Structure => ({ ...NONE, ...(unpadded ? { unpaddedChunk: unpadded } : {}), ...(exact ? { exactFrames: exact } : {}) });
+  const texts: NonNullable<Structure['aiffText']> = [];
+  const base = (): Structure => ({ ...NONE, ...(unpadded ? { unpaddedChunk: unpadded } : {}), ...(exact ? { exactFrames: exact } : {}), ...(texts.length ? { aiffText: texts } : {}) });
   const v1 = size >= 128 && (await readAt(fh, size - 128, 3)).toString('latin1') === 'TAG' ? 128 : 0;
   const end0 = size - v1;
   for (let n = 0; n < 4096 && pos + 8 <= end0; n++) {
@@ -428,6 +496,16 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
       // PCM or IEEE float (plain or extensible): one frame is nBlockAlign bytes
       pcm = sub === 1 || sub === 3 ? { blockAlign: f.readUInt16LE(12), sampleRate: f.readUInt32LE(4) } : null;
     }
+    if (container === 'AIFF' && /^(NAME|AUTH|ANNO|\(c\) |COMT)$/.test(id) && len > 0 && len <= 1 << 16) {
+      const body = await readAt(fh, pos + 8, len);
+      if (id !== 'COMT') texts.push({ id: id as 'NAME', ...aiffText(body) });
+      // COMT: numComments, then per comment timeStamp (4), marker (2), count (2), text padded to an even length (AIFF 1.3 §12)
+      else for (let k = 0, q = 2; k < body.readUInt16BE(0) && q + 8 <= body.length; k++) {
+        const count = body.readUInt16BE(q + 6);
+        texts.push({ id: 'COMT', ...aiffText(body.subarray(q + 8, Math.min(body.length, q + 8 + count))) });
+        q += 8 + count + (count & 1);
+      }
+    }
     if (isAudio) {
       audioChunk = id;
       audioChunkBytes = len;
@@ -440,6 +518,41 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
   }
   if (pos < end0 && end0 - pos >= 8 && audioChunk) return { ...base(), trailing: { offset: pos, bytes: end0 - pos, audioChunk, audioChunkBytes } };
   return base();
+}
+
+/**
+ * The text of an AIFF text chunk, whose character set the format does not name (AIFF 1.3 says ASCII): the bytes as
+ * UTF-8 where they are valid UTF-8 (ffmpeg writes its tags so; 8-bit text seldom is: "Café" in Mac OS Roman is
+ * 43 61 66 8E, an invalid sequence). Else 8-bit text, read as Mac OS Roman (the Mac programs that wrote AIFF: Logic,
+ * iTunes, Peak) or Windows-1252 (Windows programs; Latin-1 for letters), whichever reads more of its high bytes as
+ * letters where letters belong — a lower-case letter, or a capital at a word's start: "Caf\x8E" is "Café" in Mac OS
+ * Roman and "CafŽ" in Windows-1252; "Caf\xE9" is "Café" in Windows-1252 and "CafÈ" in Mac OS Roman. A tie (no
+ * letters either way) is Mac OS Roman, AIFF's home. Trailing NULs and spaces are dropped. A guess only where the bytes
+ * are 8-bit and not UTF-8; `charset` says which reading was taken.
+ */
+export function aiffText(bytes: Uint8Array): { text: string; charset: 'UTF-8' | 'ASCII' | 'Mac OS Roman' | 'Windows-1252' } {
+  let end = bytes.length;
+  while (end > 0 && (bytes[end - 1] === 0 || bytes[end - 1] === 0x20)) end--;
+  const b = bytes.subarray(0, end);
+  if (b.every((x) => x < 0x80)) return { text: Buffer.from(b).toString('latin1'), charset: 'ASCII' };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(b), charset: 'UTF-8' };
+  } catch {
+    // every byte is one character in both: score the high bytes' characters in their places
+    const score = (text: string): number => {
+      let n = 0;
+      for (let i = 0; i < b.length; i++) {
+        if (b[i] < 0x80) continue;
+        const c = text[i];
+        const before = i > 0 ? text[i - 1] : ' ';
+        if (/\p{Ll}/u.test(c) || (/\p{Lu}/u.test(c) && !/\p{L}/u.test(before))) n++;
+      }
+      return n;
+    };
+    const mac = new TextDecoder('macintosh').decode(b);
+    const win = decodeCp1252(b);
+    return score(win) > score(mac) ? { text: win, charset: 'Windows-1252' } : { text: mac, charset: 'Mac OS Roman' };
+  }
 }
 
 /**
@@ -491,7 +604,83 @@ async function mp4(fh: FileHandle, size: number, start: number): Promise<Structu
   }
   if (!moov && pos >= size) return { ...NONE, truncated: { container: 'MP4', inside: 'its last box, with no index (moov box) at all', sizeBytes: size, declaredBytes: size, noIndex: true } };
   const mirrored = moovBox ? await mp4Mirrored(fh, moovBox).catch(() => []) : [];
-  return mirrored.length ? { ...NONE, mirroredTracks: mirrored } : NONE;
+  const audio = moovBox ? await mp4Audio(fh, moovBox).catch(() => null) : null;
+  return { ...NONE, ...(mirrored.length ? { mirroredTracks: mirrored } : {}), ...(audio ? { mp4Audio: audio } : {}) };
+}
+
+/**
+ * Structure.mp4Audio: the one audio track's (hdlr "soun") media timescale (mdhd), the sum of its sample durations
+ * (stts, ISO/IEC 14496-12 §8.6.1.2) and its edit list's media_time (elst §8.6.6: one edit, or an empty edit then
+ * one; its media_time in the media timescale). null where the file has video, more or less than one audio track,
+ * an edit list of another shape (several edits, a dwell), or fragments (moof: the sample table is not all).
+ */
+async function mp4Audio(fh: FileHandle, moov: { at: number; end: number }): Promise<Structure['mp4Audio']> {
+  const top = await mp4Children(fh, moov.at, moov.end);
+  if (top.some((x) => x.type === 'mvex')) return null;
+  let found: { tableSec: number; skipSec: number; source: string } | null = null;
+  for (const trak of top.filter((x) => x.type === 'trak')) {
+    const kids = await mp4Children(fh, trak.at, trak.end);
+    const mdia = kids.find((x) => x.type === 'mdia');
+    if (!mdia) continue;
+    const mk = await mp4Children(fh, mdia.at, mdia.end);
+    const hdlr = mk.find((x) => x.type === 'hdlr');
+    const handler = hdlr ? (await readAt(fh, hdlr.at + 8, 4)).toString('latin1') : '';
+    if (handler === 'vide') return null;
+    if (handler !== 'soun') continue;
+    if (found) return null; // a second audio track
+    const mdhd = mk.find((x) => x.type === 'mdhd');
+    const minf = mk.find((x) => x.type === 'minf');
+    if (!mdhd || !minf) return null;
+    const h = await readAt(fh, mdhd.at, 32);
+    const scale = h[0] === 1 ? h.readUInt32BE(20) : h.readUInt32BE(12);
+    const stbl = (await mp4Children(fh, minf.at, minf.end)).find((x) => x.type === 'stbl');
+    const stts = stbl ? (await mp4Children(fh, stbl.at, stbl.end)).find((x) => x.type === 'stts') : undefined;
+    if (!scale || !stts || stts.end - stts.at > 16 << 20) return null;
+    const t = await readAt(fh, stts.at, stts.end - stts.at);
+    const entries = t.readUInt32BE(4);
+    if (8 + entries * 8 > t.length) return null;
+    let ticks = 0;
+    let packets = 0;
+    let frame = 0;
+    for (let k = 0; k < entries; k++) {
+      const count = t.readUInt32BE(8 + k * 8);
+      const delta = t.readUInt32BE(12 + k * 8);
+      ticks += count * delta;
+      packets += count;
+      if (k === 0) frame = delta;
+    }
+    // AAC (stsd "mp4a", esds objectTypeIndication 0x40: MPEG-4 audio): every packet decodes to a whole frame, the
+    // last one too (the muxer's shorter last stts delta is the encoder's end padding, which ffmpeg 5.1 outputs)
+    const stsd = stbl ? (await mp4Children(fh, stbl.at, stbl.end)).find((x) => x.type === 'stsd') : undefined;
+    const entry = stsd ? await readAt(fh, stsd.at, Math.min(stsd.end - stsd.at, 256)) : null;
+    const esds = entry && entry.toString('latin1', 12, 16) === 'mp4a' ? entry.indexOf('esds', 16, 'latin1') : -1;
+    // esds (ISO/IEC 14496-1 §7.2.6): the ES_Descriptor (tag 3: size, ES_ID, flags), then its DecoderConfigDescriptor
+    // (tag 4: size, objectTypeIndication); each size 1–4 bytes of 7 bits, the high bit "more follows"
+    const descSize = (i: number): number => { let k = i; while (k < i + 4 && entry![k] & 0x80) k++; return k + 1; };
+    let q = esds > 0 && entry![esds + 8] === 3 ? descSize(esds + 9) : -1;
+    if (q > 0) q += 3 + (entry![q + 2] & 0x80 ? 2 : 0) + (entry![q + 2] & 0x20 ? 2 : 0); // ES_ID, flags, dependsOn_ES_ID, OCR_ES_Id
+    const aac = q > 0 && entry![q] === 4 && entry![descSize(q + 1)] === 0x40;
+    if (aac && frame > 0 && entries > 0) ticks = packets * frame;
+    let skip = 0;
+    const edts = kids.find((x) => x.type === 'edts');
+    const elst = edts ? (await mp4Children(fh, edts.at, edts.end)).find((x) => x.type === 'elst') : undefined;
+    if (elst) {
+      const e = await readAt(fh, elst.at, Math.min(elst.end - elst.at, 8 + 3 * 20));
+      const v1 = e[0] === 1;
+      const n = e.readUInt32BE(4);
+      const size = v1 ? 20 : 12;
+      const edits = [];
+      for (let k = 0; k < n && 8 + (k + 1) * size <= e.length; k++) {
+        const o = 8 + k * size;
+        edits.push({ mediaTime: v1 ? Number(e.readBigInt64BE(o + 8)) : e.readInt32BE(o + 4), rate: e.readInt16BE(o + (v1 ? 16 : 8)) });
+      }
+      const real = edits.filter((x) => x.mediaTime !== -1);
+      if (edits.length !== n || real.length !== 1 || real[0].rate !== 1 || (edits.length === 2 && edits[0].mediaTime !== -1)) return null;
+      skip = real[0].mediaTime;
+    }
+    found = { tableSec: ticks / scale, skipSec: skip / scale, source: elst ? "the sample table less the edit list's start" : 'the sample table' };
+  }
+  return found;
 }
 
 /** the child boxes of an MP4 box body [at, end): type, body start and end (headers read one by one) */
@@ -992,6 +1181,120 @@ function mpegFrameSamples(h: Uint8Array): number {
  * blocks of a codec counted by its packets, or a block whose duration nothing states.
  */
 /** one audio track, no video: the block walk gives what decodes */
+/**
+ * The Matroska video tracks (0-based in Tracks order: ffmpeg's stream index) whose Projection (RFC 9559 §5.1.4.1.28.41)
+ * mirrors the picture: ffmpeg 5.1 (matroskadec.c mkv_create_display_matrix) turns a rectangular projection's pose
+ * into a display matrix — ProjectionPoseYaw ±180 with pitch 0 is a horizontal flip before ProjectionPoseRoll's
+ * rotation (as mkvmerge --projection-pose-yaw 180 writes a flipped clip) — and applies it when decoding, while it
+ * states only "rotation of …". Read from the file's first 64 KiB (`h`, where Tracks is); [] when not there.
+ */
+function matroskaMirrored(h: Buffer, start: number): number[] {
+  if (start !== 0) return [];
+  const [hdrLen, l1] = vint(h, 4);
+  const segAt = 4 + l1 + hdrLen;
+  const [, l2] = vint(h, segAt + 4);
+  const float = (at: number, len: number) => (len === 4 ? h.readFloatBE(at) : len === 8 ? h.readDoubleBE(at) : 0);
+  const out: number[] = [];
+  for (const el of ebmlChildren(h, segAt + 4 + l2, h.length)) {
+    if (el.id !== MKV.tracks) continue;
+    ebmlChildren(h, el.at, el.at + el.len).filter((t) => t.id === MKV.trackEntry).forEach((t, i) => {
+      const video = ebmlChildren(h, t.at, t.at + t.len).find((k) => k.id === 0xe0);
+      const proj = video ? ebmlChildren(h, video.at, video.at + video.len).find((k) => k.id === 0x7670) : undefined;
+      if (!proj) return;
+      const kids = ebmlChildren(h, proj.at, proj.at + proj.len);
+      const type = kids.find((k) => k.id === 0x7671);
+      const value = (id: number) => { const k = kids.find((x) => x.id === id); return k ? float(k.at, k.len) : 0; };
+      if ((type && ebmlUint(h, type.at, type.len) !== 0) || value(0x7674) !== 0 || Number.isNaN(value(0x7675))) return;
+      if (Math.abs(value(0x7673)) === 180) out.push(i);
+    });
+  }
+  return out;
+}
+
+/** Matroska TargetType words (RFC 9559 §5.1.8.1.1.2) and their TargetTypeValue, for a Targets that states only the word */
+const TARGET_WORDS: Record<string, number> = { COLLECTION: 70, EDITION: 60, ISSUE: 60, VOLUME: 60, OPUS: 60, SEASON: 60, SEQUEL: 60, ALBUM: 50, OPERA: 50, CONCERT: 50, MOVIE: 50, EPISODE: 50, PART: 40, SESSION: 40, TRACK: 30, SONG: 30, CHAPTER: 30, SUBTRACK: 20, MOVEMENT: 20, SCENE: 20, SHOT: 10 };
+
+/**
+ * The Segment's Tags elements (Structure.matroskaTags): found by the SeekHead entries for Tags (0x1254C367) in the
+ * first level-1 elements, or else by walking the level-1 elements' headers (at most 4096; a Cluster's size skips it).
+ * A Tags element over 16 MiB (a cover in a binary tag) is not read. Cost: the first 64 KiB (already read) and one read
+ * per Tags element. null where the file has no Tags element, or its Segment is of unknown size and has no SeekHead.
+ */
+async function matroskaTags(fh: FileHandle, size: number, start: number, h: Buffer): Promise<Structure['matroskaTags'] | null> {
+  const TAGS = 0x1254c367;
+  const [hdrLen, l1] = vint(h, 4);
+  const segAt = 4 + l1 + hdrLen;
+  const [segLen, l2] = vint(h, segAt + 4);
+  const bodyAt = start + segAt + 4 + l2;
+  const segEnd = segLen < 0 ? size : Math.min(size, bodyAt + segLen);
+  const places = new Set<number>();
+  let seekHeads = 0;
+  // the SeekHead(s) and Tags among the level-1 elements in the head (RFC 9559 §6.2: SeekPosition is from the Segment's body)
+  for (let p = bodyAt - start; p + 2 < h.length; ) {
+    const [id, il] = ebmlId(h, p);
+    if (id < 0) break;
+    const [len, sl] = vint(h, p + il);
+    if (sl === 0 || len < 0) break;
+    const at = p + il + sl;
+    if (id === TAGS) places.add(start + p);
+    if (id === 0x114d9b74 && at + len <= h.length) {
+      seekHeads++;
+      for (const seek of ebmlChildren(h, at, at + len)) {
+        if (seek.id !== 0x4dbb) continue;
+        const kids = ebmlChildren(h, seek.at, seek.at + seek.len);
+        const sid = kids.find((k) => k.id === 0x53ab);
+        const pos = kids.find((k) => k.id === 0x53ac);
+        if (sid && pos && ebmlUint(h, sid.at, sid.len) === TAGS) places.add(bodyAt + ebmlUint(h, pos.at, pos.len));
+      }
+    }
+    if (id === MKV.cluster) break;
+    p = at + len;
+  }
+  if (!places.size && !seekHeads && segLen >= 0) {
+    for (let p = bodyAt, n = 0; p + 2 <= segEnd && n < 4096; n++) {
+      const b = await readAt(fh, p, 12);
+      const [id, il] = ebmlId(b, 0);
+      const [len, sl] = id < 0 ? [-1, 0] : vint(b, il);
+      if (sl === 0 || len < 0) break;
+      if (id === TAGS) places.add(p);
+      p += il + sl + len;
+    }
+  }
+  const out: NonNullable<Structure['matroskaTags']> = [];
+  for (const place of places) {
+    const b0 = await readAt(fh, place, 12);
+    const [id, il] = ebmlId(b0, 0);
+    const [len, sl] = vint(b0, il);
+    if (id !== TAGS || sl === 0 || len < 0 || len > 16 << 20 || place + il + sl + len > segEnd) continue;
+    const b = await readAt(fh, place + il + sl, len);
+    for (const tag of ebmlChildren(b, 0, b.length)) {
+      if (tag.id !== 0x7373) continue;
+      let level: number | null = null;
+      let word: string | null = null;
+      let aimed = false;
+      const simple: Array<{ name: string; value: string }> = [];
+      for (const k of ebmlChildren(b, tag.at, tag.at + tag.len)) {
+        if (k.id === 0x63c0) {
+          for (const t of ebmlChildren(b, k.at, k.at + k.len)) {
+            if (t.id === 0x68ca) level = ebmlUint(b, t.at, t.len);
+            else if (t.id === 0x63ca) word = b.toString('latin1', t.at, t.at + t.len).replace(/\0+$/, '').trim().toUpperCase();
+            // TagTrackUID, TagEditionUID, TagChapterUID, TagAttachmentUID: 0 means "all", anything else one element
+            else if ([0x63c5, 0x63c9, 0x63c4, 0x63c6].includes(t.id) && ebmlUint(b, t.at, t.len) !== 0) aimed = true;
+          }
+        } else if (k.id === 0x67c8) {
+          const kids = ebmlChildren(b, k.at, k.at + k.len);
+          const name = kids.find((x) => x.id === 0x45a3);
+          const str = kids.find((x) => x.id === 0x4487);
+          if (name && str) simple.push({ name: b.toString('utf8', name.at, name.at + name.len).replace(/\0+$/, '').toUpperCase(), value: b.toString('utf8', str.at, str.at + str.len).replace(/\0+$/, '') });
+        }
+      }
+      if (aimed || !simple.length) continue;
+      out.push({ level: level ?? (word !== null ? (TARGET_WORDS[word] ?? null) : null), simple });
+    }
+  }
+  return out.length ? out : null;
+}
+
 const walkWorth = (tracks: Array<{ type: number }>): boolean => tracks.filter((t) => t.type === 2).length === 1 && !tracks.some((t) => t.type === 1);
 
 async function matroskaAudio(fh: FileHandle, size: number, start: number, h: Buffer): Promise<Structure['matroskaAudio']> {

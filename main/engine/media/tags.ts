@@ -29,7 +29,7 @@ import { parseBuffer, parseFile, parseFromTokenizer, type IAudioMetadata } from 
 import * as strtok3 from 'strtok3';
 import type { Tags } from '@contract';
 import { decodeCp1252 } from './cp1252';
-import { id3v2Length } from './demuxer';
+import { id3v2Length, mpegFrameLength } from './demuxer';
 import { audioStreamCounts, damageIn, ffmpegPath, runFfmpeg } from './ffmpeg';
 import { oggFlacPictures } from './ogg-flac';
 import { paddedWavTags } from './riff';
@@ -69,9 +69,11 @@ const HEAD = 4100;
  * An ID3v2.2/2.3 tag unsynchronised as a whole is read from its repaired
  * bytes, and compressed ID3v2.3/2.4 frames inflated (repairedId3); `repaired` then holds
  * the warning that says so (unsynchronisation only: a compressed frame is no fault).
+ * `appendedBytes`: the size of an ID3v2 tag appended after the audio (appendedId3), which ffmpeg's MP3 parser hands
+ * on as packets (its byte count includes it).
  * Never throws: `error` holds music-metadata's message when it gave up.
  */
-export async function readTagsByContent(fh: FileHandle, path: string, size: number): Promise<{ meta: IAudioMetadata | null; error?: string; repaired?: string }> {
+export async function readTagsByContent(fh: FileHandle, path: string, size: number): Promise<{ meta: IAudioMetadata | null; error?: string; repaired?: string; appendedBytes?: number }> {
   const opts = { duration: false, skipCovers: false };
   try {
     const head = Buffer.alloc(Math.min(HEAD, size));
@@ -150,7 +152,7 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
           if (!empty(v) && empty(had[k])) had[k] = v;
         }
         const how = appended.version === 4 ? 'found by its footer' : `found by its header; ${version} has no footer, and its place is the file's start`;
-        return { meta, repaired: `The ${version} tag is appended at the end of the file (after the audio, ${how}), where ffmpeg and music-metadata do not look; its tags were read from there.` };
+        return { meta, appendedBytes: appended.tag.length, repaired: `The ${version} tag is appended at the end of the file (after the audio, ${how}), where ffmpeg and music-metadata do not look; its tags were read from there.` };
       }
     }
     return { meta };
@@ -190,7 +192,7 @@ async function lateId3(fh: FileHandle, head: Buffer, meta: IAudioMetadata): Prom
   return null;
 }
 
-/** how far from the file's end a footer-less ID3v2.2/2.3 tag appended after the audio is looked for (its header): a tag with a larger picture is not found */
+/** the window (bytes) in which a footer-less ID3v2.2/2.3 tag appended after the audio is looked for (its header), window by window from the end */
 const APPENDED_SCAN = 256 << 10;
 
 /**
@@ -198,7 +200,8 @@ const APPENDED_SCAN = 256 << 10;
  * bytes (header, frames, any footer), or null when the file has none. An
  * ID3v2.4 tag is found by its footer ("3DI", ID3v2.4 §3.4/§5, so a reader can
  * find it from the end); an ID3v2.2/2.3 tag has no footer, so its header is
- * looked for in the file's last 256 KiB (APPENDED_SCAN; MPEG audio only, `mpeg`): "ID3", version 2–4, a
+ * looked for from the end backwards, 256 KiB at a time, back to the audio's last frames (APPENDED_SCAN; MPEG
+ * audio only, `mpeg`): "ID3", version 2–4, a
  * syncsafe size, and the tag ending exactly where the file does — or where
  * an ID3v1 tag (the last 128 bytes) or an APEv2 tag (its footer) after it
  * begins. A tag at the file's start is not one.
@@ -233,18 +236,40 @@ async function appendedId3(fh: FileHandle, head: Buffer, size: number, mpeg: boo
     await fh.read(tag, 0, tag.length, start);
     return tag.toString('latin1', 0, 3) === 'ID3' && tag[3] === 4 ? { tag, version: 4 } : null;
   }
-  const from = Math.max(startTag, size - APPENDED_SCAN);
-  if (!mpeg || size - from < 10) return null;
-  const tail = Buffer.alloc(size - from);
-  await fh.read(tail, 0, tail.length, from);
-  for (let at = tail.lastIndexOf('ID3', tail.length - 10, 'latin1'); at >= 0; at = at > 0 ? tail.lastIndexOf('ID3', at - 1, 'latin1') : -1) {
-    const h = tail.subarray(at, at + 10);
-    if (h[3] < 2 || h[3] > 3 || h[4] === 0xff || (h[6] | h[7] | h[8] | h[9]) & 0x80) continue;
-    const len = id3v2Length(h);
-    if (!len || !ends.includes(from + at + len)) continue;
-    return { tag: Buffer.from(tail.subarray(at, at + len)), version: h[3] };
+  if (!mpeg) return null;
+  // windows of APPENDED_SCAN bytes from the end backwards (each overlapping the next by a header's 10 bytes), until
+  // a header whose stated size ends the tag where one may end; a window holding MPEG audio frames is the last one
+  // looked at (the tag follows the audio), so a file without such a tag costs one window, and a tag of any size
+  // (a picture of megabytes) is found by its header
+  let hi = size;
+  let from = Math.max(startTag, size - APPENDED_SCAN);
+  if (size - from < 10) return null;
+  for (;;) {
+    const tail = Buffer.alloc(Math.min(size, hi + 10) - from);
+    await fh.read(tail, 0, tail.length, from);
+    for (let at = tail.lastIndexOf('ID3', tail.length - 10, 'latin1'); at >= 0; at = at > 0 ? tail.lastIndexOf('ID3', at - 1, 'latin1') : -1) {
+      const h = tail.subarray(at, at + 10);
+      if (h[3] < 2 || h[3] > 3 || h[4] === 0xff || (h[6] | h[7] | h[8] | h[9]) & 0x80) continue;
+      const len = id3v2Length(h);
+      if (!len || !ends.includes(from + at + len)) continue;
+      const tag = Buffer.alloc(len);
+      await fh.read(tag, 0, len, from + at);
+      return { tag, version: h[3] };
+    }
+    if (from <= startTag || size - from >= 256 << 20 || mpegAudioIn(tail)) return null;
+    hi = from;
+    from = Math.max(startTag, from - APPENDED_SCAN);
   }
-  return null;
+}
+
+/** `b` holds MPEG audio: three frame headers in a row, each where the one before ends (demuxer.ts mpegFrameLength) */
+function mpegAudioIn(b: Buffer): boolean {
+  for (let i = b.indexOf(0xff); i >= 0 && i + 4 <= b.length; i = b.indexOf(0xff, i + 1)) {
+    const a = mpegFrameLength(b, i);
+    const c = a ? mpegFrameLength(b, i + a) : 0;
+    if (a && c && mpegFrameLength(b, i + a + c)) return true;
+  }
+  return false;
 }
 
 /** undo ID3v2 unsynchronisation (ID3v2.3 §5, ID3v2.4 §6.1): every 0xFF 0x00 → 0xFF */
@@ -1057,7 +1082,7 @@ export function audioBitrateKbps(x: {
 }
 
 /**
- * Audio (no video) whose container states no count of its samples, and
+ * Audio whose container states no count of its samples, and
  * whose every packet decodes whole — ffmpeg 5.1 trims no priming there — so
  * the packets' span (measureAudioStream: a packet read, no decode) is what
  * decodes, to the sample: the probe states it, as the library's decode does.
@@ -1065,13 +1090,18 @@ export function audioBitrateKbps(x: {
  * last PTS printed to 10 ms: 19.95 s for 20.04 s of AAC in TS; 5.85 s for
  * 6.034 s of MP3 in PS, 6.01 for 6.008 of MP2), and MPEG audio (MP1/MP2/MP3)
  * in WAV (its Duration is the data chunk over the fmt byte rate: 6.03 for
- * 6.034 decoded). Pure.
+ * 6.034 decoded). MPEG-TS and MPEG-PS with video too (a DVD VOB, a broadcast
+ * recording): ffmpeg's Duration is the same estimate over every stream's PTS
+ * (6.01 for 6.008 s of MP2 beside MPEG-2 video; 5.98 in another file), and
+ * the studio's length of a video is its audio's, what the library decodes —
+ * one figure in the probe and the library. Pure.
  */
 export function packetsAreDuration(ff: Pick<FfmpegStated, 'container' | 'streams'>): boolean {
   const audio = ff.streams.find((s) => s.type === 'audio');
-  if (!audio || ff.streams.some((s) => s.type === 'video' && !s.attachedPic)) return false;
+  if (!audio) return false;
   const c = ff.container.split(',');
-  return c[0] === 'mpegts' || c[0] === 'mpeg' || (c.includes('wav') && /^mp[123]/.test(audio.codec ?? ''));
+  if (c[0] === 'mpegts' || c[0] === 'mpeg') return true;
+  return !ff.streams.some((s) => s.type === 'video' && !s.attachedPic) && c.includes('wav') && /^mp[123]/.test(audio.codec ?? '');
 }
 
 /**
@@ -1163,6 +1193,8 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   mmError?: string;
   /** readTagsByContent's `repaired`: music-metadata's tags were read from repaired bytes (trusted over ffmpeg's), and this warning says so */
   mmRepaired?: string;
+  /** readTagsByContent's `appendedBytes`: an ID3v2 tag after the audio, whose bytes ffmpeg's packet count includes */
+  mmAppendedBytes?: number;
   /** `damage`: ffmpeg's sign that the file is damaged or truncated (ffmpeg.ts damageIn), null when it read cleanly */
   measured?: { durationSec: number; audioBytes?: number | null; damage?: string | null } | null;
   /** what the file's own structure says (structure.ts readStructure): truncation, trailing data, gapless length */
@@ -1186,10 +1218,14 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // tags
   const ffTags = tagsOfFfmpeg(ff.metadata);
   if (input.mmRepaired) warnings.push(input.mmRepaired);
-  const tags = input.mmRepaired ? { ...ffTags, ...tagsOf(mm) } : mergeTags(tagsOf(mm), ffTags, warnings);
+  // an AIFF's ID3 chunk comes first (TAG_ORDER: Unicode, every field); its text chunks give the rest
+  const mmTags = tagsOf(mm);
+  const aiff = aiffTags(structure, warnings, mm && id3Version(mm) ? mmTags : {});
+  const tags = input.mmRepaired ? { ...ffTags, ...mmTags } : mergeTags({ ...mmTags, ...aiff }, ffTags, warnings);
   // an ID3v1 tag music-metadata did not read (after a WavPack's APEv2 tag): its fields join the conflict check
   const v1 = structure?.id3v1;
   const mmAll = mm && v1 && !mm.native?.ID3v1 ? ({ ...mm, native: { ...mm.native, ID3v1: Object.entries(v1).filter(([, v]) => v).map(([id, value]) => ({ id, value })) } } as IAudioMetadata) : mm;
+  matroskaLevels(tags, structure, ff.streams.some((s) => s.type === 'video' && !s.attachedPic));
   tagConflicts(mmAll, ff.container, tags, warnings);
   // music-metadata knows no parser for the format (.au, .tta, .dts, .ac3/.eac3, MPEG-TS, CAF …): ffmpeg's tags, if any,
   // are the only reading there is, with nothing to disagree with — no finding about the file, so no warning
@@ -1236,14 +1272,17 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const exactSec = structure?.exactFrames ? structure.exactFrames.frames / structure.exactFrames.sampleRate : null;
   const mkvSec = structure?.matroskaAudio?.sec ?? null;
   const wmaSec = wmaDecodedSec(ff, mm);
-  const stated = chainSec ?? oneLink ?? gapless ?? cafSec ?? exactSec ?? mkvSec ?? wmaSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) && mm.format.duration > 0 ? mm.format.duration : null)));
+  const mp4Sec = mp4DecodedSec(structure, smpb);
+  const stated = chainSec ?? oneLink ?? mp4Sec ?? gapless ?? cafSec ?? exactSec ?? mkvSec ?? wmaSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) && mm.format.duration > 0 ? mm.format.duration : null)));
   // (music-metadata's 0 is no statement: a WavPack written to a pipe states its sample count as unknown, and ffmpeg none)
   let durationSec: number | null = stated;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
   const why = ff.container.split(',').includes('mp3') ? ' (no Xing/Info/VBRI header)' : '';
   let durationEstimated = Boolean(ff.durationEstimated) && exactSec === null;
   if (measured && measured.durationSec > 0) {
-    const far = stated !== null && Math.abs(measured.durationSec - stated) > Math.max(0.5, 0.02 * measured.durationSec);
+    // the length the file's header states: an MP4's mvhd/mdhd (ffmpeg's Duration) where its sample table (mp4Sec) is the stated length
+    const header = mp4Sec !== null && ff.durationSec !== null ? ff.durationSec : stated;
+    const far = header !== null && Math.abs(measured.durationSec - header) > Math.max(0.5, 0.02 * measured.durationSec);
     if (stated === null || durationEstimated || (packetsAreDuration(ff) && !structure?.truncated)) durationSec = measured.durationSec;
     if (stated === null)
       warnings.push(
@@ -1265,23 +1304,25 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     } else if (far && !(structure?.truncated && !measured.damage && !durationEstimated)) {
       warnings.push(
         durationEstimated
-          ? `The file states no exact duration${why}: ffmpeg estimated ${fmtTime(stated!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
+          ? `The file states no exact duration${why}: ffmpeg estimated ${fmtTime(header!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
           : measured.damage
-            ? `The file appears truncated or damaged: its header states ${fmtTime(stated!)}, but its audio ends at ${fmtTime(ends)} (ffmpeg: ${measured.damage})${structure?.truncated ? `; ${truncationText(structure.truncated)}` : ''}; shown: what the file holds.`
-            : `The file's header states ${fmtTime(stated!)}, but its audio, read to the end without errors, lasts ${fmtTime(measured.durationSec)}; the header is wrong; shown: what the file holds.`,
+            ? `The file appears truncated or damaged: its header states ${fmtTime(header!)}, but its audio ends at ${fmtTime(ends)} (ffmpeg: ${measured.damage})${structure?.truncated ? `; ${truncationText(structure.truncated)}` : ''}; shown: what the file holds.`
+            : `The file's header states ${fmtTime(header!)}, but its audio, read to the end without errors, lasts ${fmtTime(measured.durationSec)}; the header is wrong; shown: what the file holds.`,
       );
     }
     if (structure?.truncated && !(far && measured.damage))
-      warnings.push(`The file appears truncated or damaged: ${truncationText(structure.truncated)}${far && !durationEstimated && decodable === undefined ? `; its header states ${fmtTime(stated!)}` : ''}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
+      warnings.push(`The file appears truncated or damaged: ${truncationText(structure.truncated)}${far && !durationEstimated && decodable === undefined ? `; its header states ${fmtTime(header!)}` : ''}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
     durationEstimated = false;
   }
   // iTunSMPB with this audio's count but a priming the encoder did not use (Apple's 2112 on ffmpeg's AAC, which primes
   // 1024): ffmpeg skips the tag's priming (libavformat/mov.c reads it), so real audio is cut and less decodes than the
   // tag counts — what decodes is shown (the decode's count: the library's decode, the probe's decodedCount)
-  if (smpb && !smpb.stale && measured && measured.durationSec > 0 && measured.durationSec < smpb.sec - 1 / smpb.rate) {
-    durationSec = measured.durationSec;
-    const cut = Math.round((smpb.sec - measured.durationSec) * smpb.rate);
-    warnings.push(`The iTunSMPB tag's priming (${smpb.priming} samples) is more than this audio's encoder put in: the tag states ${durationShown(smpb.sec).toFixed(3)} s of audio, but ffmpeg skips the tag's ${smpb.priming} priming samples and ${cut} samples of real audio with them; shown: what decodes, ${durationShown(measured.durationSec).toFixed(3)} s.`);
+  // (what decodes: the sample table's count less the tag's priming (mp4DecodedSec), else the decode's count)
+  const smpbDecodes = mp4Sec ?? (measured && measured.durationSec > 0 ? measured.durationSec : null);
+  if (smpb && !smpb.stale && smpbDecodes !== null && smpbDecodes < smpb.sec - 1 / smpb.rate) {
+    durationSec = smpbDecodes;
+    const cut = Math.round((smpb.sec - smpbDecodes) * smpb.rate);
+    warnings.push(`The iTunSMPB tag's priming (${smpb.priming} samples) is more than this audio's encoder put in: the tag states ${durationShown(smpb.sec).toFixed(3)} s of audio, but ffmpeg skips the tag's ${smpb.priming} priming samples and ${cut} samples of real audio with them; shown: what decodes, ${durationShown(smpbDecodes).toFixed(3)} s.`);
   }
   if (!(measured && measured.durationSec > 0) && durationEstimated && stated !== null) {
     warnings.push(`The duration ${fmtTime(stated)} is an estimate from the first frames' bitrate${why ? ` ${why.trim()}` : ''}; it may be far off.`);
@@ -1289,7 +1330,9 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // bitrate of the audio alone
   const audio = ff.streams.find((s) => s.type === 'audio');
   const covers = (mm?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
-  const packetBytes = structure?.oggAudioBytes ?? measured?.audioBytes ?? null;
+  // an ID3v2 tag after an MP3's audio: ffmpeg's parser reads its bytes as packets (the decoder drops them)
+  const tagInPackets = measured?.audioBytes && input.mmAppendedBytes && measured.audioBytes > input.mmAppendedBytes ? input.mmAppendedBytes : 0;
+  const packetBytes = structure?.oggAudioBytes ?? (measured?.audioBytes ? measured.audioBytes - tagInPackets : null);
   const bitrateKbps = audioBitrateKbps({ ff, mm, sizeBytes: input.sizeBytes, coverBytes: covers, durationSec, durationEstimated, packetBytes });
   /** the audio stream's stated rate is no count of its packets (ALAC in CAF: ffmpeg states 16 bits × channels × rate / 4), so its line is settled too */
   const statedWrong = Boolean(packetBytes && durationSec && durationSec > 0 && audio?.bitrateKbps && !ff.durationEstimated && statedOff(audio.bitrateKbps, packetBytes, durationSec));
@@ -1316,6 +1359,89 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     return bitrateKbps !== undefined && s.bitrateKbps !== bitrateKbps && (ff.durationEstimated || statedWrong || s.bitrateKbps === undefined) ? ({ ...own, bitrateKbps } as S) : own;
   });
   return { durationSec, durationEstimated, bitrateKbps, tags, warnings, streams };
+}
+
+/**
+ * The tags of an AIFF file's own text chunks (structure.aiffText, each decoded as UTF-8 where it is valid UTF-8,
+ * else as Mac OS Roman or Windows-1252): title NAME, artist AUTH, comment the COMT chunk's comments then the ANNO chunks' text
+ * ("; "-joined, each once). music-metadata reads these chunks as ASCII (the high bit stripped: "SE\x13ur") and not
+ * COMT at all, and ffmpeg passes their bytes on as UTF-8 (Mac OS Roman's "é" becomes U+FFFD). A warning names the
+ * fields read as 8-bit text, and as which (aiffText: Mac OS Roman or Windows-1252, a guess from the bytes). Fields the file's ID3 chunk holds (`id3`: its tags, which
+ * come first) are left to it. Empty without such chunks.
+ */
+export function aiffTags(structure: Structure | null, warnings: string[], id3: Tags = {}): Tags {
+  const texts = (structure?.aiffText ?? []).filter((t) => t.text.trim() !== '');
+  const t: Tags = {};
+  const first = (id: string) => texts.find((x) => x.id === id);
+  const name = id3.title === undefined ? first('NAME') : undefined;
+  const auth = id3.artist === undefined ? first('AUTH') : undefined;
+  if (name) t.title = name.text;
+  if (auth) t.artist = auth.text;
+  const notes = id3.comment === undefined ? [...texts.filter((x) => x.id === 'COMT'), ...texts.filter((x) => x.id === 'ANNO')] : [];
+  if (notes.length) t.comment = [...new Set(notes.map((x) => x.text))].join('; ');
+  const eight = [name, auth, ...notes].filter((x) => x !== undefined && (x.charset === 'Mac OS Roman' || x.charset === 'Windows-1252')) as typeof texts;
+  for (const cs of ['Mac OS Roman', 'Windows-1252'] as const) {
+    const these = eight.filter((x) => x.charset === cs);
+    if (!these.length) continue;
+    const ids = [...new Set(these.map((x) => x.id))];
+    const why = cs === 'Mac OS Roman' ? 'the character set of the Mac programs that wrote AIFF text' : 'its accented letters read as letters only so, as Windows programs wrote them';
+    warnings.push(`The AIFF text chunk${ids.length > 1 ? 's' : ''} ${ids.join(', ')} ${ids.length > 1 ? 'are' : 'is'} not UTF-8 but legacy 8-bit text, read as ${cs} (${why}: "${these[0].text}"). Check the spelling.`);
+  }
+  return t;
+}
+
+/**
+ * Matroska tag levels (RFC 9559 §5.1.8, "Tag Targets"): a Tag aimed at level 50 (ALBUM) names the album — its TITLE
+ * is the album's title, its ARTIST the album artist — and one at level 30 (TRACK) names the track; music-metadata
+ * reads a TargetTypeValue without a TargetType word as a track tag, and ffmpeg prints both levels' TITLE as one
+ * "title" (the last wins), so the album's title became the track's. Here, from the file's own Tags
+ * (structure.matroskaTags): title and artist from level 30, or from a Tag whose Targets state no level where no Tag
+ * is at a track level (ffmpeg writes every tag there and reads it as the file's; with track-level Tags beside it, it
+ * is the spec's default, 50, as mkvmerge/mkvpropedit store an explicit 50); album and album artist from level 50's TITLE
+ * and ARTIST, else a track-level ALBUM / ALBUM_ARTIST (as ffmpeg writes them). A value that only an album-level
+ * Tag holds is never the track's. In a file with video, level 50 is the movie (the spec's MOVIE), whose TITLE is
+ * the file's title where no track-level one is tagged. Changes `tags` in place; nothing without Matroska Tags.
+ */
+export function matroskaLevels(tags: Tags, structure: Structure | null, hasVideo: boolean): void {
+  const all = structure?.matroskaTags;
+  if (!all?.length) return;
+  const first = (levels: (l: number | null) => boolean, ...names: string[]): string | undefined => {
+    for (const n of names) for (const t of all) if (levels(t.level)) { const v = t.simple.find((x) => x.name === n)?.value; if (v?.trim()) return v; }
+    return undefined;
+  };
+  // a Targets without a level is level 50 by the spec (mkvmerge and mkvpropedit leave the default 50 out), but ffmpeg
+  // writes every tag of the file there and reads them as the file's: such a Tag is the album's only where the file
+  // tags a track level too
+  const levelled = all.some((t) => t.level !== null && t.level <= 30);
+  const track = (l: number | null) => (l === null ? !levelled : l <= 30);
+  const album = (l: number | null) => (l === null ? levelled : l === 50);
+  const own = { title: first(track, 'TITLE'), artist: first(track, 'ARTIST'), album: first(album, 'TITLE') ?? first(track, 'ALBUM'), albumArtist: first(album, 'ARTIST') ?? first(track, 'ALBUM_ARTIST', 'ALBUMARTIST', 'ALBUM ARTIST') };
+  if (hasVideo) {
+    own.title ??= first(album, 'TITLE');
+    own.album = first(track, 'ALBUM');
+  }
+  const albumOnly = new Set(all.filter((t) => !track(t.level)).flatMap((t) => t.simple.map((x) => x.value)));
+  for (const f of ['title', 'artist', 'album', 'albumArtist'] as const) {
+    const v = own[f];
+    if (v !== undefined) tags[f] = v;
+    else if ((f === 'title' || f === 'artist') && tags[f] !== undefined && albumOnly.has(tags[f]!)) delete tags[f];
+  }
+}
+
+/**
+ * What ffmpeg 5.1 decodes of an MP4/MOV's one audio track (structure.mp4Audio), in seconds: its sample table's
+ * length (AAC: every packet a whole 1024-sample frame, the last one's end padding included — ffmpeg trims no end)
+ * less the start it skips — an iTunSMPB tag's priming where the tag is this audio's (libavformat/mov.c takes it over
+ * the edit list's), else the edit list's media_time. An ffmpeg-written 8 s AAC .m4a: 8.011 s decodes, while its
+ * edit list (and ffmpeg's Duration) says 8.000 — the studio states what decodes, as for every other container, so
+ * the probe, the library and the analysis agree without a decode. null without such a track. Pure.
+ */
+export function mp4DecodedSec(structure: Structure | null, smpb: { stale: boolean; priming: number; rate: number } | null): number | null {
+  const a = structure?.mp4Audio;
+  if (!a) return null;
+  const skip = smpb && !smpb.stale && smpb.priming > 0 && smpb.priming < 16384 ? smpb.priming / smpb.rate : a.skipSec;
+  const sec = a.tableSec - skip;
+  return sec > 0 ? sec : null;
 }
 
 /**
