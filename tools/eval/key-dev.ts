@@ -326,7 +326,8 @@ interface FileFeat {
   truth: number;
   ref: Key;
 }
-function features(p: Peaks, prm: Params): FileFeat | null {
+/** The cached spectral peaks (≥ 65 Hz, over the floor) fed frame by frame into PitchFrames (bass below 200 Hz). */
+function pitchFramesOf(p: Peaks, prm: Params): PitchFrames {
   const pf = new PitchFrames({ ...prm, bassHz: 200 });
   const frames = p.start.length;
   for (let fr = 0; fr < frames; fr++) {
@@ -334,6 +335,11 @@ function features(p: Peaks, prm: Params): FileFeat | null {
     const end = fr + 1 < frames ? p.start[fr + 1] : p.f.length;
     for (let i = p.start[fr]; i < end; i++) if (p.f[i] >= 65 && p.r[i] >= FLOOR) pf.addPeak(p.f[i], p.m[i] * p.m[i]);
   }
+  return pf;
+}
+function features(p: Peaks, prm: Params): FileFeat | null {
+  const pf = pitchFramesOf(p, prm);
+  const frames = p.start.length;
   const cents = prm.tune ? estimateTuning(pf) : 0;
   const chroma = foldChroma(pf.fine, frames, cents);
   const bassC = foldChroma(pf.bass!, frames, cents);
@@ -533,13 +539,8 @@ const LP = 3 + 24 + 24 + 48;
 interface LearnRow { x: Float64Array; truth: number; ref: Key; fam: string; dir: number; game: boolean; file: string; w: number }
 function learnInputs(p: Peaks): Float64Array | null {
   const prm = TONAL_DEFAULTS;
-  const pf = new PitchFrames({ ...prm, bassHz: 200 });
+  const pf = pitchFramesOf(p, prm);
   const frames = p.start.length;
-  for (let fr = 0; fr < frames; fr++) {
-    pf.newFrame(p.energy[fr]);
-    const end = fr + 1 < frames ? p.start[fr + 1] : p.f.length;
-    for (let i = p.start[fr]; i < end; i++) if (p.f[i] >= 65 && p.r[i] >= FLOOR) pf.addPeak(p.f[i], p.m[i] * p.m[i]);
-  }
   const cents = estimateTuning(pf);
   const chroma = foldChroma(pf.fine, frames, cents);
   const bassC = foldChroma(pf.bass!, frames, cents);
