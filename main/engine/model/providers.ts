@@ -3,10 +3,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 
-// onnxruntime-node (and its native library) is loaded on first use, not when the engine starts:
-// `studio analyze` and a library scan never run the model
 let ortModule: typeof Ort | undefined;
-const ort = (): typeof Ort => (ortModule ??= createRequire(import.meta.url)('onnxruntime-node') as typeof Ort);
+/**
+ * onnxruntime-node, loaded on first use (with its native library), not when the engine starts:
+ * `studio analyze` and a library scan never run the model. The one place the package is loaded.
+ */
+export const ort = (): typeof Ort => (ortModule ??= createRequire(import.meta.url)('onnxruntime-node') as typeof Ort);
 
 /**
  * Execution providers: chosen automatically (CUDA where its libraries are

@@ -5,7 +5,7 @@ import type * as Ort from 'onnxruntime-node';
 import { StudioError } from '@contract';
 import type { Pack } from './pack';
 import { PLACEHOLDER_REGEX, PLACEHOLDERS, PLACEHOLDER_RE, type MediaKind } from './placeholders';
-import { createSession, type OpenedSession, type Provider, type ProviderChoice } from './providers';
+import { createSession, ort, type OpenedSession, type Provider, type ProviderChoice } from './providers';
 import { minNewTokensBan, Rng, selectToken } from './generate/sampling';
 import { KvDecoder } from './generate/decoder';
 import { PREFIX_CACHE_BYTES, PrefixKvCache } from './generate/prefix-cache';
@@ -13,10 +13,6 @@ import { TextStreamer } from './generate/streamer';
 import { f16ToF32, f32ToF16 } from './tensors';
 import { EmbeddingCache, EmbeddingDiskCache, packIdentity } from './embedding-cache';
 
-// onnxruntime-node (and its native library) is loaded on first use, not when the engine starts:
-// `studio analyze` and a library scan never run the model
-let ortModule: typeof Ort | undefined;
-const ort = (): typeof Ort => (ortModule ??= createRequire(import.meta.url)('onnxruntime-node') as typeof Ort);
 
 /**
  * DeepResonance on onnxruntime-node, in the order of the paper:

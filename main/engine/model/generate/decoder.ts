@@ -1,11 +1,7 @@
-import { createRequire } from 'node:module';
+import { ort } from '../providers';
 import type * as Ort from 'onnxruntime-node';
 import { f32ToF16 } from '../tensors';
 
-// onnxruntime-node (and its native library) is loaded on first use, not when the engine starts:
-// `studio analyze` and a library scan never run the model
-let ortModule: typeof Ort | undefined;
-const ort = (): typeof Ort => (ortModule ??= createRequire(import.meta.url)('onnxruntime-node') as typeof Ort);
 
 /** What the decoder loop needs to know about a decoder graph (manifest `llm` + dtype). */
 export interface DecoderShape {
