@@ -10,6 +10,11 @@
 //   the album artist was the first value, the album the last (music-metadata's common tags keep one), and where the
 //   file holds another tag format too, the values of the one frame were "Conflicting album tags … "A" (ID3v2.4), "B"
 //   (ID3v2.4)". Right: every value, "; "-joined as the artist already was.
+// - Kind 2: `studio probe cover.png` (a still image, as given to `studio ask --image`): "is in fact PNG_PIPE, not PNG as
+//   its extension says" (also WebP, BMP; "IMAGE2, not JPG" for a JPEG) and "The container does not state a duration;
+//   it is measured when the waveform is computed" — ffmpeg's still-image demuxers were compared with a table of
+//   extensions they do not list. Now ffmpeg's image2 is asked which decoder the name implies; a PNG named .jpg is "in
+//   fact a PNG image".
 // Inputs are built here with ffmpeg and byte by byte (the tag bytes are those the tools named write).
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -82,5 +87,30 @@ describe('kind 1: an ID3v2.4 frame with several values keeps every value', () =>
       assert.equal(p.tags.album, 'A; B', where);
       assert.ok(!p.warnings.some((w) => /Conflicting album/.test(w)), `${where}: ${p.warnings.join(' | ')}`);
     }
+  });
+});
+
+describe('kind 2: a still image is probed as the image ffmpeg reads it', () => {
+  test('cover art as PNG, WebP, BMP, TIFF, JPEG (ffmpeg-written; .tif, .jpeg too): no false "in fact PNG_PIPE, not PNG" nor "does not state a duration"; a PNG named .jpg is said to be a PNG image', async () => {
+    const made: string[] = [];
+    for (const ext of ['png', 'webp', 'bmp', 'tiff', 'jpg']) {
+      const path = join(DIR, `cover.${ext}`);
+      ff(['-f', 'lavfi', '-i', 'testsrc=s=96x96', '-frames:v', '1', path]);
+      made.push(path);
+    }
+    for (const [from, to] of [['tiff', 'tif'], ['jpg', 'jpeg']]) {
+      const path = join(DIR, `cover-copy.${to}`);
+      writeFileSync(path, readFileSync(join(DIR, `cover.${from}`)));
+      made.push(path);
+    }
+    for (const path of made) {
+      const p = await probeFile(path);
+      assert.equal(p.video?.width, 96, path);
+      assert.deepEqual(p.warnings, [], `${path} (${p.container})`);
+    }
+    const wrong = join(DIR, 'png-named.jpg');
+    writeFileSync(wrong, readFileSync(join(DIR, 'cover.png')));
+    const p = await probeFile(wrong);
+    assert.deepEqual(p.warnings, ['"png-named.jpg" is in fact a PNG image, not JPG as its extension says; it was read as a PNG image.']);
   });
 });

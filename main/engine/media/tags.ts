@@ -742,8 +742,11 @@ const CONTAINER_LABEL: Record<string, string> = {
 /** "MPEG-4 (M4A/MP4)" for ffmpeg's "mov,mp4,m4a,3gp,3g2,mj2" */
 export function containerLabel(container: string): string {
   const first = container.split(',')[0];
-  return CONTAINER_LABEL[first] ?? first.toUpperCase();
+  return CONTAINER_LABEL[first] ?? (isImagePipe(first) ? `a ${first.slice(0, -5).toUpperCase()} image` : first.toUpperCase());
 }
+
+/** ffmpeg read the file with one of its still-image demuxers found by content ("png_pipe", "jpeg_pipe", "webp_pipe" …) */
+export const isImagePipe = (container: string): boolean => /^[a-z0-9]+_pipe$/.test(container.split(',')[0]);
 
 /**
  * What ffmpeg itself says of extensions: a demuxer's "Common extensions"
@@ -888,10 +891,19 @@ export interface ExtensionFacts {
  * At most two spawns per ffmpeg binary and demuxer, with `cacheDir` (the
  * engine's cache folder); per process without.
  */
-export async function extensionFacts(path: string, container: string, cacheDir?: string): Promise<ExtensionFacts> {
+export async function extensionFacts(path: string, container: string, cacheDir?: string, videoCodec?: string): Promise<ExtensionFacts> {
   const ext = extname(path).slice(1).toLowerCase();
   const names = container.split(',');
   if (!ext || container === 'unknown' || names.includes(ext)) return { fits: true, known: true };
+  // a still image (cover.jpg, folder.png): ffmpeg's image2 demuxer is chosen by the name itself (libavformat img2.c
+  // picks the decoder from the extension), so the name fits; an `*_pipe` demuxer (png_pipe, webp_pipe, bmp_pipe …,
+  // found by content, most listing no extension) fits when image2 would pick the same decoder for this name
+  if (names[0] === 'image2') return { fits: true, known: true };
+  if (isImagePipe(container) && videoCodec) {
+    const r = await runFfmpeg(['-f', 'image2', '-i', path]).catch(() => null);
+    const named = r ? /Stream #0:0[^:]*: Video: (\w+)/.exec(r.stderr)?.[1] : undefined;
+    if (named === videoCodec) return { fits: true, known: true };
+  }
   cacheDir ??= engineCacheDir;
   const own = new Set([...(await extensionsOf(names[0], cacheDir)), ...names.flatMap((n) => CONTENT_EXTS[n] ?? [])]);
   if (own.has(ext)) return { fits: true, known: true };
