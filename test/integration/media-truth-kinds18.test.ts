@@ -10,6 +10,8 @@
 //   the album artist was the first value, the album the last (music-metadata's common tags keep one), and where the
 //   file holds another tag format too, the values of the one frame were "Conflicting album tags … "A" (ID3v2.4), "B"
 //   (ID3v2.4)". Right: every value, "; "-joined as the artist already was.
+// - Kind 1: two ID3v2.3 tags one after the other (a tagger that wrote a new tag before the old one): title and album
+//   were the second (old) tag's — music-metadata's common tags keep the later frame; ffprobe and players read the first.
 // - Kind 2: `studio probe cover.png` (a still image, as given to `studio ask --image`): "is in fact PNG_PIPE, not PNG as
 //   its extension says" (also WebP, BMP; "IMAGE2, not JPG" for a JPEG) and "The container does not state a duration;
 //   it is measured when the waveform is computed" — ffmpeg's still-image demuxers were compared with a table of
@@ -86,6 +88,20 @@ describe('kind 1: an ID3v2.4 frame with several values keeps every value', () =>
       assert.equal(p.tags.albumArtist, 'AA1; AA2', where);
       assert.equal(p.tags.album, 'A; B', where);
       assert.ok(!p.warnings.some((w) => /Conflicting album/.test(w)), `${where}: ${p.warnings.join(' | ')}`);
+    }
+  });
+});
+
+describe('kind 1: two ID3v2.3 tags one after the other: the first is read', () => {
+  test('a new tag written before an old one (TIT2/TPE1/TALB in each): title, artist and album are the first tag\'s, as ffprobe reads them (were the old tag\'s)', async () => {
+    const audio = mp3Audio();
+    const tag = (t: string, a: string, al: string) => id3(3, [f23('TIT2', latin1Text(t)), f23('TPE1', latin1Text(a)), f23('TALB', latin1Text(al))]);
+    const path = join(DIR, 'two-tags.mp3');
+    writeFileSync(path, Buffer.concat([tag('New Title', 'New Artist', 'New Album'), tag('Old Title', 'Old Artist', 'Old Album'), audio]));
+    for (const [where, p] of [['probe', await probeFile(path)], ['library', await prober.probe(path)]] as const) {
+      assert.equal(p.tags.title, 'New Title', where);
+      assert.equal(p.tags.artist, 'New Artist', where);
+      assert.equal(p.tags.album, 'New Album', where);
     }
   });
 });

@@ -429,6 +429,16 @@ export function tagsOf(meta: IAudioMetadata | null): Tags {
   else if (c.artist) t.artist = id3Text(c.artist, v);
   if (c.album) t.album = id3Text(c.album, v);
   if (c.albumartist) t.albumArtist = id3Text(c.albumartist, v);
+  // two ID3v2.2/2.3 tags one after the other (a tagger that wrote a new tag before the old one instead of replacing
+  // it): music-metadata reads both and its common tags keep the later (old) frame; ffmpeg and players read the first
+  // tag's. ID3v2.2/2.3 never split these frames into parts, so a repeated one is the later tag's
+  if (v && v !== 'ID3v2.4') {
+    const frames = (meta.native[v] ?? []) as Array<{ id: string; value: unknown }>;
+    for (const [field, ids] of [['title', ['TIT2', 'TT2']], ['album', ['TALB', 'TAL']], ['albumArtist', ['TPE2', 'TP2']]] as const) {
+      const all = nativeValues(frames, [...ids]);
+      if (all.length > 1) t[field] = id3Text(all[0]!, v);
+    }
+  }
   if (c.year) t.year = c.year;
   if (c.genre?.length) t.genre = c.genre;
   if (c.track?.no) t.trackNo = c.track.no;
