@@ -4,7 +4,7 @@ import { basename, dirname, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { truncatedError, readStructure, unpaddedText } from './structure';
-import { crossCheck, durationShown, extensionFacts, itunSmpbSec, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent } from './tags';
+import { crossCheck, durationShown, extensionFacts, isImagePipe, itunSmpbSec, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent } from './tags';
 
 export { tagsOf } from './tags';
 
@@ -343,12 +343,14 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   const counted = audio && (doubt || smpbCheck) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck || Boolean(st.flacStreams?.length), sampleRate: audio?.sampleRate }) : null;
   const measured = counted && !doubt ? { ...counted, audioBytes: null } : counted;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
-  const extension = await extensionFacts(path, info.container);
+  const extension = await extensionFacts(path, info.container, undefined, info.streams.find((x) => x.type === 'video')?.codec);
   const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, mmRepaired: mm.repaired, mmAppendedBytes: mm.appendedBytes, measured, structure: st, extension });
   const warnings = checked.warnings;
   let durationSec = checked.durationSec;
   if (durationSec === null || !Number.isFinite(durationSec)) {
-    warnings.push('The container does not state a duration; it is measured when the waveform is computed.');
+    // a still image (ffmpeg's image demuxers) has no duration to state, nor a waveform to measure one
+    const stillImage = !audio && (info.container.split(',')[0] === 'image2' || isImagePipe(info.container));
+    if (!stillImage) warnings.push('The container does not state a duration; it is measured when the waveform is computed.');
     durationSec = 0;
   }
   const hasCoverArt = Boolean(mm.meta?.common.picture?.length) || info.streams.some((s) => s.attachedPic);

@@ -403,6 +403,40 @@ function id3Text(s: string, version: string | null): string {
   return s.split('\0').map((x) => x.trim()).filter(Boolean).join('; ');
 }
 
+/**
+ * `meta` with each ID3v2 text frame one native entry again, as the file holds it (music-metadata splits frames into
+ * one entry per part):
+ * - ID3v2.2/2.3 TPE1/TP1: split at every "/" (the old convention for several performers) — "AC/DC" came back as "AC"
+ *   and "DC", Picard's or the id3v2 tool's "Artist A/Artist B" as two, of which the first was shown; the frame's text
+ *   is one string, as ffmpeg and players show it: the parts joined with "/" (music-metadata trims them, so spaces around
+ *   a "/" are lost: mergeTags takes ffmpeg's text for them). Split at a NUL, past which ID3v2.2/2.3 §4.2 say the text
+ *   is to be ignored: the first part.
+ * - ID3v2.4 TIT2/TPE1/TALB/TPE2: several NUL-separated values (§4.2; Picard writes several album artists so): every value,
+ *   "; "-joined as for the artist — one value of the file, not a conflict between two tags.
+ * Other frames and tags as they are.
+ */
+function id3Frames(meta: IAudioMetadata): IAudioMetadata {
+  const warned = (id: string) => (meta.quality?.warnings ?? []).some((w) => w.message.includes(` ${id} uses non standard null-separator`));
+  let native = meta.native;
+  for (const v of ['ID3v2.4', 'ID3v2.3', 'ID3v2.2']) {
+    const frames = native?.[v];
+    if (!frames) continue;
+    const ids = v === 'ID3v2.4' ? ['TIT2', 'TPE1', 'TALB', 'TPE2'] : ['TPE1', 'TP1'];
+    const out: typeof frames = [];
+    for (const f of frames) {
+      const prev = out[out.length - 1];
+      if (ids.includes(f.id) && prev?.id === f.id && typeof f.value === 'string' && typeof prev.value === 'string') {
+        if (v === 'ID3v2.4') out[out.length - 1] = { id: f.id, value: `${prev.value}; ${f.value}` };
+        else if (!warned(f.id)) out[out.length - 1] = { id: f.id, value: `${prev.value}/${f.value}` };
+        continue;
+      }
+      out.push(f);
+    }
+    if (out.length !== frames.length) native = { ...native, [v]: out };
+  }
+  return native === meta.native ? meta : { ...meta, native };
+}
+
 /** The tags the studio shows, from music-metadata's common tags. */
 export function tagsOf(meta: IAudioMetadata | null): Tags {
   if (!meta) return {};
@@ -412,15 +446,24 @@ export function tagsOf(meta: IAudioMetadata | null): Tags {
   if (c.title) t.title = id3Text(c.title, v);
   // a multi-valued artist (Vorbis comments' repeated ARTIST, ID3v2.4's NUL-separated TPE1, APEv2's list): every
   // value, as players list them; music-metadata's `artist` keeps only the first when no one display string is tagged.
-  // ID3v2.2/2.3 hold one value a frame (and one frame an id): what follows a NUL there is no second artist
-  // (music-metadata splits the frame there into two TPE1 entries)
-  const tpe1 = v && v !== 'ID3v2.4' ? (meta.native[v] ?? []).filter((f) => f.id === 'TPE1' || f.id === 'TP1').map((f) => f.value) : [];
+  // ID3v2.2/2.3 hold one value a frame (and one frame an id): the frame's text, as one string (id3Frames)
+  const tpe1 = v && v !== 'ID3v2.4' ? (id3Frames(meta).native[v] ?? []).filter((f) => f.id === 'TPE1' || f.id === 'TP1').map((f) => f.value) : [];
   const artists = (c.artists ?? []).filter((a) => a.trim() !== '');
-  if (tpe1.length > 1 && typeof tpe1[0] === 'string') t.artist = id3Text(tpe1[0], v);
+  if (tpe1.length > 0 && typeof tpe1[0] === 'string') t.artist = id3Text(tpe1[0], v);
   else if (artists.length > 1 && (!c.artist || c.artist === artists[0])) t.artist = artists.join('; ');
   else if (c.artist) t.artist = id3Text(c.artist, v);
   if (c.album) t.album = id3Text(c.album, v);
   if (c.albumartist) t.albumArtist = id3Text(c.albumartist, v);
+  // two ID3v2.2/2.3 tags one after the other (a tagger that wrote a new tag before the old one instead of replacing
+  // it): music-metadata reads both and its common tags keep the later (old) frame; ffmpeg and players read the first
+  // tag's. ID3v2.2/2.3 never split these frames into parts, so a repeated one is the later tag's
+  if (v && v !== 'ID3v2.4') {
+    const frames = (meta.native[v] ?? []) as Array<{ id: string; value: unknown }>;
+    for (const [field, ids] of [['title', ['TIT2', 'TT2']], ['album', ['TALB', 'TAL']], ['albumArtist', ['TPE2', 'TP2']]] as const) {
+      const all = nativeValues(frames, [...ids]);
+      if (all.length > 1) t[field] = id3Text(all[0]!, v);
+    }
+  }
   if (c.year) t.year = c.year;
   if (c.genre?.length) t.genre = c.genre;
   if (c.track?.no) t.trackNo = c.track.no;
@@ -436,6 +479,16 @@ export function tagsOf(meta: IAudioMetadata | null): Tags {
   for (const [field, keys] of repeatable) {
     const all = [...new Set(nativeValues(vorbis, [...keys]))];
     if (all.length > 1) t[field] = all.join('; ');
+  }
+  // ID3v2.4 §4.2: a text frame may hold several values, NUL-separated (Picard writes several album artists so);
+  // music-metadata's common title/album/album artist keep one of them — the first or the last, by field. Every
+  // value, in frame order, as for the artist (id3Frames)
+  if (v === 'ID3v2.4') {
+    const frames = (id3Frames(meta).native['ID3v2.4'] ?? []) as Array<{ id: string; value: unknown }>;
+    for (const [field, id] of [['title', 'TIT2'], ['album', 'TALB'], ['albumArtist', 'TPE2']] as const) {
+      const all = nativeValues(frames, [id]);
+      if (all.length === 1 && all[0]!.includes('; ')) t[field] = all[0];
+    }
   }
   return t;
 }
@@ -539,6 +592,12 @@ export function mergeTags(mm: Tags, ff: Tags, warnings: string[]): Tags {
     const b = ff[f];
     if (b === undefined || broken(b)) continue;
     if (a === undefined || a.trim() === '') {
+      out[f] = b;
+      continue;
+    }
+    // an ID3v2.3 TPE1 split at "/" and joined again (tagsOf) has lost the spaces around each "/" (music-metadata
+    // trims the parts): ffmpeg's reading is the frame's text
+    if (a !== b && a.includes('/') && b.trim() === b && b.replace(/\s*\/\s*/g, '/') === a) {
       out[f] = b;
       continue;
     }
@@ -665,6 +724,7 @@ function sameTag(a: { source: string; value: string }, b: { source: string; valu
  */
 export function tagConflicts(meta: IAudioMetadata | null, container: string, tags: Tags, warnings: string[]): void {
   if (!meta) return;
+  meta = id3Frames(meta);
   const formats = Object.keys(meta.native ?? {});
   if (formats.length < 2) return;
   const first = container.split(',')[0];
@@ -717,8 +777,11 @@ const CONTAINER_LABEL: Record<string, string> = {
 /** "MPEG-4 (M4A/MP4)" for ffmpeg's "mov,mp4,m4a,3gp,3g2,mj2" */
 export function containerLabel(container: string): string {
   const first = container.split(',')[0];
-  return CONTAINER_LABEL[first] ?? first.toUpperCase();
+  return CONTAINER_LABEL[first] ?? (isImagePipe(first) ? `a ${first.slice(0, -5).toUpperCase()} image` : first.toUpperCase());
 }
+
+/** ffmpeg read the file with one of its still-image demuxers found by content ("png_pipe", "jpeg_pipe", "webp_pipe" …) */
+export const isImagePipe = (container: string): boolean => /^[a-z0-9]+_pipe$/.test(container.split(',')[0]);
 
 /**
  * What ffmpeg itself says of extensions: a demuxer's "Common extensions"
@@ -863,10 +926,19 @@ export interface ExtensionFacts {
  * At most two spawns per ffmpeg binary and demuxer, with `cacheDir` (the
  * engine's cache folder); per process without.
  */
-export async function extensionFacts(path: string, container: string, cacheDir?: string): Promise<ExtensionFacts> {
+export async function extensionFacts(path: string, container: string, cacheDir?: string, videoCodec?: string): Promise<ExtensionFacts> {
   const ext = extname(path).slice(1).toLowerCase();
   const names = container.split(',');
   if (!ext || container === 'unknown' || names.includes(ext)) return { fits: true, known: true };
+  // a still image (cover.jpg, folder.png): ffmpeg's image2 demuxer is chosen by the name itself (libavformat img2.c
+  // picks the decoder from the extension), so the name fits; an `*_pipe` demuxer (png_pipe, webp_pipe, bmp_pipe …,
+  // found by content, most listing no extension) fits when image2 would pick the same decoder for this name
+  if (names[0] === 'image2') return { fits: true, known: true };
+  if (isImagePipe(container) && videoCodec) {
+    const r = await runFfmpeg(['-f', 'image2', '-i', path]).catch(() => null);
+    const named = r ? /Stream #0:0[^:]*: Video: (\w+)/.exec(r.stderr)?.[1] : undefined;
+    if (named === videoCodec) return { fits: true, known: true };
+  }
   cacheDir ??= engineCacheDir;
   const own = new Set([...(await extensionsOf(names[0], cacheDir)), ...names.flatMap((n) => CONTENT_EXTS[n] ?? [])]);
   if (own.has(ext)) return { fits: true, known: true };
