@@ -553,7 +553,7 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   }
   const { width: w, height: h } = video;
   // where ffmpeg's RGB conversion is not Pillow's (subsampled JPEG, lossy WebP, 16-bit PNG/TIFF, premultiplied TIFF): its planes, converted as Pillow does
-  const pillow = head ? pillowPathOf(head) : null;
+  const pillow = head ? pillowPathOf(head, video.codec) : null;
   const planeBytes = pillowPlaneBytes(pillow, w, h);
   // a GIF's transparent pixels in the colour its table gives them, as Pillow's convert('RGB') does
   const trans = head ? gifTransparentRgb(head) : null;

@@ -41,6 +41,8 @@ export type PillowPath =
   | { kind: 'gray16'; pixFmt: 'gray16le' }
   | { kind: 'high16'; pixFmt: 'rgb48be' | 'gray16be' }
   | { kind: 'premultiplied'; pixFmt: 'rgba' }
+  | { kind: 'rgb16'; pixFmt: 'rgb555le' | 'rgb565le' }
+  | { kind: 'inverted'; pixFmt: 'rgb24' }
   | { kind: 'tiffYcc'; pixFmt: 'yuv444p' | 'yuv422p' | 'yuv420p' | 'yuv411p'; sx: number; sy: number; refBlackWhite: number[]; luma: number[] };
 
 /**
@@ -60,6 +62,10 @@ export function pillowPlaneBytes(path: PillowPath | null, w: number, h: number):
       return w * h * (path.pixFmt === 'rgb48be' ? 6 : 2);
     case 'premultiplied':
       return w * h * 4;
+    case 'rgb16':
+      return w * h * 2;
+    case 'inverted':
+      return w * h * 3;
     case 'tiffYcc':
       return w * h + 2 * Math.ceil(w / path.sx) * Math.ceil(h / path.sy);
   }
@@ -79,6 +85,10 @@ export function pillowRgb(path: PillowPath | null, planes: Uint8Array, w: number
       return high16Rgb(planes, w, h, path.pixFmt === 'rgb48be' ? 3 : 1);
     case 'premultiplied':
       return unpremultipliedRgb(planes, w, h);
+    case 'rgb16':
+      return rgb16Rgb(planes, w, h, path.pixFmt === 'rgb565le');
+    case 'inverted':
+      return planes.map((v) => 255 - v);
     case 'tiffYcc':
       return tiffYccRgb(planes, w, h, path.sx, path.sy, path.refBlackWhite, path.luma);
   }
@@ -90,10 +100,25 @@ export function pillowRgb(path: PillowPath | null, planes: Uint8Array, w: number
  * subsampled 2×2, 2×1, 1×2 or 4×1 relative to luma, however the factors are written (no Adobe APP14 transform 0 = RGB); a lossy WebP
  * ("VP8 " chunk, simple or VP8X, with or without an ALPH chunk; not animated); a PNG of 16-bit grayscale
  * (IHDR colour type 0, bit depth 16); 16-bit RGB/RGBA/gray + alpha PNG and 16-bit RGB TIFF (high16); an 8-bit RGBA
- * TIFF with associated alpha (premultiplied). null otherwise.
+ * TIFF with associated alpha (premultiplied); a 16-bit BMP (5-5-5, or 5-6-5 by its bit fields) or 16-bit true-colour
+ * TGA (`codec` "targa": TGA has no magic number) — rgb16; an XBM (`codec` "xbm") — inverted. null otherwise.
+ * `codec`: ffmpeg's decoder name for the file's picture, where known.
  */
-export function pillowPathOf(b: Uint8Array): PillowPath | null {
+export function pillowPathOf(b: Uint8Array, codec?: string): PillowPath | null {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  // 16-bit BMP and TGA: Pillow's rawmodes "BGR;15" / "BGR;16" / "BGR;5" (Unpack.c) widen each 5- or 6-bit sample by
+  // v × 255 / 31 (or / 63), integer division; swscale widens by shifting in the sample's top bits
+  if (buf.length > 66 && buf.toString('latin1', 0, 2) === 'BM' && buf.readUInt32LE(14) >= 40 && buf.readUInt16LE(28) === 16) {
+    const comp = buf.readUInt32LE(30);
+    if (comp === 0) return { kind: 'rgb16', pixFmt: 'rgb555le' };
+    // BI_BITFIELDS: the masks follow a 40-byte header, or sit in a V4/V5 header at the same place
+    const [r, g, bl] = [buf.readUInt32LE(54), buf.readUInt32LE(58), buf.readUInt32LE(62)];
+    if (comp === 3 && r === 0x7c00 && g === 0x3e0 && bl === 0x1f) return { kind: 'rgb16', pixFmt: 'rgb555le' };
+    if (comp === 3 && r === 0xf800 && g === 0x7e0 && bl === 0x1f) return { kind: 'rgb16', pixFmt: 'rgb565le' };
+  }
+  if (codec === 'targa' && buf.length > 18 && (buf[2] === 2 || buf[2] === 10) && buf[16] === 16) return { kind: 'rgb16', pixFmt: 'rgb555le' };
+  // XBM: Pillow (XbmImagePlugin, mode "1") reads a set bit as white; ffmpeg's decoder as black (X11's foreground)
+  if (codec === 'xbm') return { kind: 'inverted', pixFmt: 'rgb24' };
   if (buf.length > 4 && buf[0] === 0xff && buf[1] === 0xd8) return jpegPath(buf);
   if (buf.length > 30 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WEBP') {
     const first = buf.toString('latin1', 12, 16);
@@ -546,6 +571,22 @@ export function high16Rgb(planes: Uint8Array, w: number, h: number, channels: 1 
   const rgb = new Uint8Array(w * h * 3);
   if (channels === 3) for (let i = 0; i < w * h * 3; i++) rgb[i] = planes[2 * i];
   else for (let i = 0; i < w * h; i++) rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = planes[2 * i];
+  return rgb;
+}
+
+/**
+ * RGB (w × h × 3) of 16-bit little-endian pixels (ffmpeg's rgb555le / rgb565le: red in the high bits) as Pillow's
+ * ImagingUnpackBGR15 / ImagingUnpackBGR16 make them: each sample × 255 / 31 (green of 5-6-5: / 63), truncated.
+ */
+export function rgb16Rgb(planes: Uint8Array, w: number, h: number, g6: boolean): Uint8Array {
+  const rgb = new Uint8Array(w * h * 3);
+  for (let i = 0; i < w * h; i++) {
+    const px = planes[2 * i] | (planes[2 * i + 1] << 8);
+    const [r, g] = g6 ? [(px >> 11) & 31, (px >> 5) & 63] : [(px >> 10) & 31, (px >> 5) & 31];
+    rgb[3 * i] = Math.floor((r * 255) / 31);
+    rgb[3 * i + 1] = Math.floor((g * 255) / (g6 ? 63 : 31));
+    rgb[3 * i + 2] = Math.floor(((px & 31) * 255) / 31);
+  }
   return rgb;
 }
 
