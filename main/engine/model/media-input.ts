@@ -11,7 +11,7 @@ import { bestIfNotFirst, bestStream, parseFfmpegInfo, statMediaFile } from '../m
 import { wavLayout } from '../media/riff';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { gifTransparentRgb, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
+import { gifFirstFrameFill, gifTransparentRgb, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -569,6 +569,17 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   if (r.stdout.length !== planeBytes) throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded as an image (${ffmpegReason(r.stderr)}).`);
   const planes = new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, planeBytes);
   const rgb = pillowRgb(pillow, planes, w, h);
+  // a GIF whose first image leaves part of the screen uncovered: that part as Pillow starts it (palette index 0), not ffmpeg's background colour
+  const fill = head ? gifFirstFrameFill(head) : null;
+  if (fill) {
+    const [x0, y0, x1, y1] = fill.rect;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        if (x >= x0 && x < x1 && y >= y0 && y < y1) continue;
+        rgb.set([fill.rgb >> 16, (fill.rgb >> 8) & 255, fill.rgb & 255], (y * w + x) * 3);
+      }
+    }
+  }
   // a TIFF's Orientation tag: Pillow turns the picture on load (ffmpeg, with -noautorotate, does not)
   if (tiff && tiff.orientation !== 1) return pillowTiffTranspose(rgb, w, h, tiff.orientation);
   return { rgb, w, h };

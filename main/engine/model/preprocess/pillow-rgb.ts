@@ -641,6 +641,49 @@ export function gifTransparentRgb(b: Uint8Array): number | null {
 }
 
 /**
+ * Where a GIF's first image does not cover its logical screen (GIF89a §18, §20: an image descriptor's left, top,
+ * width, height), the colour Pillow gives the rest of the screen: Pillow 9.4 (GifImagePlugin load_prepare) starts
+ * frame 0 on a canvas of palette index 0 — of the transparent index where the first image's Graphic Control
+ * Extension names one — and convert('RGB') maps it through the first image's colour table (local, else global;
+ * no table: that index as a gray level). ffmpeg's GIF decoder paints the background colour (logical screen
+ * descriptor's index) there instead. `rect` is the part of the screen the image covers (clipped to the screen);
+ * `rgb` is 0xRRGGBB. null: not a GIF, or its first image covers the whole screen.
+ */
+export function gifFirstFrameFill(b: Uint8Array): { rect: [number, number, number, number]; rgb: number } | null {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  if (buf.length < 13 || !/^GIF8[79]a$/.test(buf.toString('latin1', 0, 6))) return null;
+  const sw = buf.readUInt16LE(6);
+  const sh = buf.readUInt16LE(8);
+  const flags = buf[10];
+  const globalAt = 13;
+  const globalSize = flags & 0x80 ? 3 << ((flags & 7) + 1) : 0;
+  let p = globalAt + globalSize;
+  let trans: number | null = null;
+  while (p < buf.length) {
+    const kind = buf[p];
+    if (kind === 0x21) {
+      if (buf[p + 1] === 0xf9 && buf[p + 2] === 4 && p + 7 < buf.length) trans = buf[p + 3] & 1 ? buf[p + 6] : null;
+      p += 2;
+      while (p < buf.length && buf[p] !== 0) p += buf[p] + 1;
+      p++;
+    } else if (kind === 0x2c) {
+      if (p + 10 > buf.length) return null;
+      const [x, y, w, h] = [buf.readUInt16LE(p + 1), buf.readUInt16LE(p + 3), buf.readUInt16LE(p + 5), buf.readUInt16LE(p + 7)];
+      if (x === 0 && y === 0 && w >= sw && h >= sh) return null;
+      const index = trans ?? 0;
+      const local = buf[p + 9];
+      const [at, size] = local & 0x80 ? [p + 10, 3 << ((local & 7) + 1)] : [globalAt, globalSize];
+      let rgb: number;
+      if (size === 0) rgb = index * 0x010101;
+      else if (3 * index + 3 <= size && at + 3 * index + 3 <= buf.length) rgb = (buf[at + 3 * index] << 16) | (buf[at + 3 * index + 1] << 8) | buf[at + 3 * index + 2];
+      else return null;
+      return { rect: [Math.min(x, sw), Math.min(y, sh), Math.min(x + w, sw), Math.min(y + h, sh)], rgb };
+    } else return null;
+  }
+  return null;
+}
+
+/**
  * A 32-bit one-sample TIFF — float (SampleFormat 3, Pillow mode "F") or signed integer (SampleFormat 2, mode
  * "I"), BlackIsZero — as Pillow's `convert('RGB')` makes it (ffmpeg 5.1's TIFF decoder refuses 32-bit gray:
  * "This format is not supported (bpp=32, bppcount=1)"): each value clipped to 0…255 — a float truncated
