@@ -11,7 +11,7 @@ import { bestIfNotFirst, bestStream, parseFfmpegInfo, statMediaFile } from '../m
 import { wavLayout } from '../media/riff';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { gifFirstFrameFill, gifTransparentRgb, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
+import { gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -539,6 +539,9 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
       if (gray.w * gray.h > MAX_IMAGE_PIXELS) throw new StudioError('BAD_ARGS', `"${name}" is ${gray.w}×${gray.h} pixels, more than the ${Math.round(MAX_IMAGE_PIXELS / 1e6)} megapixels allowed (it may be a decompression bomb). Use a smaller cover image.`);
       return tiff.orientation !== 1 ? pillowTiffTranspose(gray.rgb, gray.w, gray.h, tiff.orientation) : gray;
     }
+  }
+  if (head && isArithmeticJpeg(head)) {
+    throw new StudioError('DECODE_FAILED', `"${name}" is an arithmetic-coded JPEG, which the decoder here cannot read. Convert it to a standard (Huffman-coded) JPEG — e.g. \`jpegtran -optimize\` — or to PNG, and use that.`);
   }
   const { info, video: first } = await videoStream(path, signal);
   // an ICO holds one image per size; ffmpeg lists them in file order, Pillow opens the largest (IcoFile: sorted by

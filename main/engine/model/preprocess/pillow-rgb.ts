@@ -327,6 +327,28 @@ export function pillowTiffTranspose(rgb: Uint8Array, w: number, h: number, orien
   return { rgb: out, w: ow, h: oh };
 }
 
+/**
+ * Whether `b` (a file's first bytes) is a JPEG whose frame is arithmetic-coded (SOF9–SOF11, SOF13–SOF15; T.81
+ * Annex D, as `cjpeg -arithmetic` / `jpegtran -arithmetic` write it): ffmpeg 5.1's decoder has no arithmetic
+ * decoder and reports no picture size, while Pillow (libjpeg-turbo) reads it.
+ */
+export function isArithmeticJpeg(b: Uint8Array): boolean {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  if (buf.length < 4 || buf[0] !== 0xff || buf[1] !== 0xd8) return false;
+  for (let p = 2; p + 4 <= buf.length; ) {
+    if (buf[p] !== 0xff) return false;
+    const m = buf[p + 1];
+    if (m === 0xff) {
+      p++;
+      continue;
+    }
+    if (m >= 0xc9 && m <= 0xcf && m !== 0xcc) return true;
+    if ((m >= 0xc0 && m <= 0xc7) || m === 0xda || m === 0xd9) return false;
+    p += 2 + buf.readUInt16BE(p + 2);
+  }
+  return false;
+}
+
 function jpegPath(b: Buffer): PillowPath | null {
   let p = 2;
   let adobeRgb = false;
