@@ -11,7 +11,7 @@ import { bestIfNotFirst, bestStream, parseFfmpegInfo, statMediaFile } from '../m
 import { wavLayout } from '../media/riff';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
+import { gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -542,6 +542,17 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   }
   if (head && isArithmeticJpeg(head)) {
     throw new StudioError('DECODE_FAILED', `"${name}" is an arithmetic-coded JPEG, which the decoder here cannot read. Convert it to a standard (Huffman-coded) JPEG — e.g. \`jpegtran -optimize\` — or to PNG, and use that.`);
+  }
+  // a PGM/PPM whose maxval is not 255 (16-bit, 10/12-bit): read here as Pillow scales (and, for 16-bit gray, clips) it
+  let pnm: ReturnType<typeof pnmRgb> = null;
+  try {
+    pnm = head ? pnmRgb(head) : null;
+  } catch (err) {
+    throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded as an image (${(err as Error).message}).`);
+  }
+  if (pnm) {
+    if (pnm.w * pnm.h > MAX_IMAGE_PIXELS) throw new StudioError('BAD_ARGS', `"${name}" is ${pnm.w}×${pnm.h} pixels, more than the ${Math.round(MAX_IMAGE_PIXELS / 1e6)} megapixels allowed (it may be a decompression bomb). Use a smaller cover image.`);
+    return pnm;
   }
   const { info, video: first } = await videoStream(path, signal);
   // an ICO holds one image per size; ffmpeg lists them in file order, Pillow opens the largest (IcoFile: sorted by

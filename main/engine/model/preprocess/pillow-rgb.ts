@@ -773,3 +773,57 @@ export function tiffGray32Rgb(b: Uint8Array, inflate: (data: Uint8Array) => Uint
   }
   return { rgb, w, h };
 }
+
+/**
+ * A binary PGM or PPM (P5, P6; Netpbm) whose maxval is not 255 — 16-bit ones as dcraw, ImageMagick and scanner
+ * tools write them, or a 10/12-bit maxval — as Pillow 9.4 (PpmImagePlugin, the reference's loader) converts it
+ * to RGB: PPM samples scaled to 0…255 as round(v / maxval × 255) (Python's round: half to even; the "ppm"
+ * decoder); PGM with maxval above 255 opens in mode "I" (maxval 65535: the samples as they are, else
+ * round(v / maxval × 65535)) and convert('RGB') clips each value at 255 — a 16-bit gray picture reads almost
+ * white, as the reference sees it; PGM with maxval below 255 scaled as PPM. Samples of 2 bytes (big-endian)
+ * where maxval ≥ 256. ffmpeg's decoder scales every maxval to 16 bits and rounds on the way to 8 (mean |Δ|
+ * 0.005–0.012 normalised for PPM; 1.9 for a 16-bit PGM). `b`: the whole file. null: not such a file;
+ * throws a plain Error when the pixels stop short of the stated size.
+ */
+export function pnmRgb(b: Uint8Array): { rgb: Uint8Array; w: number; h: number } | null {
+  if (b.length < 8 || b[0] !== 0x50 || (b[1] !== 0x35 && b[1] !== 0x36)) return null;
+  const gray = b[1] === 0x35;
+  // the header: magic, width, height, maxval, separated by whitespace and # comments, then one whitespace byte
+  const tokens: number[] = [];
+  let p = 2;
+  while (tokens.length < 3) {
+    if (p >= b.length) return null;
+    const c = b[p];
+    if (c === 0x23) {
+      while (p < b.length && b[p] !== 0x0a && b[p] !== 0x0d) p++;
+    } else if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) p++;
+    else if (c >= 0x30 && c <= 0x39) {
+      let v = 0;
+      while (p < b.length && b[p] >= 0x30 && b[p] <= 0x39) v = v * 10 + (b[p++] - 0x30);
+      tokens.push(v);
+    } else return null;
+  }
+  p++; // the single whitespace byte before the samples
+  const [w, h, maxval] = tokens as [number, number, number];
+  if (!w || !h || !(maxval > 0 && maxval < 65536) || maxval === 255) return null;
+  const bands = gray ? 1 : 3;
+  const bytes = maxval < 256 ? 1 : 2;
+  if (p + w * h * bands * bytes > b.length) throw new Error(`its samples stop short of ${w}×${h}`);
+  /** Python's round() of a float: half to even */
+  const roundEven = (x: number) => {
+    const f = Math.floor(x);
+    const d = x - f;
+    return d > 0.5 ? f + 1 : d < 0.5 ? f : f % 2 === 0 ? f : f + 1;
+  };
+  const sample = (i: number) => (bytes === 1 ? b[p + i] : (b[p + 2 * i] << 8) | b[p + 2 * i + 1]);
+  const rgb = new Uint8Array(w * h * 3);
+  if (gray) {
+    const wide = maxval > 255; // mode "I"
+    for (let i = 0; i < w * h; i++) {
+      const v = sample(i);
+      const g = wide ? (maxval === 65535 ? v : Math.min(65535, roundEven((v / maxval) * 65535))) : Math.min(255, roundEven((v / maxval) * 255));
+      rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = g > 255 ? 255 : g;
+    }
+  } else for (let i = 0; i < w * h * 3; i++) rgb[i] = Math.min(255, roundEven((sample(i) / maxval) * 255));
+  return { rgb, w, h };
+}
