@@ -16,6 +16,11 @@
 // - XBM: Pillow reads a set bit as white, ffmpeg as black — the picture inverted (mean 2.18);
 // - arithmetic-coded JPEG (cjpeg / jpegtran -arithmetic): Pillow reads it, ffmpeg 5.1 cannot; we said "is not an
 //   image that can be read" — now DECODE_FAILED naming the arithmetic coding and how to convert it.
+// Kind 4 — confidence reaching the user and the model: speech (a podcast-like voice: glottal pulses through vowel
+// formants, syllables of 0.1–0.32 s, pauses), 45 s, no beat at all — whole-track tempo confidence 0.07–0.09, yet the
+// features line said "Tempo: changes from 132 to 92 BPM." / "… from 65 to 203 BPM." (a change is stated whatever the
+// whole-track confidence, and the local-tempo windows' rules let it through). Now a change is kept only where every
+// step section's own tempo estimate is sure (tempo analyser 11, sectionsSure).
 // Guards in the suite (right before and after): 1/4/8-bit, top-down, OS/2, RLE4, 32-bit V5 BMP; GIF with local tables
 // only, interlaced, gifsicle -O3 / --crop; low-bit PNG with tRNS; TIFF G4, planar, MinIsWhite, 4-bit gray; TGA RLE /
 // top-left; PCX; SGI; plain PPM; PGM maxval 15; EXIF orientation in JPEG/PNG/WebP (ignored by both); jpegtran
@@ -27,8 +32,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { analyzeTrack } from '../../main/engine/analysis/index';
 import { imageInput } from '../../main/engine/model/media-input';
-import { ff, OUTPUT } from '../helpers/media';
+import { ff, numpyWav, OUTPUT } from '../helpers/media';
 import { imageMismatches, preprocessOracle } from '../helpers/preprocess-ref';
 
 const DIR = join(OUTPUT, 'media-truth-kinds19');
@@ -251,5 +257,38 @@ describe('issue 10 kind 3 (tester11b): images as Pillow reads them', () => {
 
   test('images that were already Pillow\'s stay so: BMP 1/4/8-bit, top-down, OS/2, RLE4, 32-bit with alpha; GIF local tables only, interlaced, gifsicle -O3/--crop; low-bit PNG with tRNS; TIFF G4, planar, MinIsWhite, 4-bit; TGA RLE/top-left; PCX; SGI; plain PPM; PGM maxval 15; EXIF orientation (ignored by both); jpegtran rotation/crop, restart markers, cjpeg 4:4:0/4:1:1/float DCT', async () => {
     assert.deepEqual([...(await imageMismatches(refs, JPEG_RIGHT.map(img), JPEG_OK)), ...(await imageMismatches(refs, EXACT_RIGHT.map(img), EXACT))], []);
+  });
+});
+
+describe('issue 10 kind 4 (tester11b): a tempo change is stated only where its sections have a tempo', () => {
+  /** speech-like babble (numpy): glottal pulses at 95–150 Hz through three vowel formants, syllables of 0.1–0.32 s, pauses */
+  const babble = (name: string, sec: number, seed: number) =>
+    numpyWav(
+      name,
+      `r = np.random.default_rng(arg['seed'])
+out = np.zeros(int(arg['sec'] * sr)); pos = 0
+vowels = [(730, 1090, 2440), (270, 2290, 3010), (300, 870, 2240), (530, 1840, 2480), (570, 840, 2410)]
+while pos < len(out) - sr:
+    if r.random() < 0.12: pos += int(r.uniform(0.2, 0.7) * sr); continue
+    n = int(r.uniform(0.1, 0.32) * sr); tc = np.arange(n) / sr
+    f0 = r.uniform(95, 150) * (1 + 0.15 * np.sin(2 * np.pi * r.uniform(0.5, 3) * tc))
+    ph = np.cumsum(f0 / sr); src = (np.diff(np.floor(ph), prepend=0) > 0).astype(float)
+    v = np.zeros(n)
+    F = vowels[r.integers(len(vowels))]
+    for fm, bw in zip(F, (80, 100, 120)):
+        k = np.arange(int(0.02 * sr)) / sr; h = np.exp(-np.pi * bw * k) * np.sin(2 * np.pi * fm * k)
+        v += np.convolve(src, h)[:n]
+    v += r.normal(0, 0.05, n) * (r.random() < 0.3)
+    out[pos:pos + n] += v * np.hanning(n); pos += n + int(r.uniform(0.0, 0.08) * sr)
+y = out`,
+      { sec, seed },
+    );
+
+  test('45 s of speech (no beat): no tempo and no tempo change in the features line (was "Tempo: changes from 132 to 92 BPM." and "… from 65 to 203 BPM." at whole-track confidence 0.07–0.09)', async () => {
+    for (const seed of [143, 164]) {
+      const r = await analyzeTrack(babble(`k19-speech-${seed}.wav`, 45, seed));
+      assert.equal(r.tempo.variable, undefined, `seed ${seed}: ${JSON.stringify(r.tempo.variable)}`);
+      assert.doesNotMatch(r.features, /Tempo/, `seed ${seed}: ${r.features} (tempo ${r.tempo.bpm} at ${r.tempo.confidence})`);
+    }
   });
 });
