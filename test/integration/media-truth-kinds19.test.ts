@@ -20,7 +20,7 @@
 // formants, syllables of 0.1–0.32 s, pauses), 45 s, no beat at all — whole-track tempo confidence 0.07–0.09, yet the
 // features line said "Tempo: changes from 132 to 92 BPM." / "… from 65 to 203 BPM." (a change is stated whatever the
 // whole-track confidence, and the local-tempo windows' rules let it through). Now a change is kept only where every
-// step section's own tempo estimate is sure (tempo analyser 11, sectionsSure).
+// step section's own tempo estimate is sure (tempo analyser 11, leastSureSection).
 // Guards in the suite (right before and after): 1/4/8-bit, top-down, OS/2, RLE4, 32-bit V5 BMP; GIF with local tables
 // only, interlaced, gifsicle -O3 / --crop; low-bit PNG with tRNS; TIFF G4, planar, MinIsWhite, 4-bit gray; TGA RLE /
 // top-left; PCX; SGI; plain PPM; PGM maxval 15; EXIF orientation in JPEG/PNG/WebP (ignored by both); jpegtran

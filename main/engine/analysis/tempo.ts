@@ -63,7 +63,7 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 11; // 11: a tempo change is kept only where every step section has a sure tempo of its own (sectionsSure)
+  readonly version = 11; // 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection)
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly frames = new FrameBuffer(N, HOP);
@@ -264,7 +264,12 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   const evidence = tempoEvidence(p, opts, tempi, level, octave, beatFrames, period, meanFlux / envIn.length, bpm);
   const out: TempoResult = { bpm: Math.round(bpm * 10) / 10, confidence: tempoConfidence(evidence), evidence, beats, beatsPerBar: diffs ? meterOf(diffs) : beatsPerBar(acAt, period, ac.length - 1) };
   const variable = sections ? tempoSections(envIn, fps, t0, opts) : null;
-  if (variable && sectionsSure(variable, envIn, fps, t0, opts, bands, tuning)) out.variable = variable;
+  if (variable) {
+    const leastSure = leastSureSection(variable, envIn, fps, t0, opts, bands, tuning);
+    if (leastSure >= MIN_CONFIDENCE) out.variable = variable;
+    // sections that disagree, one of them unsure: no change is stated, and the one tempo is no surer than that section
+    else out.confidence = Math.min(out.confidence, leastSure);
+  }
   return out;
 }
 
@@ -485,23 +490,26 @@ export function tempoSections(envIn: Float32Array, fps: number, t0: number, opts
 }
 
 /**
- * Whether every section of a tempo change (steps, not a ramp) has a tempo of its own that is sure: the tempo
- * estimate of that section's envelope alone reaches MIN_CONFIDENCE (its calibrated probability of being right).
+ * The least confidence among the step sections of a tempo change (1 when there are none: a ramp): each the
+ * calibrated confidence of the tempo estimate of that section's envelope alone. A change is kept only where
+ * every section's own tempo is sure (≥ MIN_CONFIDENCE); else the whole-track confidence is lowered to this value,
+ * since the detection found parts that disagree and the one tempo fits the track no better than its least-sure part.
  * Every surface states a change whatever the whole-track confidence (that is the confidence of one tempo), so a
  * change is only as good as its sections: speech or a field recording with no beat at all got "Tempo: changes
  * from 132 to 92 BPM." (whole-track confidence 0.07) from local tempi that the windows' rules let through, while
  * each section of a real change (a DJ mix's two tracks, a song's half-time bridge) is music with a steady beat.
  * A ramp's one section has no steady tempo to estimate; its own rules (GRADUAL_FLAT_MAX) guard it.
  */
-function sectionsSure(sections: TempoSection[], envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>, bands: Float32Array | undefined, tuning: LevelTuning): boolean {
+function leastSureSection(sections: TempoSection[], envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>, bands: Float32Array | undefined, tuning: LevelTuning): number {
+  let least = 1;
   for (const s of sections) {
     if (s.endBpm !== undefined) continue;
     const a = Math.max(0, Math.round((s.start - t0) * fps));
     const b = Math.min(envIn.length, Math.round((s.end - t0) * fps));
     const own = estimateTempo(envIn.subarray(a, b), fps, t0 + a / fps, opts, bands?.subarray(a * BAND_FEATURES, b * BAND_FEATURES), tuning, false);
-    if (own.bpm === null || own.confidence < MIN_CONFIDENCE) return false;
+    least = Math.min(least, own.bpm === null ? 0 : own.confidence);
   }
-  return true;
+  return least;
 }
 
 /** tempoSections' shape 1: two or more changes, or null */
