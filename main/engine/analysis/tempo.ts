@@ -11,7 +11,7 @@ import { hann, RealFft } from '../dsp/fft';
 import { FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
 import { tempoConfidence, type TempoEvidence } from './confidence';
 import type { Analyser } from './types';
-import type { TempoSection } from '@contract';
+import { MIN_CONFIDENCE, type TempoSection } from '@contract';
 
 export interface TempoResult {
   /** beats per minute, 0.1 resolution (null: no pulse found, e.g. silence; `reason` says why) */
@@ -63,7 +63,7 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 10;
+  readonly version = 11; // 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection)
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly frames = new FrameBuffer(N, HOP);
@@ -233,7 +233,7 @@ const noOnsets = (): TempoResult => ({ bpm: null, confidence: 0, beats: [], reas
  * envelope frame 0. bpm null (confidence 0, no beats) for under 4 s of
  * envelope or a mean onset flux below MIN_ONSET_FLUX (a steady tone).
  */
-export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>, bands?: Float32Array, tuning: LevelTuning = LEVEL_TUNING): TempoResult {
+export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>, bands?: Float32Array, tuning: LevelTuning = LEVEL_TUNING, sections = true): TempoResult {
   const none: TempoResult = { bpm: null, confidence: 0, beats: [], beatsPerBar: null, reason: NO_TEMPO.pulse };
   if (envIn.length < fps * 4) return { ...none, reason: NO_TEMPO.short };
   let meanFlux = 0;
@@ -266,8 +266,13 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   if (fitted) bpm = (60 * fps) / fitted;
   const evidence = tempoEvidence(p, opts, tempi, level, octave, beatFrames, period, meanFlux / envIn.length, bpm);
   const out: TempoResult = { bpm: Math.round(bpm * 10) / 10, confidence: tempoConfidence(evidence), evidence, beats, beatsPerBar: diffs ? meterOf(diffs) : beatsPerBar(acAt, period, ac.length - 1) };
-  const variable = tempoSections(envIn, fps, t0, opts);
-  if (variable) out.variable = variable;
+  const variable = sections ? tempoSections(envIn, fps, t0, opts) : null;
+  if (variable) {
+    const leastSure = leastSureSection(variable, envIn, fps, t0, opts, bands, tuning);
+    if (leastSure >= MIN_CONFIDENCE) out.variable = variable;
+    // sections that disagree, one of them unsure: no change is stated, and the one tempo is no surer than that section
+    else out.confidence = Math.min(out.confidence, leastSure);
+  }
   return out;
 }
 
@@ -485,6 +490,29 @@ export function tempoSections(envIn: Float32Array, fps: number, t0: number, opts
   if (loc.length < 2 || dur < 2 * SECTION_MIN_SEC) return null;
   const w = windowsOf(loc);
   return severalChanges(w, dur, t0) ?? oneChange(w, dur, t0) ?? gradualChange(loc, dur, t0, opts);
+}
+
+/**
+ * The least confidence among the step sections of a tempo change (1 when there are none: a ramp): each the
+ * calibrated confidence of the tempo estimate of that section's envelope alone. A change is kept only where
+ * every section's own tempo is sure (≥ MIN_CONFIDENCE); else the whole-track confidence is lowered to this value,
+ * since the detection found parts that disagree and the one tempo fits the track no better than its least-sure part.
+ * Every surface states a change whatever the whole-track confidence (that is the confidence of one tempo), so a
+ * change is only as good as its sections: speech or a field recording with no beat at all got "Tempo: changes
+ * from 132 to 92 BPM." (whole-track confidence 0.07) from local tempi that the windows' rules let through, while
+ * each section of a real change (a DJ mix's two tracks, a song's half-time bridge) is music with a steady beat.
+ * A ramp's one section has no steady tempo to estimate; its own rules (GRADUAL_FLAT_MAX) guard it.
+ */
+function leastSureSection(sections: TempoSection[], envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>, bands: Float32Array | undefined, tuning: LevelTuning): number {
+  let least = 1;
+  for (const s of sections) {
+    if (s.endBpm !== undefined) continue;
+    const a = Math.max(0, Math.round((s.start - t0) * fps));
+    const b = Math.min(envIn.length, Math.round((s.end - t0) * fps));
+    const own = estimateTempo(envIn.subarray(a, b), fps, t0 + a / fps, opts, bands?.subarray(a * BAND_FEATURES, b * BAND_FEATURES), tuning, false);
+    least = Math.min(least, own.bpm === null ? 0 : own.confidence);
+  }
+  return least;
 }
 
 /** tempoSections' shape 1: two or more changes, or null */

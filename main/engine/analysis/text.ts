@@ -15,7 +15,8 @@
  * 120 BPM.", "Tempo: speeds up from 80 to 140 BPM." (tempoChangeSentence) —
  * whatever the whole-track estimate's confidence (that is the confidence of
  * one tempo, which the line then does not state; the change itself passed the
- * detection's own rules).
+ * detection's own rules, and each step section's own tempo is sure: tempo.ts
+ * leastSureSection).
  * A track whose key changes (KeyResult.variable: two long sections in keys of
  * different scales) states no key and no chords: any one key would be wrong
  * for part of the track.

@@ -11,7 +11,7 @@ import { bestIfNotFirst, bestStream, parseFfmpegInfo, statMediaFile } from '../m
 import { wavLayout } from '../media/riff';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { gifTransparentRgb, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
+import { gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -540,6 +540,20 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
       return tiff.orientation !== 1 ? pillowTiffTranspose(gray.rgb, gray.w, gray.h, tiff.orientation) : gray;
     }
   }
+  if (head && isArithmeticJpeg(head)) {
+    throw new StudioError('DECODE_FAILED', `"${name}" is an arithmetic-coded JPEG, which the decoder here cannot read. Convert it to a standard (Huffman-coded) JPEG — e.g. \`jpegtran -optimize\` — or to PNG, and use that.`);
+  }
+  // a PGM/PPM whose maxval is not 255 (16-bit, 10/12-bit): read here as Pillow scales (and, for 16-bit gray, clips) it
+  let pnm: ReturnType<typeof pnmRgb> = null;
+  try {
+    pnm = head ? pnmRgb(head) : null;
+  } catch (err) {
+    throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded as an image (${(err as Error).message}).`);
+  }
+  if (pnm) {
+    if (pnm.w * pnm.h > MAX_IMAGE_PIXELS) throw new StudioError('BAD_ARGS', `"${name}" is ${pnm.w}×${pnm.h} pixels, more than the ${Math.round(MAX_IMAGE_PIXELS / 1e6)} megapixels allowed (it may be a decompression bomb). Use a smaller cover image.`);
+    return pnm;
+  }
   const { info, video: first } = await videoStream(path, signal);
   // an ICO holds one image per size; ffmpeg lists them in file order, Pillow opens the largest (IcoFile: sorted by
   // width × height, then colour depth, the last of equals first)
@@ -553,7 +567,7 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   }
   const { width: w, height: h } = video;
   // where ffmpeg's RGB conversion is not Pillow's (subsampled JPEG, lossy WebP, 16-bit PNG/TIFF, premultiplied TIFF): its planes, converted as Pillow does
-  const pillow = head ? pillowPathOf(head) : null;
+  const pillow = head ? pillowPathOf(head, video.codec) : null;
   const planeBytes = pillowPlaneBytes(pillow, w, h);
   // a GIF's transparent pixels in the colour its table gives them, as Pillow's convert('RGB') does
   const trans = head ? gifTransparentRgb(head) : null;
@@ -569,6 +583,17 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   if (r.stdout.length !== planeBytes) throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded as an image (${ffmpegReason(r.stderr)}).`);
   const planes = new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, planeBytes);
   const rgb = pillowRgb(pillow, planes, w, h);
+  // a GIF whose first image leaves part of the screen uncovered: that part as Pillow starts it (palette index 0), not ffmpeg's background colour
+  const fill = head ? gifFirstFrameFill(head) : null;
+  if (fill) {
+    const [x0, y0, x1, y1] = fill.rect;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        if (x >= x0 && x < x1 && y >= y0 && y < y1) continue;
+        rgb.set([fill.rgb >> 16, (fill.rgb >> 8) & 255, fill.rgb & 255], (y * w + x) * 3);
+      }
+    }
+  }
   // a TIFF's Orientation tag: Pillow turns the picture on load (ffmpeg, with -noautorotate, does not)
   if (tiff && tiff.orientation !== 1) return pillowTiffTranspose(rgb, w, h, tiff.orientation);
   return { rgb, w, h };

@@ -41,6 +41,8 @@ export type PillowPath =
   | { kind: 'gray16'; pixFmt: 'gray16le' }
   | { kind: 'high16'; pixFmt: 'rgb48be' | 'gray16be' }
   | { kind: 'premultiplied'; pixFmt: 'rgba' }
+  | { kind: 'rgb16'; pixFmt: 'rgb555le' | 'rgb565le' }
+  | { kind: 'inverted'; pixFmt: 'rgb24' }
   | { kind: 'tiffYcc'; pixFmt: 'yuv444p' | 'yuv422p' | 'yuv420p' | 'yuv411p'; sx: number; sy: number; refBlackWhite: number[]; luma: number[] };
 
 /**
@@ -60,6 +62,10 @@ export function pillowPlaneBytes(path: PillowPath | null, w: number, h: number):
       return w * h * (path.pixFmt === 'rgb48be' ? 6 : 2);
     case 'premultiplied':
       return w * h * 4;
+    case 'rgb16':
+      return w * h * 2;
+    case 'inverted':
+      return w * h * 3;
     case 'tiffYcc':
       return w * h + 2 * Math.ceil(w / path.sx) * Math.ceil(h / path.sy);
   }
@@ -79,6 +85,10 @@ export function pillowRgb(path: PillowPath | null, planes: Uint8Array, w: number
       return high16Rgb(planes, w, h, path.pixFmt === 'rgb48be' ? 3 : 1);
     case 'premultiplied':
       return unpremultipliedRgb(planes, w, h);
+    case 'rgb16':
+      return rgb16Rgb(planes, w, h, path.pixFmt === 'rgb565le');
+    case 'inverted':
+      return planes.map((v) => 255 - v);
     case 'tiffYcc':
       return tiffYccRgb(planes, w, h, path.sx, path.sy, path.refBlackWhite, path.luma);
   }
@@ -90,10 +100,25 @@ export function pillowRgb(path: PillowPath | null, planes: Uint8Array, w: number
  * subsampled 2×2, 2×1, 1×2 or 4×1 relative to luma, however the factors are written (no Adobe APP14 transform 0 = RGB); a lossy WebP
  * ("VP8 " chunk, simple or VP8X, with or without an ALPH chunk; not animated); a PNG of 16-bit grayscale
  * (IHDR colour type 0, bit depth 16); 16-bit RGB/RGBA/gray + alpha PNG and 16-bit RGB TIFF (high16); an 8-bit RGBA
- * TIFF with associated alpha (premultiplied). null otherwise.
+ * TIFF with associated alpha (premultiplied); a 16-bit BMP (5-5-5, or 5-6-5 by its bit fields) or 16-bit true-colour
+ * TGA (`codec` "targa": TGA has no magic number) — rgb16; an XBM (`codec` "xbm") — inverted. null otherwise.
+ * `codec`: ffmpeg's decoder name for the file's picture, where known.
  */
-export function pillowPathOf(b: Uint8Array): PillowPath | null {
+export function pillowPathOf(b: Uint8Array, codec?: string): PillowPath | null {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  // 16-bit BMP and TGA: Pillow's rawmodes "BGR;15" / "BGR;16" / "BGR;5" (Unpack.c) widen each 5- or 6-bit sample by
+  // v × 255 / 31 (or / 63), integer division; swscale widens by shifting in the sample's top bits
+  if (buf.length > 66 && buf.toString('latin1', 0, 2) === 'BM' && buf.readUInt32LE(14) >= 40 && buf.readUInt16LE(28) === 16) {
+    const comp = buf.readUInt32LE(30);
+    if (comp === 0) return { kind: 'rgb16', pixFmt: 'rgb555le' };
+    // BI_BITFIELDS: the masks follow a 40-byte header, or sit in a V4/V5 header at the same place
+    const [r, g, bl] = [buf.readUInt32LE(54), buf.readUInt32LE(58), buf.readUInt32LE(62)];
+    if (comp === 3 && r === 0x7c00 && g === 0x3e0 && bl === 0x1f) return { kind: 'rgb16', pixFmt: 'rgb555le' };
+    if (comp === 3 && r === 0xf800 && g === 0x7e0 && bl === 0x1f) return { kind: 'rgb16', pixFmt: 'rgb565le' };
+  }
+  if (codec === 'targa' && buf.length > 18 && (buf[2] === 2 || buf[2] === 10) && buf[16] === 16) return { kind: 'rgb16', pixFmt: 'rgb555le' };
+  // XBM: Pillow (XbmImagePlugin, mode "1") reads a set bit as white; ffmpeg's decoder as black (X11's foreground)
+  if (codec === 'xbm') return { kind: 'inverted', pixFmt: 'rgb24' };
   if (buf.length > 4 && buf[0] === 0xff && buf[1] === 0xd8) return jpegPath(buf);
   if (buf.length > 30 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WEBP') {
     const first = buf.toString('latin1', 12, 16);
@@ -302,6 +327,28 @@ export function pillowTiffTranspose(rgb: Uint8Array, w: number, h: number, orien
   return { rgb: out, w: ow, h: oh };
 }
 
+/**
+ * Whether `b` (a file's first bytes) is a JPEG whose frame is arithmetic-coded (SOF9–SOF11, SOF13–SOF15; T.81
+ * Annex D, as `cjpeg -arithmetic` / `jpegtran -arithmetic` write it): ffmpeg 5.1's decoder has no arithmetic
+ * decoder and reports no picture size, while Pillow (libjpeg-turbo) reads it.
+ */
+export function isArithmeticJpeg(b: Uint8Array): boolean {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  if (buf.length < 4 || buf[0] !== 0xff || buf[1] !== 0xd8) return false;
+  for (let p = 2; p + 4 <= buf.length; ) {
+    if (buf[p] !== 0xff) return false;
+    const m = buf[p + 1];
+    if (m === 0xff) {
+      p++;
+      continue;
+    }
+    if (m >= 0xc9 && m <= 0xcf && m !== 0xcc) return true;
+    if ((m >= 0xc0 && m <= 0xc7) || m === 0xda || m === 0xd9) return false;
+    p += 2 + buf.readUInt16BE(p + 2);
+  }
+  return false;
+}
+
 function jpegPath(b: Buffer): PillowPath | null {
   let p = 2;
   let adobeRgb = false;
@@ -429,10 +476,13 @@ export function jpegH1v2Upsample(c: Uint8Array, w: number, ch: number, h: number
   return out;
 }
 
-/** libjpeg's int_upsample (jdsample.c) of a chroma plane (cw samples a row, one row per output row) to w × h: each sample repeated `hr` times. */
-export function jpegReplicate(c: Uint8Array, cw: number, w: number, h: number, hr: number): Uint8Array {
+/**
+ * libjpeg's int_upsample / h2v1_upsample / h2v2_upsample (jdsample.c) of a chroma plane (cw samples a row) to
+ * w × h: each sample repeated `hr` times across and `vr` times down (vr 1: one chroma row per output row).
+ */
+export function jpegReplicate(c: Uint8Array, cw: number, w: number, h: number, hr: number, vr = 1): Uint8Array {
   const out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = c[y * cw + Math.floor(x / hr)];
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = c[Math.floor(y / vr) * cw + Math.floor(x / hr)];
   return out;
 }
 
@@ -445,7 +495,11 @@ export function jpegRgb(planes: Uint8Array, w: number, h: number, v: 1 | 2, hr: 
   const cw = Math.ceil(w / hr);
   const ch = v === 2 ? (h + 1) >> 1 : h;
   const Y = planes.subarray(0, w * h);
-  const up = (c: Uint8Array) => (hr === 2 ? jpegFancyUpsample(c, cw, ch, w, h, v) : hr === 1 ? jpegH1v2Upsample(c, w, ch, h) : jpegReplicate(c, cw, w, h, hr));
+  // libjpeg-turbo (jdsample.c jinit_upsampler) filters 4:2:2 and 4:2:0 chroma only where a chroma row is wider than two
+  // samples (`downsampled_width > 2`, i.e. the picture is wider than 4 px); narrower, it replicates (h2v1_upsample,
+  // h2v2_upsample) — swscale and the fancy filter blur such a picture's colours (mean |Δ| 0.03–0.11, max 0.99 normalised)
+  const up = (c: Uint8Array) =>
+    hr === 2 ? (cw > 2 ? jpegFancyUpsample(c, cw, ch, w, h, v) : jpegReplicate(c, cw, w, h, 2, v)) : hr === 1 ? jpegH1v2Upsample(c, w, ch, h) : jpegReplicate(c, cw, w, h, hr);
   const cb = up(planes.subarray(w * h, w * h + cw * ch));
   const cr = up(planes.subarray(w * h + cw * ch, w * h + 2 * cw * ch));
   const rgb = new Uint8Array(w * h * 3);
@@ -542,6 +596,22 @@ export function high16Rgb(planes: Uint8Array, w: number, h: number, channels: 1 
   return rgb;
 }
 
+/**
+ * RGB (w × h × 3) of 16-bit little-endian pixels (ffmpeg's rgb555le / rgb565le: red in the high bits) as Pillow's
+ * ImagingUnpackBGR15 / ImagingUnpackBGR16 make them: each sample × 255 / 31 (green of 5-6-5: / 63), truncated.
+ */
+export function rgb16Rgb(planes: Uint8Array, w: number, h: number, g6: boolean): Uint8Array {
+  const rgb = new Uint8Array(w * h * 3);
+  for (let i = 0; i < w * h; i++) {
+    const px = planes[2 * i] | (planes[2 * i + 1] << 8);
+    const [r, g] = g6 ? [(px >> 11) & 31, (px >> 5) & 63] : [(px >> 10) & 31, (px >> 5) & 31];
+    rgb[3 * i] = Math.floor((r * 255) / 31);
+    rgb[3 * i + 1] = Math.floor((g * 255) / (g6 ? 63 : 31));
+    rgb[3 * i + 2] = Math.floor(((px & 31) * 255) / 31);
+  }
+  return rgb;
+}
+
 /** RGB (w × h × 3) of premultiplied RGBA, as Pillow's unpackRGBa (Unpack.c) makes it: alpha 0 → black, else each colour × 255 ÷ alpha (integer division) clipped at 255 */
 export function unpremultipliedRgb(planes: Uint8Array, w: number, h: number): Uint8Array {
   const rgb = new Uint8Array(w * h * 3);
@@ -587,6 +657,49 @@ export function gifTransparentRgb(b: Uint8Array): number | null {
       if (3 * trans + 3 > size || at + 3 * trans + 3 > buf.length) return null;
       const o = at + 3 * trans;
       return (buf[o] << 16) | (buf[o + 1] << 8) | buf[o + 2];
+    } else return null;
+  }
+  return null;
+}
+
+/**
+ * Where a GIF's first image does not cover its logical screen (GIF89a §18, §20: an image descriptor's left, top,
+ * width, height), the colour Pillow gives the rest of the screen: Pillow 9.4 (GifImagePlugin load_prepare) starts
+ * frame 0 on a canvas of palette index 0 — of the transparent index where the first image's Graphic Control
+ * Extension names one — and convert('RGB') maps it through the first image's colour table (local, else global;
+ * no table: that index as a gray level). ffmpeg's GIF decoder paints the background colour (logical screen
+ * descriptor's index) there instead. `rect` is the part of the screen the image covers (clipped to the screen);
+ * `rgb` is 0xRRGGBB. null: not a GIF, or its first image covers the whole screen.
+ */
+export function gifFirstFrameFill(b: Uint8Array): { rect: [number, number, number, number]; rgb: number } | null {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  if (buf.length < 13 || !/^GIF8[79]a$/.test(buf.toString('latin1', 0, 6))) return null;
+  const sw = buf.readUInt16LE(6);
+  const sh = buf.readUInt16LE(8);
+  const flags = buf[10];
+  const globalAt = 13;
+  const globalSize = flags & 0x80 ? 3 << ((flags & 7) + 1) : 0;
+  let p = globalAt + globalSize;
+  let trans: number | null = null;
+  while (p < buf.length) {
+    const kind = buf[p];
+    if (kind === 0x21) {
+      if (buf[p + 1] === 0xf9 && buf[p + 2] === 4 && p + 7 < buf.length) trans = buf[p + 3] & 1 ? buf[p + 6] : null;
+      p += 2;
+      while (p < buf.length && buf[p] !== 0) p += buf[p] + 1;
+      p++;
+    } else if (kind === 0x2c) {
+      if (p + 10 > buf.length) return null;
+      const [x, y, w, h] = [buf.readUInt16LE(p + 1), buf.readUInt16LE(p + 3), buf.readUInt16LE(p + 5), buf.readUInt16LE(p + 7)];
+      if (x === 0 && y === 0 && w >= sw && h >= sh) return null;
+      const index = trans ?? 0;
+      const local = buf[p + 9];
+      const [at, size] = local & 0x80 ? [p + 10, 3 << ((local & 7) + 1)] : [globalAt, globalSize];
+      let rgb: number;
+      if (size === 0) rgb = index * 0x010101;
+      else if (3 * index + 3 <= size && at + 3 * index + 3 <= buf.length) rgb = (buf[at + 3 * index] << 16) | (buf[at + 3 * index + 1] << 8) | buf[at + 3 * index + 2];
+      else return null;
+      return { rect: [Math.min(x, sw), Math.min(y, sh), Math.min(x + w, sw), Math.min(y + h, sh)], rgb };
     } else return null;
   }
   return null;
@@ -658,5 +771,59 @@ export function tiffGray32Rgb(b: Uint8Array, inflate: (data: Uint8Array) => Uint
     }
     rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = v;
   }
+  return { rgb, w, h };
+}
+
+/**
+ * A binary PGM or PPM (P5, P6; Netpbm) whose maxval is not 255 — 16-bit ones as dcraw, ImageMagick and scanner
+ * tools write them, or a 10/12-bit maxval — as Pillow 9.4 (PpmImagePlugin, the reference's loader) converts it
+ * to RGB: PPM samples scaled to 0…255 as round(v / maxval × 255) (Python's round: half to even; the "ppm"
+ * decoder); PGM with maxval above 255 opens in mode "I" (maxval 65535: the samples as they are, else
+ * round(v / maxval × 65535)) and convert('RGB') clips each value at 255 — a 16-bit gray picture reads almost
+ * white, as the reference sees it; PGM with maxval below 255 scaled as PPM. Samples of 2 bytes (big-endian)
+ * where maxval ≥ 256. ffmpeg's decoder scales every maxval to 16 bits and rounds on the way to 8 (mean |Δ|
+ * 0.005–0.012 normalised for PPM; 1.9 for a 16-bit PGM). `b`: the whole file. null: not such a file;
+ * throws a plain Error when the pixels stop short of the stated size.
+ */
+export function pnmRgb(b: Uint8Array): { rgb: Uint8Array; w: number; h: number } | null {
+  if (b.length < 8 || b[0] !== 0x50 || (b[1] !== 0x35 && b[1] !== 0x36)) return null;
+  const gray = b[1] === 0x35;
+  // the header: magic, width, height, maxval, separated by whitespace and # comments, then one whitespace byte
+  const tokens: number[] = [];
+  let p = 2;
+  while (tokens.length < 3) {
+    if (p >= b.length) return null;
+    const c = b[p];
+    if (c === 0x23) {
+      while (p < b.length && b[p] !== 0x0a && b[p] !== 0x0d) p++;
+    } else if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) p++;
+    else if (c >= 0x30 && c <= 0x39) {
+      let v = 0;
+      while (p < b.length && b[p] >= 0x30 && b[p] <= 0x39) v = v * 10 + (b[p++] - 0x30);
+      tokens.push(v);
+    } else return null;
+  }
+  p++; // the single whitespace byte before the samples
+  const [w, h, maxval] = tokens as [number, number, number];
+  if (!w || !h || !(maxval > 0 && maxval < 65536) || maxval === 255) return null;
+  const bands = gray ? 1 : 3;
+  const bytes = maxval < 256 ? 1 : 2;
+  if (p + w * h * bands * bytes > b.length) throw new Error(`its samples stop short of ${w}×${h}`);
+  /** Python's round() of a float: half to even */
+  const roundEven = (x: number) => {
+    const f = Math.floor(x);
+    const d = x - f;
+    return d > 0.5 ? f + 1 : d < 0.5 ? f : f % 2 === 0 ? f : f + 1;
+  };
+  const sample = (i: number) => (bytes === 1 ? b[p + i] : (b[p + 2 * i] << 8) | b[p + 2 * i + 1]);
+  const rgb = new Uint8Array(w * h * 3);
+  if (gray) {
+    const wide = maxval > 255; // mode "I"
+    for (let i = 0; i < w * h; i++) {
+      const v = sample(i);
+      const g = wide ? (maxval === 65535 ? v : Math.min(65535, roundEven((v / maxval) * 65535))) : Math.min(255, roundEven((v / maxval) * 255));
+      rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = g > 255 ? 255 : g;
+    }
+  } else for (let i = 0; i < w * h * 3; i++) rgb[i] = Math.min(255, roundEven((sample(i) / maxval) * 255));
   return { rgb, w, h };
 }
