@@ -14,7 +14,7 @@
 //   nice node --import tsx tools/eval/pulseless-set.ts # test/output/tempo-pulseless (once; 36 sweeps, noise bursts, random-onset melodies)
 //   nice node --import tsx tools/eval/key-set.ts       # test/output/key-set (once; key only)
 //   nice node --import tsx tools/eval/keyless-set.ts   # test/output/key-keyless (once; key only: 48 melodies with no tonic)
-//   nice node --import tsx tools/eval/calibrate.ts [--write] [--verbose] [--lambda 0.01] [--tempo-inputs a,b] [--key-inputs a,b]
+//   nice node --import tsx tools/eval/calibrate.ts [--write [--tempo-only]] [--dev2] [--verbose] [--lambda 0.01] [--tempo-inputs a,b] [--key-inputs a,b]
 //
 // 1. Runs the product's tempo and key analysers (TempoAnalyser, TonalAnalyser: one decode per
 //    file) on every file and keeps each result's evidence (TempoEvidence, KeyEvidence); cached
@@ -52,6 +52,10 @@ const { values: args } = parseArgs({
     /** fit these inputs instead of choosing them (comma-separated; for comparing) */
     'tempo-inputs': { type: 'string' },
     'key-inputs': { type: 'string' },
+    /** --write replaces the tempo map only (the key map's line is kept as it is) */
+    'tempo-only': { type: 'boolean', default: false },
+    /** also calibrate on dev2-set.ts' set (OUT/manifest-dev2.json) */
+    dev2: { type: 'boolean', default: false },
   },
 });
 const VERBOSE = args.verbose;
@@ -70,6 +74,8 @@ const SETS: [string, string, string, 'both' | 'key'][] = [
   // keyless-set.ts (key only: diatonic melodies at random onsets with no tonic; any key stated is wrong)
   ['test/output/key-keyless', 'keyless', 'keyless', 'key'],
 ];
+// dev2-set.ts (tempo and key: MMA's other groove libraries, a third SoundFont; its own manifest)
+if (args.dev2) SETS.push(['test/output/eval', 'dev2', 'dev2', 'both']);
 const CACHE = 'test/output/calibrate';
 const CONFIDENCE_TS = 'main/engine/analysis/confidence.ts';
 
@@ -110,7 +116,7 @@ let skipped = 0;
 let analysed = 0;
 const t0 = performance.now();
 for (const [out, set, name, use] of SETS) {
-  const man = join(out, 'manifest.json');
+  const man = join(out, set === 'dev2' ? 'manifest-dev2.json' : 'manifest.json');
   if (!existsSync(man)) {
     console.log(`(no ${man}: skipped; see the commands at the top)`);
     continue;
@@ -298,7 +304,10 @@ export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = ${lit(keyMod
 console.log('\n' + block);
 if (WRITE) {
   const src = readFileSync(CONFIDENCE_TS, 'utf8');
-  const next = src.replace(/\/\/ BEGIN CALIBRATION[\s\S]*?\/\/ END CALIBRATION/, block);
+  const keyLines = /\/\*\* Key calibration;.*\n.*KEY_CALIBRATION.*\n/.exec(src)?.[0];
+  if (args['tempo-only'] && !keyLines) throw new Error(`no KEY_CALIBRATION line in ${CONFIDENCE_TS}`);
+  const written = args['tempo-only'] ? block.replace(/\/\*\* Key calibration;.*\n.*KEY_CALIBRATION.*\n/, () => keyLines!) : block;
+  const next = src.replace(/\/\/ BEGIN CALIBRATION[\s\S]*?\/\/ END CALIBRATION/, () => written);
   writeFileSync(CONFIDENCE_TS, next);
   console.log(`written to ${CONFIDENCE_TS}${next === src ? ' (unchanged)' : ''}`);
 }
