@@ -63,7 +63,7 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 10;
+  readonly version = 11; // 11: the confidence map refitted with dev2 (tools/eval/dev2-set.ts)
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly frames = new FrameBuffer(N, HOP);
