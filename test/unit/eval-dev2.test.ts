@@ -22,7 +22,7 @@ function heldoutClashOf(): (fam: string) => string | undefined {
 
 describe('dev2: the held-out set stays independent', () => {
   it('never renders with the held-out set\'s own SoundFonts (csound sf_GMbank, OPL3)', () => {
-    const heldoutOnly = new Set(FONT_PAIRS.flat().filter((f) => f === 'gmbank' || f === 'opl3'));
+    const heldoutOnly = new Set<string>(FONT_PAIRS.flat().filter((f) => f === 'gmbank' || f === 'opl3'));
     assert.equal(heldoutOnly.size, 2);
     for (const pair of DEV2_FONT_PAIRS) for (const f of pair) assert.ok(!heldoutOnly.has(f), pair.join('/'));
   });
