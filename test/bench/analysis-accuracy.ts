@@ -8,7 +8,7 @@
 //     libqm-dsp-dev g++ openttd-openmsx planetblupi-music-midi freedink-data asc-music
 //   nice node --import tsx tools/eval/build-set.ts
 //   npm run build   # for --cli
-//   nice node --import tsx test/bench/analysis-accuracy.ts [--set dev|test|both|heldout] [--no-peers] [--peers-only] [--cached-only] [--multifeature] [--shard I/N] [--cli] [--verbose] [--json out.json]
+//   nice node --import tsx test/bench/analysis-accuracy.ts [--set dev|test|both|heldout|dev2] [--no-peers] [--peers-only] [--cached-only] [--multifeature] [--shard I/N] [--cli] [--verbose] [--json out.json]
 //
 // Per file, in the same run on the same MP3: ours (the default analyser set,
 // one decode), essentia.js RhythmExtractor2013 (degara, multifeature),
@@ -18,7 +18,8 @@
 // results are cached in OUT/peers.json (keyed by file and method; their CPU
 // time too), so a rerun while tuning only re-measures ours; the held-out set's
 // in OUT/peers-heldout.json (peers-heldout-I.json per shard), read only by
-// --set heldout runs. --peers-only runs and reports the peers alone (no
+// --set heldout runs; dev2 (tools/eval/dev2-set.ts, a broader dev-side set) likewise in
+// OUT/manifest-dev2.json and OUT/peers-dev2*.json. --peers-only runs and reports the peers alone (no
 // analyser of ours is run: how the held-out set's peer cache is filled without
 // looking at our figures on it).
 //
@@ -59,9 +60,12 @@ const SETS = args.set === 'both' ? ['dev', 'test'] : [args.set];
 const PEERS = !args['no-peers'];
 /** run and report the peers only (none of ours: --cli, --key-speed and the calibration lines are skipped) */
 const PEERS_ONLY = args['peers-only'];
-/** the held-out set has its own manifest and peer cache, which no dev/test run reads or writes */
-const HELDOUT = SETS.includes('heldout');
-if (HELDOUT && SETS.length > 1) throw new Error('--set heldout runs alone');
+/**
+ * sets with their own manifest (OUT/manifest-<set>.json) and peer cache (OUT/peers-<set>*.json), which no dev/test
+ * run reads or writes: the held-out set (tools/eval/heldout-set.ts) and dev2 (tools/eval/dev2-set.ts)
+ */
+const OWN = ['heldout', 'dev2'].find((s) => SETS.includes(s));
+if (OWN && SETS.length > 1) throw new Error(`--set ${OWN} runs alone`);
 /** essentia's multifeature beat tracker is ~10× slower than the rest together: opt-in */
 const MULTIFEATURE = args.multifeature;
 const JSON_OUT = args.json;
@@ -71,9 +75,9 @@ const VERBOSE = args.verbose;
 // (several processes fill the cache side by side; every run reads all peers*.json).
 const SHARD = args.shard.split('/').map(Number);
 
-const manifestPath = join(OUT, HELDOUT ? 'manifest-heldout.json' : 'manifest.json');
+const manifestPath = join(OUT, OWN ? `manifest-${OWN}.json` : 'manifest.json');
 if (!existsSync(manifestPath)) {
-  console.error(`No ${manifestPath}: run  nice node --import tsx tools/eval/${HELDOUT ? 'heldout-set' : 'build-set'}.ts  first.`);
+  console.error(`No ${manifestPath}: run  nice node --import tsx tools/eval/${OWN ? `${OWN}-set` : 'build-set'}.ts  first.`);
   process.exit(1);
 }
 const items: EvalItem[] = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { items: EvalItem[] }).items
@@ -111,10 +115,10 @@ interface PeerOut {
   key?: Key | null;
   cpu: number;
 }
-const PEER_FILE = HELDOUT ? 'peers-heldout' : 'peers';
+const PEER_FILE = OWN ? `peers-${OWN}` : 'peers';
 const peerCachePath = join(OUT, SHARD[1] > 1 ? `${PEER_FILE}-${SHARD[0]}.json` : `${PEER_FILE}.json`);
 const peerCache: Record<string, PeerOut> = {};
-const peerFiles = HELDOUT ? /^peers-heldout(-\d+)?\.json$/ : /^peers(-\d+)?\.json$/;
+const peerFiles = new RegExp(`^${PEER_FILE}(-\\d+)?\\.json$`);
 for (const f of readdirSync(OUT).filter((f) => peerFiles.test(f))) Object.assign(peerCache, JSON.parse(readFileSync(join(OUT, f), 'utf8')));
 
 const require = createRequire(import.meta.url);
@@ -297,24 +301,27 @@ function report(set: string): void {
   for (const p of peerNames)
     line(p, TEMPO_PEERS.includes(p) ? (r) => r.peers[p].bpm : null, KEY_PEERS.includes(p) ? (r) => r.peers[p].key : null, rs.reduce((s, r) => s + r.peers[p].cpu, 0));
   const floor = rs.reduce((s, r) => s + r.floorCpu, 0);
-  if (PEERS_ONLY) {
-    console.log(`decode floor (ffmpeg → pipe, dropped): ${(audio / floor).toFixed(0)}× realtime per core`);
-    const cats = [...new Set(rs.map((r) => r.item.category))];
+  const cats = [...new Set(rs.map((r) => r.item.category))];
+  const peerCategories = () => {
     for (const p of TEMPO_PEERS.filter((p) => rs.every((r) => r.peers[p])))
       console.log(`per category (${p}, Acc1): ` + cats.map((c) => {
         const cr = rs.filter((r) => r.item.category === c && r.item.bpm != null);
         return `${c} ${cr.filter((r) => acc1(r.peers[p].bpm, r.item.bpm)).length}/${cr.length}`;
       }).join(', '));
+  };
+  if (PEERS_ONLY) {
+    console.log(`decode floor (ffmpeg → pipe, dropped): ${(audio / floor).toFixed(0)}× realtime per core`);
+    peerCategories();
     return;
   }
   const ours = rs.reduce((s, r) => s + r.ours.cpu, 0);
   console.log(`decode floor (ffmpeg → pipe, dropped): ${(audio / floor).toFixed(0)}× realtime per core; ours / floor = ${(ours / floor).toFixed(2)}×`);
-  // per category
-  const cats = [...new Set(rs.map((r) => r.item.category))];
+  // per category, ours then each peer (the same files: a file with no tempo truth is left out of both)
   console.log('per category (ours): ' + cats.map((c) => {
     const cr = rs.filter((r) => r.item.category === c && !r.item.bpmUnknown);
     return `${c} ${cr.filter((r) => acc1(r.ours.bpm, r.item.bpm)).length}/${cr.length}`;
   }).join(', '));
+  if (OWN === 'dev2') peerCategories();
   // calibration
   const rel = (name: string, conf: (r: Row) => number, right: (r: Row) => boolean, set: Row[]) => {
     const bins = [0, 0.2, 0.4, 0.6, 0.8, 1.0001];

@@ -89,6 +89,8 @@ export const SOUNDFONTS = {
   timgm6mb: '/usr/share/sounds/sf2/TimGM6mb.sf2',
   gmbank: '/usr/share/sounds/sf2/sf_GMbank.sf2',
   opl3: '/usr/share/sounds/sf2/OPL-3_FM_128M.sf2',
+  /** dev2 (dev2-set.ts) and key-set: MuseScore_General_Lite from Debian `musescore-general-soundfont-small` */
+  musescore: '/usr/share/sounds/sf3/MuseScore_General_Lite.sf3',
 };
 export type SoundFont = keyof typeof SOUNDFONTS;
 const MIDI_PACKAGES = ['openttd-openmsx', 'planetblupi-music-midi', 'freedink-data'];
@@ -98,11 +100,12 @@ const MODULE_PACKAGES = ['tecnoballz-data', 'open-invaders-data'];
 export type Category = 'pop4' | 'triple' | 'compound' | 'odd' | 'swing' | 'fast' | 'soft' | 'percussion' | 'intro' | 'game-midi' | 'tune-midi' | 'real' | 'beatless';
 /** 4/4 (and 2/4), 3/4, 6/8 (compound: 6/8, 12/8), odd (5/4, 6/4, 7/8), none (no beat), unknown (a module: the file does not say) */
 export type MeterClass = '4/4' | '3/4' | '6/8' | 'odd' | 'none' | 'unknown';
-export type SourceKind = 'mma' | 'game-midi' | 'abc' | 'real' | 'drone';
+/** midi: a MIDI song file that is neither a game's nor made from ABC (MMA's examples, dev2-set.ts) */
+export type SourceKind = 'mma' | 'game-midi' | 'abc' | 'midi' | 'real' | 'drone';
 
 /** One evaluation item as written to manifest.json. */
 export interface EvalItem {
-  set: 'dev' | 'test' | 'heldout';
+  set: 'dev' | 'test' | 'heldout' | 'dev2';
   /** file name under OUT/<set>/ */
   file: string;
   source: string;
@@ -246,7 +249,9 @@ export async function render(mid: string, sf: SoundFont, out: string, sec: numbe
   const raw = `${out}.raw`;
   // fluidsynth writes raw float; `head` stops it once enough audio (before stretching) is there.
   const bytes = Math.ceil(sec * stretch + 2) * 44100 * 2 * 4;
-  await run('bash', ['-c', `fluidsynth -ni -q -F /dev/stdout -T raw -O float -r 44100 -g 0.5 '${SOUNDFONTS[sf]}' '${mid}' 2>/dev/null | head -c ${bytes} > '${raw}'`]);
+  // an SF3 (Ogg-compressed samples) is decoded whole at load unless only the samples played are loaded: the same audio, ~half the CPU
+  const lazy = SOUNDFONTS[sf].endsWith('.sf3') ? '-o synth.dynamic-sample-loading=1 ' : '';
+  await run('bash', ['-c', `fluidsynth -ni -q ${lazy}-F /dev/stdout -T raw -O float -r 44100 -g 0.5 '${SOUNDFONTS[sf]}' '${mid}' 2>/dev/null | head -c ${bytes} > '${raw}'`]);
   const filters: string[] = [];
   if (shift) filters.push(`rubberband=pitch=${Math.pow(2, shift / 12).toFixed(6)}`);
   if (stretch !== 1) filters.push(`atempo=${stretch}`);

@@ -14,7 +14,7 @@
 //   nice node --import tsx tools/eval/pulseless-set.ts # test/output/tempo-pulseless (once; 36 sweeps, noise bursts, random-onset melodies)
 //   nice node --import tsx tools/eval/key-set.ts       # test/output/key-set (once; key only)
 //   nice node --import tsx tools/eval/keyless-set.ts   # test/output/key-keyless (once; key only: 48 melodies with no tonic)
-//   nice node --import tsx tools/eval/calibrate.ts [--write] [--verbose] [--lambda 0.01] [--tempo-inputs a,b] [--key-inputs a,b]
+//   nice node --import tsx tools/eval/calibrate.ts [--write [--tempo-only]] [--dev2] [--verbose] [--lambda 0.01] [--tempo-inputs a,b] [--key-inputs a,b]
 //
 // 1. Runs the product's tempo and key analysers (TempoAnalyser, TonalAnalyser: one decode per
 //    file) on every file and keeps each result's evidence (TempoEvidence, KeyEvidence); cached
@@ -35,7 +35,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MIN_CONFIDENCE } from '@contract';
-import { KEY_SIGNS, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
+import { KEY_SIGNS, TEMPO_CALIBRATION, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
 import { mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { TempoAnalyser, type TempoResult } from '../../main/engine/analysis/tempo';
@@ -52,6 +52,10 @@ const { values: args } = parseArgs({
     /** fit these inputs instead of choosing them (comma-separated; for comparing) */
     'tempo-inputs': { type: 'string' },
     'key-inputs': { type: 'string' },
+    /** --write replaces the tempo map only (the key map's line is kept as it is) */
+    'tempo-only': { type: 'boolean', default: false },
+    /** also calibrate on dev2-set.ts' set (OUT/manifest-dev2.json) */
+    dev2: { type: 'boolean', default: false },
   },
 });
 const VERBOSE = args.verbose;
@@ -70,6 +74,8 @@ const SETS: [string, string, string, 'both' | 'key'][] = [
   // keyless-set.ts (key only: diatonic melodies at random onsets with no tonic; any key stated is wrong)
   ['test/output/key-keyless', 'keyless', 'keyless', 'key'],
 ];
+// dev2-set.ts (tempo and key: MMA's other groove libraries, a third SoundFont; its own manifest)
+if (args.dev2) SETS.push(['test/output/eval', 'dev2', 'dev2', 'both']);
 const CACHE = 'test/output/calibrate';
 const CONFIDENCE_TS = 'main/engine/analysis/confidence.ts';
 
@@ -110,7 +116,7 @@ let skipped = 0;
 let analysed = 0;
 const t0 = performance.now();
 for (const [out, set, name, use] of SETS) {
-  const man = join(out, 'manifest.json');
+  const man = join(out, set === 'dev2' ? 'manifest-dev2.json' : 'manifest.json');
   if (!existsSync(man)) {
     console.log(`(no ${man}: skipped; see the commands at the top)`);
     continue;
@@ -253,7 +259,7 @@ function subsets<K>(xs: K[]): K[][] {
   return out;
 }
 
-function calibrateOne<K extends string>(name: string, force: string[] | undefined, data: Sample<K>[], signs: Record<K, 1 | -1>, extra: { p: number; y: 0 | 1; set: string }[] = []): CalibrationModel<K> {
+function calibrateOne<K extends string>(name: string, force: string[] | undefined, data: Sample<K>[], signs: Record<K, 1 | -1>, extra: { p: number; y: 0 | 1; set: string }[] = [], shipped?: CalibrationModel<K>): CalibrationModel<K> {
   const all = Object.keys(signs) as K[];
   const y = data.map((d) => d.y);
   console.log(`\n=== ${name}: ${data.length} files, ${y.filter(Boolean).length} right (${(y.filter(Boolean).length / data.length).toFixed(3)})${extra.length ? `; plus ${extra.length} with no value (stated 0)` : ''} ===`);
@@ -266,26 +272,29 @@ function calibrateOne<K extends string>(name: string, force: string[] | undefine
   const cv = crossValidate(data, best.s, signs);
   const model = fitSigned(data, best.s, signs);
   const fitted = data.map((d) => predict(model, d.x));
+  // set "-dev2": every set but dev2 (the sets the map was fitted on before dev2)
+  const inSet = (x: string, set?: string) => !set || (set === '-dev2' ? x !== 'dev2' : x === set);
   const withExtra = (p: number[], set?: string) => {
-    const idx = data.map((d, i) => i).filter((i) => !set || data[i].set === set);
-    const ex = extra.filter((e) => !set || e.set === set);
+    const idx = data.map((d, i) => i).filter((i) => inSet(data[i].set, set));
+    const ex = extra.filter((e) => inSet(e.set, set));
     return { p: [...idx.map((i) => p[i]), ...ex.map((e) => e.p)], y: [...idx.map((i) => y[i]), ...ex.map((e) => e.y)] };
   };
   console.log(`chosen: ${model.inputs.join(' + ')} (CV log loss ${best.ll.toFixed(4)}; constant-rate model ${logLoss(crossValidate(data, [], signs), y).toFixed(4)})`);
-  for (const [label, p] of [['cross-validated (out of fold)', cv], ['in sample (the shipped fit)', fitted]] as const) {
+  const now = shipped ? [['the map in confidence.ts now', data.map((d) => predict(shipped, d.x))] as const] : [];
+  for (const [label, p] of [['cross-validated (out of fold)', cv], ['in sample (the shipped fit)', fitted], ...now] as const) {
     const a = withExtra(p);
     const r = reliability(a.p, a.y);
     console.log(`dev reliability, ${label}: ECE ${r.ece.toFixed(3)} over ${a.p.length} files (bins of 0.2)\n${r.table}`);
     const at = (hiSide: boolean) => a.p.map((v, i) => i).filter((i) => (a.p[i] >= MIN_CONFIDENCE) === hiSide);
     const rate = (ix: number[]) => (ix.length ? (ix.reduce((t, i) => t + a.y[i], 0) / ix.length).toFixed(2) : '—');
     console.log(`  at MIN_CONFIDENCE ${MIN_CONFIDENCE}: ${at(true).length} files stated at or above (right ${rate(at(true))}), ${at(false).length} below (right ${rate(at(false))})`);
-    console.log(`  per set: ${[...new Set(data.map((d) => d.set))].map((s) => { const b = withExtra(p, s); return `${s} ECE ${reliability(b.p, b.y).ece.toFixed(3)} (n ${b.p.length}, stated ${(b.p.reduce((t, v) => t + v, 0) / b.p.length).toFixed(2)}, right ${(b.y.reduce<number>((t, v) => t + v, 0) / b.y.length).toFixed(2)})`; }).join('; ')}`);
+    console.log(`  per set: ${[...new Set(data.map((d) => d.set)), ...(data.some((d) => d.set === 'dev2') ? ['-dev2'] : [])].map((s) => { const b = withExtra(p, s); return `${s} ECE ${reliability(b.p, b.y).ece.toFixed(3)} (n ${b.p.length}, stated ${(b.p.reduce((t, v) => t + v, 0) / b.p.length).toFixed(2)}, right ${(b.y.reduce<number>((t, v) => t + v, 0) / b.y.length).toFixed(2)})`; }).join('; ')}`);
   }
   if (VERBOSE) for (const [i, d] of data.entries()) if ((d.y && cv[i] < 0.5) || (!d.y && cv[i] >= 0.5)) console.log(`  ${d.y ? 'right, stated low ' : 'wrong, stated high'} ${cv[i].toFixed(2)}  ${d.set}/${d.file}  ${JSON.stringify(d.x, (_, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))}`);
   return model;
 }
 
-const tempoModel = calibrateOne('tempo (right = Acc1)', FORCE.tempo, tempoSamples, TEMPO_SIGNS, tempoNone.map((r) => ({ p: 0, y: 0 as const, set: r.set })));
+const tempoModel = calibrateOne('tempo (right = Acc1)', FORCE.tempo, tempoSamples, TEMPO_SIGNS, tempoNone.map((r) => ({ p: 0, y: 0 as const, set: r.set })), TEMPO_CALIBRATION);
 const keyModel = calibrateOne('key (right = exact key; files with a trusted key or none)', FORCE.key, keySamples, KEY_SIGNS);
 
 const lit = <K extends string>(m: CalibrationModel<K>) => `{ inputs: [${m.inputs.map((f) => `'${f}'`).join(', ')}], weights: [${m.weights.map((w) => Number(w.toPrecision(4))).join(', ')}], bias: ${Number(m.bias.toPrecision(4))} }`;
@@ -298,7 +307,10 @@ export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = ${lit(keyMod
 console.log('\n' + block);
 if (WRITE) {
   const src = readFileSync(CONFIDENCE_TS, 'utf8');
-  const next = src.replace(/\/\/ BEGIN CALIBRATION[\s\S]*?\/\/ END CALIBRATION/, block);
+  const keyLines = /\/\*\* Key calibration;.*\n.*KEY_CALIBRATION.*\n/.exec(src)?.[0];
+  if (args['tempo-only'] && !keyLines) throw new Error(`no KEY_CALIBRATION line in ${CONFIDENCE_TS}`);
+  const written = args['tempo-only'] ? block.replace(/\/\*\* Key calibration;.*\n.*KEY_CALIBRATION.*\n/, () => keyLines!) : block;
+  const next = src.replace(/\/\/ BEGIN CALIBRATION[\s\S]*?\/\/ END CALIBRATION/, () => written);
   writeFileSync(CONFIDENCE_TS, next);
   console.log(`written to ${CONFIDENCE_TS}${next === src ? ' (unchanged)' : ''}`);
 }

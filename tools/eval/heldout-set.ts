@@ -60,7 +60,7 @@ const run = promisify(execFile);
 /** One MMA song of the held-out set. */
 export interface HeldoutSong {
   /** MMA library folder (/usr/share/mma/lib/<lib>) or "here" (a groove written in this file) */
-  lib: 'stdlib' | 'casio' | 'yamaha' | 'kara' | 'alexis' | 'zoom' | 'here';
+  lib: 'stdlib' | 'casio' | 'yamaha' | 'kara' | 'alexis' | 'zoom' | 'pflib' | 'here';
   /** the groove file without .mma (its family), or the name of a groove written here */
   file: string;
   /** the groove's name in that file */
@@ -74,7 +74,7 @@ export interface HeldoutSong {
   key: Key;
   cat: Category;
   introBars?: number;
-  /** a chord + bass part written here over a drums-only groove (zoom) */
+  /** a chord + bass part written here over a drums-only groove (zoom): overlayParts */
   overlay?: boolean;
   /**
    * why the song is left out (no files; it keeps its place so every later unit keeps its SoundFonts):
@@ -216,10 +216,13 @@ function padGroove(beatsPerBar: number): string[] {
   return ['SeqClear', `Time ${beatsPerBar}`, 'SeqSize 1', 'Begin Chord-HeldoutPad', ' Voice ChoirAahs', ' Octave 5', ' Volume mp', ' Articulate 100', ` Sequence {1 ${beatsPerBar * 192}t 80}`, 'End', 'DefGroove HeldoutPad'];
 }
 
-/** Chord and bass parts over a drums-only groove: 3/4 (bass on 1, chords on 2 and 3) or 6/8 counted in eighths (bass on 1 and 4). */
-function overlayParts(mmaBeats: number): string[] {
-  const chord = mmaBeats === 3 ? '{2 4 70; 3 4 66}' : '{1 4 72; 2 4 56; 3 4 56; 4 4 68; 5 4 56; 6 4 56}';
-  const bass = mmaBeats === 3 ? '{1 2. 1 92}' : '{1 2. 1 92; 4 2. 5 84}';
+/**
+ * Chord and bass parts over a drums-only groove: 3/4 (bass on 1, chords on 2 and 3), 6/8 counted in eighths (bass on 1
+ * and 4) or 4/4 (dev2-set.ts: chords on 1 and 3, bass on 1 and 3).
+ */
+export function overlayParts(mmaBeats: number): string[] {
+  const chord = mmaBeats === 3 ? '{2 4 70; 3 4 66}' : mmaBeats === 4 ? '{1 2 72; 3 2 64}' : '{1 4 72; 2 4 56; 3 4 56; 4 4 68; 5 4 56; 6 4 56}';
+  const bass = mmaBeats === 3 ? '{1 2. 1 92}' : mmaBeats === 4 ? '{1 4 1 92; 3 4 5 84}' : '{1 2. 1 92; 4 2. 5 84}';
   return ['Begin Chord', ' Voice Piano1', ' Octave 5', ' Volume mp', ` Sequence ${chord}`, 'End', 'Begin Bass', ' Voice FingeredBass', ' Octave 3', ' Volume mf', ` Sequence ${bass}`, 'End'];
 }
 
@@ -245,8 +248,11 @@ const ODD_GROOVES: Record<string, string[]> = {
   ],
 };
 
-/** The MMA source of song `s` (song index `i` picks build-set's progression), `sec` seconds after its intro. */
-export function heldoutMmaSource(s: HeldoutSong, i: number, sec: number): { text: string; introSec: number } {
+/**
+ * The MMA source of song `s` (song index `i` picks build-set's progression), `sec` seconds after its intro; a groove
+ * of lib "here" is looked up in `grooves` (name → MMA lines defining it).
+ */
+export function heldoutMmaSource(s: HeldoutSong, i: number, sec: number, grooves: Record<string, string[]> = ODD_GROOVES): { text: string; introSec: number } {
   const per = s.per ?? 1;
   const beatsPerBar = s.meter * per; // MMA beats
   const barSec = (beatsPerBar * 60) / s.tempo;
@@ -259,7 +265,7 @@ export function heldoutMmaSource(s: HeldoutSong, i: number, sec: number): { text
     lines.push(...padGroove(beatsPerBar), 'Groove HeldoutPad');
     for (let b = 0; b < intro; b++) lines.push(`${bar++} ${prog[b % 4]}`);
   }
-  if (s.lib === 'here') lines.push(...ODD_GROOVES[s.groove], `Groove ${s.groove}`);
+  if (s.lib === 'here') lines.push(...grooves[s.groove], `Groove ${s.groove}`);
   else lines.push(`Groove ${s.lib}/${s.file}:${s.groove}`);
   if (s.overlay) lines.push(...overlayParts(beatsPerBar));
   for (let b = 0; b < bars; b++) lines.push(`${bar++} ${s.cat === 'percussion' ? 'z' : prog[b % 4]}`);
@@ -327,7 +333,7 @@ export function onGridShare(ticks: number[], division: number): number {
 }
 
 /** Freedoom's MIDI music lumps (D_*), in WAD order: [name, bytes]. */
-function freedoomMidis(): [string, Buffer][] {
+export function freedoomMidis(): [string, Buffer][] {
   const out: [string, Buffer][] = [];
   for (const w of ['freedoom1', 'freedoom2']) {
     const path = `/usr/share/games/doom/${w}.wad`;
@@ -349,7 +355,7 @@ function freedoomMidis(): [string, Buffer][] {
 }
 
 /** Every tune of the ABC examples of abcmidi and abcm2ps, made MIDI by abc2midi into `work`: [name, bytes]. */
-function abcMidis(work: string): [string, Buffer][] {
+export function abcMidis(work: string): [string, Buffer][] {
   const out: [string, Buffer][] = [];
   for (const dir of ['/usr/share/doc/abcmidi/examples', '/usr/share/doc/abcm2ps/examples']) {
     if (!existsSync(dir)) {
@@ -375,10 +381,10 @@ function abcMidis(work: string): [string, Buffer][] {
   return out;
 }
 
-/** sha256 of every MIDI file the other sets draw from (build-set's game packages, MMA's examples for key-set). */
-function usedMidiHashes(): Set<string> {
+/** sha256 of every MIDI file of these Debian packages (default: what the other sets draw from: build-set's game packages, MMA's examples for key-set). */
+export function usedMidiHashes(packages = ['openttd-openmsx', 'planetblupi-music-midi', 'freedink-data', 'mma']): Set<string> {
   const hashes = new Set<string>();
-  for (const p of ['openttd-openmsx', 'planetblupi-music-midi', 'freedink-data', 'mma']) {
+  for (const p of packages) {
     let files: string[] = [];
     try {
       files = execFileSync('dpkg', ['-L', p], { encoding: 'utf8' }).split('\n').filter((l) => /\.midi?$/i.test(l) && existsSync(l));
@@ -398,23 +404,67 @@ export interface HeldoutJob {
   make: (out: string) => Promise<void>;
 }
 
+/** What planSongSet builds: the held-out set here, dev2 in dev2-set.ts. */
+export interface SongSetPlan {
+  set: 'heldout' | 'dev2';
+  /** file name prefix ("ho") */
+  prefix: string;
+  songs: HeldoutSong[];
+  /** grooves of lib "here": name → MMA lines */
+  grooves: Record<string, string[]>;
+  drones: Drone[];
+  /** SoundFont pairs, one per unit in turn */
+  fontPairs: [SoundFont, SoundFont][];
+  /** why song `s` may not be in the set (logged and skipped), or undefined */
+  clash: (s: HeldoutSong) => string | undefined;
+  /** MIDI sources: kind (EvalItem.sourceKind and the unit's prefix), tag (in the file name), category and [name, bytes] */
+  midi: { kind: 'game-midi' | 'abc' | 'midi'; tag: string; category: Category; list: [string, Buffer][] }[];
+  /** sha256 of MIDI files another set draws from: skipped */
+  usedHashes: Set<string>;
+}
+
 /** Plans every file (nothing rendered): MMA songs, MIDI sources, drones; refusals are logged. */
 export function planHeldout(out: string, sec: number): HeldoutJob[] {
+  const used = usedMmaFamilies(out);
   const work = join(out, 'work', 'heldout');
   mkdirSync(work, { recursive: true });
-  const used = usedMmaFamilies(out);
+  return planSongSet(out, sec, {
+    set: 'heldout',
+    prefix: 'ho',
+    songs: HELDOUT_SONGS,
+    grooves: ODD_GROOVES,
+    drones: HELDOUT_DRONES,
+    fontPairs: FONT_PAIRS,
+    clash: (s) => heldoutClash(s, used),
+    midi: [
+      { kind: 'game-midi', tag: 'midi', category: 'game-midi', list: freedoomMidis() },
+      { kind: 'abc', tag: 'tune', category: 'tune-midi', list: abcMidis(work) },
+    ],
+    usedHashes: usedMidiHashes(),
+  });
+}
+
+/**
+ * Plans every file of a set of MMA songs, MIDI files and drones rendered the held-out way (nothing rendered; work files
+ * in OUT/work/<set>): each MMA song plain with its unit's two SoundFonts and once stretched + shifted with the first;
+ * each MIDI file that passes midiTruth, the x/8-is-compound rule and the ≥ 90 % on-grid rule plain with the first and
+ * stretched + shifted with the second; drones. Refusals are logged.
+ */
+export function planSongSet(out: string, sec: number, plan: SongSetPlan): HeldoutJob[] {
+  const work = join(out, 'work', plan.set);
+  mkdirSync(work, { recursive: true });
   const jobs: HeldoutJob[] = [];
   let unitNo = 0;
   const unitFonts = new Map<string, [SoundFont, SoundFont]>();
   const fontsOf = (unit: string) => {
-    if (!unitFonts.has(unit)) unitFonts.set(unit, FONT_PAIRS[unitNo++ % FONT_PAIRS.length]);
+    if (!unitFonts.has(unit)) unitFonts.set(unit, plan.fontPairs[unitNo++ % plan.fontPairs.length]);
     return unitFonts.get(unit)!;
   };
-  const base = { set: 'heldout' as const };
+  const base = { set: plan.set };
 
   // 1. MMA songs
-  HELDOUT_SONGS.forEach((s, i) => {
-    const clash = heldoutClash(s, used);
+  plan.songs.forEach((s, i) => {
+    const clash = plan.clash(s);
     if (clash) {
       console.log(`refused ${s.lib}/${s.file}: ${clash}`);
       return;
@@ -425,8 +475,8 @@ export function planHeldout(out: string, sec: number): HeldoutJob[] {
       console.log(`left out ${s.lib}/${s.file}: ${s.leftOut}`);
       return;
     }
-    const name = `ho-${s.cat}-${s.lib}-${s.file.toLowerCase().replace(/[^a-z0-9]/g, '')}-${s.tempo}`;
-    const { text, introSec } = heldoutMmaSource(s, i, sec + 8);
+    const name = `${plan.prefix}-${s.cat}-${s.lib}-${s.file.toLowerCase().replace(/[^a-z0-9]/g, '')}-${s.tempo}`;
+    const { text, introSec } = heldoutMmaSource(s, i, sec + 8, plan.grooves);
     const mid = join(work, `${name}.mid`);
     const bpm = s.tempo / (s.per ?? 1);
     const meterClass: MeterClass = s.cat === 'compound' || (s.per ?? 1) === 3 ? '6/8' : s.meter === 3 ? '3/4' : s.meter === 4 || s.meter === 2 ? '4/4' : 'odd';
@@ -454,13 +504,12 @@ export function planHeldout(out: string, sec: number): HeldoutJob[] {
   });
 
   // 2. MIDI sources
-  const usedHashes = usedMidiHashes();
   const seen = new Set<string>();
   let g = 0;
-  for (const [kind, list] of [['game-midi', freedoomMidis()], ['abc', abcMidis(work)]] as const) {
+  for (const { kind, tag, category, list } of plan.midi) {
     for (const [name, bytes] of list) {
       const hash = createHash('sha256').update(bytes).digest('hex');
-      if (seen.has(hash) || usedHashes.has(hash)) continue;
+      if (seen.has(hash) || plan.usedHashes.has(hash)) continue;
       let why = '';
       let truth: ReturnType<typeof midiTruth> | null = null;
       try {
@@ -484,7 +533,7 @@ export function planHeldout(out: string, sec: number): HeldoutJob[] {
       const { bpm, meter, meterClass, key: t, trusted } = truth;
       const mid = join(work, `${name}.mid`);
       if (!existsSync(mid)) writeFileSync(mid, bytes);
-      const stem = `ho-${kind === 'abc' ? 'tune' : 'midi'}-${name}`.replace(/[^A-Za-z0-9._-]/g, '_');
+      const stem = `${plan.prefix}-${tag}-${name}`.replace(/[^A-Za-z0-9._-]/g, '_');
       const unit = `${kind}:${name}`;
       const fonts = fontsOf(unit);
       const variants: [0 | 1, number, number][] = [
@@ -496,7 +545,7 @@ export function planHeldout(out: string, sec: number): HeldoutJob[] {
         const file = `${stem}-${sf}${stretch !== 1 ? `-x${stretch}` : ''}${shift ? `-s${shift}` : ''}.mp3`;
         jobs.push({
           unit,
-          item: { ...base, file, source: unit, category: kind === 'abc' ? 'tune-midi' : 'game-midi', bpm: Math.round(bpm * stretch * 100) / 100, meter, meterClass, sourceKind: kind, key: { tonic: (((t.tonic + shift) % 12) + 12) % 12, mode: t.mode }, keyTrusted: trusted, soundfont: sf, stretch, shift, introSec: 0 },
+          item: { ...base, file, source: unit, category, bpm: Math.round(bpm * stretch * 100) / 100, meter, meterClass, sourceKind: kind, key: { tonic: (((t.tonic + shift) % 12) + 12) % 12, mode: t.mode }, keyTrusted: trusted, soundfont: sf, stretch, shift, introSec: 0 },
           make: (o) => render(mid, sf, o, sec, stretch, shift),
         });
       }
@@ -505,10 +554,10 @@ export function planHeldout(out: string, sec: number): HeldoutJob[] {
   }
 
   // 3. drones
-  HELDOUT_DRONES.forEach((d, i) =>
+  plan.drones.forEach((d, i) =>
     jobs.push({
-      unit: `drone:heldout-${i}`,
-      item: { ...base, file: `ho-drone-${i}.mp3`, source: `drone ${d.hz.join('/')} Hz`, category: 'beatless', bpm: null, meter: 0, meterClass: 'none', sourceKind: 'drone', key: null, keyTrusted: false, soundfont: null, stretch: 1, shift: 0, introSec: 0 },
+      unit: `drone:${plan.set}-${i}`,
+      item: { ...base, file: `${plan.prefix}-drone-${i}.mp3`, source: `drone ${d.hz.join('/')} Hz`, category: 'beatless', bpm: null, meter: 0, meterClass: 'none', sourceKind: 'drone', key: null, keyTrusted: false, soundfont: null, stretch: 1, shift: 0, introSec: 0 },
       make: (o) => makeDrone(d, o, sec),
     }),
   );

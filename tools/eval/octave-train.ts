@@ -10,7 +10,11 @@
 //
 //   nice node --import tsx tools/eval/octave-set.ts            # renders test/output/tempo-octave
 //   nice node --import tsx tools/eval/synth-set.ts             # renders test/output/tempo-synth
-//   nice node --import tsx tools/eval/octave-train.ts [--verbose]
+//   nice node --import tsx tools/eval/octave-train.ts [--verbose] [--dev2] [--no-train dev2]
+//
+// --dev2 adds dev2-set.ts' renders (OUT/manifest-dev2.json: MMA's other groove libraries, a third SoundFont;
+// families by MMA library/file); --no-train SET (repeatable) keeps a set's files out of every fit — cross-validation
+// and the final fit — while still scoring them in the same folds (the "before" of a refit with that set).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,6 +40,10 @@ const { values: args } = parseArgs({
     extra: { type: 'string' },
     /** cross-validate these feature columns (comma-separated indices, repeatable) instead of SUBSETS */
     cols: { type: 'string', multiple: true },
+    /** add dev2-set.ts' set (OUT/manifest-dev2.json) */
+    dev2: { type: 'boolean', default: false },
+    /** score these sets' files but never fit on them */
+    'no-train': { type: 'string', multiple: true },
   },
 });
 const VERBOSE = args.verbose;
@@ -48,6 +56,8 @@ const SETS: [string, string][] = [
   ['test/output/tempo-synth', 'synth'],
   ['test/output/tempo-octave', 'octave'],
 ];
+if (args.dev2) SETS.push(['test/output/eval', 'dev2']);
+const NO_TRAIN = new Set(args['no-train'] ?? []);
 const { unitOf, clashOf } = splitFamilies('test/output/eval/split.json');
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -66,7 +76,7 @@ const acc1 = (est: number | null | undefined, ref: number) => est != null && Mat
 const rows: Row[] = [];
 let skipped = 0;
 for (const [out, set] of SETS) {
-  const man = join(out, 'manifest.json');
+  const man = join(out, set === 'dev2' ? 'manifest-dev2.json' : 'manifest.json');
   if (!existsSync(man)) {
     console.log(`(no ${man}: skipped)`);
     continue;
@@ -121,7 +131,7 @@ const label = (r: Row) => {
 
 /** conditional logit on feature columns `cols`, L2 λ on standardised weights; Newton's method */
 function fit(train: Row[], cols: number[]): number[] {
-  const data = train.filter((r) => label(r) >= 0 && r.cands.length > 1);
+  const data = train.filter((r) => label(r) >= 0 && r.cands.length > 1 && !NO_TRAIN.has(r.set));
   const k = cols.length;
   const all = data.flatMap((r) => r.cands.map((c) => cols.map((i) => c.features[i])));
   const mu = cols.map((_, a) => all.reduce((s, v) => s + v[a], 0) / all.length);

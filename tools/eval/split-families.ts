@@ -25,7 +25,9 @@ const stem = (x: string): string => x.replace(/\d+/g, '').replace(/^(slow|fast|s
  * letters), or undefined when it is unrelated to every test family. When
  * heldout-units.json lies beside split.json, the held-out set's families count
  * too: its MMA stdlib families by the same relation, its families of MMA's other
- * libraries ("casio/popwaltz") by their full name only.
+ * libraries ("casio/popwaltz") by their full name for a stdlib family, and for
+ * another library's family ("casio/8beatballad1") by the relation within one
+ * library and by the file name across libraries (alexis/hiphop ~ zoom/hiphop).
  * Throws when the file is missing or is not JSON.
  */
 export function splitFamilies(splitPath = 'test/output/eval/split.json'): { units: Record<string, SplitUnit>; unitOf: Map<string, string>; clashOf: (family: string) => string | undefined } {
@@ -42,7 +44,17 @@ export function splitFamilies(splitPath = 'test/output/eval/split.json'): { unit
         .map((k) => k.slice(4))
     : [];
   const heldoutStdlib = heldout.filter((f) => !f.includes('/'));
-  const clashOf = (fam: string) => relatedFamily(fam, testFamilies) ?? relatedFamily(fam, heldoutStdlib) ?? heldout.find((f) => f.includes('/') && f === fam);
+  const norm = (f: string) => f.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const fileOf = (f: string) => norm(f.slice(f.indexOf('/') + 1));
+  const libOf = (f: string) => (f.includes('/') ? f.slice(0, f.indexOf('/')) : 'stdlib');
+  // another library's family ("casio/8beatballad1", as dev2-set.ts names them): a held-out family of the same library
+  // related by relatedFamily (Casio's numbered variants of one style: 8beatballad1 ~ 16beatballad1), or any held-out
+  // family of the same file name in another library (alexis/hiphop ~ zoom/hiphop)
+  const libClash = (fam: string) =>
+    heldout.find((f) => f === fam) ??
+    heldout.find((f) => libOf(f) === libOf(fam) && relatedFamily(fileOf(fam), [fileOf(f)])) ??
+    heldout.find((f) => fileOf(f) === fileOf(fam));
+  const clashOf = (fam: string) => relatedFamily(fam, testFamilies) ?? relatedFamily(fam, heldoutStdlib) ?? (fam.includes('/') ? libClash(fam) : undefined);
   return { units, unitOf, clashOf };
 }
 

@@ -21,7 +21,7 @@
  *
  * The constants below are written by tools/eval/calibrate.ts (development data
  * only: the dev set of tools/eval/build-set.ts and the dev-side renders of
- * synth-set.ts, octave-set.ts, beatless-set.ts and pulseless-set.ts, and for the key key-set.ts and keyless-set.ts; families related to a test family left
+ * synth-set.ts, octave-set.ts, beatless-set.ts and pulseless-set.ts, for the tempo also dev2-set.ts, and for the key key-set.ts and keyless-set.ts; families related to a test family left
  * out); rerun it after any change to the tempo or key analyser and bump that
  * analyser's version so stored values are recomputed.
  */
@@ -83,8 +83,8 @@ export const TEMPO_SIGNS: Record<keyof TempoEvidence, 1 | -1> = { pulse: 1, logP
 export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1, spread: 1, scale: 1, agree: 1, harmony: 1, voices: 1, cadences: 1 };
 
 // BEGIN CALIBRATION (written by tools/eval/calibrate.ts)
-/** Tempo calibration; fitted by tools/eval/calibrate.ts on 262 development files with a tempo (dev 104, synth 22, octave 68, beatless 36, pulseless 32), analysers bc1edef5a455. */
-export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = { inputs: ['logPulse', 'agree', 'steady', 'flux'], weights: [1.076, 0.5534, 9.695, 1.091], bias: -11.73 };
+/** Tempo calibration; fitted by tools/eval/calibrate.ts on 509 development files with a tempo (dev 104, synth 22, octave 68, beatless 36, pulseless 32, dev2 247), analysers ebae75c975c2. */
+export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = { inputs: ['logPulse', 'lock', 'flux', 'extreme'], weights: [1.182, 1.466, 1.45, -2.693], bias: -4.859 };
 /** Key calibration; fitted by tools/eval/calibrate.ts on 390 development files with a key named (dev 83, synth 22, octave 68, beatless 24, pulseless 36, keyset 109, keyless 48). */
 export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'margin', 'scale', 'harmony', 'voices', 'cadences'], weights: [4.878, 7.838, 0.9288, 3.896, 1.332, 3.693], bias: -17.86 };
 // END CALIBRATION
