@@ -36,7 +36,7 @@ describe('library table and detail: tempo and key sections (issue 10 kind 4)', {
     copyFileSync(tempoRender('ts-90-130-90.wav', [[90, 90, 30], [130, 130, 30], [90, 90, 30]]), join(dir, 'Changes twice.wav'));
     copyFileSync(tempoRender('ts-accel-80-140.wav', [[80, 140, 60]]), join(dir, 'Accelerando.wav'));
     copyFileSync(tempoRender('tempo-steady-60s-120.wav', [[120, 120, 60]]), join(dir, 'Steady.wav'));
-    copyFileSync(keyProgression('key-change-c-g.wav', [[cadence(0), 32], [cadence(7), 32]]), join(dir, 'Modulation.wav'));
+    copyFileSync(keyProgression('key-change-c-g-hat.wav', [[cadence(0), 32], [cadence(7), 32]], 120), join(dir, 'Modulation.wav'));
     const launching = launchChromium().then((b) => (browser = b));
     serve = await startServe().finally(() => launching);
     await launching;

@@ -1,5 +1,5 @@
 // Issue 10 kind 4, a key that changes through the library, and tag write-back of a tempo or key
-// that changes: a modulation (numpy chords, 32 s C major then 32 s G major, test/helpers/key-render.ts),
+// that changes: a modulation (numpy chords, 32 s C major then 32 s G major, with a noise hi-hat at 120 BPM, test/helpers/key-render.ts),
 // a tempo that changes twice (numpy drums 90/130/90 BPM, test/helpers/tempo-render.ts) and a steady
 // groove (120 BPM), scanned by `studio analyze --db`. Checked: keySections in `analyze --json` and
 // in words, library:track-detail, the library:query rows (what the table marks: tempoSections and
@@ -29,7 +29,7 @@ describe('key sections in the library, analyze, the export and tag write-back (i
   test('studio analyze: keySections in --json and in words, none for one key; the stored key is the whole-track estimate', () => {
     rmSync(DIR, { recursive: true, force: true });
     mkdirSync(music, { recursive: true });
-    copyFileSync(keyProgression('key-change-c-g.wav', [[cadence(0), 32], [cadence(7), 32]]), join(music, 'modulation.wav'));
+    copyFileSync(keyProgression('key-change-c-g-hat.wav', [[cadence(0), 32], [cadence(7), 32]], 120), join(music, 'modulation.wav'));
     copyFileSync(tempoRender('ts-90-130-90.wav', [[90, 90, 30], [130, 130, 30], [90, 90, 30]]), join(music, 'changes.wav'));
     copyFileSync(tempoRender('tempo-steady-60s-120.wav', [[120, 120, 60]]), join(music, 'steady.wav'));
     const run = spawnSync(process.execPath, [bin, 'analyze', music, '--json', '--db', dbPath], { encoding: 'utf8' });
