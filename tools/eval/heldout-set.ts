@@ -4,7 +4,8 @@
 //
 //   apt-get install -y fluidsynth fluid-soundfont-gm timgm6mb-soundfont csound-soundfont opl3-soundfont \
 //     mma abcmidi abcm2ps freedoom
-//   nice node --import tsx tools/eval/heldout-set.ts [--out test/output/eval] [--jobs 2] [--plan-only]
+//   nice node --import tsx tools/eval/heldout-set.ts [--out test/output/eval] [--jobs 2] [--plan-only] [--retruth]
+//   (--retruth, the lead only: re-reads the built set's MMA key truth under modeHeard, dev2's rule; nothing rendered)
 //
 // Nothing here is shared with the dev and test sets (OUT/split.json) nor with the dev-side sets
 // (tempo-synth, tempo-octave, key-set, whose manifests are read when present):
@@ -630,12 +631,19 @@ async function main(): Promise<void> {
       sec: { type: 'string', default: '30' },
       jobs: { type: 'string', default: '2' },
       'plan-only': { type: 'boolean', default: false },
+      retruth: { type: 'boolean', default: false },
     },
   });
   const OUT = args.out;
   const SEC = Number(args.sec);
   const JOBS = Math.min(2, Math.max(1, Number(args.jobs))); // the machine is shared
   const jobs = planHeldout(OUT, SEC);
+  if (args.retruth) {
+    // the lead's call (session 9): the key truth of the built held-out set under dev2's modeHeard rule, nothing rendered
+    const changed = retruthManifest(join(OUT, 'manifest-heldout.json'), jobs);
+    console.log(`held-out --retruth: keyTrusted changed on ${changed.length} files (${changed.filter((c) => !c.trusted).length} now untrusted)`);
+    return;
+  }
   mkdirSync(join(OUT, 'heldout'), { recursive: true });
   const counts = heldoutCounts(jobs.map((j) => j.item));
   console.log(`held-out plan: ${jobs.length} files in ${new Set(jobs.map((j) => j.unit)).size} units`);
