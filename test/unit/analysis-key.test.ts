@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { CADENCE_THIRD_MIN, cadenceRate, chordKeyScores, estimateTuning, foldChroma, frameTriads, keyFromChroma, meanVoices, PitchFrames, TonalAnalyser, TRIAD_TONE_MIN, type TonalResult } from '../../main/engine/analysis/tonal';
 import { ALL_KEYS, keyName } from '../../main/engine/analysis/keys';
+import { numpyWav } from '../helpers/media';
 import { renderSong, type SmfNote } from '../helpers/smf';
 
 /** D major, 8 bars at 100 BPM: D – G – A7 – D twice; piano chords, sustained strings, a bass on the roots. */
@@ -153,5 +154,60 @@ describe('voices: how many pitch classes sound at once (KeyEvidence.voices)', ()
     assert.equal(meanVoices(frames([cluster]), 1, [true]), 3);
     assert.equal(meanVoices(frames([one, triad, new Array(12).fill(0)]), 3, [true, false, true]), 1);
     assert.equal(meanVoices(new Float32Array(0), 0, []), 0);
+  });
+});
+
+/**
+ * A C minor riff (numpy): a sawtooth power chord C3 + G3 in eighths — its 5th partials sound E and B, no third is
+ * played — under a sine melody that keeps E♭ (E♭ D C B♭ G each bar). The frames without the melody's E♭ are nearest
+ * the C major triad (C, G and the partial E), so the triads' harmonic-function score reads C major; the mean chroma
+ * (E♭ held, the partial E under the per-frame threshold) reads C minor. dev2's casio/house, kara/Kfunk1 and
+ * yamaha/salsa1 on TimGM6mb miss the same way.
+ */
+function minorRiffOverFifths(): string {
+  return numpyWav(
+    'key-minor-riff-power-chord.wav',
+    `
+beat = 60 / 100
+n = int(32 * beat * sr); t = np.arange(n) / sr
+y = np.zeros(n)
+for k in range(64):
+    a = int(k * beat / 2 * sr); b = min(n, a + int(beat / 2 * 0.9 * sr))
+    tt = t[a:b] - t[a]
+    for f0 in (130.81, 196.0):
+        y[a:b] += 0.5 * np.exp(-tt * 3) * sum(np.sin(2 * np.pi * f0 * h * tt) / h for h in range(1, 16))
+for bar in range(8):
+    for (bt, m, ln) in arg:
+        a = int((bar * 4 + bt) * beat * sr); b = min(n, a + int(ln * beat * 0.95 * sr))
+        tt = t[a:b] - t[a]
+        y[a:b] += 0.25 * np.minimum(1, np.minimum(tt, tt[-1] - tt) / 0.02) * np.sin(2 * np.pi * 440 * 2 ** ((m - 69) / 12) * tt)
+`,
+    [[0, 75, 1], [1, 74, 0.5], [1.5, 72, 0.5], [2, 70, 1], [3, 67, 1]],
+  );
+}
+
+describe('the mode of the chosen tonic (KeyOptions.modeFrom)', () => {
+  const seq = (...chords: number[]) => Int8Array.from(chords.flatMap((c) => new Array(10).fill(c)));
+  it("'profile': a C minor riff over power chords reads C minor, where the blended score ('blend') reads C major", async () => {
+    const f = minorRiffOverFifths();
+    const key = async (modeFrom: 'blend' | 'profile') => ((await analyzeFile(f, [new TonalAnalyser({ modeFrom })])).results.tonal as TonalResult).key;
+    const blend = await key('blend');
+    const profile = await key('profile');
+    assert.equal(blend.key, 'C major', 'the failure modeFrom profile addresses');
+    assert.equal(profile.key, 'C minor');
+    assert.deepEqual(profile.strengths, blend.strengths, 'the scores are the same; only the mode of their tonic is chosen otherwise');
+  });
+  it("'profile' keeps the blend's tonic: a relative key the chords decide is not undone, and without chord scores nothing changes", () => {
+    // the lullaby chroma of the test above (A minor by the profile alone) over C major chords: C major either way
+    const mean = [0.9, 0, 0.5, 0, 1, 0.4, 0, 0.5, 0.05, 0.9, 0, 0.8];
+    const cs = chordKeyScores(seq(0, 21, 5, 7));
+    assert.equal(keyFromChroma(mean, 'temperley', undefined, 0, cs, 2, undefined, undefined, 0, 'profile').key, 'C major');
+    // a C minor scale's chroma (E♭ strong, no E) over C major triads: the blend says C major, the profile the mode
+    const cMinor = [1, 0, 0.5, 0.8, 0, 0.5, 0, 0.9, 0.4, 0, 0.5, 0.1];
+    const major = chordKeyScores(seq(0, 0, 7, 0));
+    assert.equal(keyFromChroma(cMinor, 'temperley', undefined, 0, major, 2).key, 'C major');
+    assert.equal(keyFromChroma(cMinor, 'temperley', undefined, 0, major, 2, undefined, undefined, 0, 'profile').key, 'C minor');
+    // no chord scores: the profile alone decides, modeFrom or not
+    assert.equal(keyFromChroma(cMinor, 'temperley', undefined, 0, undefined, 0, undefined, undefined, 0, 'profile').key, keyFromChroma(cMinor, 'temperley').key);
   });
 });

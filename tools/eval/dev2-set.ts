@@ -21,7 +21,12 @@
 //  4. Beatless drones on chords neither dev/test nor the held-out set use.
 //
 //   apt-get install -y fluidsynth fluid-soundfont-gm timgm6mb-soundfont musescore-general-soundfont-small mma
-//   nice node --import tsx tools/eval/dev2-set.ts [--out test/output/eval] [--jobs 2] [--plan-only]
+//   nice node --import tsx tools/eval/dev2-set.ts [--out test/output/eval] [--jobs 2] [--plan-only] [--retruth]
+//
+// Key truth: the song's key (chord names and KeySig) is scored only when its notes play the key's mode
+// (heldout-set.ts modeHeard: the mode's third sounds longer than the other third and at least 10 % of the tonic's
+// time); grooves that play roots and fifths only leave the mode unheard (casio/germanmarch, march1, rave).
+// --retruth applies the rule to a built set's manifest from its MIDI files in OUT/work/dev2, nothing rendered.
 //
 // Writes OUT/dev2/*.mp3, OUT/manifest-dev2.json ({ sec, items: EvalItem[] } with set "dev2", as
 // manifest-heldout.json), OUT/dev2-units.json (unit → files: the groups of a family-grouped cross-validation) and
@@ -33,7 +38,7 @@ import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { maj, min, renderJobs, type Drone, type SoundFont } from './build-set';
-import { abcMidis, freedoomMidis, heldoutClash, heldoutCounts, planSongSet, usedMidiHashes, usedMmaFamilies, type HeldoutJob, type HeldoutSong } from './heldout-set';
+import { abcMidis, freedoomMidis, heldoutClash, heldoutCounts, planSongSet, retruthManifest, usedMidiHashes, usedMmaFamilies, type HeldoutJob, type HeldoutSong } from './heldout-set';
 import { splitFamilies } from './split-families';
 
 type Row = [lib: HeldoutSong['lib'], file: string, groove: string, tempo: number, cat: HeldoutSong['cat'], extra?: Partial<HeldoutSong>];
@@ -269,6 +274,7 @@ export function planDev2(out: string, sec: number): HeldoutJob[] {
     clash: (s) => dev2Clash(s, used, clashOf),
     midi: [{ kind: 'midi', tag: 'tune', category: 'tune-midi', list: mmaExampleMidis() }],
     usedHashes,
+    modeRule: true,
   });
 }
 
@@ -279,12 +285,20 @@ async function main(): Promise<void> {
       sec: { type: 'string', default: '30' },
       jobs: { type: 'string', default: '2' },
       'plan-only': { type: 'boolean', default: false },
+      retruth: { type: 'boolean', default: false },
     },
   });
   const OUT = args.out;
   const SEC = Number(args.sec);
   const JOBS = Math.min(2, Math.max(1, Number(args.jobs))); // the machine is shared
   const jobs = planDev2(OUT, SEC);
+  if (args.retruth) {
+    // the key truth of a built set under modeHeard (issue 11, session 9), nothing rendered
+    const changed = retruthManifest(join(OUT, 'manifest-dev2.json'), jobs);
+    for (const c of changed) console.log(`${c.trusted ? 'trusted' : 'untrusted'}: ${c.file}`);
+    console.log(`dev2 --retruth: keyTrusted changed on ${changed.length} files`);
+    return;
+  }
   mkdirSync(join(OUT, 'dev2'), { recursive: true });
   const counts = heldoutCounts(jobs.map((j) => j.item));
   console.log(`dev2 plan: ${jobs.length} files in ${new Set(jobs.map((j) => j.unit)).size} units`);

@@ -4,7 +4,8 @@
 //
 //   apt-get install -y fluidsynth fluid-soundfont-gm timgm6mb-soundfont csound-soundfont opl3-soundfont \
 //     mma abcmidi abcm2ps freedoom
-//   nice node --import tsx tools/eval/heldout-set.ts [--out test/output/eval] [--jobs 2] [--plan-only]
+//   nice node --import tsx tools/eval/heldout-set.ts [--out test/output/eval] [--jobs 2] [--plan-only] [--retruth]
+//   (--retruth, the lead only: re-reads the built set's MMA key truth under modeHeard, dev2's rule; nothing rendered)
 //
 // Nothing here is shared with the dev and test sets (OUT/split.json) nor with the dev-side sets
 // (tempo-synth, tempo-octave, key-set, whose manifests are read when present):
@@ -402,6 +403,31 @@ export interface HeldoutJob {
   unit: string;
   item: EvalItem;
   make: (out: string) => Promise<void>;
+  /** an MMA song's MIDI (written by make) and its key before any shift: what modeHeard reads (retruthManifest) */
+  song?: { mid: string; key: Key };
+}
+
+/**
+ * Re-reads the key truth of a built set's MMA songs under modeHeard, without rendering: every item of the manifest at
+ * `manifestPath` ({ items: EvalItem[] }) whose job in `jobs` has a song MIDI on disk and a key gets keyTrusted =
+ * modeHeard(its MIDI's pcQuarters, the song's key); the manifest is written back. Returns the files whose keyTrusted
+ * changed. Throws when the manifest is missing.
+ */
+export function retruthManifest(manifestPath: string, jobs: HeldoutJob[]): { file: string; trusted: boolean }[] {
+  const man = JSON.parse(readFileSync(manifestPath, 'utf8')) as { items: EvalItem[] };
+  const byFile = new Map(jobs.map((j) => [j.item.file, j]));
+  const changed: { file: string; trusted: boolean }[] = [];
+  const heard = new Map<string, boolean>();
+  for (const it of man.items) {
+    const song = byFile.get(it.file)?.song;
+    if (!song || !it.key || !existsSync(song.mid)) continue;
+    if (!heard.has(song.mid)) heard.set(song.mid, modeHeard(parseMidi(readFileSync(song.mid)).pcQuarters, song.key));
+    const trusted = heard.get(song.mid)!;
+    if (trusted !== it.keyTrusted) changed.push({ file: it.file, trusted });
+    it.keyTrusted = trusted;
+  }
+  writeFileSync(manifestPath, JSON.stringify(man, null, 1));
+  return changed;
 }
 
 /** What planSongSet builds: the held-out set here, dev2 in dev2-set.ts. */
@@ -421,6 +447,29 @@ export interface SongSetPlan {
   midi: { kind: 'game-midi' | 'abc' | 'midi'; tag: string; category: Category; list: [string, Buffer][] }[];
   /** sha256 of MIDI files another set draws from: skipped */
   usedHashes: Set<string>;
+  /**
+   * score an MMA song's key only when its notes play the key's mode (modeHeard on the song's MIDI, checked once MMA has
+   * written it): dev2 sets it; the held-out set does not (its truth is the lead's to change, with `--retruth`)
+   */
+  modeRule?: boolean;
+}
+
+/**
+ * The least time the key's third sounds, as a share of the tonic's (modeHeard): an MMA groove that plays roots and
+ * fifths only — a march bass, a rave riff — leaves the mode to the chord names (dev2's casio/germanmarch: no third in
+ * 30 s; casio/march1: 2 % of the tonic's time). Every other dev2 groove plays its third at least 20 % of the tonic's time.
+ */
+export const MODE_THIRD_MIN = 0.1;
+
+/**
+ * Whether a piece's notes play the mode of `key`: the mode's third (4 semitones over the tonic for major, 3 for minor)
+ * sounds longer than the other mode's third — midiTruth's rule for MIDI files — and at least MODE_THIRD_MIN of the
+ * tonic's time. `pcq`: quarter notes each pitch class C..B sounds, drums left out (test/helpers/midi.ts pcQuarters).
+ */
+export function modeHeard(pcq: number[], key: Key): boolean {
+  const at = (semis: number) => pcq[(key.tonic + semis) % 12];
+  const [third, other] = key.mode === 'major' ? [at(4), at(3)] : [at(3), at(4)];
+  return third > other && third >= MODE_THIRD_MIN * at(0);
 }
 
 /** Plans every file (nothing rendered): MMA songs, MIDI sources, drones; refusals are logged. */
@@ -489,14 +538,17 @@ export function planSongSet(out: string, sec: number, plan: SongSetPlan): Heldou
       const sf = fonts[slot];
       const key = s.cat === 'percussion' ? null : { tonic: (((s.key.tonic + shift) % 12) + 12) % 12, mode: s.key.mode };
       const file = `${name}-${sf}${stretch !== 1 ? `-x${stretch}` : ''}${shift ? `-s${shift}` : ''}.mp3`;
+      const item: EvalItem = { ...base, file, source: `mma:${fam}`, category: s.cat, bpm: Math.round(bpm * stretch * 100) / 100, meter: s.meter, meterClass, sourceKind: 'mma', key, keyTrusted: key !== null, soundfont: sf, stretch, shift, introSec: introSec / stretch };
       jobs.push({
         unit: `mma:${fam}`,
-        item: { ...base, file, source: `mma:${fam}`, category: s.cat, bpm: Math.round(bpm * stretch * 100) / 100, meter: s.meter, meterClass, sourceKind: 'mma', key, keyTrusted: key !== null, soundfont: sf, stretch, shift, introSec: introSec / stretch },
+        item,
+        song: { mid, key: s.key },
         make: async (o) => {
           if (!existsSync(mid)) {
             writeFileSync(join(work, `${name}.mma`), text);
             await run('mma', [join(work, `${name}.mma`), '-f', mid]);
           }
+          if (plan.modeRule && key) item.keyTrusted = modeHeard(parseMidi(readFileSync(mid)).pcQuarters, s.key);
           await render(mid, sf, o, sec + introSec, stretch, shift);
         },
       });
@@ -579,12 +631,19 @@ async function main(): Promise<void> {
       sec: { type: 'string', default: '30' },
       jobs: { type: 'string', default: '2' },
       'plan-only': { type: 'boolean', default: false },
+      retruth: { type: 'boolean', default: false },
     },
   });
   const OUT = args.out;
   const SEC = Number(args.sec);
   const JOBS = Math.min(2, Math.max(1, Number(args.jobs))); // the machine is shared
   const jobs = planHeldout(OUT, SEC);
+  if (args.retruth) {
+    // the lead's call (session 9): the key truth of the built held-out set under dev2's modeHeard rule, nothing rendered
+    const changed = retruthManifest(join(OUT, 'manifest-heldout.json'), jobs);
+    console.log(`held-out --retruth: keyTrusted changed on ${changed.length} files (${changed.filter((c) => !c.trusted).length} now untrusted)`);
+    return;
+  }
   mkdirSync(join(OUT, 'heldout'), { recursive: true });
   const counts = heldoutCounts(jobs.map((j) => j.item));
   console.log(`held-out plan: ${jobs.length} files in ${new Set(jobs.map((j) => j.unit)).size} units`);

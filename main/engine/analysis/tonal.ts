@@ -136,6 +136,16 @@ export interface KeyOptions {
   chordWeight?: number;
   /** added to the score of the key whose tonic triad is the track's first heard chord (chordRuns' first run; 0: none — tried on dev by key-dev.ts --first, not shipped) */
   firstWeight?: number;
+  /**
+   * How the mode (major or minor) of the chosen tonic is decided (keyFromChroma): 'blend' (default) — the key with the
+   * best blended score (profile correlation + chordWeight × harmonic-function score), mode included; 'profile' — the
+   * tonic from the blend, then major or minor by the mean chroma's profile correlation alone (the frames' triads name a
+   * frame with no third played — a riff on root and fifth — by the strongest partial near a third, which the mean
+   * chroma's threshold drops). Off by default: on dev2 (truth re-read under heldout-set.ts modeHeard) MIREX 0.945 →
+   * 0.963, short of the +0.02 fixed beforehand, and the switched files' confidences (0.09–0.16, right) worsen dev2's
+   * key ECE 0.042 → 0.058; eval dev (0.990) and key-set (0.806) unchanged (tools/eval/key-mode.ts, session 9).
+   */
+  modeFrom?: 'blend' | 'profile';
 }
 
 export interface TonalOptions extends ChromaOptions, KeyOptions {
@@ -145,7 +155,7 @@ export interface TonalOptions extends ChromaOptions, KeyOptions {
 }
 
 /** Defaults chosen on the development set (tools/eval/key-dev.ts). */
-export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, tune: true };
+export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', tune: true };
 
 /**
  * Per-frame pitch content before the tuning is known: for every frame, NF = 60
@@ -387,7 +397,7 @@ export function estimateKey(chroma: Float32Array, frames: number, active: boolea
   const chordScores = opts.chordWeight ? chordKeyScores(tri) : undefined;
   const heard = texture.heard ?? frameTriads(chroma, frames, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
   const minutes = texture.minutes ?? (frames * HOP) / TARGET_RATE / 60;
-  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, opts.chordWeight ?? 0, tri, { voices: meanVoices(chroma, frames, active), heard, minutes }, opts.firstWeight ?? 0);
+  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, opts.chordWeight ?? 0, tri, { voices: meanVoices(chroma, frames, active), heard, minutes }, opts.firstWeight ?? 0, opts.modeFrom ?? 'blend');
 }
 
 /**
@@ -480,7 +490,7 @@ export function chordKeyScores(triads: Int8Array): number[] {
  * and `chordWeight` × the frames' harmonic-function scores). `texture` (estimateKey gives it) feeds the evidence only:
  * KeyEvidence.voices as given, KeyEvidence.cadences from its heard triads and minutes; without it both are 0.
  */
-export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0, triads?: Int8Array, texture?: { voices: number; heard: Int8Array; minutes: number }, firstWeight = 0): KeyResult {
+export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0, triads?: Int8Array, texture?: { voices: number; heard: Int8Array; minutes: number }, firstWeight = 0, modeFrom: 'blend' | 'profile' = 'blend'): KeyResult {
   const [maj, min] = KEY_PROFILES[profile];
   // the key index whose tonic triad is the first heard chord (triad and key indices share the order C..B major, C..B minor)
   const first = firstWeight && texture ? (chordRuns(texture.heard)[0] ?? -1) : -1;
@@ -497,6 +507,11 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
   });
   let bi = 0;
   for (let i = 1; i < 24; i++) if (strengths[i] > strengths[bi]) bi = i;
+  // KeyOptions.modeFrom 'profile': the blend's tonic, its mode by the chroma's own profile correlation
+  if (modeFrom === 'profile' && chordScores && chordWeight) {
+    const t = bi % 12;
+    bi = profileCorr[t] >= profileCorr[12 + t] ? t : 12 + t;
+  }
   const k: Key = ALL_KEYS[bi];
   // A flat chroma (drums, noise, twelve-tone music) correlates with some key
   // all the same; how far the weakest pitch class falls below the strongest
@@ -573,7 +588,7 @@ function sameScale(a: number, b: number): boolean {
  * `chroma` frames × 12 and `active` as estimateKey's, `triads` the frames' nearest triads
  * (frameTriads), `hopSec` and `t0` the frame hop and the first frame's centre, seconds.
  */
-export function keySections(chroma: Float32Array, frames: number, active: boolean[], triads: Int8Array, hopSec: number, t0: number, opts: Pick<Required<TonalOptions>, 'profile' | 'threshold' | 'chordWeight'>): KeySection[] | null {
+export function keySections(chroma: Float32Array, frames: number, active: boolean[], triads: Int8Array, hopSec: number, t0: number, opts: Pick<Required<TonalOptions>, 'profile' | 'threshold' | 'chordWeight'> & Pick<TonalOptions, 'modeFrom'>): KeySection[] | null {
   const dur = frames * hopSec;
   const minSec = Math.max(KEY_SECTION_MIN_SHARE * dur, KEY_SECTION_MIN_SEC);
   if (dur < 2 * minSec) return null;
@@ -583,7 +598,7 @@ export function keySections(chroma: Float32Array, frames: number, active: boolea
   const keyOf = (f0: number, f1: number): number => {
     const { mean, used } = meanChroma(chroma.subarray(f0 * 12, f1 * 12), f1 - f0, active.slice(f0, f1), opts.threshold);
     if (!used) return -1;
-    const r = keyFromChroma(mean, opts.profile, undefined, 0, opts.chordWeight ? chordKeyScores(triads.subarray(f0, f1)) : undefined, opts.chordWeight);
+    const r = keyFromChroma(mean, opts.profile, undefined, 0, opts.chordWeight ? chordKeyScores(triads.subarray(f0, f1)) : undefined, opts.chordWeight, undefined, undefined, 0, opts.modeFrom ?? 'blend');
     return r.tonic === null ? -1 : r.mode === 'major' ? r.tonic : 12 + r.tonic;
   };
   /** per window: first frame and local key index (−1: no pitched content) */
