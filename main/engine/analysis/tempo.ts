@@ -12,6 +12,8 @@ import { FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
 import { tempoConfidence, type TempoEvidence } from './confidence';
 import type { Analyser } from './types';
 import { MIN_CONFIDENCE, type TempoSection } from '@contract';
+import { octaveNetFeatures, octaveNetScore } from './octave-net';
+import { OCTAVE_NET, type OctaveNetWeights } from './octave-net-weights';
 
 export interface TempoResult {
   /** beats per minute, 0.1 resolution (null: no pulse found, e.g. silence; `reason` says why) */
@@ -248,7 +250,16 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   let bpm = level.bpm;
   let levelBeats: number[] | null = null;
   let octave = 4;
-  if (tuning.octaveModel) {
+  if (tuning.octaveNet) {
+    // the learned chooser (octave-net.ts) over the same candidates
+    const o = octaveCandidatesOf(p, fps, opts, level.bpm, bands);
+    const cs = o.cands.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level.bpm ? 1 : c.bpm < level.bpm ? 0.5 : 2, base: c.features }));
+    const s = octaveNetFeatures(p.env, bands ? octaveNetInputs(bands, fps) : null, fps, cs, o.beats).map((f) => octaveNetScore(f, tuning.octaveNet));
+    const bi = s.indexOf(Math.max(...s));
+    bpm = cs[bi].bpm;
+    if (bpm === level.bpm) levelBeats = o.beats;
+    octave = logOdds(s[bi], s.filter((_, i) => i !== bi));
+  } else if (tuning.octaveModel) {
     const w = tuning.octaveModel;
     const o = octaveCandidatesOf(p, fps, opts, level.bpm, bands);
     const best = o.cands.reduce((a, b) => (octaveScore(b.features, w) > octaveScore(a.features, w) ? b : a));
@@ -963,6 +974,8 @@ export interface LevelTuning {
   comb?: boolean;
   /** instead of comb × prior, choose the octave by this linear score over OCTAVE_FEATURES (octaveScore; tools/eval/octave-train.ts fits it) */
   octaveModel?: readonly number[];
+  /** instead of both, choose the octave by the learned chooser with these weights (octave-net.ts; tools/eval/octave-net.ts) */
+  octaveNet?: OctaveNetWeights;
 }
 /**
  * The octave decision's weights over OCTAVE_FEATURES (a conditional logit: the candidate with the
@@ -983,6 +996,18 @@ export interface LevelTuning {
  */
 export const OCTAVE_MODEL: readonly number[] = [0.1138, -2.379, 1.916, -0.3036, 2.382];
 export const LEVEL_TUNING: LevelTuning = { priorWeight: 0, dftWindowSec: 30, octave: true, octaveModel: OCTAVE_MODEL };
+/** LEVEL_TUNING with the learned octave chooser (octave-net.ts, OCTAVE_NET) in place of OCTAVE_MODEL. */
+export const LEVEL_TUNING_NET: LevelTuning = { ...LEVEL_TUNING, octaveNet: OCTAVE_NET };
+
+/** The octave chooser's band inputs: the low, mid and high band groups' flux (BAND_FEATURES columns 0–2), each conditioned as the onset envelope. */
+export function octaveNetInputs(bands: Float32Array, fps: number): (Float64Array | null)[] {
+  const nf = Math.floor(bands.length / BAND_FEATURES);
+  return [0, 1, 2].map((g) => {
+    const e = new Float32Array(nf);
+    for (let i = 0; i < nf; i++) e[i] = bands[BAND_FEATURES * i + g];
+    return condition(e, fps);
+  });
+}
 
 /**
  * Step one of the level choice, among the comb's pick and its 1/3, 1/2, 2/3,
