@@ -13,7 +13,7 @@
 //
 //   nice node --import tsx tools/eval/octave-net.ts [--sets dev,dev2,synth,octave,sfshift] [--cpu]
 //
-// --cpu: process CPU of estimateTempo on every cached envelope with the shipped tuning and with the chooser
+// --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with the shipped tuning and with the chooser
 // (LEVEL_TUNING_NET), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +24,23 @@ import { octaveNetFeatures } from '../../main/engine/analysis/octave-net';
 import type { EvalItem } from './build-set';
 import { splitFamilies } from './split-families';
 
-const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' } } });
+/** --aug 0.84,1.19: also rows of every file with its envelopes resampled in time by these factors (a time stretch of the onset envelopes: duration × s, truth ÷ s), marked aug (training only: the trainer scores only the originals) */
+const AUG = args.aug ? args.aug.split(',').map(Number) : [];
+
+/** an envelope of `width` interleaved columns resampled in time by s (linear interpolation) */
+function stretch(x: Float32Array, width: number, s: number): Float32Array {
+  const n = x.length / width;
+  const m = Math.floor((n - 1) * s) + 1;
+  const y = new Float32Array(m * width);
+  for (let j = 0; j < m; j++) {
+    const t = j / s;
+    const i = Math.min(n - 2, Math.floor(t));
+    const f = t - i;
+    for (let c = 0; c < width; c++) y[j * width + c] = x[i * width + c] * (1 - f) + x[(i + 1) * width + c] * f;
+  }
+  return y;
+}
 const ALL: [string, string, string][] = [
   ['test/output/eval', 'dev', 'manifest.json'],
   ['test/output/eval', 'dev2', 'manifest-dev2.json'],
@@ -89,6 +105,12 @@ for (const [out, set, manifest] of ALL) {
       writeFileSync(base + '.json', JSON.stringify({ fps: e.fps, t0: e.t0 }));
     }
     envs.push(e);
+    for (const f of [1, ...AUG]) rows.push(rowOf(f === 1 ? e : { ...e, env: stretch(e.env, 1, f), env6: stretch(e.env6, 6, f) }, { set, file: it.file, family, category: it.category ?? '?', bpm: it.bpm / f, meter: it.meter ?? null, aug: f !== 1 }));
+  }
+}
+
+function rowOf(e: Env, row: Record<string, unknown>): unknown {
+  {
     const shipped = estimateTempo(e.env, e.fps, e.t0, O, e.env6, LEVEL_TUNING, false).bpm;
     const p = periodicity(e.env, e.fps, O);
     const tempi = p ? levelTempi(p, e.fps, O, LEVEL_TUNING.dftWindowSec) : [];
@@ -101,12 +123,14 @@ for (const [out, set, manifest] of ALL) {
       const feats = octaveNetFeatures(p.env, octaveNetInputs(e.env6, e.fps), e.fps, cs, beats);
       cands = cs.map((c, i) => ({ bpm: c.bpm, ratio: c.ratio, f: feats[i] }));
     }
-    rows.push({ set, file: it.file, family, category: it.category ?? '?', bpm: it.bpm, meter: it.meter ?? null, shipped, cands });
+    return { ...row, shipped, cands };
   }
 }
-mkdirSync('test/output/octave-net', { recursive: true });
-writeFileSync('test/output/octave-net/rows.json', JSON.stringify(rows));
-console.log(`${rows.length} rows (${wanted.map((s) => `${s} ${rows.filter((r) => (r as { set: string }).set === s).length}`).join(', ')}); ${refused} refused (family related to a test or held-out family) → test/output/octave-net/rows.json`);
+if (!args.cpu) {
+  mkdirSync('test/output/octave-net', { recursive: true });
+  writeFileSync('test/output/octave-net/rows.json', JSON.stringify(rows));
+}
+console.log(`${rows.length} rows (${wanted.map((s) => `${s} ${rows.filter((r) => (r as { set: string; aug: boolean }).set === s && !(r as { aug: boolean }).aug).length}`).join(', ')}); ${refused} refused (family related to a test or held-out family) → test/output/octave-net/rows.json`);
 
 if (args.cpu) {
   const { cpuUsage } = process;

@@ -185,6 +185,12 @@ export class TempoAnalyser implements Analyser<TempoResult> {
     return octaveCandidates(this.env.subarray(0, this.envLen), this.tap.rate / HOP, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen));
   }
 
+  /** After finish(): the tempo of this track's envelopes under another LevelTuning (tests and tools/eval compare octave choices). */
+  tempoWith(tuning: LevelTuning): TempoResult {
+    const fps = this.tap.rate / HOP;
+    return estimateTempo(this.env.subarray(0, this.envLen), fps, N / 2 / this.tap.rate - this.tap.delaySec, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen), tuning);
+  }
+
   private readonly g3 = new Float64Array(BAND_FEATURES);
   private readonly ge = new Float64Array(3);
 
