@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { LEVEL_TUNING, LEVEL_TUNING_NET, TempoAnalyser } from '../../main/engine/analysis/tempo';
+import { analyzeTrack } from '../../main/engine/analysis/index';
+import { LEVEL_TUNING_OCTAVE_MODEL, TempoAnalyser } from '../../main/engine/analysis/tempo';
 import { OCTAVE_NET_WIDTH, octaveNetFeatures } from '../../main/engine/analysis/octave-net';
 import { OCTAVE_NET } from '../../main/engine/analysis/octave-net-weights';
 import { renderSong, type SmfNote } from '../helpers/smf';
@@ -80,10 +81,9 @@ describe('tempo: learned octave chooser (issue 11)', () => {
   });
 
   it('16-beat at 100 reads 100 and oom-pah at 200 reads 200 (the shipped tuning), where OCTAVE_MODEL alone misreads one', async () => {
-    const a = await analyser(sixteenBeat(100, 14));
-    const b = await analyser(oomPah(200, 26));
-    const net = [a.tempoWith(LEVEL_TUNING_NET).bpm, b.tempoWith(LEVEL_TUNING_NET).bpm];
-    const old = [a.tempoWith({ ...LEVEL_TUNING, octaveNet: undefined }).bpm, b.tempoWith({ ...LEVEL_TUNING, octaveNet: undefined }).bpm];
+    const files = [sixteenBeat(100, 14), oomPah(200, 26)];
+    const net = await Promise.all(files.map(async (f) => (await analyzeTrack(f)).tempo.bpm));
+    const old = await Promise.all(files.map(async (f) => (await analyser(f)).tempoWith(LEVEL_TUNING_OCTAVE_MODEL).bpm));
     console.log(`16-beat 100: chooser ${net[0]}, OCTAVE_MODEL ${old[0]}; oom-pah 200: chooser ${net[1]}, OCTAVE_MODEL ${old[1]}`);
     assert.ok(near(net[0], 100), `16-beat: ${net[0]}`);
     assert.ok(near(net[1], 200), `oom-pah: ${net[1]}`);

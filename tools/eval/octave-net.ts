@@ -8,18 +8,18 @@
 //
 // One row per file with an octave-exact tempo truth: the file's family (CV group: the MMA groove, so a song's
 // re-renders in tempo-sfshift share their original's group), category, truth, the shipped answer
-// (estimateTempo with LEVEL_TUNING) and the octave candidates (tempo.ts octaveTempi: T, T/2, 2T) with
+// before the chooser (estimateTempo with LEVEL_TUNING_OCTAVE_MODEL) and the octave candidates (tempo.ts octaveTempi: T, T/2, 2T) with
 // octaveNetFeatures. Written to test/output/octave-net/rows.json.
 //
 //   nice node --import tsx tools/eval/octave-net.ts [--sets dev,dev2,synth,octave,sfshift] [--cpu]
 //
-// --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with the shipped tuning and with the chooser
-// (LEVEL_TUNING_NET), 3 rounds each, next to each other, per audio second.
+// --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
+// (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { chooseLevel, estimateTempo, LEVEL_TUNING, LEVEL_TUNING_NET, levelTempi, octaveCandidates, octaveNetInputs, octaveTempi, periodicity, TempoAnalyser } from '../../main/engine/analysis/tempo';
+import { chooseLevel, estimateTempo, LEVEL_TUNING, LEVEL_TUNING_OCTAVE_MODEL, levelTempi, octaveCandidates, octaveNetInputs, octaveTempi, periodicity, TempoAnalyser } from '../../main/engine/analysis/tempo';
 import { octaveNetFeatures } from '../../main/engine/analysis/octave-net';
 import type { EvalItem } from './build-set';
 import { splitFamilies } from './split-families';
@@ -111,7 +111,7 @@ for (const [out, set, manifest] of ALL) {
 
 function rowOf(e: Env, row: Record<string, unknown>): unknown {
   {
-    const shipped = estimateTempo(e.env, e.fps, e.t0, O, e.env6, LEVEL_TUNING, false).bpm;
+    const shipped = estimateTempo(e.env, e.fps, e.t0, O, e.env6, LEVEL_TUNING_OCTAVE_MODEL, false).bpm;
     const p = periodicity(e.env, e.fps, O);
     const tempi = p ? levelTempi(p, e.fps, O, LEVEL_TUNING.dftWindowSec) : [];
     let cands: { bpm: number; ratio: number; f: number[] }[] = [];
@@ -137,8 +137,8 @@ if (args.cpu) {
   const audio = envs.reduce((s, e) => s + e.env.length / e.fps, 0);
   for (let round = 0; round < 3; round++) {
     for (const [name, tuning] of [
-      ['shipped', LEVEL_TUNING],
-      ['chooser', LEVEL_TUNING_NET],
+      ['OCTAVE_MODEL', LEVEL_TUNING_OCTAVE_MODEL],
+      ['chooser', LEVEL_TUNING],
     ] as const) {
       const a = cpuUsage();
       for (const e of envs) estimateTempo(e.env, e.fps, e.t0, O, e.env6, tuning);

@@ -3,8 +3,9 @@
  * from a comb over the envelope's autocorrelation (with a log-normal tempo
  * prior, as librosa's); the metrical level among simple ratios of the comb's
  * pick by comb × Fourier tempogram, its octave (the level, its half or its
- * double) by a small learned score (OCTAVE_MODEL: refitted prior, comb,
- * tempogram and the bass band's onset rate); beats by dynamic programming
+ * double) by a learned chooser (octave-net.ts: a one-layer net over the
+ * candidates' band autocorrelations at multiples of their period, beat-synchronous
+ * band patterns and OCTAVE_MODEL's features); beats by dynamic programming
  * (Ellis 2007) at that level.
  */
 import { hann, RealFft } from '../dsp/fft';
@@ -65,7 +66,7 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 12; // 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts)
+  readonly version = 13; // 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts); 13: the octave by the learned chooser (octave-net.ts)
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly frames = new FrameBuffer(N, HOP);
@@ -1001,9 +1002,10 @@ export interface LevelTuning {
  * backbeat, half-beat strength (CV 0.777–0.787).
  */
 export const OCTAVE_MODEL: readonly number[] = [0.1138, -2.379, 1.916, -0.3036, 2.382];
-export const LEVEL_TUNING: LevelTuning = { priorWeight: 0, dftWindowSec: 30, octave: true, octaveModel: OCTAVE_MODEL };
-/** LEVEL_TUNING with the learned octave chooser (octave-net.ts, OCTAVE_NET) in place of OCTAVE_MODEL. */
-export const LEVEL_TUNING_NET: LevelTuning = { ...LEVEL_TUNING, octaveNet: OCTAVE_NET };
+/** The rule shipped before the learned chooser (tempo analyser ≤ 12): the octave by OCTAVE_MODEL. */
+export const LEVEL_TUNING_OCTAVE_MODEL: LevelTuning = { priorWeight: 0, dftWindowSec: 30, octave: true, octaveModel: OCTAVE_MODEL };
+/** The shipped rule (tempo analyser 13): the octave by the learned chooser (octave-net.ts, OCTAVE_NET). */
+export const LEVEL_TUNING: LevelTuning = { ...LEVEL_TUNING_OCTAVE_MODEL, octaveNet: OCTAVE_NET };
 
 /** The octave chooser's band inputs: the low, mid and high band groups' flux (BAND_FEATURES columns 0–2), each conditioned as the onset envelope. */
 export function octaveNetInputs(bands: Float32Array, fps: number): (Float64Array | null)[] {
