@@ -968,7 +968,8 @@ const LEVELS = [['1/3', 1 / 3], ['1/2', 0.5], ['2/3', 2 / 3], ['3/4', 0.75], ['1
  * either half of dev by source). The shipped rule: no prior in the level
  * step, a 30 s Fourier window (fine enough to keep 4/3 of a 60 BPM beat off
  * the bar's harmonics), then the octave by OCTAVE_MODEL (tempo analyser v6;
- * v5 chose it by comb × prior: `octaveModel: undefined`).
+ * v5 chose it by comb × prior: `octaveModel: undefined`); since v13 by the
+ * learned chooser (octave-net.ts; `octaveNet`).
  */
 export interface LevelTuning {
   /** weight of the tempo prior against the two periodicity measures in chooseLevel */
