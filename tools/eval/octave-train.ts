@@ -118,7 +118,7 @@ for (const [out, set] of SETS) {
       const ex = extraFeatures(x, fps, O, cands.map((c) => c.bpm));
       cands.forEach((c, i) => c.features.push(...ex[i]));
     }
-    rows.push({ set, file: it.file, family, bpm: it.bpm, cands, shipped: estimateTempo(env, fps, t0, O, env3, { ...LEVEL_TUNING, octaveModel: undefined }).bpm });
+    rows.push({ set, file: it.file, family, bpm: it.bpm, cands, shipped: estimateTempo(env, fps, t0, O, env3, { ...LEVEL_TUNING, octaveModel: undefined, octaveNet: undefined }).bpm });
   }
 }
 console.log(`${rows.length} files (${SETS.map(([, s]) => `${s} ${rows.filter((r) => r.set === s).length}`).join(', ')}); ${skipped} left out (family related to a test family)`);

@@ -3,8 +3,9 @@
  * from a comb over the envelope's autocorrelation (with a log-normal tempo
  * prior, as librosa's); the metrical level among simple ratios of the comb's
  * pick by comb × Fourier tempogram, its octave (the level, its half or its
- * double) by a small learned score (OCTAVE_MODEL: refitted prior, comb,
- * tempogram and the bass band's onset rate); beats by dynamic programming
+ * double) by a learned chooser (octave-net.ts: a one-layer net over the
+ * candidates' band autocorrelations at multiples of their period, beat-synchronous
+ * band patterns and OCTAVE_MODEL's features); beats by dynamic programming
  * (Ellis 2007) at that level.
  */
 import { hann, RealFft } from '../dsp/fft';
@@ -12,6 +13,8 @@ import { FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
 import { tempoConfidence, type TempoEvidence } from './confidence';
 import type { Analyser } from './types';
 import { MIN_CONFIDENCE, type TempoSection } from '@contract';
+import { octaveNetFeatures, octaveNetScore } from './octave-net';
+import { OCTAVE_NET, type OctaveNetWeights } from './octave-net-weights';
 
 export interface TempoResult {
   /** beats per minute, 0.1 resolution (null: no pulse found, e.g. silence; `reason` says why) */
@@ -63,7 +66,7 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 12; // 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts)
+  readonly version = 13; // 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts); 13: the octave by the learned chooser (octave-net.ts)
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly frames = new FrameBuffer(N, HOP);
@@ -183,6 +186,12 @@ export class TempoAnalyser implements Analyser<TempoResult> {
     return octaveCandidates(this.env.subarray(0, this.envLen), this.tap.rate / HOP, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen));
   }
 
+  /** After finish(): the tempo of this track's envelopes under another LevelTuning (tests and tools/eval compare octave choices). */
+  tempoWith(tuning: LevelTuning): TempoResult {
+    const fps = this.tap.rate / HOP;
+    return estimateTempo(this.env.subarray(0, this.envLen), fps, N / 2 / this.tap.rate - this.tap.delaySec, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen), tuning);
+  }
+
   private readonly g3 = new Float64Array(BAND_FEATURES);
   private readonly ge = new Float64Array(3);
 
@@ -248,7 +257,16 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   let bpm = level.bpm;
   let levelBeats: number[] | null = null;
   let octave = 4;
-  if (tuning.octaveModel) {
+  if (tuning.octaveNet) {
+    // the learned chooser (octave-net.ts) over the same candidates
+    const o = octaveCandidatesOf(p, fps, opts, level.bpm, bands);
+    const cs = o.cands.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level.bpm ? 1 : c.bpm < level.bpm ? 0.5 : 2, base: c.features }));
+    const s = octaveNetFeatures(p.env, bands ? octaveNetInputs(bands, fps) : null, fps, cs, o.beats).map((f) => octaveNetScore(f, tuning.octaveNet));
+    const bi = s.indexOf(Math.max(...s));
+    bpm = cs[bi].bpm;
+    if (bpm === level.bpm) levelBeats = o.beats;
+    octave = logOdds(s[bi], s.filter((_, i) => i !== bi));
+  } else if (tuning.octaveModel) {
     const w = tuning.octaveModel;
     const o = octaveCandidatesOf(p, fps, opts, level.bpm, bands);
     const best = o.cands.reduce((a, b) => (octaveScore(b.features, w) > octaveScore(a.features, w) ? b : a));
@@ -950,7 +968,8 @@ const LEVELS = [['1/3', 1 / 3], ['1/2', 0.5], ['2/3', 2 / 3], ['3/4', 0.75], ['1
  * either half of dev by source). The shipped rule: no prior in the level
  * step, a 30 s Fourier window (fine enough to keep 4/3 of a 60 BPM beat off
  * the bar's harmonics), then the octave by OCTAVE_MODEL (tempo analyser v6;
- * v5 chose it by comb × prior: `octaveModel: undefined`).
+ * v5 chose it by comb × prior: `octaveModel: undefined`); since v13 by the
+ * learned chooser (octave-net.ts; `octaveNet`).
  */
 export interface LevelTuning {
   /** weight of the tempo prior against the two periodicity measures in chooseLevel */
@@ -963,6 +982,8 @@ export interface LevelTuning {
   comb?: boolean;
   /** instead of comb × prior, choose the octave by this linear score over OCTAVE_FEATURES (octaveScore; tools/eval/octave-train.ts fits it) */
   octaveModel?: readonly number[];
+  /** instead of both, choose the octave by the learned chooser with these weights (octave-net.ts; tools/eval/octave-net.ts) */
+  octaveNet?: OctaveNetWeights;
 }
 /**
  * The octave decision's weights over OCTAVE_FEATURES (a conditional logit: the candidate with the
@@ -982,7 +1003,20 @@ export interface LevelTuning {
  * backbeat, half-beat strength (CV 0.777–0.787).
  */
 export const OCTAVE_MODEL: readonly number[] = [0.1138, -2.379, 1.916, -0.3036, 2.382];
-export const LEVEL_TUNING: LevelTuning = { priorWeight: 0, dftWindowSec: 30, octave: true, octaveModel: OCTAVE_MODEL };
+/** The rule shipped before the learned chooser (tempo analyser ≤ 12): the octave by OCTAVE_MODEL. */
+export const LEVEL_TUNING_OCTAVE_MODEL: LevelTuning = { priorWeight: 0, dftWindowSec: 30, octave: true, octaveModel: OCTAVE_MODEL };
+/** The shipped rule (tempo analyser 13): the octave by the learned chooser (octave-net.ts, OCTAVE_NET). */
+export const LEVEL_TUNING: LevelTuning = { ...LEVEL_TUNING_OCTAVE_MODEL, octaveNet: OCTAVE_NET };
+
+/** The octave chooser's band inputs: the low, mid and high band groups' flux (BAND_FEATURES columns 0–2), each conditioned as the onset envelope. */
+export function octaveNetInputs(bands: Float32Array, fps: number): (Float64Array | null)[] {
+  const nf = Math.floor(bands.length / BAND_FEATURES);
+  return [0, 1, 2].map((g) => {
+    const e = new Float32Array(nf);
+    for (let i = 0; i < nf; i++) e[i] = bands[BAND_FEATURES * i + g];
+    return condition(e, fps);
+  });
+}
 
 /**
  * Step one of the level choice, among the comb's pick and its 1/3, 1/2, 2/3,

@@ -1,0 +1,92 @@
+// Issue 11: the learned octave chooser (main/engine/analysis/octave-net.ts, trained by
+// tools/eval/octave-net-train.py) on the confusion that every hand-made octave cue failed on: a
+// 16-beat groove at 100 BPM (kick on 1 and 3, snare on 2 and 4, hi-hat sixteenths, a bass line in
+// eighths) against an oom-pah at 200 BPM (bass on 1 and 3, chord stabs on 2 and 4, hi-hat eighths):
+// both have onsets every 0.15 s, a low note every 0.3 s and a bar of 2.4 s. Rendered here by
+// fluidsynth (FluidR3_GM) from MIDI written here.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyzeFile } from '../../main/engine/analysis/run';
+import { analyzeTrack } from '../../main/engine/analysis/index';
+import { LEVEL_TUNING_OCTAVE_MODEL, TempoAnalyser } from '../../main/engine/analysis/tempo';
+import { OCTAVE_NET_WIDTH, octaveNetFeatures } from '../../main/engine/analysis/octave-net';
+import { OCTAVE_NET } from '../../main/engine/analysis/octave-net-weights';
+import { renderSong, type SmfNote } from '../helpers/smf';
+
+/** 16-beat at `bpm`: kick 1 and 3 (and the and of 3), snare 2 and 4, closed hi-hat sixteenths, bass in eighths, a chord per bar. */
+function sixteenBeat(bpm: number, bars: number): string {
+  const notes: SmfNote[] = [];
+  const roots = [45, 50, 43, 48];
+  for (let bar = 0; bar < bars; bar++) {
+    const r = roots[bar % 4];
+    const b0 = bar * 4;
+    for (const k of [0, 2, 2.5]) notes.push({ beat: b0 + k, len: 0.2, ch: 9, note: 36, vel: 110 });
+    for (const k of [1, 3]) notes.push({ beat: b0 + k, len: 0.2, ch: 9, note: 38, vel: 110 });
+    for (let s = 0; s < 16; s++) notes.push({ beat: b0 + s / 4, len: 0.1, ch: 9, note: 42, vel: s % 2 ? 45 : 65 });
+    for (let e = 0; e < 8; e++) notes.push({ beat: b0 + e / 2, len: 0.4, ch: 1, note: r - 12 + (e % 4 === 3 ? 7 : 0), vel: 90 });
+    for (const n of [r + 12, r + 16, r + 19]) notes.push({ beat: b0, len: 3.8, ch: 0, note: n, vel: 55 });
+  }
+  return renderSong(`octave-net-16beat-${bpm}.wav`, { bpm, notes, programs: { 0: 4, 1: 33 } });
+}
+
+/** Oom-pah at `bpm`: bass (tuba) on 1 and 3 alternating root and fifth, chord stabs (accordion) on 2 and 4, hi-hat eighths, kick on 1 and 3. */
+function oomPah(bpm: number, bars: number): string {
+  const notes: SmfNote[] = [];
+  const roots = [45, 50, 43, 48];
+  for (let bar = 0; bar < bars; bar++) {
+    const r = roots[bar % 4];
+    const b0 = bar * 4;
+    for (const k of [0, 2]) {
+      notes.push({ beat: b0 + k, len: 0.8, ch: 1, note: r - 12 + (k ? 7 : 0), vel: 100 });
+      notes.push({ beat: b0 + k, len: 0.2, ch: 9, note: 36, vel: 90 });
+    }
+    for (const k of [1, 3]) for (const n of [r + 12, r + 16, r + 19]) notes.push({ beat: b0 + k, len: 0.5, ch: 0, note: n, vel: 85 });
+    for (let e = 0; e < 8; e++) notes.push({ beat: b0 + e / 2, len: 0.1, ch: 9, note: 42, vel: e % 2 ? 45 : 60 });
+  }
+  return renderSong(`octave-net-oompah-${bpm}.wav`, { bpm, notes, programs: { 0: 21, 1: 58 } });
+}
+
+async function analyser(file: string): Promise<TempoAnalyser> {
+  const t = new TempoAnalyser();
+  await analyzeFile(file, [t]);
+  return t;
+}
+const near = (bpm: number | null, ref: number) => bpm !== null && Math.abs(bpm - ref) <= 0.03 * ref;
+
+describe('tempo: learned octave chooser (issue 11)', () => {
+  it('weights match the feature width', () => {
+    for (const v of [OCTAVE_NET.mu, OCTAVE_NET.sd, OCTAVE_NET.linear]) assert.equal(v.length, OCTAVE_NET_WIDTH);
+    assert.equal(OCTAVE_NET.w1.length, OCTAVE_NET.hidden);
+    for (const row of OCTAVE_NET.w1) assert.equal(row.length, OCTAVE_NET_WIDTH);
+  });
+
+  it('features: one finite row of OCTAVE_NET_WIDTH per candidate; no band input gives zero band columns', () => {
+    const fps = 11025 / 256;
+    const env = new Float64Array(Math.round(20 * fps));
+    const period = (60 * fps) / 100;
+    for (let b = 0; b * period < env.length - 1; b++) env[Math.round(b * period)] = 4;
+    const beats = Array.from({ length: 30 }, (_, b) => b * period).filter((f) => f < env.length);
+    const cands = [50, 100, 200].map((bpm, i) => ({ bpm, ratio: [0.5, 1, 2][i], base: [0, 0, 0, 0, 0] }));
+    const f = octaveNetFeatures(env, null, fps, cands, beats);
+    assert.equal(f.length, 3);
+    for (const row of f) {
+      assert.equal(row.length, OCTAVE_NET_WIDTH);
+      assert.ok(row.every(Number.isFinite));
+    }
+    // the full envelope's autocorrelation at one period of 100 BPM (λ = 1) is high; at half a period (λ = ½) it is not
+    const lag = (l: number) => 5 + [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4].indexOf(l);
+    assert.ok(f[1][lag(1)] > 0.8 && f[1][lag(0.5)] < 0.2, `ac ${f[1][lag(1)]} ${f[1][lag(0.5)]}`);
+    // the low band's columns are 0 without bands
+    assert.ok(f[1].slice(13, 21).every((v) => v === 0));
+  });
+
+  it('16-beat at 100 reads 100 and oom-pah at 200 reads 200 (the shipped tuning), where OCTAVE_MODEL alone misreads one', async () => {
+    const files = [sixteenBeat(100, 14), oomPah(200, 26)];
+    const net = await Promise.all(files.map(async (f) => (await analyzeTrack(f)).tempo.bpm));
+    const old = await Promise.all(files.map(async (f) => (await analyser(f)).tempoWith(LEVEL_TUNING_OCTAVE_MODEL).bpm));
+    console.log(`16-beat 100: chooser ${net[0]}, OCTAVE_MODEL ${old[0]}; oom-pah 200: chooser ${net[1]}, OCTAVE_MODEL ${old[1]}`);
+    assert.ok(near(net[0], 100), `16-beat: ${net[0]}`);
+    assert.ok(near(net[1], 200), `oom-pah: ${net[1]}`);
+    assert.ok(!near(old[0], 100) || !near(old[1], 200), `OCTAVE_MODEL: ${old}`);
+  });
+});

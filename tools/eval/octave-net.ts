@@ -1,0 +1,149 @@
+// Features of the learned octave chooser (main/engine/analysis/octave-net.ts) for its training script
+// (tools/eval/octave-net-train.py), from the tempo analyser's cached envelopes of the DEVELOPMENT-SIDE sets only:
+// dev (test/output/eval, manifest.json set "dev"), dev2 (manifest-dev2.json), tempo-synth, tempo-octave and
+// tempo-sfshift. Never the test or held-out set: families related to a test or held-out family are refused by
+// split-families.ts' clashOf (dev itself is the development split). Envelopes are read from the caches that
+// octave-train.ts / octave-lock.ts / dev-cache.ts write (DIR/work/<set>-cache/<file>.env, .env6, .json) and made
+// with the real analyser where missing.
+//
+// One row per file with an octave-exact tempo truth: the file's family (CV group: the MMA groove, so a song's
+// re-renders in tempo-sfshift share their original's group), category, truth, the shipped answer
+// before the chooser (estimateTempo with LEVEL_TUNING_OCTAVE_MODEL) and the octave candidates (tempo.ts octaveTempi: T, T/2, 2T) with
+// octaveNetFeatures. Written to test/output/octave-net/rows.json.
+//
+//   nice node --import tsx tools/eval/octave-net.ts [--sets dev,dev2,synth,octave,sfshift] [--cpu]
+//
+// --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
+// (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyzeFile } from '../../main/engine/analysis/run';
+import { chooseLevel, estimateTempo, LEVEL_TUNING, LEVEL_TUNING_OCTAVE_MODEL, levelTempi, octaveCandidates, octaveNetInputs, octaveTempi, periodicity, TempoAnalyser } from '../../main/engine/analysis/tempo';
+import { octaveNetFeatures } from '../../main/engine/analysis/octave-net';
+import type { EvalItem } from './build-set';
+import { splitFamilies } from './split-families';
+
+const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' } } });
+/** --aug 0.84,1.19: also rows of every file with its envelopes resampled in time by these factors (a time stretch of the onset envelopes: duration × s, truth ÷ s), marked aug (training only: the trainer scores only the originals) */
+const AUG = args.aug ? args.aug.split(',').map(Number) : [];
+
+/** an envelope of `width` interleaved columns resampled in time by s (linear interpolation) */
+function stretch(x: Float32Array, width: number, s: number): Float32Array {
+  const n = x.length / width;
+  const m = Math.floor((n - 1) * s) + 1;
+  const y = new Float32Array(m * width);
+  for (let j = 0; j < m; j++) {
+    const t = j / s;
+    const i = Math.min(n - 2, Math.floor(t));
+    const f = t - i;
+    for (let c = 0; c < width; c++) y[j * width + c] = x[i * width + c] * (1 - f) + x[(i + 1) * width + c] * f;
+  }
+  return y;
+}
+const ALL: [string, string, string][] = [
+  ['test/output/eval', 'dev', 'manifest.json'],
+  ['test/output/eval', 'dev2', 'manifest-dev2.json'],
+  ['test/output/tempo-synth', 'synth', 'manifest.json'],
+  ['test/output/tempo-octave', 'octave', 'manifest.json'],
+  ['test/output/tempo-sfshift', 'sfshift', 'manifest.json'],
+];
+const wanted = (args.sets ?? 'dev,dev2,synth,octave,sfshift').split(',');
+const { unitOf, clashOf } = splitFamilies('test/output/eval/split.json');
+const O = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
+
+/** CV group: the MMA groove family (stdlib grooves of dev, synth, octave and sfshift share one name space), else the split unit or source */
+function familyOf(set: string, it: EvalItem & { family?: string; group?: string }): string {
+  if (it.group) return it.group;
+  if (it.family) return 'mma:' + it.family;
+  const m = /^mma-[a-z0-9]+-(.+)-\d+$/.exec(it.source);
+  if (set === 'dev' && m) return 'mma:' + m[1];
+  if (set === 'dev') return unitOf.get(it.file) ?? it.source;
+  if (set === 'synth') return 'mma:' + it.source.replace(/^syn-/, '').replace(/-\d+(-drums)?$/, '');
+  return it.source;
+}
+
+interface Env {
+  env: Float32Array;
+  env6: Float32Array;
+  fps: number;
+  t0: number;
+}
+const rows: unknown[] = [];
+const envs: Env[] = [];
+let refused = 0;
+for (const [out, set, manifest] of ALL) {
+  if (!wanted.includes(set)) continue;
+  const man = join(out, manifest);
+  if (!existsSync(man)) {
+    console.log(`(no ${man}: ${set} skipped)`);
+    continue;
+  }
+  const cache = join(out, 'work', `${set}-cache`);
+  mkdirSync(cache, { recursive: true });
+  for (const it of (JSON.parse(readFileSync(man, 'utf8')) as { items: EvalItem[] }).items) {
+    if ((it.set as string) !== set || it.bpm == null || (it as { bpmOctaveKnown?: boolean }).bpmOctaveKnown === false) continue;
+    const path = join(out, set, it.file);
+    if (!existsSync(path)) continue;
+    const family = familyOf(set, it);
+    if (set !== 'dev' && clashOf(family.replace(/^mma:/, ''))) {
+      refused++;
+      continue;
+    }
+    const base = join(cache, it.file.replace(/\.(mp3|wav|flac|ogg)$/, ''));
+    let e: Env;
+    if (existsSync(base + '.env6')) {
+      const j = JSON.parse(readFileSync(base + '.json', 'utf8'));
+      e = { env: new Float32Array(readFileSync(base + '.env').buffer.slice(0)), env6: new Float32Array(readFileSync(base + '.env6').buffer.slice(0)), fps: j.fps, t0: j.t0 };
+    } else {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const t = new TempoAnalyser() as any;
+      await analyzeFile(path, [t]);
+      e = { env: t.env.slice(0, t.envLen), env6: t.env3.slice(0, 6 * t.envLen), fps: t.tap.rate / 256, t0: 512 / 2 / t.tap.rate - t.tap.delaySec };
+      writeFileSync(base + '.env', Buffer.from(e.env.buffer));
+      writeFileSync(base + '.env6', Buffer.from(e.env6.buffer));
+      writeFileSync(base + '.json', JSON.stringify({ fps: e.fps, t0: e.t0 }));
+    }
+    envs.push(e);
+    for (const f of [1, ...AUG]) rows.push(rowOf(f === 1 ? e : { ...e, env: stretch(e.env, 1, f), env6: stretch(e.env6, 6, f) }, { set, file: it.file, family, category: it.category ?? '?', bpm: it.bpm / f, meter: it.meter ?? null, aug: f !== 1 }));
+  }
+}
+
+function rowOf(e: Env, row: Record<string, unknown>): unknown {
+  {
+    const shipped = estimateTempo(e.env, e.fps, e.t0, O, e.env6, LEVEL_TUNING_OCTAVE_MODEL, false).bpm;
+    const p = periodicity(e.env, e.fps, O);
+    const tempi = p ? levelTempi(p, e.fps, O, LEVEL_TUNING.dftWindowSec) : [];
+    let cands: { bpm: number; ratio: number; f: number[] }[] = [];
+    if (p && tempi.length) {
+      const level = chooseLevel(tempi, LEVEL_TUNING.priorWeight).bpm;
+      const base5 = octaveCandidates(e.env, e.fps, O, e.env6)!;
+      const { beats } = octaveTempi(p, e.fps, O, level, e.env6);
+      const cs = base5.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level ? 1 : c.bpm < level ? 0.5 : 2, base: c.features }));
+      const feats = octaveNetFeatures(p.env, octaveNetInputs(e.env6, e.fps), e.fps, cs, beats);
+      cands = cs.map((c, i) => ({ bpm: c.bpm, ratio: c.ratio, f: feats[i] }));
+    }
+    return { ...row, shipped, cands };
+  }
+}
+if (!args.cpu) {
+  mkdirSync('test/output/octave-net', { recursive: true });
+  writeFileSync('test/output/octave-net/rows.json', JSON.stringify(rows));
+}
+console.log(`${rows.length} rows (${wanted.map((s) => `${s} ${rows.filter((r) => (r as { set: string; aug: boolean }).set === s && !(r as { aug: boolean }).aug).length}`).join(', ')}); ${refused} refused (family related to a test or held-out family) → test/output/octave-net/rows.json`);
+
+if (args.cpu) {
+  const { cpuUsage } = process;
+  const audio = envs.reduce((s, e) => s + e.env.length / e.fps, 0);
+  for (let round = 0; round < 3; round++) {
+    for (const [name, tuning] of [
+      ['OCTAVE_MODEL', LEVEL_TUNING_OCTAVE_MODEL],
+      ['chooser', LEVEL_TUNING],
+    ] as const) {
+      const a = cpuUsage();
+      for (const e of envs) estimateTempo(e.env, e.fps, e.t0, O, e.env6, tuning);
+      const d = cpuUsage(a);
+      console.log(`round ${round} ${name}: ${((d.user + d.system) / 1000 / audio).toFixed(4)} ms CPU per audio second (${envs.length} files, ${audio.toFixed(0)} s)`);
+    }
+  }
+}
