@@ -1,0 +1,434 @@
+// Issue 11 (session 9, helper tempo11b): the backbeat-period cue, explored and measured on
+// development-side sets only (dev, dev2, tempo-synth, tempo-octave, tempo-sfshift), from the
+// cached onset envelopes (dev-cache.ts / octave-train.ts / octave-lock caches) and, for the
+// exploration modes, the 40 band energies of backbeat-cache.ts. Never test or held-out.
+//
+// SHIP RULE, fixed before the rule was measured (03:13 UTC): the rule (main/engine/analysis/backbeat.ts,
+// one threshold chosen on dev2 alone) ships as the default only if ALL hold, against the shipped
+// OCTAVE_MODEL in the same run:
+//   1. dev2 Acc1 +0.03 or more (191 -> >= 199 of 243), and the same with the threshold chosen by
+//      5-fold cross-validation grouped by groove family on dev2;
+//   2. dev, tempo-synth, tempo-octave, tempo-sfshift: Acc1 not worse by more than 1 file each;
+//   3. fast tracks (truth > 160 BPM) kept: at most 1 lost over all five sets together;
+//   4. Acc2 not lower on any set;
+//   5. CPU of the tempo analyser (decode excluded) up by at most 3 %.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fourierTempo, BAND_FEATURES, estimateTempo, LEVEL_TUNING, levelTempi, chooseLevel, periodicity, trackBeats, octaveTempi, type TempoOptions } from '../../main/engine/analysis/tempo';
+
+const { values: args } = parseArgs({ options: { explore: { type: 'boolean', default: false }, acf: { type: 'boolean', default: false }, fold: { type: 'boolean', default: false }, phase: { type: 'boolean', default: false }, xcorr: { type: 'boolean', default: false }, rules: { type: 'boolean', default: false }, table: { type: 'boolean', default: false }, raw: { type: 'boolean', default: false }, spec: { type: 'boolean', default: false }, show: { type: 'string' }, scan: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, kick: { type: 'string' }, snare: { type: 'string' }, sets: { type: 'string', default: 'dev,dev2,synth,octave,sfshift' } } });
+const O: Required<TempoOptions> = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
+const E = '/work/eval';
+const SETS: Record<string, { man: string; cache: string; peers: string[] }> = {
+  dev: { man: `${E}/manifest.json`, cache: `${E}/work/dev-cache`, peers: [`${E}/peers.json`] },
+  dev2: { man: `${E}/manifest-dev2.json`, cache: `${E}/work/dev2-cache`, peers: [`${E}/peers-dev2.json`] },
+  synth: { man: `${E}/tempo-synth/manifest.json`, cache: `${E}/tempo-synth/work/synth-cache`, peers: [`${E}/tempo-synth/peers.json`] },
+  octave: { man: `${E}/tempo-octave/manifest.json`, cache: `${E}/tempo-octave/work/octave-cache`, peers: [`${E}/tempo-octave/peers.json`] },
+  sfshift: { man: `${E}/tempo-sfshift/manifest.json`, cache: `${E}/tempo-sfshift/work/sfshift-cache`, peers: [`${E}/tempo-sfshift/peers.json`] },
+};
+export interface Row { set: string; file: string; category: string; source: string; bpm: number; env: Float32Array; env3: Float32Array; fps: number; t0: number; peers: Record<string, number | null> }
+export function loadRows(sets: string[]): Row[] {
+  const rows: Row[] = [];
+  for (const set of sets) {
+    const s = SETS[set];
+    const peers: Record<string, Record<string, number | null>> = {};
+    for (const pf of s.peers)
+      if (existsSync(pf))
+        for (const [k, v] of Object.entries(JSON.parse(readFileSync(pf, 'utf8')) as Record<string, { bpm: number | null }>)) {
+          const [f, peer] = k.split('|');
+          (peers[f.split('/').pop()!] ??= {})[peer] = v.bpm;
+        }
+    for (const it of (JSON.parse(readFileSync(s.man, 'utf8')) as { items: any[] }).items) {
+      if (it.set !== set || it.bpm == null || it.bpmOctaveKnown === false) continue;
+      const base = join(s.cache, it.file.replace(/\.(mp3|wav|flac|ogg)$/, ''));
+      if (!existsSync(base + '.env6')) continue;
+      const j = JSON.parse(readFileSync(base + '.json', 'utf8'));
+      rows.push({ set, file: it.file, category: it.category, source: it.group ?? it.source, bpm: it.bpm, env: new Float32Array(readFileSync(base + '.env').buffer.slice(0)), env3: new Float32Array(readFileSync(base + '.env6').buffer.slice(0)), fps: j.fps, t0: j.t0, peers: peers[it.file] ?? {} });
+    }
+  }
+  return rows;
+}
+export const acc1 = (est: number | null | undefined, ref: number) => est != null && Math.abs(est - ref) <= 0.04 * ref;
+export const acc2 = (est: number | null | undefined, ref: number) => est != null && [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(est, ref * f));
+
+/** per-dimension mean |difference| of beat-synchronous features between beats `lag` apart (the 9 dims of tempo.ts beatDiffs) */
+function beatVectors(bands: Float32Array, beats: number[]): Float64Array[] {
+  const S = BAND_FEATURES, frames = bands.length / S, nb = beats.length;
+  const v: Float64Array[] = [];
+  for (let i = 0; i < nb; i++) {
+    const b = beats[i];
+    const d = i + 1 < nb ? beats[i + 1] - b : i > 0 ? b - beats[i - 1] : 8;
+    const x = new Float64Array(9);
+    for (let g = 0; g < 3; g++) {
+      let on = 0, level = -Infinity, off = 0;
+      for (let f = Math.max(0, b - 2); f <= Math.min(frames - 1, b + 2); f++) { on = Math.max(on, bands[S * f + g]); level = Math.max(level, bands[S * f + 3 + g]); }
+      for (let f = Math.max(0, b + 3); f <= Math.min(frames - 1, b + d - 3); f++) off = Math.max(off, bands[S * f + g]);
+      x[g] = on; x[3 + g] = off; x[6 + g] = Number.isFinite(level) ? level : 0;
+    }
+    v.push(x);
+  }
+  for (let k = 0; k < 9; k++) {
+    let m = 0;
+    for (const x of v) m += x[k];
+    m /= nb || 1;
+    for (const x of v) { if (k >= 6) x[k] -= m; else if (m > 0) x[k] /= m; }
+  }
+  return v;
+}
+function lagDiff(v: Float64Array[], lag: number, dims: number[]): number {
+  let s = 0, n = 0;
+  for (let i = 0; i + lag < v.length; i++) { for (const k of dims) s += Math.abs(v[i][k] - v[i + lag][k]); n++; }
+  return n ? s / n : 0;
+}
+
+if (args.explore) {
+  const rows = loadRows(args.sets.split(','));
+  const ALL = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const ON = [0, 1, 2];
+  for (const r of rows) {
+    const res = estimateTempo(r.env, r.fps, r.t0, O, r.env3, LEVEL_TUNING, false);
+    const p = periodicity(r.env, r.fps, O);
+    if (!p || res.bpm == null) continue;
+    const b = res.bpm;
+    const feat = (bpm: number) => {
+      const beats = trackBeats(p.env, (60 * r.fps) / bpm);
+      const v = beatVectors(r.env3, beats);
+      const d = [1, 2, 3, 4].map((l) => lagDiff(v, l, ALL));
+      const dOn = [1, 2, 4].map((l) => lagDiff(v, l, ON));
+      return `${bpm.toFixed(0).padStart(4)}: D2/D1 ${(d[1] / d[0]).toFixed(2)} D4/D2 ${(d[3] / d[1]).toFixed(2)} on D2/D1 ${(dOn[1] / dOn[0]).toFixed(2)} D4/D2 ${(dOn[2] / dOn[1]).toFixed(2)}`;
+    };
+    const ok = acc1(b, r.bpm);
+    const pk = Object.values(r.peers).filter((x) => acc1(x, r.bpm)).length;
+    const tag = ok ? 'ok ' : acc1(b / 2, r.bpm) ? 'DBL' : acc1(b * 2, r.bpm) ? 'HLF' : 'bad';
+    console.log(`${r.set.padEnd(7)} ${r.category.padEnd(10)} ${tag} peers ${pk} truth ${String(r.bpm).padStart(3)} ${r.file.slice(0, 44).padEnd(44)} | ${feat(b)} | half ${b / 2 >= 40 ? feat(b / 2) : '-'} | dbl ${b * 2 <= 240 ? feat(b * 2) : '-'}`);
+  }
+}
+
+/** conditioned band flux (tempo.ts condition) of band group g (0 low, 1 mid, 2 high), or the geometric mean of mid and high (g 3) */
+import { condition } from '../../main/engine/analysis/tempo';
+export function bandEnv(env3: Float32Array, fps: number, g: number): Float64Array | null {
+  const nf = Math.floor(env3.length / BAND_FEATURES);
+  const e = new Float32Array(nf);
+  for (let i = 0; i < nf; i++) e[i] = g < 3 ? env3[BAND_FEATURES * i + g] : Math.sqrt(Math.max(0, env3[BAND_FEATURES * i + 1]) * Math.max(0, env3[BAND_FEATURES * i + 2]));
+  return condition(e, fps);
+}
+/** normalised autocorrelation of x at a fractional lag, its peak within ±2 frames, minus the mean at ±half a period of `unit` */
+export function acPeak(x: Float64Array, lag: number, unit: number): number {
+  const n = x.length;
+  let m = 0;
+  for (let i = 0; i < n; i++) m += x[i];
+  m /= n;
+  const ac = (l: number) => { l = Math.round(l); if (l >= n) return 0; let s = 0; for (let i = l; i < n; i++) s += (x[i] - m) * (x[i - l] - m); return s / (n - l); };
+  const a0 = ac(0) || 1;
+  let pk = -Infinity;
+  for (let d = -2; d <= 2; d++) pk = Math.max(pk, ac(lag + d));
+  return (pk - 0.5 * (ac(lag - unit / 2) + ac(lag + unit / 2))) / a0;
+}
+if (process.argv.includes('--acf')) {
+  const rows = loadRows(args.sets.split(','));
+  for (const r of rows) {
+    const res = estimateTempo(r.env, r.fps, r.t0, O, r.env3, LEVEL_TUNING, false);
+    if (res.bpm == null) continue;
+    const b = res.bpm;
+    const P = (60 * r.fps) / b;
+    const ok = acc1(b, r.bpm);
+    const pk = Object.values(r.peers).filter((x) => acc1(x, r.bpm)).length;
+    const tag = ok ? 'ok ' : acc1(b / 2, r.bpm) ? 'DBL' : acc1(b * 2, r.bpm) ? 'HLF' : 'bad';
+    const parts: string[] = [];
+    for (const g of [0, 1, 2, 3]) {
+      const x = bandEnv(r.env3, r.fps, g);
+      if (!x) { parts.push('-'); continue; }
+      parts.push(['L', 'M', 'H', 'S'][g] + ' ' + [1, 2, 4].map((k) => acPeak(x, k * P, P).toFixed(2).padStart(5)).join(''));
+    }
+    console.log(`${r.set.padEnd(7)} ${r.category.padEnd(10)} ${tag} peers ${pk} truth ${String(r.bpm).padStart(6)} got ${String(b).padStart(5)} ${r.file.slice(0, 40).padEnd(40)} | ${parts.join(' | ')}`);
+  }
+}
+
+/** per band group: the onset strength at the beats (max flux within ±2 frames, ÷ its mean over the beats) folded over 4 beats; returns [F1, F2] per group: the 4-fold pattern's DFT magnitudes at period 4 and period 2 */
+export function foldFeatures(env3: Float32Array, beats: number[]): number[][] {
+  const S = BAND_FEATURES, frames = env3.length / S;
+  const out: number[][] = [];
+  for (let g = 0; g < 3; g++) {
+    const on = beats.map((b) => { let v = 0; for (let f = Math.max(0, b - 2); f <= Math.min(frames - 1, b + 2); f++) v = Math.max(v, env3[S * f + g]); return v; });
+    const mean = on.reduce((s, v) => s + v, 0) / (on.length || 1) || 1;
+    const m = [0, 0, 0, 0], c = [0, 0, 0, 0];
+    on.forEach((v, i) => { m[i & 3] += v / mean; c[i & 3]++; });
+    for (let k = 0; k < 4; k++) m[k] /= c[k] || 1;
+    out.push([Math.hypot(m[0] - m[2], m[1] - m[3]) / 2, Math.abs(m[0] - m[1] + m[2] - m[3]) / 4 * 2]);
+  }
+  return out;
+}
+if (process.argv.includes('--fold')) {
+  const rows = loadRows(args.sets.split(','));
+  for (const r of rows) {
+    const res = estimateTempo(r.env, r.fps, r.t0, O, r.env3, LEVEL_TUNING, false);
+    const p = periodicity(r.env, r.fps, O);
+    if (res.bpm == null || !p) continue;
+    const b = res.bpm;
+    const beats = trackBeats(p.env, (60 * r.fps) / b);
+    const F = foldFeatures(r.env3, beats);
+    const ok = acc1(b, r.bpm);
+    const pk = Object.values(r.peers).filter((x) => acc1(x, r.bpm)).length;
+    const tag = ok ? 'ok ' : acc1(b / 2, r.bpm) ? 'DBL' : acc1(b * 2, r.bpm) ? 'HLF' : 'bad';
+    console.log(`${r.set.padEnd(7)} ${r.category.padEnd(10)} ${tag} peers ${pk} truth ${String(r.bpm).padStart(6)} got ${String(b).padStart(5)} ${r.file.slice(0, 40).padEnd(40)} | ` + F.map((f, g) => ['L', 'M', 'H'][g] + ` ${f[0].toFixed(2)} ${f[1].toFixed(2)}`).join(' | '));
+  }
+}
+
+/** per band group the 4-fold pattern m[0..3] of the onset strength at the beats (÷ its mean) */
+export function folds(env3: Float32Array, beats: number[]): number[][] {
+  const S = BAND_FEATURES, frames = env3.length / S;
+  const out: number[][] = [];
+  for (let g = 0; g < 3; g++) {
+    const on = beats.map((b) => { let v = 0; for (let f = Math.max(0, b - 2); f <= Math.min(frames - 1, b + 2); f++) v = Math.max(v, env3[S * f + g]); return v; });
+    const mean = on.reduce((s, v) => s + v, 0) / (on.length || 1) || 1;
+    const m = [0, 0, 0, 0], c = [0, 0, 0, 0];
+    on.forEach((v, i) => { m[i & 3] += v / mean; c[i & 3]++; });
+    for (let k = 0; k < 4; k++) m[k] /= c[k] || 1;
+    out.push(m);
+  }
+  return out;
+}
+/** anti-phase of two folds at period 2 and at period 4: −(a₂·b₂), −Re(a₄·conj b₄) */
+export function antiPhase(a: number[], b: number[]): [number, number] {
+  const a2 = (a[0] - a[1] + a[2] - a[3]) / 2, b2 = (b[0] - b[1] + b[2] - b[3]) / 2;
+  const a4r = (a[0] - a[2]) / 2, a4i = (a[1] - a[3]) / 2, b4r = (b[0] - b[2]) / 2, b4i = (b[1] - b[3]) / 2;
+  return [-a2 * b2, -(a4r * b4r + a4i * b4i)];
+}
+if (process.argv.includes('--phase')) {
+  const rows = loadRows(args.sets.split(','));
+  for (const r of rows) {
+    const res = estimateTempo(r.env, r.fps, r.t0, O, r.env3, LEVEL_TUNING, false);
+    const p = periodicity(r.env, r.fps, O);
+    if (res.bpm == null || !p) continue;
+    const b = res.bpm;
+    const beats = trackBeats(p.env, (60 * r.fps) / b);
+    const m = folds(r.env3, beats);
+    const lm = antiPhase(m[0], m[1]), lh = antiPhase(m[0], m[2]);
+    const ok = acc1(b, r.bpm);
+    const pk = Object.values(r.peers).filter((x) => acc1(x, r.bpm)).length;
+    const tag = ok ? 'ok ' : acc1(b / 2, r.bpm) ? 'DBL' : acc1(b * 2, r.bpm) ? 'HLF' : 'bad';
+    const f = (x: number) => x.toFixed(2).padStart(6);
+    console.log(`${r.set.padEnd(7)} ${r.category.padEnd(10)} ${tag} peers ${pk} truth ${String(r.bpm).padStart(6)} got ${String(b).padStart(5)} ${r.file.slice(0, 40).padEnd(40)} | LM ${f(lm[0])} ${f(lm[1])} | LH ${f(lh[0])} ${f(lh[1])} | ` + m.map((x) => x.map((v) => v.toFixed(2)).join(' ')).join(' / '));
+  }
+}
+
+const FL = (512 / 4) ** 2 * 1e-9;
+const EDGES = (() => { const N = 512, fs = 11025; const lo = Math.log(40), hi = Math.log(0.45 * fs); let k = 1; const e: number[] = []; for (let b = 0; b <= 40; b++) { const f = Math.exp(lo + ((hi - lo) * b) / 40); k = Math.max(k + (b ? 1 : 0), Math.round((f * N) / fs)); e.push(Math.min(k, N / 2 + 1)); } return e; })();
+/** flux summed over bands [a, b) from the 40 band energies per frame */
+export function groupFlux(b40: Float32Array, a: number, b: number): Float32Array {
+  const nf = b40.length / 40;
+  const out = new Float32Array(nf);
+  for (let k = a; k < b; k++) {
+    const w = FL * (EDGES[k + 1] - EDGES[k]);
+    let prev = Math.log(b40[k] + w);
+    for (let i = 1; i < nf; i++) { const l = Math.log(b40[40 * i + k] + w); if (l > prev) out[i] += l - prev; prev = l; }
+  }
+  return out;
+}
+export function loadB40(set: string, file: string): Float32Array | null {
+  const p = join('test/output/backbeat-b40', set, file.replace(/\.(mp3|wav)$/, '') + '.b40');
+  return existsSync(p) ? new Float32Array(readFileSync(p).buffer.slice(0)) : null;
+}
+/** cross-correlation Σ x[i]·y[i+lag] / n of two conditioned envelopes (mean removed), peak within ±2 frames */
+export function xc(x: Float64Array, y: Float64Array, lag: number): number {
+  const n = Math.min(x.length, y.length);
+  let mx = 0, my = 0;
+  for (let i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
+  mx /= n; my /= n;
+  let best = -Infinity;
+  for (let d = -2; d <= 2; d++) {
+    const l = Math.round(lag) + d;
+    let s = 0, c = 0;
+    for (let i = Math.max(0, -l); i < n && i + l < n; i++) { s += (x[i] - mx) * (y[i + l] - my); c++; }
+    best = Math.max(best, c ? s / c : 0);
+  }
+  return best;
+}
+if (process.argv.includes('--xcorr')) {
+  const rows = loadRows(args.sets.split(','));
+  const bandsArg = (process.argv.find((a) => a.startsWith('--kick=')) ?? '--kick=0,3').slice(7).split(',').map(Number);
+  const snArg = (process.argv.find((a) => a.startsWith('--snare=')) ?? '--snare=30,40').slice(8).split(',').map(Number);
+  for (const r of rows) {
+    const b40 = loadB40(r.set, r.file);
+    if (!b40) continue;
+    const res = estimateTempo(r.env, r.fps, r.t0, O, r.env3, LEVEL_TUNING, false);
+    if (res.bpm == null) continue;
+    const b = res.bpm;
+    const P = (60 * r.fps) / b;
+    const K = condition(groupFlux(b40, bandsArg[0], bandsArg[1]), r.fps);
+    const Sn = condition(groupFlux(b40, snArg[0], snArg[1]), r.fps);
+    if (!K || !Sn) continue;
+    const s = [1, 2, 3, 4].map((j) => xc(K, Sn, j * P) + xc(Sn, K, j * P));
+    const h = [0.5, 1.5, 2.5].map((j) => xc(K, Sn, j * P) + xc(Sn, K, j * P));
+    const ok = acc1(b, r.bpm);
+    const pk = Object.values(r.peers).filter((x) => acc1(x, r.bpm)).length;
+    const tag = ok ? 'ok ' : acc1(b / 2, r.bpm) ? 'DBL' : acc1(b * 2, r.bpm) ? 'HLF' : 'bad';
+    const f = (x: number) => x.toFixed(2).padStart(6);
+    console.log(`${r.set.padEnd(7)} ${r.category.padEnd(10)} ${tag} peers ${pk} truth ${String(r.bpm).padStart(6)} got ${String(b).padStart(5)} ${r.file.slice(0, 40).padEnd(40)} | j1..4 ${s.map(f).join('')} | half ${h.map(f).join('')}`);
+  }
+}
+if (process.argv.includes('--rules')) {
+  const rows = loadRows(args.sets.split(','));
+  const rules: [string, any][] = [['shipped', LEVEL_TUNING], ['comb×prior', { priorWeight: 0, dftWindowSec: 30, octave: true }]];
+  const tab: Record<string, Record<string, [number, number]>> = {};
+  for (const r of rows) {
+    const outs = rules.map(([, t]) => estimateTempo(r.env, r.fps, r.t0, O, r.env3, t, false).bpm);
+    rules.forEach(([n], i) => { const k = `${r.set}/${r.category}`; ((tab[n] ??= {})[k] ??= [0, 0]); tab[n][k][0] += +acc1(outs[i], r.bpm); tab[n][k][1]++; const a = ((tab[n][r.set] ??= [0, 0])); a[0] += +acc1(outs[i], r.bpm); a[1]++; });
+    if (process.argv.includes('--verbose') && acc1(outs[0], r.bpm) !== acc1(outs[1], r.bpm)) console.log(`  ${r.set} ${r.category} ${r.file} truth ${r.bpm} shipped ${outs[0]} comb ${outs[1]}`);
+  }
+  for (const [n, t] of Object.entries(tab)) console.log(n.padEnd(12), Object.entries(t).sort().map(([k, v]) => `${k} ${v[0]}/${v[1]}`).join('  '));
+}
+
+function foldOf(x: Float64Array | Float32Array, beats: number[]): number[] {
+  const n = x.length;
+  const on = beats.map((b) => { let v = 0; for (let f = Math.max(0, b - 2); f <= Math.min(n - 1, b + 2); f++) v = Math.max(v, x[f]); return v; });
+  const mean = on.reduce((s, v) => s + v, 0) / (on.length || 1) || 1;
+  const m = [0, 0, 0, 0], c = [0, 0, 0, 0];
+  on.forEach((v, i) => { m[i & 3] += v / mean; c[i & 3]++; });
+  return m.map((v, k) => v / (c[k] || 1));
+}
+if (process.argv.includes('--table')) {
+  const rows = loadRows(args.sets.split(','));
+  const comb = { priorWeight: 0, dftWindowSec: 30, octave: true };
+  const out: string[] = [];
+  for (const r of rows) {
+    const b40 = loadB40(r.set, r.file);
+    if (!b40) continue;
+    const s = estimateTempo(r.env, r.fps, r.t0, O, r.env3, LEVEL_TUNING, false).bpm;
+    const c = estimateTempo(r.env, r.fps, r.t0, O, r.env3, comb, false).bpm;
+    if (s == null || c == null || Math.abs(s / c - 2) > 0.1) continue;
+    const lab = acc1(c, r.bpm) ? 'HALVE' : acc1(s, r.bpm) ? 'keep ' : 'none ';
+    const p = periodicity(r.env, r.fps, O)!;
+    const P = (60 * r.fps) / s;
+    const beats = trackBeats(p.env, P);
+    const K = condition(groupFlux(b40, 0, 4), r.fps)!, B = condition(groupFlux(b40, 6, 13), r.fps)!, H = condition(groupFlux(b40, 30, 40), r.fps)!;
+    const S = new Float64Array(K.length); for (let i = 0; i < S.length; i++) S[i] = Math.sqrt(B[i] * H[i]);
+    const F = (m: number[]) => (process.argv.includes('--raw') ? Math.hypot(m[0] - m[2], m[1] - m[3]) / 2 : Math.log((Math.hypot(m[0] - m[2], m[1] - m[3]) / 2 + 0.02) / (Math.abs(m[0] - m[1] + m[2] - m[3]) / 2 + 0.02)));
+    const mk = foldOf(K, beats), ms = foldOf(S, beats), mh = foldOf(H, beats), mb = foldOf(B, beats);
+    const x = (a: Float64Array, b: Float64Array, j: number) => xc(a, b, j * P) + xc(b, a, j * P);
+    const f = (v: number) => v.toFixed(2).padStart(6);
+    const feats = [F(mk), F(ms), F(mh), F(mb), acPeak(S, 4 * P, P) - acPeak(S, 2 * P, P), acPeak(H, 4 * P, P) - acPeak(H, 2 * P, P), x(K, S, 2) - x(K, S, 1), x(K, H, 2) - x(K, H, 1), x(K, B, 2) - x(K, B, 1)];
+    out.push(`${lab} ${r.set.padEnd(7)} ${r.category.padEnd(10)} ${String(r.bpm).padStart(6)} ${String(s).padStart(5)} ${r.file.slice(0, 38).padEnd(38)} |${feats.map(f).join('')}`);
+  }
+  console.log('label   set     category    truth  ship  file                                   | Fk    Fs    Fh    Fb    acS   acH   xKS   xKH   xKB');
+  console.log(out.sort().join('\n'));
+}
+
+/** per-band flux (40 bands) from the band energies: Float32 [frame*40 + band] */
+export function bandFlux40(b40: Float32Array): Float32Array {
+  const nf = b40.length / 40;
+  const out = new Float32Array(b40.length);
+  for (let k = 0; k < 40; k++) {
+    const w = FL * (EDGES[k + 1] - EDGES[k]);
+    let prev = Math.log(b40[k] + w);
+    for (let i = 1; i < nf; i++) { const l = Math.log(b40[40 * i + k] + w); if (l > prev) out[40 * i + k] = l - prev; prev = l; }
+  }
+  return out;
+}
+/** the 4-fold mean spectra of the onset flux at the beats: M[pos][band], each beat's per-band max within ±2 frames */
+export function fold40(fl: Float32Array, beats: number[], norm: boolean): number[][] {
+  const nf = fl.length / 40;
+  const M = [0, 1, 2, 3].map(() => new Array(40).fill(0));
+  const c = [0, 0, 0, 0];
+  beats.forEach((b, i) => {
+    for (let k = 0; k < 40; k++) { let v = 0; for (let f = Math.max(0, b - 2); f <= Math.min(nf - 1, b + 2); f++) v = Math.max(v, fl[40 * f + k]); M[i & 3][k] += v; }
+    c[i & 3]++;
+  });
+  for (let p = 0; p < 4; p++) for (let k = 0; k < 40; k++) M[p][k] /= c[p] || 1;
+  if (norm) for (let k = 0; k < 40; k++) { const m = (M[0][k] + M[1][k] + M[2][k] + M[3][k]) / 4 || 1; for (let p = 0; p < 4; p++) M[p][k] /= m; }
+  return M;
+}
+const l1 = (a: number[], b: number[]) => a.reduce((s, v, k) => s + Math.abs(v - b[k]), 0);
+/** lag-2 spectral distance of the 4-fold ÷ lag-1 distance */
+export function lagRatio(M: number[][]): number {
+  const d2 = (l1(M[0], M[2]) + l1(M[1], M[3])) / 2;
+  const d1 = (l1(M[0], M[1]) + l1(M[1], M[2]) + l1(M[2], M[3]) + l1(M[3], M[0])) / 4;
+  return d1 > 0 ? d2 / d1 : 0;
+}
+if (process.argv.includes('--spec')) {
+  const rows = loadRows(args.sets.split(','));
+  const comb = { priorWeight: 0, dftWindowSec: 30, octave: true };
+  const out: string[] = [];
+  for (const r of rows) {
+    const b40 = loadB40(r.set, r.file);
+    if (!b40) continue;
+    const s = estimateTempo(r.env, r.fps, r.t0, O, r.env3, LEVEL_TUNING, false).bpm;
+    const c = estimateTempo(r.env, r.fps, r.t0, O, r.env3, comb, false).bpm;
+    if (s == null || c == null || Math.abs(s / c - 2) > 0.1) continue;
+    const lab = acc1(c, r.bpm) ? 'HALVE' : acc1(s, r.bpm) ? 'keep ' : 'none ';
+    const p = periodicity(r.env, r.fps, O)!;
+    const beats = trackBeats(p.env, (60 * r.fps) / s);
+    const fl = bandFlux40(b40);
+    const f = (v: number) => v.toFixed(2).padStart(6);
+    const M = fold40(fl, beats, true);
+    const d02 = l1(M[0], M[2]), d13 = l1(M[1], M[3]), d1 = (l1(M[0], M[1]) + l1(M[1], M[2]) + l1(M[2], M[3]) + l1(M[3], M[0])) / 4;
+    const feats = [lagRatio(M), Math.max(d02, d13) / d1, Math.min(d02, d13) / d1, Math.min(d02, d13) / Math.max(d02, d13)];
+    out.push(`${lab} ${r.set.padEnd(7)} ${r.category.padEnd(10)} ${String(r.bpm).padStart(6)} ${String(s).padStart(5)} ${r.file.slice(0, 38).padEnd(38)} |${feats.map(f).join('')}`);
+  }
+  console.log(out.sort().join('\n'));
+}
+if (process.argv.includes('--show')) {
+  const want = process.argv[process.argv.indexOf('--show') + 1];
+  const rows = loadRows(args.sets.split(',')).filter((r) => r.file.includes(want));
+  for (const r of rows) {
+    const b40 = loadB40(r.set, r.file)!;
+    const s = estimateTempo(r.env, r.fps, r.t0, O, r.env3, LEVEL_TUNING, false).bpm!;
+    const p = periodicity(r.env, r.fps, O)!;
+    const beats = trackBeats(p.env, (60 * r.fps) / s);
+    const M = fold40(bandFlux40(b40), beats, true);
+    console.log(r.file, 'truth', r.bpm, 'ship', s);
+    for (let k = 0; k < 40; k += 1) console.log(String(k).padStart(2), String(Math.round(EDGES[k] * 11025 / 512)).padStart(5), M.map((m) => m[k].toFixed(2)).join(' '), '#'.repeat(Math.round(10 * Math.hypot(M[0][k] - M[2][k], M[1][k] - M[3][k]) / 2)).padEnd(12), '*'.repeat(Math.round(10 * Math.abs(M[0][k] - M[1][k] + M[2][k] - M[3][k]) / 2)));
+  }
+}
+
+function auc(pos: number[], neg: number[]): number {
+  let s = 0;
+  for (const p of pos) for (const n of neg) s += p > n ? 1 : p === n ? 0.5 : 0;
+  return pos.length && neg.length ? s / pos.length / neg.length : 0.5;
+}
+if (process.argv.includes('--scan')) {
+  const rows = loadRows(args.sets.split(','));
+  const comb = { priorWeight: 0, dftWindowSec: 30, octave: true };
+  const ranges: [number, number][] = [];
+  for (const a of [0, 2, 4, 6, 8, 10, 14, 18, 22, 26, 30, 34]) for (const w of [2, 4, 6, 10, 16]) if (a + w <= 40) ranges.push([a, a + w]);
+  const feats: Record<string, { lab: number; v: number; set: string }[]> = {};
+  for (const r of rows) {
+    const b40 = loadB40(r.set, r.file);
+    if (!b40) continue;
+    const s = estimateTempo(r.env, r.fps, r.t0, O, r.env3, LEVEL_TUNING, false).bpm;
+    const c = estimateTempo(r.env, r.fps, r.t0, O, r.env3, comb, false).bpm;
+    if (s == null || c == null || Math.abs(s / c - 2) > 0.1) continue;
+    const lab = acc1(c, r.bpm) ? 1 : acc1(s, r.bpm) ? 0 : -1;
+    if (lab < 0) continue;
+    const p = periodicity(r.env, r.fps, O)!;
+    const P = (60 * r.fps) / s;
+    const beats = trackBeats(p.env, P);
+    const K = condition(groupFlux(b40, 0, 4), r.fps)!;
+    for (const g of [0, 1, 2, 4]) {
+      const x = g === 4 ? p.env : bandEnv(r.env3, r.fps, g);
+      if (!x) continue;
+      const t4 = fourierTempo(x, r.fps, s / 4, 30), t2 = fourierTempo(x, r.fps, s / 2, 30), t1 = fourierTempo(x, r.fps, s, 30);
+      const add = (n: string, v: number) => (feats[`${n} env3:${g}`] ??= []).push({ lab, v, set: r.set });
+      add('D4', t4); add('D4/2', Math.log((t4 + 1e-3) / (t2 + 1e-3))); add('D4/1', Math.log((t4 + 1e-3) / (t1 + 1e-3)));
+    }
+    for (const [a, b] of ranges) {
+      const x = condition(groupFlux(b40, a, b), r.fps);
+      if (!x) continue;
+      const m = foldOf(x, beats);
+      const f1 = Math.hypot(m[0] - m[2], m[1] - m[3]) / 2, f2 = Math.abs(m[0] - m[1] + m[2] - m[3]) / 2;
+      const add = (n: string, v: number) => (feats[`${n} ${a}-${b}`] ??= []).push({ lab, v, set: r.set });
+      add('F1', f1); add('F2', -f2); add('F1/F2', Math.log((f1 + 0.02) / (f2 + 0.02)));
+      add('ac4-2', acPeak(x, 4 * P, P) - acPeak(x, 2 * P, P));
+      add('xK2-1', xc(K, x, 2 * P) + xc(x, K, 2 * P) - xc(K, x, P) - xc(x, K, P));
+      const t4 = fourierTempo(x, r.fps, s / 4, 30), t2 = fourierTempo(x, r.fps, s / 2, 30), t1 = fourierTempo(x, r.fps, s, 30);
+      add('D4', t4); add('D4/2', Math.log((t4 + 1e-3) / (t2 + 1e-3))); add('D4/1', Math.log((t4 + 1e-3) / (t1 + 1e-3)));
+    }
+  }
+  const res = Object.entries(feats).map(([n, v]) => {
+    const by = (set: string) => auc(v.filter((x) => x.lab === 1 && x.set === set).map((x) => x.v), v.filter((x) => x.lab === 0 && x.set === set).map((x) => x.v));
+    return { n, all: auc(v.filter((x) => x.lab === 1).map((x) => x.v), v.filter((x) => x.lab === 0).map((x) => x.v)), dev2: by('dev2'), other: auc(v.filter((x) => x.lab === 1 && x.set !== 'dev2').map((x) => x.v), v.filter((x) => x.lab === 0 && x.set !== 'dev2').map((x) => x.v)), n1: v.filter((x) => x.lab === 1).length, n0: v.filter((x) => x.lab === 0).length };
+  });
+  res.sort((a, b) => Math.abs(b.dev2 - 0.5) - Math.abs(a.dev2 - 0.5));
+  for (const r of res.filter((x, i) => i < 25 || x.n.includes('env3'))) console.log(r.n.padEnd(16), 'AUC dev2', r.dev2.toFixed(3), 'other', r.other.toFixed(3), 'all', r.all.toFixed(3), `(halve ${r.n1}, keep ${r.n0})`);
+}
