@@ -15,9 +15,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fourierTempo, BAND_FEATURES, estimateTempo, LEVEL_TUNING, levelTempi, chooseLevel, periodicity, trackBeats, octaveTempi, type TempoOptions } from '../../main/engine/analysis/tempo';
+import { octaveCandidates, octaveScore, OCTAVE_MODEL, type LevelTuning, fourierTempo, BAND_FEATURES, estimateTempo, LEVEL_TUNING, levelTempi, chooseLevel, periodicity, trackBeats, octaveTempi, type TempoOptions } from '../../main/engine/analysis/tempo';
 
-const { values: args } = parseArgs({ options: { explore: { type: 'boolean', default: false }, acf: { type: 'boolean', default: false }, fold: { type: 'boolean', default: false }, phase: { type: 'boolean', default: false }, xcorr: { type: 'boolean', default: false }, rules: { type: 'boolean', default: false }, table: { type: 'boolean', default: false }, raw: { type: 'boolean', default: false }, spec: { type: 'boolean', default: false }, show: { type: 'string' }, scan: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, kick: { type: 'string' }, snare: { type: 'string' }, sets: { type: 'string', default: 'dev,dev2,synth,octave,sfshift' } } });
+const { values: args } = parseArgs({ options: { explore: { type: 'boolean', default: false }, acf: { type: 'boolean', default: false }, fold: { type: 'boolean', default: false }, phase: { type: 'boolean', default: false }, xcorr: { type: 'boolean', default: false }, rules: { type: 'boolean', default: false }, table: { type: 'boolean', default: false }, raw: { type: 'boolean', default: false }, spec: { type: 'boolean', default: false }, show: { type: 'string' }, scan: { type: 'boolean', default: false }, measure: { type: 'boolean', default: false }, phase4: { type: 'boolean', default: false }, apscan: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, kick: { type: 'string' }, snare: { type: 'string' }, sets: { type: 'string', default: 'dev,dev2,synth,octave,sfshift' } } });
 const O: Required<TempoOptions> = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
 const E = '/work/eval';
 const SETS: Record<string, { man: string; cache: string; peers: string[] }> = {
@@ -431,4 +431,141 @@ if (process.argv.includes('--scan')) {
   });
   res.sort((a, b) => Math.abs(b.dev2 - 0.5) - Math.abs(a.dev2 - 0.5));
   for (const r of res.filter((x, i) => i < 25 || x.n.includes('env3'))) console.log(r.n.padEnd(16), 'AUC dev2', r.dev2.toFixed(3), 'other', r.other.toFixed(3), 'all', r.all.toFixed(3), `(halve ${r.n1}, keep ${r.n0})`);
+}
+
+/** per set: Acc1, Acc2 and fast (truth > 160 BPM) right, for one tuning */
+function score(rows: Row[], tuning: LevelTuning): Record<string, { a1: number; a2: number; fast: number; n: number; nf: number; right: Set<string> }> {
+  const out: Record<string, { a1: number; a2: number; fast: number; n: number; nf: number; right: Set<string> }> = {};
+  for (const r of rows) {
+    const bpm = estimateTempo(r.env, r.fps, r.t0, O, r.env3, tuning, false).bpm;
+    const s = (out[r.set] ??= { a1: 0, a2: 0, fast: 0, n: 0, nf: 0, right: new Set() });
+    s.n++;
+    if (acc1(bpm, r.bpm)) { s.a1++; s.right.add(r.file); }
+    s.a2 += +acc2(bpm, r.bpm);
+    if (r.bpm > 160) { s.nf++; s.fast += +acc1(bpm, r.bpm); }
+  }
+  return out;
+}
+if (process.argv.includes('--measure')) {
+  const rows = loadRows(args.sets.split(','));
+  const base = score(rows, LEVEL_TUNING);
+  const line = (label: string, sc: ReturnType<typeof score>) => console.log(label.padEnd(18) + Object.entries(sc).map(([k, v]) => `${k} ${v.a1}/${v.n} (Acc2 ${v.a2}, fast ${v.fast}/${v.nf})`).join('  '));
+  line('shipped', base);
+  const grid = (process.env.GRID ?? '0.1,0.15,0.2,0.25,0.3,0.35,0.4,0.45,0.5,0.6').split(',').map(Number);
+  const bySet: Record<number, ReturnType<typeof score>> = {};
+  for (const th of grid) { bySet[th] = score(rows, { ...LEVEL_TUNING, backbeat: th }); line(`backbeat ≥ ${th}`, bySet[th]); }
+  // the threshold chosen on dev2 alone (most dev2 Acc1; ties: the larger, more conservative threshold)
+  let pick = grid[0];
+  for (const th of grid) if (bySet[th].dev2 && bySet[th].dev2.a1 >= bySet[pick].dev2.a1) pick = th;
+  console.log(`chosen on dev2: ${pick}`);
+  for (const [set, v] of Object.entries(bySet[pick])) {
+    const b = base[set];
+    const fixed = [...v.right].filter((f) => !b.right.has(f)), broken = [...b.right].filter((f) => !v.right.has(f));
+    console.log(`  ${set}: Acc1 ${b.a1} -> ${v.a1} of ${v.n}; Acc2 ${b.a2} -> ${v.a2}; fast ${b.fast} -> ${v.fast} of ${v.nf}; fixes ${fixed.join(', ') || '-'}; breaks ${broken.join(', ') || '-'}`);
+  }
+  // 5-fold CV on dev2 grouped by groove family (the manifest's source): the threshold chosen on the other folds
+  const d2 = rows.filter((r) => r.set === 'dev2');
+  if (d2.length) {
+    const fams = [...new Set(d2.map((r) => r.source))].sort();
+    const foldOfFam = new Map(fams.map((f, i) => [f, i % 5]));
+    let cv = 0;
+    const perRow = new Map<number, Map<Row, boolean>>();
+    for (const th of grid) {
+      const m = new Map<Row, boolean>();
+      for (const r of d2) m.set(r, acc1(estimateTempo(r.env, r.fps, r.t0, O, r.env3, { ...LEVEL_TUNING, backbeat: th }, false).bpm, r.bpm));
+      perRow.set(th, m);
+    }
+    const chosen: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      let best = grid[0], bs = -1;
+      for (const th of grid) { const s = d2.filter((r) => foldOfFam.get(r.source) !== k).reduce((a, r) => a + +perRow.get(th)!.get(r)!, 0); if (s >= bs) { bs = s; best = th; } }
+      chosen.push(best);
+      cv += d2.filter((r) => foldOfFam.get(r.source) === k).reduce((a, r) => a + +perRow.get(best)!.get(r)!, 0);
+    }
+    console.log(`dev2 grouped 5-fold CV (${fams.length} families): Acc1 ${cv}/${d2.length} = ${(cv / d2.length).toFixed(3)} vs shipped ${base.dev2.a1}/${d2.length} = ${(base.dev2.a1 / d2.length).toFixed(3)}; thresholds per fold ${chosen.join(' ')}`);
+  }
+}
+
+/** per-window complex DFT coefficients (Hann, half-overlapping windows) of x at bpm/60 Hz */
+export function dftCoefs(x: Float64Array, fps: number, bpm: number, windowSec = 30): [number, number][] {
+  const n = x.length, W = Math.min(n, Math.round(windowSec * fps)), hop = Math.max(1, Math.floor(W / 2));
+  const w = (2 * Math.PI * bpm) / 60 / fps;
+  const out: [number, number][] = [];
+  for (let a = 0; a + W <= n; a += hop) {
+    let re = 0, im = 0;
+    for (let i = 0; i < W; i++) { const h = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / W); const ph = w * (a + i); re += x[a + i] * h * Math.cos(ph); im -= x[a + i] * h * Math.sin(ph); }
+    out.push([re / W, im / W]);
+  }
+  return out;
+}
+/** anti-phase of two envelopes at bpm: −Re Σ X·conj(Y) / sqrt(Σ|X|² Σ|Y|²) (−1 in phase … +1 half a period apart) */
+export function antiPhaseAt(x: Float64Array, y: Float64Array, fps: number, bpm: number): number {
+  const X = dftCoefs(x, fps, bpm), Y = dftCoefs(y, fps, bpm);
+  let re = 0, xx = 0, yy = 0;
+  for (let i = 0; i < Math.min(X.length, Y.length); i++) { re += X[i][0] * Y[i][0] + X[i][1] * Y[i][1]; xx += X[i][0] ** 2 + X[i][1] ** 2; yy += Y[i][0] ** 2 + Y[i][1] ** 2; }
+  return xx > 0 && yy > 0 ? -re / Math.sqrt(xx * yy) : 0;
+}
+const p0 = (r: Row) => periodicity(r.env, r.fps, O)!.env;
+if (process.argv.includes('--phase4')) {
+  const rows = loadRows(args.sets.split(','));
+  const comb = { priorWeight: 0, dftWindowSec: 30, octave: true };
+  const feats: Record<string, { lab: number; v: number; set: string }[]> = {};
+  const lines: string[] = [];
+  for (const r of rows) {
+    const s = estimateTempo(r.env, r.fps, r.t0, O, r.env3, LEVEL_TUNING, false).bpm;
+    const c = estimateTempo(r.env, r.fps, r.t0, O, r.env3, comb, false).bpm;
+    if (s == null || c == null || Math.abs(s / c - 2) > 0.1) continue;
+    const lab = acc1(c, r.bpm) ? 1 : acc1(s, r.bpm) ? 0 : -1;
+    if (lab < 0) continue;
+    const L = bandEnv(r.env3, r.fps, 0), M = bandEnv(r.env3, r.fps, 1), H = bandEnv(r.env3, r.fps, 2);
+    if (!L || !M || !H) continue;
+    const add = (n: string, v: number) => (feats[n] ??= []).push({ lab, v, set: r.set });
+    const lm4 = antiPhaseAt(L, M, r.fps, s / 4), lh4 = antiPhaseAt(L, H, r.fps, s / 4), lm2 = antiPhaseAt(L, M, r.fps, s / 2), lh2 = antiPhaseAt(L, H, r.fps, s / 2);
+    const d4 = fourierTempo(M, r.fps, s / 4, 30);
+    const d8 = fourierTempo(M, r.fps, s / 8, 30), d2 = fourierTempo(M, r.fps, s / 2, 30), d1 = fourierTempo(M, r.fps, s, 30), d3 = fourierTempo(M, r.fps, (3 * s) / 4, 30);
+    const l4 = fourierTempo(L, r.fps, s / 4, 30), l8 = fourierTempo(L, r.fps, s / 8, 30), a4 = fourierTempo(p0(r), r.fps, s / 4, 30);
+    add('D4/D8', Math.log((d4 + 1e-3) / (d8 + 1e-3))); add('D4-D8', d4 - d8); add('D4/(D2+D1)', d4 / (d2 + d1 + 1e-3)); add('D4+D3', d4 + d3); add('L4', l4); add('L4+D4', l4 + d4); add('L4/L8', Math.log((l4 + 1e-3) / (l8 + 1e-3))); add('A4', a4);
+    const oc = octaveCandidates(r.env, r.fps, O, r.env3)!;
+    const sc = (b: number) => { const k = oc.find((q) => Math.abs(q.bpm - b) <= 0.04 * b); return k ? octaveScore(k.features, OCTAVE_MODEL) : NaN; };
+    const margin = sc(s) - sc(c);
+    add('-margin', -margin); add('L4+D4', l4 + d4); add('L4+D4-0.1m', l4 + d4 - 0.1 * margin); add('L4+D4-0.2m', l4 + d4 - 0.2 * margin); add('L4+D4-0.3m', l4 + d4 - 0.3 * margin);
+    add('LM4', lm4); add('LH4', lh4); add('LM2', lm2); add('LH2', lh2); add('LM4-LM2', lm4 - lm2); add('LM4*D4', lm4 * d4); add('D4', d4);
+    lines.push(`${lab ? 'HALVE' : 'keep '} ${r.set.padEnd(7)} ${String(r.bpm).padStart(6)} ${String(s).padStart(5)} ${r.file.slice(0, 40).padEnd(40)} LM4 ${lm4.toFixed(2).padStart(5)} LH4 ${lh4.toFixed(2).padStart(5)} LM2 ${lm2.toFixed(2).padStart(5)} LH2 ${lh2.toFixed(2).padStart(5)} D4 ${d4.toFixed(2)}`);
+  }
+  if (args.verbose) console.log(lines.sort().join('\n'));
+  for (const [n, v] of Object.entries(feats)) {
+    const by = (f: (x: { set: string }) => boolean) => auc(v.filter((x) => x.lab === 1 && f(x)).map((x) => x.v), v.filter((x) => x.lab === 0 && f(x)).map((x) => x.v)).toFixed(3);
+    console.log(n.padEnd(10), 'AUC dev2', by((x) => x.set === 'dev2'), 'other', by((x) => x.set !== 'dev2'), 'all', by(() => true), ...['dev', 'synth', 'octave', 'sfshift'].map((s) => `${s} ${by((x) => x.set === s)}`));
+  }
+}
+if (process.argv.includes('--apscan')) {
+  const rows = loadRows(args.sets.split(','));
+  const comb = { priorWeight: 0, dftWindowSec: 30, octave: true };
+  const feats: Record<string, { lab: number; v: number; set: string }[]> = {};
+  const kicks: [number, number][] = [[0, 2], [0, 3], [0, 5]];
+  const snares: [number, number][] = [[5, 10], [6, 13], [10, 22], [22, 30], [26, 34], [27, 34], [30, 37], [30, 40], [34, 40]];
+  for (const r of rows) {
+    const b40 = loadB40(r.set, r.file);
+    if (!b40) continue;
+    const s = estimateTempo(r.env, r.fps, r.t0, O, r.env3, LEVEL_TUNING, false).bpm;
+    const c = estimateTempo(r.env, r.fps, r.t0, O, r.env3, comb, false).bpm;
+    if (s == null || c == null || Math.abs(s / c - 2) > 0.1) continue;
+    const lab = acc1(c, r.bpm) ? 1 : acc1(s, r.bpm) ? 0 : -1;
+    if (lab < 0) continue;
+    const env = new Map<string, Float64Array | null>();
+    const get = ([a, b]: [number, number]) => { const k = `${a}-${b}`; if (!env.has(k)) env.set(k, condition(groupFlux(b40, a, b), r.fps)); return env.get(k)!; };
+    for (const kr of kicks) for (const sr of snares) {
+      const K = get(kr), S = get(sr);
+      if (!K || !S) continue;
+      const a4 = antiPhaseAt(K, S, r.fps, s / 4), a2 = antiPhaseAt(K, S, r.fps, s / 2);
+      const add = (n: string, v: number) => (feats[`${n} K${kr.join('-')} S${sr.join('-')}`] ??= []).push({ lab, v, set: r.set });
+      add('AP4-AP2', a4 - a2); add('AP4', a4); add('-AP2', -a2);
+    }
+  }
+  const res = Object.entries(feats).map(([n, v]) => {
+    const by = (f: (x: { set: string }) => boolean) => auc(v.filter((x) => x.lab === 1 && f(x)).map((x) => x.v), v.filter((x) => x.lab === 0 && f(x)).map((x) => x.v));
+    return { n, dev2: by((x) => x.set === 'dev2'), other: by((x) => x.set !== 'dev2'), sets: ['dev', 'synth', 'octave', 'sfshift'].map((s) => `${s} ${by((x) => x.set === s).toFixed(2)}`).join(' ') };
+  });
+  res.sort((a, b) => b.dev2 + b.other - a.dev2 - a.other);
+  for (const r of res.slice(0, 15)) console.log(r.n.padEnd(24), 'AUC dev2', r.dev2.toFixed(3), 'other', r.other.toFixed(3), r.sets);
 }
