@@ -12,12 +12,37 @@
 //   3. fast tracks (truth > 160 BPM) kept: at most 1 lost over all five sets together;
 //   4. Acc2 not lower on any set;
 //   5. CPU of the tempo analyser (decode excluded) up by at most 3 %.
+//
+// RESULT (03:20 UTC, load 20–23): FAILED — off by default (LEVEL_TUNING has no `backbeat`; tempo analyser stays 12).
+// The threshold chosen on dev2 alone is 0.1: dev2 191 -> 198 of 243 (+7, rule 1 needs +8; grouped CV 195/243 = 0.802),
+// dev 80 -> 79, tempo-synth 17 -> 14, tempo-octave 52 -> 45, tempo-sfshift 85 -> 75 (rule 2), fast 60 -> 29 of 92
+// (rule 3); Acc2 unchanged everywhere; CPU +4 % of the back end from the envelope = +0.2–0.5 % of the tempo analyser.
+// The most even threshold, 0.25: dev +3, dev2 +4, synth 0, octave -1, sfshift 0, fast -2. Figures and the
+// files fixed / broken: BENCHMARKS.md "Tempo: a backbeat-period cue". On clean fluidsynth grooves the strength
+// does not separate the two readings (16-beat at 100 read at 200: 0.16–0.19; rock at 180/190: 0.18): a chord
+// per bar gives the true bar the same 4-beat period as the groove's half bar.
+//
+// Modes (each prints per file or per feature; "the disagreement rows": files where the shipped octave model and
+// comb × prior differ by a factor of 2 — 103 of 540, the shipped one right on 60, comb × prior on 43):
+//   --rules [--verbose]       shipped OCTAVE_MODEL vs comb × prior per set / category (and the files they disagree on)
+//   --explore                 beat-synchronous 3-band differences at lags 1, 2, 4 (tempo.ts beatDiffs' features)
+//   --acf, --fold, --phase    band autocorrelation at 1/2/4 beats; 4-beat folds of the 3 bands; their period-2/4 anti-phase
+//   --xcorr, --table, --spec  (40 bands) kick–snare cross-correlation; the 4-fold's spectral lag-2/lag-1 distance
+//   --scan                    (40 bands) AUC over band ranges: 4-fold DFT, autocorrelation, Fourier tempogram at b/4
+//   --phase4, --apscan        Fourier tempogram / kick–snare anti-phase at b/4 and b/2 (3 bands; 40 bands)
+//   --show NAME               one file's per-band 4-fold at the shipped tempo
+//   --measure [GRID=…]        the rule (backbeat.ts) per threshold, the dev2 choice, files fixed / broken, dev2 grouped CV
+//   --cpu                     back-end CPU from the envelopes, shipped vs the rule
+// The 40-band modes read backbeat-cache.ts' cache (test/output/backbeat-b40, ~10 min at load 20 for 560 files).
+//
+//   nice node --import tsx tools/eval/backbeat-cache.ts
+//   nice node --import tsx tools/eval/backbeat.ts --measure
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { octaveCandidates, octaveScore, OCTAVE_MODEL, type LevelTuning, fourierTempo, BAND_FEATURES, estimateTempo, LEVEL_TUNING, levelTempi, chooseLevel, periodicity, trackBeats, octaveTempi, type TempoOptions } from '../../main/engine/analysis/tempo';
 
-const { values: args } = parseArgs({ options: { explore: { type: 'boolean', default: false }, acf: { type: 'boolean', default: false }, fold: { type: 'boolean', default: false }, phase: { type: 'boolean', default: false }, xcorr: { type: 'boolean', default: false }, rules: { type: 'boolean', default: false }, table: { type: 'boolean', default: false }, raw: { type: 'boolean', default: false }, spec: { type: 'boolean', default: false }, show: { type: 'string' }, scan: { type: 'boolean', default: false }, measure: { type: 'boolean', default: false }, phase4: { type: 'boolean', default: false }, apscan: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, kick: { type: 'string' }, snare: { type: 'string' }, sets: { type: 'string', default: 'dev,dev2,synth,octave,sfshift' } } });
+const { values: args } = parseArgs({ options: { explore: { type: 'boolean', default: false }, acf: { type: 'boolean', default: false }, fold: { type: 'boolean', default: false }, phase: { type: 'boolean', default: false }, xcorr: { type: 'boolean', default: false }, rules: { type: 'boolean', default: false }, table: { type: 'boolean', default: false }, raw: { type: 'boolean', default: false }, spec: { type: 'boolean', default: false }, show: { type: 'string' }, scan: { type: 'boolean', default: false }, measure: { type: 'boolean', default: false }, phase4: { type: 'boolean', default: false }, apscan: { type: 'boolean', default: false }, cpu: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, kick: { type: 'string' }, snare: { type: 'string' }, sets: { type: 'string', default: 'dev,dev2,synth,octave,sfshift' } } });
 const O: Required<TempoOptions> = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
 const E = '/work/eval';
 const SETS: Record<string, { man: string; cache: string; peers: string[] }> = {
@@ -568,4 +593,14 @@ if (process.argv.includes('--apscan')) {
   });
   res.sort((a, b) => b.dev2 + b.other - a.dev2 - a.other);
   for (const r of res.slice(0, 15)) console.log(r.n.padEnd(24), 'AUC dev2', r.dev2.toFixed(3), 'other', r.other.toFixed(3), r.sets);
+}
+if (process.argv.includes('--cpu')) {
+  // CPU of the tempo back end from the cached envelopes (estimateTempo, sections off), shipped against the rule on; 3 rounds, alternating
+  const rows = loadRows(args.sets.split(','));
+  const run = (t: LevelTuning) => { const c0 = process.cpuUsage(); for (const r of rows) estimateTempo(r.env, r.fps, r.t0, O, r.env3, t, false); const c = process.cpuUsage(c0); return (c.user + c.system) / 1000; };
+  const sec = rows.reduce((s, r) => s + r.env.length / r.fps, 0);
+  const a: number[] = [], b: number[] = [];
+  for (let k = 0; k < 3; k++) { a.push(run(LEVEL_TUNING)); b.push(run({ ...LEVEL_TUNING, backbeat: 0.1 })); }
+  const ms = (v: number[]) => Math.min(...v);
+  console.log(`${rows.length} files, ${sec.toFixed(0)} s of audio: back end ${ms(a).toFixed(0)} ms CPU shipped, ${ms(b).toFixed(0)} ms with the backbeat rule (best of 3): ${(100 * (ms(b) / ms(a) - 1)).toFixed(1)} %; ${(ms(a) / sec).toFixed(3)} vs ${(ms(b) / sec).toFixed(3)} ms per audio second`);
 }
