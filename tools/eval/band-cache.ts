@@ -9,7 +9,7 @@
 // frame) and .json ({ fps, frames, chromaFps, active }).
 //
 //   nice node --import tsx tools/eval/band-cache.ts [--out test/output/octave-chroma]   # ~3 min, 210 files
-//   nice node --import tsx tools/eval/octave-train.ts --extra test/output/octave-chroma --cols 0,1,2,3,4,26 [--verbose]
+//   nice node --import tsx tools/eval/octave-train.ts --extra test/output/octave-chroma --cols 0,1,2,3,4,28 [--verbose]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -4,7 +4,7 @@
 // rate from the tonal analyser's chroma (its novelty: cosine distance between
 // the 2 chroma frames before and after each frame). Reads tools/eval/band-cache.ts's
 // files; `octave-train.ts --extra <folder>` appends these after ALL_OCTAVE_FEATURES
-// (indices 14…28, in EXTRA2_FEATURES order) and `--cols` picks the columns.
+// (indices 16…30, in EXTRA2_FEATURES order; 14…28 before session 9 added the two backbeat columns to tempo-explore.ts) and `--cols` picks the columns.
 //
 // Results (tempo8, 2026-11-30; grouped 5-fold CV by groove family over 188 dev-side renders;
 // v8's five features 0–4 alone: Acc1 0.782, dev 79/98, synth 17/22, octave 51/68):

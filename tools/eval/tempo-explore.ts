@@ -3,6 +3,7 @@
 // the octave features that OCTAVE_MODEL does not weigh (octaveCandidatesAll, for
 // tools/eval/octave-train.ts, which cross-validates them). Built on the analyser's own
 // internals (main/engine/analysis/tempo.ts), so what it measures is what the product computes.
+import { backbeatStrength } from '../../main/engine/analysis/backbeat';
 import { correlation } from '../../main/engine/dsp/streams';
 import {
   autocorrelate,
@@ -149,6 +150,8 @@ export const EXTRA_OCTAVE_FEATURES = [
   'z·treble density', // z × log2(onsets above 250 Hz per second ÷ 4)
   'log lock', // log(mean smoothed onset strength at the beats tracked at b ÷ its mean over the track): how well the tracker locks at b itself
   'log bass dft', // log Fourier tempogram of the bass band's conditioned onsets at b
+  'log backbeat', // log(0.05 + backbeat.ts backbeatStrength at b): the flux below 2 kHz repeats every 4 beats at b (a half bar of b/2, or b's bar)
+  'log backbeat 2', // log(0.05 + the same at 2b): the flux below 2 kHz repeats every 2 beats at b (a backbeat at b)
 ] as const;
 /** every feature octave-train.ts can weigh: the product's, then the extra ones */
 export const ALL_OCTAVE_FEATURES = [...OCTAVE_FEATURES, ...EXTRA_OCTAVE_FEATURES] as const;
@@ -254,6 +257,8 @@ export function octaveCandidatesAll(envIn: Float32Array, fps: number, opts: Requ
     mB /= Math.max(1, tb.length);
     const lock = Math.log(Math.max(1e-3, mB / (mAll || 1e-9)));
     const bassDft = bassEnv ? Math.log(Math.max(fourierTempo(bassEnv, fps, b, 30), 1e-3)) : 0;
-    return { bpm: b, features: [...cand.features, z * density, backbeat, alt, half, bandComb[0], bandComb[1], z * trebleDensity, lock, bassDft] };
+    const bb = bands ? Math.log(0.05 + backbeatStrength(bands, fps, b)) : Math.log(0.05);
+    const bb2 = bands ? Math.log(0.05 + backbeatStrength(bands, fps, 2 * b)) : Math.log(0.05);
+    return { bpm: b, features: [...cand.features, z * density, backbeat, alt, half, bandComb[0], bandComb[1], z * trebleDensity, lock, bassDft, bb, bb2] };
   });
 }

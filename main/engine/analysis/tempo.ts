@@ -12,6 +12,7 @@ import { hann, RealFft } from '../dsp/fft';
 import { FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
 import { tempoConfidence, type TempoEvidence } from './confidence';
 import type { Analyser } from './types';
+import { backbeatOctave } from './backbeat';
 import { MIN_CONFIDENCE, type TempoSection } from '@contract';
 import { octaveNetFeatures, octaveNetScore } from './octave-net';
 import { OCTAVE_NET, type OctaveNetWeights } from './octave-net-weights';
@@ -95,7 +96,8 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   private floor = 0;
   private readonly opts: Required<TempoOptions>;
 
-  constructor(opts: TempoOptions = {}) {
+  /** `tuning`: the metrical-level choice (LEVEL_TUNING, the shipped one, unless a tool or test compares another) */
+  constructor(opts: TempoOptions = {}, private readonly tuning: LevelTuning = LEVEL_TUNING) {
     this.opts = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7, ...opts };
   }
 
@@ -213,7 +215,7 @@ export class TempoAnalyser implements Analyser<TempoResult> {
     const env = this.env.subarray(0, this.envLen);
     const t0 = N / 2 / this.tap.rate - this.tap.delaySec;
     if (env.length >= fps * 4 && this.gateFrames > 0 && !(this.gateSum / this.gateFrames >= MIN_ONSET_FLUX)) return noOnsets();
-    return estimateTempo(env, fps, t0, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen));
+    return estimateTempo(env, fps, t0, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen), this.tuning);
   }
 }
 
@@ -269,7 +271,8 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   } else if (tuning.octaveModel) {
     const w = tuning.octaveModel;
     const o = octaveCandidatesOf(p, fps, opts, level.bpm, bands);
-    const best = o.cands.reduce((a, b) => (octaveScore(b.features, w) > octaveScore(a.features, w) ? b : a));
+    let best = o.cands.reduce((a, b) => (octaveScore(b.features, w) > octaveScore(a.features, w) ? b : a));
+    if (tuning.backbeat !== undefined) best = backbeatOctave(o.cands, best, chooseOctave(p, opts, level.bpm), bands, fps, tuning.backbeat);
     bpm = best.bpm;
     if (bpm === level.bpm) levelBeats = o.beats;
     octave = logOdds(octaveScore(best.features, w), o.cands.filter((c) => c !== best).map((c) => octaveScore(c.features, w)));
@@ -984,6 +987,8 @@ export interface LevelTuning {
   octaveModel?: readonly number[];
   /** instead of both, choose the octave by the learned chooser with these weights (octave-net.ts; tools/eval/octave-net.ts) */
   octaveNet?: OctaveNetWeights;
+  /** with octaveModel: halve its pick where comb × prior chose the half and the backbeat cue reaches this strength (backbeat.ts backbeatOctave; undefined: off) */
+  backbeat?: number;
 }
 /**
  * The octave decision's weights over OCTAVE_FEATURES (a conditional logit: the candidate with the
