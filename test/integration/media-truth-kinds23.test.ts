@@ -10,6 +10,11 @@
 //   caught refusal could not be decoded again. The play proxy of a lossy file of such a layout failed the same way.
 //   Right: every channel averaged (as for channels without positions), loudness over the original channels as ffmpeg's
 //   ebur128 measures it; which layouts fail is asked of ffmpeg itself in the test.
+// - Kind 2 (reported, not read): more than 64 channels (an ADM/Atmos BWF master of 65–128 channels, 8th-order
+//   Ambisonics of 81): ffmpeg 5.1 decodes them but converts, resamples or mixes at most 64 (libswresample SWR_CH_MAX,
+//   the pan filter), so analyze, the library and `studio ask` failed with "Conversion failed!". Now the error says
+//   so, with the count. NOT done: reading them (the reference's torchaudio/libsox does) needs the studio to convert and
+//   mix the native-format samples itself.
 // Inputs are built here byte by byte (WAVE_FORMAT_EXTENSIBLE headers as DAWs write them) and with ffmpeg.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -37,8 +42,7 @@ after(() => rmSync(join(DIR, 'cache'), { recursive: true, force: true }));
  * A 48 kHz 16-bit WAVE_FORMAT_EXTENSIBLE (PCM subformat) of `ch` channels with dwChannelMask `mask`, `sec` long:
  * channel k holds a sine of 440 + 110·k Hz at amplitude 0.5. `codec` 'mulaw' writes G.711 µ-law (format tag 7) instead.
  */
-function maskedWav(ch: number, mask: number, sec = 6, codec: 'pcm' | 'mulaw' = 'pcm'): Buffer {
-  const rate = 48000;
+function maskedWav(ch: number, mask: number, sec = 6, codec: 'pcm' | 'mulaw' = 'pcm', rate = 48000): Buffer {
   const n = rate * sec;
   const data = Buffer.alloc(n * ch * 2);
   for (let i = 0; i < n; i++) for (let k = 0; k < ch; k++) data.writeInt16LE(Math.round(0.5 * 32767 * Math.sin((2 * Math.PI * (440 + 110 * k) * i) / rate)), (i * ch + k) * 2);
@@ -166,5 +170,30 @@ describe('kind 2: channel positions ffmpeg\'s resampler will not mix down (a sur
     const info = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=channels:format=duration', '-of', 'csv=p=0', made.path], { encoding: 'utf8' });
     assert.match(info, /^2\b/m);
     assert.ok(Math.abs(Number(info.trim().split('\n').pop()) - 3) < 0.05, info);
+  });
+});
+
+describe('kind 2: more than 64 channels, which ffmpeg decodes but cannot convert', () => {
+  test('a 65- and a 72-channel WAV (mask 0): the error names the channel count and the limit (was "Conversion failed!"); 64 channels are read', async () => {
+    const p65 = join(DIR, 'adm-65.wav');
+    const p72 = join(DIR, 'adm-72.wav');
+    const p64 = join(DIR, 'hoa-64.wav');
+    writeFileSync(p65, maskedWav(65, 0, 1, 'pcm', 8000));
+    writeFileSync(p72, maskedWav(72, 0, 1, 'pcm', 8000));
+    writeFileSync(p64, maskedWav(64, 0, 1, 'pcm', 8000));
+    for (const [p, n] of [[p65, 65], [p72, 72]] as const) {
+      // ffmpeg itself: decodes (same sample format out), refuses to convert
+      assert.equal(spawnSync('ffmpeg', ['-v', 'error', '-i', p, '-c:a', 'pcm_s16le', '-f', 's16le', '-'], { maxBuffer: 1 << 26 }).status, 0);
+      assert.notEqual(spawnSync('ffmpeg', ['-v', 'error', '-i', p, '-c:a', 'pcm_f32le', '-f', 'f32le', '-'], { maxBuffer: 1 << 26 }).status, 0);
+      if (n === 65) {
+        const out = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'analyze', p, '--json'], { encoding: 'utf8' });
+        assert.equal(out.status, 1);
+        assert.match((JSON.parse(out.stdout) as { error: string }).error, /65 channels, and ffmpeg converts at most 64/);
+      }
+      await assert.rejects(analyseForLibrary({ path: p, cacheDir: join(DIR, 'cache') }), (e: Error) => new RegExp(`${n} channels, and ffmpeg converts at most 64`).test(e.message));
+      await assert.rejects(PROCESSORS.audio(p, { clips: 3 }), (e: Error) => new RegExp(`${n} channels, and ffmpeg converts at most 64`).test(e.message));
+    }
+    const ok = await analyseForLibrary({ path: p64, cacheDir: join(DIR, 'cache') });
+    assert.equal(ok.durationSec, 1);
   });
 });
