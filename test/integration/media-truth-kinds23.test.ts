@@ -15,6 +15,11 @@
 //   the pan filter), so analyze, the library and `studio ask` failed with "Conversion failed!". Now the error says
 //   so, with the count. NOT done: reading them (the reference's torchaudio/libsox does) needs the studio to convert and
 //   mix the native-format samples itself.
+// - Kind 4: digital silence, and silence with one drum hit: "No tempo: no onsets: a steady tone or drone has no beat"
+//   in the detail and `studio analyze` — a reason that says what the file is, wrongly. Now the reason says what was
+//   measured (too few onsets) and names the cases it covers. (Also found, NOT fixed: a sine-beep metronome at 50, 60 or
+//   66 BPM — 50 ms beeps, the way metronome apps sound — is stated at double tempo, 100/120/132 BPM, at confidence
+//   0.83–0.94 in the features line; clicks with an exponential decay at 60 BPM are right.)
 // Inputs are built here byte by byte (WAVE_FORMAT_EXTENSIBLE headers as DAWs write them) and with ffmpeg.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -22,6 +27,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { computeRange, planRange } from '../../main/engine/analysis/waveform-range';
+import { NO_TEMPO } from '../../main/engine/analysis/tempo';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { makeProxy, playPlan } from '../../main/engine/media/playable';
 import { swrRemixable, swrRemixableMask } from '../../main/engine/media/pcm';
@@ -195,5 +201,27 @@ describe('kind 2: more than 64 channels, which ffmpeg decodes but cannot convert
     }
     const ok = await analyseForLibrary({ path: p64, cacheDir: join(DIR, 'cache') });
     assert.equal(ok.durationSec, 1);
+  });
+});
+
+describe('kind 4: a track without a tempo is told why, truly', () => {
+  test('digital silence and silence with one drum hit: no tempo, and the reason does not call them "a steady tone or drone" (was)', () => {
+    const silence = join(DIR, 'silence.wav');
+    const hit = join(DIR, 'one-hit.wav');
+    ff(['-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono', '-t', '10', silence]);
+    // a 200 Hz drum-like hit at 5 s (60 dB/s decay), silence around it
+    ff(['-f', 'lavfi', '-i', "aevalsrc='if(between(t,5,5.05),0.9*sin(2*PI*200*t)*exp(-(t-5)*60),0)':d=10:s=44100", hit]);
+    const out = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'analyze', silence, hit, '--json'], { encoding: 'utf8' });
+    assert.equal(out.status, 0, out.stderr);
+    const rows = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as { path: string; bpm: number | null; tempoReason: string | null; features: string | null });
+    assert.equal(rows.length, 2);
+    for (const r of rows) {
+      assert.equal(r.bpm, null, r.path);
+      assert.equal(r.tempoReason, NO_TEMPO.onsets, r.path);
+      assert.doesNotMatch(r.features ?? '', /Tempo/, r.path);
+    }
+    assert.doesNotMatch(NO_TEMPO.onsets, /steady tone or drone has no beat/);
+    assert.match(NO_TEMPO.onsets, /silence/);
+    assert.match(NO_TEMPO.onsets, /lone hit/);
   });
 });
