@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { StudioError } from '@contract';
 import { damageIn, ffmpegReason } from '../media/ffmpeg';
-import { inputPartOf, meanMixFilter, pcmArgs, readPcmOutputs, unmixableChannels, type PcmFormat, type PcmOutput } from '../media/pcm';
+import { inputPartOf, meanMixFilter, pcmArgs, readPcmOutputs, swrRemixableMask, unmixableChannels, type PcmFormat, type PcmOutput } from '../media/pcm';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import { structureOf, truncatedError } from '../media/structure';
 import { SharedStreams } from '../dsp/streams';
@@ -157,14 +157,23 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
   let lastProgress = 0;
   let reportedDurationSec: number | null = null;
   let pcm;
+  let doomed = false;
+  let mayHold = true;
   // the wave output: 16 kHz mono by ffmpeg's downmix; a stream whose channel positions ffmpeg does not know
   // (unmixableChannels: a 12-channel WAV with channel mask 0) is decoded again with every channel averaged
   const decode = (waveOutput: Pick<PcmOutput, 'filter' | 'channels' | 'sampleRate'>) =>
     readPcmOutputs(path, {
       outputs: feeds.map((feed) => ({
         ...(feed === wave ? waveOutput : { filter: ANALYSIS_FILTER }),
-        onFormat: (f: PcmFormat) => feed.format(f),
+        onFormat: (f: PcmFormat) => {
+          // positions ffmpeg's resampler cannot mix to mono (swrRemixableMask: SL+SR alone, FL+LFE): the wave output's
+          // `-ac 1` fails on the first frame, after the analysis output may have delivered a whole block (a FLAC frame
+          // of 4608 samples) — that output is held back here, so the decode below starts every feed afresh
+          if (mayHold && feed !== wave && feeds.includes(wave) && f.channels > 1) doomed = !swrRemixableMask(f.channels, f.channelMask);
+          feed.format(f);
+        },
         onFrames: (f32: Float32Array, whole: number) => {
+          if (doomed && feed !== wave) return;
           feed.frames(f32, whole);
           if (feed !== main) return;
           done += whole;
@@ -185,12 +194,15 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
     pcm = await decode(WAVE_OUTPUT);
     // ffmpeg stops at the wave output's first frame: the other output may have had a few frames, never a whole block
     // (no analyser has seen any: Feed hands on whole blocks), so the second decode starts every feed afresh
-    const untouched = pcm.outputs.every((o) => o.frames < blockFrames) && pcm.outputs[feeds.indexOf(wave)]?.frames === 0;
+    const untouched = (doomed || pcm.outputs.every((o) => o.frames < blockFrames)) && pcm.outputs[feeds.indexOf(wave)]?.frames === 0;
     const unmixable = pcm.exitCode !== 0 && untouched ? unmixableChannels(pcm.log) : null;
-    if (unmixable) {
+    if (unmixable || doomed) {
+      // held back for nothing (an ffmpeg that mixes those positions after all): decoded again as it was
+      const again = unmixable ? { filter: meanMixFilter(unmixable, 1), sampleRate: WAVE_OUTPUT.sampleRate } : WAVE_OUTPUT;
+      doomed = mayHold = false;
       done = 0;
       lastProgress = 0;
-      pcm = await decode({ filter: meanMixFilter(unmixable, 1), sampleRate: WAVE_OUTPUT.sampleRate });
+      pcm = await decode(again);
     }
   } catch (err) {
     if (err instanceof StudioError && err.code === 'CANCELLED') throw new StudioError('CANCELLED', `Analysis of "${name}" cancelled.`);

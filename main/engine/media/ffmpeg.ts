@@ -310,8 +310,22 @@ export function audioStreamCounts(text: string): { packets: number; bytes: numbe
   return null;
 }
 
-/** The last meaningful line of ffmpeg's stderr, for error messages. */
+/** libswresample's (SWR_CH_MAX) and the pan filter's channel limit in ffmpeg 5.1 */
+export const FFMPEG_MAX_CONVERT_CHANNELS = 64;
+
+/**
+ * The last meaningful line of ffmpeg's stderr, for error messages. One exception: an audio stream of more than
+ * FFMPEG_MAX_CONVERT_CHANNELS channels (a 65–128-channel ADM/Atmos BWF master, higher-order Ambisonics), which ffmpeg
+ * decodes but cannot convert, resample or mix ("[SWR @ …] Failed to set option", "af_pan supports a maximum of 64
+ * channels", then "Conversion failed!"): that is said, with the count.
+ */
 export function ffmpegReason(stderr: string): string {
+  if (/(aresample|SWR)[^\n]*\] Failed to set option|af_pan supports a maximum of \d+ channels/.test(stderr)) {
+    const n = Number(/Audio: [^\n]*?, (\d+) channels\b/.exec(stderr)?.[1] ?? 0);
+    if (n > FFMPEG_MAX_CONVERT_CHANNELS) {
+      return `its audio has ${n} channels, and ffmpeg converts at most ${FFMPEG_MAX_CONVERT_CHANNELS}; export it with ${FFMPEG_MAX_CONVERT_CHANNELS} channels or fewer (its stems, or a stereo mix)`;
+    }
+  }
   const lines = stderr
     .split(/\r?\n/)
     .map((l) => l.trim())

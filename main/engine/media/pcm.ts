@@ -24,7 +24,7 @@
 import { StudioError } from '@contract';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { audioStreamCounts, logText, spawnFfmpeg, stalledError } from './ffmpeg';
+import { audioStreamCounts, channelCountOf, logText, spawnFfmpeg, stalledError } from './ffmpeg';
 import { wavLayout } from './riff';
 
 /** What ffmpeg says it decoded to. */
@@ -256,7 +256,53 @@ export function readPcm(path: string, opts: PcmReadOptions): Promise<PcmReadResu
  */
 export function unmixableChannels(log: string): number | null {
   const m = /Rematrix is needed between (\d+) channels and \S+ but there is not enough information/.exec(log);
-  return m ? Number(m[1]) : null;
+  if (m) return Number(m[1]);
+  // positions the resampler refuses to mix from (swrRemixable): "Input channel layout '2 channels (SL+SR)' is not supported"
+  const l = /Input channel layout '([^']+)' is not supported/.exec(log);
+  return l ? channelCountOf(l[1]) ?? null : null;
+}
+
+/**
+ * Whether ffmpeg's resampler can mix a stream of this channel layout (as ffmpeg prints it: "5.1(side)", "2 channels
+ * (SL+SR)", "FL+LFE", "12 channels") down to mono or stereo by position. libswresample (ffmpeg 5.1, rematrix.c
+ * sane_layout) builds a downmix matrix only from a layout with a front speaker (FL, FR or FC) and no unpaired FL/FR,
+ * SL/SR, BL/BR or FLC/FRC, under 64 channels; a single channel counts as mono. Others fail the whole decode with
+ * "Input channel layout '…' is not supported" — a surround stem (SL+SR, BL+BR), a stereo pair whose mask names
+ * FL+LFE, three channels FL+FR+SL — as does a count without positions ("12 channels": unmixableChannels). Every
+ * named layout ffmpeg lists mixes (Dolby's "downmix", DL+DR, is read as stereo).
+ * false for a layout ffmpeg does not know.
+ */
+export function swrRemixable(layout: string): boolean {
+  const custom = /^\d+ channels \((.+)\)$/.exec(layout)?.[1] ?? (/^[A-Z0-9]+(\+[A-Z0-9]+)+$/.test(layout) ? layout : null);
+  if (custom === null) return channelCountOf(layout) !== undefined && !/^\d+ channels$/.test(layout);
+  return remixableNames(new Set(custom.split('+')));
+}
+
+/** ffmpeg's channel names (AV_CH_* bit order, libavutil/channel_layout.c), bit 0 first */
+const AV_CH_NAMES = ['FL', 'FR', 'FC', 'LFE', 'BL', 'BR', 'FLC', 'FRC', 'BC', 'SL', 'SR', 'TC', 'TFL', 'TFC', 'TFR', 'TBL', 'TBC', 'TBR'];
+
+/**
+ * swrRemixable for a stream of `channels` channels whose positions are the WAVE_FORMAT_EXTENSIBLE-style mask
+ * `channelMask` (AV_CH_* bits, as ffmpeg's WAV output header states them: PcmFormat.channelMask). true where the mask
+ * does not name every channel (0, or fewer bits: ffmpeg then guesses a layout or reports unmixableChannels).
+ */
+export function swrRemixableMask(channels: number, channelMask: number): boolean {
+  const names = AV_CH_NAMES.filter((_, b) => channelMask & (1 << b));
+  if (names.length !== channels || channelMask >>> AV_CH_NAMES.length) return true;
+  return remixableNames(new Set(names));
+}
+
+function remixableNames(names: Set<string>): boolean {
+  if (names.size === 1) return true;
+  const paired = (a: string, b: string) => names.has(a) === names.has(b);
+  return (
+    names.size < 64 &&
+    (names.has('FL') || names.has('FR') || names.has('FC')) &&
+    paired('FL', 'FR') &&
+    paired('SL', 'SR') &&
+    paired('BL', 'BR') &&
+    paired('FLC', 'FRC')
+  );
 }
 
 /**

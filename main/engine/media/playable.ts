@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StudioError, type ProbeResult } from '@contract';
 import { ffmpegReason, runFfmpeg, runFfmpegProgress } from './ffmpeg';
-import { meanMixFilter } from './pcm';
+import { meanMixFilter, swrRemixable } from './pcm';
 
 /**
  * What Chromium (Electron, and Debian's Chromium for web mode: both built
@@ -98,8 +98,10 @@ function audioProxy(probe: ProbeResult, reason: string, lossless: ReadonlySet<st
   const a = probe.audio?.codec ?? '';
   const ch = probe.audio?.channels ?? 2;
   // ffmpeg mixes down by channel position; channels it knows no positions for (it prints "12 channels" for the
-  // layout: unmixableChannels in pcm.ts) are averaged into both sides instead of failing the mix
-  const unplaced = /^\d+ channels$/.test(probe.audio?.channelLayout ?? '');
+  // layout: unmixableChannels in pcm.ts), or positions its resampler refuses to mix from (swrRemixable: a surround
+  // pair alone, FL+LFE), are averaged into both sides instead of failing the mix
+  const layout = probe.audio?.channelLayout;
+  const unplaced = layout ? !swrRemixable(layout) : false;
   const toStereo = unplaced ? ['-af', meanMixFilter(ch, 2)] : ['-ac', '2'];
   const down = ch > 8 ? toStereo : [];
   if (lossless.has(a)) {
