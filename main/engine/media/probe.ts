@@ -3,6 +3,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
+import { freeFormatText } from './demuxer';
 import { truncatedError, readStructure, unpaddedText } from './structure';
 import { crossCheck, durationShown, extensionFacts, isImagePipe, itunSmpbSec, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent } from './tags';
 
@@ -251,7 +252,9 @@ export function parseFfmpegInfo(stderr: string): {
     if (type === 'audio') {
       s.sampleRate = num(/(\d+) Hz/.exec(rest)?.[1]);
       const parts = rest.split(',').map((x) => x.trim());
-      const layout = parts[2];
+      // the part after the rate; none where ffmpeg found no rate ("mp3, 0 channels, fltp": a stream its decoder cannot read)
+      const hz = parts.findIndex((x) => / Hz$/.test(x));
+      const layout = hz > 0 ? parts[hz + 1] : undefined;
       if (layout) {
         s.channels = channelCountOf(layout);
         // "Guessed Channel Layout for Input Stream #0.N : 5.1": the file names no speaker positions
@@ -346,6 +349,12 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   const extension = await extensionFacts(path, info.container, undefined, info.streams.find((x) => x.type === 'video')?.codec);
   const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, mmRepaired: mm.repaired, mmAppendedBytes: mm.appendedBytes, measured, structure: st, extension });
   const warnings = checked.warnings;
+  const free = st.freeFormat;
+  if (free && audio) {
+    // ffmpeg states "0 channels" and no rate for it: the frame header's, as a free-format decoder reads them
+    checked.streams = checked.streams.map((s) => (s.index === audio.index ? { ...s, sampleRate: free.sampleRate, channels: free.channels, channelLayout: free.channels === 1 ? 'mono' : 'stereo' } : s));
+    warnings.push(freeFormatText(name, free));
+  }
   let durationSec = checked.durationSec;
   if (durationSec === null || !Number.isFinite(durationSec)) {
     // a still image (ffmpeg's image demuxers) has no duration to state, nor a waveform to measure one

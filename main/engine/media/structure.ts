@@ -24,7 +24,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { StudioError } from '@contract';
 import { decodeCp1252 } from './cp1252';
-import { id3v2Length, mpegFrameLength } from './demuxer';
+import { freeFormatMpeg, id3v2Length, mpegFrameLength, type FreeFormatMpeg } from './demuxer';
 import { chunkAfterOdd } from './riff';
 
 export interface Truncation {
@@ -112,6 +112,8 @@ export interface Structure {
    * Matroska/WebM: those whose Projection pose mirrors it (matroskaMirrored)
    */
   mirroredTracks?: number[];
+  /** an MPEG audio stream in free format (demuxer.ts freeFormatMpeg), which ffmpeg cannot decode */
+  freeFormat?: FreeFormatMpeg | null;
   /** the ID3v1 tag at the file's end (any container), read here for the tag-conflict check; null when none */
   id3v1?: { title: string; artist: string; album: string } | null;
 }
@@ -161,7 +163,14 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
     const head = await readAt(fh, 0, Math.min(size, 64 * 1024));
     const id3 = id3v2Length(head);
     if (id3 > size) return { ...NONE, truncated: { container: 'MP3', inside: 'its ID3v2 tag (tags and cover art)', sizeBytes: size, declaredBytes: id3, beforeAudio: true } };
-    const start = id3;
+    // consecutive ID3v2 tags (a tagger that wrote a new tag before the old one): libavformat skips each, so the audio
+    // (and its Xing/Info frame) starts after the last
+    let start = id3;
+    while (start > 0 && start + 10 <= size) {
+      const next = id3v2Length(await readAt(fh, start, 10));
+      if (!next || start + next > size) break;
+      start += next;
+    }
     const h = start === 0 ? head : await readAt(fh, start, Math.min(size - start, 64 * 1024));
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'fLaC') return await flac(fh, size, start, h);
     if (h.length >= 12 && /^(RIFF|RF64)$/.test(h.toString('latin1', 0, 4)) && /^(WAVE|AVI )$/.test(h.toString('latin1', 8, 12))) return await chunks(fh, size, start, 'WAV', 'le');
@@ -181,6 +190,8 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
     if (h.length >= 8 && h.toString('latin1', 0, 4) === 'caff' && h.readUInt16BE(4) === 1) return await caf(fh, size, start);
     const m = mpegFrameLength(h, 0);
     if (m && mpegFrameLength(h, m)) return { ...NONE, gapless: lameGapless(h) };
+    const free = freeFormatMpeg(h);
+    if (free) return { ...NONE, gapless: lameGapless(h, free.frameBytes), freeFormat: free };
     return NONE;
   } catch {
     return NONE;
@@ -1430,10 +1441,11 @@ async function matroskaAudio(fh: FileHandle, size: number, start: number, h: Buf
  * frame count and a LAME extension (version string "LAME", "Lavf" or "Lavc",
  * as ffmpeg's mp3 demuxer requires): frames × samples per frame − encoder
  * delay − padding, capped at frames × samples per frame − delay − 529 (the
- * decoder delay ffmpeg always skips). `b`: the bytes from the first frame on.
+ * decoder delay ffmpeg always skips). `b`: the bytes from the first frame on; `freeFrameBytes`: the frame
+ * length of a free-format stream (freeFormatMpeg), whose header states none.
  */
-export function lameGapless(b: Buffer): Structure['gapless'] {
-  const flen = mpegFrameLength(b, 0);
+export function lameGapless(b: Buffer, freeFrameBytes?: number): Structure['gapless'] {
+  const flen = freeFrameBytes ?? mpegFrameLength(b, 0);
   if (!flen) return null;
   const ver = (b[1] >> 3) & 3;
   const layer = 4 - ((b[1] >> 1) & 3);

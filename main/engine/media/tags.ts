@@ -918,27 +918,34 @@ export interface ExtensionFacts {
   fits: boolean;
   /** the extension names some format ffmpeg reads (a demuxer name, a demuxer's extension, a format file-type knows) */
   known: boolean;
+  /** what the file is, where the container's name does not say it (image2 reading a JPEG named .png: "a JPEG image") */
+  actual?: string;
 }
 
 /**
  * Ask ffmpeg whether `path`'s extension fits `container` (ffmpeg's
  * "Input #0, NAME" demuxer family) and whether it names a format at all.
  * At most two spawns per ffmpeg binary and demuxer, with `cacheDir` (the
- * engine's cache folder); per process without.
+ * engine's cache folder); per process without. `videoCodec`: a still image's
+ * decoder as ffmpeg read it (by content); with it an image's name is checked
+ * against the decoder `-f image2` picks for that name (one more spawn), and
+ * `actual` names what the image is ("a JPEG image").
  */
 export async function extensionFacts(path: string, container: string, cacheDir?: string, videoCodec?: string): Promise<ExtensionFacts> {
   const ext = extname(path).slice(1).toLowerCase();
   const names = container.split(',');
   if (!ext || container === 'unknown' || names.includes(ext)) return { fits: true, known: true };
-  // a still image (cover.jpg, folder.png): ffmpeg's image2 demuxer is chosen by the name itself (libavformat img2.c
-  // picks the decoder from the extension), so the name fits; an `*_pipe` demuxer (png_pipe, webp_pipe, bmp_pipe …,
-  // found by content, most listing no extension) fits when image2 would pick the same decoder for this name
-  if (names[0] === 'image2') return { fits: true, known: true };
-  if (isImagePipe(container) && videoCodec) {
+  // a still image (cover.jpg, folder.png): ffmpeg's image2 demuxer is chosen by the name (libavformat img2.c lists
+  // the extensions), and an `*_pipe` demuxer (png_pipe, webp_pipe, bmp_pipe …, most listing no extension) by content;
+  // either way the decoder is found by content (a JPEG named .png is read as "image2" with the mjpeg decoder). The
+  // name fits when image2, forced (`-f image2`, which picks the decoder from the name alone), picks the same decoder
+  if ((names[0] === 'image2' || isImagePipe(container)) && videoCodec) {
     const r = await runFfmpeg(['-f', 'image2', '-i', path]).catch(() => null);
     const named = r ? /Stream #0:0[^:]*: Video: (\w+)/.exec(r.stderr)?.[1] : undefined;
     if (named === videoCodec) return { fits: true, known: true };
+    if (names[0] === 'image2') return named ? { fits: false, known: true, actual: `a ${videoCodec === 'mjpeg' ? 'JPEG' : videoCodec.toUpperCase()} image` } : { fits: true, known: true };
   }
+  if (names[0] === 'image2') return { fits: true, known: true };
   cacheDir ??= engineCacheDir;
   const own = new Set([...(await extensionsOf(names[0], cacheDir)), ...names.flatMap((n) => CONTENT_EXTS[n] ?? [])]);
   if (own.has(ext)) return { fits: true, known: true };
@@ -977,7 +984,8 @@ async function isoBrandExtension(ext: string): Promise<boolean> {
 export function extensionWarning(path: string, container: string, facts?: ExtensionFacts): string | null {
   const ext = extname(path).slice(1).toLowerCase();
   if (!facts || facts.fits || !facts.known) return null;
-  return `"${basename(path)}" is in fact ${containerLabel(container)}, not ${ext.toUpperCase()} as its extension says; it was read as ${containerLabel(container)}.`;
+  const label = facts.actual ?? containerLabel(container);
+  return `"${basename(path)}" is in fact ${label}, not ${ext.toUpperCase()} as its extension says; it was read as ${label}.`;
 }
 
 /** the codecs a WebM file may hold (WebM container guidelines: VP8, VP9, AV1 video; Vorbis, Opus audio; WebVTT text), as ffmpeg names them */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { StudioError } from '@contract';
+import { freeFormatFile, freeFormatText } from '../media/demuxer';
 import { ffmpegReason, runFfmpeg } from '../media/ffmpeg';
 import { imaAdpcmToPcmWav, isImaAdpcm } from '../media/ima-adpcm';
 import { inputPartOf, readPcm, type PcmReadResult } from '../media/pcm';
@@ -85,7 +86,7 @@ export async function decodeAudio(
       ({ pcm, sink } = await decode(`0:${other}`));
     }
     if (!pcm) throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded.`);
-    return finishAudio(pcm, sink, basename(path), opts.region);
+    return finishAudio(pcm, sink, path, opts.region);
   } finally {
     ima?.close();
   }
@@ -120,9 +121,16 @@ function regionFilter(region?: [number, number]): string | undefined {
 
 const sinkWriter = (sink: SpillSink) => (f32: Float32Array) => sink.write(Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength));
 
-/** The decoded samples of a finished PCM run as the model's AudioSource, or the StudioError saying why there are none (the sink is then closed). */
-function finishAudio(pcm: PcmReadResult, sink: SpillSink, name: string, region?: [number, number]): DecodedAudio {
+/** The decoded samples of a finished PCM run of the file at `path` as the model's AudioSource, or the StudioError saying why there are none (the sink is then closed). */
+function finishAudio(pcm: PcmReadResult, sink: SpillSink, path: string, region?: [number, number]): DecodedAudio {
+  const name = basename(path);
   const stderr = pcm.log;
+  // ffmpeg reads no free-format MPEG audio: say so, not "Header missing"
+  const free = !pcm.format || pcm.exitCode !== 0 ? freeFormatFile(path) : null;
+  if (free) {
+    sink.close();
+    throw new StudioError('DECODE_FAILED', freeFormatText(name, free));
+  }
   if (/Stream map '0:a:0' matches no streams/.test(stderr)) {
     sink.close();
     throw new StudioError('NO_AUDIO', `"${name}" has no audio stream for the model to listen to.`);
@@ -407,7 +415,7 @@ export async function videoAndSoundtrack(
     const audio = await decodeAudio(path, { signal: opts.signal, memoryBytes: opts.memoryBytes });
     return { video, audio, runs: 1 + 3 + 1 };
   }
-  const audio = finishAudio(pcm, sink, basename(path));
+  const audio = finishAudio(pcm, sink, path);
   try {
     let runs = 2;
     const video = await pixelsOf(path, found.video, found.frames, opts.signal, found.info.durationSec, () => runs++); // + the edit-list recount, when it runs
