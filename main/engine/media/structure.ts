@@ -81,6 +81,12 @@ export interface Structure {
    */
   exactFrames?: { frames: number; sampleRate: number; source: string } | null;
   /**
+   * WAV, WAVE_FORMAT_EXTENSIBLE PCM or IEEE float whose wValidBitsPerSample is less than its container width
+   * wBitsPerSample (24 valid bits in 32-bit containers, as some recorders and DAWs write): read by the container width
+   * (riff.ts extensibleDecoder), where ffmpeg 5.1 alone — and the reference's torchaudio 0.13 — would not
+   */
+  paddedSamples?: { bits: number; validBits: number; float: boolean } | null;
+  /**
    * Matroska/WebM holding one audio track and no video (matroskaAudio): the seconds its blocks span (first block's
    * timestamp to the last block's end), less the track's CodecDelay and the last block's DiscardPadding — what a
    * decoder outputs (Opus: the 312 pre-skip samples and the final frame's padding are not audio) — with the
@@ -468,9 +474,10 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
   let unpadded: { id: string; offset: number; bytes: number } | null = null;
   let exact: Structure['exactFrames'] = null;
   let pcm: { blockAlign: number; sampleRate: number } | null = null;
+  let padded: Structure['paddedSamples'] = null;
   let ds64Data = -1;
   const texts: NonNullable<Structure['aiffText']> = [];
-  const base = (): Structure => ({ ...NONE, ...(unpadded ? { unpaddedChunk: unpadded } : {}), ...(exact ? { exactFrames: exact } : {}), ...(texts.length ? { aiffText: texts } : {}) });
+  const base = (): Structure => ({ ...NONE, ...(unpadded ? { unpaddedChunk: unpadded } : {}), ...(exact ? { exactFrames: exact } : {}), ...(padded ? { paddedSamples: padded } : {}), ...(texts.length ? { aiffText: texts } : {}) });
   const v1 = size >= 128 && (await readAt(fh, size - 128, 3)).toString('latin1') === 'TAG' ? 128 : 0;
   const end0 = size - v1;
   for (let n = 0; n < 4096 && pos + 8 <= end0; n++) {
@@ -506,6 +513,10 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
       const sub = tag === 0xfffe && f.length >= 26 ? f.readUInt16LE(24) : tag;
       // PCM or IEEE float (plain or extensible): one frame is nBlockAlign bytes
       pcm = sub === 1 || sub === 3 ? { blockAlign: f.readUInt16LE(12), sampleRate: f.readUInt32LE(4) } : null;
+      // WAVEFORMATEXTENSIBLE: wValidBitsPerSample (offset 18) under wBitsPerSample (14), whole bytes per sample
+      const bits = f.readUInt16LE(14);
+      const validBits = tag === 0xfffe && f.length >= 26 ? f.readUInt16LE(18) : 0;
+      if (pcm && validBits > 0 && validBits < bits && bits % 8 === 0 && pcm.blockAlign === f.readUInt16LE(2) * (bits / 8)) padded = { bits, validBits, float: sub === 3 };
     }
     if (container === 'AIFF' && /^(NAME|AUTH|ANNO|\(c\) |COMT)$/.test(id) && len > 0 && len <= 1 << 16) {
       const body = await readAt(fh, pos + 8, len);

@@ -1285,6 +1285,13 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const { ff, mm, measured } = input;
   const structure = input.structure ?? null;
   const warnings: string[] = [];
+  const padded = structure?.paddedSamples;
+  if (padded) {
+    // measured with torchaudio 0.13.1 (libsox refuses "fmt with padded samples"; its ffmpeg fallback, as ffmpeg 5.1 alone):
+    // 24-in-32 PCM comes back as pcm_f24le (NaN, values up to 1e31); 24-in-32 float finds no decoder at all
+    const theirs = padded.float ? 'cannot read this file at all ("Failed to detect the source stream format")' : `reads it as ${padded.validBits}-bit float: noise and NaN`;
+    warnings.push(`"${basename(input.path)}" holds ${padded.validBits}-bit samples in ${padded.bits}-bit containers (WAVE_FORMAT_EXTENSIBLE, as some recorders and DAWs write); they are read as ${padded.bits}-bit ${padded.float ? 'float' : 'PCM'}, as the format says. DeepResonance's reference loader (torchaudio 0.13) ${theirs}, so the model hears the file as it is, not as the reference would.`);
+  }
   const extWarn = extensionWarning(input.path, ff.container, input.extension);
   const notWebm = notWebmCodecs(input.path, ff.container, ff.streams);
   if (extWarn) warnings.push(extWarn);

@@ -9,7 +9,7 @@ import { ffmpegReason, runFfmpeg } from '../media/ffmpeg';
 import { imaAdpcmToPcmWav, isImaAdpcm } from '../media/ima-adpcm';
 import { inputPartOf, readPcm, type PcmReadResult } from '../media/pcm';
 import { bestIfNotFirst, bestStream, parseFfmpegInfo, statMediaFile } from '../media/probe';
-import { wavLayout } from '../media/riff';
+import { readRegularFileSync, wavLayout } from '../media/riff';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
 import { gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
@@ -50,7 +50,7 @@ export async function decodeAudio(
   await statMediaFile(path);
   // One ffmpeg run through the engine's one PCM reader (two when the best audio stream is not the first)
   // as float32 at its own rate and channel count, as ffmpeg's WAV header states them.
-  const filter = regionFilter(opts.region);
+  const filter = [sixteenBitFilter(path), regionFilter(opts.region)].filter(Boolean).join(',') || undefined;
   // an IMA ADPCM WAV: decoded as the standard (and the reference's libsox) does, then read like any PCM WAV
   const ima = await imaReference(path);
   // a file of several audio streams: the one the reference's loader picks (bestStream), when it is not the first —
@@ -110,6 +110,22 @@ async function imaReference(path: string): Promise<{ path: string; close(): void
     close();
     return null; // unreadable here: ffmpeg reads it and names the fault
   }
+}
+
+/**
+ * The filter that gives the samples the reference's loader gets where it reads 16-bit integers: an Ogg Vorbis file
+ * (the first page's packet "\x01vorbis"), which torchaudio 0.13's sox_io backend reads with libsox's vorbis handler,
+ * libvorbisfile's ov_read at 16 bits — rint(x · 32768) clipped to int16, then ÷ 32768. libswresample's flt → s16 is
+ * the same rule (av_clip_int16(lrintf(x · 32768))), so `aformat=sample_fmts=s16` then float again. Without it the
+ * model heard the float decode: an 11.025 kHz sine's near-silent mel bands differ by up to 0.18 (the 16-bit noise
+ * floor is in the reference's log-energies). undefined for every other file. Synchronous: one small read.
+ */
+function sixteenBitFilter(path: string): string | undefined {
+  const vorbis = readRegularFileSync(path, 64, (read) => {
+    const b = read(0, 256);
+    return b.toString('latin1', 0, 4) === 'OggS' && b.indexOf('\x01vorbis', 27, 'latin1') >= 0 && b.indexOf('\x01vorbis', 27, 'latin1') < 27 + 255 ? true : null;
+  });
+  return vorbis ? 'aformat=sample_fmts=s16,aformat=sample_fmts=flt' : undefined;
 }
 
 function regionFilter(region?: [number, number]): string | undefined {
