@@ -3,6 +3,11 @@
 // - Kind 1: a CBR LAME MP3 (Info frame with the LAME tag) behind TWO ID3v2 tags (a tagger that wrote a new tag before
 //   the old one): 8.05 s (ffmpeg's Duration, encoder delay and padding counted) where 8.00 s decodes — the audio and
 //   its Info frame were looked for after the first tag only. Now every ID3v2 tag in a row is skipped, as libavformat does.
+// - Kind 1: an MP3 with a Fraunhofer VBRI header whose frame count includes the VBRI frame: 8.07 s (ffmpeg's Duration,
+//   the count × 1152) where 8.046 s decodes (ffmpeg skips the VBRI frame). Now its packets are counted.
+// - Kind 1: a WMA file another muxer wrote (GStreamer's asfmux — session 8 asked for a non-ffmpeg WMA): 7.941 s, the
+//   rule for ffmpeg-written WMA applied to another header, where ffmpeg decodes 7.802 s (its asf demuxer reads
+//   "invalid padsize" in the last packets). Now a WMA without ffmpeg's "Lavf" encoder tag is decoded for its length.
 // - Kind 1: a free-format MP3 (`lame --freeformat`, bitrate index 0): ffmpeg 5.1 states "mp3, 0 channels" and its
 //   decoder reads no free format ("Header missing"); probe said channel layout "fltp", no channels, no warning, and
 //   analyze "not an audio or video file ffmpeg can read" (NOT_MEDIA). Now probe names it (rate, channels, the gapless
@@ -54,6 +59,53 @@ describe('kind 1: MP3 length behind two ID3v2 tags', () => {
       assert.equal(p.durationSec, 8, where);
       assert.equal(p.tags.title, 'New', where);
     }
+  });
+});
+
+describe('kind 1: MP3 with a Fraunhofer VBRI header', () => {
+  test('a VBRI frame (as FhG encoders write it, its count including itself) before 308 LAME CBR frames: probe and library state the 308 frames that decode, 8.046 s (was 8.07: the header count, ffmpeg\'s Duration)', async () => {
+    const wav = join(DIR, 'vbri-src.wav');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=8', '-ac', '2', wav]);
+    const plain = join(DIR, 'vbri-audio.mp3');
+    execFileSync('lame', ['--quiet', '-t', '-b', '128', wav, plain]); // -t: no Xing/Info frame
+    const audio = readFileSync(plain);
+    let frames = 0;
+    for (let i = 0; i + 4 <= audio.length && audio[i] === 0xff; frames++) i += Math.floor((144 * 128000) / 44100) + ((audio[i + 2]! >> 1) & 1);
+    assert.equal(frames, 308);
+    // the VBRI frame: the first frame's header (128 kb/s, no padding), "VBRI" 32 bytes after it: version 1, delay 576,
+    // quality 75, stream bytes, frame count (this frame too), TOC of 0 entries
+    const vbri = Buffer.alloc(Math.floor((144 * 128000) / 44100));
+    audio.copy(vbri, 0, 0, 4);
+    vbri[2] = vbri[2]! & ~2;
+    vbri.write('VBRI', 36, 'latin1');
+    vbri.writeUInt16BE(1, 40);
+    vbri.writeUInt16BE(576, 42);
+    vbri.writeUInt16BE(75, 44);
+    vbri.writeUInt32BE(vbri.length + audio.length, 46);
+    vbri.writeUInt32BE(frames + 1, 50);
+    const path = join(DIR, 'vbri.mp3');
+    writeFileSync(path, Buffer.concat([vbri, audio]));
+    const decodes = Math.round(((frames * 1152) / 44100) * 1000) / 1000;
+    for (const [where, p] of [['probe', await probeFile(path)], ['library', await prober.probe(path)]] as const) assert.equal(p.durationSec, decodes, where);
+  });
+});
+
+describe('kind 1: WMA not written by ffmpeg', () => {
+  test('WMA 2 muxed by GStreamer 1.22 (asfmux, no "Lavf" encoder tag), 7.99 s in its header: probe and library state what ffmpeg decodes (7.802 s) and say the header states more (was 7.941: the rule for ffmpeg-written WMA)', async () => {
+    const path = join(DIR, 'gst.wma');
+    execFileSync('gst-launch-1.0', ['-q', 'audiotestsrc', 'num-buffers=344', 'samplesperbuffer=1024', 'freq=440', '!', 'audio/x-raw,rate=44100,channels=2', '!', 'audioconvert', '!', 'avenc_wmav2', 'bitrate=128000', '!', 'asfmux', '!', 'filesink', `location=${path}`]);
+    const pcm = execFileSync('ffmpeg', ['-v', 'quiet', '-i', path, '-f', 'f32le', '-'], { maxBuffer: 1 << 26 });
+    const decodes = Math.round((pcm.length / 8 / 44100) * 1000) / 1000;
+    for (const [where, p] of [['probe', await probeFile(path)], ['library', await prober.probe(path)]] as const) {
+      assert.equal(p.durationSec, decodes, where);
+      assert.ok(p.warnings.some((w) => /header states 0:07\.99, but ffmpeg decodes 0:07\.80/.test(w)), `${where}: ${p.warnings.join(' | ')}`);
+    }
+    // an ffmpeg-written WMA keeps the exact rule (no decode, no warning)
+    const own = join(DIR, 'ffmpeg.wma');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=8', '-ac', '2', '-c:a', 'wmav2', '-b:a', '128k', own]);
+    const p = await probeFile(own);
+    assert.equal(p.durationSec, 7.988);
+    assert.deepEqual(p.warnings, []);
   });
 });
 

@@ -118,6 +118,11 @@ export interface Structure {
    * Matroska/WebM: those whose Projection pose mirrors it (matroskaMirrored)
    */
   mirroredTracks?: number[];
+  /**
+   * MP3 whose first frame holds a Fraunhofer VBRI header (vbriHeader): its frame count and encoder delay. ffmpeg states
+   * count × samples per frame as the length, but skips the VBRI frame itself and trims no delay, so its packets are counted
+   */
+  vbri?: { frames: number; delay: number } | null;
   /** an MPEG audio stream in free format (demuxer.ts freeFormatMpeg), which ffmpeg cannot decode */
   freeFormat?: FreeFormatMpeg | null;
   /** the ID3v1 tag at the file's end (any container), read here for the tag-conflict check; null when none */
@@ -195,7 +200,10 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
     if (h.length >= 80 && h.toString('latin1', 0, 4) === 'DSD ' && h.toString('latin1', 28, 32) === 'fmt ') return dsf(h);
     if (h.length >= 8 && h.toString('latin1', 0, 4) === 'caff' && h.readUInt16BE(4) === 1) return await caf(fh, size, start);
     const m = mpegFrameLength(h, 0);
-    if (m && mpegFrameLength(h, m)) return { ...NONE, gapless: lameGapless(h) };
+    if (m && mpegFrameLength(h, m)) {
+      const vbri = vbriHeader(h);
+      return { ...NONE, gapless: lameGapless(h), ...(vbri ? { vbri } : {}) };
+    }
     const free = freeFormatMpeg(h);
     if (free) return { ...NONE, gapless: lameGapless(h, free.frameBytes), freeFormat: free };
     return NONE;
@@ -1445,6 +1453,16 @@ async function matroskaAudio(fh: FileHandle, size: number, start: number, h: Buf
   const sec = (totalNs - track.codecDelay - lastDiscardNs) / 1e9;
   if (!blocks || !(sec > 0)) return null;
   return { sec, blocksSec: totalNs / 1e9, codecDelayNs: track.codecDelay, discardPaddingNs: lastDiscardNs, codecId: track.codecId, source: 'the samples its blocks decode to, less CodecDelay and DiscardPadding' };
+}
+
+/**
+ * A Fraunhofer VBRI header (as FhG encoders — MP3 Producer, Windows' and iTunes' older FhG codec — write it) in the
+ * MPEG audio frame at `b[0]`: "VBRI" 32 bytes after the 4-byte frame header, whatever the mode, then version (2),
+ * delay (2), quality (2), stream bytes (4), frame count (4). The frame count and encoder delay, or null.
+ */
+export function vbriHeader(b: Buffer): { frames: number; delay: number } | null {
+  if (!mpegFrameLength(b, 0) || b.length < 36 + 18 || b.toString('latin1', 36, 40) !== 'VBRI') return null;
+  return { frames: b.readUInt32BE(36 + 14), delay: b.readUInt16BE(36 + 6) };
 }
 
 /**

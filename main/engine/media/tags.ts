@@ -1213,7 +1213,7 @@ export function packetsNeeded(x: { ff: FfmpegStated; sizeBytes: number; coverByt
   // a Matroska/WebM or MPEG-TS audio stream that states no bitrate: the file's bytes per second count every block's or
   // 188-byte packet's header and the codec's private data (Vorbis/Opus headers), 3–6 % over the audio (TrueHD: 1200 blocks/s)
   const packetised = /^(matroska|mpegts)/.test(ff.container) && audio !== undefined && !audio.bitrateKbps;
-  return ogg || videoHidesAudio || packetised || packetsAreDuration(ff) || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || st?.flac?.totalSamples === 0 || Boolean(st?.flacStreams?.length) || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
+  return ogg || videoHidesAudio || packetised || packetsAreDuration(ff) || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || Boolean(st?.vbri) || wmaAudio(ff)?.byFfmpeg === false || st?.flac?.totalSamples === 0 || Boolean(st?.flacStreams?.length) || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
 }
 
 const fmtTime = (s: number): string => {
@@ -1378,6 +1378,15 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
           : `The container states no duration; the duration ${fmtTime(measured.durationSec)} is measured from every packet.`,
       );
     if (far) durationSec = measured.durationSec;
+    // a VBRI header's count (ffmpeg's Duration) may include the VBRI frame, which ffmpeg skips: its packets are what decodes
+    if (structure?.vbri && !structure.truncated && !durationEstimated) durationSec = measured.durationSec;
+    // a WMA file another muxer wrote (wmaAudio): what decodes, and where the header says more, that it does
+    if (wmaAudio(ff)?.byFfmpeg === false && !structure?.truncated && measured.durationSec > 0) {
+      const frame = 2048 / wmaAudio(ff)!.rate;
+      if (header !== null && !far && header - measured.durationSec > 2 * frame)
+        warnings.push(`The file's header states ${fmtTime(header)}, but ffmpeg decodes ${fmtTime(measured.durationSec)} of it${measured.damage ? ` (ffmpeg: ${measured.damage})` : ''}; shown: what decodes.`);
+      durationSec = measured.durationSec;
+    }
     // the whole frames/blocks before the cut (a packet read includes the cut frame's start, which does not decode)
     const decodable = structure?.truncated?.decodableSec;
     if (decodable !== undefined && decodable > 0 && decodable < (durationSec ?? Infinity)) durationSec = decodable;
@@ -1532,7 +1541,22 @@ export function mp4DecodedSec(structure: Structure | null, smpb: { stale: boolea
 }
 
 /**
- * WMA (wmav1/wmav2 in ASF, audio only): the seconds ffmpeg decodes. Every
+ * An ASF file of one WMA 1/2 stream and no video: its codec, rate, and whether ffmpeg's asf muxer wrote it (its
+ * "encoder" tag "Lavf…"). Files other muxers write (Windows Media encoders, GStreamer's asfmux) follow other rules
+ * for the header's play duration and their last packets — GStreamer 1.22's: ffmpeg 5.1 reads "invalid padsize" in
+ * them and decodes 7.80 s of a 7.99 s header — so their length is what a decode gives (packetsNeeded). null otherwise.
+ */
+export function wmaAudio(ff: FfmpegStated): { codec: 'wmav1' | 'wmav2'; rate: number; byFfmpeg: boolean } | null {
+  if (!ff.container.split(',').includes('asf') || ff.streams.some((s) => s.type === 'video' && !s.attachedPic)) return null;
+  const audio = ff.streams.filter((s) => s.type === 'audio');
+  const codec = audio[0]?.codec;
+  const rate = audio[0]?.sampleRate;
+  if (audio.length !== 1 || (codec !== 'wmav1' && codec !== 'wmav2') || !rate) return null;
+  return { codec, rate, byFfmpeg: /^Lavf/.test(ff.metadata?.encoder ?? '') };
+}
+
+/**
+ * WMA (wmav1/wmav2 in ASF, audio only, written by ffmpeg: wmaAudio): the seconds ffmpeg decodes. Every
  * WMA frame holds frameLen samples (2^frame_len_bits: 512 up to 16 kHz, 1024
  * up to 22.05 kHz — and 32 kHz for WMA 1 — else 2048; libavcodec/wma.c
  * ff_wma_get_frame_len_bits), and ffmpeg's decoder outputs nothing for the
@@ -1542,11 +1566,9 @@ export function mp4DecodedSec(structure: Structure | null, smpb: { stale: boolea
  * print) is rounded to whole frames, less one. null for other files. Pure.
  */
 export function wmaDecodedSec(ff: FfmpegStated, mm: IAudioMetadata | null): number | null {
-  if (!ff.container.split(',').includes('asf') || ff.streams.some((s) => s.type === 'video' && !s.attachedPic)) return null;
-  const audio = ff.streams.filter((s) => s.type === 'audio');
-  const codec = audio[0]?.codec;
-  const rate = audio[0]?.sampleRate;
-  if (audio.length !== 1 || (codec !== 'wmav1' && codec !== 'wmav2') || !rate) return null;
+  const wma = wmaAudio(ff);
+  if (!wma || !wma.byFfmpeg) return null;
+  const { codec, rate } = wma;
   const version = codec === 'wmav1' ? 1 : 2;
   const bits = rate <= 16000 ? 9 : rate <= 22050 || (rate <= 32000 && version === 1) ? 10 : 11;
   const frame = 2 ** bits;
