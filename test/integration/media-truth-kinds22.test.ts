@@ -121,8 +121,17 @@ describe('kind 1: free-format MP3', () => {
     assert.equal(p.audio?.channelLayout, 'stereo');
     assert.equal(p.durationSec, 5);
     assert.ok(p.warnings.some((w) => /free-format MP3 \(400 kb\/s/.test(w) && /ffmpeg cannot decode/.test(w)), p.warnings.join(' | '));
+    // without the Info frame (lame -t): its bytes over its bitrate, marked as an estimate (was 0 s, no rate, no warning)
+    const bare = join(DIR, 'free-t.mp3');
+    execFileSync('lame', ['--quiet', '-t', '--freeformat', '-b', '400', wav, bare]);
+    const q = await probeFile(bare);
+    assert.equal(q.durationEstimated, true);
+    assert.ok(Math.abs(q.durationSec - 5) < 0.1, String(q.durationSec));
+    assert.equal(q.bitrateKbps, 400);
+    assert.ok(q.warnings.some((w) => /free-format MP3 \(400 kb\/s/.test(w)), q.warnings.join(' | '));
     const freeError = (e: Error & { code?: string }) => e.code === 'DECODE_FAILED' && /free-format MP3/.test(e.message);
     await assert.rejects(analyzeTrack(path), freeError);
+    await assert.rejects(prober.probe(path), freeError); // the library's scan: the track's error names the reason
     await assert.rejects(decodeAudio(path), freeError);
   });
 });

@@ -356,6 +356,12 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     warnings.push(freeFormatText(name, free));
   }
   let durationSec = checked.durationSec;
+  let estimated = checked.durationEstimated;
+  if (free && audio && (durationSec === null || !Number.isFinite(durationSec))) {
+    // no Xing/Info frame count: a free-format stream is constant-bitrate, so its bytes over its bitrate (tags included: an estimate)
+    durationSec = (size * 8) / (free.bitrateKbps * 1000);
+    estimated = true;
+  }
   if (durationSec === null || !Number.isFinite(durationSec)) {
     // a still image (ffmpeg's image demuxers) has no duration to state, nor a waveform to measure one
     const stillImage = !audio && (info.container.split(',')[0] === 'image2' || isImagePipe(info.container));
@@ -368,8 +374,8 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     sizeBytes: size,
     container: realContainer(info, path),
     durationSec: durationShown(durationSec),
-    ...(checked.durationEstimated ? { durationEstimated: true } : {}),
-    bitrateKbps: checked.bitrateKbps,
+    ...(estimated ? { durationEstimated: true } : {}),
+    bitrateKbps: checked.bitrateKbps ?? (free && audio ? free.bitrateKbps : undefined),
     ...(durationSec > 0 ? { overallBitrateKbps: Math.round((size * 8) / durationSec / 1000) } : {}),
     streams: checked.streams,
     audio: checked.streams.find((s) => s.type === 'audio'),
