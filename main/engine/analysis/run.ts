@@ -8,6 +8,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { StudioError } from '@contract';
+import { freeFormatText } from '../media/demuxer';
 import { damageIn, ffmpegReason } from '../media/ffmpeg';
 import { inputPartOf, meanMixFilter, pcmArgs, readPcmOutputs, swrRemixableMask, unmixableChannels, type PcmFormat, type PcmOutput } from '../media/pcm';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
@@ -218,8 +219,10 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
   const fmt = pcm.format;
   if ((pcm.exitCode !== 0 && !(opts.partial && pcm.frames > 0)) || !fmt || pcm.frames === 0) {
     // a file cut short where ffmpeg cannot read (or decode) anything is truncated, not "not media"
-    const truncated = await structureOf(path).then((st) => st.truncated);
-    if (truncated) throw truncatedError(name, truncated, ffmpegReason(stderr));
+    const st = await structureOf(path);
+    if (st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(stderr));
+    // ffmpeg reads no free-format MPEG audio: say so, not "not an audio file"
+    if (st.freeFormat) throw new StudioError('DECODE_FAILED', freeFormatText(name, st.freeFormat), ffmpegReason(stderr));
   }
   if ((pcm.exitCode !== 0 && !(opts.partial && pcm.frames > 0)) || !fmt) throw decodeError(name, stderr, pcm.exitCode, pcm.frames);
   if (pcm.frames === 0) throw new StudioError('DECODE_FAILED', `"${name}" contains no decodable audio (0 samples decoded).`);

@@ -45,6 +45,62 @@ export function mpegFrameLength(b: Uint8Array, i: number): number {
   return Math.floor((perFrame * kbps * 1000) / rate) + pad;
 }
 
+/** An MPEG audio stream in free format (freeFormatMpeg): its fixed frame length, bitrate, sample rate, channel count. */
+export interface FreeFormatMpeg {
+  /** bytes of a frame without its padding slot */
+  frameBytes: number;
+  bitrateKbps: number;
+  sampleRate: number;
+  channels: number;
+  layer: number;
+}
+
+/**
+ * A free-format MPEG audio frame at `b[0]` (ISO 11172-3 §2.4.2.3: bitrate_index 0 — a fixed bitrate outside the
+ * table, as `lame --freeformat` writes, up to 640 kb/s): the frame length is not in the header, so it is the distance
+ * to the next header of the same version, layer, sample rate and mode, confirmed by a third header one frame further
+ * (± the padding slot: 4 bytes in Layer I, else 1); bitrate = length × rate / 144000 (Layer III MPEG-2/2.5: 72000;
+ * Layer I: length/4 × rate / 12000). null when `b` does not start so. ffmpeg 5.1's decoder reads no free format
+ * ("Header missing": mpegaudiodec returns on bitrate_index 0).
+ */
+export function freeFormatMpeg(b: Uint8Array): FreeFormatMpeg | null {
+  if (b.length < 4 || b[0] !== 0xff || (b[1] & 0xe0) !== 0xe0) return null;
+  const ver = (b[1] >> 3) & 3;
+  const layer = 4 - ((b[1] >> 1) & 3);
+  const sri = (b[2] >> 2) & 3;
+  if (ver === 1 || layer === 4 || b[2] >> 4 !== 0 || sri === 3) return null;
+  const rate = RATES[ver][sri];
+  const slot = layer === 1 ? 4 : 1;
+  // the same version, layer, CRC flag, bitrate index 0, sample rate and channel mode
+  const same = (i: number) => i + 4 <= b.length && b[i] === 0xff && b[i + 1] === b[1] && (b[i + 2] & 0xfc) === (b[2] & 0xfc) && b[i + 3] >> 6 === b[3] >> 6;
+  for (let n = 21; n < 8192 && n + 4 <= b.length; n++) {
+    if (!same(n)) continue;
+    const base = n - ((b[2] >> 1) & 1) * slot;
+    const third = n + base + ((b[n + 2] >> 1) & 1) * slot;
+    if (!same(third)) continue;
+    const kbps = layer === 1 ? ((base / 4) * rate) / 12000 : (base * rate) / (layer === 3 && ver !== 3 ? 72000 : 144000);
+    return { frameBytes: base, bitrateKbps: Math.round(kbps), sampleRate: rate, channels: b[3] >> 6 === 3 ? 1 : 2, layer };
+  }
+  return null;
+}
+
+/**
+ * The free-format MPEG audio stream (freeFormatMpeg) the file at `path` starts with, after any ID3v2 tags; null
+ * otherwise, or when it is no regular file or cannot be read. Synchronous: one open (readRegularFileSync), small reads.
+ */
+export function freeFormatFile(path: string): FreeFormatMpeg | null {
+  return readRegularFileSync(path, 4, (read, size) => {
+    let at = 0;
+    for (let n = id3v2Length(read(0, 10)); n > 0 && at + n + 10 <= size; n = id3v2Length(read(at, 10))) at += n;
+    return freeFormatMpeg(read(at, 16384));
+  });
+}
+
+/** Why a free-format MPEG audio file (`f`: freeFormatMpeg's) named `name` does not decode, and what to do, in words. */
+export function freeFormatText(name: string, f: FreeFormatMpeg): string {
+  return `"${name}" is a free-format MP${f.layer} (${f.bitrateKbps} kb/s; its frame headers state no bitrate, as lame --freeformat writes them), which ffmpeg cannot decode: it cannot be played, analysed or given to the model. Convert it with a decoder that reads free format (lame --decode, mpg123) to WAV or FLAC.`;
+}
+
 /** ADTS header length + payload at `b[i]`, or 0 when it is not an ADTS header (ISO 14496-3 1.A.2). */
 function adtsFrameLength(b: Uint8Array, i: number): number {
   if (i + 7 > b.length || b[i] !== 0xff || (b[i + 1] & 0xf6) !== 0xf0) return 0;

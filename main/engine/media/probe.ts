@@ -3,8 +3,9 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
+import { freeFormatText } from './demuxer';
 import { truncatedError, readStructure, unpaddedText } from './structure';
-import { crossCheck, durationShown, extensionFacts, isImagePipe, itunSmpbSec, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent } from './tags';
+import { crossCheck, durationShown, extensionFacts, isImagePipe, itunSmpbSec, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent, wmaAudio } from './tags';
 
 export { tagsOf } from './tags';
 
@@ -251,7 +252,9 @@ export function parseFfmpegInfo(stderr: string): {
     if (type === 'audio') {
       s.sampleRate = num(/(\d+) Hz/.exec(rest)?.[1]);
       const parts = rest.split(',').map((x) => x.trim());
-      const layout = parts[2];
+      // the part after the rate; none where ffmpeg found no rate ("mp3, 0 channels, fltp": a stream its decoder cannot read)
+      const hz = parts.findIndex((x) => / Hz$/.test(x));
+      const layout = hz > 0 ? parts[hz + 1] : undefined;
       if (layout) {
         s.channels = channelCountOf(layout);
         // "Guessed Channel Layout for Input Stream #0.N : 5.1": the file names no speaker positions
@@ -340,13 +343,25 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   // counted by a decode (crossCheck compares); its bytes count only where the packets were in doubt
   const smpb = audio ? itunSmpbSec(mm.meta, info.container, info.durationSec) : null;
   const smpbCheck = Boolean(smpb && !smpb.stale && !st.gapless && !st.mp4Audio); // the sample table counts what decodes (mp4DecodedSec): no decode
-  const counted = audio && (doubt || smpbCheck) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck || Boolean(st.flacStreams?.length), sampleRate: audio?.sampleRate }) : null;
+  const counted = audio && (doubt || smpbCheck) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck || Boolean(st.flacStreams?.length) || wmaAudio(info)?.byFfmpeg === false, sampleRate: audio?.sampleRate }) : null;
   const measured = counted && !doubt ? { ...counted, audioBytes: null } : counted;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
   const extension = await extensionFacts(path, info.container, undefined, info.streams.find((x) => x.type === 'video')?.codec);
   const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, mmRepaired: mm.repaired, mmAppendedBytes: mm.appendedBytes, measured, structure: st, extension });
   const warnings = checked.warnings;
+  const free = st.freeFormat;
+  if (free && audio) {
+    // ffmpeg states "0 channels" and no rate for it: the frame header's, as a free-format decoder reads them
+    checked.streams = checked.streams.map((s) => (s.index === audio.index ? { ...s, sampleRate: free.sampleRate, channels: free.channels, channelLayout: free.channels === 1 ? 'mono' : 'stereo' } : s));
+    warnings.push(freeFormatText(name, free));
+  }
   let durationSec = checked.durationSec;
+  let estimated = checked.durationEstimated;
+  if (free && audio && (durationSec === null || !Number.isFinite(durationSec))) {
+    // no Xing/Info frame count: a free-format stream is constant-bitrate, so its bytes over its bitrate (tags included: an estimate)
+    durationSec = (size * 8) / (free.bitrateKbps * 1000);
+    estimated = true;
+  }
   if (durationSec === null || !Number.isFinite(durationSec)) {
     // a still image (ffmpeg's image demuxers) has no duration to state, nor a waveform to measure one
     const stillImage = !audio && (info.container.split(',')[0] === 'image2' || isImagePipe(info.container));
@@ -359,8 +374,8 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     sizeBytes: size,
     container: realContainer(info, path),
     durationSec: durationShown(durationSec),
-    ...(checked.durationEstimated ? { durationEstimated: true } : {}),
-    bitrateKbps: checked.bitrateKbps,
+    ...(estimated ? { durationEstimated: true } : {}),
+    bitrateKbps: checked.bitrateKbps ?? (free && audio ? free.bitrateKbps : undefined),
     ...(durationSec > 0 ? { overallBitrateKbps: Math.round((size * 8) / durationSec / 1000) } : {}),
     streams: checked.streams,
     audio: checked.streams.find((s) => s.type === 'audio'),

@@ -24,7 +24,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { StudioError } from '@contract';
 import { decodeCp1252 } from './cp1252';
-import { id3v2Length, mpegFrameLength } from './demuxer';
+import { freeFormatMpeg, id3v2Length, mpegFrameLength, type FreeFormatMpeg } from './demuxer';
 import { chunkAfterOdd } from './riff';
 
 export interface Truncation {
@@ -81,6 +81,12 @@ export interface Structure {
    */
   exactFrames?: { frames: number; sampleRate: number; source: string } | null;
   /**
+   * WAV, WAVE_FORMAT_EXTENSIBLE PCM or IEEE float whose wValidBitsPerSample is less than its container width
+   * wBitsPerSample (24 valid bits in 32-bit containers, as some recorders and DAWs write): read by the container width
+   * (riff.ts extensibleDecoder), where ffmpeg 5.1 alone — and the reference's torchaudio 0.13 — would not
+   */
+  paddedSamples?: { bits: number; validBits: number; float: boolean } | null;
+  /**
    * Matroska/WebM holding one audio track and no video (matroskaAudio): the seconds its blocks span (first block's
    * timestamp to the last block's end), less the track's CodecDelay and the last block's DiscardPadding — what a
    * decoder outputs (Opus: the 312 pre-skip samples and the final frame's padding are not audio) — with the
@@ -112,6 +118,13 @@ export interface Structure {
    * Matroska/WebM: those whose Projection pose mirrors it (matroskaMirrored)
    */
   mirroredTracks?: number[];
+  /**
+   * MP3 whose first frame holds a Fraunhofer VBRI header (vbriHeader): its frame count and encoder delay. ffmpeg states
+   * count × samples per frame as the length, but skips the VBRI frame itself and trims no delay, so its packets are counted
+   */
+  vbri?: { frames: number; delay: number } | null;
+  /** an MPEG audio stream in free format (demuxer.ts freeFormatMpeg), which ffmpeg cannot decode */
+  freeFormat?: FreeFormatMpeg | null;
   /** the ID3v1 tag at the file's end (any container), read here for the tag-conflict check; null when none */
   id3v1?: { title: string; artist: string; album: string } | null;
 }
@@ -161,7 +174,14 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
     const head = await readAt(fh, 0, Math.min(size, 64 * 1024));
     const id3 = id3v2Length(head);
     if (id3 > size) return { ...NONE, truncated: { container: 'MP3', inside: 'its ID3v2 tag (tags and cover art)', sizeBytes: size, declaredBytes: id3, beforeAudio: true } };
-    const start = id3;
+    // consecutive ID3v2 tags (a tagger that wrote a new tag before the old one): libavformat skips each, so the audio
+    // (and its Xing/Info frame) starts after the last
+    let start = id3;
+    while (start > 0 && start + 10 <= size) {
+      const next = id3v2Length(await readAt(fh, start, 10));
+      if (!next || start + next > size) break;
+      start += next;
+    }
     const h = start === 0 ? head : await readAt(fh, start, Math.min(size - start, 64 * 1024));
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'fLaC') return await flac(fh, size, start, h);
     if (h.length >= 12 && /^(RIFF|RF64)$/.test(h.toString('latin1', 0, 4)) && /^(WAVE|AVI )$/.test(h.toString('latin1', 8, 12))) return await chunks(fh, size, start, 'WAV', 'le');
@@ -180,7 +200,12 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
     if (h.length >= 80 && h.toString('latin1', 0, 4) === 'DSD ' && h.toString('latin1', 28, 32) === 'fmt ') return dsf(h);
     if (h.length >= 8 && h.toString('latin1', 0, 4) === 'caff' && h.readUInt16BE(4) === 1) return await caf(fh, size, start);
     const m = mpegFrameLength(h, 0);
-    if (m && mpegFrameLength(h, m)) return { ...NONE, gapless: lameGapless(h) };
+    if (m && mpegFrameLength(h, m)) {
+      const vbri = vbriHeader(h);
+      return { ...NONE, gapless: lameGapless(h), ...(vbri ? { vbri } : {}) };
+    }
+    const free = freeFormatMpeg(h);
+    if (free) return { ...NONE, gapless: lameGapless(h, free.frameBytes), freeFormat: free };
     return NONE;
   } catch {
     return NONE;
@@ -457,9 +482,10 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
   let unpadded: { id: string; offset: number; bytes: number } | null = null;
   let exact: Structure['exactFrames'] = null;
   let pcm: { blockAlign: number; sampleRate: number } | null = null;
+  let padded: Structure['paddedSamples'] = null;
   let ds64Data = -1;
   const texts: NonNullable<Structure['aiffText']> = [];
-  const base = (): Structure => ({ ...NONE, ...(unpadded ? { unpaddedChunk: unpadded } : {}), ...(exact ? { exactFrames: exact } : {}), ...(texts.length ? { aiffText: texts } : {}) });
+  const base = (): Structure => ({ ...NONE, ...(unpadded ? { unpaddedChunk: unpadded } : {}), ...(exact ? { exactFrames: exact } : {}), ...(padded ? { paddedSamples: padded } : {}), ...(texts.length ? { aiffText: texts } : {}) });
   const v1 = size >= 128 && (await readAt(fh, size - 128, 3)).toString('latin1') === 'TAG' ? 128 : 0;
   const end0 = size - v1;
   for (let n = 0; n < 4096 && pos + 8 <= end0; n++) {
@@ -495,6 +521,10 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
       const sub = tag === 0xfffe && f.length >= 26 ? f.readUInt16LE(24) : tag;
       // PCM or IEEE float (plain or extensible): one frame is nBlockAlign bytes
       pcm = sub === 1 || sub === 3 ? { blockAlign: f.readUInt16LE(12), sampleRate: f.readUInt32LE(4) } : null;
+      // WAVEFORMATEXTENSIBLE: wValidBitsPerSample (offset 18) under wBitsPerSample (14), whole bytes per sample
+      const bits = f.readUInt16LE(14);
+      const validBits = tag === 0xfffe && f.length >= 26 ? f.readUInt16LE(18) : 0;
+      if (pcm && validBits > 0 && validBits < bits && bits % 8 === 0 && pcm.blockAlign === f.readUInt16LE(2) * (bits / 8)) padded = { bits, validBits, float: sub === 3 };
     }
     if (container === 'AIFF' && /^(NAME|AUTH|ANNO|\(c\) |COMT)$/.test(id) && len > 0 && len <= 1 << 16) {
       const body = await readAt(fh, pos + 8, len);
@@ -1426,14 +1456,25 @@ async function matroskaAudio(fh: FileHandle, size: number, start: number, h: Buf
 }
 
 /**
+ * A Fraunhofer VBRI header (as FhG encoders — MP3 Producer, Windows' and iTunes' older FhG codec — write it) in the
+ * MPEG audio frame at `b[0]`: "VBRI" 32 bytes after the 4-byte frame header, whatever the mode, then version (2),
+ * delay (2), quality (2), stream bytes (4), frame count (4). The frame count and encoder delay, or null.
+ */
+export function vbriHeader(b: Buffer): { frames: number; delay: number } | null {
+  if (!mpegFrameLength(b, 0) || b.length < 36 + 18 || b.toString('latin1', 36, 40) !== 'VBRI') return null;
+  return { frames: b.readUInt32BE(36 + 14), delay: b.readUInt16BE(36 + 6) };
+}
+
+/**
  * The gapless length of an MP3 whose first frame is a Xing/Info frame with a
  * frame count and a LAME extension (version string "LAME", "Lavf" or "Lavc",
  * as ffmpeg's mp3 demuxer requires): frames × samples per frame − encoder
  * delay − padding, capped at frames × samples per frame − delay − 529 (the
- * decoder delay ffmpeg always skips). `b`: the bytes from the first frame on.
+ * decoder delay ffmpeg always skips). `b`: the bytes from the first frame on; `freeFrameBytes`: the frame
+ * length of a free-format stream (freeFormatMpeg), whose header states none.
  */
-export function lameGapless(b: Buffer): Structure['gapless'] {
-  const flen = mpegFrameLength(b, 0);
+export function lameGapless(b: Buffer, freeFrameBytes?: number): Structure['gapless'] {
+  const flen = freeFrameBytes ?? mpegFrameLength(b, 0);
   if (!flen) return null;
   const ver = (b[1] >> 3) & 3;
   const layer = 4 - ((b[1] >> 1) & 3);

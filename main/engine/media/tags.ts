@@ -918,27 +918,34 @@ export interface ExtensionFacts {
   fits: boolean;
   /** the extension names some format ffmpeg reads (a demuxer name, a demuxer's extension, a format file-type knows) */
   known: boolean;
+  /** what the file is, where the container's name does not say it (image2 reading a JPEG named .png: "a JPEG image") */
+  actual?: string;
 }
 
 /**
  * Ask ffmpeg whether `path`'s extension fits `container` (ffmpeg's
  * "Input #0, NAME" demuxer family) and whether it names a format at all.
  * At most two spawns per ffmpeg binary and demuxer, with `cacheDir` (the
- * engine's cache folder); per process without.
+ * engine's cache folder); per process without. `videoCodec`: a still image's
+ * decoder as ffmpeg read it (by content); with it an image's name is checked
+ * against the decoder `-f image2` picks for that name (one more spawn), and
+ * `actual` names what the image is ("a JPEG image").
  */
 export async function extensionFacts(path: string, container: string, cacheDir?: string, videoCodec?: string): Promise<ExtensionFacts> {
   const ext = extname(path).slice(1).toLowerCase();
   const names = container.split(',');
   if (!ext || container === 'unknown' || names.includes(ext)) return { fits: true, known: true };
-  // a still image (cover.jpg, folder.png): ffmpeg's image2 demuxer is chosen by the name itself (libavformat img2.c
-  // picks the decoder from the extension), so the name fits; an `*_pipe` demuxer (png_pipe, webp_pipe, bmp_pipe …,
-  // found by content, most listing no extension) fits when image2 would pick the same decoder for this name
-  if (names[0] === 'image2') return { fits: true, known: true };
-  if (isImagePipe(container) && videoCodec) {
+  // a still image (cover.jpg, folder.png): ffmpeg's image2 demuxer is chosen by the name (libavformat img2.c lists
+  // the extensions), and an `*_pipe` demuxer (png_pipe, webp_pipe, bmp_pipe …, most listing no extension) by content;
+  // either way the decoder is found by content (a JPEG named .png is read as "image2" with the mjpeg decoder). The
+  // name fits when image2, forced (`-f image2`, which picks the decoder from the name alone), picks the same decoder
+  if ((names[0] === 'image2' || isImagePipe(container)) && videoCodec) {
     const r = await runFfmpeg(['-f', 'image2', '-i', path]).catch(() => null);
     const named = r ? /Stream #0:0[^:]*: Video: (\w+)/.exec(r.stderr)?.[1] : undefined;
     if (named === videoCodec) return { fits: true, known: true };
+    if (names[0] === 'image2') return named ? { fits: false, known: true, actual: `a ${videoCodec === 'mjpeg' ? 'JPEG' : videoCodec.toUpperCase()} image` } : { fits: true, known: true };
   }
+  if (names[0] === 'image2') return { fits: true, known: true };
   cacheDir ??= engineCacheDir;
   const own = new Set([...(await extensionsOf(names[0], cacheDir)), ...names.flatMap((n) => CONTENT_EXTS[n] ?? [])]);
   if (own.has(ext)) return { fits: true, known: true };
@@ -977,7 +984,8 @@ async function isoBrandExtension(ext: string): Promise<boolean> {
 export function extensionWarning(path: string, container: string, facts?: ExtensionFacts): string | null {
   const ext = extname(path).slice(1).toLowerCase();
   if (!facts || facts.fits || !facts.known) return null;
-  return `"${basename(path)}" is in fact ${containerLabel(container)}, not ${ext.toUpperCase()} as its extension says; it was read as ${containerLabel(container)}.`;
+  const label = facts.actual ?? containerLabel(container);
+  return `"${basename(path)}" is in fact ${label}, not ${ext.toUpperCase()} as its extension says; it was read as ${label}.`;
 }
 
 /** the codecs a WebM file may hold (WebM container guidelines: VP8, VP9, AV1 video; Vorbis, Opus audio; WebVTT text), as ffmpeg names them */
@@ -1205,7 +1213,7 @@ export function packetsNeeded(x: { ff: FfmpegStated; sizeBytes: number; coverByt
   // a Matroska/WebM or MPEG-TS audio stream that states no bitrate: the file's bytes per second count every block's or
   // 188-byte packet's header and the codec's private data (Vorbis/Opus headers), 3–6 % over the audio (TrueHD: 1200 blocks/s)
   const packetised = /^(matroska|mpegts)/.test(ff.container) && audio !== undefined && !audio.bitrateKbps;
-  return ogg || videoHidesAudio || packetised || packetsAreDuration(ff) || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || st?.flac?.totalSamples === 0 || Boolean(st?.flacStreams?.length) || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
+  return ogg || videoHidesAudio || packetised || packetsAreDuration(ff) || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || Boolean(st?.vbri) || wmaAudio(ff)?.byFfmpeg === false || st?.flac?.totalSamples === 0 || Boolean(st?.flacStreams?.length) || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
 }
 
 const fmtTime = (s: number): string => {
@@ -1277,6 +1285,13 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const { ff, mm, measured } = input;
   const structure = input.structure ?? null;
   const warnings: string[] = [];
+  const padded = structure?.paddedSamples;
+  if (padded) {
+    // measured with torchaudio 0.13.1 (libsox refuses "fmt with padded samples"; its ffmpeg fallback, as ffmpeg 5.1 alone):
+    // 24-in-32 PCM comes back as pcm_f24le (NaN, values up to 1e31); 24-in-32 float finds no decoder at all
+    const theirs = padded.float ? 'cannot read this file at all ("Failed to detect the source stream format")' : `reads it as ${padded.validBits}-bit float: noise and NaN`;
+    warnings.push(`"${basename(input.path)}" holds ${padded.validBits}-bit samples in ${padded.bits}-bit containers (WAVE_FORMAT_EXTENSIBLE, as some recorders and DAWs write); they are read as ${padded.bits}-bit ${padded.float ? 'float' : 'PCM'}, as the format says. DeepResonance's reference loader (torchaudio 0.13) ${theirs}, so the model hears the file as it is, not as the reference would.`);
+  }
   const extWarn = extensionWarning(input.path, ff.container, input.extension);
   const notWebm = notWebmCodecs(input.path, ff.container, ff.streams);
   if (extWarn) warnings.push(extWarn);
@@ -1363,6 +1378,15 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
           : `The container states no duration; the duration ${fmtTime(measured.durationSec)} is measured from every packet.`,
       );
     if (far) durationSec = measured.durationSec;
+    // a VBRI header's count (ffmpeg's Duration) may include the VBRI frame, which ffmpeg skips: its packets are what decodes
+    if (structure?.vbri && !structure.truncated && !durationEstimated) durationSec = measured.durationSec;
+    // a WMA file another muxer wrote (wmaAudio): what decodes, and where the header says more, that it does
+    if (wmaAudio(ff)?.byFfmpeg === false && !structure?.truncated && measured.durationSec > 0) {
+      const frame = 2048 / wmaAudio(ff)!.rate;
+      if (header !== null && !far && header - measured.durationSec > 2 * frame)
+        warnings.push(`The file's header states ${fmtTime(header)}, but ffmpeg decodes ${fmtTime(measured.durationSec)} of it${measured.damage ? ` (ffmpeg: ${measured.damage})` : ''}; shown: what decodes.`);
+      durationSec = measured.durationSec;
+    }
     // the whole frames/blocks before the cut (a packet read includes the cut frame's start, which does not decode)
     const decodable = structure?.truncated?.decodableSec;
     if (decodable !== undefined && decodable > 0 && decodable < (durationSec ?? Infinity)) durationSec = decodable;
@@ -1517,7 +1541,22 @@ export function mp4DecodedSec(structure: Structure | null, smpb: { stale: boolea
 }
 
 /**
- * WMA (wmav1/wmav2 in ASF, audio only): the seconds ffmpeg decodes. Every
+ * An ASF file of one WMA 1/2 stream and no video: its codec, rate, and whether ffmpeg's asf muxer wrote it (its
+ * "encoder" tag "Lavf…"). Files other muxers write (Windows Media encoders, GStreamer's asfmux) follow other rules
+ * for the header's play duration and their last packets — GStreamer 1.22's: ffmpeg 5.1 reads "invalid padsize" in
+ * them and decodes 7.80 s of a 7.99 s header — so their length is what a decode gives (packetsNeeded). null otherwise.
+ */
+export function wmaAudio(ff: FfmpegStated): { codec: 'wmav1' | 'wmav2'; rate: number; byFfmpeg: boolean } | null {
+  if (!ff.container.split(',').includes('asf') || ff.streams.some((s) => s.type === 'video' && !s.attachedPic)) return null;
+  const audio = ff.streams.filter((s) => s.type === 'audio');
+  const codec = audio[0]?.codec;
+  const rate = audio[0]?.sampleRate;
+  if (audio.length !== 1 || (codec !== 'wmav1' && codec !== 'wmav2') || !rate) return null;
+  return { codec, rate, byFfmpeg: /^Lavf/.test(ff.metadata?.encoder ?? '') };
+}
+
+/**
+ * WMA (wmav1/wmav2 in ASF, audio only, written by ffmpeg: wmaAudio): the seconds ffmpeg decodes. Every
  * WMA frame holds frameLen samples (2^frame_len_bits: 512 up to 16 kHz, 1024
  * up to 22.05 kHz — and 32 kHz for WMA 1 — else 2048; libavcodec/wma.c
  * ff_wma_get_frame_len_bits), and ffmpeg's decoder outputs nothing for the
@@ -1527,11 +1566,9 @@ export function mp4DecodedSec(structure: Structure | null, smpb: { stale: boolea
  * print) is rounded to whole frames, less one. null for other files. Pure.
  */
 export function wmaDecodedSec(ff: FfmpegStated, mm: IAudioMetadata | null): number | null {
-  if (!ff.container.split(',').includes('asf') || ff.streams.some((s) => s.type === 'video' && !s.attachedPic)) return null;
-  const audio = ff.streams.filter((s) => s.type === 'audio');
-  const codec = audio[0]?.codec;
-  const rate = audio[0]?.sampleRate;
-  if (audio.length !== 1 || (codec !== 'wmav1' && codec !== 'wmav2') || !rate) return null;
+  const wma = wmaAudio(ff);
+  if (!wma || !wma.byFfmpeg) return null;
+  const { codec, rate } = wma;
   const version = codec === 'wmav1' ? 1 : 2;
   const bits = rate <= 16000 ? 9 : rate <= 22050 || (rate <= 32000 && version === 1) ? 10 : 11;
   const frame = 2 ** bits;

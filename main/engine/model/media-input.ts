@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { StudioError } from '@contract';
+import { freeFormatFile, freeFormatText } from '../media/demuxer';
 import { ffmpegReason, runFfmpeg } from '../media/ffmpeg';
 import { imaAdpcmToPcmWav, isImaAdpcm } from '../media/ima-adpcm';
 import { inputPartOf, readPcm, type PcmReadResult } from '../media/pcm';
 import { bestIfNotFirst, bestStream, parseFfmpegInfo, statMediaFile } from '../media/probe';
-import { wavLayout } from '../media/riff';
+import { readRegularFileSync, wavLayout } from '../media/riff';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
 import { gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
@@ -49,7 +50,7 @@ export async function decodeAudio(
   await statMediaFile(path);
   // One ffmpeg run through the engine's one PCM reader (two when the best audio stream is not the first)
   // as float32 at its own rate and channel count, as ffmpeg's WAV header states them.
-  const filter = regionFilter(opts.region);
+  const filter = [sixteenBitFilter(path), regionFilter(opts.region)].filter(Boolean).join(',') || undefined;
   // an IMA ADPCM WAV: decoded as the standard (and the reference's libsox) does, then read like any PCM WAV
   const ima = await imaReference(path);
   // a file of several audio streams: the one the reference's loader picks (bestStream), when it is not the first —
@@ -85,7 +86,7 @@ export async function decodeAudio(
       ({ pcm, sink } = await decode(`0:${other}`));
     }
     if (!pcm) throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded.`);
-    return finishAudio(pcm, sink, basename(path), opts.region);
+    return finishAudio(pcm, sink, path, opts.region);
   } finally {
     ima?.close();
   }
@@ -111,6 +112,22 @@ async function imaReference(path: string): Promise<{ path: string; close(): void
   }
 }
 
+/**
+ * The filter that gives the samples the reference's loader gets where it reads 16-bit integers: an Ogg Vorbis file
+ * (the first page's packet "\x01vorbis"), which torchaudio 0.13's sox_io backend reads with libsox's vorbis handler,
+ * libvorbisfile's ov_read at 16 bits — rint(x · 32768) clipped to int16, then ÷ 32768. libswresample's flt → s16 is
+ * the same rule (av_clip_int16(lrintf(x · 32768))), so `aformat=sample_fmts=s16` then float again. Without it the
+ * model heard the float decode: an 11.025 kHz sine's near-silent mel bands differ by up to 0.18 (the 16-bit noise
+ * floor is in the reference's log-energies). undefined for every other file. Synchronous: one small read.
+ */
+function sixteenBitFilter(path: string): string | undefined {
+  const vorbis = readRegularFileSync(path, 64, (read) => {
+    const b = read(0, 256);
+    return b.toString('latin1', 0, 4) === 'OggS' && b.indexOf('\x01vorbis', 27, 'latin1') >= 0 && b.indexOf('\x01vorbis', 27, 'latin1') < 27 + 255 ? true : null;
+  });
+  return vorbis ? 'aformat=sample_fmts=s16,aformat=sample_fmts=flt' : undefined;
+}
+
 function regionFilter(region?: [number, number]): string | undefined {
   if (!region) return undefined;
   const [a, b] = region;
@@ -120,9 +137,16 @@ function regionFilter(region?: [number, number]): string | undefined {
 
 const sinkWriter = (sink: SpillSink) => (f32: Float32Array) => sink.write(Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength));
 
-/** The decoded samples of a finished PCM run as the model's AudioSource, or the StudioError saying why there are none (the sink is then closed). */
-function finishAudio(pcm: PcmReadResult, sink: SpillSink, name: string, region?: [number, number]): DecodedAudio {
+/** The decoded samples of a finished PCM run of the file at `path` as the model's AudioSource, or the StudioError saying why there are none (the sink is then closed). */
+function finishAudio(pcm: PcmReadResult, sink: SpillSink, path: string, region?: [number, number]): DecodedAudio {
+  const name = basename(path);
   const stderr = pcm.log;
+  // ffmpeg reads no free-format MPEG audio: say so, not "Header missing"
+  const free = !pcm.format || pcm.exitCode !== 0 ? freeFormatFile(path) : null;
+  if (free) {
+    sink.close();
+    throw new StudioError('DECODE_FAILED', freeFormatText(name, free));
+  }
   if (/Stream map '0:a:0' matches no streams/.test(stderr)) {
     sink.close();
     throw new StudioError('NO_AUDIO', `"${name}" has no audio stream for the model to listen to.`);
@@ -407,7 +431,7 @@ export async function videoAndSoundtrack(
     const audio = await decodeAudio(path, { signal: opts.signal, memoryBytes: opts.memoryBytes });
     return { video, audio, runs: 1 + 3 + 1 };
   }
-  const audio = finishAudio(pcm, sink, basename(path));
+  const audio = finishAudio(pcm, sink, path);
   try {
     let runs = 2;
     const video = await pixelsOf(path, found.video, found.frames, opts.signal, found.info.durationSec, () => runs++); // + the edit-list recount, when it runs
