@@ -467,8 +467,12 @@ class WavPipeReader {
   private deliver(view: Float32Array, whole: number): void {
     // a sample that is not a finite number (NaN, ±Inf: a float file from a plugin that blew up) is read as silence;
     // one infinite sample would otherwise make every block's power infinite (loudness, true peak, the model's input)
+    // (x·0 is ±0 for every finite x and NaN otherwise, so one sum without a branch per sample finds them; the
+    // rare chunk that has one is then mended sample by sample)
     const n = view.length;
-    for (let i = 0; i < n; i++) if (view[i] - view[i] !== 0) view[i] = 0;
+    let bad = 0;
+    for (let i = 0; i < n; i++) bad += view[i] * 0;
+    if (bad !== 0) for (let i = 0; i < n; i++) if (view[i] - view[i] !== 0) view[i] = 0;
     this.out.onFrames(view, whole);
     this.frames += whole;
   }
