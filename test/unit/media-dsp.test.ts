@@ -108,6 +108,11 @@ test('RealFft: the same bits as the one-stage-at-a-time radix-2 FFT (sizes 8 …
       fft.powerSpectrum(x, got);
       const want = powerOneStageAtATime(x);
       for (let k = 0; k <= n / 2; k++) assert.ok(Object.is(got[k], want[k]), `n=${n} scale=${scale} k=${k}: ${got[k]} vs ${want[k]}`);
+      // a float32 frame (ArrayLike input, read in bit-reversed order straight from it): the same bits as its float64 copy
+      const x32 = Float32Array.from(x);
+      fft.powerSpectrum(x32, got);
+      const want32 = powerOneStageAtATime(Float64Array.from(x32));
+      for (let k = 0; k <= n / 2; k++) assert.ok(Object.is(got[k], want32[k]), `float32 n=${n} scale=${scale} k=${k}`);
     }
   }
 });

@@ -56,22 +56,24 @@ export class RealFft {
     const rev = this.rev;
     const cosT = this.cosT;
     const sinT = this.sinT;
-    for (let i = 0; i < m; i++) {
-      const j = rev[i];
-      re[j] = x[2 * i];
-      im[j] = x[2 * i + 1];
-    }
-    // stages of length 2 and 4 have trivial twiddles (1, −i): done together
+    // stages of length 2 and 4 have trivial twiddles (1, −i): done together, reading the input in bit-reversed
+    // order straight from `x` (element a + k of the permuted array is x[2·rev[a + k]], as rev is its own inverse)
     if (m >= 4) {
       for (let a = 0; a < m; a += 4) {
-        const r0 = re[a] + re[a + 1];
-        const i0 = im[a] + im[a + 1];
-        const r1 = re[a] - re[a + 1];
-        const i1 = im[a] - im[a + 1];
-        const r2 = re[a + 2] + re[a + 3];
-        const i2 = im[a + 2] + im[a + 3];
-        const r3 = re[a + 2] - re[a + 3];
-        const i3 = im[a + 2] - im[a + 3];
+        const j0 = 2 * rev[a];
+        const j1 = 2 * rev[a + 1];
+        const j2 = 2 * rev[a + 2];
+        const j3 = 2 * rev[a + 3];
+        const x0 = x[j0], y0 = x[j0 + 1], x1 = x[j1], y1 = x[j1 + 1];
+        const x2 = x[j2], y2 = x[j2 + 1], x3 = x[j3], y3 = x[j3 + 1];
+        const r0 = x0 + x1;
+        const i0 = y0 + y1;
+        const r1 = x0 - x1;
+        const i1 = y0 - y1;
+        const r2 = x2 + x3;
+        const i2 = y2 + y3;
+        const r3 = x2 - x3;
+        const i3 = y2 - y3;
         re[a] = r0 + r2;
         im[a] = i0 + i2;
         re[a + 2] = r0 - r2;
@@ -83,6 +85,11 @@ export class RealFft {
         im[a + 3] = i1 + r3;
       }
     } else {
+      for (let i = 0; i < m; i++) {
+        const j = rev[i];
+        re[j] = x[2 * i];
+        im[j] = x[2 * i + 1];
+      }
       for (let a = 0; a < m; a += 2) {
         const r = re[a + 1];
         const ii = im[a + 1];
