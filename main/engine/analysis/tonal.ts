@@ -13,6 +13,7 @@
  */
 import { hann, RealFft } from '../dsp/fft';
 import { correlation, FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
+import { nthSmallest } from '../dsp/select';
 import { ALL_KEYS, camelot, chordName, keyName, openKey, type Key } from './keys';
 import { keyConfidence, type KeyEvidence } from './confidence';
 import type { Analyser } from './types';
@@ -789,8 +790,8 @@ export function bandFloors(P: Float64Array, kmin: number, kmax: number, out?: Fl
     const hi = Math.min(kmax + 1, 2 * lo);
     const band = tmp.subarray(0, hi - lo);
     band.set(P.subarray(lo, hi));
-    band.sort();
-    const q = band[Math.floor(FLOOR_QUANTILE * (band.length - 1))];
+    // the quantile's element of the sorted band, found without sorting it (dsp/select.ts: the same value)
+    const q = nthSmallest(band, Math.floor(FLOOR_QUANTILE * (band.length - 1)));
     floors.fill(q, lo, hi);
   }
   return floors;
