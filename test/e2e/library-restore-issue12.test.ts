@@ -24,10 +24,10 @@ describe('library filter and scroll survive a reload (issue 12, defect 5)', { ti
     rmSync(join(OUTPUT, 'e2e-library-restore'), { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const tone = toneFile('e2e-tone-3s.mp3', 3);
-    // each its own title (a remux with ffmpeg), so the rows in view can be told apart
-    const named = (name: string) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', tone, '-c', 'copy', '-metadata', `title=${name}`, join(dir, `${name}.mp3`)]);
-    for (let i = 1; i <= KEEP; i++) named(`Keep ${String(i).padStart(2, '0')}`);
-    for (let i = 1; i <= 6; i++) named(`Drop ${i}`);
+    // each its own title (a remux with ffmpeg), so the rows in view can be told apart: one ffmpeg
+    // run with an output per copy (42 runs cost 3.4 s of CPU in start-ups, 36 s on a loaded machine)
+    const names = [...Array.from({ length: KEEP }, (_, i) => `Keep ${String(i + 1).padStart(2, '0')}`), ...Array.from({ length: 6 }, (_, i) => `Drop ${i + 1}`)];
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', tone, ...names.flatMap((name) => ['-map', '0', '-c', 'copy', '-metadata', `title=${name}`, join(dir, `${name}.mp3`)])]);
     lib = libraryPage(studio.sp);
     await lib.show();
     const ev = await lib.addFolder(dir);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { toneFile } from '../helpers/media';
+import { longToneFile } from '../helpers/media';
 import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
 
 /**
@@ -19,7 +19,7 @@ describe('deep zoom detail (issue 12 defect 7)', { timeout: 300_000 }, () => {
   let mix: string;
 
   before(async () => {
-    mix = toneFile('e2e-mix-33min.mp3', 33 * 60, ['-b:a', '128k']);
+    mix = longToneFile('e2e-mix-33min-looped.mp3', 33 * 60, ['-b:a', '128k']);
     const launching = launchChromium().then((b) => (browser = b));
     serve = await startServe().finally(() => launching);
     await launching;
