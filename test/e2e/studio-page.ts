@@ -95,7 +95,8 @@ export async function startServe(opts: { dataDir?: string; timeoutMs?: number; e
       if (proc.exitCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));
         proc.kill('SIGTERM');
-        const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+        // serve stops its engine first; SIGKILL only as a hang guard (a kill while it does would orphan the engine)
+        const timer = setTimeout(() => proc.kill('SIGKILL'), HANG_GUARD_MS);
         await exited;
         clearTimeout(timer);
       }
