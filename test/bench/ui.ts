@@ -14,12 +14,12 @@ import { rmSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toneFile } from '../helpers/media';
+import { longToneFile, toneFile } from '../helpers/media';
 import { launchChromium, startServe, StudioPage } from '../e2e/studio-page';
 
 const runs = Number(process.argv[2] ?? 3);
 const track = toneFile('bench-5min.mp3', 300);
-const mix = toneFile('e2e-mix-33min.mp3', 33 * 60, ['-b:a', '128k']);
+const mix = longToneFile('e2e-mix-33min-looped.mp3', 33 * 60, ['-b:a', '128k']);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (xs: number[]) => !xs.length ? 'none' : `median ${median(xs).toFixed(0)} ms  (runs: ${xs.map((x) => x.toFixed(0)).join(', ')})`;

@@ -96,7 +96,7 @@ describe('chat: sampling, token limit, export (issue 12, gaps)', { timeout: 240_
   test('the sampling settings are kept after a reload', async () => {
     const { page } = sp;
     await page.reload();
-    await sp.waitForEvent('session-restored', { after: 0, timeout: 60_000 });
+    await sp.waitForEvent('session-restored', { after: 0 });
     await page.getByTestId('sampling-toggle').click();
     assert.equal(await page.getByTestId('gen-seed').inputValue(), '999');
     assert.equal(await page.getByTestId('gen-max-tokens').inputValue(), '12');

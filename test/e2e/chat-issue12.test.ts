@@ -21,7 +21,7 @@ describe('model pack chooser (issue 12)', { timeout: 180_000 }, () => {
     await studio.sp.fileBrowser().goTo(packs);
     let m = await studio.sp.mark();
     await page.getByTestId('browser-use-folder').click();
-    const failed = await studio.sp.waitForEvent(['pack-chosen', 'pack-failed'], { after: m, timeout: 60_000 });
+    const failed = await studio.sp.waitForEvent(['pack-chosen', 'pack-failed'], { after: m });
     assert.equal(failed.name, 'pack-failed', JSON.stringify(failed.detail));
     assert.equal((failed.detail as { path: string }).path, packs);
     assert.equal((await studio.sp.toastTexts('error')).filter((t) => /cannot be used/.test(t)).length, 1);
@@ -33,7 +33,7 @@ describe('model pack chooser (issue 12)', { timeout: 180_000 }, () => {
     await studio.sp.screenshot('issue12-4-use-highlighted-folder');
     m = await studio.sp.mark();
     await page.getByTestId('browser-use-folder').click();
-    const chosen = await studio.sp.waitForEvent(['pack-chosen', 'pack-failed'], { after: m, timeout: 60_000 });
+    const chosen = await studio.sp.waitForEvent(['pack-chosen', 'pack-failed'], { after: m });
     assert.equal(chosen.name, 'pack-chosen', JSON.stringify(chosen.detail));
     assert.equal((chosen.detail as { path: string }).path, alpha);
     assert.match(label, /alpha-fp32/, 'the button names the folder it will use');

@@ -36,9 +36,9 @@ describe('chat: an answer the Markdown parser cannot take', { timeout: 300_000 }
     insert('assistant', 'A *calm* end.', DONE, q3);
     await page.reload();
     await sp.waitForEvent('app-ready', { after: 0 });
-    await sp.waitForEvent('chat-thread-loaded', { after: 0, timeout: 60_000 });
+    await sp.waitForEvent('chat-thread-loaded', { after: 0 });
     const last = sp.chat().answers.last().locator('.bubble');
-    await last.locator('em').waitFor({ timeout: 15_000 }).catch(async (e: unknown) => {
+    await last.locator('em').waitFor().catch(async (e: unknown) => {
       await sp.screenshot('tester4-chat-markdown-loop-failed');
       throw new Error(`the thread was not drawn: ${JSON.stringify(sp.problems).slice(0, 600)}`, { cause: e });
     });

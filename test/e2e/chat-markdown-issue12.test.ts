@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { TINY_DIR } from '../tools/helpers';
 import { doneAnswer, QUESTION, storedThread, useChatStudio } from '../helpers/chat-thread';
+import { HANG_GUARD_MS } from './studio-page';
 
 /**
  * Issue 12, chat pane and model memory:
@@ -70,7 +71,7 @@ describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 30
     const { sp } = studio;
     await sp.page.reload();
     await sp.waitForEvent('app-ready', { after: 0 });
-    await sp.waitForEvent('session-restored', { after: 0, timeout: 60_000 });
+    await sp.waitForEvent('session-restored', { after: 0 });
     await sp.waitForEvent('chat-thread-loaded', { after: 0 });
   }
 
@@ -116,7 +117,7 @@ describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 30
     assert.match((await row.getAttribute('title')) ?? '', new RegExp(`Engine process ${enginePid}:`), 'the engine process’s figures, not the server’s');
     // read again while loaded (every 3 s)
     const n = (await sp.events('model-memory')).length;
-    await page.waitForFunction((k) => ((globalThis as unknown as { __studioEvents: Array<{ name: string }> }).__studioEvents.filter((e) => e.name === 'model-memory').length >= k + 2), n, { timeout: 15_000, polling: 200 });
+    await page.waitForFunction((k) => ((globalThis as unknown as { __studioEvents: Array<{ name: string }> }).__studioEvents.filter((e) => e.name === 'model-memory').length >= k + 2), n, { polling: 200 });
     await sp.screenshot('issue12-chat-memory-1440');
 
     // the settings list the sessions
@@ -196,7 +197,7 @@ describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 30
     await bubble.locator('a', { hasText: 'click me' }).click();
     await bubble.locator('a', { hasText: 'data' }).click();
     const appUrl = page.url();
-    const popup = page.context().waitForEvent('page', { timeout: 10_000 });
+    const popup = page.context().waitForEvent('page', { timeout: HANG_GUARD_MS });
     await paper.click();
     const outside = await popup;
     await outside.waitForLoadState();
@@ -250,13 +251,13 @@ describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 30
     const selectors = ['ul > li', 'table td', 'pre code', 'p:nth-of-type(2)'];
     for (let i = 1; i < parts.length; i++) {
       update(a, parts.slice(0, i + 1).join('\n\n'), { status: 'streaming' });
-      await msg.locator(`.bubble ${selectors[i - 1]}`).first().waitFor({ timeout: 10_000 });
+      await msg.locator(`.bubble ${selectors[i - 1]}`).first().waitFor();
       assert.equal(await firstSurvives(), true, `the first paragraph kept its element after block ${i + 1}`);
       if (i === 2) await sp.screenshot('issue12-chat-markdown-streaming');
     }
     // the table block, drawn before the code block arrived, kept its element too
     update(a, parts.join('\n\n'), DONE);
-    await page.locator(`[data-testid=msg-assistant][data-id="${a}"][data-status=done]`).waitFor({ timeout: 10_000 });
+    await page.locator(`[data-testid=msg-assistant][data-id="${a}"][data-status=done]`).waitFor();
     assert.equal(await firstSurvives(), true);
     assert.equal((await msg.locator('.bubble pre code').innerText()).trimEnd(), 'Am  F  C  G');
     assert.equal(await msg.locator('.caret').count(), 0);
@@ -314,16 +315,11 @@ describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 30
     let g = await geom();
     assert.ok(g.height - g.client > 600, `the thread scrolls: ${JSON.stringify(g)}`);
     assert.ok(g.height - g.top - g.client < 40, 'a thread opens at its end');
-    // read an earlier answer: scroll up with the wheel
-    const box = (await thread.boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.wheel(0, -450);
-    await page.waitForFunction(() => {
-      const el = (globalThis as unknown as { document: { querySelector(s: string): { scrollTop: number; scrollHeight: number; clientHeight: number } } }).document.querySelector('[data-testid=thread]');
-      return el.scrollHeight - el.scrollTop - el.clientHeight > 300;
-    });
-    await page.waitForTimeout(300); // the wheel's smooth scroll settles
-    const before = (await geom()).top;
+    // read an earlier answer: scroll up with the wheel (and wait for its smooth scroll to end)
+    const before = await sp.wheelScroll('[data-testid=thread]', -450);
+    g = await geom();
+    assert.equal(g.top, before);
+    assert.ok(g.height - g.top - g.client > 300, `scrolled up: ${JSON.stringify(g)}`);
     await sp.screenshot('issue12-chat-scroll-before-reload');
     await reload();
     const restored = (await sp.waitForEvent('session-restored', { after: 0 })).detail as { chatScroll?: number };
@@ -331,11 +327,16 @@ describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 30
     assert.ok(Math.abs(g.top - before) <= 2, `scrolled to ${g.top}, was ${before} (restored: ${JSON.stringify(restored)})`);
     await sp.screenshot('issue12-chat-scroll-after-reload');
     // at the end, it comes back at the end
+    // (resolves once the page has had the scroll event: the session keeps the position it says)
     await thread.evaluate((el) => {
-      const e = el as unknown as { scrollTop: number; scrollHeight: number };
-      e.scrollTop = e.scrollHeight;
+      const e = el as unknown as { scrollTop: number; scrollHeight: number; addEventListener(n: string, f: () => void, o: { once: boolean }): void };
+      const top = e.scrollTop;
+      return new Promise<void>((r) => {
+        e.addEventListener('scroll', () => r(), { once: true });
+        e.scrollTop = e.scrollHeight;
+        if (e.scrollTop === top) r();
+      });
     });
-    await page.waitForTimeout(100);
     await reload();
     g = await geom();
     assert.ok(g.height - g.top - g.client < 40, `at the end again: ${JSON.stringify(g)}`);
@@ -351,7 +352,7 @@ describe('chat: Markdown answers, model memory, title (issue 12)', { timeout: 30
     await sp.fileBrowser().select('testsrc.png');
     await page.keyboard.press('Enter');
     await sp.waitForEvent('cover-changed', { after: m });
-    await page.locator('[data-testid=attach-cover-chip][aria-pressed=true]').waitFor({ timeout: 5000 });
+    await page.locator('[data-testid=attach-cover-chip][aria-pressed=true]').waitFor();
     await sp.screenshot('issue12-chat-cover-chip-on');
     // and the question asked now sends the cover
     const m2 = await sp.chat().ask('What does the cover show?');

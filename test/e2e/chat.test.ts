@@ -47,7 +47,7 @@ describe('chat about a track', { timeout: 120_000 }, () => {
     let m = await studio.sp.mark();
     const opened = await studio.sp.openThroughBrowser(sine);
     assert.equal(opened.name, 'track-opened', JSON.stringify(opened.detail));
-    await studio.sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
+    await studio.sp.waitForEvent('waveform-drawn', { after: m });
     await studio.sp.waitForEvent('chat-thread-loaded', { after: m });
     assert.equal(await page.getByTestId('attach-audio').getAttribute('aria-pressed'), 'true', 'audio attached by default');
     assert.match(await page.getByTestId('attach-audio').innerText(), /Audio \(whole track\)/);
@@ -117,7 +117,7 @@ describe('chat about a track', { timeout: 120_000 }, () => {
     let ev: { name: string; detail?: unknown } = { name: 'none' };
     for (let attempt = 0; attempt < 8 && ev.name !== 'chat-stopped'; attempt++) {
       m = await studio.sp.chat().ask('Describe every instrument in detail.');
-      const first = await studio.sp.waitForEvent(['chat-token', 'chat-answered'], { after: m, timeout: 60_000 });
+      const first = await studio.sp.waitForEvent(['chat-token', 'chat-answered'], { after: m });
       if (first.name === 'chat-answered') continue;
       await page.keyboard.press('Escape');
       ev = await studio.sp.chat().answered(m);
@@ -192,7 +192,7 @@ describe('chat about a track', { timeout: 120_000 }, () => {
     // forcing the CPU reloads the model there
     const m2 = await studio.sp.mark();
     await pop.getByTestId('provider-select').selectOption('cpu');
-    const ev = await studio.sp.waitForEvent(['provider-set', 'provider-failed'], { after: m2, timeout: 30_000 });
+    const ev = await studio.sp.waitForEvent(['provider-set', 'provider-failed'], { after: m2 });
     assert.equal(ev.name, 'provider-set', JSON.stringify(ev.detail));
     await page.keyboard.press('Escape');
     await pop.waitFor({ state: 'detached' });

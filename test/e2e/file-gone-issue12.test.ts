@@ -40,7 +40,7 @@ describe('a file deleted while open (issue 12, defect 13)', { timeout: 180_000 }
     const m = await sp.mark();
     const ev = await sp.openThroughBrowser(file);
     assert.equal(ev.name, 'track-opened', JSON.stringify(ev.detail));
-    await sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
+    await sp.waitForEvent('waveform-drawn', { after: m });
     await sp.page.getByTestId('play').click();
     await sp.waitForMediaTime(0.3);
   }
@@ -51,7 +51,7 @@ describe('a file deleted while open (issue 12, defect 13)', { timeout: 180_000 }
     const m = await sp.mark();
     rmSync(file);
     // no seek, no click: the engine watches the open file
-    const gone = await sp.waitForEvent('file-gone', { after: m, timeout: 10_000 });
+    const gone = await sp.waitForEvent('file-gone', { after: m });
     assert.match((gone.detail as { message: string }).message, /deleted or moved/);
     const banner = page.getByTestId('file-gone');
     await banner.waitFor();
@@ -76,14 +76,14 @@ describe('a file deleted while open (issue 12, defect 13)', { timeout: 180_000 }
     await openPlaying();
     const m = await sp.mark();
     renameSync(file, moved);
-    await sp.waitForEvent('file-gone', { after: m, timeout: 10_000 });
+    await sp.waitForEvent('file-gone', { after: m });
     await page.getByTestId('file-gone-locate').click();
     const fb = sp.fileBrowser();
     await fb.goTo(join(dir, 'moved'));
     await fb.select('deleted while open.mp3');
     const m2 = await sp.mark();
     await page.keyboard.press('Enter');
-    const opened = await sp.waitForEvent(['track-opened', 'error-shown'], { after: m2, timeout: 30_000 });
+    const opened = await sp.waitForEvent(['track-opened', 'error-shown'], { after: m2 });
     assert.equal(opened.name, 'track-opened', JSON.stringify(opened.detail));
     assert.equal((opened.detail as { path: string }).path, moved);
     assert.equal(await page.getByTestId('file-gone').count(), 0, 'the banner left with the old file');

@@ -35,7 +35,7 @@ describe('keys the DJ way (issue 12, defect 12)', { timeout: 180_000 }, () => {
     await lib.show();
     const ev = await lib.addFolder(folder.dir);
     assert.equal(ev.name, 'library-folder-added', JSON.stringify(ev.detail));
-    await sp.page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 90_000 });
+    await sp.page.locator('[data-testid=scan-progress][data-state=finished]').waitFor();
     await lib.waitForTotal(6);
   });
 
@@ -148,7 +148,7 @@ describe('keys the DJ way (issue 12, defect 12)', { timeout: 180_000 }, () => {
     await page.getByTestId('columns-done').click();
     await sp.waitForEvent('key-spelling', { after: m });
     await page.reload();
-    await sp.waitForEvent('session-restored', { after: 0, timeout: 60_000 });
+    await sp.waitForEvent('session-restored', { after: 0 });
     await lib.waitForTotal(6);
     await page.getByTestId('columns-open').click();
     assert.equal(await page.getByTestId('key-spelling').inputValue(), 'sharps');

@@ -17,7 +17,7 @@ describe('library (issue 12)', { timeout: 180_000 }, () => {
     await lib.show();
     const ev = await lib.addFolder(folder.dir);
     assert.equal(ev.name, 'library-folder-added', JSON.stringify(ev.detail));
-    await studio.sp.page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 90_000 });
+    await studio.sp.page.locator('[data-testid=scan-progress][data-state=finished]').waitFor();
     await lib.waitForTotal(5);
   });
 

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { media, OUTPUT } from '../helpers/media';
-import type { StudioPage } from './studio-page';
+import { HANG_GUARD_MS, type StudioPage } from './studio-page';
 
 /**
  * The library's test media and page object. The tracks are made by ffmpeg:
@@ -128,12 +128,12 @@ export function libraryPage(sp: StudioPage) {
       return page.locator(`[data-testid=library-row] [data-col=${col}]`).allInnerTexts();
     },
     /** Wait until the table says it holds `n` rows and they are rendered. */
-    async waitForTotal(n: number, timeout = 30_000) {
+    async waitForTotal(n: number, timeout = HANG_GUARD_MS) {
       await page.locator(`[data-testid=library-table][data-total="${n}"]`).waitFor({ timeout });
       await page.waitForFunction((k) => (globalThis as unknown as Doc).document.querySelectorAll('[data-testid=library-row]').length === k, n, { timeout, polling: 50 });
     },
     /** Wait for an app event whose detail matches `pred` (a plain object subset). */
-    async waitForDetail(name: string, subset: Record<string, unknown>, after: number, timeout = 20_000) {
+    async waitForDetail(name: string, subset: Record<string, unknown>, after: number, timeout = HANG_GUARD_MS) {
       await page.waitForFunction(
         ([n, s, a]) =>
           (globalThis as unknown as Win).__studioEvents?.some(

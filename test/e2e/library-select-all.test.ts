@@ -37,17 +37,17 @@ describe('library: select all, then write tags', { timeout: 300_000 }, () => {
     await page.locator('[data-testid=library-row]').first().click();
     let m = await studio.sp.mark();
     await page.keyboard.press('Control+a');
-    const ev = await studio.sp.waitForEvent('library-selected', { after: m, timeout: 10_000 });
+    const ev = await studio.sp.waitForEvent('library-selected', { after: m });
     assert.equal((ev.detail as { count: number }).count, 6);
     assert.equal(await page.evaluate(() => String((globalThis as unknown as { getSelection(): unknown }).getSelection())), '', 'no page text selected');
-    await page.locator('[data-testid=detail-write-tags]', { hasText: '(6)' }).waitFor({ timeout: 5000 });
+    await page.locator('[data-testid=detail-write-tags]', { hasText: '(6)' }).waitFor();
     await studio.sp.screenshot('tester4-library-select-all');
     await page.getByTestId('detail-write-tags').click();
     await page.getByTestId('tag-write-dialog').waitFor();
     await page.getByTestId('tag-write-notation').selectOption('camelot');
     m = await studio.sp.mark();
     await page.getByTestId('tag-write-go').click();
-    const done = await studio.sp.waitForEvent('tag-write-done', { after: m, timeout: 60_000 });
+    const done = await studio.sp.waitForEvent('tag-write-done', { after: m });
     // the broken file has no tempo or key: the one refusal
     assert.deepEqual(done.detail, { written: 5, failed: 1 }, await page.getByTestId('tag-write-failures').innerText().catch(() => ''));
     await studio.sp.screenshot('tester4-library-select-all-written');
@@ -71,10 +71,10 @@ describe('library: select all, then write tags', { timeout: 300_000 }, () => {
     await page.getByTestId('tag-write-notation').selectOption('standard');
     const m = await studio.sp.mark();
     await page.getByTestId('tag-write-go').click();
-    const done = await studio.sp.waitForEvent('tag-write-done', { after: m, timeout: 30_000 });
+    const done = await studio.sp.waitForEvent('tag-write-done', { after: m });
     assert.deepEqual(done.detail, { written: 1, failed: 0 });
     const toast = page.locator('[data-testid=toast-notice]', { hasText: 'Tags written' }).last();
-    await toast.waitFor({ timeout: 5000 });
+    await toast.waitFor();
     assert.equal(await toast.locator('.message').innerText(), 'The key is in the tags of "Gamma 128.wav".');
     await studio.sp.screenshot('tester4-tag-write-key-only');
   });

@@ -35,7 +35,7 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
     const m = await studio.sp.mark();
     const ev = await lib.addFolder(folder.dir);
     assert.equal(ev.name, 'library-folder-added', JSON.stringify(ev.detail));
-    await page.getByTestId('scan-progress').waitFor({ timeout: 20_000 });
+    await page.getByTestId('scan-progress').waitFor();
     // catch the scan running if it is still going: pause it, look, resume
     const running = await page.locator('[data-testid=scan-progress][data-state=running]').count();
     if (running) {
@@ -48,7 +48,7 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
         await page.getByTestId('scan-resume').click();
       }
     }
-    await page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid=scan-progress][data-state=finished]').waitFor();
     const counts = await page.getByTestId('scan-counts').innerText();
     assert.match(counts, /5 \/ 5/, counts);
     assert.match(counts, /1 failed/, counts);
@@ -64,7 +64,7 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
   test('rows show BPM, key and loudness; the bad file is listed as failed with its reason', async () => {
     await lib.waitForTotal(5);
     // the rows refresh after the scan: none is left pending
-    await studio.sp.page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelectorAll('[data-testid=library-row][data-status=pending]').length === 0, null, { timeout: 10_000, polling: 50 });
+    await studio.sp.page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelectorAll('[data-testid=library-row][data-status=pending]').length === 0, null, { polling: 50 });
     // (no named helpers inside page functions: the test's compiler would wrap them in __name())
     const cells = await lib.rows.evaluateAll((els) =>
       els.map((el) => [el.getAttribute('data-status') ?? '', ...['title', 'bpm', 'key', 'lufs', 'status', 'codec'].map((c) => ((el.querySelector(`[data-col=${c}]`) as unknown as { innerText: string } | null)?.innerText ?? '').trim())]),
@@ -132,7 +132,7 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
         return !!t && t !== '5' && d.querySelectorAll('[data-testid=library-row]').length === Number(t);
       },
       null,
-      { timeout: 10_000, polling: 50 },
+      { polling: 50 },
     );
     assert.equal(await page.getByTestId('library-error').count(), 0);
     const keys = await lib.column('key');
@@ -159,7 +159,7 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
     const idx = Number(await page.locator('[data-testid=library-row].sel').getAttribute('data-index'));
     const other = idx >= 2 ? idx - 2 : idx + 2;
     await page.locator(`[data-testid=library-row][data-index="${other}"]`).click({ modifiers: ['Shift'] });
-    await page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelectorAll('[data-testid=library-row].sel').length === 3, null, { timeout: 5000 });
+    await page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelectorAll('[data-testid=library-row].sel').length === 3, null);
     assert.match(await page.getByTestId('library-count').innerText(), /3 selected/);
   });
 
@@ -206,9 +206,9 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
     await target.click();
     const m = await studio.sp.mark();
     await page.keyboard.press('Enter');
-    const ev = await studio.sp.waitForEvent(['track-opened', 'error-shown'], { after: m, timeout: 30_000 });
+    const ev = await studio.sp.waitForEvent(['track-opened', 'error-shown'], { after: m });
     assert.equal(ev.name, 'track-opened', JSON.stringify(ev.detail));
-    await studio.sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
+    await studio.sp.waitForEvent('waveform-drawn', { after: m });
     await lib.view.waitFor({ state: 'hidden' });
     assert.equal(await page.getByTestId('track-title').innerText(), title);
     assert.equal(await page.getByTestId('waveform').getAttribute('data-drawn'), 'true');
@@ -223,7 +223,7 @@ describe('the library in the browser', { timeout: 120_000 }, () => {
     const features = await page.getByTestId('detail-features').innerText();
     const m = await studio.sp.mark();
     await page.getByTestId('detail-use-chat').click();
-    await studio.sp.waitForEvent('library-chat-input', { after: m, timeout: 30_000 });
+    await studio.sp.waitForEvent('library-chat-input', { after: m });
     await lib.view.waitFor({ state: 'hidden' });
     await page.getByTestId('attach-text').click();
     assert.equal(await page.getByTestId('input-text').inputValue(), features);

@@ -41,7 +41,7 @@ describe('Models panel: Get α/β (issue 9) and a current model status (issue 12
     const { page } = sp;
     let m = await sp.mark();
     await page.getByTestId('get-model').click();
-    await sp.waitForEvent('catalog-loaded', { after: m, timeout: 30_000 });
+    await sp.waitForEvent('catalog-loaded', { after: m });
     const panel = page.getByTestId('models-panel');
     await panel.waitFor();
     for (const v of ['alpha', 'beta']) {
@@ -106,7 +106,7 @@ describe('Models panel: Get α/β (issue 9) and a current model status (issue 12
     // the pack is in the chat's chooser
     m = await sp.mark();
     await page.getByTestId('pack-beta-int4').getByTestId('use-pack').click();
-    const chosen = await sp.waitForEvent(['pack-chosen', 'pack-failed'], { after: m, timeout: 60_000 });
+    const chosen = await sp.waitForEvent(['pack-chosen', 'pack-failed'], { after: m });
     assert.equal(chosen.name, 'pack-chosen', JSON.stringify(chosen.detail));
     await page.keyboard.press('Escape');
     await page.getByTestId('pack-status').waitFor();
@@ -136,7 +136,7 @@ describe('Models panel: Get α/β (issue 9) and a current model status (issue 12
     src.hub.fault(src.hub.cdnPath(createHash('sha256').update(src.files.deltaAlpha).digest('hex')), { kind: 'corrupt' });
     m = await sp.mark();
     await page.getByTestId('get-alpha').click();
-    const failed = await sp.waitForEvent('model-get-ended', { after: m, timeout: 60_000 });
+    const failed = await sp.waitForEvent('model-get-ended', { after: m });
     assert.equal((failed.detail as { state: string }).state, 'failed');
     assert.match(await page.getByTestId('get-message').innerText(), /does not match the published SHA-256.*run the download again/);
     await sp.screenshot('models-7-failed');
@@ -151,7 +151,7 @@ describe('Models panel: Get α/β (issue 9) and a current model status (issue 12
     const engines = execFileSync('pgrep', ['-P', String(serve.proc.pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
     let m = await sp.mark();
     for (const pid of engines) process.kill(pid, 'SIGKILL');
-    await sp.waitForEvent('engine-restarted', { after: m, timeout: 30_000 });
+    await sp.waitForEvent('engine-restarted', { after: m });
     await page.waitForFunction(() => /auto/.test((globalThis as unknown as D).document.querySelector('[data-testid=provider-active]')?.textContent ?? ''), null, { timeout: 10_000 });
     await sp.dismissToasts();
     m = await sp.chat().ask('What instruments are playing?');

@@ -37,7 +37,7 @@ describe('reload keeps the working session (issue 12, defect 5)', { timeout: 240
   async function reload(): Promise<Record<string, unknown>> {
     await sp.page.reload();
     await sp.waitForEvent('app-ready', { after: 0 });
-    const ev = await sp.waitForEvent('session-restored', { after: 0, timeout: 60_000 });
+    const ev = await sp.waitForEvent('session-restored', { after: 0 });
     return ev.detail as Record<string, unknown>;
   }
 
@@ -48,7 +48,7 @@ describe('reload keeps the working session (issue 12, defect 5)', { timeout: 240
     let m = await sp.mark();
     const opened = await sp.openThroughBrowser(long);
     assert.equal(opened.name, 'track-opened', JSON.stringify(opened.detail));
-    await sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
+    await sp.waitForEvent('waveform-drawn', { after: m });
     // a region from ~20 % to ~40 % of the track
     const box = await waveBox();
     m = await sp.mark();
@@ -119,7 +119,7 @@ describe('reload keeps the working session (issue 12, defect 5)', { timeout: 240
     // so it runs to the model's last position (2048 positions: ~1,800 tokens after the prompt).
     await page.evaluate(() => ((globalThis as unknown as { __studioChatOptions: unknown }).__studioChatOptions = { maxNewTokens: 2048, minNewTokens: 2048, temperature: 1.5 }));
     const m = await sp.chat().ask('And the drums, in detail?');
-    const first = await sp.waitForEvent(['chat-token', 'chat-answered'], { after: m, timeout: 60_000 });
+    const first = await sp.waitForEvent(['chat-token', 'chat-answered'], { after: m });
     assert.equal(first.name, 'chat-token', 'the answer is being written');
     // The engine is frozen while the page reloads, so the page's load does not eat into the answer;
     // it goes on when the new page is there (its restore waits on the engine, as it would on a busy one).
@@ -131,7 +131,7 @@ describe('reload keeps the working session (issue 12, defect 5)', { timeout: 240
     }
     const resumed = Date.now();
     await sp.waitForEvent('app-ready', { after: 0 });
-    await sp.waitForEvent('session-restored', { after: 0, timeout: 60_000 });
+    await sp.waitForEvent('session-restored', { after: 0 });
     await sp.waitForEvent('chat-thread-loaded', { after: 0 });
     // the answer is there and still being written, with Stop — never "(no text) Stopped"
     const shown = await page.waitForFunction(
@@ -145,7 +145,7 @@ describe('reload keeps the working session (issue 12, defect 5)', { timeout: 240
         return status && status !== 'streaming' ? status : null;
       },
       undefined,
-      { polling: 50, timeout: 30_000 },
+      { polling: 50 },
     );
     const state = await shown.jsonValue();
     const shownAfter = Date.now() - resumed;
@@ -162,42 +162,33 @@ describe('reload keeps the working session (issue 12, defect 5)', { timeout: 240
 
   test('an answer being written when the engine dies is kept as "interrupted" with its partial text', async () => {
     const { page } = sp;
-    // The engine keeps an answer's first text at once (then every half second). Freeze the engine
-    // (SIGSTOP) at the first token so the answer cannot end before the kill; if it had already
-    // ended (the tiny model may stop within milliseconds), let it go on and ask again.
-    const pid = Number(/pid (\d+)/.exec((await page.getByTestId('engine-status').getAttribute('title')) ?? '')?.[1]);
-    assert.ok(pid > 0);
-    let frozen = false;
-    let m = 0;
-    for (let attempt = 0; attempt < 8 && !frozen; attempt++) {
-      // min_new_tokens: the answer cannot end at a random EOS before the freeze
+    // The engine keeps an answer's first text at once (then every half second). Kill the engine at
+    // the first token the page sees; whether the answer had already ended (the tiny model may stop
+    // within milliseconds) is read back after the restart from what the engine kept, and then it
+    // is asked again: no guess at how long an answer's end takes to reach the page.
+    let status: string | null = null;
+    for (let attempt = 0; attempt < 8 && status !== 'interrupted'; attempt++) {
+      const pid = Number(/pid (\d+)/.exec((await page.getByTestId('engine-status').getAttribute('title')) ?? '')?.[1]);
+      assert.ok(pid > 0);
+      // min_new_tokens: the answer cannot end at a random EOS before the kill
       await page.evaluate(() => ((globalThis as unknown as { __studioChatOptions: unknown }).__studioChatOptions = { maxNewTokens: 2048, minNewTokens: 2048, temperature: 1.5 }));
-      m = await sp.chat().ask('And the drums, in detail?');
-      const first = await sp.waitForEvent(['chat-token', 'chat-answered'], { after: m, timeout: 60_000 });
+      const asked = await sp.chat().ask('And the drums, in detail?');
+      const first = await sp.waitForEvent(['chat-token', 'chat-answered'], { after: asked });
       if (first.name === 'chat-answered') continue;
-      process.kill(pid, 'SIGSTOP');
-      // an answer that ended just before the freeze has its event on the way (through studio serve
-      // and a page busy drawing a long answer: seconds under a loaded CI machine, not milliseconds)
-      const ended = await sp.waitForEvent('chat-answered', { after: m, timeout: 3000 }).then(() => true, () => false);
-      if (ended) {
-        process.kill(pid, 'SIGCONT');
-        continue;
-      }
-      frozen = true;
+      const m = await sp.mark();
+      process.kill(pid, 'SIGKILL');
+      await sp.waitForEvent('engine-restarted', { after: m });
+      await reload();
+      await sp.waitForEvent('chat-thread-loaded', { after: 0 }).catch(async (e) => {
+        await sp.screenshot('issue12-5-interrupted-no-thread');
+        console.log('events after the reload:', JSON.stringify((await sp.events()).map((x) => [x.name, x.detail])).slice(0, 3000));
+        throw e;
+      });
+      status = await sp.chat().answers.last().getAttribute('data-status');
+      if (status !== 'done') assert.equal(status, 'interrupted', `the answer cut short by the kill (try ${attempt + 1})`);
     }
-    assert.ok(frozen, 'the engine was frozen while an answer was being written (8 tries)');
-    m = await sp.mark();
-    process.kill(pid, 'SIGKILL');
-    await sp.waitForEvent('engine-restarted', { after: m, timeout: 30_000 });
-    await reload();
-    await sp.waitForEvent('chat-thread-loaded', { after: 0 }).catch(async (e) => {
-      await sp.screenshot('issue12-5-interrupted-no-thread');
-      console.log('events after the reload:', JSON.stringify((await sp.events()).map((x) => [x.name, x.detail])).slice(0, 3000));
-      throw e;
-    });
+    assert.equal(status, 'interrupted', 'an answer was being written when the engine was killed (8 tries)');
     const last = sp.chat().answers.last();
-    const status = await last.getAttribute('data-status');
-    assert.equal(status, 'interrupted');
     await last.getByTestId('msg-interrupted').waitFor();
     const text = await last.locator('.bubble').innerText();
     assert.ok(text.trim().length > 0, 'the partial text is kept');

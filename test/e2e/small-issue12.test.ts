@@ -55,7 +55,7 @@ describe('small things (issue 12, item 14)', { timeout: 240_000 }, () => {
     let m = await sp.mark();
     const opened = await sp.openThroughBrowser(media.tone);
     assert.equal(opened.name, 'track-opened');
-    await sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
+    await sp.waitForEvent('waveform-drawn', { after: m });
     m = await sp.mark();
     await page.getByTestId('attach-cover').click();
     await sp.fileBrowser().goTo(media.dir);
@@ -80,7 +80,7 @@ describe('small things (issue 12, item 14)', { timeout: 240_000 }, () => {
     // a library folder first (the subfolder: the next test adds its parent)
     const added = await lib.addFolder(join(music, 'sub'));
     assert.equal(added.name, 'library-folder-added', JSON.stringify(added.detail));
-    await page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 90_000 });
+    await page.locator('[data-testid=scan-progress][data-state=finished]').waitFor();
     // then a track from elsewhere
     await page.keyboard.press('Control+l');
     const ev = await sp.openThroughBrowser(media.tone);
@@ -107,10 +107,10 @@ describe('small things (issue 12, item 14)', { timeout: 240_000 }, () => {
     assert.equal(await page.getByTestId('library-folder').count(), 1);
     const added = await lib.addFolder(music);
     assert.equal(added.name, 'library-folder-added', JSON.stringify(added.detail));
-    await page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 90_000 });
+    await page.locator('[data-testid=scan-progress][data-state=finished]').waitFor();
     await lib.waitForTotal(5);
     const folders = page.getByTestId('library-folder');
-    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('[data-testid=library-folder]').length === 1, null, { timeout: 10_000 });
+    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('[data-testid=library-folder]').length === 1, null);
     assert.equal(await folders.getAttribute('data-path'), music);
     await page.locator('[data-testid=folder-count]', { hasText: '5 tracks' }).waitFor();
     await sp.screenshot('issue12-14-folder-merged');
@@ -178,7 +178,7 @@ describe('small things (issue 12, item 14)', { timeout: 240_000 }, () => {
     await sp.screenshot('issue12-gap-columns');
     // kept
     await page.reload();
-    await sp.waitForEvent('session-restored', { after: 0, timeout: 60_000 });
+    await sp.waitForEvent('session-restored', { after: 0 });
     await lib.waitForTotal(5);
     assert.deepEqual(await heads(), order);
     assert.ok(Math.abs((await page.locator('[data-col-head=bpm]').boundingBox())!.width - w1) <= 1);

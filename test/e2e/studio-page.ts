@@ -14,6 +14,15 @@ import { OUTPUT, ROOT } from '../helpers/media';
 
 export const SCREENSHOTS = join(OUTPUT, 'screenshots');
 
+/**
+ * How long any one wait of the e2e tests may take before it counts as hung
+ * (ms). Only a hang guard: every wait is for an event or a state of the page,
+ * never for time to pass, so a slow machine (the project's CI) only makes the
+ * waits longer. Every StudioPage's default timeout (locator waits, clicks,
+ * waitForFunction) and waitForEvent's default.
+ */
+export const HANG_GUARD_MS = 120_000;
+
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -58,7 +67,7 @@ export async function startServe(opts: { dataDir?: string; timeoutMs?: number; e
   proc.stderr!.setEncoding('utf8');
   proc.stderr!.on('data', (d: string) => (out += d));
   const openUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`studio serve printed no URL in time:\n${out}`)), opts.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => reject(new Error(`studio serve printed no URL in time:\n${out}`)), opts.timeoutMs ?? HANG_GUARD_MS);
     proc.stdout!.on('data', (d: string) => {
       out += d;
       const m = /(http:\/\/\S+#token=\S+)/.exec(out);
@@ -86,7 +95,8 @@ export async function startServe(opts: { dataDir?: string; timeoutMs?: number; e
       if (proc.exitCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));
         proc.kill('SIGTERM');
-        const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+        // serve stops its engine first; SIGKILL only as a hang guard (a kill while it does would orphan the engine)
+        const timer = setTimeout(() => proc.kill('SIGKILL'), HANG_GUARD_MS);
         await exited;
         clearTimeout(timer);
       }
@@ -115,6 +125,7 @@ export class StudioPage {
     readonly page: Page,
     readonly serve: ServeProcess,
   ) {
+    page.setDefaultTimeout(HANG_GUARD_MS);
     page.on('pageerror', (e) => this.problems.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
       if (m.type() === 'error') this.problems.push(`console: ${m.text()}`);
@@ -150,7 +161,7 @@ export class StudioPage {
     const handle = await this.page.waitForFunction(
       ([wanted, after]) => (globalThis as unknown as Win).__studioEvents?.find((e) => e.seq > after && wanted.includes(e.name)) ?? null,
       [list, opts.after] as const,
-      { timeout: opts.timeout ?? 20_000, polling: 50 },
+      { timeout: opts.timeout ?? HANG_GUARD_MS, polling: 50 },
     );
     return (await handle.jsonValue()) as TestEvent;
   }
@@ -168,7 +179,7 @@ export class StudioPage {
     const m2 = await this.mark();
     await this.page.keyboard.press('Enter');
     void m;
-    return this.waitForEvent(['track-opened', 'error-shown'], { after: m2, timeout: 30_000 });
+    return this.waitForEvent(['track-opened', 'error-shown'], { after: m2 });
   }
 
   fileBrowser() {
@@ -186,7 +197,7 @@ export class StudioPage {
         await page.waitForFunction(
           ([after, path]) => (globalThis as unknown as Win).__studioEvents?.some((e) => e.seq > after && e.name === 'browser-listed' && (e.detail as { path: string }).path === path) ?? false,
           [m, dir] as const,
-          { timeout: 20_000, polling: 50 },
+          { polling: 50 },
         );
       },
       /** select an entry by name and focus the list (Enter then opens it) */
@@ -215,7 +226,7 @@ export class StudioPage {
         if ((listed.detail as { path: string }).path !== dir) throw new Error(`the browser listed ${JSON.stringify(listed.detail)}, not ${dir}`);
         const m = await self.mark();
         await page.getByTestId('browser-use-folder').click();
-        return self.waitForEvent(['pack-chosen', 'pack-failed', 'pack-cancelled'], { after: m, timeout: 60_000 });
+        return self.waitForEvent(['pack-chosen', 'pack-failed', 'pack-cancelled'], { after: m });
       },
       /** type a question and press Enter; resolves with the mark before sending */
       async ask(question: string) {
@@ -225,7 +236,7 @@ export class StudioPage {
         return m;
       },
       async answered(after: number) {
-        return self.waitForEvent(['chat-answered', 'chat-failed', 'chat-stopped'], { after, timeout: 60_000 });
+        return self.waitForEvent(['chat-answered', 'chat-failed', 'chat-stopped'], { after });
       },
       users: page.getByTestId('msg-user'),
       answers: page.getByTestId('msg-assistant'),
@@ -258,7 +269,7 @@ export class StudioPage {
   }
 
   /** Wait until the media element's currentTime satisfies lo ≤ t ≤ hi. */
-  async waitForMediaTime(lo: number, hi = Infinity, timeout = 10_000): Promise<number> {
+  async waitForMediaTime(lo: number, hi = Infinity, timeout = HANG_GUARD_MS): Promise<number> {
     type Doc = { document: { querySelector(s: string): { currentTime: number } | null } };
     // a function, not a string: the page's CSP (rightly) refuses eval
     const h = await this.page.waitForFunction(
@@ -273,6 +284,38 @@ export class StudioPage {
       throw new Error(`${err.message}\nwaited for the media time in [${lo}, ${hi}]; it is ${JSON.stringify(now)}`);
     });
     return ((await h.jsonValue()) as { t: number }).t;
+  }
+
+  /**
+   * Turn the mouse wheel by `dy` px over the element matching `selector` and
+   * resolve with its scrollTop once its scrolling has ended (the `scrollend`
+   * event, after any smooth scroll), however long the page takes to animate it.
+   * The element must be able to scroll that way (else no scrollend comes and
+   * the wait runs into the hang guard).
+   */
+  async wheelScroll(selector: string, dy: number): Promise<number> {
+    type El = { scrollTop: number; addEventListener(n: string, f: () => void, o: { once: boolean }): void; __ended?: Promise<number> };
+    const el = this.page.locator(selector);
+    await el.evaluate((e) => {
+      const x = e as unknown as El;
+      x.__ended = new Promise<number>((r) => x.addEventListener('scrollend', () => r(x.scrollTop), { once: true }));
+    });
+    const box = (await el.boundingBox())!;
+    await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await this.page.mouse.wheel(0, dy);
+    return el.evaluate((e) => (e as unknown as El).__ended!);
+  }
+
+  /**
+   * Resolve after the page has rendered `n` more frames (requestAnimationFrame):
+   * what a key press or a resize set off (ResizeObserver, scroll events, the
+   * effects they run) is on screen by then. Counts frames, not milliseconds.
+   */
+  async frames(n = 2): Promise<void> {
+    // (no named helpers inside page functions: the test's compiler would wrap them in __name())
+    await this.page.evaluate(async (k) => {
+      for (let i = 0; i < k; i++) await new Promise<void>((r) => (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame(() => r()));
+    }, n);
   }
 
   async zoomLevel(): Promise<number> {

@@ -26,8 +26,8 @@ describe('studio in the browser', { timeout: 120_000 }, () => {
     const m = await studio.sp.mark();
     const ev = await studio.sp.openThroughBrowser(media.tone, { screenshot: 'file-browser' });
     assert.equal(ev.name, 'track-opened', `opened: ${JSON.stringify(ev.detail)}`);
-    await studio.sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
-    await studio.sp.waitForEvent('spectrogram-drawn', { after: m, timeout: 30_000 });
+    await studio.sp.waitForEvent('waveform-drawn', { after: m });
+    await studio.sp.waitForEvent('spectrogram-drawn', { after: m });
     const { page } = studio.sp;
     assert.equal(await page.getByTestId('track-title').innerText(), 'Test Tone');
     assert.equal(await page.getByTestId('track-artist').innerText(), 'Resonance Tests');
@@ -139,8 +139,8 @@ describe('studio in the browser', { timeout: 120_000 }, () => {
     const m = await studio.sp.mark();
     const ev = await studio.sp.openThroughBrowser(media.video);
     assert.equal(ev.name, 'track-opened', JSON.stringify(ev.detail));
-    await studio.sp.waitForEvent('filmstrip-ready', { after: m, timeout: 30_000 });
-    await studio.sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
+    await studio.sp.waitForEvent('filmstrip-ready', { after: m });
+    await studio.sp.waitForEvent('waveform-drawn', { after: m });
     const frames = page.getByTestId('frame');
     assert.ok((await frames.count()) >= 8, 'a filmstrip of frames');
     const state = await studio.sp.mediaState();

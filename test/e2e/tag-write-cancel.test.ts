@@ -58,7 +58,7 @@ describe('Write tags… Cancel (issue 12)', { timeout: 240_000 }, () => {
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    done = await studio.sp.waitForEvent('tag-write-done', { after: m, timeout: 30_000 });
+    done = await studio.sp.waitForEvent('tag-write-done', { after: m });
     assert.deepEqual(done.detail, { written: 1, failed: 0, cancelled: true, notStarted: 3 });
     assert.equal(await page.getByTestId('tag-write-progress').innerText(), 'Cancelled: 1 of 4 written · 3 not started');
     assert.equal(await page.getByTestId('tag-write-cancel').innerText(), 'Close');
@@ -96,7 +96,7 @@ describe('Write tags… Cancel (issue 12)', { timeout: 240_000 }, () => {
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    const done = await studio.sp.waitForEvent('tag-write-done', { after: m, timeout: 30_000 });
+    const done = await studio.sp.waitForEvent('tag-write-done', { after: m });
     assert.deepEqual(done.detail, { written: 1, failed: 0, cancelled: true, notStarted: 3 });
     assert.equal(tagsOf(FILES[0]).tkey, '8A');
     assert.equal(tagsOf(FILES[1]).initialkey, undefined, 'Beta was not started');
@@ -106,7 +106,7 @@ describe('Write tags… Cancel (issue 12)', { timeout: 240_000 }, () => {
     await page.locator('[data-testid=detail-write-tags]', { hasText: '(4)' }).click();
     m = await studio.sp.mark();
     await page.getByTestId('tag-write-go').click();
-    const all = await studio.sp.waitForEvent('tag-write-done', { after: m, timeout: 60_000 });
+    const all = await studio.sp.waitForEvent('tag-write-done', { after: m });
     assert.deepEqual(all.detail, { written: 4, failed: 0 });
     assert.equal(await page.getByTestId('tag-write-progress').innerText(), '4 of 4 written');
     assert.equal(tagsOf(FILES[1]).initialkey, '8B');

@@ -26,7 +26,7 @@ describe('track view (issue 12)', { timeout: 180_000 }, () => {
     const m = await studio.sp.mark();
     const ev = await studio.sp.openThroughBrowser(path);
     assert.equal(ev.name, 'track-opened', JSON.stringify(ev.detail));
-    await studio.sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
+    await studio.sp.waitForEvent('waveform-drawn', { after: m });
   }
 
   /** Click the main waveform at a fraction of its width (a click seeks there). */
@@ -92,7 +92,7 @@ describe('track view (issue 12)', { timeout: 180_000 }, () => {
     await drop();
     await studio.sp.waitForEvent('warning-shown', { after: m });
     const dropped = page.getByTestId('toast-warning').filter({ hasText: 'Dropped files cannot be opened' });
-    await page.locator('[data-testid=toast-warning][data-count="3"]').waitFor({ timeout: 5000 });
+    await page.locator('[data-testid=toast-warning][data-count="3"]').waitFor();
     assert.equal(await dropped.count(), 1, 'three drops, one message (×3)');
     // errors: files that cannot be opened (each its own message)
     for (const bad of [media.textAsMp3, media.empty, media.textAsMp3]) {
@@ -113,7 +113,7 @@ describe('track view (issue 12)', { timeout: 180_000 }, () => {
     for (const control of ['transport', 'chat-input', 'chat-send', 'open', 'waveform']) assert.equal(await overlaps(control), false, `a toast covers ${control}`);
     await studio.sp.screenshot('issue12-9-toasts');
     // a notice leaves by itself; the errors stay
-    const faded = await studio.sp.waitForEvent('toast-faded', { after: m, timeout: 20_000 });
+    const faded = await studio.sp.waitForEvent('toast-faded', { after: m });
     assert.notEqual((faded.detail as { kind: string }).kind, 'error');
     assert.equal(await errors.count(), 2);
     // the engine dies: one message about it, not two
@@ -121,7 +121,7 @@ describe('track view (issue 12)', { timeout: 180_000 }, () => {
     assert.ok(pid > 0, 'engine pid shown in the status title');
     m = await studio.sp.mark();
     process.kill(pid, 'SIGKILL');
-    await studio.sp.waitForEvent('engine-restarted', { after: m, timeout: 30_000 });
+    await studio.sp.waitForEvent('engine-restarted', { after: m });
     const crashed = page.locator('[data-testid^=toast-]', { hasText: /engine/i });
     assert.equal(await crashed.count(), 1, `one message about the crash: ${await page.locator('[data-testid^=toast-]').allInnerTexts()}`);
     assert.match(await crashed.innerText(), /SIGKILL[\s\S]*restarted/, 'it says why and that the engine is back');
@@ -164,7 +164,7 @@ describe('track view (issue 12)', { timeout: 180_000 }, () => {
     const first = (await studio.sp.rulerLabels())[0].sec;
     const m = await studio.sp.mark();
     await page.mouse.wheel(0, 400);
-    await studio.sp.waitForEvent('waveform-view', { after: m, timeout: 5000 });
+    await studio.sp.waitForEvent('waveform-view', { after: m });
     const moved = (await studio.sp.rulerLabels())[0].sec;
     assert.ok(moved > first, `the view moved right: first label ${first} s → ${moved} s`);
     await page.keyboard.press('0');
@@ -199,20 +199,20 @@ describe('track view (issue 12)', { timeout: 180_000 }, () => {
     let m = await studio.sp.mark();
     const ev = await studio.sp.openThroughBrowser(big);
     assert.equal(ev.name, 'track-opened', JSON.stringify(ev.detail));
-    await page.locator('[data-testid=jobs] [data-job=peaks]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid=jobs] [data-job=peaks]').waitFor();
     const pid = Number(/pid (\d+)/.exec((await page.getByTestId('engine-status').getAttribute('title')) ?? '')?.[1]);
     assert.ok(pid > 0);
     m = await studio.sp.mark();
     process.kill(pid, 'SIGKILL');
-    await studio.sp.waitForEvent('engine-restarted', { after: m, timeout: 30_000 });
+    await studio.sp.waitForEvent('engine-restarted', { after: m });
     const retry = page.getByTestId('retry-peaks');
-    await retry.waitFor({ timeout: 10_000 });
+    await retry.waitFor();
     assert.match(await page.locator('[data-testid=waveform] .placeholder').innerText(), /Waveform unavailable: .*stopped unexpectedly/s);
     assert.equal(await page.locator('[data-testid=toast-error][data-code=ENGINE_CRASHED]').count(), 0, 'the crash error toasts went when the engine came back');
     await studio.sp.screenshot('engine-crash-retry');
     m = await studio.sp.mark();
     await retry.click();
-    await studio.sp.waitForEvent('waveform-drawn', { after: m, timeout: 60_000 });
+    await studio.sp.waitForEvent('waveform-drawn', { after: m });
     assert.equal(await retry.count(), 0);
     await studio.sp.dismissToasts();
   });

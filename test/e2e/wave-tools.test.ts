@@ -62,13 +62,13 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     const m = await sp.mark();
     const opened = await sp.openThroughBrowser(file);
     assert.equal(opened.name, 'track-opened', JSON.stringify(opened.detail));
-    await sp.waitForEvent('waveform-drawn', { after: m, timeout: 30_000 });
+    await sp.waitForEvent('waveform-drawn', { after: m });
     // not a library track, never analysed: no grid, and nothing decoded for one until asked
-    const none = (await sp.waitForEvent('beats-loaded', { after: m, timeout: 30_000 })).detail as Detail;
+    const none = (await sp.waitForEvent('beats-loaded', { after: m })).detail as Detail;
     assert.deepEqual([none.source, none.beats], ['none', 0]);
     const m2 = await sp.mark();
     await sp.page.getByTestId('find-beats').click();
-    const beats = (await sp.waitForEvent('beats-loaded', { after: m2, timeout: 60_000 })).detail as Detail;
+    const beats = (await sp.waitForEvent('beats-loaded', { after: m2 })).detail as Detail;
     assert.equal(beats.bpm, 120);
     assert.equal(beats.beatsPerBar, 4);
     assert.equal(beats.source, 'analysed', 'not in the library: the tempo analyser ran for the track view');
@@ -79,7 +79,6 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     const drawn = await sp.page.waitForFunction(
       () => (globalThis as unknown as { __studioEvents: { name: string; detail: { downbeats: number; beats: number } }[] }).__studioEvents.filter((e) => e.name === 'beatgrid-drawn' && e.detail.downbeats > 0).at(-1)?.detail ?? null,
       undefined,
-      { timeout: 20_000 },
     );
     const fitted = (await drawn.jsonValue()) as { beats: number; downbeats: number };
     assert.ok(Math.abs(fitted.downbeats - 16) <= 1, `16 bars drawn, got ${fitted.downbeats}`);
@@ -147,9 +146,9 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     // the database keeps them: a reload reopens the track and reads cue 1 back
     await page.reload();
     await sp.waitForEvent('app-ready', { after: 0 });
-    const back = await sp.waitForEvent('marks-changed', { after: 0, timeout: 60_000 });
+    const back = await sp.waitForEvent('marks-changed', { after: 0 });
     assert.deepEqual((back.detail as typeof ev).cues.map((c) => c.slot), [1]);
-    await sp.waitForEvent('waveform-drawn', { after: 0, timeout: 30_000 });
+    await sp.waitForEvent('waveform-drawn', { after: 0 });
     await page.getByTestId('cue-marker-1').waitFor();
   });
 
@@ -170,7 +169,7 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     await seekTo(5);
     m = await sp.mark();
     await page.keyboard.press('Space');
-    const wrapped = (await sp.waitForEvent('loop-wrapped', { after: m, timeout: 15_000 })).detail as { from: number; to: number };
+    const wrapped = (await sp.waitForEvent('loop-wrapped', { after: m })).detail as { from: number; to: number };
     assert.ok(wrapped.from >= loop.end && wrapped.from < loop.end + 0.3, JSON.stringify(wrapped));
     await sp.waitForMediaTime(loop.start, loop.end);
     await sp.screenshot('issue12-gap-loop');
@@ -206,9 +205,9 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     // kept per track: a reload brings it back, on, drawn on both
     await page.reload();
     await sp.waitForEvent('app-ready', { after: 0 });
-    const back = (await sp.waitForEvent('loop-changed', { after: 0, timeout: 60_000 })).detail as { start: number; end: number; on: boolean };
+    const back = (await sp.waitForEvent('loop-changed', { after: 0 })).detail as { start: number; end: number; on: boolean };
     assert.deepEqual([back.start, back.end, back.on], [sel.start, sel.end, true]);
-    await sp.waitForEvent('waveform-drawn', { after: 0, timeout: 30_000 });
+    await sp.waitForEvent('waveform-drawn', { after: 0 });
     assert.equal(await page.getByTestId('loop-region').getAttribute('data-on'), 'true');
     await page.getByTestId('spectrogram-loop').waitFor();
     onSpec = await drawn();
@@ -221,9 +220,9 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     assert.equal(((await sp.waitForEvent('loop-kept', { after: m })).detail as { on: boolean }).on, false);
     await page.reload();
     await sp.waitForEvent('app-ready', { after: 0 });
-    const off = (await sp.waitForEvent('loop-changed', { after: 0, timeout: 60_000 })).detail as { on: boolean };
+    const off = (await sp.waitForEvent('loop-changed', { after: 0 })).detail as { on: boolean };
     assert.equal(off.on, false);
-    await sp.waitForEvent('waveform-drawn', { after: 0, timeout: 30_000 });
+    await sp.waitForEvent('waveform-drawn', { after: 0 });
     assert.equal(await page.getByTestId('loop-region').getAttribute('data-on'), 'false');
     assert.equal(await page.getByTestId('spectrogram-loop').getAttribute('data-on'), 'false');
     await sp.screenshot('issue12-loop-off-after-reload');
@@ -258,9 +257,9 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     await sp.screenshot('issue12-gap-named-regions');
     await page.reload();
     await sp.waitForEvent('app-ready', { after: 0 });
-    const back = (await sp.waitForEvent('marks-changed', { after: 0, timeout: 60_000 })).detail as typeof ev;
+    const back = (await sp.waitForEvent('marks-changed', { after: 0 })).detail as typeof ev;
     assert.deepEqual(back.regions.map((r) => r.name), ['Chorus']);
-    await sp.waitForEvent('waveform-drawn', { after: 0, timeout: 30_000 });
+    await sp.waitForEvent('waveform-drawn', { after: 0 });
     assert.equal(await page.getByTestId('named-region').getAttribute('data-name'), 'Chorus');
   });
 
@@ -345,7 +344,8 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
           .map((l) => l.textContent);
       });
     await page.keyboard.press('0');
-    await page.waitForTimeout(300);
+    // the new size reaches the rulers through a ResizeObserver and the fit through the key's handler: both are drawn two frames on
+    await sp.frames(2);
     assert.deepEqual(await clipped('ruler'), []);
     assert.deepEqual(await clipped('spectrogram-ruler'), []);
     await sp.screenshot('issue12-gap-tools-1280x720');
@@ -354,7 +354,14 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     await page.keyboard.press('End');
     for (let i = 0; i < 4; i++) await page.keyboard.press('+');
     await sp.waitForEvent('waveform-zoomed', { after: m });
-    await page.waitForTimeout(300);
+    // the view reaches the end (the waveform's last view event says so), then the rulers draw it: two frames on
+    await page.waitForFunction((after) => {
+      const g = globalThis as unknown as { __studioEvents: { seq: number; name: string; detail: { end: number } }[]; document: { querySelector(s: string): { duration: number } | null } };
+      const d = g.document.querySelector('video')?.duration ?? NaN;
+      const last = g.__studioEvents.filter((e) => e.seq > after && e.name === 'waveform-view').at(-1);
+      return !!last && Math.abs(last.detail.end - d) < 0.05;
+    }, m, { polling: 50 });
+    await sp.frames(2);
     assert.deepEqual(await clipped('ruler'), []);
     assert.deepEqual(await clipped('spectrogram-ruler'), []);
     await sp.screenshot('issue12-14-ruler-last-label');

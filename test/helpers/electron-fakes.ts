@@ -120,8 +120,12 @@ export class FakeIpcMain implements IpcMainLike {
   }
 }
 
-/** Resolve when `cond` holds (polling the event loop, no fixed sleeps). */
-export async function until(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+/**
+ * Resolve when `cond` holds (polling the event loop, no fixed sleeps).
+ * `timeoutMs` is only a hang guard (2 min): what is waited for (a fork, an
+ * engine restart) takes as long as the machine needs.
+ */
+export async function until(cond: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
   const start = Date.now();
   while (!cond()) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProbeResult } from '@contract';
 
@@ -31,6 +31,27 @@ export function toneFile(name: string, sec = 6, extra: string[] = []): string {
     '-metadata', 'title=Test Tone', '-metadata', 'artist=Resonance Tests', '-metadata', 'album=Fixtures',
     ...extra,
   ]);
+}
+
+/**
+ * A long test tone, made in seconds: `unitSec` of toneFile's chord (with
+ * `extra` encoder options) encoded once, then repeated by stream copy, no
+ * re-encode (`-stream_loop`), to `sec` (a whole number of units). What a
+ * 33-minute encode costs (~20 s of CPU) is the unit's (~0.6 s). Each join
+ * carries the encoder's priming and padding (tens of ms): for tests of long
+ * files, not of sample-exact timing. The unit's name says its recipe.
+ */
+export function longToneFile(name: string, sec: number, extra: string[] = [], unitSec = 60): string {
+  const out = join(MEDIA_DIR, name);
+  if (existsSync(out)) return out;
+  const times = Math.round(sec / unitSec);
+  if (times < 1 || Math.abs(times * unitSec - sec) > 1e-9) throw new Error(`longToneFile: ${sec} s is not a whole number of ${unitSec} s units`);
+  const ext = extname(name);
+  const unit = toneFile(`${basename(name, ext)}-unit-${unitSec}s${ext}`, unitSec, extra);
+  const tmp = `${out}.tmp${ext}`;
+  ffmpeg(['-stream_loop', String(times - 1), '-i', unit, '-c', 'copy', tmp]);
+  renameSync(tmp, out);
+  return out;
 }
 
 /** A short music video: test pattern + tone. */

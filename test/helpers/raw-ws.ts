@@ -97,7 +97,7 @@ export function openRawWebSocket(port: number, headers: Record<string, string>):
         for (let i = 0; i < masked.length; i++) masked[i] ^= mask[i & 3];
         socket.write(Buffer.concat([Buffer.from(head), mask, masked]));
       },
-      async next(timeoutMs = 5000) {
+      async next(timeoutMs = 120_000) {
         const deadline = Date.now() + timeoutMs;
         for (;;) {
           const f = parse();
@@ -110,7 +110,7 @@ export function openRawWebSocket(port: number, headers: Record<string, string>):
           });
         }
       },
-      async closed(timeoutMs = 5000) {
+      async closed(timeoutMs = 120_000) {
         for (;;) {
           let f;
           try {

@@ -204,7 +204,7 @@ describe('desktop main (out/main/electron.js) with Electron faked and the real e
 
   it('restarts a crashed engine and tells the window', async () => {
     process.kill(forks[0].pid!, 'SIGKILL');
-    await until(() => forks.length === 2 && win.webContents.sentOn(IPC.event).some(([n, p]) => n === 'engine:state' && (p as { state: string }).state === 'ready' && (p as { restarts: number }).restarts === 1), 'the restart', 15_000);
+    await until(() => forks.length === 2 && win.webContents.sentOn(IPC.event).some(([n, p]) => n === 'engine:state' && (p as { state: string }).state === 'ready' && (p as { restarts: number }).restarts === 1), 'the restart');
     const states = win.webContents
       .sentOn(IPC.event)
       .filter(([n]) => n === 'engine:state')

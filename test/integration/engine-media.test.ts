@@ -191,11 +191,11 @@ describe('cache, progress, cancellation', () => {
     assert.ok(first.progress.length >= 2, `progress events: ${first.progress.length}`);
     const files = readdirSync(join(dataDir, 'cache', 'analysis'));
     assert.ok(files.length >= 1);
-    const t0 = performance.now();
-    const again = await engine.call('media:peaks', { trackId: t.id });
-    const ms = performance.now() - t0;
+    // from the cache: no decode, so no progress (a measure of the work, not a clock that a slow machine fails)
+    let progressed = 0;
+    const again = await engine.call('media:peaks', { trackId: t.id }, { onProgress: () => progressed++ });
     assert.deepEqual(again, first.peaks);
-    assert.ok(ms < 500, `cached peaks took ${ms} ms`);
+    assert.equal(progressed, 0, 'cached peaks reported decode progress');
     assert.deepEqual(await engine.call('media:spectrogram', { trackId: t.id }), first.spec);
   });
 
@@ -219,8 +219,8 @@ describe('cache, progress, cancellation', () => {
     const e = await rejection(p);
     assert.equal(e.code, 'CANCELLED');
     assert.ok(sawProgress, 'progress events came before the cancel');
-    // ffmpeg is killed on cancel: wait for its exit (bounded), not a fixed sleep
-    for (const deadline = Date.now() + 5000; childPids(engine.pid!).length > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    // ffmpeg is killed on cancel: wait until it is gone (reaped), however slow the machine; 2 min is only a hang guard
+    for (const end = Date.now() + 120_000; childPids(engine.pid!).length > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(childPids(engine.pid!), [], 'no ffmpeg left running');
     assert.equal((await engine.call('media:get-track', { trackId: t.id })).id, t.id);
   });

@@ -306,7 +306,7 @@ test('studio serve without --root: the music folder ($XDG_MUSIC_DIR) plus the li
     let out = '';
     proc.stdout!.setEncoding('utf8');
     const url = await new Promise<URL>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 120_000); // only a hang guard
       proc.stdout!.on('data', (d: string) => {
         out += d;
         const m = /(http:\/\/\S+#token=\S+)\n[^\n]*\n/.exec(out);

@@ -16,6 +16,14 @@ function pipe(): [Port, Port] {
   return [mk(a, b), mk(b, a)];
 }
 
+/** Wait until `cond` holds (what was sent has arrived); not a sleep: 2 min is only a hang guard. */
+async function arrived(cond: () => boolean, what: string): Promise<void> {
+  for (const end = Date.now() + 120_000; !cond(); ) {
+    if (Date.now() > end) throw new Error(`never arrived: ${what}`);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
 test('valid calls reach the handler and return its value', async () => {
   const [c, s] = pipe();
   new RpcServer(s, { 'media:probe': ({ path }) => ({ path }) as never });
@@ -49,7 +57,7 @@ test('unknown and unhandled methods get UNKNOWN_METHOD; malformed messages are a
   c.send({ t: 'req', id: 'bad1', method: 7 });
   c.send({ t: 'call', id: 'bad2', method: 'recent:list' });
   c.send('garbage');
-  await new Promise((r) => setTimeout(r, 20));
+  await arrived(() => replies.length >= 3, 'three answers');
   const malformed = { code: 'BAD_ARGS', message: 'Malformed request: expected { t: "req", id, method, args } or { t: "cancel", id }.' };
   assert.deepEqual(replies, [
     { t: 'res', id: 'bad1', ok: false, error: malformed },
@@ -70,7 +78,7 @@ test('arguments nested 10,000 deep answer BAD_ARGS before any schema or serialis
   let ok: unknown = { path: '/a' };
   for (let i = 0; i < MAX_ARGS_DEPTH - 1; i++) ok = [ok];
   direct.forEach((l) => l({ t: 'req', id: 'wide', method: 'media:probe', args: ok }));
-  await new Promise((r) => setTimeout(r, 20));
+  await arrived(() => replies.some((r) => r.id === 'deep') && replies.some((r) => r.id === 'wide'), 'both answers');
   server.close();
   const deepReply = replies.find((r) => r.id === 'deep')!;
   assert.equal(deepReply.error?.code, 'BAD_ARGS');
@@ -109,7 +117,8 @@ test('events reach listeners only when their payload fits the contract', async (
   server.emit('engine:state', { state: 'ready', restarts: 0 });
   server.emit('engine:state', { state: 'exploded', restarts: 'many' });
   server.emit('library:changed', { added: 1, updated: 0, removed: 0 });
-  await new Promise((r) => setTimeout(r, 20));
+  // the last event sent has arrived: the bad one before it, if it were let through, would have too
+  await arrived(() => seen.some((e) => (e as [string])[0] === 'library:changed'), 'the last event');
   assert.deepEqual(seen, [
     ['engine:state', { state: 'ready', restarts: 0 }],
     ['library:changed', { added: 1, updated: 0, removed: 0 }],
@@ -204,7 +213,7 @@ test('progress is delivered for progress methods and cancellation aborts the han
   const client = new RpcClient(c);
   const seen: number[] = [];
   const p = client.callRaw('media:peaks', { trackId: 'abcdefgh12' }, { callId: 'k1', onProgress: (pr) => seen.push(pr.fraction ?? -1) });
-  await new Promise((r) => setTimeout(r, 20));
+  await arrived(() => seen.length > 0, 'the progress');
   client.cancel('k1');
   await assert.rejects(p, { code: 'CANCELLED' });
   assert.equal(aborted, true);
