@@ -330,9 +330,9 @@ function calibrateOne<K extends string>(name: string, force: string[] | undefine
   const cv = crossValidate(data, best.s, signs);
   const model = fitSigned(data.filter(inFit), best.s, signs);
   const fitted = data.map((d) => predict(model, d.x));
-  // set "-dev2": every full-length set but dev2 (the sets the map was fitted on before dev2); "full": every full-length set; "x…": excerpts of that length
+  // set "-dev2": every full-length set but dev2 (the sets the map was fitted on before dev2); "full": every full-length set; "x…": excerpts of that length; "excerpts": all of them
   const full = (x: string) => !/^x\d+$/.test(x);
-  const inSet = (x: string, set?: string) => !set || (set === '-dev2' ? x !== 'dev2' && full(x) : set === 'full' ? full(x) : x === set);
+  const inSet = (x: string, set?: string) => !set || (set === '-dev2' ? x !== 'dev2' && full(x) : set === 'full' ? full(x) : set === 'excerpts' ? !full(x) : x === set);
   const withExtra = (p: number[], set?: string) => {
     const idx = data.map((d, i) => i).filter((i) => inSet(data[i].set, set));
     const ex = extra.filter((e) => inSet(e.set, set));
@@ -347,7 +347,7 @@ function calibrateOne<K extends string>(name: string, force: string[] | undefine
     const at = (hiSide: boolean) => a.p.map((v, i) => i).filter((i) => (a.p[i] >= MIN_CONFIDENCE) === hiSide);
     const rate = (ix: number[]) => (ix.length ? (ix.reduce((t, i) => t + a.y[i], 0) / ix.length).toFixed(2) : '—');
     console.log(`  at MIN_CONFIDENCE ${MIN_CONFIDENCE}: ${at(true).length} files stated at or above (right ${rate(at(true))}), ${at(false).length} below (right ${rate(at(false))})`);
-    console.log(`  per set: ${[...new Set(data.map((d) => d.set)), ...(data.some((d) => d.set === 'dev2') ? ['-dev2'] : []), ...(data.some((d) => !full(d.set)) ? ['full'] : [])].map((s) => { const b = withExtra(p, s); return `${s} ECE ${reliability(b.p, b.y).ece.toFixed(3)} (n ${b.p.length}, stated ${(b.p.reduce((t, v) => t + v, 0) / b.p.length).toFixed(2)}, right ${(b.y.reduce<number>((t, v) => t + v, 0) / b.y.length).toFixed(2)})`; }).join('; ')}`);
+    console.log(`  per set: ${[...new Set(data.map((d) => d.set)), ...(data.some((d) => d.set === 'dev2') ? ['-dev2'] : []), ...(data.some((d) => !full(d.set)) ? ['full', 'excerpts'] : [])].map((s) => { const b = withExtra(p, s); return `${s} ECE ${reliability(b.p, b.y).ece.toFixed(3)} (n ${b.p.length}, stated ${(b.p.reduce((t, v) => t + v, 0) / b.p.length).toFixed(2)}, right ${(b.y.reduce<number>((t, v) => t + v, 0) / b.y.length).toFixed(2)})`; }).join('; ')}`);
   }
   if (VERBOSE) for (const [i, d] of data.entries()) if ((d.y && cv[i] < 0.5) || (!d.y && cv[i] >= 0.5)) console.log(`  ${d.y ? 'right, stated low ' : 'wrong, stated high'} ${cv[i].toFixed(2)}  ${d.set}/${d.file}  ${JSON.stringify(d.x, (_, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))}`);
   return model;

@@ -238,7 +238,7 @@ export function foldChroma(fine: Float32Array, frames: number, cents: number): F
 
 export class TonalAnalyser implements Analyser<TonalResult> {
   readonly name = 'tonal';
-  readonly version = 9;
+  readonly version = 10; // 10: KeyEvidence.cadences counted (not per minute), KeyEvidence.brief; the key map refitted with excerpts
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly buf = new FrameBuffer(N, HOP);
