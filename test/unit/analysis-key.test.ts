@@ -115,20 +115,19 @@ describe('harmonic-function key score', () => {
     assert.equal(keyFromChroma(mean, 'temperley').key, 'A minor');
     assert.equal(keyFromChroma(mean, 'temperley', undefined, 0, chordKeyScores(seq(0, 21, 5, 7)), 2).key, 'C major');
   });
-  it('cadences: V → I of the key, per minute ÷ 10; a run under 3 frames and frames without a triad are passed over', () => {
-    // C – F – G – C, twice (10 frames each): G → C twice; over 0.4 min that is 5 a minute → 0.5
+  it('cadences: V → I of the key counted (÷ 5, capped at 1), whatever the length; a run under 3 frames and frames without a triad are passed over', () => {
+    // C – F – G – C, twice (10 frames each): G → C twice → 0.4 (the former per-minute rate made 2 cadences in a 3 s clip 1)
     const cf = seq(0, 5, 7, 0, 5, 7, 0);
-    assert.equal(cadenceRate(cf, 0, 0.4), 0.5);
+    assert.equal(cadenceRate(cf, 0), 0.4);
     // the same chords seen from A minor (its V is E major): no cadence; from G major (D → G): none
-    assert.equal(cadenceRate(cf, 21, 0.4), 0);
-    assert.equal(cadenceRate(cf, 7, 0.4), 0);
+    assert.equal(cadenceRate(cf, 21), 0);
+    assert.equal(cadenceRate(cf, 7), 0);
     // a G of 2 frames before C is no cadence; a gap of frames without a triad between G and C is passed over
-    assert.equal(cadenceRate(Int8Array.from([...new Array(10).fill(5), 7, 7, ...new Array(10).fill(0)]), 0, 1), 0);
-    assert.equal(cadenceRate(Int8Array.from([...new Array(10).fill(7), -1, -1, ...new Array(10).fill(0)]), 0, 1), 0.1);
-    // capped at 1; no triads, or no time: 0
-    assert.equal(cadenceRate(seq(7, 0, 7, 0, 7, 0), 0, 0.1), 1);
-    assert.equal(cadenceRate(new Int8Array(30).fill(-1), 0, 1), 0);
-    assert.equal(cadenceRate(cf, 0, 0), 0);
+    assert.equal(cadenceRate(Int8Array.from([...new Array(10).fill(5), 7, 7, ...new Array(10).fill(0)]), 0), 0);
+    assert.equal(cadenceRate(Int8Array.from([...new Array(10).fill(7), -1, -1, ...new Array(10).fill(0)]), 0), 0.2);
+    // capped at 1; no triads: 0
+    assert.equal(cadenceRate(seq(7, 0, 7, 0, 7, 0, 7, 0, 7, 0, 7, 0), 0), 1);
+    assert.equal(cadenceRate(new Int8Array(30).fill(-1), 0), 0);
   });
   it('the cadence count\'s triads: a third at 0.2 of the strongest pitch class counts, a fifth at 0.2 does not (a partial)', () => {
     // one frame's chroma (C..B) held for 5 frames; frameTriads(…, TRIAD_TONE_MIN, CADENCE_THIRD_MIN) as TonalAnalyser's cadence count reads it

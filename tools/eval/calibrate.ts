@@ -30,12 +30,13 @@
 //    song in two folds) on log loss; the best subset is refitted on every file.
 // 4. Prints the dev reliability (ECE; per bin stated vs observed), cross-validated and in
 //    sample, per set, and with --write replaces the constants block in confidence.ts.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MIN_CONFIDENCE } from '@contract';
-import { KEY_SIGNS, TEMPO_CALIBRATION, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
+import { HOLD_SLACK, KEY_CALIBRATION, KEY_SIGNS, TEMPO_CALIBRATION, TEMPO_FACTORS, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
 import { mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { TempoAnalyser, type TempoResult } from '../../main/engine/analysis/tempo';
@@ -56,6 +57,14 @@ const { values: args } = parseArgs({
     'tempo-only': { type: 'boolean', default: false },
     /** also calibrate on dev2-set.ts' set (OUT/manifest-dev2.json) */
     dev2: { type: 'boolean', default: false },
+    /**
+     * also analyse short excerpts of every file (EXCERPT_SEC: two lengths per file at seeded random offsets, files with
+     * a beatless intro left out), labelled with the file's truth, in the file's family (CV folds keep them together);
+     * the reliability is printed for the full-length files and per excerpt length apart
+     */
+    excerpts: { type: 'boolean', default: false },
+    /** with --excerpts: fit on the full-length files only (the excerpts are scored, not fitted: the map before excerpts) */
+    'fit-full': { type: 'boolean', default: false },
   },
 });
 const VERBOSE = args.verbose;
@@ -69,6 +78,8 @@ const SETS: [string, string, string, 'both' | 'key'][] = [
   ['test/output/tempo-octave', 'octave', 'octave', 'both'],
   ['test/output/tempo-beatless', 'beatless', 'beatless', 'both'],
   ['test/output/tempo-pulseless', 'pulseless', 'pulseless', 'both'],
+  // nonmusic-set.ts (speech, rain, wind, field recordings: no tempo, no key)
+  ['test/output/tempo-nonmusic', 'nonmusic', 'nonmusic', 'both'],
   // key-set.ts (key only: its tempo truth is MMA's tempo without the eval sets' meter checks)
   ['test/output/key-set', 'dev', 'keyset', 'key'],
   // keyless-set.ts (key only: diatonic melodies at random onsets with no tonic; any key stated is wrong)
@@ -108,6 +119,32 @@ interface Row {
   keyEv: KeyEvidence | null;
 }
 
+/** excerpt lengths, seconds (--excerpts) */
+const EXCERPT_SEC = [3, 5, 8, 12];
+const excerptRng = (s: string) => createHash('md5').update(s).digest().readUInt32LE(0) / 2 ** 32;
+
+/** the file decoded once (mono, 44.1 kHz float), then each excerpt fed to fresh analysers as run.ts feeds them */
+function analyseExcerpts(path: string, lens: number[]): Map<number, { tempo: TempoResult; tonal: TonalResult }> {
+  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-ar', '44100', '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
+  const pcm = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength >> 2);
+  const out = new Map<number, { tempo: TempoResult; tonal: TonalResult }>();
+  for (const L of lens) {
+    const n = Math.round(L * 44100);
+    if (pcm.length < n + 44100) continue;
+    const a = Math.floor(excerptRng(`${path}@${L}`) * (pcm.length - n));
+    const an = [new TempoAnalyser(), new TonalAnalyser()] as const;
+    for (const x of an) x.init(44100, 1);
+    for (let i = 0; i < n; i += 4096) {
+      const blk = pcm.slice(a + i, a + Math.min(n, i + 4096));
+      for (const x of an) x.process([blk]);
+    }
+    const tempo = an[0].finish();
+    const tonal = an[1].finish();
+    out.set(L, { tempo: { ...tempo, beats: [] }, tonal: { key: tonal.key, chords: { progression: tonal.chords.progression, segments: [] } } as TonalResult });
+  }
+  return out;
+}
+
 const hash = sourceHash();
 const cacheDir = join(CACHE, hash);
 mkdirSync(cacheDir, { recursive: true });
@@ -139,12 +176,28 @@ for (const [out, set, name, use] of SETS) {
       writeFileSync(cached, JSON.stringify(r));
       analysed++;
     }
-    const k = r.tonal.key;
-    rows.push({
-      set: name, tempoUse: use === 'both', file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted, category: it.category, bpmUnknown: !!(it as { bpmUnknown?: boolean }).bpmUnknown,
-      bpm: r.tempo.bpm, tempo: r.tempo.bpm !== null ? (r.tempo.evidence ?? null) : null,
-      key: k.tonic === null ? null : { tonic: k.tonic, mode: k.mode! }, keyEv: k.evidence ?? null,
-    });
+    const push = (set: string, r: { tempo: TempoResult; tonal: TonalResult }) => {
+      const k = r.tonal.key;
+      rows.push({
+        set, tempoUse: use === 'both', file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted, category: it.category, bpmUnknown: !!(it as { bpmUnknown?: boolean }).bpmUnknown,
+        bpm: r.tempo.bpm, tempo: r.tempo.bpm !== null ? (r.tempo.evidence ?? null) : null,
+        key: k.tonic === null ? null : { tonic: k.tonic, mode: k.mode! }, keyEv: k.evidence ?? null,
+      });
+    };
+    push(name, r);
+    if (args.excerpts && !it.introSec) {
+      const h = Math.floor(excerptRng(it.file) * 4);
+      const lens = [EXCERPT_SEC[h], EXCERPT_SEC[(h + 2) % 4]];
+      const xc = join(cacheDir, `${name}__${it.file}.x.json`);
+      let xs: [number, { tempo: TempoResult; tonal: TonalResult }][];
+      if (existsSync(xc)) xs = JSON.parse(readFileSync(xc, 'utf8'));
+      else {
+        xs = [...analyseExcerpts(join(out, set, it.file), lens)];
+        writeFileSync(xc, JSON.stringify(xs));
+        analysed++;
+      }
+      for (const [L, x] of xs) push(`x${L}`, x);
+    }
   }
 }
 console.log(`${rows.length} files (${SETS.map(([, , s]) => `${s} ${rows.filter((r) => r.set === s).length}`).join(', ')}); ${skipped} left out (family related to a test family); ${analysed} analysed now, the rest from ${cacheDir}; ${((performance.now() - t0) / 1000).toFixed(0)} s`);
@@ -215,18 +268,23 @@ function fitSigned<K extends string>(data: Sample<K>[], inputs: K[], signs: Reco
   }
 }
 
-const predict = <K extends string>(m: CalibrationModel<K>, x: Record<K, number>) => sigmoid(m.bias + m.inputs.reduce((s, f, a) => s + m.weights[a] * x[f], 0));
+/** the map's probability, times the evidence's factors (TEMPO_FACTORS: tempoConfidence's hold share ÷ (1 − HOLD_SLACK), at most 1) */
+const predict = <K extends string>(m: CalibrationModel<K>, x: Record<K, number>) => sigmoid(m.bias + m.inputs.reduce((s, f, a) => s + m.weights[a] * x[f], 0)) * factor(x);
+const factor = (x: Record<string, number>) => TEMPO_FACTORS.reduce((p, f) => p * (f in x && Number.isFinite(x[f]) ? Math.min(1, Math.max(0, x[f]) / (1 - HOLD_SLACK)) : 1), 1);
 
 /** grouped k-fold: families assigned to folds in a fixed order (sorted by a hash of the name) */
 function foldOf(family: string, k = 5): number {
   return createHash('md5').update(family).digest()[0] % k;
 }
 
+/** rows the maps are fitted on (--fit-full: the full-length files only) */
+const inFit = (d: { set: string }) => !args['fit-full'] || !/^x\d+$/.test(d.set);
+
 /** out-of-fold probabilities of fitSigned on `inputs` */
 function crossValidate<K extends string>(data: Sample<K>[], inputs: K[], signs: Record<K, 1 | -1>): number[] {
   const out = new Array<number>(data.length).fill(0.5);
   for (let f = 0; f < 5; f++) {
-    const train = data.filter((d) => foldOf(d.family) !== f);
+    const train = data.filter((d) => foldOf(d.family) !== f && inFit(d));
     const m = inputs.length ? fitSigned(train, inputs, signs) : { inputs: [] as K[], weights: [], bias: Math.log((train.filter((d) => d.y).length + 0.5) / (train.filter((d) => !d.y).length + 0.5)) };
     data.forEach((d, i) => {
       if (foldOf(d.family) === f) out[i] = predict(m, d.x);
@@ -260,20 +318,21 @@ function subsets<K>(xs: K[]): K[][] {
 }
 
 function calibrateOne<K extends string>(name: string, force: string[] | undefined, data: Sample<K>[], signs: Record<K, 1 | -1>, extra: { p: number; y: 0 | 1; set: string }[] = [], shipped?: CalibrationModel<K>): CalibrationModel<K> {
-  const all = Object.keys(signs) as K[];
+  const all = (Object.keys(signs) as K[]).filter((k) => !(TEMPO_FACTORS as readonly string[]).includes(k));
   const y = data.map((d) => d.y);
   console.log(`\n=== ${name}: ${data.length} files, ${y.filter(Boolean).length} right (${(y.filter(Boolean).length / data.length).toFixed(3)})${extra.length ? `; plus ${extra.length} with no value (stated 0)` : ''} ===`);
-  const scored = subsets(all).map((s) => ({ s, ll: logLoss(crossValidate(data, s, signs), y) }));
+  const scored = force ? [] : subsets(all).map((s) => ({ s, ll: logLoss(crossValidate(data, s, signs), y) }));
   scored.sort((a, b) => a.ll - b.ll);
   console.log('grouped 5-fold CV log loss, best input subsets:');
   for (const c of scored.slice(0, 6)) console.log(`  ${c.ll.toFixed(4)}  ${c.s.join(' + ')}`);
   // the smallest subset within 0.005 of the best (fewer weights, same fit)
   const best = force ? { s: force as K[], ll: logLoss(crossValidate(data, force as K[], signs), y) } : scored.filter((c) => c.ll <= scored[0].ll + 0.005).sort((a, b) => a.s.length - b.s.length || a.ll - b.ll)[0];
   const cv = crossValidate(data, best.s, signs);
-  const model = fitSigned(data, best.s, signs);
+  const model = fitSigned(data.filter(inFit), best.s, signs);
   const fitted = data.map((d) => predict(model, d.x));
-  // set "-dev2": every set but dev2 (the sets the map was fitted on before dev2)
-  const inSet = (x: string, set?: string) => !set || (set === '-dev2' ? x !== 'dev2' : x === set);
+  // set "-dev2": every full-length set but dev2 (the sets the map was fitted on before dev2); "full": every full-length set; "x…": excerpts of that length; "excerpts": all of them
+  const full = (x: string) => !/^x\d+$/.test(x);
+  const inSet = (x: string, set?: string) => !set || (set === '-dev2' ? x !== 'dev2' && full(x) : set === 'full' ? full(x) : set === 'excerpts' ? !full(x) : x === set);
   const withExtra = (p: number[], set?: string) => {
     const idx = data.map((d, i) => i).filter((i) => inSet(data[i].set, set));
     const ex = extra.filter((e) => inSet(e.set, set));
@@ -288,14 +347,14 @@ function calibrateOne<K extends string>(name: string, force: string[] | undefine
     const at = (hiSide: boolean) => a.p.map((v, i) => i).filter((i) => (a.p[i] >= MIN_CONFIDENCE) === hiSide);
     const rate = (ix: number[]) => (ix.length ? (ix.reduce((t, i) => t + a.y[i], 0) / ix.length).toFixed(2) : '—');
     console.log(`  at MIN_CONFIDENCE ${MIN_CONFIDENCE}: ${at(true).length} files stated at or above (right ${rate(at(true))}), ${at(false).length} below (right ${rate(at(false))})`);
-    console.log(`  per set: ${[...new Set(data.map((d) => d.set)), ...(data.some((d) => d.set === 'dev2') ? ['-dev2'] : [])].map((s) => { const b = withExtra(p, s); return `${s} ECE ${reliability(b.p, b.y).ece.toFixed(3)} (n ${b.p.length}, stated ${(b.p.reduce((t, v) => t + v, 0) / b.p.length).toFixed(2)}, right ${(b.y.reduce<number>((t, v) => t + v, 0) / b.y.length).toFixed(2)})`; }).join('; ')}`);
+    console.log(`  per set: ${[...new Set(data.map((d) => d.set)), ...(data.some((d) => d.set === 'dev2') ? ['-dev2'] : []), ...(data.some((d) => !full(d.set)) ? ['full', 'excerpts'] : [])].map((s) => { const b = withExtra(p, s); return `${s} ECE ${reliability(b.p, b.y).ece.toFixed(3)} (n ${b.p.length}, stated ${(b.p.reduce((t, v) => t + v, 0) / b.p.length).toFixed(2)}, right ${(b.y.reduce<number>((t, v) => t + v, 0) / b.y.length).toFixed(2)})`; }).join('; ')}`);
   }
   if (VERBOSE) for (const [i, d] of data.entries()) if ((d.y && cv[i] < 0.5) || (!d.y && cv[i] >= 0.5)) console.log(`  ${d.y ? 'right, stated low ' : 'wrong, stated high'} ${cv[i].toFixed(2)}  ${d.set}/${d.file}  ${JSON.stringify(d.x, (_, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))}`);
   return model;
 }
 
 const tempoModel = calibrateOne('tempo (right = Acc1)', FORCE.tempo, tempoSamples, TEMPO_SIGNS, tempoNone.map((r) => ({ p: 0, y: 0 as const, set: r.set })), TEMPO_CALIBRATION);
-const keyModel = calibrateOne('key (right = exact key; files with a trusted key or none)', FORCE.key, keySamples, KEY_SIGNS);
+const keyModel = calibrateOne('key (right = exact key; files with a trusted key or none)', FORCE.key, keySamples, KEY_SIGNS, [], KEY_CALIBRATION);
 
 const lit = <K extends string>(m: CalibrationModel<K>) => `{ inputs: [${m.inputs.map((f) => `'${f}'`).join(', ')}], weights: [${m.weights.map((w) => Number(w.toPrecision(4))).join(', ')}], bias: ${Number(m.bias.toPrecision(4))} }`;
 const block = `// BEGIN CALIBRATION (written by tools/eval/calibrate.ts)

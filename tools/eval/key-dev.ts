@@ -555,14 +555,13 @@ function learnInputs(p: Peaks): Float64Array | null {
   let n = 0;
   for (const c of triads) if (c >= 0) (h[c]++, n++);
   const heard = frameTriads(chroma, frames, active, 0.35, 0.2);
-  const minutes = (frames * 1024) / 5512.5 / 60;
   const x = new Float64Array(24 * LP);
   for (let k = 0; k < 24; k++) {
     const t = k % 12;
     const minor = k >= 12 ? 1 : 0;
     const o = k * LP;
     x[o] = r.strengths[k];
-    x[o + 1] = cadenceRate(heard, k, minutes);
+    x[o + 1] = cadenceRate(heard, k);
     x[o + 2] = minor;
     for (let i = 0; i < 12; i++) {
       x[o + 3 + minor * 12 + i] = mean[(t + i) % 12];

@@ -48,6 +48,17 @@ export interface TempoEvidence {
   flux: number;
   /** |log2(bpm / 120)|: how far from a moderate tempo (fast and slow tracks' octaves are the hard ones) */
   extreme: number;
+  /** briefOf(the analysed seconds): 0 for FULL_SEC or more, 1 per halving below it — a clip shows few beats to lock to */
+  brief: number;
+  /** max(0, log2(48 / the tracked beats)): 0 from 48 beats (30 s at 96 BPM) on, 1 per halving below — the beats observed */
+  fewBeats: number;
+  /**
+   * share (0..1) of the track's 12 s local-tempo windows at the stated tempo or a metrical relative of it, within 4 %
+   * (tempo.ts holdShare; 1 under ~14 s, where there are fewer than two windows). Not a fitted input: the map is fitted
+   * on steady tracks, so it gives P(right | the track holds one tempo), and tempoConfidence multiplies that by this
+   * share (÷ 0.9, HOLD_SLACK) — the tempo of a DJ mix ramping 122 → 132 BPM read as 131 is right for the part near 131 only.
+   */
+  hold: number;
 }
 
 /** Evidence for a key, from keyFromChroma (tonal.ts); every value is finite. */
@@ -66,9 +77,23 @@ export interface KeyEvidence {
   harmony: number;
   /** mean number of pitch classes sounding per frame (tonal.ts meanVoices; 0..3, capped at a triad's 3): about 1–1.5 for a melody alone, whose notes leave the key more open than chords do */
   voices: number;
-  /** authentic cadences (V → the key's tonic triad, heard triads) per minute ÷ 10, capped at 1 (tonal.ts cadenceRate): 0 for music that never cadences to the key — a melody with no tonic, a modal vamp */
+  /** authentic cadences (V → the key's tonic triad, heard triads) counted ÷ 5, capped at 1 (tonal.ts cadenceRate; 5 is what the former per-minute rate's cap meant over the 30 s calibration files): 0 for music that never cadences to the key — a melody with no tonic, a modal vamp; one cadence in a 3 s clip is 0.2, not a saturated rate */
   cadences: number;
+  /** briefOf(the analysed seconds): a short clip's chroma and chords sample only a few bars of the music */
+  brief: number;
 }
+
+/** The length of the calibration files (most dev-side renders are 30 s): the map's inputs were fitted there and beyond it nothing more is claimed. */
+export const FULL_SEC = 30;
+
+/** How much shorter than FULL_SEC the analysed audio is, in halvings: max(0, log2(FULL_SEC / seconds)); 0 for 30 s or more, 1 for 15 s, 3.3 for 3 s. */
+export function briefOf(seconds: number): number {
+  return seconds > 0 ? Math.max(0, Math.log2(FULL_SEC / seconds)) : 0;
+}
+
+// brief and fewBeats (tempo) and brief (key) are offered to tools/eval/calibrate.ts; the maps below do not weigh them:
+// session 9's fits with excerpts (calibrate.ts --excerpts) either dropped them (the key's, by its sign) or cost a
+// full-length set more than 0.005 of cross-validated ECE (the tempo's), the rule fixed before the fit.
 
 /** A logistic calibration map: inputs by name, their weights, the intercept. */
 export interface CalibrationModel<K extends string> {
@@ -78,9 +103,11 @@ export interface CalibrationModel<K extends string> {
 }
 
 /** The sign each tempo input's weight must have (+1: more of it, more likely right; −1: less likely). */
-export const TEMPO_SIGNS: Record<keyof TempoEvidence, 1 | -1> = { pulse: 1, logPulse: 1, agree: 1, smooth: -1, lock: 1, octave: 1, level: 1, steady: 1, flux: 1, extreme: -1 };
+export const TEMPO_SIGNS: Record<keyof TempoEvidence, 1 | -1> = { pulse: 1, logPulse: 1, agree: 1, smooth: -1, lock: 1, octave: 1, level: 1, steady: 1, flux: 1, extreme: -1, brief: -1, fewBeats: -1, hold: 1 };
+/** Evidence that is no input of the fitted map (tempoConfidence applies it as a factor). */
+export const TEMPO_FACTORS: readonly (keyof TempoEvidence)[] = ['hold'];
 /** The sign each key input's weight must have. */
-export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1, spread: 1, scale: 1, agree: 1, harmony: 1, voices: 1, cadences: 1 };
+export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1, spread: 1, scale: 1, agree: 1, harmony: 1, voices: 1, cadences: 1, brief: -1 };
 
 // BEGIN CALIBRATION (written by tools/eval/calibrate.ts)
 /** Tempo calibration; fitted by tools/eval/calibrate.ts on 509 development files with a tempo (dev 104, synth 22, octave 68, beatless 36, pulseless 32, dev2 247), analysers ebae75c975c2. */
@@ -103,9 +130,18 @@ export function calibrate<K extends string>(model: CalibrationModel<K>, x: Recor
   return Math.round(Math.min(0.999, Math.max(0.001, p)) * 1000) / 1000;
 }
 
-/** Probability (0..1) that the tempo with this evidence is right (Acc1: within 4 %). */
+/**
+ * Windows of TempoEvidence.hold that may disagree without lowering the confidence (10 %): a beatless intro or an
+ * outro under 2 windows long reads some other local tempo while the track's one tempo is right (5 intro renders of
+ * dev2, hold 0.94, were right at 0.81–0.90); a ramp or a second tempo covers far more of the track.
+ */
+export const HOLD_SLACK = 0.1;
+
+/** Probability (0..1) that the tempo with this evidence is right (Acc1: within 4 %): the map's, times the share of the track at that tempo (TempoEvidence.hold ÷ (1 − HOLD_SLACK), at most 1). */
 export function tempoConfidence(e: TempoEvidence, model: CalibrationModel<keyof TempoEvidence> = TEMPO_CALIBRATION): number {
-  return calibrate(model, e);
+  const p = calibrate(model, e);
+  const hold = Number.isFinite(e.hold) ? Math.min(1, Math.max(0, e.hold) / (1 - HOLD_SLACK)) : 1;
+  return Math.round(Math.max(0.001, p * hold) * 1000) / 1000;
 }
 
 /** Probability (0..1) that the key with this evidence is exactly right. */

@@ -10,7 +10,10 @@
  */
 import { hann, RealFft } from '../dsp/fft';
 import { FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
-import { tempoConfidence, type TempoEvidence } from './confidence';
+import { briefOf, tempoConfidence, type TempoEvidence } from './confidence';
+
+/** TempoEvidence.fewBeats: the tracked beats of a full-length calibration file (48: 30 s at 96 BPM) */
+const FULL_BEATS = 48;
 import type { Analyser } from './types';
 import { backbeatOctave } from './backbeat';
 import { MIN_CONFIDENCE, type TempoSection } from '@contract';
@@ -67,7 +70,7 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 13; // 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts); 13: the octave by the learned chooser (octave-net.ts)
+  readonly version = 14; // 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts); 13: the octave by the learned chooser (octave-net.ts); 14: the confidence sees the analysed length (brief, fewBeats) and the share of the track at the tempo (hold)
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly frames = new FrameBuffer(N, HOP);
@@ -285,9 +288,11 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   // positions (which the DP placed freely) gives the tempo of a steady track more precisely.
   const fitted = fitPeriod(beatFrames, period);
   if (fitted) bpm = (60 * fps) / fitted;
-  const evidence = tempoEvidence(p, opts, tempi, level, octave, beatFrames, period, meanFlux / envIn.length, bpm);
+  // the local tempi (tempoSections' windows) say how much of the track is at the one tempo (holdShare; not for a section's own estimate)
+  const loc = sections ? localTempi(envIn, fps, opts) : null;
+  const evidence = tempoEvidence(p, opts, tempi, level, octave, beatFrames, period, meanFlux / envIn.length, bpm, envIn.length / fps, (loc && holdShare(loc, Math.round(bpm * 10) / 10)) ?? 1);
   const out: TempoResult = { bpm: Math.round(bpm * 10) / 10, confidence: tempoConfidence(evidence), evidence, beats, beatsPerBar: diffs ? meterOf(diffs) : beatsPerBar(acAt, period, ac.length - 1) };
-  const variable = sections ? tempoSections(envIn, fps, t0, opts) : null;
+  const variable = sections ? tempoSections(envIn, fps, t0, opts, loc!) : null;
   if (variable) {
     const leastSure = leastSureSection(variable, envIn, fps, t0, opts, bands, tuning);
     if (leastSure >= MIN_CONFIDENCE) out.variable = variable;
@@ -312,6 +317,22 @@ export const RELATIVE_TOLERANCE = 0.03;
 export const SECTION_AGREEMENT = 0.7;
 /** Tempo ratios a listener or a tracker confuses (octaves, triplet and dotted levels): the same tempo, metrically. */
 export const METRICAL_RATIOS = [1, 2, 0.5, 3, 1 / 3, 1.5, 2 / 3, 4 / 3, 0.75, 4, 0.25] as const;
+
+/** A local-tempo window agrees with the stated tempo when it lies within this (4 %, Acc1's tolerance) of a metrical relative of it. */
+export const HOLD_TOLERANCE = 0.04;
+
+/**
+ * The share (0..1) of the local-tempo windows (localTempi: 12 s, hop 2 s; windows without a tempo left out) whose
+ * tempo lies within HOLD_TOLERANCE of `bpm` times one of METRICAL_RATIOS (a window reading another metrical level of
+ * the same beat agrees): how much of the track is at the stated tempo. null for fewer than 2 windows with a tempo
+ * (a track under ~14 s). TempoEvidence.hold: tempoConfidence multiplies the calibrated confidence by it.
+ */
+export function holdShare(loc: { bpm: number | null }[], bpm: number): number | null {
+  const w = loc.filter((l) => l.bpm !== null) as { bpm: number }[];
+  if (w.length < 2) return null;
+  const tol = Math.log(1 + HOLD_TOLERANCE);
+  return w.filter((l) => METRICAL_RATIOS.some((m) => Math.abs(Math.log(l.bpm / (bpm * m))) <= tol)).length / w.length;
+}
 
 /** Whether tempi a and b (BPM) are the same up to a metrical level (METRICAL_RATIOS, within RELATIVE_TOLERANCE). */
 export function metricallyRelated(a: number, b: number): boolean {
@@ -505,9 +526,8 @@ function middleOfBest<T extends { agree: number }>(found: T[]): T {
  * part and a ramp (neither shape fits the whole track), changes closer than
  * SECTION_MIN_SEC. Inputs as estimateTempo's.
  */
-export function tempoSections(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>): TempoSection[] | null {
+export function tempoSections(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>, loc = localTempi(envIn, fps, opts)): TempoSection[] | null {
   const dur = envIn.length / fps;
-  const loc = localTempi(envIn, fps, opts);
   if (loc.length < 2 || dur < 2 * SECTION_MIN_SEC) return null;
   const w = windowsOf(loc);
   return severalChanges(w, dur, t0) ?? oneChange(w, dur, t0) ?? gradualChange(loc, dur, t0, opts);
@@ -645,7 +665,7 @@ function logOdds(best: number, others: number[]): number {
  * the chosen one, the octave decision's log-odds, the tracked beats (frames) at `period`,
  * the mean onset flux and the final tempo.
  */
-function tempoEvidence(p: Periodicity, opts: Required<TempoOptions>, tempi: LevelTempo[], level: LevelTempo, octave: number, beatFrames: number[], period: number, meanFlux: number, bpm: number): TempoEvidence {
+function tempoEvidence(p: Periodicity, opts: Required<TempoOptions>, tempi: LevelTempo[], level: LevelTempo, octave: number, beatFrames: number[], period: number, meanFlux: number, bpm: number, seconds: number, hold: number): TempoEvidence {
   const { ac, acAt } = p;
   const pulse = Math.max(0, Math.min(1, Math.max(acAt(period), acAt(2 * period)) / ac[0]));
   // two simpler rules that err differently: the comb's own pick with the prior, and comb × prior's octave of the chosen level
@@ -668,7 +688,7 @@ function tempoEvidence(p: Periodicity, opts: Required<TempoOptions>, tempi: Leve
   let atBeats = 0;
   for (const b of beatFrames) atBeats += Math.max(env[b - 1] ?? 0, env[b] ?? 0, env[b + 1] ?? 0);
   const lock = beatFrames.length && mean > 0 ? Math.log(Math.max(atBeats / beatFrames.length / mean, 1e-3)) : 0;
-  return { pulse, logPulse: Math.log(Math.max(pulse, 0.01)), agree, smooth: mean, lock, octave, level: levelMargin, steady, flux: Math.log(Math.max(meanFlux, 1e-3)), extreme: Math.abs(Math.log2(bpm / 120)) };
+  return { pulse, logPulse: Math.log(Math.max(pulse, 0.01)), agree, smooth: mean, lock, octave, level: levelMargin, steady, flux: Math.log(Math.max(meanFlux, 1e-3)), extreme: Math.abs(Math.log2(bpm / 120)), brief: briefOf(seconds), fewBeats: Math.max(0, Math.log2(FULL_BEATS / Math.max(1, beatFrames.length))), hold };
 }
 
 

@@ -15,7 +15,7 @@ import { hann, RealFft } from '../dsp/fft';
 import { correlation, FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
 import { nthSmallest } from '../dsp/select';
 import { ALL_KEYS, camelot, chordName, keyName, openKey, type Key } from './keys';
-import { keyConfidence, type KeyEvidence } from './confidence';
+import { briefOf, keyConfidence, type KeyEvidence } from './confidence';
 import type { Analyser } from './types';
 
 /** Key profiles (major, minor), index 0 = tonic. */
@@ -249,7 +249,7 @@ export function foldChroma(fine: Float32Array, frames: number, cents: number): F
 
 export class TonalAnalyser implements Analyser<TonalResult> {
   readonly name = 'tonal';
-  readonly version = 9;
+  readonly version = 10; // 10: KeyEvidence.cadences counted (not per minute), KeyEvidence.brief; the key map refitted with excerpts
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly buf = new FrameBuffer(N, HOP);
@@ -444,17 +444,22 @@ export function chordRuns(heard: Int8Array): number[] {
  * KeyEvidence.cadences: the authentic cadences of a key (index C..B major, C..B minor) in the
  * frames' heard triads (frameTriads with TRIAD_TONE_MIN and CADENCE_THIRD_MIN): the major triad on the key's fifth
  * degree (V, also in minor: harmonic minor's) followed by the key's tonic triad, each a run of at
- * least 3 frames (~0.56 s; shorter runs and frames without a triad are passed over), per minute
- * of the track (`minutes`), divided by 10 and capped at 1. A key its music never cadences to is
- * stated on the notes alone — a melody with no tonic, a modal vamp — and is less often right.
+ * least 3 frames (~0.56 s; shorter runs and frames without a triad are passed over), counted,
+ * divided by CADENCES_FULL (5) and capped at 1. A key its music never cadences to is stated on
+ * the notes alone — a melody with no tonic, a modal vamp — and is less often right. A count, not
+ * a rate per minute (tonal analyser 9 and before): one cadence in a 3 s clip made the rate
+ * saturate, and a clip of a C major piece holding D → G was stated "G major" at 0.59–0.68.
  */
-export function cadenceRate(heard: Int8Array, key: number, minutes: number): number {
+export function cadenceRate(heard: Int8Array, key: number): number {
   const runs = chordRuns(heard);
   const dominant = (key % 12 + 7) % 12;
   let n = 0;
   for (let i = 1; i < runs.length; i++) if (runs[i] === key && runs[i - 1] === dominant) n++;
-  return minutes > 0 ? Math.min(1, n / minutes / 10) : 0;
+  return Math.min(1, n / CADENCES_FULL);
 }
+
+/** KeyEvidence.cadences: this many authentic cadences count as 1 (the former rate's cap, 10 per minute, over a 30 s calibration file) */
+export const CADENCES_FULL = 5;
 
 /**
  * Harmonic function of a triad in a key, after common-practice and popular harmony: rows by
@@ -544,7 +549,8 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
     agree: pi === bi ? 1 : 0,
     harmony: triads && triads.length ? triads.reduce((n, c) => n + (c >= 0 ? 1 : 0), 0) / triads.length : 0,
     voices: texture?.voices ?? 0,
-    cadences: texture ? cadenceRate(texture.heard, bi, texture.minutes) : 0,
+    cadences: texture ? cadenceRate(texture.heard, bi) : 0,
+    brief: texture ? briefOf(texture.minutes * 60) : 0,
   };
   return {
     key: keyName(k),
