@@ -2,8 +2,8 @@
 // off by default (it failed its ship rule: tools/eval/backbeat.ts, BENCHMARKS.md "backbeat-period cue").
 // The strength itself on band envelopes written here (a pattern every 4 beats against every 2 beats), and the
 // rule on fluidsynth renders of drum patterns written here: a 16-beat groove at 100 BPM (kick on 1 and the
-// "and" of 3, snare on 2 and 4, closed hi-hat sixteenths, an eighth-note bass line), which the shipped octave
-// decision (OCTAVE_MODEL) reads at 200, and a rock beat at 170 (kick on 1 and 3, snare on 2 and 4, hi-hat
+// "and" of 3, snare on 2 and 4, closed hi-hat sixteenths, an eighth-note bass line), which the octave decision shipped
+// before the learned chooser (OCTAVE_MODEL, LEVEL_TUNING_OCTAVE_MODEL) reads at 200, and a rock beat at 170 (kick on 1 and 3, snare on 2 and 4, hi-hat
 // eighths, a bass note per beat, a chord per bar), which both octave rules read at 170. Why the rule is off:
 // the same rock beat at 180 or 190 BPM, where comb × prior reads 90 / 95, is halved by it too (strength 0.175
 // there against 0.158 for the 16-beat groove at its double: the chord per bar gives the true bar the same
@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { BACKBEAT_THRESHOLD, backbeatOctave, backbeatStrength } from '../../main/engine/analysis/backbeat';
-import { BAND_FEATURES, LEVEL_TUNING, TempoAnalyser } from '../../main/engine/analysis/tempo';
+import { BAND_FEATURES, LEVEL_TUNING_OCTAVE_MODEL, TempoAnalyser } from '../../main/engine/analysis/tempo';
 import { renderSong, type SmfNote } from '../helpers/smf';
 
 const FPS = 11025 / 256;
@@ -65,7 +65,7 @@ function rock(bpm: number, bars: number): string {
 }
 
 async function tempoOf(file: string, backbeat?: number): Promise<number | null> {
-  const t = new TempoAnalyser({}, { ...LEVEL_TUNING, backbeat });
+  const t = new TempoAnalyser({}, { ...LEVEL_TUNING_OCTAVE_MODEL, backbeat });
   await analyzeFile(file, [t]);
   return t.finish().bpm;
 }
@@ -91,9 +91,9 @@ describe('tempo: the backbeat-period cue (issue 11)', () => {
     assert.equal(backbeatOctave(cands, cands[1], 100, undefined, FPS, 0).bpm, 200, 'no band envelopes: kept');
   });
 
-  it('a 16-beat groove at 100 BPM: the shipped octave decision reads 200, the backbeat rule 100; a rock beat at 170 stays 170', async () => {
+  it('a 16-beat groove at 100 BPM: OCTAVE_MODEL (shipped before the learned chooser) reads 200, with the backbeat rule 100; a rock beat at 170 stays 170', async () => {
     const groove = sixteenBeat(100, 13);
-    assert.ok(near(await tempoOf(groove), 200), 'shipped (rule off) reads the double');
+    assert.ok(near(await tempoOf(groove), 200), 'OCTAVE_MODEL (rule off) reads the double');
     assert.ok(near(await tempoOf(groove, BACKBEAT_THRESHOLD), 100), 'backbeat rule reads 100');
     const fast = rock(170, 22);
     assert.ok(near(await tempoOf(fast, BACKBEAT_THRESHOLD), 170), 'rock 170 kept');
