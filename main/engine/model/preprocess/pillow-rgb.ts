@@ -635,6 +635,18 @@ export function unpremultipliedRgb(planes: Uint8Array, w: number, h: number): Ui
  * image's local one, else the global one (GIF89a §18, §20, §21, §23).
  */
 export function gifTransparentRgb(b: Uint8Array): number | null {
+  const g = gifFirstImage(b);
+  if (!g || g.trans === null) return null;
+  return gifTableRgb(g, g.trans, false);
+}
+
+/**
+ * A GIF's logical screen and its first image descriptor (GIF89a §18, §20, §23), read up to that descriptor:
+ * the screen's width and height, the descriptor's offset `at`, the transparent index of the Graphic Control
+ * Extension before it (null: none), and the colour table that image uses (its local one, else the global one;
+ * `tableAt`/`tableSize` in bytes, size 0: no table). null: not a GIF, or no image descriptor within `b`.
+ */
+function gifFirstImage(b: Uint8Array): { buf: Buffer; sw: number; sh: number; at: number; trans: number | null; tableAt: number; tableSize: number } | null {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
   if (buf.length < 13 || !/^GIF8[79]a$/.test(buf.toString('latin1', 0, 6))) return null;
   const flags = buf[10];
@@ -651,15 +663,21 @@ export function gifTransparentRgb(b: Uint8Array): number | null {
       while (p < buf.length && buf[p] !== 0) p += buf[p] + 1;
       p++;
     } else if (kind === 0x2c) {
-      if (trans === null || p + 10 > buf.length) return null;
+      if (p + 10 > buf.length) return null;
       const local = buf[p + 9];
-      const [at, size] = local & 0x80 ? [p + 10, 3 << ((local & 7) + 1)] : [globalAt, globalSize];
-      if (3 * trans + 3 > size || at + 3 * trans + 3 > buf.length) return null;
-      const o = at + 3 * trans;
-      return (buf[o] << 16) | (buf[o + 1] << 8) | buf[o + 2];
+      const [tableAt, tableSize] = local & 0x80 ? [p + 10, 3 << ((local & 7) + 1)] : [globalAt, globalSize];
+      return { buf, sw: buf.readUInt16LE(6), sh: buf.readUInt16LE(8), at: p, trans, tableAt, tableSize };
     } else return null;
   }
   return null;
+}
+
+/** Colour `index` of the first image's table as 0xRRGGBB; no table: the index as a gray level where `grayWithoutTable`, else null; null too when the index lies outside the table or the bytes read. */
+function gifTableRgb(g: { buf: Buffer; tableAt: number; tableSize: number }, index: number, grayWithoutTable: boolean): number | null {
+  if (g.tableSize === 0) return grayWithoutTable ? index * 0x010101 : null;
+  const o = g.tableAt + 3 * index;
+  if (3 * index + 3 > g.tableSize || o + 3 > g.buf.length) return null;
+  return (g.buf[o] << 16) | (g.buf[o + 1] << 8) | g.buf[o + 2];
 }
 
 /**
@@ -672,37 +690,14 @@ export function gifTransparentRgb(b: Uint8Array): number | null {
  * `rgb` is 0xRRGGBB. null: not a GIF, or its first image covers the whole screen.
  */
 export function gifFirstFrameFill(b: Uint8Array): { rect: [number, number, number, number]; rgb: number } | null {
-  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
-  if (buf.length < 13 || !/^GIF8[79]a$/.test(buf.toString('latin1', 0, 6))) return null;
-  const sw = buf.readUInt16LE(6);
-  const sh = buf.readUInt16LE(8);
-  const flags = buf[10];
-  const globalAt = 13;
-  const globalSize = flags & 0x80 ? 3 << ((flags & 7) + 1) : 0;
-  let p = globalAt + globalSize;
-  let trans: number | null = null;
-  while (p < buf.length) {
-    const kind = buf[p];
-    if (kind === 0x21) {
-      if (buf[p + 1] === 0xf9 && buf[p + 2] === 4 && p + 7 < buf.length) trans = buf[p + 3] & 1 ? buf[p + 6] : null;
-      p += 2;
-      while (p < buf.length && buf[p] !== 0) p += buf[p] + 1;
-      p++;
-    } else if (kind === 0x2c) {
-      if (p + 10 > buf.length) return null;
-      const [x, y, w, h] = [buf.readUInt16LE(p + 1), buf.readUInt16LE(p + 3), buf.readUInt16LE(p + 5), buf.readUInt16LE(p + 7)];
-      if (x === 0 && y === 0 && w >= sw && h >= sh) return null;
-      const index = trans ?? 0;
-      const local = buf[p + 9];
-      const [at, size] = local & 0x80 ? [p + 10, 3 << ((local & 7) + 1)] : [globalAt, globalSize];
-      let rgb: number;
-      if (size === 0) rgb = index * 0x010101;
-      else if (3 * index + 3 <= size && at + 3 * index + 3 <= buf.length) rgb = (buf[at + 3 * index] << 16) | (buf[at + 3 * index + 1] << 8) | buf[at + 3 * index + 2];
-      else return null;
-      return { rect: [Math.min(x, sw), Math.min(y, sh), Math.min(x + w, sw), Math.min(y + h, sh)], rgb };
-    } else return null;
-  }
-  return null;
+  const g = gifFirstImage(b);
+  if (!g) return null;
+  const { buf, at, sw, sh } = g;
+  const [x, y, w, h] = [buf.readUInt16LE(at + 1), buf.readUInt16LE(at + 3), buf.readUInt16LE(at + 5), buf.readUInt16LE(at + 7)];
+  if (x === 0 && y === 0 && w >= sw && h >= sh) return null;
+  const rgb = gifTableRgb(g, g.trans ?? 0, true);
+  if (rgb === null) return null;
+  return { rect: [Math.min(x, sw), Math.min(y, sh), Math.min(x + w, sw), Math.min(y + h, sh)], rgb };
 }
 
 /**
