@@ -11,14 +11,14 @@
 import { hann, RealFft } from '../dsp/fft';
 import { FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
 import { briefOf, tempoConfidence, type TempoEvidence } from './confidence';
-
-/** TempoEvidence.fewBeats: the tracked beats of a full-length calibration file (48: 30 s at 96 BPM) */
-const FULL_BEATS = 48;
 import type { Analyser } from './types';
 import { backbeatOctave } from './backbeat';
 import { MIN_CONFIDENCE, type TempoSection } from '@contract';
 import { octaveNetFeatures, octaveNetScore } from './octave-net';
 import { OCTAVE_NET, type OctaveNetWeights } from './octave-net-weights';
+
+/** TempoEvidence.fewBeats: the tracked beats of a full-length calibration file (48: 30 s at 96 BPM) */
+const FULL_BEATS = 48;
 
 export interface TempoResult {
   /** beats per minute, 0.1 resolution (null: no pulse found, e.g. silence; `reason` says why) */
@@ -70,7 +70,7 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 14; // 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts); 13: the octave by the learned chooser (octave-net.ts); 14: the confidence sees the analysed length (brief, fewBeats) and the share of the track at the tempo (hold)
+  readonly version = 14; // 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts); 13: the octave by the learned chooser (octave-net.ts); 14: the confidence times the share of the track at the tempo (hold); the analysed length (brief, fewBeats) recorded, not weighed by the map
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly frames = new FrameBuffer(N, HOP);

@@ -249,7 +249,7 @@ export function foldChroma(fine: Float32Array, frames: number, cents: number): F
 
 export class TonalAnalyser implements Analyser<TonalResult> {
   readonly name = 'tonal';
-  readonly version = 10; // 10: KeyEvidence.cadences counted (not per minute), KeyEvidence.brief; the key map refitted with excerpts
+  readonly version = 10; // 10: KeyEvidence.cadences counted (not per minute); KeyEvidence.brief recorded (the key map does not weigh it)
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly buf = new FrameBuffer(N, HOP);

@@ -84,18 +84,6 @@ export function freeFormatMpeg(b: Uint8Array): FreeFormatMpeg | null {
   return null;
 }
 
-/**
- * The free-format MPEG audio stream (freeFormatMpeg) the file at `path` starts with, after any ID3v2 tags; null
- * otherwise, or when it is no regular file or cannot be read. Synchronous: one open (readRegularFileSync), small reads.
- */
-export function freeFormatFile(path: string): FreeFormatMpeg | null {
-  return readRegularFileSync(path, 4, (read, size) => {
-    let at = 0;
-    for (let n = id3v2Length(read(0, 10)); n > 0 && at + n + 10 <= size; n = id3v2Length(read(at, 10))) at += n;
-    return freeFormatMpeg(read(at, 16384));
-  });
-}
-
 /** Why a free-format MPEG audio file (`f`: freeFormatMpeg's) named `name` does not decode, and what to do, in words. */
 export function freeFormatText(name: string, f: FreeFormatMpeg): string {
   return `"${name}" is a free-format MP${f.layer} (${f.bitrateKbps} kb/s; its frame headers state no bitrate, as lame --freeformat writes them), which ffmpeg cannot decode: it cannot be played, analysed or given to the model. Convert it with a decoder that reads free format (lame --decode, mpg123) to WAV or FLAC.`;

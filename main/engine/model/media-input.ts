@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { StudioError } from '@contract';
-import { freeFormatFile, freeFormatText } from '../media/demuxer';
+import { freeFormatText } from '../media/demuxer';
 import { ffmpegReason, runFfmpeg } from '../media/ffmpeg';
 import { imaAdpcmToPcmWav, isImaAdpcm } from '../media/ima-adpcm';
 import { inputPartOf, readPcm, type PcmReadResult } from '../media/pcm';
 import { bestIfNotFirst, bestStream, parseFfmpegInfo, statMediaFile } from '../media/probe';
 import { readRegularFileSync, wavLayout } from '../media/riff';
+import { structureOf } from '../media/structure';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
 import { gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
@@ -86,7 +87,7 @@ export async function decodeAudio(
       ({ pcm, sink } = await decode(`0:${other}`));
     }
     if (!pcm) throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded.`);
-    return finishAudio(pcm, sink, path, opts.region);
+    return await finishAudio(pcm, sink, path, opts.region);
   } finally {
     ima?.close();
   }
@@ -123,7 +124,8 @@ async function imaReference(path: string): Promise<{ path: string; close(): void
 function sixteenBitFilter(path: string): string | undefined {
   const vorbis = readRegularFileSync(path, 64, (read) => {
     const b = read(0, 256);
-    return b.toString('latin1', 0, 4) === 'OggS' && b.indexOf('\x01vorbis', 27, 'latin1') >= 0 && b.indexOf('\x01vorbis', 27, 'latin1') < 27 + 255 ? true : null;
+    const at = b.indexOf('\x01vorbis', 27, 'latin1'); // the first packet, after the page header and its segment table
+    return b.toString('latin1', 0, 4) === 'OggS' && at >= 0 && at < 27 + 255 ? true : null;
   });
   return vorbis ? 'aformat=sample_fmts=s16,aformat=sample_fmts=flt' : undefined;
 }
@@ -138,11 +140,11 @@ function regionFilter(region?: [number, number]): string | undefined {
 const sinkWriter = (sink: SpillSink) => (f32: Float32Array) => sink.write(Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength));
 
 /** The decoded samples of a finished PCM run of the file at `path` as the model's AudioSource, or the StudioError saying why there are none (the sink is then closed). */
-function finishAudio(pcm: PcmReadResult, sink: SpillSink, path: string, region?: [number, number]): DecodedAudio {
+async function finishAudio(pcm: PcmReadResult, sink: SpillSink, path: string, region?: [number, number]): Promise<DecodedAudio> {
   const name = basename(path);
   const stderr = pcm.log;
   // ffmpeg reads no free-format MPEG audio: say so, not "Header missing"
-  const free = !pcm.format || pcm.exitCode !== 0 ? freeFormatFile(path) : null;
+  const free = !pcm.format || pcm.exitCode !== 0 ? ((await structureOf(path)).freeFormat ?? null) : null;
   if (free) {
     sink.close();
     throw new StudioError('DECODE_FAILED', freeFormatText(name, free));
@@ -431,7 +433,7 @@ export async function videoAndSoundtrack(
     const audio = await decodeAudio(path, { signal: opts.signal, memoryBytes: opts.memoryBytes });
     return { video, audio, runs: 1 + 3 + 1 };
   }
-  const audio = finishAudio(pcm, sink, path);
+  const audio = await finishAudio(pcm, sink, path);
   try {
     let runs = 2;
     const video = await pixelsOf(path, found.video, found.frames, opts.signal, found.info.durationSec, () => runs++); // + the edit-list recount, when it runs
