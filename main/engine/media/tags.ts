@@ -1381,8 +1381,9 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     // a VBRI header's count (ffmpeg's Duration) may include the VBRI frame, which ffmpeg skips: its packets are what decodes
     if (structure?.vbri && !structure.truncated && !durationEstimated) durationSec = measured.durationSec;
     // a WMA file another muxer wrote (wmaAudio): what decodes, and where the header says more, that it does
-    if (wmaAudio(ff)?.byFfmpeg === false && !structure?.truncated && measured.durationSec > 0) {
-      const frame = 2048 / wmaAudio(ff)!.rate;
+    const wma = wmaAudio(ff);
+    if (wma?.byFfmpeg === false && !structure?.truncated && measured.durationSec > 0) {
+      const frame = 2048 / wma.rate;
       if (header !== null && !far && header - measured.durationSec > 2 * frame)
         warnings.push(`The file's header states ${fmtTime(header)}, but ffmpeg decodes ${fmtTime(measured.durationSec)} of it${measured.damage ? ` (ffmpeg: ${measured.damage})` : ''}; shown: what decodes.`);
       durationSec = measured.durationSec;
