@@ -1,13 +1,16 @@
-// Issue 11: the held-out tempo/key set (tools/eval/heldout-set.ts) shares no material with the dev
+// Issue 11: the held-out tempo/key sets (tools/eval/heldout-set.ts, heldout2-set.ts) share no material with the dev
 // and test sets — no MMA groove family related to one they use, no MIDI file played in live whose
 // declared tempo is not the one the notes follow — and, once built, the development-side builders
 // (split-families.ts' clashOf) refuse its families in turn.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { grooveFamily, SONGS } from '../../tools/eval/build-set';
-import { FONT_PAIRS, HELDOUT_SONGS, heldoutClash, heldoutFamily, heldoutMmaSource, noteOnTicks, onGridShare, sideSetManifests, usedMmaFamilies } from '../../tools/eval/heldout-set';
+import { freepatsConfig, grooveFamily, render, SONGS } from '../../tools/eval/build-set';
+import { DEV2_FONT_PAIRS, DEV2_SONGS } from '../../tools/eval/dev2-set';
+import { FONT_PAIRS, HELDOUT_SONGS, heldoutClash, heldoutFamily, heldoutMmaSource, noteOnTicks, oneMeter, onGridShare, sideSetManifests, usedMmaFamilies } from '../../tools/eval/heldout-set';
+import { heldout2Clash, HELDOUT2_FONT_PAIRS, HELDOUT2_GROOVES, HELDOUT2_SONGS, readHydrogenSong, takenFamilies } from '../../tools/eval/heldout2-set';
 import { splitFamilies } from '../../tools/eval/split-families';
 import { smfBytes, type SmfNote } from '../helpers/smf';
 
@@ -98,5 +101,111 @@ describe('held-out set: MIDI played in live is refused (note-ons off the declare
     // ± 1/20 … 1/12 of a quarter: 30–50 ms at 100 BPM, as a player's timing
     const b = song((i) => [0.05, -0.07, 0.083, -0.055][i % 4]);
     assert.ok(onGridShare(noteOnTicks(b), new DataView(b.buffer, b.byteOffset).getUint16(12)) < 0.2);
+  });
+});
+
+// heldout2 (tools/eval/heldout2-set.ts): a second fresh held-out set, from material no other set uses
+describe('heldout2: material no other set uses', () => {
+  const devtestUsed = new Set([...SONGS.map((s) => grooveFamily(s.groove)), 'stringballad']);
+  it('refuses a family whose file name is related to a used one, a family another set holds or is related to in its library, and the same file name in another library', () => {
+    const used = new Set(['swing', 'bigband', 'twist']);
+    const taken = ['casio/16shuffle1', 'zoom/reggae', 'yamaha/salsa2'];
+    assert.match(heldout2Clash({ lib: 'casio', file: 'slowswing' }, used, taken) ?? '', /swing/); // heldout-set's rule only checks the exact name
+    assert.match(heldout2Clash({ lib: 'casio', file: 'middlebigband' }, used, taken) ?? '', /bigband/);
+    assert.match(heldout2Clash({ lib: 'zoom', file: 'reggae' }, used, taken) ?? '', /held by another set/);
+    assert.match(heldout2Clash({ lib: 'casio', file: 'popshuffle1' }, used, taken) ?? '', /casio\/16shuffle1/); // same stem, same library
+    assert.match(heldout2Clash({ lib: 'kara', file: 'reggae' }, used, taken) ?? '', /zoom\/reggae/); // same file, another library
+    assert.match(heldout2Clash({ lib: 'stdlib', file: 'bluefolk' }, new Set(['folk']), taken) ?? '', /folk/);
+    assert.equal(heldout2Clash({ lib: 'yamaha', file: 'mambo' }, used, taken), undefined);
+    assert.equal(heldout2Clash({ lib: 'here', file: 'pop8' }, used, taken), undefined); // written there
+  });
+
+  it('no heldout2 song is on a family that dev/test, the held-out set or dev2 uses (their song lists)', () => {
+    const taken = [...HELDOUT_SONGS, ...DEV2_SONGS].filter((s) => s.lib !== 'here').map(heldoutFamily);
+    for (const s of HELDOUT2_SONGS) assert.equal(heldout2Clash(s, devtestUsed, taken), undefined, `${s.lib}/${s.file}`);
+    // every groove written there is defined there, under a name no other set's written groove has
+    for (const s of HELDOUT2_SONGS.filter((x) => x.lib === 'here')) assert.ok(HELDOUT2_GROOVES[s.groove], s.groove);
+    const others = [...HELDOUT_SONGS, ...DEV2_SONGS].filter((x) => x.lib === 'here');
+    for (const g of Object.keys(HELDOUT2_GROOVES)) assert.ok(!others.some((x) => x.groove === g), g);
+    // and its family ("here/<file>", the unit id) is not one of theirs: a unit id names one set's material
+    for (const s of HELDOUT2_SONGS.filter((x) => x.lib === 'here')) assert.ok(!others.some((x) => x.file === s.file), s.file);
+  });
+
+  const missing = existsSync('test/output/eval/split.json') ? Object.entries(sideSetManifests('test/output/eval')).filter(([, m]) => m === null).map(([s]) => s) : ['split.json'];
+  it('no heldout2 song is on a family used by any set of the built evaluation folder', { skip: missing.length > 0 && `not built here: test/output/eval/${missing.join(', ')}` }, () => {
+    const used = usedMmaFamilies('test/output/eval');
+    const taken = takenFamilies('test/output/eval');
+    for (const s of HELDOUT2_SONGS) assert.equal(heldout2Clash(s, used, taken), undefined, `${s.lib}/${s.file}`);
+  });
+
+  it('every unit renders once with TiMidity++ and FreePats, a synthesis no dev-side set uses', () => {
+    for (const pair of HELDOUT2_FONT_PAIRS) assert.ok(pair.includes('freepats'), pair.join('/'));
+    for (const pair of [...FONT_PAIRS, ...DEV2_FONT_PAIRS]) assert.ok(!pair.includes('freepats'), pair.join('/'));
+    // the dev-side builders name their fonts in their source: none may name this engine
+    for (const f of ['build-set.ts', 'dev2-set.ts', 'synth-set.ts', 'octave-set.ts', 'key-set.ts', 'keyless-set.ts', 'pulseless-set.ts', 'mma-render.ts']) {
+      const src = readFileSync(join('tools/eval', f), 'utf8').replace(/\/\*\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+      const uses = f === 'build-set.ts' ? src.replace(/freepats: '[^']*'|sf === 'freepats'|freepatsConfig[\s\S]*?\n}\n/g, '') : src;
+      assert.ok(!/freepats/i.test(uses), `${f} renders with freepats`);
+    }
+  });
+
+  it("once heldout2-units.json lies beside split.json, clashOf refuses its written grooves, Hydrogen songs and MIDI files by id", () => {
+    rmSync(OUT, { recursive: true, force: true });
+    mkdirSync(OUT, { recursive: true });
+    writeFileSync(join(OUT, 'split.json'), JSON.stringify({ units: { 'mma:waltz': { set: 'test', files: [] } } }));
+    assert.equal(splitFamilies(join(OUT, 'split.json')).clashOf('hydrogen:GM_kit_demo1'), undefined);
+    writeFileSync(join(OUT, 'heldout2-units.json'), JSON.stringify({ units: { 'mma:here/pop8': [], 'hydrogen:GM_kit_demo1': [], 'score:ms-2.3-All_Dudes': [] } }));
+    const { clashOf } = splitFamilies(join(OUT, 'split.json'));
+    assert.equal(clashOf('hydrogen:GM_kit_demo1'), 'hydrogen:GM_kit_demo1');
+    assert.equal(clashOf('score:ms-2.3-All_Dudes'), 'score:ms-2.3-All_Dudes');
+    assert.equal(clashOf('here/pop8'), 'here/pop8');
+    assert.equal(clashOf('jazzwaltz'), 'waltz'); // the test set, as before
+    assert.equal(clashOf('pop8'), undefined); // a standard-library groove is not the one written there
+  });
+});
+
+describe('heldout2: truth rules', () => {
+  it('one time signature: a pickup bar under another signature is dropped, a change of meter refused', () => {
+    assert.deepEqual(oneMeter([{ tick: 480, num: 4, den: 4 }, { tick: 0, num: 1, den: 4 }], 480), [{ tick: 480, num: 4, den: 4 }]); // All_Dudes: a 1/4 pickup
+    assert.deepEqual(oneMeter([{ tick: 0, num: 3, den: 8 }, { tick: 720, num: 4, den: 4 }], 480), [{ tick: 720, num: 4, den: 4 }]); // a 3/8 pickup
+    assert.match((oneMeter([{ tick: 0, num: 2, den: 4 }, { tick: 960, num: 4, den: 4 }, { tick: 12480, num: 3, den: 4 }], 480) as { reason: string }).reason, /changes meter \(4\/4, 3\/4\)/); // Reunion
+    assert.match((oneMeter([{ tick: 0, num: 6, den: 8 }, { tick: 5760, num: 4, den: 4 }], 480) as { reason: string }).reason, /changes meter/); // not a pickup: four bars
+    assert.deepEqual(oneMeter([{ tick: 0, num: 3, den: 4 }, { tick: 7680, num: 3, den: 4 }], 480), [{ tick: 0, num: 3, den: 4 }, { tick: 7680, num: 3, den: 4 }]);
+    assert.deepEqual(oneMeter([], 480), []);
+  });
+
+  it("a Hydrogen song's tempo, bar and length come from its XML; a tempo timeline or mixed bar lengths are refused", () => {
+    const song = (bpm: number, sizes: number[], seq: string[][], extra = '') =>
+      `<song><bpm>${bpm}</bpm>${extra}<swing_factor>0.25</swing_factor><drumkit>GMRockKit</drumkit><patternList>${sizes.map((s, i) => `<pattern><name>p${i}</name><size>${s}</size></pattern>`).join('')}</patternList><patternSequence>${seq.map((g) => `<group>${g.map((p) => `<patternID>${p}</patternID>`).join('')}</group>`).join('')}</patternSequence></song>`;
+    assert.deepEqual(readHydrogenSong('x', song(115, [192, 192], [['p0'], ['p0', 'p1'], ['p1']])), { path: 'x', bpm: 115, meter: 4, quarters: 12, kit: 'GMRockKit', swing: 0.25 });
+    assert.match((readHydrogenSong('x', song(115, [192, 144], [['p0'], ['p1']])) as { reason: string }).reason, /192, 144/);
+    assert.match((readHydrogenSong('x', song(115, [192], [['p0']], '<timeline><newBPM>90</newBPM></timeline>')) as { reason: string }).reason, /timeline/);
+    const demo = '/usr/share/hydrogen/data/demo_songs/GM_kit_demo1.h2song';
+    if (existsSync(demo)) assert.deepEqual(readHydrogenSong(demo), { path: demo, bpm: 115, meter: 4, quarters: 44, kit: 'GMRockKit', swing: 0 });
+  });
+
+  const freepats = existsSync('/etc/timidity/freepats.cfg') && spawnSync('timidity', ['--version']).status === 0;
+  it('FreePats through TiMidity++ plays a program FreePats lacks (the choir) with a FreePats patch, never the default SoundFont', { skip: !freepats && 'timidity / freepats not installed' }, async () => {
+    rmSync(OUT, { recursive: true, force: true });
+    mkdirSync(OUT, { recursive: true });
+    const cfgPath = freepatsConfig(OUT);
+    assert.match(readFileSync(cfgPath, 'utf8'), /^ 52\tTone_000\/05\d_\S+\.pat$/m); // Choir Aahs: not in freepats.cfg; its family's patch
+    const notes: SmfNote[] = [];
+    for (let i = 0; i < 8; i++) notes.push({ beat: i, len: 1, ch: 0, note: 60 + (i % 3) * 4, vel: 100 });
+    notes.push({ beat: 0, len: 0.5, ch: 9, note: 36, vel: 100 });
+    const mid = join(OUT, 'choir.mid');
+    writeFileSync(mid, smfBytes({ bpm: 120, notes, programs: { 0: 52 } }));
+    // what TiMidity++ opens: with freepats.cfg alone it falls back to the default configuration's SoundFont (FluidR3_GM on Debian)
+    const opens = (cfg: string) => spawnSync('timidity', ['-c', cfg, '-Or', '-o', '/dev/null', '-idvvv', mid], { encoding: 'utf8' });
+    const filled = opens(cfgPath);
+    assert.equal(filled.status, 0);
+    assert.doesNotMatch(filled.stdout + filled.stderr, /soundfont|\.sf[23]/i);
+    assert.match(filled.stdout + filled.stderr, /Voice_Oohs|Choir/i);
+    const out = join(OUT, 'choir.mp3');
+    await render(mid, 'freepats', out, 3, 1, 0);
+    const pcm = spawnSync('ffmpeg', ['-v', 'error', '-i', out, '-f', 's16le', '-ac', '1', '-'], { maxBuffer: 1 << 26 }).stdout as Buffer;
+    let peak = 0;
+    for (let i = 0; i + 1 < pcm.length; i += 2) peak = Math.max(peak, Math.abs(pcm.readInt16LE(i)));
+    assert.ok(peak > 1000, `peak ${peak}: silent`);
   });
 });

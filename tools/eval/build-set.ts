@@ -58,6 +58,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs, promisify } from 'node:util';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chordName, keyName, type Key } from '../../main/engine/analysis/keys';
@@ -91,21 +92,33 @@ export const SOUNDFONTS = {
   opl3: '/usr/share/sounds/sf2/OPL-3_FM_128M.sf2',
   /** dev2 (dev2-set.ts) and key-set: MuseScore_General_Lite from Debian `musescore-general-soundfont-small` */
   musescore: '/usr/share/sounds/sf3/MuseScore_General_Lite.sf3',
+  /**
+   * heldout2 (heldout2-set.ts) only: not a SoundFont but another synthesis engine — TiMidity++ (Debian `timidity`)
+   * with the FreePats GUS patches (Debian `freepats`), through freepatsConfig(); render() runs timidity for it
+   */
+  freepats: '/etc/timidity/freepats.cfg',
 };
 export type SoundFont = keyof typeof SOUNDFONTS;
 const MIDI_PACKAGES = ['openttd-openmsx', 'planetblupi-music-midi', 'freedink-data'];
 const MODULE_PACKAGES = ['tecnoballz-data', 'open-invaders-data'];
 
-/** tune-midi: a folk tune written in ABC (Debian abcmidi/abcm2ps examples) made MIDI by abc2midi (held-out set only) */
-export type Category = 'pop4' | 'triple' | 'compound' | 'odd' | 'swing' | 'fast' | 'soft' | 'percussion' | 'intro' | 'game-midi' | 'tune-midi' | 'real' | 'beatless';
+/**
+ * tune-midi: a folk tune written in ABC (Debian abcmidi/abcm2ps examples) made MIDI by abc2midi (held-out set only);
+ * score-midi: a notation program's demo score made MIDI by MuseScore (heldout2 only)
+ */
+export type Category = 'pop4' | 'triple' | 'compound' | 'odd' | 'swing' | 'fast' | 'soft' | 'percussion' | 'intro' | 'game-midi' | 'tune-midi' | 'score-midi' | 'real' | 'beatless';
 /** 4/4 (and 2/4), 3/4, 6/8 (compound: 6/8, 12/8), odd (5/4, 6/4, 7/8), none (no beat), unknown (a module: the file does not say) */
 export type MeterClass = '4/4' | '3/4' | '6/8' | 'odd' | 'none' | 'unknown';
-/** midi: a MIDI song file that is neither a game's nor made from ABC (MMA's examples, dev2-set.ts) */
-export type SourceKind = 'mma' | 'game-midi' | 'abc' | 'midi' | 'real' | 'drone';
+/**
+ * midi: a MIDI song file that is neither a game's nor made from ABC (MMA's examples, dev2-set.ts); score: a demo score
+ * of MuseScore made MIDI by mscore3 (heldout2); hydrogen: a Hydrogen drum-machine demo song exported by h2cli with one
+ * of Hydrogen's sampled drum kits (heldout2; `kit` names it, `soundfont` is null)
+ */
+export type SourceKind = 'mma' | 'game-midi' | 'abc' | 'midi' | 'score' | 'hydrogen' | 'real' | 'drone';
 
 /** One evaluation item as written to manifest.json. */
 export interface EvalItem {
-  set: 'dev' | 'test' | 'heldout' | 'dev2';
+  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2';
   /** file name under OUT/<set>/ */
   file: string;
   source: string;
@@ -125,6 +138,8 @@ export interface EvalItem {
   /** false when the declared key is untrusted (default C major in a game MIDI): left out of key scores */
   keyTrusted: boolean;
   soundfont: SoundFont | null;
+  /** the Hydrogen drum kit a `hydrogen` file was exported with (heldout2-set.ts) */
+  kit?: string;
   /** ffmpeg atempo factor applied (1: none) and semitones of pitch shift */
   stretch: number;
   shift: number;
@@ -244,6 +259,36 @@ function mmaSource(s: Song, i: number, sec: number): { text: string; introSec: n
 // ---- rendering -----------------------------------------------------------------------------
 const run = promisify(execFile);
 
+/**
+ * A TiMidity++ configuration for the FreePats patch set (Debian `freepats`: /etc/timidity/freepats.cfg, 71 of the 128
+ * General MIDI programs, drum set 0) in which every missing program plays the nearest present one of its GM family of
+ * eight (else the nearest present program): for a program FreePats lacks (GM 52 Choir Aahs, the 89–95 pads…)
+ * TiMidity++ loads the SoundFont of the system's default configuration (Debian: FluidR3_GM, through
+ * /etc/timidity/timidity.cfg), so a render "with FreePats" would mix in FluidR3's samples. Written once into `dir`
+ * (default: the system's temporary folder) as freepats-full.cfg; returns its path. Throws when freepats.cfg is missing
+ * (install timidity and freepats).
+ */
+export function freepatsConfig(dir = tmpdir()): string {
+  const path = join(dir, 'freepats-full.cfg');
+  if (existsSync(path)) return path;
+  const cfg = readFileSync(SOUNDFONTS.freepats, 'latin1');
+  const melodic = cfg.slice(cfg.indexOf('bank 0'), cfg.indexOf('drumset 0') > cfg.indexOf('bank 0') ? cfg.indexOf('drumset 0') : undefined);
+  const present = new Map<number, string>();
+  for (const m of melodic.matchAll(/^\s*(\d+)\s+(\S+\.pat)/gm)) present.set(Number(m[1]), m[2]);
+  const fill: string[] = [];
+  for (let p = 0; p < 128; p++) {
+    if (present.has(p)) continue;
+    const fam = [...present.keys()].filter((q) => Math.floor(q / 8) === Math.floor(p / 8));
+    const pool = fam.length ? fam : [...present.keys()];
+    const near = pool.reduce((a, b) => (Math.abs(b - p) < Math.abs(a - p) ? b : a));
+    fill.push(` ${p}\t${present.get(near)}`);
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${path}.part`, `source ${SOUNDFONTS.freepats}\ndir /usr/share/midi/freepats\nbank 0\n${fill.join('\n')}\n`);
+  renameSync(`${path}.part`, path);
+  return path;
+}
+
 /** fluidsynth render of `mid` with `sf`, then ffmpeg: optional stretch/shift, cut to `sec`, MP3 192 kb/s. */
 export async function render(mid: string, sf: SoundFont, out: string, sec: number, stretch: number, shift: number): Promise<void> {
   const raw = `${out}.raw`;
@@ -251,13 +296,18 @@ export async function render(mid: string, sf: SoundFont, out: string, sec: numbe
   const bytes = Math.ceil(sec * stretch + 2) * 44100 * 2 * 4;
   // an SF3 (Ogg-compressed samples) is decoded whole at load unless only the samples played are loaded: the same audio, ~half the CPU
   const lazy = SOUNDFONTS[sf].endsWith('.sf3') ? '-o synth.dynamic-sample-loading=1 ' : '';
-  await run('bash', ['-c', `fluidsynth -ni -q ${lazy}-F /dev/stdout -T raw -O float -r 44100 -g 0.5 '${SOUNDFONTS[sf]}' '${mid}' 2>/dev/null | head -c ${bytes} > '${raw}'`]);
+  let pcm = 'f32le';
+  if (sf === 'freepats') {
+    // TiMidity++ writes 16-bit signed stereo (its own envelopes, reverb and chorus: another engine, not only other samples)
+    pcm = 's16le';
+    await run('bash', ['-c', `timidity -c '${freepatsConfig()}' -Or -s 44100 --output-stereo --output-16bit --output-signed -o - '${mid}' 2>/dev/null | head -c ${bytes / 2} > '${raw}'`]);
+  } else await run('bash', ['-c', `fluidsynth -ni -q ${lazy}-F /dev/stdout -T raw -O float -r 44100 -g 0.5 '${SOUNDFONTS[sf]}' '${mid}' 2>/dev/null | head -c ${bytes} > '${raw}'`]);
   const filters: string[] = [];
   if (shift) filters.push(`rubberband=pitch=${Math.pow(2, shift / 12).toFixed(6)}`);
   if (stretch !== 1) filters.push(`atempo=${stretch}`);
   const af = filters.length ? ['-af', filters.join(',')] : [];
   // -threads 1: at most --jobs cores in use, whatever ffmpeg would pick
-  await run('ffmpeg', ['-v', 'error', '-y', '-threads', '1', '-f', 'f32le', '-ar', '44100', '-ac', '2', '-i', raw, ...af, '-t', String(sec), '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'mp3', `${out}.part`]);
+  await run('ffmpeg', ['-v', 'error', '-y', '-threads', '1', '-f', pcm, '-ar', '44100', '-ac', '2', '-i', raw, ...af, '-t', String(sec), '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'mp3', `${out}.part`]);
   renameSync(`${out}.part`, out);
   rmSync(raw, { force: true });
 }

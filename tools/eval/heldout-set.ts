@@ -51,7 +51,7 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { keyName, type Key } from '../../main/engine/analysis/keys';
-import { parseMidi } from '../../test/helpers/midi';
+import { parseMidi, type MidiInfo } from '../../test/helpers/midi';
 import { grooveFamily, makeDrone, maj, midiTruth, min, modeOf, progression, render, renderJobs, SONGS as DEVTEST_SONGS, tempoBand, type Category, type Drone, type EvalItem, type MeterClass, type SoundFont } from './build-set';
 import { relatedFamily } from './split-families';
 
@@ -251,9 +251,10 @@ const ODD_GROOVES: Record<string, string[]> = {
 
 /**
  * The MMA source of song `s` (song index `i` picks build-set's progression), `sec` seconds after its intro; a groove
- * of lib "here" is looked up in `grooves` (name → MMA lines defining it).
+ * of lib "here" is looked up in `grooves` (name → MMA lines defining it); `pad(beatsPerBar)` writes the intro's groove
+ * (MMA lines ending with its DefGroove: padGroove, the held-out set's choir, unless a set brings its own).
  */
-export function heldoutMmaSource(s: HeldoutSong, i: number, sec: number, grooves: Record<string, string[]> = ODD_GROOVES): { text: string; introSec: number } {
+export function heldoutMmaSource(s: HeldoutSong, i: number, sec: number, grooves: Record<string, string[]> = ODD_GROOVES, pad: (beatsPerBar: number) => string[] = padGroove): { text: string; introSec: number } {
   const per = s.per ?? 1;
   const beatsPerBar = s.meter * per; // MMA beats
   const barSec = (beatsPerBar * 60) / s.tempo;
@@ -263,7 +264,8 @@ export function heldoutMmaSource(s: HeldoutSong, i: number, sec: number, grooves
   const prog = progression(s.key, i);
   let bar = 1;
   if (intro) {
-    lines.push(...padGroove(beatsPerBar), 'Groove HeldoutPad');
+    const padLines = pad(beatsPerBar);
+    lines.push(...padLines, `Groove ${padLines[padLines.length - 1].replace(/^DefGroove /, '')}`);
     for (let b = 0; b < intro; b++) lines.push(`${bar++} ${prog[b % 4]}`);
   }
   if (s.lib === 'here') lines.push(...grooves[s.groove], `Groove ${s.groove}`);
@@ -432,7 +434,7 @@ export function retruthManifest(manifestPath: string, jobs: HeldoutJob[]): { fil
 
 /** What planSongSet builds: the held-out set here, dev2 in dev2-set.ts. */
 export interface SongSetPlan {
-  set: 'heldout' | 'dev2';
+  set: 'heldout' | 'dev2' | 'heldout2';
   /** file name prefix ("ho") */
   prefix: string;
   songs: HeldoutSong[];
@@ -444,7 +446,7 @@ export interface SongSetPlan {
   /** why song `s` may not be in the set (logged and skipped), or undefined */
   clash: (s: HeldoutSong) => string | undefined;
   /** MIDI sources: kind (EvalItem.sourceKind and the unit's prefix), tag (in the file name), category and [name, bytes] */
-  midi: { kind: 'game-midi' | 'abc' | 'midi'; tag: string; category: Category; list: [string, Buffer][] }[];
+  midi: { kind: 'game-midi' | 'abc' | 'midi' | 'score'; tag: string; category: Category; list: [string, Buffer][] }[];
   /** sha256 of MIDI files another set draws from: skipped */
   usedHashes: Set<string>;
   /**
@@ -452,6 +454,26 @@ export interface SongSetPlan {
    * written it): dev2 sets it; the held-out set does not (its truth is the lead's to change, with `--retruth`)
    */
   modeRule?: boolean;
+  /**
+   * a MIDI file must keep one time signature (oneMeter: a pickup bar under another signature is allowed and the
+   * signature after it is the file's meter); heldout2 sets it (MuseScore's demos open with a 1/4 or 3/8 pickup bar,
+   * which midiTruth, reading the first signature, would take for the meter)
+   */
+  meterRule?: boolean;
+  /** the beatless intro's pad groove (heldoutMmaSource's `pad`): default padGroove, the held-out set's choir */
+  pad?: (beatsPerBar: number) => string[];
+}
+
+/**
+ * The one time signature of a MIDI file, or why it has none: `timeSigs` (test/helpers/midi.ts MidiInfo.timeSigs) with
+ * a first signature that lasts less than one of its bars (a pickup) dropped, then every later one the same num/den.
+ * Returns the signatures to read the meter from ([] when the file states none) or { reason }.
+ */
+export function oneMeter(timeSigs: MidiInfo['timeSigs'], division: number): MidiInfo['timeSigs'] | { reason: string } {
+  let ts = [...timeSigs].sort((a, b) => a.tick - b.tick);
+  if (ts.length > 1 && ts[1].tick - ts[0].tick <= (ts[0].num * 4 * division) / ts[0].den) ts = ts.slice(1);
+  const kinds = new Set(ts.map((t) => `${t.num}/${t.den}`));
+  return kinds.size > 1 ? { reason: `changes meter (${[...kinds].join(', ')})` } : ts;
 }
 
 /**
@@ -471,6 +493,9 @@ export function modeHeard(pcq: number[], key: Key): boolean {
   const [third, other] = key.mode === 'major' ? [at(4), at(3)] : [at(3), at(4)];
   return third > other && third >= MODE_THIRD_MIN * at(0);
 }
+
+/** a MIDI file refused by a rule of the plan (not unreadable) */
+class Refusal extends Error {}
 
 /** Plans every file (nothing rendered): MMA songs, MIDI sources, drones; refusals are logged. */
 export function planHeldout(out: string, sec: number): HeldoutJob[] {
@@ -525,7 +550,7 @@ export function planSongSet(out: string, sec: number, plan: SongSetPlan): Heldou
       return;
     }
     const name = `${plan.prefix}-${s.cat}-${s.lib}-${s.file.toLowerCase().replace(/[^a-z0-9]/g, '')}-${s.tempo}`;
-    const { text, introSec } = heldoutMmaSource(s, i, sec + 8, plan.grooves);
+    const { text, introSec } = heldoutMmaSource(s, i, sec + 8, plan.grooves, plan.pad);
     const mid = join(work, `${name}.mid`);
     const bpm = s.tempo / (s.per ?? 1);
     const meterClass: MeterClass = s.cat === 'compound' || (s.per ?? 1) === 3 ? '6/8' : s.meter === 3 ? '3/4' : s.meter === 4 || s.meter === 2 ? '4/4' : 'odd';
@@ -566,6 +591,9 @@ export function planSongSet(out: string, sec: number, plan: SongSetPlan): Heldou
       let truth: ReturnType<typeof midiTruth> | null = null;
       try {
         const info = parseMidi(bytes);
+        const meter = plan.meterRule ? oneMeter(info.timeSigs, info.division) : info.timeSigs;
+        if (!Array.isArray(meter)) throw new Refusal(meter.reason);
+        info.timeSigs = meter;
         truth = midiTruth(info, sec);
         const ts = info.timeSigs[0];
         if ('reason' in truth) why = truth.reason;
@@ -575,7 +603,7 @@ export function planSongSet(out: string, sec: number, plan: SongSetPlan): Heldou
           if (share < 0.9) why = `only ${(share * 100).toFixed(0)} % of the notes on the declared tempo's grid (played in live?)`;
         }
       } catch (e) {
-        why = `unreadable (${String(e).slice(0, 60)})`;
+        why = e instanceof Refusal ? e.message : `unreadable (${String(e).slice(0, 60)})`;
       }
       if (why || !truth || 'reason' in truth) {
         console.log(`refused ${name}: ${why}`);
