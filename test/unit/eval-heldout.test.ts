@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { freepatsConfig, grooveFamily, render, SONGS } from '../../tools/eval/build-set';
 import { DEV2_FONT_PAIRS, DEV2_SONGS } from '../../tools/eval/dev2-set';
 import { FONT_PAIRS, HELDOUT_SONGS, heldoutClash, heldoutFamily, heldoutMmaSource, noteOnTicks, oneMeter, onGridShare, sideSetManifests, usedMmaFamilies } from '../../tools/eval/heldout-set';
-import { heldout2Clash, HELDOUT2_FONT_PAIRS, HELDOUT2_GROOVES, HELDOUT2_SONGS, readHydrogenSong, takenFamilies } from '../../tools/eval/heldout2-set';
+import { heldout2Clash, HELDOUT2_FONT_PAIRS, HELDOUT2_GROOVES, HELDOUT2_SONGS, readHydrogenSong, renderHydrogen, takenFamilies } from '../../tools/eval/heldout2-set';
 import { splitFamilies } from '../../tools/eval/split-families';
 import { smfBytes, type SmfNote } from '../helpers/smf';
 
@@ -182,6 +182,31 @@ describe('heldout2: truth rules', () => {
     assert.match((readHydrogenSong('x', song(115, [192], [['p0']], '<timeline><newBPM>90</newBPM></timeline>')) as { reason: string }).reason, /timeline/);
     const demo = '/usr/share/hydrogen/data/demo_songs/GM_kit_demo1.h2song';
     if (existsSync(demo)) assert.deepEqual(readHydrogenSong(demo), { path: demo, bpm: 115, meter: 4, quarters: 44, kit: 'GMRockKit', swing: 0 });
+  });
+
+  const demo1 = '/usr/share/hydrogen/data/demo_songs/GM_kit_demo1.h2song';
+  const h2cli = existsSync(demo1) && spawnSync('which', ['h2cli']).status === 0;
+  it("a Hydrogen demo song exports through h2cli, looped past its end at its own period", { skip: !h2cli && 'hydrogen / hydrogen-data not installed', timeout: 180_000 }, async () => {
+    const work = join(OUT, 'h2');
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    const h = readHydrogenSong(demo1);
+    assert.ok(!('reason' in h));
+    const out = join(work, 'demo1.mp3');
+    await renderHydrogen(h, work, out, 30, 1); // the song lasts 44 quarters at 115 BPM: 23 s, looped to 30
+    const pcm = spawnSync('ffmpeg', ['-v', 'error', '-i', out, '-f', 's16le', '-ac', '1', '-ar', '8000', '-'], { maxBuffer: 1 << 26 }).stdout as Buffer;
+    assert.ok(Math.abs(pcm.length / 2 / 8000 - 30) < 0.1, `${pcm.length / 2 / 8000} s`);
+    // the loop repeats the song's first bar at 23 s: the loudness envelope there matches the start's
+    const env = (from: number) => Array.from({ length: 40 }, (_, k) => {
+      let e = 0;
+      for (let i = 0; i < 100; i++) e += Math.abs(pcm.readInt16LE(2 * Math.round((from + k * 0.025) * 8000 + i)));
+      return e;
+    });
+    const period = (44 * 60) / 115;
+    const a = env(0.05);
+    const b = env(period + 0.05);
+    const dot = a.reduce((s, x, i) => s + x * b[i], 0) / Math.sqrt(a.reduce((s, x) => s + x * x, 0) * b.reduce((s, x) => s + x * x, 0));
+    assert.ok(dot > 0.9, `envelope correlation ${dot.toFixed(2)}`);
   });
 
   const freepats = existsSync('/etc/timidity/freepats.cfg') && spawnSync('timidity', ['--version']).status === 0;
