@@ -63,9 +63,12 @@ WIDTH = max((len(c['f']) for r in rows for c in r['cands']), default=0)
 families = sorted({r['family'] for r in rows})
 
 
+NCAND = max((len(r['cands']) for r in ALLROWS), default=3)  # 3 (T/2, T, 2T); 4 with octave-net.ts --thirds
+
+
 def tensors(rs, cols):
-    X = torch.zeros(len(rs), 3, len(cols), dtype=torch.float64)
-    M = torch.zeros(len(rs), 3, dtype=torch.bool)
+    X = torch.zeros(len(rs), NCAND, len(cols), dtype=torch.float64)
+    M = torch.zeros(len(rs), NCAND, dtype=torch.bool)
     for i, r in enumerate(rs):
         for j, c in enumerate(r['cands']):
             X[i, j] = torch.tensor([c['f'][k] for k in cols], dtype=torch.float64)

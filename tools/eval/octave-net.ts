@@ -23,12 +23,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { chooseLevel, estimateTempo, LEVEL_TUNING, LEVEL_TUNING_OCTAVE_MODEL, levelTempi, octaveCandidates, octaveNetInputs, octaveTempi, periodicity, TempoAnalyser } from '../../main/engine/analysis/tempo';
+import { chooseLevel, estimateTempo, LEVEL_TUNING, LEVEL_TUNING_OCTAVE_MODEL, levelTempi, OCTAVE_FACTORS, octaveCandidatesOf, octaveNetInputs, periodicity, TempoAnalyser } from '../../main/engine/analysis/tempo';
 import { octaveNetFeatures } from '../../main/engine/analysis/octave-net';
 import type { EvalItem } from './build-set';
 import { splitFamilies } from './split-families';
 
-const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' }, cache: { type: 'string' }, out: { type: 'string', default: 'test/output/octave-net' }, extra: { type: 'string', multiple: true, default: [] } } });
+const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' }, cache: { type: 'string' }, out: { type: 'string', default: 'test/output/octave-net' }, extra: { type: 'string', multiple: true, default: [] }, thirds: { type: 'boolean', default: false } } });
+/** --thirds: the candidates also hold T/3 (experiment B of compound-set.ts: slow 6/8 and 12/8 read at the eighth) */
+const FACTORS = args.thirds ? [1 / 3, 0.5, 1, 2] : OCTAVE_FACTORS;
 /** --aug 0.84,1.19: also rows of every file with its envelopes resampled in time by these factors (a time stretch of the onset envelopes: duration × s, truth ÷ s), marked aug (training only: the trainer scores only the originals) */
 const AUG = args.aug ? args.aug.split(',').map(Number) : [];
 
@@ -123,9 +125,8 @@ function rowOf(e: Env, row: Record<string, unknown>): unknown {
     let cands: { bpm: number; ratio: number; f: number[] }[] = [];
     if (p && tempi.length) {
       const level = chooseLevel(tempi, LEVEL_TUNING.priorWeight).bpm;
-      const base5 = octaveCandidates(e.env, e.fps, O, e.env6)!;
-      const { beats } = octaveTempi(p, e.fps, O, level, e.env6);
-      const cs = base5.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level ? 1 : c.bpm < level ? 0.5 : 2, base: c.features }));
+      const { cands: base5, beats } = octaveCandidatesOf(p, e.fps, O, level, e.env6, FACTORS);
+      const cs = base5.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level ? 1 : c.bpm > level ? 2 : c.bpm / level < 0.42 ? 1 / 3 : 0.5, base: c.features }));
       const feats = octaveNetFeatures(p.env, octaveNetInputs(e.env6, e.fps), e.fps, cs, beats);
       cands = cs.map((c, i) => ({ bpm: c.bpm, ratio: c.ratio, f: feats[i] }));
     }
