@@ -87,16 +87,16 @@ export function octaveSongs(split = 'test/output/eval/split.json'): OctaveSong[]
 }
 
 if (IS_MAIN) {
-mkdirSync(join(OUT, 'octave'), { recursive: true });
-mkdirSync(join(OUT, 'work'), { recursive: true });
-const songs = octaveSongs(SPLIT);
-const items: object[] = [];
-songs.forEach(({ fam, groove, bpm, cat, i, name }) => {
-  const file = `${name}.mp3`;
-  const out = join(OUT, 'octave', file);
-  if (!existsSync(out)) renderMmaSong({ name, groove, tempo: bpm, beatsPerBar: 4, chords: songProgression(i), soundfont: SF[i % 2], sec: SEC, work: join(OUT, 'work'), out });
-  items.push({ set: 'octave', file, source: `mma:${fam}`, category: cat, bpm, meter: 4, meterClass: '4/4', sourceKind: 'mma', key: songKey(i), keyTrusted: true, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
-});
-writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items }, null, 1));
-console.log(`${items.length} files in ${join(OUT, 'octave')}`);
+  mkdirSync(join(OUT, 'octave'), { recursive: true });
+  mkdirSync(join(OUT, 'work'), { recursive: true });
+  const songs = octaveSongs(SPLIT);
+  const items: object[] = [];
+  songs.forEach(({ fam, groove, bpm, cat, i, name }) => {
+    const file = `${name}.mp3`;
+    const out = join(OUT, 'octave', file);
+    if (!existsSync(out)) renderMmaSong({ name, groove, tempo: bpm, beatsPerBar: 4, chords: songProgression(i), soundfont: SF[i % 2], sec: SEC, work: join(OUT, 'work'), out });
+    items.push({ set: 'octave', file, source: `mma:${fam}`, category: cat, bpm, meter: 4, meterClass: '4/4', sourceKind: 'mma', key: songKey(i), keyTrusted: true, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
+  });
+  writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items }, null, 1));
+  console.log(`${items.length} files in ${join(OUT, 'octave')}`);
 }

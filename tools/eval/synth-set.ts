@@ -65,18 +65,18 @@ export function synthName([groove, tempo, per, meter, drums]: (typeof SYNTH_SONG
 }
 
 if (IS_MAIN) {
-mkdirSync(join(OUT, 'synth'), { recursive: true });
-mkdirSync(join(OUT, 'work'), { recursive: true });
-const items: object[] = [];
-SYNTH_SONGS.forEach((song, i) => {
-  const [groove, tempo, per, meter, drums] = song;
-  const bpm = tempo / per;
-  const { name, category } = synthName(song);
-  const file = `${name}.mp3`;
-  const out = join(OUT, 'synth', file);
-  if (!existsSync(out)) renderMmaSong({ name, groove, tempo, beatsPerBar: meter * per, chords: drums ? null : songProgression(i), soundfont: SF[i % 2], sec: SEC, work: join(OUT, 'work'), out });
-  items.push({ set: 'synth', file, source: name, category, bpm, meter, key: drums ? null : songKey(i), keyTrusted: !drums, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
-});
-writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items }, null, 1));
-console.log(`${items.length} files in ${join(OUT, 'synth')}`);
+  mkdirSync(join(OUT, 'synth'), { recursive: true });
+  mkdirSync(join(OUT, 'work'), { recursive: true });
+  const items: object[] = [];
+  SYNTH_SONGS.forEach((song, i) => {
+    const [groove, tempo, per, meter, drums] = song;
+    const bpm = tempo / per;
+    const { name, category } = synthName(song);
+    const file = `${name}.mp3`;
+    const out = join(OUT, 'synth', file);
+    if (!existsSync(out)) renderMmaSong({ name, groove, tempo, beatsPerBar: meter * per, chords: drums ? null : songProgression(i), soundfont: SF[i % 2], sec: SEC, work: join(OUT, 'work'), out });
+    items.push({ set: 'synth', file, source: name, category, bpm, meter, key: drums ? null : songKey(i), keyTrusted: !drums, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
+  });
+  writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items }, null, 1));
+  console.log(`${items.length} files in ${join(OUT, 'synth')}`);
 }
