@@ -118,7 +118,7 @@ export type SourceKind = 'mma' | 'game-midi' | 'abc' | 'midi' | 'score' | 'hydro
 
 /** One evaluation item as written to manifest.json. */
 export interface EvalItem {
-  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2';
+  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2' | 'compound';
   /** file name under OUT/<set>/ */
   file: string;
   source: string;
@@ -235,7 +235,8 @@ export function progression(key: Key, i: number): string[] {
   return p[i % 2];
 }
 
-function mmaSource(s: Song, i: number, sec: number): { text: string; introSec: number } {
+/** The MMA source of SONGS[i] (`s`) with bars enough for `sec` seconds after its intro; introSec: the intro's length in seconds. */
+export function mmaSource(s: Song, i: number, sec: number): { text: string; introSec: number } {
   const per = s.per ?? 1;
   const beatsPerBar = s.meter * per; // MMA beats
   const barSec = (beatsPerBar * 60) / s.tempo;

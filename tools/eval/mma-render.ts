@@ -40,10 +40,10 @@ export interface MmaSong {
 }
 
 /**
- * Renders `song` to song.out (bars enough for sec + 4 s, plus one). Throws when mma, fluidsynth or
- * ffmpeg fails (execFileSync).
+ * Writes song.work/song.name.mma (bars enough for `sec` + 4 s of audio, plus one) and MMA's MIDI of it beside;
+ * returns the .mid path. Throws when mma fails (execFileSync).
  */
-export function renderMmaSong(song: MmaSong): void {
+export function mmaSongMidi(song: Omit<MmaSong, 'soundfont' | 'out'>): string {
   const bars = Math.ceil((song.sec + 4) / ((song.beatsPerBar * 60) / song.tempo)) + 1;
   const lines = [`Tempo ${song.tempo}`, `Groove ${song.groove}`];
   for (let b = 0; b < bars; b++) lines.push(`${b + 1} ${song.chords ? song.chords[b % song.chords.length] : 'z'}`);
@@ -51,6 +51,15 @@ export function renderMmaSong(song: MmaSong): void {
   const mid = join(song.work, `${song.name}.mid`);
   writeFileSync(src, lines.join('\n') + '\n');
   execFileSync('mma', [src, '-f', mid], { stdio: 'ignore' });
+  return mid;
+}
+
+/**
+ * Renders `song` to song.out (mmaSongMidi, then fluidsynth and ffmpeg). Throws when mma, fluidsynth or
+ * ffmpeg fails (execFileSync).
+ */
+export function renderMmaSong(song: MmaSong): void {
+  const mid = mmaSongMidi(song);
   const raw = `${song.out}.raw`;
   execFileSync('bash', ['-c', `fluidsynth -ni -q -F /dev/stdout -T raw -O float -r 44100 -g 0.5 '${song.soundfont}' '${mid}' 2>/dev/null | head -c ${(song.sec + 2) * 44100 * 8} > '${raw}'`]);
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'f32le', '-ar', '44100', '-ac', '2', '-i', raw, '-t', String(song.sec), '-c:a', 'libmp3lame', '-b:a', '192k', song.out]);

@@ -13,7 +13,8 @@ refused by clashOf), one row per file: truth, family (CV group), the shipped ans
     features refitted under the same folds; Acc1 / Acc2 per set, dev2 pop4, fast (> 160 BPM) per set;
   - --write H,LAMBDA: fits that model on every row and writes main/engine/analysis/octave-net-weights.ts.
 
-  nice /usr/bin/python3 tools/eval/octave-net-train.py [--repeats 3] [--grid] [--write 0,0.01] [--cols base|all]
+  nice /usr/bin/python3 tools/eval/octave-net-train.py [--rows R/rows.json] [--repeats 3] [--grid] [--write 0,0.01]
+      [--no-train SET]   (with --grid: each model also fitted without SET's rows, same folds; SET scored either way)
 
 Requires torch (1.13 here) and numpy; used for training only.
 """
@@ -35,6 +36,8 @@ ap.add_argument('--models', default='0:0.003,0:0.01,0:0.03,0:0.1,4:0.01,8:0.01,8
 ap.add_argument('--write')
 ap.add_argument('--verbose', help='H,LAMBDA: list the files this model (CV, first fold shuffle) fixes and breaks')
 ap.add_argument('--noaug', action='store_true', help='train without the augmented rows')
+ap.add_argument('--where', action='store_true', help='per set and category: where the truth lies relative to step one\'s level T (T, T/2, 2T: a candidate; 2T/3, 3T/2, T/3, 3T, …: none)')
+ap.add_argument('--no-train', action='append', default=[], help='SET: its rows are scored under CV but never fitted (repeatable)')
 args = ap.parse_args()
 
 OCTAVE_MODEL = [0.1138, -2.379, 1.916, -0.3036, 2.382]
@@ -42,6 +45,7 @@ ALLROWS = json.load(open(args.rows))
 # augmented rows (octave-net.ts --aug: time-stretched envelopes) train only; every figure is on the original files
 rows = [r for r in ALLROWS if not r.get('aug')]
 SETS = ['dev', 'dev2', 'synth', 'octave', 'sfshift']
+SETS += sorted({r['set'] for r in rows} - set(SETS))  # octave-net.ts --extra sets (e.g. compound)
 
 
 def acc1(e, r):
@@ -59,9 +63,12 @@ WIDTH = max((len(c['f']) for r in rows for c in r['cands']), default=0)
 families = sorted({r['family'] for r in rows})
 
 
+NCAND = max((len(r['cands']) for r in ALLROWS), default=3)  # 3 (T/2, T, 2T); 4 with octave-net.ts --thirds
+
+
 def tensors(rs, cols):
-    X = torch.zeros(len(rs), 3, len(cols), dtype=torch.float64)
-    M = torch.zeros(len(rs), 3, dtype=torch.bool)
+    X = torch.zeros(len(rs), NCAND, len(cols), dtype=torch.float64)
+    M = torch.zeros(len(rs), NCAND, dtype=torch.bool)
     for i, r in enumerate(rs):
         for j, c in enumerate(r['cands']):
             X[i, j] = torch.tensor([c['f'][k] for k in cols], dtype=torch.float64)
@@ -142,14 +149,14 @@ def folds(seed):
     return {f: i % 5 for i, f in enumerate(fs)}
 
 
-def cv(cols, h, lam, repeats):
-    """per repeat, the CV pick of every row"""
+def cv(cols, h, lam, repeats, no_train=()):
+    """per repeat, the CV pick of every row; rows of the sets in no_train are scored, never fitted"""
     picks = []
     for rep in range(repeats):
         fo = folds(1000 + rep)
         pk = [None] * len(rows)
         for k in range(5):
-            tr = [r for r in (rows if args.noaug else ALLROWS) if fo[r['family']] != k]
+            tr = [r for r in (rows if args.noaug else ALLROWS) if fo[r['family']] != k and r['set'] not in no_train]
             te = [i for i, r in enumerate(rows) if fo[r['family']] == k]
             m = fit(tr, cols, h, lam, seed=rep)
             for i, b in zip(te, predict(m, [rows[i] for i in te], cols)):
@@ -166,6 +173,7 @@ def tally(pk):
             keys.append('dev2 pop4')
         if r['bpm'] > 160:
             keys.append(r['set'] + ' fast')
+            keys.append('all fast')
         keys.append('all')
         for k in keys:
             a = t.setdefault(k, [0, 0, 0])
@@ -175,7 +183,7 @@ def tally(pk):
     return t
 
 
-KEYS = ['dev', 'dev2', 'dev2 pop4', 'synth', 'octave', 'sfshift', 'dev2 fast', 'sfshift fast', 'octave fast', 'dev fast', 'all']
+KEYS = ['dev', 'dev2', 'dev2 pop4', 'synth', 'octave', 'sfshift', *SETS[5:], 'dev2 fast', 'sfshift fast', 'octave fast', 'dev fast', *[s + ' fast' for s in SETS[5:]], 'all fast', 'all']
 
 
 def line(name, pks):
@@ -188,7 +196,8 @@ def line(name, pks):
         n = ts[0][k][2]
         cells.append(f'{k} {a1:.1f}/{n}')
     a2 = np.mean([ts_['all'][1] / ts_['all'][2] for ts_ in ts])
-    print(f'{name:28s} ' + ' | '.join(cells) + f' | Acc2 {a2:.3f}')
+    a2s = ' '.join(f'{k} {np.mean([t[k][1] for t in ts]):.1f}' for k in SETS if k in ts[0])
+    print(f'{name:28s} ' + ' | '.join(cells) + f' | Acc2 {a2:.3f} ({a2s})')
     sys.stdout.flush()
     return ts
 
@@ -199,11 +208,24 @@ ALL = list(range(WIDTH))
 line('product (estimateTempo)', [[r['shipped'] for r in rows]])
 line('OCTAVE_MODEL on candidates', [[shipped_pick(r) for r in rows]])
 line('oracle (a right candidate)', [[r['bpm'] if r['label'] >= 0 else None for r in rows]])
+if args.where:
+    REL = [('T', 1), ('T/2', 0.5), ('2T', 2), ('T/3', 1 / 3), ('3T', 3), ('2T/3', 2 / 3), ('3T/2', 1.5), ('3T/4', 0.75), ('4T/3', 4 / 3), ('T/4', 0.25), ('4T', 4)]
+    tab = {}
+    for r in rows:
+        t = next((c['bpm'] for c in r['cands'] if c['ratio'] == 1), None)
+        rel = next((n for n, f in REL if t is not None and acc1(t * f, r['bpm'])), 'none' if t is not None else 'no level')
+        for k in (r['set'] + ' ' + r['category'], r['set'] + ' all'):
+            tab.setdefault(k, {}).setdefault(rel, []).append(r['file'])
+    for k in sorted(tab):
+        print(f'{k:24s}', ', '.join(f'{n} {len(v)}' for n, v in sorted(tab[k].items(), key=lambda x: -len(x[1]))))
+
 if args.grid:
     line('CV refit base 5 λ.01', cv(BASE, 0, 0.01, args.repeats))
     for spec in args.models.split(','):
         h, lam = spec.split(':')
         line(f'CV all h{h} λ{lam}', cv(ALL, int(h), float(lam), args.repeats))
+        if args.no_train:
+            line(f'  without {",".join(args.no_train)}', cv(ALL, int(h), float(lam), args.repeats, args.no_train))
 
 if args.verbose:
     vh, vl = args.verbose.split(',')
@@ -229,7 +251,7 @@ if args.write:
         'b1': [round(float(v), 6) for v in net.l1.bias] if h else [],
         'w2': [round(float(v), 6) for v in net.l2.weight[0]] if h else [],
     }
-    json.dump({'rows': [[r['set'], r['file'], b] for r, b in zip(rows, pk)]}, open('test/output/octave-net/insample.json', 'w'))
+    json.dump({'rows': [[r['set'], r['file'], b] for r, b in zip(rows, pk)]}, open(args.rows.replace('rows.json', 'insample.json'), 'w'))
     src = open('main/engine/analysis/octave-net-weights.ts').read()
     head = src[: src.index('export const OCTAVE_NET')]
     open('main/engine/analysis/octave-net-weights.ts', 'w').write(head + 'export const OCTAVE_NET: OctaveNetWeights = ' + json.dumps(W) + ';\n')

@@ -11,7 +11,11 @@
 // before the chooser (estimateTempo with LEVEL_TUNING_OCTAVE_MODEL) and the octave candidates (tempo.ts octaveTempi: T, T/2, 2T) with
 // octaveNetFeatures. Written to test/output/octave-net/rows.json.
 //
-//   nice node --import tsx tools/eval/octave-net.ts [--sets dev,dev2,synth,octave,sfshift] [--cpu]
+//   nice node --import tsx tools/eval/octave-net.ts [--sets dev,dev2,synth,octave,sfshift] [--cpu] [--cache DIR] [--out DIR]
+//
+// --cache DIR keeps the envelopes in DIR/<set>-cache (for sets shared read-only); --out DIR writes DIR/rows.json.
+// --extra OUT:SET:MANIFEST (repeatable) reads another development-side set built into OUT (e.g.
+// test/output/tempo-compound:compound:manifest.json, compound-set.ts).
 //
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
@@ -19,12 +23,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { chooseLevel, estimateTempo, LEVEL_TUNING, LEVEL_TUNING_OCTAVE_MODEL, levelTempi, octaveCandidates, octaveNetInputs, octaveTempi, periodicity, TempoAnalyser } from '../../main/engine/analysis/tempo';
+import { chooseLevel, estimateTempo, LEVEL_TUNING, LEVEL_TUNING_OCTAVE_MODEL, levelTempi, OCTAVE_FACTORS, octaveCandidatesOf, octaveNetInputs, periodicity, TempoAnalyser } from '../../main/engine/analysis/tempo';
 import { octaveNetFeatures } from '../../main/engine/analysis/octave-net';
 import type { EvalItem } from './build-set';
 import { splitFamilies } from './split-families';
 
-const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' } } });
+const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' }, cache: { type: 'string' }, out: { type: 'string', default: 'test/output/octave-net' }, extra: { type: 'string', multiple: true, default: [] }, thirds: { type: 'boolean', default: false } } });
+/** --thirds: the candidates also hold T/3 (experiment B of compound-set.ts: slow 6/8 and 12/8 read at the eighth) */
+const FACTORS = args.thirds ? [1 / 3, 0.5, 1, 2] : OCTAVE_FACTORS;
 /** --aug 0.84,1.19: also rows of every file with its envelopes resampled in time by these factors (a time stretch of the onset envelopes: duration × s, truth ÷ s), marked aug (training only: the trainer scores only the originals) */
 const AUG = args.aug ? args.aug.split(',').map(Number) : [];
 
@@ -48,7 +54,8 @@ const ALL: [string, string, string][] = [
   ['test/output/tempo-octave', 'octave', 'manifest.json'],
   ['test/output/tempo-sfshift', 'sfshift', 'manifest.json'],
 ];
-const wanted = (args.sets ?? 'dev,dev2,synth,octave,sfshift').split(',');
+for (const x of args.extra!) ALL.push(x.split(':') as [string, string, string]);
+const wanted = (args.sets ?? ['dev', 'dev2', 'synth', 'octave', 'sfshift', ...ALL.slice(5).map((a) => a[1])].join(',')).split(',');
 const { unitOf, clashOf } = splitFamilies('test/output/eval/split.json');
 const O = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
 
@@ -79,7 +86,8 @@ for (const [out, set, manifest] of ALL) {
     console.log(`(no ${man}: ${set} skipped)`);
     continue;
   }
-  const cache = join(out, 'work', `${set}-cache`);
+  // --cache DIR: the envelopes in DIR/<set>-cache instead of beside the set (shared, read-only sets)
+  const cache = args.cache ? join(args.cache, `${set}-cache`) : join(out, 'work', `${set}-cache`);
   mkdirSync(cache, { recursive: true });
   for (const it of (JSON.parse(readFileSync(man, 'utf8')) as { items: EvalItem[] }).items) {
     if ((it.set as string) !== set || it.bpm == null || (it as { bpmOctaveKnown?: boolean }).bpmOctaveKnown === false) continue;
@@ -117,9 +125,8 @@ function rowOf(e: Env, row: Record<string, unknown>): unknown {
     let cands: { bpm: number; ratio: number; f: number[] }[] = [];
     if (p && tempi.length) {
       const level = chooseLevel(tempi, LEVEL_TUNING.priorWeight).bpm;
-      const base5 = octaveCandidates(e.env, e.fps, O, e.env6)!;
-      const { beats } = octaveTempi(p, e.fps, O, level, e.env6);
-      const cs = base5.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level ? 1 : c.bpm < level ? 0.5 : 2, base: c.features }));
+      const { cands: base5, beats } = octaveCandidatesOf(p, e.fps, O, level, e.env6, FACTORS);
+      const cs = base5.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level ? 1 : c.bpm > level ? 2 : c.bpm / level < 0.42 ? 1 / 3 : 0.5, base: c.features }));
       const feats = octaveNetFeatures(p.env, octaveNetInputs(e.env6, e.fps), e.fps, cs, beats);
       cands = cs.map((c, i) => ({ bpm: c.bpm, ratio: c.ratio, f: feats[i] }));
     }
@@ -127,10 +134,10 @@ function rowOf(e: Env, row: Record<string, unknown>): unknown {
   }
 }
 if (!args.cpu) {
-  mkdirSync('test/output/octave-net', { recursive: true });
-  writeFileSync('test/output/octave-net/rows.json', JSON.stringify(rows));
+  mkdirSync(args.out!, { recursive: true });
+  writeFileSync(join(args.out!, 'rows.json'), JSON.stringify(rows));
 }
-console.log(`${rows.length} rows (${wanted.map((s) => `${s} ${rows.filter((r) => (r as { set: string; aug: boolean }).set === s && !(r as { aug: boolean }).aug).length}`).join(', ')}); ${refused} refused (family related to a test or held-out family) → test/output/octave-net/rows.json`);
+console.log(`${rows.length} rows (${wanted.map((s) => `${s} ${rows.filter((r) => (r as { set: string; aug: boolean }).set === s && !(r as { aug: boolean }).aug).length}`).join(', ')}); ${refused} refused (family related to a test or held-out family) → ${join(args.out!, 'rows.json')}`);
 
 if (args.cpu) {
   const { cpuUsage } = process;

@@ -15,11 +15,14 @@
 // key: the progression's, songKey, which tools/eval/calibrate.ts uses).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { renderMmaSong, songKey, songProgression, TEMPO_SET_SOUNDFONTS as SF } from './mma-render';
 import { splitFamilies } from './split-families';
 
+const IS_MAIN = !!process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
 const { values: args } = parseArgs({
+  args: IS_MAIN ? process.argv.slice(2) : [],
   options: {
     out: { type: 'string', default: 'test/output/tempo-octave' },
     split: { type: 'string', default: 'test/output/eval/split.json' },
@@ -46,35 +49,54 @@ const SLOW: [string, string[]][] = [
   ['dsoul', ['DSoul', 'DSoulPlus']], ['desert', ['Desert', 'Desert']], ['bvfunk', ['BVFunk', 'BVFunk']], ['lfusion', ['LFusion', 'LFusion1']],
 ];
 
-// no groove family of the test set (nor a name that contains one, e.g. rb-ballad / rb)
-const { clashOf } = splitFamilies(SPLIT);
-for (const list of [FAST, SLOW])
-  for (let i = list.length - 1; i >= 0; i--) {
-    const clash = clashOf(list[i][0]);
-    if (clash) {
-      console.log(`skipped groove family ${list[i][0]}: (related to) test family ${clash}`);
-      list.splice(i, 1);
-    }
-  }
+/** One song of the set: its groove family, MMA groove, tempo (quarter notes), category and its index (progression, SoundFont). */
+export interface OctaveSong {
+  fam: string;
+  groove: string;
+  bpm: number;
+  cat: string;
+  /** index in the set: songProgression(i), TEMPO_SET_SOUNDFONTS[i % 2] */
+  i: number;
+  /** file stem, "oct-<groove>-<bpm>" */
+  name: string;
+}
 
-mkdirSync(join(OUT, 'octave'), { recursive: true });
-mkdirSync(join(OUT, 'work'), { recursive: true });
-const songs: { fam: string; groove: string; bpm: number; cat: string }[] = [];
-FAST.forEach(([fam, v], i) => {
-  songs.push({ fam, groove: v[0], bpm: 160 + ((i * 7) % 51), cat: 'fast' });
-  songs.push({ fam, groove: v[1], bpm: 100 + ((i * 11) % 41), cat: 'pop4' });
-});
-SLOW.forEach(([fam, v], i) => {
-  songs.push({ fam, groove: v[0], bpm: 55 + ((i * 5) % 26), cat: 'soft' });
-  songs.push({ fam, groove: v[1], bpm: 84 + ((i * 7) % 31), cat: 'pop4' });
-});
-const items: object[] = [];
-songs.forEach(({ fam, groove, bpm, cat }, i) => {
-  const name = `oct-${groove.toLowerCase()}-${bpm}`;
-  const file = `${name}.mp3`;
-  const out = join(OUT, 'octave', file);
-  if (!existsSync(out)) renderMmaSong({ name, groove, tempo: bpm, beatsPerBar: 4, chords: songProgression(i), soundfont: SF[i % 2], sec: SEC, work: join(OUT, 'work'), out });
-  items.push({ set: 'octave', file, source: `mma:${fam}`, category: cat, bpm, meter: 4, meterClass: '4/4', sourceKind: 'mma', key: songKey(i), keyTrusted: true, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
-});
-writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items }, null, 1));
-console.log(`${items.length} files in ${join(OUT, 'octave')}`);
+/**
+ * The set's songs in order, families related to a test or held-out family (split-families.ts clashOf on
+ * `split`) left out with a line on the console. Throws when `split` is missing or not JSON.
+ */
+export function octaveSongs(split = 'test/output/eval/split.json'): OctaveSong[] {
+  // no groove family of the test set (nor a name that contains one, e.g. rb-ballad / rb)
+  const { clashOf } = splitFamilies(split);
+  const keep = (list: [string, string[]][]) =>
+    list.filter(([fam]) => {
+      const clash = clashOf(fam);
+      if (clash) console.log(`skipped groove family ${fam}: (related to) test family ${clash}`);
+      return !clash;
+    });
+  const songs: Omit<OctaveSong, 'i' | 'name'>[] = [];
+  keep(FAST).forEach(([fam, v], i) => {
+    songs.push({ fam, groove: v[0], bpm: 160 + ((i * 7) % 51), cat: 'fast' });
+    songs.push({ fam, groove: v[1], bpm: 100 + ((i * 11) % 41), cat: 'pop4' });
+  });
+  keep(SLOW).forEach(([fam, v], i) => {
+    songs.push({ fam, groove: v[0], bpm: 55 + ((i * 5) % 26), cat: 'soft' });
+    songs.push({ fam, groove: v[1], bpm: 84 + ((i * 7) % 31), cat: 'pop4' });
+  });
+  return songs.map((s, i) => ({ ...s, i, name: `oct-${s.groove.toLowerCase()}-${s.bpm}` }));
+}
+
+if (IS_MAIN) {
+  mkdirSync(join(OUT, 'octave'), { recursive: true });
+  mkdirSync(join(OUT, 'work'), { recursive: true });
+  const songs = octaveSongs(SPLIT);
+  const items: object[] = [];
+  songs.forEach(({ fam, groove, bpm, cat, i, name }) => {
+    const file = `${name}.mp3`;
+    const out = join(OUT, 'octave', file);
+    if (!existsSync(out)) renderMmaSong({ name, groove, tempo: bpm, beatsPerBar: 4, chords: songProgression(i), soundfont: SF[i % 2], sec: SEC, work: join(OUT, 'work'), out });
+    items.push({ set: 'octave', file, source: `mma:${fam}`, category: cat, bpm, meter: 4, meterClass: '4/4', sourceKind: 'mma', key: songKey(i), keyTrusted: true, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
+  });
+  writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items }, null, 1));
+  console.log(`${items.length} files in ${join(OUT, 'octave')}`);
+}

@@ -13,15 +13,17 @@
 // progression's, songKey, none for drums only; tools/eval/calibrate.ts uses it).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { renderMmaSong, songKey, songProgression, TEMPO_SET_SOUNDFONTS as SF } from './mma-render';
 
-const { values: args } = parseArgs({ options: { out: { type: 'string', default: 'test/output/tempo-synth' } } });
+const IS_MAIN = !!process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+const { values: args } = parseArgs({ args: IS_MAIN ? process.argv.slice(2) : [], options: { out: { type: 'string', default: 'test/output/tempo-synth' } } });
 const OUT = args.out;
 const SEC = 30;
 
-/** groove, MMA tempo, MMA beats per listener beat, listener meter, drums only */
-const SONGS: [string, number, number, number, boolean][] = [
+/** groove, MMA tempo, MMA beats per listener beat, listener meter, drums only (song i: songProgression(i), TEMPO_SET_SOUNDFONTS[i % 2]) */
+export const SYNTH_SONGS: [string, number, number, number, boolean][] = [
   ['BroadwayWaltz', 180, 1, 3, false],
   ['FastWaltz', 190, 1, 3, false],
   ['LatinWaltz', 120, 1, 3, false],
@@ -56,16 +58,25 @@ const SONGS: [string, number, number, number, boolean][] = [
   ['Mambo', 184, 1, 4, false],
 ];
 
-mkdirSync(join(OUT, 'synth'), { recursive: true });
-mkdirSync(join(OUT, 'work'), { recursive: true });
-const items: object[] = [];
-SONGS.forEach(([groove, tempo, per, meter, drums], i) => {
+/** song i's file stem ("syn-<groove>-<listener bpm>[-drums]") and its category in the manifest */
+export function synthName([groove, tempo, per, meter, drums]: (typeof SYNTH_SONGS)[number]): { name: string; category: string } {
   const bpm = tempo / per;
-  const name = `syn-${groove.toLowerCase()}-${Math.round(bpm)}${drums ? '-drums' : ''}`;
-  const file = `${name}.mp3`;
-  const out = join(OUT, 'synth', file);
-  if (!existsSync(out)) renderMmaSong({ name, groove, tempo, beatsPerBar: meter * per, chords: drums ? null : songProgression(i), soundfont: SF[i % 2], sec: SEC, work: join(OUT, 'work'), out });
-  items.push({ set: 'synth', file, source: name, category: drums ? 'percussion' : meter === 3 ? 'triple' : per > 1 ? 'compound' : bpm > 160 ? 'fast' : bpm < 90 ? 'soft' : 'pop4', bpm, meter, key: drums ? null : songKey(i), keyTrusted: !drums, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
-});
-writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items }, null, 1));
-console.log(`${items.length} files in ${join(OUT, 'synth')}`);
+  return { name: `syn-${groove.toLowerCase()}-${Math.round(bpm)}${drums ? '-drums' : ''}`, category: drums ? 'percussion' : meter === 3 ? 'triple' : per > 1 ? 'compound' : bpm > 160 ? 'fast' : bpm < 90 ? 'soft' : 'pop4' };
+}
+
+if (IS_MAIN) {
+  mkdirSync(join(OUT, 'synth'), { recursive: true });
+  mkdirSync(join(OUT, 'work'), { recursive: true });
+  const items: object[] = [];
+  SYNTH_SONGS.forEach((song, i) => {
+    const [groove, tempo, per, meter, drums] = song;
+    const bpm = tempo / per;
+    const { name, category } = synthName(song);
+    const file = `${name}.mp3`;
+    const out = join(OUT, 'synth', file);
+    if (!existsSync(out)) renderMmaSong({ name, groove, tempo, beatsPerBar: meter * per, chords: drums ? null : songProgression(i), soundfont: SF[i % 2], sec: SEC, work: join(OUT, 'work'), out });
+    items.push({ set: 'synth', file, source: name, category, bpm, meter, key: drums ? null : songKey(i), keyTrusted: !drums, soundfont: i % 2 ? 'timgm6mb' : 'fluidr3', stretch: 1, shift: 0, introSec: 0 });
+  });
+  writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, items }, null, 1));
+  console.log(`${items.length} files in ${join(OUT, 'synth')}`);
+}

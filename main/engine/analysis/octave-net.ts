@@ -101,11 +101,13 @@ function gridOf(beats: number[], ratio: number, low: Float64Array | null): numbe
     }
     return g;
   }
-  // half tempo: every other beat, the phase whose beats carry more low-band onset (the downbeat side)
-  const ph = [0, 0];
-  if (low) for (let i = 0; i < beats.length; i++) ph[i & 1] += around(low, beats[i], 2);
-  const p = ph[1] > ph[0] ? 1 : 0;
-  return beats.filter((_, i) => (i & 1) === p);
+  // half (third) tempo: every other (third) beat, the phase whose beats carry the most low-band onset (the downbeat side)
+  const k = Math.round(1 / ratio);
+  const ph = new Array<number>(k).fill(0);
+  if (low) for (let i = 0; i < beats.length; i++) ph[i % k] += around(low, beats[i], 2);
+  let p = 0;
+  for (let j = 1; j < k; j++) if (ph[j] > ph[p]) p = j;
+  return beats.filter((_, i) => i % k === p);
 }
 
 /**
@@ -114,7 +116,8 @@ function gridOf(beats: number[], ratio: number, low: Float64Array | null): numbe
  * @param bandEnvs the low, mid and high band groups' flux, each conditioned as `env` (tempo.ts condition), or null
  *   where the analyser had no band features (their columns are 0)
  * @param fps envelope frames per second
- * @param cands the candidates: tempo (BPM), its ratio to T (0.5, 1 or 2) and its five OCTAVE_FEATURES
+ * @param cands the candidates: tempo (BPM), its ratio to T (0.5, 1 or 2; 1/3 in tools/eval/octave-net.ts --thirds) and its
+ *   five OCTAVE_FEATURES
  * @param beats beats tracked at T (envelope frames, ascending)
  */
 export function octaveNetFeatures(env: Float64Array, bandEnvs: (Float64Array | null)[] | null, fps: number, cands: { bpm: number; ratio: number; base: number[] }[], beats: number[]): number[][] {

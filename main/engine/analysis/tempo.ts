@@ -1281,21 +1281,27 @@ export function onsetRate(e: Float64Array, fps: number): number {
  * no metrical level) with the beats tracked at `bpm` (envelope frames) and the meter test's
  * outcome; tools/eval/tempo-explore.ts computes its extra features on the same.
  */
-export function octaveTempi(p: Periodicity, fps: number, opts: Required<TempoOptions>, bpm: number, bands?: Float32Array): { tempi: number[]; beats: number[]; local: Float64Array } {
+export function octaveTempi(p: Periodicity, fps: number, opts: Required<TempoOptions>, bpm: number, bands?: Float32Array, factors: readonly number[] = OCTAVE_FACTORS): { tempi: number[]; beats: number[]; local: Float64Array } {
   const local = smoothEnv(p.env, (60 * fps) / bpm);
   const beats = trackBeats(p.env, (60 * fps) / bpm, 100, local);
   const d = bands ? beatDiffs(bands, beats) : null;
   const triple = d ? meterOf(d) === 3 : false;
   const tempi: number[] = [];
-  for (const f of [0.5, 1, 2]) {
+  for (const f of factors) {
     if (bpm * f < opts.minBpm || bpm * f > opts.maxBpm || (f === 0.5 && triple)) continue;
     tempi.push(f === 1 ? bpm : combPeakNear(p.scores, bpm * f, opts));
   }
   return { tempi, beats, local };
 }
 
-/** octaveCandidates from a periodicity and the level's tempo; also the beats tracked at `bpm` (envelope frames). */
-function octaveCandidatesOf(p: Periodicity, fps: number, opts: Required<TempoOptions>, bpm: number, bands?: Float32Array): { cands: OctaveCandidate[]; beats: number[] } {
+/** The octave candidates' factors of step one's level T (T/2, T, 2T); tools/eval/octave-net.ts --thirds tries 1/3 too. */
+export const OCTAVE_FACTORS: readonly number[] = [0.5, 1, 2];
+
+/**
+ * octaveCandidates from a periodicity and the level's tempo `bpm`, at `factors` of it (OCTAVE_FACTORS; octaveTempi);
+ * also the beats tracked at `bpm` (envelope frames).
+ */
+export function octaveCandidatesOf(p: Periodicity, fps: number, opts: Required<TempoOptions>, bpm: number, bands?: Float32Array, factors: readonly number[] = OCTAVE_FACTORS): { cands: OctaveCandidate[]; beats: number[] } {
   const { env, scores } = p;
   let top = 0;
   for (let i = 0; i < scores.length; i++) if (scores[i] > top) top = scores[i];
@@ -1308,7 +1314,7 @@ function octaveCandidatesOf(p: Periodicity, fps: number, opts: Required<TempoOpt
     const c = condition(e, fps);
     if (c) bassDensity = Math.log2(onsetRate(c, fps) / 2);
   }
-  const { tempi, beats } = octaveTempi(p, fps, opts, bpm, bands);
+  const { tempi, beats } = octaveTempi(p, fps, opts, bpm, bands, factors);
   const cands = tempi.map((b) => {
     const j = Math.min(scores.length - 1, Math.max(0, Math.round((b - opts.minBpm) / STEP)));
     const z = Math.log2(b / 120);
