@@ -11,7 +11,10 @@
 // before the chooser (estimateTempo with LEVEL_TUNING_OCTAVE_MODEL) and the octave candidates (tempo.ts octaveTempi: T, T/2, 2T) with
 // octaveNetFeatures. Written to test/output/octave-net/rows.json.
 //
-//   nice node --import tsx tools/eval/octave-net.ts [--sets dev,dev2,synth,octave,sfshift] [--cpu]
+//   nice node --import tsx tools/eval/octave-net.ts [--sets dev,dev2,synth,octave,sfshift] [--cpu] [--work DIR]
+//
+// --work DIR: the envelope caches in DIR/<set>-cache instead of beside the set (where the sets are shared and
+// read-only).
 //
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
@@ -24,7 +27,7 @@ import { octaveNetFeatures } from '../../main/engine/analysis/octave-net';
 import type { EvalItem } from './build-set';
 import { splitFamilies } from './split-families';
 
-const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' } } });
+const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' }, work: { type: 'string' } } });
 /** --aug 0.84,1.19: also rows of every file with its envelopes resampled in time by these factors (a time stretch of the onset envelopes: duration × s, truth ÷ s), marked aug (training only: the trainer scores only the originals) */
 const AUG = args.aug ? args.aug.split(',').map(Number) : [];
 
@@ -79,7 +82,7 @@ for (const [out, set, manifest] of ALL) {
     console.log(`(no ${man}: ${set} skipped)`);
     continue;
   }
-  const cache = join(out, 'work', `${set}-cache`);
+  const cache = args.work ? join(args.work, `${set}-cache`) : join(out, 'work', `${set}-cache`);
   mkdirSync(cache, { recursive: true });
   for (const it of (JSON.parse(readFileSync(man, 'utf8')) as { items: EvalItem[] }).items) {
     if ((it.set as string) !== set || it.bpm == null || (it as { bpmOctaveKnown?: boolean }).bpmOctaveKnown === false) continue;
