@@ -56,7 +56,7 @@ import { MIN_CONFIDENCE } from '@contract';
 import { HOLD_SLACK, KEY_CALIBRATION, KEY_SIGNS, TEMPO_CALIBRATION, TEMPO_FACTORS, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
 import { mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { LEVEL_TUNING, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
+import { LEVEL_TUNING, NO_TEMPO, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
 import type { OctaveNetWeights } from '../../main/engine/analysis/octave-net-weights';
 import { TonalAnalyser, type TonalResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
@@ -200,26 +200,19 @@ for (const [out, set, name, use] of SETS) {
     const oofCached = join(cacheDir, `${name}__${it.file}.oof-${oofTag}.json`);
     let oofTempo: TempoResult | null = null;
     if (fold !== undefined && existsSync(oofCached)) oofTempo = JSON.parse(readFileSync(oofCached, 'utf8'));
-    const oofAnalyser = fold !== undefined && !oofTempo ? new TempoAnalyser({}, { ...LEVEL_TUNING, octaveNet: OOF!.nets[fold] }) : null;
-    if (existsSync(cached)) {
-      r = JSON.parse(readFileSync(cached, 'utf8'));
-      if (oofAnalyser) {
-        const run = await analyzeFile(join(out, set, it.file), [oofAnalyser]);
-        oofTempo = { ...(run.results.tempo as TempoResult), beats: [] };
-        writeFileSync(oofCached, JSON.stringify(oofTempo));
-        analysed++;
-      }
-    } else {
-      const run = await analyzeFile(join(out, set, it.file), [new TempoAnalyser(), new TonalAnalyser()]);
+    const oofTuning = fold !== undefined ? { ...LEVEL_TUNING, octaveNet: OOF!.nets[fold] } : null;
+    if (existsSync(cached) && (!oofTuning || oofTempo)) r = JSON.parse(readFileSync(cached, 'utf8'));
+    else {
+      const ta = new TempoAnalyser();
+      const run = await analyzeFile(join(out, set, it.file), [ta, new TonalAnalyser()]);
       const tempo = run.results.tempo as TempoResult;
       const tonal = run.results.tonal as TonalResult;
       r = { tempo: { ...tempo, beats: [] }, tonal: { key: tonal.key, chords: { progression: tonal.chords.progression, segments: [] } } as TonalResult };
       writeFileSync(cached, JSON.stringify(r));
       analysed++;
-      if (oofAnalyser) {
-        // a second decode: analyzeFile keys results by analyser name, and both tempo analysers are 'tempo'
-        const run2 = await analyzeFile(join(out, set, it.file), [oofAnalyser]);
-        oofTempo = { ...(run2.results.tempo as TempoResult), beats: [] };
+      if (oofTuning) {
+        // the same envelopes under the out-of-fold chooser (a signal the onset gate refused has no tempo under any chooser)
+        oofTempo = tempo.reason === NO_TEMPO.onsets ? r.tempo : { ...ta.tempoWith(oofTuning), beats: [] };
         writeFileSync(oofCached, JSON.stringify(oofTempo));
       }
     }
