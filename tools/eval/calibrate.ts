@@ -85,6 +85,8 @@ const { values: args } = parseArgs({
     'fit-full': { type: 'boolean', default: false },
     /** octave-net-train.py --oof's fold models: label and fit the tempo map on out-of-fold chooser tempi (header) */
     oof: { type: 'string' },
+    /** a set read from another folder: NAME=DIR (calibrate's set name, e.g. nonmusic=test/output/me/tempo-nonmusic); repeatable */
+    dir: { type: 'string', multiple: true },
     /** where the analysis results are cached (default test/output/calibrate) */
     cache: { type: 'string', default: 'test/output/calibrate' },
   },
@@ -109,6 +111,12 @@ const SETS: [string, string, string, 'both' | 'key'][] = [
 ];
 // dev2-set.ts (tempo and key: MMA's other groove libraries, a third SoundFont; its own manifest)
 if (args.dev2) SETS.push(['test/output/eval', 'dev2', 'dev2', 'both']);
+for (const d of args.dir ?? []) {
+  const [n, dir] = d.split('=');
+  const s = SETS.find((x) => x[2] === n);
+  if (!s || !dir) throw new Error(`--dir ${d}: NAME=DIR with NAME one of ${SETS.map((x) => x[2]).join(', ')}`);
+  s[0] = dir;
+}
 const CACHE = args.cache!;
 /** --oof: the chooser's five fold models and every training file's fold ("set/file" with calibrate's set names) */
 const OOF = args.oof ? (JSON.parse(readFileSync(args.oof, 'utf8')) as { nets: OctaveNetWeights[]; files: Record<string, number> }) : null;
