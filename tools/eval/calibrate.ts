@@ -14,7 +14,7 @@
 //   nice node --import tsx tools/eval/pulseless-set.ts # test/output/tempo-pulseless (once; 36 sweeps, noise bursts, random-onset melodies)
 //   nice node --import tsx tools/eval/key-set.ts       # test/output/key-set (once; key only)
 //   nice node --import tsx tools/eval/keyless-set.ts   # test/output/key-keyless (once; key only: 48 melodies with no tonic)
-//   nice node --import tsx tools/eval/calibrate.ts [--write [--tempo-only]] [--dev2] [--verbose] [--lambda 0.01] [--tempo-inputs a,b] [--key-inputs a,b]
+//   nice node --import tsx tools/eval/calibrate.ts [--write [--tempo-only]] [--dev2] [--verbose] [--lambda 0.01] [--tempo-inputs a,b] [--key-inputs a,b] [--oof FILE] [--cache DIR]
 //
 // 1. Runs the product's tempo and key analysers (TempoAnalyser, TonalAnalyser: one decode per
 //    file) on every file and keeps each result's evidence (TempoEvidence, KeyEvidence); cached
@@ -30,6 +30,23 @@
 //    song in two folds) on log loss; the best subset is refitted on every file.
 // 4. Prints the dev reliability (ECE; per bin stated vs observed), cross-validated and in
 //    sample, per set, and with --write replaces the constants block in confidence.ts.
+//
+// --oof FILE (helper conf10, session 10): the honest refit of the TEMPO map after the learned octave chooser
+// (octave-net.ts, tempo analyser 13). The chooser was trained on dev, dev2, tempo-synth, tempo-octave (and
+// tempo-sfshift), so the shipped analyser's tempo on those files is an in-sample answer: more often right than on
+// files it never saw, and a map fitted on those labels states too much. FILE is octave-net-train.py --oof's: the
+// chooser refitted five times under one grouped (MMA family) fold split, and every training file's fold. Each such
+// file is analysed a second time (same decode) with the chooser of the fold that never saw its family, and that
+// out-of-fold tempo — its evidence and its Acc1 label — is what the tempo map is fitted and scored on; files the
+// chooser never saw (beatless, pulseless, nonmusic) keep the shipped analyser's. The map in confidence.ts now is
+// scored on the same rows in the same run. --oof implies --tempo-only (the key analyser does not use the chooser).
+//
+// Ship rule for the --oof refit, fixed before any figure was read (conf10): over every tempo row of the full-length
+// dev-side sets (dev, dev2, synth, octave, beatless, pulseless, nonmusic; files with no tempo stated 0), the new
+// map's family-grouped CV ECE (bins of 0.2) must be below the map now's ECE on the same rows; no set's CV ECE above
+// the map now's on that set + 0.01; and of the files with no beat (beatless, pulseless, nonmusic) no more stated at
+// or above MIN_CONFIDENCE than the map now states there. --write writes only when all three hold (else it says which
+// failed and writes nothing).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -39,7 +56,8 @@ import { MIN_CONFIDENCE } from '@contract';
 import { HOLD_SLACK, KEY_CALIBRATION, KEY_SIGNS, TEMPO_CALIBRATION, TEMPO_FACTORS, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
 import { mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { TempoAnalyser, type TempoResult } from '../../main/engine/analysis/tempo';
+import { LEVEL_TUNING, NO_TEMPO, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
+import type { OctaveNetWeights } from '../../main/engine/analysis/octave-net-weights';
 import { TonalAnalyser, type TonalResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
 import { solve } from './linalg';
@@ -65,6 +83,12 @@ const { values: args } = parseArgs({
     excerpts: { type: 'boolean', default: false },
     /** with --excerpts: fit on the full-length files only (the excerpts are scored, not fitted: the map before excerpts) */
     'fit-full': { type: 'boolean', default: false },
+    /** octave-net-train.py --oof's fold models: label and fit the tempo map on out-of-fold chooser tempi (header) */
+    oof: { type: 'string' },
+    /** a set read from another folder: NAME=DIR (calibrate's set name, e.g. nonmusic=test/output/me/tempo-nonmusic); repeatable */
+    dir: { type: 'string', multiple: true },
+    /** where the analysis results are cached (default test/output/calibrate) */
+    cache: { type: 'string', default: 'test/output/calibrate' },
   },
 });
 const VERBOSE = args.verbose;
@@ -87,7 +111,17 @@ const SETS: [string, string, string, 'both' | 'key'][] = [
 ];
 // dev2-set.ts (tempo and key: MMA's other groove libraries, a third SoundFont; its own manifest)
 if (args.dev2) SETS.push(['test/output/eval', 'dev2', 'dev2', 'both']);
-const CACHE = 'test/output/calibrate';
+for (const d of args.dir ?? []) {
+  const [n, dir] = d.split('=');
+  const s = SETS.find((x) => x[2] === n);
+  if (!s || !dir) throw new Error(`--dir ${d}: NAME=DIR with NAME one of ${SETS.map((x) => x[2]).join(', ')}`);
+  s[0] = dir;
+}
+const CACHE = args.cache!;
+/** --oof: the chooser's five fold models and every training file's fold ("set/file" with calibrate's set names) */
+const OOF = args.oof ? (JSON.parse(readFileSync(args.oof, 'utf8')) as { nets: OctaveNetWeights[]; files: Record<string, number> }) : null;
+const oofTag = args.oof ? createHash('sha1').update(readFileSync(args.oof)).digest('hex').slice(0, 8) : '';
+const TEMPO_ONLY = args['tempo-only'] || !!OOF;
 const CONFIDENCE_TS = 'main/engine/analysis/confidence.ts';
 
 // ---- groove families: what never straddles dev and test (split.json) --------------------------
@@ -96,7 +130,7 @@ const { unitOf, clashOf } = splitFamilies('test/output/eval/split.json');
 // ---- analyse (cached by the analysers' source hash) -------------------------------------------
 function sourceHash(): string {
   const h = createHash('sha1');
-  const files = ['main/engine/analysis/tempo.ts', 'main/engine/analysis/tonal.ts', 'main/engine/analysis/keys.ts', 'main/engine/analysis/run.ts'];
+  const files = ['main/engine/analysis/tempo.ts', 'main/engine/analysis/octave-net.ts', 'main/engine/analysis/octave-net-weights.ts', 'main/engine/analysis/confidence.ts', 'main/engine/analysis/tonal.ts', 'main/engine/analysis/keys.ts', 'main/engine/analysis/run.ts'];
   for (const d of ['main/engine/dsp']) for (const f of readdirSync(d).sort()) if (f.endsWith('.ts')) files.push(join(d, f));
   for (const f of files) h.update(readFileSync(f));
   return h.digest('hex').slice(0, 12);
@@ -115,6 +149,8 @@ interface Row {
   bpmUnknown: boolean;
   bpm: number | null;
   tempo: TempoEvidence | null;
+  /** --oof: the shipped analyser's tempo (an in-sample chooser answer where the chooser trained on the file), for the report */
+  bpmShipped: number | null;
   key: Key | null;
   keyEv: KeyEvidence | null;
 }
@@ -124,7 +160,7 @@ const EXCERPT_SEC = [3, 5, 8, 12];
 const excerptRng = (s: string) => createHash('md5').update(s).digest().readUInt32LE(0) / 2 ** 32;
 
 /** the file decoded once (mono, 44.1 kHz float), then each excerpt fed to fresh analysers as run.ts feeds them */
-function analyseExcerpts(path: string, lens: number[]): Map<number, { tempo: TempoResult; tonal: TonalResult }> {
+function analyseExcerpts(path: string, lens: number[], tuning: LevelTuning = LEVEL_TUNING): Map<number, { tempo: TempoResult; tonal: TonalResult }> {
   const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-ar', '44100', '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
   const pcm = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength >> 2);
   const out = new Map<number, { tempo: TempoResult; tonal: TonalResult }>();
@@ -132,7 +168,7 @@ function analyseExcerpts(path: string, lens: number[]): Map<number, { tempo: Tem
     const n = Math.round(L * 44100);
     if (pcm.length < n + 44100) continue;
     const a = Math.floor(excerptRng(`${path}@${L}`) * (pcm.length - n));
-    const an = [new TempoAnalyser(), new TonalAnalyser()] as const;
+    const an = [new TempoAnalyser({}, tuning), new TonalAnalyser()] as const;
     for (const x of an) x.init(44100, 1);
     for (let i = 0; i < n; i += 4096) {
       const blk = pcm.slice(a + i, a + Math.min(n, i + 4096));
@@ -167,20 +203,34 @@ for (const [out, set, name, use] of SETS) {
     }
     const cached = join(cacheDir, `${name}__${it.file}.json`);
     let r: { tempo: TempoResult; tonal: TonalResult };
-    if (existsSync(cached)) r = JSON.parse(readFileSync(cached, 'utf8'));
+    // --oof: the fold whose chooser never saw this file's family (files the chooser did not train on have none)
+    const fold = OOF?.files[`${name}/${it.file}`];
+    const oofCached = join(cacheDir, `${name}__${it.file}.oof-${oofTag}.json`);
+    let oofTempo: TempoResult | null = null;
+    if (fold !== undefined && existsSync(oofCached)) oofTempo = JSON.parse(readFileSync(oofCached, 'utf8'));
+    const oofTuning = fold !== undefined ? { ...LEVEL_TUNING, octaveNet: OOF!.nets[fold] } : null;
+    if (existsSync(cached) && (!oofTuning || oofTempo)) r = JSON.parse(readFileSync(cached, 'utf8'));
     else {
-      const run = await analyzeFile(join(out, set, it.file), [new TempoAnalyser(), new TonalAnalyser()]);
+      const ta = new TempoAnalyser();
+      const run = await analyzeFile(join(out, set, it.file), [ta, new TonalAnalyser()]);
       const tempo = run.results.tempo as TempoResult;
       const tonal = run.results.tonal as TonalResult;
       r = { tempo: { ...tempo, beats: [] }, tonal: { key: tonal.key, chords: { progression: tonal.chords.progression, segments: [] } } as TonalResult };
       writeFileSync(cached, JSON.stringify(r));
       analysed++;
+      if (oofTuning) {
+        // the same envelopes under the out-of-fold chooser (a signal the onset gate refused has no tempo under any chooser)
+        oofTempo = tempo.reason === NO_TEMPO.onsets ? r.tempo : { ...ta.tempoWith(oofTuning), beats: [] };
+        writeFileSync(oofCached, JSON.stringify(oofTempo));
+      }
     }
+    const shippedBpm = r.tempo.bpm;
+    if (oofTempo) r = { ...r, tempo: oofTempo };
     const push = (set: string, r: { tempo: TempoResult; tonal: TonalResult }) => {
       const k = r.tonal.key;
       rows.push({
         set, tempoUse: use === 'both', file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted, category: it.category, bpmUnknown: !!(it as { bpmUnknown?: boolean }).bpmUnknown,
-        bpm: r.tempo.bpm, tempo: r.tempo.bpm !== null ? (r.tempo.evidence ?? null) : null,
+        bpm: r.tempo.bpm, bpmShipped: set === name ? shippedBpm : r.tempo.bpm, tempo: r.tempo.bpm !== null ? (r.tempo.evidence ?? null) : null,
         key: k.tonic === null ? null : { tonic: k.tonic, mode: k.mode! }, keyEv: k.evidence ?? null,
       });
     };
@@ -188,11 +238,12 @@ for (const [out, set, name, use] of SETS) {
     if (args.excerpts && !it.introSec) {
       const h = Math.floor(excerptRng(it.file) * 4);
       const lens = [EXCERPT_SEC[h], EXCERPT_SEC[(h + 2) % 4]];
-      const xc = join(cacheDir, `${name}__${it.file}.x.json`);
+      // --oof: the excerpts of a file the chooser trained on are analysed with its out-of-fold chooser too
+      const xc = join(cacheDir, `${name}__${it.file}.x${fold !== undefined ? '.oof-' + oofTag : ''}.json`);
       let xs: [number, { tempo: TempoResult; tonal: TonalResult }][];
       if (existsSync(xc)) xs = JSON.parse(readFileSync(xc, 'utf8'));
       else {
-        xs = [...analyseExcerpts(join(out, set, it.file), lens)];
+        xs = [...analyseExcerpts(join(out, set, it.file), lens, fold !== undefined ? { ...LEVEL_TUNING, octaveNet: OOF!.nets[fold] } : LEVEL_TUNING)];
         writeFileSync(xc, JSON.stringify(xs));
         analysed++;
       }
@@ -349,10 +400,34 @@ function calibrateOne<K extends string>(name: string, force: string[] | undefine
     console.log(`  at MIN_CONFIDENCE ${MIN_CONFIDENCE}: ${at(true).length} files stated at or above (right ${rate(at(true))}), ${at(false).length} below (right ${rate(at(false))})`);
     console.log(`  per set: ${[...new Set(data.map((d) => d.set)), ...(data.some((d) => d.set === 'dev2') ? ['-dev2'] : []), ...(data.some((d) => !full(d.set)) ? ['full', 'excerpts'] : [])].map((s) => { const b = withExtra(p, s); return `${s} ECE ${reliability(b.p, b.y).ece.toFixed(3)} (n ${b.p.length}, stated ${(b.p.reduce((t, v) => t + v, 0) / b.p.length).toFixed(2)}, right ${(b.y.reduce<number>((t, v) => t + v, 0) / b.y.length).toFixed(2)})`; }).join('; ')}`);
   }
+  if (OOF && shipped && name.startsWith('tempo')) {
+    // the ship rule of the header (--oof), on the full-length sets: the new map's CV against the map now, same rows
+    const sets = [...new Set(data.map((d) => d.set).filter(full))];
+    const nowP = data.map((d) => predict(shipped, d.x));
+    const ece = (p: number[], set?: string) => { const b = withExtra(p, set ?? 'full'); return reliability(b.p, b.y).ece; };
+    const noBeat = (p: number[]) => data.filter((d, i) => ['beatless', 'pulseless', 'nonmusic'].includes(d.set) && p[i] >= MIN_CONFIDENCE).length;
+    const pooled = [ece(cv), ece(nowP)];
+    const worse = sets.filter((x) => ece(cv, x) > ece(nowP, x) + 0.01);
+    const fb = [noBeat(cv), noBeat(nowP)];
+    RULE.tempo = pooled[0] < pooled[1] && !worse.length && fb[0] <= fb[1];
+    console.log(`ship rule (--oof): pooled CV ECE ${pooled[0].toFixed(3)} vs the map now ${pooled[1].toFixed(3)} (${pooled[0] < pooled[1] ? 'below' : 'NOT below'}); per set new CV / now: ${sets.map((x) => `${x} ${ece(cv, x).toFixed(3)}/${ece(nowP, x).toFixed(3)}`).join(', ')} (${worse.length ? 'worse by > 0.01: ' + worse.join(', ') : 'none worse by > 0.01'}); no-beat files stated ≥ ${MIN_CONFIDENCE}: ${fb[0]} vs ${fb[1]} → ${RULE.tempo ? 'PASSES' : 'FAILS'}`);
+  }
   if (VERBOSE) for (const [i, d] of data.entries()) if ((d.y && cv[i] < 0.5) || (!d.y && cv[i] >= 0.5)) console.log(`  ${d.y ? 'right, stated low ' : 'wrong, stated high'} ${cv[i].toFixed(2)}  ${d.set}/${d.file}  ${JSON.stringify(d.x, (_, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))}`);
   return model;
 }
 
+/** the --oof ship rule's verdict per map (set by calibrateOne) */
+const RULE: { tempo?: boolean } = {};
+if (OOF) {
+  // how much the in-sample chooser flattered the labels: Acc1 of the shipped analyser vs the out-of-fold chooser, per set
+  const tr = rows.filter((r) => tempoKnown(r) && r.truthBpm != null && !/^x\d+$/.test(r.set));
+  const per = [...new Set(tr.map((r) => r.set))].map((x) => {
+    const rs = tr.filter((r) => r.set === x);
+    const oofN = rs.filter((r) => OOF.files[`${r.set}/${r.file}`] !== undefined).length;
+    return `${x} ${rs.filter((r) => acc1(r.bpmShipped, r.truthBpm)).length} → ${rs.filter((r) => acc1(r.bpm, r.truthBpm)).length} of ${rs.length} (${oofN} out of fold)`;
+  });
+  console.log(`tempo Acc1, shipped chooser (in sample where it trained) → out-of-fold chooser: ${per.join('; ')}`);
+}
 const tempoModel = calibrateOne('tempo (right = Acc1)', FORCE.tempo, tempoSamples, TEMPO_SIGNS, tempoNone.map((r) => ({ p: 0, y: 0 as const, set: r.set })), TEMPO_CALIBRATION);
 const keyModel = calibrateOne('key (right = exact key; files with a trusted key or none)', FORCE.key, keySamples, KEY_SIGNS, [], KEY_CALIBRATION);
 
@@ -364,11 +439,12 @@ export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = ${lit(te
 export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = ${lit(keyModel)};
 // END CALIBRATION`;
 console.log('\n' + block);
-if (WRITE) {
+if (WRITE && OOF && !RULE.tempo) console.log(`--write: the ship rule failed; ${CONFIDENCE_TS} not written`);
+else if (WRITE) {
   const src = readFileSync(CONFIDENCE_TS, 'utf8');
   const keyLines = /\/\*\* Key calibration;.*\n.*KEY_CALIBRATION.*\n/.exec(src)?.[0];
-  if (args['tempo-only'] && !keyLines) throw new Error(`no KEY_CALIBRATION line in ${CONFIDENCE_TS}`);
-  const written = args['tempo-only'] ? block.replace(/\/\*\* Key calibration;.*\n.*KEY_CALIBRATION.*\n/, () => keyLines!) : block;
+  if (TEMPO_ONLY && !keyLines) throw new Error(`no KEY_CALIBRATION line in ${CONFIDENCE_TS}`);
+  const written = TEMPO_ONLY ? block.replace(/\/\*\* Key calibration;.*\n.*KEY_CALIBRATION.*\n/, () => keyLines!) : block;
   const next = src.replace(/\/\/ BEGIN CALIBRATION[\s\S]*?\/\/ END CALIBRATION/, () => written);
   writeFileSync(CONFIDENCE_TS, next);
   console.log(`written to ${CONFIDENCE_TS}${next === src ? ' (unchanged)' : ''}`);

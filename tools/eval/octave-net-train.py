@@ -13,7 +13,12 @@ refused by clashOf), one row per file: truth, family (CV group), the shipped ans
     features refitted under the same folds; Acc1 / Acc2 per set, dev2 pop4, fast (> 160 BPM) per set;
   - --write H,LAMBDA: fits that model on every row and writes main/engine/analysis/octave-net-weights.ts.
 
-  nice /usr/bin/python3 tools/eval/octave-net-train.py [--rows R/rows.json] [--repeats 3] [--grid] [--write 0,0.01]
+  - --oof H,LAMBDA: the out-of-fold chooser for the confidence map's honest refit (tools/eval/calibrate.ts --oof):
+    that model fitted five times under one grouped fold split (the first of --grid's shuffles), each fold's weights
+    and every file's fold written to --oof-out (JSON: {h, lambda, nets: [OctaveNetWeights × 5], files: {"set/file":
+    fold}, families: {family: fold}}). A file is then analysed with the chooser of the fold that never saw its family.
+
+  nice /usr/bin/python3 tools/eval/octave-net-train.py [--rows R/rows.json] [--repeats 3] [--grid] [--write 0,0.01] [--oof 16,0.001 --oof-out F]
       [--no-train SET]   (with --grid: each model also fitted without SET's rows, same folds; SET scored either way)
 
 Requires torch (1.13 here) and numpy; used for training only.
@@ -35,6 +40,8 @@ ap.add_argument('--grid', action='store_true')
 ap.add_argument('--models', default='0:0.003,0:0.01,0:0.03,0:0.1,4:0.01,8:0.01,8:0.03')
 ap.add_argument('--write')
 ap.add_argument('--verbose', help='H,LAMBDA: list the files this model (CV, first fold shuffle) fixes and breaks')
+ap.add_argument('--oof', help='H,LAMBDA: write the five fold models and every file\'s fold (calibrate.ts --oof)')
+ap.add_argument('--oof-out', default='test/output/octave-net/oof.json')
 ap.add_argument('--noaug', action='store_true', help='train without the augmented rows')
 ap.add_argument('--where', action='store_true', help='per set and category: where the truth lies relative to step one\'s level T (T, T/2, 2T: a candidate; 2T/3, 3T/2, T/3, 3T, …: none)')
 ap.add_argument('--no-train', action='append', default=[], help='SET: its rows are scored under CV but never fitted (repeatable)')
@@ -235,14 +242,9 @@ if args.verbose:
         if acc1(b, r['bpm']) != acc1(s, r['bpm']):
             print(('FIX  ' if acc1(b, r['bpm']) else 'BREAK'), r['set'], r['file'], r['category'], r['bpm'], 'shipped', round(s or 0, 1), 'net', round(b or 0, 1))
 
-if args.write:
-    h, lam = args.write.split(',')
-    h = int(h)
-    lam = float(lam)
-    net, mu, sd = fit(rows if args.noaug else ALLROWS, ALL, h, lam)
-    pk = predict((net, mu, sd), rows, ALL)
-    line(f'in-sample all h{h} λ{lam}', [pk])
-    W = {
+def weights_of(net, mu, sd, h):
+    """the OctaveNetWeights object of main/engine/analysis/octave-net-weights.ts"""
+    return {
         'mu': [round(float(v), 6) for v in mu],
         'sd': [round(float(v), 6) for v in sd],
         'linear': [round(float(v), 6) for v in net.lin.weight[0]],
@@ -251,6 +253,35 @@ if args.write:
         'b1': [round(float(v), 6) for v in net.l1.bias] if h else [],
         'w2': [round(float(v), 6) for v in net.l2.weight[0]] if h else [],
     }
+
+
+if args.oof:
+    h, lam = args.oof.split(',')
+    h = int(h)
+    lam = float(lam)
+    fo = folds(1000)
+    nets = []
+    pk = [None] * len(rows)
+    for k in range(5):
+        tr = [r for r in (rows if args.noaug else ALLROWS) if fo[r['family']] != k]
+        m = fit(tr, ALL, h, lam, seed=0)
+        nets.append(weights_of(*m, h))
+        te = [i for i, r in enumerate(rows) if fo[r['family']] == k]
+        for i, b in zip(te, predict(m, [rows[i] for i in te], ALL)):
+            pk[i] = b
+    line(f'out-of-fold h{h} λ{lam}', [pk])
+    files = {f"{r['set']}/{r['file']}": fo[r['family']] for r in rows}
+    json.dump({'h': h, 'lambda': lam, 'nets': nets, 'files': files, 'families': fo, 'picks': {f"{r['set']}/{r['file']}": b for r, b in zip(rows, pk)}}, open(args.oof_out, 'w'))
+    print(f'wrote {args.oof_out} ({len(files)} files in 5 folds)')
+
+if args.write:
+    h, lam = args.write.split(',')
+    h = int(h)
+    lam = float(lam)
+    net, mu, sd = fit(rows if args.noaug else ALLROWS, ALL, h, lam)
+    pk = predict((net, mu, sd), rows, ALL)
+    line(f'in-sample all h{h} λ{lam}', [pk])
+    W = weights_of(net, mu, sd, h)
     json.dump({'rows': [[r['set'], r['file'], b] for r, b in zip(rows, pk)]}, open(args.rows.replace('rows.json', 'insample.json'), 'w'))
     src = open('main/engine/analysis/octave-net-weights.ts').read()
     head = src[: src.index('export const OCTAVE_NET')]

@@ -13,7 +13,7 @@
 //
 //   nice node --import tsx tools/eval/octave-net.ts [--sets dev,dev2,synth,octave,sfshift] [--cpu] [--cache DIR] [--out DIR]
 //
-// --cache DIR keeps the envelopes in DIR/<set>-cache (for sets shared read-only); --out DIR writes DIR/rows.json.
+// --cache DIR (alias --work) keeps the envelopes in DIR/<set>-cache (for sets shared read-only); --out DIR writes DIR/rows.json.
 // --extra OUT:SET:MANIFEST (repeatable) reads another development-side set built into OUT (e.g.
 // test/output/tempo-compound:compound:manifest.json, compound-set.ts).
 //
@@ -28,7 +28,7 @@ import { octaveNetFeatures } from '../../main/engine/analysis/octave-net';
 import type { EvalItem } from './build-set';
 import { splitFamilies } from './split-families';
 
-const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' }, cache: { type: 'string' }, out: { type: 'string', default: 'test/output/octave-net' }, extra: { type: 'string', multiple: true, default: [] }, thirds: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' }, cache: { type: 'string' }, work: { type: 'string' }, out: { type: 'string', default: 'test/output/octave-net' }, extra: { type: 'string', multiple: true, default: [] }, thirds: { type: 'boolean', default: false } } });
 /** --thirds: the candidates also hold T/3 (experiment B of compound-set.ts: slow 6/8 and 12/8 read at the eighth) */
 const FACTORS = args.thirds ? [1 / 3, 0.5, 1, 2] : OCTAVE_FACTORS;
 /** --aug 0.84,1.19: also rows of every file with its envelopes resampled in time by these factors (a time stretch of the onset envelopes: duration × s, truth ÷ s), marked aug (training only: the trainer scores only the originals) */
@@ -87,7 +87,8 @@ for (const [out, set, manifest] of ALL) {
     continue;
   }
   // --cache DIR: the envelopes in DIR/<set>-cache instead of beside the set (shared, read-only sets)
-  const cache = args.cache ? join(args.cache, `${set}-cache`) : join(out, 'work', `${set}-cache`);
+  const cacheDir = args.cache ?? args.work;
+  const cache = cacheDir ? join(cacheDir, `${set}-cache`) : join(out, 'work', `${set}-cache`);
   mkdirSync(cache, { recursive: true });
   for (const it of (JSON.parse(readFileSync(man, 'utf8')) as { items: EvalItem[] }).items) {
     if ((it.set as string) !== set || it.bpm == null || (it as { bpmOctaveKnown?: boolean }).bpmOctaveKnown === false) continue;
