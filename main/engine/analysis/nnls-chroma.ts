@@ -32,9 +32,13 @@ export const BIN_HI = 96;
 const NB = BIN_HI - BIN_LO + 1;
 /** partials per note in the dictionary (those above BIN_HI fall out) */
 const PARTIALS = 20;
-/** coordinate-descent sweeps per frame at most, and the relative change under which a frame is done */
+/** coordinate-descent sweeps per frame at most, and the change (relative to the largest single-note fit) under which a frame is done */
 const SWEEPS = 40;
-const TOL = 1e-4;
+const TOL = 1e-2;
+/** a column is a candidate only when its Dᵀy reaches this share of the frame's largest */
+const CAND_MIN = 0.05;
+/** peaks under this share of the frame's strongest peak's magnitude (−40 dB) are left out of the transcription */
+const PEAK_MIN = 0.01;
 
 /**
  * The note dictionary and its Gram matrix for one setting: `D` bins × columns (row-major, NB × nn), column j
@@ -50,6 +54,10 @@ export class NoteDictionary {
   readonly G: Float64Array;
   /** per note, its column's squared norm (G's diagonal), 0 for a note with no partial in the band */
   readonly diag: Float64Array;
+  /** per bin, the columns with a nonzero weight there and the weights (D's rows, sparse): rowCols[rowStart[i] … rowStart[i+1]−1] */
+  private readonly rowStart: Int32Array;
+  private readonly rowCols: Int32Array;
+  private readonly rowW: Float64Array;
   constructor(readonly opts: NnlsOptions) {
     const notes = opts.highNote - opts.lowNote + 1;
     const nn = (this.nn = notes * opts.decays.length);
@@ -75,27 +83,48 @@ export class NoteDictionary {
       }
     this.diag = new Float64Array(nn);
     for (let j = 0; j < nn; j++) this.diag[j] = G[j * nn + j];
+    this.rowStart = new Int32Array(NB + 1);
+    const cols: number[] = [];
+    const ws: number[] = [];
+    for (let i = 0; i < NB; i++) {
+      this.rowStart[i] = cols.length;
+      for (let j = 0; j < nn; j++) if (D[i * nn + j]) (cols.push(j), ws.push(D[i * nn + j]));
+    }
+    this.rowStart[NB] = cols.length;
+    this.rowCols = Int32Array.from(cols);
+    this.rowW = Float64Array.from(ws);
   }
 
   /**
    * Non-negative least squares min ‖y − D·a‖², a ≥ 0, by projected coordinate descent on the normal
    * equations (Gram matrix fixed; only notes with Dᵀy > 0 can be active). `y` the frame's semitone
-   * spectrum (NB bins, magnitudes), `a` (nn) receives the activations. Scratch arrays are the caller's.
+   * spectrum (NB bins, magnitudes); `a` (nn) holds the start (the previous frame's activations: neighbouring frames
+   * sound alike, so few sweeps are needed; zeros for none) and receives the activations. Scratch arrays are the caller's.
    */
   solve(y: Float64Array, a: Float64Array, b: Float64Array, grad: Float64Array, cand: Int32Array): void {
-    const { nn, D, G, diag } = this;
+    const { nn, G, diag, rowStart, rowCols, rowW } = this;
     b.fill(0);
     for (let i = 0; i < NB; i++) {
       const yi = y[i];
       if (!yi) continue;
-      const row = i * nn;
-      for (let j = 0; j < nn; j++) b[j] += D[row + j] * yi;
+      for (let e = rowStart[i]; e < rowStart[i + 1]; e++) b[rowCols[e]] += rowW[e] * yi;
     }
+    let bmax = 0;
+    for (let j = 0; j < nn; j++) if (b[j] > bmax) bmax = b[j];
     let nc = 0;
     for (let j = 0; j < nn; j++) {
-      a[j] = 0;
       grad[j] = -b[j];
-      if (b[j] > 0 && diag[j] > 0) cand[nc++] = j;
+      // a column whose correlation with the frame is under CAND_MIN of the best stays 0 (its activation would be noise)
+      if (b[j] > CAND_MIN * bmax && diag[j] > 0) cand[nc++] = j;
+      else a[j] = 0;
+    }
+    // warm start: `a` holds the previous frame's activations (the caller's; zeros for a first frame), kept on the candidates
+    for (let c = 0; c < nc; c++) {
+      const j = cand[c];
+      const aj = a[j];
+      if (!aj) continue;
+      const row = j * nn;
+      for (let c2 = 0; c2 < nc; c2++) grad[cand[c2]] += aj * G[row + cand[c2]];
     }
     let scale = 0;
     for (let c = 0; c < nc; c++) scale = Math.max(scale, b[cand[c]] / diag[cand[c]]);
@@ -160,7 +189,9 @@ export function nnlsChroma(freq: Float32Array, mag: Float32Array, start: Int32Ar
     const end = f + 1 < frames ? start[f + 1] : count;
     if (end <= start[f]) continue;
     y.fill(0);
-    for (let i = start[f]; i < end; i++) addToSemitones(y, freq[i], mag[i], cents);
+    let mmax = 0;
+    for (let i = start[f]; i < end; i++) if (mag[i] > mmax) mmax = mag[i];
+    for (let i = start[f]; i < end; i++) if (mag[i] >= PEAK_MIN * mmax) addToSemitones(y, freq[i], mag[i], cents);
     dict.solve(y, a, b, grad, cand);
     for (let j = 0; j < nn; j++) if (a[j] > 0) out[f * 12 + dict.pc[j]] += a[j];
   }

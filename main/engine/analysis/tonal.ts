@@ -131,9 +131,12 @@ export interface ChromaOptions {
    * How a frame's peaks become its chroma: 'fold' — every peak (and its `harmonics` candidate fundamentals) votes for
    * its own pitch class (foldChroma); 'nnls' — an approximate note transcription first (nnls-chroma.ts: the peaks on
    * the tuned semitone grid explained by notes with geometrically decaying partials, non-negative least squares), the
-   * notes' activations folded, so a note's 3rd and 5th partials do not vote as its fifth and third.
+   * notes' activations folded, so a note's 3rd and 5th partials do not vote as its fifth and third; 'nnls-triads' — the
+   * mean chroma (the profile's correlation, the evidence) from 'fold', the frames' triads (the harmonic-function score,
+   * the cadences, the chords shown) from 'nnls' (a riff on root and fifth whose 5th partials sound the major third is
+   * no major triad).
    */
-  chromaFrom?: 'fold' | 'nnls';
+  chromaFrom?: 'fold' | 'nnls' | 'nnls-triads';
   /** 'nnls': amplitude of partial h = d^(h−1), one dictionary column per note for each d */
   nnlsDecays?: number[];
   /** 'nnls': the dictionary's lowest and highest notes (MIDI) */
@@ -203,7 +206,7 @@ export class PitchFrames {
       nnlsHigh: opts.nnlsHigh ?? NNLS_DEFAULTS.highNote,
     };
     this.bass = this.opts.bassHz > 0 ? new Float32Array(NF * 256) : null;
-    if (this.opts.chromaFrom === 'nnls') {
+    if (this.opts.chromaFrom !== 'fold') {
       this.peakFreq = new Float32Array(4096);
       this.peakMag = new Float32Array(4096);
     }
@@ -214,7 +217,17 @@ export class PitchFrames {
    * fine bins folded (foldChroma), or with chromaFrom 'nnls' the frames' peaks transcribed into notes (nnlsChroma).
    */
   chroma(cents: number): Float32Array {
-    if (this.opts.chromaFrom !== 'nnls') return foldChroma(this.fine, this.frames, cents);
+    return this.opts.chromaFrom === 'nnls' ? this.noteChroma(cents) : foldChroma(this.fine, this.frames, cents);
+  }
+
+  /** The chroma the frames' triads are read from: `chroma` (this.chroma(cents)'s), or with chromaFrom 'nnls-triads' noteChroma's. */
+  triadChroma(cents: number, chroma: Float32Array): Float32Array {
+    return this.opts.chromaFrom === 'nnls-triads' ? this.noteChroma(cents) : chroma;
+  }
+
+  /** Per-frame chroma by note transcription (nnlsChroma; chromaFrom other than 'fold' only: the peaks are kept then). */
+  noteChroma(cents: number): Float32Array {
+    if (!this.peakFreq) throw new Error('PitchFrames.noteChroma: peaks not kept (chromaFrom fold)');
     return nnlsChroma(this.peakFreq!, this.peakMag!, this.peakStart, this.frames, this.peakCount, cents, { decays: this.opts.nnlsDecays, lowNote: this.opts.nnlsLow, highNote: this.opts.nnlsHigh });
   }
 
@@ -389,11 +402,12 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     this.pitchedShare = this.peakMass > 0 ? this.partialMass / this.peakMass : 0;
     const pitched = this.pitchedShare >= PITCHED_SHARE_MIN;
     const active = this.pf.energy.map((v) => pitched && maxE > 0 && v > maxE * 1e-6);
-    const triads = frameTriads(this.chroma, nf, active);
+    const tc = this.pf.triadChroma(this.tuningCents, this.chroma);
+    const triads = frameTriads(tc, nf, active);
     // the chords shown are named only when their three tones are heard; the key's harmonic-function score reads every frame's nearest triad
-    const heard = frameTriads(this.chroma, nf, active, TRIAD_TONE_MIN);
+    const heard = frameTriads(tc, nf, active, TRIAD_TONE_MIN);
     // the cadence count reads triads whose third reaches CADENCE_THIRD_MIN (a doubled root hides the third), root and fifth TRIAD_TONE_MIN
-    const cadenceTriads = frameTriads(this.chroma, nf, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
+    const cadenceTriads = frameTriads(tc, nf, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
     const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard: cadenceTriads, minutes: (nf * hopSec) / 60 });
     key.tuningCents = Math.round(this.tuningCents * 10) / 10;
     if (key.key !== null) {
