@@ -41,6 +41,8 @@ const { values: args } = parseArgs({
     final: { type: 'string' },
     cpu: { type: 'string' },
     verbose: { type: 'boolean', default: false },
+    /** only the variants whose name contains this ('fold' is always kept) */
+    only: { type: 'string' },
   },
 });
 const DIRS = [args.out, ...args.also];
@@ -51,7 +53,7 @@ for (const d of [0.6, 0.7, 0.8, 0.9]) for (const hi of [84, 96]) VARIANTS[`nnls 
 VARIANTS['nnls d0.8 hi84 lo36'] = { chromaFrom: 'nnls', nnlsDecays: [0.8], nnlsHigh: 84, nnlsLow: 36 };
 // the profile's mean chroma folded as shipped, the frames' triads from the transcription (added 06:40, before dev2 / key-set figures)
 for (const d of [0.6, 0.7, 0.8]) for (const hi of [84, 96]) VARIANTS[`triads d${d} hi${hi}`] = { chromaFrom: 'nnls-triads', nnlsDecays: [d], nnlsHigh: hi };
-const NAMES = Object.keys(VARIANTS);
+const NAMES = Object.keys(VARIANTS).filter((n, i) => i === 0 || !args.only || n.includes(args.only));
 
 type Peaks = { start: number[]; energy: number[]; f: Float32Array; m: Float32Array };
 /** key-dev.ts's cached peaks of one file, or null when not cached */

@@ -24,7 +24,8 @@ export interface NnlsOptions {
   highNote: number;
 }
 
-export const NNLS_DEFAULTS: NnlsOptions = { decays: [0.7], lowNote: 24, highNote: 96 };
+/** the setting best on the development-side sets pooled (as 'nnls-triads'; tools/eval/key-nnls.ts, session 10) */
+export const NNLS_DEFAULTS: NnlsOptions = { decays: [0.8], lowNote: 24, highNote: 84 };
 
 /** the semitone grid of the peaks: MIDI notes BIN_LO..BIN_HI (C2 65.4 Hz … C7 2093 Hz, the key analyser's band) */
 export const BIN_LO = 36;

@@ -134,7 +134,10 @@ export interface ChromaOptions {
    * notes' activations folded, so a note's 3rd and 5th partials do not vote as its fifth and third; 'nnls-triads' — the
    * mean chroma (the profile's correlation, the evidence) from 'fold', the frames' triads (the harmonic-function score,
    * the cadences, the chords shown) from 'nnls' (a riff on root and fifth whose 5th partials sound the major third is
-   * no major triad).
+   * no major triad). 'fold' by default: 'nnls-triads' (partials 0.8^(h−1), notes up to C6) fixes dev2's parallel misses
+   * (MIREX 0.932 → 0.951) and key-set's fifth misses (0.815 → 0.819) but loses eval dev 0.990 → 0.961, its
+   * family-grouped CV is down on eval dev and key-set, the key ECE rises (key-set +0.026) and the analysers' CPU by
+   * ~12 %: it failed the ship rule written before measuring (tools/eval/key-nnls.ts, BENCHMARKS.md "Key: NNLS chroma").
    */
   chromaFrom?: 'fold' | 'nnls' | 'nnls-triads';
   /** 'nnls': amplitude of partial h = d^(h−1), one dictionary column per note for each d */
