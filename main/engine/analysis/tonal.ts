@@ -17,6 +17,7 @@ import { nthSmallest } from '../dsp/select';
 import { ALL_KEYS, camelot, chordName, keyName, openKey, type Key } from './keys';
 import { briefOf, keyConfidence, type KeyEvidence } from './confidence';
 import type { Analyser } from './types';
+import { NNLS_DEFAULTS, nnlsChroma } from './nnls-chroma';
 
 /** Key profiles (major, minor), index 0 = tonic. */
 export const KEY_PROFILES = {
@@ -126,6 +127,24 @@ export interface ChromaOptions {
   harmonicDecay?: number;
   /** peaks below this frequency (Hz) also make the bass chroma; 0: no bass chroma */
   bassHz?: number;
+  /**
+   * How a frame's peaks become its chroma: 'fold' — every peak (and its `harmonics` candidate fundamentals) votes for
+   * its own pitch class (foldChroma); 'nnls' — an approximate note transcription first (nnls-chroma.ts: the peaks on
+   * the tuned semitone grid explained by notes with geometrically decaying partials, non-negative least squares), the
+   * notes' activations folded, so a note's 3rd and 5th partials do not vote as its fifth and third; 'nnls-triads' — the
+   * mean chroma (the profile's correlation, the evidence) from 'fold', the frames' triads (the harmonic-function score,
+   * the cadences, the chords shown) from 'nnls' (a riff on root and fifth whose 5th partials sound the major third is
+   * no major triad). 'fold' by default: 'nnls-triads' (partials 0.8^(h−1), notes up to C6) fixes dev2's parallel misses
+   * (MIREX 0.932 → 0.951) and key-set's fifth misses (0.815 → 0.819) but loses eval dev 0.990 → 0.961, its
+   * family-grouped CV is down on eval dev and key-set, the key ECE rises (key-set +0.026) and the analysers' CPU by
+   * ~12 %: it failed the ship rule written before measuring (tools/eval/key-nnls.ts, BENCHMARKS.md "Key: NNLS chroma").
+   */
+  chromaFrom?: 'fold' | 'nnls' | 'nnls-triads';
+  /** 'nnls': amplitude of partial h = d^(h−1), one dictionary column per note for each d */
+  nnlsDecays?: number[];
+  /** 'nnls': the dictionary's lowest and highest notes (MIDI) */
+  nnlsLow?: number;
+  nnlsHigh?: number;
 }
 
 export interface KeyOptions {
@@ -156,7 +175,7 @@ export interface TonalOptions extends ChromaOptions, KeyOptions {
 }
 
 /** Defaults chosen on the development set (tools/eval/key-dev.ts). */
-export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', tune: true };
+export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, chromaFrom: 'fold', nnlsDecays: NNLS_DEFAULTS.decays, nnlsLow: NNLS_DEFAULTS.lowNote, nnlsHigh: NNLS_DEFAULTS.highNote, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', tune: true };
 
 /**
  * Per-frame pitch content before the tuning is known: for every frame, NF = 60
@@ -172,10 +191,47 @@ export class PitchFrames {
   /** Σ m·cos(2π·midi), Σ m·sin(2π·midi) over every peak (m its weight, midi its fractional MIDI note on A440) */
   tuneRe = 0;
   tuneIm = 0;
+  /** ChromaOptions.chromaFrom 'nnls' only: every peak's frequency (Hz) and weight, and each frame's first peak's index */
+  peakFreq: Float32Array | null = null;
+  peakMag: Float32Array | null = null;
+  peakCount = 0;
+  peakStart: number[] = [];
   private readonly opts: Required<ChromaOptions>;
   constructor(opts: ChromaOptions = {}) {
-    this.opts = { exponent: opts.exponent ?? 1, harmonics: Math.max(1, Math.min(6, opts.harmonics ?? 4)), harmonicDecay: opts.harmonicDecay ?? 0.6, bassHz: opts.bassHz ?? 0 };
+    this.opts = {
+      exponent: opts.exponent ?? 1,
+      harmonics: Math.max(1, Math.min(6, opts.harmonics ?? 4)),
+      harmonicDecay: opts.harmonicDecay ?? 0.6,
+      bassHz: opts.bassHz ?? 0,
+      chromaFrom: opts.chromaFrom ?? 'fold',
+      nnlsDecays: opts.nnlsDecays ?? NNLS_DEFAULTS.decays,
+      nnlsLow: opts.nnlsLow ?? NNLS_DEFAULTS.lowNote,
+      nnlsHigh: opts.nnlsHigh ?? NNLS_DEFAULTS.highNote,
+    };
     this.bass = this.opts.bassHz > 0 ? new Float32Array(NF * 256) : null;
+    if (this.opts.chromaFrom !== 'fold') {
+      this.peakFreq = new Float32Array(4096);
+      this.peakMag = new Float32Array(4096);
+    }
+  }
+
+  /**
+   * Per-frame chroma (frames × 12, frame-major, C..B) on the note centres of a tuning (`cents` from A440): the
+   * fine bins folded (foldChroma), or with chromaFrom 'nnls' the frames' peaks transcribed into notes (nnlsChroma).
+   */
+  chroma(cents: number): Float32Array {
+    return this.opts.chromaFrom === 'nnls' ? this.noteChroma(cents) : foldChroma(this.fine, this.frames, cents);
+  }
+
+  /** The chroma the frames' triads are read from: `chroma` (this.chroma(cents)'s), or with chromaFrom 'nnls-triads' noteChroma's. */
+  triadChroma(cents: number, chroma: Float32Array): Float32Array {
+    return this.opts.chromaFrom === 'nnls-triads' ? this.noteChroma(cents) : chroma;
+  }
+
+  /** Per-frame chroma by note transcription (nnlsChroma; chromaFrom other than 'fold' only: the peaks are kept then). */
+  noteChroma(cents: number): Float32Array {
+    if (!this.peakFreq) throw new Error('PitchFrames.noteChroma: peaks not kept (chromaFrom fold)');
+    return nnlsChroma(this.peakFreq!, this.peakMag!, this.peakStart, this.frames, this.peakCount, cents, { decays: this.opts.nnlsDecays, lowNote: this.opts.nnlsLow, highNote: this.opts.nnlsHigh });
   }
 
   /** Start a frame of total in-band power `energy`. */
@@ -190,6 +246,7 @@ export class PitchFrames {
       if (this.bass) this.bass = grow(this.bass);
     }
     this.energy.push(energy);
+    this.peakStart.push(this.peakCount);
     this.frames++;
   }
 
@@ -201,6 +258,19 @@ export class PitchFrames {
     const ph = 2 * Math.PI * midi0;
     this.tuneRe += mag * Math.cos(ph);
     this.tuneIm += mag * Math.sin(ph);
+    if (this.peakFreq) {
+      if (this.peakCount === this.peakFreq.length) {
+        const grow = (a: Float32Array) => {
+          const b = new Float32Array(a.length * 2);
+          b.set(a);
+          return b;
+        };
+        this.peakFreq = grow(this.peakFreq);
+        this.peakMag = grow(this.peakMag!);
+      }
+      this.peakFreq[this.peakCount] = freq;
+      this.peakMag![this.peakCount++] = mag;
+    }
     const off = (this.frames - 1) * NF;
     // As HPCP: a peak also counts for the notes whose harmonics it may be (f/2, f/3, …), with decaying weight.
     for (let h = 1, hw = 1; h <= o.harmonics; h++, hw *= o.harmonicDecay) put(this.fine, off, midi0 - SUBHARMONIC_SEMITONES[h], hw * mag);
@@ -327,7 +397,7 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     const hopSec = HOP / this.tap.rate;
     const t0 = N / 2 / this.tap.rate - this.tap.delaySec;
     this.tuningCents = this.opts.tune ? estimateTuning(this.pf) : 0;
-    this.chroma = foldChroma(this.pf.fine, nf, this.tuningCents);
+    this.chroma = this.pf.chroma(this.tuningCents);
     const bass = this.pf.bass ? foldChroma(this.pf.bass, nf, this.tuningCents) : undefined;
     // Frames with real content: energy above −60 dB of the loudest frame.
     const maxE = this.pf.energy.reduce((m, v) => (v > m ? v : m), 0);
@@ -335,11 +405,12 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     this.pitchedShare = this.peakMass > 0 ? this.partialMass / this.peakMass : 0;
     const pitched = this.pitchedShare >= PITCHED_SHARE_MIN;
     const active = this.pf.energy.map((v) => pitched && maxE > 0 && v > maxE * 1e-6);
-    const triads = frameTriads(this.chroma, nf, active);
+    const tc = this.pf.triadChroma(this.tuningCents, this.chroma);
+    const triads = frameTriads(tc, nf, active);
     // the chords shown are named only when their three tones are heard; the key's harmonic-function score reads every frame's nearest triad
-    const heard = frameTriads(this.chroma, nf, active, TRIAD_TONE_MIN);
+    const heard = frameTriads(tc, nf, active, TRIAD_TONE_MIN);
     // the cadence count reads triads whose third reaches CADENCE_THIRD_MIN (a doubled root hides the third), root and fifth TRIAD_TONE_MIN
-    const cadenceTriads = frameTriads(this.chroma, nf, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
+    const cadenceTriads = frameTriads(tc, nf, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
     const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard: cadenceTriads, minutes: (nf * hopSec) / 60 });
     key.tuningCents = Math.round(this.tuningCents * 10) / 10;
     if (key.key !== null) {
