@@ -101,6 +101,24 @@ describe('loudness vs ffmpeg ebur128', () => {
     for (const bs of [4096, 1000]) assert.equal(run(bs).truePeakDbtp, whole.truePeakDbtp);
   });
 
+  it('sample peak is the largest |sample| wherever it sits in the block (each of the four running maxima, the tail) and whatever its sign', () => {
+    // the block scan keeps four running maxima (i mod 4) and a tail loop for n mod 4: a peak in any of them counts
+    for (const n of [4096, 4099, 7, 3]) {
+      for (let at = Math.max(0, n - 8); at < n; at++) {
+        for (const sign of [1, -1]) {
+          const x = new Float32Array(n);
+          for (let i = 0; i < n; i++) x[i] = 0.25 * Math.sin(0.3 * i);
+          x[at] = sign * 0.75;
+          const a = new LoudnessAnalyser();
+          a.init(44100, 1);
+          a.process([x]);
+          const r = a.finish();
+          assert.equal(r.samplePeakDbfs, 20 * Math.log10(Math.fround(0.75)), `n ${n}, peak at ${at}, sign ${sign}`);
+        }
+      }
+    }
+  });
+
   it('K-weighting at 48 kHz equals the coefficients printed in BS.1770-4', () => {
     const [shelf, hp] = kWeighting(48000);
     const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-8, `${a} vs ${b}`);

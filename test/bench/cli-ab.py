@@ -1,0 +1,63 @@
+# CPU of `studio analyze DIR --json` for two or more built trees, and the ffmpeg decode floor, INTERLEAVED in one
+# run (issue 11 throughput; BENCHMARKS.md "Throughput: session 10"). On a machine shared with other work a wall time
+# says little and CPU per unit of work drifts with the load, so every round runs the floor and each tree one after
+# another (the order rotates per round) and the figures are medians over rounds. CPU is all processes of a run (the
+# CLI, the engine, its worker threads, every ffmpeg: getrusage of the reaped children). The floor is what
+# analysis-split.ts calls it: ffmpeg decoding each file to the analysis decode's two outputs (ANALYSIS_FILTER and
+# 16 kHz mono), nothing read, one file at a time. Each tree's stdout (the JSON lines) is kept per round and its MD5
+# printed: identical analysis output shows as one MD5 for every run of every tree.
+#   python3 test/bench/cli-ab.py [--rounds 3] DIR TREE [TREE…]        (TREE: a checkout after `npm run build`)
+import argparse, hashlib, os, resource, statistics, subprocess, time
+
+ap = argparse.ArgumentParser()
+ap.add_argument('dir')
+ap.add_argument('trees', nargs='+')
+ap.add_argument('--rounds', type=int, default=3)
+a = ap.parse_args()
+files = sorted(os.path.join(a.dir, f) for f in os.listdir(a.dir) if f.lower().endswith(('.mp3', '.wav', '.flac', '.ogg', '.m4a', '.opus')))
+FLOOR = ['-v', 'error', '-nostdin', '-i', None, '-map', '0:a:0', '-af', 'aformat=sample_fmts=flt:sample_rates=44100|48000', '-c:a', 'pcm_f32le', '-f', 'null', '-',
+         '-map', '0:a:0', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_f32le', '-f', 'null', '-']
+
+
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def floor():
+    for f in files:
+        subprocess.run(['ffmpeg'] + [f if x is None else x for x in FLOOR], check=True)
+
+
+def studio(tree):
+    p = subprocess.run(['node', os.path.join(tree, 'bin/studio.js'), 'analyze', a.dir, '--json'], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if p.returncode not in (0, 1):
+        raise SystemExit(f'{tree}: exit {p.returncode}: {p.stderr.decode()[-500:]}')
+    return hashlib.md5(p.stdout).hexdigest()
+
+
+jobs = [('decode floor', floor)] + [(t, (lambda t=t: studio(t))) for t in a.trees]
+res = {name: [] for name, _ in jobs}
+md5s = {t: set() for t in a.trees}
+for r in range(a.rounds):
+    order = jobs[r % len(jobs):] + jobs[:r % len(jobs)]
+    for name, fn in order:
+        c0, w0 = cpu(), time.time()
+        out = fn()
+        res[name].append((cpu() - c0, time.time() - w0))
+        if out:
+            md5s[name].add(out)
+        print(f'round {r + 1}: {name}: CPU {res[name][-1][0]:.1f} s, wall {res[name][-1][1]:.1f} s, load {open("/proc/loadavg").read().split()[0]}', flush=True)
+
+# the audio: the JSON's durations (every tree analyses the same files)
+p = subprocess.run(['node', os.path.join(a.trees[0], 'bin/studio.js'), 'analyze', a.dir, '--json'], stdout=subprocess.PIPE)
+import json
+audio = sum(json.loads(l).get('durationSec') or 0 for l in p.stdout.decode().splitlines() if l.strip())
+fl = statistics.median(x[0] for x in res['decode floor'])
+print(f'\n{len(files)} files, {audio:.0f} s of audio, {a.rounds} rounds (interleaved), medians; load average now {open("/proc/loadavg").read().split()[:3]}')
+print(f'{"":44s} {"CPU s":>7s} {"× per CPU s":>12s} {"vs floor":>9s}  CPU s per round')
+for name, _ in jobs:
+    c = statistics.median(x[0] for x in res[name])
+    print(f'{name[-44:]:44s} {c:7.1f} {audio / c:12.0f} {c / fl:8.2f}×  {" ".join(f"{x[0]:.1f}" for x in res[name])}')
+for t in a.trees:
+    print(f'output MD5 {t}: {" ".join(sorted(md5s[t]))}')

@@ -1,0 +1,26 @@
+// The PCM reader's per-chunk path stays compiled (issue 11 throughput; BENCHMARKS.md "session 10"). Under node 20's
+// V8 a loop compiled during a call (on-stack replacement) is reused by later calls; when the chunk reader's
+// non-finite scan shared its function with the call to each output's `onFrames` (a different function per output)
+// that compiled loop was dropped back to the interpreter about every third chunk, file after file (~120 times per
+// 30 s track in `studio analyze`). Here: a child node analyses three MP3s (ffmpeg-made, 20 s of toneFile's chord)
+// as the library does (both outputs of the decode, every library analyser) under --trace-deopt, and the reader's
+// functions may leave compiled code a few times while V8 learns, not once per chunk.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { ROOT, toneFile } from '../helpers/media';
+
+describe('PCM reader: compiled code', () => {
+  it('the chunk reader is not deoptimised chunk after chunk (node --trace-deopt, 3 × 20 s MP3, the library analysers)', () => {
+    const files = [0, 1, 2].map((i) => toneFile(`deopt-tone-${i}.mp3`, 20, ['-ar', '44100', '-b:a', `${128 + 32 * i}k`]));
+    const script = `
+      import { analyzeFile } from './main/engine/analysis/run';
+      import { libraryAnalysers } from './main/engine/library/analyse';
+      for (const f of ${JSON.stringify(files)}) await analyzeFile(f, libraryAnalysers(20));
+    `;
+    const r = spawnSync(process.execPath, ['--trace-deopt', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+    assert.equal(r.status, 0, r.stderr);
+    const deopts = r.stdout.split('\n').filter((l) => /bailout .*deoptimizing 0x[0-9a-f]+ <JSFunction (deliver|samples|push|nonFiniteSum|zeroNonFinite) /.test(l));
+    assert.ok(deopts.length <= 10, `${deopts.length} deoptimisations of the PCM reader's functions, e.g.\n${deopts.slice(0, 3).join('\n')}`);
+  });
+});
