@@ -114,18 +114,34 @@ async function imaReference(path: string): Promise<{ path: string; close(): void
 }
 
 /**
- * The filter that gives the samples the reference's loader gets where it reads 16-bit integers: an Ogg Vorbis file
- * (the first page's packet "\x01vorbis"), which torchaudio 0.13's sox_io backend reads with libsox's vorbis handler,
- * libvorbisfile's ov_read at 16 bits — rint(x · 32768) clipped to int16, then ÷ 32768. libswresample's flt → s16 is
- * the same rule (av_clip_int16(lrintf(x · 32768))), so `aformat=sample_fmts=s16` then float again. Without it the
- * model heard the float decode: an 11.025 kHz sine's near-silent mel bands differ by up to 0.18 (the 16-bit noise
- * floor is in the reference's log-energies). undefined for every other file. Synchronous: one small read.
+ * The filter that gives the samples the reference's loader gets where it reads 16-bit integers: an Ogg file that
+ * torchaudio 0.13's sox_io backend opens with libsox's vorbis handler — libvorbisfile's ov_read at 16 bits,
+ * rint(x · 32768) clipped to int16, then ÷ 32768 — rather than with its ffmpeg fallback (float). libswresample's
+ * flt → s16 is the same rule (av_clip_int16(lrintf(x · 32768))), so `aformat=sample_fmts=s16` then float again.
+ * Which files libsox opens as Vorbis (sox 14.4.2 formats.c, measured with torchaudio.load): those whose magic says
+ * so — "OggS" at 0 and "vorbis" at 29, the first page a Vorbis id header, whatever the name (an audio-only .ogg, a
+ * Vorbis-first .ogv) — else, by the extension .ogg or .vorbis (any case), those in which libvorbisfile finds a Vorbis
+ * stream among the beginning-of-stream pages (a Theora-first .ogg). A Theora-first .ogv, a .oga of that layout, and
+ * every Matroska/WebM file are read by ffmpeg: float, no filter. Without it the model heard the float decode where
+ * the reference reads 16 bits (an 11.025 kHz sine's near-silent mel bands: up to 0.18 apart), or 16 bits where it
+ * reads float (max 0.005 at 11.025 kHz, tone + noise). undefined for every other file. Synchronous: one small read.
  */
 function sixteenBitFilter(path: string): string | undefined {
   const vorbis = readRegularFileSync(path, 64, (read) => {
-    const b = read(0, 256);
-    const at = b.indexOf('\x01vorbis', 27, 'latin1'); // the first packet, after the page header and its segment table
-    return b.toString('latin1', 0, 4) === 'OggS' && at >= 0 && at < 27 + 255 ? true : null;
+    const b = read(0, 8192);
+    if (b.toString('latin1', 0, 4) !== 'OggS') return null;
+    if (b.toString('latin1', 29, 35) === 'vorbis') return true;
+    if (!/\.(ogg|vorbis)$/i.test(path)) return null;
+    // the BOS pages (header_type bit 2), which an Ogg file puts first: one of them a Vorbis id header?
+    for (let pos = 0; pos + 27 <= b.length && b.toString('latin1', pos, pos + 4) === 'OggS' && b[pos + 5]! & 2; ) {
+      const segs = b[pos + 26]!;
+      let body = 0;
+      for (let i = 0; i < segs; i++) body += b[pos + 27 + i]!;
+      const data = pos + 27 + segs;
+      if (b.toString('latin1', data, data + 7) === '\x01vorbis') return true;
+      pos = data + body;
+    }
+    return null;
   });
   return vorbis ? 'aformat=sample_fmts=s16,aformat=sample_fmts=flt' : undefined;
 }
@@ -413,6 +429,7 @@ export async function videoAndSoundtrack(
   const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
   let frameLine: string | undefined;
   const pcm = await readPcm(path, {
+    filter: sixteenBitFilter(path), // the samples decodeAudio gives (an Ogg file libsox reads as Vorbis: 16-bit)
     signal: opts.signal,
     onFrames: sinkWriter(sink),
     otherOutputs: COUNT_OUTPUT,
