@@ -18,14 +18,22 @@
 //   0.020–0.046 (ours: 0.021–0.048; 440 Hz 44.1 kHz, 100 Hz 44.1 kHz stereo, 1 kHz 48 kHz stereo, 3 kHz 22.05 kHz,
 //   440 Hz 11.025 kHz, oggenc -q 4). ffmpeg's libvorbis wrapper is no way out: it converts with ×32767 and truncation
 //   (153 467 of 264 600 samples differ). Pinned below: flips ≤ 0.1 % of the samples, each 1 LSB; float was 0.19 off.
+// - Kind 2: more than 64 channels (an ADM/Atmos BWF master, high-order Ambisonics) for the model: `studio ask --audio`
+//   failed for integer PCM ("… 72 channels, and ffmpeg converts at most 64", media-truth-kinds23; float WAVs, whose
+//   decoder already gives float, were read), while the reference's torchaudio
+//   reads every channel. Now ffmpeg decodes them in the decoder's own sample format (no converter) and the studio
+//   converts them to float: the model's input equals torchaudio.load's (16-bit, 24-bit and float WAVs as ffmpeg's WAV
+//   muxer writes them). analyze and the library still refuse them with that clear error (their mono mix, loudness and
+//   wave go through ffmpeg's converter).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { decodeAudio } from '../../main/engine/model/media-input';
 import { PROCESSORS, processVideoWithSoundtrack } from '../../main/engine/model/processors';
 import { ff, OUTPUT } from '../helpers/media';
+import { mulberry32 } from '../helpers/prng';
 import { maxDiff, preprocessOracle } from '../helpers/preprocess-ref';
 
 const DIR = join(OUTPUT, 'media-truth-kinds25');
@@ -122,5 +130,52 @@ describe('kind 3: Ogg Vorbis pure tones, at the reference\'s own 16-bit noise le
       if (worst > 1 || flips > ref.length / 1000 || !(d < 0.06)) bad.push(`${f} Hz: ${flips} of ${ref.length} samples differ (by ≤ ${worst} LSB), max |Δ| ${d.toFixed(4)}`);
     }
     assert.deepEqual(bad, []);
+  });
+});
+
+describe('kind 2: more than 64 channels for the model', () => {
+  test('72-channel 16-bit, 65-channel 24-bit and 96-channel float WAVs (ffmpeg\'s WAV muxer, stream copy): the model\'s input equals torchaudio.load\'s (was "… channels, and ffmpeg converts at most 64"); a region decodes its frames', async () => {
+    const rate = 16000;
+    const sec = 5;
+    const make = (name: string, channels: number, raw: 's16le' | 's24le' | 'f32le') => {
+      const rnd = mulberry32(channels);
+      const bytes = { s16le: 2, s24le: 3, f32le: 4 }[raw];
+      const b = Buffer.alloc(rate * sec * channels * bytes);
+      for (let i = 0, k = 0; i < rate * sec; i++) {
+        for (let c = 0; c < channels; c++, k += bytes) {
+          // each channel its own tone (a bed of objects), with a little noise
+          const v = 0.3 * Math.sin((2 * Math.PI * (150 + 31 * c) * i) / rate) + 0.05 * (rnd() - 0.5);
+          if (raw === 's16le') b.writeInt16LE(Math.round(v * 32767), k);
+          else if (raw === 's24le') b.writeIntLE(Math.round(v * 8388607), k, 3);
+          else b.writeFloatLE(v, k);
+        }
+      }
+      const src = join(DIR, `${name}.${raw}`);
+      writeFileSync(src, b);
+      const path = join(DIR, `${name}.wav`);
+      ff(['-f', raw, '-ar', String(rate), '-ac', String(channels), '-i', src, '-c:a', 'copy', path]);
+      return path;
+    };
+    const files = [make('bed-72', 72, 's16le'), make('adm-65', 65, 's24le'), make('hoa-96', 96, 'f32le')];
+    const refs = preprocessOracle('audiofile', files);
+    const bad: string[] = [];
+    for (const path of files) {
+      const ref = refs.get(path)!;
+      assert.ok(typeof ref !== 'string', `${path}: ${ref}`);
+      try {
+        const d = maxDiff((await PROCESSORS.audio(path, { clips: 3 })).data, ref);
+        if (!(d < 1e-4)) bad.push(`${path}: max |Δ| ${d}`);
+      } catch (err) {
+        bad.push(`${path}: ${(err as Error).message}`);
+      }
+    }
+    assert.deepEqual(bad, []);
+    const a = await decodeAudio(files[0]!, { region: [1, 2.5] });
+    try {
+      assert.equal(a.channels, 72);
+      assert.equal(a.source.length, 1.5 * rate);
+    } finally {
+      a.close();
+    }
   });
 });
