@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { StudioError } from '@contract';
 import { freeFormatText } from '../media/demuxer';
-import { ffmpegReason, runFfmpeg } from '../media/ffmpeg';
+import { FFMPEG_MAX_CONVERT_CHANNELS, ffmpegReason, runFfmpeg, spawnFfmpeg, stalledError } from '../media/ffmpeg';
 import { imaAdpcmToPcmWav, isImaAdpcm } from '../media/ima-adpcm';
 import { inputPartOf, readPcm, type PcmReadResult } from '../media/pcm';
 import { bestIfNotFirst, bestStream, parseFfmpegInfo, statMediaFile } from '../media/probe';
@@ -87,9 +87,89 @@ export async function decodeAudio(
       ({ pcm, sink } = await decode(`0:${other}`));
     }
     if (!pcm) throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded.`);
+    // more channels than ffmpeg's converter takes: decoded in the decoder's own sample format, converted here
+    const wide = pcm.exitCode !== 0 ? wideStream(pcm.log, other) : null;
+    if (wide) {
+      sink.close();
+      return await decodeWide(ima?.path ?? path, path, wide, { filter, signal: opts.signal, memoryBytes: opts.memoryBytes, region: opts.region });
+    }
     return await finishAudio(pcm, sink, path, opts.region);
   } finally {
     ima?.close();
+  }
+}
+
+/** The decoders' packed sample formats as ffmpeg's stream line names them: the PCM encoder and raw muxer that write them unconverted, bytes per sample, and the float32 value libswresample (and libsox, the reference's reader, for integers) gives one. */
+const NATIVE: Record<string, { codec: string; muxer: string; bytes: number; read: (b: Buffer, at: number) => number }> = {
+  u8: { codec: 'pcm_u8', muxer: 'u8', bytes: 1, read: (b, at) => (b[at]! - 128) / 128 },
+  s16: { codec: 'pcm_s16le', muxer: 's16le', bytes: 2, read: (b, at) => b.readInt16LE(at) / 32768 },
+  s32: { codec: 'pcm_s32le', muxer: 's32le', bytes: 4, read: (b, at) => Math.fround(b.readInt32LE(at)) / 2147483648 },
+  flt: { codec: 'pcm_f32le', muxer: 'f32le', bytes: 4, read: (b, at) => b.readFloatLE(at) },
+  dbl: { codec: 'pcm_f64le', muxer: 'f64le', bytes: 8, read: (b, at) => b.readDoubleLE(at) },
+};
+
+/**
+ * The audio stream (`index`, else the first) of ffmpeg's input stream lines in `log` when it has more channels than
+ * ffmpeg 5.1 converts (FFMPEG_MAX_CONVERT_CHANNELS: libswresample's SWR_CH_MAX; a 65–128-channel ADM/Atmos BWF
+ * master, high-order Ambisonics) and its decoder gives a packed format of NATIVE (PCM); null otherwise.
+ */
+function wideStream(log: string, index: number | null): { index: number; sampleRate: number; channels: number; format: string } | null {
+  for (const m of log.matchAll(/Stream #0:(\d+)[^\n]*?: Audio: [^\n]*?, (\d+) Hz, (\d+) channels, (\w+)/g)) {
+    const s = { index: Number(m[1]), sampleRate: Number(m[2]), channels: Number(m[3]), format: m[4]! };
+    if (index !== null && s.index !== index) continue;
+    return s.channels > FFMPEG_MAX_CONVERT_CHANNELS && NATIVE[s.format] ? s : null;
+  }
+  return null;
+}
+
+/**
+ * All channels of a stream of more than 64 (wideStream) as the model reads audio — float32 at the file's own rate,
+ * as the reference's torchaudio.load gives every channel (the clip mean over all, the fbank of the first) — where
+ * ffmpeg decodes it but cannot convert it: one ffmpeg run writing the decoder's own sample format (`-c:a` of the same
+ * format: no libswresample), `filter` (the region's atrim) applied in it, converted to float32 here as NATIVE says
+ * and spilled as decodeAudio's samples are. `input`: the file ffmpeg reads; `path`: the one named in errors.
+ * Errors: DECODE_FAILED with ffmpeg's reason, CANCELLED.
+ */
+async function decodeWide(
+  input: string,
+  path: string,
+  wide: NonNullable<ReturnType<typeof wideStream>>,
+  opts: { filter?: string; signal?: AbortSignal; memoryBytes?: number; region?: [number, number] },
+): Promise<DecodedAudio> {
+  const f = NATIVE[wide.format]!;
+  const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
+  const args = ['-v', 'error', '-i', input, '-map', `0:${wide.index}`, '-vn', '-sn', '-dn', ...(opts.filter ? ['-af', opts.filter] : []), '-c:a', f.codec, '-f', f.muxer, 'pipe:1'];
+  try {
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawnFfmpeg(args, opts.signal);
+      let rest = Buffer.alloc(0);
+      let err = '';
+      child.stdout!.on('data', (b: Buffer) => {
+        const all = rest.length ? Buffer.concat([rest, b]) : b;
+        const n = Math.floor(all.length / f.bytes);
+        const out = new Float32Array(n);
+        for (let i = 0; i < n; i++) out[i] = f.read(all, i * f.bytes);
+        sink.write(Buffer.from(out.buffer, out.byteOffset, out.byteLength));
+        rest = Buffer.from(all.subarray(n * f.bytes));
+      });
+      child.stderr!.on('data', (b: Buffer) => {
+        if (err.length < 100_000) err += b.toString('utf8');
+      });
+      child.on('error', reject);
+      child.on('close', (code) => {
+        if (opts.signal?.aborted) reject(new StudioError('CANCELLED', 'Cancelled.'));
+        else if (stalledError(child)) reject(stalledError(child));
+        else resolve({ code, stderr: err });
+      });
+    });
+    const format = { sampleRate: wide.sampleRate, channels: wide.channels, channelMask: 0 };
+    const frames = Math.floor(sink.size / (4 * wide.channels));
+    const pcm: PcmReadResult = { format, frames, outputs: [{ format, frames }], exitCode: code, log: stderr, errors: [], audioPacketBytes: null };
+    if (code !== 0) throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded (ffmpeg: ${ffmpegReason(stderr)}).`);
+    return await finishAudio(pcm, sink, path, opts.region);
+  } catch (err) {
+    sink.close();
+    throw err;
   }
 }
 
@@ -114,18 +194,34 @@ async function imaReference(path: string): Promise<{ path: string; close(): void
 }
 
 /**
- * The filter that gives the samples the reference's loader gets where it reads 16-bit integers: an Ogg Vorbis file
- * (the first page's packet "\x01vorbis"), which torchaudio 0.13's sox_io backend reads with libsox's vorbis handler,
- * libvorbisfile's ov_read at 16 bits — rint(x · 32768) clipped to int16, then ÷ 32768. libswresample's flt → s16 is
- * the same rule (av_clip_int16(lrintf(x · 32768))), so `aformat=sample_fmts=s16` then float again. Without it the
- * model heard the float decode: an 11.025 kHz sine's near-silent mel bands differ by up to 0.18 (the 16-bit noise
- * floor is in the reference's log-energies). undefined for every other file. Synchronous: one small read.
+ * The filter that gives the samples the reference's loader gets where it reads 16-bit integers: an Ogg file that
+ * torchaudio 0.13's sox_io backend opens with libsox's vorbis handler — libvorbisfile's ov_read at 16 bits,
+ * rint(x · 32768) clipped to int16, then ÷ 32768 — rather than with its ffmpeg fallback (float). libswresample's
+ * flt → s16 is the same rule (av_clip_int16(lrintf(x · 32768))), so `aformat=sample_fmts=s16` then float again.
+ * Which files libsox opens as Vorbis (sox 14.4.2 formats.c, measured with torchaudio.load): those whose magic says
+ * so — "OggS" at 0 and "vorbis" at 29, the first page a Vorbis id header, whatever the name (an audio-only .ogg, a
+ * Vorbis-first .ogv) — else, by the extension .ogg or .vorbis (any case), those in which libvorbisfile finds a Vorbis
+ * stream among the beginning-of-stream pages (a Theora-first .ogg). A Theora-first .ogv, a .oga of that layout, and
+ * every Matroska/WebM file are read by ffmpeg: float, no filter. Without it the model heard the float decode where
+ * the reference reads 16 bits (an 11.025 kHz sine's near-silent mel bands: up to 0.18 apart), or 16 bits where it
+ * reads float (max 0.005 at 11.025 kHz, tone + noise). undefined for every other file. Synchronous: one small read.
  */
 function sixteenBitFilter(path: string): string | undefined {
   const vorbis = readRegularFileSync(path, 64, (read) => {
-    const b = read(0, 256);
-    const at = b.indexOf('\x01vorbis', 27, 'latin1'); // the first packet, after the page header and its segment table
-    return b.toString('latin1', 0, 4) === 'OggS' && at >= 0 && at < 27 + 255 ? true : null;
+    const b = read(0, 8192);
+    if (b.toString('latin1', 0, 4) !== 'OggS') return null;
+    if (b.toString('latin1', 29, 35) === 'vorbis') return true;
+    if (!/\.(ogg|vorbis)$/i.test(path)) return null;
+    // the BOS pages (header_type bit 2), which an Ogg file puts first: one of them a Vorbis id header?
+    for (let pos = 0; pos + 27 <= b.length && b.toString('latin1', pos, pos + 4) === 'OggS' && b[pos + 5]! & 2; ) {
+      const segs = b[pos + 26]!;
+      let body = 0;
+      for (let i = 0; i < segs; i++) body += b[pos + 27 + i]!;
+      const data = pos + 27 + segs;
+      if (b.toString('latin1', data, data + 7) === '\x01vorbis') return true;
+      pos = data + body;
+    }
+    return null;
   });
   return vorbis ? 'aformat=sample_fmts=s16,aformat=sample_fmts=flt' : undefined;
 }
@@ -413,6 +509,7 @@ export async function videoAndSoundtrack(
   const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
   let frameLine: string | undefined;
   const pcm = await readPcm(path, {
+    filter: sixteenBitFilter(path), // the samples decodeAudio gives (an Ogg file libsox reads as Vorbis: 16-bit)
     signal: opts.signal,
     onFrames: sinkWriter(sink),
     otherOutputs: COUNT_OUTPUT,
