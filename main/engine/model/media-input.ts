@@ -13,7 +13,7 @@ import { readRegularFileSync, wavLayout } from '../media/riff';
 import { structureOf } from '../media/structure';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
+import { gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, sunRleRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -579,6 +579,17 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   if (pnm) {
     if (pnm.w * pnm.h > MAX_IMAGE_PIXELS) throw new StudioError('BAD_ARGS', `"${name}" is ${pnm.w}×${pnm.h} pixels, more than the ${Math.round(MAX_IMAGE_PIXELS / 1e6)} megapixels allowed (it may be a decompression bomb). Use a smaller cover image.`);
     return pnm;
+  }
+  // a run-length encoded Sun raster: Pillow lays its rows out without the format's 16-bit padding (see sunRleRgb)
+  let sun: ReturnType<typeof sunRleRgb> = null;
+  try {
+    sun = head ? sunRleRgb(head) : null;
+  } catch (err) {
+    throw new StudioError('DECODE_FAILED', `"${name}" is a run-length encoded Sun raster that the reference's image loader (Pillow) cannot read: ${(err as Error).message}. Save it as PNG and use that.`);
+  }
+  if (sun) {
+    if (sun.w * sun.h > MAX_IMAGE_PIXELS) throw new StudioError('BAD_ARGS', `"${name}" is ${sun.w}×${sun.h} pixels, more than the ${Math.round(MAX_IMAGE_PIXELS / 1e6)} megapixels allowed (it may be a decompression bomb). Use a smaller cover image.`);
+    return sun;
   }
   const { info, video: first } = await videoStream(path, signal);
   // an ICO holds one image per size; ffmpeg lists them in file order, Pillow opens the largest (IcoFile: sorted by
