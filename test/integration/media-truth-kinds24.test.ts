@@ -13,13 +13,15 @@
 //   ("Only 16, 24, and 32 bits are supported for signed PCM"); ours reads what libsox reads (s8 / 128), equal to the
 //   reference's reading of the same samples as 16-bit; 8-bit AIFF-C 'raw ' (unsigned) equals the reference's.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { analyseForLibrary } from '../../main/engine/library/analyse';
+import { probeFile } from '../../main/engine/media/probe';
 import { imageInput } from '../../main/engine/model/media-input';
 import { PROCESSORS } from '../../main/engine/model/processors';
-import { ff, OUTPUT } from '../helpers/media';
+import { ff, OUTPUT, ROOT } from '../helpers/media';
 import { imageDiff, imageMismatches, maxDiff, preprocessOracle } from '../helpers/preprocess-ref';
 
 const DIR = join(OUTPUT, 'media-truth-kinds24');
@@ -118,5 +120,37 @@ describe('8-bit AIFF: the reference\'s torchaudio refuses signed 8-bit; the mode
     assert.match(refs.get(s8) as string, /Only 16, 24, and 32 bits are supported for signed PCM/);
     assert.ok(maxDiff((await PROCESSORS.audio(s8, { clips: 3 })).data, refs.get(s16) as Float32Array) < 0.01);
     assert.ok(maxDiff((await PROCESSORS.audio(u8, { clips: 3 })).data, refs.get(u8) as Float32Array) < 0.01);
+  });
+});
+
+describe('kind 1: a WAV of a few samples', () => {
+  test('1, 3 and 100 samples: probe, analyze and the library say how few (was silent, with "16229 kb/s including tags and container overhead" for the 46-byte file); the model refuses with the reason', async () => {
+    for (const n of [1, 3, 100]) {
+      const p = join(DIR, `samples-${n}.wav`);
+      // a plain 16-bit mono WAV header and n samples, as a test-signal generator or a cut to a selection writes it
+      const data = Buffer.alloc(2 * n);
+      for (let i = 0; i < n; i++) data.writeInt16LE(i % 2 ? -12000 : 12000, 2 * i);
+      const fmt = Buffer.alloc(16);
+      fmt.writeUInt16LE(1, 0);
+      fmt.writeUInt16LE(1, 2);
+      fmt.writeUInt32LE(44100, 4);
+      fmt.writeUInt32LE(88200, 8);
+      fmt.writeUInt16LE(2, 12);
+      fmt.writeUInt16LE(16, 14);
+      const chunk = (id: string, body: Buffer) => Buffer.concat([Buffer.from(id, 'latin1'), Buffer.from(Uint32Array.of(body.length).buffer), body]);
+      const body = Buffer.concat([Buffer.from('WAVE'), chunk('fmt ', fmt), chunk('data', data)]);
+      writeFileSync(p, Buffer.concat([Buffer.from('RIFF'), Buffer.from(Uint32Array.of(body.length).buffer), body]));
+      const said = new RegExp(`holds only ${n} samples? of audio \\(${((n / 44100) * 1000).toFixed(2)} ms at 44100 Hz\\)`);
+      const probe = await probeFile(p);
+      assert.ok(probe.warnings.some((w) => said.test(w)), probe.warnings.join('\n'));
+      assert.ok(!probe.warnings.some((w) => /as a whole is/.test(w)), probe.warnings.join('\n'));
+      const lib = await analyseForLibrary({ path: p, cacheDir: join(DIR, 'cache') });
+      assert.ok(lib.warnings.some((w) => said.test(w)), lib.warnings.join('\n'));
+      assert.ok(!lib.warnings.some((w) => /as a whole is/.test(w)), lib.warnings.join('\n'));
+      const cli = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'analyze', p, '--json'], { encoding: 'utf8' });
+      assert.equal(cli.status, 0, cli.stderr);
+      assert.match(cli.stdout, said);
+      await assert.rejects(PROCESSORS.audio(p, { clips: 3 }), (e: Error) => /the model needs at least 25 ms/.test(e.message));
+    }
   });
 });

@@ -1442,9 +1442,16 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   if (structure?.unpaddedChunk) warnings.push(unpaddedText(structure.unpaddedChunk, /aif/.test(ff.container) ? 'AIFF' : 'WAV'));
   if (structure?.trailing && durationSec) {
     warnings.push(trailingText(structure.trailing, ff.container.split(',').includes('wav') ? 'WAV' : containerLabel(ff.container), fmtTime(durationSec)));
-  } else if (!hasVideo && !structure?.truncated && fileKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && fileKbps > bitrateKbps * 1.25 && fileKbps - bitrateKbps > 16) {
+  } else if (!hasVideo && !structure?.truncated && fileKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && fileKbps > bitrateKbps * 1.25 && fileKbps - bitrateKbps > 16 && overheadBytes(input.sizeBytes, bitrateKbps, durationSec) > OVERHEAD_BYTES) {
     const extra = covers > 0 ? ` including ${(covers / 1e6).toFixed(1)} MB of embedded cover art` : ' including tags and container overhead';
     warnings.push(`The file as a whole is ${fileKbps} kb/s${extra}; the audio alone is ${bitrateKbps} kb/s.`);
+  }
+  // a file of a few samples (a 1-sample WAV from a test-signal tool or a cut gone wrong): its duration rounds to 0:00.000
+  // and nothing can be measured of it; said, with its count, rather than left to look like an ordinary file
+  const rate = audio?.sampleRate;
+  if (audio && rate && durationSec !== null && durationSec !== undefined && durationSec > 0 && durationSec < MODEL_MIN_SEC && !durationEstimated) {
+    const n = Math.round(durationSec * rate);
+    warnings.push(`The file holds only ${n} sample${n === 1 ? '' : 's'} of audio (${(durationSec * 1000).toFixed(2)} ms at ${rate} Hz): too short for loudness, tempo or key to be measured, or for the model to hear (it needs ${MODEL_MIN_SEC * 1000} ms: one filterbank window).`);
   }
   // one bitrate everywhere: the first audio stream's line states the audio's average, not ffmpeg's first-frames guess
   let seen = false;
@@ -1589,6 +1596,17 @@ export function wmaDecodedSec(ff: FfmpegStated, mm: IAudioMetadata | null): numb
  */
 export function durationShown(sec: number): number {
   return Math.round(sec * 1000) / 1000;
+}
+
+/** the bytes beyond the audio's under which the file's own bitrate is not worth a warning: a header, a small tag (a WAV of a few samples is mostly its 44-byte header) */
+const OVERHEAD_BYTES = 16_384;
+
+/** the shortest audio the model hears: one 25 ms filterbank window (model/processors.ts assertClipsHearable refuses less) */
+const MODEL_MIN_SEC = 0.025;
+
+/** the file's bytes that are not audio: its size less `kbps` over `sec` (Infinity where the duration is unknown) */
+function overheadBytes(sizeBytes: number, kbps: number, sec: number | null | undefined): number {
+  return sec && sec > 0 ? sizeBytes - (kbps * 1000 * sec) / 8 : Infinity;
 }
 
 /** a stream's stated kb/s is more than 10 % off the average of the packets that were read (`bytes` over `sec`) */
