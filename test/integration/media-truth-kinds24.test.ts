@@ -154,3 +154,76 @@ describe('kind 1: a WAV of a few samples', () => {
     }
   });
 });
+
+describe('kind 1: Broadcast Wave (bext) as field recorders and DAWs write it', () => {
+  const p = (n: string) => join(DIR, n);
+  before(() => {
+    // ffmpeg's own BWF writer, every field set
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=3', '-c:a', 'pcm_s16le', '-write_bext', '1', '-metadata', 'description=Scene 12 take 3', '-metadata', 'originator=Zoom F8n', '-metadata', 'originator_reference=USZOOM0001',
+      '-metadata', 'origination_date=2026-11-30', '-metadata', 'origination_time=14:05:09', '-metadata', 'time_reference=158760000', '-metadata', 'coding_history=A=PCM,F=48000,W=24,M=mono',
+      '-metadata', 'umid=0x060A2B340101010101010F00130000000000000000000000000000000000000000', p('ffmpeg-bext.wav')]);
+    // a recorder's description of key=value lines (CR LF, as Sound Devices writes it), a full 256-byte description with
+    // no NUL and Windows-1252 text (a DAW on Windows), and a bext description beside a RIFF INFO comment (Pro Tools)
+    execFileSync('/usr/bin/python3', ['-c', `import struct, math, sys
+d = sys.argv[1]
+def chunk(id, body):
+    return id + struct.pack('<I', len(body)) + body + (b'\\0' if len(body) % 2 else b'')
+def bext(desc, orig, oref, date, time, tref, hist=b''):
+    b = desc.ljust(256, b'\\0')[:256] + orig.ljust(32, b'\\0') + oref.ljust(32, b'\\0') + date + time + struct.pack('<QH', tref, 1) + b'\\0' * 254 + hist
+    return chunk(b'bext', b)
+rate = 48000
+data = chunk(b'data', b''.join(struct.pack('<h', int(8000 * math.sin(2 * math.pi * 440 * i / rate))) for i in range(rate * 3)))
+fmt = chunk(b'fmt ', struct.pack('<HHIIHH', 1, 1, rate, rate * 2, 2, 16))
+def wav(name, *chunks):
+    body = b'WAVE' + b''.join(chunks)
+    open(d + '/' + name, 'wb').write(b'RIFF' + struct.pack('<I', len(body)) + body)
+sd = b'sSPEED=023.976-ND\\r\\nsTAKE=03\\r\\nsTRK1=Boom\\r\\nsSCENE=12A\\r\\n'
+wav('sd-bext.wav', bext(sd, b'Sound Devices', b'SD0123456789', b'2026-11-30', b'14:05:09', 2748211200, b'A=PCM,F=48000,W=24,M=mono,T=788T\\r\\n'), fmt, data)
+wav('full-bext.wav', fmt, bext(('Interview with M\\xfcller ' * 20).encode('latin1')[:256], b'REAPER', b'', b'2025:01:02', b'03:04:05', 0), data)
+info = b'INFO' + chunk(b'INAM', b'Info Title\\0') + chunk(b'ICMT', b'Info comment\\0')
+wav('info-bext.wav', fmt, bext(b'Bext description', b'Pro Tools', b'', b'2024-06-07', b'08:09:10', 480000), chunk(b'LIST', info), data)
+`, DIR]);
+  });
+
+  /** ffprobe's format tags of `path`, its text exact (JSON) */
+  const ffprobeTags = (path: string) => (JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format_tags', '-of', 'json', path], { encoding: 'utf8' })) as { format: { tags: Record<string, string> } }).format.tags;
+
+  test('every bext field ffprobe shows is in probe, the library and `studio probe` (was: only comment and year; originator, reference, time, time reference, UMID, coding history lost)', async () => {
+    const want = ffprobeTags(p('ffmpeg-bext.wav'));
+    for (const tags of [(await probeFile(p('ffmpeg-bext.wav'))).tags, (await analyseForLibrary({ path: p('ffmpeg-bext.wav'), cacheDir: join(DIR, 'cache') })).tags]) {
+      assert.equal(tags.comment, want.comment);
+      assert.deepEqual(tags.broadcast, {
+        description: want.comment, originator: want.encoded_by, originatorReference: want.originator_reference, originationDate: want.date, originationTime: want.creation_time,
+        timeReference: Number(want.time_reference), umid: want.umid, codingHistory: want.coding_history,
+      });
+    }
+    const out = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'probe', p('ffmpeg-bext.wav')], { encoding: 'utf8' });
+    assert.equal(out.status, 0, out.stderr);
+    assert.match(out.stdout, /originator {2}Zoom F8n/);
+    assert.match(out.stdout, /time ref {4}158760000 samples \(1:00:00\.00 after midnight\)/);
+    assert.doesNotMatch(out.stdout, /\[object Object\]/);
+  });
+
+  test('the description exactly as ffprobe reads it: CR LF kept (was turned to spaces), a full 256-byte description whole (was one character short)', async () => {
+    for (const f of ['sd-bext.wav', 'full-bext.wav']) {
+      const want = ffprobeTags(p(f)).comment!;
+      const probe = await probeFile(p(f));
+      // ffprobe hands on the bytes (its JSON shows the Windows-1252 "ü", 0xFC, as U+FFFD); read here as Windows-1252, with a warning
+      assert.equal(probe.tags.comment?.replace(/ü/g, '\ufffd'), want);
+      assert.equal(probe.tags.broadcast?.description, probe.tags.comment);
+    }
+    assert.equal((await probeFile(p('sd-bext.wav'))).tags.broadcast?.codingHistory, 'A=PCM,F=48000,W=24,M=mono,T=788T\r\n');
+    const full = await probeFile(p('full-bext.wav'));
+    assert.equal(full.tags.comment!.length, 256);
+    assert.ok(full.warnings.some((w) => /bext\) text is not ASCII or UTF-8 but legacy 8-bit text, read as Windows-1252/.test(w)), full.warnings.join('\n'));
+  });
+
+  test('a bext description beside a different RIFF INFO comment: the comment shown, the description kept and the difference said (was silently dropped)', async () => {
+    const probe = await probeFile(p('info-bext.wav'));
+    assert.equal(probe.tags.comment, 'Info comment');
+    assert.equal(probe.tags.broadcast?.description, 'Bext description');
+    assert.ok(probe.warnings.some((w) => /Broadcast Wave description \("Bext description"\) differs from its comment \("Info comment"\)/.test(w)), probe.warnings.join('\n'));
+    const lib = await analyseForLibrary({ path: p('info-bext.wav'), cacheDir: join(DIR, 'cache') });
+    assert.deepEqual(lib.tags, probe.tags);
+  });
+});

@@ -1313,6 +1313,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const v1 = structure?.id3v1;
   const mmAll = mm && v1 && !mm.native?.ID3v1 ? ({ ...mm, native: { ...mm.native, ID3v1: Object.entries(v1).filter(([, v]) => v).map(([id, value]) => ({ id, value })) } } as IAudioMetadata) : mm;
   matroskaLevels(tags, structure, ff.streams.some((s) => s.type === 'video' && !s.attachedPic));
+  bextTags(tags, mmTags.comment, structure, warnings);
   tagConflicts(mmAll, ff.container, tags, warnings);
   // music-metadata knows no parser for the format (.au, .tta, .dts, .ac3/.eac3, MPEG-TS, CAF …): ffmpeg's tags, if any,
   // are the only reading there is, with nothing to disagree with — no finding about the file, so no warning
@@ -1492,6 +1493,36 @@ export function aiffTags(structure: Structure | null, warnings: string[], id3: T
     warnings.push(`The AIFF text chunk${ids.length > 1 ? 's' : ''} ${ids.join(', ')} ${ids.length > 1 ? 'are' : 'is'} not UTF-8 but legacy 8-bit text, read as ${cs} (${why}: "${these[0].text}"). Check the spelling.`);
   }
   return t;
+}
+
+/**
+ * A WAV's Broadcast Wave chunk (structure.bext) in `tags` (changed in place): `tags.broadcast` its fields that are not
+ * blank (the time reference always), and the comment its description, exactly, where the file holds no other comment
+ * (`otherComment`: music-metadata's reading of a RIFF INFO ICMT or an id3 chunk). music-metadata reads no bext field into
+ * its common tags, and ffmpeg's log (where the studio reads ffmpeg's tags) prints each CR as a space and 8-bit text as
+ * U+FFFD, so the description came through as ffmpeg's log shows it. A description that differs from the other comment
+ * is kept under `broadcast` and said in a warning (ffmpeg shows whichever chunk comes last); 8-bit bext text too.
+ */
+export function bextTags(tags: Tags, otherComment: string | undefined, structure: Structure | null, warnings: string[]): void {
+  const b = structure?.bext;
+  if (!b) return;
+  const broadcast: NonNullable<Tags['broadcast']> = {};
+  const text = { description: b.description, originator: b.originator, originatorReference: b.originatorReference, originationDate: b.originationDate, originationTime: b.originationTime, codingHistory: b.codingHistory };
+  for (const [k, v] of Object.entries(text)) if (v.trim() !== '') broadcast[k as keyof typeof text] = v;
+  broadcast.timeReference = b.timeReference;
+  if (b.umid) broadcast.umid = b.umid;
+  tags.broadcast = broadcast;
+  const short = (s: string) => (s.length > 60 ? `${s.slice(0, 57).trimEnd()}…` : s).replace(/\s+/g, ' ');
+  if (b.description.trim() !== '') {
+    if (otherComment === undefined || otherComment.trim() === '') tags.comment = b.description;
+    else if (otherComment.trim() !== b.description.trim()) {
+      warnings.push(`The WAV's Broadcast Wave description ("${short(b.description)}") differs from its comment ("${short(otherComment)}"): the comment is shown; the description is kept with the broadcast fields.`);
+    }
+  }
+  if (b.charset === 'Windows-1252') {
+    const example = Object.values(text).find((v) => /[^\u0000-\u007f]/.test(v)) ?? '';
+    warnings.push(`The Broadcast Wave (bext) text is not ASCII or UTF-8 but legacy 8-bit text, read as Windows-1252 ("${short(example)}"). Check the spelling.`);
+  }
 }
 
 /**
