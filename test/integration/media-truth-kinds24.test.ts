@@ -227,3 +227,26 @@ wav('info-bext.wav', fmt, bext(b'Bext description', b'Pro Tools', b'', b'2024-06
     assert.deepEqual(lib.tags, probe.tags);
   });
 });
+
+describe('kind 1: the duration to the millisecond, not ffmpeg\'s centiseconds', () => {
+  test('FLAC (ffmpeg, flac, GStreamer), AIFF, AIFF-C, WavPack, .au (stated size and a pipe\'s "unknown"), TTA of 204 800 samples at 44.1 kHz: 4.644 s in probe and the library, as ffmpeg decodes (was 4.640: ffmpeg\'s log truncates to 10 ms)', async () => {
+    const src = join(DIR, 'len-4644.wav');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=4.6439909', '-c:a', 'pcm_s16le', src]); // 204 800 samples
+    const files: string[] = [];
+    for (const [name, args] of [['len.flac', []], ['len.aiff', []], ['len.aifc', ['-c:a', 'pcm_s16be', '-f', 'aiff']], ['len.wv', []], ['len.au', []], ['len.tta', []]] as Array<[string, string[]]>) {
+      ff(['-i', src, ...args, join(DIR, name)]);
+      files.push(join(DIR, name));
+    }
+    // a .au written to a pipe states its data size as unknown (0xFFFFFFFF)
+    writeFileSync(join(DIR, 'len-pipe.au'), execFileSync('ffmpeg', ['-v', 'error', '-i', src, '-f', 'au', '-'], { maxBuffer: 1 << 24 }));
+    execFileSync('flac', ['-s', '-f', '-o', join(DIR, 'len-cli.flac'), src]);
+    execFileSync('gst-launch-1.0', ['-q', 'filesrc', `location=${src}`, '!', 'wavparse', '!', 'audioconvert', '!', 'flacenc', '!', 'filesink', `location=${join(DIR, 'len-gst.flac')}`]);
+    files.push(join(DIR, 'len-pipe.au'), join(DIR, 'len-cli.flac'), join(DIR, 'len-gst.flac'));
+    for (const f of files) {
+      const decoded = execFileSync('ffmpeg', ['-v', 'error', '-i', f, '-f', 's16le', '-ac', '1', '-'], { maxBuffer: 1 << 24 }).length / 2;
+      assert.equal(decoded, 204800, f);
+      assert.equal((await probeFile(f)).durationSec, 4.644, f);
+      assert.equal((await analyseForLibrary({ path: f, cacheDir: join(DIR, 'cache') })).durationSec, 4.644, f);
+    }
+  });
+});

@@ -204,6 +204,8 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
     }
     const h = start === 0 ? head : await readAt(fh, start, Math.min(size - start, 64 * 1024));
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'fLaC') return await flac(fh, size, start, h);
+    const counted = start === 0 ? auOrTtaFrames(h, size) : null;
+    if (counted) return { ...NONE, exactFrames: counted };
     if (h.length >= 12 && /^(RIFF|RF64)$/.test(h.toString('latin1', 0, 4)) && /^(WAVE|AVI )$/.test(h.toString('latin1', 8, 12))) return await chunks(fh, size, start, 'WAV', 'le');
     if (h.length >= 12 && h.toString('latin1', 0, 4) === 'FORM' && /^AIF[FC]$/.test(h.toString('latin1', 8, 12))) return await chunks(fh, size, start, 'AIFF', 'be');
     if (h.length >= 8 && /^(ftyp|moov|mdat|free|skip|wide)$/.test(h.toString('latin1', 4, 8))) return await mp4(fh, size, start);
@@ -570,6 +572,31 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
   }
   if (pos < end0 && end0 - pos >= 8 && audioChunk) return { ...base(), trailing: { offset: pos, bytes: end0 - pos, audioChunk, audioChunkBytes } };
   return base();
+}
+
+/**
+ * The sample count a Sun/NeXT .au or a TTA file states (neither has a music-metadata parser, and ffmpeg's log prints
+ * their duration in whole centiseconds): an .au's data size (its header's, or to the end of the file where that is
+ * 0xFFFFFFFF, "unknown", as a pipe writes it; never past the end) over the frame size of its PCM, µ-law or A-law
+ * encoding (1, 2, 3, 4, 5, 6, 7, 27); a TTA1 header's data length (samples per channel). null otherwise. Pure.
+ */
+export function auOrTtaFrames(h: Buffer, size: number): Structure['exactFrames'] {
+  if (h.length >= 24 && h.toString('latin1', 0, 4) === '.snd') {
+    const offset = h.readUInt32BE(4);
+    const stated = h.readUInt32BE(8);
+    const bytes = ({ 1: 1, 2: 1, 3: 2, 4: 3, 5: 4, 6: 4, 7: 8, 27: 1 } as Record<number, number>)[h.readUInt32BE(12)];
+    const rate = h.readUInt32BE(16);
+    const channels = h.readUInt32BE(20);
+    if (!bytes || !rate || !channels || offset < 24 || offset > size) return null;
+    const data = stated === 0xffffffff ? size - offset : Math.min(stated, size - offset);
+    return { frames: Math.floor(data / (bytes * channels)), sampleRate: rate, source: "the .au header's data size" };
+  }
+  if (h.length >= 22 && h.toString('latin1', 0, 4) === 'TTA1') {
+    const rate = h.readUInt32LE(10);
+    const frames = h.readUInt32LE(14);
+    return rate > 0 && frames > 0 ? { frames, sampleRate: rate, source: "the TTA header's sample count" } : null;
+  }
+  return null;
 }
 
 /**

@@ -1361,7 +1361,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const mkvSec = structure?.matroskaAudio?.sec ?? null;
   const wmaSec = wmaDecodedSec(ff, mm);
   const mp4Sec = mp4DecodedSec(structure, smpb);
-  const stated = chainSec ?? oneLink ?? mp4Sec ?? gapless ?? cafSec ?? exactSec ?? mkvSec ?? wmaSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) && mm.format.duration > 0 ? mm.format.duration : null)));
+  const stated = chainSec ?? oneLink ?? mp4Sec ?? gapless ?? cafSec ?? exactSec ?? mkvSec ?? wmaSec ?? (flacUnstated ? null : (finerSec(ff, mm) ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) && mm.format.duration > 0 ? mm.format.duration : null)));
   // (music-metadata's 0 is no statement: a WavPack written to a pipe states its sample count as unknown, and ffmpeg none)
   let durationSec: number | null = stated;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
@@ -1638,6 +1638,22 @@ const MODEL_MIN_SEC = 0.025;
 /** the file's bytes that are not audio: its size less `kbps` over `sec` (Infinity where the duration is unknown) */
 function overheadBytes(sizeBytes: number, kbps: number, sec: number | null | undefined): number {
   return sec && sec > 0 ? sizeBytes - (kbps * 1000 * sec) / 8 : Infinity;
+}
+
+/**
+ * ffmpeg's stated duration made exact where music-metadata read the header's own count: ffmpeg's log prints
+ * "Duration: 00:00:04.64" — centiseconds, truncated (libavformat dump.c) — so a FLAC (STREAMINFO), AIFF/AIFF-C (COMM)
+ * or WavPack of 204 800 samples at 44.1 kHz (4.644 s) was stated as 4.640 s in the probe and the library. music-metadata's
+ * duration (the header's sample count over the rate) is taken where it falls inside ffmpeg's 10 ms (so it can only
+ * refine ffmpeg's figure, never replace it); ffmpeg's otherwise, and null where ffmpeg states none. Not for
+ * ffmpeg's bitrate estimate (music-metadata's would be one too). Pure.
+ */
+export function finerSec(ff: Pick<FfmpegStated, 'durationSec' | 'durationEstimated'>, mm: IAudioMetadata | null): number | null {
+  const f = ff.durationSec;
+  if (f === null || f === undefined) return null;
+  const m = mm?.format.duration;
+  if (ff.durationEstimated || m === undefined || !Number.isFinite(m) || m <= 0) return f;
+  return m >= f - 1e-9 && m < f + 0.01 ? m : f;
 }
 
 /** a stream's stated kb/s is more than 10 % off the average of the packets that were read (`bytes` over `sec`) */
