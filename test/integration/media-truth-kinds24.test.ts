@@ -250,3 +250,29 @@ describe('kind 1: the duration to the millisecond, not ffmpeg\'s centiseconds', 
     }
   });
 });
+
+describe('odd paths: a file name that is not UTF-8, given on the command line', () => {
+  test('`studio probe` and `studio analyze` name the bytes and the fix, as the folder scan does (was "does not exist" for a file that does)', () => {
+    const dir = join(DIR, 'names');
+    mkdirSync(dir, { recursive: true });
+    ff(['-f', 'lavfi', '-i', 'sine=d=2', join(dir, 'src.wav')]);
+    // a Latin-1 name (an old Windows archive unpacked as-is): "Caf\xe9.wav"; Node cannot pass such bytes, Python can
+    const r = spawnSync('/usr/bin/python3', ['-c', `import os, shutil, subprocess, sys, json
+d, node, studio = sys.argv[1].encode(), sys.argv[2], sys.argv[3]
+p = os.path.join(d, b'Caf\\xe9.wav')
+shutil.copy(os.path.join(d, b'src.wav'), p)
+out = {}
+for cmd in (['probe'], ['analyze', '--json']):
+    r = subprocess.run([node, studio, cmd[0], p] + cmd[1:], capture_output=True)
+    out[cmd[0]] = [r.returncode, r.stdout.decode('utf8', 'replace'), r.stderr.decode('utf8', 'replace')]
+print(json.dumps(out))
+`, dir, process.execPath, join(ROOT, 'bin', 'studio.js')], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as Record<string, [number, string, string]>;
+    const said = /not valid UTF-8 \(bytes 43 61 66 e9 2e 77 61 76\), so it cannot be opened\. Rename it/;
+    assert.match(out.probe![2], said);
+    assert.doesNotMatch(out.probe![2], /does not exist/);
+    assert.match(out.analyze![1], said);
+    assert.doesNotMatch(out.analyze![1], /Does not exist/);
+  });
+});
