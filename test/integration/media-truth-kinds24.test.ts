@@ -14,7 +14,7 @@
 //   reference's reading of the same samples as 16-bit; 8-bit AIFF-C 'raw ' (unsigned) equals the reference's.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
@@ -274,5 +274,52 @@ print(json.dumps(out))
     assert.doesNotMatch(out.probe![2], /does not exist/);
     assert.match(out.analyze![1], said);
     assert.doesNotMatch(out.analyze![1], /Does not exist/);
+  });
+});
+
+describe('kind 3: a float master above 0 dBFS, as the reference reads it', () => {
+  test('32/64-bit float WAV, float WAVE_FORMAT_EXTENSIBLE, AIFF-C fl32 and float WavPack peaking at +6 dBFS: clipped at ±1 as libsox reads them (was heard unclipped: max |Δ| 1.0 here, 2.3 for a pure tone); MP3/M4A/Opus (torchaudio\'s ffmpeg fallback, unclipped) unchanged', async () => {
+    const S = ['-f', 'lavfi', '-i', 'sine=f=440:d=6', '-f', 'lavfi', '-i', 'anoisesrc=d=6:a=0.05:seed=3', '-filter_complex', '[0][1]amix=inputs=2:normalize=0,volume=16'];
+    const made: Array<[string, string[]]> = [
+      ['over-f32.wav', ['-c:a', 'pcm_f32le']],
+      ['over-f64.wav', ['-c:a', 'pcm_f64le']],
+      ['over-f32.aifc', ['-c:a', 'pcm_f32be', '-f', 'aiff']],
+      ['over-float.wv', ['-c:a', 'wavpack', '-sample_fmt', 'fltp']],
+      ['over.mp3', ['-c:a', 'libmp3lame', '-b:a', '192k']],
+      ['over.m4a', ['-c:a', 'aac']],
+      ['over.opus', ['-c:a', 'libopus']],
+    ];
+    const paths = made.map(([n, args]) => {
+      ff([...S, ...args, join(DIR, n)]);
+      return join(DIR, n);
+    });
+    // a DAW's float export as WAVE_FORMAT_EXTENSIBLE (sub-format IEEE float): the plain float WAV's fmt rewritten
+    const plain = readFileSync(join(DIR, 'over-f32.wav'));
+    const fmtAt = plain.indexOf('fmt ');
+    const dataAt = plain.indexOf('data', fmtAt);
+    const fmt = Buffer.alloc(40);
+    plain.copy(fmt, 0, fmtAt + 8, fmtAt + 8 + 16);
+    fmt.writeUInt16LE(0xfffe, 0);
+    fmt.writeUInt16LE(22, 16);
+    fmt.writeUInt16LE(32, 18);
+    fmt.writeUInt32LE(0x4, 20);
+    Buffer.from('0300000000001000800000aa00389b71', 'hex').copy(fmt, 24); // KSDATAFORMAT_SUBTYPE_IEEE_FLOAT
+    const head = Buffer.concat([Buffer.from('fmt '), Buffer.from(Uint32Array.of(40).buffer), fmt]);
+    const data = plain.subarray(dataAt);
+    const ext = join(DIR, 'over-f32-extensible.wav');
+    writeFileSync(ext, Buffer.concat([Buffer.from('RIFF'), Buffer.from(Uint32Array.of(4 + head.length + data.length).buffer), Buffer.from('WAVE'), head, data]));
+    paths.push(ext);
+    const refs = preprocessOracle('audiofile', paths);
+    const bad: string[] = [];
+    for (const p of paths) {
+      const ref = refs.get(p)!;
+      if (typeof ref === 'string') {
+        bad.push(`${p}: the reference refused it (${ref})`);
+        continue;
+      }
+      const d = maxDiff((await PROCESSORS.audio(p, { clips: 3 })).data, ref);
+      if (!(d < 0.01)) bad.push(`${p}: max |Δ| ${d}`);
+    }
+    assert.deepEqual(bad, []);
   });
 });

@@ -51,7 +51,7 @@ export async function decodeAudio(
   await statMediaFile(path);
   // One ffmpeg run through the engine's one PCM reader (two when the best audio stream is not the first)
   // as float32 at its own rate and channel count, as ffmpeg's WAV header states them.
-  const filter = [sixteenBitFilter(path), regionFilter(opts.region)].filter(Boolean).join(',') || undefined;
+  const filter = [referenceSampleFilter(path), regionFilter(opts.region)].filter(Boolean).join(',') || undefined;
   // an IMA ADPCM WAV: decoded as the standard (and the reference's libsox) does, then read like any PCM WAV
   const ima = await imaReference(path);
   // a file of several audio streams: the one the reference's loader picks (bestStream), when it is not the first —
@@ -114,20 +114,55 @@ async function imaReference(path: string): Promise<{ path: string; close(): void
 }
 
 /**
- * The filter that gives the samples the reference's loader gets where it reads 16-bit integers: an Ogg Vorbis file
- * (the first page's packet "\x01vorbis"), which torchaudio 0.13's sox_io backend reads with libsox's vorbis handler,
- * libvorbisfile's ov_read at 16 bits — rint(x · 32768) clipped to int16, then ÷ 32768. libswresample's flt → s16 is
- * the same rule (av_clip_int16(lrintf(x · 32768))), so `aformat=sample_fmts=s16` then float again. Without it the
- * model heard the float decode: an 11.025 kHz sine's near-silent mel bands differ by up to 0.18 (the 16-bit noise
- * floor is in the reference's log-energies). undefined for every other file. Synchronous: one small read.
+ * The filter that gives the samples the reference's loader gets where libsox reads the file into its 32-bit integer
+ * samples (torchaudio 0.13's sox_io backend: every value ÷ 2^31, so nothing reaches past ±1):
+ * - an Ogg Vorbis file (the first page's packet "\x01vorbis"), which libsox's vorbis handler reads with
+ *   libvorbisfile's ov_read at 16 bits — rint(x · 32768) clipped to int16, then ÷ 32768. libswresample's flt → s16 is
+ *   the same rule (av_clip_int16(lrintf(x · 32768))), so `aformat=sample_fmts=s16` then float again. Without it the
+ *   model heard the float decode: an 11.025 kHz sine's near-silent mel bands differ by up to 0.18 (the 16-bit noise
+ *   floor is in the reference's log-energies).
+ * - floating-point samples libsox reads itself — a WAV of IEEE float (format tag 3, or WAVE_FORMAT_EXTENSIBLE with the
+ *   float sub-format: every DAW's 32-bit float export), an AIFF-C "fl32"/"fl64", a float WavPack — which it clips to
+ *   its integer range: a master peaking above 0 dBFS (+6 dB: samples of 2.0) reaches the reference clipped at 1.0, and
+ *   the model heard the overs (max |Δ| 2.3 in its input). flt → s32 → flt is the same clip (av_clipl_int32(llrintf(x ·
+ *   2^31))), exact below ±1.
+ * undefined for every other file (libsox does not read them; torchaudio's ffmpeg fallback hands on the float decode).
+ * Synchronous: one small read.
  */
-function sixteenBitFilter(path: string): string | undefined {
-  const vorbis = readRegularFileSync(path, 64, (read) => {
-    const b = read(0, 256);
+function referenceSampleFilter(path: string): string | undefined {
+  const kind = readRegularFileSync(path, 28, (read) => {
+    const b = read(0, 4096);
     const at = b.indexOf('\x01vorbis', 27, 'latin1'); // the first packet, after the page header and its segment table
-    return b.toString('latin1', 0, 4) === 'OggS' && at >= 0 && at < 27 + 255 ? true : null;
+    if (b.toString('latin1', 0, 4) === 'OggS' && at >= 0 && at < 27 + 255) return 's16' as const;
+    return floatForLibsox(b) ? ('s32' as const) : null;
   });
-  return vorbis ? 'aformat=sample_fmts=s16,aformat=sample_fmts=flt' : undefined;
+  return kind ? `aformat=sample_fmts=${kind},aformat=sample_fmts=flt` : undefined;
+}
+
+/**
+ * Whether the file's first bytes `b` are a WAV of IEEE float samples (its fmt chunk among the first chunks: format
+ * tag 3, or 0xFFFE with the KSDATAFORMAT_SUBTYPE_IEEE_FLOAT sub-format), an AIFF-C whose COMM names "fl32"/"fl64"
+ * (either case), or a WavPack block with FLOAT_DATA (flags bit 7): the float files libsox reads itself. Pure.
+ */
+function floatForLibsox(b: Buffer): boolean {
+  const id = b.toString('latin1', 0, 4);
+  if ((id === 'RIFF' || id === 'RF64') && b.toString('latin1', 8, 12) === 'WAVE') {
+    for (let p = 12; p + 8 <= b.length; ) {
+      const len = b.readUInt32LE(p + 4);
+      if (b.toString('latin1', p, p + 4) === 'fmt ') {
+        if (p + 10 > b.length) return false;
+        const tag = b.readUInt16LE(p + 8);
+        return tag === 3 || (tag === 0xfffe && p + 34 <= b.length && b.readUInt16LE(p + 32) === 3);
+      }
+      p += 8 + len + (len & 1);
+    }
+    return false;
+  }
+  if (id === 'FORM' && b.toString('latin1', 8, 12) === 'AIFC') {
+    const c = b.indexOf('COMM', 12, 'latin1');
+    return c > 0 && c + 30 <= b.length && /^fl(32|64)$/i.test(b.toString('latin1', c + 26, c + 30));
+  }
+  return id === 'wvpk' && b.length >= 28 && (b.readUInt32LE(24) & 0x80) !== 0;
 }
 
 function regionFilter(region?: [number, number]): string | undefined {
