@@ -129,7 +129,20 @@ export function formatProbe(p: ProbeResult): string {
   const overall = p.overallBitrateKbps && p.bitrateKbps && Math.abs(p.overallBitrateKbps - p.bitrateKbps) > Math.max(16, 0.25 * p.bitrateKbps) ? `, ${p.overallBitrateKbps} kb/s the whole file` : '';
   if (p.bitrateKbps) lines.push(`  bitrate     ${p.bitrateKbps} kb/s the audio${overall}`);
   else if (p.overallBitrateKbps) lines.push(`  bitrate     ${p.overallBitrateKbps} kb/s the whole file`);
-  for (const [k, v] of Object.entries(p.tags)) lines.push(`  ${k.padEnd(11)} ${Array.isArray(v) ? v.join(', ') : v}`);
+  // a multi-line value (a Broadcast Wave description of key=value lines) continues under its first line, CR/LF as one break
+  const value = (v: string | number) => String(v).replace(/\r?\n$/, '').split(/\r?\n|\r/).join(`\n${' '.repeat(14)}`);
+  for (const [k, v] of Object.entries(p.tags)) {
+    if (k === 'broadcast') continue;
+    lines.push(`  ${k.padEnd(11)} ${Array.isArray(v) ? v.join(', ') : value(v as string | number)}`);
+  }
+  const b = p.tags.broadcast;
+  if (b) {
+    const rate = p.audio?.sampleRate;
+    const at = b.timeReference !== undefined && rate ? ` (${fmtDuration(b.timeReference / rate)} after midnight)` : '';
+    const rows: Array<[string, string | number | undefined]> = [['description', b.description], ['originator', b.originator], ['reference', b.originatorReference], ['date', b.originationDate], ['time', b.originationTime], ['time ref', b.timeReference !== undefined ? `${b.timeReference} samples${at}` : undefined], ['UMID', b.umid], ['history', b.codingHistory]];
+    lines.push('  broadcast   (bext)');
+    for (const [k, v] of rows) if (v !== undefined) lines.push(`    ${k.padEnd(11)} ${value(v).replace(/\n {14}/g, `\n${' '.repeat(16)}`)}`);
+  }
   for (const s of p.streams) {
     const bits =
       s.type === 'audio'

@@ -47,6 +47,24 @@ export const Tags = z.object({
   genre: z.array(z.string()).optional(),
   trackNo: z.number().optional(),
   comment: z.string().optional(),
+  /**
+   * a WAV's Broadcast Wave chunk (EBU Tech 3285 "bext": field recorders, DAWs), the fields that are not blank, their
+   * text exact (CR/LF kept): ffprobe names them comment (the description), encoded_by (originator),
+   * originator_reference, date, creation_time, time_reference, umid, coding_history. `timeReference`: the first
+   * sample's count since midnight (divide by the sample rate for the time of day); `umid` in hex ("0x…")
+   */
+  broadcast: z
+    .object({
+      description: z.string().optional(),
+      originator: z.string().optional(),
+      originatorReference: z.string().optional(),
+      originationDate: z.string().optional(),
+      originationTime: z.string().optional(),
+      timeReference: z.number().optional(),
+      umid: z.string().optional(),
+      codingHistory: z.string().optional(),
+    })
+    .optional(),
 });
 export type Tags = z.infer<typeof Tags>;
 

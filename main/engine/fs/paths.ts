@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 
 /** The path functions to use: node:path (this platform), or path.win32 / path.posix (tests). */
@@ -66,5 +66,29 @@ export function makeDirs(dir: string): void {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST' && statSync(m).isDirectory()) continue;
       throw err;
     }
+  }
+}
+
+/**
+ * Why a file whose name is not valid UTF-8 (Latin-1 or CP437 bytes from an old archive, a Samba or FAT share) cannot be
+ * opened: Node's paths are strings, and such a name decodes to one with U+FFFD in it, which names no file. `bytes`:
+ * the name on disk. One sentence, the folder scan's and the command line's alike.
+ */
+export function notUtf8Message(bytes: Buffer): string {
+  return `The name is not valid UTF-8 (bytes ${bytes.toString('hex').replace(/(..)/g, '$1 ').trim()}), so it cannot be opened. Rename it (e.g. convmv -f latin1 -t utf8) to analyse it.`;
+}
+
+/**
+ * The name on disk (bytes) of the file `path` was decoded from, where `path` does not exist because its last part
+ * holds U+FFFD: a name that is not valid UTF-8, typed or passed on a command line (process.argv decodes each byte
+ * that is not UTF-8 as U+FFFD). null where the name has no U+FFFD, the folder cannot be read, or no such name is in it.
+ */
+export function undecodableName(path: string): Buffer | null {
+  const name = nodePath.basename(path);
+  if (!name.includes('\ufffd')) return null;
+  try {
+    return readdirSync(nodePath.dirname(path), { encoding: 'buffer' }).find((b) => b.toString('utf8') === name && !Buffer.from(name, 'utf8').equals(b)) ?? null;
+  } catch {
+    return null;
   }
 }

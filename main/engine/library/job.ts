@@ -15,7 +15,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { StudioError, toErrorData, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
 import type { LibRow } from '../db/tracks';
-import { innermost, isInside } from '../fs/paths';
+import { innermost, isInside, notUtf8Message, undecodableName } from '../fs/paths';
 import { libraryVersions, versionsKey } from './analyse';
 import { classify, type QueueItem } from './classify';
 import type { Analyse } from './pool';
@@ -478,7 +478,10 @@ export class LibraryScanner {
     for (const p of paths) {
       const folderId = innermost(p, folders)?.id ?? null;
       const st = await stat(p).catch((e: NodeJS.ErrnoException) => e);
-      if (st instanceof Error) job.problems.push({ path: p, code: st.code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE', message: st.code === 'ENOENT' ? 'Does not exist.' : `Cannot be read: ${st.message}` });
+      // a name that is not UTF-8, given on the command line: the file exists, but no string names it
+      const undecodable = st instanceof Error && st.code === 'ENOENT' ? undecodableName(p) : null;
+      if (undecodable) job.problems.push({ path: p, code: 'UNREADABLE', message: notUtf8Message(undecodable) });
+      else if (st instanceof Error) job.problems.push({ path: p, code: st.code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE', message: st.code === 'ENOENT' ? 'Does not exist.' : `Cannot be read: ${st.message}` });
       else if (st.isDirectory()) found.push(...(await this.collect(job, p, folderId)).found);
       else if (!st.isFile()) {
         // a named pipe would block the decoder forever

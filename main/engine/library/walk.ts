@@ -9,7 +9,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ErrorCode } from '@contract';
-import { isInside } from '../fs/paths';
+import { isInside, notUtf8Message } from '../fs/paths';
 
 /** A regular file the walk found: absolute path, size in bytes, mtime in ms since the epoch. */
 export interface Found {
@@ -103,7 +103,7 @@ export async function walkFolder(root: string, folderId: string | null, sink: Wa
         // Node's paths are strings: a name that is not UTF-8 cannot be opened by the string it decodes to.
         sink.problem({
           path: p, code: 'UNREADABLE',
-          message: `The name is not valid UTF-8 (bytes ${e.name.toString('hex').replace(/(..)/g, '$1 ').trim()}), so it cannot be opened. Rename it (e.g. convmv -f latin1 -t utf8) to analyse it.`,
+          message: notUtf8Message(e.name),
         });
         continue;
       }

@@ -6,6 +6,7 @@ import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { freeFormatText } from './demuxer';
 import { truncatedError, readStructure, unpaddedText } from './structure';
 import { crossCheck, durationShown, extensionFacts, isImagePipe, itunSmpbSec, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent, wmaAudio } from './tags';
+import { notUtf8Message, undecodableName } from '../fs/paths';
 
 export { tagsOf } from './tags';
 
@@ -28,6 +29,8 @@ function normalisationTwin(path: string): string | null {
 function accessError(path: string, err: unknown): StudioError {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') {
+    const undecodable = code === 'ENOENT' ? undecodableName(path) : null;
+    if (undecodable) return new StudioError('UNREADABLE', `"${basename(path)}": ${notUtf8Message(undecodable)}`);
     const twin = code === 'ENOENT' ? normalisationTwin(path) : null;
     if (twin !== null) {
       const form = (s: string) => (s === s.normalize('NFC') ? 'NFC' : s === s.normalize('NFD') ? 'NFD' : 'mixed');

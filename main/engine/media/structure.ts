@@ -107,6 +107,26 @@ export interface Structure {
    */
   aiffText?: Array<{ id: 'NAME' | 'AUTH' | 'ANNO' | '(c) ' | 'COMT'; text: string; charset: 'UTF-8' | 'ASCII' | 'Mac OS Roman' | 'Windows-1252' }>;
   /**
+   * A WAV's Broadcast Audio Extension chunk (EBU Tech 3285 "bext": field recorders, DAWs, broadcast playout): each text
+   * field up to its first NUL, CR/LF kept, decoded by bextText (ASCII as the spec says; UTF-8 where the bytes are
+   * valid UTF-8; else Windows-1252, `charset` says which); `timeReference` the first sample's count since midnight
+   * (64-bit; a Number: exact below 2^53); `umid` the SMPTE 330M UMID in hex ("0x…", 32 bytes, or 64 for an extended
+   * one) where it is not all zeros; `codingHistory` the text after the fixed fields. Empty strings where a field is
+   * blank. Read by the chunk walk, whose bext chunk of at least 602 bytes it is.
+   */
+  bext?: {
+    description: string;
+    originator: string;
+    originatorReference: string;
+    originationDate: string;
+    originationTime: string;
+    timeReference: number;
+    version: number;
+    umid: string | null;
+    codingHistory: string;
+    charset: 'ASCII' | 'UTF-8' | 'Windows-1252';
+  };
+  /**
    * MP4/MOV with one audio track and no video (mp4Audio): its sample table's length (stts: every packet's duration,
    * s) and the edit list's start (elst media_time, s; 0 without one) — ffmpeg 5.1 skips that start (the encoder's
    * priming) and decodes every packet after it, the last one's end padding too (it trims no end), so what decodes
@@ -184,6 +204,8 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
     }
     const h = start === 0 ? head : await readAt(fh, start, Math.min(size - start, 64 * 1024));
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'fLaC') return await flac(fh, size, start, h);
+    const counted = start === 0 ? auOrTtaFrames(h, size) : null;
+    if (counted) return { ...NONE, exactFrames: counted };
     if (h.length >= 12 && /^(RIFF|RF64)$/.test(h.toString('latin1', 0, 4)) && /^(WAVE|AVI )$/.test(h.toString('latin1', 8, 12))) return await chunks(fh, size, start, 'WAV', 'le');
     if (h.length >= 12 && h.toString('latin1', 0, 4) === 'FORM' && /^AIF[FC]$/.test(h.toString('latin1', 8, 12))) return await chunks(fh, size, start, 'AIFF', 'be');
     if (h.length >= 8 && /^(ftyp|moov|mdat|free|skip|wide)$/.test(h.toString('latin1', 4, 8))) return await mp4(fh, size, start);
@@ -485,7 +507,8 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
   let padded: Structure['paddedSamples'] = null;
   let ds64Data = -1;
   const texts: NonNullable<Structure['aiffText']> = [];
-  const base = (): Structure => ({ ...NONE, ...(unpadded ? { unpaddedChunk: unpadded } : {}), ...(exact ? { exactFrames: exact } : {}), ...(padded ? { paddedSamples: padded } : {}), ...(texts.length ? { aiffText: texts } : {}) });
+  let bext: Structure['bext'] | null = null;
+  const base = (): Structure => ({ ...NONE, ...(unpadded ? { unpaddedChunk: unpadded } : {}), ...(exact ? { exactFrames: exact } : {}), ...(padded ? { paddedSamples: padded } : {}), ...(texts.length ? { aiffText: texts } : {}), ...(bext ? { bext } : {}) });
   const v1 = size >= 128 && (await readAt(fh, size - 128, 3)).toString('latin1') === 'TAG' ? 128 : 0;
   const end0 = size - v1;
   for (let n = 0; n < 4096 && pos + 8 <= end0; n++) {
@@ -536,6 +559,7 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
         q += 8 + count + (count & 1);
       }
     }
+    if (container === 'WAV' && id === 'bext' && len >= 602 && len <= 1 << 20 && !bext) bext = bextChunk(await readAt(fh, pos + 8, len));
     if (isAudio) {
       audioChunk = id;
       audioChunkBytes = len;
@@ -548,6 +572,75 @@ async function chunks(fh: FileHandle, size: number, start: number, container: 'W
   }
   if (pos < end0 && end0 - pos >= 8 && audioChunk) return { ...base(), trailing: { offset: pos, bytes: end0 - pos, audioChunk, audioChunkBytes } };
   return base();
+}
+
+/**
+ * The sample count a Sun/NeXT .au or a TTA file states (neither has a music-metadata parser, and ffmpeg's log prints
+ * their duration in whole centiseconds): an .au's data size (its header's, or to the end of the file where that is
+ * 0xFFFFFFFF, "unknown", as a pipe writes it; never past the end) over the frame size of its PCM, µ-law or A-law
+ * encoding (1, 2, 3, 4, 5, 6, 7, 27); a TTA1 header's data length (samples per channel). null otherwise. Pure.
+ */
+export function auOrTtaFrames(h: Buffer, size: number): Structure['exactFrames'] {
+  if (h.length >= 24 && h.toString('latin1', 0, 4) === '.snd') {
+    const offset = h.readUInt32BE(4);
+    const stated = h.readUInt32BE(8);
+    const bytes = ({ 1: 1, 2: 1, 3: 2, 4: 3, 5: 4, 6: 4, 7: 8, 27: 1 } as Record<number, number>)[h.readUInt32BE(12)];
+    const rate = h.readUInt32BE(16);
+    const channels = h.readUInt32BE(20);
+    if (!bytes || !rate || !channels || offset < 24 || offset > size) return null;
+    const data = stated === 0xffffffff ? size - offset : Math.min(stated, size - offset);
+    return { frames: Math.floor(data / (bytes * channels)), sampleRate: rate, source: "the .au header's data size" };
+  }
+  if (h.length >= 22 && h.toString('latin1', 0, 4) === 'TTA1') {
+    const rate = h.readUInt32LE(10);
+    const frames = h.readUInt32LE(14);
+    return rate > 0 && frames > 0 ? { frames, sampleRate: rate, source: "the TTA header's sample count" } : null;
+  }
+  return null;
+}
+
+/**
+ * A bext chunk's body (EBU Tech 3285 v2 §2.3: Description 256, Originator 32, OriginatorReference 32, OriginationDate
+ * 10, OriginationTime 8, TimeReferenceLow/High (u32 each, little-endian), Version (u16), UMID 64, five loudness
+ * values (v2), 180 reserved bytes, then CodingHistory to the end) as Structure.bext. Each text field ends at its first
+ * NUL or its width (a full 256-byte description has none); its bytes are decoded together by one charset: ASCII
+ * where every byte is, else UTF-8 where every field is valid UTF-8, else Windows-1252 (the spec says ASCII; recorders
+ * and DAWs on Windows write their code page). ffmpeg hands the same fields on as bytes (ffprobe shows them so), and
+ * prints a CR as a space in its log. Pure.
+ */
+export function bextChunk(body: Uint8Array): NonNullable<Structure['bext']> {
+  const b = Buffer.from(body.buffer, body.byteOffset, body.length);
+  const field = (at: number, width: number) => {
+    const f = b.subarray(at, Math.min(b.length, at + width));
+    const nul = f.indexOf(0);
+    return nul < 0 ? f : f.subarray(0, nul);
+  };
+  const raw = [field(0, 256), field(256, 32), field(288, 32), field(320, 10), field(330, 8), field(602, b.length - 602)];
+  const all = Buffer.concat(raw);
+  let charset: 'ASCII' | 'UTF-8' | 'Windows-1252' = 'ASCII';
+  if (!all.every((x) => x < 0x80)) {
+    try {
+      for (const f of raw) new TextDecoder('utf-8', { fatal: true }).decode(f);
+      charset = 'UTF-8';
+    } catch {
+      charset = 'Windows-1252';
+    }
+  }
+  const text = (f: Buffer) => (charset === 'Windows-1252' ? decodeCp1252(f) : f.toString(charset === 'UTF-8' ? 'utf8' : 'latin1'));
+  const umidBytes = b.subarray(348, 412);
+  const umidLen = umidBytes.subarray(32).some((x) => x !== 0) ? 64 : 32;
+  return {
+    description: text(raw[0]!),
+    originator: text(raw[1]!),
+    originatorReference: text(raw[2]!),
+    originationDate: text(raw[3]!),
+    originationTime: text(raw[4]!),
+    timeReference: b.readUInt32LE(338) + b.readUInt32LE(342) * 2 ** 32,
+    version: b.readUInt16LE(346),
+    umid: umidBytes.some((x) => x !== 0) ? `0x${umidBytes.subarray(0, umidLen).toString('hex').toUpperCase()}` : null,
+    codingHistory: text(raw[5]!),
+    charset,
+  };
 }
 
 /**

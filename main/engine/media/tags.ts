@@ -1313,6 +1313,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const v1 = structure?.id3v1;
   const mmAll = mm && v1 && !mm.native?.ID3v1 ? ({ ...mm, native: { ...mm.native, ID3v1: Object.entries(v1).filter(([, v]) => v).map(([id, value]) => ({ id, value })) } } as IAudioMetadata) : mm;
   matroskaLevels(tags, structure, ff.streams.some((s) => s.type === 'video' && !s.attachedPic));
+  bextTags(tags, mmTags.comment, structure, warnings);
   tagConflicts(mmAll, ff.container, tags, warnings);
   // music-metadata knows no parser for the format (.au, .tta, .dts, .ac3/.eac3, MPEG-TS, CAF …): ffmpeg's tags, if any,
   // are the only reading there is, with nothing to disagree with — no finding about the file, so no warning
@@ -1360,7 +1361,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const mkvSec = structure?.matroskaAudio?.sec ?? null;
   const wmaSec = wmaDecodedSec(ff, mm);
   const mp4Sec = mp4DecodedSec(structure, smpb);
-  const stated = chainSec ?? oneLink ?? mp4Sec ?? gapless ?? cafSec ?? exactSec ?? mkvSec ?? wmaSec ?? (flacUnstated ? null : (ff.durationSec ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) && mm.format.duration > 0 ? mm.format.duration : null)));
+  const stated = chainSec ?? oneLink ?? mp4Sec ?? gapless ?? cafSec ?? exactSec ?? mkvSec ?? wmaSec ?? (flacUnstated ? null : (finerSec(ff, mm) ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) && mm.format.duration > 0 ? mm.format.duration : null)));
   // (music-metadata's 0 is no statement: a WavPack written to a pipe states its sample count as unknown, and ffmpeg none)
   let durationSec: number | null = stated;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
@@ -1442,9 +1443,16 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   if (structure?.unpaddedChunk) warnings.push(unpaddedText(structure.unpaddedChunk, /aif/.test(ff.container) ? 'AIFF' : 'WAV'));
   if (structure?.trailing && durationSec) {
     warnings.push(trailingText(structure.trailing, ff.container.split(',').includes('wav') ? 'WAV' : containerLabel(ff.container), fmtTime(durationSec)));
-  } else if (!hasVideo && !structure?.truncated && fileKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && fileKbps > bitrateKbps * 1.25 && fileKbps - bitrateKbps > 16) {
+  } else if (!hasVideo && !structure?.truncated && fileKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && fileKbps > bitrateKbps * 1.25 && fileKbps - bitrateKbps > 16 && overheadBytes(input.sizeBytes, bitrateKbps, durationSec) > OVERHEAD_BYTES) {
     const extra = covers > 0 ? ` including ${(covers / 1e6).toFixed(1)} MB of embedded cover art` : ' including tags and container overhead';
     warnings.push(`The file as a whole is ${fileKbps} kb/s${extra}; the audio alone is ${bitrateKbps} kb/s.`);
+  }
+  // a file of a few samples (a 1-sample WAV from a test-signal tool or a cut gone wrong): its duration rounds to 0:00.000
+  // and nothing can be measured of it; said, with its count, rather than left to look like an ordinary file
+  const rate = audio?.sampleRate;
+  if (audio && rate && durationSec !== null && durationSec !== undefined && durationSec > 0 && durationSec < MODEL_MIN_SEC && !durationEstimated) {
+    const n = Math.round(durationSec * rate);
+    warnings.push(`The file holds only ${n} sample${n === 1 ? '' : 's'} of audio (${(durationSec * 1000).toFixed(2)} ms at ${rate} Hz): too short for loudness, tempo or key to be measured, or for the model to hear (it needs ${MODEL_MIN_SEC * 1000} ms: one filterbank window).`);
   }
   // one bitrate everywhere: the first audio stream's line states the audio's average, not ffmpeg's first-frames guess
   let seen = false;
@@ -1485,6 +1493,36 @@ export function aiffTags(structure: Structure | null, warnings: string[], id3: T
     warnings.push(`The AIFF text chunk${ids.length > 1 ? 's' : ''} ${ids.join(', ')} ${ids.length > 1 ? 'are' : 'is'} not UTF-8 but legacy 8-bit text, read as ${cs} (${why}: "${these[0].text}"). Check the spelling.`);
   }
   return t;
+}
+
+/**
+ * A WAV's Broadcast Wave chunk (structure.bext) in `tags` (changed in place): `tags.broadcast` its fields that are not
+ * blank (the time reference always), and the comment its description, exactly, where the file holds no other comment
+ * (`otherComment`: music-metadata's reading of a RIFF INFO ICMT or an id3 chunk). music-metadata reads no bext field into
+ * its common tags, and ffmpeg's log (where the studio reads ffmpeg's tags) prints each CR as a space and 8-bit text as
+ * U+FFFD, so the description came through as ffmpeg's log shows it. A description that differs from the other comment
+ * is kept under `broadcast` and said in a warning (ffmpeg shows whichever chunk comes last); 8-bit bext text too.
+ */
+export function bextTags(tags: Tags, otherComment: string | undefined, structure: Structure | null, warnings: string[]): void {
+  const b = structure?.bext;
+  if (!b) return;
+  const broadcast: NonNullable<Tags['broadcast']> = {};
+  const text = { description: b.description, originator: b.originator, originatorReference: b.originatorReference, originationDate: b.originationDate, originationTime: b.originationTime, codingHistory: b.codingHistory };
+  for (const [k, v] of Object.entries(text)) if (v.trim() !== '') broadcast[k as keyof typeof text] = v;
+  broadcast.timeReference = b.timeReference;
+  if (b.umid) broadcast.umid = b.umid;
+  tags.broadcast = broadcast;
+  const short = (s: string) => (s.length > 60 ? `${s.slice(0, 57).trimEnd()}…` : s).replace(/\s+/g, ' ');
+  if (b.description.trim() !== '') {
+    if (otherComment === undefined || otherComment.trim() === '') tags.comment = b.description;
+    else if (otherComment.trim() !== b.description.trim()) {
+      warnings.push(`The WAV's Broadcast Wave description ("${short(b.description)}") differs from its comment ("${short(otherComment)}"): the comment is shown; the description is kept with the broadcast fields.`);
+    }
+  }
+  if (b.charset === 'Windows-1252') {
+    const example = Object.values(text).find((v) => /[^\u0000-\u007f]/.test(v)) ?? '';
+    warnings.push(`The Broadcast Wave (bext) text is not ASCII or UTF-8 but legacy 8-bit text, read as Windows-1252 ("${short(example)}"). Check the spelling.`);
+  }
 }
 
 /**
@@ -1589,6 +1627,33 @@ export function wmaDecodedSec(ff: FfmpegStated, mm: IAudioMetadata | null): numb
  */
 export function durationShown(sec: number): number {
   return Math.round(sec * 1000) / 1000;
+}
+
+/** the bytes beyond the audio's under which the file's own bitrate is not worth a warning: a header, a small tag (a WAV of a few samples is mostly its 44-byte header) */
+const OVERHEAD_BYTES = 16_384;
+
+/** the shortest audio the model hears: one 25 ms filterbank window (model/processors.ts assertClipsHearable refuses less) */
+const MODEL_MIN_SEC = 0.025;
+
+/** the file's bytes that are not audio: its size less `kbps` over `sec` (Infinity where the duration is unknown) */
+function overheadBytes(sizeBytes: number, kbps: number, sec: number | null | undefined): number {
+  return sec && sec > 0 ? sizeBytes - (kbps * 1000 * sec) / 8 : Infinity;
+}
+
+/**
+ * ffmpeg's stated duration made exact where music-metadata read the header's own count: ffmpeg's log prints
+ * "Duration: 00:00:04.64" — centiseconds, truncated (libavformat dump.c) — so a FLAC (STREAMINFO), AIFF/AIFF-C (COMM)
+ * or WavPack of 204 800 samples at 44.1 kHz (4.644 s) was stated as 4.640 s in the probe and the library. music-metadata's
+ * duration (the header's sample count over the rate) is taken where it falls inside ffmpeg's 10 ms (so it can only
+ * refine ffmpeg's figure, never replace it); ffmpeg's otherwise, and null where ffmpeg states none. Not for
+ * ffmpeg's bitrate estimate (music-metadata's would be one too). Pure.
+ */
+export function finerSec(ff: Pick<FfmpegStated, 'durationSec' | 'durationEstimated'>, mm: IAudioMetadata | null): number | null {
+  const f = ff.durationSec;
+  if (f === null || f === undefined) return null;
+  const m = mm?.format.duration;
+  if (ff.durationEstimated || m === undefined || !Number.isFinite(m) || m <= 0) return f;
+  return m >= f - 1e-9 && m < f + 0.01 ? m : f;
 }
 
 /** a stream's stated kb/s is more than 10 % off the average of the packets that were read (`bytes` over `sec`) */

@@ -13,7 +13,7 @@ import { readRegularFileSync, wavLayout } from '../media/riff';
 import { structureOf } from '../media/structure';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
+import { gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, sunRleRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -51,7 +51,7 @@ export async function decodeAudio(
   await statMediaFile(path);
   // One ffmpeg run through the engine's one PCM reader (two when the best audio stream is not the first)
   // as float32 at its own rate and channel count, as ffmpeg's WAV header states them.
-  const filter = [sixteenBitFilter(path), regionFilter(opts.region)].filter(Boolean).join(',') || undefined;
+  const filter = [referenceSampleFilter(path), regionFilter(opts.region)].filter(Boolean).join(',') || undefined;
   // an IMA ADPCM WAV: decoded as the standard (and the reference's libsox) does, then read like any PCM WAV
   const ima = await imaReference(path);
   // a file of several audio streams: the one the reference's loader picks (bestStream), when it is not the first —
@@ -194,36 +194,80 @@ async function imaReference(path: string): Promise<{ path: string; close(): void
 }
 
 /**
- * The filter that gives the samples the reference's loader gets where it reads 16-bit integers: an Ogg file that
- * torchaudio 0.13's sox_io backend opens with libsox's vorbis handler — libvorbisfile's ov_read at 16 bits,
- * rint(x · 32768) clipped to int16, then ÷ 32768 — rather than with its ffmpeg fallback (float). libswresample's
- * flt → s16 is the same rule (av_clip_int16(lrintf(x · 32768))), so `aformat=sample_fmts=s16` then float again.
- * Which files libsox opens as Vorbis (sox 14.4.2 formats.c, measured with torchaudio.load): those whose magic says
- * so — "OggS" at 0 and "vorbis" at 29, the first page a Vorbis id header, whatever the name (an audio-only .ogg, a
- * Vorbis-first .ogv) — else, by the extension .ogg or .vorbis (any case), those in which libvorbisfile finds a Vorbis
- * stream among the beginning-of-stream pages (a Theora-first .ogg). A Theora-first .ogv, a .oga of that layout, and
- * every Matroska/WebM file are read by ffmpeg: float, no filter. Without it the model heard the float decode where
- * the reference reads 16 bits (an 11.025 kHz sine's near-silent mel bands: up to 0.18 apart), or 16 bits where it
- * reads float (max 0.005 at 11.025 kHz, tone + noise). undefined for every other file. Synchronous: one small read.
+/**
+ * The filter that gives the samples the reference's loader gets where libsox reads the file into its 32-bit integer
+ * samples (torchaudio 0.13's sox_io backend: every value ÷ 2^31, so nothing reaches past ±1):
+ * - an Ogg Vorbis file that libsox's vorbis handler opens, which it reads with libvorbisfile's ov_read at 16 bits —
+ *   rint(x · 32768) clipped to int16, then ÷ 32768. libswresample's flt → s16 is the same rule
+ *   (av_clip_int16(lrintf(x · 32768))), so `aformat=sample_fmts=s16` then float again. Which files libsox opens as
+ *   Vorbis (sox 14.4.2 formats.c, measured with torchaudio.load): those whose magic says so — "OggS" at 0 and
+ *   "vorbis" at 29, the first page a Vorbis id header, whatever the name (an audio-only .ogg, a Vorbis-first .ogv) —
+ *   else, by the extension .ogg or .vorbis (any case), those in which libvorbisfile finds a Vorbis stream among the
+ *   beginning-of-stream pages (a Theora-first .ogg). A Theora-first .ogv, a .oga of that layout, and every
+ *   Matroska/WebM file are read by ffmpeg: float, no filter. Without it the model heard the float decode where the
+ *   reference reads 16 bits (an 11.025 kHz sine's near-silent mel bands: up to 0.18 apart), or 16 bits where it reads
+ *   float (max 0.005 at 11.025 kHz, tone + noise).
+ * - floating-point samples libsox reads itself — a WAV of IEEE float (format tag 3, or WAVE_FORMAT_EXTENSIBLE with the
+ *   float sub-format: every DAW's 32-bit float export), an AIFF-C "fl32"/"fl64", a float WavPack — which it clips to
+ *   its integer range: a master peaking above 0 dBFS (+6 dB: samples of 2.0) reaches the reference clipped at 1.0, and
+ *   the model heard the overs (max |Δ| 2.3 in its input). flt → s32 → flt is the same clip (av_clipl_int32(llrintf(x ·
+ *   2^31))), exact below ±1.
+ * undefined for every other file (libsox does not read them; torchaudio's ffmpeg fallback hands on the float decode).
+ * Synchronous: one small read.
  */
-function sixteenBitFilter(path: string): string | undefined {
-  const vorbis = readRegularFileSync(path, 64, (read) => {
+function referenceSampleFilter(path: string): string | undefined {
+  const kind = readRegularFileSync(path, 28, (read) => {
     const b = read(0, 8192);
-    if (b.toString('latin1', 0, 4) !== 'OggS') return null;
-    if (b.toString('latin1', 29, 35) === 'vorbis') return true;
-    if (!/\.(ogg|vorbis)$/i.test(path)) return null;
-    // the BOS pages (header_type bit 2), which an Ogg file puts first: one of them a Vorbis id header?
-    for (let pos = 0; pos + 27 <= b.length && b.toString('latin1', pos, pos + 4) === 'OggS' && b[pos + 5]! & 2; ) {
-      const segs = b[pos + 26]!;
-      let body = 0;
-      for (let i = 0; i < segs; i++) body += b[pos + 27 + i]!;
-      const data = pos + 27 + segs;
-      if (b.toString('latin1', data, data + 7) === '\x01vorbis') return true;
-      pos = data + body;
-    }
-    return null;
+    if (b.toString('latin1', 0, 4) === 'OggS') return oggVorbisForLibsox(b, path) ? ('s16' as const) : null;
+    return floatForLibsox(b) ? ('s32' as const) : null;
   });
-  return vorbis ? 'aformat=sample_fmts=s16,aformat=sample_fmts=flt' : undefined;
+  return kind ? `aformat=sample_fmts=${kind},aformat=sample_fmts=flt` : undefined;
+}
+
+/**
+ * Whether libsox (torchaudio 0.13's sox_io) opens the Ogg file whose first bytes are `b` with its vorbis handler:
+ * "vorbis" at 29 (the first page a Vorbis id header), or, for a name ending .ogg / .vorbis (any case), a Vorbis id
+ * header among the beginning-of-stream pages. Pure.
+ */
+function oggVorbisForLibsox(b: Buffer, path: string): boolean {
+  if (b.toString('latin1', 29, 35) === 'vorbis') return true;
+  if (!/\.(ogg|vorbis)$/i.test(path)) return false;
+  // the BOS pages (header_type bit 2), which an Ogg file puts first: one of them a Vorbis id header?
+  for (let pos = 0; pos + 27 <= b.length && b.toString('latin1', pos, pos + 4) === 'OggS' && b[pos + 5]! & 2; ) {
+    const segs = b[pos + 26]!;
+    let body = 0;
+    for (let i = 0; i < segs; i++) body += b[pos + 27 + i]!;
+    const data = pos + 27 + segs;
+    if (b.toString('latin1', data, data + 7) === '\x01vorbis') return true;
+    pos = data + body;
+  }
+  return false;
+}
+
+/**
+ * Whether the file's first bytes `b` are a WAV of IEEE float samples (its fmt chunk among the first chunks: format
+ * tag 3, or 0xFFFE with the KSDATAFORMAT_SUBTYPE_IEEE_FLOAT sub-format), an AIFF-C whose COMM names "fl32"/"fl64"
+ * (either case), or a WavPack block with FLOAT_DATA (flags bit 7): the float files libsox reads itself. Pure.
+ */
+function floatForLibsox(b: Buffer): boolean {
+  const id = b.toString('latin1', 0, 4);
+  if ((id === 'RIFF' || id === 'RF64') && b.toString('latin1', 8, 12) === 'WAVE') {
+    for (let p = 12; p + 8 <= b.length; ) {
+      const len = b.readUInt32LE(p + 4);
+      if (b.toString('latin1', p, p + 4) === 'fmt ') {
+        if (p + 10 > b.length) return false;
+        const tag = b.readUInt16LE(p + 8);
+        return tag === 3 || (tag === 0xfffe && p + 34 <= b.length && b.readUInt16LE(p + 32) === 3);
+      }
+      p += 8 + len + (len & 1);
+    }
+    return false;
+  }
+  if (id === 'FORM' && b.toString('latin1', 8, 12) === 'AIFC') {
+    const c = b.indexOf('COMM', 12, 'latin1');
+    return c > 0 && c + 30 <= b.length && /^fl(32|64)$/i.test(b.toString('latin1', c + 26, c + 30));
+  }
+  return id === 'wvpk' && b.length >= 28 && (b.readUInt32LE(24) & 0x80) !== 0;
 }
 
 function regionFilter(region?: [number, number]): string | undefined {
@@ -509,7 +553,7 @@ export async function videoAndSoundtrack(
   const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
   let frameLine: string | undefined;
   const pcm = await readPcm(path, {
-    filter: sixteenBitFilter(path), // the samples decodeAudio gives (an Ogg file libsox reads as Vorbis: 16-bit)
+    filter: referenceSampleFilter(path), // the samples decodeAudio gives (an Ogg file libsox reads as Vorbis: 16-bit)
     signal: opts.signal,
     onFrames: sinkWriter(sink),
     otherOutputs: COUNT_OUTPUT,
@@ -676,6 +720,17 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   if (pnm) {
     if (pnm.w * pnm.h > MAX_IMAGE_PIXELS) throw new StudioError('BAD_ARGS', `"${name}" is ${pnm.w}×${pnm.h} pixels, more than the ${Math.round(MAX_IMAGE_PIXELS / 1e6)} megapixels allowed (it may be a decompression bomb). Use a smaller cover image.`);
     return pnm;
+  }
+  // a run-length encoded Sun raster: Pillow lays its rows out without the format's 16-bit padding (see sunRleRgb)
+  let sun: ReturnType<typeof sunRleRgb> = null;
+  try {
+    sun = head ? sunRleRgb(head) : null;
+  } catch (err) {
+    throw new StudioError('DECODE_FAILED', `"${name}" is a run-length encoded Sun raster that the reference's image loader (Pillow) cannot read: ${(err as Error).message}. Save it as PNG and use that.`);
+  }
+  if (sun) {
+    if (sun.w * sun.h > MAX_IMAGE_PIXELS) throw new StudioError('BAD_ARGS', `"${name}" is ${sun.w}×${sun.h} pixels, more than the ${Math.round(MAX_IMAGE_PIXELS / 1e6)} megapixels allowed (it may be a decompression bomb). Use a smaller cover image.`);
+    return sun;
   }
   const { info, video: first } = await videoStream(path, signal);
   // an ICO holds one image per size; ffmpeg lists them in file order, Pillow opens the largest (IcoFile: sorted by

@@ -28,6 +28,8 @@
  *   (int_upsample: replication), where swscale interpolates.
  * - 16-bit RGB / RGBA / gray + alpha PNG and 16-bit RGB TIFF: Pillow keeps each
  *   sample's high byte (Unpack.c ";16B"/";16L" rawmodes), swscale rounds.
+ * - 16-bit SGI (RGB, RGBA, gray) and 16-bit RGBA TIFF (unassociated alpha): the high byte, as the PNG's.
+ * - run-length encoded Sun raster: Pillow ignores the rows' 16-bit padding (sunRleRgb), ffmpeg does not.
  * - 8-bit RGBA TIFF with associated alpha (ExtraSamples 1): Pillow's rawmode
  *   "RGBa" divides the colour back out (unpackRGBa), ffmpeg keeps it premultiplied.
  *
@@ -144,11 +146,20 @@ export function pillowPathOf(b: Uint8Array, codec?: string): PillowPath | null {
     if (buf[25] === 2 || buf[25] === 6) return { kind: 'high16', pixFmt: 'rgb48be' };
     if (buf[25] === 4) return { kind: 'high16', pixFmt: 'gray16be' };
   }
+  // a 16-bit SGI (bpc 2, as ffmpeg, GIMP and ImageMagick write 48/64-bit and 16-bit gray ones): Pillow's rawmodes
+  // "RGB;16B", "RGBA;16B", "L;16B" keep each sample's high byte, where ffmpeg's swscale rounds
+  if (buf.length > 512 && buf.readUInt16BE(0) === 474 && buf[3] === 2) {
+    const z = buf.readUInt16BE(10);
+    if (z === 3 || z === 4) return { kind: 'high16', pixFmt: 'rgb48be' };
+    if (z === 1 || z === 2) return { kind: 'high16', pixFmt: 'gray16be' };
+  }
   // a 16-bit grayscale TIFF (BlackIsZero): Pillow's mode "I;16"/"I;16B", the same clipping as the PNG's
   const t = tiffFacts(buf);
   if (t && t.samplesPerPixel === 1 && t.bitsPerSample === 16 && t.photometric === 1) return { kind: 'gray16', pixFmt: 'gray16le' };
   // a 16-bit RGB TIFF: Pillow's "RGB;16L"/"RGB;16B" keep the high byte too
   if (t && t.samplesPerPixel === 3 && t.bitsPerSample === 16 && t.photometric === 2) return { kind: 'high16', pixFmt: 'rgb48be' };
+  // a 16-bit RGBA TIFF with unassociated alpha (ExtraSamples 2, as ffmpeg and GIMP write it): "RGBA;16L"/"RGBA;16B", the high byte too
+  if (t && t.samplesPerPixel === 4 && t.bitsPerSample === 16 && t.photometric === 2 && t.extraSamples === 2 && t.planar === 1) return { kind: 'high16', pixFmt: 'rgb48be' };
   // an 8-bit RGBA TIFF whose alpha is associated (ExtraSamples = 1, premultiplied: Photoshop, GIMP, compositors): Pillow
   // opens it with rawmode "RGBa", which divides the colour back out; ffmpeg hands the stored (premultiplied) colour
   if (t && t.samplesPerPixel === 4 && t.bitsPerSample === 8 && t.photometric === 2 && t.extraSamples === 1 && t.planar === 1) return { kind: 'premultiplied', pixFmt: 'rgba' };
@@ -820,5 +831,80 @@ export function pnmRgb(b: Uint8Array): { rgb: Uint8Array; w: number; h: number }
       rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = g > 255 ? 255 : g;
     }
   } else for (let i = 0; i < w * h * 3; i++) rgb[i] = Math.min(255, roundEven((sample(i) / maxval) * 255));
+  return { rgb, w, h };
+}
+
+/**
+ * A run-length encoded Sun raster (RAS, type 2 "byte-encoded": what ffmpeg's sunrast encoder, ImageMagick and
+ * old SunOS tools write) as Pillow reads it (SunImagePlugin + SunRleDecode.c): the runs (0x80 n v: n + 1 copies of
+ * v; 0x80 0x00: one 0x80; else the byte itself) decoded as one stream, and each row taken as the next
+ * ⌈w · depth / 8⌉ bytes of it. Pillow ignores the 16-bit row padding the format stores (the raw types' stride
+ * honours it), so where a row's bytes are odd (an odd width at 8 or 24 bits) each padding byte shifts the rows
+ * after it — the reference's picture, which ffmpeg's decoder (padding skipped) does not give. Depth 1 ("1;I": a set
+ * bit is black), 4 (gray × 17), 8 (gray, or indices into a planar RGB colour map of `palette_length` bytes), 24
+ * (BGR), 32 (BGRX). `b`: the whole file. null: not an RLE Sun raster. Throws a plain Error with Pillow's reason
+ * where Pillow refuses (colour map type or length, depth) or the runs stop short of the picture ("truncated").
+ */
+export function sunRleRgb(b: Uint8Array): { rgb: Uint8Array; w: number; h: number } | null {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  if (buf.length < 32 || buf.readUInt32BE(0) !== 0x59a66a95 || buf.readUInt32BE(20) !== 2) return null;
+  const w = buf.readUInt32BE(4);
+  const h = buf.readUInt32BE(8);
+  const depth = buf.readUInt32BE(12);
+  const mapType = buf.readUInt32BE(24);
+  const mapLength = buf.readUInt32BE(28);
+  if (![1, 4, 8, 24, 32].includes(depth)) throw new Error(`its depth of ${depth} bits is not one Pillow reads`);
+  if (mapLength > 1024) throw new Error('its colour map is longer than the 1024 bytes Pillow reads');
+  if (mapLength && mapType !== 1) throw new Error(`its colour map type ${mapType} is not one Pillow reads`);
+  const map = mapLength && depth === 8 ? buf.subarray(32, 32 + mapLength) : null;
+  const entries = map ? Math.floor(map.length / 3) : 0;
+  const rowBytes = Math.ceil((w * depth) / 8);
+  const need = rowBytes * h;
+  const flat = new Uint8Array(need);
+  let x = 0;
+  for (let p = 32 + mapLength; x < need && p < buf.length; ) {
+    if (buf[p] !== 0x80) {
+      flat[x++] = buf[p++];
+      continue;
+    }
+    if (p + 1 >= buf.length) break;
+    const n = buf[p + 1]!;
+    if (n === 0) {
+      flat[x++] = 0x80;
+      p += 2;
+      continue;
+    }
+    if (p + 2 >= buf.length) break;
+    const k = Math.min(n + 1, need - x);
+    flat.fill(buf[p + 2]!, x, x + k);
+    x += k;
+    p += 3;
+  }
+  if (x < need) throw new Error('its runs stop short of the picture (truncated)');
+  const rgb = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    const row = y * rowBytes;
+    for (let i = 0; i < w; i++) {
+      const o = (y * w + i) * 3;
+      if (depth === 24 || depth === 32) {
+        const s = row + i * (depth / 8);
+        rgb[o] = flat[s + 2]!;
+        rgb[o + 1] = flat[s + 1]!;
+        rgb[o + 2] = flat[s]!;
+        continue;
+      }
+      let v: number;
+      if (depth === 1) v = (flat[row + (i >> 3)]! >> (7 - (i & 7))) & 1 ? 0 : 255;
+      else if (depth === 4) v = ((flat[row + (i >> 1)]! >> (i & 1 ? 0 : 4)) & 15) * 17;
+      else v = flat[row + i]!;
+      if (map) {
+        // ImagePalette.raw("RGB;L"): all reds, then all greens, then all blues; an index past the map is black
+        const has = v < entries;
+        rgb[o] = has ? map[v]! : 0;
+        rgb[o + 1] = has ? map[entries + v]! : 0;
+        rgb[o + 2] = has ? map[2 * entries + v]! : 0;
+      } else rgb[o] = rgb[o + 1] = rgb[o + 2] = v;
+    }
+  }
   return { rgb, w, h };
 }
