@@ -158,8 +158,13 @@ export function mediaKey(pack: string, kind: MediaKind, file: string, opts: { re
   return JSON.stringify(key);
 }
 
-/** Version of the on-disk entry format and of the key; a change starts a new folder (the old one is removed). */
-export const DISK_CACHE_VERSION = 1;
+/**
+ * Version of the on-disk entry format, of the key and of the media input the entries were computed from; a change
+ * starts a new folder (the old one is removed). 2: the model's audio input now follows libsox where the reference
+ * reads through it (Vorbis inside .ogv/.ogg video at 16 bits, float WAV / AIFF-C / WavPack clipped at ±1, more than
+ * 64 channels read) — embeddings cached from the old input would otherwise be served for the same file.
+ */
+export const DISK_CACHE_VERSION = 2;
 
 /** 512 MiB: ~10,000 audio regions of a 7 B model (48 KiB each), or ~2,000 videos' 15 rows (240 KiB). */
 export const DEFAULT_DISK_MAX_BYTES = 512 * 2 ** 20;
