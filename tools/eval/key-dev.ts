@@ -16,6 +16,7 @@ import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/key
 import { bandFloors, cadenceRate, estimateKey, estimateTuning, foldChroma, frameTriads, KEY_PROFILES, pickSpectralPeaks, PitchFrames, TONAL_DEFAULTS, type KeyProfileName, type TonalOptions } from '../../main/engine/analysis/tonal';
 import type { Analyser } from '../../main/engine/analysis/types';
 import type { EvalItem } from './build-set';
+import { confusion } from './key-score';
 
 const { values: args } = parseArgs({
   options: {
@@ -182,15 +183,6 @@ function keyOf(p: Peaks, prm: Params): { key: Key | null; cents: number; info: s
   const names = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'G#', 'A', 'Bb', 'B'];
   const info = `chroma ${r.chroma.map((v, i) => `${names[i]}:${(v * 100).toFixed(0)}`).join(' ')} | ${top.join(', ')}`;
   return { key: r.tonic === null ? null : { tonic: r.tonic, mode: r.mode! }, cents, info, confidence: r.confidence };
-}
-
-/** the kind of a miss: relative, fifth (estimate a fifth above), fourth (a fifth below), parallel, other */
-export function confusion(ref: Key, est: Key | null): 'ok' | 'relative' | 'fifth' | 'fourth' | 'parallel' | 'other' {
-  if (!est) return 'other';
-  const d = (((est.tonic - ref.tonic) % 12) + 12) % 12;
-  if (ref.mode === est.mode) return d === 0 ? 'ok' : d === 7 ? 'fifth' : d === 5 ? 'fourth' : 'other';
-  if (d === 0) return 'parallel';
-  return (ref.mode === 'major' && d === 9) || (ref.mode === 'minor' && d === 3) ? 'relative' : 'other';
 }
 
 interface Score {

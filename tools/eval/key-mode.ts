@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import { estimateKey, estimateTuning, foldChroma, PitchFrames, TONAL_DEFAULTS, type KeyResult, type TonalOptions } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
+import { ece, keyOfResult } from './key-score';
 
 const { values: args } = parseArgs({
   options: {
@@ -50,19 +51,6 @@ function keyOf(p: NonNullable<ReturnType<typeof peaksOf>>, opts: TonalOptions): 
   return estimateKey(chroma, frames, active, prm.profile, prm.threshold, undefined, prm);
 }
 
-const keyOfResult = (r: KeyResult): Key | null => (r.tonic === null ? null : { tonic: r.tonic, mode: r.mode! });
-/** expected calibration error of (confidence, right) pairs, bins of 0.2 */
-function ece(pairs: [number, boolean][]): number {
-  let e = 0;
-  for (let b = 0; b < 5; b++) {
-    const inBin = pairs.filter(([c]) => Math.min(4, Math.floor(c * 5)) === b);
-    if (!inBin.length) continue;
-    const conf = inBin.reduce((s, [c]) => s + c, 0) / inBin.length;
-    const right = inBin.filter(([, r]) => r).length / inBin.length;
-    e += (inBin.length / pairs.length) * Math.abs(conf - right);
-  }
-  return e;
-}
 
 const MODES = ['blend', 'profile'] as const;
 for (const dir of DIRS) {

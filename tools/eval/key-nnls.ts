@@ -32,6 +32,7 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { LoudnessAnalyser } from '../../main/engine/analysis/loudness';
 import { TempoAnalyser } from '../../main/engine/analysis/tempo';
 import type { EvalItem } from './build-set';
+import { confusion, ece, keyOfResult } from './key-score';
 
 const { values: args } = parseArgs({
   options: {
@@ -92,26 +93,6 @@ function keyOf(p: Peaks, name: string): KeyResult {
 }
 
 /** the kind of a miss (key-dev.ts's confusion) */
-function kindOf(ref: Key, est: Key | null): 'ok' | 'relative' | 'fifth' | 'fourth' | 'parallel' | 'other' {
-  if (!est) return 'other';
-  const d = (((est.tonic - ref.tonic) % 12) + 12) % 12;
-  if (ref.mode === est.mode) return d === 0 ? 'ok' : d === 7 ? 'fifth' : d === 5 ? 'fourth' : 'other';
-  if (d === 0) return 'parallel';
-  return (ref.mode === 'major' && d === 9) || (ref.mode === 'minor' && d === 3) ? 'relative' : 'other';
-}
-const keyOfResult = (r: KeyResult): Key | null => (r.tonic === null ? null : { tonic: r.tonic, mode: r.mode! });
-/** expected calibration error of (confidence, right) pairs, bins of 0.2 */
-function ece(pairs: [number, boolean][]): number {
-  let e = 0;
-  for (let b = 0; b < 5; b++) {
-    const inBin = pairs.filter(([c]) => Math.min(4, Math.floor(c * 5)) === b);
-    if (!inBin.length) continue;
-    const conf = inBin.reduce((s, [c]) => s + c, 0) / inBin.length;
-    const right = inBin.filter(([, r]) => r).length / inBin.length;
-    e += (inBin.length / pairs.length) * Math.abs(conf - right);
-  }
-  return e;
-}
 
 interface Row { dir: number; file: string; family: string; truth: Key; got: KeyResult[]; score: number[] }
 const rows: Row[] = [];
@@ -145,7 +126,7 @@ for (const [d, dir] of DIRS.entries()) {
   for (const [v, n] of NAMES.entries()) {
     const kinds: Record<string, number> = {};
     for (const r of rs) {
-      const k = kindOf(r.truth, keyOfResult(r.got[v]));
+      const k = confusion(r.truth, keyOfResult(r.got[v]));
       if (k !== 'ok') kinds[k] = (kinds[k] ?? 0) + 1;
     }
     const e = ece(rs.map((r) => [r.got[v].confidence, r.score[v] === 1]));

@@ -1,0 +1,29 @@
+// Scoring shared by the key tuning tools (key-dev.ts, key-mode.ts, key-nnls.ts): the kind of a key miss, a
+// KeyResult as a Key, and the expected calibration error of stated confidences.
+import type { Key } from '../../main/engine/analysis/keys';
+import type { KeyResult } from '../../main/engine/analysis/tonal';
+
+/** The kind of a miss of `est` against the truth `ref`: relative, fifth (estimate a fifth above), fourth (a fifth below), parallel, other; 'ok' when equal; no estimate is 'other'. */
+export function confusion(ref: Key, est: Key | null): 'ok' | 'relative' | 'fifth' | 'fourth' | 'parallel' | 'other' {
+  if (!est) return 'other';
+  const d = (((est.tonic - ref.tonic) % 12) + 12) % 12;
+  if (ref.mode === est.mode) return d === 0 ? 'ok' : d === 7 ? 'fifth' : d === 5 ? 'fourth' : 'other';
+  if (d === 0) return 'parallel';
+  return (ref.mode === 'major' && d === 9) || (ref.mode === 'minor' && d === 3) ? 'relative' : 'other';
+}
+
+/** The stated key of a KeyResult, null when it states none. */
+export const keyOfResult = (r: KeyResult): Key | null => (r.tonic === null ? null : { tonic: r.tonic, mode: r.mode! });
+
+/** Expected calibration error of (confidence 0–1, right) pairs over five equal-width bins of 0.2 (Naeini et al. 2015). */
+export function ece(pairs: [number, boolean][]): number {
+  let e = 0;
+  for (let b = 0; b < 5; b++) {
+    const inBin = pairs.filter(([c]) => Math.min(4, Math.floor(c * 5)) === b);
+    if (!inBin.length) continue;
+    const conf = inBin.reduce((s, [c]) => s + c, 0) / inBin.length;
+    const right = inBin.filter(([, r]) => r).length / inBin.length;
+    e += (inBin.length / pairs.length) * Math.abs(conf - right);
+  }
+  return e;
+}
