@@ -51,7 +51,8 @@ export async function decodeAudio(
   await statMediaFile(path);
   // One ffmpeg run through the engine's one PCM reader (two when the best audio stream is not the first)
   // as float32 at its own rate and channel count, as ffmpeg's WAV header states them.
-  const filter = [referenceSampleFilter(path), regionFilter(opts.region)].filter(Boolean).join(',') || undefined;
+  const sampleRule = referenceSampleFormat(path);
+  const filter = [sampleRule && `aformat=sample_fmts=${sampleRule},aformat=sample_fmts=flt`, regionFilter(opts.region)].filter(Boolean).join(',') || undefined;
   // an IMA ADPCM WAV: decoded as the standard (and the reference's libsox) does, then read like any PCM WAV
   const ima = await imaReference(path);
   // a file of several audio streams: the one the reference's loader picks (bestStream), when it is not the first —
@@ -91,7 +92,8 @@ export async function decodeAudio(
     const wide = pcm.exitCode !== 0 ? wideStream(pcm.log, other) : null;
     if (wide) {
       sink.close();
-      return await decodeWide(ima?.path ?? path, path, wide, { filter, signal: opts.signal, memoryBytes: opts.memoryBytes, region: opts.region });
+      // ffmpeg's aformat would need the converter too: the region's atrim only, the reference's sample rule applied here
+      return await decodeWide(ima?.path ?? path, path, wide, { filter: regionFilter(opts.region), sampleRule, signal: opts.signal, memoryBytes: opts.memoryBytes, region: opts.region });
     }
     return await finishAudio(pcm, sink, path, opts.region);
   } finally {
@@ -127,16 +129,22 @@ function wideStream(log: string, index: number | null): { index: number; sampleR
  * as the reference's torchaudio.load gives every channel (the clip mean over all, the fbank of the first) — where
  * ffmpeg decodes it but cannot convert it: one ffmpeg run writing the decoder's own sample format (`-c:a` of the same
  * format: no libswresample), `filter` (the region's atrim) applied in it, converted to float32 here as NATIVE says
- * and spilled as decodeAudio's samples are. `input`: the file ffmpeg reads; `path`: the one named in errors.
+ * and spilled as decodeAudio's samples are; `sampleRule` (referenceSampleFormat) rounds and clips each sample as
+ * libswresample's flt → s16 / s32 would (what the reference's libsox reads). `input`: the file ffmpeg reads; `path`:
+ * the one named in errors.
  * Errors: DECODE_FAILED with ffmpeg's reason, CANCELLED.
  */
 async function decodeWide(
   input: string,
   path: string,
   wide: NonNullable<ReturnType<typeof wideStream>>,
-  opts: { filter?: string; signal?: AbortSignal; memoryBytes?: number; region?: [number, number] },
+  opts: { filter?: string; sampleRule?: 's16' | 's32'; signal?: AbortSignal; memoryBytes?: number; region?: [number, number] },
 ): Promise<DecodedAudio> {
   const f = NATIVE[wide.format]!;
+  // av_clip_int16(lrintf(x · 32768)) / av_clipl_int32(llrintf(x · 2^31)), then ÷ the same scale
+  const scale = opts.sampleRule === 's16' ? 32768 : opts.sampleRule === 's32' ? 2147483648 : 0;
+  const rint = (v: number) => (v - Math.floor(v) === 0.5 ? 2 * Math.round(v / 2) : Math.round(v)); // C's rint: ties to even
+  const rule = (x: number) => (scale ? Math.min(scale - 1, Math.max(-scale, rint(x * scale))) / scale : x);
   const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
   const args = ['-v', 'error', '-i', input, '-map', `0:${wide.index}`, '-vn', '-sn', '-dn', ...(opts.filter ? ['-af', opts.filter] : []), '-c:a', f.codec, '-f', f.muxer, 'pipe:1'];
   try {
@@ -148,7 +156,7 @@ async function decodeWide(
         const all = rest.length ? Buffer.concat([rest, b]) : b;
         const n = Math.floor(all.length / f.bytes);
         const out = new Float32Array(n);
-        for (let i = 0; i < n; i++) out[i] = f.read(all, i * f.bytes);
+        for (let i = 0; i < n; i++) out[i] = rule(f.read(all, i * f.bytes));
         sink.write(Buffer.from(out.buffer, out.byteOffset, out.byteLength));
         rest = Buffer.from(all.subarray(n * f.bytes));
       });
@@ -216,12 +224,19 @@ async function imaReference(path: string): Promise<{ path: string; close(): void
  * Synchronous: one small read.
  */
 function referenceSampleFilter(path: string): string | undefined {
-  const kind = readRegularFileSync(path, 28, (read) => {
-    const b = read(0, 8192);
-    if (b.toString('latin1', 0, 4) === 'OggS') return oggVorbisForLibsox(b, path) ? ('s16' as const) : null;
-    return floatForLibsox(b) ? ('s32' as const) : null;
-  });
+  const kind = referenceSampleFormat(path);
   return kind ? `aformat=sample_fmts=${kind},aformat=sample_fmts=flt` : undefined;
+}
+
+/** The integer format referenceSampleFilter passes the samples through ('s16': Ogg Vorbis, 's32': float files libsox reads), undefined for every other file. Synchronous: one small read. */
+function referenceSampleFormat(path: string): 's16' | 's32' | undefined {
+  return (
+    readRegularFileSync(path, 28, (read) => {
+      const b = read(0, 8192);
+      if (b.toString('latin1', 0, 4) === 'OggS') return oggVorbisForLibsox(b, path) ? ('s16' as const) : null;
+      return floatForLibsox(b) ? ('s32' as const) : null;
+    }) ?? undefined
+  );
 }
 
 /**
