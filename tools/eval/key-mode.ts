@@ -9,13 +9,13 @@
 //   nice node --import tsx tools/eval/key-dev.ts --also test/output/key-set --also DEV2   # fills the caches
 //   nice node --import tsx tools/eval/key-mode.ts [--out test/output/eval] [--also DIR]… [--keyless DIR]
 // A dev2 DIR has the layout DIR/manifest.json (items with set "dev") and DIR/dev/ (the dev2 MP3s).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import { estimateKey, estimateTuning, foldChroma, PitchFrames, TONAL_DEFAULTS, type KeyResult, type TonalOptions } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
-import { ece, keyOfResult } from './key-score';
+import { ece, keyOfResult, peaksOf, type Peaks } from './key-score';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,17 +26,9 @@ const { values: args } = parseArgs({
 });
 const DIRS = [args.out, ...args.also];
 
-/** key-dev.ts's cached peaks of one file (frames' offsets into f/m, per-frame in-band energy), or null when not cached */
-function peaksOf(dir: string, file: string): { start: number[]; energy: number[]; f: Float32Array; m: Float32Array } | null {
-  const base = join(dir, 'work', 'key-dev-floors', `${file.replace(/\.mp3$/, '')}-2048`);
-  if (!existsSync(base + '.json')) return null;
-  const j = JSON.parse(readFileSync(base + '.json', 'utf8')) as { start: number[]; energy: number[] };
-  const arr = (ext: string) => { const b = readFileSync(base + ext); return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)); };
-  return { start: j.start, energy: j.energy, f: arr('.f'), m: arr('.m') };
-}
 
 /** The product's key path (PitchFrames → tuning → folded chroma → estimateKey) on cached peaks. */
-function keyOf(p: NonNullable<ReturnType<typeof peaksOf>>, opts: TonalOptions): KeyResult {
+function keyOf(p: Peaks, opts: TonalOptions): KeyResult {
   const prm = { ...TONAL_DEFAULTS, ...opts };
   const pf = new PitchFrames(prm);
   const frames = p.start.length;

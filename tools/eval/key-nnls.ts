@@ -32,7 +32,7 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { LoudnessAnalyser } from '../../main/engine/analysis/loudness';
 import { TempoAnalyser } from '../../main/engine/analysis/tempo';
 import type { EvalItem } from './build-set';
-import { confusion, ece, keyOfResult } from './key-score';
+import { confusion, ece, keyOfResult, peaksOf, type Peaks } from './key-score';
 
 const { values: args } = parseArgs({
   options: {
@@ -55,16 +55,6 @@ VARIANTS['nnls d0.8 hi84 lo36'] = { chromaFrom: 'nnls', nnlsDecays: [0.8], nnlsH
 // the profile's mean chroma folded as shipped, the frames' triads from the transcription (added 06:40, before dev2 / key-set figures)
 for (const d of [0.6, 0.7, 0.8]) for (const hi of [84, 96]) VARIANTS[`triads d${d} hi${hi}`] = { chromaFrom: 'nnls-triads', nnlsDecays: [d], nnlsHigh: hi };
 const NAMES = Object.keys(VARIANTS).filter((n, i) => i === 0 || !args.only || n.includes(args.only));
-
-type Peaks = { start: number[]; energy: number[]; f: Float32Array; m: Float32Array };
-/** key-dev.ts's cached peaks of one file, or null when not cached */
-function peaksOf(dir: string, file: string): Peaks | null {
-  const base = join(dir, 'work', 'key-dev-floors', `${file.replace(/\.mp3$/, '')}-2048`);
-  if (!existsSync(base + '.json')) return null;
-  const j = JSON.parse(readFileSync(base + '.json', 'utf8')) as { start: number[]; energy: number[] };
-  const arr = (ext: string) => { const b = readFileSync(base + ext); return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)); };
-  return { start: j.start, energy: j.energy, f: arr('.f'), m: arr('.m') };
-}
 
 /** CPU ms spent in PitchFrames + chroma per variant, and seconds of audio */
 const chromaMs: Record<string, number> = Object.fromEntries(NAMES.map((n) => [n, 0]));
@@ -92,7 +82,6 @@ function keyOf(p: Peaks, name: string): KeyResult {
   return estimateKey(chroma, frames, active, prm.profile, prm.threshold, undefined, prm, triads, { heard, minutes: (frames * 1024) / 5512.5 / 60 });
 }
 
-/** the kind of a miss (key-dev.ts's confusion) */
 
 interface Row { dir: number; file: string; family: string; truth: Key; got: KeyResult[]; score: number[] }
 const rows: Row[] = [];

@@ -1,5 +1,7 @@
-// Scoring shared by the key tuning tools (key-dev.ts, key-mode.ts, key-nnls.ts): the kind of a key miss, a
-// KeyResult as a Key, and the expected calibration error of stated confidences.
+// Shared by the key tuning tools (key-dev.ts, key-mode.ts, key-nnls.ts): key-dev.ts' cached spectral peaks read back,
+// the kind of a key miss, a KeyResult as a Key, and the expected calibration error of stated confidences.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Key } from '../../main/engine/analysis/keys';
 import type { KeyResult } from '../../main/engine/analysis/tonal';
 
@@ -26,4 +28,19 @@ export function ece(pairs: [number, boolean][]): number {
     e += (inBin.length / pairs.length) * Math.abs(conf - right);
   }
   return e;
+}
+
+/** key-dev.ts' cached spectral peaks of one file: each frame's offset into f/m (`start`), its in-band energy, and every peak's frequency (Hz) and magnitude, float32. */
+export type Peaks = { start: number[]; energy: number[]; f: Float32Array; m: Float32Array };
+
+/** The cached peaks of `file` (an .mp3 name) under `dir`/work/key-dev-floors (key-dev.ts' 2048-point frames), or null when not cached. */
+export function peaksOf(dir: string, file: string): Peaks | null {
+  const base = join(dir, 'work', 'key-dev-floors', `${file.replace(/\.mp3$/, '')}-2048`);
+  if (!existsSync(base + '.json')) return null;
+  const j = JSON.parse(readFileSync(base + '.json', 'utf8')) as { start: number[]; energy: number[] };
+  const arr = (ext: string) => {
+    const b = readFileSync(base + ext);
+    return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  };
+  return { start: j.start, energy: j.energy, f: arr('.f'), m: arr('.m') };
 }
