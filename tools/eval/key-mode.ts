@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import { estimateKey, estimateTuning, foldChroma, PitchFrames, TONAL_DEFAULTS, type KeyResult, type TonalOptions } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
-import { ece, keyOfResult, peaksOf, type Peaks } from './key-score';
+import { ece, keyOfResult, peaksOf, pitchFramesOf, type Peaks } from './key-score';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,13 +30,8 @@ const DIRS = [args.out, ...args.also];
 /** The product's key path (PitchFrames → tuning → folded chroma → estimateKey) on cached peaks. */
 function keyOf(p: Peaks, opts: TonalOptions): KeyResult {
   const prm = { ...TONAL_DEFAULTS, ...opts };
-  const pf = new PitchFrames(prm);
+  const pf = pitchFramesOf(p, prm);
   const frames = p.start.length;
-  for (let fr = 0; fr < frames; fr++) {
-    pf.newFrame(p.energy[fr]);
-    const end = fr + 1 < frames ? p.start[fr + 1] : p.f.length;
-    for (let i = p.start[fr]; i < end; i++) if (p.f[i] >= 65) pf.addPeak(p.f[i], p.m[i] * p.m[i]);
-  }
   const chroma = foldChroma(pf.fine, frames, estimateTuning(pf));
   const maxE = p.energy.reduce((m, v) => (v > m ? v : m), 0);
   const active = p.energy.map((v) => maxE > 0 && v > maxE * 1e-6);

@@ -32,7 +32,7 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { LoudnessAnalyser } from '../../main/engine/analysis/loudness';
 import { TempoAnalyser } from '../../main/engine/analysis/tempo';
 import type { EvalItem } from './build-set';
-import { confusion, ece, keyOfResult, peaksOf, type Peaks } from './key-score';
+import { confusion, ece, keyOfResult, peaksOf, pitchFramesOf, type Peaks } from './key-score';
 
 const { values: args } = parseArgs({
   options: {
@@ -63,13 +63,8 @@ let audioSec = 0;
 function keyOf(p: Peaks, name: string): KeyResult {
   const prm = { ...TONAL_DEFAULTS, ...VARIANTS[name] };
   const t0 = performance.now();
-  const pf = new PitchFrames(prm);
+  const pf = pitchFramesOf(p, prm);
   const frames = p.start.length;
-  for (let fr = 0; fr < frames; fr++) {
-    pf.newFrame(p.energy[fr]);
-    const end = fr + 1 < frames ? p.start[fr + 1] : p.f.length;
-    for (let i = p.start[fr]; i < end; i++) if (p.f[i] >= 65) pf.addPeak(p.f[i], p.m[i] * p.m[i]);
-  }
   const cents = estimateTuning(pf);
   const chroma = pf.chroma(cents);
   const tc = pf.triadChroma(cents, chroma);

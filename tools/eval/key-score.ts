@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Key } from '../../main/engine/analysis/keys';
-import type { KeyResult } from '../../main/engine/analysis/tonal';
+import { PitchFrames, type KeyResult, type TonalOptions } from '../../main/engine/analysis/tonal';
 
 /** The kind of a miss of `est` against the truth `ref`: relative, fifth (estimate a fifth above), fourth (a fifth below), parallel, other; 'ok' when equal; no estimate is 'other'. */
 export function confusion(ref: Key, est: Key | null): 'ok' | 'relative' | 'fifth' | 'fourth' | 'parallel' | 'other' {
@@ -43,4 +43,16 @@ export function peaksOf(dir: string, file: string): Peaks | null {
     return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
   };
   return { start: j.start, energy: j.energy, f: arr('.f'), m: arr('.m') };
+}
+
+/** The cached peaks `p` fed frame by frame into the product's PitchFrames with options `prm` (peaks under 65 Hz left out, power = magnitude²), as TonalAnalyser does. */
+export function pitchFramesOf(p: Peaks, prm: Required<TonalOptions> | TonalOptions): PitchFrames {
+  const pf = new PitchFrames(prm as ConstructorParameters<typeof PitchFrames>[0]);
+  const frames = p.start.length;
+  for (let fr = 0; fr < frames; fr++) {
+    pf.newFrame(p.energy[fr]!);
+    const end = fr + 1 < frames ? p.start[fr + 1]! : p.f.length;
+    for (let i = p.start[fr]!; i < end; i++) if (p.f[i]! >= 65) pf.addPeak(p.f[i]!, p.m[i]! * p.m[i]!);
+  }
+  return pf;
 }
