@@ -158,12 +158,34 @@ export class StudioPage {
   /** Wait for one of `names` after the mark; returns it. */
   async waitForEvent(names: string | string[], opts: { after: number; timeout?: number }): Promise<TestEvent> {
     const list = Array.isArray(names) ? names : [names];
-    const handle = await this.page.waitForFunction(
-      ([wanted, after]) => (globalThis as unknown as Win).__studioEvents?.find((e) => e.seq > after && wanted.includes(e.name)) ?? null,
-      [list, opts.after] as const,
-      { timeout: opts.timeout ?? HANG_GUARD_MS, polling: 50 },
-    );
-    return (await handle.jsonValue()) as TestEvent;
+    try {
+      const handle = await this.page.waitForFunction(
+        ([wanted, after]) => (globalThis as unknown as Win).__studioEvents?.find((e) => e.seq > after && wanted.includes(e.name)) ?? null,
+        [list, opts.after] as const,
+        { timeout: opts.timeout ?? HANG_GUARD_MS, polling: 50 },
+      );
+      return (await handle.jsonValue()) as TestEvent;
+    } catch (err) {
+      // a hang on CI is otherwise a bare timeout: say what did happen
+      throw new Error(`waitForEvent(${list.join('|')}) after #${opts.after}: ${(err as Error).message}\n${await this.diagnose(opts.after)}`, { cause: err });
+    }
+  }
+
+  /** What a failed wait saw: the app events after `after`, the engine status, the toasts, serve's last output. */
+  async diagnose(after: number): Promise<string> {
+    const lines: string[] = [];
+    try {
+      const evs = (await this.events()).filter((e) => e.seq > after);
+      lines.push(`events after #${after}: ${evs.map((e) => `#${e.seq} ${e.name} ${JSON.stringify(e.detail ?? null).slice(0, 160)}`).join('\n  ') || 'none'}`);
+      const status = this.page.getByTestId('engine-status');
+      lines.push(`engine status: ${await status.innerText({ timeout: 2000 })} (${await status.getAttribute('title', { timeout: 2000 })})`);
+      lines.push(`toasts: ${JSON.stringify(await this.page.locator('[data-testid^=toast-]').allInnerTexts())}`);
+    } catch (e) {
+      lines.push(`(the page could not be read: ${(e as Error).message})`);
+    }
+    lines.push(`page problems: ${JSON.stringify(this.problems.slice(-10))}`);
+    lines.push(`serve output (last 3000 chars):\n${this.serve.output().slice(-3000)}`);
+    return lines.join('\n');
   }
 
   // ---- file browser --------------------------------------------------------
