@@ -34,6 +34,11 @@ export interface EngineHostOptions {
   crashWindowMs?: number;
   /** extra environment for the engine (tests) */
   env?: Record<string, string>;
+  /**
+   * ms a started engine has to report ready before it is killed and counted as a crash
+   * (default 60 000: a start takes ~1 s; one that hangs would otherwise leave every call waiting for ever)
+   */
+  startTimeoutMs?: number;
 }
 
 /**
@@ -53,6 +58,8 @@ export class EngineHost extends RpcClient {
   private restarts = 0;
   private crashTimes: number[] = [];
   private stopping = false;
+  /** an engine of this host has reported ready once (a later start that fails is a crash to retry) */
+  private everReady = false;
   private ready: Promise<void> | undefined;
   private lastState: EngineState = { state: 'starting', restarts: 0 };
 
@@ -93,16 +100,34 @@ export class EngineHost extends RpcClient {
     this.stopping = false;
     this.ready = new Promise<void>((resolve, reject) => {
       this.setState({ state: 'starting', restarts: this.restarts });
-      const proc = this.opts.fork(this.opts.enginePath, {
-        ...this.opts.env,
-        STUDIO_DATA_DIR: this.opts.dataDir,
-        STUDIO_MODE: this.opts.mode,
-        STUDIO_VERSION: this.opts.version,
-        STUDIO_RESTARTS: String(this.restarts),
-      });
+      let proc: EngineProcess;
+      try {
+        proc = this.opts.fork(this.opts.enginePath, {
+          ...this.opts.env,
+          STUDIO_DATA_DIR: this.opts.dataDir,
+          STUDIO_MODE: this.opts.mode,
+          STUDIO_VERSION: this.opts.version,
+          STUDIO_RESTARTS: String(this.restarts),
+        });
+      } catch (err) {
+        // the OS refused the process (EAGAIN, ENOMEM): a crash like any other, retried with back-off,
+        // instead of a host left 'starting' for ever with every call waiting
+        // (the first start only rejects: its caller says why and stops)
+        reject(err);
+        if (this.everReady) this.onCrash(`could not be started: ${(err as Error).message}`);
+        return;
+      }
       this.proc = proc;
       let isReady = false;
       let failure: StudioError | undefined;
+      let hung = false;
+      const startTimeoutMs = this.opts.startTimeoutMs ?? 60_000;
+      const watchdog = setTimeout(() => {
+        if (isReady || this.proc !== proc) return;
+        hung = true;
+        proc.kill('SIGKILL');
+      }, startTimeoutMs);
+      watchdog.unref?.();
       proc.onMessage((m) => {
         const msg = m as { t?: string; name?: string; payload?: unknown };
         if (!isReady && msg?.t === 'event' && msg.name === 'engine:failed' && isStudioErrorData(msg.payload)) {
@@ -111,6 +136,8 @@ export class EngineHost extends RpcClient {
         }
         if (!isReady && msg?.t === 'event' && msg.name === 'engine:ready') {
           isReady = true;
+          this.everReady = true;
+          clearTimeout(watchdog);
           this.setState({ state: 'ready', restarts: this.restarts });
           const queued = this.waiting;
           this.waiting = [];
@@ -121,9 +148,10 @@ export class EngineHost extends RpcClient {
         for (const l of this.listeners) l(m);
       });
       proc.onExit((code, signal) => {
+        clearTimeout(watchdog);
         if (this.proc !== proc) return;
         this.proc = undefined;
-        const how = signal ? `killed by ${signal}` : `exit code ${code}`;
+        const how = hung ? `it did not report ready within ${startTimeoutMs / 1000} s of starting` : signal ? `killed by ${signal}` : `exit code ${code}`;
         this.waiting = [];
         this.failAll({
           code: 'ENGINE_CRASHED',
