@@ -9,9 +9,23 @@
 //   rate changes) with torchaudio's windowed sinc. Checked against the same signal in a 64-channel file, which ffmpeg
 //   still reads itself: loudness exactly 10·log10(n/64) LU above it (every channel weighs 1.0 without positions),
 //   tempo, key and the decoded length the same, the waveform's peaks and a time range's detail within 0.005.
+// - A CMYK JPEG in Adobe's YCCK form (APP14 transform 2, as Photoshop and libjpeg's JCS_YCCK write print artwork) with
+//   4:2:2 colour: Pillow reads it; ffmpeg 5.1's decoder has no pixel format for it, and the cover failed with
+//   '… could not be decoded as an image (Error marking filters as finished).' Now the error says what the file is
+//   and what to do. Measured, NOT fixed: CMYK JPEGs ffmpeg does read differ from Pillow by rounding — its decoder
+//   multiplies the inverted C, M, Y by K as c·k·257 >> 16 (truncating; K is then gone, so its planes cannot be taken
+//   raw), Pillow's cmyk2rgb rounds (MULDIV255): mean |Δ| 0.008–0.015, max 0.045 in the model's units for 4:4:4 CMYK
+//   (Pillow-written, with and without black); YCCK 4:4:4 and 4:2:0 mean 0.014–0.015, max 0.11 / 0.29 (its YCC → CMY
+//   goes through swscale's YUV). Fixing them needs a JPEG decoder of the studio's own.
+// - Opus, measured, no change needed: the local reference (torchaudio 0.13.1 on Debian's libsox, which has no Opus
+//   handler) reads Opus through its ffmpeg fallback, which drops the pre-skip (OpusHead, 312 samples from opusenc and
+//   ffmpeg's libopus) and the end trim, as ffmpeg's decoder does for the studio: the samples are bit-identical to
+//   decodeAudio's (Ogg from opusenc and ffmpeg, WebM, Matroska; 44.1 kHz sources read at 48 kHz), the probe's
+//   duration is torchaudio's sample count / 48000, and the model's input is within 0.0004 (resampler rounding).
+//   Pinned below.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { LoudnessResult, TempoResult, TonalResult } from '../../main/engine/analysis';
@@ -21,6 +35,9 @@ import { analyseFile } from '../../main/engine/media/analysis';
 import type { PeaksData } from '../../main/engine/analysis/waveform';
 import { analyseForLibrary, libraryAnalysers } from '../../main/engine/library/analyse';
 import { probeFile } from '../../main/engine/media/probe';
+import { decodeAudio, imageInput } from '../../main/engine/model/media-input';
+import { PROCESSORS } from '../../main/engine/model/processors';
+import { imageDiff, maxDiff, preprocessOracle } from '../helpers/preprocess-ref';
 import { ff, OUTPUT, ROOT } from '../helpers/media';
 import { mulberry32 } from '../helpers/prng';
 
@@ -150,5 +167,113 @@ describe('more than 64 channels in analyze, the library and the waveform', () =>
     const view = await analyseFile(path, probe, new AbortController().signal, () => undefined);
     assert.equal(view.peaks.durationSec, 6);
     assert.equal(view.peaks.warning, undefined);
+  });
+});
+
+/** CMYK JPEGs as print software writes them, made at test time by Pillow (Adobe-inverted CMYK, transform 0) and libjpeg-turbo's TurboJPEG (YCCK, transform 2, at 4:4:4 / 4:2:0 / 4:2:2); a picture with real black (K = 0.8 · min(C, M, Y)). false when libturbojpeg is missing (only the Pillow file is made). */
+function cmykJpegs(dir: string): boolean {
+  const py = `import numpy as np, ctypes, os
+from PIL import Image
+rng = np.random.default_rng(7)
+h, w = 240, 320
+y, x = np.mgrid[0:h, 0:w]
+rgb = np.dstack([x * 255 // w, y * 255 // h, (x + y) * 255 // (w + h)]).astype(float)
+rgb[60:180, 100:250] = [40, 30, 20]
+rgb[0:40, :] *= 0.3
+rgb = np.clip(rgb + rng.integers(-15, 15, rgb.shape), 0, 255)
+c, m, yy = 255 - rgb[..., 0], 255 - rgb[..., 1], 255 - rgb[..., 2]
+k = np.minimum(np.minimum(c, m), yy) * 0.8
+cmyk = np.dstack([c - k, m - k, yy - k, k]).round().astype(np.uint8)
+d = ${JSON.stringify(dir)}
+Image.fromarray(cmyk, 'CMYK').save(os.path.join(d, 'cmyk.jpg'), quality=92)
+try:
+    tj = ctypes.CDLL('libturbojpeg.so.0')
+except OSError:
+    raise SystemExit(3)
+tj.tjInitCompress.restype = ctypes.c_void_p
+hnd = tj.tjInitCompress()
+inv = np.ascontiguousarray(255 - cmyk)  # Adobe's convention: inverted
+for name, ss in [('ycck-444.jpg', 0), ('ycck-420.jpg', 2), ('ycck-422.jpg', 1)]:
+    out = ctypes.POINTER(ctypes.c_ubyte)(); size = ctypes.c_ulong(0)
+    assert tj.tjCompress2(ctypes.c_void_p(hnd), inv.ctypes.data_as(ctypes.c_void_p), w, 0, h, 11, ctypes.byref(out), ctypes.byref(size), ss, 92, 0) == 0  # TJPF_CMYK
+    open(os.path.join(d, name), 'wb').write(ctypes.string_at(out, size.value))
+    tj.tjFree(out)
+`;
+  const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
+  assert.ok(r.status === 0 || r.status === 3, r.stderr);
+  return r.status === 0;
+}
+
+describe('CMYK JPEG covers', () => {
+  test('a 4:2:2 YCCK JPEG, which Pillow reads and ffmpeg cannot, is refused with what it is and what to do (was "… could not be decoded as an image (Error marking filters as finished)"); 4:4:4 CMYK and YCCK read within the measured rounding of ffmpeg\'s CMYK conversion', async (t) => {
+    const dir = join(DIR, 'cmyk');
+    mkdirSync(dir, { recursive: true });
+    const tj = cmykJpegs(dir);
+    const names = ['cmyk.jpg', ...(tj ? ['ycck-444.jpg', 'ycck-420.jpg'] : [])];
+    const paths = names.map((n) => join(dir, n));
+    const refs = preprocessOracle('imagefile', [...paths, ...(tj ? [join(dir, 'ycck-422.jpg')] : [])]);
+    const bad: string[] = [];
+    for (const p of paths) {
+      const d = imageDiff(await imageInput(p), refs.get(p) as Float32Array);
+      // CMYK: ffmpeg's c·k·257 >> 16 against Pillow's rounding (1 LSB); YCCK: the same through swscale's YUV
+      const limit = p.endsWith('cmyk.jpg') ? { mean: 0.02, max: 0.05 } : { mean: 0.02, max: 0.35 };
+      if (!(d.mean < limit.mean && d.max < limit.max)) bad.push(`${p}: mean |Δ| ${d.mean.toFixed(4)}, max ${d.max.toFixed(3)}`);
+    }
+    assert.deepEqual(bad, []);
+    if (!tj) {
+      t.skip('libturbojpeg.so.0 is not installed: no YCCK files made');
+      return;
+    }
+    const p422 = join(dir, 'ycck-422.jpg');
+    assert.ok(refs.get(p422) instanceof Float32Array, 'Pillow reads the 4:2:2 YCCK JPEG');
+    await assert.rejects(imageInput(p422), (e: Error) => /is a CMYK JPEG \(Adobe YCCK.*Save it as an RGB JPEG or PNG/.test(e.message) && !/Error marking filters/.test(e.message));
+  });
+});
+
+describe('Opus: pre-skip and end trim as the reference reads them', () => {
+  test('Ogg Opus from opusenc and ffmpeg (48 and 44.1 kHz sources), WebM, Matroska: decodeAudio\'s samples equal torchaudio.load\'s, the probe\'s duration is its sample count / 48000, the model\'s input is within 0.001', async () => {
+    const src = join(DIR, 'opus-src.wav');
+    const src44 = join(DIR, 'opus-src44.wav');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=3,volume=0.5', '-f', 'lavfi', '-i', 'anoisesrc=d=3:a=0.1:seed=3', '-filter_complex', 'amix=inputs=2', '-ar', '48000', '-ac', '2', src]);
+    ff(['-i', src, '-ar', '44100', src44]);
+    const files: string[] = [];
+    const opusenc = spawnSync('opusenc', ['--version']).status === 0;
+    if (opusenc) {
+      for (const [s, n] of [[src, 'opusenc.opus'], [src44, 'opusenc-44.opus']] as const) {
+        execFileSync('opusenc', ['--quiet', s, join(DIR, n)]);
+        files.push(join(DIR, n));
+      }
+    }
+    for (const n of ['ffmpeg.opus', 'ffmpeg.webm', 'ffmpeg.mka']) {
+      ff(['-i', src44, '-c:a', 'libopus', '-b:a', '96k', join(DIR, n)]);
+      files.push(join(DIR, n));
+    }
+    const refs = preprocessOracle('audiofile', files);
+    const bad: string[] = [];
+    for (const f of files) {
+      const raw = `${f}.ta.f32`;
+      const r = spawnSync('/usr/bin/python3', ['-c', `import torchaudio\nx, sr = torchaudio.load(${JSON.stringify(f)})\nassert sr == 48000\nx.t().contiguous().numpy().astype('<f4').tofile(${JSON.stringify(raw)})`], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const b = readFileSync(raw);
+      const ref = new Float32Array(b.buffer, b.byteOffset, b.length / 4);
+      const a = await decodeAudio(f);
+      let d = 0;
+      try {
+        const ch = a.channels;
+        if (a.source.length * ch !== ref.length) bad.push(`${f}: ${a.source.length} frames, torchaudio ${ref.length / ch}`);
+        else {
+          const planes = a.source.read(0, a.source.length);
+          for (let c = 0; c < ch; c++) for (let i = 0; i < a.source.length; i++) d = Math.max(d, Math.abs(planes[c]![i]! - ref[i * ch + c]!));
+          if (d !== 0) bad.push(`${f}: samples differ by up to ${d}`);
+          const probed = (await probeFile(f)).durationSec;
+          if (Math.abs(probed - a.source.length / 48000) > 0.0005) bad.push(`${f}: probe ${probed} s, torchaudio ${a.source.length / 48000} s`);
+        }
+      } finally {
+        a.close();
+      }
+      const m = maxDiff((await PROCESSORS.audio(f, { clips: 3 })).data, refs.get(f) as Float32Array);
+      if (!(m < 0.001)) bad.push(`${f}: model input max |Δ| ${m}`);
+    }
+    assert.deepEqual(bad, []);
   });
 });

@@ -13,7 +13,7 @@ import { readRegularFileSync, wavLayout } from '../media/riff';
 import { structureOf } from '../media/structure';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, sunRleRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
+import { fourComponentJpeg, gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, sunRleRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -753,7 +753,18 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
     signal,
     maxStdout: planeBytes + 1,
   });
-  if (r.stdout.length !== planeBytes) throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded as an image (${ffmpegReason(r.stderr)}).`);
+  if (r.stdout.length !== planeBytes) {
+    // a CMYK JPEG (print artwork) whose sampling ffmpeg's decoder refuses: said so, with what to do, not ffmpeg's filter error
+    const four = head ? fourComponentJpeg(head) : null;
+    if (four) {
+      throw new StudioError(
+        'DECODE_FAILED',
+        `"${name}" is a CMYK JPEG (${four === 'ycck' ? 'Adobe YCCK' : 'CMYK'}, as print and layout software saves it) whose colour sampling the decoder here cannot read. Save it as an RGB JPEG or PNG and use that.`,
+        ffmpegReason(r.stderr),
+      );
+    }
+    throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded as an image (${ffmpegReason(r.stderr)}).`);
+  }
   const planes = new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, planeBytes);
   const rgb = pillowRgb(pillow, planes, w, h);
   // a GIF whose first image leaves part of the screen uncovered: that part as Pillow starts it (palette index 0), not ffmpeg's background colour
