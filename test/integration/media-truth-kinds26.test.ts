@@ -9,6 +9,11 @@
 //   rate changes) with torchaudio's windowed sinc. Checked against the same signal in a 64-channel file, which ffmpeg
 //   still reads itself: loudness exactly 10·log10(n/64) LU above it (every channel weighs 1.0 without positions),
 //   tempo, key and the decoded length the same, the waveform's peaks and a time range's detail within 0.005.
+// - Playing them: a WAV of more than 32 channels was played as the original file, which Chromium cannot (its
+//   media/base/limits.h kMaxChannels = 32), and the play proxy of one of more than 64 (CAF, W64, AIFF) failed
+//   ("… converting it to a playable copy failed (ffmpeg: Error while processing the decoded data …)": its pan filter
+//   takes at most 64). Now a file over 32 channels gets a proxy; over 64 a stereo FLAC of
+//   every channel's mean, mixed by the studio (playable.ts wideStereoFlac).
 // - A CMYK JPEG in Adobe's YCCK form (APP14 transform 2, as Photoshop and libjpeg's JCS_YCCK write print artwork) with
 //   4:2:2 colour: Pillow reads it; ffmpeg 5.1's decoder has no pixel format for it, and the cover failed with
 //   '… could not be decoded as an image (Error marking filters as finished).' Now the error says what the file is
@@ -34,6 +39,7 @@ import { computeRange, planRange, type WaveRangeData } from '../../main/engine/a
 import { analyseFile } from '../../main/engine/media/analysis';
 import type { PeaksData } from '../../main/engine/analysis/waveform';
 import { analyseForLibrary, libraryAnalysers } from '../../main/engine/library/analyse';
+import { CHROMIUM_MAX_CHANNELS, makeProxy, playPlan } from '../../main/engine/media/playable';
 import { probeFile } from '../../main/engine/media/probe';
 import { decodeAudio, imageInput } from '../../main/engine/model/media-input';
 import { PROCESSORS } from '../../main/engine/model/processors';
@@ -203,6 +209,40 @@ for name, ss in [('ycck-444.jpg', 0), ('ycck-420.jpg', 2), ('ycck-422.jpg', 1)]:
   assert.ok(r.status === 0 || r.status === 3, r.stderr);
   return r.status === 0;
 }
+
+describe('playing more than 32 and more than 64 channels', () => {
+  test('a 40-channel WAV gets a proxy (was the original, which Chromium cannot play); 72-channel WAV and CAF: a stereo FLAC proxy of the channels\' mean (was "… converting it to a playable copy failed")', async () => {
+    const x = music(48000, 3);
+    const p40 = wideWav('play-40', x, 48000, 40, 's16le');
+    const p72 = wideWav('play-72', x, 48000, 72, 's16le');
+    const caf = join(DIR, 'play-72.caf');
+    ff(['-i', p72, '-c:a', 'copy', caf]);
+    const lossless = new Set(['flac', 'pcm_s16le']);
+    const bad: string[] = [];
+    for (const [p, n] of [[p40, 40], [p72, 72], [caf, 72]] as const) {
+      const probe = await probeFile(p);
+      assert.equal(probe.audio?.channels, n);
+      const plan = playPlan(probe, lossless);
+      if (plan.kind !== 'proxy') {
+        bad.push(`${p}: ${n} channels (over ${CHROMIUM_MAX_CHANNELS}) played as the original`);
+        continue;
+      }
+      try {
+        const made = await makeProxy(p, probe, plan, join(DIR, 'cache'), `play-${n}-${p.slice(-3)}`);
+        const info = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=channels:format=duration', '-of', 'csv=p=0', made.path], { encoding: 'utf8' }).stdout;
+        if (!/^2\b/m.test(info) || Math.abs(Number(info.trim().split('\n').pop()) - 3) > 0.01) bad.push(`${p}: proxy ${info.trim()}`);
+        // every channel holds the same signal: the proxy's mean mix is that signal, to 16-bit rounding
+        const pcm = spawnSync('ffmpeg', ['-v', 'error', '-i', made.path, '-f', 's16le', '-ac', '1', '-'], { maxBuffer: 1 << 26 }).stdout;
+        let d = 0;
+        for (let i = 0; i < Math.min(x.length, pcm.length / 2); i++) d = Math.max(d, Math.abs(pcm.readInt16LE(2 * i) / 32768 - x[i]!));
+        if (!(d < 0.001)) bad.push(`${p}: proxy differs from the signal by up to ${d.toFixed(4)}`);
+      } catch (err) {
+        bad.push(`${p}: ${(err as Error).message}`);
+      }
+    }
+    assert.deepEqual(bad, []);
+  });
+});
 
 describe('CMYK JPEG covers', () => {
   test('a 4:2:2 YCCK JPEG, which Pillow reads and ffmpeg cannot, is refused with what it is and what to do (was "… could not be decoded as an image (Error marking filters as finished)"); 4:4:4 CMYK and YCCK read within the measured rounding of ffmpeg\'s CMYK conversion', async (t) => {
