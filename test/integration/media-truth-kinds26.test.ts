@@ -28,6 +28,13 @@
 //   decodeAudio's (Ogg from opusenc and ffmpeg, WebM, Matroska; 44.1 kHz sources read at 48 kHz), the probe's
 //   duration is torchaudio's sample count / 48000, and the model's input is within 0.0004 (resampler rounding).
 //   Pinned below.
+// - Measured, NOT fixed (kind 4): a raw AMR-NB file (.amr, "#!AMR", as Android's recorder and old phones wrote voice
+//   notes): the reference's libsox reads it with opencore-amrnb's fixed-point decoder, the studio with ffmpeg's
+//   native (float) amrnb decoder — same length (32000 samples at 8 kHz for 4 s), samples up to 0.002 apart (nearly
+//   every sample), the model's input up to 0.34 apart (440 Hz tone + noise). AMR in 3GP/MP4 is read by ffmpeg on both
+//   sides (libsox does not open it). This ffmpeg has no libopencore_amrnb decoder; matching needs one. A GSM 6.10 WAV
+//   (gsm_ms) is bit-identical. A WAV whose odd-sized LIST chunk lacks its pad byte is read by the studio (title
+//   too) where the reference refuses it ("Invalid data found").
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
