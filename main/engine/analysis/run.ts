@@ -10,7 +10,8 @@ import { basename } from 'node:path';
 import { StudioError } from '@contract';
 import { freeFormatText } from '../media/demuxer';
 import { damageIn, ffmpegReason } from '../media/ffmpeg';
-import { inputPartOf, meanMixFilter, pcmArgs, readPcmOutputs, swrRemixableMask, unmixableChannels, type PcmFormat, type PcmOutput } from '../media/pcm';
+import { inputPartOf, meanMixFilter, pcmArgs, readPcmOutputs, swrRemixableMask, unmixableChannels, wideStream, type PcmFormat, type PcmOutput, type PcmReadResult } from '../media/pcm';
+import { StreamResampler } from '../dsp/stream-resampler';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import { structureOf, truncatedError } from '../media/structure';
 import { SharedStreams } from '../dsp/streams';
@@ -205,6 +206,26 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
       lastProgress = 0;
       pcm = await decode(again);
     }
+    // more channels than ffmpeg converts (wideStream: a 65–128-channel ADM/Atmos BWF master, high-order Ambisonics):
+    // every output failed before its first frame; decoded in the decoder's own format and shaped here instead
+    const wide = pcm.exitCode !== 0 && pcm.outputs.every((o) => o.frames === 0) ? wideStream(pcm.log, null) : null;
+    if (wide) {
+      done = 0;
+      lastProgress = 0;
+      pcm = await decodeWide(path, wide, feeds, wave, {
+        maxSec: opts.maxSec, signal: opts.signal, onSpawn: opts.onSpawn,
+        onMainFrames: (whole, rate) => {
+          done += whole;
+          if (opts.onProgress && done - lastProgress >= rate) {
+            lastProgress = done;
+            opts.onProgress(done / rate, reportedDurationSec);
+          }
+        },
+        onLogLine: (l) => {
+          if (reportedDurationSec === null) reportedDurationSec = durationOf(l.text);
+        },
+      });
+    }
   } catch (err) {
     if (err instanceof StudioError && err.code === 'CANCELLED') throw new StudioError('CANCELLED', `Analysis of "${name}" cancelled.`);
     if (err instanceof StudioError) throw err;
@@ -247,6 +268,90 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
   } catch (err) {
     throw err instanceof StudioError ? err : new StudioError('INTERNAL', `Analysis of "${name}" failed: ${(err as Error).message}`);
   }
+}
+
+/** The rate of the analysis output for a source of `rate` Hz: 44.1 or 48 kHz, the closer (ffmpeg's aformat choice for ANALYSIS_FILTER: the smaller |difference|, 44.1 kHz on a tie). */
+export function analysisRate(rate: number): number {
+  return Math.abs(rate - 44100) <= Math.abs(rate - 48000) ? 44100 : 48000;
+}
+
+/**
+ * The analysis decode of a stream of more than 64 channels (wideStream), which ffmpeg 5.1 decodes but cannot convert,
+ * resample or mix: ffmpeg writes the decoder's own samples (pcm.ts PcmOutput.native, no converter) and they are shaped
+ * here as ANALYSIS_FILTER and WAVE_OUTPUT shape the others — every channel at 44.1 or 48 kHz (analysisRate) for the
+ * analysis feed, and for the wave feed the mean of every channel (what meanMixFilter gives a stream whose channel
+ * positions ffmpeg does not know, as a stream of more than 64 never has) at 16 kHz. Where a rate changes, the resampler
+ * is torchaudio's windowed sinc (StreamResampler), not swresample. The channel mask is taken as 0 (BS.1770 weighs every
+ * channel 1.0). Resolves with output 0's format and frames (the first feed's), ffmpeg's log and errors.
+ */
+async function decodeWide(
+  path: string,
+  wide: NonNullable<ReturnType<typeof wideStream>>,
+  feeds: Feed[],
+  wave: Feed,
+  opts: Pick<AnalyzeOptions, 'maxSec' | 'signal' | 'onSpawn'> & { onMainFrames: (whole: number, rate: number) => void; onLogLine: (l: { text: string }) => void },
+): Promise<PcmReadResult> {
+  const plans = feeds.map((feed) => {
+    const isWave = feed === wave;
+    const rate = isWave ? WAVE_OUTPUT.sampleRate : analysisRate(wide.sampleRate);
+    const channels = isWave ? 1 : wide.channels;
+    const resamplers = rate === wide.sampleRate ? null : Array.from({ length: channels }, () => new StreamResampler(wide.sampleRate, rate));
+    return { feed, isWave, format: { sampleRate: rate, channels, channelMask: 0 } as PcmFormat, resamplers, frames: 0 };
+  });
+  let plane = new Float32Array(0);
+  /** planes (one per channel, equal lengths) to a feed, interleaved */
+  const hand = (p: (typeof plans)[number], planes: Float32Array[]) => {
+    const n = planes[0]!.length;
+    if (!n) return;
+    const ch = planes.length;
+    const inter = ch === 1 ? planes[0]! : new Float32Array(n * ch);
+    if (ch > 1) for (let c = 0; c < ch; c++) for (let i = 0, s = c; i < n; i++, s += ch) inter[s] = planes[c]![i]!;
+    p.feed.frames(inter, n);
+    p.frames += n;
+    if (p === plans[0]) opts.onMainFrames(n, p.format.sampleRate);
+  };
+  const n = wide.channels;
+  const res = await readPcmOutputs(path, {
+    outputs: [{
+      native: wide.format,
+      onFormat: () => {
+        for (const p of plans) p.feed.format(p.format);
+      },
+      onFrames: (f32, whole) => {
+        for (const p of plans) {
+          if (p.isWave) {
+            if (plane.length < whole) plane = new Float32Array(whole);
+            const mono = plane.subarray(0, whole);
+            for (let i = 0, s = 0; i < whole; i++) {
+              let sum = 0;
+              for (let c = 0; c < n; c++, s++) sum += f32[s]!;
+              mono[i] = sum / n;
+            }
+            hand(p, [p.resamplers ? p.resamplers[0]!.push(mono) : mono]);
+          } else if (!p.resamplers) {
+            p.feed.frames(f32, whole);
+            p.frames += whole;
+            if (p === plans[0]) opts.onMainFrames(whole, p.format.sampleRate);
+          } else {
+            const planes = p.resamplers.map((r, c) => {
+              const x = new Float32Array(whole);
+              for (let i = 0, s = c; i < whole; i++, s += n) x[i] = f32[s]!;
+              return r.push(x);
+            });
+            hand(p, planes);
+          }
+        }
+      },
+    }],
+    stream: `0:${wide.index}`,
+    maxSec: opts.maxSec,
+    signal: opts.signal,
+    onSpawn: opts.onSpawn,
+    onLogLine: opts.onLogLine,
+  });
+  if (res.frames > 0) for (const p of plans) if (p.resamplers) hand(p, p.resamplers.map((r) => r.end()));
+  const outputs = plans.map((p) => ({ format: res.format ? p.format : null, frames: p.frames }));
+  return { ...res, format: outputs[0]!.format, frames: outputs[0]!.frames, outputs };
 }
 
 /** "Duration: 00:01:02.50" in ffmpeg's log → 62.5 s (null if absent or N/A). */

@@ -24,7 +24,8 @@
  * to within their decoder's start-up (see test/unit/waveform-range.test.ts).
  */
 import { StudioError } from '@contract';
-import { meanMixFilter, readPcm, unmixableChannels, type PcmOutput } from '../media/pcm';
+import { meanMixFilter, readPcm, unmixableChannels, wideStream, type PcmOutput } from '../media/pcm';
+import { StreamResampler } from '../dsp/stream-resampler';
 import { PeaksAnalyser, SPECTROGRAM_DEFAULTS, SpectrogramAnalyser, WAVE_OUTPUT } from './waveform';
 
 /** Wave-stream samples per second (16 kHz). */
@@ -132,25 +133,50 @@ export async function computeRange(path: string, plan: RangePlan, signal?: Abort
   const specEnd = a + (columnsWanted - 1) * hop + fftSize;
   const needEnd = Math.max(b, specEnd);
   let pos = decodeStart; // wave sample index of the next sample delivered
-  const read = (out: Pick<PcmOutput, 'filter' | 'channels' | 'sampleRate'>) => readPcm(path, {
+  const onMono = (mono: Float32Array, n: number) => {
+    const from = pos;
+    pos += n;
+    const lo = Math.max(from, a);
+    // the pre-roll warms the band filters (no start-up transient in the first peaks)
+    if (from < a) peaks.warm(mono.subarray(0, Math.min(n, a - from)));
+    const pHi = Math.min(pos, b);
+    if (pHi > lo) peaks.process([mono.subarray(lo - from, pHi - from)]);
+    const sHi = Math.min(pos, specEnd);
+    if (sHi > lo) spec.process([mono.subarray(lo - from, sHi - from)]);
+  };
+  const read = (out: Pick<PcmOutput, 'filter' | 'channels' | 'sampleRate' | 'native'> & { onFrames?: PcmOutput['onFrames'] }, stream?: string) => readPcm(path, {
     ...out,
     startSec: decodeStart / RANGE_RATE,
     // a little past what is needed: the output is cut after the resampler (no end transient inside)
     maxSec: (needEnd - decodeStart) / RANGE_RATE + 0.05,
     signal,
-    onFrames: (mono, n) => {
-      const from = pos;
-      pos += n;
-      const lo = Math.max(from, a);
-      // the pre-roll warms the band filters (no start-up transient in the first peaks)
-      if (from < a) peaks.warm(mono.subarray(0, Math.min(n, a - from)));
-      const pHi = Math.min(pos, b);
-      if (pHi > lo) peaks.process([mono.subarray(lo - from, pHi - from)]);
-      const sHi = Math.min(pos, specEnd);
-      if (sHi > lo) spec.process([mono.subarray(lo - from, sHi - from)]);
-    },
+    stream,
+    onFrames: out.onFrames ?? onMono,
   });
   let res = await read(WAVE_OUTPUT);
+  // more channels than ffmpeg converts (wideStream): the decoder's own samples, their mean resampled here to 16 kHz
+  // as the overview's decode does (analysis/run.ts decodeWide; the decode starts on both rates' grid, so the sinc
+  // kernel's phases are the overview's)
+  const wide = res.frames === 0 && res.exitCode !== 0 ? wideStream(res.log, null) : null;
+  if (wide) {
+    const rs = wide.sampleRate === RANGE_RATE ? null : new StreamResampler(wide.sampleRate, RANGE_RATE);
+    const n = wide.channels;
+    res = await read({
+      native: wide.format,
+      onFrames: (f32, whole) => {
+        const mono = new Float32Array(whole);
+        for (let i = 0, k = 0; i < whole; i++) {
+          let sum = 0;
+          for (let c = 0; c < n; c++, k++) sum += f32[k]!;
+          mono[i] = sum / n;
+        }
+        const out = rs ? rs.push(mono) : mono;
+        if (out.length) onMono(out, out.length);
+      },
+    }, `0:${wide.index}`);
+    const rest = rs?.end();
+    if (rest?.length) onMono(rest, rest.length);
+  }
   // channels whose positions ffmpeg does not know (unmixableChannels) cannot be mixed by `-ac 1`: averaged instead
   const unmixable = res.frames === 0 && res.exitCode !== 0 ? unmixableChannels(res.log) : null;
   if (unmixable) res = await read({ filter: meanMixFilter(unmixable, 1), sampleRate: WAVE_OUTPUT.sampleRate });

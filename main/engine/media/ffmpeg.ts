@@ -193,10 +193,10 @@ export function stalledError(child: ChildProcess): StudioError | undefined {
  * `pipe:4`; `child.stdio[3]`, … on this side); output on them counts as
  * progress too. An input file whose ID3v2 tag hides its format from
  * ffmpeg's probe gets `-f <demuxer>`, a WAV that ffmpeg misreads its decoder
- * or raw input (demuxer.ts withInputFixes).
+ * or raw input (demuxer.ts withInputFixes). `stdin`: a pipe to the child's standard input (`-i pipe:0`) instead of none.
  */
-export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0, stallMs: number = decodeTimeoutMs()): ChildProcess {
-  const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...Array.from({ length: extraPipes }, () => 'pipe' as const)];
+export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0, stallMs: number = decodeTimeoutMs(), stdin = false): ChildProcess {
+  const stdio: Array<'ignore' | 'pipe'> = [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', ...Array.from({ length: extraPipes }, () => 'pipe' as const)];
   args = withInputFixes(args);
   const child = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args], { stdio, windowsHide: true });
   if (signal) {

@@ -24,7 +24,7 @@
 import { StudioError } from '@contract';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { audioStreamCounts, channelCountOf, logText, spawnFfmpeg, stalledError } from './ffmpeg';
+import { audioStreamCounts, channelCountOf, FFMPEG_MAX_CONVERT_CHANNELS, logText, spawnFfmpeg, stalledError } from './ffmpeg';
 import { wavLayout } from './riff';
 
 /** What ffmpeg says it decoded to. */
@@ -65,6 +65,13 @@ export interface PcmOutput {
    * what must be kept. A throw kills ffmpeg and rejects `readPcm`.
    */
   onFrames: (interleaved: Float32Array, frames: number) => void;
+  /**
+   * Write the decoder's own sample format (a key of NATIVE_SAMPLES, as ffmpeg's stream line names it) instead of
+   * float32, converted to float32 here: no libswresample in the run — for a stream of more than
+   * FFMPEG_MAX_CONVERT_CHANNELS channels, which ffmpeg decodes but cannot convert (wideStream). `filter`, `channels`
+   * and `sampleRate` are not applied with it (each would need the converter).
+   */
+  native?: string;
 }
 
 /** What applies to the whole decode (every output). */
@@ -143,7 +150,7 @@ export function unplacedWavChannels(path: string): number | null {
  * output's filter chain; output 0 goes to stdout (`pipe:1`), output k to
  * `pipe:k+2` (fds 3, 4, …).
  */
-export function pcmOutputsArgs(path: string, outputs: Array<Pick<PcmOutput, 'filter' | 'channels' | 'sampleRate'>>, opts: Pick<PcmDecodeOptions, 'maxSec' | 'startSec' | 'otherOutputs' | 'stream'> = {}): string[] {
+export function pcmOutputsArgs(path: string, outputs: Array<Pick<PcmOutput, 'filter' | 'channels' | 'sampleRate' | 'native'>>, opts: Pick<PcmDecodeOptions, 'maxSec' | 'startSec' | 'otherOutputs' | 'stream'> = {}): string[] {
   const args = ['-loglevel', 'level+verbose', '-nostats'];
   if (opts.startSec) args.push('-ss', String(opts.startSec));
   const unplaced = unplacedWavChannels(path);
@@ -153,6 +160,11 @@ export function pcmOutputsArgs(path: string, outputs: Array<Pick<PcmOutput, 'fil
   outputs.forEach((o, k) => {
     args.push('-map', opts.stream ?? '0:a:0', '-vn', '-sn', '-dn');
     if (opts.maxSec) args.push('-t', String(opts.maxSec));
+    if (o.native) {
+      // the decoder's samples as they are (the PCM encoder of the same format): nothing for libswresample to do
+      args.push('-c:a', NATIVE_SAMPLES[o.native]!.codec, '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact', '-flush_packets', '0', '-f', 'wav', k === 0 ? 'pipe:1' : `pipe:${k + 2}`);
+      return;
+    }
     // ffmpeg cannot mix channels without positions (`-ac` fails): every channel averaged instead
     const mean = unplaced && (o.channels === 1 || o.channels === 2) && o.channels < unplaced ? meanMixFilter(unplaced, o.channels) : null;
     const filter = [o.filter, mean].filter(Boolean).join(',');
@@ -196,13 +208,48 @@ export function parseLogLine(raw: string): FfmpegLogLine {
   return { level, context, text: rest };
 }
 
-/** The WAV header ffmpeg wrote: format and where the samples start; null while incomplete. */
-export function parseWavHeader(b: Buffer): { format: PcmFormat; dataOffset: number } | null {
+/**
+ * The decoders' packed sample formats as ffmpeg's stream line names them ("s16", "s32" — also a 24-bit PCM's
+ * "s32 (24 bit)" —, "flt", …): the PCM encoder that writes them unconverted, the bits and WAV sub-format (1 PCM,
+ * 3 float) of the WAV header it gets, and the float32 value libswresample gives one sample (what every other decode
+ * here reads; libsox, the model's reference reader, reads integers the same way: ÷ 2^(bits−1)).
+ */
+export const NATIVE_SAMPLES: Record<string, { codec: string; muxer: string; bytes: number; sub: number; read: (b: Buffer, at: number) => number }> = {
+  u8: { codec: 'pcm_u8', muxer: 'u8', bytes: 1, sub: 1, read: (b, at) => (b[at]! - 128) / 128 },
+  s16: { codec: 'pcm_s16le', muxer: 's16le', bytes: 2, sub: 1, read: (b, at) => b.readInt16LE(at) / 32768 },
+  s32: { codec: 'pcm_s32le', muxer: 's32le', bytes: 4, sub: 1, read: (b, at) => Math.fround(b.readInt32LE(at)) / 2147483648 },
+  flt: { codec: 'pcm_f32le', muxer: 'f32le', bytes: 4, sub: 3, read: (b, at) => b.readFloatLE(at) },
+  dbl: { codec: 'pcm_f64le', muxer: 'f64le', bytes: 8, sub: 3, read: (b, at) => b.readDoubleLE(at) },
+};
+
+/**
+ * The audio stream (`index`, else the first) of ffmpeg's input stream lines in `log` when it has more channels than
+ * ffmpeg 5.1 converts (FFMPEG_MAX_CONVERT_CHANNELS: libswresample's SWR_CH_MAX; a 65–128-channel ADM/Atmos BWF
+ * master, high-order Ambisonics) and its decoder gives a packed format of NATIVE_SAMPLES (PCM); null otherwise.
+ * `index`: the absolute stream index (0:N).
+ */
+export function wideStream(log: string, index: number | null): { index: number; sampleRate: number; channels: number; format: string } | null {
+  for (const m of log.matchAll(/Stream #0:(\d+)[^\n]*?: Audio: [^\n]*?, (\d+) Hz, (\d+) channels, (\w+)/g)) {
+    const s = { index: Number(m[1]), sampleRate: Number(m[2]), channels: Number(m[3]), format: m[4]! };
+    if (index !== null && s.index !== index) continue;
+    return s.channels > FFMPEG_MAX_CONVERT_CHANNELS && NATIVE_SAMPLES[s.format] ? s : null;
+  }
+  return null;
+}
+
+/**
+ * The WAV header ffmpeg wrote: format, where the samples start, and how one sample is read (bytes, NATIVE_SAMPLES'
+ * reader; null: float32, read in place); null while incomplete. `native`: the sample format asked for (PcmOutput.native)
+ * — the header must state it; without it, 32-bit float.
+ */
+export function parseWavHeader(b: Buffer, native?: string): { format: PcmFormat; dataOffset: number; sample: { bytes: number; read: (typeof NATIVE_SAMPLES)[string]['read'] } | null } | null {
   if (b.length < 12) return null;
   const riff = b.toString('latin1', 0, 4);
   if ((riff !== 'RIFF' && riff !== 'RF64') || b.toString('latin1', 8, 12) !== 'WAVE') {
     throw new StudioError('DECODE_FAILED', 'ffmpeg did not write the WAV stream it was asked for.');
   }
+  const want = native ? NATIVE_SAMPLES[native] : undefined;
+  if (native && !want) throw new StudioError('DECODE_FAILED', `No reader for ffmpeg's sample format "${native}".`);
   let off = 12;
   let format: PcmFormat | null = null;
   while (off + 8 <= b.length) {
@@ -210,7 +257,7 @@ export function parseWavHeader(b: Buffer): { format: PcmFormat; dataOffset: numb
     const size = b.readUInt32LE(off + 4);
     if (id === 'data') {
       if (!format) throw new StudioError('DECODE_FAILED', 'ffmpeg wrote WAV samples before their format.');
-      return { format, dataOffset: off + 8 };
+      return { format, dataOffset: off + 8, sample: want && native !== 'flt' ? { bytes: want.bytes, read: want.read } : null };
     }
     const end = off + 8 + size + (size & 1);
     if (end > b.length) return null;
@@ -221,8 +268,9 @@ export function parseWavHeader(b: Buffer): { format: PcmFormat; dataOffset: numb
       const bits = b.readUInt16LE(off + 22);
       const extensible = tag === 0xfffe && size >= 40;
       const sub = extensible ? b.readUInt16LE(off + 32) : tag;
-      if (sub !== 3 || bits !== 32 || channels < 1 || sampleRate < 1) {
-        throw new StudioError('DECODE_FAILED', `ffmpeg wrote WAV format ${sub}/${bits} bit instead of 32-bit float.`);
+      const [wantSub, wantBits] = want ? [want.sub, 8 * want.bytes] : [3, 32];
+      if (sub !== wantSub || bits !== wantBits || channels < 1 || sampleRate < 1) {
+        throw new StudioError('DECODE_FAILED', `ffmpeg wrote WAV format ${sub}/${bits} bit instead of ${want ? `${native}` : '32-bit float'}.`);
       }
       format = { sampleRate, channels, channelMask: extensible ? b.readUInt32LE(off + 28) : 0 };
     }
@@ -412,21 +460,40 @@ class WavPipeReader {
   private staging = new Float32Array(16384);
   private stagingBytes = new Uint8Array(this.staging.buffer);
   private carried = 0;
+  /** the samples' reader where they are not float32 (PcmOutput.native), with its reused float32 output */
+  private sample: { bytes: number; read: (typeof NATIVE_SAMPLES)[string]['read'] } | null = null;
+  private converted = new Float32Array(0);
+  private raw = Buffer.alloc(0);
 
   constructor(private readonly out: PcmOutput) {}
 
   push(chunk: Buffer): void {
     if (this.header) {
       this.header = Buffer.concat([this.header, chunk]);
-      const h = parseWavHeader(this.header);
+      const h = parseWavHeader(this.header, this.out.native);
       if (!h) return;
       this.format = h.format;
-      this.frameBytes = 4 * h.format.channels;
+      this.sample = h.sample;
+      this.frameBytes = (h.sample?.bytes ?? 4) * h.format.channels;
       const rest = this.header.subarray(h.dataOffset);
       this.header = null;
       this.out.onFormat?.(h.format);
-      if (rest.length) this.samples(rest);
-    } else this.samples(chunk);
+      if (rest.length) this.push(rest);
+    } else if (this.sample) this.nativeSamples(chunk);
+    else this.samples(chunk);
+  }
+
+  /** whole frames of samples in another format than float32 (PcmOutput.native), converted; the rest kept for the next chunk */
+  private nativeSamples(chunk: Buffer): void {
+    const all = this.raw.length ? Buffer.concat([this.raw, chunk]) : chunk;
+    const whole = Math.floor(all.length / this.frameBytes);
+    const { bytes, read } = this.sample!;
+    const n = whole * this.format!.channels;
+    if (this.converted.length < n) this.converted = new Float32Array(n);
+    const out = this.converted;
+    for (let i = 0; i < n; i++) out[i] = read(all, i * bytes);
+    this.raw = Buffer.from(all.subarray(whole * this.frameBytes));
+    if (whole > 0) this.deliver(out.subarray(0, n), whole);
   }
 
   private samples(chunk: Uint8Array): void {

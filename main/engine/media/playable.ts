@@ -3,8 +3,8 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StudioError, type ProbeResult } from '@contract';
-import { ffmpegReason, runFfmpeg, runFfmpegProgress } from './ffmpeg';
-import { meanMixFilter, swrRemixable } from './pcm';
+import { FFMPEG_MAX_CONVERT_CHANNELS, ffmpegReason, runFfmpeg, runFfmpegProgress, spawnFfmpeg, stalledError } from './ffmpeg';
+import { meanMixFilter, readPcm, swrRemixable, wideStream } from './pcm';
 
 /**
  * What Chromium (Electron, and Debian's Chromium for web mode: both built
@@ -56,7 +56,11 @@ const MP4_AUDIO_COPY = ['aac', 'mp3'];
 
 export type PlayPlan =
   | { kind: 'original' }
-  | { kind: 'proxy'; ext: 'flac' | 'webm' | 'mp4'; mime: string; args: string[]; reason: string };
+  /** `wide`: audio of more than FFMPEG_MAX_CONVERT_CHANNELS channels, which ffmpeg cannot mix: made by makeProxy's own mix (`args` unused) */
+  | { kind: 'proxy'; ext: 'flac' | 'webm' | 'mp4'; mime: string; args: string[]; reason: string; wide?: true };
+
+/** Chromium's channel limit (media/base/limits.h kMaxChannels): a file of more channels does not play, whatever its codec. */
+export const CHROMIUM_MAX_CHANNELS = 32;
 
 /**
  * How a track is played: the original file when Chromium plays it, otherwise
@@ -67,7 +71,7 @@ export function playPlan(probe: ProbeResult, lossless: ReadonlySet<string> = new
   const fam = CHROMIUM_PLAYS[containerFamily(probe.container)];
   const a = probe.audio?.codec ?? '';
   const v = probe.video?.codec;
-  const audioOk = !!fam && fam.audio.includes(a);
+  const audioOk = !!fam && fam.audio.includes(a) && (probe.audio?.channels ?? 2) <= CHROMIUM_MAX_CHANNELS;
   if (!v) {
     if (audioOk) return { kind: 'original' };
     return audioProxy(probe, `${a} in ${probe.container}`, lossless);
@@ -97,6 +101,8 @@ export function playPlan(probe: ProbeResult, lossless: ReadonlySet<string> = new
 function audioProxy(probe: ProbeResult, reason: string, lossless: ReadonlySet<string>): PlayPlan {
   const a = probe.audio?.codec ?? '';
   const ch = probe.audio?.channels ?? 2;
+  // more channels than ffmpeg mixes (an ADM/Atmos master): a stereo FLAC of every channel's mean, mixed by makeProxy
+  if (ch > FFMPEG_MAX_CONVERT_CHANNELS) return { kind: 'proxy', ext: 'flac', mime: 'audio/flac', reason: `${reason}, ${ch} channels`, args: [], wide: true };
   // ffmpeg mixes down by channel position; channels it knows no positions for (it prints "12 channels" for the
   // layout: unmixableChannels in pcm.ts), or positions its resampler refuses to mix from (swrRemixable: a surround
   // pair alone, FL+LFE), are averaged into both sides instead of failing the mix
@@ -152,6 +158,18 @@ export async function makeProxy(
     return null;
   };
   let lastErr = '';
+  if (plan.wide) {
+    const tmp = join(cacheDir, 'playable', `${fp}.${randomBytes(4).toString('hex')}.tmp.flac`);
+    try {
+      await wideStereoFlac(path, tmp, signal);
+      await rename(tmp, out);
+      return { path: out, mime: plan.mime };
+    } catch (err) {
+      await rm(tmp, { force: true });
+      if (err instanceof StudioError && err.code !== 'DECODE_FAILED') throw err;
+      throw new StudioError('DECODE_FAILED', `"${basename(path)}" (${plan.reason}) cannot be played directly, and converting it to a playable copy failed (${(err as Error).message}).`);
+    }
+  }
   const made = await attempt(plan.args, plan.ext);
   if (made) return { path: made, mime: plan.mime };
   if (plan.mime.startsWith('audio/') && plan.ext !== 'flac') {
@@ -162,6 +180,50 @@ export async function makeProxy(
     'DECODE_FAILED',
     `"${basename(path)}" (${plan.reason}) cannot be played directly, and converting it to a playable copy failed (ffmpeg: ${lastErr}).`,
   );
+}
+
+/**
+ * A stereo FLAC at `out` of the first audio stream of `path` when it has more channels than ffmpeg converts
+ * (wideStream): one ffmpeg decodes it in the decoder's own sample format (pcm.ts PcmOutput.native, no converter), the
+ * mean of every channel goes to both sides (as meanMixFilter mixes channels without positions), and a second ffmpeg
+ * encodes that float stereo from its standard input. Errors: DECODE_FAILED, CANCELLED.
+ */
+async function wideStereoFlac(path: string, out: string, signal?: AbortSignal): Promise<void> {
+  // the stream's format, from ffmpeg's own description of the input (no output asked: it describes it and exits)
+  const head = (await runFfmpeg(['-i', path], { signal })).stderr;
+  const wide = wideStream(head, null);
+  if (!wide) throw new StudioError('DECODE_FAILED', 'its audio stream is not one of more than 64 PCM channels');
+  const enc = spawnFfmpeg(['-v', 'error', '-f', 'f32le', '-ar', String(wide.sampleRate), '-ac', '2', '-i', 'pipe:0', '-c:a', 'flac', '-f', 'flac', '-y', out], signal, 0, 0, true);
+  let encErr = '';
+  enc.stderr!.on('data', (b: Buffer) => {
+    if (encErr.length < 10_000) encErr += b.toString('utf8');
+  });
+  const encoded = new Promise<number | null>((resolve, reject) => {
+    enc.on('error', reject);
+    enc.on('close', resolve);
+  });
+  enc.stdin!.on('error', () => undefined); // a failed encoder is reported by its exit code
+  const n = wide.channels;
+  const res = await readPcm(path, {
+    native: wide.format,
+    stream: `0:${wide.index}`,
+    signal,
+    onFrames: (f32, whole) => {
+      const st = new Float32Array(2 * whole);
+      for (let i = 0, k = 0; i < whole; i++) {
+        let sum = 0;
+        for (let c = 0; c < n; c++, k++) sum += f32[k]!;
+        st[2 * i] = st[2 * i + 1] = sum / n;
+      }
+      enc.stdin!.write(Buffer.from(st.buffer));
+    },
+  }).finally(() => enc.stdin!.end());
+  const code = await encoded;
+  if (signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled.');
+  const stall = stalledError(enc);
+  if (stall) throw stall;
+  if (res.exitCode !== 0 || res.frames === 0) throw new StudioError('DECODE_FAILED', `ffmpeg: ${ffmpegReason(res.log)}`);
+  if (code !== 0) throw new StudioError('DECODE_FAILED', `ffmpeg: ${ffmpegReason(encErr)}`);
 }
 
 /** Mime type of an opened file, by extension. */

@@ -5,15 +5,15 @@ import { basename, dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { StudioError } from '@contract';
 import { freeFormatText } from '../media/demuxer';
-import { FFMPEG_MAX_CONVERT_CHANNELS, ffmpegReason, runFfmpeg, spawnFfmpeg, stalledError } from '../media/ffmpeg';
+import { ffmpegReason, runFfmpeg, spawnFfmpeg, stalledError } from '../media/ffmpeg';
 import { imaAdpcmToPcmWav, isImaAdpcm } from '../media/ima-adpcm';
-import { inputPartOf, readPcm, type PcmReadResult } from '../media/pcm';
+import { inputPartOf, NATIVE_SAMPLES, readPcm, wideStream, type PcmReadResult } from '../media/pcm';
 import { bestIfNotFirst, bestStream, parseFfmpegInfo, statMediaFile } from '../media/probe';
 import { readRegularFileSync, wavLayout } from '../media/riff';
 import { structureOf } from '../media/structure';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, sunRleRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
+import { fourComponentJpeg, gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, sunRleRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -101,28 +101,8 @@ export async function decodeAudio(
   }
 }
 
-/** The decoders' packed sample formats as ffmpeg's stream line names them: the PCM encoder and raw muxer that write them unconverted, bytes per sample, and the float32 value libswresample (and libsox, the reference's reader, for integers) gives one. */
-const NATIVE: Record<string, { codec: string; muxer: string; bytes: number; read: (b: Buffer, at: number) => number }> = {
-  u8: { codec: 'pcm_u8', muxer: 'u8', bytes: 1, read: (b, at) => (b[at]! - 128) / 128 },
-  s16: { codec: 'pcm_s16le', muxer: 's16le', bytes: 2, read: (b, at) => b.readInt16LE(at) / 32768 },
-  s32: { codec: 'pcm_s32le', muxer: 's32le', bytes: 4, read: (b, at) => Math.fround(b.readInt32LE(at)) / 2147483648 },
-  flt: { codec: 'pcm_f32le', muxer: 'f32le', bytes: 4, read: (b, at) => b.readFloatLE(at) },
-  dbl: { codec: 'pcm_f64le', muxer: 'f64le', bytes: 8, read: (b, at) => b.readDoubleLE(at) },
-};
-
-/**
- * The audio stream (`index`, else the first) of ffmpeg's input stream lines in `log` when it has more channels than
- * ffmpeg 5.1 converts (FFMPEG_MAX_CONVERT_CHANNELS: libswresample's SWR_CH_MAX; a 65–128-channel ADM/Atmos BWF
- * master, high-order Ambisonics) and its decoder gives a packed format of NATIVE (PCM); null otherwise.
- */
-function wideStream(log: string, index: number | null): { index: number; sampleRate: number; channels: number; format: string } | null {
-  for (const m of log.matchAll(/Stream #0:(\d+)[^\n]*?: Audio: [^\n]*?, (\d+) Hz, (\d+) channels, (\w+)/g)) {
-    const s = { index: Number(m[1]), sampleRate: Number(m[2]), channels: Number(m[3]), format: m[4]! };
-    if (index !== null && s.index !== index) continue;
-    return s.channels > FFMPEG_MAX_CONVERT_CHANNELS && NATIVE[s.format] ? s : null;
-  }
-  return null;
-}
+/** The decoders' packed sample formats and how each is read (media/pcm.ts NATIVE_SAMPLES). */
+const NATIVE = NATIVE_SAMPLES;
 
 /**
  * All channels of a stream of more than 64 (wideStream) as the model reads audio — float32 at the file's own rate,
@@ -773,7 +753,18 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
     signal,
     maxStdout: planeBytes + 1,
   });
-  if (r.stdout.length !== planeBytes) throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded as an image (${ffmpegReason(r.stderr)}).`);
+  if (r.stdout.length !== planeBytes) {
+    // a CMYK JPEG (print artwork) whose sampling ffmpeg's decoder refuses: said so, with what to do, not ffmpeg's filter error
+    const four = head ? fourComponentJpeg(head) : null;
+    if (four) {
+      throw new StudioError(
+        'DECODE_FAILED',
+        `"${name}" is a CMYK JPEG (${four === 'ycck' ? 'Adobe YCCK' : 'CMYK'}, as print and layout software saves it) whose colour sampling the decoder here cannot read. Save it as an RGB JPEG or PNG and use that.`,
+        ffmpegReason(r.stderr),
+      );
+    }
+    throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded as an image (${ffmpegReason(r.stderr)}).`);
+  }
   const planes = new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, planeBytes);
   const rgb = pillowRgb(pillow, planes, w, h);
   // a GIF whose first image leaves part of the screen uncovered: that part as Pillow starts it (palette index 0), not ffmpeg's background colour

@@ -339,6 +339,32 @@ export function pillowTiffTranspose(rgb: Uint8Array, w: number, h: number, orien
 }
 
 /**
+ * The colour model of a four-component JPEG (SOF0/1/2 with Nf = 4), as Photoshop, InDesign and prepress tools write
+ * print-ready covers: 'ycck' with an Adobe APP14 marker of transform 2 (CMYK stored as YCC + K, libjpeg's
+ * JCS_YCCK), 'cmyk' otherwise (Adobe transform 0, or no marker); null for any other JPEG or file. Pillow reads both
+ * (libjpeg-turbo, any sampling factors); ffmpeg 5.1's decoder refuses some samplings of them (a 4:2:2 YCCK file:
+ * "Error marking filters as finished"). Pure.
+ */
+export function fourComponentJpeg(b: Uint8Array): 'cmyk' | 'ycck' | null {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  if (buf.length < 4 || buf[0] !== 0xff || buf[1] !== 0xd8) return null;
+  let transform = -1;
+  for (let p = 2; p + 4 <= buf.length; ) {
+    if (buf[p] !== 0xff) return null;
+    const m = buf[p + 1]!;
+    if (m === 0xff) {
+      p++;
+      continue;
+    }
+    if (m === 0xee && buf.toString('latin1', p + 4, p + 9) === 'Adobe' && p + 15 < buf.length) transform = buf[p + 15]!;
+    if (m === 0xc0 || m === 0xc1 || m === 0xc2) return p + 9 < buf.length && buf[p + 9] === 4 ? (transform === 2 ? 'ycck' : 'cmyk') : null;
+    if (m === 0xda || m === 0xd9) return null;
+    p += 2 + buf.readUInt16BE(p + 2);
+  }
+  return null;
+}
+
+/**
  * Whether `b` (a file's first bytes) is a JPEG whose frame is arithmetic-coded (SOF9–SOF11, SOF13–SOF15; T.81
  * Annex D, as `cjpeg -arithmetic` / `jpegtran -arithmetic` write it): ffmpeg 5.1's decoder has no arithmetic
  * decoder and reports no picture size, while Pillow (libjpeg-turbo) reads it.
