@@ -73,11 +73,12 @@ function listening(): Promise<Listener | null> {
       sock.on('data', onData);
       sock.on('error', () => sock.destroy());
     });
-    server.once('error', () => {
+    // not listening (then pipes), or no longer accepting (then connects fail, and pipes are read from then on)
+    server.on('error', () => {
       server.close();
       resolve(null);
     });
-    server.listen(path, () => {
+    const ready = () => {
       // never keeps a process or a worker alive
       server.unref();
       process.once('exit', () => {
@@ -89,7 +90,13 @@ function listening(): Promise<Listener | null> {
         }
       });
       resolve({ path, waiting });
-    });
+    };
+    try {
+      server.listen(path, ready);
+    } catch {
+      // a path the platform refuses outright (too long): pipes
+      resolve(null);
+    }
   });
   return listener;
 }
