@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readPcmOutputs } from '../../main/engine/media/pcm';
+import { nonFiniteSum, readPcmOutputs } from '../../main/engine/media/pcm';
 import { OUTPUT } from '../helpers/media';
 
 /** a 32-bit float WAV (WAVE_FORMAT_IEEE_FLOAT) of interleaved `samples` */
@@ -28,6 +28,20 @@ function floatWav(path: string, samples: Float32Array, channels: number, rate: n
 }
 
 describe('PCM reader: non-finite samples', () => {
+  it('the scan finds one non-finite sample at any position of any length (each of its four lanes, the tail)', () => {
+    for (let n = 1; n <= 13; n++) {
+      const x = new Float32Array(n).map((_, i) => (i % 2 ? -1 : 1) * 3.4028234663852886e38 * (i / n));
+      assert.equal(nonFiniteSum(x), 0, `all finite, length ${n}`);
+      for (let at = 0; at < n; at++) {
+        for (const bad of [NaN, Infinity, -Infinity]) {
+          const y = x.slice();
+          y[at] = bad;
+          assert.ok(Number.isNaN(nonFiniteSum(y)), `length ${n}: ${bad} at ${at} not found`);
+        }
+      }
+    }
+  });
+
   it('reads NaN and ±Inf as 0 and every finite sample unchanged, in any chunk', async () => {
     const rate = 44100;
     const frames = rate * 3;
@@ -35,6 +49,8 @@ describe('PCM reader: non-finite samples', () => {
     for (let i = 0; i < x.length; i++) x[i] = 0.5 * Math.sin(i * 0.001) * (i % 3 ? 1 : -1);
     // bad samples at the start, around 16/32/64 KiB chunk edges, in a run, and at the very end; finite extremes beside them
     const bad: Array<[number, number]> = [[0, NaN], [1, Infinity], [4095, -Infinity], [4096, NaN], [8191, NaN], [16384, Infinity], [x.length - 1, NaN]];
+    // single ones at every position mod 4 (the scan's four lanes, whatever a chunk's start)
+    bad.push([10, -Infinity], [23, NaN], [2001, Infinity], [3002, NaN]);
     for (let k = 0; k < 300; k++) bad.push([100_000 + k, NaN]);
     for (const [i, v] of bad) x[i] = v;
     x[5] = -0;

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import { StudioError } from '@contract';
 import { decodeCp1252 } from './cp1252';
@@ -171,6 +172,15 @@ export function decodeTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 const stalled = new WeakMap<ChildProcess, StudioError>();
+const progress = new WeakMap<ChildProcess, () => void>();
+
+/**
+ * What restarts the stall limit of a child spawnFfmpeg made: call it on output read from a sink (spawnFfmpeg's
+ * `sinks`, which the child's own streams do not see). A no-op for a child without a limit.
+ */
+export function progressOf(child: ChildProcess): () => void {
+  return progress.get(child) ?? (() => {});
+}
 
 /**
  * The error of an ffmpeg child that spawnFfmpeg killed because it stalled
@@ -194,9 +204,13 @@ export function stalledError(child: ChildProcess): StudioError | undefined {
  * progress too. An input file whose ID3v2 tag hides its format from
  * ffmpeg's probe gets `-f <demuxer>`, a WAV that ffmpeg misreads its decoder
  * or raw input (demuxer.ts withInputFixes). `stdin`: a pipe to the child's standard input (`-i pipe:0`) instead of none.
+ * `sinks`: sockets that replace the pipes of fd 1 (`sinks[0]`) and fds 3, 4, … (`sinks[k]`: fd k + 2) — ffmpeg writes
+ * to them as it would to a pipe; their reader calls progressOf(child) on each read (pcm.ts, pcm-socket.ts).
  */
-export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0, stallMs: number = decodeTimeoutMs(), stdin = false): ChildProcess {
-  const stdio: Array<'ignore' | 'pipe'> = [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', ...Array.from({ length: extraPipes }, () => 'pipe' as const)];
+export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0, stallMs: number = decodeTimeoutMs(), stdin = false, sinks?: Socket[]): ChildProcess {
+  // sinks[0] as fd 1, sinks[k] as fd k + 2; any other output fd a pipe
+  const out = (k: number) => sinks?.[k] ?? ('pipe' as const);
+  const stdio: Array<'ignore' | 'pipe' | Socket> = [stdin ? 'pipe' : 'ignore', out(0), 'pipe', ...Array.from({ length: extraPipes }, (_, k) => out(k + 1))];
   args = withInputFixes(args);
   const child = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args], { stdio, windowsHide: true });
   if (signal) {
@@ -224,6 +238,7 @@ export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0
       }, stallMs);
     };
     arm();
+    progress.set(child, arm);
     child.stdout?.on('data', arm);
     child.stderr?.on('data', arm);
     for (let k = 3; k < 3 + extraPipes; k++) (child.stdio[k] as NodeJS.ReadableStream | null)?.on('data', arm);

@@ -24,7 +24,8 @@
 import { StudioError } from '@contract';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { audioStreamCounts, channelCountOf, FFMPEG_MAX_CONVERT_CHANNELS, logText, spawnFfmpeg, stalledError } from './ffmpeg';
+import { audioStreamCounts, channelCountOf, FFMPEG_MAX_CONVERT_CHANNELS, logText, progressOf, spawnFfmpeg, stalledError } from './ffmpeg';
+import { closePcmSocket, pcmSockets } from './pcm-socket';
 import { wavLayout } from './riff';
 
 /** What ffmpeg says it decoded to. */
@@ -369,15 +370,24 @@ export function meanMixFilter(n: number, out: 1 | 2): string {
  * decodes once and writes each output to its own pipe, all read as they come.
  * Same resolution and errors as `readPcm`.
  */
-export function readPcmOutputs(path: string, opts: PcmOutputsOptions): Promise<PcmReadResult> {
+export async function readPcmOutputs(path: string, opts: PcmOutputsOptions): Promise<PcmReadResult> {
+  if (opts.outputs.length < 1) throw new StudioError('BAD_ARGS', 'readPcmOutputs needs at least one output.');
+  const readers = opts.outputs.map((out) => new WavPipeReader(out));
+  // each read of output k, from its socket (pcm-socket.ts) or its pipe; set once ffmpeg is spawned
+  let onChunk: (k: number, chunk: Buffer) => void = () => {};
+  // POSIX: sockets read into one buffer per output; null: pipes (Windows, STUDIO_PCM_TRANSPORT=pipe, no socket)
+  const sockets = await pcmSockets(readers.length, (k, chunk) => onChunk(k, chunk));
   return new Promise<PcmReadResult>((resolve, reject) => {
-    if (opts.outputs.length < 1) throw new StudioError('BAD_ARGS', 'readPcmOutputs needs at least one output.');
     let child: ChildProcess;
     try {
-      child = spawnFfmpeg(pcmOutputsArgs(path, opts.outputs, opts), opts.signal, opts.outputs.length - 1);
+      child = spawnFfmpeg(pcmOutputsArgs(path, opts.outputs, opts), opts.signal, opts.outputs.length - 1, undefined, false, sockets?.map((s) => s.writer));
     } catch (err) {
+      sockets?.forEach(closePcmSocket);
       reject(err);
       return;
+    } finally {
+      // ffmpeg holds its own copy of each writer: this side's goes, so a reader ends when ffmpeg closes (or exits)
+      sockets?.forEach((s) => s.writer.destroy());
     }
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     let failure: unknown = null;
@@ -390,19 +400,17 @@ export function readPcmOutputs(path: string, opts: PcmOutputsOptions): Promise<P
       child.kill('SIGKILL');
     };
 
-    const readers = opts.outputs.map((out, k) => {
-      const r = new WavPipeReader(out);
-      const stream = (k === 0 ? child.stdout : child.stdio[k + 2]) as Readable;
-      stream.on('data', (chunk: Buffer) => {
-        if (failure) return;
-        try {
-          r.push(chunk);
-        } catch (err) {
-          fail(err);
-        }
-      });
-      return r;
-    });
+    const active = progressOf(child);
+    onChunk = (k, chunk) => {
+      if (failure) return;
+      if (sockets) active();
+      try {
+        readers[k].push(chunk);
+      } catch (err) {
+        fail(err);
+      }
+    };
+    if (!sockets) readers.forEach((_, k) => ((k === 0 ? child.stdout : child.stdio[k + 2]) as Readable).on('data', (chunk: Buffer) => onChunk(k, chunk)));
 
     let partial: Buffer = Buffer.alloc(0);
     let audioPacketBytes: number | null = null;
@@ -430,8 +438,11 @@ export function readPcmOutputs(path: string, opts: PcmOutputsOptions): Promise<P
         partial = partial.subarray(nl + 1);
       }
     });
-    child.on('error', (e) => reject(new StudioError('FFMPEG_MISSING', `Could not start ffmpeg: ${e.message}.`)));
-    child.on('close', (code) => {
+    child.on('error', (e) => {
+      sockets?.forEach(closePcmSocket);
+      reject(new StudioError('FFMPEG_MISSING', `Could not start ffmpeg: ${e.message}.`));
+    });
+    const closed = (code: number | null) => {
       if (opts.signal?.aborted) return reject(new StudioError('CANCELLED', 'Cancelled.'));
       if (failure) return reject(failure);
       const stall = stalledError(child);
@@ -439,7 +450,17 @@ export function readPcmOutputs(path: string, opts: PcmOutputsOptions): Promise<P
       line(logText(partial).replace(/\r$/, ''));
       const outputs = readers.map((r) => ({ format: r.format, frames: r.frames }));
       resolve({ format: outputs[0].format, frames: outputs[0].frames, outputs, exitCode: code, log, errors, audioPacketBytes });
-    });
+    };
+    // pipes: 'close' comes after every pipe's last byte; sockets are not the child's, so their ends are awaited too
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    if (!sockets) void exited.then(closed);
+    else {
+      void exited.then((code) => {
+        // ffmpeg has exited (killed or not): its ends are closed, so every reader ends once it has read what is left
+        if (failure || opts.signal?.aborted || stalledError(child)) sockets.forEach(closePcmSocket);
+        return Promise.all(sockets.map((s) => s.closed)).then(() => closed(code));
+      });
+    }
   });
 }
 
@@ -447,8 +468,9 @@ export function readPcmOutputs(path: string, opts: PcmOutputsOptions): Promise<P
  * One WAV stream from a pipe: its header, then whole frames handed on as they
  * come. A chunk that starts on a frame (nothing carried from the previous
  * one) and on a 4-byte boundary is read in place — a Float32Array over the
- * chunk's own bytes, no copy (the pipe's chunks are fresh buffers of their
- * own, 32–64 KiB); the bytes of a last, incomplete frame wait in a reused,
+ * chunk's own bytes, no copy (a pipe's chunks are fresh buffers of their
+ * own, 32–64 KiB; a socket's are views of its one read buffer, 256 KiB,
+ * rewritten by the next read: pcm-socket.ts); the bytes of a last, incomplete frame wait in a reused,
  * 4-byte aligned staging array, and the next chunk is copied behind them
  * (one copy per byte, no allocation per chunk).
  */
@@ -555,11 +577,22 @@ class WavPipeReader {
  * compiled loop again: about 120 deoptimisations per 30 s track in `studio analyze` (`node --trace-deopt`), with
  * the rest of each such call interpreted.
  */
-function nonFiniteSum(x: Float32Array): number {
+export function nonFiniteSum(x: Float32Array): number {
   const n = x.length;
-  let bad = 0;
-  for (let i = 0; i < n; i++) bad += x[i] * 0;
-  return bad;
+  // four sums side by side: one running sum waits on its previous add every sample (±0 or NaN whatever the order)
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    a += x[i] * 0;
+    b += x[i + 1] * 0;
+    c += x[i + 2] * 0;
+    d += x[i + 3] * 0;
+  }
+  for (; i < n; i++) a += x[i] * 0;
+  return a + b + c + d;
 }
 
 /** Every NaN and ±Inf sample of `x` set to 0 (the rare chunk where nonFiniteSum found one). */
