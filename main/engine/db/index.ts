@@ -5,6 +5,7 @@
  * library_analyses, scan_jobs + scan_files, chat_messages, settings).
  */
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { makeDirs } from '../fs/paths';
 import { isAbsolute, join } from 'node:path';
 import { StudioError } from '@contract';
@@ -19,12 +20,20 @@ export { migrations };
  *
  * @throws StudioError DB_WRITE_FAILED when the file or its folder cannot be
  *   written (read-only folder or file, disk full), with what to do; UNSUPPORTED
- *   when the database is from a newer studio.
+ *   when the database is from a newer studio; UNREADABLE when the file is not
+ *   an SQLite database or is damaged, IS_DIRECTORY when it is a folder (both
+ *   naming the file and what to do: another --db file for an absolute
+ *   `fileName`, else another data folder).
  */
 export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
   const file = isAbsolute(fileName) ? fileName : join(dataDir, fileName);
+  // an absolute fileName is `studio analyze --db PATH`: the way out is another --db, not another data folder
+  const another = isAbsolute(fileName) ? 'pass another file with --db PATH' : 'choose another data folder with --data-dir DIR or STUDIO_DATA_DIR';
   let db: Db | undefined;
   try {
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new StudioError('IS_DIRECTORY', `The studio database "${file}" is a folder; the database is one file. Name a file (a new name creates an empty library), or ${another}.`);
+    }
     makeDirs(dataDir);
     db = new Database(file);
     db.pragma('journal_mode = WAL');
@@ -41,6 +50,13 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
       throw new StudioError(
         'DB_WRITE_FAILED',
         `The data folder "${dataDir}" cannot be ${e.code === 'ENOENT' ? 'created there' : 'used: a file is in the way where a folder is needed'} (${(e as { path?: string }).path ?? dataDir}). Choose another with --data-dir DIR or STUDIO_DATA_DIR and start again.`,
+        e.message,
+      );
+    }
+    if (e.code === 'SQLITE_NOTADB' || e.code?.startsWith('SQLITE_CORRUPT')) {
+      throw new StudioError(
+        'UNREADABLE',
+        `The studio database "${file}" is damaged or not a studio database (${e.message}). Move it aside or delete it to start with an empty library (its folders, analyses, chats and settings were in it), or ${another}.`,
         e.message,
       );
     }
