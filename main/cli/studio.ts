@@ -307,7 +307,9 @@ export function keyText(t: Pick<LibraryTrack, 'key' | 'keyConfidence' | 'camelot
  * a key that changes (TrackDetail.keySections), null for one key — `key` is
  * then still the whole-track estimate.
  */
-export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null, tempoSections: TempoSection[] | null = null, keySections: KeySection[] | null = null): Record<string, unknown> {
+export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null, tempoSections: TempoSection[] | null = null, keySections: KeySection[] | null = null, notAnalysed: string | null = null): Record<string, unknown> {
+  // a row the scan never reached (Ctrl+C): its error says so, never a null error that reads as "analysed, nothing found"
+  if (t.status === 'pending') return { ...analyzeLine({ ...t, status: 'analysed' }, null, range), error: notAnalysed ?? NOT_ANALYSED, code: 'CANCELLED' };
   return {
     path: t.path, durationSec: t.durationSec, bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence, tempoReason,
     tempoSections: tempoSections?.length ? foldSections(tempoSections, range) : null, key: t.key, keyConfidence: t.keyConfidence, keySections: keySections?.length ? keySections : null,
@@ -316,6 +318,9 @@ export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, 
     warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
   };
 }
+
+/** The error of a file `studio analyze` did not reach (its scan was cancelled, e.g. by Ctrl+C). */
+export const NOT_ANALYSED = 'Not analysed: the analysis was cancelled before this file (run the command again to analyse it).';
 
 async function analyzeCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommand('analyze', argv, { allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' }, 'bpm-range': { type: 'string' } } });
@@ -338,7 +343,14 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     await engine.start();
     let cancelled = false;
     process.on('SIGINT', () => {
+      if (cancelled) {
+        // a second Ctrl+C: stop now (finished files are in the database already)
+        process.stderr.write('\nstudio: stopped.\n');
+        void engine.stop().finally(() => process.exit(130));
+        return;
+      }
       cancelled = true;
+      process.stderr.write(`${!values.json && process.stderr.isTTY ? '\r\x1b[K' : ''}studio: cancelling (Ctrl+C again to stop at once)…\n`);
       void engine.call('library:scan-control', { action: 'cancel' }).catch(() => undefined);
     });
     const end = await runScan(engine, paths, !values.json && process.stderr.isTTY, () => cancelled);
@@ -359,12 +371,25 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     }
     // the rows of the given paths (a --db library may hold others)
     const under = (p: string) => paths.some((a) => isInside(p, a));
+    let total = 0;
+    let notReached = 0;
+    let failedRows = 0;
     for (let offset = 0; ; offset += 2000) {
       const page = await engine.call('library:query', { offset, limit: 2000, sort: { column: 'path', dir: 'asc' } });
       for (const t of page.rows) {
         if (!under(t.path)) continue;
-        if (t.status === 'failed') failed++;
+        total++;
+        if (t.status === 'failed') {
+          failed++;
+          failedRows++;
+        }
         const name = shownPath(t.path);
+        if (t.status === 'pending') {
+          notReached++;
+          if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, null, range)) + '\n');
+          else process.stdout.write(`${name}\n  not analysed (cancelled before this file)\n`);
+          continue;
+        }
         const d = t.status === 'analysed' ? await engine.call('library:track-detail', { trackId: t.id }) : null;
         const reason = d?.tempoReason ?? null;
         const sections = d?.tempoSections ?? null;
@@ -380,7 +405,12 @@ async function analyzeCommand(argv: string[]): Promise<void> {
       }
       if (offset + 2000 >= page.total) break;
     }
-    if (end.state === 'cancelled') failed++;
+    if (end.state === 'cancelled' || notReached) {
+      failed++;
+      process.stderr.write(
+        `studio: the analysis was cancelled: ${total - notReached - failedRows} of ${total} files analysed, ${failedRows ? `${failedRows} failed, ` : ''}${notReached} not analysed. Run the same command again to analyse the rest${dbPath ? ' (those finished are kept in the --db database)' : ' (with --db PATH, files that finished are kept across runs)'}.\n`,
+      );
+    }
   } catch (err) {
     const e = toErrorData(err);
     if (values.json) process.stdout.write(JSON.stringify({ error: e.message, code: e.code }) + '\n');
