@@ -87,6 +87,13 @@ export function cliErrorMessage(err: unknown, where: { port?: number; host?: str
       return `port ${e.port ?? where.port} on ${e.address ?? where.host} is already in use by another program. Choose another with --port N, or --port 0 for a free one.`;
     case 'EADDRNOTAVAIL':
       return `--host ${e.address ?? where.host} is not an address of this machine. Use 127.0.0.1 (this machine only) or one of its network addresses.`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      // listen() resolves a --host name first: a typo ("999.1.1.1") or an unknown name ends here
+      if (e.syscall === 'getaddrinfo' && where.host !== undefined) {
+        return `--host ${where.host} is not an address or a name of this machine (${e.code}). Use 127.0.0.1 (this machine only), 0.0.0.0 (every network) or one of its network addresses.`;
+      }
+      break;
     case 'EACCES':
       return e.syscall === 'listen'
         ? `port ${e.port ?? where.port} needs administrator rights. Choose a port above 1023 with --port N, or --port 0 for a free one.`

@@ -31,10 +31,10 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
   const another = isAbsolute(fileName) ? 'pass another file with --db PATH' : 'choose another data folder with --data-dir DIR or STUDIO_DATA_DIR';
   let db: Db | undefined;
   try {
+    makeDirs(dataDir);
     if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
       throw new StudioError('IS_DIRECTORY', `The studio database "${file}" is a folder; the database is one file. Name a file (a new name creates an empty library), or ${another}.`);
     }
-    makeDirs(dataDir);
     db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
