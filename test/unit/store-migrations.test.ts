@@ -118,3 +118,23 @@ test('a database file that is not a database (or damaged) is named with what to 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a --db file whose folder cannot be written: the advice names --db, not --data-dir (which studio analyze --db does not use)', () => {
+  // tester14: `studio analyze … --db /read-only/lib.db` said "choose another with --data-dir / STUDIO_DATA_DIR"
+  const asRoot = process.getuid?.() === 0;
+  const dir = mkdtempSync(join(tmpdir(), 'db-ro-file-'));
+  const folder = asRoot ? '/sys/resonance-studio-test' : join(dir, 'ro');
+  if (!asRoot) {
+    mkdirSync(folder);
+    chmodSync(folder, 0o555);
+  }
+  try {
+    assert.throws(
+      () => openDb(folder, join(folder, 'lib.db')),
+      (e: Error & { code?: string }) => e.code === 'DB_WRITE_FAILED' && /writable/.test(e.message) && /--db PATH/.test(e.message) && !/--data-dir/.test(e.message),
+    );
+  } finally {
+    if (!asRoot) chmodSync(folder, 0o755);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

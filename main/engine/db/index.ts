@@ -49,7 +49,7 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
     if (e.code === 'ENOTDIR' || e.code === 'EEXIST' || e.code === 'ENOENT') {
       throw new StudioError(
         'DB_WRITE_FAILED',
-        `The data folder "${dataDir}" cannot be ${e.code === 'ENOENT' ? 'created there' : 'used: a file is in the way where a folder is needed'} (${(e as { path?: string }).path ?? dataDir}). Choose another with --data-dir DIR or STUDIO_DATA_DIR and start again.`,
+        `The ${isAbsolute(fileName) ? 'folder of the database' : 'data folder'} "${dataDir}" cannot be ${e.code === 'ENOENT' ? 'created there' : 'used: a file is in the way where a folder is needed'} (${(e as { path?: string }).path ?? dataDir}). ${isAbsolute(fileName) ? 'Pass another file with --db PATH' : 'Choose another with --data-dir DIR or STUDIO_DATA_DIR'} and start again.`,
         e.message,
       );
     }
@@ -63,7 +63,9 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
     if (isSqliteWriteError(e.code) || e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'EPERM') {
       throw new StudioError(
         'DB_WRITE_FAILED',
-        `The studio database "${file}" cannot be opened for writing: ${/CANTOPEN/.test(e.code ?? '') ? 'the file cannot be created or opened (check that the data folder exists and is writable)' : writeWhy(e)}. Make the data folder writable (or choose another with --data-dir / STUDIO_DATA_DIR) and start again.`,
+        isAbsolute(fileName)
+          ? `The studio database "${file}" cannot be opened for writing: ${/CANTOPEN/.test(e.code ?? '') ? 'the file cannot be created or opened (check that its folder exists and is writable)' : writeWhy(e)}. Make its folder writable (or pass another file with --db PATH) and start again.`
+          : `The studio database "${file}" cannot be opened for writing: ${/CANTOPEN/.test(e.code ?? '') ? 'the file cannot be created or opened (check that the data folder exists and is writable)' : writeWhy(e)}. Make the data folder writable (or choose another with --data-dir / STUDIO_DATA_DIR) and start again.`,
         e.message,
       );
     }
