@@ -346,11 +346,14 @@ async function analyzeCommand(argv: string[]): Promise<void> {
   if (dbPath) env.STUDIO_DB_FILE = dbPath;
   const engine = startEngine(dataDir, 'web', env);
   let failed = 0;
+  let cancelled = false;
+  /** a second Ctrl+C: the engine is being stopped on purpose, so the calls it drops are not news */
+  let stopping = false;
   try {
     await engine.start();
-    let cancelled = false;
     process.on('SIGINT', () => {
       if (cancelled) {
+        stopping = true;
         // a second Ctrl+C: stop now (finished files are in the database already)
         process.stderr.write('\nstudio: stopped.\n');
         void engine.stop().finally(() => process.exit(130));
@@ -419,6 +422,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
       );
     }
   } catch (err) {
+    if (stopping) return;
     const e = toErrorData(err);
     if (values.json) process.stdout.write(JSON.stringify({ error: e.message, code: e.code }) + '\n');
     process.stderr.write(`studio: ${e.message}\n`);
