@@ -27,7 +27,8 @@ describe('BPM range: the track view shows the tempo as the library does', { time
     const bpms = await lib.column('bpm');
     const i = titles.indexOf('Gamma Rush');
     assert.ok(i >= 0, titles.join(', '));
-    await page.waitForFunction((k) => /^64\.0/.test(document.querySelectorAll('[data-testid=library-row] [data-col=bpm]')[k]?.textContent?.trim() ?? ''), i, { polling: 50 });
+    type Cells = { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> } };
+    await page.waitForFunction((k) => /^64\.0/.test((globalThis as unknown as Cells).document.querySelectorAll('[data-testid=library-row] [data-col=bpm]')[k]?.textContent?.trim() ?? ''), i, { polling: 50 });
     void bpms;
     await lib.rows.nth(i).click();
     m = await sp.mark();
