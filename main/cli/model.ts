@@ -4,10 +4,12 @@
  * model:verify-pack) on the command line.
  */
 import { createInterface } from 'node:readline/promises';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toErrorData, type CatalogPart, type GetState, type ModelCatalog } from '@contract';
 import type { EngineHost } from '../engine-host';
+import { llmFolderProblem } from '../engine/model/catalog/catalog';
 
 export const MODEL_USAGE = `Usage:
   studio model list [--json] [--offline]
@@ -127,6 +129,9 @@ async function get(argv: string[], start: Start): Promise<number> {
     vicuna: values.vicuna ? resolve(values.vicuna) : undefined,
     from: values.from ? resolve(values.from) : undefined,
   } as const;
+  // the folders given are checked before anything is looked up or asked (the engine's plan says the same, but only once Get runs)
+  const given = givenFolderProblem(req);
+  if (given) return err(`studio: ${given}`), 1;
   const engine = await start();
   const tty = process.stderr.isTTY;
   try {
@@ -134,6 +139,11 @@ async function get(argv: string[], start: Start): Promise<number> {
     const cat = await engine.call('model:catalog', { refresh: true, llama: req.llama, vicuna: req.vicuna, from: req.from });
     const entry = cat.entries.find((e) => e.variant === variant)!;
     const installed = entry.packs.find((k) => k.precision === precision);
+    if (!installed && entry.parts.find((x) => x.id === 'llm')?.state === 'user') {
+      // no LLM to build on (none given, none remembered, none in the models folder's ckpt tree): nothing to ask about
+      err(`studio: ${NO_LLM}`);
+      return 1;
+    }
     if (!installed) {
       if (cat.sourcesNote) err(`studio: ${cat.sourcesNote}`);
       const need = entry.downloadBytes + entry.packBytes[precision];
@@ -193,6 +203,27 @@ async function get(argv: string[], start: Start): Promise<number> {
   } finally {
     await engine.stop();
   }
+}
+
+/** What `model get` says when it has no LLM folder to build on (nothing was downloaded). */
+const NO_LLM =
+  'Vicuna-7B v0 cannot be downloaded as such (LLaMA licence): point to your LLaMA-7B folder with --llama DIR (Hugging Face format: config.json, tokenizer.model, weight shards; the studio downloads lmsys/vicuna-7b-delta-v0 and applies it), ' +
+  'or give --vicuna DIR (an assembled Vicuna-7B v0) or --from CKPT_DIR (the official DeepResonance ckpt/ folder). Nothing was downloaded.';
+
+/** Why a folder given to `model get` (--llama, --vicuna, --from) cannot be used, with what to do; null when each is usable. */
+function givenFolderProblem(req: { llama?: string; vicuna?: string; from?: string }): string | null {
+  if (req.llama) {
+    const p = llmFolderProblem(req.llama, 'The LLaMA-7B folder');
+    if (p) return `${p} Point --llama to LLaMA-7B in Hugging Face format (config.json, tokenizer.model, weight shards).`;
+  }
+  if (req.vicuna) {
+    const p = llmFolderProblem(req.vicuna, 'The Vicuna-7B v0 folder');
+    if (p) return `${p} Point --vicuna to an assembled Vicuna-7B v0 folder, or use --llama with your LLaMA-7B folder instead.`;
+  }
+  if (req.from && !(existsSync(req.from) && statSync(req.from).isDirectory())) {
+    return `The ckpt folder "${req.from}" ${existsSync(req.from) ? 'is not a folder' : 'does not exist'}. Point --from to the official DeepResonance ckpt/ folder (or the folder holding it).`;
+  }
+  return null;
 }
 
 async function convert(argv: string[], start: Start): Promise<number> {

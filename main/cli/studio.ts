@@ -87,6 +87,13 @@ export function cliErrorMessage(err: unknown, where: { port?: number; host?: str
       return `port ${e.port ?? where.port} on ${e.address ?? where.host} is already in use by another program. Choose another with --port N, or --port 0 for a free one.`;
     case 'EADDRNOTAVAIL':
       return `--host ${e.address ?? where.host} is not an address of this machine. Use 127.0.0.1 (this machine only) or one of its network addresses.`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      // listen() resolves a --host name first: a typo ("999.1.1.1") or an unknown name ends here
+      if (e.syscall === 'getaddrinfo' && where.host !== undefined) {
+        return `--host ${where.host} is not an address or a name of this machine (${e.code}). Use 127.0.0.1 (this machine only), 0.0.0.0 (every network) or one of its network addresses.`;
+      }
+      break;
     case 'EACCES':
       return e.syscall === 'listen'
         ? `port ${e.port ?? where.port} needs administrator rights. Choose a port above 1023 with --port N, or --port 0 for a free one.`
@@ -307,7 +314,9 @@ export function keyText(t: Pick<LibraryTrack, 'key' | 'keyConfidence' | 'camelot
  * a key that changes (TrackDetail.keySections), null for one key — `key` is
  * then still the whole-track estimate.
  */
-export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null, tempoSections: TempoSection[] | null = null, keySections: KeySection[] | null = null): Record<string, unknown> {
+export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null, tempoSections: TempoSection[] | null = null, keySections: KeySection[] | null = null, notAnalysed: string | null = null): Record<string, unknown> {
+  // a row the scan never reached (Ctrl+C): its error says so, never a null error that reads as "analysed, nothing found"
+  if (t.status === 'pending') return { ...analyzeLine({ ...t, status: 'analysed' }, null, range), error: notAnalysed ?? NOT_ANALYSED, code: 'CANCELLED' };
   return {
     path: t.path, durationSec: t.durationSec, bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence, tempoReason,
     tempoSections: tempoSections?.length ? foldSections(tempoSections, range) : null, key: t.key, keyConfidence: t.keyConfidence, keySections: keySections?.length ? keySections : null,
@@ -316,6 +325,9 @@ export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, 
     warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
   };
 }
+
+/** The error of a file `studio analyze` did not reach (its scan was cancelled, e.g. by Ctrl+C). */
+export const NOT_ANALYSED = 'Not analysed: the analysis was cancelled before this file (run the command again to analyse it).';
 
 async function analyzeCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommand('analyze', argv, { allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' }, 'bpm-range': { type: 'string' } } });
@@ -334,11 +346,21 @@ async function analyzeCommand(argv: string[]): Promise<void> {
   if (dbPath) env.STUDIO_DB_FILE = dbPath;
   const engine = startEngine(dataDir, 'web', env);
   let failed = 0;
+  let cancelled = false;
+  /** a second Ctrl+C: the engine is being stopped on purpose, so the calls it drops are not news */
+  let stopping = false;
   try {
     await engine.start();
-    let cancelled = false;
     process.on('SIGINT', () => {
+      if (cancelled) {
+        stopping = true;
+        // a second Ctrl+C: stop now (finished files are in the database already)
+        process.stderr.write('\nstudio: stopped.\n');
+        void engine.stop().finally(() => process.exit(130));
+        return;
+      }
       cancelled = true;
+      process.stderr.write(`${!values.json && process.stderr.isTTY ? '\r\x1b[K' : ''}studio: cancelling (Ctrl+C again to stop at once)…\n`);
       void engine.call('library:scan-control', { action: 'cancel' }).catch(() => undefined);
     });
     const end = await runScan(engine, paths, !values.json && process.stderr.isTTY, () => cancelled);
@@ -359,12 +381,25 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     }
     // the rows of the given paths (a --db library may hold others)
     const under = (p: string) => paths.some((a) => isInside(p, a));
+    let total = 0;
+    let notReached = 0;
+    let failedRows = 0;
     for (let offset = 0; ; offset += 2000) {
       const page = await engine.call('library:query', { offset, limit: 2000, sort: { column: 'path', dir: 'asc' } });
       for (const t of page.rows) {
         if (!under(t.path)) continue;
-        if (t.status === 'failed') failed++;
+        total++;
+        if (t.status === 'failed') {
+          failed++;
+          failedRows++;
+        }
         const name = shownPath(t.path);
+        if (t.status === 'pending') {
+          notReached++;
+          if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, null, range)) + '\n');
+          else process.stdout.write(`${name}\n  not analysed (cancelled before this file)\n`);
+          continue;
+        }
         const d = t.status === 'analysed' ? await engine.call('library:track-detail', { trackId: t.id }) : null;
         const reason = d?.tempoReason ?? null;
         const sections = d?.tempoSections ?? null;
@@ -380,8 +415,14 @@ async function analyzeCommand(argv: string[]): Promise<void> {
       }
       if (offset + 2000 >= page.total) break;
     }
-    if (end.state === 'cancelled') failed++;
+    if (end.state === 'cancelled' || notReached) {
+      failed++;
+      process.stderr.write(
+        `studio: the analysis was cancelled: ${total - notReached - failedRows} of ${total} files analysed, ${failedRows ? `${failedRows} failed, ` : ''}${notReached} not analysed. Run the same command again to analyse the rest${dbPath ? ' (those finished are kept in the --db database)' : ' (with --db PATH, files that finished are kept across runs)'}.\n`,
+      );
+    }
   } catch (err) {
+    if (stopping) return;
     const e = toErrorData(err);
     if (values.json) process.stdout.write(JSON.stringify({ error: e.message, code: e.code }) + '\n');
     process.stderr.write(`studio: ${e.message}\n`);

@@ -248,8 +248,10 @@ export const DirListing = z.object({
   path: z.string(),
   parent: z.string().nullable(),
   entries: z.array(DirEntry),
-  /** entries that could not be read (permission) */
+  /** entries left out: not readable (permission, a broken link), a name that is not UTF-8, not a file or folder (a named pipe) */
   skipped: z.number(),
+  /** the first of those (at most 50), each with why, in words with what to do ("a broken link: its target is gone") */
+  skippedEntries: z.array(z.object({ name: z.string(), reason: z.string() })).max(50).optional(),
 });
 export type DirListing = z.infer<typeof DirListing>;
 

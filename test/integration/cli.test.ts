@@ -120,3 +120,14 @@ test('studio probe on bad input exits 1 with a clear message', () => {
   r = studio('probe', dir);
   assert.match(r.err, /is a folder/);
 });
+
+test('studio serve --host naming no address (a typo, an unknown name): one line saying what to pass, not "Unexpected error: getaddrinfo ENOTFOUND"', () => {
+  // tester14: `--host 999.1.1.1` or `--host my-laptop.invalid` printed "studio: Unexpected error: getaddrinfo ENOTFOUND 999.1.1.1"
+  for (const host of ['999.1.1.1', 'no-such-host.invalid']) {
+    const r = studio('serve', '--port', '0', '--host', host);
+    assert.equal(r.code, 1, r.err);
+    assert.doesNotMatch(r.err, /Unexpected error|getaddrinfo/);
+    assert.match(r.err, new RegExp(`--host ${host.replace(/\./g, '\\.')} is not an address.*127\\.0\\.0\\.1`));
+    assert.equal(r.err.trim().split('\n').length, 1, r.err);
+  }
+});

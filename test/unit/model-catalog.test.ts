@@ -67,7 +67,9 @@ describe('model catalogue', () => {
     assert.match(llmFolderProblem(d, 'The LLaMA-7B folder')!, /not a LLaMA model/);
     touch(join(d, 'config.json'), JSON.stringify({ model_type: 'llama' }));
     assert.equal(llmFolderProblem(d, 'x'), null);
-    assert.match(llmFolderProblem(join(tmp, 'nope'), 'The Vicuna-7B v0 folder')!, /is not a folder/);
+    assert.match(llmFolderProblem(join(tmp, 'nope'), 'The Vicuna-7B v0 folder')!, /"[^"]*nope" does not exist/);
+    touch(join(tmp, 'a-file'));
+    assert.match(llmFolderProblem(join(tmp, 'a-file'), 'The Vicuna-7B v0 folder')!, /is not a folder/);
   });
 
   it('lists only complete packs: never the converter’s <out>.partial or a folder without a manifest', () => {

@@ -2,7 +2,7 @@
 // its rows; chat answers written before answers named their question are tied
 // to the question before them; a read-only data folder is refused with what to do.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -89,6 +89,52 @@ test('a data folder that cannot be written: DB_WRITE_FAILED that says what to do
     );
   } finally {
     if (!asRoot) chmodSync(data, 0o755);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a database file that is not a database (or damaged) is named with what to do, not "Unexpected error: file is not a database"', () => {
+  // tester14: `studio analyze x.mp3 --db song.mp3`, or a data folder whose studio.sqlite was overwritten, said only
+  // "studio: Unexpected error: file is not a database" (code INTERNAL), naming neither the file nor a way out
+  const dir = mkdtempSync(join(tmpdir(), 'db-notadb-'));
+  try {
+    writeFileSync(join(dir, 'studio.sqlite'), Buffer.alloc(8192, 0x41));
+    assert.throws(
+      () => openDb(dir),
+      (e: Error & { code?: string }) =>
+        e.name === 'StudioError' && e.code === 'UNREADABLE' && e.message.includes(join(dir, 'studio.sqlite')) && /not a studio database|damaged/.test(e.message) && /--data-dir/.test(e.message),
+    );
+    // an explicit file (studio analyze --db PATH): the advice names --db
+    const song = join(dir, 'song.mp3');
+    writeFileSync(song, Buffer.alloc(4096, 0xff));
+    assert.throws(() => openDb(dir, song), (e: Error & { code?: string }) => e.code === 'UNREADABLE' && e.message.includes(song) && /--db/.test(e.message));
+    // a folder where the database file should be
+    mkdirSync(join(dir, 'lib.sqlite'));
+    assert.throws(
+      () => openDb(dir, join(dir, 'lib.sqlite')),
+      (e: Error & { code?: string }) => e.code === 'IS_DIRECTORY' && e.message.includes(join(dir, 'lib.sqlite')) && /folder/.test(e.message) && /--db/.test(e.message),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a --db file whose folder cannot be written: the advice names --db, not --data-dir (which studio analyze --db does not use)', () => {
+  // tester14: `studio analyze … --db /read-only/lib.db` said "choose another with --data-dir / STUDIO_DATA_DIR"
+  const asRoot = process.getuid?.() === 0;
+  const dir = mkdtempSync(join(tmpdir(), 'db-ro-file-'));
+  const folder = asRoot ? '/sys/resonance-studio-test' : join(dir, 'ro');
+  if (!asRoot) {
+    mkdirSync(folder);
+    chmodSync(folder, 0o555);
+  }
+  try {
+    assert.throws(
+      () => openDb(folder, join(folder, 'lib.db')),
+      (e: Error & { code?: string }) => e.code === 'DB_WRITE_FAILED' && /writable/.test(e.message) && /--db PATH/.test(e.message) && !/--data-dir/.test(e.message),
+    );
+  } finally {
+    if (!asRoot) chmodSync(folder, 0o755);
     rmSync(dir, { recursive: true, force: true });
   }
 });

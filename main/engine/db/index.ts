@@ -5,6 +5,7 @@
  * library_analyses, scan_jobs + scan_files, chat_messages, settings).
  */
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { makeDirs } from '../fs/paths';
 import { isAbsolute, join } from 'node:path';
 import { StudioError } from '@contract';
@@ -19,13 +20,21 @@ export { migrations };
  *
  * @throws StudioError DB_WRITE_FAILED when the file or its folder cannot be
  *   written (read-only folder or file, disk full), with what to do; UNSUPPORTED
- *   when the database is from a newer studio.
+ *   when the database is from a newer studio; UNREADABLE when the file is not
+ *   an SQLite database or is damaged, IS_DIRECTORY when it is a folder (both
+ *   naming the file and what to do: another --db file for an absolute
+ *   `fileName`, else another data folder).
  */
 export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
   const file = isAbsolute(fileName) ? fileName : join(dataDir, fileName);
+  // an absolute fileName is `studio analyze --db PATH`: the way out is another --db, not another data folder
+  const another = isAbsolute(fileName) ? 'pass another file with --db PATH' : 'choose another data folder with --data-dir DIR or STUDIO_DATA_DIR';
   let db: Db | undefined;
   try {
     makeDirs(dataDir);
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new StudioError('IS_DIRECTORY', `The studio database "${file}" is a folder; the database is one file. Name a file (a new name creates an empty library), or ${another}.`);
+    }
     db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -40,14 +49,23 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
     if (e.code === 'ENOTDIR' || e.code === 'EEXIST' || e.code === 'ENOENT') {
       throw new StudioError(
         'DB_WRITE_FAILED',
-        `The data folder "${dataDir}" cannot be ${e.code === 'ENOENT' ? 'created there' : 'used: a file is in the way where a folder is needed'} (${(e as { path?: string }).path ?? dataDir}). Choose another with --data-dir DIR or STUDIO_DATA_DIR and start again.`,
+        `The ${isAbsolute(fileName) ? 'folder of the database' : 'data folder'} "${dataDir}" cannot be ${e.code === 'ENOENT' ? 'created there' : 'used: a file is in the way where a folder is needed'} (${(e as { path?: string }).path ?? dataDir}). ${isAbsolute(fileName) ? 'Pass another file with --db PATH' : 'Choose another with --data-dir DIR or STUDIO_DATA_DIR'} and start again.`,
+        e.message,
+      );
+    }
+    if (e.code === 'SQLITE_NOTADB' || e.code?.startsWith('SQLITE_CORRUPT')) {
+      throw new StudioError(
+        'UNREADABLE',
+        `The studio database "${file}" is damaged or not a studio database (${e.message}). Move it aside or delete it to start with an empty library (its folders, analyses, chats and settings were in it), or ${another}.`,
         e.message,
       );
     }
     if (isSqliteWriteError(e.code) || e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'EPERM') {
       throw new StudioError(
         'DB_WRITE_FAILED',
-        `The studio database "${file}" cannot be opened for writing: ${/CANTOPEN/.test(e.code ?? '') ? 'the file cannot be created or opened (check that the data folder exists and is writable)' : writeWhy(e)}. Make the data folder writable (or choose another with --data-dir / STUDIO_DATA_DIR) and start again.`,
+        isAbsolute(fileName)
+          ? `The studio database "${file}" cannot be opened for writing: ${/CANTOPEN/.test(e.code ?? '') ? 'the file cannot be created or opened (check that its folder exists and is writable)' : writeWhy(e)}. Make its folder writable (or pass another file with --db PATH) and start again.`
+          : `The studio database "${file}" cannot be opened for writing: ${/CANTOPEN/.test(e.code ?? '') ? 'the file cannot be created or opened (check that the data folder exists and is writable)' : writeWhy(e)}. Make the data folder writable (or choose another with --data-dir / STUDIO_DATA_DIR) and start again.`,
         e.message,
       );
     }

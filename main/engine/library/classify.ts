@@ -11,8 +11,11 @@ import type { LibRow } from '../db/tracks';
 import type { LibraryStore } from './store';
 import type { Found } from './walk';
 
-/** failures worth retrying on the next scan even when the file did not change */
-export const TRANSIENT_CODES = new Set(['UNREADABLE', 'FILE_CHANGED', 'FFMPEG_MISSING', 'INTERNAL', 'CANCELLED', 'ENGINE_CRASHED', 'DB_WRITE_FAILED']);
+/**
+ * failures worth retrying on the next scan even when the file did not change; NOT_FOUND ("does not exist": the
+ * file was renamed or replaced while the scan reached it) is no lasting reason for a file the scan has just found
+ */
+export const TRANSIENT_CODES = new Set(['UNREADABLE', 'FILE_CHANGED', 'NOT_FOUND', 'FFMPEG_MISSING', 'INTERNAL', 'CANCELLED', 'ENGINE_CRASHED', 'DB_WRITE_FAILED']);
 
 /** A file to analyse: its row, and (a newer analyser version) which analysers to run. */
 export interface QueueItem {

@@ -17,7 +17,7 @@ import type { EngineContext } from '../context';
 import type { LibRow } from '../db/tracks';
 import { innermost, isInside, notUtf8Message, undecodableName } from '../fs/paths';
 import { libraryVersions, versionsKey } from './analyse';
-import { classify, type QueueItem } from './classify';
+import { classify, type QueueItem, TRANSIENT_CODES } from './classify';
 import type { Analyse } from './pool';
 import { sniffAudio, isMediaPath } from './sniff';
 import { isTagWriteTemp } from './tag-write';
@@ -465,6 +465,9 @@ export class LibraryScanner {
         byPath.set(f.path, { ...v, path: f.path, folder_id: f.folderId ?? v.folder_id });
         vanished.splice(i, 1);
         this.bumpChanged({ updated: 1 });
+        // a row that failed for a passing reason (its file was not found when the scan tried it: this very move) is
+        // analysed at its new path; one analysed, or failed for a lasting reason, keeps what it has
+        if (v.lib_status === 'failed' && TRANSIENT_CODES.has(v.lib_error_code ?? '')) rest.push(f);
       } else rest.push(f);
     }
     const gone = [...new Map(vanished.map((v) => [v.id, v])).values()];

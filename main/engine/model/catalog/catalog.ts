@@ -85,7 +85,8 @@ export function llmDims(dir: string): LlmDims | null {
 
 /** What the converter needs from an LLM folder (Hugging Face format). null when usable, else why not. */
 export function llmFolderProblem(dir: string, what: string): string | null {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return `${what} "${dir}" is not a folder.`;
+  if (!existsSync(dir)) return `${what} "${dir}" does not exist.`;
+  if (!statSync(dir).isDirectory()) return `${what} "${dir}" is not a folder.`;
   const names = readdirSync(dir);
   const missing: string[] = [];
   if (!names.includes('config.json')) missing.push('config.json');

@@ -31,6 +31,8 @@ class Marks {
   /** 'none': neither the library nor the cache has the track's beats (analyse() finds them) */
   gridState = $state<'idle' | 'looking' | 'running' | 'done' | 'none' | 'error'>('idle');
   gridMessage = $state<string | null>(null);
+  /** how far analyse() is (0–1, the engine's progress of media:beats), null before its first report */
+  gridFraction = $state<number | null>(null);
   cues = $state.raw<HotCue[]>([]);
   regions = $state.raw<NamedRegion[]>([]);
   loop = $state<Loop | null>(null);
@@ -49,6 +51,7 @@ class Marks {
     this.grid = null;
     this.gridState = 'idle';
     this.gridMessage = null;
+    this.gridFraction = null;
     this.cues = [];
     this.regions = [];
     this.showLoop(null);
@@ -82,12 +85,29 @@ class Marks {
     return this.fetchGrid(id, true);
   }
 
+  /**
+   * Stop finding the beats (analyse() on a long mix takes minutes): the engine's
+   * media:beats is cancelled and Find beats is offered again ('none').
+   */
+  cancelGrid(): void {
+    if (this.gridState !== 'running') return;
+    this.controller?.abort();
+    this.controller = null;
+    this.gridState = 'none';
+    this.gridFraction = null;
+    signal('beats-cancelled', { trackId: this.trackId });
+  }
+
   private async fetchGrid(trackId: string, analyse: boolean): Promise<void> {
     const controller = new AbortController();
     this.controller = controller;
     this.gridState = analyse ? 'running' : 'looking';
+    this.gridFraction = null;
+    const onProgress = (p: { fraction?: number }) => {
+      if (this.trackId === trackId && !controller.signal.aborted && typeof p.fraction === 'number') this.gridFraction = p.fraction;
+    };
     try {
-      const g = await api().call('media:beats', { trackId, analyse }, { signal: controller.signal });
+      const g = await api().call('media:beats', { trackId, analyse }, { signal: controller.signal, onProgress });
       if (this.trackId !== trackId) return;
       this.grid = g;
       this.gridState = g.source === 'none' ? 'none' : 'done';

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { useStudio } from '../helpers/studio';
+import { libraryPage, scannedLibrary } from './library-page';
+
+/**
+ * The BPM range (issue 11 "Also": applied wherever a tempo is shown, never
+ * re-analysing) in the track view too (tester14): with View ▸ BPM range 60–120
+ * the library showed Gamma Rush at 64 BPM, but opening it, the waveform's
+ * "Beat grid" button read 128 — one track, two tempi on screen. The grid's
+ * lines stay the analysed beats; its tooltip says so.
+ * Run: npm run build && node --import tsx --test test/e2e/bpm-range-track.test.ts
+ */
+describe('BPM range: the track view shows the tempo as the library does', { timeout: 300_000 }, () => {
+  const studio = useStudio();
+
+  test('60–120: the library shows 64, the opened track\'s Beat grid reads 64 (analysed 128 in its tooltip)', async () => {
+    const { sp } = studio;
+    const page = sp.page;
+    const { lib } = await scannedLibrary(sp, 'e2e-bpm-range-track');
+    await page.getByTestId('columns-open').click();
+    let m = await sp.mark();
+    await page.getByTestId('bpm-range').selectOption('60-120');
+    await sp.waitForEvent('library-bpm-range', { after: m });
+    await page.keyboard.press('Escape');
+    const titles = await lib.column('title');
+    const bpms = await lib.column('bpm');
+    const i = titles.indexOf('Gamma Rush');
+    assert.ok(i >= 0, titles.join(', '));
+    type Cells = { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> } };
+    await page.waitForFunction((k) => /^64\.0/.test((globalThis as unknown as Cells).document.querySelectorAll('[data-testid=library-row] [data-col=bpm]')[k]?.textContent?.trim() ?? ''), i, { polling: 50 });
+    void bpms;
+    await lib.rows.nth(i).click();
+    m = await sp.mark();
+    await page.getByTestId('detail-open').click();
+    const beats = (await sp.waitForEvent('beats-loaded', { after: m })).detail as { bpm: number; source: string };
+    assert.equal(beats.source, 'library');
+    assert.equal(Math.round(beats.bpm), 128, 'the grid is the analysed one');
+    await page.getByTestId('beatgrid-bpm').waitFor();
+    assert.equal(await page.getByTestId('beatgrid-bpm').innerText(), '64');
+    const title = (await page.getByTestId('toggle-beatgrid').getAttribute('title')) ?? '';
+    assert.match(title, /^64 BPM in the BPM range 60–120 \(analysed: 128 BPM/);
+    await sp.screenshot('bpm-range-track');
+    // As analysed: the analysed tempo again
+    await page.getByTestId('view-library').click();
+    await page.getByTestId('columns-open').click();
+    m = await sp.mark();
+    await page.getByTestId('bpm-range').selectOption('');
+    await sp.waitForEvent('library-bpm-range', { after: m });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('view-track').click();
+    assert.equal(await page.getByTestId('beatgrid-bpm').innerText(), '128');
+    assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
+  });
+});

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { OUTPUT } from '../helpers/media';
+import { useStudio } from '../helpers/studio';
+
+/**
+ * The in-app file browser names what it leaves out (tester14): it said only
+ * "2 entries could not be read." for a Latin-1 file name and a broken link, and
+ * left a named pipe out silently. Now each is listed with why and what to do.
+ * Run: npm run build && node --import tsx --test test/e2e/browser-skipped.test.ts
+ */
+describe('file browser: entries it cannot show are named with the reason', { timeout: 180_000 }, () => {
+  const dir = join(OUTPUT, 'e2e-browser-skipped');
+  const studio = useStudio({
+    prepare: () => {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'ok.mp3'), 'x');
+      writeFileSync(Buffer.concat([Buffer.from(`${dir}/Caf`), Buffer.from([0xe9]), Buffer.from(' latin1.mp3')]), 'x');
+      symlinkSync(join(dir, 'gone.mp3'), join(dir, 'dangling.mp3'));
+      execFileSync('mkfifo', [join(dir, 'pipe.mp3')]);
+    },
+  });
+
+  test('a name that is not UTF-8, a broken link and a named pipe are listed with why, under the folder\'s entries', async () => {
+    const { sp } = studio;
+    await sp.page.getByTestId('open').first().click();
+    await sp.fileBrowser().goTo(dir);
+    assert.deepEqual(await sp.page.locator('[data-testid=browser-list] [data-name]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), ['ok.mp3']);
+    const box = sp.page.getByTestId('browser-skipped');
+    assert.match(await box.innerText(), /3 entries are not shown/);
+    const items = await sp.page.getByTestId('browser-skipped-entry').allInnerTexts();
+    assert.equal(items.length, 3, items.join('\n'));
+    assert.ok(items.some((t) => /^Caf\ufffd latin1\.mp3 — the name is not valid UTF-8.*rename it/.test(t)), items.join('\n'));
+    assert.ok(items.some((t) => /^dangling\.mp3 — a broken link/.test(t)), items.join('\n'));
+    assert.ok(items.some((t) => /^pipe\.mp3 — a named pipe/.test(t)), items.join('\n'));
+    await sp.screenshot('browser-skipped');
+    assert.deepEqual(sp.problems, []);
+    await sp.page.keyboard.press('Escape');
+  });
+});

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { ROOT, media } from '../helpers/media';
+
+/**
+ * Ctrl+C during `studio analyze` (tester14): the scan is cancelled, and what
+ * was not analysed must say so. It printed every file not reached as if it had
+ * been analysed and nothing was found ("duration ?", "tempo none (no tempo
+ * found)"; with --json `error: null` and every field null) and said nothing on
+ * stderr, so a script took them for analysed tracks without tempo or key.
+ */
+
+const FILES = 12;
+
+/** a folder of FILES distinct 30 s click tracks (copies would be one row each anyway: distinct paths) */
+function folder(): string {
+  const src = media('cancel-click-30s.flac', ['-f', 'lavfi', '-i', `aevalsrc='if(lt(mod(t,0.5),0.03),sin(2*PI*80*t)*0.9,0)+0.05*sin(2*PI*330*t)':s=44100:d=30`, '-ac', '2']);
+  const dir = mkdtempSync(join(tmpdir(), 'rs-cancel-'));
+  mkdirSync(join(dir, 'music'));
+  for (let i = 0; i < FILES; i++) copyFileSync(src, join(dir, 'music', `track ${String(i).padStart(2, '0')}.flac`));
+  return dir;
+}
+
+/** resolves once the library database at `db` holds at least one analysed row (the scan is under way); polls the file, not the clock's idea of progress */
+async function firstAnalysed(db: string, exited: () => boolean): Promise<void> {
+  for (;;) {
+    if (exited()) throw new Error('studio analyze ended before any file was analysed');
+    if (existsSync(db)) {
+      try {
+        const d = new Database(db, { readonly: true, fileMustExist: true });
+        try {
+          const n = (d.prepare("SELECT COUNT(*) AS n FROM tracks WHERE lib_status = 'analysed'").get() as { n: number }).n;
+          if (n > 0) return;
+        } finally {
+          d.close();
+        }
+      } catch {
+        // not migrated yet
+      }
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+for (const json of [true, false]) {
+  test(`Ctrl+C during studio analyze${json ? ' --json' : ''}: files not reached are reported as not analysed (cancelled), stderr says so, exit 1`, { timeout: 180_000 }, async () => {
+    const dir = folder();
+    const db = join(dir, 'lib.sqlite');
+    try {
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'analyze', join(dir, 'music'), '--db', db, ...(json ? ['--json'] : [])], {
+        env: { ...process.env, STUDIO_DATA_DIR: join(dir, 'data') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const code = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+      let done = false;
+      void code.then(() => (done = true));
+      await firstAnalysed(db, () => done);
+      child.kill('SIGINT');
+      assert.equal(await code, 1, err);
+      const d = new Database(db, { readonly: true });
+      const pending = (d.prepare("SELECT COUNT(*) AS n FROM tracks WHERE lib_status = 'pending'").get() as { n: number }).n;
+      const analysed = (d.prepare("SELECT COUNT(*) AS n FROM tracks WHERE lib_status = 'analysed'").get() as { n: number }).n;
+      d.close();
+      assert.ok(pending > 0, `the scan ended before the Ctrl+C (${analysed} analysed): the test needs more files`);
+      assert.match(err, /cancel/i, 'stderr says the analysis was cancelled');
+      assert.match(err, new RegExp(`${analysed} of ${FILES}`), `stderr counts what was analysed: ${err}`);
+      if (json) {
+        const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { path: string; durationSec: number | null; error: string | null; code?: string });
+        assert.equal(lines.length, FILES, out);
+        const notDone = lines.filter((l) => l.durationSec === null);
+        assert.equal(notDone.length, pending, out);
+        for (const l of notDone) {
+          assert.match(l.error ?? '', /not analysed.*cancel/i, `${l.path}: a file not reached must not read as analysed (error null): ${JSON.stringify(l)}`);
+          assert.equal(l.code, 'CANCELLED');
+        }
+      } else {
+        assert.equal((out.match(/not analysed \(cancelled/g) ?? []).length, pending, out);
+        assert.doesNotMatch(out, /duration {4}\?/, 'no file reads as analysed with an unknown duration');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
