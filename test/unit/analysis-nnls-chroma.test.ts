@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { BIN_LO, NoteDictionary, addToSemitones, nnlsChroma } from '../../main/engine/analysis/nnls-chroma';
+import { BIN_HI, BIN_LO, NnlsScratch, NoteDictionary, addToSemitones, nnlsChroma } from '../../main/engine/analysis/nnls-chroma';
 import { TonalAnalyser, type TonalResult } from '../../main/engine/analysis/tonal';
 import { numpyWav } from '../helpers/media';
 
@@ -45,12 +45,48 @@ describe('NNLS chroma: partials do not vote as pitch classes', () => {
       const f = 440 * 2 ** ((47 - 69) / 12) * h;
       if (f < 2100) addToSemitones(y, f, amp, 0);
     }
-    dict.solve(y, a, new Float64Array(dict.nn), new Float64Array(dict.nn), new Int32Array(dict.nn));
+    dict.solve(y, a, new NnlsScratch(dict.nn));
     const top = a.indexOf(Math.max(...a));
     assert.equal(24 + top, 47);
     const rest = a.reduce((s, v, j) => s + (24 + j === 47 ? 0 : v), 0);
     assert.ok(rest < 0.05 * a[top], `other notes ${rest.toFixed(3)} against B2 ${a[top].toFixed(3)}`);
     assert.ok(BIN_LO === 36);
+  });
+
+  it('the solver (session 11: G read along whole rows) gives session 10\'s activations bit for bit, frame after frame with warm starts', () => {
+    // random mixtures of 1–6 notes with partials at 0.5–0.9^(h−1), mistuned peaks and noise, in one warm-started run
+    let seed = 11;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (const opts of [{ decays: [0.8], lowNote: 24, highNote: 84 }, { decays: [0.6, 0.9], lowNote: 24, highNote: 96 }]) {
+      const dict = new NoteDictionary(opts);
+      const nb = BIN_HI - BIN_LO + 1;
+      const a = new Float64Array(dict.nn);
+      const ref = new Float64Array(dict.nn);
+      const w = new NnlsScratch(dict.nn);
+      const [b, grad, cand] = [new Float64Array(dict.nn), new Float64Array(dict.nn), new Int32Array(dict.nn)];
+      let nonzero = 0;
+      for (let frame = 0; frame < 300; frame++) {
+        const y = new Float64Array(nb);
+        const notes = 1 + Math.floor(rnd() * 6);
+        for (let n = 0; n < notes; n++) {
+          const note = 28 + Math.floor(rnd() * 50);
+          const decay = 0.5 + 0.4 * rnd();
+          const level = 0.1 + rnd();
+          for (let h = 1, amp = level; h <= 12; h++, amp *= decay) {
+            const f = 440 * 2 ** ((note - 69) / 12) * h * (1 + 0.004 * (rnd() - 0.5));
+            if (f < 2100) addToSemitones(y, f, amp, 0);
+          }
+        }
+        for (let i = 0; i < 10; i++) addToSemitones(y, 65 * 2 ** (5 * rnd()), 0.05 * rnd(), 0);
+        dict.solve(y, a, w);
+        dict.solveReference(y, ref, b, grad, cand);
+        for (let j = 0; j < dict.nn; j++) {
+          assert.equal(a[j], ref[j], `frame ${frame}, column ${j}`);
+          if (a[j] > 0) nonzero++;
+        }
+      }
+      assert.ok(nonzero > 300, `${nonzero} nonzero activations`);
+    }
   });
 
   it('nnlsChroma on peaks: a G3 with partials as loud as the fundamental reads G, not D or B', () => {
