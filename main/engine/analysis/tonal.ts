@@ -436,7 +436,7 @@ function frameMax(chroma: Float32Array, f: number): number {
 }
 
 /** Mean of the per-frame max-normalised chroma over the active frames, pitch classes under `threshold` of a frame's max dropped; max = 1. */
-function meanChroma(chroma: Float32Array, frames: number, active: boolean[], threshold: number): { mean: number[]; used: number } {
+export function meanChroma(chroma: Float32Array, frames: number, active: boolean[], threshold: number): { mean: number[]; used: number } {
   const sum = new Float64Array(12);
   let used = 0;
   for (let f = 0; f < frames; f++) {
