@@ -90,6 +90,8 @@ for (const d of [0.6, 0.7, 0.8, 0.9]) for (const hi of [84, 96]) VARIANTS[`nnls 
 VARIANTS['nnls d0.8 hi84 lo36'] = { chromaFrom: 'nnls', nnlsDecays: [0.8], nnlsHigh: 84, nnlsLow: 36 };
 // the profile's mean chroma folded as shipped, the frames' triads from the transcription (added 06:40, before dev2 / key-set figures)
 for (const d of [0.6, 0.7, 0.8]) for (const hi of [84, 96]) VARIANTS[`triads d${d} hi${hi}`] = { chromaFrom: 'nnls-triads', nnlsDecays: [d], nnlsHigh: hi };
+// session 11: key-refit.ts' blend (the fold's and the transcription's profile and harmonic-function scores, half each)
+VARIANTS['blend w2 b0.5 g0.5'] = { chromaFrom: 'nnls-blend', nnlsTriadShare: 0.5, nnlsProfileShare: 0.5 };
 const NAMES = Object.keys(VARIANTS).filter((n, i) => i === 0 || !args.only || n.includes(args.only));
 
 /** CPU ms spent in PitchFrames + chroma per variant, and seconds of audio */
@@ -110,7 +112,8 @@ function keyOf(p: Peaks, name: string): KeyResult {
   // as TonalAnalyser.finish: the triads (and the heard ones of the cadence count) from the triad chroma
   const triads = frameTriads(tc, frames, active);
   const heard = frameTriads(tc, frames, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
-  return estimateKey(chroma, frames, active, prm.profile, prm.threshold, undefined, prm, triads, { heard, minutes: (frames * 1024) / 5512.5 / 60 });
+  const nnls = prm.chromaFrom === 'nnls-blend' ? pf.noteChroma(cents) : undefined;
+  return estimateKey(chroma, frames, active, prm.profile, prm.threshold, undefined, prm, triads, { heard, minutes: (frames * 1024) / 5512.5 / 60, nnls });
 }
 
 

@@ -34,7 +34,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
-import { CADENCE_THIRD_MIN, chordKeyScores, estimateTuning, foldChroma, frameTriads, keyFromChroma, meanChroma, meanVoices, TRIAD_TONE_MIN, TONAL_DEFAULTS, type KeyResult } from '../../main/engine/analysis/tonal';
+import { CADENCE_THIRD_MIN, chordKeyScores, estimateKey, estimateTuning, foldChroma, frameTriads, keyFromChroma, meanChroma, meanVoices, TRIAD_TONE_MIN, TONAL_DEFAULTS, type KeyResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
 import { confusion, ece, keyOfResult, peaksOf, pitchFramesOf, type Peaks } from './key-score';
 
@@ -78,6 +78,20 @@ function prep(p: Peaks): Prep | null {
   return { foldMean: fm.mean, nnlsMean: nm.mean, sFold: chordKeyScores(e.fold.triads), sNnls: chordKeyScores(e.nnls.triads), ev: e, minutes: (frames * 1024) / 5512.5 / 60 };
 }
 
+/** The product's key path (TonalAnalyser.finish's estimateKey) with chromaFrom 'nnls-blend' and a config's shares, on cached peaks. */
+function productKey(p: Peaks, c: Config): KeyResult {
+  const prm = { ...TONAL_DEFAULTS, chromaFrom: 'nnls-blend' as const, chordWeight: c.w, nnlsTriadShare: c.beta, nnlsProfileShare: c.gamma };
+  const pf = pitchFramesOf(p, prm);
+  const frames = p.start.length;
+  const cents = estimateTuning(pf);
+  const chroma = pf.chroma(cents);
+  const maxE = p.energy.reduce((m, v) => (v > m ? v : m), 0);
+  const active = p.energy.map((v) => maxE > 0 && v > maxE * 1e-6);
+  const triads = frameTriads(chroma, frames, active);
+  const heard = frameTriads(chroma, frames, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
+  return estimateKey(chroma, frames, active, prm.profile, prm.threshold, undefined, prm, triads, { heard, minutes: (frames * 1024) / 5512.5 / 60, nnls: pf.noteChroma(cents) });
+}
+
 interface Config { w: number; beta: number; gamma: number; ev: 'fold' | 'nnls' }
 const label = (c: Config) => `w ${c.w} β ${c.beta} γ ${c.gamma} ev ${c.ev}`;
 /** The key of one file under a config (keyFromChroma with the blended mean chroma and harmonic-function scores). */
@@ -93,7 +107,7 @@ function decide(d: Prep, c: Config): KeyResult {
   return keyFromChroma(mean, TONAL_DEFAULTS.profile, undefined, 0, s, c.w, e.triads, { voices: e.voices, heard: e.heard, minutes: d.minutes }, 0, 'blend');
 }
 
-interface Row { dir: number; file: string; family: string; truth: Key; d: Prep }
+interface Row { dir: number; file: string; family: string; truth: Key; d: Prep; product: (c: Config) => KeyResult }
 const rows: Row[] = [];
 for (const [di, dir] of DIRS.entries()) {
   const unitOf = new Map<string, string>();
@@ -109,7 +123,7 @@ for (const [di, dir] of DIRS.entries()) {
       continue;
     }
     const family = `${di}:${unitOf.get(it.file) ?? (it.file.startsWith('key-midi-') ? `midi-folder:${it.file.split('-')[2]}` : it.source)}`;
-    rows.push({ dir: di, file: it.file, family, truth: it.key!, d });
+    rows.push({ dir: di, file: it.file, family, truth: it.key!, d, product: (c) => productKey(p!, c) });
   }
   if (missing) console.log(`${dir}: ${missing} files not cached or without pitched frames (run key-dev.ts --also ${dir})`);
 }
@@ -176,6 +190,16 @@ for (const [i, r] of rows.entries())
     const b = decide(r.d, FINAL);
     console.log(`    ${DIRS[r.dir]} ${r.file} truth ${keyName(r.truth)}: shipped ${a.key} (${a.confidence.toFixed(2)}) → ${b.key} (${b.confidence.toFixed(2)})`);
   }
+// the product's path (estimateKey with chromaFrom 'nnls-blend') against decide(), for an "ev fold" config
+if (FINAL.ev === 'fold') {
+  let same = 0;
+  for (const r of rows) {
+    const a = decide(r.d, FINAL);
+    const b = r.product(FINAL);
+    if (a.key === b.key && Math.abs(a.confidence - b.confidence) < 1e-9) same++;
+  }
+  console.log(`  the product's estimateKey (chromaFrom 'nnls-blend') gives the same key and confidence on ${same} of ${rows.length} files`);
+}
 const dFiles = perSet(fin).map((s, di) => s - perSet(S[0])[di]);
 let keylessOk = true;
 if (args.keyless) {
