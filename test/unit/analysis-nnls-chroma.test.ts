@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { BIN_HI, BIN_LO, NnlsScratch, NoteDictionary, addToSemitones, nnlsChroma } from '../../main/engine/analysis/nnls-chroma';
-import { TonalAnalyser, type TonalResult } from '../../main/engine/analysis/tonal';
+import { estimateKey, frameTriads, TonalAnalyser, TONAL_DEFAULTS, type TonalResult } from '../../main/engine/analysis/tonal';
 import { numpyWav } from '../helpers/media';
 
 const NAMES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
@@ -122,4 +122,38 @@ describe('NNLS chroma: partials do not vote as pitch classes', () => {
       for (const p of own) assert.ok(nnls[p] > 0.75, `nnls ${NAMES[p]}: ${show(nnls)}`);
     });
   }
+});
+
+describe("chromaFrom 'nnls-blend': the key's choice from the folded and the transcribed chroma", () => {
+  // frames of one triad each (pitch classes at 1, the rest at 0.05): the fold hears C major → G major (a riff whose
+  // partials sound the major third), the transcription C minor → G major (its own notes)
+  const frames = 40;
+  const chromaOf = (triads: number[][]) => {
+    const c = new Float32Array(frames * 12).fill(0.05);
+    for (let f = 0; f < frames; f++) for (const pc of triads[Math.floor(f / 10) % triads.length]) c[f * 12 + pc] = 1;
+    return c;
+  };
+  const fold = chromaOf([[0, 4, 7], [7, 11, 2]]);
+  const nnls = chromaOf([[0, 3, 7], [7, 11, 2]]);
+  const active = new Array(frames).fill(true);
+  const key = (chroma: Float32Array, beta: number, gamma: number, withNnls: boolean) =>
+    estimateKey(chroma, frames, active, TONAL_DEFAULTS.profile, TONAL_DEFAULTS.threshold, undefined, { ...TONAL_DEFAULTS, nnlsTriadShare: beta, nnlsProfileShare: gamma }, frameTriads(chroma, frames, active), { nnls: withNnls ? nnls : undefined });
+
+  it('shares 0 are the fold, shares 1 the transcription (strengths equal), and half of each lies between', () => {
+    const f = key(fold, 0, 0, false);
+    const n = key(nnls, 0, 0, false);
+    assert.equal(f.key, 'C major');
+    assert.equal(n.key, 'C minor');
+    assert.deepEqual(key(fold, 0, 0, true).strengths, f.strengths);
+    const all = key(fold, 1, 1, true);
+    assert.equal(all.key, 'C minor');
+    all.strengths.forEach((v, i) => assert.ok(Math.abs(v - n.strengths[i]) <= 0.0011, `key ${i}: ${v} vs ${n.strengths[i]}`));
+    const half = key(fold, 0.5, 0.5, true);
+    const cmaj = 0;
+    const cmin = 12;
+    for (const k of [cmaj, cmin]) assert.ok(half.strengths[k] > Math.min(f.strengths[k], n.strengths[k]) - 1e-3 && half.strengths[k] < Math.max(f.strengths[k], n.strengths[k]) + 1e-3, `key ${k}: ${half.strengths[k]}`);
+    // the evidence stays the fold's: the same share of frames with a triad and the same voices
+    assert.equal(half.evidence!.harmony, f.evidence!.harmony);
+    assert.equal(half.evidence!.voices, f.evidence!.voices);
+  });
 });
