@@ -137,7 +137,7 @@ describe("chromaFrom 'nnls-blend': the key's choice from the folded and the tran
   const nnls = chromaOf([[0, 3, 7], [7, 11, 2]]);
   const active = new Array(frames).fill(true);
   const key = (chroma: Float32Array, beta: number, gamma: number, withNnls: boolean) =>
-    estimateKey(chroma, frames, active, TONAL_DEFAULTS.profile, TONAL_DEFAULTS.threshold, undefined, { ...TONAL_DEFAULTS, nnlsTriadShare: beta, nnlsProfileShare: gamma }, frameTriads(chroma, frames, active), { nnls: withNnls ? nnls : undefined });
+    estimateKey(chroma, frames, active, TONAL_DEFAULTS.profile, TONAL_DEFAULTS.threshold, undefined, { ...TONAL_DEFAULTS, nnlsChordWeight: TONAL_DEFAULTS.chordWeight, nnlsTriadShare: beta, nnlsProfileShare: gamma }, frameTriads(chroma, frames, active), { nnls: withNnls ? nnls : undefined });
 
   it('shares 0 are the fold, shares 1 the transcription (strengths equal), and half of each lies between', () => {
     const f = key(fold, 0, 0, false);

@@ -90,8 +90,9 @@ for (const d of [0.6, 0.7, 0.8, 0.9]) for (const hi of [84, 96]) VARIANTS[`nnls 
 VARIANTS['nnls d0.8 hi84 lo36'] = { chromaFrom: 'nnls', nnlsDecays: [0.8], nnlsHigh: 84, nnlsLow: 36 };
 // the profile's mean chroma folded as shipped, the frames' triads from the transcription (added 06:40, before dev2 / key-set figures)
 for (const d of [0.6, 0.7, 0.8]) for (const hi of [84, 96]) VARIANTS[`triads d${d} hi${hi}`] = { chromaFrom: 'nnls-triads', nnlsDecays: [d], nnlsHigh: hi };
-// session 11: key-refit.ts' blend (the fold's and the transcription's profile and harmonic-function scores, half each)
-VARIANTS['blend w2 b0.5 g0.5'] = { chromaFrom: 'nnls-blend', nnlsTriadShare: 0.5, nnlsProfileShare: 0.5 };
+// session 11: key-refit.ts' blends (w the chord weight, b the NNLS triads' share of the harmonic-function score, g the NNLS mean chroma's share of the profile's)
+VARIANTS['blend w2 b0.5 g0.5'] = { chromaFrom: 'nnls-blend', nnlsChordWeight: 2, nnlsTriadShare: 0.5, nnlsProfileShare: 0.5 };
+VARIANTS['blend w1 b0.5 g0.25'] = { chromaFrom: 'nnls-blend', nnlsChordWeight: 1, nnlsTriadShare: 0.5, nnlsProfileShare: 0.25 };
 const NAMES = Object.keys(VARIANTS).filter((n, i) => i === 0 || !args.only || n.includes(args.only));
 
 /** CPU ms spent in PitchFrames + chroma per variant, and seconds of audio */

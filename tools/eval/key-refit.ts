@@ -46,6 +46,8 @@ const { values: args } = parseArgs({
     verbose: { type: 'boolean', default: false },
     /** evaluate this config as the final one instead of the best pooled: "w,β,γ,ev" e.g. "2,0.5,0,fold" */
     final: { type: 'string' },
+    /** the key path's CPU on the first set's cached peaks (peaks → key, as TonalAnalyser.finish), shipped against the final config, best of N alternating */
+    cpu: { type: 'string' },
   },
 });
 const DIRS = [args.out, ...args.also];
@@ -79,8 +81,8 @@ function prep(p: Peaks): Prep | null {
 }
 
 /** The product's key path (TonalAnalyser.finish's estimateKey) with chromaFrom 'nnls-blend' and a config's shares, on cached peaks. */
-function productKey(p: Peaks, c: Config): KeyResult {
-  const prm = { ...TONAL_DEFAULTS, chromaFrom: 'nnls-blend' as const, chordWeight: c.w, nnlsTriadShare: c.beta, nnlsProfileShare: c.gamma };
+function productKey(p: Peaks, c: Config, chromaFrom: 'fold' | 'nnls-blend' = 'nnls-blend'): KeyResult {
+  const prm = { ...TONAL_DEFAULTS, chromaFrom, chordWeight: c.w, nnlsChordWeight: c.w, nnlsTriadShare: c.beta, nnlsProfileShare: c.gamma };
   const pf = pitchFramesOf(p, prm);
   const frames = p.start.length;
   const cents = estimateTuning(pf);
@@ -89,7 +91,7 @@ function productKey(p: Peaks, c: Config): KeyResult {
   const active = p.energy.map((v) => maxE > 0 && v > maxE * 1e-6);
   const triads = frameTriads(chroma, frames, active);
   const heard = frameTriads(chroma, frames, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
-  return estimateKey(chroma, frames, active, prm.profile, prm.threshold, undefined, prm, triads, { heard, minutes: (frames * 1024) / 5512.5 / 60, nnls: pf.noteChroma(cents) });
+  return estimateKey(chroma, frames, active, prm.profile, prm.threshold, undefined, prm, triads, { heard, minutes: (frames * 1024) / 5512.5 / 60, nnls: chromaFrom === 'nnls-blend' ? pf.noteChroma(cents) : undefined });
 }
 
 interface Config { w: number; beta: number; gamma: number; ev: 'fold' | 'nnls' }
@@ -107,7 +109,7 @@ function decide(d: Prep, c: Config): KeyResult {
   return keyFromChroma(mean, TONAL_DEFAULTS.profile, undefined, 0, s, c.w, e.triads, { voices: e.voices, heard: e.heard, minutes: d.minutes }, 0, 'blend');
 }
 
-interface Row { dir: number; file: string; family: string; truth: Key; d: Prep; product: (c: Config) => KeyResult }
+interface Row { dir: number; file: string; family: string; truth: Key; d: Prep; product: (c: Config, chromaFrom?: 'fold' | 'nnls-blend') => KeyResult; sec: number }
 const rows: Row[] = [];
 for (const [di, dir] of DIRS.entries()) {
   const unitOf = new Map<string, string>();
@@ -123,7 +125,7 @@ for (const [di, dir] of DIRS.entries()) {
       continue;
     }
     const family = `${di}:${unitOf.get(it.file) ?? (it.file.startsWith('key-midi-') ? `midi-folder:${it.file.split('-')[2]}` : it.source)}`;
-    rows.push({ dir: di, file: it.file, family, truth: it.key!, d, product: (c) => productKey(p!, c) });
+    rows.push({ dir: di, file: it.file, family, truth: it.key!, d, product: (c, from) => productKey(p!, c, from), sec: (p!.start.length * 1024) / 5512.5 });
   }
   if (missing) console.log(`${dir}: ${missing} files not cached or without pitched frames (run key-dev.ts --also ${dir})`);
 }
@@ -211,3 +213,17 @@ if (args.keyless) {
   console.log(`  ${args.keyless} (no key, ${ds.length} files): state a key at ≥ 0.5: shipped ${a} → final ${b}`);
 }
 console.log(`\nrule: 1 pooled up ${sum(fin) > sum(S[0]) + 1e-9} | 2 no set down > 1 file ${dFiles.every((v) => v >= -1 - 1e-9)} [${dFiles.map((v) => v.toFixed(1)).join(', ')}] | 3 CV pooled not down ${sum(cv) >= sum(S[0]) - 1e-9} | 4 keyless ${args.keyless ? keylessOk : 'not run'} | 5 ECE ≤ +0.01 ${e1.every((v, i) => v <= e0[i] + 0.01)} | 6 CPU: key-nnls.ts --cpu`);
+
+if (args.cpu) {
+  const rs = rows.filter((r) => r.dir === 0);
+  const sec = sum(rs.map((r) => r.sec));
+  const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+  const best = { shipped: Infinity, final: Infinity };
+  for (let rep = 0; rep < Number(args.cpu); rep++)
+    for (const which of rep % 2 ? (['final', 'shipped'] as const) : (['shipped', 'final'] as const)) {
+      const t0 = cpuMs();
+      for (const r of rs) r.product(which === 'final' ? FINAL : SHIPPED, which === 'final' ? 'nnls-blend' : 'fold');
+      best[which] = Math.min(best[which], cpuMs() - t0);
+    }
+  console.log(`\nkey path CPU from cached peaks (PitchFrames → chroma → triads → key; ${rs.length} files, ${sec.toFixed(0)} s of audio, best of ${args.cpu}): shipped ${(best.shipped / sec).toFixed(3)} ms, final ${(best.final / sec).toFixed(3)} ms per audio second (+${((best.final - best.shipped) / sec).toFixed(3)} ms)`);
+}

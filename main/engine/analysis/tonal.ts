@@ -171,6 +171,8 @@ export interface KeyOptions {
    * key ECE 0.042 → 0.058; eval dev (0.990) and key-set (0.806) unchanged (tools/eval/key-mode.ts, session 9).
    */
   modeFrom?: 'blend' | 'profile';
+  /** chromaFrom 'nnls-blend': the chord weight of the whole track's key (chordWeight's part; keySections keeps chordWeight) */
+  nnlsChordWeight?: number;
   /** chromaFrom 'nnls-blend': the transcription's share β of the harmonic-function score, (1 − β) × the fold triads' + β × the NNLS triads' (0..1) */
   nnlsTriadShare?: number;
   /** chromaFrom 'nnls-blend': the transcription's share γ of the mean chroma the profile is correlated with, (1 − γ) × fold's + γ × NNLS's, each max-normalised (0..1) */
@@ -184,7 +186,7 @@ export interface TonalOptions extends ChromaOptions, KeyOptions {
 }
 
 /** Defaults chosen on the development set (tools/eval/key-dev.ts). */
-export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, chromaFrom: 'fold', nnlsDecays: NNLS_DEFAULTS.decays, nnlsLow: NNLS_DEFAULTS.lowNote, nnlsHigh: NNLS_DEFAULTS.highNote, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', nnlsTriadShare: 0.5, nnlsProfileShare: 0.5, tune: true };
+export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, chromaFrom: 'fold', nnlsDecays: NNLS_DEFAULTS.decays, nnlsLow: NNLS_DEFAULTS.lowNote, nnlsHigh: NNLS_DEFAULTS.highNote, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', nnlsChordWeight: 1, nnlsTriadShare: 0.5, nnlsProfileShare: 0.25, tune: true };
 
 /**
  * Per-frame pitch content before the tuning is known: for every frame, NF = 60
@@ -478,9 +480,12 @@ export function estimateKey(chroma: Float32Array, frames: number, active: boolea
   if (!used) return { key: null, tonic: null, mode: null, confidence: 0, camelot: null, openKey: null, strengths: new Array(24).fill(0), chroma: mean };
   const bassMean = bass && opts.bassWeight ? meanChroma(bass, frames, active, 0).mean : undefined;
   const tri = triads ?? frameTriads(chroma, frames, active);
-  let chordScores = opts.chordWeight ? chordKeyScores(tri) : undefined;
-  // chromaFrom 'nnls-blend': the transcription's chroma (texture.nnls, frames × 12) blended into the profile's mean chroma and the harmonic-function score
+  let chordWeight = opts.chordWeight ?? 0;
+  let chordScores = chordWeight ? chordKeyScores(tri) : undefined;
+  // chromaFrom 'nnls-blend': the transcription's chroma (texture.nnls, frames × 12) blended into the profile's mean chroma and the harmonic-function score, at the blend's own chord weight
   if (texture.nnls) {
+    chordWeight = opts.nnlsChordWeight ?? chordWeight;
+    chordScores = chordWeight ? chordKeyScores(tri) : undefined;
     const gamma = opts.nnlsProfileShare ?? 0;
     const beta = opts.nnlsTriadShare ?? 0;
     if (gamma) {
@@ -494,7 +499,7 @@ export function estimateKey(chroma: Float32Array, frames: number, active: boolea
   }
   const heard = texture.heard ?? frameTriads(chroma, frames, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
   const minutes = texture.minutes ?? (frames * HOP) / TARGET_RATE / 60;
-  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, opts.chordWeight ?? 0, tri, { voices: meanVoices(chroma, frames, active), heard, minutes }, opts.firstWeight ?? 0, opts.modeFrom ?? 'blend');
+  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, chordWeight, tri, { voices: meanVoices(chroma, frames, active), heard, minutes }, opts.firstWeight ?? 0, opts.modeFrom ?? 'blend');
 }
 
 /**
