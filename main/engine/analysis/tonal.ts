@@ -144,8 +144,8 @@ export interface ChromaOptions {
    * the key-change flag (keySections) read the fold as 'fold' does (tools/eval/key-refit.ts; BENCHMARKS.md "Key: the key
    * decision refitted on NNLS triads"). Off by default: at KeyOptions' nnls* defaults (w 1, β 0.5, γ 0.25) MIREX eval dev
    * 0.990 → 0.980, key-set 0.804 → 0.810, dev2 0.929 → 0.951, key ECE not worse on any set, family-grouped CV pooled
-   * up; but its rule's keyless check could not be run by session 11's deadline (key-keyless was still being rebuilt) and
-   * its CPU (+0.21 ms per audio second on the key path, ~4–5 % of the analysis) sits at the rule's 5 %.
+   * up, CPU +0.21 ms per audio second on the key path (~4–5 % of the analysis); but key-keyless states 5 keys at ≥ 0.5
+   * where 'fold' states 3: it failed the rule written in key-refit.ts' header (the key map is fitted on the fold's decision).
    */
   chromaFrom?: 'fold' | 'nnls' | 'nnls-triads' | 'nnls-blend';
   /** 'nnls': amplitude of partial h = d^(h−1), one dictionary column per note for each d */
