@@ -141,8 +141,8 @@ export interface ChromaOptions {
    * 'nnls-blend' (session 11) — the key decision refitted on both: the profile correlation of the fold's and the
    * transcription's mean chromas blended by KeyOptions.nnlsProfileShare, the harmonic-function score of the fold's and
    * the transcription's frame triads blended by KeyOptions.nnlsTriadShare; the evidence, the cadences, the chords shown and
-   * the key-change flag (keySections) read the fold as 'fold' does (tools/eval/key-refit.ts; BENCHMARKS.md "Key: the key
-   * decision refitted on NNLS triads"). Off by default: at KeyOptions' nnls* defaults (w 1, β 0.5, γ 0.25) MIREX eval dev
+   * the key-change flag (keySections) read the fold as 'fold' does (tools/eval/key-refit.ts; BENCHMARKS.md "Key: a faster
+   * NNLS solver, and the key decision refitted on NNLS triads"). Off by default: at KeyOptions' nnls* defaults (w 1, β 0.5, γ 0.25) MIREX eval dev
    * 0.990 → 0.980, key-set 0.804 → 0.810, dev2 0.929 → 0.951, key ECE not worse on any set, family-grouped CV pooled
    * up, CPU +0.21 ms per audio second on the key path (~4–5 % of the analysis); but key-keyless states 5 keys at ≥ 0.5
    * where 'fold' states 3: it failed the rule written in key-refit.ts' header (the key map is fitted on the fold's decision).
