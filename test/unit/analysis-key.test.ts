@@ -196,6 +196,12 @@ describe('the mode of the chosen tonic (KeyOptions.modeFrom)', () => {
     assert.equal(profile.key, 'C minor');
     assert.deepEqual(profile.strengths, blend.strengths, 'the scores are the same; only the mode of their tonic is chosen otherwise');
   });
+  it("chromaFrom 'nnls-blend' (session 11, off): the same riff reads C minor — the transcription gives the riff's 5th partials (the major third) back to their notes", async () => {
+    const f = minorRiffOverFifths();
+    const key = async (chromaFrom: 'fold' | 'nnls-blend') => ((await analyzeFile(f, [new TonalAnalyser({ chromaFrom })])).results.tonal as TonalResult).key;
+    assert.equal((await key('fold')).key, 'C major');
+    assert.equal((await key('nnls-blend')).key, 'C minor');
+  });
   it("'profile' keeps the blend's tonic: a relative key the chords decide is not undone, and without chord scores nothing changes", () => {
     // the lullaby chroma of the test above (A minor by the profile alone) over C major chords: C major either way
     const mean = [0.9, 0, 0.5, 0, 1, 0.4, 0, 0.5, 0.05, 0.9, 0, 0.8];

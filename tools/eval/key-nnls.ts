@@ -20,6 +20,10 @@
 //   5. the key ECE of no set is worse by more than 0.015 (the confidence map stays as fitted);
 //   6. the default analysers' CPU is up by at most 5 % (--cpu).
 //
+// --speed N (session 11): the transcription's solver alone, best of N CPU runs alternating, on every cached file of the
+// sets (nnls-triads' dictionary, decay 0.8, notes ≤ C6): NoteDictionary.solve against session 10's solveReference,
+// with the count of chroma values that differ (0: the same result bit for bit); then exits.
+//
 //   nice node --import tsx tools/eval/key-dev.ts --out OUT --also KEYSET --also DEV2 --keyless KEYLESS   # fills the caches
 //   nice node --import tsx tools/eval/key-nnls.ts --out OUT --also KEYSET --also DEV2 --keyless KEYLESS [--final NAME] [--cpu 20]
 // A dev2 DIR has the layout DIR/manifest.json (items with set "dev") and DIR/dev/ (the dev2 MP3s), as key-mode.ts's.
@@ -27,6 +31,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
+import { NNLS_DEFAULTS, nnlsChroma } from '../../main/engine/analysis/nnls-chroma';
 import { CADENCE_THIRD_MIN, estimateKey, estimateTuning, frameTriads, PitchFrames, TRIAD_TONE_MIN, TONAL_DEFAULTS, TonalAnalyser, type KeyResult, type TonalOptions } from '../../main/engine/analysis/tonal';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { LoudnessAnalyser } from '../../main/engine/analysis/loudness';
@@ -44,9 +49,40 @@ const { values: args } = parseArgs({
     verbose: { type: 'boolean', default: false },
     /** only the variants whose name contains this ('fold' is always kept) */
     only: { type: 'string' },
+    /** the solver's CPU against session 10's (best of N runs) and whether the chroma is the same bit for bit, then exit */
+    speed: { type: 'string' },
   },
 });
 const DIRS = [args.out, ...args.also];
+
+if (args.speed) {
+  const frames: { pf: PitchFrames; cents: number }[] = [];
+  let sec = 0;
+  for (const dir of DIRS)
+    for (const it of (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { items: EvalItem[] }).items.filter((x) => x.set === 'dev' && x.key && x.keyTrusted)) {
+      const p = peaksOf(dir, it.file);
+      if (!p) continue;
+      const pf = pitchFramesOf(p, { ...TONAL_DEFAULTS, chromaFrom: 'nnls-triads' });
+      frames.push({ pf, cents: estimateTuning(pf) });
+      sec += (p.start.length * 1024) / 5512.5;
+    }
+  const run = (solver: 'rows' | 'reference') => frames.map(({ pf, cents }) => nnlsChroma(pf.peakFreq!, pf.peakMag!, pf.peakStart, pf.frames, pf.peakCount, cents, NNLS_DEFAULTS, solver));
+  const [a, b] = [run('rows'), run('reference')];
+  let differ = 0;
+  let values = 0;
+  a.forEach((c, i) => c.forEach((v, k) => { values++; if (v !== b[i][k]) differ++; }));
+  const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+  const best = { rows: Infinity, reference: Infinity };
+  for (let rep = 0; rep < Number(args.speed); rep++)
+    for (const solver of rep % 2 ? (['reference', 'rows'] as const) : (['rows', 'reference'] as const)) {
+      const t0 = cpuMs();
+      run(solver);
+      best[solver] = Math.min(best[solver], cpuMs() - t0);
+    }
+  console.log(`${frames.length} files, ${sec.toFixed(0)} s of audio, ${frames.reduce((s, f) => s + f.pf.frames, 0)} frames; chroma values differing: ${differ} of ${values}`);
+  console.log(`NNLS chroma CPU per audio second (best of ${args.speed}): reference (session 10) ${(best.reference / sec).toFixed(3)} ms, rows ${(best.rows / sec).toFixed(3)} ms (${(best.reference / best.rows).toFixed(2)}× faster)`);
+  process.exit(0);
+}
 
 /** the variants: name → options over TONAL_DEFAULTS ('fold' is the shipped chroma) */
 const VARIANTS: Record<string, TonalOptions> = { fold: { chromaFrom: 'fold' } };
@@ -54,6 +90,9 @@ for (const d of [0.6, 0.7, 0.8, 0.9]) for (const hi of [84, 96]) VARIANTS[`nnls 
 VARIANTS['nnls d0.8 hi84 lo36'] = { chromaFrom: 'nnls', nnlsDecays: [0.8], nnlsHigh: 84, nnlsLow: 36 };
 // the profile's mean chroma folded as shipped, the frames' triads from the transcription (added 06:40, before dev2 / key-set figures)
 for (const d of [0.6, 0.7, 0.8]) for (const hi of [84, 96]) VARIANTS[`triads d${d} hi${hi}`] = { chromaFrom: 'nnls-triads', nnlsDecays: [d], nnlsHigh: hi };
+// session 11: key-refit.ts' blends (w the chord weight, b the NNLS triads' share of the harmonic-function score, g the NNLS mean chroma's share of the profile's)
+VARIANTS['blend w2 b0.5 g0.5'] = { chromaFrom: 'nnls-blend', nnlsChordWeight: 2, nnlsTriadShare: 0.5, nnlsProfileShare: 0.5 };
+VARIANTS['blend w1 b0.5 g0.25'] = { chromaFrom: 'nnls-blend', nnlsChordWeight: 1, nnlsTriadShare: 0.5, nnlsProfileShare: 0.25 };
 const NAMES = Object.keys(VARIANTS).filter((n, i) => i === 0 || !args.only || n.includes(args.only));
 
 /** CPU ms spent in PitchFrames + chroma per variant, and seconds of audio */
@@ -74,7 +113,8 @@ function keyOf(p: Peaks, name: string): KeyResult {
   // as TonalAnalyser.finish: the triads (and the heard ones of the cadence count) from the triad chroma
   const triads = frameTriads(tc, frames, active);
   const heard = frameTriads(tc, frames, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
-  return estimateKey(chroma, frames, active, prm.profile, prm.threshold, undefined, prm, triads, { heard, minutes: (frames * 1024) / 5512.5 / 60 });
+  const nnls = prm.chromaFrom === 'nnls-blend' ? pf.noteChroma(cents) : undefined;
+  return estimateKey(chroma, frames, active, prm.profile, prm.threshold, undefined, prm, triads, { heard, minutes: (frames * 1024) / 5512.5 / 60, nnls });
 }
 
 
