@@ -42,6 +42,7 @@ ap.add_argument('--write')
 ap.add_argument('--verbose', help='H,LAMBDA: list the files this model (CV, first fold shuffle) fixes and breaks')
 ap.add_argument('--oof', help='H,LAMBDA: write the five fold models and every file\'s fold (calibrate.ts --oof)')
 ap.add_argument('--oof-out', default='test/output/octave-net/oof.json')
+ap.add_argument('--compare-width', type=int, help='with --grid: each model also cross-validated on the first N columns only (45: without octave-net.ts --soft\'s inputs), same folds')
 ap.add_argument('--noaug', action='store_true', help='train without the augmented rows')
 ap.add_argument('--where', action='store_true', help='per set and category: where the truth lies relative to step one\'s level T (T, T/2, 2T: a candidate; 2T/3, 3T/2, T/3, 3T, …: none)')
 ap.add_argument('--no-train', action='append', default=[], help='SET: its rows are scored under CV but never fitted (repeatable)')
@@ -178,6 +179,8 @@ def tally(pk):
         keys = [r['set']]
         if r['set'] == 'dev2' and r['category'] == 'pop4':
             keys.append('dev2 pop4')
+        if r['category'] == 'soft':
+            keys.append('soft')
         if r['bpm'] > 160:
             keys.append(r['set'] + ' fast')
             keys.append('all fast')
@@ -190,7 +193,7 @@ def tally(pk):
     return t
 
 
-KEYS = ['dev', 'dev2', 'dev2 pop4', 'synth', 'octave', 'sfshift', *SETS[5:], 'dev2 fast', 'sfshift fast', 'octave fast', 'dev fast', *[s + ' fast' for s in SETS[5:]], 'all fast', 'all']
+KEYS = ['dev', 'dev2', 'dev2 pop4', 'soft', 'synth', 'octave', 'sfshift', *SETS[5:], 'dev2 fast', 'sfshift fast', 'octave fast', 'dev fast', *[s + ' fast' for s in SETS[5:]], 'all fast', 'all']
 
 
 def line(name, pks):
@@ -230,6 +233,8 @@ if args.grid:
     line('CV refit base 5 λ.01', cv(BASE, 0, 0.01, args.repeats))
     for spec in args.models.split(','):
         h, lam = spec.split(':')
+        if args.compare_width:
+            line(f'CV first {args.compare_width} h{h} λ{lam}', cv(ALL[: args.compare_width], int(h), float(lam), args.repeats))
         line(f'CV all h{h} λ{lam}', cv(ALL, int(h), float(lam), args.repeats))
         if args.no_train:
             line(f'  without {",".join(args.no_train)}', cv(ALL, int(h), float(lam), args.repeats, args.no_train))

@@ -159,6 +159,57 @@ export function octaveNetFeatures(env: Float64Array, bandEnvs: (Float64Array | n
   });
 }
 
+/** File-level onset-softness descriptors (onsetSoftness), in order; appended per candidate as d and d × log2(b / 120). */
+export const SOFTNESS_FEATURES = ['smooth', 'peaky', 'high share', 'low share'] as const;
+/** Feature count per candidate with the softness inputs (OCTAVE_NET_WIDTH + 2 per descriptor). */
+export const OCTAVE_NET_SOFT_WIDTH = OCTAVE_NET_WIDTH + 2 * SOFTNESS_FEATURES.length;
+
+/**
+ * How soft the track's onsets are (issue 11, helper tempo14: soft-onset ballads and score renders are read at the
+ * wrong octave), from what the tempo analyser has already computed, four numbers (SOFTNESS_FEATURES):
+ *   - smooth: the normalised autocorrelation of the conditioned onset envelope at 50 ms (a drum hit's flux lasts a
+ *     frame or two: near 0; a bowed or sung note's rise spreads over 100–300 ms: towards 1);
+ *   - peaky: log of the envelope's fourth moment at unit RMS (sparse sharp peaks: large; an even wash: small);
+ *   - high share, low share: the share of the onset flux above 2 kHz and below 250 Hz (BAND_FEATURES columns 2 and 0
+ *     over columns 0–2; cymbals and snares against bass and kick; 0 without bands).
+ * @param env the conditioned onset envelope (tempo.ts condition: unit RMS), frames at `fps`
+ * @param bands the analyser's BAND_FEATURES columns per frame (tempo.ts BAND_FEATURES = 6), or null
+ * @param fps envelope frames per second (≈ 43)
+ */
+export function onsetSoftness(env: Float64Array, bands: Float32Array | null, fps: number): number[] {
+  const st = prepare(env);
+  const lag = Math.max(1, Math.round(0.05 * fps));
+  const smooth = st.ac0 > 0 ? acInt(st.z, lag) / st.ac0 : 0;
+  let m2 = 0;
+  let m4 = 0;
+  for (let i = 0; i < env.length; i++) {
+    const v = env[i] * env[i];
+    m2 += v;
+    m4 += v * v;
+  }
+  const peaky = m2 > 0 ? Math.log((m4 * env.length) / (m2 * m2)) : 0;
+  let lo = 0;
+  let hi = 0;
+  let all = 0;
+  if (bands) {
+    const nf = Math.floor(bands.length / 6);
+    for (let i = 0; i < nf; i++) {
+      lo += bands[6 * i];
+      hi += bands[6 * i + 2];
+      all += bands[6 * i] + bands[6 * i + 1] + bands[6 * i + 2];
+    }
+  }
+  return [smooth, peaky, all > 0 ? hi / all : 0, all > 0 ? lo / all : 0];
+}
+
+/** Appends the softness inputs to every candidate's features: each descriptor d, then d × log2(b / 120) (a softness-dependent prior). */
+export function withSoftness(feats: number[][], cands: { bpm: number }[], soft: number[]): number[][] {
+  return feats.map((f, i) => {
+    const z = Math.log2(cands[i].bpm / 120);
+    return [...f, ...soft, ...soft.map((d) => d * z)];
+  });
+}
+
 /** The chooser's score of one candidate's features (larger: more likely the beat). */
 export function octaveNetScore(f: number[], net: OctaveNetWeights = OCTAVE_NET): number {
   const x = f.map((v, i) => (v - net.mu[i]) / net.sd[i]);
