@@ -42,7 +42,7 @@ ap.add_argument('--write')
 ap.add_argument('--verbose', help='H,LAMBDA: list the files this model (CV, first fold shuffle) fixes and breaks')
 ap.add_argument('--oof', help='H,LAMBDA: write the five fold models and every file\'s fold (calibrate.ts --oof)')
 ap.add_argument('--oof-out', default='test/output/octave-net/oof.json')
-ap.add_argument('--compare-width', type=int, help='with --grid: each model also cross-validated on the first N columns only (45: without octave-net.ts --soft\'s inputs), same folds')
+ap.add_argument('--colsets', help='with --grid: each model cross-validated on these column sets instead of all, same folds; ";"-separated, each a ","-list of columns or ranges A-B, e.g. "0-44;0-52;0-44,53-54" (octave-net.ts --soft --backbeat: 45 base, 8 soft, 2 backbeat)')
 ap.add_argument('--noaug', action='store_true', help='train without the augmented rows')
 ap.add_argument('--where', action='store_true', help='per set and category: where the truth lies relative to step one\'s level T (T, T/2, 2T: a candidate; 2T/3, 3T/2, T/3, 3T, …: none)')
 ap.add_argument('--no-train', action='append', default=[], help='SET: its rows are scored under CV but never fitted (repeatable)')
@@ -233,8 +233,11 @@ if args.grid:
     line('CV refit base 5 λ.01', cv(BASE, 0, 0.01, args.repeats))
     for spec in args.models.split(','):
         h, lam = spec.split(':')
-        if args.compare_width:
-            line(f'CV first {args.compare_width} h{h} λ{lam}', cv(ALL[: args.compare_width], int(h), float(lam), args.repeats))
+        if args.colsets:
+            for cs_ in args.colsets.split(';'):
+                cols = [k for part in cs_.split(',') for k in (range(int(part.split('-')[0]), int(part.split('-')[1]) + 1) if '-' in part else [int(part)])]
+                line(f'CV [{cs_}] h{h} λ{lam}', cv(cols, int(h), float(lam), args.repeats))
+            continue
         line(f'CV all h{h} λ{lam}', cv(ALL, int(h), float(lam), args.repeats))
         if args.no_train:
             line(f'  without {",".join(args.no_train)}', cv(ALL, int(h), float(lam), args.repeats, args.no_train))

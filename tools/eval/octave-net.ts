@@ -17,13 +17,14 @@
 // --extra OUT:SET:MANIFEST (repeatable) reads another development-side set built into OUT (e.g.
 // test/output/tempo-compound:compound:manifest.json, compound-set.ts).
 //
-// --soft (helper tempo14): every candidate also gets the onset-softness inputs (octave-net.ts onsetSoftness, withSoftness:
-// OCTAVE_NET_SOFT_WIDTH columns); each row also records its descriptors (soft) and the shipped chooser's in-sample pick
-// (chooser). octave-net-train.py --compare-width 45 cross-validates the first 45 columns beside all, same folds.
+// --soft, --backbeat (helper tempo14): every candidate also gets these optional input groups (octave-net.ts
+// OCTAVE_NET_EXTRA, withExtras: 8 softness columns, 2 backbeat columns, in that order); each row also records its
+// softness descriptors (soft) and the shipped chooser's in-sample pick (chooser). octave-net-train.py --colsets
+// "0-44;0-52;0-44,53-54;0-54" cross-validates each group beside the base inputs, same folds.
 //
-// Ship rule for --soft (helper tempo14, issue 11; written before any result was read): the chooser with the softness
-// inputs ships only if its family-grouped CV Acc1 (5 folds, mean of 3 fold shuffles, octave-net-train.py --grid
-// --compare-width 45, same folds) pooled over the dev-side sets rises against the same chooser without them, no set is
+// Ship rule for --soft / --backbeat (helper tempo14, issue 11; written before any result was read): the chooser with an
+// input group ships only if its family-grouped CV Acc1 (5 folds, mean of 3 fold shuffles, octave-net-train.py --grid
+// --colsets, same folds) pooled over the dev-side sets rises against the same chooser without them, no set is
 // worse by more than 1 file, fast tracks (> 160 BPM) are not fewer, Acc2 is not lower, and the tempo analyser's CPU
 // rises ≤ 5 %. Otherwise the inputs stay off (OCTAVE_NET keeps 45 inputs; estimateTempo adds them only for weights
 // that were trained with them).
@@ -35,11 +36,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { chooseLevel, estimateTempo, LEVEL_TUNING, LEVEL_TUNING_OCTAVE_MODEL, levelTempi, OCTAVE_FACTORS, octaveCandidatesOf, octaveNetInputs, periodicity, TempoAnalyser } from '../../main/engine/analysis/tempo';
-import { octaveNetFeatures, onsetSoftness, withSoftness } from '../../main/engine/analysis/octave-net';
+import { type OctaveNetExtra, octaveNetFeatures, onsetSoftness, withExtras } from '../../main/engine/analysis/octave-net';
 import type { EvalItem } from './build-set';
 import { splitFamilies } from './split-families';
 
-const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' }, cache: { type: 'string' }, work: { type: 'string' }, out: { type: 'string', default: 'test/output/octave-net' }, extra: { type: 'string', multiple: true, default: [] }, thirds: { type: 'boolean', default: false }, soft: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' }, cache: { type: 'string' }, work: { type: 'string' }, out: { type: 'string', default: 'test/output/octave-net' }, extra: { type: 'string', multiple: true, default: [] }, thirds: { type: 'boolean', default: false }, soft: { type: 'boolean', default: false }, backbeat: { type: 'boolean', default: false } } });
+/** --soft, --backbeat: the chooser's optional input groups (octave-net.ts OCTAVE_NET_EXTRA), in that order */
+const EXTRA: OctaveNetExtra[] = [...(args.soft ? ['soft' as const] : []), ...(args.backbeat ? ['backbeat' as const] : [])];
 /** --thirds: the candidates also hold T/3 (experiment B of compound-set.ts: slow 6/8 and 12/8 read at the eighth) */
 const FACTORS = args.thirds ? [1 / 3, 0.5, 1, 2] : OCTAVE_FACTORS;
 /** --aug 0.84,1.19: also rows of every file with its envelopes resampled in time by these factors (a time stretch of the onset envelopes: duration × s, truth ÷ s), marked aug (training only: the trainer scores only the originals) */
@@ -141,13 +144,13 @@ function rowOf(e: Env, row: Record<string, unknown>): unknown {
       const { cands: base5, beats } = octaveCandidatesOf(p, e.fps, O, level, e.env6, FACTORS);
       const cs = base5.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level ? 1 : c.bpm > level ? 2 : c.bpm / level < 0.42 ? 1 / 3 : 0.5, base: c.features }));
       let feats = octaveNetFeatures(p.env, octaveNetInputs(e.env6, e.fps), e.fps, cs, beats);
-      if (args.soft) {
+      if (EXTRA.length) {
         soft = onsetSoftness(p.env, e.env6, e.fps);
-        feats = withSoftness(feats, cs, soft);
+        feats = withExtras(feats, cs, EXTRA, p.env, e.env6, e.fps);
       }
       cands = cs.map((c, i) => ({ bpm: c.bpm, ratio: c.ratio, f: feats[i] }));
     }
-    const chooser = args.soft ? estimateTempo(e.env, e.fps, e.t0, O, e.env6, LEVEL_TUNING, false).bpm : undefined;
+    const chooser = EXTRA.length ? estimateTempo(e.env, e.fps, e.t0, O, e.env6, LEVEL_TUNING, false).bpm : undefined;
     return { ...row, shipped, chooser, soft, cands };
   }
 }

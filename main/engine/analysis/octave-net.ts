@@ -29,6 +29,7 @@
  * analyser 13. Figures in OCTAVE_NET's docstring (octave-net-weights.ts) and
  * BENCHMARKS.md "Tempo: a learned octave chooser".
  */
+import { backbeatStrength } from './backbeat';
 import { OCTAVE_NET, type OctaveNetWeights } from './octave-net-weights';
 
 /** Autocorrelation lags, in candidate periods. */
@@ -161,8 +162,16 @@ export function octaveNetFeatures(env: Float64Array, bandEnvs: (Float64Array | n
 
 /** File-level onset-softness descriptors (onsetSoftness), in order; appended per candidate as d and d × log2(b / 120). */
 export const SOFTNESS_FEATURES = ['smooth', 'peaky', 'high share', 'low share'] as const;
-/** Feature count per candidate with the softness inputs (OCTAVE_NET_WIDTH + 2 per descriptor). */
-export const OCTAVE_NET_SOFT_WIDTH = OCTAVE_NET_WIDTH + 2 * SOFTNESS_FEATURES.length;
+
+/**
+ * Optional input groups of the chooser (helper tempo14), appended after the OCTAVE_NET_WIDTH base inputs in the order
+ * a weights object lists them (OctaveNetWeights.extra; the shipped OCTAVE_NET has none):
+ *   - 'soft': onsetSoftness's four descriptors d, then d × log2(b / 120) (8 columns);
+ *   - 'backbeat': log(0.05 + backbeatStrength at 2b), the flux below 2 kHz repeating every 2 beats of b (a backbeat
+ *     at b; session 9's cue, backbeat.ts), and the same every 4 beats of b (2 columns).
+ */
+export const OCTAVE_NET_EXTRA = { soft: 2 * SOFTNESS_FEATURES.length, backbeat: 2 } as const;
+export type OctaveNetExtra = keyof typeof OCTAVE_NET_EXTRA;
 
 /**
  * How soft the track's onsets are (issue 11, helper tempo14: soft-onset ballads and score renders are read at the
@@ -202,11 +211,27 @@ export function onsetSoftness(env: Float64Array, bands: Float32Array | null, fps
   return [smooth, peaky, all > 0 ? hi / all : 0, all > 0 ? lo / all : 0];
 }
 
-/** Appends the softness inputs to every candidate's features: each descriptor d, then d × log2(b / 120) (a softness-dependent prior). */
-export function withSoftness(feats: number[][], cands: { bpm: number }[], soft: number[]): number[][] {
+/**
+ * Appends the optional input groups `extra` (OCTAVE_NET_EXTRA, in that order) to every candidate's features.
+ * @param feats octaveNetFeatures' rows, one per candidate (copied, not changed)
+ * @param cands the candidates' tempi (BPM)
+ * @param env the conditioned onset envelope, `bands` the BAND_FEATURES columns per frame (or null), `fps` frames per second
+ */
+export function withExtras(feats: number[][], cands: { bpm: number }[], extra: readonly OctaveNetExtra[], env: Float64Array, bands: Float32Array | null, fps: number): number[][] {
+  if (!extra.length) return feats;
+  const soft = extra.includes('soft') ? onsetSoftness(env, bands, fps) : [];
   return feats.map((f, i) => {
-    const z = Math.log2(cands[i].bpm / 120);
-    return [...f, ...soft, ...soft.map((d) => d * z)];
+    const out = f.slice();
+    const b = cands[i].bpm;
+    for (const g of extra) {
+      if (g === 'soft') {
+        const z = Math.log2(b / 120);
+        out.push(...soft, ...soft.map((d) => d * z));
+      } else {
+        out.push(bands ? Math.log(0.05 + backbeatStrength(bands, fps, 2 * b)) : Math.log(0.05), bands ? Math.log(0.05 + backbeatStrength(bands, fps, b)) : Math.log(0.05));
+      }
+    }
+    return out;
   });
 }
 

@@ -14,7 +14,7 @@ import { briefOf, tempoConfidence, type TempoEvidence } from './confidence';
 import type { Analyser } from './types';
 import { backbeatOctave } from './backbeat';
 import { MIN_CONFIDENCE, type TempoSection } from '@contract';
-import { OCTAVE_NET_SOFT_WIDTH, octaveNetFeatures, octaveNetScore, onsetSoftness, withSoftness } from './octave-net';
+import { octaveNetFeatures, octaveNetScore, withExtras } from './octave-net';
 import { OCTAVE_NET, type OctaveNetWeights } from './octave-net-weights';
 
 /** TempoEvidence.fewBeats: the tracked beats of a full-length calibration file (48: 30 s at 96 BPM) */
@@ -266,9 +266,8 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
     // the learned chooser (octave-net.ts) over the same candidates
     const o = octaveCandidatesOf(p, fps, opts, level.bpm, bands);
     const cs = o.cands.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level.bpm ? 1 : c.bpm < level.bpm ? 0.5 : 2, base: c.features }));
-    let feats = octaveNetFeatures(p.env, bands ? octaveNetInputs(bands, fps) : null, fps, cs, o.beats);
-    // weights trained with the onset-softness inputs (octave-net.ts onsetSoftness; off in the shipped OCTAVE_NET) get them
-    if (tuning.octaveNet.mu.length === OCTAVE_NET_SOFT_WIDTH) feats = withSoftness(feats, cs, onsetSoftness(p.env, bands ?? null, fps));
+    // weights trained with optional input groups (octave-net.ts withExtras; none in the shipped OCTAVE_NET) get them
+    const feats = withExtras(octaveNetFeatures(p.env, bands ? octaveNetInputs(bands, fps) : null, fps, cs, o.beats), cs, tuning.octaveNet.extra ?? [], p.env, bands ?? null, fps);
     const s = feats.map((f) => octaveNetScore(f, tuning.octaveNet));
     const bi = s.indexOf(Math.max(...s));
     bpm = cs[bi].bpm;
