@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { analyzeTrack } from '../../main/engine/analysis/index';
 import { LEVEL_TUNING_OCTAVE_MODEL, TempoAnalyser } from '../../main/engine/analysis/tempo';
-import { OCTAVE_NET_EXTRA, OCTAVE_NET_WIDTH, octaveNetFeatures, onsetSoftness, withExtras } from '../../main/engine/analysis/octave-net';
+import { OCTAVE_NET_EXTRA, OCTAVE_NET_WIDTH, octaveNetFeatures, onsetSoftness, SOFTNESS_FEATURES, withExtras } from '../../main/engine/analysis/octave-net';
 import { BAND_FEATURES, condition, estimateTempo } from '../../main/engine/analysis/tempo';
 import { OCTAVE_NET } from '../../main/engine/analysis/octave-net-weights';
 import { renderSong, type SmfNote } from '../helpers/smf';
@@ -81,7 +81,7 @@ describe('tempo: learned octave chooser (issue 11)', () => {
     assert.ok(f[1].slice(13, 21).every((v) => v === 0));
   });
 
-  it('onset softness (helper tempo14): a pulse train of one-frame hits is sharp, the same smeared over 250 ms is smooth', () => {
+  it('onset softness (helper tempo14): a pulse train of one-frame hits over decaying notes is sharp, the same smeared over 250 ms over a held chord is smooth', () => {
     const fps = 11025 / 256;
     const n = Math.round(20 * fps);
     const period = (60 * fps) / 100;
@@ -93,17 +93,24 @@ describe('tempo: learned octave chooser (issue 11)', () => {
       for (let k = 0; k < 11; k++) soft[i + k] += 4 * Math.sin((Math.PI * (k + 0.5)) / 11) / 7;
     }
     // bands: all flux in the high group for the sharp train, all in the low group for the soft one
-    const bandsOf = (e: Float32Array, g: number) => {
+    // and the mid band's log energy: a struck note's decays 0.1 neper a frame from each hit; a held chord's stays
+    const bandsOf = (e: Float32Array, g: number, decay: number) => {
       const b = new Float32Array(BAND_FEATURES * n);
-      for (let i = 0; i < n; i++) b[BAND_FEATURES * i + g] = e[i];
+      let since = 0;
+      for (let i = 0; i < n; i++) {
+        b[BAND_FEATURES * i + g] = e[i];
+        since = e[i] > 1 ? 0 : since + 1;
+        b[BAND_FEATURES * i + 4] = -decay * since;
+      }
       return b;
     };
-    const a = onsetSoftness(condition(sharp, fps)!, bandsOf(sharp, 2), fps);
-    const s = onsetSoftness(condition(soft, fps)!, bandsOf(soft, 0), fps);
+    const a = onsetSoftness(condition(sharp, fps)!, bandsOf(sharp, 2, 0.1), fps);
+    const s = onsetSoftness(condition(soft, fps)!, bandsOf(soft, 0, 0), fps);
+    assert.ok(a[4] > 0.5 && s[4] === 0, `depth ${a[4]} ${s[4]}`);
     assert.ok(a[0] < 0.2 && s[0] > 0.6, `smooth ${a[0]} ${s[0]}`);
     assert.ok(a[1] > s[1] + 1, `peaky ${a[1]} ${s[1]}`);
     assert.deepEqual([a[2], a[3], s[2], s[3]], [1, 0, 0, 1]);
-    assert.deepEqual(onsetSoftness(condition(sharp, fps)!, null, fps).slice(2), [0, 0]);
+    assert.deepEqual(onsetSoftness(condition(sharp, fps)!, null, fps).slice(2), [0, 0, 0]);
   });
 
   it('optional inputs: none leaves the rows; soft and backbeat append their columns; estimateTempo feeds weights that list them', () => {
@@ -131,16 +138,17 @@ describe('tempo: learned octave chooser (issue 11)', () => {
     }
     // the softness descriptors are the same for every candidate; d × log2(b / 120) is not
     assert.equal(x[0][OCTAVE_NET_WIDTH], x[2][OCTAVE_NET_WIDTH]);
-    assert.notEqual(x[0][OCTAVE_NET_WIDTH + 4], x[2][OCTAVE_NET_WIDTH + 4]);
+    const D = SOFTNESS_FEATURES.length;
+    assert.notEqual(x[0][OCTAVE_NET_WIDTH + D + 1], x[2][OCTAVE_NET_WIDTH + D + 1]);
     // weights with an extra group: a linear score on peaky × z alone (peaky > 0 here) picks the slowest candidate, or the fastest
     const w = OCTAVE_NET_WIDTH + OCTAVE_NET_EXTRA.soft;
     const zeros = Array.from({ length: w }, () => 0);
     const lin = zeros.slice();
-    lin[OCTAVE_NET_WIDTH + 5] = -10;
+    lin[OCTAVE_NET_WIDTH + D + 1] = -10;
     const O = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
     const net = { mu: zeros, sd: zeros.map(() => 1), linear: lin, hidden: 0, w1: [], b1: [], w2: [], extra: ['soft' as const] };
     const slow = estimateTempo(env, fps, 0, O, bands, { priorWeight: 0, dftWindowSec: 30, octave: true, octaveNet: net }, false).bpm!;
-    lin[OCTAVE_NET_WIDTH + 5] = 10;
+    lin[OCTAVE_NET_WIDTH + D + 1] = 10;
     const fast = estimateTempo(env, fps, 0, O, bands, { priorWeight: 0, dftWindowSec: 30, octave: true, octaveNet: net }, false).bpm!;
     assert.ok(fast > 1.8 * slow, `slow ${slow} fast ${fast}`);
   });

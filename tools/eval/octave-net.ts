@@ -18,9 +18,9 @@
 // test/output/tempo-compound:compound:manifest.json, compound-set.ts).
 //
 // --soft, --backbeat (helper tempo14): every candidate also gets these optional input groups (octave-net.ts
-// OCTAVE_NET_EXTRA, withExtras: 8 softness columns, 2 backbeat columns, in that order); each row also records its
+// OCTAVE_NET_EXTRA, withExtras: 10 softness columns, 2 backbeat columns, in that order); each row also records its
 // softness descriptors (soft) and the shipped chooser's in-sample pick (chooser). octave-net-train.py --colsets
-// "0-44;0-52;0-44,53-54;0-54" cross-validates each group beside the base inputs, same folds.
+// "0-44;0-54;0-44,55-56;0-56" cross-validates each group beside the base inputs, same folds.
 //
 // Ship rule for --soft / --backbeat (helper tempo14, issue 11; written before any result was read): the chooser with an
 // input group ships only if its family-grouped CV Acc1 (5 folds, mean of 3 fold shuffles, octave-net-train.py --grid

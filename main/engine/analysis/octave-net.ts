@@ -161,12 +161,12 @@ export function octaveNetFeatures(env: Float64Array, bandEnvs: (Float64Array | n
 }
 
 /** File-level onset-softness descriptors (onsetSoftness), in order; appended per candidate as d and d × log2(b / 120). */
-export const SOFTNESS_FEATURES = ['smooth', 'peaky', 'high share', 'low share'] as const;
+export const SOFTNESS_FEATURES = ['smooth', 'peaky', 'high share', 'low share', 'depth'] as const;
 
 /**
  * Optional input groups of the chooser (helper tempo14), appended after the OCTAVE_NET_WIDTH base inputs in the order
  * a weights object lists them (OctaveNetWeights.extra; the shipped OCTAVE_NET has none):
- *   - 'soft': onsetSoftness's four descriptors d, then d × log2(b / 120) (8 columns);
+ *   - 'soft': onsetSoftness's five descriptors d, then d × log2(b / 120) (10 columns);
  *   - 'backbeat': log(0.05 + backbeatStrength at 2b), the flux below 2 kHz repeating every 2 beats of b (a backbeat
  *     at b; session 9's cue, backbeat.ts), and the same every 4 beats of b (2 columns).
  */
@@ -175,12 +175,15 @@ export type OctaveNetExtra = keyof typeof OCTAVE_NET_EXTRA;
 
 /**
  * How soft the track's onsets are (issue 11, helper tempo14: soft-onset ballads and score renders are read at the
- * wrong octave), from what the tempo analyser has already computed, four numbers (SOFTNESS_FEATURES):
+ * wrong octave), from what the tempo analyser has already computed, five numbers (SOFTNESS_FEATURES):
  *   - smooth: the normalised autocorrelation of the conditioned onset envelope at 50 ms (a drum hit's flux lasts a
  *     frame or two: near 0; a bowed or sung note's rise spreads over 100–300 ms: towards 1);
  *   - peaky: log of the envelope's fourth moment at unit RMS (sparse sharp peaks: large; an even wash: small);
  *   - high share, low share: the share of the onset flux above 2 kHz and below 250 Hz (BAND_FEATURES columns 2 and 0
- *     over columns 0–2; cymbals and snares against bass and kick; 0 without bands).
+ *     over columns 0–2; cymbals and snares against bass and kick; 0 without bands);
+ *   - depth: how far the 250–2000 Hz band's log energy (BAND_FEATURES column 4) moves around its 1 s moving average
+ *     (RMS, nepers): struck and plucked notes decay between onsets (large), pads, strings and held chords do not (small).
+ *     0 without bands.
  * @param env the conditioned onset envelope (tempo.ts condition: unit RMS), frames at `fps`
  * @param bands the analyser's BAND_FEATURES columns per frame (tempo.ts BAND_FEATURES = 6), or null
  * @param fps envelope frames per second (≈ 43)
@@ -208,7 +211,22 @@ export function onsetSoftness(env: Float64Array, bands: Float32Array | null, fps
       all += bands[6 * i] + bands[6 * i + 1] + bands[6 * i + 2];
     }
   }
-  return [smooth, peaky, all > 0 ? hi / all : 0, all > 0 ? lo / all : 0];
+  let depth = 0;
+  const nf = bands ? Math.floor(bands.length / 6) : 0;
+  if (nf > 1) {
+    const w = Math.max(1, Math.round(fps / 2));
+    const pre = new Float64Array(nf + 1);
+    for (let i = 0; i < nf; i++) pre[i + 1] = pre[i] + bands![6 * i + 4];
+    let acc = 0;
+    for (let i = 0; i < nf; i++) {
+      const a = Math.max(0, i - w);
+      const b = Math.min(nf, i + w + 1);
+      const d = bands![6 * i + 4] - (pre[b] - pre[a]) / (b - a);
+      acc += d * d;
+    }
+    depth = Math.sqrt(acc / nf);
+  }
+  return [smooth, peaky, all > 0 ? hi / all : 0, all > 0 ? lo / all : 0, depth];
 }
 
 /**
