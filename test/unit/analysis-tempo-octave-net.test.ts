@@ -10,8 +10,9 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { analyzeTrack } from '../../main/engine/analysis/index';
 import { LEVEL_TUNING_OCTAVE_MODEL, TempoAnalyser } from '../../main/engine/analysis/tempo';
 import { OCTAVE_NET_EXTRA, OCTAVE_NET_WIDTH, octaveNetFeatures, onsetSoftness, SOFTNESS_FEATURES, withExtras } from '../../main/engine/analysis/octave-net';
-import { BAND_FEATURES, condition, estimateTempo } from '../../main/engine/analysis/tempo';
+import { BAND_FEATURES, condition, estimateTempo, octaveNetInputs } from '../../main/engine/analysis/tempo';
 import { OCTAVE_NET } from '../../main/engine/analysis/octave-net-weights';
+import { backbeatStrength } from '../../main/engine/analysis/backbeat';
 import { renderSong, type SmfNote } from '../helpers/smf';
 
 /** 16-beat at `bpm`: kick 1 and 3 (and the and of 3), snare 2 and 4, closed hi-hat sixteenths, bass in eighths, a chord per bar. */
@@ -130,8 +131,8 @@ describe('tempo: learned octave chooser (issue 11)', () => {
     const c = condition(env, fps)!;
     const cands = [{ bpm: 50 }, { bpm: 100 }, { bpm: 200 }];
     const rows = cands.map(() => Array.from({ length: OCTAVE_NET_WIDTH }, () => 0));
-    assert.equal(withExtras(rows, cands, [], c, bands, fps), rows);
-    const x = withExtras(rows, cands, ['soft', 'backbeat'], c, bands, fps);
+    assert.equal(withExtras(rows, cands, [], c, bands, octaveNetInputs(bands, fps), fps), rows);
+    const x = withExtras(rows, cands, ['soft', 'backbeat'], c, bands, octaveNetInputs(bands, fps), fps);
     for (const r of x) {
       assert.equal(r.length, OCTAVE_NET_WIDTH + OCTAVE_NET_EXTRA.soft + OCTAVE_NET_EXTRA.backbeat);
       assert.ok(r.every(Number.isFinite));
@@ -140,6 +141,9 @@ describe('tempo: learned octave chooser (issue 11)', () => {
     assert.equal(x[0][OCTAVE_NET_WIDTH], x[2][OCTAVE_NET_WIDTH]);
     const D = SOFTNESS_FEATURES.length;
     assert.notEqual(x[0][OCTAVE_NET_WIDTH + D + 1], x[2][OCTAVE_NET_WIDTH + D + 1]);
+    // the backbeat columns are session 9's cue (backbeat.ts backbeatStrength) at 2b and at b
+    const W = OCTAVE_NET_WIDTH + OCTAVE_NET_EXTRA.soft;
+    assert.ok(Math.abs(x[1][W] - Math.log(0.05 + backbeatStrength(bands, fps, 200))) < 1e-9 && Math.abs(x[1][W + 1] - Math.log(0.05 + backbeatStrength(bands, fps, 100))) < 1e-9);
     // weights with an extra group: a linear score on peaky × z alone (peaky > 0 here) picks the slowest candidate, or the fastest
     const w = OCTAVE_NET_WIDTH + OCTAVE_NET_EXTRA.soft;
     const zeros = Array.from({ length: w }, () => 0);

@@ -35,8 +35,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { chooseLevel, estimateTempo, LEVEL_TUNING, LEVEL_TUNING_OCTAVE_MODEL, levelTempi, OCTAVE_FACTORS, octaveCandidatesOf, octaveNetInputs, periodicity, TempoAnalyser } from '../../main/engine/analysis/tempo';
-import { type OctaveNetExtra, octaveNetFeatures, onsetSoftness, withExtras } from '../../main/engine/analysis/octave-net';
+import { chooseLevel, estimateTempo, LEVEL_TUNING, type LevelTuning, LEVEL_TUNING_OCTAVE_MODEL, levelTempi, OCTAVE_FACTORS, octaveCandidatesOf, octaveNetInputs, periodicity, TempoAnalyser } from '../../main/engine/analysis/tempo';
+import { OCTAVE_NET_EXTRA, type OctaveNetExtra, octaveNetFeatures, onsetSoftness, withExtras } from '../../main/engine/analysis/octave-net';
+import { OCTAVE_NET, type OctaveNetWeights } from '../../main/engine/analysis/octave-net-weights';
 import type { EvalItem } from './build-set';
 import { splitFamilies } from './split-families';
 
@@ -143,10 +144,11 @@ function rowOf(e: Env, row: Record<string, unknown>): unknown {
       const level = chooseLevel(tempi, LEVEL_TUNING.priorWeight).bpm;
       const { cands: base5, beats } = octaveCandidatesOf(p, e.fps, O, level, e.env6, FACTORS);
       const cs = base5.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level ? 1 : c.bpm > level ? 2 : c.bpm / level < 0.42 ? 1 / 3 : 0.5, base: c.features }));
-      let feats = octaveNetFeatures(p.env, octaveNetInputs(e.env6, e.fps), e.fps, cs, beats);
+      const inputs = octaveNetInputs(e.env6, e.fps);
+      let feats = octaveNetFeatures(p.env, inputs, e.fps, cs, beats);
       if (EXTRA.length) {
         soft = onsetSoftness(p.env, e.env6, e.fps);
-        feats = withExtras(feats, cs, EXTRA, p.env, e.env6, e.fps);
+        feats = withExtras(feats, cs, EXTRA, p.env, e.env6, inputs, e.fps);
       }
       cands = cs.map((c, i) => ({ bpm: c.bpm, ratio: c.ratio, f: feats[i] }));
     }
@@ -164,10 +166,15 @@ if (args.cpu) {
   const { cpuUsage } = process;
   const audio = envs.reduce((s, e) => s + e.env.length / e.fps, 0);
   for (let round = 0; round < 3; round++) {
-    for (const [name, tuning] of [
+    // with --soft / --backbeat: the chooser with those input groups too (OCTAVE_NET padded with zero weights: the same work as trained weights)
+    const k = EXTRA.reduce((a, g) => a + OCTAVE_NET_EXTRA[g], 0);
+    const padded: OctaveNetWeights = { ...OCTAVE_NET, mu: [...OCTAVE_NET.mu, ...Array(k).fill(0)], sd: [...OCTAVE_NET.sd, ...Array(k).fill(1)], linear: [...OCTAVE_NET.linear, ...Array(k).fill(0)], w1: OCTAVE_NET.w1.map((r) => [...r, ...Array(k).fill(0)]), extra: EXTRA };
+    const tunings: [string, LevelTuning][] = [
       ['OCTAVE_MODEL', LEVEL_TUNING_OCTAVE_MODEL],
       ['chooser', LEVEL_TUNING],
-    ] as const) {
+    ];
+    if (EXTRA.length) tunings.push([`chooser + ${EXTRA.join(' + ')}`, { ...LEVEL_TUNING, octaveNet: padded }]);
+    for (const [name, tuning] of tunings) {
       const a = cpuUsage();
       for (const e of envs) estimateTempo(e.env, e.fps, e.t0, O, e.env6, tuning);
       const d = cpuUsage(a);

@@ -29,7 +29,8 @@
  * analyser 13. Figures in OCTAVE_NET's docstring (octave-net-weights.ts) and
  * BENCHMARKS.md "Tempo: a learned octave chooser".
  */
-import { backbeatStrength } from './backbeat';
+import { BACKBEAT_GROUPS, BACKBEAT_WINDOW_SEC } from './backbeat';
+import { fourierTempo } from './tempo';
 import { OCTAVE_NET, type OctaveNetWeights } from './octave-net-weights';
 
 /** Autocorrelation lags, in candidate periods. */
@@ -234,10 +235,20 @@ export function onsetSoftness(env: Float64Array, bands: Float32Array | null, fps
  * @param feats octaveNetFeatures' rows, one per candidate (copied, not changed)
  * @param cands the candidates' tempi (BPM)
  * @param env the conditioned onset envelope, `bands` the BAND_FEATURES columns per frame (or null), `fps` frames per second
+ * @param bandEnvs the low, mid and high band groups' flux conditioned as `env` (tempo.ts octaveNetInputs), or null:
+ *   the backbeat columns are backbeat.ts backbeatStrength's sum over its BACKBEAT_GROUPS, from these (conditioned once)
  */
-export function withExtras(feats: number[][], cands: { bpm: number }[], extra: readonly OctaveNetExtra[], env: Float64Array, bands: Float32Array | null, fps: number): number[][] {
+export function withExtras(feats: number[][], cands: { bpm: number }[], extra: readonly OctaveNetExtra[], env: Float64Array, bands: Float32Array | null, bandEnvs: (Float64Array | null)[] | null, fps: number): number[][] {
   if (!extra.length) return feats;
   const soft = extra.includes('soft') ? onsetSoftness(env, bands, fps) : [];
+  const backbeat = (bpm: number) => {
+    let s = 0;
+    for (const g of BACKBEAT_GROUPS) {
+      const c = bandEnvs?.[g];
+      if (c) s += fourierTempo(c, fps, bpm / 4, BACKBEAT_WINDOW_SEC);
+    }
+    return Math.log(0.05 + s);
+  };
   return feats.map((f, i) => {
     const out = f.slice();
     const b = cands[i].bpm;
@@ -245,9 +256,7 @@ export function withExtras(feats: number[][], cands: { bpm: number }[], extra: r
       if (g === 'soft') {
         const z = Math.log2(b / 120);
         out.push(...soft, ...soft.map((d) => d * z));
-      } else {
-        out.push(bands ? Math.log(0.05 + backbeatStrength(bands, fps, 2 * b)) : Math.log(0.05), bands ? Math.log(0.05 + backbeatStrength(bands, fps, b)) : Math.log(0.05));
-      }
+      } else out.push(backbeat(2 * b), backbeat(b));
     }
     return out;
   });

@@ -267,7 +267,8 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
     const o = octaveCandidatesOf(p, fps, opts, level.bpm, bands);
     const cs = o.cands.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level.bpm ? 1 : c.bpm < level.bpm ? 0.5 : 2, base: c.features }));
     // weights trained with optional input groups (octave-net.ts withExtras; none in the shipped OCTAVE_NET) get them
-    const feats = withExtras(octaveNetFeatures(p.env, bands ? octaveNetInputs(bands, fps) : null, fps, cs, o.beats), cs, tuning.octaveNet.extra ?? [], p.env, bands ?? null, fps);
+    const inputs = bands ? octaveNetInputs(bands, fps) : null;
+    const feats = withExtras(octaveNetFeatures(p.env, inputs, fps, cs, o.beats), cs, tuning.octaveNet.extra ?? [], p.env, bands ?? null, inputs, fps);
     const s = feats.map((f) => octaveNetScore(f, tuning.octaveNet));
     const bi = s.indexOf(Math.max(...s));
     bpm = cs[bi].bpm;
