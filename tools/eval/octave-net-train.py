@@ -181,7 +181,7 @@ def tally(pk):
         if r['set'] == 'dev2' and r['category'] == 'pop4':
             keys.append('dev2 pop4')
         if r['category'] == 'soft':
-            keys.append('soft')
+            keys.append('cat soft')
         if r['bpm'] > 160:
             keys.append(r['set'] + ' fast')
             keys.append('all fast')
@@ -194,7 +194,7 @@ def tally(pk):
     return t
 
 
-KEYS = ['dev', 'dev2', 'dev2 pop4', 'soft', 'synth', 'octave', 'sfshift', *SETS[5:], 'dev2 fast', 'sfshift fast', 'octave fast', 'dev fast', *[s + ' fast' for s in SETS[5:]], 'all fast', 'all']
+KEYS = ['dev', 'dev2', 'dev2 pop4', 'cat soft', 'synth', 'octave', 'sfshift', *SETS[5:], 'dev2 fast', 'sfshift fast', 'octave fast', 'dev fast', *[s + ' fast' for s in SETS[5:]], 'all fast', 'all']
 
 
 def line(name, pks):
