@@ -238,6 +238,8 @@ if args.grid:
             for cs_ in args.colsets.split(';'):
                 cols = [k for part in cs_.split(',') for k in (range(int(part.split('-')[0]), int(part.split('-')[1]) + 1) if '-' in part else [int(part)])]
                 line(f'CV [{cs_}] h{h} λ{lam}', cv(cols, int(h), float(lam), args.repeats))
+                if args.no_train:
+                    line(f'  without {",".join(args.no_train)}', cv(cols, int(h), float(lam), args.repeats, args.no_train))
             continue
         line(f'CV all h{h} λ{lam}', cv(ALL, int(h), float(lam), args.repeats))
         if args.no_train:
