@@ -44,6 +44,7 @@ ap.add_argument('--oof', help='H,LAMBDA: write the five fold models and every fi
 ap.add_argument('--oof-out', default='test/output/octave-net/oof.json')
 ap.add_argument('--colsets', help='with --grid: each model cross-validated on these column sets instead of all, same folds; ";"-separated, each a ","-list of columns or ranges A-B, e.g. "0-44;0-54;0-44,55-56" (octave-net.ts --soft --backbeat: 45 base, 10 soft, 2 backbeat)')
 ap.add_argument('--misses', help='H,LAMBDA[,COLS]: every file this model gets wrong under CV (first fold shuffle; COLS a --colsets entry, default the first 45), with truth ÷ pick, the candidates\' ratios and the softness descriptors (octave-net.ts --soft)')
+ap.add_argument('--no-base', action='store_true', help='with --grid: skip the refit of OCTAVE_MODEL\'s five features')
 ap.add_argument('--noaug', action='store_true', help='train without the augmented rows')
 ap.add_argument('--where', action='store_true', help='per set and category: where the truth lies relative to step one\'s level T (T, T/2, 2T: a candidate; 2T/3, 3T/2, T/3, 3T, …: none)')
 ap.add_argument('--no-train', action='append', default=[], help='SET: its rows are scored under CV but never fitted (repeatable)')
@@ -231,7 +232,8 @@ if args.where:
         print(f'{k:24s}', ', '.join(f'{n} {len(v)}' for n, v in sorted(tab[k].items(), key=lambda x: -len(x[1]))))
 
 if args.grid:
-    line('CV refit base 5 λ.01', cv(BASE, 0, 0.01, args.repeats))
+    if not args.no_base:
+        line('CV refit base 5 λ.01', cv(BASE, 0, 0.01, args.repeats))
     for spec in args.models.split(','):
         h, lam = spec.split(':')
         if args.colsets:

@@ -180,5 +180,13 @@ if (args.cpu) {
       const d = cpuUsage(a);
       console.log(`round ${round} ${name}: ${((d.user + d.system) / 1000 / audio).toFixed(4)} ms CPU per audio second (${envs.length} files, ${audio.toFixed(0)} s)`);
     }
+    if (EXTRA.length) {
+      // the extra groups' own work alone (conditioning as estimateTempo does it, then withExtras for three candidates): less noisy than the difference above
+      const prep = envs.map((e) => ({ e, p: periodicity(e.env, e.fps, O), inputs: octaveNetInputs(e.env6, e.fps) })).filter((x) => x.p);
+      const a = cpuUsage();
+      for (const { e, p, inputs } of prep) withExtras([[], [], []], [{ bpm: 60 }, { bpm: 120 }, { bpm: 240 }], EXTRA, p!.env, e.env6, inputs, e.fps);
+      const d = cpuUsage(a);
+      console.log(`round ${round} ${EXTRA.join(' + ')} alone: ${((d.user + d.system) / 1000 / audio).toFixed(4)} ms CPU per audio second`);
+    }
   }
 }
