@@ -170,6 +170,9 @@ export const SOFTNESS_FEATURES = ['smooth', 'peaky', 'high share', 'low share', 
  *   - 'soft': onsetSoftness's five descriptors d, then d × log2(b / 120) (10 columns);
  *   - 'backbeat': log(0.05 + backbeatStrength at 2b), the flux below 2 kHz repeating every 2 beats of b (a backbeat
  *     at b; session 9's cue, backbeat.ts), and the same every 4 beats of b (2 columns).
+ * Not shipped: under family-grouped CV neither group raised Acc1 pooled over dev, dev2, tempo-synth, tempo-octave and
+ * tempo-soft (tools/eval/soft-set.ts) — backbeat −4.5, softness −1.0 files of 503 (2 fold shuffles) after +7.4 / +8.7 of
+ * 413 without tempo-synth and tempo-octave; BENCHMARKS.md "Tempo: soft onsets".
  */
 export const OCTAVE_NET_EXTRA = { soft: 2 * SOFTNESS_FEATURES.length, backbeat: 2 } as const;
 export type OctaveNetExtra = keyof typeof OCTAVE_NET_EXTRA;
