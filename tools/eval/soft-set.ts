@@ -85,9 +85,12 @@ export const SOFT_FONT_PAIRS: [SoundFont, SoundFont][] = [
   ['timgm6mb', 'fluidr3'],
 ];
 
-/** Plans every file (nothing rendered); work files in OUT/work/soft. A family clashOf relates to a test or held-out family is refused. */
-export function planSoft(out: string, sec: number): HeldoutJob[] {
-  const { clashOf } = splitFamilies('test/output/eval/split.json');
+/**
+ * Plans every file (nothing rendered); work files in OUT/work/soft. A family that `clashOf` relates to a test or
+ * held-out family is refused; by default split-families.ts' (it reads test/output/eval/split.json and the held-out
+ * units beside it, and throws where they are missing: build the eval set first).
+ */
+export function planSoft(out: string, sec: number, clashOf: (family: string) => string | undefined = splitFamilies('test/output/eval/split.json').clashOf): HeldoutJob[] {
   return planSongSet(out, sec, { set: 'soft', prefix: 'ts', songs: SOFT_SONGS, grooves: SOFT_GROOVES, drones: [], fontPairs: SOFT_FONT_PAIRS, clash: (s) => clashOf(heldoutFamily(s)), midi: [], usedHashes: new Set() });
 }
 
