@@ -118,7 +118,7 @@ export type SourceKind = 'mma' | 'game-midi' | 'abc' | 'midi' | 'score' | 'hydro
 
 /** One evaluation item as written to manifest.json. */
 export interface EvalItem {
-  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2' | 'compound';
+  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2' | 'compound' | 'soft';
   /** file name under OUT/<set>/ */
   file: string;
   source: string;

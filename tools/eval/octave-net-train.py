@@ -42,6 +42,9 @@ ap.add_argument('--write')
 ap.add_argument('--verbose', help='H,LAMBDA: list the files this model (CV, first fold shuffle) fixes and breaks')
 ap.add_argument('--oof', help='H,LAMBDA: write the five fold models and every file\'s fold (calibrate.ts --oof)')
 ap.add_argument('--oof-out', default='test/output/octave-net/oof.json')
+ap.add_argument('--colsets', help='with --grid: each model cross-validated on these column sets instead of all, same folds; ";"-separated, each a ","-list of columns or ranges A-B, e.g. "0-44;0-54;0-44,55-56" (octave-net.ts --soft --backbeat: 45 base, 10 soft, 2 backbeat)')
+ap.add_argument('--misses', help='H,LAMBDA[,COLS]: every file this model gets wrong under CV (first fold shuffle; COLS a --colsets entry, default the first 45), with truth ÷ pick, the candidates\' ratios and the softness descriptors (octave-net.ts --soft)')
+ap.add_argument('--no-base', action='store_true', help='with --grid: skip the refit of OCTAVE_MODEL\'s five features')
 ap.add_argument('--noaug', action='store_true', help='train without the augmented rows')
 ap.add_argument('--where', action='store_true', help='per set and category: where the truth lies relative to step one\'s level T (T, T/2, 2T: a candidate; 2T/3, 3T/2, T/3, 3T, …: none)')
 ap.add_argument('--no-train', action='append', default=[], help='SET: its rows are scored under CV but never fitted (repeatable)')
@@ -178,6 +181,8 @@ def tally(pk):
         keys = [r['set']]
         if r['set'] == 'dev2' and r['category'] == 'pop4':
             keys.append('dev2 pop4')
+        if r['category'] == 'soft':
+            keys.append('cat soft')
         if r['bpm'] > 160:
             keys.append(r['set'] + ' fast')
             keys.append('all fast')
@@ -190,7 +195,7 @@ def tally(pk):
     return t
 
 
-KEYS = ['dev', 'dev2', 'dev2 pop4', 'synth', 'octave', 'sfshift', *SETS[5:], 'dev2 fast', 'sfshift fast', 'octave fast', 'dev fast', *[s + ' fast' for s in SETS[5:]], 'all fast', 'all']
+KEYS = ['dev', 'dev2', 'dev2 pop4', 'cat soft', 'synth', 'octave', 'sfshift', *SETS[5:], 'dev2 fast', 'sfshift fast', 'octave fast', 'dev fast', *[s + ' fast' for s in SETS[5:]], 'all fast', 'all']
 
 
 def line(name, pks):
@@ -227,9 +232,17 @@ if args.where:
         print(f'{k:24s}', ', '.join(f'{n} {len(v)}' for n, v in sorted(tab[k].items(), key=lambda x: -len(x[1]))))
 
 if args.grid:
-    line('CV refit base 5 λ.01', cv(BASE, 0, 0.01, args.repeats))
+    if not args.no_base:
+        line('CV refit base 5 λ.01', cv(BASE, 0, 0.01, args.repeats))
     for spec in args.models.split(','):
         h, lam = spec.split(':')
+        if args.colsets:
+            for cs_ in args.colsets.split(';'):
+                cols = [k for part in cs_.split(',') for k in (range(int(part.split('-')[0]), int(part.split('-')[1]) + 1) if '-' in part else [int(part)])]
+                line(f'CV [{cs_}] h{h} λ{lam}', cv(cols, int(h), float(lam), args.repeats))
+                if args.no_train:
+                    line(f'  without {",".join(args.no_train)}', cv(cols, int(h), float(lam), args.repeats, args.no_train))
+            continue
         line(f'CV all h{h} λ{lam}', cv(ALL, int(h), float(lam), args.repeats))
         if args.no_train:
             line(f'  without {",".join(args.no_train)}', cv(ALL, int(h), float(lam), args.repeats, args.no_train))
@@ -241,6 +254,37 @@ if args.verbose:
         s = shipped_pick(r)
         if acc1(b, r['bpm']) != acc1(s, r['bpm']):
             print(('FIX  ' if acc1(b, r['bpm']) else 'BREAK'), r['set'], r['file'], r['category'], r['bpm'], 'shipped', round(s or 0, 1), 'net', round(b or 0, 1))
+
+def colsof(spec):
+    return [k for part in spec.split(',') for k in (range(int(part.split('-')[0]), int(part.split('-')[1]) + 1) if '-' in part else [int(part)])]
+
+
+if args.misses:
+    parts = args.misses.split(',', 2)
+    mcols = colsof(parts[2]) if len(parts) > 2 else list(range(min(45, WIDTH)))
+    pk = cv(mcols, int(parts[0]), float(parts[1]), 1)[0]
+    by = {}
+    for r, b in zip(rows, pk):
+        k = (r['set'], r['category'])
+        a = by.setdefault(k, [0, 0])
+        a[1] += 1
+        if acc1(b, r['bpm']):
+            a[0] += 1
+            continue
+        t = next((c['bpm'] for c in r['cands'] if c['ratio'] == 1), None)
+        soft = ' '.join(f'{v:.2f}' for v in r.get('soft') or [])
+        print(f"MISS {r['set']:8s} {r['category']:11s} {r['file'][:44]:44s} truth {r['bpm']:6.1f} pick {b or 0:6.1f} ×{(b or 0) / r['bpm']:.2f} T {t or 0:6.1f} label {r['label']:2d} cands {len(r['cands'])} soft [{soft}]")
+    for k in sorted(by):
+        print(f'{k[0]:8s} {k[1]:11s} {by[k][0]}/{by[k][1]}')
+    # softness descriptors by category, median (octave-net.ts --soft)
+    if rows and rows[0].get('soft'):
+        cats = {}
+        for r in rows:
+            if r.get('soft'):
+                cats.setdefault(r['category'], []).append(r['soft'])
+        for c, v in sorted(cats.items()):
+            print(f'soft median {c:11s} n {len(v):3d}', ' '.join(f'{x:.2f}' for x in np.median(np.array(v), 0)))
+
 
 def weights_of(net, mu, sd, h):
     """the OctaveNetWeights object of main/engine/analysis/octave-net-weights.ts"""

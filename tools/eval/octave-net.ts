@@ -17,18 +17,33 @@
 // --extra OUT:SET:MANIFEST (repeatable) reads another development-side set built into OUT (e.g.
 // test/output/tempo-compound:compound:manifest.json, compound-set.ts).
 //
+// --soft, --backbeat (helper tempo14): every candidate also gets these optional input groups (octave-net.ts
+// OCTAVE_NET_EXTRA, withExtras: 10 softness columns, 2 backbeat columns, in that order); each row also records its
+// softness descriptors (soft) and the shipped chooser's in-sample pick (chooser). octave-net-train.py --colsets
+// "0-44;0-54;0-44,55-56;0-56" cross-validates each group beside the base inputs, same folds.
+//
+// Ship rule for --soft / --backbeat (helper tempo14, issue 11; written before any result was read): the chooser with an
+// input group ships only if its family-grouped CV Acc1 (5 folds, mean of 3 fold shuffles, octave-net-train.py --grid
+// --colsets, same folds) pooled over the dev-side sets rises against the same chooser without them, no set is
+// worse by more than 1 file, fast tracks (> 160 BPM) are not fewer, Acc2 is not lower, and the tempo analyser's CPU
+// rises ≤ 5 %. Otherwise the inputs stay off (OCTAVE_NET keeps 45 inputs; estimateTempo adds them only for weights
+// that were trained with them).
+//
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { chooseLevel, estimateTempo, LEVEL_TUNING, LEVEL_TUNING_OCTAVE_MODEL, levelTempi, OCTAVE_FACTORS, octaveCandidatesOf, octaveNetInputs, periodicity, TempoAnalyser } from '../../main/engine/analysis/tempo';
-import { octaveNetFeatures } from '../../main/engine/analysis/octave-net';
+import { chooseLevel, estimateTempo, LEVEL_TUNING, type LevelTuning, LEVEL_TUNING_OCTAVE_MODEL, levelTempi, OCTAVE_FACTORS, octaveCandidatesOf, octaveNetInputs, periodicity, TempoAnalyser } from '../../main/engine/analysis/tempo';
+import { OCTAVE_NET_EXTRA, type OctaveNetExtra, octaveNetFeatures, onsetSoftness, withExtras } from '../../main/engine/analysis/octave-net';
+import { OCTAVE_NET, type OctaveNetWeights } from '../../main/engine/analysis/octave-net-weights';
 import type { EvalItem } from './build-set';
 import { splitFamilies } from './split-families';
 
-const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' }, cache: { type: 'string' }, work: { type: 'string' }, out: { type: 'string', default: 'test/output/octave-net' }, extra: { type: 'string', multiple: true, default: [] }, thirds: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' }, cache: { type: 'string' }, work: { type: 'string' }, out: { type: 'string', default: 'test/output/octave-net' }, extra: { type: 'string', multiple: true, default: [] }, thirds: { type: 'boolean', default: false }, soft: { type: 'boolean', default: false }, backbeat: { type: 'boolean', default: false } } });
+/** --soft, --backbeat: the chooser's optional input groups (octave-net.ts OCTAVE_NET_EXTRA), in that order */
+const EXTRA: OctaveNetExtra[] = [...(args.soft ? ['soft' as const] : []), ...(args.backbeat ? ['backbeat' as const] : [])];
 /** --thirds: the candidates also hold T/3 (experiment B of compound-set.ts: slow 6/8 and 12/8 read at the eighth) */
 const FACTORS = args.thirds ? [1 / 3, 0.5, 1, 2] : OCTAVE_FACTORS;
 /** --aug 0.84,1.19: also rows of every file with its envelopes resampled in time by these factors (a time stretch of the onset envelopes: duration × s, truth ÷ s), marked aug (training only: the trainer scores only the originals) */
@@ -124,14 +139,21 @@ function rowOf(e: Env, row: Record<string, unknown>): unknown {
     const p = periodicity(e.env, e.fps, O);
     const tempi = p ? levelTempi(p, e.fps, O, LEVEL_TUNING.dftWindowSec) : [];
     let cands: { bpm: number; ratio: number; f: number[] }[] = [];
+    let soft: number[] | undefined;
     if (p && tempi.length) {
       const level = chooseLevel(tempi, LEVEL_TUNING.priorWeight).bpm;
       const { cands: base5, beats } = octaveCandidatesOf(p, e.fps, O, level, e.env6, FACTORS);
       const cs = base5.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level ? 1 : c.bpm > level ? 2 : c.bpm / level < 0.42 ? 1 / 3 : 0.5, base: c.features }));
-      const feats = octaveNetFeatures(p.env, octaveNetInputs(e.env6, e.fps), e.fps, cs, beats);
+      const inputs = octaveNetInputs(e.env6, e.fps);
+      let feats = octaveNetFeatures(p.env, inputs, e.fps, cs, beats);
+      if (EXTRA.length) {
+        soft = onsetSoftness(p.env, e.env6, e.fps);
+        feats = withExtras(feats, cs, EXTRA, p.env, e.env6, inputs, e.fps);
+      }
       cands = cs.map((c, i) => ({ bpm: c.bpm, ratio: c.ratio, f: feats[i] }));
     }
-    return { ...row, shipped, cands };
+    const chooser = EXTRA.length ? estimateTempo(e.env, e.fps, e.t0, O, e.env6, LEVEL_TUNING, false).bpm : undefined;
+    return { ...row, shipped, chooser, soft, cands };
   }
 }
 if (!args.cpu) {
@@ -144,14 +166,27 @@ if (args.cpu) {
   const { cpuUsage } = process;
   const audio = envs.reduce((s, e) => s + e.env.length / e.fps, 0);
   for (let round = 0; round < 3; round++) {
-    for (const [name, tuning] of [
+    // with --soft / --backbeat: the chooser with those input groups too (OCTAVE_NET padded with zero weights: the same work as trained weights)
+    const k = EXTRA.reduce((a, g) => a + OCTAVE_NET_EXTRA[g], 0);
+    const padded: OctaveNetWeights = { ...OCTAVE_NET, mu: [...OCTAVE_NET.mu, ...Array(k).fill(0)], sd: [...OCTAVE_NET.sd, ...Array(k).fill(1)], linear: [...OCTAVE_NET.linear, ...Array(k).fill(0)], w1: OCTAVE_NET.w1.map((r) => [...r, ...Array(k).fill(0)]), extra: EXTRA };
+    const tunings: [string, LevelTuning][] = [
       ['OCTAVE_MODEL', LEVEL_TUNING_OCTAVE_MODEL],
       ['chooser', LEVEL_TUNING],
-    ] as const) {
+    ];
+    if (EXTRA.length) tunings.push([`chooser + ${EXTRA.join(' + ')}`, { ...LEVEL_TUNING, octaveNet: padded }]);
+    for (const [name, tuning] of tunings) {
       const a = cpuUsage();
       for (const e of envs) estimateTempo(e.env, e.fps, e.t0, O, e.env6, tuning);
       const d = cpuUsage(a);
       console.log(`round ${round} ${name}: ${((d.user + d.system) / 1000 / audio).toFixed(4)} ms CPU per audio second (${envs.length} files, ${audio.toFixed(0)} s)`);
+    }
+    if (EXTRA.length) {
+      // the extra groups' own work alone (conditioning as estimateTempo does it, then withExtras for three candidates): less noisy than the difference above
+      const prep = envs.map((e) => ({ e, p: periodicity(e.env, e.fps, O), inputs: octaveNetInputs(e.env6, e.fps) })).filter((x) => x.p);
+      const a = cpuUsage();
+      for (const { e, p, inputs } of prep) withExtras([[], [], []], [{ bpm: 60 }, { bpm: 120 }, { bpm: 240 }], EXTRA, p!.env, e.env6, inputs, e.fps);
+      const d = cpuUsage(a);
+      console.log(`round ${round} ${EXTRA.join(' + ')} alone: ${((d.user + d.system) / 1000 / audio).toFixed(4)} ms CPU per audio second`);
     }
   }
 }

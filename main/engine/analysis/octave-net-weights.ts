@@ -10,6 +10,8 @@ export interface OctaveNetWeights {
   w1: number[][];
   b1: number[];
   w2: number[];
+  /** optional input groups after the 45 base inputs (octave-net.ts OCTAVE_NET_EXTRA, withExtras); none in the shipped weights */
+  extra?: ('soft' | 'backbeat')[];
 }
 /**
  * The shipped chooser (tempo analyser 13): 45 inputs (octave-net.ts), 16 tanh units plus a linear term, L2 λ 0.001,

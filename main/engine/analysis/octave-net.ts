@@ -29,6 +29,8 @@
  * analyser 13. Figures in OCTAVE_NET's docstring (octave-net-weights.ts) and
  * BENCHMARKS.md "Tempo: a learned octave chooser".
  */
+import { BACKBEAT_GROUPS, BACKBEAT_WINDOW_SEC } from './backbeat';
+import { fourierTempo } from './tempo';
 import { OCTAVE_NET, type OctaveNetWeights } from './octave-net-weights';
 
 /** Autocorrelation lags, in candidate periods. */
@@ -156,6 +158,110 @@ export function octaveNetFeatures(env: Float64Array, bandEnvs: (Float64Array | n
       f.push(Math.log((on + 0.05) / (off + 0.05)), Math.abs(even - odd) / ((even + odd) / 2 + 0.05));
     }
     return f;
+  });
+}
+
+/** File-level onset-softness descriptors (onsetSoftness), in order; appended per candidate as d and d × log2(b / 120). */
+export const SOFTNESS_FEATURES = ['smooth', 'peaky', 'high share', 'low share', 'depth'] as const;
+
+/**
+ * Optional input groups of the chooser (helper tempo14), appended after the OCTAVE_NET_WIDTH base inputs in the order
+ * a weights object lists them (OctaveNetWeights.extra; the shipped OCTAVE_NET has none):
+ *   - 'soft': onsetSoftness's five descriptors d, then d × log2(b / 120) (10 columns);
+ *   - 'backbeat': log(0.05 + backbeatStrength at 2b), the flux below 2 kHz repeating every 2 beats of b (a backbeat
+ *     at b; session 9's cue, backbeat.ts), and the same every 4 beats of b (2 columns).
+ * Not shipped: under family-grouped CV neither group raised Acc1 pooled over dev, dev2, tempo-synth, tempo-octave and
+ * tempo-soft (tools/eval/soft-set.ts) — backbeat −4.5, softness −1.0 files of 503 (2 fold shuffles) after +7.4 / +8.7 of
+ * 413 without tempo-synth and tempo-octave; BENCHMARKS.md "Tempo: soft onsets".
+ */
+export const OCTAVE_NET_EXTRA = { soft: 2 * SOFTNESS_FEATURES.length, backbeat: 2 } as const;
+export type OctaveNetExtra = keyof typeof OCTAVE_NET_EXTRA;
+
+/**
+ * How soft the track's onsets are (issue 11, helper tempo14: soft-onset ballads and score renders are read at the
+ * wrong octave), from what the tempo analyser has already computed, five numbers (SOFTNESS_FEATURES):
+ *   - smooth: the normalised autocorrelation of the conditioned onset envelope at 50 ms (a drum hit's flux lasts a
+ *     frame or two: near 0; a bowed or sung note's rise spreads over 100–300 ms: towards 1);
+ *   - peaky: log of the envelope's fourth moment at unit RMS (sparse sharp peaks: large; an even wash: small);
+ *   - high share, low share: the share of the onset flux above 2 kHz and below 250 Hz (BAND_FEATURES columns 2 and 0
+ *     over columns 0–2; cymbals and snares against bass and kick; 0 without bands);
+ *   - depth: how far the 250–2000 Hz band's log energy (BAND_FEATURES column 4) moves around its 1 s moving average
+ *     (RMS, nepers): struck and plucked notes decay between onsets (large), pads, strings and held chords do not (small).
+ *     0 without bands.
+ * @param env the conditioned onset envelope (tempo.ts condition: unit RMS), frames at `fps`
+ * @param bands the analyser's BAND_FEATURES columns per frame (tempo.ts BAND_FEATURES = 6), or null
+ * @param fps envelope frames per second (≈ 43)
+ */
+export function onsetSoftness(env: Float64Array, bands: Float32Array | null, fps: number): number[] {
+  const st = prepare(env);
+  const lag = Math.max(1, Math.round(0.05 * fps));
+  const smooth = st.ac0 > 0 ? acInt(st.z, lag) / st.ac0 : 0;
+  let m2 = 0;
+  let m4 = 0;
+  for (let i = 0; i < env.length; i++) {
+    const v = env[i] * env[i];
+    m2 += v;
+    m4 += v * v;
+  }
+  const peaky = m2 > 0 ? Math.log((m4 * env.length) / (m2 * m2)) : 0;
+  let lo = 0;
+  let hi = 0;
+  let all = 0;
+  if (bands) {
+    const nf = Math.floor(bands.length / 6);
+    for (let i = 0; i < nf; i++) {
+      lo += bands[6 * i];
+      hi += bands[6 * i + 2];
+      all += bands[6 * i] + bands[6 * i + 1] + bands[6 * i + 2];
+    }
+  }
+  let depth = 0;
+  const nf = bands ? Math.floor(bands.length / 6) : 0;
+  if (nf > 1) {
+    const w = Math.max(1, Math.round(fps / 2));
+    const pre = new Float64Array(nf + 1);
+    for (let i = 0; i < nf; i++) pre[i + 1] = pre[i] + bands![6 * i + 4];
+    let acc = 0;
+    for (let i = 0; i < nf; i++) {
+      const a = Math.max(0, i - w);
+      const b = Math.min(nf, i + w + 1);
+      const d = bands![6 * i + 4] - (pre[b] - pre[a]) / (b - a);
+      acc += d * d;
+    }
+    depth = Math.sqrt(acc / nf);
+  }
+  return [smooth, peaky, all > 0 ? hi / all : 0, all > 0 ? lo / all : 0, depth];
+}
+
+/**
+ * Appends the optional input groups `extra` (OCTAVE_NET_EXTRA, in that order) to every candidate's features.
+ * @param feats octaveNetFeatures' rows, one per candidate (copied, not changed)
+ * @param cands the candidates' tempi (BPM)
+ * @param env the conditioned onset envelope, `bands` the BAND_FEATURES columns per frame (or null), `fps` frames per second
+ * @param bandEnvs the low, mid and high band groups' flux conditioned as `env` (tempo.ts octaveNetInputs), or null:
+ *   the backbeat columns are backbeat.ts backbeatStrength's sum over its BACKBEAT_GROUPS, from these (conditioned once)
+ */
+export function withExtras(feats: number[][], cands: { bpm: number }[], extra: readonly OctaveNetExtra[], env: Float64Array, bands: Float32Array | null, bandEnvs: (Float64Array | null)[] | null, fps: number): number[][] {
+  if (!extra.length) return feats;
+  const soft = extra.includes('soft') ? onsetSoftness(env, bands, fps) : [];
+  const backbeat = (bpm: number) => {
+    let s = 0;
+    for (const g of BACKBEAT_GROUPS) {
+      const c = bandEnvs?.[g];
+      if (c) s += fourierTempo(c, fps, bpm / 4, BACKBEAT_WINDOW_SEC);
+    }
+    return Math.log(0.05 + s);
+  };
+  return feats.map((f, i) => {
+    const out = f.slice();
+    const b = cands[i].bpm;
+    for (const g of extra) {
+      if (g === 'soft') {
+        const z = Math.log2(b / 120);
+        out.push(...soft, ...soft.map((d) => d * z));
+      } else out.push(backbeat(2 * b), backbeat(b));
+    }
+    return out;
   });
 }
 

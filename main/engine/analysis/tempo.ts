@@ -14,7 +14,7 @@ import { briefOf, tempoConfidence, type TempoEvidence } from './confidence';
 import type { Analyser } from './types';
 import { backbeatOctave } from './backbeat';
 import { MIN_CONFIDENCE, type TempoSection } from '@contract';
-import { octaveNetFeatures, octaveNetScore } from './octave-net';
+import { octaveNetFeatures, octaveNetScore, withExtras } from './octave-net';
 import { OCTAVE_NET, type OctaveNetWeights } from './octave-net-weights';
 
 /** TempoEvidence.fewBeats: the tracked beats of a full-length calibration file (48: 30 s at 96 BPM) */
@@ -266,7 +266,10 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
     // the learned chooser (octave-net.ts) over the same candidates
     const o = octaveCandidatesOf(p, fps, opts, level.bpm, bands);
     const cs = o.cands.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level.bpm ? 1 : c.bpm < level.bpm ? 0.5 : 2, base: c.features }));
-    const s = octaveNetFeatures(p.env, bands ? octaveNetInputs(bands, fps) : null, fps, cs, o.beats).map((f) => octaveNetScore(f, tuning.octaveNet));
+    // weights trained with optional input groups (octave-net.ts withExtras; none in the shipped OCTAVE_NET) get them
+    const inputs = bands ? octaveNetInputs(bands, fps) : null;
+    const feats = withExtras(octaveNetFeatures(p.env, inputs, fps, cs, o.beats), cs, tuning.octaveNet.extra ?? [], p.env, bands ?? null, inputs, fps);
+    const s = feats.map((f) => octaveNetScore(f, tuning.octaveNet));
     const bi = s.indexOf(Math.max(...s));
     bpm = cs[bi].bpm;
     if (bpm === level.bpm) levelBeats = o.beats;
