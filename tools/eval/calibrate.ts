@@ -111,6 +111,8 @@ const { values: args } = parseArgs({
      * no decode. Clear DIR after a change to the envelopes themselves (TempoAnalyser.process, dsp/).
      */
     env: { type: 'string' },
+    /** the input subset search tries subsets of at most N inputs (the search over all 2^13 on ~600 rows takes ~20 min on a busy core) */
+    'max-inputs': { type: 'string' },
     /** a smoke test: the first N files of each set only */
     limit: { type: 'string' },
     /** (conf11) also fit the two-stage tempo map: P(a beat at all) × P(right | a beat) (calibrateTwoStage) */
@@ -389,20 +391,26 @@ function fitLogistic<K extends string>(data: Sample<K>[], inputs: K[]): Calibrat
   const n = data.length;
   const mu = inputs.map((f) => data.reduce((s, d) => s + d.x[f], 0) / n);
   const sd = inputs.map((f, a) => Math.sqrt(data.reduce((s, d) => s + (d.x[f] - mu[a]) ** 2, 0) / n) || 1);
-  const X = data.map((d) => [1, ...inputs.map((f, a) => (d.x[f] - mu[a]) / sd[a])]);
+  const X = data.map((d) => Float64Array.from([1, ...inputs.map((f, a) => (d.x[f] - mu[a]) / sd[a])]));
   let w = new Array(k + 1).fill(0);
   for (let iter = 0; iter < 100; iter++) {
     const g = w.map((v, a) => (a ? LAMBDA * n * v : 0));
     const H = w.map((_, a) => w.map((__, b) => (a === b && a ? LAMBDA * n : 0)));
-    X.forEach((x, i) => {
-      const p = sigmoid(x.reduce((s, v, a) => s + v * w[a], 0));
+    for (let i = 0; i < n; i++) {
+      const x = X[i];
+      let z = 0;
+      for (let a = 0; a <= k; a++) z += x[a] * w[a];
+      const p = sigmoid(z);
       const r = p - data[i].y;
       const q = Math.max(p * (1 - p), 1e-9);
       for (let a = 0; a <= k; a++) {
         g[a] += r * x[a];
-        for (let b = 0; b <= k; b++) H[a][b] += q * x[a] * x[b];
+        const qa = q * x[a];
+        const Ha = H[a];
+        for (let b = 0; b <= a; b++) Ha[b] += qa * x[b];
       }
-    });
+    }
+    for (let a = 0; a <= k; a++) for (let b = a + 1; b <= k; b++) H[a][b] = H[b][a];
     const step = solve(H, g);
     w = w.map((v, a) => v - step[a]);
     if (Math.max(...step.map(Math.abs)) < 1e-9) break;
@@ -470,9 +478,14 @@ function reliability(p: number[], y: number[], width = 0.2): { ece: number; tabl
   return { ece, table: parts.join('\n') };
 }
 
+/** every non-empty subset of xs with at most --max-inputs members (all of them by default) */
 function subsets<K>(xs: K[]): K[][] {
   const out: K[][] = [];
-  for (let m = 1; m < 1 << xs.length; m++) out.push(xs.filter((_, i) => m & (1 << i)));
+  const most = args['max-inputs'] ? Number(args['max-inputs']) : xs.length;
+  for (let m = 1; m < 1 << xs.length; m++) {
+    const s = xs.filter((_, i) => m & (1 << i));
+    if (s.length <= most) out.push(s);
+  }
   return out;
 }
 
