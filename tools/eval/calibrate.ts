@@ -113,6 +113,8 @@ const { values: args } = parseArgs({
     env: { type: 'string' },
     /** the input subset search tries subsets of at most N inputs (the search over all 2^13 on ~600 rows takes ~20 min on a busy core) */
     'max-inputs': { type: 'string' },
+    /** inputs never offered to the subset search (comma-separated), e.g. brief: ~0 on every full-length file, so its weight is unbounded (conf11's first run: −840) */
+    'exclude-inputs': { type: 'string' },
     /** a smoke test: the first N files of each set only */
     limit: { type: 'string' },
     /** (conf11) also fit the two-stage tempo map: P(a beat at all) × P(right | a beat) (calibrateTwoStage) */
@@ -126,6 +128,7 @@ const { values: args } = parseArgs({
   },
 });
 const VERBOSE = args.verbose;
+const EXCLUDE = args['exclude-inputs']?.split(',') ?? [];
 const WRITE = args.write;
 const LAMBDA = Number(args.lambda);
 const FORCE: Record<string, string[] | undefined> = { tempo: args['tempo-inputs']?.split(','), key: args['key-inputs']?.split(',') };
@@ -490,7 +493,7 @@ function subsets<K>(xs: K[]): K[][] {
 }
 
 function calibrateOne<K extends string>(name: string, force: string[] | undefined, data: Sample<K>[], signs: Record<K, 1 | -1>, extra: { p: number; y: 0 | 1; set: string }[] = [], shipped?: CalibrationModel<K>): CalibrationModel<K> {
-  const all = (Object.keys(signs) as K[]).filter((k) => !(TEMPO_FACTORS as readonly string[]).includes(k));
+  const all = (Object.keys(signs) as K[]).filter((k) => !(TEMPO_FACTORS as readonly string[]).includes(k) && !EXCLUDE.includes(k));
   const y = data.map((d) => d.y);
   console.log(`\n=== ${name}: ${data.length} files, ${y.filter(Boolean).length} right (${(y.filter(Boolean).length / data.length).toFixed(3)})${extra.length ? `; plus ${extra.length} with no value (stated 0)` : ''} ===`);
   const scored = force ? [] : subsets(all).map((s) => ({ s, ll: logLoss(crossValidate(data, s, signs), y) }));
@@ -560,7 +563,7 @@ function shipRule<K extends string>(label: string, data: Sample<K>[], extra: { p
  * cross-validated with both stages fitted on the same training folds.
  */
 function calibrateTwoStage<K extends string>(data: Sample<K>[], signs: Record<K, 1 | -1>, extra: { p: number; y: 0 | 1; set: string }[], shipped: CalibrationModel<K>): { pulse: CalibrationModel<K>; model: CalibrationModel<K> } {
-  const all = (Object.keys(signs) as K[]).filter((k) => !(TEMPO_FACTORS as readonly string[]).includes(k));
+  const all = (Object.keys(signs) as K[]).filter((k) => !(TEMPO_FACTORS as readonly string[]).includes(k) && !EXCLUDE.includes(k));
   const d1 = data.map((d) => ({ ...d, y: d.beat! }));
   const d2 = data.filter((d) => d.beat);
   const choose = (label: string, ds: Sample<K>[], force?: string[]) => {
