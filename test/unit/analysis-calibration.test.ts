@@ -2,13 +2,13 @@
 // a probability, bounded, and monotone in every input in the direction its meaning implies.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { calibrate, KEY_CALIBRATION, KEY_SIGNS, keyConfidence, TEMPO_CALIBRATION, TEMPO_SIGNS, tempoConfidence, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
+import { calibrate, KEY_CALIBRATION, KEY_SIGNS, keyConfidence, TEMPO_CALIBRATION, TEMPO_PULSE_CALIBRATION, TEMPO_SIGNS, tempoConfidence, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
 import { mulberry32 } from '../helpers/prng';
 
 
 /** plausible ranges of each input (what the analysers produce) */
 const TEMPO_RANGE: Record<keyof TempoEvidence, [number, number]> = {
-  pulse: [0, 1], logPulse: [Math.log(0.01), 0], agree: [0, 2], smooth: [0, 1], lock: [-1, 4], octave: [-6, 6], level: [-6, 6], steady: [0, 1], flux: [-1, 5], extreme: [0, 2.6], brief: [0, 4], fewBeats: [0, 4], hold: [0, 1],
+  pulse: [0, 1], repeat: [0, 1], logPulse: [Math.log(0.01), 0], agree: [0, 2], smooth: [0, 1], lock: [-1, 4], octave: [-6, 6], level: [-6, 6], steady: [0, 1], flux: [-1, 5], extreme: [0, 2.6], brief: [0, 4], fewBeats: [0, 4], hold: [0, 1],
 };
 const KEY_RANGE: Record<keyof KeyEvidence, [number, number]> = { fit: [0, 1], margin: [0, 1], spread: [0, 1], scale: [0, 7], agree: [0, 1], harmony: [0, 1], voices: [0, 3], cadences: [0, 1], brief: [0, 4] };
 
@@ -49,6 +49,19 @@ function checkModel<K extends string>(name: string, model: CalibrationModel<K>, 
 describe('calibrated confidence map (confidence.ts)', () => {
   it('the shipped tempo map is a bounded probability, monotone in every input', () => {
     checkModel('tempo', TEMPO_CALIBRATION, TEMPO_SIGNS, TEMPO_RANGE, (x) => tempoConfidence(x));
+    // the first stage of a two-stage map (P(a beat at all)) too, and tempoConfidence is the product of the stages
+    if (TEMPO_PULSE_CALIBRATION) checkModel('tempo, first stage', TEMPO_PULSE_CALIBRATION, TEMPO_SIGNS, TEMPO_RANGE, (x) => calibrate(TEMPO_PULSE_CALIBRATION!, x));
+  });
+
+  it('a two-stage tempo map multiplies P(a beat) by P(right | a beat) and by the hold factor', () => {
+    const level: CalibrationModel<keyof TempoEvidence> = { inputs: ['lock'], weights: [1], bias: 0 };
+    const pulse: CalibrationModel<keyof TempoEvidence> = { inputs: ['repeat'], weights: [4], bias: -2 };
+    const x = { ...Object.fromEntries(Object.keys(TEMPO_RANGE).map((k) => [k, 0])), lock: 1, repeat: 0.25, hold: 1 } as TempoEvidence;
+    const one = tempoConfidence(x, level, null);
+    assert.equal(one, calibrate(level, x));
+    assert.equal(tempoConfidence(x, level, pulse), Math.round(calibrate(level, x) * calibrate(pulse, x) * 1000) / 1000);
+    assert.ok(tempoConfidence({ ...x, repeat: 0 }, level, pulse) < tempoConfidence({ ...x, repeat: 0.5 }, level, pulse));
+    assert.equal(tempoConfidence({ ...x, hold: 0.45 }, level, null), Math.round(one * 0.5 * 1000) / 1000);
   });
 
   it('the shipped key map is a bounded probability, monotone in every input', () => {

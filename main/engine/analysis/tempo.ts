@@ -691,7 +691,9 @@ function tempoEvidence(p: Periodicity, opts: Required<TempoOptions>, tempi: Leve
   let atBeats = 0;
   for (const b of beatFrames) atBeats += Math.max(env[b - 1] ?? 0, env[b] ?? 0, env[b + 1] ?? 0);
   const lock = beatFrames.length && mean > 0 ? Math.log(Math.max(atBeats / beatFrames.length / mean, 1e-3)) : 0;
-  return { pulse, logPulse: Math.log(Math.max(pulse, 0.01)), agree, smooth: mean, lock, octave, level: levelMargin, steady, flux: Math.log(Math.max(meanFlux, 1e-3)), extreme: Math.abs(Math.log2(bpm / 120)), brief: briefOf(seconds), fewBeats: Math.max(0, Math.log2(FULL_BEATS / Math.max(1, beatFrames.length))), hold };
+  // a bar repeats: the normalised autocorrelation at 3 and 4 beat periods (speech's syllables recur at a rate, not bar after bar)
+  const repeat = Math.max(0, Math.min(1, (acAt(3 * period) + acAt(4 * period)) / 2 / ac[0]));
+  return { pulse, repeat, logPulse: Math.log(Math.max(pulse, 0.01)), agree, smooth: mean, lock, octave, level: levelMargin, steady, flux: Math.log(Math.max(meanFlux, 1e-3)), extreme: Math.abs(Math.log2(bpm / 120)), brief: briefOf(seconds), fewBeats: Math.max(0, Math.log2(FULL_BEATS / Math.max(1, beatFrames.length))), hold };
 }
 
 
