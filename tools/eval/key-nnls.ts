@@ -27,7 +27,7 @@
 //   nice node --import tsx tools/eval/key-dev.ts --out OUT --also KEYSET --also DEV2 --keyless KEYLESS   # fills the caches
 //   nice node --import tsx tools/eval/key-nnls.ts --out OUT --also KEYSET --also DEV2 --keyless KEYLESS [--final NAME] [--cpu 20]
 // A dev2 DIR has the layout DIR/manifest.json (items with set "dev") and DIR/dev/ (the dev2 MP3s), as key-mode.ts's.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
@@ -37,7 +37,7 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { LoudnessAnalyser } from '../../main/engine/analysis/loudness';
 import { TempoAnalyser } from '../../main/engine/analysis/tempo';
 import type { EvalItem } from './build-set';
-import { confusion, ece, keyOfResult, peaksOf, pitchFramesOf, type Peaks } from './key-score';
+import { confusion, devKeyItems, ece, keyOfResult, peaksOf, pitchFramesOf, type Peaks } from './key-score';
 
 const { values: args } = parseArgs({
   options: {
@@ -121,12 +121,8 @@ function keyOf(p: Peaks, name: string): KeyResult {
 interface Row { dir: number; file: string; family: string; truth: Key; got: KeyResult[]; score: number[] }
 const rows: Row[] = [];
 for (const [d, dir] of DIRS.entries()) {
-  const unitOf = new Map<string, string>();
-  if (existsSync(join(dir, 'split.json')))
-    for (const [id, u] of Object.entries((JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8')) as { units: Record<string, { files: { file: string }[] }> }).units)) for (const f of u.files) unitOf.set(f.file, id);
-  const items = (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { items: EvalItem[] }).items.filter((x) => x.set === 'dev' && x.key && x.keyTrusted);
   let missing = 0;
-  for (const it of items) {
+  for (const { item: it, family } of devKeyItems(dir)) {
     const p = peaksOf(dir, it.file);
     if (!p) {
       missing++;
@@ -135,8 +131,7 @@ for (const [d, dir] of DIRS.entries()) {
     audioSec += (p.start.length * 1024) / 5512.5;
     const got = NAMES.map((n) => keyOf(p, n));
     const score = got.map((r) => { const k = keyOfResult(r); return k ? mirexKeyScore(it.key!, k) : 0; });
-    const family = `${d}:${unitOf.get(it.file) ?? (it.file.startsWith('key-midi-') ? `midi-folder:${it.file.split('-')[2]}` : it.source)}`;
-    rows.push({ dir: d, file: it.file, family, truth: it.key!, got, score });
+    rows.push({ dir: d, file: it.file, family: `${d}:${family}`, truth: it.key!, got, score });
   }
   if (missing) console.log(`${dir}: ${missing} files not cached (run key-dev.ts --also ${dir})`);
 }

@@ -30,13 +30,13 @@
 //   nice node --import tsx tools/eval/key-refit.ts --out OUT --also KEYSET --also DEV2 [--keyless KEYLESS] [--verbose]
 // A dev2 DIR has the layout DIR/manifest.json (items with set "dev"), DIR/dev/ (the dev2 MP3s) and optionally
 // DIR/split.json ({ units: { id: { files: [{ file }] } } }, from dev2-units.json), as key-nnls.ts's.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import { CADENCE_THIRD_MIN, chordKeyScores, estimateKey, estimateTuning, foldChroma, frameTriads, keyFromChroma, meanChroma, meanVoices, TRIAD_TONE_MIN, TONAL_DEFAULTS, type KeyResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
-import { confusion, ece, keyOfResult, peaksOf, pitchFramesOf, type Peaks } from './key-score';
+import { confusion, devKeyItems, ece, keyOfResult, peaksOf, pitchFramesOf, type Peaks } from './key-score';
 
 const { values: args } = parseArgs({
   options: {
@@ -112,20 +112,15 @@ function decide(d: Prep, c: Config): KeyResult {
 interface Row { dir: number; file: string; family: string; truth: Key; d: Prep; product: (c: Config, chromaFrom?: 'fold' | 'nnls-blend') => KeyResult; sec: number }
 const rows: Row[] = [];
 for (const [di, dir] of DIRS.entries()) {
-  const unitOf = new Map<string, string>();
-  if (existsSync(join(dir, 'split.json')))
-    for (const [id, u] of Object.entries((JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8')) as { units: Record<string, { files: { file: string }[] }> }).units)) for (const f of u.files) unitOf.set(f.file, id);
-  const items = (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { items: EvalItem[] }).items.filter((x) => x.set === 'dev' && x.key && x.keyTrusted);
   let missing = 0;
-  for (const it of items) {
+  for (const { item: it, family } of devKeyItems(dir)) {
     const p = peaksOf(dir, it.file);
     const d = p && prep(p);
     if (!d) {
       missing++;
       continue;
     }
-    const family = `${di}:${unitOf.get(it.file) ?? (it.file.startsWith('key-midi-') ? `midi-folder:${it.file.split('-')[2]}` : it.source)}`;
-    rows.push({ dir: di, file: it.file, family, truth: it.key!, d, product: (c, from) => productKey(p!, c, from), sec: (p!.start.length * 1024) / 5512.5 });
+    rows.push({ dir: di, file: it.file, family: `${di}:${family}`, truth: it.key!, d, product: (c, from) => productKey(p!, c, from), sec: (p!.start.length * 1024) / 5512.5 });
   }
   if (missing) console.log(`${dir}: ${missing} files not cached or without pitched frames (run key-dev.ts --also ${dir})`);
 }

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Key } from '../../main/engine/analysis/keys';
+import type { EvalItem } from './build-set';
 import { PitchFrames, type KeyResult, type TonalOptions } from '../../main/engine/analysis/tonal';
 
 /** The kind of a miss of `est` against the truth `ref`: relative, fifth (estimate a fifth above), fourth (a fifth below), parallel, other; 'ok' when equal; no estimate is 'other'. */
@@ -55,4 +56,17 @@ export function pitchFramesOf(p: Peaks, prm: Required<TonalOptions> | TonalOptio
     for (let i = p.start[fr]!; i < end; i++) if (p.f[i]! >= 65) pf.addPeak(p.f[i]!, p.m[i]! * p.m[i]!);
   }
   return pf;
+}
+
+/**
+ * A development-side set's dev items with a trusted key, each with its cross-validation family: the split's unit
+ * (`split.json` beside the manifest), a key-set MIDI file's folder (`key-midi-<folder>-…`), else its source.
+ * `dir`: a set folder holding manifest.json. Callers prefix the family with the set's index (families never span sets).
+ */
+export function devKeyItems(dir: string): Array<{ item: EvalItem; family: string }> {
+  const unitOf = new Map<string, string>();
+  if (existsSync(join(dir, 'split.json')))
+    for (const [id, u] of Object.entries((JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8')) as { units: Record<string, { files: { file: string }[] }> }).units)) for (const f of u.files) unitOf.set(f.file, id);
+  const items = (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { items: EvalItem[] }).items.filter((x) => x.set === 'dev' && x.key && x.keyTrusted);
+  return items.map((item) => ({ item, family: unitOf.get(item.file) ?? (item.file.startsWith('key-midi-') ? `midi-folder:${item.file.split('-')[2]}` : item.source) }));
 }
