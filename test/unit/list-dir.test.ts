@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DirListing } from '../../main/contract';
+import { DirListing } from '@contract';
 import { listDir } from '../../main/engine/fs/list-dir';
 
 /**

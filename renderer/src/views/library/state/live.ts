@@ -1,6 +1,8 @@
 import { api } from '../../../host/api';
 import { signal } from '../../../lib/test-hooks';
+import { bpmRange } from '../../../shared/state/bpm-range.svelte';
 import { nav } from '../../../shared/state/nav.svelte';
+import { detail } from './detail.svelte';
 import { folders } from './folders.svelte';
 import { scan } from './scan.svelte';
 import { table } from './table.svelte';
@@ -30,6 +32,12 @@ export function startLibrary(): void {
     if (s.state === 'ready' && nav.library) void reloadLibrary();
   });
   scan.onRowsChanged = (ended) => changed(ended ? 0 : undefined);
+  // a new BPM range: every tempo shown is the stored one halved or doubled into it (nothing re-analysed)
+  bpmRange.onChanged(() => {
+    table.refresh(false);
+    const shown = detail.track?.track.id;
+    if (shown) void detail.load(shown);
+  });
   void reloadLibrary();
 }
 

@@ -1,9 +1,7 @@
 import { BPM_RANGE_PRESETS, parseBpmRange, type BpmRange } from '@contract';
-import { api } from '../../../host/api';
-import { signal } from '../../../lib/test-hooks';
-import { app } from '../../../shared/state/app.svelte';
-import { detail } from './detail.svelte';
-import { table } from './table.svelte';
+import { api } from '../../host/api';
+import { signal } from '../../lib/test-hooks';
+import { app } from './app.svelte';
 
 /** "70-140" for a range, "" for none (the select's value for "as analysed"). */
 export const rangeText = (r: BpmRange | null): string => (r ? `${r.min}-${r.max}` : '');
@@ -16,14 +14,22 @@ export const PRESET_TEXTS = BPM_RANGE_PRESETS.map(rangeText);
  * kept in the studio database, shared with `studio analyze --bpm-range`):
  * every tempo the library shows, sorts, filters and exports is the stored
  * tempo doubled or halved into this range. Setting it never re-analyses;
- * the engine sends `library:changed`, which refreshes the rows, and the
- * detail panel is asked again here.
+ * the engine sends `library:changed`, which refreshes the rows, and whoever
+ * shows tempi listens with onChanged (the library view: its rows and detail
+ * panel, views/library/state/live.ts; the track view reads `range`).
  */
 class BpmRangeSetting {
   range = $state.raw<BpmRange | null>(null);
   busy = $state(false);
   /** a custom range typed that is not one (shown by the control) */
   problem = $state<string | null>(null);
+  private readonly listeners = new Set<() => void>();
+
+  /** `l` is called after each change of the range; returns its unsubscribe. */
+  onChanged(l: () => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
 
   async load(): Promise<void> {
     try {
@@ -48,9 +54,7 @@ class BpmRangeSetting {
     this.busy = true;
     try {
       this.range = await api().call('library:set-bpm-range', { range });
-      table.refresh(false);
-      const shown = detail.track?.track.id;
-      if (shown) void detail.load(shown);
+      for (const l of this.listeners) l();
       signal('library-bpm-range', { range: rangeText(this.range) });
       return true;
     } catch (err) {
