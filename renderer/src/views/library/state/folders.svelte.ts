@@ -48,8 +48,8 @@ class Folders {
       app.resolved(ABOUT.folder(path));
       signal('library-folder-added', f);
       await this.load();
-      // the engine starts a scan of a new folder; make sure its state is shown
-      void scan.load();
+      // the engine starts a scan of a new folder; make sure its state is shown (even 0 / 0: the user asked for it)
+      void scan.load(true);
       return true;
     } catch (err) {
       const e = app.error(err, `Could not add ${path}`, ABOUT.folder(path));

@@ -18,16 +18,26 @@ const idle = (): ScanState => ({
 
 /** The library's scan job as the engine reports it (`library:scan-state`), and its controls. */
 class Scan {
+  /** what the scan bar shows: the engine's job, or the last job with something to say (see set) */
   state = $state.raw<ScanState>(idle());
+  /** the engine's own last state (transitions are read from it, not from what is shown) */
+  private engine: ScanState = idle();
+  /** the last job that ended with files counted, problems or skipped files: its summary */
+  private summary: ScanState | null = null;
+  /** jobs this page started (Scan / Rescan / Resume): their answer is shown, even 0 / 0 */
+  private readonly own = new Set<string>();
   /**
    * Called when the scan found or analysed rows (`ended`: the job just
    * stopped); live.ts points it at the table's throttled refresh.
    */
   onRowsChanged: (ended: boolean) => void = () => undefined;
 
-  async load(): Promise<void> {
+  /** Read the engine's scan job; `own`: the page just started it (a folder added), so it is shown even if it finds nothing. */
+  async load(own = false): Promise<void> {
     try {
-      this.set(await api().call('library:scan-state', {}));
+      const s = await api().call('library:scan-state', {});
+      if (own && s.jobId) this.own.add(s.jobId);
+      this.set(s);
     } catch (err) {
       signal('library-error', { where: 'scan-state', message: asStudioError(err).message });
     }
@@ -36,7 +46,9 @@ class Scan {
   /** Scan one folder, or every folder when `folderId` is not given. */
   async rescan(folderId?: string): Promise<void> {
     try {
-      this.set(await api().call('library:scan', folderId ? { folderId } : {}));
+      const s = await api().call('library:scan', folderId ? { folderId } : {});
+      if (s.jobId) this.own.add(s.jobId);
+      this.set(s);
       app.resolved(ABOUT.scan);
     } catch (err) {
       app.error(err, 'Could not start the scan', ABOUT.scan);
@@ -54,8 +66,15 @@ class Scan {
 
   /** A new state from the engine (an event or a call's answer). */
   set(s: ScanState): void {
-    const prev = this.state;
-    this.state = s;
+    const prev = this.engine;
+    this.engine = s;
+    const ended = s.state === 'finished' || s.state === 'cancelled';
+    const empty = s.total === 0 && !s.problems.length && !s.skipped?.count;
+    if (ended && !empty) this.summary = s;
+    // A folder watcher's job that found nothing to analyse (files deleted or moved after the scan) ends "finished
+    // 0 / 0": it must not replace the summary of the scan before it (its counts, failures, the files that vanished).
+    const quiet = ended && empty && s.jobId !== null && !this.own.has(s.jobId) && this.summary !== null && this.summary.jobId !== s.jobId;
+    this.state = quiet ? this.summary! : s;
     signal('library-scan-state', { state: s.state, done: s.done, total: s.total, failed: s.failed });
     // rows found or analysed: refresh what is shown (throttled), whether or not library:changed says so
     if (s.total !== prev.total || s.done !== prev.done || s.failed !== prev.failed) this.onRowsChanged(false);
