@@ -13,11 +13,25 @@ function ffmpeg(args: string[]): void {
   execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
+/**
+ * A private temporary name beside `out` (same folder, same extension, so ffmpeg picks the same muxer): test files run
+ * two at a time (tools/run-tests.mjs), and two of them may make the same shared file at once. Each writes its own
+ * copy and renames it into place (atomic on one file system), so no test ever reads another's half-written file.
+ */
+function tmpBeside(out: string): string {
+  const ext = extname(out);
+  return `${out.slice(0, out.length - ext.length)}.tmp-${process.pid}${ext}`;
+}
+
 /** Generate (once) a media file from ffmpeg's lavfi sources; returns its path. */
 export function media(name: string, args: string[]): string {
   mkdirSync(MEDIA_DIR, { recursive: true });
   const out = join(MEDIA_DIR, name);
-  if (!existsSync(out)) ffmpeg([...args, out]);
+  if (!existsSync(out)) {
+    const tmp = tmpBeside(out);
+    ffmpeg([...args, tmp]);
+    renameSync(tmp, out);
+  }
   return out;
 }
 
@@ -48,7 +62,7 @@ export function longToneFile(name: string, sec: number, extra: string[] = [], un
   if (times < 1 || Math.abs(times * unitSec - sec) > 1e-9) throw new Error(`longToneFile: ${sec} s is not a whole number of ${unitSec} s units`);
   const ext = extname(name);
   const unit = toneFile(`${basename(name, ext)}-unit-${unitSec}s${ext}`, unitSec, extra);
-  const tmp = `${out}.tmp${ext}`;
+  const tmp = tmpBeside(out);
   ffmpeg(['-stream_loop', String(times - 1), '-i', unit, '-c', 'copy', tmp]);
   renameSync(tmp, out);
   return out;
@@ -176,6 +190,8 @@ y = y / np.abs(y).max() * 0.8
 w = wave.open(sys.argv[1], 'wb'); w.setnchannels(1); w.setsampwidth(2); w.setframerate(sr)
 w.writeframes((y * 32767).astype('<i2').tobytes()); w.close()
 `;
-  execFileSync('python3', ['-c', py, out, JSON.stringify(arg)]);
+  const tmp = tmpBeside(out);
+  execFileSync('python3', ['-c', py, tmp, JSON.stringify(arg)]);
+  renameSync(tmp, out);
   return out;
 }

@@ -1,7 +1,7 @@
 // Shared helpers for the model-toolchain tests: .npy reading, the tiny packs
 // (made once per test run by tools/convert/make_tiny.py) and their references.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, readdirSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -136,14 +136,48 @@ export function ensureTinyPacks(): string {
   const newestSrc = Math.max(
     ...readdirSync(srcDir).filter((f) => f.endsWith('.py')).map((f) => statSync(join(srcDir, f)).mtimeMs),
   );
-  if (existsSync(stamp) && statSync(stamp).mtimeMs > newestSrc && !process.env.STUDIO_REMAKE_TINY) return TINY_DIR;
-  rmSync(TINY_DIR, { recursive: true, force: true });
+  const fresh = () => existsSync(stamp) && statSync(stamp).mtimeMs > newestSrc;
+  if (fresh() && !process.env.STUDIO_REMAKE_TINY) return TINY_DIR;
+  // test files run two at a time (tools/run-tests.mjs): one process makes the packs, under a lock folder; another
+  // that needs them meanwhile waits for it, then finds them fresh (a lock whose owner died is taken over)
   mkdirSync(dirname(TINY_DIR), { recursive: true });
-  const r = spawnSync(PY, [join(srcDir, 'make_tiny.py'), '--out', TINY_DIR], {
-    cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20,
-  });
-  if (r.status !== 0) throw new Error(`make_tiny.py failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return TINY_DIR;
+  const lock = `${TINY_DIR}.lock`;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let owner = NaN;
+      try {
+        owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      } catch {
+        // being written: wait
+      }
+      let alive = true;
+      if (owner > 0) {
+        try {
+          process.kill(owner, 0);
+        } catch {
+          alive = false;
+        }
+      }
+      if (!alive) rmSync(lock, { recursive: true, force: true });
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (fresh() && !process.env.STUDIO_REMAKE_TINY) return TINY_DIR; // made by the lock's previous owner
+    rmSync(TINY_DIR, { recursive: true, force: true });
+    const r = spawnSync(PY, [join(srcDir, 'make_tiny.py'), '--out', TINY_DIR], {
+      cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20,
+    });
+    if (r.status !== 0) throw new Error(`make_tiny.py failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+    return TINY_DIR;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export function refsIndex(): any {
