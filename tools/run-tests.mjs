@@ -34,8 +34,24 @@ if (files.length === 0) {
   console.error('No test files found.');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
-  cwd: root,
-  stdio: 'inherit',
-});
-process.exit(r.status ?? 1);
+// Two files at a time for unit, integration and tools (CI has 2 cores; run alone, one file keeps one core busy while it
+// waits on ffmpeg, Python or the engine): 1610 s of tests one at a time in session 12's clean-clone CI. Safe because
+// each file keeps its own folder under test/output, shared media is written to a private name and renamed into place
+// (test/helpers/media.ts), and the tiny packs are made under a lock (test/tools/helpers.ts ensureTinyPacks). The e2e
+// files stay one at a time: each drives a Chromium and an engine, and several of them time the page.
+// STUDIO_TEST_CONCURRENCY=1 runs everything one at a time (to tell a flaky test from a shared-state one).
+const concurrency = Math.max(1, Number(process.env.STUDIO_TEST_CONCURRENCY ?? 2) || 1);
+const isE2e = (f) => f.split(/[\\/]/)[1] === 'e2e';
+const groups = [
+  { files: files.filter((f) => !isE2e(f)), concurrency },
+  { files: files.filter(isE2e), concurrency: 1 },
+].filter((g) => g.files.length > 0);
+let status = 0;
+for (const g of groups) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${g.concurrency}`, '--test-reporter=spec', ...g.files], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if ((r.status ?? 1) !== 0) status = r.status ?? 1;
+}
+process.exit(status);
