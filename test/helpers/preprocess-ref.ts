@@ -121,3 +121,34 @@ export async function imageMismatches(
   }
   return bad;
 }
+
+/**
+ * torchaudio.load of many files in one Python run (importing torch costs ~2 s of CPU a run; the media-truth suites
+ * read several files each): per path its rate (Hz) and samples, frames × channels interleaved float32 (x.t()), or
+ * the error text where torchaudio refuses it.
+ */
+export function torchaudioLoad(paths: string[]): Map<string, { sr: number; data: Float32Array } | string> {
+  const r = spawnSync('/usr/bin/python3', ['-c', `import json, torchaudio
+rates = {}
+for p in ${JSON.stringify(paths)}:
+    try:
+        x, sr = torchaudio.load(p)
+        x.t().contiguous().numpy().astype('<f4').tofile(p + '.ta.f32')
+        rates[p] = sr
+    except Exception as e:
+        rates[p] = repr(e)
+print(json.dumps(rates))
+`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const rates = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number | string>;
+  const out = new Map<string, { sr: number; data: Float32Array } | string>();
+  for (const p of paths) {
+    const sr = rates[p]!;
+    if (typeof sr === 'string') out.set(p, sr);
+    else {
+      const b = readFileSync(`${p}.ta.f32`);
+      out.set(p, { sr, data: new Float32Array(b.buffer, b.byteOffset, b.length / 4) });
+    }
+  }
+  return out;
+}

@@ -11,7 +11,7 @@
 // Inputs are built here with ffmpeg and, for the broken WAVs, Python's struct (test/tools/odd-wavs.py).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ProbeResult } from '@contract';
@@ -20,10 +20,10 @@ import { decodeAudio } from '../../main/engine/model/media-input';
 import { PROCESSORS } from '../../main/engine/model/processors';
 import { libraryProber } from '../helpers/library-probe';
 import { decodedFrames, ff, OUTPUT, ROOT } from '../helpers/media';
+import { preprocessOracle, torchaudioLoad } from '../helpers/preprocess-ref';
 
 const DIR = join(OUTPUT, 'media-truth-kinds10');
 const PY = '/usr/bin/python3';
-const ORACLE = join(ROOT, 'test', 'tools', 'preprocess_oracle.py');
 
 const tone = (rate: number, sec = 20) => ['-f', 'lavfi', '-i', `sine=f=440:d=${sec}:sample_rate=${rate}`];
 const F = {
@@ -138,23 +138,24 @@ describe('media truth, kinds round 10: the remainders — one duration that deco
   });
 
   test('IMA ADPCM WAV: the model input equals the reference\'s (torchaudio.load, libsox), not ffmpeg\'s differently rounded decode', async () => {
-    let soxS = new Float32Array(0);
+    let soxS: Float32Array = new Float32Array(0);
+    // the reference's inputs and torchaudio.load's samples, each for both files in one Python run (was one run per
+    // file and per reading: 4 × ~2 s of importing torch)
+    const refs = preprocessOracle('audiofile', [F.ima, F.imaStereo]);
+    const loads = torchaudioLoad([F.ima, F.imaStereo]);
     for (const path of [F.ima, F.imaStereo]) {
       const got = (await PROCESSORS.audio(path, { clips: 3 })).data;
-      const out = join(DIR, 'oracle.f32');
-      execFileSync(PY, [ORACLE, 'audiofile', path, out]);
-      const b = readFileSync(out);
-      const ref = new Float32Array(b.buffer, b.byteOffset, b.length / 4);
+      const ref = refs.get(path)!;
+      assert.ok(ref instanceof Float32Array, `${path}: the reference refused it (${ref as string})`);
       assert.equal(got.length, ref.length);
       let max = 0;
       for (let i = 0; i < ref.length; i++) max = Math.max(max, Math.abs(got[i] - ref[i]));
       // float32 fbank arithmetic differs in the last bits (the parity tests' bound); before: 0.26 (mono), 0.39 (stereo)
       assert.ok(max <= 1e-3, `${path}: model input vs reference, max abs diff ${max}`);
       // the samples themselves: torchaudio.load's, exactly
-      const wave = join(DIR, 'load.f32');
-      execFileSync(PY, ['-c', `import torchaudio; x,_=torchaudio.load('${path}'); x.T.contiguous().numpy().astype('<f4').tofile('${wave}')`]);
-      const w = readFileSync(wave);
-      const loaded = new Float32Array(w.buffer, w.byteOffset, w.length / 4);
+      const l = loads.get(path)!;
+      assert.ok(typeof l !== 'string', `${path}: torchaudio.load refused it (${l as string})`);
+      const loaded = l.data;
       const dec = await decodeAudio(path);
       const chans = dec.source.read(0, dec.source.length);
       dec.close();

@@ -27,14 +27,14 @@
 //   wave go through ffmpeg's converter).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { decodeAudio } from '../../main/engine/model/media-input';
 import { PROCESSORS, processVideoWithSoundtrack } from '../../main/engine/model/processors';
 import { ff, OUTPUT } from '../helpers/media';
 import { mulberry32 } from '../helpers/prng';
-import { maxDiff, preprocessOracle } from '../helpers/preprocess-ref';
+import { maxDiff, preprocessOracle, torchaudioLoad } from '../helpers/preprocess-ref';
 
 const DIR = join(OUTPUT, 'media-truth-kinds25');
 
@@ -44,11 +44,15 @@ before(() => {
 });
 
 /** The local torchaudio's libsox reads Ogg Vorbis (as the reference's pip wheel, which links libvorbis, does): Debian's libsox3 needs libsox-fmt-base for it. */
+let soxVorbis: { stdout: string; stderr: string } | undefined; // asked once per file (a Python run that imports torch, ~2 s), asserted by each test
 function assertSoxReadsVorbis(): void {
-  const probe = join(DIR, 'sox-probe.ogg');
-  ff(['-f', 'lavfi', '-i', 'sine=d=1', '-c:a', 'libvorbis', probe]);
-  const py = `import torch, torchaudio\nprint(torch.ops.torchaudio.sox_io_load_audio_file(${JSON.stringify(probe)}, None, None, True, True, None) is not None)`;
-  const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
+  if (!soxVorbis) {
+    const probe = join(DIR, 'sox-probe.ogg');
+    ff(['-f', 'lavfi', '-i', 'sine=d=1', '-c:a', 'libvorbis', probe]);
+    const py = `import torch, torchaudio\nprint(torch.ops.torchaudio.sox_io_load_audio_file(${JSON.stringify(probe)}, None, None, True, True, None) is not None)`;
+    soxVorbis = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
+  }
+  const r = soxVorbis;
   assert.equal(r.stdout.trim(), 'True', `the local torchaudio's libsox reads no Ogg Vorbis (install libsox-fmt-base, as .ci/run does): ${r.stderr}`);
 }
 
@@ -95,18 +99,23 @@ describe('kind 3: Ogg Vorbis pure tones, at the reference\'s own 16-bit noise le
   test('oggenc -q 4, 440 Hz at 11.025 kHz and 1 kHz at 48 kHz stereo: the model\'s samples are libvorbis ov_read\'s but for rounding ties (≤ 0.1 % of them, each 1 LSB), and its input is within 0.06 of torchaudio.load\'s (float was 0.19 off)', async () => {
     assertSoxReadsVorbis();
     const bad: string[] = [];
-    for (const [f, rate, ch] of [[440, 11025, 1], [1000, 48000, 2]] as const) {
+    const tones = [[440, 11025, 1], [1000, 48000, 2]] as const;
+    const oggs = tones.map(([f, rate, ch]) => {
       const wav = join(DIR, `tone-${f}.wav`);
       ff(['-f', 'lavfi', '-i', `sine=f=${f}:d=6`, '-ar', String(rate), '-ac', String(ch), wav]);
       const path = join(DIR, `tone-${f}.ogg`);
       execFileSync('oggenc', ['-Q', '-q', '4', wav, '-o', path]);
-      // torchaudio.load's samples, channel-interleaved float32
-      const raw = `${path}.ta.f32`;
-      const py = `import torchaudio\nx, sr = torchaudio.load(${JSON.stringify(path)})\nx.t().contiguous().numpy().astype('<f4').tofile(${JSON.stringify(raw)})`;
-      const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
-      assert.equal(r.status, 0, r.stderr);
-      const b = readFileSync(raw);
-      const ref = new Float32Array(b.buffer, b.byteOffset, b.length / 4);
+      return path;
+    });
+    // torchaudio.load's samples (channel-interleaved float32) and the reference's inputs, each for both files in one
+    // Python run (was one run per file and per reading: 4 × ~2 s of importing torch)
+    const loads = torchaudioLoad(oggs);
+    const refIns = preprocessOracle('audiofile', oggs);
+    for (const [k, [f, , ch]] of tones.entries()) {
+      const path = oggs[k]!;
+      const l = loads.get(path)!;
+      assert.ok(typeof l !== 'string', `${path}: torchaudio.load refused it (${l as string})`);
+      const ref = l.data;
       const a = await decodeAudio(path);
       let flips = 0;
       let worst = 0;
@@ -124,7 +133,7 @@ describe('kind 3: Ogg Vorbis pure tones, at the reference\'s own 16-bit noise le
       } finally {
         a.close();
       }
-      const refIn = preprocessOracle('audiofile', [path]).get(path)!;
+      const refIn = refIns.get(path)!;
       assert.ok(typeof refIn !== 'string', String(refIn));
       const d = maxDiff((await PROCESSORS.audio(path, { clips: 3 })).data, refIn);
       if (worst > 1 || flips > ref.length / 1000 || !(d < 0.06)) bad.push(`${f} Hz: ${flips} of ${ref.length} samples differ (by ≤ ${worst} LSB), max |Δ| ${d.toFixed(4)}`);
