@@ -159,8 +159,15 @@ export function ensureTinyPacks(): string {
       if (owner > 0) {
         try {
           process.kill(owner, 0);
+        } catch (k) {
+          alive = (k as NodeJS.ErrnoException).code === 'EPERM';
+        }
+      } else {
+        // no pid yet: being written, or its maker died between mkdir and write (then the lock is old)
+        try {
+          alive = Date.now() - statSync(lock).mtimeMs < 10_000;
         } catch {
-          alive = false;
+          alive = false; // gone meanwhile: try again
         }
       }
       if (!alive) rmSync(lock, { recursive: true, force: true });
