@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProbeResult } from '@contract';
@@ -23,6 +23,16 @@ function tmpBeside(out: string): string {
   return `${out.slice(0, out.length - ext.length)}.tmp-${process.pid}${ext}`;
 }
 
+/** `tmp` renamed to `out`; where that fails because another process's copy is there (Windows refuses to replace a file that is open), `tmp` is dropped. */
+function settle(tmp: string, out: string): void {
+  try {
+    renameSync(tmp, out);
+  } catch (err) {
+    if (!existsSync(out)) throw err;
+    rmSync(tmp, { force: true });
+  }
+}
+
 /** Generate (once) a media file from ffmpeg's lavfi sources; returns its path. */
 export function media(name: string, args: string[]): string {
   mkdirSync(MEDIA_DIR, { recursive: true });
@@ -30,7 +40,7 @@ export function media(name: string, args: string[]): string {
   if (!existsSync(out)) {
     const tmp = tmpBeside(out);
     ffmpeg([...args, tmp]);
-    renameSync(tmp, out);
+    settle(tmp, out);
   }
   return out;
 }
@@ -64,7 +74,7 @@ export function longToneFile(name: string, sec: number, extra: string[] = [], un
   const unit = toneFile(`${basename(name, ext)}-unit-${unitSec}s${ext}`, unitSec, extra);
   const tmp = tmpBeside(out);
   ffmpeg(['-stream_loop', String(times - 1), '-i', unit, '-c', 'copy', tmp]);
-  renameSync(tmp, out);
+  settle(tmp, out);
   return out;
 }
 
@@ -192,6 +202,6 @@ w.writeframes((y * 32767).astype('<i2').tobytes()); w.close()
 `;
   const tmp = tmpBeside(out);
   execFileSync('python3', ['-c', py, tmp, JSON.stringify(arg)]);
-  renameSync(tmp, out);
+  settle(tmp, out);
   return out;
 }
