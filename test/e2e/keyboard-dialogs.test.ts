@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
@@ -69,4 +73,22 @@ describe('keyboard focus stays in modal dialogs (tester15)', { timeout: 180_000 
     await sp.page.keyboard.press('Escape');
     await sp.page.getByTestId('shortcuts').waitFor({ state: 'detached' });
   });
+
+  test('zoom keys (+, −, 0) pressed as a track opens, before its waveform is drawn, do nothing instead of throwing "No audio loaded" in the page', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rs-zoomkeys-'));
+    const file = join(dir, 'tone.wav');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=440:d=20', file]);
+    const before = sp.problems.length;
+    const opened = sp.openThroughBrowser(file);
+    // from the moment the file browser is gone (the track opening) until it is shown, press zoom keys
+    await sp.page.getByTestId('file-browser').waitFor();
+    await sp.page.getByTestId('file-browser').waitFor({ state: 'detached' });
+    for (let i = 0; i < 40; i++) {
+      await sp.page.keyboard.press(['0', '+', '-'][i % 3]);
+    }
+    assert.equal((await opened).name, 'track-opened');
+    for (const k of ['0', '+', '+', '-', '0']) await sp.page.keyboard.press(k);
+    assert.deepEqual(sp.problems.slice(before).filter((p) => /No audio loaded/.test(p)), [], 'no uncaught error from the waveform');
+  });
 });
+
