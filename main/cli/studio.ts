@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, parseBpmRange, StudioError, tempoSectionsText, tempoSpanText, toErrorData, type BpmRange, type KeySection, type TempoSection, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, parseBpmRange, StudioError, tempoSectionsText, tempoSpanText, toErrorData, type BpmRange, type ErrorCode, type KeySection, type TempoSection, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { isInside } from '../engine/fs/paths';
 import { serveRootsSetting } from '../engine/fs/roots';
 import { EngineHost } from '../engine-host';
@@ -314,9 +314,10 @@ export function keyText(t: Pick<LibraryTrack, 'key' | 'keyConfidence' | 'camelot
  * a key that changes (TrackDetail.keySections), null for one key — `key` is
  * then still the whole-track estimate.
  */
-export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null, tempoSections: TempoSection[] | null = null, keySections: KeySection[] | null = null, notAnalysed: string | null = null): Record<string, unknown> {
-  // a row the scan never reached (Ctrl+C): its error says so, never a null error that reads as "analysed, nothing found"
-  if (t.status === 'pending') return { ...analyzeLine({ ...t, status: 'analysed' }, null, range), error: notAnalysed ?? NOT_ANALYSED, code: 'CANCELLED' };
+export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null, tempoSections: TempoSection[] | null = null, keySections: KeySection[] | null = null, notAnalysed: { error: string; code: ErrorCode } | null = null): Record<string, unknown> {
+  // a row the scan never reached (Ctrl+C, or the database stopped taking writes): its error says so, never a null
+  // error that reads as "analysed, nothing found"
+  if (t.status === 'pending') return { ...analyzeLine({ ...t, status: 'analysed' }, null, range), ...(notAnalysed ?? { error: NOT_ANALYSED, code: 'CANCELLED' }) };
   return {
     path: t.path, durationSec: t.durationSec, bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence, tempoReason,
     tempoSections: tempoSections?.length ? foldSections(tempoSections, range) : null, key: t.key, keyConfidence: t.keyConfidence, keySections: keySections?.length ? keySections : null,
@@ -326,7 +327,7 @@ export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, 
   };
 }
 
-/** The error of a file `studio analyze` did not reach (its scan was cancelled, e.g. by Ctrl+C). */
+/** The error of a file `studio analyze` did not reach because its scan was cancelled (Ctrl+C). */
 export const NOT_ANALYSED = 'Not analysed: the analysis was cancelled before this file (run the command again to analyse it).';
 
 async function analyzeCommand(argv: string[]): Promise<void> {
@@ -364,6 +365,12 @@ async function analyzeCommand(argv: string[]): Promise<void> {
       void engine.call('library:scan-control', { action: 'cancel' }).catch(() => undefined);
     });
     const end = await runScan(engine, paths, !values.json && process.stderr.isTTY, () => cancelled);
+    // nobody pressed Ctrl+C but the scan ended early: the database stopped taking writes (disk full, read-only,
+    // locked by another program) — the engine ends such a job as cancelled, with the reason among its problems
+    const stoppedBy = cancelled ? undefined : end.problems.find((p) => p.code === 'DB_WRITE_FAILED');
+    const notAnalysed = stoppedBy
+      ? { error: `Not analysed: the analysis stopped before this file: ${stoppedBy.message.replace(/^The /, 'the ')}`, code: 'DB_WRITE_FAILED' as const }
+      : null;
     if (!values.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     for (const p of end.problems) {
       if (values.json) process.stdout.write(JSON.stringify({ path: p.path, error: p.message, code: p.code }) + '\n');
@@ -396,8 +403,8 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         const name = shownPath(t.path);
         if (t.status === 'pending') {
           notReached++;
-          if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, null, range)) + '\n');
-          else process.stdout.write(`${name}\n  not analysed (cancelled before this file)\n`);
+          if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, null, range, null, null, notAnalysed)) + '\n');
+          else process.stdout.write(`${name}\n  not analysed (${stoppedBy ? 'the analysis stopped before this file: the library database cannot be written' : 'cancelled before this file'})\n`);
           continue;
         }
         const d = t.status === 'analysed' ? await engine.call('library:track-detail', { trackId: t.id }) : null;
@@ -418,7 +425,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     if (end.state === 'cancelled' || notReached) {
       failed++;
       process.stderr.write(
-        `studio: the analysis was cancelled: ${total - notReached - failedRows} of ${total} files analysed, ${failedRows ? `${failedRows} failed, ` : ''}${notReached} not analysed. Run the same command again to analyse the rest${dbPath ? ' (those finished are kept in the --db database)' : ' (with --db PATH, files that finished are kept across runs)'}.\n`,
+        `studio: ${stoppedBy ? 'the analysis stopped (the library database cannot be written, see above)' : 'the analysis was cancelled'}: ${total - notReached - failedRows} of ${total} files analysed, ${failedRows ? `${failedRows} failed, ` : ''}${notReached} not analysed. ${stoppedBy ? 'Once that is fixed, run' : 'Run'} the same command again to analyse the rest${dbPath ? ' (those finished are kept in the --db database)' : ' (with --db PATH, files that finished are kept across runs)'}.\n`,
       );
     }
   } catch (err) {

@@ -26,6 +26,7 @@ import { KeySection } from './key-sections';
  * (`\\server\share`). Relative paths are refused here, at the channel, since
  * the engine's working folder is not the caller's (issue 15). Checked by
  * shape, not with node:path, because the renderer parses the contract too.
+ * A path holding a NUL byte is refused too.
  */
 const AbsPath = z
   .string()
@@ -33,7 +34,10 @@ const AbsPath = z
   .max(4096)
   .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || /^\\\\[^\\]/.test(p), {
     message: 'must be an absolute path (such as /home/me/Music/song.flac or C:\\Music\\song.flac); relative paths are refused: resolve them against your own working folder first',
-  });
+  })
+  // A NUL byte ends a path for the OS, so no file or folder has one in its name: refused here with a message that
+  // says so, not by node:fs deep in a handler with its raw ERR_INVALID_ARG_VALUE text (tester14)
+  .refine((p) => !p.includes('\0'), { message: 'contains a NUL byte (\\0), which no file or folder name can hold: send the path without it' });
 const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed id');
 
 // ---- shared shapes ---------------------------------------------------------

@@ -91,3 +91,49 @@ for (const json of [true, false]) {
     }
   });
 }
+
+for (const json of [true, false]) {
+  test(`the database stops taking writes during studio analyze${json ? ' --json' : ''} (locked by another program; disk full reads the same way): the files not reached say why, not "cancelled" (tester15)`, { timeout: 180_000 }, async () => {
+    const dir = folder();
+    const db = join(dir, 'lib.sqlite');
+    let other: Database.Database | undefined;
+    try {
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'analyze', join(dir, 'music'), '--db', db, ...(json ? ['--json'] : [])], {
+        env: { ...process.env, STUDIO_DATA_DIR: join(dir, 'data') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const code = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+      let done = false;
+      void code.then(() => (done = true));
+      await firstAnalysed(db, () => done);
+      // another program takes the write lock and keeps it: the engine's next write fails after its busy_timeout
+      other = new Database(db);
+      other.exec('BEGIN IMMEDIATE');
+      assert.equal(await code, 1, err);
+      const pending = (other.prepare("SELECT COUNT(*) AS n FROM tracks WHERE lib_status = 'pending'").get() as { n: number }).n;
+      assert.ok(pending > 0, 'the scan ended before the lock: the test needs more files');
+      assert.match(json ? out : err, /locked by another program/, 'why the database could not be written (--json: a record on stdout)');
+      assert.doesNotMatch(err, /was cancelled|\(cancelled/, `nobody cancelled: ${err}`);
+      assert.match(err, /the analysis stopped/, err);
+      if (json) {
+        const notDone = out.trim().split('\n').map((l) => JSON.parse(l) as { path?: string; durationSec?: number | null; error: string | null; code?: string }).filter((l) => l.path?.endsWith('.flac') && l.durationSec === null);
+        assert.equal(notDone.length, pending, out);
+        for (const l of notDone) {
+          assert.match(l.error ?? '', /^Not analysed: the analysis stopped before this file: .*cannot be written/, JSON.stringify(l));
+          assert.equal(l.code, 'DB_WRITE_FAILED');
+        }
+      } else {
+        assert.equal((out.match(/not analysed \(the analysis stopped before this file: the library database cannot be written\)/g) ?? []).length, pending, out);
+        assert.doesNotMatch(out, /\(cancelled/, out);
+      }
+    } finally {
+      other?.exec('ROLLBACK');
+      other?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}

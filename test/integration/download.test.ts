@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import fsp from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -153,6 +155,45 @@ describe('model downloads (local Hub and file server)', () => {
       (e: Error) => e instanceof DownloadError && e.code === 'disk-space' && /Free some space/.test(e.message),
     );
     assert.equal(hub.requests.length, before);
+  });
+
+  it('the disk fills up during the download (ENOSPC, a short write first): disk-space with what to do, no retries, the bytes on disk kept and resumed once there is room (tester15)', async () => {
+    const f = await deltaFile();
+    const d = dest();
+    // the disk is full after 1 MiB of the partial file: the write that crosses it is short, every later one fails
+    const limit = 1024 * 1024;
+    const realOpen = fsp.open;
+    fsp.open = (async (...args: Parameters<typeof realOpen>) => {
+      const fh = await realOpen(...args);
+      if (String(args[0]).endsWith('.part')) {
+        const realWrite = fh.write.bind(fh) as (b: Buffer, o: number, n: number, p: number) => Promise<{ bytesWritten: number; buffer: Buffer }>;
+        (fh as unknown as { write: unknown }).write = async (b: Buffer, o: number, n: number, p: number) => {
+          const room = Math.max(0, limit - p);
+          if (room === 0) throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+          return realWrite(b, o, Math.min(n, room), p);
+        };
+      }
+      return fh;
+    }) as typeof realOpen;
+    syncBuiltinESMExports();
+    const requests = hub.requests.length;
+    try {
+      await assert.rejects(download({ url: f.url, dest: d, expected: f.expected, ...fast }), (e: Error) => {
+        assert.ok(e instanceof DownloadError && e.code === 'disk-space', String(e));
+        assert.match(e.message, /disk is full/);
+        assert.match(e.message, /Free some space/);
+        assert.doesNotMatch(e.message, /retries/);
+        return true;
+      });
+    } finally {
+      fsp.open = realOpen;
+      syncBuiltinESMExports();
+    }
+    assert.ok(hub.requests.length - requests <= 2, `not retried against a full disk (${hub.requests.length - requests} requests: resolve + CDN)`);
+    assert.equal(readFileSync(`${d}.part`).length, limit, 'what was written is kept');
+    const r = await download({ url: f.url, dest: d, expected: f.expected, ...fast });
+    assert.equal(r.resumedFrom, limit);
+    assert.equal(r.sha256, sha(DELTA), 'the resumed file verifies');
   });
 
   it('pauses on abort, keeping the partial file, and resumes from it (re-hashing it first)', async () => {

@@ -28,3 +28,26 @@ test('every path argument of the contract refuses a relative path with a message
     }
   }
 });
+
+test('every path argument of the contract refuses a NUL byte with a message that says so (tester14: media:open answered with Node\'s raw ERR_INVALID_ARG_VALUE text)', () => {
+  const cases: Array<[keyof typeof methods, (p: string) => unknown]> = [
+    ['media:probe', (path) => ({ path })],
+    ['media:open', (path) => ({ path })],
+    ['media:set-cover', (imagePath) => ({ trackId: 'abcdefgh1234', imagePath })],
+    ['fs:list-dir', (path) => ({ path })],
+    ['library:add-folder', (path) => ({ path })],
+    ['library:scan', (p) => ({ paths: [p] })],
+    ['model:choose-pack', (path) => ({ path })],
+    ['model:ask', (p) => ({ packPath: p, instruction: 'x' })],
+    ['chat:ask', (path) => ({ trackId: 'abcdefgh1234', instruction: 'x', attachments: { audio: null, image: { path }, video: false } })],
+  ];
+  for (const [method, args] of cases) {
+    for (const bad of ['/home/me/a\0.flac', '/home/me/Music\0/../../etc/passwd', 'C:\\Music\\\0x.wav', '/\0']) {
+      const r = methods[method].input.safeParse(args(bad));
+      assert.equal(r.success, false, `${method} accepted ${JSON.stringify(bad)}`);
+      const message = r.success ? '' : invalidArguments(method, r.error).message;
+      assert.match(message, /contains a NUL byte/, method);
+      assert.doesNotMatch(message, /ERR_INVALID_ARG|Received/, method);
+    }
+  }
+});

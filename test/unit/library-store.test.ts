@@ -103,5 +103,14 @@ test('CSV: RFC 4180 quoting', () => {
   assert.equal(csvField(null), '');
   assert.equal(csvField(-9.5), '-9.5');
   const csv = toCsv([]);
+  // tester15: tag text that a spreadsheet would run as a formula is written as text (a leading '), numbers as they are
+  assert.equal(csvField('=HYPERLINK("http://evil","x")'), `"'=HYPERLINK(""http://evil"",""x"")"`);
+  assert.equal(csvField('-2+3'), "'-2+3");
+  assert.equal(csvField('+44 mix'), "'+44 mix");
+  assert.equal(csvField('@home'), "'@home");
+  assert.equal(csvField('\t=1+1'), "'\t=1+1");
+  assert.equal(csvField(['=cmd|x', 'Rock']), "'=cmd|x | Rock");
+  assert.equal(csvField(-21.75), '-21.75');
+  assert.equal(csvField('Café -1'), 'Café -1');
   assert.ok(csv.endsWith('\r\n') && csv.startsWith('\ufeffpath,fileName,status,error'), 'a UTF-8 BOM, then the header');
 });

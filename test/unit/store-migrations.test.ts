@@ -138,3 +138,29 @@ test('a --db file whose folder cannot be written: the advice names --db, not --d
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a database another program holds locked (an SQLite browser with unsaved changes, a stuck studio): DB_WRITE_FAILED naming the lock, not an engine crash on its first write (tester15)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'studio-locked-'));
+  try {
+    openDb(dir).close();
+    // the other program: a write transaction held open on the same file
+    const other = new Database(join(dir, 'studio.sqlite'));
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const t0 = Date.now();
+      assert.throws(
+        () => openDb(dir),
+        (e: Error & { code?: string }) =>
+          e.name === 'StudioError' && e.code === 'DB_WRITE_FAILED' && /locked by another program/.test(e.message) && /close it/.test(e.message) && !/SqliteError|database is locked$/.test(e.message),
+      );
+      assert.ok(Date.now() - t0 < 15_000, 'it waits for the lock only as long as busy_timeout');
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    const db = openDb(dir); // once the other program lets go, it opens
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

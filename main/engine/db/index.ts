@@ -19,7 +19,8 @@ export { migrations };
  * relative to it, or an absolute file), migrated to the latest schema.
  *
  * @throws StudioError DB_WRITE_FAILED when the file or its folder cannot be
- *   written (read-only folder or file, disk full), with what to do; UNSUPPORTED
+ *   written (read-only folder or file, disk full, locked by another program for longer than busy_timeout),
+ *   with what to do; UNSUPPORTED
  *   when the database is from a newer studio; UNREADABLE when the file is not
  *   an SQLite database or is damaged, IS_DIRECTORY when it is a folder (both
  *   naming the file and what to do: another --db file for an absolute
@@ -41,6 +42,10 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db);
+    // a write lock taken and let go at once: a database another program holds locked (an SQLite browser with
+    // unsaved changes) is named here, after busy_timeout, not by the first write of whichever service writes first
+    db.exec('BEGIN IMMEDIATE');
+    db.exec('COMMIT');
     return db;
   } catch (err) {
     db?.close();
@@ -59,6 +64,9 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
         `The studio database "${file}" is damaged or not a studio database (${e.message}). Move it aside or delete it to start with an empty library (its folders, analyses, chats and settings were in it), or ${another}.`,
         e.message,
       );
+    }
+    if (/^SQLITE_(BUSY|LOCKED)/.test(e.code ?? '')) {
+      throw new StudioError('DB_WRITE_FAILED', `The studio database "${file}" cannot be opened for writing: ${writeWhy(e)} and start again, or ${another}.`, e.message);
     }
     if (isSqliteWriteError(e.code) || e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'EPERM') {
       throw new StudioError(
@@ -93,6 +101,7 @@ function writeWhy(e: { code?: string; message?: string }): string {
   const code = e.code ?? '';
   if (/READONLY|EACCES|EROFS|EPERM|SQLITE_PERM/.test(code)) return 'it is read-only (check the permissions of the data folder and the database file)';
   if (/FULL/.test(code)) return 'the disk is full (free some space)';
+  if (/BUSY|LOCKED/.test(code)) return 'it is locked by another program (another studio using the same database, or an SQLite browser with unsaved changes): close it';
   if (/IOERR|CANTOPEN/.test(code)) return `an I/O error occurred (${e.message})`;
   return e.message ?? code;
 }

@@ -265,10 +265,16 @@ export const CSV_COLUMNS: (keyof ExportRow)[] = [
   'sizeBytes', 'bpm', 'bpmConfidence', 'tempoSections', 'key', 'keyConfidence', 'camelot', 'openKey', 'keySections', 'lufs', 'loudnessRange', 'truePeak', 'features', 'analysedAt', 'id', 'folderId', 'warnings',
 ];
 
-/** RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF is quoted, quotes doubled. */
+/**
+ * RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF is quoted, quotes doubled. Text (tags, file
+ * names: whatever a downloaded file brings) that starts with = + - @, a tab or a CR gets a leading ' so that Excel
+ * and LibreOffice show it instead of running it as a formula (OWASP "CSV injection": a title
+ * `=HYPERLINK("http://…")` became a live link, `-2+3` showed 1); numbers (-9.5 LUFS) are written as they are.
+ */
 export function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = Array.isArray(v) ? v.join(' | ') : String(v);
+  let s = Array.isArray(v) ? v.join(' | ') : String(v);
+  if (typeof v !== 'number' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -271,7 +271,17 @@ export interface LoadPackOptions {
 export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promise<Pack> {
   const dir = resolve(dirIn);
   const manifestPath = join(dir, 'manifest.json');
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new StudioError('MODEL_MISSING', `There is no model pack folder at "${dir}".`);
+  if (!existsSync(dir)) throw new StudioError('MODEL_MISSING', `There is no model pack folder at "${dir}".`);
+  if (!statSync(dir).isDirectory()) {
+    // a pack's own file given (its manifest.json, a graph): the folder that holds it is what is wanted
+    const parent = dirname(dir);
+    throw new StudioError(
+      'MODEL_MISSING',
+      existsSync(join(parent, 'manifest.json'))
+        ? `"${dir}" is a file of a model pack; give the pack's folder instead: "${parent}".`
+        : `"${dir}" is a file, not a model pack folder (a pack is a folder holding manifest.json and its ONNX graphs).`,
+    );
+  }
   // The converter writes into `<out>.partial` and renames it when the manifest is written; a
   // `.partial` folder is a conversion that was cancelled or killed, never a pack (even with a manifest).
   if (dir.endsWith(PARTIAL_SUFFIX)) throw bad(dir, 'it is an unfinished conversion (a ".partial" folder). Run the conversion again; it starts over and replaces it.');

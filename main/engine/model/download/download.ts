@@ -353,9 +353,11 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
           batch = [];
           const n = batched;
           batched = 0;
-          await fh!.write(buf, 0, n, pos);
-          pos += n;
+          const { bytesWritten } = await fh!.write(buf, 0, n, pos);
+          pos += bytesWritten;
           bytes = pos; // `bytes` counts only what is in the file, so a retry resumes exactly there
+          // a short write to a regular file: the disk (or the quota) is full
+          if (bytesWritten < n) throw Object.assign(new Error('no space left on device (short write)'), { code: 'ENOSPC' });
           pending = 0;
           lastFlush = Date.now();
         };
@@ -377,6 +379,11 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
         if (bytes < total) throw new DownloadError('network', `${url}: connection closed at ${bytes} of ${total} bytes`, undefined, true);
       } catch (e) {
         if (signal?.aborted) throw aborted(signal);
+        const ecode = (e as NodeJS.ErrnoException).code;
+        if (ecode === 'ENOSPC' || ecode === 'EDQUOT') {
+          // not the network's fault and no retry helps; what is in the partial file is intact (the next run re-hashes it)
+          throw new DownloadError('disk-space', `the disk is full: ${part} could not be written (${fmtBytes(bytes)} of ${total !== undefined ? fmtBytes(total) : 'the file'} downloaded, kept). Free some space or choose another folder, then try again: the download resumes where it stopped.`);
+        }
         if (e instanceof DownloadError && !e.retry) {
           if (e.code === 'size') {
             await fh?.close();

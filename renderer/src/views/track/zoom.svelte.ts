@@ -92,9 +92,9 @@ class Zoom {
     this.sync();
   }
 
-  /** Whether a track is loaded in the waveform (its duration known), so zoom and scroll can be set. */
+  /** Whether a track is loaded in the waveform (its duration known and its peaks taken), so zoom and scroll can be set. */
   get ready(): boolean {
-    return !!this.ws && this.ws.getDuration() > 0;
+    return !!this.ws && this.ws.getDuration() > 0 && !!this.ws.getDecodedData();
   }
 
   /**
@@ -111,9 +111,13 @@ class Zoom {
     this.sync();
   }
 
-  /** Set pixels per second; 0 fits the whole track. */
+  /**
+   * Set pixels per second; 0 fits the whole track. Nothing while the waveform has no track drawn yet (a track
+   * opening: wavesurfer's zoom throws "No audio loaded" then, which +, − and 0 pressed at that moment made an
+   * uncaught error in the page; a new track starts fitted anyway).
+   */
   set(px: number): void {
-    if (!this.ws) return;
+    if (!this.ws?.getDecodedData()) return;
     this.ws.zoom(px);
     this.pxPerSec = px;
     if (px === 0) this.view = { start: 0, end: player.duration };

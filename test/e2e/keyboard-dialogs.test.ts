@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
+
+/**
+ * Keyboard-only use of the modal dialogs (tester15). Open… (the in-app file
+ * browser) and the shortcuts sheet say aria-modal="true", but Tab from the
+ * dialog's last control went on to the page behind the backdrop (the top
+ * bar's Track, Library, Open… buttons), where Space and Enter acted behind
+ * the dialog. Focus now stays inside; Esc closes and gives focus back.
+ * Run: npm run build && node tools/run-tests.mjs test/e2e/keyboard-dialogs.test.ts
+ */
+describe('keyboard focus stays in modal dialogs (tester15)', { timeout: 180_000 }, () => {
+  let serve: ServeProcess;
+  let browser: Browser;
+  let sp: StudioPage;
+
+  before(async () => {
+    const launching = launchChromium().then((b) => (browser = b));
+    serve = await startServe().finally(() => launching);
+    await launching;
+    sp = await StudioPage.open(browser, serve);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  /** the data-testid (or tag) of the focused element and whether it is inside `testId` */
+  const focused = (testId: string) =>
+    sp.page.evaluate((id) => {
+      const d = (globalThis as unknown as { document: { activeElement: { closest(s: string): unknown; getAttribute(n: string): string | null; tagName: string } | null } }).document;
+      const e = d.activeElement;
+      return { inside: !!e?.closest(`[data-testid=${id}]`), what: e ? (e.getAttribute('data-testid') ?? e.getAttribute('aria-label') ?? e.tagName) : 'none' };
+    }, testId);
+
+  test('Open… (Ctrl+O): Tab and Shift+Tab go round the dialog, never to the page behind; Esc gives focus back', async () => {
+    await sp.page.getByTestId('open').first().focus();
+    await sp.page.keyboard.press('Control+o');
+    await sp.page.locator('[data-testid=browser-list][aria-busy=false]').waitFor();
+    const seen: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      await sp.page.keyboard.press('Tab');
+      const f = await focused('file-browser');
+      seen.push(f.what);
+      assert.ok(f.inside, `Tab ${i + 1} left the dialog for ${f.what} (${seen.join(' → ')})`);
+    }
+    for (let i = 0; i < 12; i++) {
+      await sp.page.keyboard.press('Shift+Tab');
+      const f = await focused('file-browser');
+      assert.ok(f.inside, `Shift+Tab ${i + 1} left the dialog for ${f.what}`);
+    }
+    await sp.page.keyboard.press('Escape');
+    await sp.page.getByTestId('file-browser').waitFor({ state: 'detached' });
+    assert.equal((await focused('app')).what, 'open', 'focus is back on Open…');
+  });
+
+  test('the shortcuts sheet (?): focus moves into it and stays there', async () => {
+    await sp.page.getByTestId('open').first().focus();
+    await sp.page.keyboard.press('?');
+    await sp.page.getByTestId('shortcuts').waitFor();
+    for (let i = 0; i < 4; i++) {
+      await sp.page.keyboard.press('Tab');
+      const f = await focused('shortcuts');
+      assert.ok(f.inside, `Tab ${i + 1} left the sheet for ${f.what}`);
+    }
+    await sp.page.keyboard.press('Escape');
+    await sp.page.getByTestId('shortcuts').waitFor({ state: 'detached' });
+  });
+
+  test('zoom keys (+, −, 0) pressed as a track opens, before its waveform is drawn, do nothing instead of throwing "No audio loaded" in the page', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rs-zoomkeys-'));
+    const file = join(dir, 'tone.wav');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=440:d=20', file]);
+    const before = sp.problems.length;
+    const opened = sp.openThroughBrowser(file);
+    // from the moment the file browser is gone (the track opening) until it is shown, press zoom keys
+    await sp.page.getByTestId('file-browser').waitFor();
+    await sp.page.getByTestId('file-browser').waitFor({ state: 'detached' });
+    for (let i = 0; i < 40; i++) {
+      await sp.page.keyboard.press(['0', '+', '-'][i % 3]);
+    }
+    assert.equal((await opened).name, 'track-opened');
+    for (const k of ['0', '+', '+', '-', '0']) await sp.page.keyboard.press(k);
+    assert.deepEqual(sp.problems.slice(before).filter((p) => /No audio loaded/.test(p)), [], 'no uncaught error from the waveform');
+  });
+});
+

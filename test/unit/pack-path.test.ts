@@ -1,0 +1,28 @@
+// tester15: `studio model verify` (and Choose model pack…) given a file — the pack's manifest.json, one of its
+// graphs, or any file — said 'There is no model pack folder at ".../manifest.json"', as if nothing were there.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadPack } from '../../main/engine/model/pack';
+
+test('a file given where a model pack folder is wanted is named as a file, with the folder to give instead', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pack-path-'));
+  try {
+    const pack = join(dir, 'deepresonance-beta-int4');
+    mkdirSync(pack);
+    writeFileSync(join(pack, 'manifest.json'), '{}');
+    writeFileSync(join(dir, 'song.wav'), 'x');
+    await assert.rejects(loadPack(join(pack, 'manifest.json')), (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'MODEL_MISSING');
+      assert.match(e.message, /is a file/);
+      assert.ok(e.message.includes(`"${pack}"`), `names the folder to give instead: ${e.message}`);
+      return true;
+    });
+    await assert.rejects(loadPack(join(dir, 'song.wav')), (e: Error & { code?: string }) => e.code === 'MODEL_MISSING' && /is a file, not a model pack folder/.test(e.message));
+    await assert.rejects(loadPack(join(dir, 'nothing')), (e: Error & { code?: string }) => e.code === 'MODEL_MISSING' && /There is no model pack folder at/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
