@@ -83,7 +83,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MIN_CONFIDENCE } from '@contract';
-import { HOLD_SLACK, KEY_CALIBRATION, KEY_SIGNS, TEMPO_CALIBRATION, TEMPO_FACTORS, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
+import { KEY_CALIBRATION, KEY_SIGNS, TEMPO_CALIBRATION, TEMPO_FACTORS, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence, tempoFactor } from '../../main/engine/analysis/confidence';
 import { mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, MIN_ONSET_FLUX, NO_TEMPO, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
@@ -451,7 +451,8 @@ function fitSigned<K extends string>(data: Sample<K>[], inputs: K[], signs: Reco
 
 /** the map's probability, times the evidence's factors (TEMPO_FACTORS: tempoConfidence's hold share ÷ (1 − HOLD_SLACK), at most 1) */
 const predict = <K extends string>(m: CalibrationModel<K>, x: Record<K, number>) => sigmoid(m.bias + m.inputs.reduce((s, f, a) => s + m.weights[a] * x[f], 0)) * factor(x);
-const factor = (x: Record<string, number>) => TEMPO_FACTORS.reduce((p, f) => p * (f in x && Number.isFinite(x[f]) ? Math.min(1, Math.max(0, x[f]) / (1 - HOLD_SLACK)) : 1), 1);
+/** the product's factors (confidence.ts tempoFactor: hold, and conf12's repeat floor) on tempo rows; 1 on key rows */
+const factor = (x: Record<string, number>) => ('hold' in x ? tempoFactor(x) : 1);
 
 /** grouped k-fold: families assigned to folds in a fixed order (sorted by a hash of the name) */
 function foldOf(family: string, k = 5): number {
