@@ -449,7 +449,7 @@ function fitSigned<K extends string>(data: Sample<K>[], inputs: K[], signs: Reco
   }
 }
 
-/** the map's probability, times the evidence's factors (TEMPO_FACTORS: tempoConfidence's hold share ÷ (1 − HOLD_SLACK), at most 1) */
+/** the map's probability, times the product's factors (factor below: tempoConfidence's tempoFactor) */
 const predict = <K extends string>(m: CalibrationModel<K>, x: Record<K, number>) => sigmoid(m.bias + m.inputs.reduce((s, f, a) => s + m.weights[a] * x[f], 0)) * factor(x);
 /** the product's factors (confidence.ts tempoFactor: hold, and conf12's repeat floor) on tempo rows; 1 on key rows */
 const factor = (x: Record<string, number>) => ('hold' in x ? tempoFactor(x) : 1);
