@@ -2,7 +2,7 @@
 // a probability, bounded, and monotone in every input in the direction its meaning implies.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { calibrate, KEY_CALIBRATION, KEY_SIGNS, keyConfidence, TEMPO_CALIBRATION, TEMPO_PULSE_CALIBRATION, TEMPO_SIGNS, tempoConfidence, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
+import { calibrate, KEY_CALIBRATION, KEY_SIGNS, keyConfidence, REPEAT_FLOOR, TEMPO_CALIBRATION, TEMPO_PULSE_CALIBRATION, TEMPO_SIGNS, tempoConfidence, tempoFactor, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
 import { mulberry32 } from '../helpers/prng';
 
 
@@ -62,6 +62,20 @@ describe('calibrated confidence map (confidence.ts)', () => {
     assert.equal(tempoConfidence(x, level, pulse), Math.round(calibrate(level, x) * calibrate(pulse, x) * 1000) / 1000);
     assert.ok(tempoConfidence({ ...x, repeat: 0 }, level, pulse) < tempoConfidence({ ...x, repeat: 0.5 }, level, pulse));
     assert.equal(tempoConfidence({ ...x, hold: 0.45 }, level, null), Math.round(one * 0.5 * 1000) / 1000);
+  });
+
+  it('a tempo whose bar does not repeat is scaled down by repeat ÷ REPEAT_FLOOR (conf12: short speech)', () => {
+    const level: CalibrationModel<keyof TempoEvidence> = { inputs: ['lock'], weights: [1], bias: 1 };
+    const x = { ...Object.fromEntries(Object.keys(TEMPO_RANGE).map((k) => [k, 0])), lock: 1, repeat: 0.5, hold: 1 } as TempoEvidence;
+    const full = tempoConfidence(x, level, null);
+    assert.equal(full, calibrate(level, x));
+    assert.equal(tempoFactor({ ...x, repeat: REPEAT_FLOOR }), 1);
+    assert.equal(tempoConfidence({ ...x, repeat: REPEAT_FLOOR / 2 }, level, null), Math.round(full * 0.5 * 1000) / 1000);
+    assert.equal(tempoConfidence({ ...x, repeat: 0 }, level, null), 0.001);
+    // with hold: both factors
+    assert.equal(tempoFactor({ ...x, repeat: REPEAT_FLOOR / 2, hold: 0.45 }), 0.25);
+    // flite speech at 8 s (kal: repeat 0.055) falls under MIN_CONFIDENCE from the 0.733 the map gave it
+    assert.ok(Math.round(0.733 * tempoFactor({ ...x, repeat: 0.055 }) * 1000) / 1000 < 0.5);
   });
 
   it('the shipped key map is a bounded probability, monotone in every input', () => {

@@ -72,7 +72,7 @@ export function loadRows(sets: string[]): Row[] {
       const base = join(s.cache, it.file.replace(/\.(mp3|wav|flac|ogg)$/, ''));
       if (!existsSync(base + '.env6')) continue;
       const j = JSON.parse(readFileSync(base + '.json', 'utf8'));
-      rows.push({ set, file: it.file, category: it.category, source: it.group ?? it.source, bpm: it.bpm, env: new Float32Array(readFileSync(base + '.env').buffer.slice(0)), env3: new Float32Array(readFileSync(base + '.env6').buffer.slice(0)), fps: j.fps, t0: j.t0, peers: peers[it.file] ?? {} });
+      rows.push({ set, file: it.file, category: it.category, source: it.group ?? it.source, bpm: it.bpm, env: new Float32Array(Uint8Array.from(readFileSync(base + '.env')).buffer), env3: new Float32Array(Uint8Array.from(readFileSync(base + '.env6')).buffer), fps: j.fps, t0: j.t0, peers: peers[it.file] ?? {} });
     }
   }
   return rows;
@@ -256,7 +256,7 @@ export function groupFlux(b40: Float32Array, a: number, b: number): Float32Array
 }
 export function loadB40(set: string, file: string): Float32Array | null {
   const p = join('test/output/backbeat-b40', set, file.replace(/\.(mp3|wav)$/, '') + '.b40');
-  return existsSync(p) ? new Float32Array(readFileSync(p).buffer.slice(0)) : null;
+  return existsSync(p) ? new Float32Array(Uint8Array.from(readFileSync(p)).buffer) : null;
 }
 /** cross-correlation Σ x[i]·y[i+lag] / n of two conditioned envelopes (mean removed), peak within ±2 frames */
 export function xc(x: Float64Array, y: Float64Array, lag: number): number {

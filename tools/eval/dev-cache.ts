@@ -58,9 +58,9 @@ async function load(it: EvalItem): Promise<Cached> {
   const base = join(CACHE, it.file.replace(/\.mp3$/, ''));
   if (existsSync(base + '.env6')) {
     const j = JSON.parse(readFileSync(base + '.json', 'utf8'));
-    const env = new Float32Array(readFileSync(base + '.env').buffer.slice(0));
-    const env3 = new Float32Array(readFileSync(base + '.env6').buffer.slice(0));
-    const chroma = new Float32Array(readFileSync(base + '.chroma').buffer.slice(0));
+    const env = new Float32Array(Uint8Array.from(readFileSync(base + '.env')).buffer);
+    const env3 = new Float32Array(Uint8Array.from(readFileSync(base + '.env6')).buffer);
+    const chroma = new Float32Array(Uint8Array.from(readFileSync(base + '.chroma')).buffer);
     return { ...j, env, env3, chroma };
   }
   const t = new TempoAnalyser() as Any;

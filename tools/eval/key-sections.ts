@@ -30,8 +30,8 @@ for (const dir of [args.out, ...args.also]) {
     const base = join(dir, 'work', 'key-dev', `${it.file.replace(/\.mp3$/, '')}-2048`);
     if (!existsSync(base + '.json')) continue;
     const j = JSON.parse(readFileSync(base + '.json', 'utf8')) as { start: number[]; energy: number[] };
-    const f = new Float32Array(readFileSync(base + '.f').buffer.slice(0));
-    const m = new Float32Array(readFileSync(base + '.m').buffer.slice(0));
+    const f = new Float32Array(Uint8Array.from(readFileSync(base + '.f')).buffer);
+    const m = new Float32Array(Uint8Array.from(readFileSync(base + '.m')).buffer);
     const pf = new PitchFrames(TONAL_DEFAULTS);
     const frames = j.start.length;
     for (let fr = 0; fr < frames; fr++) {

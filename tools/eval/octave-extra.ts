@@ -67,8 +67,8 @@ export function loadExtra(cacheDir: string, set: string, file: string): ExtraCac
   const base = join(cacheDir, set, file.replace(/\.mp3$/, ''));
   if (!existsSync(base + '.json')) return null;
   const meta = JSON.parse(readFileSync(base + '.json', 'utf8')) as { fps: number; frames: number; chromaFps: number; chromaFrames: number; active: boolean[] };
-  const b40 = new Float32Array(readFileSync(base + '.b40').buffer.slice(0));
-  const chroma = new Float32Array(readFileSync(base + '.chroma').buffer.slice(0));
+  const b40 = new Float32Array(Uint8Array.from(readFileSync(base + '.b40')).buffer);
+  const chroma = new Float32Array(Uint8Array.from(readFileSync(base + '.chroma')).buffer);
   const nf = meta.frames;
   const B = 40;
   // HPSS on the power spectrogram (bands): H = median over ±8 frames (≈0.37 s), P = median over ±3 bands; soft masks P²/(P²+H²)

@@ -118,7 +118,7 @@ for (const [out, set, manifest] of ALL) {
     let e: Env;
     if (existsSync(base + '.env6')) {
       const j = JSON.parse(readFileSync(base + '.json', 'utf8'));
-      e = { env: new Float32Array(readFileSync(base + '.env').buffer.slice(0)), env6: new Float32Array(readFileSync(base + '.env6').buffer.slice(0)), fps: j.fps, t0: j.t0 };
+      e = { env: new Float32Array(Uint8Array.from(readFileSync(base + '.env')).buffer), env6: new Float32Array(Uint8Array.from(readFileSync(base + '.env6')).buffer), fps: j.fps, t0: j.t0 };
     } else {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const t = new TempoAnalyser() as any;

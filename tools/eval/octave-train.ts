@@ -97,8 +97,8 @@ for (const [out, set] of SETS) {
     let t0: number;
     if (existsSync(base + '.env6')) {
       const j = JSON.parse(readFileSync(base + '.json', 'utf8'));
-      env = new Float32Array(readFileSync(base + '.env').buffer.slice(0));
-      env3 = new Float32Array(readFileSync(base + '.env6').buffer.slice(0));
+      env = new Float32Array(Uint8Array.from(readFileSync(base + '.env')).buffer);
+      env3 = new Float32Array(Uint8Array.from(readFileSync(base + '.env6')).buffer);
       ({ fps, t0 } = j);
     } else {
       const t = new TempoAnalyser() as Any;

@@ -62,8 +62,8 @@ if (existsSync(manifest)) {
       continue;
     }
     const j = JSON.parse(readFileSync(base + '.json', 'utf8')) as { fps: number; t0: number };
-    let env = new Float32Array(readFileSync(base + '.env').buffer.slice(0));
-    let env6 = new Float32Array(readFileSync(base + '.env6').buffer.slice(0));
+    let env = new Float32Array(Uint8Array.from(readFileSync(base + '.env')).buffer);
+    let env6 = new Float32Array(Uint8Array.from(readFileSync(base + '.env6')).buffer);
     if (args.pairs || args.triples) {
       // the next known-tempo file whose tempo differs (> 8 %, not a metrical relative)
       if (it.bpm == null) continue;
@@ -72,8 +72,8 @@ if (existsSync(manifest)) {
       if (!other) continue;
       const ob = join(cache, other.file.replace(/\.mp3$/, ''));
       const [a, a6] = [env, env6];
-      env = cat(env, new Float32Array(readFileSync(ob + '.env').buffer.slice(0)));
-      env6 = cat(env6, new Float32Array(readFileSync(ob + '.env6').buffer.slice(0)));
+      env = cat(env, new Float32Array(Uint8Array.from(readFileSync(ob + '.env')).buffer));
+      env6 = cat(env6, new Float32Array(Uint8Array.from(readFileSync(ob + '.env6')).buffer));
       if (args.triples) {
         env = cat(env, a);
         env6 = cat(env6, a6);

@@ -31,8 +31,8 @@ export interface TempoEvidence {
   /** normalised autocorrelation of the onset envelope at one or two beat periods (0..1): how periodic the onsets are */
   pulse: number;
   /**
-   * mean normalised autocorrelation of the onset envelope at 3 and 4 beat periods (0..1; 0 past the analyser's longest
-   * lag, 4 beats at 40 BPM): music repeats bar after bar, speech's syllables and random onsets do not (session 10: 8–12 s
+   * mean normalised autocorrelation of the onset envelope at 3 and 4 beat periods (0..1; over those within the analyser's
+   * longest lag, 4 beats at 40 BPM, so both from ~6 s of audio on; 1 when neither fits: nothing measured): music repeats bar after bar, speech's syllables and random onsets do not (session 10: 8–12 s
    * flite speech 0.01–0.23, the dev music median 0.53)
    */
   repeat: number;
@@ -146,14 +146,33 @@ export function calibrate<K extends string>(model: CalibrationModel<K>, x: Recor
 export const HOLD_SLACK = 0.1;
 
 /**
+ * The least TempoEvidence.repeat (the onset autocorrelation at 3 and 4 beats) at which a tempo is believed as the map
+ * says (conf12, session 12). Below it the onsets recur at a rate but not bar after bar — syllables (8–12 s flite speech
+ * 0.017–0.086), noise bursts, random-onset melodies — and the confidence is scaled down by repeat ÷ REPEAT_FLOOR. Dev-side
+ * music (out of 465 files with a beat, the shipped chooser): the right ones' 5th percentile 0.31 at full length, 0.32 on
+ * 8 s clips, 0.31 on 12 s clips; BENCHMARKS.md "Tempo confidence: a bar that repeats" has the figures.
+ */
+export const REPEAT_FLOOR = 0.1;
+
+/**
+ * The factors tempoConfidence multiplies the calibrated probability by (0..1; no fitted weights): the share of the track
+ * at the tempo (TempoEvidence.hold ÷ (1 − HOLD_SLACK), at most 1) times min(1, repeat ÷ REPEAT_FLOOR) (repeat is 1 where
+ * no bar fits in the audio: nothing measured). tools/eval/calibrate.ts scores every map with the same factors.
+ */
+export function tempoFactor(e: Partial<TempoEvidence>): number {
+  const hold = Number.isFinite(e.hold) ? Math.min(1, Math.max(0, e.hold!) / (1 - HOLD_SLACK)) : 1;
+  const repeat = Number.isFinite(e.repeat) ? Math.min(1, Math.max(0, e.repeat!) / REPEAT_FLOOR) : 1;
+  return hold * repeat;
+}
+
+/**
  * Probability (0..1) that the tempo with this evidence is right (Acc1: within 4 %): the map's, times the first stage's
  * P(a beat at all) where there is one (`pulseModel`, TEMPO_PULSE_CALIBRATION; then `model` is P(right | a beat)), times
- * the share of the track at that tempo (TempoEvidence.hold ÷ (1 − HOLD_SLACK), at most 1).
+ * tempoFactor (the share of the track at that tempo; a bar that repeats).
  */
 export function tempoConfidence(e: TempoEvidence, model: CalibrationModel<keyof TempoEvidence> = TEMPO_CALIBRATION, pulseModel: CalibrationModel<keyof TempoEvidence> | null = TEMPO_PULSE_CALIBRATION): number {
   const p = calibrate(model, e) * (pulseModel ? calibrate(pulseModel, e) : 1);
-  const hold = Number.isFinite(e.hold) ? Math.min(1, Math.max(0, e.hold) / (1 - HOLD_SLACK)) : 1;
-  return Math.round(Math.max(0.001, p * hold) * 1000) / 1000;
+  return Math.round(Math.max(0.001, p * tempoFactor(e)) * 1000) / 1000;
 }
 
 /** Probability (0..1) that the key with this evidence is exactly right. */

@@ -70,7 +70,7 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 14; // 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts); 13: the octave by the learned chooser (octave-net.ts); 14: the confidence times the share of the track at the tempo (hold); the analysed length (brief, fewBeats) recorded, not weighed by the map
+  readonly version = 15; // 15: the confidence times min(1, repeat ÷ REPEAT_FLOOR): a pulse whose bar does not repeat (short speech) is not believed (conf12); 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts); 13: the octave by the learned chooser (octave-net.ts); 14: the confidence times the share of the track at the tempo (hold); the analysed length (brief, fewBeats) recorded, not weighed by the map
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly frames = new FrameBuffer(N, HOP);
@@ -692,7 +692,9 @@ function tempoEvidence(p: Periodicity, opts: Required<TempoOptions>, tempi: Leve
   for (const b of beatFrames) atBeats += Math.max(env[b - 1] ?? 0, env[b] ?? 0, env[b + 1] ?? 0);
   const lock = beatFrames.length && mean > 0 ? Math.log(Math.max(atBeats / beatFrames.length / mean, 1e-3)) : 0;
   // a bar repeats: the normalised autocorrelation at 3 and 4 beat periods (speech's syllables recur at a rate, not bar after bar)
-  const repeat = Math.max(0, Math.min(1, (acAt(3 * period) + acAt(4 * period)) / 2 / ac[0]));
+  // (conf12) over the bar lengths that fit in the autocorrelation (all of them from ~6 s of audio on); none: nothing measured, 1
+  const barLags = [3 * period, 4 * period].filter((l) => l < ac.length - 1);
+  const repeat = barLags.length ? Math.max(0, Math.min(1, barLags.reduce((t, l) => t + acAt(l), 0) / barLags.length / ac[0])) : 1;
   return { pulse, repeat, logPulse: Math.log(Math.max(pulse, 0.01)), agree, smooth: mean, lock, octave, level: levelMargin, steady, flux: Math.log(Math.max(meanFlux, 1e-3)), extreme: Math.abs(Math.log2(bpm / 120)), brief: briefOf(seconds), fewBeats: Math.max(0, Math.log2(FULL_BEATS / Math.max(1, beatFrames.length))), hold };
 }
 
