@@ -79,6 +79,10 @@
 //       dev, key-set, dev2, with --shipped-map the map now) rerun with the refitted map;
 //   K4. key-refit.ts' rule 6 (the default analysers' CPU up by at most 5 %; key11: +3.6–4.7 %).
 //   nice node --import tsx tools/eval/calibrate.ts --key-only --chroma-from nnls-blend --dev2 [--write] [--verbose]
+// key13 (session 12): KeyEvidence.pitched (TonalAnalyser.pitchedShare, recorded, not weighed) offered to the same refit as
+// the share, as min(1, share / X) (--pitched-knee X) or as a gate × min(1, share / X) on the refit (--pitched-gate X,
+// report only), judged by the rule above unchanged: K2 passes with a knee or gate at 0.3–0.5, K3 fails every variant
+// (CV pooled ECE 0.030–0.032 against 0.029); BENCHMARKS.md "Key: the pitched share as the key map's no-key cue".
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -149,6 +153,13 @@ const { values: args } = parseArgs({
      * the report sets the key map now on the shipped evidence beside the map refitted on this one's.
      */
     'chroma-from': { type: 'string' },
+    /**
+     * (key13) with --key-only: KeyEvidence.pitched (the share of the spectral peaks in partials) offered to the fit as
+     * min(1, share / X) (a knee: the cue acts only under music's range, 0.45–1 on the dev-side sets) instead of the share
+     */
+    'pitched-knee': { type: 'string' },
+    /** (key13) with --key-only: the refitted map's probability, in sample and CV, × min(1, KeyEvidence.pitched / X) (a gate outside the fit) in the K2/K3 report */
+    'pitched-gate': { type: 'string' },
     /** where the analysis results are cached (default test/output/calibrate) */
     cache: { type: 'string', default: 'test/output/calibrate' },
   },
@@ -329,7 +340,10 @@ for (const [out, set, name, use] of SETS) {
       }
       const keyOf = (c: string) => {
         const k = (JSON.parse(readFileSync(kc(c), 'utf8')) as TonalResult).key;
-        return { key: k.tonic === null ? null : { tonic: k.tonic, mode: k.mode! }, keyEv: k.evidence ?? null };
+        // (key13) --pitched-knee x: KeyEvidence.pitched read as min(1, share / x) — a cue that acts only under music's range
+        const knee = Number(args['pitched-knee'] ?? 0);
+        const ev = k.evidence && knee > 0 ? { ...k.evidence, pitched: Math.min(1, k.evidence.pitched / knee) } : (k.evidence ?? null);
+        return { key: k.tonic === null ? null : { tonic: k.tonic, mode: k.mode! }, keyEv: ev };
       };
       rows.push({
         set: name, tempoUse: false, file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted, category: it.category, bpmUnknown: !!(it as { bpmUnknown?: boolean }).bpmUnknown,
@@ -696,14 +710,17 @@ if (KEY_ONLY) keyOnlyRule(keyModel);
  * key-nnls.ts --cpu's). Rows: files with a trusted key or none (NO_KEY), as the fit's.
  */
 function keyOnlyRule(model: CalibrationModel<keyof KeyEvidence>): void {
+  // (key13) --pitched-gate x: the refitted map's probability × min(1, KeyEvidence.pitched / x), a gate outside the fit (as the tempo's hold)
+  const G = Number(args['pitched-gate'] ?? 0);
+  const gate = (p: number, x: KeyEvidence) => (G > 0 && Number.isFinite(x.pitched) ? Math.round(p * Math.min(1, x.pitched / G) * 1000) / 1000 : p);
   const use = (r: Row) => r.keyTrusted || NO_KEY.has(r.category);
   const now = rows.filter((r) => use(r) && r.keyShipped?.key && r.keyShipped.keyEv).map((r) => ({ set: r.set, p: keyConfidence(r.keyShipped!.keyEv!, KEY_CALIBRATION), y: r.truthKey && mirexKeyScore(r.truthKey, r.keyShipped!.key!) === 1 ? 1 : 0, file: r.file }));
   const cvP = crossValidate(keySamples, model.inputs as (keyof KeyEvidence)[], KEY_SIGNS);
   const cands: [string, { set: string; p: number; y: number; file: string }[]][] = [
     ['the map now, shipped evidence', now],
     [`the map now, ${CHROMA_FROM} evidence`, keySamples.map((d) => ({ set: d.set, p: keyConfidence(d.x, KEY_CALIBRATION), y: d.y, file: d.file }))],
-    [`refitted, ${CHROMA_FROM} evidence, in sample`, keySamples.map((d) => ({ set: d.set, p: keyConfidence(d.x, model), y: d.y, file: d.file }))],
-    [`refitted, ${CHROMA_FROM} evidence, CV`, keySamples.map((d, i) => ({ set: d.set, p: cvP[i], y: d.y, file: d.file }))],
+    [`refitted, ${CHROMA_FROM} evidence, in sample`, keySamples.map((d) => ({ set: d.set, p: gate(keyConfidence(d.x, model), d.x), y: d.y, file: d.file }))],
+    [`refitted, ${CHROMA_FROM} evidence, CV`, keySamples.map((d, i) => ({ set: d.set, p: gate(cvP[i], d.x), y: d.y, file: d.file }))],
   ];
   const sets = [...new Set(rows.map((r) => r.set))];
   const noKeyOf = new Map(rows.map((r) => [`${r.set}/${r.file}`, NO_KEY.has(r.category) && !r.keyTrusted]));
