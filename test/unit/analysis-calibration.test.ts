@@ -10,7 +10,7 @@ import { mulberry32 } from '../helpers/prng';
 const TEMPO_RANGE: Record<keyof TempoEvidence, [number, number]> = {
   pulse: [0, 1], repeat: [0, 1], logPulse: [Math.log(0.01), 0], agree: [0, 2], smooth: [0, 1], lock: [-1, 4], octave: [-6, 6], level: [-6, 6], steady: [0, 1], flux: [-1, 5], extreme: [0, 2.6], brief: [0, 4], fewBeats: [0, 4], hold: [0, 1],
 };
-const KEY_RANGE: Record<keyof KeyEvidence, [number, number]> = { fit: [0, 1], margin: [0, 1], spread: [0, 1], scale: [0, 7], agree: [0, 1], harmony: [0, 1], voices: [0, 3], cadences: [0, 1], brief: [0, 4] };
+const KEY_RANGE: Record<keyof KeyEvidence, [number, number]> = { fit: [0, 1], margin: [0, 1], spread: [0, 1], scale: [0, 7], agree: [0, 1], harmony: [0, 1], voices: [0, 3], cadences: [0, 1], brief: [0, 4], pitched: [0, 1] };
 
 function checkModel<K extends string>(name: string, model: CalibrationModel<K>, signs: Record<K, 1 | -1>, range: Record<K, [number, number]>, conf: (x: Record<K, number>) => number): void {
   // every input the model weighs is one the analyser gives, and its weight has its meaning's sign

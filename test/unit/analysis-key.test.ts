@@ -115,6 +115,13 @@ describe('harmonic-function key score', () => {
     assert.equal(keyFromChroma(mean, 'temperley').key, 'A minor');
     assert.equal(keyFromChroma(mean, 'temperley', undefined, 0, chordKeyScores(seq(0, 21, 5, 7)), 2).key, 'C major');
   });
+  it('KeyEvidence.pitched (key13): the share of the peaks in partials given by the analyser is recorded; without it 1', () => {
+    const mean = [1, 0, 0.6, 0, 0.8, 0.5, 0, 0.9, 0, 0.5, 0, 0.4]; // C major scale weights
+    const tex = { voices: 3, heard: new Int8Array(10).fill(-1), minutes: 0.5 };
+    assert.equal(keyFromChroma(mean, 'temperley', undefined, 0, undefined, 0, undefined, { ...tex, pitched: 0.13 }).evidence!.pitched, 0.13);
+    assert.equal(keyFromChroma(mean, 'temperley', undefined, 0, undefined, 0, undefined, tex).evidence!.pitched, 1);
+    assert.equal(keyFromChroma(mean, 'temperley').evidence!.pitched, 1);
+  });
   it('cadences: V → I of the key counted (÷ 5, capped at 1), whatever the length; a run under 3 frames and frames without a triad are passed over', () => {
     // C – F – G – C, twice (10 frames each): G → C twice → 0.4 (the former per-minute rate made 2 cadences in a 3 s clip 1)
     const cf = seq(0, 5, 7, 0, 5, 7, 0);

@@ -77,18 +77,37 @@
 // unchanged; the share at the threshold is still printed. Also conf12: readEnvelopes read a file under 4 KiB with the
 // rest of Node's 8 KiB buffer pool (19 of 28 nonmusic and 6 of 36 pulseless envelopes: tempi changed from run to run);
 // conf11's --env figures on those two sets are void.
+//
+// key12 (session 12, issue 11): --key-only --chroma-from nnls-blend refits the KEY map on the evidence of key11's blend
+// (tonal.ts chromaFrom 'nnls-blend', key-refit.ts' final config w 1, β 0.5, γ 0.25), which key11 left off because the
+// map fitted on the fold's evidence states 5 key-keyless files at ≥ 0.5 on it instead of 3. Each file is decoded once
+// and analysed under 'fold' and 'nnls-blend'; the map now is scored on 'fold''s evidence, the refit on the blend's.
+// Ship rule (written 13:25 UTC on 2026-12-01, before any refitted figure was read): the blend becomes the default with
+// the refitted map only if
+//   K1. key-refit.ts' decision clauses 1–3 hold (pooled MIREX up, no set down by more than 1 file, CV pooled not down);
+//   K2. no more files with no key (key-keyless, and all no-key rows: percussion, beatless, pulseless, nonmusic, keyless)
+//       are stated at ≥ 0.5 by the refitted map (in sample: what ships) on the blend than by the map now on the fold;
+//   K3. the refitted map's family-grouped CV ECE on the blend is not above the map now's on the fold, pooled, and no set's
+//       is above it by more than 0.01 (rows: trusted key or none; bins of 0.2); key-refit.ts' rule 5 (its ECE on eval
+//       dev, key-set, dev2, with --shipped-map the map now) rerun with the refitted map;
+//   K4. key-refit.ts' rule 6 (the default analysers' CPU up by at most 5 %; key11: +3.6–4.7 %).
+//   nice node --import tsx tools/eval/calibrate.ts --key-only --chroma-from nnls-blend --dev2 [--write] [--verbose]
+// key13 (session 12): KeyEvidence.pitched (TonalAnalyser.pitchedShare, recorded, not weighed) offered to the same refit as
+// the share, as min(1, share / X) (--pitched-knee X) or as a gate × min(1, share / X) on the refit (--pitched-gate X,
+// report only), judged by the rule above unchanged: K2 passes with a knee or gate at 0.3–0.5, K3 fails every variant
+// (CV pooled ECE 0.030–0.032 against 0.029); BENCHMARKS.md "Key: the pitched share as the key map's no-key cue".
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MIN_CONFIDENCE } from '@contract';
-import { KEY_CALIBRATION, KEY_SIGNS, TEMPO_CALIBRATION, TEMPO_FACTORS, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence, tempoFactor } from '../../main/engine/analysis/confidence';
+import { HOLD_SLACK, KEY_CALIBRATION, keyConfidence, KEY_SIGNS, TEMPO_CALIBRATION, TEMPO_FACTORS, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence, tempoFactor } from '../../main/engine/analysis/confidence';
 import { mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, MIN_ONSET_FLUX, NO_TEMPO, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
 import type { OctaveNetWeights } from '../../main/engine/analysis/octave-net-weights';
-import { TonalAnalyser, type TonalResult } from '../../main/engine/analysis/tonal';
+import { TONAL_DEFAULTS, TonalAnalyser, type TonalOptions, type TonalResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
 import { solve } from './linalg';
 import { splitFamilies } from './split-families';
@@ -136,6 +155,24 @@ const { values: args } = parseArgs({
     'two-stage-only': { type: 'boolean', default: false },
     /** with --two-stage: the first stage's inputs instead of choosing them */
     'pulse-inputs': { type: 'string' },
+    /**
+     * (key12) the key map only: analyse with TonalAnalyser alone (no tempo), fit the key map alone, and with --write
+     * replace the key map's line only (the tempo maps are kept as they are: conf10/11 fitted them with --oof)
+     */
+    'key-only': { type: 'boolean', default: false },
+    /**
+     * (key12) with --key-only: the key analyser's TonalOptions.chromaFrom ('fold', 'nnls-blend', …; default the shipped
+     * TONAL_DEFAULTS'). Every file is analysed under the shipped chromaFrom and this one from one decode (both cached), so
+     * the report sets the key map now on the shipped evidence beside the map refitted on this one's.
+     */
+    'chroma-from': { type: 'string' },
+    /**
+     * (key13) with --key-only: KeyEvidence.pitched (the share of the spectral peaks in partials) offered to the fit as
+     * min(1, share / X) (a knee: the cue acts only under music's range, 0.45–1 on the dev-side sets) instead of the share
+     */
+    'pitched-knee': { type: 'string' },
+    /** (key13) with --key-only: the refitted map's probability, in sample and CV, × min(1, KeyEvidence.pitched / X) (a gate outside the fit) in the K2/K3 report */
+    'pitched-gate': { type: 'string' },
     /** where the analysis results are cached (default test/output/calibrate) */
     cache: { type: 'string', default: 'test/output/calibrate' },
   },
@@ -172,6 +209,10 @@ const CACHE = args.cache!;
 const OOF = args.oof ? (JSON.parse(readFileSync(args.oof, 'utf8')) as { nets: OctaveNetWeights[]; files: Record<string, number> }) : null;
 const oofTag = args.oof ? createHash('sha1').update(readFileSync(args.oof)).digest('hex').slice(0, 8) : '';
 const TEMPO_ONLY = args['tempo-only'] || !!OOF;
+const KEY_ONLY = args['key-only'];
+if (KEY_ONLY && (TEMPO_ONLY || args.env || args.excerpts)) throw new Error('--key-only: not with --tempo-only, --oof, --env or --excerpts');
+const CHROMA_FROM = (args['chroma-from'] ?? TONAL_DEFAULTS.chromaFrom) as NonNullable<TonalOptions['chromaFrom']>;
+if (args['chroma-from'] && !KEY_ONLY) throw new Error('--chroma-from: with --key-only');
 const CONFIDENCE_TS = 'main/engine/analysis/confidence.ts';
 
 // ---- groove families: what never straddles dev and test (split.json) --------------------------
@@ -203,6 +244,8 @@ interface Row {
   bpmShipped: number | null;
   key: Key | null;
   keyEv: KeyEvidence | null;
+  /** --key-only with a --chroma-from other than the shipped: the shipped analyser's key and evidence (the map now is scored on them) */
+  keyShipped?: { key: Key | null; keyEv: KeyEvidence | null };
 }
 
 /** excerpt lengths, seconds (--excerpts) */
@@ -291,6 +334,36 @@ for (const [out, set, name, use] of SETS) {
       continue;
     }
     const cached = join(cacheDir, `${name}__${it.file}.json`);
+    if (KEY_ONLY) {
+      // the key alone, under the shipped chromaFrom and CHROMA_FROM, from one decode (each cached on its own)
+      const froms = [...new Set([TONAL_DEFAULTS.chromaFrom, CHROMA_FROM])];
+      const kc = (c: string) => join(cacheDir, `${name}__${it.file}.key-${c}.json`);
+      if (!froms.every((c) => existsSync(kc(c)))) {
+        const ans = froms.map((c) => {
+          const a = new TonalAnalyser({ chromaFrom: c });
+          Object.defineProperty(a, 'name', { value: `tonal-${c}` });
+          return a;
+        });
+        const run = await analyzeFile(join(out, set, it.file), ans);
+        for (const c of froms) {
+          const t = run.results[`tonal-${c}`] as TonalResult;
+          writeFileSync(kc(c), JSON.stringify({ key: t.key, chords: { progression: t.chords.progression, segments: [] } }));
+        }
+        analysed++;
+      }
+      const keyOf = (c: string) => {
+        const k = (JSON.parse(readFileSync(kc(c), 'utf8')) as TonalResult).key;
+        // (key13) --pitched-knee x: KeyEvidence.pitched read as min(1, share / x) — a cue that acts only under music's range
+        const knee = Number(args['pitched-knee'] ?? 0);
+        const ev = k.evidence && knee > 0 ? { ...k.evidence, pitched: Math.min(1, k.evidence.pitched / knee) } : (k.evidence ?? null);
+        return { key: k.tonic === null ? null : { tonic: k.tonic, mode: k.mode! }, keyEv: ev };
+      };
+      rows.push({
+        set: name, tempoUse: false, file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted, category: it.category, bpmUnknown: !!(it as { bpmUnknown?: boolean }).bpmUnknown,
+        bpm: null, bpmShipped: null, tempo: null, ...keyOf(CHROMA_FROM), keyShipped: keyOf(TONAL_DEFAULTS.chromaFrom),
+      });
+      continue;
+    }
     let r: { tempo: TempoResult; tonal: TonalResult };
     const fold0 = OOF?.files[`${name}/${it.file}`];
     if (args.env) {
@@ -650,9 +723,9 @@ if (OOF) {
   console.log(`tempo Acc1, shipped chooser (in sample where it trained) → out-of-fold chooser: ${per.join('; ')}`);
 }
 const tempoExtra = tempoNone.map((r) => ({ p: 0, y: 0 as const, set: r.set }));
-let tempoModel = calibrateOne('tempo (right = Acc1)', FORCE.tempo, tempoSamples, TEMPO_SIGNS, tempoExtra, TEMPO_CALIBRATION);
+let tempoModel = KEY_ONLY ? TEMPO_CALIBRATION : calibrateOne('tempo (right = Acc1)', FORCE.tempo, tempoSamples, TEMPO_SIGNS, tempoExtra, TEMPO_CALIBRATION);
 let pulseModel: CalibrationModel<keyof TempoEvidence> | null = null;
-if (args['two-stage']) {
+if (args['two-stage'] && !KEY_ONLY) {
   const t = calibrateTwoStage(tempoSamples, TEMPO_SIGNS, tempoExtra, TEMPO_CALIBRATION);
   if (!OOF || args['two-stage-only']) [tempoModel, pulseModel] = [t.model, t.pulse];
 }
@@ -666,6 +739,44 @@ if (OOF) {
   console.log(`--oof candidates: one map ${RULE.one?.pass ? 'passes' : 'fails'} (CV log loss ${RULE.one?.ll.toFixed(4)})${RULE.two ? `, two stages ${RULE.two.pass ? 'passes' : 'fails'} (CV log loss ${RULE.two.ll.toFixed(4)})` : ''} → ${ok.length ? (ok[0] === RULE.one ? 'one map' : 'two stages') : 'none'}`);
 }
 const keyModel = TEMPO_ONLY ? KEY_CALIBRATION : calibrateOne('key (right = exact key; files with a trusted key or none)', FORCE.key, keySamples, KEY_SIGNS, [], KEY_CALIBRATION);
+if (KEY_ONLY) keyOnlyRule(keyModel);
+
+/**
+ * --key-only (key12): the key map refitted on CHROMA_FROM's evidence against the map now on the shipped analyser's, per
+ * set, and the ship rule of the header's key12 paragraph (its clauses K2 and K3; K1 and K4 are key-refit.ts' and
+ * key-nnls.ts --cpu's). Rows: files with a trusted key or none (NO_KEY), as the fit's.
+ */
+function keyOnlyRule(model: CalibrationModel<keyof KeyEvidence>): void {
+  // (key13) --pitched-gate x: the refitted map's probability × min(1, KeyEvidence.pitched / x), a gate outside the fit (as the tempo's hold)
+  const G = Number(args['pitched-gate'] ?? 0);
+  const gate = (p: number, x: KeyEvidence) => (G > 0 && Number.isFinite(x.pitched) ? Math.round(p * Math.min(1, x.pitched / G) * 1000) / 1000 : p);
+  const use = (r: Row) => r.keyTrusted || NO_KEY.has(r.category);
+  const now = rows.filter((r) => use(r) && r.keyShipped?.key && r.keyShipped.keyEv).map((r) => ({ set: r.set, p: keyConfidence(r.keyShipped!.keyEv!, KEY_CALIBRATION), y: r.truthKey && mirexKeyScore(r.truthKey, r.keyShipped!.key!) === 1 ? 1 : 0, file: r.file }));
+  const cvP = crossValidate(keySamples, model.inputs as (keyof KeyEvidence)[], KEY_SIGNS);
+  const cands: [string, { set: string; p: number; y: number; file: string }[]][] = [
+    ['the map now, shipped evidence', now],
+    [`the map now, ${CHROMA_FROM} evidence`, keySamples.map((d) => ({ set: d.set, p: keyConfidence(d.x, KEY_CALIBRATION), y: d.y, file: d.file }))],
+    [`refitted, ${CHROMA_FROM} evidence, in sample`, keySamples.map((d) => ({ set: d.set, p: gate(keyConfidence(d.x, model), d.x), y: d.y, file: d.file }))],
+    [`refitted, ${CHROMA_FROM} evidence, CV`, keySamples.map((d, i) => ({ set: d.set, p: gate(cvP[i], d.x), y: d.y, file: d.file }))],
+  ];
+  const sets = [...new Set(rows.map((r) => r.set))];
+  const noKeyOf = new Map(rows.map((r) => [`${r.set}/${r.file}`, NO_KEY.has(r.category) && !r.keyTrusted]));
+  console.log(`\n=== key12: the key map on ${CHROMA_FROM} (rows: trusted key or none; ECE bins of 0.2; stated ≥ 0.5 among files with no key) ===`);
+  const stat = (xs: { set: string; p: number; y: number; file: string }[], set?: string) => {
+    const a = xs.filter((x) => !set || x.set === set);
+    return { n: a.length, right: a.filter((x) => x.y).length, ece: reliability(a.map((x) => x.p), a.map((x) => x.y)).ece, stated: a.filter((x) => noKeyOf.get(`${x.set}/${x.file}`) && x.p >= 0.5).length };
+  };
+  for (const [label, xs] of cands) {
+    const all = stat(xs);
+    console.log(`  ${label.padEnd(44)} pooled ECE ${all.ece.toFixed(3)} (n ${all.n}, right ${all.right}), no-key stated ≥ 0.5: ${all.stated}; ${sets.map((x) => { const t = stat(xs, x); return `${x} ${t.ece.toFixed(3)} (${t.right}/${t.n}${t.stated ? `, ${t.stated} no-key ≥ 0.5` : ''})`; }).join(', ')}`);
+  }
+  const [a, , fit, cv] = cands.map(([, xs]) => xs);
+  const k2 = stat(fit, 'keyless').stated <= stat(a, 'keyless').stated && stat(fit).stated <= stat(a).stated;
+  const worse = sets.filter((x) => stat(cv, x).n && stat(cv, x).ece > stat(a, x).ece + 0.01);
+  const k3 = !worse.length && stat(cv).ece <= stat(a).ece;
+  console.log(`key12 rule: K2 no-key stated ≥ 0.5 (refitted, in sample vs the map now, shipped): keyless ${stat(fit, 'keyless').stated} vs ${stat(a, 'keyless').stated}, all ${stat(fit).stated} vs ${stat(a).stated} → ${k2 ? 'pass' : 'FAIL'} | K3 CV ECE pooled ${stat(cv).ece.toFixed(3)} vs ${stat(a).ece.toFixed(3)}, sets worse by > 0.01: ${worse.join(', ') || 'none'} → ${k3 ? 'pass' : 'FAIL'}`);
+  if (VERBOSE) for (const x of fit) if (noKeyOf.get(`${x.set}/${x.file}`) && x.p >= 0.5) console.log(`    no key, stated ${x.p.toFixed(3)}: ${x.set}/${x.file}`);
+}
 
 const lit = <K extends string>(m: CalibrationModel<K>) => `{ inputs: [${m.inputs.map((f) => `'${f}'`).join(', ')}], weights: [${m.weights.map((w) => Number(w.toPrecision(4))).join(', ')}], bias: ${Number(m.bias.toPrecision(4))} }`;
 const block = `// BEGIN CALIBRATION (written by tools/eval/calibrate.ts)
@@ -683,7 +794,8 @@ else if (WRITE) {
   const keyLines = /\/\*\* Key calibration;.*\n.*KEY_CALIBRATION.*\n/.exec(src)?.[0];
   if (TEMPO_ONLY && !keyLines) throw new Error(`no KEY_CALIBRATION line in ${CONFIDENCE_TS}`);
   const written = TEMPO_ONLY ? block.replace(/\/\*\* Key calibration;.*\n.*KEY_CALIBRATION.*\n/, () => keyLines!) : block;
-  const next = src.replace(/\/\/ BEGIN CALIBRATION[\s\S]*?\/\/ END CALIBRATION/, () => written);
+  // --key-only: the key map's two lines only (the tempo maps as they are)
+  const next = KEY_ONLY ? src.replace(/\/\*\* Key calibration;.*\n.*KEY_CALIBRATION.*\n/, () => /\/\*\* Key calibration;.*\n.*KEY_CALIBRATION.*\n/.exec(block)![0]) : src.replace(/\/\/ BEGIN CALIBRATION[\s\S]*?\/\/ END CALIBRATION/, () => written);
   writeFileSync(CONFIDENCE_TS, next);
   console.log(`written to ${CONFIDENCE_TS}${next === src ? ' (unchanged)' : ''}`);
 }

@@ -34,9 +34,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
+import { KEY_CALIBRATION, keyConfidence, type CalibrationModel, type KeyEvidence } from '../../main/engine/analysis/confidence';
+import { existsSync } from 'node:fs';
 import { CADENCE_THIRD_MIN, chordKeyScores, estimateKey, estimateTuning, foldChroma, frameTriads, keyFromChroma, meanChroma, meanVoices, TRIAD_TONE_MIN, TONAL_DEFAULTS, type KeyResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
-import { confusion, devKeyItems, ece, keyOfResult, peaksOf, pitchFramesOf, type Peaks } from './key-score';
+import { confusion, devKeyItems, ece, keyOfResult, peaksOf, pitchedShareOf, pitchFramesOf, type Peaks } from './key-score';
 
 const { values: args } = parseArgs({
   options: {
@@ -48,6 +50,14 @@ const { values: args } = parseArgs({
     final: { type: 'string' },
     /** the key path's CPU on the first set's cached peaks (peaks → key, as TonalAnalyser.finish), shipped against the final config, best of N alternating */
     cpu: { type: 'string' },
+    /**
+     * (key12) the key map (confidence.ts' CalibrationModel as JSON, or a file holding it) the shipped config's confidence
+     * is computed with (default KEY_CALIBRATION): after the map refitted on the blend is written to confidence.ts, the
+     * shipped config is scored with the map it ships with, e.g. --shipped-map '{"inputs":["fit",…],"weights":[…],"bias":…}'
+     */
+    'shipped-map': { type: 'string' },
+    /** (key12) the key map of every other config (default KEY_CALIBRATION) */
+    'final-map': { type: 'string' },
   },
 });
 const DIRS = [args.out, ...args.also];
@@ -60,6 +70,8 @@ interface Prep {
   sNnls: number[];
   ev: Record<'fold' | 'nnls', { triads: Int8Array; heard: Int8Array; voices: number }>;
   minutes: number;
+  /** (key13) KeyEvidence.pitched from the cached peaks (key-score pitchedShareOf; undefined → 1) */
+  pitched?: number;
 }
 function prep(p: Peaks): Prep | null {
   const prm = { ...TONAL_DEFAULTS, chromaFrom: 'nnls-triads' as const };
@@ -77,7 +89,7 @@ function prep(p: Peaks): Prep | null {
   const voices = meanVoices(fold, frames, active);
   const ev = (c: Float32Array) => ({ triads: frameTriads(c, frames, active), heard: frameTriads(c, frames, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN), voices });
   const e = { fold: ev(fold), nnls: ev(nnls) };
-  return { foldMean: fm.mean, nnlsMean: nm.mean, sFold: chordKeyScores(e.fold.triads), sNnls: chordKeyScores(e.nnls.triads), ev: e, minutes: (frames * 1024) / 5512.5 / 60 };
+  return { foldMean: fm.mean, nnlsMean: nm.mean, sFold: chordKeyScores(e.fold.triads), sNnls: chordKeyScores(e.nnls.triads), ev: e, minutes: (frames * 1024) / 5512.5 / 60, pitched: pitchedShareOf(p) };
 }
 
 /** The product's key path (TonalAnalyser.finish's estimateKey) with chromaFrom 'nnls-blend' and a config's shares, on cached peaks. */
@@ -91,10 +103,13 @@ function productKey(p: Peaks, c: Config, chromaFrom: 'fold' | 'nnls-blend' = 'nn
   const active = p.energy.map((v) => maxE > 0 && v > maxE * 1e-6);
   const triads = frameTriads(chroma, frames, active);
   const heard = frameTriads(chroma, frames, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
-  return estimateKey(chroma, frames, active, prm.profile, prm.threshold, undefined, prm, triads, { heard, minutes: (frames * 1024) / 5512.5 / 60, nnls: chromaFrom === 'nnls-blend' ? pf.noteChroma(cents) : undefined });
+  return estimateKey(chroma, frames, active, prm.profile, prm.threshold, undefined, prm, triads, { heard, minutes: (frames * 1024) / 5512.5 / 60, nnls: chromaFrom === 'nnls-blend' ? pf.noteChroma(cents) : undefined, pitched: pitchedShareOf(p) });
 }
 
 interface Config { w: number; beta: number; gamma: number; ev: 'fold' | 'nnls' }
+const mapArg = (a?: string): CalibrationModel<keyof KeyEvidence> => (a ? JSON.parse(existsSync(a) ? readFileSync(a, 'utf8') : a) : KEY_CALIBRATION);
+const MAPS = { shipped: mapArg(args['shipped-map']), final: mapArg(args['final-map']) };
+const isShipped = (c: Config) => c.w === 2 && !c.beta && !c.gamma && c.ev === 'fold';
 const label = (c: Config) => `w ${c.w} β ${c.beta} γ ${c.gamma} ev ${c.ev}`;
 /** The key of one file under a config (keyFromChroma with the blended mean chroma and harmonic-function scores). */
 function decide(d: Prep, c: Config): KeyResult {
@@ -106,7 +121,10 @@ function decide(d: Prep, c: Config): KeyResult {
   }
   const s = d.sFold.map((v, i) => (1 - c.beta) * v + c.beta * d.sNnls[i]);
   const e = d.ev[c.ev];
-  return keyFromChroma(mean, TONAL_DEFAULTS.profile, undefined, 0, s, c.w, e.triads, { voices: e.voices, heard: e.heard, minutes: d.minutes }, 0, 'blend');
+  const k = keyFromChroma(mean, TONAL_DEFAULTS.profile, undefined, 0, s, c.w, e.triads, { voices: e.voices, heard: e.heard, minutes: d.minutes, pitched: d.pitched }, 0, 'blend');
+  // the confidence under the config's map (--shipped-map, --final-map; both KEY_CALIBRATION by default)
+  const map = isShipped(c) ? MAPS.shipped : MAPS.final;
+  return k.evidence && map !== KEY_CALIBRATION ? { ...k, confidence: keyConfidence(k.evidence, map) } : k;
 }
 
 interface Row { dir: number; file: string; family: string; truth: Key; d: Prep; product: (c: Config, chromaFrom?: 'fold' | 'nnls-blend') => KeyResult; sec: number }

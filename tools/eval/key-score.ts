@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Key } from '../../main/engine/analysis/keys';
 import type { EvalItem } from './build-set';
-import { PitchFrames, type KeyResult, type TonalOptions } from '../../main/engine/analysis/tonal';
+import { PEAK_FLOOR_RATIO, PitchFrames, type KeyResult, type TonalOptions } from '../../main/engine/analysis/tonal';
 
 /** The kind of a miss of `est` against the truth `ref`: relative, fifth (estimate a fifth above), fourth (a fifth below), parallel, other; 'ok' when equal; no estimate is 'other'. */
 export function confusion(ref: Key, est: Key | null): 'ok' | 'relative' | 'fifth' | 'fourth' | 'parallel' | 'other' {
@@ -32,7 +32,19 @@ export function ece(pairs: [number, boolean][]): number {
 }
 
 /** key-dev.ts' cached spectral peaks of one file: each frame's offset into f/m (`start`), its in-band energy, and every peak's frequency (Hz) and magnitude, float32. */
-export type Peaks = { start: number[]; energy: number[]; f: Float32Array; m: Float32Array };
+export type Peaks = { start: number[]; energy: number[]; f: Float32Array; m: Float32Array; r?: Float32Array };
+
+/**
+ * (key13) TonalAnalyser.pitchedShare from cached peaks: the share of the peaks' magnitude (≥ 65 Hz) in peaks at least
+ * PEAK_FLOOR_RATIO over their band's floor (key-dev.ts' .r; key-dev --share 15's measure); undefined without .r.
+ */
+export function pitchedShareOf(p: Peaks): number | undefined {
+  if (!p.r) return undefined;
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < p.f.length; i++) if (p.f[i] >= 65) (b += p.m[i], p.r[i] >= PEAK_FLOOR_RATIO && (a += p.m[i]));
+  return b > 0 ? a / b : 0;
+}
 
 /** The cached peaks of `file` (an .mp3 name) under `dir`/work/key-dev-floors (key-dev.ts' 2048-point frames), or null when not cached. */
 export function peaksOf(dir: string, file: string): Peaks | null {
@@ -43,7 +55,7 @@ export function peaksOf(dir: string, file: string): Peaks | null {
     const b = readFileSync(base + ext);
     return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
   };
-  return { start: j.start, energy: j.energy, f: arr('.f'), m: arr('.m') };
+  return { start: j.start, energy: j.energy, f: arr('.f'), m: arr('.m'), ...(existsSync(base + '.r') ? { r: arr('.r') } : {}) };
 }
 
 /** The cached peaks `p` fed frame by frame into the product's PitchFrames with options `prm` (peaks under 65 Hz left out, power = magnitude²), as TonalAnalyser does. */

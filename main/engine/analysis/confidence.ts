@@ -87,6 +87,12 @@ export interface KeyEvidence {
   cadences: number;
   /** briefOf(the analysed seconds): a short clip's chroma and chords sample only a few bars of the music */
   brief: number;
+  /**
+   * (key13) the share of the track's spectral peaks' magnitude (65–2100 Hz) in partials (tonal.ts TonalAnalyser.pitchedShare,
+   * PEAK_FLOOR_RATIO; 0..1; 1 where estimateKey is called without it): music 0.27–1 (dev2's drum-heavy grooves the least),
+   * GM drum kits alone 0.12–0.2 — a drum track stated a key on its toms' and cymbals' chance peaks reads low here
+   */
+  pitched: number;
 }
 
 /** The length of the calibration files (most dev-side renders are 30 s): the map's inputs were fitted there and beyond it nothing more is claimed. */
@@ -113,7 +119,7 @@ export const TEMPO_SIGNS: Record<keyof TempoEvidence, 1 | -1> = { pulse: 1, repe
 /** Evidence that is no input of the fitted map (tempoConfidence applies it as a factor). */
 export const TEMPO_FACTORS: readonly (keyof TempoEvidence)[] = ['hold'];
 /** The sign each key input's weight must have. */
-export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1, spread: 1, scale: 1, agree: 1, harmony: 1, voices: 1, cadences: 1, brief: -1 };
+export const KEY_SIGNS: Record<keyof KeyEvidence, 1 | -1> = { fit: 1, margin: 1, spread: 1, scale: 1, agree: 1, harmony: 1, voices: 1, cadences: 1, brief: -1, pitched: 1 };
 
 // BEGIN CALIBRATION (written by tools/eval/calibrate.ts)
 /** Tempo calibration; fitted by tools/eval/calibrate.ts on 509 development files with a tempo (dev 104, synth 22, octave 68, beatless 36, pulseless 32, dev2 247), analysers ebae75c975c2. */

@@ -426,7 +426,7 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     // the cadence count reads triads whose third reaches CADENCE_THIRD_MIN (a doubled root hides the third), root and fifth TRIAD_TONE_MIN
     const cadenceTriads = frameTriads(tc, nf, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
     const nnls = this.opts.chromaFrom === 'nnls-blend' ? this.pf.noteChroma(this.tuningCents) : undefined;
-    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard: cadenceTriads, minutes: (nf * hopSec) / 60, nnls });
+    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard: cadenceTriads, minutes: (nf * hopSec) / 60, nnls, pitched: this.pitchedShare });
     key.tuningCents = Math.round(this.tuningCents * 10) / 10;
     if (key.key !== null) {
       const variable = keySections(this.chroma, nf, active, triads, hopSec, t0, this.opts);
@@ -476,9 +476,10 @@ export function meanChroma(chroma: Float32Array, frames: number, active: boolean
  * (default: `frames` at the key analyser's hop) for KeyEvidence.cadences; KeyEvidence.voices is
  * read from `chroma`. `texture.nnls` (chromaFrom 'nnls-blend'; frames × 12, nnls-chroma.ts): blended into the key's
  * choice by `opts.nnlsProfileShare` (the mean chroma) and `opts.nnlsTriadShare` (the harmonic-function score of its
- * frame triads); the evidence stays `chroma`'s and `triads`'.
+ * frame triads); the evidence stays `chroma`'s and `triads`'. `texture.pitched` (TonalAnalyser.pitchedShare, 0..1) is
+ * recorded as KeyEvidence.pitched (1 when absent).
  */
-export function estimateKey(chroma: Float32Array, frames: number, active: boolean[], profile: KeyProfileName, threshold = 0, bass?: Float32Array, opts: KeyOptions = {}, triads?: Int8Array, texture: { heard?: Int8Array; minutes?: number; nnls?: Float32Array } = {}): KeyResult {
+export function estimateKey(chroma: Float32Array, frames: number, active: boolean[], profile: KeyProfileName, threshold = 0, bass?: Float32Array, opts: KeyOptions = {}, triads?: Int8Array, texture: { heard?: Int8Array; minutes?: number; nnls?: Float32Array; pitched?: number } = {}): KeyResult {
   let { mean, used } = meanChroma(chroma, frames, active, threshold);
   if (!used) return { key: null, tonic: null, mode: null, confidence: 0, camelot: null, openKey: null, strengths: new Array(24).fill(0), chroma: mean };
   const bassMean = bass && opts.bassWeight ? meanChroma(bass, frames, active, 0).mean : undefined;
@@ -502,7 +503,7 @@ export function estimateKey(chroma: Float32Array, frames: number, active: boolea
   }
   const heard = texture.heard ?? frameTriads(chroma, frames, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
   const minutes = texture.minutes ?? (frames * HOP) / TARGET_RATE / 60;
-  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, chordWeight, tri, { voices: meanVoices(chroma, frames, active), heard, minutes }, opts.firstWeight ?? 0, opts.modeFrom ?? 'blend');
+  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, chordWeight, tri, { voices: meanVoices(chroma, frames, active), heard, minutes, pitched: texture.pitched }, opts.firstWeight ?? 0, opts.modeFrom ?? 'blend');
 }
 
 /**
@@ -600,7 +601,7 @@ export function chordKeyScores(triads: Int8Array): number[] {
  * and `chordWeight` × the frames' harmonic-function scores). `texture` (estimateKey gives it) feeds the evidence only:
  * KeyEvidence.voices as given, KeyEvidence.cadences from its heard triads and minutes; without it both are 0.
  */
-export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0, triads?: Int8Array, texture?: { voices: number; heard: Int8Array; minutes: number }, firstWeight = 0, modeFrom: 'blend' | 'profile' = 'blend'): KeyResult {
+export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0, triads?: Int8Array, texture?: { voices: number; heard: Int8Array; minutes: number; pitched?: number }, firstWeight = 0, modeFrom: 'blend' | 'profile' = 'blend'): KeyResult {
   const [maj, min] = KEY_PROFILES[profile];
   // the key index whose tonic triad is the first heard chord (triad and key indices share the order C..B major, C..B minor)
   const first = firstWeight && texture ? (chordRuns(texture.heard)[0] ?? -1) : -1;
@@ -655,6 +656,7 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
     voices: texture?.voices ?? 0,
     cadences: texture ? cadenceRate(texture.heard, bi) : 0,
     brief: texture ? briefOf(texture.minutes * 60) : 0,
+    pitched: texture?.pitched ?? 1,
   };
   return {
     key: keyName(k),
