@@ -38,6 +38,9 @@
 // fewer, pooled Acc2 is not lower by more than 1 file (tempo14's "Acc2 not lower" failed by half a file of 503: a
 // mean over shuffles moves in steps of 1/3 file), and the per-shuffle difference on tempo-soft is positive in each of
 // the 3 shuffles (beyond noise). CPU: the same network shape, unchanged.
+// Outcome (14:10 UTC, 591 files): pooled +4.0, tempo-soft +5.7 (+6, +2, +9), Acc2 +0.3, but dev −1.7, tempo-sfshift −2.7
+// and fast −1.7: fails; the weights fitted on all six also read test/unit/analysis-tempo-octave-net.test.ts' 16-beat
+// at 200. Not shipped (BENCHMARKS.md, "Tempo: the octave chooser retrained with tempo-soft").
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
