@@ -12,6 +12,9 @@
 //
 // Ship rule (written before any result): 'superflux' becomes the default only if, on these sets, the product's Acc1
 // pooled rises, no set is lower by more than 1 file, Acc2 pooled is not lower, and the tempo analyser's CPU rises ≤ 5 %.
+// Outcome (14:22 UTC, 591 files, the shipped chooser): Acc1 526 → 524 (tempo-soft 13 → 15, tempo-sfshift 101 → 99, dev2
+// −1, tempo-octave −1), Acc2 580 → 584, T ceiling 575 → 576: fails; 'flux' stays (BENCHMARKS.md, "Tempo: the octave
+// chooser retrained with tempo-soft").
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
