@@ -47,6 +47,8 @@ ap.add_argument('--misses', help='H,LAMBDA[,COLS]: every file this model gets wr
 ap.add_argument('--no-base', action='store_true', help='with --grid: skip the refit of OCTAVE_MODEL\'s five features')
 ap.add_argument('--noaug', action='store_true', help='train without the augmented rows')
 ap.add_argument('--where', action='store_true', help='per set and category: where the truth lies relative to step one\'s level T (T, T/2, 2T: a candidate; 2T/3, 3T/2, T/3, 3T, …: none)')
+ap.add_argument('--only-without', action='store_true', help='with --grid --no-train SET: run only the arm without SET\'s rows (the other arm in a second process, same folds)')
+ap.add_argument('--per-shuffle', action='store_true', help='with --grid: also each fold shuffle\'s Acc1 per set (files right), to see what the shuffles move')
 ap.add_argument('--no-train', action='append', default=[], help='SET: its rows are scored under CV but never fitted (repeatable)')
 args = ap.parse_args()
 
@@ -210,6 +212,8 @@ def line(name, pks):
     a2 = np.mean([ts_['all'][1] / ts_['all'][2] for ts_ in ts])
     a2s = ' '.join(f'{k} {np.mean([t[k][1] for t in ts]):.1f}' for k in SETS if k in ts[0])
     print(f'{name:28s} ' + ' | '.join(cells) + f' | Acc2 {a2:.3f} ({a2s})')
+    if args.per_shuffle and len(ts) > 1:
+        print(' ' * 30 + 'per shuffle: ' + ' | '.join(f'{k} ' + ','.join(str(t[k][0]) for t in ts) for k in KEYS if k in ts[0]) + ' | Acc2 ' + ','.join(str(t['all'][1]) for t in ts))
     sys.stdout.flush()
     return ts
 
@@ -243,7 +247,8 @@ if args.grid:
                 if args.no_train:
                     line(f'  without {",".join(args.no_train)}', cv(cols, int(h), float(lam), args.repeats, args.no_train))
             continue
-        line(f'CV all h{h} λ{lam}', cv(ALL, int(h), float(lam), args.repeats))
+        if not (args.only_without and args.no_train):
+            line(f'CV all h{h} λ{lam}', cv(ALL, int(h), float(lam), args.repeats))
         if args.no_train:
             line(f'  without {",".join(args.no_train)}', cv(ALL, int(h), float(lam), args.repeats, args.no_train))
 

@@ -29,6 +29,18 @@
 // rises ≤ 5 %. Otherwise the inputs stay off (OCTAVE_NET keeps 45 inputs; estimateTempo adds them only for weights
 // that were trained with them).
 //
+// Ship rule for retraining with tempo-soft rows (helper tempo15, issue 11, session 12; written 13:20 UTC before any result
+// was read): rows of all six dev-side sets (dev, dev2, synth, octave, sfshift, soft; --aug 0.8,0.88,1.12,1.25), base
+// inputs, h16 λ0.001, family-grouped 5-fold CV over the same 3 fold shuffles (octave-net-train.py --grid --no-base
+// --repeats 3 --models 16:0.001 --no-train soft). The chooser fitted with tempo-soft's rows replaces the shipped weights
+// (octave-net-train.py --write 16,0.001 on all six) only if, against the same fits without tempo-soft's rows: Acc1
+// pooled over the six sets rises, no set's mean Acc1 is lower by more than 1 file, fast tracks (> 160 BPM) are not
+// fewer, pooled Acc2 is not lower by more than 1 file (tempo14's "Acc2 not lower" failed by half a file of 503: a
+// mean over shuffles moves in steps of 1/3 file), and the per-shuffle difference on tempo-soft is positive in each of
+// the 3 shuffles (beyond noise). CPU: the same network shape, unchanged.
+// Outcome (14:10 UTC, 591 files): pooled +4.0, tempo-soft +5.7 (+6, +2, +9), Acc2 +0.3, but dev −1.7, tempo-sfshift −2.7
+// and fast −1.7: fails; the weights fitted on all six also read test/unit/analysis-tempo-octave-net.test.ts' 16-beat
+// at 200. Not shipped (BENCHMARKS.md, "Tempo: the octave chooser retrained with tempo-soft").
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

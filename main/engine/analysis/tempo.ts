@@ -65,6 +65,17 @@ const BANDS = 40;
  * flux, so the gate sees the same signal in every format.
  */
 const GATE_FLOOR = 10 ** (-40 / 10);
+/**
+ * The onset envelope of step one (TempoAnalyser's third argument). 'flux' (shipped): the rise of each of the 40 log
+ * band energies over the previous frame (23 ms at 11,025 Hz, hop 256), half-wave rectified, summed. 'superflux' (helper
+ * tempo15, off): the rise over the maximum of the band and its two neighbours two frames back (Böck & Widmer 2013's
+ * SuperFlux on log band energies: lag 2, a maximum filter across 3 bands), for soft onsets (bowed strings, choir, pads)
+ * whose vibrato and slow glides put flux between the notes; × SUPERFLUX_GAIN so its mean sits near flux's for the
+ * onset gate (MIN_ONSET_FLUX). The band-group envelopes (BAND_FEATURES) stay flux either way.
+ */
+export type Novelty = 'flux' | 'superflux';
+/** superflux's scale to the flux's mean (tools/eval/novelty-eval.ts: the ratio of their means on the dev-side sets) */
+export const SUPERFLUX_GAIN = 1;
 /** per envelope frame: onset flux of 3 band groups, then their log energies */
 export const BAND_FEATURES = 6;
 
@@ -98,9 +109,14 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   private envLen = 0;
   private floor = 0;
   private readonly opts: Required<TempoOptions>;
+  /** superflux: the log band energies of the two previous frames (ring of 2 × BANDS) */
+  private readonly back = new Float64Array(2 * BANDS);
 
-  /** `tuning`: the metrical-level choice (LEVEL_TUNING, the shipped one, unless a tool or test compares another) */
-  constructor(opts: TempoOptions = {}, private readonly tuning: LevelTuning = LEVEL_TUNING) {
+  /**
+   * `tuning`: the metrical-level choice (LEVEL_TUNING, the shipped one, unless a tool or test compares another);
+   * `novelty`: the onset envelope step one reads (Novelty; 'flux', the shipped one, unless tools/eval/novelty-eval.ts compares another)
+   */
+  constructor(opts: TempoOptions = {}, private readonly tuning: LevelTuning = LEVEL_TUNING, private readonly novelty: Novelty = 'flux') {
     this.opts = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7, ...opts };
   }
 
@@ -139,6 +155,10 @@ export class TempoAnalyser implements Analyser<TempoResult> {
       for (let i = 0; i < N; i++) frame[i] = x[o + i] * win[i];
       this.fft.powerSpectrum(frame, pow);
       let flux = 0;
+      let sflux = 0;
+      const sf = this.novelty === 'superflux';
+      const back = this.back;
+      const older = this.frameNo & 1 ? BANDS : 0;
       const g3 = this.g3;
       g3.fill(0);
       const ge = this.ge;
@@ -170,15 +190,22 @@ export class TempoAnalyser implements Analyser<TempoResult> {
           flux += d;
           g3[group[b]] += d;
         }
+        if (sf) {
+          // the reference: the band and its neighbours two frames back, their maximum (vibrato and slow glides add no flux)
+          const r = Math.max(back[older + b], b > 0 ? back[older + b - 1] : -Infinity, b < BANDS - 1 ? back[older + b + 1] : -Infinity);
+          if (this.frameNo >= 2 && l > r) sflux += l - r;
+        }
         prev[b] = l;
       }
+      if (sf) for (let b = 0; b < BANDS; b++) back[older + b] = prev[b];
+      this.frameNo++;
       if (!this.first) {
         this.gateSum += gate;
         this.gateFrames++;
       }
       if (this.first) g3[0] = g3[1] = g3[2] = 0;
       for (let g = 0; g < 3; g++) g3[3 + g] = Math.log(ge[g] + fl * BANDS);
-      this.push(this.first ? 0 : flux);
+      this.push(this.first ? 0 : sf ? SUPERFLUX_GAIN * sflux : flux);
       this.first = false;
     });
   }
@@ -197,6 +224,7 @@ export class TempoAnalyser implements Analyser<TempoResult> {
     return estimateTempo(this.env.subarray(0, this.envLen), fps, N / 2 / this.tap.rate - this.tap.delaySec, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen), tuning);
   }
 
+  private frameNo = 0;
   private readonly g3 = new Float64Array(BAND_FEATURES);
   private readonly ge = new Float64Array(3);
 
