@@ -77,6 +77,18 @@
 // unchanged; the share at the threshold is still printed. Also conf12: readEnvelopes read a file under 4 KiB with the
 // rest of Node's 8 KiB buffer pool (19 of 28 nonmusic and 6 of 36 pulseless envelopes: tempi changed from run to run);
 // conf11's --env figures on those two sets are void.
+// conf13 (session 13, issue 11), clause (4) only, written 14:53 UTC on 2026-12-01 before any figure under it was computed
+// (conf12's figures under the old clause were known: two stages 0.867–0.869 against the map now's 0.872–0.876 in sample): the
+// map now's side of clause (4) is cross-validated as the candidate's is. The map now's form — its inputs
+// (TEMPO_CALIBRATION.inputs; and TEMPO_PULSE_CALIBRATION's as a first stage where that is set) — is refitted by the same
+// procedure (fitSigned: the same λ, the same sign rule, no input search) in the same family-grouped 5 folds (foldOf) on the
+// same rows, and its held-out-fold probabilities (× tempoFactor, as every map is scored) are what the clause reads: N = how
+// many of them are ≥ MIN_CONFIDENCE, and the candidate's share right over its N most confident (CV; ties in proportion)
+// must not be below the map now's CV share right over its N. Why: the map now was fitted on these rows (or nearly: conf10's
+// 509 of them), the candidate is scored out of fold, and a ranking clause then favours the map now by its fit's optimism
+// alone. conf12's in-sample figure (N and share of the shipped constants) is still printed beside it, not a clause.
+// Clauses (1)–(3) and the choice between candidates unchanged (they still read the map now in sample). Also conf13: the map
+// now's in-sample probabilities include TEMPO_PULSE_CALIBRATION where it is set (it is null now: no figure changes).
 //
 // key12 (session 12, issue 11): --key-only --chroma-from nnls-blend refits the KEY map on the evidence of key11's blend
 // (tonal.ts chromaFrom 'nnls-blend', key-refit.ts' final config w 1, β 0.5, γ 0.25), which key11 left off because the
@@ -102,7 +114,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MIN_CONFIDENCE } from '@contract';
-import { HOLD_SLACK, KEY_CALIBRATION, keyConfidence, KEY_SIGNS, TEMPO_CALIBRATION, TEMPO_FACTORS, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence, tempoFactor } from '../../main/engine/analysis/confidence';
+import { HOLD_SLACK, KEY_CALIBRATION, keyConfidence, KEY_SIGNS, TEMPO_CALIBRATION, TEMPO_FACTORS, TEMPO_PULSE_CALIBRATION, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence, tempoFactor } from '../../main/engine/analysis/confidence';
 import { mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, MIN_ONSET_FLUX, NO_TEMPO, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
@@ -611,13 +623,41 @@ function calibrateOne<K extends string>(name: string, force: string[] | undefine
     console.log(`  at MIN_CONFIDENCE ${MIN_CONFIDENCE}: ${at(true).length} files stated at or above (right ${rate(at(true))}), ${at(false).length} below (right ${rate(at(false))})`);
     console.log(`  per set: ${[...new Set(data.map((d) => d.set)), ...(data.some((d) => d.set === 'dev2') ? ['-dev2'] : []), ...(data.some((d) => !full(d.set)) ? ['full', 'excerpts'] : [])].map((s) => { const b = withExtra(p, s); return `${s} ECE ${reliability(b.p, b.y).ece.toFixed(3)} (n ${b.p.length}, stated ${(b.p.reduce((t, v) => t + v, 0) / b.p.length).toFixed(2)}, right ${(b.y.reduce<number>((t, v) => t + v, 0) / b.y.length).toFixed(2)})`; }).join('; ')}`);
   }
-  if (OOF && shipped && name.startsWith('tempo')) RULE.one = { pass: shipRule('one map', data, extra, cv, data.map((d) => predict(shipped, d.x))), ll: best.ll, model: model as never };
+  if (OOF && shipped && name.startsWith('tempo')) RULE.one = { pass: shipRule('one map', data, extra, cv, nowInSample(data, shipped), nowCrossValidated(data, shipped, signs)), ll: best.ll, model: model as never };
   if (VERBOSE) for (const [i, d] of data.entries()) if ((d.y && cv[i] < 0.5) || (!d.y && cv[i] >= 0.5)) console.log(`  ${d.y ? 'right, stated low ' : 'wrong, stated high'} ${cv[i].toFixed(2)}  ${d.set}/${d.file}  ${JSON.stringify(d.x, (_, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))}`);
   return model;
 }
 
 /** the --oof ship rule's verdict per tempo candidate (set by calibrateOne and calibrateTwoStage) */
 const RULE: { one?: { pass: boolean; ll: number; model: CalibrationModel<keyof TempoEvidence> }; two?: { pass: boolean; ll: number; pulse: CalibrationModel<keyof TempoEvidence>; model: CalibrationModel<keyof TempoEvidence> } } = {};
+
+/** the tempo map now's first stage (TEMPO_PULSE_CALIBRATION; null: one map), for the --oof ship rule */
+const NOW_PULSE = TEMPO_PULSE_CALIBRATION as CalibrationModel<string> | null;
+
+/** The map now's probabilities in sample (the shipped constants: `shipped` × its first stage where set, × tempoFactor) on `data`. */
+function nowInSample<K extends string>(data: Sample<K>[], shipped: CalibrationModel<K>): number[] {
+  return data.map((d) => predict(shipped, d.x) * (NOW_PULSE ? predictRaw(NOW_PULSE as CalibrationModel<K>, d.x) : 1));
+}
+
+/**
+ * (conf13) The map now's form refitted out of fold: `shipped`'s inputs (and NOW_PULSE's as a first stage, label "a beat",
+ * fitted on every row, where set) fitted by fitSigned on four family-grouped folds (foldOf) and scored on the fifth, as the
+ * candidates are; probabilities × tempoFactor, one per row of `data`. The out-of-fold side of clause (4) (header).
+ */
+function nowCrossValidated<K extends string>(data: Sample<K>[], shipped: CalibrationModel<K>, signs: Record<K, 1 | -1>): number[] {
+  if (!NOW_PULSE) return crossValidate(data, [...shipped.inputs], signs);
+  const d1 = data.map((d) => ({ ...d, y: d.beat! }));
+  const d2 = data.filter((d) => d.beat);
+  const cv = new Array<number>(data.length).fill(0.5);
+  for (let f = 0; f < 5; f++) {
+    const m1 = fitSigned(d1.filter((d) => foldOf(d.family) !== f), [...NOW_PULSE.inputs] as K[], signs);
+    const m2 = fitSigned(d2.filter((d) => foldOf(d.family) !== f), [...shipped.inputs], signs);
+    data.forEach((d, i) => {
+      if (foldOf(d.family) === f) cv[i] = predictRaw(m1, d.x) * predictRaw(m2, d.x) * factor(d.x);
+    });
+  }
+  return cv;
+}
 
 /**
  * Share right of the `n` files a map is most confident of (probabilities `p`, labels `y`); files tied at the n-th
@@ -637,9 +677,10 @@ function topShare(a: { p: number[]; y: number[] }, n: number): number {
 
 /**
  * The ship rule of the header (--oof; conf10's, with conf11's features-line clause at conf12's equal coverage), on the full-length sets: a
- * candidate's CV probabilities `cv` against the map now's `nowP` on the same rows (`extra`: files with no tempo, stated 0).
+ * candidate's CV probabilities `cv` against the map now's `nowP` on the same rows (`extra`: files with no tempo, stated 0);
+ * `nowCv` the map now's form refitted out of fold (nowCrossValidated), which clause (4) reads (conf13).
  */
-function shipRule<K extends string>(label: string, data: Sample<K>[], extra: { p: number; y: 0 | 1; set: string }[], cv: number[], nowP: number[]): boolean {
+function shipRule<K extends string>(label: string, data: Sample<K>[], extra: { p: number; y: 0 | 1; set: string }[], cv: number[], nowP: number[], nowCv: number[]): boolean {
   const full = (x: string) => !/^x\d+$/.test(x);
   const pick = (p: number[], set?: string) => {
     const idx = data.map((d, i) => i).filter((i) => (set ? data[i].set === set : full(data[i].set)));
@@ -655,14 +696,17 @@ function shipRule<K extends string>(label: string, data: Sample<K>[], extra: { p
   const fb = [noBeat(cv), noBeat(nowP)];
   const fl = [stated(cv), stated(nowP)];
   // (conf12) the features-line clause at equal coverage: the candidate's N most confident files, N = how many the map
-  // now states at or above MIN_CONFIDENCE, against the map now's N (header)
-  const eq = topShare(pick(cv), fl[1].n);
-  const pass = pooled[0] < pooled[1] && !worse.length && fb[0] <= fb[1] && eq >= fl[1].right;
+  // now states at or above MIN_CONFIDENCE, against the map now's N (header); (conf13) the map now's side out of fold too:
+  // N and the share right from its form refitted in the same folds (nowCv); the in-sample figure printed, not a clause
+  const flCv = stated(nowCv);
+  const eq = topShare(pick(cv), flCv.n);
+  const eqIn = topShare(pick(cv), fl[1].n);
+  const pass = pooled[0] < pooled[1] && !worse.length && fb[0] <= fb[1] && eq >= flCv.right;
   if (VERBOSE)
     for (const [i, d] of data.entries())
       if (['beatless', 'pulseless', 'nonmusic'].includes(d.set) && (cv[i] >= MIN_CONFIDENCE || nowP[i] >= MIN_CONFIDENCE))
         console.log(`  no-beat set, stated ≥ ${MIN_CONFIDENCE} by either: ${d.set}/${d.file} ${d.beat ? (d.y ? 'a beat, right' : 'a beat, WRONG') : 'NO BEAT'}: ${label} ${cv[i].toFixed(2)}, now ${nowP[i].toFixed(2)}`);
-  console.log(`ship rule (--oof), ${label}: pooled CV ECE ${pooled[0].toFixed(3)} vs the map now ${pooled[1].toFixed(3)} (${pooled[0] < pooled[1] ? 'below' : 'NOT below'}); per set new CV / now: ${sets.map((x) => `${x} ${ece(cv, x).toFixed(3)}/${ece(nowP, x).toFixed(3)}`).join(', ')} (${worse.length ? 'worse by > 0.01: ' + worse.join(', ') : 'none worse by > 0.01'}); no-beat files stated ≥ ${MIN_CONFIDENCE}: ${fb[0]} vs ${fb[1]}; features line at equal coverage (the ${fl[1].n} most confident): right ${eq.toFixed(3)} vs the map now's ${fl[1].right.toFixed(3)} (${eq >= fl[1].right ? 'not below' : 'BELOW'}; at ≥ ${MIN_CONFIDENCE}, not a clause: ${fl[0].n} files right ${fl[0].right.toFixed(3)} vs ${fl[1].n} right ${fl[1].right.toFixed(3)}) → ${pass ? 'PASSES' : 'FAILS'}`);
+  console.log(`ship rule (--oof), ${label}: pooled CV ECE ${pooled[0].toFixed(3)} vs the map now ${pooled[1].toFixed(3)} (${pooled[0] < pooled[1] ? 'below' : 'NOT below'}); per set new CV / now: ${sets.map((x) => `${x} ${ece(cv, x).toFixed(3)}/${ece(nowP, x).toFixed(3)}`).join(', ')} (${worse.length ? 'worse by > 0.01: ' + worse.join(', ') : 'none worse by > 0.01'}); no-beat files stated ≥ ${MIN_CONFIDENCE}: ${fb[0]} vs ${fb[1]}; features line at equal coverage, both CV (the ${flCv.n} most confident): right ${eq.toFixed(3)} vs the map now's refitted out of fold ${flCv.right.toFixed(3)} (${eq >= flCv.right ? 'not below' : 'BELOW'}; not clauses: in sample, the ${fl[1].n} most confident ${eqIn.toFixed(3)} vs the map now's shipped fit ${fl[1].right.toFixed(3)}; at ≥ ${MIN_CONFIDENCE}: ${fl[0].n} files right ${fl[0].right.toFixed(3)} vs ${fl[1].n} right ${fl[1].right.toFixed(3)}) → ${pass ? 'PASSES' : 'FAILS'}`);
   return pass;
 }
 
@@ -709,7 +753,7 @@ function calibrateTwoStage<K extends string>(data: Sample<K>[], signs: Record<K,
     console.log(`  ${x}: ECE ${reliability(b.p, b.y).ece.toFixed(3)} (n ${b.p.length}, stated ${(b.p.reduce((t, v) => t + v, 0) / b.p.length).toFixed(2)}, right ${(b.y.reduce<number>((t, v) => t + v, 0) / b.y.length).toFixed(2)})`);
   }
   if (VERBOSE) for (const [i, d] of data.entries()) if ((d.y && cv[i] < 0.5) || (!d.y && cv[i] >= 0.5)) console.log(`  two stages: ${d.y ? 'right, stated low ' : 'wrong, stated high'} ${cv[i].toFixed(2)}  ${d.set}/${d.file}`);
-  if (OOF) RULE.two = { pass: shipRule('two stages', data, extra, cv, data.map((d) => predict(shipped, d.x))), ll, pulse: pulse as never, model: model as never };
+  if (OOF) RULE.two = { pass: shipRule('two stages', data, extra, cv, nowInSample(data, shipped), nowCrossValidated(data, shipped, signs)), ll, pulse: pulse as never, model: model as never };
   return { pulse, model };
 }
 if (OOF) {
