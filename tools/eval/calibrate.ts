@@ -15,7 +15,7 @@
 //   nice node --import tsx tools/eval/key-set.ts       # test/output/key-set (once; key only)
 //   nice node --import tsx tools/eval/keyless-set.ts   # test/output/key-keyless (once; key only: 48 melodies with no tonic)
 //   nice node --import tsx tools/eval/calibrate.ts [--write [--tempo-only]] [--dev2] [--verbose] [--lambda 0.01] [--tempo-inputs a,b] [--key-inputs a,b] [--oof FILE] [--cache DIR]
-//       [--env DIR] [--two-stage [--pulse-inputs a,b] [--two-stage-only]] [--limit N]
+//       [--env DIR] [--two-stage [--pulse-inputs a,b] [--two-stage-only]] [--limit N] [--fold-seed N]
 //
 // 1. Runs the product's tempo and key analysers (TempoAnalyser, TonalAnalyser: one decode per
 //    file) on every file and keeps each result's evidence (TempoEvidence, KeyEvidence); cached
@@ -90,6 +90,21 @@
 // Clauses (1)–(3) and the choice between candidates unchanged (they still read the map now in sample). Also conf13: the map
 // now's in-sample probabilities include TEMPO_PULSE_CALIBRATION where it is set (it is null now: no figure changes).
 //
+// conf14 (session 13, issue 11), a confirmation rule for conf13's run B', written 15:01 UTC on 2026-12-01 before any
+// run under it (conf13's figures under the default partition were known: B' pooled CV ECE 0.018 vs 0.079, no set worse
+// by > 0.01, no-beat 12 vs 12, clause (4) 0.863 vs 0.863 — which is why it needs a confirmation: its stage-2 inputs
+// were chosen after reading run A's figures). The candidate is fixed, no input search: two stages (--two-stage), stage 1
+// P(a beat) on repeat, logPulse, smooth, flux (--pulse-inputs), stage 2 P(right | a beat) on the map now's inputs
+// logPulse, lock, flux, extreme (--tempo-inputs), brief excluded, λ 0.01, the --oof rows (conf13's env and oof.json).
+// It ships only if clauses (1)–(4) above (conf11's, clause (4) as conf13 states it) ALL hold in EACH of 3 family-grouped
+// 5-fold partitions other than the default one run A/B' used: --fold-seed 1, 2, 3 (foldOf hashes "seed:family" instead
+// of "family"; the chooser's --oof folds, i.e. the labels, unchanged). The one map the same run fits (--tempo-inputs
+// forces it to the map now's form) is no candidate: with --oof, --two-stage-only now makes the two stages the only
+// candidate. One partition failing any clause: nothing is written. All three passing: `--write --two-stage-only` (the
+// full-data fit, which no partition changes) writes TEMPO_PULSE_CALIBRATION and TEMPO_CALIBRATION, and the tempo
+// analyser's version is bumped so stored analyses are redone.
+//   nice node --import tsx tools/eval/calibrate.ts --dev2 --oof test/output/conf14/oof.json --env test/output/conf14/env --cache test/output/conf14/calibrate \
+//     --two-stage --tempo-inputs logPulse,lock,flux,extreme --pulse-inputs repeat,logPulse,smooth,flux --exclude-inputs brief --verbose --fold-seed N   # N = 1, 2, 3
 // key12 (session 12, issue 11): --key-only --chroma-from nnls-blend refits the KEY map on the evidence of key11's blend
 // (tonal.ts chromaFrom 'nnls-blend', key-refit.ts' final config w 1, β 0.5, γ 0.25), which key11 left off because the
 // map fitted on the fold's evidence states 5 key-keyless files at ≥ 0.5 on it instead of 3. Each file is decoded once
@@ -163,7 +178,7 @@ const { values: args } = parseArgs({
     limit: { type: 'string' },
     /** (conf11) also fit the two-stage tempo map: P(a beat at all) × P(right | a beat) (calibrateTwoStage) */
     'two-stage': { type: 'boolean', default: false },
-    /** with --two-stage and no --oof: write the two-stage map, not the one map */
+    /** with --two-stage: write the two-stage map, not the one map (with --oof (conf14): the two stages are the only candidate of the ship rule) */
     'two-stage-only': { type: 'boolean', default: false },
     /** with --two-stage: the first stage's inputs instead of choosing them */
     'pulse-inputs': { type: 'string' },
@@ -185,11 +200,18 @@ const { values: args } = parseArgs({
     'pitched-knee': { type: 'string' },
     /** (key13) with --key-only: the refitted map's probability, in sample and CV, × min(1, KeyEvidence.pitched / X) (a gate outside the fit) in the K2/K3 report */
     'pitched-gate': { type: 'string' },
+    /**
+     * (conf14) another family-grouped fold partition for every CV in this run: foldOf hashes "N:family" instead of the
+     * family (unset: the default partition, as before); the --oof chooser's folds (the labels) are not changed
+     */
+    'fold-seed': { type: 'string' },
     /** where the analysis results are cached (default test/output/calibrate) */
     cache: { type: 'string', default: 'test/output/calibrate' },
   },
 });
 const VERBOSE = args.verbose;
+/** (conf14) --fold-seed: the fold partition's seed (undefined: the default partition) */
+const FOLD_SEED = args['fold-seed'];
 const EXCLUDE = args['exclude-inputs']?.split(',') ?? [];
 const WRITE = args.write;
 const LAMBDA = Number(args.lambda);
@@ -539,9 +561,9 @@ const predict = <K extends string>(m: CalibrationModel<K>, x: Record<K, number>)
 /** the product's factors (confidence.ts tempoFactor: hold, and conf12's repeat floor) on tempo rows; 1 on key rows */
 const factor = (x: Record<string, number>) => ('hold' in x ? tempoFactor(x) : 1);
 
-/** grouped k-fold: families assigned to folds in a fixed order (sorted by a hash of the name) */
+/** grouped k-fold: families assigned to folds by a hash of the name (--fold-seed N: of "N:name", another partition) */
 function foldOf(family: string, k = 5): number {
-  return createHash('md5').update(family).digest()[0] % k;
+  return createHash('md5').update(FOLD_SEED === undefined ? family : `${FOLD_SEED}:${family}`).digest()[0] % k;
 }
 
 /** rows the maps are fitted on (--fit-full: the full-length files only) */
@@ -776,7 +798,7 @@ if (args['two-stage'] && !KEY_ONLY) {
 // --oof: of the candidates that pass the rule, the one with the lower CV log loss (header)
 let ruleOk = !OOF;
 if (OOF) {
-  const ok = [RULE.one, RULE.two].filter((c) => c?.pass) as { pass: boolean; ll: number; model: CalibrationModel<keyof TempoEvidence>; pulse?: CalibrationModel<keyof TempoEvidence> }[];
+  const ok = (args['two-stage-only'] ? [RULE.two] : [RULE.one, RULE.two]).filter((c) => c?.pass) as { pass: boolean; ll: number; model: CalibrationModel<keyof TempoEvidence>; pulse?: CalibrationModel<keyof TempoEvidence> }[];
   ok.sort((a, b) => a.ll - b.ll);
   ruleOk = ok.length > 0;
   if (ok.length) [tempoModel, pulseModel] = [ok[0].model, ok[0].pulse ?? null];
