@@ -68,6 +68,14 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
     if (/^SQLITE_(BUSY|LOCKED)/.test(e.code ?? '')) {
       throw new StudioError('DB_WRITE_FAILED', `The studio database "${file}" cannot be opened for writing: ${writeWhy(e)} and start again, or ${another}.`, e.message);
     }
+    if (isDiskFull(e.code)) {
+      // a full disk is not a permissions problem: the way out is room on that disk
+      throw new StudioError(
+        'DB_WRITE_FAILED',
+        `The studio database "${file}" cannot be opened for writing: the disk is full. Free some space on the disk of ${isAbsolute(fileName) ? 'its folder' : 'the data folder'} "${dataDir}" (or ${another}) and start again.`,
+        e.message,
+      );
+    }
     if (isSqliteWriteError(e.code) || e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'EPERM') {
       throw new StudioError(
         'DB_WRITE_FAILED',
@@ -94,6 +102,9 @@ export function migrate(db: Db): void {
     })();
   }
 }
+
+/** the disk (or the user's quota) is full: SQLite's SQLITE_FULL, or the OS's ENOSPC/EDQUOT from creating the data folder */
+const isDiskFull = (code: string | undefined): boolean => code === 'ENOSPC' || code === 'EDQUOT' || (typeof code === 'string' && code.startsWith('SQLITE_FULL'));
 
 const isSqliteWriteError = (code: string | undefined): boolean => typeof code === 'string' && /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|PERM)/.test(code);
 
