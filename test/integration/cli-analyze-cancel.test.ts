@@ -119,6 +119,11 @@ for (const json of [true, false]) {
       assert.match(json ? out : err, /locked by another program/, 'why the database could not be written (--json: a record on stdout)');
       assert.doesNotMatch(err, /was cancelled|\(cancelled/, `nobody cancelled: ${err}`);
       assert.match(err, /the analysis stopped/, err);
+      // the line that says why names the database file, not the data folder the engine was given (tester16)
+      if (json) {
+        const why = out.trim().split('\n').map((l) => JSON.parse(l) as { path?: string; code?: string }).find((l) => l.code === 'DB_WRITE_FAILED' && !l.path?.endsWith('.flac'));
+        assert.equal(why?.path, db, out);
+      } else assert.ok(err.includes(`studio: ${db}: `), err);
       if (json) {
         const notDone = out.trim().split('\n').map((l) => JSON.parse(l) as { path?: string; durationSec?: number | null; error: string | null; code?: string }).filter((l) => l.path?.endsWith('.flac') && l.durationSec === null);
         assert.equal(notDone.length, pending, out);

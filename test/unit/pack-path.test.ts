@@ -26,3 +26,24 @@ test('a file given where a model pack folder is wanted is named as a file, with 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a manifest.json without schema_version (or not an object) says the field is missing and what a pack\'s manifest holds, not "schema_version undefined" (tester16)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pack-noschema-'));
+  try {
+    for (const [text, what] of [['{"name": "my pack", "graphs": {}}', /has no "schema_version" field/], ['[]', /holds an array/], ['null', /holds null/], ['"x"', /holds a string/]] as const) {
+      writeFileSync(join(dir, 'manifest.json'), text);
+      await assert.rejects(loadPack(dir), (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'MODEL_MISSING');
+        assert.match(e.message, what);
+        assert.doesNotMatch(e.message, /undefined/);
+        assert.match(e.message, /"schema_version": 1/, 'says what a valid manifest holds');
+        return true;
+      });
+    }
+    // a number other than 1 is still a version this studio does not read
+    writeFileSync(join(dir, 'manifest.json'), '{"schema_version": 2}');
+    await assert.rejects(loadPack(dir), (e: Error & { code?: string }) => e.code === 'MODEL_MISSING' && /schema_version 2 is not supported/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { migrate, migrations, openDb } from '../../main/engine/db';
 
@@ -160,6 +160,39 @@ test('a database another program holds locked (an SQLite browser with unsaved ch
     }
     const db = openDb(dir); // once the other program lets go, it opens
     db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a full disk at open (SQLITE_FULL, or ENOSPC creating the folder): the advice is to free space, not to make the folder writable; read-only still says writable (tester16)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'studio-full-'));
+  // the disk fills up when openDb takes its first write lock: better-sqlite3 throws a SqliteError with the code
+  const full = (code: string, message: string) => mock.method(Database.prototype, 'exec', function (this: Database.Database, sql: string) {
+    if (sql === 'BEGIN IMMEDIATE') throw Object.assign(new Error(message), { code });
+    return this;
+  });
+  try {
+    for (const [code, message] of [['SQLITE_FULL', 'database or disk is full'], ['ENOSPC', 'ENOSPC: no space left on device']]) {
+      for (const fileName of [undefined, join(dir, 'lib.db')]) {
+        const m = full(code, message);
+        try {
+          assert.throws(
+            () => openDb(dir, fileName),
+            (e: Error & { code?: string }) =>
+              e.code === 'DB_WRITE_FAILED' && /disk is full/.test(e.message) && /Free some space/.test(e.message) && !/writable/.test(e.message) && e.message.includes(fileName ?? join(dir, 'studio.sqlite')),
+          );
+        } finally {
+          m.mock.restore();
+        }
+      }
+    }
+    const m = full('SQLITE_READONLY', 'attempt to write a readonly database');
+    try {
+      assert.throws(() => openDb(dir), (e: Error & { code?: string }) => e.code === 'DB_WRITE_FAILED' && /read-only/.test(e.message) && /Make the data folder writable/.test(e.message));
+    } finally {
+      m.mock.restore();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

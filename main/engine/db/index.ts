@@ -68,6 +68,14 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
     if (/^SQLITE_(BUSY|LOCKED)/.test(e.code ?? '')) {
       throw new StudioError('DB_WRITE_FAILED', `The studio database "${file}" cannot be opened for writing: ${writeWhy(e)} and start again, or ${another}.`, e.message);
     }
+    if (isDiskFull(e.code)) {
+      // a full disk is not a permissions problem: the way out is room on that disk
+      throw new StudioError(
+        'DB_WRITE_FAILED',
+        `The studio database "${file}" cannot be opened for writing: the disk is full. Free some space on the disk of ${isAbsolute(fileName) ? 'its folder' : 'the data folder'} "${dataDir}" (or ${another}) and start again.`,
+        e.message,
+      );
+    }
     if (isSqliteWriteError(e.code) || e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'EPERM') {
       throw new StudioError(
         'DB_WRITE_FAILED',
@@ -95,6 +103,9 @@ export function migrate(db: Db): void {
   }
 }
 
+/** the disk (or the user's quota) is full: SQLite's SQLITE_FULL, or the OS's ENOSPC/EDQUOT from creating the data folder */
+const isDiskFull = (code: string | undefined): boolean => code === 'ENOSPC' || code === 'EDQUOT' || (typeof code === 'string' && code.startsWith('SQLITE_FULL'));
+
 const isSqliteWriteError = (code: string | undefined): boolean => typeof code === 'string' && /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|PERM)/.test(code);
 
 function writeWhy(e: { code?: string; message?: string }): string {
@@ -108,14 +119,43 @@ function writeWhy(e: { code?: string; message?: string }): string {
 
 /**
  * A failed write as the studio's error: DB_WRITE_FAILED with the reason
- * (read-only, disk full, I/O error) and what to do. Anything else is returned
- * unchanged.
+ * (read-only, disk full, locked by another program, I/O error) and what to do.
+ * A StudioError or a non-SQLite error is returned unchanged. `file` names the database (the message says "the
+ * library database" without it); `after` is what became of the write (a
+ * scan's default: nothing partial kept, scan again).
  */
-export function dbWriteError(err: unknown): unknown {
+export function dbWriteError(err: unknown, file?: string, after = 'Nothing partial was saved; scan again when this is fixed.'): unknown {
   if (err instanceof StudioError) return err;
   const e = err as { code?: string; message?: string };
   if (typeof e?.code !== 'string' || !e.code.startsWith('SQLITE')) return err;
-  return new StudioError('DB_WRITE_FAILED', `The library database cannot be written: ${writeWhy(e)}. Nothing partial was saved; scan again when this is fixed.`, e.message);
+  return new StudioError('DB_WRITE_FAILED', `The ${file ? `studio database "${file}"` : 'library database'} cannot be written: ${writeWhy(e)}. ${after}`, e.message);
+}
+
+/** SQLite codes of a write the database refused (not a bug such as a constraint): locked, read-only, full, I/O */
+const isWriteFailure = (code: string | undefined): boolean => typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|READONLY|FULL|IOERR|CANTOPEN|PERM)/.test(code);
+
+/**
+ * Every engine method with its failed database writes as DB_WRITE_FAILED
+ * (dbWriteError naming `db`'s file): another program may take the write lock,
+ * or the disk fill up, at any time after the start — opening a file, a cue, a
+ * chat message, a setting then says so instead of 'Unexpected error: database
+ * is locked'. The write that failed is not kept (each is one statement or one
+ * transaction).
+ */
+export function withDbWriteErrors<H extends Record<string, ((args: never, call: never) => unknown) | undefined>>(handlers: H, db: Db): H {
+  const out: Record<string, unknown> = {};
+  for (const [method, handler] of Object.entries(handlers)) {
+    if (!handler) continue;
+    out[method] = async (args: never, call: never) => {
+      try {
+        return await handler(args, call);
+      } catch (err) {
+        // only a refused write: a bug's SQLITE_CONSTRAINT stays an unexpected error
+        throw isWriteFailure((err as { code?: string })?.code) ? dbWriteError(err, db.name, 'It was not saved; do it again once that is fixed.') : err;
+      }
+    };
+  }
+  return out as H;
 }
 
 /**

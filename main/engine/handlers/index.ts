@@ -16,12 +16,15 @@ import { marksHandlers } from './marks';
 import { mediaHandlers } from './media';
 import { modelHandlers } from './model';
 import { guardPaths, Roots } from '../fs/roots';
+import { withDbWriteErrors } from '../db';
 
 /**
  * Every engine method of the contract, bound to its service: the services
  * are made once here, and each domain's table (app, media + recent, fs,
  * model, library, chat, marks) maps its methods onto them. With `ctx.roots` (web
  * mode's allowed folders) every path-taking method is checked by guardPaths.
+ * A write the database refuses (another program holds its lock, the disk is
+ * full) is DB_WRITE_FAILED from every method (withDbWriteErrors).
  */
 export function engineHandlers(ctx: EngineContext): Handlers {
   const tracks = new Tracks(ctx);
@@ -30,7 +33,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
   const catalog = new ModelCatalogService(ctx, convertPack, () => model.announce(true));
   const chat = new ChatService(ctx, tracks, model, async (trackId) => (await media.resolve('cover', trackId)).path);
   const library = new LibraryService(ctx, { background: process.env.STUDIO_LIBRARY_BACKGROUND !== '0', holdWatch: (id) => tracks.holdWatch(id) });
-  const handlers: Handlers = {
+  const handlers: Handlers = withDbWriteErrors({
     ...appHandlers(ctx),
     ...mediaHandlers(tracks, media),
     ...marksHandlers(new MarksService(ctx, tracks, media)),
@@ -38,7 +41,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
     ...modelHandlers(model, catalog),
     ...libraryHandlers(library),
     ...chatHandlers(chat),
-  };
+  } as Handlers, ctx.db);
   if (!ctx.roots) return handlers;
   const roots = new Roots(ctx.roots, () => library.store.folders().map((f) => f.path));
   return guardPaths(

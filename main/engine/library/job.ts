@@ -234,7 +234,8 @@ export class LibraryScanner {
       }
     } catch (err) {
       const e = toErrorData(err);
-      job.problems.push({ path: this.ctx.dataDir, message: e.message, code: e.code });
+      // the database stopped taking writes: the line names the database file (the data folder holds more than it)
+      job.problems.push({ path: e.code === 'DB_WRITE_FAILED' ? this.ctx.db.name : this.ctx.dataDir, message: e.message, code: e.code });
       job.state = 'cancelled';
       job.controller.abort();
       try {

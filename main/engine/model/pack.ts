@@ -296,8 +296,16 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
   } catch (err) {
     throw bad(dir, `manifest.json is not valid JSON (${(err as Error).message}).`);
   }
-  if ((raw as { schema_version?: unknown })?.schema_version !== 1) {
-    throw bad(dir, `manifest schema_version ${JSON.stringify((raw as { schema_version?: unknown })?.schema_version)} is not supported (this studio reads version 1).`);
+  // what a pack's manifest holds, for a manifest.json that is not one (another tool's file, a hand-made one)
+  const packHolds = 'a pack\'s manifest.json, written by the converter, is a JSON object with "schema_version": 1, its name, variant, graphs, embed_tokens, tokenizer and files with their SHA-256 checksums. Convert the model again (Models panel, or studio model convert)';
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw bad(dir, `manifest.json holds ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : `a ${typeof raw}`}, not a model pack's manifest: ${packHolds}.`);
+  }
+  if (!('schema_version' in raw)) {
+    throw bad(dir, `manifest.json has no "schema_version" field, so it is not a model pack's manifest: ${packHolds}.`);
+  }
+  if ((raw as { schema_version?: unknown }).schema_version !== 1) {
+    throw bad(dir, `manifest schema_version ${JSON.stringify((raw as { schema_version?: unknown }).schema_version)} is not supported (this studio reads version 1).`);
   }
   const parsed = Manifest.safeParse(raw);
   if (!parsed.success) {
