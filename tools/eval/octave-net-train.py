@@ -50,6 +50,9 @@ ap.add_argument('--where', action='store_true', help='per set and category: wher
 ap.add_argument('--only-without', action='store_true', help='with --grid --no-train SET: run only the arm without SET\'s rows (the other arm in a second process, same folds)')
 ap.add_argument('--per-shuffle', action='store_true', help='with --grid: also each fold shuffle\'s Acc1 per set (files right), to see what the shuffles move')
 ap.add_argument('--no-train', action='append', default=[], help='SET: its rows are scored under CV but never fitted (repeatable)')
+ap.add_argument('--arms', help='with --grid: instead of --models/--colsets, these arms, ";"-separated, each NAME=COLS@SET:W[@SET:W…] (COLS a --colsets entry; '
+                'W the weight of SET\'s rows in the fit\'s loss, 0: scored, never fitted; other rows 1), each with the first --models entry, same folds; '
+                'e.g. "base=0-44@soft:0;w.5=0-44@soft:0.5;drums=0-44,47,52@soft:1" (helper tempo16)')
 args = ap.parse_args()
 
 OCTAVE_MODEL = [0.1138, -2.379, 1.916, -0.3036, 2.382]
@@ -104,8 +107,10 @@ class Net(torch.nn.Module):
         return s.squeeze(-1)
 
 
-def fit(train, cols, h, lam, seed=0):
-    tr = [r for r in train if r['label'] >= 0 and len(r['cands']) > 1]
+def fit(train, cols, h, lam, seed=0, weights=None):
+    """weights: {set: w}, each row's weight in the mean cross-entropy (others 1; normalised by the weights' sum, so all 1 is the plain mean)"""
+    weights = weights or {}
+    tr = [r for r in train if r['label'] >= 0 and len(r['cands']) > 1 and weights.get(r['set'], 1) > 0]
     X, M = tensors(tr, cols)
     flat = X[M]
     mu = flat.mean(0)
@@ -113,6 +118,8 @@ def fit(train, cols, h, lam, seed=0):
     sd[sd < 1e-9] = 1
     Xs = (X - mu) / sd
     y = torch.tensor([r['label'] for r in tr])
+    wt = torch.tensor([float(weights.get(r['set'], 1)) for r in tr], dtype=torch.float64)
+    plain = bool((wt == 1).all())
     torch.manual_seed(seed)
     net = Net(len(cols), h)
     if h:
@@ -125,7 +132,8 @@ def fit(train, cols, h, lam, seed=0):
     def closure():
         opt.zero_grad()
         s = net(Xs).masked_fill(~M, -1e9)
-        loss = torch.nn.functional.cross_entropy(s, y) + lam * sum((p ** 2).sum() for n_, p in net.named_parameters() if 'bias' not in n_)
+        ce = torch.nn.functional.cross_entropy(s, y) if plain else (torch.nn.functional.cross_entropy(s, y, reduction='none') * wt).sum() / wt.sum()
+        loss = ce + lam * sum((p ** 2).sum() for n_, p in net.named_parameters() if 'bias' not in n_)
         loss.backward()
         return loss
 
@@ -161,8 +169,8 @@ def folds(seed):
     return {f: i % 5 for i, f in enumerate(fs)}
 
 
-def cv(cols, h, lam, repeats, no_train=()):
-    """per repeat, the CV pick of every row; rows of the sets in no_train are scored, never fitted"""
+def cv(cols, h, lam, repeats, no_train=(), weights=None):
+    """per repeat, the CV pick of every row; rows of the sets in no_train are scored, never fitted; weights: fit's {set: w}"""
     picks = []
     for rep in range(repeats):
         fo = folds(1000 + rep)
@@ -170,7 +178,7 @@ def cv(cols, h, lam, repeats, no_train=()):
         for k in range(5):
             tr = [r for r in (rows if args.noaug else ALLROWS) if fo[r['family']] != k and r['set'] not in no_train]
             te = [i for i, r in enumerate(rows) if fo[r['family']] == k]
-            m = fit(tr, cols, h, lam, seed=rep)
+            m = fit(tr, cols, h, lam, seed=rep, weights=weights)
             for i, b in zip(te, predict(m, [rows[i] for i in te], cols)):
                 pk[i] = b
         picks.append(pk)
@@ -235,7 +243,23 @@ if args.where:
     for k in sorted(tab):
         print(f'{k:24s}', ', '.join(f'{n} {len(v)}' for n, v in sorted(tab[k].items(), key=lambda x: -len(x[1]))))
 
-if args.grid:
+def colsof(spec):
+    return [k for part in spec.split(',') for k in (range(int(part.split('-')[0]), int(part.split('-')[1]) + 1) if '-' in part else [int(part)])]
+
+
+def armof(spec):
+    """NAME=COLS@SET:W[@SET:W…] → (name, cols, {set: w})"""
+    name, rest = spec.split('=', 1)
+    parts = rest.split('@')
+    return name, colsof(parts[0]), {p.split(':')[0]: float(p.split(':')[1]) for p in parts[1:]}
+
+
+if args.grid and args.arms:
+    h, lam = args.models.split(',')[0].split(':')
+    for spec in args.arms.split(';'):
+        name, cols, w = armof(spec)
+        line(f'CV {name} h{h} λ{lam}', cv(cols, int(h), float(lam), args.repeats, weights=w))
+elif args.grid:
     if not args.no_base:
         line('CV refit base 5 λ.01', cv(BASE, 0, 0.01, args.repeats))
     for spec in args.models.split(','):
@@ -259,10 +283,6 @@ if args.verbose:
         s = shipped_pick(r)
         if acc1(b, r['bpm']) != acc1(s, r['bpm']):
             print(('FIX  ' if acc1(b, r['bpm']) else 'BREAK'), r['set'], r['file'], r['category'], r['bpm'], 'shipped', round(s or 0, 1), 'net', round(b or 0, 1))
-
-def colsof(spec):
-    return [k for part in spec.split(',') for k in (range(int(part.split('-')[0]), int(part.split('-')[1]) + 1) if '-' in part else [int(part)])]
-
 
 if args.misses:
     parts = args.misses.split(',', 2)
