@@ -20,6 +20,8 @@ refused by clashOf), one row per file: truth, family (CV group), the shipped ans
 
   nice /usr/bin/python3 tools/eval/octave-net-train.py [--rows R/rows.json] [--repeats 3] [--grid] [--write 0,0.01] [--oof 16,0.001 --oof-out F]
       [--no-train SET]   (with --grid: each model also fitted without SET's rows, same folds; SET scored either way)
+      [--arms "NAME=COLS@SET:W;…"]   (with --grid: named arms, columns and per-set row weights in the loss, same folds)
+      [--write-arm NAME=COLS@SET:W --weights-out F]   (one arm fitted on every row, its weights written to F)
 
 Requires torch (1.13 here) and numpy; used for training only.
 """
@@ -53,6 +55,9 @@ ap.add_argument('--no-train', action='append', default=[], help='SET: its rows a
 ap.add_argument('--arms', help='with --grid: instead of --models/--colsets, these arms, ";"-separated, each NAME=COLS@SET:W[@SET:W…] (COLS a --colsets entry; '
                 'W the weight of SET\'s rows in the fit\'s loss, 0: scored, never fitted; other rows 1), each with the first --models entry, same folds; '
                 'e.g. "base=0-44@soft:0;w.5=0-44@soft:0.5;drums=0-44,47,52@soft:1" (helper tempo16)')
+ap.add_argument('--write-arm', help='NAME=COLS@SET:W (an --arms entry): like --write with the first --models entry, these columns and row weights; '
+                'columns past 44 must be a whole octave-net.ts input group (45-54: soft, written as extra ["soft"])')
+ap.add_argument('--weights-out', default='main/engine/analysis/octave-net-weights.ts', help='with --write-arm: the file to write (a copy, to test before shipping)')
 args = ap.parse_args()
 
 OCTAVE_MODEL = [0.1138, -2.379, 1.916, -0.3036, 2.382]
@@ -356,3 +361,22 @@ if args.write:
     head = src[: src.index('export const OCTAVE_NET')]
     open('main/engine/analysis/octave-net-weights.ts', 'w').write(head + 'export const OCTAVE_NET: OctaveNetWeights = ' + json.dumps(W) + ';\n')
     print('wrote main/engine/analysis/octave-net-weights.ts')
+
+if args.write_arm:
+    h, lam = args.models.split(',')[0].split(':')
+    h = int(h)
+    lam = float(lam)
+    name, cols, w = armof(args.write_arm)
+    net, mu, sd = fit(rows if args.noaug else ALLROWS, cols, h, lam, weights=w)
+    pk = predict((net, mu, sd), rows, cols)
+    line(f'in-sample {name} h{h} λ{lam}', [pk])
+    W = weights_of(net, mu, sd, h)
+    tail = [c for c in cols if c >= 45]
+    if tail == list(range(45, 55)):
+        W['extra'] = ['soft']
+    elif tail:
+        sys.exit(f'columns {tail} are no input group of octave-net.ts (the drums pair 47,52 of tempo16 has none: not shipped)')
+    src = open('main/engine/analysis/octave-net-weights.ts').read()
+    head = src[: src.index('export const OCTAVE_NET')]
+    open(args.weights_out, 'w').write(head + 'export const OCTAVE_NET: OctaveNetWeights = ' + json.dumps(W) + ';\n')
+    print('wrote', args.weights_out)

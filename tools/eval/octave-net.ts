@@ -55,6 +55,9 @@
 // fitted on all six keep test/unit/analysis-tempo-octave-net.test.ts (16-beat at 100 read as 100). If more than one
 // passes, the one with the larger pooled gain. (b)/(c) need a new input group in the product (2 columns; CPU of
 // onsetSoftness's band sums, well within +5 %). Otherwise nothing ships and the figures are recorded.
+// Outcome (15:10 UTC): nothing passes. (a) weight 0.25 / 0.5: pooled +0.7, tempo-soft +4.3, but dev −2.7, sfshift
+// −3.3 / −3.7, fast −2.0 / −2.3; (b) pooled +9.0, tempo-soft +6.0 (+5, +4, +9), fast +1.0, sfshift −1.0, but dev −3.0;
+// (c) pooled +8.0, dev −3.3, sfshift −1.3. BENCHMARKS.md, "Tempo: tempo-soft rows down-weighted, and a drums-present input".
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
