@@ -55,6 +55,7 @@ ap.add_argument('--no-train', action='append', default=[], help='SET: its rows a
 ap.add_argument('--arms', help='with --grid: instead of --models/--colsets, these arms, ";"-separated, each NAME=COLS@SET:W[@SET:W…] (COLS a --colsets entry; '
                 'W the weight of SET\'s rows in the fit\'s loss, 0: scored, never fitted; other rows 1), each with the first --models entry, same folds; '
                 'e.g. "base=0-44@soft:0;w.5=0-44@soft:0.5;drums=0-44,47,52@soft:1" (helper tempo16)')
+ap.add_argument('--arm-diff', action='store_true', help='with --arms: also every file whose pick differs from the first arm\'s, per fold shuffle (FIX: right only in the later arm, BREAK: only in the first)')
 ap.add_argument('--write-arm', help='NAME=COLS@SET:W (an --arms entry): like --write with the first --models entry, these columns and row weights; '
                 'columns past 44 must be a whole octave-net.ts input group (45-54: soft, written as extra ["soft"])')
 ap.add_argument('--weights-out', default='main/engine/analysis/octave-net-weights.ts', help='with --write-arm: the file to write (a copy, to test before shipping)')
@@ -261,9 +262,18 @@ def armof(spec):
 
 if args.grid and args.arms:
     h, lam = args.models.split(',')[0].split(':')
+    first = None
     for spec in args.arms.split(';'):
         name, cols, w = armof(spec)
-        line(f'CV {name} h{h} λ{lam}', cv(cols, int(h), float(lam), args.repeats, weights=w))
+        pks = cv(cols, int(h), float(lam), args.repeats, weights=w)
+        line(f'CV {name} h{h} λ{lam}', pks)
+        if args.arm_diff and first is None:
+            first = pks
+        elif args.arm_diff:
+            for rep, (p0, p1) in enumerate(zip(first, pks)):
+                for r, b0, b1 in zip(rows, p0, p1):
+                    if acc1(b0, r['bpm']) != acc1(b1, r['bpm']):
+                        print(f"  shuffle {rep} {'FIX  ' if acc1(b1, r['bpm']) else 'BREAK'} {r['set']:8s} {r['category']:10s} {r['family'][:28]:28s} {r['file'][:50]:50s} truth {r['bpm']} first {round(b0 or 0, 1)} {name} {round(b1 or 0, 1)} high share {(r.get('soft') or [0, 0, 0])[2]:.2f}")
 elif args.grid:
     if not args.no_base:
         line('CV refit base 5 λ.01', cv(BASE, 0, 0.01, args.repeats))
