@@ -20,6 +20,8 @@ refused by clashOf), one row per file: truth, family (CV group), the shipped ans
 
   nice /usr/bin/python3 tools/eval/octave-net-train.py [--rows R/rows.json] [--repeats 3] [--grid] [--write 0,0.01] [--oof 16,0.001 --oof-out F]
       [--no-train SET]   (with --grid: each model also fitted without SET's rows, same folds; SET scored either way)
+      [--arms "NAME=COLS@SET:W;…"]   (with --grid: named arms, columns and per-set row weights in the loss, same folds)
+      [--write-arm NAME=COLS@SET:W --weights-out F]   (one arm fitted on every row, its weights written to F)
 
 Requires torch (1.13 here) and numpy; used for training only.
 """
@@ -50,6 +52,13 @@ ap.add_argument('--where', action='store_true', help='per set and category: wher
 ap.add_argument('--only-without', action='store_true', help='with --grid --no-train SET: run only the arm without SET\'s rows (the other arm in a second process, same folds)')
 ap.add_argument('--per-shuffle', action='store_true', help='with --grid: also each fold shuffle\'s Acc1 per set (files right), to see what the shuffles move')
 ap.add_argument('--no-train', action='append', default=[], help='SET: its rows are scored under CV but never fitted (repeatable)')
+ap.add_argument('--arms', help='with --grid: instead of --models/--colsets, these arms, ";"-separated, each NAME=COLS@SET:W[@SET:W…] (COLS a --colsets entry; '
+                'W the weight of SET\'s rows in the fit\'s loss, 0: scored, never fitted; other rows 1), each with the first --models entry, same folds; '
+                'e.g. "base=0-44@soft:0;w.5=0-44@soft:0.5;drums=0-44,47,52@soft:1" (helper tempo16)')
+ap.add_argument('--arm-diff', action='store_true', help='with --arms: also every file whose pick differs from the first arm\'s, per fold shuffle (FIX: right only in the later arm, BREAK: only in the first)')
+ap.add_argument('--write-arm', help='NAME=COLS@SET:W (an --arms entry): like --write with the first --models entry, these columns and row weights; '
+                'columns past 44 must be a whole octave-net.ts input group (45-54: soft, written as extra ["soft"])')
+ap.add_argument('--weights-out', default='main/engine/analysis/octave-net-weights.ts', help='with --write-arm: the file to write (a copy, to test before shipping)')
 args = ap.parse_args()
 
 OCTAVE_MODEL = [0.1138, -2.379, 1.916, -0.3036, 2.382]
@@ -104,8 +113,10 @@ class Net(torch.nn.Module):
         return s.squeeze(-1)
 
 
-def fit(train, cols, h, lam, seed=0):
-    tr = [r for r in train if r['label'] >= 0 and len(r['cands']) > 1]
+def fit(train, cols, h, lam, seed=0, weights=None):
+    """weights: {set: w}, each row's weight in the mean cross-entropy (others 1; normalised by the weights' sum, so all 1 is the plain mean)"""
+    weights = weights or {}
+    tr = [r for r in train if r['label'] >= 0 and len(r['cands']) > 1 and weights.get(r['set'], 1) > 0]
     X, M = tensors(tr, cols)
     flat = X[M]
     mu = flat.mean(0)
@@ -113,6 +124,8 @@ def fit(train, cols, h, lam, seed=0):
     sd[sd < 1e-9] = 1
     Xs = (X - mu) / sd
     y = torch.tensor([r['label'] for r in tr])
+    wt = torch.tensor([float(weights.get(r['set'], 1)) for r in tr], dtype=torch.float64)
+    plain = bool((wt == 1).all())
     torch.manual_seed(seed)
     net = Net(len(cols), h)
     if h:
@@ -125,7 +138,8 @@ def fit(train, cols, h, lam, seed=0):
     def closure():
         opt.zero_grad()
         s = net(Xs).masked_fill(~M, -1e9)
-        loss = torch.nn.functional.cross_entropy(s, y) + lam * sum((p ** 2).sum() for n_, p in net.named_parameters() if 'bias' not in n_)
+        ce = torch.nn.functional.cross_entropy(s, y) if plain else (torch.nn.functional.cross_entropy(s, y, reduction='none') * wt).sum() / wt.sum()
+        loss = ce + lam * sum((p ** 2).sum() for n_, p in net.named_parameters() if 'bias' not in n_)
         loss.backward()
         return loss
 
@@ -161,8 +175,8 @@ def folds(seed):
     return {f: i % 5 for i, f in enumerate(fs)}
 
 
-def cv(cols, h, lam, repeats, no_train=()):
-    """per repeat, the CV pick of every row; rows of the sets in no_train are scored, never fitted"""
+def cv(cols, h, lam, repeats, no_train=(), weights=None):
+    """per repeat, the CV pick of every row; rows of the sets in no_train are scored, never fitted; weights: fit's {set: w}"""
     picks = []
     for rep in range(repeats):
         fo = folds(1000 + rep)
@@ -170,7 +184,7 @@ def cv(cols, h, lam, repeats, no_train=()):
         for k in range(5):
             tr = [r for r in (rows if args.noaug else ALLROWS) if fo[r['family']] != k and r['set'] not in no_train]
             te = [i for i, r in enumerate(rows) if fo[r['family']] == k]
-            m = fit(tr, cols, h, lam, seed=rep)
+            m = fit(tr, cols, h, lam, seed=rep, weights=weights)
             for i, b in zip(te, predict(m, [rows[i] for i in te], cols)):
                 pk[i] = b
         picks.append(pk)
@@ -235,7 +249,32 @@ if args.where:
     for k in sorted(tab):
         print(f'{k:24s}', ', '.join(f'{n} {len(v)}' for n, v in sorted(tab[k].items(), key=lambda x: -len(x[1]))))
 
-if args.grid:
+def colsof(spec):
+    return [k for part in spec.split(',') for k in (range(int(part.split('-')[0]), int(part.split('-')[1]) + 1) if '-' in part else [int(part)])]
+
+
+def armof(spec):
+    """NAME=COLS@SET:W[@SET:W…] → (name, cols, {set: w})"""
+    name, rest = spec.split('=', 1)
+    parts = rest.split('@')
+    return name, colsof(parts[0]), {p.split(':')[0]: float(p.split(':')[1]) for p in parts[1:]}
+
+
+if args.grid and args.arms:
+    h, lam = args.models.split(',')[0].split(':')
+    first = None
+    for spec in args.arms.split(';'):
+        name, cols, w = armof(spec)
+        pks = cv(cols, int(h), float(lam), args.repeats, weights=w)
+        line(f'CV {name} h{h} λ{lam}', pks)
+        if args.arm_diff and first is None:
+            first = pks
+        elif args.arm_diff:
+            for rep, (p0, p1) in enumerate(zip(first, pks)):
+                for r, b0, b1 in zip(rows, p0, p1):
+                    if acc1(b0, r['bpm']) != acc1(b1, r['bpm']):
+                        print(f"  shuffle {rep} {'FIX  ' if acc1(b1, r['bpm']) else 'BREAK'} {r['set']:8s} {r['category']:10s} {r['family'][:28]:28s} {r['file'][:50]:50s} truth {r['bpm']} first {round(b0 or 0, 1)} {name} {round(b1 or 0, 1)} high share {(r.get('soft') or [0, 0, 0])[2]:.2f}")
+elif args.grid:
     if not args.no_base:
         line('CV refit base 5 λ.01', cv(BASE, 0, 0.01, args.repeats))
     for spec in args.models.split(','):
@@ -259,10 +298,6 @@ if args.verbose:
         s = shipped_pick(r)
         if acc1(b, r['bpm']) != acc1(s, r['bpm']):
             print(('FIX  ' if acc1(b, r['bpm']) else 'BREAK'), r['set'], r['file'], r['category'], r['bpm'], 'shipped', round(s or 0, 1), 'net', round(b or 0, 1))
-
-def colsof(spec):
-    return [k for part in spec.split(',') for k in (range(int(part.split('-')[0]), int(part.split('-')[1]) + 1) if '-' in part else [int(part)])]
-
 
 if args.misses:
     parts = args.misses.split(',', 2)
@@ -336,3 +371,22 @@ if args.write:
     head = src[: src.index('export const OCTAVE_NET')]
     open('main/engine/analysis/octave-net-weights.ts', 'w').write(head + 'export const OCTAVE_NET: OctaveNetWeights = ' + json.dumps(W) + ';\n')
     print('wrote main/engine/analysis/octave-net-weights.ts')
+
+if args.write_arm:
+    h, lam = args.models.split(',')[0].split(':')
+    h = int(h)
+    lam = float(lam)
+    name, cols, w = armof(args.write_arm)
+    net, mu, sd = fit(rows if args.noaug else ALLROWS, cols, h, lam, weights=w)
+    pk = predict((net, mu, sd), rows, cols)
+    line(f'in-sample {name} h{h} λ{lam}', [pk])
+    W = weights_of(net, mu, sd, h)
+    tail = [c for c in cols if c >= 45]
+    if tail == list(range(45, 55)):
+        W['extra'] = ['soft']
+    elif tail:
+        sys.exit(f'columns {tail} are no input group of octave-net.ts (the drums pair 47,52 of tempo16 has none: not shipped)')
+    src = open('main/engine/analysis/octave-net-weights.ts').read()
+    head = src[: src.index('export const OCTAVE_NET')]
+    open(args.weights_out, 'w').write(head + 'export const OCTAVE_NET: OctaveNetWeights = ' + json.dumps(W) + ';\n')
+    print('wrote', args.weights_out)

@@ -41,6 +41,23 @@
 // Outcome (14:10 UTC, 591 files): pooled +4.0, tempo-soft +5.7 (+6, +2, +9), Acc2 +0.3, but dev −1.7, tempo-sfshift −2.7
 // and fast −1.7: fails; the weights fitted on all six also read test/unit/analysis-tempo-octave-net.test.ts' 16-beat
 // at 200. Not shipped (BENCHMARKS.md, "Tempo: the octave chooser retrained with tempo-soft").
+// Ship rule for down-weighted tempo-soft rows and a "drums present" input (helper tempo16, issue 11, session 12;
+// written before any result was read): the rows of tempo15's run (test/output/t16/r6d/rows.json: t15/r6's 2955 rows,
+// 591 files + 4 stretched copies, each candidate also given the 10 'soft' columns 45–54 of t15/r6s, the file's
+// onsetSoftness; stretched copies take their original's), h16 λ0.001, the same 3 fold shuffles
+// (octave-net-train.py --grid --repeats 3 --models 16:0.001 --arms). Baseline: the shipped recipe, base inputs 0–44,
+// tempo-soft scored, never fitted. Candidates: (a) base inputs, tempo-soft's rows at weight 0.25 and 0.5 in the loss
+// (instead of full weight); (b) base inputs + "drums present" = high share (column 47: the share of onset flux above
+// 2 kHz, cymbals and snares) and high share × log2(b / 120) (column 52), tempo-soft at full weight; (c) (b)'s inputs
+// with tempo-soft at 0.5. A candidate ships only if, against the baseline: Acc1 pooled over the six sets rises, no
+// set's mean Acc1 is lower by more than 1 file, fast tracks (> 160 BPM) are not fewer, pooled Acc2 is not lower by
+// more than 1 file, and tempo-soft's per-shuffle difference is positive in each of the 3 shuffles — and the weights
+// fitted on all six keep test/unit/analysis-tempo-octave-net.test.ts (16-beat at 100 read as 100). If more than one
+// passes, the one with the larger pooled gain. (b)/(c) need a new input group in the product (2 columns; CPU of
+// onsetSoftness's band sums, well within +5 %). Otherwise nothing ships and the figures are recorded.
+// Outcome (15:10 UTC): nothing passes. (a) weight 0.25 / 0.5: pooled +0.7, tempo-soft +4.3, but dev −2.7, sfshift
+// −3.3 / −3.7, fast −2.0 / −2.3; (b) pooled +9.0, tempo-soft +6.0 (+5, +4, +9), fast +1.0, sfshift −1.0, but dev −3.0;
+// (c) pooled +8.0, dev −3.3, sfshift −1.3. BENCHMARKS.md, "Tempo: tempo-soft rows down-weighted, and a drums-present input".
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
