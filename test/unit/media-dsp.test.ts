@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BAND_EDGES_HZ, MAX_PEAKS, PeaksAnalyser, SpectrogramAnalyser } from '../../main/engine/analysis/waveform';
-import { Biquad } from '../../main/engine/dsp/biquad';
+import { MAX_PEAKS, PeaksAnalyser, SpectrogramAnalyser } from '../../main/engine/analysis/waveform';
 import { RealFft, hann } from '../../main/engine/dsp/fft';
 import { hzToMel, melFilterbank, melToHz } from '../../main/engine/dsp/mel';
 
@@ -153,57 +152,6 @@ test('PeaksAnalyser: min/max per block, bounded count (pairs merge, samplesPerPe
   assert.equal(r[r.length - 1], 1);
   assert.ok(q.samplesPerPeak * q.peaks >= 10_000);
   assert.equal(MAX_PEAKS, 1 << 19);
-});
-
-test('PeaksAnalyser: the band filters run on locals are Biquad.step to the bit, flushed after silence as Biquad.flush', () => {
-  // noise, 3 s of digital silence (the filter states decay towards denormals and are flushed), noise again; odd blocks
-  const rate = 16000;
-  let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5;
-  const x = Float32Array.from({ length: 5 * rate }, (_, i) => (i >= rate && i < 4 * rate ? 0 : 0.8 * rnd() + 0.3 * Math.sin(i * 0.05)));
-  const p = new PeaksAnalyser(5);
-  p.init(rate);
-  const stateOf = (fs: Biquad[]) => fs.map((f) => [f.x1, f.x2, f.y1, f.y2]);
-  const filters = (p as unknown as { filters: Biquad[] }).filters;
-  const feed = (from: number, to: number) => {
-    for (let i = from; i < to; i += 1237) p.process([x.subarray(i, Math.min(to, i + 1237))]);
-  };
-  feed(0, 4 * rate);
-  const afterSilence = stateOf(filters);
-  feed(4 * rate, x.length);
-  const got = p.finish().bands;
-  // the reference: Biquad objects stepped one sample at a time (the loop before the filters ran on locals)
-  const [lowMid, midHigh] = BAND_EDGES_HZ;
-  const lp = new Biquad('lowpass', lowMid, rate);
-  const hpMid = new Biquad('highpass', lowMid, rate);
-  const lpMid = new Biquad('lowpass', midHigh, rate);
-  const hp = new Biquad('highpass', midHigh, rate);
-  const want: number[] = [];
-  let bl = 0, bm = 0, bh = 0, inCur = 0, flushed = 0;
-  const byte = (v: number) => Math.min(255, Math.round(Math.fround(v) * 255));
-  let refAfterSilence: number[][] = [];
-  for (let i = 0; i < x.length; i++) {
-    if (i === 4 * rate) refAfterSilence = stateOf([lp, hpMid, lpMid, hp]);
-    const v = x[i];
-    bl = Math.max(bl, Math.abs(lp.step(v)));
-    bm = Math.max(bm, Math.abs(lpMid.step(hpMid.step(v))));
-    bh = Math.max(bh, Math.abs(hp.step(v)));
-    if (++inCur === p.samplesPerPeak || i === x.length - 1) {
-      want.push(byte(bl), byte(bm), byte(bh));
-      const before = lp.y1;
-      if (bl < 1e-20) lp.flush();
-      if (bm < 1e-20) lpMid.flush(), hpMid.flush();
-      if (bh < 1e-20) hp.flush();
-      if (before !== 0 && lp.y1 === 0) flushed++;
-      bl = bm = bh = 0;
-      inCur = 0;
-    }
-  }
-  assert.ok(flushed > 0, 'the silence reaches the flush');
-  assert.deepEqual(Array.from(got), want);
-  // and the states themselves, to the bit: at the end of the silence (flushed or not) and at the end
-  assert.deepEqual(afterSilence, refAfterSilence);
-  assert.deepEqual(stateOf(filters), stateOf([lp, hpMid, lpMid, hp]));
 });
 
 test('SpectrogramAnalyser: a full-scale sine is ~0 dB in the right band; columns capped', () => {

@@ -178,47 +178,13 @@ export class PeaksAnalyser implements Analyser<PeaksData> {
     let bl = cb[0];
     let bm = cb[1];
     let bh = cb[2];
-    // The four filters' arithmetic is Biquad.step's, on locals: the same operations in the same order (the same
-    // result to the bit), without a load and store of each filter's state per sample. Coefficients, then state
-    // (x1, x2, y1, y2) of lp (l…), hpMid (h…), lpMid (m…) and hp (k…); stored back after the loop.
-    const lb0 = lp.b0, lb1 = lp.b1, lb2 = lp.b2, la1 = lp.a1, la2 = lp.a2;
-    const hb0 = hpMid.b0, hb1 = hpMid.b1, hb2 = hpMid.b2, ha1 = hpMid.a1, ha2 = hpMid.a2;
-    const mb0 = lpMid.b0, mb1 = lpMid.b1, mb2 = lpMid.b2, ma1 = lpMid.a1, ma2 = lpMid.a2;
-    const kb0 = hp.b0, kb1 = hp.b1, kb2 = hp.b2, ka1 = hp.a1, ka2 = hp.a2;
-    let lx1 = lp.x1, lx2 = lp.x2, ly1 = lp.y1, ly2 = lp.y2;
-    let hx1 = hpMid.x1, hx2 = hpMid.x2, hy1 = hpMid.y1, hy2 = hpMid.y2;
-    let mx1 = lpMid.x1, mx2 = lpMid.x2, my1 = lpMid.y1, my2 = lpMid.y2;
-    let kx1 = hp.x1, kx2 = hp.x2, ky1 = hp.y1, ky2 = hp.y2;
     for (let i = 0; i < n; i++) {
       const v = stereo ? Math.fround(0.5 * (a[i] + b[i])) : samples[i];
       if (v < mn) mn = v;
       if (v > mx) mx = v;
-      // lp.step(v)
-      const ly = lb0 * v + lb1 * lx1 + lb2 * lx2 - la1 * ly1 - la2 * ly2;
-      lx2 = lx1;
-      lx1 = v;
-      ly2 = ly1;
-      ly1 = ly;
-      // lpMid.step(hpMid.step(v))
-      const hy = hb0 * v + hb1 * hx1 + hb2 * hx2 - ha1 * hy1 - ha2 * hy2;
-      hx2 = hx1;
-      hx1 = v;
-      hy2 = hy1;
-      hy1 = hy;
-      const my = mb0 * hy + mb1 * mx1 + mb2 * mx2 - ma1 * my1 - ma2 * my2;
-      mx2 = mx1;
-      mx1 = hy;
-      my2 = my1;
-      my1 = my;
-      // hp.step(v)
-      const ky = kb0 * v + kb1 * kx1 + kb2 * kx2 - ka1 * ky1 - ka2 * ky2;
-      kx2 = kx1;
-      kx1 = v;
-      ky2 = ky1;
-      ky1 = ky;
-      const l = Math.abs(ly);
-      const m = Math.abs(my);
-      const h = Math.abs(ky);
+      const l = Math.abs(lp.step(v));
+      const m = Math.abs(lpMid.step(hpMid.step(v)));
+      const h = Math.abs(hp.step(v));
       if (l > bl) bl = l;
       if (m > bm) bm = m;
       if (h > bh) bh = h;
@@ -227,13 +193,10 @@ export class PeaksAnalyser implements Analyser<PeaksData> {
         cb[1] = bm;
         cb[2] = bh;
         this.push(mn, mx);
-        // after a silence the filters' states decay into denormals, which are slow: zero them (Biquad.flush)
-        if (bl < 1e-20 && Math.abs(ly1) < 1e-30 && Math.abs(ly2) < 1e-30) ly1 = ly2 = 0;
-        if (bm < 1e-20) {
-          if (Math.abs(my1) < 1e-30 && Math.abs(my2) < 1e-30) my1 = my2 = 0;
-          if (Math.abs(hy1) < 1e-30 && Math.abs(hy2) < 1e-30) hy1 = hy2 = 0;
-        }
-        if (bh < 1e-20 && Math.abs(ky1) < 1e-30 && Math.abs(ky2) < 1e-30) ky1 = ky2 = 0;
+        // after a silence the filters' states decay into denormals, which are slow: zero them
+        if (bl < 1e-20) lp.flush();
+        if (bm < 1e-20) lpMid.flush(), hpMid.flush();
+        if (bh < 1e-20) hp.flush();
         spp = this.samplesPerPeak;
         mn = Infinity;
         mx = -Infinity;
@@ -241,10 +204,6 @@ export class PeaksAnalyser implements Analyser<PeaksData> {
         inCur = 0;
       }
     }
-    lp.x1 = lx1; lp.x2 = lx2; lp.y1 = ly1; lp.y2 = ly2;
-    hpMid.x1 = hx1; hpMid.x2 = hx2; hpMid.y1 = hy1; hpMid.y2 = hy2;
-    lpMid.x1 = mx1; lpMid.x2 = mx2; lpMid.y1 = my1; lpMid.y2 = my2;
-    hp.x1 = kx1; hp.x2 = kx2; hp.y1 = ky1; hp.y2 = ky2;
     cb[0] = bl;
     cb[1] = bm;
     cb[2] = bh;

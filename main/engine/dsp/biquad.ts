@@ -4,20 +4,15 @@
  * blocks. Used by the waveform's frequency bands (analysis/waveform.ts).
  */
 export class Biquad {
-  /** coefficients, a0 = 1: y[n] = b0·x[n] + b1·x[n−1] + b2·x[n−2] − a1·y[n−1] − a2·y[n−2] */
-  b0 = 1;
-  b1 = 0;
-  b2 = 0;
-  a1 = 0;
-  a2 = 0;
-  /**
-   * state: the last two inputs and outputs. Public so that a hot loop can run `step`'s arithmetic on locals
-   * (waveform.ts PeaksAnalyser.process: the same operations in the same order) and store the state back.
-   */
-  x1 = 0;
-  x2 = 0;
-  y1 = 0;
-  y2 = 0;
+  private b0 = 1;
+  private b1 = 0;
+  private b2 = 0;
+  private a1 = 0;
+  private a2 = 0;
+  private x1 = 0;
+  private x2 = 0;
+  private y1 = 0;
+  private y2 = 0;
 
   /**
    * `kind` low or high pass, `cutoffHz` the −3 dB frequency, `sampleRate` in Hz.
