@@ -2,26 +2,16 @@
 // support in --test). Order: unit, integration, tools, e2e — fast failures first.
 // Usage: node tools/run-tests.mjs [folder-or-file …]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testFiles } from './test-files.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const order = ['unit', 'integration', 'tools', 'e2e'];
 
-function walk(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    if (name === 'output' || name === 'node_modules') continue;
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else if (name.endsWith('.test.ts')) out.push(p);
-  }
-  return out;
-}
-
 const args = process.argv.slice(2);
-const files = (args.length ? args.map((a) => resolve(a)).flatMap((a) => (statSync(a).isDirectory() ? walk(a) : [a])) : walk(join(root, 'test')))
+const files = (args.length ? args.map((a) => resolve(a)).flatMap((a) => (statSync(a).isDirectory() ? testFiles(a) : [a])) : testFiles(join(root, 'test')))
   .map((f) => relative(root, f))
   .sort((a, b) => {
     const rank = (f) => {

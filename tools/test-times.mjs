@@ -4,9 +4,10 @@
 // Usage: node tools/test-times.mjs LOG [--top N]
 // Prints: the sum per folder and per file (top-level suites' ms; a file's start-up and top-level work are in no
 // suite: "not in any suite" is the log's duration_ms minus the suites), then the N slowest tests (leaves).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testFiles } from './test-files.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const [log, ...rest] = process.argv.slice(2);
@@ -16,17 +17,7 @@ if (!log) {
 }
 const top = Number(rest[rest.indexOf('--top') + 1]) || 30;
 
-function walk(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    if (name === 'output' || name === 'node_modules') continue;
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else if (name.endsWith('.test.ts')) out.push(p);
-  }
-  return out;
-}
-const sources = walk(join(root, 'test')).map((f) => ({ file: relative(root, f), text: readFileSync(f, 'utf8') }));
+const sources = testFiles(join(root, 'test')).map((f) => ({ file: relative(root, f), text: readFileSync(f, 'utf8') }));
 /** the one file whose source holds `name` (all of it, else its first 80, 60, 40, 25 characters; quotes as in source) */
 function fileOf(name) {
   for (const n of [name.length, 80, 60, 40, 25]) {
