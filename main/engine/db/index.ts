@@ -131,8 +131,8 @@ export function dbWriteError(err: unknown, file?: string, after = 'Nothing parti
   return new StudioError('DB_WRITE_FAILED', `The ${file ? `studio database "${file}"` : 'library database'} cannot be written: ${writeWhy(e)}. ${after}`, e.message);
 }
 
-/** SQLite codes of a write the database refused (not a bug such as a constraint): locked, read-only, full, I/O */
-const isWriteFailure = (code: string | undefined): boolean => typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|READONLY|FULL|IOERR|CANTOPEN|PERM)/.test(code);
+/** SQLite codes of a write the database refused (not a bug such as a constraint): locked, or isSqliteWriteError's */
+const isWriteFailure = (code: string | undefined): boolean => isSqliteWriteError(code) || /^SQLITE_(BUSY|LOCKED)/.test(code ?? '');
 
 /**
  * Every engine method with its failed database writes as DB_WRITE_FAILED
