@@ -4,7 +4,7 @@
 // test or held-out family relates to refused by clashOf). One decode per file feeds both analysers. Per set: Acc1 and
 // Acc2 of the product's tempo (the shipped chooser, LEVEL_TUNING, which was trained on flux envelopes), and the
 // candidates' ceiling (the truth within 4 % of step one's level T, T/2 or 2T); the ratio of the envelopes' means
-// (SUPERFLUX_GAIN); with --cpu, each analyser's process CPU alone on the first files.
+// (superflux is not rescaled to flux's); with --cpu, each analyser's process CPU alone on the first files.
 //
 //   nice node --import tsx tools/eval/novelty-eval.ts --rows R/rows.json [--sets dev,dev2,synth,octave,sfshift,soft] [--limit N] [--cpu N]
 //

@@ -70,12 +70,11 @@ const GATE_FLOOR = 10 ** (-40 / 10);
  * band energies over the previous frame (23 ms at 11,025 Hz, hop 256), half-wave rectified, summed. 'superflux' (helper
  * tempo15, off): the rise over the maximum of the band and its two neighbours two frames back (Böck & Widmer 2013's
  * SuperFlux on log band energies: lag 2, a maximum filter across 3 bands), for soft onsets (bowed strings, choir, pads)
- * whose vibrato and slow glides put flux between the notes; × SUPERFLUX_GAIN so its mean sits near flux's for the
- * onset gate (MIN_ONSET_FLUX). The band-group envelopes (BAND_FEATURES) stay flux either way.
+ * whose vibrato and slow glides put flux between the notes; not rescaled (the onset gate, MIN_ONSET_FLUX, reads it as it
+ * is; tools/eval/novelty-eval.ts prints the ratio of the two envelopes' means). The band-group envelopes
+ * (BAND_FEATURES) stay flux either way.
  */
 export type Novelty = 'flux' | 'superflux';
-/** superflux's scale to the flux's mean (tools/eval/novelty-eval.ts: the ratio of their means on the dev-side sets) */
-export const SUPERFLUX_GAIN = 1;
 /** per envelope frame: onset flux of 3 band groups, then their log energies */
 export const BAND_FEATURES = 6;
 
@@ -205,7 +204,7 @@ export class TempoAnalyser implements Analyser<TempoResult> {
       }
       if (this.first) g3[0] = g3[1] = g3[2] = 0;
       for (let g = 0; g < 3; g++) g3[3 + g] = Math.log(ge[g] + fl * BANDS);
-      this.push(this.first ? 0 : sf ? SUPERFLUX_GAIN * sflux : flux);
+      this.push(this.first ? 0 : sf ? sflux : flux);
       this.first = false;
     });
   }
