@@ -595,6 +595,16 @@ export function nonFiniteSum(x: Float32Array): number {
   return a + b + c + d;
 }
 
+// Every operation of nonFiniteSum run in the interpreter, with feedback recorded, before any chunk arrives: the tail
+// loop (a length that is not a multiple of 4) and the sums after the loops then have type feedback when V8 compiles
+// the function. Without it, a chunk of such a length meeting code compiled (on-stack replacement) while only whole
+// groups of four had been seen deoptimises ("Insufficient type feedback for compare operation"), and that compiled
+// code is entered and dropped again on every such chunk: 200 in 200 in test/unit/pcm-deopt.test.ts's second case,
+// 155 in one CI run where which chunk lengths came first depended on the machine's load. V8 (node 20) allocates a
+// function's feedback only after 8 × its bytecode size of bytecode has run in it (--lazy-feedback-allocation), about 7
+// calls of this length; 32 calls leave room (a few microseconds at start-up).
+for (let k = 0; k < 32; k++) nonFiniteSum(new Float32Array(7));
+
 /** Every NaN and ±Inf sample of `x` set to 0 (the rare chunk where nonFiniteSum found one). */
 function zeroNonFinite(x: Float32Array): void {
   for (let i = 0; i < x.length; i++) if (x[i] - x[i] !== 0) x[i] = 0;
