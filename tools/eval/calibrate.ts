@@ -105,6 +105,51 @@
 // analyser's version is bumped so stored analyses are redone.
 //   nice node --import tsx tools/eval/calibrate.ts --dev2 --oof test/output/conf14/oof.json --env test/output/conf14/env --cache test/output/conf14/calibrate \
 //     --two-stage --tempo-inputs logPulse,lock,flux,extreme --pulse-inputs repeat,logPulse,smooth,flux --exclude-inputs brief --verbose --fold-seed N   # N = 1, 2, 3
+// conf15 (session 13, issue 11), a noise-aware ranking clause and a check on rows no fit used, written 16:31 UTC on
+// 2026-12-01 before any run under it (conf14's figures were known: B' passes clauses (1)-(3) in all 4 partitions with
+// a wide margin, pooled CV ECE 0.018-0.023 vs 0.079; clause (4) 0.863/0.863, 0.857/0.859, 0.862/0.862, 0.858/0.861 of
+// ~445, i.e. -1.3 to 0 files). The candidate is conf14's B', fixed, no input search: two stages, stage 1 P(a beat) on
+// repeat, logPulse, smooth, flux; stage 2 P(right | a beat) on logPulse, lock, flux, extreme; brief excluded; lambda 0.01.
+// Rows: the --oof rows rebuilt by conf13's recipe (conf13/14's env and oof.json went with their worktrees): envelopes
+// decoded afresh under the current analysers into test/output/conf15/env, the chooser's rows (octave-net.ts --aug
+// 0.8,0.88,1.12,1.25 --cache that env) and its five fold models (octave-net-train.py --oof 16,0.001); the out-of-fold
+// labels may differ from conf14's by a few files (a retrained chooser), and the figures judged are this run's.
+// Partitions: P = the default and --fold-seed 1, 2, 3, 4, 5 (6 family-grouped 5-fold partitions), all in one run
+// (--partitions default,1,2,3,4,5). B' ships only if ALL of:
+//   (1)-(3) conf11's calibration clauses, unchanged, in EACH partition of P (pooled CV ECE below the map now's in
+//       sample; no full-length set's CV ECE above the map now's + 0.01; no more no-beat files stated >= MIN_CONFIDENCE).
+//   (4') ranking, pooled over P, within noise: in partition s, d_s = B''s share right of its N_s most confident (CV,
+//       ties in proportion) minus the map now's form refitted out of fold's share right over its N_s, N_s = how many
+//       of the latter are >= MIN_CONFIDENCE (conf13's two sides). d = the mean of d_s over P. Noise: sigma_B = the SD
+//       of d over 2000 paired family bootstrap resamples (the tempo rows' families drawn with replacement, seeded; each
+//       drawn family brings all its rows with both maps' CV probabilities in every partition, no refit; N_s recounted
+//       in each resample; d recomputed from the same resample for both maps). Passes if d >= -sigma_B (B' not worse
+//       than the map now's form by more than one SD of the sampling noise of the difference). Printed, not a clause:
+//       sigma_P, the SD of d_s across the partitions (the fold-assignment noise alone), each side's share and count
+//       per partition, and each map's count >= MIN_CONFIDENCE and share right. Why sigma_B and not sigma_P: sigma_P
+//       measures only how the fold split moves the figure on a fixed sample; which groove families the dev side happens
+//       to hold moves it more, and a paired resample of families measures that, with the files both maps find easy or
+//       hard cancelling. conf14's "not below in every partition" failed a tie (one file of 445) on partition noise.
+//   (5) rows no fit has used: tempo-soft (soft-set.ts, 48 files, 8 MMA families; built in session 12, after conf10
+//       fitted the shipped constants on dev, synth, octave, beatless, pulseless, dev2; the shipped chooser was trained
+//       on dev, dev2, synth, octave, sfshift; tempo15/16 retrained it with soft rows and shipped none), scored never
+//       fitted (--unused soft: left out of every fit and every CV here; its tempo the shipped chooser's). On it, B' as
+//       it would ship (fitted in full on the --oof rows) against the shipped constants (what users have now), both out
+//       of sample: (a) ECE (bins of 0.2; files with no tempo stated 0) not above the shipped constants' + 0.01;
+//       (b) ranking at equal coverage: N = the shipped constants' count >= MIN_CONFIDENCE on tempo-soft (none: N = B''s
+//       count; both none: passes), d_soft = B''s share right of its N most confident minus the shipped constants'
+//       share over their N, passes if d_soft >= -sigma_soft (the SD of d_soft over 2000 paired bootstrap resamples of
+//       tempo-soft's 8 families, N recounted in each; few families, so a wide margin, said as it is).
+// All passing: `--write --two-stage-only` writes the full fit on the --oof rows (tempo-soft not in it, so clause (5)
+// checked exactly what ships), and the tempo analyser's version is bumped so stored analyses are redone. Any failing:
+// nothing is written, the figures are recorded.
+//   nice node --import tsx tools/eval/calibrate.ts --dev2 --oof test/output/conf15/oof.json --env test/output/conf15/env --cache test/output/conf15/calibrate \
+//     --two-stage --two-stage-only --tempo-inputs logPulse,lock,flux,extreme --pulse-inputs repeat,logPulse,smooth,flux --exclude-inputs brief \
+//     --partitions default,1,2,3,4,5 --unused soft --verbose [--write]
+// Outcome (16:45 UTC, rows rebuilt: 561 tempo rows + 4 with none, 254 families; tempo-soft 42 files, 7 families): (4') passes (d +0.0008,
+// sigma_B 0.0047, sigma_P 0.0028); (5) fails (a): tempo-soft ECE 0.211 vs the shipped constants' 0.173 ((b): the same 20
+// stated, 0.600 right each); clause (2) fails in 2 of 6 partitions (default: synth 0.190 vs 0.138; seed 1: octave 0.152 vs
+// 0.130). Nothing written; BENCHMARKS.md "Tempo confidence: B' under a noise-aware ranking clause and on rows no fit used".
 // key12 (session 12, issue 11): --key-only --chroma-from nnls-blend refits the KEY map on the evidence of key11's blend
 // (tonal.ts chromaFrom 'nnls-blend', key-refit.ts' final config w 1, β 0.5, γ 0.25), which key11 left off because the
 // map fitted on the fold's evidence states 5 key-keyless files at ≥ 0.5 on it instead of 3. Each file is decoded once
@@ -205,13 +250,25 @@ const { values: args } = parseArgs({
      * family (unset: the default partition, as before); the --oof chooser's folds (the labels) are not changed
      */
     'fold-seed': { type: 'string' },
+    /**
+     * (conf15) with --oof --two-stage --two-stage-only: the header's conf15 rule over these fold partitions in one run
+     * ("default" or a --fold-seed value, comma-separated): clauses (1)-(3) in each, clause (4') pooled with a paired
+     * family bootstrap SD, clause (5) on the --unused set
+     */
+    partitions: { type: 'string' },
+    /** (conf15) a set scored but left out of every fit and CV (only "soft": test/output/tempo-soft, soft-set.ts): the conf15 rule's clause (5) */
+    unused: { type: 'string' },
     /** where the analysis results are cached (default test/output/calibrate) */
     cache: { type: 'string', default: 'test/output/calibrate' },
   },
 });
 const VERBOSE = args.verbose;
 /** (conf14) --fold-seed: the fold partition's seed (undefined: the default partition) */
-const FOLD_SEED = args['fold-seed'];
+let FOLD_SEED = args['fold-seed'];
+/** (conf15) --unused: the set no fit or CV uses (its rows scored apart) */
+const UNUSED = args.unused;
+if (UNUSED && UNUSED !== 'soft') throw new Error('--unused: only soft (test/output/tempo-soft)');
+if (args.partitions && !(args.oof && args['two-stage'] && args['two-stage-only'])) throw new Error('--partitions: with --oof --two-stage --two-stage-only');
 const EXCLUDE = args['exclude-inputs']?.split(',') ?? [];
 const WRITE = args.write;
 const LAMBDA = Number(args.lambda);
@@ -232,6 +289,8 @@ const SETS: [string, string, string, 'both' | 'key'][] = [
 ];
 // dev2-set.ts (tempo and key: MMA's other groove libraries, a third SoundFont; its own manifest)
 if (args.dev2) SETS.push(['test/output/eval', 'dev2', 'dev2', 'both']);
+// (conf15) --unused soft: soft-set.ts' set (48 soft-music renders), scored never fitted
+if (UNUSED === 'soft') SETS.push(['test/output/tempo-soft', 'soft', 'soft', 'both']);
 for (const d of args.dir ?? []) {
   const [n, dir] = d.split('=');
   const s = SETS.find((x) => x[2] === n);
@@ -363,7 +422,7 @@ for (const [out, set, name, use] of SETS) {
     if (args.env && TEMPO_ONLY && use === 'key') continue;
     if (args.limit && rows.filter((r) => r.set === name).length >= Number(args.limit)) continue;
     const family = name === 'dev' ? (unitOf.get(it.file) ?? it.source) : name === 'synth' ? 'mma:' + it.source.replace(/^syn-/, '').replace(/-\d+(-drums)?$/, '') : it.source;
-    if ((name === 'synth' || name === 'octave' || name === 'keyset') && clashOf(family.replace(/^mma:/, ''))) {
+    if ((name === 'synth' || name === 'octave' || name === 'keyset' || name === 'soft') && clashOf(family.replace(/^mma:/, ''))) {
       skipped++;
       continue;
     }
@@ -497,12 +556,16 @@ interface Sample<K extends string> {
   file: string;
 }
 /** a file whose tempo truth is unknown (build-set.ts's bpmUnknown: live-played MIDIs) says nothing about a tempo's rightness */
-const tempoKnown = (r: Row) => r.tempoUse && !r.bpmUnknown;
+const tempoKnown = (r: Row) => r.tempoUse && !r.bpmUnknown && r.set !== UNUSED;
 const tempoSamples: Sample<keyof TempoEvidence>[] = rows.filter((r) => r.tempo && tempoKnown(r)).map((r) => ({ x: r.tempo!, y: acc1(r.bpm, r.truthBpm) ? 1 : 0, beat: r.truthBpm != null ? 1 : 0, family: r.family, set: r.set, file: r.file }));
 /** files with no tempo: stated confidence 0, never right (they count in the reliability, not the fit) */
 const tempoNone = rows.filter((r) => !r.tempo && tempoKnown(r));
+/** (conf15) --unused: that set's tempo rows (in no fit, no CV) and its files with no tempo (stated 0, wrong) */
+const unusedRows = rows.filter((r) => UNUSED && r.set === UNUSED && r.tempoUse && !r.bpmUnknown);
+const unusedSamples: Sample<keyof TempoEvidence>[] = unusedRows.filter((r) => r.tempo).map((r) => ({ x: r.tempo!, y: acc1(r.bpm, r.truthBpm) ? 1 : 0, beat: r.truthBpm != null ? 1 : 0, family: r.family, set: r.set, file: r.file }));
+const unusedNone = unusedRows.filter((r) => !r.tempo);
 const keySamples: Sample<keyof KeyEvidence>[] = rows
-  .filter((r) => r.key && r.keyEv && (r.keyTrusted || NO_KEY.has(r.category)))
+  .filter((r) => r.set !== UNUSED && r.key && r.keyEv && (r.keyTrusted || NO_KEY.has(r.category)))
   .map((r) => ({ x: r.keyEv!, y: r.truthKey && mirexKeyScore(r.truthKey, r.key!) === 1 ? 1 : 0, family: r.family, set: r.set, file: r.file }));
 
 // ---- logistic regression with sign constraints -------------------------------------------------
@@ -645,7 +708,7 @@ function calibrateOne<K extends string>(name: string, force: string[] | undefine
     console.log(`  at MIN_CONFIDENCE ${MIN_CONFIDENCE}: ${at(true).length} files stated at or above (right ${rate(at(true))}), ${at(false).length} below (right ${rate(at(false))})`);
     console.log(`  per set: ${[...new Set(data.map((d) => d.set)), ...(data.some((d) => d.set === 'dev2') ? ['-dev2'] : []), ...(data.some((d) => !full(d.set)) ? ['full', 'excerpts'] : [])].map((s) => { const b = withExtra(p, s); return `${s} ECE ${reliability(b.p, b.y).ece.toFixed(3)} (n ${b.p.length}, stated ${(b.p.reduce((t, v) => t + v, 0) / b.p.length).toFixed(2)}, right ${(b.y.reduce<number>((t, v) => t + v, 0) / b.y.length).toFixed(2)})`; }).join('; ')}`);
   }
-  if (OOF && shipped && name.startsWith('tempo')) RULE.one = { pass: shipRule('one map', data, extra, cv, nowInSample(data, shipped), nowCrossValidated(data, shipped, signs)), ll: best.ll, model: model as never };
+  if (OOF && shipped && name.startsWith('tempo')) RULE.one = { pass: shipRule('one map', data, extra, cv, nowInSample(data, shipped), nowCrossValidated(data, shipped, signs)).pass, ll: best.ll, model: model as never };
   if (VERBOSE) for (const [i, d] of data.entries()) if ((d.y && cv[i] < 0.5) || (!d.y && cv[i] >= 0.5)) console.log(`  ${d.y ? 'right, stated low ' : 'wrong, stated high'} ${cv[i].toFixed(2)}  ${d.set}/${d.file}  ${JSON.stringify(d.x, (_, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))}`);
   return model;
 }
@@ -702,7 +765,7 @@ function topShare(a: { p: number[]; y: number[] }, n: number): number {
  * candidate's CV probabilities `cv` against the map now's `nowP` on the same rows (`extra`: files with no tempo, stated 0);
  * `nowCv` the map now's form refitted out of fold (nowCrossValidated), which clause (4) reads (conf13).
  */
-function shipRule<K extends string>(label: string, data: Sample<K>[], extra: { p: number; y: 0 | 1; set: string }[], cv: number[], nowP: number[], nowCv: number[]): boolean {
+function shipRule<K extends string>(label: string, data: Sample<K>[], extra: { p: number; y: 0 | 1; set: string }[], cv: number[], nowP: number[], nowCv: number[]): ShipRuleResult {
   const full = (x: string) => !/^x\d+$/.test(x);
   const pick = (p: number[], set?: string) => {
     const idx = data.map((d, i) => i).filter((i) => (set ? data[i].set === set : full(data[i].set)));
@@ -723,13 +786,36 @@ function shipRule<K extends string>(label: string, data: Sample<K>[], extra: { p
   const flCv = stated(nowCv);
   const eq = topShare(pick(cv), flCv.n);
   const eqIn = topShare(pick(cv), fl[1].n);
-  const pass = pooled[0] < pooled[1] && !worse.length && fb[0] <= fb[1] && eq >= flCv.right;
+  const calib = pooled[0] < pooled[1] && !worse.length && fb[0] <= fb[1];
+  const pass = calib && eq >= flCv.right;
   if (VERBOSE)
     for (const [i, d] of data.entries())
       if (['beatless', 'pulseless', 'nonmusic'].includes(d.set) && (cv[i] >= MIN_CONFIDENCE || nowP[i] >= MIN_CONFIDENCE))
         console.log(`  no-beat set, stated ≥ ${MIN_CONFIDENCE} by either: ${d.set}/${d.file} ${d.beat ? (d.y ? 'a beat, right' : 'a beat, WRONG') : 'NO BEAT'}: ${label} ${cv[i].toFixed(2)}, now ${nowP[i].toFixed(2)}`);
   console.log(`ship rule (--oof), ${label}: pooled CV ECE ${pooled[0].toFixed(3)} vs the map now ${pooled[1].toFixed(3)} (${pooled[0] < pooled[1] ? 'below' : 'NOT below'}); per set new CV / now: ${sets.map((x) => `${x} ${ece(cv, x).toFixed(3)}/${ece(nowP, x).toFixed(3)}`).join(', ')} (${worse.length ? 'worse by > 0.01: ' + worse.join(', ') : 'none worse by > 0.01'}); no-beat files stated ≥ ${MIN_CONFIDENCE}: ${fb[0]} vs ${fb[1]}; features line at equal coverage, both CV (the ${flCv.n} most confident): right ${eq.toFixed(3)} vs the map now's refitted out of fold ${flCv.right.toFixed(3)} (${eq >= flCv.right ? 'not below' : 'BELOW'}; not clauses: in sample, the ${fl[1].n} most confident ${eqIn.toFixed(3)} vs the map now's shipped fit ${fl[1].right.toFixed(3)}; at ≥ ${MIN_CONFIDENCE}: ${fl[0].n} files right ${fl[0].right.toFixed(3)} vs ${fl[1].n} right ${fl[1].right.toFixed(3)}) → ${pass ? 'PASSES' : 'FAILS'}`);
-  return pass;
+  return { pass, calib, pooled, perSet: sets.map((x) => [x, ece(cv, x), ece(nowP, x)] as [string, number, number]), noBeat: fb, n: flCv.n, eq, nowRight: flCv.right, stated: fl[0], statedNow: fl[1], statedNowCv: flCv };
+}
+
+/** shipRule's verdict and figures (conf15: clauses (1)-(3) apart from (4), for the pooled ranking clause) */
+interface ShipRuleResult {
+  /** all four clauses (conf11-conf13) */
+  pass: boolean;
+  /** clauses (1)-(3) only */
+  calib: boolean;
+  /** pooled ECE: candidate CV, the map now in sample */
+  pooled: number[];
+  /** per full-length set: [set, candidate CV ECE, the map now's ECE] */
+  perSet: [string, number, number][];
+  /** no-beat files stated ≥ MIN_CONFIDENCE: candidate, the map now */
+  noBeat: number[];
+  /** clause (4): N (the map now's form CV count ≥ MIN_CONFIDENCE), the candidate's share right of its N most confident, the map now's form's share */
+  n: number;
+  eq: number;
+  nowRight: number;
+  /** files stated ≥ MIN_CONFIDENCE and their share right: candidate CV, the map now in sample, the map now's form CV */
+  stated: { n: number; right: number };
+  statedNow: { n: number; right: number };
+  statedNowCv: { n: number; right: number };
 }
 
 /**
@@ -775,9 +861,138 @@ function calibrateTwoStage<K extends string>(data: Sample<K>[], signs: Record<K,
     console.log(`  ${x}: ECE ${reliability(b.p, b.y).ece.toFixed(3)} (n ${b.p.length}, stated ${(b.p.reduce((t, v) => t + v, 0) / b.p.length).toFixed(2)}, right ${(b.y.reduce<number>((t, v) => t + v, 0) / b.y.length).toFixed(2)})`);
   }
   if (VERBOSE) for (const [i, d] of data.entries()) if ((d.y && cv[i] < 0.5) || (!d.y && cv[i] >= 0.5)) console.log(`  two stages: ${d.y ? 'right, stated low ' : 'wrong, stated high'} ${cv[i].toFixed(2)}  ${d.set}/${d.file}`);
-  if (OOF) RULE.two = { pass: shipRule('two stages', data, extra, cv, nowInSample(data, shipped), nowCrossValidated(data, shipped, signs)), ll, pulse: pulse as never, model: model as never };
+  if (OOF) RULE.two = { pass: shipRule('two stages', data, extra, cv, nowInSample(data, shipped), nowCrossValidated(data, shipped, signs)).pass, ll, pulse: pulse as never, model: model as never };
+  if (OOF && args.partitions) RULE.two!.pass = conf15Rule(data as never, extra as never, shipped as never, s1 as never, s2 as never, pulse as never, model as never);
   return { pulse, model };
 }
+/** a seeded PRNG (mulberry32) for the conf15 bootstrap: the same resamples on every run */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Paired family bootstrap: `stat` of `n` resamples of `fams` (each family's row indices, drawn with replacement); returns the SD of stat. */
+function familyBootstrapSd(fams: number[][], stat: (idx: number[]) => number, n = 2000, seed = 15): number {
+  const rnd = mulberry32(seed);
+  const xs: number[] = [];
+  for (let b = 0; b < n; b++) {
+    const idx: number[] = [];
+    for (let k = 0; k < fams.length; k++) idx.push(...fams[Math.floor(rnd() * fams.length)]);
+    xs.push(stat(idx));
+  }
+  const m = xs.reduce((t, v) => t + v, 0) / n;
+  return Math.sqrt(xs.reduce((t, v) => t + (v - m) ** 2, 0) / (n - 1));
+}
+
+/** row indices grouped by family */
+function byFamily(families: string[]): number[][] {
+  const m = new Map<string, number[]>();
+  families.forEach((f, i) => m.set(f, [...(m.get(f) ?? []), i]));
+  return [...m.values()];
+}
+
+/** share right of the files at or above MIN_CONFIDENCE among `idx` (0 when none) and their count */
+function statedAt(p: number[], y: number[], idx: number[]): { n: number; right: number } {
+  const ix = idx.filter((i) => p[i] >= MIN_CONFIDENCE);
+  return { n: ix.length, right: ix.length ? ix.reduce((t, i) => t + y[i], 0) / ix.length : 0 };
+}
+
+/**
+ * The conf15 rule (header) for the two-stage candidate B' (stage inputs s1, s2; `pulse`, `model` its full fit): over the
+ * partitions of --partitions, clauses (1)-(3) in each (shipRule's), clause (4') d = mean over partitions of (B''s share
+ * right of its N_s most confident − the map now's form CV share right at ≥ MIN_CONFIDENCE, N_s its count) against
+ * −σ_B (paired family bootstrap SD of d, 2000 resamples, no refit); clause (5) on --unused's rows: the full fit of B'
+ * against the shipped constants, ECE (+0.01) and the share at equal coverage within its family bootstrap SD.
+ * Prints every figure; returns whether all pass. Leaves FOLD_SEED at the first partition's.
+ */
+function conf15Rule(data: Sample<keyof TempoEvidence>[], extra: { p: number; y: 0 | 1; set: string; family: string }[], shipped: CalibrationModel<keyof TempoEvidence>, s1: (keyof TempoEvidence)[], s2: (keyof TempoEvidence)[], pulse: CalibrationModel<keyof TempoEvidence>, model: CalibrationModel<keyof TempoEvidence>): boolean {
+  const parts = args.partitions!.split(',');
+  const d1 = data.map((d) => ({ ...d, y: d.beat! }));
+  const d2 = data.filter((d) => d.beat);
+  // every row of the rule: the tempo rows, then the files with no tempo (stated 0 by every map)
+  const y = [...data.map((d) => d.y as number), ...extra.map((e) => e.y as number)];
+  const fams = byFamily([...data.map((d) => d.family), ...extra.map((e) => e.family)]);
+  const all = y.map((_, i) => i);
+  const zeros = extra.map(() => 0);
+  const per: { part: string; r: ShipRuleResult; cv: number[]; nowCv: number[] }[] = [];
+  const nowP = nowInSample(data, shipped);
+  console.log(`\n=== conf15 rule: B' (stage 1 ${s1.join(', ')}; stage 2 ${s2.join(', ')}) over partitions ${parts.join(', ')} ===`);
+  for (const part of parts) {
+    FOLD_SEED = part === 'default' ? undefined : part;
+    const cv = new Array<number>(data.length).fill(0.5);
+    for (let f = 0; f < 5; f++) {
+      const m1 = fitSigned(d1.filter((d) => foldOf(d.family) !== f), s1, TEMPO_SIGNS);
+      const m2 = fitSigned(d2.filter((d) => foldOf(d.family) !== f), s2, TEMPO_SIGNS);
+      data.forEach((d, i) => {
+        if (foldOf(d.family) === f) cv[i] = predictRaw(m1, d.x) * predictRaw(m2, d.x) * factor(d.x);
+      });
+    }
+    const nowCv = nowCrossValidated(data, shipped, TEMPO_SIGNS);
+    const r = shipRule(`B', partition ${part}`, data, extra, cv, nowP, nowCv);
+    per.push({ part, r, cv: [...cv, ...zeros], nowCv: [...nowCv, ...zeros] });
+  }
+  FOLD_SEED = parts[0] === 'default' ? undefined : parts[0];
+  // clause (4'): d over the partitions, on any set of row indices (the full sample or a bootstrap resample)
+  const dOf = (idx: number[]) => {
+    let t = 0;
+    for (const q of per) {
+      const now = statedAt(q.nowCv, y, idx);
+      t += topShare({ p: idx.map((i) => q.cv[i]), y: idx.map((i) => y[i]) }, now.n) - now.right;
+    }
+    return t / per.length;
+  };
+  const ds = per.map((q) => q.r.eq - q.r.nowRight);
+  const d = dOf(all);
+  const sdB = familyBootstrapSd(fams, dOf);
+  const mean = (xs: number[]) => xs.reduce((t, v) => t + v, 0) / xs.length;
+  const sdOf = (xs: number[]) => Math.sqrt(xs.reduce((t, v) => t + (v - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
+  const sdP = sdOf(ds);
+  const calibAll = per.every((q) => q.r.calib);
+  const c4 = d >= -sdB;
+  console.log(`conf15 per partition: ${per.map((q, i) => `${q.part}: (1)-(3) ${q.r.calib ? 'hold' : 'FAIL'}, pooled ${q.r.pooled[0].toFixed(3)}/${q.r.pooled[1].toFixed(3)}, no-beat ${q.r.noBeat.join('/')}, N ${q.r.n}: ${q.r.eq.toFixed(4)} vs ${q.r.nowRight.toFixed(4)} (d ${ds[i] >= 0 ? '+' : ''}${ds[i].toFixed(4)} = ${(ds[i] * q.r.n).toFixed(1)} files), B' ≥ ${MIN_CONFIDENCE}: ${q.r.stated.n} right ${q.r.stated.right.toFixed(3)}, the map now's form CV ${q.r.statedNowCv.n} right ${q.r.statedNowCv.right.toFixed(3)}`).join('\n  ')}`);
+  console.log(`conf15 clause (4'): d (mean over ${per.length} partitions) ${d >= 0 ? '+' : ''}${d.toFixed(4)}; σ_B (paired family bootstrap of d, 2000 resamples of ${fams.length} families) ${sdB.toFixed(4)}; σ_P (SD of d_s across partitions, not a clause) ${sdP.toFixed(4)}; B''s share across partitions ${mean(per.map((q) => q.r.eq)).toFixed(4)} ± ${sdOf(per.map((q) => q.r.eq)).toFixed(4)}, the map now's form's ${mean(per.map((q) => q.r.nowRight)).toFixed(4)} ± ${sdOf(per.map((q) => q.r.nowRight)).toFixed(4)} → ${c4 ? 'passes' : 'FAILS'} (d ${c4 ? '≥' : '<'} −σ_B)`);
+  console.log(`conf15 clauses (1)-(3) in every partition: ${calibAll ? 'hold' : 'FAIL in ' + per.filter((q) => !q.r.calib).map((q) => q.part).join(', ')}`);
+  // clause (5): the unused set, out of sample for both maps
+  let c5 = true;
+  if (UNUSED) {
+    const ys = [...unusedSamples.map((d) => d.y as number), ...unusedNone.map(() => 0)];
+    const pad = unusedNone.map(() => 0);
+    const pB = [...unusedSamples.map((d) => predictRaw(pulse, d.x) * predictRaw(model, d.x) * factor(d.x)), ...pad];
+    const pNow = [...nowInSample(unusedSamples, shipped), ...pad];
+    const uf = byFamily([...unusedSamples.map((d) => d.family), ...unusedNone.map((r) => r.family)]);
+    const eB = reliability(pB, ys).ece;
+    const eNow = reliability(pNow, ys).ece;
+    const idxAll = ys.map((_, i) => i);
+    const nOf = (idx: number[]) => statedAt(pNow, ys, idx).n || statedAt(pB, ys, idx).n;
+    const dSoftOf = (idx: number[]) => {
+      const n = nOf(idx);
+      if (!n) return 0;
+      const pick = (p: number[]) => ({ p: idx.map((i) => p[i]), y: idx.map((i) => ys[i]) });
+      return topShare(pick(pB), n) - topShare(pick(pNow), n);
+    };
+    const n = nOf(idxAll);
+    const dSoft = dSoftOf(idxAll);
+    const sdSoft = familyBootstrapSd(uf, dSoftOf);
+    const a = eB <= eNow + 0.01;
+    const b = dSoft >= -sdSoft;
+    c5 = a && b;
+    const sB = statedAt(pB, ys, idxAll);
+    const sNow = statedAt(pNow, ys, idxAll);
+    console.log(`conf15 clause (5), ${UNUSED} (${ys.length} files, ${uf.length} families, ${ys.filter(Boolean).length} right under the shipped chooser, ${unusedNone.length} with no tempo; in no fit): ECE B' (full fit) ${eB.toFixed(3)} vs the shipped constants ${eNow.toFixed(3)} (${a ? 'not above +0.01' : 'ABOVE +0.01'}); stated ≥ ${MIN_CONFIDENCE}: B' ${sB.n} right ${sB.right.toFixed(3)}, shipped ${sNow.n} right ${sNow.right.toFixed(3)}; equal coverage N ${n}: B' ${n ? topShare({ p: pB, y: ys }, n).toFixed(3) : '—'} vs shipped ${n ? topShare({ p: pNow, y: ys }, n).toFixed(3) : '—'} (d ${dSoft >= 0 ? '+' : ''}${dSoft.toFixed(4)}, σ ${sdSoft.toFixed(4)}: ${b ? 'passes' : 'FAILS'}) → ${c5 ? 'passes' : 'FAILS'}`);
+    console.log(`  ${UNUSED} reliability, B' full fit:\n${reliability(pB, ys).table}\n  ${UNUSED} reliability, shipped constants:\n${reliability(pNow, ys).table}`);
+    if (VERBOSE) unusedSamples.forEach((d, i) => console.log(`  ${UNUSED}/${d.file} ${d.y ? 'right' : 'WRONG'}: B' ${pB[i].toFixed(3)}, shipped ${pNow[i].toFixed(3)}`));
+  }
+  const pass = calibAll && c4 && c5;
+  console.log(`conf15 rule → ${pass ? 'B\' PASSES every clause' : 'B\' FAILS'}`);
+  return pass;
+}
+
 if (OOF) {
   // how much the in-sample chooser flattered the labels: Acc1 of the shipped analyser vs the out-of-fold chooser, per set
   const tr = rows.filter((r) => tempoKnown(r) && r.truthBpm != null && !/^x\d+$/.test(r.set));
@@ -788,7 +1003,7 @@ if (OOF) {
   });
   console.log(`tempo Acc1, shipped chooser (in sample where it trained) → out-of-fold chooser: ${per.join('; ')}`);
 }
-const tempoExtra = tempoNone.map((r) => ({ p: 0, y: 0 as const, set: r.set }));
+const tempoExtra = tempoNone.map((r) => ({ p: 0, y: 0 as const, set: r.set, family: r.family }));
 let tempoModel = KEY_ONLY ? TEMPO_CALIBRATION : calibrateOne('tempo (right = Acc1)', FORCE.tempo, tempoSamples, TEMPO_SIGNS, tempoExtra, TEMPO_CALIBRATION);
 let pulseModel: CalibrationModel<keyof TempoEvidence> | null = null;
 if (args['two-stage'] && !KEY_ONLY) {
@@ -846,7 +1061,7 @@ function keyOnlyRule(model: CalibrationModel<keyof KeyEvidence>): void {
 
 const lit = <K extends string>(m: CalibrationModel<K>) => `{ inputs: [${m.inputs.map((f) => `'${f}'`).join(', ')}], weights: [${m.weights.map((w) => Number(w.toPrecision(4))).join(', ')}], bias: ${Number(m.bias.toPrecision(4))} }`;
 const block = `// BEGIN CALIBRATION (written by tools/eval/calibrate.ts)
-/** Tempo calibration; fitted by tools/eval/calibrate.ts on ${tempoSamples.length} development files with a tempo (${SETS.filter(([, , , u]) => u === 'both').map(([, , s]) => `${s} ${tempoSamples.filter((d) => d.set === s).length}`).join(', ')}), analysers ${hash}. */
+/** Tempo calibration; fitted by tools/eval/calibrate.ts on ${tempoSamples.length} development files with a tempo (${SETS.filter(([, , s, u]) => u === 'both' && s !== UNUSED).map(([, , s]) => `${s} ${tempoSamples.filter((d) => d.set === s).length}`).join(', ')}), analysers ${hash}. */
 export const TEMPO_CALIBRATION: CalibrationModel<keyof TempoEvidence> = ${lit(tempoModel)};
 /** Tempo calibration, first stage (null: one map): P(the track has a beat at all); tempoConfidence multiplies TEMPO_CALIBRATION's P(right | a beat) by it. */
 export const TEMPO_PULSE_CALIBRATION: CalibrationModel<keyof TempoEvidence> | null = ${pulseModel ? lit(pulseModel) : 'null'};
