@@ -9,6 +9,8 @@
 //   bassOn  the same, only at frames whose bass energy at least doubles over the previous frame's (bass note onsets)
 //   onset   the per-frame max-normalised chroma's positive flux per pitch class (note onsets)
 //   mean    the mean chroma (sustained energy), for reference
+//   onsetRel  onset's share ÷ mean's per pitch class, normalised (the tonic's share of onsets against its sustained
+//           share; added after the rule's figures, phase 1 only)
 // Measure (phase 1, before anything is fitted): per miss of the shipped decision (chromaFrom 'fold', or --blend:
 // 'nnls-blend' as key-misses.ts) whose truth is a neighbour of the estimate (relative, fourth, fifth, a Dorian minor a
 // tone above a major estimate), each cue's share at the truth's tonic and at the estimate's; per right file, how often
@@ -42,6 +44,7 @@ import { parseArgs } from 'node:util';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import { CADENCE_THIRD_MIN, phraseEndChroma, chordKeyScores, estimateKey, keyFromChroma, meanChroma, meanVoices, estimateTuning, foldChroma, frameTriads, TRIAD_TONE_MIN, TONAL_DEFAULTS, type KeyResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
+import { keyConfidence } from '../../main/engine/analysis/confidence';
 import { confusion, devKeyItems, ece, keyOfResult, peaksOf, pitchedShareOf, pitchFramesOf, type Peaks } from './key-score';
 
 const { values: args, positionals: DIRS } = parseArgs({
@@ -65,7 +68,7 @@ const { values: args, positionals: DIRS } = parseArgs({
     cpu: { type: 'boolean', default: false },
   },
 });
-const CUES = ['drop', 'dropW', 'final', 'bass', 'bassOn', 'onset', 'mean'] as const;
+const CUES = ['drop', 'dropW', 'final', 'bass', 'bassOn', 'onset', 'mean', 'onsetRel'] as const;
 type Cue = (typeof CUES)[number];
 /** what keyFromChroma needs of a file (as estimateKey computes it) */
 interface Prep { mean: number[]; scores: number[]; w: number; triads: Int8Array; heard: Int8Array; voices: number; minutes: number; pitched?: number }
@@ -136,6 +139,8 @@ function analyse(p: Peaks): { k: KeyResult; cue: Record<Cue, number[]>; d: Prep 
     }
   }
   const cue = Object.fromEntries(CUES.map((c) => [c, norm(acc[c])])) as Record<Cue, number[]>;
+  // onsetRel (added after the rule's figures; phase 1 only, not in --fit's grid): the onset share ÷ the sustained share
+  cue.onsetRel = norm(cue.onset.map((v, i) => (cue.mean[i] > 1e-3 ? v / cue.mean[i] : 0)));
   // the product's cue (tonal.ts phraseEndChroma) is this tool's dropW
   const pe = phraseEndChroma(chroma, frames, active, p.energy);
   if (pe.some((v, i) => Math.abs(v - cue.dropW[i]) > 1e-9)) throw new Error('phraseEndChroma differs from dropW');
@@ -325,6 +330,15 @@ if (args['dorian-final']) {
     const per = DIRS.map((dir) => { const rs = rows.filter((r) => r.set === dir); return `${(sum(rs.map((r) => sc(r, dec(r, f)))) / rs.length).toFixed(3)} (${sum(rs.map((r) => sc(r, dec(r, f)))).toFixed(1)}); ECE ${ece(rs.map((r) => { const k = dec(r, f); return [k.confidence, sc(r, k) === 1] as [number, boolean]; })).toFixed(3)}`; });
     const pooled = ece(rows.map((r) => { const k = dec(r, f); return [k.confidence, sc(r, k) === 1] as [number, boolean]; }));
     console.log(`  ratio ${f}: ${per.join(' | ')}; pooled MIREX ${(sum(rows.map((r) => sc(r, dec(r, f)))) / rows.length).toFixed(4)}, ECE ${pooled.toFixed(3)}; key-keyless ≥ 0.5: ${keyless.filter((r) => dec(r, f).confidence >= 0.5).length}`);
+  }
+  // (diagnostic, after the rule's figures) the moved key with the pre-move margin instead of 0, and the mean-chroma gate
+  // (confidence × min(1, share at the stated tonic ÷ the largest share / 0.6)) on top
+  const keep = (r: Row) => { const a = dec(r, 0), b = dec(r, F); return a.key === b.key || !b.evidence ? b : { ...b, confidence: keyConfidence({ ...b.evidence, margin: a.evidence!.margin }) }; };
+  const gated = (r: Row, k: KeyResult) => (k.tonic === null ? k.confidence : k.confidence * Math.min(1, r.cue.mean[k.tonic] / Math.max(...r.cue.mean) / 0.6));
+  for (const [name, fn] of [['pre-move margin', (r: Row) => keep(r).confidence], ['margin 0 + mean gate 0.6', (r: Row) => gated(r, dec(r, F))], ['shipped + mean gate 0.6', (r: Row) => gated(r, dec(r, 0))]] as const) {
+    const kk = (r: Row) => (name.startsWith('shipped') ? dec(r, 0) : dec(r, F));
+    const per = DIRS.map((dir) => ece(rows.filter((r) => r.set === dir).map((r) => [fn(r), sc(r, kk(r)) === 1] as [number, boolean])).toFixed(3));
+    console.log(`  (diagnostic) ${name}: key ECE ${per.join(' | ')}; pooled ${ece(rows.map((r) => [fn(r), sc(r, kk(r)) === 1] as [number, boolean])).toFixed(3)}; key-keyless ≥ 0.5: ${keyless.filter((r) => fn(r) >= 0.5).length}`);
   }
   for (const r of [...rows, ...keyless]) { const a = dec(r, 0), b = dec(r, F); if (a.key !== b.key) console.log(`    ${r.set.split('/').pop()}/${r.file} truth ${r.truth ? keyName(r.truth) : 'none'}: ${a.key} (${a.confidence.toFixed(2)}) → ${b.key} (${b.confidence.toFixed(2)})`); }
 }
