@@ -60,6 +60,8 @@ const { values: args, positionals: DIRS } = parseArgs({
     gate: { type: 'string' },
     /** --fit: the gate's T is the stated tonic's share ÷ the cue's largest share (not the share itself) */
     'rel-gate': { type: 'boolean', default: false },
+    /** --fit: the gate's knee chosen on the training folds, out-of-fold key ECE */
+    'gate-cv': { type: 'boolean', default: false },
     /** --fit: the Dorian move per cue and ratio f, and its family-grouped CV */
     dorian: { type: 'boolean', default: false },
     /** the Dorian move as the product does it (keyFromChroma's dorianRatio on phraseEndChroma) at this ratio */
@@ -290,6 +292,29 @@ if (args.fit) {
     const e = DIRS.map((dir) => ece(allPairs(knee, rows.filter((r) => r.set === dir))));
     console.log(`  knee ${knee.toFixed(2)}: key ECE [${e.map((v) => v.toFixed(3)).join(' | ')}] pooled ${ece(allPairs(knee, rows)).toFixed(3)}, with keyless rows ${ece(allPairs(knee, [...rows, ...keyless])).toFixed(3)}; keyless ≥ 0.5: ${keyless.filter((r) => { const k = decide(r, [], 0); return k.confidence * (knee ? gateOf(knee)(r, k) : 1) >= 0.5; }).length}; keyed right ≥ 0.5: ${rows.filter((r) => { const k = decide(r, [], 0); return sc(r, k) === 1 && k.confidence * (knee ? gateOf(knee)(r, k) : 1) >= 0.5; }).length}`);
   }
+}
+
+// --gate-cv (with --fit): the gate's knee chosen on the training folds (family-grouped 5-fold, lowest pooled key ECE of the
+// keyed rows, knee 0 = none among the choices), each fold's rows gated with its knee; out-of-fold key ECE per set and pooled
+if (args.fit && args['gate-cv']) {
+  const G = (args.gate ?? 'mean') as Cue;
+  const KN = args['rel-gate'] ? [0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 1] : [0, 0.05, 0.08, 0.1, 0.12, 0.15, 0.2];
+  const T = (r: Row, t: number) => r.cue[G][t] / (args['rel-gate'] ? Math.max(...r.cue[G]) : 1);
+  const conf = (r: Row, knee: number) => (knee && r.k.tonic !== null ? r.k.confidence * Math.min(1, T(r, r.k.tonic) / knee) : r.k.confidence);
+  const right = (r: Row) => { const x = keyOfResult(r.k); return !!x && mirexKeyScore(r.truth!, x) === 1; };
+  const hash = (x: string) => { let h = 2166136261; for (const ch of x) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0; return h; };
+  const foldOf = (r: Row) => hash(r.family) % 5;
+  const oof = new Map<Row, number>();
+  const picks: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const tr = rows.filter((r) => foldOf(r) !== k);
+    let best = 0, be = Infinity;
+    for (const knee of KN) { const e = ece(tr.map((r) => [conf(r, knee), right(r)] as [number, boolean])); if (e < be - 1e-12) { be = e; best = knee; } }
+    picks.push(best);
+    for (const r of rows) if (foldOf(r) === k) oof.set(r, conf(r, best));
+  }
+  const per = DIRS.map((dir) => ece(rows.filter((r) => r.set === dir).map((r) => [oof.get(r)!, right(r)] as [number, boolean])).toFixed(3));
+  console.log(`\ngate CV (cue ${G}${args['rel-gate'] ? ', share ÷ max' : ''}): knees ${picks.join(' | ')}; out-of-fold key ECE ${per.join(' | ')}; pooled ${ece(rows.map((r) => [oof.get(r)!, right(r)] as [number, boolean])).toFixed(3)}`);
 }
 
 // --dorian: a move for one class only — a major estimate X becomes (X + 2) minor (its Dorian reading) when a cue's share at
