@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { CADENCE_THIRD_MIN, cadenceRate, chordKeyScores, estimateTuning, foldChroma, frameTriads, keyFromChroma, meanVoices, PitchFrames, TonalAnalyser, TRIAD_TONE_MIN, type TonalResult } from '../../main/engine/analysis/tonal';
+import { CADENCE_THIRD_MIN, cadenceRate, chordKeyScores, estimateKey, estimateTuning, foldChroma, frameTriads, keyFromChroma, meanVoices, phraseEndChroma, PitchFrames, TonalAnalyser, TRIAD_TONE_MIN, type TonalResult } from '../../main/engine/analysis/tonal';
 import { ALL_KEYS, keyName } from '../../main/engine/analysis/keys';
 import { numpyWav } from '../helpers/media';
 import { renderSong, type SmfNote } from '../helpers/smf';
@@ -221,5 +221,59 @@ describe('the mode of the chosen tonic (KeyOptions.modeFrom)', () => {
     assert.equal(keyFromChroma(cMinor, 'temperley', undefined, 0, major, 2, undefined, undefined, 0, 'profile').key, 'C minor');
     // no chord scores: the profile alone decides, modeFrom or not
     assert.equal(keyFromChroma(cMinor, 'temperley', undefined, 0, undefined, 0, undefined, undefined, 0, 'profile').key, keyFromChroma(cMinor, 'temperley').key);
+  });
+});
+
+describe('tonic cue (key14: phraseEndChroma, KeyOptions.tonicWeight and dorianRatio, off by default)', () => {
+  // frames × 12 chroma from per-frame pitch-class lists; energy per frame
+  const frames = (pcs: number[][]) => { const c = new Float32Array(pcs.length * 12); pcs.forEach((p, f) => p.forEach((i) => (c[f * 12 + i] = 1))); return c; };
+  it('phraseEndChroma weighs the frames the energy falls after: a phrase ending on D (before silence) gives D the largest share', () => {
+    // C-major material throughout; each phrase ends on a held D (3 frames, ~0.56 s), then 3 silent frames. The weight
+    // falls on the frames whose next 3 reach the silence: the held D's
+    const pcs: number[][] = [];
+    const energy: number[] = [];
+    for (let k = 0; k < 6; k++) {
+      for (const p of [[0, 4, 7], [5, 9, 0], [7, 11, 2], [0, 4, 7], [2], [2], [2]]) (pcs.push(p), energy.push(1));
+      for (let j = 0; j < 3; j++) (pcs.push([]), energy.push(1e-6));
+    }
+    const c = frames(pcs);
+    const active = energy.map((e) => e > 1e-4);
+    const cue = phraseEndChroma(c, pcs.length, active, energy);
+    assert.ok(Math.abs(cue.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+    const top = cue.indexOf(Math.max(...cue));
+    assert.equal(top, 2, `cue ${cue.map((v) => v.toFixed(2))}`);
+    assert.ok(cue[2] > 0.99 && cue[0] === 0, `cue ${cue.map((v) => v.toFixed(2))}`);
+    // no fall anywhere: 1/12 each
+    assert.deepEqual(phraseEndChroma(c, pcs.length, active, energy.map(() => 1)), new Array(12).fill(1 / 12));
+  });
+  it('dorianRatio: a C major reading becomes D minor only when the cue at D is ≥ ratio × at C; off (0) by default', () => {
+    const mean = [1, 0, 0.9, 0, 0.6, 0.8, 0, 0.7, 0, 0.6, 0, 0.3]; // D Dorian's notes (C major's scale), C strong
+    const base = keyFromChroma(mean, 'temperley');
+    assert.equal(base.key, 'C major');
+    const cue = new Array(12).fill(0.05);
+    cue[2] = 0.3;
+    cue[0] = 0.1;
+    const args = [mean, 'temperley', undefined, 0, undefined, 0, undefined, undefined, 0, 'blend', cue] as const;
+    assert.equal(keyFromChroma(...args, 0, 0).key, 'C major');
+    const d = keyFromChroma(...args, 0, 1.5);
+    assert.equal(d.key, 'D minor');
+    assert.equal(d.evidence!.margin, 0);
+    assert.equal(keyFromChroma(...args, 0, 4).key, 'C major'); // 0.3 < 4 × 0.1
+    // estimateKey passes texture.tonic and the options through; without the options nothing moves
+    const ch = new Float32Array(12 * 4);
+    for (let f = 0; f < 4; f++) mean.forEach((v, i) => (ch[f * 12 + i] = v));
+    const act = [true, true, true, true];
+    assert.equal(estimateKey(ch, 4, act, 'temperley', 0, undefined, {}, undefined, { tonic: cue }).key, 'C major');
+    assert.equal(estimateKey(ch, 4, act, 'temperley', 0, undefined, { dorianRatio: 1.5 }, undefined, { tonic: cue }).key, 'D minor');
+  });
+  it('tonicWeight adds weight × the cue at each key\'s tonic: a relative-key tie goes to the tonic the phrases end on', () => {
+    const mean = [1, 0, 0.6, 0, 0.8, 0.5, 0, 0.9, 0, 0.9, 0, 0.4];
+    const cue = new Array(12).fill(0);
+    const base = keyFromChroma(mean, 'temperley');
+    const other = base.key === 'C major' ? 9 : 0;
+    cue[other] = 1;
+    const moved = keyFromChroma(mean, 'temperley', undefined, 0, undefined, 0, undefined, undefined, 0, 'blend', cue, 1);
+    assert.equal(moved.tonic, other);
+    assert.equal(keyFromChroma(mean, 'temperley', undefined, 0, undefined, 0, undefined, undefined, 0, 'blend', cue, 0).key, base.key);
   });
 });

@@ -174,6 +174,21 @@ export interface KeyOptions {
    * key ECE 0.042 → 0.058; eval dev (0.990) and key-set (0.806) unchanged (tools/eval/key-mode.ts, session 9).
    */
   modeFrom?: 'blend' | 'profile';
+  /**
+   * (key14, tried, off: 0) added × the phrase-end cue's share (phraseEndChroma) at each key's tonic to the key's score.
+   * On the development-side sets (tools/eval/key-tonic.ts --fit; best there: that cue + the onset cue, w 0.3) MIREX
+   * pooled 0.9047 → 0.9106 but family-grouped CV 0.9054 (+0.3 file) and dev2's key ECE 0.034 → 0.045: failed the rule
+   * written in key-tonic.ts' header.
+   */
+  tonicWeight?: number;
+  /**
+   * (key14, tried, off: 0) the Dorian reading: a major key X is read as (X + 2) minor when the phrase-end cue's share
+   * (phraseEndChroma) at X + 2 is at least this many times its share at X — a Dorian minor groove (minor third, major
+   * sixth) correlates best with its parent major scale, but its phrases rest on the minor tonic. 1.5 on the
+   * development-side sets: key-set +4 files (bluegrass ×2, softshoe ×2), none broken on 387; chosen after its figures
+   * were seen (BENCHMARKS.md "Key: a tonic cue"), so not shipped.
+   */
+  dorianRatio?: number;
   /** chromaFrom 'nnls-blend': the chord weight of the whole track's key (chordWeight's part; keySections keeps chordWeight) */
   nnlsChordWeight?: number;
   /** chromaFrom 'nnls-blend': the transcription's share β of the harmonic-function score, (1 − β) × the fold triads' + β × the NNLS triads' (0..1) */
@@ -189,7 +204,7 @@ export interface TonalOptions extends ChromaOptions, KeyOptions {
 }
 
 /** Defaults chosen on the development set (tools/eval/key-dev.ts). */
-export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, chromaFrom: 'fold', nnlsDecays: NNLS_DEFAULTS.decays, nnlsLow: NNLS_DEFAULTS.lowNote, nnlsHigh: NNLS_DEFAULTS.highNote, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', nnlsChordWeight: 1, nnlsTriadShare: 0.5, nnlsProfileShare: 0.25, tune: true };
+export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, chromaFrom: 'fold', nnlsDecays: NNLS_DEFAULTS.decays, nnlsLow: NNLS_DEFAULTS.lowNote, nnlsHigh: NNLS_DEFAULTS.highNote, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', nnlsChordWeight: 1, nnlsTriadShare: 0.5, nnlsProfileShare: 0.25, tonicWeight: 0, dorianRatio: 0, tune: true };
 
 /**
  * Per-frame pitch content before the tuning is known: for every frame, NF = 60
@@ -426,7 +441,8 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     // the cadence count reads triads whose third reaches CADENCE_THIRD_MIN (a doubled root hides the third), root and fifth TRIAD_TONE_MIN
     const cadenceTriads = frameTriads(tc, nf, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
     const nnls = this.opts.chromaFrom === 'nnls-blend' ? this.pf.noteChroma(this.tuningCents) : undefined;
-    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard: cadenceTriads, minutes: (nf * hopSec) / 60, nnls, pitched: this.pitchedShare });
+    const tonic = this.opts.tonicWeight || this.opts.dorianRatio ? phraseEndChroma(this.chroma, nf, active, this.pf.energy) : undefined;
+    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard: cadenceTriads, minutes: (nf * hopSec) / 60, nnls, pitched: this.pitchedShare, tonic });
     key.tuningCents = Math.round(this.tuningCents * 10) / 10;
     if (key.key !== null) {
       const variable = keySections(this.chroma, nf, active, triads, hopSec, t0, this.opts);
@@ -448,6 +464,33 @@ function frameMax(chroma: Float32Array, f: number): number {
   let m = 0;
   for (let i = 0; i < 12; i++) if (chroma[f * 12 + i] > m) m = chroma[f * 12 + i];
   return m;
+}
+
+/**
+ * A tonic cue (key14; tools/eval/key-tonic.ts' "dropW"): the pitch classes phrases end on — every active frame's
+ * max-normalised chroma (frames × 12, C..B) weighted by how far the in-band energy (`energy`, one value per frame, as
+ * PitchFrames.energy) falls after it: log10(this frame's ÷ the least of the next 3 frames'), capped at 3 (a fall to
+ * silence; so the last 3 frames, ~0.56 s, before a fall count: a held final note), frames at least 30 dB under the loudest and frames the energy does not fall after left out. Returns 12 shares
+ * summing to 1 (1/12 each when no frame qualifies). In a Dorian minor groove read as its parent major, the minor tonic
+ * holds 0.13–0.26 of it against 0.07–0.11 for the major's (key-set bluegrass, softshoe, evansish).
+ */
+export function phraseEndChroma(chroma: Float32Array, frames: number, active: boolean[], energy: number[]): number[] {
+  const acc = new Float64Array(12);
+  let maxE = 0;
+  for (const v of energy) if (v > maxE) maxE = v;
+  for (let f = 0; f + 3 < frames; f++) {
+    const e = energy[f];
+    if (!active[f] || !(e > maxE * 1e-3)) continue;
+    const m = frameMax(chroma, f);
+    if (!(m > 0)) continue;
+    const lo = Math.min(energy[f + 1], energy[f + 2], energy[f + 3]);
+    const w = lo > 0 ? Math.min(3, Math.log10(e / lo)) : 3;
+    if (!(w > 0)) continue;
+    for (let i = 0; i < 12; i++) acc[i] += (w * chroma[f * 12 + i]) / m;
+  }
+  let sum = 0;
+  for (const v of acc) sum += v;
+  return Array.from(acc, (v) => (sum > 0 ? v / sum : 1 / 12));
 }
 
 /** Mean of the per-frame max-normalised chroma over the active frames, pitch classes under `threshold` of a frame's max dropped; max = 1. */
@@ -477,9 +520,10 @@ export function meanChroma(chroma: Float32Array, frames: number, active: boolean
  * read from `chroma`. `texture.nnls` (chromaFrom 'nnls-blend'; frames × 12, nnls-chroma.ts): blended into the key's
  * choice by `opts.nnlsProfileShare` (the mean chroma) and `opts.nnlsTriadShare` (the harmonic-function score of its
  * frame triads); the evidence stays `chroma`'s and `triads`'. `texture.pitched` (TonalAnalyser.pitchedShare, 0..1) is
- * recorded as KeyEvidence.pitched (1 when absent).
+ * recorded as KeyEvidence.pitched (1 when absent). `texture.tonic` (phraseEndChroma, 12 shares) feeds KeyOptions.tonicWeight
+ * and KeyOptions.dorianRatio (both off by default; without it they do nothing).
  */
-export function estimateKey(chroma: Float32Array, frames: number, active: boolean[], profile: KeyProfileName, threshold = 0, bass?: Float32Array, opts: KeyOptions = {}, triads?: Int8Array, texture: { heard?: Int8Array; minutes?: number; nnls?: Float32Array; pitched?: number } = {}): KeyResult {
+export function estimateKey(chroma: Float32Array, frames: number, active: boolean[], profile: KeyProfileName, threshold = 0, bass?: Float32Array, opts: KeyOptions = {}, triads?: Int8Array, texture: { heard?: Int8Array; minutes?: number; nnls?: Float32Array; pitched?: number; tonic?: number[] } = {}): KeyResult {
   let { mean, used } = meanChroma(chroma, frames, active, threshold);
   if (!used) return { key: null, tonic: null, mode: null, confidence: 0, camelot: null, openKey: null, strengths: new Array(24).fill(0), chroma: mean };
   const bassMean = bass && opts.bassWeight ? meanChroma(bass, frames, active, 0).mean : undefined;
@@ -503,7 +547,7 @@ export function estimateKey(chroma: Float32Array, frames: number, active: boolea
   }
   const heard = texture.heard ?? frameTriads(chroma, frames, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
   const minutes = texture.minutes ?? (frames * HOP) / TARGET_RATE / 60;
-  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, chordWeight, tri, { voices: meanVoices(chroma, frames, active), heard, minutes, pitched: texture.pitched }, opts.firstWeight ?? 0, opts.modeFrom ?? 'blend');
+  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, chordWeight, tri, { voices: meanVoices(chroma, frames, active), heard, minutes, pitched: texture.pitched }, opts.firstWeight ?? 0, opts.modeFrom ?? 'blend', texture.tonic, opts.tonicWeight ?? 0, opts.dorianRatio ?? 0);
 }
 
 /**
@@ -600,8 +644,11 @@ export function chordKeyScores(triads: Int8Array): number[] {
  * Key of a mean chroma vector (C..B) by correlation with the rotated profiles (plus `bassWeight` × the bass chroma's,
  * and `chordWeight` × the frames' harmonic-function scores). `texture` (estimateKey gives it) feeds the evidence only:
  * KeyEvidence.voices as given, KeyEvidence.cadences from its heard triads and minutes; without it both are 0.
+ * `tonic` (12 shares C..B summing to 1, a tonic cue: tools/eval/key-tonic.ts; key14, tried) adds `tonicWeight` × its
+ * share at each key's tonic to the key's score (0 or absent: none, the shipped decision); with `dorianRatio` > 0 a major
+ * key X becomes (X + 2) minor when tonic[X + 2] ≥ dorianRatio × tonic[X] (KeyOptions.dorianRatio; its margin is then 0).
  */
-export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0, triads?: Int8Array, texture?: { voices: number; heard: Int8Array; minutes: number; pitched?: number }, firstWeight = 0, modeFrom: 'blend' | 'profile' = 'blend'): KeyResult {
+export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0, triads?: Int8Array, texture?: { voices: number; heard: Int8Array; minutes: number; pitched?: number }, firstWeight = 0, modeFrom: 'blend' | 'profile' = 'blend', tonic?: number[], tonicWeight = 0, dorianRatio = 0): KeyResult {
   const [maj, min] = KEY_PROFILES[profile];
   // the key index whose tonic triad is the first heard chord (triad and key indices share the order C..B major, C..B minor)
   const first = firstWeight && texture ? (chordRuns(texture.heard)[0] ?? -1) : -1;
@@ -614,6 +661,7 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
     if (bassMean && bassWeight) c = (c + bassWeight * correlation(bassMean, rotated)) / (1 + bassWeight);
     if (chordScores && chordWeight) c = (c + chordWeight * chordScores[k.mode === 'major' ? k.tonic : 12 + k.tonic]) / (1 + chordWeight);
     if (first === (k.mode === 'major' ? k.tonic : 12 + k.tonic)) c += firstWeight;
+    if (tonic && tonicWeight) c += tonicWeight * tonic[k.tonic];
     return c;
   });
   let bi = 0;
@@ -622,6 +670,12 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
   if (modeFrom === 'profile' && chordScores && chordWeight) {
     const t = bi % 12;
     bi = profileCorr[t] >= profileCorr[12 + t] ? t : 12 + t;
+  }
+  // KeyOptions.dorianRatio: a major key whose phrases rest on its second degree is that degree's (Dorian) minor
+  let moved = false;
+  if (tonic && dorianRatio > 0 && bi < 12 && tonic[(bi + 2) % 12] >= dorianRatio * tonic[bi] && tonic[(bi + 2) % 12] > 0) {
+    bi = 12 + ((bi + 2) % 12);
+    moved = true;
   }
   const k: Key = ALL_KEYS[bi];
   // A flat chroma (drums, noise, twelve-tone music) correlates with some key
@@ -648,7 +702,7 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
   for (let i = 1; i < 24; i++) if (profileCorr[i] > profileCorr[pi]) pi = i;
   const evidence: KeyEvidence = {
     fit: Math.max(0, profileCorr[bi]) * spread,
-    margin: strengths[bi] - second,
+    margin: moved ? Math.max(0, strengths[bi] - second) : strengths[bi] - second,
     spread,
     scale,
     agree: pi === bi ? 1 : 0,

@@ -1,0 +1,370 @@
+// A cue about the TONIC itself (issue 11, session 13, helper key14): which pitch class the music rests on, read from what
+// the tonal analyser already has (its per-frame folded chroma, the frames' in-band energy, the low peaks' chroma).
+// Cues, each a 12-vector (C..B) normalised to sum 1, from key-dev.ts's cached peaks:
+//   drop    frames just before the energy falls (mean of the next 3 frames < 0.1 × this frame's: a phrase end,
+//           a rest), each frame's chroma max-normalised
+//   dropW   every frame weighted by the decades its energy falls to the least of the next 3 frames' (capped at 3)
+//   final   the last 3 s of active frames
+//   bass    the chroma of the peaks 65–200 Hz (PitchFrames' bass bins, bassHz 200), each frame max-normalised
+//   bassOn  the same, only at frames whose bass energy at least doubles over the previous frame's (bass note onsets)
+//   onset   the per-frame max-normalised chroma's positive flux per pitch class (note onsets)
+//   mean    the mean chroma (sustained energy), for reference
+//   onsetRel  onset's share ÷ mean's per pitch class, normalised (the tonic's share of onsets against its sustained
+//           share; added after the rule's figures, phase 1 only)
+// Measure (phase 1, before anything is fitted): per miss of the shipped decision (chromaFrom 'fold', or --blend:
+// 'nnls-blend' as key-misses.ts) whose truth is a neighbour of the estimate (relative, fourth, fifth, a Dorian minor a
+// tone above a major estimate), each cue's share at the truth's tonic and at the estimate's; per right file, how often
+// each cue prefers a neighbour's tonic (relative, IV, V, ii) over the estimate's (a move that would break it).
+// Phase 2 (--fit): per key, strength + w × cue[tonic] (cue sums of the chosen cues), w on a grid, family-grouped 5-fold
+// CV, and a no-tonic gate on the confidence; see the SHIP RULE below.
+//
+// SHIP RULE (written 16:30 UTC on 2026-12-01, after phase 1 had run on eval dev only (71 files, 1 miss) and before any
+// phase-1 figure on key-set, dev2 or key-keyless and before any fitted figure): the decision is the shipped one
+// (chromaFrom 'fold'); the candidate is the cue combination and weight w best on all development-side keyed files pooled
+// (eval dev, key-set, dev2). It becomes the default (tonal analyser version bump) only if, against the shipped decision:
+//   1. pooled MIREX (summed) is up, and the family-grouped 5-fold CV MIREX pooled (combination and w chosen on the
+//      training folds) is up too;
+//   2. no set's summed MIREX is down by more than 1.0 (one file: noise), in sample and in CV;
+//   3. key ECE: pooled not higher (≤ shipped + 0.002) and no set's higher by more than 0.01 (the key map stays);
+//   4. key-keyless: no more files stated at confidence ≥ 0.5;
+//   5. CPU: the cue's cost ≤ 5 % of the default analysers' in-process CPU (≤ 0.22 ms per audio second, against key11's
+//      4.5–5.9 ms per audio second; measured on cached peaks with --cpu).
+// The no-tonic gate (confidence × min(1, T / knee), T the stated tonic's cue share) ships only if it keeps the keys
+// (MIREX unchanged), states fewer key-keyless files at ≥ 0.5, and meets 3 (ECE) in sample and family-grouped CV.
+// Otherwise both stay off (an option, default off) with the figures in BENCHMARKS.md.
+//
+//   nice -n 10 node --import tsx tools/eval/key-tonic.ts DIR [DIR …] [--keyless KEYLESS] [--blend] [--files] [--cpu]
+//        [--fit [--final "cue+cue,w"] [--gate CUE] [--rel-gate] [--dorian]] [--dorian-final F]
+// DIRs laid out as key-refit.ts's (DIR/manifest.json with set "dev", DIR/dev/, DIR/split.json as { units: { id: { files:
+// [{ file }] } } }, DIR/work/key-dev-floors filled by key-dev.ts); KEYLESS as key-keyless (DIR/keyless/, its peaks cached
+// by key-dev.ts --floors --keyless KEYLESS).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
+import { CADENCE_THIRD_MIN, phraseEndChroma, chordKeyScores, estimateKey, keyFromChroma, meanChroma, meanVoices, estimateTuning, foldChroma, frameTriads, TRIAD_TONE_MIN, TONAL_DEFAULTS, type KeyResult } from '../../main/engine/analysis/tonal';
+import type { EvalItem } from './build-set';
+import { keyConfidence } from '../../main/engine/analysis/confidence';
+import { confusion, devKeyItems, ece, keyOfResult, peaksOf, pitchedShareOf, pitchFramesOf, type Peaks } from './key-score';
+
+const { values: args, positionals: DIRS } = parseArgs({
+  allowPositionals: true,
+  options: {
+    keyless: { type: 'string' },
+    blend: { type: 'boolean', default: false },
+    files: { type: 'boolean', default: false },
+    fit: { type: 'boolean', default: false },
+    /** --fit: score this "cue+cue,w" as the final config instead of the best pooled */
+    final: { type: 'string' },
+    /** the no-tonic gate's cue (default: the final config's first cue) */
+    gate: { type: 'string' },
+    /** --fit: the gate's T is the stated tonic's share ÷ the cue's largest share (not the share itself) */
+    'rel-gate': { type: 'boolean', default: false },
+    /** --fit: the gate's knee chosen on the training folds, out-of-fold key ECE */
+    'gate-cv': { type: 'boolean', default: false },
+    /** --fit: the Dorian move per cue and ratio f, and its family-grouped CV */
+    dorian: { type: 'boolean', default: false },
+    /** the Dorian move as the product does it (keyFromChroma's dorianRatio on phraseEndChroma) at this ratio */
+    'dorian-final': { type: 'string' },
+    /** phraseEndChroma's CPU per audio second */
+    cpu: { type: 'boolean', default: false },
+  },
+});
+const CUES = ['drop', 'dropW', 'final', 'bass', 'bassOn', 'onset', 'mean', 'onsetRel'] as const;
+type Cue = (typeof CUES)[number];
+/** what keyFromChroma needs of a file (as estimateKey computes it) */
+interface Prep { mean: number[]; scores: number[]; w: number; triads: Int8Array; heard: Int8Array; voices: number; minutes: number; pitched?: number }
+interface Row { set: string; file: string; family: string; truth: Key | null; k: KeyResult; cue: Record<Cue, number[]>; d: Prep }
+
+const norm = (v: Float64Array | number[]) => { let s = 0; for (const x of v) s += x; return Array.from(v, (x) => (s > 0 ? x / s : 1 / 12)); };
+function frameMax(c: Float32Array, f: number): number { let m = 0; for (let i = 0; i < 12; i++) if (c[f * 12 + i] > m) m = c[f * 12 + i]; return m; }
+
+function analyse(p: Peaks): { k: KeyResult; cue: Record<Cue, number[]>; d: Prep } | null {
+  const prm = { ...TONAL_DEFAULTS, chromaFrom: args.blend ? ('nnls-blend' as const) : ('fold' as const), bassHz: 200 };
+  const pf = pitchFramesOf(p, prm);
+  const frames = p.start.length;
+  const cents = estimateTuning(pf);
+  const chroma = pf.chroma(cents);
+  const bass = foldChroma(pf.bass!, frames, cents);
+  const maxE = p.energy.reduce((m, v) => (v > m ? v : m), 0);
+  const active = p.energy.map((v) => maxE > 0 && v > maxE * 1e-6);
+  const triads = frameTriads(chroma, frames, active);
+  const heard = frameTriads(chroma, frames, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
+  const k = estimateKey(chroma, frames, active, prm.profile, prm.threshold, undefined, prm, triads, { heard, minutes: (frames * 1024) / 5512.5 / 60, nnls: args.blend ? pf.noteChroma(cents) : undefined, pitched: pitchedShareOf(p) });
+  if (k.tonic === null) return null;
+  // estimateKey's inputs to keyFromChroma, kept to re-decide with a tonic cue
+  let mean = meanChroma(chroma, frames, active, prm.threshold).mean;
+  let w = prm.chordWeight;
+  let scores = chordKeyScores(triads);
+  if (args.blend) {
+    const nn = pf.noteChroma(cents);
+    w = prm.nnlsChordWeight;
+    const g = prm.nnlsProfileShare, b = prm.nnlsTriadShare;
+    const nm = meanChroma(nn, frames, active, prm.threshold).mean;
+    const m2 = mean.map((v, i) => (1 - g) * v + g * nm[i]);
+    const hi = Math.max(...m2);
+    mean = m2.map((v) => (hi > 0 ? v / hi : 0));
+    const sn = chordKeyScores(frameTriads(nn, frames, active));
+    scores = scores.map((v, i) => (1 - b) * v + b * sn[i]);
+  }
+  const d: Prep = { mean, scores, w, triads, heard, voices: meanVoices(chroma, frames, active), minutes: (frames * 1024) / 5512.5 / 60, pitched: pitchedShareOf(p) };
+  const acc = Object.fromEntries(CUES.map((c) => [c, new Float64Array(12)])) as Record<Cue, Float64Array>;
+  const e = p.energy;
+  let last = -1;
+  for (let f = 0; f < frames; f++) if (active[f] && frameMax(chroma, f) > 0) last = f;
+  const bassE = new Float64Array(frames);
+  for (let f = 0; f < frames; f++) for (let i = 0; i < 12; i++) bassE[f] += bass[f * 12 + i];
+  for (let f = 0; f < frames; f++) {
+    if (!active[f]) continue;
+    const m = frameMax(chroma, f);
+    if (!(m > 0)) continue;
+    const add = (a: Float64Array, w = 1) => { for (let i = 0; i < 12; i++) a[i] += (w * chroma[f * 12 + i]) / m; };
+    add(acc.mean);
+    if (f + 3 < frames && e[f] > maxE * 1e-3) {
+      const next = (e[f + 1] + e[f + 2] + e[f + 3]) / 3;
+      if (next < 0.1 * e[f]) add(acc.drop);
+      // dropW: every frame, weighted by how far (decades) the least of the next 3 frames' energy falls under it
+      const lo = Math.min(e[f + 1], e[f + 2], e[f + 3]);
+      const w = lo > 0 ? Math.log10(e[f] / lo) : 3;
+      if (w > 0) add(acc.dropW, Math.min(3, w));
+    }
+    if (last >= 0 && f > last - 16) add(acc.final);
+    if (f > 0) {
+      const m0 = frameMax(chroma, f - 1);
+      for (let i = 0; i < 12; i++) acc.onset[i] += Math.max(0, chroma[f * 12 + i] / m - (m0 > 0 ? chroma[(f - 1) * 12 + i] / m0 : 0));
+    }
+    let bm = 0;
+    for (let i = 0; i < 12; i++) if (bass[f * 12 + i] > bm) bm = bass[f * 12 + i];
+    if (bm > 0) {
+      for (let i = 0; i < 12; i++) acc.bass[i] += bass[f * 12 + i] / bm;
+      if (f > 0 && bassE[f] > 2 * bassE[f - 1]) for (let i = 0; i < 12; i++) acc.bassOn[i] += bass[f * 12 + i] / bm;
+    }
+  }
+  const cue = Object.fromEntries(CUES.map((c) => [c, norm(acc[c])])) as Record<Cue, number[]>;
+  // onsetRel (added after the rule's figures; phase 1 only, not in --fit's grid): the onset share ÷ the sustained share
+  cue.onsetRel = norm(cue.onset.map((v, i) => (cue.mean[i] > 1e-3 ? v / cue.mean[i] : 0)));
+  // the product's cue (tonal.ts phraseEndChroma) is this tool's dropW
+  const pe = phraseEndChroma(chroma, frames, active, p.energy);
+  if (pe.some((v, i) => Math.abs(v - cue.dropW[i]) > 1e-9)) throw new Error('phraseEndChroma differs from dropW');
+  if (args.cpu) { const t0 = process.cpuUsage(); for (let i = 0; i < 20; i++) phraseEndChroma(chroma, frames, active, p.energy); const u = process.cpuUsage(t0); cpu.ms += (u.user + u.system) / 1000 / 20; cpu.sec += (frames * 1024) / 5512.5; }
+  return { k, d, cue };
+}
+
+const cpu = { ms: 0, sec: 0 };
+const rows: Row[] = [];
+for (const dir of DIRS)
+  for (const { item, family } of devKeyItems(dir)) {
+    const p = peaksOf(dir, item.file);
+    const a = p && analyse(p);
+    if (!a) continue;
+    rows.push({ set: dir, file: item.file, family: `${dir}:${family}`, truth: item.key!, ...a });
+  }
+const keyless: Row[] = [];
+if (args.keyless)
+  for (const it of (JSON.parse(readFileSync(join(args.keyless, 'manifest.json'), 'utf8')) as { items: EvalItem[] }).items) {
+    const p = peaksOf(args.keyless, it.file);
+    const a = p && analyse(p);
+    if (a) keyless.push({ set: args.keyless, file: it.file, family: it.file, truth: null, ...a });
+  }
+
+const shift = (k: Key, d: number, mode = k.mode): Key => ({ tonic: (k.tonic + d + 12) % 12, mode });
+const NB: Record<string, (k: Key) => Key | null> = {
+  relative: (k) => (k.mode === 'major' ? shift(k, 9, 'minor') : shift(k, 3, 'major')),
+  IV: (k) => shift(k, 5),
+  V: (k) => shift(k, 7),
+  'ii (Dorian)': (k) => (k.mode === 'major' ? shift(k, 2, 'minor') : null),
+};
+const est = (r: Row) => keyOfResult(r.k)!;
+/** the neighbour kind the truth is of the estimate, or null */
+const nbKind = (r: Row) => { for (const [n, f] of Object.entries(NB)) { const x = f(est(r)); if (x && r.truth && x.tonic === r.truth.tonic && x.mode === r.truth.mode) return n; } return null; };
+
+console.log(`${rows.length} files (${DIRS.map((d) => `${d} ${rows.filter((r) => r.set === d).length}`).join(', ')}), decision ${args.blend ? 'nnls-blend' : 'fold (shipped)'}`);
+console.log(`right: ${DIRS.map((d) => rows.filter((r) => r.set === d && confusion(r.truth!, est(r)) === 'ok').length).join(' / ')}`);
+
+// 1. the misses whose truth is a neighbour: each cue's share at the truth's tonic vs the estimate's
+const misses = rows.filter((r) => confusion(r.truth!, est(r)) !== 'ok' && nbKind(r));
+console.log(`\nneighbour misses (${misses.length}): cue share at truth tonic / estimate tonic (* = the cue prefers the truth)`);
+console.log(`  ${'kind'.padEnd(12)} ${'truth → est'.padEnd(22)} ${CUES.map((c) => c.padEnd(11)).join(' ')} file`);
+for (const r of misses) {
+  const t = r.truth!.tonic, s = est(r).tonic;
+  console.log(`  ${nbKind(r)!.padEnd(12)} ${`${keyName(r.truth!)} → ${keyName(est(r))}`.padEnd(22)} ${CUES.map((c) => `${r.cue[c][t].toFixed(2)}/${r.cue[c][s].toFixed(2)}${r.cue[c][t] > r.cue[c][s] ? '*' : ' '}`.padEnd(11)).join(' ')} ${r.set.split('/').pop()}/${r.file}`);
+}
+console.log('\nper cue: misses where it prefers the truth (fixable) | right files where it prefers a neighbour\'s tonic (breakable), per neighbour kind');
+const right = rows.filter((r) => confusion(r.truth!, est(r)) === 'ok');
+for (const c of CUES) {
+  const fix = Object.keys(NB).map((n) => { const ms = misses.filter((r) => nbKind(r) === n); return `${n} ${ms.filter((r) => r.cue[c][r.truth!.tonic] > r.cue[c][est(r).tonic]).length}/${ms.length}`; });
+  const brk = Object.entries(NB).map(([n, f]) => { const rs = right.filter((r) => f(est(r))); return `${n} ${rs.filter((r) => r.cue[c][f(est(r))!.tonic] > r.cue[c][est(r).tonic]).length}/${rs.length}`; });
+  console.log(`  ${c.padEnd(7)} fixable: ${fix.join(', ')} | breakable: ${brk.join(', ')}`);
+}
+// 2. tonic-ness of the stated key: the cue's share at the stated tonic, its rank among the 12, for keyed right / wrong and keyless
+console.log('\nthe stated tonic\'s share per cue (min / 10 % / median / 90 %), and how often it is the cue\'s top pitch class');
+const q = (v: number[], p: number) => { const s = [...v].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN; };
+const groups: [string, Row[]][] = [['keyed right', right], ['keyed wrong', rows.filter((r) => confusion(r.truth!, est(r)) !== 'ok')], ['keyless (all)', keyless], ['keyless ≥ 0.5', keyless.filter((r) => r.k.confidence >= 0.5)]];
+for (const c of CUES) {
+  console.log(`  ${c}`);
+  for (const [g, rs] of groups) {
+    if (!rs.length) continue;
+    const v = rs.map((r) => r.cue[c][est(r).tonic]);
+    const top = rs.filter((r) => r.cue[c][est(r).tonic] >= Math.max(...r.cue[c])).length;
+    console.log(`    ${g.padEnd(14)} (${rs.length}) ${[0, 0.1, 0.5, 0.9].map((x) => q(v, x).toFixed(3)).join(' / ')}  top ${top}`);
+  }
+}
+// the stated tonic's share over the cue's largest (1: the cue's top pitch class), the no-tonic gate's other reading
+console.log('\nthe stated tonic\'s share ÷ the cue\'s largest share (min / 10 % / 25 % / median)');
+for (const c of CUES) {
+  const parts = groups.filter(([, rs]) => rs.length).map(([g, rs]) => { const v = rs.map((r) => r.cue[c][est(r).tonic] / Math.max(...r.cue[c])); return `${g} ${[0, 0.1, 0.25, 0.5].map((x) => q(v, x).toFixed(2)).join('/')}`; });
+  console.log(`  ${c.padEnd(7)} ${parts.join(' | ')}`);
+}
+if (args.files)
+  for (const r of keyless) console.log(`  keyless ${r.file} ${r.k.key} ${r.k.confidence.toFixed(2)} ${CUES.map((c) => `${c} ${r.cue[c][est(r).tonic].toFixed(2)} (max ${Math.max(...r.cue[c]).toFixed(2)})`).join(' ')}`);
+
+// ---- phase 2 (--fit): strength + w × cue[tonic], family-grouped CV; the no-tonic gate ----
+/** the key under a cue combination (mean of the cues' vectors) at weight w (w 0: the shipped decision) */
+function decide(r: Row, cues: Cue[], w: number): KeyResult {
+  const d = r.d;
+  const v = w ? Array.from({ length: 12 }, (_, i) => cues.reduce((a, c) => a + r.cue[c][i], 0) / cues.length) : undefined;
+  return keyFromChroma(d.mean, TONAL_DEFAULTS.profile, undefined, 0, d.scores, d.w, d.triads, { voices: d.voices, heard: d.heard, minutes: d.minutes, pitched: d.pitched }, 0, 'blend', v, w);
+}
+if (args.fit) {
+  const same = rows.filter((r) => { const a = decide(r, [], 0); return a.key === r.k.key && Math.abs(a.confidence - r.k.confidence) < 1e-9; }).length;
+  console.log(`\n--fit: decide(w 0) = estimateKey on ${same} of ${rows.length} files`);
+  const PICK: Cue[] = ['drop', 'dropW', 'final', 'bass', 'bassOn', 'onset'];
+  const combos: Cue[][] = [...PICK.map((c) => [c]), ...PICK.flatMap((a, i) => PICK.slice(i + 1).map((b) => [a, b]))];
+  const WS = [0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1];
+  type Cfg = { cues: Cue[]; w: number };
+  const GRID: Cfg[] = [{ cues: [], w: 0 }, ...combos.flatMap((cues) => WS.map((w) => ({ cues, w })))];
+  const lab = (c: Cfg) => (c.w ? `${c.cues.join('+')},${c.w}` : 'shipped');
+  const sc = (r: Row, k: KeyResult) => { const x = keyOfResult(k); return x ? mirexKeyScore(r.truth!, x) : 0; };
+  const S = GRID.map((c) => rows.map((r) => sc(r, decide(r, c.cues, c.w))));
+  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+  const perSet = (v: number[]) => DIRS.map((dir) => sum(v.filter((_, i) => rows[i].set === dir)));
+  const nOf = DIRS.map((dir) => rows.filter((r) => r.set === dir).length);
+  const fmt = (v: number[]) => perSet(v).map((x, di) => `${(x / nOf[di]).toFixed(3)} (${x.toFixed(1)})`).join(' | ');
+  const order = GRID.map((_, g) => g).sort((a, b) => sum(S[b]) - sum(S[a]) || a - b);
+  console.log(`${GRID.length} configs; best pooled (MIREX per set (summed): ${DIRS.join(', ')}):`);
+  for (const g of [0, ...order.slice(0, 20).filter((g) => g)]) console.log(`  ${lab(GRID[g]).padEnd(20)} pooled ${(sum(S[g]) / rows.length).toFixed(4)}  ${fmt(S[g])}`);
+  // per single cue, the best weight (how much each cue carries alone)
+  for (const c of PICK) { const gs = GRID.map((x, g) => g).filter((g) => GRID[g].cues.length === 1 && GRID[g].cues[0] === c); const b = gs.sort((x, y) => sum(S[y]) - sum(S[x]))[0]; console.log(`  best ${c}: ${lab(GRID[b])} pooled ${(sum(S[b]) / rows.length).toFixed(4)}  ${fmt(S[b])}`); }
+  const FOLDS = 5;
+  const hash = (x: string) => { let h = 2166136261; for (const ch of x) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0; return h; };
+  const foldOf = (r: Row) => hash(r.family) % FOLDS;
+  const cv = new Array(rows.length).fill(0);
+  const picks: string[] = [];
+  for (let k = 0; k < FOLDS; k++) {
+    const tr = rows.map((r, i) => (foldOf(r) !== k ? i : -1)).filter((i) => i >= 0);
+    let best = 0;
+    for (let g = 1; g < GRID.length; g++) if (sum(tr.map((i) => S[g][i])) > sum(tr.map((i) => S[best][i])) + 1e-9) best = g;
+    picks.push(lab(GRID[best]));
+    rows.forEach((r, i) => { if (foldOf(r) === k) cv[i] = S[best][i]; });
+  }
+  console.log(`\nfamily-grouped ${FOLDS}-fold CV (${new Set(rows.map((r) => r.family)).size} families), picks: ${picks.join(' | ')}`);
+  console.log(`  shipped ${(sum(S[0]) / rows.length).toFixed(4)} [${fmt(S[0])}] → CV ${(sum(cv) / rows.length).toFixed(4)} [${fmt(cv)}]`);
+  const parseCfg = (x: string): Cfg => { const [c, w] = x.split(','); return { cues: c.split('+') as Cue[], w: Number(w) }; };
+  const FIN = args.final ? parseCfg(args.final) : GRID[order[0]];
+  const fi = GRID.findIndex((g) => lab(g) === lab(FIN));
+  const fin = fi >= 0 ? S[fi] : rows.map((r) => sc(r, decide(r, FIN.cues, FIN.w)));
+  const eceSet = (c: Cfg, gate?: (r: Row, k: KeyResult) => number) => {
+    const pairs = (rs: Row[]) => rs.map((r) => { const k = decide(r, c.cues, c.w); return [k.confidence * (gate ? gate(r, k) : 1), sc(r, k) === 1] as [number, boolean]; });
+    return { per: DIRS.map((dir) => ece(pairs(rows.filter((r) => r.set === dir)))), pooled: ece(pairs(rows)) };
+  };
+  const kl = (c: Cfg, gate?: (r: Row, k: KeyResult) => number) => keyless.filter((r) => { const k = decide(r, c.cues, c.w); return k.confidence * (gate ? gate(r, k) : 1) >= 0.5; }).length;
+  const e0 = eceSet(GRID[0]), e1 = eceSet(FIN);
+  const d = perSet(fin).map((x, i) => x - perSet(S[0])[i]);
+  const dcv = perSet(cv).map((x, i) => x - perSet(S[0])[i]);
+  console.log(`\nfinal ${lab(FIN)}${args.final ? ' (--final)' : ' (best pooled)'}: MIREX [${fmt(fin)}] pooled ${(sum(S[0]) / rows.length).toFixed(4)} → ${(sum(fin) / rows.length).toFixed(4)}`);
+  console.log(`  key ECE per set: shipped [${e0.per.map((v) => v.toFixed(3)).join(' | ')}] → [${e1.per.map((v) => v.toFixed(3)).join(' | ')}]; pooled ${e0.pooled.toFixed(3)} → ${e1.pooled.toFixed(3)}`);
+  console.log(`  key-keyless stated ≥ 0.5: shipped ${kl(GRID[0])} → ${kl(FIN)} (of ${keyless.length})`);
+  for (const dir of DIRS) {
+    const kinds = (c: Cfg) => { const k: Record<string, number> = {}; for (const r of rows.filter((x) => x.set === dir)) { const m = confusion(r.truth!, keyOfResult(decide(r, c.cues, c.w))); if (m !== 'ok') k[m] = (k[m] ?? 0) + 1; } return Object.entries(k).map(([a, b]) => `${a} ${b}`).join(', ') || 'none'; };
+    console.log(`  ${dir} misses: shipped ${kinds(GRID[0])} → ${kinds(FIN)}`);
+  }
+  rows.forEach((r, i) => { if (fin[i] !== S[0][i]) { const a = decide(r, [], 0), b = decide(r, FIN.cues, FIN.w); console.log(`    ${fin[i] > S[0][i] ? '+' : '-'} ${r.set.split('/').pop()}/${r.file} truth ${keyName(r.truth!)}: ${a.key} (${a.confidence.toFixed(2)}) → ${b.key} (${b.confidence.toFixed(2)})`); } });
+  console.log(`\nrule: 1 pooled up ${sum(fin) > sum(S[0]) + 1e-9}, CV up ${sum(cv) > sum(S[0]) + 1e-9} | 2 no set down > 1 [${d.map((v) => v.toFixed(1)).join(', ')}] CV [${dcv.map((v) => v.toFixed(1)).join(', ')}] ${d.every((v) => v >= -1 - 1e-9) && dcv.every((v) => v >= -1 - 1e-9)} | 3 ECE ${e1.pooled <= e0.pooled + 0.002 && e1.per.every((v, i) => v <= e0.per[i] + 0.01)} | 4 keyless ${kl(FIN) <= kl(GRID[0])} | 5 CPU: --cpu`);
+
+  // the no-tonic gate on the shipped decision: confidence × min(1, T / knee), T the stated tonic's share of the gate cue
+  const G = (args.gate ?? FIN.cues[0] ?? 'dropW') as Cue;
+  console.log(`\nno-tonic gate (cue ${G}) on the shipped decision: confidence × min(1, share at the stated tonic / knee)`);
+  const gateOf = (knee: number) => (r: Row, k: KeyResult) => (k.tonic === null ? 1 : Math.min(1, r.cue[G][k.tonic] / (args['rel-gate'] ? Math.max(...r.cue[G]) : 1) / knee));
+  const allPairs = (knee: number, rs: Row[]) => rs.map((r) => { const k = decide(r, [], 0); return [k.confidence * (knee ? gateOf(knee)(r, k) : 1), r.truth ? sc(r, k) === 1 : false] as [number, boolean]; });
+  const REL = args['rel-gate'];
+  if (REL) console.log('  (--rel-gate: T = the stated tonic\'s share ÷ the cue\'s largest share)');
+  for (const knee of REL ? [0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 1] : [0, 0.05, 0.08, 0.1, 0.12, 0.15, 0.2]) {
+    const e = DIRS.map((dir) => ece(allPairs(knee, rows.filter((r) => r.set === dir))));
+    console.log(`  knee ${knee.toFixed(2)}: key ECE [${e.map((v) => v.toFixed(3)).join(' | ')}] pooled ${ece(allPairs(knee, rows)).toFixed(3)}, with keyless rows ${ece(allPairs(knee, [...rows, ...keyless])).toFixed(3)}; keyless ≥ 0.5: ${keyless.filter((r) => { const k = decide(r, [], 0); return k.confidence * (knee ? gateOf(knee)(r, k) : 1) >= 0.5; }).length}; keyed right ≥ 0.5: ${rows.filter((r) => { const k = decide(r, [], 0); return sc(r, k) === 1 && k.confidence * (knee ? gateOf(knee)(r, k) : 1) >= 0.5; }).length}`);
+  }
+}
+
+// --gate-cv (with --fit): the gate's knee chosen on the training folds (family-grouped 5-fold, lowest pooled key ECE of the
+// keyed rows, knee 0 = none among the choices), each fold's rows gated with its knee; out-of-fold key ECE per set and pooled
+if (args.fit && args['gate-cv']) {
+  const G = (args.gate ?? 'mean') as Cue;
+  const KN = args['rel-gate'] ? [0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 1] : [0, 0.05, 0.08, 0.1, 0.12, 0.15, 0.2];
+  const T = (r: Row, t: number) => r.cue[G][t] / (args['rel-gate'] ? Math.max(...r.cue[G]) : 1);
+  const conf = (r: Row, knee: number) => (knee && r.k.tonic !== null ? r.k.confidence * Math.min(1, T(r, r.k.tonic) / knee) : r.k.confidence);
+  const right = (r: Row) => { const x = keyOfResult(r.k); return !!x && mirexKeyScore(r.truth!, x) === 1; };
+  const hash = (x: string) => { let h = 2166136261; for (const ch of x) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0; return h; };
+  const foldOf = (r: Row) => hash(r.family) % 5;
+  const oof = new Map<Row, number>();
+  const picks: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const tr = rows.filter((r) => foldOf(r) !== k);
+    let best = 0, be = Infinity;
+    for (const knee of KN) { const e = ece(tr.map((r) => [conf(r, knee), right(r)] as [number, boolean])); if (e < be - 1e-12) { be = e; best = knee; } }
+    picks.push(best);
+    for (const r of rows) if (foldOf(r) === k) oof.set(r, conf(r, best));
+  }
+  const per = DIRS.map((dir) => ece(rows.filter((r) => r.set === dir).map((r) => [oof.get(r)!, right(r)] as [number, boolean])).toFixed(3));
+  console.log(`\ngate CV (cue ${G}${args['rel-gate'] ? ', share ÷ max' : ''}): knees ${picks.join(' | ')}; out-of-fold key ECE ${per.join(' | ')}; pooled ${ece(rows.map((r) => [oof.get(r)!, right(r)] as [number, boolean])).toFixed(3)}`);
+}
+
+// --dorian: a move for one class only — a major estimate X becomes (X + 2) minor (its Dorian reading) when a cue's share at
+// X + 2 is at least f × its share at X; per cue and f, files fixed / broken per set, and a family-grouped CV of (cue, f)
+if (args.fit && args.dorian) {
+  console.log('\nDorian move (major X → (X+2) minor when cue[X+2] ≥ f × cue[X]): fixed / broken per set');
+  const sc = (r: Row, k: Key) => mirexKeyScore(r.truth!, k);
+  const moved = (r: Row, c: Cue, f: number): Key => { const e = est(r); if (e.mode !== 'major') return e; const d = { tonic: (e.tonic + 2) % 12, mode: 'minor' as const }; return r.cue[c][d.tonic] >= f * r.cue[c][e.tonic] ? d : e; };
+  const opts: [Cue, number][] = [];
+  for (const c of ['dropW', 'onset', 'mean', 'bass', 'final'] as Cue[]) for (const f of [1.5, 2, 2.5, 3]) opts.push([c, f]);
+  for (const [c, f] of opts) {
+    const per = DIRS.map((dir) => { const rs = rows.filter((r) => r.set === dir); const fx = rs.filter((r) => sc(r, moved(r, c, f)) > sc(r, est(r))).length; const br = rs.filter((r) => sc(r, moved(r, c, f)) < sc(r, est(r))).length; return `+${fx} −${br}`; });
+    console.log(`  ${c.padEnd(6)} f ${f}: ${per.join(' | ')}`);
+  }
+  const hash = (x: string) => { let h = 2166136261; for (const ch of x) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0; return h; };
+  const foldOf = (r: Row) => hash(r.family) % 5;
+  let gain = 0;
+  const picks: string[] = [];
+  for (let k = 0; k < 5; k++) {
+    const tr = rows.filter((r) => foldOf(r) !== k), te = rows.filter((r) => foldOf(r) === k);
+    let best: [Cue, number] | null = null, bg = 0;
+    for (const [c, f] of opts) { const g = tr.reduce((s, r) => s + sc(r, moved(r, c, f)) - sc(r, est(r)), 0); if (g > bg + 1e-9) { bg = g; best = [c, f]; } }
+    picks.push(best ? `${best[0]} ${best[1]}` : 'none');
+    if (best) gain += te.reduce((s, r) => s + sc(r, moved(r, best![0], best![1])) - sc(r, est(r)), 0);
+  }
+  console.log(`  family-grouped 5-fold CV: picks ${picks.join(' | ')}; summed MIREX out of fold ${gain >= 0 ? '+' : ''}${gain.toFixed(1)}`);
+}
+
+// --dorian-final F: the Dorian move as the product does it (keyFromChroma's dorianRatio on phraseEndChroma, margin 0 when
+// moved): MIREX, key ECE per set, key-keyless at ≥ 0.5, and the product's estimateKey against it
+if (args['dorian-final']) {
+  const F = Number(args['dorian-final']);
+  const dec = (r: Row, f: number) => { const d = r.d; return keyFromChroma(d.mean, TONAL_DEFAULTS.profile, undefined, 0, d.scores, d.w, d.triads, { voices: d.voices, heard: d.heard, minutes: d.minutes, pitched: d.pitched }, 0, 'blend', r.cue.dropW, 0, f); };
+  const sc = (r: Row, k: KeyResult) => { const x = keyOfResult(k); return x ? mirexKeyScore(r.truth!, x) : 0; };
+  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+  console.log(`\nDorian move as the product (dorianRatio ${F} on phraseEndChroma):`);
+  for (const f of [0, F]) {
+    const per = DIRS.map((dir) => { const rs = rows.filter((r) => r.set === dir); return `${(sum(rs.map((r) => sc(r, dec(r, f)))) / rs.length).toFixed(3)} (${sum(rs.map((r) => sc(r, dec(r, f)))).toFixed(1)}); ECE ${ece(rs.map((r) => { const k = dec(r, f); return [k.confidence, sc(r, k) === 1] as [number, boolean]; })).toFixed(3)}`; });
+    const pooled = ece(rows.map((r) => { const k = dec(r, f); return [k.confidence, sc(r, k) === 1] as [number, boolean]; }));
+    console.log(`  ratio ${f}: ${per.join(' | ')}; pooled MIREX ${(sum(rows.map((r) => sc(r, dec(r, f)))) / rows.length).toFixed(4)}, ECE ${pooled.toFixed(3)}; key-keyless ≥ 0.5: ${keyless.filter((r) => dec(r, f).confidence >= 0.5).length}`);
+  }
+  // (diagnostic, after the rule's figures) the moved key with the pre-move margin instead of 0, and the mean-chroma gate
+  // (confidence × min(1, share at the stated tonic ÷ the largest share / 0.6)) on top
+  const keep = (r: Row) => { const a = dec(r, 0), b = dec(r, F); return a.key === b.key || !b.evidence ? b : { ...b, confidence: keyConfidence({ ...b.evidence, margin: a.evidence!.margin }) }; };
+  const gated = (r: Row, k: KeyResult) => (k.tonic === null ? k.confidence : k.confidence * Math.min(1, r.cue.mean[k.tonic] / Math.max(...r.cue.mean) / 0.6));
+  for (const [name, fn] of [['pre-move margin', (r: Row) => keep(r).confidence], ['margin 0 + mean gate 0.6', (r: Row) => gated(r, dec(r, F))], ['shipped + mean gate 0.6', (r: Row) => gated(r, dec(r, 0))]] as const) {
+    const kk = (r: Row) => (name.startsWith('shipped') ? dec(r, 0) : dec(r, F));
+    const per = DIRS.map((dir) => ece(rows.filter((r) => r.set === dir).map((r) => [fn(r), sc(r, kk(r)) === 1] as [number, boolean])).toFixed(3));
+    console.log(`  (diagnostic) ${name}: key ECE ${per.join(' | ')}; pooled ${ece(rows.map((r) => [fn(r), sc(r, kk(r)) === 1] as [number, boolean])).toFixed(3)}; key-keyless ≥ 0.5: ${keyless.filter((r) => fn(r) >= 0.5).length}`);
+  }
+  for (const r of [...rows, ...keyless]) { const a = dec(r, 0), b = dec(r, F); if (a.key !== b.key) console.log(`    ${r.set.split('/').pop()}/${r.file} truth ${r.truth ? keyName(r.truth) : 'none'}: ${a.key} (${a.confidence.toFixed(2)}) → ${b.key} (${b.confidence.toFixed(2)})`); }
+}
+if (args.cpu) console.log(`\nphraseEndChroma CPU: ${(cpu.ms / cpu.sec).toFixed(4)} ms per audio second (${cpu.sec.toFixed(0)} s of audio)`);
