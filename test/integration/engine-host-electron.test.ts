@@ -45,9 +45,12 @@ class FakeBrowserWindow extends EventEmitter {
     this.loaded = p;
     return Promise.resolve();
   }
+  static focused = 0;
   show() {}
   maximize() {}
-  focus() {}
+  focus() {
+    FakeBrowserWindow.focused++;
+  }
   restore() {}
   isMinimized = () => false;
   isMaximized = () => false;
@@ -222,7 +225,9 @@ describe('desktop main (out/main/electron.js) with Electron faked and the real e
 
   it('sends engine:state and waiting open-paths once the renderer has loaded', async () => {
     const tone = toneFile('main-boot-tone.wav', 2);
+    const focused = FakeBrowserWindow.focused;
     app.emit('second-instance', {}, ['/usr/bin/electron', '.', tone], '/');
+    assert.equal(FakeBrowserWindow.focused, focused + 1, 'a second launch focuses the first window');
     win.webContents.emit('did-finish-load');
     const events = win.webContents.sentOn(IPC.event);
     // the last one: before it the window saw the start refused while the data folder was held, then Try Again
