@@ -9,9 +9,11 @@
  * that the lock is still its own (it calls `onCompromised` otherwise). Who holds it is ours:
  * `<data>/studio.lock.json` (pid, command, host, since when; written atomically just after the mkdir),
  * which the error shown to the second process quotes. A lock left by a process that is gone (kill -9,
- * a crash, a power cut) is taken over at once when its owner ran on this machine and is dead, a zombie
- * or its pid was reused (owner.ts); a lock of another machine (a data folder on a network share), or one
- * whose owner record is missing, once its heartbeat is older than `staleMs`.
+ * a crash, a power cut) is taken over when its owner ran on this machine and is dead, a zombie or its pid
+ * was reused (owner.ts) and its heartbeat has stopped (older than 2.5 beats: a holder in another pid
+ * namespace — a container or sandbox sharing the folder — looks dead by pid but still beats; the wait
+ * is at most 5 s after a kill, inside lockDataFolder, not an error); a lock of another machine (a data
+ * folder on a network share), or one whose owner record is missing, once its heartbeat is older than `staleMs`.
  *
  * Limits (documented, not handled): two processes that find the same dead owner in the same few
  * milliseconds may both take it over (proper-lockfile's stale takeover has the same window); an owner
@@ -43,6 +45,8 @@ export interface DataLockOwner extends LockOwner {
   host: string;
   /** when it took the lock (ms since the epoch) */
   at: number;
+  /** its heartbeat period (ms; absent in a record written by hand: 2 000 assumed) */
+  beat?: number;
 }
 
 export interface DataLockOptions {
@@ -50,7 +54,7 @@ export interface DataLockOptions {
   command: string;
   /** a heartbeat older than this lets another machine's lock, or one without an owner record, be taken over (ms, default 30 000) */
   staleMs?: number;
-  /** how often the holder refreshes the heartbeat (ms, default 5 000, at least 1 000) */
+  /** how often the holder refreshes the heartbeat (ms, default 2 000, at least 1 000) */
   updateMs?: number;
   /** the lock was taken from under us (another process thought us gone) or deleted; default: a warning on stderr */
   onCompromised?: (err: Error) => void;
@@ -130,20 +134,37 @@ export async function lockDataFolder(dataDir: string, opts: DataLockOptions): Pr
   const lockPath = join(dataDir, LOCK_DIR);
   const ownerPath = join(dataDir, OWNER_FILE);
   const staleMs = opts.staleMs ?? 30_000;
+  const beat = Math.max(1000, opts.updateMs ?? 2000);
+  /** the heartbeat seen while waiting on a holder whose pid looks dead */
+  let seenBeat: number | undefined;
   const onCompromised = opts.onCompromised ?? ((err: Error) => process.stderr.write(`studio: the lock on the data folder ${dataDir} was lost (${err.message}); another process may be writing it too.\n`));
   for (let attempt = 0; ; attempt++) {
     let unlock: () => Promise<void>;
     try {
       // stale: never by proper-lockfile's own rule (its mtime-only takeover would take a live holder's lock whose
       // event loop stalled); the takeover is decided below, by the owner's pid first
-      unlock = await lockfile.lock(dataDir, { lockfilePath: lockPath, realpath: false, retries: 0, stale: 2 ** 31, update: opts.updateMs ?? 5000, onCompromised });
+      unlock = await lockfile.lock(dataDir, { lockfilePath: lockPath, realpath: false, retries: 0, stale: 2 ** 31, update: beat, onCompromised });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
       const owner = readDataLockOwner(dataDir);
       const sameHost = owner?.host === hostname();
       if (owner && sameHost && isSelf(owner)) throw dataFolderInUse(dataDir, owner);
       const age = heartbeatAge(lockPath);
-      const gone = age === null || (owner && sameHost ? !ownerAlive(owner) : age > staleMs);
+      // released meanwhile: try again (nothing removed: a new holder may be writing its record)
+      if (age === null && attempt < 5) continue;
+      const deadPid = owner && sameHost && !ownerAlive(owner);
+      const grace = 2.5 * (owner?.beat ?? 2000);
+      if (deadPid && age !== null && age <= grace) {
+        // its pid is gone but its heartbeat is recent: killed a moment ago (it will age), or alive in another pid
+        // namespace (it beats again: refused)
+        const beatAt = Date.now() - age;
+        if (seenBeat !== undefined && beatAt > seenBeat + 1) throw dataFolderInUse(dataDir, owner);
+        seenBeat ??= beatAt;
+        await new Promise((r) => setTimeout(r, Math.min(grace - age + 50, 1000)));
+        attempt--;
+        continue;
+      }
+      const gone = owner && sameHost ? deadPid : age !== null && age > staleMs;
       if (gone && attempt < 5) {
         // the owner record first: a record without its lock folder never names a live lock
         rmSync(ownerPath, { force: true });
@@ -157,7 +178,7 @@ export async function lockDataFolder(dataDir: string, opts: DataLockOptions): Pr
       }
       throw dataFolderInUse(dataDir, owner);
     }
-    const owner: DataLockOwner = { ...selfOwner(), command: opts.command, host: hostname(), at: Date.now() };
+    const owner: DataLockOwner = { ...selfOwner(), command: opts.command, host: hostname(), at: Date.now(), beat };
     try {
       writeOwner(dataDir, owner);
     } catch (err) {

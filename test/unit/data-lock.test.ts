@@ -60,15 +60,42 @@ describe('data folder lock', () => {
     assert.match(e.message, /in use by Resonance Studio \(pid 42, since .+\)\. Close the other Resonance Studio window \(pid 42\) and try again/);
   });
 
-  it('a lock left by a dead process of this machine (kill -9) is taken over at once', async () => {
+  it('a lock left by a dead process of this machine (kill -9) is taken over: at once once its heartbeat is old, after waiting it out (no error) while recent', async () => {
     const dir = join(tmp, 'dead');
     mkdirSync(join(dir, LOCK_DIR), { recursive: true });
     const pid = await deadPid();
-    writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ pid, command: 'studio serve', host: hostname(), at: Date.now() } satisfies DataLockOwner));
+    writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ pid, command: 'studio serve', host: hostname(), at: Date.now(), beat: 1000 } satisfies DataLockOwner));
+    const old = new Date(Date.now() - 10_000);
+    utimesSync(join(dir, LOCK_DIR), old, old);
     const lock = await lockDataFolder(dir, { command: 'taker' });
     assert.equal(readDataLockOwner(dir)?.pid, process.pid);
     assert.equal(readDataLockOwner(dir)?.command, 'taker');
     await lock.release();
+    // killed a moment ago: its last beat is fresh; taken over once 2.5 beats have passed
+    mkdirSync(join(dir, LOCK_DIR));
+    writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ pid, command: 'studio serve', host: hostname(), at: Date.now(), beat: 1000 } satisfies DataLockOwner));
+    const t0 = Date.now();
+    const again = await lockDataFolder(dir, { command: 'taker' });
+    assert.ok(Date.now() - t0 >= 2000, 'it waited for the heartbeat to stop');
+    assert.equal(readDataLockOwner(dir)?.command, 'taker');
+    await again.release();
+  });
+
+  it('a holder whose pid looks dead but whose heartbeat goes on (another pid namespace: a container sharing the folder) is refused, not taken over', async () => {
+    const dir = join(tmp, 'namespace');
+    mkdirSync(join(dir, LOCK_DIR), { recursive: true });
+    writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ pid: await deadPid(), command: 'studio serve', host: hostname(), at: Date.now(), beat: 1000 } satisfies DataLockOwner));
+    const beating = setInterval(() => {
+      const now = new Date();
+      utimesSync(join(dir, LOCK_DIR), now, now);
+    }, 500);
+    try {
+      const e = await refusal(dir);
+      assert.equal(e.code, 'DATA_FOLDER_IN_USE');
+      assert.equal(existsSync(join(dir, OWNER_FILE)), true, 'its record was left alone');
+    } finally {
+      clearInterval(beating);
+    }
   });
 
   it('a live holder of this machine is never taken over, however old its heartbeat', async () => {
