@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toErrorData, type CatalogPart, type GetState, type ModelCatalog } from '@contract';
+import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { llmFolderProblem } from '../engine/model/catalog/catalog';
 
@@ -317,6 +318,6 @@ export async function modelCommand(argv: string[], start: Start): Promise<number
     }
     const d = toErrorData(e);
     err(`studio: ${d.message}`);
-    return d.code === 'CANCELLED' ? 130 : 1;
+    return d.code === 'CANCELLED' ? 130 : d.code === 'DATA_FOLDER_IN_USE' ? DATA_FOLDER_IN_USE_EXIT : 1;
   }
 }

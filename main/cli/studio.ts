@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, parseBpmRange, StudioError, tempoSectionsText, tempoSpanText, toErrorData, type BpmRange, type ErrorCode, type KeySection, type TempoSection, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { serveRootsSetting } from '../engine/fs/roots';
 import { EngineHost } from '../engine-host';
@@ -38,10 +39,15 @@ Usage:
       doubled or halved into that range, as DJ software does (the analysis
       and the database keep the tempo as analysed).
       Exit code 1 if any file failed.
+      (--db takes the data folder's lock, as serve does; without it analyze,
+      probe and ask work while the app runs.)
   studio model list|get|convert|verify …   (studio model --help)
       Get DeepResonance: list what is present, download + verify + convert
       (studio model get beta --llama DIR), convert files on disk, re-hash a pack.
   studio --version | --help
+
+Exit code 75: the data folder is in use by the app or another studio serve,
+analyze --db or model command (the message names it: pid, command, since when).
 
 Environment: STUDIO_DATA_DIR (data folder), STUDIO_FFMPEG (ffmpeg binary), STUDIO_DECODE_TIMEOUT_S (seconds ffmpeg may go without progress before it is stopped; default 60, 0 = no limit).`;
 
@@ -114,8 +120,31 @@ function enginePath(): string {
   return fileURLToPath(new URL('../engine/index.js', import.meta.url));
 }
 
-function startEngine(dataDir: string, mode: 'desktop' | 'web', env?: Record<string, string>): EngineHost {
-  return new EngineHost({ fork: nodeForker, enginePath: enginePath(), dataDir, mode, version: STUDIO_VERSION, env });
+/**
+ * An engine on `dataDir`. `lock`: the command recorded in the data folder's lock (main/data-lock), taken by
+ * start() — every command that writes the data folder passes it; a command that only reads runs its engine
+ * on a throwaway folder instead (readOnlyEngine), so it works while the app or `studio serve` holds the lock.
+ */
+function startEngine(dataDir: string, mode: 'desktop' | 'web', env?: Record<string, string>, lock?: string): EngineHost {
+  return new EngineHost({ fork: nodeForker, enginePath: enginePath(), dataDir, mode, version: STUDIO_VERSION, env, lock: lock ? { command: lock } : undefined });
+}
+
+/**
+ * The engine of a command that writes nothing the user keeps (probe, ask): a throwaway data folder (its own
+ * database: the library's is never opened, so no scan of the app's is touched), no background work;
+ * `cacheDir` shares a data folder's cache (atomic, checksummed files: safe beside a running app).
+ * @returns the engine and the function that removes the throwaway folder (after engine.stop()).
+ */
+function readOnlyEngine(cacheDir?: string): { engine: EngineHost; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'studio-ro-'));
+  const env: Record<string, string> = { STUDIO_LIBRARY_BACKGROUND: '0' };
+  if (cacheDir) env.STUDIO_CACHE_DIR = cacheDir;
+  return { engine: startEngine(dir, 'web', env), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The exit status of a command that stopped on `err`: 75 (EX_TEMPFAIL) when the data folder is in use, else `otherwise`. */
+export function exitStatusFor(err: unknown, otherwise = 1): number {
+  return toErrorData(err).code === 'DATA_FOLDER_IN_USE' ? DATA_FOLDER_IN_USE_EXIT : otherwise;
 }
 
 function fail(message: string, code = 1): never {
@@ -167,9 +196,10 @@ export function formatProbe(p: ProbeResult): string {
 async function probe(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommand('probe', argv, { allowPositionals: true, options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' } } });
   if (positionals.length !== 1) fail('probe takes exactly one file: studio probe <file> [--json]', 2);
-  const engine = startEngine(values['data-dir'] ?? defaultDataDir(), 'web');
-  await engine.start();
+  // reads the file only: a throwaway data folder (--data-dir is accepted and ignored, as before it held nothing probe needs)
+  const { engine, cleanup } = readOnlyEngine();
   try {
+    await engine.start();
     const result = await engine.call('media:probe', { path: resolve(positionals[0]) });
     process.stdout.write((values.json ? JSON.stringify(result) : formatProbe(result)) + '\n');
   } catch (err) {
@@ -179,6 +209,7 @@ async function probe(argv: string[]): Promise<void> {
     process.exitCode = 1;
   } finally {
     await engine.stop();
+    cleanup();
   }
 }
 
@@ -218,8 +249,14 @@ async function askCommand(argv: string[]): Promise<void> {
   if (values.region && !values.audio) fail('--region applies to --audio', 2);
   const provider = values.provider ?? 'auto';
   if (!['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'].includes(provider)) fail(`--provider must be auto, cpu, cuda, webgpu, dml or coreml, got "${provider}"`, 2);
-  const engine = startEngine(values['data-dir'] ?? defaultDataDir(), 'web');
-  await engine.start();
+  // the pack and the media are given: nothing of the data folder is read but its cache of projected media
+  const { engine, cleanup } = readOnlyEngine(join(values['data-dir'] ?? defaultDataDir(), 'cache'));
+  try {
+    await engine.start();
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
   const controller = new AbortController();
   process.on('SIGINT', () => controller.abort());
   let streamed = false;
@@ -270,6 +307,7 @@ async function askCommand(argv: string[]): Promise<void> {
     process.exitCode = e.code === 'CANCELLED' ? 130 : 1;
   } finally {
     await engine.stop();
+    cleanup();
   }
 }
 
@@ -345,8 +383,10 @@ async function analyzeCommand(argv: string[]): Promise<void> {
   const dataDir = dbPath ? dirname(dbPath) : mkdtempSync(join(tmpdir(), 'studio-analyze-'));
   const env: Record<string, string> = { STUDIO_LIBRARY_BACKGROUND: '0' };
   if (dbPath) env.STUDIO_DB_FILE = dbPath;
-  const engine = startEngine(dataDir, 'web', env);
+  // --db writes a library database: its folder's lock, as the app and `studio serve` take it
+  const engine = startEngine(dataDir, 'web', env, dbPath ? 'studio analyze --db' : undefined);
   let failed = 0;
+  let inUse = false;
   let cancelled = false;
   /** a second Ctrl+C: the engine is being stopped on purpose, so the calls it drops are not news */
   let stopping = false;
@@ -431,6 +471,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
   } catch (err) {
     if (stopping) return;
     const e = toErrorData(err);
+    inUse = e.code === 'DATA_FOLDER_IN_USE';
     if (values.json) process.stdout.write(JSON.stringify({ error: e.message, code: e.code }) + '\n');
     process.stderr.write(`studio: ${e.message}\n`);
     failed++;
@@ -438,7 +479,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     await engine.stop();
     if (!dbPath) rmSync(dataDir, { recursive: true, force: true });
   }
-  process.exitCode = failed > 0 ? 1 : 0;
+  process.exitCode = inUse ? DATA_FOLDER_IN_USE_EXIT : failed > 0 ? 1 : 0;
 }
 
 /** times `studio analyze` starts its scan again after the engine died under it */
@@ -519,7 +560,7 @@ async function serve(argv: string[]): Promise<void> {
   for (const dir of values.root.length ? roots.dirs : []) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) fail(`--root ${dir}: not a folder.`, 2);
   }
-  const engine = startEngine(values['data-dir'] ?? defaultDataDir(), 'web', { STUDIO_ROOTS: JSON.stringify(roots) });
+  const engine = startEngine(values['data-dir'] ?? defaultDataDir(), 'web', { STUDIO_ROOTS: JSON.stringify(roots) }, 'studio serve');
   // a start that fails is reported once, by main's catch; later crashes here
   await engine.start();
   const offState = engine.onState((s) => {
@@ -564,7 +605,8 @@ async function main(argv: string[]): Promise<void> {
       return analyzeCommand(rest);
     case 'model': {
       const engine = () => {
-        const e = startEngine(defaultDataDir(), 'web');
+        // every model command's engine opens the data folder's database (installed packs, settings): locked
+        const e = startEngine(defaultDataDir(), 'web', undefined, `studio model ${rest[0] ?? ''}`.trim());
         return e.start().then(() => e);
       };
       process.exitCode = await modelCommand(rest, engine);
@@ -585,4 +627,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((err) => fail(cliErrorMessage(err)));
+main(process.argv.slice(2)).catch((err) => fail(cliErrorMessage(err), exitStatusFor(err)));

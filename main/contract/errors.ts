@@ -25,6 +25,9 @@ export const ErrorCode = z.enum([
   'CANCELLED',
   'ENGINE_CRASHED', // the engine process died while handling the call
   'ENGINE_UNAVAILABLE',
+  // another process (the app, `studio serve`, `studio analyze --db`, `studio model get`) holds the data folder's
+  // lock (<data>/studio.lock); the message names it (pid, command, since when) and what to do; the CLI exits 75
+  'DATA_FOLDER_IN_USE',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -4,9 +4,11 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, s
 import { createWriteStream, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RecentEntry } from '@contract';
+import { APP_COMMAND } from '../data-lock';
 import { makeDirs } from '../engine/fs/paths';
 import { EngineHost } from '../engine-host';
 import { STUDIO_VERSION } from '../version';
+import { inUseMessageBox, startEngineAsking } from './data-folder';
 import { electronForker } from './engine-fork';
 import { registerIpc, type SenderLike } from './ipc';
 import { MEDIA_SCHEME_PRIVILEGES, registerMediaProtocol } from './media-protocol';
@@ -88,6 +90,9 @@ async function start(): Promise<void> {
     dataDir: userData,
     mode: 'desktop',
     version: app.getVersion(),
+    // the data folder's lock (main/data-lock): `studio serve` or `studio analyze --db` on it are refused, and
+    // while one of them holds it the app asks (startEngineAsking below)
+    lock: { command: APP_COMMAND, onCompromised: (err) => console.warn(`[studio] the data folder's lock was lost: ${err.message}`) },
   });
 
   registerMediaProtocol({ protocol, engine });
@@ -133,7 +138,15 @@ async function start(): Promise<void> {
     if (s.state === 'ready') void refreshMenu();
   });
   void refreshMenu();
-  engine.start().catch((err: Error) => console.error(`[studio] ${err.message}`));
+  void startEngineAsking(engine, {
+    ask: async (message) => {
+      const box = inUseMessageBox(APP_NAME, message);
+      const { response } = mainWindow && !mainWindow.isDestroyed() ? await dialog.showMessageBox(mainWindow, box) : await dialog.showMessageBox(box);
+      return response === 0 ? 'retry' : 'quit';
+    },
+    quit: () => app.quit(),
+    log: (m) => console.error(`[studio] ${m}`),
+  });
 
   let stopped = false;
   app.on('will-quit', (event) => {

@@ -2,10 +2,12 @@ import {
   isStudioErrorData,
   StudioError,
   RpcClient,
+  toErrorData,
   type EventPayload,
   type Port,
   type StudioErrorData,
 } from '@contract';
+import { lockDataFolder, type DataLock, type DataLockOptions } from '../data-lock';
 
 /** A started engine process, whichever way it was forked. */
 export interface EngineProcess {
@@ -39,6 +41,12 @@ export interface EngineHostOptions {
    * (default 60 000: a start takes ~1 s; one that hangs would otherwise leave every call waiting for ever)
    */
   startTimeoutMs?: number;
+  /**
+   * Take the data folder's lock (main/data-lock) before the first engine starts, held until stop():
+   * every host that opens a data folder for writing passes it (the app, `studio serve`, `studio analyze --db`,
+   * `studio model`). Absent: no lock (a throwaway data folder, the tests' fake engines).
+   */
+  lock?: DataLockOptions;
 }
 
 /**
@@ -62,6 +70,7 @@ export class EngineHost extends RpcClient {
   private everReady = false;
   private ready: Promise<void> | undefined;
   private lastState: EngineState = { state: 'starting', restarts: 0 };
+  private dataLock: DataLock | undefined;
 
   constructor(private readonly opts: EngineHostOptions) {
     // RpcClient subscribes during super(), before this class's fields exist
@@ -95,11 +104,42 @@ export class EngineHost extends RpcClient {
     return this.proc?.pid;
   }
 
-  /** Start the engine; resolves when it reports ready. */
+  /**
+   * Start the engine; resolves when it reports ready. With `lock`, the data folder's lock is taken first
+   * (kept across restarts): held by another process, it rejects with DATA_FOLDER_IN_USE and the host is
+   * 'stopped' with that message (calls reject with it); start() may be called again to retry. A folder where
+   * the lock cannot be made (not writable, a file in the way) starts the engine, whose error says why.
+   */
   start(): Promise<void> {
+    if (this.opts.lock && !this.dataLock) {
+      this.stopping = false;
+      this.setState({ state: 'starting', restarts: this.restarts });
+      this.ready = lockDataFolder(this.opts.dataDir, this.opts.lock).then(
+        (lock) => {
+          this.dataLock = lock;
+          return this.startEngine(true);
+        },
+        (err: unknown) => {
+          // a folder that cannot be made or written (EACCES, EROFS, ENOTDIR): the engine's start says so in its words
+          // (openDb: what happened, --data-dir); nothing can write there, so nothing needs the lock
+          if (!(err instanceof StudioError)) return this.startEngine(true);
+          const e = toErrorData(err);
+          this.waiting = [];
+          this.setState({ state: 'stopped', restarts: this.restarts, message: e.message });
+          this.failAll({ code: e.code === 'INTERNAL' ? 'ENGINE_UNAVAILABLE' : e.code, message: e.message });
+          throw err;
+        },
+      );
+      return this.ready;
+    }
+    return this.startEngine();
+  }
+
+  /** Fork the engine and wait for it; `announced`: 'starting' was already sent (the lock was taken first). */
+  private startEngine(announced = false): Promise<void> {
     this.stopping = false;
     this.ready = new Promise<void>((resolve, reject) => {
-      this.setState({ state: 'starting', restarts: this.restarts });
+      if (!announced) this.setState({ state: 'starting', restarts: this.restarts });
       let proc: EngineProcess;
       try {
         proc = this.opts.fork(this.opts.enginePath, {
@@ -217,14 +257,19 @@ export class EngineHost extends RpcClient {
     this.proc?.kill('SIGKILL');
   }
 
+  /** Stop the engine (SIGTERM: it closes its database), then give the data folder's lock up. */
   async stop(): Promise<void> {
     this.stopping = true;
     const proc = this.proc;
-    if (!proc) return;
-    await new Promise<void>((resolve) => {
-      proc.onExit(() => resolve());
-      proc.kill('SIGTERM');
-    });
+    if (proc) {
+      await new Promise<void>((resolve) => {
+        proc.onExit(() => resolve());
+        proc.kill('SIGTERM');
+      });
+    }
+    const lock = this.dataLock;
+    this.dataLock = undefined;
+    await lock?.release();
   }
 
   private setState(s: EngineState): void {

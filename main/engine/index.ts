@@ -14,7 +14,8 @@ import { STUDIO_VERSION } from '../version';
  * STUDIO_VERSION; STUDIO_ROOTS (JSON RootsSetting: web mode's allowed
  * folders, enforced on every path-taking method); STUDIO_DB_FILE (a database file other than
  * <data>/studio.sqlite, e.g. `studio analyze --db`), STUDIO_LIBRARY_BACKGROUND=0
- * (no folder watching, no scan resumed at start: the CLI).
+ * (no folder watching, no scan resumed at start: the CLI); STUDIO_CACHE_DIR (a cache folder other than
+ * <data>/cache: `studio ask` runs on a throwaway data folder with the real one's cache).
  */
 function main(): void {
   const dataDir = process.env.STUDIO_DATA_DIR;
@@ -33,7 +34,8 @@ function main(): void {
   const ctx: EngineContext = {
     db,
     dataDir,
-    cacheDir: join(dataDir, 'cache'),
+    // STUDIO_CACHE_DIR: a data folder's cache shared by an engine on a throwaway folder (`studio ask`)
+    cacheDir: process.env.STUDIO_CACHE_DIR || join(dataDir, 'cache'),
     mode: process.env.STUDIO_MODE === 'desktop' ? 'desktop' : 'web',
     version: process.env.STUDIO_VERSION ?? STUDIO_VERSION,
     startedAt: Date.now(),

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { IPC, type IpcCallResult, type Track } from '@contract';
+import { LOCK_DIR, lockDataFolder, readDataLockOwner, type DataLock } from '../../main/data-lock';
 import type { MenuItemTemplate } from '../../main/electron/menu';
 import { FakeIpcMain, FakeWebContents, frame, ipcEvent, until } from '../helpers/electron-fakes';
 import { ROOT, toneFile } from '../helpers/media';
@@ -44,9 +45,12 @@ class FakeBrowserWindow extends EventEmitter {
     this.loaded = p;
     return Promise.resolve();
   }
+  static focused = 0;
   show() {}
   maximize() {}
-  focus() {}
+  focus() {
+    FakeBrowserWindow.focused++;
+  }
   restore() {}
   isMinimized = () => false;
   isMaximized = () => false;
@@ -104,16 +108,28 @@ describe('desktop main (out/main/electron.js) with Electron faked and the real e
   });
   let win: FakeBrowserWindow;
   let track: Track;
+  /** the data folder held as if by `studio serve` when the app starts: the app asks, the fake dialog lets go and answers Try Again */
+  let held: DataLock;
+  const boxes: Array<{ message: string; detail: string; buttons: string[] }> = [];
 
   const invoke = (method: string, args: unknown, id: string, url = RENDERER_URL) =>
     ipcMain.invoke(ipcEvent(win.webContents, frame(url)), IPC.call, method, args, id) as Promise<IpcCallResult>;
 
   before(async () => {
+    held = await lockDataFolder(join(dir, 'userData'), { command: 'studio serve' });
     (globalThis as Record<string, unknown>).__studioFakeElectron = {
       app,
       BrowserWindow: FakeBrowserWindow,
       ipcMain,
-      dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showErrorBox: (t: string, m: string) => calls.push(`error ${m}`) },
+      dialog: {
+        showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+        showErrorBox: (t: string, m: string) => calls.push(`error ${m}`),
+        showMessageBox: async (...args: unknown[]) => {
+          boxes.push(args.at(-1) as (typeof boxes)[number]);
+          await held.release();
+          return { response: 0 };
+        },
+      },
       Menu: { buildFromTemplate: (t: MenuItemTemplate[]) => t, setApplicationMenu: (t: MenuItemTemplate[]) => menus.push(t) },
       protocol: {
         registerSchemesAsPrivileged: (s: unknown[]) => privileged.push(...s),
@@ -164,7 +180,13 @@ describe('desktop main (out/main/electron.js) with Electron faked and the real e
     assert.ok(handlers.has('studio-media'));
     assert.ok(ipcMain.handlers.has(IPC.call));
     assert.ok(calls.includes('csp') && calls.includes('permissions'));
-    assert.ok(calls.includes(`fork ${join(OUT, 'engine', 'index.js')} Resonance Studio Engine pipe`));
+    // the data folder was held (as by `studio serve`): the app asked once, Try Again started the engine
+    await until(() => calls.includes(`fork ${join(OUT, 'engine', 'index.js')} Resonance Studio Engine pipe`), 'the engine fork');
+    assert.equal(boxes.length, 1);
+    assert.match(boxes[0].message, /data folder is in use/);
+    assert.match(boxes[0].detail, new RegExp(`in use by studio serve \\(pid ${process.pid}, since .+\\)\\. Stop \`studio serve\` \\(pid ${process.pid}; Ctrl\\+C in its terminal\\) and try again`));
+    assert.deepEqual(boxes[0].buttons, ['Try Again', 'Quit']);
+    assert.deepEqual([readDataLockOwner(join(dir, 'userData'))?.command, readDataLockOwner(join(dir, 'userData'))?.pid], ['Resonance Studio', process.pid]);
     await until(() => menus.length > 0, 'the menu');
   });
 
@@ -176,6 +198,14 @@ describe('desktop main (out/main/electron.js) with Electron faked and the real e
     assert.equal(info.dataDir, join(dir, 'userData'));
     const foreign = await invoke('app:get-info', {}, 'i2', 'https://evil.example/');
     assert.equal(!foreign.ok && foreign.error.code, 'FORBIDDEN');
+  });
+
+  it('holds the data folder while it runs: another process on it is refused, told to close this window', async () => {
+    await assert.rejects(lockDataFolder(join(dir, 'userData'), { command: 'studio serve' }), (e: { code: string; message: string }) => {
+      assert.equal(e.code, 'DATA_FOLDER_IN_USE');
+      assert.match(e.message, new RegExp(`in use by Resonance Studio \\(pid ${process.pid}, since .+\\)\\. Close the other Resonance Studio window \\(pid ${process.pid}\\)`));
+      return true;
+    });
   });
 
   it('serves an opened file over studio-media:// with Range, and refuses what was not opened', async () => {
@@ -195,10 +225,14 @@ describe('desktop main (out/main/electron.js) with Electron faked and the real e
 
   it('sends engine:state and waiting open-paths once the renderer has loaded', async () => {
     const tone = toneFile('main-boot-tone.wav', 2);
+    const focused = FakeBrowserWindow.focused;
     app.emit('second-instance', {}, ['/usr/bin/electron', '.', tone], '/');
+    assert.equal(FakeBrowserWindow.focused, focused + 1, 'a second launch focuses the first window');
     win.webContents.emit('did-finish-load');
     const events = win.webContents.sentOn(IPC.event);
-    assert.deepEqual(events.find(([n]) => n === 'engine:state')?.[1], { state: 'ready', restarts: 0 });
+    // the last one: before it the window saw the start refused while the data folder was held, then Try Again
+    assert.deepEqual(events.filter(([n]) => n === 'engine:state').map(([, p]) => (p as { state: string }).state), ['stopped', 'starting', 'ready', 'ready']);
+    assert.deepEqual(events.findLast(([n]) => n === 'engine:state')?.[1], { state: 'ready', restarts: 0 });
     assert.deepEqual(events.find(([n]) => n === 'app:open-paths')?.[1], { paths: [tone] });
   });
 
@@ -221,5 +255,6 @@ describe('desktop main (out/main/electron.js) with Electron faked and the real e
     await until(() => calls.includes('quit'), 'quit');
     assert.notEqual(forks[1].child.exitCode ?? forks[1].child.signalCode, null);
     assert.equal(ipcMain.handlers.size, 0);
+    assert.equal(existsSync(join(dir, 'userData', LOCK_DIR)), false, 'the data folder was let go');
   });
 });

@@ -182,9 +182,18 @@ describe('folder boundaries (DEVELOPERS.md)', () => {
     assert.deepEqual(bad, []);
   });
 
-  it('model/catalog (getting the model) uses node, @contract, model/download, model/pack.ts and the settings table; the converter is passed in, never imported', () => {
+  it('main/data-lock (the data folder\'s lock) uses node, @contract, proper-lockfile and makeDirs of engine/fs/paths.ts only: the hosts (engine-host, electron, cli) take it without the engine', () => {
+    const bad = violations('main/data-lock', (s, f) => {
+      if (isNodeBuiltin(s) || s === CONTRACT || s === 'proper-lockfile') return null;
+      if (s.startsWith('.') && (inside(target(f, s), 'main/data-lock') || target(f, s) === 'main/engine/fs/paths')) return null;
+      return 'the lock is a leaf the process hosts share';
+    });
+    assert.deepEqual(bad, []);
+  });
+
+  it('model/catalog (getting the model) uses node, @contract, model/download, model/pack.ts, the settings table and data-lock/owner.ts; the converter is passed in, never imported', () => {
     const allowed = (t: string) =>
-      inside(t, 'main/engine/model/catalog') || inside(t, 'main/engine/model/download') || t === 'main/engine/model/pack' || t === 'main/engine/db/settings' || t === 'main/engine/context';
+      inside(t, 'main/engine/model/catalog') || inside(t, 'main/engine/model/download') || t === 'main/engine/model/pack' || t === 'main/engine/db/settings' || t === 'main/engine/context' || t === 'main/data-lock/owner';
     const bad = violations('main/engine/model/catalog', (s, f) => {
       if (isNodeBuiltin(s) || s === '@contract') return null;
       if (s.startsWith('.') && allowed(target(f, s))) return null;

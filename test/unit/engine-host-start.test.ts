@@ -2,7 +2,11 @@
 // ready. Both used to leave the host 'starting' for ever, every call waiting. Fake processes (no engine) here;
 // test/integration/engine-host.test.ts drives the real one.
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { LOCK_DIR, lockDataFolder, readDataLockOwner } from '../../main/data-lock';
 import { EngineHost, type EngineProcess, type EngineState, type Forker } from '../../main/engine-host';
 
 /** A fake engine process: `ready()` sends engine:ready, `die()` exits it; kill() exits it with the signal. */
@@ -120,5 +124,34 @@ describe('EngineHost start failures (a hang on CI: the host stayed "starting")',
     const seen = await states;
     assert.equal(seen.at(-1)?.state, 'stopped');
     assert.match(seen.at(-1)?.message ?? '', /crashed 3 times in a minute \(last: it did not report ready/);
+  });
+});
+
+describe('EngineHost with the data folder lock (main/data-lock)', { timeout: 20_000 }, () => {
+  it('held by another: no engine is forked, the host is "stopped" with the message, waiting calls reject with DATA_FOLDER_IN_USE; start() again takes it once free; stop() lets it go; a crash restart keeps it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rs-host-lock-'));
+    try {
+      const other = await lockDataFolder(dir, { command: 'studio serve' });
+      const fork = plannedForker(['ready', 'ready']);
+      const h = new EngineHost({ fork, enginePath: '/nowhere', dataDir: dir, mode: 'web', version: 'test', lock: { command: 'Resonance Studio' } });
+      const waiting = h.call('app:get-info', {});
+      await assert.rejects(h.start(), { code: 'DATA_FOLDER_IN_USE' });
+      await assert.rejects(waiting, (e: { code: string; message: string }) => e.code === 'DATA_FOLDER_IN_USE' && /in use by studio serve \(pid \d+/.test(e.message));
+      assert.equal(fork.procs.length, 0, 'no engine was started');
+      assert.equal(h.state.state, 'stopped');
+      assert.match(h.state.message ?? '', /in use by studio serve/);
+      await other.release();
+      await h.start();
+      assert.equal(readDataLockOwner(dir)?.command, 'Resonance Studio');
+      const states = statesUntil(h, 1);
+      fork.procs[0].die();
+      await states;
+      assert.equal(fork.procs.length, 2, 'restarted');
+      assert.equal(readDataLockOwner(dir)?.command, 'Resonance Studio', 'kept across the restart');
+      await h.stop();
+      assert.equal(existsSync(join(dir, LOCK_DIR)), false, 'released by stop()');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

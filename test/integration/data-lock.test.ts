@@ -1,0 +1,127 @@
+// Two real processes on one data folder (main/data-lock): a second `studio serve`, `studio analyze --db` or
+// `studio model` is refused with exit 75 and a message naming the first (pid, command, since when), and the
+// database is left as it was; read-only commands (probe, analyze without --db) work meanwhile; a holder killed
+// with SIGKILL leaves a lock the next start takes over. The folder's name is not ASCII.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { LOCK_DIR, OWNER_FILE, readDataLockOwner } from '../../main/data-lock';
+import { ROOT, toneFile } from '../helpers/media';
+
+const STUDIO = join(ROOT, 'bin', 'studio.js');
+const BUILT = existsSync(join(ROOT, 'out', 'cli', 'studio.js')) && existsSync(join(ROOT, 'out', 'renderer', 'index.html'));
+const base = mkdtempSync(join(tmpdir(), 'rs-data-lock-'));
+const dataDir = join(base, 'Données ü — スタジオ');
+const env = { ...process.env, STUDIO_DATA_DIR: dataDir };
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+interface Serve {
+  proc: ChildProcess;
+  /** the URL line, once the server listens */
+  url: Promise<string>;
+  exited: Promise<number | null>;
+}
+
+function serve(): Serve {
+  const proc = spawn(process.execPath, [STUDIO, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  let out = '';
+  let err = '';
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const url = new Promise<string>((resolve, reject) => {
+    proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /is running at (http:\/\/\S+)\n/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    void exited.then((code) => reject(new Error(`studio serve exited (${code}) before listening: ${err}`)));
+  });
+  return { proc, url, exited };
+}
+
+/** every file of the data folder but the lock's, with its size, mtime and SHA-256 */
+function snapshot(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dataDir)) {
+    if (name === LOCK_DIR || name === OWNER_FILE) continue;
+    const p = join(dataDir, name);
+    const st = statSync(p);
+    out[name] = st.isFile() ? `${st.size} ${st.mtimeMs} ${createHash('sha256').update(readFileSync(p)).digest('hex')}` : 'dir';
+  }
+  return out;
+}
+
+function studio(...args: string[]) {
+  const r = spawnSync(process.execPath, [STUDIO, ...args], { env, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('one process per data folder (real studio serve)', { skip: !BUILT && 'run `npm run build` first' }, () => {
+  const running: Serve[] = [];
+  after(async () => {
+    for (const s of running) {
+      s.proc.kill('SIGKILL');
+      await s.exited;
+    }
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  it('a second studio serve, analyze --db or model command exits 75 naming the first; the database is untouched; probe and analyze without --db work', async () => {
+    const first = serve();
+    running.push(first);
+    await first.url;
+    const owner = readDataLockOwner(dataDir);
+    assert.deepEqual([owner?.pid, owner?.command], [first.proc.pid, 'studio serve']);
+    assert.ok(existsSync(join(dataDir, 'studio.sqlite')), 'the first opened its database');
+    const before = snapshot();
+
+    const second = studio('serve', '--port', '0');
+    assert.equal(second.code, 75, second.err);
+    assert.match(second.err, new RegExp(`^studio: The data folder ${escape(dataDir)} is in use by studio serve \\(pid ${first.proc.pid}, since [^)]+\\)\\. Stop \`studio serve\` \\(pid ${first.proc.pid}; Ctrl\\+C in its terminal\\) and try again`));
+    assert.equal(second.err.trim().split('\n').length, 1, `one line: ${second.err}`);
+    assert.doesNotMatch(second.out, /is running at/);
+
+    const tone = toneFile('data-lock-tone.wav', 2);
+    const analyzeDb = studio('analyze', '--json', '--db', join(dataDir, 'studio.sqlite'), tone);
+    assert.equal(analyzeDb.code, 75, analyzeDb.err);
+    const line = JSON.parse(analyzeDb.out.trim()) as { error: string; code: string };
+    assert.equal(line.code, 'DATA_FOLDER_IN_USE');
+    assert.match(line.error, new RegExp(`in use by studio serve \\(pid ${first.proc.pid}`));
+
+    const model = studio('model', 'list', '--offline');
+    assert.equal(model.code, 75, model.err);
+    assert.match(model.err, /in use by studio serve/);
+
+    assert.deepEqual(snapshot(), before, 'the refused commands wrote nothing into the data folder');
+
+    // read-only commands do not need the lock
+    const probe = studio('probe', '--json', tone);
+    assert.equal(probe.code, 0, probe.err);
+    assert.equal(JSON.parse(probe.out).path, tone);
+    const analyze = studio('analyze', '--json', tone);
+    assert.equal(analyze.code, 0, analyze.err);
+    assert.equal(JSON.parse(analyze.out.trim()).error, null);
+    assert.deepEqual(snapshot(), before, 'probe and analyze without --db did not open the data folder');
+    assert.equal(readDataLockOwner(dataDir)?.pid, first.proc.pid, 'the first still holds it');
+  });
+
+  it('after kill -9 of the holder the next studio serve takes the folder over; SIGTERM releases it', async () => {
+    const first = running[0];
+    assert.ok(first, 'the holder of the test before');
+    first.proc.kill('SIGKILL');
+    await first.exited;
+    assert.equal(readDataLockOwner(dataDir)?.pid, first.proc.pid, 'kill -9 left the lock and its record');
+    const next = serve();
+    running.push(next);
+    await next.url;
+    assert.deepEqual([readDataLockOwner(dataDir)?.pid, readDataLockOwner(dataDir)?.command], [next.proc.pid, 'studio serve']);
+    next.proc.kill('SIGTERM');
+    assert.equal(await next.exited, 0);
+    assert.equal(existsSync(join(dataDir, LOCK_DIR)), false, 'the lock folder is gone');
+    assert.equal(existsSync(join(dataDir, OWNER_FILE)), false, 'the record is gone');
+  });
+});
