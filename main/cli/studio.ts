@@ -604,10 +604,20 @@ async function main(argv: string[]): Promise<void> {
     case 'analyse':
       return analyzeCommand(rest);
     case 'model': {
-      const engine = () => {
-        // every model command's engine opens the data folder's database (installed packs, settings): locked
+      const engine = async () => {
+        if (rest[0] === 'verify') {
+          // re-hashes the pack folder it is given and writes nothing: a throwaway data folder, so it works while
+          // the app or `studio serve` holds the lock
+          // the lock (removed when the process exits, after verify has stopped the engine)
+          const { engine: e, cleanup } = readOnlyEngine();
+          process.once('exit', cleanup);
+          await e.start();
+          return e;
+        }
+        // the other model commands' engine opens the data folder's database (installed packs, settings): locked
         const e = startEngine(defaultDataDir(), 'web', undefined, `studio model ${rest[0] ?? ''}`.trim());
-        return e.start().then(() => e);
+        await e.start();
+        return e;
       };
       process.exitCode = await modelCommand(rest, engine);
       return;

@@ -1,6 +1,6 @@
 // Two real processes on one data folder (main/data-lock): a second `studio serve`, `studio analyze --db` or
 // `studio model` is refused with exit 75 and a message naming the first (pid, command, since when), and the
-// database is left as it was; read-only commands (probe, analyze without --db) work meanwhile; a holder killed
+// database is left as it was; read-only commands (probe, analyze without --db, model verify) work meanwhile; a holder killed
 // with SIGKILL leaves a lock the next start takes over. The folder's name is not ASCII.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -97,6 +97,11 @@ describe('one process per data folder (real studio serve)', { skip: !BUILT && 'r
     assert.match(model.err, /in use by studio serve/);
 
     assert.deepEqual(snapshot(), before, 'the refused commands wrote nothing into the data folder');
+
+    // model verify only re-hashes the folder it is given: it runs (here on a folder that is no pack: exit 1, not 75)
+    const verify = studio('model', 'verify', join(base, 'no-pack-here'));
+    assert.equal(verify.code, 1, verify.err);
+    assert.match(verify.err, /There is no model pack folder at/);
 
     // read-only commands do not need the lock
     const probe = studio('probe', '--json', tone);
