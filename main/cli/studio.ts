@@ -606,9 +606,9 @@ async function main(argv: string[]): Promise<void> {
     case 'model': {
       const engine = async () => {
         if (rest[0] === 'verify') {
-          // re-hashes the pack folder it is given and writes nothing: a throwaway data folder, so it works while
-          // the app or `studio serve` holds the lock
-          // the lock (removed when the process exits, after verify has stopped the engine)
+          // re-hashes the pack folder it is given and writes nothing: a throwaway data folder (removed when the
+          // process exits, after verify has stopped the engine), so it works while the app or `studio serve`
+          // holds the lock
           const { engine: e, cleanup } = readOnlyEngine();
           process.once('exit', cleanup);
           await e.start();
