@@ -9,7 +9,7 @@
 # --check: instead of timing, every output of every file through ffmpeg's md5 muxer, one run per file against each batch size
 # (and the lazy copy): the samples must be the same.
 # --lazy: a folder holding ffmpeg and its shared libraries with BIND_NOW / RELRO cleared (lazy symbol binding; made by hand for
-# the measurement, see BENCHMARKS.md), run with LD_LIBRARY_PATH=LIBDIR; one run per file.
+# the measurement, see BENCHMARKS.md), run with LD_LIBRARY_PATH=LIBDIR; one run per file and each batch size.
 import resource, subprocess, os, sys, statistics, argparse
 p = argparse.ArgumentParser(); p.add_argument('dir'); p.add_argument('--batch', default='3'); p.add_argument('--rounds', type=int, default=3); p.add_argument('--lazy'); p.add_argument('--check', action='store_true')
 a = p.parse_args()
@@ -53,6 +53,7 @@ for b in batches: configs.append((f'batches of {b}', (lambda b: lambda: [run(cmd
 if a.lazy:
     env = dict(os.environ, LD_LIBRARY_PATH=a.lazy)
     configs.append(('one run per file, lazy binding', lambda: [run(cmd([f], os.path.join(a.lazy, 'ffmpeg')), env) for f in files]))
+    for b in batches: configs.append((f'batches of {b}, lazy binding', (lambda b: lambda: [run(cmd(files[i:i + b], os.path.join(a.lazy, 'ffmpeg')), env) for i in range(0, len(files), b)])(b)))
 configs.append(('one run per file (A/A)', configs[0][1]))
 res = {n: [] for n, _ in configs}; clean = {}
 for r in range(a.rounds):
