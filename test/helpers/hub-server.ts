@@ -34,11 +34,15 @@ export class HubServer {
   readonly requests: RequestLog[] = [];
   /** bytes/s for response bodies (0 = unthrottled) */
   throttle = 0;
+  /** answer a Range request with 206 even when If-Range names another ETag (a proxy or CDN that ignores If-Range) */
+  ignoreIfRange = false;
+  /** each addStatic() is a new version of its file, with a new ETag even at the same size */
+  private staticVersion = 0;
   private server!: Server;
   private port = 0;
   private repos = new Map<string, Map<string, Blob & { lfs: boolean }>>(); // `${type}s/${repo}@${rev}` → path → blob
   private cdn = new Map<string, Blob>(); // sha256 → blob
-  private statics = new Map<string, Blob>(); // url path → blob
+  private statics = new Map<string, Blob & { version: number }>(); // url path → blob
   private faults = new Map<string, Fault[]>(); // url path → queue
 
   /** page size of the tree API (the Hub pages large folders; small here to exercise pagination) */
@@ -71,7 +75,7 @@ export class HubServer {
 
   /** A plain file at `path` (Meta's server: 200/206 with an ETag, no checksum published). */
   addStatic(path: string, src: Buffer | { file: string }): string {
-    this.statics.set(path, blobOf(src));
+    this.statics.set(path, { ...blobOf(src), version: ++this.staticVersion });
     return `${this.url}${path}`;
   }
 
@@ -153,7 +157,7 @@ export class HubServer {
     if (st) {
       const f = this.takeFault(u.pathname);
       if (f?.kind === 'status') return send(f.status, '{}', f.retryAfter ? { 'Retry-After': f.retryAfter } : {});
-      return this.serveBody(req, res, log, st, `"${st.size.toString(16)}-static"`, f);
+      return this.serveBody(req, res, log, st, `"${st.size.toString(16)}-v${st.version}"`, f);
     }
     send(404, JSON.stringify({ error: 'Not found' }));
   }
@@ -176,7 +180,7 @@ export class HubServer {
     let status = 200;
     const range = req.headers.range;
     const ifRange = req.headers['if-range'];
-    if (range && (!ifRange || ifRange === etag)) {
+    if (range && (!ifRange || ifRange === etag || this.ignoreIfRange)) {
       const r = range.match(/^bytes=(\d+)-(\d*)$/);
       if (!r || Number(r[1]) >= b.size) {
         log.status = 416;

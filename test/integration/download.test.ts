@@ -243,6 +243,28 @@ describe('model downloads (local Hub and file server)', () => {
     assert.equal(r.sha256, sha(readFileSync(d)));
   });
 
+  it('restarts from zero when the file changed at the same size and the server ignores If-Range (206 with a new ETag) — no spliced file (tester18)', async () => {
+    // Meta's server publishes no checksum, so only the ETag tells the two versions apart: a proxy or CDN that
+    // ignores If-Range answers 206 from the new version, and appending it to the old head made a file that was
+    // neither (accepted: right size, its own SHA-256 recorded as the verified one)
+    const d = dest();
+    const v1 = randomBytes(400_000);
+    const v2 = randomBytes(400_000);
+    const url = hub.addStatic('/same-size.bin', v1);
+    hub.fault('/same-size.bin', { kind: 'drop', afterBytes: 100_000 });
+    await assert.rejects(download({ url, dest: d, ...fast, retries: 0 }), (e: Error) => e instanceof DownloadError && e.code === 'network');
+    assert.equal(readFileSync(`${d}.part`).length, 100_000);
+    hub.addStatic('/same-size.bin', v2); // same size, new ETag
+    hub.ignoreIfRange = true;
+    try {
+      const r = await download({ url, dest: d, ...fast });
+      assert.equal(r.sha256, sha(v2), 'the file is the new version, not the old head + the new tail');
+      assert.deepEqual(readFileSync(d), v2);
+    } finally {
+      hub.ignoreIfRange = false;
+    }
+  });
+
   it('survives being SIGKILLed at a random moment: the re-run resumes and the file verifies', async () => {
     const f = await deltaFile();
     const d = dest();

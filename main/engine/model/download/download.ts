@@ -320,6 +320,20 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
             await r.body?.cancel();
             throw new DownloadError('http', `${url}: the server answered the range request with ${r.headers.get('content-range')} for bytes=${bytes}-`, 206, true);
           }
+          // an ETag other than the partial file's: the file changed and the server (a proxy or CDN) ignored
+          // If-Range — appending would splice two versions, so the partial file goes and the next attempt starts at 0.
+          // Only where no SHA-256 is published (Meta's server): a published one is checked at the end anyway, and the
+          // Hub's CDN URLs are content-addressed, so a CDN whose ETags vary between edges cannot restart it forever
+          const tag = r.headers.get('etag');
+          if (bytes > 0 && !expected?.sha256 && etag && tag && tag !== etag) {
+            const was = etag;
+            await r.body?.cancel();
+            await fh?.close(); fh = undefined;
+            await removePartial(dest);
+            hashes = new Hashes(expected); bytes = 0; etag = undefined;
+            wait = 0;
+            throw new DownloadError('http', `${url}: the file changed on the server since the partial download (ETag ${tag}, was ${was}) and the server ignored If-Range; starting over`, 206, true);
+          }
           start = bytes;
           if (m[3] !== '*') total = Number(m[3]);
         } else if (bytes > 0) {
