@@ -36,6 +36,8 @@ export class HubServer {
   throttle = 0;
   /** answer a Range request with 206 even when If-Range names another ETag (a proxy or CDN that ignores If-Range) */
   ignoreIfRange = false;
+  /** repositories that need a token: `${type}s/${repo}` → the token with access and whether the listing is refused too */
+  private gates = new Map<string, { token: string; private: boolean }>();
   /** each addStatic() is a new version of its file, with a new ETag even at the same size */
   private staticVersion = 0;
   private server!: Server;
@@ -73,6 +75,23 @@ export class HubServer {
     this.repos.set(`${type}s/${repo}@${revision}`, m);
   }
 
+  /**
+   * Gate a repository as the Hub does: files answer 401 without a token and 403 with one that has no access
+   * (its account has not accepted the conditions); a gated repository is still listed, a private one (`priv`)
+   * is not (401).
+   */
+  gate(type: 'model' | 'dataset', repo: string, token: string, priv = false): void {
+    this.gates.set(`${type}s/${repo}`, { token, private: priv });
+  }
+
+  /** 401/403 for a gated repository's request without the right token, else 0. */
+  private refused(key: string, req: IncomingMessage, listing: boolean): number {
+    const g = this.gates.get(key);
+    if (!g || (listing && !g.private)) return 0;
+    const auth = req.headers.authorization;
+    return !auth ? 401 : auth === `Bearer ${g.token}` ? 0 : 403;
+  }
+
   /** A plain file at `path` (Meta's server: 200/206 with an ETag, no checksum published). */
   addStatic(path: string, src: Buffer | { file: string }): string {
     this.statics.set(path, { ...blobOf(src), version: ++this.staticVersion });
@@ -108,6 +127,8 @@ export class HubServer {
     let m = u.pathname.match(/^\/api\/(models|datasets)\/([^/]+\/[^/]+)\/tree\/([^/]+)(?:\/(.*))?$/);
     if (m) {
       const files = this.repos.get(`${m[1]}/${m[2]}@${decodeURIComponent(m[3])}`);
+      const no = this.refused(`${m[1]}/${m[2]}`, req, true);
+      if (no) return send(no, JSON.stringify({ error: 'Access restricted' }));
       if (!files) return send(404, JSON.stringify({ error: 'Repository not found' }));
       const folder = m[4] ? decodeURIComponent(m[4]).replace(/\/$/, '') : '';
       const entries: object[] = [];
@@ -136,6 +157,8 @@ export class HubServer {
     m = u.pathname.match(/^\/(datasets\/)?([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/);
     if (m) {
       const files = this.repos.get(`${m[1] ? 'datasets' : 'models'}/${m[2]}@${decodeURIComponent(m[3])}`);
+      const no = this.refused(`${m[1] ? 'datasets' : 'models'}/${m[2]}`, req, false);
+      if (no) return send(no, JSON.stringify({ error: `Access to this repository is restricted` }), { 'X-Error-Code': 'GatedRepo' });
       const path = decodeURIComponent(m[4]);
       const b = files?.get(path);
       if (!b) return send(404, JSON.stringify({ error: 'Entry not found' }), { 'X-Error-Code': 'EntryNotFound' });

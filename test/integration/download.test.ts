@@ -134,6 +134,47 @@ describe('model downloads (local Hub and file server)', () => {
     );
   });
 
+  it('a gated or private repository (401/403) names its page, the token page and whether HF_TOKEN was sent; another server’s 403 never asks for HF_TOKEN (tester18)', async () => {
+    const body = randomBytes(5000);
+    hub.addRepo('model', 'Org/gated-llm', { 'weights.bin': body }, 'main', 64);
+    hub.gate('model', 'Org/gated-llm', 'hf_good');
+    const [f] = await listRepoFiles({ repo: 'Org/gated-llm', repoType: 'model', endpoint: hub.url, headers: {} }); // listed, as the Hub does
+    const page = `${hub.url}/Org/gated-llm`;
+    const opts = { url: f.url, expected: f.expected, hubEndpoint: hub.url, ...fast };
+    await assert.rejects(download({ ...opts, dest: dest() }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.status === 401, e.message);
+      assert.ok(e.message.includes(page), e.message);
+      assert.ok(e.message.includes(`${hub.url}/settings/tokens`), e.message);
+      assert.match(e.message, /no HF_TOKEN was sent/);
+      return true;
+    });
+    await assert.rejects(download({ ...opts, dest: dest(), headers: { Authorization: 'Bearer hf_other' } }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.status === 403, e.message);
+      assert.ok(e.message.includes(page), e.message);
+      assert.match(e.message, /HF_TOKEN that was sent has no access.*accept its conditions/);
+      return true;
+    });
+    const ok = await download({ ...opts, dest: dest(), headers: { Authorization: 'Bearer hf_good' } });
+    assert.equal(ok.sha256, sha(body));
+    // a private repository is not even listed
+    hub.addRepo('dataset', 'Org/private-data', { 'x.bin': body });
+    hub.gate('dataset', 'Org/private-data', 'hf_good', true);
+    await assert.rejects(listRepoFiles({ repo: 'Org/private-data', repoType: 'dataset', endpoint: hub.url, headers: {} }), (e: Error) => {
+      assert.ok(e instanceof HubError && e.status === 401, e.message);
+      assert.ok(e.message.includes(`${hub.url}/datasets/Org/private-data`), e.message);
+      return true;
+    });
+    // Meta's server (S3 behind a CDN) answers 403 for a file that moved: HF_TOKEN has nothing to do with it
+    const url = hub.addStatic('/imagebind/moved.pth', body);
+    hub.fault('/imagebind/moved.pth', { kind: 'status', status: 403 });
+    await assert.rejects(download({ url, dest: dest(), hubEndpoint: hub.url, ...fast }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.status === 403, e.message);
+      assert.doesNotMatch(e.message, /HF_TOKEN|gated/);
+      assert.match(e.message, /access denied by 127\.0\.0\.1:\d+: the file may have moved/);
+      return true;
+    });
+  });
+
   it('refuses a wrong checksum, says what to do, and removes the partial file', async () => {
     const f = await deltaFile();
     hub.fault(hub.cdnPath(f.sha256!), { kind: 'corrupt' });

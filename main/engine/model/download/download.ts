@@ -8,6 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, statfs, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { refusalHint } from './hub';
 
 export type DownloadErrorCode = 'checksum' | 'size' | 'http' | 'network' | 'disk-space' | 'aborted';
 
@@ -74,6 +75,8 @@ export interface DownloadOptions {
   /** free space to keep beyond the file, bytes (default 256 MiB) */
   reserveBytes?: number;
   fetch?: typeof fetch;
+  /** the Hub's origin, to tell its repositories from other servers in a 401/403/404's message (default HF_ENDPOINT) */
+  hubEndpoint?: string;
 }
 
 export interface DownloadResult {
@@ -310,8 +313,9 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
             wait = retryAfterMs(r.headers.get('retry-after'));
             throw new DownloadError('http', `${url}: HTTP ${r.status}`, r.status, true);
           }
-          const hint = r.status === 401 || r.status === 403 ? ' (access denied: a gated repository needs HF_TOKEN)' : r.status === 404 ? ' (not found: check the repository, revision and path, or HF_ENDPOINT)' : '';
-          throw new DownloadError('http', `${url}: HTTP ${r.status}${hint}`, r.status);
+          // the server that refused (after redirects) and whether a token went to it say what to do
+          const hint = refusalHint(target, r.status, Object.keys(headers).some((k) => /^authorization$/i.test(k)), opts.hubEndpoint);
+          throw new DownloadError('http', `${url}: HTTP ${r.status}${hint ? ` (${hint})` : ''}`, r.status);
         }
         let start = 0;
         if (r.status === 206) {
