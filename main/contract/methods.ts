@@ -364,6 +364,19 @@ export const GenerationOptions = z
   })
   .strict();
 
+/**
+ * The question and media were longer than the model reads (`prompt.max_length` embeddings, 512 in the
+ * reference): `tokens` is the prompt's length before it was cut to `maxLength` as the reference cuts it
+ * (its end, the instruction's last words and "### Assistant:", is what goes). See promptCutText().
+ */
+export const PromptCut = z.object({ tokens: z.number().int(), maxLength: z.number().int() });
+export type PromptCut = z.infer<typeof PromptCut>;
+
+/** What the user is told when the prompt was cut (the chat pane's note, `studio ask`'s). */
+export function promptCutText(c: PromptCut): string {
+  return `The question and its media came to ${c.tokens} tokens but DeepResonance reads ${c.maxLength}, so the last ${c.tokens - c.maxLength} were cut (as the reference code does) and the answer may not follow the question: ask a shorter question.`;
+}
+
 export const AnswerStats = z.object({
   provider: z.string(),
   firstTokenMs: z.number(),
@@ -371,6 +384,8 @@ export const AnswerStats = z.object({
   tokens: z.number(),
   stoppedBy: z.enum(['stop', 'eos', 'max_new_tokens', 'cancelled']),
   timings: z.record(z.string(), z.number()),
+  /** set when the prompt was longer than the model reads and was cut */
+  promptCut: PromptCut.optional(),
 });
 
 export const ChatMessage = z.object({
@@ -413,6 +428,8 @@ export const AskResult = z.object({
     media: z.array(z.object({ kind: z.enum(['audio', 'image', 'video']), source: z.string(), region: Region.optional(), tokens: z.number() })),
   }),
   timings: z.record(z.string(), z.number()),
+  /** set when the prompt was longer than the model reads and was cut (promptCutText() says so) */
+  promptCut: PromptCut.optional(),
 });
 
 

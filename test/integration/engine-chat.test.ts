@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { promptCutText } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
 import { startTestEngine } from '../helpers/engine';
 import { media, toneFile, videoFile } from '../helpers/media';
@@ -204,6 +205,24 @@ describe('chat about a track', () => {
     const after = await engine.call('chat:get-thread', { trackId });
     assert.equal(after.length, before.length + 1);
     assert.deepEqual(after.filter((m) => m.replyTo === q.id).map((m) => m.id), [...earlier, r.assistant.id]);
+  });
+
+  test('a question longer than the model reads is cut as the reference cuts it, and the answer says so (tester18)', async () => {
+    // 150 × 10 words: the tiny pack's prompt.max_length is 512 (the reference's); the end, "### Assistant: " included, went silently
+    const long = 'Describe the mood of this song in detail please. '.repeat(150).trim();
+    const r = await engine.call('chat:ask', { trackId, instruction: long, attachments: { audio: {}, image: null, video: false }, options: { greedy: true, maxNewTokens: 2 } });
+    const cut = r.assistant.stats?.promptCut;
+    assert.ok(cut, 'the answer records that the prompt was cut');
+    assert.equal(cut.maxLength, 512);
+    assert.ok(cut.tokens > 1000, `prompt tokens ${cut.tokens}`);
+    assert.match(promptCutText(cut), /came to \d+ tokens but DeepResonance reads 512, so the last \d+ were cut/);
+    // kept with the thread, and `model:ask` (studio ask) says the same; a question that fits says nothing
+    const kept = (await engine.call('chat:get-thread', { trackId })).find((m) => m.id === r.assistant.id);
+    assert.deepEqual(kept?.stats?.promptCut, cut);
+    const direct = await engine.call('model:ask', { packPath: PACK, provider: 'cpu', instruction: long, audio: { path: join(TINY_DIR, refs.media.audio) }, options: { greedy: true, maxNewTokens: 2 } });
+    assert.deepEqual(direct.promptCut, cut);
+    const short = await engine.call('model:ask', { packPath: PACK, provider: 'cpu', instruction: 'What is this?', options: { greedy: true, maxNewTokens: 2 } });
+    assert.equal(short.promptCut, undefined);
   });
 
   test('threads survive an engine crash', async () => {
