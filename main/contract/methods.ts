@@ -40,6 +40,19 @@ const AbsPath = z
   .refine((p) => !p.includes('\0'), { message: 'contains a NUL byte (\\0), which no file or folder name can hold: send the path without it' });
 const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed id');
 
+/** A UTF-16 surrogate without its partner: no Unicode character, written to UTF-8 (SQLite, the tokenizer) as U+FFFD or worse. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * Text for the model (the input text with placeholders): valid Unicode, at most 8000 UTF-16 units. A lone
+ * surrogate (JSON `"\ud800"` from a client) was stored in the thread as three U+FFFD and tokenised as
+ * something else again (tester18): refused here, at the channel.
+ */
+const ModelText = z.string().max(8000).refine((s) => !LONE_SURROGATE.test(s), {
+  message: 'is not valid Unicode: it holds a lone surrogate (\\uD800–\\uDFFF without its pair); send the text as UTF-8',
+});
+/** The question: ModelText with something in it — an empty or all-blank one is refused before it is stored in the thread. */
+const Instruction = ModelText.refine((s) => s.trim() !== '', { message: 'is empty: ask something' });
+
 // ---- shared shapes ---------------------------------------------------------
 
 export const Tags = z.object({
@@ -1011,8 +1024,8 @@ export const methods = {
       .object({
         packPath: AbsPath,
         provider: ProviderChoice.optional(),
-        instruction: z.string().min(1).max(8000),
-        input: z.string().max(8000).optional(),
+        instruction: Instruction,
+        input: ModelText.optional(),
         audio: z.object({ path: AbsPath, region: Region.optional() }).strict().optional(),
         image: z.object({ path: AbsPath }).strict().optional(),
         video: z.object({ path: AbsPath }).strict().optional(),
@@ -1077,7 +1090,7 @@ export const methods = {
 
   'chat:get-thread': spec({ input: TrackRef, output: z.array(ChatMessage), host: 'engine', summary: "A track's chat thread." }),
   'chat:ask': spec({
-    input: z.object({ trackId: Id, instruction: z.string().min(1).max(8000), attachments: ChatAttachments, options: GenerationOptions.optional() }).strict(),
+    input: z.object({ trackId: Id, instruction: Instruction, attachments: ChatAttachments, options: GenerationOptions.optional() }).strict(),
     output: z.object({ user: ChatMessage, assistant: ChatMessage }),
     host: 'engine',
     progress: true,

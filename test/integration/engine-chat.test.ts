@@ -225,6 +225,25 @@ describe('chat about a track', () => {
     assert.equal(short.promptCut, undefined);
   });
 
+  test('a blank question or one that is not valid Unicode is refused at the channel and leaves the thread as it was (tester18)', async () => {
+    // before: '   ' was stored as a question with an error answer under it (two rows); '\ud800 lone' (a client's JSON
+    // escape) was answered, and kept in the thread as '\ufffd\ufffd\ufffd lone' — not what was asked
+    const before = (await engine.call('chat:get-thread', { trackId })).length;
+    const att = { audio: {}, image: null, video: false };
+    for (const [instruction, why] of [['   ', /instruction: is empty: ask something/], ['\n\t\ufeff', /is empty/], ['\ud800 lone', /instruction: is not valid Unicode: it holds a lone surrogate/], ['end \udfff', /lone surrogate/]] as const) {
+      await assert.rejects(engine.call('chat:ask', { trackId, instruction, attachments: att, options: { greedy: true, maxNewTokens: 2 } }), (e: { code: string; message: string }) => {
+        assert.equal(e.code, 'BAD_ARGS', e.message);
+        assert.match(e.message, why);
+        return true;
+      });
+    }
+    await assert.rejects(engine.call('model:ask', { packPath: PACK, instruction: 'ok', input: 'x\ud83c' }), (e: { code: string; message: string }) => e.code === 'BAD_ARGS' && /input: is not valid Unicode/.test(e.message));
+    assert.equal((await engine.call('chat:get-thread', { trackId })).length, before, 'nothing was stored');
+    // a pair (an emoji) is fine, and stored as asked
+    const ok = await engine.call('chat:ask', { trackId, instruction: 'Which mood? \ud83c\udfb5', attachments: att, options: { greedy: true, maxNewTokens: 2 } });
+    assert.equal(ok.user.text, 'Which mood? 🎵');
+  });
+
   test('threads survive an engine crash', async () => {
     const n = (await engine.call('chat:get-thread', { trackId })).length;
     engine.killForTest();
