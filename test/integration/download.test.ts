@@ -175,6 +175,27 @@ describe('model downloads (local Hub and file server)', () => {
     });
   });
 
+  it('429 or 503 to the last retry says the server is limiting or failing, what it asked and what to do — not a bare "HTTP 429" (tester18)', async () => {
+    const body = randomBytes(5000);
+    hub.addRepo('model', 'Org/busy', { 'w.bin': body }, 'main', 64);
+    const [f] = await listRepoFiles({ repo: 'Org/busy', repoType: 'model', endpoint: hub.url, headers: {} });
+    const resolvePath = new URL(f.url).pathname;
+    hub.fault(resolvePath, ...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 429, retryAfter: '0' })));
+    await assert.rejects(download({ url: f.url, dest: dest(), expected: f.expected, hubEndpoint: hub.url, ...fast, retries: 2 }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.code === 'http' && e.status === 429, e.message);
+      assert.match(e.message, /limiting requests \(HTTP 429, too many requests\) \(it asked to wait 0 s\)\. Wait a few minutes, then run it again \(an HF_TOKEN raises the Hub’s limit\); it gave up after 2 retries\. The 0\.0 MB downloaded are kept/);
+      return true;
+    });
+    const url = hub.addStatic('/busy.bin', body);
+    hub.fault('/busy.bin', ...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 503 })));
+    await assert.rejects(download({ url, dest: dest(), hubEndpoint: hub.url, ...fast, retries: 2 }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.status === 503, e.message);
+      assert.match(e.message, /failing or overloaded \(HTTP 503\)\. Try again later; it gave up after 2 retries/);
+      assert.doesNotMatch(e.message, /HF_TOKEN/);
+      return true;
+    });
+  });
+
   it('refuses a wrong checksum, says what to do, and removes the partial file', async () => {
     const f = await deltaFile();
     hub.fault(hub.cdnPath(f.sha256!), { kind: 'corrupt' });

@@ -233,6 +233,8 @@ function downloadFailure(e: DownloadError, d: PlannedDownload): StudioError {
   // the download's message says what the refusal means (refusalHint: the repository page and the token, or another server)
   const elsewhere = d.part === 'imagebind' ? ' (or set STUDIO_IMAGEBIND_URL to a mirror, or Get --from your official ckpt/ folder)' : '';
   if (e.code === 'http' && (e.status === 401 || e.status === 403)) return new StudioError('FORBIDDEN', `${e.message}. Then Get again${elsewhere}.`);
+  // the server answered that it cannot serve now (rate limit, overload): its message says so; not the connection's fault
+  if (e.code === 'http' && e.status !== undefined && (e.status === 429 || e.status >= 500)) return new StudioError('UNREADABLE', `${e.message} Then Get again${elsewhere}.`);
   if (e.code === 'http' && e.status === 404) return new StudioError('NOT_FOUND', `${e.message}. Then Get again${elsewhere}.`);
   return new StudioError('UNREADABLE', `${e.message}. Check the connection to ${what}, then Get again: the download resumes where it stopped.`);
 }

@@ -8,7 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, statfs, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { refusalHint } from './hub';
+import { hubRepoPage, refusalHint } from './hub';
 
 export type DownloadErrorCode = 'checksum' | 'size' | 'http' | 'network' | 'disk-space' | 'aborted';
 
@@ -413,6 +413,15 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
         if (bytes > before) failures = 0; // progress was made: only consecutive fruitless attempts count
         failures++;
         if (failures > retries) {
+          if (e instanceof DownloadError && e.status !== undefined && retryable(e.status)) {
+            // the server answered, every time, that it could not serve now: say so (not "HTTP 429" alone, which the
+            // Get job turned into "check the connection"), with what it asked for and what to do (tester18)
+            const asked = wait !== undefined ? ` (it asked to wait ${Math.ceil(wait / 1000)} s)` : '';
+            const why = e.status === 429
+              ? `the server is limiting requests (HTTP 429, too many requests)${asked}. Wait a few minutes, then run it again${hubRepoPage(url, opts.hubEndpoint) && !Object.keys(opts.headers ?? {}).some((k) => /^authorization$/i.test(k)) ? ' (an HF_TOKEN raises the Hub’s limit)' : ''}`
+              : `the server is failing or overloaded (HTTP ${e.status})${asked}. Try again later`;
+            throw new DownloadError('http', `${url}: ${why}; it gave up after ${retries} retries. The ${fmtBytes(bytes)} downloaded are kept and the download resumes from there.`, e.status);
+          }
           throw e instanceof DownloadError ? e : new DownloadError('network', `${url}: ${(e as Error).message} (after ${retries} retries; run it again to resume from ${fmtBytes(bytes)})`);
         }
         const delay = wait ?? Math.min(maxBackoff, backoff * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
