@@ -47,7 +47,9 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * surrogate (JSON `"\ud800"` from a client) was stored in the thread as three U+FFFD and tokenised as
  * something else again (tester18): refused here, at the channel.
  */
-const ModelText = z.string().max(8000).refine((s) => !LONE_SURROGATE.test(s), {
+/** The longest question (and input text) the channel takes, in UTF-16 code units (JavaScript's string length). */
+export const MAX_INSTRUCTION_CHARS = 8000;
+const ModelText = z.string().max(MAX_INSTRUCTION_CHARS).refine((s) => !LONE_SURROGATE.test(s), {
   message: 'is not valid Unicode: it holds a lone surrogate (\\uD800–\\uDFFF without its pair); send the text as UTF-8',
 });
 /** The question: ModelText with something in it — an empty or all-blank one is refused before it is stored in the thread. */
