@@ -89,14 +89,16 @@ describe('chat about a track', { timeout: 120_000 }, () => {
     const m = await studio.sp.mark();
     await box.press('Enter');
     assert.equal(await box.inputValue(), long, 'the question is still in the box');
-    // a question that fits is then sent and answered: the long one was never sent before it
-    await box.fill('And the verse?');
+    // a question that the channel takes is then sent and answered: the long one was never sent before it. This one
+    // (5 880 characters) is still longer than the model reads (512 tokens): the answer says it was cut (af7fefc)
+    await box.fill('Describe the mood of this song in detail please. '.repeat(120).trim());
     assert.equal(await page.getByTestId('chat-disabled-reason').innerText(), '');
     await box.press('Enter');
     const ev = await studio.sp.chat().answered(m);
     assert.equal(ev.name, 'chat-answered', JSON.stringify(ev.detail));
     assert.equal((await studio.sp.events('chat-sent')).filter((e) => e.seq > m).length, 1, 'only the short question was sent');
     assert.equal(await studio.sp.chat().users.count(), questions + 1);
+    assert.match(await studio.sp.chat().answers.last().getByTestId('msg-prompt-cut').innerText(), /came to \d+ tokens but DeepResonance reads 512, so the last \d+ were cut.*ask a shorter question/);
   });
 
   test('a region selected on the waveform goes in with the question', async () => {
