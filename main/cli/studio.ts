@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, parseBpmRange, StudioError, tempoSectionsText, tempoSpanText, toErrorData, type BpmRange, type ErrorCode, type KeySection, type TempoSection, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, parseBpmRange, promptCutText, StudioError, tempoSectionsText, tempoSpanText, toErrorData, type BpmRange, type ErrorCode, type KeySection, type TempoSection, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { serveRootsSetting } from '../engine/fs/roots';
@@ -290,11 +290,12 @@ async function askCommand(argv: string[]): Promise<void> {
       },
     );
     if (values.json) {
-      process.stdout.write(JSON.stringify({ answer: result.answer, tokenIds: result.tokenIds, timings: result.timings, provider: result.provider, fallbacks: result.fallbacks, inputs: result.inputs }) + '\n');
+      process.stdout.write(JSON.stringify({ answer: result.answer, tokenIds: result.tokenIds, timings: result.timings, provider: result.provider, fallbacks: result.fallbacks, inputs: result.inputs, stoppedBy: result.stoppedBy, promptCut: result.promptCut }) + '\n');
     } else {
       if (!streamed) process.stdout.write(result.answer);
       process.stdout.write('\n');
       for (const f of result.fallbacks) process.stderr.write(`note: ${f.provider} was not used: ${f.reason}\n`);
+      if (result.promptCut) process.stderr.write(`note: ${promptCutText(result.promptCut)}\n`);
       const t = result.timings;
       process.stderr.write(
         `[${result.provider}] first token ${(t.firstTokenMs / 1000).toFixed(2)} s, ${t.tokensPerSec.toFixed(1)} tokens/s, ${t.tokens} tokens (${result.stoppedBy})\n`,

@@ -40,6 +40,21 @@ const AbsPath = z
   .refine((p) => !p.includes('\0'), { message: 'contains a NUL byte (\\0), which no file or folder name can hold: send the path without it' });
 const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed id');
 
+/** A UTF-16 surrogate without its partner: no Unicode character, written to UTF-8 (SQLite, the tokenizer) as U+FFFD or worse. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * Text for the model (the input text with placeholders): valid Unicode, at most 8000 UTF-16 units. A lone
+ * surrogate (JSON `"\ud800"` from a client) was stored in the thread as three U+FFFD and tokenised as
+ * something else again (tester18): refused here, at the channel.
+ */
+/** The longest question (and input text) the channel takes, in UTF-16 code units (JavaScript's string length). */
+export const MAX_INSTRUCTION_CHARS = 8000;
+const ModelText = z.string().max(MAX_INSTRUCTION_CHARS).refine((s) => !LONE_SURROGATE.test(s), {
+  message: 'is not valid Unicode: it holds a lone surrogate (\\uD800–\\uDFFF without its pair); send the text as UTF-8',
+});
+/** The question: ModelText with something in it — an empty or all-blank one is refused before it is stored in the thread. */
+const Instruction = ModelText.refine((s) => s.trim() !== '', { message: 'is empty: ask something' });
+
 // ---- shared shapes ---------------------------------------------------------
 
 export const Tags = z.object({
@@ -364,6 +379,19 @@ export const GenerationOptions = z
   })
   .strict();
 
+/**
+ * The question and media were longer than the model reads (`prompt.max_length` embeddings, 512 in the
+ * reference): `tokens` is the prompt's length before it was cut to `maxLength` as the reference cuts it
+ * (its end, the instruction's last words and "### Assistant:", is what goes). See promptCutText().
+ */
+export const PromptCut = z.object({ tokens: z.number().int(), maxLength: z.number().int() });
+export type PromptCut = z.infer<typeof PromptCut>;
+
+/** What the user is told when the prompt was cut (the chat pane's note, `studio ask`'s). */
+export function promptCutText(c: PromptCut): string {
+  return `The question and its media came to ${c.tokens} tokens but DeepResonance reads ${c.maxLength}, so the last ${c.tokens - c.maxLength} were cut (as the reference code does) and the answer may not follow the question: ask a shorter question.`;
+}
+
 export const AnswerStats = z.object({
   provider: z.string(),
   firstTokenMs: z.number(),
@@ -371,6 +399,8 @@ export const AnswerStats = z.object({
   tokens: z.number(),
   stoppedBy: z.enum(['stop', 'eos', 'max_new_tokens', 'cancelled']),
   timings: z.record(z.string(), z.number()),
+  /** set when the prompt was longer than the model reads and was cut */
+  promptCut: PromptCut.optional(),
 });
 
 export const ChatMessage = z.object({
@@ -413,6 +443,8 @@ export const AskResult = z.object({
     media: z.array(z.object({ kind: z.enum(['audio', 'image', 'video']), source: z.string(), region: Region.optional(), tokens: z.number() })),
   }),
   timings: z.record(z.string(), z.number()),
+  /** set when the prompt was longer than the model reads and was cut (promptCutText() says so) */
+  promptCut: PromptCut.optional(),
 });
 
 
@@ -994,8 +1026,8 @@ export const methods = {
       .object({
         packPath: AbsPath,
         provider: ProviderChoice.optional(),
-        instruction: z.string().min(1).max(8000),
-        input: z.string().max(8000).optional(),
+        instruction: Instruction,
+        input: ModelText.optional(),
         audio: z.object({ path: AbsPath, region: Region.optional() }).strict().optional(),
         image: z.object({ path: AbsPath }).strict().optional(),
         video: z.object({ path: AbsPath }).strict().optional(),
@@ -1060,7 +1092,7 @@ export const methods = {
 
   'chat:get-thread': spec({ input: TrackRef, output: z.array(ChatMessage), host: 'engine', summary: "A track's chat thread." }),
   'chat:ask': spec({
-    input: z.object({ trackId: Id, instruction: z.string().min(1).max(8000), attachments: ChatAttachments, options: GenerationOptions.optional() }).strict(),
+    input: z.object({ trackId: Id, instruction: Instruction, attachments: ChatAttachments, options: GenerationOptions.optional() }).strict(),
     output: z.object({ user: ChatMessage, assistant: ChatMessage }),
     host: 'engine',
     progress: true,

@@ -77,6 +77,30 @@ describe('chat about a track', { timeout: 120_000 }, () => {
     await studio.sp.screenshot('chat-answered');
   });
 
+  test('a question longer than the channel takes stays in the box with a note; nothing is sent or lost (tester18)', async () => {
+    // before: Enter emptied the box, the engine refused the call (BAD_ARGS "Too big") and the pasted text was gone
+    const { page } = studio.sp;
+    const box = page.getByTestId('chat-input');
+    const long = 'Why does the chorus feel lifted? '.repeat(250); // 8 250 characters
+    const questions = await studio.sp.chat().users.count();
+    await box.fill(long);
+    assert.match(await page.getByTestId('chat-disabled-reason').innerText(), /The question is 8249 characters; at most 8000 can be sent.*shorten it/);
+    assert.equal(await page.getByTestId('chat-send').isDisabled(), true);
+    const m = await studio.sp.mark();
+    await box.press('Enter');
+    assert.equal(await box.inputValue(), long, 'the question is still in the box');
+    // a question that the channel takes is then sent and answered: the long one was never sent before it. This one
+    // (5 880 characters) is still longer than the model reads (512 tokens): the answer says it was cut (af7fefc)
+    await box.fill('Describe the mood of this song in detail please. '.repeat(120).trim());
+    assert.equal(await page.getByTestId('chat-disabled-reason').innerText(), '');
+    await box.press('Enter');
+    const ev = await studio.sp.chat().answered(m);
+    assert.equal(ev.name, 'chat-answered', JSON.stringify(ev.detail));
+    assert.equal((await studio.sp.events('chat-sent')).filter((e) => e.seq > m).length, 1, 'only the short question was sent');
+    assert.equal(await studio.sp.chat().users.count(), questions + 1);
+    assert.match(await studio.sp.chat().answers.last().getByTestId('msg-prompt-cut').innerText(), /came to \d+ tokens but DeepResonance reads 512, so the last \d+ were cut.*ask a shorter question/);
+  });
+
   test('a region selected on the waveform goes in with the question', async () => {
     const { page } = studio.sp;
     const box = (await page.locator('[data-testid=waveform] .main-wrap').boundingBox())!;

@@ -34,11 +34,17 @@ export class HubServer {
   readonly requests: RequestLog[] = [];
   /** bytes/s for response bodies (0 = unthrottled) */
   throttle = 0;
+  /** answer a Range request with 206 even when If-Range names another ETag (a proxy or CDN that ignores If-Range) */
+  ignoreIfRange = false;
+  /** repositories that need a token: `${type}s/${repo}` → the token with access and whether the listing is refused too */
+  private gates = new Map<string, { token: string; private: boolean }>();
+  /** each addStatic() is a new version of its file, with a new ETag even at the same size */
+  private staticVersion = 0;
   private server!: Server;
   private port = 0;
   private repos = new Map<string, Map<string, Blob & { lfs: boolean }>>(); // `${type}s/${repo}@${rev}` → path → blob
   private cdn = new Map<string, Blob>(); // sha256 → blob
-  private statics = new Map<string, Blob>(); // url path → blob
+  private statics = new Map<string, Blob & { version: number }>(); // url path → blob
   private faults = new Map<string, Fault[]>(); // url path → queue
 
   /** page size of the tree API (the Hub pages large folders; small here to exercise pagination) */
@@ -69,9 +75,26 @@ export class HubServer {
     this.repos.set(`${type}s/${repo}@${revision}`, m);
   }
 
+  /**
+   * Gate a repository as the Hub does: files answer 401 without a token and 403 with one that has no access
+   * (its account has not accepted the conditions); a gated repository is still listed, a private one (`priv`)
+   * is not (401).
+   */
+  gate(type: 'model' | 'dataset', repo: string, token: string, priv = false): void {
+    this.gates.set(`${type}s/${repo}`, { token, private: priv });
+  }
+
+  /** 401/403 for a gated repository's request without the right token, else 0. */
+  private refused(key: string, req: IncomingMessage, listing: boolean): number {
+    const g = this.gates.get(key);
+    if (!g || (listing && !g.private)) return 0;
+    const auth = req.headers.authorization;
+    return !auth ? 401 : auth === `Bearer ${g.token}` ? 0 : 403;
+  }
+
   /** A plain file at `path` (Meta's server: 200/206 with an ETag, no checksum published). */
   addStatic(path: string, src: Buffer | { file: string }): string {
-    this.statics.set(path, blobOf(src));
+    this.statics.set(path, { ...blobOf(src), version: ++this.staticVersion });
     return `${this.url}${path}`;
   }
 
@@ -104,6 +127,8 @@ export class HubServer {
     let m = u.pathname.match(/^\/api\/(models|datasets)\/([^/]+\/[^/]+)\/tree\/([^/]+)(?:\/(.*))?$/);
     if (m) {
       const files = this.repos.get(`${m[1]}/${m[2]}@${decodeURIComponent(m[3])}`);
+      const no = this.refused(`${m[1]}/${m[2]}`, req, true);
+      if (no) return send(no, JSON.stringify({ error: 'Access restricted' }));
       if (!files) return send(404, JSON.stringify({ error: 'Repository not found' }));
       const folder = m[4] ? decodeURIComponent(m[4]).replace(/\/$/, '') : '';
       const entries: object[] = [];
@@ -132,6 +157,8 @@ export class HubServer {
     m = u.pathname.match(/^\/(datasets\/)?([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/);
     if (m) {
       const files = this.repos.get(`${m[1] ? 'datasets' : 'models'}/${m[2]}@${decodeURIComponent(m[3])}`);
+      const no = this.refused(`${m[1] ? 'datasets' : 'models'}/${m[2]}`, req, false);
+      if (no) return send(no, JSON.stringify({ error: `Access to this repository is restricted` }), { 'X-Error-Code': 'GatedRepo' });
       const path = decodeURIComponent(m[4]);
       const b = files?.get(path);
       if (!b) return send(404, JSON.stringify({ error: 'Entry not found' }), { 'X-Error-Code': 'EntryNotFound' });
@@ -153,7 +180,7 @@ export class HubServer {
     if (st) {
       const f = this.takeFault(u.pathname);
       if (f?.kind === 'status') return send(f.status, '{}', f.retryAfter ? { 'Retry-After': f.retryAfter } : {});
-      return this.serveBody(req, res, log, st, `"${st.size.toString(16)}-static"`, f);
+      return this.serveBody(req, res, log, st, `"${st.size.toString(16)}-v${st.version}"`, f);
     }
     send(404, JSON.stringify({ error: 'Not found' }));
   }
@@ -176,7 +203,7 @@ export class HubServer {
     let status = 200;
     const range = req.headers.range;
     const ifRange = req.headers['if-range'];
-    if (range && (!ifRange || ifRange === etag)) {
+    if (range && (!ifRange || ifRange === etag || this.ignoreIfRange)) {
       const r = range.match(/^bytes=(\d+)-(\d*)$/);
       if (!r || Number(r[1]) >= b.size) {
         log.status = 416;

@@ -134,6 +134,68 @@ describe('model downloads (local Hub and file server)', () => {
     );
   });
 
+  it('a gated or private repository (401/403) names its page, the token page and whether HF_TOKEN was sent; another server’s 403 never asks for HF_TOKEN (tester18)', async () => {
+    const body = randomBytes(5000);
+    hub.addRepo('model', 'Org/gated-llm', { 'weights.bin': body }, 'main', 64);
+    hub.gate('model', 'Org/gated-llm', 'hf_good');
+    const [f] = await listRepoFiles({ repo: 'Org/gated-llm', repoType: 'model', endpoint: hub.url, headers: {} }); // listed, as the Hub does
+    const page = `${hub.url}/Org/gated-llm`;
+    const opts = { url: f.url, expected: f.expected, hubEndpoint: hub.url, ...fast };
+    await assert.rejects(download({ ...opts, dest: dest() }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.status === 401, e.message);
+      assert.ok(e.message.includes(page), e.message);
+      assert.ok(e.message.includes(`${hub.url}/settings/tokens`), e.message);
+      assert.match(e.message, /no HF_TOKEN was sent/);
+      return true;
+    });
+    await assert.rejects(download({ ...opts, dest: dest(), headers: { Authorization: 'Bearer hf_other' } }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.status === 403, e.message);
+      assert.ok(e.message.includes(page), e.message);
+      assert.match(e.message, /HF_TOKEN that was sent has no access.*accept its conditions/);
+      return true;
+    });
+    const ok = await download({ ...opts, dest: dest(), headers: { Authorization: 'Bearer hf_good' } });
+    assert.equal(ok.sha256, sha(body));
+    // a private repository is not even listed
+    hub.addRepo('dataset', 'Org/private-data', { 'x.bin': body });
+    hub.gate('dataset', 'Org/private-data', 'hf_good', true);
+    await assert.rejects(listRepoFiles({ repo: 'Org/private-data', repoType: 'dataset', endpoint: hub.url, headers: {} }), (e: Error) => {
+      assert.ok(e instanceof HubError && e.status === 401, e.message);
+      assert.ok(e.message.includes(`${hub.url}/datasets/Org/private-data`), e.message);
+      return true;
+    });
+    // Meta's server (S3 behind a CDN) answers 403 for a file that moved: HF_TOKEN has nothing to do with it
+    const url = hub.addStatic('/imagebind/moved.pth', body);
+    hub.fault('/imagebind/moved.pth', { kind: 'status', status: 403 });
+    await assert.rejects(download({ url, dest: dest(), hubEndpoint: hub.url, ...fast }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.status === 403, e.message);
+      assert.doesNotMatch(e.message, /HF_TOKEN|gated/);
+      assert.match(e.message, /access denied by 127\.0\.0\.1:\d+: the file may have moved/);
+      return true;
+    });
+  });
+
+  it('429 or 503 to the last retry says the server is limiting or failing, what it asked and what to do — not a bare "HTTP 429" (tester18)', async () => {
+    const body = randomBytes(5000);
+    hub.addRepo('model', 'Org/busy', { 'w.bin': body }, 'main', 64);
+    const [f] = await listRepoFiles({ repo: 'Org/busy', repoType: 'model', endpoint: hub.url, headers: {} });
+    const resolvePath = new URL(f.url).pathname;
+    hub.fault(resolvePath, ...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 429, retryAfter: '0' })));
+    await assert.rejects(download({ url: f.url, dest: dest(), expected: f.expected, hubEndpoint: hub.url, ...fast, retries: 2 }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.code === 'http' && e.status === 429, e.message);
+      assert.match(e.message, /limiting requests \(HTTP 429, too many requests\) \(it asked to wait 0 s\)\. Wait a few minutes, then run it again \(an HF_TOKEN raises the Hub’s limit\); it gave up after 2 retries\. The 0\.0 MB downloaded are kept/);
+      return true;
+    });
+    const url = hub.addStatic('/busy.bin', body);
+    hub.fault('/busy.bin', ...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 503 })));
+    await assert.rejects(download({ url, dest: dest(), hubEndpoint: hub.url, ...fast, retries: 2 }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.status === 503, e.message);
+      assert.match(e.message, /failing or overloaded \(HTTP 503\)\. Try again later; it gave up after 2 retries/);
+      assert.doesNotMatch(e.message, /HF_TOKEN/);
+      return true;
+    });
+  });
+
   it('refuses a wrong checksum, says what to do, and removes the partial file', async () => {
     const f = await deltaFile();
     hub.fault(hub.cdnPath(f.sha256!), { kind: 'corrupt' });
@@ -241,6 +303,28 @@ describe('model downloads (local Hub and file server)', () => {
     const r = await download({ url, dest: d, ...fast });
     assert.deepEqual(readFileSync(d), Buffer.concat([v2, Buffer.from('x')]));
     assert.equal(r.sha256, sha(readFileSync(d)));
+  });
+
+  it('restarts from zero when the file changed at the same size and the server ignores If-Range (206 with a new ETag) — no spliced file (tester18)', async () => {
+    // Meta's server publishes no checksum, so only the ETag tells the two versions apart: a proxy or CDN that
+    // ignores If-Range answers 206 from the new version, and appending it to the old head made a file that was
+    // neither (accepted: right size, its own SHA-256 recorded as the verified one)
+    const d = dest();
+    const v1 = randomBytes(400_000);
+    const v2 = randomBytes(400_000);
+    const url = hub.addStatic('/same-size.bin', v1);
+    hub.fault('/same-size.bin', { kind: 'drop', afterBytes: 100_000 });
+    await assert.rejects(download({ url, dest: d, ...fast, retries: 0 }), (e: Error) => e instanceof DownloadError && e.code === 'network');
+    assert.equal(readFileSync(`${d}.part`).length, 100_000);
+    hub.addStatic('/same-size.bin', v2); // same size, new ETag
+    hub.ignoreIfRange = true;
+    try {
+      const r = await download({ url, dest: d, ...fast });
+      assert.equal(r.sha256, sha(v2), 'the file is the new version, not the old head + the new tail');
+      assert.deepEqual(readFileSync(d), v2);
+    } finally {
+      hub.ignoreIfRange = false;
+    }
   });
 
   it('survives being SIGKILLed at a random moment: the re-run resumes and the file verifies', async () => {

@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { promptCutText } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
 import { startTestEngine } from '../helpers/engine';
 import { media, toneFile, videoFile } from '../helpers/media';
@@ -52,7 +53,7 @@ describe('model packs', () => {
       ['truncated', (d) => {
         const f = join(d, 'decoder.onnx');
         writeFileSync(f, readFileSync(f).subarray(0, 1000));
-      }, /truncated/],
+      }, /"decoder\.onnx" has 1000 bytes but the manifest says \d+: it is truncated or was replaced\. Convert the pack again/],
       ['missing-file', (d) => rmSync(join(d, 'fusion.onnx')), /"fusion\.onnx" is missing/],
       ['escaping', (d) => {
         const m = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));
@@ -65,6 +66,13 @@ describe('model packs', () => {
         writeFileSync(join(d, 'manifest.json'), JSON.stringify(m));
       }, /dimensions disagree/],
       ['not-json', (d) => writeFileSync(join(d, 'manifest.json'), '{ nope'), /not valid JSON/],
+      // tester18: a newer studio's pack says so and what to do (was: "is not supported (this studio reads version 1)")
+      ['newer', (d) => {
+        const m = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));
+        m.schema_version = 2;
+        writeFileSync(join(d, 'manifest.json'), JSON.stringify(m));
+      }, /schema_version 2: the pack was made by a newer Resonance Studio.*Update the studio.*convert the model again/],
+      ['tokenizer-gone', (d) => rmSync(join(d, 'tokenizer.json')), /"tokenizer\.json" is missing\. The pack is incomplete; convert it again/],
     ];
     for (const [name, breakIt, why] of cases) {
       await assert.rejects(engine.call('model:choose-pack', { path: brokenPack(name, breakIt) }), (e: { code: string; message: string }) => {
@@ -204,6 +212,43 @@ describe('chat about a track', () => {
     const after = await engine.call('chat:get-thread', { trackId });
     assert.equal(after.length, before.length + 1);
     assert.deepEqual(after.filter((m) => m.replyTo === q.id).map((m) => m.id), [...earlier, r.assistant.id]);
+  });
+
+  test('a question longer than the model reads is cut as the reference cuts it, and the answer says so (tester18)', async () => {
+    // 150 × 10 words: the tiny pack's prompt.max_length is 512 (the reference's); the end, "### Assistant: " included, went silently
+    const long = 'Describe the mood of this song in detail please. '.repeat(150).trim();
+    const r = await engine.call('chat:ask', { trackId, instruction: long, attachments: { audio: {}, image: null, video: false }, options: { greedy: true, maxNewTokens: 2 } });
+    const cut = r.assistant.stats?.promptCut;
+    assert.ok(cut, 'the answer records that the prompt was cut');
+    assert.equal(cut.maxLength, 512);
+    assert.ok(cut.tokens > 1000, `prompt tokens ${cut.tokens}`);
+    assert.match(promptCutText(cut), /came to \d+ tokens but DeepResonance reads 512, so the last \d+ were cut/);
+    // kept with the thread, and `model:ask` (studio ask) says the same; a question that fits says nothing
+    const kept = (await engine.call('chat:get-thread', { trackId })).find((m) => m.id === r.assistant.id);
+    assert.deepEqual(kept?.stats?.promptCut, cut);
+    const direct = await engine.call('model:ask', { packPath: PACK, provider: 'cpu', instruction: long, audio: { path: join(TINY_DIR, refs.media.audio) }, options: { greedy: true, maxNewTokens: 2 } });
+    assert.deepEqual(direct.promptCut, cut);
+    const short = await engine.call('model:ask', { packPath: PACK, provider: 'cpu', instruction: 'What is this?', options: { greedy: true, maxNewTokens: 2 } });
+    assert.equal(short.promptCut, undefined);
+  });
+
+  test('a blank question or one that is not valid Unicode is refused at the channel and leaves the thread as it was (tester18)', async () => {
+    // before: '   ' was stored as a question with an error answer under it (two rows); '\ud800 lone' (a client's JSON
+    // escape) was answered, and kept in the thread as '\ufffd\ufffd\ufffd lone' — not what was asked
+    const before = (await engine.call('chat:get-thread', { trackId })).length;
+    const att = { audio: {}, image: null, video: false };
+    for (const [instruction, why] of [['   ', /instruction: is empty: ask something/], ['\n\t\ufeff', /is empty/], ['\ud800 lone', /instruction: is not valid Unicode: it holds a lone surrogate/], ['end \udfff', /lone surrogate/]] as const) {
+      await assert.rejects(engine.call('chat:ask', { trackId, instruction, attachments: att, options: { greedy: true, maxNewTokens: 2 } }), (e: { code: string; message: string }) => {
+        assert.equal(e.code, 'BAD_ARGS', e.message);
+        assert.match(e.message, why);
+        return true;
+      });
+    }
+    await assert.rejects(engine.call('model:ask', { packPath: PACK, instruction: 'ok', input: 'x\ud83c' }), (e: { code: string; message: string }) => e.code === 'BAD_ARGS' && /input: is not valid Unicode/.test(e.message));
+    assert.equal((await engine.call('chat:get-thread', { trackId })).length, before, 'nothing was stored');
+    // a pair (an emoji) is fine, and stored as asked
+    const ok = await engine.call('chat:ask', { trackId, instruction: 'Which mood? \ud83c\udfb5', attachments: att, options: { greedy: true, maxNewTokens: 2 } });
+    assert.equal(ok.user.text, 'Which mood? 🎵');
   });
 
   test('threads survive an engine crash', async () => {

@@ -95,6 +95,25 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
     assert.equal(existsSync(deltaDest(d)), false, 'nothing was downloaded');
   });
 
+  it('a Hub that refuses the listing (private/gated, 401) is not "could not be reached": the repository page and HF_TOKEN are named (tester18)', async () => {
+    const other = await publishTinySources(TINY_DIR);
+    try {
+      other.hub.gate('dataset', 'Sony/DeepResonance_data_models', 'hf_good', true);
+      const d = fresh();
+      const r = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--yes'], other.env);
+      assert.equal(r.code, 1, r.err);
+      assert.doesNotMatch(r.err, /could not be reached|Check the connection/);
+      assert.match(r.err, /refused to list the files/);
+      assert.ok(r.err.includes(`${other.hub.url}/datasets/Sony/DeepResonance_data_models is gated or private`), r.err);
+      assert.match(r.err, /no HF_TOKEN was sent/);
+      const c = JSON.parse((await studio(d, ['list', '--json'], other.env)).out);
+      assert.match(c.sourcesNote, /refused to list the files/);
+      assert.doesNotMatch(c.sourcesNote, /could not be reached/);
+    } finally {
+      await other.hub.close();
+    }
+  });
+
   it('refuses when the disk cannot hold the downloads and the pack, before downloading anything', async () => {
     const d = fresh();
     const r = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--yes'], { STUDIO_DISK_RESERVE_BYTES: String(1e16) });

@@ -135,6 +135,7 @@ export class ChatService {
         tokens: res.timings.tokens,
         stoppedBy: res.stoppedBy,
         timings: res.timings,
+        ...(res.promptCut ? { promptCut: res.promptCut } : {}),
       };
       const status = res.stoppedBy === 'cancelled' ? 'stopped' : 'done';
       save({ status, stats, pack: rt.pack });

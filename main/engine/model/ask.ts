@@ -43,6 +43,8 @@ export interface AskResult {
     media: Array<{ kind: MediaKind; source: string; region?: [number, number]; tokens: number; cached: boolean }>;
   };
   timings: AskTimings;
+  /** the prompt was longer than `prompt.max_length` and was cut, as the reference cuts it */
+  promptCut?: { tokens: number; maxLength: number };
 }
 
 /** The input text and the media in placeholder order, with the reference's defaults. */
@@ -167,5 +169,6 @@ export async function ask(
     fallbacks: provider.fallbacks,
     inputs: { input, instruction: req.instruction, media: described },
     timings,
+    ...(prompt.cutFrom !== undefined ? { promptCut: { tokens: prompt.cutFrom, maxLength: m.prompt.max_length } } : {}),
   };
 }

@@ -304,8 +304,13 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
   if (!('schema_version' in raw)) {
     throw bad(dir, `manifest.json has no "schema_version" field, so it is not a model pack's manifest: ${packHolds}.`);
   }
-  if ((raw as { schema_version?: unknown }).schema_version !== 1) {
-    throw bad(dir, `manifest schema_version ${JSON.stringify((raw as { schema_version?: unknown }).schema_version)} is not supported (this studio reads version 1).`);
+  const version = (raw as { schema_version?: unknown }).schema_version;
+  if (version !== 1) {
+    // a newer studio's pack (tester18: the message said only "not supported", with nothing to do about it)
+    const newer = typeof version === 'number' && Number.isInteger(version) && version > 1;
+    throw bad(dir, newer
+      ? `manifest schema_version ${version}: the pack was made by a newer Resonance Studio (this one reads version 1). Update the studio to use it, or convert the model again with this one (Models panel → Get, or studio model convert).`
+      : `manifest schema_version ${JSON.stringify(version)} is not supported (this studio reads version 1): ${packHolds}.`);
   }
   const parsed = Manifest.safeParse(raw);
   if (!parsed.success) {
@@ -349,9 +354,9 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
     const size = Number(st.size);
     if (file === manifest.embed_tokens.file && size !== embedTokensBytes(manifest)) {
       const [rows, cols] = manifest.embed_tokens.shape;
-      throw bad(dir, `"${file}" has ${size} bytes but its shape [${rows}, ${cols}] of ${manifest.embed_tokens.dtype} needs ${embedTokensBytes(manifest)} bytes: it is truncated or was replaced.`);
+      throw bad(dir, `"${file}" has ${size} bytes but its shape [${rows}, ${cols}] of ${manifest.embed_tokens.dtype} needs ${embedTokensBytes(manifest)} bytes: it is truncated or was replaced. Convert the pack again.`);
     }
-    if (size !== spec.bytes) throw bad(dir, `"${file}" has ${size} bytes but the manifest says ${spec.bytes}: it is truncated or was replaced.`);
+    if (size !== spec.bytes) throw bad(dir, `"${file}" has ${size} bytes but the manifest says ${spec.bytes}: it is truncated or was replaced. Convert the pack again.`);
     const key = full;
     const now = identity(st);
     const hit = cache[key] as Partial<VerifiedFile> | undefined;

@@ -52,6 +52,8 @@ export interface PromptEmbeds {
   /** length of the input segment (before the instruction) */
   inputLength: number;
   segments: Segment[];
+  /** the length before it was cut to `prompt.max_length`, when it was longer (the reference cuts silently) */
+  cutFrom?: number;
 }
 
 export interface GenerateOptions {
@@ -307,6 +309,7 @@ export class ModelRuntime {
     }
     let inputRows = concat(rows);
     let inputLength = inputRows.length / H;
+    const fullInputLength = inputLength;
     const maxLen = m.prompt.max_length;
     if (inputLength > maxLen) {
       inputRows = inputRows.subarray(0, maxLen * H);
@@ -328,7 +331,8 @@ export class ModelRuntime {
       embeds = embeds.subarray(0, maxLen * H);
       length = maxLen;
     }
-    return { embeds, length, inputLength, segments };
+    const full = fullInputLength + instrIds.length;
+    return { embeds, length, inputLength, segments, ...(full > maxLen ? { cutFrom: full } : {}) };
   }
 
   // ---- decoding ------------------------------------------------------------

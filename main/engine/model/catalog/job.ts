@@ -11,7 +11,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError, toErrorData, type GetRequest, type GetState, type Precision } from '@contract';
-import { download, DownloadError, freeBytes, hubHeaders, removePartial, type DownloadProgress } from '../download/index';
+import { download, DownloadError, freeBytes, hubEndpoint, hubHeaders, removePartial, type DownloadProgress } from '../download/index';
 import { fileSize, type Variant } from './catalog';
 import { lockModels } from './lock';
 import { markerPath, readMarker, type Plan, type PlannedDownload, type VerifiedMarker } from './plan';
@@ -158,7 +158,7 @@ export class GetJob {
           ? { size: fileSize(d.dest), sha256: await sha256File(d.dest, signal), alreadyPresent: true }
           : await download({
           url: d.url, dest: d.dest, expected: d.expected, signal,
-          headers: d.part === 'imagebind' ? {} : hubHeaders(this.deps.env),
+          headers: d.part === 'imagebind' ? {} : hubHeaders(this.deps.env), hubEndpoint: hubEndpoint(this.deps.env),
           reserveBytes: 0, backoffMs: this.deps.backoffMs,
           onProgress: (pr: DownloadProgress) => {
             step.bytes = pr.bytes;
@@ -230,7 +230,12 @@ function downloadFailure(e: DownloadError, d: PlannedDownload): StudioError {
   const what = d.part === 'imagebind' ? 'ImageBind-huge (STUDIO_IMAGEBIND_URL or Meta’s server)' : 'the Hugging Face Hub (HF_ENDPOINT)';
   if (e.code === 'disk-space') return new StudioError('UNREADABLE', e.message);
   if (e.code === 'checksum' || e.code === 'size') return new StudioError('DECODE_FAILED', `${e.message}`);
-  if (e.code === 'http' && (e.status === 401 || e.status === 403)) return new StudioError('FORBIDDEN', `${e.message}. Set HF_TOKEN to a token with access, then Get again.`);
+  // the download's message says what the refusal means (refusalHint: the repository page and the token, or another server)
+  const elsewhere = d.part === 'imagebind' ? ' (or set STUDIO_IMAGEBIND_URL to a mirror, or Get --from your official ckpt/ folder)' : '';
+  if (e.code === 'http' && (e.status === 401 || e.status === 403)) return new StudioError('FORBIDDEN', `${e.message}. Then Get again${elsewhere}.`);
+  // the server answered that it cannot serve now (rate limit, overload): its message says so; not the connection's fault
+  if (e.code === 'http' && e.status !== undefined && (e.status === 429 || e.status >= 500)) return new StudioError('UNREADABLE', `${e.message} Then Get again${elsewhere}.`);
+  if (e.code === 'http' && e.status === 404) return new StudioError('NOT_FOUND', `${e.message}. Then Get again${elsewhere}.`);
   return new StudioError('UNREADABLE', `${e.message}. Check the connection to ${what}, then Get again: the download resumes where it stopped.`);
 }
 

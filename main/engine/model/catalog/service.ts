@@ -54,7 +54,9 @@ export class ModelCatalogService {
       try {
         await this.discover(AbortSignal.timeout(8000));
       } catch (e) {
-        this.sourcesNote = `The Hugging Face Hub could not be reached (${(e as Error).message}); sizes are estimates. Get looks the sources up again.`;
+        this.sourcesNote = e instanceof HubError && e.status !== undefined && e.status < 500
+          ? `The Hugging Face Hub refused to list the files (${e.message}); sizes are estimates.`
+          : `The Hugging Face Hub could not be reached (${(e as Error).message}); sizes are estimates. Get looks the sources up again.`;
       }
     }
     await mkdir(this.modelsDir, { recursive: true });
@@ -130,6 +132,8 @@ export class ModelCatalogService {
           await this.discover(signal);
         } catch (e) {
           if (signal.aborted) throw e;
+          // the Hub answered and refused (gated, private, not found): its message says what to do; only no answer is the connection's fault
+          if (e instanceof HubError && e.status !== undefined && e.status < 500) throw new StudioError(e.status === 404 ? 'NOT_FOUND' : 'FORBIDDEN', `The Hugging Face Hub refused to list the files: ${e.message}. Then Get again.`);
           const why = e instanceof HubError ? e.message : (e as Error).message;
           throw new StudioError('UNREADABLE', `The Hugging Face Hub could not be reached to look up the files (${why}). Check the connection (or HF_ENDPOINT for a mirror), then Get again.`);
         }

@@ -8,6 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, statfs, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { hubRepoPage, refusalHint } from './hub';
 
 export type DownloadErrorCode = 'checksum' | 'size' | 'http' | 'network' | 'disk-space' | 'aborted';
 
@@ -74,6 +75,8 @@ export interface DownloadOptions {
   /** free space to keep beyond the file, bytes (default 256 MiB) */
   reserveBytes?: number;
   fetch?: typeof fetch;
+  /** the Hub's origin, to tell its repositories from other servers in a 401/403/404's message (default HF_ENDPOINT) */
+  hubEndpoint?: string;
 }
 
 export interface DownloadResult {
@@ -310,8 +313,9 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
             wait = retryAfterMs(r.headers.get('retry-after'));
             throw new DownloadError('http', `${url}: HTTP ${r.status}`, r.status, true);
           }
-          const hint = r.status === 401 || r.status === 403 ? ' (access denied: a gated repository needs HF_TOKEN)' : r.status === 404 ? ' (not found: check the repository, revision and path, or HF_ENDPOINT)' : '';
-          throw new DownloadError('http', `${url}: HTTP ${r.status}${hint}`, r.status);
+          // the server that refused (after redirects) and whether a token went to it say what to do
+          const hint = refusalHint(target, r.status, Object.keys(headers).some((k) => /^authorization$/i.test(k)), opts.hubEndpoint);
+          throw new DownloadError('http', `${url}: HTTP ${r.status}${hint ? ` (${hint})` : ''}`, r.status);
         }
         let start = 0;
         if (r.status === 206) {
@@ -319,6 +323,20 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
           if (!m || Number(m[1]) !== bytes) {
             await r.body?.cancel();
             throw new DownloadError('http', `${url}: the server answered the range request with ${r.headers.get('content-range')} for bytes=${bytes}-`, 206, true);
+          }
+          // an ETag other than the partial file's: the file changed and the server (a proxy or CDN) ignored
+          // If-Range — appending would splice two versions, so the partial file goes and the next attempt starts at 0.
+          // Only where no SHA-256 is published (Meta's server): a published one is checked at the end anyway, and the
+          // Hub's CDN URLs are content-addressed, so a CDN whose ETags vary between edges cannot restart it forever
+          const tag = r.headers.get('etag');
+          if (bytes > 0 && !expected?.sha256 && etag && tag && tag !== etag) {
+            const was = etag;
+            await r.body?.cancel();
+            await fh?.close(); fh = undefined;
+            await removePartial(dest);
+            hashes = new Hashes(expected); bytes = 0; etag = undefined;
+            wait = 0;
+            throw new DownloadError('http', `${url}: the file changed on the server since the partial download (ETag ${tag}, was ${was}) and the server ignored If-Range; starting over`, 206, true);
           }
           start = bytes;
           if (m[3] !== '*') total = Number(m[3]);
@@ -395,6 +413,15 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
         if (bytes > before) failures = 0; // progress was made: only consecutive fruitless attempts count
         failures++;
         if (failures > retries) {
+          if (e instanceof DownloadError && e.status !== undefined && retryable(e.status)) {
+            // the server answered, every time, that it could not serve now: say so (not "HTTP 429" alone, which the
+            // Get job turned into "check the connection"), with what it asked for and what to do (tester18)
+            const asked = wait !== undefined ? ` (it asked to wait ${Math.ceil(wait / 1000)} s)` : '';
+            const why = e.status === 429
+              ? `the server is limiting requests (HTTP 429, too many requests)${asked}. Wait a few minutes, then run it again${hubRepoPage(url, opts.hubEndpoint) && !Object.keys(opts.headers ?? {}).some((k) => /^authorization$/i.test(k)) ? ' (an HF_TOKEN raises the Hub’s limit)' : ''}`
+              : `the server is failing or overloaded (HTTP ${e.status})${asked}. Try again later`;
+            throw new DownloadError('http', `${url}: ${why}; it gave up after ${retries} retries. The ${fmtBytes(bytes)} downloaded are kept and the download resumes from there.`, e.status);
+          }
           throw e instanceof DownloadError ? e : new DownloadError('network', `${url}: ${(e as Error).message} (after ${retries} retries; run it again to resume from ${fmtBytes(bytes)})`);
         }
         const delay = wait ?? Math.min(maxBackoff, backoff * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);

@@ -45,6 +45,40 @@ export function hubHeaders(env: NodeJS.ProcessEnv = process.env): Record<string,
   return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
+/**
+ * The Hub page of the repository a URL of `endpoint` points into (a resolve URL, a tree API URL), e.g.
+ * `https://huggingface.co/datasets/Sony/DeepResonance_data_models`; null for another server (a CDN, Meta's).
+ */
+export function hubRepoPage(url: string, endpoint: string = hubEndpoint()): string | null {
+  if (!url.startsWith(`${endpoint}/`)) return null;
+  const rest = url.slice(endpoint.length + 1).split(/[?#]/)[0];
+  const m = rest.match(/^(?:api\/(models|datasets)\/)?(datasets\/)?([^/]+\/[^/]+)\/(?:resolve|tree)\//);
+  if (!m) return null;
+  return `${endpoint}/${m[1] === 'datasets' || m[2] ? 'datasets/' : ''}${m[3]}`;
+}
+
+/**
+ * What a 401/403/404 from `url` means and what to do, in one phrase for a message (the download's and the
+ * tree API's): a Hub repository that is gated or private — its page to accept the conditions at, the token
+ * page, and whether HF_TOKEN was sent (then the token's account has no access yet) — or another server,
+ * where HF_TOKEN plays no part (Meta's: a moved file answers 403). null for other statuses.
+ */
+export function refusalHint(url: string, status: number, tokenSent: boolean, endpoint: string = hubEndpoint()): string | null {
+  const page = hubRepoPage(url, endpoint);
+  if (status === 401 || status === 403) {
+    if (!page) return `access denied by ${new URL(url).host}: the file may have moved or be withheld there; check the address or use a mirror`;
+    return tokenSent
+      ? `access denied: ${page} is gated or private and the account of the HF_TOKEN that was sent has no access to it yet. Open that page logged in as that account and accept its conditions (or request access and wait for approval), or set HF_TOKEN to a token of an account that has access`
+      : `access denied: ${page} is gated or private and no HF_TOKEN was sent. Open that page logged in and accept its conditions, create a read token at ${endpoint}/settings/tokens, and set HF_TOKEN to it`;
+  }
+  if (status === 404) {
+    return page
+      ? `not found: check the repository ${page}, its revision and path, or HF_ENDPOINT (a private repository also answers 404 without HF_TOKEN)`
+      : `not found at ${new URL(url).host}: the file may have moved; check the address or use a mirror`;
+  }
+  return null;
+}
+
 const encPath = (p: string) => p.split('/').filter(Boolean).map(encodeURIComponent).join('/');
 
 /** {endpoint}/{datasets/}{repo}/resolve/{revision}/{path} (huggingface_hub `hf_hub_url`). */
@@ -82,9 +116,7 @@ export async function listRepoFiles(opts: ListOptions): Promise<HubFile[]> {
     const res = await doFetch(next, { headers, signal: opts.signal });
     if (!res.ok) {
       await res.body?.cancel();
-      const why = res.status === 404 ? 'not found (check the repository, revision and folder, or HF_ENDPOINT)'
-        : res.status === 401 || res.status === 403 ? 'access denied (a gated or private repository needs HF_TOKEN)'
-          : `HTTP ${res.status}`;
+      const why = refusalHint(next, res.status, Boolean(headers.Authorization ?? headers.authorization), endpoint) ?? `HTTP ${res.status}`;
       throw new HubError(`${opts.repoType} ${opts.repo}@${revision}/${opts.path ?? ''}: ${why}`, res.status);
     }
     let entries: unknown;
