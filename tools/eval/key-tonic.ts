@@ -60,8 +60,9 @@
 //   nice -n 10 node --import tsx tools/eval/key-tonic.ts DIR [DIR …] --keyless KEYLESS --refit 1.5
 // RESULT (17:09 UTC): R1, R2, R3 (keyless ≥ 0.5: 1 / 2 vs 3), R5, R6 (1.3, 1.5, 1.8 all key-set +4.0, ratio CV +4.0) pass;
 // R4 FAILS: CV key ECE pooled 0.055 (a) / 0.054 (b) vs 0.041, key-set 0.123 / 0.122 vs 0.083 (control, the CV refit on
-// the shipped evidence: 0.044, key-set 0.088); R7 not run. Not shipped (dorianRatio 0); BENCHMARKS.md "Key: the Dorian
-// rule with the key map refitted".
+// the shipped evidence: 0.044, key-set 0.088). R7 (17:28, calibrate.ts --key-only --dorian-ratio 1.5 --dev2, 654 rows)
+// FAILS: K2 keyless ≥ 0.5 5 (inputs by CV) / 4 (the map now's inputs) vs 3; K3 sets worse by > 0.01 (dev, beatless,
+// pulseless, keyless / keyset). Not shipped (dorianRatio 0); BENCHMARKS.md "Key: the Dorian rule with the key map refitted".
 //
 //   nice -n 10 node --import tsx tools/eval/key-tonic.ts DIR [DIR …] [--keyless KEYLESS] [--blend] [--files] [--cpu]
 //        [--fit [--final "cue+cue,w"] [--gate CUE] [--rel-gate] [--dorian]] [--dorian-final F] [--refit F]
