@@ -164,6 +164,9 @@
 //       dev, key-set, dev2, with --shipped-map the map now) rerun with the refitted map;
 //   K4. key-refit.ts' rule 6 (the default analysers' CPU up by at most 5 %; key11: +3.6–4.7 %).
 //   nice node --import tsx tools/eval/calibrate.ts --key-only --chroma-from nnls-blend --dev2 [--write] [--verbose]
+// key15 (session 13): --key-only --dorian-ratio F: the candidate analyser is CHROMA_FROM with TonalOptions.dorianRatio F (cache
+// tag "fold-dorianF"); the key12 report (K2, K3) then reads the key15 rule's clause R7 (tools/eval/key-tonic.ts' header):
+//   nice -n 10 node --import tsx tools/eval/calibrate.ts --key-only --dorian-ratio 1.5 --dev2 --cache test/output/key15/calibrate --verbose
 // key13 (session 12): KeyEvidence.pitched (TonalAnalyser.pitchedShare, recorded, not weighed) offered to the same refit as
 // the share, as min(1, share / X) (--pitched-knee X) or as a gate × min(1, share / X) on the refit (--pitched-gate X,
 // report only), judged by the rule above unchanged: K2 passes with a knee or gate at 0.3–0.5, K3 fails every variant
@@ -239,6 +242,12 @@ const { values: args } = parseArgs({
      */
     'chroma-from': { type: 'string' },
     /**
+     * (key15) with --key-only: the candidate analyser also has TonalOptions.dorianRatio F (key14's Dorian rule on the
+     * phrase-end cue); the map is refitted on its evidence, the map now scored on the shipped analyser's (the key15 rule's
+     * clause R7, tools/eval/key-tonic.ts' header)
+     */
+    'dorian-ratio': { type: 'string' },
+    /**
      * (key13) with --key-only: KeyEvidence.pitched (the share of the spectral peaks in partials) offered to the fit as
      * min(1, share / X) (a knee: the cue acts only under music's range, 0.45–1 on the dev-side sets) instead of the share
      */
@@ -306,6 +315,11 @@ const KEY_ONLY = args['key-only'];
 if (KEY_ONLY && (TEMPO_ONLY || args.env || args.excerpts)) throw new Error('--key-only: not with --tempo-only, --oof, --env or --excerpts');
 const CHROMA_FROM = (args['chroma-from'] ?? TONAL_DEFAULTS.chromaFrom) as NonNullable<TonalOptions['chromaFrom']>;
 if (args['chroma-from'] && !KEY_ONLY) throw new Error('--chroma-from: with --key-only');
+/** (key15) --dorian-ratio: the candidate's TonalOptions.dorianRatio (0: none) */
+const DORIAN = Number(args['dorian-ratio'] ?? 0);
+if (DORIAN && !KEY_ONLY) throw new Error('--dorian-ratio: with --key-only');
+/** the candidate analyser's cache tag and options (the shipped one: TONAL_DEFAULTS.chromaFrom, no options) */
+const CAND = DORIAN ? `${CHROMA_FROM}-dorian${DORIAN}` : CHROMA_FROM;
 const CONFIDENCE_TS = 'main/engine/analysis/confidence.ts';
 
 // ---- groove families: what never straddles dev and test (split.json) --------------------------
@@ -429,11 +443,12 @@ for (const [out, set, name, use] of SETS) {
     const cached = join(cacheDir, `${name}__${it.file}.json`);
     if (KEY_ONLY) {
       // the key alone, under the shipped chromaFrom and CHROMA_FROM, from one decode (each cached on its own)
-      const froms = [...new Set([TONAL_DEFAULTS.chromaFrom, CHROMA_FROM])];
+      const froms = [...new Set([TONAL_DEFAULTS.chromaFrom, CAND])];
       const kc = (c: string) => join(cacheDir, `${name}__${it.file}.key-${c}.json`);
       if (!froms.every((c) => existsSync(kc(c)))) {
         const ans = froms.map((c) => {
-          const a = new TonalAnalyser({ chromaFrom: c });
+          // (key15) a "-dorianF" tag: CHROMA_FROM with dorianRatio F
+          const a = new TonalAnalyser(c === CAND && DORIAN ? { chromaFrom: CHROMA_FROM, dorianRatio: DORIAN } : { chromaFrom: c as NonNullable<TonalOptions['chromaFrom']> });
           Object.defineProperty(a, 'name', { value: `tonal-${c}` });
           return a;
         });
@@ -453,7 +468,7 @@ for (const [out, set, name, use] of SETS) {
       };
       rows.push({
         set: name, tempoUse: false, file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted, category: it.category, bpmUnknown: !!(it as { bpmUnknown?: boolean }).bpmUnknown,
-        bpm: null, bpmShipped: null, tempo: null, ...keyOf(CHROMA_FROM), keyShipped: keyOf(TONAL_DEFAULTS.chromaFrom),
+        bpm: null, bpmShipped: null, tempo: null, ...keyOf(CAND), keyShipped: keyOf(TONAL_DEFAULTS.chromaFrom),
       });
       continue;
     }
@@ -1036,13 +1051,13 @@ function keyOnlyRule(model: CalibrationModel<keyof KeyEvidence>): void {
   const cvP = crossValidate(keySamples, model.inputs as (keyof KeyEvidence)[], KEY_SIGNS);
   const cands: [string, { set: string; p: number; y: number; file: string }[]][] = [
     ['the map now, shipped evidence', now],
-    [`the map now, ${CHROMA_FROM} evidence`, keySamples.map((d) => ({ set: d.set, p: keyConfidence(d.x, KEY_CALIBRATION), y: d.y, file: d.file }))],
-    [`refitted, ${CHROMA_FROM} evidence, in sample`, keySamples.map((d) => ({ set: d.set, p: gate(keyConfidence(d.x, model), d.x), y: d.y, file: d.file }))],
-    [`refitted, ${CHROMA_FROM} evidence, CV`, keySamples.map((d, i) => ({ set: d.set, p: gate(cvP[i], d.x), y: d.y, file: d.file }))],
+    [`the map now, ${CAND} evidence`, keySamples.map((d) => ({ set: d.set, p: keyConfidence(d.x, KEY_CALIBRATION), y: d.y, file: d.file }))],
+    [`refitted, ${CAND} evidence, in sample`, keySamples.map((d) => ({ set: d.set, p: gate(keyConfidence(d.x, model), d.x), y: d.y, file: d.file }))],
+    [`refitted, ${CAND} evidence, CV`, keySamples.map((d, i) => ({ set: d.set, p: gate(cvP[i], d.x), y: d.y, file: d.file }))],
   ];
   const sets = [...new Set(rows.map((r) => r.set))];
   const noKeyOf = new Map(rows.map((r) => [`${r.set}/${r.file}`, NO_KEY.has(r.category) && !r.keyTrusted]));
-  console.log(`\n=== key12: the key map on ${CHROMA_FROM} (rows: trusted key or none; ECE bins of 0.2; stated ≥ 0.5 among files with no key) ===`);
+  console.log(`\n=== key12: the key map on ${CAND} (rows: trusted key or none; ECE bins of 0.2; stated ≥ 0.5 among files with no key) ===`);
   const stat = (xs: { set: string; p: number; y: number; file: string }[], set?: string) => {
     const a = xs.filter((x) => !set || x.set === set);
     return { n: a.length, right: a.filter((x) => x.y).length, ece: reliability(a.map((x) => x.p), a.map((x) => x.y)).ece, stated: a.filter((x) => noKeyOf.get(`${x.set}/${x.file}`) && x.p >= 0.5).length };
