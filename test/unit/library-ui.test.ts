@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openFolderOptions } from '../../main/electron/shell-methods';
 import { emptyForm, parseFilter, shortKey } from '../../renderer/src/lib/library-filter';
-import { certainty, certaintyNote, problemsSummary, skippedSummary } from '../../renderer/src/lib/library-notes';
+import { certainty, certaintyNote, fmtConf, problemsSummary, skippedSummary } from '../../renderer/src/lib/library-notes';
 
 describe('library UI logic', () => {
   it('turns the filter form into a LibraryFilter: ranges open on one side, keys passed on as typed', () => {
@@ -24,6 +24,21 @@ describe('library UI logic', () => {
     assert.equal(certainty(null, null), 'none');
     assert.match(certaintyNote('tempo', '112.1 BPM', 0.09), /^Uncertain tempo: best guess 112\.1 BPM at 9% confidence.*Left out of the features line/);
     assert.equal(certaintyNote('tempo', null, null, 'no onsets: a steady tone or drone has no beat'), 'No tempo: no onsets: a steady tone or drone has no beat.');
+  });
+
+  it('a confidence under the gate never reads as the gate: 0.499 (shown "uncertain") is 49 %, not 50 % (tester17)', () => {
+    // syn-mambo-184.mp3 of the tempo-synth renders: bpmConfidence 0.499, shown "uncertain 50%" in the table and
+    // "Tempo uncertain (best guess 92.0 BPM, 50% confidence)" in the detail, while 50 % is the first sure value
+    assert.equal(certainty(184, 0.499), 'uncertain');
+    assert.equal(fmtConf(0.499), '49%');
+    assert.equal(fmtConf(0.4951), '49%');
+    assert.match(certaintyNote('tempo', '92.0 BPM', 0.499), /best guess 92\.0 BPM at 49% confidence/);
+    // elsewhere plain rounding, and the gate itself is 50 %
+    assert.equal(fmtConf(0.5), '50%');
+    assert.equal(fmtConf(0.494), '49%');
+    assert.equal(fmtConf(0.777), '78%');
+    assert.equal(fmtConf(0), '0%');
+    assert.equal(fmtConf(null), '');
   });
 
   it('the scan bar names what it left out by kind, not "(folders skipped)" (issue 10)', () => {

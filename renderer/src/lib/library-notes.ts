@@ -5,7 +5,18 @@
  */
 import { keyChangeText, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpan, type KeySection, type ScanState, type TempoSection } from '@contract';
 
-const pct = (c: number | null) => (c === null ? '' : `${Math.round(c * 100)}%`);
+/**
+ * A calibrated confidence (0–1) as a whole percentage, "" for none. Rounded, but
+ * never across MIN_CONFIDENCE: a value under it is shown "uncertain", so 0.499
+ * reads "49%" (rounded it read "uncertain 50%", while a value at 50 % is not
+ * uncertain). The table, the detail and their tooltips all use this.
+ */
+export function fmtConf(c: number | null): string {
+  if (c === null) return '';
+  const p = Math.round(c * 100);
+  return `${c < MIN_CONFIDENCE && p >= MIN_CONFIDENCE * 100 ? Math.ceil(MIN_CONFIDENCE * 100) - 1 : p}%`;
+}
+
 
 /**
  * How a tempo or key reads: `none` (the analysis found none), `uncertain`
@@ -23,8 +34,8 @@ export function certaintyNote(what: 'tempo' | 'key', shown: string | null, confi
   const c = certainty(shown, confidence);
   if (c === 'none') return `No ${what}${reason ? `: ${reason}` : ' found'}.`;
   if (c === 'uncertain')
-    return `Uncertain ${what}: best guess ${shown} at ${pct(confidence) || '0%'} confidence (a stated confidence is how often such a value is right). Left out of the features line.`;
-  return `${what === 'tempo' ? 'Tempo' : 'Key'} ${shown}, confidence ${pct(confidence)}: right about ${pct(confidence)} of the time.`;
+    return `Uncertain ${what}: best guess ${shown} at ${fmtConf(confidence) || '0%'} confidence (a stated confidence is how often such a value is right). Left out of the features line.`;
+  return `${what === 'tempo' ? 'Tempo' : 'Key'} ${shown}, confidence ${fmtConf(confidence)}: right about ${fmtConf(confidence)} of the time.`;
 }
 
 /**
