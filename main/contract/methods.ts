@@ -364,12 +364,21 @@ export const GenerationOptions = z
   })
   .strict();
 
+/**
+ * Why an answer ended: 'stop' (a stop id or the answer terminator "\n###"), 'eos', 'max_new_tokens' (the
+ * answer reached the Max new tokens asked for: more would let it go on), 'context' (the model's context
+ * window, the pack's llm.max_position_embeddings, is full with the prompt and the answer: the answer can be
+ * no longer, whatever Max new tokens says), 'cancelled' (Stop).
+ */
+export const StoppedBy = z.enum(['stop', 'eos', 'max_new_tokens', 'context', 'cancelled']);
+export type StoppedBy = z.infer<typeof StoppedBy>;
+
 export const AnswerStats = z.object({
   provider: z.string(),
   firstTokenMs: z.number(),
   tokensPerSec: z.number(),
   tokens: z.number(),
-  stoppedBy: z.enum(['stop', 'eos', 'max_new_tokens', 'cancelled']),
+  stoppedBy: StoppedBy,
   timings: z.record(z.string(), z.number()),
 });
 
@@ -404,7 +413,7 @@ export type ChatMessage = z.infer<typeof ChatMessage>;
 export const AskResult = z.object({
   answer: z.string(),
   tokenIds: z.array(z.number()),
-  stoppedBy: z.enum(['stop', 'eos', 'max_new_tokens', 'cancelled']),
+  stoppedBy: StoppedBy,
   provider: z.string(),
   fallbacks: z.array(Fallback),
   inputs: z.object({
