@@ -695,6 +695,12 @@ export const BeatGrid = z.object({
   beats: z.array(z.number()),
   /** the tempo (BPM) as analysed; null when the track has no steady pulse (then `beats` is empty) */
   bpm: z.number().nullable(),
+  /**
+   * the calibrated confidence (0–1) of `bpm`, the number the library shows beside it; null with no tempo. Under
+   * MIN_CONFIDENCE the tempo is a best guess, and the track view says "uncertain" as the library does (the beats
+   * drawn are that guess's)
+   */
+  bpmConfidence: z.number().min(0).max(1).nullable(),
   /** 3 or 4 beats per bar; null when no bar length stands out (no downbeats are drawn then) */
   beatsPerBar: z.union([z.literal(3), z.literal(4)]).nullable(),
   /** index in `beats` of the first downbeat (0 … beatsPerBar − 1): the phase whose beats carry the most low-band (< 600 Hz) energy; null without a meter */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openFolderOptions } from '../../main/electron/shell-methods';
 import { emptyForm, parseFilter, shortKey } from '../../renderer/src/lib/library-filter';
-import { certainty, certaintyNote, fmtConf, problemsSummary, skippedSummary } from '../../renderer/src/lib/library-notes';
+import { beatGridTempo, certainty, certaintyNote, fmtConf, problemsSummary, skippedSummary } from '../../renderer/src/lib/library-notes';
 
 describe('library UI logic', () => {
   it('turns the filter form into a LibraryFilter: ranges open on one side, keys passed on as typed', () => {
@@ -39,6 +39,21 @@ describe('library UI logic', () => {
     assert.equal(fmtConf(0.777), '78%');
     assert.equal(fmtConf(0), '0%');
     assert.equal(fmtConf(null), '');
+  });
+
+  it('the track view\'s Beat grid states a tempo as the library does: in the BPM range, "uncertain" under 0.5 (tester17)', () => {
+    // syn-bebop-196.mp3 (tempo-synth renders): the library showed "uncertain 44%", the opened track's Beat grid
+    // button read "98" (196 folded into 70–140) as a fact
+    const r = { min: 70, max: 140 };
+    const bebop = beatGridTempo({ bpm: 196, bpmConfidence: 0.442 }, r)!;
+    assert.equal(bebop.text, 'uncertain');
+    assert.equal(bebop.uncertain, true);
+    assert.equal(bebop.note, 'Tempo uncertain: best guess 98 BPM in the BPM range 70–140 (analysed: 196 BPM) at 44% confidence; the beats drawn are that guess\'s');
+    assert.equal(beatGridTempo({ bpm: 184, bpmConfidence: 0.499 }, null)!.note, 'Tempo uncertain: best guess 184 BPM at 49% confidence; the beats drawn are that guess\'s');
+    // a sure tempo reads as before (bpm-range-track.test.ts): the number, the range in the tooltip
+    assert.deepEqual(beatGridTempo({ bpm: 128, bpmConfidence: 0.9 }, { min: 60, max: 120 }), { text: '64', uncertain: false, note: '64 BPM in the BPM range 60–120 (analysed: 128 BPM, the beats drawn)' });
+    assert.deepEqual(beatGridTempo({ bpm: 120, bpmConfidence: 0.5 }, null), { text: '120', uncertain: false, note: '120 BPM' });
+    assert.equal(beatGridTempo({ bpm: null, bpmConfidence: null }, r), null);
   });
 
   it('the scan bar names what it left out by kind, not "(folders skipped)" (issue 10)', () => {
