@@ -79,7 +79,7 @@ describe('library: a late Ctrl+A does not override a later gesture (tester17)', 
       db.transaction(() => {
         for (let i = 3; i < N; i++) {
           const path = join(dir, `v${String(i).padStart(3, '0')}.wav`);
-          const r = { ...rows[i % 3], id: `r${randomBytes(9).toString('base64url')}`, path, real_path: path, file_name: `v${i}.wav`, title: `Copy ${i}` };
+          const r: Record<string, unknown> = { ...rows[i % 3], id: `r${randomBytes(9).toString('base64url')}`, path, real_path: path, file_name: `v${i}.wav`, title: `Copy ${i}` };
           ins.run(...cols.map((c) => r[c]));
         }
       })();
