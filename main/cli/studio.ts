@@ -147,7 +147,22 @@ export function exitStatusFor(err: unknown, otherwise = 1): number {
   return toErrorData(err).code === 'DATA_FOLDER_IN_USE' ? DATA_FOLDER_IN_USE_EXIT : otherwise;
 }
 
-function fail(message: string, code = 1): never {
+/**
+ * Stop the command: the message on stderr, exit status `code` (2: the command line is wrong). With --json
+ * on the command line (before any `--`) it is also one JSON object on stdout, in the shape that command's
+ * other errors take — probe, ask: {"error": {"code", "message"}}; analyze: {"error": message, "code"} — so a
+ * script reading stdout always gets JSON, also for a wrong option or a data folder that cannot be made.
+ * `errorCode`: BAD_ARGS for a wrong command line (code 2), else the error's own.
+ */
+function fail(message: string, code = 1, errorCode: ErrorCode = code === 2 ? 'BAD_ARGS' : 'INTERNAL'): never {
+  const [cmd, ...rest] = process.argv.slice(2);
+  const dashdash = rest.indexOf('--');
+  if ((dashdash < 0 ? rest : rest.slice(0, dashdash)).includes('--json')) {
+    // the first paragraph: a wrong option's message goes on with the whole usage text
+    const short = message.split('\n\n')[0];
+    if (cmd === 'probe' || cmd === 'ask') process.stdout.write(JSON.stringify({ error: { code: errorCode, message: short } }) + '\n');
+    else if (cmd === 'analyze' || cmd === 'analyse') process.stdout.write(JSON.stringify({ error: short, code: errorCode }) + '\n');
+  }
   process.stderr.write(`studio: ${message}\n`);
   process.exit(code);
 }
@@ -638,4 +653,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((err) => fail(cliErrorMessage(err), exitStatusFor(err)));
+main(process.argv.slice(2)).catch((err) => fail(cliErrorMessage(err), exitStatusFor(err), toErrorData(err).code));

@@ -392,12 +392,21 @@ export function promptCutText(c: PromptCut): string {
   return `The question and its media came to ${c.tokens} tokens but DeepResonance reads ${c.maxLength}, so the last ${c.tokens - c.maxLength} were cut (as the reference code does) and the answer may not follow the question: ask a shorter question.`;
 }
 
+/**
+ * Why an answer ended: 'stop' (a stop id or the answer terminator "\n###"), 'eos', 'max_new_tokens' (the
+ * answer reached the Max new tokens asked for: more would let it go on), 'context' (the model's context
+ * window, the pack's llm.max_position_embeddings, is full with the prompt and the answer: the answer can be
+ * no longer, whatever Max new tokens says), 'cancelled' (Stop).
+ */
+export const StoppedBy = z.enum(['stop', 'eos', 'max_new_tokens', 'context', 'cancelled']);
+export type StoppedBy = z.infer<typeof StoppedBy>;
+
 export const AnswerStats = z.object({
   provider: z.string(),
   firstTokenMs: z.number(),
   tokensPerSec: z.number(),
   tokens: z.number(),
-  stoppedBy: z.enum(['stop', 'eos', 'max_new_tokens', 'cancelled']),
+  stoppedBy: StoppedBy,
   timings: z.record(z.string(), z.number()),
   /** set when the prompt was longer than the model reads and was cut */
   promptCut: PromptCut.optional(),
@@ -434,7 +443,7 @@ export type ChatMessage = z.infer<typeof ChatMessage>;
 export const AskResult = z.object({
   answer: z.string(),
   tokenIds: z.array(z.number()),
-  stoppedBy: z.enum(['stop', 'eos', 'max_new_tokens', 'cancelled']),
+  stoppedBy: StoppedBy,
   provider: z.string(),
   fallbacks: z.array(Fallback),
   inputs: z.object({
@@ -718,6 +727,12 @@ export const BeatGrid = z.object({
   beats: z.array(z.number()),
   /** the tempo (BPM) as analysed; null when the track has no steady pulse (then `beats` is empty) */
   bpm: z.number().nullable(),
+  /**
+   * the calibrated confidence (0–1) of `bpm`, the number the library shows beside it; null with no tempo. Under
+   * MIN_CONFIDENCE the tempo is a best guess, and the track view says "uncertain" as the library does (the beats
+   * drawn are that guess's)
+   */
+  bpmConfidence: z.number().min(0).max(1).nullable(),
   /** 3 or 4 beats per bar; null when no bar length stands out (no downbeats are drawn then) */
   beatsPerBar: z.union([z.literal(3), z.literal(4)]).nullable(),
   /** index in `beats` of the first downbeat (0 … beatsPerBar − 1): the phase whose beats carry the most low-band (< 600 Hz) energy; null without a meter */

@@ -65,6 +65,19 @@ describe('keyboard focus stays in modal dialogs (tester15)', { timeout: 180_000 
     await sp.page.getByTestId('open').first().focus();
     await sp.page.keyboard.press('?');
     await sp.page.getByTestId('shortcuts').waitFor();
+    // the sheet is true to the library table's keys (tester17): Home/End move to the first/last track and Esc
+    // clears the selection there (LibraryTable.svelte's onKey), but the sheet's library row named only ↑ ↓ PgUp
+    // PgDn and its one Home/End row said "Go to start / end" (the track view's playhead)
+    const rows = await sp.page.locator('[data-testid=shortcuts] tr').evaluateAll((trs) =>
+      trs.map((tr) => {
+        const cells = (tr as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }).querySelectorAll('td, kbd');
+        const all = Array.from(cells).map((c) => c.textContent ?? '');
+        return { keys: all.slice(1, -1), what: all.at(-1) ?? '' };
+      }),
+    );
+    const library = rows.filter((r) => r.what.startsWith('Library:'));
+    const libKeys = library.flatMap((r) => r.keys);
+    for (const k of ['↑', '↓', 'PgUp', 'PgDn', 'Home', 'End', 'Enter', 'Space', 'Esc']) assert.ok(libKeys.includes(k), `the sheet's library rows name ${k}: ${JSON.stringify(library)}`);
     for (let i = 0; i < 4; i++) {
       await sp.page.keyboard.press('Tab');
       const f = await focused('shortcuts');

@@ -67,6 +67,40 @@ test('a data folder that cannot be made fails at once, once, saying what to do (
   }
 });
 
+test('with --json every error is one JSON object on stdout, a wrong command line too (tester17)', () => {
+  // before: these exited 2 (or 1) with the message on stderr and nothing on stdout, so `studio … --json | jq` read
+  // no JSON; runtime errors already were JSON, in each command's shape, which a wrong command line now takes too
+  const json = (r: { out: string }) => {
+    const lines = r.out.trim().split('\n');
+    assert.equal(lines.length, 1, `one line on stdout: ${JSON.stringify(r.out)}`);
+    return JSON.parse(lines[0]) as Record<string, unknown>;
+  };
+  for (const args of [['probe', '--json'], ['probe', 'a.mp3', 'b.mp3', '--json'], ['probe', '--bogus', '--json'], ['ask', '--json'], ['ask', '--pack', 'p', '--json']]) {
+    const r = studio(...args);
+    assert.equal(r.code, 2, args.join(' '));
+    const e = json(r).error as { code: string; message: string };
+    assert.equal(e.code, 'BAD_ARGS', args.join(' '));
+    assert.ok(e.message.length > 10 && !e.message.includes('Usage:'), `${args.join(' ')}: ${e.message}`);
+    assert.match(r.err, /^studio: /);
+  }
+  for (const args of [['analyze', '--json'], ['analyze', '--bpm-range', '140-70', '--json', 'x.mp3'], ['analyze', '--bogus', '--json']]) {
+    const r = studio(...args);
+    assert.equal(r.code, 2, args.join(' '));
+    const j = json(r);
+    assert.equal(j.code, 'BAD_ARGS', args.join(' '));
+    assert.equal(typeof j.error, 'string');
+  }
+  // a data folder that cannot be made stops before the command's own error handling
+  const blocker = join(dataDir, 'a-file');
+  writeFileSync(blocker, 'x');
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'probe', '/nonexistent.mp3', '--json'], { encoding: 'utf8', env: { ...process.env, STUDIO_DATA_DIR: join(blocker, 'data') }, timeout: 60_000 });
+  assert.equal(r.status, 1);
+  const e = json({ out: r.stdout }).error as { code: string; message: string };
+  assert.match(e.message, /data folder/);
+  // without --json (or with it after --, a file name) stdout stays empty
+  for (const args of [['probe'], ['probe', 'x.mp3', '--', '--json']]) assert.equal(studio(...args).out, '', args.join(' '));
+});
+
 test('studio serve on a port in use: one line naming the port and what to do', async () => {
   const busy = createServer();
   await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));

@@ -43,6 +43,11 @@ describe('beat grid, hot cues and named regions (engine)', { timeout: 180_000 },
     const g = await h.engine.call('media:beats', { trackId: t.id });
     assert.equal(g.source, 'library');
     assert.equal(g.bpm, 120);
+    // the grid carries the tempo's calibrated confidence, the one the library shows (tester17: the track view's
+    // Beat grid read a tempo the library called uncertain as a fact)
+    const row = (await h.engine.call('library:query', { offset: 0, limit: 10 })).rows.find((r) => r.path === inLibrary)!;
+    assert.equal(typeof g.bpmConfidence, 'number');
+    assert.equal(g.bpmConfidence, row.bpmConfidence);
     assert.equal(g.beatsPerBar, 4);
     assert.ok(g.beats.length > 50, `${g.beats.length} beats`);
     assert.ok(g.downbeat !== null && g.downbeat >= 0 && g.downbeat < 4);
@@ -53,10 +58,11 @@ describe('beat grid, hot cues and named regions (engine)', { timeout: 180_000 },
   test('a track outside the library: none until asked; analysed once, then from the cache', async () => {
     const t = await h.engine.call('media:open', { path: loose });
     const none = await h.engine.call('media:beats', { trackId: t.id });
-    assert.deepEqual([none.source, none.beats, none.bpm, none.downbeat], ['none', [], null, null]);
+    assert.deepEqual([none.source, none.beats, none.bpm, none.bpmConfidence, none.downbeat], ['none', [], null, null, null]);
     const g = await h.engine.call('media:beats', { trackId: t.id, analyse: true });
     assert.equal(g.source, 'analysed');
     assert.equal(g.bpm, 120);
+    assert.ok(g.bpmConfidence !== null && g.bpmConfidence >= 0.5 && g.bpmConfidence <= 1, `confidence ${g.bpmConfidence}`);
     assert.equal(g.beatsPerBar, 4);
     const again = await h.engine.call('media:beats', { trackId: t.id });
     assert.deepEqual(again, g, 'the second ask, without analyse, is the cached analysis');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openFolderOptions } from '../../main/electron/shell-methods';
 import { emptyForm, parseFilter, shortKey } from '../../renderer/src/lib/library-filter';
-import { certainty, certaintyNote, problemsSummary, skippedSummary } from '../../renderer/src/lib/library-notes';
+import { beatGridTempo, certainty, certaintyNote, fmtConf, problemsSummary, skippedSummary } from '../../renderer/src/lib/library-notes';
 
 describe('library UI logic', () => {
   it('turns the filter form into a LibraryFilter: ranges open on one side, keys passed on as typed', () => {
@@ -24,6 +24,36 @@ describe('library UI logic', () => {
     assert.equal(certainty(null, null), 'none');
     assert.match(certaintyNote('tempo', '112.1 BPM', 0.09), /^Uncertain tempo: best guess 112\.1 BPM at 9% confidence.*Left out of the features line/);
     assert.equal(certaintyNote('tempo', null, null, 'no onsets: a steady tone or drone has no beat'), 'No tempo: no onsets: a steady tone or drone has no beat.');
+  });
+
+  it('a confidence under the gate never reads as the gate: 0.499 (shown "uncertain") is 49 %, not 50 % (tester17)', () => {
+    // syn-mambo-184.mp3 of the tempo-synth renders: bpmConfidence 0.499, shown "uncertain 50%" in the table and
+    // "Tempo uncertain (best guess 92.0 BPM, 50% confidence)" in the detail, while 50 % is the first sure value
+    assert.equal(certainty(184, 0.499), 'uncertain');
+    assert.equal(fmtConf(0.499), '49%');
+    assert.equal(fmtConf(0.4951), '49%');
+    assert.match(certaintyNote('tempo', '92.0 BPM', 0.499), /best guess 92\.0 BPM at 49% confidence/);
+    // elsewhere plain rounding, and the gate itself is 50 %
+    assert.equal(fmtConf(0.5), '50%');
+    assert.equal(fmtConf(0.494), '49%');
+    assert.equal(fmtConf(0.777), '78%');
+    assert.equal(fmtConf(0), '0%');
+    assert.equal(fmtConf(null), '');
+  });
+
+  it('the track view\'s Beat grid states a tempo as the library does: in the BPM range, "uncertain" under 0.5 (tester17)', () => {
+    // syn-bebop-196.mp3 (tempo-synth renders): the library showed "uncertain 44%", the opened track's Beat grid
+    // button read "98" (196 folded into 70–140) as a fact
+    const r = { min: 70, max: 140 };
+    const bebop = beatGridTempo({ bpm: 196, bpmConfidence: 0.442 }, r)!;
+    assert.equal(bebop.text, 'uncertain');
+    assert.equal(bebop.uncertain, true);
+    assert.equal(bebop.note, 'Tempo uncertain: best guess 98 BPM in the BPM range 70–140 (analysed: 196 BPM) at 44% confidence; the beats drawn are that guess\'s');
+    assert.equal(beatGridTempo({ bpm: 184, bpmConfidence: 0.499 }, null)!.note, 'Tempo uncertain: best guess 184 BPM at 49% confidence; the beats drawn are that guess\'s');
+    // a sure tempo reads as before (bpm-range-track.test.ts): the number, the range in the tooltip
+    assert.deepEqual(beatGridTempo({ bpm: 128, bpmConfidence: 0.9 }, { min: 60, max: 120 }), { text: '64', uncertain: false, note: '64 BPM in the BPM range 60–120 (analysed: 128 BPM, the beats drawn)' });
+    assert.deepEqual(beatGridTempo({ bpm: 120, bpmConfidence: 0.5 }, null), { text: '120', uncertain: false, note: '120 BPM' });
+    assert.equal(beatGridTempo({ bpm: null, bpmConfidence: null }, r), null);
   });
 
   it('the scan bar names what it left out by kind, not "(folders skipped)" (issue 10)', () => {

@@ -28,7 +28,7 @@ interface CallCtx {
   progress(p: Progress): void;
 }
 
-type Tempo = Pick<TempoResult, 'bpm' | 'beats' | 'beatsPerBar'>;
+type Tempo = Pick<TempoResult, 'bpm' | 'beats' | 'beatsPerBar' | 'confidence'>;
 
 export class MarksService {
   private readonly repo: TrackMarksRepo;
@@ -118,8 +118,9 @@ export class MarksService {
       const fp = await fingerprint(path);
       const file = join(this.ctx.cacheDir, 'beats', `${fp}.v${this.tempoVersion}.json`);
       tempo = await readJson<Tempo>(file);
-      if (!tempo || !Array.isArray(tempo.beats)) {
-        if (!analyse) return { trackId, beats: [], bpm: null, beatsPerBar: null, downbeat: null, source: 'none' };
+      // an entry cached before the grid carried the confidence is analysed again (its tempo would read as sure)
+      if (!tempo || !Array.isArray(tempo.beats) || typeof tempo.confidence !== 'number') {
+        if (!analyse) return { trackId, beats: [], bpm: null, bpmConfidence: null, beatsPerBar: null, downbeat: null, source: 'none' };
         tempo = await this.tempoJobs.run(
           fp,
           async (signal, progress) => {
@@ -130,7 +131,7 @@ export class MarksService {
             }
             const run = await this.pool.run({ path, cacheDir: this.ctx.cacheDir, only: ['tempo'] }, signal, (s) => stated > 0 && progress(Math.min(0.99, s / stated)));
             const r = run.results.tempo as TempoResult;
-            const t: Tempo = { bpm: r.bpm, beats: r.beats, beatsPerBar: r.beatsPerBar };
+            const t: Tempo = { bpm: r.bpm, beats: r.beats, beatsPerBar: r.beatsPerBar, confidence: r.confidence };
             await writeAtomic(file, JSON.stringify(t)).catch(() => undefined);
             return t;
           },
@@ -147,6 +148,6 @@ export class MarksService {
       const bands = p.bands ? Buffer.from(p.bands, 'base64') : new Uint8Array(0);
       downbeat = downbeatPhase(beats, bpb, bands, p.sampleRate / p.samplesPerPeak);
     }
-    return { trackId, beats, bpm: tempo.bpm, beatsPerBar: bpb, downbeat, source };
+    return { trackId, beats, bpm: tempo.bpm, bpmConfidence: tempo.bpm === null ? null : (tempo.confidence ?? null), beatsPerBar: bpb, downbeat, source };
   }
 }

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { StudioError, type MethodArgs } from '@contract';
+import { StudioError, type MethodArgs, type StoppedBy } from '@contract';
 import { fileIdentity, mediaKey } from './embedding-cache';
 import { PROCESSORS, processVideoWithSoundtrack, type EncoderInput } from './processors';
 import { defaultInput, PLACEHOLDER_RE, PLACEHOLDERS, type MediaKind, type ModelRuntime, type ProjectedMedia } from './runtime';
@@ -32,7 +32,7 @@ export type AskTimings = {
 export interface AskResult {
   answer: string;
   tokenIds: number[];
-  stoppedBy: 'stop' | 'eos' | 'max_new_tokens' | 'cancelled';
+  stoppedBy: StoppedBy;
   provider: string;
   fallbacks: Array<{ provider: string; reason: string }>;
   /** exactly what went in: the input text and each medium */

@@ -2,7 +2,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Tokenizer } from '@huggingface/tokenizers';
 import type * as Ort from 'onnxruntime-node';
-import { StudioError } from '@contract';
+import { StudioError, type StoppedBy } from '@contract';
 import type { Pack } from './pack';
 import { PLACEHOLDER_REGEX, PLACEHOLDERS, PLACEHOLDER_RE, type MediaKind } from './placeholders';
 import { createSession, ort, type OpenedSession, type Provider, type ProviderChoice } from './providers';
@@ -84,7 +84,8 @@ export interface StepTimings {
 export interface GenerateResult {
   answer: string;
   tokenIds: number[];
-  stoppedBy: 'stop' | 'eos' | 'max_new_tokens' | 'cancelled';
+  /** 'context': the prompt and the answer filled the model's max_position_embeddings (Max new tokens was not reached) */
+  stoppedBy: StoppedBy;
   timings: StepTimings;
 }
 
@@ -363,7 +364,8 @@ export class ModelRuntime {
 
   /**
    * Generate an answer. Stops on a stop id, EOS, the answer terminator
-   * ("\n###", whichever way it was tokenised), max new tokens, or the signal.
+   * ("\n###", whichever way it was tokenised), max new tokens, the end of the
+   * model's context (max_position_embeddings: stoppedBy 'context'), or the signal.
    * With the prefix cache (the default), the prompt's leading positions that equal the last
    * prompt's keep that prompt's KV cache and are not prefilled again (`timings.reusedPositions`).
    */
@@ -413,7 +415,12 @@ export class ModelRuntime {
         stoppedBy = 'stop';
         break;
       }
-      if (n + 1 >= opts.maxNewTokens || decoder.length + 1 >= maxPos) break;
+      if (n + 1 >= opts.maxNewTokens) break;
+      if (decoder.length + 1 >= maxPos) {
+        // the context window is full: a larger Max new tokens would not let the answer go on
+        stoppedBy = 'context';
+        break;
+      }
       logits = await decoder.append(this.embedRows([id]), 1);
     }
     const rest = streamer.finish();

@@ -3,9 +3,20 @@
  * fact, uncertain or absent by its calibrated confidence, and what a scan
  * left out, by kind. No DOM: unit-tested directly.
  */
-import { keyChangeText, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpan, type KeySection, type ScanState, type TempoSection } from '@contract';
+import { foldBpm, keyChangeText, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpan, type BpmRange, type KeySection, type ScanState, type TempoSection } from '@contract';
 
-const pct = (c: number | null) => (c === null ? '' : `${Math.round(c * 100)}%`);
+/**
+ * A calibrated confidence (0–1) as a whole percentage, "" for none. Rounded, but
+ * never across MIN_CONFIDENCE: a value under it is shown "uncertain", so 0.499
+ * reads "49%" (rounded it read "uncertain 50%", while a value at 50 % is not
+ * uncertain). The table, the detail and their tooltips all use this.
+ */
+export function fmtConf(c: number | null): string {
+  if (c === null) return '';
+  const p = Math.round(c * 100);
+  return `${c < MIN_CONFIDENCE && p >= MIN_CONFIDENCE * 100 ? Math.ceil(MIN_CONFIDENCE * 100) - 1 : p}%`;
+}
+
 
 /**
  * How a tempo or key reads: `none` (the analysis found none), `uncertain`
@@ -23,8 +34,25 @@ export function certaintyNote(what: 'tempo' | 'key', shown: string | null, confi
   const c = certainty(shown, confidence);
   if (c === 'none') return `No ${what}${reason ? `: ${reason}` : ' found'}.`;
   if (c === 'uncertain')
-    return `Uncertain ${what}: best guess ${shown} at ${pct(confidence) || '0%'} confidence (a stated confidence is how often such a value is right). Left out of the features line.`;
-  return `${what === 'tempo' ? 'Tempo' : 'Key'} ${shown}, confidence ${pct(confidence)}: right about ${pct(confidence)} of the time.`;
+    return `Uncertain ${what}: best guess ${shown} at ${fmtConf(confidence) || '0%'} confidence (a stated confidence is how often such a value is right). Left out of the features line.`;
+  return `${what === 'tempo' ? 'Tempo' : 'Key'} ${shown}, confidence ${fmtConf(confidence)}: right about ${fmtConf(confidence)} of the time.`;
+}
+
+/**
+ * The track view's Beat grid button: the tempo beside "Beat grid" and the start of its tooltip, as the library
+ * shows that tempo — in the BPM range (`range`, foldBpm), and "uncertain" under MIN_CONFIDENCE (the library's
+ * table and detail say so; the button read "98" for a tempo the library called uncertain at 44 %). `grid`: the
+ * contract's BeatGrid (bpm as analysed, its calibrated confidence). The lines drawn stay the analysed beats.
+ * → `{text: "64" | "uncertain", uncertain, note: "64 BPM in the BPM range 60–120 (analysed: 128 BPM, the beats drawn)"}`;
+ * null without a tempo.
+ */
+export function beatGridTempo(grid: { bpm: number | null; bpmConfidence: number | null }, range: BpmRange | null): { text: string; uncertain: boolean; note: string } | null {
+  if (grid.bpm === null || !(grid.bpm > 0)) return null;
+  const shown = foldBpm(grid.bpm, range) ?? grid.bpm;
+  const where = (drawn: string) => (range && shown !== grid.bpm ? ` in the BPM range ${range.min}–${range.max} (analysed: ${grid.bpm} BPM${drawn})` : '');
+  if (certainty(grid.bpm, grid.bpmConfidence) === 'uncertain')
+    return { text: 'uncertain', uncertain: true, note: `Tempo uncertain: best guess ${shown} BPM${where('')} at ${fmtConf(grid.bpmConfidence) || '0%'} confidence; the beats drawn are that guess's` };
+  return { text: String(shown), uncertain: false, note: `${shown} BPM${where(', the beats drawn')}` };
 }
 
 /**

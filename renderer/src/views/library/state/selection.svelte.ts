@@ -12,13 +12,27 @@ class Selection {
   ids = $state.raw<Set<string>>(new Set());
   /** where a shift-click range starts (index in the current order), -1 for none */
   private anchor = -1;
+  /**
+   * Counts the gestures: one that has to load ids (Ctrl+A, a shift-range over rows not fetched yet) applies
+   * its result only if no other gesture came meanwhile. On 10,049 rows Ctrl+A took 15 s; an arrow key pressed
+   * meanwhile selected one row, and then the late answer turned it into "10049 selected" (tester17).
+   */
+  private gesture = 0;
+  /** true (and the drop signalled) when a later gesture came while `g` was loading */
+  private stale(g: number, what: string): boolean {
+    if (g === this.gesture) return false;
+    signal('library-selection-dropped', { what });
+    return true;
+  }
 
   /** Click (plain), ctrl/cmd-click (toggle) or shift-click (range) on the row at `index`. */
   async click(index: number, how: { toggle?: boolean; range?: boolean } = {}): Promise<void> {
     const row = table.row(index);
     if (!row) return;
+    const g = ++this.gesture;
     if (how.range && this.anchor >= 0) {
       const ids = await this.idsBetween(this.anchor, index);
+      if (this.stale(g, 'range')) return;
       const next = how.toggle ? new Set(this.ids) : new Set<string>();
       for (const id of ids) next.add(id);
       this.ids = next;
@@ -42,6 +56,7 @@ class Selection {
     const total = table.total ?? 0;
     if (!total) return;
     const i = Math.max(0, Math.min(total - 1, index));
+    ++this.gesture;
     table.cursor = i;
     if (!table.row(i)) await table.fetchPage(Math.floor(i / PAGE_SIZE));
     if (table.cursor !== i) return;
@@ -83,13 +98,16 @@ class Selection {
   async selectAll(): Promise<void> {
     const total = table.total ?? 0;
     if (!total) return;
+    const g = ++this.gesture;
     const ids = await this.idsBetween(0, total - 1);
+    if (this.stale(g, 'all')) return;
     this.ids = new Set(ids);
     this.anchor = Math.max(0, table.cursor);
     signal('library-selected', { index: table.cursor, id: table.row(table.cursor)?.id ?? null, count: this.ids.size });
   }
 
   clear(): void {
+    ++this.gesture;
     this.ids = new Set();
     this.anchor = -1;
   }
