@@ -16,6 +16,7 @@ import { backbeatOctave } from './backbeat';
 import { MIN_CONFIDENCE, type TempoSection } from '@contract';
 import { octaveNetFeatures, octaveNetScore, withExtras } from './octave-net';
 import { OCTAVE_NET, type OctaveNetWeights } from './octave-net-weights';
+import { PercussiveShare } from './hpss';
 
 /** TempoEvidence.fewBeats: the tracked beats of a full-length calibration file (48: 30 s at 96 BPM) */
 const FULL_BEATS = 48;
@@ -110,6 +111,12 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   private readonly opts: Required<TempoOptions>;
   /** superflux: the log band energies of the two previous frames (ring of 2 × BANDS) */
   private readonly back = new Float64Array(2 * BANDS);
+  /**
+   * Half-widths of hpss.ts PercussiveShare's frequency median to measure (tools/eval/octave-net.ts --perc), or null
+   * (the default: not measured). Set before init.
+   */
+  percussiveBands: readonly number[] | null = null;
+  private perc: PercussiveShare | null = null;
 
   /**
    * `tuning`: the metrical-level choice (LEVEL_TUNING, the shipped one, unless a tool or test compares another);
@@ -138,6 +145,12 @@ export class TempoAnalyser implements Analyser<TempoResult> {
     }
     // ~ −90 dB below a full-scale sinusoid's bin power (Hann: (N/4)²)
     this.floor = (N / 4) ** 2 * 1e-9;
+    if (this.percussiveBands) this.perc = new PercussiveShare(BANDS, this.group, Float64Array.from({ length: BANDS }, (_, b) => this.floor * (this.edges[b + 1] - this.edges[b])), this.percussiveBands);
+  }
+
+  /** After finish(): hpss.ts PercussiveShare.result of this track (percussiveBands set), else null. */
+  percussiveShare(): number[] | null {
+    return this.perc ? this.perc.result() : null;
   }
 
   process(block: Float32Array[]): void {
@@ -170,6 +183,7 @@ export class TempoAnalyser implements Analyser<TempoResult> {
         be[b] = e;
         if (e > top) top = e;
       }
+      if (this.perc) this.perc.push(be);
       const rel = top * GATE_FLOOR;
       let gate = 0;
       const gatePrev = this.gatePrev;
