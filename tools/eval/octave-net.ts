@@ -72,6 +72,8 @@
 // file, tempo-soft's per-shuffle difference is positive in each of the 3 shuffles, the weights fitted on all six keep
 // test/unit/analysis-tempo-octave-net.test.ts, and PercussiveShare (one half-width) costs ≤ 5 % of the analysis CPU.
 // If both pass, the larger pooled gain. Otherwise the input stays an option, default off (TempoAnalyser.percussiveBands).
+// Figure chosen 16:48 UTC by that rule, before any CV run (tools/eval/perc-check.ts on test/output/t17/cache): flux/4
+// (column 56, pair 56,68; hpss.ts PERC_INPUT 11), AUC dev > soft 0.917 (all/4 0.859, all/2 0.841; dev2 > soft 0.965).
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -24,6 +24,17 @@ export const PERC_HALF_BANDS = [2, 4] as const;
 /** Names of the figures per half-width, in PercussiveShare.result's order. */
 export const PERC_FIGURES = ['all', 'low', 'mid', 'high', 'band mean', 'flux'] as const;
 
+/**
+ * The figure the octave chooser's optional 'perc' input group reads (octave-net.ts withExtras), as an index into
+ * PercussiveShare.result with every PERC_HALF_BANDS half-width (tools/eval/octave-net.ts --perc columns 45 + index):
+ * chosen before any cross-validation by the largest rank AUC between dev's drum grooves and tempo-soft's files
+ * (tools/eval/perc-check.ts).
+ */
+export const PERC_INPUT = 11;
+/** PERC_INPUT's half-width alone (the product measures only this one) and its figure's index in that half-width's result. */
+export const PERC_INPUT_BANDS = [PERC_HALF_BANDS[Math.floor(PERC_INPUT / PERC_FIGURES.length)]] as const;
+export const PERC_INPUT_FIGURE = PERC_INPUT % PERC_FIGURES.length;
+
 /** median of the first n values of a (a is reordered); insertion sort, n small */
 function median(a: Float64Array, n: number): number {
   for (let i = 1; i < n; i++) {
@@ -47,7 +58,8 @@ export class PercussiveShare {
   private readonly ring: Float64Array;
   private count = 0;
   private readonly tmp = new Float64Array(Math.max(PERC_TIME, 2 * Math.max(...PERC_HALF_BANDS) + 1));
-  private readonly h: Float64Array;
+  /** per band, its last PERC_TIME energies in ascending order (band b at b × PERC_TIME) */
+  private readonly sorted: Float64Array;
   private readonly k: number;
   /** per half-width: Σ e·mask and Σ e per band group (0–2), per band (bands), flux P, flux H */
   private readonly acc: { pg: Float64Array; tg: Float64Array; pb: Float64Array; tb: Float64Array; fp: number; fh: number; lp: Float64Array; lh: Float64Array; started: boolean }[];
@@ -57,10 +69,11 @@ export class PercussiveShare {
    * @param group band group (0 low, 1 mid, 2 high) of each band
    * @param floor per-band energy floor added before logs (the analyser's −90 dB floor × band width), length `bands`
    * @param halfBands half-widths of the frequency median (default PERC_HALF_BANDS; the product uses one)
+   * @param flux whether to measure the 'flux' figure (two logs per band and frame; 0 when false)
    */
-  constructor(private readonly bands: number, private readonly group: Uint8Array, private readonly floor: Float64Array, private readonly halfBands: readonly number[] = PERC_HALF_BANDS) {
+  constructor(private readonly bands: number, private readonly group: Uint8Array, private readonly floor: Float64Array, private readonly halfBands: readonly number[] = PERC_HALF_BANDS, private readonly flux = true) {
     this.ring = new Float64Array(PERC_TIME * bands);
-    this.h = new Float64Array(bands);
+    this.sorted = new Float64Array(PERC_TIME * bands);
     this.k = PERC_TIME;
     this.acc = halfBands.map(() => ({ pg: new Float64Array(3), tg: new Float64Array(3), pb: new Float64Array(bands), tb: new Float64Array(bands), fp: 0, fh: 0, lp: new Float64Array(bands), lh: new Float64Array(bands), started: false }));
   }
@@ -70,42 +83,63 @@ export class PercussiveShare {
     const B = this.bands;
     const K = this.k;
     const slot = this.count % K;
-    for (let b = 0; b < B; b++) this.ring[slot * B + b] = e[b];
+    const ring = this.ring;
+    const sorted = this.sorted;
+    // each band's last K energies kept sorted (the time median is then the middle one): drop the value leaving the
+    // ring, insert the new one — the same median as sorting the window, at O(K) moves per band
+    const n = Math.min(this.count, K);
+    for (let b = 0; b < B; b++) {
+      const o = b * K;
+      let len = n;
+      if (this.count >= K) {
+        const old = ring[slot * B + b];
+        let i = 0;
+        while (i < len - 1 && sorted[o + i] !== old) i++;
+        for (; i < len - 1; i++) sorted[o + i] = sorted[o + i + 1];
+        len--;
+      }
+      const v = e[b];
+      let j = len - 1;
+      while (j >= 0 && sorted[o + j] > v) {
+        sorted[o + j + 1] = sorted[o + j];
+        j--;
+      }
+      sorted[o + j + 1] = v;
+      ring[slot * B + b] = v;
+    }
     this.count++;
     if (this.count < K) return;
     // the centre frame of the ring's K frames
     const c = ((this.count - 1 - (K >> 1)) % K) * B;
     const tmp = this.tmp;
-    const ring = this.ring;
-    const h = this.h;
-    for (let b = 0; b < B; b++) {
-      for (let j = 0; j < K; j++) tmp[j] = ring[j * B + b];
-      h[b] = median(tmp, K);
-    }
+    const mid = K >> 1;
     for (let a = 0; a < this.halfBands.length; a++) {
       const w = this.halfBands[a];
       const s = this.acc[a];
       for (let b = 0; b < B; b++) {
+        const hb = K & 1 ? sorted[b * K + mid] : 0.5 * (sorted[b * K + mid - 1] + sorted[b * K + mid]);
         const lo = Math.max(0, b - w);
         const hi = Math.min(B - 1, b + w);
         for (let j = lo; j <= hi; j++) tmp[j - lo] = ring[c + j];
         const p = median(tmp, hi - lo + 1);
         const ev = ring[c + b];
-        const fl = this.floor[b];
-        const m = p + h[b] > 0 ? p / (p + h[b]) : 0;
+        const m = p + hb > 0 ? p / (p + hb) : 0;
         const pe = ev * m;
         s.pg[this.group[b]] += pe;
         s.tg[this.group[b]] += ev;
         s.pb[b] += pe;
         s.tb[b] += ev;
-        const lp = Math.log(pe + fl);
-        const lh = Math.log(ev - pe + fl);
-        if (s.started) {
-          if (lp > s.lp[b]) s.fp += lp - s.lp[b];
-          if (lh > s.lh[b]) s.fh += lh - s.lh[b];
+        if (this.flux) {
+          const fl = this.floor[b];
+          const lp = Math.log(pe + fl);
+          const lh = Math.log(ev - pe + fl);
+          if (s.started) {
+            if (lp > s.lp[b]) s.fp += lp - s.lp[b];
+            if (lh > s.lh[b]) s.fh += lh - s.lh[b];
+          }
+          s.lp[b] = lp;
+          s.lh[b] = lh;
         }
-        s.lp[b] = lp;
-        s.lh[b] = lh;
       }
       s.started = true;
     }
