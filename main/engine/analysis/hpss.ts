@@ -61,7 +61,7 @@ export class PercussiveShare {
   /** per band, its last PERC_TIME energies in ascending order (band b at b × PERC_TIME) */
   private readonly sorted: Float64Array;
   private readonly k: number;
-  /** per half-width: Σ e·mask and Σ e per band group (0–2), per band (bands), flux P, flux H */
+  /** per half-width: Σ e·mask and Σ e per band group (0–2), per band (bands), flux P, flux H, the previous frame's P and H + floor per band */
   private readonly acc: { pg: Float64Array; tg: Float64Array; pb: Float64Array; tb: Float64Array; fp: number; fh: number; lp: Float64Array; lh: Float64Array; started: boolean }[];
 
   /**
@@ -130,12 +130,13 @@ export class PercussiveShare {
         s.pb[b] += pe;
         s.tb[b] += ev;
         if (this.flux) {
+          // rises of log(P + floor) and log(H + floor): a log only where the part rose (compared in linear power)
           const fl = this.floor[b];
-          const lp = Math.log(pe + fl);
-          const lh = Math.log(ev - pe + fl);
+          const lp = pe + fl;
+          const lh = ev - pe + fl;
           if (s.started) {
-            if (lp > s.lp[b]) s.fp += lp - s.lp[b];
-            if (lh > s.lh[b]) s.fh += lh - s.lh[b];
+            if (lp > s.lp[b]) s.fp += Math.log(lp / s.lp[b]);
+            if (lh > s.lh[b]) s.fh += Math.log(lh / s.lh[b]);
           }
           s.lp[b] = lp;
           s.lh[b] = lh;
