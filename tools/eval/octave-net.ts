@@ -74,6 +74,11 @@
 // If both pass, the larger pooled gain. Otherwise the input stays an option, default off (TempoAnalyser.percussiveBands).
 // Figure chosen 16:48 UTC by that rule, before any CV run (tools/eval/perc-check.ts on test/output/t17/cache): flux/4
 // (column 56, pair 56,68; hpss.ts PERC_INPUT 11), AUC dev > soft 0.917 (all/4 0.859, all/2 0.841; dev2 > soft 0.965).
+// Outcome (17:30 UTC, 591 files): p1 passes every CV clause — pooled +14.3 (+13, +3, +27), tempo-soft +8.7 (+8, +5,
+// +13), dev +0.7, dev2 +4.0, sfshift +0.3, fast +1.3, Acc2 +1 file — and its weights fitted on all six keep the pinned
+// 16-beat / oom-pah test; but PercussiveShare costs 4.8, 5.7, 5.8 % of the whole analysis (ffmpeg decode included;
+// perc-check.ts --cpu, load ~15): over 5 %, not shipped. p50, p0 stopped unfinished. BENCHMARKS.md, "Tempo: a
+// percussive-share input from median-filter HPSS".
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

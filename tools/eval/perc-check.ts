@@ -12,7 +12,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PERC_FIGURES, PERC_HALF_BANDS } from '../../main/engine/analysis/hpss';
+import { PERC_FIGURES, PERC_HALF_BANDS, PERC_INPUT, PERC_INPUT_BANDS, PercussiveShare } from '../../main/engine/analysis/hpss';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { LEVEL_TUNING, type LevelTuning, TempoAnalyser } from '../../main/engine/analysis/tempo';
 import { defaultAnalysers } from '../../main/engine/analysis/index';
@@ -32,22 +32,47 @@ if (args.cpu) {
   // the shipped weights padded with two zero-weight 'perc' columns: the same work as trained weights
   const net = LEVEL_TUNING.octaveNet!;
   const padded = { ...net, mu: [...net.mu, 0, 0], sd: [...net.sd, 1, 1], linear: [...net.linear, 0, 0], w1: net.w1.map((r) => [...r, 0, 0]), extra: ['perc' as const] };
+  let audioSec = 0;
+  /** CPU ms of the ffmpeg decoders this process has waited for (/proc/self/stat cutime + cstime, clock ticks of 10 ms) */
+  const children = () => {
+    const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(f[13]) + Number(f[14])) * 10;
+  };
+  let decodeMs = 0;
   const time = async (on: boolean) => {
     const a = process.cpuUsage();
+    const ch = children();
+    audioSec = 0;
     for (const f of files) {
       const an = defaultAnalysers();
       const t = an.find((x) => x instanceof TempoAnalyser) as TempoAnalyser;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const ta = t as any;
       // as init does for weights with the 'perc' group
       if (on) (t as unknown as { tuning: LevelTuning }).tuning = { ...LEVEL_TUNING, octaveNet: padded };
       await analyzeFile(f, an);
+      audioSec += ta.envLen / (ta.tap.rate / 256);
     }
     const d = process.cpuUsage(a);
+    decodeMs = children() - ch;
     return (d.user + d.system) / 1000;
   };
   await time(false); // warm-up
   for (let round = 0; round < 3; round++) {
     const off = await time(false);
     const on = await time(true);
+    // PercussiveShare alone, as the product runs it, on 600 s of random band frames (43 frames/s, 40 bands)
+    const fps = 11025 / 256;
+    const ps = new PercussiveShare(40, Uint8Array.from({ length: 40 }, (_, b) => (b < 14 ? 0 : b < 30 ? 1 : 2)), new Float64Array(40).fill(1e-9), PERC_INPUT_BANDS, PERC_FIGURES[PERC_INPUT % PERC_FIGURES.length] === 'flux');
+    const fr = new Float64Array(40);
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < 600 * fps; i++) {
+      for (let b = 0; b < 40; b++) fr[b] = Math.random() * (b + 1);
+      ps.push(fr);
+    }
+    const c1 = process.cpuUsage(c0);
+    console.log(`round ${round}: ffmpeg decode ${((decodeMs / audioSec) * 60).toFixed(1)} ms per audio minute (the last pass); with it PercussiveShare alone is ${((((c1.user + c1.system) / 1000 / 600) / ((off + decodeMs) / audioSec)) * 100).toFixed(1)} % of the whole`);
+    console.log(`round ${round}: whole analysis ${((off / audioSec) * 60).toFixed(1)} ms per audio minute, PercussiveShare alone ${((c1.user + c1.system) / 1000 / 600 * 60).toFixed(1)} ms per audio minute (${(((c1.user + c1.system) / 1000 / 600) / (off / audioSec) * 100).toFixed(1)} % of the whole)`);
     console.log(`round ${round}: whole analysis ${off.toFixed(0)} ms, with PercussiveShare ${on.toFixed(0)} ms (${(((on - off) / off) * 100).toFixed(1)} %), ${files.length} files`);
   }
   process.exit(0);
