@@ -28,25 +28,30 @@ export const PERC_FIGURES = ['all', 'low', 'mid', 'high', 'band mean', 'flux'] a
  * The figure the octave chooser's optional 'perc' input group reads (octave-net.ts withExtras), as an index into
  * PercussiveShare.result with every PERC_HALF_BANDS half-width (tools/eval/octave-net.ts --perc columns 45 + index):
  * chosen before any cross-validation by the largest rank AUC between dev's drum grooves and tempo-soft's files
- * (tools/eval/perc-check.ts).
+ * (tools/eval/perc-check.ts): 11, flux at half-width 4 (AUC 0.917). Read by the shipped chooser (tempo analyser 16).
  */
 export const PERC_INPUT = 11;
 /** PERC_INPUT's half-width alone (the product measures only this one) and its figure's index in that half-width's result. */
 export const PERC_INPUT_BANDS = [PERC_HALF_BANDS[Math.floor(PERC_INPUT / PERC_FIGURES.length)]] as const;
 export const PERC_INPUT_FIGURE = PERC_INPUT % PERC_FIGURES.length;
 
-/** median of the first n values of a (a is reordered); insertion sort, n small */
-function median(a: Float64Array, n: number): number {
-  for (let i = 1; i < n; i++) {
-    const v = a[i];
-    let j = i - 1;
-    while (j >= 0 && a[j] > v) {
-      a[j + 1] = a[j];
-      j--;
-    }
-    a[j + 1] = v;
+/** inserts v into the ascending first n values of a; returns n + 1 */
+function insertSorted(a: Float64Array, n: number, v: number): number {
+  let j = n - 1;
+  while (j >= 0 && a[j] > v) {
+    a[j + 1] = a[j];
+    j--;
   }
-  return n & 1 ? a[n >> 1] : 0.5 * (a[(n >> 1) - 1] + a[n >> 1]);
+  a[j + 1] = v;
+  return n + 1;
+}
+
+/** removes one value equal to v from the ascending first n values of a; returns n − 1 */
+function removeSorted(a: Float64Array, n: number, v: number): number {
+  let i = 0;
+  while (i < n - 1 && a[i] !== v) i++;
+  for (; i < n - 1; i++) a[i] = a[i + 1];
+  return n - 1;
 }
 
 /**
@@ -58,7 +63,7 @@ export class PercussiveShare {
   private readonly ring: Float64Array;
   private count = 0;
   private readonly tmp = new Float64Array(Math.max(PERC_TIME, 2 * Math.max(...PERC_HALF_BANDS) + 1));
-  /** per band, its last PERC_TIME energies in ascending order (band b at b × PERC_TIME) */
+  /** per band, its last PERC_TIME energies in ascending order (band b at b × PERC_TIME); the new value replaces the leaving one in place */
   private readonly sorted: Float64Array;
   private readonly k: number;
   /** per half-width: Σ e·mask and Σ e per band group (0–2), per band (bands), flux P, flux H, the previous frame's P and H + floor per band */
@@ -90,21 +95,29 @@ export class PercussiveShare {
     const n = Math.min(this.count, K);
     for (let b = 0; b < B; b++) {
       const o = b * K;
-      let len = n;
+      const v = e[b];
       if (this.count >= K) {
+        // replace the leaving value by the new one in place, then move it to its rank
         const old = ring[slot * B + b];
         let i = 0;
-        while (i < len - 1 && sorted[o + i] !== old) i++;
-        for (; i < len - 1; i++) sorted[o + i] = sorted[o + i + 1];
-        len--;
+        while (i < K - 1 && sorted[o + i] !== old) i++;
+        while (i > 0 && sorted[o + i - 1] > v) {
+          sorted[o + i] = sorted[o + i - 1];
+          i--;
+        }
+        while (i < K - 1 && sorted[o + i + 1] < v) {
+          sorted[o + i] = sorted[o + i + 1];
+          i++;
+        }
+        sorted[o + i] = v;
+      } else {
+        let j = n - 1;
+        while (j >= 0 && sorted[o + j] > v) {
+          sorted[o + j + 1] = sorted[o + j];
+          j--;
+        }
+        sorted[o + j + 1] = v;
       }
-      const v = e[b];
-      let j = len - 1;
-      while (j >= 0 && sorted[o + j] > v) {
-        sorted[o + j + 1] = sorted[o + j];
-        j--;
-      }
-      sorted[o + j + 1] = v;
       ring[slot * B + b] = v;
     }
     this.count++;
@@ -116,12 +129,17 @@ export class PercussiveShare {
     for (let a = 0; a < this.halfBands.length; a++) {
       const w = this.halfBands[a];
       const s = this.acc[a];
+      let fn = 0;
       for (let b = 0; b < B; b++) {
         const hb = K & 1 ? sorted[b * K + mid] : 0.5 * (sorted[b * K + mid - 1] + sorted[b * K + mid]);
-        const lo = Math.max(0, b - w);
-        const hi = Math.min(B - 1, b + w);
-        for (let j = lo; j <= hi; j++) tmp[j - lo] = ring[c + j];
-        const p = median(tmp, hi - lo + 1);
+        // the frequency window slides by one band: drop band b − w − 1, add band b + w (tmp kept sorted, length fl)
+        if (b === 0) {
+          fn = 0;
+          for (let j = 0; j < w && j < B; j++) fn = insertSorted(tmp, fn, ring[c + j]);
+        }
+        if (b - w - 1 >= 0) fn = removeSorted(tmp, fn, ring[c + b - w - 1]);
+        if (b + w < B) fn = insertSorted(tmp, fn, ring[c + b + w]);
+        const p = fn & 1 ? tmp[fn >> 1] : 0.5 * (tmp[(fn >> 1) - 1] + tmp[fn >> 1]);
         const ev = ring[c + b];
         const m = p + hb > 0 ? p / (p + hb) : 0;
         const pe = ev * m;
