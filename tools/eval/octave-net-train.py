@@ -57,7 +57,8 @@ ap.add_argument('--arms', help='with --grid: instead of --models/--colsets, thes
                 'e.g. "base=0-44@soft:0;w.5=0-44@soft:0.5;drums=0-44,47,52@soft:1" (helper tempo16)')
 ap.add_argument('--arm-diff', action='store_true', help='with --arms: also every file whose pick differs from the first arm\'s, per fold shuffle (FIX: right only in the later arm, BREAK: only in the first)')
 ap.add_argument('--write-arm', help='NAME=COLS@SET:W (an --arms entry): like --write with the first --models entry, these columns and row weights; '
-                'columns past 44 must be a whole octave-net.ts input group (45-54: soft, written as extra ["soft"])')
+                'columns past 44 must be a whole octave-net.ts input group (45-54: soft, written as extra ["soft"]; with rows of octave-net.ts --perc '
+                'a pair C,C+12 for 45 <= C < 57: perc, written as extra ["perc"])')
 ap.add_argument('--weights-out', default='main/engine/analysis/octave-net-weights.ts', help='with --write-arm: the file to write (a copy, to test before shipping)')
 args = ap.parse_args()
 
@@ -384,6 +385,11 @@ if args.write_arm:
     tail = [c for c in cols if c >= 45]
     if tail == list(range(45, 55)):
         W['extra'] = ['soft']
+    elif len(tail) == 2 and 45 <= tail[0] < 57 and tail[1] == tail[0] + 12:
+        # octave-net.ts --perc (helper tempo17): one PercussiveShare figure v and v × log2(b / 120); the product's 'perc'
+        # group must compute that figure (hpss.ts PERC_INPUT = column tail[0] − 45)
+        W['extra'] = ['perc']
+        print(f'perc group: figure column {tail[0]} (hpss.ts PERC_INPUT must be {tail[0] - 45})')
     elif tail:
         sys.exit(f'columns {tail} are no input group of octave-net.ts (the drums pair 47,52 of tempo16 has none: not shipped)')
     src = open('main/engine/analysis/octave-net-weights.ts').read()

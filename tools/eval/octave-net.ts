@@ -58,6 +58,29 @@
 // Outcome (15:10 UTC): nothing passes. (a) weight 0.25 / 0.5: pooled +0.7, tempo-soft +4.3, but dev −2.7, sfshift
 // −3.3 / −3.7, fast −2.0 / −2.3; (b) pooled +9.0, tempo-soft +6.0 (+5, +4, +9), fast +1.0, sfshift −1.0, but dev −3.0;
 // (c) pooled +8.0, dev −3.3, sfshift −1.3. BENCHMARKS.md, "Tempo: tempo-soft rows down-weighted, and a drums-present input".
+// Ship rule for a percussive-share input (helper tempo17, issue 11, session 13; written 16:35 UTC before any result
+// was read): --perc re-decodes the six dev-side sets (dev, dev2, synth, octave, sfshift, soft; --aug 0.8,0.88,1.12,1.25,
+// cache test/output/t17/cache, rows test/output/t17/r6/rows.json) and gives every candidate the file's hpss.ts
+// PercussiveShare figures v (columns 45–56: PERC_FIGURES all, low, mid, high, band mean, flux for the frequency-median
+// half-width 2, then the same for 4) and v × log2(b / 120) (columns 57–68). ONE figure is used, chosen before any CV
+// run by separation alone: the figure with the largest rank AUC between dev's files (drum grooves, MMA renders) and
+// tempo-soft's (soft-onset, mostly drumless) — ties to the lower column. Arms (octave-net-train.py --grid --repeats 3
+// --models 16:0.001 --per-shuffle --arms, same folds): baseline base=0-44@soft:0 (the shipped recipe); candidates
+// p1 = 0-44 + that figure's pair @soft:1 and p50 = the same @soft:0.5; (not a candidate, to see the input alone) p0 =
+// the pair @soft:0. A candidate ships only if, against the baseline: Acc1 pooled over the six sets rises, no set's mean
+// Acc1 is lower by more than 1 file, fast tracks (> 160 BPM) are not fewer, pooled Acc2 is not lower by more than 1
+// file, tempo-soft's per-shuffle difference is positive in each of the 3 shuffles, the weights fitted on all six keep
+// test/unit/analysis-tempo-octave-net.test.ts, and PercussiveShare (one half-width) costs ≤ 5 % of the analysis CPU.
+// If both pass, the larger pooled gain. Otherwise the input stays an option, default off (TempoAnalyser.percussiveBands).
+// Figure chosen 16:48 UTC by that rule, before any CV run (tools/eval/perc-check.ts on test/output/t17/cache): flux/4
+// (column 56, pair 56,68; hpss.ts PERC_INPUT 11), AUC dev > soft 0.917 (all/4 0.859, all/2 0.841; dev2 > soft 0.965).
+// Outcome (17:30 UTC, 591 files): p1 passes every CV clause — pooled +14.3 (+13, +3, +27), tempo-soft +8.7 (+8, +5,
+// +13), dev +0.7, dev2 +4.0, sfshift +0.3, fast +1.3, Acc2 +1 file — and its weights fitted on all six keep the pinned
+// 16-beat / oom-pah test. CPU: 4.8–5.8 % of the whole analysis (ffmpeg decode included; perc-check.ts --cpu, load ~15)
+// at first; after making PercussiveShare cheaper with the same figures, 2.8–3.5 %. Not shipped: with p1's weights
+// test/unit/analysis-confidence.test.ts' short-speech case states a tempo (the confidence map was fitted on the
+// previous chooser's log-odds; needs a refit). p50, p0 stopped unfinished. BENCHMARKS.md, "Tempo: a percussive-share
+// input from median-filter HPSS".
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -67,10 +90,11 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { chooseLevel, estimateTempo, LEVEL_TUNING, type LevelTuning, LEVEL_TUNING_OCTAVE_MODEL, levelTempi, OCTAVE_FACTORS, octaveCandidatesOf, octaveNetInputs, periodicity, TempoAnalyser } from '../../main/engine/analysis/tempo';
 import { OCTAVE_NET_EXTRA, type OctaveNetExtra, octaveNetFeatures, onsetSoftness, withExtras } from '../../main/engine/analysis/octave-net';
 import { OCTAVE_NET, type OctaveNetWeights } from '../../main/engine/analysis/octave-net-weights';
+import { PERC_HALF_BANDS } from '../../main/engine/analysis/hpss';
 import type { EvalItem } from './build-set';
 import { splitFamilies } from './split-families';
 
-const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' }, cache: { type: 'string' }, work: { type: 'string' }, out: { type: 'string', default: 'test/output/octave-net' }, extra: { type: 'string', multiple: true, default: [] }, thirds: { type: 'boolean', default: false }, soft: { type: 'boolean', default: false }, backbeat: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' }, cache: { type: 'string' }, work: { type: 'string' }, out: { type: 'string', default: 'test/output/octave-net' }, extra: { type: 'string', multiple: true, default: [] }, thirds: { type: 'boolean', default: false }, soft: { type: 'boolean', default: false }, perc: { type: 'boolean', default: false }, backbeat: { type: 'boolean', default: false } } });
 /** --soft, --backbeat: the chooser's optional input groups (octave-net.ts OCTAVE_NET_EXTRA), in that order */
 const EXTRA: OctaveNetExtra[] = [...(args.soft ? ['soft' as const] : []), ...(args.backbeat ? ['backbeat' as const] : [])];
 /** --thirds: the candidates also hold T/3 (experiment B of compound-set.ts: slow 6/8 and 12/8 read at the eighth) */
@@ -119,6 +143,8 @@ interface Env {
   env6: Float32Array;
   fps: number;
   t0: number;
+  /** --perc: hpss.ts PercussiveShare.result (PERC_FIGURES for each PERC_HALF_BANDS), cached as <file>.perc */
+  perc?: number[];
 }
 const rows: unknown[] = [];
 const envs: Env[] = [];
@@ -145,17 +171,20 @@ for (const [out, set, manifest] of ALL) {
     }
     const base = join(cache, it.file.replace(/\.(mp3|wav|flac|ogg)$/, ''));
     let e: Env;
-    if (existsSync(base + '.env6')) {
+    if (existsSync(base + '.env6') && (!args.perc || existsSync(base + '.perc'))) {
       const j = JSON.parse(readFileSync(base + '.json', 'utf8'));
       e = { env: new Float32Array(Uint8Array.from(readFileSync(base + '.env')).buffer), env6: new Float32Array(Uint8Array.from(readFileSync(base + '.env6')).buffer), fps: j.fps, t0: j.t0 };
+      if (args.perc) e.perc = JSON.parse(readFileSync(base + '.perc', 'utf8'));
     } else {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const t = new TempoAnalyser() as any;
+      if (args.perc) t.percussiveBands = PERC_HALF_BANDS;
       await analyzeFile(path, [t]);
       e = { env: t.env.slice(0, t.envLen), env6: t.env3.slice(0, 6 * t.envLen), fps: t.tap.rate / 256, t0: 512 / 2 / t.tap.rate - t.tap.delaySec };
       writeFileSync(base + '.env', Buffer.from(e.env.buffer));
       writeFileSync(base + '.env6', Buffer.from(e.env6.buffer));
       writeFileSync(base + '.json', JSON.stringify({ fps: e.fps, t0: e.t0 }));
+      if (args.perc) writeFileSync(base + '.perc', JSON.stringify((e.perc = t.percussiveShare())));
     }
     envs.push(e);
     for (const f of [1, ...AUG]) rows.push(rowOf(f === 1 ? e : { ...e, env: stretch(e.env, 1, f), env6: stretch(e.env6, 6, f) }, { set, file: it.file, family, category: it.category ?? '?', bpm: it.bpm / f, meter: it.meter ?? null, aug: f !== 1 }));
@@ -179,10 +208,12 @@ function rowOf(e: Env, row: Record<string, unknown>): unknown {
         soft = onsetSoftness(p.env, e.env6, e.fps);
         feats = withExtras(feats, cs, EXTRA, p.env, e.env6, inputs, e.fps);
       }
+      // --perc: after any other groups, the file's PercussiveShare figures v (12), then v × log2(b / 120) (12)
+      if (e.perc) feats = feats.map((f, i) => [...f, ...e.perc!, ...e.perc!.map((v) => v * Math.log2(cs[i].bpm / 120))]);
       cands = cs.map((c, i) => ({ bpm: c.bpm, ratio: c.ratio, f: feats[i] }));
     }
     const chooser = EXTRA.length ? estimateTempo(e.env, e.fps, e.t0, O, e.env6, LEVEL_TUNING, false).bpm : undefined;
-    return { ...row, shipped, chooser, soft, cands };
+    return { ...row, shipped, chooser, soft, perc: e.perc, cands };
   }
 }
 if (!args.cpu) {

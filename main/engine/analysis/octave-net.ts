@@ -169,12 +169,14 @@ export const SOFTNESS_FEATURES = ['smooth', 'peaky', 'high share', 'low share', 
  * a weights object lists them (OctaveNetWeights.extra; the shipped OCTAVE_NET has none):
  *   - 'soft': onsetSoftness's five descriptors d, then d × log2(b / 120) (10 columns);
  *   - 'backbeat': log(0.05 + backbeatStrength at 2b), the flux below 2 kHz repeating every 2 beats of b (a backbeat
- *     at b; session 9's cue, backbeat.ts), and the same every 4 beats of b (2 columns).
+ *     at b; session 9's cue, backbeat.ts), and the same every 4 beats of b (2 columns);
+ *   - 'perc' (helper tempo17): the track's percussive share s (hpss.ts PercussiveShare, figure PERC_INPUT: median-filter
+ *     HPSS of the analyser's band energies), then s × log2(b / 120) (2 columns).
  * Not shipped: under family-grouped CV neither group raised Acc1 pooled over dev, dev2, tempo-synth, tempo-octave and
  * tempo-soft (tools/eval/soft-set.ts) — backbeat −4.5, softness −1.0 files of 503 (2 fold shuffles) after +7.4 / +8.7 of
  * 413 without tempo-synth and tempo-octave; BENCHMARKS.md "Tempo: soft onsets".
  */
-export const OCTAVE_NET_EXTRA = { soft: 2 * SOFTNESS_FEATURES.length, backbeat: 2 } as const;
+export const OCTAVE_NET_EXTRA = { soft: 2 * SOFTNESS_FEATURES.length, backbeat: 2, perc: 2 } as const;
 export type OctaveNetExtra = keyof typeof OCTAVE_NET_EXTRA;
 
 /**
@@ -240,8 +242,9 @@ export function onsetSoftness(env: Float64Array, bands: Float32Array | null, fps
  * @param env the conditioned onset envelope, `bands` the BAND_FEATURES columns per frame (or null), `fps` frames per second
  * @param bandEnvs the low, mid and high band groups' flux conditioned as `env` (tempo.ts octaveNetInputs), or null:
  *   the backbeat columns are backbeat.ts backbeatStrength's sum over its BACKBEAT_GROUPS, from these (conditioned once)
+ * @param perc the 'perc' group's percussive share (hpss.ts PERC_INPUT's figure, in [0, 1]); 0 when not given
  */
-export function withExtras(feats: number[][], cands: { bpm: number }[], extra: readonly OctaveNetExtra[], env: Float64Array, bands: Float32Array | null, bandEnvs: (Float64Array | null)[] | null, fps: number): number[][] {
+export function withExtras(feats: number[][], cands: { bpm: number }[], extra: readonly OctaveNetExtra[], env: Float64Array, bands: Float32Array | null, bandEnvs: (Float64Array | null)[] | null, fps: number, perc = 0): number[][] {
   if (!extra.length) return feats;
   const soft = extra.includes('soft') ? onsetSoftness(env, bands, fps) : [];
   const backbeat = (bpm: number) => {
@@ -259,7 +262,8 @@ export function withExtras(feats: number[][], cands: { bpm: number }[], extra: r
       if (g === 'soft') {
         const z = Math.log2(b / 120);
         out.push(...soft, ...soft.map((d) => d * z));
-      } else out.push(backbeat(2 * b), backbeat(b));
+      } else if (g === 'perc') out.push(perc, perc * Math.log2(b / 120));
+      else out.push(backbeat(2 * b), backbeat(b));
     }
     return out;
   });

@@ -16,6 +16,7 @@ import { backbeatOctave } from './backbeat';
 import { MIN_CONFIDENCE, type TempoSection } from '@contract';
 import { octaveNetFeatures, octaveNetScore, withExtras } from './octave-net';
 import { OCTAVE_NET, type OctaveNetWeights } from './octave-net-weights';
+import { PERC_FIGURES, PERC_INPUT_BANDS, PERC_INPUT_FIGURE, PercussiveShare } from './hpss';
 
 /** TempoEvidence.fewBeats: the tracked beats of a full-length calibration file (48: 30 s at 96 BPM) */
 const FULL_BEATS = 48;
@@ -110,6 +111,12 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   private readonly opts: Required<TempoOptions>;
   /** superflux: the log band energies of the two previous frames (ring of 2 × BANDS) */
   private readonly back = new Float64Array(2 * BANDS);
+  /**
+   * Half-widths of hpss.ts PercussiveShare's frequency median to measure (tools/eval/octave-net.ts --perc), or null
+   * (the default: not measured). Set before init.
+   */
+  percussiveBands: readonly number[] | null = null;
+  private perc: PercussiveShare | null = null;
 
   /**
    * `tuning`: the metrical-level choice (LEVEL_TUNING, the shipped one, unless a tool or test compares another);
@@ -138,6 +145,19 @@ export class TempoAnalyser implements Analyser<TempoResult> {
     }
     // ~ −90 dB below a full-scale sinusoid's bin power (Hann: (N/4)²)
     this.floor = (N / 4) ** 2 * 1e-9;
+    // the chooser's 'perc' input (weights trained with it) needs PERC_INPUT's half-width at least
+    // (the product then skips the 'flux' figure's logs unless that is the input)
+    let flux = true;
+    if (!this.percussiveBands && this.tuning.octaveNet?.extra?.includes('perc')) {
+      this.percussiveBands = PERC_INPUT_BANDS;
+      flux = PERC_FIGURES[PERC_INPUT_FIGURE] === 'flux';
+    }
+    if (this.percussiveBands) this.perc = new PercussiveShare(BANDS, this.group, Float64Array.from({ length: BANDS }, (_, b) => this.floor * (this.edges[b + 1] - this.edges[b])), this.percussiveBands, flux);
+  }
+
+  /** After finish(): hpss.ts PercussiveShare.result of this track (percussiveBands set), else null. */
+  percussiveShare(): number[] | null {
+    return this.perc ? this.perc.result() : null;
   }
 
   process(block: Float32Array[]): void {
@@ -170,6 +190,7 @@ export class TempoAnalyser implements Analyser<TempoResult> {
         be[b] = e;
         if (e > top) top = e;
       }
+      if (this.perc) this.perc.push(be);
       const rel = top * GATE_FLOOR;
       let gate = 0;
       const gatePrev = this.gatePrev;
@@ -220,7 +241,7 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   /** After finish(): the tempo of this track's envelopes under another LevelTuning (tests and tools/eval compare octave choices). */
   tempoWith(tuning: LevelTuning): TempoResult {
     const fps = this.tap.rate / HOP;
-    return estimateTempo(this.env.subarray(0, this.envLen), fps, N / 2 / this.tap.rate - this.tap.delaySec, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen), tuning);
+    return estimateTempo(this.env.subarray(0, this.envLen), fps, N / 2 / this.tap.rate - this.tap.delaySec, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen), tuning, true, this.percInput());
   }
 
   private frameNo = 0;
@@ -245,7 +266,14 @@ export class TempoAnalyser implements Analyser<TempoResult> {
     const env = this.env.subarray(0, this.envLen);
     const t0 = N / 2 / this.tap.rate - this.tap.delaySec;
     if (env.length >= fps * 4 && this.gateFrames > 0 && !(this.gateSum / this.gateFrames >= MIN_ONSET_FLUX)) return noOnsets();
-    return estimateTempo(env, fps, t0, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen), this.tuning);
+    return estimateTempo(env, fps, t0, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen), this.tuning, true, this.percInput());
+  }
+
+  /** PERC_INPUT's figure of this track (after finish), 0 when not measured */
+  private percInput(): number {
+    if (!this.perc || !this.percussiveBands) return 0;
+    const a = this.percussiveBands.indexOf(PERC_INPUT_BANDS[0]);
+    return a < 0 ? 0 : this.perc.result()[a * PERC_FIGURES.length + PERC_INPUT_FIGURE];
   }
 }
 
@@ -274,7 +302,7 @@ const noOnsets = (): TempoResult => ({ bpm: null, confidence: 0, beats: [], reas
  * envelope frame 0. bpm null (confidence 0, no beats) for under 4 s of
  * envelope or a mean onset flux below MIN_ONSET_FLUX (a steady tone).
  */
-export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>, bands?: Float32Array, tuning: LevelTuning = LEVEL_TUNING, sections = true): TempoResult {
+export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>, bands?: Float32Array, tuning: LevelTuning = LEVEL_TUNING, sections = true, perc = 0): TempoResult {
   const none: TempoResult = { bpm: null, confidence: 0, beats: [], beatsPerBar: null, reason: NO_TEMPO.pulse };
   if (envIn.length < fps * 4) return { ...none, reason: NO_TEMPO.short };
   let meanFlux = 0;
@@ -295,7 +323,7 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
     const cs = o.cands.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level.bpm ? 1 : c.bpm < level.bpm ? 0.5 : 2, base: c.features }));
     // weights trained with optional input groups (octave-net.ts withExtras; none in the shipped OCTAVE_NET) get them
     const inputs = bands ? octaveNetInputs(bands, fps) : null;
-    const feats = withExtras(octaveNetFeatures(p.env, inputs, fps, cs, o.beats), cs, tuning.octaveNet.extra ?? [], p.env, bands ?? null, inputs, fps);
+    const feats = withExtras(octaveNetFeatures(p.env, inputs, fps, cs, o.beats), cs, tuning.octaveNet.extra ?? [], p.env, bands ?? null, inputs, fps, perc);
     const s = feats.map((f) => octaveNetScore(f, tuning.octaveNet));
     const bi = s.indexOf(Math.max(...s));
     bpm = cs[bi].bpm;
