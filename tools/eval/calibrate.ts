@@ -184,7 +184,8 @@ import { estimateTempo, LEVEL_TUNING, MIN_ONSET_FLUX, NO_TEMPO, TempoAnalyser, t
 import type { OctaveNetWeights } from '../../main/engine/analysis/octave-net-weights';
 import { TONAL_DEFAULTS, TonalAnalyser, type TonalOptions, type TonalResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
-import { solve } from './linalg';
+import { mulberry32 } from '../../test/helpers/prng';
+import { fitLogistic as fitLogisticAt, fitSigned as fitSignedAt, sigmoid } from './logistic';
 import { splitFamilies } from './split-families';
 
 const { values: args } = parseArgs({
@@ -583,56 +584,9 @@ const keySamples: Sample<keyof KeyEvidence>[] = rows
   .filter((r) => r.set !== UNUSED && r.key && r.keyEv && (r.keyTrusted || NO_KEY.has(r.category)))
   .map((r) => ({ x: r.keyEv!, y: r.truthKey && mirexKeyScore(r.truthKey, r.key!) === 1 ? 1 : 0, family: r.family, set: r.set, file: r.file }));
 
-// ---- logistic regression with sign constraints -------------------------------------------------
-const sigmoid = (s: number) => 1 / (1 + Math.exp(-s));
-
-/** L2 logistic regression on standardised inputs (intercept not penalised), Newton; weights in the original units. */
-function fitLogistic<K extends string>(data: Sample<K>[], inputs: K[]): CalibrationModel<K> {
-  const k = inputs.length;
-  const n = data.length;
-  const mu = inputs.map((f) => data.reduce((s, d) => s + d.x[f], 0) / n);
-  const sd = inputs.map((f, a) => Math.sqrt(data.reduce((s, d) => s + (d.x[f] - mu[a]) ** 2, 0) / n) || 1);
-  const X = data.map((d) => Float64Array.from([1, ...inputs.map((f, a) => (d.x[f] - mu[a]) / sd[a])]));
-  let w = new Array(k + 1).fill(0);
-  for (let iter = 0; iter < 100; iter++) {
-    const g = w.map((v, a) => (a ? LAMBDA * n * v : 0));
-    const H = w.map((_, a) => w.map((__, b) => (a === b && a ? LAMBDA * n : 0)));
-    for (let i = 0; i < n; i++) {
-      const x = X[i];
-      let z = 0;
-      for (let a = 0; a <= k; a++) z += x[a] * w[a];
-      const p = sigmoid(z);
-      const r = p - data[i].y;
-      const q = Math.max(p * (1 - p), 1e-9);
-      for (let a = 0; a <= k; a++) {
-        g[a] += r * x[a];
-        const qa = q * x[a];
-        const Ha = H[a];
-        for (let b = 0; b <= a; b++) Ha[b] += qa * x[b];
-      }
-    }
-    for (let a = 0; a <= k; a++) for (let b = a + 1; b <= k; b++) H[a][b] = H[b][a];
-    const step = solve(H, g);
-    w = w.map((v, a) => v - step[a]);
-    if (Math.max(...step.map(Math.abs)) < 1e-9) break;
-  }
-  const weights = inputs.map((_, a) => w[a + 1] / sd[a]);
-  const bias = w[0] - inputs.reduce((s, _, a) => s + (w[a + 1] * mu[a]) / sd[a], 0);
-  return { inputs, weights, bias };
-}
-
-
-/** fitLogistic, dropping (one at a time, the worst first) inputs whose weight has the wrong sign. */
-function fitSigned<K extends string>(data: Sample<K>[], inputs: K[], signs: Record<K, 1 | -1>): CalibrationModel<K> {
-  let use = [...inputs];
-  for (;;) {
-    const m = fitLogistic(data, use);
-    const bad = use.map((f, a) => ({ f, v: m.weights[a] * signs[f] })).filter((b) => b.v < 0);
-    if (!bad.length) return m;
-    const worst = bad.reduce((a, b) => (b.v < a.v ? b : a));
-    use = use.filter((f) => f !== worst.f);
-  }
-}
+// ---- logistic regression with sign constraints (tools/eval/logistic.ts) at this run's --lambda ----------------
+const fitLogistic = <K extends string>(data: Sample<K>[], inputs: K[]) => fitLogisticAt(data, inputs, LAMBDA);
+const fitSigned = <K extends string>(data: Sample<K>[], inputs: K[], signs: Record<K, 1 | -1>) => fitSignedAt(data, inputs, signs, LAMBDA);
 
 /** the map's probability, times the product's factors (factor below: tempoConfidence's tempoFactor) */
 const predict = <K extends string>(m: CalibrationModel<K>, x: Record<K, number>) => sigmoid(m.bias + m.inputs.reduce((s, f, a) => s + m.weights[a] * x[f], 0)) * factor(x);
@@ -879,17 +833,6 @@ function calibrateTwoStage<K extends string>(data: Sample<K>[], signs: Record<K,
   if (OOF) RULE.two = { pass: shipRule('two stages', data, extra, cv, nowInSample(data, shipped), nowCrossValidated(data, shipped, signs)).pass, ll, pulse: pulse as never, model: model as never };
   if (OOF && args.partitions) RULE.two!.pass = conf15Rule(data as never, extra as never, shipped as never, s1 as never, s2 as never, pulse as never, model as never);
   return { pulse, model };
-}
-/** a seeded PRNG (mulberry32) for the conf15 bootstrap: the same resamples on every run */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Paired family bootstrap: `stat` of `n` resamples of `fams` (each family's row indices, drawn with replacement); returns the SD of stat. */

@@ -76,7 +76,7 @@ import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/key
 import { CADENCE_THIRD_MIN, phraseEndChroma, chordKeyScores, estimateKey, keyFromChroma, meanChroma, meanVoices, estimateTuning, foldChroma, frameTriads, TRIAD_TONE_MIN, TONAL_DEFAULTS, type KeyResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
 import { calibrate, keyConfidence, KEY_CALIBRATION, KEY_SIGNS, type CalibrationModel, type KeyEvidence } from '../../main/engine/analysis/confidence';
-import { solve } from './linalg';
+import { fitSigned as fitSignedAt } from './logistic';
 import { confusion, devKeyItems, ece, keyOfResult, peaksOf, pitchedShareOf, pitchFramesOf, type Peaks } from './key-score';
 
 const { values: args, positionals: DIRS } = parseArgs({
@@ -417,40 +417,8 @@ if (args.refit) {
   const mir = (r: Row, k: KeyResult) => { const x = keyOfResult(k); return x ? mirexKeyScore(r.truth!, x) : 0; };
   const samples = (f: number): S[] => [...rows, ...keyless].flatMap((r) => { const k = dec(r, f); if (k.tonic === null || !k.evidence) return []; const m = Math.max(...r.cue.mean); return [{ x: { ...k.evidence, tonicShare: m > 0 ? r.cue.mean[k.tonic] / m : 0 }, y: right(r, k) ? 1 : 0, family: r.family, set: r.set, row: r } as S]; });
   const LAMBDA = 0.01;
-  const sig = (z: number) => 1 / (1 + Math.exp(-z));
-  const fitLogistic = (data: S[], inputs: In[]): CalibrationModel<In> => {
-    const k = inputs.length, n = data.length;
-    const mu = inputs.map((f) => data.reduce((s, d) => s + d.x[f], 0) / n);
-    const sd = inputs.map((f, a) => Math.sqrt(data.reduce((s, d) => s + (d.x[f] - mu[a]) ** 2, 0) / n) || 1);
-    const X = data.map((d) => [1, ...inputs.map((f, a) => (d.x[f] - mu[a]) / sd[a])]);
-    let w = new Array(k + 1).fill(0);
-    for (let it = 0; it < 100; it++) {
-      const g = w.map((v, a) => (a ? LAMBDA * n * v : 0));
-      const H = w.map((_, a) => w.map((__, b) => (a === b && a ? LAMBDA * n : 0)));
-      for (let i = 0; i < n; i++) {
-        const x = X[i];
-        let z = 0;
-        for (let a = 0; a <= k; a++) z += x[a] * w[a];
-        const p = sig(z), q = Math.max(p * (1 - p), 1e-9), e = p - data[i].y;
-        for (let a = 0; a <= k; a++) { g[a] += e * x[a]; for (let b = 0; b <= k; b++) H[a][b] += q * x[a] * x[b]; }
-      }
-      const step = solve(H, g);
-      w = w.map((v, a) => v - step[a]);
-      if (Math.max(...step.map(Math.abs)) < 1e-9) break;
-    }
-    return { inputs, weights: inputs.map((_, a) => w[a + 1] / sd[a]), bias: w[0] - inputs.reduce((s, _, a) => s + (w[a + 1] * mu[a]) / sd[a], 0) };
-  };
   const SIGNS = { ...KEY_SIGNS, tonicShare: 1 } as Record<In, 1 | -1>;
-  const fitSigned = (data: S[], inputs: In[]): CalibrationModel<In> => {
-    let use = [...inputs];
-    for (;;) {
-      const m = fitLogistic(data, use);
-      const bad = use.map((f, a) => ({ f, v: m.weights[a] * SIGNS[f] })).filter((b) => b.v < 0);
-      if (!bad.length) return m;
-      const worst = bad.reduce((a, b) => (b.v < a.v ? b : a));
-      use = use.filter((f) => f !== worst.f);
-    }
-  };
+  const fitSigned = (data: S[], inputs: In[]): CalibrationModel<In> => fitSignedAt(data, inputs, SIGNS, LAMBDA);
   const hash = (x: string) => { let h = 2166136261; for (const ch of x) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0; return h; };
   const foldOf = (fam: string) => hash(fam) % 5;
   const cvP = (data: S[], inputs: In[]) => { const out = new Array<number>(data.length).fill(0.5); for (let f = 0; f < 5; f++) { const m = fitSigned(data.filter((d) => foldOf(d.family) !== f), inputs); data.forEach((d, i) => { if (foldOf(d.family) === f) out[i] = calibrate(m, d.x); }); } return out; };
