@@ -40,6 +40,6 @@ test('fitSigned drops an input whose weight has the forbidden sign and keeps the
   assert.ok(m.inputs.includes('a'));
   m.inputs.forEach((f, i) => assert.ok(m.weights[i] >= 0, `${f}: ${m.weights[i]}`));
   // declared as it is, b stays
-  const right = fitSigned(rows, ['a', 'b'], { a: 1, b: -1, noise: 1 }, 1e-4);
+  const right = fitSigned<K>(rows, ['a', 'b'], { a: 1, b: -1, noise: 1 }, 1e-4);
   assert.deepEqual(right.inputs, ['a', 'b']);
 });

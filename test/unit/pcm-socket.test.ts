@@ -5,10 +5,11 @@
 // bit (STUDIO_PCM_TRANSPORT=pipe is the reference), an onFrames throw still kills ffmpeg and rejects, a stranger's
 // connection to the listening socket is closed without disturbing a decode, and no socket file outlives its process.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readPcmOutputs, type PcmOutput } from '../../main/engine/media/pcm';
 import { pcmSocketPath, pcmSocketsWanted } from '../../main/engine/media/pcm-socket';
@@ -84,7 +85,9 @@ describe('PCM reader: socket transport', { skip: !pcmSocketsWanted() && 'sockets
       const named = (inode: string) => table.split('\n').find((l) => l.split(/\s+/)[6] === inode)?.split(/\s+/)[7] ?? null;
       fds[transport === 'socket' ? 0 : 1] = inodes.map(named).join(' ');
     }
-    assert.equal(fds[0], `${listening} ${listening}`);
+    // an abstract name (Linux) is listed with @ for its leading NUL and for the NULs libuv pads sun_path with
+    const listed = listening?.replace(/^\0/, '@');
+    assert.equal((fds[0] ?? '').replace(/@+(?= |$)/g, ''), `${listed} ${listed}`);
     assert.equal(fds[1], ' ', 'the control: with STUDIO_PCM_TRANSPORT=pipe ffmpeg writes to pipes (socket pairs) of its own');
   });
 
@@ -121,8 +124,18 @@ describe('PCM reader: socket transport', { skip: !pcmSocketsWanted() && 'sockets
     const before = mine();
     const script = `const { pcmSocketPath } = await import('./main/engine/media/pcm-socket.ts'); process.stdout.write(String(await pcmSocketPath()));`;
     const made = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
-    assert.match(made, /resonance-pcm-[0-9a-f]+\.sock$/, 'the child made a listening socket');
+    assert.match(made, /resonance-pcm-[0-9a-f]+(\.sock)?$/, 'the child made a listening socket');
     const left = [...mine()].filter((f) => !before.has(f) && made.endsWith(f));
     assert.deepEqual(left, []);
+  });
+
+  it('leaves no socket file behind when its process is killed (SIGKILL: no exit handler runs)', { skip: process.platform !== 'linux' && 'abstract socket names are Linux only; elsewhere a killed process leaves its socket file' }, () => {
+    const script = `const { pcmSocketPath } = await import('./main/engine/media/pcm-socket.ts'); process.stdout.write(String(await pcmSocketPath())); process.kill(process.pid, 'SIGKILL');`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.signal, 'SIGKILL');
+    const name = /resonance-pcm-[0-9a-f]+/.exec(r.stdout)?.[0];
+    assert.ok(name, `the child made a listening socket: ${JSON.stringify(r.stdout)}`);
+    // other processes may make sockets meanwhile: only the child's own name is looked for, as a file path or beside it
+    for (const p of [r.stdout, join(tmpdir(), `${name}.sock`)]) assert.equal(existsSync(p), false, `${p} was left behind`);
   });
 });

@@ -8,8 +8,8 @@
  * this side's end (`reader`) reads into the output's buffer, the other end (`writer`) becomes ffmpeg's fd 1 (or 3, 4,
  * …) exactly as a pipe would (libuv's stdio "pipes" are socket pairs too), and ffmpeg's `pipe:N` protocol writes the
  * same bytes to it. Pairs come from one listening socket per thread (a randomly named socket file in the temporary
- * directory); each connect sends a random token first, and only the accepted connection that brings it back becomes
- * that connect's writer.
+ * directory, or on Linux an abstract socket name, which leaves no file); each connect sends a random token first, and
+ * only the accepted connection that brings it back becomes that connect's writer.
  *
  * Windows, a failure to listen (no writable temporary directory), or STUDIO_PCM_TRANSPORT=pipe: null, and the caller
  * reads ordinary pipes. The samples are the same either way; only node's CPU per read differs (a 30 s MP3 decode's two
@@ -52,11 +52,15 @@ export function pcmSocketsWanted(env: NodeJS.ProcessEnv = process.env): boolean 
 /**
  * This thread's listening socket, made on first use; null when it cannot be made (then pipes are read). An accepted
  * connection is paired with the connect that sent its token first; anything else (a stranger that found the path) is
- * closed unread. The socket file goes when the listener closes (libuv unlinks it: a worker's end, the process's exit).
+ * closed unread. A socket file (not Linux) goes when the listener closes (libuv unlinks it: a worker's end, the
+ * process's exit); a process killed by SIGKILL leaves it.
  */
 function listening(): Promise<Listener | null> {
   listener ??= new Promise<Listener | null>((resolve) => {
-    const path = join(tmpdir(), `resonance-pcm-${randomBytes(8).toString('hex')}.sock`);
+    const name = `resonance-pcm-${randomBytes(8).toString('hex')}`;
+    // Linux: an abstract socket, a name with no file, gone with its process whatever ends it (a socket file is
+    // unlinked by the exit handler below, which SIGKILL skips: tester17 found 61 left in /tmp by killed runs)
+    const path = process.platform === 'linux' ? `\0${name}` : join(tmpdir(), `${name}.sock`);
     const waiting = new Map<string, (writer: net.Socket) => void>();
     const server = net.createServer((sock) => {
       let got: Buffer = Buffer.alloc(0);
@@ -84,7 +88,7 @@ function listening(): Promise<Listener | null> {
       process.once('exit', () => {
         try {
           server.close();
-          unlinkSync(path);
+          if (!path.startsWith('\0')) unlinkSync(path);
         } catch {
           /* gone already */
         }
@@ -101,7 +105,10 @@ function listening(): Promise<Listener | null> {
   return listener;
 }
 
-/** This thread's listening socket file (made on first use), null when sockets are not read: tests, diagnostics. */
+/**
+ * This thread's listening socket (made on first use): a file path, or on Linux an abstract name starting with NUL
+ * (listed in /proc/net/unix with @ for the NUL); null when sockets are not read. For tests and diagnostics.
+ */
 export async function pcmSocketPath(): Promise<string | null> {
   return pcmSocketsWanted() ? ((await listening())?.path ?? null) : null;
 }
