@@ -4,6 +4,7 @@ export * from './methods';
 export * from './bpm-range';
 export * from './tempo-sections';
 export * from './key-sections';
+export * from './key-spelling';
 export * from './wire';
 export * from './bridge';
 export * from './rpc';

@@ -227,4 +227,13 @@ describe('confidence reaches the features line (issue 10, items 10–12)', () =>
     const edge = featuresText({ tempo: { bpm: 90, confidence: FEATURE_MIN_CONFIDENCE }, tonal: tonal(FEATURE_MIN_CONFIDENCE) });
     assert.equal(edge, 'Tempo: 90 BPM. Key: A minor. Chords: Am, F, C, G.');
   });
+
+  it('the features line spells chord roots as the key signature does (tester17: "Key: Db major. Chords: … F#")', () => {
+    // the tonal analyser names triads with one fixed table (keys.ts chordName: F#, Eb, Ebm, …)
+    const line = (key: string, progression: string[]) => featuresText({ tonal: { key: { key, confidence: 0.9 }, chords: { progression } } });
+    assert.equal(line('Db major', ['Db', 'F#', 'Ab', 'Bbm']), 'Key: Db major. Chords: Db, Gb, Ab, Bbm.');
+    assert.equal(line('E major', ['E', 'C#m', 'G#m', 'Eb']), 'Key: E major. Chords: E, C#m, G#m, D#.');
+    assert.equal(line('Eb minor', ['Ebm', 'C#', 'F#', 'Bb']), 'Key: Eb minor. Chords: Ebm, Db, Gb, Bb.');
+    assert.equal(line('A minor', ['Am', 'F', 'C', 'G', 'E']), 'Key: A minor. Chords: Am, F, C, G, E.');
+  });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseKeyList } from '../../main/engine/library/store';
-import { camelotNeighbours, spellChord, spellKey } from '../../renderer/src/lib/keys';
+import { camelotNeighbours, spellChord, spellKey } from '@contract';
 
 /** Issue 12, defect 12: several keys in one filter, Camelot neighbours, one spelling convention. */
 describe('keys the DJ way', () => {

@@ -21,7 +21,7 @@
  * different scales) states no key and no chords: any one key would be wrong
  * for part of the track.
  */
-import { MIN_CONFIDENCE, tempoChangeSentence } from '@contract';
+import { MIN_CONFIDENCE, spellChord, tempoChangeSentence, type Spelling } from '@contract';
 import type { LoudnessResult } from './loudness';
 import type { TempoResult } from './tempo';
 import type { TonalResult } from './tonal';
@@ -46,7 +46,18 @@ export function featuresText(r: FeatureInputs): string {
   else if (r.tempo?.bpm && r.tempo.confidence >= FEATURE_MIN_CONFIDENCE) parts.push(`Tempo: ${Math.round(r.tempo.bpm)} BPM.`);
   const keyOk = !!r.tonal?.key.key && r.tonal.key.confidence >= FEATURE_MIN_CONFIDENCE && !r.tonal.key.variable?.length;
   if (keyOk) parts.push(`Key: ${r.tonal!.key.key}.`);
-  if (keyOk && r.tonal!.chords.progression.length) parts.push(`Chords: ${r.tonal!.chords.progression.join(', ')}.`);
+  if (keyOk && r.tonal!.chords.progression.length) parts.push(`Chords: ${r.tonal!.chords.progression.map((c) => spellChordInKey(c, r.tonal!.key.key!)).join(', ')}.`);
   if (r.loudness?.integratedLufs != null) parts.push(`Loudness: ${r.loudness.integratedLufs.toFixed(1)} LUFS.`);
   return parts.join(' ');
+}
+
+/**
+ * A chord name of the tonal analyser (one fixed table: F#, Eb, C#m, …) spelled as the key is named: a flat tonic
+ * ("Db major", "Eb minor") spells every root with flats, a sharp one ("F# major", "C# minor") with sharps, a natural
+ * one as its signature does (E major: D#, F major: Bb; C major / A minor: the usual mixed names) — "Key: Db major.
+ * Chords: Db, Gb, Ab", not "… F#" (tester17). @contract key-spelling.ts spellChord.
+ */
+function spellChordInKey(chord: string, key: string): string {
+  const spelling: Spelling = /^[A-G]b/.test(key) ? 'flats' : /^[A-G]#/.test(key) ? 'sharps' : 'signature';
+  return spellChord(chord, key, spelling);
 }

@@ -116,7 +116,7 @@ function plotKey(k: string): string {
   return s.endsWith('m') ? s.slice(0, -1).toLowerCase() : s;
 }
 
-/** Strength of each of the 24 keys; the winner highlighted. `spell` respells a key name (lib/keys.ts spellKey). */
+/** Strength of each of the 24 keys; the winner highlighted. `spell` respells a key name (@contract key-spelling.ts spellKey). */
 export function drawKeys(ctx: CanvasRenderingContext2D, w: number, h: number, d: TrackDetail, spell: (name: string) => string = (k) => k): boolean {
   const ks = d.keyStrengths;
   if (!ks.length) {

@@ -1,4 +1,4 @@
-import type { Spelling } from '../../lib/keys';
+import type { Spelling } from '@contract';
 import { signal } from '../../lib/test-hooks';
 
 const SPELLING_KEY = 'studio.keySpelling';
@@ -55,7 +55,7 @@ function readSpelling(): Spelling {
 
 /** Display preferences of this window (localStorage, per origin). */
 class Prefs {
-  /** how key names and chord roots are spelled everywhere (lib/keys.ts) */
+  /** how key names and chord roots are spelled everywhere (@contract key-spelling.ts) */
   keySpelling = $state<Spelling>(readSpelling());
   /** the chat's sampling settings (empty fields: the pack's defaults) */
   generation = $state<GenerationForm>(readGeneration());

@@ -1,7 +1,8 @@
 /**
- * How keys and chords are spelled on screen, and the Camelot neighbours of a
- * key (harmonic mixing). Pure helpers; the convention is a display setting
- * (shared/state/prefs.svelte.ts).
+ * How keys and chords are spelled, and the Camelot neighbours of a key
+ * (harmonic mixing). Pure helpers shared by the renderer (the convention is a
+ * display setting: renderer shared/state/prefs.svelte.ts) and the engine (the
+ * features line spells chords as the key's signature does: analysis/text.ts).
  *
  * Conventions:
  * - 'signature' (default): as the key signature writes it: a key with flats in
