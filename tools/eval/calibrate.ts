@@ -150,6 +150,10 @@
 // sigma_B 0.0047, sigma_P 0.0028); (5) fails (a): tempo-soft ECE 0.211 vs the shipped constants' 0.173 ((b): the same 20
 // stated, 0.600 right each); clause (2) fails in 2 of 6 partitions (default: synth 0.190 vs 0.138; seed 1: octave 0.152 vs
 // 0.130). Nothing written; BENCHMARKS.md "Tempo confidence: B' under a noise-aware ranking clause and on rows no fit used".
+// tempo18 (session 13): --env stores the chooser's percussive-share input (hpss.ts PERC_INPUT, DIR/<set>-cache/<file>.percin;
+// octave-net.ts --perc's .perc is read too) and estimateTempo gets it, so an --oof file from `octave-net-train.py --oof H,L
+// --oof-arm NAME=COLS@SET:W` (fold models of a chooser with the 'perc' group) is analysed as the product would. Envelopes
+// without it are decoded again only where a chooser reads it. Figures: BENCHMARKS.md "Tempo: a percussive-share input".
 // key12 (session 12, issue 11): --key-only --chroma-from nnls-blend refits the KEY map on the evidence of key11's blend
 // (tonal.ts chromaFrom 'nnls-blend', key-refit.ts' final config w 1, β 0.5, γ 0.25), which key11 left off because the
 // map fitted on the fold's evidence states 5 key-keyless files at ≥ 0.5 on it instead of 3. Each file is decoded once
@@ -178,6 +182,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MIN_CONFIDENCE } from '@contract';
 import { HOLD_SLACK, KEY_CALIBRATION, keyConfidence, KEY_SIGNS, TEMPO_CALIBRATION, TEMPO_FACTORS, TEMPO_PULSE_CALIBRATION, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence, tempoFactor } from '../../main/engine/analysis/confidence';
+import { PERC_INPUT, PERC_INPUT_BANDS } from '../../main/engine/analysis/hpss';
 import { mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, MIN_ONSET_FLUX, NO_TEMPO, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
@@ -389,32 +394,41 @@ interface Envelopes {
   fps: number;
   t0: number;
   gated: boolean;
+  /** (tempo18) hpss.ts PercussiveShare's PERC_INPUT figure, the chooser's 'perc' input (TempoAnalyser.percInput) */
+  perc: number;
 }
+/** (tempo18) whether the shipped chooser or an --oof fold's reads hpss.ts' percussive share (OctaveNetWeights.extra 'perc') */
+const NEEDS_PERC = [LEVEL_TUNING.octaveNet, ...(OOF?.nets ?? [])].some((n) => n?.extra?.includes('perc'));
 const envBase = (set: string, file: string) => join(args.env!, `${set}-cache`, file.replace(/\.(mp3|wav|flac|ogg)$/, ''));
 function readEnvelopes(set: string, file: string): Envelopes | null {
   const b = envBase(set, file);
   if (!existsSync(b + '.json') || !existsSync(b + '.env6')) return null;
   const j = JSON.parse(readFileSync(b + '.json', 'utf8'));
   if (j.gated === undefined) return null;
-  return { env: new Float32Array(Uint8Array.from(readFileSync(b + '.env')).buffer), env6: new Float32Array(Uint8Array.from(readFileSync(b + '.env6')).buffer), fps: j.fps, t0: j.t0, gated: j.gated };
+  // (tempo18) the percussive share: calibrate's own .percin (the input alone), else octave-net.ts --perc's .perc (every
+  // figure of PERC_HALF_BANDS; the input is PERC_INPUT of them); neither: decode again where a chooser reads it, else 0
+  const perc = existsSync(b + '.percin') ? JSON.parse(readFileSync(b + '.percin', 'utf8')) : existsSync(b + '.perc') ? JSON.parse(readFileSync(b + '.perc', 'utf8'))[PERC_INPUT] : NEEDS_PERC ? undefined : 0;
+  if (typeof perc !== 'number') return null;
+  return { env: new Float32Array(Uint8Array.from(readFileSync(b + '.env')).buffer), env6: new Float32Array(Uint8Array.from(readFileSync(b + '.env6')).buffer), fps: j.fps, t0: j.t0, gated: j.gated, perc };
 }
 function writeEnvelopes(set: string, file: string, ta: TempoAnalyser): Envelopes {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const t = ta as any;
   const fps = t.tap.rate / 256;
-  const e: Envelopes = { env: t.env.slice(0, t.envLen), env6: t.env3.slice(0, 6 * t.envLen), fps, t0: 512 / 2 / t.tap.rate - t.tap.delaySec, gated: t.envLen >= fps * 4 && t.gateFrames > 0 && !(t.gateSum / t.gateFrames >= MIN_ONSET_FLUX) };
+  const e: Envelopes = { env: t.env.slice(0, t.envLen), env6: t.env3.slice(0, 6 * t.envLen), fps, t0: 512 / 2 / t.tap.rate - t.tap.delaySec, gated: t.envLen >= fps * 4 && t.gateFrames > 0 && !(t.gateSum / t.gateFrames >= MIN_ONSET_FLUX), perc: t.percInput() };
   const b = envBase(set, file);
   mkdirSync(join(b, '..'), { recursive: true });
   writeFileSync(b + '.env', Buffer.from(e.env.buffer));
   writeFileSync(b + '.env6', Buffer.from(e.env6.buffer));
   writeFileSync(b + '.json', JSON.stringify({ fps: e.fps, t0: e.t0, gated: e.gated }));
+  writeFileSync(b + '.percin', JSON.stringify(e.perc));
   return e;
 }
 /** TempoAnalyser.finish on stored envelopes, under any chooser */
 const TEMPO_OPTS = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
 function tempoOfEnvelopes(e: Envelopes, tuning: LevelTuning): TempoResult {
   if (e.gated) return { bpm: null, confidence: 0, beats: [], reason: NO_TEMPO.onsets, beatsPerBar: null };
-  return { ...estimateTempo(e.env, e.fps, e.t0, TEMPO_OPTS, e.env6, tuning), beats: [] };
+  return { ...estimateTempo(e.env, e.fps, e.t0, TEMPO_OPTS, e.env6, tuning, true, e.perc), beats: [] };
 }
 const NO_KEY_RESULT = { key: { tonic: null, mode: null }, chords: { progression: [], segments: [] } } as unknown as TonalResult;
 let envChecked = 0;
@@ -482,6 +496,8 @@ for (const [out, set, name, use] of SETS) {
       let tonal: TonalResult | null = TEMPO_ONLY ? NO_KEY_RESULT : existsSync(keyCache) ? JSON.parse(readFileSync(keyCache, 'utf8')) : null;
       if (!e || !tonal) {
         const ta = new TempoAnalyser();
+        // (tempo18) measure the percussive share whatever the shipped chooser reads: an --oof chooser may read it
+        ta.percussiveBands = PERC_INPUT_BANDS;
         const run = await analyzeFile(join(out, set, it.file), TEMPO_ONLY ? [ta] : [ta, new TonalAnalyser()]);
         e = writeEnvelopes(name, it.file, ta);
         if (!TEMPO_ONLY) {

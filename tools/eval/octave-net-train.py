@@ -44,6 +44,9 @@ ap.add_argument('--write')
 ap.add_argument('--verbose', help='H,LAMBDA: list the files this model (CV, first fold shuffle) fixes and breaks')
 ap.add_argument('--oof', help='H,LAMBDA: write the five fold models and every file\'s fold (calibrate.ts --oof)')
 ap.add_argument('--oof-out', default='test/output/octave-net/oof.json')
+ap.add_argument('--oof-arm', help='with --oof: NAME=COLS@SET:W (an --arms entry): the fold models on these columns and row weights instead of all '
+                'columns with every row weighed 1, each written with its input group (extra) as --write-arm writes it (helper tempo18: the '
+                'confidence map\'s refit for a chooser with the percussive-share input)')
 ap.add_argument('--colsets', help='with --grid: each model cross-validated on these column sets instead of all, same folds; ";"-separated, each a ","-list of columns or ranges A-B, e.g. "0-44;0-54;0-44,55-56" (octave-net.ts --soft --backbeat: 45 base, 10 soft, 2 backbeat)')
 ap.add_argument('--misses', help='H,LAMBDA[,COLS]: every file this model gets wrong under CV (first fold shuffle; COLS a --colsets entry, default the first 45), with truth ÷ pick, the candidates\' ratios and the softness descriptors (octave-net.ts --soft)')
 ap.add_argument('--no-base', action='store_true', help='with --grid: skip the refit of OCTAVE_MODEL\'s five features')
@@ -340,21 +343,40 @@ def weights_of(net, mu, sd, h):
     }
 
 
+def extra_of(cols):
+    """the OctaveNetWeights.extra of a model on these row columns (45-54: soft; a pair C, C+12 of octave-net.ts --perc's rows: perc)"""
+    tail = [c for c in cols if c >= 45]
+    if tail == list(range(45, 55)):
+        return ['soft']
+    if len(tail) == 2 and 45 <= tail[0] < 57 and tail[1] == tail[0] + 12:
+        # octave-net.ts --perc (helper tempo17): one PercussiveShare figure v and v × log2(b / 120); the product's 'perc'
+        # group must compute that figure (hpss.ts PERC_INPUT = column tail[0] − 45)
+        print(f'perc group: figure column {tail[0]} (hpss.ts PERC_INPUT must be {tail[0] - 45})')
+        return ['perc']
+    if tail:
+        sys.exit(f'columns {tail} are no input group of octave-net.ts (the drums pair 47,52 of tempo16 has none: not shipped)')
+    return None
+
+
 if args.oof:
     h, lam = args.oof.split(',')
     h = int(h)
     lam = float(lam)
+    oname, ocols, ow = armof(args.oof_arm) if args.oof_arm else ('all', ALL, None)
+    oextra = extra_of(ocols) if args.oof_arm else None
     fo = folds(1000)
     nets = []
     pk = [None] * len(rows)
     for k in range(5):
         tr = [r for r in (rows if args.noaug else ALLROWS) if fo[r['family']] != k]
-        m = fit(tr, ALL, h, lam, seed=0)
+        m = fit(tr, ocols, h, lam, seed=0, weights=ow)
         nets.append(weights_of(*m, h))
+        if oextra:
+            nets[-1]['extra'] = oextra
         te = [i for i, r in enumerate(rows) if fo[r['family']] == k]
-        for i, b in zip(te, predict(m, [rows[i] for i in te], ALL)):
+        for i, b in zip(te, predict(m, [rows[i] for i in te], ocols)):
             pk[i] = b
-    line(f'out-of-fold h{h} λ{lam}', [pk])
+    line(f'out-of-fold {oname} h{h} λ{lam}', [pk])
     files = {f"{r['set']}/{r['file']}": fo[r['family']] for r in rows}
     json.dump({'h': h, 'lambda': lam, 'nets': nets, 'files': files, 'families': fo, 'picks': {f"{r['set']}/{r['file']}": b for r, b in zip(rows, pk)}}, open(args.oof_out, 'w'))
     print(f'wrote {args.oof_out} ({len(files)} files in 5 folds)')
