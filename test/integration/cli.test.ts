@@ -90,13 +90,15 @@ test('with --json every error is one JSON object on stdout, a wrong command line
     assert.equal(j.code, 'BAD_ARGS', args.join(' '));
     assert.equal(typeof j.error, 'string');
   }
-  // a data folder that cannot be made stops before the command's own error handling
+  // a database folder that cannot be made stops before the command's own error handling (probe no longer opens the
+  // data folder since it runs on a throwaway one: lock13, so analyze --db is the command that meets this)
   const blocker = join(dataDir, 'a-file');
   writeFileSync(blocker, 'x');
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'probe', '/nonexistent.mp3', '--json'], { encoding: 'utf8', env: { ...process.env, STUDIO_DATA_DIR: join(blocker, 'data') }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'analyze', '--json', '--db', join(blocker, 'data', 'studio.sqlite'), '/nonexistent.mp3'], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 1);
-  const e = json({ out: r.stdout }).error as { code: string; message: string };
-  assert.match(e.message, /data folder/);
+  const e = json({ out: r.stdout });
+  assert.equal(e.code, 'DB_WRITE_FAILED');
+  assert.match(e.error as string, /a file is in the way/);
   // without --json (or with it after --, a file name) stdout stays empty
   for (const args of [['probe'], ['probe', 'x.mp3', '--', '--json']]) assert.equal(studio(...args).out, '', args.join(' '));
 });
