@@ -61,7 +61,8 @@ try {
   for (const n of sizes) {
     const dataDir = mkdtempSync(join(tmpdir(), 'studio-bench-lib-'));
     const t0 = performance.now();
-    seed(dataDir, n);
+    // below the data folder, inside web mode's default roots (studio serve shows rows below its roots only)
+    seed(dataDir, n, join(dataDir, 'music'));
     const seedMs = performance.now() - t0;
     const serve = await startServe({ dataDir, env: { STUDIO_LIBRARY_BACKGROUND: '0' } });
     try {
