@@ -959,6 +959,18 @@ export const methods = {
     host: 'engine',
     summary: 'A page of library rows, filtered and sorted in the database.',
   }),
+  'library:ids': spec({
+    input: z
+      .object({
+        filter: LibraryFilter.optional(),
+        sort: z.object({ column: LibrarySortColumn, dir: z.enum(['asc', 'desc']) }).strict().optional(),
+      })
+      .strict(),
+    /** `ids`: every row library:query would page through with this filter and sort, in its order; `total`: their count */
+    output: z.object({ total: z.number(), ids: z.array(Id) }),
+    host: 'engine',
+    summary: 'The ids of all library rows in a filter and sort order, without the rows (select-all).',
+  }),
   'library:track-detail': spec({ input: TrackRef, output: TrackDetail, host: 'engine', summary: 'Everything the analysis found for one track (for the plots).' }),
   'library:export': spec({
     input: z.object({ format: z.enum(['csv', 'json']), trackIds: z.array(Id).max(100_000).optional(), filter: LibraryFilter.optional() }).strict(),

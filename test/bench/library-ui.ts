@@ -12,53 +12,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDb } from '../../main/engine/db';
-import { newLibId } from '../../main/engine/library/store';
 import { launchChromium, startServe, StudioPage } from '../e2e/studio-page';
+import { seed } from './seed-library';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 if (!sizes.length) sizes.push(1000, 50_000);
-
-const KEYS: Array<[string, string, string]> = [
-  ['C major', '8B', '1d'], ['A minor', '8A', '1m'], ['G major', '9B', '2d'], ['E minor', '9A', '2m'], ['D major', '10B', '3d'], ['B minor', '10A', '3m'],
-  ['F major', '7B', '12d'], ['D minor', '7A', '12m'], ['Bb major', '6B', '11d'], ['G minor', '6A', '11m'], ['Eb major', '5B', '10d'], ['C minor', '5A', '10m'],
-];
-const WORDS = ['Night', 'Drive', 'Echo', 'Velvet', 'Static', 'Bloom', 'Orbit', 'Glass', 'River', 'Ember', 'Signal', 'Haze', 'North', 'Pulse', 'Golden', 'Paper'];
-
-/** Write `n` analysed rows (and a few failed ones) straight into a fresh engine database. */
-function seed(dataDir: string, n: number): void {
-  const db = openDb(dataDir);
-  const ins = db.prepare(
-    `INSERT INTO tracks (id, path, real_path, size, mtime_ms, kind, probe_json, opened_at, last_opened_at, in_recent, lib_status, folder_id, file_name,
-       lib_error, analysed_at, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, bpm, bpm_confidence,
-       key_name, key_confidence, camelot, open_key, lufs, loudness_range, true_peak, features)
-     VALUES (?, ?, ?, ?, ?, 'audio', '{}', ?, ?, 0, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  let seedv = 12345;
-  const rnd = () => ((seedv = (seedv * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
-  const now = Date.now();
-  db.transaction(() => {
-    for (let i = 0; i < n; i++) {
-      const failed = i % 997 === 0;
-      const title = `${pick(WORDS)} ${pick(WORDS)} ${i}`;
-      const artist = `${pick(WORDS)} ${pick(['Collective', 'Trio', 'Sound', 'Project'])}`;
-      const path = `/music/${artist}/${title}.flac`;
-      const bpm = Math.round((70 + rnd() * 110) * 10) / 10;
-      const [key, cam, ok] = pick(KEYS);
-      const lufs = Math.round((-20 + rnd() * 14) * 10) / 10;
-      ins.run(
-        newLibId(), path, path, 30_000_000, now, now, now, failed ? 'failed' : 'analysed', `${title}.flac`,
-        failed ? 'not an audio or video file ffmpeg can read' : null, now,
-        failed ? null : title, failed ? null : artist, failed ? null : `${pick(WORDS)} Album`, 'Electronic', 2000 + (i % 25),
-        failed ? null : 120 + rnd() * 300, failed ? null : 44100, failed ? null : 'flac', 900,
-        failed ? null : bpm, failed ? null : rnd(), failed ? null : key, failed ? null : rnd(), failed ? null : cam, failed ? null : ok,
-        failed ? null : lufs, failed ? null : 3 + rnd() * 8, failed ? null : -1 + rnd(), failed ? null : `Tempo: ${bpm} BPM. Key: ${key}. Loudness: ${lufs} LUFS.`,
-      );
-    }
-  })();
-  db.close();
-}
 
 interface Run {
   frames: number[];
@@ -103,7 +61,8 @@ try {
   for (const n of sizes) {
     const dataDir = mkdtempSync(join(tmpdir(), 'studio-bench-lib-'));
     const t0 = performance.now();
-    seed(dataDir, n);
+    // below the data folder, inside web mode's default roots (studio serve shows rows below its roots only)
+    seed(dataDir, n, join(dataDir, 'music'));
     const seedMs = performance.now() - t0;
     const serve = await startServe({ dataDir, env: { STUDIO_LIBRARY_BACKGROUND: '0' } });
     try {

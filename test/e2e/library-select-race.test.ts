@@ -44,9 +44,9 @@ describe('library: a late Ctrl+A does not override a later gesture (tester17)', 
       const server = ws.connectToServer();
       const ids = new Set<string>();
       ws.onMessage((m) => {
-        const msg = JSON.parse(String(m)) as { t: string; id: string; method?: string; args?: { limit?: number } };
-        // Ctrl+A's query: the rows beyond the table's cached page, in one chunk
-        if (holding && msg.t === 'req' && msg.method === 'library:query' && (msg.args?.limit ?? 0) > 200) ids.add(msg.id);
+        const msg = JSON.parse(String(m)) as { t: string; id: string; method?: string };
+        // Ctrl+A's query: the ids of every row (more than the table's cached page), in one call
+        if (holding && msg.t === 'req' && msg.method === 'library:ids') ids.add(msg.id);
         server.send(m);
       });
       server.onMessage((m) => {

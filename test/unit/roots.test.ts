@@ -94,7 +94,7 @@ test('library rows in SQL: prefixes hold each root as given and real, and each l
   assert.ok(!p.some((x) => (join(dir, 'pfx-real-not', 'a.mp3')).startsWith(x)));
 });
 
-test('guard scope: library query/export get the prefixes; folders outside are hidden and not scanned; a remembered pack outside the roots is refused where it would load', async () => {
+test('guard scope: library query/ids/export get the prefixes; folders outside are hidden and not scanned; a remembered pack outside the roots is refused where it would load', async () => {
   const root = join(dir, 'scope-root');
   const out = join(dir, 'scope-out');
   mkdirSync(root);
@@ -104,11 +104,11 @@ test('guard scope: library query/export get the prefixes; folders outside are hi
   const seen: unknown[] = [];
   const ok = (name: string) => async (a: unknown) => (seen.push([name, a]), name === 'library:list-folders' ? folders : null);
   const h = guardPaths(
-    { 'library:list-folders': ok('library:list-folders'), 'library:scan': ok('library:scan'), 'chat:ask': ok('chat:ask'), 'chat:regenerate': ok('chat:regenerate'), 'model:set-provider': ok('model:set-provider'), 'library:query': ok('q'), 'library:export': ok('e') } as never,
+    { 'library:list-folders': ok('library:list-folders'), 'library:scan': ok('library:scan'), 'chat:ask': ok('chat:ask'), 'chat:regenerate': ok('chat:regenerate'), 'model:set-provider': ok('model:set-provider'), 'library:query': ok('q'), 'library:ids': ok('i'), 'library:export': ok('e') } as never,
     new Roots({ dirs: [root], libraryFolders: false }, () => []),
     () => undefined,
     {
-      library: { folders: () => folders, query: (_a, under) => (seen.push(['query', under]), { total: 0, rows: [] }), export: (_a, under) => (seen.push(['export', under]), { fileName: '', mime: '', content: '', count: 0 }) },
+      library: { folders: () => folders, query: (_a, under) => (seen.push(['query', under]), { total: 0, rows: [] }), ids: (_a, under) => (seen.push(['ids', under]), { total: 0, ids: [] }), export: (_a, under) => (seen.push(['export', under]), { fileName: '', mime: '', content: '', count: 0 }) },
       packPath: () => pack,
     },
   );
@@ -121,8 +121,10 @@ test('guard scope: library query/export get the prefixes; folders outside are hi
   await call('library:scan', {});
   assert.deepEqual(seen, [['library:scan', { folderId: 'in' }]]);
   await call('library:query', { offset: 0, limit: 10 });
+  await call('library:ids', {});
   await call('library:export', { format: 'csv' });
-  assert.deepEqual(seen.filter((s) => (s as string[])[0] === 'query' || (s as string[])[0] === 'export'), [['query', [root + '/', join(root, 'lib') + '/']], ['export', [root + '/', join(root, 'lib') + '/']]]);
+  const prefixes = [root + '/', join(root, 'lib') + '/'];
+  assert.deepEqual(seen.filter((s) => ['query', 'ids', 'export'].includes((s as string[])[0])), [['query', prefixes], ['ids', prefixes], ['export', prefixes]]);
   for (const m of ['chat:ask', 'chat:regenerate', 'model:set-provider']) {
     await assert.rejects(call(m, { trackId: 'x', attachments: { image: null } }), (e: { code: string; message: string }) => e.code === 'FORBIDDEN' && /Choose a model pack inside them/.test(e.message) && /--root DIR/.test(e.message));
   }

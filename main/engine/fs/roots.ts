@@ -166,6 +166,8 @@ export interface GuardScope {
     folders(): { id: string; path: string }[];
     /** library:query limited to rows stored below `under` (Roots.prefixes) */
     query(args: MethodArgs<'library:query'>, under: string[]): MethodOutput<'library:query'>;
+    /** library:ids likewise */
+    ids(args: MethodArgs<'library:ids'>, under: string[]): MethodOutput<'library:ids'>;
     /** library:export likewise */
     export(args: MethodArgs<'library:export'>, under: string[]): MethodOutput<'library:export'>;
   };
@@ -199,7 +201,7 @@ const ADDRESS_FRAME = /^([0-9a-f]{32})\./;
  * gives a track's files, or undefined for an unknown id (the handler then
  * answers NOT_FOUND itself).
  *
- * With `scope.library`: `library:query` and `library:export` see only rows
+ * With `scope.library`: `library:query`, `library:ids` and `library:export` see only rows
  * stored below Roots.prefixes(), `library:list-folders` only folders inside
  * the roots, `library:scan`/`library:remove-folder` of a folder outside are
  * FORBIDDEN, and "scan all" scans the folders inside, one by one. With
@@ -279,6 +281,7 @@ export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string)
   if (lib) {
     const under = () => roots.prefixes(lib.folders().map((f) => f.path));
     if (out['library:query']) out['library:query'] = async (args: unknown) => lib.query(args as MethodArgs<'library:query'>, await under());
+    if (out['library:ids']) out['library:ids'] = async (args: unknown) => lib.ids(args as MethodArgs<'library:ids'>, await under());
     if (out['library:export']) out['library:export'] = async (args: unknown) => lib.export(args as MethodArgs<'library:export'>, await under());
     const listFolders = out['library:list-folders'];
     if (listFolders) {

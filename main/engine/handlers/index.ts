@@ -55,6 +55,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
       library: {
         folders: () => library.store.folders(),
         query: (args, under) => library.query(args, under),
+        ids: (args, under) => library.ids(args, under),
         export: ({ format, trackIds, filter }, under) => library.export(format, trackIds, filter, under),
       },
       packPath: () => model.packPath,

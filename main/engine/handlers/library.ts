@@ -10,6 +10,7 @@ type LibraryMethods =
   | 'library:scan-state'
   | 'library:idle'
   | 'library:query'
+  | 'library:ids'
   | 'library:track-detail'
   | 'library:export'
   | 'library:get-bpm-range'
@@ -27,6 +28,7 @@ export function libraryHandlers(library: LibraryService): Pick<Handlers, Library
     'library:scan-state': () => library.scanner.state(),
     'library:idle': () => library.idle(),
     'library:query': (args) => library.query(args),
+    'library:ids': (args) => library.ids(args),
     'library:track-detail': ({ trackId }) => library.detail(trackId),
     'library:export': ({ format, trackIds, filter }) => library.export(format, trackIds, filter),
     'library:get-bpm-range': () => library.bpmRange(),

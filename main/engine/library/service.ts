@@ -108,6 +108,12 @@ export class LibraryService {
     return { ...page, rows: this.withSections(this.inBpmRange(page.rows), range) };
   }
 
+  /** Every id library:query would page through for this filter and sort, in its order (select-all), with their count; the BPM filter and sort fold as query's do. */
+  ids(args: MethodArgs<'library:ids'>, under?: string[]): MethodOutput<'library:ids'> {
+    const ids = this.store.ids(args.filter, args.sort, under, this.bpmRange());
+    return { total: ids.length, ids };
+  }
+
   /**
    * Each row with its tempo sections (folded into the BPM range as its bpm is)
    * and key sections, null for a steady track (issue 10 kind 4: the table's

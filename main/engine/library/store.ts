@@ -252,6 +252,11 @@ export class LibraryStore {
     return { total: page.total, rows: page.rows.map(toLibraryTrack) };
   }
 
+  /** The ids of every row query() would page through, in its order (select-all); `under`, `bpmRange`: as in query(). */
+  ids(filter: LibraryFilter | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined, under?: string[], bpmRange?: BpmRange | null): string[] {
+    return this.tracks.libIds(libWhere(filter, under, bpmRange), sort);
+  }
+
   /** `under`, `bpmRange`: as in query() */
   tracksFor(filter: LibraryFilter | undefined, trackIds: string[] | undefined, under?: string[], bpmRange?: BpmRange | null): LibraryTrack[] {
     return this.tracks.libAll(libWhere(filter, under, bpmRange), trackIds).map(toLibraryTrack);

@@ -91,19 +91,42 @@ class Selection {
   }
 
   /**
-   * Ctrl/Cmd+A in the table: every row of the current order and filter
-   * (loading the ids of rows not fetched yet), as file managers and DJ
-   * software do; the cursor and the detail stay where they are.
+   * Ctrl/Cmd+A in the table: every row of the current order and filter, as
+   * file managers and DJ software do; the cursor and the detail stay where
+   * they are. The ids come in one `library:ids` call (only the ids: on 10,049
+   * rows paging full rows through library:query took 15.6 s); when every row
+   * is cached already, no call.
    */
   async selectAll(): Promise<void> {
     const total = table.total ?? 0;
     if (!total) return;
     const g = ++this.gesture;
-    const ids = await this.idsBetween(0, total - 1);
-    if (this.stale(g, 'all')) return;
+    const ids = await this.allIds(total);
+    if (this.stale(g, 'all') || !ids) return;
     this.ids = new Set(ids);
     this.anchor = Math.max(0, table.cursor);
     signal('library-selected', { index: table.cursor, id: table.row(table.cursor)?.id ?? null, count: this.ids.size });
+  }
+
+  /** The ids of every row in the current filter and order: from the cache when all `total` rows are in it, else from the engine; null (the error shown) when the engine failed. */
+  private async allIds(total: number): Promise<string[] | null> {
+    const cached: string[] = [];
+    for (let i = 0; i < total; i++) {
+      const row = table.row(i);
+      if (!row) break;
+      cached.push(row.id);
+    }
+    if (cached.length === total) return cached;
+    try {
+      const res = await api().call('library:ids', {
+        filter: table.filtered ? table.filter : undefined,
+        sort: { column: table.sort.column, dir: table.sort.dir },
+      });
+      return res.ids;
+    } catch (err) {
+      app.error(err, 'Could not select the rows');
+      return null;
+    }
   }
 
   clear(): void {
