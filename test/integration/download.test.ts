@@ -175,6 +175,47 @@ describe('model downloads (local Hub and file server)', () => {
     });
   });
 
+  it('an expired signed CDN link (403 from the redirect target, not the Hub) goes back to the Hub for a fresh link and resumes from the partial bytes', async () => {
+    const body = randomBytes(400_000);
+    hub.addRepo('model', 'Org/long', { 'w.bin': body }, 'main', 64);
+    const [f] = await listRepoFiles({ repo: 'Org/long', repoType: 'model', endpoint: hub.url, headers: {} });
+    const cdn = hub.cdnPath(f.sha256!);
+    const d = dest();
+    hub.fault(cdn, { kind: 'drop', afterBytes: 150_000 });
+    await assert.rejects(download({ url: f.url, dest: d, expected: f.expected, hubEndpoint: hub.url, ...fast, retries: 0 }), (e: Error) => e instanceof DownloadError && e.code === 'network');
+    const kept = readFileSync(`${d}.part`).length;
+    assert.ok(kept > 0 && kept <= 150_000, String(kept));
+    // hours later: the link the Hub hands out first has expired (a cached 302); the CDN refuses it with 403
+    hub.staleRedirects = 1;
+    const before = hub.requests.length;
+    const r = await download({ url: f.url, dest: d, expected: f.expected, hubEndpoint: hub.url, ...fast, retries: 0 });
+    assert.equal(r.sha256, sha(body));
+    assert.equal(r.resumedFrom, kept);
+    const reqs = hub.requests.slice(before).map((q) => `${q.path.startsWith('/cdn/') ? 'cdn' : 'hub'} ${q.status} ${q.range ?? ''}`);
+    assert.deepEqual(reqs, [`hub 302 bytes=${kept}-`, `cdn 403 bytes=${kept}-`, `hub 302 bytes=${kept}-`, `cdn 206 bytes=${kept}-`]);
+    // a CDN that refuses even the fresh link: a real refusal, after one fresh link, and never the gated-repository message
+    const d2 = dest();
+    hub.staleRedirects = 5;
+    const b2 = hub.requests.length;
+    await assert.rejects(download({ url: f.url, dest: d2, expected: f.expected, hubEndpoint: hub.url, ...fast }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.status === 403, e.message);
+      assert.match(e.message, /access denied by localhost:\d+: .*, even with a fresh link from 127\.0\.0\.1:\d+\)$/);
+      assert.doesNotMatch(e.message, /HF_TOKEN|gated/);
+      return true;
+    });
+    assert.equal(hub.requests.slice(b2).filter((q) => q.path === cdn).length, 2, 'one fresh link, not a loop');
+    hub.staleRedirects = 0;
+    // a 403 from the Hub itself is still the gated/private refusal, at once
+    hub.gate('model', 'Org/long', 'hf_good');
+    const b3 = hub.requests.length;
+    await assert.rejects(download({ url: f.url, dest: dest(), expected: f.expected, hubEndpoint: hub.url, ...fast, headers: { Authorization: 'Bearer hf_other' } }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.status === 403, e.message);
+      assert.match(e.message, /gated or private/);
+      return true;
+    });
+    assert.equal(hub.requests.length - b3, 1);
+  });
+
   it('429 or 503 to the last retry says the server is limiting or failing, what it asked and what to do — not a bare "HTTP 429" (tester18)', async () => {
     const body = randomBytes(5000);
     hub.addRepo('model', 'Org/busy', { 'w.bin': body }, 'main', 64);

@@ -259,6 +259,8 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
   }
 
   let failures = 0;
+  /** `bytes` when a redirect target last refused its link (403/410), to ask the Hub for a fresh one only once per position */
+  let staleLinkAt = -1;
   let etag = meta.etag;
   let linkedEtag: string | undefined;
   let linkedSize: number | undefined;
@@ -313,9 +315,19 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
             wait = retryAfterMs(r.headers.get('retry-after'));
             throw new DownloadError('http', `${url}: HTTP ${r.status}`, r.status, true);
           }
+          // a 403/410 from the server a redirect led to on another origin (the Hub's CDN), not from the Hub itself: the
+          // signed link it handed out (Expires=…) has expired — a cached 302, or a download resumed hours later. Go back
+          // to `url` for a fresh link and resume from the bytes kept (their ETag / SHA-256 checked as on any resume); a
+          // second refusal in a row, with a fresh link and no bytes in between, is a real one
+          if ((r.status === 403 || r.status === 410) && new URL(target).origin !== new URL(url).origin && staleLinkAt !== bytes) {
+            staleLinkAt = bytes;
+            wait = 0;
+            throw new DownloadError('http', `${url}: ${new URL(target).host} refused the download link it was redirected to (HTTP ${r.status}: a signed link that expired); asking ${new URL(url).host} for a fresh one`, r.status, true);
+          }
           // the server that refused (after redirects) and whether a token went to it say what to do
           const hint = refusalHint(target, r.status, Object.keys(headers).some((k) => /^authorization$/i.test(k)), opts.hubEndpoint);
-          throw new DownloadError('http', `${url}: HTTP ${r.status}${hint ? ` (${hint})` : ''}`, r.status);
+          const fresh = staleLinkAt === bytes && new URL(target).origin !== new URL(url).origin ? `, even with a fresh link from ${new URL(url).host}` : '';
+          throw new DownloadError('http', `${url}: HTTP ${r.status}${hint ? ` (${hint}${fresh})` : fresh}`, r.status);
         }
         let start = 0;
         if (r.status === 206) {
@@ -411,7 +423,8 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
           throw e;
         }
         if (bytes > before) failures = 0; // progress was made: only consecutive fruitless attempts count
-        failures++;
+        // asking for a fresh link after an expired one is no failure (it happens once per position: staleLinkAt)
+        if (!(e instanceof DownloadError && e.retry && (e.status === 403 || e.status === 410))) failures++;
         if (failures > retries) {
           if (e instanceof DownloadError && e.status !== undefined && retryable(e.status)) {
             // the server answered, every time, that it could not serve now: say so (not "HTTP 429" alone, which the
