@@ -216,6 +216,48 @@ describe('model downloads (local Hub and file server)', () => {
     assert.equal(hub.requests.length - b3, 1);
   });
 
+  it('a Retry-After over 60 s is waited in full with a status message saying how long and why; over the cap it fails at once saying when to come back; cancel ends the wait', async () => {
+    const body = randomBytes(5000);
+    hub.addRepo('model', 'Org/slow-down', { 'w.bin': body }, 'main', 64);
+    const [f] = await listRepoFiles({ repo: 'Org/slow-down', repoType: 'model', endpoint: hub.url, headers: {} });
+    const resolvePath = new URL(f.url).pathname;
+    const opts = { url: f.url, expected: f.expected, hubEndpoint: hub.url, ...fast };
+    // 2 min asked: waited 2 min (a fake sleep records it), not cut to 60 s; the progress says why and how long
+    const slept: number[] = [];
+    const sleep = async (ms: number) => { slept.push(ms); };
+    const waits: DownloadProgress[] = [];
+    hub.fault(resolvePath, { kind: 'status', status: 429, retryAfter: '120' });
+    const r = await download({ ...opts, dest: dest(), sleep, onProgress: (p) => { if (p.phase === 'waiting') waits.push(p); } });
+    assert.equal(r.sha256, sha(body));
+    assert.deepEqual(slept, [120_000]);
+    assert.equal(waits.length, 1);
+    assert.equal(waits[0].waitMs, 120_000);
+    assert.match(waits[0].message ?? '', /^the server is limiting requests \(HTTP 429\) and asked to wait 2 min \(Retry-After\); retrying at \d\d:\d\d:\d\d \(in 2 min\)$/);
+    // 2 h asked, over the 15 min cap: no 2 h frozen bar, no request before the server's time — fails now, says when
+    slept.length = 0;
+    hub.fault(resolvePath, { kind: 'status', status: 503, retryAfter: '7200' });
+    const before = hub.requests.length;
+    await assert.rejects(download({ ...opts, dest: dest(), sleep }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.code === 'http' && e.status === 503, e.message);
+      assert.match(e.message, /cannot serve now \(HTTP 503\) and asked to wait 2 h \(Retry-After\), longer than the 15 min a download waits\. Run it again after \d\d:\d\d:\d\d: the 0\.0 MB downloaded are kept/);
+      return true;
+    });
+    assert.deepEqual(slept, []);
+    assert.equal(hub.requests.length - before, 1);
+    // a cap injected for the test: 3 s asked, 2 s allowed → fails the same way
+    hub.fault(resolvePath, { kind: 'status', status: 429, retryAfter: '3' });
+    await assert.rejects(download({ ...opts, dest: dest(), sleep, maxRetryAfterMs: 2000 }), (e: Error) => e instanceof DownloadError && /asked to wait 3 s \(Retry-After\), longer than the 2 s/.test(e.message));
+    // cancel during a (real) 10 min wait ends it at once; the partial file is kept
+    hub.fault(resolvePath, { kind: 'status', status: 429, retryAfter: '600' });
+    const ac = new AbortController();
+    const t0 = Date.now();
+    await assert.rejects(
+      download({ ...opts, dest: dest(), signal: ac.signal, onProgress: (p) => { if (p.phase === 'waiting') setTimeout(() => ac.abort(), 50); } }),
+      (e: Error) => e instanceof DownloadError && e.code === 'aborted',
+    );
+    assert.ok(Date.now() - t0 < 5000, `cancelled after ${Date.now() - t0} ms`);
+  });
+
   it('429 or 503 to the last retry says the server is limiting or failing, what it asked and what to do — not a bare "HTTP 429" (tester18)', async () => {
     const body = randomBytes(5000);
     hub.addRepo('model', 'Org/busy', { 'w.bin': body }, 'main', 64);
