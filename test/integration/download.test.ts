@@ -410,6 +410,26 @@ describe('model downloads (local Hub and file server)', () => {
     }
   });
 
+  it('a kill while restarting from zero (the file changed) never leaves the old bytes under the new ETag: the partial file is emptied before the sidecar is written', async () => {
+    // Meta's server publishes no checksum, so a spliced file (old head + new tail, same size) would pass. The kill is
+    // injected at the first of the two steps (checkpoint); with the sidecar written first it left v1's head under v2's ETag
+    const d = dest();
+    const v1 = randomBytes(400_000);
+    const v2 = randomBytes(400_000);
+    const url = hub.addStatic('/restart-kill.bin', v1);
+    hub.fault('/restart-kill.bin', { kind: 'drop', afterBytes: 100_000 });
+    await assert.rejects(download({ url, dest: d, ...fast, retries: 0 }), (e: Error) => e instanceof DownloadError && e.code === 'network');
+    assert.equal(readFileSync(`${d}.part`).length, 100_000);
+    hub.addStatic('/restart-kill.bin', v2); // same size, new ETag: If-Range gets 200, the download restarts from zero
+    const steps: string[] = [];
+    const killed = new Error('killed between the two steps');
+    await assert.rejects(download({ url, dest: d, ...fast, retries: 0, checkpoint: (step) => { steps.push(step); throw killed; } }));
+    assert.equal(steps.length, 1);
+    const r = await download({ url, dest: d, ...fast });
+    assert.equal(r.sha256, sha(v2), 'the new version, not v1\'s head + v2\'s tail');
+    assert.deepEqual(readFileSync(d), v2);
+  });
+
   it('survives being SIGKILLed at a random moment: the re-run resumes and the file verifies', async () => {
     const f = await deltaFile();
     const d = dest();

@@ -87,6 +87,11 @@ export interface DownloadOptions {
   maxRetryAfterMs?: number;
   /** the wait between attempts (tests inject a fake one); must reject when `signal` aborts */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * tests only: called right after the partial file is opened/truncated for a response ('partial') and right after
+   * the sidecar is written ('sidecar'), in that order; throwing there stands for a kill between the two steps
+   */
+  checkpoint?: (step: 'partial' | 'sidecar') => void | Promise<void>;
   /** free space to keep beyond the file, bytes (default 256 MiB) */
   reserveBytes?: number;
   fetch?: typeof fetch;
@@ -395,11 +400,16 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
           throw new DownloadError('size', `${url} is ${total} bytes but ${expected.size} were published; the source changed or the mirror serves another file. Nothing was kept; check the source (HF_ENDPOINT / STUDIO_IMAGEBIND_URL) and try again.`);
         }
         if (total !== undefined && start === 0) await needSpace(total);
+        // the partial file is emptied (a restart from zero) before the sidecar names the new version's ETag: a kill
+        // between the two then leaves an empty partial file (discarded by the next run), never the old version's
+        // bytes under the new ETag, which the next run's If-Range would accept and append the new tail to
+        if (!fh) fh = await open(part, start === 0 ? 'w' : 'a');
+        else if (start === 0) await fh.truncate(0);
+        await opts.checkpoint?.('partial');
         etag = r.headers.get('etag') ?? etag;
         meta = { ...meta, etag, total };
         await writeFile(side, JSON.stringify(meta));
-        if (!fh) fh = await open(part, start === 0 ? 'w' : 'a');
-        else if (start === 0) await fh.truncate(0);
+        await opts.checkpoint?.('sidecar');
         if (!r.body) throw new DownloadError('network', `${url}: empty response body`, undefined, true);
         // network chunks are small (16–64 KiB): gather them into WRITE_BATCH-sized writes, hash as they come
         let pos = start;
