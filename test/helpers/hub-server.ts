@@ -2,7 +2,8 @@
 // download engine's tests: tree API (paginated), `resolve` URLs that 302 to a CDN on
 // another origin for LFS files (with ETag, X-Linked-Etag, X-Linked-Size), Range/206 and
 // If-Range, and injected faults: dropped connections mid-body, 429/503 with Retry-After,
-// corrupted bytes, throttling.
+// corrupted bytes, throttling, and signed CDN links that expire (`Expires=`; see signedUrlTtlS, clock,
+// staleRedirects).
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -36,6 +37,19 @@ export class HubServer {
   throttle = 0;
   /** answer a Range request with 206 even when If-Range names another ETag (a proxy or CDN that ignores If-Range) */
   ignoreIfRange = false;
+  /**
+   * Lifetime of the signed CDN links the `resolve` 302s hand out, seconds. Like the Hub's CDN links they carry
+   * `Expires={unix seconds}&Signature=…`; the CDN answers 403 (S3/CloudFront's AccessDenied "Request has expired")
+   * once `clock()` is past Expires, or when the signature does not match.
+   */
+  signedUrlTtlS = 3600;
+  /** the server's clock (ms since the epoch) for signing and checking CDN links; a test may move it on */
+  clock: () => number = () => Date.now();
+  /**
+   * The next `staleRedirects` resolve 302s hand out a link that expired already (minted 2 × signedUrlTtlS ago),
+   * as a cached 302 or a long-paused download meets one; the links after them are fresh.
+   */
+  staleRedirects = 0;
   /** repositories that need a token: `${type}s/${repo}` → the token with access and whether the listing is refused too */
   private gates = new Map<string, { token: string; private: boolean }>();
   /** each addStatic() is a new version of its file, with a new ETag even at the same size */
@@ -103,6 +117,10 @@ export class HubServer {
     this.faults.set(path, [...(this.faults.get(path) ?? []), ...f]);
   }
 
+  private sign(path: string, expires: number): string {
+    return createHash('sha256').update(`cdn-secret ${path} ${expires}`).digest('hex').slice(0, 32);
+  }
+
   /** The CDN path a repository file's resolve URL redirects to. */
   cdnPath(sha256: string): string { return `/cdn/${sha256}`; }
 
@@ -166,8 +184,11 @@ export class HubServer {
       if (f?.kind === 'status') return send(f.status, '{}', f.retryAfter ? { 'Retry-After': f.retryAfter } : {});
       if (b.lfs) {
         log.status = 302;
+        const minted = Math.floor(this.clock() / 1000) - (this.staleRedirects > 0 ? 2 * this.signedUrlTtlS : 0);
+        if (this.staleRedirects > 0) this.staleRedirects--;
+        const expires = minted + this.signedUrlTtlS;
         res.writeHead(302, {
-          Location: `${this.cdnOrigin}${this.cdnPath(b.sha256)}?download=true`,
+          Location: `${this.cdnOrigin}${this.cdnPath(b.sha256)}?download=true&Expires=${expires}&Signature=${this.sign(this.cdnPath(b.sha256), expires)}`,
           ETag: `"${b.gitOid}"`, 'X-Linked-Etag': `"${b.sha256}"`, 'X-Linked-Size': String(b.size), 'X-Repo-Commit': 'c0ffee',
         });
         return res.end();
@@ -175,6 +196,16 @@ export class HubServer {
       return this.serveBody(req, res, log, b, `"${b.gitOid}"`, f);
     }
     m = u.pathname.match(/^\/cdn\/([0-9a-f]{64})$/);
+    if (m && this.cdn.has(m[1]) && u.searchParams.has('Expires')) {
+      const expires = Number(u.searchParams.get('Expires'));
+      const why = u.searchParams.get('Signature') !== this.sign(u.pathname, expires) ? 'Invalid signature'
+        : this.clock() / 1000 > expires ? 'Request has expired' : null;
+      if (why) {
+        log.status = 403;
+        res.writeHead(403, { 'Content-Type': 'application/xml' });
+        return res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>${why}</Message></Error>`);
+      }
+    }
     if (m && this.cdn.has(m[1])) return this.serveBody(req, res, log, this.cdn.get(m[1])!, `"${m[1]}"`, this.takeFault(u.pathname));
     const st = this.statics.get(u.pathname);
     if (st) {

@@ -175,6 +175,89 @@ describe('model downloads (local Hub and file server)', () => {
     });
   });
 
+  it('an expired signed CDN link (403 from the redirect target, not the Hub) goes back to the Hub for a fresh link and resumes from the partial bytes', async () => {
+    const body = randomBytes(400_000);
+    hub.addRepo('model', 'Org/long', { 'w.bin': body }, 'main', 64);
+    const [f] = await listRepoFiles({ repo: 'Org/long', repoType: 'model', endpoint: hub.url, headers: {} });
+    const cdn = hub.cdnPath(f.sha256!);
+    const d = dest();
+    hub.fault(cdn, { kind: 'drop', afterBytes: 150_000 });
+    await assert.rejects(download({ url: f.url, dest: d, expected: f.expected, hubEndpoint: hub.url, ...fast, retries: 0 }), (e: Error) => e instanceof DownloadError && e.code === 'network');
+    const kept = readFileSync(`${d}.part`).length;
+    assert.ok(kept > 0 && kept <= 150_000, String(kept));
+    // hours later: the link the Hub hands out first has expired (a cached 302); the CDN refuses it with 403
+    hub.staleRedirects = 1;
+    const before = hub.requests.length;
+    const r = await download({ url: f.url, dest: d, expected: f.expected, hubEndpoint: hub.url, ...fast, retries: 0 });
+    assert.equal(r.sha256, sha(body));
+    assert.equal(r.resumedFrom, kept);
+    const reqs = hub.requests.slice(before).map((q) => `${q.path.startsWith('/cdn/') ? 'cdn' : 'hub'} ${q.status} ${q.range ?? ''}`);
+    assert.deepEqual(reqs, [`hub 302 bytes=${kept}-`, `cdn 403 bytes=${kept}-`, `hub 302 bytes=${kept}-`, `cdn 206 bytes=${kept}-`]);
+    // a CDN that refuses even the fresh link: a real refusal, after one fresh link, and never the gated-repository message
+    const d2 = dest();
+    hub.staleRedirects = 5;
+    const b2 = hub.requests.length;
+    await assert.rejects(download({ url: f.url, dest: d2, expected: f.expected, hubEndpoint: hub.url, ...fast }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.status === 403, e.message);
+      assert.match(e.message, /access denied by localhost:\d+: .*, even with a fresh link from 127\.0\.0\.1:\d+\)$/);
+      assert.doesNotMatch(e.message, /HF_TOKEN|gated/);
+      return true;
+    });
+    assert.equal(hub.requests.slice(b2).filter((q) => q.path === cdn).length, 2, 'one fresh link, not a loop');
+    hub.staleRedirects = 0;
+    // a 403 from the Hub itself is still the gated/private refusal, at once
+    hub.gate('model', 'Org/long', 'hf_good');
+    const b3 = hub.requests.length;
+    await assert.rejects(download({ url: f.url, dest: dest(), expected: f.expected, hubEndpoint: hub.url, ...fast, headers: { Authorization: 'Bearer hf_other' } }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.status === 403, e.message);
+      assert.match(e.message, /gated or private/);
+      return true;
+    });
+    assert.equal(hub.requests.length - b3, 1);
+  });
+
+  it('a Retry-After over 60 s is waited in full with a status message saying how long and why; over the cap it fails at once saying when to come back; cancel ends the wait', async () => {
+    const body = randomBytes(5000);
+    hub.addRepo('model', 'Org/slow-down', { 'w.bin': body }, 'main', 64);
+    const [f] = await listRepoFiles({ repo: 'Org/slow-down', repoType: 'model', endpoint: hub.url, headers: {} });
+    const resolvePath = new URL(f.url).pathname;
+    const opts = { url: f.url, expected: f.expected, hubEndpoint: hub.url, ...fast };
+    // 2 min asked: waited 2 min (a fake sleep records it), not cut to 60 s; the progress says why and how long
+    const slept: number[] = [];
+    const sleep = async (ms: number) => { slept.push(ms); };
+    const waits: DownloadProgress[] = [];
+    hub.fault(resolvePath, { kind: 'status', status: 429, retryAfter: '120' });
+    const r = await download({ ...opts, dest: dest(), sleep, onProgress: (p) => { if (p.phase === 'waiting') waits.push(p); } });
+    assert.equal(r.sha256, sha(body));
+    assert.deepEqual(slept, [120_000]);
+    assert.equal(waits.length, 1);
+    assert.equal(waits[0].waitMs, 120_000);
+    assert.match(waits[0].message ?? '', /^the server is limiting requests \(HTTP 429\) and asked to wait 2 min \(Retry-After\); retrying at \d\d:\d\d:\d\d \(in 2 min\)$/);
+    // 2 h asked, over the 15 min cap: no 2 h frozen bar, no request before the server's time — fails now, says when
+    slept.length = 0;
+    hub.fault(resolvePath, { kind: 'status', status: 503, retryAfter: '7200' });
+    const before = hub.requests.length;
+    await assert.rejects(download({ ...opts, dest: dest(), sleep }), (e: Error) => {
+      assert.ok(e instanceof DownloadError && e.code === 'http' && e.status === 503, e.message);
+      assert.match(e.message, /cannot serve now \(HTTP 503\) and asked to wait 2 h \(Retry-After\), longer than the 15 min a download waits\. Run it again after \d\d:\d\d:\d\d: the 0\.0 MB downloaded are kept/);
+      return true;
+    });
+    assert.deepEqual(slept, []);
+    assert.equal(hub.requests.length - before, 1);
+    // a cap injected for the test: 3 s asked, 2 s allowed → fails the same way
+    hub.fault(resolvePath, { kind: 'status', status: 429, retryAfter: '3' });
+    await assert.rejects(download({ ...opts, dest: dest(), sleep, maxRetryAfterMs: 2000 }), (e: Error) => e instanceof DownloadError && /asked to wait 3 s \(Retry-After\), longer than the 2 s/.test(e.message));
+    // cancel during a (real) 10 min wait ends it at once; the partial file is kept
+    hub.fault(resolvePath, { kind: 'status', status: 429, retryAfter: '600' });
+    const ac = new AbortController();
+    const t0 = Date.now();
+    await assert.rejects(
+      download({ ...opts, dest: dest(), signal: ac.signal, onProgress: (p) => { if (p.phase === 'waiting') setTimeout(() => ac.abort(), 50); } }),
+      (e: Error) => e instanceof DownloadError && e.code === 'aborted',
+    );
+    assert.ok(Date.now() - t0 < 5000, `cancelled after ${Date.now() - t0} ms`);
+  });
+
   it('429 or 503 to the last retry says the server is limiting or failing, what it asked and what to do — not a bare "HTTP 429" (tester18)', async () => {
     const body = randomBytes(5000);
     hub.addRepo('model', 'Org/busy', { 'w.bin': body }, 'main', 64);
@@ -325,6 +408,26 @@ describe('model downloads (local Hub and file server)', () => {
     } finally {
       hub.ignoreIfRange = false;
     }
+  });
+
+  it('a kill while restarting from zero (the file changed) never leaves the old bytes under the new ETag: the partial file is emptied before the sidecar is written', async () => {
+    // Meta's server publishes no checksum, so a spliced file (old head + new tail, same size) would pass. The kill is
+    // injected at the first of the two steps (checkpoint); with the sidecar written first it left v1's head under v2's ETag
+    const d = dest();
+    const v1 = randomBytes(400_000);
+    const v2 = randomBytes(400_000);
+    const url = hub.addStatic('/restart-kill.bin', v1);
+    hub.fault('/restart-kill.bin', { kind: 'drop', afterBytes: 100_000 });
+    await assert.rejects(download({ url, dest: d, ...fast, retries: 0 }), (e: Error) => e instanceof DownloadError && e.code === 'network');
+    assert.equal(readFileSync(`${d}.part`).length, 100_000);
+    hub.addStatic('/restart-kill.bin', v2); // same size, new ETag: If-Range gets 200, the download restarts from zero
+    const steps: string[] = [];
+    const killed = new Error('killed between the two steps');
+    await assert.rejects(download({ url, dest: d, ...fast, retries: 0, checkpoint: (step) => { steps.push(step); throw killed; } }));
+    assert.equal(steps.length, 1);
+    const r = await download({ url, dest: d, ...fast });
+    assert.equal(r.sha256, sha(v2), 'the new version, not v1\'s head + v2\'s tail');
+    assert.deepEqual(readFileSync(d), v2);
   });
 
   it('survives being SIGKILLed at a random moment: the re-run resumes and the file verifies', async () => {

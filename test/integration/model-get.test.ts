@@ -136,13 +136,15 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
   it('get: 429/503 retried, redirects followed, everything verified, converted; the pack verifies and is listed', async () => {
     const d = fresh();
     const resolvePath = new URL(`${src.hub.url}/datasets/Sony/DeepResonance_data_models/resolve/main/${DELTA_PATH('beta')}`).pathname;
-    src.hub.fault(resolvePath, { kind: 'status', status: 429, retryAfter: '0' }, { kind: 'status', status: 503 });
+    src.hub.fault(resolvePath, { kind: 'status', status: 429, retryAfter: '1' }, { kind: 'status', status: 503 });
     src.hub.fault('/imagebind/imagebind_huge.pth', { kind: 'status', status: 503, retryAfter: '0' });
     const before = src.hub.requests.length;
     const r = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--precision', 'fp32', '--yes']);
     assert.equal(r.code, 0, r.err);
     const packDir = r.out.trim();
     assert.equal(packDir, join(d, 'models', 'packs', 'deepresonance-beta-fp32'));
+    // a wait says how long and why (not a bare "waiting" behind a still bar)
+    assert.match(r.err, /DeepResonance delta: pytorch_model\.pt \(the server is limiting requests \(HTTP 429\) and asked to wait 1 s \(Retry-After\); retrying at \d\d:\d\d:\d\d \(in 1 s\)\)/, r.err);
     const reqs = src.hub.requests.slice(before);
     assert.deepEqual(reqs.filter((q) => q.path === resolvePath).map((q) => q.status), [429, 503, 302]);
     assert.ok(reqs.some((q) => q.host === new URL(src.hub.cdnOrigin).host && q.status === 200), 'followed the redirect to the CDN');

@@ -165,11 +165,11 @@ export class GetJob {
             if (pr.total !== undefined) step.total = pr.total;
             step.bytesPerSecond = pr.bytesPerSecond;
             step.etaSeconds = pr.etaSeconds ?? null;
-            step.detail = pr.phase === 'downloading' ? undefined : pr.phase;
+            step.detail = pr.phase === 'downloading' ? undefined : pr.message ?? pr.phase; // a wait says how long and why
             recount();
             s.bytesPerSecond = pr.bytesPerSecond;
             s.etaSeconds = pr.bytesPerSecond > 0 ? (s.total - s.bytes) / pr.bytesPerSecond : null;
-            this.emit();
+            this.emit(pr.phase === 'waiting'); // a wait's message is never lost to the 250 ms throttle
           },
         }).catch((e) => {
           throw e instanceof DownloadError ? downloadFailure(e, d) : e;

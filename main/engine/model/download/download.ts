@@ -53,6 +53,13 @@ export interface DownloadProgress {
   attempt: number;
   /** 'hashing' while a partial file is re-hashed before resuming; 'waiting' during a backoff */
   phase: 'hashing' | 'downloading' | 'waiting' | 'verifying';
+  /** phase 'waiting': how long this wait lasts, ms */
+  waitMs?: number;
+  /**
+   * phase 'waiting': why and how long, for a status line, e.g. "the server is limiting requests (HTTP 429) and
+   * asked to wait 5 min (Retry-After); retrying at 18:42:07" — so a long wait is not a frozen bar
+   */
+  message?: string;
 }
 
 export interface DownloadOptions {
@@ -72,6 +79,19 @@ export interface DownloadOptions {
   /** first backoff, ms (default 1000; doubled per attempt, ±50 % jitter, at most maxBackoffMs) */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * the longest Retry-After honoured, ms (default 15 min). A server's Retry-After up to this is waited in full (phase
+   * 'waiting' with a message saying how long and why; abort ends the wait); a longer one fails at once with
+   * DownloadError('http') saying when to try again, the partial file kept
+   */
+  maxRetryAfterMs?: number;
+  /** the wait between attempts (tests inject a fake one); must reject when `signal` aborts */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * tests only: called right after the partial file is opened/truncated for a response ('partial') and right after
+   * the sidecar is written ('sidecar'), in that order; throwing there stands for a kill between the two steps
+   */
+  checkpoint?: (step: 'partial' | 'sidecar') => void | Promise<void>;
   /** free space to keep beyond the file, bytes (default 256 MiB) */
   reserveBytes?: number;
   fetch?: typeof fetch;
@@ -154,6 +174,17 @@ export async function freeBytes(dir: string): Promise<number> {
   return s.bavail * s.bsize;
 }
 
+/** a wait for a message: "45 s", "2 min", "1 h 30 min" */
+export function fmtWait(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const m = Math.round(s / 60);
+  return m < 120 ? `${m} min` : `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} min` : ''}`;
+}
+
+/** local wall-clock time HH:MM:SS of `t` (ms since the epoch) */
+const clockTime = (t: number) => new Date(t).toTimeString().slice(0, 8);
+
 function fmtBytes(n: number): string {
   return n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`;
 }
@@ -173,6 +204,8 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
   const retries = opts.retries ?? 8;
   const backoff = opts.backoffMs ?? 1000;
   const maxBackoff = opts.maxBackoffMs ?? 60_000;
+  const maxRetryAfter = opts.maxRetryAfterMs ?? 15 * 60_000;
+  const pause = opts.sleep ?? sleep;
   const reserve = opts.reserveBytes ?? 256 * 1024 * 1024;
   const interval = opts.progressIntervalMs ?? 250;
   await mkdir(dirname(dest), { recursive: true });
@@ -235,7 +268,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
   const samples: [number, number][] = [[started, resumedFrom]];
   let lastEmit = 0;
   let attempt = 0;
-  const emit = (phase: DownloadProgress['phase'], force = false) => {
+  const emit = (phase: DownloadProgress['phase'], force = false, extra?: Pick<DownloadProgress, 'waitMs' | 'message'>) => {
     if (!opts.onProgress) return;
     const now = Date.now();
     if (!force && now - lastEmit < interval) return;
@@ -247,7 +280,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
     const bps = now > t0 ? ((got - b0) * 1000) / (now - t0) : 0;
     opts.onProgress({
       url, dest, bytes: got, total, resumedFrom, bytesPerSecond: bps, attempt, phase,
-      etaSeconds: total !== undefined && bps > 0 ? (total - got) / bps : undefined,
+      etaSeconds: total !== undefined && bps > 0 ? (total - got) / bps : undefined, ...extra,
     });
   };
   const aborted = (s: AbortSignal) => new DownloadError('aborted', `download of ${url} paused/cancelled${s.reason instanceof Error ? `: ${s.reason.message}` : ''}; ${fmtBytes(bytes)} kept in ${part}`);
@@ -259,6 +292,8 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
   }
 
   let failures = 0;
+  /** `bytes` when a redirect target last refused its link (403/410), to ask the Hub for a fresh one only once per position */
+  let staleLinkAt = -1;
   let etag = meta.etag;
   let linkedEtag: string | undefined;
   let linkedSize: number | undefined;
@@ -271,6 +306,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
       attempt++;
       const before = bytes;
       let wait: number | undefined;
+      let retryAfter: number | undefined; // what the server's Retry-After asked, ms
       let res: Response | undefined;
       try {
         // manual redirects: see X-Linked-* on the Hub's 302, drop credentials off-origin
@@ -310,12 +346,22 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
         if (r.status !== 200 && r.status !== 206) {
           await r.body?.cancel();
           if (retryable(r.status)) {
-            wait = retryAfterMs(r.headers.get('retry-after'));
+            wait = retryAfter = retryAfterMs(r.headers.get('retry-after'));
             throw new DownloadError('http', `${url}: HTTP ${r.status}`, r.status, true);
+          }
+          // a 403/410 from the server a redirect led to on another origin (the Hub's CDN), not from the Hub itself: the
+          // signed link it handed out (Expires=…) has expired — a cached 302, or a download resumed hours later. Go back
+          // to `url` for a fresh link and resume from the bytes kept (their ETag / SHA-256 checked as on any resume); a
+          // second refusal in a row, with a fresh link and no bytes in between, is a real one
+          if ((r.status === 403 || r.status === 410) && new URL(target).origin !== new URL(url).origin && staleLinkAt !== bytes) {
+            staleLinkAt = bytes;
+            wait = 0;
+            throw new DownloadError('http', `${url}: ${new URL(target).host} refused the download link it was redirected to (HTTP ${r.status}: a signed link that expired); asking ${new URL(url).host} for a fresh one`, r.status, true);
           }
           // the server that refused (after redirects) and whether a token went to it say what to do
           const hint = refusalHint(target, r.status, Object.keys(headers).some((k) => /^authorization$/i.test(k)), opts.hubEndpoint);
-          throw new DownloadError('http', `${url}: HTTP ${r.status}${hint ? ` (${hint})` : ''}`, r.status);
+          const fresh = staleLinkAt === bytes && new URL(target).origin !== new URL(url).origin ? `, even with a fresh link from ${new URL(url).host}` : '';
+          throw new DownloadError('http', `${url}: HTTP ${r.status}${hint ? ` (${hint}${fresh})` : fresh}`, r.status);
         }
         let start = 0;
         if (r.status === 206) {
@@ -354,11 +400,16 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
           throw new DownloadError('size', `${url} is ${total} bytes but ${expected.size} were published; the source changed or the mirror serves another file. Nothing was kept; check the source (HF_ENDPOINT / STUDIO_IMAGEBIND_URL) and try again.`);
         }
         if (total !== undefined && start === 0) await needSpace(total);
+        // the partial file is emptied (a restart from zero) before the sidecar names the new version's ETag: a kill
+        // between the two then leaves an empty partial file (discarded by the next run), never the old version's
+        // bytes under the new ETag, which the next run's If-Range would accept and append the new tail to
+        if (!fh) fh = await open(part, start === 0 ? 'w' : 'a');
+        else if (start === 0) await fh.truncate(0);
+        await opts.checkpoint?.('partial');
         etag = r.headers.get('etag') ?? etag;
         meta = { ...meta, etag, total };
         await writeFile(side, JSON.stringify(meta));
-        if (!fh) fh = await open(part, start === 0 ? 'w' : 'a');
-        else if (start === 0) await fh.truncate(0);
+        await opts.checkpoint?.('sidecar');
         if (!r.body) throw new DownloadError('network', `${url}: empty response body`, undefined, true);
         // network chunks are small (16–64 KiB): gather them into WRITE_BATCH-sized writes, hash as they come
         let pos = start;
@@ -410,8 +461,15 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
           }
           throw e;
         }
+        const status = e instanceof DownloadError ? e.status : undefined;
+        const busy = status === 429 ? 'the server is limiting requests (HTTP 429)' : `the server cannot serve now (HTTP ${status})`;
+        if (retryAfter !== undefined && retryAfter > maxRetryAfter) {
+          // waiting hours behind a frozen bar helps nobody: say when to come back; the bytes stay for the resume
+          throw new DownloadError('http', `${url}: ${busy} and asked to wait ${fmtWait(retryAfter)} (Retry-After), longer than the ${fmtWait(maxRetryAfter)} a download waits. Run it again after ${clockTime(Date.now() + retryAfter)}: the ${fmtBytes(bytes)} downloaded are kept and the download resumes from there.`, status);
+        }
         if (bytes > before) failures = 0; // progress was made: only consecutive fruitless attempts count
-        failures++;
+        // asking for a fresh link after an expired one is no failure (it happens once per position: staleLinkAt)
+        if (!(e instanceof DownloadError && e.retry && (e.status === 403 || e.status === 410))) failures++;
         if (failures > retries) {
           if (e instanceof DownloadError && e.status !== undefined && retryable(e.status)) {
             // the server answered, every time, that it could not serve now: say so (not "HTTP 429" alone, which the
@@ -424,9 +482,14 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
           }
           throw e instanceof DownloadError ? e : new DownloadError('network', `${url}: ${(e as Error).message} (after ${retries} retries; run it again to resume from ${fmtBytes(bytes)})`);
         }
-        const delay = wait ?? Math.min(maxBackoff, backoff * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
-        emit('waiting', true);
-        await sleep(Math.min(delay, maxBackoff), signal).catch(() => { throw aborted(signal!); });
+        // Retry-After is waited in full (up to maxRetryAfter, above); only the computed backoff is capped at maxBackoff
+        const delay = retryAfter ?? Math.min(wait ?? Math.min(maxBackoff, backoff * 2 ** (failures - 1)) * (0.5 + Math.random() / 2), maxBackoff);
+        const why = retryAfter !== undefined
+          ? `${busy} and asked to wait ${fmtWait(delay)} (Retry-After)`
+          : status !== undefined && (status === 403 || status === 410) ? 'asking for a fresh download link'
+          : status !== undefined ? `HTTP ${status}` : `${(e as Error).message.replace(/^\S+: /, '')}`;
+        emit('waiting', true, { waitMs: delay, message: delay >= 1000 ? `${why}; retrying at ${clockTime(Date.now() + delay)} (in ${fmtWait(delay)})` : why });
+        await pause(delay, signal).catch(() => { throw aborted(signal!); });
       }
     }
 
