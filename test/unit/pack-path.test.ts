@@ -40,9 +40,11 @@ test('a manifest.json without schema_version (or not an object) says the field i
         return true;
       });
     }
-    // a number other than 1 is still a version this studio does not read
+    // a later version is a newer studio's pack (tester18: says so and what to do); anything else is not supported
     writeFileSync(join(dir, 'manifest.json'), '{"schema_version": 2}');
-    await assert.rejects(loadPack(dir), (e: Error & { code?: string }) => e.code === 'MODEL_MISSING' && /schema_version 2 is not supported/.test(e.message));
+    await assert.rejects(loadPack(dir), (e: Error & { code?: string }) => e.code === 'MODEL_MISSING' && /schema_version 2: the pack was made by a newer Resonance Studio/.test(e.message));
+    writeFileSync(join(dir, 'manifest.json'), '{"schema_version": "one"}');
+    await assert.rejects(loadPack(dir), (e: Error & { code?: string }) => e.code === 'MODEL_MISSING' && /schema_version "one" is not supported/.test(e.message));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
