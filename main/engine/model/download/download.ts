@@ -8,7 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, statfs, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { hubRepoPage, refusalHint } from './hub';
+import { hubRepoPage, refusalHint, sendsToken } from './hub';
 
 export type DownloadErrorCode = 'checksum' | 'size' | 'http' | 'network' | 'disk-space' | 'aborted';
 
@@ -359,7 +359,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
             throw new DownloadError('http', `${url}: ${new URL(target).host} refused the download link it was redirected to (HTTP ${r.status}: a signed link that expired); asking ${new URL(url).host} for a fresh one`, r.status, true);
           }
           // the server that refused (after redirects) and whether a token went to it say what to do
-          const hint = refusalHint(target, r.status, Object.keys(headers).some((k) => /^authorization$/i.test(k)), opts.hubEndpoint);
+          const hint = refusalHint(target, r.status, sendsToken(headers), opts.hubEndpoint);
           const fresh = staleLinkAt === bytes && new URL(target).origin !== new URL(url).origin ? `, even with a fresh link from ${new URL(url).host}` : '';
           throw new DownloadError('http', `${url}: HTTP ${r.status}${hint ? ` (${hint}${fresh})` : fresh}`, r.status);
         }
@@ -476,7 +476,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
             // Get job turned into "check the connection"), with what it asked for and what to do (tester18)
             const asked = wait !== undefined ? ` (it asked to wait ${Math.ceil(wait / 1000)} s)` : '';
             const why = e.status === 429
-              ? `the server is limiting requests (HTTP 429, too many requests)${asked}. Wait a few minutes, then run it again${hubRepoPage(url, opts.hubEndpoint) && !Object.keys(opts.headers ?? {}).some((k) => /^authorization$/i.test(k)) ? ' (an HF_TOKEN raises the Hub’s limit)' : ''}`
+              ? `the server is limiting requests (HTTP 429, too many requests)${asked}. Wait a few minutes, then run it again${hubRepoPage(url, opts.hubEndpoint) && !sendsToken(opts.headers) ? ' (an HF_TOKEN raises the Hub’s limit)' : ''}`
               : `the server is failing or overloaded (HTTP ${e.status})${asked}. Try again later`;
             throw new DownloadError('http', `${url}: ${why}; it gave up after ${retries} retries. The ${fmtBytes(bytes)} downloaded are kept and the download resumes from there.`, e.status);
           }

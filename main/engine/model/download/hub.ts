@@ -45,6 +45,11 @@ export function hubHeaders(env: NodeJS.ProcessEnv = process.env): Record<string,
   return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
+/** Whether request `headers` carry a credential (an Authorization header, any case): refusalHint's `tokenSent`. */
+export function sendsToken(headers: Record<string, string> | undefined): boolean {
+  return Object.keys(headers ?? {}).some((k) => /^authorization$/i.test(k));
+}
+
 /**
  * The Hub page of the repository a URL of `endpoint` points into (a resolve URL, a tree API URL), e.g.
  * `https://huggingface.co/datasets/Sony/DeepResonance_data_models`; null for another server (a CDN, Meta's).
@@ -116,7 +121,7 @@ export async function listRepoFiles(opts: ListOptions): Promise<HubFile[]> {
     const res = await doFetch(next, { headers, signal: opts.signal });
     if (!res.ok) {
       await res.body?.cancel();
-      const why = refusalHint(next, res.status, Boolean(headers.Authorization ?? headers.authorization), endpoint) ?? `HTTP ${res.status}`;
+      const why = refusalHint(next, res.status, sendsToken(headers), endpoint) ?? `HTTP ${res.status}`;
       throw new HubError(`${opts.repoType} ${opts.repo}@${revision}/${opts.path ?? ''}: ${why}`, res.status);
     }
     let entries: unknown;
