@@ -33,7 +33,8 @@ Usage:
       analysers: tags, duration, loudness (LUFS, range, true peak), tempo, key,
       chords, waveform. --json prints one JSON object per line per track (path,
       durationSec, bpm, bpmConfidence, key, keyConfidence, camelot, lufs,
-      loudnessRange, truePeak, features, error). --db writes the results into
+      loudnessRange, truePeak, features, error; a failed file adds code:
+      DECODE_FAILED, NOT_MEDIA, …). --db writes the results into
       that library database as the app does (files already analysed and
       unchanged are not decoded again). --bpm-range 70-140 shows each tempo
       doubled or halved into that range, as DJ software does (the analysis
@@ -378,6 +379,8 @@ export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, 
     camelot: t.camelot, openKey: t.openKey, lufs: t.lufs, loudnessRange: t.loudnessRange, truePeak: t.truePeak, features: t.features,
     title: t.title, artist: t.artist, album: t.album, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels, bitrateKbps: t.bitrateKbps,
     warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
+    // a failed file's code, as the lines of the paths the scan could not read and of the files it never reached have it
+    ...(t.status === 'failed' ? { code: t.errorCode ?? 'INTERNAL' } : {}),
   };
 }
 
