@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { toErrorData, type CatalogPart, type GetState, type ModelCatalog } from '@contract';
+import { fmtEta, toErrorData, type CatalogPart, type GetState, type ModelCatalog } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { llmFolderProblem } from '../engine/model/catalog/catalog';
@@ -50,14 +50,6 @@ export function fmtBytes(n: number | null | undefined, estimated = false): strin
   return estimated ? `≈${s}` : s;
 }
 
-export function fmtEta(sec: number | null | undefined): string {
-  if (sec === null || sec === undefined || !Number.isFinite(sec)) return '--:--';
-  const s = Math.round(sec);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h ? `${h}:${String(m).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}` : `${m}:${String(s % 60).padStart(2, '0')}`;
-}
-
 const STATE_WORD: Record<CatalogPart['state'], string> = { present: 'present', partial: 'partial', missing: 'missing', user: 'yours' };
 
 /** `studio model list` as text. */
@@ -85,11 +77,11 @@ export function progressLine(s: GetState, width = 100): string {
   const step = s.steps.find((x) => x.state === 'running');
   if (step?.kind === 'convert') {
     const f = step.total ? Math.min(1, step.bytes / step.total) : 0;
-    return `${bar(f)} ${String(Math.round(f * 100)).padStart(3)}%  convert: ${step.detail ?? ''}  ETA ${fmtEta(step.etaSeconds)}`.slice(0, width);
+    return `${bar(f)} ${String(Math.round(f * 100)).padStart(3)}%  convert: ${step.detail ?? ''}  ETA ${fmtEta(step.etaSeconds, 'clock')}`.slice(0, width);
   }
   const f = s.total > 0 ? Math.min(1, s.bytes / s.total) : 0;
   const speed = s.bytesPerSecond ? `${fmtBytes(s.bytesPerSecond)}/s` : '';
-  return `${bar(f)} ${String(Math.round(f * 100)).padStart(3)}%  ${fmtBytes(s.bytes)}/${fmtBytes(s.total)}  ${speed}  ETA ${fmtEta(s.etaSeconds)}  ${step ? `${step.label}${step.detail ? ` (${step.detail})` : ''}` : ''}`.slice(0, width);
+  return `${bar(f)} ${String(Math.round(f * 100)).padStart(3)}%  ${fmtBytes(s.bytes)}/${fmtBytes(s.total)}  ${speed}  ETA ${fmtEta(s.etaSeconds, 'clock')}  ${step ? `${step.label}${step.detail ? ` (${step.detail})` : ''}` : ''}`.slice(0, width);
 }
 
 function bar(f: number, n = 24): string {

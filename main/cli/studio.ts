@@ -33,7 +33,8 @@ Usage:
       analysers: tags, duration, loudness (LUFS, range, true peak), tempo, key,
       chords, waveform. --json prints one JSON object per line per track (path,
       durationSec, bpm, bpmConfidence, key, keyConfidence, camelot, lufs,
-      loudnessRange, truePeak, features, error). --db writes the results into
+      loudnessRange, truePeak, features, error; a failed file adds code:
+      DECODE_FAILED, NOT_MEDIA, …). --db writes the results into
       that library database as the app does (files already analysed and
       unchanged are not decoded again). --bpm-range 70-140 shows each tempo
       doubled or halved into that range, as DJ software does (the analysis
@@ -44,10 +45,11 @@ Usage:
   studio model list|get|convert|verify …   (studio model --help)
       Get DeepResonance: list what is present, download + verify + convert
       (studio model get beta --llama DIR), convert files on disk, re-hash a pack.
+      (list and verify work while the app runs: they write nothing there.)
   studio --version | --help
 
 Exit code 75: the data folder is in use by the app or another studio serve,
-analyze --db or model command (the message names it: pid, command, since when).
+analyze --db or model get/convert (the message names it: pid, command, since when).
 
 Environment: STUDIO_DATA_DIR (data folder), STUDIO_FFMPEG (ffmpeg binary), STUDIO_DECODE_TIMEOUT_S (seconds ffmpeg may go without progress before it is stopped; default 60, 0 = no limit).`;
 
@@ -132,12 +134,13 @@ function startEngine(dataDir: string, mode: 'desktop' | 'web', env?: Record<stri
 /**
  * The engine of a command that writes nothing the user keeps (probe, ask): a throwaway data folder (its own
  * database: the library's is never opened, so no scan of the app's is touched), no background work;
- * `cacheDir` shares a data folder's cache (atomic, checksummed files: safe beside a running app).
+ * `cacheDir` shares a data folder's cache (atomic, checksummed files: safe beside a running app); `extraEnv`
+ * more of the engine's environment (`studio model list` on a held folder: STUDIO_MODELS_DIR, STUDIO_MODELS_HELD_DB).
  * @returns the engine and the function that removes the throwaway folder (after engine.stop()).
  */
-function readOnlyEngine(cacheDir?: string): { engine: EngineHost; cleanup: () => void } {
+function readOnlyEngine(cacheDir?: string, extraEnv: Record<string, string> = {}): { engine: EngineHost; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'studio-ro-'));
-  const env: Record<string, string> = { STUDIO_LIBRARY_BACKGROUND: '0' };
+  const env: Record<string, string> = { STUDIO_LIBRARY_BACKGROUND: '0', ...extraEnv };
   if (cacheDir) env.STUDIO_CACHE_DIR = cacheDir;
   return { engine: startEngine(dir, 'web', env), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -378,6 +381,8 @@ export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, 
     camelot: t.camelot, openKey: t.openKey, lufs: t.lufs, loudnessRange: t.loudnessRange, truePeak: t.truePeak, features: t.features,
     title: t.title, artist: t.artist, album: t.album, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels, bitrateKbps: t.bitrateKbps,
     warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
+    // a failed file's code, as the lines of the paths the scan could not read and of the files it never reached have it
+    ...(t.status === 'failed' ? { code: t.errorCode ?? 'INTERNAL' } : {}),
   };
 }
 
@@ -631,8 +636,22 @@ async function main(argv: string[]): Promise<void> {
           return e;
         }
         // the other model commands' engine opens the data folder's database (installed packs, settings): locked
-        const e = startEngine(defaultDataDir(), 'web', undefined, `studio model ${rest[0] ?? ''}`.trim());
-        await e.start();
+        const dataDir = defaultDataDir();
+        const e = startEngine(dataDir, 'web', undefined, `studio model ${rest[0] ?? ''}`.trim());
+        try {
+          await e.start();
+        } catch (err) {
+          if (rest[0] !== 'list' || toErrorData(err).code !== 'DATA_FOLDER_IN_USE') throw err;
+          // list only reads: while the app or `studio serve` holds the folder it lists from a throwaway engine
+          // that reads the held folder's models and remembered folders and writes nothing there
+          const { engine: ro, cleanup } = readOnlyEngine(undefined, {
+            STUDIO_MODELS_DIR: process.env.STUDIO_MODELS_DIR?.trim() || join(dataDir, 'models'),
+            STUDIO_MODELS_HELD_DB: join(dataDir, 'studio.sqlite'),
+          });
+          process.once('exit', cleanup);
+          await ro.start();
+          return ro;
+        }
         return e;
       };
       process.exitCode = await modelCommand(rest, engine);

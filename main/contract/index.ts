@@ -5,6 +5,7 @@ export * from './bpm-range';
 export * from './tempo-sections';
 export * from './key-sections';
 export * from './key-spelling';
+export * from './eta';
 export * from './wire';
 export * from './bridge';
 export * from './rpc';

@@ -524,6 +524,8 @@ export const LibraryTrack = z.object({
   status: z.enum(['pending', 'analysed', 'failed']),
   /** why analysis failed (status 'failed') */
   error: z.string().nullable(),
+  /** status 'failed' only: the error's code (DECODE_FAILED, NOT_MEDIA, …; `studio analyze --json` prints it as `code`) */
+  errorCode: ErrorCode.optional(),
   analysedAt: z.number().nullable(),
   /** what the cross-check of the file's readers found (ProbeResult.warnings of the analysed file): misread tags, a lying extension, an estimated duration, a bitrate that counted the cover */
   warnings: z.array(z.string()),

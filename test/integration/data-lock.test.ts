@@ -1,6 +1,6 @@
 // Two real processes on one data folder (main/data-lock): a second `studio serve`, `studio analyze --db` or
-// `studio model` is refused with exit 75 and a message naming the first (pid, command, since when), and the
-// database is left as it was; read-only commands (probe, analyze without --db, model verify) work meanwhile; a holder killed
+// `studio model get` is refused with exit 75 and a message naming the first (pid, command, since when), and the
+// database is left as it was; read-only commands (probe, analyze without --db, model verify, model list) work meanwhile; a holder killed
 // with SIGKILL leaves a lock the next start takes over. The folder's name is not ASCII.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { LOCK_DIR, OWNER_FILE, readDataLockOwner } from '../../main/data-lock';
+import { openDb } from '../../main/engine/db';
+import { setSetting } from '../../main/engine/db/settings';
 import { ROOT, toneFile } from '../helpers/media';
 
 const STUDIO = join(ROOT, 'bin', 'studio.js');
@@ -17,6 +19,7 @@ const BUILT = existsSync(join(ROOT, 'out', 'cli', 'studio.js')) && existsSync(jo
 const base = mkdtempSync(join(tmpdir(), 'rs-data-lock-'));
 const dataDir = join(base, 'Données ü — スタジオ');
 const env = { ...process.env, STUDIO_DATA_DIR: dataDir };
+const LLAMA = join(base, 'llama-7b');
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 interface Serve {
@@ -70,7 +73,11 @@ describe('one process per data folder (real studio serve)', { skip: !BUILT && 'r
     rmSync(base, { recursive: true, force: true });
   });
 
-  it('a second studio serve, analyze --db or model command exits 75 naming the first; the database is untouched; probe and analyze without --db work', async () => {
+  it('a second studio serve, analyze --db or model get exits 75 naming the first; the database is untouched; probe, analyze without --db and model list work', async () => {
+    // a folder remembered by an earlier Get, which model list reads from the held database
+    const db = openDb(dataDir);
+    setSetting(db, 'model.get.llama', LLAMA);
+    db.close();
     const first = serve();
     running.push(first);
     await first.url;
@@ -92,11 +99,23 @@ describe('one process per data folder (real studio serve)', { skip: !BUILT && 'r
     assert.equal(line.code, 'DATA_FOLDER_IN_USE');
     assert.match(line.error, new RegExp(`in use by studio serve \\(pid ${first.proc.pid}`));
 
-    const model = studio('model', 'list', '--offline');
+    const model = studio('model', 'get', 'alpha');
     assert.equal(model.code, 75, model.err);
     assert.match(model.err, /in use by studio serve/);
 
     assert.deepEqual(snapshot(), before, 'the refused commands wrote nothing into the data folder');
+
+    // model list only reads (left14): it lists the held folder's models folder and remembered folders, read-only
+    const list = studio('model', 'list', '--offline', '--json');
+    assert.equal(list.code, 0, list.err);
+    const cat = JSON.parse(list.out) as { modelsDir: string; remembered: { llama: string | null } };
+    assert.equal(cat.modelsDir, join(dataDir, 'models'));
+    assert.equal(cat.remembered.llama, LLAMA, 'read from the held database');
+    const text = studio('model', 'list', '--offline');
+    assert.equal(text.code, 0, text.err);
+    assert.match(text.out, new RegExp(`^Models folder: ${escape(join(dataDir, 'models'))}`));
+    assert.deepEqual(snapshot(), before, 'model list wrote nothing into the data folder');
+    assert.ok(!existsSync(join(dataDir, 'models')), 'nor made its models folder');
 
     // model verify only re-hashes the folder it is given: it runs (here on a folder that is no pack: exit 1, not 75)
     const verify = studio('model', 'verify', join(base, 'no-pack-here'));

@@ -362,15 +362,19 @@ describe('studio analyze', () => {
     for (const l of lines) {
       for (const k of ['path', 'durationSec', 'bpm', 'bpmConfidence', 'key', 'keyConfidence', 'camelot', 'lufs', 'loudnessRange', 'truePeak', 'features', 'error']) assert.ok(k in l, k);
       assert.equal(l.error, null);
+      assert.ok(!('code' in l), 'an analysed line has no code');
       assert.ok(typeof l.lufs === 'number' && typeof l.features === 'string');
     }
     writeFileSync(join(dir, 'bad.mp3'), 'nope');
     const dbPath = join(dir, 'db', 'lib.sqlite');
     const bad = spawnSync(process.execPath, [bin, 'analyze', dir, '--json', '--db', dbPath], { encoding: 'utf8' });
     assert.equal(bad.status, 1);
-    const out = bad.stdout.trim().split('\n').map((l) => JSON.parse(l) as { path: string; error: string | null });
+    const out = bad.stdout.trim().split('\n').map((l) => JSON.parse(l) as { path: string; error: string | null; code?: string });
     assert.equal(out.length, 3);
     assert.match(out.find((o) => o.path.endsWith('bad.mp3'))!.error!, /not an audio/);
+    // a failed file's line carries the contract's error code (left14); the analysed lines stay without one
+    assert.equal(out.find((o) => o.path.endsWith('bad.mp3'))!.code, 'NOT_MEDIA');
+    assert.deepEqual(out.filter((o) => 'code' in o).map((o) => o.path.slice(dir.length + 1)), ['bad.mp3']);
     const db = new Database(dbPath, { readonly: true });
     assert.equal((db.prepare(`SELECT count(*) AS n FROM tracks WHERE lib_status IS NOT NULL`).get() as { n: number }).n, 3);
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');

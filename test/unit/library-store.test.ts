@@ -114,3 +114,21 @@ test('CSV: RFC 4180 quoting', () => {
   assert.equal(csvField('Café -1'), 'Café -1');
   assert.ok(csv.endsWith('\r\n') && csv.startsWith('\ufeffpath,fileName,status,error'), 'a UTF-8 BOM, then the header');
 });
+
+test("a failed row carries its error's code (studio analyze --json prints it as code); other rows have none", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lib-code-'));
+  const db = openDb(dir);
+  const store = new LibraryStore(db);
+  const bad = store.markPending('/music/bad.flac', null, 10, 1).id;
+  const odd = store.markPending('/music/odd.flac', null, 10, 1).id;
+  const good = store.markPending('/music/good.flac', null, 10, 1).id;
+  store.recordFailure(bad, 'DECODE_FAILED', 'decoding broke at 0:12', null);
+  store.recordFailure(odd, 'SOME_OLD_CODE', 'from an older studio', null);
+  store.recordResult(good, fakeAnalysis('/music/good.flac'), 'k');
+  const rows = new Map(store.query(undefined, { column: 'path', dir: 'asc' }, 0, 10).rows.map((r) => [r.fileName, r]));
+  assert.equal(rows.get('bad.flac')!.errorCode, 'DECODE_FAILED');
+  assert.equal(rows.get('odd.flac')!.errorCode, 'INTERNAL');
+  assert.ok(!('errorCode' in rows.get('good.flac')!));
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { CKPT, llmFolderProblem, locateCkpt, packBytesEstimate, vicunaDeltaWanted, installedPacks } from '../../main/engine/model/catalog/index';
-import { fmtBytes, fmtEta, progressLine } from '../../main/cli/model';
+import { fmtBytes, progressLine } from '../../main/cli/model';
+import { fmtEta } from '@contract';
 import { lockModels } from '../../main/engine/model/catalog/job';
 import { parseOwner, procStat, type LockOwner } from '../../main/engine/model/catalog/lock';
 import { readableReason } from '../../main/engine/model/providers';
@@ -82,8 +83,8 @@ describe('model catalogue', () => {
 
   it('CLI figures: sizes, ETA and a progress line with speed', () => {
     assert.equal(fmtBytes(4.8e9, true), '≈4.8 GB');
-    assert.equal(fmtEta(3725), '1:02:05');
-    assert.equal(fmtEta(null), '--:--');
+    assert.equal(fmtEta(3725, 'clock'), '1:02:05');
+    assert.equal(fmtEta(null, 'clock'), '--:--');
     const line = progressLine({
       jobId: 'j', variant: 'beta', precision: 'int4', state: 'running', bytes: 2.5e9, total: 5e9, bytesPerSecond: 50e6, etaSeconds: 50,
       message: '', error: null, packPath: null, startedAt: 0,

@@ -44,6 +44,8 @@ export interface LibQueryRow {
   bitrate_kbps: number | null; size: number; bpm: number | null; bpm_confidence: number | null; key_name: string | null; key_confidence: number | null;
   camelot: string | null; open_key: string | null; lufs: number | null; loudness_range: number | null; true_peak: number | null; features: string | null;
   lib_status: 'pending' | 'analysed' | 'failed'; lib_error: string | null; analysed_at: number | null;
+  /** the contract's ErrorCode of a failed analysis (as the engine raised it), null otherwise */
+  lib_error_code: string | null;
   /** the stored probe's `warnings` as JSON text (json_extract), null when it has none */
   warnings_json: string | null;
   /** JSON array of the other library paths that are links to this file, or null */
@@ -82,7 +84,7 @@ function bpmSql(range: LibWhere['bpmRange']): string {
 
 const LIB_ROW = 'id, path, size, mtime_ms, lib_status, lib_versions, lib_error_code, folder_id, in_recent, real_path, lib_aliases';
 const LIB_COLUMNS = `id, path, file_name, folder_id, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, size,
-  bpm, bpm_confidence, key_name, key_confidence, camelot, open_key, lufs, loudness_range, true_peak, features, lib_status, lib_error, analysed_at,
+  bpm, bpm_confidence, key_name, key_confidence, camelot, open_key, lufs, loudness_range, true_peak, features, lib_status, lib_error, lib_error_code, analysed_at,
   json_extract(probe_json, '$.warnings') AS warnings_json, lib_aliases`;
 
 /** contract sort column → SQL column */

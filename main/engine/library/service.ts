@@ -275,14 +275,22 @@ export const CSV_COLUMNS: (keyof ExportRow)[] = [
  * RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF is quoted, quotes doubled. Text (tags, file
  * names: whatever a downloaded file brings) that starts with = + - @, a tab or a CR gets a leading ' so that Excel
  * and LibreOffice show it instead of running it as a formula (OWASP "CSV injection": a title
- * `=HYPERLINK("http://…")` became a live link, `-2+3` showed 1); numbers (-9.5 LUFS) are written as they are.
+ * `=HYPERLINK("http://…")` became a live link, `-2+3` showed 1). What a spreadsheet reads as a number is not a
+ * formula and is written as it is: numbers (-9.5 LUFS) and text that is a plain number ("-12", "+44", "-1.5e3").
+ * `column`: the studio's own ids (`id`, `folderId`: random base64url, so "-" can lead but no operator or bracket
+ * follows) are written as they are, so the CSV and the JSON export name a row alike.
  */
-export function csvField(v: unknown): string {
+export function csvField(v: unknown, column?: keyof ExportRow): string {
   if (v === null || v === undefined) return '';
   let s = Array.isArray(v) ? v.join(' | ') : String(v);
-  if (typeof v !== 'number' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (typeof v !== 'number' && !ID_COLUMNS.has(column as string) && /^[=+\-@\t\r]/.test(s) && !PLAIN_NUMBER.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+/** columns that hold ids the studio made (newLibId: base64url), never text from a file */
+const ID_COLUMNS: ReadonlySet<string> = new Set<keyof ExportRow>(['id', 'folderId']);
+/** a decimal number as a spreadsheet reads it: sign, digits, optional fraction and exponent ("-12", "+0.5", "-1e3") */
+const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * The library as CSV: a UTF-8 byte order mark first (Excel reads the file as
@@ -293,6 +301,6 @@ export function toCsv(rows: ExportRow[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   const cell = (r: ExportRow, c: keyof ExportRow) =>
     c === 'analysedAt' && r.analysedAt !== null ? new Date(r.analysedAt).toISOString() : c === 'tempoSections' ? r.tempoSections?.map(tempoSectionText) : c === 'keySections' ? r.keySections?.map((k) => keySectionText(k)) : r[c];
-  for (const r of rows) lines.push(CSV_COLUMNS.map((c) => csvField(cell(r, c))).join(','));
+  for (const r of rows) lines.push(CSV_COLUMNS.map((c) => csvField(cell(r, c), c)).join(','));
   return '\ufeff' + lines.join('\r\n') + '\r\n';
 }

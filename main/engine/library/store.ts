@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { keySectionOf, StudioError, type BpmRange, type KeySection, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TempoSection, type TrackDetail } from '@contract';
+import { ErrorCode, keySectionOf, StudioError, type BpmRange, type KeySection, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TempoSection, type TrackDetail } from '@contract';
 import { featuresText, keyName, parseKey, type LoudnessResult, type TempoResult, type TonalResult } from '../analysis';
 import { ALL_KEYS } from '../analysis/keys';
 import { NO_TEMPO } from '../analysis/tempo';
@@ -32,6 +32,8 @@ function toLibraryTrack(r: LibQueryRow): LibraryTrack {
     bitrateKbps: r.bitrate_kbps, sizeBytes: r.size, bpm: r.bpm, bpmConfidence: r.bpm === null ? null : r.bpm_confidence, key: r.key_name, keyConfidence: r.key_confidence,
     camelot: r.camelot, openKey: r.open_key, lufs: r.lufs, loudnessRange: r.loudness_range, truePeak: r.true_peak, features: r.features,
     status: r.lib_status, error: r.lib_error, analysedAt: r.analysed_at, warnings: probeWarnings(r.warnings_json), aliases: aliasList(r.lib_aliases),
+    // a failed row's code (a code this studio no longer knows reads as INTERNAL); absent on other rows
+    ...(r.lib_status === 'failed' ? { errorCode: ErrorCode.safeParse(r.lib_error_code).data ?? 'INTERNAL' } : {}),
   };
 }
 

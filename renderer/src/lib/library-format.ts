@@ -20,11 +20,3 @@ export function titleOf(r: LibraryTrack): string {
   return r.title?.trim() || r.fileName;
 }
 
-/** seconds → "3 min", "1 h 20 min", "12 s" */
-export function fmtEta(sec: number | null): string {
-  if (sec === null || !Number.isFinite(sec)) return '';
-  if (sec < 60) return `${Math.max(1, Math.round(sec))} s`;
-  const m = Math.round(sec / 60);
-  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
-}
-

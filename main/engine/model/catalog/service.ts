@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { StudioError, type CatalogEntry, type GetRequest, type GetState, type ModelCatalog, type Precision } from '@contract';
 import type { EngineContext } from '../../context';
-import { getSetting, setSetting } from '../../db/settings';
+import { getSetting, readSettingsReadOnly, setSetting } from '../../db/settings';
 import { deltaFiles, freeBytes, HubError, imagebindUrl, vicunaDeltaFiles } from '../download/index';
 import { loadPack } from '../pack';
 import { installedPacks, layout, MODEL_NAME, SUMMARY, VARIANTS, type Variant } from './catalog';
@@ -16,7 +16,9 @@ import { PRECISION_FIGURES } from './figures';
  * DeepResonance-α/-β (sources, sizes, disk needed, what is present, installed
  * packs), one Get job at a time (events `model:get-state`), pack verification and
  * conversion from files on disk. The models folder is `STUDIO_MODELS_DIR` or
- * `<data folder>/models`.
+ * `<data folder>/models`. With `STUDIO_MODELS_HELD_DB` (the database of a data folder another process holds:
+ * `studio model list` while the app runs) the catalogue writes nothing: the remembered folders are read from
+ * that database read-only and the models folder is not made.
  */
 export class ModelCatalogService {
   readonly modelsDir: string;
@@ -35,7 +37,10 @@ export class ModelCatalogService {
   }
 
   private remembered() {
-    const g = (k: string) => getSetting(this.ctx.db, `model.get.${k}`) ?? null;
+    const held = this.env.STUDIO_MODELS_HELD_DB?.trim();
+    const keys = ['llama', 'vicuna', 'from'].map((k) => `model.get.${k}`);
+    const found = held ? readSettingsReadOnly(held, keys) : null;
+    const g = (k: string) => (found ? found[`model.get.${k}`] : getSetting(this.ctx.db, `model.get.${k}`)) ?? null;
     return { llama: g('llama'), vicuna: g('vicuna'), from: g('from') };
   }
 
@@ -59,7 +64,7 @@ export class ModelCatalogService {
           : `The Hugging Face Hub could not be reached (${(e as Error).message}); sizes are estimates. Get looks the sources up again.`;
       }
     }
-    await mkdir(this.modelsDir, { recursive: true });
+    if (!this.env.STUDIO_MODELS_HELD_DB) await mkdir(this.modelsDir, { recursive: true });
     const rem = this.remembered();
     const given = folders.llama || folders.vicuna || folders.from ? { llama: folders.llama ?? null, vicuna: folders.vicuna ?? null, from: folders.from ?? null } : rem;
     const packs = installedPacks(layout(this.modelsDir).packs);

@@ -4,9 +4,6 @@ import { app } from '../../../shared/state/app.svelte';
 import { detail } from './detail.svelte';
 import { PAGE_SIZE, table } from './table.svelte';
 
-/** ids fetched per query when a range spans rows that are not cached */
-const RANGE_CHUNK = 2000;
-
 /** The selected rows of the table (by track id) and the keyboard/mouse gestures that change them. */
 class Selection {
   ids = $state.raw<Set<string>>(new Set());
@@ -63,31 +60,23 @@ class Selection {
     await this.click(i, extend ? { range: true } : {});
   }
 
-  /** The ids of rows a…b in the current order (loading pages that are not cached). */
+  /**
+   * The ids of rows a…b in the current order: from the cache when every row of the range is in it, else from
+   * one `library:ids` call (the ids of the whole order, sliced), as select-all does: a shift-click range over
+   * 10,000 rows not fetched yet paged them through `library:query`, 2,000 full rows a call (left14). Empty (the
+   * error shown) when the engine failed.
+   */
   private async idsBetween(a: number, b: number): Promise<string[]> {
     const [lo, hi] = a <= b ? [a, b] : [b, a];
-    const ids: string[] = [];
-    for (let start = lo; start <= hi; start += RANGE_CHUNK) {
-      const end = Math.min(hi, start + RANGE_CHUNK - 1);
-      let all = true;
-      for (let i = start; i <= end && all; i++) all = !!table.row(i);
-      if (all) {
-        for (let i = start; i <= end; i++) ids.push(table.row(i)!.id);
-        continue;
-      }
-      try {
-        const res = await api().call('library:query', {
-          filter: table.filtered ? table.filter : undefined,
-          sort: { column: table.sort.column, dir: table.sort.dir },
-          offset: start,
-          limit: end - start + 1,
-        });
-        ids.push(...res.rows.map((r) => r.id));
-      } catch (err) {
-        app.error(err, 'Could not select the rows');
-      }
+    const cached: string[] = [];
+    for (let i = lo; i <= hi; i++) {
+      const row = table.row(i);
+      if (!row) break;
+      cached.push(row.id);
     }
-    return ids;
+    if (cached.length === hi - lo + 1) return cached;
+    const all = await this.fetchIds();
+    return all ? all.slice(lo, hi + 1) : [];
   }
 
   /**
@@ -117,6 +106,11 @@ class Selection {
       cached.push(row.id);
     }
     if (cached.length === total) return cached;
+    return this.fetchIds();
+  }
+
+  /** Every id of the current filter and order, in one `library:ids` call; null (the error shown) when the engine failed. */
+  private async fetchIds(): Promise<string[] | null> {
     try {
       const res = await api().call('library:ids', {
         filter: table.filtered ? table.filter : undefined,

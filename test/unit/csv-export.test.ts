@@ -1,0 +1,69 @@
+// The CSV export's formula escaping (OWASP CSV injection) touches only what a spreadsheet would run as a formula:
+// a studio id that starts with "-" (newLibId is base64url) and text that is a plain number are written as they
+// are, so the CSV names a row as the JSON export does (left14: ids starting with "-" came out as '-…).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { LibraryTrack } from '@contract';
+import { csvField, CSV_COLUMNS, toCsv, type ExportRow } from '../../main/engine/library/service';
+
+/** RFC 4180 records (CRLF, quoted fields with doubled quotes); the test's own reader */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let f = '';
+  let q = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (q) {
+      if (c === '"' && text[i + 1] === '"') (f += '"'), i++;
+      else if (c === '"') q = false;
+      else f += c;
+    } else if (c === '"') q = true;
+    else if (c === ',') row.push(f), (f = '');
+    else if (c === '\r' && text[i + 1] === '\n') row.push(f), rows.push(row), (row = []), (f = ''), i++;
+    else f += c;
+  }
+  return rows;
+}
+
+function track(over: Partial<LibraryTrack>): ExportRow {
+  return {
+    id: 'AAAAAAAAAAAAAAAA', path: '/music/a.flac', fileName: 'a.flac', folderId: null, title: null, artist: null, album: null, genre: null, year: null,
+    durationSec: 12.5, sampleRate: 44100, channels: 2, codec: 'flac', bitrateKbps: 900, sizeBytes: 1000, bpm: 120, bpmConfidence: 0.9, key: 'A minor',
+    keyConfidence: 0.8, camelot: '8A', openKey: '1m', lufs: -9.5, loudnessRange: 4, truePeak: -0.3, features: null, status: 'analysed', error: null,
+    analysedAt: null, warnings: [], aliases: [], tempoSections: null, keySections: null, ...over,
+  };
+}
+
+describe('CSV export escaping', () => {
+  it('writes ids and plain numbers as the JSON export has them', () => {
+    const rows = [
+      track({ id: '-x_9Qa2LmN0pRsTu', folderId: '-Fo1dEr_Id2345678', title: '-12', artist: '+44', album: '-1.5e3', genre: '-.5' }),
+      track({ id: '-AbC', folderId: '-', title: '-2', album: '-0' }),
+    ];
+    const json = JSON.parse(JSON.stringify(rows)) as Record<string, unknown>[];
+    const csv = parseCsv(toCsv(rows).replace(/^\ufeff/, ''));
+    assert.deepEqual(csv[0], CSV_COLUMNS);
+    for (const [i, r] of json.entries()) {
+      for (const col of ['id', 'folderId', 'title', 'artist', 'album', 'genre'] as const) {
+        assert.equal(csv[i + 1][CSV_COLUMNS.indexOf(col)], r[col] === null ? '' : String(r[col]), `${col} of row ${i}`);
+      }
+    }
+  });
+
+  it('still escapes what a spreadsheet would run', () => {
+    assert.equal(csvField('-2+3'), "'-2+3");
+    assert.equal(csvField('-A1'), "'-A1");
+    assert.equal(csvField('-12 mix'), "'-12 mix");
+    assert.equal(csvField('+44 mix'), "'+44 mix");
+    assert.equal(csvField('-1e3+1'), "'-1e3+1");
+    assert.equal(csvField('=1'), "'=1");
+    assert.equal(csvField('@SUM(1)'), "'@SUM(1)");
+    assert.equal(csvField('\t-1'), "'\t-1");
+    assert.equal(csvField('-'), "'-");
+    // an id column is exempt, tag text with the same characters is not
+    assert.equal(csvField('-AbC', 'id'), '-AbC');
+    assert.equal(csvField('-AbC', 'title'), "'-AbC");
+    assert.equal(csvField('-12', 'title'), '-12');
+  });
+});
