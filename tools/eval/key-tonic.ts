@@ -64,6 +64,16 @@
 // FAILS: K2 keyless ≥ 0.5 5 (inputs by CV) / 4 (the map now's inputs) vs 3; K3 sets worse by > 0.01 (dev, beatless,
 // pulseless, keyless / keyset). Not shipped (dorianRatio 0); BENCHMARKS.md "Key: the Dorian rule with the key map refitted".
 //
+// key16 SHIP RULE (written by the lead at 19:40 UTC on 2026-12-01 BEFORE any run of it; copied verbatim):
+//   Candidate C: KeyOptions.dorianRatio = 1.5 on by default, KEY_CALIBRATION unchanged, the moved key's margin handled as key15's code does now.
+//   D1 (accuracy, calibrate.ts full rows, `--key-only --dorian-ratio 1.5` vs `--dorian-ratio 0`, same cache): MIREX pooled higher, no set lower by any file.
+//   D2 (calibration, same rows): pooled key ECE ≤ shipped + 0.002; no set's key ECE higher by > 0.01; no-key files stated ≥ 0.5 (keyless; all) not more than shipped.
+//   D3 (key-tonic.ts' rows): first explain the 0.041 → 0.047 difference vs D2's 0.021 → 0.013 (which rows, which bins move, by how much); then the pooled keyed ECE increase must be ≤ one standard deviation of a family-grouped bootstrap (1000 resamples of families, seeded) of the shipped decision's pooled keyed ECE on those rows.
+//   D4 (threshold check): ratios 1.3 and 1.8 move the same files as 1.5 on both row sets (else report which and fail).
+//   D5: CPU: computing phraseEndChroma always costs ≤ 1 % of the whole analysis with decode (measure: test/bench/analysis-split.ts on test/output/eval/dev, or a micro-benchmark, A/B interleaved).
+//   D6: all pinned key tests pass (test/unit/analysis-key*.test.ts, analysis-confidence.test.ts, analysis-calibration*.test.ts, any test mentioning tonal/key — grep).
+//   Ship only if D1–D6 all pass: then set the default, bump the tonal analyser's `version` (with a comment saying why, like the existing ones), update README's library section only if it states key behaviour that changed, add a unit test that fails without the rule (e.g. a Dorian render built at test time as the existing key tests build media), and record everything in BENCHMARKS.md with the exact commands. If any clause fails: leave the option off, record the figures and which clause failed. Do not change the rule after seeing figures; if you find the rule itself mis-specified, say so in the report and stop.
+//
 //   nice -n 10 node --import tsx tools/eval/key-tonic.ts DIR [DIR …] [--keyless KEYLESS] [--blend] [--files] [--cpu]
 //        [--fit [--final "cue+cue,w"] [--gate CUE] [--rel-gate] [--dorian]] [--dorian-final F] [--refit F]
 // DIRs laid out as key-refit.ts's (DIR/manifest.json with set "dev", DIR/dev/, DIR/split.json as { units: { id: { files:
