@@ -87,6 +87,7 @@ import { CADENCE_THIRD_MIN, phraseEndChroma, chordKeyScores, estimateKey, keyFro
 import type { EvalItem } from './build-set';
 import { calibrate, keyConfidence, KEY_CALIBRATION, KEY_SIGNS, type CalibrationModel, type KeyEvidence } from '../../main/engine/analysis/confidence';
 import { fitSigned as fitSignedAt } from './logistic';
+import { mulberry32 } from '../../test/helpers/prng';
 import { confusion, devKeyItems, ece, keyOfResult, peaksOf, pitchedShareOf, pitchFramesOf, type Peaks } from './key-score';
 
 const { values: args, positionals: DIRS } = parseArgs({
@@ -112,6 +113,8 @@ const { values: args, positionals: DIRS } = parseArgs({
     cpu: { type: 'boolean', default: false },
     /** (key15) the Dorian rule at this ratio with the key map refitted on its evidence (calibrate.ts' procedure), family-grouped CV; see the key15 SHIP RULE */
     refit: { type: 'string' },
+    /** (key16) the key16 rule's D3 and D4 on these rows: the Dorian rule at this ratio with the map now, per-bin tables, moved files, a family-grouped bootstrap of the shipped decision's pooled keyed ECE; see the key16 SHIP RULE */
+    key16: { type: 'string' },
   },
 });
 const CUES = ['drop', 'dropW', 'final', 'bass', 'bassOn', 'onset', 'mean', 'onsetRel'] as const;
@@ -499,3 +502,57 @@ if (args.refit) {
   }
 }
 if (args.cpu) console.log(`\nphraseEndChroma CPU: ${(cpu.ms / cpu.sec).toFixed(4)} ms per audio second (${cpu.sec.toFixed(0)} s of audio)`);
+
+// --key16 F (key16): the key16 rule's clause D3 (and D4 on these rows). The Dorian rule at ratio F with the map now
+// (KEY_CALIBRATION), as the product does it (keyFromChroma's dorianRatio on phraseEndChroma, margin 0 when moved), against
+// the shipped decision (ratio 0): the pooled keyed rows' reliability per bin of 0.2 (n, stated, right, and each bin's
+// share of the ECE, n/N × |stated − right|), the files moved, the same with key-keyless's rows pooled in; then the
+// shipped decision's pooled keyed ECE over 1000 family-grouped bootstrap resamples (families drawn with replacement,
+// mulberry32 seed 16) — its SD is D3's bound; and the files moved at ratios 1.3 and 1.8 against F (D4).
+if (args.key16) {
+  const F = Number(args.key16);
+  const dec = (r: Row, f: number) => { const d = r.d; return keyFromChroma(d.mean, TONAL_DEFAULTS.profile, undefined, 0, d.scores, d.w, d.triads, { voices: d.voices, heard: d.heard, minutes: d.minutes, pitched: d.pitched }, 0, 'blend', r.cue.dropW, 0, f); };
+  const right = (r: Row, k: KeyResult) => { const x = keyOfResult(k); return !!x && !!r.truth && mirexKeyScore(r.truth, x) === 1; };
+  const mir = (r: Row, k: KeyResult) => { const x = keyOfResult(k); return x && r.truth ? mirexKeyScore(r.truth, x) : 0; };
+  const pairsOf = (rs: Row[], f: number) => rs.map((r) => { const k = dec(r, f); return [k.confidence, right(r, k)] as [number, boolean]; });
+  const bins = (pairs: [number, boolean][]) => Array.from({ length: 5 }, (_, b) => {
+    const inBin = pairs.filter(([c]) => Math.min(4, Math.floor(c * 5)) === b);
+    const n = inBin.length, conf = n ? inBin.reduce((x, [c]) => x + c, 0) / n : 0, acc = n ? inBin.filter(([, y]) => y).length / n : 0;
+    return { n, conf, acc, share: n ? (n / pairs.length) * Math.abs(conf - acc) : 0, right: inBin.filter(([, y]) => y).length };
+  });
+  const table = (label: string, rs: Row[]) => {
+    const a = bins(pairsOf(rs, 0)), b = bins(pairsOf(rs, F));
+    console.log(`  ${label} (${rs.length} rows): ECE ${ece(pairsOf(rs, 0)).toFixed(4)} → ${ece(pairsOf(rs, F)).toFixed(4)}`);
+    for (let i = 0; i < 5; i++) console.log(`    [${(i / 5).toFixed(1)},${((i + 1) / 5).toFixed(1)})  ratio 0: n ${String(a[i].n).padStart(3)} right ${String(a[i].right).padStart(3)} stated ${a[i].conf.toFixed(3)} right ${a[i].acc.toFixed(3)} ECE share ${a[i].share.toFixed(4)}   ratio ${F}: n ${String(b[i].n).padStart(3)} right ${String(b[i].right).padStart(3)} stated ${b[i].conf.toFixed(3)} right ${b[i].acc.toFixed(3)} ECE share ${b[i].share.toFixed(4)}   Δ ${(b[i].share - a[i].share >= 0 ? '+' : '') + (b[i].share - a[i].share).toFixed(4)}`);
+  };
+  console.log(`\n=== key16: the Dorian rule at ratio ${F} with the map now, on key-tonic's rows ===`);
+  for (const dir of DIRS) { const rs = rows.filter((r) => r.set === dir); console.log(`  ${dir}: MIREX ${rs.reduce((x, r) => x + mir(r, dec(r, 0)), 0).toFixed(1)} → ${rs.reduce((x, r) => x + mir(r, dec(r, F)), 0).toFixed(1)} of ${rs.length}; key ECE ${ece(pairsOf(rs, 0)).toFixed(4)} → ${ece(pairsOf(rs, F)).toFixed(4)}`); }
+  table('pooled keyed', rows);
+  if (keyless.length) table('pooled keyed + key-keyless', [...rows, ...keyless]);
+  const movedAt = (f: number) => [...rows, ...keyless].filter((r) => dec(r, 0).key !== dec(r, f).key);
+  for (const r of movedAt(F)) { const a = dec(r, 0), b = dec(r, F); console.log(`    moved: ${r.set.split('/').pop()}/${r.file} truth ${r.truth ? keyName(r.truth) : 'none'}: ${a.key} p ${a.confidence.toFixed(3)} (${right(r, a) ? 'right' : 'wrong'}) → ${b.key} p ${b.confidence.toFixed(3)} (${right(r, b) ? 'right' : 'wrong'})`); }
+  // D3's bound: the shipped decision's pooled keyed ECE over family-grouped bootstrap resamples
+  const fams = [...new Set(rows.map((r) => r.family))];
+  const byFam = new Map(fams.map((f) => [f, rows.filter((r) => r.family === f)]));
+  const p0 = new Map(rows.map((r) => [r, pairsOf([r], 0)[0]])), p1 = new Map(rows.map((r) => [r, pairsOf([r], F)[0]]));
+  const rnd = mulberry32(16);
+  const e0: number[] = [], dd: number[] = [];
+  for (let b = 0; b < 1000; b++) {
+    const rs: Row[] = [];
+    for (let i = 0; i < fams.length; i++) rs.push(...byFam.get(fams[Math.floor(rnd() * fams.length)])!);
+    const a = ece(rs.map((r) => p0.get(r)!)), c = ece(rs.map((r) => p1.get(r)!));
+    e0.push(a);
+    dd.push(c - a);
+  }
+  const sd = (v: number[]) => { const m = v.reduce((x, y) => x + y, 0) / v.length; return Math.sqrt(v.reduce((x, y) => x + (y - m) ** 2, 0) / (v.length - 1)); };
+  const inc = ece(pairsOf(rows, F)) - ece(pairsOf(rows, 0));
+  const sorted = [...dd].sort((x, y) => x - y);
+  console.log(`  bootstrap (1000 resamples of ${fams.length} families, mulberry32 seed 16): shipped pooled keyed ECE mean ${(e0.reduce((x, y) => x + y, 0) / 1000).toFixed(4)}, SD ${sd(e0).toFixed(4)}; (for reference, not the rule: the paired increase's mean ${(dd.reduce((x, y) => x + y, 0) / 1000).toFixed(4)}, SD ${sd(dd).toFixed(4)}, 2.5–97.5 % ${sorted[25].toFixed(4)}–${sorted[974].toFixed(4)})`);
+  console.log(`key16 D3: pooled keyed ECE increase ${inc.toFixed(4)} vs the bootstrap SD ${sd(e0).toFixed(4)} → ${inc <= sd(e0) ? 'pass' : 'FAIL'}`);
+  const m = movedAt(F).map((r) => `${r.set.split('/').pop()}/${r.file}`);
+  for (const f of [1.3, 1.8]) {
+    const o = movedAt(f).map((r) => `${r.set.split('/').pop()}/${r.file}`);
+    const only = o.filter((x) => !m.includes(x)), missing = m.filter((x) => !o.includes(x));
+    console.log(`key16 D4 (key-tonic's rows, keyed + key-keyless: ${m.length} moved at ${F}): ratio ${f}: ${!only.length && !missing.length ? 'the same files' : `moves also ${only.join(', ') || '—'}; not ${missing.join(', ') || '—'}`}`);
+  }
+}
