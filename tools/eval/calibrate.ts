@@ -1043,6 +1043,17 @@ function key16Report(): void {
     if (VERBOSE) console.log(`      pooled reliability:\n${all.table.replace(/^/gm, '    ')}`);
     return { label, get, all, per };
   });
+  // (D3's explanation) calibrate's evidence on key-tonic.ts' row set: the keyed (trusted) rows of dev, keyset, dev2 only
+  {
+    const sub = (r: Row) => ['dev', 'keyset', 'dev2'].includes(r.set) && !!r.truthKey && r.keyTrusted;
+    for (const { label, get } of S.slice(0, 2)) {
+      const cal = rows.filter((r) => sub(r) && get(r).key && get(r).keyEv);
+      const p = cal.map((r) => keyConfidence(get(r).keyEv!, KEY_CALIBRATION));
+      const y = cal.map((r) => (mirexKeyScore(r.truthKey!, get(r).key!) === 1 ? 1 : 0));
+      const rel = reliability(p, y);
+      console.log(`  key-tonic's row set (dev, keyset, dev2 keyed) on these analyses, ${label}: ECE ${rel.ece.toFixed(4)} (n ${cal.length})\n${rel.table.replace(/^/gm, '    ')}`);
+    }
+  }
   // the files each ratio moves (its key differs from the shipped analyser's)
   const movedBy = S.map(({ get }) => rows.filter((r) => JSON.stringify(get(r).key) === JSON.stringify(r.keyShipped!.key) ? false : true).map((r) => `${r.set}/${r.file}`));
   const fmt = (k: Key | null) => (k ? `${k.tonic} ${k.mode}` : 'none');
