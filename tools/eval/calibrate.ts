@@ -254,6 +254,12 @@ const { values: args } = parseArgs({
      */
     'dorian-ratio': { type: 'string' },
     /**
+     * (key16) with --key-only --dorian-ratio F: also these ratios ("1.3,1.8"), each another TonalAnalyser fed from the same
+     * decode (cache tags fold-dorianR); the key16 report (D1, D2, D4: tools/eval/key-tonic.ts' header) sets every ratio's
+     * keys and the map now's calibration beside the shipped analyser's
+     */
+    'dorian-also': { type: 'string' },
+    /**
      * (key13) with --key-only: KeyEvidence.pitched (the share of the spectral peaks in partials) offered to the fit as
      * min(1, share / X) (a knee: the cue acts only under music's range, 0.45–1 on the dev-side sets) instead of the share
      */
@@ -326,6 +332,10 @@ const DORIAN = Number(args['dorian-ratio'] ?? 0);
 if (DORIAN && !KEY_ONLY) throw new Error('--dorian-ratio: with --key-only');
 /** the candidate analyser's cache tag and options (the shipped one: TONAL_DEFAULTS.chromaFrom, no options) */
 const CAND = DORIAN ? `${CHROMA_FROM}-dorian${DORIAN}` : CHROMA_FROM;
+/** (key16) --dorian-also: further ratios analysed from the same decode, and their cache tags */
+const ALSO = (args['dorian-also']?.split(',') ?? []).map(Number);
+if (ALSO.length && !DORIAN) throw new Error('--dorian-also: with --key-only --dorian-ratio');
+const alsoTag = (f: number) => `${CHROMA_FROM}-dorian${f}`;
 const CONFIDENCE_TS = 'main/engine/analysis/confidence.ts';
 
 // ---- groove families: what never straddles dev and test (split.json) --------------------------
@@ -359,6 +369,8 @@ interface Row {
   keyEv: KeyEvidence | null;
   /** --key-only with a --chroma-from other than the shipped: the shipped analyser's key and evidence (the map now is scored on them) */
   keyShipped?: { key: Key | null; keyEv: KeyEvidence | null };
+  /** (key16) --dorian-also: each further ratio's key and evidence, by cache tag */
+  keyAlso?: Record<string, { key: Key | null; keyEv: KeyEvidence | null }>;
 }
 
 /** excerpt lengths, seconds (--excerpts) */
@@ -458,12 +470,13 @@ for (const [out, set, name, use] of SETS) {
     const cached = join(cacheDir, `${name}__${it.file}.json`);
     if (KEY_ONLY) {
       // the key alone, under the shipped chromaFrom and CHROMA_FROM, from one decode (each cached on its own)
-      const froms = [...new Set([TONAL_DEFAULTS.chromaFrom, CAND])];
+      const froms = [...new Set([TONAL_DEFAULTS.chromaFrom, CAND, ...ALSO.map(alsoTag)])];
       const kc = (c: string) => join(cacheDir, `${name}__${it.file}.key-${c}.json`);
       if (!froms.every((c) => existsSync(kc(c)))) {
         const ans = froms.map((c) => {
           // (key15) a "-dorianF" tag: CHROMA_FROM with dorianRatio F
-          const a = new TonalAnalyser(c === CAND && DORIAN ? { chromaFrom: CHROMA_FROM, dorianRatio: DORIAN } : { chromaFrom: c as NonNullable<TonalOptions['chromaFrom']> });
+          const also = ALSO.find((f) => alsoTag(f) === c);
+          const a = new TonalAnalyser(c === CAND && DORIAN ? { chromaFrom: CHROMA_FROM, dorianRatio: DORIAN } : also ? { chromaFrom: CHROMA_FROM, dorianRatio: also } : { chromaFrom: c as NonNullable<TonalOptions['chromaFrom']> });
           Object.defineProperty(a, 'name', { value: `tonal-${c}` });
           return a;
         });
@@ -484,6 +497,7 @@ for (const [out, set, name, use] of SETS) {
       rows.push({
         set: name, tempoUse: false, file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted, category: it.category, bpmUnknown: !!(it as { bpmUnknown?: boolean }).bpmUnknown,
         bpm: null, bpmShipped: null, tempo: null, ...keyOf(CAND), keyShipped: keyOf(TONAL_DEFAULTS.chromaFrom),
+        keyAlso: Object.fromEntries(ALSO.map((f) => [alsoTag(f), keyOf(alsoTag(f))])),
       });
       continue;
     }
@@ -995,6 +1009,75 @@ if (OOF) {
 }
 const keyModel = TEMPO_ONLY ? KEY_CALIBRATION : calibrateOne('key (right = exact key; files with a trusted key or none)', FORCE.key, keySamples, KEY_SIGNS, [], KEY_CALIBRATION);
 if (KEY_ONLY) keyOnlyRule(keyModel);
+if (KEY_ONLY && DORIAN) key16Report();
+
+/**
+ * (key16) the key16 rule's clauses D1, D2 and D4 (tools/eval/key-tonic.ts' header) on these rows: the Dorian rule at
+ * --dorian-ratio F (and each --dorian-also ratio) with the map now (KEY_CALIBRATION) against the shipped analyser (ratio
+ * 0). MIREX: summed over files with a trusted key (no key stated: 0); ECE (bins of 0.2) and "no-key stated ≥ 0.5" on
+ * keyOnlyRule's rows (a key stated; a trusted key or none).
+ */
+function key16Report(): void {
+  const arms: [string, (r: Row) => { key: Key | null; keyEv: KeyEvidence | null }][] = [
+    ['ratio 0 (shipped)', (r) => r.keyShipped!],
+    [`ratio ${DORIAN}`, (r) => ({ key: r.key, keyEv: r.keyEv })],
+    ...ALSO.map((f) => [`ratio ${f}`, (r: Row) => r.keyAlso![alsoTag(f)]] as [string, (r: Row) => { key: Key | null; keyEv: KeyEvidence | null }]),
+  ];
+  const sets = [...new Set(rows.map((r) => r.set))];
+  const noKey = (r: Row) => NO_KEY.has(r.category) && !r.keyTrusted;
+  const mirex = (r: Row, k: Key | null) => (r.truthKey && r.keyTrusted && k ? mirexKeyScore(r.truthKey, k) : 0);
+  const stat = (get: (r: Row) => { key: Key | null; keyEv: KeyEvidence | null }, set?: string) => {
+    const rs = rows.filter((r) => (!set || r.set === set) && r.set !== UNUSED);
+    const keyed = rs.filter((r) => r.truthKey && r.keyTrusted);
+    const cal = rs.filter((r) => get(r).key && get(r).keyEv && (r.keyTrusted || NO_KEY.has(r.category)));
+    const p = cal.map((r) => keyConfidence(get(r).keyEv!, KEY_CALIBRATION));
+    const y = cal.map((r) => (r.truthKey && mirexKeyScore(r.truthKey, get(r).key!) === 1 ? 1 : 0));
+    return { keyed: keyed.length, mirex: keyed.reduce((s, r) => s + mirex(r, get(r).key), 0), n: cal.length, ece: reliability(p, y).ece, stated: cal.filter((r, i) => noKey(r) && p[i] >= 0.5).length, table: reliability(p, y).table };
+  };
+  console.log(`\n=== key16: the Dorian rule with the map now (KEY_CALIBRATION) — MIREX summed / files with a trusted key; key ECE (bins 0.2; rows: a key stated, trusted or none); no-key stated ≥ 0.5 ===`);
+  const S = arms.map(([label, get]) => {
+    const all = stat(get);
+    const per = Object.fromEntries(sets.map((x) => [x, stat(get, x)]));
+    console.log(`  ${label.padEnd(18)} pooled MIREX ${all.mirex.toFixed(1)}/${all.keyed} (${(all.mirex / all.keyed).toFixed(4)}), ECE ${all.ece.toFixed(4)} (n ${all.n}), no-key ≥ 0.5: keyless ${per.keyless?.stated ?? 0}, all ${all.stated}`);
+    console.log(`      ${sets.map((x) => `${x} ${per[x].mirex.toFixed(1)}/${per[x].keyed} ECE ${per[x].ece.toFixed(3)} (n ${per[x].n})`).join('; ')}`);
+    if (VERBOSE) console.log(`      pooled reliability:\n${all.table.replace(/^/gm, '    ')}`);
+    return { label, get, all, per };
+  });
+  // (D3's explanation) calibrate's evidence on key-tonic.ts' row set: the keyed (trusted) rows of dev, keyset, dev2 only
+  {
+    const sub = (r: Row) => ['dev', 'keyset', 'dev2'].includes(r.set) && !!r.truthKey && r.keyTrusted;
+    for (const { label, get } of S.slice(0, 2)) {
+      const cal = rows.filter((r) => sub(r) && get(r).key && get(r).keyEv);
+      const p = cal.map((r) => keyConfidence(get(r).keyEv!, KEY_CALIBRATION));
+      const y = cal.map((r) => (mirexKeyScore(r.truthKey!, get(r).key!) === 1 ? 1 : 0));
+      const rel = reliability(p, y);
+      console.log(`  key-tonic's row set (dev, keyset, dev2 keyed) on these analyses, ${label}: ECE ${rel.ece.toFixed(4)} (n ${cal.length})\n${rel.table.replace(/^/gm, '    ')}`);
+    }
+  }
+  // the files each ratio moves (its key differs from the shipped analyser's)
+  const movedBy = S.map(({ get }) => rows.filter((r) => JSON.stringify(get(r).key) === JSON.stringify(r.keyShipped!.key) ? false : true).map((r) => `${r.set}/${r.file}`));
+  const fmt = (k: Key | null) => (k ? `${k.tonic} ${k.mode}` : 'none');
+  for (let a = 1; a < S.length; a++) {
+    console.log(`  ${S[a].label} moves ${movedBy[a].length} files:`);
+    for (const id of movedBy[a]) {
+      const r = rows.find((x) => `${x.set}/${x.file}` === id)!;
+      const g0 = r.keyShipped!, g1 = S[a].get(r);
+      const p0 = g0.keyEv ? keyConfidence(g0.keyEv, KEY_CALIBRATION) : 0, p1 = g1.keyEv ? keyConfidence(g1.keyEv, KEY_CALIBRATION) : 0;
+      console.log(`    ${id} (truth ${r.truthKey ? fmt(r.truthKey) : 'none'}${r.keyTrusted ? '' : ', untrusted'}): ${fmt(g0.key)} p ${p0.toFixed(3)} MIREX ${mirex(r, g0.key)} → ${fmt(g1.key)} p ${p1.toFixed(3)} MIREX ${mirex(r, g1.key)}`);
+    }
+  }
+  const [z, c] = S;
+  const d1 = c.all.mirex > z.all.mirex && sets.every((x) => c.per[x].mirex >= z.per[x].mirex);
+  const lower = sets.filter((x) => c.per[x].mirex < z.per[x].mirex);
+  const worse = sets.filter((x) => c.per[x].n && c.per[x].ece > z.per[x].ece + 0.01);
+  const d2 = c.all.ece <= z.all.ece + 0.002 && !worse.length && (c.per.keyless?.stated ?? 0) <= (z.per.keyless?.stated ?? 0) && c.all.stated <= z.all.stated;
+  console.log(`key16 D1: pooled MIREX ${z.all.mirex.toFixed(1)} → ${c.all.mirex.toFixed(1)}, sets lower: ${lower.join(', ') || 'none'} → ${d1 ? 'pass' : 'FAIL'}`);
+  console.log(`key16 D2: pooled ECE ${z.all.ece.toFixed(4)} → ${c.all.ece.toFixed(4)} (≤ +0.002?), sets higher by > 0.01: ${worse.join(', ') || 'none'}, no-key ≥ 0.5 keyless ${z.per.keyless?.stated ?? 0} → ${c.per.keyless?.stated ?? 0}, all ${z.all.stated} → ${c.all.stated} → ${d2 ? 'pass' : 'FAIL'}`);
+  if (S.length > 2) {
+    const same = movedBy.slice(2).map((m, i) => ({ label: S[i + 2].label, only: m.filter((x) => !movedBy[1].includes(x)), missing: movedBy[1].filter((x) => !m.includes(x)) }));
+    for (const s of same) console.log(`key16 D4 (these rows): ${s.label} vs ratio ${DORIAN}: ${!s.only.length && !s.missing.length ? 'the same files' : `moves also ${s.only.join(', ') || '—'}; not ${s.missing.join(', ') || '—'}`}`);
+  }
+}
 
 /**
  * --key-only (key12): the key map refitted on CHROMA_FROM's evidence against the map now on the shipped analyser's, per
