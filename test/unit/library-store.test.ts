@@ -114,3 +114,24 @@ test('CSV: RFC 4180 quoting', () => {
   assert.equal(csvField('Café -1'), 'Café -1');
   assert.ok(csv.endsWith('\r\n') && csv.startsWith('\ufeffpath,fileName,status,error'), 'a UTF-8 BOM, then the header');
 });
+
+// tester19: a name typed in one Unicode normal form finds a tag or file name stored in the other. macOS writes file
+// names decomposed (NFD: "e" + U+0301), and so do taggers run there; a user on Linux or Windows types the composed
+// "é" (NFC). SQLite's LIKE compares code points, so "Café" found nothing of "Café.flac" (NFD) before.
+test('search: NFC text finds NFD names and tags, and NFD text finds NFC ones', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lib-nfd-'));
+  const db = openDb(dir);
+  const store = new LibraryStore(db);
+  const nfd = (s: string) => s.normalize('NFD');
+  const nfc = (s: string) => s.normalize('NFC');
+  const file = store.markPending(`/music/${nfd('Café del Mar')}.flac`, null, 10, 1);
+  store.recordResult(file.id, { ...fakeAnalysis(`/music/${nfd('Café del Mar')}.flac`), tags: { title: 'T', artist: 'A' } }, 'k');
+  const tag = store.markPending('/music/b.flac', null, 10, 1);
+  store.recordResult(tag.id, { ...fakeAnalysis('/music/b.flac'), tags: { title: nfd('Jürgen'), artist: nfc('Sigur Rós') } }, 'k');
+  assert.equal(store.query({ text: nfc('Café') }, undefined, 0, 10).total, 1, 'NFC typed, NFD file name');
+  assert.equal(store.query({ text: nfc('jürgen') }, undefined, 0, 10).total, 1, 'NFC typed, NFD title');
+  assert.equal(store.query({ text: nfd('Rós') }, undefined, 0, 10).total, 1, 'NFD typed, NFC artist');
+  assert.equal(store.query({ text: nfc('Café Rós') }, undefined, 0, 10).total, 0, 'every word must match one row');
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -254,10 +254,14 @@ export class TracksRepo {
     const params: unknown[] = [];
     const f = filter ?? {};
     if (f.text) {
+      // each word in both Unicode normal forms: macOS names files (and taggers there write tags) decomposed, NFD
+      // ("e" + U+0301), while text typed elsewhere is composed, NFC; LIKE compares code points, so one form alone
+      // missed the other (tester19)
+      const cols = ['title', 'artist', 'album', 'genre', 'file_name'];
       for (const word of f.text.split(/\s+/).filter(Boolean).slice(0, 8)) {
-        const like = `%${word.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-        parts.push(`(title LIKE ? ESCAPE '\\' OR artist LIKE ? ESCAPE '\\' OR album LIKE ? ESCAPE '\\' OR genre LIKE ? ESCAPE '\\' OR file_name LIKE ? ESCAPE '\\')`);
-        params.push(like, like, like, like, like);
+        const forms = [...new Set([word.normalize('NFC'), word.normalize('NFD')])].map((w) => `%${w.replace(/[\\%_]/g, (c) => '\\' + c)}%`);
+        parts.push(`(${forms.flatMap(() => cols.map((c) => `${c} LIKE ? ESCAPE '\\'`)).join(' OR ')})`);
+        for (const like of forms) params.push(...cols.map(() => like));
       }
     }
     if (f.bpm) {
