@@ -135,3 +135,25 @@ test('search: NFC text finds NFD names and tags, and NFD text finds NFC ones', (
   db.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+// tester19: a track with no key at all (silence, a 0.3 s click, drums: the key analyser's key is null) read "— 0%" in
+// the library's Key column: the key's confidence 0 was stored and shown beside no key, where a track without a tempo
+// shows no confidence. Now it is null, as bpmConfidence is without a BPM (table, export, `studio analyze --json`).
+test('no key: its confidence is null, not 0 (as the tempo\'s without a BPM)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lib-nokey-'));
+  const db = openDb(dir);
+  const store = new LibraryStore(db);
+  const a = fakeAnalysis('/music/click.wav');
+  const tonal = a.results.tonal as { key: Record<string, unknown> };
+  a.results.tonal = { ...tonal, key: { ...tonal.key, key: null, tonic: null, mode: null, confidence: 0, camelot: null, openKey: null } } as typeof a.results.tonal;
+  const { id } = store.markPending('/music/click.wav', null, 10, 1);
+  store.recordResult(id, a, 'k');
+  const row = store.query(undefined, undefined, 0, 10).rows[0];
+  assert.equal(row.key, null);
+  assert.equal(row.keyConfidence, null);
+  // a database written before: the stored 0 is not shown either
+  db.prepare('UPDATE tracks SET key_confidence = 0 WHERE id = ?').run(id);
+  assert.equal(store.query(undefined, undefined, 0, 10).rows[0].keyConfidence, null);
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
