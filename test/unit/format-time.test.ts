@@ -4,7 +4,7 @@
 // of 0:00).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fmtTime } from '../../renderer/src/lib/format';
+import { fmtLength, fmtTime } from '../../renderer/src/lib/format';
 import { fmtDur } from '../../renderer/src/lib/library-format';
 
 test('fmtTime with tenths carries a rounded 60.0 s into the minute (and the hour)', () => {
@@ -18,7 +18,9 @@ test('fmtTime with tenths carries a rounded 60.0 s into the minute (and the hour
   assert.equal(fmtTime(3725), '1:02:05');
 });
 
-test('fmtDur: a track under one second shows its tenths, not 0:00', () => {
+test('fmtDur (library) and fmtLength (the track header\'s Duration): a file under one second shows its tenths, not 0:00', () => {
+  assert.equal(fmtLength(0.3), '0:00.3');
+  assert.equal(fmtLength(8), '0:08');
   assert.equal(fmtDur(0.3), '0:00.3');
   assert.equal(fmtDur(0.96), '0:01.0');
   assert.equal(fmtDur(0.01), '0:00.0');

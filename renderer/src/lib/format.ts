@@ -12,6 +12,9 @@ export function fmtTime(sec: number, withTenths = false): string {
   return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
+/** A file's length (s): m:ss, with tenths under one second (a one-shot sample is "0:00.3", not "0:00"). */
+export const fmtLength = (sec: number): string => fmtTime(sec, sec < 1);
+
 export function fmtBytes(n: number | undefined): string {
   if (n === undefined) return '';
   if (n < 1024) return `${n} B`;
