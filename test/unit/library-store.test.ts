@@ -157,3 +157,30 @@ test('no key: its confidence is null, not 0 (as the tempo\'s without a BPM)', ()
   db.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+// tester19: SQLite's LIKE folds the case of ASCII letters only, so "ólafur" found nothing of "Ólafur Arnalds", nor
+// "été" of "Été indien", nor "øyvind" of "ØYVIND" — the capital accented letter that starts many a French, Nordic or
+// Spanish title. Accented words are now compared case-folded (and in either normal form).
+test('search: case-insensitive beyond ASCII (Ólafur, Été, Ø), NFD included', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lib-fold-'));
+  const db = openDb(dir);
+  const store = new LibraryStore(db);
+  const put = (path: string, tags: { title: string; artist: string }) => {
+    const { id } = store.markPending(path, null, 10, 1);
+    store.recordResult(id, { ...fakeAnalysis(path), tags }, 'k');
+  };
+  put('/music/1.flac', { title: 'Near Light', artist: 'Ólafur Arnalds' });
+  put('/music/2.flac', { title: 'Été indien'.normalize('NFD'), artist: 'Joe Dassin' });
+  put('/music/3.flac', { title: 'Song', artist: 'ØYVIND' });
+  put('/music/4.flac', { title: 'Ordinary', artist: 'Olafur' });
+  const n = (text: string) => store.query({ text }, undefined, 0, 10).total;
+  assert.equal(n('ólafur'), 1, 'lower-case typed, capital in the tag');
+  assert.equal(n('ÓLAFUR arnalds'), 1);
+  assert.equal(n('été'), 1, 'NFC lower-case typed, NFD capital stored');
+  assert.equal(n('øyvind'), 1);
+  assert.equal(n('olafur'), 1, 'no accent typed: only the unaccented name (accents are not folded away)');
+  assert.equal(n('ö'), 0);
+  assert.equal(n('50%_é'), 0, 'LIKE wildcards typed stay literal');
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
