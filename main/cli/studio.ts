@@ -14,6 +14,7 @@ import { defaultDataDir } from '../engine-host/paths';
 import { startServer } from '../serve/server';
 import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
+import { loudnessText } from './loudness-text';
 
 const USAGE = `Resonance Studio ${STUDIO_VERSION}
 
@@ -477,7 +478,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         else
           process.stdout.write(
             `${name}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${tempoText({ bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence }, reason, sections && foldSections(sections, range))}\n` +
-              `  key         ${keyText(t, keySections)}\n  loudness    ${t.lufs ?? '?'} LUFS, range ${t.loudnessRange ?? '?'} LU, true peak ${t.truePeak ?? '?'} dBTP\n  features    ${t.features ?? ''}\n` +
+              `  key         ${keyText(t, keySections)}\n  loudness    ${loudnessText(t)}\n  features    ${t.features ?? ''}\n` +
               t.warnings.map((w) => `  warning     ${w}\n`).join(''),
           );
       }

@@ -67,12 +67,13 @@ describe('library: warnings, confidence, skipped files (issue 10)', { timeout: 2
     const label = await toggle.innerText();
     assert.match(label, /^4 files skipped: /);
     assert.match(label, /not audio \(\.txt file\)/);
+    assert.match(label, /1 CUE sheet \(not split/, 'the CUE sheet says its album is one track');
     assert.match(label, /not audio \(an image\)/);
     assert.match(label, /not a regular file \(named pipe\)/);
     await toggle.click();
     const items = await page.locator('[data-testid=scan-skipped] li').allInnerTexts();
     assert.equal(items.length, 4);
-    for (const [name, why] of [['notes.txt', /\.txt file/], ['album.cue', /\.cue file/], ['folder.png', /an image/], ['stream.flac', /named pipe/]] as const) {
+    for (const [name, why] of [['notes.txt', /\.txt file/], ['album.cue', /CUE sheet \(not split: the audio file it names is analysed as one whole track\)/], ['folder.png', /an image/], ['stream.flac', /named pipe/]] as const) {
       const item = items.find((i) => i.includes(join(dir, name)));
       assert.ok(item && why.test(item), `${name}: ${item}`);
     }

@@ -4,7 +4,7 @@
 // empty one) still shows its own result.
 // Needs `npm run build`. Run: node tools/run-tests.mjs test/e2e/library-scan-summary.test.ts
 import assert from 'node:assert/strict';
-import { mkdirSync, unlinkSync } from 'node:fs';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { scannedLibrary } from './library-page';
@@ -35,6 +35,22 @@ describe('library: the scan summary', { timeout: 300_000 }, () => {
     assert.equal((await counts.innerText()).trim(), before, 'the summary of the scan is still shown');
     assert.equal(await page.getByTestId('scan-progress').getAttribute('data-state'), 'finished');
     await studio.sp.screenshot('library-scan-summary-kept');
+
+    // tester19: a file that is no audio saved into the folder (cover art, a browser's .crdownload) made the
+    // watcher run a job that skipped it and ended "Scan finished 0 / 0 · 1 file skipped", which replaced the scan's
+    // summary just the same (its counts, its failure): a job the page did not start that analysed nothing is quiet
+    m = await studio.sp.mark();
+    const bar = await page.getByTestId('scan-progress').innerText();
+    assert.doesNotMatch(bar, /an image/);
+    writeFileSync(join(dir, 'folder.jpg'), 'not even a JPEG');
+    await page.waitForFunction(
+      (after) => (globalThis as unknown as Win).__studioEvents?.some((e) => e.seq > after && e.name === 'library-scan-state' && e.detail?.state === 'finished' && e.detail.total === 0) ?? false,
+      m,
+      { polling: 50 },
+    );
+    await page.waitForTimeout(300);
+    assert.equal((await counts.innerText()).trim(), before, 'a job that only skipped an image leaves the scan\'s summary');
+    assert.equal(await page.getByTestId('scan-progress').innerText(), bar);
 
     // the user's own scan of an empty folder: its 0 / 0 is the answer to what was asked
     const empty = join(OUTPUT, 'e2e-library-scan-summary', 'Empty crate');

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { sniffAudio } from '../../main/engine/library/sniff';
+import { CUE_SHEET_REASON, sniffAudio } from '../../main/engine/library/sniff';
 import { walkFolder, type Found, type Problem, type Skip } from '../../main/engine/library/walk';
 import { OUTPUT, imageFile, media } from '../helpers/media';
 
@@ -56,7 +56,11 @@ test('sniff: audio in any container ffmpeg reads is audio whatever its name; tex
   writeFileSync(join(root, 'README'), 'Ripped with care.\n');
   copyFileSync(imageFile('scan-unit-cover.png'), join(root, 'folder.jpg.bak'));
   writeFileSync(join(root, 'random.bin'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) & 255)));
-  assert.deepEqual(await sniffAudio(join(root, 'album.cue'), 60), { audio: false, reason: 'not audio (.cue file)' });
+  // tester19: a CUE sheet beside one big FLAC of a whole album was skipped as "not audio (.cue file)", which never said
+  // that the album is then one track (its tracks are not split); now the reason says so, in the scan bar and in analyze
+  assert.deepEqual(await sniffAudio(join(root, 'album.cue'), 60), { audio: false, reason: CUE_SHEET_REASON });
+  assert.match(CUE_SHEET_REASON, /^CUE sheet \(not split: the audio file it names is analysed as one whole track\)$/);
+  assert.deepEqual(await sniffAudio(join(root, 'ALBUM.CUE'), 60), { audio: false, reason: CUE_SHEET_REASON });
   assert.deepEqual(await sniffAudio(join(root, 'README'), 18), { audio: false, reason: 'not audio (text)' });
   assert.deepEqual(await sniffAudio(join(root, 'folder.jpg.bak'), 1000), { audio: false, reason: 'not audio (image/png)' });
   const r = await sniffAudio(join(root, 'random.bin'), 4096);

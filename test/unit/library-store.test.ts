@@ -132,3 +132,73 @@ test("a failed row carries its error's code (studio analyze --json prints it as 
   db.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+// tester19: a name typed in one Unicode normal form finds a tag or file name stored in the other. macOS writes file
+// names decomposed (NFD: "e" + U+0301), and so do taggers run there; a user on Linux or Windows types the composed
+// "é" (NFC). SQLite's LIKE compares code points, so "Café" found nothing of "Café.flac" (NFD) before.
+test('search: NFC text finds NFD names and tags, and NFD text finds NFC ones', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lib-nfd-'));
+  const db = openDb(dir);
+  const store = new LibraryStore(db);
+  const nfd = (s: string) => s.normalize('NFD');
+  const nfc = (s: string) => s.normalize('NFC');
+  const file = store.markPending(`/music/${nfd('Café del Mar')}.flac`, null, 10, 1);
+  store.recordResult(file.id, { ...fakeAnalysis(`/music/${nfd('Café del Mar')}.flac`), tags: { title: 'T', artist: 'A' } }, 'k');
+  const tag = store.markPending('/music/b.flac', null, 10, 1);
+  store.recordResult(tag.id, { ...fakeAnalysis('/music/b.flac'), tags: { title: nfd('Jürgen'), artist: nfc('Sigur Rós') } }, 'k');
+  assert.equal(store.query({ text: nfc('Café') }, undefined, 0, 10).total, 1, 'NFC typed, NFD file name');
+  assert.equal(store.query({ text: nfc('jürgen') }, undefined, 0, 10).total, 1, 'NFC typed, NFD title');
+  assert.equal(store.query({ text: nfd('Rós') }, undefined, 0, 10).total, 1, 'NFD typed, NFC artist');
+  assert.equal(store.query({ text: nfc('Café Rós') }, undefined, 0, 10).total, 0, 'every word must match one row');
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// tester19: a track with no key at all (silence, a 0.3 s click, drums: the key analyser's key is null) read "— 0%" in
+// the library's Key column: the key's confidence 0 was stored and shown beside no key, where a track without a tempo
+// shows no confidence. Now it is null, as bpmConfidence is without a BPM (table, export, `studio analyze --json`).
+test('no key: its confidence is null, not 0 (as the tempo\'s without a BPM)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lib-nokey-'));
+  const db = openDb(dir);
+  const store = new LibraryStore(db);
+  const a = fakeAnalysis('/music/click.wav');
+  const tonal = a.results.tonal as { key: Record<string, unknown> };
+  a.results.tonal = { ...tonal, key: { ...tonal.key, key: null, tonic: null, mode: null, confidence: 0, camelot: null, openKey: null } } as typeof a.results.tonal;
+  const { id } = store.markPending('/music/click.wav', null, 10, 1);
+  store.recordResult(id, a, 'k');
+  const row = store.query(undefined, undefined, 0, 10).rows[0];
+  assert.equal(row.key, null);
+  assert.equal(row.keyConfidence, null);
+  // a database written before: the stored 0 is not shown either
+  db.prepare('UPDATE tracks SET key_confidence = 0 WHERE id = ?').run(id);
+  assert.equal(store.query(undefined, undefined, 0, 10).rows[0].keyConfidence, null);
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// tester19: SQLite's LIKE folds the case of ASCII letters only, so "ólafur" found nothing of "Ólafur Arnalds", nor
+// "été" of "Été indien", nor "øyvind" of "ØYVIND" — the capital accented letter that starts many a French, Nordic or
+// Spanish title. Accented words are now compared case-folded (and in either normal form).
+test('search: case-insensitive beyond ASCII (Ólafur, Été, Ø), NFD included', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lib-fold-'));
+  const db = openDb(dir);
+  const store = new LibraryStore(db);
+  const put = (path: string, tags: { title: string; artist: string }) => {
+    const { id } = store.markPending(path, null, 10, 1);
+    store.recordResult(id, { ...fakeAnalysis(path), tags }, 'k');
+  };
+  put('/music/1.flac', { title: 'Near Light', artist: 'Ólafur Arnalds' });
+  put('/music/2.flac', { title: 'Été indien'.normalize('NFD'), artist: 'Joe Dassin' });
+  put('/music/3.flac', { title: 'Song', artist: 'ØYVIND' });
+  put('/music/4.flac', { title: 'Ordinary', artist: 'Olafur' });
+  const n = (text: string) => store.query({ text }, undefined, 0, 10).total;
+  assert.equal(n('ólafur'), 1, 'lower-case typed, capital in the tag');
+  assert.equal(n('ÓLAFUR arnalds'), 1);
+  assert.equal(n('été'), 1, 'NFC lower-case typed, NFD capital stored');
+  assert.equal(n('øyvind'), 1);
+  assert.equal(n('olafur'), 1, 'no accent typed: only the unaccented name (accents are not folded away)');
+  assert.equal(n('ö'), 0);
+  assert.equal(n('50%_é'), 0, 'LIKE wildcards typed stay literal');
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -63,6 +63,14 @@ describe('library UI logic', () => {
       { path: '/m/c.flac', message: 'Broken link (ENOENT). Skipped.', code: 'NOT_FOUND' as const },
     ];
     assert.equal(problemsSummary(problems), '1 could not be read · 2 gone (deleted, or a broken link)');
+    // tester19: a link to a folder the scan already walks (~/Music/Favourites → ~/Music/Albums/X, or a loop back up) was
+    // counted as "could not be read" under a ⚠, though its files were all read through the other path
+    const links = [
+      { path: '/m/Favourites', message: 'Symlink loop (or second link to a folder): this folder is already scanned as "/m/Albums/X". Skipped.', code: 'UNREADABLE' as const },
+      { path: '/m/up', message: 'Folder cannot be read: symlink loop. Skipped.', code: 'UNREADABLE' as const },
+      problems[0],
+    ];
+    assert.equal(problemsSummary(links), '2 links to folders already scanned (or loops) · 1 could not be read');
     const skipped = [{ reason: 'not audio (.txt file)' }, { reason: 'not a regular file (named pipe)' }, { reason: 'not audio (.txt file)' }];
     assert.equal(skippedSummary(skipped), '2 not audio (.txt file) · 1 not a regular file (named pipe)');
   });

@@ -53,6 +53,13 @@ function isAppleDouble(head: Uint8Array): boolean {
 }
 const APPLE_DOUBLE_REASON = 'not audio (macOS AppleDouble metadata: the "._" companion of a file copied from a Mac)';
 
+/**
+ * Why a CUE sheet is left out: the studio does not split the one big file of an album rip into the tracks the sheet
+ * lists; that file is a library row of its own, the whole album as one track (its tempo, key and loudness are of all
+ * of it). One text for every sheet, so the scan bar counts them in one group.
+ */
+export const CUE_SHEET_REASON = 'CUE sheet (not split: the audio file it names is analysed as one whole track)';
+
 export type SniffResult = { audio: true; how: string } | { audio: false; reason: string };
 
 /** valid UTF-8 (or ASCII) without NUL bytes: a text file (cue sheet, log, playlist, notes) */
@@ -77,6 +84,7 @@ export async function sniffAudio(path: string, size: number, signal?: AbortSigna
   const ext = extOf(path);
   if (MEDIA.has(ext) && !isAppleDoubleName(path)) return { audio: true, how: 'extension' };
   if (IMAGES.has(ext)) return { audio: false, reason: 'not audio (an image)' };
+  if (ext === 'cue') return { audio: false, reason: CUE_SHEET_REASON };
   if (NOT_AUDIO.has(ext)) return { audio: false, reason: `not audio (.${ext} file)` };
   if (size === 0) return { audio: false, reason: 'not audio (empty file)' };
   const known = mtimeMs === undefined ? undefined : verdicts.get(path);

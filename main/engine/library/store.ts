@@ -29,7 +29,7 @@ function toLibraryTrack(r: LibQueryRow): LibraryTrack {
   return {
     id: r.id, path: r.path, fileName: r.file_name ?? basename(r.path), folderId: r.folder_id, title: r.title, artist: r.artist, album: r.album,
     genre: r.genre, year: r.year, durationSec: r.duration_sec, sampleRate: r.sample_rate, channels: r.channels, codec: r.codec,
-    bitrateKbps: r.bitrate_kbps, sizeBytes: r.size, bpm: r.bpm, bpmConfidence: r.bpm === null ? null : r.bpm_confidence, key: r.key_name, keyConfidence: r.key_confidence,
+    bitrateKbps: r.bitrate_kbps, sizeBytes: r.size, bpm: r.bpm, bpmConfidence: r.bpm === null ? null : r.bpm_confidence, key: r.key_name, keyConfidence: r.key_name === null ? null : r.key_confidence,
     camelot: r.camelot, openKey: r.open_key, lufs: r.lufs, loudnessRange: r.loudness_range, truePeak: r.true_peak, features: r.features,
     status: r.lib_status, error: r.lib_error, analysedAt: r.analysed_at, warnings: probeWarnings(r.warnings_json), aliases: aliasList(r.lib_aliases),
     // a failed row's code (a code this studio no longer knows reads as INTERNAL); absent on other rows
@@ -212,7 +212,7 @@ export class LibraryStore {
         fileName: basename(a.path), title: t.title ?? null, artist: t.artist ?? null, album: t.album ?? null, genre: t.genre?.join(', ') ?? null,
         year: t.year ?? null, durationSec: durationShown(a.durationSec), sampleRate: audio?.sampleRate ?? null, channels: audio?.channels ?? null,
         codec: audio?.codec ?? null, bitrateKbps: a.bitrateKbps ?? null, bpm: tempo?.bpm ?? null,
-        bpmConfidence: tempo?.bpm != null ? tempo.confidence : null, keyName: tonal?.key.key ?? null, keyConfidence: tonal ? tonal.key.confidence : null,
+        bpmConfidence: tempo?.bpm != null ? tempo.confidence : null, keyName: tonal?.key.key ?? null, keyConfidence: tonal?.key.key != null ? tonal.key.confidence : null,
         camelot: tonal?.key.camelot ?? null, openKey: tonal?.key.openKey ?? null, lufs: r2(loud?.integratedLufs), loudnessRange: r2(loud?.rangeLu),
         truePeak: r2(loud?.truePeakDbtp), features: featuresText({ tempo: tempo ?? null, tonal: tonal ?? null, loudness: loud ?? null }),
       });

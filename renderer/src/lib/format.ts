@@ -1,11 +1,19 @@
+/**
+ * A time in seconds as m:ss or h:mm:ss (cut to whole seconds, as players show it), or with tenths (m:ss.s): rounded to
+ * the tenth first, so 59.96 s is 1:00.0, not 0:60.0.
+ */
 export function fmtTime(sec: number, withTenths = false): string {
   if (!Number.isFinite(sec) || sec < 0) sec = 0;
+  if (withTenths) sec = Math.round(sec * 10) / 10;
   const h = Math.floor(sec / 3600);
   const m = Math.floor((sec % 3600) / 60);
   const s = sec % 60;
   const ss = withTenths ? s.toFixed(1).padStart(4, '0') : String(Math.floor(s)).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
+
+/** A file's length (s): m:ss, with tenths under one second (a one-shot sample is "0:00.3", not "0:00"). */
+export const fmtLength = (sec: number): string => fmtTime(sec, sec < 1);
 
 export function fmtBytes(n: number | undefined): string {
   if (n === undefined) return '';
@@ -32,5 +40,6 @@ export function fmtChannels(n: number | undefined, layout?: string): string {
 }
 
 /** Ctrl on Linux/Windows, ⌘ on macOS. */
-export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+// read through globalThis so this module also type-checks (and loads) in the Node unit tests, which have no DOM lib
+export const isMac = /Mac|iPhone|iPad/.test((globalThis as { navigator?: { platform?: string } }).navigator?.platform ?? '');
 export const MOD = isMac ? '⌘' : 'Ctrl';

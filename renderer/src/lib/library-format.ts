@@ -1,10 +1,11 @@
 import type { LibraryTrack } from '@contract';
-import { fmtTime } from './format';
+import { fmtLength } from './format';
 
 /** Cell texts of the library table (and the detail panel). Missing values read as an em dash. */
 const DASH = '—';
 
-export const fmtDur = (s: number | null) => (s === null ? DASH : fmtTime(s));
+/** a track's duration (s), as fmtLength; — when unknown */
+export const fmtDur = (s: number | null) => (s === null ? DASH : fmtLength(s));
 export const fmtBpm = (b: number | null) => (b === null ? DASH : b.toFixed(1));
 /** a confidence as a percentage (library-notes.ts, DOM-free: never rounded across MIN_CONFIDENCE) */
 export { fmtConf } from './library-notes';

@@ -78,7 +78,9 @@ export function problemsSummary(problems: ScanState['problems']): string {
   const groups = new Map<string, number>();
   for (const p of problems) {
     const what =
-      p.code === 'UNREADABLE' ? 'could not be read'
+      // a link to a folder walked already, or a loop (walk.ts): its files were read through the other path
+      p.code === 'UNREADABLE' && /^(Symlink loop|Folder cannot be read: symlink loop)/.test(p.message) ? 'links to folders already scanned (or loops)'
+      : p.code === 'UNREADABLE' ? 'could not be read'
       : p.code === 'NOT_FOUND' ? 'gone (deleted, or a broken link)'
       : p.code === 'FILE_CHANGED' ? 'changed or deleted while analysed'
       : p.code === 'BAD_ARGS' ? 'not a file or folder'

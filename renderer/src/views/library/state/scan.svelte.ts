@@ -69,11 +69,13 @@ class Scan {
     const prev = this.engine;
     this.engine = s;
     const ended = s.state === 'finished' || s.state === 'cancelled';
-    const empty = s.total === 0 && !s.problems.length && !s.skipped?.count;
-    if (ended && !empty) this.summary = s;
-    // A folder watcher's job that found nothing to analyse (files deleted or moved after the scan) ends "finished
-    // 0 / 0": it must not replace the summary of the scan before it (its counts, failures, the files that vanished).
-    const quiet = ended && empty && s.jobId !== null && !this.own.has(s.jobId) && this.summary !== null && this.summary.jobId !== s.jobId;
+    const nothingAnalysed = s.total === 0 && !s.problems.length;
+    const empty = nothingAnalysed && !s.skipped?.count;
+    // A folder watcher's job that found nothing to analyse (files deleted or moved after the scan; a file that is no
+    // audio saved there — cover art, notes, a download's .part — which it only skips) ends "finished 0 / 0": it must
+    // not replace the summary of the scan before it (its counts, failures, the files that vanished).
+    const quiet = ended && nothingAnalysed && s.jobId !== null && !this.own.has(s.jobId) && this.summary !== null && this.summary.jobId !== s.jobId;
+    if (ended && !empty && !quiet) this.summary = s;
     this.state = quiet ? this.summary! : s;
     signal('library-scan-state', { state: s.state, done: s.done, total: s.total, failed: s.failed });
     // rows found or analysed: refresh what is shown (throttled), whether or not library:changed says so
