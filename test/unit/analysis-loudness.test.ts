@@ -283,3 +283,61 @@ describe('true peak: scanPairsSkipping is scanPairs', () => {
     }
   });
 });
+
+describe('K-weighting: the 100 ms energies to the bit against the plain filter', () => {
+  // the reference: each channel through the two biquads of kWeighting() one by one (direct form I, the high-pass's
+  // input history kept apart), the squares summed per block segment within a 100 ms sub-block as the analyser cuts
+  // them, z = Σ weight · sum / subLen; the analyser runs channels two to a loop (and an odd one alone)
+  let seed = 5;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5;
+  const reference = (chs: Float32Array[], fs: number, bs: number) => {
+    const [s, h] = kWeighting(fs);
+    const subLen = Math.round(fs / 10);
+    const st = chs.map(() => new Float64Array(8)); // x1 x2 y1 y2 u1 u2 v1 v2
+    const subAcc = new Float64Array(chs.length);
+    const subs: number[] = [];
+    let subPos = 0;
+    const n = chs[0].length;
+    for (let b = 0; b < n; b += bs) {
+      const bn = Math.min(bs, n - b);
+      let start = 0;
+      while (start < bn) {
+        const len = Math.min(bn - start, subLen - subPos);
+        chs.forEach((x, c) => {
+          const q = st[c];
+          let acc = 0;
+          for (let i = b + start; i < b + start + len; i++) {
+            const y = s.b0 * x[i] + s.b1 * q[0] + s.b2 * q[1] - s.a1 * q[2] - s.a2 * q[3];
+            q[1] = q[0]; q[0] = x[i]; q[3] = q[2]; q[2] = y;
+            const v = y - 2 * q[4] + q[5] - h.a1 * q[6] - h.a2 * q[7];
+            q[5] = q[4]; q[4] = y; q[7] = q[6]; q[6] = v;
+            acc += v * v;
+          }
+          subAcc[c] += acc;
+        });
+        subPos += len;
+        start += len;
+        if (subPos === subLen) {
+          let z = 0;
+          for (let c = 0; c < chs.length; c++) { z += subAcc[c] / subLen; subAcc[c] = 0; }
+          subs.push(z);
+          subPos = 0;
+        }
+      }
+    }
+    return subs;
+  };
+  for (const [channels, fs, bs] of [[1, 44100, 4096], [2, 44100, 4096], [2, 48000, 1000], [3, 44100, 4096], [5, 48000, 777], [8, 44100, 4096]] as const) {
+    it(`${channels} channel(s), ${fs} Hz, blocks of ${bs}`, () => {
+      const n = Math.round(fs * 1.234);
+      const chs = Array.from({ length: channels }, (_, c) => Float32Array.from({ length: n }, (_, i) => 0.5 * rnd() + 0.3 * Math.sin(i * 0.05 * (c + 1))));
+      const a = new LoudnessAnalyser();
+      a.init(fs, channels); // no channel mask: every weight 1
+      for (let i = 0; i < n; i += bs) a.process(chs.map((x) => x.subarray(i, Math.min(n, i + bs))));
+      const got = (a as unknown as { subs: number[] }).subs;
+      const want = reference(chs, fs, bs);
+      assert.equal(got.length, want.length);
+      got.forEach((z, j) => assert.ok(Object.is(z, want[j]), `sub-block ${j}: ${z} vs ${want[j]}`));
+    });
+  }
+});

@@ -137,7 +137,9 @@ export class LoudnessAnalyser implements Analyser<LoudnessResult> {
   private channels = 2;
   private weights: number[] = [];
   private filters: [Biquad, Biquad] = kWeighting(44100);
-  /** filter state per channel: [x1, x2, y1, y2] for each stage */
+  /** the two biquads' coefficients as kWeightedEnergy reads them: shelf b0 b1 b2 a1 a2, high-pass a1 a2 */
+  private k = new Float64Array(7);
+  /** filter state per channel: [x1, x2, y1, y2] of the shelf, [u1, u2, v1, v2] of the high-pass (u1, u2 = y1, y2: its input is the shelf's output) */
   private state: Float64Array[] = [];
   private subLen = 4410;
   private subPos = 0;
@@ -156,6 +158,8 @@ export class LoudnessAnalyser implements Analyser<LoudnessResult> {
     this.channels = channels;
     this.weights = bs1770Weights(channels, shared?.channelMask ?? 0);
     this.filters = kWeighting(sampleRate);
+    const [s1, s2] = this.filters;
+    this.k = Float64Array.of(s1.b0, s1.b1, s1.b2, s1.a1, s1.a2, s2.a1, s2.a2);
     this.state = Array.from({ length: channels }, () => new Float64Array(8));
     this.subLen = Math.round(sampleRate / 10);
     this.subAcc = new Float64Array(channels);
@@ -164,36 +168,15 @@ export class LoudnessAnalyser implements Analyser<LoudnessResult> {
 
   process(block: Float32Array[]): void {
     const n = block[0].length;
-    const [s1, s2] = this.filters;
-    const b0 = s1.b0, b1 = s1.b1, b2 = s1.b2, a1 = s1.a1, a2 = s1.a2;
-    const c1 = s2.a1, c2 = s2.a2;
     let start = 0;
     while (start < n) {
       const len = Math.min(n - start, this.subLen - this.subPos);
-      for (let c = 0; c < this.channels; c++) {
-        const x = block[c];
-        const st = this.state[c];
-        let x1 = st[0], x2 = st[1], y1 = st[2], y2 = st[3];
-        let u1 = st[4], u2 = st[5], v1 = st[6], v2 = st[7];
-        let acc = 0;
-        for (let i = start, end = start + len; i < end; i++) {
-          const xi = x[i];
-          const y = b0 * xi + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-          x2 = x1;
-          x1 = xi;
-          y2 = y1;
-          y1 = y;
-          const v = y - 2 * u1 + u2 - c1 * v1 - c2 * v2;
-          u2 = u1;
-          u1 = y;
-          v2 = v1;
-          v1 = v;
-          acc += v * v;
-        }
-        st[0] = x1; st[1] = x2; st[2] = y1; st[3] = y2;
-        st[4] = u1; st[5] = u2; st[6] = v1; st[7] = v2;
-        this.subAcc[c] += acc;
-      }
+      const k = this.k;
+      // two channels a loop (their filters' chains are independent: the CPU overlaps them), an odd last one alone
+      let pair = 0;
+      for (; pair + 1 < this.channels; pair += 2)
+        kWeightedEnergy2(block[pair], block[pair + 1], start, start + len, this.state[pair], this.state[pair + 1], k, this.subAcc, pair);
+      if (pair < this.channels) this.subAcc[pair] += kWeightedEnergy(block[pair], start, start + len, this.state[pair], k);
       this.subPos += len;
       start += len;
       if (this.subPos === this.subLen) {
@@ -272,6 +255,69 @@ export class LoudnessAnalyser implements Analyser<LoudnessResult> {
       shortTermStepSec: 1,
     };
   }
+}
+
+/**
+ * Sum of squares of x[start .. end) through the K-weighting (shelf, then the high-pass 1, −2, 1), continuing the
+ * filter state `st` (x1, x2, y1, y2 of the shelf; y1, y2 again as the high-pass's input history; v1, v2 its output
+ * history), which it updates. k: b0 b1 b2 a1 a2 of the shelf, a1 a2 of the high-pass.
+ */
+function kWeightedEnergy(x: Float32Array, start: number, end: number, st: Float64Array, k: Float64Array): number {
+  const b0 = k[0], b1 = k[1], b2 = k[2], a1 = k[3], a2 = k[4], c1 = k[5], c2 = k[6];
+  let x1 = st[0], x2 = st[1], y1 = st[2], y2 = st[3], v1 = st[6], v2 = st[7];
+  let acc = 0;
+  for (let i = start; i < end; i++) {
+    const xi = x[i];
+    const y = b0 * xi + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+    x2 = x1;
+    x1 = xi;
+    const v = y - 2 * y1 + y2 - c1 * v1 - c2 * v2;
+    y2 = y1;
+    y1 = y;
+    v2 = v1;
+    v1 = v;
+    acc += v * v;
+  }
+  st[0] = x1; st[1] = x2; st[2] = y1; st[3] = y2;
+  st[4] = y1; st[5] = y2; st[6] = v1; st[7] = v2;
+  return acc;
+}
+
+/** kWeightedEnergy of two channels in one loop, added to sums[c] and sums[c + 1]. */
+function kWeightedEnergy2(x: Float32Array, z: Float32Array, start: number, end: number, st: Float64Array, sz: Float64Array, k: Float64Array, sums: Float64Array, c: number): void {
+  const b0 = k[0], b1 = k[1], b2 = k[2], a1 = k[3], a2 = k[4], c1 = k[5], c2 = k[6];
+  let x1 = st[0], x2 = st[1], y1 = st[2], y2 = st[3], v1 = st[6], v2 = st[7];
+  let X1 = sz[0], X2 = sz[1], Y1 = sz[2], Y2 = sz[3], V1 = sz[6], V2 = sz[7];
+  let acc = 0;
+  let acc2 = 0;
+  for (let i = start; i < end; i++) {
+    const xi = x[i];
+    const zi = z[i];
+    const y = b0 * xi + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+    const Y = b0 * zi + b1 * X1 + b2 * X2 - a1 * Y1 - a2 * Y2;
+    x2 = x1;
+    x1 = xi;
+    X2 = X1;
+    X1 = zi;
+    const v = y - 2 * y1 + y2 - c1 * v1 - c2 * v2;
+    const V = Y - 2 * Y1 + Y2 - c1 * V1 - c2 * V2;
+    y2 = y1;
+    y1 = y;
+    v2 = v1;
+    v1 = v;
+    Y2 = Y1;
+    Y1 = Y;
+    V2 = V1;
+    V1 = V;
+    acc += v * v;
+    acc2 += V * V;
+  }
+  st[0] = x1; st[1] = x2; st[2] = y1; st[3] = y2;
+  st[4] = y1; st[5] = y2; st[6] = v1; st[7] = v2;
+  sz[0] = X1; sz[1] = X2; sz[2] = Y1; sz[3] = Y2;
+  sz[4] = Y1; sz[5] = Y2; sz[6] = V1; sz[7] = V2;
+  sums[c] += acc;
+  sums[c + 1] += acc2;
 }
 
 const [H1, H2, H3] = PHASES;
