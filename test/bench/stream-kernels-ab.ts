@@ -2,10 +2,10 @@
 // 14, decimation, loudness, deinterleave"): this tree's SharedStreams decimators (the ~11 kHz and ~5.5 kHz taps the
 // tempo and tonal analysers ask for), LoudnessAnalyser (K-weighting, 100 ms sums, sample and true peak) against another
 // tree's (BASE, e.g. a `git archive` of the base commit), and run.ts Feed.frames' deinterleave loop (copied below)
-// against variants of it, on the same decoded dev files in one process, alternating base/new 7 times; checks that the results are the
+// against variants of it, on the same decoded dev files in one process, alternating base/new 7 times (--passes N); checks that the results are the
 // same bits first and prints medians of this thread's CPU ms.
 //
-//   BASE=/tmp/base nice node --import tsx test/bench/stream-kernels-ab.ts [FILES=8] [--only decim|loud|frames]
+//   BASE=/tmp/base nice node --import tsx test/bench/stream-kernels-ab.ts [FILES=8] [--only decim|loud|frames] [--passes 7]
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,12 +19,14 @@ if (!base) throw new Error('set BASE to the other tree');
 const imp = (p: string) => import(pathToFileURL(join(base, p)).href);
 const BS = (await imp('main/engine/dsp/streams.ts')) as typeof NS;
 const BL = (await imp('main/engine/analysis/loudness.ts')) as typeof NL;
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+const opt = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : null);
+const only = opt('--only');
+const passes = Number(opt('--passes') ?? 7);
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const med = (v: number[]) => [...v].sort((p, q) => p - q)[v.length >> 1];
 const ab = (name: string, fb: () => void, fn: () => void) => {
   const tb: number[] = [], tn: number[] = [];
-  for (let r = 0; r < 7; r++) { let t = cpu(); fb(); tb.push(cpu() - t); t = cpu(); fn(); tn.push(cpu() - t); }
+  for (let r = 0; r < passes; r++) { let t = cpu(); fb(); tb.push(cpu() - t); t = cpu(); fn(); tn.push(cpu() - t); }
   console.log(`${name.padEnd(34)} base ${med(tb).toFixed(1).padStart(7)} ms  new ${med(tn).toFixed(1).padStart(7)} ms  (${(100 * (med(tn) / med(tb) - 1)).toFixed(1)} %)  min ${Math.min(...tb).toFixed(1)} → ${Math.min(...tn).toFixed(1)}`);
 };
 
