@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StudioError, type ErrorCode } from '@contract';
-import { lowpassFir, MonoDecimator } from '../../main/engine/dsp/streams';
+import { lowpassFir, MonoDecimator, SharedStreams } from '../../main/engine/dsp/streams';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { analyzeTrack, defaultAnalysers } from '../../main/engine/analysis/index';
 import type { Analyser } from '../../main/engine/analysis/types';
@@ -198,6 +198,66 @@ describe('DSP building blocks', () => {
       for (let i = 0; i < n; i += 1500) dec.process([a.subarray(i, i + 1500), b.subarray(i, i + 1500)]);
       const want = ref(mix, dec.factor, taps);
       assert.deepEqual(Array.from(dec.samples()), want, `${inRate} → ${outRate} (${taps} taps)`);
+    }
+  });
+  it('MonoDecimator and the ~5.5 kHz tap: bit for bit the plain downmix + folded FIR for 1–8 channels, 44.1/48/96 kHz, any block sizes and lengths', () => {
+    // the reference: the mean of the channels as MonoDecimator documents it (one channel as is, two as 0.5·(a + b),
+    // more as the sum in channel order × 1/channels), zeros before the first sample, folded sums in k order
+    const fir = (x: Float64Array, factor: number, taps: number) => {
+      const h = lowpassFir(taps, 0.42 / factor);
+      const pad = new Float64Array(taps - 1 + x.length);
+      pad.set(x, taps - 1);
+      const out: number[] = [];
+      for (let p = taps - 1; p < pad.length; p += factor) {
+        let acc = taps & 1 ? h[taps >> 1] * pad[p - (taps >> 1)] : 0;
+        for (let k = 0; k < taps >> 1; k++) acc += h[k] * (pad[p - taps + 1 + k] + pad[p - k]);
+        out.push(Math.fround(acc));
+      }
+      return out;
+    };
+    const downmix = (chs: Float32Array[]) =>
+      Float64Array.from(chs[0], (v, i) => {
+        if (chs.length === 1) return v;
+        if (chs.length === 2) return 0.5 * (v + chs[1][i]);
+        let s = 0;
+        for (const c of chs) s += c[i];
+        return s * (1 / chs.length);
+      });
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5;
+    for (const [rate, channels, n, sizes] of [
+      [44100, 2, 20003, [4096]],
+      [44100, 2, 9001, [1, 3, 7, 22, 23, 24, 25, 1000]],
+      [48000, 1, 12345, [4096, 5, 333]],
+      [44100, 6, 8191, [4096, 17]],
+      [96000, 3, 10007, [4096, 2]],
+      [48000, 8, 6000, [64, 4097]],
+      [44100, 2, 20, [7]], // shorter than the filters: no output from the first blocks
+    ] as const) {
+      const chs = Array.from({ length: channels }, (_, c) => Float32Array.from({ length: n }, (_, i) => 0.7 * rnd() + 0.3 * Math.sin(i * (0.01 + 0.003 * c))));
+      const s = new SharedStreams(rate, channels);
+      const t11 = s.mono(11025);
+      const t5 = s.mono(5512.5);
+      const got11: number[] = [];
+      const got5: number[] = [];
+      // block sizes cycle through `sizes`: block edges fall on every phase of the factor
+      for (let i = 0, b = 0; i < n; b++) {
+        const len = Math.min(sizes[b % sizes.length], n - i);
+        s.process(chs.map((c) => c.subarray(i, i + len)));
+        got11.push(...t11.current);
+        got5.push(...t5.current);
+        s.endBlock();
+        i += len;
+      }
+      const f1 = Math.round(rate / 11025);
+      const want11 = fir(downmix(chs), f1, 6 * f1);
+      const f2 = Math.round(rate / f1 / 5512.5);
+      const want5 = fir(Float64Array.from(want11), f2, 8 * f2);
+      const label = `${rate} Hz, ${channels} ch, ${n} frames, blocks ${sizes.join('/')}`;
+      assert.equal(got11.length, want11.length, label);
+      assert.ok(got11.every((v, i) => Object.is(v, want11[i])), `~11 kHz, ${label}`);
+      assert.equal(got5.length, want5.length, label);
+      assert.ok(got5.every((v, i) => Object.is(v, want5[i])), `~5.5 kHz, ${label}`);
     }
   });
 });

@@ -137,7 +137,9 @@ export class LoudnessAnalyser implements Analyser<LoudnessResult> {
   private channels = 2;
   private weights: number[] = [];
   private filters: [Biquad, Biquad] = kWeighting(44100);
-  /** filter state per channel: [x1, x2, y1, y2] for each stage */
+  /** the two biquads' coefficients as kWeightedEnergy reads them: shelf b0 b1 b2 a1 a2, high-pass a1 a2 */
+  private k = new Float64Array(7);
+  /** filter state per channel: [x1, x2, y1, y2] of the shelf, [u1, u2, v1, v2] of the high-pass (u1, u2 = y1, y2: its input is the shelf's output) */
   private state: Float64Array[] = [];
   private subLen = 4410;
   private subPos = 0;
@@ -156,6 +158,8 @@ export class LoudnessAnalyser implements Analyser<LoudnessResult> {
     this.channels = channels;
     this.weights = bs1770Weights(channels, shared?.channelMask ?? 0);
     this.filters = kWeighting(sampleRate);
+    const [s1, s2] = this.filters;
+    this.k = Float64Array.of(s1.b0, s1.b1, s1.b2, s1.a1, s1.a2, s2.a1, s2.a2);
     this.state = Array.from({ length: channels }, () => new Float64Array(8));
     this.subLen = Math.round(sampleRate / 10);
     this.subAcc = new Float64Array(channels);
@@ -164,36 +168,15 @@ export class LoudnessAnalyser implements Analyser<LoudnessResult> {
 
   process(block: Float32Array[]): void {
     const n = block[0].length;
-    const [s1, s2] = this.filters;
-    const b0 = s1.b0, b1 = s1.b1, b2 = s1.b2, a1 = s1.a1, a2 = s1.a2;
-    const c1 = s2.a1, c2 = s2.a2;
     let start = 0;
     while (start < n) {
       const len = Math.min(n - start, this.subLen - this.subPos);
-      for (let c = 0; c < this.channels; c++) {
-        const x = block[c];
-        const st = this.state[c];
-        let x1 = st[0], x2 = st[1], y1 = st[2], y2 = st[3];
-        let u1 = st[4], u2 = st[5], v1 = st[6], v2 = st[7];
-        let acc = 0;
-        for (let i = start, end = start + len; i < end; i++) {
-          const xi = x[i];
-          const y = b0 * xi + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-          x2 = x1;
-          x1 = xi;
-          y2 = y1;
-          y1 = y;
-          const v = y - 2 * u1 + u2 - c1 * v1 - c2 * v2;
-          u2 = u1;
-          u1 = y;
-          v2 = v1;
-          v1 = v;
-          acc += v * v;
-        }
-        st[0] = x1; st[1] = x2; st[2] = y1; st[3] = y2;
-        st[4] = u1; st[5] = u2; st[6] = v1; st[7] = v2;
-        this.subAcc[c] += acc;
-      }
+      const k = this.k;
+      // two channels a loop (their filters' chains are independent: the CPU overlaps them), an odd last one alone
+      let pair = 0;
+      for (; pair + 1 < this.channels; pair += 2)
+        kWeightedEnergy2(block[pair], block[pair + 1], start, start + len, this.state[pair], this.state[pair + 1], k, this.subAcc, pair);
+      if (pair < this.channels) this.subAcc[pair] += kWeightedEnergy(block[pair], start, start + len, this.state[pair], k);
       this.subPos += len;
       start += len;
       if (this.subPos === this.subLen) {
@@ -209,25 +192,14 @@ export class LoudnessAnalyser implements Analyser<LoudnessResult> {
     for (let c = 0; c < this.channels; c++) this.peaks(block[c], c);
   }
 
-  /** Sample peak, and true peak where it could exceed the running maximum. */
+  /**
+   * Sample peak, and true peak where it could exceed the running maximum (scanPairs' rule); the pairs inside the
+   * block by scanPairsSkipping, which interpolates the same pairs in the same order as scanPairs and steps over the
+   * runs of samples under the threshold in a tight loop.
+   */
   private peaks(x: Float32Array, c: number): void {
     const n = x.length;
-    // Math.abs (no branch on the sign, which is a coin toss in audio: `x < 0 ? -x : x` mispredicted about every
-    // other sample) and four running maxima (independent compares): the same maximum, 6–7× faster
-    let m0 = 0, m1 = 0, m2 = 0, m3 = 0;
-    let i = 0;
-    for (; i + 3 < n; i += 4) {
-      const a0 = Math.abs(x[i]), a1 = Math.abs(x[i + 1]), a2 = Math.abs(x[i + 2]), a3 = Math.abs(x[i + 3]);
-      if (a0 > m0) m0 = a0;
-      if (a1 > m1) m1 = a1;
-      if (a2 > m2) m2 = a2;
-      if (a3 > m3) m3 = a3;
-    }
-    for (; i < n; i++) {
-      const a = Math.abs(x[i]);
-      if (a > m0) m0 = a;
-    }
-    const blockMax = Math.max(m0, m1, m2, m3);
+    const blockMax = absMax(x);
     if (blockMax > this.samplePeak) this.samplePeak = blockMax;
     if (blockMax > this.truePeak) this.truePeak = blockMax;
     const hist = this.tpHist[c];
@@ -245,10 +217,9 @@ export class LoudnessAnalyser implements Analyser<LoudnessResult> {
     edge.set(hist);
     edge.set(x.subarray(0, 11), 11);
     let tp = scanPairs(edge, 5, 15, this.truePeak);
-    // Pairs inside the block; the last 6 gaps wait for the next block. A block whose
-    // every sample is under scanPairs' threshold (0.6 × the running peak) has no pair to
-    // interpolate: skipped, with the same result.
-    if (blockMax >= tp * 0.6) tp = scanPairs(x, 5, n - 7, tp);
+    // Pairs inside the block; the last 6 gaps wait for the next block. A block whose every sample is under the
+    // threshold has no pair to interpolate: skipped, with the same result.
+    if (blockMax >= tp * 0.6) tp = scanPairsSkipping(x, 5, n - 7, tp);
     this.truePeak = tp;
     hist.set(x.subarray(n - 11, n));
   }
@@ -286,7 +257,87 @@ export class LoudnessAnalyser implements Analyser<LoudnessResult> {
   }
 }
 
+/**
+ * Sum of squares of x[start .. end) through the K-weighting (shelf, then the high-pass 1, −2, 1), continuing the
+ * filter state `st` (x1, x2, y1, y2 of the shelf; y1, y2 again as the high-pass's input history; v1, v2 its output
+ * history), which it updates. k: b0 b1 b2 a1 a2 of the shelf, a1 a2 of the high-pass.
+ */
+function kWeightedEnergy(x: Float32Array, start: number, end: number, st: Float64Array, k: Float64Array): number {
+  const b0 = k[0], b1 = k[1], b2 = k[2], a1 = k[3], a2 = k[4], c1 = k[5], c2 = k[6];
+  let x1 = st[0], x2 = st[1], y1 = st[2], y2 = st[3], v1 = st[6], v2 = st[7];
+  let acc = 0;
+  for (let i = start; i < end; i++) {
+    const xi = x[i];
+    const y = b0 * xi + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+    x2 = x1;
+    x1 = xi;
+    const v = y - 2 * y1 + y2 - c1 * v1 - c2 * v2;
+    y2 = y1;
+    y1 = y;
+    v2 = v1;
+    v1 = v;
+    acc += v * v;
+  }
+  st[0] = x1; st[1] = x2; st[2] = y1; st[3] = y2;
+  st[4] = y1; st[5] = y2; st[6] = v1; st[7] = v2;
+  return acc;
+}
+
+/** kWeightedEnergy of two channels in one loop, added to sums[c] and sums[c + 1]. */
+function kWeightedEnergy2(x: Float32Array, z: Float32Array, start: number, end: number, st: Float64Array, sz: Float64Array, k: Float64Array, sums: Float64Array, c: number): void {
+  const b0 = k[0], b1 = k[1], b2 = k[2], a1 = k[3], a2 = k[4], c1 = k[5], c2 = k[6];
+  let x1 = st[0], x2 = st[1], y1 = st[2], y2 = st[3], v1 = st[6], v2 = st[7];
+  let X1 = sz[0], X2 = sz[1], Y1 = sz[2], Y2 = sz[3], V1 = sz[6], V2 = sz[7];
+  let acc = 0;
+  let acc2 = 0;
+  for (let i = start; i < end; i++) {
+    const xi = x[i];
+    const zi = z[i];
+    const y = b0 * xi + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+    const Y = b0 * zi + b1 * X1 + b2 * X2 - a1 * Y1 - a2 * Y2;
+    x2 = x1;
+    x1 = xi;
+    X2 = X1;
+    X1 = zi;
+    const v = y - 2 * y1 + y2 - c1 * v1 - c2 * v2;
+    const V = Y - 2 * Y1 + Y2 - c1 * V1 - c2 * V2;
+    y2 = y1;
+    y1 = y;
+    v2 = v1;
+    v1 = v;
+    Y2 = Y1;
+    Y1 = Y;
+    V2 = V1;
+    V1 = V;
+    acc += v * v;
+    acc2 += V * V;
+  }
+  st[0] = x1; st[1] = x2; st[2] = y1; st[3] = y2;
+  st[4] = y1; st[5] = y2; st[6] = v1; st[7] = v2;
+  sz[0] = X1; sz[1] = X2; sz[2] = Y1; sz[3] = Y2;
+  sz[4] = Y1; sz[5] = Y2; sz[6] = V1; sz[7] = V2;
+  sums[c] += acc;
+  sums[c + 1] += acc2;
+}
+
 const [H1, H2, H3] = PHASES;
+
+/** The largest |value| of the 4×-interpolated points between x[j] and x[j+1] (phases 1..3; needs x[j-5 .. j+6]). */
+function interpolatedMax(x: Float32Array, j: number): number {
+  let p1 = 0;
+  let p2 = 0;
+  let p3 = 0;
+  for (let k = 0; k < 12; k++) {
+    const s = x[j - 5 + k];
+    p1 += H1[k] * s;
+    p2 += H2[k] * s;
+    p3 += H3[k] * s;
+  }
+  if (p1 < 0) p1 = -p1;
+  if (p2 < 0) p2 = -p2;
+  if (p3 < 0) p3 = -p3;
+  return p1 > p2 ? (p1 > p3 ? p1 : p3) : p2 > p3 ? p2 : p3;
+}
 
 /**
  * Max of `tp` and the 4×-interpolated values between x[j] and x[j+1] for
@@ -295,31 +346,79 @@ const [H1, H2, H3] = PHASES;
  * to fs/4), so only pairs reaching within 4.4 dB (×0.6) of the running peak
  * are interpolated.
  */
-function scanPairs(x: Float32Array, from: number, to: number, tp: number): number {
+export function scanPairs(x: Float32Array, from: number, to: number, tp: number): number {
   let thr = tp * 0.6;
   let prevA = Math.abs(x[from]);
   for (let j = from; j <= to; j++) {
     const bA = Math.abs(x[j + 1]);
     if (prevA >= thr || bA >= thr) {
-      let p1 = 0;
-      let p2 = 0;
-      let p3 = 0;
-      for (let k = 0; k < 12; k++) {
-        const s = x[j - 5 + k];
-        p1 += H1[k] * s;
-        p2 += H2[k] * s;
-        p3 += H3[k] * s;
-      }
-      if (p1 < 0) p1 = -p1;
-      if (p2 < 0) p2 = -p2;
-      if (p3 < 0) p3 = -p3;
-      const m = p1 > p2 ? (p1 > p3 ? p1 : p3) : p2 > p3 ? p2 : p3;
+      const m = interpolatedMax(x, j);
       if (m > tp) {
         tp = m;
         thr = tp * 0.6;
       }
     }
     prevA = bA;
+  }
+  return tp;
+}
+
+/** max |x[i]| over x (0 for an empty x; NaN samples passed over). */
+function absMax(x: Float32Array): number {
+  const n = x.length;
+  // Math.abs (no branch on the sign, which is a coin toss in audio: `x < 0 ? -x : x` mispredicted about every
+  // other sample) and four running maxima (independent compares): the same maximum, 6–7× faster
+  let m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const a0 = Math.abs(x[i]), a1 = Math.abs(x[i + 1]), a2 = Math.abs(x[i + 2]), a3 = Math.abs(x[i + 3]);
+    if (a0 > m0) m0 = a0;
+    if (a1 > m1) m1 = a1;
+    if (a2 > m2) m2 = a2;
+    if (a3 > m3) m3 = a3;
+  }
+  for (; i < n; i++) {
+    const a = Math.abs(x[i]);
+    if (a > m0) m0 = a;
+  }
+  return Math.max(m0, m1, m2, m3);
+}
+
+/** The first index i in from..end with |x[i]| ≥ thr, end + 1 if none (four samples a step, then one by one). */
+function firstAtOrOver(x: Float32Array, from: number, end: number, thr: number): number {
+  let i = from;
+  for (; i + 3 <= end; i += 4) {
+    if (Math.abs(x[i]) >= thr || Math.abs(x[i + 1]) >= thr || Math.abs(x[i + 2]) >= thr || Math.abs(x[i + 3]) >= thr) break;
+  }
+  for (; i <= end; i++) if (Math.abs(x[i]) >= thr) return i;
+  return i;
+}
+
+/**
+ * scanPairs(x, from, to, tp), the same result to the bit, faster where few samples reach the threshold (0.6 ×
+ * the running peak, which only grows during the scan): a tight loop looks for the next sample at or over the
+ * threshold; the pairs before it, both of whose samples are under it, are ones scanPairs passes over; the pairs
+ * at and after it are checked and interpolated as scanPairs does, in the same order. Reads x[from .. to + 1]
+ * for the threshold (and x[j-5 .. j+6] of the pairs it interpolates).
+ */
+export function scanPairsSkipping(x: Float32Array, from: number, to: number, tp: number): number {
+  let thr = tp * 0.6;
+  let j = from;
+  const end = to + 1;
+  while (j <= to) {
+    const i = firstAtOrOver(x, j, end, thr);
+    if (i > end) break;
+    // pairs j .. i - 2 lie under the threshold; pair i - 1 (x[i] reaches it) and pair i are checked
+    if (i - 1 > j) j = i - 1;
+    for (const last = i < to ? i : to; j <= last; j++) {
+      if (Math.abs(x[j]) >= thr || Math.abs(x[j + 1]) >= thr) {
+        const m = interpolatedMax(x, j);
+        if (m > tp) {
+          tp = m;
+          thr = tp * 0.6;
+        }
+      }
+    }
   }
   return tp;
 }

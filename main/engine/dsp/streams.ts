@@ -112,44 +112,17 @@ export class MonoDecimator {
         out[o++] = acc;
       }
     }
-    if (taps === 24) {
-      // factor 4 (44.1 and 48 kHz → ~11 kHz, the shared base stream of every library analysis):
-      // the same sums in the same order as the loop below, the 12 folded coefficients in locals
-      const h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3], h4 = h[4], h5 = h[5], h6 = h[6], h7 = h[7], h8 = h[8], h9 = h[9], h10 = h[10], h11 = h[11];
-      for (; p < total; p += f) {
-        const s0 = p - 23;
-        let acc = 0;
-        acc += h0 * (hist[s0] + hist[p]);
-        acc += h1 * (hist[s0 + 1] + hist[p - 1]);
-        acc += h2 * (hist[s0 + 2] + hist[p - 2]);
-        acc += h3 * (hist[s0 + 3] + hist[p - 3]);
-        acc += h4 * (hist[s0 + 4] + hist[p - 4]);
-        acc += h5 * (hist[s0 + 5] + hist[p - 5]);
-        acc += h6 * (hist[s0 + 6] + hist[p - 6]);
-        acc += h7 * (hist[s0 + 7] + hist[p - 7]);
-        acc += h8 * (hist[s0 + 8] + hist[p - 8]);
-        acc += h9 * (hist[s0 + 9] + hist[p - 9]);
-        acc += h10 * (hist[s0 + 10] + hist[p - 10]);
-        acc += h11 * (hist[s0 + 11] + hist[p - 11]);
-        out[o++] = acc;
-      }
+    if (taps === 24 && f === 4) {
+      // factor 4 (44.1 and 48 kHz → ~11 kHz, the shared base stream of every library analysis)
+      const o0 = o;
+      o = fir24by4(hist, p, total, h, out, o);
+      p += (o - o0) * f;
     }
-    if (taps === 16) {
-      // factor 2 with 8 taps per factor (~11 kHz → ~5.5 kHz, the key's stream): as above
-      const h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3], h4 = h[4], h5 = h[5], h6 = h[6], h7 = h[7];
-      for (; p < total; p += f) {
-        const s0 = p - 15;
-        let acc = 0;
-        acc += h0 * (hist[s0] + hist[p]);
-        acc += h1 * (hist[s0 + 1] + hist[p - 1]);
-        acc += h2 * (hist[s0 + 2] + hist[p - 2]);
-        acc += h3 * (hist[s0 + 3] + hist[p - 3]);
-        acc += h4 * (hist[s0 + 4] + hist[p - 4]);
-        acc += h5 * (hist[s0 + 5] + hist[p - 5]);
-        acc += h6 * (hist[s0 + 6] + hist[p - 6]);
-        acc += h7 * (hist[s0 + 7] + hist[p - 7]);
-        out[o++] = acc;
-      }
+    if (taps === 16 && f === 2) {
+      // factor 2 with 8 taps per factor (~11 kHz → ~5.5 kHz, the key's stream)
+      const o0 = o;
+      o = fir16by2(hist, p, total, h, out, o);
+      p += (o - o0) * f;
     }
     for (; p < total; p += f) {
       const s0 = p - taps + 1;
@@ -176,6 +149,73 @@ export class MonoDecimator {
   samples(): Float32Array {
     return this.out.subarray(0, this.outLen);
   }
+}
+
+/**
+ * The folded 24-tap FIR of MonoDecimator at factor 4: out[o++] = Σ_{k<12} h[k]·(hist[p−23+k] + hist[p−k]) for
+ * p, p+4, … < total, each sum from 0 in k order (the general loop's sums, to the bit). The 24-sample window is
+ * kept in locals and slides by 4 per output, so each output reads 4 new samples of `hist` instead of 24.
+ * hist: Float64Array (mono downmix; p ≥ 23), h: the 24 symmetric coefficients (only h[0..11] read),
+ * out: Float32Array with room for every output. Returns the new output count o.
+ */
+function fir24by4(hist: Float64Array, p: number, total: number, h: Float64Array, out: Float32Array, o: number): number {
+  if (p >= total) return o;
+  const h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3], h4 = h[4], h5 = h[5], h6 = h[6], h7 = h[7], h8 = h[8], h9 = h[9], h10 = h[10], h11 = h[11];
+  const s = p - 23;
+  let w0 = hist[s], w1 = hist[s + 1], w2 = hist[s + 2], w3 = hist[s + 3], w4 = hist[s + 4], w5 = hist[s + 5], w6 = hist[s + 6];
+  let w7 = hist[s + 7], w8 = hist[s + 8], w9 = hist[s + 9], w10 = hist[s + 10], w11 = hist[s + 11], w12 = hist[s + 12];
+  let w13 = hist[s + 13], w14 = hist[s + 14], w15 = hist[s + 15], w16 = hist[s + 16], w17 = hist[s + 17], w18 = hist[s + 18];
+  let w19 = hist[s + 19];
+  for (; p < total; p += 4) {
+    const w20 = hist[p - 3], w21 = hist[p - 2], w22 = hist[p - 1], w23 = hist[p];
+    let acc = 0;
+    acc += h0 * (w0 + w23);
+    acc += h1 * (w1 + w22);
+    acc += h2 * (w2 + w21);
+    acc += h3 * (w3 + w20);
+    acc += h4 * (w4 + w19);
+    acc += h5 * (w5 + w18);
+    acc += h6 * (w6 + w17);
+    acc += h7 * (w7 + w16);
+    acc += h8 * (w8 + w15);
+    acc += h9 * (w9 + w14);
+    acc += h10 * (w10 + w13);
+    acc += h11 * (w11 + w12);
+    out[o++] = acc;
+    w0 = w4; w1 = w5; w2 = w6; w3 = w7; w4 = w8; w5 = w9; w6 = w10; w7 = w11; w8 = w12; w9 = w13;
+    w10 = w14; w11 = w15; w12 = w16; w13 = w17; w14 = w18; w15 = w19; w16 = w20; w17 = w21; w18 = w22; w19 = w23;
+  }
+  return o;
+}
+
+/**
+ * The folded 16-tap FIR of MonoDecimator at factor 2 (the ~5.5 kHz tap chained on the ~11 kHz one), as
+ * fir24by4: out[o++] = Σ_{k<8} h[k]·(hist[p−15+k] + hist[p−k]) for p, p+2, … < total, the window in locals
+ * sliding by 2 per output. hist: Float64Array, p ≥ 15. Returns the new output count o.
+ */
+function fir16by2(hist: Float64Array, p: number, total: number, h: Float64Array, out: Float32Array, o: number): number {
+  if (p >= total) return o;
+  const h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3], h4 = h[4], h5 = h[5], h6 = h[6], h7 = h[7];
+  const s = p - 15;
+  let w0 = hist[s], w1 = hist[s + 1], w2 = hist[s + 2], w3 = hist[s + 3], w4 = hist[s + 4], w5 = hist[s + 5], w6 = hist[s + 6];
+  let w7 = hist[s + 7], w8 = hist[s + 8], w9 = hist[s + 9], w10 = hist[s + 10], w11 = hist[s + 11], w12 = hist[s + 12];
+  let w13 = hist[s + 13];
+  for (; p < total; p += 2) {
+    const w14 = hist[p - 1], w15 = hist[p];
+    let acc = 0;
+    acc += h0 * (w0 + w15);
+    acc += h1 * (w1 + w14);
+    acc += h2 * (w2 + w13);
+    acc += h3 * (w3 + w12);
+    acc += h4 * (w4 + w11);
+    acc += h5 * (w5 + w10);
+    acc += h6 * (w6 + w9);
+    acc += h7 * (w7 + w8);
+    out[o++] = acc;
+    w0 = w2; w1 = w3; w2 = w4; w3 = w5; w4 = w6; w5 = w7; w6 = w8; w7 = w9; w8 = w10; w9 = w11; w10 = w12; w11 = w13;
+    w12 = w14; w13 = w15;
+  }
+  return o;
 }
 
 /** Pearson correlation of two equally long vectors. */
