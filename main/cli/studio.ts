@@ -399,6 +399,10 @@ async function analyzeCommand(argv: string[]): Promise<void> {
   const dataDir = dbPath ? dirname(dbPath) : mkdtempSync(join(tmpdir(), 'studio-analyze-'));
   const env: Record<string, string> = { STUDIO_LIBRARY_BACKGROUND: '0' };
   if (dbPath) env.STUDIO_DB_FILE = dbPath;
+  // the waveform (peaks + spectrogram) only fills the data folder's cache, for the app to draw: without --db that
+  // cache is thrown away with the folder, so it is not computed (issue 11: ~¼ of the analysis CPU, BENCHMARKS.md
+  // "Throughput: session 14"); what --json prints is the same either way
+  else env.STUDIO_LIBRARY_WAVEFORM = '0';
   // --db writes a library database: its folder's lock, as the app and `studio serve` take it
   const engine = startEngine(dataDir, 'web', env, dbPath ? 'studio analyze --db' : undefined);
   let failed = 0;
