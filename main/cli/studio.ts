@@ -32,14 +32,15 @@ Usage:
   studio analyze <files or folders…> [--json] [--db PATH] [--bpm-range MIN-MAX]
       Analyse audio/video files (folders: recursively) with the library's
       analysers: tags, duration, loudness (LUFS, range, true peak), tempo, key,
-      chords, waveform. --json prints one JSON object per line per track (path,
+      chords. --json prints one JSON object per line per track (path,
       durationSec, bpm, bpmConfidence, key, keyConfidence, camelot, lufs,
       loudnessRange, truePeak, features, error; a failed file adds code:
-      DECODE_FAILED, NOT_MEDIA, …). --db writes the results into
-      that library database as the app does (files already analysed and
-      unchanged are not decoded again). --bpm-range 70-140 shows each tempo
-      doubled or halved into that range, as DJ software does (the analysis
-      and the database keep the tempo as analysed).
+      DECODE_FAILED, NOT_MEDIA, …). --db writes the results into that
+      library database as the app does, with the waveform for the app to
+      draw (files already analysed and unchanged are not decoded again).
+      --bpm-range 70-140 shows each tempo doubled or halved into that range,
+      as DJ software does (the analysis and the database keep the tempo as
+      analysed).
       Exit code 1 if any file failed.
       (--db takes the data folder's lock, as serve does; without it analyze,
       probe and ask work while the app runs.)
@@ -405,6 +406,10 @@ async function analyzeCommand(argv: string[]): Promise<void> {
   const dataDir = dbPath ? dirname(dbPath) : mkdtempSync(join(tmpdir(), 'studio-analyze-'));
   const env: Record<string, string> = { STUDIO_LIBRARY_BACKGROUND: '0' };
   if (dbPath) env.STUDIO_DB_FILE = dbPath;
+  // the waveform (peaks + spectrogram) only fills the data folder's cache, for the app to draw: without --db that
+  // cache is thrown away with the folder, so it is not computed (issue 11: −24 to −31 % CPU on 110 MP3s, BENCHMARKS.md
+  // "Throughput: session 14"); what --json prints is the same either way
+  else env.STUDIO_LIBRARY_WAVEFORM = '0';
   // --db writes a library database: its folder's lock, as the app and `studio serve` take it
   const engine = startEngine(dataDir, 'web', env, dbPath ? 'studio analyze --db' : undefined);
   let failed = 0;

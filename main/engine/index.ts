@@ -14,7 +14,8 @@ import { STUDIO_VERSION } from '../version';
  * STUDIO_VERSION; STUDIO_ROOTS (JSON RootsSetting: web mode's allowed
  * folders, enforced on every path-taking method); STUDIO_DB_FILE (a database file other than
  * <data>/studio.sqlite, e.g. `studio analyze --db`), STUDIO_LIBRARY_BACKGROUND=0
- * (no folder watching, no scan resumed at start: the CLI); STUDIO_CACHE_DIR (a cache folder other than
+ * (no folder watching, no scan resumed at start: the CLI), STUDIO_LIBRARY_WAVEFORM=0 (tracks get no waveform:
+ * `studio analyze` without --db, whose cache is thrown away); STUDIO_CACHE_DIR (a cache folder other than
  * <data>/cache: `studio ask` runs on a throwaway data folder with the real one's cache).
  */
 function main(): void {

@@ -32,7 +32,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
   const model = new ModelService(ctx);
   const catalog = new ModelCatalogService(ctx, convertPack, () => model.announce(true));
   const chat = new ChatService(ctx, tracks, model, async (trackId) => (await media.resolve('cover', trackId)).path);
-  const library = new LibraryService(ctx, { background: process.env.STUDIO_LIBRARY_BACKGROUND !== '0', holdWatch: (id) => tracks.holdWatch(id) });
+  const library = new LibraryService(ctx, { background: process.env.STUDIO_LIBRARY_BACKGROUND !== '0', waveform: process.env.STUDIO_LIBRARY_WAVEFORM !== '0', holdWatch: (id) => tracks.holdWatch(id) });
   const handlers: Handlers = withDbWriteErrors({
     ...appHandlers(ctx),
     ...mediaHandlers(tracks, media),

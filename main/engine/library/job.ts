@@ -54,6 +54,9 @@ interface Job {
   rows: Map<string, LibRow> | null;
 }
 
+/** the waveform's analysers (one media-cache entry: both or neither, library/analyse.ts) */
+const WAVE_ANALYSERS = ['peaks', 'spectrogram'];
+
 export class LibraryScanner {
   private job: Job | null = null;
   private last: ScanState = { jobId: null, state: 'idle', total: 0, done: 0, failed: 0, currentFile: null, rate: null, etaSec: null, startedAt: null, problems: [], skipped: { count: 0, files: [] } };
@@ -64,16 +67,28 @@ export class LibraryScanner {
   private followUps: (string | null)[] = [];
   private backlog: string[] = [];
   private explicit: string[] = [];
-  private readonly versions = libraryVersions();
-  private readonly key = versionsKey(this.versions);
+  /** the analysers a track gets here, by name: all the library's, less peaks + spectrogram when the waveform is off */
+  private readonly versions: Record<string, number>;
+  private readonly key: string;
   /** resolves when the current job ends (tests, CLI) */
   private idleWaiters: (() => void)[] = [];
 
+  /**
+   * `waveform` false: no track gets the peaks and spectrogram analysers (nor their media-cache entry, nor the
+   * fingerprint that names it): `studio analyze` without --db, whose data folder and cache are thrown away at the
+   * end, so nothing would ever draw them. The other analysers' results are the same either way (each analyser
+   * reads the one decode on its own).
+   */
   constructor(
     private readonly ctx: EngineContext,
     private readonly store: LibraryStore,
     private readonly makePool: () => Analyse,
-  ) {}
+    private readonly waveform = true,
+  ) {
+    const all = libraryVersions();
+    this.versions = waveform ? all : Object.fromEntries(Object.entries(all).filter(([name]) => !WAVE_ANALYSERS.includes(name)));
+    this.key = versionsKey(this.versions);
+  }
 
   state(): ScanState {
     const j = this.job;
@@ -528,7 +543,8 @@ export class LibraryScanner {
       const done = { jobId: job.id, path: item.path };
       try {
         if (testDenied(item.path)) throw new StudioError('UNREADABLE', `"${item.path.split('/').pop()}" cannot be read: permission denied. Check the file's permissions.`);
-        const res = await pool.run({ path: item.path, cacheDir: this.ctx.cacheDir, only: item.only }, job.controller.signal, (s) => (doneSec = s));
+        const only = item.only ?? (this.waveform ? undefined : Object.keys(this.versions));
+        const res = await pool.run({ path: item.path, cacheDir: this.ctx.cacheDir, only }, job.controller.signal, (s) => (doneSec = s));
         this.store.recordResult(item.trackId, res, this.key, done);
         job.done++;
         job.processed++;

@@ -22,6 +22,8 @@ export interface LibraryOptions {
   /** watch folders and resume an interrupted scan at start (off for the CLI) */
   background?: boolean;
   makePool?: () => Analyse;
+  /** false: tracks get no waveform (peaks + spectrogram, and their cache entry): `studio analyze` without --db (job.ts) */
+  waveform?: boolean;
   /** called before the studio rewrites a track's file (tag write-back); what it returns is called once the row holds the new identity (the open-file watcher, media/tracks.ts holdWatch) */
   holdWatch?: (trackId: string) => () => void;
 }
@@ -39,7 +41,7 @@ export class LibraryService {
   ) {
     this.holdWatch = opts.holdWatch ?? (() => () => undefined);
     this.store = new LibraryStore(ctx.db);
-    this.scanner = new LibraryScanner(ctx, this.store, opts.makePool ?? makeAnalyse);
+    this.scanner = new LibraryScanner(ctx, this.store, opts.makePool ?? makeAnalyse, opts.waveform ?? true);
     const background = opts.background ?? true;
     this.watcher = background ? new FolderWatcher((paths) => this.scanner.enqueuePaths(paths)) : null;
     try {
