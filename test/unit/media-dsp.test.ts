@@ -97,7 +97,7 @@ function powerOneStageAtATime(x: Float64Array): Float64Array {
   return out;
 }
 
-test('RealFft: the same bits as the one-stage-at-a-time radix-2 FFT (sizes 8 … 8192, stage pairs and a lone last stage)', () => {
+test('RealFft: the same bits as the one-stage-at-a-time radix-2 FFT (sizes 8 … 8192: the 4- or 8-point first pass, stage pairs, the split by k and N/2 − k)', () => {
   let seed = 12345;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) - 0.5;
   for (const n of [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192]) {
