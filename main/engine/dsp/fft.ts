@@ -12,6 +12,8 @@ export class RealFft {
   private readonly re: Float64Array;
   private readonly im: Float64Array;
   private readonly rev: Uint32Array;
+  /** a window of ones (x · 1 is x, to the bit): powerSpectrum is windowedPowerSpectrum with it */
+  private readonly ones: Float64Array;
   /** twiddles of the N/2-point complex FFT: e^(−2πij/(N/2)), j < N/4 */
   private readonly cosT: Float64Array;
   private readonly sinT: Float64Array;
@@ -27,6 +29,7 @@ export class RealFft {
     this.re = new Float64Array(m);
     this.im = new Float64Array(m);
     this.rev = new Uint32Array(m);
+    this.ones = new Float64Array(size).fill(1);
     const bits = Math.log2(m);
     this.bits = bits;
     for (let i = 0; i < m; i++) {
@@ -52,9 +55,22 @@ export class RealFft {
    * |X[k]|² for k = 0 … N/2 of the real input `x` (length N, float64 or float32 samples, any scale) into `out`
    * (float64, length N/2 + 1; unnormalised: a DFT's Σ x[n]·e^(−2πikn/N), squared). No allocation per call.
    * The result is, to the bit, that of the plain radix-2 decimation-in-time FFT one stage at a time with these
-   * tables (test/unit/media-dsp.test.ts holds that reference): the passes below only group its butterflies.
+   * tables (test/unit/media-dsp.test.ts holds that reference): windowedPowerSpectrum's passes only group its
+   * butterflies.
    */
   powerSpectrum(x: ArrayLike<number>, out: Float64Array): void {
+    this.windowedPowerSpectrum(x, 0, this.ones, out);
+  }
+
+  /**
+   * powerSpectrum of the frame x[offset + n] · window[n], n < N, without writing that frame anywhere: the same
+   * bits as `for (n) f[n] = x[offset + n] * window[n]` (a float64 product) and then powerSpectrum(f, out).
+   * `x`: samples (float32 or float64), at least offset + N of them; `window`: float64, length N (e.g. hann(N));
+   * `out`: float64, length N/2 + 1. No allocation per call.
+   */
+  windowedPowerSpectrum(x: ArrayLike<number>, offset: number, window: Float64Array, out: Float64Array): void {
+    const o = offset;
+    const w = window;
     const m = this.half;
     const re = this.re;
     const im = this.im;
@@ -63,7 +79,7 @@ export class RealFft {
     const sinT = this.sinT;
     // The first pass: the stages of length 2 and 4 (trivial twiddles 1, −i), and where log2(m) is odd, the stage
     // of length 8 as well, so that an even number of stages is left and all of them go in pairs below. It reads the
-    // input in bit-reversed order straight from `x` (element a + k of the permuted array is x[2·rev[a + k]], as rev
+    // input in bit-reversed order straight from `x` (element a + k of the permuted frame is x[o + j]·w[j], j = 2·rev[a + k], as rev
     // is its own inverse) and holds each group of 4 (or 8) points in locals: loaded and stored once.
     if (m >= 8 && (this.bits & 1) === 1) {
       const step = m >> 3;
@@ -74,8 +90,8 @@ export class RealFft {
       for (let a = 0; a < m; a += 8) {
         // stages 2 and 4 on points a … a + 3 (q, p) and a + 4 … a + 7 (u, v)
         let j0 = 2 * rev[a], j1 = 2 * rev[a + 1], j2 = 2 * rev[a + 2], j3 = 2 * rev[a + 3];
-        let x0 = x[j0], y0 = x[j0 + 1], x1 = x[j1], y1 = x[j1 + 1];
-        let x2 = x[j2], y2 = x[j2 + 1], x3 = x[j3], y3 = x[j3 + 1];
+        let x0 = x[o + j0] * w[j0], y0 = x[o + j0 + 1] * w[j0 + 1], x1 = x[o + j1] * w[j1], y1 = x[o + j1 + 1] * w[j1 + 1];
+        let x2 = x[o + j2] * w[j2], y2 = x[o + j2 + 1] * w[j2 + 1], x3 = x[o + j3] * w[j3], y3 = x[o + j3 + 1] * w[j3 + 1];
         let r0 = x0 + x1, i0 = y0 + y1, r1 = x0 - x1, i1 = y0 - y1;
         let r2 = x2 + x3, i2 = y2 + y3, r3 = x2 - x3, i3 = y2 - y3;
         const q0 = r0 + r2, p0 = i0 + i2, q2 = r0 - r2, p2 = i0 - i2;
@@ -84,8 +100,8 @@ export class RealFft {
         j1 = 2 * rev[a + 5];
         j2 = 2 * rev[a + 6];
         j3 = 2 * rev[a + 7];
-        x0 = x[j0], y0 = x[j0 + 1], x1 = x[j1], y1 = x[j1 + 1];
-        x2 = x[j2], y2 = x[j2 + 1], x3 = x[j3], y3 = x[j3 + 1];
+        x0 = x[o + j0] * w[j0], y0 = x[o + j0 + 1] * w[j0 + 1], x1 = x[o + j1] * w[j1], y1 = x[o + j1 + 1] * w[j1 + 1];
+        x2 = x[o + j2] * w[j2], y2 = x[o + j2 + 1] * w[j2 + 1], x3 = x[o + j3] * w[j3], y3 = x[o + j3 + 1] * w[j3 + 1];
         r0 = x0 + x1, i0 = y0 + y1, r1 = x0 - x1, i1 = y0 - y1;
         r2 = x2 + x3, i2 = y2 + y3, r3 = x2 - x3, i3 = y2 - y3;
         const u0 = r0 + r2, v0 = i0 + i2, u2 = r0 - r2, v2 = i0 - i2;
@@ -122,8 +138,8 @@ export class RealFft {
         const j1 = 2 * rev[a + 1];
         const j2 = 2 * rev[a + 2];
         const j3 = 2 * rev[a + 3];
-        const x0 = x[j0], y0 = x[j0 + 1], x1 = x[j1], y1 = x[j1 + 1];
-        const x2 = x[j2], y2 = x[j2 + 1], x3 = x[j3], y3 = x[j3 + 1];
+        const x0 = x[o + j0] * w[j0], y0 = x[o + j0 + 1] * w[j0 + 1], x1 = x[o + j1] * w[j1], y1 = x[o + j1 + 1] * w[j1 + 1];
+        const x2 = x[o + j2] * w[j2], y2 = x[o + j2 + 1] * w[j2 + 1], x3 = x[o + j3] * w[j3], y3 = x[o + j3 + 1] * w[j3 + 1];
         const r0 = x0 + x1;
         const i0 = y0 + y1;
         const r1 = x0 - x1;
@@ -145,8 +161,8 @@ export class RealFft {
     } else {
       for (let i = 0; i < m; i++) {
         const j = rev[i];
-        re[j] = x[2 * i];
-        im[j] = x[2 * i + 1];
+        re[j] = x[o + 2 * i] * w[2 * i];
+        im[j] = x[o + 2 * i + 1] * w[2 * i + 1];
       }
       for (let a = 0; a < m; a += 2) {
         const r = re[a + 1];
