@@ -97,7 +97,7 @@ function powerOneStageAtATime(x: Float64Array): Float64Array {
   return out;
 }
 
-test('RealFft: the same bits as the one-stage-at-a-time radix-2 FFT (sizes 8 … 8192, stage pairs and a lone last stage)', () => {
+test('RealFft: the same bits as the one-stage-at-a-time radix-2 FFT (sizes 8 … 8192: the 4- or 8-point first pass, stage pairs, the split by k and N/2 − k)', () => {
   let seed = 12345;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) - 0.5;
   for (const n of [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192]) {
@@ -113,6 +113,29 @@ test('RealFft: the same bits as the one-stage-at-a-time radix-2 FFT (sizes 8 …
       fft.powerSpectrum(x32, got);
       const want32 = powerOneStageAtATime(Float64Array.from(x32));
       for (let k = 0; k <= n / 2; k++) assert.ok(Object.is(got[k], want32[k]), `float32 n=${n} scale=${scale} k=${k}`);
+    }
+  }
+});
+
+test('RealFft.windowedPowerSpectrum: the same bits as windowing into a frame, then powerSpectrum; a DFT of the windowed frame', () => {
+  let seed = 777;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) - 0.5;
+  for (const n of [4, 8, 16, 512, 1024, 2048]) {
+    const fft = new RealFft(n);
+    const w = hann(n);
+    const got = new Float64Array(n / 2 + 1);
+    const want = new Float64Array(n / 2 + 1);
+    const off = 37;
+    const src32 = Float32Array.from({ length: off + n + 5 }, () => rnd());
+    const src64 = Float64Array.from({ length: off + n + 5 }, () => 1e3 * rnd());
+    for (const src of [src32, src64]) {
+      fft.windowedPowerSpectrum(src, off, w, got);
+      const f = new Float64Array(n);
+      for (let i = 0; i < n; i++) f[i] = src[off + i] * w[i];
+      fft.powerSpectrum(f, want);
+      for (let k = 0; k <= n / 2; k++) assert.ok(Object.is(got[k], want[k]), `n=${n} k=${k}: ${got[k]} vs ${want[k]}`);
+      const direct = naivePower(f);
+      for (let k = 0; k <= n / 2; k++) assert.ok(Math.abs(got[k] - direct[k]) <= 1e-9 * Math.max(1, direct[0]), `n=${n} k=${k} vs DFT`);
     }
   }
 });

@@ -317,8 +317,10 @@ export class SpectrogramAnalyser implements Analyser<SpectrogramData> {
   private sampleRate = 0;
   private fft!: RealFft;
   private window!: Float64Array;
-  private bands!: MelBand[];
-  private frame!: Float64Array;
+  /** the mel filterbank flattened: row r's weights are melW[melOff[r] … melOff[r + 1]), for bins melStart[r] … */
+  private melW!: Float64Array;
+  private melOff!: Int32Array;
+  private melStart!: Int32Array;
   private power!: Float64Array;
   /** samples waiting to be framed */
   private pending!: Float32Array;
@@ -356,8 +358,12 @@ export class SpectrogramAnalyser implements Analyser<SpectrogramData> {
     const { fftSize, hop, rows, maxColumns } = this.opts;
     this.fft = new RealFft(fftSize);
     this.window = hann(fftSize);
-    this.bands = melFilterbank(rows, fftSize, sampleRate, 0, sampleRate / 2);
-    this.frame = new Float64Array(fftSize);
+    const bands: MelBand[] = melFilterbank(rows, fftSize, sampleRate, 0, sampleRate / 2);
+    this.melOff = new Int32Array(rows + 1);
+    this.melStart = Int32Array.from(bands, (b) => b.start);
+    for (let r = 0; r < rows; r++) this.melOff[r + 1] = this.melOff[r] + bands[r].weights.length;
+    this.melW = new Float64Array(this.melOff[rows]);
+    for (let r = 0; r < rows; r++) this.melW.set(bands[r].weights, this.melOff[r]);
     this.power = new Float64Array(fftSize / 2 + 1);
     this.pending = new Float32Array(fftSize + 8192);
     const expectedFrames = Math.ceil(expectedSamples / hop);
@@ -423,11 +429,8 @@ export class SpectrogramAnalyser implements Analyser<SpectrogramData> {
   }
 
   private analyseFrame(src: Float32Array, pos: number): void {
-    const { fftSize, rows, maxColumns } = this.opts;
-    const f = this.frame;
-    const w = this.window;
-    for (let i = 0; i < fftSize; i++) f[i] = src[pos + i] * w[i];
-    this.fft.powerSpectrum(f, this.power);
+    const { rows, maxColumns } = this.opts;
+    this.fft.windowedPowerSpectrum(src, pos, this.window, this.power);
     let col = Math.floor(this.frames / this.pool);
     if (col >= maxColumns) {
       this.halve();
@@ -445,10 +448,14 @@ export class SpectrogramAnalyser implements Analyser<SpectrogramData> {
     const base = col * rows;
     const p = this.power;
     const d = this.data;
-    for (let r = 0; r < rows; r++) {
-      const { start, weights } = this.bands[r];
+    const mw = this.melW;
+    const mo = this.melOff;
+    const ms = this.melStart;
+    // each row's weighted sum in bin order, as over melFilterbank's bands (the same bits)
+    for (let r = 0, j = 0; r < rows; r++) {
+      const end = mo[r + 1];
       let s = 0;
-      for (let j = 0; j < weights.length; j++) s += weights[j] * p[start + j];
+      for (let k = ms[r]; j < end; j++, k++) s += mw[j] * p[k];
       if (s > d[base + r]) d[base + r] = s;
     }
     this.frames++;
