@@ -87,7 +87,6 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   private readonly frames = new FrameBuffer(N, HOP);
   private readonly fft = new RealFft(N);
   private readonly win = hann(N);
-  private readonly frame = new Float64Array(N);
   private readonly pow = new Float64Array(N / 2 + 1);
   /** first FFT bin of each band (BANDS + 1 edges) */
   private edges = new Int32Array(BANDS + 1);
@@ -165,15 +164,13 @@ export class TempoAnalyser implements Analyser<TempoResult> {
     if (this.own) this.own.process(block);
     this.frames.push(this.tap.current);
     if (this.own) this.own.endBlock();
-    const frame = this.frame;
     const win = this.win;
     const pow = this.pow;
     const edges = this.edges;
     const prev = this.prev;
     const fl = this.floor;
     this.frames.frames((x, o) => {
-      for (let i = 0; i < N; i++) frame[i] = x[o + i] * win[i];
-      this.fft.powerSpectrum(frame, pow);
+      this.fft.windowedPowerSpectrum(x, o, win, pow);
       let flux = 0;
       let sflux = 0;
       const sf = this.novelty === 'superflux';

@@ -354,7 +354,6 @@ export class TonalAnalyser implements Analyser<TonalResult> {
   private readonly buf = new FrameBuffer(N, HOP);
   private readonly fft = new RealFft(N);
   private readonly win = hann(N);
-  private readonly frame = new Float64Array(N);
   private readonly pow = new Float64Array(N / 2 + 1);
   private readonly floors = new Float64Array(N / 2 + 1);
   /** Σ magnitude of every spectral peak, and of those that are partials (PEAK_FLOOR_RATIO over their band's floor) */
@@ -395,8 +394,7 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     this.buf.push(this.tap.current);
     if (this.own) this.own.endBlock();
     this.buf.frames((x, o) => {
-      for (let i = 0; i < N; i++) this.frame[i] = x[o + i] * this.win[i];
-      this.fft.powerSpectrum(this.frame, this.pow);
+      this.fft.windowedPowerSpectrum(x, o, this.win, this.pow);
       this.addFrame();
     });
   }
