@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { LEVEL_TUNING_OCTAVE_MODEL, TempoAnalyser } from '../../main/engine/analysis/tempo';
+import { TempoAnalyser } from '../../main/engine/analysis/tempo';
 import { PERC_FIGURES, PERC_HALF_BANDS, PERC_INPUT, PercussiveShare } from '../../main/engine/analysis/hpss';
 import { renderSong, type SmfNote } from '../helpers/smf';
 
@@ -68,14 +68,9 @@ describe('tempo: percussive share by median-filter HPSS (issue 11)', () => {
     assert.ok(partial[0] < 0.1, `partial: all ${partial[0]}`);
   });
 
-  it("measured as the shipped chooser needs it (PERC_INPUT's half-width alone), not under a tuning without the 'perc' input", async () => {
-    const file = drumsOnly(100, 4);
-    const shipped = new TempoAnalyser();
-    await analyzeFile(file, [shipped]);
-    assert.equal(shipped.percussiveShare()?.length, PERC_FIGURES.length);
-    const model = new TempoAnalyser({}, LEVEL_TUNING_OCTAVE_MODEL);
-    await analyzeFile(file, [model]);
-    assert.equal(model.percussiveShare(), null);
+  it('off unless asked: the analyser measures nothing by default', async () => {
+    const t = new TempoAnalyser();
+    assert.equal(t.percussiveShare(), null);
   });
 
   it('a drums-only groove and a pad + melody fall on opposite sides of a bound (0.5; flux 0.58–0.6)', async () => {

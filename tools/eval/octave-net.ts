@@ -77,8 +77,10 @@
 // Outcome (17:30 UTC, 591 files): p1 passes every CV clause — pooled +14.3 (+13, +3, +27), tempo-soft +8.7 (+8, +5,
 // +13), dev +0.7, dev2 +4.0, sfshift +0.3, fast +1.3, Acc2 +1 file — and its weights fitted on all six keep the pinned
 // 16-beat / oom-pah test. CPU: 4.8–5.8 % of the whole analysis (ffmpeg decode included; perc-check.ts --cpu, load ~15)
-// at first; after making PercussiveShare cheaper with the same figures, 2.8–3.5 %. Shipped as tempo analyser 16. p50,
-// p0 stopped unfinished. BENCHMARKS.md, "Tempo: a percussive-share input from median-filter HPSS".
+// at first; after making PercussiveShare cheaper with the same figures, 2.8–3.5 %. Not shipped: with p1's weights
+// test/unit/analysis-confidence.test.ts' short-speech case states a tempo (the confidence map was fitted on the
+// previous chooser's log-odds; needs a refit). p50, p0 stopped unfinished. BENCHMARKS.md, "Tempo: a percussive-share
+// input from median-filter HPSS".
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

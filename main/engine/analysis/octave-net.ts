@@ -26,8 +26,7 @@
  * tracks (> 160 BPM) right on dev2 and tempo-sfshift not fewer; Acc2 not
  * lower; CPU of the tempo back end not more than 3 % of the analysis CPU.
  * Outcome: met (synth at exactly one file worse); the default since tempo
- * analyser 13. Since tempo analyser 16 (helper tempo17) the weights also read the 'perc' group (withExtras) and
- * were fitted with tempo-soft's rows (ship rule in tools/eval/octave-net.ts' header). Figures in OCTAVE_NET's docstring (octave-net-weights.ts) and
+ * analyser 13. Figures in OCTAVE_NET's docstring (octave-net-weights.ts) and
  * BENCHMARKS.md "Tempo: a learned octave chooser".
  */
 import { BACKBEAT_GROUPS, BACKBEAT_WINDOW_SEC } from './backbeat';
@@ -167,16 +166,15 @@ export const SOFTNESS_FEATURES = ['smooth', 'peaky', 'high share', 'low share', 
 
 /**
  * Optional input groups of the chooser (helper tempo14), appended after the OCTAVE_NET_WIDTH base inputs in the order
- * a weights object lists them (OctaveNetWeights.extra; the shipped OCTAVE_NET, tempo analyser 16, lists 'perc'):
+ * a weights object lists them (OctaveNetWeights.extra; the shipped OCTAVE_NET has none):
  *   - 'soft': onsetSoftness's five descriptors d, then d × log2(b / 120) (10 columns);
  *   - 'backbeat': log(0.05 + backbeatStrength at 2b), the flux below 2 kHz repeating every 2 beats of b (a backbeat
  *     at b; session 9's cue, backbeat.ts), and the same every 4 beats of b (2 columns);
  *   - 'perc' (helper tempo17): the track's percussive share s (hpss.ts PercussiveShare, figure PERC_INPUT: median-filter
  *     HPSS of the analyser's band energies), then s × log2(b / 120) (2 columns).
- * 'soft' and 'backbeat' not shipped: under family-grouped CV neither group raised Acc1 pooled over dev, dev2, tempo-synth, tempo-octave and
+ * Not shipped: under family-grouped CV neither group raised Acc1 pooled over dev, dev2, tempo-synth, tempo-octave and
  * tempo-soft (tools/eval/soft-set.ts) — backbeat −4.5, softness −1.0 files of 503 (2 fold shuffles) after +7.4 / +8.7 of
- * 413 without tempo-synth and tempo-octave; BENCHMARKS.md "Tempo: soft onsets". 'perc' shipped (tempo analyser 16):
- * pooled +14.3 of 591 under the same CV, tempo-soft +8.7 of 42; BENCHMARKS.md "Tempo: a percussive-share input".
+ * 413 without tempo-synth and tempo-octave; BENCHMARKS.md "Tempo: soft onsets".
  */
 export const OCTAVE_NET_EXTRA = { soft: 2 * SOFTNESS_FEATURES.length, backbeat: 2, perc: 2 } as const;
 export type OctaveNetExtra = keyof typeof OCTAVE_NET_EXTRA;

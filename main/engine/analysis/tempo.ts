@@ -81,7 +81,7 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 16; // 16: the octave chooser with the percussive-share input (hpss.ts, octave-net.ts 'perc'), refitted with tempo-soft (tempo17); 15: the confidence times min(1, repeat ÷ REPEAT_FLOOR): a pulse whose bar does not repeat (short speech) is not believed (conf12); 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts); 13: the octave by the learned chooser (octave-net.ts); 14: the confidence times the share of the track at the tempo (hold); the analysed length (brief, fewBeats) recorded, not weighed by the map
+  readonly version = 15; // 15: the confidence times min(1, repeat ÷ REPEAT_FLOOR): a pulse whose bar does not repeat (short speech) is not believed (conf12); 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts); 13: the octave by the learned chooser (octave-net.ts); 14: the confidence times the share of the track at the tempo (hold); the analysed length (brief, fewBeats) recorded, not weighed by the map
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly frames = new FrameBuffer(N, HOP);
@@ -112,8 +112,7 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   private readonly back = new Float64Array(2 * BANDS);
   /**
    * Half-widths of hpss.ts PercussiveShare's frequency median to measure (tools/eval/octave-net.ts --perc), or null
-   * (the default: init measures PERC_INPUT's alone when the tuning's chooser reads the 'perc' group, as the shipped
-   * one does since tempo analyser 16). Set before init.
+   * (the default: not measured). Set before init.
    */
   percussiveBands: readonly number[] | null = null;
   private perc: PercussiveShare | null = null;
@@ -319,7 +318,7 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
     // the learned chooser (octave-net.ts) over the same candidates
     const o = octaveCandidatesOf(p, fps, opts, level.bpm, bands);
     const cs = o.cands.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level.bpm ? 1 : c.bpm < level.bpm ? 0.5 : 2, base: c.features }));
-    // weights trained with optional input groups (octave-net.ts withExtras; the shipped OCTAVE_NET lists 'perc') get them
+    // weights trained with optional input groups (octave-net.ts withExtras; none in the shipped OCTAVE_NET) get them
     const inputs = bands ? octaveNetInputs(bands, fps) : null;
     const feats = withExtras(octaveNetFeatures(p.env, inputs, fps, cs, o.beats), cs, tuning.octaveNet.extra ?? [], p.env, bands ?? null, inputs, fps, perc);
     const s = feats.map((f) => octaveNetScore(f, tuning.octaveNet));
