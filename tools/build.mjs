@@ -14,11 +14,6 @@ const only = process.argv[2]; // optional: node | renderer
 const clean = (sub) => rmSync(new URL(`../out/${sub}`, import.meta.url), { recursive: true, force: true });
 if (only !== 'renderer') ['engine', 'cli', 'main', 'preload'].forEach(clean);
 
-/** the npm packages the node bundles load from node_modules (and their subpaths): all but zod */
-const externals = [...new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {}), 'electron'])]
-  .filter((n) => n !== 'zod')
-  .flatMap((n) => [n, `${n}/*`]);
-
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -34,9 +29,7 @@ if (only !== 'renderer') {
     esbuild({
       ...common,
       format: 'esm',
-      // every npm package external but zod (pure JS, ~100 ESM files: bundled, each process compiles it with our code
-      // instead of resolving and loading each file; issue 11, BENCHMARKS.md "Throughput: session 14")
-      external: externals,
+      packages: 'external',
       entryPoints: {
         'engine/index': 'main/engine/index.ts',
         'engine/analysis-worker': 'main/engine/library/worker.ts',
