@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { foldBpm, foldSections, parseBpmRange, promptCutText, StudioError, toErrorData, type BpmRange, type ErrorCode, type KeySection, type TempoSection, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { foldBpm, foldSections, narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, type BpmRange, type ErrorCode, type KeySection, type TempoSection, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { serveRootsSetting } from '../engine/fs/roots';
@@ -366,6 +366,9 @@ async function analyzeCommand(argv: string[]): Promise<void> {
   } catch (err) {
     fail((err as Error).message, 2);
   }
+  // a range narrower than an octave cannot hold every tempo: said once, before any file (the JSON on stdout stays clean)
+  const narrow = narrowBpmRangeNote(range);
+  if (narrow) process.stderr.write(`note: ${narrow}\n`);
   const paths = positionals.map((p) => resolve(p));
   const dbPath = values.db ? resolve(values.db) : null;
   // Without --db nothing is kept: a throwaway data folder (database + waveform cache).
