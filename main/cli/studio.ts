@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, parseBpmRange, promptCutText, StudioError, tempoSectionsText, tempoSpanText, toErrorData, type BpmRange, type ErrorCode, type KeySection, type TempoSection, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { foldBpm, foldSections, narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, type BpmRange, type ErrorCode, type KeySection, type TempoSection, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { serveRootsSetting } from '../engine/fs/roots';
@@ -14,7 +14,7 @@ import { defaultDataDir } from '../engine-host/paths';
 import { startServer } from '../serve/server';
 import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
-import { loudnessText } from './loudness-text';
+import { analyzeText, fmtDuration } from './analyze-text';
 
 const USAGE = `Resonance Studio ${STUDIO_VERSION}
 
@@ -170,13 +170,6 @@ function fail(message: string, code = 1, errorCode: ErrorCode = code === 2 ? 'BA
   }
   process.stderr.write(`studio: ${message}\n`);
   process.exit(code);
-}
-
-function fmtDuration(sec: number): string {
-  const h = Math.floor(sec / 3600);
-  const m = Math.floor((sec % 3600) / 60);
-  const s = (sec % 60).toFixed(2).padStart(5, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
 export function formatProbe(p: ProbeResult): string {
@@ -338,48 +331,21 @@ export function shownPath(p: string): string {
 }
 
 /**
- * The tempo as `studio analyze` prints it: a fact only at MIN_CONFIDENCE or
- * above; a tempo that changes (`sections`, TrackDetail.tempoSections) as its
- * span and sections, then the whole-track estimate the library stores:
- * "variable 90–130 BPM: 0:00–0:30 90 BPM, 0:30–1:00 130 BPM (whole-track estimate 89 BPM, confidence 0.69)".
- */
-export function tempoText(t: Pick<LibraryTrack, 'bpm' | 'bpmConfidence'>, reason: string | null, sections: TempoSection[] | null = null): string {
-  if (t.bpm === null) return `none (${reason ?? 'no tempo found'})`;
-  const c = t.bpmConfidence ?? 0;
-  if (sections?.length) return `${tempoSpanText(sections)}: ${tempoSectionsText(sections)} (whole-track estimate ${t.bpm} BPM, confidence ${c})`;
-  return c >= MIN_CONFIDENCE ? `${t.bpm} BPM (confidence ${c})` : `uncertain (best guess ${t.bpm} BPM, confidence ${c}; left out of the features)`;
-}
-
-/** The key as `studio analyze` prints it: a fact only at MIN_CONFIDENCE or above. */
-/**
- * The key as `studio analyze` prints it: a fact only at MIN_CONFIDENCE or
- * above; a key that changes (`sections`, TrackDetail.keySections) as its
- * sections, then the whole-track estimate the library stores:
- * "changes: 0:00–0:32 C major, 0:32–1:04 G major (whole-track estimate C major, confidence 0.61; left out of the features)".
- */
-export function keyText(t: Pick<LibraryTrack, 'key' | 'keyConfidence' | 'camelot'>, sections: KeySection[] | null = null): string {
-  if (t.key === null) return 'none';
-  const c = t.keyConfidence ?? 0;
-  if (sections?.length) return `changes: ${keySectionsText(sections)} (whole-track estimate ${t.key}, confidence ${c}; left out of the features)`;
-  return c >= MIN_CONFIDENCE ? `${t.key} (${t.camelot ?? '?'}, confidence ${c})` : `uncertain (best guess ${t.key}, confidence ${c}; left out of the features)`;
-}
-
-/**
  * One line of `studio analyze --json`; `tempoReason`: why an analysed track
  * has no tempo (TrackDetail.tempoReason); `range`: --bpm-range, the tempo
  * doubled or halved into it (foldBpm), the sections' tempi too;
  * `tempoSections`: a tempo that changes (TrackDetail.tempoSections), null for
  * a steady one — `bpm` is then still the whole-track estimate; `keySections`:
  * a key that changes (TrackDetail.keySections), null for one key — `key` is
- * then still the whole-track estimate.
+ * then still the whole-track estimate; `keyReason`: why an analysed track has no key (TrackDetail.keyReason).
  */
-export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null, tempoSections: TempoSection[] | null = null, keySections: KeySection[] | null = null, notAnalysed: { error: string; code: ErrorCode } | null = null): Record<string, unknown> {
+export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null, tempoSections: TempoSection[] | null = null, keySections: KeySection[] | null = null, notAnalysed: { error: string; code: ErrorCode } | null = null, keyReason: string | null = null): Record<string, unknown> {
   // a row the scan never reached (Ctrl+C, or the database stopped taking writes): its error says so, never a null
   // error that reads as "analysed, nothing found"
   if (t.status === 'pending') return { ...analyzeLine({ ...t, status: 'analysed' }, null, range), ...(notAnalysed ?? { error: NOT_ANALYSED, code: 'CANCELLED' }) };
   return {
     path: t.path, durationSec: t.durationSec, bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence, tempoReason,
-    tempoSections: tempoSections?.length ? foldSections(tempoSections, range) : null, key: t.key, keyConfidence: t.keyConfidence, keySections: keySections?.length ? keySections : null,
+    tempoSections: tempoSections?.length ? foldSections(tempoSections, range) : null, key: t.key, keyConfidence: t.keyConfidence, keyReason, keySections: keySections?.length ? keySections : null,
     camelot: t.camelot, openKey: t.openKey, lufs: t.lufs, loudnessRange: t.loudnessRange, truePeak: t.truePeak, features: t.features,
     title: t.title, artist: t.artist, album: t.album, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels, bitrateKbps: t.bitrateKbps,
     warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
@@ -400,6 +366,9 @@ async function analyzeCommand(argv: string[]): Promise<void> {
   } catch (err) {
     fail((err as Error).message, 2);
   }
+  // a range narrower than an octave cannot hold every tempo: said once, before any file (the JSON on stdout stays clean)
+  const narrow = narrowBpmRangeNote(range);
+  if (narrow) process.stderr.write(`note: ${narrow}\n`);
   const paths = positionals.map((p) => resolve(p));
   const dbPath = values.db ? resolve(values.db) : null;
   // Without --db nothing is kept: a throwaway data folder (database + waveform cache).
@@ -476,16 +445,12 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         }
         const d = t.status === 'analysed' ? await engine.call('library:track-detail', { trackId: t.id }) : null;
         const reason = d?.tempoReason ?? null;
+        const keyReason = d?.keyReason ?? null;
         const sections = d?.tempoSections ?? null;
         const keySections = d?.keySections ?? null;
-        if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, reason, range, sections, keySections)) + '\n');
+        if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, reason, range, sections, keySections, null, keyReason)) + '\n');
         else if (t.status === 'failed') process.stdout.write(`${name}\n  error       ${t.error}\n`);
-        else
-          process.stdout.write(
-            `${name}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${tempoText({ bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence }, reason, sections && foldSections(sections, range))}\n` +
-              `  key         ${keyText(t, keySections)}\n  loudness    ${loudnessText(t)}\n  features    ${t.features ?? ''}\n` +
-              t.warnings.map((w) => `  warning     ${w}\n`).join(''),
-          );
+        else process.stdout.write(analyzeText(t, { name, tempoReason: reason, keyReason, range, tempoSections: sections, keySections }));
       }
       if (offset + 2000 >= page.total) break;
     }

@@ -70,3 +70,30 @@ export function parseBpmRange(text: string): BpmRange {
   if (!r || !r.success) throw new Error(`"${text}" is not a BPM range: expected MIN-MAX with 20 ≤ MIN < MAX ≤ 400, e.g. 70-140`);
   return r.data;
 }
+
+/**
+ * Whether a tempo as shown (`shown`: foldBpm's result, BPM) still lies outside `range`: only possible for a range
+ * narrower than an octave (max < 2·min), where no doubling or halving of some tempi falls inside (100 BPM in
+ * 120–130: 100 and 200 both miss). false without a range or a tempo. Tolerates foldBpm's 0.1 BPM rounding.
+ */
+export function outsideBpmRange(shown: number | null, range: BpmRange | null | undefined): boolean {
+  if (shown === null || !range || !(shown > 0) || !Number.isFinite(shown)) return false;
+  return shown < range.min - 0.05 || shown > range.max + 0.05;
+}
+
+/** Whether `range` is narrower than an octave (max < 2·min): some tempos then have no level inside it. */
+export const narrowBpmRange = (range: BpmRange | null | undefined): boolean => !!range && range.max < 2 * range.min;
+
+/**
+ * What the app and `studio analyze --bpm-range` say once about a range narrower than an octave, null for any other:
+ * "The BPM range 120–130 is narrower than an octave (130 < 2 × 120): some tempos cannot be doubled or halved into it
+ * (100 BPM: 100 and 200 both fall outside); they are shown at the level nearest to the range, marked as outside it."
+ * The example is a tempo midway (log scale) between max/2 and min, which no level brings inside (left out where
+ * 0.1 BPM rounding would bring it inside: a range a hair narrower than an octave).
+ */
+export function narrowBpmRangeNote(range: BpmRange | null | undefined): string | null {
+  if (!range || !narrowBpmRange(range)) return null;
+  const ex = Math.round(Math.sqrt(range.max * 2 * range.min) * 5) / 10;
+  const example = ex < range.min && ex * 2 > range.max ? ` (${ex} BPM: ${ex} and ${Math.round(ex * 20) / 10} both fall outside)` : '';
+  return `The BPM range ${range.min}–${range.max} is narrower than an octave (${range.max} < 2 × ${range.min}): some tempos cannot be doubled or halved into it${example}; they are shown at the level nearest to the range, marked as outside it.`;
+}

@@ -591,6 +591,8 @@ export const TrackDetail = z.object({
   warnings: z.array(z.string()),
   /** why an analysed track has no tempo (bpm and bpmConfidence null), e.g. "no onsets: too few to have a beat (a steady tone, a drone, silence or a lone hit)"; null when it has one */
   tempoReason: z.string().nullable(),
+  /** why an analysed track has no key (key null), e.g. "no pitched content: too few partials (drums, noise)"; null when it has one, or when it was analysed before the key said why (tonal analyser results without KeyResult.reason) */
+  keyReason: z.string().nullable(),
   /** issue 10 kind 4: the sections of a track whose tempo changes (TempoSection, tempo-sections.ts), in time order; null for a steady track (or none). `track.bpm` stays the whole-track estimate */
   tempoSections: z.array(TempoSection).nullable(),
   /** issue 10 kind 4: the two sections of a track whose key changes (KeySection, key-sections.ts), in time order; null for a track in one key (or none). `track.key` stays the whole-track estimate */

@@ -44,5 +44,8 @@ export function seed(dataDir: string, n: number, base = '/music'): void {
       );
     }
   })();
+  // the natural sort keys the store writes with each row (migration 8; natural_key() is registered by migrate())
+  db.exec(`UPDATE tracks SET title_sort = natural_key(title), artist_sort = natural_key(artist), album_sort = natural_key(album),
+    genre_sort = natural_key(genre), file_name_sort = natural_key(file_name) WHERE lib_status IS NOT NULL`);
   db.close();
 }

@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { OUTPUT, toneFile } from '../helpers/media';
 import { libraryPage, scanFolder } from './library-page';
 import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
+import { naturalKey } from '../../main/engine/db/natural-key';
 
 /**
  * A shift-click range over rows the table has not fetched takes their ids from one `library:ids` call, as
@@ -67,7 +68,7 @@ describe('library: a shift-click range over rows not fetched is one library:ids 
       db.transaction(() => {
         for (let i = 3; i < N; i++) {
           const path = join(dir, `v${String(i).padStart(4, '0')}.wav`);
-          const r: Record<string, unknown> = { ...rows[i % 3], id: `r${randomBytes(9).toString('base64url')}`, path, real_path: path, file_name: `v${i}.wav`, title: `Copy ${i}` };
+          const r: Record<string, unknown> = { ...rows[i % 3], id: `r${randomBytes(9).toString('base64url')}`, path, real_path: path, file_name: `v${i}.wav`, title: `Copy ${i}`, title_sort: naturalKey(`Copy ${i}`), file_name_sort: naturalKey(`v${i}.wav`) };
           ins.run(...cols.map((c) => r[c]));
         }
       })();

@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { OUTPUT, toneFile } from '../helpers/media';
 import { libraryPage, scanFolder } from './library-page';
 import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
+import { naturalKey } from '../../main/engine/db/natural-key';
 
 /**
  * A selection gesture that loads ids is dropped when another gesture comes
@@ -79,7 +80,7 @@ describe('library: a late Ctrl+A does not override a later gesture (tester17)', 
       db.transaction(() => {
         for (let i = 3; i < N; i++) {
           const path = join(dir, `v${String(i).padStart(3, '0')}.wav`);
-          const r: Record<string, unknown> = { ...rows[i % 3], id: `r${randomBytes(9).toString('base64url')}`, path, real_path: path, file_name: `v${i}.wav`, title: `Copy ${i}` };
+          const r: Record<string, unknown> = { ...rows[i % 3], id: `r${randomBytes(9).toString('base64url')}`, path, real_path: path, file_name: `v${i}.wav`, title: `Copy ${i}`, title_sort: naturalKey(`Copy ${i}`), file_name_sort: naturalKey(`v${i}.wav`) };
           ins.run(...cols.map((c) => r[c]));
         }
       })();

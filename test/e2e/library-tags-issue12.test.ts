@@ -103,6 +103,35 @@ describe('library: BPM range and tags (issue 12)', { timeout: 240_000 }, () => {
     assert.ok(Math.abs((await bpmOf('Beta Slow')) - stored.Beta * 2) <= 0.1);
     assert.equal(await page.getByTestId('bpm-range').inputValue(), '140-280');
     await studio.sp.screenshot('issue12-bpm-range-custom-1440x900');
+    assert.equal(await page.getByTestId('bpm-range-narrow').count(), 0, 'an octave-wide range holds every tempo: no note');
+    // session 14 tester: a range narrower than an octave showed a tempo no doubling or halving brings inside it
+    // (100 in 120–130) as 100 under a header saying 120–130, silently. Now the dialog says so and the cell is marked.
+    const lo = Math.floor(stored.Alpha) - 1;
+    const narrow = `${lo}-${lo + 5}`;
+    assert.ok(stored.Gamma > lo + 5 && stored.Gamma / 2 < lo, `Gamma (${stored.Gamma}) has no level in ${narrow}`);
+    await page.getByTestId('bpm-range').selectOption('custom');
+    m = await studio.sp.mark();
+    await page.getByTestId('bpm-range-custom').fill(narrow);
+    await page.getByTestId('bpm-range-custom').press('Enter');
+    await studio.sp.waitForEvent('library-bpm-range', { after: m });
+    assert.match(await page.getByTestId('bpm-range-narrow').innerText(), new RegExp(`BPM range ${lo}–${lo + 5} is narrower than an octave.*cannot be doubled or halved into it`));
+    await studio.sp.screenshot('bpm-range-narrow-dialog-1440x900');
+    await page.getByTestId('columns-done').click();
+    const gammaCell = page.locator('[data-testid=library-row]', { hasText: 'Gamma Rush' }).locator('[data-col=bpm]');
+    await gammaCell.getByTestId('bpm-outside-mark').waitFor();
+    assert.match((await gammaCell.getByTestId('bpm-outside-mark').getAttribute('title'))!, new RegExp(`outside the BPM range ${lo}–${lo + 5}`));
+    assert.equal(await page.locator('[data-testid=library-row]', { hasText: 'Alpha Drive' }).getByTestId('bpm-outside-mark').count(), 0, 'Alpha is inside');
+    await studio.sp.screenshot('bpm-range-narrow-table-1440x900');
+    // back to 140–280 (a custom range again), for the reload below
+    await page.getByTestId('columns-open').click();
+    await page.getByTestId('bpm-range').selectOption('custom');
+    m = await studio.sp.mark();
+    await page.getByTestId('bpm-range-custom').fill('140-280');
+    await page.getByTestId('bpm-range-custom').press('Enter');
+    await studio.sp.waitForEvent('library-bpm-range', { after: m });
+    await page.locator('[data-testid=bpm-range][data-value="140-280"]').waitFor();
+    await until(async () => (await page.getByTestId('bpm-outside-mark').count()) === 0, 'no mark in an octave-wide range');
+    assert.equal(await page.getByTestId('bpm-range-narrow').count(), 0);
     await page.getByTestId('columns-done').click();
     // kept by the engine across a reload
     await page.reload();

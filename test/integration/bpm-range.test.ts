@@ -37,6 +37,13 @@ describe('BPM range setting', () => {
     assert.ok(Math.abs(foldBpm(stored, { min: 70, max: 140 })! - 86) < 1);
     const high = spawnSync(process.execPath, [bin, 'analyze', file, '--json', '--bpm-range', '140-280'], { encoding: 'utf8' });
     assert.ok(Math.abs((JSON.parse(high.stdout.trim()) as { bpm: number }).bpm - 172) < 2);
+    assert.doesNotMatch(ranged.stderr + high.stderr, /narrower than an octave/, 'an octave-wide range holds every tempo');
+    // session 14: a range narrower than an octave says once, on stderr, that some tempos cannot be brought into it
+    // (stdout stays one JSON line per file)
+    const narrow = spawnSync(process.execPath, [bin, 'analyze', file, '--json', '--db', dbPath, '--bpm-range', '120-130'], { encoding: 'utf8' });
+    assert.equal(narrow.status, 0, narrow.stderr);
+    assert.equal(narrow.stderr.match(/note: The BPM range 120–130 is narrower than an octave \(130 < 2 × 120\): some tempos cannot be doubled or halved into it/g)?.length, 1, narrow.stderr);
+    assert.equal((JSON.parse(narrow.stdout.trim()) as { bpm: number }).bpm, foldBpm(stored, { min: 120, max: 130 }));
     const text = spawnSync(process.execPath, [bin, 'analyze', file, '--db', dbPath, '--bpm-range', '85-170'], { encoding: 'utf8' });
     assert.match(text.stdout, new RegExp(`tempo +${foldBpm(stored, { min: 85, max: 170 })} BPM`));
     const db = new Database(dbPath, { readonly: true });

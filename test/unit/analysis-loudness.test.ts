@@ -38,7 +38,7 @@ describe('loudness vs ffmpeg ebur128', () => {
       const r = await ours(path);
       // ffmpeg prints one decimal: allow its rounding (0.05) on top of the 0.1 LU / 0.2 dB tolerance.
       assert.ok(Math.abs(r.integratedLufs! - ref.I) <= 0.15, `I ${r.integratedLufs} vs ffmpeg ${ref.I}`);
-      assert.ok(Math.abs(r.rangeLu - ref.LRA) <= 0.15, `LRA ${r.rangeLu} vs ffmpeg ${ref.LRA}`);
+      assert.ok(Math.abs(r.rangeLu! - ref.LRA) <= 0.15, `LRA ${r.rangeLu} vs ffmpeg ${ref.LRA}`);
       assert.ok(Math.abs(r.truePeakDbtp! - ref.TP) <= 0.25, `TP ${r.truePeakDbtp} vs ffmpeg ${ref.TP}`);
     });
   }
@@ -57,7 +57,21 @@ describe('loudness vs ffmpeg ebur128', () => {
     const r = await ours(path);
     assert.equal(r.integratedLufs, null);
     assert.equal(r.truePeakDbtp, null);
-    assert.equal(r.rangeLu, 0);
+    // no short-term value passes Tech 3342's gates: never measured, not 0 LU
+    assert.equal(r.rangeLu, null);
+  });
+
+  // tester (session 14): a 0.3 s file showed "LRA 0.0" beside "— LUFS", and every file under 3 s got 0 LU.
+  it('has no loudness range under 3 s (no short-term window), a real 0 for a steady tone of 3 s or more', async () => {
+    const short = await ours(wav('loud-short-0.3s.wav', 'sine=f=440:d=0.3,volume=0.5'));
+    assert.equal(short.rangeLu, null, 'a 0.3 s file');
+    const two = await ours(wav('loud-short-2s.wav', "sine=f=440:d=2,volume='if(lt(t,1),0.5,0.05)':eval=frame"));
+    assert.notEqual(two.integratedLufs, null, 'measured integrated loudness');
+    assert.equal(two.rangeLu, null, 'a 2 s file whose level changes: still no 3 s window');
+    const steady = await ours(wav('loud-steady-3s.wav', 'sine=f=997:d=3,volume=0.5'));
+    assert.equal(steady.rangeLu, 0, 'one 3 s window of a steady tone');
+    const steady8 = await ours(wav('loud-steady-8s.wav', 'sine=f=997:d=8,volume=0.5'));
+    assert.equal(steady8.rangeLu, 0, 'a steady 8 s tone');
   });
 
   it('gives the same result whatever the block size', () => {
@@ -221,7 +235,7 @@ describe('loudness vs ffmpeg ebur128', () => {
       '-filter_complex', '[0]aresample=48000[a];[a][1]concat=n=2:v=0:a=1', '-ac', '2', '-ar', '48000', '-c:a', 'pcm_f32le']);
     const ref = tech3342OfFfmpegShortTerm(path);
     const r = await ours(path);
-    assert.ok(Math.abs(r.rangeLu - ref) <= 0.15, `LRA ${r.rangeLu} vs Tech 3342 over ffmpeg's short-term values ${ref.toFixed(2)}`);
+    assert.ok(Math.abs(r.rangeLu! - ref) <= 0.15, `LRA ${r.rangeLu} vs Tech 3342 over ffmpeg's short-term values ${ref.toFixed(2)}`);
   });
 
   // EBU Tech 3342 §4 test signals 1–4: stereo 1 kHz sine, 20 s at each level (dBFS per channel = LUFS); expected LRA ±1 LU.
@@ -235,7 +249,7 @@ describe('loudness vs ffmpeg ebur128', () => {
       const vol = levels.map((l, i) => `if(lt(t,${20 * (i + 1)}),${(10 ** (l / 20) * Math.SQRT2).toPrecision(6)},`).join('') + '0' + ')'.repeat(levels.length);
       const path = media(`loud-tech3342-${n}.wav`, ['-f', 'lavfi', '-i', `aevalsrc='${vol}*sin(2*PI*1000*t)':s=48000:d=${20 * levels.length}`, '-ac', '2', '-c:a', 'pcm_f32le']);
       const r = await ours(path);
-      assert.ok(Math.abs(r.rangeLu - lra) <= 1, `LRA ${r.rangeLu}`);
+      assert.ok(Math.abs(r.rangeLu! - lra) <= 1, `LRA ${r.rangeLu}`);
     });
   }
 });

@@ -2,7 +2,7 @@
 // tempo is shown and exported doubled or halved into the range, never re-analysed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BPM_RANGE_PRESETS, BpmRange, foldBpm, foldCurve, parseBpmRange } from '@contract';
+import { BPM_RANGE_PRESETS, BpmRange, foldBpm, foldCurve, narrowBpmRange, narrowBpmRangeNote, outsideBpmRange, parseBpmRange } from '@contract';
 
 describe('BPM range', () => {
   it('folds a tempo by octaves into the range, both ends included', () => {
@@ -72,5 +72,31 @@ describe('BPM range: the tempo curve', () => {
     assert.deepEqual(foldCurve(curve, null, r).map((p) => p.bpm), [85.5, 84.8, 85, 86, 70.5]);
     assert.deepEqual(foldCurve(curve, 170, null), curve);
     assert.deepEqual(foldCurve([], 120, r), []);
+  });
+});
+
+// Session 14 tester: in a range narrower than an octave (120–130) a 100 BPM track was shown as 100 under a header
+// saying 120–130, silently: no doubling or halving of 100 falls inside.
+describe('a BPM range narrower than an octave', () => {
+  it('marks a tempo no level brings inside as outside the range', () => {
+    const r = { min: 120, max: 130 };
+    assert.equal(foldBpm(100, r), 100);
+    assert.equal(outsideBpmRange(foldBpm(100, r), r), true);
+    assert.equal(outsideBpmRange(foldBpm(62, r), r), false, '124 is inside');
+    assert.equal(outsideBpmRange(foldBpm(130.04, r), r), false, 'rounding at the end');
+    assert.equal(outsideBpmRange(null, r), false);
+    assert.equal(outsideBpmRange(100, null), false);
+    // an octave-wide range holds every tempo
+    for (let bpm = 40; bpm < 300; bpm += 0.7) assert.equal(outsideBpmRange(foldBpm(bpm, { min: 70, max: 140 }), { min: 70, max: 140 }), false, `${bpm}`);
+  });
+  it('says so once for a range narrower than an octave, with a tempo that has no level in it', () => {
+    assert.equal(narrowBpmRange({ min: 120, max: 130 }), true);
+    assert.equal(narrowBpmRange({ min: 70, max: 140 }), false);
+    const note = narrowBpmRangeNote({ min: 120, max: 130 })!;
+    assert.match(note, /^The BPM range 120–130 is narrower than an octave \(130 < 2 × 120\): some tempos cannot be doubled or halved into it \(88\.3 BPM: 88\.3 and 176\.6 both fall outside\)/);
+    assert.equal(outsideBpmRange(foldBpm(88.3, { min: 120, max: 130 }), { min: 120, max: 130 }), true, 'the example is one');
+    assert.equal(narrowBpmRangeNote({ min: 70, max: 140 }), null);
+    assert.equal(narrowBpmRangeNote(null), null);
+    assert.doesNotMatch(narrowBpmRangeNote({ min: 100, max: 199.9 })!, /both fall outside/, 'no example where rounding would bring it inside');
   });
 });

@@ -12,3 +12,11 @@ test('loudnessText: a value, or why there is none', () => {
   assert.equal(loudnessText({ lufs: null, loudnessRange: 0, truePeak: -95, durationSec: 60 }), 'none (too quiet: nothing above the −70 LUFS gate), true peak -95 dBTP');
   assert.doesNotMatch(loudnessText({ lufs: null, loudnessRange: 0, truePeak: -18, durationSec: 0.3 }), /\?|range/);
 });
+
+// session 14: a range never measured (null: no 3 s short-term window) is said to be absent, never "? LU" or "0 LU";
+// a measured 0 stays 0.
+test('loudnessText: a loudness range that was never measured', () => {
+  assert.equal(loudnessText({ lufs: -12, loudnessRange: null, truePeak: -3, durationSec: 2 }), '-12 LUFS, range none (under 3 s: no short-term window), true peak -3 dBTP');
+  assert.equal(loudnessText({ lufs: -12, loudnessRange: 0, truePeak: -3, durationSec: 8 }), '-12 LUFS, range 0 LU, true peak -3 dBTP');
+  assert.doesNotMatch(loudnessText({ lufs: -12, loudnessRange: null, truePeak: -3, durationSec: 2 }), /\?|0 LU/);
+});

@@ -9,8 +9,12 @@ import type { Analyser } from './types';
 export interface LoudnessResult {
   /** integrated loudness, LUFS (null: silence, i.e. nothing above the −70 LUFS gate) */
   integratedLufs: number | null;
-  /** loudness range, LU */
-  rangeLu: number;
+  /**
+   * loudness range, LU (EBU Tech 3342: from the gated 3 s short-term values). null: never measured — the
+   * audio is shorter than one 3 s short-term window, or no short-term value passes the gates (silence).
+   * A steady signal of 3 s or more measures a real 0.
+   */
+  rangeLu: number | null;
   /** true peak, dBTP (null: digital silence) */
   truePeakDbtp: number | null;
   /** sample peak, dBFS (null: digital silence) */
@@ -131,8 +135,11 @@ export class LoudnessAnalyser implements Analyser<LoudnessResult> {
    * 3: layouts beyond 5.1 weighted by loudspeaker position (BS.1770-4 Table 4). Only such tracks
    * read differently, but the tempo and key analysers changed in the same release, so every
    * track is decoded again anyway and the stored 6.1/7.1 values get corrected with it.
+   * 4: the loudness range is null, not 0, where it was never measured (no 3 s short-term window, or
+   * nothing passes the gates: silence, files under 3 s), so those files are analysed again on the next
+   * scan and stop showing "LRA 0.0" beside "— LUFS".
    */
-  readonly version = 3;
+  readonly version = 4;
   private fs = 44100;
   private channels = 2;
   private weights: number[] = [];
@@ -437,15 +444,20 @@ function gatedLoudness(blocks: number[], rel: number): number | null {
   return n ? energyToLufs(sum / n) : null;
 }
 
-/** EBU Tech 3342 loudness range from short-term energies. */
-function loudnessRange(st: number[]): number {
+/**
+ * EBU Tech 3342 loudness range (LU, 2 decimals) from short-term (3 s) mean-square energies: absolute gate
+ * −70 LUFS, relative gate −20 LU, then the 95th minus the 10th percentile. null when there is no short-term
+ * value (audio under 3 s) or none passes the gates: Tech 3342 defines LRA only from gated short-term values.
+ */
+export function loudnessRange(st: number[]): number | null {
   const absGate = Math.pow(10, (-70 + 0.691) / 10);
   const gated = st.filter((z) => z > absGate);
-  if (gated.length === 0) return 0;
+  if (gated.length === 0) return null;
   const mean = gated.reduce((a, b) => a + b, 0) / gated.length;
   const relGate = mean * Math.pow(10, -20 / 10);
   const l = gated.filter((z) => z > relGate).map(energyToLufs).sort((a, b) => a - b);
-  if (l.length < 2) return 0;
+  if (l.length === 0) return null;
+  if (l.length === 1) return 0; // one gated window: measured, no spread
   const pct = (p: number) => l[Math.min(l.length - 1, Math.max(0, Math.round((l.length - 1) * p)))];
   return Math.round((pct(0.95) - pct(0.1)) * 100) / 100;
 }

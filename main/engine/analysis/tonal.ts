@@ -73,6 +73,8 @@ export interface KeyResult {
   strengths: number[];
   /** mean chroma, C..B, max = 1 */
   chroma: number[];
+  /** why there is no key (key null; TonalAnalyser only), in words for the user: one of NO_KEY */
+  reason?: string;
   /** the track's tuning, cents from A440 (TonalAnalyser only) */
   tuningCents?: number;
   /**
@@ -346,6 +348,19 @@ export function foldChroma(fine: Float32Array, frames: number, cents: number): F
   return out;
 }
 
+/**
+ * The reasons a track has no key, as KeyResult.reason says them (TonalAnalyser.finish, from what it already
+ * measured: the frame count, the in-band energy and the share of the spectral peaks in partials).
+ */
+export const NO_KEY = {
+  /** no full analysis frame: under 2048 samples at 5512.5 Hz */
+  short: 'too short to find a key (under 0.4 s)',
+  /** no energy at all between 65 Hz and 2.1 kHz, where the key is read */
+  silence: 'silence: nothing heard between 65 Hz and 2.1 kHz',
+  /** under PITCHED_SHARE_MIN of the spectral peaks' magnitude in partials */
+  unpitched: 'no pitched content: too few partials (drums, noise)',
+} as const;
+
 export class TonalAnalyser implements Analyser<TonalResult> {
   readonly name = 'tonal';
   readonly version = 10; // 10: KeyEvidence.cadences counted (not per minute); KeyEvidence.brief recorded (the key map does not weigh it)
@@ -442,6 +457,8 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     const tonic = this.opts.tonicWeight || this.opts.dorianRatio ? phraseEndChroma(this.chroma, nf, active, this.pf.energy) : undefined;
     const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard: cadenceTriads, minutes: (nf * hopSec) / 60, nnls, pitched: this.pitchedShare, tonic });
     key.tuningCents = Math.round(this.tuningCents * 10) / 10;
+    // no key: which cause applied, from what was measured above (the key and its confidence are not touched)
+    if (key.key === null) key.reason = nf === 0 ? NO_KEY.short : !(maxE > 0) ? NO_KEY.silence : NO_KEY.unpitched;
     if (key.key !== null) {
       const variable = keySections(this.chroma, nf, active, triads, hopSec, t0, this.opts);
       if (variable) key.variable = variable;

@@ -10,6 +10,7 @@ import { makeDirs } from '../fs/paths';
 import { isAbsolute, join } from 'node:path';
 import { StudioError } from '@contract';
 import { migrations } from './migrations';
+import { registerNaturalKey } from './natural-key';
 
 export type Db = Database.Database;
 export { migrations };
@@ -91,6 +92,8 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
 
 /** Apply the migrations this database lacks, each in its own transaction. @throws StudioError UNSUPPORTED for a newer schema. */
 export function migrate(db: Db): void {
+  // migration 8 fills the natural sort keys of existing rows
+  registerNaturalKey(db);
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length) {
     throw new StudioError('UNSUPPORTED', `The studio database is from a newer version (schema ${current}, this build knows ${migrations.length}). Update Resonance Studio.`);

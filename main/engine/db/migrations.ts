@@ -175,4 +175,25 @@ export const migrations: string[] = [
    -- one library row per file (library/aliases.ts): lib_aliases (JSON array) lists the other library
    -- paths that are links to the row's file (its real_path, realpath, as the scan last saw it)
    ALTER TABLE tracks ADD COLUMN lib_aliases TEXT;`,
+  // 8 (session 14): text columns sort in natural order (numbers by value: c1, c2 … c10, not c1, c10, c11 … c2) by a
+  // stored key beside each (natural-key.ts, filled by TracksRepo on every write and here for existing rows through
+  // the natural_key() function migrate() registers); migration 4's title/artist/album/file name sort indexes move
+  // to the keys, so sorting stays an index scan at 50,000 rows
+  `ALTER TABLE tracks ADD COLUMN title_sort TEXT;
+   ALTER TABLE tracks ADD COLUMN artist_sort TEXT;
+   ALTER TABLE tracks ADD COLUMN album_sort TEXT;
+   ALTER TABLE tracks ADD COLUMN genre_sort TEXT;
+   ALTER TABLE tracks ADD COLUMN file_name_sort TEXT;
+   UPDATE tracks SET title_sort = natural_key(title), artist_sort = natural_key(artist), album_sort = natural_key(album),
+     genre_sort = natural_key(genre), file_name_sort = natural_key(file_name) WHERE lib_status IS NOT NULL;
+   DROP INDEX lib_sort_title_asc; DROP INDEX lib_sort_title_desc; DROP INDEX lib_sort_artist_asc; DROP INDEX lib_sort_artist_desc;
+   DROP INDEX lib_sort_album_asc; DROP INDEX lib_sort_album_desc; DROP INDEX lib_sort_file_name_asc; DROP INDEX lib_sort_file_name_desc;
+   CREATE INDEX lib_sort_title_asc ON tracks(title_sort IS NULL, title_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_title_desc ON tracks(title_sort IS NULL, title_sort DESC, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_artist_asc ON tracks(artist_sort IS NULL, artist_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_artist_desc ON tracks(artist_sort IS NULL, artist_sort DESC, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_album_asc ON tracks(album_sort IS NULL, album_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_album_desc ON tracks(album_sort IS NULL, album_sort DESC, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_file_name_asc ON tracks(file_name_sort IS NULL, file_name_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_file_name_desc ON tracks(file_name_sort IS NULL, file_name_sort DESC, path) WHERE lib_status IS NOT NULL;`,
 ];

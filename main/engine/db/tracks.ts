@@ -1,5 +1,6 @@
 import { foldBpm, type LibraryFilter } from '@contract';
 import type { Db } from './index';
+import { registerNaturalKey } from './natural-key';
 
 /**
  * One row of `tracks` (migrations 1, 3): a file that was opened and/or is in
@@ -89,10 +90,11 @@ const LIB_COLUMNS = `id, path, file_name, folder_id, title, artist, album, genre
 
 /** contract sort column → SQL column */
 const SORT_SQL: Record<string, string> = {
-  title: 'title', artist: 'artist', album: 'album', genre: 'genre', year: 'year', durationSec: 'duration_sec', sampleRate: 'sample_rate',
+  // text columns by their natural sort key (natural-key.ts, migration 8): numbers by value, letters without case
+  title: 'title_sort', artist: 'artist_sort', album: 'album_sort', genre: 'genre_sort', year: 'year', durationSec: 'duration_sec', sampleRate: 'sample_rate',
   channels: 'channels', codec: 'codec', bitrateKbps: 'bitrate_kbps', sizeBytes: 'size', bpm: 'bpm', bpmConfidence: 'bpm_confidence',
   key: 'key_name', keyConfidence: 'key_confidence', camelot: 'camelot', lufs: 'lufs', loudnessRange: 'loudness_range', truePeak: 'true_peak',
-  status: 'lib_status', fileName: 'file_name', path: 'path', analysedAt: 'analysed_at',
+  status: 'lib_status', fileName: 'file_name_sort', path: 'path', analysedAt: 'analysed_at',
 };
 
 /**
@@ -104,6 +106,7 @@ export class TracksRepo {
     db.function('fold_bpm', { deterministic: true }, (bpm: unknown, min: unknown, max: unknown) =>
       typeof bpm === 'number' ? foldBpm(bpm, { min: Number(min), max: Number(max) }) : null,
     );
+    registerNaturalKey(db);
     // text for a case-insensitive search beyond ASCII: NFC, lower case (null stays null)
     db.function('fold_text', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.normalize('NFC').toLowerCase() : null));
   }
@@ -172,6 +175,14 @@ export class TracksRepo {
     this.db
       .prepare(`UPDATE tracks SET lib_status = 'pending', folder_id = COALESCE(?, folder_id), file_name = ?, lib_error = NULL, lib_error_code = NULL WHERE id = ?`)
       .run(folderId, fileName, id);
+    this.setSortKeys(id);
+  }
+
+  /** the natural sort keys (migration 8) of a row whose text columns were just written */
+  private setSortKeys(id: string): void {
+    this.db
+      .prepare('UPDATE tracks SET title_sort = natural_key(title), artist_sort = natural_key(artist), album_sort = natural_key(album), genre_sort = natural_key(genre), file_name_sort = natural_key(file_name) WHERE id = ?')
+      .run(id);
   }
 
   /** a new library-only row, pending analysis (`realPath`: the file's realpath, `path` itself when not through a link) */
@@ -182,6 +193,7 @@ export class TracksRepo {
          VALUES (?, ?, ?, ?, ?, 'audio', ?, ?, ?, 0, 'pending', ?, ?)`,
       )
       .run(id, path, realPath, size, mtimeMs, probeJson, at, at, folderId, fileName);
+    this.setSortKeys(id);
   }
 
   /** A library row's real path and aliases (JSON array text, or null for none), as the scan found them. */
@@ -208,6 +220,7 @@ export class TracksRepo {
         s.sampleRate, s.channels, s.codec, s.bitrateKbps, s.bpm, s.bpmConfidence, s.keyName, s.keyConfidence, s.camelot, s.openKey, s.lufs,
         s.loudnessRange, s.truePeak, s.features, id,
       );
+    this.setSortKeys(id);
   }
 
   /** a failed analysis: the reason and its code; size/mtime when the file could be stat'ed */
@@ -219,6 +232,7 @@ export class TracksRepo {
 
   move(id: string, newPath: string, fileName: string, folderId: string | null): void {
     this.db.prepare('UPDATE tracks SET path = ?, real_path = ?, file_name = ?, folder_id = COALESCE(?, folder_id) WHERE id = ?').run(newPath, newPath, fileName, folderId, id);
+    this.setSortKeys(id);
   }
 
   /**
@@ -249,6 +263,7 @@ export class TracksRepo {
     this.db
       .prepare('UPDATE tracks SET size = ?, mtime_ms = ?, probe_json = ?, title = ?, artist = ?, album = ?, genre = ?, year = ? WHERE id = ?')
       .run(f.size, f.mtimeMs, f.probeJson, f.title, f.artist, f.album, f.genre, f.year, id);
+    this.setSortKeys(id);
   }
 
   // ---- library queries ---------------------------------------------------

@@ -307,6 +307,8 @@ export class LibraryStore {
       chords: { progression: tonal?.chords.progression ?? [], segments: tonal?.chords.segments ?? [] },
       warnings: track.warnings,
       tempoReason: track.status === 'analysed' && track.bpm === null ? (tempo?.reason ?? NO_TEMPO.pulse) : null,
+      // results stored before the key said why have no reason: none is made up for them
+      keyReason: track.status === 'analysed' && track.key === null ? (tonal?.key.reason ?? null) : null,
       tempoSections: tempo?.variable?.length ? tempo.variable.map(sectionOf) : null,
       keySections: tonal?.key.variable?.length ? tonal.key.variable.map(keySectionOf) : null,
     };

@@ -1,0 +1,56 @@
+/**
+ * The plain text of `studio analyze`: one record per analysed file (analyzeText) and its tempo and key lines.
+ * Kept out of studio.ts (which runs the command when imported) so that unit tests can read it.
+ */
+import { foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpanText, type BpmRange, type KeySection, type LibraryTrack, type TempoSection } from '@contract';
+import { loudnessText } from './loudness-text';
+
+/** seconds → "m:ss.ss" (or "h:mm:ss.ss") */
+export function fmtDuration(sec: number): string {
+  const h = Math.floor(sec / 3600);
+  const m = Math.floor((sec % 3600) / 60);
+  const s = (sec % 60).toFixed(2).padStart(5, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/**
+ * The tempo as `studio analyze` prints it: a fact only at MIN_CONFIDENCE or
+ * above; a tempo that changes (`sections`, TrackDetail.tempoSections) as its
+ * span and sections, then the whole-track estimate the library stores:
+ * "variable 90–130 BPM: 0:00–0:30 90 BPM, 0:30–1:00 130 BPM (whole-track estimate 89 BPM, confidence 0.69)".
+ */
+export function tempoText(t: Pick<LibraryTrack, 'bpm' | 'bpmConfidence'>, reason: string | null, sections: TempoSection[] | null = null): string {
+  if (t.bpm === null) return `none (${reason ?? 'no tempo found'})`;
+  const c = t.bpmConfidence ?? 0;
+  if (sections?.length) return `${tempoSpanText(sections)}: ${tempoSectionsText(sections)} (whole-track estimate ${t.bpm} BPM, confidence ${c})`;
+  return c >= MIN_CONFIDENCE ? `${t.bpm} BPM (confidence ${c})` : `uncertain (best guess ${t.bpm} BPM, confidence ${c}; left out of the features)`;
+}
+
+/**
+ * The key as `studio analyze` prints it: a fact only at MIN_CONFIDENCE or
+ * above; a key that changes (`sections`, TrackDetail.keySections) as its
+ * sections, then the whole-track estimate the library stores:
+ * "changes: 0:00–0:32 C major, 0:32–1:04 G major (whole-track estimate C major, confidence 0.61; left out of the features)".
+ * No key: "none (REASON)" with TrackDetail.keyReason where the analysis said why, else "none".
+ */
+export function keyText(t: Pick<LibraryTrack, 'key' | 'keyConfidence' | 'camelot'>, sections: KeySection[] | null = null, reason: string | null = null): string {
+  if (t.key === null) return reason ? `none (${reason})` : 'none';
+  const c = t.keyConfidence ?? 0;
+  if (sections?.length) return `changes: ${keySectionsText(sections)} (whole-track estimate ${t.key}, confidence ${c}; left out of the features)`;
+  return c >= MIN_CONFIDENCE ? `${t.key} (${t.camelot ?? '?'}, confidence ${c})` : `uncertain (best guess ${t.key}, confidence ${c}; left out of the features)`;
+}
+
+/**
+ * The plain-text record of one analysed file as `studio analyze` prints it: name, duration, tempo (folded into
+ * `range`), key, loudness, the features line — left out when there are no features (an empty "features" line said
+ * nothing) — and the probe's warnings. Ends with a line break.
+ */
+export function analyzeText(t: LibraryTrack, o: { name: string; tempoReason: string | null; keyReason: string | null; range: BpmRange | null; tempoSections: TempoSection[] | null; keySections: KeySection[] | null }): string {
+  return (
+    `${o.name}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${tempoText({ bpm: foldBpm(t.bpm, o.range), bpmConfidence: t.bpmConfidence }, o.tempoReason, o.tempoSections && foldSections(o.tempoSections, o.range))}\n` +
+    `  key         ${keyText(t, o.keySections, o.keyReason)}\n  loudness    ${loudnessText(t)}\n` +
+    (t.features ? `  features    ${t.features}\n` : '') +
+    t.warnings.map((w) => `  warning     ${w}\n`).join('')
+  );
+}
+
