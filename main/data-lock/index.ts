@@ -114,10 +114,10 @@ function writeOwner(dataDir: string, owner: DataLockOwner): void {
   renameSync(tmp, join(dataDir, OWNER_FILE));
 }
 
-/** ms since the lock folder's heartbeat; null when it is gone */
-function heartbeatAge(lockPath: string): number | null {
+/** the lock folder's last heartbeat (its mtime, ms since the epoch); null when it is gone */
+function heartbeatAt(lockPath: string): number | null {
   try {
-    return Date.now() - statSync(lockPath).mtimeMs;
+    return statSync(lockPath).mtimeMs;
   } catch {
     return null;
   }
@@ -149,7 +149,8 @@ export async function lockDataFolder(dataDir: string, opts: DataLockOptions): Pr
       const owner = readDataLockOwner(dataDir);
       const sameHost = owner?.host === hostname();
       if (owner && sameHost && isSelf(owner)) throw dataFolderInUse(dataDir, owner);
-      const age = heartbeatAge(lockPath);
+      const beatAt = heartbeatAt(lockPath);
+      const age = beatAt === null ? null : Date.now() - beatAt;
       // released meanwhile: try again (nothing removed: a new holder may be writing its record)
       if (age === null && attempt < 5) continue;
       const deadPid = owner && sameHost && !ownerAlive(owner);
@@ -157,9 +158,10 @@ export async function lockDataFolder(dataDir: string, opts: DataLockOptions): Pr
       if (deadPid && age !== null && age <= grace) {
         // its pid is gone but its heartbeat is recent: killed a moment ago (it will age), or alive in another pid
         // namespace (it beats again: refused)
-        const beatAt = Date.now() - age;
-        if (seenBeat !== undefined && beatAt > seenBeat + 1) throw dataFolderInUse(dataDir, owner);
-        seenBeat ??= beatAt;
+        // the lock folder's mtime itself, compared as read (an age recomputed from two clock readings drifts by
+        // however long the process was descheduled between them: a killed holder read as beating again under load)
+        if (seenBeat !== undefined && beatAt! > seenBeat) throw dataFolderInUse(dataDir, owner);
+        seenBeat ??= beatAt!;
         await new Promise((r) => setTimeout(r, Math.min(grace - age + 50, 1000)));
         attempt--;
         continue;

@@ -81,6 +81,24 @@ describe('data folder lock', () => {
     await again.release();
   });
 
+  it('a killed holder is taken over on a loaded machine too (the clock moves between reading the heartbeat and using it)', async () => {
+    // ci10: under load the recomputed time of the last beat (now − age, two clock readings) grew between two looks
+    // and a holder killed a moment ago was read as beating again: refused (DATA_FOLDER_IN_USE) instead of taken over
+    const dir = join(tmp, 'dead loaded');
+    mkdirSync(join(dir, LOCK_DIR), { recursive: true });
+    writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ pid: await deadPid(), command: 'studio serve', host: hostname(), at: Date.now(), beat: 1000 } satisfies DataLockOwner));
+    const realNow = Date.now;
+    let calls = 0;
+    Date.now = () => realNow() + 5 * calls * calls++; // each reading later than the last by a growing step
+    try {
+      const lock = await lockDataFolder(dir, { command: 'taker' });
+      assert.equal(readDataLockOwner(dir)?.command, 'taker');
+      await lock.release();
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   it('a holder whose pid looks dead but whose heartbeat goes on (another pid namespace: a container sharing the folder) is refused, not taken over', async () => {
     const dir = join(tmp, 'namespace');
     mkdirSync(join(dir, LOCK_DIR), { recursive: true });
