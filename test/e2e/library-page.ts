@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { naturalKey } from '../../main/engine/db/natural-key';
 import { media, OUTPUT } from '../helpers/media';
 import { HANG_GUARD_MS, type StudioPage } from './studio-page';
 
@@ -154,4 +157,28 @@ export function libraryPage(sp: StudioPage) {
       });
     },
   };
+}
+
+/**
+ * Fill the library database of `dataDir` (studio.sqlite, the engine's) to `n` rows: the scanned rows copied under
+ * paths in `dir` that no file has (`v0003.wav` …, zero-padded to `pad` digits; titles "Copy i"), so the folder
+ * watcher sees no change. Reload the page afterwards. The scan must have left exactly 3 analysed rows.
+ */
+export function copyScannedRows(dataDir: string, dir: string, n: number, pad: number): void {
+  const db = new Database(join(dataDir, 'studio.sqlite'));
+  try {
+    const rows = db.prepare("SELECT * FROM tracks WHERE lib_status = 'analysed'").all() as Record<string, unknown>[];
+    assert.equal(rows.length, 3);
+    const cols = Object.keys(rows[0]);
+    const ins = db.prepare(`INSERT INTO tracks (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+    db.transaction(() => {
+      for (let i = 3; i < n; i++) {
+        const path = join(dir, `v${String(i).padStart(pad, '0')}.wav`);
+        const r: Record<string, unknown> = { ...rows[i % 3], id: `r${randomBytes(9).toString('base64url')}`, path, real_path: path, file_name: `v${i}.wav`, title: `Copy ${i}`, title_sort: naturalKey(`Copy ${i}`), file_name_sort: naturalKey(`v${i}.wav`) };
+        ins.run(...cols.map((c) => r[c]));
+      }
+    })();
+  } finally {
+    db.close();
+  }
 }

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { OUTPUT, toneFile } from '../helpers/media';
-import { libraryPage, scanFolder } from './library-page';
+import { copyScannedRows, libraryPage, scanFolder } from './library-page';
 import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
-import { naturalKey } from '../../main/engine/db/natural-key';
 
 /**
  * A shift-click range over rows the table has not fetched takes their ids from one `library:ids` call, as
@@ -59,22 +56,7 @@ describe('library: a shift-click range over rows not fetched is one library:ids 
   test('click row 2, jump to the end, shift-click the last row: 998 rows selected with one library:ids call and no library:query', async () => {
     await scanFolder(sp, dir, 3);
     const page = sp.page;
-    const db = new Database(join(serve.dataDir, 'studio.sqlite'));
-    try {
-      const rows = db.prepare("SELECT * FROM tracks WHERE lib_status = 'analysed'").all() as Record<string, unknown>[];
-      assert.equal(rows.length, 3);
-      const cols = Object.keys(rows[0]);
-      const ins = db.prepare(`INSERT INTO tracks (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
-      db.transaction(() => {
-        for (let i = 3; i < N; i++) {
-          const path = join(dir, `v${String(i).padStart(4, '0')}.wav`);
-          const r: Record<string, unknown> = { ...rows[i % 3], id: `r${randomBytes(9).toString('base64url')}`, path, real_path: path, file_name: `v${i}.wav`, title: `Copy ${i}`, title_sort: naturalKey(`Copy ${i}`), file_name_sort: naturalKey(`v${i}.wav`) };
-          ins.run(...cols.map((c) => r[c]));
-        }
-      })();
-    } finally {
-      db.close();
-    }
+    copyScannedRows(serve.dataDir, dir, N, 4);
     await page.reload();
     await sp.waitForEvent('app-ready', { after: 0 });
     const lib = libraryPage(sp);

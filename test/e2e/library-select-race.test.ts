@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { OUTPUT, toneFile } from '../helpers/media';
-import { libraryPage, scanFolder } from './library-page';
+import { copyScannedRows, libraryPage, scanFolder } from './library-page';
 import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
-import { naturalKey } from '../../main/engine/db/natural-key';
 
 /**
  * A selection gesture that loads ids is dropped when another gesture comes
@@ -71,22 +68,7 @@ describe('library: a late Ctrl+A does not override a later gesture (tester17)', 
     await scanFolder(sp, dir, 3);
     const page = sp.page;
     // the scanned rows copied under names no file has (the watcher sees no change), then the page reloaded
-    const db = new Database(join(serve.dataDir, 'studio.sqlite'));
-    try {
-      const rows = db.prepare("SELECT * FROM tracks WHERE lib_status = 'analysed'").all() as Record<string, unknown>[];
-      assert.equal(rows.length, 3);
-      const cols = Object.keys(rows[0]);
-      const ins = db.prepare(`INSERT INTO tracks (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
-      db.transaction(() => {
-        for (let i = 3; i < N; i++) {
-          const path = join(dir, `v${String(i).padStart(3, '0')}.wav`);
-          const r: Record<string, unknown> = { ...rows[i % 3], id: `r${randomBytes(9).toString('base64url')}`, path, real_path: path, file_name: `v${i}.wav`, title: `Copy ${i}`, title_sort: naturalKey(`Copy ${i}`), file_name_sort: naturalKey(`v${i}.wav`) };
-          ins.run(...cols.map((c) => r[c]));
-        }
-      })();
-    } finally {
-      db.close();
-    }
+    copyScannedRows(serve.dataDir, dir, N, 3);
     await page.reload();
     await sp.waitForEvent('app-ready', { after: 0 });
     const lib = libraryPage(sp);
