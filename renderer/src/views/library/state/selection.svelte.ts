@@ -68,13 +68,8 @@ class Selection {
    */
   private async idsBetween(a: number, b: number): Promise<string[]> {
     const [lo, hi] = a <= b ? [a, b] : [b, a];
-    const cached: string[] = [];
-    for (let i = lo; i <= hi; i++) {
-      const row = table.row(i);
-      if (!row) break;
-      cached.push(row.id);
-    }
-    if (cached.length === hi - lo + 1) return cached;
+    const cached = this.cachedIds(lo, hi);
+    if (cached) return cached;
     const all = await this.fetchIds();
     return all ? all.slice(lo, hi + 1) : [];
   }
@@ -90,23 +85,22 @@ class Selection {
     const total = table.total ?? 0;
     if (!total) return;
     const g = ++this.gesture;
-    const ids = await this.allIds(total);
+    const ids = this.cachedIds(0, total - 1) ?? (await this.fetchIds());
     if (this.stale(g, 'all') || !ids) return;
     this.ids = new Set(ids);
     this.anchor = Math.max(0, table.cursor);
     signal('library-selected', { index: table.cursor, id: table.row(table.cursor)?.id ?? null, count: this.ids.size });
   }
 
-  /** The ids of every row in the current filter and order: from the cache when all `total` rows are in it, else from the engine; null (the error shown) when the engine failed. */
-  private async allIds(total: number): Promise<string[] | null> {
-    const cached: string[] = [];
-    for (let i = 0; i < total; i++) {
+  /** The ids of rows lo…hi from the table's cache, in order; null when any of them is not cached. */
+  private cachedIds(lo: number, hi: number): string[] | null {
+    const ids: string[] = [];
+    for (let i = lo; i <= hi; i++) {
       const row = table.row(i);
-      if (!row) break;
-      cached.push(row.id);
+      if (!row) return null;
+      ids.push(row.id);
     }
-    if (cached.length === total) return cached;
-    return this.fetchIds();
+    return ids;
   }
 
   /** Every id of the current filter and order, in one `library:ids` call; null (the error shown) when the engine failed. */
