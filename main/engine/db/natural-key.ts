@@ -21,7 +21,7 @@ export function naturalKey(v: unknown): string | null {
     });
 }
 
-/** the SQL function `natural_key(text)` (naturalKey), registered on each connection for the writes that fill the keys */
+/** the SQL function `natural_key(text)` (naturalKey), registered by migrate() on each connection, for migration 8 and the writes that fill the keys (TracksRepo) */
 export function registerNaturalKey(db: { function: (name: string, opts: { deterministic: boolean }, fn: (v: unknown) => string | null) => unknown }): void {
   db.function('natural_key', { deterministic: true }, naturalKey);
 }

@@ -1,6 +1,5 @@
 import { foldBpm, type LibraryFilter } from '@contract';
 import type { Db } from './index';
-import { registerNaturalKey } from './natural-key';
 
 /**
  * One row of `tracks` (migrations 1, 3): a file that was opened and/or is in
@@ -106,7 +105,6 @@ export class TracksRepo {
     db.function('fold_bpm', { deterministic: true }, (bpm: unknown, min: unknown, max: unknown) =>
       typeof bpm === 'number' ? foldBpm(bpm, { min: Number(min), max: Number(max) }) : null,
     );
-    registerNaturalKey(db);
     // text for a case-insensitive search beyond ASCII: NFC, lower case (null stays null)
     db.function('fold_text', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.normalize('NFC').toLowerCase() : null));
   }
@@ -178,7 +176,7 @@ export class TracksRepo {
     this.setSortKeys(id);
   }
 
-  /** the natural sort keys (migration 8) of a row whose text columns were just written */
+  /** the natural sort keys (migration 8) of a row whose text columns were just written (natural_key(): registered by migrate(), which every connection here has run) */
   private setSortKeys(id: string): void {
     this.db
       .prepare('UPDATE tracks SET title_sort = natural_key(title), artist_sort = natural_key(artist), album_sort = natural_key(album), genre_sort = natural_key(genre), file_name_sort = natural_key(file_name) WHERE id = ?')
