@@ -7,17 +7,19 @@
 # 16 kHz mono), nothing read, one file at a time. Each tree's stdout (the JSON lines) is kept per round and its MD5
 # printed: identical analysis output shows as one MD5 for every run of every tree.
 #   python3 test/bench/cli-ab.py [--rounds 3] [--ffmpeg NAME=PATH]… DIR TREE [TREE…]   (TREE: a checkout after `npm run build`)
+# --db: `studio analyze DIR --json --db FRESH` (a new database per run): the scan as the app runs it, with its waveform.
 # --ffmpeg (repeatable): each tree and the floor run once per ffmpeg binary (STUDIO_FFMPEG), each floor the lower
 # bound of its own rows; without it, the ffmpeg on PATH. A static build (what ffmpeg-static gives users) starts in
 # ~2.5 ms of CPU against ~140 ms for Debian's dynamically linked one (216 shared libraries): BENCHMARKS.md
 # "Throughput: session 13, static ffmpeg" got one from the npm package @ffmpeg-installer/linux-x64 (`npm pack`).
-import argparse, hashlib, os, resource, statistics, subprocess, time
+import argparse, hashlib, os, resource, shutil, statistics, subprocess, tempfile, time
 
 ap = argparse.ArgumentParser()
 ap.add_argument('dir')
 ap.add_argument('trees', nargs='+')
 ap.add_argument('--rounds', type=int, default=3)
 ap.add_argument('--ffmpeg', action='append', default=[], help='NAME=PATH of an ffmpeg binary (repeatable)')
+ap.add_argument('--db', action='store_true', help='the scan as the app runs it: --db with a fresh database per run (waveform kept)')
 a = ap.parse_args()
 files = sorted(os.path.join(a.dir, f) for f in os.listdir(a.dir) if f.lower().endswith(('.mp3', '.wav', '.flac', '.ogg', '.m4a', '.opus')))
 FLOOR = ['-v', 'error', '-nostdin', '-i', None, '-map', '0:a:0', '-af', 'aformat=sample_fmts=flt:sample_rates=44100|48000', '-c:a', 'pcm_f32le', '-f', 'null', '-',
@@ -36,7 +38,11 @@ def floor(ffmpeg):
 
 def studio(tree, ffmpeg):
     env = dict(os.environ, STUDIO_FFMPEG=ffmpeg) if ffmpeg != 'ffmpeg' else os.environ
-    p = subprocess.run(['node', os.path.join(tree, 'bin/studio.js'), 'analyze', a.dir, '--json'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    tmp = tempfile.mkdtemp(prefix='cli-ab-db-') if a.db else None
+    db = ['--db', os.path.join(tmp, 'library.db')] if tmp else []
+    p = subprocess.run(['node', os.path.join(tree, 'bin/studio.js'), 'analyze', a.dir, '--json'] + db, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    if tmp:
+        shutil.rmtree(tmp)
     if p.returncode not in (0, 1):
         raise SystemExit(f'{tree}: exit {p.returncode}: {p.stderr.decode()[-500:]}')
     return hashlib.md5(p.stdout).hexdigest()
