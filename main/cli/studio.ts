@@ -413,7 +413,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
       else process.stderr.write(`studio: ${shownPath(p.path)}: ${p.message}\n`);
       // a named path, or something under it that could not be read (a folder, a file, a name that is not UTF-8); a broken
       // link or a second link to a folder already scanned holds nothing more to analyse
-      if (paths.includes(p.path) || p.code === 'DB_WRITE_FAILED' || p.code === 'INTERNAL' || (p.code === 'UNREADABLE' && !/^Symlink loop/.test(p.message))) failed++;
+      if (paths.includes(p.path) || p.code === 'DB_WRITE_FAILED' || p.code === 'INTERNAL' || (p.code === 'UNREADABLE' && p.kind !== 'folder-seen')) failed++;
     }
     const skipped = end.skipped ?? { count: 0, files: [] };
     // files left out by choice go to stderr (stdout keeps one record per track, --json or not)
