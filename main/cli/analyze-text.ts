@@ -1,8 +1,8 @@
 /**
- * The plain text of `studio analyze`: one record per analysed file (analyzeText) and its tempo and key lines.
- * Kept out of studio.ts (which runs the command when imported) so that unit tests can read it.
+ * The plain text of `studio analyze`: one record per analysed file (analyzeText) and its tempo and key lines;
+ * and its `--json` line (analyzeLine). Kept out of studio.ts (which runs the command when imported) so that unit tests can read it.
  */
-import { foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpanText, type BpmRange, type KeySection, type LibraryTrack, type TempoSection } from '@contract';
+import { foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpanText, type BpmRange, type ErrorCode, type KeySection, type LibraryTrack, type TempoSection } from '@contract';
 import { loudnessText } from './loudness-text';
 
 /** seconds → "m:ss.ss" (or "h:mm:ss.ss") */
@@ -54,3 +54,29 @@ export function analyzeText(t: LibraryTrack, o: { name: string; tempoReason: str
   );
 }
 
+/**
+ * One line of `studio analyze --json`; `tempoReason`: why an analysed track
+ * has no tempo (TrackDetail.tempoReason); `range`: --bpm-range, the tempo
+ * doubled or halved into it (foldBpm), the sections' tempi too;
+ * `tempoSections`: a tempo that changes (TrackDetail.tempoSections), null for
+ * a steady one — `bpm` is then still the whole-track estimate; `keySections`:
+ * a key that changes (TrackDetail.keySections), null for one key — `key` is
+ * then still the whole-track estimate; `keyReason`: why an analysed track has no key (TrackDetail.keyReason).
+ */
+export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null, tempoSections: TempoSection[] | null = null, keySections: KeySection[] | null = null, notAnalysed: { error: string; code: ErrorCode } | null = null, keyReason: string | null = null): Record<string, unknown> {
+  // a row the scan never reached (Ctrl+C, or the database stopped taking writes): its error says so, never a null
+  // error that reads as "analysed, nothing found"
+  if (t.status === 'pending') return { ...analyzeLine({ ...t, status: 'analysed' }, null, range), ...(notAnalysed ?? { error: NOT_ANALYSED, code: 'CANCELLED' }) };
+  return {
+    path: t.path, durationSec: t.durationSec, bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence, tempoReason,
+    tempoSections: tempoSections?.length ? foldSections(tempoSections, range) : null, key: t.key, keyConfidence: t.keyConfidence, keyReason, keySections: keySections?.length ? keySections : null,
+    camelot: t.camelot, openKey: t.openKey, lufs: t.lufs, loudnessRange: t.loudnessRange, truePeak: t.truePeak, features: t.features,
+    title: t.title, artist: t.artist, album: t.album, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels, bitrateKbps: t.bitrateKbps,
+    warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
+    // a failed file's code, as the lines of the paths the scan could not read and of the files it never reached have it
+    ...(t.status === 'failed' ? { code: t.errorCode ?? 'INTERNAL' } : {}),
+  };
+}
+
+/** The error of a file `studio analyze` did not reach because its scan was cancelled (Ctrl+C). */
+export const NOT_ANALYSED = 'Not analysed: the analysis was cancelled before this file (run the command again to analyse it).';

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { foldBpm, foldSections, narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, type BpmRange, type ErrorCode, type KeySection, type TempoSection, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, type BpmRange, type ErrorCode, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { serveRootsSetting } from '../engine/fs/roots';
@@ -14,7 +14,7 @@ import { defaultDataDir } from '../engine-host/paths';
 import { startServer } from '../serve/server';
 import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
-import { analyzeText, fmtDuration } from './analyze-text';
+import { analyzeLine, analyzeText, fmtDuration } from './analyze-text';
 
 const USAGE = `Resonance Studio ${STUDIO_VERSION}
 
@@ -329,33 +329,6 @@ async function askCommand(argv: string[]): Promise<void> {
 export function shownPath(p: string): string {
   return /[\u0000-\u001f\u007f]/.test(p) ? JSON.stringify(p) : p;
 }
-
-/**
- * One line of `studio analyze --json`; `tempoReason`: why an analysed track
- * has no tempo (TrackDetail.tempoReason); `range`: --bpm-range, the tempo
- * doubled or halved into it (foldBpm), the sections' tempi too;
- * `tempoSections`: a tempo that changes (TrackDetail.tempoSections), null for
- * a steady one — `bpm` is then still the whole-track estimate; `keySections`:
- * a key that changes (TrackDetail.keySections), null for one key — `key` is
- * then still the whole-track estimate; `keyReason`: why an analysed track has no key (TrackDetail.keyReason).
- */
-export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null, tempoSections: TempoSection[] | null = null, keySections: KeySection[] | null = null, notAnalysed: { error: string; code: ErrorCode } | null = null, keyReason: string | null = null): Record<string, unknown> {
-  // a row the scan never reached (Ctrl+C, or the database stopped taking writes): its error says so, never a null
-  // error that reads as "analysed, nothing found"
-  if (t.status === 'pending') return { ...analyzeLine({ ...t, status: 'analysed' }, null, range), ...(notAnalysed ?? { error: NOT_ANALYSED, code: 'CANCELLED' }) };
-  return {
-    path: t.path, durationSec: t.durationSec, bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence, tempoReason,
-    tempoSections: tempoSections?.length ? foldSections(tempoSections, range) : null, key: t.key, keyConfidence: t.keyConfidence, keyReason, keySections: keySections?.length ? keySections : null,
-    camelot: t.camelot, openKey: t.openKey, lufs: t.lufs, loudnessRange: t.loudnessRange, truePeak: t.truePeak, features: t.features,
-    title: t.title, artist: t.artist, album: t.album, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels, bitrateKbps: t.bitrateKbps,
-    warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
-    // a failed file's code, as the lines of the paths the scan could not read and of the files it never reached have it
-    ...(t.status === 'failed' ? { code: t.errorCode ?? 'INTERNAL' } : {}),
-  };
-}
-
-/** The error of a file `studio analyze` did not reach because its scan was cancelled (Ctrl+C). */
-export const NOT_ANALYSED = 'Not analysed: the analysis was cancelled before this file (run the command again to analyse it).';
 
 async function analyzeCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommand('analyze', argv, { allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' }, 'bpm-range': { type: 'string' } } });
