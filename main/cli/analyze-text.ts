@@ -54,19 +54,35 @@ export function analyzeText(t: LibraryTrack, o: { name: string; tempoReason: str
   );
 }
 
+/** What analyzeLine writes beside a library row: each field optional, absent = null. */
+export interface AnalyzeLineInput {
+  /** the library row (LibraryTrack) */
+  track: LibraryTrack;
+  /** why an analysed track has no tempo (TrackDetail.tempoReason) */
+  tempoReason?: string | null;
+  /** why an analysed track has no key (TrackDetail.keyReason) */
+  keyReason?: string | null;
+  /** --bpm-range: the tempo doubled or halved into it (foldBpm), the sections' tempi too; null: as analysed */
+  range?: BpmRange | null;
+  /** a tempo that changes (TrackDetail.tempoSections); null or empty for a steady one — `bpm` is still the whole-track estimate */
+  tempoSections?: TempoSection[] | null;
+  /** a key that changes (TrackDetail.keySections); null or empty for one key — `key` is still the whole-track estimate */
+  keySections?: KeySection[] | null;
+  /** for a row the scan never reached (status pending): why (the database stopped taking writes); null: cancelled (NOT_ANALYSED) */
+  notAnalysed?: { error: string; code: ErrorCode } | null;
+}
+
 /**
- * One line of `studio analyze --json`; `tempoReason`: why an analysed track
- * has no tempo (TrackDetail.tempoReason); `range`: --bpm-range, the tempo
- * doubled or halved into it (foldBpm), the sections' tempi too;
- * `tempoSections`: a tempo that changes (TrackDetail.tempoSections), null for
- * a steady one — `bpm` is then still the whole-track estimate; `keySections`:
- * a key that changes (TrackDetail.keySections), null for one key — `key` is
- * then still the whole-track estimate; `keyReason`: why an analysed track has no key (TrackDetail.keyReason).
+ * One line of `studio analyze --json`, as an object for JSON.stringify: path, duration (s), bpm (folded into
+ * `range`), its confidence and reason, tempo sections, key, its confidence, reason and sections, Camelot, Open Key,
+ * loudness (LUFS, LU, dBTP), features, tags, codec, sample rate (Hz), channels, bitrate (kbps), warnings, `error`
+ * (null when analysed) and `code` (ErrorCode) for a failed or never-reached file. A never-reached row keeps only
+ * what the scan knew before analysing it (reasons and sections dropped).
  */
-export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null, tempoSections: TempoSection[] | null = null, keySections: KeySection[] | null = null, notAnalysed: { error: string; code: ErrorCode } | null = null, keyReason: string | null = null): Record<string, unknown> {
+export function analyzeLine({ track: t, tempoReason = null, keyReason = null, range = null, tempoSections = null, keySections = null, notAnalysed = null }: AnalyzeLineInput): Record<string, unknown> {
   // a row the scan never reached (Ctrl+C, or the database stopped taking writes): its error says so, never a null
   // error that reads as "analysed, nothing found"
-  if (t.status === 'pending') return { ...analyzeLine({ ...t, status: 'analysed' }, null, range), ...(notAnalysed ?? { error: NOT_ANALYSED, code: 'CANCELLED' }) };
+  if (t.status === 'pending') return { ...analyzeLine({ track: { ...t, status: 'analysed' }, range }), ...(notAnalysed ?? { error: NOT_ANALYSED, code: 'CANCELLED' }) };
   return {
     path: t.path, durationSec: t.durationSec, bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence, tempoReason,
     tempoSections: tempoSections?.length ? foldSections(tempoSections, range) : null, key: t.key, keyConfidence: t.keyConfidence, keyReason, keySections: keySections?.length ? keySections : null,

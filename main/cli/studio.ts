@@ -412,7 +412,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         const name = shownPath(t.path);
         if (t.status === 'pending') {
           notReached++;
-          if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, null, range, null, null, notAnalysed)) + '\n');
+          if (values.json) process.stdout.write(JSON.stringify(analyzeLine({ track: t, range, notAnalysed })) + '\n');
           else process.stdout.write(`${name}\n  not analysed (${stoppedBy ? 'the analysis stopped before this file: the library database cannot be written' : 'cancelled before this file'})\n`);
           continue;
         }
@@ -421,7 +421,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         const keyReason = d?.keyReason ?? null;
         const sections = d?.tempoSections ?? null;
         const keySections = d?.keySections ?? null;
-        if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, reason, range, sections, keySections, null, keyReason)) + '\n');
+        if (values.json) process.stdout.write(JSON.stringify(analyzeLine({ track: t, tempoReason: reason, keyReason, range, tempoSections: sections, keySections })) + '\n');
         else if (t.status === 'failed') process.stdout.write(`${name}\n  error       ${t.error}\n`);
         else process.stdout.write(analyzeText(t, { name, tempoReason: reason, keyReason, range, tempoSections: sections, keySections }));
       }

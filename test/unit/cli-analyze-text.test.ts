@@ -52,14 +52,14 @@ const pinned = {
 
 test('analyzeLine: the --json line of an analysed, ranged, tempo-less, failed and never-reached file', () => {
   const range = { min: 70, max: 140 };
-  assert.deepEqual(analyzeLine(full), pinned.analysed);
-  assert.deepEqual(analyzeLine(row({ bpm: 160, bpmConfidence: 0.5, key: 'C major', keyConfidence: 0.6 }), null, range, [sec(0, 30, 160), sec(30, 60, 120)], [keySec(0, 32, 'C major'), keySec(32, 64, 'G major')]), pinned.ranged);
+  assert.deepEqual(analyzeLine({ track: full }), pinned.analysed);
+  assert.deepEqual(analyzeLine({ track: row({ bpm: 160, bpmConfidence: 0.5, key: 'C major', keyConfidence: 0.6 }), range, tempoSections: [sec(0, 30, 160), sec(30, 60, 120)], keySections: [keySec(0, 32, 'C major'), keySec(32, 64, 'G major')] }), pinned.ranged);
   // empty section lists read as none
-  assert.deepEqual(analyzeLine(full, null, null, [], []), pinned.analysed);
-  assert.deepEqual(analyzeLine(row({}), 'no onsets', null, null, null, null, 'silence'), pinned.noTempoNoKey);
-  assert.deepEqual(analyzeLine(row({ status: 'failed', error: 'cannot decode', errorCode: 'UNREADABLE' } as Partial<LibraryTrack>)), pinned.failed);
-  assert.deepEqual(analyzeLine(row({ status: 'failed' })), pinned.failedNoCode);
+  assert.deepEqual(analyzeLine({ track: full, tempoSections: [], keySections: [] }), pinned.analysed);
+  assert.deepEqual(analyzeLine({ track: row({}), tempoReason: 'no onsets', keyReason: 'silence' }), pinned.noTempoNoKey);
+  assert.deepEqual(analyzeLine({ track: row({ status: 'failed', error: 'cannot decode', errorCode: 'UNREADABLE' } as Partial<LibraryTrack>) }), pinned.failed);
+  assert.deepEqual(analyzeLine({ track: row({ status: 'failed' }) }), pinned.failedNoCode);
   // a row the scan never reached: its tempo still folded into the range, its reasons and sections dropped
-  assert.deepEqual(analyzeLine(row({ status: 'pending', bpm: 160 }), 'ignored', range, [sec(0, 1, 100)], null, null, 'ignored'), pinned.pending);
-  assert.deepEqual(analyzeLine(row({ status: 'pending' }), null, null, null, null, { error: 'Not analysed: disk full', code: 'DB_WRITE_FAILED' }), pinned.pendingStopped);
+  assert.deepEqual(analyzeLine({ track: row({ status: 'pending', bpm: 160 }), tempoReason: 'ignored', range, tempoSections: [sec(0, 1, 100)], keyReason: 'ignored' }), pinned.pending);
+  assert.deepEqual(analyzeLine({ track: row({ status: 'pending' }), notAnalysed: { error: 'Not analysed: disk full', code: 'DB_WRITE_FAILED' } }), pinned.pendingStopped);
 });
