@@ -11,6 +11,7 @@ import { isAbsolute, join } from 'node:path';
 import { StudioError } from '@contract';
 import { migrations } from './migrations';
 import { registerNaturalKey } from './natural-key';
+import { registerSearchKey } from './search-key';
 
 export type Db = Database.Database;
 export { migrations };
@@ -92,8 +93,9 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
 
 /** Apply the migrations this database lacks, each in its own transaction. @throws StudioError UNSUPPORTED for a newer schema. */
 export function migrate(db: Db): void {
-  // migration 8 fills the natural sort keys of existing rows
+  // migration 8 fills the natural sort keys of existing rows, migration 9 their search keys
   registerNaturalKey(db);
+  registerSearchKey(db);
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length) {
     throw new StudioError('UNSUPPORTED', `The studio database is from a newer version (schema ${current}, this build knows ${migrations.length}). Update Resonance Studio.`);
