@@ -1,8 +1,8 @@
 /**
- * The plain text of `studio analyze`: one record per analysed file (analyzeText) and its tempo and key lines.
- * Kept out of studio.ts (which runs the command when imported) so that unit tests can read it.
+ * The plain text of `studio analyze`: one record per analysed file (analyzeText) and its tempo and key lines;
+ * and its `--json` line (analyzeLine). Kept out of studio.ts (which runs the command when imported) so that unit tests can read it.
  */
-import { foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpanText, type BpmRange, type KeySection, type LibraryTrack, type TempoSection } from '@contract';
+import { foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpanText, type BpmRange, type ErrorCode, type KeySection, type LibraryTrack, type TempoSection } from '@contract';
 import { loudnessText } from './loudness-text';
 
 /** seconds → "m:ss.ss" (or "h:mm:ss.ss") */
@@ -54,3 +54,45 @@ export function analyzeText(t: LibraryTrack, o: { name: string; tempoReason: str
   );
 }
 
+/** What analyzeLine writes beside a library row: each field optional, absent = null. */
+export interface AnalyzeLineInput {
+  /** the library row (LibraryTrack) */
+  track: LibraryTrack;
+  /** why an analysed track has no tempo (TrackDetail.tempoReason) */
+  tempoReason?: string | null;
+  /** why an analysed track has no key (TrackDetail.keyReason) */
+  keyReason?: string | null;
+  /** --bpm-range: the tempo doubled or halved into it (foldBpm), the sections' tempi too; null: as analysed */
+  range?: BpmRange | null;
+  /** a tempo that changes (TrackDetail.tempoSections); null or empty for a steady one — `bpm` is still the whole-track estimate */
+  tempoSections?: TempoSection[] | null;
+  /** a key that changes (TrackDetail.keySections); null or empty for one key — `key` is still the whole-track estimate */
+  keySections?: KeySection[] | null;
+  /** for a row the scan never reached (status pending): why (the database stopped taking writes); null: cancelled (NOT_ANALYSED) */
+  notAnalysed?: { error: string; code: ErrorCode } | null;
+}
+
+/**
+ * One line of `studio analyze --json`, as an object for JSON.stringify: path, duration (s), bpm (folded into
+ * `range`), its confidence and reason, tempo sections, key, its confidence, reason and sections, Camelot, Open Key,
+ * loudness (LUFS, LU, dBTP), features, tags, codec, sample rate (Hz), channels, bitrate (kbps), warnings, `error`
+ * (null when analysed) and `code` (ErrorCode) for a failed or never-reached file. A never-reached row keeps only
+ * what the scan knew before analysing it (reasons and sections dropped).
+ */
+export function analyzeLine({ track: t, tempoReason = null, keyReason = null, range = null, tempoSections = null, keySections = null, notAnalysed = null }: AnalyzeLineInput): Record<string, unknown> {
+  // a row the scan never reached (Ctrl+C, or the database stopped taking writes): its error says so, never a null
+  // error that reads as "analysed, nothing found"
+  if (t.status === 'pending') return { ...analyzeLine({ track: { ...t, status: 'analysed' }, range }), ...(notAnalysed ?? { error: NOT_ANALYSED, code: 'CANCELLED' }) };
+  return {
+    path: t.path, durationSec: t.durationSec, bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence, tempoReason,
+    tempoSections: tempoSections?.length ? foldSections(tempoSections, range) : null, key: t.key, keyConfidence: t.keyConfidence, keyReason, keySections: keySections?.length ? keySections : null,
+    camelot: t.camelot, openKey: t.openKey, lufs: t.lufs, loudnessRange: t.loudnessRange, truePeak: t.truePeak, features: t.features,
+    title: t.title, artist: t.artist, album: t.album, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels, bitrateKbps: t.bitrateKbps,
+    warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
+    // a failed file's code, as the lines of the paths the scan could not read and of the files it never reached have it
+    ...(t.status === 'failed' ? { code: t.errorCode ?? 'INTERNAL' } : {}),
+  };
+}
+
+/** The error of a file `studio analyze` did not reach because its scan was cancelled (Ctrl+C). */
+export const NOT_ANALYSED = 'Not analysed: the analysis was cancelled before this file (run the command again to analyse it).';

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { foldBpm, foldSections, narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, type BpmRange, type ErrorCode, type KeySection, type TempoSection, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, type BpmRange, type ErrorCode, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { serveRootsSetting } from '../engine/fs/roots';
@@ -14,7 +14,7 @@ import { defaultDataDir } from '../engine-host/paths';
 import { startServer } from '../serve/server';
 import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
-import { analyzeText, fmtDuration } from './analyze-text';
+import { analyzeLine, analyzeText, fmtDuration } from './analyze-text';
 
 const USAGE = `Resonance Studio ${STUDIO_VERSION}
 
@@ -330,33 +330,6 @@ export function shownPath(p: string): string {
   return /[\u0000-\u001f\u007f]/.test(p) ? JSON.stringify(p) : p;
 }
 
-/**
- * One line of `studio analyze --json`; `tempoReason`: why an analysed track
- * has no tempo (TrackDetail.tempoReason); `range`: --bpm-range, the tempo
- * doubled or halved into it (foldBpm), the sections' tempi too;
- * `tempoSections`: a tempo that changes (TrackDetail.tempoSections), null for
- * a steady one — `bpm` is then still the whole-track estimate; `keySections`:
- * a key that changes (TrackDetail.keySections), null for one key — `key` is
- * then still the whole-track estimate; `keyReason`: why an analysed track has no key (TrackDetail.keyReason).
- */
-export function analyzeLine(t: LibraryTrack, tempoReason: string | null = null, range: BpmRange | null = null, tempoSections: TempoSection[] | null = null, keySections: KeySection[] | null = null, notAnalysed: { error: string; code: ErrorCode } | null = null, keyReason: string | null = null): Record<string, unknown> {
-  // a row the scan never reached (Ctrl+C, or the database stopped taking writes): its error says so, never a null
-  // error that reads as "analysed, nothing found"
-  if (t.status === 'pending') return { ...analyzeLine({ ...t, status: 'analysed' }, null, range), ...(notAnalysed ?? { error: NOT_ANALYSED, code: 'CANCELLED' }) };
-  return {
-    path: t.path, durationSec: t.durationSec, bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence, tempoReason,
-    tempoSections: tempoSections?.length ? foldSections(tempoSections, range) : null, key: t.key, keyConfidence: t.keyConfidence, keyReason, keySections: keySections?.length ? keySections : null,
-    camelot: t.camelot, openKey: t.openKey, lufs: t.lufs, loudnessRange: t.loudnessRange, truePeak: t.truePeak, features: t.features,
-    title: t.title, artist: t.artist, album: t.album, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels, bitrateKbps: t.bitrateKbps,
-    warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
-    // a failed file's code, as the lines of the paths the scan could not read and of the files it never reached have it
-    ...(t.status === 'failed' ? { code: t.errorCode ?? 'INTERNAL' } : {}),
-  };
-}
-
-/** The error of a file `studio analyze` did not reach because its scan was cancelled (Ctrl+C). */
-export const NOT_ANALYSED = 'Not analysed: the analysis was cancelled before this file (run the command again to analyse it).';
-
 async function analyzeCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommand('analyze', argv, { allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' }, 'bpm-range': { type: 'string' } } });
   if (positionals.length === 0) fail('analyze needs files or folders: studio analyze <files or folders…> [--json] [--db PATH] [--bpm-range MIN-MAX]', 2);
@@ -413,7 +386,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
       else process.stderr.write(`studio: ${shownPath(p.path)}: ${p.message}\n`);
       // a named path, or something under it that could not be read (a folder, a file, a name that is not UTF-8); a broken
       // link or a second link to a folder already scanned holds nothing more to analyse
-      if (paths.includes(p.path) || p.code === 'DB_WRITE_FAILED' || p.code === 'INTERNAL' || (p.code === 'UNREADABLE' && !/^Symlink loop/.test(p.message))) failed++;
+      if (paths.includes(p.path) || p.code === 'DB_WRITE_FAILED' || p.code === 'INTERNAL' || (p.code === 'UNREADABLE' && p.kind !== 'folder-seen')) failed++;
     }
     const skipped = end.skipped ?? { count: 0, files: [] };
     // files left out by choice go to stderr (stdout keeps one record per track, --json or not)
@@ -439,7 +412,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         const name = shownPath(t.path);
         if (t.status === 'pending') {
           notReached++;
-          if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, null, range, null, null, notAnalysed)) + '\n');
+          if (values.json) process.stdout.write(JSON.stringify(analyzeLine({ track: t, range, notAnalysed })) + '\n');
           else process.stdout.write(`${name}\n  not analysed (${stoppedBy ? 'the analysis stopped before this file: the library database cannot be written' : 'cancelled before this file'})\n`);
           continue;
         }
@@ -448,7 +421,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         const keyReason = d?.keyReason ?? null;
         const sections = d?.tempoSections ?? null;
         const keySections = d?.keySections ?? null;
-        if (values.json) process.stdout.write(JSON.stringify(analyzeLine(t, reason, range, sections, keySections, null, keyReason)) + '\n');
+        if (values.json) process.stdout.write(JSON.stringify(analyzeLine({ track: t, tempoReason: reason, keyReason, range, tempoSections: sections, keySections })) + '\n');
         else if (t.status === 'failed') process.stdout.write(`${name}\n  error       ${t.error}\n`);
         else process.stdout.write(analyzeText(t, { name, tempoReason: reason, keyReason, range, tempoSections: sections, keySections }));
       }

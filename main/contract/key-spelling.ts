@@ -5,14 +5,31 @@
  * features line spells chords as the key's signature does: analysis/text.ts).
  *
  * Conventions:
- * - 'signature' (default): as the key signature writes it: a key with flats in
- *   its signature (F, Bb, Eb, Ab, Db major; D, G, C, F, Bb, Eb minor) spells
- *   every tonic and chord root with flats, one with sharps (G, D, A, E, B, F#
- *   major; E, B, F#, C#, G# minor) with sharps; C major and A minor use the
- *   usual mixed names (Bb, Eb, Ab, C#, F#).
+ * - 'signature' (default): the one name of each key (keyTonicName: the names
+ *   the engine stores, so `studio analyze`, the export, the features line and
+ *   the tags written read alike), and chord roots as that key's signature
+ *   writes them: a key with flats in its signature (F, Bb, Eb, Ab, Db major;
+ *   D, G, C, F, Bb, Eb minor) spells every root with flats, one with sharps (G,
+ *   D, A, E, B, F# major; E, B, F#, C#, G# minor) with sharps; C major and A
+ *   minor use the usual mixed names (Bb, Eb, Ab, C#, F#).
  * - 'sharps' / 'flats': always sharps, always flats.
  */
 export type Spelling = 'signature' | 'sharps' | 'flats';
+
+/**
+ * The one spelling of every key's tonic, by pitch class (0 = C): the standard key signature with the fewer
+ * accidentals (Db major, 5 flats, not C# major, 7 sharps; G# minor, 5 sharps, not Ab minor, 7 flats; C# minor, not
+ * Db minor), and at six accidentals each way the names DJ software's Camelot charts give (Mixed In Key, rekordbox,
+ * Traktor): 2B F# major (not Gb), 2A Eb minor (not D#). README.md lists them (Browse). Chord names of the tonal
+ * analyser use the same tables (engine analysis/keys.ts chordName), respelled for the key by spellChord.
+ */
+export const MAJOR_TONICS: readonly string[] = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'];
+export const MINOR_TONICS: readonly string[] = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'G#', 'A', 'Bb', 'B'];
+
+/** The tonic of a key as the studio names it (MAJOR_TONICS / MINOR_TONICS): pitch class (any integer, taken mod 12), minor or major → "Eb". */
+export function keyTonicName(pc: number, minor: boolean): string {
+  return (minor ? MINOR_TONICS : MAJOR_TONICS)[mod12(pc)];
+}
 
 const SHARP = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
 const FLAT = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'Gb', 'G', 'Ab', 'A', 'Bb', 'B'];
@@ -41,16 +58,23 @@ export function parseKeyName(name: string): ParsedKey | null {
   return { pc: mod12(pc), minor };
 }
 
-/** The names table the key's signature calls for. */
+/** The names table the key calls for: its own name's accidental (keyTonicName), else its signature's. */
 function tableFor(key: ParsedKey | null, spelling: Spelling): string[] {
   if (spelling === 'sharps') return SHARP;
   if (spelling === 'flats') return FLAT;
   if (!key) return MIXED;
+  // the key's own name first: Eb minor (6 flats) is named with a flat though its relative major is F# (6 sharps)
+  const tonic = keyTonicName(key.pc, key.minor);
+  if (tonic.endsWith('b')) return FLAT;
+  if (tonic.endsWith('#')) return SHARP;
   const major = key.minor ? mod12(key.pc + 3) : key.pc;
   return FLAT_MAJORS.has(major) ? FLAT : SHARP_MAJORS.has(major) ? SHARP : MIXED;
 }
 
-/** A key name in the chosen spelling, in the form given ("Db major" → "C# major" with sharps; "Bbm" → "A#m"). */
+/**
+ * A key name in the chosen spelling, in the form given ("Db major" → "C# major" with sharps; "Bbm" → "A#m"); with
+ * 'signature' the key's one name (keyTonicName: "D# minor" → "Eb minor", "Gb major" → "F# major").
+ */
 export function spellKey(name: string | null, spelling: Spelling): string | null {
   if (!name) return name;
   const k = parseKeyName(name);

@@ -557,6 +557,24 @@ export const LibraryFilter = z
   .strict();
 export type LibraryFilter = z.infer<typeof LibraryFilter>;
 
+/**
+ * What kind of problem a ScanProblem is, where the message alone would have to be read to know (set where the
+ * problem is made, walk.ts): `folder-seen` — a folder reached again through a second link (or a link back up):
+ * its files are read through the first path, so nothing was left out; `link-loop` — a folder path whose links
+ * loop (ELOOP): it names no folder at all. The scan bar groups both as "links to folders already scanned (or
+ * loops)"; `studio analyze` does not count `folder-seen` as a failure. Absent for every other problem.
+ */
+export const ScanProblemKind = z.enum(['folder-seen', 'link-loop']);
+export type ScanProblemKind = z.infer<typeof ScanProblemKind>;
+
+/**
+ * A path the scan left out: `path` (absolute), `message` (for people, ends with what was done: "Skipped."),
+ * `code` (ErrorCode: UNREADABLE, NOT_FOUND, FILE_CHANGED, BAD_ARGS, CANCELLED, DB_WRITE_FAILED, …), `kind`
+ * (ScanProblemKind; absent for problems of no particular kind). Stored as made in scan_jobs.problems_json.
+ */
+export const ScanProblem = z.object({ path: z.string(), message: z.string(), code: ErrorCode.optional(), kind: ScanProblemKind.optional() });
+export type ScanProblem = z.infer<typeof ScanProblem>;
+
 export const ScanState = z.object({
   /** null when no scan has run since the engine started */
   jobId: z.string().nullable(),
@@ -571,7 +589,7 @@ export const ScanState = z.object({
   etaSec: z.number().nullable(),
   startedAt: z.number().nullable(),
   /** folders that could not be read, symlink loops skipped, files that vanished, …; `code` says what kind */
-  problems: z.array(z.object({ path: z.string(), message: z.string(), code: ErrorCode.optional() })),
+  problems: z.array(ScanProblem),
   /** files left out by choice (not audio, not a regular file), counted, with the reason; `files` holds the first 500 */
   skipped: z.object({ count: z.number(), files: z.array(z.object({ path: z.string(), reason: z.string() })) }).optional(),
 });

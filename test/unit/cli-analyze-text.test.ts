@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LibraryTrack } from '@contract';
-import { analyzeText, keyText } from '../../main/cli/analyze-text';
+import { analyzeLine, analyzeText, keyText, NOT_ANALYSED } from '../../main/cli/analyze-text';
 
 const row = (o: Partial<LibraryTrack>): LibraryTrack => ({
   id: 't', folderId: 'f', path: '/m/a.wav', fileName: 'a.wav', status: 'analysed', error: null, title: null, artist: null, album: null, genre: null, year: null,
@@ -22,4 +22,44 @@ test('keyText says why there is no key where the analysis said so', () => {
   assert.equal(keyText(row({}), null, 'silence: nothing heard between 65 Hz and 2.1 kHz'), 'none (silence: nothing heard between 65 Hz and 2.1 kHz)');
   assert.equal(keyText(row({}), null, null), 'none');
   assert.match(analyzeText(row({}), { ...opts, keyReason: 'no pitched content: too few partials (drums, noise)' }), /\n {2}key {9}none \(no pitched content: too few partials \(drums, noise\)\)\n/);
+});
+
+// analyzeLine: `studio analyze --json`'s line, pinned case by case (left15: its seven positional arguments became one
+// object; these outputs are what the positional form gave)
+const sec = (start: number, end: number, bpm: number) => ({ start, end, bpm });
+const keySec = (start: number, end: number, key: string) => ({ start, end, key });
+const full = row({ bpm: 128, bpmConfidence: 0.81, key: 'A minor', keyConfidence: 0.66, camelot: '8A', openKey: '1m', lufs: -9.5, features: 'Tempo: 128 BPM.', title: 'T', artist: 'A', album: 'B' });
+const base = {
+  path: '/m/a.wav', durationSec: 5, camelot: null, openKey: null, lufs: null, loudnessRange: null, truePeak: null, features: null, title: null, artist: null, album: null,
+  codec: 'pcm_s16le', sampleRate: 44100, channels: 2, bitrateKbps: null, warnings: [], error: null,
+};
+const pinned = {
+  analysed: {
+    ...base, bpm: 128, bpmConfidence: 0.81, tempoReason: null, tempoSections: null, key: 'A minor', keyConfidence: 0.66, keyReason: null, keySections: null,
+    camelot: '8A', openKey: '1m', lufs: -9.5, features: 'Tempo: 128 BPM.', title: 'T', artist: 'A', album: 'B',
+  },
+  // --bpm-range 70-140 folds 160 to 80, the sections' tempi too
+  ranged: {
+    ...base, bpm: 80, bpmConfidence: 0.5, tempoReason: null, tempoSections: [sec(0, 30, 80), sec(30, 60, 120)], key: 'C major', keyConfidence: 0.6, keyReason: null,
+    keySections: [keySec(0, 32, 'C major'), keySec(32, 64, 'G major')],
+  },
+  noTempoNoKey: { ...base, bpm: null, bpmConfidence: null, tempoReason: 'no onsets', tempoSections: null, key: null, keyConfidence: null, keyReason: 'silence', keySections: null },
+  failed: { ...base, bpm: null, bpmConfidence: null, tempoReason: null, tempoSections: null, key: null, keyConfidence: null, keyReason: null, keySections: null, error: 'cannot decode', code: 'UNREADABLE' },
+  failedNoCode: { ...base, bpm: null, bpmConfidence: null, tempoReason: null, tempoSections: null, key: null, keyConfidence: null, keyReason: null, keySections: null, error: 'failed', code: 'INTERNAL' },
+  pending: { ...base, bpm: 80, bpmConfidence: null, tempoReason: null, tempoSections: null, key: null, keyConfidence: null, keyReason: null, keySections: null, error: NOT_ANALYSED, code: 'CANCELLED' },
+  pendingStopped: { ...base, bpm: null, bpmConfidence: null, tempoReason: null, tempoSections: null, key: null, keyConfidence: null, keyReason: null, keySections: null, error: 'Not analysed: disk full', code: 'DB_WRITE_FAILED' },
+};
+
+test('analyzeLine: the --json line of an analysed, ranged, tempo-less, failed and never-reached file', () => {
+  const range = { min: 70, max: 140 };
+  assert.deepEqual(analyzeLine({ track: full }), pinned.analysed);
+  assert.deepEqual(analyzeLine({ track: row({ bpm: 160, bpmConfidence: 0.5, key: 'C major', keyConfidence: 0.6 }), range, tempoSections: [sec(0, 30, 160), sec(30, 60, 120)], keySections: [keySec(0, 32, 'C major'), keySec(32, 64, 'G major')] }), pinned.ranged);
+  // empty section lists read as none
+  assert.deepEqual(analyzeLine({ track: full, tempoSections: [], keySections: [] }), pinned.analysed);
+  assert.deepEqual(analyzeLine({ track: row({}), tempoReason: 'no onsets', keyReason: 'silence' }), pinned.noTempoNoKey);
+  assert.deepEqual(analyzeLine({ track: row({ status: 'failed', error: 'cannot decode', errorCode: 'UNREADABLE' } as Partial<LibraryTrack>) }), pinned.failed);
+  assert.deepEqual(analyzeLine({ track: row({ status: 'failed' }) }), pinned.failedNoCode);
+  // a row the scan never reached: its tempo still folded into the range, its reasons and sections dropped
+  assert.deepEqual(analyzeLine({ track: row({ status: 'pending', bpm: 160 }), tempoReason: 'ignored', range, tempoSections: [sec(0, 1, 100)], keyReason: 'ignored' }), pinned.pending);
+  assert.deepEqual(analyzeLine({ track: row({ status: 'pending' }), notAnalysed: { error: 'Not analysed: disk full', code: 'DB_WRITE_FAILED' } }), pinned.pendingStopped);
 });

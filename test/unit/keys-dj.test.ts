@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseKeyList } from '../../main/engine/library/store';
-import { camelotNeighbours, spellChord, spellKey } from '@contract';
+import { camelotNeighbours, keyTonicName, spellChord, spellKey } from '@contract';
+import { keyName, parseKey, tonicName } from '../../main/engine/analysis/keys';
+
+const SHARP = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
+const FLAT = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'Gb', 'G', 'Ab', 'A', 'Bb', 'B'];
 
 /** Issue 12, defect 12: several keys in one filter, Camelot neighbours, one spelling convention. */
 describe('keys the DJ way', () => {
@@ -42,5 +46,30 @@ describe('keys the DJ way', () => {
     assert.equal(spellChord('Bb', 'C major', 'sharps'), 'A#');
     assert.equal(spellChord('C#dim', 'A major', 'flats'), 'Dbdim');
     assert.equal(spellChord('Am', null, 'signature'), 'Am');
+  });
+
+  // left15: the engine named 2A "Eb minor" (analyze, export, features line, tags) while the library's default
+  // 'signature' spelling showed "D# minor" (its relative major F# has sharps): one name per key now, everywhere
+  it('one name per key: the engine\'s names are the signature spelling of every key, 2A is Eb minor, 2B F# major', () => {
+    for (let pc = 0; pc < 12; pc++) {
+      for (const mode of ['major', 'minor'] as const) {
+        const name = keyName({ tonic: pc, mode });
+        assert.equal(name, `${keyTonicName(pc, mode === 'minor')} ${mode}`);
+        assert.equal(spellKey(name, 'signature'), name, `${name} is shown as stored`);
+        // any spelling typed reads as the one name
+        for (const t of [SHARP[pc], FLAT[pc]]) assert.equal(spellKey(`${t} ${mode}`, 'signature'), name, `${t} ${mode}`);
+        assert.equal(tonicName({ tonic: pc, mode }) + (mode === 'minor' ? 'm' : ''), spellKey(`${SHARP[pc]}${mode === 'minor' ? 'm' : ''}`, 'signature'));
+      }
+    }
+    assert.equal(keyName(parseKey('2A')!), 'Eb minor');
+    assert.equal(keyName(parseKey('2B')!), 'F# major');
+    assert.equal(keyName(parseKey('1A')!), 'G# minor');
+    assert.equal(keyName(parseKey('12A')!), 'C# minor');
+    assert.equal(keyName(parseKey('3B')!), 'Db major');
+    assert.equal(spellKey('D#m', 'signature'), 'Ebm');
+    // Eb minor's chords in flats, as its name (the features line and the detail alike)
+    assert.equal(spellChord('F#', 'Eb minor', 'signature'), 'Gb');
+    assert.equal(spellChord('C#', 'D# minor', 'signature'), 'Db');
+    assert.equal(spellChord('D#m', 'G# minor', 'signature'), 'D#m');
   });
 });

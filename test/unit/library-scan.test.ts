@@ -4,7 +4,7 @@
 // whatever its extension — while text and images are skipped with the reason.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CUE_SHEET_REASON, sniffAudio } from '../../main/engine/library/sniff';
@@ -34,6 +34,23 @@ test('named pipes are skipped with the reason, without being opened; a name that
   assert.equal(problems.length, 1, JSON.stringify(problems));
   assert.match(problems[0].message, /not valid UTF-8 \(bytes 63 61 66 e9 2e 6d 70 33\)/);
   assert.equal(problems[0].code, 'UNREADABLE');
+});
+
+test('a second link to a folder and a looping link are problems of their kind (ScanProblem.kind), set by the walk', async () => {
+  const root = join(DIR, 'links');
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(join(root, 'Albums', 'X'), { recursive: true });
+  symlinkSync(join(root, 'Albums', 'X'), join(root, 'Favourites')); // a second way to a folder walked anyway
+  symlinkSync('loop', join(root, 'loop')); // a link to itself: ELOOP
+  symlinkSync('plain-broken-target', join(root, 'broken')); // a broken link: no kind
+  const { problems } = await walk(root);
+  const kinds = Object.fromEntries(problems.map((p) => [p.path.slice(root.length + 1), [p.code, p.kind ?? null]]));
+  // which of Favourites and Albums/X is walked first is the walk's order; the other is the second link
+  const seen = kinds.Favourites ? 'Favourites' : 'Albums/X';
+  assert.deepEqual(kinds, { [seen]: ['UNREADABLE', 'folder-seen'], loop: ['NOT_FOUND', null], broken: ['NOT_FOUND', null] }, JSON.stringify(problems));
+  // a root that is itself a looping link: the folder cannot be read, of kind link-loop
+  const looped = await walk(join(root, 'loop'));
+  assert.deepEqual(looped.problems.map((p) => [p.code, p.kind]), [['UNREADABLE', 'link-loop']]);
 });
 
 test('sniff: audio in any container ffmpeg reads is audio whatever its name; text and images are not', async () => {

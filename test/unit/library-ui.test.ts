@@ -66,11 +66,18 @@ describe('library UI logic', () => {
     // tester19: a link to a folder the scan already walks (~/Music/Favourites → ~/Music/Albums/X, or a loop back up) was
     // counted as "could not be read" under a ⚠, though its files were all read through the other path
     const links = [
-      { path: '/m/Favourites', message: 'Symlink loop (or second link to a folder): this folder is already scanned as "/m/Albums/X". Skipped.', code: 'UNREADABLE' as const },
-      { path: '/m/up', message: 'Folder cannot be read: symlink loop. Skipped.', code: 'UNREADABLE' as const },
+      { path: '/m/Favourites', message: 'Symlink loop (or second link to a folder): this folder is already scanned as "/m/Albums/X". Skipped.', code: 'UNREADABLE' as const, kind: 'folder-seen' as const },
+      { path: '/m/up', message: 'Folder cannot be read: symlink loop. Skipped.', code: 'UNREADABLE' as const, kind: 'link-loop' as const },
       problems[0],
     ];
     assert.equal(problemsSummary(links), '2 links to folders already scanned (or loops) · 1 could not be read');
+    // grouped on the problem's kind (set by walk.ts), not on its words: a reworded message keeps its group, and an
+    // unreadable folder whose own message happens to start "Symlink loop" is not taken for one
+    const reworded = [
+      { path: '/m/Favourites', message: 'Already walked as /m/Albums/X.', code: 'UNREADABLE' as const, kind: 'folder-seen' as const },
+      { path: '/m/Symlink loop', message: 'Symlink loop of a name: permission denied.', code: 'UNREADABLE' as const },
+    ];
+    assert.equal(problemsSummary(reworded), '1 links to folders already scanned (or loops) · 1 could not be read');
     const skipped = [{ reason: 'not audio (.txt file)' }, { reason: 'not a regular file (named pipe)' }, { reason: 'not audio (.txt file)' }];
     assert.equal(skippedSummary(skipped), '2 not audio (.txt file) · 1 not a regular file (named pipe)');
   });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mock, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { migrate, migrations, openDb } from '../../main/engine/db';
+import { busyTimeoutMs, migrate, migrations, openDb } from '../../main/engine/db';
 
 /** a database of schema `version` (the first `version` migrations) in a new folder, with one opened track 't1' */
 function dbAt(version: number): { dir: string; db: Database.Database } {
@@ -193,6 +193,21 @@ test('a full disk at open (SQLITE_FULL, or ENOSPC creating the folder): the advi
     } finally {
       m.mock.restore();
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// left15: tests of the locked database wait less (STUDIO_TEST_DB_BUSY_MS); the app's own wait stays 5 s
+test('busy_timeout: 5 s, unless a test sets STUDIO_TEST_DB_BUSY_MS (whole ms, at least 100)', () => {
+  assert.equal(busyTimeoutMs({}), 5000);
+  assert.equal(busyTimeoutMs({ STUDIO_TEST_DB_BUSY_MS: '1000' }), 1000);
+  for (const bad of ['', '0', '50', '1.5', 'x']) assert.equal(busyTimeoutMs({ STUDIO_TEST_DB_BUSY_MS: bad }), 5000, bad);
+  const dir = mkdtempSync(join(tmpdir(), 'db-busy-'));
+  try {
+    const db = openDb(dir);
+    assert.equal(db.pragma('busy_timeout', { simple: true }), process.env.STUDIO_TEST_DB_BUSY_MS ? busyTimeoutMs() : 5000);
+    db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

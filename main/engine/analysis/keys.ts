@@ -4,6 +4,8 @@
  * Pitch classes count semitones from C (0 = C, 9 = A).
  */
 
+import { keyTonicName } from '@contract';
+
 export type Mode = 'major' | 'minor';
 
 export interface Key {
@@ -12,12 +14,9 @@ export interface Key {
   mode: Mode;
 }
 
-/** Spelling of each tonic as DJs and most score software write it (ASCII: b and #). */
-const MAJOR_NAMES = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'];
-const MINOR_NAMES = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'G#', 'A', 'Bb', 'B'];
-
+/** The tonic's one spelling (the contract's keyTonicName: "Eb" of Eb minor, "G#" of G# minor; ASCII b and #). */
 export function tonicName(k: Key): string {
-  return (k.mode === 'major' ? MAJOR_NAMES : MINOR_NAMES)[mod12(k.tonic)];
+  return keyTonicName(k.tonic, k.mode === 'minor');
 }
 
 /** "A minor", "Eb major" */
@@ -75,7 +74,7 @@ export function parseKey(s: string): Key | null {
 
 /** Chord label for a triad: "C", "Am", "F#m", "Bb". */
 export function chordName(root: number, minor: boolean): string {
-  return minor ? `${MINOR_NAMES[mod12(root)]}m` : MAJOR_NAMES[mod12(root)];
+  return minor ? `${keyTonicName(root, true)}m` : keyTonicName(root, false);
 }
 
 /**

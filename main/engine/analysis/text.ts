@@ -21,7 +21,7 @@
  * different scales) states no key and no chords: any one key would be wrong
  * for part of the track.
  */
-import { MIN_CONFIDENCE, spellChord, tempoChangeSentence, type Spelling } from '@contract';
+import { MIN_CONFIDENCE, spellChord, tempoChangeSentence } from '@contract';
 import type { LoudnessResult } from './loudness';
 import type { TempoResult } from './tempo';
 import type { TonalResult } from './tonal';
@@ -55,9 +55,8 @@ export function featuresText(r: FeatureInputs): string {
  * A chord name of the tonal analyser (one fixed table: F#, Eb, C#m, …) spelled as the key is named: a flat tonic
  * ("Db major", "Eb minor") spells every root with flats, a sharp one ("F# major", "C# minor") with sharps, a natural
  * one as its signature does (E major: D#, F major: Bb; C major / A minor: the usual mixed names) — "Key: Db major.
- * Chords: Db, Gb, Ab", not "… F#" (tester17). @contract key-spelling.ts spellChord.
+ * Chords: Db, Gb, Ab", not "… F#" (tester17). The contract's spellChord with 'signature', as the library shows it.
  */
 function spellChordInKey(chord: string, key: string): string {
-  const spelling: Spelling = /^[A-G]b/.test(key) ? 'flats' : /^[A-G]#/.test(key) ? 'sharps' : 'signature';
-  return spellChord(chord, key, spelling);
+  return spellChord(chord, key, 'signature');
 }

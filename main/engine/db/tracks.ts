@@ -1,4 +1,5 @@
 import { foldBpm, type LibraryFilter } from '@contract';
+import { foldSearch } from './search-key';
 import type { Db } from './index';
 
 /**
@@ -105,8 +106,6 @@ export class TracksRepo {
     db.function('fold_bpm', { deterministic: true }, (bpm: unknown, min: unknown, max: unknown) =>
       typeof bpm === 'number' ? foldBpm(bpm, { min: Number(min), max: Number(max) }) : null,
     );
-    // text for a case-insensitive search beyond ASCII: NFC, lower case (null stays null)
-    db.function('fold_text', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.normalize('NFC').toLowerCase() : null));
   }
 
   // ---- opened files ------------------------------------------------------
@@ -176,10 +175,16 @@ export class TracksRepo {
     this.setSortKeys(id);
   }
 
-  /** the natural sort keys (migration 8) of a row whose text columns were just written (natural_key(): registered by migrate(), which every connection here has run) */
+  /**
+   * the natural sort keys (migration 8) and the search key (migration 9) of a row whose text columns were just written
+   * (natural_key(), search_key(): registered by migrate(), which every connection here has run)
+   */
   private setSortKeys(id: string): void {
     this.db
-      .prepare('UPDATE tracks SET title_sort = natural_key(title), artist_sort = natural_key(artist), album_sort = natural_key(album), genre_sort = natural_key(genre), file_name_sort = natural_key(file_name) WHERE id = ?')
+      .prepare(
+        `UPDATE tracks SET title_sort = natural_key(title), artist_sort = natural_key(artist), album_sort = natural_key(album), genre_sort = natural_key(genre),
+           file_name_sort = natural_key(file_name), search_key = search_key(title, artist, album, genre, file_name) WHERE id = ?`,
+      )
       .run(id);
   }
 
@@ -271,25 +276,15 @@ export class TracksRepo {
     const params: unknown[] = [];
     const f = filter ?? {};
     if (f.text) {
-      // each word in both Unicode normal forms: macOS names files (and taggers there write tags) decomposed, NFD
-      // ("e" + U+0301), while text typed elsewhere is composed, NFC; LIKE compares code points, so one form alone
-      // missed the other (tester19)
-      // LIKE folds the case of ASCII letters only: a word with a cased letter beyond ASCII ("ólafur", "été") is
-      // compared case-folded by fold_text (NFC, lower case), on the rows whose ASCII part matches first (every letter
-      // beyond ASCII a '%'), so the function runs on few rows (tester19)
-      const cols = ['title', 'artist', 'album', 'genre', 'file_name'];
-      const esc = (w: string) => w.replace(/[\\%_]/g, (c) => '\\' + c);
+      // every word (at most 8) found in one of the row's title, artist, album, genre or file name, in either Unicode
+      // normal form (macOS writes names decomposed, NFD: "e" + U+0301; text typed elsewhere is composed, NFC) and in
+      // any case beyond ASCII too ("été" finds "Été", "øyvind" "ØYVIND"; tester19), the typed text literal (no
+      // wildcards): the word folded as the stored search key is (search-key.ts, migration 9), then one instr() on it.
+      // A row written without its key (by another program or a test's raw INSERT) gets it made per query (COALESCE
+      // runs search_key() only when the stored one is NULL, never for a row the studio wrote)
       for (const word of f.text.split(/\s+/).filter(Boolean).slice(0, 8)) {
-        const nfc = word.normalize('NFC');
-        if ([...nfc].some((c) => c > '\x7f' && c.toLowerCase() !== c.toUpperCase())) {
-          const rough = `%${[...nfc].map((c) => (c > '\x7f' ? '%' : esc(c))).join('')}%`;
-          parts.push(`(${cols.map((c) => `(${c} LIKE ? ESCAPE '\\' AND fold_text(${c}) LIKE ? ESCAPE '\\')`).join(' OR ')})`);
-          for (const _ of cols) params.push(rough, `%${esc(nfc.toLowerCase())}%`);
-          continue;
-        }
-        const forms = [...new Set([nfc, word.normalize('NFD')])].map((w) => `%${esc(w)}%`);
-        parts.push(`(${forms.flatMap(() => cols.map((c) => `${c} LIKE ? ESCAPE '\\'`)).join(' OR ')})`);
-        for (const like of forms) params.push(...cols.map(() => like));
+        parts.push('instr(COALESCE(search_key, search_key(title, artist, album, genre, file_name)), ?) > 0');
+        params.push(foldSearch(word));
       }
     }
     if (f.bpm) {

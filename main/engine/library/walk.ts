@@ -8,7 +8,7 @@
 import type { Dirent, Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ErrorCode } from '@contract';
+import type { ScanProblem } from '@contract';
 import { isInside, notUtf8Message } from '../fs/paths';
 
 /** A regular file the walk found: absolute path, size in bytes, mtime in ms since the epoch. */
@@ -23,8 +23,8 @@ export interface Found {
   aliases?: string[];
 }
 
-/** Something the scan could not do, with its code (ErrorCode of the contract). */
-export type Problem = { path: string; message: string; code?: ErrorCode };
+/** Something the scan could not do: the contract's ScanProblem (its code, and its kind where it has one). */
+export type Problem = ScanProblem;
 
 /** A file left out by choice, with why ("not a regular file (named pipe)", "not audio (PNG image)"). */
 export type Skip = { path: string; reason: string };
@@ -73,14 +73,14 @@ export async function walkFolder(root: string, folderId: string | null, sink: Wa
       st = await stat(dir);
     } catch (err) {
       const loop = (err as NodeJS.ErrnoException).code === 'ELOOP';
-      sink.problem({ path: dir, code: 'UNREADABLE', message: `Folder cannot be read: ${loop ? 'symlink loop' : (err as Error).message}. Skipped.` });
+      sink.problem({ path: dir, code: 'UNREADABLE', ...(loop && { kind: 'link-loop' as const }), message: `Folder cannot be read: ${loop ? 'symlink loop' : (err as Error).message}. Skipped.` });
       badDirs.push(dir);
       continue;
     }
     const key = `${st.dev}:${st.ino}`;
     const seen = visited.get(key);
     if (seen !== undefined) {
-      sink.problem({ path: dir, code: 'UNREADABLE', message: `Symlink loop (or second link to a folder): this folder is already scanned as "${seen}". Skipped.` });
+      sink.problem({ path: dir, code: 'UNREADABLE', kind: 'folder-seen', message: `Symlink loop (or second link to a folder): this folder is already scanned as "${seen}". Skipped.` });
       continue;
     }
     visited.set(key, dir);

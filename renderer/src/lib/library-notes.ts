@@ -73,13 +73,16 @@ export function keyChangeNote(sections: readonly KeySection[], shownKey: string,
   return `Key changes: ${keyChangeText(sections, spell)} (${keySectionsText(sections, spell)}). The key column keeps the whole-track estimate (${shownKey}): sorted and filtered by it.`;
 }
 
-/** What the scan left out, grouped by kind, in words: "2 could not be read · 1 gone (deleted, or a broken link)". */
+/**
+ * What the scan left out, grouped by kind, in words: "2 could not be read · 1 gone (deleted, or a broken link)".
+ * Grouped on the problem's `kind` (ScanProblemKind) and then its `code`, never on its message.
+ */
 export function problemsSummary(problems: ScanState['problems']): string {
   const groups = new Map<string, number>();
   for (const p of problems) {
     const what =
-      // a link to a folder walked already, or a loop (walk.ts): its files were read through the other path
-      p.code === 'UNREADABLE' && /^(Symlink loop|Folder cannot be read: symlink loop)/.test(p.message) ? 'links to folders already scanned (or loops)'
+      // a link to a folder walked already, or a loop (walk.ts sets the kind): its files were read through the other path
+      p.kind === 'folder-seen' || p.kind === 'link-loop' ? 'links to folders already scanned (or loops)'
       : p.code === 'UNREADABLE' ? 'could not be read'
       : p.code === 'NOT_FOUND' ? 'gone (deleted, or a broken link)'
       : p.code === 'FILE_CHANGED' ? 'changed or deleted while analysed'
