@@ -579,7 +579,7 @@ if (args.key16) {
   if (args.key17) {
     const also = args.key17.split(',').map(Number);
     const k3 = inc < 0 || inc <= sd(dd);
-    console.log(`key17 K3: pooled keyed ECE ${ece(pairsOf(rows, 0)).toFixed(4)} → ${ece(pairsOf(rows, F)).toFixed(4)}, increase ${inc.toFixed(4)} vs the paired bootstrap's SD ${sd(dd).toFixed(4)} (mean ${(dd.reduce((x, y) => x + y, 0) / 1000).toFixed(4)}, 2.5–97.5 % ${sorted[25].toFixed(4)}–${sorted[974].toFixed(4)}) → ${k3 ? 'pass' : 'FAIL'}`);
+    console.log(`key17 K3: pooled keyed ECE ${ece(pairsOf(rows, 0)).toFixed(4)} → ${ece(pairsOf(rows, F)).toFixed(4)}, increase ${inc.toFixed(5)} vs the paired bootstrap's SD ${sd(dd).toFixed(5)} (mean ${(dd.reduce((x, y) => x + y, 0) / 1000).toFixed(4)}, 2.5–97.5 % ${sorted[25].toFixed(4)}–${sorted[974].toFixed(4)}) → ${k3 ? 'pass' : 'FAIL'}`);
     const id = (r: Row) => `${r.set.split('/').pop()}/${r.file}`;
     const keyedAt = (f: number) => rows.filter((r) => dec(r, 0).key !== dec(r, f).key).map(id);
     const mk = keyedAt(F);
