@@ -88,6 +88,10 @@
 // key17 (session 15): the lead's decision15 rule for candidate K (dorianRatio 1.8, map kept), clauses K1–K6, is copied
 // verbatim in BENCHMARKS.md "Key: the Dorian rule at ratio 1.8, the key map kept"; here K3 and K4 on these rows:
 //   nice -n 10 node --import tsx tools/eval/key-tonic.ts DIR [DIR …] [--keyless KEYLESS] --key16 1.8 --key17 1.6,2.0
+// key17 RESULT (23:55 UTC): K1 pass (calibrate's rows: MIREX 449.7 → 453.7, keyset +4, none lower); K2 pass (ECE 0.0206 →
+// 0.0135; no-key ≥ 0.5 3 → 3, 8 → 8); K3 pass by 0.00003 (these rows +0.00644 vs the paired bootstrap SD 0.00647); K4 FAILS
+// on both row sets (ratio 2.0 leaves key-set softshoe-0-t-1-timgm6mb, own ratio 1.971, unmoved; 1.6 moves the same keyed
+// files; no right file at ≥ 0.5 moved); K5 pass (0.011 %); K6 pass (scratch default 1.8). Not shipped (dorianRatio 0).
 //
 //   nice -n 10 node --import tsx tools/eval/key-tonic.ts DIR [DIR …] [--keyless KEYLESS] [--blend] [--files] [--cpu]
 //        [--fit [--final "cue+cue,w"] [--gate CUE] [--rel-gate] [--dorian]] [--dorian-final F] [--refit F] [--key16 F [--key17 R,R]]
