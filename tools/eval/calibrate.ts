@@ -171,6 +171,9 @@
 // key15 (session 13): --key-only --dorian-ratio F: the candidate analyser is CHROMA_FROM with TonalOptions.dorianRatio F (cache
 // tag "fold-dorianF"); the key12 report (K2, K3) then reads the key15 rule's clause R7 (tools/eval/key-tonic.ts' header):
 //   nice -n 10 node --import tsx tools/eval/calibrate.ts --key-only --dorian-ratio 1.5 --dev2 --cache test/output/key15/calibrate --verbose
+// key17 (session 15): with --dorian-also the report also reads the decision15 rule's K4 (BENCHMARKS.md "Key: the Dorian
+// rule at ratio 1.8, the key map kept"; K1, K2 read as key16's D1, D2):
+//   nice -n 10 node --import tsx tools/eval/calibrate.ts --key-only --dorian-ratio 1.8 --dorian-also 1.6,2.0 --dev2 --cache test/output/key17/calibrate --verbose
 // key13 (session 12): KeyEvidence.pitched (TonalAnalyser.pitchedShare, recorded, not weighed) offered to the same refit as
 // the share, as min(1, share / X) (--pitched-knee X) or as a gate × min(1, share / X) on the refit (--pitched-gate X,
 // report only), judged by the rule above unchanged: K2 passes with a knee or gate at 0.3–0.5, K3 fails every variant
@@ -183,7 +186,7 @@ import { parseArgs } from 'node:util';
 import { MIN_CONFIDENCE } from '@contract';
 import { HOLD_SLACK, KEY_CALIBRATION, keyConfidence, KEY_SIGNS, TEMPO_CALIBRATION, TEMPO_FACTORS, TEMPO_PULSE_CALIBRATION, TEMPO_SIGNS, type CalibrationModel, type KeyEvidence, type TempoEvidence, tempoFactor } from '../../main/engine/analysis/confidence';
 import { PERC_INPUT, PERC_INPUT_BANDS } from '../../main/engine/analysis/hpss';
-import { mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
+import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, MIN_ONSET_FLUX, NO_TEMPO, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
 import type { OctaveNetWeights } from '../../main/engine/analysis/octave-net-weights';
@@ -192,6 +195,7 @@ import type { EvalItem } from './build-set';
 import { mulberry32 } from '../../test/helpers/prng';
 import { fitLogistic as fitLogisticAt, fitSigned as fitSignedAt, sigmoid } from './logistic';
 import { splitFamilies } from './split-families';
+import { confusion } from './key-score';
 
 const { values: args } = parseArgs({
   options: {
@@ -259,6 +263,8 @@ const { values: args } = parseArgs({
      * keys and the map now's calibration beside the shipped analyser's
      */
     'dorian-also': { type: 'string' },
+    /** (key17) with --key-only --dorian-ratio F: the shipped analyser's (and ratio F's) misses on files with a trusted key, by kind (key-score.ts' confusion: relative, fifth, fourth, parallel, other; none stated), per set, each miss listed with its stated confidence */
+    misses: { type: 'boolean', default: false },
     /**
      * (key13) with --key-only: KeyEvidence.pitched (the share of the spectral peaks in partials) offered to the fit as
      * min(1, share / X) (a knee: the cue acts only under music's range, 0.45–1 on the dev-side sets) instead of the share
@@ -1076,6 +1082,46 @@ function key16Report(): void {
   if (S.length > 2) {
     const same = movedBy.slice(2).map((m, i) => ({ label: S[i + 2].label, only: m.filter((x) => !movedBy[1].includes(x)), missing: movedBy[1].filter((x) => !m.includes(x)) }));
     for (const s of same) console.log(`key16 D4 (these rows): ${s.label} vs ratio ${DORIAN}: ${!s.only.length && !s.missing.length ? 'the same files' : `moves also ${s.only.join(', ') || '—'}; not ${s.missing.join(', ') || '—'}`}`);
+    // (key17) the decision15 rule's K4 on these rows: the --dorian-also ratios move the same KEYED files (a trusted key) as
+    // --dorian-ratio F, and no file whose key is right at ratio 0 (a truth named, trusted or not) with confidence ≥ 0.5 is
+    // moved at F or any --dorian-also ratio. K1 and K2 read as D1 and D2 above.
+    const keyed = new Set(rows.filter((r) => r.truthKey && r.keyTrusted).map((r) => `${r.set}/${r.file}`));
+    const mk = movedBy.map((m) => m.filter((x) => keyed.has(x)));
+    let k4 = true;
+    for (let a = 2; a < S.length; a++) {
+      const only = mk[a].filter((x) => !mk[1].includes(x)), missing = mk[1].filter((x) => !mk[a].includes(x));
+      if (only.length || missing.length) k4 = false;
+      console.log(`key17 K4 (these rows, keyed: ${mk[1].length} moved at ${DORIAN}): ${S[a].label}: ${!only.length && !missing.length ? `the same files (${mk[a].join(', ') || 'none'})` : `moves also ${only.join(', ') || '—'}; not ${missing.join(', ') || '—'}`}`);
+    }
+    const broken: string[] = [];
+    for (let a = 1; a < S.length; a++)
+      for (const r of rows) {
+        const g0 = r.keyShipped!;
+        if (!r.truthKey || !g0.key || mirexKeyScore(r.truthKey, g0.key) !== 1 || !g0.keyEv) continue;
+        const p0 = keyConfidence(g0.keyEv, KEY_CALIBRATION);
+        if (p0 >= 0.5 && JSON.stringify(S[a].get(r).key) !== JSON.stringify(g0.key)) broken.push(`${r.set}/${r.file}${r.keyTrusted ? '' : ' (untrusted)'} at ${S[a].label} (right at ${p0.toFixed(3)})`);
+      }
+    if (broken.length) k4 = false;
+    console.log(`key17 K4 (these rows): right at ratio 0 with confidence ≥ 0.5 and moved: ${broken.join('; ') || 'none'} → ${k4 ? 'pass' : 'FAIL'}`);
+  }
+  if (args.misses) {
+    // (key17) the misses by kind: files with a trusted key, the stated key against the truth (no key stated: "none")
+    const kinds = ['relative', 'fifth', 'fourth', 'parallel', 'other', 'none'] as const;
+    const kindOf = (r: Row, k: Key | null) => (k ? confusion(r.truthKey!, k) : 'none');
+    const keyedRows = rows.filter((r) => r.truthKey && r.keyTrusted && r.set !== UNUSED);
+    console.log(`\n=== key17: misses by kind (files with a trusted key; MIREX 1 = right) ===`);
+    for (const { label, get } of S.slice(0, 2)) {
+      const tally = (rs: Row[]) => kinds.map((c) => `${c} ${rs.filter((r) => kindOf(r, get(r).key) === c).length}`).join(', ');
+      console.log(`  ${label}: all ${keyedRows.filter((r) => kindOf(r, get(r).key) === 'ok').length}/${keyedRows.length} right; misses ${tally(keyedRows)}`);
+      for (const x of sets) { const rs = keyedRows.filter((r) => r.set === x); if (rs.length) console.log(`      ${x} ${rs.filter((r) => kindOf(r, get(r).key) === 'ok').length}/${rs.length}: ${tally(rs)}`); }
+    }
+    for (const r of keyedRows) {
+      // the shipped analyser's misses (ratio 0), and whether ratio F's key is right
+      const g = S[0].get(r), c = kindOf(r, g.key);
+      if (c === 'ok') continue;
+      const p = g.keyEv ? keyConfidence(g.keyEv, KEY_CALIBRATION) : 0;
+      console.log(`    ${c.padEnd(8)} ${keyName(r.truthKey!).padEnd(9)} → ${(g.key ? keyName(g.key) : 'none').padEnd(9)} p ${p.toFixed(3)}${kindOf(r, S[1].get(r).key) === 'ok' ? ` (right at ${S[1].label})` : ''}  ${r.set}/${r.file}`);
+    }
   }
 }
 

@@ -85,8 +85,16 @@
 // rule on, the key map kept".
 //   nice -n 10 node --import tsx tools/eval/key-tonic.ts DIR [DIR …] [--keyless KEYLESS] --key16 1.5
 //
+// key17 (session 15): the lead's decision15 rule for candidate K (dorianRatio 1.8, map kept), clauses K1–K6, is copied
+// verbatim in BENCHMARKS.md "Key: the Dorian rule at ratio 1.8, the key map kept"; here K3 and K4 on these rows:
+//   nice -n 10 node --import tsx tools/eval/key-tonic.ts DIR [DIR …] [--keyless KEYLESS] --key16 1.8 --key17 1.6,2.0
+// key17 RESULT (23:55 UTC): K1 pass (calibrate's rows: MIREX 449.7 → 453.7, keyset +4, none lower); K2 pass (ECE 0.0206 →
+// 0.0135; no-key ≥ 0.5 3 → 3, 8 → 8); K3 pass by 0.00003 (these rows +0.00644 vs the paired bootstrap SD 0.00647); K4 FAILS
+// on both row sets (ratio 2.0 leaves key-set softshoe-0-t-1-timgm6mb, own ratio 1.971, unmoved; 1.6 moves the same keyed
+// files; no right file at ≥ 0.5 moved); K5 pass (0.011 %); K6 pass (scratch default 1.8). Not shipped (dorianRatio 0).
+//
 //   nice -n 10 node --import tsx tools/eval/key-tonic.ts DIR [DIR …] [--keyless KEYLESS] [--blend] [--files] [--cpu]
-//        [--fit [--final "cue+cue,w"] [--gate CUE] [--rel-gate] [--dorian]] [--dorian-final F] [--refit F] [--key16 F]
+//        [--fit [--final "cue+cue,w"] [--gate CUE] [--rel-gate] [--dorian]] [--dorian-final F] [--refit F] [--key16 F [--key17 R,R]]
 // DIRs laid out as key-refit.ts's (DIR/manifest.json with set "dev", DIR/dev/, DIR/split.json as { units: { id: { files:
 // [{ file }] } } }, DIR/work/key-dev-floors filled by key-dev.ts); KEYLESS as key-keyless (DIR/keyless/, its peaks cached
 // by key-dev.ts --floors --keyless KEYLESS).
@@ -126,6 +134,8 @@ const { values: args, positionals: DIRS } = parseArgs({
     refit: { type: 'string' },
     /** (key16) the key16 rule's D3 and D4 on these rows: the Dorian rule at this ratio with the map now, per-bin tables, moved files, a family-grouped bootstrap of the shipped decision's pooled keyed ECE; see the key16 SHIP RULE */
     key16: { type: 'string' },
+    /** (key17) with --key16 F: the decision15 rule's K3 (the paired bootstrap's SD as the bound) and K4 on these rows, against these further ratios ("1.6,2.0"); see the key17 rule below */
+    key17: { type: 'string' },
   },
 });
 const CUES = ['drop', 'dropW', 'final', 'bass', 'bassOn', 'onset', 'mean', 'onsetRel'] as const;
@@ -565,5 +575,31 @@ if (args.key16) {
     const o = movedAt(f).map((r) => `${r.set.split('/').pop()}/${r.file}`);
     const only = o.filter((x) => !m.includes(x)), missing = m.filter((x) => !o.includes(x));
     console.log(`key16 D4 (key-tonic's rows, keyed + key-keyless: ${m.length} moved at ${F}): ratio ${f}: ${!only.length && !missing.length ? 'the same files' : `moves also ${only.join(', ') || '—'}; not ${missing.join(', ') || '—'}`}`);
+  }
+  // (key17) the decision15 rule (BENCHMARKS.md "Key: the Dorian rule at ratio 1.8, the key map kept"): K3 — the pooled
+  // keyed ECE increase ≤ one SD of the PAIRED family-grouped bootstrap of the increase (the same 1000 resamples, seed 16,
+  // as above), or a decrease; K4 on these rows — the further ratios move the same KEYED files (these rows: a trusted key)
+  // as F, and no file right at ratio 0 with confidence ≥ 0.5 is moved at F or any further ratio.
+  if (args.key17) {
+    const also = args.key17.split(',').map(Number);
+    const k3 = inc < 0 || inc <= sd(dd);
+    console.log(`key17 K3: pooled keyed ECE ${ece(pairsOf(rows, 0)).toFixed(4)} → ${ece(pairsOf(rows, F)).toFixed(4)}, increase ${inc.toFixed(5)} vs the paired bootstrap's SD ${sd(dd).toFixed(5)} (mean ${(dd.reduce((x, y) => x + y, 0) / 1000).toFixed(4)}, 2.5–97.5 % ${sorted[25].toFixed(4)}–${sorted[974].toFixed(4)}) → ${k3 ? 'pass' : 'FAIL'}`);
+    const id = (r: Row) => `${r.set.split('/').pop()}/${r.file}`;
+    const keyedAt = (f: number) => rows.filter((r) => dec(r, 0).key !== dec(r, f).key).map(id);
+    const mk = keyedAt(F);
+    let same = true;
+    for (const f of also) {
+      const o = keyedAt(f), only = o.filter((x) => !mk.includes(x)), missing = mk.filter((x) => !o.includes(x));
+      if (only.length || missing.length) same = false;
+      console.log(`key17 K4 (key-tonic's keyed rows: ${mk.length} moved at ${F}): ratio ${f}: ${!only.length && !missing.length ? 'the same files' : `moves also ${only.join(', ') || '—'}; not ${missing.join(', ') || '—'}`}`);
+    }
+    const broken: string[] = [];
+    for (const f of [F, ...also]) for (const r of rows) { const a = dec(r, 0); if (right(r, a) && a.confidence >= 0.5 && a.key !== dec(r, f).key) broken.push(`${id(r)} at ${f} (right at ${a.confidence.toFixed(3)})`); }
+    console.log(`key17 K4 (key-tonic's rows): right at ratio 0 with confidence ≥ 0.5 and moved at ${[F, ...also].join(', ')}: ${broken.join('; ') || 'none'}`);
+    console.log(`key17 K4 (key-tonic's rows) → ${same && !broken.length ? 'pass' : 'FAIL'}`);
+    // (diagnostic, not the rule) each file's own ratio: the phrase-end share at (X + 2) ÷ at X for the shipped major key X —
+    // the rule moves it at every dorianRatio ≤ that; files between 1.2 and 2.5
+    const own = [...rows, ...keyless].flatMap((r) => { const a = dec(r, 0); if (a.tonic === null || a.mode !== 'major') return []; const t = r.cue.dropW, x = t[(a.tonic + 2) % 12] / t[a.tonic]; return x >= 1.2 && x <= 2.5 ? [[x, r, a] as const] : []; }).sort((p, q) => p[0] - q[0]);
+    for (const [x, r, a] of own) console.log(`    own ratio ${x.toFixed(3)}: ${id(r)} truth ${r.truth ? keyName(r.truth) : 'none'}, shipped ${a.key} p ${a.confidence.toFixed(3)} (${right(r, a) ? 'right' : 'wrong'})`);
   }
 }
