@@ -314,6 +314,16 @@ describe('bad media for the model', () => {
     await assert.rejects(ask({ video: { path: toneFile('not-a-video.mp3', 2) } }), code('NOT_MEDIA'));
   });
 
+  test('a region past the end of the audio says so (tester20)', async () => {
+    // before: DECODE_FAILED '"ph-end.mp3" decoded to no audio in the selected region.' — as if the file were broken
+    await assert.rejects(ask({ audio: { path: toneFile('ph-end.mp3', 2), region: [100, 200] } }), (e: { code: string; message: string }) => {
+      assert.equal(e.code, 'BAD_ARGS', e.message);
+      assert.match(e.message, /"ph-end\.mp3" has no audio in the region 100–200 s: it starts at or after the end of the audio\. Choose a region inside the track/);
+      return true;
+    });
+    assert.equal((await ask({ audio: { path: toneFile('ph-end.mp3', 2), region: [1, 200] } })).tokenIds.length, 2, 'a region that ends past the end is the audio up to its end');
+  });
+
   test('placeholders must match the attached media', async () => {
     await assert.rejects(ask({ input: '<Image>' }), code('BAD_ARGS'));
     await assert.rejects(ask({ audio: { path: toneFile('ph.mp3', 2) }, input: 'no placeholder' }), code('BAD_ARGS'));
