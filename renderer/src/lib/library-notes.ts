@@ -80,6 +80,8 @@ export function problemsSummary(problems: ScanState['problems']): string {
     const what =
       // a link to a folder walked already, or a loop (walk.ts): its files were read through the other path
       p.code === 'UNREADABLE' && /^(Symlink loop|Folder cannot be read: symlink loop)/.test(p.message) ? 'links to folders already scanned (or loops)'
+      // a library folder that is not there (walk, or the watcher seeing it go): its rows stay (job.ts)
+      : p.code === 'NOT_FOUND' && /^Library folder is missing/.test(p.message) ? 'not there (library folders: their tracks are kept)'
       : p.code === 'UNREADABLE' ? 'could not be read'
       : p.code === 'NOT_FOUND' ? 'gone (deleted, or a broken link)'
       : p.code === 'FILE_CHANGED' ? 'changed or deleted while analysed'
