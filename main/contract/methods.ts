@@ -562,9 +562,11 @@ export type LibraryFilter = z.infer<typeof LibraryFilter>;
  * problem is made, walk.ts): `folder-seen` — a folder reached again through a second link (or a link back up):
  * its files are read through the first path, so nothing was left out; `link-loop` — a folder path whose links
  * loop (ELOOP): it names no folder at all. The scan bar groups both as "links to folders already scanned (or
- * loops)"; `studio analyze` does not count `folder-seen` as a failure. Absent for every other problem.
+ * loops)"; `studio analyze` does not count `folder-seen` as a failure; `folder-missing` — a library folder itself is
+not there (an unplugged drive, renamed or deleted; job.ts): its tracks are kept, marked missing, and the scan bar says
+so apart from files that are gone. Absent for every other problem.
  */
-export const ScanProblemKind = z.enum(['folder-seen', 'link-loop']);
+export const ScanProblemKind = z.enum(['folder-seen', 'link-loop', 'folder-missing']);
 export type ScanProblemKind = z.infer<typeof ScanProblemKind>;
 
 /**

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { OUTPUT, toneFile } from '../helpers/media';
+import { longToneFile, OUTPUT, toneFile } from '../helpers/media';
 import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
 
 /**
@@ -89,6 +89,29 @@ describe('a file deleted while open (issue 12, defect 13)', { timeout: 180_000 }
     assert.equal(await page.getByTestId('file-gone').count(), 0, 'the banner left with the old file');
     assert.equal(await page.getByTestId('play').isDisabled(), false);
     await sp.screenshot('issue12-13-located');
+  });
+
+  test('deleted while its waveform is computed: the banner, no toast per view, and the views say what the banner says (tester20)', async () => {
+    // before: besides the banner, two error toasts ("Could not compute the waveform", "… the spectrogram") said
+    // "… was moved or deleted while it was being analysed. It will be analysed again on the next scan." — a library
+    // scan's words, for a track that is in no library
+    const { page } = sp;
+    const long = join(dir, 'deleted while decoded.mp3');
+    copyFileSync(longToneFile('e2e-tone-10min.mp3', 600), long);
+    await sp.dismissToasts();
+    const m = await sp.mark();
+    const ev = await sp.openThroughBrowser(long);
+    assert.equal(ev.name, 'track-opened', JSON.stringify(ev.detail));
+    rmSync(long);
+    await sp.waitForEvent('file-gone', { after: m });
+    const wave = page.locator('[data-testid=waveform] .err');
+    await wave.waitFor();
+    await page.locator('[data-testid=spectrogram] .err').waitFor();
+    assert.match(await wave.innerText(), /Waveform unavailable: "deleted while decoded\.mp3" was deleted or moved since it was opened/);
+    assert.doesNotMatch(await wave.innerText(), /scan/);
+    assert.deepEqual(await sp.toastTexts('error'), [], 'the banner alone says it');
+    await page.getByTestId('file-gone').waitFor();
+    await sp.screenshot('file-gone-while-decoded');
   });
 
   test('no page errors', () => {

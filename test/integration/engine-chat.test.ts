@@ -251,6 +251,28 @@ describe('chat about a track', () => {
     assert.equal(ok.user.text, 'Which mood? 🎵');
   });
 
+  test('a question about a file deleted since it was opened is refused and leaves no unanswered question in the thread (tester20)', async () => {
+    // before: the question was stored first and the file checked after, so the thread kept a question with no
+    // answer and no error under it (asked again: two of them) while the chat pane said only "The answer failed"
+    const dir = mkdtempSync(join(tmpdir(), 'rs-chat-gone-'));
+    const file = join(dir, 'gone.mp3');
+    cpSync(toneFile('chat-gone.mp3', 2), file);
+    const id = (await engine.call('media:open', { path: file })).id;
+    const att = { audio: {}, image: null, video: false };
+    assert.equal((await engine.call('chat:ask', { trackId: id, instruction: 'Before?', attachments: att, options: { greedy: true, maxNewTokens: 2 } })).assistant.status, 'done');
+    const before = await engine.call('chat:get-thread', { trackId: id });
+    rmSync(dir, { recursive: true, force: true });
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(engine.call('chat:ask', { trackId: id, instruction: 'And now?', attachments: att, options: { greedy: true, maxNewTokens: 2 } }), (e: { code: string; message: string }) => {
+        assert.equal(e.code, 'FILE_CHANGED', e.message);
+        assert.match(e.message, /"gone\.mp3" was deleted or moved since it was opened/);
+        return true;
+      });
+    }
+    await assert.rejects(engine.call('chat:regenerate', { trackId: id, messageId: before[0].id, options: { greedy: true, maxNewTokens: 2 } }), code('FILE_CHANGED'));
+    assert.deepEqual((await engine.call('chat:get-thread', { trackId: id })).map((m) => m.id), before.map((m) => m.id), 'the thread is as it was');
+  });
+
   test('threads survive an engine crash', async () => {
     const n = (await engine.call('chat:get-thread', { trackId })).length;
     engine.killForTest();
@@ -290,6 +312,16 @@ describe('bad media for the model', () => {
     await assert.rejects(ask({ video: { path: silent }, input: '<Video><Audio>' }), code('NO_AUDIO'));
     assert.equal((await ask({ video: { path: silent } })).inputs.media[0].tokens, 15);
     await assert.rejects(ask({ video: { path: toneFile('not-a-video.mp3', 2) } }), code('NOT_MEDIA'));
+  });
+
+  test('a region past the end of the audio says so (tester20)', async () => {
+    // before: DECODE_FAILED '"ph-end.mp3" decoded to no audio in the selected region.' — as if the file were broken
+    await assert.rejects(ask({ audio: { path: toneFile('ph-end.mp3', 2), region: [100, 200] } }), (e: { code: string; message: string }) => {
+      assert.equal(e.code, 'BAD_ARGS', e.message);
+      assert.match(e.message, /"ph-end\.mp3" has no audio in the region 100–200 s: it starts at or after the end of the audio\. Choose a region inside the track/);
+      return true;
+    });
+    assert.equal((await ask({ audio: { path: toneFile('ph-end.mp3', 2), region: [1, 200] } })).tokenIds.length, 2, 'a region that ends past the end is the audio up to its end');
   });
 
   test('placeholders must match the attached media', async () => {

@@ -3,14 +3,14 @@
 // and every bad input of issue 2. Needs `npm run build` (out/engine/index.js).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MAX_PEAKS, SPECTROGRAM_DEFAULTS } from '../../main/engine/analysis/waveform';
 import { handleMediaRequest } from '../../main/electron/media-protocol';
 import type { Progress, StudioErrorData, Track } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
-import { MEDIA_DIR, imageFile, media, toneFile, videoFile } from '../helpers/media';
+import { MEDIA_DIR, imageFile, longToneFile, media, toneFile, videoFile } from '../helpers/media';
 import { childPids, peakRssMiB, startEngine } from './engine-harness';
 
 const REAL_MUSIC_DIR = '/usr/share/games/asc/music'; // Debian package asc-music
@@ -366,6 +366,27 @@ describe('bad input', () => {
     assert.deepEqual(ev?.payload, { trackId: t.id, path: file, message: e.message });
     assert.equal((await rejection(engine.call('media:peaks', { trackId: t.id }))).code, 'FILE_CHANGED');
     assert.equal((await rejection(engine.call('media:resolve', { kind: 'playable', id: t.id }))).code, 'FILE_CHANGED');
+  });
+
+  test('a file deleted while its waveform is decoded: the track view’s message and the media:file-gone event, not the library scan’s (tester20)', async () => {
+    // before: "… was moved or deleted while it was being analysed. It will be analysed again on the next scan." — in
+    // the track view, for a file that is in no library — and no media:file-gone, so the page learned it only later
+    const file = join(bad, 'deleted while decoded.mp3');
+    rmSync(file, { force: true });
+    linkSync(longToneFile('ten-minutes-tone.mp3', 600), file);
+    const t = await open(file);
+    let firstProgress!: () => void;
+    const progressed = new Promise<void>((r) => (firstProgress = r));
+    const p = engine.call('media:peaks', { trackId: t.id }, { onProgress: () => firstProgress() });
+    await Promise.race([progressed, p.then(() => assert.fail('finished before the file could be deleted'), () => undefined)]);
+    const before = events.length;
+    rmSync(file);
+    const e = await rejection(p);
+    assert.equal(e.code, 'FILE_CHANGED');
+    assert.match(e.message, /"deleted while decoded\.mp3" was deleted or moved since it was opened/);
+    assert.doesNotMatch(e.message, /scan/);
+    const ev = events.slice(before).find((x) => x.name === 'media:file-gone');
+    assert.deepEqual(ev?.payload, { trackId: t.id, path: file, message: e.message });
   });
 
   test('a file replaced while open: FILE_CHANGED', async () => {

@@ -78,6 +78,10 @@ describe('library UI logic', () => {
       { path: '/m/Symlink loop', message: 'Symlink loop of a name: permission denied.', code: 'UNREADABLE' as const },
     ];
     assert.equal(problemsSummary(reworded), '1 links to folders already scanned (or loops) · 1 could not be read');
+    // tester20: a library folder that is not there (an unplugged drive; the watcher or a Rescan says so) was counted
+    // as "1 gone (deleted, or a broken link)", as if a file had gone, beside the folder's own "missing" note
+    const missing = [{ path: '/media/usb/Music', message: 'Library folder is missing (unplugged drive, moved or deleted). Its tracks are kept.', code: 'NOT_FOUND' as const, kind: 'folder-missing' as const }, problems[1]];
+    assert.equal(problemsSummary(missing), '1 not there (library folders: their tracks are kept) · 1 gone (deleted, or a broken link)');
     const skipped = [{ reason: 'not audio (.txt file)' }, { reason: 'not a regular file (named pipe)' }, { reason: 'not audio (.txt file)' }];
     assert.equal(skippedSummary(skipped), '2 not audio (.txt file) · 1 not a regular file (named pipe)');
   });

@@ -59,8 +59,11 @@ export class ChatService {
     options: Options,
     call: { signal: AbortSignal; progress(p: Progress): void; token(text: string): void },
   ): Promise<{ user: ChatMessage; assistant: ChatMessage }> {
+    // what can be refused (the file gone or changed, nothing attached) is refused before the question is stored: a
+    // refused question left in the thread had no answer and no error under it, and asking again added another
+    const req = await this.request(trackId, instruction, attachments);
     const user = this.insert(trackId, 'user', instruction, { attachments }, null);
-    return this.answer(user, attachments, options, call);
+    return this.answer(user, attachments, req, options, call);
   }
 
   /**
@@ -76,14 +79,20 @@ export class ChatService {
     const question = msg.role === 'user' ? msg : msg.reply_to ? this.messages.get(msg.reply_to) : undefined;
     if (!question) throw new StudioError('NOT_FOUND', 'There is no question to answer again.');
     const user = toMessage(question);
-    return this.answer(user, user.attachments ?? { audio: {}, image: null, video: false }, options, call);
+    const att = user.attachments ?? { audio: {}, image: null, video: false };
+    return this.answer(user, att, await this.request(trackId, user.text, att), options, call);
   }
 
-  private async answer(user: ChatMessage, att: ChatAttachments, options: Options, call: { signal: AbortSignal; progress(p: Progress): void; token(text: string): void }) {
-    const { row, path } = await this.tracks.checkedPath(user.trackId);
-    const req: AskRequest = { instruction: user.text, options };
+  /**
+   * The model's request for a question about `trackId` with `att`, checked before anything is stored.
+   * @throws StudioError FILE_CHANGED (the track's file deleted, moved or changed since it was opened), BAD_ARGS
+   *   (a video attached to an audio track, nothing attached), NOT_FOUND (no such track).
+   */
+  private async request(trackId: string, instruction: string, att: ChatAttachments): Promise<AskRequest> {
+    const { row, path } = await this.tracks.checkedPath(trackId);
+    const req: AskRequest = { instruction };
     if (att.audio) req.audio = { path, region: att.audio.region };
-    if (att.image === 'cover') req.image = { path: await this.coverPath(user.trackId) };
+    if (att.image === 'cover') req.image = { path: await this.coverPath(trackId) };
     else if (att.image) req.image = { path: att.image.path };
     if (att.video) {
       if (row.kind !== 'video') throw new StudioError('BAD_ARGS', 'This track has no video to attach.');
@@ -95,6 +104,11 @@ export class ChatService {
     const placeholders = defaultInput(req);
     const text = att.inputText?.trim() ?? '';
     req.input = text.match(PLACEHOLDER_RE) ? text : text ? `${text} ${placeholders}` : placeholders;
+    return req;
+  }
+
+  private async answer(user: ChatMessage, att: ChatAttachments, prepared: AskRequest, options: Options, call: { signal: AbortSignal; progress(p: Progress): void; token(text: string): void }) {
+    const req: AskRequest = { ...prepared, options };
     const assistant = this.insert(user.trackId, 'assistant', '', { status: 'streaming' }, user.id);
     // the generation stops on Stop, not when the asking page goes away
     const gen = new AbortController();

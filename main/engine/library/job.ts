@@ -12,7 +12,7 @@
  * next one.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { StudioError, toErrorData, type ScanState } from '@contract';
+import { StudioError, toErrorData, type LibraryFolder, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
 import type { LibRow } from '../db/tracks';
 import { innermost, isInside, notUtf8Message, undecodableName } from '../fs/paths';
@@ -57,6 +57,17 @@ interface Job {
 /** the waveform's analysers (one media-cache entry: both or neither, library/analyse.ts) */
 const WAVE_ANALYSERS = ['peaks', 'spectrogram'];
 
+/**
+ * The problem a scan reports for a library folder (a root the user added) that is not a readable folder: `missing`
+ * (ENOENT: an unplugged drive, renamed or deleted) → NOT_FOUND with kind `folder-missing`; otherwise UNREADABLE.
+ * Either way its tracks are kept (marked missing / unreadable), which the message says.
+ */
+function libraryFolderProblem(path: string, missing: boolean): Problem {
+  return missing
+    ? { path, code: 'NOT_FOUND', kind: 'folder-missing', message: 'Library folder is missing (unplugged drive, moved or deleted). Its tracks are kept.' }
+    : { path, code: 'UNREADABLE', message: 'Library folder cannot be read. Its tracks are kept.' };
+}
+
 export class LibraryScanner {
   private job: Job | null = null;
   private last: ScanState = { jobId: null, state: 'idle', total: 0, done: 0, failed: 0, currentFile: null, rate: null, etaSec: null, startedAt: null, problems: [], skipped: { count: 0, files: [] } };
@@ -88,6 +99,16 @@ export class LibraryScanner {
     const all = libraryVersions();
     this.versions = waveform ? all : Object.fromEntries(Object.entries(all).filter(([name]) => !WAVE_ANALYSERS.includes(name)));
     this.key = versionsKey(this.versions);
+  }
+
+  /** told when a folder's status changed (missing, unreadable, ok again): the service re-syncs its watcher */
+  foldersChanged: () => void = () => undefined;
+
+  /** Set a folder's status; tells foldersChanged when it changed. */
+  private folderStatus(folder: LibraryFolder, status: LibraryFolder['status']): void {
+    if (folder.status === status) return;
+    this.store.setFolderStatus(folder.id, status);
+    this.foldersChanged();
   }
 
   state(): ScanState {
@@ -400,14 +421,11 @@ export class LibraryScanner {
       const rootSt = await stat(folder.path).catch((e: NodeJS.ErrnoException) => e);
       if (rootSt instanceof Error || !rootSt.isDirectory() || testDenied(folder.path)) {
         const missing = rootSt instanceof Error && rootSt.code === 'ENOENT';
-        this.store.setFolderStatus(folder.id, missing ? 'missing' : 'unreadable');
-        job.problems.push({
-          path: folder.path, code: missing ? 'NOT_FOUND' : 'UNREADABLE',
-          message: missing ? 'Library folder is missing (unplugged drive, moved or deleted). Its tracks are kept.' : 'Library folder cannot be read. Its tracks are kept.',
-        });
+        this.folderStatus(folder, missing ? 'missing' : 'unreadable');
+        job.problems.push(libraryFolderProblem(folder.path, missing));
         continue;
       }
-      if (folder.status !== 'ok') this.store.setFolderStatus(folder.id, 'ok');
+      this.folderStatus(folder, 'ok');
       let walking = 0;
       const { found, badDirs } = await this.collect(job, folder.path, folder.id, () => {
         job.total++;
@@ -451,9 +469,11 @@ export class LibraryScanner {
     const folders = this.store.folders();
     const found: Found[] = [];
     const vanished: LibRow[] = [];
+    const touched = new Set<LibraryFolder>();
     for (const p of paths) {
       const folder = innermost(p, folders);
       if (!folder) continue;
+      touched.add(folder);
       const st = await lstat(p).catch(() => null);
       if (!st) {
         vanished.push(...this.store.libraryRowsUnder(p));
@@ -468,6 +488,17 @@ export class LibraryScanner {
         if (r.audio) found.push(f);
         else this.skip(job, { path: p, reason: r.reason });
       }
+    }
+    // a library folder itself gone (renamed away, an unplugged drive): its files did not go one by one, so its rows
+    // stay, and it is marked missing as a scan marks it (walkPhase); the watcher lets go of it until a scan finds it
+    for (const folder of touched) {
+      const rootSt = await stat(folder.path).catch((e: NodeJS.ErrnoException) => e);
+      if (!(rootSt instanceof Error) && rootSt.isDirectory()) continue;
+      const missing = rootSt instanceof Error && rootSt.code === 'ENOENT';
+      for (let i = vanished.length - 1; i >= 0; i--) if (vanished[i].folder_id === folder.id) vanished.splice(i, 1);
+      if (folder.status !== 'ok') continue;
+      job.problems.push(libraryFolderProblem(folder.path, missing));
+      this.folderStatus(folder, missing ? 'missing' : 'unreadable');
     }
     // a move: a new path with the size and mtime of a path that vanished keeps its row (analysis, chat)
     const byPath = this.rows(job);

@@ -44,6 +44,8 @@ export class LibraryService {
     this.scanner = new LibraryScanner(ctx, this.store, opts.makePool ?? makeAnalyse, opts.waveform ?? true);
     const background = opts.background ?? true;
     this.watcher = background ? new FolderWatcher((paths) => this.scanner.enqueuePaths(paths)) : null;
+    // a folder gone (or back): its watcher closed (or started again)
+    this.scanner.foldersChanged = () => this.watcher?.sync(this.store.folders());
     try {
       // jobs of chosen files of an engine that died are closed (never adopted); a library scan resumes
       const unfinished = this.scanner.closeInterrupted();

@@ -72,7 +72,12 @@ export class MediaService {
       },
       call.signal,
       (fraction) => call.progress({ stage: 'decoding', fraction }),
-    );
+    ).catch(async (err: unknown) => {
+      // the file deleted, moved or rewritten during the decode: said as the open track's (media:file-gone for the
+      // page's banner, "since it was opened"), not as the analyser says it to a library scan ("… on the next scan")
+      if (err instanceof StudioError && err.code === 'FILE_CHANGED') await this.tracks.checkedPath(trackId);
+      throw err;
+    });
   }
 
   /**

@@ -298,7 +298,10 @@ async function finishAudio(pcm: PcmReadResult, sink: SpillSink, path: string, re
   if (frames === 0) {
     sink.close();
     if (pcm.exitCode !== 0) throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded (ffmpeg: ${ffmpegReason(stderr)}).`);
-    throw new StudioError('DECODE_FAILED', `"${name}" decoded to no audio${region ? ' in the selected region' : ''}.`);
+    // a region that decodes to nothing where the file decodes cleanly starts at or after the audio's end (a silent
+    // stretch still decodes to samples): say so and what to do (`studio ask --region 100:200` on a 3 s file)
+    if (region) throw new StudioError('BAD_ARGS', `"${name}" has no audio in the region ${region[0]}–${region[1]} s: it starts at or after the end of the audio. Choose a region inside the track.`);
+    throw new StudioError('DECODE_FAILED', `"${name}" decoded to no audio.`);
   }
   const source: AudioSource = {
     length: frames,

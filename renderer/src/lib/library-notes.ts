@@ -83,6 +83,8 @@ export function problemsSummary(problems: ScanState['problems']): string {
     const what =
       // a link to a folder walked already, or a loop (walk.ts sets the kind): its files were read through the other path
       p.kind === 'folder-seen' || p.kind === 'link-loop' ? 'links to folders already scanned (or loops)'
+      // a library folder that is not there (job.ts sets the kind): its rows stay
+      : p.kind === 'folder-missing' ? 'not there (library folders: their tracks are kept)'
       : p.code === 'UNREADABLE' ? 'could not be read'
       : p.code === 'NOT_FOUND' ? 'gone (deleted, or a broken link)'
       : p.code === 'FILE_CHANGED' ? 'changed or deleted while analysed'

@@ -22,6 +22,8 @@ export interface AttachChoice {
 export interface PendingAnswer {
   /** the question (shown until the thread is reloaded) */
   question: string;
+  /** the track's title (or file name) when it was asked: named on the other tracks while this answer is written */
+  title: string;
   attachments: ChatAttachments;
   /** regenerating this user message's answer */
   regenerateOf?: string;
@@ -76,12 +78,22 @@ class Chat {
     if (!app.model.installed) return app.model.message;
     if (!trackId) return 'Open a track to ask about it.';
     if (this.pending[trackId] || this.background(trackId)) return 'Wait for the answer, or press Stop (Esc).';
-    if (this.busy) return 'Another answer is being written.';
+    if (current.gone && current.track?.id === trackId) return 'The file is gone: Locate… it where it is now, or Close the track.';
+    const other = this.elsewhere(trackId);
+    if (other) return `An answer about “${other.title}” is being written: wait for it, or press Stop (Esc).`;
     const a = this.attachments(trackId);
     if (a && !a.audio && !a.image && !a.video && !a.inputText?.trim()) return 'Attach the audio, an image, the video or some input text.';
     const g = generationOptions(prefs.generation);
     if (g.problem) return g.problem;
     return null;
+  }
+
+  /**
+   * The answer this page is waiting for about another track than `trackId` (one at a time: while it is written no
+   * question can be sent about any track, so it is named there and Stop stops it), or undefined.
+   */
+  elsewhere(trackId: string | null): PendingAnswer | undefined {
+    return Object.entries(this.pending).find(([id]) => id !== trackId)?.[1];
   }
 
   /**
@@ -251,7 +263,9 @@ class Chat {
     call: (opts: { signal: AbortSignal; onProgress: (p: Progress) => void; onToken: (text: string) => void }) => Promise<{ user: ChatMessage; assistant: ChatMessage }>,
   ): Promise<void> {
     const controller = new AbortController();
-    this.pending[trackId] = { ...q, text: '', stage: 'sending', controller };
+    const t = current.track;
+    const title = t && t.id === trackId ? (t.probe.tags.title ?? t.fileName) : 'another track';
+    this.pending[trackId] = { ...q, title, text: '', stage: 'sending', controller };
     signal('chat-sent', { trackId, regenerate: !!q.regenerateOf });
     let firstText = true;
     const onProgress = (p: Progress) => {
@@ -292,9 +306,12 @@ class Chat {
     }
   }
 
-  /** Stop the answer being written (also one written in the background): cancelled at once in the engine. */
+  /**
+   * Stop the answer being written (also one written in the background, or the one this page waits for about another
+   * track, which blocks asking here): cancelled at once in the engine.
+   */
   stop(trackId: string | null): boolean {
-    const p = trackId ? this.pending[trackId] : undefined;
+    const p = (trackId ? this.pending[trackId] : undefined) ?? (trackId && this.background(trackId) ? undefined : this.elsewhere(trackId));
     if (!p && trackId && this.background(trackId)) {
       void api()
         .call('chat:stop', { trackId })

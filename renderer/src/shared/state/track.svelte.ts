@@ -183,7 +183,8 @@ class TrackState {
         signal(`${job}-cancelled`, { trackId: t.id });
       } else {
         this.jobs[job] = { state: 'error', message: e.message, retry: RETRYABLE.has(e.code) };
-        app.error(e, `Could not compute the ${job === 'peaks' ? 'waveform' : job}`);
+        // the file gone while it was decoded: the banner says so once (with Locate… and Close), not a toast per view
+        if (!(e.code === 'FILE_CHANGED' && this.gone)) app.error(e, `Could not compute the ${job === 'peaks' ? 'waveform' : job}`);
       }
     } finally {
       if (this.controllers.get(job) === controller) this.controllers.delete(job);
