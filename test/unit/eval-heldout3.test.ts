@@ -3,12 +3,13 @@
 // renders, and the builder's plan (tools/eval/heldout3-set.ts): its LMMS projects are the lead's heldout3 half only,
 // its synthesis (Csound, heldout3-synth.orc) is no other builder's.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { HELDOUT3_FONT_PAIRS, HELDOUT3_LMMS, HELDOUT3_SONGS, HELDOUT3_GROOVES, lmmsExcerpts, lmmsRetempo, lmmsSplit } from '../../tools/eval/heldout3-set';
 import { lmmsXml, readLmmsProject, windowProject, xmlTree } from '../../tools/eval/lmms-project';
+import { splitFamilies } from '../../tools/eval/split-families';
 
 /** a small LMMS project: a drum Beat/Bassline clip from bar `drumBar`, a note clip at bar 0, an automation clip */
 function project(opts: { bpm?: number; num?: number; den?: number; automatedBpm?: boolean; drumBar?: number } = {}): string {
@@ -166,5 +167,19 @@ describe('heldout3: plan', () => {
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts') && !['heldout3-set.ts', 'build-set.ts', 'lmms-project.ts'].includes(x))) {
       assert.ok(!/\bcs(fm|add)\b|heldout3-synth/.test(readFileSync(join(dir, f), 'utf8')), `${f} names heldout3's synthesis`);
     }
+  });
+
+  it('once heldout3-units.json lies beside split.json, a dev-side builder is refused its LMMS projects and grooves', () => {
+    const dir = 'test/output/eval-heldout3-unit';
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'split.json'), JSON.stringify({ units: {} }));
+    const { clashOf: before } = splitFamilies(join(dir, 'split.json'));
+    assert.equal(before('lmms:DirtyLove'), undefined);
+    writeFileSync(join(dir, 'heldout3-units.json'), JSON.stringify({ units: { 'lmms:DirtyLove': ['h3-lmms-DirtyLove-start-177.mp3'], 'mma:here/h3polka': [] } }));
+    const { clashOf } = splitFamilies(join(dir, 'split.json'));
+    assert.equal(clashOf('lmms:DirtyLove'), 'lmms:DirtyLove');
+    assert.equal(clashOf('lmms:Greshz-CoolSnip'), undefined); // a dev-side project
+    assert.equal(clashOf('here/h3polka'), 'here/h3polka');
+    rmSync(dir, { recursive: true, force: true });
   });
 });
