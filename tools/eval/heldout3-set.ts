@@ -161,6 +161,14 @@ export async function renderLmmsExcerpt(xml: string, x: LmmsExcerpt, work: strin
   rmSync(wav, { force: true });
 }
 
+/**
+ * Projects left out after the first build (no files): name → why. Their place in HELDOUT3_LMMS stays (the split is
+ * the lead's).
+ */
+export const LMMS_LEFT_OUT: Record<string, string> = {
+  'Oglsdl-Dr8v2': 'LMMS renders silence for it here (max −91 dB over its first 30 s; its 8 tracks are ZynAddSubFX "Default preset")',
+};
+
 /** The LMMS jobs: every excerpt of every project of `paths` that readLmmsProject accepts (refusals logged). */
 export function planLmms(paths: string[], work: string, sec: number): HeldoutJob[] {
   const jobs: HeldoutJob[] = [];
@@ -176,6 +184,10 @@ export function planLmms(paths: string[], work: string, sec: number): HeldoutJob
       continue;
     }
     const name = basename(path).replace(/\.mmpz?$/, '').replace(/[^A-Za-z0-9._-]/g, '_');
+    if (LMMS_LEFT_OUT[name]) {
+      console.log(`left out ${path}: ${LMMS_LEFT_OUT[name]}`);
+      continue;
+    }
     const unit = `lmms:${name}`;
     for (const x of lmmsExcerpts(p, sec)) {
       const stem = `h3-lmms-${name}-${x.kind}-${x.bpm}`;
@@ -266,7 +278,7 @@ export const HELDOUT3_GROOVES: Record<string, string[]> = {
   // drums only
   H3Samba: groove('H3Samba', 4, drum('MuteSurdo', '1 80; 3 80'), drum('OpenSurdo', '2 92; 4 92'), drum('Tambourine', sixteenths(4, 66, 48)), drum('HighAgogo', '1 66; 1.75 56; 2.5 60; 3.5 56'), drum('LowAgogo', '2 60; 4 60')),
   H3HipHopDrums: groove('H3HipHopDrums', 4, drum('KickDrum1', '1 100; 1.75 76; 3.5 90'), drum('SnareDrum1', '2 96; 4 96'), drum('ClosedHiHat', eighths(4, 66, 54)), drum('OpenHiHat', '4.5 60')),
-  H3Taiko: groove('H3Taiko', 4, drum('LowFloorTom', '1 100; 2.5 84; 3 94'), drum('HighFloorTom', '2 80; 4 84; 4.5 70'), drum('SideKick', '1 60; 2 60; 3 60; 4 60'), drum('Cabasa', eighths(4, 54, 44))),
+  H3Taiko: groove('H3Taiko', 4, drum('LowTom2', '1 100; 2.5 84; 3 94'), drum('LowTom1', '2 80; 4 84; 4.5 70'), drum('SideKick', '1 60; 2 60; 3 60; 4 60'), drum('Cabasa', eighths(4, 54, 44))),
   H3HouseDrums: groove('H3HouseDrums', 4, drum('KickDrum1', '1 100; 2 96; 3 100; 4 96'), drum('HandClap', '2 82; 4 84'), drum('OpenHiHat', '1.5 70; 2.5 70; 3.5 70; 4.5 70'), drum('Shaker', sixteenths(4, 52, 40))),
   // beatless intros' grooves
   H3IntroPop: groove('H3IntroPop', 4, drum('KickDrum1', '1 94; 2.5 74; 3 90'), drum('SnareDrum1', '2 90; 4 92'), drum('ClosedHiHat', eighths(4, 66, 52)), part('Chord', 'CleanGuitar', 4, '1 4. 72; 2.5 8 62; 3 2 68'), part('Bass', 'FingeredBass', 3, '1 4. 1 90; 2.5 8 1 72; 3 2 5 84')),
