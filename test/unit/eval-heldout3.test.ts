@@ -3,6 +3,7 @@
 // renders, and the builder's plan (tools/eval/heldout3-set.ts): its LMMS projects are the lead's heldout3 half only,
 // its synthesis (Csound, heldout3-synth.orc) is no other builder's.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -10,6 +11,8 @@ import { deflateSync } from 'node:zlib';
 import { HELDOUT3_FONT_PAIRS, HELDOUT3_LMMS, HELDOUT3_SONGS, HELDOUT3_GROOVES, lmmsExcerpts, lmmsRetempo, lmmsSplit } from '../../tools/eval/heldout3-set';
 import { lmmsXml, readLmmsProject, windowProject, xmlTree } from '../../tools/eval/lmms-project';
 import { splitFamilies } from '../../tools/eval/split-families';
+import { render } from '../../tools/eval/build-set';
+import { smfBytes, type SmfNote } from '../helpers/smf';
 
 /** a small LMMS project: a drum Beat/Bassline clip from bar `drumBar`, a note clip at bar 0, an automation clip */
 function project(opts: { bpm?: number; num?: number; den?: number; automatedBpm?: boolean; drumBar?: number } = {}): string {
@@ -180,6 +183,32 @@ describe('heldout3: plan', () => {
     assert.equal(clashOf('lmms:DirtyLove'), 'lmms:DirtyLove');
     assert.equal(clashOf('lmms:Greshz-CoolSnip'), undefined); // a dev-side project
     assert.equal(clashOf('here/h3polka'), 'here/h3polka');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const csound = spawnSync('csound', ['--version']).status === 0;
+  it('Csound renders a MIDI file with either kit of heldout3-synth.orc: a choir and a kick, not silent, the two kits not alike', { skip: !csound && 'csound not installed' }, async () => {
+    const dir = 'test/output/eval-heldout3-csound';
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const notes: SmfNote[] = [];
+    for (let i = 0; i < 6; i++) notes.push({ beat: i, len: 1, ch: 0, note: 60 + (i % 3) * 4, vel: 100 }, { beat: i, len: 0.25, ch: 9, note: 36, vel: 110 });
+    const mid = join(dir, 'choir.mid');
+    writeFileSync(mid, smfBytes({ bpm: 120, notes, programs: { 0: 52 } }));
+    const pcms: Buffer[] = [];
+    for (const kit of ['csfm', 'csadd'] as const) {
+      const out = join(dir, `${kit}.mp3`);
+      await render(mid, kit, out, 3, 1, 0);
+      const pcm = spawnSync('ffmpeg', ['-v', 'error', '-i', out, '-f', 's16le', '-ac', '1', '-'], { maxBuffer: 1 << 26 }).stdout as Buffer;
+      let peak = 0;
+      for (let i = 0; i + 1 < pcm.length; i += 2) peak = Math.max(peak, Math.abs(pcm.readInt16LE(i)));
+      assert.ok(peak > 1000, `${kit}: peak ${peak}, silent`);
+      assert.ok(pcm.length >= 2 * 44100 * 2.9, `${kit}: ${pcm.length / 88200} s`);
+      pcms.push(pcm);
+    }
+    let diff = 0;
+    for (let i = 0; i + 1 < Math.min(pcms[0].length, pcms[1].length); i += 2) diff += Math.abs(pcms[0].readInt16LE(i) - pcms[1].readInt16LE(i));
+    assert.ok(diff / (pcms[0].length / 2) > 100, 'the two kits render alike');
     rmSync(dir, { recursive: true, force: true });
   });
 });
