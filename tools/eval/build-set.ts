@@ -60,7 +60,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { parseArgs, promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chordName, keyName, type Key } from '../../main/engine/analysis/keys';
 import { constantTruth, parseMidi, type MidiInfo } from '../../test/helpers/midi';
 import { modTruth } from './modfile';
@@ -97,6 +97,14 @@ export const SOUNDFONTS = {
    * with the FreePats GUS patches (Debian `freepats`), through freepatsConfig(); render() runs timidity for it
    */
   freepats: '/etc/timidity/freepats.cfg',
+  /**
+   * heldout3 (heldout3-set.ts) only: no SoundFont either — Csound (Debian `csound`) playing the MIDI file with the
+   * instruments of tools/eval/heldout3-synth.orc (FM, Karplus-Strong, filtered saws, formant choir, synthesized drums:
+   * no sample at all), kit 1; render() runs csound for it
+   */
+  csfm: fileURLToPath(new URL('./heldout3-synth.orc', import.meta.url)),
+  /** heldout3 only: the same orchestra's kit 2 (additive / wavetable keys, pulse plucks, other drum tunings) */
+  csadd: fileURLToPath(new URL('./heldout3-synth.orc', import.meta.url)),
 };
 export type SoundFont = keyof typeof SOUNDFONTS;
 const MIDI_PACKAGES = ['openttd-openmsx', 'planetblupi-music-midi', 'freedink-data'];
@@ -104,21 +112,23 @@ const MODULE_PACKAGES = ['tecnoballz-data', 'open-invaders-data'];
 
 /**
  * tune-midi: a folk tune written in ABC (Debian abcmidi/abcm2ps examples) made MIDI by abc2midi (held-out set only);
- * score-midi: a notation program's demo score made MIDI by MuseScore (heldout2 only)
+ * score-midi: a notation program's demo score made MIDI by MuseScore (heldout2 only); lmms: an excerpt of an LMMS demo
+ * project with drums, rendered by LMMS at the project's tempo (heldout3 only)
  */
-export type Category = 'pop4' | 'triple' | 'compound' | 'odd' | 'swing' | 'fast' | 'soft' | 'percussion' | 'intro' | 'game-midi' | 'tune-midi' | 'score-midi' | 'real' | 'beatless';
+export type Category = 'pop4' | 'triple' | 'compound' | 'odd' | 'swing' | 'fast' | 'soft' | 'percussion' | 'intro' | 'game-midi' | 'tune-midi' | 'score-midi' | 'lmms' | 'real' | 'beatless';
 /** 4/4 (and 2/4), 3/4, 6/8 (compound: 6/8, 12/8), odd (5/4, 6/4, 7/8), none (no beat), unknown (a module: the file does not say) */
 export type MeterClass = '4/4' | '3/4' | '6/8' | 'odd' | 'none' | 'unknown';
 /**
  * midi: a MIDI song file that is neither a game's nor made from ABC (MMA's examples, dev2-set.ts); score: a demo score
  * of MuseScore made MIDI by mscore3 (heldout2); hydrogen: a Hydrogen drum-machine demo song exported by h2cli with one
- * of Hydrogen's sampled drum kits (heldout2; `kit` names it, `soundfont` is null)
+ * of Hydrogen's sampled drum kits (heldout2; `kit` names it, `soundfont` is null); lmms: an LMMS demo project rendered by
+ * LMMS itself (heldout3; `soundfont` is null)
  */
-export type SourceKind = 'mma' | 'game-midi' | 'abc' | 'midi' | 'score' | 'hydrogen' | 'real' | 'drone';
+export type SourceKind = 'mma' | 'game-midi' | 'abc' | 'midi' | 'score' | 'hydrogen' | 'lmms' | 'real' | 'drone';
 
 /** One evaluation item as written to manifest.json. */
 export interface EvalItem {
-  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2' | 'compound' | 'soft';
+  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2' | 'heldout3' | 'compound' | 'soft';
   /** file name under OUT/<set>/ */
   file: string;
   source: string;
@@ -302,6 +312,12 @@ export async function render(mid: string, sf: SoundFont, out: string, sec: numbe
     // TiMidity++ writes 16-bit signed stereo (its own envelopes, reverb and chorus: another engine, not only other samples)
     pcm = 's16le';
     await run('bash', ['-c', `timidity -c '${freepatsConfig()}' -Or -s 44100 --output-stereo --output-16bit --output-signed -o - '${mid}' 2>/dev/null | head -c ${bytes / 2} > '${raw}'`]);
+  } else if (sf === 'csfm' || sf === 'csadd') {
+    // Csound plays the MIDI file for the score's length (f0), 32-bit float raw, kit 1 or 2 of heldout3-synth.orc
+    const sco = `${out}.sco`;
+    writeFileSync(sco, `f0 ${Math.ceil(sec * stretch + 2)}\n`);
+    await run('csound', ['-d', '-m0', `--omacro:KIT=${sf === 'csfm' ? 1 : 2}`, '-F', mid, '-h', '--format=float', '-o', raw, SOUNDFONTS[sf], sco], { maxBuffer: 1 << 26 });
+    rmSync(sco, { force: true });
   } else await run('bash', ['-c', `fluidsynth -ni -q ${lazy}-F /dev/stdout -T raw -O float -r 44100 -g 0.5 '${SOUNDFONTS[sf]}' '${mid}' 2>/dev/null | head -c ${bytes} > '${raw}'`]);
   const filters: string[] = [];
   if (shift) filters.push(`rubberband=pitch=${Math.pow(2, shift / 12).toFixed(6)}`);

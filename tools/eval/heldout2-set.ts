@@ -185,14 +185,14 @@ export const HELDOUT2_GROOVES: Record<string, string[]> = {
 
 // a small notation for the grooves below: MMA tracks from (beat, duration, [degree,] volume) lists
 /** a drum track: `tone` struck at each "beat vel" of `hits` */
-const drum = (tone: string, hits: string): string[] => [`Begin Drum-${tone}`, ` Tone ${tone}`, ` Sequence {${hits.split(';').map((h) => h.trim().replace(/^(\S+) (\S+)$/, '$1 0 $2')).join('; ')}}`, 'End'];
+export const drum = (tone: string, hits: string): string[] => [`Begin Drum-${tone}`, ` Tone ${tone}`, ` Sequence {${hits.split(';').map((h) => h.trim().replace(/^(\S+) (\S+)$/, '$1 0 $2')).join('; ')}}`, 'End'];
 /** a Chord, Bass or Arpeggio track: MMA voice, octave, volume and sequence ("beat dur [degree] vel; …") */
-const part = (track: string, voice: string, octave: number, seq: string, volume = 'mp'): string[] => [`Begin ${track}`, ` Voice ${voice}`, ` Octave ${octave}`, ` Volume ${volume}`, ...(track === 'Arpeggio' ? [' Range 2'] : []), ` Sequence {${seq}}`, 'End'];
+export const part = (track: string, voice: string, octave: number, seq: string, volume = 'mp'): string[] => [`Begin ${track}`, ` Voice ${voice}`, ` Octave ${octave}`, ` Volume ${volume}`, ...(track === 'Arpeggio' ? [' Range 2'] : []), ` Sequence {${seq}}`, 'End'];
 /** a groove: Time, one-bar sequences, DefGroove */
-const groove = (name: string, time: number, ...tracks: string[][]): string[] => ['SeqClear', `Time ${time}`, 'SeqSize 1', ...tracks.flat(), `DefGroove ${name}`];
+export const groove = (name: string, time: number, ...tracks: string[][]): string[] => ['SeqClear', `Time ${time}`, 'SeqSize 1', ...tracks.flat(), `DefGroove ${name}`];
 /** eighth-note hits over `beats` beats, on-beats at `on`, off-beats at `off` (swing: off-beats at .66) */
-const eighths = (beats: number, on: number, off: number, swing = false): string => Array.from({ length: beats }, (_, b) => `${b + 1} ${on}; ${b + (swing ? 1.66 : 1.5)} ${off}`).join('; ');
-const sixteenths = (beats: number, on: number, off: number): string => Array.from({ length: beats * 4 }, (_, k) => `${1 + k / 4} ${k % 4 === 0 ? on : off}`).join('; ');
+export const eighths = (beats: number, on: number, off: number, swing = false): string => Array.from({ length: beats }, (_, b) => `${b + 1} ${on}; ${b + (swing ? 1.66 : 1.5)} ${off}`).join('; ');
+export const sixteenths = (beats: number, on: number, off: number): string => Array.from({ length: beats * 4 }, (_, k) => `${1 + k / 4} ${k % 4 === 0 ? on : off}`).join('; ');
 
 Object.assign(HELDOUT2_GROOVES, {
   H2Pop8: groove('H2Pop8', 4, drum('KickDrum1', '1 96; 2.5 70; 3 90'), drum('SnareDrum1', '2 90; 4 92'), drum('ClosedHiHat', eighths(4, 70, 52)), part('Chord', 'EPiano', 5, '1 2 74; 3 2 68'), part('Bass', 'FingeredBass', 3, '1 4. 1 92; 2.5 8 1 74; 3 2 5 86')),
