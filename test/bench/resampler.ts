@@ -5,7 +5,7 @@
  *   node --import tsx test/bench/resampler.ts [--wide] [--runs N]
  * Prints input samples per second (best of N) for 32 → 44.1 kHz and 44.1 → 16 kHz over 10 s of noise + tones, and with
  * --wide the CPU seconds (this process, and its ffmpeg children) of analyzeFile on 6 s 24-bit 32 kHz WAVs of 64 and 65 channels (the
- * media-truth-kinds26 case; needs `npm run build`).
+ * media-truth-kinds26 case; needs `npm run build`; KEEP=1 leaves the WAVs in test/output/bench-resampler).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -74,5 +74,5 @@ if (args.includes('--wide')) {
     const c1 = cpuSeconds();
     console.log(`analyzeFile ${n} channels, 32 kHz, 6 s: ${(c1.self - c0.self).toFixed(2)} CPU s in this process + ${(c1.children - c0.children).toFixed(2)} in ffmpeg, ${((performance.now() - w0) / 1e3).toFixed(2)} s wall (${run.channels} ch, ${run.durationSec.toFixed(3)} s)`);
   }
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
 }

@@ -128,3 +128,19 @@ test('SincResampler runs only the unclamped taps: 32 → 44.1 kHz at least 8× f
   const fast = cpu(() => r.outputRange(x, 0, r.outputLength(x.length)));
   assert.ok(dense / fast >= 8, `dense ${dense} µs, SincResampler ${fast} µs`);
 });
+
+test('StreamResampler with a shared SincResampler (the channels of one decode): the same output; a kernel for other rates refused', () => {
+  const x = new Float32Array(20000).map((_, i) => Math.sin(i * 0.013) + 0.3 * Math.cos(i * 0.7));
+  const shared = new SincResampler(32000, 44100);
+  const run = (s: StreamResampler) => {
+    const out: number[] = [];
+    for (let i = 0; i < x.length; i += 3001) for (const v of s.push(x.subarray(i, i + 3001))) out.push(v);
+    for (const v of s.end()) out.push(v);
+    return out;
+  };
+  const a = run(new StreamResampler(32000, 44100, shared));
+  const b = run(new StreamResampler(32000, 44100, shared));
+  assert.deepEqual(a, run(new StreamResampler(32000, 44100)));
+  assert.deepEqual(b, a);
+  assert.throws(() => new StreamResampler(48000, 44100, shared), /not 48000 → 44100/);
+});
