@@ -12,6 +12,7 @@ import { freeFormatText } from '../media/demuxer';
 import { damageIn, ffmpegReason } from '../media/ffmpeg';
 import { inputPartOf, meanMixFilter, pcmArgs, readPcmOutputs, swrRemixableMask, unmixableChannels, wideStream, type PcmFormat, type PcmOutput, type PcmReadResult } from '../media/pcm';
 import { StreamResampler } from '../dsp/stream-resampler';
+import { SincResampler } from '../model/preprocess/audio';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import { structureOf, truncatedError } from '../media/structure';
 import { SharedStreams } from '../dsp/streams';
@@ -295,7 +296,8 @@ async function decodeWide(
     const isWave = feed === wave;
     const rate = isWave ? WAVE_OUTPUT.sampleRate : analysisRate(wide.sampleRate);
     const channels = isWave ? 1 : wide.channels;
-    const resamplers = rate === wide.sampleRate ? null : Array.from({ length: channels }, () => new StreamResampler(wide.sampleRate, rate));
+    const kernel = rate === wide.sampleRate ? null : new SincResampler(wide.sampleRate, rate);
+    const resamplers = kernel && Array.from({ length: channels }, () => new StreamResampler(wide.sampleRate, rate, kernel));
     return { feed, isWave, format: { sampleRate: rate, channels, channelMask: 0 } as PcmFormat, resamplers, frames: 0 };
   });
   let plane = new Float32Array(0);

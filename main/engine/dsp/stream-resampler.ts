@@ -16,8 +16,18 @@ export class StreamResampler {
   /** next output sample to compute */
   private next = 0;
 
-  constructor(inRate: number, outRate: number) {
-    this.r = new SincResampler(inRate, outRate);
+  /**
+   * `shared`: a SincResampler for the same inRate → outRate to use instead of building one (its kernel is read-only,
+   * so the channels of one decode can share it: building it is next·(2·width + orig) float32 sin/cos, 147k for
+   * 32 → 44.1 kHz).
+   */
+  constructor(inRate: number, outRate: number, shared?: SincResampler) {
+    if (shared) {
+      let g = inRate;
+      for (let b = outRate; b; ) [g, b] = [b, g % b];
+      if (shared.orig !== inRate / g || shared.next !== outRate / g) throw new Error(`The shared resampler is ${shared.orig}:${shared.next}, not ${inRate} → ${outRate} Hz.`);
+    }
+    this.r = shared ?? new SincResampler(inRate, outRate);
   }
 
   /** Append `x`; returns the output samples it completes (possibly none). */
