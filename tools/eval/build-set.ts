@@ -114,11 +114,11 @@ export type MeterClass = '4/4' | '3/4' | '6/8' | 'odd' | 'none' | 'unknown';
  * of MuseScore made MIDI by mscore3 (heldout2); hydrogen: a Hydrogen drum-machine demo song exported by h2cli with one
  * of Hydrogen's sampled drum kits (heldout2; `kit` names it, `soundfont` is null)
  */
-export type SourceKind = 'mma' | 'game-midi' | 'abc' | 'midi' | 'score' | 'hydrogen' | 'real' | 'drone';
+export type SourceKind = 'mma' | 'game-midi' | 'abc' | 'midi' | 'score' | 'hydrogen' | 'real' | 'drone' | 'lmms';
 
 /** One evaluation item as written to manifest.json. */
 export interface EvalItem {
-  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2' | 'compound' | 'soft';
+  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2' | 'compound' | 'soft' | 'lmms';
   /** file name under OUT/<set>/ */
   file: string;
   source: string;
