@@ -81,6 +81,20 @@
 // test/unit/analysis-confidence.test.ts' short-speech case states a tempo (the confidence map was fitted on the
 // previous chooser's log-odds; needs a refit). p50, p0 stopped unfinished. BENCHMARKS.md, "Tempo: a percussive-share
 // input from median-filter HPSS".
+// Ship rule for retraining with tempo-lmms rows (helper tempo20, issue 11, session 15; the lead's decision15.md part (a),
+// made concrete here at 23:19 UTC before any figure of tempo-lmms was read): rows of the seven dev-side sets (dev, dev2,
+// synth, octave, sfshift, soft, lmms: --soft --extra tempo-soft --extra test/output/tempo-lmms:lmms:manifest.json,
+// --aug 0.8,0.88,1.12,1.25; tempo-lmms' CV family is its project, `group` "lmms:<project>"), base inputs 0–44, h16
+// λ0.001, family-grouped 5-fold CV over the same 3 fold shuffles (octave-net-train.py --grid --models 16:0.001
+// --arms, each shuffle in its own process with --repeats 1 --shuffle-offset K). Baseline: the shipped recipe,
+// base=0-44@soft:0@lmms:0 (tempo-soft and tempo-lmms scored, never fitted). Candidate: L=0-44@soft:0@lmms:1. It ships
+// (octave-net-train.py --write-arm on every row → octave-net-weights.ts, tempo analyser 16) only if, against the
+// baseline, means of the 3 shuffles: (a1) Acc1 pooled over the seven sets higher; (a2) no set's Acc1 lower by more than
+// 1 file; (a3) pooled Acc2 not lower; (a4) calibrate.ts' ship-rule clauses on tempo ECE hold for the candidate's
+// out-of-fold chooser (octave-net-train.py --oof 16,0.001 --oof-arm L…, calibrate.ts --oof … --env …) against the
+// baseline's; (a5) CPU ≤ +5 % (the same network shape: unchanged by construction); and the weights fitted on all seven
+// keep the pinned tests (analysis-tempo-octave-net, analysis-confidence). A clause not measured counts as failed.
+// Part (b) (heldout3, heldout2 beside it) is the lead's, at the merge.
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
