@@ -87,3 +87,11 @@ test('cutProject: a B/B clip crossing the window\'s start moves to (pos − o) m
   // window from 192 (1 bar into a 2-bar column): moved to 192 (one bar of silence, the pre-roll), len 768 − 192 − 192 = 384
   assert.match(e, /<\/bbtrack>\s*<bbtco pos="192" len="384"\/>/);
 });
+
+test('cutProject drops the notes and automation points past a clip\'s new end (LMMS derives those clips\' length from them)', () => {
+  const c = cutProject(XML, 0, 576, 192);
+  assert.match(c, /<automationpattern pos="0" len="576"><time pos="0" value="1"\/><object id="7"\/><\/automationpattern>/);
+  const d = cutProject(XML, 0, 960, 192);
+  // the lead pattern [576, 1344) shortened to 384: its note at 700 is past it
+  assert.match(d, /<pattern pos="576" len="384" type="1"><note pos="0" len="48"\/><note pos="200" len="48"\/><\/pattern>/);
+});

@@ -11,10 +11,11 @@
 // renders the notes at that tempo: no time-stretch artifacts), spread 70–200 BPM (a slow one 70–95, a middle one
 // 100–150, two fast ones 165–200, seeded by the project's name). A project that plays tempo-bound audio (a loop sample
 // from LMMS' `beats/` folder, or a sample track clip) keeps only its own tempo: the loop would not follow.
-// Each render gives two 30 s excerpts, MP3 192 kb/s: from the start (`excerpt: 'intro'`, beatless intros included) and
+// Two 30 s excerpts per tempo, MP3 192 kb/s: from the start (`excerpt: 'intro'`, beatless intros included) and
 // from the middle of the song (`excerpt: 'middle'`; left out where the song is shorter than 45 s at that tempo). Each excerpt is
 // rendered alone (cutProject: the song cut to its window plus a pre-roll of up to 4 bars, oversampling 1), since a
-// full render of the ZynAddSubFX projects runs slower than real time on the shared machine. Short songs give shorter files.
+// full render of the ZynAddSubFX projects runs slower than real time on the shared machine. Short songs give shorter files
+// (the shortest 10.4 s: the shorties at fast tempi).
 //
 //   QT_QPA_PLATFORM=offscreen is set for lmms (headless); `lmms --allowroot -r P -o out.wav -f wav`
 //   nice -n 10 node --import tsx tools/eval/lmms-set.ts [--out test/output/tempo-lmms] [--plan-only]
@@ -23,7 +24,7 @@
 // category 'fast' above 160 BPM, else 'intro' for start excerpts, else 'pop4'; `kind` fast | slow | mid by tempo,
 // `excerpt` intro | middle). OUT/work holds the edited projects and WAV renders (deleted after encoding).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -169,6 +170,13 @@ export function cutProject(xml: string, o: number, e: number, tpb: number): stri
       }
       const newLen = end - o - newPos;
       if (newLen <= 0) return '';
+      // LMMS derives a pattern's and an automation clip's length from its notes / points on load, not from `len`:
+      // drop what lies past the clip's new end (an automation clip keeps its first point)
+      if (inner != null && tag === 'pattern') inner = inner.replace(/<note\b[^>]*\/>/g, (n) => (Number(attrsOf(n).pos) >= newLen ? '' : n));
+      if (inner != null && tag === 'automationpattern') {
+        let kept = 0;
+        inner = inner.replace(/<time\b[^>]*\/>/g, (t) => (Number(attrsOf(t).pos) >= newLen && kept > 0 ? '' : (kept++, t)));
+      }
       const tagOut = setAttr(setAttr(open, 'pos', newPos), 'len', newLen);
       return inner == null ? tagOut.replace(/>$/, '/>') : `${tagOut}${inner}</${tag}>`;
     });
@@ -254,7 +262,7 @@ export function scoreRows(rowsFile: string, manifestFile: string, keys: string[]
 }
 
 async function main(): Promise<void> {
-  const { values: args } = parseArgs({ options: { out: { type: 'string', default: 'test/output/tempo-lmms' }, 'plan-only': { type: 'boolean', default: false }, score: { type: 'string' } } });
+  const { values: args } = parseArgs({ options: { out: { type: 'string', default: 'test/output/tempo-lmms' }, 'plan-only': { type: 'boolean', default: false }, score: { type: 'string' }, reverse: { type: 'boolean', default: false }, manifest: { type: 'string', default: 'manifest.json' } } });
   if (args.score) {
     for (const l of scoreRows(args.score, join(args.out!, 'manifest.json'))) console.log(l);
     return;
@@ -262,11 +270,14 @@ async function main(): Promise<void> {
   const OUT = args.out!;
   const SEC = 30;
   const projects: string[] = JSON.parse(readFileSync(SPLIT_FILE, 'utf8')).split.dev;
+  // --reverse --manifest M: a second process rendering from the other end (work files named by pid, MP3s renamed into
+  // place when whole); a last plain run, which finds every MP3 made, writes the full manifest.json
+  if (args.reverse) projects.reverse();
   const work = join(OUT, 'work');
   mkdirSync(join(OUT, 'lmms'), { recursive: true });
   mkdirSync(work, { recursive: true });
   const items: LmmsItem[] = [];
-  const save = () => writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, rule: 'tools/eval/lmms-set.ts', split: SPLIT_FILE, items }, null, 1));
+  const save = () => writeFileSync(join(OUT, args.manifest!), JSON.stringify({ sec: SEC, rule: 'tools/eval/lmms-set.ts', split: SPLIT_FILE, items }, null, 1));
   for (const p of projects) {
     const xml = readProject(p);
     const t = projectTempo(xml);
@@ -293,13 +304,14 @@ async function main(): Promise<void> {
         const file = `${base}.mp3`;
         const start = Math.round(S * spt * 1000) / 1000;
         if (!existsSync(join(OUT, 'lmms', file))) {
-          const mmp = join(work, `${base}.mmp`);
-          const wav = join(work, `${base}.wav`);
+          const mmp = join(work, `${base}-${process.pid}.mmp`);
+          const wav = join(work, `${base}-${process.pid}.wav`);
           writeFileSync(mmp, cutProject(withTempo(xml, bpm), O, E, tpb));
           const t0 = Date.now();
           execFileSync('lmms', ['--allowroot', '-r', mmp, '-o', wav, '-f', 'wav', '-x', '1'], { env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' }, stdio: 'ignore' });
           const pre = (S - O) * spt;
-          execFileSync('ffmpeg', ['-v', 'error', '-y', '-threads', '1', '-ss', String(pre), '-t', String(SEC), '-i', wav, '-ac', '2', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'mp3', join(OUT, 'lmms', file)]);
+          execFileSync('ffmpeg', ['-v', 'error', '-y', '-threads', '1', '-ss', String(pre), '-t', String(SEC), '-i', wav, '-ac', '2', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'mp3', join(OUT, 'lmms', `${file}.part`)]);
+          renameSync(join(OUT, 'lmms', `${file}.part`), join(OUT, 'lmms', file));
           console.log(`  ${file}: window ${O}–${E} ticks of ${T}, pre-roll ${pre.toFixed(1)} s, rendered ${duration(wav).toFixed(1)} s in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
           rmSync(wav);
           rmSync(mmp);
