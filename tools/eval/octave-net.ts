@@ -94,6 +94,12 @@
 // out-of-fold chooser (octave-net-train.py --oof 16,0.001 --oof-arm L…, calibrate.ts --oof … --env …) against the
 // baseline's; (a5) CPU ≤ +5 % (the same network shape: unchanged by construction); and the weights fitted on all seven
 // keep the pinned tests (analysis-tempo-octave-net, analysis-confidence). A clause not measured counts as failed.
+// (a4) made concrete at 23:55 UTC, before any calibrate.ts figure: as tempo18 compared choosers — octave-net-train.py
+// --oof 16,0.001 --oof-arm (base and L, on t20/r7 rows; fold split = the first CV shuffle), calibrate.ts --dev2 --oof F
+// --env (tempo18's env cache copied) --tempo-inputs logPulse,lock,flux,extreme --exclude-inputs brief, once per arm; the
+// map now (confidence.ts, not refitted) on each arm's out-of-fold rows: pooled tempo ECE not above the baseline's, no
+// set's (dev, dev2, synth, octave, beatless, pulseless, nonmusic) above the baseline's + 0.01, no more no-beat files
+// stated ≥ MIN_CONFIDENCE, the share right at equal coverage (clause (4)) not below.
 // Part (b) (heldout3, heldout2 beside it) is the lead's, at the merge.
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
