@@ -39,6 +39,8 @@ export interface LmmsItem extends EvalItem {
   group: string;
   /** the project file rendered */
   project: string;
+  /** the written tempo, quarter notes per minute (the truth) */
+  bpm: number;
   /** the project's own tempo (the written tempo is `bpm`) */
   ownBpm: number;
   kind: 'fast' | 'slow' | 'mid';

@@ -101,6 +101,9 @@
 // set's (dev, dev2, synth, octave, beatless, pulseless, nonmusic) above the baseline's + 0.01, no more no-beat files
 // stated ≥ MIN_CONFIDENCE, the share right at equal coverage (clause (4)) not below.
 // Part (b) (heldout3, heldout2 beside it) is the lead's, at the merge.
+// Outcome (00:17 UTC, 697 files): L − baseline pooled +4.7 (+4, +10, 0), lmms +4.3, soft +2.3, sfshift +3.0, dev +1.3,
+// but dev2 −5.7 (−5, −3, −9) and Acc2 683.0 vs 683.3 files: (a2), (a3) fail; (a4) not run. Not shipped (BENCHMARKS.md
+// "Tempo: tempo-lmms, a dev-side set rendered by LMMS; the octave chooser retrained with it").
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
