@@ -122,13 +122,13 @@ export type MeterClass = '4/4' | '3/4' | '6/8' | 'odd' | 'none' | 'unknown';
  * midi: a MIDI song file that is neither a game's nor made from ABC (MMA's examples, dev2-set.ts); score: a demo score
  * of MuseScore made MIDI by mscore3 (heldout2); hydrogen: a Hydrogen drum-machine demo song exported by h2cli with one
  * of Hydrogen's sampled drum kits (heldout2; `kit` names it, `soundfont` is null); lmms: an LMMS demo project rendered by
- * LMMS itself (heldout3; `soundfont` is null)
+ * LMMS itself (heldout3, tempo-lmms; `soundfont` is null)
  */
 export type SourceKind = 'mma' | 'game-midi' | 'abc' | 'midi' | 'score' | 'hydrogen' | 'lmms' | 'real' | 'drone';
 
 /** One evaluation item as written to manifest.json. */
 export interface EvalItem {
-  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2' | 'heldout3' | 'compound' | 'soft';
+  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2' | 'heldout3' | 'compound' | 'soft' | 'lmms';
   /** file name under OUT/<set>/ */
   file: string;
   source: string;

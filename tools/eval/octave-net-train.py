@@ -53,6 +53,7 @@ ap.add_argument('--no-base', action='store_true', help='with --grid: skip the re
 ap.add_argument('--noaug', action='store_true', help='train without the augmented rows')
 ap.add_argument('--where', action='store_true', help='per set and category: where the truth lies relative to step one\'s level T (T, T/2, 2T: a candidate; 2T/3, 3T/2, T/3, 3T, …: none)')
 ap.add_argument('--only-without', action='store_true', help='with --grid --no-train SET: run only the arm without SET\'s rows (the other arm in a second process, same folds)')
+ap.add_argument('--shuffle-offset', type=int, default=0, help='the fold shuffles are K, K+1, … instead of 0, 1, … (seeds 1000 + K …; fit seeds K …): one shuffle per process, e.g. --repeats 1 --shuffle-offset 2 is the third shuffle of --repeats 3 (helper tempo20)')
 ap.add_argument('--per-shuffle', action='store_true', help='with --grid: also each fold shuffle\'s Acc1 per set (files right), to see what the shuffles move')
 ap.add_argument('--no-train', action='append', default=[], help='SET: its rows are scored under CV but never fitted (repeatable)')
 ap.add_argument('--arms', help='with --grid: instead of --models/--colsets, these arms, ";"-separated, each NAME=COLS@SET:W[@SET:W…] (COLS a --colsets entry; '
@@ -182,7 +183,7 @@ def folds(seed):
 def cv(cols, h, lam, repeats, no_train=(), weights=None):
     """per repeat, the CV pick of every row; rows of the sets in no_train are scored, never fitted; weights: fit's {set: w}"""
     picks = []
-    for rep in range(repeats):
+    for rep in range(args.shuffle_offset, args.shuffle_offset + repeats):
         fo = folds(1000 + rep)
         pk = [None] * len(rows)
         for k in range(5):
@@ -240,6 +241,8 @@ print(f'{len(rows)} files ({len(ALLROWS) - len(rows)} augmented rows), {len(fami
 BASE = list(range(5))
 ALL = list(range(WIDTH))
 line('product (estimateTempo)', [[r['shipped'] for r in rows]])
+if rows and any(r.get('chooser') is not None for r in rows):
+    line('shipped chooser (in sample)', [[r.get('chooser') for r in rows]])  # octave-net.ts --soft: tempo analyser 15's pick
 line('OCTAVE_MODEL on candidates', [[shipped_pick(r) for r in rows]])
 line('oracle (a right candidate)', [[r['bpm'] if r['label'] >= 0 else None for r in rows]])
 if args.where:

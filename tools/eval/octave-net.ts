@@ -81,6 +81,29 @@
 // test/unit/analysis-confidence.test.ts' short-speech case states a tempo (the confidence map was fitted on the
 // previous chooser's log-odds; needs a refit). p50, p0 stopped unfinished. BENCHMARKS.md, "Tempo: a percussive-share
 // input from median-filter HPSS".
+// Ship rule for retraining with tempo-lmms rows (helper tempo20, issue 11, session 15; the lead's decision15.md part (a),
+// made concrete here at 23:19 UTC before any figure of tempo-lmms was read): rows of the seven dev-side sets (dev, dev2,
+// synth, octave, sfshift, soft, lmms: --soft --extra tempo-soft --extra test/output/tempo-lmms:lmms:manifest.json,
+// --aug 0.8,0.88,1.12,1.25; tempo-lmms' CV family is its project, `group` "lmms:<project>"), base inputs 0–44, h16
+// λ0.001, family-grouped 5-fold CV over the same 3 fold shuffles (octave-net-train.py --grid --models 16:0.001
+// --arms, each shuffle in its own process with --repeats 1 --shuffle-offset K). Baseline: the shipped recipe,
+// base=0-44@soft:0@lmms:0 (tempo-soft and tempo-lmms scored, never fitted). Candidate: L=0-44@soft:0@lmms:1. It ships
+// (octave-net-train.py --write-arm on every row → octave-net-weights.ts, tempo analyser 16) only if, against the
+// baseline, means of the 3 shuffles: (a1) Acc1 pooled over the seven sets higher; (a2) no set's Acc1 lower by more than
+// 1 file; (a3) pooled Acc2 not lower; (a4) calibrate.ts' ship-rule clauses on tempo ECE hold for the candidate's
+// out-of-fold chooser (octave-net-train.py --oof 16,0.001 --oof-arm L…, calibrate.ts --oof … --env …) against the
+// baseline's; (a5) CPU ≤ +5 % (the same network shape: unchanged by construction); and the weights fitted on all seven
+// keep the pinned tests (analysis-tempo-octave-net, analysis-confidence). A clause not measured counts as failed.
+// (a4) made concrete at 23:55 UTC, before any calibrate.ts figure: as tempo18 compared choosers — octave-net-train.py
+// --oof 16,0.001 --oof-arm (base and L, on t20/r7 rows; fold split = the first CV shuffle), calibrate.ts --dev2 --oof F
+// --env (tempo18's env cache copied) --tempo-inputs logPulse,lock,flux,extreme --exclude-inputs brief, once per arm; the
+// map now (confidence.ts, not refitted) on each arm's out-of-fold rows: pooled tempo ECE not above the baseline's, no
+// set's (dev, dev2, synth, octave, beatless, pulseless, nonmusic) above the baseline's + 0.01, no more no-beat files
+// stated ≥ MIN_CONFIDENCE, the share right at equal coverage (clause (4)) not below.
+// Part (b) (heldout3, heldout2 beside it) is the lead's, at the merge.
+// Outcome (00:17 UTC, 697 files): L − baseline pooled +4.7 (+4, +10, 0), lmms +4.3, soft +2.3, sfshift +3.0, dev +1.3,
+// but dev2 −5.7 (−5, −3, −9) and Acc2 683.0 vs 683.3 files: (a2), (a3) fail; (a4) not run. Not shipped (BENCHMARKS.md
+// "Tempo: tempo-lmms, a dev-side set rendered by LMMS; the octave chooser retrained with it").
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
