@@ -17,13 +17,14 @@
 export type Spelling = 'signature' | 'sharps' | 'flats';
 
 /**
- * The one spelling of every key's tonic, by pitch class (0 = C): the standard key signature with the fewer
- * accidentals (Db major, 5 flats, not C# major, 7 sharps; G# minor, 5 sharps, not Ab minor, 7 flats; C# minor, not
+ * The one spelling of every key's tonic, by pitch class (0 = C), majors here and minors in MINOR_TONICS: the
+ * standard key signature with the fewer accidentals (Db major, 5 flats, not C# major, 7 sharps; G# minor, 5 sharps, not Ab minor, 7 flats; C# minor, not
  * Db minor), and at six accidentals each way the names DJ software's Camelot charts give (Mixed In Key, rekordbox,
  * Traktor): 2B F# major (not Gb), 2A Eb minor (not D#). README.md lists them (Browse). Chord names of the tonal
  * analyser use the same tables (engine analysis/keys.ts chordName), respelled for the key by spellChord.
  */
 export const MAJOR_TONICS: readonly string[] = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'];
+/** The minor keys' tonics, by pitch class (0 = C): see MAJOR_TONICS. */
 export const MINOR_TONICS: readonly string[] = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'G#', 'A', 'Bb', 'B'];
 
 /** The tonic of a key as the studio names it (MAJOR_TONICS / MINOR_TONICS): pitch class (any integer, taken mod 12), minor or major → "Eb". */

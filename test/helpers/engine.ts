@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,4 +15,18 @@ export async function startTestEngine(opts: { dataDir?: string; env?: Record<str
   const engine = new EngineHost({ fork: nodeForker, enginePath: ENGINE_PATH, dataDir, mode: 'web', version: 'test', env: opts.env });
   await engine.start();
   return { engine, dataDir };
+}
+
+/**
+ * Poll `f` every 50 ms until it gives a value (not undefined, not false) and return it; `ms` is only a hang guard
+ * (2 min by default): the work waited for takes what the machine needs, so no test asserts how long it took.
+ */
+export async function until<T>(what: string, f: () => Promise<T | undefined | false> | T | undefined | false, ms = 120_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -8,19 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { EngineHost } from '../../main/engine-host';
-import { startTestEngine } from '../helpers/engine';
+import { startTestEngine, until } from '../helpers/engine';
 import { toneFile } from '../helpers/media';
-
-/** Poll `f` until it gives a value; `ms` is only a hang guard. */
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 120_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('a library folder that goes away and comes back (tester20)', () => {
   let engine: EngineHost;

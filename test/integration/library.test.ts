@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import type { LibraryTrack, ScanState } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
 import { OUTPUT, ROOT, media, toneFile } from '../helpers/media';
-import { startTestEngine } from '../helpers/engine';
+import { startTestEngine, until } from '../helpers/engine';
 
 const LIB = join(OUTPUT, 'library-test');
 const FF_LOG = join(LIB, 'ffmpeg.log');
@@ -33,17 +33,6 @@ function setupWrapper(): void {
 
 function ff(args: string[]): void {
   execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-/** Poll `f` until it gives a value; `ms` is only a hang guard (2 min): the work waited for takes what the machine needs. */
-async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, ms = 120_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Start a scan and wait until the library is at rest (the scan and any watcher job it caused ended): the engine's library:idle. */

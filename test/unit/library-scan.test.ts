@@ -7,7 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { storedProblems } from '../../main/engine/library/job';
 import { CUE_SHEET_REASON, sniffAudio } from '../../main/engine/library/sniff';
+import { problemsSummary } from '../../renderer/src/lib/library-notes';
 import { walkFolder, type Found, type Problem, type Skip } from '../../main/engine/library/walk';
 import { OUTPUT, imageFile, media } from '../helpers/media';
 
@@ -83,4 +85,23 @@ test('sniff: audio in any container ffmpeg reads is audio whatever its name; tex
   const r = await sniffAudio(join(root, 'random.bin'), 4096);
   assert.equal(r.audio, false);
   assert.match((r as { reason: string }).reason, /^not audio/);
+});
+
+test('problems stored before ScanProblem.kind (a scan interrupted across an update) are read back with their kind', () => {
+  // review15: problemsSummary groups on `kind` alone since left15; a job stored by an older build (resumed, or a killed
+  // `studio analyze` closed at start) had none, so its second links read "could not be read" and its missing library
+  // folder "gone (deleted, or a broken link)" — the very groupings the kind was made to fix
+  const old = [
+    { path: '/m/Favourites', code: 'UNREADABLE', message: 'Symlink loop (or second link to a folder): this folder is already scanned as "/m/Albums/X". Skipped.' },
+    { path: '/m/up', code: 'UNREADABLE', message: 'Folder cannot be read: symlink loop. Skipped.' },
+    { path: '/media/usb/Music', code: 'NOT_FOUND', message: 'Library folder is missing (unplugged drive, moved or deleted). Its tracks are kept.' },
+    { path: '/m/locked', code: 'UNREADABLE', message: 'Folder cannot be read: EACCES: permission denied. Skipped.' },
+    { path: '/m/a.mp3', code: 'NOT_FOUND', message: 'Symlink loop. Skipped.' },
+  ];
+  const read = storedProblems(JSON.stringify(old));
+  assert.deepEqual(read.map((p) => p.kind ?? null), ['folder-seen', 'link-loop', 'folder-missing', null, null]);
+  assert.equal(problemsSummary(read), '2 links to folders already scanned (or loops) · 1 not there (library folders: their tracks are kept) · 1 could not be read · 1 gone (deleted, or a broken link)');
+  // a kind stored is kept, whatever the words
+  const now: Problem[] = [{ path: '/m/x', code: 'UNREADABLE', kind: 'folder-seen', message: 'Already walked.' }];
+  assert.deepEqual(storedProblems(JSON.stringify(now)), now);
 });

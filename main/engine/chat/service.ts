@@ -52,6 +52,13 @@ export class ChatService {
     return all.length > 0;
   }
 
+  /**
+   * Ask `instruction` about `trackId` with `attachments`: the question and its answer are stored in the track's
+   * thread, the answer streamed (call.token) as it is written. What `request` refuses is refused before anything is
+   * stored; a failure of the model's run (a region with no audio, Stop) is stored as the answer's error.
+   * @throws StudioError FILE_CHANGED (the file deleted, moved or changed since it was opened), BAD_ARGS (a video
+   *   attached to an audio track), NOT_FOUND (no such track), before storing; the model run's errors after.
+   */
   async ask(
     trackId: string,
     instruction: string,

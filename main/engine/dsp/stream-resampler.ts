@@ -22,11 +22,8 @@ export class StreamResampler {
    * 32 → 44.1 kHz).
    */
   constructor(inRate: number, outRate: number, shared?: SincResampler) {
-    if (shared) {
-      let g = inRate;
-      for (let b = outRate; b; ) [g, b] = [b, g % b];
-      if (shared.orig !== inRate / g || shared.next !== outRate / g) throw new Error(`The shared resampler is ${shared.orig}:${shared.next}, not ${inRate} → ${outRate} Hz.`);
-    }
+    // orig:next is inRate:outRate in lowest terms (coprime), so equal cross products mean the same ratio, the same kernel
+    if (shared && shared.orig * outRate !== shared.next * inRate) throw new Error(`The shared resampler is ${shared.orig}:${shared.next}, not ${inRate} → ${outRate} Hz.`);
     this.r = shared ?? new SincResampler(inRate, outRate);
   }
 

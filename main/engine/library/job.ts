@@ -68,6 +68,24 @@ function libraryFolderProblem(path: string, missing: boolean): Problem {
     : { path, code: 'UNREADABLE', message: 'Library folder cannot be read. Its tracks are kept.' };
 }
 
+/**
+ * The problems of a scan job as stored (scan_jobs.problems_json: a JSON array of ScanProblem). A job stored by a build
+ * before ScanProblem.kind (an interrupted scan resumed, or a killed `studio analyze` closed, after an update) has no
+ * `kind`: it is given here from the words those builds wrote (walk.ts, libraryFolderProblem), so that the scan bar
+ * groups it as a new problem of the same kind (problemsSummary reads only the kind). A problem with a kind is kept as is.
+ */
+export function storedProblems(json: string): Problem[] {
+  return (JSON.parse(json) as Problem[]).map((p) => {
+    if (p.kind) return p;
+    const kind =
+      p.code === 'UNREADABLE' && p.message.startsWith('Symlink loop (or second link to a folder)') ? 'folder-seen'
+      : p.code === 'UNREADABLE' && p.message.startsWith('Folder cannot be read: symlink loop.') ? 'link-loop'
+      : p.code === 'NOT_FOUND' && p.message.startsWith('Library folder is missing') ? 'folder-missing'
+      : undefined;
+    return kind ? { ...p, kind } : p;
+  });
+}
+
 export class LibraryScanner {
   private job: Job | null = null;
   private last: ScanState = { jobId: null, state: 'idle', total: 0, done: 0, failed: 0, currentFile: null, rate: null, etaSec: null, startedAt: null, problems: [], skipped: { count: 0, files: [] } };
@@ -153,7 +171,7 @@ export class LibraryScanner {
         path: this.ctx.dataDir, code: 'CANCELLED',
         message: 'An analysis of chosen files was interrupted (the command or engine running it stopped). Run it again: files that finished are kept and not analysed again.',
       };
-      const problems = (j: (typeof stale)[number]) => [...(JSON.parse(j.problems_json) as Problem[]), note];
+      const problems = (j: (typeof stale)[number]) => [...storedProblems(j.problems_json), note];
       this.store.write(() => {
         for (const j of stale) this.store.jobs.setState(j.id, 'cancelled', JSON.stringify(problems(j)), Date.now());
       });
@@ -178,7 +196,7 @@ export class LibraryScanner {
     const job = this.newJob(unfinished?.id ?? newLibId(), 'library', unfinished ? (unfinished.folder_id ? [unfinished.folder_id] : null) : folderId ? [folderId] : null);
     if (unfinished) {
       job.startedAt = unfinished.started_at;
-      job.problems = JSON.parse(unfinished.problems_json) as Problem[];
+      job.problems = storedProblems(unfinished.problems_json);
     }
     this.job = job;
     void this.run(job, unfinished ? (unfinished.state === 'walking' ? 'walk' : 'resume') : 'walk');

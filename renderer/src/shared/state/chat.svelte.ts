@@ -68,10 +68,6 @@ class Chat {
     return app.model?.installed === true;
   }
 
-  get busy(): boolean {
-    return Object.keys(this.pending).length > 0;
-  }
-
   /** Why sending is disabled, or null when it is enabled. */
   disabledReason(trackId: string | null): string | null {
     if (!app.model) return 'Checking whether a model pack is installed…';
