@@ -19,6 +19,7 @@ describe('the chat while another track is answered, and for a file that is gone 
   let a: string;
   let b: string;
   let c: string;
+  let d: string;
   const studio = useStudio({
     prepare: () => {
       ensureTinyPacks();
@@ -29,6 +30,8 @@ describe('the chat while another track is answered, and for a file that is gone 
       copyFileSync(toneFile('chat-elsewhere-a.mp3', 6, ['-metadata', 'title=Track A']), a);
       copyFileSync(toneFile('chat-elsewhere-b.mp3', 5, ['-metadata', 'title=Track B']), b);
       copyFileSync(toneFile('chat-elsewhere-c.mp3', 4, ['-metadata', 'title=Track C']), c);
+      d = join(tmp, 'd.mp3');
+      copyFileSync(toneFile('chat-elsewhere-d.mp3', 4, ['-metadata', 'title=Track D']), d);
     },
     serve: { env: { STUDIO_DISABLE_WEBGPU: '1' } },
     viewport: { width: 1440, height: 900 },
@@ -89,6 +92,36 @@ describe('the chat while another track is answered, and for a file that is gone 
     assert.equal((await sp.events('chat-sent')).filter((e) => e.seq > m).length, 0, 'nothing was sent');
     assert.equal(await sp.chat().users.count(), 0, 'no question in the thread');
     await sp.screenshot('chat-elsewhere-gone');
+  });
+
+  test('no track open (its file gone and closed while answered): Esc stops nothing; Stop on another track still does (review15)', async () => {
+    const { sp } = studio;
+    const { page } = sp;
+    assert.equal((await sp.openThroughBrowser(d)).name, 'track-opened');
+    const dId = await page.evaluate(() => (globalThis as unknown as { __studioEvents: { name: string; detail: { trackId: string } }[] }).__studioEvents.findLast((e) => e.name === 'track-opened')!.detail.trackId);
+    await page.evaluate(() => ((globalThis as unknown as { __studioChatOptions: unknown }).__studioChatOptions = { maxNewTokens: 2048, minNewTokens: 2048, temperature: 1.5 }));
+    let m = await sp.chat().ask('Describe every instrument in detail.');
+    // the answer is being written (its audio read) before the file goes
+    assert.equal((await sp.waitForEvent(['chat-first-token', 'chat-failed'], { after: m })).name, 'chat-first-token');
+    m = await sp.mark();
+    rmSync(d);
+    await sp.waitForEvent('file-gone', { after: m });
+    await page.getByTestId('file-gone-close').click();
+    await sp.waitForEvent('track-closed', { after: m });
+    const escAt = await sp.mark();
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(1500);
+    assert.deepEqual((await sp.events('chat-stopped')).filter((e) => e.seq > escAt), [], 'Esc with no track open stopped an answer');
+    // the answer about D is still being written: another track's pane names it and its Stop ends it
+    assert.equal((await sp.openThroughBrowser(a)).name, 'track-opened');
+    await page.getByTestId('chat-stop').waitFor();
+    assert.match(await page.getByTestId('chat-disabled-reason').innerText(), /An answer about “Track D” is being written/);
+    const stopAt = await sp.mark();
+    await page.getByTestId('chat-stop').click();
+    const ev = await sp.waitForEvent(['chat-stopped', 'chat-answered'], { after: stopAt });
+    assert.equal(ev.name, 'chat-stopped', JSON.stringify(ev.detail));
+    assert.equal((ev.detail as { trackId: string }).trackId, dId);
+    await page.evaluate(() => delete (globalThis as unknown as { __studioChatOptions?: unknown }).__studioChatOptions);
   });
 
   test('no page errors', () => {

@@ -304,10 +304,11 @@ class Chat {
 
   /**
    * Stop the answer being written (also one written in the background, or the one this page waits for about another
-   * track, which blocks asking here): cancelled at once in the engine.
+   * track, which blocks asking here): cancelled at once in the engine. With no track open (`trackId` null) nothing is
+   * stopped: Esc there (e.g. in the library's search box) must not end an answer the person cannot see.
    */
   stop(trackId: string | null): boolean {
-    const p = (trackId ? this.pending[trackId] : undefined) ?? (trackId && this.background(trackId) ? undefined : this.elsewhere(trackId));
+    const p = (trackId ? this.pending[trackId] : undefined) ?? (trackId && !this.background(trackId) ? this.elsewhere(trackId) : undefined);
     if (!p && trackId && this.background(trackId)) {
       void api()
         .call('chat:stop', { trackId })
