@@ -763,6 +763,37 @@ export function tagConflicts(meta: IAudioMetadata | null, container: string, tag
   }
 }
 
+/** U+202D LEFT-TO-RIGHT OVERRIDE and U+202E RIGHT-TO-LEFT OVERRIDE (Unicode UAX #9 §2.2) */
+const BIDI_OVERRIDE = /[\u202d\u202e]/g;
+
+/**
+ * Removes the bidi override characters (U+202D LRO, U+202E RLO) from the text tags (title, artist, album, album
+ * artist, comment, genres), in place, with a warning naming the fields. An override lays the letters after it out
+ * in the order it forces, against their own direction: an artist tagged RLO "evil" PDF ", ok" showed as "live, ok"
+ * in the table, the detail and the track view (tester21), the "Trojan Source" spoof (CVE-2021-42574). Hebrew and
+ * Arabic text needs no override (the bidi algorithm's implicit rules lay it out) and is left as it is, as are the
+ * embedding and isolate characters (U+202A–U+202C, U+2066–U+2069), which do not reverse letters. Returns `tags`.
+ */
+export function withoutBidiOverrides(tags: Tags, warnings: string[]): Tags {
+  const fixed: string[] = [];
+  for (const f of TEXT_FIELDS) {
+    const v = tags[f];
+    if (v === undefined || !/[\u202d\u202e]/.test(v)) continue;
+    tags[f] = v.replace(BIDI_OVERRIDE, '');
+    fixed.push(LABEL[f]);
+  }
+  if (tags.genre?.some((g) => /[\u202d\u202e]/.test(g))) {
+    tags.genre = tags.genre.map((g) => g.replace(BIDI_OVERRIDE, ''));
+    fixed.push('genre');
+  }
+  if (fixed.length) {
+    warnings.push(
+      `The ${fixed.join(', ')} tag${fixed.length > 1 ? 's hold' : ' holds'} a bidi override character (U+202D or U+202E), which shows the letters after it in reverse order (so a tag can read as other text); it was removed, and the text is shown in its own order.`,
+    );
+  }
+  return tags;
+}
+
 /** control characters shown as \xNN (for a warning that quotes a mangled value) */
 const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
@@ -1315,6 +1346,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   matroskaLevels(tags, structure, ff.streams.some((s) => s.type === 'video' && !s.attachedPic));
   bextTags(tags, mmTags.comment, structure, warnings);
   tagConflicts(mmAll, ff.container, tags, warnings);
+  withoutBidiOverrides(tags, warnings);
   // music-metadata knows no parser for the format (.au, .tta, .dts, .ac3/.eac3, MPEG-TS, CAF …): ffmpeg's tags, if any,
   // are the only reading there is, with nothing to disagree with — no finding about the file, so no warning
   const noParser = /Failed to determine audio format|Guessed MIME-type not supported/i.test(input.mmError ?? '');
