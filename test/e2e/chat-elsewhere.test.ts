@@ -33,7 +33,8 @@ describe('the chat while another track is answered, and for a file that is gone 
       d = join(tmp, 'd.mp3');
       copyFileSync(toneFile('chat-elsewhere-d.mp3', 4, ['-metadata', 'title=Track D']), d);
     },
-    serve: { env: { STUDIO_DISABLE_WEBGPU: '1' } },
+    // 20 ms a token: 2048 forced tokens take ≥ 40 s, so the answer is still being written when the next track opens
+    serve: { env: { STUDIO_DISABLE_WEBGPU: '1', STUDIO_TEST_TOKEN_DELAY_MS: '20' } },
     viewport: { width: 1440, height: 900 },
   });
   after(() => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AnswerStats, AskResult } from '@contract';
 import { loadPack } from '../../main/engine/model/pack';
-import { ModelRuntime, type PromptEmbeds } from '../../main/engine/model/runtime';
+import { ModelRuntime, testTokenDelayMs, type PromptEmbeds } from '../../main/engine/model/runtime';
 import { ensureTinyPacks, refsIndex, TINY_DIR } from './helpers';
 
 ensureTinyPacks();
@@ -49,4 +49,10 @@ describe('an answer that fills the context window ends with stoppedBy "context"'
     assert.equal(res.tokenIds.length, 3);
     assert.equal(res.stoppedBy, 'max_new_tokens');
   });
+});
+
+test('the per-token pause is test-only: none unless STUDIO_TEST_TOKEN_DELAY_MS is a whole number of 1–1000 ms', () => {
+  assert.equal(testTokenDelayMs({}), 0, 'the app never pauses');
+  assert.equal(testTokenDelayMs({ STUDIO_TEST_TOKEN_DELAY_MS: '20' }), 20);
+  for (const v of ['0', '-5', '2.5', '5000', 'x', '']) assert.equal(testTokenDelayMs({ STUDIO_TEST_TOKEN_DELAY_MS: v }), 0, v);
 });

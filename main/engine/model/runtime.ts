@@ -24,6 +24,18 @@ import { EmbeddingCache, EmbeddingDiskCache, packIdentity } from './embedding-ca
 export { PLACEHOLDERS, PLACEHOLDER_RE, type MediaKind };
 
 /** placeholder → medium */
+/**
+ * Test-only: a pause (ms) after each generated token, from STUDIO_TEST_TOKEN_DELAY_MS (a whole number, 1–1000; unset
+ * or anything else: none). End-to-end tests that must act while an answer is still being written (open another track,
+ * press Esc) set it: the tiny test model writes 2048 tokens in a few seconds on a quiet machine, faster than a track
+ * opens through the file browser (the clean-clone CI hit that race). Never set by the app.
+ */
+export function testTokenDelayMs(env: NodeJS.ProcessEnv = process.env): number {
+  const ms = Number(env.STUDIO_TEST_TOKEN_DELAY_MS);
+  return Number.isInteger(ms) && ms >= 1 && ms <= 1000 ? ms : 0;
+}
+const TOKEN_DELAY_MS = testTokenDelayMs();
+
 const KIND_OF: Record<string, MediaKind> = Object.fromEntries(Object.entries(PLACEHOLDERS).map(([k, p]) => [p, k as MediaKind]));
 
 /** The reference's default input: the attached media in the order audio, image, video. */
@@ -421,6 +433,7 @@ export class ModelRuntime {
         stoppedBy = 'context';
         break;
       }
+      if (TOKEN_DELAY_MS) await new Promise((r) => setTimeout(r, TOKEN_DELAY_MS));
       logits = await decoder.append(this.embedRows([id]), 1);
     }
     const rest = streamer.finish();
