@@ -763,8 +763,9 @@ export function tagConflicts(meta: IAudioMetadata | null, container: string, tag
   }
 }
 
-/** U+202D LEFT-TO-RIGHT OVERRIDE and U+202E RIGHT-TO-LEFT OVERRIDE (Unicode UAX #9 §2.2) */
+/** U+202D LEFT-TO-RIGHT OVERRIDE and U+202E RIGHT-TO-LEFT OVERRIDE (Unicode UAX #9 §2.2); HAS_BIDI_OVERRIDE: the test (no /g state) */
 const BIDI_OVERRIDE = /[\u202d\u202e]/g;
+const HAS_BIDI_OVERRIDE = /[\u202d\u202e]/;
 
 /**
  * Removes the bidi override characters (U+202D LRO, U+202E RLO) from the text tags (title, artist, album, album
@@ -778,11 +779,11 @@ export function withoutBidiOverrides(tags: Tags, warnings: string[]): Tags {
   const fixed: string[] = [];
   for (const f of TEXT_FIELDS) {
     const v = tags[f];
-    if (v === undefined || !/[\u202d\u202e]/.test(v)) continue;
+    if (v === undefined || !HAS_BIDI_OVERRIDE.test(v)) continue;
     tags[f] = v.replace(BIDI_OVERRIDE, '');
     fixed.push(LABEL[f]);
   }
-  if (tags.genre?.some((g) => /[\u202d\u202e]/.test(g))) {
+  if (tags.genre?.some((g) => HAS_BIDI_OVERRIDE.test(g))) {
     tags.genre = tags.genre.map((g) => g.replace(BIDI_OVERRIDE, ''));
     fixed.push('genre');
   }
