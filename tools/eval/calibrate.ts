@@ -178,6 +178,10 @@
 // the share, as min(1, share / X) (--pitched-knee X) or as a gate × min(1, share / X) on the refit (--pitched-gate X,
 // report only), judged by the rule above unchanged: K2 passes with a knee or gate at 0.3–0.5, K3 fails every variant
 // (CV pooled ECE 0.030–0.032 against 0.029); BENCHMARKS.md "Key: the pitched share as the key map's no-key cue".
+// key18 (session 16): --key-only --lead: the relative minor's leading-tone cue (tonal.ts KeyOptions.relativeLeadShare and
+// relativeLeadMajor) replayed at every threshold from one decode, the threshold chosen in family-grouped CV, the key18 rule's
+// K1–K3 (leadReport; BENCHMARKS.md "Key: the relative minor's leading tone"; K1 failed, not shipped):
+//   nice -n 10 node --import tsx tools/eval/calibrate.ts --key-only --lead --dev2 --cache test/output/key18/calibrate --verbose [--reverse]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -1042,8 +1046,9 @@ if (OOF) {
   if (ok.length) [tempoModel, pulseModel] = [ok[0].model, ok[0].pulse ?? null];
   console.log(`--oof candidates: one map ${RULE.one?.pass ? 'passes' : 'fails'} (CV log loss ${RULE.one?.ll.toFixed(4)})${RULE.two ? `, two stages ${RULE.two.pass ? 'passes' : 'fails'} (CV log loss ${RULE.two.ll.toFixed(4)})` : ''} → ${ok.length ? (ok[0] === RULE.one ? 'one map' : 'two stages') : 'none'}`);
 }
-const keyModel = TEMPO_ONLY ? KEY_CALIBRATION : calibrateOne('key (right = exact key; files with a trusted key or none)', FORCE.key, keySamples, KEY_SIGNS, [], KEY_CALIBRATION);
-if (KEY_ONLY) keyOnlyRule(keyModel);
+// (key18) --lead: the candidate analyser is the cue at its extremes (most keys moved), so no key map is fitted on it: the map now
+const keyModel = TEMPO_ONLY || LEAD ? KEY_CALIBRATION : calibrateOne('key (right = exact key; files with a trusted key or none)', FORCE.key, keySamples, KEY_SIGNS, [], KEY_CALIBRATION);
+if (KEY_ONLY && !LEAD) keyOnlyRule(keyModel);
 if (KEY_ONLY && DORIAN) key16Report();
 if (KEY_ONLY && LEAD) leadReport();
 

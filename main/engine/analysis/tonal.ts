@@ -202,13 +202,21 @@ export interface KeyOptions {
    * 7th 0.33 against its flat 7th's 0.133 and the major's #5 0.104, yet in a whole-track correlation that one pitch
    * class is outweighed by the six the two keys share (Krumhansl & Kessler's probe-tone minor profile even rates the two
    * 7ths alike, 3.17 vs 3.34). 0: off (the shipped decision).
+   * Not shipped (key18, session 16; BENCHMARKS.md "Key: the relative minor's leading tone"): on the 728 dev-side files
+   * (488 with a trusted key; `calibrate.ts --key-only --lead --dev2`) the share does not tell a relative miss from a
+   * right major — the 12 minor pieces read as their relative major have 0.004–0.062, the 327 right major readings median
+   * 0.014, 90 % 0.042, max 0.112 (V/vi and chromatic tones in major grooves; minor grooves on a minor v). In sample every
+   * s moves only right files (s 0.07: 10 moved, 0 fixed, 10 broken; 0.08: 6 / 0 / 6; ≥ 0.12 none), so the family-grouped
+   * 5-fold CV chooses "off" in every fold: K1 fails (pooled MIREX 449.7 → 449.7 of 488); K2, K3 pass trivially (nothing
+   * moved), K4 pass (0.0012 % of the analysis, test/bench/lead-cost.ts), K5 pass.
    */
   relativeLeadShare?: number;
   /**
    * (key18, tried, off: 0) the symmetric cue toward major: when the best key is a minor key m, the key becomes its
    * relative major (m + 3) when the minor's raised 7th (m + 11) holds less than this share of the mean chroma
    * (relativeLeadShare's measure) and the major's own leading tone (m + 2) is present (≥ 0.2 of the mean chroma's
-   * strongest, the scale test's level). 0: off.
+   * strongest, the scale test's level). 0: off. Not shipped (key18): s' 0.005–0.01 moves 2 keyed files (1 fixed, 1
+   * broken), larger s' breaks more (0.02: 8 moved, 1 / 6); the family-grouped CV of s' gives pooled MIREX 449.7 → 449.0.
    */
   relativeLeadMajor?: number;
   /** chromaFrom 'nnls-blend': the chord weight of the whole track's key (chordWeight's part; keySections keeps chordWeight) */
