@@ -178,6 +178,10 @@
 // the share, as min(1, share / X) (--pitched-knee X) or as a gate × min(1, share / X) on the refit (--pitched-gate X,
 // report only), judged by the rule above unchanged: K2 passes with a knee or gate at 0.3–0.5, K3 fails every variant
 // (CV pooled ECE 0.030–0.032 against 0.029); BENCHMARKS.md "Key: the pitched share as the key map's no-key cue".
+// key18 (session 16): --key-only --lead: the relative minor's leading-tone cue (tonal.ts KeyOptions.relativeLeadShare and
+// relativeLeadMajor) replayed at every threshold from one decode, the threshold chosen in family-grouped CV, the key18 rule's
+// K1–K3 (leadReport; BENCHMARKS.md "Key: the relative minor's leading tone"; K1 failed, not shipped):
+//   nice -n 10 node --import tsx tools/eval/calibrate.ts --key-only --lead --dev2 --cache test/output/key18/calibrate --verbose [--reverse]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -190,7 +194,7 @@ import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/key
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, MIN_ONSET_FLUX, NO_TEMPO, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
 import type { OctaveNetWeights } from '../../main/engine/analysis/octave-net-weights';
-import { TONAL_DEFAULTS, TonalAnalyser, type TonalOptions, type TonalResult } from '../../main/engine/analysis/tonal';
+import { meanChroma, PITCHED_SHARE_MIN, relativeLeadShare, TONAL_DEFAULTS, TonalAnalyser, type TonalOptions, type TonalResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
 import { mulberry32 } from '../../test/helpers/prng';
 import { fitLogistic as fitLogisticAt, fitSigned as fitSignedAt, sigmoid } from './logistic';
@@ -263,6 +267,17 @@ const { values: args } = parseArgs({
      * keys and the map now's calibration beside the shipped analyser's
      */
     'dorian-also': { type: 'string' },
+    /**
+     * (key18) with --key-only: the relative minor's leading-tone cue (tonal.ts KeyOptions.relativeLeadShare, and
+     * relativeLeadMajor toward major). The candidate analyser (cache tag fold-lead) runs both at their extremes
+     * (relativeLeadShare 1e-9: every major key with its relative minor's raised 7th in the chroma moved; relativeLeadMajor 1:
+     * every minor key with its relative major's leading tone present moved), and each file's share (relativeLeadShare
+     * on the shipped analyser's mean chroma) is cached beside it, so every threshold s is replayed exactly from one decode:
+     * at s a file takes the candidate's key when its share is ≥ s (toward minor) or < s (toward major), else the shipped one.
+     */
+    lead: { type: 'boolean' },
+    /** (key18) the sets and their files in reverse order: a second process filling the same --cache from the other end (its report is partial until the first one's run is done) */
+    reverse: { type: 'boolean' },
     /** (key17) with --key-only --dorian-ratio F: the shipped analyser's (and ratio F's) misses on files with a trusted key, by kind (key-score.ts' confusion: relative, fifth, fourth, parallel, other; none stated), per set, each miss listed with its stated confidence */
     misses: { type: 'boolean', default: false },
     /**
@@ -337,7 +352,10 @@ if (args['chroma-from'] && !KEY_ONLY) throw new Error('--chroma-from: with --key
 const DORIAN = Number(args['dorian-ratio'] ?? 0);
 if (DORIAN && !KEY_ONLY) throw new Error('--dorian-ratio: with --key-only');
 /** the candidate analyser's cache tag and options (the shipped one: TONAL_DEFAULTS.chromaFrom, no options) */
-const CAND = DORIAN ? `${CHROMA_FROM}-dorian${DORIAN}` : CHROMA_FROM;
+/** (key18) --lead: the leading-tone cue's candidate (both directions at their extremes; see the option) */
+const LEAD = !!args.lead;
+if (LEAD && (!KEY_ONLY || DORIAN)) throw new Error('--lead: with --key-only, not with --dorian-ratio');
+const CAND = DORIAN ? `${CHROMA_FROM}-dorian${DORIAN}` : LEAD ? `${CHROMA_FROM}-lead` : CHROMA_FROM;
 /** (key16) --dorian-also: further ratios analysed from the same decode, and their cache tags */
 const ALSO = (args['dorian-also']?.split(',') ?? []).map(Number);
 if (ALSO.length && !DORIAN) throw new Error('--dorian-also: with --key-only --dorian-ratio');
@@ -377,6 +395,8 @@ interface Row {
   keyShipped?: { key: Key | null; keyEv: KeyEvidence | null };
   /** (key16) --dorian-also: each further ratio's key and evidence, by cache tag */
   keyAlso?: Record<string, { key: Key | null; keyEv: KeyEvidence | null }>;
+  /** (key18) --lead: the shipped key's relative-minor leading-tone share (tonal.ts relativeLeadShare on its mean chroma) */
+  lead?: number;
 }
 
 /** excerpt lengths, seconds (--excerpts) */
@@ -458,13 +478,14 @@ const rows: Row[] = [];
 let skipped = 0;
 let analysed = 0;
 const t0 = performance.now();
-for (const [out, set, name, use] of SETS) {
+for (const [out, set, name, use] of args.reverse ? [...SETS].reverse() : SETS) {
   const man = join(out, set === 'dev2' ? 'manifest-dev2.json' : 'manifest.json');
   if (!existsSync(man)) {
     console.log(`(no ${man}: skipped; see the commands at the top)`);
     continue;
   }
-  for (const it of (JSON.parse(readFileSync(man, 'utf8')) as { items: EvalItem[] }).items) {
+  const items = (JSON.parse(readFileSync(man, 'utf8')) as { items: EvalItem[] }).items;
+  for (const it of args.reverse ? [...items].reverse() : items) {
     if ((it.set as string) !== set || !existsSync(join(out, set, it.file))) continue;
     if (args.env && TEMPO_ONLY && use === 'key') continue;
     if (args.limit && rows.filter((r) => r.set === name).length >= Number(args.limit)) continue;
@@ -478,11 +499,11 @@ for (const [out, set, name, use] of SETS) {
       // the key alone, under the shipped chromaFrom and CHROMA_FROM, from one decode (each cached on its own)
       const froms = [...new Set([TONAL_DEFAULTS.chromaFrom, CAND, ...ALSO.map(alsoTag)])];
       const kc = (c: string) => join(cacheDir, `${name}__${it.file}.key-${c}.json`);
-      if (!froms.every((c) => existsSync(kc(c)))) {
+      if (!froms.every((c) => existsSync(kc(c))) || (LEAD && !existsSync(kc('lead-share')))) {
         const ans = froms.map((c) => {
           // (key15) a "-dorianF" tag: CHROMA_FROM with dorianRatio F
           const also = ALSO.find((f) => alsoTag(f) === c);
-          const a = new TonalAnalyser(c === CAND && DORIAN ? { chromaFrom: CHROMA_FROM, dorianRatio: DORIAN } : also ? { chromaFrom: CHROMA_FROM, dorianRatio: also } : { chromaFrom: c as NonNullable<TonalOptions['chromaFrom']> });
+          const a = new TonalAnalyser(c === CAND && DORIAN ? { chromaFrom: CHROMA_FROM, dorianRatio: DORIAN } : c === CAND && LEAD ? { chromaFrom: CHROMA_FROM, relativeLeadShare: 1e-9, relativeLeadMajor: 1 } : also ? { chromaFrom: CHROMA_FROM, dorianRatio: also } : { chromaFrom: c as NonNullable<TonalOptions['chromaFrom']> });
           Object.defineProperty(a, 'name', { value: `tonal-${c}` });
           return a;
         });
@@ -490,6 +511,17 @@ for (const [out, set, name, use] of SETS) {
         for (const c of froms) {
           const t = run.results[`tonal-${c}`] as TonalResult;
           writeFileSync(kc(c), JSON.stringify({ key: t.key, chords: { progression: t.chords.progression, segments: [] } }));
+        }
+        if (LEAD) {
+          // (key18) the shipped analyser's mean chroma (as estimateKey computes it: TonalAnalyser.finish's active frames) and its key's leading-tone share
+          const a = ans[froms.indexOf(TONAL_DEFAULTS.chromaFrom)];
+          const t = run.results[`tonal-${TONAL_DEFAULTS.chromaFrom}`] as TonalResult;
+          const en = a.energy;
+          const maxE = en.reduce((m, v) => (v > m ? v : m), 0);
+          const pitched = a.pitchedShare >= PITCHED_SHARE_MIN;
+          const { mean } = meanChroma(a.chroma, a.frames, en.map((v) => pitched && maxE > 0 && v > maxE * 1e-6), TONAL_DEFAULTS.threshold);
+          const bi = t.key.tonic === null ? -1 : t.key.mode === 'major' ? t.key.tonic : 12 + t.key.tonic;
+          writeFileSync(kc('lead-share'), JSON.stringify({ share: bi < 0 ? 0 : relativeLeadShare(mean, bi), mean }));
         }
         analysed++;
       }
@@ -504,6 +536,7 @@ for (const [out, set, name, use] of SETS) {
         set: name, tempoUse: false, file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted, category: it.category, bpmUnknown: !!(it as { bpmUnknown?: boolean }).bpmUnknown,
         bpm: null, bpmShipped: null, tempo: null, ...keyOf(CAND), keyShipped: keyOf(TONAL_DEFAULTS.chromaFrom),
         keyAlso: Object.fromEntries(ALSO.map((f) => [alsoTag(f), keyOf(alsoTag(f))])),
+        ...(LEAD ? { lead: (JSON.parse(readFileSync(kc('lead-share'), 'utf8')) as { share: number }).share } : {}),
       });
       continue;
     }
@@ -1013,9 +1046,139 @@ if (OOF) {
   if (ok.length) [tempoModel, pulseModel] = [ok[0].model, ok[0].pulse ?? null];
   console.log(`--oof candidates: one map ${RULE.one?.pass ? 'passes' : 'fails'} (CV log loss ${RULE.one?.ll.toFixed(4)})${RULE.two ? `, two stages ${RULE.two.pass ? 'passes' : 'fails'} (CV log loss ${RULE.two.ll.toFixed(4)})` : ''} → ${ok.length ? (ok[0] === RULE.one ? 'one map' : 'two stages') : 'none'}`);
 }
-const keyModel = TEMPO_ONLY ? KEY_CALIBRATION : calibrateOne('key (right = exact key; files with a trusted key or none)', FORCE.key, keySamples, KEY_SIGNS, [], KEY_CALIBRATION);
-if (KEY_ONLY) keyOnlyRule(keyModel);
+// (key18) --lead: the candidate analyser is the cue at its extremes (most keys moved), so no key map is fitted on it: the map now
+const keyModel = TEMPO_ONLY || LEAD ? KEY_CALIBRATION : calibrateOne('key (right = exact key; files with a trusted key or none)', FORCE.key, keySamples, KEY_SIGNS, [], KEY_CALIBRATION);
+if (KEY_ONLY && !LEAD) keyOnlyRule(keyModel);
 if (KEY_ONLY && DORIAN) key16Report();
+if (KEY_ONLY && LEAD) leadReport();
+
+/**
+ * (key18) the relative minor's leading-tone cue (tonal.ts KeyOptions.relativeLeadShare s; relativeLeadMajor s' the
+ * symmetric cue) replayed exactly from the --lead rows at every threshold, against the shipped analyser, under the lead's
+ * rule (BENCHMARKS.md "Key: the relative minor's leading tone"): K1 pooled MIREX (files with a trusted key) higher with s
+ * chosen inside family-grouped 5-fold CV (foldOf; per fold the s of the best MIREX on the other four folds, ties to the
+ * larger s, "off" a candidate) and no set's MIREX lower; K2 pooled key ECE (the map now, key16Report's rows) ≤ shipped
+ * + 0.002 and no set's higher by > 0.01; K3 no file right at shipped with confidence ≥ 0.5 moved. K2 and K3 read on the
+ * s chosen on every row (the product's value) and on the CV arm.
+ */
+function leadReport(): void {
+  type Arm = (r: Row) => { key: Key | null; keyEv: KeyEvidence | null };
+  const same = (a: Key | null, b: Key | null) => JSON.stringify(a) === JSON.stringify(b);
+  // consistency: the candidate moved a major key exactly when its share is > 0, toward the relative minor
+  let bad = 0;
+  for (const r of rows) {
+    const k0 = r.keyShipped!.key, k1 = r.key;
+    if (!k0) continue;
+    if (k0.mode === 'major' && (r.lead! > 0) !== !same(k0, k1)) bad++;
+    if (!same(k0, k1) && k0.mode === 'major' && !(k1?.mode === 'minor' && k1.tonic === (k0.tonic + 9) % 12)) bad++;
+    if (!same(k0, k1) && k0.mode === 'minor' && !(k1?.mode === 'major' && k1.tonic === (k0.tonic + 3) % 12)) bad++;
+  }
+  const at = (s: number, s2: number): Arm => (r) => {
+    const k0 = r.keyShipped!.key;
+    if (!k0 || same(k0, r.key)) return r.keyShipped!;
+    if (k0.mode === 'major' && r.lead! >= s) return { key: r.key, keyEv: r.keyEv };
+    if (k0.mode === 'minor' && r.lead! < s2) return { key: r.key, keyEv: r.keyEv };
+    return r.keyShipped!;
+  };
+  const use = rows.filter((r) => r.set !== UNUSED);
+  const keyed = use.filter((r) => r.truthKey && r.keyTrusted);
+  const sets = [...new Set(use.map((r) => r.set))];
+  const mirex = (r: Row, k: Key | null) => (r.truthKey && r.keyTrusted && k ? mirexKeyScore(r.truthKey, k) : 0);
+  const noKey = (r: Row) => NO_KEY.has(r.category) && !r.keyTrusted;
+  const stat = (get: Arm, set?: string) => {
+    const rs = use.filter((r) => !set || r.set === set);
+    const kd = rs.filter((r) => r.truthKey && r.keyTrusted);
+    const cal = rs.filter((r) => get(r).key && get(r).keyEv && (r.keyTrusted || NO_KEY.has(r.category)));
+    const p = cal.map((r) => keyConfidence(get(r).keyEv!, KEY_CALIBRATION));
+    const y = cal.map((r) => (r.truthKey && mirexKeyScore(r.truthKey, get(r).key!) === 1 ? 1 : 0));
+    const rel = reliability(p, y);
+    return { keyed: kd.length, right: kd.filter((r) => get(r).key && mirexKeyScore(r.truthKey!, get(r).key!) === 1).length, mirex: kd.reduce((t, r) => t + mirex(r, get(r).key), 0), n: cal.length, ece: rel.ece, table: rel.table, stated: cal.filter((r, i) => noKey(r) && p[i] >= 0.5).length };
+  };
+  const OFF = Infinity;
+  const gridMinor = [0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.11, 0.12, 0.14, 0.16, 0.18, 0.2, OFF];
+  const gridMajor = [0, 0.005, 0.01, 0.015, 0.02, 0.03, 0.04, 0.05];
+  const fmtS = (s: number) => (s === OFF ? 'off' : String(s));
+  console.log(`\n=== key18: the relative minor's leading-tone cue (relativeLeadShare s; relativeLeadMajor s') replayed from one decode; consistency violations ${bad} ===`);
+  const z = stat(at(OFF, 0));
+  console.log(`  shipped: pooled MIREX ${z.mirex.toFixed(1)}/${z.keyed} (right ${z.right}), ECE ${z.ece.toFixed(4)} (n ${z.n}), no-key ≥ 0.5 ${z.stated}`);
+  // the shares of the shipped key on files with a trusted key: right vs relative misses, by shipped mode
+  const kindOf = (r: Row, k: Key | null) => (k ? confusion(r.truthKey!, k) : 'none');
+  for (const mode of ['major', 'minor'] as const) {
+    const rs = keyed.filter((r) => r.keyShipped!.key?.mode === mode).map((r) => ({ r, k: kindOf(r, r.keyShipped!.key), p: r.keyShipped!.keyEv ? keyConfidence(r.keyShipped!.keyEv, KEY_CALIBRATION) : 0 }));
+    const q = (xs: number[]) => { const v = [...xs].sort((a, b) => a - b); return v.length ? `n ${v.length}, median ${v[Math.floor(v.length / 2)].toFixed(3)}, 90 % ${v[Math.floor(0.9 * (v.length - 1))].toFixed(3)}, max ${v[v.length - 1].toFixed(3)}` : 'n 0'; };
+    console.log(`  shipped ${mode}: share when right: ${q(rs.filter((x) => x.k === 'ok').map((x) => x.r.lead!))}; when a relative miss: ${rs.filter((x) => x.k === 'relative').map((x) => `${x.r.lead!.toFixed(3)} (${x.r.set}/${x.r.file}, p ${x.p.toFixed(2)})`).join(', ') || 'none'}`);
+    if (VERBOSE) console.log(`    right at ≥ 0.5 with share ≥ 0.04: ${rs.filter((x) => x.k === 'ok' && x.p >= 0.5 && x.r.lead! >= 0.04).map((x) => `${x.r.set}/${x.r.file} ${x.r.lead!.toFixed(3)} (p ${x.p.toFixed(2)})`).join(', ') || 'none'}`);
+  }
+  console.log(`  in sample, per threshold (toward minor s, s' off | toward major s', s off): pooled MIREX, moved (keyed fixed / broken), ECE`);
+  const moveTally = (get: Arm) => {
+    let fixed = 0, broken = 0, moved = 0;
+    for (const r of keyed) {
+      const k0 = r.keyShipped!.key, k1 = get(r).key;
+      if (same(k0, k1)) continue;
+      moved++;
+      const a = k0 ? mirexKeyScore(r.truthKey!, k0) === 1 : false, b = k1 ? mirexKeyScore(r.truthKey!, k1) === 1 : false;
+      if (b && !a) fixed++;
+      if (a && !b) broken++;
+    }
+    return `${moved} (${fixed} / ${broken})`;
+  };
+  for (const s of gridMinor) { const t = stat(at(s, 0)); console.log(`    s ${fmtS(s).padEnd(5)} MIREX ${t.mirex.toFixed(1)}, moved ${moveTally(at(s, 0))}, ECE ${t.ece.toFixed(4)}, no-key ≥ 0.5 ${t.stated}`); }
+  for (const s2 of gridMajor.slice(1)) { const t = stat(at(OFF, s2)); console.log(`    s' ${fmtS(s2).padEnd(5)} MIREX ${t.mirex.toFixed(1)}, moved ${moveTally(at(OFF, s2))}, ECE ${t.ece.toFixed(4)}, no-key ≥ 0.5 ${t.stated}`); }
+  // family-grouped CV of the threshold(s): per fold the best MIREX on the other folds (ties: the larger s, the smaller s')
+  const mirexOn = (rs: Row[], get: Arm) => rs.reduce((t, r) => t + mirex(r, get(r).key), 0);
+  const choose = (rs: Row[], pairs: [number, number][]) => {
+    let best = pairs[0], bv = -Infinity;
+    for (const p of pairs) {
+      const v = mirexOn(rs, at(p[0], p[1]));
+      if (v > bv + 1e-9 || (Math.abs(v - bv) <= 1e-9 && (p[0] > best[0] || (p[0] === best[0] && p[1] < best[1])))) { best = p; bv = v; }
+    }
+    return best;
+  };
+  const variants: [string, [number, number][]][] = [
+    ['toward minor (s)', gridMinor.map((s) => [s, 0])],
+    ["toward major (s')", gridMajor.map((s2) => [OFF, s2])],
+    ["both (s, s')", gridMinor.flatMap((s) => gridMajor.map((s2) => [s, s2] as [number, number]))],
+  ];
+  const out: Record<string, { final: [number, number]; cv: Arm; folds: [number, number][] }> = {};
+  for (const [label, pairs] of variants) {
+    const folds = [0, 1, 2, 3, 4].map((f) => choose(keyed.filter((r) => foldOf(r.family) !== f), pairs));
+    const cv: Arm = (r) => { const p = folds[foldOf(r.family)]; return at(p[0], p[1])(r); };
+    const final = choose(keyed, pairs);
+    out[label] = { final, cv, folds };
+    const c = stat(cv), fz = stat(at(final[0], final[1]));
+    console.log(`  ${label}: folds choose ${folds.map((p) => `(${fmtS(p[0])}, ${fmtS(p[1])})`).join(' ')}; CV pooled MIREX ${z.mirex.toFixed(1)} → ${c.mirex.toFixed(1)} (right ${z.right} → ${c.right}), moved ${moveTally(cv)}; on every row (${fmtS(final[0])}, ${fmtS(final[1])}): MIREX ${fz.mirex.toFixed(1)}, moved ${moveTally(at(final[0], final[1]))}`);
+  }
+  // the rule, on the candidate (toward minor, s chosen in CV; the product's value: s chosen on every row)
+  const cand = out['toward minor (s)'];
+  const S: [string, Arm][] = [['shipped', at(OFF, 0)], ['CV arm', cand.cv], [`s ${fmtS(cand.final[0])} (every row)`, at(cand.final[0], 0)]];
+  const St = S.map(([label, get]) => ({ label, get, all: stat(get), per: Object.fromEntries(sets.map((x) => [x, stat(get, x)])) }));
+  for (const t of St) {
+    console.log(`  ${t.label.padEnd(22)} pooled MIREX ${t.all.mirex.toFixed(1)}/${t.all.keyed}, ECE ${t.all.ece.toFixed(4)} (n ${t.all.n}), no-key ≥ 0.5 ${t.all.stated}`);
+    console.log(`      ${sets.map((x) => `${x} ${t.per[x].mirex.toFixed(1)}/${t.per[x].keyed} (right ${t.per[x].right}) ECE ${t.per[x].ece.toFixed(3)} (n ${t.per[x].n})`).join('; ')}`);
+    if (VERBOSE) console.log(`      pooled reliability:\n${t.all.table.replace(/^/gm, '    ')}`);
+  }
+  const fmt = (k: Key | null) => (k ? keyName(k) : 'none');
+  for (const t of St.slice(1)) {
+    const mv = use.filter((r) => !same(t.get(r).key, r.keyShipped!.key));
+    console.log(`  ${t.label} moves ${mv.length} files:`);
+    for (const r of mv) {
+      const g0 = r.keyShipped!, g1 = t.get(r);
+      const p0 = g0.keyEv ? keyConfidence(g0.keyEv, KEY_CALIBRATION) : 0, p1 = g1.keyEv ? keyConfidence(g1.keyEv, KEY_CALIBRATION) : 0;
+      console.log(`    ${r.set}/${r.file} (truth ${r.truthKey ? fmt(r.truthKey) : 'none'}${r.keyTrusted ? '' : ', untrusted'}, share ${r.lead!.toFixed(3)}, fold ${foldOf(r.family)}): ${fmt(g0.key)} p ${p0.toFixed(3)} MIREX ${mirex(r, g0.key)} → ${fmt(g1.key)} p ${p1.toFixed(3)} MIREX ${mirex(r, g1.key)}`);
+    }
+  }
+  const [z0, cvA, fin] = St;
+  const lower = (t: typeof cvA) => sets.filter((x) => t.per[x].mirex < z0.per[x].mirex - 1e-9);
+  const k1 = cvA.all.mirex > z0.all.mirex + 1e-9 && !lower(cvA).length;
+  console.log(`key18 K1: CV pooled MIREX ${z0.all.mirex.toFixed(1)} → ${cvA.all.mirex.toFixed(1)}, sets lower: ${lower(cvA).join(', ') || 'none'} (every-row s ${fmtS(cand.final[0])}: ${fin.all.mirex.toFixed(1)}, sets lower ${lower(fin).join(', ') || 'none'}) → ${k1 ? 'pass' : 'FAIL'}`);
+  for (const t of [cvA, fin]) {
+    const worse = sets.filter((x) => t.per[x].n && t.per[x].ece > z0.per[x].ece + 0.01);
+    const k2 = t.all.ece <= z0.all.ece + 0.002 && !worse.length;
+    console.log(`key18 K2 (${t.label}): pooled ECE ${z0.all.ece.toFixed(4)} → ${t.all.ece.toFixed(4)} (≤ +0.002?), sets higher by > 0.01: ${worse.join(', ') || 'none'} (no-key ≥ 0.5 ${z0.all.stated} → ${t.all.stated}) → ${k2 ? 'pass' : 'FAIL'}`);
+    const broken = use.filter((r) => r.truthKey && r.keyShipped!.key && r.keyShipped!.keyEv && mirexKeyScore(r.truthKey, r.keyShipped!.key) === 1 && keyConfidence(r.keyShipped!.keyEv, KEY_CALIBRATION) >= 0.5 && !same(t.get(r).key, r.keyShipped!.key));
+    console.log(`key18 K3 (${t.label}): right at shipped with confidence ≥ 0.5 and moved: ${broken.map((r) => `${r.set}/${r.file}${r.keyTrusted ? '' : ' (untrusted)'}`).join(', ') || 'none'} → ${broken.length ? 'FAIL' : 'pass'}`);
+  }
+}
 
 /**
  * (key16) the key16 rule's clauses D1, D2 and D4 (tools/eval/key-tonic.ts' header) on these rows: the Dorian rule at

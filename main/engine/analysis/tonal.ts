@@ -191,6 +191,34 @@ export interface KeyOptions {
    * were seen (BENCHMARKS.md "Key: a tonic cue"), so not shipped.
    */
   dorianRatio?: number;
+  /**
+   * (key18, tried, off: 0) the relative minor's leading tone: when the best key is a major key X or its relative minor
+   * (X + 9), the key becomes (X + 9) minor when the relative minor's raised 7th (pitch class X + 8: G♯ for C major /
+   * A minor) holds at least this share s of the whole-track mean chroma the finder correlates with the profile
+   * (relativeLeadShare: meanChroma's per-frame max-normalised chroma, pitch classes under `threshold` of a frame's
+   * strongest dropped; share = that pitch class ÷ the sum of the 12). Harmonic minor: a minor key's dominant is
+   * normally a major triad and its vii° diminished, both on the raised 7th, which is foreign to the relative major's
+   * scale: the shipped profile (KEY_PROFILES.temperley, Temperley 2007's Kostka–Payne counts) gives the minor's raised
+   * 7th 0.33 against its flat 7th's 0.133 and the major's #5 0.104, yet in a whole-track correlation that one pitch
+   * class is outweighed by the six the two keys share (Krumhansl & Kessler's probe-tone minor profile even rates the two
+   * 7ths alike, 3.17 vs 3.34). 0: off (the shipped decision).
+   * Not shipped (key18, session 16; BENCHMARKS.md "Key: the relative minor's leading tone"): on the 728 dev-side files
+   * (488 with a trusted key; `calibrate.ts --key-only --lead --dev2`) the share does not tell a relative miss from a
+   * right major — the 12 minor pieces read as their relative major have 0.004–0.062, the 327 right major readings median
+   * 0.014, 90 % 0.042, max 0.112 (V/vi and chromatic tones in major grooves; minor grooves on a minor v). In sample every
+   * s moves only right files (s 0.07: 10 moved, 0 fixed, 10 broken; 0.08: 6 / 0 / 6; ≥ 0.12 none), so the family-grouped
+   * 5-fold CV chooses "off" in every fold: K1 fails (pooled MIREX 449.7 → 449.7 of 488); K2, K3 pass trivially (nothing
+   * moved), K4 pass (0.0012 % of the analysis, test/bench/lead-cost.ts), K5 pass.
+   */
+  relativeLeadShare?: number;
+  /**
+   * (key18, tried, off: 0) the symmetric cue toward major: when the best key is a minor key m, the key becomes its
+   * relative major (m + 3) when the minor's raised 7th (m + 11) holds less than this share of the mean chroma
+   * (relativeLeadShare's measure) and the major's own leading tone (m + 2) is present (≥ 0.2 of the mean chroma's
+   * strongest, the scale test's level). 0: off. Not shipped (key18): s' 0.005–0.01 moves 2 keyed files (1 fixed, 1
+   * broken), larger s' breaks more (0.02: 8 moved, 1 / 6); the family-grouped CV of s' gives pooled MIREX 449.7 → 449.0.
+   */
+  relativeLeadMajor?: number;
   /** chromaFrom 'nnls-blend': the chord weight of the whole track's key (chordWeight's part; keySections keeps chordWeight) */
   nnlsChordWeight?: number;
   /** chromaFrom 'nnls-blend': the transcription's share β of the harmonic-function score, (1 − β) × the fold triads' + β × the NNLS triads' (0..1) */
@@ -206,7 +234,7 @@ export interface TonalOptions extends ChromaOptions, KeyOptions {
 }
 
 /** Defaults chosen on the development set (tools/eval/key-dev.ts). */
-export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, chromaFrom: 'fold', nnlsDecays: NNLS_DEFAULTS.decays, nnlsLow: NNLS_DEFAULTS.lowNote, nnlsHigh: NNLS_DEFAULTS.highNote, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', nnlsChordWeight: 1, nnlsTriadShare: 0.5, nnlsProfileShare: 0.25, tonicWeight: 0, dorianRatio: 0, tune: true };
+export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, chromaFrom: 'fold', nnlsDecays: NNLS_DEFAULTS.decays, nnlsLow: NNLS_DEFAULTS.lowNote, nnlsHigh: NNLS_DEFAULTS.highNote, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', nnlsChordWeight: 1, nnlsTriadShare: 0.5, nnlsProfileShare: 0.25, tonicWeight: 0, dorianRatio: 0, relativeLeadShare: 0, relativeLeadMajor: 0, tune: true };
 
 /**
  * Per-frame pitch content before the tuning is known: for every frame, NF = 60
@@ -562,7 +590,7 @@ export function estimateKey(chroma: Float32Array, frames: number, active: boolea
   }
   const heard = texture.heard ?? frameTriads(chroma, frames, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
   const minutes = texture.minutes ?? (frames * HOP) / TARGET_RATE / 60;
-  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, chordWeight, tri, { voices: meanVoices(chroma, frames, active), heard, minutes, pitched: texture.pitched }, opts.firstWeight ?? 0, opts.modeFrom ?? 'blend', texture.tonic, opts.tonicWeight ?? 0, opts.dorianRatio ?? 0);
+  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, chordWeight, tri, { voices: meanVoices(chroma, frames, active), heard, minutes, pitched: texture.pitched }, opts.firstWeight ?? 0, opts.modeFrom ?? 'blend', texture.tonic, opts.tonicWeight ?? 0, opts.dorianRatio ?? 0, { minor: opts.relativeLeadShare ?? 0, major: opts.relativeLeadMajor ?? 0 });
 }
 
 /**
@@ -662,8 +690,12 @@ export function chordKeyScores(triads: Int8Array): number[] {
  * `tonic` (12 shares C..B summing to 1, a tonic cue: tools/eval/key-tonic.ts; key14, tried) adds `tonicWeight` × its
  * share at each key's tonic to the key's score (0 or absent: none, the shipped decision); with `dorianRatio` > 0 a major
  * key X becomes (X + 2) minor when tonic[X + 2] ≥ dorianRatio × tonic[X] (KeyOptions.dorianRatio; its margin is then 0).
+ * `lead` (key18, tried; both 0 or absent: none): the relative minor's leading-tone cue on `mean` (relativeLeadShare) —
+ * `lead.minor` > 0: a major key X (or (X + 9) minor) becomes (X + 9) minor when the share at X + 8 is ≥ lead.minor;
+ * `lead.major` > 0: a minor key m becomes (m + 3) major when the share at m + 11 is < lead.major and mean[m + 2] ≥ 0.2 ×
+ * its largest (KeyOptions.relativeLeadShare / relativeLeadMajor; applied after the Dorian rule; the margin is then 0 or more).
  */
-export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0, triads?: Int8Array, texture?: { voices: number; heard: Int8Array; minutes: number; pitched?: number }, firstWeight = 0, modeFrom: 'blend' | 'profile' = 'blend', tonic?: number[], tonicWeight = 0, dorianRatio = 0): KeyResult {
+export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0, triads?: Int8Array, texture?: { voices: number; heard: Int8Array; minutes: number; pitched?: number }, firstWeight = 0, modeFrom: 'blend' | 'profile' = 'blend', tonic?: number[], tonicWeight = 0, dorianRatio = 0, lead: { minor?: number; major?: number } = {}): KeyResult {
   const [maj, min] = KEY_PROFILES[profile];
   // the key index whose tonic triad is the first heard chord (triad and key indices share the order C..B major, C..B minor)
   const first = firstWeight && texture ? (chordRuns(texture.heard)[0] ?? -1) : -1;
@@ -691,6 +723,21 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
   if (tonic && dorianRatio > 0 && bi < 12 && tonic[(bi + 2) % 12] >= dorianRatio * tonic[bi] && tonic[(bi + 2) % 12] > 0) {
     bi = 12 + ((bi + 2) % 12);
     moved = true;
+  }
+  // KeyOptions.relativeLeadShare / relativeLeadMajor: the relative minor's raised 7th decides between the two keys of one scale
+  if (!moved && (lead.minor || lead.major)) {
+    const share = relativeLeadShare(mean, bi);
+    if (lead.minor && lead.minor > 0 && bi < 12 && share >= lead.minor) {
+      bi = 12 + ((bi + 9) % 12);
+      moved = true;
+    } else if (lead.major && lead.major > 0 && bi >= 12 && share < lead.major) {
+      let top = 0;
+      for (const x of mean) if (x > top) top = x;
+      if (top > 0 && mean[(bi - 12 + 2) % 12] >= 0.2 * top) {
+        bi = (bi - 12 + 3) % 12;
+        moved = true;
+      }
+    }
   }
   const k: Key = ALL_KEYS[bi];
   // A flat chroma (drums, noise, twelve-tone music) correlates with some key
@@ -738,6 +785,20 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
     strengths: strengths.map((s) => Math.round(s * 1000) / 1000),
     chroma: mean.map((x) => Math.round(x * 1000) / 1000),
   };
+}
+
+/**
+ * The relative minor's leading-tone share (KeyOptions.relativeLeadShare; key18): for a key index `key` (0–11 C..B
+ * major, 12–23 C..B minor, ALL_KEYS' order) the share of the whole-track mean chroma `mean` (12 values C..B, ≥ 0, as
+ * meanChroma gives) held by the raised 7th of the scale's minor key — pitch class X + 8 for X major, m + 11 for m minor
+ * (G♯ for C major and for A minor). mean[pc] ÷ Σ mean, 0..1 (0 for an all-zero chroma). In a minor key's music the
+ * dominant (V, a major triad) and vii° carry it; in its relative major it is chromatic (a V/vi at most).
+ */
+export function relativeLeadShare(mean: ArrayLike<number>, key: number): number {
+  const pc = key < 12 ? (key + 8) % 12 : (key - 12 + 11) % 12;
+  let sum = 0;
+  for (let i = 0; i < 12; i++) sum += mean[i];
+  return sum > 0 ? mean[pc] / sum : 0;
 }
 
 /** Local-key windows of keySections: length and hop, seconds (as tempoSections'). */
