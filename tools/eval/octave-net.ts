@@ -110,7 +110,7 @@
 // a beat-lock input"): of 697 files 99 missed, 68 read at 2× (46 of them slow, < 95 BPM: soft 18, lmms 14, dev2 10) and
 // 13 at ½ (8 lmms fast). At the truth of the slow-ish 2× misses the strong onsets are dense (median e^1.08 ≈ 2.9 per
 // beat against 1.4 on the files read right, AUC 0.89; low band AUC 0.83; coverage 0.32 vs 0.59, AUC 0.15).
-// Ship rule (decision16.md "Tempo candidate (helper tempo21)", the lead's, made concrete here at 02:27 UTC before any
+// Ship rule (decision16.md "Tempo candidate (helper tempo21)", the lead's, made concrete here at 02:24 UTC before any
 // CV figure of the group was read): rows test/output/t21/r7l (697 files of the seven dev-side sets + 4 stretched copies;
 // columns 0–54 identical to tempo20's t20/r7, checked), h16 λ0.001, family-grouped 5-fold CV, the same 3 fold
 // shuffles, one per process (octave-net-train.py --grid --models 16:0.001 --repeats 1 --shuffle-offset K --arms).

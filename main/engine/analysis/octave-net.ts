@@ -278,7 +278,9 @@ export const LOCK_FEATURES = ['occupancy', 'coverage', 'low occupancy', 'low cov
 
 /**
  * Strong onsets of a stream: frames that are a local maximum (x[i] > x[i−1], x[i] ≥ x[i+1]) above the median of all the
- * stream's local maxima (the envelope's median itself is ~0 between notes). Ascending frame indices.
+ * stream's local maxima (the envelope's median itself is ~0 between notes). Ascending frame indices. When most peaks are
+ * alike and the strong ones are the majority (the lower median is their height), none is above it: a click track of
+ * equal peaks has no strong onsets (its lock columns are 0). Real envelopes' peaks differ; kept as measured.
  */
 export function strongOnsets(x: Float64Array): number[] {
   const peaks: number[] = [];
