@@ -120,6 +120,11 @@
 // over the seven sets higher; (a2) no set lower by more than 1 file; (a3) pooled Acc2 not lower; (a4) calibrate.ts'
 // tempo-ECE clauses hold for its out-of-fold chooser against the baseline's (tempo20's (a4) procedure); (a5) analysis
 // CPU ≤ +5 %; and the pinned tests pass with its weights. A clause not measured counts as failed.
+// Outcome (03:00 UTC): lock − baseline pooled +10.3 (+14, +11, +6; dev +4.3, sfshift +5.0, fast +5.0) ✓, but (a2)
+// lmms −1.7 ✗, (a3) Acc2 682.7 vs 683.3 ✗, (a4) tempo ECE of the map now on the out-of-fold rows 0.085 vs 0.069 ✗
+// (dev 0.107 vs 0.074, octave 0.152 vs 0.127; the map is under-confident for the stronger chooser); (a5) the group
+// costs ≈ 0.01 ms per audio second (≈ 0.2 % of the analysis) ✓. Not shipped (BENCHMARKS.md "Tempo: a beat-lock input
+// for the octave chooser").
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
