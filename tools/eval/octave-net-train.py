@@ -62,7 +62,7 @@ ap.add_argument('--arms', help='with --grid: instead of --models/--colsets, thes
 ap.add_argument('--arm-diff', action='store_true', help='with --arms: also every file whose pick differs from the first arm\'s, per fold shuffle (FIX: right only in the later arm, BREAK: only in the first)')
 ap.add_argument('--write-arm', help='NAME=COLS@SET:W (an --arms entry): like --write with the first --models entry, these columns and row weights; '
                 'columns past 44 must be a whole octave-net.ts input group (45-54: soft, written as extra ["soft"]; with rows of octave-net.ts --perc '
-                'a pair C,C+12 for 45 <= C < 57: perc, written as extra ["perc"])')
+                'a pair C,C+12 for 45 <= C < 57: perc, written as extra ["perc"]; with rows of --soft --lock 55-61: lock, written as extra ["lock"])')
 ap.add_argument('--weights-out', default='main/engine/analysis/octave-net-weights.ts', help='with --write-arm: the file to write (a copy, to test before shipping)')
 args = ap.parse_args()
 
@@ -351,6 +351,10 @@ def extra_of(cols):
     tail = [c for c in cols if c >= 45]
     if tail == list(range(45, 55)):
         return ['soft']
+    if WIDTH == 62 and tail == list(range(55, 62)):
+        # octave-net.ts --soft --lock (helper tempo21): the 7 'lock' columns after the 10 soft ones; the product computes
+        # them right after the 45 base inputs (OctaveNetWeights.extra ['lock'])
+        return ['lock']
     if len(tail) == 2 and 45 <= tail[0] < 57 and tail[1] == tail[0] + 12:
         # octave-net.ts --perc (helper tempo17): one PercussiveShare figure v and v × log2(b / 120); the product's 'perc'
         # group must compute that figure (hpss.ts PERC_INPUT = column tail[0] − 45)
@@ -407,16 +411,9 @@ if args.write_arm:
     pk = predict((net, mu, sd), rows, cols)
     line(f'in-sample {name} h{h} λ{lam}', [pk])
     W = weights_of(net, mu, sd, h)
-    tail = [c for c in cols if c >= 45]
-    if tail == list(range(45, 55)):
-        W['extra'] = ['soft']
-    elif len(tail) == 2 and 45 <= tail[0] < 57 and tail[1] == tail[0] + 12:
-        # octave-net.ts --perc (helper tempo17): one PercussiveShare figure v and v × log2(b / 120); the product's 'perc'
-        # group must compute that figure (hpss.ts PERC_INPUT = column tail[0] − 45)
-        W['extra'] = ['perc']
-        print(f'perc group: figure column {tail[0]} (hpss.ts PERC_INPUT must be {tail[0] - 45})')
-    elif tail:
-        sys.exit(f'columns {tail} are no input group of octave-net.ts (the drums pair 47,52 of tempo16 has none: not shipped)')
+    ex = extra_of(cols)
+    if ex:
+        W['extra'] = ex
     src = open('main/engine/analysis/octave-net-weights.ts').read()
     head = src[: src.index('export const OCTAVE_NET')]
     open(args.weights_out, 'w').write(head + 'export const OCTAVE_NET: OctaveNetWeights = ' + json.dumps(W) + ';\n')

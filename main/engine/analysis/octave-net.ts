@@ -171,12 +171,16 @@ export const SOFTNESS_FEATURES = ['smooth', 'peaky', 'high share', 'low share', 
  *   - 'backbeat': log(0.05 + backbeatStrength at 2b), the flux below 2 kHz repeating every 2 beats of b (a backbeat
  *     at b; session 9's cue, backbeat.ts), and the same every 4 beats of b (2 columns);
  *   - 'perc' (helper tempo17): the track's percussive share s (hpss.ts PercussiveShare, figure PERC_INPUT: median-filter
- *     HPSS of the analyser's band energies), then s × log2(b / 120) (2 columns).
+ *     HPSS of the analyser's band energies), then s × log2(b / 120) (2 columns);
+ *   - 'lock' (helper tempo21): lockFeatures, how the strong onsets sit on the candidate's beat grid, counted rather than
+ *     summed (7 columns, LOCK_FEATURES). Not shipped either (session 16): family-grouped CV pooled Acc1 +10.3 files of
+ *     697 (3 fold shuffles), but tempo-lmms −1.7, Acc2 −0.7 and the confidence map's tempo ECE up (0.085 vs 0.069);
+ *     BENCHMARKS.md "Tempo: a beat-lock input for the octave chooser".
  * Not shipped: under family-grouped CV neither group raised Acc1 pooled over dev, dev2, tempo-synth, tempo-octave and
  * tempo-soft (tools/eval/soft-set.ts) — backbeat −4.5, softness −1.0 files of 503 (2 fold shuffles) after +7.4 / +8.7 of
  * 413 without tempo-synth and tempo-octave; BENCHMARKS.md "Tempo: soft onsets".
  */
-export const OCTAVE_NET_EXTRA = { soft: 2 * SOFTNESS_FEATURES.length, backbeat: 2, perc: 2 } as const;
+export const OCTAVE_NET_EXTRA = { soft: 2 * SOFTNESS_FEATURES.length, backbeat: 2, perc: 2, lock: 7 } as const;
 export type OctaveNetExtra = keyof typeof OCTAVE_NET_EXTRA;
 
 /**
@@ -244,9 +248,10 @@ export function onsetSoftness(env: Float64Array, bands: Float32Array | null, fps
  *   the backbeat columns are backbeat.ts backbeatStrength's sum over its BACKBEAT_GROUPS, from these (conditioned once)
  * @param perc the 'perc' group's percussive share (hpss.ts PERC_INPUT's figure, in [0, 1]); 0 when not given
  */
-export function withExtras(feats: number[][], cands: { bpm: number }[], extra: readonly OctaveNetExtra[], env: Float64Array, bands: Float32Array | null, bandEnvs: (Float64Array | null)[] | null, fps: number, perc = 0): number[][] {
+export function withExtras(feats: number[][], cands: { bpm: number; ratio?: number }[], extra: readonly OctaveNetExtra[], env: Float64Array, bands: Float32Array | null, bandEnvs: (Float64Array | null)[] | null, fps: number, perc = 0, beats: number[] = []): number[][] {
   if (!extra.length) return feats;
   const soft = extra.includes('soft') ? onsetSoftness(env, bands, fps) : [];
+  const lock = extra.includes('lock') ? lockFeatures(env, bandEnvs?.[0] ?? null, fps, cands.map((c) => ({ bpm: c.bpm, ratio: c.ratio ?? 1 })), beats) : [];
   const backbeat = (bpm: number) => {
     let s = 0;
     for (const g of BACKBEAT_GROUPS) {
@@ -263,9 +268,92 @@ export function withExtras(feats: number[][], cands: { bpm: number }[], extra: r
         const z = Math.log2(b / 120);
         out.push(...soft, ...soft.map((d) => d * z));
       } else if (g === 'perc') out.push(perc, perc * Math.log2(b / 120));
+      else if (g === 'lock') out.push(...lock[i]);
       else out.push(backbeat(2 * b), backbeat(b));
     }
     return out;
+  });
+}
+
+/** The 'lock' group's columns (lockFeatures), in order. */
+export const LOCK_FEATURES = ['occupancy', 'coverage', 'low occupancy', 'low coverage', 'onsets per beat', 'low onsets per beat', 'grid spread'] as const;
+
+/**
+ * Strong onsets of a stream: frames that are a local maximum (x[i] > x[i−1], x[i] ≥ x[i+1]) above the median of all the
+ * stream's local maxima (the envelope's median itself is ~0 between notes). Ascending frame indices. When most peaks are
+ * alike and the strong ones are the majority (the lower median is their height), none is above it: a click track of
+ * equal peaks has no strong onsets (its lock columns are 0). Real envelopes' peaks differ; kept as measured.
+ */
+export function strongOnsets(x: Float64Array): number[] {
+  const peaks: number[] = [];
+  for (let i = 1; i + 1 < x.length; i++) if (x[i] > x[i - 1] && x[i] >= x[i + 1] && x[i] > 0) peaks.push(i);
+  if (!peaks.length) return [];
+  const h = peaks.map((i) => x[i]).sort((a, b) => a - b);
+  const med = h[(h.length - 1) >> 1];
+  return peaks.filter((i) => x[i] > med);
+}
+
+/**
+ * A beat tracker's lock at each octave candidate, counted on strong onsets (issue 11, helper tempo21; the metrical-level
+ * misses: slow written tempi read at 2T, fast ones at T/2). Per candidate b with its grid (gridOf: T's tracked beats,
+ * halved or subdivided), LOCK_FEATURES:
+ *   - occupancy: the share of grid points with a strong onset (strongOnsets) within ±w frames (w = 20 ms, ≥ 1 frame):
+ *     at 2T of a slow track the in-between eighths are often empty;
+ *   - coverage: the share of the strong onsets inside the grid's span that lie within ±w of a grid point: at T/2 of a
+ *     fast track half of them fall between;
+ *   - low occupancy, low coverage: the same on the low band (< 250 Hz, kick and bass);
+ *   - onsets per beat: log((strong onsets per minute + 1) ÷ b), over the whole envelope; low onsets per beat: the same
+ *     for the low band (kicks at ≥ 1 per beat of b suggest b is not too slow);
+ *   - grid spread: the coefficient of variation of the envelope's maximum within ±w of each grid point (a steady lock:
+ *     small; a grid alternating hits and gaps: large).
+ * Returns 0s for a candidate with fewer than 4 grid points; the low columns are 0 without a low band.
+ * @param env the conditioned onset envelope (tempo.ts condition), frames at `fps`
+ * @param low the low band group's flux conditioned the same way (octaveNetInputs()[0]), or null
+ * @param fps envelope frames per second
+ * @param cands the candidates' tempo (BPM) and ratio to T (0.5, 1, 2)
+ * @param beats beats tracked at T (envelope frames, ascending)
+ */
+export function lockFeatures(env: Float64Array, low: Float64Array | null, fps: number, cands: { bpm: number; ratio: number }[], beats: number[]): number[][] {
+  const w = Math.max(1, Math.round(0.02 * fps));
+  const minutes = env.length / fps / 60 || 1;
+  const on = strongOnsets(env);
+  const onLow = low ? strongOnsets(low) : [];
+  /** occupancy and coverage of sorted onsets `o` on sorted grid `g` */
+  const lockOf = (o: number[], g: number[]): [number, number] => {
+    if (!o.length) return [0, 0];
+    let hit = 0;
+    let j = 0;
+    for (const t of g) {
+      while (j < o.length && o[j] < t - w) j++;
+      if (j < o.length && o[j] <= t + w) hit++;
+    }
+    let inSpan = 0;
+    let near = 0;
+    let k = 0;
+    for (const t of o) {
+      if (t < g[0] - w || t > g[g.length - 1] + w) continue;
+      inSpan++;
+      while (k + 1 < g.length && g[k + 1] <= t) k++;
+      const d = Math.min(Math.abs(t - g[k]), k + 1 < g.length ? Math.abs(g[k + 1] - t) : Infinity);
+      if (d <= w) near++;
+    }
+    return [hit / g.length, inSpan ? near / inSpan : 0];
+  };
+  return cands.map((c) => {
+    const g = gridOf(beats, c.ratio, low);
+    if (g.length < 4) return [0, 0, 0, 0, 0, 0, 0];
+    const [occ, cov] = lockOf(on, g);
+    const [occL, covL] = low ? lockOf(onLow, g) : [0, 0];
+    let m = 0;
+    let m2 = 0;
+    for (const t of g) {
+      const v = around(env, t, w);
+      m += v;
+      m2 += v * v;
+    }
+    m /= g.length;
+    const sd = Math.sqrt(Math.max(0, m2 / g.length - m * m));
+    return [occ, cov, occL, covL, Math.log((on.length / minutes + 1) / c.bpm), low ? Math.log((onLow.length / minutes + 1) / c.bpm) : 0, sd / (m + 0.05)];
   });
 }
 

@@ -320,7 +320,7 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
     const cs = o.cands.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level.bpm ? 1 : c.bpm < level.bpm ? 0.5 : 2, base: c.features }));
     // weights trained with optional input groups (octave-net.ts withExtras; none in the shipped OCTAVE_NET) get them
     const inputs = bands ? octaveNetInputs(bands, fps) : null;
-    const feats = withExtras(octaveNetFeatures(p.env, inputs, fps, cs, o.beats), cs, tuning.octaveNet.extra ?? [], p.env, bands ?? null, inputs, fps, perc);
+    const feats = withExtras(octaveNetFeatures(p.env, inputs, fps, cs, o.beats), cs, tuning.octaveNet.extra ?? [], p.env, bands ?? null, inputs, fps, perc, o.beats);
     const s = feats.map((f) => octaveNetScore(f, tuning.octaveNet));
     const bi = s.indexOf(Math.max(...s));
     bpm = cs[bi].bpm;
