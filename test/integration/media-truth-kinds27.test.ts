@@ -11,6 +11,9 @@
 //   bitrate was the rendered PCM's — 3092 kb/s for a 2 kB file (1411 for 373 bytes).
 // - Kind 1: two LAME VBR MP3s joined with cat (ffmpeg: "invalid concatenated file detected"): the warning said the
 //   file had "no Xing/Info/VBRI header"; it has one, counting the first part only.
+// - Kind 1: a 5.1 ALAC in CAF: the 352 kb/s ffmpeg states for the stream (no count of its packets: 568 kb/s) was the
+//   bitrate, with "569 kb/s including tags and container overhead" — the size check's margin (1.5× + 64 KiB) let it
+//   pass. A CAF with a packet table (variable-size packets) now has its packets counted.
 // - Kind 2: "song.mp3.part" / ".crdownload" / ".tmp" were skipped as "not audio (.part file)": they are audio, only
 //   not finished; now skipped (still counted and listed) as unfinished.
 // Guards (already right, new inputs of the kinds): raw ADTS AAC (VBR: ffmpeg estimates from the bitrate), a WAV
@@ -167,6 +170,20 @@ describe('kind 1: audio ffmpeg renders from the file', () => {
       } finally {
         a.close();
       }
+    }
+  });
+});
+
+describe('kind 1: ALAC in CAF of more than two channels', () => {
+  test('a 5.1 ALAC .caf (3 s, every channel sounding): the packets\' 568 kb/s in probe and library (was the 352 ffmpeg states, and "569 kb/s including tags and container overhead")', async () => {
+    const path = join(DIR, 'surround-alac.caf');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=3', '-af', 'pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0', '-c:a', 'alac', path]);
+    const kbps = audioKbps(path);
+    for (const [where, p] of await both(path)) {
+      const w = `${where}: ${p.bitrateKbps} for ${kbps}; ${p.warnings.join(' | ')}`;
+      assert.equal(p.audio?.channels, 6, w);
+      assert.ok(Math.abs(p.bitrateKbps! - kbps) <= 0.03 * kbps, w);
+      assert.ok(!p.warnings.some((x) => /tags and container overhead/.test(x)), w);
     }
   });
 });

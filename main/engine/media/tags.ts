@@ -1231,7 +1231,8 @@ export function packetsAreDuration(ff: Pick<FfmpegStated, 'container' | 'streams
  * (structure.oggAudioBytes), which counted them; or it has video and its
  * audio stream states no bitrate (Matroska/WebM: the file's bytes are
  * mostly the video's); or it is Matroska/WebM or MPEG-TS audio that states
- * no bitrate (the file's bytes count the container's framing). The one rule of the probe
+ * no bitrate (the file's bytes count the container's framing); or it is a CAF of variable-size packets (a
+ * packet table: ALAC, AAC), whose stream rate ffmpeg does not count from them. The one rule of the probe
  * and the library. Pure.
  */
 export function packetsNeeded(x: { ff: FfmpegStated; sizeBytes: number; coverBytes: number; structure: Structure | null; mmDurationSec?: number }): boolean {
@@ -1247,7 +1248,10 @@ export function packetsNeeded(x: { ff: FfmpegStated; sizeBytes: number; coverByt
   // a Matroska/WebM or MPEG-TS audio stream that states no bitrate: the file's bytes per second count every block's or
   // 188-byte packet's header and the codec's private data (Vorbis/Opus headers), 3–6 % over the audio (TrueHD: 1200 blocks/s)
   const packetised = /^(matroska|mpegts)/.test(ff.container) && audio !== undefined && !audio.bitrateKbps;
-  return ogg || videoHidesAudio || packetised || packetsAreDuration(ff) || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || Boolean(st?.vbri) || wmaAudio(ff)?.byFfmpeg === false || st?.flac?.totalSamples === 0 || Boolean(st?.flacStreams?.length) || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
+  // a CAF with a packet table (pakt: variable-size packets — ALAC, AAC): the rate ffmpeg states for the stream is no
+  // count of them (352 kb/s for a 7-channel ALAC whose packets average 710; the size check's margin let it pass)
+  const cafPackets = Boolean(st?.caf) && audio !== undefined;
+  return ogg || videoHidesAudio || packetised || cafPackets || packetsAreDuration(ff) || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || Boolean(st?.vbri) || wmaAudio(ff)?.byFfmpeg === false || st?.flac?.totalSamples === 0 || Boolean(st?.flacStreams?.length) || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
 }
 
 const fmtTime = (s: number): string => {
