@@ -14,6 +14,8 @@
 // - Kind 1: a 5.1 ALAC in CAF: the 352 kb/s ffmpeg states for the stream (no count of its packets: 568 kb/s) was the
 //   bitrate, with "569 kb/s including tags and container overhead" — the size check's margin (1.5× + 64 KiB) let it
 //   pass. A CAF with a packet table (variable-size packets) now has its packets counted.
+// - Kind 1: a real DSDIFF (.dff, an SACD rip): "is in fact IFF, not DFF as its extension says" — ffmpeg's iff demuxer
+//   lists no extension, and the names it reads by content lacked .dff (and Amiga's .8svx/.16sv).
 // - Kind 2: "song.mp3.part" / ".crdownload" / ".tmp" were skipped as "not audio (.part file)": they are audio, only
 //   not finished; now skipped (still counted and listed) as unfinished.
 // Guards (already right, new inputs of the kinds): raw ADTS AAC (VBR: ffmpeg estimates from the bitrate), a WAV
@@ -184,6 +186,52 @@ describe('kind 1: ALAC in CAF of more than two channels', () => {
       assert.equal(p.audio?.channels, 6, w);
       assert.ok(Math.abs(p.bitrateKbps! - kbps) <= 0.03 * kbps, w);
       assert.ok(!p.warnings.some((x) => /tags and container overhead/.test(x)), w);
+    }
+  });
+});
+
+/**
+ * A DSDIFF 1.5 file (.dff, as SACD rippers write it): FRM8 "DSD " with FVER, PROP/SND (FS 2 822 400 Hz, CHNL SLFT
+ * SRGT, CMPR "DSD " uncompressed) and the DSD chunk — `sec` seconds of a first-order sigma-delta 1 kHz sine at 0.4,
+ * MSB first, the two channels' bytes interleaved.
+ */
+function dffBytes(sec: number): Buffer {
+  const sr = 2822400;
+  const bytes = (sr * sec) / 8;
+  const data = Buffer.alloc(bytes * 2);
+  let acc = 0;
+  for (let k = 0; k < bytes; k++) {
+    let b = 0;
+    for (let j = 0; j < 8; j++) {
+      const y = acc >= 0 ? 1 : -1;
+      acc += 0.4 * Math.sin((2 * Math.PI * 1000 * (k * 8 + j)) / sr) - y;
+      if (y > 0) b |= 1 << (7 - j);
+    }
+    data[2 * k] = b;
+    data[2 * k + 1] = b;
+  }
+  const chunk = (id: string, body: Buffer): Buffer => {
+    const h = Buffer.alloc(12);
+    h.write(id, 0, 'latin1');
+    h.writeBigUInt64BE(BigInt(body.length), 4);
+    return Buffer.concat([h, body, Buffer.alloc(body.length % 2)]);
+  };
+  const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
+  const chnl = Buffer.concat([Buffer.from([0, 2]), Buffer.from('SLFTSRGT', 'latin1')]);
+  const cmpr = Buffer.concat([Buffer.from('DSD ', 'latin1'), Buffer.from([14]), Buffer.from('not compressed\0', 'latin1')]);
+  const prop = chunk('PROP', Buffer.concat([Buffer.from('SND ', 'latin1'), chunk('FS  ', u32(sr)), chunk('CHNL', chnl), chunk('CMPR', cmpr)]));
+  return chunk('FRM8', Buffer.concat([Buffer.from('DSD ', 'latin1'), chunk('FVER', u32(0x01050000)), prop, chunk('DSD ', data)]));
+}
+
+describe('kind 1: a real DSDIFF named .dff', () => {
+  test('probe and library: no "in fact IFF, not DFF" (was: ffmpeg\'s iff demuxer lists no extension), the DSD rate, the length', async () => {
+    const path = join(DIR, 'sacd.dff');
+    writeFileSync(path, dffBytes(1));
+    for (const [where, p] of await both(path)) {
+      const w = `${where}: ${p.warnings.join(' | ')}`;
+      assert.ok(!p.warnings.some((x) => /in fact/.test(x)), w);
+      assert.equal(p.audio?.sampleRate, 2822400, w);
+      assert.equal(p.durationSec, 1, w);
     }
   });
 });

@@ -937,6 +937,9 @@ const CONTENT_EXTS: Record<string, string[]> = {
   // Audible's .aax/.aaxc audiobooks are MPEG-4 (brand "aax "), whatever ffmpeg's CRI ADX "aax" demuxer is named
   // MPEG-PS and -TS: ffmpeg's mpeg and mpegts demuxers find them by content and list no extension (a .mpg read as "mpeg" is no lie)
   mpeg: ['mpg', 'mpe', 'vob', 'm2p', 'ps', 'evo'], mpegts: ['ts', 'm2ts', 'mts', 'm2t'],
+  // ffmpeg's iff demuxer reads DSDIFF (SACD rips: .dff) and Amiga 8SVX/16SV by content and lists no extension
+  // (a real .dff was "in fact IFF, not DFF")
+  iff: ['dff', '8svx', '16sv', 'iff'],
 };
 
 /**
