@@ -16,6 +16,8 @@
 //   pass. A CAF with a packet table (variable-size packets) now has its packets counted.
 // - Kind 1: a real DSDIFF (.dff, an SACD rip): "is in fact IFF, not DFF as its extension says" — ffmpeg's iff demuxer
 //   lists no extension, and the names it reads by content lacked .dff (and Amiga's .8svx/.16sv).
+// - Kind 1: an Amiga 8SVX sound: "music-metadata could not read this file (Unsupported AIFF type: 8SVX)" — a format it
+//   has no parser for (its AIFF parser refuses the IFF form), which earlier rounds made silent for .au, TTA, AC-3 …
 // - Kind 2: "song.mp3.part" / ".crdownload" / ".tmp" were skipped as "not audio (.part file)": they are audio, only
 //   not finished; now skipped (still counted and listed) as unfinished.
 // Guards (already right, new inputs of the kinds): raw ADTS AAC (VBR: ffmpeg estimates from the bitrate), a WAV
@@ -232,6 +234,36 @@ describe('kind 1: a real DSDIFF named .dff', () => {
       assert.ok(!p.warnings.some((x) => /in fact/.test(x)), w);
       assert.equal(p.audio?.sampleRate, 2822400, w);
       assert.equal(p.durationSec, 1, w);
+    }
+  });
+});
+
+/** An Amiga 8SVX sound (IFF FORM "8SVX": VHDR, NAME, BODY of signed 8-bit mono), 1 s of a 440 Hz sine at 8 kHz */
+function svxBytes(): Buffer {
+  const n = 8000;
+  const chunk = (id: string, body: Buffer): Buffer => {
+    const h = Buffer.alloc(8);
+    h.write(id, 0, 'latin1');
+    h.writeUInt32BE(body.length, 4);
+    return Buffer.concat([h, body, Buffer.alloc(body.length % 2)]);
+  };
+  const vhdr = Buffer.alloc(20);
+  vhdr.writeUInt32BE(n, 0); // one-shot samples
+  vhdr.writeUInt16BE(8000, 12); // samples per second
+  vhdr[14] = 1; // octaves
+  vhdr.writeUInt32BE(0x10000, 16); // volume 1.0
+  const body = Buffer.from(Array.from({ length: n }, (_, i) => Math.round(60 * Math.sin((2 * Math.PI * 440 * i) / 8000)) & 0xff));
+  return chunk('FORM', Buffer.concat([Buffer.from('8SVX', 'latin1'), chunk('VHDR', vhdr), chunk('NAME', Buffer.from('Amiga Title', 'latin1')), chunk('BODY', body)]));
+}
+
+describe('kind 1: a format music-metadata has no parser for, read as an AIFF', () => {
+  test('an Amiga 8SVX sound: ffmpeg\'s tags and length, no "music-metadata could not read this file (Unsupported AIFF type: 8SVX)" (a format it does not read is no finding about the file)', async () => {
+    const path = join(DIR, 'amiga.8svx');
+    writeFileSync(path, svxBytes());
+    for (const [where, p] of await both(path)) {
+      assert.deepEqual(p.warnings, [], where);
+      assert.equal(p.tags.title, 'Amiga Title', where);
+      assert.equal(p.durationSec, 1, where);
     }
   });
 });

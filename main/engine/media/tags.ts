@@ -1359,7 +1359,9 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   withoutBidiOverrides(tags, warnings);
   // music-metadata knows no parser for the format (.au, .tta, .dts, .ac3/.eac3, MPEG-TS, CAF …): ffmpeg's tags, if any,
   // are the only reading there is, with nothing to disagree with — no finding about the file, so no warning
-  const noParser = /Failed to determine audio format|Guessed MIME-type not supported/i.test(input.mmError ?? '');
+  // (an Amiga 8SVX/16SV, an IFF form music-metadata's AIFF parser refuses: "Unsupported AIFF type: 8SVX", as
+  // ffmpeg's iff demuxer reads it)
+  const noParser = /Failed to determine audio format|Guessed MIME-type not supported|Unsupported AIFF type/i.test(input.mmError ?? '');
   if (!mm && input.mmError && !noParser) {
     warnings.push(
       Object.keys(ffTags).length
