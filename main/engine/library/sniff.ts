@@ -25,8 +25,14 @@ const IMAGES = new Set<string>(IMAGE_EXTENSIONS);
 const NOT_AUDIO = new Set<string>([
   'txt', 'nfo', 'cue', 'log', 'm3u', 'm3u8', 'pls', 'xspf', 'md5', 'sfv', 'ffp', 'st5', 'accurip', 'lrc', 'pdf', 'doc', 'docx', 'rtf', 'md',
   'html', 'htm', 'xml', 'json', 'ini', 'db', 'url', 'lnk', 'zip', 'rar', '7z', 'gz', 'tar', 'exe', 'dll', 'tif', 'tiff', 'svg', 'ico', 'heic',
-  'sqlite', 'sqlite-wal', 'sqlite-shm', 'tmp', 'part', 'crdownload',
+  'sqlite', 'sqlite-wal', 'sqlite-shm',
 ]);
+/**
+ * Files a program is still writing (a browser's or torrent client's download, an editor's temporary copy): skipped by
+ * name, and said to be unfinished — "song.mp3.part" is audio, only not whole yet (its reason was "not audio (.part
+ * file)"). The scan after the rename to "song.mp3" analyses it.
+ */
+const UNFINISHED = new Set<string>(['part', 'crdownload', 'tmp', 'partial', 'download', '!ut', '!qb']);
 /** verdicts of this engine's sniffs by path, valid while size and mtime are unchanged (a rescan does not sniff again) */
 const verdicts = new Map<string, { size: number; mtimeMs: number; result: SniffResult }>();
 /** bytes file-type needs for every format it knows */
@@ -86,6 +92,7 @@ export async function sniffAudio(path: string, size: number, signal?: AbortSigna
   if (IMAGES.has(ext)) return { audio: false, reason: 'not audio (an image)' };
   if (ext === 'cue') return { audio: false, reason: CUE_SHEET_REASON };
   if (NOT_AUDIO.has(ext)) return { audio: false, reason: `not audio (.${ext} file)` };
+  if (UNFINISHED.has(ext)) return { audio: false, reason: `unfinished (.${ext}: a file still being downloaded or written)` };
   if (size === 0) return { audio: false, reason: 'not audio (empty file)' };
   const known = mtimeMs === undefined ? undefined : verdicts.get(path);
   if (known && known.size === size && known.mtimeMs === mtimeMs) return known.result;

@@ -227,6 +227,8 @@ export function parseFfmpegInfo(stderr: string): {
   durationSec: number | null;
   /** ffmpeg said "Estimating duration from bitrate": durationSec and the audio stream's bitrate are guesses from the first frames */
   durationEstimated: boolean;
+  /** ffmpeg said "invalid concatenated file detected": an MP3 whose Xing/Info count is of the first of files joined end to end */
+  concatenated?: boolean;
   bitrateKbps?: number;
   streams: StreamInfo[];
   /** the tags as ffmpeg reads them (parseFfmpegMetadata) */
@@ -293,6 +295,7 @@ export function parseFfmpegInfo(stderr: string): {
     ...(majorBrand ? { majorBrand } : {}),
     durationSec,
     durationEstimated: /Estimating duration from bitrate/.test(stderr),
+    ...(/invalid concatenated file detected/.test(stderr) ? { concatenated: true } : {}),
     bitrateKbps: br ? Number(br[1]) : undefined,
     streams,
     metadata: parseFfmpegMetadata(stderr),

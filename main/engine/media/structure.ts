@@ -87,12 +87,13 @@ export interface Structure {
    */
   paddedSamples?: { bits: number; validBits: number; float: boolean } | null;
   /**
-   * Matroska/WebM holding one audio track and no video (matroskaAudio): the seconds its blocks span (first block's
+   * Matroska/WebM holding audio and no video (matroskaAudio): the first audio track's (ffmpeg's first audio stream:
+   * its streams follow the TrackEntry order; `otherAudioTracks` counts the others) — the seconds its blocks span (first block's
    * timestamp to the last block's end), less the track's CodecDelay and the last block's DiscardPadding — what a
    * decoder outputs (Opus: the 312 pre-skip samples and the final frame's padding are not audio) — with the
    * blocks' sum and both trims in ns; only where its blocks were walked (readStructure's `matroskaBlocks`)
    */
-  matroskaAudio?: { sec: number; blocksSec: number; codecDelayNs: number; discardPaddingNs: number; codecId: string; source: string } | null;
+  matroskaAudio?: { sec: number; blocksSec: number; codecDelayNs: number; discardPaddingNs: number; codecId: string; source: string; otherAudioTracks?: number } | null;
   /**
    * Matroska/WebM: the Segment's Tags (RFC 9559 §5.1.8), each Tag's target level — TargetTypeValue (30 TRACK,
    * 50 ALBUM/MOVIE, …) or, without one, TargetType's word mapped to its value; null where the Targets state neither
@@ -130,9 +131,11 @@ export interface Structure {
    * MP4/MOV with one audio track and no video (mp4Audio): its sample table's length (stts: every packet's duration,
    * s) and the edit list's start (elst media_time, s; 0 without one) — ffmpeg 5.1 skips that start (the encoder's
    * priming) and decodes every packet after it, the last one's end padding too (it trims no end), so what decodes
-   * is `tableSec − skipSec`, unless an iTunSMPB tag's priming replaces the skip (tags.ts mp4DecodedSec)
+   * is `tableSec − skipSec`, unless an iTunSMPB tag's priming replaces the skip (tags.ts mp4DecodedSec). A file of
+   * several audio tracks: the first one's (ffmpeg's first audio stream, the one the studio reads), with
+   * `otherAudioTracks` the count of the others (the movie's duration is then the longest track's, not this one's)
    */
-  mp4Audio?: { tableSec: number; skipSec: number; source: string } | null;
+  mp4Audio?: { tableSec: number; skipSec: number; source: string; otherAudioTracks?: number } | null;
   /**
    * MP4/MOV: the video tracks (0-based among the file's tracks) whose display matrix mirrors the picture (mp4Mirrored);
    * Matroska/WebM: those whose Projection pose mirrors it (matroskaMirrored)
@@ -732,15 +735,18 @@ async function mp4(fh: FileHandle, size: number, start: number): Promise<Structu
 }
 
 /**
- * Structure.mp4Audio: the one audio track's (hdlr "soun") media timescale (mdhd), the sum of its sample durations
+ * Structure.mp4Audio: the first audio track's (hdlr "soun") media timescale (mdhd), the sum of its sample durations
  * (stts, ISO/IEC 14496-12 §8.6.1.2) and its edit list's media_time (elst §8.6.6: one edit, or an empty edit then
- * one; its media_time in the media timescale). null where the file has video, more or less than one audio track,
- * an edit list of another shape (several edits, a dwell), or fragments (moof: the sample table is not all).
+ * one; its media_time in the media timescale), and how many other audio tracks follow it (a second language, a
+ * commentary: ffmpeg's first audio stream is the first track, trak order being its stream order). null where the
+ * file has video, no audio track, an edit list of another shape (several edits, a dwell), or fragments (moof: the
+ * sample table is not all).
  */
 async function mp4Audio(fh: FileHandle, moov: { at: number; end: number }): Promise<Structure['mp4Audio']> {
   const top = await mp4Children(fh, moov.at, moov.end);
   if (top.some((x) => x.type === 'mvex')) return null;
-  let found: { tableSec: number; skipSec: number; source: string } | null = null;
+  let found: { tableSec: number; skipSec: number; source: string; otherAudioTracks?: number } | null = null;
+  let others = 0;
   for (const trak of top.filter((x) => x.type === 'trak')) {
     const kids = await mp4Children(fh, trak.at, trak.end);
     const mdia = kids.find((x) => x.type === 'mdia');
@@ -750,7 +756,10 @@ async function mp4Audio(fh: FileHandle, moov: { at: number; end: number }): Prom
     const handler = hdlr ? (await readAt(fh, hdlr.at + 8, 4)).toString('latin1') : '';
     if (handler === 'vide') return null;
     if (handler !== 'soun') continue;
-    if (found) return null; // a second audio track
+    if (found) {
+      others++; // a later audio track: ffmpeg's first audio stream is the first one (a later one with video still voids it)
+      continue;
+    }
     const mdhd = mk.find((x) => x.type === 'mdhd');
     const minf = mk.find((x) => x.type === 'minf');
     if (!mdhd || !minf) return null;
@@ -803,7 +812,7 @@ async function mp4Audio(fh: FileHandle, moov: { at: number; end: number }): Prom
     }
     found = { tableSec: ticks / scale, skipSec: skip / scale, source: elst ? "the sample table less the edit list's start" : 'the sample table' };
   }
-  return found;
+  return found && others ? { ...found, otherAudioTracks: others } : found;
 }
 
 /** the child boxes of an MP4 box body [at, end): type, body start and end (headers read one by one) */
@@ -1418,7 +1427,8 @@ async function matroskaTags(fh: FileHandle, size: number, start: number, h: Buff
   return out.length ? out : null;
 }
 
-const walkWorth = (tracks: Array<{ type: number }>): boolean => tracks.filter((t) => t.type === 2).length === 1 && !tracks.some((t) => t.type === 1);
+/** audio (one track, or several: the first is walked, a second language or commentary beside it) and no video */
+const walkWorth = (tracks: Array<{ type: number }>): boolean => tracks.some((t) => t.type === 2) && !tracks.some((t) => t.type === 1);
 
 async function matroskaAudio(fh: FileHandle, size: number, start: number, h: Buffer): Promise<Structure['matroskaAudio']> {
   const [hdrLen, l1] = vint(h, 4);
@@ -1545,7 +1555,8 @@ async function matroskaAudio(fh: FileHandle, size: number, start: number, h: Buf
   }
   const sec = (totalNs - track.codecDelay - lastDiscardNs) / 1e9;
   if (!blocks || !(sec > 0)) return null;
-  return { sec, blocksSec: totalNs / 1e9, codecDelayNs: track.codecDelay, discardPaddingNs: lastDiscardNs, codecId: track.codecId, source: 'the samples its blocks decode to, less CodecDelay and DiscardPadding' };
+  const others = tracks.filter((t) => t.type === 2).length - 1;
+  return { sec, blocksSec: totalNs / 1e9, codecDelayNs: track.codecDelay, discardPaddingNs: lastDiscardNs, codecId: track.codecId, source: 'the samples its blocks decode to, less CodecDelay and DiscardPadding', ...(others > 0 ? { otherAudioTracks: others } : {}) };
 }
 
 /**

@@ -42,9 +42,11 @@ export interface FfmpegStated {
   durationSec: number | null;
   /** true when ffmpeg says "Estimating duration from bitrate": durationSec and the stream bitrate are guesses */
   durationEstimated?: boolean;
+  /** true when ffmpeg says "invalid concatenated file detected": an MP3 whose Xing/Info count is of the first of files joined end to end */
+  concatenated?: boolean;
   /** the container's bitrate: file size × 8 / duration, kb/s (includes cover art and tags) */
   bitrateKbps?: number;
-  streams: Array<{ type: string; codec?: string; bitrateKbps?: number; attachedPic?: boolean; sampleRate?: number }>;
+  streams: Array<{ type: string; codec?: string; bitrateKbps?: number; attachedPic?: boolean; sampleRate?: number; channels?: number }>;
   /** the container's tags as ffmpeg reads them (lower-case keys), falling back to the first audio stream's (Ogg) */
   metadata?: Record<string, string>;
 }
@@ -935,6 +937,9 @@ const CONTENT_EXTS: Record<string, string[]> = {
   // Audible's .aax/.aaxc audiobooks are MPEG-4 (brand "aax "), whatever ffmpeg's CRI ADX "aax" demuxer is named
   // MPEG-PS and -TS: ffmpeg's mpeg and mpegts demuxers find them by content and list no extension (a .mpg read as "mpeg" is no lie)
   mpeg: ['mpg', 'mpe', 'vob', 'm2p', 'ps', 'evo'], mpegts: ['ts', 'm2ts', 'mts', 'm2t'],
+  // ffmpeg's iff demuxer reads DSDIFF (SACD rips: .dff) and Amiga 8SVX/16SV by content and lists no extension
+  // (a real .dff was "in fact IFF, not DFF")
+  iff: ['dff', '8svx', '16sv', 'iff'],
 };
 
 /**
@@ -1229,7 +1234,8 @@ export function packetsAreDuration(ff: Pick<FfmpegStated, 'container' | 'streams
  * (structure.oggAudioBytes), which counted them; or it has video and its
  * audio stream states no bitrate (Matroska/WebM: the file's bytes are
  * mostly the video's); or it is Matroska/WebM or MPEG-TS audio that states
- * no bitrate (the file's bytes count the container's framing). The one rule of the probe
+ * no bitrate (the file's bytes count the container's framing); or it is a CAF of variable-size packets (a
+ * packet table: ALAC, AAC), whose stream rate ffmpeg does not count from them. The one rule of the probe
  * and the library. Pure.
  */
 export function packetsNeeded(x: { ff: FfmpegStated; sizeBytes: number; coverBytes: number; structure: Structure | null; mmDurationSec?: number }): boolean {
@@ -1245,7 +1251,10 @@ export function packetsNeeded(x: { ff: FfmpegStated; sizeBytes: number; coverByt
   // a Matroska/WebM or MPEG-TS audio stream that states no bitrate: the file's bytes per second count every block's or
   // 188-byte packet's header and the codec's private data (Vorbis/Opus headers), 3–6 % over the audio (TrueHD: 1200 blocks/s)
   const packetised = /^(matroska|mpegts)/.test(ff.container) && audio !== undefined && !audio.bitrateKbps;
-  return ogg || videoHidesAudio || packetised || packetsAreDuration(ff) || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || Boolean(st?.vbri) || wmaAudio(ff)?.byFfmpeg === false || st?.flac?.totalSamples === 0 || Boolean(st?.flacStreams?.length) || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
+  // a CAF with a packet table (pakt: variable-size packets — ALAC, AAC): the rate ffmpeg states for the stream is no
+  // count of them (352 kb/s for a 7-channel ALAC whose packets average 710; the size check's margin let it pass)
+  const cafPackets = Boolean(st?.caf) && audio !== undefined;
+  return ogg || videoHidesAudio || packetised || cafPackets || packetsAreDuration(ff) || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || Boolean(st?.vbri) || wmaAudio(ff)?.byFfmpeg === false || st?.flac?.totalSamples === 0 || Boolean(st?.flacStreams?.length) || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
 }
 
 const fmtTime = (s: number): string => {
@@ -1350,7 +1359,9 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   withoutBidiOverrides(tags, warnings);
   // music-metadata knows no parser for the format (.au, .tta, .dts, .ac3/.eac3, MPEG-TS, CAF …): ffmpeg's tags, if any,
   // are the only reading there is, with nothing to disagree with — no finding about the file, so no warning
-  const noParser = /Failed to determine audio format|Guessed MIME-type not supported/i.test(input.mmError ?? '');
+  // (an Amiga 8SVX/16SV, an IFF form music-metadata's AIFF parser refuses: "Unsupported AIFF type: 8SVX", as
+  // ffmpeg's iff demuxer reads it)
+  const noParser = /Failed to determine audio format|Guessed MIME-type not supported|Unsupported AIFF type/i.test(input.mmError ?? '');
   if (!mm && input.mmError && !noParser) {
     warnings.push(
       Object.keys(ffTags).length
@@ -1398,13 +1409,30 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // (music-metadata's 0 is no statement: a WavPack written to a pipe states its sample count as unknown, and ffmpeg none)
   let durationSec: number | null = stated;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
-  const why = ff.container.split(',').includes('mp3') ? ' (no Xing/Info/VBRI header)' : '';
+  // — or whose Xing/Info header counts only the first of MP3s joined end to end (ffmpeg: "invalid concatenated file detected")
+  const why = !ff.container.split(',').includes('mp3')
+    ? ''
+    : ff.concatenated
+      ? ' (its Xing/Info header counts only the first part of MP3 files joined end to end; more audio follows it)'
+      : ' (no Xing/Info/VBRI header)';
   let durationEstimated = Boolean(ff.durationEstimated) && exactSec === null;
+  // a demuxer that renders its audio (libopenmpt: a tracker module; libgme: game music): its packets are PCM that
+  // ffmpeg synthesises, more bytes than the whole file holds — their span is what decodes (a .mod: 15.46 s, where its
+  // Duration says the song's 15.36), and the file's own bytes are the audio's, not the rendered PCM's 3072 kb/s
+  const rendered = Boolean(measured?.audioBytes && measured.audioBytes > input.sizeBytes);
   if (measured && measured.durationSec > 0) {
     // the length the file's header states: an MP4's mvhd/mdhd (ffmpeg's Duration) where its sample table (mp4Sec) is the stated length
-    const header = mp4Sec !== null && ff.durationSec !== null ? ff.durationSec : stated;
+    // — but where other audio tracks follow, the movie's Duration is the longest track's, no statement of this one's
+    const header = mp4Sec !== null && ff.durationSec !== null && !structure?.mp4Audio?.otherAudioTracks ? ff.durationSec : stated;
     const far = header !== null && Math.abs(measured.durationSec - header) > Math.max(0.5, 0.02 * measured.durationSec);
+    // a file of other streams too (a video, a second audio track): its Duration is the longest stream's, so audio that
+    // ends before it, read without errors, is no wrong header (it was called one: "the header is wrong")
+    const audioCount = ff.streams.filter((s) => s.type === 'audio').length;
+    const hasOtherVideo = ff.streams.some((s) => s.type === 'video' && !s.attachedPic);
+    const longest = ff.durationSec;
+    const othersRunOn = (audioCount > 1 || hasOtherVideo) && longest !== null && !measured.damage && !durationEstimated && !structure?.truncated && longest - measured.durationSec > Math.max(0.5, 0.02 * measured.durationSec);
     if (stated === null || durationEstimated || (packetsAreDuration(ff) && !structure?.truncated)) durationSec = measured.durationSec;
+    if (rendered) durationSec = renderedSec(ff, measured.audioBytes!) ?? measured.durationSec;
     if (stated === null)
       warnings.push(
         flacUnstated
@@ -1432,6 +1460,8 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
       durationSec = measured.durationSec;
       const each = [structure.flac, ...joined].map((f) => (f.sampleRate > 0 && f.totalSamples > 0 ? fmtTime(f.totalSamples / f.sampleRate) : 'unstated'));
       warnings.push(`${joined.length === 1 ? 'A second FLAC stream follows' : `${joined.length} more FLAC streams follow`} the first (from byte ${joined[0].offset}: files joined end to end, as \`cat\` makes): the first header (STREAMINFO) states ${each[0]}, the streams ${each.join(' + ')}. ffmpeg decodes them one after another; shown: what decodes, ${fmtTime(measured.durationSec)}. Other players may stop after the first.`);
+    } else if (othersRunOn) {
+      warnings.push(`The ${audioCount > 1 ? 'first audio stream (the one analysed)' : 'audio'} lasts ${fmtTime(ends)}; the file runs to ${fmtTime(longest!)}, the length of its ${hasOtherVideo ? 'video' : 'other audio stream'} (ffmpeg's Duration is the longest stream's); shown: the audio's.`);
     } else if (far && !(structure?.truncated && !measured.damage && !durationEstimated)) {
       warnings.push(
         durationEstimated
@@ -1463,10 +1493,12 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const covers = (mm?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
   // an ID3v2 tag after an MP3's audio: ffmpeg's parser reads its bytes as packets (the decoder drops them)
   const tagInPackets = measured?.audioBytes && input.mmAppendedBytes && measured.audioBytes > input.mmAppendedBytes ? input.mmAppendedBytes : 0;
-  const packetBytes = structure?.oggAudioBytes ?? (measured?.audioBytes ? measured.audioBytes - tagInPackets : null);
+  const packetBytes = rendered ? input.sizeBytes - covers : structure?.oggAudioBytes ?? (measured?.audioBytes ? measured.audioBytes - tagInPackets : null);
   const bitrateKbps = audioBitrateKbps({ ff, mm, sizeBytes: input.sizeBytes, coverBytes: covers, durationSec, durationEstimated, packetBytes });
   /** the audio stream's stated rate is no count of its packets (ALAC in CAF: ffmpeg states 16 bits × channels × rate / 4), so its line is settled too */
   const statedWrong = Boolean(packetBytes && durationSec && durationSec > 0 && audio?.bitrateKbps && !ff.durationEstimated && statedOff(audio.bitrateKbps, packetBytes, durationSec));
+  if (rendered && bitrateKbps !== undefined)
+    warnings.push(`ffmpeg renders this file's audio (its ${ff.container.split(',')[0]} demuxer synthesises the music from the file: it is not stored as sound): ${audio?.bitrateKbps ? `its ${audio.bitrateKbps} kb/s is the rendered PCM's; ` : ''}the file's ${input.sizeBytes} bytes over its length are ${bitrateKbps} kb/s.`);
   if (ff.durationEstimated && audio?.bitrateKbps && bitrateKbps !== undefined && Math.abs(bitrateKbps - audio.bitrateKbps) > 0.1 * bitrateKbps) {
     warnings.push(`ffmpeg's ${audio.bitrateKbps} kb/s is the first frames' bitrate of a variable-bitrate stream; the average over every frame is ${bitrateKbps} kb/s.`);
   }
@@ -1477,8 +1509,11 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   if (structure?.trailing && durationSec) {
     warnings.push(trailingText(structure.trailing, ff.container.split(',').includes('wav') ? 'WAV' : containerLabel(ff.container), fmtTime(durationSec)));
   } else if (!hasVideo && !structure?.truncated && fileKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && fileKbps > bitrateKbps * 1.25 && fileKbps - bitrateKbps > 16 && overheadBytes(input.sizeBytes, bitrateKbps, durationSec) > OVERHEAD_BYTES) {
-    const extra = covers > 0 ? ` including ${(covers / 1e6).toFixed(1)} MB of embedded cover art` : ' including tags and container overhead';
-    warnings.push(`The file as a whole is ${fileKbps} kb/s${extra}; the audio alone is ${bitrateKbps} kb/s.`);
+    // other audio streams (a second language, a commentary) are bytes of the file too, neither tags nor overhead
+    const otherAudio = ff.streams.filter((s) => s.type === 'audio').length - 1;
+    const others = otherAudio > 0 ? `${otherAudio === 1 ? 'a second audio stream' : `${otherAudio} more audio streams`}${covers > 0 ? ' and ' : ', '}` : '';
+    const extra = covers > 0 ? ` including ${others}${(covers / 1e6).toFixed(1)} MB of embedded cover art` : ` including ${others}tags and container overhead`;
+    warnings.push(`The file as a whole is ${fileKbps} kb/s${extra}; the ${otherAudio > 0 ? 'first audio stream' : 'audio'} alone is ${bitrateKbps} kb/s.`);
   }
   // a file of a few samples (a 1-sample WAV from a test-signal tool or a cut gone wrong): its duration rounds to 0:00.000
   // and nothing can be measured of it; said, with its count, rather than left to look like an ordinary file
@@ -1687,6 +1722,18 @@ export function finerSec(ff: Pick<FfmpegStated, 'durationSec' | 'durationEstimat
   const m = mm?.format.duration;
   if (ff.durationEstimated || m === undefined || !Number.isFinite(m) || m <= 0) return f;
   return m >= f - 1e-9 && m < f + 0.01 ? m : f;
+}
+
+/**
+ * The seconds of PCM packets a demuxer rendered (libopenmpt, libgme: crossCheck's `rendered`): their bytes over the
+ * first audio stream's frame size and rate — to the sample, where the packets' timestamps are whole milliseconds
+ * (libgme: 5.061 s read for the 5.062 s that decode). null where the stream is no PCM of a stated rate and channels.
+ */
+function renderedSec(ff: FfmpegStated, bytes: number): number | null {
+  const a = ff.streams.find((s) => s.type === 'audio');
+  const bits = /^pcm_[suf](8|16|24|32|64)/.exec(a?.codec ?? '')?.[1];
+  if (!a?.sampleRate || !a.channels || !bits) return null;
+  return bytes / ((Number(bits) / 8) * a.channels) / a.sampleRate;
 }
 
 /** a stream's stated kb/s is more than 10 % off the average of the packets that were read (`bytes` over `sec`) */
