@@ -60,7 +60,7 @@ describe('library menus: closing returns the focus to the menu button', { timeou
     await recent.focus();
     await page.keyboard.press('Enter');
     await menu.getByRole('menuitem').first().waitFor();
-    const inside = () => page.evaluate(() => !!(globalThis as unknown as { document: Document }).document.activeElement?.closest('.recent'));
+    const inside = () => page.evaluate(() => !!(globalThis as unknown as { document: { activeElement: { closest(s: string): unknown } | null } }).document.activeElement?.closest('.recent'));
     // Tab through its items (the entry, its ✕, Clear recent files) and on out of it
     let tabs = 0;
     do {
