@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { toneFile } from '../helpers/media';
 import { useStudio } from '../helpers/studio';
 import { libraryPage } from './library-page';
 
@@ -9,8 +10,9 @@ import { libraryPage } from './library-page';
  * Tab started again at the top of the page. Now the focus goes back to the menu's own button.
  * Run: npm run build && node --import tsx --test test/e2e/library-menus-escape.test.ts
  */
-describe('library menus: closing returns the focus to the menu button', { timeout: 120_000 }, () => {
-  const studio = useStudio();
+describe('library menus: closing returns the focus to the menu button', { timeout: 180_000 }, () => {
+  let tone = '';
+  const studio = useStudio({ prepare: () => void (tone = toneFile('recent-menu-tab.mp3', 2)) });
   const focused = () =>
     studio.sp.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null; tagName: string } | null } }).document.activeElement?.getAttribute('data-testid') ?? 'BODY');
 
@@ -45,6 +47,45 @@ describe('library menus: closing returns the focus to the menu button', { timeou
     await page.keyboard.press('Escape');
     await page.getByTestId('export-menu').waitFor({ state: 'detached' });
     assert.equal(await focused(), 'export-open', 'Escape: back on Export ▾');
+    assert.deepEqual(sp.problems, []);
+  });
+
+  test('Recent ▾ (left16): Tab out of it closes it, as View ▾ and Export ▾ close; Escape inside returns to Recent ▾', async () => {
+    const { sp } = studio;
+    const page = sp.page;
+    const opened = await sp.openThroughBrowser(tone);
+    assert.equal(opened.name, 'track-opened');
+    const recent = page.getByTestId('recent');
+    const menu = page.getByTestId('recent-menu');
+    await recent.focus();
+    await page.keyboard.press('Enter');
+    await menu.getByRole('menuitem').first().waitFor();
+    const inside = () => page.evaluate(() => !!(globalThis as unknown as { document: { activeElement: { closest(s: string): unknown } | null } }).document.activeElement?.closest('.recent'));
+    // Tab through its items (the entry, its ✕, Clear recent files) and on out of it
+    let tabs = 0;
+    do {
+      await page.keyboard.press('Tab');
+      tabs++;
+    } while ((await inside()) && tabs < 10);
+    assert.ok(tabs >= 2 && tabs < 10, `the focus left Recent ▾ after ${tabs} Tabs`);
+    await sp.frames(2);
+    assert.equal(await menu.count(), 0, 'Tab out of Recent ▾ closed it (before: it stayed open)');
+    assert.equal(await recent.getAttribute('aria-expanded'), 'false');
+    // Escape on an item: closed, back on Recent ▾
+    await recent.focus();
+    await page.keyboard.press('Enter');
+    await menu.getByRole('menuitem').first().waitFor();
+    await page.keyboard.press('Tab');
+    assert.ok(await inside());
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    assert.equal(await focused(), 'recent', 'Escape: back on Recent ▾');
+    // Shift+Tab off the button while it is open closes it too
+    await page.keyboard.press('Enter');
+    await menu.getByRole('menuitem').first().waitFor();
+    await page.keyboard.press('Shift+Tab');
+    await sp.frames(2);
+    assert.equal(await menu.count(), 0, 'Shift+Tab off Recent ▾ closed it');
     assert.deepEqual(sp.problems, []);
   });
 });

@@ -46,3 +46,9 @@ test('withRealPaths resolves symlinks (a link to a link, a linked folder); a har
   const r = oneRowPerFile([...out, f(join(dir, 'real', 'a.mp3'))], () => false, none);
   assert.deepEqual(r.keep.map((k) => k.path).sort(), [join(dir, 'hard.mp3'), join(dir, 'missing.mp3'), join(dir, 'real', 'a.mp3')].sort());
 });
+
+test('one path found twice (the watcher hands on a new folder and each file in it) is one path, never its own alias (left16)', () => {
+  const r = oneRowPerFile([f('/b/a/two.mp3'), f('/b/a/one.mp3'), f('/b/a/two.mp3'), f('/b/a/two.mp3')], () => true, none);
+  assert.deepEqual(r.keep.map((k) => [k.path, k.aliases]), [['/b/a/two.mp3', []], ['/b/a/one.mp3', []]]);
+  assert.deepEqual([...r.aliasOf], [], 'before: /b/a/two.mp3 was its own alias, so the scan removed its row as a duplicate');
+});

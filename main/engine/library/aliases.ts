@@ -41,6 +41,8 @@ export function oneRowPerFile(found: Found[], hasRow: (path: string) => boolean,
   for (const f of found) {
     const k = f.realPath ?? f.path;
     const g = groups.get(k);
+    // one path found twice (the watcher hands on a new folder and the files in it) is one path, not its own alias
+    if (g?.some((o) => o.path === f.path)) continue;
     if (g) g.push(f);
     else groups.set(k, [f]);
   }

@@ -28,6 +28,9 @@ import { lstat, realpath, stat } from 'node:fs/promises';
 
 export { isMediaPath };
 
+/** found files recorded per transaction (classify.ts), the event loop let go between */
+export const CLASSIFY_BATCH = 500;
+
 /** listed skipped files kept per job (all are counted) */
 const MAX_SKIPS_LISTED = 500;
 
@@ -84,6 +87,25 @@ export function storedProblems(json: string): Problem[] {
       : undefined;
     return kind ? { ...p, kind } : p;
   });
+}
+
+/**
+ * The row a found file (new to the library) was before it moved: the index in `rows` of one with the file's size and
+ * mtime (ms), preferring the one whose path shares the most trailing path segments with the file's (a folder moved
+ * whole keeps its files' relative paths), then the first; -1 when none has them.
+ */
+export function moveMatch(rows: Pick<LibRow, 'path' | 'size' | 'mtime_ms'>[], f: Pick<Found, 'path' | 'size' | 'mtimeMs'>): number {
+  const tail = f.path.split(/[\\/]/).reverse();
+  let best = -1;
+  let bestShared = -1;
+  rows.forEach((r, i) => {
+    if (r.size !== f.size || r.mtime_ms !== f.mtimeMs) return;
+    const segs = r.path.split(/[\\/]/).reverse();
+    let shared = 0;
+    while (shared < segs.length && shared < tail.length && segs[shared] === tail[shared]) shared++;
+    if (shared > bestShared) [best, bestShared] = [i, shared];
+  });
+  return best;
 }
 
 export class LibraryScanner {
@@ -380,7 +402,24 @@ export class LibraryScanner {
     );
     const duplicates = [...aliasOf.keys()].map((p) => rows.get(p)).filter((r): r is LibRow => !!r?.lib_status);
     if (duplicates.length) this.removeRows(job, duplicates);
-    const c = classify(this.store, job.id, found, rows, this.versions, this.key);
+    // recorded CLASSIFY_BATCH files per transaction, the event loop let go between: a big folder's rows reach the
+    // table as they are written (library:changed), and the engine answers meanwhile — one transaction for 6000 new
+    // files (hard links, a loaded machine) held a query 4.9 s and gave all the rows at once at 6.3 s; in batches the
+    // first 1000 were there at 3.8 s (test/integration/library-rows-arrive.test.ts)
+    for (let i = 0; i < found.length; i += CLASSIFY_BATCH) {
+      if (i > 0) {
+        await new Promise<void>((r) => setImmediate(r));
+        if ((job.state as ScanState['state']) === 'cancelled') return;
+      }
+      const part = found.slice(i, i + CLASSIFY_BATCH);
+      const c = classify(this.store, job.id, part, rows, this.versions, this.key);
+      job.total += part.length;
+      job.done += c.done;
+      job.failed += c.failed;
+      job.queue.push(...c.queue);
+      this.bumpChanged({ added: c.added, updated: c.updated });
+      this.emitState();
+    }
     // the kept rows' real paths and aliases, written when they changed
     const wanted = new Map<string, { real: string; aliases: string[] }>();
     const folders = this.store.folders();
@@ -415,12 +454,6 @@ export class LibraryScanner {
       }
     });
     if (changed) this.bumpChanged({ updated: changed });
-    job.total += found.length;
-    job.done += c.done;
-    job.failed += c.failed;
-    job.queue.push(...c.queue);
-    this.bumpChanged({ added: c.added, updated: c.updated });
-    this.emitState();
   }
 
   private removeRows(job: Job, rows: LibRow[], done?: string): void {
@@ -508,27 +541,35 @@ export class LibraryScanner {
       }
     }
     // a library folder itself gone (renamed away, an unplugged drive): its files did not go one by one, so its rows
-    // stay, and it is marked missing as a scan marks it (walkPhase); the watcher lets go of it until a scan finds it
+    // stay, and it is marked missing as a scan marks it (walkPhase); the watcher lets go of it until a scan finds it.
+    // Its rows may still follow their files when they turn up in this batch (the folder moved into another library
+    // folder): they are move candidates that, unmatched, stay where they are
+    const kept: LibRow[] = [];
     for (const folder of touched) {
       const rootSt = await stat(folder.path).catch((e: NodeJS.ErrnoException) => e);
       if (!(rootSt instanceof Error) && rootSt.isDirectory()) continue;
       const missing = rootSt instanceof Error && rootSt.code === 'ENOENT';
       for (let i = vanished.length - 1; i >= 0; i--) if (vanished[i].folder_id === folder.id) vanished.splice(i, 1);
+      kept.push(...this.store.libraryRowsUnder(folder.path).filter((r) => r.folder_id === folder.id));
       if (folder.status !== 'ok') continue;
       job.problems.push(libraryFolderProblem(folder.path, missing));
       this.folderStatus(folder, missing ? 'missing' : 'unreadable');
     }
-    // a move: a new path with the size and mtime of a path that vanished keeps its row (analysis, chat)
+    // a move: a new path with the size and mtime of a path that vanished keeps its row (analysis, chat, cues); among
+    // rows of equal size and mtime, the one whose path ends the same (the file moved with its folders) wins
     const byPath = this.rows(job);
     const rest: Found[] = [];
+    const candidates = [...vanished, ...kept];
     for (const f of found) {
-      const i = byPath.has(f.path) ? -1 : vanished.findIndex((v) => v.size === f.size && v.mtime_ms === f.mtimeMs);
+      const i = byPath.has(f.path) ? -1 : moveMatch(candidates, f);
       if (i >= 0) {
-        const v = vanished[i];
+        const v = candidates[i];
         this.store.moveTrack(v.id, f.path, f.folderId);
         byPath.delete(v.path);
         byPath.set(f.path, { ...v, path: f.path, folder_id: f.folderId ?? v.folder_id });
-        vanished.splice(i, 1);
+        candidates.splice(i, 1);
+        const vi = vanished.indexOf(v);
+        if (vi >= 0) vanished.splice(vi, 1);
         this.bumpChanged({ updated: 1 });
         // a row that failed for a passing reason (its file was not found when the scan tried it: this very move) is
         // analysed at its new path; one analysed, or failed for a lasting reason, keeps what it has

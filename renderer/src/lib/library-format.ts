@@ -1,5 +1,6 @@
 import type { LibraryTrack } from '@contract';
 import { fmtLength } from './format';
+import { safeName } from './safe-name';
 
 /** Cell texts of the library table (and the detail panel). Missing values read as an em dash. */
 const DASH = '—';
@@ -17,7 +18,8 @@ export function keyCodes(r: Pick<LibraryTrack, 'camelot' | 'openKey'>): string {
   return [r.camelot, r.openKey].filter(Boolean).join(' · ');
 }
 
+/** The row's title, else its file name, as text to draw (bidi controls made visible: lib/safe-name.ts); put it in a <bdi>. */
 export function titleOf(r: LibraryTrack): string {
-  return r.title?.trim() || r.fileName;
+  return safeName(r.title?.trim() || r.fileName);
 }
 

@@ -1,0 +1,28 @@
+/**
+ * File names and paths shown safely (left16). A file's name is the user's and is never changed, but a name may hold
+ * the invisible bidi controls that lay out the letters after them in another direction (Unicode UAX #9 §2: U+202A
+ * LRE, U+202B RLE, U+202C PDF, U+202D LRO, U+202E RLO; U+2066 LRI, U+2067 RLI, U+2068 FSI, U+2069 PDI): a file named
+ * "\u202Eevil.mp3" reads "3pm.live" wherever it is drawn. Tags have them removed by the engine
+ * (main/engine/media/tags.ts); names are shown with each such character made visible as "⟨U+202E⟩", so the name reads
+ * in its stored order and the trick shows. Markup puts the result in a <bdi> (unicode-bidi: isolate), so a right-to-left
+ * name (Hebrew, Arabic: left as they are) cannot reorder what follows it on the line.
+ */
+
+/** the bidi embedding, override and isolate controls (UAX #9 §2.1–2.4) */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+const HAS_BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * A file name or path (or a title that falls back to one) as text to draw: each bidi embedding/override/isolate
+ * control made visible as ⟨U+XXXX⟩, nothing else changed. null/undefined → ''.
+ */
+export function safeName(text: string | null | undefined): string {
+  if (!text) return '';
+  if (!HAS_BIDI_CONTROL.test(text)) return text;
+  return text.replace(BIDI_CONTROLS, (c) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase()}⟩`);
+}
+
+/** Whether the text holds a bidi control that safeName makes visible. */
+export function hasBidiControl(text: string | null | undefined): boolean {
+  return !!text && HAS_BIDI_CONTROL.test(text);
+}
