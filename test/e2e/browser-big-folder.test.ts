@@ -71,6 +71,11 @@ describe('file browser: a folder of thousands of files', { timeout: 180_000 }, (
     await far.click();
     assert.equal(await selected.getAttribute('data-name'), farName);
     await sp.screenshot('browser-big-folder');
+    // the keys stay with the list after a click: End scrolls the clicked row out of the page, ↑ still moves
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await selected.getAttribute('data-name'), name(N - 1));
+    assert.equal(await list.evaluate((el) => (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement === el), true, 'the list has focus');
     assert.deepEqual(sp.problems, []);
     await page.keyboard.press('Escape');
   });
