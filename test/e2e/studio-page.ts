@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { OUTPUT, ROOT } from '../helpers/media';
 
 /**
@@ -190,6 +190,32 @@ export class StudioPage {
 
   // ---- file browser --------------------------------------------------------
 
+  private cdp: CDPSession | undefined;
+
+  /**
+   * Type text into what has focus as key presses (keydown with the character as its key, as a keyboard layout that
+   * has it sends): printable ASCII through Playwright's keyboard, any other character (é, «, ♪) through Chromium's
+   * DevTools input, since Playwright sends those as an input event alone, which a list never sees.
+   */
+  async typeText(text: string): Promise<void> {
+    let run = '';
+    const flush = async () => {
+      if (run) await this.page.keyboard.type(run);
+      run = '';
+    };
+    for (const ch of text) {
+      if (/^[\x20-\x7e]$/.test(ch)) {
+        run += ch;
+        continue;
+      }
+      await flush();
+      this.cdp ??= await this.page.context().newCDPSession(this.page);
+      await this.cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key: ch, text: ch, unmodifiedText: ch });
+      await this.cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: ch });
+    }
+    await flush();
+  }
+
   /** Open a file through Open… and the in-app file browser; resolves with the event that ended it. */
   async openThroughBrowser(path: string, opts: { screenshot?: string } = {}): Promise<TestEvent> {
     const m = await this.mark();
@@ -222,11 +248,39 @@ export class StudioPage {
           { polling: 50 },
         );
       },
-      /** select an entry by name and focus the list (Enter then opens it) */
+      /**
+       * Select an entry by name the way a person does with a long list: focus the list and type the name
+       * (type-ahead), then check the selected row — in the page, scrolled into view — is exactly `name`. The list
+       * keeps focus (Enter then opens it). A type-ahead left from earlier typing is waited out first; typing cut by a
+       * pause longer than the list's reset (a slow machine) is typed again, up to three times.
+       */
       async select(name: string) {
-        const row = page.locator(`[data-testid=browser-list] [data-name="${name.replace(/"/g, '\\"')}"]`);
-        await row.click();
-        await page.getByTestId('browser-list').focus();
+        const list = page.getByTestId('browser-list');
+        await page.locator('[data-testid=browser-list][aria-busy=false]').waitFor();
+        const chars = [...name];
+        let last: { typed: string; selected: string | null } | undefined;
+        for (let attempt = 0; attempt < 3; attempt++) {
+          await list.focus();
+          await page.getByTestId('browser-typeahead').waitFor({ state: 'detached' });
+          const m = await self.mark();
+          await self.typeText(name);
+          // one browser-type-ahead event per character typed
+          const evs = await page.waitForFunction(
+            ([after, n]) => {
+              const evs = ((globalThis as unknown as Win).__studioEvents ?? []).filter((e) => e.seq > after && e.name === 'browser-type-ahead');
+              return evs.length >= n ? evs.map((e) => e.detail) : null;
+            },
+            [m, chars.length] as const,
+            { polling: 50 },
+          );
+          last = ((await evs.jsonValue()) as { typed: string; selected: string | null }[]).at(-1);
+          if (last?.typed === name) break;
+        }
+        if (last?.typed !== name || last.selected !== name) throw new Error(`type-ahead of ${JSON.stringify(name)} selected ${JSON.stringify(last?.selected)} (typed ${JSON.stringify(last?.typed)})`);
+        const row = page.locator('[data-testid=browser-list] [aria-selected=true]');
+        await row.waitFor();
+        const shown = await row.getAttribute('data-name');
+        if (shown !== name) throw new Error(`the selected row in the page is ${JSON.stringify(shown)}, not ${JSON.stringify(name)}`);
       },
     };
   }
@@ -243,7 +297,8 @@ export class StudioPage {
         const fb = self.fileBrowser();
         await fb.goTo(dirname(dir));
         const entered = await self.mark();
-        await page.locator(`[data-testid=browser-list] [data-name="${basename(dir)}"]`).dblclick();
+        await fb.select(basename(dir));
+        await page.keyboard.press('Enter');
         const listed = await self.waitForEvent('browser-listed', { after: entered });
         if ((listed.detail as { path: string }).path !== dir) throw new Error(`the browser listed ${JSON.stringify(listed.detail)}, not ${dir}`);
         const m = await self.mark();

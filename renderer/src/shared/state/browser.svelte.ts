@@ -1,6 +1,7 @@
 import type { DirListing } from '@contract';
 import { api, asStudioError } from '../../host/api';
 import { signal } from '../../lib/test-hooks';
+import { TYPE_AHEAD_RESET_MS, typeAheadTarget } from '../../lib/type-ahead';
 
 const LAST_DIR_KEY = 'studio.browser.lastDir';
 
@@ -24,6 +25,9 @@ class FileBrowser {
   error = $state<string | null>(null);
   /** the dialog's title when the caller names one (e.g. "Add a music folder") */
   title = $state<string | null>(null);
+  /** the type-ahead text typed since the last pause (shown while it lasts; '' when none) */
+  typed = $state('');
+  private typedTimer: ReturnType<typeof setTimeout> | undefined;
   private onPick: ((path: string) => void) | null = null;
   /** only the latest listing asked for is shown (a slow earlier one may answer later) */
   private goSeq = 0;
@@ -44,6 +48,7 @@ class FileBrowser {
   close(): void {
     this.open = false;
     this.onPick = null;
+    this.endTypeAhead();
   }
 
   async go(path?: string): Promise<void> {
@@ -59,6 +64,7 @@ class FileBrowser {
       if (this.pathInput === typed || this.pathInput === path) this.pathInput = l.path;
       this.selected = Math.max(0, l.entries.findIndex((e) => e.type === 'dir' || this.canPick(e)));
       this.highlighted = false;
+      this.endTypeAhead();
       localStorage.setItem(`${LAST_DIR_KEY}.${this.purpose}`, l.path);
       signal('browser-listed', { path: l.path, entries: l.entries.length });
     } catch (err) {
@@ -121,6 +127,43 @@ class FileBrowser {
     const n = this.listing?.entries.length ?? 0;
     if (!n) return;
     this.select(this.selected + delta);
+  }
+
+  /**
+   * Type-ahead (a printable key while the list has focus): `char` is added to the typed text (forgotten after
+   * TYPE_AHEAD_RESET_MS without a key) and the first entry whose name starts with it is selected, one letter pressed
+   * again and again cycles through the entries starting with it (`typeAheadTarget`). The list scrolls the selection
+   * into view, so it is rendered. Returns whether an entry matched (none: the selection stays).
+   */
+  typeAhead(char: string): boolean {
+    this.typed += char;
+    return this.findTyped();
+  }
+
+  /** Backspace while typing a name: the last typed character is taken back; false when nothing was typed */
+  typeAheadBack(): boolean {
+    if (!this.typed) return false;
+    this.typed = [...this.typed].slice(0, -1).join('');
+    if (this.typed) this.findTyped();
+    else this.endTypeAhead();
+    return true;
+  }
+
+  /** forget the typed text (a navigation key, a new listing, closing) */
+  endTypeAhead(): void {
+    clearTimeout(this.typedTimer);
+    this.typedTimer = undefined;
+    this.typed = '';
+  }
+
+  private findTyped(): boolean {
+    clearTimeout(this.typedTimer);
+    this.typedTimer = setTimeout(() => this.endTypeAhead(), TYPE_AHEAD_RESET_MS);
+    const entries = this.listing?.entries ?? [];
+    const i = typeAheadTarget(entries, this.typed, this.selected);
+    if (i >= 0) this.select(i);
+    signal('browser-type-ahead', { typed: this.typed, selected: i >= 0 ? entries[i].name : null });
+    return i >= 0;
   }
 
   /** The person highlights a row (click, arrows, Home/End). */
