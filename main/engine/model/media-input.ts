@@ -13,7 +13,7 @@ import { readRegularFileSync, wavLayout } from '../media/riff';
 import { structureOf } from '../media/structure';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { fourComponentJpeg, gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, sunRleRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
+import { cmykTiffAsRgba, fourComponentJpeg, gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, sunRleRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -752,9 +752,16 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   // an APNG (a PNG with acTL): ffmpeg's apng demuxer starts at the first fcTL frame and skips a default image that is
   // not part of the animation; Pillow's frame 0 is the IDAT image either way, which the plain PNG decoder reads
   const apng = head && isApng(head) ? ['-f', 'png_pipe'] : [];
-  const r = await runFfmpeg(['-v', 'error', '-noautorotate', ...gif, ...apng, '-i', path, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
+  // a CMYK TIFF: its stored samples, from a copy whose tag says RGB (ffmpeg's own CMYK conversion is not Pillow's)
+  const cmyk = pillow?.kind === 'cmykTiff' && head ? cmykTiffAsRgba(head) : null;
+  const cmykDir = cmyk ? mkdtempSync(join(tmpdir(), 'studio-cmyk-')) : null;
+  const input = cmykDir ? join(cmykDir, 'samples.tif') : path;
+  if (cmykDir) writeFileSync(input, cmyk!);
+  const r = await runFfmpeg(['-v', 'error', '-noautorotate', ...gif, ...apng, '-i', input, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
     signal,
     maxStdout: planeBytes + 1,
+  }).finally(() => {
+    if (cmykDir) rmSync(cmykDir, { recursive: true, force: true });
   });
   if (r.stdout.length !== planeBytes) {
     // a CMYK JPEG (print artwork) whose sampling ffmpeg's decoder refuses: said so, with what to do, not ffmpeg's filter error
