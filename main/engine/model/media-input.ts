@@ -13,7 +13,7 @@ import { readRegularFileSync, wavLayout } from '../media/riff';
 import { structureOf } from '../media/structure';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { fourComponentJpeg, gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, sunRleRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
+import { cmykTiffAsRgba, fourComponentJpeg, gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, sunRleRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -265,6 +265,52 @@ function floatForLibsox(b: Buffer): boolean {
   return id === 'wvpk' && b.length >= 28 && (b.readUInt32LE(24) & 0x80) !== 0;
 }
 
+/**
+ * The sample rate (Hz, an integer) the reference's torchaudio.load (0.13, sox_io) states for an AIFF or AIFF-C file
+ * whose COMM chunk gives a rate that is not a whole number — the classic Mac rates 22254.545… and 11127.27… Hz
+ * (SoundEdit, Mac OS system sounds, old sample CDs), 80-bit IEEE extended in the file: libsox reads it as a double and
+ * torchaudio truncates it (`static_cast<int64_t>(signal.rate)`: 22254), where ffmpeg's AIFF demuxer rounds (22255).
+ * The samples are the same; the rate is what the model's resampling to 16 kHz and its clip starts go by (measured: a
+ * 22254.55 Hz tone read at ffmpeg's 22255 Hz was mean |Δ| 0.056, max 0.75 from the reference's input; at 22254, 0.002).
+ * undefined for every other file and for a whole-number rate (ffmpeg's is then the same). Synchronous: reads the chunk
+ * headers up to COMM.
+ */
+export function libsoxAiffRate(path: string): number | undefined {
+  return (
+    readRegularFileSync(path, 12, (read, size) => {
+      const head = read(0, 12);
+      if (head.toString('latin1', 0, 4) !== 'FORM' || !/^AIF[FC]$/.test(head.toString('latin1', 8, 12))) return null;
+      // the chunks after the FORM header, each padded to an even length (AIFF 1.3 §"Chunks"); COMM holds
+      // numChannels (2), numSampleFrames (4), sampleSize (2), then the rate as an 80-bit extended
+      for (let p = 12, n = 0; p + 8 <= size && n < 4096; n++) {
+        const h = read(p, 8);
+        if (h.length < 8) return null;
+        const len = h.readUInt32BE(4);
+        if (h.toString('latin1', 0, 4) === 'COMM') {
+          const c = read(p + 8, 18);
+          if (c.length < 18) return null;
+          const rate = extended80(c, 8);
+          return Number.isFinite(rate) && rate >= 1 && !Number.isInteger(rate) ? Math.trunc(rate) : null;
+        }
+        p += 8 + len + (len & 1);
+      }
+      return null;
+    }) ?? undefined
+  );
+}
+
+/** An 80-bit IEEE 754 extended float (big-endian: sign and 15-bit exponent, 64-bit mantissa with its explicit integer bit) as libsox's read_ieee_extended gives it (a double). Pure. */
+function extended80(b: Buffer, at: number): number {
+  const se = b.readUInt16BE(at);
+  const hi = b.readUInt32BE(at + 2);
+  const lo = b.readUInt32BE(at + 6);
+  const exp = se & 0x7fff;
+  if (exp === 0 && hi === 0 && lo === 0) return 0;
+  if (exp === 0x7fff) return NaN;
+  const v = (hi * 2 ** 32 + lo) * 2 ** (exp - 16383 - 63);
+  return se & 0x8000 ? -v : v;
+}
+
 function regionFilter(region?: [number, number]): string | undefined {
   if (!region) return undefined;
   const [a, b] = region;
@@ -292,7 +338,9 @@ async function finishAudio(pcm: PcmReadResult, sink: SpillSink, path: string, re
     sink.close();
     throw new StudioError('DECODE_FAILED', `"${name}" could not be decoded (ffmpeg: ${ffmpegReason(stderr)}).`);
   }
-  const { sampleRate, channels: channelCount } = pcm.format;
+  const { channels: channelCount } = pcm.format;
+  // an AIFF whose rate is not a whole number (the Mac's 22254.55 Hz): the rate the reference's loader states, not ffmpeg's rounding
+  const sampleRate = libsoxAiffRate(path) ?? pcm.format.sampleRate;
   const frameBytes = 4 * channelCount;
   const frames = Math.floor(sink.size / frameBytes);
   if (frames === 0) {
@@ -752,9 +800,16 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   // an APNG (a PNG with acTL): ffmpeg's apng demuxer starts at the first fcTL frame and skips a default image that is
   // not part of the animation; Pillow's frame 0 is the IDAT image either way, which the plain PNG decoder reads
   const apng = head && isApng(head) ? ['-f', 'png_pipe'] : [];
-  const r = await runFfmpeg(['-v', 'error', '-noautorotate', ...gif, ...apng, '-i', path, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
+  // a CMYK TIFF: its stored samples, from a copy whose tag says RGB (ffmpeg's own CMYK conversion is not Pillow's)
+  const cmyk = pillow?.kind === 'cmykTiff' && head ? cmykTiffAsRgba(head) : null;
+  const cmykDir = cmyk ? mkdtempSync(join(tmpdir(), 'studio-cmyk-')) : null;
+  const input = cmykDir ? join(cmykDir, 'samples.tif') : path;
+  if (cmykDir) writeFileSync(input, cmyk!);
+  const r = await runFfmpeg(['-v', 'error', '-noautorotate', ...gif, ...apng, '-i', input, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
     signal,
     maxStdout: planeBytes + 1,
+  }).finally(() => {
+    if (cmykDir) rmSync(cmykDir, { recursive: true, force: true });
   });
   if (r.stdout.length !== planeBytes) {
     // a CMYK JPEG (print artwork) whose sampling ffmpeg's decoder refuses: said so, with what to do, not ffmpeg's filter error

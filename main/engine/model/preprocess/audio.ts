@@ -48,8 +48,13 @@ export class SincResampler {
   readonly orig: number;
   readonly next: number;
   readonly width: number;
-  /** kernel[phase * taps + k], taps = 2·width + orig */
+  /**
+   * The unclamped taps only, phase after phase: phase p's taps [first[p], end[p]) of its 2·width + orig are
+   * kernel[at[p] + k − first[p]]. Only those are computed: a dense next × taps table was 16000 × 11141 floats
+   * (713 MB, ~20 s to fill) for the Mac's 11127 Hz → 16 kHz (gcd 1), where each phase runs 12 of them.
+   */
   private readonly kernel: Float32Array;
+  private readonly at: Int32Array;
   private readonly taps: number;
   /**
    * Per phase (0 … next − 1), the taps [first[p], end[p]) of its 2·width + orig that are run: those with
@@ -68,33 +73,45 @@ export class SincResampler {
     const baseFreq = Math.min(orig, next) * rolloff;
     const width = Math.ceil((lowpassFilterWidth * orig) / baseFreq);
     const taps = 2 * width + orig;
-    const kernel = new Float32Array(next * taps);
     const first = new Int32Array(next);
     const end = new Int32Array(next);
+    const at = new Int32Array(next + 1);
     const f = Math.fround;
-    // torch computes this in float32 (the waveform's dtype); mirror the rounding steps.
+    // t of tap k of phase p, in torch's float32 steps (the waveform's dtype)
+    const tOf = (tp: number, k: number) => f(f(tp + f((k - width) / orig)) * f(baseFreq));
+    // t rises with k: the unclamped taps are one run [first, end) around k = width + orig·p/next, half-width
+    // orig·lowpass_filter_width/baseFreq; found by the float32 test itself over that span widened by 3 taps each side
+    const half = (orig * lowpassFilterWidth) / baseFreq;
     for (let p = 0; p < next; p++) {
       const tp = f(-p / next);
-      // t rises with k: the unclamped taps are one run [first, end)
+      const centre = width + (orig * p) / next;
       first[p] = taps;
-      for (let k = 0; k < taps; k++) {
-        const idx = f((k - width) / orig);
-        let t = f(f(tp + idx) * f(baseFreq));
-        if (Math.abs(t) < lowpassFilterWidth) {
+      end[p] = 0;
+      for (let k = Math.max(0, Math.floor(centre - half) - 3); k < Math.min(taps, Math.ceil(centre + half) + 4); k++) {
+        if (Math.abs(tOf(tp, k)) < lowpassFilterWidth) {
           if (first[p] === taps) first[p] = k;
           end[p] = k + 1;
         }
-        t = Math.max(-lowpassFilterWidth, Math.min(lowpassFilterWidth, t));
+      }
+      if (first[p] === taps) first[p] = end[p] = 0;
+      at[p + 1] = at[p]! + (end[p]! - first[p]!);
+    }
+    const kernel = new Float32Array(at[next]!);
+    for (let p = 0; p < next; p++) {
+      const tp = f(-p / next);
+      for (let k = first[p]!; k < end[p]!; k++) {
+        const t = Math.max(-lowpassFilterWidth, Math.min(lowpassFilterWidth, tOf(tp, k)));
         const w = f(Math.cos(f((t * Math.PI) / lowpassFilterWidth / 2)) ** 2);
         const tt = f(t * Math.PI);
         const s = tt === 0 ? 1 : f(Math.sin(tt) / tt);
-        kernel[p * taps + k] = f(s * f(w * f(baseFreq / orig)));
+        kernel[at[p]! + k - first[p]!] = f(s * f(w * f(baseFreq / orig)));
       }
     }
     this.orig = orig;
     this.next = next;
     this.width = width;
     this.kernel = kernel;
+    this.at = at;
     this.taps = taps;
     this.first = first;
     this.end = end;
@@ -127,18 +144,18 @@ export class SincResampler {
     const total = this.outputLength(length);
     const end = Math.min(to, total);
     const out = new Float32Array(Math.max(0, end - from));
-    const { orig, next, width, taps, kernel, first, end: last } = this;
+    const { orig, next, width, kernel, at, first, end: last } = this;
     for (let j = from; j < end; j++) {
       const block = Math.floor(j / next);
       const phase = j - block * next;
       // conv1d over the signal padded with `width` zeros on the left, over the phase's unclamped taps only.
       const start = block * orig - width;
-      const kOff = phase * taps;
+      const kOff = at[phase]! - first[phase]!;
       let acc = 0;
       const k0 = Math.max(first[phase]!, -start);
       const k1 = Math.min(last[phase]!, length - start);
       const off = start - windowStart;
-      for (let k = k0; k < k1; k++) acc += kernel[kOff + k] * window[off + k];
+      for (let k = k0; k < k1; k++) acc += kernel[kOff + k]! * window[off + k]!;
       out[j - from] = acc;
     }
     return out;

@@ -30,6 +30,8 @@
  *   sample's high byte (Unpack.c ";16B"/";16L" rawmodes), swscale rounds.
  * - 16-bit SGI (RGB, RGBA, gray) and 16-bit RGBA TIFF (unassociated alpha): the high byte, as the PNG's.
  * - run-length encoded Sun raster: Pillow ignores the rows' 16-bit padding (sunRleRgb), ffmpeg does not.
+ * - 8-bit CMYK TIFF: Pillow's cmyk2rgb (cmykRgb) on the stored samples, where ffmpeg's decoder converts them
+ *   itself one level darker (mean |Δ| 0.014, max 0.03 normalised).
  * - 8-bit RGBA TIFF with associated alpha (ExtraSamples 1): Pillow's rawmode
  *   "RGBa" divides the colour back out (unpackRGBa), ffmpeg keeps it premultiplied.
  *
@@ -45,6 +47,7 @@ export type PillowPath =
   | { kind: 'premultiplied'; pixFmt: 'rgba' }
   | { kind: 'rgb16'; pixFmt: 'rgb555le' | 'rgb565le' }
   | { kind: 'inverted'; pixFmt: 'rgb24' }
+  | { kind: 'cmykTiff'; pixFmt: 'rgba' }
   | { kind: 'tiffYcc'; pixFmt: 'yuv444p' | 'yuv422p' | 'yuv420p' | 'yuv411p'; sx: number; sy: number; refBlackWhite: number[]; luma: number[] };
 
 /**
@@ -68,6 +71,8 @@ export function pillowPlaneBytes(path: PillowPath | null, w: number, h: number):
       return w * h * 2;
     case 'inverted':
       return w * h * 3;
+    case 'cmykTiff':
+      return w * h * 4;
     case 'tiffYcc':
       return w * h + 2 * Math.ceil(w / path.sx) * Math.ceil(h / path.sy);
   }
@@ -91,6 +96,8 @@ export function pillowRgb(path: PillowPath | null, planes: Uint8Array, w: number
       return rgb16Rgb(planes, w, h, path.pixFmt === 'rgb565le');
     case 'inverted':
       return planes.map((v) => 255 - v);
+    case 'cmykTiff':
+      return cmykRgb(planes, w, h);
     case 'tiffYcc':
       return tiffYccRgb(planes, w, h, path.sx, path.sy, path.refBlackWhite, path.luma);
   }
@@ -163,11 +170,59 @@ export function pillowPathOf(b: Uint8Array, codec?: string): PillowPath | null {
   // an 8-bit RGBA TIFF whose alpha is associated (ExtraSamples = 1, premultiplied: Photoshop, GIMP, compositors): Pillow
   // opens it with rawmode "RGBa", which divides the colour back out; ffmpeg hands the stored (premultiplied) colour
   if (t && t.samplesPerPixel === 4 && t.bitsPerSample === 8 && t.photometric === 2 && t.extraSamples === 1 && t.planar === 1) return { kind: 'premultiplied', pixFmt: 'rgba' };
+  // an 8-bit CMYK TIFF (PhotometricInterpretation 5, chunky; print artwork from Photoshop, InDesign, a label's files):
+  // Pillow converts its samples with cmyk2rgb, ffmpeg's decoder with its own rule, one level darker on almost every
+  // sample (tiff.c: (255 − c)(255 − k)·257 >> 16). Its stored samples come from a copy whose tag says RGB (cmykTiffAsRgba)
+  if (t && t.photometric === 5 && t.samplesPerPixel === 4 && t.bitsPerSample === 8 && t.planar === 1 && t.compression !== 6 && t.compression !== 7) return { kind: 'cmykTiff', pixFmt: 'rgba' };
   // an 8-bit YCbCr TIFF (not JPEG-compressed): libtiff's conversion (tiffYccRgb), at the subsampling ffmpeg decodes it to
   if (t && t.photometric === 6 && t.samplesPerPixel === 3 && t.bitsPerSample === 8 && t.compression !== 6 && t.compression !== 7 && t.planar === 1) {
     const [sx, sy] = t.subsampling;
     const pixFmt = sx === 1 && sy === 1 ? 'yuv444p' : sx === 2 && sy === 1 ? 'yuv422p' : sx === 2 && sy === 2 ? 'yuv420p' : sx === 4 && sy === 1 ? 'yuv411p' : null;
     if (pixFmt) return { kind: 'tiffYcc', pixFmt, sx, sy, refBlackWhite: t.refBlackWhite, luma: t.luma };
+  }
+  return null;
+}
+
+/**
+ * RGB (w × h × 3) of a CMYK image's samples (`planes`: C, M, Y, K per pixel, w × h × 4) as Pillow's convert('RGB')
+ * makes it (Convert.c cmyk2rgb: nk = 255 − K, each of R, G, B = nk − MULDIV255(C|M|Y, nk), MULDIV255(a, b) =
+ * ((t >> 8) + t) >> 8 with t = a·b + 128: a·b/255 rounded). Pure.
+ */
+export function cmykRgb(planes: Uint8Array, w: number, h: number): Uint8Array {
+  const n = w * h;
+  const out = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    const nk = 255 - planes[i * 4 + 3]!;
+    for (let c = 0; c < 3; c++) {
+      const t = planes[i * 4 + c]! * nk + 128;
+      out[i * 3 + c] = nk - (((t >> 8) + t) >> 8);
+    }
+  }
+  return out;
+}
+
+/**
+ * A copy of a classic TIFF's bytes `b` whose first IFD's PhotometricInterpretation (tag 262, a SHORT) says RGB (2)
+ * instead of separated (5): ffmpeg's decoder then hands a 4-sample CMYK picture's stored samples as RGBA, unconverted
+ * (whatever its compression: none, LZW, Deflate, PackBits), for cmykRgb. null when `b` is no such TIFF. Pure.
+ */
+export function cmykTiffAsRgba(b: Uint8Array): Buffer | null {
+  const buf = Buffer.from(b);
+  if (buf.length < 8) return null;
+  const le = buf.toString('latin1', 0, 2) === 'II';
+  if (!le && buf.toString('latin1', 0, 2) !== 'MM') return null;
+  const u16 = (o: number) => (le ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
+  const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
+  if (u16(2) !== 42) return null;
+  const ifd = u32(4);
+  if (ifd + 2 > buf.length) return null;
+  const n = u16(ifd);
+  for (let k = 0; k < n && ifd + 2 + 12 * (k + 1) <= buf.length; k++) {
+    const e = ifd + 2 + 12 * k;
+    if (u16(e) !== 262 || u16(e + 2) !== 3 || u16(e + 8) !== 5) continue;
+    if (le) buf.writeUInt16LE(2, e + 8);
+    else buf.writeUInt16BE(2, e + 8);
+    return buf;
   }
   return null;
 }
