@@ -38,11 +38,22 @@ import { after, before, describe, test } from 'node:test';
 import { MIN_CONFIDENCE, type LibraryTrack, type ProbeResult, type TrackDetail } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
 import { startTestEngine } from '../helpers/engine';
+import * as ref from '../helpers/issue10-inputs';
 import {
-  animatedWebp, buildKind1, decodedTimeSec, drumGroove, ffmpegEbur128, ffprobe, item6Files, ITEM5_LAYOUTS, layoutWav, lineupTone, packetKbps, padDrone,
+  animatedWebp, buildKind1, drumGroove, item6Files, ITEM5_LAYOUTS, layoutWav, lineupTone, padDrone,
   probeTags, rotatedClip, surround50, surround51, TITLE, twelveTone,
 } from '../helpers/issue10-inputs';
 import { decodedFrames, OUTPUT, ROOT } from '../helpers/media';
+
+/** each reference reading once per file (several tests compare with the same decode) */
+function once<T>(f: (p: string) => T): (p: string) => T {
+  const seen = new Map<string, T>();
+  return (p) => (seen.has(p) ? seen.get(p)! : (seen.set(p, f(p)), seen.get(p)!));
+}
+const ffprobe = once(ref.ffprobe);
+const decodedTimeSec = once(ref.decodedTimeSec);
+const packetKbps = once(ref.packetKbps);
+const ffmpegEbur128 = once(ref.ffmpegEbur128);
 import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
 
 const DIR = join(OUTPUT, 'issue10-done');
@@ -110,7 +121,7 @@ function parseCsv(text: string): string[][] {
 }
 const near = (a: number | null | undefined, b: number, tol: number, what: string) => assert.ok(a != null && Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (±${tol})`);
 /** seconds a full decode at the file's own rate gives (its samples over ffprobe's sample rate) */
-const decodedAtRate = (p: string) => decodedFrames(p) / Number((ffprobe(p).streams.find((s) => s.codec_type === 'audio') as Json).sample_rate);
+const decodedAtRate = once((p: string) => decodedFrames(p) / Number((ffprobe(p).streams.find((s) => s.codec_type === 'audio') as Json).sample_rate));
 
 describe('issue 10 done: every numbered input on every surface', { skip: HAVE_TOOLS ? false : 'ffprobe and fluidsynth are needed' }, () => {
   let engine: EngineHost;
