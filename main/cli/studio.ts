@@ -1,12 +1,13 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, type BpmRange, type ErrorCode, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
+import { PLACEHOLDERS } from '../engine/model/placeholders';
 import { serveRootsSetting } from '../engine/fs/roots';
 import { EngineHost } from '../engine-host';
 import { nodeForker } from '../engine-host/node-fork';
@@ -24,11 +25,17 @@ Usage:
   studio probe <file> [--json]
       Show a file's tags, streams, duration and whether it has cover art.
   studio ask --pack DIR [--audio F] [--region START:END] [--image F] [--video F]
-             [--input TEXT] [--greedy] [--seed N] [--max-new-tokens N]
+             [--input TEXT | --features] [--greedy] [--seed N] [--max-new-tokens N]
              [--provider auto|cpu|cuda|webgpu|dml|coreml] [--json] "instruction"
       Ask DeepResonance about media. --input takes the input text with <Audio>,
       <Image>, <Video> placeholders (default: the attached media in that order);
       with --video and <Audio> but no --audio, the audio is the video's soundtrack.
+      --features: the input text is the track's features line (what analyze
+      --json prints as "features": uncertain tempo/key/chords left out) before
+      the placeholders, as the app's "Use as chat input" does; of --audio's file
+      (else --video's); not with --input. --json adds "inputs": the input text
+      as the model reads it and, per medium, what it was given (container,
+      seconds, sample rate, channels, clips, width/height, frames).
   studio analyze <files or folders…> [--json] [--db PATH] [--bpm-range MIN-MAX]
       Analyse audio/video files (folders: recursively) with the library's
       analysers: tags, duration, loudness (LUFS, range, true peak), tempo, key,
@@ -249,6 +256,7 @@ async function askCommand(argv: string[]): Promise<void> {
       image: { type: 'string' },
       video: { type: 'string' },
       input: { type: 'string' },
+      features: { type: 'boolean' },
       greedy: { type: 'boolean' },
       seed: { type: 'string' },
       'max-new-tokens': { type: 'string' },
@@ -260,10 +268,13 @@ async function askCommand(argv: string[]): Promise<void> {
   if (!values.pack) fail('ask needs --pack DIR (a model pack folder: studio model list shows the installed ones)', 2);
   if (positionals.length !== 1) fail('ask takes exactly one instruction, in quotes: studio ask --pack DIR --audio song.mp3 "What instruments are playing?"', 2);
   if (values.region && !values.audio) fail('--region applies to --audio', 2);
+  if (values.features && values.input !== undefined) fail('--features makes the input text (the track\'s features line before the placeholders): give --features or --input, not both', 2);
+  if (values.features && !values.audio && !values.video) fail('--features needs the track: --audio FILE (or --video FILE)', 2);
   const provider = values.provider ?? 'auto';
   if (!['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'].includes(provider)) fail(`--provider must be auto, cpu, cuda, webgpu, dml or coreml, got "${provider}"`, 2);
   // the pack and the media are given: nothing of the data folder is read but its cache of projected media
-  const { engine, cleanup } = readOnlyEngine(join(values['data-dir'] ?? defaultDataDir(), 'cache'));
+  // (--features analyses the track on that throwaway engine's own database; no waveform: nothing keeps it)
+  const { engine, cleanup } = readOnlyEngine(join(values['data-dir'] ?? defaultDataDir(), 'cache'), values.features ? { STUDIO_LIBRARY_WAVEFORM: '0' } : {});
   try {
     await engine.start();
   } catch (err) {
@@ -274,13 +285,21 @@ async function askCommand(argv: string[]): Promise<void> {
   process.on('SIGINT', () => controller.abort());
   let streamed = false;
   try {
+    let input = values.input;
+    if (values.features) {
+      const track = resolve((values.audio ?? values.video)!);
+      const features = await featuresOf(engine, track);
+      if (!features) process.stderr.write(`note: the analysis of "${basename(track)}" is sure of nothing to state (no features line): the input is the media alone\n`);
+      const placeholders = (['audio', 'image', 'video'] as const).filter((k) => values[k]).map((k) => PLACEHOLDERS[k]).join('');
+      input = features ? `${features} ${placeholders}` : placeholders;
+    }
     const result = await engine.call(
       'model:ask',
       {
         packPath: resolve(values.pack),
         provider: provider as 'auto',
         instruction: positionals[0],
-        input: values.input,
+        input,
         audio: values.audio ? { path: resolve(values.audio), region: parseRegion(values.region) } : undefined,
         image: values.image ? { path: resolve(values.image) } : undefined,
         video: values.video ? { path: resolve(values.video) } : undefined,
@@ -323,6 +342,20 @@ async function askCommand(argv: string[]): Promise<void> {
     await engine.stop();
     cleanup();
   }
+}
+
+/**
+ * The features line of one audio/video file, exactly as `studio analyze --json` prints it ("features"): the file
+ * analysed by the library's analysers on `engine` (a scan of that one file). '' when the analysis states nothing.
+ * Throws a StudioError naming the file and why when it was not analysed (not decodable, skipped as not audio).
+ */
+async function featuresOf(engine: EngineHost, path: string): Promise<string> {
+  const end = await runScan(engine, [path], false, () => false);
+  const rows = (await engine.call('library:query', { offset: 0, limit: 10, sort: { column: 'path', dir: 'asc' } })).rows.filter((r) => isInside(r.path, path));
+  const row = rows[0];
+  const why = row?.error ?? end.problems.find((p) => p.path === path)?.message ?? end.skipped?.files.find((f) => f.path === path)?.reason ?? (row ? `it ended ${row.status}` : 'it was not analysed');
+  if (!row || row.status !== 'analysed') throw new StudioError(row?.status === 'failed' ? 'DECODE_FAILED' : 'NOT_MEDIA', `--features: "${basename(path)}" could not be analysed for its features line (${why}).`);
+  return row.features ?? '';
 }
 
 /** A path for plain output: quoted as JSON where it holds a line break or control character, so each record stays on its lines. */

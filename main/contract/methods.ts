@@ -440,6 +440,34 @@ export const ChatMessage = z.object({
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
+/**
+ * What the model was given of one attached file, as the media processors read it (main/engine/model/processors.ts),
+ * not a second decode. Each field is present where it applies to the kind:
+ * - audio (also a video's soundtrack): container, seconds, sampleRate, channels, clips
+ * - image: container, width, height
+ * - video: container, width, height, frames, videoFrames, seconds
+ */
+export const AskMediaFacts = z.object({
+  /** the container as `studio probe` names it (ProbeResult.container: "mp3", "flac", "m4a", "webp_pipe", …); absent where no ffmpeg demuxer read the file (a PNM or Sun raster read here) */
+  container: z.string().optional(),
+  /** audio: seconds of audio decoded and given to the model (the --region's, when one was chosen), frames ÷ sampleRate; video: the frames the stream holds ÷ its frame rate */
+  seconds: z.number().optional(),
+  /** audio: the decoded sample rate (Hz) before the model's resample to 16 kHz */
+  sampleRate: z.number().optional(),
+  /** audio: channels decoded (all of them: the clip mean is over all, the fbank of the first, as the reference reads) */
+  channels: z.number().optional(),
+  /** audio: the 2 s ImageBind clips cut from it (the pack's media.audio.clips, 3 in DeepResonance) */
+  clips: z.number().optional(),
+  /** image/video: pixels across and down of the frames the model's preprocessing reads (a video's stored size, unrotated, as decord reads it; an image's first frame as Pillow reads it), before the 224 × 224 resize/crop */
+  width: z.number().optional(),
+  height: z.number().optional(),
+  /** video: frames the model is given (5 clips × 2 frames) */
+  frames: z.number().optional(),
+  /** video: frames the video stream holds (counted as decoded) */
+  videoFrames: z.number().optional(),
+});
+export type AskMediaFacts = z.infer<typeof AskMediaFacts>;
+
 export const AskResult = z.object({
   answer: z.string(),
   tokenIds: z.array(z.number()),
@@ -447,9 +475,15 @@ export const AskResult = z.object({
   provider: z.string(),
   fallbacks: z.array(Fallback),
   inputs: z.object({
+    /** the input text with its <Audio>/<Image>/<Video> placeholders, as given or defaulted (one placeholder per medium, in that order) */
     input: z.string(),
+    /** the text the model reads around the media: `input` with each placeholder filled by the medium it stands for, "<Audio: song.mp3>", and an empty input as the pack's empty_input_replacement */
+    inputText: z.string(),
     instruction: z.string(),
-    media: z.array(z.object({ kind: z.enum(['audio', 'image', 'video']), source: z.string(), region: Region.optional(), tokens: z.number() })),
+    /** each attachment in prompt (placeholder) order; `path` the file read; `tokens` its rows in the prompt; `cached`: the rows came from the media cache (the facts too, as stored with them; absent for an entry cached before they were stored) */
+    media: z.array(
+      z.object({ kind: z.enum(['audio', 'image', 'video']), source: z.string(), path: z.string(), region: Region.optional(), tokens: z.number(), cached: z.boolean() }).merge(AskMediaFacts),
+    ),
   }),
   timings: z.record(z.string(), z.number()),
   /** set when the prompt was longer than the model reads and was cut (promptCutText() says so) */

@@ -12,6 +12,7 @@ import type { LibraryTrack, ScanState } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
 import { OUTPUT, ROOT, media, toneFile } from '../helpers/media';
 import { startTestEngine, until } from '../helpers/engine';
+import { item6Files, ITEM6_KINDS } from '../helpers/issue10-inputs';
 
 const LIB = join(OUTPUT, 'library-test');
 const FF_LOG = join(LIB, 'ffmpeg.log');
@@ -393,21 +394,13 @@ describe('studio analyze', () => {
 
 describe('library: files of every kind, pipes, odd names, killed and read-only runs (issues 10, 15)', () => {
   const bin = join(ROOT, 'bin', 'studio.js');
-  const toneArgs = (f: number) => ['-f', 'lavfi', '-i', `sine=f=${f}:d=2:beep_factor=4`];
 
   test('every file ffmpeg decodes as audio is analysed (.wv .m4b .aifc .mka .w64 .mp2, and a WavPack named .dat); the rest is counted and listed as skipped', () => {
     const dir = join(LIB, 'kinds');
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    const kinds: [string, string[]][] = [
-      ['k.wv', ['-c:a', 'wavpack']],
-      ['k.m4b', ['-c:a', 'aac', '-f', 'ipod']],
-      ['k.aifc', ['-c:a', 'pcm_f32be', '-f', 'aiff']],
-      ['k.mka', ['-c:a', 'flac', '-f', 'matroska']],
-      ['k.w64', ['-f', 'w64']],
-      ['k.mp2', ['-c:a', 'mp2']],
-    ];
-    kinds.forEach(([name, args], i) => copyFileSync(media(`lib-kind-${name}`, [...toneArgs(300 + 40 * i), ...args]), join(dir, name)));
+    const kinds = ITEM6_KINDS;
+    item6Files(dir);
     copyFileSync(media('lib-kind-k.wv', []), join(dir, 'wavpack-without-its-name.dat'));
     writeFileSync(join(dir, 'notes.txt'), 'liner notes\n');
     execFileSync('mkfifo', [join(dir, 'pipe.flac')]);

@@ -7,97 +7,24 @@
 // test time: ffprobe's tags and container, what ffmpeg decodes, the packet
 // sizes ffprobe lists. Needs `npm run build` (the CLI and the engine).
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { LibraryTrack, ProbeResult } from '@contract';
 import { probeFile, parseFfmpegInfo } from '../../main/engine/media/probe';
 import { crossCheck, mergeTags } from '../../main/engine/media/tags';
 import type { EngineHost } from '../../main/engine-host';
-import { OUTPUT, ROOT } from '../helpers/media';
+import { ff, OUTPUT, ROOT } from '../helpers/media';
+import { buildKind1, decodedTimeSec as decodedSec, ffprobe, kind1Files, packetKbps, probeTags, TITLE } from '../helpers/issue10-inputs';
 import { startTestEngine } from '../helpers/engine';
 
 const DIR = join(OUTPUT, 'crosscheck');
 const BIN = join(ROOT, 'bin', 'studio.js');
 const HAVE_FFPROBE = spawnSync('ffprobe', ['-version']).status === 0;
-const TITLE = 'Sœur Ünïcode';
 
-function ff(args: string[]): void {
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-interface FfprobeOut {
-  format: { format_name: string; duration?: string; bit_rate?: string; tags?: Record<string, string> };
-  streams: { codec_type: string; bit_rate?: string; tags?: Record<string, string> }[];
-}
-/** ffprobe's JSON reading of a file (the reference for tags and container) */
-function ffprobe(path: string): FfprobeOut {
-  return JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', path], { encoding: 'utf8' })) as FfprobeOut;
-}
-/** ffprobe's tags with lower-case keys (the format's) */
-const probeTags = (p: string): Record<string, string> =>
-  Object.fromEntries(Object.entries(ffprobe(p).format.tags ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-/** seconds that decode: the last `time=` of a full decode to the null muxer */
-function decodedSec(path: string): number {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-i', path, '-map', '0:a:0', '-f', 'null', '-'], { encoding: 'utf8' });
-  const all = [...r.stderr.matchAll(/time=(\d+):(\d+):(\d+\.\d+)/g)];
-  const m = all[all.length - 1];
-  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
-}
-/** the audio's own bitrate (kb/s): the sizes of its packets, as ffprobe lists them, over the decoded duration */
-function packetKbps(path: string): number {
-  const sizes = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'packet=size', '-of', 'csv=p=0', path], { encoding: 'utf8' });
-  const bytes = sizes.split('\n').filter(Boolean).reduce((n, s) => n + Number(s), 0);
-  return (bytes * 8) / decodedSec(path) / 1000;
-}
-
-const F = {
-  vbr: join(DIR, 'vbr-no-xing.mp3'),
-  aiff: join(DIR, 'unicode.aiff'),
-  aifc: join(DIR, 'unicode-float.aifc'),
-  m4aAsMp3: join(DIR, 'really-m4a.mp3'),
-  flacAsM4a: join(DIR, 'really-flac.m4a'),
-  mp3AsFlac: join(DIR, 'really-mp3.flac'),
-  wavAsMp3: join(DIR, 'really-wav.mp3'),
-  cover: join(DIR, 'big-cover.flac'),
-  coverless: join(DIR, 'big-cover-audio-only.flac'),
-};
-const LYING: [path: string, real: RegExp, label: RegExp][] = [
-  [F.m4aAsMp3, /mov,mp4,m4a/, /MPEG-4/],
-  [F.flacAsM4a, /^flac$/, /FLAC/],
-  [F.mp3AsFlac, /^mp3$/, /MP3/],
-  [F.wavAsMp3, /^wav$/, /WAV/],
-];
-
-function buildInputs(): void {
-  rmSync(DIR, { recursive: true, force: true });
-  mkdirSync(DIR, { recursive: true });
-  // 1. VBR MP3 (LAME V2) without a Xing/Info header: 2 s of silence (LAME's 32 kb/s frames), then 40 s of music-like tone
-  ff(['-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=stereo:d=2', '-f', 'lavfi', '-i', 'sine=f=440:d=40:r=44100:beep_factor=3',
-    '-filter_complex', '[1]aformat=channel_layouts=stereo,volume=0.5[s];[0][s]concat=n=2:v=0:a=1',
-    '-c:a', 'libmp3lame', '-q:a', '2', '-write_xing', '0', '-metadata', 'title=VBR, no header', F.vbr]);
-  // 2. AIFF (16-bit) and AIFF-C (float fl32): ffmpeg writes NAME/AUTH/ANNO as UTF-8
-  const aiffTags = ['-metadata', `title=${TITLE}`, '-metadata', 'author=Ärtist Ø', '-metadata', 'comment=ça va'];
-  ff(['-f', 'lavfi', '-i', 'sine=f=330:d=3', ...aiffTags, F.aiff]);
-  ff(['-f', 'lavfi', '-i', 'sine=f=330:d=3', '-c:a', 'pcm_f32be', '-f', 'aiff', ...aiffTags, F.aifc]);
-  // 3. lying extensions, each tagged
-  const tags = (k: string) => ['-metadata', `title=${k} title`, '-metadata', `artist=${k} ärtist`, '-metadata', `album=${k} album`];
-  const src = ['-f', 'lavfi', '-i', 'sine=f=440:d=3:beep_factor=4'];
-  ff([...src, '-c:a', 'aac', ...tags('M4A'), '-f', 'ipod', F.m4aAsMp3]);
-  ff([...src, '-c:a', 'flac', ...tags('FLAC'), '-f', 'flac', F.flacAsM4a]);
-  ff([...src, '-c:a', 'libmp3lame', ...tags('MP3'), '-f', 'mp3', F.mp3AsFlac]);
-  ff([...src, ...tags('WAV'), '-f', 'wav', F.wavAsMp3]);
-  // 4. 20 s FLAC (two independent noise channels, ≈ 800 kb/s) with a 12 MB PNG front cover
-  const raw = join(DIR, 'cover.rgb');
-  writeFileSync(raw, randomBytes(2000 * 2000 * 3));
-  const png = join(DIR, 'cover.png');
-  ff(['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', '2000x2000', '-i', raw, '-frames:v', '1', png]);
-  const noise = ['-f', 'lavfi', '-i', 'anoisesrc=d=20:a=0.006:r=44100:c=white:seed=7', '-f', 'lavfi', '-i', 'anoisesrc=d=20:a=0.006:r=44100:c=white:seed=8'];
-  ff([...noise, '-filter_complex', '[0][1]amerge=inputs=2[a]', '-map', '[a]', '-sample_fmt', 's16', '-c:a', 'flac', '-metadata', 'title=Big cover', F.coverless]);
-  ff(['-i', F.coverless, '-i', png, '-map', '0:a', '-map', '1', '-c', 'copy', '-disposition:v', 'attached_pic', '-metadata:s:v', 'comment=Cover (front)', F.cover]);
-}
+const { F, LYING } = kind1Files(DIR);
+const buildInputs = () => buildKind1(DIR);
 
 describe('kind 1: music-metadata cross-checked with ffmpeg (issue 10)', { skip: HAVE_FFPROBE ? false : 'ffprobe (the reference) is not installed' }, () => {
   const probes = new Map<string, ProbeResult>();

@@ -9,7 +9,8 @@ import { imageToPixelValues } from '../../main/engine/model/preprocess/image';
 import { probeFile } from '../../main/engine/media/probe';
 import { decodeAudio, imageInput } from '../../main/engine/model/media-input';
 import { PROCESSORS } from '../../main/engine/model/processors';
-import { media, ROOT } from '../helpers/media';
+import { ROOT } from '../helpers/media';
+import { animatedWebp, ITEM5_LAYOUTS, layoutWav } from '../helpers/issue10-inputs';
 
 const PY = '/usr/bin/python3';
 const ORACLE = join(ROOT, 'test', 'tools', 'preprocess_oracle.py');
@@ -122,18 +123,9 @@ for (const [w, h] of [
 // Issue 10 item 5: every channel layout ffmpeg knows is read — the channel count asked of ffmpeg, not
 // looked up by name — and the model reads it as the reference does (torchaudio.load of the file: clip
 // mean over all channels, fbank on channel 0).
-for (const [layout, channels] of [
-  ['4.1', 5],
-  ['7.0', 7],
-  ['octagonal', 8],
-] as const) {
+for (const [layout, channels] of ITEM5_LAYOUTS) {
   test(`a ${layout} WAV: probe says ${channels} channels; fbank clips match torchaudio's reading of the file within 1e-3`, async () => {
-    const inputs = Array.from({ length: channels }, (_, c) => ['-f', 'lavfi', '-i', `sine=f=${200 + 110 * c}:d=5,volume=${0.2 + 0.05 * c}`]).flat();
-    const path = media(`layout-${layout}.wav`, [
-      ...inputs,
-      '-filter_complex', `${Array.from({ length: channels }, (_, c) => `[${c}]`).join('')}join=inputs=${channels}:channel_layout=${layout}`,
-      '-ar', '44100', '-c:a', 'pcm_f32le',
-    ]);
+    const path = layoutWav(layout, channels);
     const probe = await probeFile(path);
     assert.equal(probe.audio?.channels, channels);
     const decoded = await decodeAudio(path);
@@ -151,7 +143,7 @@ for (const [layout, channels] of [
 
 // Issue 10 item 8: an animated WebP as the cover image: its first frame, as Pillow reads it.
 test('an animated WebP: the model gets its first frame as Pillow reads it', async () => {
-  const path = media('anim.webp', ['-f', 'lavfi', '-i', 'testsrc=s=96x64:r=5:d=1', '-c:v', 'libwebp_anim', '-lossless', '1', '-loop', '0']);
+  const path = animatedWebp();
   const out = join(dir, 'anim.out.f32');
   execFileSync(PY, [ORACLE, 'imagefile', path, out]);
   const buf = readFileSync(out);

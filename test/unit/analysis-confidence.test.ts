@@ -9,45 +9,10 @@ import { keyConfidence, REPEAT_FLOOR, tempoConfidence } from '../../main/engine/
 import { NO_TEMPO } from '../../main/engine/analysis/tempo';
 import { FEATURE_MIN_CONFIDENCE, featuresText } from '../../main/engine/analysis/text';
 import { media, numpyWav } from '../helpers/media';
+import { drumGroove, lineupTone, padDrone, twelveTone } from '../helpers/issue10-inputs';
 import { renderSong, type SmfNote } from '../helpers/smf';
 import { mulberry32 } from '../helpers/prng';
 import { tempoRender } from '../helpers/tempo-render';
-
-/** A 100 BPM rock groove on the GM drum kit only: kick 1 & 3, snare 2 & 4, closed hi-hat eighths. */
-function drumGroove(): string {
-  const notes: SmfNote[] = [];
-  for (let bar = 0; bar < 12; bar++) {
-    const b = bar * 4;
-    for (const k of [0, 2, 2.5]) notes.push({ beat: b + k, len: 0.25, ch: 9, note: 36, vel: 110 });
-    for (const s of [1, 3]) notes.push({ beat: b + s, len: 0.25, ch: 9, note: 38, vel: 100 });
-    for (let e = 0; e < 8; e++) notes.push({ beat: b + e / 2, len: 0.25, ch: 9, note: 42, vel: e % 2 ? 60 : 85 });
-    if (bar % 4 === 3) notes.push({ beat: b + 3.5, len: 0.5, ch: 9, note: 49, vel: 90 });
-  }
-  return renderSong('drums-100bpm.wav', { bpm: 100, notes });
-}
-
-/**
- * A twelve-tone piano piece: one row (every pitch class once) and its
- * inversion, retrograde and transpositions, as a melody over three-note
- * chords cut from the row, in an uneven rhythm — no pitch class is favoured.
- */
-function twelveTone(): string {
-  const row = [0, 11, 7, 8, 3, 1, 2, 10, 6, 5, 4, 9]; // Berg, Lyric Suite row
-  const forms = [row, row.map((p) => (12 - p) % 12), [...row].reverse(), row.map((p) => (p + 6) % 12), row.map((p) => (p + 3) % 12), row.map((p) => (12 - p + 8) % 12)];
-  const notes: SmfNote[] = [];
-  const durs = [0.75, 0.5, 1, 0.25, 0.75, 1.25, 0.5, 0.5, 1, 0.75, 0.25, 1.5];
-  let t = 0;
-  for (let rep = 0; rep < 2; rep++)
-    for (const f of forms) {
-      for (let i = 0; i < 12; i++) {
-        const d = durs[(i + rep * 5) % 12];
-        notes.push({ beat: t, len: d, ch: 0, note: 60 + f[i] + (i % 3 === 2 ? 12 : 0), vel: 70 + ((i * 7) % 30) });
-        if (i % 3 === 0) for (let k = 0; k < 3; k++) notes.push({ beat: t, len: 1.5, ch: 0, note: 43 + f[(i + 3 + k) % 12], vel: 55 });
-        t += d;
-      }
-    }
-  return renderSong('twelve-tone-piano.wav', { bpm: 84, notes, programs: { 0: 0 } });
-}
 
 /**
  * A piano melody at random onsets (inter-onset 0.15–1.1 s, uniform; a fixed seed), its notes
@@ -142,7 +107,7 @@ describe('confidence reaches the features line (issue 10, items 10–12)', () =>
   });
 
   it('a steady 220 Hz line-up tone has no tempo', async () => {
-    const r = await analyzeTrack(media('lineup-220hz-20s.wav', ['-f', 'lavfi', '-i', 'sine=f=220:d=20', '-ac', '2']));
+    const r = await analyzeTrack(lineupTone());
     assert.equal(r.tempo.bpm, null, `bpm ${r.tempo.bpm} at ${r.tempo.confidence}`);
     assert.equal(r.tempo.confidence, 0);
     assert.deepEqual(r.tempo.beats, []);
@@ -165,15 +130,8 @@ describe('confidence reaches the features line (issue 10, items 10–12)', () =>
   });
 
   it('a beatless pad drone states no tempo', async () => {
-    // A sustained A-major pad (four detuned-partial voices) breathing slowly at 0.07 Hz, over quiet pink noise.
-    const voices = [110, 164.8, 220, 277.2]
-      .map((f) => `sin(2*PI*${f}*t)+0.5*sin(2*PI*${f * 2.003}*t)+0.3*sin(2*PI*${f * 2.997}*t)`)
-      .join('+');
-    const pad = media('pad-drone-30s.wav', [
-      '-f', 'lavfi', '-i', `aevalsrc='0.04*(${voices})*(0.65+0.35*sin(2*PI*0.07*t))':s=44100:d=30`,
-      '-f', 'lavfi', '-i', 'anoisesrc=c=pink:a=0.01:d=30:r=44100',
-      '-filter_complex', '[0][1]amix=inputs=2:normalize=0,aformat=channel_layouts=stereo',
-    ]);
+    // A sustained A-major pad breathing slowly over quiet pink noise (issue10-inputs padDrone)
+    const pad = padDrone();
     const r = await analyzeTrack(pad);
     assert.ok(r.tempo.bpm === null || r.tempo.confidence < FEATURE_MIN_CONFIDENCE, `bpm ${r.tempo.bpm} at confidence ${r.tempo.confidence}`);
     assert.doesNotMatch(r.features, /Tempo/);

@@ -6,14 +6,7 @@ import { describe, it } from 'node:test';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { bs1770Weights, kWeighting, LoudnessAnalyser, scanPairs, scanPairsSkipping, type LoudnessResult } from '../../main/engine/analysis/loudness';
 import { media } from '../helpers/media';
-
-/** ffmpeg's own measurement: integrated, LRA, true peak (1-decimal summary). */
-function ffmpegEbur128(path: string): { I: number; LRA: number; TP: number } {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-i', path, '-af', 'ebur128=peak=true', '-f', 'null', '-'], { encoding: 'utf8' });
-  const s = r.stderr.slice(r.stderr.lastIndexOf('Summary:'));
-  const num = (re: RegExp) => Number(re.exec(s)![1]);
-  return { I: num(/I:\s+(-?[\d.]+) LUFS/), LRA: num(/LRA:\s+(-?[\d.]+) LU/), TP: num(/True peak:\s+Peak:\s+(-?[\d.]+) dBFS/) };
-}
+import { ffmpegEbur128, SURROUND_BACK, SURROUND_FRONT, SURROUND_LFE, surroundWav } from '../helpers/issue10-inputs';
 
 async function ours(path: string): Promise<LoudnessResult> {
   const run = await analyzeFile(path, [new LoudnessAnalyser()]);
@@ -147,15 +140,7 @@ describe('loudness vs ffmpeg ebur128', () => {
 
   // Issue 10 item 9: surround measured over its original channels, not a stereo downmix.
   // Each channel its own signal; the LFE loud (it must not count), the surrounds loud (×1.41).
-  const surround = (name: string, layout: string, chans: string[]) =>
-    media(name, [
-      ...chans.flatMap((c) => ['-f', 'lavfi', '-i', c]),
-      '-filter_complex', `${chans.map((_, i) => `[${i}]`).join('')}join=inputs=${chans.length}:channel_layout=${layout}`,
-      '-ar', '48000', '-c:a', 'pcm_s24le',
-    ]);
-  const FRONT = ['anoisesrc=d=8:c=pink:a=0.2:s=1', 'anoisesrc=d=8:c=pink:a=0.15:s=2', "sine=f=330:d=8,volume='0.3*(1+sin(2*PI*t))/2':eval=frame"];
-  const LFE = 'sine=f=50:d=8,volume=0.9';
-  const BACK = ['anoisesrc=d=8:c=pink:a=0.35:s=3', 'anoisesrc=d=8:c=brown:a=0.5:s=4'];
+  const [surround, FRONT, LFE, BACK] = [surroundWav, SURROUND_FRONT, SURROUND_LFE, SURROUND_BACK];
   for (const [label, layout, chans] of [
     ['5.1', '5.1', [...FRONT, LFE, ...BACK]],
     ['5.1(side)', '5.1(side)', [...FRONT, LFE, ...BACK]],

@@ -12,10 +12,10 @@ import { makeFilmstrip, thumbSize } from '../../main/engine/media/filmstrip';
 import { probeFile } from '../../main/engine/media/probe';
 import { imageInput, videoInput } from '../../main/engine/model/media-input';
 import { MEDIA_DIR, media } from '../helpers/media';
+import { plainClip, rotatedClip } from '../helpers/issue10-inputs';
 
-const plain = () => media('rot-0.mp4', ['-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=25:d=4', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
-// the same stream, flagged as a portrait phone recording (display matrix 90°)
-const rotated = () => media('rot-90.mp4', ['-i', plain(), '-c', 'copy', '-metadata:s:v', 'rotate=90']);
+// the same stream plain and flagged as a portrait phone recording (display matrix 90°)
+const [plain, rotated] = [plainClip, rotatedClip];
 
 test('probe states the display-matrix rotation; the filmstrip is portrait (upright), not squashed', async () => {
   const p = await probeFile(rotated());

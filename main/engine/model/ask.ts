@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { StudioError, type MethodArgs, type StoppedBy } from '@contract';
+import { StudioError, type AskMediaFacts, type MethodArgs, type StoppedBy } from '@contract';
 import { fileIdentity, mediaKey } from './embedding-cache';
 import { PROCESSORS, processVideoWithSoundtrack, type EncoderInput } from './processors';
 import { defaultInput, PLACEHOLDER_RE, PLACEHOLDERS, type MediaKind, type ModelRuntime, type ProjectedMedia } from './runtime';
@@ -35,12 +35,19 @@ export interface AskResult {
   stoppedBy: StoppedBy;
   provider: string;
   fallbacks: Array<{ provider: string; reason: string }>;
-  /** exactly what went in: the input text and each medium */
+  /** exactly what went in: the input text and each medium (the contract's AskResult.inputs documents each field and its unit) */
   inputs: {
+    /** the input with its placeholders, as given or defaulted */
     input: string;
+    /** the text the model reads around the media: each placeholder filled with its medium ("<Audio: song.mp3>"), an empty input as the pack's empty_input_replacement */
+    inputText: string;
     instruction: string;
-    /** `cached`: the rows came from the runtime's media cache, in memory or on disk (no decode, fbank, encoder or projector run) */
-    media: Array<{ kind: MediaKind; source: string; region?: [number, number]; tokens: number; cached: boolean }>;
+    /**
+     * In prompt order. `path`: the file read; `cached`: the rows came from the runtime's media cache, in memory or on
+     * disk (no decode, fbank, encoder or projector run; the facts are those stored with the rows, absent for an older entry);
+     * the rest (AskMediaFacts): what the processor read — container, seconds, sample rate, channels, clips, width × height, frames.
+     */
+    media: Array<{ kind: MediaKind; source: string; path: string; region?: [number, number]; tokens: number; cached: boolean } & AskMediaFacts>;
   };
   timings: AskTimings;
   /** the prompt was longer than `prompt.max_length` and was cut, as the reference cuts it */
@@ -65,6 +72,18 @@ export function planInputs(req: AskRequest): { input: string; order: Array<{ kin
     if (seen[k] === 0) throw new StudioError('BAD_ARGS', `A ${k} is attached but the input has no ${PLACEHOLDERS[k]} placeholder for it.`);
   }
   return { input, order };
+}
+
+/**
+ * The input text as the model reads it around the media: each placeholder filled with the medium it stands for,
+ * in order ("Tempo: 100 BPM. <Audio: song.mp3>"; a video's soundtrack "<Audio: clip.mp4 (soundtrack)>").
+ */
+export function filledInput(text: string, media: Array<{ kind: MediaKind; source: string }>): string {
+  let i = 0;
+  return text.replace(PLACEHOLDER_RE, (ph) => {
+    const m = media[i++];
+    return m ? `${ph.slice(0, -1)}: ${m.source}>` : ph;
+  });
 }
 
 export async function ask(
@@ -101,7 +120,7 @@ export async function ask(
     const source = item.fromVideo ? `${basename(item.path)} (soundtrack)` : basename(item.path);
     if (hit) {
       media.push({ kind: item.kind, rows: hit.rows, tokens: hit.tokens });
-      described.push({ kind: item.kind, source, region: item.region, tokens: hit.tokens, cached: true });
+      described.push({ kind: item.kind, source, path: item.path, region: item.region, tokens: hit.tokens, cached: true, ...hit.facts });
       continue;
     }
     check();
@@ -133,9 +152,9 @@ export async function ask(
     const rows = await rt.project(emb, n);
     timings.projectionMs += performance.now() - t;
     media.push({ kind: item.kind, rows, tokens: n });
-    described.push({ kind: item.kind, source, region: item.region, tokens: n, cached: false });
+    described.push({ kind: item.kind, source, path: item.path, region: item.region, tokens: n, cached: false, ...input.facts });
     // Kept only if the file is still the one identified before the decode.
-    if (key && file === (await fileIdentity(item.path).catch(() => undefined))) rt.mediaCache.store(key, { rows, tokens: n });
+    if (key && file === (await fileIdentity(item.path).catch(() => undefined))) rt.mediaCache.store(key, { rows, tokens: n, facts: input.facts });
   }
   check();
   let t = performance.now();
@@ -167,7 +186,7 @@ export async function ask(
     stoppedBy: res.stoppedBy,
     provider: provider.name,
     fallbacks: provider.fallbacks,
-    inputs: { input, instruction: req.instruction, media: described },
+    inputs: { input, inputText: filledInput(input === '' ? m.prompt.empty_input_replacement : input, described), instruction: req.instruction, media: described },
     timings,
     ...(prompt.cutFrom !== undefined ? { promptCut: { tokens: prompt.cutFrom, maxLength: m.prompt.max_length } } : {}),
   };

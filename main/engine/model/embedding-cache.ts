@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { endianness } from 'node:os';
 import { mkdir, open, readdir, readFile, realpath, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { AskMediaFacts } from '@contract';
 import type { Pack } from './pack';
 import type { MediaKind } from './runtime';
 
@@ -123,6 +124,8 @@ export const DEFAULT_MAX_BYTES = 256 * 2 ** 20;
 export interface CachedMedia {
   rows: Float32Array;
   tokens: number;
+  /** what the processor read of the file (container, seconds, channels, …: `studio ask --json` shows them); kept in the entry's header */
+  facts?: AskMediaFacts;
 }
 
 /**
@@ -314,7 +317,7 @@ export class EmbeddingDiskCache {
 /** One entry file's bytes (the format in EmbeddingDiskCache's comment). */
 export function encodeEntry(key: string, value: CachedMedia): Buffer {
   if (!(value.tokens > 0) || value.rows.length % value.tokens) throw new Error(`rows (${value.rows.length}) are not a whole number of ${value.tokens} tokens`);
-  const header = Buffer.from(JSON.stringify({ key, tokens: value.tokens, hidden: value.rows.length / value.tokens }), 'utf8');
+  const header = Buffer.from(JSON.stringify({ key, tokens: value.tokens, hidden: value.rows.length / value.tokens, ...(value.facts ? { facts: value.facts } : {}) }), 'utf8');
   const head = Buffer.alloc(HEAD);
   MAGIC.copy(head, 0);
   head.writeUInt32LE(DISK_CACHE_VERSION, 8);
@@ -331,7 +334,7 @@ export function parseEntry(b: Buffer, key: string): CachedMedia | null {
   if (HEAD + L + SUM > b.length) return null;
   const sum = createHash('sha256').update(b.subarray(0, b.length - SUM)).digest();
   if (!sum.equals(b.subarray(b.length - SUM))) return null;
-  let h: { key?: unknown; tokens?: unknown; hidden?: unknown };
+  let h: { key?: unknown; tokens?: unknown; hidden?: unknown; facts?: unknown };
   try {
     h = JSON.parse(b.toString('utf8', HEAD, HEAD + L));
   } catch {
@@ -343,5 +346,7 @@ export function parseEntry(b: Buffer, key: string): CachedMedia | null {
   if (HEAD + L + 4 * n + SUM !== b.length) return null;
   const start = b.byteOffset + HEAD + L;
   const rows = new Float32Array(b.buffer.slice(start, start + 4 * n));
-  return { rows, tokens: tokens as number };
+  // facts: only an object of numbers and strings (an entry written before they were kept has none)
+  const facts = h.facts && typeof h.facts === 'object' && !Array.isArray(h.facts) && Object.values(h.facts).every((v) => typeof v === 'number' || typeof v === 'string') ? (h.facts as AskMediaFacts) : undefined;
+  return { rows, tokens: tokens as number, ...(facts ? { facts } : {}) };
 }

@@ -8,7 +8,7 @@ import { freeFormatText } from '../media/demuxer';
 import { ffmpegReason, runFfmpeg, spawnFfmpeg, stalledError } from '../media/ffmpeg';
 import { imaAdpcmToPcmWav, isImaAdpcm } from '../media/ima-adpcm';
 import { inputPartOf, NATIVE_SAMPLES, readPcm, wideStream, type PcmReadResult } from '../media/pcm';
-import { bestIfNotFirst, bestStream, parseFfmpegInfo, statMediaFile } from '../media/probe';
+import { bestIfNotFirst, bestStream, parseFfmpegInfo, realContainer, statMediaFile } from '../media/probe';
 import { readRegularFileSync, wavLayout } from '../media/riff';
 import { structureOf } from '../media/structure';
 import type { AudioSource } from './preprocess/audio';
@@ -32,6 +32,8 @@ export interface DecodedAudio {
   source: AudioSource;
   sampleRate: number;
   channels: number;
+  /** the container as probe names it (realContainer of the decode's own log: no other run); absent where the log names none */
+  container?: string;
   /** bytes that went to the temporary file (0: all in memory) */
   spilledBytes: number;
   /** free the memory / delete the temporary file */
@@ -362,7 +364,8 @@ async function finishAudio(pcm: PcmReadResult, sink: SpillSink, path: string, re
       return out;
     },
   };
-  return { source, sampleRate, channels: channelCount, spilledBytes: sink.spilled, close: () => sink.close() };
+  const named = realContainer(parseFfmpegInfo(stderr), path);
+  return { source, sampleRate, channels: channelCount, ...(named && named !== 'unknown' ? { container: named } : {}), spilledBytes: sink.spilled, close: () => sink.close() };
 }
 
 /** Bytes kept in memory until `limit`, then everything in a temporary file. */
@@ -446,6 +449,12 @@ async function videoStream(path: string, signal?: AbortSignal) {
   const log = (await runFfmpeg(['-i', path], { signal })).stderr;
   const info = parseFfmpegInfo(log);
   return { info, video: modelVideoStream(info) };
+}
+
+/** `{ container }` as probe names it from a run's parsed log (`{}` when the log names none). */
+function containerOf(info: ReturnType<typeof parseFfmpegInfo>, path: string): { container?: string } {
+  const named = info.container && info.container !== 'unknown' ? realContainer(info, path) : '';
+  return named ? { container: named } : {};
 }
 
 /** Decode chosen frames (0-based, presentation order) as rgb24. */
@@ -543,7 +552,7 @@ async function pixelsOf(path: string, video: StreamInfo, frames: number, signal?
   const clipSize = VIDEO_CROPS * 3 * 2 * 224 * 224;
   const pixels = new Float32Array(n * 3 * 2 * 224 * 224);
   plan.forEach(([a, b], i) => clipToPixelValues([decoded.get(a)!, decoded.get(b)!], video.width!, video.height!, pixels, i * clipSize));
-  return { pixels, n, plan };
+  return { pixels, n, plan, width: video.width, height: video.height, videoFrames: frames, seconds: frames / fps };
 }
 
 /** The vision encoder's input for a video: pixels [n = 15, 3, 2, 224, 224] float32, and the frame pairs (0-based indices) of its 5 clips. */
@@ -551,6 +560,15 @@ export interface VideoPixels {
   pixels: Float32Array;
   n: number;
   plan: Array<[number, number]>;
+  /** the frames' stored size in pixels (unrotated: decord ignores a display matrix, as the decode here does) */
+  width: number;
+  height: number;
+  /** frames the stream holds, as counted for the plan (edit lists applied) */
+  videoFrames: number;
+  /** videoFrames ÷ the frame rate (s) */
+  seconds: number;
+  /** the container as probe names it, where the run that found the stream read it */
+  container?: string;
 }
 
 /**
@@ -578,7 +596,7 @@ export async function videoInput(path: string, signal?: AbortSignal, opts: { sep
   if (!video || !video.width || !video.height) throw new StudioError('NOT_MEDIA', `"${basename(path)}" has no video stream.`);
   if (!video.fps) throw new StudioError('NOT_MEDIA', `"${basename(path)}": the video's frame rate is unknown.`);
   const frames = found.frames ?? (await countPackets(path, video.index, signal));
-  return pixelsOf(path, video, frames, signal, info.durationSec);
+  return { ...(await pixelsOf(path, video, frames, signal, info.durationSec)), ...containerOf(info, path) };
 }
 
 /**
@@ -623,7 +641,7 @@ export async function videoAndSoundtrack(
   const audio = await finishAudio(pcm, sink, path);
   try {
     let runs = 2;
-    const video = await pixelsOf(path, found.video, found.frames, opts.signal, found.info.durationSec, () => runs++); // + the edit-list recount, when it runs
+    const video = { ...(await pixelsOf(path, found.video, found.frames, opts.signal, found.info.durationSec, () => runs++)), ...containerOf(found.info, path) }; // + the edit-list recount, when it runs
     return { video, audio, runs };
   } catch (err) {
     audio.close();
@@ -693,8 +711,17 @@ export function firstWebpFrame(b: Buffer, name = 'image'): { still: Buffer; x: n
 
 /** The vision encoder's input for an image: [1, 3, 2, 224, 224] (the image repeated into 2 frames). */
 export async function imageInput(path: string, signal?: AbortSignal): Promise<Float32Array> {
+  return (await imageInputSized(path, signal)).data;
+}
+
+/**
+ * imageInput's pixels with what was read: `width` × `height` of the RGB picture the CLIP preprocessing took (the
+ * first frame as Pillow reads it: an animated WebP's canvas, a TIFF turned by its Orientation tag), and the container
+ * as probe names it (absent where no ffmpeg demuxer read it: PNM, Sun raster, 32-bit gray TIFF).
+ */
+export async function imageInputSized(path: string, signal?: AbortSignal): Promise<{ data: Float32Array; width: number; height: number; container?: string }> {
   await statMediaFile(path);
-  let { rgb, w, h } = await imageRgb(path, signal);
+  let { rgb, w, h, container } = await imageRgb(path, signal);
   // An animated WebP: its first frame, as Pillow reads it (ffmpeg cannot decode WebP animation).
   const anim = rgb ? null : await readFile(path).then((b) => firstWebpFrame(b, basename(path)));
   if (anim) {
@@ -710,6 +737,7 @@ export async function imageInput(path: string, signal?: AbortSignal): Promise<Fl
       const canvas = new Uint8Array(anim.canvasW * anim.canvasH * 3);
       for (let y = 0; y < f.h; y++) canvas.set(f.rgb!.subarray(y * f.w * 3, (y + 1) * f.w * 3), ((anim.y + y) * anim.canvasW + anim.x) * 3);
       ({ rgb, w, h } = { rgb: canvas, w: anim.canvasW, h: anim.canvasH });
+      container = 'webp_pipe';
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -723,14 +751,14 @@ export async function imageInput(path: string, signal?: AbortSignal): Promise<Fl
     out.set(src, (c * 2) * plane);
     out.set(src, (c * 2 + 1) * plane);
   }
-  return out;
+  return { data: out, width: w, height: h, ...(container ? { container } : {}) };
 }
 
 /**
  * An image's RGB (rgb24, w × h) as Pillow's `convert('RGB')` makes it, decoded by ffmpeg; rgb null for an
  * animated WebP (no still image chunk: imageInput composes its first frame). Errors: NOT_MEDIA, BAD_ARGS (too many pixels), DECODE_FAILED.
  */
-async function imageRgb(path: string, signal?: AbortSignal, shownName = basename(path)): Promise<{ rgb: Uint8Array | null; w: number; h: number }> {
+async function imageRgb(path: string, signal?: AbortSignal, shownName = basename(path)): Promise<{ rgb: Uint8Array | null; w: number; h: number; container?: string }> {
   const head = await readFile(path).catch(() => null);
   if (head && firstWebpFrame(head, shownName)) return { rgb: null, w: 0, h: 0 };
   const name = shownName;
@@ -836,9 +864,10 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
       }
     }
   }
+  const named = containerOf(info, path);
   // a TIFF's Orientation tag: Pillow turns the picture on load (ffmpeg, with -noautorotate, does not)
-  if (tiff && tiff.orientation !== 1) return pillowTiffTranspose(rgb, w, h, tiff.orientation);
-  return { rgb, w, h };
+  if (tiff && tiff.orientation !== 1) return { ...pillowTiffTranspose(rgb, w, h, tiff.orientation), ...named };
+  return { rgb, w, h, ...named };
 }
 
 /** The stream Pillow opens in an ICO: the largest width × height; among equals the last listed (IcoFile's reversed stable sort). */

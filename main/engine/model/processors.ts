@@ -12,8 +12,8 @@
  * - video: decord's frames → 5 clips × 3 crops (preprocess/video.ts) → [15, 3, 2, 224, 224]
  */
 import { basename } from 'node:path';
-import { StudioError } from '@contract';
-import { decodeAudio, imageInput, videoAndSoundtrack, videoInput } from './media-input';
+import { StudioError, type AskMediaFacts } from '@contract';
+import { decodeAudio, imageInputSized, videoAndSoundtrack, videoInput, type DecodedAudio, type VideoPixels } from './media-input';
 import { AUDIO_SAMPLE_RATE, audioToFbankClips, clipRanges, SincResampler } from './preprocess/audio';
 import type { MediaKind } from './runtime';
 
@@ -47,6 +47,18 @@ export interface EncoderInput {
   decodeMs: number;
   /** ms spent on the reference's preprocessing (fbank; 0 where it is part of the decode) */
   preprocessMs: number;
+  /** what was read, for `studio ask --json`'s inputs (the contract's AskMediaFacts: container, seconds, Hz, channels, clips, pixels, frames) */
+  facts: AskMediaFacts;
+}
+
+/** An audio decode's facts: seconds decoded (frames ÷ rate, the region's when one was chosen), rate (Hz), channels, clips. */
+export function audioFacts(d: DecodedAudio, clips: number): AskMediaFacts {
+  return { ...(d.container ? { container: d.container } : {}), seconds: d.source.length / d.sampleRate, sampleRate: d.sampleRate, channels: d.channels, clips };
+}
+
+/** A video decode's facts: its stored width × height, the frames given (the plan's pairs) and held, seconds held. */
+export function videoFacts(v: VideoPixels): AskMediaFacts {
+  return { ...(v.container ? { container: v.container } : {}), width: v.width, height: v.height, frames: v.plan.flat().length, videoFrames: v.videoFrames, seconds: v.seconds };
 }
 
 export interface ProcessOptions {
@@ -68,20 +80,20 @@ export const PROCESSORS: Record<MediaKind, MediaProcessor> = {
     t = performance.now();
     try {
       assertClipsHearable(decoded.source.length, decoded.sampleRate, clips, path);
-      return { encoder: 'audio', data: audioToFbankClips(decoded.source, decoded.sampleRate, clips).data, n: clips, decodeMs, preprocessMs: performance.now() - t };
+      return { encoder: 'audio', data: audioToFbankClips(decoded.source, decoded.sampleRate, clips).data, n: clips, decodeMs, preprocessMs: performance.now() - t, facts: audioFacts(decoded, clips) };
     } finally {
       decoded.close();
     }
   },
   async image(path, { signal }) {
     const t = performance.now();
-    const data = await imageInput(path, signal);
-    return { encoder: 'vision', data, n: 1, decodeMs: performance.now() - t, preprocessMs: 0 };
+    const { data, width, height, container } = await imageInputSized(path, signal);
+    return { encoder: 'vision', data, n: 1, decodeMs: performance.now() - t, preprocessMs: 0, facts: { ...(container ? { container } : {}), width, height } };
   },
   async video(path, { signal }) {
     const t = performance.now();
     const v = await videoInput(path, signal);
-    return { encoder: 'vision', data: v.pixels, n: v.n, decodeMs: performance.now() - t, preprocessMs: 0 };
+    return { encoder: 'vision', data: v.pixels, n: v.n, decodeMs: performance.now() - t, preprocessMs: 0, facts: videoFacts(v) };
   },
 };
 
@@ -100,8 +112,8 @@ export async function processVideoWithSoundtrack(path: string, { clips, signal }
     assertClipsHearable(audio.source.length, audio.sampleRate, clips, path);
     const fbank = audioToFbankClips(audio.source, audio.sampleRate, clips).data;
     return {
-      video: { encoder: 'vision', data: video.pixels, n: video.n, decodeMs, preprocessMs: 0 },
-      audio: { encoder: 'audio', data: fbank, n: clips, decodeMs: 0, preprocessMs: performance.now() - t },
+      video: { encoder: 'vision', data: video.pixels, n: video.n, decodeMs, preprocessMs: 0, facts: videoFacts(video) },
+      audio: { encoder: 'audio', data: fbank, n: clips, decodeMs: 0, preprocessMs: performance.now() - t, facts: audioFacts(audio, clips) },
       runs,
     };
   } finally {
