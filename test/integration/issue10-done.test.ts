@@ -24,7 +24,7 @@
 // | 6 .wv .m4b .aifc .mka .w64   | 6 probe             | 6 analyze          | 6 library                       | 6 ask (engine): each decodes      |
 // |   .mp2 in a folder           |                     |                    |                                 |                                   |
 // | 7 rotated phone clip (90°)   | 7 probe             | n/a: a silent clip — the item is about frames, analyze is audio (the filmstrip: media-rotation.test) | same n/a | 1+7+8 ask (CLI): stored 320×180 |
-// | 8 animated WebP cover        | 8 probe (the size: todo, see test) | n/a: an image, no audio to analyse | n/a: the library lists audio/video | 1+7+8 ask (CLI): first frame size as Pillow |
+// | 8 animated WebP cover        | 8 probe (size and frames) | n/a: an image, no audio to analyse | n/a: the library lists audio/video | 1+7+8 ask (CLI): first frame size as Pillow |
 // | 9 5.1 and 5.0 renders        | 9 probe             | 9 analyze          | 9 library                       | 9 ask --features (CLI): Loudness  |
 // | 10 220 Hz line-up tone       | n/a: probe states no tempo/key | 10–12 analyze | 10–12 library              | 10–12 ask --features (CLI)        |
 // | 11 pad drone                 | n/a (as 10)         | 10–12 analyze      | 10–12 library                   | 10–12 ask --features (CLI)        |
@@ -390,11 +390,11 @@ describe('issue 10 done: every numbered input on every surface', { skip: HAVE_TO
     const p = probeSame(webp);
     assert.equal(p.container, 'webp_pipe');
   });
-  // a wrong value found here (not fixed: main/engine/media is being changed by others): probe of an animated WebP
-  // states no width × height (ffmpeg's WebP decoder reads no animation), where Pillow and the model read 96×64
-  test('8 probe: the animated WebP\'s size, as Pillow reads it', { todo: 'probe states no size for an animated WebP (ffmpeg reads no ANIM/ANMF)' }, () => {
+  // ffmpeg's WebP decoder reads no animation and states no size: the probe reads the canvas and frames from the chunks
+  test('8 probe: the animated WebP\'s size, as Pillow reads it, and its frames named in a warning', () => {
     const p = probeSame(webp);
     assert.deepEqual([p.video?.width, p.video?.height], [96, 64]);
+    assert.ok(p.warnings.some((w) => /animated WebP \(5 frames on a 96×64 canvas\).*first frame/.test(w)), p.warnings.join('\n'));
   });
 
   test('9 probe, analyze, library: BS.1770 over the original channels, within 0.1 LU of ffmpeg\'s ebur128 (and the true peak)', () => {

@@ -4,7 +4,7 @@ import { basename, dirname, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { freeFormatText } from './demuxer';
-import { truncatedError, readStructure, unpaddedText } from './structure';
+import { truncatedError, readStructure, unpaddedText, webpAnimation } from './structure';
 import { crossCheck, durationShown, extensionFacts, isImagePipe, itunSmpbSec, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent, wmaAudio } from './tags';
 import { notUtf8Message, undecodableName } from '../fs/paths';
 
@@ -337,6 +337,9 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   }
   const audio = info.streams.find((s) => s.type === 'audio');
   info.streams = withMirrored(info.streams, mm.structure);
+  // an animated WebP: ffmpeg reads no animation (no size, no frames); its canvas and frame count from the chunk headers
+  const anim = isImagePipe(info.container) && info.streams.some((s) => s.type === 'video' && s.codec === 'webp' && !s.width) ? await webpAnimation(path) : null;
+  if (anim) info.streams = info.streams.map((s) => (s.type === 'video' ? { ...s, width: anim.canvasW, height: anim.canvasH } : s));
   const bestVideo = bestStream(info.streams, 'video', true);
   const video = info.streams.find((s) => s.type === 'video' && s.index === bestVideo);
   // every packet read (no decode) where what the file states is in doubt (packetsNeeded: the one rule of probe and library)
@@ -355,6 +358,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   const extension = await extensionFacts(path, info.container, undefined, info.streams.find((x) => x.type === 'video')?.codec);
   const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, mmRepaired: mm.repaired, mmAppendedBytes: mm.appendedBytes, measured, structure: st, extension });
   const warnings = checked.warnings;
+  if (anim) warnings.push(`"${name}" is an animated WebP (${anim.frames} frame${anim.frames === 1 ? '' : 's'} on a ${anim.canvasW}×${anim.canvasH} canvas): ffmpeg reads no animation; the studio, like Pillow (the model's reference loader), uses its first frame.`);
   const free = st.freeFormat;
   if (free && audio) {
     // ffmpeg states "0 channels" and no rate for it: the frame header's, as a free-format decoder reads them

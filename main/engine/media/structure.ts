@@ -1667,3 +1667,36 @@ export async function structureOf(path: string, opts: { oggPages?: boolean; matr
     await fh?.close();
   }
 }
+
+/**
+ * An animated WebP's canvas and frame count, read from its chunk headers (WebP container specification, "Extended
+ * File Format": VP8X flags bit 1 = animation, canvas width/height − 1 as 24-bit little-endian at bytes 24 and 27;
+ * one ANMF chunk per frame). ffmpeg's WebP decoder reads no animation and states no size for such a file; Pillow (the
+ * model reference's loader) and the studio's model input take its first frame on this canvas
+ * (model/media-input.ts firstWebpFrame). Only the 8-byte chunk headers are read (a seek per chunk), so a large file
+ * costs a few reads. Returns null for a file that is not an animated WebP; never throws for a short or damaged file
+ * (the frames counted are those whose header lies inside the file).
+ */
+export async function webpAnimation(path: string): Promise<{ canvasW: number; canvasH: number; frames: number } | null> {
+  const fh = await open(path, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    const head = Buffer.alloc(30);
+    if (size < 30 || (await fh.read(head, 0, 30, 0)).bytesRead < 30) return null;
+    if (head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 16) !== 'WEBPVP8X' || !(head[20] & 0x02)) return null;
+    const u24 = (o: number) => head[o] | (head[o + 1] << 8) | (head[o + 2] << 16);
+    const canvasW = u24(24) + 1;
+    const canvasH = u24(27) + 1;
+    let frames = 0;
+    const h = Buffer.alloc(8);
+    for (let off = 12; off + 8 <= size; ) {
+      if ((await fh.read(h, 0, 8, off)).bytesRead < 8) break;
+      if (h.toString('latin1', 0, 4) === 'ANMF') frames++;
+      const len = h.readUInt32LE(4);
+      off += 8 + len + (len & 1);
+    }
+    return { canvasW, canvasH, frames };
+  } finally {
+    await fh.close();
+  }
+}
