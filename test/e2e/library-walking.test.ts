@@ -39,16 +39,19 @@ describe('library: the walk of a big folder shows its count before the rows (lef
     const t0 = Date.now();
     const ev = await lib.addFolder(dir);
     assert.equal(ev.name, 'library-folder-added', JSON.stringify(ev.detail));
-    // the count while nothing is in the table yet (before: only "tracks appear here as they are found")
-    const found = Number(await (await page.waitForFunction(() => {
-      const el = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document.querySelector('[data-testid=library-walking]');
+    // the count while nothing is in the table yet (before: only "tracks appear here as they are found"): the count, its
+    // words and the table's total read in one snapshot (rows arrive 500 at a time, so separate reads could straddle one)
+    const seen = (await (await page.waitForFunction(() => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null; textContent: string | null } | null } }).document;
+      const el = doc.querySelector('[data-testid=library-walking]');
       const n = Number(el?.getAttribute('data-found') ?? 0);
-      return n > 0 ? n : false;
-    }, undefined, { polling: 50 })).jsonValue());
+      return n > 0 ? { n, text: (el?.textContent ?? '').trim(), total: doc.querySelector('[data-testid=library-table]')?.getAttribute('data-total') ?? null } : false;
+    }, undefined, { polling: 50 })).jsonValue()) as { n: number; text: string; total: string | null };
+    const found = seen.n;
     const tFound = Date.now() - t0;
     assert.ok(found > 0 && found <= N, `found ${found}`);
-    assert.match(await page.getByTestId('library-walking').innerText(), /^Scanning — found [\d,]+ files so far…$/);
-    assert.equal(await page.getByTestId('library-table').getAttribute('data-total'), '0', 'no rows yet');
+    assert.match(seen.text, /^Scanning — found [\d,]+ files so far…$/);
+    assert.equal(seen.total, '0', 'no rows yet');
     await sp.screenshot('library-walking-found');
     await page.locator('[data-testid=library-table]:not([data-total="0"]):not([data-total=""])').waitFor();
     const tRows = Date.now() - t0;

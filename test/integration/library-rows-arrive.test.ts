@@ -40,6 +40,13 @@ describe('library: rows arrive in batches while a big folder is recorded (left16
       const { total } = await engine.call('library:query', { offset: 0, limit: 50 });
       if (seen.at(-1) !== total) seen.push(total);
       if (total >= N) break;
+      // a scan that ends short of N (a file skipped or failed) must fail here, not poll for ever
+      const { state } = await engine.call('library:scan-state', {});
+      if (state === 'finished' || state === 'cancelled') {
+        const last = await engine.call('library:query', { offset: 0, limit: 50 });
+        if (last.total >= N) break;
+        assert.fail(`the scan ended (${state}) with ${last.total} of ${N} rows; totals seen: ${seen.join(' → ')}`);
+      }
     }
     await engine.call('library:scan-control', { action: 'cancel' });
     assert.equal(seen.at(-1), N);

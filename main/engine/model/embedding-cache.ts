@@ -165,9 +165,11 @@ export function mediaKey(pack: string, kind: MediaKind, file: string, opts: { re
  * Version of the on-disk entry format, of the key and of the media input the entries were computed from; a change
  * starts a new folder (the old one is removed). 2: the model's audio input now follows libsox where the reference
  * reads through it (Vorbis inside .ogv/.ogg video at 16 bits, float WAV / AIFF-C / WavPack clipped at ±1, more than
- * 64 channels read) — embeddings cached from the old input would otherwise be served for the same file.
+ * 64 channels read) — embeddings cached from the old input would otherwise be served for the same file. 3: AIFF /
+ * AIFF-C at a rate that is not a whole number resampled from torchaudio's truncated rate (22254, not ffmpeg's 22255)
+ * and CMYK TIFF covers through Pillow's cmyk2rgb (session 16) — the same reason.
  */
-export const DISK_CACHE_VERSION = 2;
+export const DISK_CACHE_VERSION = 3;
 
 /** 512 MiB: ~10,000 audio regions of a 7 B model (48 KiB each), or ~2,000 videos' 15 rows (240 KiB). */
 export const DEFAULT_DISK_MAX_BYTES = 512 * 2 ** 20;

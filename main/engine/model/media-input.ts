@@ -1,5 +1,5 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -819,7 +819,11 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   }
   const { width: w, height: h } = video;
   // where ffmpeg's RGB conversion is not Pillow's (subsampled JPEG, lossy WebP, 16-bit PNG/TIFF, premultiplied TIFF): its planes, converted as Pillow does
-  const pillow = head ? pillowPathOf(head, video.codec) : null;
+  let pillow = head ? pillowPathOf(head, video.codec) : null;
+  // a CMYK TIFF: its stored samples, from a copy whose tag says RGB (ffmpeg's own CMYK conversion is not Pillow's);
+  // where the tag cannot be rewritten, ffmpeg's conversion as rgb24 — never its RGBA read as C, M, Y, K
+  const cmyk = pillow?.kind === 'cmykTiff' && head ? cmykTiffAsRgba(head) : null;
+  if (pillow?.kind === 'cmykTiff' && !cmyk) pillow = null;
   const planeBytes = pillowPlaneBytes(pillow, w, h);
   // a GIF's transparent pixels in the colour its table gives them, as Pillow's convert('RGB') does
   const trans = head ? gifTransparentRgb(head) : null;
@@ -828,17 +832,18 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   // an APNG (a PNG with acTL): ffmpeg's apng demuxer starts at the first fcTL frame and skips a default image that is
   // not part of the animation; Pillow's frame 0 is the IDAT image either way, which the plain PNG decoder reads
   const apng = head && isApng(head) ? ['-f', 'png_pipe'] : [];
-  // a CMYK TIFF: its stored samples, from a copy whose tag says RGB (ffmpeg's own CMYK conversion is not Pillow's)
-  const cmyk = pillow?.kind === 'cmykTiff' && head ? cmykTiffAsRgba(head) : null;
-  const cmykDir = cmyk ? mkdtempSync(join(tmpdir(), 'studio-cmyk-')) : null;
+  const cmykDir = cmyk ? await mkdtemp(join(tmpdir(), 'studio-cmyk-')) : null;
   const input = cmykDir ? join(cmykDir, 'samples.tif') : path;
-  if (cmykDir) writeFileSync(input, cmyk!);
-  const r = await runFfmpeg(['-v', 'error', '-noautorotate', ...gif, ...apng, '-i', input, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
-    signal,
-    maxStdout: planeBytes + 1,
-  }).finally(() => {
-    if (cmykDir) rmSync(cmykDir, { recursive: true, force: true });
-  });
+  let r: Awaited<ReturnType<typeof runFfmpeg>>;
+  try {
+    if (cmykDir) await writeFile(input, cmyk!);
+    r = await runFfmpeg(['-v', 'error', '-noautorotate', ...gif, ...apng, '-i', input, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
+      signal,
+      maxStdout: planeBytes + 1,
+    });
+  } finally {
+    if (cmykDir) await rm(cmykDir, { recursive: true, force: true });
+  }
   if (r.stdout.length !== planeBytes) {
     // a CMYK JPEG (print artwork) whose sampling ffmpeg's decoder refuses: said so, with what to do, not ffmpeg's filter error
     const four = head ? fourComponentJpeg(head) : null;

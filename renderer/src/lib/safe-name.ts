@@ -2,8 +2,8 @@
  * File names and paths shown safely (left16). A file's name is the user's and is never changed, but a name may hold
  * the invisible bidi controls that lay out the letters after them in another direction (Unicode UAX #9 §2: U+202A
  * LRE, U+202B RLE, U+202C PDF, U+202D LRO, U+202E RLO; U+2066 LRI, U+2067 RLI, U+2068 FSI, U+2069 PDI): a file named
- * "\u202Eevil.mp3" reads "3pm.live" wherever it is drawn. Tags have them removed by the engine
- * (main/engine/media/tags.ts); names are shown with each such character made visible as "⟨U+202E⟩", so the name reads
+ * "\u202Eevil.mp3" reads "3pm.live" wherever it is drawn. Tags lose their override characters (U+202D, U+202E) in
+ * the engine (main/engine/media/tags.ts; the other controls are kept there); names are shown with each such character made visible as "⟨U+202E⟩", so the name reads
  * in its stored order and the trick shows. Markup puts the result in a <bdi> (unicode-bidi: isolate), so a right-to-left
  * name (Hebrew, Arabic: left as they are) cannot reorder what follows it on the line.
  */

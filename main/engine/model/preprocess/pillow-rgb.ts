@@ -202,7 +202,7 @@ export function cmykRgb(planes: Uint8Array, w: number, h: number): Uint8Array {
 }
 
 /**
- * A copy of a classic TIFF's bytes `b` whose first IFD's PhotometricInterpretation (tag 262, a SHORT) says RGB (2)
+ * A copy of a classic TIFF's bytes `b` whose first IFD's PhotometricInterpretation (tag 262, a SHORT or a LONG) says RGB (2)
  * instead of separated (5): ffmpeg's decoder then hands a 4-sample CMYK picture's stored samples as RGBA, unconverted
  * (whatever its compression: none, LZW, Deflate, PackBits), for cmykRgb. null when `b` is no such TIFF. Pure.
  */
@@ -219,10 +219,20 @@ export function cmykTiffAsRgba(b: Uint8Array): Buffer | null {
   const n = u16(ifd);
   for (let k = 0; k < n && ifd + 2 + 12 * (k + 1) <= buf.length; k++) {
     const e = ifd + 2 + 12 * k;
-    if (u16(e) !== 262 || u16(e + 2) !== 3 || u16(e + 8) !== 5) continue;
-    if (le) buf.writeUInt16LE(2, e + 8);
-    else buf.writeUInt16BE(2, e + 8);
-    return buf;
+    if (u16(e) !== 262) continue;
+    // the tag's one value sits in the entry's 4-byte value field: a SHORT (type 3) in its first two bytes, a LONG (4) in all four
+    const type = u16(e + 2);
+    if (type === 3 && u16(e + 8) === 5) {
+      if (le) buf.writeUInt16LE(2, e + 8);
+      else buf.writeUInt16BE(2, e + 8);
+      return buf;
+    }
+    if (type === 4 && u32(e + 8) === 5) {
+      if (le) buf.writeUInt32LE(2, e + 8);
+      else buf.writeUInt32BE(2, e + 8);
+      return buf;
+    }
+    return null;
   }
   return null;
 }

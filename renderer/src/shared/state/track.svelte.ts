@@ -1,4 +1,5 @@
 import type { Filmstrip, Progress, Track } from '@contract';
+import { safeName } from '../../lib/safe-name';
 import { api, asStudioError } from '../../host/api';
 import { peaksToChannels, base64ToBytes } from '../../lib/decode';
 import { signal } from '../../lib/test-hooks';
@@ -93,7 +94,7 @@ class TrackState {
       this.show(t);
       return true;
     } catch (err) {
-      if (seq === this.openSeq) app.error(err, `Could not open ${baseName(path)}`, ABOUT.open(path));
+      if (seq === this.openSeq) app.error(err, `Could not open ${safeName(baseName(path))}`, ABOUT.open(path));
       signal('track-open-failed', { path, code: asStudioError(err).code });
       return false;
     } finally {

@@ -2,6 +2,7 @@ import type { MethodInput, MethodOutput } from '@contract';
 
 export type KeyNotation = MethodInput<'library:write-tags'>['keyNotation'];
 type TagWriteResult = MethodOutput<'library:write-tags'>;
+import { safeName } from '../../../lib/safe-name';
 import { api, asStudioError } from '../../../host/api';
 import { signal } from '../../../lib/test-hooks';
 import { app } from '../../../shared/state/app.svelte';
@@ -114,7 +115,7 @@ class TagWriter {
         signal('tag-write-done', { written: written.length, failed: failures.length, cancelled: true, notStarted });
         return;
       }
-      if (!failures.length) app.notice('Tags written', `${writtenWhat(written)} in the tags of ${written.length === 1 ? `"${written[0].path.split(/[\\/]/).pop()}"` : `${written.length} files`}.`);
+      if (!failures.length) app.notice('Tags written', `${writtenWhat(written)} in the tags of ${written.length === 1 ? `"${safeName(written[0].path.split(/[\\/]/).pop())}"` : `${written.length} files`}.`);
       signal('tag-write-done', { written: written.length, failed: failures.length });
     } catch (err) {
       app.error(err, 'Could not write the tags');
