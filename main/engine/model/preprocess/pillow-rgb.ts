@@ -202,21 +202,33 @@ export function cmykRgb(planes: Uint8Array, w: number, h: number): Uint8Array {
 }
 
 /**
+ * A classic TIFF's (TIFF 6.0 §2: "II"/"MM", 42; BigTIFF's 43 is not read) byte-order readers over `buf` and its first
+ * IFD: `ifd` its offset, `n` its entry count (12 bytes each from ifd + 2). null when `buf` is no classic TIFF or the
+ * first IFD's count lies past its end. The entries themselves are not checked against the length: callers do.
+ */
+function tiffFirstIfd(buf: Buffer): { le: boolean; u16: (o: number) => number; u32: (o: number) => number; ifd: number; n: number } | null {
+  if (buf.length < 8) return null;
+  const order = buf.toString('latin1', 0, 2);
+  const le = order === 'II';
+  if (!(le || order === 'MM')) return null;
+  const u16 = (o: number) => (le ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
+  const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
+  if (u16(2) !== 42) return null;
+  const ifd = u32(4);
+  if (ifd + 2 > buf.length) return null;
+  return { le, u16, u32, ifd, n: u16(ifd) };
+}
+
+/**
  * A copy of a classic TIFF's bytes `b` whose first IFD's PhotometricInterpretation (tag 262, a SHORT or a LONG) says RGB (2)
  * instead of separated (5): ffmpeg's decoder then hands a 4-sample CMYK picture's stored samples as RGBA, unconverted
  * (whatever its compression: none, LZW, Deflate, PackBits), for cmykRgb. null when `b` is no such TIFF. Pure.
  */
 export function cmykTiffAsRgba(b: Uint8Array): Buffer | null {
   const buf = Buffer.from(b);
-  if (buf.length < 8) return null;
-  const le = buf.toString('latin1', 0, 2) === 'II';
-  if (!le && buf.toString('latin1', 0, 2) !== 'MM') return null;
-  const u16 = (o: number) => (le ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
-  const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
-  if (u16(2) !== 42) return null;
-  const ifd = u32(4);
-  if (ifd + 2 > buf.length) return null;
-  const n = u16(ifd);
+  const t = tiffFirstIfd(buf);
+  if (!t) return null;
+  const { le, u16, u32, ifd, n } = t;
   for (let k = 0; k < n && ifd + 2 + 12 * (k + 1) <= buf.length; k++) {
     const e = ifd + 2 + 12 * k;
     if (u16(e) !== 262) continue;
@@ -321,16 +333,9 @@ export interface TiffFacts {
 
 export function tiffFacts(b: Uint8Array): TiffFacts | null {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
-  if (buf.length < 8) return null;
-  const order = buf.toString('latin1', 0, 2);
-  const le = order === 'II';
-  if (!(le || order === 'MM')) return null;
-  const u16 = (o: number) => (le ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
-  const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
-  if (u16(2) !== 42) return null; // classic TIFF (BigTIFF, 43, is left to ffmpeg as it was)
-  const ifd = u32(4);
-  if (ifd + 2 > buf.length) return null;
-  const n = u16(ifd);
+  const t = tiffFirstIfd(buf); // classic TIFF (BigTIFF, 43, is left to ffmpeg as it was)
+  if (!t) return null;
+  const { le, u16, u32, ifd, n } = t;
   if (ifd + 2 + 12 * n > buf.length) return null;
   const facts: TiffFacts = { orientation: 1, compression: 1, photometric: -1, bitsPerSample: 1, samplesPerPixel: 1, extraSamples: 0, planar: 1, subsampling: [2, 2], refBlackWhite: [0, 255, 128, 255, 128, 255], luma: [0.299, 0.587, 0.114] };
   /** `count` RATIONALs (TIFF type 5: two LONGs) at an offset */
@@ -814,15 +819,9 @@ export function gifFirstFrameFill(b: Uint8Array): { rect: [number, number, numbe
  */
 export function tiffGray32Rgb(b: Uint8Array, inflate: (data: Uint8Array) => Uint8Array): { rgb: Uint8Array; w: number; h: number } | null {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
-  if (buf.length < 8) return null;
-  const le = buf.toString('latin1', 0, 2) === 'II';
-  if (!le && buf.toString('latin1', 0, 2) !== 'MM') return null;
-  const u16 = (o: number) => (le ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
-  const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
-  if (u16(2) !== 42) return null;
-  const ifd = u32(4);
-  if (ifd + 2 > buf.length) return null;
-  const n = u16(ifd);
+  const t = tiffFirstIfd(buf);
+  if (!t) return null;
+  const { le, u16, u32, ifd, n } = t;
   if (ifd + 2 + 12 * n > buf.length) return null;
   /** every value of an entry (SHORT or LONG), inline or at its offset */
   const tags = new Map<number, number[]>();
