@@ -59,25 +59,29 @@ export class MediaService {
   /** Peaks and spectrogram together: from the cache, or one decode shared by every caller. */
   private async analysis(trackId: string, call: CallCtx): Promise<WaveAnalysis> {
     const { row, path } = await this.tracks.checkedPath(trackId);
-    const fp = await fingerprint(path);
-    const cached = await readCachedAnalysis(this.ctx.cacheDir, fp);
-    if (cached) return cached;
-    const probe = this.tracks.get(row.id).probe;
-    return this.analyses.run(
-      fp,
-      async (signal, progress) => {
-        const a = await analyseFile(path, probe, signal, progress);
-        await writeCachedAnalysis(this.ctx.cacheDir, fp, a).catch(() => undefined);
-        return a;
-      },
-      call.signal,
-      (fraction) => call.progress({ stage: 'decoding', fraction }),
-    ).catch(async (err: unknown) => {
-      // the file deleted, moved or rewritten during the decode: said as the open track's (media:file-gone for the
-      // page's banner, "since it was opened"), not as the analyser says it to a library scan ("… on the next scan")
-      if (err instanceof StudioError && err.code === 'FILE_CHANGED') await this.tracks.checkedPath(trackId);
+    try {
+      const fp = await fingerprint(path);
+      const cached = await readCachedAnalysis(this.ctx.cacheDir, fp);
+      if (cached) return cached;
+      const probe = this.tracks.get(row.id).probe;
+      return await this.analyses.run(
+        fp,
+        async (signal, progress) => {
+          const a = await analyseFile(path, probe, signal, progress);
+          await writeCachedAnalysis(this.ctx.cacheDir, fp, a).catch(() => undefined);
+          return a;
+        },
+        call.signal,
+        (fraction) => call.progress({ stage: 'decoding', fraction }),
+      );
+    } catch (err) {
+      // the file deleted, moved or rewritten after the check — during the decode (FILE_CHANGED) or before its open
+      // (NOT_FOUND, a raw ENOENT from the fingerprint): said as the open track's (media:file-gone for the page's banner,
+      // "since it was opened"), not as the analyser says it to a library scan ("… on the next scan") nor as a file
+      // that never existed; any other failure of a file still the one opened is thrown as it is
+      if (!(err instanceof StudioError) || err.code === 'FILE_CHANGED' || err.code === 'NOT_FOUND') await this.tracks.checkedPath(trackId);
       throw err;
-    });
+    }
   }
 
   /**
