@@ -65,6 +65,12 @@ describe('file browser: a folder of thousands of files', { timeout: 180_000 }, (
     assert.ok(await inView());
     // a row far down, reached by scrolling, is clicked and opened like any other
     await list.evaluate((el) => ((el as unknown as { scrollTop: number }).scrollTop = 40_000));
+    // the list renders the new view's rows on its scroll event: wait for them (ci17 read the old rows at once)
+    await page.waitForFunction((min) => {
+      const els = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ getAttribute(n: string): string | null }> } }).document.querySelectorAll('[data-testid=browser-list] [data-name]');
+      const n = els.length > 20 ? els[20].getAttribute('data-name') : null;
+      return !!n && n > min;
+    }, name(1500));
     const far = page.locator('[data-testid=browser-list] [data-name]').nth(20);
     const farName = await far.getAttribute('data-name');
     assert.ok(farName && farName > name(1500), `a row far down after scrolling: ${farName}`);
