@@ -448,7 +448,7 @@ function modelVideoStream(info: ReturnType<typeof parseFfmpegInfo>): StreamInfo 
 async function videoStream(path: string, signal?: AbortSignal) {
   const log = (await runFfmpeg(['-i', path], { signal })).stderr;
   const info = parseFfmpegInfo(log);
-  return { info, video: modelVideoStream(info) };
+  return { info, video: modelVideoStream(info), log };
 }
 
 /** `{ container }` as probe names it from a run's parsed log (`{}` when the log names none). */
@@ -806,11 +806,15 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
     if (sun.w * sun.h > MAX_IMAGE_PIXELS) throw new StudioError('BAD_ARGS', `"${name}" is ${sun.w}×${sun.h} pixels, more than the ${Math.round(MAX_IMAGE_PIXELS / 1e6)} megapixels allowed (it may be a decompression bomb). Use a smaller cover image.`);
     return sun;
   }
-  const { info, video: first } = await videoStream(path, signal);
+  const { info, video: first, log } = await videoStream(path, signal);
   // an ICO holds one image per size; ffmpeg lists them in file order, Pillow opens the largest (IcoFile: sorted by
   // width × height, then colour depth, the last of equals first)
   const video = info.container === 'ico' ? largestImage(info.streams) ?? first : first;
-  if (!video || !video.width || !video.height) throw new StudioError('NOT_MEDIA', `"${name}" is not an image that can be read.`);
+  if (!video || !video.width || !video.height) {
+    // what ffmpeg said, and what to do: formats only Pillow reads (DIB, IM, a Lab TIFF) end here
+    const why = video ? `ffmpeg states no picture size for its ${video.codec} stream` : `ffmpeg: ${ffmpegReason(log)}`;
+    throw new StudioError('NOT_MEDIA', `"${name}" is not an image that can be read (${why}). Save it as PNG or JPEG and use that.`);
+  }
   if (video.width * video.height > MAX_IMAGE_PIXELS) {
     throw new StudioError(
       'BAD_ARGS',
