@@ -7,7 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, type BpmRange, type ErrorCode, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
-import { PLACEHOLDERS } from '../engine/model/placeholders';
+import { inputWithText } from '../engine/model/placeholders';
 import { serveRootsSetting } from '../engine/fs/roots';
 import { EngineHost } from '../engine-host';
 import { nodeForker } from '../engine-host/node-fork';
@@ -290,8 +290,7 @@ async function askCommand(argv: string[]): Promise<void> {
       const track = resolve((values.audio ?? values.video)!);
       const features = await featuresOf(engine, track);
       if (!features) process.stderr.write(`note: the analysis of "${basename(track)}" is sure of nothing to state (no features line): the input is the media alone\n`);
-      const placeholders = (['audio', 'image', 'video'] as const).filter((k) => values[k]).map((k) => PLACEHOLDERS[k]).join('');
-      input = features ? `${features} ${placeholders}` : placeholders;
+      input = inputWithText(features ?? '', values);
     }
     const result = await engine.call(
       'model:ask',

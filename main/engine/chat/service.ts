@@ -5,7 +5,7 @@ import { newId } from '../media/tracks';
 import type { AskRequest } from '../model/ask';
 import { ask } from '../model/ask';
 import type { ModelService } from '../model/service';
-import { defaultInput, PLACEHOLDER_RE } from '../model/runtime';
+import { inputWithText } from '../model/placeholders';
 import { ChatMessagesRepo, type ChatRow } from '../db/chat-messages';
 
 type Options = MethodArgs<'chat:ask'>['options'];
@@ -108,9 +108,7 @@ export class ChatService {
     if (!req.audio && !req.image && !req.video && !att.inputText) {
       throw new StudioError('BAD_ARGS', 'Attach the audio, the cover, the video or some input text: the model needs something to talk about.');
     }
-    const placeholders = defaultInput(req);
-    const text = att.inputText?.trim() ?? '';
-    req.input = text.match(PLACEHOLDER_RE) ? text : text ? `${text} ${placeholders}` : placeholders;
+    req.input = inputWithText(att.inputText ?? '', req);
     return req;
   }
 

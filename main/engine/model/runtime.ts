@@ -5,6 +5,7 @@ import type * as Ort from 'onnxruntime-node';
 import { StudioError, type StoppedBy } from '@contract';
 import type { Pack } from './pack';
 import { PLACEHOLDER_REGEX, PLACEHOLDERS, PLACEHOLDER_RE, type MediaKind } from './placeholders';
+export { defaultInput } from './placeholders';
 import { createSession, ort, type OpenedSession, type Provider, type ProviderChoice } from './providers';
 import { minNewTokensBan, Rng, selectToken } from './generate/sampling';
 import { KvDecoder } from './generate/decoder';
@@ -38,10 +39,6 @@ const TOKEN_DELAY_MS = testTokenDelayMs();
 
 const KIND_OF: Record<string, MediaKind> = Object.fromEntries(Object.entries(PLACEHOLDERS).map(([k, p]) => [p, k as MediaKind]));
 
-/** The reference's default input: the attached media in the order audio, image, video. */
-export function defaultInput(attached: { audio?: unknown; image?: unknown; video?: unknown }): string {
-  return (['audio', 'image', 'video'] as const).filter((k) => attached[k]).map((k) => PLACEHOLDERS[k]).join('');
-}
 
 /** One attached medium after its encoder and the projector. */
 export interface ProjectedMedia {
