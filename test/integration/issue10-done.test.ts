@@ -38,6 +38,8 @@ import { after, before, describe, test } from 'node:test';
 import { MIN_CONFIDENCE, type LibraryTrack, type ProbeResult, type TrackDetail } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
 import { startTestEngine } from '../helpers/engine';
+import { mapLimited } from '../../main/engine/fs/list-dir';
+import { parseCsv } from '../helpers/csv';
 import * as ref from '../helpers/issue10-inputs';
 import {
   animatedWebp, buildKind1, drumGroove, item6Files, ITEM5_LAYOUTS, layoutWav, lineupTone, padDrone,
@@ -86,38 +88,6 @@ async function askCli(args: string[]): Promise<AskOut> {
   const r = await cli(['ask', '--pack', PACK, '--json', '--max-new-tokens', '1', '--greedy', '--provider', 'cpu', '--data-dir', ASK_DATA, ...args, 'What is this?']);
   assert.equal(r.code, 0, `studio ask ${args.join(' ')}: ${r.out}\n${r.err}`);
   return JSON.parse(r.out) as AskOut;
-}
-/** at most `n` of the tasks at once (the machine is shared) */
-async function pool<T>(n: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
-  const out: T[] = new Array(tasks.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      out[i] = await tasks[i]();
-    }
-  }));
-  return out;
-}
-/** RFC 4180 (as the export writes it): records of fields */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let f = '';
-  let q = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (q) {
-      if (c === '"' && text[i + 1] === '"') (f += '"'), i++;
-      else if (c === '"') q = false;
-      else f += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') row.push(f), (f = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(f), rows.push(row), (row = []), (f = ''), i++;
-    else f += c;
-  }
-  if (f || row.length) row.push(f), rows.push(row);
-  return rows;
 }
 const near = (a: number | null | undefined, b: number, tol: number, what: string) => assert.ok(a != null && Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (±${tol})`);
 /** seconds a full decode at the file's own rate gives (its samples over ffprobe's sample rate) */
@@ -191,7 +161,7 @@ describe('issue 10 done: every numbered input on every surface', { skip: HAVE_TO
       async () => void askedCli.set('layout-octagonal', await askCli(['--audio', L['layout-octagonal']])),
       ...['5.1', '5.0', 'tone', 'pad', 'drums', 'twelve'].map((k) => async () => void askedCli.set(k, await askCli(['--audio', L[k], '--features']))),
     ];
-    await pool(3, cliRuns);
+    await mapLimited(cliRuns, 3, (run) => run()); // at most 3 at once (the machine is shared)
     const scanned = Date.now();
     // the library of that scan: table, detail, export (the same engine answers probe and ask below)
     ({ engine } = await startTestEngine({ dataDir: DATA, env: { STUDIO_DB_FILE: DB, STUDIO_LIBRARY_BACKGROUND: '0' } }));

@@ -5,26 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LibraryTrack } from '@contract';
 import { csvField, CSV_COLUMNS, toCsv, type ExportRow } from '../../main/engine/library/service';
+import { parseCsv } from '../helpers/csv';
 
-/** RFC 4180 records (CRLF, quoted fields with doubled quotes); the test's own reader */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let f = '';
-  let q = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (q) {
-      if (c === '"' && text[i + 1] === '"') (f += '"'), i++;
-      else if (c === '"') q = false;
-      else f += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') row.push(f), (f = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(f), rows.push(row), (row = []), (f = ''), i++;
-    else f += c;
-  }
-  return rows;
-}
 
 function track(over: Partial<LibraryTrack>): ExportRow {
   return {
