@@ -559,24 +559,34 @@ export class LibraryScanner {
     // rows of equal size and mtime, the one whose path ends the same (the file moved with its folders) wins
     const byPath = this.rows(job);
     const rest: Found[] = [];
-    const candidates = [...vanished, ...kept];
+    // the candidates by size and mtime (vanished first, then kept, in order): a found file is matched against its own
+    // bucket only — a 20,000-file folder moved into another is 20,000 small lookups, not 20,000 × 20,000 comparisons
+    const bucketOf = (size: number, mtimeMs: number) => `${size}:${mtimeMs}`;
+    const buckets = new Map<string, LibRow[]>();
+    for (const r of [...vanished, ...kept]) {
+      const k = bucketOf(r.size, r.mtime_ms);
+      const b = buckets.get(k);
+      if (b) b.push(r);
+      else buckets.set(k, [r]);
+    }
+    const moved = new Set<LibRow>();
     for (const f of found) {
-      const i = byPath.has(f.path) ? -1 : moveMatch(candidates, f);
-      if (i >= 0) {
-        const v = candidates[i];
+      const bucket = byPath.has(f.path) ? undefined : buckets.get(bucketOf(f.size, f.mtimeMs));
+      const i = bucket ? moveMatch(bucket, f) : -1;
+      if (bucket && i >= 0) {
+        const v = bucket[i];
         this.store.moveTrack(v.id, f.path, f.folderId);
         byPath.delete(v.path);
         byPath.set(f.path, { ...v, path: f.path, folder_id: f.folderId ?? v.folder_id });
-        candidates.splice(i, 1);
-        const vi = vanished.indexOf(v);
-        if (vi >= 0) vanished.splice(vi, 1);
+        bucket.splice(i, 1);
+        moved.add(v);
         this.bumpChanged({ updated: 1 });
         // a row that failed for a passing reason (its file was not found when the scan tried it: this very move) is
         // analysed at its new path; one analysed, or failed for a lasting reason, keeps what it has
         if (v.lib_status === 'failed' && TRANSIENT_CODES.has(v.lib_error_code ?? '')) rest.push(f);
       } else rest.push(f);
     }
-    const gone = [...new Map(vanished.map((v) => [v.id, v])).values()];
+    const gone = [...new Map(vanished.filter((v) => !moved.has(v)).map((v) => [v.id, v])).values()];
     if (gone.length) this.removeRows(job, gone);
     await this.enqueue(job, rest);
   }
