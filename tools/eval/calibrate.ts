@@ -182,6 +182,25 @@
 // relativeLeadMajor) replayed at every threshold from one decode, the threshold chosen in family-grouped CV, the key18 rule's
 // K1–K3 (leadReport; BENCHMARKS.md "Key: the relative minor's leading tone"; K1 failed, not shipped):
 //   nice -n 10 node --import tsx tools/eval/calibrate.ts --key-only --lead --dev2 --cache test/output/key18/calibrate --verbose [--reverse]
+// key19 (session 17, issue 11), written 05:46 UTC 2026-12-02 (date -u) before any figure of these arms was computed: --key-only --vrel,
+// the relative minor's DOMINANT (tonal.ts KeyOptions.relativeDominantShare s, relativeDominantFrom; default 0 = off).
+// Cue: when the key finder's best is X major, the share s of the TRIAD FRAMES (frames with a triad; frameTriads, no
+// tone floor) that are the (X + 4) major triad — the V of the relative minor (X + 9), carrying its raised leading tone,
+// foreign to X major — reads (X + 9) minor when s >= threshold (applied after the Dorian and leading-tone rules, both off).
+// Two arms, declared here: (A) 'nnls': the triads of the NNLS note chroma (PitchFrames.noteChroma, nnls-chroma.ts; the
+// peaks kept for it); (B) 'fold': the shipped analyser's own triad frames (the frames its harmonic-function score reads).
+// One decode per file: a TonalAnalyser with arm A at its extreme (s = 1e-9) keeps the peaks; from its internals the
+// shipped key (options off; checked against the analyser's own result and key18's cached shipped results where present),
+// arm B at its extreme, and each arm's per-file share are computed and cached, and every threshold is replayed exactly
+// (a major key moved iff its share >= s). Thresholds: 0.02, 0.03, …, 0.12, 0.14, …, 0.30 and off; per arm s is chosen inside
+// family-grouped 5-fold CV (foldOf; per fold the best pooled MIREX on the other four folds, ties to the larger s, "off" a
+// candidate) — never in sample. The lead's rule (/work/notes/decision17.md "Key candidate (helper key19)"), per arm, on
+// the CV arm: K1 pooled dev-side key MIREX (files with a trusted key) higher than shipped, no dev-side set lower by any
+// amount; K2 pooled key ECE (the map now, KEY_CALIBRATION) <= shipped + 0.002, no set's ECE higher by > 0.01; K3 no file
+// right at shipped with confidence >= 0.5 moved to wrong (in CV); K4 CPU <= +1 % of the analysis (test/bench); K5 the
+// pinned key tests pass. An arm ships only when it passes all five; both passing: the higher CV pooled MIREX, a tie to
+// arm B (no NNLS cost). The product's threshold is then s chosen on every row. The lead runs the held-out check.
+//   nice -n 10 node --import tsx tools/eval/calibrate.ts --key-only --vrel --dev2 --cache test/output/key19/calibrate --verbose [--reverse]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
