@@ -213,7 +213,7 @@ import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/key
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, MIN_ONSET_FLUX, NO_TEMPO, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
 import type { OctaveNetWeights } from '../../main/engine/analysis/octave-net-weights';
-import { meanChroma, PITCHED_SHARE_MIN, relativeLeadShare, TONAL_DEFAULTS, TonalAnalyser, type TonalOptions, type TonalResult } from '../../main/engine/analysis/tonal';
+import { CADENCE_THIRD_MIN, estimateKey, frameTriads, meanChroma, PITCHED_SHARE_MIN, relativeDominantShare, relativeLeadShare, TONAL_DEFAULTS, TonalAnalyser, TRIAD_TONE_MIN, type KeyResult, type PitchFrames, type TonalOptions, type TonalResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
 import { mulberry32 } from '../../test/helpers/prng';
 import { fitLogistic as fitLogisticAt, fitSigned as fitSignedAt, sigmoid } from './logistic';
@@ -295,6 +295,12 @@ const { values: args } = parseArgs({
      * at s a file takes the candidate's key when its share is ≥ s (toward minor) or < s (toward major), else the shipped one.
      */
     lead: { type: 'boolean' },
+    /**
+     * (key19) with --key-only: the relative minor's dominant (tonal.ts KeyOptions.relativeDominantShare), both arms
+     * (relativeDominantFrom 'nnls' and 'fold') at their extremes from one decode, each file's shares cached beside them
+     * (cache tag key-vrel); every threshold replayed exactly, s chosen in family-grouped CV (the header's key19 rule)
+     */
+    vrel: { type: 'boolean' },
     /** (key18) the sets and their files in reverse order: a second process filling the same --cache from the other end (its report is partial until the first one's run is done) */
     reverse: { type: 'boolean' },
     /** (key17) with --key-only --dorian-ratio F: the shipped analyser's (and ratio F's) misses on files with a trusted key, by kind (key-score.ts' confusion: relative, fifth, fourth, parallel, other; none stated), per set, each miss listed with its stated confidence */
@@ -374,6 +380,9 @@ if (DORIAN && !KEY_ONLY) throw new Error('--dorian-ratio: with --key-only');
 /** (key18) --lead: the leading-tone cue's candidate (both directions at their extremes; see the option) */
 const LEAD = !!args.lead;
 if (LEAD && (!KEY_ONLY || DORIAN)) throw new Error('--lead: with --key-only, not with --dorian-ratio');
+/** (key19) --vrel: the relative minor's dominant, both arms (see the option and the header) */
+const VREL = !!args.vrel;
+if (VREL && (!KEY_ONLY || DORIAN || LEAD || args['chroma-from'])) throw new Error('--vrel: with --key-only, not with --dorian-ratio, --lead or --chroma-from');
 const CAND = DORIAN ? `${CHROMA_FROM}-dorian${DORIAN}` : LEAD ? `${CHROMA_FROM}-lead` : CHROMA_FROM;
 /** (key16) --dorian-also: further ratios analysed from the same decode, and their cache tags */
 const ALSO = (args['dorian-also']?.split(',') ?? []).map(Number);
@@ -416,6 +425,8 @@ interface Row {
   keyAlso?: Record<string, { key: Key | null; keyEv: KeyEvidence | null }>;
   /** (key18) --lead: the shipped key's relative-minor leading-tone share (tonal.ts relativeLeadShare on its mean chroma) */
   lead?: number;
+  /** (key19) --vrel: each arm at its extreme (s = 1e-9) and the shipped key's share of (X + 4) major triad frames per arm */
+  vrel?: { nnls: { key: Key | null; keyEv: KeyEvidence | null }; fold: { key: Key | null; keyEv: KeyEvidence | null }; shareNnls: number; shareFold: number; check: number };
 }
 
 /** excerpt lengths, seconds (--excerpts) */
@@ -514,6 +525,41 @@ for (const [out, set, name, use] of args.reverse ? [...SETS].reverse() : SETS) {
       continue;
     }
     const cached = join(cacheDir, `${name}__${it.file}.json`);
+    if (KEY_ONLY && VREL) {
+      // (key19) one decode: a TonalAnalyser with arm 'nnls' at its extreme (it keeps the peaks); from its internals, as its
+      // finish() computes them, the shipped key (options off), arm 'fold' at its extreme and both arms' shares
+      const vc = join(cacheDir, `${name}__${it.file}.key-vrel.json`);
+      if (!existsSync(vc)) {
+        const a = new TonalAnalyser({ relativeDominantShare: 1e-9, relativeDominantFrom: 'nnls' });
+        const run = await analyzeFile(join(out, set, it.file), [a]);
+        const own = (run.results.tonal as TonalResult).key;
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const pf = (a as any).pf as PitchFrames;
+        const nf = a.frames, en = a.energy;
+        const maxE = en.reduce((m, v) => (v > m ? v : m), 0);
+        const pitched = a.pitchedShare >= PITCHED_SHARE_MIN;
+        const active = en.map((v) => pitched && maxE > 0 && v > maxE * 1e-6);
+        const triads = frameTriads(a.chroma, nf, active);
+        const tex = { heard: frameTriads(a.chroma, nf, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN), pitched: a.pitchedShare };
+        const nnlsTri = frameTriads(pf.noteChroma(a.tuningCents), nf, active);
+        const key = (o: TonalOptions, dominantTriads?: Int8Array) => estimateKey(a.chroma, nf, active, TONAL_DEFAULTS.profile, TONAL_DEFAULTS.threshold, undefined, { ...TONAL_DEFAULTS, ...o }, triads, { ...tex, dominantTriads });
+        const ship = key({}), armN = key({ relativeDominantShare: 1e-9, relativeDominantFrom: 'nnls' }, nnlsTri), armF = key({ relativeDominantShare: 1e-9, relativeDominantFrom: 'fold' });
+        const bi = ship.tonic === null ? -1 : ship.mode === 'major' ? ship.tonic : 12 + ship.tonic;
+        const slim = (k: KeyResult) => ({ tonic: k.tonic, mode: k.mode, evidence: k.evidence });
+        // check: the analyser's own result (arm 'nnls' at its extreme) and this replay of it agree (0: yes)
+        const check = JSON.stringify(slim(own)) === JSON.stringify(slim(armN)) ? 0 : 1;
+        writeFileSync(vc, JSON.stringify({ ship: slim(ship), nnls: slim(armN), fold: slim(armF), shareNnls: bi < 0 ? 0 : relativeDominantShare(nnlsTri, bi), shareFold: bi < 0 ? 0 : relativeDominantShare(triads, bi), check }));
+        analysed++;
+      }
+      const v = JSON.parse(readFileSync(vc, 'utf8')) as { ship: KeyResult; nnls: KeyResult; fold: KeyResult; shareNnls: number; shareFold: number; check: number };
+      const kk = (k: KeyResult) => ({ key: k.tonic === null ? null : { tonic: k.tonic, mode: k.mode! }, keyEv: k.evidence ?? null });
+      rows.push({
+        set: name, tempoUse: false, file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted, category: it.category, bpmUnknown: !!(it as { bpmUnknown?: boolean }).bpmUnknown,
+        bpm: null, bpmShipped: null, tempo: null, ...kk(v.ship), keyShipped: kk(v.ship),
+        vrel: { nnls: kk(v.nnls), fold: kk(v.fold), shareNnls: v.shareNnls, shareFold: v.shareFold, check: v.check },
+      });
+      continue;
+    }
     if (KEY_ONLY) {
       // the key alone, under the shipped chromaFrom and CHROMA_FROM, from one decode (each cached on its own)
       const froms = [...new Set([TONAL_DEFAULTS.chromaFrom, CAND, ...ALSO.map(alsoTag)])];
@@ -1066,10 +1112,128 @@ if (OOF) {
   console.log(`--oof candidates: one map ${RULE.one?.pass ? 'passes' : 'fails'} (CV log loss ${RULE.one?.ll.toFixed(4)})${RULE.two ? `, two stages ${RULE.two.pass ? 'passes' : 'fails'} (CV log loss ${RULE.two.ll.toFixed(4)})` : ''} → ${ok.length ? (ok[0] === RULE.one ? 'one map' : 'two stages') : 'none'}`);
 }
 // (key18) --lead: the candidate analyser is the cue at its extremes (most keys moved), so no key map is fitted on it: the map now
-const keyModel = TEMPO_ONLY || LEAD ? KEY_CALIBRATION : calibrateOne('key (right = exact key; files with a trusted key or none)', FORCE.key, keySamples, KEY_SIGNS, [], KEY_CALIBRATION);
-if (KEY_ONLY && !LEAD) keyOnlyRule(keyModel);
+const keyModel = TEMPO_ONLY || LEAD || VREL ? KEY_CALIBRATION : calibrateOne('key (right = exact key; files with a trusted key or none)', FORCE.key, keySamples, KEY_SIGNS, [], KEY_CALIBRATION);
+if (KEY_ONLY && !LEAD && !VREL) keyOnlyRule(keyModel);
 if (KEY_ONLY && DORIAN) key16Report();
 if (KEY_ONLY && LEAD) leadReport();
+if (KEY_ONLY && VREL) vrelReport();
+
+/**
+ * (key19) the relative minor's dominant (tonal.ts KeyOptions.relativeDominantShare s, relativeDominantFrom the arm)
+ * replayed exactly from the --vrel rows at every threshold, per arm, against the shipped analyser, under the header's
+ * key19 rule: K1 pooled MIREX (files with a trusted key) higher with s chosen inside family-grouped 5-fold CV (foldOf; per
+ * fold the s of the best MIREX on the other four, ties to the larger s, "off" a candidate) and no set's MIREX lower;
+ * K2 pooled key ECE (the map now) ≤ shipped + 0.002 and no set's higher by > 0.01; K3 no file right at shipped with
+ * confidence ≥ 0.5 moved to wrong. K2 and K3 on the CV arm and on the s chosen on every row (the product's value).
+ */
+function vrelReport(): void {
+  type Get = (r: Row) => { key: Key | null; keyEv: KeyEvidence | null };
+  type ArmName = 'nnls' | 'fold';
+  const same = (a: Key | null, b: Key | null) => JSON.stringify(a) === JSON.stringify(b);
+  const shareOf = (r: Row, arm: ArmName) => (arm === 'nnls' ? r.vrel!.shareNnls : r.vrel!.shareFold);
+  // consistency: each arm's extreme moved a major key exactly when its share is > 0, to the relative minor; the replay matches the analyser
+  let bad = 0, checks = 0;
+  for (const r of rows) {
+    checks += r.vrel!.check;
+    const k0 = r.keyShipped!.key;
+    if (!k0) continue;
+    for (const arm of ['nnls', 'fold'] as const) {
+      const k1 = r.vrel![arm].key;
+      if (k0.mode === 'major' && (shareOf(r, arm) > 0) !== !same(k0, k1)) bad++;
+      if (!same(k0, k1) && !(k0.mode === 'major' && k1?.mode === 'minor' && k1.tonic === (k0.tonic + 9) % 12)) bad++;
+    }
+  }
+  const OFF = Infinity;
+  const at = (arm: ArmName, s: number): Get => (r) => (r.keyShipped!.key?.mode === 'major' && shareOf(r, arm) >= s ? r.vrel![arm] : r.keyShipped!);
+  const use = rows.filter((r) => r.set !== UNUSED);
+  const keyed = use.filter((r) => r.truthKey && r.keyTrusted);
+  const sets = [...new Set(use.map((r) => r.set))];
+  const mirex = (r: Row, k: Key | null) => (r.truthKey && r.keyTrusted && k ? mirexKeyScore(r.truthKey, k) : 0);
+  const noKey = (r: Row) => NO_KEY.has(r.category) && !r.keyTrusted;
+  const pOf = (g: { keyEv: KeyEvidence | null }) => (g.keyEv ? keyConfidence(g.keyEv, KEY_CALIBRATION) : 0);
+  const stat = (get: Get, set?: string) => {
+    const rs = use.filter((r) => !set || r.set === set);
+    const kd = rs.filter((r) => r.truthKey && r.keyTrusted);
+    const cal = rs.filter((r) => get(r).key && get(r).keyEv && (r.keyTrusted || NO_KEY.has(r.category)));
+    const p = cal.map((r) => pOf(get(r)));
+    const y = cal.map((r) => (r.truthKey && mirexKeyScore(r.truthKey, get(r).key!) === 1 ? 1 : 0));
+    const rel = reliability(p, y);
+    return { keyed: kd.length, right: kd.filter((r) => get(r).key && mirexKeyScore(r.truthKey!, get(r).key!) === 1).length, mirex: kd.reduce((t, r) => t + mirex(r, get(r).key), 0), n: cal.length, ece: rel.ece, table: rel.table, stated: cal.filter((r, i) => noKey(r) && p[i] >= 0.5).length };
+  };
+  const grid = [0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.11, 0.12, 0.14, 0.16, 0.18, 0.2, 0.22, 0.24, 0.26, 0.28, 0.3, OFF];
+  const fmtS = (s: number) => (s === OFF ? 'off' : String(s));
+  const fmt = (k: Key | null) => (k ? keyName(k) : 'none');
+  const moveTally = (get: Get) => {
+    let fixed = 0, broken = 0, moved = 0;
+    for (const r of keyed) {
+      const k0 = r.keyShipped!.key, k1 = get(r).key;
+      if (same(k0, k1)) continue;
+      moved++;
+      const a = k0 ? mirexKeyScore(r.truthKey!, k0) === 1 : false, b = k1 ? mirexKeyScore(r.truthKey!, k1) === 1 : false;
+      if (b && !a) fixed++;
+      if (a && !b) broken++;
+    }
+    return `${moved} (${fixed} / ${broken})`;
+  };
+  const shipped: Get = (r) => r.keyShipped!;
+  const z = stat(shipped);
+  const zper = Object.fromEntries(sets.map((x) => [x, stat(shipped, x)]));
+  console.log(`\n=== key19: the relative minor's dominant (relativeDominantShare s; arms nnls / fold) replayed from one decode; consistency violations ${bad}, replay ≠ analyser ${checks} of ${rows.length} ===`);
+  console.log(`  shipped: pooled MIREX ${z.mirex.toFixed(1)}/${z.keyed} (right ${z.right}), ECE ${z.ece.toFixed(4)} (n ${z.n}), no-key ≥ 0.5 ${z.stated}`);
+  console.log(`      ${sets.map((x) => `${x} ${zper[x].mirex.toFixed(1)}/${zper[x].keyed} (right ${zper[x].right}) ECE ${zper[x].ece.toFixed(3)} (n ${zper[x].n})`).join('; ')}`);
+  const kindOf = (r: Row, k: Key | null) => (k ? confusion(r.truthKey!, k) : 'none');
+  const q = (xs: number[]) => { const v = [...xs].sort((a, b) => a - b); return v.length ? `n ${v.length}, median ${v[Math.floor(v.length / 2)].toFixed(3)}, 90 % ${v[Math.floor(0.9 * (v.length - 1))].toFixed(3)}, max ${v[v.length - 1].toFixed(3)}` : 'n 0'; };
+  const verdict: Record<string, boolean> = {};
+  for (const arm of ['nnls', 'fold'] as const) {
+    console.log(`\n  --- arm ${arm} ---`);
+    const rs = keyed.filter((r) => r.keyShipped!.key?.mode === 'major').map((r) => ({ r, k: kindOf(r, r.keyShipped!.key), p: pOf(r.keyShipped!) }));
+    console.log(`  shipped major, share when right: ${q(rs.filter((x) => x.k === 'ok').map((x) => shareOf(x.r, arm)))}`);
+    console.log(`  shipped major, relative misses (truth minor): ${rs.filter((x) => x.k === 'relative').map((x) => `${shareOf(x.r, arm).toFixed(3)} (${x.r.set}/${x.r.file}, p ${x.p.toFixed(2)})`).join(', ') || 'none'}`);
+    console.log(`  right majors at p ≥ 0.5 with share ≥ 0.03: ${rs.filter((x) => x.k === 'ok' && x.p >= 0.5 && shareOf(x.r, arm) >= 0.03).map((x) => `${x.r.set}/${x.r.file} ${shareOf(x.r, arm).toFixed(3)} (p ${x.p.toFixed(2)})`).join(', ') || 'none'}`);
+    console.log(`  in sample per threshold: pooled MIREX, moved keyed (fixed / broken), ECE, no-key ≥ 0.5`);
+    for (const s of grid) { const t = stat(at(arm, s)); console.log(`    s ${fmtS(s).padEnd(5)} MIREX ${t.mirex.toFixed(1)}, moved ${moveTally(at(arm, s))}, ECE ${t.ece.toFixed(4)}, no-key ≥ 0.5 ${t.stated}`); }
+    const choose = (rs: Row[]) => {
+      let best = grid[0], bv = -Infinity;
+      for (const s of grid) {
+        const v = rs.reduce((t, r) => t + mirex(r, at(arm, s)(r).key), 0);
+        if (v > bv + 1e-9 || (Math.abs(v - bv) <= 1e-9 && s > best)) { best = s; bv = v; }
+      }
+      return best;
+    };
+    const folds = [0, 1, 2, 3, 4].map((f) => choose(keyed.filter((r) => foldOf(r.family) !== f)));
+    const cv: Get = (r) => at(arm, folds[foldOf(r.family)])(r);
+    const final = choose(keyed);
+    const S: [string, Get][] = [['CV arm', cv], [`s ${fmtS(final)} (every row)`, at(arm, final)]];
+    console.log(`  folds choose ${folds.map(fmtS).join(' ')}; on every row ${fmtS(final)}`);
+    const St = S.map(([label, get]) => ({ label, get, all: stat(get), per: Object.fromEntries(sets.map((x) => [x, stat(get, x)])) }));
+    for (const t of St) {
+      console.log(`  ${t.label.padEnd(22)} pooled MIREX ${t.all.mirex.toFixed(1)}/${t.all.keyed} (right ${t.all.right}), moved ${moveTally(t.get)}, ECE ${t.all.ece.toFixed(4)} (n ${t.all.n}), no-key ≥ 0.5 ${t.all.stated}`);
+      console.log(`      ${sets.map((x) => `${x} ${t.per[x].mirex.toFixed(1)}/${t.per[x].keyed} (right ${t.per[x].right}) ECE ${t.per[x].ece.toFixed(3)} (n ${t.per[x].n})`).join('; ')}`);
+      if (VERBOSE) console.log(`      pooled reliability:\n${t.all.table.replace(/^/gm, '    ')}`);
+      const mv = use.filter((r) => !same(t.get(r).key, r.keyShipped!.key));
+      console.log(`    ${t.label} moves ${mv.length} files:`);
+      for (const r of mv) {
+        const g0 = r.keyShipped!, g1 = t.get(r);
+        console.log(`      ${r.set}/${r.file} (truth ${r.truthKey ? fmt(r.truthKey) : 'none'}${r.keyTrusted ? '' : ', untrusted'}, share ${shareOf(r, arm).toFixed(3)}, fold ${foldOf(r.family)}): ${fmt(g0.key)} p ${pOf(g0).toFixed(3)} MIREX ${mirex(r, g0.key)} → ${fmt(g1.key)} p ${pOf(g1).toFixed(3)} MIREX ${mirex(r, g1.key)}`);
+      }
+    }
+    const [cvA, fin] = St;
+    const lower = (t: typeof cvA) => sets.filter((x) => t.per[x].mirex < zper[x].mirex - 1e-9);
+    const k1 = cvA.all.mirex > z.mirex + 1e-9 && !lower(cvA).length;
+    console.log(`  key19 ${arm} K1: CV pooled MIREX ${z.mirex.toFixed(1)} → ${cvA.all.mirex.toFixed(1)}, sets lower: ${lower(cvA).join(', ') || 'none'} (every-row s ${fmtS(final)}: ${fin.all.mirex.toFixed(1)}, sets lower ${lower(fin).join(', ') || 'none'}) → ${k1 ? 'pass' : 'FAIL'}`);
+    let ok = k1;
+    for (const t of St) {
+      const worse = sets.filter((x) => t.per[x].n && t.per[x].ece > zper[x].ece + 0.01);
+      const k2 = t.all.ece <= z.ece + 0.002 && !worse.length;
+      console.log(`  key19 ${arm} K2 (${t.label}): pooled ECE ${z.ece.toFixed(4)} → ${t.all.ece.toFixed(4)} (≤ +0.002?), sets higher by > 0.01: ${worse.join(', ') || 'none'} (no-key ≥ 0.5 ${z.stated} → ${t.all.stated}) → ${k2 ? 'pass' : 'FAIL'}`);
+      const broken = use.filter((r) => r.truthKey && r.keyShipped!.key && mirexKeyScore(r.truthKey, r.keyShipped!.key) === 1 && pOf(r.keyShipped!) >= 0.5 && !(t.get(r).key && mirexKeyScore(r.truthKey, t.get(r).key!) === 1));
+      console.log(`  key19 ${arm} K3 (${t.label}): right at shipped with confidence ≥ 0.5 moved to wrong: ${broken.map((r) => `${r.set}/${r.file}${r.keyTrusted ? '' : ' (untrusted)'}`).join(', ') || 'none'} → ${broken.length ? 'FAIL' : 'pass'}`);
+      if (t === cvA) ok = ok && k2 && !broken.length;
+    }
+    verdict[arm] = ok;
+  }
+  console.log(`\nkey19 K1–K3 on the CV arm: nnls ${verdict.nnls ? 'pass' : 'FAIL'}, fold ${verdict.fold ? 'pass' : 'FAIL'} (K4 CPU and K5 tests apart)`);
+}
 
 /**
  * (key18) the relative minor's leading-tone cue (tonal.ts KeyOptions.relativeLeadShare s; relativeLeadMajor s' the

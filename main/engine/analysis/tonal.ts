@@ -219,6 +219,21 @@ export interface KeyOptions {
    * broken), larger s' breaks more (0.02: 8 moved, 1 / 6); the family-grouped CV of s' gives pooled MIREX 449.7 → 449.0.
    */
   relativeLeadMajor?: number;
+  /**
+   * (key19, tried, off: 0) the relative minor's dominant: when the best key is a major key X, the key becomes (X + 9)
+   * minor when at least this share s of the triad frames (frames with a triad; frameTriads with no tone floor, from the
+   * chroma `relativeDominantFrom` names) are the (X + 4) major triad — the V of the relative minor, whose third is the
+   * minor's raised leading tone, foreign to X major (relativeDominantShare). Harmonic minor's dominant is a major
+   * triad (tonal.ts FUNCTION_MINOR: V 0.8); in the relative major's music that chord is a secondary dominant (V/vi) at
+   * most. Applied after the Dorian and leading-tone rules (both off). 0: off (the shipped decision).
+   */
+  relativeDominantShare?: number;
+  /**
+   * (key19) the triad frames relativeDominantShare counts: 'fold' — the shipped analyser's own (the frames its
+   * harmonic-function score reads; no extra cost); 'nnls' — the triads of the NNLS note chroma (PitchFrames.noteChroma,
+   * nnls-chroma.ts; TonalAnalyser then keeps every frame's spectral peaks for it).
+   */
+  relativeDominantFrom?: 'fold' | 'nnls';
   /** chromaFrom 'nnls-blend': the chord weight of the whole track's key (chordWeight's part; keySections keeps chordWeight) */
   nnlsChordWeight?: number;
   /** chromaFrom 'nnls-blend': the transcription's share β of the harmonic-function score, (1 − β) × the fold triads' + β × the NNLS triads' (0..1) */
@@ -234,7 +249,7 @@ export interface TonalOptions extends ChromaOptions, KeyOptions {
 }
 
 /** Defaults chosen on the development set (tools/eval/key-dev.ts). */
-export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, chromaFrom: 'fold', nnlsDecays: NNLS_DEFAULTS.decays, nnlsLow: NNLS_DEFAULTS.lowNote, nnlsHigh: NNLS_DEFAULTS.highNote, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', nnlsChordWeight: 1, nnlsTriadShare: 0.5, nnlsProfileShare: 0.25, tonicWeight: 0, dorianRatio: 0, relativeLeadShare: 0, relativeLeadMajor: 0, tune: true };
+export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, chromaFrom: 'fold', nnlsDecays: NNLS_DEFAULTS.decays, nnlsLow: NNLS_DEFAULTS.lowNote, nnlsHigh: NNLS_DEFAULTS.highNote, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', nnlsChordWeight: 1, nnlsTriadShare: 0.5, nnlsProfileShare: 0.25, tonicWeight: 0, dorianRatio: 0, relativeLeadShare: 0, relativeLeadMajor: 0, relativeDominantShare: 0, relativeDominantFrom: 'fold', tune: true };
 
 /**
  * Per-frame pitch content before the tuning is known: for every frame, NF = 60
@@ -256,7 +271,8 @@ export class PitchFrames {
   peakCount = 0;
   peakStart: number[] = [];
   private readonly opts: Required<ChromaOptions>;
-  constructor(opts: ChromaOptions = {}) {
+  /** `keepPeaks`: keep every frame's peaks (noteChroma available) whatever chromaFrom (KeyOptions.relativeDominantFrom 'nnls') */
+  constructor(opts: ChromaOptions = {}, keepPeaks = false) {
     this.opts = {
       exponent: opts.exponent ?? 1,
       harmonics: Math.max(1, Math.min(6, opts.harmonics ?? 4)),
@@ -268,7 +284,7 @@ export class PitchFrames {
       nnlsHigh: opts.nnlsHigh ?? NNLS_DEFAULTS.highNote,
     };
     this.bass = this.opts.bassHz > 0 ? new Float32Array(NF * 256) : null;
-    if (this.opts.chromaFrom !== 'fold') {
+    if (this.opts.chromaFrom !== 'fold' || keepPeaks) {
       this.peakFreq = new Float32Array(4096);
       this.peakMag = new Float32Array(4096);
     }
@@ -414,7 +430,7 @@ export class TonalAnalyser implements Analyser<TonalResult> {
 
   constructor(opts: TonalOptions = {}) {
     this.opts = { ...TONAL_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) };
-    this.pf = new PitchFrames(this.opts);
+    this.pf = new PitchFrames(this.opts, this.opts.relativeDominantShare > 0 && this.opts.relativeDominantFrom === 'nnls');
   }
 
   get frames(): number {
@@ -483,7 +499,9 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     const cadenceTriads = frameTriads(tc, nf, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
     const nnls = this.opts.chromaFrom === 'nnls-blend' ? this.pf.noteChroma(this.tuningCents) : undefined;
     const tonic = this.opts.tonicWeight || this.opts.dorianRatio ? phraseEndChroma(this.chroma, nf, active, this.pf.energy) : undefined;
-    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard: cadenceTriads, minutes: (nf * hopSec) / 60, nnls, pitched: this.pitchedShare, tonic });
+    // KeyOptions.relativeDominantShare (key19, off by default): the triad frames it counts
+    const dominantTriads = this.opts.relativeDominantShare > 0 ? (this.opts.relativeDominantFrom === 'nnls' ? frameTriads(nnls ?? this.pf.noteChroma(this.tuningCents), nf, active) : triads) : undefined;
+    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard: cadenceTriads, minutes: (nf * hopSec) / 60, nnls, pitched: this.pitchedShare, tonic, dominantTriads });
     key.tuningCents = Math.round(this.tuningCents * 10) / 10;
     // no key: which cause applied, from what was measured above (the key and its confidence are not touched)
     if (key.key === null) key.reason = nf === 0 ? NO_KEY.short : !(maxE > 0) ? NO_KEY.silence : NO_KEY.unpitched;
@@ -566,7 +584,7 @@ export function meanChroma(chroma: Float32Array, frames: number, active: boolean
  * recorded as KeyEvidence.pitched (1 when absent). `texture.tonic` (phraseEndChroma, 12 shares) feeds KeyOptions.tonicWeight
  * and KeyOptions.dorianRatio (both off by default; without it they do nothing).
  */
-export function estimateKey(chroma: Float32Array, frames: number, active: boolean[], profile: KeyProfileName, threshold = 0, bass?: Float32Array, opts: KeyOptions = {}, triads?: Int8Array, texture: { heard?: Int8Array; minutes?: number; nnls?: Float32Array; pitched?: number; tonic?: number[] } = {}): KeyResult {
+export function estimateKey(chroma: Float32Array, frames: number, active: boolean[], profile: KeyProfileName, threshold = 0, bass?: Float32Array, opts: KeyOptions = {}, triads?: Int8Array, texture: { heard?: Int8Array; minutes?: number; nnls?: Float32Array; pitched?: number; tonic?: number[]; dominantTriads?: Int8Array } = {}): KeyResult {
   let { mean, used } = meanChroma(chroma, frames, active, threshold);
   if (!used) return { key: null, tonic: null, mode: null, confidence: 0, camelot: null, openKey: null, strengths: new Array(24).fill(0), chroma: mean };
   const bassMean = bass && opts.bassWeight ? meanChroma(bass, frames, active, 0).mean : undefined;
@@ -590,7 +608,10 @@ export function estimateKey(chroma: Float32Array, frames: number, active: boolea
   }
   const heard = texture.heard ?? frameTriads(chroma, frames, active, TRIAD_TONE_MIN, CADENCE_THIRD_MIN);
   const minutes = texture.minutes ?? (frames * HOP) / TARGET_RATE / 60;
-  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, chordWeight, tri, { voices: meanVoices(chroma, frames, active), heard, minutes, pitched: texture.pitched }, opts.firstWeight ?? 0, opts.modeFrom ?? 'blend', texture.tonic, opts.tonicWeight ?? 0, opts.dorianRatio ?? 0, { minor: opts.relativeLeadShare ?? 0, major: opts.relativeLeadMajor ?? 0 });
+  // KeyOptions.relativeDominantShare: texture.dominantTriads, else 'fold' the triads above, 'nnls' texture.nnls' (without it the cue does nothing)
+  const dominant = opts.relativeDominantShare ?? 0;
+  const dominantTriads = dominant > 0 ? (texture.dominantTriads ?? ((opts.relativeDominantFrom ?? 'fold') === 'fold' ? tri : texture.nnls ? frameTriads(texture.nnls, frames, active) : undefined)) : undefined;
+  return keyFromChroma(mean, profile, bassMean, opts.bassWeight ?? 0, chordScores, chordWeight, tri, { voices: meanVoices(chroma, frames, active), heard, minutes, pitched: texture.pitched }, opts.firstWeight ?? 0, opts.modeFrom ?? 'blend', texture.tonic, opts.tonicWeight ?? 0, opts.dorianRatio ?? 0, { minor: opts.relativeLeadShare ?? 0, major: opts.relativeLeadMajor ?? 0, dominant, dominantTriads });
 }
 
 /**
@@ -694,8 +715,10 @@ export function chordKeyScores(triads: Int8Array): number[] {
  * `lead.minor` > 0: a major key X (or (X + 9) minor) becomes (X + 9) minor when the share at X + 8 is ≥ lead.minor;
  * `lead.major` > 0: a minor key m becomes (m + 3) major when the share at m + 11 is < lead.major and mean[m + 2] ≥ 0.2 ×
  * its largest (KeyOptions.relativeLeadShare / relativeLeadMajor; applied after the Dorian rule; the margin is then 0 or more).
+ * `lead.dominant` > 0 with `lead.dominantTriads` (key19, tried; KeyOptions.relativeDominantShare): a major key X not moved
+ * by the rules before becomes (X + 9) minor when relativeDominantShare(lead.dominantTriads, X) ≥ lead.dominant.
  */
-export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0, triads?: Int8Array, texture?: { voices: number; heard: Int8Array; minutes: number; pitched?: number }, firstWeight = 0, modeFrom: 'blend' | 'profile' = 'blend', tonic?: number[], tonicWeight = 0, dorianRatio = 0, lead: { minor?: number; major?: number } = {}): KeyResult {
+export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?: number[], bassWeight = 0, chordScores?: number[], chordWeight = 0, triads?: Int8Array, texture?: { voices: number; heard: Int8Array; minutes: number; pitched?: number }, firstWeight = 0, modeFrom: 'blend' | 'profile' = 'blend', tonic?: number[], tonicWeight = 0, dorianRatio = 0, lead: { minor?: number; major?: number; dominant?: number; dominantTriads?: Int8Array } = {}): KeyResult {
   const [maj, min] = KEY_PROFILES[profile];
   // the key index whose tonic triad is the first heard chord (triad and key indices share the order C..B major, C..B minor)
   const first = firstWeight && texture ? (chordRuns(texture.heard)[0] ?? -1) : -1;
@@ -738,6 +761,11 @@ export function keyFromChroma(mean: number[], profile: KeyProfileName, bassMean?
         moved = true;
       }
     }
+  }
+  // KeyOptions.relativeDominantShare: the relative minor's dominant (its raised leading tone's major triad) among the triad frames
+  if (!moved && lead.dominant && lead.dominant > 0 && lead.dominantTriads && bi < 12 && relativeDominantShare(lead.dominantTriads, bi) >= lead.dominant) {
+    bi = 12 + ((bi + 9) % 12);
+    moved = true;
   }
   const k: Key = ALL_KEYS[bi];
   // A flat chroma (drums, noise, twelve-tone music) correlates with some key
@@ -799,6 +827,25 @@ export function relativeLeadShare(mean: ArrayLike<number>, key: number): number 
   let sum = 0;
   for (let i = 0; i < 12; i++) sum += mean[i];
   return sum > 0 ? mean[pc] / sum : 0;
+}
+
+/**
+ * The relative minor's dominant share (KeyOptions.relativeDominantShare; key19): for a key index `key` (0–11 C..B major,
+ * 12–23 C..B minor, ALL_KEYS' order) the share of the triad frames `triads` (frameTriads' labels: 0–11 C..B major,
+ * 12–23 C..B minor, −1 none; frames without a triad left out) that are the major triad on the scale's minor key's fifth
+ * degree — (X + 4) major for X major, (m + 7) major for m minor (E major for C major and for A minor). 0..1 (0 when no
+ * frame has a triad).
+ */
+export function relativeDominantShare(triads: ArrayLike<number>, key: number): number {
+  const c = key < 12 ? (key + 4) % 12 : (key - 12 + 7) % 12;
+  let n = 0;
+  let hit = 0;
+  for (let f = 0; f < triads.length; f++) {
+    if (triads[f] < 0) continue;
+    n++;
+    if (triads[f] === c) hit++;
+  }
+  return n ? hit / n : 0;
 }
 
 /** Local-key windows of keySections: length and hop, seconds (as tempoSections'). */
