@@ -201,6 +201,9 @@
 // pinned key tests pass. An arm ships only when it passes all five; both passing: the higher CV pooled MIREX, a tie to
 // arm B (no NNLS cost). The product's threshold is then s chosen on every row. The lead runs the held-out check.
 //   nice -n 10 node --import tsx tools/eval/calibrate.ts --key-only --vrel --dev2 --cache test/output/key19/calibrate --verbose [--reverse]
+// Result (vrelReport, run at cf295e8, analysers d7f71799239f): both arms fail — nnls K3 (fold 0 chooses 0.03 and breaks dev2
+// soft-casio-triphop-musescore, B♭ major at p 0.98) and K4 (1.7 % of the analysis); fold K1 (CV 449.0 < 449.7, dev2 lower)
+// and K3 (heavymetal-musescore, p 0.97). Not shipped; BENCHMARKS.md "Key: the relative minor's dominant".
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

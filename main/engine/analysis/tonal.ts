@@ -226,6 +226,11 @@ export interface KeyOptions {
    * minor's raised leading tone, foreign to X major (relativeDominantShare). Harmonic minor's dominant is a major
    * triad (tonal.ts FUNCTION_MINOR: V 0.8); in the relative major's music that chord is a secondary dominant (V/vi) at
    * most. Applied after the Dorian and leading-tone rules (both off). 0: off (the shipped decision).
+   * Not shipped (key19, session 17; BENCHMARKS.md "Key: the relative minor's dominant"; `calibrate.ts --key-only --vrel
+   * --dev2`, 728 dev-side files, 488 with a trusted key, shipped MIREX 449.7): in sample the 'nnls' arm at s 0.06–0.08
+   * fixes 4 and breaks none, but the family-grouped CV folds choose 0.03–0.14 — CV MIREX 450.4 (K1 pass) with a right
+   * B♭ major at confidence 0.98 broken (K3 fail), and the NNLS transcription costs 1.7 % of the analysis (K4 fail); the
+   * 'fold' arm reads E and B with G♯ partials as E major in right major grooves (CV MIREX 449.0, dev2 lower: K1 and K3 fail).
    */
   relativeDominantShare?: number;
   /**
