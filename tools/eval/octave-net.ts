@@ -126,7 +126,7 @@
 // costs ≈ 0.01 ms per audio second (≈ 0.2 % of the analysis) ✓. Not shipped (BENCHMARKS.md "Tempo: a beat-lock input
 // for the octave chooser").
 // Ship rule for the lock PAIR (helper tempo22, session 17, issue 11; the lead's decision17.md "Tempo candidate (helper
-// tempo22)", made concrete here at 05:50 UTC on 2026-12-02 before any CV figure of L2 or L3 was read; L1's are tempo21's,
+// tempo22)", made concrete here at 05:46 UTC on 2026-12-02 before any CV figure of L2 or L3 was read; L1's are tempo21's,
 // known). The candidate is a pair: an octave chooser with the 'lock' group AND the tempo confidence map refitted on that
 // chooser's out-of-fold rows. Rows: tempo21's test/output/t21/r7l/rows.json (copied to test/output/t22/r7l; 697 files
 // of the seven dev-side sets + 4 stretched copies; columns 0–44 base, 45–54 soft, 55–61 lock = LOCK_FEATURES in order:
