@@ -160,6 +160,10 @@
 // weights 0), the map refitted in full on the arm's out-of-fold rows (calibrate.ts --oof … --write --tempo-only), tempo
 // analyser version bumped; then the lead's (b) on heldout3. Any clause failing or not measured: nothing ships (the group
 // stays an option), the figures are recorded (BENCHMARKS.md "Tempo: the lock pair").
+// Outcome (06:03 UTC, 697 files, means of 3 shuffles against the baseline's 536.7 / Acc2 683.3): no arm passes
+// (a1)–(a3), so no arm is chosen and (a4)–(a6) are not clauses of anything; nothing ships. L1 547.0 (+10.3) ✓ but lmms
+// −1.7 ✗, Acc2 682.7 ✗; L2 538.7 (+2.0) ✗, dev2 −2.7 ✗, Acc2 682.7 ✗; L3 547.0 (+10.3; +10, +11, +10) ✓, every set
+// ≥ +0.3 ✓, but Acc2 682.3 (682, 682, 683 vs 683, 683, 684) ✗. BENCHMARKS.md "Tempo: the lock pair".
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
