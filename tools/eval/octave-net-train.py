@@ -62,7 +62,8 @@ ap.add_argument('--arms', help='with --grid: instead of --models/--colsets, thes
 ap.add_argument('--arm-diff', action='store_true', help='with --arms: also every file whose pick differs from the first arm\'s, per fold shuffle (FIX: right only in the later arm, BREAK: only in the first)')
 ap.add_argument('--write-arm', help='NAME=COLS@SET:W (an --arms entry): like --write with the first --models entry, these columns and row weights; '
                 'columns past 44 must be a whole octave-net.ts input group (45-54: soft, written as extra ["soft"]; with rows of octave-net.ts --perc '
-                'a pair C,C+12 for 45 <= C < 57: perc, written as extra ["perc"]; with rows of --soft --lock 55-61: lock, written as extra ["lock"])')
+                'a pair C,C+12 for 45 <= C < 57: perc, written as extra ["perc"]; with rows of --soft --lock 55-61: lock, written as extra ["lock"]; '
+                'a part of 55-61 (helper tempo22: 59-60): lock with the other lock columns weighed 0)')
 ap.add_argument('--weights-out', default='main/engine/analysis/octave-net-weights.ts', help='with --write-arm: the file to write (a copy, to test before shipping)')
 args = ap.parse_args()
 
@@ -355,6 +356,10 @@ def extra_of(cols):
         # octave-net.ts --soft --lock (helper tempo21): the 7 'lock' columns after the 10 soft ones; the product computes
         # them right after the 45 base inputs (OctaveNetWeights.extra ['lock'])
         return ['lock']
+    if WIDTH == 62 and tail and set(tail) < set(range(55, 62)):
+        # a part of the 'lock' group (helper tempo22's L2: 59-60, the onsets-per-beat columns): the product computes all 7,
+        # the weights give the others 0 (pad_lock)
+        return ['lock']
     if len(tail) == 2 and 45 <= tail[0] < 57 and tail[1] == tail[0] + 12:
         # octave-net.ts --perc (helper tempo17): one PercussiveShare figure v and v × log2(b / 120); the product's 'perc'
         # group must compute that figure (hpss.ts PERC_INPUT = column tail[0] − 45)
@@ -363,6 +368,23 @@ def extra_of(cols):
     if tail:
         sys.exit(f'columns {tail} are no input group of octave-net.ts (the drums pair 47,52 of tempo16 has none: not shipped)')
     return None
+
+
+def pad_lock(W, cols):
+    """helper tempo22: weights on the base columns and a part of the 'lock' group (55-61) written as the whole group (the
+    product computes all 7 columns): a lock column the model did not use gets mu 0, sd 1 and weight 0 everywhere, so
+    octaveNetScore is the model's score exactly"""
+    tail = [c for c in cols if c >= 45]
+    if WIDTH != 62 or not tail or tail == list(range(55, 62)) or not set(tail) < set(range(55, 62)):
+        return W
+    full = [c for c in cols if c < 45] + list(range(55, 62))
+    at = {c: i for i, c in enumerate(cols)}
+
+    def spread(v, fill):
+        return [v[at[c]] if c in at else fill for c in full]
+    W = dict(W, mu=spread(W['mu'], 0), sd=spread(W['sd'], 1), linear=spread(W['linear'], 0))
+    W['w1'] = [spread(row, 0) for row in W['w1']]
+    return W
 
 
 if args.oof:
@@ -377,7 +399,7 @@ if args.oof:
     for k in range(5):
         tr = [r for r in (rows if args.noaug else ALLROWS) if fo[r['family']] != k]
         m = fit(tr, ocols, h, lam, seed=0, weights=ow)
-        nets.append(weights_of(*m, h))
+        nets.append(pad_lock(weights_of(*m, h), ocols))
         if oextra:
             nets[-1]['extra'] = oextra
         te = [i for i, r in enumerate(rows) if fo[r['family']] == k]
@@ -410,7 +432,7 @@ if args.write_arm:
     net, mu, sd = fit(rows if args.noaug else ALLROWS, cols, h, lam, weights=w)
     pk = predict((net, mu, sd), rows, cols)
     line(f'in-sample {name} h{h} λ{lam}', [pk])
-    W = weights_of(net, mu, sd, h)
+    W = pad_lock(weights_of(net, mu, sd, h), cols)
     ex = extra_of(cols)
     if ex:
         W['extra'] = ex

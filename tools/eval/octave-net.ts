@@ -125,6 +125,45 @@
 // (dev 0.107 vs 0.074, octave 0.152 vs 0.127; the map is under-confident for the stronger chooser); (a5) the group
 // costs ≈ 0.01 ms per audio second (≈ 0.2 % of the analysis) ✓. Not shipped (BENCHMARKS.md "Tempo: a beat-lock input
 // for the octave chooser").
+// Ship rule for the lock PAIR (helper tempo22, session 17, issue 11; the lead's decision17.md "Tempo candidate (helper
+// tempo22)", made concrete here at 05:46 UTC on 2026-12-02 before any CV figure of L2 or L3 was read; L1's are tempo21's,
+// known). The candidate is a pair: an octave chooser with the 'lock' group AND the tempo confidence map refitted on that
+// chooser's out-of-fold rows. Rows: tempo21's test/output/t21/r7l/rows.json (copied to test/output/t22/r7l; 697 files
+// of the seven dev-side sets + 4 stretched copies; columns 0–44 base, 45–54 soft, 55–61 lock = LOCK_FEATURES in order:
+// 55 occupancy, 56 coverage, 57 low occupancy, 58 low coverage, 59 onsets per beat, 60 low onsets per beat, 61 grid
+// spread). Family-grouped 5-fold CV, the same 3 fold shuffles, one per process (octave-net-train.py --grid --repeats 1
+// --shuffle-offset K, K = 0, 1, 2). Baseline (shipped): base=0-44@soft:0@lmms:0 --models 16:0.001 (tempo20's
+// t20/arm-base-s{0,1,2}.txt on identical columns: 538, 534, 538). Exactly three arms, no other:
+//   L1 --models 16:0.001 --arms "lock=0-44,55-61@soft:0@lmms:0"   (tempo21's arm; its t21/arm-lock-s{0,1,2}.txt reused)
+//   L2 --models 16:0.001 --arms "lockd=0-44,59-60@soft:0@lmms:0"  (density only: log strong onsets per beat, all + low)
+//   L3 --models 16:0.003 --arms "lock3=0-44,55-61@soft:0@lmms:0"  (L1 with λ 0.003)
+// Arm choice: among the arms passing (a1)–(a3), the highest pooled CV Acc1 (mean of 3); a tie: the one with fewer
+// columns, then L1 before L3. (a4)–(a6) on that arm only; it failing any, nothing ships (no second arm is tried).
+//   (a1) pooled CV Acc1 (all /697), mean of the 3 shuffles, ≥ baseline's mean + 5 files (536.7 + 5 = 541.7);
+//   (a2) no dev-side set (dev, dev2, synth, octave, sfshift, soft, lmms) lower than the baseline's mean by more than 1.0
+//        file (mean of 3);
+//   (a3) pooled Acc2 (mean of 3) not lower than the baseline's (683.3);
+//   (a4) tempo ECE, each map scored out of fold (conf13's method): octave-net-train.py --oof 16,λ --oof-arm <the arm>
+//        (fold split = the first CV shuffle) → calibrate.ts --dev2 --oof F --env (tempo21's env copied) --tempo-inputs
+//        logPulse,lock,flux,extreme --exclude-inputs brief: the pair's figure is the "cross-validated (out of fold)" ECE
+//        of that run (the shipped map's form refitted in the grouped 5 folds on the arm's out-of-fold rows); the shipped
+//        side is the same line of the same command on the shipped chooser's --oof file (oof-base.json: the baseline's fold
+//        models). Holds if: pooled ECE (pair) ≤ shipped + 0.005; no set's (dev, dev2, synth, octave, beatless,
+//        pulseless, nonmusic) ECE higher than shipped's by > 0.01; no-beat files (beatless, pulseless, nonmusic) stated
+//        ≥ 0.5 (MIN_CONFIDENCE) by the pair's map (CV) not more than by the shipped side scored the same way (CV) nor than
+//        the shipped constants (confidence.ts now) on the shipped chooser's rows — both counts printed by that run.
+//   (a5) analysis CPU ≤ +5 % (the lock group's cost: octave-net.ts --lock --cpu, tempo21: ≈ 0.2 %);
+//   (a6) the pinned behaviour tests unchanged and passing with the pair's weights and map (no tempo for tone, drone,
+//        drum-free pads as today; click / groove tracks keep their tempo and a confidence ≥ 0.5); a test pinning exact
+//        map coefficients may be updated to the refit's.
+// All holding: the arm fitted on every row (--write-arm, its λ; extra ['lock']; L2 written with the 5 other lock columns'
+// weights 0), the map refitted in full on the arm's out-of-fold rows (calibrate.ts --oof … --write --tempo-only), tempo
+// analyser version bumped; then the lead's (b) on heldout3. Any clause failing or not measured: nothing ships (the group
+// stays an option), the figures are recorded (BENCHMARKS.md "Tempo: the lock pair").
+// Outcome (06:03 UTC, 697 files, means of 3 shuffles against the baseline's 536.7 / Acc2 683.3): no arm passes
+// (a1)–(a3), so no arm is chosen and (a4)–(a6) are not clauses of anything; nothing ships. L1 547.0 (+10.3) ✓ but lmms
+// −1.7 ✗, Acc2 682.7 ✗; L2 538.7 (+2.0) ✗, dev2 −2.7 ✗, Acc2 682.7 ✗; L3 547.0 (+10.3; +10, +11, +10) ✓, every set
+// ≥ +0.3 ✓, but Acc2 682.3 (682, 682, 683 vs 683, 683, 684) ✗. BENCHMARKS.md "Tempo: the lock pair".
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

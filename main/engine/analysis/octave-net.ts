@@ -175,7 +175,9 @@ export const SOFTNESS_FEATURES = ['smooth', 'peaky', 'high share', 'low share', 
  *   - 'lock' (helper tempo21): lockFeatures, how the strong onsets sit on the candidate's beat grid, counted rather than
  *     summed (7 columns, LOCK_FEATURES). Not shipped either (session 16): family-grouped CV pooled Acc1 +10.3 files of
  *     697 (3 fold shuffles), but tempo-lmms −1.7, Acc2 −0.7 and the confidence map's tempo ECE up (0.085 vs 0.069);
- *     BENCHMARKS.md "Tempo: a beat-lock input for the octave chooser".
+ *     BENCHMARKS.md "Tempo: a beat-lock input for the octave chooser". Nor in session 17 (helper tempo22) as a pair with
+ *     a confidence map refitted for it: of three arms (all 7 columns; the two onsets-per-beat columns; all 7 at λ 0.003)
+ *     none kept pooled Acc2 (−0.7, −0.7, −1.0 file of 697); BENCHMARKS.md "Tempo: the lock pair".
  * Not shipped: under family-grouped CV neither group raised Acc1 pooled over dev, dev2, tempo-synth, tempo-octave and
  * tempo-soft (tools/eval/soft-set.ts) — backbeat −4.5, softness −1.0 files of 503 (2 fold shuffles) after +7.4 / +8.7 of
  * 413 without tempo-synth and tempo-octave; BENCHMARKS.md "Tempo: soft onsets".
