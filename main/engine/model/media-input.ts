@@ -10,7 +10,7 @@ import { imaAdpcmToPcmWav, isImaAdpcm } from '../media/ima-adpcm';
 import { inputPartOf, NATIVE_SAMPLES, readPcm, wideStream, type PcmReadResult } from '../media/pcm';
 import { bestIfNotFirst, bestStream, parseFfmpegInfo, realContainer, statMediaFile } from '../media/probe';
 import { readRegularFileSync, wavLayout } from '../media/riff';
-import { structureOf } from '../media/structure';
+import { structureOf, webpVp8x } from '../media/structure';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
 import { cmykTiffAsRgba, fourComponentJpeg, gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, sunRleRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
@@ -652,7 +652,8 @@ export async function videoAndSoundtrack(
 /**
  * The first frame of an animated WebP as a still WebP file's bytes (RIFF/WEBP
  * holding that frame's VP8/VP8L bitstream, with its ALPH chunk behind a VP8X
- * header when it has one), or null when `b` is not an animated WebP.
+ * header when it has one), or null when `b` is not an animated WebP (no VP8X
+ * chunk with the animation flag: media/structure.ts webpVp8x, the probe's rule).
  * ffmpeg's WebP decoder reads no animation (ANIM/ANMF chunks, WebP container
  * spec); Pillow, the reference's loader, reads frame 1 through libwebp's
  * WebPAnimDecoder: a key frame decoded into a canvas filled with transparent
@@ -663,18 +664,16 @@ export async function videoAndSoundtrack(
  * Throws NOT_MEDIA when the file holds no frame.
  */
 export function firstWebpFrame(b: Buffer, name = 'image'): { still: Buffer; x: number; y: number; canvasW: number; canvasH: number } | null {
-  if (b.length < 30 || b.toString('latin1', 0, 4) !== 'RIFF' || b.toString('latin1', 8, 12) !== 'WEBP' || b.toString('latin1', 12, 16) !== 'VP8X') return null;
+  const vp8x = webpVp8x(b);
+  if (!vp8x?.animated) return null;
+  const { canvasW, canvasH } = vp8x;
   const u24 = (o: number) => b[o] | (b[o + 1] << 8) | (b[o + 2] << 16);
-  const canvasW = u24(24) + 1;
-  const canvasH = u24(27) + 1;
   let off = 12;
-  let animated = false;
   while (off + 8 <= b.length) {
     const id = b.toString('latin1', off, off + 4);
     const size = b.readUInt32LE(off + 4);
     const data = off + 8;
     if (data + size > b.length) break;
-    if (id === 'ANIM') animated = true;
     if (id === 'ANMF') {
       const x = 2 * u24(data);
       const y = 2 * u24(data + 3);
@@ -705,8 +704,7 @@ export function firstWebpFrame(b: Buffer, name = 'image'): { still: Buffer; x: n
     }
     off = data + size + (size & 1);
   }
-  if (animated) throw new StudioError('NOT_MEDIA', `"${name}" is an animated WebP with no frame in it.`);
-  return null;
+  throw new StudioError('NOT_MEDIA', `"${name}" is an animated WebP with no frame in it.`);
 }
 
 /** The vision encoder's input for an image: [1, 3, 2, 224, 224] (the image repeated into 2 frames). */
