@@ -57,41 +57,17 @@ export async function decodeAudio(
   const filter = [sampleRule && `aformat=sample_fmts=${sampleRule},aformat=sample_fmts=flt`, regionFilter(opts.region)].filter(Boolean).join(',') || undefined;
   // an IMA ADPCM WAV: decoded as the standard (and the reference's libsox) does, then read like any PCM WAV
   const ima = await imaReference(path);
-  // a file of several audio streams: the one the reference's loader picks (bestStream), when it is not the first —
-  // found from the input's stream lines as ffmpeg prints them, before it decodes: the first run is then stopped
-  // there (a start, not a whole decode) and the best stream decoded
-  const stop = new AbortController();
-  let other: number | null = null;
-  let head = '';
-  const watch = (l: { text: string }) => {
-    if (other !== null || stop.signal.aborted) return;
-    if (!/^(Stream mapping:|Output #0)/.test(l.text)) {
-      if (head.length < 100_000) head += l.text + '\n';
-      return;
-    }
-    other = bestIfNotFirst(parseFfmpegInfo(head).streams, 'audio');
-    if (other !== null) stop.abort();
-  };
-  const decode = async (stream?: string) => {
-    const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
-    const first = stream === undefined;
-    const signal = first ? (opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal) : opts.signal;
-    const pcm = await readPcm(ima?.path ?? path, { filter, signal, onFrames: sinkWriter(sink), stream, onLogLine: first ? watch : undefined }).catch((err) => {
+  // a file of several audio streams: the one the reference's loader picks (bestStream), when it is not the first — the
+  // one PCM reader's own choice (pcm.ts readPcmOutputs: the input's stream lines read before any sample), so the
+  // analysis, the waveform and the model read the same stream
+  const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
+  try {
+    const pcm = await readPcm(ima?.path ?? path, { filter, signal: opts.signal, onFrames: sinkWriter(sink) }).catch((err) => {
       sink.close();
-      if (first && other !== null && !opts.signal?.aborted) return null; // stopped here: the best stream is decoded next
       throw err;
     });
-    return { pcm, sink };
-  };
-  try {
-    let { pcm, sink } = await decode();
-    if (!pcm || other !== null) {
-      sink.close();
-      ({ pcm, sink } = await decode(`0:${other}`));
-    }
-    if (!pcm) throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded.`);
     // more channels than ffmpeg's converter takes: decoded in the decoder's own sample format, converted here
-    const wide = pcm.exitCode !== 0 ? wideStream(pcm.log, other) : null;
+    const wide = pcm.exitCode !== 0 ? wideStream(pcm.log, pcm.stream) : null;
     if (wide) {
       sink.close();
       // ffmpeg's aformat would need the converter too: the region's atrim only, the reference's sample rule applied here
@@ -154,7 +130,7 @@ async function decodeWide(
     });
     const format = { sampleRate: wide.sampleRate, channels: wide.channels, channelMask: 0 };
     const frames = Math.floor(sink.size / (4 * wide.channels));
-    const pcm: PcmReadResult = { format, frames, outputs: [{ format, frames }], exitCode: code, log: stderr, errors: [], audioPacketBytes: null };
+    const pcm: PcmReadResult = { format, frames, outputs: [{ format, frames }], exitCode: code, log: stderr, errors: [], audioPacketBytes: null, stream: null };
     if (code !== 0) throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded (ffmpeg: ${ffmpegReason(stderr)}).`);
     return await finishAudio(pcm, sink, path, opts.region);
   } catch (err) {
