@@ -8,7 +8,6 @@
 // difference (noisy on a shared machine; for reference).
 //
 //   nice -n 10 node --import tsx test/bench/lead-cost.ts [FOLDER=test/output/eval/dev] [--limit 6] [--share 0.08]
-import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,17 +15,12 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { libraryAnalysers } from '../../main/engine/library/analyse';
 import { keyFromChroma, relativeLeadShare, TonalAnalyser, type TonalResult } from '../../main/engine/analysis/tonal';
 import type { Analyser } from '../../main/engine/analysis/types';
+import { cpu } from './cpu';
 
 const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { limit: { type: 'string', default: '6' }, share: { type: 'string', default: '0.08' } } });
 const S = Number(args.share);
 const dir = positionals[0] ?? 'test/output/eval/dev';
 const files = readdirSync(dir).filter((f) => /\.(mp3|wav|flac|ogg|m4a|opus)$/i.test(f)).sort().slice(0, Number(args.limit)).map((f) => join(dir, f));
-/** CPU seconds: this process's plus its finished children's (ffmpeg) */
-function cpu(): number {
-  const u = process.cpuUsage();
-  const s = execFileSync('cat', [`/proc/${process.pid}/stat`]).toString().split(') ')[1].split(' ');
-  return (u.user + u.system) / 1e6 + (Number(s[13]) + Number(s[14])) / 100;
-}
 async function run(path: string, share: number): Promise<{ sec: number; tonal: TonalResult }> {
   const tonal = new TonalAnalyser({ relativeLeadShare: share });
   const an: Analyser[] = libraryAnalysers().map((a) => (a.name === 'tonal' ? tonal : a));

@@ -8,9 +8,10 @@
 // measure of the work, the wall ratio what a person waits.
 //   npm run build && node --import tsx test/bench/media.ts
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { toneFile } from '../helpers/media';
+import { procCpu } from './cpu';
 import { startEngine } from '../integration/engine-harness';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -18,14 +19,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** CPU seconds of a process and its reaped children (Linux /proc; 0 elsewhere) */
 function cpuSec(pid: number | 'self', children = true): number {
-  try {
-    const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = st.slice(st.lastIndexOf(')') + 2).split(' ').map(Number);
-    // fields 14–17 (utime stime cutime cstime) are at 11–14 after the comm
-    return (children ? f[11] + f[12] + f[13] + f[14] : f[11] + f[12]) / 100;
-  } catch {
-    return 0;
-  }
+  const c = procCpu(pid);
+  return children ? c.self + c.children : c.self;
 }
 
 function floor(file: string): { ms: number; cpu: number } {

@@ -9,7 +9,6 @@
 // machine; for reference).
 //
 //   nice -n 10 node --import tsx test/bench/phrase-end-cost.ts [FOLDER=test/output/eval/dev] [--limit 12] [--ratio 1.5]
-import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,18 +16,13 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { libraryAnalysers } from '../../main/engine/library/analyse';
 import { phraseEndChroma, TonalAnalyser } from '../../main/engine/analysis/tonal';
 import type { Analyser } from '../../main/engine/analysis/types';
+import { cpu } from './cpu';
 
 const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { limit: { type: 'string', default: '12' }, ratio: { type: 'string', default: '1.5' } } });
 /** B's dorianRatio (key17: 1.8); the cue is computed at any ratio > 0, its cost does not depend on the ratio */
 const RB = Number(args.ratio);
 const dir = positionals[0] ?? 'test/output/eval/dev';
 const files = readdirSync(dir).filter((f) => /\.(mp3|wav|flac|ogg|m4a|opus)$/i.test(f)).sort().slice(0, Number(args.limit)).map((f) => join(dir, f));
-/** CPU seconds: this process's plus its finished children's (ffmpeg) */
-function cpu(): number {
-  const u = process.cpuUsage();
-  const s = execFileSync('cat', [`/proc/${process.pid}/stat`]).toString().split(') ')[1].split(' ');
-  return (u.user + u.system) / 1e6 + (Number(s[13]) + Number(s[14])) / 100;
-}
 async function run(path: string, ratio: number): Promise<{ sec: number; tonal: TonalAnalyser; audioSec: number }> {
   const tonal = new TonalAnalyser({ dorianRatio: ratio });
   const an: Analyser[] = libraryAnalysers().map((a) => (a.name === 'tonal' ? tonal : a));

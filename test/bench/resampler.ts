@@ -8,23 +8,18 @@
  * media-truth-kinds26 case; needs `npm run build`; KEEP=1 leaves the WAVs in test/output/bench-resampler).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { libraryAnalysers } from '../../main/engine/library/analyse';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { SincResampler } from '../../main/engine/model/preprocess/audio';
 import { OUTPUT } from '../helpers/media';
 import { mulberry32 } from '../helpers/prng';
+import { procCpu } from './cpu';
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
 
-/** CPU seconds of this process and of its children waited for (/proc/self/stat utime+stime, cutime+cstime; 100 ticks/s) */
-function cpuSeconds(): { self: number; children: number } {
-  const s = readFileSync('/proc/self/stat', 'utf8');
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ').map(Number);
-  return { self: (f[11]! + f[12]!) / 100, children: (f[13]! + f[14]!) / 100 };
-}
 
 function signal(rate: number, sec: number): Float32Array {
   const rnd = mulberry32(7);
@@ -68,10 +63,10 @@ if (args.includes('--wide')) {
     writeFileSync(raw, b);
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 's24le', '-ar', String(rate), '-ac', String(n), '-i', raw, '-c:a', 'copy', path]);
     rmSync(raw);
-    const c0 = cpuSeconds();
+    const c0 = procCpu();
     const w0 = performance.now();
     const run = await analyzeFile(path, libraryAnalysers(8));
-    const c1 = cpuSeconds();
+    const c1 = procCpu();
     console.log(`analyzeFile ${n} channels, 32 kHz, 6 s: ${(c1.self - c0.self).toFixed(2)} CPU s in this process + ${(c1.children - c0.children).toFixed(2)} in ffmpeg, ${((performance.now() - w0) / 1e3).toFixed(2)} s wall (${run.channels} ch, ${run.durationSec.toFixed(3)} s)`);
   }
   if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });

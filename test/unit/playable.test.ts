@@ -16,3 +16,17 @@ test('ISO base-media names, one or the family, are the mp4 family; AAC in them p
   assert.equal(playPlan(probe('m4a', 'alac')).kind, 'proxy');
   assert.equal(playPlan(probe('aiff', 'pcm_s16be')).kind, 'proxy');
 });
+
+test('two audio streams, the second flagged default (the one probe states, analysis and model read): the proxy holds that one', () => {
+  const streams = [
+    { index: 0, type: 'audio', codec: 'alac', sampleRate: 22050, channels: 1 },
+    { index: 1, type: 'audio', codec: 'alac', sampleRate: 48000, channels: 2, isDefault: true },
+  ];
+  const p = { ...probe('m4a', 'alac'), streams, audio: streams[1] } as unknown as ProbeResult;
+  const plan = playPlan(p, new Set(['alac']));
+  assert.equal(plan.kind, 'proxy');
+  assert.deepEqual(plan.kind === 'proxy' && plan.args.slice(0, 2), ['-map', '0:1']);
+  // the first audio stream read: mapped as before
+  const first = playPlan({ ...p, audio: streams[0] } as unknown as ProbeResult, new Set(['alac']));
+  assert.deepEqual(first.kind === 'proxy' && first.args.slice(0, 2), ['-map', '0:a:0']);
+});

@@ -209,7 +209,7 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
     }
     // more channels than ffmpeg converts (wideStream: a 65–128-channel ADM/Atmos BWF master, high-order Ambisonics):
     // every output failed before its first frame; decoded in the decoder's own format and shaped here instead
-    const wide = pcm.exitCode !== 0 && pcm.outputs.every((o) => o.frames === 0) ? wideStream(pcm.log, null) : null;
+    const wide = pcm.exitCode !== 0 && pcm.outputs.every((o) => o.frames === 0) ? wideStream(pcm.log, pcm.stream) : null;
     if (wide) {
       done = 0;
       lastProgress = 0;

@@ -157,7 +157,7 @@ export async function computeRange(path: string, plan: RangePlan, signal?: Abort
   // more channels than ffmpeg converts (wideStream): the decoder's own samples, their mean resampled here to 16 kHz
   // as the overview's decode does (analysis/run.ts decodeWide; the decode starts on both rates' grid, so the sinc
   // kernel's phases are the overview's)
-  const wide = res.frames === 0 && res.exitCode !== 0 ? wideStream(res.log, null) : null;
+  const wide = res.frames === 0 && res.exitCode !== 0 ? wideStream(res.log, res.stream) : null;
   if (wide) {
     const rs = wide.sampleRate === RANGE_RATE ? null : new StreamResampler(wide.sampleRate, RANGE_RATE);
     const n = wide.channels;

@@ -16,7 +16,7 @@ import type { Analyser } from '../analysis/types';
 import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis/waveform';
 import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprintOf } from '../media/cache';
-import { openMediaFile, realContainer, withMirrored, type parseFfmpegInfo } from '../media/probe';
+import { bestIfNotFirst, openMediaFile, realContainer, withMirrored, type parseFfmpegInfo } from '../media/probe';
 import { readStructure, structureOf, type Structure } from '../media/structure';
 import { crossCheck, durationShown, extensionFacts, packetsNeeded, readTagsByContent } from '../media/tags';
 import type { Tags } from '@contract';
@@ -116,11 +116,14 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   }
   // where what the file states is in doubt (the probe's rule, packetsNeeded), the audio's bytes are the packets the decode read
   const covers = (meta?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
-  const doubt = packetsNeeded({ ff: run.source, sizeBytes: file.size, coverBytes: covers, structure, mmDurationSec: meta?.format.duration });
+  // the audio stream decoded where it is not the first (a later one flagged default: pcm.ts readPcmOutputs, bestStream)
+  const readStream = bestIfNotFirst(run.source.streams, 'audio');
+  const doubt = readStream !== null || packetsNeeded({ ff: run.source, sizeBytes: file.size, coverBytes: covers, structure, mmDurationSec: meta?.format.duration });
   const checked = crossCheck({
     path, sizeBytes: file.size, ff: run.source, mm: meta, mmError: metaError, mmRepaired: metaRepaired, mmAppendedBytes: metaAppended,
     measured: { durationSec: run.durationSec, audioBytes: doubt ? run.audioPacketBytes : null, damage: run.damage }, structure,
     extension: await extensionFacts(path, run.source.container, req.cacheDir),
+    readStream,
   });
   // One duration, what decodes — the probe's too. Where the decode runs past an exact stated length
   // (an edit list's or a LAME tag's gapless end) by less than one codec frame, that is the codec's end padding,

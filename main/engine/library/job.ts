@@ -520,6 +520,10 @@ export class LibraryScanner {
     const folders = this.store.folders();
     const found: Found[] = [];
     const vanished: LibRow[] = [];
+    // a row once, however many of the batch's gone paths lead to it: a file moved out of a folder that was then
+    // deleted is reported as the file AND the folder, and each lookup gives its own copy of the row — the move
+    // matched one copy and the other put the same id into `gone`, removing the row just moved (its analysis, chat, cues)
+    const vanishedIds = new Set<string>();
     const touched = new Set<LibraryFolder>();
     for (const p of paths) {
       const folder = innermost(p, folders);
@@ -527,7 +531,7 @@ export class LibraryScanner {
       touched.add(folder);
       const st = await lstat(p).catch(() => null);
       if (!st) {
-        vanished.push(...this.store.libraryRowsUnder(p));
+        for (const r of this.store.libraryRowsUnder(p)) if (!vanishedIds.has(r.id)) (vanishedIds.add(r.id), vanished.push(r));
         continue;
       }
       if (st.isDirectory()) found.push(...(await this.collect(job, p, folder.id)).found);
@@ -586,7 +590,7 @@ export class LibraryScanner {
         if (v.lib_status === 'failed' && TRANSIENT_CODES.has(v.lib_error_code ?? '')) rest.push(f);
       } else rest.push(f);
     }
-    const gone = [...new Map(vanished.filter((v) => !moved.has(v)).map((v) => [v.id, v])).values()];
+    const gone = vanished.filter((v) => !moved.has(v));
     if (gone.length) this.removeRows(job, gone);
     await this.enqueue(job, rest);
   }

@@ -198,7 +198,9 @@ export class LibraryStore {
       const loud = all.loudness as LoudnessResult | undefined;
       const tempo = all.tempo as TempoResult | undefined;
       const tonal = all.tonal as TonalResult | undefined;
-      const audio = a.source.streams.find((s) => s.type === 'audio');
+      // the audio stream read (bestStream: a later one flagged default before the first), as `studio probe` states it
+      const bestAudio = bestStream(a.source.streams, 'audio');
+      const audio = a.source.streams.find((s) => s.type === 'audio' && s.index === bestAudio) ?? a.source.streams.find((s) => s.type === 'audio');
       // the video stream players show (av_find_best_stream's pick), as `studio probe` states it
       const bestVideo = bestStream(a.source.streams, 'video', true);
       const video = a.source.streams.find((s) => s.type === 'video' && s.index === bestVideo);

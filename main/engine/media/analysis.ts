@@ -5,8 +5,11 @@ import { analyzeFile, type AnalysisRun } from '../analysis/run';
 import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis/waveform';
 import { readJson, writeAtomic } from './cache';
 
-/** Bump when the analysis changes, so old cache entries are recomputed. */
-export const ANALYSIS_VERSION = 5;
+/**
+ * Bump when the analysis changes, so old cache entries are recomputed. 6: a file whose audio stream ffmpeg picks is
+ * not its first (a later one flagged default) is drawn from that stream (pcm.ts readPcmOutputs), as the model hears it.
+ */
+export const ANALYSIS_VERSION = 6;
 export interface WaveAnalysis {
   v: number;
   peaks: Omit<Peaks, 'trackId'>;

@@ -26,6 +26,8 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { audioStreamCounts, channelCountOf, FFMPEG_MAX_CONVERT_CHANNELS, logText, progressOf, spawnFfmpeg, stalledError } from './ffmpeg';
 import { closePcmSocket, pcmSockets } from './pcm-socket';
+import { bestIfNotFirst } from './best-stream';
+import { parseFfmpegInfo } from './probe';
 import { wavLayout } from './riff';
 
 /** What ffmpeg says it decoded to. */
@@ -93,7 +95,12 @@ export interface PcmDecodeOptions {
    * packets while its soundtrack decodes (model/media-input.ts).
    */
   otherOutputs?: string[];
-  /** the input stream every PCM output reads (`-map`), default `0:a:0` (the first audio stream) */
+  /**
+   * the input stream every PCM output reads (`-map`, e.g. `0:3`). Default: the audio stream ffmpeg itself picks and
+   * the model's loader reads (probe.ts bestStream, av_find_best_stream's rule: a stream flagged default before the
+   * first one) — readPcmOutputs reads the input's stream lines before any sample and, where that is not the first
+   * audio stream, decodes that one instead (`stream` in the result says which)
+   */
   stream?: string;
 }
 
@@ -121,9 +128,14 @@ export interface PcmReadResult {
    * P packets read (B bytes)", the first audio stream with packets: the decoded one); null when not stated
    */
   audioPacketBytes: number | null;
+  /**
+   * the absolute index of the audio stream read where readPcmOutputs chose it (no `stream` given) and it is not the
+   * first audio stream (bestIfNotFirst), else null — the index the log's wideStream must be asked about
+   */
+  stream: number | null;
 }
 
-/** ffmpeg's arguments for reading the first audio stream of `path` as float32 WAV on stdout. */
+/** ffmpeg's arguments for reading the first audio stream of `path` (or `stream`) as float32 WAV on stdout. */
 export function pcmArgs(path: string, opts: Pick<PcmReadOptions, 'filter' | 'channels' | 'sampleRate' | 'maxSec' | 'startSec'> = {}): string[] {
   return pcmOutputsArgs(path, [opts], opts);
 }
@@ -146,7 +158,7 @@ export function unplacedWavChannels(path: string): number | null {
 }
 
 /**
- * ffmpeg's arguments for one decode of the first audio stream of `path` with
+ * ffmpeg's arguments for one decode of the first audio stream of `path` (or `opts.stream`) with
  * several float32 WAV outputs: ffmpeg decodes the stream once and feeds each
  * output's filter chain; output 0 goes to stdout (`pipe:1`), output k to
  * `pipe:k+2` (fds 3, 4, …).
@@ -281,9 +293,10 @@ export function parseWavHeader(b: Buffer, native?: string): { format: PcmFormat;
 }
 
 /**
- * Decode the first audio stream of `path` to interleaved float32 and hand it
- * to `onFrames` as it comes: one ffmpeg process, memory independent of the
- * file's length (ffmpeg blocks on the pipe while the caller works).
+ * Decode the audio stream of `path` that ffmpeg and the model's loader pick (PcmDecodeOptions.stream; the first
+ * audio stream unless a later one is flagged default) to interleaved float32 and hand it to `onFrames` as it comes:
+ * one ffmpeg process (two where the stream picked is not the first: the first run stops at ffmpeg's stream mapping,
+ * before any sample), memory independent of the file's length (ffmpeg blocks on the pipe while the caller works).
  *
  * Resolves whatever ffmpeg's exit code (the caller decides what a partial
  * decode means, from `frames`, `errors`, `exitCode` and `log`). Rejects with
@@ -372,6 +385,33 @@ export function meanMixFilter(n: number, out: 1 | 2): string {
  */
 export async function readPcmOutputs(path: string, opts: PcmOutputsOptions): Promise<PcmReadResult> {
   if (opts.outputs.length < 1) throw new StudioError('BAD_ARGS', 'readPcmOutputs needs at least one output.');
+  if (opts.stream !== undefined) return readPcmRun(path, opts, null);
+  // the stream ffmpeg picks (av_find_best_stream: a later audio stream flagged default) is what the model's input reads
+  // (model/media-input.ts): analysis, waveform and playback read it too. The input's stream lines come before any
+  // sample; where they name another stream than the first, this run stops there (nothing handed on) and that one is read
+  let other: number | null = null;
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  const first = await readPcmRun(path, { ...opts, signal }, (head) => {
+    other = bestIfNotFirst(parseFfmpegInfo(head).streams, 'audio');
+    if (other === null) return true;
+    stop.abort();
+    return false;
+  }).catch((err) => {
+    if (other !== null && !opts.signal?.aborted) return null;
+    throw err;
+  });
+  if (first && other === null) return first;
+  const r = await readPcmRun(path, { ...opts, stream: `0:${other}` }, null);
+  return { ...r, stream: other };
+}
+
+/**
+ * One ffmpeg run of readPcmOutputs. `choose` (given: the stream is not chosen yet): called once with the input's
+ * stream lines as ffmpeg printed them, at "Stream mapping:" (before any decoded sample); nothing is handed to the
+ * outputs until it returns true (false: the caller stops this run).
+ */
+async function readPcmRun(path: string, opts: PcmOutputsOptions, choose: ((inputLines: string) => boolean) | null): Promise<PcmReadResult> {
   const readers = opts.outputs.map((out) => new WavPipeReader(out));
   // each read of output k, from its socket (pcm-socket.ts) or its pipe; set once ffmpeg is spawned
   let onChunk: (k: number, chunk: Buffer) => void = () => {};
@@ -401,14 +441,28 @@ export async function readPcmOutputs(path: string, opts: PcmOutputsOptions): Pro
     };
 
     const active = progressOf(child);
-    onChunk = (k, chunk) => {
-      if (failure) return;
-      if (sockets) active();
+    // while the stream is not chosen: what the outputs write is held (ffmpeg prints its stream mapping before it
+    // decodes, but the pipes and stderr are read apart); handed on once chosen, dropped if this run is stopped
+    let held: Array<[number, Buffer]> | null = choose ? [] : null;
+    let choosing = choose !== null;
+    let inputLines = '';
+    const push = (k: number, chunk: Buffer) => {
       try {
         readers[k].push(chunk);
       } catch (err) {
         fail(err);
       }
+    };
+    const release = () => {
+      const h = held;
+      held = null;
+      for (const [k, chunk] of h ?? []) if (!failure) push(k, chunk);
+    };
+    onChunk = (k, chunk) => {
+      if (failure) return;
+      if (sockets) active();
+      if (held) held.push([k, Buffer.from(chunk)]);
+      else push(k, chunk);
     };
     if (!sockets) readers.forEach((_, k) => ((k === 0 ? child.stdout : child.stdio[k + 2]) as Readable).on('data', (chunk: Buffer) => onChunk(k, chunk)));
 
@@ -422,6 +476,15 @@ export async function readPcmOutputs(path: string, opts: PcmOutputsOptions): Pro
         return;
       }
       opts.onLogLine?.(l);
+      if (choosing) {
+        if (!/^(Stream mapping:|Output #0)/.test(l.text)) {
+          if (inputLines.length < 100_000) inputLines += l.text + '\n';
+        } else {
+          choosing = false;
+          // not this stream: held (and dropped) until the caller's stop ends the run
+          if (choose!(inputLines)) release();
+        }
+      }
       const shown = l.context ? `[${l.context} @ 0x0] ${l.text}` : l.text;
       if (log.length < 200_000) log += shown + '\n';
       if ((l.level === 'error' || l.level === 'fatal' || l.level === 'panic') && errors.length < 100) {
@@ -448,8 +511,10 @@ export async function readPcmOutputs(path: string, opts: PcmOutputsOptions): Pro
       const stall = stalledError(child);
       if (stall) return reject(stall);
       line(logText(partial).replace(/\r$/, ''));
+      // no stream mapping printed (ffmpeg stopped before it): what was written, if anything, is handed on as it was
+      if (choosing) release();
       const outputs = readers.map((r) => ({ format: r.format, frames: r.frames }));
-      resolve({ format: outputs[0].format, frames: outputs[0].frames, outputs, exitCode: code, log, errors, audioPacketBytes });
+      resolve({ format: outputs[0].format, frames: outputs[0].frames, outputs, exitCode: code, log, errors, audioPacketBytes, stream: null });
     };
     // pipes: 'close' comes after every pipe's last byte; sockets are not the child's, so their ends are awaited too
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));

@@ -68,6 +68,7 @@ export const CHROMIUM_MAX_CHANNELS = 32;
  * `-i <file>` and the output path.
  */
 export function playPlan(probe: ProbeResult, lossless: ReadonlySet<string> = new Set()): PlayPlan {
+  const am = audioMap(probe);
   const fam = CHROMIUM_PLAYS[containerFamily(probe.container)];
   const a = probe.audio?.codec ?? '';
   const v = probe.video?.codec;
@@ -86,19 +87,29 @@ export function playPlan(probe: ProbeResult, lossless: ReadonlySet<string> = new
       ext: 'mp4',
       mime: 'video/mp4',
       reason,
-      args: ['-map', '0:v:0', '-map', '0:a:0', '-c:v', 'copy', ...audioArgs, '-movflags', '+faststart', '-f', 'mp4'],
+      args: ['-map', '0:v:0', '-map', am, '-c:v', 'copy', ...audioArgs, '-movflags', '+faststart', '-f', 'mp4'],
     };
   }
   if (v === 'vp8') {
     const audioArgs = ['opus', 'vorbis'].includes(a) ? ['-c:a', 'copy'] : ['-c:a', 'libopus', '-b:a', '192k'];
-    return { kind: 'proxy', ext: 'webm', mime: 'video/webm', reason, args: ['-map', '0:v:0', '-map', '0:a:0', '-c:v', 'copy', ...audioArgs, '-f', 'webm'] };
+    return { kind: 'proxy', ext: 'webm', mime: 'video/webm', reason, args: ['-map', '0:v:0', '-map', am, '-c:v', 'copy', ...audioArgs, '-f', 'webm'] };
   }
   // A video codec Chromium cannot decode: the soundtrack plays, the picture
   // does not (the filmstrip still shows it). Transcoding video is left to a later issue.
   return audioProxy(probe, reason, lossless);
 }
 
+/**
+ * The `-map` of the audio stream a proxy holds: the one the probe states (probe.audio: the stream ffmpeg picks, which
+ * the analysis and the model read — a later one flagged default), `0:a:0` where that is the first audio stream.
+ */
+export function audioMap(probe: Pick<ProbeResult, 'audio' | 'streams'>): string {
+  const first = probe.streams.find((s) => s.type === 'audio');
+  return probe.audio && first && probe.audio.index !== first.index ? `0:${probe.audio.index}` : '0:a:0';
+}
+
 function audioProxy(probe: ProbeResult, reason: string, lossless: ReadonlySet<string>): PlayPlan {
+  const am = audioMap(probe);
   const a = probe.audio?.codec ?? '';
   const ch = probe.audio?.channels ?? 2;
   // more channels than ffmpeg mixes (an ADM/Atmos master): a stereo FLAC of every channel's mean, mixed by makeProxy
@@ -111,18 +122,18 @@ function audioProxy(probe: ProbeResult, reason: string, lossless: ReadonlySet<st
   const toStereo = unplaced ? ['-af', meanMixFilter(ch, 2)] : ['-ac', '2'];
   const down = ch > 8 ? toStereo : [];
   if (lossless.has(a)) {
-    return { kind: 'proxy', ext: 'flac', mime: 'audio/flac', reason, args: ['-map', '0:a:0', '-vn', '-sn', '-dn', ...down, '-c:a', 'flac', '-f', 'flac'] };
+    return { kind: 'proxy', ext: 'flac', mime: 'audio/flac', reason, args: ['-map', am, '-vn', '-sn', '-dn', ...down, '-c:a', 'flac', '-f', 'flac'] };
   }
   return {
     kind: 'proxy',
     ext: 'webm',
     mime: 'audio/webm',
     reason,
-    args: ['-map', '0:a:0', '-vn', '-sn', '-dn', ...(ch > 2 ? toStereo : []), '-c:a', 'libopus', '-b:a', '192k', '-f', 'webm'],
+    args: ['-map', am, '-vn', '-sn', '-dn', ...(ch > 2 ? toStereo : []), '-c:a', 'libopus', '-b:a', '192k', '-f', 'webm'],
   };
 }
 
-const FLAC_FALLBACK = ['-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', '2', '-c:a', 'flac', '-f', 'flac'];
+const flacFallback = (map: string) => ['-map', map, '-vn', '-sn', '-dn', '-ac', '2', '-c:a', 'flac', '-f', 'flac'];
 
 export function proxyPath(cacheDir: string, fp: string, ext: string): string {
   return join(cacheDir, 'playable', `${fp}.${ext}`);
@@ -161,7 +172,7 @@ export async function makeProxy(
   if (plan.wide) {
     const tmp = join(cacheDir, 'playable', `${fp}.${randomBytes(4).toString('hex')}.tmp.flac`);
     try {
-      await wideStereoFlac(path, tmp, signal);
+      await wideStereoFlac(path, tmp, signal, audioMap(probe) === '0:a:0' ? null : (probe.audio?.index ?? null));
       await rename(tmp, out);
       return { path: out, mime: plan.mime };
     } catch (err) {
@@ -173,7 +184,7 @@ export async function makeProxy(
   const made = await attempt(plan.args, plan.ext);
   if (made) return { path: made, mime: plan.mime };
   if (plan.mime.startsWith('audio/') && plan.ext !== 'flac') {
-    const fb = await attempt(FLAC_FALLBACK, 'flac');
+    const fb = await attempt(flacFallback(audioMap(probe)), 'flac');
     if (fb) return { path: fb, mime: 'audio/flac' };
   }
   throw new StudioError(
@@ -183,15 +194,15 @@ export async function makeProxy(
 }
 
 /**
- * A stereo FLAC at `out` of the first audio stream of `path` when it has more channels than ffmpeg converts
+ * A stereo FLAC at `out` of the first audio stream of `path` (or `stream`, the absolute index of the one read) when it has more channels than ffmpeg converts
  * (wideStream): one ffmpeg decodes it in the decoder's own sample format (pcm.ts PcmOutput.native, no converter), the
  * mean of every channel goes to both sides (as meanMixFilter mixes channels without positions), and a second ffmpeg
  * encodes that float stereo from its standard input. Errors: DECODE_FAILED, CANCELLED.
  */
-async function wideStereoFlac(path: string, out: string, signal?: AbortSignal): Promise<void> {
+async function wideStereoFlac(path: string, out: string, signal?: AbortSignal, stream: number | null = null): Promise<void> {
   // the stream's format, from ffmpeg's own description of the input (no output asked: it describes it and exits)
   const head = (await runFfmpeg(['-i', path], { signal })).stderr;
-  const wide = wideStream(head, null);
+  const wide = wideStream(head, stream);
   if (!wide) throw new StudioError('DECODE_FAILED', 'its audio stream is not one of more than 64 PCM channels');
   const enc = spawnFfmpeg(['-v', 'error', '-f', 'f32le', '-ar', String(wide.sampleRate), '-ac', '2', '-i', 'pipe:0', '-c:a', 'flac', '-f', 'flac', '-y', out], signal, 0, 0, true);
   let encErr = '';

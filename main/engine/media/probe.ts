@@ -7,6 +7,9 @@ import { freeFormatText } from './demuxer';
 import { truncatedError, readStructure, unpaddedText, webpAnimation } from './structure';
 import { crossCheck, durationShown, extensionFacts, isImagePipe, itunSmpbSec, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent, wmaAudio } from './tags';
 import { notUtf8Message, undecodableName } from '../fs/paths';
+import { bestIfNotFirst, bestStream } from './best-stream';
+
+export { bestIfNotFirst, bestStream };
 
 export { tagsOf } from './tags';
 
@@ -130,35 +133,6 @@ export function realContainer(info: { container: string; majorBrand?: string; st
   if (ext === 'mkv' && names.includes('matroska')) return 'matroska';
   if (brand && GENERIC_BRAND.test(brand) && names.includes('mp4')) return 'mp4';
   return names[0];
-}
-
-/**
- * The stream of `type` that libavformat's av_find_best_stream picks — what players show, and what the
- * reference's loaders read: torchaudio's ffmpeg loader (StreamReader's default audio stream) and decord's
- * VideoReader (av_find_best_stream(…, AVMEDIA_TYPE_VIDEO, -1, -1, …)). libavformat 5.1 (utils.c): the highest
- * disposition score (not hearing/visual impaired: +1, "default": +1), then more probed frames (capped at 5:
- * only a one-frame attached picture falls short), then the higher stated bitrate; on a tie the earlier
- * stream. Audio streams without a sample rate are skipped; `skipAttachedPics`: cover art is no candidate.
- * `streams`: parseFfmpegInfo's. null: no stream of `type`. Pure.
- */
-export function bestStream(streams: StreamInfo[], type: 'audio' | 'video', skipAttachedPics = false): number | null {
-  let best: { index: number; disposition: number; frames: number; bitrate: number } | null = null;
-  for (const s of streams) {
-    if (s.type !== type || (type === 'audio' && !s.sampleRate) || (skipAttachedPics && s.attachedPic)) continue;
-    const disposition = (s.impaired ? 0 : 1) + (s.isDefault ? 1 : 0);
-    const frames = s.attachedPic ? 1 : 5;
-    const bitrate = s.bitrateKbps ?? 0;
-    if (best && (best.disposition > disposition || (best.disposition === disposition && (best.frames > frames || (best.frames === frames && best.bitrate >= bitrate))))) continue;
-    best = { index: s.index, disposition, frames, bitrate };
-  }
-  return best?.index ?? null;
-}
-
-/** The stream of `type` av_find_best_stream picks (bestStream) when it is not the first of its type, else null: a reader mapping `0:a:0` / `0:v:0` would read another. */
-export function bestIfNotFirst(streams: StreamInfo[], type: 'audio' | 'video', skipAttachedPics = false): number | null {
-  const best = bestStream(streams, type, skipAttachedPics);
-  const first = streams.find((s) => s.type === type && !(skipAttachedPics && s.attachedPic))?.index;
-  return best !== null && best !== first ? best : null;
 }
 
 /**
@@ -335,7 +309,10 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
       `"${name}" is not an audio or video file that can be read (ffmpeg: ${reason}). It may be corrupt, or a different kind of file with a media extension.`,
     );
   }
-  const audio = info.streams.find((s) => s.type === 'audio');
+  // the audio stream read: the one ffmpeg and the model's loader pick (bestStream: a later one flagged default before
+  // the first), which the analysis and the waveform decode too (pcm.ts readPcmOutputs)
+  const readStream = bestIfNotFirst(info.streams, 'audio');
+  const audio = info.streams.find((s) => s.type === 'audio' && (readStream === null || s.index === readStream));
   info.streams = withMirrored(info.streams, mm.structure);
   // an animated WebP: ffmpeg reads no animation (no size, no frames); its canvas and frame count from the chunk headers
   const anim = isImagePipe(info.container) && info.streams.some((s) => s.type === 'video' && s.codec === 'webp' && !s.width) ? await webpAnimation(path) : null;
@@ -345,18 +322,19 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   // every packet read (no decode) where what the file states is in doubt (packetsNeeded: the one rule of probe and library)
   const coverBytes = (mm.meta?.common.picture ?? []).reduce((n, p) => n + p.data.length, 0);
   const st = mm.structure;
-  const doubt = packetsNeeded({ ff: info, sizeBytes: size, coverBytes, structure: st, mmDurationSec: mm.meta?.format.duration });
+  // not the first audio stream: what the file states (its Duration, the first track's facts) is not of it, so its packets are read
+  const doubt = readStream !== null || packetsNeeded({ ff: info, sizeBytes: size, coverBytes, structure: st, mmDurationSec: mm.meta?.format.duration });
   // an estimated length (no Xing/Info/VBRI header, ADTS): what decodes, counted by a decode — a packet read would count bytes
   // after the last frame (a tag the demuxer does not know) as one more frame
   // an iTunSMPB tag whose count is this audio's: its priming may not be (ffmpeg skips the tag's), so what decodes is
   // counted by a decode (crossCheck compares); its bytes count only where the packets were in doubt
   const smpb = audio ? itunSmpbSec(mm.meta, info.container, info.durationSec) : null;
   const smpbCheck = Boolean(smpb && !smpb.stale && !st.gapless && !st.mp4Audio); // the sample table counts what decodes (mp4DecodedSec): no decode
-  const counted = audio && (doubt || smpbCheck) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck || Boolean(st.flacStreams?.length) || wmaAudio(info)?.byFfmpeg === false, sampleRate: audio?.sampleRate }) : null;
+  const counted = audio && (doubt || smpbCheck) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck || Boolean(st.flacStreams?.length) || wmaAudio(info)?.byFfmpeg === false, sampleRate: audio?.sampleRate, stream: readStream ?? undefined }) : null;
   const measured = counted && !doubt ? { ...counted, audioBytes: null } : counted;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
   const extension = await extensionFacts(path, info.container, undefined, info.streams.find((x) => x.type === 'video')?.codec);
-  const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, mmRepaired: mm.repaired, mmAppendedBytes: mm.appendedBytes, measured, structure: st, extension });
+  const checked = crossCheck({ path, sizeBytes: size, ff: info, mm: mm.meta, mmError: mm.error, mmRepaired: mm.repaired, mmAppendedBytes: mm.appendedBytes, measured, structure: st, extension, readStream });
   const warnings = checked.warnings;
   if (anim) warnings.push(`"${name}" is an animated WebP (${anim.frames} frame${anim.frames === 1 ? '' : 's'} on a ${anim.canvasW}×${anim.canvasH} canvas): ffmpeg reads no animation; the studio, like Pillow (the model's reference loader), uses its first frame.`);
   const free = st.freeFormat;
@@ -388,7 +366,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     bitrateKbps: checked.bitrateKbps ?? (free && audio ? free.bitrateKbps : undefined),
     ...(durationSec > 0 ? { overallBitrateKbps: Math.round((size * 8) / durationSec / 1000) } : {}),
     streams: checked.streams,
-    audio: checked.streams.find((s) => s.type === 'audio'),
+    audio: checked.streams.find((s) => s.type === 'audio' && (readStream === null || s.index === readStream)),
     video,
     tags: checked.tags,
     hasCoverArt,

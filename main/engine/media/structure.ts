@@ -1669,9 +1669,28 @@ export async function structureOf(path: string, opts: { oggPages?: boolean; matr
 }
 
 /**
- * An animated WebP's canvas and frame count, read from its chunk headers (WebP container specification, "Extended
- * File Format": VP8X flags bit 1 = animation, canvas width/height − 1 as 24-bit little-endian at bytes 24 and 27;
- * one ANMF chunk per frame). ffmpeg's WebP decoder reads no animation and states no size for such a file; Pillow (the
+ * A WebP's extended-format header (WebP container specification, "Extended File Format"): the VP8X chunk right after
+ * "RIFF....WEBP", its flags byte at 20 (bit 1 = animation), canvas width/height − 1 as 24-bit little-endian at bytes 24
+ * and 27. `head` is the file's first bytes (30 are enough). Null where it is no RIFF/WEBP file with a VP8X chunk first
+ * (a simple lossy/lossless WebP, anything else, or fewer than 30 bytes).
+ *
+ * `animated` is the VP8X animation flag, and only that: the one rule of the probe (webpAnimation) and of the model's
+ * input (model/media-input.ts firstWebpFrame), which had read it apart (the probe the flag, the model input an ANIM
+ * chunk seen anywhere). The flag is what the specification says marks an animation, and what libwebp (Pillow's
+ * reader, the model reference's loader) goes by: checked with Pillow 9.4 / libwebp 1.2.4, an animated WebP with the
+ * flag cleared (its ANIM and ANMF chunks kept) does not open ("could not create decoder object"). So the studio takes
+ * no first frame from such a file either, and ffmpeg (which reads no ANMF) refuses it. (A file with the flag but its
+ * ANIM chunk gone does not open in Pillow either; both sides here still read its first ANMF frame, alike.)
+ */
+export function webpVp8x(head: Buffer): { canvasW: number; canvasH: number; animated: boolean } | null {
+  if (head.length < 30 || head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 16) !== 'WEBPVP8X') return null;
+  const u24 = (o: number) => head[o] | (head[o + 1] << 8) | (head[o + 2] << 16);
+  return { canvasW: u24(24) + 1, canvasH: u24(27) + 1, animated: (head[20] & 0x02) !== 0 };
+}
+
+/**
+ * An animated WebP's canvas and frame count, read from its chunk headers: webpVp8x's canvas and animation flag, one
+ * ANMF chunk per frame. ffmpeg's WebP decoder reads no animation and states no size for such a file; Pillow (the
  * model reference's loader) and the studio's model input take its first frame on this canvas
  * (model/media-input.ts firstWebpFrame). Only the 8-byte chunk headers are read (a seek per chunk), so a large file
  * costs a few reads. Returns null for a file that is not an animated WebP; never throws for a short or damaged file
@@ -1683,10 +1702,9 @@ export async function webpAnimation(path: string): Promise<{ canvasW: number; ca
     const size = (await fh.stat()).size;
     const head = Buffer.alloc(30);
     if (size < 30 || (await fh.read(head, 0, 30, 0)).bytesRead < 30) return null;
-    if (head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 16) !== 'WEBPVP8X' || !(head[20] & 0x02)) return null;
-    const u24 = (o: number) => head[o] | (head[o + 1] << 8) | (head[o + 2] << 16);
-    const canvasW = u24(24) + 1;
-    const canvasH = u24(27) + 1;
+    const vp8x = webpVp8x(head);
+    if (!vp8x?.animated) return null;
+    const { canvasW, canvasH } = vp8x;
     let frames = 0;
     const h = Buffer.alloc(8);
     for (let off = 12; off + 8 <= size; ) {

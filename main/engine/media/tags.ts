@@ -46,7 +46,7 @@ export interface FfmpegStated {
   concatenated?: boolean;
   /** the container's bitrate: file size × 8 / duration, kb/s (includes cover art and tags) */
   bitrateKbps?: number;
-  streams: Array<{ type: string; codec?: string; bitrateKbps?: number; attachedPic?: boolean; sampleRate?: number; channels?: number }>;
+  streams: Array<{ index?: number; type: string; codec?: string; bitrateKbps?: number; attachedPic?: boolean; sampleRate?: number; channels?: number; channelLayout?: string; isDefault?: boolean }>;
   /** the container's tags as ffmpeg reads them (lower-case keys), falling back to the first audio stream's (Ogg) */
   metadata?: Record<string, string>;
 }
@@ -1067,7 +1067,7 @@ export function codecWarning(path: string, codec: string | undefined): string | 
 // ---- duration and bitrate ---------------------------------------------------
 
 /**
- * Read every packet of the first audio stream without decoding it (`-c copy`
+ * Read every packet of the first audio stream (or stream `opts.stream`, an absolute index) without decoding it (`-c copy`
  * to ffmpeg's framecrc muxer, one line per packet: dts, pts, duration, size
  * in the stream's time base): the real duration (s) — from the first sample
  * ffmpeg outputs (time 0, or the first packet's pts when later) to the end of
@@ -1080,15 +1080,16 @@ export function codecWarning(path: string, codec: string | undefined): string | 
  * `sampleRate`: the first audio stream's rate (Hz) as parseFfmpegInfo read it,
  * which a decode count needs (without it, no count).
  */
-export async function measureAudioStream(path: string, signal?: AbortSignal, opts: { decode?: boolean; sampleRate?: number } = {}): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
-  if (opts.decode) return decodedCount(path, opts.sampleRate, signal);
-  const r = await runFfmpeg(['-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'framecrc', '-'], { signal, maxStdout: 256 * 1024 * 1024 }).catch(() => null);
+export async function measureAudioStream(path: string, signal?: AbortSignal, opts: { decode?: boolean; sampleRate?: number; stream?: number } = {}): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
+  const map = opts.stream === undefined ? '0:a:0' : `0:${opts.stream}`;
+  if (opts.decode) return decodedCount(path, opts.sampleRate, signal, map);
+  const r = await runFfmpeg(['-i', path, '-map', map, '-c', 'copy', '-f', 'framecrc', '-'], { signal, maxStdout: 256 * 1024 * 1024 }).catch(() => null);
   if (!r || r.code !== 0) return null;
   // a packet ffmpeg called corrupt (a truncated file's last one) and what follows it do not decode
-  const corrupt = [...r.stderr.matchAll(/Packet corrupt \(stream = 0, dts = (-?\d+)\)/g)].map((m) => Number(m[1]));
+  const corrupt = [...r.stderr.matchAll(new RegExp(`Packet corrupt \\(stream = ${opts.stream ?? 0}, dts = (-?\\d+)\\)`, 'g'))].map((m) => Number(m[1]));
   const packets = packetSpan(r.stdout.toString('latin1'), corrupt.length ? Math.min(...corrupt) : undefined);
   // packets without timestamps (RealMedia: every pts 0) span nothing: what decodes is counted instead
-  if (packets?.untimed) return decodedCount(path, opts.sampleRate, signal);
+  if (packets?.untimed) return decodedCount(path, opts.sampleRate, signal, map);
   if (!packets || packets.durationSec <= 0) return null;
   return { durationSec: packets.durationSec, audioBytes: packets.bytes, damage: damageIn(r.stderr, []) };
 }
@@ -1106,8 +1107,8 @@ export async function measureAudioStream(path: string, signal?: AbortSignal, opt
  * the decoder drops ("Header missing"). Cost: one decode (an MP3: ~0.4 s CPU
  * for 5 min, against ~0.1 s for the packet read). null when ffmpeg could not.
  */
-async function decodedCount(path: string, rate: number | undefined, signal?: AbortSignal): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
-  const r = await runFfmpeg(['-v', 'verbose', '-i', path, '-map', '0:a:0', '-f', 'null', '-'], { signal, maxStdout: 0 }).catch(() => null);
+async function decodedCount(path: string, rate: number | undefined, signal?: AbortSignal, map = '0:a:0'): Promise<{ durationSec: number; audioBytes: number | null; damage: string | null } | null> {
+  const r = await runFfmpeg(['-v', 'verbose', '-i', path, '-map', map, '-f', 'null', '-'], { signal, maxStdout: 0 }).catch(() => null);
   if (!r || r.code !== 0 || !rate) return null;
   const counts = audioStreamCounts(r.stderr);
   if (!counts?.samples || !(rate > 0)) return null;
@@ -1322,10 +1323,20 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   structure?: Structure | null;
   /** what ffmpeg says of the file's extension (extensionFacts); without it the extension is not checked */
   extension?: ExtensionFacts;
+  /**
+   * the index of the audio stream read where it is not the first audio stream (best-stream.ts bestIfNotFirst: a later
+   * one flagged default, as ffmpeg and the model's loader pick it); `measured` is then that stream's. The check is of
+   * that stream: it stands first among the audio streams here, and what the file states of its first audio track
+   * (structure's track facts, music-metadata's duration) is left out; a warning names the stream read and the others
+   */
+  readStream?: number | null;
 }): CrossChecked & { streams: S[] } {
-  const { ff, mm, measured } = input;
-  const structure = input.structure ?? null;
+  const read = input.readStream ?? null;
+  const readS = read === null ? undefined : input.ff.streams.find((s) => s.index === read && s.type === 'audio');
+  const { ff, mm, structure } = readS ? readStreamView(input.ff, input.mm, input.structure ?? null, readS) : { ff: input.ff, mm: input.mm, structure: input.structure ?? null };
+  const { measured } = input;
   const warnings: string[] = [];
+  if (readS) warnings.push(readStreamText(input.path, input.ff.streams, readS));
   const padded = structure?.paddedSamples;
   if (padded) {
     // measured with torchaudio 0.13.1 (libsox refuses "fmt with padded samples"; its ffmpeg fallback, as ffmpeg 5.1 alone):
@@ -1461,7 +1472,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
       const each = [structure.flac, ...joined].map((f) => (f.sampleRate > 0 && f.totalSamples > 0 ? fmtTime(f.totalSamples / f.sampleRate) : 'unstated'));
       warnings.push(`${joined.length === 1 ? 'A second FLAC stream follows' : `${joined.length} more FLAC streams follow`} the first (from byte ${joined[0].offset}: files joined end to end, as \`cat\` makes): the first header (STREAMINFO) states ${each[0]}, the streams ${each.join(' + ')}. ffmpeg decodes them one after another; shown: what decodes, ${fmtTime(measured.durationSec)}. Other players may stop after the first.`);
     } else if (othersRunOn) {
-      warnings.push(`The ${audioCount > 1 ? 'first audio stream (the one analysed)' : 'audio'} lasts ${fmtTime(ends)}; the file runs to ${fmtTime(longest!)}, the length of its ${hasOtherVideo ? 'video' : 'other audio stream'} (ffmpeg's Duration is the longest stream's); shown: the audio's.`);
+      warnings.push(`The ${audioCount > 1 ? (readS ? `audio stream read (#0:${read}, the one analysed)` : 'first audio stream (the one analysed)') : 'audio'} lasts ${fmtTime(ends)}; the file runs to ${fmtTime(longest!)}, the length of its ${hasOtherVideo ? 'video' : 'other audio stream'} (ffmpeg's Duration is the longest stream's); shown: the audio's.`);
     } else if (far && !(structure?.truncated && !measured.damage && !durationEstimated)) {
       warnings.push(
         durationEstimated
@@ -1513,7 +1524,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     const otherAudio = ff.streams.filter((s) => s.type === 'audio').length - 1;
     const others = otherAudio > 0 ? `${otherAudio === 1 ? 'a second audio stream' : `${otherAudio} more audio streams`}${covers > 0 ? ' and ' : ', '}` : '';
     const extra = covers > 0 ? ` including ${others}${(covers / 1e6).toFixed(1)} MB of embedded cover art` : ` including ${others}tags and container overhead`;
-    warnings.push(`The file as a whole is ${fileKbps} kb/s${extra}; the ${otherAudio > 0 ? 'first audio stream' : 'audio'} alone is ${bitrateKbps} kb/s.`);
+    warnings.push(`The file as a whole is ${fileKbps} kb/s${extra}; the ${otherAudio > 0 ? (readS ? `audio stream read (#0:${read})` : 'first audio stream') : 'audio'} alone is ${bitrateKbps} kb/s.`);
   }
   // a file of a few samples (a 1-sample WAV from a test-signal tool or a cut gone wrong): its duration rounds to 0:00.000
   // and nothing can be measured of it; said, with its count, rather than left to look like an ordinary file
@@ -1531,7 +1542,32 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     seen = true;
     return bitrateKbps !== undefined && s.bitrateKbps !== bitrateKbps && (ff.durationEstimated || statedWrong || s.bitrateKbps === undefined) ? ({ ...own, bitrateKbps } as S) : own;
   });
+  // the stream read was put first among the audio streams (readStreamView): the file's own order again
+  if (readS) streams.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   return { durationSec, durationEstimated, bitrateKbps, tags, warnings, streams };
+}
+
+/**
+ * crossCheck's inputs as they are of the audio stream `read` where it is not the first: `ff` with `read` first among
+ * the audio streams (every "first audio stream" rule of the check is then of it), `structure` without what it says of
+ * the first audio track alone (its sample table, blocks, gapless count, links, frames: matroskaAudio, mp4Audio,
+ * gapless, flac, caf, ogg, oggAudioBytes, exactFrames), `mm` without its duration (music-metadata's is of its own
+ * first track). The measured length of `read` (crossCheck's `measured`) stands in for them.
+ */
+function readStreamView<S extends FfmpegStated['streams'][number]>(ff: FfmpegStated & { streams: S[] }, mm: IAudioMetadata | null, structure: Structure | null, read: S): { ff: FfmpegStated & { streams: S[] }; mm: IAudioMetadata | null; structure: Structure | null } {
+  const at = ff.streams.findIndex((s) => s.type === 'audio');
+  const streams = (ff.streams as S[]).filter((s) => s !== read);
+  streams.splice(at, 0, read);
+  const view = structure && { ...structure, matroskaAudio: null, mp4Audio: null, gapless: null, flac: null, caf: null, ogg: null, oggAudioBytes: null, exactFrames: null };
+  return { ff: { ...ff, streams }, mm: mm && { ...mm, format: { ...mm.format, duration: undefined } }, structure: view };
+}
+
+/** The warning of a file whose audio stream read (`read`) is not its first: which it is, why, and the others it has. */
+function readStreamText(path: string, streams: FfmpegStated['streams'], read: FfmpegStated['streams'][number]): string {
+  const audio = streams.filter((s) => s.type === 'audio');
+  const desc = (s: FfmpegStated['streams'][number]) => `#0:${s.index}, ${[s.codec, s.sampleRate && `${s.sampleRate} Hz`, s.channelLayout ?? (s.channels && `${s.channels} channels`)].filter(Boolean).join(', ')}`;
+  const others = audio.filter((s) => s !== read);
+  return `"${basename(path)}" holds ${audio.length} audio streams; the one read — analysed, drawn and heard by the model — is ${desc(read)}${read.isDefault ? ', flagged default' : ''}, as ffmpeg and the model's reference loader pick it, not the first: the other${others.length > 1 ? 's are' : ' is'} ${others.map(desc).join('; ')}.`;
 }
 
 /**

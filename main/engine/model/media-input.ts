@@ -10,7 +10,7 @@ import { imaAdpcmToPcmWav, isImaAdpcm } from '../media/ima-adpcm';
 import { inputPartOf, NATIVE_SAMPLES, readPcm, wideStream, type PcmReadResult } from '../media/pcm';
 import { bestIfNotFirst, bestStream, parseFfmpegInfo, realContainer, statMediaFile } from '../media/probe';
 import { readRegularFileSync, wavLayout } from '../media/riff';
-import { structureOf } from '../media/structure';
+import { structureOf, webpVp8x } from '../media/structure';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
 import { cmykTiffAsRgba, fourComponentJpeg, gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, sunRleRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
@@ -57,41 +57,17 @@ export async function decodeAudio(
   const filter = [sampleRule && `aformat=sample_fmts=${sampleRule},aformat=sample_fmts=flt`, regionFilter(opts.region)].filter(Boolean).join(',') || undefined;
   // an IMA ADPCM WAV: decoded as the standard (and the reference's libsox) does, then read like any PCM WAV
   const ima = await imaReference(path);
-  // a file of several audio streams: the one the reference's loader picks (bestStream), when it is not the first —
-  // found from the input's stream lines as ffmpeg prints them, before it decodes: the first run is then stopped
-  // there (a start, not a whole decode) and the best stream decoded
-  const stop = new AbortController();
-  let other: number | null = null;
-  let head = '';
-  const watch = (l: { text: string }) => {
-    if (other !== null || stop.signal.aborted) return;
-    if (!/^(Stream mapping:|Output #0)/.test(l.text)) {
-      if (head.length < 100_000) head += l.text + '\n';
-      return;
-    }
-    other = bestIfNotFirst(parseFfmpegInfo(head).streams, 'audio');
-    if (other !== null) stop.abort();
-  };
-  const decode = async (stream?: string) => {
-    const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
-    const first = stream === undefined;
-    const signal = first ? (opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal) : opts.signal;
-    const pcm = await readPcm(ima?.path ?? path, { filter, signal, onFrames: sinkWriter(sink), stream, onLogLine: first ? watch : undefined }).catch((err) => {
+  // a file of several audio streams: the one the reference's loader picks (bestStream), when it is not the first — the
+  // one PCM reader's own choice (pcm.ts readPcmOutputs: the input's stream lines read before any sample), so the
+  // analysis, the waveform and the model read the same stream
+  const sink = new SpillSink(opts.memoryBytes ?? AUDIO_MEMORY_BYTES);
+  try {
+    const pcm = await readPcm(ima?.path ?? path, { filter, signal: opts.signal, onFrames: sinkWriter(sink) }).catch((err) => {
       sink.close();
-      if (first && other !== null && !opts.signal?.aborted) return null; // stopped here: the best stream is decoded next
       throw err;
     });
-    return { pcm, sink };
-  };
-  try {
-    let { pcm, sink } = await decode();
-    if (!pcm || other !== null) {
-      sink.close();
-      ({ pcm, sink } = await decode(`0:${other}`));
-    }
-    if (!pcm) throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded.`);
     // more channels than ffmpeg's converter takes: decoded in the decoder's own sample format, converted here
-    const wide = pcm.exitCode !== 0 ? wideStream(pcm.log, other) : null;
+    const wide = pcm.exitCode !== 0 ? wideStream(pcm.log, pcm.stream) : null;
     if (wide) {
       sink.close();
       // ffmpeg's aformat would need the converter too: the region's atrim only, the reference's sample rule applied here
@@ -154,7 +130,7 @@ async function decodeWide(
     });
     const format = { sampleRate: wide.sampleRate, channels: wide.channels, channelMask: 0 };
     const frames = Math.floor(sink.size / (4 * wide.channels));
-    const pcm: PcmReadResult = { format, frames, outputs: [{ format, frames }], exitCode: code, log: stderr, errors: [], audioPacketBytes: null };
+    const pcm: PcmReadResult = { format, frames, outputs: [{ format, frames }], exitCode: code, log: stderr, errors: [], audioPacketBytes: null, stream: null };
     if (code !== 0) throw new StudioError('DECODE_FAILED', `"${basename(path)}" could not be decoded (ffmpeg: ${ffmpegReason(stderr)}).`);
     return await finishAudio(pcm, sink, path, opts.region);
   } catch (err) {
@@ -652,7 +628,8 @@ export async function videoAndSoundtrack(
 /**
  * The first frame of an animated WebP as a still WebP file's bytes (RIFF/WEBP
  * holding that frame's VP8/VP8L bitstream, with its ALPH chunk behind a VP8X
- * header when it has one), or null when `b` is not an animated WebP.
+ * header when it has one), or null when `b` is not an animated WebP (no VP8X
+ * chunk with the animation flag: media/structure.ts webpVp8x, the probe's rule).
  * ffmpeg's WebP decoder reads no animation (ANIM/ANMF chunks, WebP container
  * spec); Pillow, the reference's loader, reads frame 1 through libwebp's
  * WebPAnimDecoder: a key frame decoded into a canvas filled with transparent
@@ -663,18 +640,16 @@ export async function videoAndSoundtrack(
  * Throws NOT_MEDIA when the file holds no frame.
  */
 export function firstWebpFrame(b: Buffer, name = 'image'): { still: Buffer; x: number; y: number; canvasW: number; canvasH: number } | null {
-  if (b.length < 30 || b.toString('latin1', 0, 4) !== 'RIFF' || b.toString('latin1', 8, 12) !== 'WEBP' || b.toString('latin1', 12, 16) !== 'VP8X') return null;
+  const vp8x = webpVp8x(b);
+  if (!vp8x?.animated) return null;
+  const { canvasW, canvasH } = vp8x;
   const u24 = (o: number) => b[o] | (b[o + 1] << 8) | (b[o + 2] << 16);
-  const canvasW = u24(24) + 1;
-  const canvasH = u24(27) + 1;
   let off = 12;
-  let animated = false;
   while (off + 8 <= b.length) {
     const id = b.toString('latin1', off, off + 4);
     const size = b.readUInt32LE(off + 4);
     const data = off + 8;
     if (data + size > b.length) break;
-    if (id === 'ANIM') animated = true;
     if (id === 'ANMF') {
       const x = 2 * u24(data);
       const y = 2 * u24(data + 3);
@@ -705,8 +680,7 @@ export function firstWebpFrame(b: Buffer, name = 'image'): { still: Buffer; x: n
     }
     off = data + size + (size & 1);
   }
-  if (animated) throw new StudioError('NOT_MEDIA', `"${name}" is an animated WebP with no frame in it.`);
-  return null;
+  throw new StudioError('NOT_MEDIA', `"${name}" is an animated WebP with no frame in it.`);
 }
 
 /** The vision encoder's input for an image: [1, 3, 2, 224, 224] (the image repeated into 2 frames). */
