@@ -87,10 +87,19 @@ describe('tempo sections in words (contract/tempo-sections.ts) and in the CSV ex
     assert.equal(featuresText({ tempo: { bpm: 99.4, confidence: 0.05, variable: ramp } }), 'Tempo: speeds up from 80 to 140 BPM.');
   });
 
-  it('folded into a BPM range section by section, as the stored tempo is', () => {
-    assert.deepEqual(foldSections(steps, { min: 100, max: 200 }).map((s) => s.bpm), [180, 120, 180]);
-    assert.deepEqual(foldSections(ramp, { min: 100, max: 200 }), [{ start: 0, end: 60, bpm: 160, endBpm: 140 }]);
+  it('folded into a BPM range by one factor, so a speed-up still reads as one (tester24)', () => {
+    // folded section by section, 90 → 120 → 90 in 100–200 read 180 → 120 → 180 (a slow-down and back) and the ramp
+    // 80 → 140 read 160 → 140 ("slows down"): the sections keep their ratios, at the level of most of the track
+    assert.deepEqual(foldSections(steps, { min: 100, max: 200 }).map((s) => s.bpm), [180, 240, 180]);
+    assert.deepEqual(foldSections(ramp, { min: 100, max: 200 }), [{ start: 0, end: 60, bpm: 80, endBpm: 140 }]);
+    assert.equal(tempoChangeSentence(foldSections(ramp, { min: 100, max: 200 })), 'Tempo: speeds up from 80 to 140 BPM.');
     assert.deepEqual(foldSections(steps, null), steps);
+    // a real 90 → 129 → 90 BPM track (44 s, 48 s, 46 s) in 60–120: 129 stays above 90, not 65 between two 90s
+    const real: TempoSection[] = [{ start: 0, end: 44, bpm: 90 }, { start: 44, end: 91.9, bpm: 129 }, { start: 91.9, end: 138.3, bpm: 90 }];
+    assert.deepEqual(foldSections(real, { min: 60, max: 120 }).map((s) => s.bpm), [90, 129, 90]);
+    assert.deepEqual(foldSections(real, { min: 100, max: 200 }).map((s) => s.bpm), [180, 258, 180]);
+    // a beatless intro read at 117 before the 129 BPM body (117 s of the 157): the body's level, 64.5 in 60–120
+    assert.deepEqual(foldSections([{ start: 0, end: 40, bpm: 117 }, { start: 40, end: 157, bpm: 129 }], { min: 60, max: 120 }).map((s) => s.bpm), [59, 65]);
   });
 
   it('the CSV export has a tempoSections column after bpmConfidence: the sections in words, empty for a steady track', () => {

@@ -21,6 +21,17 @@ describe('keys the DJ way', () => {
     assert.throws(() => parseKeyList('13A'), /not a key/);
   });
 
+  it('a key written with capitals, as taggers and DJs write it ("A Minor", "C Major", "F# Min", "AMin"), is that key (tester24)', () => {
+    // the filter refused "A Minor" with '"Minor" is not a key' (the mode words were matched lower-case only)
+    assert.deepEqual(parseKeyList('A Minor'), ['A minor']);
+    assert.deepEqual(parseKeyList('C MAJOR, F# Min'), ['C major', 'F# minor']);
+    assert.deepEqual(parseKeyList('A Minor E Minor'), ['A minor', 'E minor']);
+    assert.deepEqual(parseKeyList('AMin Ebmaj'), ['A minor', 'Eb major']);
+    assert.deepEqual(parseKey('Bb Major'), { tonic: 10, mode: 'major' });
+    // the one-letter marks keep their case: m is minor, M major
+    assert.deepEqual(parseKeyList('Am AM'), ['A minor', 'A major']);
+  });
+
   it('Camelot neighbours: the key itself, ±1 on the wheel (12 wraps to 1), the relative major/minor', () => {
     assert.deepEqual(camelotNeighbours('8A'), ['8A', '7A', '9A', '8B']);
     assert.deepEqual(camelotNeighbours('12B'), ['12B', '11B', '1B', '12A']);

@@ -202,3 +202,21 @@ test('search: case-insensitive beyond ASCII (Ólafur, Été, Ø), NFD included',
   db.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('the LUFS filter reads the loudness as the table shows it (0.1 LU): "-13.3" finds a track shown -13.3 (tester24)', () => {
+  // stored -13.31, shown -13.3: a LUFS filter from -13.3 left it out (it compared the stored value)
+  const dir = mkdtempSync(join(tmpdir(), 'lib-lufs-'));
+  const db = openDb(dir);
+  const store = new LibraryStore(db);
+  const ins = db.prepare(
+    `INSERT INTO tracks (id, path, real_path, size, mtime_ms, kind, probe_json, opened_at, last_opened_at, in_recent, lib_status, file_name, title, lufs, analysed_at)
+     VALUES (?, ?, ?, 1, 1, 'audio', '{}', 0, 0, 0, 'analysed', ?, ?, ?, 1)`,
+  );
+  for (const [t, lufs] of [['a', -13.31], ['b', -13.36], ['c', -13.24], ['d', -13.25]] as const) ins.run(t, `/m/${t}.mp3`, `/m/${t}.mp3`, `${t}.mp3`, t, lufs);
+  const shown = (lufs: [number, number]) => store.query({ lufs }, { column: 'title', dir: 'asc' }, 0, 10).rows.map((r) => `${r.title} ${r.lufs!.toFixed(1)}`);
+  assert.deepEqual(shown([-13.3, -13.3]), ['a -13.3', 'd -13.3']);
+  assert.deepEqual(shown([-13.3, 0]), ['a -13.3', 'c -13.2', 'd -13.3']);
+  assert.deepEqual(shown([-20, -13.4]), ['b -13.4']);
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -31,9 +31,30 @@ describe('time ruler ticks (track view)', () => {
     // 0…10.8 s on 800 px: labels every 1 s, the one at 10 s lies at 740.7 px. Estimated (44.8 px) it
     // fits; measured at 70 px (a wider font, "0:10.0"-style text) it would be cut off by 10 px
     assert.equal(rulerTicks(0, 10.8, 800).labels.at(-1)!.anchorEnd, false);
-    const r = rulerTicks(0, 10.8, 800, () => 70);
-    assert.equal(r.labels.at(-1)!.t, 10);
+    // 0…2.65 s: labels every 0.5 s (151 px), the one at 2.5 s (754.7 px, 70 px wide) ends at its tick, clear of the 2
+    const r = rulerTicks(0, 2.65, 800, () => 70);
+    assert.equal(r.labels.at(-1)!.t, 2.5);
     assert.equal(r.labels.at(-1)!.anchorEnd, true);
     assert.equal(r.labels.at(-2)!.anchorEnd, false);
+    // 0…10.8 s: ended at its tick, the 10 s label would lie over the 9 s one (74 px apart; tester24): left out, its
+    // tick kept, and no label runs past the edge
+    const close = rulerTicks(0, 10.8, 800, () => 70);
+    assert.equal(close.labels.at(-1)!.t, 9);
+    assert.ok(close.minor.some((x) => Math.abs(x - 740.7) < 0.11));
+    assert.ok(close.labels.every((l) => (l.anchorEnd ? l.x : l.x + 70) <= 800));
+  });
+
+  it('no two labels overlap: the end of a 62-minute mix zoomed in, and tenths of an hour-long file (tester24)', () => {
+    // the last 144.6 s of a 1:01:41 mix over 975 px: the label at 1:01:40 (48 px) lay 7 px from the edge, ended at
+    // its tick and ran over "1:01:30" ("1:01:3ǝ1:01:40" in the screenshot)
+    const boxes = (r: ReturnType<typeof rulerTicks>, w: number) => r.labels.map((l) => (l.anchorEnd ? [l.x - w, l.x] : [l.x, l.x + w]));
+    const apart = (b: number[][]) => b.every((x, i) => i === 0 || b[i - 1][1] <= x[0]);
+    const end = rulerTicks(3701.03 - 144.6, 3701.03, 975, () => 48);
+    assert.ok(apart(boxes(end, 48)), JSON.stringify(end.labels));
+    assert.equal(end.labels.at(-1)!.t, 3690, 'the label that would collide is left out; its tick stays');
+    assert.ok(end.minor.some((x) => Math.abs(x - 968.1) < 0.11), JSON.stringify(end.minor.slice(-3)));
+    // 8 s at 1:01:30 over 900 px: every 0.5 s (56 px at 112 px/s) is too close for "1:01:33.5" (62 px wide)
+    const tenths = rulerTicks(3690, 3698, 900, () => 62);
+    assert.ok(apart(boxes(tenths, 62)), `step ${tenths.step}: ${JSON.stringify(tenths.labels.slice(0, 3))}`);
   });
 });

@@ -42,10 +42,12 @@ export function openKey(k: Key): string {
   return `${mod12(camelotNumber(k) + 4) + 1}${k.mode === 'minor' ? 'm' : 'd'}`;
 }
 
-const NAME_RE = /^\s*([A-Ga-g])\s*([#♯b♭]?)\s*(m|min|minor|maj|major|M)?\s*$/;
+// the mode words in any case ("A Minor", "C MAJOR", "AMin": taggers and DJs write them so); the one-letter marks keep
+// theirs (m minor, M major)
+const NAME_RE = /^\s*([A-Ga-g])\s*([#♯b♭]?)\s*(m|M|[Mm][Ii][Nn](?:[Oo][Rr])?|[Mm][Aa][Jj](?:[Oo][Rr])?)?\s*$/;
 const LETTER: Record<string, number> = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
 
-/** Parse "A minor", "Am", "Eb major", "F#", "8A", "1m"; null if not a key. */
+/** Parse "A minor", "Am", "Eb major", "F#", "8A", "1m" (the mode words in any case: "A Minor", "AMin"); null if not a key. */
 export function parseKey(s: string): Key | null {
   const cam = /^\s*(\d{1,2})\s*([ABab])\s*$/.exec(s);
   if (cam) {
@@ -68,7 +70,7 @@ export function parseKey(s: string): Key | null {
   if (m[2] === '#' || m[2] === '♯') pc++;
   if (m[2] === 'b' || m[2] === '♭') pc--;
   const q = m[3];
-  const minor = q === 'm' || q === 'min' || q === 'minor';
+  const minor = q === 'm' || (q !== undefined && /^min/i.test(q));
   return { tonic: mod12(pc), mode: minor ? 'minor' : 'major' };
 }
 

@@ -106,6 +106,9 @@ export class TracksRepo {
     db.function('fold_bpm', { deterministic: true }, (bpm: unknown, min: unknown, max: unknown) =>
       typeof bpm === 'number' ? foldBpm(bpm, { min: Number(min), max: Number(max) }) : null,
     );
+    // a value as the table shows it, to 0.1 (fmtDb's toFixed(1)): the LUFS filter reads this, so "-13.3" finds the
+    // track shown -13.3 (stored -13.31; tester24)
+    db.function('shown_tenth', { deterministic: true }, (v: unknown) => (typeof v === 'number' ? Number(v.toFixed(1)) : null));
   }
 
   // ---- opened files ------------------------------------------------------
@@ -292,7 +295,7 @@ export class TracksRepo {
       params.push(Math.min(...f.bpm), Math.max(...f.bpm));
     }
     if (f.lufs) {
-      parts.push('lufs BETWEEN ? AND ?');
+      parts.push('shown_tenth(lufs) BETWEEN ? AND ?');
       params.push(Math.min(...f.lufs), Math.max(...f.lufs));
     }
     if (f.keyNames?.length) {

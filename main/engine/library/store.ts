@@ -52,7 +52,7 @@ function minimalProbe(path: string, size: number): ProbeResult {
   return { path, sizeBytes: size, container: 'unknown', durationSec: 0, streams: [], tags: {}, hasCoverArt: false, warnings: [] };
 }
 
-const MODE_WORD = /^(major|minor|maj|min|m|M)$/;
+const MODE_WORD = /^(major|minor|maj|min|m|M)$/i;
 
 /**
  * The keys of a key filter: one key or several, separated by commas or spaces
