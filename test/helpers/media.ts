@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProbeResult } from '@contract';
@@ -97,25 +97,45 @@ export function ff(args: string[]): void {
   execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
+/**
+ * `f(path)` once per file version in this process: the media-truth suites ask for the same reference reading of a file
+ * in several tests (a suite's decodedSec, then audioKbps, which decodes it again). Keyed by path, size, mtime and
+ * ctime (ns) and inode, so a file made again under the same name is read again; a path that cannot be stat'ed is not cached.
+ */
+function oncePerFile<T>(f: (path: string) => T): (path: string) => T {
+  const seen = new Map<string, T>();
+  return (path) => {
+    let key: string;
+    try {
+      const st = statSync(path, { bigint: true });
+      key = `${path}\0${st.size}\0${st.mtimeNs}\0${st.ctimeNs}\0${st.ino}`;
+    } catch {
+      return f(path);
+    }
+    if (!seen.has(key)) seen.set(key, f(path));
+    return seen.get(key)!;
+  };
+}
+
 /** Seconds that decode: the samples of a full decode of the first audio stream (mono f32le at 48 kHz) over 48 kHz. */
-export function decodedSec(path: string): number {
+export const decodedSec = oncePerFile((path: string): number => {
   const r = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-ar', '48000', '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
   return r.stdout.length / 4 / 48000;
-}
+});
 
 /** Samples per channel of a full decode of the first audio stream at its own rate (mono f32le, no resampling). */
-export function decodedFrames(path: string): number {
+export const decodedFrames = oncePerFile((path: string): number => {
   const r = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
   return r.stdout.length / 4;
-}
+});
 
 /** The first audio stream's packets in kb/s over the decoded duration (bytes from ffmpeg's own framecrc count). */
-export function audioKbps(path: string): number {
+export const audioKbps = oncePerFile((path: string): number => {
   const out = execFileSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path, '-map', '0:a:0', '-c', 'copy', '-f', 'framecrc', '-'], { encoding: 'latin1', maxBuffer: 1 << 28 });
   let bytes = 0;
   for (const m of out.matchAll(/^0,\s*-?\d+,\s*-?\d+,\s*\d+,\s*(\d+),/gm)) bytes += Number(m[1]);
   return (bytes * 8) / decodedSec(path) / 1000;
-}
+});
 
 /**
  * Every file probed once up front (the media-truth suites): `load` probes each path, keeping the

@@ -174,8 +174,10 @@ function buildInputs(): void {
   const outer = Buffer.concat([f23('TIT2', 'Id3 Outer')]);
   ff(['-i', music, '-c:a', 'flac', '-metadata', 'title=Flac Inner', join(DIR, 'inner.flac')]);
   writeFileSync(F.id3BeforeFlac, Buffer.concat([Buffer.from('ID3\x03\x00\x00', 'latin1'), syncsafe(outer.length), outer, readFileSync(join(DIR, 'inner.flac'))]));
+  // ffmpeg's table of standard layouts (name, channels), asked once
+  const layouts = execFileSync('ffmpeg', ['-hide_banner', '-layouts'], { encoding: 'utf8' }).split('\n').map((x) => x.trim().split(/\s+/));
   for (const l of LAYOUTS) {
-    const n = Number(execFileSync('ffmpeg', ['-hide_banner', '-layouts'], { encoding: 'utf8' }).split('\n').map((x) => x.trim().split(/\s+/)).find((x) => x[0] === l)![1].split('+').length);
+    const n = Number(layouts.find((x) => x[0] === l)![1].split('+').length);
     const pan = Array.from({ length: n }, (_, k) => `c${k}=c${k % 2}`).join('|');
     ff(['-i', music, '-t', '3', '-af', `pan=${l}|${pan}`, '-c:a', 'pcm_s16le', layoutFile(l)]);
   }
