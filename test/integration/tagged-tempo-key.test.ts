@@ -9,8 +9,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { File as TagFile } from 'node-taglib-sharp';
+import type { EngineHost } from '../../main/engine-host';
+import { startTestEngine } from '../helpers/engine';
 import { OUTPUT, ROOT, media } from '../helpers/media';
 
 const bin = join(ROOT, 'bin', 'studio.js');
@@ -70,4 +72,25 @@ test('studio analyze --json: `tags` beside the analysed tempo and key', () => {
   assert.deepEqual(by(flac).tags, { bpm: 126.5, key: 'A minor', keyText: '1m' });
   assert.deepEqual(by(m4a).tags, { bpm: 140, key: 'F minor', keyText: 'F minor' });
   assert.deepEqual(by(odd).tags, { keyText: 'Energy 6' });
+});
+
+let engine: EngineHost | undefined;
+after(async () => {
+  await engine?.stop();
+});
+
+test('library: the scanned row keeps them (its stored probe), and library:track-detail states them as `tagged`', async () => {
+  const lib = join(DIR, 'Library');
+  mkdirSync(lib, { recursive: true });
+  copyFileSync(mp3, join(lib, 'a.mp3'));
+  copyFileSync(flac, join(lib, 'b.flac'));
+  copyFileSync(media('untagged-tone.wav', [...tone, '-c:a', 'pcm_s16le']), join(lib, 'c.wav'));
+  ({ engine } = await startTestEngine({ env: { STUDIO_ANALYSIS_WORKERS: '1' } }));
+  await engine.call('library:add-folder', { path: lib });
+  await engine.call('library:idle', {});
+  const rows = (await engine.call('library:query', { offset: 0, limit: 10 })).rows;
+  const tagged = async (name: string) => (await engine!.call('library:track-detail', { trackId: rows.find((r) => r.fileName === name)!.id })).tagged;
+  assert.deepEqual(await tagged('a.mp3'), { bpm: 128, key: 'A minor', keyText: '8A' });
+  assert.deepEqual(await tagged('b.flac'), { bpm: 126.5, key: 'A minor', keyText: '1m' });
+  assert.equal(await tagged('c.wav'), null);
 });
