@@ -2,7 +2,7 @@
  * The plain text of `studio analyze`: one record per analysed file (analyzeText) and its tempo and key lines;
  * and its `--json` line (analyzeLine). Kept out of studio.ts (which runs the command when imported) so that unit tests can read it.
  */
-import { foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpanText, type BpmRange, type ErrorCode, type KeySection, type LibraryTrack, type TempoSection } from '@contract';
+import { foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpanText, type BpmRange, type ErrorCode, type KeySection, type LibraryTrack, type TempoSection, type TrackDetail } from '@contract';
 import { loudnessText } from './loudness-text';
 
 /** seconds → "m:ss.ss" (or "h:mm:ss.ss") */
@@ -70,16 +70,19 @@ export interface AnalyzeLineInput {
   keySections?: KeySection[] | null;
   /** for a row the scan never reached (status pending): why (the database stopped taking writes); null: cancelled (NOT_ANALYSED) */
   notAnalysed?: { error: string; code: ErrorCode } | null;
+  /** the tempo and key the file's own tags state (TrackDetail.tagged); null when none */
+  tagged?: TrackDetail['tagged'];
 }
 
 /**
  * One line of `studio analyze --json`, as an object for JSON.stringify: path, duration (s), bpm (folded into
  * `range`), its confidence and reason, tempo sections, key, its confidence, reason and sections, Camelot, Open Key,
- * loudness (LUFS, LU, dBTP), features, tags, codec, sample rate (Hz), channels, bitrate (kbps), warnings, `error`
+ * loudness (LUFS, LU, dBTP), features, title/artist/album, `tags` (the tempo and key the file's own tags state:
+ * { bpm, key, keyText } as TrackDetail.tagged, null when none — what a DJ tagger wrote, not the analysis), codec, sample rate (Hz), channels, bitrate (kbps), warnings, `error`
  * (null when analysed) and `code` (ErrorCode) for a failed or never-reached file. A never-reached row keeps only
  * what the scan knew before analysing it (reasons and sections dropped).
  */
-export function analyzeLine({ track: t, tempoReason = null, keyReason = null, range = null, tempoSections = null, keySections = null, notAnalysed = null }: AnalyzeLineInput): Record<string, unknown> {
+export function analyzeLine({ track: t, tempoReason = null, keyReason = null, range = null, tempoSections = null, keySections = null, notAnalysed = null, tagged = null }: AnalyzeLineInput): Record<string, unknown> {
   // a row the scan never reached (Ctrl+C, or the database stopped taking writes): its error says so, never a null
   // error that reads as "analysed, nothing found"
   if (t.status === 'pending') return { ...analyzeLine({ track: { ...t, status: 'analysed' }, range }), ...(notAnalysed ?? { error: NOT_ANALYSED, code: 'CANCELLED' }) };
@@ -87,7 +90,7 @@ export function analyzeLine({ track: t, tempoReason = null, keyReason = null, ra
     path: t.path, durationSec: t.durationSec, bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence, tempoReason,
     tempoSections: tempoSections?.length ? foldSections(tempoSections, range) : null, key: t.key, keyConfidence: t.keyConfidence, keyReason, keySections: keySections?.length ? keySections : null,
     camelot: t.camelot, openKey: t.openKey, lufs: t.lufs, loudnessRange: t.loudnessRange, truePeak: t.truePeak, features: t.features,
-    title: t.title, artist: t.artist, album: t.album, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels, bitrateKbps: t.bitrateKbps,
+    title: t.title, artist: t.artist, album: t.album, tags: tagged ?? null, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels, bitrateKbps: t.bitrateKbps,
     warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
     // a failed file's code, as the lines of the paths the scan could not read and of the files it never reached have it
     ...(t.status === 'failed' ? { code: t.errorCode ?? 'INTERNAL' } : {}),

@@ -453,7 +453,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         const keyReason = d?.keyReason ?? null;
         const sections = d?.tempoSections ?? null;
         const keySections = d?.keySections ?? null;
-        if (values.json) process.stdout.write(JSON.stringify(analyzeLine({ track: t, tempoReason: reason, keyReason, range, tempoSections: sections, keySections })) + '\n');
+        if (values.json) process.stdout.write(JSON.stringify(analyzeLine({ track: t, tempoReason: reason, keyReason, range, tempoSections: sections, keySections, tagged: d?.tagged ?? null })) + '\n');
         else if (t.status === 'failed') process.stdout.write(`${name}\n  error       ${t.error}\n`);
         else process.stdout.write(analyzeText(t, { name, tempoReason: reason, keyReason, range, tempoSections: sections, keySections }));
       }

@@ -3,6 +3,7 @@ export * from './events';
 export * from './methods';
 export * from './bpm-range';
 export * from './tempo-sections';
+export * from './tagged';
 export * from './key-sections';
 export * from './key-spelling';
 export * from './eta';

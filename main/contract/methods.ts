@@ -67,6 +67,19 @@ export const Tags = z.object({
   trackNo: z.number().optional(),
   comment: z.string().optional(),
   /**
+   * the tempo another program wrote into the file (ID3v2 TBPM, a Vorbis comment's or APEv2's BPM, MP4's tmpo atom), in
+   * BPM as written ("128.00" → 128); absent when there is none or it is not a positive number. Not the studio's analysis
+   */
+  bpm: z.number().optional(),
+  /**
+   * the key another program wrote (ID3v2 TKEY, a Vorbis comment's or APEv2's INITIALKEY, iTunes' initialkey), as the
+   * studio names keys ("A minor", analysis/keys.ts keyName): parsed from Camelot ("8A"), Open Key ("1m") or a
+   * standard name ("Am", "F minor"); absent when the text is no key the studio reads (keyText keeps it)
+   */
+  key: z.string().optional(),
+  /** that key tag's text exactly as written ("8A", "1m", "Am", "Energy 6"), whether or not it parsed */
+  keyText: z.string().optional(),
+  /**
    * a WAV's Broadcast Wave chunk (EBU Tech 3285 "bext": field recorders, DAWs), the fields that are not blank, their
    * text exact (CR/LF kept): ffprobe names them comment (the description), encoded_by (originator),
    * originator_reference, date, creation_time, time_reference, umid, coding_history. `timeReference`: the first
@@ -651,6 +664,8 @@ export const TrackDetail = z.object({
   tempoSections: z.array(TempoSection).nullable(),
   /** issue 10 kind 4: the two sections of a track whose key changes (KeySection, key-sections.ts), in time order; null for a track in one key (or none). `track.key` stays the whole-track estimate */
   keySections: z.array(KeySection).nullable(),
+  /** the tempo and key the file's own tags state (Tags.bpm, key, keyText, as probed when the file was scanned); null when it states neither */
+  tagged: z.object({ bpm: z.number().optional(), key: z.string().optional(), keyText: z.string().optional() }).nullable().optional(),
 });
 export type TrackDetail = z.infer<typeof TrackDetail>;
 

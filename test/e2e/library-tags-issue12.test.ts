@@ -163,6 +163,10 @@ describe('library: BPM range and tags (issue 12)', { timeout: 240_000 }, () => {
     assert.equal(tags.tkey, 'Am');
     assert.equal(Number(tags.tbpm), Math.round(await bpmOf('Alpha Drive')));
     assert.equal(tags.title, 'Alpha Drive', 'the other tags are kept');
+    // the detail, loaded again, sets the tags just written beside the analysis: they agree (session 17 DJ tester)
+    const taggedLine = page.locator('[data-testid=detail-tagged]', { hasText: `Tagged: ${Number(tags.tbpm)} BPM · Am` });
+    await taggedLine.waitFor();
+    assert.equal(await taggedLine.getAttribute('data-disagrees'), 'false', await taggedLine.innerText());
     await page.getByTestId('tag-write-cancel').click();
     await page.getByTestId('tag-write-dialog').waitFor({ state: 'hidden' });
     // a selection of three, one read-only

@@ -30,7 +30,7 @@ const sec = (start: number, end: number, bpm: number) => ({ start, end, bpm });
 const keySec = (start: number, end: number, key: string) => ({ start, end, key });
 const full = row({ bpm: 128, bpmConfidence: 0.81, key: 'A minor', keyConfidence: 0.66, camelot: '8A', openKey: '1m', lufs: -9.5, features: 'Tempo: 128 BPM.', title: 'T', artist: 'A', album: 'B' });
 const base = {
-  path: '/m/a.wav', durationSec: 5, camelot: null, openKey: null, lufs: null, loudnessRange: null, truePeak: null, features: null, title: null, artist: null, album: null,
+  path: '/m/a.wav', durationSec: 5, camelot: null, openKey: null, lufs: null, loudnessRange: null, truePeak: null, features: null, title: null, artist: null, album: null, tags: null,
   codec: 'pcm_s16le', sampleRate: 44100, channels: 2, bitrateKbps: null, warnings: [], error: null,
 };
 const pinned = {
@@ -57,6 +57,8 @@ test('analyzeLine: the --json line of an analysed, ranged, tempo-less, failed an
   assert.deepEqual(analyzeLine({ track: row({ bpm: 160, bpmConfidence: 0.5, key: 'C major', keyConfidence: 0.6 }), range, tempoSections: [sec(0, 30, 160), sec(30, 60, 120)], keySections: [keySec(0, 32, 'C major'), keySec(32, 64, 'G major')] }), pinned.ranged);
   // empty section lists read as none
   assert.deepEqual(analyzeLine({ track: full, tempoSections: [], keySections: [] }), pinned.analysed);
+  // the tempo and key the file's own tags state (TrackDetail.tagged), as they are
+  assert.deepEqual(analyzeLine({ track: full, tagged: { bpm: 128, key: 'A minor', keyText: '8A' } }), { ...pinned.analysed, tags: { bpm: 128, key: 'A minor', keyText: '8A' } });
   assert.deepEqual(analyzeLine({ track: row({}), tempoReason: 'no onsets', keyReason: 'silence' }), pinned.noTempoNoKey);
   assert.deepEqual(analyzeLine({ track: row({ status: 'failed', error: 'cannot decode', errorCode: 'UNREADABLE' } as Partial<LibraryTrack>) }), pinned.failed);
   assert.deepEqual(analyzeLine({ track: row({ status: 'failed' }) }), pinned.failedNoCode);

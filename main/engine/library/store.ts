@@ -313,7 +313,27 @@ export class LibraryStore {
       keyReason: track.status === 'analysed' && track.key === null ? (tonal?.key.reason ?? null) : null,
       tempoSections: tempo?.variable?.length ? tempo.variable.map(sectionOf) : null,
       keySections: tonal?.key.variable?.length ? tonal.key.variable.map(keySectionOf) : null,
+      tagged: probeTempoKey(this.tracks.byId(trackId)?.probe_json ?? null),
     };
+  }
+}
+
+/**
+ * The tempo and key the file's own tags state, from the stored probe (ProbeResult.tags bpm/key/keyText: a DJ
+ * tagger's TBPM/TKEY, BPM/INITIALKEY, tmpo); null when it states neither, or for a probe stored before tags held them
+ * (until the file is scanned again).
+ */
+export function probeTempoKey(json: string | null): TrackDetail['tagged'] {
+  try {
+    const tags = (JSON.parse(json ?? 'null') as { tags?: Record<string, unknown> } | null)?.tags;
+    if (!tags) return null;
+    const out: NonNullable<TrackDetail['tagged']> = {};
+    if (typeof tags.bpm === 'number') out.bpm = tags.bpm;
+    if (typeof tags.key === 'string') out.key = tags.key;
+    if (typeof tags.keyText === 'string') out.keyText = tags.keyText;
+    return out.bpm !== undefined || out.keyText !== undefined ? out : null;
+  } catch {
+    return null;
   }
 }
 

@@ -28,6 +28,7 @@ import { fileTypeFromBuffer, supportedExtensions } from 'file-type';
 import { parseBuffer, parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
 import * as strtok3 from 'strtok3';
 import type { Tags } from '@contract';
+import { keyName, parseKey } from '../analysis/keys';
 import { decodeCp1252 } from './cp1252';
 import { id3v2Length, mpegFrameLength } from './demuxer';
 import { audioStreamCounts, damageIn, ffmpegPath, runFfmpeg } from './ffmpeg';
@@ -492,7 +493,49 @@ export function tagsOf(meta: IAudioMetadata | null): Tags {
       if (all.length === 1 && all[0]!.includes('; ')) t[field] = all[0];
     }
   }
+  Object.assign(t, tempoKeyTags(meta));
   return t;
+}
+
+/** the native frames/fields that hold a tagger's tempo, per tag format (compared case-insensitively) */
+const BPM_IDS = ['TBPM', 'TBP', 'BPM', 'tmpo', 'TEMPO'];
+/** … and its key (Mixed In Key, Rekordbox, Traktor, Serato write TKEY / INITIALKEY; iTunes a freeform atom) */
+const KEY_IDS = ['TKEY', 'TKE', 'INITIALKEY', 'INITIAL KEY', '----:com.apple.iTunes:initialkey', 'KEY'];
+
+/**
+ * The tempo and key other programs wrote into the file's tags (DJ taggers: Mixed In Key, Rekordbox, Serato,
+ * Traktor), read from the native frames first — music-metadata's common `bpm` drops a Vorbis comment's decimals and
+ * misses an ID3v2.3 "128.00" — then its common `bpm`/`key`. `bpm`: BPM as a positive number ("128.00" → 128,
+ * "126,5" → 126.5); `key`: the key in the studio's naming (keyName: "A minor") where parseKey reads the text
+ * (Camelot "8A", Open Key "1m", "Am", "F minor"); `keyText`: the key tag's text as written, parsed or not. Pure.
+ */
+export function tempoKeyTags(meta: IAudioMetadata | null): Pick<Tags, 'bpm' | 'key' | 'keyText'> {
+  if (!meta) return {};
+  let bpmText: string | undefined;
+  let keyText: string | undefined;
+  const text = (v: unknown): string | undefined => {
+    const x = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : typeof (v as { text?: unknown } | undefined)?.text === 'string' ? (v as { text: string }).text : undefined;
+    return x !== undefined && x.trim() !== '' ? x.trim() : undefined;
+  };
+  for (const tags of Object.values(meta.native ?? {})) {
+    for (const t of tags as Array<{ id: string; value: unknown }>) {
+      const id = t.id.toLowerCase();
+      if (bpmText === undefined && BPM_IDS.some((k) => k.toLowerCase() === id)) bpmText = text(t.value);
+      if (keyText === undefined && KEY_IDS.some((k) => k.toLowerCase() === id)) keyText = text(t.value);
+    }
+  }
+  bpmText ??= meta.common.bpm !== undefined ? String(meta.common.bpm) : undefined;
+  keyText ??= text(meta.common.key);
+  const out: Pick<Tags, 'bpm' | 'key' | 'keyText'> = {};
+  const m = bpmText === undefined ? null : /^\s*(\d+(?:[.,]\d+)?)\s*(?:bpm)?\s*$/i.exec(bpmText);
+  const bpm = m ? Number(m[1]!.replace(',', '.')) : NaN;
+  if (Number.isFinite(bpm) && bpm > 0) out.bpm = bpm;
+  if (keyText !== undefined) {
+    out.keyText = keyText;
+    const k = parseKey(keyText);
+    if (k) out.key = keyName(k);
+  }
+  return out;
 }
 
 /** first of `keys` ffmpeg states (its generic names; AIFF's AUTH is "author", ASF's Author "artist", Vorbis' ALBUMARTIST "album_artist") */

@@ -1,0 +1,61 @@
+/**
+ * The tempo and key a file's own tags state (another program's: a DJ tagger's
+ * TBPM/TKEY, BPM/INITIALKEY, tmpo — Tags.bpm, key, keyText) set beside what the
+ * studio analysed, in the words the track detail and `studio analyze` share:
+ * "Tagged: 128 BPM · 8A", and each disagreement said ("tag says 140 (analysed
+ * 70.0: half)"). Pure.
+ */
+
+/** what the tags state: `bpm` in BPM, `key` in the studio's naming ("A minor") where it parsed, `keyText` as written */
+export interface TaggedTempoKey {
+  bpm?: number;
+  key?: string;
+  keyText?: string;
+}
+
+/** a tag's tempo as written: whole numbers without decimals ("128"), else to 0.01 ("126.5") */
+const bpmWords = (b: number): string => String(Math.round(b * 100) / 100);
+
+/** a tagged tempo within this fraction of the analysed tempo (or its double/half) is the same tempo (or its octave) */
+export const TAG_TEMPO_TOLERANCE = 0.04;
+
+/**
+ * How a tagged tempo `tag` stands to the analysed `analysed` (both BPM): 'same' within TAG_TEMPO_TOLERANCE of it;
+ * 'half' when the analysis found half the tag's tempo (tag ≈ 2 × analysed), 'double' when it found double (tag ≈
+ * analysed / 2); 'different' otherwise.
+ */
+export function tempoAgreement(tag: number, analysed: number): 'same' | 'half' | 'double' | 'different' {
+  const near = (a: number, b: number) => Math.abs(a - b) <= TAG_TEMPO_TOLERANCE * b;
+  if (near(tag, analysed)) return 'same';
+  if (near(tag, analysed * 2)) return 'half';
+  if (near(tag, analysed / 2)) return 'double';
+  return 'different';
+}
+
+/**
+ * The tagged tempo and key beside the analysed ones. `line`: "Tagged: 128 BPM · 8A" (the key as written; an
+ * unparsed key's text in quotes with "(not a key)"); null when the tags state neither. `notes`: one sentence per
+ * disagreement — tempo: "tag says 140 (analysed 70.0: half)", "tag says 128 (analysed 97.0: a different tempo)";
+ * key: "tag says 8A = A minor (analysed C major: a different key)". A value the analysis did not find (null) is
+ * compared with nothing. `analysed.bpm` in BPM (as shown), `analysed.key` in the studio's naming ("A minor").
+ */
+export function taggedText(tagged: TaggedTempoKey | null | undefined, analysed: { bpm: number | null; key: string | null }): { line: string | null; notes: string[] } {
+  if (!tagged || (tagged.bpm === undefined && tagged.keyText === undefined)) return { line: null, notes: [] };
+  const parts: string[] = [];
+  const notes: string[] = [];
+  if (tagged.bpm !== undefined) {
+    parts.push(`${bpmWords(tagged.bpm)} BPM`);
+    if (analysed.bpm !== null && analysed.bpm > 0) {
+      const a = tempoAgreement(tagged.bpm, analysed.bpm);
+      if (a !== 'same') notes.push(`tag says ${bpmWords(tagged.bpm)} (analysed ${analysed.bpm.toFixed(1)}: ${a === 'different' ? 'a different tempo' : a})`);
+    }
+  }
+  if (tagged.keyText !== undefined) {
+    parts.push(tagged.key === undefined ? `"${tagged.keyText}" (not a key)` : tagged.keyText);
+    if (tagged.key !== undefined && analysed.key !== null && tagged.key !== analysed.key) {
+      const said = tagged.key === tagged.keyText ? tagged.key : `${tagged.keyText} = ${tagged.key}`;
+      notes.push(`tag says ${said} (analysed ${analysed.key}: a different key)`);
+    }
+  }
+  return { line: `Tagged: ${parts.join(' · ')}`, notes };
+}

@@ -1,0 +1,54 @@
+// Session 17 DJ tester: the track detail sets the tempo and key a file's own tags state beside the analysed ones
+// ("Tagged: 128 BPM · 8A") and says where they disagree (taggedText, main/contract/tagged.ts); the tags themselves are
+// read by tempoKeyTags (media/tags.ts) from the native frames music-metadata's common tags miss.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { IAudioMetadata } from 'music-metadata';
+import { taggedText, tempoAgreement } from '@contract';
+import { tempoKeyTags } from '../../main/engine/media/tags';
+
+test('taggedText: the line, and no note where tag and analysis agree', () => {
+  assert.deepEqual(taggedText({ bpm: 128, key: 'A minor', keyText: '8A' }, { bpm: 128.4, key: 'A minor' }), { line: 'Tagged: 128 BPM · 8A', notes: [] });
+  // within 4 %: the same tempo
+  assert.deepEqual(taggedText({ bpm: 126.5 }, { bpm: 123, key: null }).notes, []);
+  assert.equal(taggedText({ bpm: 126.5 }, { bpm: 123, key: null }).line, 'Tagged: 126.5 BPM');
+  // nothing tagged: no line
+  assert.deepEqual(taggedText(null, { bpm: 120, key: 'C major' }), { line: null, notes: [] });
+  assert.deepEqual(taggedText({}, { bpm: 120, key: 'C major' }), { line: null, notes: [] });
+});
+
+test('taggedText: a tempo at half or double, a different tempo, a different key, in words', () => {
+  assert.deepEqual(taggedText({ bpm: 140 }, { bpm: 70, key: null }).notes, ['tag says 140 (analysed 70.0: half)']);
+  assert.deepEqual(taggedText({ bpm: 70 }, { bpm: 140, key: null }).notes, ['tag says 70 (analysed 140.0: double)']);
+  assert.deepEqual(taggedText({ bpm: 128 }, { bpm: 97, key: null }).notes, ['tag says 128 (analysed 97.0: a different tempo)']);
+  assert.deepEqual(taggedText({ key: 'A minor', keyText: '8A' }, { bpm: null, key: 'C major' }).notes, ['tag says 8A = A minor (analysed C major: a different key)']);
+  assert.deepEqual(taggedText({ key: 'F minor', keyText: 'F minor' }, { bpm: null, key: 'C minor' }).notes, ['tag says F minor (analysed C minor: a different key)']);
+  // nothing analysed: nothing to disagree with
+  assert.deepEqual(taggedText({ bpm: 128, key: 'A minor', keyText: '8A' }, { bpm: null, key: null }).notes, []);
+});
+
+test('taggedText: a key text no notation reads is shown as written, not compared', () => {
+  assert.deepEqual(taggedText({ keyText: 'Energy 6' }, { bpm: null, key: 'C major' }), { line: 'Tagged: "Energy 6" (not a key)', notes: [] });
+});
+
+test('tempoAgreement: 4 % either side of the tempo, its double and its half', () => {
+  assert.equal(tempoAgreement(104, 100), 'same');
+  assert.equal(tempoAgreement(104.5, 100), 'different');
+  assert.equal(tempoAgreement(207, 100), 'half');
+  assert.equal(tempoAgreement(51, 100), 'double');
+  assert.equal(tempoAgreement(150, 100), 'different');
+});
+
+const meta = (native: Record<string, Array<{ id: string; value: unknown }>>, common: Partial<IAudioMetadata['common']> = {}) =>
+  ({ native, common: { track: { no: null, of: null }, disk: { no: null, of: null }, movementIndex: {}, ...common }, format: {}, quality: { warnings: [] } }) as unknown as IAudioMetadata;
+
+test('tempoKeyTags: native frames of each format, parsed; unparseable key text kept', () => {
+  assert.deepEqual(tempoKeyTags(meta({ 'ID3v2.3': [{ id: 'TBPM', value: '128.00' }, { id: 'TKEY', value: 'Am' }] })), { bpm: 128, key: 'A minor', keyText: 'Am' });
+  assert.deepEqual(tempoKeyTags(meta({ vorbis: [{ id: 'BPM', value: '126,5' }, { id: 'INITIALKEY', value: '1m' }] }, { bpm: 126 })), { bpm: 126.5, key: 'A minor', keyText: '1m' });
+  assert.deepEqual(tempoKeyTags(meta({ iTunes: [{ id: 'tmpo', value: 140 }, { id: '----:com.apple.iTunes:initialkey', value: 'F minor' }] })), { bpm: 140, key: 'F minor', keyText: 'F minor' });
+  assert.deepEqual(tempoKeyTags(meta({ vorbis: [{ id: 'INITIALKEY', value: 'Energy 6' }, { id: 'BPM', value: 'fast' }] })), { keyText: 'Energy 6' });
+  // common tags where no native frame is known
+  assert.deepEqual(tempoKeyTags(meta({}, { bpm: 99, key: '5A' })), { bpm: 99, key: 'C minor', keyText: '5A' });
+  assert.deepEqual(tempoKeyTags(meta({ vorbis: [{ id: 'BPM', value: '0' }] })), {});
+  assert.deepEqual(tempoKeyTags(null), {});
+});
