@@ -143,8 +143,13 @@ function audioProxy(probe: ProbeResult, reason: string, lossless: ReadonlySet<st
 
 const flacFallback = (map: string) => ['-map', map, '-vn', '-sn', '-dn', '-ac', '2', '-c:a', 'flac', '-f', 'flac'];
 
+/**
+ * The proxy of a file (fingerprint `fp`): `<cacheDir>/playable/<fp>.s1.<ext>`. `s1`: the stream rule — the audio
+ * stream ffmpeg picks (a later one flagged default, 5812d6a); proxies made before it (no `s1`) hold the first audio
+ * stream and are not served.
+ */
 export function proxyPath(cacheDir: string, fp: string, ext: string): string {
-  return join(cacheDir, 'playable', `${fp}.${ext}`);
+  return join(cacheDir, 'playable', `${fp}.s1.${ext}`);
 }
 
 /**
