@@ -44,7 +44,7 @@ test('the scan re-analyses (in full) only the unchanged rows whose stored probe 
     } as unknown as LibraryAnalysis;
     store.recordResult(id, a, key);
     // the probe as an earlier version stored it (or as this one does)
-    const probe = JSON.parse(db.prepare('SELECT probe_json FROM tracks WHERE id = ?').get(id)!.probe_json as string);
+    const probe = JSON.parse((db.prepare('SELECT probe_json FROM tracks WHERE id = ?').get(id) as { probe_json: string }).probe_json);
     db.prepare('UPDATE tracks SET probe_json = ? WHERE id = ?').run(JSON.stringify({ ...probe, streams: p.streams, audio: p.audio }), id);
     rows[name] = { id, ...p };
   }
