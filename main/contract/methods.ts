@@ -141,7 +141,10 @@ export const ProbeResult = z.object({
   /** the whole file's bitrate (kb/s): its size over the duration — video, cover art and tags included */
   overallBitrateKbps: z.number().optional(),
   streams: z.array(StreamInfo),
-  /** the first audio stream (codec, sample rate, channels), if any */
+  /**
+   * the audio stream read (codec, sample rate, channels), if any: the one libavformat's av_find_best_stream picks
+   * (bestStream: the first audio stream, unless a later one is flagged default) — what analysis, waveform, playback and the model read
+   */
   audio: StreamInfo.optional(),
   /** the video stream players show (not an attached picture): the one libavformat's av_find_best_stream picks (bestStream), if any */
   video: StreamInfo.optional(),

@@ -197,8 +197,8 @@ export class StudioPage {
    * keyboard layout that has it sends) and a keyup, through Chromium's DevTools input (trusted events, the same path
    * Playwright's keyboard takes; any character, é, « and ♪ too, which Playwright would send as an input event alone,
    * which a list never sees). The presses are sent all at once and DevTools delivers them in order, one after another,
-   * so a name costs one round trip instead of two per character. `browser-big-folder`'s type-ahead test still types
-   * through Playwright's keyboard, key by key.
+   * so a name costs one round trip instead of two per character. `browser-big-folder`'s type-ahead test types once
+   * through Playwright's keyboard, key by key, and its Backspace step through this (the name in one burst, then Backspace at once).
    */
   async typeText(text: string): Promise<void> {
     const cdp = (this.cdp ??= await this.page.context().newCDPSession(this.page));

@@ -34,7 +34,7 @@ test('a range computed before a restart comes from the disk cache after it, with
     await engine.stop();
     const files = readdirSync(join(dataDir, 'cache', 'wave-range'));
     assert.equal(files.length, 1, files.join(' '));
-    assert.match(files[0], /^[0-9a-f]{32}\.w\d+\.f1\.json$/);
+    assert.match(files[0], /^[0-9a-f]{32}\.w\d+\.f2\.json$/);
 
     ({ engine } = await startTestEngine({ dataDir, env }));
     const again = await engine.call('media:wave-range', { trackId: t.id, ...args });

@@ -30,3 +30,35 @@ test('two audio streams, the second flagged default (the one probe states, analy
   const first = playPlan({ ...p, audio: streams[0] } as unknown as ProbeResult, new Set(['alac']));
   assert.deepEqual(first.kind === 'proxy' && first.args.slice(0, 2), ['-map', '0:a:0']);
 });
+
+test('a codec Chromium plays, but the stream read is not the first audio stream: never the original (Chromium would play the first)', () => {
+  const streams = [
+    { index: 0, type: 'audio', codec: 'aac', sampleRate: 22050, channels: 1 },
+    { index: 1, type: 'audio', codec: 'aac', sampleRate: 48000, channels: 2, isDefault: true },
+  ];
+  const p = { ...probe('m4a', 'aac'), streams, audio: streams[1] } as unknown as ProbeResult;
+  const plan = playPlan(p);
+  assert.equal(plan.kind, 'proxy');
+  assert.deepEqual(plan.kind === 'proxy' && plan.args.slice(0, 2), ['-map', '0:1']);
+  assert.ok(plan.kind === 'proxy' && plan.args.includes('copy'), 'AAC copied, not re-encoded');
+  // the first stream read: played as it is
+  assert.deepEqual(playPlan({ ...p, audio: streams[0] } as unknown as ProbeResult), { kind: 'original' });
+  // Opus in WebM, second stream picked: a proxy of that stream
+  const o = [
+    { index: 0, type: 'audio', codec: 'opus', sampleRate: 48000, channels: 1 },
+    { index: 1, type: 'audio', codec: 'opus', sampleRate: 48000, channels: 2, isDefault: true },
+  ];
+  const w = playPlan({ ...probe('matroska,webm', 'opus'), streams: o, audio: o[1] } as unknown as ProbeResult);
+  assert.deepEqual(w.kind === 'proxy' && w.args.slice(0, 2), ['-map', '0:1']);
+  // video Chromium plays + two AAC streams, the second default: the remux maps the video and the picked stream
+  const vs = [
+    { index: 0, type: 'video', codec: 'h264' },
+    { index: 1, type: 'audio', codec: 'aac', sampleRate: 44100, channels: 2 },
+    { index: 2, type: 'audio', codec: 'aac', sampleRate: 48000, channels: 2, isDefault: true },
+  ];
+  const vp = { ...probe('mov,mp4,m4a,3gp,3g2,mj2', 'aac'), streams: vs, audio: vs[2], video: { codec: 'h264', index: 0 } } as unknown as ProbeResult;
+  const vplan = playPlan(vp);
+  assert.equal(vplan.kind, 'proxy');
+  assert.deepEqual(vplan.kind === 'proxy' && vplan.args.slice(0, 4), ['-map', '0:v:0', '-map', '0:2']);
+  assert.deepEqual(playPlan({ ...vp, audio: vs[1] } as unknown as ProbeResult), { kind: 'original' });
+});

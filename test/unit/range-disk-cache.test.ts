@@ -27,7 +27,7 @@ test('round trip, misses for another key, version or a damaged file', async () =
     assert.deepEqual(await c.get('fp:0:8000:8:32'), v);
     assert.equal(await c.get('fp:0:8000:16:32'), null, 'another plan');
     assert.equal(await new RangeDiskCache(dir, 1 << 20, 4).get('fp:0:8000:8:32'), null, 'another waveform version');
-    assert.match(c.pathOf('fp:0:8000:8:32'), /wave-range[\\/][0-9a-f]{32}\.w3\.f1\.json$/);
+    assert.match(c.pathOf('fp:0:8000:8:32'), /wave-range[\\/][0-9a-f]{32}\.w3\.f2\.json$/);
     // damaged: a miss, and the file is gone
     writeFileSync(c.pathOf('fp:0:8000:8:32'), '{"key":"fp:0:8000:8:32","value":{"minMax":');
     assert.equal(await c.get('fp:0:8000:8:32'), null);

@@ -106,6 +106,25 @@ describe('a video and its soundtrack: one decode, the same inputs bit for bit', 
       direct.close();
     }
   });
+  test('an MP4 of video + two AAC streams, the second flagged default: the joint decode keeps the picked stream it read (3 runs, counted right), the same samples as decodeAudio', async () => {
+    const two = media('vs-video-two-aac.mp4', [...testsrc(4), ...tone(4, 44100, 440), ...tone(4, 48000, 660), '-map', '0:v', '-map', '1:a', '-map', '2:a', '-shortest', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-disposition:a:0', '0', '-disposition:a:1', 'default']);
+    const joint = await runsOf(() => videoAndSoundtrack(two));
+    const a = await decodeAudio(two);
+    try {
+      // the stream list run, the picked stream's decode (+ the packet count), the frames: not 1 + 3 + 1 from decoding again apart
+      assert.equal(joint.runs.length, 3, joint.runs.join('\n'));
+      assert.equal(joint.value.runs, joint.runs.length);
+      assert.match(joint.runs[1]!, /-map 0:2 /);
+      const b = joint.value.audio;
+      assert.deepEqual([b.sampleRate, b.channels, b.source.length], [a.sampleRate, a.channels, a.source.length]);
+      const [x, y] = [a.source.read(0, a.source.length), b.source.read(0, b.source.length)];
+      assert.ok(sameBits(x[0]!, y[0]!), 'not the default stream\'s samples');
+    } finally {
+      a.close();
+      joint.value.audio.close();
+    }
+  });
+
   test('the decoded soundtrack is the same samples as decodeAudio gives, at the same rate and channels', async () => {
     const path = FILES['mov mpeg4 + stereo pcm, rotated 90°']();
     const a = await decodeAudio(path);

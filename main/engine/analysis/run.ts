@@ -1,5 +1,6 @@
 /**
- * One decode, every analyser: ffmpeg decodes the first audio stream once and
+ * One decode, every analyser: ffmpeg decodes the audio stream it picks (the first, unless a later one is flagged
+ * default: pcm.ts readPcmOutputs) once and
  * writes it as 32-bit float PCM to up to two pipes — 44.1 or 48 kHz
  * (whichever is closest to the source) with all its channels, and 16 kHz mono
  * for the waveform (WAVE_OUTPUT) — and each block is handed to every analyser

@@ -36,6 +36,11 @@ export interface LibRow {
   real_path: string;
   /** JSON array of the other library paths that are links to this file (library/aliases.ts), or null */
   lib_aliases: string | null;
+  /**
+   * 1 where the stored probe lists two audio streams or more (a cheap text test; the scan then reads the probe to
+   * see whether it states another stream than ffmpeg picks: library/classify.ts readsOtherStream), else 0
+   */
+  multi_audio?: number;
 }
 
 /** A library row as the table, detail and export read it (snake_case columns of `tracks`). */
@@ -83,7 +88,8 @@ function bpmSql(range: LibWhere['bpmRange']): string {
   return range ? `fold_bpm(bpm, ${Number(range.min)}, ${Number(range.max)})` : 'bpm';
 }
 
-const LIB_ROW = 'id, path, size, mtime_ms, lib_status, lib_versions, lib_error_code, folder_id, in_recent, real_path, lib_aliases';
+const LIB_ROW = `id, path, size, mtime_ms, lib_status, lib_versions, lib_error_code, folder_id, in_recent, real_path, lib_aliases,
+  (probe_json LIKE '%"type":"audio"%"type":"audio"%') AS multi_audio`;
 const LIB_COLUMNS = `id, path, file_name, folder_id, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, size,
   bpm, bpm_confidence, key_name, key_confidence, camelot, open_key, lufs, loudness_range, true_peak, features, lib_status, lib_error, lib_error_code, analysed_at,
   json_extract(probe_json, '$.warnings') AS warnings_json, lib_aliases`;
@@ -154,6 +160,11 @@ export class TracksRepo {
   libRowsByPath(): Map<string, LibRow> {
     const rows = this.db.prepare(`SELECT ${LIB_ROW} FROM tracks`).all() as LibRow[];
     return new Map(rows.map((r) => [r.path, r]));
+  }
+
+  /** the stored probe (ProbeResult JSON) of a row, or null where there is no such row */
+  probeJsonOf(id: string): string | null {
+    return (this.db.prepare('SELECT probe_json FROM tracks WHERE id = ?').get(id) as { probe_json: string } | undefined)?.probe_json ?? null;
   }
 
   /**

@@ -7,7 +7,9 @@
  * Unchanged failed files are counted apart (`failed`), so a rescan's
  * progress says "N failed" for the failed rows that remain.
  */
+import type { ProbeResult } from '@contract';
 import type { LibRow } from '../db/tracks';
+import { bestIfNotFirst } from '../media/best-stream';
 import type { LibraryStore } from './store';
 import type { Found } from './walk';
 
@@ -16,6 +18,22 @@ import type { Found } from './walk';
  * file was renamed or replaced while the scan reached it) is no lasting reason for a file the scan has just found
  */
 export const TRANSIENT_CODES = new Set(['UNREADABLE', 'FILE_CHANGED', 'NOT_FOUND', 'FFMPEG_MISSING', 'INTERNAL', 'CANCELLED', 'ENGINE_CRASHED', 'DB_WRITE_FAILED']);
+
+/**
+ * Whether a stored probe (ProbeResult JSON) states another audio stream than the one ffmpeg picks (bestIfNotFirst:
+ * a later stream flagged default): a row analysed before the app read that stream everywhere, whose analysis,
+ * waveform and probe are of the first stream. Such an unchanged row is analysed again in full by the next scan;
+ * once re-analysed its probe states the picked stream and it is not again. Damaged JSON: false. Pure.
+ */
+export function readsOtherStream(probeJson: string): boolean {
+  try {
+    const p = JSON.parse(probeJson) as Pick<ProbeResult, 'audio' | 'streams'>;
+    const best = bestIfNotFirst(p.streams ?? [], 'audio');
+    return best !== null && p.audio?.index !== best;
+  } catch {
+    return false;
+  }
+}
 
 /** A file to analyse: its row, and (a newer analyser version) which analysers to run. */
 export interface QueueItem {
@@ -60,7 +78,9 @@ export function classify(
       let only: string[] | undefined;
       let skip = false;
       if (same && r.lib_status === 'analysed') {
-        if (r.lib_versions === key) skip = true;
+        const json = r.multi_audio ? store.tracks.probeJsonOf(r.id) : null;
+        if (json !== null && readsOtherStream(json)) skip = false; // analysed of the first audio stream: all again
+        else if (r.lib_versions === key) skip = true;
         else {
           const stored = store.storedVersions(r.id);
           only = Object.keys(versions).filter((n) => stored[n] !== versions[n]);

@@ -26,7 +26,8 @@ export async function readCachedAnalysis(cacheDir: string, fp: string): Promise<
 }
 
 /**
- * Peaks and mel spectrogram of a file's first audio stream, from the same
+ * Peaks and mel spectrogram of a file's audio stream read (the one ffmpeg picks: the first, unless a later one is
+ * flagged default — pcm.ts readPcmOutputs), from the same
  * decode and the same analysers as a library scan (analysis/run.ts), so the
  * track view draws exactly what a scan caches. Partial data (truncated /
  * corrupt) gives what decoded and a warning; nothing decoded is DECODE_FAILED.

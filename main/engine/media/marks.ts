@@ -28,6 +28,15 @@ interface CallCtx {
   progress(p: Progress): void;
 }
 
+/**
+ * The cached beat grid of a file (fingerprint `fp`) analysed by tempo analyser `tempoVersion`:
+ * `<cacheDir>/beats/<fp>.v<version>.s1.json`. `s1`: the stream rule — the audio stream ffmpeg picks (a later one
+ * flagged default, 5812d6a); grids cached before it (no `s1`) were of the first audio stream and are not read.
+ */
+export function beatsCachePath(cacheDir: string, fp: string, tempoVersion: number): string {
+  return join(cacheDir, 'beats', `${fp}.v${tempoVersion}.s1.json`);
+}
+
 type Tempo = Pick<TempoResult, 'bpm' | 'beats' | 'beatsPerBar' | 'confidence'>;
 
 export class MarksService {
@@ -116,7 +125,7 @@ export class MarksService {
     if (!tempo) {
       source = 'analysed';
       const fp = await fingerprint(path);
-      const file = join(this.ctx.cacheDir, 'beats', `${fp}.v${this.tempoVersion}.json`);
+      const file = beatsCachePath(this.ctx.cacheDir, fp, this.tempoVersion);
       tempo = await readJson<Tempo>(file);
       // an entry cached before the grid carried the confidence is analysed again (its tempo would read as sure)
       if (!tempo || !Array.isArray(tempo.beats) || typeof tempo.confidence !== 'number') {

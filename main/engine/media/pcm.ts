@@ -406,6 +406,9 @@ export async function readPcmOutputs(path: string, opts: PcmOutputsOptions): Pro
   return { ...r, stream: other };
 }
 
+/** the most output bytes held while the stream is not chosen (readPcmRun); past it the run reads on, unchosen */
+const HELD_MAX_BYTES = 8 * 1024 * 1024;
+
 /**
  * One ffmpeg run of readPcmOutputs. `choose` (given: the stream is not chosen yet): called once with the input's
  * stream lines as ffmpeg printed them, at "Stream mapping:" (before any decoded sample); nothing is handed to the
@@ -458,11 +461,20 @@ async function readPcmRun(path: string, opts: PcmOutputsOptions, choose: ((input
       held = null;
       for (const [k, chunk] of h ?? []) if (!failure) push(k, chunk);
     };
+    let heldBytes = 0;
     onChunk = (k, chunk) => {
       if (failure) return;
       if (sockets) active();
-      if (held) held.push([k, Buffer.from(chunk)]);
-      else push(k, chunk);
+      if (held) {
+        held.push([k, Buffer.from(chunk)]);
+        heldBytes += chunk.length;
+        // defensive: ffmpeg prints its stream mapping before it decodes, so this much output with no mapping read
+        // means the log is behind or odd; the stream is not chosen (the first is read) rather than memory grown
+        if (heldBytes > HELD_MAX_BYTES && choosing) {
+          choosing = false;
+          release();
+        }
+      } else push(k, chunk);
     };
     if (!sockets) readers.forEach((_, k) => ((k === 0 ? child.stdout : child.stdio[k + 2]) as Readable).on('data', (chunk: Buffer) => onChunk(k, chunk)));
 
@@ -478,7 +490,8 @@ async function readPcmRun(path: string, opts: PcmOutputsOptions, choose: ((input
       opts.onLogLine?.(l);
       if (choosing) {
         if (!/^(Stream mapping:|Output #0)/.test(l.text)) {
-          if (inputLines.length < 100_000) inputLines += l.text + '\n';
+          // capped (a file's tags can run to megabytes), but the lines the choice reads are kept past the cap
+          if (inputLines.length < 100_000 || /^\s*(Input #|Duration:|Stream #)/.test(l.text)) inputLines += l.text + '\n';
         } else {
           choosing = false;
           // not this stream: held (and dropped) until the caller's stop ends the run

@@ -69,17 +69,25 @@ export const CHROMIUM_MAX_CHANNELS = 32;
  */
 export function playPlan(probe: ProbeResult, lossless: ReadonlySet<string> = new Set()): PlayPlan {
   const am = audioMap(probe);
+  // the stream read (probe.audio, what the waveform and analysis show) is not the first audio stream: Chromium plays
+  // the original's FIRST audio track, whatever is flagged default, so the original is never played as is
+  const picked = am !== '0:a:0';
   const fam = CHROMIUM_PLAYS[containerFamily(probe.container)];
   const a = probe.audio?.codec ?? '';
   const v = probe.video?.codec;
   const audioOk = !!fam && fam.audio.includes(a) && (probe.audio?.channels ?? 2) <= CHROMIUM_MAX_CHANNELS;
   if (!v) {
-    if (audioOk) return { kind: 'original' };
-    return audioProxy(probe, `${a} in ${probe.container}`, lossless);
+    if (audioOk && !picked) return { kind: 'original' };
+    const reason = `${a} in ${probe.container}${picked ? `, audio stream ${probe.audio?.index} (not the first)` : ''}`;
+    // a codec Chromium plays, in MP4: the picked stream copied alone into an MP4 (no re-encoding)
+    if (audioOk && containerFamily(probe.container) === 'mp4' && MP4_AUDIO_COPY.includes(a)) {
+      return { kind: 'proxy', ext: 'mp4', mime: 'audio/mp4', reason, args: ['-map', am, '-vn', '-sn', '-dn', '-c:a', 'copy', '-movflags', '+faststart', '-f', 'mp4'] };
+    }
+    return audioProxy(probe, reason, lossless);
   }
   const videoOk = !!fam && fam.video.includes(v);
-  if (audioOk && videoOk) return { kind: 'original' };
-  const reason = `${v} + ${a} in ${probe.container}`;
+  if (audioOk && videoOk && !picked) return { kind: 'original' };
+  const reason = `${v} + ${a} in ${probe.container}${picked ? `, audio stream ${probe.audio?.index} (not the first)` : ''}`;
   if (CHROMIUM_PLAYS.mp4.video.includes(v)) {
     const audioArgs = MP4_AUDIO_COPY.includes(a) ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '192k'];
     return {
@@ -135,8 +143,13 @@ function audioProxy(probe: ProbeResult, reason: string, lossless: ReadonlySet<st
 
 const flacFallback = (map: string) => ['-map', map, '-vn', '-sn', '-dn', '-ac', '2', '-c:a', 'flac', '-f', 'flac'];
 
+/**
+ * The proxy of a file (fingerprint `fp`): `<cacheDir>/playable/<fp>.s1.<ext>`. `s1`: the stream rule — the audio
+ * stream ffmpeg picks (a later one flagged default, 5812d6a); proxies made before it (no `s1`) hold the first audio
+ * stream and are not served.
+ */
 export function proxyPath(cacheDir: string, fp: string, ext: string): string {
-  return join(cacheDir, 'playable', `${fp}.${ext}`);
+  return join(cacheDir, 'playable', `${fp}.s1.${ext}`);
 }
 
 /**

@@ -25,8 +25,12 @@ import type { WaveRange } from '@contract';
 import { WAVE_VERSION } from '../analysis/waveform';
 import { writeAtomic } from './cache';
 
-/** this file's JSON layout; bump when it changes */
-const FORMAT = 1;
+/**
+ * this file's JSON layout, or what a range is drawn from; bump when either changes. 2: a file whose audio stream
+ * ffmpeg picks is not its first (a later one flagged default) is drawn from that stream, not the first (5812d6a)
+ */
+export const RANGE_DISK_FORMAT = 2;
+const FORMAT = RANGE_DISK_FORMAT;
 /** default bound of the folder (bytes) */
 export const RANGE_DISK_CACHE_BYTES = 256 * 1024 * 1024;
 

@@ -132,7 +132,8 @@ export interface Structure {
    * s) and the edit list's start (elst media_time, s; 0 without one) — ffmpeg 5.1 skips that start (the encoder's
    * priming) and decodes every packet after it, the last one's end padding too (it trims no end), so what decodes
    * is `tableSec − skipSec`, unless an iTunSMPB tag's priming replaces the skip (tags.ts mp4DecodedSec). A file of
-   * several audio tracks: the first one's (ffmpeg's first audio stream, the one the studio reads), with
+   * several audio tracks: the first one's (ffmpeg's first audio stream; the studio reads it unless ffmpeg picks a later one
+   * flagged default, and then leaves these facts out: tags.ts), with
    * `otherAudioTracks` the count of the others (the movie's duration is then the longest track's, not this one's)
    */
   mp4Audio?: { tableSec: number; skipSec: number; source: string; otherAudioTracks?: number } | null;

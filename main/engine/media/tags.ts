@@ -1129,12 +1129,22 @@ export async function measureAudioStream(path: string, signal?: AbortSignal, opt
   const r = await runFfmpeg(['-i', path, '-map', map, '-c', 'copy', '-f', 'framecrc', '-'], { signal, maxStdout: 256 * 1024 * 1024 }).catch(() => null);
   if (!r || r.code !== 0) return null;
   // a packet ffmpeg called corrupt (a truncated file's last one) and what follows it do not decode
-  const corrupt = [...r.stderr.matchAll(new RegExp(`Packet corrupt \\(stream = ${opts.stream ?? 0}, dts = (-?\\d+)\\)`, 'g'))].map((m) => Number(m[1]));
-  const packets = packetSpan(r.stdout.toString('latin1'), corrupt.length ? Math.min(...corrupt) : undefined);
+  const packets = packetSpan(r.stdout.toString('latin1'), corruptFrom(r.stderr, opts.stream));
   // packets without timestamps (RealMedia: every pts 0) span nothing: what decodes is counted instead
   if (packets?.untimed) return decodedCount(path, opts.sampleRate, signal, map);
   if (!packets || packets.durationSec <= 0) return null;
   return { durationSec: packets.durationSec, audioBytes: packets.bytes, damage: damageIn(r.stderr, []) };
+}
+
+/**
+ * The dts (in the stream's time base) of the first packet ffmpeg's demuxer called corrupt ("Packet corrupt (stream = N,
+ * dts = D)", N the absolute input stream index) in the audio stream read — `stream` (absolute), else the first audio
+ * stream as the log's input lines state it (in a video file usually #0:1, not 0) — or undefined when none. Pure.
+ */
+export function corruptFrom(stderr: string, stream?: number): number | undefined {
+  const index = stream ?? Number(/^\s*Stream #0:(\d+)\S*: Audio:/m.exec(stderr)?.[1] ?? 0);
+  const corrupt = [...stderr.matchAll(new RegExp(`Packet corrupt \\(stream = ${index}, dts = (-?\\d+)\\)`, 'g'))].map((m) => Number(m[1]));
+  return corrupt.length ? Math.min(...corrupt) : undefined;
 }
 
 /**

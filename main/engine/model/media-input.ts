@@ -606,17 +606,20 @@ export async function videoAndSoundtrack(
     throw err;
   });
   const found = pcm.format ? countFromLog(pcm.log, frameLine, 1) : null;
-  // the soundtrack the reference reads is not the first audio stream (bestStream): decoded apart, as decodeAudio picks it
-  const otherAudio = !!found && bestIfNotFirst(found.info.streams, 'audio') !== null;
+  // readPcm decoded the stream the reference reads (bestStream: a later one flagged default, `pcm.stream`, in a second
+  // run) or the first; only where that is not the one the streams name (it could not tell) is it decoded apart
+  const otherAudio = !!found && bestIfNotFirst(found.info.streams, 'audio') !== pcm.stream;
+  // the run readPcm stopped at the stream list before decoding the picked stream
+  const chosen = pcm.stream !== null ? 1 : 0;
   if (!found || !found.video || otherAudio) {
     sink.close();
     const video = await videoInput(path, opts.signal, { separateRuns: true });
     const audio = await decodeAudio(path, { signal: opts.signal, memoryBytes: opts.memoryBytes });
-    return { video, audio, runs: 1 + 3 + 1 };
+    return { video, audio, runs: 1 + chosen + 3 + 1 };
   }
   const audio = await finishAudio(pcm, sink, path);
   try {
-    let runs = 2;
+    let runs = 2 + chosen;
     const video = { ...(await pixelsOf(path, found.video, found.frames, opts.signal, found.info.durationSec, () => runs++)), ...containerOf(found.info, path) }; // + the edit-list recount, when it runs
     return { video, audio, runs };
   } catch (err) {
