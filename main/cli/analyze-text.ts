@@ -47,7 +47,7 @@ export function keyText(t: Pick<LibraryTrack, 'key' | 'keyConfidence' | 'camelot
  */
 export function analyzeText(t: LibraryTrack, o: { name: string; tempoReason: string | null; keyReason: string | null; range: BpmRange | null; tempoSections: TempoSection[] | null; keySections: KeySection[] | null }): string {
   return (
-    `${o.name}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${tempoText({ bpm: foldBpm(t.bpm, o.range), bpmConfidence: t.bpmConfidence }, o.tempoReason, o.tempoSections && foldSections(o.tempoSections, o.range))}\n` +
+    `${o.name}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${tempoText({ bpm: foldBpm(t.bpm, o.range), bpmConfidence: t.bpmConfidence }, o.tempoReason, o.tempoSections && foldSections(o.tempoSections, o.range, t.bpm))}\n` +
     `  key         ${keyText(t, o.keySections, o.keyReason)}\n  loudness    ${loudnessText(t)}\n` +
     (t.features ? `  features    ${t.features}\n` : '') +
     t.warnings.map((w) => `  warning     ${w}\n`).join('')
@@ -62,7 +62,7 @@ export interface AnalyzeLineInput {
   tempoReason?: string | null;
   /** why an analysed track has no key (TrackDetail.keyReason) */
   keyReason?: string | null;
-  /** --bpm-range: the tempo doubled or halved into it (foldBpm), the sections' tempi too; null: as analysed */
+  /** --bpm-range: the tempo doubled or halved into it (foldBpm), the sections' tempi by the same factor (foldSections with the track's bpm); null: as analysed */
   range?: BpmRange | null;
   /** a tempo that changes (TrackDetail.tempoSections); null or empty for a steady one — `bpm` is still the whole-track estimate */
   tempoSections?: TempoSection[] | null;
@@ -88,7 +88,7 @@ export function analyzeLine({ track: t, tempoReason = null, keyReason = null, ra
   if (t.status === 'pending') return { ...analyzeLine({ track: { ...t, status: 'analysed' }, range }), ...(notAnalysed ?? { error: NOT_ANALYSED, code: 'CANCELLED' }) };
   return {
     path: t.path, durationSec: t.durationSec, bpm: foldBpm(t.bpm, range), bpmConfidence: t.bpmConfidence, tempoReason,
-    tempoSections: tempoSections?.length ? foldSections(tempoSections, range) : null, key: t.key, keyConfidence: t.keyConfidence, keyReason, keySections: keySections?.length ? keySections : null,
+    tempoSections: tempoSections?.length ? foldSections(tempoSections, range, t.bpm) : null, key: t.key, keyConfidence: t.keyConfidence, keyReason, keySections: keySections?.length ? keySections : null,
     camelot: t.camelot, openKey: t.openKey, lufs: t.lufs, loudnessRange: t.loudnessRange, truePeak: t.truePeak, features: t.features,
     title: t.title, artist: t.artist, album: t.album, tags: tagged ?? null, codec: t.codec, sampleRate: t.sampleRate, channels: t.channels, bitrateKbps: t.bitrateKbps,
     warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,

@@ -23,40 +23,99 @@ export const BPM_RANGE_PRESETS: readonly BpmRange[] = [
 ];
 
 /**
- * `bpm` doubled or halved until it lies in [min, max) (for a range at least an
- * octave wide, max included when max = 2·min is reached only from below).
- * For a range narrower than an octave where no level falls inside, the level
- * closest to the range on a log scale. null stays null; a non-positive or
- * non-finite bpm is returned unchanged. Result rounded to 0.1 BPM.
+ * The factor (×2ⁿ: …, ½, 1, 2, …) that doubles or halves the tempo `ref` (BPM) into `range`: until it lies in
+ * [min, max) (max included when reached only from below); for a range narrower than an octave where no level falls
+ * inside, the level closest to the range on a log scale. 1 without a range or for a null, non-positive or non-finite
+ * ref. The one rule of the BPM range: foldBpm and trackTempoFactor apply it.
  */
-export function foldBpm(bpm: number | null, range: BpmRange | null | undefined): number | null {
-  if (bpm === null || !range || !(bpm > 0) || !Number.isFinite(bpm)) return bpm;
-  let v = bpm;
-  while (v < range.min) v *= 2;
-  while (v > range.max) v /= 2;
-  // v ≤ max now; if a narrow range left it below min, take the nearer of v and 2v (log distance)
-  if (v < range.min && Math.log2(2 * v / range.max) < Math.log2(range.min / v)) v *= 2;
-  return Math.round(v * 10) / 10;
-}
-
-/**
- * A tempo curve (`{t: s, bpm}` points) shown in the BPM range: every point
- * moved by the one factor (×2ⁿ) that folds the track's tempo `bpm` — or,
- * without one, the curve's median — so the curve stays continuous where it
- * wavers across an end of the range (folding each point alone would draw a
- * 140 BPM track jumping between 140 and 70 in 70–140). Points rounded to
- * 0.1 BPM; no range (or no usable reference): the curve unchanged.
- */
-export function foldCurve<P extends { bpm: number }>(curve: P[], bpm: number | null, range: BpmRange | null | undefined): P[] {
-  if (!range || !curve.length) return curve;
-  const sorted = curve.map((p) => p.bpm).filter((v) => v > 0 && Number.isFinite(v)).sort((a, b) => a - b);
-  const ref = bpm !== null && bpm > 0 && Number.isFinite(bpm) ? bpm : sorted[Math.floor(sorted.length / 2)];
-  if (ref === undefined) return curve;
+export function rangeFactor(ref: number | null | undefined, range: BpmRange | null | undefined): number {
+  if (ref === null || ref === undefined || !range || !(ref > 0) || !Number.isFinite(ref)) return 1;
   let k = 1;
   while (ref * k < range.min) k *= 2;
   while (ref * k > range.max) k /= 2;
-  // the same narrow-range choice as foldBpm
+  // ref·k ≤ max now; if a narrow range left it below min, take the nearer of ref·k and 2·ref·k (log distance)
   if (ref * k < range.min && Math.log2((2 * ref * k) / range.max) < Math.log2(range.min / (ref * k))) k *= 2;
+  return k;
+}
+
+/**
+ * `bpm` doubled or halved into `range` (rangeFactor), rounded to 0.1 BPM. null stays null; a non-positive or
+ * non-finite bpm, or any bpm without a range, is returned unchanged.
+ */
+export function foldBpm(bpm: number | null, range: BpmRange | null | undefined): number | null {
+  if (bpm === null || !range || !(bpm > 0) || !Number.isFinite(bpm)) return bpm;
+  return Math.round(bpm * rangeFactor(bpm, range) * 10) / 10;
+}
+
+/** A tempo section as trackTempoFactor reads it (TempoSection's shape): `start`, `end` s; `bpm`, optional `endBpm` (a ramp). */
+export interface SectionTempo {
+  start: number;
+  end: number;
+  bpm: number;
+  endBpm?: number;
+}
+
+/**
+ * The time-weighted median tempo (BPM) of tempo sections — the tempo most of the track is at; a ramp counts at its
+ * middle on a log scale (√(bpm·endBpm)). null when no section has a usable tempo.
+ */
+export function sectionsMedianBpm(sections: readonly SectionTempo[] | null | undefined): number | null {
+  const mid = (s: SectionTempo) => (s.endBpm === undefined ? s.bpm : Math.sqrt(s.bpm * s.endBpm));
+  const byTempo = (sections ?? []).filter((s) => mid(s) > 0 && Number.isFinite(mid(s))).sort((a, b) => mid(a) - mid(b));
+  const total = byTempo.reduce((n, s) => n + Math.max(0, s.end - s.start), 0);
+  for (let acc = 0, i = 0; i < byTempo.length; i++) {
+    acc += Math.max(0, byTempo[i].end - byTempo[i].start);
+    if (acc >= total / 2) return mid(byTempo[i]);
+  }
+  return byTempo[0] ? mid(byTempo[0]) : null;
+}
+
+/**
+ * THE factor (×2ⁿ) by which everything tempo-like of one track is shown in the BPM range — the BPM column (foldBpm),
+ * the tempo curve (foldCurve), the tempo sections (foldSections), the export and `studio analyze --bpm-range` — so
+ * they never disagree (a column at 196 beside sections "96 → 104" did, reviewer of tester24). Taken from the track's
+ * stored whole-track tempo `bpm`; only when the track has none, from its sections' time-weighted median
+ * (sectionsMedianBpm), then from its curve's median point. 1 without a range or any usable tempo.
+ */
+export function trackTempoFactor(
+  bpm: number | null | undefined,
+  range: BpmRange | null | undefined,
+  fallback: { sections?: readonly SectionTempo[] | null; curve?: readonly { bpm: number }[] | null } = {},
+): number {
+  if (!range) return 1;
+  if (bpm !== null && bpm !== undefined && bpm > 0 && Number.isFinite(bpm)) return rangeFactor(bpm, range);
+  const fromSections = sectionsMedianBpm(fallback.sections);
+  if (fromSections !== null) return rangeFactor(fromSections, range);
+  const sorted = (fallback.curve ?? []).map((p) => p.bpm).filter((v) => v > 0 && Number.isFinite(v)).sort((a, b) => a - b);
+  return rangeFactor(sorted[Math.floor(sorted.length / 2)], range);
+}
+
+/**
+ * The factor (×2ⁿ) by which a track's tempo sections are shown in the BPM range: the track's (trackTempoFactor, that
+ * of its BPM column) times the octave that brings the sections' time-weighted median to the level of its stored `bpm`
+ * (nearest on a log scale), so the sections are shown at the column's level even where the analysis states them an
+ * octave from the whole-track estimate (a 90 → 129 → 90 track whose whole-track estimate is 177.1: column 177.1, sections
+ * 180 → 258 → 180 in 100–200; column 88.6, sections 90 → 129 → 90 in 60–120). One factor for every section, so their
+ * ratios stay. Without a stored bpm, the factor of the sections' median; 1 without a range.
+ */
+export function sectionsTempoFactor(sections: readonly SectionTempo[], bpm: number | null | undefined, range: BpmRange | null | undefined): number {
+  if (!range) return 1;
+  const k = trackTempoFactor(bpm, range, { sections });
+  const med = sectionsMedianBpm(sections);
+  if (bpm === null || bpm === undefined || !(bpm > 0) || !Number.isFinite(bpm) || med === null) return k;
+  return k * 2 ** Math.round(Math.log2(bpm / med));
+}
+
+/**
+ * A tempo curve (`{t: s, bpm}` points) shown in the BPM range: every point moved by the track's one factor
+ * (trackTempoFactor: its tempo `bpm`, else its `sections`' median, else the curve's median), so the curve stays
+ * continuous where it wavers across an end of the range (folding each point alone would draw a 140 BPM track
+ * jumping between 140 and 70 in 70–140) and agrees with the BPM column and the sections. Points rounded to 0.1 BPM;
+ * no range (or no usable reference): the curve unchanged.
+ */
+export function foldCurve<P extends { bpm: number }>(curve: P[], bpm: number | null, range: BpmRange | null | undefined, sections: readonly SectionTempo[] | null = null): P[] {
+  if (!range || !curve.length) return curve;
+  const k = trackTempoFactor(bpm, range, { sections, curve });
   return k === 1 ? curve : curve.map((p) => ({ ...p, bpm: Math.round(p.bpm * k * 10) / 10 }));
 }
 

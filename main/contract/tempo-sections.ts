@@ -10,7 +10,7 @@
  * are told next to it, never folded into it.
  */
 import { z } from 'zod';
-import { foldBpm, type BpmRange } from './bpm-range';
+import { sectionsTempoFactor, type BpmRange } from './bpm-range';
 
 /**
  * One section of a track whose tempo changes: `start`, `end` in seconds of the
@@ -73,29 +73,21 @@ export function tempoChangeSentence(sections: readonly TempoSection[]): string {
 }
 
 /**
- * The sections shown in the BPM range setting, 1 BPM: every tempo moved by the
- * one factor (×2ⁿ) that doubles or halves (foldBpm) the tempo most of the
- * track is at — the time-weighted median of the sections' tempi (a ramp's
- * middle on a log scale) — into the range. One factor keeps their ratios, so a
- * change reads as it is heard: folded section by section, 90 → 120 → 90 BPM in
+ * The sections shown in the BPM range setting, 1 BPM: every tempo moved by
+ * one factor (×2ⁿ, sectionsTempoFactor) — that of the track's BPM column
+ * (trackTempoFactor of its stored whole-track tempo `bpm`, as the tempo curve
+ * is folded), with the sections taken at the stored bpm's octave; only for a
+ * track without one, the factor of the sections' time-weighted median (a
+ * ramp's middle on a log scale). One factor keeps their ratios, so a change
+ * reads as it is heard: folded section by section, 90 → 120 → 90 BPM in
  * 100–200 read 180 → 120 → 180 and a ramp 80 → 140 read 160 → 140, a
- * speed-up shown as a slow-down (tester24); a section far from the rest may
- * then lie outside the range. Unchanged (rounded) without a range.
+ * speed-up shown as a slow-down (tester24); and the column's factor keeps
+ * them beside it (a 98 BPM track in 100–200 reads 196, its sections 96 → 104
+ * read 192 → 208, not 96 → 104). A section far from the rest may then lie
+ * outside the range. Unchanged (rounded) without a range.
  */
-export function foldSections(sections: readonly TempoSection[], range: BpmRange | null | undefined): TempoSection[] {
-  const mid = (s: TempoSection) => (s.endBpm === undefined ? s.bpm : Math.sqrt(s.bpm * s.endBpm));
-  const byTempo = sections.filter((s) => mid(s) > 0 && Number.isFinite(mid(s))).sort((a, b) => mid(a) - mid(b));
-  const total = byTempo.reduce((n, s) => n + Math.max(0, s.end - s.start), 0);
-  let ref = byTempo[0] ? mid(byTempo[0]) : null;
-  for (let acc = 0, i = 0; i < byTempo.length; i++) {
-    acc += Math.max(0, byTempo[i].end - byTempo[i].start);
-    if (acc >= total / 2) {
-      ref = mid(byTempo[i]);
-      break;
-    }
-  }
-  const folded = ref === null ? null : foldBpm(ref, range);
-  const k = ref === null || folded === null ? 1 : 2 ** Math.round(Math.log2(folded / ref));
+export function foldSections(sections: readonly TempoSection[], range: BpmRange | null | undefined, bpm: number | null = null): TempoSection[] {
+  const k = sectionsTempoFactor(sections, bpm, range);
   const f = (b: number) => Math.round(b * k);
   return sections.map((s) => (s.endBpm === undefined ? { ...s, bpm: f(s.bpm) } : { ...s, bpm: f(s.bpm), endBpm: f(s.endBpm) }));
 }

@@ -65,11 +65,28 @@ describe('tempo sections in the library, analyze and the export (issue 10 kind 4
       const cell = (name: string) => csv.find((l) => l.includes(name))!.split(',')[head.indexOf('tempoSections')];
       assert.equal(cell('changes.wav'), d.tempoSections.map((s) => `${Math.floor(s.start / 60)}:${String(Math.floor(s.start % 60)).padStart(2, '0')}–${Math.floor(s.end / 60)}:${String(Math.floor(s.end % 60)).padStart(2, '0')} ${s.bpm} BPM`).join(' | '));
       assert.equal(cell('steady.wav'), '');
-      // with a BPM range set, the sections are moved by one factor into it, that of the level most of the track is at
-      // (90 → 180), so 90 → 130 → 90 reads 180 → 260 → 180, not 180 → 130 → 180 (tester24)
+      // with a BPM range set, the sections are moved by one factor into it, so 90 → 130 → 90 reads 180 → 260 → 180 in
+      // 100–200, not 180 → 130 → 180 (tester24) — and at the level of the BPM column (its whole-track estimate is
+      // stored at the 90 sections' double, ~177: the column stays, the sections are doubled), the tempo curve by the
+      // column's own factor, the table row and the export as the detail panel (reviewer of tester24)
       await engine.call('library:set-bpm-range', { range: { min: 100, max: 200 } });
       const folded = await engine.call('library:track-detail', { trackId: changes.id });
       assert.deepEqual(folded.tempoSections!.map((s) => s.bpm), d.tempoSections.map((s) => s.bpm * 2));
+      const kc = 2 ** Math.round(Math.log2(folded.track.bpm! / d.track.bpm!));
+      assert.ok(Math.abs(folded.track.bpm! - d.track.bpm! * kc) <= 0.05, `the column by a factor ×2ⁿ: ${d.track.bpm} → ${folded.track.bpm}`);
+      assert.deepEqual(folded.tempoCurve.map((p) => p.bpm), kc === 1 ? d.tempoCurve.map((p) => p.bpm) : d.tempoCurve.map((p) => Math.round(p.bpm * kc * 10) / 10));
+      const first = folded.tempoSections![0].bpm;
+      assert.ok(Math.abs(Math.log2(first / folded.track.bpm!)) < 0.5, `the sections (${first} …) at the column's level (${folded.track.bpm})`);
+      const ranged = (await engine.call('library:query', { offset: 0, limit: 10, sort: { column: 'fileName', dir: 'asc' } })).rows;
+      assert.deepEqual(ranged.find((r) => r.fileName === 'changes.wav')!.tempoSections, folded.tempoSections, 'the table row as the detail panel');
+      const exported = JSON.parse((await engine.call('library:export', { format: 'json' })).content) as { fileName: string; bpm: number; tempoSections: Section[] | null }[];
+      assert.deepEqual(exported.find((r) => r.fileName === 'changes.wav')!.tempoSections, folded.tempoSections, 'the export as the detail panel');
+      assert.equal(exported.find((r) => r.fileName === 'changes.wav')!.bpm, folded.track.bpm);
+      // in 60–120 the same track reads 90 → 130 → 90 beside a column near 90 (tester24)
+      await engine.call('library:set-bpm-range', { range: { min: 60, max: 120 } });
+      const low = await engine.call('library:track-detail', { trackId: changes.id });
+      assert.deepEqual(low.tempoSections!.map((s) => s.bpm), d.tempoSections.map((s) => s.bpm));
+      assert.ok(Math.abs(Math.log2(low.tempoSections![0].bpm / low.track.bpm!)) < 0.5, `${low.tempoSections![0].bpm} beside ${low.track.bpm}`);
       await engine.call('library:set-bpm-range', { range: null });
     } finally {
       await engine.stop();

@@ -7,7 +7,7 @@
 // changes (test/helpers/tempo-render.ts), made at test time.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { clockTime, foldSections, tempoChangeSentence, tempoSectionsText, tempoSpanText, type TempoSection } from '@contract';
+import { clockTime, foldBpm, foldCurve, foldSections, tempoChangeSentence, trackTempoFactor, tempoSectionsText, tempoSpanText, type TempoSection } from '@contract';
 import { analyzeTrack } from '../../main/engine/analysis/index';
 import { featuresText } from '../../main/engine/analysis/text';
 import { toCsv, type ExportRow } from '../../main/engine/library/service';
@@ -100,6 +100,30 @@ describe('tempo sections in words (contract/tempo-sections.ts) and in the CSV ex
     assert.deepEqual(foldSections(real, { min: 100, max: 200 }).map((s) => s.bpm), [180, 258, 180]);
     // a beatless intro read at 117 before the 129 BPM body (117 s of the 157): the body's level, 64.5 in 60–120
     assert.deepEqual(foldSections([{ start: 0, end: 40, bpm: 117 }, { start: 40, end: 157, bpm: 129 }], { min: 60, max: 120 }).map((s) => s.bpm), [59, 65]);
+    // with the track's stored bpm (90, the level of the 90 sections) the same: 90 → 129 → 90 in 60–120
+    assert.deepEqual(foldSections(real, { min: 60, max: 120 }, 90).map((s) => s.bpm), [90, 129, 90]);
+    // and with the whole-track estimate this track really gets, 177.1 (the 90 sections' double): the sections at the
+    // column's level — column 88.6 and 90 → 129 → 90 in 60–120, column 177.1 and 180 → 258 → 180 in 100–200
+    assert.equal(foldBpm(177.1, { min: 60, max: 120 }), 88.6);
+    assert.deepEqual(foldSections(real, { min: 60, max: 120 }, 177.1).map((s) => s.bpm), [90, 129, 90]);
+    assert.deepEqual(foldSections(real, { min: 100, max: 200 }, 177.1).map((s) => s.bpm), [180, 258, 180]);
+  });
+
+  it('one factor per track: the BPM column, the tempo curve and the sections fold by the stored bpm\'s (reviewer of tester24)', () => {
+    // a 98 BPM track at 96 BPM for 60 s then 104 for 140 s, in 100–200: the column reads 196 and the curve 192 → 208;
+    // the sections' own median (104) needs no doubling, and they read "96 → 104" beside them — they must read 192 → 208
+    const range = { min: 100, max: 200 };
+    const secs: TempoSection[] = [{ start: 0, end: 60, bpm: 96 }, { start: 60, end: 200, bpm: 104 }];
+    const curve = [{ t: 10, bpm: 96 }, { t: 100, bpm: 104 }];
+    assert.equal(foldBpm(98, range), 196);
+    assert.equal(trackTempoFactor(98, range, { sections: secs, curve }), 2);
+    assert.deepEqual(foldCurve(curve, 98, range, secs).map((p) => p.bpm), [192, 208]);
+    assert.deepEqual(foldSections(secs, range, 98).map((s) => s.bpm), [192, 208]);
+    // only a track without a stored bpm falls back to the sections' time-weighted median — for the curve too
+    assert.equal(trackTempoFactor(null, range, { sections: secs, curve: [{ bpm: 60 }] }), 1);
+    assert.deepEqual(foldCurve(curve, null, range, secs).map((p) => p.bpm), [96, 104]);
+    assert.deepEqual(foldSections(secs, range, null).map((s) => s.bpm), [96, 104]);
+    assert.equal(trackTempoFactor(98, null, { sections: secs }), 1);
   });
 
   it('the CSV export has a tempoSections column after bpmConfidence: the sections in words, empty for a steady track', () => {

@@ -217,6 +217,14 @@ test('the LUFS filter reads the loudness as the table shows it (0.1 LU): "-13.3"
   assert.deepEqual(shown([-13.3, -13.3]), ['a -13.3', 'd -13.3']);
   assert.deepEqual(shown([-13.3, 0]), ['a -13.3', 'c -13.2', 'd -13.3']);
   assert.deepEqual(shown([-20, -13.4]), ['b -13.4']);
+  // the edges of the rounding: -13.35 and -13.25 are shown -13.3 (toFixed), -13.36 and -13.24 are not
+  for (const [t, lufs] of [['e', -13.35], ['f', -13.2500001], ['g', -13.3499]] as const) ins.run(t, `/m/${t}.mp3`, `/m/${t}.mp3`, `${t}.mp3`, t, lufs);
+  assert.deepEqual(shown([-13.3, -13.3]), ['a -13.3', 'd -13.3', 'e -13.3', 'f -13.3', 'g -13.3']);
+  // and it stays sargable: the plain lufs bound lets SQLite range-scan the lib_lufs index (reviewer of tester24:
+  // shown_tenth(lufs) alone in the WHERE scanned every row)
+  const w = (store.tracks as unknown as { where(f: object): { sql: string; params: unknown[] } }).where({ lufs: [-13.3, -13.3] });
+  const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM tracks WHERE ${w.sql}`).all(...w.params) as { detail: string }[]).map((p) => p.detail).join('; ');
+  assert.match(plan, /USING (COVERING )?INDEX lib_lufs \(lufs>\? AND lufs<\?\)/, plan);
   db.close();
   rmSync(dir, { recursive: true, force: true });
 });

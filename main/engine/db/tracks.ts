@@ -306,8 +306,12 @@ export class TracksRepo {
       params.push(Math.min(...f.bpm), Math.max(...f.bpm));
     }
     if (f.lufs) {
-      parts.push('shown_tenth(lufs) BETWEEN ? AND ?');
-      params.push(Math.min(...f.lufs), Math.max(...f.lufs));
+      // shown_tenth (the value as the table shows it, tester24) decides; the plain bound on lufs around it, a hair
+      // wider than the 0.05 LU rounding, lets SQLite range-scan migration 4's lib_lufs index instead of calling
+      // shown_tenth on every row (a function of the column alone is not sargable) — same rows
+      const [lo, hi] = [Math.min(...f.lufs), Math.max(...f.lufs)];
+      parts.push('lufs BETWEEN ? AND ? AND shown_tenth(lufs) BETWEEN ? AND ?');
+      params.push(lo - 0.051, hi + 0.051, lo, hi);
     }
     if (f.keyNames?.length) {
       parts.push(`key_name IN (SELECT value FROM json_each(?))`);

@@ -109,7 +109,8 @@ export class LibraryService {
   query(args: MethodArgs<'library:query'>, under?: string[]): MethodOutput<'library:query'> {
     const range = this.bpmRange();
     const page = this.store.query(args.filter, args.sort, args.offset, args.limit, under, range);
-    return { ...page, rows: this.withSections(this.inBpmRange(page.rows), range) };
+    // sections first: they fold by the factor of the stored bpm (trackTempoFactor), which inBpmRange then replaces by the shown one
+    return { ...page, rows: this.inBpmRange(this.withSections(page.rows, range)) };
   }
 
   /** Every id library:query would page through for this filter and sort, in its order (select-all), with their count; the BPM filter and sort fold as query's do. */
@@ -119,8 +120,8 @@ export class LibraryService {
   }
 
   /**
-   * Each row with its tempo sections (folded into the BPM range as its bpm is)
-   * and key sections, null for a steady track (issue 10 kind 4: the table's
+   * Each row (its stored, unfolded bpm) with its tempo sections (folded into the BPM range by the factor that folds
+   * its bpm: trackTempoFactor) and key sections, null for a steady track (issue 10 kind 4: the table's
    * marks, the export); the stored bpm and key stay the whole-track estimates.
    */
   private withSections(rows: LibraryTrack[], range: BpmRange | null): LibraryTrack[] {
@@ -129,16 +130,20 @@ export class LibraryService {
     const key = this.store.keySections(ids);
     return rows.map((r) => {
       const v = tempo.get(r.id);
-      return { ...r, tempoSections: v ? foldSections(v, range) : null, keySections: key.get(r.id) ?? null };
+      return { ...r, tempoSections: v ? foldSections(v, range, r.bpm) : null, keySections: key.get(r.id) ?? null };
     });
   }
 
-  /** library:track-detail, the track's tempo and the tempo curve folded into the BPM range, the curve by the track tempo's factor (foldCurve; the beats stay as analysed) */
+  /**
+   * library:track-detail, the track's tempo, the tempo curve and the tempo sections folded into the BPM range by one
+   * factor, that of the track's stored tempo (trackTempoFactor; the sections' median only for a track without one),
+   * so the column, the curve and the sections agree (the beats stay as analysed)
+   */
   detail(trackId: string): MethodOutput<'library:track-detail'> {
     const d = this.store.detail(trackId);
     const range = this.bpmRange();
     if (!range) return d;
-    return { ...d, track: this.inBpmRange([d.track])[0], tempoCurve: foldCurve(d.tempoCurve, d.track.bpm, range), tempoSections: d.tempoSections && foldSections(d.tempoSections, range) };
+    return { ...d, track: this.inBpmRange([d.track])[0], tempoCurve: foldCurve(d.tempoCurve, d.track.bpm, range, d.tempoSections), tempoSections: d.tempoSections && foldSections(d.tempoSections, range, d.track.bpm) };
   }
 
   /** The BPM range setting (null: tempos as analysed). A stored value that no longer parses counts as unset. */
@@ -192,7 +197,7 @@ export class LibraryService {
     const range = this.bpmRange();
     const tempoSecs = want.bpm === false || t.bpm === null ? undefined : this.store.tempoSections([trackId]).get(trackId);
     const keySecs = want.key === false || t.key === null ? undefined : this.store.keySections([trackId]).get(trackId);
-    const folded = tempoSecs && foldSections(tempoSecs, range);
+    const folded = tempoSecs && foldSections(tempoSecs, range, t.bpm);
     const changing = {
       bpm: folded ? `the tempo changes (${tempoSpanText(folded)}: ${tempoSectionsText(folded)}), and one BPM tag would be wrong for part of the track` : null,
       key: keySecs ? `the key changes (${keySectionsText(keySecs)}), and one key tag would be wrong for part of the track` : null,
@@ -246,7 +251,7 @@ export class LibraryService {
   export(format: 'csv' | 'json', trackIds?: string[], filter?: LibraryFilter, under?: string[]): MethodOutput<'library:export'> {
     const range = this.bpmRange();
     // each row with its tempo sections (folded into the BPM range as its bpm is) and key sections, null for a steady track
-    const rows: ExportRow[] = this.withSections(this.inBpmRange(this.store.tracksFor(filter, trackIds, under, range)), range);
+    const rows: ExportRow[] = this.inBpmRange(this.withSections(this.store.tracksFor(filter, trackIds, under, range), range));
     const stamp = new Date().toISOString().slice(0, 10);
     if (format === 'json') {
       return { fileName: `library-${stamp}.json`, mime: 'application/json', content: JSON.stringify(rows, null, 1), count: rows.length };
