@@ -23,6 +23,7 @@ tau), never on the test fold.
 
   nice -n 10 /usr/bin/python3 tools/eval/keynet-train.py --frames test/output/keynet17/frames [--seeds 0,1,2] [--epochs 40] [--out test/output/keynet17/cv.json]
   nice -n 10 /usr/bin/python3 tools/eval/keynet-train.py --lopo --seeds N --out test/output/keynet17/cv-seedN.json   # after the CV run of seed N
+  ... --arm bag --out test/output/keynet17/cv-bag-seedN.json [--lopo]   # the order-blind control (every kernel 1 step)
 """
 import argparse
 import glob
@@ -39,6 +40,8 @@ import torch.nn.functional as F
 torch.set_num_threads(1)
 # training crops: 12 to CROP_MAX steps (13 to 44 s); scoring reads the whole sequence
 CROP_MAX = 40
+# temporal kernel length (3; --arm bag: 1)
+TK = 3
 
 
 def mirex(ref, est):
@@ -104,10 +107,10 @@ def load(frames_dir):
 class CircTimeConv(nn.Module):
     """a convolution over (pitch: 12, circular, full width) × (time: kernel 3, dilation d, zero padded 'same')"""
 
-    def __init__(self, cin, cout, dil):
+    def __init__(self, cin, cout, dil, tk=3):
         super().__init__()
-        self.conv = nn.Conv2d(cin, cout, (12, 3), dilation=(1, dil))
-        self.dil = dil
+        self.conv = nn.Conv2d(cin, cout, (12, tk), dilation=(1, dil))
+        self.dil = dil if tk == 3 else 0
 
     def forward(self, x):  # B × C × 12 × T
         x = torch.cat([x, x[:, :, :11]], 2)
@@ -120,11 +123,12 @@ class KeyNet(nn.Module):
     equivariant too; the full-width pitch kernel there cost 6× the time on this shared CPU), dilations 2 and 4, residual;
     masked mean + max pooling over time; then two circular pitch convolutions (kernel 12) to 2 × 12 logits"""
 
-    def __init__(self, ch=16):
+    def __init__(self, ch=16, tk=3):
         super().__init__()
-        self.l1 = CircTimeConv(3, ch, 1)
-        self.l2 = nn.Conv2d(ch, ch, (1, 3), dilation=(1, 2), padding=(0, 2))
-        self.l3 = nn.Conv2d(ch, ch, (1, 3), dilation=(1, 4), padding=(0, 4))
+        # tk 1 (--arm bag): every kernel 1 step long, so the model is blind to the order of the steps (a control)
+        self.l1 = CircTimeConv(3, ch, 1, tk)
+        self.l2 = nn.Conv2d(ch, ch, (1, tk), dilation=(1, 2), padding=(0, 2 if tk == 3 else 0))
+        self.l3 = nn.Conv2d(ch, ch, (1, tk), dilation=(1, 4), padding=(0, 4 if tk == 3 else 0))
         self.p1 = nn.Conv1d(2 * ch, ch, 12)
         self.head = nn.Conv1d(ch, 2, 12)
         self.drop = nn.Dropout(0.2)
@@ -168,7 +172,7 @@ def batchify(xs, rng=None, crop=False, roll=False):
 def train(tr, seed, epochs, bs=16, lr=3e-3):
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    net = KeyNet()
+    net = KeyNet(tk=TK)
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-3)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=epochs * math.ceil(len(tr) / bs))
     data = [(r['x'], r['y']) for r in tr]
@@ -231,7 +235,7 @@ def lopo(rows, seeds, epochs, out):
             print(f'  seed {seed} group {g} done: {len(te)} test, {len(tr)} train ({time.time() - t0:.0f} s)', flush=True)
         sc = sum(mirex(rows[i]['truth'], pred[i]) for i in test_idx)
         line = f'seed {seed}: unseen progressions ({len(test_idx)} key-set files): net {sc:.1f}, right {sum(mirex(rows[i]["truth"], pred[i]) == 1 for i in test_idx)}; shipped {ship(test_idx):.1f}, right {sum(mirex(rows[i]["truth"], rows[i]["ship"]) == 1 for i in test_idx)}'
-        oof = os.path.join(os.path.dirname(out), f'oof-seed{seed}.npy')
+        oof = os.path.join(os.path.dirname(out), f'oof-seed{seed}{"-bag" if TK == 1 else ""}.npy')
         if os.path.exists(oof):
             P = np.load(oof)
             cv = lambda idx: sum(mirex(rows[i]['truth'], key_of(P[i].argmax())) for i in idx)
@@ -248,8 +252,11 @@ def main():
     ap.add_argument('--seeds', default='0,1,2')
     ap.add_argument('--epochs', type=int, default=40)
     ap.add_argument('--out', default='test/output/keynet17/cv.json')
+    ap.add_argument('--arm', default='seq', choices=['seq', 'bag'], help="bag: every kernel 1 step long (order-blind control)")
     ap.add_argument('--lopo', action='store_true', help='leave-progression-out check on key-set (see lopo())')
     a = ap.parse_args()
+    global TK
+    TK = 1 if a.arm == 'bag' else 3
     rows = load(a.frames)
     if a.lopo:
         return lopo(rows, [int(s) for s in a.seeds.split(',')], a.epochs, a.out)
@@ -304,7 +311,7 @@ def main():
         print(f'  ensemble breaks {len(brk)}: {", ".join(brk[:12])}')
         report['seeds'][seed] = {'net': sum(sn), 'net_right': sum(x == 1 for x in sn), 'ens': sum(ens_score), 'ens_right': sum(x == 1 for x in ens_score),
                                  'tau': chosen, 'per': per, 'kinds': kinds, 'fixed': fixed, 'broken': broken}
-        np.save(os.path.join(os.path.dirname(a.out), f'oof-seed{seed}.npy'), P)
+        np.save(os.path.join(os.path.dirname(a.out), f'oof-seed{seed}{"-bag" if TK == 1 else ""}.npy'), P)
     # CPU: the forward pass over a 3-minute track (one thread), per audio second
     net = KeyNet().eval()
     T = int(180 / 1.1146)
