@@ -204,6 +204,14 @@
 // Result (vrelReport, run at cf295e8, analysers d7f71799239f): both arms fail — nnls K3 (fold 0 chooses 0.03 and breaks dev2
 // soft-casio-triphop-musescore, B♭ major at p 0.98) and K4 (1.7 % of the analysis); fold K1 (CV 449.0 < 449.7, dev2 lower)
 // and K3 (heavymetal-musescore, p 0.97). Not shipped; BENCHMARKS.md "Key: the relative minor's dominant".
+// keynet17 (session 17, issue 11, exploratory; nothing ships): --key-only --frames DIR dumps, for every file this run reads
+// (same sets, truths, trusted-key flag, family and foldOf as the key rows), the shipped TonalAnalyser's own per-frame
+// chroma (TonalAnalyser.chroma, on its tuning) and bass chroma (PitchFrames' bass bins, tonal.ts foldChroma; the analyser
+// run with bassHz FRAMES_BASS_HZ, which changes nothing else: bassWeight 0) summed over blocks of FRAMES_POOL analysis
+// frames (3 × 1024 / 5512.5 Hz = 0.557 s, ~1.8 blocks/s; inactive frames left out), each block's in-band energy and active
+// share, and the shipped key with its evidence and confidence (keyConfidence, KEY_CALIBRATION), to DIR/<set>__<file>.json
+// plus DIR/index.json; tools/eval/keynet-train.py reads them. One decode per file; the key report then runs on these rows.
+//   nice -n 10 node --import tsx tools/eval/calibrate.ts --key-only --dev2 --frames test/output/keynet17/frames [--reverse]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -216,7 +224,7 @@ import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/key
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, MIN_ONSET_FLUX, NO_TEMPO, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
 import type { OctaveNetWeights } from '../../main/engine/analysis/octave-net-weights';
-import { CADENCE_THIRD_MIN, estimateKey, frameTriads, meanChroma, PITCHED_SHARE_MIN, relativeDominantShare, relativeLeadShare, TONAL_DEFAULTS, TonalAnalyser, TRIAD_TONE_MIN, type KeyResult, type PitchFrames, type TonalOptions, type TonalResult } from '../../main/engine/analysis/tonal';
+import { CADENCE_THIRD_MIN, estimateKey, foldChroma, frameTriads, meanChroma, PITCHED_SHARE_MIN, relativeDominantShare, relativeLeadShare, TONAL_DEFAULTS, TonalAnalyser, TRIAD_TONE_MIN, type KeyResult, type PitchFrames, type TonalOptions, type TonalResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
 import { mulberry32 } from '../../test/helpers/prng';
 import { fitLogistic as fitLogisticAt, fitSigned as fitSignedAt, sigmoid } from './logistic';
@@ -304,6 +312,8 @@ const { values: args } = parseArgs({
      * (cache tag key-vrel); every threshold replayed exactly, s chosen in family-grouped CV (the header's key19 rule)
      */
     vrel: { type: 'boolean' },
+    /** (keynet17) with --key-only: dump every file's pooled per-frame chroma, bass chroma and the shipped key to this folder (header) */
+    frames: { type: 'string' },
     /** (key18) the sets and their files in reverse order: a second process filling the same --cache from the other end (its report is partial until the first one's run is done) */
     reverse: { type: 'boolean' },
     /** (key17) with --key-only --dorian-ratio F: the shipped analyser's (and ratio F's) misses on files with a trusted key, by kind (key-score.ts' confusion: relative, fifth, fourth, parallel, other; none stated), per set, each miss listed with its stated confidence */
@@ -386,6 +396,11 @@ if (LEAD && (!KEY_ONLY || DORIAN)) throw new Error('--lead: with --key-only, not
 /** (key19) --vrel: the relative minor's dominant, both arms (see the option and the header) */
 const VREL = !!args.vrel;
 if (VREL && (!KEY_ONLY || DORIAN || LEAD || args['chroma-from'])) throw new Error('--vrel: with --key-only, not with --dorian-ratio, --lead or --chroma-from');
+/** (keynet17) --frames: the dump folder; the bass chroma's upper edge (Hz) and the analysis frames per block */
+const FRAMES = args.frames;
+if (FRAMES && (!KEY_ONLY || DORIAN || LEAD || VREL || args['chroma-from'])) throw new Error('--frames: with --key-only, not with --dorian-ratio, --lead, --vrel or --chroma-from');
+const FRAMES_BASS_HZ = 200;
+const FRAMES_POOL = 3;
 const CAND = DORIAN ? `${CHROMA_FROM}-dorian${DORIAN}` : LEAD ? `${CHROMA_FROM}-lead` : CHROMA_FROM;
 /** (key16) --dorian-also: further ratios analysed from the same decode, and their cache tags */
 const ALSO = (args['dorian-also']?.split(',') ?? []).map(Number);
@@ -563,6 +578,52 @@ for (const [out, set, name, use] of args.reverse ? [...SETS].reverse() : SETS) {
       });
       continue;
     }
+    if (KEY_ONLY && FRAMES) {
+      // (keynet17) one decode: the shipped analyser (plus the bass bins) and its per-frame chroma, pooled
+      const fc = join(FRAMES, `${name}__${it.file}.json`);
+      if (!existsSync(fc)) {
+        mkdirSync(FRAMES, { recursive: true });
+        const a = new TonalAnalyser({ bassHz: FRAMES_BASS_HZ });
+        const run = await analyzeFile(join(out, set, it.file), [a]);
+        const k = (run.results.tonal as TonalResult).key;
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const pf = (a as any).pf as PitchFrames;
+        const nf = a.frames, en = a.energy;
+        const bass = pf.bass ? foldChroma(pf.bass, nf, a.tuningCents) : new Float32Array(nf * 12);
+        const maxE = en.reduce((m, v) => (v > m ? v : m), 0);
+        const pitched = a.pitchedShare >= PITCHED_SHARE_MIN;
+        const nb = Math.ceil(nf / FRAMES_POOL);
+        const chroma: number[] = [], bassOut: number[] = [], energy: number[] = [], activeShare: number[] = [];
+        const r4 = (v: number) => Number(v.toPrecision(4));
+        for (let b = 0; b < nb; b++) {
+          const c = new Float64Array(12), d = new Float64Array(12);
+          let e = 0, act = 0, n = 0;
+          for (let f = b * FRAMES_POOL; f < Math.min(nf, (b + 1) * FRAMES_POOL); f++) {
+            n++;
+            e += en[f];
+            if (!(pitched && maxE > 0 && en[f] > maxE * 1e-6)) continue;
+            act++;
+            for (let i = 0; i < 12; i++) { c[i] += a.chroma[f * 12 + i]; d[i] += bass[f * 12 + i]; }
+          }
+          for (let i = 0; i < 12; i++) { chroma.push(r4(c[i])); bassOut.push(r4(d[i])); }
+          energy.push(r4(n ? e / n : 0));
+          activeShare.push(n ? act / n : 0);
+        }
+        const ev = k.evidence ?? null;
+        writeFileSync(fc, JSON.stringify({
+          set: name, file: it.file, family, fold: foldOf(family), truth: it.key ?? null, trusted: !!it.keyTrusted, category: it.category,
+          key: k.tonic === null ? null : { tonic: k.tonic, mode: k.mode }, confidence: ev ? keyConfidence(ev, KEY_CALIBRATION) : 0, evidence: ev,
+          tuningCents: a.tuningCents, pitchedShare: a.pitchedShare, hopSec: (1024 / 5512.5) * FRAMES_POOL, blocks: nb, chroma, bass: bassOut, energy, activeShare,
+        }));
+        analysed++;
+      }
+      const v = JSON.parse(readFileSync(fc, 'utf8')) as { key: Key | null; evidence: KeyEvidence | null };
+      rows.push({
+        set: name, tempoUse: false, file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted, category: it.category, bpmUnknown: !!(it as { bpmUnknown?: boolean }).bpmUnknown,
+        bpm: null, bpmShipped: null, tempo: null, key: v.key, keyEv: v.evidence, keyShipped: { key: v.key, keyEv: v.evidence },
+      });
+      continue;
+    }
     if (KEY_ONLY) {
       // the key alone, under the shipped chromaFrom and CHROMA_FROM, from one decode (each cached on its own)
       const froms = [...new Set([TONAL_DEFAULTS.chromaFrom, CAND, ...ALSO.map(alsoTag)])];
@@ -693,6 +754,12 @@ for (const [out, set, name, use] of args.reverse ? [...SETS].reverse() : SETS) {
   }
 }
 console.log(`${rows.length} files (${SETS.map(([, , s]) => `${s} ${rows.filter((r) => r.set === s).length}`).join(', ')}); ${skipped} left out (family related to a test family); ${analysed} analysed now, the rest from ${cacheDir}; ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+// (keynet17) --frames: the dump's index (every row, in this run's order; keyed = a trusted truth key), then stop
+if (FRAMES) {
+  writeFileSync(join(FRAMES, 'index.json'), JSON.stringify(rows.map((r) => ({ set: r.set, file: r.file, family: r.family, fold: foldOf(r.family), keyed: !!(r.truthKey && r.keyTrusted) }))));
+  console.log(`--frames: ${rows.length} files in ${FRAMES} (keyed ${rows.filter((r) => r.truthKey && r.keyTrusted).length}; shipped MIREX ${rows.reduce((t, r) => t + (r.truthKey && r.keyTrusted && r.key ? mirexKeyScore(r.truthKey, r.key) : 0), 0).toFixed(1)})`);
+  process.exit(0);
+}
 if (!rows.length) process.exit(1);
 
 // ---- labels (test/bench/analysis-accuracy.ts's definitions) -----------------------------------
