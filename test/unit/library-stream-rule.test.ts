@@ -50,10 +50,23 @@ test('the scan re-analyses (in full) only the unchanged rows whose stored probe 
   }
   const all = store.rowsByPath();
   assert.deepEqual([...all.values()].map((r) => r.lib_status), ['analysed', 'analysed', 'analysed']);
+  // only a probe with two audio streams in `streams` is read and parsed again by the scan (ProbeResult.audio is itself
+  // a stream with type audio: a one-stream probe states "type":"audio" twice, and a LIKE on that matched every row)
+  assert.deepEqual(Object.keys(files).map((name) => [name, Boolean(all.get(join(dir, `${name}.m4a`))?.multi_audio)]), [['old', true], ['fresh', true], ['single', false]]);
   store.jobs.upsert('job1', null, 'library', 'running', Date.now());
   const found = Object.keys(files).map((name) => ({ path: join(dir, `${name}.m4a`), folderId: null, size: 1000, mtimeMs: 5 }));
   const out = classify(store, 'job1', found, all, versions, key);
   assert.deepEqual(out.queue.map((q) => [q.trackId, q.only]), [[rows.old.id, undefined]], JSON.stringify(out.queue));
   assert.equal(out.done, 2);
+  db.close();
+});
+
+test('multi_audio: an unreadable or missing probe is not flagged (and does not fail the query)', () => {
+  const db = openDb(join(dir, 'data-bad'));
+  const store = new LibraryStore(db);
+  const a = store.write(() => store.markPending(join(dir, 'bad.m4a'), null, 1000, 5)).id;
+  db.prepare('UPDATE tracks SET probe_json = ? WHERE id = ?').run('{not json', a);
+  store.write(() => store.markPending(join(dir, 'none.m4a'), null, 1000, 5));
+  assert.deepEqual([...store.rowsByPath().values()].map((r) => Boolean(r.multi_audio)), [false, false]);
   db.close();
 });
