@@ -52,3 +52,49 @@ test('tempoKeyTags: native frames of each format, parsed; unparseable key text k
   assert.deepEqual(tempoKeyTags(meta({ vorbis: [{ id: 'BPM', value: '0' }] })), {});
   assert.deepEqual(tempoKeyTags(null), {});
 });
+
+// reviewer of session 17 (fix17c): the first native field whose id matched won even when unreadable; no bound on the BPM
+test('tempoKeyTags: an unreadable first candidate does not hide a later readable one', () => {
+  // Vorbis TEMPO is a tempo marking for some taggers; BPM ranks first anyway
+  assert.equal(tempoKeyTags(meta({ vorbis: [{ id: 'TEMPO', value: 'Allegro' }, { id: 'BPM', value: '128' }] })).bpm, 128);
+  assert.equal(tempoKeyTags(meta({ vorbis: [{ id: 'TEMPO', value: '90' }, { id: 'BPM', value: '128' }] })).bpm, 128);
+  // an unparseable first key, a parseable later one
+  assert.deepEqual(tempoKeyTags(meta({ 'ID3v2.3': [{ id: 'TKEY', value: 'Energy 6' }], vorbis: [{ id: 'INITIALKEY', value: '8A' }] })), { key: 'A minor', keyText: '8A' });
+  // ID3 TBPM=0 / MP4 tmpo=0 before an APE BPM=128
+  assert.equal(tempoKeyTags(meta({ 'ID3v2.4': [{ id: 'TBPM', value: '0' }], APEv2: [{ id: 'BPM', value: '128' }] })).bpm, 128);
+  assert.equal(tempoKeyTags(meta({ iTunes: [{ id: 'tmpo', value: 0 }], APEv2: [{ id: 'BPM', value: '128' }] })).bpm, 128);
+  // no key parses: the first key text is kept
+  assert.deepEqual(tempoKeyTags(meta({ vorbis: [{ id: 'INITIALKEY', value: 'Energy 6' }, { id: 'KEY', value: 'whatever' }] })), { keyText: 'Energy 6' });
+});
+
+test('tempoKeyTags: ID3 user frames TXXX:INITIALKEY, TXXX:KEY, TXXX:BPM (music-metadata native id "TXXX:<description>")', () => {
+  // music-metadata gives the text as the value; the frame itself is {description, text}: both read
+  assert.deepEqual(tempoKeyTags(meta({ 'ID3v2.3': [{ id: 'TXXX:INITIALKEY', value: '8A' }, { id: 'TXXX:BPM', value: '126.00' }] })), { bpm: 126, key: 'A minor', keyText: '8A' });
+  assert.deepEqual(tempoKeyTags(meta({ 'ID3v2.4': [{ id: 'TXXX:KEY', value: { description: 'KEY', text: ['Am'] } }, { id: 'TXXX:BPM', value: { description: 'BPM', text: '140' } }] })), { bpm: 140, key: 'A minor', keyText: 'Am' });
+  // a TKEY ranks before TXXX:INITIALKEY
+  assert.equal(tempoKeyTags(meta({ 'ID3v2.3': [{ id: 'TXXX:INITIALKEY', value: '5A' }, { id: 'TKEY', value: '8A' }] })).keyText, '8A');
+});
+
+test('tempoKeyTags: a tagged tempo outside 20–999 BPM is dropped', () => {
+  assert.deepEqual(tempoKeyTags(meta({ vorbis: [{ id: 'BPM', value: '0.004' }] })), {});
+  assert.deepEqual(tempoKeyTags(meta({ vorbis: [{ id: 'BPM', value: '19.9' }] })), {});
+  assert.deepEqual(tempoKeyTags(meta({ vorbis: [{ id: 'BPM', value: '1998' }] })), {});
+  assert.deepEqual(tempoKeyTags(meta({ vorbis: [{ id: 'BPM', value: '20' }] })), { bpm: 20 });
+  assert.deepEqual(tempoKeyTags(meta({ vorbis: [{ id: 'BPM', value: '999' }] })), { bpm: 999 });
+  // an out-of-range first candidate gives way to a sane later one
+  assert.equal(tempoKeyTags(meta({ vorbis: [{ id: 'BPM', value: '1998' }] }, { bpm: 128 })).bpm, 128);
+});
+
+test('tempoKeyTags: a real FLAC (ffmpeg) with TEMPO=Allegro before BPM=128 and an unreadable INITIALKEY before KEY=8A', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { parseFile } = await import('music-metadata');
+  const dir = mkdtempSync(join(tmpdir(), 'rs-tagged-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'two-tags.flac');
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=440:d=0.5', '-c:a', 'flac', '-metadata', 'TEMPO=Allegro', '-metadata', 'BPM=128', '-metadata', 'INITIALKEY=Energy 6', '-metadata', 'KEY=8A', file]);
+  if (r.status !== 0) return t.skip('ffmpeg is not available');
+  assert.deepEqual(tempoKeyTags(await parseFile(file)), { bpm: 128, key: 'A minor', keyText: '8A' });
+});

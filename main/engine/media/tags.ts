@@ -497,44 +497,79 @@ export function tagsOf(meta: IAudioMetadata | null): Tags {
   return t;
 }
 
-/** the native frames/fields that hold a tagger's tempo, per tag format (compared case-insensitively) */
-const BPM_IDS = ['TBPM', 'TBP', 'BPM', 'tmpo', 'TEMPO'];
-/** … and its key (Mixed In Key, Rekordbox, Traktor, Serato write TKEY / INITIALKEY; iTunes a freeform atom) */
-const KEY_IDS = ['TKEY', 'TKE', 'INITIALKEY', 'INITIAL KEY', '----:com.apple.iTunes:initialkey', 'KEY'];
+/**
+ * the native frames/fields that hold a tagger's tempo, per tag format (compared case-insensitively), best first: a
+ * frame made for the BPM (ID3 TBPM, Vorbis/APE BPM, MP4 tmpo, an ID3 user frame TXXX:BPM) before Vorbis TEMPO, which
+ * some taggers fill with a tempo marking ("Allegro")
+ */
+const BPM_IDS = ['TBPM', 'TBP', 'BPM', 'tmpo', 'TXXX:BPM', 'TEMPO'];
+/**
+ * … and its key (Mixed In Key, Rekordbox, Traktor, Serato write TKEY / INITIALKEY; iTunes a freeform atom; some an
+ * ID3 user frame TXXX:INITIALKEY or TXXX:KEY), best first
+ */
+const KEY_IDS = ['TKEY', 'TKE', 'INITIALKEY', 'INITIAL KEY', '----:com.apple.iTunes:initialkey', 'TXXX:INITIALKEY', 'KEY', 'TXXX:KEY'];
+/** a tagged tempo outside this range (BPM) is not a tempo ("0", "0.004", a year): dropped */
+export const TAGGED_BPM_MIN = 20;
+export const TAGGED_BPM_MAX = 999;
 
 /**
  * The tempo and key other programs wrote into the file's tags (DJ taggers: Mixed In Key, Rekordbox, Serato,
  * Traktor), read from the native frames first — music-metadata's common `bpm` drops a Vorbis comment's decimals and
- * misses an ID3v2.3 "128.00" — then its common `bpm`/`key`. `bpm`: BPM as a positive number ("128.00" → 128,
- * "126,5" → 126.5); `key`: the key in the studio's naming (keyName: "A minor") where parseKey reads the text
- * (Camelot "8A", Open Key "1m", "Am", "F minor"); `keyText`: the key tag's text as written, parsed or not. Pure.
+ * misses an ID3v2.3 "128.00" — then its common `bpm`/`key`. Every candidate counts, ranked by BPM_IDS / KEY_IDS
+ * (then by tag and frame order): an unreadable first one (Vorbis TEMPO=Allegro, ID3 TBPM=0, a TKEY "Energy 6") does
+ * not hide a later readable one. `bpm`: the first candidate that reads as a number within TAGGED_BPM_MIN–MAX BPM
+ * ("128.00" → 128, "126,5" → 126.5); `key`: the first candidate parseKey reads (Camelot "8A", Open Key "1m", "Am",
+ * "F minor"), in the studio's naming (keyName: "A minor"), with `keyText` its text as written; when none parses,
+ * `keyText` is the first key candidate's text and `key` is absent. A native value may be a string, a number, an
+ * object with `text` (ID3 TXXX: {description, text}) or a list of these (the first). Pure.
  */
 export function tempoKeyTags(meta: IAudioMetadata | null): Pick<Tags, 'bpm' | 'key' | 'keyText'> {
   if (!meta) return {};
-  let bpmText: string | undefined;
-  let keyText: string | undefined;
   const text = (v: unknown): string | undefined => {
-    const x = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : typeof (v as { text?: unknown } | undefined)?.text === 'string' ? (v as { text: string }).text : undefined;
+    if (Array.isArray(v)) return v.length > 0 ? text(v[0]) : undefined;
+    const inner = (v as { text?: unknown } | null | undefined)?.text;
+    const x = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : inner !== undefined && typeof v === 'object' ? text(inner) : undefined;
     return x !== undefined && x.trim() !== '' ? x.trim() : undefined;
   };
+  const bpmIds = BPM_IDS.map((k) => k.toLowerCase());
+  const keyIds = KEY_IDS.map((k) => k.toLowerCase());
+  const bpms: Array<{ rank: number; text: string }> = [];
+  const keys: Array<{ rank: number; text: string }> = [];
   for (const tags of Object.values(meta.native ?? {})) {
     for (const t of tags as Array<{ id: string; value: unknown }>) {
       const id = t.id.toLowerCase();
-      if (bpmText === undefined && BPM_IDS.some((k) => k.toLowerCase() === id)) bpmText = text(t.value);
-      if (keyText === undefined && KEY_IDS.some((k) => k.toLowerCase() === id)) keyText = text(t.value);
+      const b = bpmIds.indexOf(id);
+      const k = keyIds.indexOf(id);
+      const x = b >= 0 || k >= 0 ? text(t.value) : undefined;
+      if (x === undefined) continue;
+      if (b >= 0) bpms.push({ rank: b, text: x });
+      if (k >= 0) keys.push({ rank: k, text: x });
     }
   }
-  bpmText ??= meta.common.bpm !== undefined ? String(meta.common.bpm) : undefined;
-  keyText ??= text(meta.common.key);
+  // Array.prototype.sort is stable: equal ranks keep tag and frame order; the common tags come last
+  bpms.sort((a, b) => a.rank - b.rank);
+  keys.sort((a, b) => a.rank - b.rank);
+  if (meta.common.bpm !== undefined) bpms.push({ rank: Infinity, text: String(meta.common.bpm) });
+  const commonKey = text(meta.common.key);
+  if (commonKey !== undefined) keys.push({ rank: Infinity, text: commonKey });
   const out: Pick<Tags, 'bpm' | 'key' | 'keyText'> = {};
-  const m = bpmText === undefined ? null : /^\s*(\d+(?:[.,]\d+)?)\s*(?:bpm)?\s*$/i.exec(bpmText);
-  const bpm = m ? Number(m[1]!.replace(',', '.')) : NaN;
-  if (Number.isFinite(bpm) && bpm > 0) out.bpm = bpm;
-  if (keyText !== undefined) {
-    out.keyText = keyText;
-    const k = parseKey(keyText);
-    if (k) out.key = keyName(k);
+  for (const c of bpms) {
+    const m = /^\s*(\d+(?:[.,]\d+)?)\s*(?:bpm)?\s*$/i.exec(c.text);
+    const bpm = m ? Number(m[1]!.replace(',', '.')) : NaN;
+    if (Number.isFinite(bpm) && bpm >= TAGGED_BPM_MIN && bpm <= TAGGED_BPM_MAX) {
+      out.bpm = bpm;
+      break;
+    }
   }
+  for (const c of keys) {
+    const k = parseKey(c.text);
+    if (k) {
+      out.keyText = c.text;
+      out.key = keyName(k);
+      break;
+    }
+  }
+  if (out.keyText === undefined && keys.length > 0) out.keyText = keys[0]!.text;
   return out;
 }
 
