@@ -37,9 +37,16 @@ export function tempoAgreement(tag: number, analysed: number): 'same' | 'half' |
  * unparsed key's text in quotes with "(not a key)"); null when the tags state neither. `notes`: one sentence per
  * disagreement — tempo: "tag says 140 (analysed 70.0: half)", "tag says 128 (analysed 97.0: a different tempo)";
  * key: "tag says 8A = A minor (analysed C major: a different key)". A value the analysis did not find (null) is
- * compared with nothing. `analysed.bpm` in BPM (as shown), `analysed.key` in the studio's naming ("A minor").
+ * compared with nothing. `analysed.bpm` in BPM as the analysis STORED it (not folded into the user's BPM range: a
+ * tag of 174 beside an analysed 174 shown as 87 agrees — see detailTagged), `analysed.key` in the studio's naming
+ * ("A minor"). `spell` writes a key name in the user's spelling (spellKey(…, prefs.keySpelling)) in the notes, as
+ * keySectionsText does; the tag's own text stays as written.
  */
-export function taggedText(tagged: TaggedTempoKey | null | undefined, analysed: { bpm: number | null; key: string | null }): { line: string | null; notes: string[] } {
+export function taggedText(
+  tagged: TaggedTempoKey | null | undefined,
+  analysed: { bpm: number | null; key: string | null },
+  spell: (key: string) => string = (k) => k,
+): { line: string | null; notes: string[] } {
   if (!tagged || (tagged.bpm === undefined && tagged.keyText === undefined)) return { line: null, notes: [] };
   const parts: string[] = [];
   const notes: string[] = [];
@@ -53,9 +60,10 @@ export function taggedText(tagged: TaggedTempoKey | null | undefined, analysed: 
   if (tagged.keyText !== undefined) {
     parts.push(tagged.key === undefined ? `"${tagged.keyText}" (not a key)` : tagged.keyText);
     if (tagged.key !== undefined && analysed.key !== null && tagged.key !== analysed.key) {
-      const said = tagged.key === tagged.keyText ? tagged.key : `${tagged.keyText} = ${tagged.key}`;
-      notes.push(`tag says ${said} (analysed ${analysed.key}: a different key)`);
+      const said = tagged.key === tagged.keyText ? spell(tagged.key) : `${tagged.keyText} = ${spell(tagged.key)}`;
+      notes.push(`tag says ${said} (analysed ${spell(analysed.key)}: a different key)`);
     }
   }
   return { line: `Tagged: ${parts.join(' · ')}`, notes };
 }
+

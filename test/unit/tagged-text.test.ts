@@ -98,3 +98,10 @@ test('tempoKeyTags: a real FLAC (ffmpeg) with TEMPO=Allegro before BPM=128 and a
   if (r.status !== 0) return t.skip('ffmpeg is not available');
   assert.deepEqual(tempoKeyTags(await parseFile(file)), { bpm: 128, key: 'A minor', keyText: '8A' });
 });
+
+// reviewer of session 17 (fix17c): the notes used the standard key names where the panel spells keys the user's way
+test('taggedText: the key disagreement in the user\'s key spelling', () => {
+  const spell = (k: string) => (k === 'A# minor' ? 'Bb minor' : k === 'C# major' ? 'Db major' : k);
+  assert.deepEqual(taggedText({ key: 'A# minor', keyText: '3A' }, { bpm: null, key: 'C# major' }, spell).notes, ['tag says 3A = Bb minor (analysed Db major: a different key)']);
+  assert.deepEqual(taggedText({ key: 'A# minor', keyText: 'A# minor' }, { bpm: null, key: 'C# major' }, spell).notes, ['tag says Bb minor (analysed Db major: a different key)']);
+});
