@@ -669,6 +669,8 @@ export const TrackDetail = z.object({
   keySections: z.array(KeySection).nullable(),
   /** the tempo and key the file's own tags state (Tags.bpm, key, keyText, as probed when the file was scanned); null when it states neither */
   tagged: z.object({ bpm: z.number().optional(), key: z.string().optional(), keyText: z.string().optional() }).nullable().optional(),
+  /** the whole-track tempo (BPM) as the analysis stored it, where `track.bpm` is folded into the BPM range (set only then): what a tagged tempo is compared with (detailTagged) */
+  storedBpm: z.number().nullable().optional(),
 });
 export type TrackDetail = z.infer<typeof TrackDetail>;
 

@@ -67,3 +67,15 @@ export function taggedText(
   return { line: `Tagged: ${parts.join(' · ')}`, notes };
 }
 
+/**
+ * taggedText for a track detail (TrackDetail: `tagged`, `track.bpm`/`track.key`, `storedBpm`): the tag's tempo is
+ * compared with the tempo the analysis stored (`storedBpm`, sent where the detail's `track.bpm` is folded into the
+ * user's BPM range; else `track.bpm`), so a tag of 174 beside an analysed 174 shown as 87 (range 70–140) is no
+ * disagreement. Every host (the panel, any other) decides so. `spell` as for taggedText.
+ */
+export function detailTagged(
+  d: { tagged?: TaggedTempoKey | null; track: { bpm: number | null; key: string | null }; storedBpm?: number | null },
+  spell?: (key: string) => string,
+): { line: string | null; notes: string[] } {
+  return taggedText(d.tagged, { bpm: d.storedBpm !== undefined ? d.storedBpm : d.track.bpm, key: d.track.key }, spell);
+}

@@ -77,6 +77,8 @@ describe('BPM range setting', () => {
       assert.equal(json[0].bpm, folded);
       const detail = await engine.call('library:track-detail', { trackId: (await rows())[0].id });
       assert.equal(detail.track.bpm, folded);
+      // the unfolded tempo beside it: what a tagged tempo is compared with (detailTagged; fix17c)
+      assert.equal(detail.storedBpm, stored);
       assert.ok(detail.tempoCurve.length > 10 && detail.tempoCurve.every((p) => p.bpm >= range.min && p.bpm <= range.max), 'the tempo curve is shown in the range too');
       assert.ok(detail.beats.length > 10, 'the beats stay');
       assert.ok('beatsPerBar' in detail);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { IAudioMetadata } from 'music-metadata';
-import { taggedText, tempoAgreement } from '@contract';
+import { detailTagged, taggedText, tempoAgreement } from '@contract';
 import { tempoKeyTags } from '../../main/engine/media/tags';
 
 test('taggedText: the line, and no note where tag and analysis agree', () => {
@@ -104,4 +104,15 @@ test('taggedText: the key disagreement in the user\'s key spelling', () => {
   const spell = (k: string) => (k === 'A# minor' ? 'Bb minor' : k === 'C# major' ? 'Db major' : k);
   assert.deepEqual(taggedText({ key: 'A# minor', keyText: '3A' }, { bpm: null, key: 'C# major' }, spell).notes, ['tag says 3A = Bb minor (analysed Db major: a different key)']);
   assert.deepEqual(taggedText({ key: 'A# minor', keyText: 'A# minor' }, { bpm: null, key: 'C# major' }, spell).notes, ['tag says Bb minor (analysed Db major: a different key)']);
+});
+
+// reviewer of session 17 (fix17c): the panel compared the tag with the BPM folded into the user's range
+test('detailTagged: the tag is compared with the stored (unfolded) tempo, not the one folded into the BPM range', () => {
+  // analysed 174, tagged 174, range 70–140: the detail shows 87; the tag agrees with the analysis
+  const d = { track: { bpm: 87, key: null }, storedBpm: 174, tagged: { bpm: 174 } };
+  assert.deepEqual(detailTagged(d), { line: 'Tagged: 174 BPM', notes: [] });
+  // analysed 87 (stored), tagged 174: the analysis found half the tag's tempo, whatever the range shows
+  assert.deepEqual(detailTagged({ track: { bpm: 87, key: null }, storedBpm: 87, tagged: { bpm: 174 } }).notes, ['tag says 174 (analysed 87.0: half)']);
+  // a detail without storedBpm (no range): the track's bpm is the stored one
+  assert.deepEqual(detailTagged({ track: { bpm: 174, key: null }, tagged: { bpm: 174 } }).notes, []);
 });

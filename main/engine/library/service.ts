@@ -143,7 +143,8 @@ export class LibraryService {
     const d = this.store.detail(trackId);
     const range = this.bpmRange();
     if (!range) return d;
-    return { ...d, track: this.inBpmRange([d.track])[0], tempoCurve: foldCurve(d.tempoCurve, d.track.bpm, range, d.tempoSections), tempoSections: d.tempoSections && foldSections(d.tempoSections, range, d.track.bpm) };
+    // storedBpm: the unfolded tempo, which a tagged tempo is compared with (detailTagged)
+    return { ...d, track: this.inBpmRange([d.track])[0], storedBpm: d.track.bpm, tempoCurve: foldCurve(d.tempoCurve, d.track.bpm, range, d.tempoSections), tempoSections: d.tempoSections && foldSections(d.tempoSections, range, d.track.bpm) };
   }
 
   /** The BPM range setting (null: tempos as analysed). A stored value that no longer parses counts as unset. */
