@@ -1196,6 +1196,23 @@ if (KEY_ONLY && VREL) vrelReport();
  * K2 pooled key ECE (the map now) ≤ shipped + 0.002 and no set's higher by > 0.01; K3 no file right at shipped with
  * confidence ≥ 0.5 moved to wrong. K2 and K3 on the CV arm and on the s chosen on every row (the product's value).
  */
+/**
+ * (key18, key19 reports) files whose key a candidate moves from the shipped one: "moved (fixed / broken)" over `keyed`
+ * (rows with a trusted key), fixed/broken by exact MIREX (score 1) before and after.
+ */
+function keyMoveTally(keyed: Row[], get: (r: Row) => { key: Key | null }): string {
+  let fixed = 0, broken = 0, moved = 0;
+  for (const r of keyed) {
+    const k0 = r.keyShipped!.key, k1 = get(r).key;
+    if (JSON.stringify(k0) === JSON.stringify(k1)) continue;
+    moved++;
+    const a = k0 ? mirexKeyScore(r.truthKey!, k0) === 1 : false, b = k1 ? mirexKeyScore(r.truthKey!, k1) === 1 : false;
+    if (b && !a) fixed++;
+    if (a && !b) broken++;
+  }
+  return `${moved} (${fixed} / ${broken})`;
+}
+
 function vrelReport(): void {
   type Get = (r: Row) => { key: Key | null; keyEv: KeyEvidence | null };
   type ArmName = 'nnls' | 'fold';
@@ -1233,18 +1250,7 @@ function vrelReport(): void {
   const grid = [0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.11, 0.12, 0.14, 0.16, 0.18, 0.2, 0.22, 0.24, 0.26, 0.28, 0.3, OFF];
   const fmtS = (s: number) => (s === OFF ? 'off' : String(s));
   const fmt = (k: Key | null) => (k ? keyName(k) : 'none');
-  const moveTally = (get: Get) => {
-    let fixed = 0, broken = 0, moved = 0;
-    for (const r of keyed) {
-      const k0 = r.keyShipped!.key, k1 = get(r).key;
-      if (same(k0, k1)) continue;
-      moved++;
-      const a = k0 ? mirexKeyScore(r.truthKey!, k0) === 1 : false, b = k1 ? mirexKeyScore(r.truthKey!, k1) === 1 : false;
-      if (b && !a) fixed++;
-      if (a && !b) broken++;
-    }
-    return `${moved} (${fixed} / ${broken})`;
-  };
+  const moveTally = (get: Get) => keyMoveTally(keyed, get);
   const shipped: Get = (r) => r.keyShipped!;
   const z = stat(shipped);
   const zper = Object.fromEntries(sets.map((x) => [x, stat(shipped, x)]));
@@ -1363,18 +1369,7 @@ function leadReport(): void {
     if (VERBOSE) console.log(`    right at ≥ 0.5 with share ≥ 0.04: ${rs.filter((x) => x.k === 'ok' && x.p >= 0.5 && x.r.lead! >= 0.04).map((x) => `${x.r.set}/${x.r.file} ${x.r.lead!.toFixed(3)} (p ${x.p.toFixed(2)})`).join(', ') || 'none'}`);
   }
   console.log(`  in sample, per threshold (toward minor s, s' off | toward major s', s off): pooled MIREX, moved (keyed fixed / broken), ECE`);
-  const moveTally = (get: Arm) => {
-    let fixed = 0, broken = 0, moved = 0;
-    for (const r of keyed) {
-      const k0 = r.keyShipped!.key, k1 = get(r).key;
-      if (same(k0, k1)) continue;
-      moved++;
-      const a = k0 ? mirexKeyScore(r.truthKey!, k0) === 1 : false, b = k1 ? mirexKeyScore(r.truthKey!, k1) === 1 : false;
-      if (b && !a) fixed++;
-      if (a && !b) broken++;
-    }
-    return `${moved} (${fixed} / ${broken})`;
-  };
+  const moveTally = (get: Arm) => keyMoveTally(keyed, get);
   for (const s of gridMinor) { const t = stat(at(s, 0)); console.log(`    s ${fmtS(s).padEnd(5)} MIREX ${t.mirex.toFixed(1)}, moved ${moveTally(at(s, 0))}, ECE ${t.ece.toFixed(4)}, no-key ≥ 0.5 ${t.stated}`); }
   for (const s2 of gridMajor.slice(1)) { const t = stat(at(OFF, s2)); console.log(`    s' ${fmtS(s2).padEnd(5)} MIREX ${t.mirex.toFixed(1)}, moved ${moveTally(at(OFF, s2))}, ECE ${t.ece.toFixed(4)}, no-key ≥ 0.5 ${t.stated}`); }
   // family-grouped CV of the threshold(s): per fold the best MIREX on the other folds (ties: the larger s, the smaller s')
