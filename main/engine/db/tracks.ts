@@ -40,7 +40,9 @@ export interface LibRow {
    * 1 where the stored probe's `streams` list two audio streams or more (SQLite JSON1, counted in the query; the
    * scan then reads the probe to see whether it states another stream than ffmpeg picks: library/classify.ts
    * readsOtherStream), else 0 (also for a missing or unreadable probe). ProbeResult.audio is itself a stream with
-   * type "audio", so a text test for two "type":"audio" matched every one-stream probe too
+   * type "audio", so a text test for two "type":"audio" matched every one-stream probe too; three of them (that copy
+   * + two in `streams`) are a text test no probe of two audio streams fails, so only those rows' JSON is parsed —
+   * every scan reads this for every row
    */
   multi_audio?: number;
 }
@@ -91,7 +93,8 @@ function bpmSql(range: LibWhere['bpmRange']): string {
 }
 
 const LIB_ROW = `id, path, size, mtime_ms, lib_status, lib_versions, lib_error_code, folder_id, in_recent, real_path, lib_aliases,
-  CASE WHEN json_valid(probe_json) THEN (SELECT count(*) FROM json_each(probe_json, '$.streams') WHERE json_extract(value, '$.type') = 'audio') >= 2 ELSE 0 END AS multi_audio`;
+  CASE WHEN probe_json LIKE '%"type":"audio"%"type":"audio"%"type":"audio"%' AND json_valid(probe_json)
+    THEN (SELECT count(*) FROM json_each(probe_json, '$.streams') WHERE json_extract(value, '$.type') = 'audio') >= 2 ELSE 0 END AS multi_audio`;
 const LIB_COLUMNS = `id, path, file_name, folder_id, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, size,
   bpm, bpm_confidence, key_name, key_confidence, camelot, open_key, lufs, loudness_range, true_peak, features, lib_status, lib_error, lib_error_code, analysed_at,
   json_extract(probe_json, '$.warnings') AS warnings_json, lib_aliases`;
