@@ -313,7 +313,7 @@ export class LibraryStore {
       keyReason: track.status === 'analysed' && track.key === null ? (tonal?.key.reason ?? null) : null,
       tempoSections: tempo?.variable?.length ? tempo.variable.map(sectionOf) : null,
       keySections: tonal?.key.variable?.length ? tonal.key.variable.map(keySectionOf) : null,
-      tagged: probeTempoKey(this.tracks.byId(trackId)?.probe_json ?? null),
+      tagged: probeTempoKey(this.tracks.probeJsonOf(trackId)),
     };
   }
 }
