@@ -659,9 +659,9 @@ export const TrackDetail = z.object({
   chords: z.object({ progression: z.array(z.string()), segments: z.array(z.object({ start: z.number(), end: z.number(), chord: z.string() })) }),
   /** what the cross-check of the file's readers found (ProbeResult.warnings of the analysed file); empty when they agreed */
   warnings: z.array(z.string()),
-  /** why an analysed track has no tempo (bpm and bpmConfidence null), e.g. "no onsets: too few to have a beat (a steady tone, a drone, silence or a lone hit)"; null when it has one */
+  /** why an analysed track has no tempo (bpm and bpmConfidence null), e.g. "no onsets: too few to have a beat, as in a steady tone, a drone, silence or a lone hit"; null when it has one */
   tempoReason: z.string().nullable(),
-  /** why an analysed track has no key (key null), e.g. "no pitched content: too few partials (drums, noise)"; null when it has one, or when it was analysed before the key said why (tonal analyser results without KeyResult.reason) */
+  /** why an analysed track has no key (key null), e.g. "no pitched content: too few partials, as in drums or noise"; null when it has one, or when it was analysed before the key said why (tonal analyser results without KeyResult.reason) */
   keyReason: z.string().nullable(),
   /** issue 10 kind 4: the sections of a track whose tempo changes (TempoSection, tempo-sections.ts), in time order; null for a steady track (or none). `track.bpm` stays the whole-track estimate */
   tempoSections: z.array(TempoSection).nullable(),

@@ -21,7 +21,7 @@ test('analyzeText leaves the features line out when there are no features', () =
 test('keyText says why there is no key where the analysis said so', () => {
   assert.equal(keyText(row({}), null, 'silence: nothing heard between 65 Hz and 2.1 kHz'), 'none (silence: nothing heard between 65 Hz and 2.1 kHz)');
   assert.equal(keyText(row({}), null, null), 'none');
-  assert.match(analyzeText(row({}), { ...opts, keyReason: 'no pitched content: too few partials (drums, noise)' }), /\n {2}key {9}none \(no pitched content: too few partials \(drums, noise\)\)\n/);
+  assert.match(analyzeText(row({}), { ...opts, keyReason: 'no pitched content: too few partials, as in drums or noise' }), /\n {2}key {9}none \(no pitched content: too few partials, as in drums or noise\)\n/);
 });
 
 // analyzeLine: `studio analyze --json`'s line, pinned case by case (left15: its seven positional arguments became one
@@ -66,4 +66,14 @@ test('analyzeLine: the --json line of an analysed, ranged, tempo-less, failed an
   // a row the scan never reached: its tempo still folded into the range, its reasons and sections dropped
   assert.deepEqual(analyzeLine({ track: row({ status: 'pending', bpm: 160 }), tempoReason: 'ignored', range, tempoSections: [sec(0, 1, 100)], keyReason: 'ignored' }), pinned.pending);
   assert.deepEqual(analyzeLine({ track: row({ status: 'pending' }), notAnalysed: { error: 'Not analysed: disk full', code: 'DB_WRITE_FAILED' } }), pinned.pendingStopped);
+});
+
+// session 17 tester: "none (too short to find a tempo (under 4 s))" — the reasons, said inside the CLI's "none (…)",
+// held brackets of their own. Every reason the analysers give reads without one (as the loudness's do).
+test('no tempo and no key: the reasons hold no brackets of their own, so "none (…)" reads without nesting', async () => {
+  const { NO_TEMPO } = await import('../../main/engine/analysis/tempo');
+  const { NO_KEY } = await import('../../main/engine/analysis/tonal');
+  for (const r of [...Object.values(NO_TEMPO), ...Object.values(NO_KEY)]) assert.doesNotMatch(r, /[()]/, r);
+  assert.match(analyzeText(row({}), { ...opts, tempoReason: NO_TEMPO.short }), /\n {2}tempo {7}none \(too short to find a tempo: under 4 s\)\n/);
+  assert.equal(keyText(row({}), null, NO_KEY.short), 'none (too short to find a key: under 0.4 s)');
 });

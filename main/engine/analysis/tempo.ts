@@ -288,8 +288,8 @@ export const MIN_ONSET_FLUX = 1;
 
 /** The reasons a track has no tempo, as TempoResult.reason says them. */
 export const NO_TEMPO = {
-  short: 'too short to find a tempo (under 4 s)',
-  onsets: 'no onsets: too few to have a beat (a steady tone, a drone, silence or a lone hit)',
+  short: 'too short to find a tempo: under 4 s',
+  onsets: 'no onsets: too few to have a beat, as in a steady tone, a drone, silence or a lone hit',
   pulse: 'no regular pulse found',
 } as const;
 const noOnsets = (): TempoResult => ({ bpm: null, confidence: 0, beats: [], reason: NO_TEMPO.onsets, beatsPerBar: null });

@@ -403,11 +403,11 @@ export function foldChroma(fine: Float32Array, frames: number, cents: number): F
  */
 export const NO_KEY = {
   /** no full analysis frame: under 2048 samples at 5512.5 Hz */
-  short: 'too short to find a key (under 0.4 s)',
+  short: 'too short to find a key: under 0.4 s',
   /** no energy at all between 65 Hz and 2.1 kHz, where the key is read */
   silence: 'silence: nothing heard between 65 Hz and 2.1 kHz',
   /** under PITCHED_SHARE_MIN of the spectral peaks' magnitude in partials */
-  unpitched: 'no pitched content: too few partials (drums, noise)',
+  unpitched: 'no pitched content: too few partials, as in drums or noise',
 } as const;
 
 export class TonalAnalyser implements Analyser<TonalResult> {
