@@ -71,11 +71,24 @@ export function taggedText(
  * taggedText for a track detail (TrackDetail: `tagged`, `track.bpm`/`track.key`, `storedBpm`): the tag's tempo is
  * compared with the tempo the analysis stored (`storedBpm`, sent where the detail's `track.bpm` is folded into the
  * user's BPM range; else `track.bpm`), so a tag of 174 beside an analysed 174 shown as 87 (range 70–140) is no
- * disagreement. Every host (the panel, any other) decides so. `spell` as for taggedText.
+ * disagreement. Where the range folds the tempo (shown ≠ stored), a tag that agrees with the tempo SHOWN (87 beside
+ * a shown 87, analysed 174) is no disagreement either; one that agrees with neither is said against the tempo shown,
+ * the analysed one beside it: "tag says 120 (shown 87.0: a different tempo; analysed 174.0)". Every host (the
+ * panel, any other) decides so. `spell` as for taggedText.
  */
 export function detailTagged(
   d: { tagged?: TaggedTempoKey | null; track: { bpm: number | null; key: string | null }; storedBpm?: number | null },
   spell?: (key: string) => string,
 ): { line: string | null; notes: string[] } {
-  return taggedText(d.tagged, { bpm: d.storedBpm !== undefined ? d.storedBpm : d.track.bpm, key: d.track.key }, spell);
+  const stored = d.storedBpm !== undefined ? d.storedBpm : d.track.bpm;
+  const shown = d.track.bpm;
+  const tag = d.tagged?.bpm;
+  if (tag === undefined || stored === null || shown === null || stored <= 0 || shown <= 0 || shown === stored) {
+    return taggedText(d.tagged, { bpm: stored, key: d.track.key }, spell);
+  }
+  // folded: the line and the key's note as taggedText says them; the tempo's note here
+  const out = taggedText(d.tagged, { bpm: null, key: d.track.key }, spell);
+  if (tempoAgreement(tag, stored) === 'same' || tempoAgreement(tag, shown) === 'same') return out;
+  const a = tempoAgreement(tag, shown);
+  return { line: out.line, notes: [`tag says ${bpmWords(tag)} (shown ${shown.toFixed(1)}: ${a === 'different' ? 'a different tempo' : a}; analysed ${stored.toFixed(1)})`, ...out.notes] };
 }

@@ -116,3 +116,15 @@ test('detailTagged: the tag is compared with the stored (unfolded) tempo, not th
   // a detail without storedBpm (no range): the track's bpm is the stored one
   assert.deepEqual(detailTagged({ track: { bpm: 174, key: null }, tagged: { bpm: 174 } }).notes, []);
 });
+
+// session 17 tester: range 70–140, stored 174 (shown 87), tagged 87 — the panel showed "87 BPM" beside "tag says 87
+// (analysed 174.0: double)". A tag that agrees with the tempo shown is no disagreement either; one that agrees with
+// neither is said against the tempo shown, with the analysed one beside it
+test('detailTagged: a tag that agrees with the tempo shown (folded into the BPM range) is no disagreement; one that agrees with neither names both', () => {
+  assert.deepEqual(detailTagged({ track: { bpm: 87, key: null }, storedBpm: 174, tagged: { bpm: 87 } }), { line: 'Tagged: 87 BPM', notes: [] });
+  assert.deepEqual(detailTagged({ track: { bpm: 87, key: null }, storedBpm: 174, tagged: { bpm: 120 } }).notes, ['tag says 120 (shown 87.0: a different tempo; analysed 174.0)']);
+  assert.deepEqual(detailTagged({ track: { bpm: 87, key: null }, storedBpm: 174, tagged: { bpm: 43.5 } }).notes, ['tag says 43.5 (shown 87.0: double; analysed 174.0)']);
+  // the key note still follows the tempo's
+  assert.deepEqual(detailTagged({ track: { bpm: 87, key: 'C major' }, storedBpm: 174, tagged: { bpm: 120, key: 'A minor', keyText: '8A' } }).notes,
+    ['tag says 120 (shown 87.0: a different tempo; analysed 174.0)', 'tag says 8A = A minor (analysed C major: a different key)']);
+});
