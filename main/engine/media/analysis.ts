@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { basename } from 'node:path';
-import { StudioError, type Peaks, type ProbeResult, type Spectrogram } from '@contract';
+import { clockTime, StudioError, type Peaks, type ProbeResult, type Spectrogram } from '@contract';
 import { analyzeFile, type AnalysisRun } from '../analysis/run';
 import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis/waveform';
 import { readJson, writeAtomic } from './cache';
@@ -126,9 +126,5 @@ export async function writeCachedAnalysis(cacheDir: string, fp: string, a: WaveA
 
 /** 75.4 → "1:15"; 3725 → "1:02:05" */
 export function mmss(sec: number): string {
-  const s = Math.max(0, Math.floor(sec));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+  return clockTime(sec);
 }

@@ -27,7 +27,7 @@ import { inflateSync } from 'node:zlib';
 import { fileTypeFromBuffer, supportedExtensions } from 'file-type';
 import { parseBuffer, parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
 import * as strtok3 from 'strtok3';
-import type { Tags } from '@contract';
+import { clockTime, type Tags } from '@contract';
 import { keyName, parseKey } from '../analysis/keys';
 import { decodeCp1252 } from './cp1252';
 import { id3v2Length, mpegFrameLength } from './demuxer';
@@ -1346,10 +1346,8 @@ export function packetsNeeded(x: { ff: FfmpegStated; sizeBytes: number; coverByt
   return ogg || videoHidesAudio || packetised || cafPackets || packetsAreDuration(ff) || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || Boolean(st?.vbri) || wmaAudio(ff)?.byFfmpeg === false || st?.flac?.totalSamples === 0 || Boolean(st?.flacStreams?.length) || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
 }
 
-const fmtTime = (s: number): string => {
-  const m = Math.floor(s / 60);
-  return `${m}:${(s - m * 60).toFixed(2).padStart(5, '0')}`;
-};
+/** a length in a warning, to the hundredth: cut, as every length is shown (contract clockTime) */
+const fmtTime = (s: number): string => clockTime(s, 2);
 
 /**
  * A DSD stream's own rate: ffmpeg's DSF and DSDIFF demuxers state the 1-bit rate / 8 (libavformat/dsfdec.c, iff.c:

@@ -1,15 +1,11 @@
+import { clockTime } from '@contract';
+
 /**
- * A time in seconds as m:ss or h:mm:ss (cut to whole seconds, as players show it), or with tenths (m:ss.s): rounded to
- * the tenth first, so 59.96 s is 1:00.0, not 0:60.0.
+ * A time in seconds as m:ss or h:mm:ss, or with tenths (m:ss.s): cut to the precision shown, as players show it
+ * (contract clockTime, the one rule: 59.96 s is 0:59 and 0:59.9, never 1:00.0 beside 0:59).
  */
 export function fmtTime(sec: number, withTenths = false): string {
-  if (!Number.isFinite(sec) || sec < 0) sec = 0;
-  if (withTenths) sec = Math.round(sec * 10) / 10;
-  const h = Math.floor(sec / 3600);
-  const m = Math.floor((sec % 3600) / 60);
-  const s = sec % 60;
-  const ss = withTenths ? s.toFixed(1).padStart(4, '0') : String(Math.floor(s)).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+  return clockTime(sec, withTenths ? 1 : 0);
 }
 
 /** A file's length (s): m:ss, with tenths under one second (a one-shot sample is "0:00.3", not "0:00"). */
