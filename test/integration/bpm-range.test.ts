@@ -73,8 +73,12 @@ describe('BPM range setting', () => {
       const csv = await engine.call('library:export', { format: 'csv' });
       const [head, line] = csv.content.split('\r\n');
       assert.equal(line.split(',')[head.split(',').indexOf('bpm')], String(folded));
-      const json = JSON.parse((await engine.call('library:export', { format: 'json' })).content) as { bpm: number }[];
+      // the tempo as analysed beside it, in the last column (session 17 tester: nothing said the tempo was folded)
+      assert.equal(head.split(',').at(-1), 'analysedBpm');
+      assert.equal(line.split(',').at(-1), String(stored));
+      const json = JSON.parse((await engine.call('library:export', { format: 'json' })).content) as { bpm: number; analysedBpm: number }[];
       assert.equal(json[0].bpm, folded);
+      assert.equal(json[0].analysedBpm, stored);
       const detail = await engine.call('library:track-detail', { trackId: (await rows())[0].id });
       assert.equal(detail.track.bpm, folded);
       // the unfolded tempo beside it: what a tagged tempo is compared with (detailTagged; fix17c)

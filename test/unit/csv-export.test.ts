@@ -49,3 +49,22 @@ describe('CSV export escaping', () => {
     assert.equal(csvField('-12', 'title'), '-12');
   });
 });
+
+// session 17 tester: with a BPM range set, the export carried only the folded tempo, nothing saying so. Each row now
+// ends with the tempo as analysed (`analysedBpm`, the CSV's last column; the columns before keep their order)
+describe('export with a BPM range', () => {
+  it('keeps the folded tempo in bpm and adds the analysed one at the end', async () => {
+    const { exportRows } = await import('../../main/engine/library/service');
+    const before = CSV_COLUMNS.slice(0, -1);
+    assert.deepEqual(before.slice(0, 3), ['path', 'fileName', 'status']);
+    assert.equal(CSV_COLUMNS.at(-1), 'analysedBpm');
+    assert.equal(CSV_COLUMNS.at(-2), 'warnings', 'the columns before keep their order');
+    const rows = exportRows([track({ bpm: 174 }), track({ path: '/music/b.flac', bpm: null, bpmConfidence: null }), track({ path: '/music/c.flac', bpm: 100 })], { min: 70, max: 140 });
+    assert.deepEqual(rows.map((r) => [r.bpm, r.analysedBpm]), [[87, 174], [null, null], [100, 100]]);
+    const csv = parseCsv(toCsv(rows).replace(/^\ufeff/, ''));
+    const at = (c: string) => CSV_COLUMNS.indexOf(c as keyof ExportRow);
+    assert.deepEqual(csv.slice(1).map((r) => [r[at('bpm')], r[at('analysedBpm')]]), [['87', '174'], ['', ''], ['100', '100']]);
+    // no range: the two agree
+    assert.deepEqual(exportRows([track({ bpm: 174 })], null).map((r) => [r.bpm, r.analysedBpm]), [[174, 174]]);
+  });
+});

@@ -252,7 +252,8 @@ export class LibraryService {
   export(format: 'csv' | 'json', trackIds?: string[], filter?: LibraryFilter, under?: string[]): MethodOutput<'library:export'> {
     const range = this.bpmRange();
     // each row with its tempo sections (folded into the BPM range as its bpm is) and key sections, null for a steady track
-    const rows: ExportRow[] = this.inBpmRange(this.withSections(this.store.tracksFor(filter, trackIds, under, range), range));
+    // the folded tempo in `bpm`, the analysed one beside it (exportRows)
+    const rows = exportRows(this.withSections(this.store.tracksFor(filter, trackIds, under, range), range), range);
     const stamp = new Date().toISOString().slice(0, 10);
     if (format === 'json') {
       return { fileName: `library-${stamp}.json`, mime: 'application/json', content: JSON.stringify(rows, null, 1), count: rows.length };
@@ -270,7 +271,22 @@ export class LibraryService {
  * or key changes, its sections (TrackDetail.tempoSections / keySections; null
  * for a steady track). `bpm` and `key` stay the whole-track estimates.
  */
-export type ExportRow = LibraryTrack & { tempoSections?: TempoSection[] | null };
+export type ExportRow = LibraryTrack & {
+  tempoSections?: TempoSection[] | null;
+  /**
+   * the whole-track tempo (BPM) as the analysis stored it; `bpm` is it folded into the BPM range (foldBpm), so where
+   * the two differ the export says the tempo was doubled or halved. Null with no tempo; the CSV's last column
+   */
+  analysedBpm?: number | null;
+};
+
+/**
+ * The export's rows from the library's (stored, unfolded `bpm`): `bpm` folded into `range` as the table shows it
+ * (null range: as analysed), `analysedBpm` the stored tempo. Pure.
+ */
+export function exportRows(rows: LibraryTrack[], range: BpmRange | null): ExportRow[] {
+  return rows.map((r) => ({ ...r, bpm: foldBpm(r.bpm, range), analysedBpm: r.bpm }));
+}
 
 /**
  * `tempoSections` is written as "0:00–0:30 90 BPM | 0:30–1:00 130 BPM" (tempoSectionText), `keySections` as
@@ -279,6 +295,8 @@ export type ExportRow = LibraryTrack & { tempoSections?: TempoSection[] | null }
 export const CSV_COLUMNS: (keyof ExportRow)[] = [
   'path', 'fileName', 'status', 'error', 'title', 'artist', 'album', 'genre', 'year', 'durationSec', 'sampleRate', 'channels', 'codec', 'bitrateKbps',
   'sizeBytes', 'bpm', 'bpmConfidence', 'tempoSections', 'key', 'keyConfidence', 'camelot', 'openKey', 'keySections', 'lufs', 'loudnessRange', 'truePeak', 'features', 'analysedAt', 'id', 'folderId', 'warnings',
+  // added at the end, so a sheet or script that reads the columns by position reads what it did
+  'analysedBpm',
 ];
 
 /**
