@@ -8,7 +8,7 @@ import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readFil
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import type { LibraryTrack, ScanState } from '@contract';
+import { MIN_CONFIDENCE, type LibraryTrack, type ScanState } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
 import { OUTPUT, ROOT, media, toneFile } from '../helpers/media';
 import { startTestEngine, until } from '../helpers/engine';
@@ -198,7 +198,8 @@ describe('library: scan, rescan, bad input, query, export', () => {
     assert.equal((await engine.call('library:query', { offset: 0, limit: 100, filter: { text: '100%_' } })).total, 0);
     assert.equal((await engine.call('library:query', { offset: 0, limit: 100, filter: { status: 'failed' } })).total, 4); // truncated.flac is analysed (what decodes)
     const analysed = all.rows.filter((r) => r.status === 'analysed');
-    const withKey = analysed.find((r) => r.key)!;
+    // a sure key and tempo: an uncertain one (under MIN_CONFIDENCE) matches no filter (library-uncertain-sort)
+    const withKey = analysed.find((r) => r.key && (r.keyConfidence ?? 0) >= MIN_CONFIDENCE)!;
     for (const k of [withKey.key!, withKey.camelot!, withKey.openKey!, withKey.key!.replace(' minor', 'm').replace(' major', '')]) {
       const q = await engine.call('library:query', { offset: 0, limit: 100, filter: { key: k } });
       assert.ok(q.total >= 1 && q.rows.every((r) => r.key === withKey.key), `key filter ${k}`);
@@ -206,7 +207,7 @@ describe('library: scan, rescan, bad input, query, export', () => {
     // the LUFS filter compares the loudness as the table shows it (to 0.1 LU): a range at the shown value finds the row
     const l = Number(withKey.lufs!.toFixed(1));
     assert.ok((await engine.call('library:query', { offset: 0, limit: 100, filter: { lufs: [l, l] } })).rows.some((r) => r.id === withKey.id));
-    const withBpm = analysed.find((r) => r.bpm !== null);
+    const withBpm = analysed.find((r) => r.bpm !== null && (r.bpmConfidence ?? 0) >= MIN_CONFIDENCE);
     if (withBpm) assert.ok((await engine.call('library:query', { offset: 0, limit: 100, filter: { bpm: [withBpm.bpm! - 1, withBpm.bpm! + 1] } })).rows.some((r) => r.id === withBpm.id));
     await assert.rejects(engine.call('library:query', { offset: 0, limit: 10, filter: { key: 'H# dorian' } }), (e: { code: string }) => e.code === 'BAD_ARGS');
 

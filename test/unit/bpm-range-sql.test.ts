@@ -20,7 +20,8 @@ test('filter and sort use the folded tempo when a BPM range is set, the stored o
     const stored: Record<string, number | null> = { a: 172, b: 87, c: 128, d: 64, e: null };
     for (const [name, bpm] of Object.entries(stored)) {
       const { id } = store.write(() => store.markPending(`/m/${name}.mp3`, null, 1, 1));
-      db.prepare("UPDATE tracks SET bpm = ?, lib_status = 'analysed', file_name = ? WHERE id = ?").run(bpm, `${name}.mp3`, id);
+      // sure tempos (an uncertain one sorts after them and matches no filter: library-uncertain-sort)
+      db.prepare("UPDATE tracks SET bpm = ?, bpm_confidence = ?, lib_status = 'analysed', file_name = ? WHERE id = ?").run(bpm, bpm === null ? null : 0.9, `${name}.mp3`, id);
     }
     const names = (rows: { fileName: string }[]) => rows.map((r) => r.fileName[0]).join('');
     const range = { min: 70, max: 140 };

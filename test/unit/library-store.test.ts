@@ -66,8 +66,8 @@ test('queries at 50,000 rows: deep sorted pages and combined filters are right',
   const keys = [['A minor', '8A', '1m'], ['C major', '8B', '1d'], ['E minor', '9A', '2m']];
   db.transaction(() => {
     const ins = db.prepare(
-      `INSERT INTO tracks (id, path, real_path, size, mtime_ms, kind, probe_json, opened_at, last_opened_at, in_recent, lib_status, file_name, title, artist, bpm, lufs, key_name, camelot, open_key, analysed_at)
-       VALUES (?, ?, ?, 1, 1, 'audio', '{}', 0, 0, 0, 'analysed', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO tracks (id, path, real_path, size, mtime_ms, kind, probe_json, opened_at, last_opened_at, in_recent, lib_status, file_name, title, artist, bpm, lufs, key_name, camelot, open_key, analysed_at, bpm_confidence, key_confidence)
+       VALUES (?, ?, ?, 1, 1, 'audio', '{}', 0, 0, 0, 'analysed', ?, ?, ?, ?, ?, ?, ?, ?, ?, 0.9, 0.9)`,
     );
     for (let i = 0; i < 50_000; i++) {
       const k = keys[i % 3];

@@ -201,4 +201,12 @@ export const migrations: string[] = [
   // filled by TracksRepo on every write of those columns and here for existing rows (search_key(), registered by migrate())
   `ALTER TABLE tracks ADD COLUMN search_key TEXT;
    UPDATE tracks SET search_key = search_key(title, artist, album, genre, file_name) WHERE lib_status IS NOT NULL;`,
+  // 10 (left18): a tempo or key shown "uncertain" (confidence under MIN_CONFIDENCE, 0.5) sorts after the sure ones, in
+  // path order (tracks.ts SURE_SQL, order()); migration 4's BPM and key sort indexes move to that order's expressions
+  // (written exactly as order() writes them), so a deep page at 50,000 rows stays an index scan
+  `DROP INDEX lib_sort_bpm_asc; DROP INDEX lib_sort_bpm_desc; DROP INDEX lib_sort_key_name_asc; DROP INDEX lib_sort_key_name_desc;
+   CREATE INDEX lib_sort_bpm_asc ON tracks(bpm IS NULL, COALESCE(bpm_confidence >= 0.5, 0) = 0, CASE WHEN bpm_confidence >= 0.5 THEN bpm END, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_bpm_desc ON tracks(bpm IS NULL, COALESCE(bpm_confidence >= 0.5, 0) = 0, CASE WHEN bpm_confidence >= 0.5 THEN bpm END DESC, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_key_name_asc ON tracks(key_name IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, CASE WHEN key_confidence >= 0.5 THEN key_name END, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_key_name_desc ON tracks(key_name IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, CASE WHEN key_confidence >= 0.5 THEN key_name END DESC, path) WHERE lib_status IS NOT NULL;`,
 ];

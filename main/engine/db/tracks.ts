@@ -1,4 +1,4 @@
-import { foldBpm, type LibraryFilter } from '@contract';
+import { foldBpm, MIN_CONFIDENCE, type LibraryFilter } from '@contract';
 import { foldSearch } from './search-key';
 import type { Db } from './index';
 
@@ -98,6 +98,16 @@ const LIB_ROW = `id, path, size, mtime_ms, lib_status, lib_versions, lib_error_c
 const LIB_COLUMNS = `id, path, file_name, folder_id, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, size,
   bpm, bpm_confidence, key_name, key_confidence, camelot, open_key, lufs, loudness_range, true_peak, features, lib_status, lib_error, lib_error_code, analysed_at,
   json_extract(probe_json, '$.warnings') AS warnings_json, lib_aliases`;
+
+/**
+ * A tempo or key the analysis is not sure of (calibrated confidence under MIN_CONFIDENCE, or none stated) reads
+ * "uncertain" in the table, its best guess only in the tooltip: the BPM and key filters match sure values only, and
+ * the BPM, key and Camelot sorts put uncertain values after the sure ones (in path order: they all read "uncertain"),
+ * the empty ones last. SQL true where the column's value is sure.
+ */
+const SURE_SQL = { bpm: `bpm_confidence >= ${Number(MIN_CONFIDENCE)}`, key: `key_confidence >= ${Number(MIN_CONFIDENCE)}` } as const;
+/** sort column → which confidence decides whether its value is shown (SURE_SQL) */
+const SURE_OF: Record<string, keyof typeof SURE_SQL> = { bpm: 'bpm', key: 'key', camelot: 'key' };
 
 /** contract sort column → SQL column */
 const SORT_SQL: Record<string, string> = {
@@ -307,7 +317,7 @@ export class TracksRepo {
       }
     }
     if (f.bpm) {
-      parts.push(`${bpmSql(f.bpmRange)} BETWEEN ? AND ?`);
+      parts.push(`${bpmSql(f.bpmRange)} BETWEEN ? AND ? AND ${SURE_SQL.bpm}`);
       params.push(Math.min(...f.bpm), Math.max(...f.bpm));
     }
     if (f.lufs) {
@@ -319,7 +329,7 @@ export class TracksRepo {
       params.push(lo - 0.051, hi + 0.051, lo, hi);
     }
     if (f.keyNames?.length) {
-      parts.push(`key_name IN (SELECT value FROM json_each(?))`);
+      parts.push(`key_name IN (SELECT value FROM json_each(?)) AND ${SURE_SQL.key}`);
       params.push(JSON.stringify(f.keyNames));
     }
     if (f.status) {
@@ -362,13 +372,20 @@ export class TracksRepo {
     return (this.db.prepare(`SELECT id FROM tracks WHERE ${w.sql} ORDER BY ${this.order(filter, sort)}`).pluck().all(...w.params) as string[]);
   }
 
-  /** the ORDER BY of libPage / libIds: empty values last in either direction, the path breaks ties */
+  /**
+   * the ORDER BY of libPage / libIds: empty values last in either direction, the path breaks ties; a tempo or key
+   * shown "uncertain" after the sure ones, in path order (SURE_SQL)
+   */
   private order(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined): string {
     const col = sort?.column === 'bpm' ? bpmSql(filter?.bpmRange) : (SORT_SQL[sort?.column ?? 'path'] ?? 'path');
     const dir = sort?.dir === 'desc' ? 'DESC' : 'ASC';
+    if (col === 'path') return `path ${dir}`;
+    const sure = SURE_OF[sort?.column ?? ''];
     // Camelot codes sort on the wheel (1A, 1B, 2A … 12B), not as text ("10A" before "1A")
     const by = col === 'camelot' ? `CAST(camelot AS INTEGER) ${dir}, substr(camelot, -1) ${dir}` : `${col} ${dir}`;
-    return col === 'path' ? `path ${dir}` : `${col} IS NULL, ${by}, path ASC`;
+    if (!sure) return `${col} IS NULL, ${by}, path ASC`;
+    const shown = col === 'camelot' ? `CASE WHEN ${SURE_SQL[sure]} THEN CAST(camelot AS INTEGER) END ${dir}, CASE WHEN ${SURE_SQL[sure]} THEN substr(camelot, -1) END ${dir}` : `CASE WHEN ${SURE_SQL[sure]} THEN ${col} END ${dir}`;
+    return `${col} IS NULL, COALESCE(${SURE_SQL[sure]}, 0) = 0, ${shown}, path ASC`;
   }
 
   /** every matching library row by path (export) */
