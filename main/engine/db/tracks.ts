@@ -177,6 +177,11 @@ export class TracksRepo {
     return new Map(rows.map((r) => [r.path, r]));
   }
 
+  /** a library row's stored probe (ProbeResult JSON) and lib_versions replaced (the re-probe of its tags: LibraryStore.setTempoKeyTags) */
+  setProbeJson(id: string, probeJson: string, versionsKey: string): void {
+    this.db.prepare('UPDATE tracks SET probe_json = ?, lib_versions = ? WHERE id = ?').run(probeJson, versionsKey, id);
+  }
+
   /** the stored probe (ProbeResult JSON) of a row, or null where there is no such row */
   probeJsonOf(id: string): string | null {
     return (this.db.prepare('SELECT probe_json FROM tracks WHERE id = ?').get(id) as { probe_json: string } | undefined)?.probe_json ?? null;

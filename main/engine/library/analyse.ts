@@ -18,7 +18,7 @@ import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprintOf } from '../media/cache';
 import { bestIfNotFirst, openMediaFile, realContainer, withMirrored, type parseFfmpegInfo } from '../media/probe';
 import { readStructure, structureOf, type Structure } from '../media/structure';
-import { crossCheck, durationShown, extensionFacts, packetsNeeded, readTagsByContent } from '../media/tags';
+import { crossCheck, durationShown, extensionFacts, packetsNeeded, readTagsByContent, tempoKeyTags } from '../media/tags';
 import type { Tags } from '@contract';
 
 export interface AnalyseRequest {
@@ -66,6 +66,38 @@ export function versionsKey(v: Record<string, number>): string {
     .sort()
     .map((k) => `${k}:${v[k]}`)
     .join(',');
+}
+
+/**
+ * The version of the library's tag reading, in a row's lib_versions beside the analysers' (scanKey): 2 since the
+ * probe's tags hold the tempo and key a file's tags state (Tags.bpm, key, keyText: 9a6de8b). A row stored without it
+ * has a probe whose tags lack those fields; the scan re-reads its tags alone (readTempoKeyTags), no analysis.
+ */
+export const TAGS_READ = 2;
+
+/** A scan's lib_versions key: the analysers' versionsKey and the tag reading's version (TAGS_READ) — "…,tags:2". */
+export function scanKey(v: Record<string, number>): string {
+  return `${versionsKey(v)},tags:${TAGS_READ}`;
+}
+
+/** whether a row's lib_versions (scanKey) was written by the current tag reading (TAGS_READ) */
+export function tagsReadCurrent(libVersions: string | null): boolean {
+  return (libVersions ?? '').split(',').includes(`tags:${TAGS_READ}`);
+}
+
+/**
+ * The tempo and key the file's tags state (Tags.bpm, key, keyText), read as a scan reads them (music-metadata by
+ * content, media/tags.ts tempoKeyTags) and nothing else: no ffmpeg, no decode — the re-probe of a row stored before
+ * they were read. {} when the tags state neither or cannot be read. @throws what openMediaFile throws (NOT_FOUND…)
+ */
+export async function readTempoKeyTags(path: string): Promise<Pick<Tags, 'bpm' | 'key' | 'keyText'>> {
+  const file = await openMediaFile(path);
+  try {
+    const { meta } = await readTagsByContent(file.fh, path, file.size);
+    return tempoKeyTags(meta);
+  } finally {
+    await file.fh.close();
+  }
 }
 
 /**

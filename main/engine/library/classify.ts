@@ -9,6 +9,7 @@
  */
 import type { ProbeResult } from '@contract';
 import type { LibRow } from '../db/tracks';
+import { tagsReadCurrent } from './analyse';
 import { bestIfNotFirst } from '../media/best-stream';
 import type { LibraryStore } from './store';
 import type { Found } from './walk';
@@ -47,6 +48,11 @@ export interface QueueItem {
 
 export interface Classified {
   queue: QueueItem[];
+  /**
+   * unchanged rows (counted in `done`) whose lib_versions lacks the current tag reading (tagsReadCurrent): stored
+   * before the probe's tags held the tempo and key — their tags alone are read again (readTempoKeyTags), no analysis
+   */
+  retag: QueueItem[];
   /** files already analysed and unchanged (stat only) */
   done: number;
   /** files unchanged since they failed for a lasting reason (not retried; the scan counts them as failed) */
@@ -68,7 +74,7 @@ export function classify(
   versions: Record<string, number>,
   key: string,
 ): Classified {
-  const out: Classified = { queue: [], done: 0, failed: 0, added: 0, updated: 0 };
+  const out: Classified = { queue: [], retag: [], done: 0, failed: 0, added: 0, updated: 0 };
   if (!found.length) return out;
   store.write(() => {
     const files: { path: string; folderId: string | null; done: boolean }[] = [];
@@ -88,6 +94,10 @@ export function classify(
         }
       } else if (same && r.lib_status === 'failed' && !TRANSIENT_CODES.has(r.lib_error_code ?? '')) skip = true;
       if (skip) {
+        // analysed by the current analysers, its probe's tags read before they held the tempo and key: re-probed
+        if (r!.lib_status === 'analysed' && r!.lib_versions !== key && !tagsReadCurrent(r!.lib_versions)) {
+          out.retag.push({ path: f.path, trackId: r!.id, attempts: 0, size: f.size });
+        }
         if (f.folderId && r!.folder_id !== f.folderId) {
           store.tracks.setFolder(r!.id, f.folderId);
           r!.folder_id = f.folderId;

@@ -16,7 +16,7 @@ import { StudioError, toErrorData, type LibraryFolder, type ScanState } from '@c
 import type { EngineContext } from '../context';
 import type { LibRow } from '../db/tracks';
 import { innermost, isInside, notUtf8Message, undecodableName } from '../fs/paths';
-import { libraryVersions, versionsKey } from './analyse';
+import { libraryVersions, readTempoKeyTags, scanKey } from './analyse';
 import { classify, type QueueItem, TRANSIENT_CODES } from './classify';
 import type { Analyse } from './pool';
 import { sniffAudio, isMediaPath } from './sniff';
@@ -55,6 +55,8 @@ interface Job {
   resume: (() => void) | null;
   /** the tracks table by path, loaded once for the job and kept current by it */
   rows: Map<string, LibRow> | null;
+  /** unchanged analysed rows whose tags are read again (classify's `retag`: stored before they held the tempo and key) */
+  retag: QueueItem[];
 }
 
 /** the waveform's analysers (one media-cache entry: both or neither, library/analyse.ts) */
@@ -138,7 +140,7 @@ export class LibraryScanner {
   ) {
     const all = libraryVersions();
     this.versions = waveform ? all : Object.fromEntries(Object.entries(all).filter(([name]) => !WAVE_ANALYSERS.includes(name)));
-    this.key = versionsKey(this.versions);
+    this.key = scanKey(this.versions);
   }
 
   /** told when a folder's status changed (missing, unreadable, ok again): the service re-syncs its watcher */
@@ -286,7 +288,7 @@ export class LibraryScanner {
     const now = Date.now();
     return {
       id, kind, folderIds, state: 'running', queue: [], inflight: 0, total: 0, done: 0, failed: 0, current: null, problems: [],
-      skipped: { count: 0, files: [] }, startedAt: now, runStart: now, audioSec: 0, processed: 0, controller: new AbortController(), resume: null, rows: null,
+      skipped: { count: 0, files: [] }, startedAt: now, runStart: now, audioSec: 0, processed: 0, controller: new AbortController(), resume: null, rows: null, retag: [],
     };
   }
 
@@ -302,6 +304,7 @@ export class LibraryScanner {
       else await this.explicitPhase(job, paths);
       if (job.state !== 'cancelled') {
         this.persistJobState(job);
+        await this.retagPhase(job);
         await this.processPhase(job);
       }
       if (job.state !== 'cancelled') {
@@ -417,6 +420,7 @@ export class LibraryScanner {
       job.done += c.done;
       job.failed += c.failed;
       job.queue.push(...c.queue);
+      job.retag.push(...c.retag);
       this.bumpChanged({ added: c.added, updated: c.updated });
       this.emitState();
     }
@@ -612,6 +616,25 @@ export class LibraryScanner {
       } else found.push({ path: p, folderId, size: st.size, mtimeMs: st.mtimeMs });
     }
     if ((job.state as ScanState['state']) !== 'cancelled') await this.enqueue(job, found);
+  }
+
+  /**
+   * The re-probe of classify's `retag` rows: each file's tagged tempo and key read (readTempoKeyTags: its tags alone,
+   * no decode) into its stored probe, with the current key, so the detail's "Tagged:" line shows them. A file that
+   * cannot be read now keeps its row as it was (the next scan tries again). Rows told changed in batches.
+   */
+  private async retagPhase(job: Job): Promise<void> {
+    let n = 0;
+    for (const item of job.retag.splice(0)) {
+      if ((job.state as ScanState['state']) === 'cancelled') return;
+      const tags = await readTempoKeyTags(item.path).catch(() => null);
+      if (tags === null) continue;
+      this.store.setTempoKeyTags(item.trackId, tags, this.key);
+      const r = job.rows?.get(item.path);
+      if (r) r.lib_versions = this.key;
+      if (++n % CLASSIFY_BATCH === 0) this.bumpChanged({ updated: CLASSIFY_BATCH });
+    }
+    if (n % CLASSIFY_BATCH) this.bumpChanged({ updated: n % CLASSIFY_BATCH });
   }
 
   private async processPhase(job: Job): Promise<void> {

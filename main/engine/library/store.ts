@@ -222,6 +222,26 @@ export class LibraryStore {
     });
   }
 
+  /**
+   * The tempo and key a row's file tags state (readTempoKeyTags), written into its stored probe's tags (those three
+   * fields replaced, the rest kept) with `versionsKey` (scanKey: the current tag reading): the re-probe of a row
+   * stored before they were read. No row: nothing.
+   */
+  setTempoKeyTags(trackId: string, tags: Pick<ProbeResult['tags'], 'bpm' | 'key' | 'keyText'>, versionsKey: string): void {
+    this.write(() => {
+      const json = this.tracks.probeJsonOf(trackId);
+      if (json === null) return;
+      let probe: ProbeResult;
+      try {
+        probe = JSON.parse(json) as ProbeResult;
+      } catch {
+        return;
+      }
+      const { bpm: _b, key: _k, keyText: _t, ...rest } = probe.tags ?? {};
+      this.tracks.setProbeJson(trackId, JSON.stringify({ ...probe, tags: { ...rest, ...tags } }), versionsKey);
+    });
+  }
+
   /** A failed track keeps its reason and code (one transaction with `done`). */
   recordFailure(trackId: string, code: string, message: string, file: { size: number; mtimeMs: number } | null, done?: { jobId: string; path: string }): void {
     this.write(() => {

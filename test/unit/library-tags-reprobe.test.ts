@@ -1,0 +1,94 @@
+// Session 17 tester: a track analysed before the library read the tempo and key a file's tags state (Tags.bpm, key,
+// keyText: 9a6de8b) showed no "Tagged:" line until its file changed — its stored probe predates those fields. The scan
+// now re-reads such an unchanged row's tags (a re-probe of the tags alone: no decode, no analysis) once: the row's
+// lib_versions lacks the tag reading's version (TAGS_READ), and once re-read it has it.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { openDb } from '../../main/engine/db';
+import { libraryVersions, readTempoKeyTags, scanKey, versionsKey, type LibraryAnalysis } from '../../main/engine/library/analyse';
+import { classify } from '../../main/engine/library/classify';
+import type { EngineContext } from '../../main/engine/context';
+import { LibraryScanner } from '../../main/engine/library/job';
+import type { Analyse } from '../../main/engine/library/pool';
+import { copyFileSync } from 'node:fs';
+import { LibraryStore } from '../../main/engine/library/store';
+import { media } from '../helpers/media';
+
+const dir = mkdtempSync(join(tmpdir(), 'rs-tags-reprobe-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('an unchanged row stored before the tagged tempo/key were read is re-probed (its tags only), once; a current row is not', async () => {
+  // an MP3 whose ID3v2 tag states TBPM 128 and TKEY 8A
+  const file = media('reprobe-tbpm-128-8a.mp3', ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'libmp3lame', '-b:a', '64k', '-metadata', 'TBPM=128', '-metadata', 'TKEY=8A']);
+  const st = await stat(file);
+  const db = openDb(join(dir, 'data'));
+  const store = new LibraryStore(db);
+  const versions = libraryVersions();
+  const oldKey = versionsKey(versions); // what a scan before the tag reading's version wrote
+  const key = scanKey(versions);
+  assert.notEqual(key, oldKey);
+  const ids: Record<string, string> = {};
+  for (const [name, path, k] of [['old', file, oldKey], ['fresh', join(dir, 'fresh.mp3'), key]] as const) {
+    const id = store.write(() => store.markPending(path, null, st.size, st.mtimeMs)).id;
+    const a = {
+      path, file: { size: st.size, mtimeMs: st.mtimeMs }, durationSec: 1, container: 'mp3',
+      source: { container: 'mp3', durationSec: 1, durationEstimated: false, bitrateKbps: 64, streams: [{ index: 0, type: 'audio', codec: 'mp3', sampleRate: 44100, channels: 1 }], metadata: {} },
+      bitrateKbps: 64, warnings: [], tags: { title: 'T' }, hasCoverArt: false, results: {}, versions,
+    } as unknown as LibraryAnalysis;
+    store.recordResult(id, a, k); // the old row: a probe whose tags hold no bpm/key (as stored before 9a6de8b)
+    // every analyser's result at its current version (no tempo, no key found): nothing to analyse again
+    store.write(() => store.analyses.upsert(id, Object.fromEntries(Object.keys(versions).map((n) => [n, null])), versions, 0));
+    ids[name] = id;
+  }
+  assert.equal(store.detail(ids.old).tagged, null, 'the old-format row shows no tagged tempo/key');
+  store.jobs.upsert('job1', null, 'library', 'running', Date.now());
+  const rows = store.rowsByPath();
+  const found = [{ path: file, folderId: null, size: st.size, mtimeMs: st.mtimeMs }, { path: join(dir, 'fresh.mp3'), folderId: null, size: st.size, mtimeMs: st.mtimeMs }];
+  const out = classify(store, 'job1', found, rows, versions, key);
+  assert.deepEqual(out.queue, [], 'nothing is analysed again');
+  assert.deepEqual(out.retag.map((r) => r.trackId), [ids.old], 'only the old-format row is re-probed');
+  assert.equal(out.done, 2);
+  // the re-probe: the tags alone, written into the stored probe with the current key
+  assert.deepEqual(await readTempoKeyTags(file), { bpm: 128, key: 'A minor', keyText: '8A' });
+  store.setTempoKeyTags(ids.old, await readTempoKeyTags(file), key);
+  assert.deepEqual(store.detail(ids.old).tagged, { bpm: 128, key: 'A minor', keyText: '8A' });
+  assert.equal(store.detail(ids.old).track.title, 'T', 'the rest of the probe and row kept');
+  const again = classify(store, 'job1', found, store.rowsByPath(), versions, key);
+  assert.deepEqual([again.queue, again.retag], [[], []], 'once re-probed, never again');
+  db.close();
+});
+
+test('the scan itself: an old-format row shows its tagged tempo and key after a rescan of the unchanged file, nothing analysed', async () => {
+  const path = join(dir, 'scan', 'tagged.mp3');
+  rmSync(join(dir, 'scan'), { recursive: true, force: true });
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(dir, 'scan'), { recursive: true });
+  copyFileSync(media('reprobe-tbpm-128-8a.mp3', ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'libmp3lame', '-b:a', '64k', '-metadata', 'TBPM=128', '-metadata', 'TKEY=8A']), path);
+  const st = await stat(path);
+  const db = openDb(join(dir, 'scan', 'data'));
+  const store = new LibraryStore(db);
+  const versions = libraryVersions();
+  const folder = store.addFolder(join(dir, 'scan'), []);
+  const id = store.write(() => store.markPending(path, folder.id, st.size, st.mtimeMs)).id;
+  const a = {
+    path, file: { size: st.size, mtimeMs: st.mtimeMs }, durationSec: 1, container: 'mp3',
+    source: { container: 'mp3', durationSec: 1, durationEstimated: false, bitrateKbps: 64, streams: [{ index: 0, type: 'audio', codec: 'mp3', sampleRate: 44100, channels: 1 }], metadata: {} },
+    bitrateKbps: 64, warnings: [], tags: { title: 'T' }, hasCoverArt: false, results: {}, versions,
+  } as unknown as LibraryAnalysis;
+  store.recordResult(id, a, versionsKey(versions));
+  store.write(() => store.analyses.upsert(id, Object.fromEntries(Object.keys(versions).map((n) => [n, null])), versions, 0));
+  const analysed: string[] = [];
+  const pool = (): Analyse => ({ size: 1, run: async (req) => (analysed.push(req.path), Promise.reject(new Error('no analysis expected'))), close: async () => undefined });
+  const ctx = { db, dataDir: join(dir, 'scan', 'data'), cacheDir: join(dir, 'scan', 'data'), emit: () => undefined } as unknown as EngineContext;
+  const scanner = new LibraryScanner(ctx, store, pool, true);
+  assert.equal(store.detail(id).tagged, null);
+  scanner.enqueuePaths([path]);
+  await scanner.whenIdle();
+  assert.deepEqual(analysed, [], 'nothing analysed again');
+  assert.deepEqual(store.detail(id).tagged, { bpm: 128, key: 'A minor', keyText: '8A' });
+  db.close();
+});
