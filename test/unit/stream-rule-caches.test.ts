@@ -1,6 +1,7 @@
 // Caches written before the app read the audio stream ffmpeg picks (a later one flagged default, 5812d6a) hold the
 // FIRST audio stream: zoomed waveform ranges, beat grids and play proxies. Their names carry the stream rule, so
-// entries of the old rule are never served (they leave by eviction or a cache clear).
+// entries of the old rule are never served (ranges leave by eviction; beat grids and proxies of the old names are
+// removed the first time a process uses their folder: cache-sweep-old).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';

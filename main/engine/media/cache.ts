@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { StudioError } from '@contract';
 
 const EDGE = 64 * 1024;
@@ -36,6 +36,27 @@ export async function fingerprintOf(fh: FileHandle, st: { size: number; mtimeMs:
 }
 
 export const FP_RE = /^[0-9a-f]{32}$/;
+
+const sweeps = new Map<string, Promise<number>>();
+
+/**
+ * Files of a cache folder that no build reads any more (`stale(name)`: names of an older rule) removed, at most `max`
+ * of them, once per folder per process — the first caller's sweep; later ones get the same promise. Resolves to how
+ * many were removed; a folder that is not there, or a file that will not go, is no error. Callers need not wait.
+ */
+export function sweepOnce(dir: string, stale: (name: string) => boolean, max: number): Promise<number> {
+  let p = sweeps.get(dir);
+  if (!p) {
+    p = (async () => {
+      const names = (await readdir(dir).catch(() => [] as string[])).filter(stale).slice(0, max);
+      let n = 0;
+      for (const name of names) if (await rm(join(dir, name), { force: true }).then(() => true, () => false)) n++;
+      return n;
+    })();
+    sweeps.set(dir, p);
+  }
+  return p;
+}
 
 /** Write a file so that readers never see it half-written. */
 export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {

@@ -19,7 +19,7 @@ import type { EngineContext } from '../context';
 import { LibraryAnalysesRepo } from '../db/library-analyses';
 import { InlineAnalyse, WorkerPool, workerEntry, type Analyse } from '../library/pool';
 import { TrackMarksRepo } from '../db/track-marks';
-import { SharedJobs, fingerprint, readJson, writeAtomic } from './cache';
+import { SharedJobs, fingerprint, readJson, sweepOnce, writeAtomic } from './cache';
 import type { MediaService } from './service';
 import { newId, type Tracks } from './tracks';
 
@@ -35,6 +35,21 @@ interface CallCtx {
  */
 export function beatsCachePath(cacheDir: string, fp: string, tempoVersion: number): string {
   return join(cacheDir, 'beats', `${fp}.v${tempoVersion}.s1.json`);
+}
+
+/**
+ * A cached beat grid's name that no build of this tempo analyser reads: one before the stream rule
+ * (`<fp>.v<N>.json`, no `s1`) or of another tempo version (`<fp>.v<M>.s1.json`). Temporaries being written
+ * (`….json.<hex>.tmp`) are not.
+ */
+export function isOldBeatsName(name: string, tempoVersion: number): boolean {
+  const m = /^[0-9a-f]{32}\.v(\d+)(\.s1)?\.json$/.exec(name);
+  return m !== null && !(m[2] && Number(m[1]) === tempoVersion);
+}
+
+/** The beat grids of old names removed from `<cacheDir>/beats`, at most `max`, once per process (cache.ts sweepOnce); resolves to the count. */
+export function sweepOldBeats(cacheDir: string, tempoVersion: number, max = 5000): Promise<number> {
+  return sweepOnce(join(cacheDir, 'beats'), (n) => isOldBeatsName(n, tempoVersion), max);
 }
 
 type Tempo = Pick<TempoResult, 'bpm' | 'beats' | 'beatsPerBar' | 'confidence'>;
@@ -126,6 +141,8 @@ export class MarksService {
       source = 'analysed';
       const fp = await fingerprint(path);
       const file = beatsCachePath(this.ctx.cacheDir, fp, this.tempoVersion);
+      // the first grid a process looks up in the cache sweeps it of grids no build reads (isOldBeatsName), unawaited
+      void sweepOldBeats(this.ctx.cacheDir, this.tempoVersion);
       tempo = await readJson<Tempo>(file);
       // an entry cached before the grid carried the confidence is analysed again (its tempo would read as sure)
       if (!tempo || !Array.isArray(tempo.beats) || typeof tempo.confidence !== 'number') {

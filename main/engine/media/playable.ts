@@ -3,6 +3,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StudioError, type ProbeResult } from '@contract';
+import { sweepOnce } from './cache';
 import { FFMPEG_MAX_CONVERT_CHANNELS, ffmpegReason, runFfmpeg, runFfmpegProgress, spawnFfmpeg, stalledError } from './ffmpeg';
 import { meanMixFilter, readPcm, swrRemixable, wideStream } from './pcm';
 
@@ -153,7 +154,24 @@ export function proxyPath(cacheDir: string, fp: string, ext: string): string {
 }
 
 /**
- * Make the proxy (once; callers dedupe) into the cache, atomically. If the
+ * A proxy's name before the stream rule (`<fp>.<ext>`, no `s1`): never served, so removed (sweepOldProxies).
+ * Temporaries being made (`<fp>.<hex>.tmp.<ext>`) and current names are not.
+ */
+export function isOldProxyName(name: string): boolean {
+  return /^[0-9a-f]{32}\.[a-z0-9]+$/.test(name);
+}
+
+/** how many old-named files one sweep removes at most (a cache holds one proxy per played file) */
+export const SWEEP_MAX = 5000;
+
+/** The proxies of old names removed from `<cacheDir>/playable`, once per process (cache.ts sweepOnce); resolves to the count. */
+export function sweepOldProxies(cacheDir: string, max = SWEEP_MAX): Promise<number> {
+  return sweepOnce(join(cacheDir, 'playable'), isOldProxyName, max);
+}
+
+/**
+ * Make the proxy (once; callers dedupe) into the cache, atomically. The first proxy a process asks for sweeps the
+ * folder of proxies of old names (sweepOldProxies), without waiting for it. If the
  * chosen encoder is missing from this ffmpeg build (libopus), falls back to
  * FLAC. Returns the path and mime of what was written.
  */
@@ -166,6 +184,7 @@ export async function makeProxy(
   signal?: AbortSignal,
 ): Promise<{ path: string; mime: string }> {
   const out = proxyPath(cacheDir, fp, plan.ext);
+  void sweepOldProxies(cacheDir);
   if (existsSync(out)) return { path: out, mime: plan.mime };
   await mkdir(join(cacheDir, 'playable'), { recursive: true });
   const attempt = async (args: string[], ext: string): Promise<string | null> => {

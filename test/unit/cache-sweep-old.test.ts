@@ -1,0 +1,47 @@
+// Session 17 tester: play proxies and beat grids cached before the stream rule (names without ".s1", 5812d6a) — and
+// beat grids of an older tempo analyser — are never read again, yet stayed on disk for good. The first time a
+// process writes to either cache folder, the files of those old names in it are removed (bounded per sweep);
+// current entries, temporaries being written and anything else are left.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { beatsCachePath, isOldBeatsName, sweepOldBeats } from '../../main/engine/media/marks';
+import { isOldProxyName, proxyPath, sweepOldProxies } from '../../main/engine/media/playable';
+
+const dir = mkdtempSync(join(tmpdir(), 'rs-sweep-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const fp = (i: number) => i.toString(16).padStart(32, '0');
+
+test('old names: a proxy without .s1, a beat grid without .s1 or of another tempo version', () => {
+  assert.equal(isOldProxyName(`${fp(1)}.webm`), true);
+  assert.equal(isOldProxyName(`${fp(1)}.flac`), true);
+  assert.equal(isOldProxyName(proxyPath('/c', fp(1), 'webm').split('/').pop()!), false);
+  assert.equal(isOldProxyName(`${fp(1)}.0a1b2c3d.tmp.webm`), false, 'a proxy being made');
+  assert.equal(isOldProxyName('notes.txt'), false, 'not the cache\'s');
+  assert.equal(isOldBeatsName(`${fp(2)}.v7.json`, 7), true);
+  assert.equal(isOldBeatsName(`${fp(2)}.v6.s1.json`, 7), true);
+  assert.equal(isOldBeatsName(beatsCachePath('/c', fp(2), 7).split('/').pop()!, 7), false);
+  assert.equal(isOldBeatsName(`${fp(2)}.v7.s1.json.a1b2c3d4e5f6.tmp`, 7), false, 'being written');
+});
+
+test('the sweep removes the old names, keeps the rest, at most `max` a sweep, once per folder per process', async () => {
+  const cache = join(dir, 'cache');
+  mkdirSync(join(cache, 'playable'), { recursive: true });
+  mkdirSync(join(cache, 'beats'), { recursive: true });
+  for (let i = 0; i < 5; i++) writeFileSync(join(cache, 'playable', `${fp(i)}.webm`), 'old');
+  writeFileSync(proxyPath(cache, fp(9), 'webm'), 'new');
+  writeFileSync(join(cache, 'playable', 'keep.txt'), 'x');
+  writeFileSync(join(cache, 'beats', `${fp(3)}.v7.json`), '{}');
+  writeFileSync(join(cache, 'beats', `${fp(4)}.v6.s1.json`), '{}');
+  writeFileSync(beatsCachePath(cache, fp(5), 7), '{}');
+  assert.equal(await sweepOldProxies(cache, 3), 3, 'bounded');
+  assert.equal(await sweepOldProxies(cache, 3), 3, 'once per process: the same sweep');
+  assert.deepEqual(readdirSync(join(cache, 'playable')).filter((n) => isOldProxyName(n)).length, 2);
+  assert.ok(readdirSync(join(cache, 'playable')).includes(`${fp(9)}.s1.webm`));
+  assert.ok(readdirSync(join(cache, 'playable')).includes('keep.txt'));
+  assert.equal(await sweepOldBeats(cache, 7), 2);
+  assert.deepEqual(readdirSync(join(cache, 'beats')), [`${fp(5)}.v7.s1.json`]);
+  assert.equal(await sweepOldProxies(join(dir, 'none')), 0, 'no folder: nothing, no throw');
+});
