@@ -817,6 +817,12 @@ export const BeatGrid = z.object({
   downbeat: z.number().int().nullable(),
   /** 'library': the library's stored analysis; 'analysed': the tempo analyser's run for the track view (cached); 'none': not analysed yet (asked without `analyse`) */
   source: z.enum(['library', 'analysed', 'none']),
+  /**
+   * a tempo that changes (issue 10 kind 4): its sections as analysed (TempoSection, as TrackDetail.tempoSections,
+   * unfolded), in time order; null when steady, or not known (a grid cached before it was kept). `bpm` and `beats`
+   * stay the whole-track estimate's: the grid keeps one tempo
+   */
+  tempoSections: z.array(TempoSection).nullable().optional(),
 });
 export type BeatGrid = z.infer<typeof BeatGrid>;
 

@@ -73,11 +73,16 @@ export function tempoChangeSentence(sections: readonly TempoSection[]): string {
     const s = sections[0];
     return `Tempo: ${s.endBpm! > s.bpm ? 'speeds up' : 'slows down'} from ${s.bpm} to ${s.endBpm} BPM.`;
   }
+  return `Tempo: changes from ${tempoStops(sections).join(' to ')} BPM.`;
+}
+
+/** The tempi a changing tempo passes through, in time order, a repeat dropped: [90, 130, 90]; a ramp 80 → 140: [80, 140]. */
+export function tempoStops(sections: readonly TempoSection[]): number[] {
   const stops: number[] = [];
   for (const s of sections) {
     for (const b of s.endBpm === undefined ? [s.bpm] : [s.bpm, s.endBpm]) if (stops[stops.length - 1] !== b) stops.push(b);
   }
-  return `Tempo: changes from ${stops.join(' to ')} BPM.`;
+  return stops;
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openFolderOptions } from '../../main/electron/shell-methods';
 import { emptyForm, parseFilter, shortKey } from '../../renderer/src/lib/library-filter';
-import { beatGridTempo, certainty, certaintyNote, fmtConf, problemsSummary, skippedSummary } from '../../renderer/src/lib/library-notes';
+import { beatGridChange, beatGridTempo, certainty, certaintyNote, fmtConf, problemsSummary, skippedSummary } from '../../renderer/src/lib/library-notes';
 
 describe('library UI logic', () => {
   it('turns the filter form into a LibraryFilter: ranges open on one side, keys passed on as typed', () => {
@@ -54,6 +54,25 @@ describe('library UI logic', () => {
     assert.deepEqual(beatGridTempo({ bpm: 128, bpmConfidence: 0.9 }, { min: 60, max: 120 }), { text: '64', uncertain: false, note: '64 BPM in the BPM range 60–120 (analysed: 128 BPM, the beats drawn)' });
     assert.deepEqual(beatGridTempo({ bpm: 120, bpmConfidence: 0.5 }, null), { text: '120', uncertain: false, note: '120 BPM' });
     assert.equal(beatGridTempo({ bpm: null, bpmConfidence: null }, r), null);
+  });
+
+  // session 17 tester: the track view's Beat grid never said the tempo changes where the analysis found sections. The
+  // grid is one tempo's (trackBeats at the whole-track period: on ts-90-130-90.wav, 177.1 BPM, its lines 0.325 s apart
+  // in the 90 BPM parts and 0.348 s in the 129 part), so the line says so
+  it('the Beat grid says the tempo changes, in the BPM range as the library shows it, and that the grid keeps one tempo', () => {
+    const sections = [{ start: 0, end: 32, bpm: 90 }, { start: 32, end: 61.9, bpm: 129 }, { start: 61.9, end: 90, bpm: 90 }];
+    assert.deepEqual(beatGridChange({ bpm: 177.1, tempoSections: sections }, null), {
+      text: 'Tempo changes: 90 → 129 → 90 BPM; the grid keeps one tempo (177.1 BPM)',
+      note: 'The tempo changes: 0:00–0:32 90 BPM, 0:32–1:01 129 BPM, 1:01–1:30 90 BPM. The beat grid keeps one tempo, the whole-track estimate (177.1 BPM): where the tempo differs from it, its lines drift off the beats.',
+    });
+    // in 70–140 the whole-track 177.1 reads 88.6, the sections at its octave: 90 → 129 → 90
+    assert.equal(beatGridChange({ bpm: 177.1, tempoSections: sections }, { min: 70, max: 140 })!.text, 'Tempo changes: 90 → 129 → 90 BPM; the grid keeps one tempo (88.6 BPM)');
+    // a ramp
+    assert.equal(beatGridChange({ bpm: 110, tempoSections: [{ start: 0, end: 60, bpm: 80, endBpm: 140 }] }, null)!.text, 'Tempo changes: 80 → 140 BPM; the grid keeps one tempo (110 BPM)');
+    // steady, unknown (a grid cached before the sections were kept) or no tempo: no line
+    assert.equal(beatGridChange({ bpm: 120, tempoSections: null }, null), null);
+    assert.equal(beatGridChange({ bpm: 120 }, null), null);
+    assert.equal(beatGridChange({ bpm: null, tempoSections: sections }, null), null);
   });
 
   it('the scan bar names what it left out by kind, not "(folders skipped)" (issue 10)', () => {

@@ -52,7 +52,7 @@ export function sweepOldBeats(cacheDir: string, tempoVersion: number, max = 5000
   return sweepOnce(join(cacheDir, 'beats'), (n) => isOldBeatsName(n, tempoVersion), max);
 }
 
-type Tempo = Pick<TempoResult, 'bpm' | 'beats' | 'beatsPerBar' | 'confidence'>;
+type Tempo = Pick<TempoResult, 'bpm' | 'beats' | 'beatsPerBar' | 'confidence' | 'variable'>;
 
 export class MarksService {
   private readonly repo: TrackMarksRepo;
@@ -157,7 +157,7 @@ export class MarksService {
             }
             const run = await this.pool.run({ path, cacheDir: this.ctx.cacheDir, only: ['tempo'] }, signal, (s) => stated > 0 && progress(Math.min(0.99, s / stated)));
             const r = run.results.tempo as TempoResult;
-            const t: Tempo = { bpm: r.bpm, beats: r.beats, beatsPerBar: r.beatsPerBar, confidence: r.confidence };
+            const t: Tempo = { bpm: r.bpm, beats: r.beats, beatsPerBar: r.beatsPerBar, confidence: r.confidence, ...(r.variable?.length ? { variable: r.variable } : {}) };
             await writeAtomic(file, JSON.stringify(t)).catch(() => undefined);
             return t;
           },
@@ -174,6 +174,8 @@ export class MarksService {
       const bands = p.bands ? Buffer.from(p.bands, 'base64') : new Uint8Array(0);
       downbeat = downbeatPhase(beats, bpb, bands, p.sampleRate / p.samplesPerPeak);
     }
-    return { trackId, beats, bpm: tempo.bpm, bpmConfidence: tempo.bpm === null ? null : (tempo.confidence ?? null), beatsPerBar: bpb, downbeat, source };
+    // a tempo that changes: its sections (as the library's detail gives them); a grid cached before they were kept has none
+    const tempoSections = tempo.bpm !== null && tempo.variable?.length ? tempo.variable.map((v) => (v.endBpm === undefined ? { start: v.start, end: v.end, bpm: v.bpm } : { start: v.start, end: v.end, bpm: v.bpm, endBpm: v.endBpm })) : null;
+    return { trackId, beats, bpm: tempo.bpm, bpmConfidence: tempo.bpm === null ? null : (tempo.confidence ?? null), beatsPerBar: bpb, downbeat, source, tempoSections };
   }
 }

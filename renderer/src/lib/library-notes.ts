@@ -3,7 +3,7 @@
  * fact, uncertain or absent by its calibrated confidence, and what a scan
  * left out, by kind. No DOM: unit-tested directly.
  */
-import { foldBpm, keyChangeText, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpan, type BpmRange, type KeySection, type ScanState, type TempoSection } from '@contract';
+import { foldBpm, foldSections, keyChangeText, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpan, tempoStops, type BpmRange, type KeySection, type ScanState, type TempoSection } from '@contract';
 
 /**
  * A calibrated confidence (0–1) as a whole percentage, "" for none. Rounded, but
@@ -53,6 +53,25 @@ export function beatGridTempo(grid: { bpm: number | null; bpmConfidence: number 
   if (certainty(grid.bpm, grid.bpmConfidence) === 'uncertain')
     return { text: 'uncertain', uncertain: true, note: `Tempo uncertain: best guess ${shown} BPM${where('')} at ${fmtConf(grid.bpmConfidence) || '0%'} confidence; the beats drawn are that guess's` };
   return { text: String(shown), uncertain: false, note: `${shown} BPM${where(', the beats drawn')}` };
+}
+
+/**
+ * The track view's Beat grid line for a tempo that changes (BeatGrid.tempoSections, issue 10 kind 4), in the BPM
+ * range as the library shows it (foldSections by the whole-track tempo's factor; the whole-track tempo foldBpm).
+ * The grid drawn is ONE tempo's — the beat tracker runs at the whole-track estimate's period (tempo.ts trackBeats;
+ * on a 90 → 130 → 90 render, 177.1 BPM, its lines 0.325 s apart in the 90 parts and 0.348 s in the 130 part) — so
+ * the line says that too. → `{text: "Tempo changes: 90 → 129 → 90 BPM; the grid keeps one tempo (177.1 BPM)",
+ * note: the sections in full and what the grid does}`; null for a steady tempo, one not known (a grid cached before
+ * the sections were kept) or no tempo.
+ */
+export function beatGridChange(grid: { bpm: number | null; tempoSections?: TempoSection[] | null }, range: BpmRange | null): { text: string; note: string } | null {
+  if (grid.bpm === null || !(grid.bpm > 0) || !grid.tempoSections?.length) return null;
+  const sections = foldSections(grid.tempoSections, range, grid.bpm);
+  const shown = foldBpm(grid.bpm, range) ?? grid.bpm;
+  return {
+    text: `Tempo changes: ${tempoStops(sections).join(' → ')} BPM; the grid keeps one tempo (${shown} BPM)`,
+    note: `The tempo changes: ${tempoSectionsText(sections)}. The beat grid keeps one tempo, the whole-track estimate (${shown} BPM): where the tempo differs from it, its lines drift off the beats.`,
+  };
 }
 
 /**
