@@ -4,7 +4,8 @@
  * page (the last 100 rows) and every id (select-all's library:ids), and whether SQLite sorts with an index or a
  * temporary B-tree (EXPLAIN QUERY PLAN). For the natural sort order (session 14: c1, c2 … c10, not c1, c10, c11 … c2).
  *
- * Run: node --import tsx test/bench/library-sort.ts [rows=50000] [runs=5]
+ * Run: node --import tsx test/bench/library-sort.ts [rows=50000] [runs=5] [columns=title,artist,fileName]
+ * (columns: any sort columns of the contract, comma-separated: bpm,key,camelot for the tempo/key sorts, left18)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ try {
   const db = openDb(dataDir);
   const repo = new TracksRepo(db);
   const time = (fn: () => unknown) => median(Array.from({ length: runs }, () => { const t = performance.now(); fn(); return performance.now() - t; }));
-  for (const column of ['title', 'artist', 'fileName']) {
+  for (const column of (process.argv[4] ?? 'title,artist,fileName').split(',')) {
     for (const dir of ['asc', 'desc'] as const) {
       const sort = { column, dir };
       const first = time(() => repo.libPage(undefined, sort, 0, 100));
