@@ -76,7 +76,8 @@ export interface AnalyzeLineInput {
  * `range`), its confidence and reason, tempo sections, key, its confidence, reason and sections, Camelot, Open Key,
  * loudness (LUFS, LU, dBTP), features, title/artist/album, `tags` (the tempo and key the file's own tags state:
  * { bpm, key, keyText } as TrackDetail.tagged, null when none — what a DJ tagger wrote, not the analysis), codec, sample rate (Hz), channels, bitrate (kbps), warnings, `error`
- * (null when analysed) and `code` (ErrorCode) for a failed or never-reached file. A never-reached row keeps only
+ * (null when analysed) and `code` (ErrorCode) for a failed or never-reached file, then `analysedBpm` (the tempo as
+ * analysed, unfolded: beside a `bpm` folded into `range` it says so; null with none). A never-reached row keeps only
  * what the scan knew before analysing it (reasons and sections dropped).
  */
 export function analyzeLine({ track: t, tempoReason = null, keyReason = null, range = null, tempoSections = null, keySections = null, notAnalysed = null, tagged = null }: AnalyzeLineInput): Record<string, unknown> {
@@ -91,6 +92,8 @@ export function analyzeLine({ track: t, tempoReason = null, keyReason = null, ra
     warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
     // a failed file's code, as the lines of the paths the scan could not read and of the files it never reached have it
     ...(t.status === 'failed' ? { code: t.errorCode ?? 'INTERNAL' } : {}),
+    // the tempo as analysed, last: `bpm` is it folded into --bpm-range, so where they differ the line says so
+    analysedBpm: t.bpm,
   };
 }
 

@@ -34,6 +34,8 @@ describe('BPM range setting', () => {
     const ranged = spawnSync(process.execPath, [bin, 'analyze', file, '--json', '--db', dbPath, '--bpm-range', '70-140'], { encoding: 'utf8' });
     assert.equal(ranged.status, 0, ranged.stderr);
     assert.equal((JSON.parse(ranged.stdout.trim()) as { bpm: number }).bpm, foldBpm(stored, { min: 70, max: 140 }));
+    // the tempo as analysed beside it, last (session 17 tester: nothing said the tempo was folded)
+    assert.equal((JSON.parse(ranged.stdout.trim()) as { analysedBpm: number }).analysedBpm, stored);
     assert.ok(Math.abs(foldBpm(stored, { min: 70, max: 140 })! - 86) < 1);
     const high = spawnSync(process.execPath, [bin, 'analyze', file, '--json', '--bpm-range', '140-280'], { encoding: 'utf8' });
     assert.ok(Math.abs((JSON.parse(high.stdout.trim()) as { bpm: number }).bpm - 172) < 2);
