@@ -12,7 +12,7 @@ export const ErrorCode = z.enum([
   'IS_DIRECTORY',
   'UNREADABLE', // permission denied or I/O error
   'DB_WRITE_FAILED', // the studio's database cannot be written (read-only, disk full, I/O error)
-  'READ_ONLY', // a media file or its folder may not be written (tag write-back)
+  'READ_ONLY', // a media file or its folder may not be written (tag write-back), or the models folder (Get)
   'EMPTY_FILE',
   'NOT_MEDIA', // ffmpeg cannot read it as audio/video
   'NO_AUDIO', // container without an audio stream

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { OUTPUT } from '../helpers/media';
 import { e2eMedia, type E2eMedia } from './fixtures';
@@ -73,6 +73,33 @@ describe('bad input in the browser', { timeout: 120_000 }, () => {
     await page.getByTestId('browser-path').press('Enter');
     await studio.sp.waitForEvent('browser-error', { after: m });
     assert.match(await page.getByTestId('browser-error').innerText(), /outside them.*--root DIR/s);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('file-browser').waitFor({ state: 'detached' });
+  });
+
+  test('a file\'s path pasted into the path box opens it — as typed, quoted ("Copy as path") or as a file:// URI; a folder\'s URI lists it (tester25)', async () => {
+    const { page } = studio.sp;
+    const uri = (p: string) => 'file://' + p.split('/').map(encodeURIComponent).join('/');
+    for (const typed of [media.oddPath, `"${media.oddPath}"`, `${uri(media.oddPath)}\n`]) {
+      await page.getByTestId('open').click();
+      await page.locator('[data-testid=browser-list][aria-busy=false]').waitFor();
+      const m = await studio.sp.mark();
+      await page.getByTestId('browser-path').fill(typed);
+      await page.getByTestId('browser-path').press('Enter');
+      const ev = await studio.sp.waitForEvent(['track-opened', 'browser-error', 'error-shown'], { after: m });
+      assert.equal(ev.name, 'track-opened', `${JSON.stringify(typed)}: ${JSON.stringify(ev.detail)}`);
+      assert.equal((ev.detail as { path: string }).path, media.oddPath);
+      await page.getByTestId('file-browser').waitFor({ state: 'detached' });
+    }
+    await page.getByTestId('open').click();
+    await page.locator('[data-testid=browser-list][aria-busy=false]').waitFor();
+    const m = await studio.sp.mark();
+    await page.getByTestId('browser-path').fill(uri(dirname(media.oddPath)));
+    await page.getByTestId('browser-path').press('Enter');
+    const ev = await studio.sp.waitForEvent(['browser-listed', 'browser-error'], { after: m });
+    assert.equal(ev.name, 'browser-listed', JSON.stringify(ev.detail));
+    assert.equal((ev.detail as { path: string }).path, dirname(media.oddPath));
+    assert.equal(await page.getByTestId('browser-path').inputValue(), dirname(media.oddPath));
     await page.keyboard.press('Escape');
     await page.getByTestId('file-browser').waitFor({ state: 'detached' });
   });

@@ -127,6 +127,29 @@ describe('chat: sampling, token limit, export (issue 12, gaps)', { timeout: 240_
     await sp.chat().answers.last().locator('[data-testid=msg-version]', { hasText: '2/2' }).waitFor();
   });
 
+  test('the ‹ › pager works from the keyboard: after each flip the focus is on the pager of the answer shown, not lost to the page (tester25)', async () => {
+    const { page } = sp;
+    type Doc = { document: { activeElement: { getAttribute(n: string): string | null; closest(s: string): { getAttribute(n: string): string | null } | null } | null } };
+    const focused = () => page.evaluate(() => {
+      const a = (globalThis as unknown as Doc).document.activeElement;
+      return { testid: a?.getAttribute('data-testid') ?? null, answer: a?.closest('[data-testid=msg-assistant]')?.getAttribute('data-id') ?? null };
+    });
+    const last = sp.chat().answers.last();
+    await last.locator('[data-testid=msg-version]', { hasText: '2/2' }).waitFor();
+    await last.getByTestId('msg-version-prev').focus();
+    await page.keyboard.press('Enter');
+    const back = sp.chat().answers.last();
+    await back.locator('[data-testid=msg-version]', { hasText: '1/2' }).waitFor();
+    // ‹ is disabled at 1/2: the focus is on › of the version now shown
+    await page.waitForFunction(() => (globalThis as unknown as Doc).document.activeElement?.getAttribute('data-testid') === 'msg-version-next', undefined, { timeout: 5000 }).catch(() => undefined);
+    assert.deepEqual(await focused(), { testid: 'msg-version-next', answer: await back.getAttribute('data-id') });
+    await page.keyboard.press('Enter');
+    const again = sp.chat().answers.last();
+    await again.locator('[data-testid=msg-version]', { hasText: '2/2' }).waitFor();
+    await page.waitForFunction(() => (globalThis as unknown as Doc).document.activeElement?.getAttribute('data-testid') === 'msg-version-prev', undefined, { timeout: 5000 }).catch(() => undefined);
+    assert.deepEqual(await focused(), { testid: 'msg-version-prev', answer: await again.getAttribute('data-id') });
+  });
+
   test('Edit puts a question back in the box; changed, it is asked as a new question', async () => {
     const { page } = sp;
     const users = await sp.chat().users.count();

@@ -292,6 +292,35 @@ describe('model downloads (local Hub and file server)', () => {
     assert.equal(existsSync(d) || existsSync(`${d}.part`) || existsSync(`${d}.part.json`), false);
   });
 
+  it('a read-only disk (EROFS opening the partial file) fails at once with the file system\'s error — no retries, never "check the connection" (tester25)', async () => {
+    const f = await deltaFile();
+    const d = dest();
+    const realOpen = fsp.open;
+    fsp.open = (async (...args: Parameters<typeof realOpen>) => {
+      if (String(args[0]).endsWith('.part')) throw Object.assign(new Error(`EROFS: read-only file system, open '${args[0]}'`), { code: 'EROFS', errno: -30, syscall: 'open', path: String(args[0]) });
+      return realOpen(...args);
+    }) as typeof realOpen;
+    syncBuiltinESMExports();
+    const before = hub.requests.length;
+    const waits: number[] = [];
+    try {
+      await assert.rejects(
+        download({ url: f.url, dest: d, expected: f.expected, ...fast, sleep: async (ms: number) => void waits.push(ms) }),
+        (e: NodeJS.ErrnoException) => {
+          assert.ok(!(e instanceof DownloadError), `the file system's error, not a DownloadError after retries: ${e}`);
+          assert.equal(e.code, 'EROFS', String(e));
+          assert.equal(e.path, `${d}.part`);
+          return true;
+        },
+      );
+    } finally {
+      fsp.open = realOpen;
+      syncBuiltinESMExports();
+    }
+    assert.deepEqual(waits, [], 'no retry waits');
+    assert.ok(hub.requests.length - before <= 2, `one attempt (resolve + CDN) at most, got ${hub.requests.length - before} requests`);
+  });
+
   it('checks free disk space before downloading anything', async () => {
     const f = await deltaFile();
     const before = hub.requests.length;

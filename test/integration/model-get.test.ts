@@ -122,6 +122,31 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
     assert.equal(existsSync(deltaDest(d)) || existsSync(`${deltaDest(d)}.part`), false);
   });
 
+  it('a models folder that cannot be written says which folder, why and what to do — not "Unexpected error: ENOTDIR"; list still works (tester25)', async () => {
+    // a file in the way stands for a read-only disk or a folder without permission (EROFS/EACCES, which root ignores)
+    const d = fresh();
+    const blocked = join(d, 'blocked');
+    writeFileSync(blocked, 'a file, not a folder');
+    const models = join(blocked, 'models');
+    const l = await studio(d, ['list', '--json'], { STUDIO_MODELS_DIR: models });
+    assert.equal(l.code, 0, l.err);
+    assert.deepEqual(JSON.parse(l.out).entries[1].packs, []);
+    let r = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--yes'], { STUDIO_MODELS_DIR: models });
+    assert.equal(r.code, 1, r.err);
+    assert.doesNotMatch(r.err, /Unexpected error/);
+    assert.match(r.err, new RegExp(`The models folder ${models.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be written: a file is in the way where a folder is needed.*set STUDIO_MODELS_DIR to a folder you can write`));
+    // the models folder is there, a folder under it is not writable: the download's open fails, said the same way, at once
+    const m2 = join(d, 'models2');
+    mkdirSync(m2);
+    writeFileSync(join(m2, 'ckpt'), 'in the way');
+    const t0 = Date.now();
+    r = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--yes'], { STUDIO_MODELS_DIR: m2, STUDIO_DOWNLOAD_BACKOFF_MS: '2000' });
+    assert.equal(r.code, 1, r.err);
+    assert.doesNotMatch(r.err, /Unexpected error|Check the connection|retries/);
+    assert.match(r.err, /The models folder .*models2 cannot be written: a file is in the way where a folder is needed \(.*models2\/ckpt\)/);
+    assert.ok(Date.now() - t0 < 15_000, 'no retries with a 2 s backoff');
+  });
+
   it('a wrong checksum is refused with what to do; the file is never used or kept', async () => {
     const d = fresh();
     const cdn = src.hub.cdnPath(sha(src.files.deltaBeta));

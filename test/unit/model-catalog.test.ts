@@ -10,7 +10,7 @@ import { after, describe, it } from 'node:test';
 import { CKPT, llmFolderProblem, locateCkpt, packBytesEstimate, vicunaDeltaWanted, installedPacks } from '../../main/engine/model/catalog/index';
 import { fmtBytes, progressLine } from '../../main/cli/model';
 import { fmtEta } from '@contract';
-import { lockModels } from '../../main/engine/model/catalog/job';
+import { lockModels, modelsFolderFailure } from '../../main/engine/model/catalog/job';
 import { parseOwner, procStat, type LockOwner } from '../../main/engine/model/catalog/lock';
 import { readableReason } from '../../main/engine/model/providers';
 import type { HubFile } from '../../main/engine/model/download/index';
@@ -192,6 +192,28 @@ describe('one Get per models folder', () => {
       await exited;
     }
     lockModels(dir)();
+  });
+});
+
+describe('a models folder that cannot be written (tester25)', () => {
+  it('read-only disk, no permission, a file in the way: READ_ONLY naming the folder, the path that failed and what to do; other errors are not its concern', () => {
+    const err = (code: string, path?: string) => Object.assign(new Error(`${code}: …`), { code, path });
+    const cases: Array<[string, RegExp]> = [
+      ['EROFS', /the file system is read-only/],
+      ['EACCES', /permission denied/],
+      ['EPERM', /permission denied/],
+      ['ENOTDIR', /a file is in the way where a folder is needed/],
+      ['EEXIST', /a file is in the way where a folder is needed/],
+    ];
+    for (const [code, why] of cases) {
+      const e = modelsFolderFailure(err(code, '/m/ckpt/x.part'), '/m');
+      assert.equal(e?.code, 'READ_ONLY', code);
+      assert.match(e!.message, /^The models folder \/m cannot be written: /);
+      assert.match(e!.message, why);
+      assert.match(e!.message, /\(\/m\/ckpt\/x\.part\)\. Make it writable, or set STUDIO_MODELS_DIR to a folder you can write/);
+    }
+    assert.doesNotMatch(modelsFolderFailure(err('EROFS', '/m'), '/m')!.message, /\(\/m\)/, 'the folder itself is not named twice');
+    for (const other of [err('ENOSPC'), err('ENOENT'), new Error('x'), null, 'text']) assert.equal(modelsFolderFailure(other, '/m'), null);
   });
 });
 

@@ -215,7 +215,7 @@ export class GetJob {
       } else if (signal.aborted) {
         s.state = 'cancelled';
       } else {
-        const e = toErrorData(err);
+        const e = toErrorData(modelsFolderFailure(err, this.deps.modelsDir) ?? err);
         Object.assign(s, { state: 'failed', error: { code: e.code, message: e.message }, message: e.message, bytesPerSecond: null, etaSeconds: null });
         for (const st of s.steps) if (st.state === 'running') Object.assign(st, { state: 'failed', detail: undefined, bytesPerSecond: null, etaSeconds: null });
       }
@@ -223,6 +223,26 @@ export class GetJob {
       unlock?.();
     }
   }
+}
+
+/**
+ * A write into the models folder that the file system refused, as a StudioError (READ_ONLY) saying which folder,
+ * why and what to do — instead of "Unexpected error: EROFS …". `err`: what a mkdir, open or write threw (a
+ * NodeJS.ErrnoException; its `path` is the file or folder that failed); `modelsDir`: the models folder
+ * (STUDIO_MODELS_DIR or `<data folder>/models`). Read-only disk (EROFS), no permission (EACCES, EPERM) or a file
+ * where a folder is needed (ENOTDIR, EEXIST); null for any other error (the disk full is the download's own
+ * 'disk-space'). The one wording of this for the Get job, `studio model get` and the Models panel.
+ */
+export function modelsFolderFailure(err: unknown, modelsDir: string): StudioError | null {
+  const e = err as NodeJS.ErrnoException | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const why = code === 'EROFS' ? 'the file system is read-only'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way where a folder is needed'
+    : null;
+  if (!why) return null;
+  const at = e?.path && e.path !== modelsDir ? ` (${e.path})` : '';
+  return new StudioError('READ_ONLY', `The models folder ${modelsDir} cannot be written: ${why}${at}. Make it writable, or set STUDIO_MODELS_DIR to a folder you can write (on a disk with room for the pack), then Get again; nothing downloaded so far is lost.`);
 }
 
 /** A download that failed, as a StudioError saying what to do. */

@@ -3,9 +3,10 @@
  * and a lock whose owner is gone is taken over. Whether an owner is gone (dead, a zombie, a
  * reused pid) is main/data-lock/owner.ts, shared with the data-folder lock.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StudioError } from '@contract';
+import { makeDirs } from '../../fs/paths';
 import { ownerAlive, parseOwner, selfOwner } from '../../../data-lock/owner';
 
 export { ownerAlive, parseOwner, procStat, selfOwner, type LockOwner } from '../../../data-lock/owner';
@@ -18,7 +19,7 @@ export { ownerAlive, parseOwner, procStat, selfOwner, type LockOwner } from '../
  */
 export function lockModels(modelsDir: string): () => void {
   const lock = join(modelsDir, '.get.lock');
-  mkdirSync(modelsDir, { recursive: true });
+  makeDirs(modelsDir); // not mkdir -p: Node's answers ENOENT for a read-only disk (EROFS)
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(lock, JSON.stringify(selfOwner()), { flag: 'wx' });

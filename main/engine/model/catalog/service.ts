@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { StudioError, type CatalogEntry, type GetRequest, type GetState, type ModelCatalog, type Precision } from '@contract';
 import type { EngineContext } from '../../context';
+import { makeDirs } from '../../fs/paths';
 import { getSetting, readSettingsReadOnly, setSetting } from '../../db/settings';
 import { deltaFiles, freeBytes, HubError, imagebindUrl, vicunaDeltaFiles } from '../download/index';
 import { loadPack } from '../pack';
 import { installedPacks, layout, MODEL_NAME, SUMMARY, VARIANTS, type Variant } from './catalog';
-import { GetJob, type ConvertFn } from './job';
+import { GetJob, modelsFolderFailure, type ConvertFn } from './job';
 import { plan, type Discovery } from './plan';
 import { PRECISION_FIGURES } from './figures';
 
@@ -64,7 +64,13 @@ export class ModelCatalogService {
           : `The Hugging Face Hub could not be reached (${(e as Error).message}); sizes are estimates. Get looks the sources up again.`;
       }
     }
-    if (!this.env.STUDIO_MODELS_HELD_DB) await mkdir(this.modelsDir, { recursive: true });
+    if (!this.env.STUDIO_MODELS_HELD_DB) {
+      try {
+        makeDirs(this.modelsDir);
+      } catch {
+        // a models folder that cannot be made (read-only disk, a file in the way) is listed as empty: Get says why
+      }
+    }
     const rem = this.remembered();
     const given = folders.llama || folders.vicuna || folders.from ? { llama: folders.llama ?? null, vicuna: folders.vicuna ?? null, from: folders.from ?? null } : rem;
     const packs = installedPacks(layout(this.modelsDir).packs);
@@ -105,7 +111,11 @@ export class ModelCatalogService {
     for (const k of ['llama', 'vicuna', 'from'] as const) if (req[k]) setSetting(this.ctx.db, `model.get.${k}`, req[k]!);
     const variant = req.variant as Variant;
     const L = layout(this.modelsDir);
-    await mkdir(L.packs, { recursive: true });
+    try {
+      makeDirs(L.packs);
+    } catch (e) {
+      throw modelsFolderFailure(e, this.modelsDir) ?? e;
+    }
     const out = L.pack(variant, precision);
     if (existsSync(join(out, 'manifest.json'))) {
       // already installed: nothing to download or convert

@@ -6,8 +6,9 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, statfs, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat, statfs, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { makeDirs } from '../../fs/paths';
 import { hubRepoPage, refusalHint, sendsToken } from './hub';
 
 export type DownloadErrorCode = 'checksum' | 'size' | 'http' | 'network' | 'disk-space' | 'aborted';
@@ -194,7 +195,8 @@ function fmtBytes(n: number): string {
  * SHA-256. Rejects with DownloadError: 'checksum'/'size' (the partial file is removed — the
  * message says what to do), 'http' (a 4xx other than 408/425/429, or retries exhausted on
  * 5xx/429), 'network' (retries exhausted), 'disk-space' (before writing), 'aborted' (signal;
- * the partial file is kept for resuming).
+ * the partial file is kept for resuming). A folder that cannot be written (EROFS, EACCES, EPERM, ENOTDIR, EISDIR,
+ * EEXIST from mkdir, open or write) rejects at once with that NodeJS.ErrnoException, unretried.
  */
 export async function download(opts: DownloadOptions): Promise<DownloadResult> {
   const { url, dest, expected, signal } = opts;
@@ -208,7 +210,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
   const pause = opts.sleep ?? sleep;
   const reserve = opts.reserveBytes ?? 256 * 1024 * 1024;
   const interval = opts.progressIntervalMs ?? 250;
-  await mkdir(dirname(dest), { recursive: true });
+  makeDirs(dirname(dest)); // not mkdir -p: Node's answers ENOENT for a read-only disk (EROFS)
 
   const check = (what: 'sha256' | 'gitBlobSha1', got: string) => {
     const want = expected?.[what];
@@ -452,6 +454,11 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
         if (ecode === 'ENOSPC' || ecode === 'EDQUOT') {
           // not the network's fault and no retry helps; what is in the partial file is intact (the next run re-hashes it)
           throw new DownloadError('disk-space', `the disk is full: ${part} could not be written (${fmtBytes(bytes)} of ${total !== undefined ? fmtBytes(total) : 'the file'} downloaded, kept). Free some space or choose another folder, then try again: the download resumes where it stopped.`);
+        }
+        if (ecode === 'EROFS' || ecode === 'EACCES' || ecode === 'EPERM' || ecode === 'ENOTDIR' || ecode === 'EISDIR' || ecode === 'EEXIST') {
+          // the folder cannot be written (read-only disk, no permission, a file in the way): no retry helps and the
+          // connection is not to blame; thrown as it is, for the caller to say which folder (modelsFolderFailure)
+          throw e;
         }
         if (e instanceof DownloadError && !e.retry) {
           if (e.code === 'size') {

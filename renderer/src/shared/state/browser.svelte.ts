@@ -2,6 +2,7 @@ import type { DirListing } from '@contract';
 import { api, asStudioError } from '../../host/api';
 import { signal } from '../../lib/test-hooks';
 import { TYPE_AHEAD_RESET_MS, typeAheadTarget } from '../../lib/type-ahead';
+import { splitPath, typedPath } from '../../lib/typed-path';
 
 const LAST_DIR_KEY = 'studio.browser.lastDir';
 
@@ -51,25 +52,47 @@ class FileBrowser {
     this.endTypeAhead();
   }
 
-  async go(path?: string): Promise<void> {
+  /**
+   * Go to what the path box holds (Enter or Go). A pasted path is taken as the path it names (typedPath: quotes,
+   * a file:// URI, white space), and the path of a file goes to its folder with the file selected — and, where it
+   * can be chosen here, chooses it, as typing a file's path in a desktop file dialog does. Before, a file's path
+   * said '"…" is not a folder' and a quoted path or a file:// URI "must be an absolute path … resolve them against
+   * your own working folder" (tester25).
+   */
+  async goTyped(): Promise<void> {
+    const path = typedPath(this.pathInput);
+    this.pathInput = path;
+    await this.go(path, true);
+  }
+
+  /** List `path` (none: the engine's start folder). `typed`: from the path box, where a file's path is accepted (goTyped). */
+  async go(path?: string, typed = false): Promise<void> {
     const seq = ++this.goSeq;
-    const typed = this.pathInput;
+    const before = this.pathInput;
     this.loading = true;
     this.error = null;
     try {
       const l = await api().call('fs:list-dir', { path: path || undefined, kind: this.kind === 'image' ? 'image' : 'media' });
       if (seq !== this.goSeq) return;
-      this.listing = l;
-      // a path being typed meanwhile is left alone
-      if (this.pathInput === typed || this.pathInput === path) this.pathInput = l.path;
-      this.selected = Math.max(0, l.entries.findIndex((e) => e.type === 'dir' || this.canPick(e)));
-      this.highlighted = false;
-      this.endTypeAhead();
-      localStorage.setItem(`${LAST_DIR_KEY}.${this.purpose}`, l.path);
-      signal('browser-listed', { path: l.path, entries: l.entries.length });
+      this.showListing(l, before, path);
     } catch (err) {
       if (seq !== this.goSeq) return;
       const e = asStudioError(err);
+      // the path of a file: its folder, with the file selected (and chosen where it can be)
+      const parts = typed && path ? splitPath(path) : null;
+      if (parts) {
+        const l = await api().call('fs:list-dir', { path: parts.dir, kind: this.kind === 'image' ? 'image' : 'media' }).catch(() => null);
+        if (seq !== this.goSeq) return;
+        const at = l ? l.entries.findIndex((x) => x.type === 'file' && x.name === parts.name) : -1;
+        if (l && at >= 0) {
+          this.showListing(l, before, path);
+          this.pathInput = l.path;
+          this.select(at);
+          this.highlighted = true;
+          if (this.canPick(l.entries[at])) this.activate(at);
+          return;
+        }
+      }
       this.error = e.message;
       if (path && !this.listing) {
         // a remembered folder that is gone: fall back to home
@@ -80,6 +103,17 @@ class FileBrowser {
     } finally {
       if (seq === this.goSeq) this.loading = false;
     }
+  }
+
+  private showListing(l: DirListing, typed: string, path: string | undefined): void {
+    this.listing = l;
+    // a path being typed meanwhile is left alone
+    if (this.pathInput === typed || this.pathInput === path) this.pathInput = l.path;
+    this.selected = Math.max(0, l.entries.findIndex((e) => e.type === 'dir' || this.canPick(e)));
+    this.highlighted = false;
+    this.endTypeAhead();
+    localStorage.setItem(`${LAST_DIR_KEY}.${this.purpose}`, l.path);
+    signal('browser-listed', { path: l.path, entries: l.entries.length });
   }
 
   /** whether a file entry can be chosen (never in folder mode) */
