@@ -60,24 +60,56 @@ function interp(y: ArrayLike<number>, x: number): number {
 /**
  * Per window, the autocorrelation of the window's mean-removed samples (Σ z[i]·z[i−l], l = 0 … maxLag, zero beyond the
  * window) divided by its lag 0, read at `lags` (frames, linear interpolation); a window with no power gives zeros.
- * The direct sum over ≤ 133 lags (a 20 BPM period and 2 more) is the same linear autocorrelation the Python takes by
- * an FFT of twice the length. Writes each window's row into `rows` (windows × lags.length).
+ * The same linear autocorrelation the Python takes by an FFT of twice the window's length, summed directly over the
+ * ≤ 133 lags (a 20 BPM period and 2 more) with each product v[i]·v[i−l] taken once: a window of two hop blocks (all but
+ * a last one flush with the end) adds its blocks' sums — products inside the first block, inside the second and
+ * across — and its mean is removed algebraically, Σ (v[i] − m)(v[i−l] − m) = Σ v[i]v[i−l] − m·(Σ v[i] + Σ v[i−l]) +
+ * (n − l)·m² (sums by prefix sums): equal to the window-by-window sum to ~1e-13 of the value. Writes each window's row
+ * into `rows` (windows × lags.length).
  */
 function acfRows(v: Float64Array, wins: [number, number][], lags: Float64Array, maxLag: number, rows: Float64Array): void {
   const nb = lags.length;
-  const ac = new Float64Array(maxLag + 1);
+  const L = maxLag + 1;
+  const ac = new Float64Array(L);
+  const n = v.length;
+  const pre = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) pre[i + 1] = pre[i] + v[i];
+  // hop blocks [B·h, (B + 1)·h): within[B][l] = Σ v[i]v[i−l] with i and i − l in block B, cross[B][l] with i − l in block B − 1
+  const h = wins.length > 1 ? wins[1][0] - wins[0][0] : 0;
+  const paired = h > maxLag && wins[0][1] - wins[0][0] === 2 * h;
+  const nBlocks = paired ? Math.floor(n / h) : 0;
+  const within = new Float64Array(nBlocks * L);
+  const cross = new Float64Array(nBlocks * L);
+  for (let B = 0; B < nBlocks; B++) {
+    const s0 = B * h;
+    const e = s0 + h;
+    const o = B * L;
+    for (let l = 0; l < L; l++) {
+      let w = 0;
+      for (let i = s0 + l; i < e; i++) w += v[i] * v[i - l];
+      within[o + l] = w;
+      if (B > 0) {
+        let c = 0;
+        for (let i = s0; i < s0 + l; i++) c += v[i] * v[i - l];
+        cross[o + l] = c;
+      }
+    }
+  }
   for (let k = 0; k < wins.length; k++) {
     const [a, b] = wins[k];
-    const n = b - a;
-    let m = 0;
-    for (let i = a; i < b; i++) m += v[i];
-    m /= n;
-    const z = new Float64Array(n);
-    for (let i = 0; i < n; i++) z[i] = v[a + i] - m;
-    for (let l = 0; l <= maxLag; l++) {
-      let s = 0;
-      for (let i = l; i < n; i++) s += z[i] * z[i - l];
-      ac[l] = s;
+    const len = b - a;
+    const m = (pre[b] - pre[a]) / len;
+    const B = paired && a % h === 0 && len === 2 * h ? a / h : -1;
+    const reg = B >= 0 && B + 1 < nBlocks;
+    for (let l = 0; l < L; l++) {
+      if (l >= len) {
+        ac[l] = 0;
+        continue;
+      }
+      let raw = 0;
+      if (reg) raw = within[B * L + l] + within[(B + 1) * L + l] + cross[(B + 1) * L + l];
+      else for (let i = a + l; i < b; i++) raw += v[i] * v[i - l];
+      ac[l] = raw - m * (pre[b] - pre[a + l] + (pre[b - l] - pre[a])) + (len - l) * m * m;
     }
     const o = k * nb;
     if (ac[0] <= 1e-12) {
@@ -85,7 +117,7 @@ function acfRows(v: Float64Array, wins: [number, number][], lags: Float64Array, 
       continue;
     }
     const a0 = ac[0];
-    for (let l = 0; l <= maxLag; l++) ac[l] /= a0;
+    for (let l = 0; l < L; l++) ac[l] /= a0;
     for (let j = 0; j < nb; j++) rows[o + j] = interp(ac, lags[j]);
   }
 }
@@ -224,25 +256,26 @@ export function tempoNetLogProbs(tg: Float64Array, w: TempoNetWeights): Float64A
     for (let c = 0; c < C; c++) for (let j = 0; j < nb; j++) x[c * nb + j] = (tg[c * nb + j] - net.mu[c]) / net.sd[c];
     for (let li = 0; li < net.layers.length; li++) {
       const { cin, cout, k, d, w: W, b: B } = net.layers[li];
+      // x zero-padded by (k − 1) / 2 · d bins each side ('same'); per output bin j its cin × k inputs gathered into one
+      // column (im2col), each output channel the dot product of its cin × k weights (PyTorch's order) with it
+      const pad = ((k - 1) >> 1) * d;
+      const P = nb + 2 * pad;
+      const xp = new Float64Array(cin * P);
+      for (let i = 0; i < cin; i++) xp.set(x.subarray(i * nb, (i + 1) * nb), i * P + pad);
+      const Q = cin * k;
+      const col = new Float64Array(Q);
       const y = new Float64Array(cout * nb);
-      const half = (k - 1) >> 1;
-      for (let o = 0; o < cout; o++) {
-        const yo = o * nb;
-        for (let j = 0; j < nb; j++) y[yo + j] = B[o];
-        for (let i = 0; i < cin; i++) {
-          const xi = i * nb;
-          for (let t = 0; t < k; t++) {
-            const wt = W[(o * cin + i) * k + t];
-            const sh = (t - half) * d;
-            // y[j] += wt · x[j + sh] where 0 ≤ j + sh < nb ('same' zero padding)
-            const j0 = Math.max(0, -sh);
-            const j1 = Math.min(nb, nb - sh);
-            for (let j = j0; j < j1; j++) y[yo + j] += wt * x[xi + j + sh];
-          }
+      // ReLU after every layer but the last (the 1×1 to one logit per bin)
+      const relu = li < net.layers.length - 1;
+      for (let j = 0; j < nb; j++) {
+        let q = 0;
+        for (let i = 0; i < cin; i++) for (let t = 0, at = i * P + j; t < k; t++, at += d) col[q++] = xp[at];
+        for (let o = 0; o < cout; o++) {
+          let acc = B[o];
+          for (let r = 0, wo = o * Q; r < Q; r++) acc += W[wo + r] * col[r];
+          y[o * nb + j] = relu && acc < 0 ? 0 : acc;
         }
       }
-      // ReLU after every layer but the last (the 1×1 to one logit per bin)
-      if (li < net.layers.length - 1) for (let j = 0; j < y.length; j++) if (y[j] < 0) y[j] = 0;
       x = y;
     }
     let m = -Infinity;
