@@ -73,6 +73,20 @@ describe('tempo net: pinned against the Python reference (test/fixtures/tempo-ne
     assert.ok(worst <= 1e-3, `max |log-prob diff| ${worst}`);
   });
 
+  it('the choice computes only the bins its candidates read: the same pick, and the same scores up to one constant, as the full forward pass', () => {
+    for (const c of fixture.cases)
+      for (const level of [41.3, 97, 150, 174.2, 239.9]) {
+        const env = condition(Float32Array.from(c.env), c.fps)!;
+        const ch = tempoNetChoice(env, Float32Array.from(c.env6), c.fps, level, model)!;
+        const lp = tempoNetLogProbs(tempogramOf(c), model);
+        const full = ch.cands.map((b) => tempoNetScore(lp, b, model));
+        assert.deepEqual(ch.cands, [1 / 3, 1 / 2, 1, 2, 3].map((r) => level * r).filter((b) => b >= 30 && b <= 320));
+        const shift = ch.scores[0] - full[0];
+        for (let i = 0; i < full.length; i++) assert.ok(Math.abs(ch.scores[i] - full[i] - shift) < 1e-9, `${c.name} T ${level}: ${ch.scores[i]} vs ${full[i]}`);
+        assert.equal(ch.bpm, ch.cands[full.indexOf(Math.max(...full))]);
+      }
+  });
+
   it('the score at a tempo interpolates linearly between bins', () => {
     const lp = Float64Array.from({ length: model.bins }, (_, b) => -b);
     const axis = tempoNetAxis(model);

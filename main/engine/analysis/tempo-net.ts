@@ -237,6 +237,64 @@ function prepare(w: TempoNetWeights): PreparedNet[] {
 }
 
 /**
+ * One net's logits + prior (before the softmax) at the bins `at` (all bins when null; other bins of the result 0): the
+ * layers computed only where a later layer reads them (the bins `at`, widened by each dilated kernel's reach going
+ * back), the same numbers where computed.
+ */
+function netLogits(tg: Float64Array, net: PreparedNet, nb: number, at: number[] | null): Float64Array {
+  const C = TEMPO_NET_CHANNELS.length;
+  // the bins each layer's output is needed at, from the last layer back
+  const need: (Int32Array | null)[] = new Array(net.layers.length).fill(null);
+  if (at) {
+    let cur = new Set(at);
+    for (let li = net.layers.length - 1; li >= 0; li--) {
+      need[li] = Int32Array.from([...cur].sort((a, b) => a - b));
+      const { k, d } = net.layers[li];
+      const half = (k - 1) >> 1;
+      const prev = new Set<number>();
+      for (const j of cur) for (let t = -half; t <= half; t++) if (j + t * d >= 0 && j + t * d < nb) prev.add(j + t * d);
+      cur = prev;
+    }
+  }
+  let x = new Float64Array(C * nb);
+  for (let c = 0; c < C; c++) for (let j = 0; j < nb; j++) x[c * nb + j] = (tg[c * nb + j] - net.mu[c]) / net.sd[c];
+  for (let li = 0; li < net.layers.length; li++) {
+    const { cin, cout, k, d, w: W, b: B } = net.layers[li];
+    // x zero-padded by (k − 1) / 2 · d bins each side ('same'); per output bin j its cin × k inputs gathered into one
+    // column (im2col), each output channel the dot product of its cin × k weights (PyTorch's order) with it
+    const pad = ((k - 1) >> 1) * d;
+    const P = nb + 2 * pad;
+    const xp = new Float64Array(cin * P);
+    for (let i = 0; i < cin; i++) xp.set(x.subarray(i * nb, (i + 1) * nb), i * P + pad);
+    const Q = cin * k;
+    const col = new Float64Array(Q);
+    const y = new Float64Array(cout * nb);
+    // ReLU after every layer but the last (the 1×1 to one logit per bin)
+    const relu = li < net.layers.length - 1;
+    const js = need[li];
+    const count = js ? js.length : nb;
+    for (let u = 0; u < count; u++) {
+      const j = js ? js[u] : u;
+      let q = 0;
+      for (let i = 0; i < cin; i++) for (let t = 0, p = i * P + j; t < k; t++, p += d) col[q++] = xp[p];
+      for (let o = 0; o < cout; o++) {
+        let acc = B[o];
+        for (let r = 0, wo = o * Q; r < Q; r++) acc += W[wo + r] * col[r];
+        y[o * nb + j] = relu && acc < 0 ? 0 : acc;
+      }
+    }
+    x = y;
+  }
+  for (let j = 0; j < nb; j++) x[j] += net.prior[j];
+  return x;
+}
+
+/** the bins inside validBpm (±0.1 %, as the Python's mask) */
+function validBins(w: TempoNetWeights): boolean[] {
+  return Array.from(tempoNetAxis(w), (b) => b >= w.validBpm[0] * 0.999 && b <= w.validBpm[1] * 1.001);
+}
+
+/**
  * The ensemble's log-probability per bin of the tempo axis (temponet-train.py TempoNet.forward → log_softmax, mean over
  * the nets).
  * @param tg tempoNetTempogram's output (channels × bins, row-major)
@@ -246,44 +304,17 @@ function prepare(w: TempoNetWeights): PreparedNet[] {
  */
 export function tempoNetLogProbs(tg: Float64Array, w: TempoNetWeights): Float64Array {
   const nb = w.bins;
-  const C = TEMPO_NET_CHANNELS.length;
-  const bpm = tempoNetAxis(w);
-  const valid = Array.from(bpm, (b) => b >= w.validBpm[0] * 0.999 && b <= w.validBpm[1] * 1.001);
+  const valid = validBins(w);
   const out = new Float64Array(nb);
   const nets = prepare(w);
   for (const net of nets) {
-    let x = new Float64Array(C * nb);
-    for (let c = 0; c < C; c++) for (let j = 0; j < nb; j++) x[c * nb + j] = (tg[c * nb + j] - net.mu[c]) / net.sd[c];
-    for (let li = 0; li < net.layers.length; li++) {
-      const { cin, cout, k, d, w: W, b: B } = net.layers[li];
-      // x zero-padded by (k − 1) / 2 · d bins each side ('same'); per output bin j its cin × k inputs gathered into one
-      // column (im2col), each output channel the dot product of its cin × k weights (PyTorch's order) with it
-      const pad = ((k - 1) >> 1) * d;
-      const P = nb + 2 * pad;
-      const xp = new Float64Array(cin * P);
-      for (let i = 0; i < cin; i++) xp.set(x.subarray(i * nb, (i + 1) * nb), i * P + pad);
-      const Q = cin * k;
-      const col = new Float64Array(Q);
-      const y = new Float64Array(cout * nb);
-      // ReLU after every layer but the last (the 1×1 to one logit per bin)
-      const relu = li < net.layers.length - 1;
-      for (let j = 0; j < nb; j++) {
-        let q = 0;
-        for (let i = 0; i < cin; i++) for (let t = 0, at = i * P + j; t < k; t++, at += d) col[q++] = xp[at];
-        for (let o = 0; o < cout; o++) {
-          let acc = B[o];
-          for (let r = 0, wo = o * Q; r < Q; r++) acc += W[wo + r] * col[r];
-          y[o * nb + j] = relu && acc < 0 ? 0 : acc;
-        }
-      }
-      x = y;
-    }
+    const x = netLogits(tg, net, nb, null);
     let m = -Infinity;
-    for (let j = 0; j < nb; j++) if (valid[j]) m = Math.max(m, x[j] + net.prior[j]);
+    for (let j = 0; j < nb; j++) if (valid[j]) m = Math.max(m, x[j]);
     let s = 0;
-    for (let j = 0; j < nb; j++) if (valid[j]) s += Math.exp(x[j] + net.prior[j] - m);
+    for (let j = 0; j < nb; j++) if (valid[j]) s += Math.exp(x[j] - m);
     const lse = m + Math.log(s);
-    for (let j = 0; j < nb; j++) out[j] += valid[j] ? (x[j] + net.prior[j] - lse) / nets.length : 0;
+    for (let j = 0; j < nb; j++) out[j] += valid[j] ? (x[j] - lse) / nets.length : 0;
   }
   for (let j = 0; j < nb; j++) if (!valid[j]) out[j] = TEMPO_NET_MASKED;
   return out;
@@ -296,7 +327,11 @@ export function tempoNetScore(logProbs: Float64Array, bpm: number, w: Pick<Tempo
 
 /**
  * The net's choice among `level` × TEMPO_NET_RATIOS inside validBpm (30–320 BPM): the candidate with the highest
- * tempoNetScore (ties to the earlier ratio, slower first), and every candidate's score (for the octave evidence).
+ * ensemble log-probability at its fractional bin (tempoNetScore's linear interpolation; ties to the earlier ratio,
+ * slower first), as temponet-train.py's hyb5 read. `scores`: per candidate that log-probability plus one constant of the
+ * track (the mean of the nets' log-normalisers, which neither the choice nor a log-odds between candidates sees): only
+ * the bins the candidates read are computed, each layer only where the next one reads it (netLogits), ~45 % of the
+ * full forward pass's work.
  * @param env the conditioned onset envelope (Periodicity.env), @param bands BAND_FEATURES per frame or undefined,
  * @param fps frames per second, @param level step one's level T (BPM), @param w the weights.
  * An empty candidate list (T × every ratio outside validBpm) returns null.
@@ -304,8 +339,24 @@ export function tempoNetScore(logProbs: Float64Array, bpm: number, w: Pick<Tempo
 export function tempoNetChoice(env: Float64Array, bands: Float32Array | undefined, fps: number, level: number, w: TempoNetWeights): { bpm: number; scores: number[]; cands: number[] } | null {
   const cands = TEMPO_NET_RATIOS.map((r) => level * r).filter((b) => b >= w.validBpm[0] && b <= w.validBpm[1]);
   if (!cands.length) return null;
-  const lp = tempoNetLogProbs(tempoNetTempogram(env, bands, fps, w), w);
-  const scores = cands.map((b) => tempoNetScore(lp, b, w));
+  const nb = w.bins;
+  const tg = tempoNetTempogram(env, bands, fps, w);
+  const pos = cands.map((b) => Math.log2(b / w.loBpm) * w.binsPerOctave);
+  const at = new Set<number>();
+  for (const p of pos) {
+    const i0 = Math.min(nb - 1, Math.max(0, Math.floor(p)));
+    at.add(i0).add(Math.min(nb - 1, i0 + 1));
+  }
+  const bins = [...at];
+  const valid = validBins(w);
+  const nets = prepare(w);
+  const mean = new Float64Array(nb);
+  for (const net of nets) {
+    const x = netLogits(tg, net, nb, bins);
+    for (const j of bins) mean[j] += x[j] / nets.length;
+  }
+  for (const j of bins) if (!valid[j]) mean[j] = TEMPO_NET_MASKED;
+  const scores = pos.map((p) => interp(mean, p));
   let bi = 0;
   for (let i = 1; i < cands.length; i++) if (scores[i] > scores[bi]) bi = i;
   return { bpm: cands[bi], scores, cands };
