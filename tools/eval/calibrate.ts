@@ -212,6 +212,20 @@
 // share, and the shipped key with its evidence and confidence (keyConfidence, KEY_CALIBRATION), to DIR/<set>__<file>.json
 // plus DIR/index.json; tools/eval/keynet-train.py reads them. One decode per file; the key report then runs on these rows.
 //   nice -n 10 node --import tsx tools/eval/calibrate.ts --key-only --dev2 --frames test/output/keynet17/frames [--reverse]
+// tnet18 (session 18, issue 11): --tempo-net-oof DIR (with --env; implies --tempo-only): decision18's clause (t4) for the
+// tempogram net (main/engine/analysis/tempo-net.ts, LevelTuning.tempoNet). DIR is temponet-train.py --export-folds':
+// DIR/fold-K.json (K < 5, each an ensemble "resonance-tempo-net/1") and DIR/folds.json ({"set/file": K} with the net's
+// set names, which are calibrate's). Each file the net trained on is read (estimateTempo on the stored envelopes) with
+// the ensemble of the fold that never saw its family, conf10's method for the chooser; files in no fold (beatless,
+// pulseless, nonmusic, and dev/dev2 files outside the net's rows) with --tempo-net-full FILE (default DIR/../full.json,
+// else DIR/fold-0.json; the run says which). The shipped analyser is read from the same envelopes in the same run.
+// tnetReport prints per set Acc1/Acc2 shipped → net, ECE (bins of 0.2) under the map now for both, files stated
+// ≥ MIN_CONFIDENCE, and (t4): the net's pooled ECE ≤ shipped's + 0.005, no set's > shipped's + 0.01, no more no-beat
+// files stated; failing, the one refit decision18 allows (the map now's inputs refitted on the net's rows, scored out of
+// fold) against the same clauses. The usual map fit then runs on the net's rows (its constants are printed, never
+// written by this report). Figures: BENCHMARKS.md "Tempo: the tempogram net in the analyser (tnet18)".
+//   nice -n 15 node --import tsx tools/eval/calibrate.ts --dev2 --env test/output/tnet18/env --cache test/output/tnet18/calibrate \
+//     --tempo-inputs logPulse,lock,flux,extreme --exclude-inputs brief --verbose --tempo-net-oof DIR [--tempo-net-full FILE]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -392,7 +406,7 @@ const OOF = args.oof ? (JSON.parse(readFileSync(args.oof, 'utf8')) as { nets: Oc
 const oofTag = args.oof ? createHash('sha1').update(readFileSync(args.oof)).digest('hex').slice(0, 8) : '';
 /** (tnet18) --tempo-net-oof: the five fold ensembles, every trained file's fold, and the ensemble for the rest */
 const TNET = args['tempo-net-oof'] ? loadTempoNetOof(args['tempo-net-oof'], args['tempo-net-full']) : null;
-if (TNET && (!args.env || OOF)) throw new Error('--tempo-net-oof: with --env, not with --oof');
+if (TNET && (!args.env || OOF || args.write)) throw new Error('--tempo-net-oof: with --env, not with --oof or --write (a report; the map ships only with the net, by the lead)');
 const TEMPO_ONLY = args['tempo-only'] || !!OOF || !!TNET;
 const KEY_ONLY = args['key-only'];
 if (KEY_ONLY && (TEMPO_ONLY || args.env || args.excerpts)) throw new Error('--key-only: not with --tempo-only, --oof, --env or --excerpts');
