@@ -212,6 +212,20 @@
 // share, and the shipped key with its evidence and confidence (keyConfidence, KEY_CALIBRATION), to DIR/<set>__<file>.json
 // plus DIR/index.json; tools/eval/keynet-train.py reads them. One decode per file; the key report then runs on these rows.
 //   nice -n 10 node --import tsx tools/eval/calibrate.ts --key-only --dev2 --frames test/output/keynet17/frames [--reverse]
+// tnet18 (session 18, issue 11): --tempo-net-oof DIR (with --env; implies --tempo-only): decision18's clause (t4) for the
+// tempogram net (main/engine/analysis/tempo-net.ts, LevelTuning.tempoNet). DIR is temponet-train.py --export-folds':
+// DIR/fold-K.json (K < 5, each an ensemble "resonance-tempo-net/1") and DIR/folds.json ({"set/file": K} with the net's
+// set names, which are calibrate's). Each file the net trained on is read (estimateTempo on the stored envelopes) with
+// the ensemble of the fold that never saw its family, conf10's method for the chooser; files in no fold (beatless,
+// pulseless, nonmusic, and dev/dev2 files outside the net's rows) with --tempo-net-full FILE (default DIR/../full.json,
+// else DIR/fold-0.json; the run says which). The shipped analyser is read from the same envelopes in the same run.
+// tnetReport prints per set Acc1/Acc2 shipped → net, ECE (bins of 0.2) under the map now for both, files stated
+// ≥ MIN_CONFIDENCE, and (t4): the net's pooled ECE ≤ shipped's + 0.005, no set's > shipped's + 0.01, no more no-beat
+// files stated; failing, the one refit decision18 allows (the map now's inputs refitted on the net's rows, scored out of
+// fold) against the same clauses. The usual map fit then runs on the net's rows (its constants are printed, never
+// written by this report). Figures: BENCHMARKS.md "Tempo: the tempogram net in the analyser (tnet18)".
+//   nice -n 15 node --import tsx tools/eval/calibrate.ts --dev2 --env test/output/tnet18/env --cache test/output/tnet18/calibrate \
+//     --tempo-inputs logPulse,lock,flux,extreme --exclude-inputs brief --verbose --tempo-net-oof DIR [--tempo-net-full FILE]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -224,6 +238,7 @@ import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/key
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, MIN_ONSET_FLUX, NO_TEMPO, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
 import type { OctaveNetWeights } from '../../main/engine/analysis/octave-net-weights';
+import type { TempoNetWeights } from '../../main/engine/analysis/tempo-net-weights';
 import { CADENCE_THIRD_MIN, estimateKey, foldChroma, frameTriads, meanChroma, PITCHED_SHARE_MIN, relativeDominantShare, relativeLeadShare, TONAL_DEFAULTS, TonalAnalyser, TRIAD_TONE_MIN, type KeyResult, type PitchFrames, type TonalOptions, type TonalResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
 import { mulberry32 } from '../../test/helpers/prng';
@@ -340,6 +355,14 @@ const { values: args } = parseArgs({
     unused: { type: 'string' },
     /** where the analysis results are cached (default test/output/calibrate) */
     cache: { type: 'string', default: 'test/output/calibrate' },
+    /**
+     * (tnet18) the tempogram net's fold ensembles (tools/eval/temponet-train.py --export-folds DIR: DIR/fold-K.json,
+     * DIR/folds.json): each file the net trained on read with the ensemble of the fold that never saw its family; needs
+     * --env; implies --tempo-only (header: tnet18)
+     */
+    'tempo-net-oof': { type: 'string' },
+    /** (tnet18) with --tempo-net-oof: the ensemble for files in no fold (beatless, pulseless, nonmusic): default DIR/../full.json, else DIR/fold-0.json */
+    'tempo-net-full': { type: 'string' },
   },
 });
 const VERBOSE = args.verbose;
@@ -381,7 +404,10 @@ const CACHE = args.cache!;
 /** --oof: the chooser's five fold models and every training file's fold ("set/file" with calibrate's set names) */
 const OOF = args.oof ? (JSON.parse(readFileSync(args.oof, 'utf8')) as { nets: OctaveNetWeights[]; files: Record<string, number> }) : null;
 const oofTag = args.oof ? createHash('sha1').update(readFileSync(args.oof)).digest('hex').slice(0, 8) : '';
-const TEMPO_ONLY = args['tempo-only'] || !!OOF;
+/** (tnet18) --tempo-net-oof: the five fold ensembles, every trained file's fold, and the ensemble for the rest */
+const TNET = args['tempo-net-oof'] ? loadTempoNetOof(args['tempo-net-oof'], args['tempo-net-full']) : null;
+if (TNET && (!args.env || OOF || args.write)) throw new Error('--tempo-net-oof: with --env, not with --oof or --write (a report; the map ships only with the net, by the lead)');
+const TEMPO_ONLY = args['tempo-only'] || !!OOF || !!TNET;
 const KEY_ONLY = args['key-only'];
 if (KEY_ONLY && (TEMPO_ONLY || args.env || args.excerpts)) throw new Error('--key-only: not with --tempo-only, --oof, --env or --excerpts');
 const CHROMA_FROM = (args['chroma-from'] ?? TONAL_DEFAULTS.chromaFrom) as NonNullable<TonalOptions['chromaFrom']>;
@@ -408,13 +434,21 @@ if (ALSO.length && !DORIAN) throw new Error('--dorian-also: with --key-only --do
 const alsoTag = (f: number) => `${CHROMA_FROM}-dorian${f}`;
 const CONFIDENCE_TS = 'main/engine/analysis/confidence.ts';
 
+/** (tnet18) --tempo-net-oof DIR: fold-K.json (K < 5), folds.json ({"set/file": K}) and the ensemble for files in no fold */
+function loadTempoNetOof(dir: string, full?: string): { nets: TempoNetWeights[]; files: Record<string, number>; rest: TempoNetWeights; restFrom: string } {
+  const nets = [0, 1, 2, 3, 4].map((k) => JSON.parse(readFileSync(join(dir, `fold-${k}.json`), 'utf8')) as TempoNetWeights);
+  const files = JSON.parse(readFileSync(join(dir, 'folds.json'), 'utf8')) as Record<string, number>;
+  const restFrom = full ?? (existsSync(join(dir, '..', 'full.json')) ? join(dir, '..', 'full.json') : join(dir, 'fold-0.json'));
+  return { nets, files, rest: JSON.parse(readFileSync(restFrom, 'utf8')) as TempoNetWeights, restFrom };
+}
+
 // ---- groove families: what never straddles dev and test (split.json) --------------------------
 const { unitOf, clashOf } = splitFamilies('test/output/eval/split.json');
 
 // ---- analyse (cached by the analysers' source hash) -------------------------------------------
 function sourceHash(): string {
   const h = createHash('sha1');
-  const files = ['main/engine/analysis/tempo.ts', 'main/engine/analysis/octave-net.ts', 'main/engine/analysis/octave-net-weights.ts', 'main/engine/analysis/confidence.ts', 'main/engine/analysis/tonal.ts', 'main/engine/analysis/keys.ts', 'main/engine/analysis/run.ts'];
+  const files = ['main/engine/analysis/tempo.ts', 'main/engine/analysis/tempo-net.ts', 'main/engine/analysis/octave-net.ts', 'main/engine/analysis/octave-net-weights.ts', 'main/engine/analysis/confidence.ts', 'main/engine/analysis/tonal.ts', 'main/engine/analysis/keys.ts', 'main/engine/analysis/run.ts'];
   for (const d of ['main/engine/dsp']) for (const f of readdirSync(d).sort()) if (f.endsWith('.ts')) files.push(join(d, f));
   for (const f of files) h.update(readFileSync(f));
   return h.digest('hex').slice(0, 12);
@@ -435,6 +469,9 @@ interface Row {
   tempo: TempoEvidence | null;
   /** --oof: the shipped analyser's tempo (an in-sample chooser answer where the chooser trained on the file), for the report */
   bpmShipped: number | null;
+  /** (tnet18) --tempo-net-oof: the shipped analyser's evidence (null: no tempo), and which ensemble read the file (fold K, or -1: the rest's) */
+  tempoShipped?: TempoEvidence | null;
+  tnetFold?: number;
   key: Key | null;
   keyEv: KeyEvidence | null;
   /** --key-only with a --chroma-from other than the shipped: the shipped analyser's key and evidence (the map now is scored on them) */
@@ -697,10 +734,13 @@ for (const [out, set, name, use] of args.reverse ? [...SETS].reverse() : SETS) {
         analysed++;
       }
       const shipped = tempoOfEnvelopes(e, LEVEL_TUNING);
-      const tempo = fold0 !== undefined ? tempoOfEnvelopes(e, { ...LEVEL_TUNING, octaveNet: OOF!.nets[fold0] }) : shipped;
+      // (tnet18) the tempogram net: the fold ensemble that never saw the file's family, else the rest's ensemble
+      const tnetFold = TNET ? (TNET.files[`${name}/${it.file}`] ?? -1) : undefined;
+      const tempo = TNET ? tempoOfEnvelopes(e, { ...LEVEL_TUNING, tempoNet: tnetFold! >= 0 ? TNET.nets[tnetFold!] : TNET.rest }) : fold0 !== undefined ? tempoOfEnvelopes(e, { ...LEVEL_TUNING, octaveNet: OOF!.nets[fold0] }) : shipped;
       rows.push({
         set: name, tempoUse: use === 'both', file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted, category: it.category, bpmUnknown: !!(it as { bpmUnknown?: boolean }).bpmUnknown,
         bpm: tempo.bpm, bpmShipped: shipped.bpm, tempo: tempo.bpm !== null ? (tempo.evidence ?? null) : null,
+        ...(TNET ? { tempoShipped: shipped.bpm !== null ? (shipped.evidence ?? null) : null, tnetFold } : {}),
         key: tonal!.key.tonic === null ? null : { tonic: tonal!.key.tonic, mode: tonal!.key.mode! }, keyEv: tonal!.key.evidence ?? null,
       });
       continue;
@@ -1165,6 +1205,72 @@ if (OOF) {
   });
   console.log(`tempo Acc1, shipped chooser (in sample where it trained) → out-of-fold chooser: ${per.join('; ')}`);
 }
+/**
+ * (tnet18) decision18's clause (t4) for the tempogram net (tempo-net.ts) against the shipped analyser, both from the
+ * same --env envelopes in this run, on the full-length dev-side tempo rows (dev, dev2, synth, octave, beatless,
+ * pulseless, nonmusic; files with no tempo stated 0): each file's tempo (and evidence) read by the net's fold ensemble
+ * that never saw its family (--tempo-net-oof), files in no fold by the rest's ensemble. Printed per set: Acc1 (and Acc2)
+ * shipped → net, ECE (bins of 0.2) with the map now (TEMPO_CALIBRATION, × tempoFactor; calibrate's nowInSample) for
+ * both; no-beat files (beatless, pulseless, nonmusic) stated ≥ MIN_CONFIDENCE. (t4) passes when the net's pooled ECE ≤
+ * shipped's + 0.005, no set's ECE > shipped's + 0.01, and no more no-beat files stated. Failing, the one refit decision18
+ * allows: the map now's form (its inputs, λ, sign rule) refitted on the net's rows and scored out of fold (family-grouped
+ * 5 folds, foldOf: conf13's method), the same clauses against the shipped analyser with the map now. Returns whether
+ * the map now passes and whether the refit does (null: not tried).
+ */
+function tnetReport(): { now: boolean; refit: boolean | null } {
+  const FULL = ['dev', 'dev2', 'synth', 'octave', 'beatless', 'pulseless', 'nonmusic'];
+  const NO_BEAT = ['beatless', 'pulseless', 'nonmusic'];
+  const tr = rows.filter((r) => tempoKnown(r) && FULL.includes(r.set));
+  const sets = FULL.filter((x) => tr.some((r) => r.set === x));
+  const pNow = (ev: TempoEvidence | null | undefined) => (ev ? predict(TEMPO_CALIBRATION, ev) * (NOW_PULSE ? predictRaw(NOW_PULSE as CalibrationModel<keyof TempoEvidence>, ev) : 1) : 0);
+  const yOf = (bpm: number | null, r: Row) => (acc1(bpm, r.truthBpm) ? 1 : 0);
+  const ship = tr.map((r) => ({ p: pNow(r.tempoShipped), y: yOf(r.bpmShipped, r) }));
+  const net = tr.map((r) => ({ p: pNow(r.tempo), y: yOf(r.bpm, r) }));
+  const ece = (a: { p: number; y: number }[], set?: string) => {
+    const ix = tr.map((r, i) => i).filter((i) => !set || tr[i].set === set);
+    return reliability(ix.map((i) => a[i].p), ix.map((i) => a[i].y)).ece;
+  };
+  const noBeat = (a: { p: number }[]) => tr.filter((r, i) => NO_BEAT.includes(r.set) && a[i].p >= MIN_CONFIDENCE).length;
+  const acc2 = (e: number | null, ref: number | null) => [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(e, ref == null ? null : ref * f));
+  const withTruth = (x?: string) => tr.filter((r) => r.truthBpm != null && (!x || r.set === x));
+  const folds = [0, 1, 2, 3, 4].map((k) => tr.filter((r) => r.tnetFold === k).length);
+  console.log(`\n=== tnet18 (t4): the tempogram net (fold ensembles of ${args['tempo-net-oof']}; ${folds.join('+')} files out of fold, ${tr.filter((r) => r.tnetFold === -1).length} in no fold read by ${TNET!.restFrom}) vs the shipped analyser, same envelopes, this run ===`);
+  console.log('set        files  Acc1 shipped → net   Acc2 shipped → net   ECE (map now) shipped / net   stated ≥ 0.5 shipped / net');
+  for (const x of [...sets, 'pooled']) {
+    const all = x === 'pooled' ? undefined : x;
+    const n = tr.filter((r) => !all || r.set === all).length;
+    const wt = withTruth(all);
+    const a1 = [wt.filter((r) => acc1(r.bpmShipped, r.truthBpm)).length, wt.filter((r) => acc1(r.bpm, r.truthBpm)).length];
+    const a2 = [wt.filter((r) => acc2(r.bpmShipped, r.truthBpm)).length, wt.filter((r) => acc2(r.bpm, r.truthBpm)).length];
+    const st = (a: { p: number }[]) => tr.filter((r, i) => (!all || r.set === all) && a[i].p >= MIN_CONFIDENCE).length;
+    console.log(`${x.padEnd(10)} ${String(n).padStart(5)}  ${`${a1[0]} → ${a1[1]} of ${wt.length}`.padEnd(19)}  ${`${a2[0]} → ${a2[1]}`.padEnd(19)}  ${ece(ship, all).toFixed(3)} / ${ece(net, all).toFixed(3)}                 ${st(ship)} / ${st(net)}`);
+  }
+  if (VERBOSE)
+    tr.forEach((r, i) => {
+      if (ship[i].y !== net[i].y || (NO_BEAT.includes(r.set) && (ship[i].p >= MIN_CONFIDENCE || net[i].p >= MIN_CONFIDENCE)))
+        console.log(`  ${r.set}/${r.file} truth ${r.truthBpm}: shipped ${r.bpmShipped} (${ship[i].p.toFixed(2)}) → net ${r.bpm} (${net[i].p.toFixed(2)}) fold ${r.tnetFold}`);
+    });
+  const clauses = (label: string, cand: { p: number; y: number }[]) => {
+    const pooled = [ece(cand), ece(ship)];
+    const worse = sets.filter((x) => ece(cand, x) > ece(ship, x) + 0.01);
+    const nb = [noBeat(cand), noBeat(ship)];
+    const pass = pooled[0] <= pooled[1] + 0.005 && !worse.length && nb[0] <= nb[1];
+    console.log(`(t4) ${label}: pooled ECE ${pooled[0].toFixed(3)} vs shipped ${pooled[1].toFixed(3)} (${pooled[0] <= pooled[1] + 0.005 ? 'within +0.005' : 'ABOVE +0.005'}); per set ${sets.map((x) => `${x} ${ece(cand, x).toFixed(3)}/${ece(ship, x).toFixed(3)}`).join(', ')} (${worse.length ? 'worse by > 0.01: ' + worse.join(', ') : 'none worse by > 0.01'}); no-beat files stated ≥ ${MIN_CONFIDENCE}: ${nb[0]} vs ${nb[1]} → ${pass ? 'PASSES' : 'FAILS'}`);
+    return pass;
+  };
+  const now = clauses('the net with the map now (TEMPO_CALIBRATION)', net);
+  if (now) return { now, refit: null };
+  // the one refit: the map now's form on the net's rows, out of fold
+  const samples = tr.map((r, i) => ({ r, i })).filter(({ r }) => r.tempo);
+  const data: Sample<keyof TempoEvidence>[] = samples.map(({ r, i }) => ({ x: r.tempo!, y: net[i].y as 0 | 1, beat: r.truthBpm != null ? 1 : 0, family: r.family, set: r.set, file: r.file }));
+  const cv = crossValidate(data, [...TEMPO_CALIBRATION.inputs], TEMPO_SIGNS);
+  const refit = net.map((a) => ({ ...a, p: 0 }));
+  samples.forEach(({ i }, j) => (refit[i].p = cv[j]));
+  const full = fitSigned(data, [...TEMPO_CALIBRATION.inputs], TEMPO_SIGNS);
+  console.log(`(t4) refit: the map now's inputs ${full.inputs.join(' + ')} refitted on the net's ${data.length} rows with a tempo (λ ${LAMBDA}): weights ${full.weights.map((w) => w.toFixed(3)).join(', ')}, bias ${full.bias.toFixed(3)}; scored out of fold (foldOf)`);
+  return { now, refit: clauses('the net with the refitted map (CV)', refit) };
+}
+if (TNET) tnetReport();
 const tempoExtra = tempoNone.map((r) => ({ p: 0, y: 0 as const, set: r.set, family: r.family }));
 let tempoModel = KEY_ONLY ? TEMPO_CALIBRATION : calibrateOne('tempo (right = Acc1)', FORCE.tempo, tempoSamples, TEMPO_SIGNS, tempoExtra, TEMPO_CALIBRATION);
 let pulseModel: CalibrationModel<keyof TempoEvidence> | null = null;

@@ -28,6 +28,8 @@ import time
 
 import numpy as np
 
+from temponet_tg import axis, stretch, tempogram as _tempogram  # shared with temponet-fixture.py
+
 ap = argparse.ArgumentParser()
 ap.add_argument('--rows', default='test/output/temponet17/rows.json')
 ap.add_argument('--cache', default='test/output/temponet17/cache')
@@ -38,91 +40,12 @@ ap.add_argument('--hi', type=float, default=480.0)
 ap.add_argument('--cpu', action='store_true', help='only time the tempogram on the original files (ms CPU per audio second)')
 args = ap.parse_args()
 
-BPO = args.bins_per_oct
-NB = int(round(np.log2(args.hi / args.lo) * BPO)) + 1
-BPM = args.lo * 2 ** (np.arange(NB) / BPO)
-WIN_S, HOP_S, NFFT = 12.0, 6.0, 8192
-
-
-def stretch(x, width, s):
-    """octave-net.ts stretch(): an envelope of `width` interleaved columns resampled in time by s (linear interpolation)"""
-    x = x.reshape(-1, width)
-    n = x.shape[0]
-    m = int(np.floor((n - 1) * s)) + 1
-    t = np.arange(m) / s
-    i = np.minimum(n - 2, np.floor(t).astype(int))
-    f = (t - i)[:, None]
-    return (x[i] * (1 - f) + x[i + 1] * f).astype(np.float32)
-
-
-def condition(e, fps):
-    """tempo.ts condition(): 1 s moving average removed, half-wave rectified, unit RMS (zeros when silent)"""
-    n = len(e)
-    w = max(1, round(fps / 2))
-    pre = np.concatenate([[0.0], np.cumsum(e, dtype=np.float64)])
-    i = np.arange(n)
-    a = np.maximum(0, i - w)
-    b = np.minimum(n, i + w + 1)
-    v = e - (pre[b] - pre[a]) / (b - a)
-    v = np.maximum(v, 0)
-    rms = np.sqrt(np.mean(v * v)) if n else 0
-    return v / rms if rms > 1e-9 else np.zeros(n)
-
-
-def windows(n, fps):
-    w = int(WIN_S * fps)
-    h = int(HOP_S * fps)
-    if n <= w:
-        return [(0, n)]
-    starts = list(range(0, n - w + 1, h))
-    if starts[-1] + w < n:
-        starts.append(n - w)
-    return [(s, s + w) for s in starts]
-
-
-def acf_tg(v, fps, wins):
-    """per window: ACF / lag 0 read at the axis' lags → [windows, NB]"""
-    lags = 60 * fps / BPM
-    maxlag = int(np.ceil(lags.max())) + 2
-    out = []
-    for a, b in wins:
-        z = v[a:b] - v[a:b].mean()
-        n = len(z)
-        if n < maxlag + 2:
-            z = np.concatenate([z, np.zeros(maxlag + 2 - n)])
-            n = len(z)
-        F = np.fft.rfft(z, 2 * n)
-        ac = np.fft.irfft(F * np.conj(F))[: maxlag + 1]
-        if ac[0] <= 1e-12:
-            out.append(np.zeros(NB))
-            continue
-        ac = ac / ac[0]
-        out.append(np.interp(lags, np.arange(maxlag + 1), ac))
-    return np.array(out)
-
-
-def dft_tg(v, fps, wins):
-    fr = BPM / 60 / fps * NFFT
-    out = []
-    for a, b in wins:
-        z = v[a:b] - v[a:b].mean()
-        z = z * np.hanning(len(z))
-        S = np.abs(np.fft.rfft(z, NFFT))
-        t = np.interp(fr, np.arange(len(S)), S)
-        m = t.mean()
-        out.append(t / m if m > 1e-12 else t)
-    return np.array(out)
+BPM = axis(args.bins_per_oct, args.lo, args.hi)
+NB = len(BPM)
 
 
 def tempogram(env, env6, fps):
-    v = condition(env.astype(np.float64), fps)
-    wins = windows(len(v), fps)
-    A = acf_tg(v, fps, wins)
-    D = dft_tg(v, fps, wins)
-    ch = [A.mean(0), A.max(0), D.mean(0)]
-    for c in range(3):
-        ch.append(acf_tg(condition(env6[:, c].astype(np.float64), fps), fps, wins).mean(0))
-    return np.stack(ch).astype(np.float32)
+    return _tempogram(env, env6, fps, BPM)
 
 
 rows = json.load(open(args.rows))

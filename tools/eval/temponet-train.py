@@ -10,6 +10,11 @@ copies (octave-net.ts --aug 0.8,0.88,1.12,1.25) and random shifts of ±SHIFT bin
 tempi. Output: a softmax over the bins from 30 to 320 BPM; loss: cross-entropy against a Gaussian (σ 1 bin) at the
 truth's log-tempo. Channels are standardised by a scalar per channel (training rows), keeping the equivariance.
 
+Ensemble (session 18, helper tnetcv18, decision18): --seeds S fits S nets per fit (net j of CV fold k under shuffle K
+seeded 1000·j + 10·K + k; of the full fit 1000·j + 999), and the read is the MEAN over nets of each net's log_softmax
+over the valid bins; every read below (net, snap, hyb3, hyb5) is taken from that mean log-probability. S = 1 is
+temponet17's single net exactly.
+
 Reads (tempo per file, originals only scored; stretched copies train only):
   net     argmax bin, refined by a parabola through the log-probabilities of the bin and its neighbours
   snap    net's tempo replaced by the nearest of the chooser's T × {1/3, 1/2, 1, 2, 3} when within 6 %
@@ -23,15 +28,43 @@ fast (truth > 160 BPM), pooled. --cpu: forward-pass CPU per audio second (one th
   nice -n 10 /usr/bin/python3 tools/eval/temponet-train.py --npz test/output/temponet17/tg.npz --shuffle 0 [--hidden 16]
       [--epochs 40] [--picks OUT.json]
 
+Export (--export FILE: no CV, S nets fitted on every row less --no-train sets; --export-folds DIR under CV: DIR/fold-K.json
+per fold and DIR/folds.json {"<set>/<file>": fold} for every original row). JSON, floats rounded to 7 significant digits:
+  {"format": "resonance-tempo-net/1", "binsPerOctave": 24, "loBpm": 20, "hiBpm": 480, "bins": 111, "validBpm": [30, 320],
+   "windowSec": 12, "hopSec": 6, "nfft": 8192,
+   "channels": ["acfMean", "acfMax", "dftMean", "acfLow", "acfMid", "acfHigh"],
+   "nets": [{"mu": [6], "sd": [6],
+             "layers": [{"in": 6, "out": 16, "kernel": 7, "dilation": 1, "weight": [out·in·kernel], "bias": [out]},
+                        ... dilation 2, 4, 8 (in 16, out 16) ..., {"in": 16, "out": 1, "kernel": 1, "dilation": 1, ...}],
+             "prior": [111]}, ... one per net]}
+Semantics (temponet_tg.forward is the numpy reference; the export checks it against torch, max |diff| printed):
+  axis: bin b at loBpm · 2^(b / binsPerOctave), b = 0 … bins − 1; the input X [6, bins] is temponet_tg.tempogram() of the
+    onset envelopes (channels in the order of "channels"; windowSec / hopSec / nfft as there).
+  per net: h = (X − mu[c]) / sd[c] per channel c; then each layer in order: a 1-D convolution along the bin axis,
+    y[o][t] = bias[o] + Σ_i Σ_j weight[(o·in + i)·kernel + j] · h[i][t + (j − (kernel − 1) / 2) · dilation]
+    (torch Conv1d, w[o][i][k] flattened row-major; 'same' zero padding: h is 0 outside 0 … bins − 1, i.e. padding
+    3 · dilation for kernel 7), ReLU after every layer except the last (the 1×1 to one channel); logits = y[0] + prior.
+  valid bins: loBpm · 2^(b / 24) within [30 · 0.999, 320 · 1.001] BPM, i.e. b = 15 … 96 (30.84–320.0 BPM).
+  read: per net log_softmax of the logits over the valid bins only; the ensemble's log-probability per valid bin is the
+    mean of these over nets (−1e9 / −inf / null outside the valid bins).
+Fixture for the TypeScript port: temponet-fixture.py (test/fixtures/tempo-net/).
+
+  nice -n 5 /usr/bin/python3 tools/eval/temponet-train.py --epochs 30 --seeds 3 --shuffle K [--no-train soft,lmms] \
+      [--picks P.json] [--export-folds DIR]
+  nice -n 5 /usr/bin/python3 tools/eval/temponet-train.py --epochs 30 --seeds 3 [--no-train soft,lmms] --export full.json
+
 Requires torch (1.13 here) and numpy; training tooling only.
 """
 import argparse
 import json
+import os
 import random
 import time
 
 import numpy as np
 import torch
+
+import temponet_tg as tg
 
 torch.set_num_threads(1)
 ap = argparse.ArgumentParser()
@@ -47,6 +80,10 @@ ap.add_argument('--noaug', action='store_true')
 ap.add_argument('--no-train', default='', help='SET,SET: rows of these sets scored under CV, never fitted (the shipped recipe never fits soft, lmms)')
 ap.add_argument('--picks', help='write every original row\'s reads under CV (JSON)')
 ap.add_argument('--cpu', action='store_true', help='fit on every row once, then time the forward pass on the originals')
+ap.add_argument('--seeds', type=int, default=1, help='S: nets per fit (an ensemble; net j of fit k seeded 1000·j + k-th seed)')
+ap.add_argument('--export', help='no CV: fit S nets on every row (less --no-train sets), write them to this JSON, exit')
+ap.add_argument('--export-folds', help='under CV, also write each fold\'s ensemble to DIR/fold-K.json and DIR/folds.json '
+                '({"<set>/<file>": fold} for every original row)')
 args = ap.parse_args()
 
 D = np.load(args.npz)
@@ -149,9 +186,14 @@ def bpm_at(b):
     return LO * 2 ** (b / BPO)
 
 
-def reads(net, idx):
+def logprob(nets, idx):
+    """the ensemble's read: mean over nets of log_softmax over the valid bins → float64 [len(idx), NB] (≈ -1e9 outside)"""
     with torch.no_grad():
-        lp = torch.log_softmax(net(X[idx]), 1).numpy()
+        return np.mean([torch.log_softmax(net(X[idx]), 1).double().numpy() for net in nets], 0)
+
+
+def reads(nets, idx):
+    lp = logprob(nets, idx)
     out = []
     for row, i in zip(lp, idx):
         b = int(np.argmax(row))
@@ -184,6 +226,46 @@ def acc2(e, r):
     return any(acc1(e, r * f) for f in (1, 2, 0.5, 3, 1 / 3))
 
 
+def r7(v):
+    """floats rounded to 7 significant digits (JSON export)"""
+    return [float(f'{x:.7g}') for x in np.asarray(v, dtype=np.float64).reshape(-1)]
+
+
+def export(nets, path):
+    """write an ensemble as "resonance-tempo-net/1" JSON (format: module docstring), then check the numpy reference
+    forward pass of the written file (temponet_tg.forward) against torch on 20 original rows"""
+    assert CH == list(range(6)) and len(tg.axis(BPO, 20, 480)) == NB and np.allclose(tg.axis(BPO, 20, 480), BPM)
+    assert (tg.WIN_S, tg.HOP_S) == (12, 6)
+    out = {'format': 'resonance-tempo-net/1', 'binsPerOctave': BPO, 'loBpm': 20, 'hiBpm': 480, 'bins': NB,
+           'validBpm': [30, 320], 'windowSec': 12, 'hopSec': 6, 'nfft': tg.NFFT, 'channels': tg.CHANNELS,
+           'nets': []}
+    for net in nets:
+        layers = []
+        for m in net.body:
+            if isinstance(m, torch.nn.Conv1d):
+                layers.append({'in': m.in_channels, 'out': m.out_channels, 'kernel': m.kernel_size[0],
+                               'dilation': m.dilation[0], 'weight': r7(m.weight.detach()), 'bias': r7(m.bias.detach())})
+        out['nets'].append({'mu': r7(net.mu), 'sd': r7(net.sd), 'layers': layers, 'prior': r7(net.prior.detach())})
+    with open(path, 'w') as f:
+        json.dump(out, f, separators=(',', ':'))
+    model = json.load(open(path))
+    chk = orig[:: max(1, len(orig) // 20)][:20]
+    ref = logprob(nets, chk)
+    valid = VALID.numpy()
+    d = max(float(np.abs(tg.forward(model, D['X'][i])[valid] - r[valid]).max()) for i, r in zip(chk, ref))
+    print(f'wrote {path}: {len(nets)} nets; numpy forward of the file vs torch, max |log-prob diff| {d:.2e} over {len(chk)} rows', flush=True)
+    assert d < 1e-3
+
+
+if args.export:
+    NOTRAIN = set(args.no_train.split(',')) - {''}
+    t0 = time.process_time()
+    nets = [fit([i for i in range(len(y)) if SETN[i] not in NOTRAIN and (not args.noaug or not AUG[i])], 1000 * j + 999)
+            for j in range(args.seeds)]
+    print(f'fitted {args.seeds} nets on every row (no-train: {sorted(NOTRAIN)}): {time.process_time() - t0:.0f} s CPU')
+    export(nets, args.export)
+    raise SystemExit
+
 if args.cpu:
     net = fit(list(range(len(y))) if not args.noaug else list(orig), 0)
     audio = float(D['audio_s']) if 'audio_s' in D else None
@@ -203,10 +285,16 @@ t0 = time.process_time()
 for k in range(5):
     tr = [i for i in range(len(y)) if fo[FAM[i]] != k and (not args.noaug or not AUG[i]) and SETN[i] not in NOTRAIN]
     te = [i for i in orig if fo[FAM[i]] == k]
-    net = fit(tr, args.shuffle * 10 + k)
-    for i, r in zip(te, reads(net, te)):
+    nets = [fit(tr, 1000 * j + args.shuffle * 10 + k) for j in range(args.seeds)]
+    for i, r in zip(te, reads(nets, te)):
         pred[i] = r
-print(f'shuffle {args.shuffle}: 5 fits {time.process_time() - t0:.0f} s CPU; params {sum(p.numel() for p in net.parameters())}')
+    if args.export_folds:
+        os.makedirs(args.export_folds, exist_ok=True)
+        export(nets, os.path.join(args.export_folds, f'fold-{k}.json'))
+if args.export_folds:
+    json.dump({f'{SETN[i]}/{D["fname"][i]}': fo[FAM[i]] for i in orig}, open(os.path.join(args.export_folds, 'folds.json'), 'w'), indent=0)
+net = nets[0]
+print(f'shuffle {args.shuffle}: 5 fits x {args.seeds} nets {time.process_time() - t0:.0f} s CPU; params {sum(p.numel() for p in net.parameters())} per net')
 for kind in ('net', 'snap', 'hyb3', 'hyb5'):
     cells = []
     tot = [0, 0, 0, 0]

@@ -16,6 +16,8 @@ import { backbeatOctave } from './backbeat';
 import { MIN_CONFIDENCE, type TempoSection } from '@contract';
 import { octaveNetFeatures, octaveNetScore, withExtras } from './octave-net';
 import { OCTAVE_NET, type OctaveNetWeights } from './octave-net-weights';
+import { tempoNetChoice } from './tempo-net';
+import type { TempoNetWeights } from './tempo-net-weights';
 import { PERC_FIGURES, PERC_INPUT_BANDS, PERC_INPUT_FIGURE, PercussiveShare } from './hpss';
 
 /** TempoEvidence.fewBeats: the tracked beats of a full-length calibration file (48: 30 s at 96 BPM) */
@@ -314,7 +316,14 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   let bpm = level.bpm;
   let levelBeats: number[] | null = null;
   let octave = 4;
-  if (tuning.octaveNet) {
+  const net = tuning.tempoNet ? tempoNetChoice(p.env, bands, fps, level.bpm, tuning.tempoNet) : null;
+  if (net) {
+    // the tempogram net (tempo-net.ts) among T × 1/3, 1/2, 1, 2, 3 (inside 30–320 BPM), instead of the octave chooser;
+    // the beats are tracked at its pick below (at T the same beats the chooser's octaveTempi tracks)
+    const bi = net.cands.indexOf(net.bpm);
+    bpm = net.bpm;
+    octave = logOdds(net.scores[bi], net.scores.filter((_, i) => i !== bi));
+  } else if (tuning.octaveNet) {
     // the learned chooser (octave-net.ts) over the same candidates
     const o = octaveCandidatesOf(p, fps, opts, level.bpm, bands);
     const cs = o.cands.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level.bpm ? 1 : c.bpm < level.bpm ? 0.5 : 2, base: c.features }));
@@ -1068,6 +1077,13 @@ export interface LevelTuning {
   octaveNet?: OctaveNetWeights;
   /** with octaveModel: halve its pick where comb × prior chose the half and the backbeat cue reaches this strength (backbeat.ts backbeatOctave; undefined: off) */
   backbeat?: number;
+  /**
+   * instead of every octave rule above, the tempogram net (tempo-net.ts, weights tempo-net-weights.ts TEMPO_NET): the
+   * tempo among step one's level T × 1/3, 1/2, 1, 2, 3 inside the net's validBpm (30–320 BPM) with the highest ensemble
+   * log-probability; TempoEvidence.octave is then the log-odds of that pick against the other candidates. Unset (off)
+   * in LEVEL_TUNING: BENCHMARKS.md "Tempo: the tempogram net in the analyser (tnet18)"
+   */
+  tempoNet?: TempoNetWeights;
 }
 /**
  * The octave decision's weights over OCTAVE_FEATURES (a conditional logit: the candidate with the

@@ -1,0 +1,363 @@
+/**
+ * A learned tempo model over a log-lag tempogram (issue 11; explored by helper temponet17, built into the analyser by
+ * tnet18; BENCHMARKS.md "Tempo: a learned tempogram model (temponet17, exploratory)" and "Tempo: the tempogram net in
+ * the analyser (tnet18)"). Off by default (LevelTuning.tempoNet unset); when set, tempo.ts estimateTempo chooses the
+ * tempo among step one's level T × {1/3, 1/2, 1, 2, 3} by the net's log-probability (TEMPO_NET_RATIOS).
+ *
+ * Two parts, both the TypeScript twin of the Python that trained the weights:
+ *   - tempoNetTempogram: tools/eval/temponet-features.py tempogram() — six channels (TEMPO_NET_CHANNELS) on a log-tempo
+ *     axis of `bins` bins, bin b at loBpm · 2^(b / binsPerOctave) BPM (20–480 BPM, 24 per octave, 111 bins), each a
+ *     summary over windowSec windows every hopSec (12 s, hop 6 s; one window of the whole envelope when it is shorter);
+ *   - tempoNetLogProbs: tools/eval/temponet-train.py TempoNet.forward, per net of the ensemble — input (x − mu) ÷ sd per
+ *     channel; four 1-D convolutions along the tempo axis (kernel 7, dilations 1, 2, 4, 8, 'same' zero padding, ReLU
+ *     after each); a 1×1 convolution to one logit per bin; plus a per-bin prior; bins outside validBpm masked; log-softmax
+ *     over the valid bins; then the mean of the nets' log-probabilities.
+ * Weights: tempo-net-weights.ts (written by tools/eval/temponet-weights.ts from the JSON that tools/ exports).
+ */
+import { RealFft } from '../dsp/fft';
+import { BAND_FEATURES, condition } from './tempo';
+import type { TempoNetWeights } from './tempo-net-weights';
+
+/** The tempogram channels, in the nets' input order (TempoNetWeights.channels must equal it). */
+export const TEMPO_NET_CHANNELS = ['acfMean', 'acfMax', 'dftMean', 'acfLow', 'acfMid', 'acfHigh'] as const;
+/** The candidate ratios of step one's level T that the net chooses among (temponet17's "hyb5"). */
+export const TEMPO_NET_RATIOS = [1 / 3, 1 / 2, 1, 2, 3] as const;
+/** The value of a masked (invalid) bin's log-probability, as the Python's masked_fill(−1e9) gives. */
+export const TEMPO_NET_MASKED = -1e9;
+
+/** The axis' tempo (BPM) of each bin: loBpm · 2^(b / binsPerOctave), b < bins. */
+export function tempoNetAxis(w: Pick<TempoNetWeights, 'loBpm' | 'binsPerOctave' | 'bins'>): Float64Array {
+  const out = new Float64Array(w.bins);
+  for (let b = 0; b < w.bins; b++) out[b] = w.loBpm * 2 ** (b / w.binsPerOctave);
+  return out;
+}
+
+/**
+ * temponet_tg.py windows(): [start, end) frame ranges of trunc(winSec · fps)-frame windows every trunc(hopSec · fps)
+ * frames, plus one flush with the end where the last does not reach it; [[0, n]] (one shorter window) when the envelope
+ * is no longer than one window.
+ */
+export function tempoNetWindows(n: number, fps: number, winSec: number, hopSec: number): [number, number][] {
+  const w = Math.trunc(winSec * fps);
+  const h = Math.trunc(hopSec * fps);
+  if (n <= w) return [[0, n]];
+  const out: [number, number][] = [];
+  for (let s = 0; s <= n - w; s += h) out.push([s, s + w]);
+  if (out[out.length - 1][0] + w < n) out.push([n - w, n]);
+  return out;
+}
+
+/** np.interp(x, 0..len−1, y): linear between samples, clamped at the ends */
+function interp(y: ArrayLike<number>, x: number): number {
+  if (!(x > 0)) return y[0];
+  const last = y.length - 1;
+  if (x >= last) return y[last];
+  const i = Math.floor(x);
+  const f = x - i;
+  return y[i] * (1 - f) + y[i + 1] * f;
+}
+
+/**
+ * Per window, the autocorrelation of the window's mean-removed samples (Σ z[i]·z[i−l], l = 0 … maxLag, zero beyond the
+ * window) divided by its lag 0, read at `lags` (frames, linear interpolation); a window with no power gives zeros.
+ * The same linear autocorrelation the Python takes by an FFT of twice the window's length, summed directly over the
+ * ≤ 133 lags (a 20 BPM period and 2 more) with each product v[i]·v[i−l] taken once: a window of two hop blocks (all but
+ * a last one flush with the end) adds its blocks' sums — products inside the first block, inside the second and
+ * across — and its mean is removed algebraically, Σ (v[i] − m)(v[i−l] − m) = Σ v[i]v[i−l] − m·(Σ v[i] + Σ v[i−l]) +
+ * (n − l)·m² (sums by prefix sums): equal to the window-by-window sum to ~1e-13 of the value. Writes each window's row
+ * into `rows` (windows × lags.length).
+ */
+function acfRows(v: Float64Array, wins: [number, number][], lags: Float64Array, maxLag: number, rows: Float64Array): void {
+  const nb = lags.length;
+  const L = maxLag + 1;
+  const ac = new Float64Array(L);
+  const n = v.length;
+  const pre = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) pre[i + 1] = pre[i] + v[i];
+  // hop blocks [B·h, (B + 1)·h): within[B][l] = Σ v[i]v[i−l] with i and i − l in block B, cross[B][l] with i − l in block B − 1
+  const h = wins.length > 1 ? wins[1][0] - wins[0][0] : 0;
+  const paired = h > maxLag && wins[0][1] - wins[0][0] === 2 * h;
+  const nBlocks = paired ? Math.floor(n / h) : 0;
+  const within = new Float64Array(nBlocks * L);
+  const cross = new Float64Array(nBlocks * L);
+  for (let B = 0; B < nBlocks; B++) {
+    const s0 = B * h;
+    const e = s0 + h;
+    const o = B * L;
+    for (let l = 0; l < L; l++) {
+      let w = 0;
+      for (let i = s0 + l; i < e; i++) w += v[i] * v[i - l];
+      within[o + l] = w;
+      if (B > 0) {
+        let c = 0;
+        for (let i = s0; i < s0 + l; i++) c += v[i] * v[i - l];
+        cross[o + l] = c;
+      }
+    }
+  }
+  for (let k = 0; k < wins.length; k++) {
+    const [a, b] = wins[k];
+    const len = b - a;
+    const m = (pre[b] - pre[a]) / len;
+    const B = paired && a % h === 0 && len === 2 * h ? a / h : -1;
+    const reg = B >= 0 && B + 1 < nBlocks;
+    for (let l = 0; l < L; l++) {
+      if (l >= len) {
+        ac[l] = 0;
+        continue;
+      }
+      let raw = 0;
+      if (reg) raw = within[B * L + l] + within[(B + 1) * L + l] + cross[(B + 1) * L + l];
+      else for (let i = a + l; i < b; i++) raw += v[i] * v[i - l];
+      ac[l] = raw - m * (pre[b] - pre[a + l] + (pre[b - l] - pre[a])) + (len - l) * m * m;
+    }
+    const o = k * nb;
+    if (ac[0] <= 1e-12) {
+      rows.fill(0, o, o + nb);
+      continue;
+    }
+    const a0 = ac[0];
+    for (let l = 0; l < L; l++) ac[l] /= a0;
+    for (let j = 0; j < nb; j++) rows[o + j] = interp(ac, lags[j]);
+  }
+}
+
+/** mean over windows (rows: windows × nb) into out[o … o + nb) */
+function meanInto(rows: Float64Array, nw: number, nb: number, out: Float64Array, o: number): void {
+  for (let j = 0; j < nb; j++) {
+    let s = 0;
+    for (let k = 0; k < nw; k++) s += rows[k * nb + j];
+    out[o + j] = s / nw;
+  }
+}
+
+const ffts = new Map<number, RealFft>();
+
+/**
+ * The log-lag tempogram of one track (temponet-features.py tempogram(); temponet17/tnetcv18 trained on it).
+ * @param env the conditioned onset envelope (tempo.ts condition() of the analyser's onset flux: Periodicity.env),
+ *   frames at `fps` (11025 / 256 ≈ 43.07 per second)
+ * @param bands the analyser's band features (BAND_FEATURES = 6 values per envelope frame; columns 0–2 the onset flux
+ *   below 250 Hz, 250–2000 Hz and above 2 kHz — the columns an env6 cache file holds in the same order), or undefined
+ *   (channels 3–5 then 0)
+ * @param fps envelope frames per second
+ * @param w the axis and windows (TempoNetWeights: binsPerOctave, loBpm, bins, windowSec, hopSec, nfft)
+ * @returns channels × bins (6 × 111 for the shipped axis), row-major in TEMPO_NET_CHANNELS order:
+ *   0 acfMean: per window the autocorrelation of the mean-removed envelope ÷ its lag 0, read at lag 60·fps/bpm (linear
+ *     interpolation between lags), mean over windows; 1 acfMax: the same, max over windows; 2 dftMean: per window
+ *     |8192-point DFT of the mean-removed, Hann-windowed (symmetric, np.hanning) samples| read at bpm/60 Hz (fractional
+ *     bin, linear interpolation), divided by its mean over the axis, mean over windows; 3–5 acfLow/Mid/High: acfMean of
+ *     each band group's flux conditioned as the envelope (tempo.ts condition; a silent band gives zeros). Unitless.
+ */
+export function tempoNetTempogram(env: Float64Array, bands: Float32Array | undefined, fps: number, w: Pick<TempoNetWeights, 'binsPerOctave' | 'loBpm' | 'bins' | 'windowSec' | 'hopSec' | 'nfft'>): Float64Array {
+  const nb = w.bins;
+  const bpm = tempoNetAxis(w);
+  const out = new Float64Array(TEMPO_NET_CHANNELS.length * nb);
+  const n = env.length;
+  if (!n) return out;
+  const wins = tempoNetWindows(n, fps, w.windowSec, w.hopSec);
+  const nw = wins.length;
+  const lags = new Float64Array(nb);
+  let top = 0;
+  for (let j = 0; j < nb; j++) top = Math.max(top, (lags[j] = (60 * fps) / bpm[j]));
+  const maxLag = Math.ceil(top) + 2;
+  const rows = new Float64Array(nw * nb);
+  // 0, 1: the full envelope's autocorrelation, mean and max over windows
+  acfRows(env, wins, lags, maxLag, rows);
+  meanInto(rows, nw, nb, out, 0);
+  for (let j = 0; j < nb; j++) {
+    let m = -Infinity;
+    for (let k = 0; k < nw; k++) m = Math.max(m, rows[k * nb + j]);
+    out[nb + j] = m;
+  }
+  // 2: the DFT tempogram
+  const N = w.nfft;
+  let fft = ffts.get(N);
+  if (!fft) ffts.set(N, (fft = new RealFft(N)));
+  const frame = new Float64Array(N);
+  const pow = new Float64Array(N / 2 + 1);
+  const mag = new Float64Array(N / 2 + 1);
+  const fr = new Float64Array(nb);
+  for (let j = 0; j < nb; j++) fr[j] = (bpm[j] / 60 / fps) * N;
+  for (let k = 0; k < nw; k++) {
+    const [a, b] = wins[k];
+    const L = Math.min(b - a, N);
+    let m = 0;
+    for (let i = a; i < b; i++) m += env[i];
+    m /= b - a;
+    frame.fill(0);
+    // np.hanning(L): the symmetric Hann window (1 at L = 1)
+    for (let i = 0; i < L; i++) frame[i] = (env[a + i] - m) * (L > 1 ? 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (L - 1)) : 1);
+    fft.powerSpectrum(frame, pow);
+    for (let i = 0; i < pow.length; i++) mag[i] = Math.sqrt(pow[i]);
+    let s = 0;
+    const o = k * nb;
+    for (let j = 0; j < nb; j++) s += rows[o + j] = interp(mag, fr[j]);
+    const mean = s / nb;
+    if (mean > 1e-12) for (let j = 0; j < nb; j++) rows[o + j] /= mean;
+  }
+  meanInto(rows, nw, nb, out, 2 * nb);
+  // 3–5: the band groups' flux, each conditioned as the envelope, autocorrelation mean over windows
+  if (bands) {
+    const nf = Math.min(n, Math.floor(bands.length / BAND_FEATURES));
+    for (let g = 0; g < 3; g++) {
+      const e = new Float32Array(n);
+      for (let i = 0; i < nf; i++) e[i] = bands[BAND_FEATURES * i + g];
+      const c = condition(e, fps) ?? new Float64Array(n);
+      acfRows(c, wins, lags, maxLag, rows);
+      meanInto(rows, nw, nb, out, (3 + g) * nb);
+    }
+  }
+  return out;
+}
+
+/** One net's weights as typed arrays (prepared once per weights object). */
+interface PreparedNet {
+  mu: Float64Array;
+  sd: Float64Array;
+  layers: { cin: number; cout: number; k: number; d: number; w: Float64Array; b: Float64Array }[];
+  prior: Float64Array;
+}
+const prepared = new WeakMap<TempoNetWeights, PreparedNet[]>();
+function prepare(w: TempoNetWeights): PreparedNet[] {
+  let p = prepared.get(w);
+  if (p) return p;
+  if (w.channels.length !== TEMPO_NET_CHANNELS.length || w.channels.some((c, i) => c !== TEMPO_NET_CHANNELS[i])) throw new Error(`tempo net: channels ${w.channels.join(',')}, expected ${TEMPO_NET_CHANNELS.join(',')}`);
+  p = w.nets.map((net) => ({
+    mu: Float64Array.from(net.mu),
+    sd: Float64Array.from(net.sd),
+    prior: Float64Array.from(net.prior),
+    layers: net.layers.map((l) => {
+      if (l.weight.length !== l.out * l.in * l.kernel || l.bias.length !== l.out) throw new Error('tempo net: a layer\'s weight or bias has the wrong length');
+      return { cin: l.in, cout: l.out, k: l.kernel, d: l.dilation, w: Float64Array.from(l.weight), b: Float64Array.from(l.bias) };
+    }),
+  }));
+  prepared.set(w, p);
+  return p;
+}
+
+/**
+ * One net's logits + prior (before the softmax) at the bins `at` (all bins when null; other bins of the result 0): the
+ * layers computed only where a later layer reads them (the bins `at`, widened by each dilated kernel's reach going
+ * back), the same numbers where computed.
+ */
+function netLogits(tg: Float64Array, net: PreparedNet, nb: number, at: number[] | null): Float64Array {
+  const C = TEMPO_NET_CHANNELS.length;
+  // the bins each layer's output is needed at, from the last layer back
+  const need: (Int32Array | null)[] = new Array(net.layers.length).fill(null);
+  if (at) {
+    let cur = new Set(at);
+    for (let li = net.layers.length - 1; li >= 0; li--) {
+      need[li] = Int32Array.from([...cur].sort((a, b) => a - b));
+      const { k, d } = net.layers[li];
+      const half = (k - 1) >> 1;
+      const prev = new Set<number>();
+      for (const j of cur) for (let t = -half; t <= half; t++) if (j + t * d >= 0 && j + t * d < nb) prev.add(j + t * d);
+      cur = prev;
+    }
+  }
+  let x = new Float64Array(C * nb);
+  for (let c = 0; c < C; c++) for (let j = 0; j < nb; j++) x[c * nb + j] = (tg[c * nb + j] - net.mu[c]) / net.sd[c];
+  for (let li = 0; li < net.layers.length; li++) {
+    const { cin, cout, k, d, w: W, b: B } = net.layers[li];
+    // x zero-padded by (k − 1) / 2 · d bins each side ('same'); per output bin j its cin × k inputs gathered into one
+    // column (im2col), each output channel the dot product of its cin × k weights (PyTorch's order) with it
+    const pad = ((k - 1) >> 1) * d;
+    const P = nb + 2 * pad;
+    const xp = new Float64Array(cin * P);
+    for (let i = 0; i < cin; i++) xp.set(x.subarray(i * nb, (i + 1) * nb), i * P + pad);
+    const Q = cin * k;
+    const col = new Float64Array(Q);
+    const y = new Float64Array(cout * nb);
+    // ReLU after every layer but the last (the 1×1 to one logit per bin)
+    const relu = li < net.layers.length - 1;
+    const js = need[li];
+    const count = js ? js.length : nb;
+    for (let u = 0; u < count; u++) {
+      const j = js ? js[u] : u;
+      let q = 0;
+      for (let i = 0; i < cin; i++) for (let t = 0, p = i * P + j; t < k; t++, p += d) col[q++] = xp[p];
+      for (let o = 0; o < cout; o++) {
+        let acc = B[o];
+        for (let r = 0, wo = o * Q; r < Q; r++) acc += W[wo + r] * col[r];
+        y[o * nb + j] = relu && acc < 0 ? 0 : acc;
+      }
+    }
+    x = y;
+  }
+  for (let j = 0; j < nb; j++) x[j] += net.prior[j];
+  return x;
+}
+
+/** the bins inside validBpm (±0.1 %, as the Python's mask) */
+function validBins(w: TempoNetWeights): boolean[] {
+  return Array.from(tempoNetAxis(w), (b) => b >= w.validBpm[0] * 0.999 && b <= w.validBpm[1] * 1.001);
+}
+
+/**
+ * The ensemble's log-probability per bin of the tempo axis (temponet-train.py TempoNet.forward → log_softmax, mean over
+ * the nets).
+ * @param tg tempoNetTempogram's output (channels × bins, row-major)
+ * @param w the weights (tempo-net-weights.ts TEMPO_NET, or another export of the same format)
+ * @returns bins values: the mean over the nets of each net's log-softmax over the bins inside validBpm (natural log);
+ *   bins outside validBpm hold TEMPO_NET_MASKED
+ */
+export function tempoNetLogProbs(tg: Float64Array, w: TempoNetWeights): Float64Array {
+  const nb = w.bins;
+  const valid = validBins(w);
+  const out = new Float64Array(nb);
+  const nets = prepare(w);
+  for (const net of nets) {
+    const x = netLogits(tg, net, nb, null);
+    let m = -Infinity;
+    for (let j = 0; j < nb; j++) if (valid[j]) m = Math.max(m, x[j]);
+    let s = 0;
+    for (let j = 0; j < nb; j++) if (valid[j]) s += Math.exp(x[j] - m);
+    const lse = m + Math.log(s);
+    for (let j = 0; j < nb; j++) out[j] += valid[j] ? (x[j] - lse) / nets.length : 0;
+  }
+  for (let j = 0; j < nb; j++) if (!valid[j]) out[j] = TEMPO_NET_MASKED;
+  return out;
+}
+
+/** The ensemble's log-probability at a tempo (BPM): linear interpolation at its fractional bin log2(bpm / loBpm) · binsPerOctave (clamped to the axis), as temponet-train.py's hyb5 score reads it. */
+export function tempoNetScore(logProbs: Float64Array, bpm: number, w: Pick<TempoNetWeights, 'loBpm' | 'binsPerOctave'>): number {
+  return interp(logProbs, Math.log2(bpm / w.loBpm) * w.binsPerOctave);
+}
+
+/**
+ * The net's choice among `level` × TEMPO_NET_RATIOS inside validBpm (30–320 BPM): the candidate with the highest
+ * ensemble log-probability at its fractional bin (tempoNetScore's linear interpolation; ties to the earlier ratio,
+ * slower first), as temponet-train.py's hyb5 read. `scores`: per candidate that log-probability plus one constant of the
+ * track (the mean of the nets' log-normalisers, which neither the choice nor a log-odds between candidates sees): only
+ * the bins the candidates read are computed, each layer only where the next one reads it (netLogits), ~45 % of the
+ * full forward pass's work.
+ * @param env the conditioned onset envelope (Periodicity.env), @param bands BAND_FEATURES per frame or undefined,
+ * @param fps frames per second, @param level step one's level T (BPM), @param w the weights.
+ * An empty candidate list (T × every ratio outside validBpm) returns null.
+ */
+export function tempoNetChoice(env: Float64Array, bands: Float32Array | undefined, fps: number, level: number, w: TempoNetWeights): { bpm: number; scores: number[]; cands: number[] } | null {
+  const cands = TEMPO_NET_RATIOS.map((r) => level * r).filter((b) => b >= w.validBpm[0] && b <= w.validBpm[1]);
+  if (!cands.length) return null;
+  const nb = w.bins;
+  const tg = tempoNetTempogram(env, bands, fps, w);
+  const pos = cands.map((b) => Math.log2(b / w.loBpm) * w.binsPerOctave);
+  const at = new Set<number>();
+  for (const p of pos) {
+    const i0 = Math.min(nb - 1, Math.max(0, Math.floor(p)));
+    at.add(i0).add(Math.min(nb - 1, i0 + 1));
+  }
+  const bins = [...at];
+  const valid = validBins(w);
+  const nets = prepare(w);
+  const mean = new Float64Array(nb);
+  for (const net of nets) {
+    const x = netLogits(tg, net, nb, bins);
+    for (const j of bins) mean[j] += x[j] / nets.length;
+  }
+  for (const j of bins) if (!valid[j]) mean[j] = TEMPO_NET_MASKED;
+  const scores = pos.map((p) => interp(mean, p));
+  let bi = 0;
+  for (let i = 1; i < cands.length; i++) if (scores[i] > scores[bi]) bi = i;
+  return { bpm: cands[bi], scores, cands };
+}

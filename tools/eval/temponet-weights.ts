@@ -1,0 +1,66 @@
+// Writes main/engine/analysis/tempo-net-weights.ts (the tempogram net's weights, TEMPO_NET) from the JSON export of the
+// Python side (format "resonance-tempo-net/1": tools/eval/temponet-train.py's ensemble, exported by helper tnetcv18),
+// checking its shape against what main/engine/analysis/tempo-net.ts reads. Numbers are written as the JSON holds them.
+//
+//   node --import tsx tools/eval/temponet-weights.ts --json test/output/tnetcv18/full.json [--note "how it was fitted"]
+//
+// --note: the sentence(s) the constant's docstring gives about the fit (recipe, rows, CV figures); written as given.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { TEMPO_NET_CHANNELS } from '../../main/engine/analysis/tempo-net';
+
+const { values: args } = parseArgs({ options: { json: { type: 'string' }, out: { type: 'string', default: 'main/engine/analysis/tempo-net-weights.ts' }, note: { type: 'string', default: '' } } });
+if (!args.json) throw new Error('--json FILE (resonance-tempo-net/1)');
+const raw = readFileSync(args.json, 'utf8');
+const j = JSON.parse(raw);
+if (j.format !== 'resonance-tempo-net/1') throw new Error(`format ${j.format}, expected resonance-tempo-net/1`);
+if (JSON.stringify(j.channels) !== JSON.stringify(TEMPO_NET_CHANNELS)) throw new Error(`channels ${j.channels}`);
+const bins = Math.round(Math.log2(j.hiBpm / j.loBpm) * j.binsPerOctave) + 1;
+if (bins !== j.bins) throw new Error(`bins ${j.bins}, the axis has ${bins}`);
+for (const [n, net] of (j.nets as { mu: number[]; sd: number[]; prior: number[]; layers: { in: number; out: number; kernel: number; dilation: number; weight: number[]; bias: number[] }[] }[]).entries()) {
+  if (net.mu.length !== j.channels.length || net.sd.length !== j.channels.length || net.prior.length !== j.bins) throw new Error(`net ${n}: mu/sd/prior lengths`);
+  let cin = j.channels.length;
+  for (const l of net.layers) {
+    if (l.in !== cin || l.weight.length !== l.out * l.in * l.kernel || l.bias.length !== l.out || l.kernel % 2 !== 1) throw new Error(`net ${n}: layer shapes`);
+    cin = l.out;
+  }
+  if (cin !== 1) throw new Error(`net ${n}: the last layer gives ${cin} channels, not 1`);
+}
+const { nets, ...head } = j;
+const text = `/** The tempogram net's weights (tempo-net.ts); written by tools/eval/temponet-weights.ts from the JSON export of tools/ (format resonance-tempo-net/1). */
+export interface TempoNetLayer {
+  in: number;
+  out: number;
+  /** odd; 'same' zero padding of (kernel − 1) / 2 · dilation bins each side */
+  kernel: number;
+  dilation: number;
+  /** out × in × kernel, row-major (PyTorch Conv1d's weight) */
+  weight: number[];
+  bias: number[];
+}
+export interface TempoNetWeights {
+  format: 'resonance-tempo-net/1';
+  /** the log-tempo axis: bin b at loBpm · 2^(b / binsPerOctave) BPM, b < bins (hiBpm the last) */
+  binsPerOctave: number;
+  loBpm: number;
+  hiBpm: number;
+  bins: number;
+  /** the softmax runs over the bins inside [validBpm[0], validBpm[1]] (±0.1 %) */
+  validBpm: [number, number];
+  /** tempogram windows (seconds) and the DFT's length (points) */
+  windowSec: number;
+  hopSec: number;
+  nfft: number;
+  /** the input channels, tempo-net.ts TEMPO_NET_CHANNELS */
+  channels: string[];
+  /** the ensemble: each net's input standardisation (per channel), layers (ReLU after all but the last) and per-bin prior */
+  nets: { mu: number[]; sd: number[]; layers: TempoNetLayer[]; prior: number[] }[];
+}
+/**
+ * The tempogram net (temponet17's configuration, an ensemble of ${j.nets.length}): ${j.channels.length} channels × ${j.bins} bins
+ * (${j.loBpm}–${j.hiBpm} BPM, ${j.binsPerOctave} per octave), 4 dilated convolutions (${j.nets[0].layers[0].out} channels, kernel ${j.nets[0].layers[0].kernel}) + 1×1 + prior.${args.note ? '\n * ' + args.note.replace(/\*\//g, '* /').split('\n').join('\n * ') : ''}
+ */
+export const TEMPO_NET: TempoNetWeights = ${JSON.stringify({ ...head, nets })};
+`;
+writeFileSync(args.out!, text);
+console.log(`wrote ${args.out} (${j.nets.length} nets, ${(text.length / 1024).toFixed(0)} KiB)`);
