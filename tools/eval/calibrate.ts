@@ -212,6 +212,9 @@
 // share, and the shipped key with its evidence and confidence (keyConfidence, KEY_CALIBRATION), to DIR/<set>__<file>.json
 // plus DIR/index.json; tools/eval/keynet-train.py reads them. One decode per file; the key report then runs on these rows.
 //   nice -n 10 node --import tsx tools/eval/calibrate.ts --key-only --dev2 --frames test/output/keynet17/frames [--reverse]
+// keydata18 (session 18): --key-prog DIR adds prog-key-set.ts' renders (set keyprog, key only, family = the progression
+// family) to whatever this run reads, e.g. to the --frames dump:
+//   nice -n 15 node --import tsx tools/eval/calibrate.ts --key-only --dev2 --key-prog test/output/key-prog --frames test/output/keydata18/frames
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -314,6 +317,8 @@ const { values: args } = parseArgs({
     vrel: { type: 'boolean' },
     /** (keynet17) with --key-only: dump every file's pooled per-frame chroma, bass chroma and the shipped key to this folder (header) */
     frames: { type: 'string' },
+    /** (keydata18) also prog-key-set.ts' set from this folder (set name keyprog; key only; family = its progression family) */
+    'key-prog': { type: 'string' },
     /** (key18) the sets and their files in reverse order: a second process filling the same --cache from the other end (its report is partial until the first one's run is done) */
     reverse: { type: 'boolean' },
     /** (key17) with --key-only --dorian-ratio F: the shipped analyser's (and ratio F's) misses on files with a trusted key, by kind (key-score.ts' confusion: relative, fifth, fourth, parallel, other; none stated), per set, each miss listed with its stated confidence */
@@ -371,6 +376,9 @@ const SETS: [string, string, string, 'both' | 'key'][] = [
 if (args.dev2) SETS.push(['test/output/eval', 'dev2', 'dev2', 'both']);
 // (conf15) --unused soft: soft-set.ts' set (48 soft-music renders), scored never fitted
 if (UNUSED === 'soft') SETS.push(['test/output/tempo-soft', 'soft', 'soft', 'both']);
+// (keydata18) --key-prog DIR: prog-key-set.ts' renders (generated functional progressions; key only; `source` = the
+// progression family, so foldOf groups by it)
+if (args['key-prog']) SETS.push([args['key-prog'], 'dev', 'keyprog', 'key']);
 for (const d of args.dir ?? []) {
   const [n, dir] = d.split('=');
   const s = SETS.find((x) => x[2] === n);
