@@ -233,6 +233,8 @@ export interface ProgSong {
   key: Key;
   progId: string;
   family: string;
+  /** the family's reduced sequence (familyKey), before hashing */
+  familyText: string;
   roman: string[];
   chordsPerBar: 1 | 2;
   cadential: boolean;
@@ -268,7 +270,7 @@ function nearest(pcs: number[], tonic: number, around: number, lo: number, hi: n
 }
 
 /** Plans song `i` (progression `seq`, in `mode`) with the generator `r`; `font` the SoundFont. */
-function planSong(r: Rng, i: number, seq: Chord[], mode: Mode, meta: { progId: string; family: string; ending: Ending }, font: Font, tonic: number): ProgSong {
+function planSong(r: Rng, i: number, seq: Chord[], mode: Mode, meta: { progId: string; family: string; familyText: string; ending: Ending }, font: Font, tonic: number): ProgSong {
   const meter = pick(r, ['4/4', '4/4', '3/4', '6/8'] as const);
   // beats per bar in quarter notes, beats a listener taps per bar, quarter notes per tapped beat
   const barQ = meter === '4/4' ? 4 : 3;
@@ -373,7 +375,7 @@ function planSong(r: Rng, i: number, seq: Chord[], mode: Mode, meta: { progId: s
   }
   const name = `prog-${String(i).padStart(3, '0')}-${mode === 'major' ? 'maj' : 'min'}-${meta.progId.slice(0, 6)}-${font}`;
   return {
-    file: `${name}.mp3`, key: { tonic, mode }, progId: meta.progId, family: meta.family, roman: seq.map(romanOf), chordsPerBar: cpb,
+    file: `${name}.mp3`, key: { tonic, mode }, progId: meta.progId, family: meta.family, familyText: meta.familyText, roman: seq.map(romanOf), chordsPerBar: cpb,
     cadential: isCadential(seq), startsTonic: seq[0].root === 0 && seq[0].fn === 'T', ending: meta.ending, bpm, meter, sec, font, texture, bass: bassStyle, drums, programs, notes, qpm,
   };
 }
@@ -418,7 +420,7 @@ export function planSet(songs: number, seed: number): ProgSong[] {
     for (let v = 0; v < 2 && out.length < songs; v++) {
       const tonic = Math.floor(r() * 12);
       const font = fonts[(p * 2 + v + Math.floor(p / 4)) % fonts.length];
-      out.push(planSong(r, out.length, seq, mode, { progId, family, ending }, font, tonic));
+      out.push(planSong(r, out.length, seq, mode, { progId, family, familyText: fam, ending }, font, tonic));
     }
     p++;
   }
