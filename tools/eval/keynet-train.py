@@ -283,6 +283,8 @@ def prog(rows, seeds, epochs, out, phases, manifest):
             kk = kind(rows[i]['truth'], pred[i])
             k[kk] = k.get(kk, 0) + 1
         res['kinds'] = k
+        # per file: the net's key (tonic, 1 if minor)
+        res['pred'] = {rows[i]['file']: list(pred[i]) for i in new}
         print(f'{arm} ({tag}) seed {seed}: ' + '; '.join(f'{g} {v["net"]} vs shipped {v["ship"]} of {v["n"]}' for g, v in res['per'].items()) + f'; kinds {k}', flush=True)
         json.dump(res, open(out.replace('.json', f'-{arm}-{tag}-seed{seed}.json'), 'w'), indent=1)
 
