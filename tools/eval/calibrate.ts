@@ -226,6 +226,9 @@
 // written by this report). Figures: BENCHMARKS.md "Tempo: the tempogram net in the analyser (tnet18)".
 //   nice -n 15 node --import tsx tools/eval/calibrate.ts --dev2 --env test/output/tnet18/env --cache test/output/tnet18/calibrate \
 //     --tempo-inputs logPulse,lock,flux,extreme --exclude-inputs brief --verbose --tempo-net-oof DIR [--tempo-net-full FILE]
+// keydata18 (session 18): --key-prog DIR adds prog-key-set.ts' renders (set keyprog, key only, family = the progression
+// family) to whatever this run reads, e.g. to the --frames dump:
+//   nice -n 15 node --import tsx tools/eval/calibrate.ts --key-only --dev2 --key-prog test/output/key-prog --frames test/output/keydata18/frames
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -329,6 +332,8 @@ const { values: args } = parseArgs({
     vrel: { type: 'boolean' },
     /** (keynet17) with --key-only: dump every file's pooled per-frame chroma, bass chroma and the shipped key to this folder (header) */
     frames: { type: 'string' },
+    /** (keydata18) also prog-key-set.ts' set from this folder (set name keyprog; key only; family = its progression family) */
+    'key-prog': { type: 'string' },
     /** (key18) the sets and their files in reverse order: a second process filling the same --cache from the other end (its report is partial until the first one's run is done) */
     reverse: { type: 'boolean' },
     /** (key17) with --key-only --dorian-ratio F: the shipped analyser's (and ratio F's) misses on files with a trusted key, by kind (key-score.ts' confusion: relative, fifth, fourth, parallel, other; none stated), per set, each miss listed with its stated confidence */
@@ -394,6 +399,9 @@ const SETS: [string, string, string, 'both' | 'key'][] = [
 if (args.dev2) SETS.push(['test/output/eval', 'dev2', 'dev2', 'both']);
 // (conf15) --unused soft: soft-set.ts' set (48 soft-music renders), scored never fitted
 if (UNUSED === 'soft') SETS.push(['test/output/tempo-soft', 'soft', 'soft', 'both']);
+// (keydata18) --key-prog DIR: prog-key-set.ts' renders (generated functional progressions; key only; `source` = the
+// progression family, so foldOf groups by it)
+if (args['key-prog']) SETS.push([args['key-prog'], 'dev', 'keyprog', 'key']);
 for (const d of args.dir ?? []) {
   const [n, dir] = d.split('=');
   const s = SETS.find((x) => x[2] === n);

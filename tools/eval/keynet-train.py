@@ -246,6 +246,78 @@ def lopo(rows, seeds, epochs, out):
     json.dump(res, open(out.replace('.json', '-lopo.json'), 'w'), indent=1)
 
 
+def prog_kinds(rows, idx, manifest):
+    """the keyprog rows' kinds from prog-key-set.ts' manifest: mode, cadential, starts on the tonic"""
+    if not idx:
+        return {}
+    man = {x['file']: x for x in json.load(open(manifest))['items']}
+    groups = {'all': lambda m: True, 'major': lambda m: m['key']['mode'] == 'major', 'minor': lambda m: m['key']['mode'] == 'minor',
+              'cadential': lambda m: m['cadential'], 'non-cadential': lambda m: not m['cadential'],
+              'tonic start': lambda m: m['startsTonic'], 'starts away': lambda m: not m['startsTonic'],
+              'non-cad, away': lambda m: not m['cadential'] and not m['startsTonic']}
+    return {g: [i for i in idx if f(man[rows[i]['file']])] for g, f in groups.items()}
+
+
+def prog(rows, seeds, epochs, out, phases, manifest):
+    """keydata18: prog-key-set.ts' renders (set keyprog), every progression unseen by the old rows.
+    (a) the net trained on every OLD dev-side row (not keyprog; one fit per seed) scores every keyprog row;
+    (b) progression-grouped 5-fold CV on keyprog (the dump's fold: calibrate.ts foldOf of the progression family), each
+        fold's net trained on every old row plus the keyprog rows of the other four folds.
+    Against the shipped key on the same rows, per kind (prog_kinds). Each (phase, seed) writes its own JSON as it ends."""
+    old = [r for r in rows if r['set'] != 'keyprog']
+    new = [i for i, r in enumerate(rows) if r['set'] == 'keyprog']
+    arm = 'bag' if TK == 1 else 'seq'
+    kinds = prog_kinds(rows, new, manifest)
+    ship = lambda idx: sum(mirex(rows[i]['truth'], rows[i]['ship']) for i in idx)
+    print(f'prog: {len(old)} old rows, {len(new)} keyprog rows ({len({rows[i]["family"] for i in new})} families; folds '
+          f'{[sum(rows[i]["fold"] == f for i in new) for f in range(5)]}); shipped MIREX on keyprog {ship(new):.1f}')
+
+    def report(tag, seed, pred):
+        res = {'arm': arm, 'phase': tag, 'seed': seed, 'n': len(new), 'per': {}}
+        for g, idx in kinds.items():
+            net = sum(mirex(rows[i]['truth'], pred[i]) for i in idx)
+            res['per'][g] = {'n': len(idx), 'net': round(net, 1), 'ship': round(ship(idx), 1),
+                             'net_right': sum(mirex(rows[i]['truth'], pred[i]) == 1 for i in idx), 'ship_right': sum(mirex(rows[i]['truth'], rows[i]['ship']) == 1 for i in idx)}
+        k = {}
+        for i in new:
+            kk = kind(rows[i]['truth'], pred[i])
+            k[kk] = k.get(kk, 0) + 1
+        res['kinds'] = k
+        # per file: the net's key (tonic, 1 if minor)
+        res['pred'] = {rows[i]['file']: list(pred[i]) for i in new}
+        print(f'{arm} ({tag}) seed {seed}: ' + '; '.join(f'{g} {v["net"]} vs shipped {v["ship"]} of {v["n"]}' for g, v in res['per'].items()) + f'; kinds {k}', flush=True)
+        json.dump(res, open(out.replace('.json', f'-{arm}-{tag}-seed{seed}.json'), 'w'), indent=1)
+
+    for ph in phases:
+        for seed in seeds:
+            t0 = time.time()
+            pred = {}
+            if ph == 'a':
+                # the fit on the old rows does not depend on keyprog: kept (and reused) beside the report
+                pt = out.replace('.json', f'-{arm}-a-seed{seed}.pt')
+                if os.path.exists(pt):
+                    net = KeyNet(tk=TK)
+                    net.load_state_dict(torch.load(pt))
+                else:
+                    net = train(old, seed * 100 + 70, epochs)
+                    torch.save(net.state_dict(), pt)
+                if not new:
+                    print(f'  {arm} (a) seed {seed}: fitted on {len(old)} old rows ({time.time() - t0:.0f} s), no keyprog rows yet', flush=True)
+                    continue
+                for i, p in zip(new, predict(net, [rows[i] for i in new])):
+                    pred[i] = key_of(p.argmax())
+            else:
+                for f in range(5):
+                    te = [i for i in new if rows[i]['fold'] == f]
+                    tr = old + [rows[i] for i in new if rows[i]['fold'] != f]
+                    net = train(tr, seed * 100 + 80 + f, epochs)
+                    for i, p in zip(te, predict(net, [rows[i] for i in te])):
+                        pred[i] = key_of(p.argmax())
+                    print(f'  {arm} (b) seed {seed} fold {f} done: {len(te)} test, {len(tr)} train ({time.time() - t0:.0f} s)', flush=True)
+            print(f'  {arm} ({ph}) seed {seed}: {time.time() - t0:.0f} s', flush=True)
+            report(ph, seed, pred)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--frames', default='test/output/keynet17/frames')
@@ -254,10 +326,14 @@ def main():
     ap.add_argument('--out', default='test/output/keynet17/cv.json')
     ap.add_argument('--arm', default='seq', choices=['seq', 'bag'], help="bag: every kernel 1 step long (order-blind control)")
     ap.add_argument('--lopo', action='store_true', help='leave-progression-out check on key-set (see lopo())')
+    ap.add_argument('--prog', default='', help="keydata18: phases 'a', 'b' or 'a,b' on prog-key-set.ts' rows (see prog())")
+    ap.add_argument('--manifest', default='test/output/key-prog/manifest.json', help='prog-key-set.ts manifest (--prog)')
     a = ap.parse_args()
     global TK
     TK = 1 if a.arm == 'bag' else 3
     rows = load(a.frames)
+    if a.prog:
+        return prog(rows, [int(s) for s in a.seeds.split(',')], a.epochs, a.out, a.prog.split(','), a.manifest)
     if a.lopo:
         return lopo(rows, [int(s) for s in a.seeds.split(',')], a.epochs, a.out)
     sets = sorted(set(r['set'] for r in rows))
