@@ -36,7 +36,8 @@ export const MODEL_USAGE = `Usage:
 
 Environment: HF_ENDPOINT (Hugging Face mirror), HF_TOKEN, STUDIO_IMAGEBIND_URL
 (ImageBind mirror), STUDIO_MODELS_DIR (where downloads and packs go; default
-<data folder>/models), STUDIO_DATA_DIR.`;
+<data folder>/models), STUDIO_DATA_DIR (the data folder; --data-dir DIR, with
+any model command, instead).`;
 
 type Start = () => Promise<EngineHost>;
 const out = (s: string) => process.stdout.write(s + '\n');

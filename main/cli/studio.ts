@@ -51,7 +51,7 @@ Usage:
       Exit code 1 if any file failed.
       (--db takes the data folder's lock, as serve does; without it analyze,
       probe and ask work while the app runs.)
-  studio model list|get|convert|verify …   (studio model --help)
+  studio model list|get|convert|verify … [--data-dir DIR]   (studio model --help)
       Get DeepResonance: list what is present, download + verify + convert
       (studio model get beta --llama DIR), convert files on disk, re-hash a pack.
       (list and verify work while the app runs: they write nothing there.)
@@ -588,6 +588,29 @@ async function serve(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => void stop());
 }
 
+/**
+ * `--data-dir DIR` (or `--data-dir=DIR`) anywhere in `studio model`'s arguments, taken out (its subcommands parse the
+ * rest). Exits 2 when DIR is missing.
+ * @returns the folder given (resolved), or undefined (then STUDIO_DATA_DIR or the default), and the other arguments
+ */
+export function takeDataDir(argv: string[]): { dataDir: string | undefined; rest: string[] } {
+  const rest: string[] = [];
+  let dataDir: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === '--data-dir' || a.startsWith('--data-dir=')) {
+      const v = a === '--data-dir' ? argv[++i] : a.slice('--data-dir='.length);
+      if (!v || v.startsWith('--')) fail('--data-dir needs a folder: --data-dir DIR', 2);
+      dataDir = resolve(v);
+    } else rest.push(a);
+  }
+  return { dataDir, rest };
+}
+
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
@@ -601,8 +624,11 @@ async function main(argv: string[]): Promise<void> {
     case 'analyse':
       return analyzeCommand(rest);
     case 'model': {
+      // the data folder, as every command that uses one takes it (the data folder's messages say "--data-dir DIR or
+      // STUDIO_DATA_DIR": `studio model` refused the option they named, tester25)
+      const { dataDir: given, rest: args } = takeDataDir(rest);
       const engine = async () => {
-        if (rest[0] === 'verify') {
+        if (args[0] === 'verify') {
           // re-hashes the pack folder it is given and writes nothing: a throwaway data folder (removed when the
           // process exits, after verify has stopped the engine), so it works while the app or `studio serve`
           // holds the lock
@@ -612,12 +638,12 @@ async function main(argv: string[]): Promise<void> {
           return e;
         }
         // the other model commands' engine opens the data folder's database (installed packs, settings): locked
-        const dataDir = defaultDataDir();
-        const e = startEngine(dataDir, 'web', undefined, `studio model ${rest[0] ?? ''}`.trim());
+        const dataDir = given ?? defaultDataDir();
+        const e = startEngine(dataDir, 'web', undefined, `studio model ${args[0] ?? ''}`.trim());
         try {
           await e.start();
         } catch (err) {
-          if (rest[0] !== 'list' || toErrorData(err).code !== 'DATA_FOLDER_IN_USE') throw err;
+          if (args[0] !== 'list' || toErrorData(err).code !== 'DATA_FOLDER_IN_USE') throw err;
           // list only reads: while the app or `studio serve` holds the folder it lists from a throwaway engine
           // that reads the held folder's models and remembered folders and writes nothing there
           const { engine: ro, cleanup } = readOnlyEngine(undefined, {
@@ -630,7 +656,7 @@ async function main(argv: string[]): Promise<void> {
         }
         return e;
       };
-      process.exitCode = await modelCommand(rest, engine);
+      process.exitCode = await modelCommand(args, engine);
       return;
     }
     case '--version':

@@ -43,15 +43,33 @@ const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed id');
 /** A UTF-16 surrogate without its partner: no Unicode character, written to UTF-8 (SQLite, the tokenizer) as U+FFFD or worse. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /**
- * Text for the model (the input text with placeholders): valid Unicode, at most 8000 UTF-16 units. A lone
+ * Text for the model (the input text with placeholders): valid Unicode, at most 8000 characters (code points). A lone
  * surrogate (JSON `"\ud800"` from a client) was stored in the thread as three U+FFFD and tokenised as
  * something else again (tester18): refused here, at the channel.
  */
-/** The longest question (and input text) the channel takes, in UTF-16 code units (JavaScript's string length). */
+/**
+ * The longest question (and input text) the channel takes, in characters: Unicode code points (textLength), what the
+ * chat pane counts too — it counted UTF-16 units and called them characters, so 5000 emoji were "10000 characters"
+ * (tester25).
+ */
 export const MAX_INSTRUCTION_CHARS = 8000;
-const ModelText = z.string().max(MAX_INSTRUCTION_CHARS).refine((s) => !LONE_SURROGATE.test(s), {
-  message: 'is not valid Unicode: it holds a lone surrogate (\\uD800–\\uDFFF without its pair); send the text as UTF-8',
-});
+
+/** A text's length in characters: Unicode code points (an emoji outside the BMP is one, not JavaScript's two units). */
+export function textLength(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+const ModelText = z
+  .string()
+  // a code point is one or two units: a string of at most MAX units is short enough, one of more than twice is not
+  .refine((s) => s.length <= MAX_INSTRUCTION_CHARS || (s.length <= 2 * MAX_INSTRUCTION_CHARS && textLength(s) <= MAX_INSTRUCTION_CHARS), {
+    message: `is longer than ${MAX_INSTRUCTION_CHARS} characters: shorten it`,
+  })
+  .refine((s) => !LONE_SURROGATE.test(s), {
+    message: 'is not valid Unicode: it holds a lone surrogate (\\uD800–\\uDFFF without its pair); send the text as UTF-8',
+  });
 /** The question: ModelText with something in it — an empty or all-blank one is refused before it is stored in the thread. */
 const Instruction = ModelText.refine((s) => s.trim() !== '', { message: 'is empty: ask something' });
 

@@ -102,6 +102,14 @@ describe('one process per data folder (real studio serve)', { skip: !BUILT && 'r
     const model = studio('model', 'get', 'alpha');
     assert.equal(model.code, 75, model.err);
     assert.match(model.err, /in use by studio serve/);
+    // the way out it names is true: `studio model` takes --data-dir (tester25: it said "--data-dir DIR or
+    // STUDIO_DATA_DIR" and refused --data-dir as an unknown option)
+    assert.match(model.err, /use another data folder \(--data-dir DIR or STUDIO_DATA_DIR\)/);
+    const elsewhere = join(base, 'another data folder');
+    const listed = studio('model', 'list', '--offline', '--json', '--data-dir', elsewhere);
+    assert.equal(listed.code, 0, listed.err);
+    assert.equal((JSON.parse(listed.out) as { modelsDir: string }).modelsDir, join(elsewhere, 'models'));
+    assert.equal(readDataLockOwner(elsewhere), null, 'that folder was let go when list ended');
 
     assert.deepEqual(snapshot(), before, 'the refused commands wrote nothing into the data folder');
 

@@ -151,6 +151,24 @@ export const Manifest = z.object({
 }).passthrough();
 export type Manifest = z.infer<typeof Manifest>;
 
+/**
+ * What a pack's manifest.json says it is (name, model, variant, dtype, llm_quant), read without checking the pack:
+ * the name shown for a chosen pack before it is loaded (a fresh engine, after a crash or a restart). Null when the
+ * folder has no readable manifest of schema_version 1 with those fields (the pack then says why when it loads).
+ * @param dir the pack folder
+ */
+export function packIdentityOf(dir: string): { name: string; model: string; variant: 'alpha' | 'beta'; dtype: string; llmQuant: string } | null {
+  try {
+    const file = join(resolve(dir), 'manifest.json');
+    if (statSync(file).size > LIMITS.manifestBytes) return null;
+    const m = Manifest.pick({ schema_version: true, name: true, model: true, variant: true, dtype: true, llm_quant: true }).safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!m.success) return null;
+    return { name: m.data.name, model: m.data.model, variant: m.data.variant, dtype: m.data.dtype, llmQuant: m.data.llm_quant };
+  } catch {
+    return null;
+  }
+}
+
 export interface Pack {
   dir: string;
   manifest: Manifest;

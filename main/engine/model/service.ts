@@ -3,7 +3,7 @@ import { StudioError, type ModelMemory, type ModelStatus, type ProviderChoice } 
 import type { EngineContext } from '../context';
 import { getSetting, setSetting } from '../db/settings';
 import { ask, type AskRequest, type AskResult } from './ask';
-import { loadPack } from './pack';
+import { loadPack, packIdentityOf } from './pack';
 import { diagnostics } from './providers';
 import { ModelRuntime } from './runtime';
 
@@ -25,6 +25,8 @@ export class ModelService {
   private loadFigures = { rssBefore: 0, rssAfter: 0, at: 0 };
   /** the pack last loaded (folder and what its manifest says), so an unloaded pack is still named */
   private lastPack: { path: string; info: NonNullable<ModelStatus['pack']> } | null = null;
+  /** what the manifest of a chosen pack not loaded yet says (namedPack), read once per folder */
+  private readPack: { path: string; info: ModelStatus['pack'] } | null = null;
 
   constructor(private readonly ctx: EngineContext) {}
 
@@ -54,9 +56,20 @@ export class ModelService {
             ? `${m!.model} (${m!.name}) on ${rt.provider.name.toUpperCase()}.`
             : 'The model pack loads with the first question.',
       packPath,
-      pack: m ? { name: m.name, model: m.model, variant: m.variant, dtype: m.dtype, llmQuant: m.llm_quant } : this.lastPack?.path === packPath ? this.lastPack.info : null,
+      pack: m ? { name: m.name, model: m.model, variant: m.variant, dtype: m.dtype, llmQuant: m.llm_quant } : packPath ? this.namedPack(packPath) : null,
       provider: { requested: this.requestedProvider, active: rt?.provider.name ?? null, fallbacks: rt?.provider.fallbacks ?? [] },
     };
+  }
+
+  /**
+   * What the chosen pack is while it is not loaded: the pack last loaded, or else what its manifest says (read once
+   * per folder). A fresh engine (after a crash, or a restart) named it by its folder ("alpha-fp32 · auto") until a
+   * question loaded it (tester25).
+   */
+  private namedPack(packPath: string): NonNullable<ModelStatus['pack']> | null {
+    if (this.lastPack?.path === packPath) return this.lastPack.info;
+    if (this.readPack?.path !== packPath) this.readPack = { path: packPath, info: packIdentityOf(packPath) };
+    return this.readPack.info;
   }
 
   /** Load (or reuse) the runtime for a pack folder and provider. */

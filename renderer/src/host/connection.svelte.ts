@@ -1,9 +1,26 @@
+import type { StudioErrorData } from '@contract';
+
 /**
  * The state of the link to the host. On the desktop the preload's IPC is
  * always there; in web mode the WebSocket to `studio serve` can drop and
  * reconnect, and the top bar shows that.
  */
 export type LinkState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/**
+ * What a call in flight rejects with when the WebSocket to `studio serve` drops (web mode only; the desktop's IPC
+ * never drops). One error, known by its code and message, so that every call the drop ends is reported as one
+ * message (app.error) and the chat keeps what it showed (chat.svelte.ts) instead of each caller saying it failed.
+ */
+export const LINK_LOST: StudioErrorData = {
+  code: 'ENGINE_UNAVAILABLE',
+  message: 'Lost the connection to the studio server while this was running. It reconnects by itself; try again.',
+};
+
+/** Whether `e` is the lost link's error (LINK_LOST), not an engine that failed. */
+export function isLinkLost(e: StudioErrorData): boolean {
+  return e.code === LINK_LOST.code && e.message === LINK_LOST.message;
+}
 
 class Connection {
   state = $state<LinkState>('connecting');
@@ -15,6 +32,22 @@ class Connection {
   reason = $state<string | null>(null);
   /** times the link came back after being lost */
   reconnects = $state(0);
+  private reopenListeners = new Set<() => void>();
+
+  /**
+   * Call `listener` each time the link opens again after it was lost (not at the first open): what the page read
+   * before may be stale (an answer ended, or `studio serve` was restarted), so it is read again.
+   * @returns a function that removes the listener
+   */
+  onReopen(listener: () => void): () => void {
+    this.reopenListeners.add(listener);
+    return () => this.reopenListeners.delete(listener);
+  }
+
+  /** The bridge reports the link open again after a loss (ws-bridge.ts). */
+  reopened(): void {
+    for (const l of this.reopenListeners) l();
+  }
 }
 
 export const connection = new Connection();

@@ -1,5 +1,5 @@
 import { RpcClient, type EventName, type EventPayload, type MediaUrlKind, type Port, type Progress, type StudioBridge, type StudioErrorData } from '@contract';
-import { connection } from './connection.svelte';
+import { connection, LINK_LOST } from './connection.svelte';
 
 type EventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
@@ -37,20 +37,25 @@ export function takeAccessToken(location: Location, history: History, storage: S
  * the link's state in `connection`. Messages sent while it (re)connects wait
  * and go out once it is open; when it drops, onClose listeners are told (the
  * RpcClient rejects the calls in flight) and what still waited is dropped.
+ * Opening again after a loss tells connection.onReopen's listeners. `retryNow`
+ * tries at once instead of at the end of the backoff (a new token was given).
  */
-function reconnectingWebSocketPort(url: string, protocols: () => string[]): Port {
+function reconnectingWebSocketPort(url: string, protocols: () => string[]): Port & { retryNow(): void } {
   const listeners = new Set<(m: unknown) => void>();
   const closeListeners = new Set<() => void>();
   let queue: string[] = [];
   let ws: WebSocket | null = null;
   let attempt = 0;
+  let retry: ReturnType<typeof setTimeout> | undefined;
 
   function connect(): void {
+    retry = undefined;
     connection.state = attempt === 0 && connection.reconnects === 0 ? 'connecting' : 'reconnecting';
     const sock = new WebSocket(url, protocols());
     ws = sock;
     sock.onopen = () => {
-      if (connection.state === 'reconnecting' || attempt > 0) connection.reconnects++;
+      const again = connection.state === 'reconnecting' || attempt > 0;
+      if (again) connection.reconnects++;
       attempt = 0;
       connection.state = 'open';
       connection.attempt = 0;
@@ -59,6 +64,7 @@ function reconnectingWebSocketPort(url: string, protocols: () => string[]): Port
       const q = queue;
       queue = [];
       for (const m of q) sock.send(m);
+      if (again) connection.reopened();
     };
     sock.onmessage = (ev) => {
       let msg: unknown;
@@ -83,12 +89,17 @@ function reconnectingWebSocketPort(url: string, protocols: () => string[]): Port
         ev.code === 1006 && attempt > 3
           ? 'The studio server does not answer. Is `studio serve` still running? If it was restarted, open the new URL it printed.'
           : 'The connection to the studio server was lost.';
-      setTimeout(connect, delay);
+      retry = setTimeout(connect, delay);
     };
   }
 
   connect();
   return {
+    retryNow() {
+      if (retry === undefined) return;
+      clearTimeout(retry);
+      connect();
+    },
     send(message) {
       const text = JSON.stringify(message);
       if (ws && ws.readyState === WebSocket.OPEN) ws.send(text);
@@ -139,26 +150,31 @@ export function createWebSocketBridge(location: Location = window.location): Stu
   const eventListeners = new Set<EventListener>();
   let mediaCapability: string | null = null;
 
-  const token = takeAccessToken(location, window.history, window.sessionStorage);
+  let token = takeAccessToken(location, window.history, window.sessionStorage);
   let port: Port;
   if (token) {
     const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
-    port = reconnectingWebSocketPort(url, () => [
+    const ws = reconnectingWebSocketPort(url, () => [
       WS_PROTOCOL,
       `${WS_TOKEN_PROTOCOL_PREFIX}${token}`,
       ...(mediaCapability ? [`${WS_CAP_PROTOCOL_PREFIX}${mediaCapability}`] : []),
     ]);
+    port = ws;
+    // `studio serve` restarted on the same port prints a new token; its URL opened in this tab changes only the
+    // fragment (no reload), so the page takes the new token there and reconnects with it at once — before, it kept
+    // offering the old one, refused, until the page was reloaded
+    window.addEventListener('hashchange', () => {
+      const next = takeAccessToken(location, window.history, window.sessionStorage);
+      if (!next || next === token) return;
+      token = next;
+      ws.retryNow();
+    });
   } else {
     port = refusedPort();
     connection.state = 'closed';
     connection.reason = NO_TOKEN.message;
   }
-  const client = new RpcClient(port, {
-    lost: {
-      code: 'ENGINE_UNAVAILABLE',
-      message: 'Lost the connection to the studio server while this was running. It reconnects by itself; try again.',
-    },
-  });
+  const client = new RpcClient(port, { lost: LINK_LOST });
   client.onEvent((name, payload) => {
     if (name === 'web:session') mediaCapability = (payload as EventPayload<'web:session'>).media;
     for (const l of eventListeners) l(name, payload);

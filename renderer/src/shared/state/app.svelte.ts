@@ -1,6 +1,6 @@
 import type { AppInfo, EventPayload, ModelStatus, StudioErrorData } from '@contract';
 import { api, asStudioError } from '../../host/api';
-import { connection } from '../../host/connection.svelte';
+import { connection, isLinkLost } from '../../host/connection.svelte';
 import { signal } from '../../lib/test-hooks';
 
 export type ToastKind = 'error' | 'warning' | 'notice';
@@ -36,6 +36,8 @@ export const ABOUT = {
   export: 'export',
   removeFolder: 'remove-folder',
   thread: 'thread',
+  /** the link to `studio serve` was lost (web mode): put right when it opens again */
+  link: 'link',
   folder: (path: string) => `folder:${path}`,
   open: (path: string) => `open:${path}`,
 } as const;
@@ -44,6 +46,10 @@ export const ABOUT = {
 const FADE_MS: Record<ToastKind, number | null> = { notice: 6000, warning: 12_000, error: null };
 /** the title of the message shown while the engine is down after a crash */
 const ENGINE_CRASHED = 'The engine stopped unexpectedly';
+/** the title of the one message shown while the link to `studio serve` is lost (every call it ended says so alike) */
+const LINK_LOST_TITLE = 'Lost the connection to the studio server';
+const LINK_LOST_TEXT =
+  'What was running was stopped here (an answer being written is kept by the engine, as far as it got). The page reconnects by itself (see the top bar) and then reads again what it shows. If `studio serve` was restarted, open the new address it printed in this tab.';
 /** the title of the one message a page opened without its access token shows */
 const NO_TOKEN = 'Open the address that `studio serve` printed';
 /** errors that mean the engine was out of reach: put right once it is ready again */
@@ -74,6 +80,13 @@ class AppState {
       this.model = status;
       this.modelResolved(status);
       signal('model-changed', { installed: status.installed, active: status.provider.active });
+    });
+    // the link to `studio serve` is back (web mode): its loss is put right, and what the engine says is read again
+    // (a restarted serve has a new engine: nothing loaded)
+    connection.onReopen(() => {
+      this.resolved(ABOUT.link);
+      void this.refreshInfo();
+      void this.refreshModel();
     });
     await Promise.all([this.refreshInfo(), this.refreshModel()]);
   }
@@ -136,6 +149,15 @@ class AppState {
       // a page without its access token: every call fails alike; one message says which address to open
       if (this.toasts.some((t) => t.title === NO_TOKEN)) return e;
       title = NO_TOKEN;
+    }
+    if (isLinkLost(e)) {
+      // the link to `studio serve` dropped: every call in flight (and every one made until it is back) fails alike;
+      // one message says so, instead of one per caller with the same text ("Could not load the chat", "The answer
+      // failed", "Could not read the model status": tester25)
+      const shown = this.toasts.some((t) => t.about === ABOUT.link);
+      if (!shown) this.push('error', LINK_LOST_TITLE, LINK_LOST_TEXT, e.code, ABOUT.link);
+      signal(shown ? 'error-folded' : 'error-shown', { code: e.code, message: e.message, title: LINK_LOST_TITLE, as: title });
+      return e;
     }
     this.push('error', title, e.message, e.code, about);
     signal('error-shown', { code: e.code, message: e.message, title });

@@ -1,5 +1,6 @@
 import type { ChatAttachments, ChatMessage, MethodInput, Progress, Track } from '@contract';
 import { api, asStudioError } from '../../host/api';
+import { connection, isLinkLost } from '../../host/connection.svelte';
 import { signal } from '../../lib/test-hooks';
 import { ABOUT, app } from './app.svelte';
 import { browser } from './browser.svelte';
@@ -33,6 +34,23 @@ export interface PendingAnswer {
   controller: AbortController;
 }
 
+/**
+ * A question whose answer this page saw cut off and could not read back from the engine: the link to `studio serve`
+ * was lost while it was written, or the thread could not be read after it. What the page saw stays shown (the
+ * question, the text so far, marked) until the thread is read again (on a reconnect, or the next answer).
+ */
+export interface CutAnswer {
+  question: string;
+  /** regenerating this user message's answer (the question is already in the thread) */
+  regenerateOf?: string;
+  /** the answer's text as far as this page saw it */
+  text: string;
+  /** 'link': the link to `studio serve` was lost; 'unread': the thread could not be read back */
+  why: 'link' | 'unread';
+  /** what is shown under it, in words */
+  note: string;
+}
+
 declare global {
   interface Window {
     /** tests only: generation options sent with every question (e.g. a large maxNewTokens) */
@@ -60,7 +78,9 @@ class Chat {
   threads = $state<Record<string, ChatMessage[]>>({});
   attach = $state<Record<string, AttachChoice>>({});
   pending = $state<Record<string, PendingAnswer>>({});
-  private loading = new Map<string, Promise<void>>();
+  /** per track: the answer seen cut off and not read back yet (CutAnswer) */
+  cut = $state<Record<string, CutAnswer>>({});
+  private loading = new Map<string, Promise<boolean>>();
   /** tracks whose thread is re-read while an answer is written in the background */
   private following = new Map<string, ReturnType<typeof setTimeout>>();
 
@@ -140,20 +160,27 @@ class Chat {
     };
   }
 
-  /** Load a track's thread from the engine (once; `force` reloads). */
-  load(trackId: string, force = false): Promise<void> {
-    if (!force && this.threads[trackId]) return Promise.resolve();
+  /**
+   * Load a track's thread from the engine (once; `force` reloads). Resolves true when it was read (or was there
+   * already), false when it could not be (said in a message). A thread read replaces the track's cut answer: the
+   * engine's record of it (its question, and the answer as kept: "interrupted" when the engine died) is shown instead.
+   */
+  load(trackId: string, force = false): Promise<boolean> {
+    if (!force && this.threads[trackId]) return Promise.resolve(true);
     const running = this.loading.get(trackId);
     if (running && !force) return running;
     const p = (async () => {
       try {
         const list = await api().call('chat:get-thread', { trackId });
         this.threads[trackId] = list;
+        delete this.cut[trackId];
         app.resolved(ABOUT.thread);
         signal('chat-thread-loaded', { trackId, messages: list.length });
         this.follow(trackId);
+        return true;
       } catch (err) {
         app.error(err, 'Could not load the chat', ABOUT.thread);
+        return false;
       } finally {
         this.loading.delete(trackId);
       }
@@ -285,20 +312,49 @@ class Chat {
     };
     try {
       const res = await call({ signal: controller.signal, onProgress, onToken });
-      await this.load(trackId, true);
+      if (!(await this.load(trackId, true))) this.keepCut(trackId, controller, 'unread');
       app.resolved(ABOUT.answer);
       signal('chat-answered', { trackId, id: res.assistant.id, status: res.assistant.status, stats: res.assistant.stats, text: res.assistant.text });
     } catch (err) {
       const e = asStudioError(err);
-      await this.load(trackId, true);
+      // the link to `studio serve` dropped: the thread cannot be read now (it is when the link is back: reread), and
+      // what this page showed stays — the question went with the pending answer when the read failed (tester25)
+      const lost = isLinkLost(e);
+      if (lost || !(await this.load(trackId, true))) this.keepCut(trackId, controller, lost ? 'link' : 'unread');
       if (e.code === 'CANCELLED') signal('chat-stopped', { trackId });
       else {
+        // a lost link is one message for every call it ended (app.error)
         app.error(e, e.code === 'MODEL_MISSING' ? 'No model pack' : 'The answer failed', e.code === 'MODEL_MISSING' ? ABOUT.noPack : ABOUT.answer);
         signal('chat-failed', { trackId, code: e.code, message: e.message });
       }
-      if (e.code !== 'CANCELLED') void app.refreshModel();
+      if (e.code !== 'CANCELLED' && !lost) void app.refreshModel();
     } finally {
       if (this.pending[trackId]?.controller === controller) delete this.pending[trackId];
+    }
+  }
+
+  /** Keep what the pending answer showed as the track's cut answer (CutAnswer), when the thread cannot be read back. */
+  private keepCut(trackId: string, controller: AbortController, why: CutAnswer['why']): void {
+    const p = this.pending[trackId];
+    if (!p || p.controller !== controller) return;
+    const note =
+      why === 'link'
+        ? 'Disconnected: the connection to the studio server was lost while this answer was being written. When the page reconnects, the chat is read again with what the engine kept of it.'
+        : 'The chat could not be read back after this answer: this is what this page saw of it.';
+    this.cut[trackId] = { question: p.question, regenerateOf: p.regenerateOf, text: p.text, why, note };
+    signal('chat-cut', { trackId, why, question: p.question, length: p.text.length });
+  }
+
+  /**
+   * The link to `studio serve` is back (connection.onReopen): the open track's thread and every thread with a cut
+   * answer are read again (an answer ended meanwhile, or the engine died and kept it as "interrupted"); the other
+   * tracks' threads are read again when they are shown.
+   */
+  reread(): void {
+    const open = current.track?.id;
+    for (const id of new Set([...Object.keys(this.threads), ...Object.keys(this.cut)])) {
+      if (id === open || this.cut[id]) void this.load(id, true);
+      else delete this.threads[id];
     }
   }
 
@@ -380,3 +436,4 @@ export async function copyText(text: string): Promise<boolean> {
 const round = (s: number) => Math.round(s * 100) / 100;
 
 export const chat = new Chat();
+connection.onReopen(() => chat.reread());

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
+import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
+
+type D = { document: { querySelectorAll(s: string): ArrayLike<unknown> } };
+
+/**
+ * The link to `studio serve` lost while an answer is written (tester25): `studio serve` and its engine SIGKILLed
+ * mid-answer. The question and the partial answer stay shown, marked disconnected (before: the question vanished,
+ * as the thread could not be read back); one message says the connection was lost (before: three with the same
+ * text: "Could not load the chat", "The answer failed", "Could not read the model status"); and when serve is
+ * started again on the same data folder and port and its new address is opened in the tab (only the fragment
+ * changes: no reload), the page reconnects and reads the thread again, which shows the answer "interrupted".
+ * Run: npm run build && node --import tsx --test test/e2e/chat-disconnect.test.ts
+ */
+describe('chat: the link to studio serve lost mid-answer', { timeout: 240_000 }, () => {
+  let serve: ServeProcess;
+  let again: ServeProcess | undefined;
+  let browser: Browser;
+  let sp: StudioPage;
+  const dataDir = mkdtempSync(join(tmpdir(), 'studio-e2e-disconnect-'));
+  const sine = join(TINY_DIR, 'media', 'sine.wav');
+
+  before(async () => {
+    ensureTinyPacks();
+    const launching = launchChromium().then((b) => (browser = b));
+    serve = await startServe({ dataDir, env: { STUDIO_DISABLE_WEBGPU: '1' } }).finally(() => launching);
+    await launching;
+    sp = await StudioPage.open(browser, serve);
+    assert.equal((await sp.chat().choosePack(join(TINY_DIR, 'packs', 'alpha-fp32'))).name, 'pack-chosen');
+    const m = await sp.mark();
+    assert.equal((await sp.openThroughBrowser(sine)).name, 'track-opened');
+    await sp.waitForEvent('chat-thread-loaded', { after: m });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.stop();
+    await again?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('the question and the partial answer stay, marked; one message; the thread is read again on the reconnect', async () => {
+    const { page } = sp;
+    const question = 'What instruments are playing, in detail?';
+    // min_new_tokens: the answer cannot end before the kill
+    await page.evaluate(() => ((globalThis as unknown as { __studioChatOptions: unknown }).__studioChatOptions = { maxNewTokens: 2048, minNewTokens: 2048, temperature: 1.5 }));
+    const asked = await sp.chat().ask(question);
+    const first = await sp.waitForEvent(['chat-token', 'chat-failed', 'chat-answered'], { after: asked });
+    assert.equal(first.name, 'chat-token', JSON.stringify(first.detail));
+    const engines = execFileSync('pgrep', ['-P', String(serve.proc.pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+    const m = await sp.mark();
+    const exited = new Promise((r) => serve.proc.once('exit', r));
+    for (const pid of [serve.proc.pid!, ...engines]) process.kill(pid, 'SIGKILL');
+    await exited;
+    const failed = await sp.waitForEvent(['chat-failed', 'chat-answered', 'chat-stopped'], { after: m });
+    assert.equal(failed.name, 'chat-failed', JSON.stringify(failed.detail));
+    // the question and what was written stay, marked
+    await page.getByTestId('cut-question').waitFor();
+    assert.equal((await page.getByTestId('cut-question').innerText()).trim(), question);
+    const cut = page.getByTestId('cut-answer');
+    assert.equal(await cut.getAttribute('data-why'), 'link');
+    assert.ok((await cut.locator('.bubble').innerText()).trim().length > 0, 'the partial answer is kept');
+    assert.match(await page.getByTestId('cut-note').innerText(), /^Disconnected: the connection to the studio server was lost/);
+    // two reconnect attempts fail (every call queued meanwhile fails with them): still one message
+    await page.waitForFunction(() => /Attempt [3-9]/.test((globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string | null } | null } }).document.querySelector('[data-testid=engine-status]')?.getAttribute('title') ?? ''), null, { polling: 100 });
+    const toasts = await page.locator('[data-testid^=toast-]').allInnerTexts();
+    assert.equal(toasts.length, 1, JSON.stringify(toasts));
+    assert.match(toasts[0], /Lost the connection to the studio server/);
+    assert.equal(await page.getByTestId('toast-count').count(), 0, 'reported once, not counted up');
+    await sp.screenshot('chat-disconnect-1-lost');
+
+    // serve again on the same data folder and port; its new address opened in this tab changes only the fragment
+    again = await startServe({ dataDir, port: Number(new URL(serve.origin).port), env: { STUDIO_DISABLE_WEBGPU: '1' } });
+    const r = await sp.mark();
+    await page.evaluate((hash) => ((globalThis as unknown as { location: { hash: string } }).location.hash = hash), new URL(again.openUrl).hash);
+    await sp.waitForEvent('chat-thread-loaded', { after: r });
+    const last = sp.chat().answers.last();
+    assert.equal(await last.getAttribute('data-status'), 'interrupted');
+    await last.getByTestId('msg-interrupted').waitFor();
+    assert.equal((await sp.chat().users.last().locator('.bubble').innerText()).trim(), question);
+    assert.equal(await page.getByTestId('cut-answer').count(), 0, 'the engine’s record replaces what the page kept');
+    await page.waitForFunction(() => (globalThis as unknown as D).document.querySelectorAll('[data-testid=toast-error]').length === 0, null, { polling: 100 });
+    assert.equal((await sp.events('app-ready')).length, 1, 'no reload: the same page reconnected');
+    await sp.screenshot('chat-disconnect-2-reconnected');
+  });
+
+  test('no page errors', () => {
+    assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
+  });
+});
