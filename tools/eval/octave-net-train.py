@@ -65,7 +65,11 @@ ap.add_argument('--write-arm', help='NAME=COLS@SET:W (an --arms entry): like --w
                 'a pair C,C+12 for 45 <= C < 57: perc, written as extra ["perc"]; with rows of --soft --lock 55-61: lock, written as extra ["lock"]; '
                 'a part of 55-61 (helper tempo22: 59-60): lock with the other lock columns weighed 0)')
 ap.add_argument('--weights-out', default='main/engine/analysis/octave-net-weights.ts', help='with --write-arm: the file to write (a copy, to test before shipping)')
+ap.add_argument('--dump-logits', help='with --grid --arms: the first arm\'s out-of-fold score (logit) of every candidate of every original row, '
+                'per fold shuffle, written to this JSON: {"arm", "h", "lambda", "shuffles": [K…], "rows": {"<set>/<file>": [[{"bpm", "ratio", '
+                '"logit"} per candidate] per shuffle]}} (helper poe18: the product of experts with the tempogram net, tools/eval/poe-score.py)')
 args = ap.parse_args()
+LOGITS = {}  # --dump-logits: rep -> {row index: [logit per candidate]}, filled by cv() through predict()
 
 OCTAVE_MODEL = [0.1138, -2.379, 1.916, -0.3036, 2.382]
 ALLROWS = json.load(open(args.rows))
@@ -154,13 +158,16 @@ def fit(train, cols, h, lam, seed=0, weights=None):
     return net, mu, sd
 
 
-def predict(model, rs, cols):
+def predict(model, rs, cols, logits=None):
+    """each row's pick (the candidate of the highest score); logits: a list, filled with each row's scores of its candidates"""
     net, mu, sd = model
     if not rs:
         return []
     X, M = tensors(rs, cols)
     with torch.no_grad():
         s = net((X - mu) / sd).masked_fill(~M, -1e9)
+    if logits is not None:
+        logits.extend([float(v) for v in s[i, :len(r['cands'])]] for i, r in enumerate(rs))
     out = []
     for i, r in enumerate(rs):
         out.append(r['cands'][int(s[i].argmax())]['bpm'] if r['cands'] else None)
@@ -191,8 +198,11 @@ def cv(cols, h, lam, repeats, no_train=(), weights=None):
             tr = [r for r in (rows if args.noaug else ALLROWS) if fo[r['family']] != k and r['set'] not in no_train]
             te = [i for i, r in enumerate(rows) if fo[r['family']] == k]
             m = fit(tr, cols, h, lam, seed=rep, weights=weights)
-            for i, b in zip(te, predict(m, [rows[i] for i in te], cols)):
+            lg = [] if args.dump_logits else None
+            for i, b in zip(te, predict(m, [rows[i] for i in te], cols, lg)):
                 pk[i] = b
+            if lg is not None:
+                LOGITS.setdefault(rep, {}).update(zip(te, lg))
         picks.append(pk)
     return picks
 
@@ -275,6 +285,14 @@ if args.grid and args.arms:
         name, cols, w = armof(spec)
         pks = cv(cols, int(h), float(lam), args.repeats, weights=w)
         line(f'CV {name} h{h} λ{lam}', pks)
+        if args.dump_logits and first is None:
+            reps = sorted(LOGITS)
+            json.dump({'arm': spec, 'h': int(h), 'lambda': float(lam), 'shuffles': reps,
+                       'rows': {f"{r['set']}/{r['file']}": [[{'bpm': c['bpm'], 'ratio': c['ratio'], 'logit': LOGITS[k][i][j]}
+                                                              for j, c in enumerate(r['cands'])] for k in reps]
+                                for i, r in enumerate(rows)}}, open(args.dump_logits, 'w'))
+            print('wrote', args.dump_logits, flush=True)
+            first = first if args.arm_diff else pks
         if args.arm_diff and first is None:
             first = pks
         elif args.arm_diff:

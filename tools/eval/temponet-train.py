@@ -84,6 +84,9 @@ ap.add_argument('--seeds', type=int, default=1, help='S: nets per fit (an ensemb
 ap.add_argument('--export', help='no CV: fit S nets on every row (less --no-train sets), write them to this JSON, exit')
 ap.add_argument('--export-folds', help='under CV, also write each fold\'s ensemble to DIR/fold-K.json and DIR/folds.json '
                 '({"<set>/<file>": fold} for every original row)')
+ap.add_argument('--dump-logprob', help='under CV, write every original row\'s ensemble mean log-probability row (the fold ensemble '
+                'that never saw its family; all bins, -1e9 outside 30-320 BPM) to this JSON: {"bpm": [bins], "rows": {"<set>/<file>": [bins]}} '
+                '(helper poe18: the product of experts with the octave chooser, tools/eval/poe-score.py)')
 args = ap.parse_args()
 
 D = np.load(args.npz)
@@ -281,6 +284,7 @@ if args.cpu:
 NOTRAIN = set(args.no_train.split(',')) - {''}
 fo = folds(1000 + args.shuffle)
 pred = {}
+lprows = {}
 t0 = time.process_time()
 for k in range(5):
     tr = [i for i in range(len(y)) if fo[FAM[i]] != k and (not args.noaug or not AUG[i]) and SETN[i] not in NOTRAIN]
@@ -288,6 +292,9 @@ for k in range(5):
     nets = [fit(tr, 1000 * j + args.shuffle * 10 + k) for j in range(args.seeds)]
     for i, r in zip(te, reads(nets, te)):
         pred[i] = r
+    if args.dump_logprob:
+        for i, row in zip(te, logprob(nets, te)):
+            lprows[f'{SETN[i]}/{D["fname"][i]}'] = [float(v) for v in row]
     if args.export_folds:
         os.makedirs(args.export_folds, exist_ok=True)
         export(nets, os.path.join(args.export_folds, f'fold-{k}.json'))
@@ -310,5 +317,8 @@ for kind in ('net', 'snap', 'hyb3', 'hyb5'):
     half = sum(acc1(pred[i][kind], 2 * y[i]) for i in ii)
     dbl = sum(acc1(pred[i][kind], y[i] / 2) for i in ii)
     print(f'{kind:5s} ' + ' | '.join(cells) + f' | all {a1}/{len(ii)} | fast {f1}/{len(fast)} | Acc2 {a2} | read 2x {half} ½ {dbl}', flush=True)
+if args.dump_logprob:
+    json.dump({'shuffle': args.shuffle, 'seeds': args.seeds, 'epochs': args.epochs, 'noTrain': sorted(NOTRAIN),
+               'bpm': [float(b) for b in BPM], 'rows': lprows}, open(args.dump_logprob, 'w'))
 if args.picks:
     json.dump({f'{SETN[i]}/{D["fname"][i]}': {**pred[i], 'truth': float(y[i]), 'T': float(T[i])} for i in orig}, open(args.picks, 'w'))
