@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { condition, LEVEL_TUNING, TempoAnalyser } from '../../main/engine/analysis/tempo';
 import { TEMPO_NET_CHANNELS, TEMPO_NET_MASKED, tempoNetAxis, tempoNetChoice, tempoNetLogProbs, tempoNetScore, tempoNetTempogram, tempoNetWindows } from '../../main/engine/analysis/tempo-net';
-import { TEMPO_NET, type TempoNetWeights } from '../../main/engine/analysis/tempo-net-weights';
+import { TEMPO_NET } from '../../main/engine/analysis/tempo-net-weights';
+import type { TempoNetWeights } from '../../main/engine/analysis/tempo-net';
 import { tempoRender } from '../helpers/tempo-render';
 
 interface Case {

@@ -241,7 +241,7 @@ import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/key
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { estimateTempo, LEVEL_TUNING, MIN_ONSET_FLUX, NO_TEMPO, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
 import type { OctaveNetWeights } from '../../main/engine/analysis/octave-net-weights';
-import type { TempoNetWeights } from '../../main/engine/analysis/tempo-net-weights';
+import type { TempoNetWeights } from '../../main/engine/analysis/tempo-net';
 import { CADENCE_THIRD_MIN, estimateKey, foldChroma, frameTriads, meanChroma, PITCHED_SHARE_MIN, relativeDominantShare, relativeLeadShare, TONAL_DEFAULTS, TonalAnalyser, TRIAD_TONE_MIN, type KeyResult, type PitchFrames, type TonalOptions, type TonalResult } from '../../main/engine/analysis/tonal';
 import type { EvalItem } from './build-set';
 import { mulberry32 } from '../../test/helpers/prng';

@@ -1,32 +1,5 @@
 /** The tempogram net's weights (tempo-net.ts); written by tools/eval/temponet-weights.ts from the JSON export of tools/ (format resonance-tempo-net/1). */
-export interface TempoNetLayer {
-  in: number;
-  out: number;
-  /** odd; 'same' zero padding of (kernel − 1) / 2 · dilation bins each side */
-  kernel: number;
-  dilation: number;
-  /** out × in × kernel, row-major (PyTorch Conv1d's weight) */
-  weight: number[];
-  bias: number[];
-}
-export interface TempoNetWeights {
-  format: 'resonance-tempo-net/1';
-  /** the log-tempo axis: bin b at loBpm · 2^(b / binsPerOctave) BPM, b < bins (hiBpm the last) */
-  binsPerOctave: number;
-  loBpm: number;
-  hiBpm: number;
-  bins: number;
-  /** the softmax runs over the bins inside [validBpm[0], validBpm[1]] (±0.1 %) */
-  validBpm: [number, number];
-  /** tempogram windows (seconds) and the DFT's length (points) */
-  windowSec: number;
-  hopSec: number;
-  nfft: number;
-  /** the input channels, tempo-net.ts TEMPO_NET_CHANNELS */
-  channels: string[];
-  /** the ensemble: each net's input standardisation (per channel), layers (ReLU after all but the last) and per-bin prior */
-  nets: { mu: number[]; sd: number[]; layers: TempoNetLayer[]; prior: number[] }[];
-}
+import type { TempoNetWeights } from './tempo-net';
 /**
  * The tempogram net (temponet17's configuration, an ensemble of 3): 6 channels × 111 bins
  * (20–480 BPM, 24 per octave), 4 dilated convolutions (16 channels, kernel 7) + 1×1 + prior.

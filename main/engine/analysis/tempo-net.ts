@@ -16,7 +16,37 @@
  */
 import { RealFft } from '../dsp/fft';
 import { BAND_FEATURES, condition } from './tempo';
-import type { TempoNetWeights } from './tempo-net-weights';
+
+/** One layer of a net: a 1-D convolution along the log-tempo axis (PyTorch Conv1d's layout). */
+export interface TempoNetLayer {
+  in: number;
+  out: number;
+  /** odd; 'same' zero padding of (kernel − 1) / 2 · dilation bins each side */
+  kernel: number;
+  dilation: number;
+  /** out × in × kernel, row-major (PyTorch Conv1d's weight) */
+  weight: number[];
+  bias: number[];
+}
+/** The JSON export of tools/eval/temponet-train.py (format resonance-tempo-net/1), as tempo-net-weights.ts holds it. */
+export interface TempoNetWeights {
+  format: 'resonance-tempo-net/1';
+  /** the log-tempo axis: bin b at loBpm · 2^(b / binsPerOctave) BPM, b < bins (hiBpm the last) */
+  binsPerOctave: number;
+  loBpm: number;
+  hiBpm: number;
+  bins: number;
+  /** the softmax runs over the bins inside [validBpm[0], validBpm[1]] (±0.1 %) */
+  validBpm: [number, number];
+  /** tempogram windows (seconds) and the DFT's length (points) */
+  windowSec: number;
+  hopSec: number;
+  nfft: number;
+  /** the input channels, tempo-net.ts TEMPO_NET_CHANNELS */
+  channels: string[];
+  /** the ensemble: each net's input standardisation (per channel), layers (ReLU after all but the last) and per-bin prior */
+  nets: { mu: number[]; sd: number[]; layers: TempoNetLayer[]; prior: number[] }[];
+}
 
 /** The tempogram channels, in the nets' input order (TempoNetWeights.channels must equal it). */
 export const TEMPO_NET_CHANNELS = ['acfMean', 'acfMax', 'dftMean', 'acfLow', 'acfMid', 'acfHigh'] as const;

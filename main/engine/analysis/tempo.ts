@@ -17,7 +17,7 @@ import { MIN_CONFIDENCE, type TempoSection } from '@contract';
 import { octaveNetFeatures, octaveNetScore, withExtras } from './octave-net';
 import { OCTAVE_NET, type OctaveNetWeights } from './octave-net-weights';
 import { tempoNetChoice } from './tempo-net';
-import type { TempoNetWeights } from './tempo-net-weights';
+import type { TempoNetWeights } from './tempo-net';
 import { PERC_FIGURES, PERC_INPUT_BANDS, PERC_INPUT_FIGURE, PercussiveShare } from './hpss';
 
 /** TempoEvidence.fewBeats: the tracked beats of a full-length calibration file (48: 30 s at 96 BPM) */
