@@ -119,7 +119,7 @@ test('the re-probe runs after the new files are analysed, names its file as curr
   store.recordResult(id, a, versionsKey(versions));
   store.write(() => store.analyses.upsert(id, Object.fromEntries(Object.keys(versions).map((n) => [n, null])), versions, 0));
   // a stale re-probe (the row's size changed since classify) writes nothing
-  assert.equal(store.setTempoKeyTags(id, { bpm: 99, key: null, keyText: null }, scanKey(versions), { size: st.size + 1, mtimeMs: st.mtimeMs }), false);
+  assert.equal(store.setTempoKeyTags(id, { bpm: 99 }, scanKey(versions), { size: st.size + 1, mtimeMs: st.mtimeMs }), false);
   assert.equal(store.detail(id).tagged, null, 'a row changed since classify is not overwritten');
   const taggedWhenAnalysing: unknown[] = [];
   const pool = (): Analyse => ({ size: 1, run: async () => (taggedWhenAnalysing.push(store.detail(id).tagged), Promise.reject(new Error('boom'))), close: async () => undefined });
