@@ -321,6 +321,35 @@ describe('model downloads (local Hub and file server)', () => {
     assert.ok(hub.requests.length - before <= 2, `one attempt (resolve + CDN) at most, got ${hub.requests.length - before} requests`);
   });
 
+  // session 18 review: on Windows EPERM/EACCES on a new file is often an antivirus lock for a moment
+  it('EPERM/EACCES opening the partial file is retried twice after a short wait (a brief lock), then is the folder\'s refusal', async () => {
+    const realOpen = fsp.open;
+    for (const [fails, ok] of [[2, true], [3, false]] as const) {
+      const f = await deltaFile();
+      const d = dest();
+      let n = 0;
+      fsp.open = (async (...args: Parameters<typeof realOpen>) => {
+        if (String(args[0]).endsWith('.part') && n++ < fails) throw Object.assign(new Error(`EPERM: operation not permitted, open '${args[0]}'`), { code: n % 2 ? 'EPERM' : 'EACCES', syscall: 'open', path: String(args[0]) });
+        return realOpen(...args);
+      }) as typeof realOpen;
+      syncBuiltinESMExports();
+      const waits: number[] = [];
+      try {
+        const run = download({ url: f.url, dest: d, expected: f.expected, ...fast, sleep: async (ms: number) => void waits.push(ms) });
+        if (ok) {
+          await run;
+          assert.ok(readFileSync(d).equals(DELTA), 'downloaded and verified after two locks');
+        } else {
+          await assert.rejects(run, (e: NodeJS.ErrnoException) => !(e instanceof DownloadError) && (e.code === 'EPERM' || e.code === 'EACCES') && e.path === `${d}.part`);
+        }
+      } finally {
+        fsp.open = realOpen;
+        syncBuiltinESMExports();
+      }
+      assert.deepEqual(waits, [300, 600], `${fails} locks: two short waits, no more`);
+    }
+  });
+
   it('checks free disk space before downloading anything', async () => {
     const f = await deltaFile();
     const before = hub.requests.length;

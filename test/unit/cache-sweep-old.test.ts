@@ -24,6 +24,9 @@ test('old names: a proxy without .s1, a beat grid without .s1 or of another temp
   assert.equal(isOldBeatsName(`${fp(2)}.v6.s1.json`, 7), true);
   assert.equal(isOldBeatsName(beatsCachePath('/c', fp(2), 7).split('/').pop()!, 7), false);
   assert.equal(isOldBeatsName(`${fp(2)}.v7.s1.json.a1b2c3d4e5f6.tmp`, 7), false, 'being written');
+  // session 18 review: a NEWER version's grid is another build's (two builds sharing a cache folder): kept
+  assert.equal(isOldBeatsName(`${fp(2)}.v8.s1.json`, 7), false, 'a newer tempo version is kept');
+  assert.equal(isOldBeatsName(`${fp(2)}.v6.s1.json`, 8), true, 'and the newer build still sweeps the older one');
 });
 
 test('the sweep removes the old names, keeps the rest, at most `max` a sweep, once per folder per process', async () => {
@@ -36,12 +39,13 @@ test('the sweep removes the old names, keeps the rest, at most `max` a sweep, on
   writeFileSync(join(cache, 'beats', `${fp(3)}.v7.json`), '{}');
   writeFileSync(join(cache, 'beats', `${fp(4)}.v6.s1.json`), '{}');
   writeFileSync(beatsCachePath(cache, fp(5), 7), '{}');
+  writeFileSync(beatsCachePath(cache, fp(6), 8), '{}'); // a newer build's grid
   assert.equal(await sweepOldProxies(cache, 3), 3, 'bounded');
   assert.equal(await sweepOldProxies(cache, 3), 3, 'once per process: the same sweep');
   assert.deepEqual(readdirSync(join(cache, 'playable')).filter((n) => isOldProxyName(n)).length, 2);
   assert.ok(readdirSync(join(cache, 'playable')).includes(`${fp(9)}.s1.webm`));
   assert.ok(readdirSync(join(cache, 'playable')).includes('keep.txt'));
   assert.equal(await sweepOldBeats(cache, 7), 2);
-  assert.deepEqual(readdirSync(join(cache, 'beats')), [`${fp(5)}.v7.s1.json`]);
+  assert.deepEqual(readdirSync(join(cache, 'beats')).sort(), [`${fp(5)}.v7.s1.json`, `${fp(6)}.v8.s1.json`]);
   assert.equal(await sweepOldProxies(join(dir, 'none')), 0, 'no folder: nothing, no throw');
 });

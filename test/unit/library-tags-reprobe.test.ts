@@ -92,3 +92,46 @@ test('the scan itself: an old-format row shows its tagged tempo and key after a 
   assert.deepEqual(store.detail(id).tagged, { bpm: 128, key: 'A minor', keyText: '8A' });
   db.close();
 });
+
+// Session 18 review: the re-probe ran BEFORE any new file was analysed (after an upgrade: the whole library's tags
+// read first, with no progress and deaf to Pause), and wrote over a row a write-tags had changed since classify.
+test('the re-probe runs after the new files are analysed, names its file as current, and skips a row changed since classify', async () => {
+  const root = join(dir, 'order');
+  rmSync(root, { recursive: true, force: true });
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(root, { recursive: true });
+  const src = media('reprobe-tbpm-128-8a.mp3', ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'libmp3lame', '-b:a', '64k', '-metadata', 'TBPM=128', '-metadata', 'TKEY=8A']);
+  const path = join(root, 'old.mp3');
+  const fresh = join(root, 'new.mp3');
+  copyFileSync(src, path);
+  copyFileSync(src, fresh);
+  const st = await stat(path);
+  const db = openDb(join(root, 'data'));
+  const store = new LibraryStore(db);
+  const versions = libraryVersions();
+  const folder = store.addFolder(root, []);
+  const id = store.write(() => store.markPending(path, folder.id, st.size, st.mtimeMs)).id;
+  const a = {
+    path, file: { size: st.size, mtimeMs: st.mtimeMs }, durationSec: 1, container: 'mp3',
+    source: { container: 'mp3', durationSec: 1, durationEstimated: false, bitrateKbps: 64, streams: [{ index: 0, type: 'audio', codec: 'mp3', sampleRate: 44100, channels: 1 }], metadata: {} },
+    bitrateKbps: 64, warnings: [], tags: { title: 'T' }, hasCoverArt: false, results: {}, versions,
+  } as unknown as LibraryAnalysis;
+  store.recordResult(id, a, versionsKey(versions));
+  store.write(() => store.analyses.upsert(id, Object.fromEntries(Object.keys(versions).map((n) => [n, null])), versions, 0));
+  // a stale re-probe (the row's size changed since classify) writes nothing
+  assert.equal(store.setTempoKeyTags(id, { bpm: 99 }, scanKey(versions), { size: st.size + 1, mtimeMs: st.mtimeMs }), false);
+  assert.equal(store.detail(id).tagged, null, 'a row changed since classify is not overwritten');
+  const taggedWhenAnalysing: unknown[] = [];
+  const pool = (): Analyse => ({ size: 1, run: async () => (taggedWhenAnalysing.push(store.detail(id).tagged), Promise.reject(new Error('boom'))), close: async () => undefined });
+  const ctx = { db, dataDir: join(root, 'data'), cacheDir: join(root, 'data'), emit: () => undefined } as unknown as EngineContext;
+  const scanner = new LibraryScanner(ctx, store, pool, true);
+  const currents: (string | null)[] = [];
+  const write = store.setTempoKeyTags.bind(store);
+  store.setTempoKeyTags = (...args) => (currents.push(scanner.state().currentFile), write(...args));
+  scanner.enqueuePaths([path, fresh]);
+  await scanner.whenIdle();
+  assert.deepEqual(taggedWhenAnalysing, [null], 'the new file was analysed before the old row was re-probed');
+  assert.deepEqual(store.detail(id).tagged, { bpm: 128, key: 'A minor', keyText: '8A' }, 'then re-probed');
+  assert.ok(currents.includes(path), `the re-probed file is named as current (progress): ${JSON.stringify(currents)}`);
+  db.close();
+});

@@ -214,6 +214,11 @@ describe('a models folder that cannot be written (tester25)', () => {
     }
     assert.doesNotMatch(modelsFolderFailure(err('EROFS', '/m'), '/m')!.message, /\(\/m\)/, 'the folder itself is not named twice');
     for (const other of [err('ENOSPC'), err('ENOENT'), new Error('x'), null, 'text']) assert.equal(modelsFolderFailure(other, '/m'), null);
+    // session 18 review: an EACCES on the user's own --llama shard is that file's error, not the models folder's
+    assert.equal(modelsFolderFailure(err('EACCES', '/home/u/llama/consolidated.00.pth'), '/m'), null, 'a path outside the models folder');
+    assert.equal(modelsFolderFailure(err('EACCES', '/m2/x.part'), '/m'), null, 'a sibling folder sharing the prefix');
+    assert.equal(modelsFolderFailure(err('EACCES'), '/m')?.code, 'READ_ONLY', 'no path: the models folder');
+    assert.equal(modelsFolderFailure(err('EACCES', '/m/ckpt/../x.part'), '/m/')?.code, 'READ_ONLY', 'compared resolved');
   });
 });
 

@@ -13,3 +13,9 @@ test('an override in a name is made visible, in the stored order; the rest is le
   assert.equal(hasBidiControl('\u202Eevil.mp3'), true);
   assert.equal(hasBidiControl('שיר\u200F.mp3'), false, 'RLM is a mark, not an override: left');
 });
+
+test('line breaks and tabs from tags become one space each (app.css draws <bdi> with white-space-collapse: preserve)', () => {
+  assert.equal(safeName('Foo\nBar'), 'Foo Bar', 'a nowrap library cell stays one line');
+  assert.equal(safeName('a\r\nb\tc'), 'a  b c');
+  assert.equal(safeName('x\n\u202Ey'), 'x ⟨U+202E⟩y', 'both at once');
+});

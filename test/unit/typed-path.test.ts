@@ -3,7 +3,7 @@
 // working folder"). Run: node --import tsx --test test/unit/typed-path.test.ts
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { splitPath, typedPath } from '../../renderer/src/lib/typed-path';
+import { splitPath, TypedPathError, typedPath } from '../../renderer/src/lib/typed-path';
 
 test('typedPath: quotes, file:// URIs (POSIX, Windows drive, UNC, localhost) and white space give the path; anything else as typed', () => {
   const cases: Array<[string, string]> = [
@@ -23,6 +23,15 @@ test('typedPath: quotes, file:// URIs (POSIX, Windows drive, UNC, localhost) and
     ['', ''],
   ];
   for (const [typed, want] of cases) assert.equal(typedPath(typed), want, JSON.stringify(typed));
+});
+
+// session 18 review: new URL() cut the path at an unencoded '#' or '?', and a non-UTF-8 escape gave back the raw URI
+test('typedPath: an unencoded # or ? in a file:// URI is part of the name; non-UTF-8 escapes say so', () => {
+  assert.equal(typedPath('file:///tmp/a#b.mp3'), '/tmp/a#b.mp3');
+  assert.equal(typedPath('file:///tmp/what?.mp3'), '/tmp/what?.mp3');
+  assert.equal(typedPath('file:///tmp/a%23b%3F.mp3'), '/tmp/a#b?.mp3', 'encoded ones too');
+  assert.equal(typedPath('file:///C:/M/a#1.flac'), 'C:\\M\\a#1.flac');
+  assert.throws(() => typedPath('file:///tmp/%E9t%E9.mp3'), (e: unknown) => e instanceof TypedPathError && /not UTF-8/.test(e.message));
 });
 
 test('splitPath: the folder and the name, POSIX and Windows; null for a root or a bare name', () => {

@@ -44,6 +44,8 @@ export interface QueueItem {
   attempts: number;
   /** bytes when found (the scan analyses the largest first) */
   size: number;
+  /** modification time when found (ms; classify's retag rows: the re-probe skips a file changed since) */
+  mtimeMs?: number;
 }
 
 export interface Classified {
@@ -96,7 +98,7 @@ export function classify(
       if (skip) {
         // analysed by the current analysers, its probe's tags read before they held the tempo and key: re-probed
         if (r!.lib_status === 'analysed' && r!.lib_versions !== key && !tagsReadCurrent(r!.lib_versions)) {
-          out.retag.push({ path: f.path, trackId: r!.id, attempts: 0, size: f.size });
+          out.retag.push({ path: f.path, trackId: r!.id, attempts: 0, size: f.size, mtimeMs: f.mtimeMs });
         }
         if (f.folderId && r!.folder_id !== f.folderId) {
           store.tracks.setFolder(r!.id, f.folderId);

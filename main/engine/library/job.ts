@@ -304,8 +304,10 @@ export class LibraryScanner {
       else await this.explicitPhase(job, paths);
       if (job.state !== 'cancelled') {
         this.persistJobState(job);
-        await this.retagPhase(job);
+        // new and changed files first: the re-read of old rows' tags (possibly the whole library after an
+        // upgrade) must not hold back the first analysis
         await this.processPhase(job);
+        await this.retagPhase(job);
       }
       if (job.state !== 'cancelled') {
         job.state = 'finished';
@@ -621,19 +623,34 @@ export class LibraryScanner {
   /**
    * The re-probe of classify's `retag` rows: each file's tagged tempo and key read (readTempoKeyTags: its tags alone,
    * no decode) into its stored probe, with the current key, so the detail's "Tagged:" line shows them. A file that
-   * cannot be read now keeps its row as it was (the next scan tries again). Rows told changed in batches.
+   * cannot be read now keeps its row as it was (the next scan tries again); one changed since classify saw it (a
+   * write-tags racing) is left alone. Runs after processPhase, honours Pause as the runner does, and names each file
+   * as the job's current one (progress). Rows told changed in batches.
    */
   private async retagPhase(job: Job): Promise<void> {
     let n = 0;
-    for (const item of job.retag.splice(0)) {
+    const items = job.retag.splice(0);
+    for (let i = 0; i < items.length; ) {
       if ((job.state as ScanState['state']) === 'cancelled') return;
+      if ((job.state as ScanState['state']) === 'paused') {
+        await new Promise<void>((r) => {
+          const prev = job.resume;
+          job.resume = () => (prev?.(), r());
+        });
+        continue;
+      }
+      const item = items[i++];
+      job.current = item.path;
+      this.emitState();
       const tags = await readTempoKeyTags(item.path).catch(() => null);
       if (tags === null) continue;
-      this.store.setTempoKeyTags(item.trackId, tags, this.key);
+      const file = item.mtimeMs === undefined ? undefined : { size: item.size, mtimeMs: item.mtimeMs };
+      if (!this.store.setTempoKeyTags(item.trackId, tags, this.key, file)) continue;
       const r = job.rows?.get(item.path);
       if (r) r.lib_versions = this.key;
       if (++n % CLASSIFY_BATCH === 0) this.bumpChanged({ updated: CLASSIFY_BATCH });
     }
+    job.current = null;
     if (n % CLASSIFY_BATCH) this.bumpChanged({ updated: n % CLASSIFY_BATCH });
   }
 

@@ -225,20 +225,27 @@ export class LibraryStore {
   /**
    * The tempo and key a row's file tags state (readTempoKeyTags), written into its stored probe's tags (those three
    * fields replaced, the rest kept) with `versionsKey` (scanKey: the current tag reading): the re-probe of a row
-   * stored before they were read. No row: nothing.
+   * stored before they were read. No row: nothing. `file` (size in bytes, mtime in ms, as classify saw them): where
+   * the row's stored size or mtime differs now (a write-tags or re-analysis landed since), nothing is written — the
+   * row is newer than the tags read, and a stale re-probe must not overwrite it. Returns whether it wrote.
    */
-  setTempoKeyTags(trackId: string, tags: Pick<ProbeResult['tags'], 'bpm' | 'key' | 'keyText'>, versionsKey: string): void {
-    this.write(() => {
+  setTempoKeyTags(trackId: string, tags: Pick<ProbeResult['tags'], 'bpm' | 'key' | 'keyText'>, versionsKey: string, file?: { size: number; mtimeMs: number }): boolean {
+    return this.write(() => {
+      if (file) {
+        const row = this.tracks.byId(trackId);
+        if (!row || row.size !== file.size || row.mtime_ms !== file.mtimeMs) return false;
+      }
       const json = this.tracks.probeJsonOf(trackId);
-      if (json === null) return;
+      if (json === null) return false;
       let probe: ProbeResult;
       try {
         probe = JSON.parse(json) as ProbeResult;
       } catch {
-        return;
+        return false;
       }
       const { bpm: _b, key: _k, keyText: _t, ...rest } = probe.tags ?? {};
       this.tracks.setProbeJson(trackId, JSON.stringify({ ...probe, tags: { ...rest, ...tags } }), versionsKey);
+      return true;
     });
   }
 

@@ -38,13 +38,14 @@ export function beatsCachePath(cacheDir: string, fp: string, tempoVersion: numbe
 }
 
 /**
- * A cached beat grid's name that no build of this tempo analyser reads: one before the stream rule
- * (`<fp>.v<N>.json`, no `s1`) or of another tempo version (`<fp>.v<M>.s1.json`). Temporaries being written
- * (`….json.<hex>.tmp`) are not.
+ * A cached beat grid's name that no build of this tempo analyser or a newer one reads: one before the stream rule
+ * (`<fp>.v<N>.json`, no `s1`) or of an OLDER tempo version (`<fp>.v<M>.s1.json`, M < tempoVersion). A newer
+ * version's grid is kept: two builds sharing a cache folder (an old and a new install) must not delete each
+ * other's. Temporaries being written (`….json.<hex>.tmp`) are not old.
  */
 export function isOldBeatsName(name: string, tempoVersion: number): boolean {
   const m = /^[0-9a-f]{32}\.v(\d+)(\.s1)?\.json$/.exec(name);
-  return m !== null && !(m[2] && Number(m[1]) === tempoVersion);
+  return m !== null && (!m[2] || Number(m[1]) < tempoVersion);
 }
 
 /** The beat grids of old names removed from `<cacheDir>/beats`, at most `max`, once per process (cache.ts sweepOnce); resolves to the count. */

@@ -12,14 +12,19 @@
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
 const HAS_BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
 
+/** line breaks and tabs: app.css draws <bdi> with white-space-collapse: preserve, so a tag's "Foo\nBar" would break a nowrap cell */
+const BREAKS = /[\r\n\t]/g;
+
 /**
  * A file name or path (or a title that falls back to one) as text to draw: each bidi embedding/override/isolate
- * control made visible as ⟨U+XXXX⟩, nothing else changed. null/undefined → ''.
+ * control made visible as ⟨U+XXXX⟩, each CR, LF and tab made one space (one line, as the cells are drawn), nothing
+ * else changed. null/undefined → ''.
  */
 export function safeName(text: string | null | undefined): string {
   if (!text) return '';
-  if (!HAS_BIDI_CONTROL.test(text)) return text;
-  return text.replace(BIDI_CONTROLS, (c) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase()}⟩`);
+  const flat = text.replace(BREAKS, ' ');
+  if (!HAS_BIDI_CONTROL.test(flat)) return flat;
+  return flat.replace(BIDI_CONTROLS, (c) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase()}⟩`);
 }
 
 /** Whether the text holds a bidi control that safeName makes visible. */

@@ -9,10 +9,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { StudioError, toErrorData, type GetRequest, type GetState, type Precision } from '@contract';
 import { download, DownloadError, freeBytes, hubEndpoint, hubHeaders, removePartial, type DownloadProgress } from '../download/index';
 import { fileSize, type Variant } from './catalog';
+import { isInside } from '../../fs/paths';
 import { lockModels } from './lock';
 import { markerPath, readMarker, type Plan, type PlannedDownload, type VerifiedMarker } from './plan';
 
@@ -231,7 +232,7 @@ export class GetJob {
  * NodeJS.ErrnoException; its `path` is the file or folder that failed); `modelsDir`: the models folder
  * (STUDIO_MODELS_DIR or `<data folder>/models`). Read-only disk (EROFS), no permission (EACCES, EPERM) or a file
  * where a folder is needed (ENOTDIR, EEXIST); null for any other error (the disk full is the download's own
- * 'disk-space'). The one wording of this for the Get job, `studio model get` and the Models panel.
+ * 'disk-space'), and null where the error names a path outside `modelsDir` (the user's own source files). The one wording of this for the Get job, `studio model get` and the Models panel.
  */
 export function modelsFolderFailure(err: unknown, modelsDir: string): StudioError | null {
   const e = err as NodeJS.ErrnoException | null;
@@ -241,6 +242,9 @@ export function modelsFolderFailure(err: unknown, modelsDir: string): StudioErro
     : code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way where a folder is needed'
     : null;
   if (!why) return null;
+  // only a refusal inside the models folder is the models folder's: an EACCES on the user's own source (a --llama
+  // shard, a --from folder) is that file's error, passed on as it is
+  if (typeof e?.path === 'string' && e.path && !isInside(resolve(e.path), resolve(modelsDir))) return null;
   const at = e?.path && e.path !== modelsDir ? ` (${e.path})` : '';
   return new StudioError('READ_ONLY', `The models folder ${modelsDir} cannot be written: ${why}${at}. Make it writable, or set STUDIO_MODELS_DIR to a folder you can write (on a disk with room for the pack), then Get again; nothing downloaded so far is lost.`);
 }

@@ -120,6 +120,15 @@ interface Sidecar { url: string; etag?: string; expected?: Expected; total?: num
 
 const MAX_REDIRECTS = 10;
 const WRITE_BATCH = 4 << 20;
+/** EPERM/EACCES on the partial file retried this many times in a row before it is the folder's refusal (READ_ONLY) */
+const LOCK_RETRIES = 2;
+/** the first wait after such a lock, ms (then twice it) */
+const LOCK_WAIT_MS = 300;
+/** a close that may fail (a handle already broken): ignored */
+const r0 = async (p: Promise<void> | undefined): Promise<void> => {
+  await p?.catch(() => undefined);
+};
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -294,6 +303,8 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
   }
 
   let failures = 0;
+  /** EPERM/EACCES on the partial file in a row: retried LOCK_RETRIES times (a brief antivirus or indexer lock on Windows) */
+  let locked = 0;
   /** `bytes` when a redirect target last refused its link (403/410), to ask the Hub for a fresh one only once per position */
   let staleLinkAt = -1;
   let etag = meta.etag;
@@ -455,6 +466,25 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
           // not the network's fault and no retry helps; what is in the partial file is intact (the next run re-hashes it)
           throw new DownloadError('disk-space', `the disk is full: ${part} could not be written (${fmtBytes(bytes)} of ${total !== undefined ? fmtBytes(total) : 'the file'} downloaded, kept). Free some space or choose another folder, then try again: the download resumes where it stopped.`);
         }
+        if (bytes > before) locked = 0; // a lock after progress is a new one
+        if ((ecode === 'EACCES' || ecode === 'EPERM') && locked < LOCK_RETRIES) {
+          // on Windows an antivirus scanner or the indexer holds a new file for a moment: wait a little and try again
+          // (twice); the partial file is then re-hashed from disk, so a write that half landed leaves no gap
+          locked++;
+          await r0(fh?.close());
+          fh = undefined;
+          const delay = LOCK_WAIT_MS * locked;
+          emit('waiting', true, { waitMs: delay, message: `${part} is locked (${ecode}); retrying in ${fmtWait(delay)}` });
+          await pause(delay, signal).catch(() => { throw aborted(signal!); });
+          hashes = new Hashes(expected);
+          bytes = await hashFile(part, hashes, signal).catch((err: NodeJS.ErrnoException) => {
+            if (signal?.aborted) throw aborted(signal);
+            if (err.code === 'ENOENT') return 0;
+            throw err;
+          });
+          pending = 0;
+          continue;
+        }
         if (ecode === 'EROFS' || ecode === 'EACCES' || ecode === 'EPERM' || ecode === 'ENOTDIR' || ecode === 'EISDIR' || ecode === 'EEXIST') {
           // the folder cannot be written (read-only disk, no permission, a file in the way): no retry helps and the
           // connection is not to blame; thrown as it is, for the caller to say which folder (modelsFolderFailure)
@@ -474,7 +504,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
           // waiting hours behind a frozen bar helps nobody: say when to come back; the bytes stay for the resume
           throw new DownloadError('http', `${url}: ${busy} and asked to wait ${fmtWait(retryAfter)} (Retry-After), longer than the ${fmtWait(maxRetryAfter)} a download waits. Run it again after ${clockTime(Date.now() + retryAfter)}: the ${fmtBytes(bytes)} downloaded are kept and the download resumes from there.`, status);
         }
-        if (bytes > before) failures = 0; // progress was made: only consecutive fruitless attempts count
+        if (bytes > before) failures = locked = 0; // progress was made: only consecutive fruitless attempts count
         // asking for a fresh link after an expired one is no failure (it happens once per position: staleLinkAt)
         if (!(e instanceof DownloadError && e.retry && (e.status === 403 || e.status === 410))) failures++;
         if (failures > retries) {

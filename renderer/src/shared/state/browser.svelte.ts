@@ -2,7 +2,7 @@ import type { DirListing } from '@contract';
 import { api, asStudioError } from '../../host/api';
 import { signal } from '../../lib/test-hooks';
 import { TYPE_AHEAD_RESET_MS, typeAheadTarget } from '../../lib/type-ahead';
-import { splitPath, typedPath } from '../../lib/typed-path';
+import { splitPath, TypedPathError, typedPath } from '../../lib/typed-path';
 
 const LAST_DIR_KEY = 'studio.browser.lastDir';
 
@@ -60,7 +60,15 @@ class FileBrowser {
    * your own working folder" (tester25).
    */
   async goTyped(): Promise<void> {
-    const path = typedPath(this.pathInput);
+    let path: string;
+    try {
+      path = typedPath(this.pathInput);
+    } catch (err) {
+      // a file:// address whose escapes are not UTF-8: the box says so (TypedPathError's message)
+      if (!(err instanceof TypedPathError)) throw err;
+      this.error = err.message;
+      return;
+    }
     this.pathInput = path;
     await this.go(path, true);
   }
