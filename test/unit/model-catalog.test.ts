@@ -219,6 +219,8 @@ describe('a models folder that cannot be written (tester25)', () => {
     assert.equal(modelsFolderFailure(err('EACCES', '/m2/x.part'), '/m'), null, 'a sibling folder sharing the prefix');
     assert.equal(modelsFolderFailure(err('EACCES'), '/m')?.code, 'READ_ONLY', 'no path: the models folder');
     assert.equal(modelsFolderFailure(err('EACCES', '/m/ckpt/../x.part'), '/m/')?.code, 'READ_ONLY', 'compared resolved');
+    // ci22: a file in the way of a PARENT of the models folder (mkdir of /d/blocked for /d/blocked/models) is the models folder's too
+    assert.equal(modelsFolderFailure(err('ENOTDIR', '/d/blocked'), '/d/blocked/models')?.code, 'READ_ONLY', 'a parent the models folder needs');
   });
 });
 

@@ -232,7 +232,7 @@ export class GetJob {
  * NodeJS.ErrnoException; its `path` is the file or folder that failed); `modelsDir`: the models folder
  * (STUDIO_MODELS_DIR or `<data folder>/models`). Read-only disk (EROFS), no permission (EACCES, EPERM) or a file
  * where a folder is needed (ENOTDIR, EEXIST); null for any other error (the disk full is the download's own
- * 'disk-space'), and null where the error names a path outside `modelsDir` (the user's own source files). The one wording of this for the Get job, `studio model get` and the Models panel.
+ * 'disk-space'), and null where the error names a path neither inside `modelsDir` nor one of its parents (the user's own source files). The one wording of this for the Get job, `studio model get` and the Models panel.
  */
 export function modelsFolderFailure(err: unknown, modelsDir: string): StudioError | null {
   const e = err as NodeJS.ErrnoException | null;
@@ -242,9 +242,10 @@ export function modelsFolderFailure(err: unknown, modelsDir: string): StudioErro
     : code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way where a folder is needed'
     : null;
   if (!why) return null;
-  // only a refusal inside the models folder is the models folder's: an EACCES on the user's own source (a --llama
+  // only a refusal inside the models folder, or on a folder above it that making it needs (a file in the way of a
+  // parent: ENOTDIR on mkdir of that parent), is the models folder's: an EACCES on the user's own source (a --llama
   // shard, a --from folder) is that file's error, passed on as it is
-  if (typeof e?.path === 'string' && e.path && !isInside(resolve(e.path), resolve(modelsDir))) return null;
+  if (typeof e?.path === 'string' && e.path && !isInside(resolve(e.path), resolve(modelsDir)) && !isInside(resolve(modelsDir), resolve(e.path))) return null;
   const at = e?.path && e.path !== modelsDir ? ` (${e.path})` : '';
   return new StudioError('READ_ONLY', `The models folder ${modelsDir} cannot be written: ${why}${at}. Make it writable, or set STUDIO_MODELS_DIR to a folder you can write (on a disk with room for the pack), then Get again; nothing downloaded so far is lost.`);
 }
