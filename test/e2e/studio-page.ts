@@ -93,7 +93,9 @@ export async function startServe(opts: { dataDir?: string; timeoutMs?: number; e
     startedInMs,
     output: () => out,
     stop: async () => {
-      if (proc.exitCode === null) {
+      // a process killed by a signal has exitCode null and signalCode set: it has exited, and 'exit' will not come again
+      // (chat-disconnect SIGKILLs its first serve; waiting here hung ci23's e2e for 20 min)
+      if (proc.exitCode === null && proc.signalCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));
         proc.kill('SIGTERM');
         // serve stops its engine first; SIGKILL only as a hang guard (a kill while it does would orphan the engine)
