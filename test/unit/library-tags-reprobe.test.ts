@@ -62,6 +62,19 @@ test('an unchanged row stored before the tagged tempo/key were read is re-probed
   db.close();
 });
 
+/** An analysed row as a build before the probe's tags stored it (no tagged tempo/key): its id. */
+function oldFormatRow(store: LibraryStore, path: string, folderId: string, st: { size: number; mtimeMs: number }, versions: ReturnType<typeof libraryVersions>): string {
+  const id = store.write(() => store.markPending(path, folderId, st.size, st.mtimeMs)).id;
+  const a = {
+    path, file: { size: st.size, mtimeMs: st.mtimeMs }, durationSec: 1, container: 'mp3',
+    source: { container: 'mp3', durationSec: 1, durationEstimated: false, bitrateKbps: 64, streams: [{ index: 0, type: 'audio', codec: 'mp3', sampleRate: 44100, channels: 1 }], metadata: {} },
+    bitrateKbps: 64, warnings: [], tags: { title: 'T' }, hasCoverArt: false, results: {}, versions,
+  } as unknown as LibraryAnalysis;
+  store.recordResult(id, a, versionsKey(versions));
+  store.write(() => store.analyses.upsert(id, Object.fromEntries(Object.keys(versions).map((n) => [n, null])), versions, 0));
+  return id;
+}
+
 test('the scan itself: an old-format row shows its tagged tempo and key after a rescan of the unchanged file, nothing analysed', async () => {
   const path = join(dir, 'scan', 'tagged.mp3');
   rmSync(join(dir, 'scan'), { recursive: true, force: true });
@@ -73,14 +86,7 @@ test('the scan itself: an old-format row shows its tagged tempo and key after a 
   const store = new LibraryStore(db);
   const versions = libraryVersions();
   const folder = store.addFolder(join(dir, 'scan'), []);
-  const id = store.write(() => store.markPending(path, folder.id, st.size, st.mtimeMs)).id;
-  const a = {
-    path, file: { size: st.size, mtimeMs: st.mtimeMs }, durationSec: 1, container: 'mp3',
-    source: { container: 'mp3', durationSec: 1, durationEstimated: false, bitrateKbps: 64, streams: [{ index: 0, type: 'audio', codec: 'mp3', sampleRate: 44100, channels: 1 }], metadata: {} },
-    bitrateKbps: 64, warnings: [], tags: { title: 'T' }, hasCoverArt: false, results: {}, versions,
-  } as unknown as LibraryAnalysis;
-  store.recordResult(id, a, versionsKey(versions));
-  store.write(() => store.analyses.upsert(id, Object.fromEntries(Object.keys(versions).map((n) => [n, null])), versions, 0));
+  const id = oldFormatRow(store, path, folder.id, st, versions);
   const analysed: string[] = [];
   const pool = (): Analyse => ({ size: 1, run: async (req) => (analysed.push(req.path), Promise.reject(new Error('no analysis expected'))), close: async () => undefined });
   const ctx = { db, dataDir: join(dir, 'scan', 'data'), cacheDir: join(dir, 'scan', 'data'), emit: () => undefined } as unknown as EngineContext;
@@ -110,14 +116,7 @@ test('the re-probe runs after the new files are analysed, names its file as curr
   const store = new LibraryStore(db);
   const versions = libraryVersions();
   const folder = store.addFolder(root, []);
-  const id = store.write(() => store.markPending(path, folder.id, st.size, st.mtimeMs)).id;
-  const a = {
-    path, file: { size: st.size, mtimeMs: st.mtimeMs }, durationSec: 1, container: 'mp3',
-    source: { container: 'mp3', durationSec: 1, durationEstimated: false, bitrateKbps: 64, streams: [{ index: 0, type: 'audio', codec: 'mp3', sampleRate: 44100, channels: 1 }], metadata: {} },
-    bitrateKbps: 64, warnings: [], tags: { title: 'T' }, hasCoverArt: false, results: {}, versions,
-  } as unknown as LibraryAnalysis;
-  store.recordResult(id, a, versionsKey(versions));
-  store.write(() => store.analyses.upsert(id, Object.fromEntries(Object.keys(versions).map((n) => [n, null])), versions, 0));
+  const id = oldFormatRow(store, path, folder.id, st, versions);
   // a stale re-probe (the row's size changed since classify) writes nothing
   assert.equal(store.setTempoKeyTags(id, { bpm: 99 }, scanKey(versions), { size: st.size + 1, mtimeMs: st.mtimeMs }), false);
   assert.equal(store.detail(id).tagged, null, 'a row changed since classify is not overwritten');
