@@ -103,4 +103,20 @@ describe('web-mode credential in a real browser', { timeout: 120_000 }, () => {
     assert.equal((await page.getByTestId('engine-status').innerText()).trim(), 'Not connected');
     await page.screenshot({ path: join(OUTPUT, 'screenshots', 'tokenless-page.png') });
   });
+
+  test('a tab opened without the token connects once the token is added to its address (hashchange), and says how before that', async () => {
+    // before (left19b): the page stayed refused until reloaded by hand — the fragment changes no page
+    const page = await context.newPage();
+    await page.goto(`${a.origin}/`);
+    await page.waitForFunction(() => (globalThis as any).__studioEvents?.some((e: { name: string }) => e.name === 'app-ready'), null, { polling: 50 });
+    const toast = (await page.locator('[data-testid^=toast-]').allInnerTexts()).join(' | ');
+    assert.match(toast, /opened without its access token[\s\S]*#token=…[\s\S]*in this tab[\s\S]*connects by itself/);
+    assert.match((await page.getByTestId('engine-status').getAttribute('title')) ?? '', /#token=…/);
+    await page.evaluate((hash) => ((globalThis as any).location.hash = hash), new URL(a.openUrl).hash);
+    await page.getByTestId('engine-status').filter({ hasText: 'Engine ready' }).waitFor({ timeout: 60_000 });
+    assert.equal((await call(page, 'app:get-info', {})).ok, true);
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('[data-testid^=toast-]').length === 0, null, { polling: 100, timeout: 30_000 });
+    assert.equal(new URL(page.url()).hash, '', 'the token left the address bar');
+    await page.screenshot({ path: join(OUTPUT, 'screenshots', 'tokenless-page-then-token.png') });
+  });
 });

@@ -118,7 +118,8 @@ function reconnectingWebSocketPort(url: string, protocols: () => string[]): Port
 
 const NO_TOKEN: StudioErrorData = {
   code: 'FORBIDDEN',
-  message: 'This page needs its access token. Open the full URL that `studio serve` printed (it ends with #token=…).',
+  message:
+    'This page was opened without its access token. Open the full address `studio serve` printed (ending #token=…) in this tab, or add its #token=… part here: the page then connects by itself.',
 };
 
 /** A Port for a page opened without its token: every call fails with what to do. */
@@ -173,6 +174,16 @@ export function createWebSocketBridge(location: Location = window.location): Stu
     port = refusedPort();
     connection.state = 'closed';
     connection.reason = NO_TOKEN.message;
+    // the address with its token opened in this tab afterwards (or its #token=… part added) changes only the
+    // fragment: no load follows by itself, and the page stayed refused until reloaded by hand (left19b). The token
+    // is kept (sessionStorage) and the page loaded again: every start-up read failed without it, and nothing typed
+    // here could be sent
+    const onHash = () => {
+      if (!takeAccessToken(location, window.history, window.sessionStorage)) return;
+      window.removeEventListener('hashchange', onHash);
+      location.reload();
+    };
+    window.addEventListener('hashchange', onHash);
   }
   const client = new RpcClient(port, { lost: LINK_LOST });
   client.onEvent((name, payload) => {
