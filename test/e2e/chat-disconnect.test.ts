@@ -54,6 +54,9 @@ describe('chat: the link to studio serve lost mid-answer', { timeout: 240_000 },
     const asked = await sp.chat().ask(question);
     const first = await sp.waitForEvent(['chat-token', 'chat-failed', 'chat-answered'], { after: asked });
     assert.equal(first.name, 'chat-token', JSON.stringify(first.detail));
+    // the model's status lines as the engine gives them while connected
+    await page.getByTestId('model-memory').waitFor();
+    assert.equal(await page.getByTestId('provider-active').getAttribute('data-stale'), 'false');
     const engines = execFileSync('pgrep', ['-P', String(serve.proc.pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
     const m = await sp.mark();
     const exited = new Promise((r) => serve.proc.once('exit', r));
@@ -74,6 +77,30 @@ describe('chat: the link to studio serve lost mid-answer', { timeout: 240_000 },
     assert.equal(toasts.length, 1, JSON.stringify(toasts));
     assert.match(toasts[0], /Lost the connection to the studio server/);
     assert.equal(await page.getByTestId('toast-count').count(), 0, 'reported once, not counted up');
+    // while disconnected (left19b; before: Send stayed enabled, the provider and memory lines read as current):
+    // a question can still be typed, but Send and what needs the engine are disabled, saying why; the status lines
+    // are marked last known, the memory reading (a live figure) is not shown
+    const next = 'And the tempo — is it steady?';
+    const input = page.getByTestId('chat-input');
+    assert.equal(await input.isEnabled(), true, 'the question box stays usable: nothing typed is lost');
+    await input.fill(next);
+    const send = page.getByTestId('chat-send');
+    assert.equal(await send.isDisabled(), true, 'Send is disabled while disconnected');
+    assert.match((await send.getAttribute('title')) ?? '', /^Not connected to the studio server/);
+    assert.equal(await send.getAttribute('aria-describedby'), 'chat-reason');
+    assert.match(await page.getByTestId('chat-disabled-reason').innerText(), /^Not connected to the studio server.*what you typed stays here/);
+    const tries = await sp.mark(); // a seq number
+    await input.press('Enter');
+    assert.equal(await input.inputValue(), next, 'Enter sends nothing and keeps the question');
+    for (const id of ['pack-forget', 'choose-pack', 'open']) {
+      assert.equal(await page.getByTestId(id).first().isDisabled(), true, `${id} is disabled while disconnected`);
+      assert.match((await page.getByTestId(id).first().getAttribute('title')) ?? '', /^Not connected/, id);
+    }
+    assert.equal(await page.getByTestId('pack-status').getAttribute('data-stale'), 'true');
+    assert.equal(await page.getByTestId('provider-active').getAttribute('data-stale'), 'true');
+    assert.match(await page.getByTestId('provider-active').innerText(), /^last: /);
+    assert.match(await page.getByTestId('pack-stale').innerText(), /^Last known: not connected to the studio server/);
+    assert.equal(await page.getByTestId('model-memory').count(), 0, 'no memory figures while the engine cannot be read');
     await sp.screenshot('chat-disconnect-1-lost');
 
     // serve again on the same data folder and port; its new address opened in this tab changes only the fragment
@@ -88,6 +115,14 @@ describe('chat: the link to studio serve lost mid-answer', { timeout: 240_000 },
     assert.equal(await page.getByTestId('cut-answer').count(), 0, 'the engine’s record replaces what the page kept');
     await page.waitForFunction(() => (globalThis as unknown as D).document.querySelectorAll('[data-testid=toast-error]').length === 0, null, { polling: 100 });
     assert.equal((await sp.events('app-ready')).length, 1, 'no reload: the same page reconnected');
+    // everything back: the typed question kept and sendable, the status read again, the memory figures shown
+    assert.equal((await sp.events('chat-sent')).filter((e) => e.seq > tries).length, 0, 'nothing was sent while disconnected');
+    assert.equal(await input.inputValue(), next, 'the question typed while disconnected is still there');
+    await page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(s: string): { disabled: boolean } | null } }).document.querySelector('[data-testid=chat-send]')?.disabled, null, { polling: 100 });
+    assert.equal(await page.getByTestId('pack-stale').count(), 0);
+    assert.equal(await page.getByTestId('provider-active').getAttribute('data-stale'), 'false');
+    assert.equal(await page.getByTestId('open').isDisabled(), false);
+    await page.getByTestId('model-memory').waitFor();
     await sp.screenshot('chat-disconnect-2-reconnected');
   });
 

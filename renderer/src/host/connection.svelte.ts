@@ -35,6 +35,18 @@ class Connection {
   private reopenListeners = new Set<() => void>();
 
   /**
+   * Why nothing can be asked of the engine now, in words (web mode: the link to `studio serve` is lost and being
+   * retried, or the page has no access token), or null while the link is open or opening for the first time (calls
+   * then wait for it). Controls that need the engine are disabled with this as their reason, and what the page shows
+   * of the engine (model provider, memory) is marked as last known (left19b: Send stayed enabled while disconnected).
+   */
+  get offline(): string | null {
+    if (this.state === 'reconnecting') return 'Not connected to the studio server (see the top bar): it reconnects by itself, and what you typed stays here.';
+    if (this.state === 'closed') return this.reason ?? 'Not connected to the studio server.';
+    return null;
+  }
+
+  /**
    * Call `listener` each time the link opens again after it was lost (not at the first open): what the page read
    * before may be stale (an answer ended, or `studio serve` was restarted), so it is read again.
    * @returns a function that removes the listener

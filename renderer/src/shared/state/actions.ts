@@ -1,4 +1,5 @@
 import { api } from '../../host/api';
+import { connection } from '../../host/connection.svelte';
 import { app } from './app.svelte';
 import { browser } from './browser.svelte';
 import { recent } from './recent.svelte';
@@ -6,6 +7,8 @@ import { current } from './track.svelte';
 
 /** Open a track: the native dialog on the desktop, the in-app browser in web mode. */
 export async function openMedia(): Promise<void> {
+  // web mode without the engine (link lost, no token): the file browser could list nothing; Ctrl+O says why
+  if (connection.offline) return app.notice('Cannot open a file now', connection.offline, 'warning');
   if (api().mode === 'desktop') {
     try {
       const { paths } = await api().call('dialog:open-media', { kind: 'media' });
