@@ -1098,6 +1098,12 @@ export const methods = {
         /** which values to write (default both) */
         bpm: z.boolean().optional(),
         key: z.boolean().optional(),
+        /**
+         * where our value is not written because it is uncertain (below MIN_CONFIDENCE) and the file's own tag (another
+         * tool's TBPM/TKEY, BPM/INITIALKEY, tmpo/initialkey) disagrees with our best guess, remove that tag (default
+         * false: it is kept, and named in `kept`)
+         */
+        clearConflicting: z.boolean().optional(),
       })
       .strict(),
     /**
@@ -1115,6 +1121,13 @@ export const methods = {
       mtimeMs: z.number(),
       /** issue 10 kind 4: why a value asked for was not written (null: written or not asked) — none found, uncertain, or "the tempo changes (variable 90–130 BPM: …)" / "the key changes (…)": one tag would be wrong for part of the track */
       notWritten: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }).optional(),
+      /**
+       * the file's own tag value (as stored: "128.00", "8A") left in place where ours was not written (null: none, or
+       * ours was written, or it was removed); `conflicts`: it disagrees with our uncertain best guess
+       */
+      kept: z.object({ bpm: z.string().nullable(), key: z.string().nullable(), conflicts: z.object({ bpm: z.boolean(), key: z.boolean() }) }).optional(),
+      /** the file's own tag value removed (clearConflicting: it disagreed with our uncertain best guess), null: none removed */
+      cleared: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }).optional(),
     }),
     host: 'engine',
     summary: "Write the track's BPM (as shown, in the BPM range) and key into its file's tags (ID3v2 TBPM/TKEY, Vorbis BPM/INITIALKEY, MP4 tmpo/initialkey); refused when the file changed since analysis.",

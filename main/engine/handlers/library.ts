@@ -33,6 +33,6 @@ export function libraryHandlers(library: LibraryService): Pick<Handlers, Library
     'library:export': ({ format, trackIds, filter }) => library.export(format, trackIds, filter),
     'library:get-bpm-range': () => library.bpmRange(),
     'library:set-bpm-range': ({ range }) => library.setBpmRange(range),
-    'library:write-tags': ({ trackId, keyNotation, bpm, key }) => library.writeTags(trackId, keyNotation, { bpm, key }),
+    'library:write-tags': ({ trackId, keyNotation, bpm, key, clearConflicting }) => library.writeTags(trackId, keyNotation, { bpm, key }, { clearConflicting }),
   };
 }

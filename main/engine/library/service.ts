@@ -14,6 +14,7 @@ import { isInside } from '../fs/paths';
 import { getSetting, setSetting } from '../db/settings';
 import { probeFile } from '../media/probe';
 import { bpmText, keyIn, readBpmKey, tagTarget, writeTagsSafely, type KeyNotation } from './tag-write';
+import { parseKey } from '../analysis/keys';
 
 /** settings key of the BPM range (JSON `{min, max}`) */
 const BPM_RANGE_KEY = 'library.bpmRange';
@@ -178,12 +179,14 @@ export class LibraryService {
    * analysis is run. `want`: which values (default both). A value asked for
    * and not written — none found, uncertain (below MIN_CONFIDENCE), or a tempo
    * or key that changes within the track — is null, with the reason in
-   * `notWritten`.
+   * `notWritten`. The file's own tag of such a value (another tool's) is kept
+   * and named in `kept` (with whether it disagrees with our uncertain guess);
+   * `opts.clearConflicting` removes the ones that disagree (`cleared`).
    * @throws StudioError NOT_FOUND (unknown track or file gone), BAD_ARGS (not
    *   analysed, or nothing to write: the message names each reason), UNSUPPORTED (a container without such
    *   tags: video, WMA, Matroska…), FILE_CHANGED, READ_ONLY, UNREADABLE, INTERNAL
    */
-  async writeTags(trackId: string, notation: KeyNotation, want: { bpm?: boolean; key?: boolean } = {}): Promise<MethodOutput<'library:write-tags'>> {
+  async writeTags(trackId: string, notation: KeyNotation, want: { bpm?: boolean; key?: boolean } = {}, opts: { clearConflicting?: boolean } = {}): Promise<MethodOutput<'library:write-tags'>> {
     const t = this.store.track(trackId);
     const row = this.store.tracks.byId(trackId)!;
     if (t.status !== 'analysed') throw new StudioError('BAD_ARGS', `"${t.fileName}" is not analysed${t.status === 'failed' ? ' (its analysis failed)' : ' yet'}: there is no tempo or key to write.`);
@@ -213,17 +216,37 @@ export class LibraryService {
       bpm: want.bpm === false ? null : changing.bpm ?? (unsureBpm ? uncertain(unsureBpm) : t.bpm === null ? 'the analysis found no tempo' : null),
       key: want.key === false ? null : changing.key ?? (unsureKey ? uncertain(unsureKey) : t.key === null ? 'the analysis found no key' : null),
     };
-    if (bpm === null && key === null) {
+    // The file's own tag where ours is not written (another tool's: a DJ tagger, a ripper's database) is never removed
+    // silently — it may be right where we are unsure. It is kept and named in the report, with whether it disagrees with
+    // our uncertain best guess (left19b: before, a wrong 128 beside our unsure 64 stayed and nobody said so); removed on
+    // request only (clearConflicting), and only where ours is uncertain and disagrees: a tag we have no guess against
+    // (none found) or one tempo for a track whose tempo changes stays.
+    const own = notWritten.bpm || notWritten.key ? await readBpmKey(t.path).catch(() => ({ bpm: null, key: null })) : { bpm: null, key: null };
+    const guessBpm = t.bpm === null ? null : Math.round(foldBpm(t.bpm, range) ?? t.bpm);
+    const ownKey = own.key === null ? null : parseKey(own.key);
+    const ourKey = t.key === null ? null : parseKey(t.key);
+    const conflicts = {
+      bpm: !!unsureBpm && own.bpm !== null && Number.isFinite(Number(own.bpm)) && Math.round(Number(own.bpm)) !== guessBpm,
+      key: !!unsureKey && ownKey !== null && ourKey !== null && (ownKey.tonic !== ourKey.tonic || ownKey.mode !== ourKey.mode),
+    };
+    const clear = { bpm: !!opts.clearConflicting && conflicts.bpm, key: !!opts.clearConflicting && conflicts.key };
+    const kept = {
+      bpm: notWritten.bpm && !clear.bpm ? own.bpm : null,
+      key: notWritten.key && !clear.key ? own.key : null,
+      conflicts,
+    };
+    const cleared = { bpm: clear.bpm ? own.bpm : null, key: clear.key ? own.key : null };
+    if (bpm === null && key === null && !clear.bpm && !clear.key) {
       const asked = want.bpm === false ? 'key' : want.key === false ? 'tempo' : 'tempo or key';
       const unsure = [unsureBpm, unsureKey].filter((x) => x !== null);
       const changes = [changing.bpm, changing.key].filter((x) => x !== null);
       throw new StudioError(
         'BAD_ARGS',
-        changes.length
+        (changes.length
           ? `"${t.fileName}" has no one ${asked} to write into its tags: ${[...changes, ...(unsure.length ? [`the best guesses (${unsure.join('; ')}) are uncertain (below ${MIN_CONFIDENCE})`] : [])].join('; ')}.`
           : unsure.length
             ? `"${t.fileName}" has no ${asked} sure enough to write into its tags: the best guesses (${unsure.join('; ')}) are uncertain (below ${MIN_CONFIDENCE}), and a tag cannot say so.`
-            : `"${t.fileName}" has nothing to write: the analysis found no ${asked}.`,
+            : `"${t.fileName}" has nothing to write: the analysis found no ${asked}.`) + keptText(kept, { bpm: guessBpm, key: t.key }),
       );
     }
     const resume = this.holdWatch(trackId);
@@ -236,13 +259,13 @@ export class LibraryService {
           }),
         );
       // the new size and mtime are recorded the moment the file is replaced (the watcher must not take it for an outside edit)
-      const done = await writeTagsSafely({ path: t.path, stored: { size: row.size, mtimeMs: row.mtime_ms }, target, bpm, key, onReplaced: (file) => record(file, probe.tags) });
+      const done = await writeTagsSafely({ path: t.path, stored: { size: row.size, mtimeMs: row.mtime_ms }, target, bpm, key, clear, onReplaced: (file) => record(file, probe.tags) });
       // then the tags read again, as a scan reads them (the audio is unchanged: no analysis)
       const fresh = await probeFile(t.path).catch(() => null);
       if (fresh) record(done, fresh.tags);
       this.scanner.bumpChanged({ updated: 1 });
       const readBack = await readBpmKey(t.path).catch(() => ({ bpm: null, key: null }));
-      return { trackId, path: t.path, format: done.format, bpm: done.bpm, key: done.key, readBack, sizeBytes: done.size, mtimeMs: done.mtimeMs, notWritten };
+      return { trackId, path: t.path, format: done.format, bpm: done.bpm, key: done.key, readBack, sizeBytes: done.size, mtimeMs: done.mtimeMs, notWritten, kept, cleared };
     } finally {
       resume();
     }
@@ -331,4 +354,16 @@ export function toCsv(rows: ExportRow[]): string {
     c === 'analysedAt' && r.analysedAt !== null ? new Date(r.analysedAt).toISOString() : c === 'tempoSections' ? r.tempoSections?.map(tempoSectionText) : c === 'keySections' ? r.keySections?.map((k) => keySectionText(k)) : r[c];
   for (const r of rows) lines.push(CSV_COLUMNS.map((c) => csvField(cell(r, c), c)).join(','));
   return '\ufeff' + lines.join('\r\n') + '\r\n';
+}
+
+/**
+ * The file's own tags kept where ours was not written, as a sentence added to the refusal of a file with nothing to
+ * write (" Kept the file's existing BPM tag "128", which disagrees with our uncertain 64."), '' when none.
+ * `ours`: our best guesses (BPM as shown, key as analysed), null where none.
+ */
+export function keptText(kept: { bpm: string | null; key: string | null; conflicts: { bpm: boolean; key: boolean } }, ours: { bpm: number | null; key: string | null }): string {
+  const one = (what: string, value: string | null, conflict: boolean, guess: string | number | null) =>
+    value === null ? null : `${what} tag "${value}"${conflict && guess !== null ? `, which disagrees with our uncertain ${guess}` : ''}`;
+  const parts = [one('BPM', kept.bpm, kept.conflicts.bpm, ours.bpm), one('key', kept.key, kept.conflicts.key, ours.key)].filter((x) => x !== null);
+  return parts.length ? ` Kept the file's existing ${parts.join(' and its ')}${kept.conflicts.bpm || kept.conflicts.key ? ' (to remove a tag that disagrees, tick "Remove the file\'s own BPM/key tag where it disagrees with our uncertain value")' : ''}.` : '';
 }

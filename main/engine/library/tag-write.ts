@@ -144,6 +144,12 @@ export interface TagWriteInput {
   bpm: string | null;
   key: string | null;
   /**
+   * remove the file's own BPM / key tag (where its value is null): TBPM / TKEY frames, Vorbis BPM, TEMPO and
+   * INITIALKEY fields, MP4 tmpo and ----:com.apple.iTunes:initialkey; only on the user's request (library:write-tags'
+   * clearConflicting)
+   */
+  clear?: { bpm: boolean; key: boolean };
+  /**
    * Called synchronously as soon as the file is replaced, with its new size
    * (bytes) and mtime (ms): the caller records them at once, before the
    * folder watcher's debounce runs out, so the change is not taken for an
@@ -229,7 +235,8 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     await copyFile(path, tmp, constants.COPYFILE_FICLONE).catch((e) => {
       throw ['EACCES', 'EPERM', 'EROFS'].includes(errno(e) ?? '') ? readOnly('folder', path) : e;
     });
-    const { File: TagFile, TagTypes } = tagLib();
+    const { File: TagFile, TagTypes, Id3v2FrameIdentifiers } = tagLib();
+    const clear = { bpm: input.bpm === null && !!input.clear?.bpm, key: input.key === null && !!input.clear?.key };
     let file: TaglibFile;
     try {
       file = TagFile.createFromPath(tmp, target.mime);
@@ -245,15 +252,21 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
           if (x.getField('TEMPO').length) x.setFieldAsStrings('TEMPO', input.bpm);
         }
         if (input.key !== null) x.setFieldAsStrings('INITIALKEY', input.key);
+        if (clear.bpm) for (const f of ['BPM', 'TEMPO']) x.removeField(f);
+        if (clear.key) x.removeField('INITIALKEY');
       } else if (target.format === 'mp4') {
         // beatsPerMinute → tmpo, initialKey → ----:com.apple.iTunes:initialkey
         const a = file.getTag(TagTypes.Apple, true) as Mpeg4AppleTag;
         if (input.bpm !== null) a.beatsPerMinute = Number(input.bpm);
         if (input.key !== null) a.initialKey = input.key;
+        if (clear.bpm) a.beatsPerMinute = 0; // 0 removes the tmpo atom
+        if (clear.key) a.initialKey = undefined as unknown as string; // no value removes the atom
       } else {
         const t = file.getTag(TagTypes.Id3v2, true) as Id3v2Tag;
         if (input.bpm !== null) t.beatsPerMinute = Number(input.bpm);
         if (input.key !== null) t.initialKey = input.key;
+        if (clear.bpm) t.removeFrames(Id3v2FrameIdentifiers.TBPM);
+        if (clear.key) t.removeFrames(Id3v2FrameIdentifiers.TKEY);
       }
       file.save();
     } finally {
@@ -262,7 +275,7 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     // read back what a player will read
     const back = await readBpmKey(tmp);
     const same = (a: string | null, b: string | null) => a === null || (b !== null && (Number.isFinite(Number(a)) ? Number(a) === Number(b) : a === b));
-    if (!same(input.bpm, back.bpm) || !same(input.key, back.key)) {
+    if (!same(input.bpm, back.bpm) || !same(input.key, back.key) || (clear.bpm && back.bpm !== null) || (clear.key && back.key !== null)) {
       throw new StudioError('INTERNAL', `The tags written into "${basename(path)}" read back as BPM ${back.bpm ?? 'none'}, key ${back.key ?? 'none'} instead of ${input.bpm ?? '–'}, ${input.key ?? '–'}; the file was left as it was.`);
     }
     const fh = await open(tmp, 'r+');

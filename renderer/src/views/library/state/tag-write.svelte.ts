@@ -41,6 +41,11 @@ class TagWriter {
   notation = $state<KeyNotation>(readNotation());
   bpm = $state(true);
   key = $state(true);
+  /**
+   * remove a file's own BPM/key tag (another tool's) where ours is uncertain and disagrees with it; off by default:
+   * such a tag is kept and the dialog names it (never removed silently)
+   */
+  clearConflicting = $state(false);
   running = $state(false);
   /** Cancel was pressed while writing: no file is started after the one being written */
   stopping = $state(false);
@@ -95,7 +100,7 @@ class TagWriter {
       for (const trackId of this.ids) {
         if (this.stopping) break;
         try {
-          written.push(await api().call('library:write-tags', { trackId, keyNotation: this.notation, bpm: this.bpm, key: this.key }));
+          written.push(await api().call('library:write-tags', { trackId, keyNotation: this.notation, bpm: this.bpm, key: this.key, clearConflicting: this.clearConflicting }));
         } catch (err) {
           const e = asStudioError(err);
           if (e.code === 'ENGINE_UNAVAILABLE' || e.code === 'ENGINE_CRASHED') throw err;
