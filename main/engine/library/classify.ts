@@ -51,8 +51,9 @@ export interface QueueItem {
 export interface Classified {
   queue: QueueItem[];
   /**
-   * unchanged rows (counted in `done`) whose lib_versions lacks the current tag reading (tagsReadCurrent): stored
-   * before the probe's tags held the tempo and key — their tags alone are read again (readTempoKeyTags), no analysis
+   * unchanged rows whose lib_versions lacks the current tag reading (tagsReadCurrent): stored before the probe's tags
+   * held the tempo and key — their tags alone are read again (readTempoKeyTags), no analysis. Not counted in `done`:
+   * the scan counts each when its tags are re-read (a pause during the re-read shows how far it got; left19b)
    */
   retag: QueueItem[];
   /** files already analysed and unchanged (stat only) */
@@ -97,16 +98,15 @@ export function classify(
       } else if (same && r.lib_status === 'failed' && !TRANSIENT_CODES.has(r.lib_error_code ?? '')) skip = true;
       if (skip) {
         // analysed by the current analysers, its probe's tags read before they held the tempo and key: re-probed
-        if (r!.lib_status === 'analysed' && r!.lib_versions !== key && !tagsReadCurrent(r!.lib_versions)) {
-          out.retag.push({ path: f.path, trackId: r!.id, attempts: 0, size: f.size, mtimeMs: f.mtimeMs });
-        }
+        const retag = r!.lib_status === 'analysed' && r!.lib_versions !== key && !tagsReadCurrent(r!.lib_versions);
+        if (retag) out.retag.push({ path: f.path, trackId: r!.id, attempts: 0, size: f.size, mtimeMs: f.mtimeMs });
         if (f.folderId && r!.folder_id !== f.folderId) {
           store.tracks.setFolder(r!.id, f.folderId);
           r!.folder_id = f.folderId;
         }
         files.push({ path: f.path, folderId: f.folderId, done: true });
         if (r!.lib_status === 'failed') out.failed++;
-        else out.done++;
+        else if (!retag) out.done++;
         continue;
       }
       files.push({ path: f.path, folderId: f.folderId, done: false });

@@ -628,11 +628,21 @@ export class LibraryScanner {
    * as the job's current one (progress). Rows told changed in batches.
    */
   private async retagPhase(job: Job): Promise<void> {
+    /** rows re-read and not yet announced (library:changed, in batches of CLASSIFY_BATCH) */
     let n = 0;
+    const announce = () => {
+      if (n) this.bumpChanged({ updated: n });
+      n = 0;
+    };
     const items = job.retag.splice(0);
     for (let i = 0; i < items.length; ) {
-      if ((job.state as ScanState['state']) === 'cancelled') return;
+      if ((job.state as ScanState['state']) === 'cancelled') return announce();
       if ((job.state as ScanState['state']) === 'paused') {
+        // paused (left19b): the rows re-read so far are announced now, not when the scan goes on (the table showed
+        // them without their tags while paused), and the file named is the next one to read, not the one just read
+        announce();
+        job.current = items[i].path;
+        this.emitState(true);
         await new Promise<void>((r) => {
           const prev = job.resume;
           job.resume = () => (prev?.(), r());
@@ -643,15 +653,18 @@ export class LibraryScanner {
       job.current = item.path;
       this.emitState();
       const tags = await readTempoKeyTags(item.path).catch(() => null);
+      // counted done when dealt with (classify leaves these rows out of `done`): the progress says how far the
+      // re-read got, also while paused — it said every file was done (left19b); a file that cannot be read keeps its row
+      job.done++;
       if (tags === null) continue;
       const file = item.mtimeMs === undefined ? undefined : { size: item.size, mtimeMs: item.mtimeMs };
       if (!this.store.setTempoKeyTags(item.trackId, tags, this.key, file)) continue;
       const r = job.rows?.get(item.path);
       if (r) r.lib_versions = this.key;
-      if (++n % CLASSIFY_BATCH === 0) this.bumpChanged({ updated: CLASSIFY_BATCH });
+      if (++n === CLASSIFY_BATCH) announce();
     }
     job.current = null;
-    if (n % CLASSIFY_BATCH) this.bumpChanged({ updated: n % CLASSIFY_BATCH });
+    announce();
   }
 
   private async processPhase(job: Job): Promise<void> {
