@@ -120,7 +120,17 @@ class TagWriter {
         signal('tag-write-done', { written: written.length, failed: failures.length, cancelled: true, notStarted });
         return;
       }
-      if (!failures.length) app.notice('Tags written', `${writtenWhat(written)} in the tags of ${written.length === 1 ? `"${safeName(written[0].path.split(/[\\/]/).pop())}"` : `${written.length} files`}.`);
+      if (!failures.length) {
+        const files = (list: TagWriteResult[]) => (list.length === 1 ? `"${safeName(list[0].path.split(/[\\/]/).pop())}"` : `${list.length} files`);
+        const wrote = written.filter((w) => w.bpm !== null || w.key !== null);
+        const removed = written.filter((w) => w.cleared?.bpm || w.cleared?.key);
+        // what was done, no more: a run that only removed other tools' tags wrote no BPM (it said "The BPM is in the tags")
+        const said = [
+          wrote.length ? `${writtenWhat(wrote)} in the tags of ${files(wrote)}.` : null,
+          removed.length ? `The file's own BPM/key tags that disagreed with our uncertain values were removed from ${files(removed)}.` : null,
+        ].filter((x) => x !== null);
+        app.notice(wrote.length ? 'Tags written' : 'Tags removed', said.join(' '));
+      }
       signal('tag-write-done', { written: written.length, failed: failures.length });
     } catch (err) {
       app.error(err, 'Could not write the tags');

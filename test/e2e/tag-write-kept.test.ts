@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { ff, OUTPUT } from '../helpers/media';
+import { renderSong, type SmfNote } from '../helpers/smf';
+import { useStudio } from '../helpers/studio';
+import { scanFolder } from './library-page';
+
+/**
+ * Write tags… where our tempo and key are uncertain and the file already has another tool's BPM/key tags (left19b):
+ * the dialog says, per file, that the file's own tags were kept and that they disagree with our uncertain guess
+ * (before: only "no tempo or key sure enough", the other tool's "128" not named); with "Remove the file's own BPM/key
+ * tag where it disagrees" ticked, they are removed and the dialog says so. The files are tagged with id3v2 (ID3v2.3)
+ * and metaflac, as a DJ's tagger leaves them.
+ * Run: npm run build && node tools/run-tests.mjs test/e2e/tag-write-kept.test.ts
+ */
+describe('Write tags… keeps and names another tool\'s tags where ours is uncertain (left19b)', { timeout: 300_000 }, () => {
+  const studio = useStudio({ viewport: { width: 1440, height: 900 } });
+  const dir = join(OUTPUT, 'e2e-tag-write-kept', 'Music Library');
+  const mp3 = join(dir, 'pad-one.mp3');
+  const flac = join(dir, 'pad-two.flac');
+
+  before(async () => {
+    rmSync(join(OUTPUT, 'e2e-tag-write-kept'), { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    // a free-time ambient pad (media-truth-kinds16's): its tempo and key are uncertain
+    let s = 777;
+    const rng = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const amb: SmfNote[] = [];
+    for (let t = 0; t < 40; t += 1.3 + 3.7 * rng()) amb.push({ beat: t, len: 4 + 6 * rng(), ch: 0, note: 50 + [0, 2, 5, 7, 9, 12, 14][Math.floor(rng() * 7)]!, vel: 60 });
+    const wav = renderSong('tag-write-kept-ambient.wav', { bpm: 60, notes: amb, programs: { 0: 89 } });
+    ff(['-i', wav, '-c:a', 'libmp3lame', '-b:a', '128k', '-write_id3v2', '0', mp3]);
+    execFileSync('id3v2', ['-t', 'Pad One', '--TBPM', '128', '--TKEY', 'Am', mp3]);
+    ff(['-i', wav, flac]);
+    execFileSync('metaflac', ['--set-tag=TITLE=Pad Two', '--set-tag=BPM=128', '--set-tag=INITIALKEY=Am', flac]);
+    await scanFolder(studio.sp, dir, 2);
+  });
+
+  test('kept and named by default (the files untouched); removed on request, and said so', async () => {
+    const { page } = studio.sp;
+    const before = [readFileSync(mp3), readFileSync(flac)];
+    const open = async () => {
+      await page.locator('[data-testid=library-row]', { hasText: 'Pad One' }).click();
+      await page.locator('[data-testid=library-row]', { hasText: 'Pad Two' }).click({ modifiers: ['Control'] });
+      await page.locator('[data-testid=detail-write-tags]', { hasText: '(2)' }).click();
+      await page.getByTestId('tag-write-dialog').waitFor();
+    };
+    await open();
+    assert.equal(await page.getByTestId('tag-write-clear').isChecked(), false, 'removing is off by default');
+    const m = await studio.sp.mark();
+    await page.getByTestId('tag-write-go').click();
+    await studio.sp.waitForEvent('tag-write-done', { after: m });
+    const failures = await page.getByTestId('tag-write-failures').locator('li').allInnerTexts();
+    assert.equal(failures.length, 2, failures.join(' | '));
+    for (const f of failures) {
+      assert.match(f, /uncertain/);
+      assert.match(f, /Kept the file's existing BPM tag "128", which disagrees with our uncertain \d+ and its key tag "Am"/);
+      assert.match(f, /tick "Remove the file's own BPM\/key tag where it disagrees with our uncertain value"/);
+    }
+    assert.ok(readFileSync(mp3).equals(before[0]) && readFileSync(flac).equals(before[1]), 'both files left byte for byte');
+    await studio.sp.screenshot('tag-write-kept-1-named');
+    await page.getByTestId('tag-write-cancel').click();
+
+    await open();
+    await page.getByTestId('tag-write-clear').check();
+    const m2 = await studio.sp.mark();
+    await page.getByTestId('tag-write-go').click();
+    await studio.sp.waitForEvent('tag-write-done', { after: m2 });
+    const lines = await page.getByTestId('tag-write-left-out').locator('li').allInnerTexts();
+    assert.ok(lines.some((l) => /^"pad-one\.mp3": BPM not written: .*uncertain.* Removed the file's BPM tag "128" \(it disagreed\)\.$/.test(l)), lines.join(' | '));
+    assert.ok(lines.some((l) => /^"pad-two\.flac": BPM not written: .*Removed the file's BPM tag "128"/.test(l)), lines.join(' | '));
+    // the notice says what was done: nothing written, the disagreeing tags removed (it said "The BPM is in the tags of 2 files")
+    const notice = (await page.locator('[data-testid^=toast-]').allInnerTexts()).join(' | ');
+    assert.match(notice, /Tags removed[\s\S]*disagreed with our uncertain values were removed from 2 files/);
+    assert.doesNotMatch(notice, /is in the tags/);
+    await studio.sp.screenshot('tag-write-kept-2-removed');
+    // as the tools that wrote them read the files now: the BPM tag gone (the key: gone where it disagreed)
+    assert.doesNotMatch(execFileSync('id3v2', ['-l', mp3], { encoding: 'utf8' }), /TBPM/);
+    assert.doesNotMatch(execFileSync('metaflac', ['--export-tags-to=-', flac], { encoding: 'utf8' }), /^BPM=/m);
+    assert.match(execFileSync('metaflac', ['--export-tags-to=-', flac], { encoding: 'utf8' }), /^TITLE=Pad Two$/m, 'every other tag kept');
+  });
+
+  test('no page errors', () => {
+    assert.deepEqual(studio.sp.problems.filter((p) => p.startsWith('pageerror')), []);
+  });
+});
