@@ -46,3 +46,32 @@ test('studio analyze --bpm-range: a folded tempo names the analysed one, a tempo
   // 174 is nearer 120–130 than 87 on a log scale: shown as analysed, and marked
   assert.match(tempoN, new RegExp(`^${analysed} BPM \\(confidence [\\d.]+\\) ↕ outside 120–130: neither doubled nor halved falls in it$`), narrow.stdout);
 });
+
+/** ffmpeg arguments of 12 s of clicks at `bpm` over an i–iv–V–i cadence in A minor (1.5 s a chord), tagged as a DJ tagger would */
+function taggedCadence(bpm: number, tags: Record<string, string>): string[] {
+  const hz = (m: number) => (440 * 2 ** ((m - 69) / 12)).toFixed(3);
+  const pad = (notes: number[]) => notes.map((m) => `sin(2*PI*${hz(m)}*t)+0.5*sin(4*PI*${hz(m)}*t)`).join('+');
+  // A minor: Am, Dm, E (harmonic minor's major V, whose G# tells A minor from C major), Am
+  const [c1, c2, c3, c4] = [[57, 60, 64], [62, 65, 69], [64, 68, 71], [57, 60, 64]].map(pad);
+  const harmony = `if(lt(mod(t,6),1.5),${c1},if(lt(mod(t,6),3),${c2},if(lt(mod(t,6),4.5),${c3},${c4})))`;
+  const p = (60 / bpm).toFixed(6);
+  const expr = `if(lt(mod(t,${p}),0.03),0.7*sin(2*PI*1000*t)*(1-mod(t,${p})/0.03),0)+0.05*(${harmony})`;
+  return ['-f', 'lavfi', '-i', `aevalsrc='${expr}':s=44100:d=12`, '-ac', '2', '-c:a', 'libmp3lame', '-b:a', '160k', '-id3v2_version', '3',
+    ...Object.entries(tags).flatMap(([k, v]) => ['-metadata', `${k}=${v}`])];
+}
+
+test('studio analyze: the tags a DJ tagger wrote are printed beside the analysis, a relative key named as such', () => {
+  // TKEY 8B (C major) on an A minor track: the relative major, the key analysis' most common confusion; TBPM 240 on
+  // a 120 BPM track: double. Before, the text said nothing of the tags (only --json had them) and the detail panel
+  // called the relative major "a different key".
+  const file = media('tester26-am-120bpm-tagged-8B-240.mp3', taggedCadence(120, { TBPM: '240', TKEY: '8B', title: 'Tagged Relative' }));
+  const r = spawnSync(process.execPath, [bin, 'analyze', file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /key {9}A minor \(8A, /, r.stdout);
+  assert.match(r.stdout, /tempo {7}120 BPM/, r.stdout);
+  const tagged = /\n {2}tagged {6}(.*)\n/.exec(r.stdout)?.[1];
+  assert.equal(tagged, '240 BPM · 8B — tag says 240 (analysed 120.0: half); tag says 8B = C major (analysed A minor: the relative minor)', r.stdout);
+  // in a BPM range that shows the track at 240 the tag agrees with what is shown: only the key is said
+  const ranged = spawnSync(process.execPath, [bin, 'analyze', file, '--bpm-range', '140-280'], { encoding: 'utf8' });
+  assert.equal(/\n {2}tagged {6}(.*)\n/.exec(ranged.stdout)?.[1], '240 BPM · 8B — tag says 8B = C major (analysed A minor: the relative minor)', ranged.stdout);
+});
