@@ -7,9 +7,10 @@
 //     of such a tempo carried no mark, and a folded tempo did not say what was analysed.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ROOT, media } from '../helpers/media';
+import { OUTPUT, ROOT, media } from '../helpers/media';
 
 const bin = join(ROOT, 'bin', 'studio.js');
 
@@ -74,4 +75,36 @@ test('studio analyze: the tags a DJ tagger wrote are printed beside the analysis
   // in a BPM range that shows the track at 240 the tag agrees with what is shown: only the key is said
   const ranged = spawnSync(process.execPath, [bin, 'analyze', file, '--bpm-range', '140-280'], { encoding: 'utf8' });
   assert.equal(/\n {2}tagged {6}(.*)\n/.exec(ranged.stdout)?.[1], '240 BPM · 8B — tag says 8B = C major (analysed A minor: the relative minor)', ranged.stdout);
+});
+
+/** the ID3v2 tag at the start of `file` (header + frames, by its syncsafe size), as a tagger writes it */
+function id3TagOf(file: string): Buffer {
+  const b = readFileSync(file);
+  assert.equal(b.toString('latin1', 0, 3), 'ID3');
+  const size = ((b[6]! & 0x7f) << 21) | ((b[7]! & 0x7f) << 14) | ((b[8]! & 0x7f) << 7) | (b[9]! & 0x7f);
+  return b.subarray(0, 10 + size);
+}
+
+test('a FLAC with a stale ID3 tag in front: the Vorbis comment\'s BPM and key are shown, the conflict is said', () => {
+  // Traktor/Mixed In Key wrote BPM=128 and INITIALKEY=8A into the Vorbis comment; an older tagger had put an ID3v2.3
+  // tag (TBPM 120, TKEY 5A) in front of the FLAC, which players and DJ software ignore. Before: 120 and 5A were
+  // shown, with no warning (the same file's conflicting titles were warned about).
+  const tone = ['-f', 'lavfi', '-i', 'sine=f=440:d=4', '-ar', '44100'];
+  const flac = media('tester26-vorbis-bpm128-8A.flac', [...tone, '-c:a', 'flac', '-metadata', 'BPM=128', '-metadata', 'INITIALKEY=8A', '-metadata', 'title=Stale ID3']);
+  const mp3 = media('tester26-id3v23-tbpm120-5A.mp3', [...tone, '-c:a', 'libmp3lame', '-id3v2_version', '3', '-metadata', 'TBPM=120', '-metadata', 'TKEY=5A', '-metadata', 'title=Stale ID3']);
+  const dir = join(OUTPUT, 'tester26-cli');
+  mkdirSync(dir, { recursive: true });
+  const both = join(dir, 'id3-before-flac.flac');
+  writeFileSync(both, Buffer.concat([id3TagOf(mp3), readFileSync(flac)]));
+  const r = spawnSync(process.execPath, [bin, 'probe', both, '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const p = JSON.parse(r.stdout) as { tags: { bpm?: number; key?: string; keyText?: string }; warnings: string[] };
+  assert.deepEqual([p.tags.bpm, p.tags.key, p.tags.keyText], [128, 'A minor', '8A']);
+  const bpmWarn = p.warnings.find((w) => w.startsWith('Conflicting BPM tags'));
+  assert.equal(bpmWarn?.split(';')[0], 'Conflicting BPM tags in one file: "120" (ID3v2.3), "128" (Vorbis comment)', p.warnings.join('\n'));
+  assert.match(bpmWarn!, /shown: "128", from Vorbis comment, because the Vorbis comment is FLAC's own tag/);
+  assert.ok(p.warnings.some((w) => w.startsWith('Conflicting key tags in one file: "5A" (ID3v2.3), "8A" (Vorbis comment); shown: "8A"')), p.warnings.join('\n'));
+  // the analysis' tagged line says what the Vorbis comment says
+  const a = spawnSync(process.execPath, [bin, 'analyze', both, '--json'], { encoding: 'utf8' });
+  assert.deepEqual((JSON.parse(a.stdout.trim()) as { tags: unknown }).tags, { bpm: 128, key: 'A minor', keyText: '8A' });
 });

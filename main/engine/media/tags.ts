@@ -535,15 +535,19 @@ export function tempoKeyTags(meta: IAudioMetadata | null): Pick<Tags, 'bpm' | 'k
   const keyIds = KEY_IDS.map((k) => k.toLowerCase());
   const bpms: Array<{ rank: number; text: string }> = [];
   const keys: Array<{ rank: number; text: string }> = [];
-  for (const tags of Object.values(meta.native ?? {})) {
+  // the container's own tag format first, as for the other tags (TAG_ORDER): a FLAC's Vorbis BPM=128 before a stale
+  // ID3 TBPM=120 a tagger prepended to it, which players and DJ software ignore (tester26: 120 was shown, no warning)
+  const formatRank = tagFormatRank(meta.format.container);
+  for (const [format, tags] of Object.entries(meta.native ?? {})) {
+    const fr = formatRank(format) * BPM_IDS.length * KEY_IDS.length;
     for (const t of tags as Array<{ id: string; value: unknown }>) {
       const id = t.id.toLowerCase();
       const b = bpmIds.indexOf(id);
       const k = keyIds.indexOf(id);
       const x = b >= 0 || k >= 0 ? text(t.value) : undefined;
       if (x === undefined) continue;
-      if (b >= 0) bpms.push({ rank: b, text: x });
-      if (k >= 0) keys.push({ rank: k, text: x });
+      if (b >= 0) bpms.push({ rank: fr + b, text: x });
+      if (k >= 0) keys.push({ rank: fr + k, text: x });
     }
   }
   // Array.prototype.sort is stable: equal ranks keep tag and frame order; the common tags come last
@@ -571,6 +575,23 @@ export function tempoKeyTags(meta: IAudioMetadata | null): Pick<Tags, 'bpm' | 'k
   }
   if (out.keyText === undefined && keys.length > 0) out.keyText = keys[0]!.text;
   return out;
+}
+
+/**
+ * How a tag format (music-metadata's native name: "vorbis", "ID3v2.3", "APEv2", …) ranks in a file of container
+ * `container` (music-metadata's format.container: "FLAC", "MPEG", "Ogg", "WAVE", "AIFF", "WavPack", …): its place in
+ * TAG_ORDER for that container (the container's own format first), a format TAG_ORDER does not list after those;
+ * 0 for every format of a container TAG_ORDER does not list (MP4, ASF: one tag format).
+ */
+function tagFormatRank(container: string | undefined): (format: string) => number {
+  const ff: Record<string, string> = { flac: 'flac', ogg: 'ogg', mpeg: 'mp3', wave: 'wav', aiff: 'aiff', 'aiff-c': 'aiff', wavpack: 'wv', "monkey's audio": 'ape', musepack: 'mpc', tta: 'tta' };
+  const name = ff[(container ?? '').split('/')[0]!.toLowerCase()];
+  const order = name ? TAG_ORDER.find(([re]) => re.test(name))?.[1] : undefined;
+  if (!order) return () => 0;
+  return (format) => {
+    const i = order.indexOf(format);
+    return i < 0 ? order.length : i;
+  };
 }
 
 /** first of `keys` ffmpeg states (its generic names; AIFF's AUTH is "author", ASF's Author "artist", Vorbis' ALBUMARTIST "album_artist") */
@@ -840,6 +861,24 @@ export function tagConflicts(meta: IAudioMetadata | null, container: string, tag
     const list = [...byValue].map(([value, labels]) => `"${value}" (${labels.join(', ')})`).join(', ');
     const reason = typeof why === 'function' ? why(shown.source, [...new Set(found.map((x) => x.source))], formats) : why;
     warnings.push(`Conflicting ${LABEL[field]} tags in one file: ${list}; shown: "${shown.value}", from ${TAG_LABEL[shown.source] ?? shown.source}, because ${reason}.`);
+  }
+  // a DJ tagger's tempo and key (tempoKeyTags, which takes them in the same order): each format read alone, compared
+  // as read (120 and "120.00" agree, "8A" and "Am" agree), every text named as written
+  for (const [field, label] of [['bpm', 'BPM'], ['key', 'key']] as const) {
+    const found: Array<{ source: string; value: string; parsed: string }> = [];
+    for (const f of formats) {
+      const one = tempoKeyTags({ ...meta, native: { [f]: meta.native[f] }, common: {} } as IAudioMetadata);
+      const value = field === 'bpm' ? (one.bpm !== undefined ? String(one.bpm) : undefined) : one.keyText;
+      if (value === undefined || (field === 'key' && one.key === undefined)) continue;
+      found.push({ source: f, value, parsed: field === 'bpm' ? value : one.key! });
+    }
+    if (found.length < 2 || found.every((x) => x.parsed === found[0]!.parsed)) continue;
+    const all = tempoKeyTags(meta);
+    const shownValue = field === 'bpm' ? String(all.bpm) : all.keyText;
+    const shown = found.find((x) => x.value === shownValue) ?? found[0]!;
+    const list = found.map((x) => `"${x.value}" (${TAG_LABEL[x.source] ?? x.source})`).join(', ');
+    const reason = typeof why === 'function' ? why(shown.source, [...new Set(found.map((x) => x.source))], formats) : why;
+    warnings.push(`Conflicting ${label} tags in one file: ${list}; shown: "${shown.value}", from ${TAG_LABEL[shown.source] ?? shown.source}, because ${reason}.`);
   }
 }
 
