@@ -108,3 +108,15 @@ test('a FLAC with a stale ID3 tag in front: the Vorbis comment\'s BPM and key ar
   const a = spawnSync(process.execPath, [bin, 'analyze', both, '--json'], { encoding: 'utf8' });
   assert.deepEqual((JSON.parse(a.stdout.trim()) as { tags: unknown }).tags, { bpm: 128, key: 'A minor', keyText: '8A' });
 });
+
+test('a key tagged in two notations at once ("8A/Am", "Am - 8A") is read where both name the same key', () => {
+  const tone = ['-f', 'lavfi', '-i', 'sine=f=440:d=2', '-ar', '44100', '-c:a', 'libmp3lame', '-id3v2_version', '3'];
+  const cases: Array<[string, string | undefined]> = [['8A/Am', 'A minor'], ['Am - 8A', 'A minor'], ['1m | Am', 'A minor'], ['Db, 3B', 'Db major'], ['8A/Em', undefined], ['8A - Energy 6', undefined]];
+  for (const [text, key] of cases) {
+    const f = media(`tester26-tkey-${text.replace(/[^\w]+/g, '_')}.mp3`, [...tone, '-metadata', `TKEY=${text}`]);
+    const r = spawnSync(process.execPath, [bin, 'probe', f, '--json'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const t = (JSON.parse(r.stdout) as { tags: { key?: string; keyText?: string } }).tags;
+    assert.deepEqual([t.key, t.keyText], [key, text], text);
+  }
+});

@@ -518,8 +518,8 @@ export const TAGGED_BPM_MAX = 999;
  * misses an ID3v2.3 "128.00" — then its common `bpm`/`key`. Every candidate counts, ranked by BPM_IDS / KEY_IDS
  * (then by tag and frame order): an unreadable first one (Vorbis TEMPO=Allegro, ID3 TBPM=0, a TKEY "Energy 6") does
  * not hide a later readable one. `bpm`: the first candidate that reads as a number within TAGGED_BPM_MIN–MAX BPM
- * ("128.00" → 128, "126,5" → 126.5); `key`: the first candidate parseKey reads (Camelot "8A", Open Key "1m", "Am",
- * "F minor"), in the studio's naming (keyName: "A minor"), with `keyText` its text as written; when none parses,
+ * ("128.00" → 128, "126,5" → 126.5); `key`: the first candidate parseTaggedKey reads (Camelot "8A", Open Key "1m",
+ * "Am", "F minor", or two of them that agree: "8A/Am"), in the studio's naming (keyName: "A minor"), with `keyText` its text as written; when none parses,
  * `keyText` is the first key candidate's text and `key` is absent. A native value may be a string, a number, an
  * object with `text` (ID3 TXXX: {description, text}) or a list of these (the first). Pure.
  */
@@ -566,7 +566,7 @@ export function tempoKeyTags(meta: IAudioMetadata | null): Pick<Tags, 'bpm' | 'k
     }
   }
   for (const c of keys) {
-    const k = parseKey(c.text);
+    const k = parseTaggedKey(c.text);
     if (k) {
       out.keyText = c.text;
       out.key = keyName(k);
@@ -575,6 +575,21 @@ export function tempoKeyTags(meta: IAudioMetadata | null): Pick<Tags, 'bpm' | 'k
   }
   if (out.keyText === undefined && keys.length > 0) out.keyText = keys[0]!.text;
   return out;
+}
+
+/**
+ * A tagged key's text (parseKey: "8A", "1m", "Am", "A minor"), also written in two notations at once as DJ taggers
+ * can be set to write it — "8A/Am", "Am/8A", "8A - Am", "8A | Am", "8A, Am" (tester26) — read only where every part
+ * names the same key ("8A/Em" is no key). null when not a key.
+ */
+export function parseTaggedKey(text: string): ReturnType<typeof parseKey> {
+  const one = parseKey(text);
+  if (one) return one;
+  const parts = text.split(/\s*[/|,]\s*|\s+[-–]\s+/).filter((x) => x.trim() !== '');
+  if (parts.length < 2) return null;
+  const keys = parts.map(parseKey);
+  const first = keys[0];
+  return first && keys.every((k) => k && k.tonic === first.tonic && k.mode === first.mode) ? first : null;
 }
 
 /**
