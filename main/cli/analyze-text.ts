@@ -2,7 +2,7 @@
  * The plain text of `studio analyze`: one record per analysed file (analyzeText) and its tempo and key lines;
  * and its `--json` line (analyzeLine). Kept out of studio.ts (which runs the command when imported) so that unit tests can read it.
  */
-import { clockTime, foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpanText, type BpmRange, type ErrorCode, type KeySection, type LibraryTrack, type TempoSection, type TrackDetail } from '@contract';
+import { clockTime, detailTagged, foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, outsideBpmRange, rangeFactor, tempoSectionsText, tempoSpanText, type BpmRange, type ErrorCode, type KeySection, type LibraryTrack, type TempoSection, type TrackDetail } from '@contract';
 import { loudnessText } from './loudness-text';
 
 /** seconds → "m:ss.ss" (or "h:mm:ss.ss"), cut to the hundredth as every length is shown (contract clockTime) */
@@ -38,17 +38,51 @@ export function keyText(t: Pick<LibraryTrack, 'key' | 'keyConfidence' | 'camelot
 }
 
 /**
+ * What `studio analyze --bpm-range` adds after a steady tempo's line: where the tempo shown (`bpm` folded into `range`,
+ * foldBpm) is not the one analysed, " — in 70–140, analysed 174 BPM"; where even the level nearest to a range narrower
+ * than an octave misses it (outsideBpmRange), " ↕ outside 120–130: neither doubled nor halved falls in it" — the mark
+ * the note printed once on stderr promises (the table's ↕). '' without a range or a tempo.
+ */
+export function rangeNote(bpm: number | null, range: BpmRange | null): string {
+  if (bpm === null || !range) return '';
+  // moved: by the factor, not by comparing numbers (foldBpm's 0.1 BPM rounding alone moves nothing)
+  const moved = rangeFactor(bpm, range) !== 1;
+  const span = `${range.min}–${range.max}`;
+  if (outsideBpmRange(foldBpm(bpm, range), range)) return ` ↕ outside ${span}: neither doubled nor halved falls in it${moved ? ` (analysed ${bpm} BPM)` : ''}`;
+  return moved ? ` — in ${span}, analysed ${bpm} BPM` : '';
+}
+
+/**
  * The plain-text record of one analysed file as `studio analyze` prints it: name, duration, tempo (folded into
- * `range`), key, loudness, the features line — left out when there are no features (an empty "features" line said
+ * `range`, with rangeNote), key, loudness, the features line — left out when there are no features (an empty "features" line said
  * nothing) — and the probe's warnings. Ends with a line break.
  */
-export function analyzeText(t: LibraryTrack, o: { name: string; tempoReason: string | null; keyReason: string | null; range: BpmRange | null; tempoSections: TempoSection[] | null; keySections: KeySection[] | null }): string {
+export function analyzeText(
+  t: LibraryTrack,
+  o: { name: string; tempoReason: string | null; keyReason: string | null; range: BpmRange | null; tempoSections: TempoSection[] | null; keySections: KeySection[] | null; tagged?: TrackDetail['tagged'] },
+): string {
+  // a steady tempo says where --bpm-range moved it (or could not); a changing one's sections already carry their level
+  const note = o.tempoSections?.length ? '' : rangeNote(t.bpm, o.range);
   return (
-    `${o.name}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${tempoText({ bpm: foldBpm(t.bpm, o.range), bpmConfidence: t.bpmConfidence }, o.tempoReason, o.tempoSections && foldSections(o.tempoSections, o.range, t.bpm))}\n` +
-    `  key         ${keyText(t, o.keySections, o.keyReason)}\n  loudness    ${loudnessText(t)}\n` +
+    `${o.name}\n  duration    ${t.durationSec !== null ? fmtDuration(t.durationSec) : '?'}\n  tempo       ${tempoText({ bpm: foldBpm(t.bpm, o.range), bpmConfidence: t.bpmConfidence }, o.tempoReason, o.tempoSections && foldSections(o.tempoSections, o.range, t.bpm))}${note}\n` +
+    `  key         ${keyText(t, o.keySections, o.keyReason)}\n` +
+    taggedLine(t, o.tagged ?? null, o.range) +
+    `  loudness    ${loudnessText(t)}\n` +
     (t.features ? `  features    ${t.features}\n` : '') +
     t.warnings.map((w) => `  warning     ${w}\n`).join('')
   );
+}
+
+/**
+ * The "tagged" line of `studio analyze`: the tempo and key the file's own tags state (a DJ tagger's TBPM/TKEY, …) and
+ * each disagreement with the analysis, in the words of the library's detail panel (detailTagged: the tempo compared
+ * with the one analysed and, in a BPM range, the one shown) — "  tagged      240 BPM · 8B — tag says 240 (analysed
+ * 120.0: half); tag says 8B = C major (analysed A minor: the relative minor)". '' when the tags state neither.
+ */
+export function taggedLine(t: LibraryTrack, tagged: TrackDetail['tagged'] | null, range: BpmRange | null): string {
+  const { line, notes } = detailTagged({ tagged, track: { bpm: foldBpm(t.bpm, range), key: t.key }, storedBpm: t.bpm });
+  if (!line) return '';
+  return `  tagged      ${line.replace(/^Tagged: /, '')}${notes.length ? ` — ${notes.join('; ')}` : ''}\n`;
 }
 
 /** What analyzeLine writes beside a library row: each field optional, absent = null. */

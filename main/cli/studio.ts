@@ -455,7 +455,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         const keySections = d?.keySections ?? null;
         if (values.json) process.stdout.write(JSON.stringify(analyzeLine({ track: t, tempoReason: reason, keyReason, range, tempoSections: sections, keySections, tagged: d?.tagged ?? null })) + '\n');
         else if (t.status === 'failed') process.stdout.write(`${name}\n  error       ${t.error}\n`);
-        else process.stdout.write(analyzeText(t, { name, tempoReason: reason, keyReason, range, tempoSections: sections, keySections }));
+        else process.stdout.write(analyzeText(t, { name, tempoReason: reason, keyReason, range, tempoSections: sections, keySections, tagged: d?.tagged ?? null }));
       }
       if (offset + 2000 >= page.total) break;
     }

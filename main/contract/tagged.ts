@@ -5,6 +5,7 @@
  * "Tagged: 128 BPM · 8A", and each disagreement said ("tag says 140 (analysed
  * 70.0: half)"). Pure.
  */
+import { parseKeyName } from './key-spelling';
 
 /** what the tags state: `bpm` in BPM, `key` in the studio's naming ("A minor") where it parsed, `keyText` as written */
 export interface TaggedTempoKey {
@@ -33,10 +34,37 @@ export function tempoAgreement(tag: number, analysed: number): 'same' | 'half' |
 }
 
 /**
+ * How the analysed key `analysed` stands to a tagged key `tag` (both key names: "A minor", "Eb major"), as a DJ
+ * reads the Camelot wheel: 'relative' — the other mode on the same Camelot number (8A A minor / 8B C major, the
+ * analysis' most common confusion: one scale, another tonic); 'parallel' — the same tonic, the other mode (A minor /
+ * A major); 'fifth' — the same mode a fifth away, one step on the wheel (8A / 9A: still mixes); 'different' otherwise
+ * or where either name is not a key. Not called for equal keys.
+ */
+export function keyRelation(tag: string, analysed: string): 'relative' | 'parallel' | 'fifth' | 'different' {
+  const t = parseKeyName(tag);
+  const a = parseKeyName(analysed);
+  if (!t || !a) return 'different';
+  const d = (((a.pc - t.pc) % 12) + 12) % 12;
+  if (t.minor !== a.minor) {
+    if (d === 0) return 'parallel';
+    // a minor key's relative major lies 3 semitones above it
+    return d === (t.minor ? 3 : 9) ? 'relative' : 'different';
+  }
+  return d === 5 || d === 7 ? 'fifth' : 'different';
+}
+
+/** keyRelation in the words of a tag note, about the analysed key `analysed`: "the relative major", "a fifth away", "a different key". */
+function keyRelationWords(r: ReturnType<typeof keyRelation>, analysed: string): string {
+  const mode = parseKeyName(analysed)?.minor ? 'minor' : 'major';
+  return r === 'relative' ? `the relative ${mode}` : r === 'parallel' ? `the parallel ${mode}` : r === 'fifth' ? 'a fifth away' : 'a different key';
+}
+
+/**
  * The tagged tempo and key beside the analysed ones. `line`: "Tagged: 128 BPM · 8A" (the key as written; an
  * unparsed key's text in quotes with "(not a key)"); null when the tags state neither. `notes`: one sentence per
  * disagreement — tempo: "tag says 140 (analysed 70.0: half)", "tag says 128 (analysed 97.0: a different tempo)";
- * key: "tag says 8A = A minor (analysed C major: a different key)". A value the analysis did not find (null) is
+ * key: "tag says 8A = A minor (analysed C major: the relative major)" — "the parallel minor", "a fifth away", "a
+ * different key" (keyRelation). A value the analysis did not find (null) is
  * compared with nothing. `analysed.bpm` in BPM as the analysis STORED it (not folded into the user's BPM range: a
  * tag of 174 beside an analysed 174 shown as 87 agrees — see detailTagged), `analysed.key` in the studio's naming
  * ("A minor"). `spell` writes a key name in the user's spelling (spellKey(…, prefs.keySpelling)) in the notes, as
@@ -61,7 +89,7 @@ export function taggedText(
     parts.push(tagged.key === undefined ? `"${tagged.keyText}" (not a key)` : tagged.keyText);
     if (tagged.key !== undefined && analysed.key !== null && tagged.key !== analysed.key) {
       const said = tagged.key === tagged.keyText ? spell(tagged.key) : `${tagged.keyText} = ${spell(tagged.key)}`;
-      notes.push(`tag says ${said} (analysed ${spell(analysed.key)}: a different key)`);
+      notes.push(`tag says ${said} (analysed ${spell(analysed.key)}: ${keyRelationWords(keyRelation(tagged.key, analysed.key), analysed.key)})`);
     }
   }
   return { line: `Tagged: ${parts.join(' · ')}`, notes };

@@ -21,8 +21,14 @@ test('taggedText: a tempo at half or double, a different tempo, a different key,
   assert.deepEqual(taggedText({ bpm: 140 }, { bpm: 70, key: null }).notes, ['tag says 140 (analysed 70.0: half)']);
   assert.deepEqual(taggedText({ bpm: 70 }, { bpm: 140, key: null }).notes, ['tag says 70 (analysed 140.0: double)']);
   assert.deepEqual(taggedText({ bpm: 128 }, { bpm: 97, key: null }).notes, ['tag says 128 (analysed 97.0: a different tempo)']);
-  assert.deepEqual(taggedText({ key: 'A minor', keyText: '8A' }, { bpm: null, key: 'C major' }).notes, ['tag says 8A = A minor (analysed C major: a different key)']);
-  assert.deepEqual(taggedText({ key: 'F minor', keyText: 'F minor' }, { bpm: null, key: 'C minor' }).notes, ['tag says F minor (analysed C minor: a different key)']);
+  assert.deepEqual(taggedText({ key: 'A minor', keyText: '8A' }, { bpm: null, key: 'C major' }).notes, ['tag says 8A = A minor (analysed C major: the relative major)']);
+  assert.deepEqual(taggedText({ key: 'F minor', keyText: 'F minor' }, { bpm: null, key: 'C minor' }).notes, ['tag says F minor (analysed C minor: a fifth away)']);
+  // tester26: how the analysed key stands to the tag's on the Camelot wheel, as a DJ reads it
+  assert.deepEqual(taggedText({ key: 'C major', keyText: '8B' }, { bpm: null, key: 'A minor' }).notes, ['tag says 8B = C major (analysed A minor: the relative minor)']);
+  assert.deepEqual(taggedText({ key: 'A minor', keyText: 'Am' }, { bpm: null, key: 'A major' }).notes, ['tag says Am = A minor (analysed A major: the parallel major)']);
+  assert.deepEqual(taggedText({ key: 'G major', keyText: '9B' }, { bpm: null, key: 'D major' }).notes, ['tag says 9B = G major (analysed D major: a fifth away)']);
+  assert.deepEqual(taggedText({ key: 'A minor', keyText: '8A' }, { bpm: null, key: 'F# major' }).notes, ['tag says 8A = A minor (analysed F# major: a different key)']);
+  assert.deepEqual(taggedText({ key: 'A minor', keyText: '8A' }, { bpm: null, key: 'D major' }).notes, ['tag says 8A = A minor (analysed D major: a different key)']);
   // nothing analysed: nothing to disagree with
   assert.deepEqual(taggedText({ bpm: 128, key: 'A minor', keyText: '8A' }, { bpm: null, key: null }).notes, []);
 });
@@ -102,8 +108,8 @@ test('tempoKeyTags: a real FLAC (ffmpeg) with TEMPO=Allegro before BPM=128 and a
 // reviewer of session 17 (fix17c): the notes used the standard key names where the panel spells keys the user's way
 test('taggedText: the key disagreement in the user\'s key spelling', () => {
   const spell = (k: string) => (k === 'A# minor' ? 'Bb minor' : k === 'C# major' ? 'Db major' : k);
-  assert.deepEqual(taggedText({ key: 'A# minor', keyText: '3A' }, { bpm: null, key: 'C# major' }, spell).notes, ['tag says 3A = Bb minor (analysed Db major: a different key)']);
-  assert.deepEqual(taggedText({ key: 'A# minor', keyText: 'A# minor' }, { bpm: null, key: 'C# major' }, spell).notes, ['tag says Bb minor (analysed Db major: a different key)']);
+  assert.deepEqual(taggedText({ key: 'A# minor', keyText: '3A' }, { bpm: null, key: 'C# major' }, spell).notes, ['tag says 3A = Bb minor (analysed Db major: the relative major)']);
+  assert.deepEqual(taggedText({ key: 'A# minor', keyText: 'A# minor' }, { bpm: null, key: 'C# major' }, spell).notes, ['tag says Bb minor (analysed Db major: the relative major)']);
 });
 
 // reviewer of session 17 (fix17c): the panel compared the tag with the BPM folded into the user's range
@@ -126,5 +132,5 @@ test('detailTagged: a tag that agrees with the tempo shown (folded into the BPM 
   assert.deepEqual(detailTagged({ track: { bpm: 87, key: null }, storedBpm: 174, tagged: { bpm: 43.5 } }).notes, ['tag says 43.5 (shown 87.0: double; analysed 174.0)']);
   // the key note still follows the tempo's
   assert.deepEqual(detailTagged({ track: { bpm: 87, key: 'C major' }, storedBpm: 174, tagged: { bpm: 120, key: 'A minor', keyText: '8A' } }).notes,
-    ['tag says 120 (shown 87.0: a different tempo; analysed 174.0)', 'tag says 8A = A minor (analysed C major: a different key)']);
+    ['tag says 120 (shown 87.0: a different tempo; analysed 174.0)', 'tag says 8A = A minor (analysed C major: the relative major)']);
 });

@@ -47,7 +47,9 @@ export function featuresText(r: FeatureInputs): string {
   const keyOk = !!r.tonal?.key.key && r.tonal.key.confidence >= FEATURE_MIN_CONFIDENCE && !r.tonal.key.variable?.length;
   if (keyOk) parts.push(`Key: ${r.tonal!.key.key}.`);
   if (keyOk && r.tonal!.chords.progression.length) parts.push(`Chords: ${r.tonal!.chords.progression.map((c) => spellChordInKey(c, r.tonal!.key.key!)).join(', ')}.`);
-  if (r.loudness?.integratedLufs != null) parts.push(`Loudness: ${r.loudness.integratedLufs.toFixed(1)} LUFS.`);
+  // rounded to 0.01 first, as the library stores it (store.ts r2) and then shows it to 0.1 (table, detail): rounding the
+  // unrounded value once said "-40.7" beside the table's "-40.8" for a track measured at -40.7496 (tester26)
+  if (r.loudness?.integratedLufs != null) parts.push(`Loudness: ${(Math.round(r.loudness.integratedLufs * 100) / 100).toFixed(1)} LUFS.`);
   return parts.join(' ');
 }
 

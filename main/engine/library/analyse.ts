@@ -72,8 +72,9 @@ export function versionsKey(v: Record<string, number>): string {
  * The version of the library's tag reading, in a row's lib_versions beside the analysers' (scanKey): 2 since the
  * probe's tags hold the tempo and key a file's tags state (Tags.bpm, key, keyText: 9a6de8b). A row stored without it
  * has a probe whose tags lack those fields; the scan re-reads its tags alone (readTempoKeyTags), no analysis.
+ * 3 since the container's own tag format states them first (a FLAC's Vorbis BPM before a prepended ID3 TBPM: tester26).
  */
-export const TAGS_READ = 2;
+export const TAGS_READ = 3;
 
 /** A scan's lib_versions key: the analysers' versionsKey and the tag reading's version (TAGS_READ) — "…,tags:2". */
 export function scanKey(v: Record<string, number>): string {

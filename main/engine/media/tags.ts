@@ -518,8 +518,8 @@ export const TAGGED_BPM_MAX = 999;
  * misses an ID3v2.3 "128.00" — then its common `bpm`/`key`. Every candidate counts, ranked by BPM_IDS / KEY_IDS
  * (then by tag and frame order): an unreadable first one (Vorbis TEMPO=Allegro, ID3 TBPM=0, a TKEY "Energy 6") does
  * not hide a later readable one. `bpm`: the first candidate that reads as a number within TAGGED_BPM_MIN–MAX BPM
- * ("128.00" → 128, "126,5" → 126.5); `key`: the first candidate parseKey reads (Camelot "8A", Open Key "1m", "Am",
- * "F minor"), in the studio's naming (keyName: "A minor"), with `keyText` its text as written; when none parses,
+ * ("128.00" → 128, "126,5" → 126.5); `key`: the first candidate parseTaggedKey reads (Camelot "8A", Open Key "1m",
+ * "Am", "F minor", or two of them that agree: "8A/Am"), in the studio's naming (keyName: "A minor"), with `keyText` its text as written; when none parses,
  * `keyText` is the first key candidate's text and `key` is absent. A native value may be a string, a number, an
  * object with `text` (ID3 TXXX: {description, text}) or a list of these (the first). Pure.
  */
@@ -535,15 +535,19 @@ export function tempoKeyTags(meta: IAudioMetadata | null): Pick<Tags, 'bpm' | 'k
   const keyIds = KEY_IDS.map((k) => k.toLowerCase());
   const bpms: Array<{ rank: number; text: string }> = [];
   const keys: Array<{ rank: number; text: string }> = [];
-  for (const tags of Object.values(meta.native ?? {})) {
+  // the container's own tag format first, as for the other tags (TAG_ORDER): a FLAC's Vorbis BPM=128 before a stale
+  // ID3 TBPM=120 a tagger prepended to it, which players and DJ software ignore (tester26: 120 was shown, no warning)
+  const formatRank = tagFormatRank(meta.format.container);
+  for (const [format, tags] of Object.entries(meta.native ?? {})) {
+    const fr = formatRank(format) * BPM_IDS.length * KEY_IDS.length;
     for (const t of tags as Array<{ id: string; value: unknown }>) {
       const id = t.id.toLowerCase();
       const b = bpmIds.indexOf(id);
       const k = keyIds.indexOf(id);
       const x = b >= 0 || k >= 0 ? text(t.value) : undefined;
       if (x === undefined) continue;
-      if (b >= 0) bpms.push({ rank: b, text: x });
-      if (k >= 0) keys.push({ rank: k, text: x });
+      if (b >= 0) bpms.push({ rank: fr + b, text: x });
+      if (k >= 0) keys.push({ rank: fr + k, text: x });
     }
   }
   // Array.prototype.sort is stable: equal ranks keep tag and frame order; the common tags come last
@@ -562,7 +566,7 @@ export function tempoKeyTags(meta: IAudioMetadata | null): Pick<Tags, 'bpm' | 'k
     }
   }
   for (const c of keys) {
-    const k = parseKey(c.text);
+    const k = parseTaggedKey(c.text);
     if (k) {
       out.keyText = c.text;
       out.key = keyName(k);
@@ -571,6 +575,38 @@ export function tempoKeyTags(meta: IAudioMetadata | null): Pick<Tags, 'bpm' | 'k
   }
   if (out.keyText === undefined && keys.length > 0) out.keyText = keys[0]!.text;
   return out;
+}
+
+/**
+ * A tagged key's text (parseKey: "8A", "1m", "Am", "A minor"), also written in two notations at once as DJ taggers
+ * can be set to write it — "8A/Am", "Am/8A", "8A - Am", "8A | Am", "8A, Am" (tester26) — read only where every part
+ * names the same key ("8A/Em" is no key). null when not a key.
+ */
+export function parseTaggedKey(text: string): ReturnType<typeof parseKey> {
+  const one = parseKey(text);
+  if (one) return one;
+  const parts = text.split(/\s*[/|,]\s*|\s+[-–]\s+/).filter((x) => x.trim() !== '');
+  if (parts.length < 2) return null;
+  const keys = parts.map(parseKey);
+  const first = keys[0];
+  return first && keys.every((k) => k && k.tonic === first.tonic && k.mode === first.mode) ? first : null;
+}
+
+/**
+ * How a tag format (music-metadata's native name: "vorbis", "ID3v2.3", "APEv2", …) ranks in a file of container
+ * `container` (music-metadata's format.container: "FLAC", "MPEG", "Ogg", "WAVE", "AIFF", "WavPack", …): its place in
+ * TAG_ORDER for that container (the container's own format first), a format TAG_ORDER does not list after those;
+ * 0 for every format of a container TAG_ORDER does not list (MP4, ASF: one tag format).
+ */
+function tagFormatRank(container: string | undefined): (format: string) => number {
+  const ff: Record<string, string> = { flac: 'flac', ogg: 'ogg', mpeg: 'mp3', wave: 'wav', aiff: 'aiff', 'aiff-c': 'aiff', wavpack: 'wv', "monkey's audio": 'ape', musepack: 'mpc', tta: 'tta' };
+  const name = ff[(container ?? '').split('/')[0]!.toLowerCase()];
+  const order = name ? TAG_ORDER.find(([re]) => re.test(name))?.[1] : undefined;
+  if (!order) return () => 0;
+  return (format) => {
+    const i = order.indexOf(format);
+    return i < 0 ? order.length : i;
+  };
 }
 
 /** first of `keys` ffmpeg states (its generic names; AIFF's AUTH is "author", ASF's Author "artist", Vorbis' ALBUMARTIST "album_artist") */
@@ -840,6 +876,24 @@ export function tagConflicts(meta: IAudioMetadata | null, container: string, tag
     const list = [...byValue].map(([value, labels]) => `"${value}" (${labels.join(', ')})`).join(', ');
     const reason = typeof why === 'function' ? why(shown.source, [...new Set(found.map((x) => x.source))], formats) : why;
     warnings.push(`Conflicting ${LABEL[field]} tags in one file: ${list}; shown: "${shown.value}", from ${TAG_LABEL[shown.source] ?? shown.source}, because ${reason}.`);
+  }
+  // a DJ tagger's tempo and key (tempoKeyTags, which takes them in the same order): each format read alone, compared
+  // as read (120 and "120.00" agree, "8A" and "Am" agree), every text named as written
+  for (const [field, label] of [['bpm', 'BPM'], ['key', 'key']] as const) {
+    const found: Array<{ source: string; value: string; parsed: string }> = [];
+    for (const f of formats) {
+      const one = tempoKeyTags({ ...meta, native: { [f]: meta.native[f] }, common: {} } as IAudioMetadata);
+      const value = field === 'bpm' ? (one.bpm !== undefined ? String(one.bpm) : undefined) : one.keyText;
+      if (value === undefined || (field === 'key' && one.key === undefined)) continue;
+      found.push({ source: f, value, parsed: field === 'bpm' ? value : one.key! });
+    }
+    if (found.length < 2 || found.every((x) => x.parsed === found[0]!.parsed)) continue;
+    const all = tempoKeyTags(meta);
+    const shownValue = field === 'bpm' ? String(all.bpm) : all.keyText;
+    const shown = found.find((x) => x.value === shownValue) ?? found[0]!;
+    const list = found.map((x) => `"${x.value}" (${TAG_LABEL[x.source] ?? x.source})`).join(', ');
+    const reason = typeof why === 'function' ? why(shown.source, [...new Set(found.map((x) => x.source))], formats) : why;
+    warnings.push(`Conflicting ${label} tags in one file: ${list}; shown: "${shown.value}", from ${TAG_LABEL[shown.source] ?? shown.source}, because ${reason}.`);
   }
 }
 
