@@ -356,28 +356,28 @@ export function tempoNetScore(logProbs: Float64Array, bpm: number, w: Pick<Tempo
 }
 
 /**
- * The net's choice among `level` × TEMPO_NET_RATIOS inside validBpm (30–320 BPM): the candidate with the highest
- * ensemble log-probability at its fractional bin (tempoNetScore's linear interpolation; ties to the earlier ratio,
- * slower first), as temponet-train.py's hyb5 read. `scores`: per candidate that log-probability plus one constant of the
- * track (the mean of the nets' log-normalisers, which neither the choice nor a log-odds between candidates sees): only
- * the bins the candidates read are computed, each layer only where the next one reads it (netLogits), ~45 % of the
- * full forward pass's work.
+ * The ensemble's log-probability at each of `bpms` (tempoNetScore's linear interpolation at the fractional bin
+ * log2(bpm / loBpm) · binsPerOctave, clamped to the axis) up to one constant of the track (the mean of the nets'
+ * log-normalisers, which neither an argmax nor a log-odds between the tempi sees): only the bins the tempi read are
+ * computed, each layer only where the next one reads it (netLogits).
  * @param env the conditioned onset envelope (Periodicity.env), @param bands BAND_FEATURES per frame or undefined,
- * @param fps frames per second, @param level step one's level T (BPM), @param w the weights.
- * An empty candidate list (T × every ratio outside validBpm) returns null.
+ * @param fps frames per second, @param bpms the tempi (BPM), @param w the weights.
+ * @returns per tempo: `scores` (natural log, + the constant; a masked bin reads TEMPO_NET_MASKED, so a tempo at or next
+ *   to a bin outside validBpm scores about −1e9 × its share of that bin) and `masked` (true when either bin it reads is
+ *   outside validBpm).
  */
-export function tempoNetChoice(env: Float64Array, bands: Float32Array | undefined, fps: number, level: number, w: TempoNetWeights): { bpm: number; scores: number[]; cands: number[] } | null {
-  const cands = TEMPO_NET_RATIOS.map((r) => level * r).filter((b) => b >= w.validBpm[0] && b <= w.validBpm[1]);
-  if (!cands.length) return null;
+export function tempoNetScoresAt(env: Float64Array, bands: Float32Array | undefined, fps: number, bpms: readonly number[], w: TempoNetWeights): { scores: number[]; masked: boolean[] } {
   const nb = w.bins;
   const tg = tempoNetTempogram(env, bands, fps, w);
-  const pos = cands.map((b) => Math.log2(b / w.loBpm) * w.binsPerOctave);
-  const at = new Set<number>();
-  for (const p of pos) {
-    const i0 = Math.min(nb - 1, Math.max(0, Math.floor(p)));
-    at.add(i0).add(Math.min(nb - 1, i0 + 1));
-  }
-  const bins = [...at];
+  const pos = bpms.map((b) => Math.log2(b / w.loBpm) * w.binsPerOctave);
+  // the bins interp() reads at each position (one at the clamped ends)
+  const read = pos.map((p) => {
+    if (!(p > 0)) return [0];
+    if (p >= nb - 1) return [nb - 1];
+    const i = Math.floor(p);
+    return p === i ? [i] : [i, i + 1];
+  });
+  const bins = [...new Set(read.flat())];
   const valid = validBins(w);
   const nets = prepare(w);
   const mean = new Float64Array(nb);
@@ -386,8 +386,40 @@ export function tempoNetChoice(env: Float64Array, bands: Float32Array | undefine
     for (const j of bins) mean[j] += x[j] / nets.length;
   }
   for (const j of bins) if (!valid[j]) mean[j] = TEMPO_NET_MASKED;
-  const scores = pos.map((p) => interp(mean, p));
+  return { scores: pos.map((p) => interp(mean, p)), masked: read.map((r) => r.some((j) => !valid[j])) };
+}
+
+/**
+ * The net's choice among `level` × TEMPO_NET_RATIOS inside validBpm (30–320 BPM): the candidate with the highest
+ * ensemble log-probability at its fractional bin (tempoNetScore's linear interpolation; ties to the earlier ratio,
+ * slower first), as temponet-train.py's hyb5 read. `scores`: per candidate that log-probability plus one constant of the
+ * track (tempoNetScoresAt): only the bins the candidates read are computed, ~45 % of the full forward pass's work.
+ * @param env the conditioned onset envelope (Periodicity.env), @param bands BAND_FEATURES per frame or undefined,
+ * @param fps frames per second, @param level step one's level T (BPM), @param w the weights.
+ * An empty candidate list (T × every ratio outside validBpm) returns null.
+ */
+export function tempoNetChoice(env: Float64Array, bands: Float32Array | undefined, fps: number, level: number, w: TempoNetWeights): { bpm: number; scores: number[]; cands: number[] } | null {
+  const cands = TEMPO_NET_RATIOS.map((r) => level * r).filter((b) => b >= w.validBpm[0] && b <= w.validBpm[1]);
+  if (!cands.length) return null;
+  const { scores } = tempoNetScoresAt(env, bands, fps, cands, w);
   let bi = 0;
   for (let i = 1; i < cands.length; i++) if (scores[i] > scores[bi]) bi = i;
   return { bpm: cands[bi], scores, cands };
+}
+
+/**
+ * Decision19's arm P3, the product of experts (tools/eval/poe-score.py picks_of 'P3'; BENCHMARKS.md "temponet18: product
+ * of experts (poe18)"): the index of the candidate with the largest chooser logit + net log-probability,
+ * argmax_i s[i] + L[i] (the first on a tie, as Python's max). Candidates whose L reads a masked bin (`masked`) never win
+ * while another is unmasked; when every one is masked, the chooser's own pick (argmax s).
+ * @param s the octave chooser's logits per candidate (octaveNetScore), @param L tempoNetScoresAt's scores at the same
+ * candidates (natural log, any per-track constant), @param masked tempoNetScoresAt's masked flags. Same lengths, ≥ 1.
+ */
+export function productOfExperts(s: readonly number[], L: readonly number[], masked: readonly boolean[]): number {
+  let bi = -1;
+  for (let i = 0; i < s.length; i++) if (!masked[i] && (bi < 0 || s[i] + L[i] > s[bi] + L[bi])) bi = i;
+  if (bi >= 0) return bi;
+  bi = 0;
+  for (let i = 1; i < s.length; i++) if (s[i] > s[bi]) bi = i;
+  return bi;
 }
