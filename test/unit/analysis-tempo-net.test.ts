@@ -138,6 +138,8 @@ describe('tempo net: the shipped weights and the analyser option', () => {
 // chooser's candidates, argmax (tools/eval/poe-score.py picks_of 'P3'); off in LEVEL_TUNING.
 describe('tempo net as a second expert beside the octave chooser (P3, decision19)', () => {
   const O = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
+  // the chooser alone and with the net as a second expert, whatever LEVEL_TUNING holds
+  const CHOOSER = { ...LEVEL_TUNING, tempoNetExpert: undefined };
   const P3 = { ...LEVEL_TUNING, tempoNetExpert: TEMPO_NET };
   /** the chooser's candidates and logits, computed as estimateTempo's octaveNet branch does, step by step */
   const chooserOf = (env: Float32Array, bands: Float32Array, fps: number) => {
@@ -153,7 +155,7 @@ describe('tempo net as a second expert beside the octave chooser (P3, decision19
     assert.equal(LEVEL_TUNING.tempoNetExpert, undefined);
   });
 
-  it('on the fixture envelopes: the pick is argmax(chooser logit + the full forward pass\'s log-prob); where it is the chooser\'s pick the result is the shipped one exactly, elsewhere the tempo moves and the octave log-odds are the chooser\'s of the new pick', () => {
+  it('on the fixture envelopes: the pick is argmax(chooser logit + the full forward pass\'s log-prob); where it is the chooser\'s pick the result is the chooser\'s exactly, elsewhere the tempo moves and the octave log-odds are the chooser\'s of the new pick', () => {
     let agree = 0;
     let differ = 0;
     for (const c of fixture.cases) {
@@ -163,7 +165,7 @@ describe('tempo net as a second expert beside the octave chooser (P3, decision19
       const lp = tempoNetLogProbs(tempoNetTempogram(p.env, bands, c.fps, TEMPO_NET), TEMPO_NET);
       const L = cs.map((x) => tempoNetScore(lp, x.bpm, TEMPO_NET));
       const want = argmax(s.map((v, i) => v + L[i]));
-      const off = estimateTempo(env, c.fps, 0, O, bands, LEVEL_TUNING, false);
+      const off = estimateTempo(env, c.fps, 0, O, bands, CHOOSER, false);
       const on = estimateTempo(env, c.fps, 0, O, bands, P3, false);
       // the tempo is the pick refined by the line through its beats (fitPeriod): within 2 % of it, an octave from the others
       assert.ok(Math.abs(on.bpm! / cs[want].bpm - 1) < 0.02, `${c.name}: ${on.bpm} vs ${cs.map((x) => x.bpm)}[${want}]`);
@@ -205,12 +207,12 @@ describe('tempo net as a second expert beside the octave chooser (P3, decision19
     assert.equal(productOfExperts([5, 3], [TEMPO_NET_MASKED, 0.5 * TEMPO_NET_MASKED], [true, true]), 0);
   });
 
-  it('every candidate outside the net\'s valid range (weights with validBpm 300–320): the analyser keeps the chooser\'s pick, the shipped result exactly', () => {
+  it('every candidate outside the net\'s valid range (weights with validBpm 300–320): the analyser keeps the chooser\'s pick, the chooser\'s result exactly', () => {
     const narrow = { ...TEMPO_NET, validBpm: [300, 320] as [number, number] };
     for (const c of fixture.cases) {
       const env = Float32Array.from(c.env);
       const bands = Float32Array.from(c.env6);
-      assert.deepEqual(estimateTempo(env, c.fps, 0, O, bands, { ...LEVEL_TUNING, tempoNetExpert: narrow }, false), estimateTempo(env, c.fps, 0, O, bands, LEVEL_TUNING, false), c.name);
+      assert.deepEqual(estimateTempo(env, c.fps, 0, O, bands, { ...LEVEL_TUNING, tempoNetExpert: narrow }, false), estimateTempo(env, c.fps, 0, O, bands, CHOOSER, false), c.name);
     }
   });
 });
