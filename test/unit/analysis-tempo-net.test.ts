@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { analyzeFile } from '../../main/engine/analysis/run';
-import { condition, LEVEL_TUNING, TempoAnalyser } from '../../main/engine/analysis/tempo';
-import { TEMPO_NET_CHANNELS, TEMPO_NET_MASKED, tempoNetAxis, tempoNetChoice, tempoNetLogProbs, tempoNetScore, tempoNetTempogram, tempoNetWindows } from '../../main/engine/analysis/tempo-net';
+import { chooseLevel, condition, estimateTempo, LEVEL_TUNING, levelTempi, octaveCandidatesOf, octaveNetInputs, periodicity, TempoAnalyser } from '../../main/engine/analysis/tempo';
+import { octaveNetFeatures, octaveNetScore } from '../../main/engine/analysis/octave-net';
+import { productOfExperts, TEMPO_NET_CHANNELS, TEMPO_NET_MASKED, tempoNetAxis, tempoNetChoice, tempoNetLogProbs, tempoNetScore, tempoNetScoresAt, tempoNetTempogram, tempoNetWindows } from '../../main/engine/analysis/tempo-net';
 import { TEMPO_NET } from '../../main/engine/analysis/tempo-net-weights';
 import type { TempoNetWeights } from '../../main/engine/analysis/tempo-net';
 import { tempoRender } from '../helpers/tempo-render';
@@ -130,5 +131,88 @@ describe('tempo net: the shipped weights and the analyser option', () => {
     assert.equal(ch.bpm, r.bpm);
     assert.ok(ch.scores[2] > ch.scores[1] && ch.scores[2] > ch.scores[0], `log-probs ${ch.scores.map((s) => s.toFixed(2))}`);
     assert.ok(r.evidence!.octave > 0, `octave log-odds ${r.evidence!.octave}`);
+  });
+});
+
+// Decision19's arm P3 (LevelTuning.tempoNetExpert): the octave chooser's logit + the net's log-probability at each of the
+// chooser's candidates, argmax (tools/eval/poe-score.py picks_of 'P3'); off in LEVEL_TUNING.
+describe('tempo net as a second expert beside the octave chooser (P3, decision19)', () => {
+  const O = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
+  // the chooser alone and with the net as a second expert, whatever LEVEL_TUNING holds
+  const CHOOSER = { ...LEVEL_TUNING, tempoNetExpert: undefined };
+  const P3 = { ...LEVEL_TUNING, tempoNetExpert: TEMPO_NET };
+  /** the chooser's candidates and logits, computed as estimateTempo's octaveNet branch does, step by step */
+  const chooserOf = (env: Float32Array, bands: Float32Array, fps: number) => {
+    const p = periodicity(env, fps, O)!;
+    const level = chooseLevel(levelTempi(p, fps, O, LEVEL_TUNING.dftWindowSec), LEVEL_TUNING.priorWeight).bpm;
+    const o = octaveCandidatesOf(p, fps, O, level, bands);
+    const cs = o.cands.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level ? 1 : c.bpm < level ? 0.5 : 2, base: c.features }));
+    return { p, cs, s: octaveNetFeatures(p.env, octaveNetInputs(bands, fps), fps, cs, o.beats).map((f) => octaveNetScore(f, LEVEL_TUNING.octaveNet)) };
+  };
+  const argmax = (v: number[]) => v.indexOf(Math.max(...v));
+
+  it('is off in the shipped LevelTuning', () => {
+    assert.equal(LEVEL_TUNING.tempoNetExpert, undefined);
+  });
+
+  it('on the fixture envelopes: the pick is argmax(chooser logit + the full forward pass\'s log-prob); where it is the chooser\'s pick the result is the chooser\'s exactly, elsewhere the tempo moves and the octave log-odds are the chooser\'s of the new pick', () => {
+    let agree = 0;
+    let differ = 0;
+    for (const c of fixture.cases) {
+      const env = Float32Array.from(c.env);
+      const bands = Float32Array.from(c.env6);
+      const { p, cs, s } = chooserOf(env, bands, c.fps);
+      const lp = tempoNetLogProbs(tempoNetTempogram(p.env, bands, c.fps, TEMPO_NET), TEMPO_NET);
+      const L = cs.map((x) => tempoNetScore(lp, x.bpm, TEMPO_NET));
+      const want = argmax(s.map((v, i) => v + L[i]));
+      const off = estimateTempo(env, c.fps, 0, O, bands, CHOOSER, false);
+      const on = estimateTempo(env, c.fps, 0, O, bands, P3, false);
+      // the tempo is the pick refined by the line through its beats (fitPeriod): within 2 % of it, an octave from the others
+      assert.ok(Math.abs(on.bpm! / cs[want].bpm - 1) < 0.02, `${c.name}: ${on.bpm} vs ${cs.map((x) => x.bpm)}[${want}]`);
+      if (want === argmax(s)) {
+        agree++;
+        assert.deepEqual(on, off, c.name);
+      } else {
+        differ++;
+        const others = s.filter((_, i) => i !== want);
+        const m = Math.max(...s);
+        const lo = s[want] - (m + Math.log(others.reduce((t, v) => t + Math.exp(v - m), 0)));
+        assert.ok(Math.abs(on.evidence!.octave - Math.max(-6, Math.min(6, lo))) < 1e-9, `${c.name}: octave ${on.evidence!.octave} vs ${lo}`);
+        assert.ok(on.evidence!.octave < 0 && off.evidence!.octave > 0, `${c.name}: the chooser's log-odds of its own pick and of P3's`);
+      }
+    }
+    // both branches ran (measured: 2 fixture cases where the net moves the chooser's 93.1 and 87.1 to 186 and 173.9, their truths)
+    assert.ok(agree >= 1 && differ >= 1, `agree ${agree} differ ${differ}`);
+  });
+
+  it('the sub-bin forward pass reads the same log-probabilities as the full one, up to one constant; masked flags at tempi reading a bin outside 30–320 BPM', () => {
+    const c = fixture.cases[0];
+    const env = condition(Float32Array.from(c.env), c.fps)!;
+    const bands = Float32Array.from(c.env6);
+    const bpms = [25, 29.9, 45, 90, 180, 321, 330];
+    const r = tempoNetScoresAt(env, bands, c.fps, bpms, TEMPO_NET);
+    assert.deepEqual(r.masked, [true, true, false, false, false, true, true]);
+    const lp = tempoNetLogProbs(tempoNetTempogram(env, bands, c.fps, TEMPO_NET), TEMPO_NET);
+    const shift = r.scores[2] - tempoNetScore(lp, 45, TEMPO_NET);
+    for (const i of [3, 4]) assert.ok(Math.abs(r.scores[i] - tempoNetScore(lp, bpms[i], TEMPO_NET) - shift) < 1e-9);
+    assert.ok(r.scores[0] <= TEMPO_NET_MASKED / 2 && r.scores[6] <= TEMPO_NET_MASKED / 2);
+  });
+
+  it('productOfExperts: argmax of s + L, first on a tie; a masked candidate never wins while another is unmasked; all masked: the chooser\'s pick', () => {
+    assert.equal(productOfExperts([1, 3, 2], [0, -5, 0], [false, false, false]), 2);
+    assert.equal(productOfExperts([1, 3, 1], [0, 0, 2], [false, false, false]), 0 + 1);
+    assert.equal(productOfExperts([2, 1], [0, 1], [false, false]), 0);
+    assert.equal(productOfExperts([1, 50, 2], [0, 0, 0], [false, true, false]), 2);
+    assert.equal(productOfExperts([1, 3, 2], [TEMPO_NET_MASKED, TEMPO_NET_MASKED, TEMPO_NET_MASKED], [true, true, true]), 1);
+    assert.equal(productOfExperts([5, 3], [TEMPO_NET_MASKED, 0.5 * TEMPO_NET_MASKED], [true, true]), 0);
+  });
+
+  it('every candidate outside the net\'s valid range (weights with validBpm 300–320): the analyser keeps the chooser\'s pick, the chooser\'s result exactly', () => {
+    const narrow = { ...TEMPO_NET, validBpm: [300, 320] as [number, number] };
+    for (const c of fixture.cases) {
+      const env = Float32Array.from(c.env);
+      const bands = Float32Array.from(c.env6);
+      assert.deepEqual(estimateTempo(env, c.fps, 0, O, bands, { ...LEVEL_TUNING, tempoNetExpert: narrow }, false), estimateTempo(env, c.fps, 0, O, bands, CHOOSER, false), c.name);
+    }
   });
 });

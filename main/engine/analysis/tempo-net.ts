@@ -88,6 +88,47 @@ function interp(y: ArrayLike<number>, x: number): number {
 }
 
 /**
+ * out[o + l] = Σ v[i]·v[i − l] over i = s0 + l … e − 1, for lags l < L (0 where l ≥ e − s0). Four lags at a time where
+ * the range allows (e − s0 > L + 3): four independent sums, each over increasing i as one lag alone (the same numbers,
+ * to the bit), one read of v[i] for four products — the adds' latency no longer serialises the loop.
+ */
+function lagSums(v: Float64Array, s0: number, e: number, L: number, out: Float64Array, o: number): void {
+  let l = 0;
+  if (e - s0 > L + 3)
+    for (; l + 3 < L; l += 4) {
+      let w0 = 0;
+      let w1 = 0;
+      let w2 = 0;
+      let w3 = 0;
+      let i = s0 + l;
+      // the first three terms of the slower lags' ranges: lag l + k starts at i = s0 + l + k
+      w0 += v[i] * v[i - l];
+      w0 += v[i + 1] * v[i + 1 - l];
+      w1 += v[i + 1] * v[i - l];
+      w0 += v[i + 2] * v[i + 2 - l];
+      w1 += v[i + 2] * v[i + 1 - l];
+      w2 += v[i + 2] * v[i - l];
+      for (i += 3; i < e; i++) {
+        const x = v[i];
+        const q = i - l;
+        w0 += x * v[q];
+        w1 += x * v[q - 1];
+        w2 += x * v[q - 2];
+        w3 += x * v[q - 3];
+      }
+      out[o + l] = w0;
+      out[o + l + 1] = w1;
+      out[o + l + 2] = w2;
+      out[o + l + 3] = w3;
+    }
+  for (; l < L; l++) {
+    let w = 0;
+    for (let i = s0 + l; i < e; i++) w += v[i] * v[i - l];
+    out[o + l] = w;
+  }
+}
+
+/**
  * Per window, the autocorrelation of the window's mean-removed samples (Σ z[i]·z[i−l], l = 0 … maxLag, zero beyond the
  * window) divided by its lag 0, read at `lags` (frames, linear interpolation); a window with no power gives zeros.
  * The same linear autocorrelation the Python takes by an FFT of twice the window's length, summed directly over the
@@ -106,7 +147,7 @@ function acfRows(v: Float64Array, wins: [number, number][], lags: Float64Array, 
   for (let i = 0; i < n; i++) pre[i + 1] = pre[i] + v[i];
   // hop blocks [B·h, (B + 1)·h): within[B][l] = Σ v[i]v[i−l] with i and i − l in block B, cross[B][l] with i − l in block B − 1
   const h = wins.length > 1 ? wins[1][0] - wins[0][0] : 0;
-  const paired = h > maxLag && wins[0][1] - wins[0][0] === 2 * h;
+  const paired = h > maxLag + 3 && wins[0][1] - wins[0][0] === 2 * h;
   const nBlocks = paired ? Math.floor(n / h) : 0;
   const within = new Float64Array(nBlocks * L);
   const cross = new Float64Array(nBlocks * L);
@@ -114,31 +155,56 @@ function acfRows(v: Float64Array, wins: [number, number][], lags: Float64Array, 
     const s0 = B * h;
     const e = s0 + h;
     const o = B * L;
-    for (let l = 0; l < L; l++) {
-      let w = 0;
-      for (let i = s0 + l; i < e; i++) w += v[i] * v[i - l];
-      within[o + l] = w;
-      if (B > 0) {
+    lagSums(v, s0, e, L, within, o);
+    if (B > 0) {
+      // cross[o + l] = Σ v[i]·v[i − l], i = s0 … s0 + l − 1 (four lags at a time as lagSums, each over increasing i)
+      let l = 0;
+      for (; l + 3 < L; l += 4) {
+        let c0 = 0;
+        let c1 = 0;
+        let c2 = 0;
+        let c3 = 0;
+        let j = s0;
+        for (; j < s0 + l; j++) {
+          const x = v[j];
+          const q = j - l;
+          c0 += x * v[q];
+          c1 += x * v[q - 1];
+          c2 += x * v[q - 2];
+          c3 += x * v[q - 3];
+        }
+        c1 += v[j] * v[j - l - 1];
+        c2 += v[j] * v[j - l - 2];
+        c3 += v[j] * v[j - l - 3];
+        c2 += v[j + 1] * v[j + 1 - l - 2];
+        c3 += v[j + 1] * v[j + 1 - l - 3];
+        c3 += v[j + 2] * v[j + 2 - l - 3];
+        cross[o + l] = c0;
+        cross[o + l + 1] = c1;
+        cross[o + l + 2] = c2;
+        cross[o + l + 3] = c3;
+      }
+      for (; l < L; l++) {
         let c = 0;
         for (let i = s0; i < s0 + l; i++) c += v[i] * v[i - l];
         cross[o + l] = c;
       }
     }
   }
+  const irregular = new Float64Array(L);
   for (let k = 0; k < wins.length; k++) {
     const [a, b] = wins[k];
     const len = b - a;
     const m = (pre[b] - pre[a]) / len;
     const B = paired && a % h === 0 && len === 2 * h ? a / h : -1;
     const reg = B >= 0 && B + 1 < nBlocks;
+    if (!reg) lagSums(v, a, b, L, irregular, 0);
     for (let l = 0; l < L; l++) {
       if (l >= len) {
         ac[l] = 0;
         continue;
       }
-      let raw = 0;
-      if (reg) raw = within[B * L + l] + within[(B + 1) * L + l] + cross[(B + 1) * L + l];
-      else for (let i = a + l; i < b; i++) raw += v[i] * v[i - l];
+      const raw = reg ? within[B * L + l] + within[(B + 1) * L + l] + cross[(B + 1) * L + l] : irregular[l];
       ac[l] = raw - m * (pre[b] - pre[a + l] + (pre[b - l] - pre[a])) + (len - l) * m * m;
     }
     const o = k * nb;
@@ -162,6 +228,18 @@ function meanInto(rows: Float64Array, nw: number, nb: number, out: Float64Array,
 }
 
 const ffts = new Map<number, RealFft>();
+const hanns = new Map<number, Float64Array>();
+/** np.hanning(L), the symmetric Hann window (1 at L = 1), made once per length */
+function hannOf(L: number): Float64Array {
+  let w = hanns.get(L);
+  if (!w) {
+    w = new Float64Array(L);
+    for (let i = 0; i < L; i++) w[i] = L > 1 ? 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (L - 1)) : 1;
+    if (hanns.size > 64) hanns.clear();
+    hanns.set(L, w);
+  }
+  return w;
+}
 
 /**
  * The log-lag tempogram of one track (temponet-features.py tempogram(); temponet17/tnetcv18 trained on it).
@@ -209,17 +287,27 @@ export function tempoNetTempogram(env: Float64Array, bands: Float32Array | undef
   const mag = new Float64Array(N / 2 + 1);
   const fr = new Float64Array(nb);
   for (let j = 0; j < nb; j++) fr[j] = (bpm[j] / 60 / fps) * N;
+  // the spectrum's bins interp() reads (the magnitude's square root taken at those alone)
+  const read = new Set<number>();
+  for (let j = 0; j < nb; j++) {
+    const i = Math.floor(fr[j]);
+    if (!(fr[j] > 0)) read.add(0);
+    else if (fr[j] >= N / 2) read.add(N / 2);
+    else read.add(i).add(i + 1);
+  }
+  const readBins = Int32Array.from(read);
   for (let k = 0; k < nw; k++) {
     const [a, b] = wins[k];
     const L = Math.min(b - a, N);
     let m = 0;
     for (let i = a; i < b; i++) m += env[i];
     m /= b - a;
-    frame.fill(0);
+    if (k === 0 || L < Math.min(wins[k - 1][1] - wins[k - 1][0], N)) frame.fill(0, L);
     // np.hanning(L): the symmetric Hann window (1 at L = 1)
-    for (let i = 0; i < L; i++) frame[i] = (env[a + i] - m) * (L > 1 ? 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (L - 1)) : 1);
+    const hw = hannOf(L);
+    for (let i = 0; i < L; i++) frame[i] = (env[a + i] - m) * hw[i];
     fft.powerSpectrum(frame, pow);
-    for (let i = 0; i < pow.length; i++) mag[i] = Math.sqrt(pow[i]);
+    for (const i of readBins) mag[i] = Math.sqrt(pow[i]);
     let s = 0;
     const o = k * nb;
     for (let j = 0; j < nb; j++) s += rows[o + j] = interp(mag, fr[j]);
@@ -307,7 +395,28 @@ function netLogits(tg: Float64Array, net: PreparedNet, nb: number, at: number[] 
       const j = js ? js[u] : u;
       let q = 0;
       for (let i = 0; i < cin; i++) for (let t = 0, p = i * P + j; t < k; t++, p += d) col[q++] = xp[p];
-      for (let o = 0; o < cout; o++) {
+      // four output channels at a time: four independent sums (each in the same order as one alone, so the same
+      // numbers), one read of the column for four products — the adds' latency no longer serialises the loop
+      let o = 0;
+      for (; o + 3 < cout; o += 4) {
+        let a0 = B[o];
+        let a1 = B[o + 1];
+        let a2 = B[o + 2];
+        let a3 = B[o + 3];
+        const w0 = o * Q;
+        for (let r = 0; r < Q; r++) {
+          const c = col[r];
+          a0 += W[w0 + r] * c;
+          a1 += W[w0 + Q + r] * c;
+          a2 += W[w0 + 2 * Q + r] * c;
+          a3 += W[w0 + 3 * Q + r] * c;
+        }
+        y[o * nb + j] = relu && a0 < 0 ? 0 : a0;
+        y[(o + 1) * nb + j] = relu && a1 < 0 ? 0 : a1;
+        y[(o + 2) * nb + j] = relu && a2 < 0 ? 0 : a2;
+        y[(o + 3) * nb + j] = relu && a3 < 0 ? 0 : a3;
+      }
+      for (; o < cout; o++) {
         let acc = B[o];
         for (let r = 0, wo = o * Q; r < Q; r++) acc += W[wo + r] * col[r];
         y[o * nb + j] = relu && acc < 0 ? 0 : acc;
@@ -356,28 +465,28 @@ export function tempoNetScore(logProbs: Float64Array, bpm: number, w: Pick<Tempo
 }
 
 /**
- * The net's choice among `level` × TEMPO_NET_RATIOS inside validBpm (30–320 BPM): the candidate with the highest
- * ensemble log-probability at its fractional bin (tempoNetScore's linear interpolation; ties to the earlier ratio,
- * slower first), as temponet-train.py's hyb5 read. `scores`: per candidate that log-probability plus one constant of the
- * track (the mean of the nets' log-normalisers, which neither the choice nor a log-odds between candidates sees): only
- * the bins the candidates read are computed, each layer only where the next one reads it (netLogits), ~45 % of the
- * full forward pass's work.
+ * The ensemble's log-probability at each of `bpms` (tempoNetScore's linear interpolation at the fractional bin
+ * log2(bpm / loBpm) · binsPerOctave, clamped to the axis) up to one constant of the track (the mean of the nets'
+ * log-normalisers, which neither an argmax nor a log-odds between the tempi sees): only the bins the tempi read are
+ * computed, each layer only where the next one reads it (netLogits).
  * @param env the conditioned onset envelope (Periodicity.env), @param bands BAND_FEATURES per frame or undefined,
- * @param fps frames per second, @param level step one's level T (BPM), @param w the weights.
- * An empty candidate list (T × every ratio outside validBpm) returns null.
+ * @param fps frames per second, @param bpms the tempi (BPM), @param w the weights.
+ * @returns per tempo: `scores` (natural log, + the constant; a masked bin reads TEMPO_NET_MASKED, so a tempo at or next
+ *   to a bin outside validBpm scores about −1e9 × its share of that bin) and `masked` (true when either bin it reads is
+ *   outside validBpm).
  */
-export function tempoNetChoice(env: Float64Array, bands: Float32Array | undefined, fps: number, level: number, w: TempoNetWeights): { bpm: number; scores: number[]; cands: number[] } | null {
-  const cands = TEMPO_NET_RATIOS.map((r) => level * r).filter((b) => b >= w.validBpm[0] && b <= w.validBpm[1]);
-  if (!cands.length) return null;
+export function tempoNetScoresAt(env: Float64Array, bands: Float32Array | undefined, fps: number, bpms: readonly number[], w: TempoNetWeights): { scores: number[]; masked: boolean[] } {
   const nb = w.bins;
   const tg = tempoNetTempogram(env, bands, fps, w);
-  const pos = cands.map((b) => Math.log2(b / w.loBpm) * w.binsPerOctave);
-  const at = new Set<number>();
-  for (const p of pos) {
-    const i0 = Math.min(nb - 1, Math.max(0, Math.floor(p)));
-    at.add(i0).add(Math.min(nb - 1, i0 + 1));
-  }
-  const bins = [...at];
+  const pos = bpms.map((b) => Math.log2(b / w.loBpm) * w.binsPerOctave);
+  // the bins interp() reads at each position (one at the clamped ends)
+  const read = pos.map((p) => {
+    if (!(p > 0)) return [0];
+    if (p >= nb - 1) return [nb - 1];
+    const i = Math.floor(p);
+    return p === i ? [i] : [i, i + 1];
+  });
+  const bins = [...new Set(read.flat())];
   const valid = validBins(w);
   const nets = prepare(w);
   const mean = new Float64Array(nb);
@@ -386,8 +495,40 @@ export function tempoNetChoice(env: Float64Array, bands: Float32Array | undefine
     for (const j of bins) mean[j] += x[j] / nets.length;
   }
   for (const j of bins) if (!valid[j]) mean[j] = TEMPO_NET_MASKED;
-  const scores = pos.map((p) => interp(mean, p));
+  return { scores: pos.map((p) => interp(mean, p)), masked: read.map((r) => r.some((j) => !valid[j])) };
+}
+
+/**
+ * The net's choice among `level` × TEMPO_NET_RATIOS inside validBpm (30–320 BPM): the candidate with the highest
+ * ensemble log-probability at its fractional bin (tempoNetScore's linear interpolation; ties to the earlier ratio,
+ * slower first), as temponet-train.py's hyb5 read. `scores`: per candidate that log-probability plus one constant of the
+ * track (tempoNetScoresAt): only the bins the candidates read are computed, ~45 % of the full forward pass's work.
+ * @param env the conditioned onset envelope (Periodicity.env), @param bands BAND_FEATURES per frame or undefined,
+ * @param fps frames per second, @param level step one's level T (BPM), @param w the weights.
+ * An empty candidate list (T × every ratio outside validBpm) returns null.
+ */
+export function tempoNetChoice(env: Float64Array, bands: Float32Array | undefined, fps: number, level: number, w: TempoNetWeights): { bpm: number; scores: number[]; cands: number[] } | null {
+  const cands = TEMPO_NET_RATIOS.map((r) => level * r).filter((b) => b >= w.validBpm[0] && b <= w.validBpm[1]);
+  if (!cands.length) return null;
+  const { scores } = tempoNetScoresAt(env, bands, fps, cands, w);
   let bi = 0;
   for (let i = 1; i < cands.length; i++) if (scores[i] > scores[bi]) bi = i;
   return { bpm: cands[bi], scores, cands };
+}
+
+/**
+ * Decision19's arm P3, the product of experts (tools/eval/poe-score.py picks_of 'P3'; BENCHMARKS.md "temponet18: product
+ * of experts (poe18)"): the index of the candidate with the largest chooser logit + net log-probability,
+ * argmax_i s[i] + L[i] (the first on a tie, as Python's max). Candidates whose L reads a masked bin (`masked`) never win
+ * while another is unmasked; when every one is masked, the chooser's own pick (argmax s).
+ * @param s the octave chooser's logits per candidate (octaveNetScore), @param L tempoNetScoresAt's scores at the same
+ * candidates (natural log, any per-track constant), @param masked tempoNetScoresAt's masked flags. Same lengths, ≥ 1.
+ */
+export function productOfExperts(s: readonly number[], L: readonly number[], masked: readonly boolean[]): number {
+  let bi = -1;
+  for (let i = 0; i < s.length; i++) if (!masked[i] && (bi < 0 || s[i] + L[i] > s[bi] + L[bi])) bi = i;
+  if (bi >= 0) return bi;
+  bi = 0;
+  for (let i = 1; i < s.length; i++) if (s[i] > s[bi]) bi = i;
+  return bi;
 }

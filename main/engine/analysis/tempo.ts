@@ -16,7 +16,7 @@ import { backbeatOctave } from './backbeat';
 import { MIN_CONFIDENCE, type TempoSection } from '@contract';
 import { octaveNetFeatures, octaveNetScore, withExtras } from './octave-net';
 import { OCTAVE_NET, type OctaveNetWeights } from './octave-net-weights';
-import { tempoNetChoice } from './tempo-net';
+import { productOfExperts, tempoNetChoice, tempoNetScoresAt } from './tempo-net';
 import type { TempoNetWeights } from './tempo-net';
 import { PERC_FIGURES, PERC_INPUT_BANDS, PERC_INPUT_FIGURE, PercussiveShare } from './hpss';
 
@@ -331,7 +331,13 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
     const inputs = bands ? octaveNetInputs(bands, fps) : null;
     const feats = withExtras(octaveNetFeatures(p.env, inputs, fps, cs, o.beats), cs, tuning.octaveNet.extra ?? [], p.env, bands ?? null, inputs, fps, perc, o.beats);
     const s = feats.map((f) => octaveNetScore(f, tuning.octaveNet));
-    const bi = s.indexOf(Math.max(...s));
+    let bi = s.indexOf(Math.max(...s));
+    if (tuning.tempoNetExpert) {
+      // decision19's P3: the chooser's logit + the tempogram net's log-probability at each candidate (product of experts);
+      // the octave log-odds below stay the chooser's own, of whichever candidate wins
+      const L = tempoNetScoresAt(p.env, bands, fps, cs.map((c) => c.bpm), tuning.tempoNetExpert);
+      bi = productOfExperts(s, L.scores, L.masked);
+    }
     bpm = cs[bi].bpm;
     if (bpm === level.bpm) levelBeats = o.beats;
     octave = logOdds(s[bi], s.filter((_, i) => i !== bi));
@@ -1084,6 +1090,16 @@ export interface LevelTuning {
    * in LEVEL_TUNING: BENCHMARKS.md "Tempo: the tempogram net in the analyser (tnet18)"
    */
   tempoNet?: TempoNetWeights;
+  /**
+   * with octaveNet: add the tempogram net's ensemble log-probability at each of the chooser's candidates (T/2, T, 2T;
+   * tempo-net.ts tempoNetScoresAt, the fractional bin's linear interpolation) to the chooser's logit and take the
+   * argmax (product of experts: tempo-net.ts productOfExperts; a candidate reading a bin outside validBpm cannot win,
+   * all of them there: the chooser's pick); TempoEvidence.octave stays the chooser's log-odds of that pick against the
+   * other candidates, the beats are tracked at the pick. Decision19's arm P3, the Python tools/eval/poe-score.py
+   * picks_of 'P3'; BENCHMARKS.md "temponet18: product of experts (poe18)" and "Tempo: product of experts in the
+   * analyser (poe19, decision19)". No parameter of its own. Unset (off) in LEVEL_TUNING.
+   */
+  tempoNetExpert?: TempoNetWeights;
 }
 /**
  * The octave decision's weights over OCTAVE_FEATURES (a conditional logit: the candidate with the
