@@ -180,7 +180,7 @@ function fail(message: string, code = 1, errorCode: ErrorCode = code === 2 ? 'BA
 }
 
 export function formatProbe(p: ProbeResult): string {
-  const lines = [`${p.path}`, `  container   ${p.container}`, `  duration    ${fmtDuration(p.durationSec)} (${p.durationSec.toFixed(3)} s${p.durationEstimated ? ', an estimate' : ''})`, `  size        ${p.sizeBytes} bytes`];
+  const lines = [`${p.path}`, `  container   ${p.container}`, `  duration    ${fmtDuration(p.durationSec)} (${p.durationSec.toFixed(3)} s${p.durationEstimated ? ', an estimate' : ''})`, ...(p.videoDurationSec ? [`  picture     runs to ${fmtDuration(p.videoDurationSec)} (${p.videoDurationSec.toFixed(3)} s): past the audio's end, in silence`] : []), `  size        ${p.sizeBytes} bytes`];
   // the audio's, and the whole file's where video (or a cover, tags) make it differ
   const overall = p.overallBitrateKbps && p.bitrateKbps && Math.abs(p.overallBitrateKbps - p.bitrateKbps) > Math.max(16, 0.25 * p.bitrateKbps) ? `, ${p.overallBitrateKbps} kb/s the whole file` : '';
   if (p.bitrateKbps) lines.push(`  bitrate     ${p.bitrateKbps} kb/s the audio${overall}`);

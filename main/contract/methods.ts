@@ -154,6 +154,12 @@ export const ProbeResult = z.object({
   durationSec: z.number(),
   /** true when durationSec is the container's estimate (from the first frames' bitrate) and nothing better could be measured */
   durationEstimated: z.boolean().optional(),
+  /**
+   * seconds the video's picture runs to (the container's Duration, the longest stream's), present only where it runs
+   * past the audio (durationSec: the track's length, what is analysed): a phone clip or an export with a shorter
+   * soundtrack. The player and the filmstrip show the picture to this length, in silence after durationSec.
+   */
+  videoDurationSec: z.number().optional(),
   /** the audio's bitrate (kb/s), without embedded cover art; measured over every frame where the stream's header only gives the first frames' */
   bitrateKbps: z.number().optional(),
   /** the whole file's bitrate (kb/s): its size over the duration — video, cover art and tags included */

@@ -9,7 +9,7 @@
  * (Ellis 2007) at that level.
  */
 import { hann, RealFft } from '../dsp/fft';
-import { FrameBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
+import { FrameBuffer, GrowingBuffer, SharedStreams, type MonoTap } from '../dsp/streams';
 import { briefOf, tempoConfidence, type TempoEvidence } from './confidence';
 import type { Analyser } from './types';
 import { backbeatOctave } from './backbeat';
@@ -44,6 +44,11 @@ export interface TempoResult {
    * single tempo (tempoChangeSentence).
    */
   variable?: TempoSection[];
+  /**
+   * Present only for a seamless loop under 4 s (TempoAnalyser loopTempo): its length (s) and the whole number of
+   * beats it holds at `bpm` (bpm = 60 × beats ÷ sec, to 0.1); the tempo is of the loop played round
+   */
+  loop?: { beats: number; sec: number };
 }
 
 /** A section of a track whose tempo changes (the contract's TempoSection): start and end in seconds, bpm at 1 BPM resolution; `endBpm` for a gradual change. */
@@ -83,7 +88,11 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  readonly version = 15; // 15: the confidence times min(1, repeat ÷ REPEAT_FLOOR): a pulse whose bar does not repeat (short speech) is not believed (conf12); 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts); 13: the octave by the learned chooser (octave-net.ts); 14: the confidence times the share of the track at the tempo (hold); the analysed length (brief, fewBeats) recorded, not weighed by the map
+  // 16: a seamless loop under 4 s has the tempo of the loop played round (loopTempo); results of 15 for tracks of 4 s
+  // and more are those of 16 (sameAs: a library re-runs tempo only on its tracks under 4.1 s)
+  readonly version = 16;
+  readonly sameAs = { version: 15, minSec: LOOP_MAX_SEC + 0.1 };
+  // 15: the confidence times min(1, repeat ÷ REPEAT_FLOOR): a pulse whose bar does not repeat (short speech) is not believed (conf12); 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts); 13: the octave by the learned chooser (octave-net.ts); 14: the confidence times the share of the track at the tempo (hold); the analysed length (brief, fewBeats) recorded, not weighed by the map
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly frames = new FrameBuffer(N, HOP);
@@ -108,6 +117,8 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   /** band group of each band (0 low, 1 mid, 2 high) */
   private group = new Uint8Array(BANDS);
   private envLen = 0;
+  /** the tap's samples while the track is under LOOP_MAX_SEC (the loop rule's input), then null */
+  private head: GrowingBuffer | null = new GrowingBuffer(1 << 14);
   private floor = 0;
   private readonly opts: Required<TempoOptions>;
   /** superflux: the log band energies of the two previous frames (ring of 2 × BANDS) */
@@ -164,6 +175,11 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   process(block: Float32Array[]): void {
     if (this.own) this.own.process(block);
     this.frames.push(this.tap.current);
+    // a track under 4 s keeps its samples for the loop rule (seamlessLoop); a longer one frees them at 4 s
+    if (this.head) {
+      this.head.append(this.tap.current);
+      if (this.head.length >= LOOP_MAX_SEC * this.tap.rate) this.head = null;
+    }
     if (this.own) this.own.endBlock();
     const win = this.win;
     const pow = this.pow;
@@ -264,8 +280,48 @@ export class TempoAnalyser implements Analyser<TempoResult> {
     const fps = this.tap.rate / HOP;
     const env = this.env.subarray(0, this.envLen);
     const t0 = N / 2 / this.tap.rate - this.tap.delaySec;
+    // under 4 s: a seamless loop's tempo (loopTempo), else (a one-shot, or no whole number of beats) "too short" below
+    if (env.length < fps * 4 && this.head) {
+      const loop = this.loopTempo(this.head.array.subarray(0, this.head.length));
+      if (loop) return loop;
+    }
     if (env.length >= fps * 4 && this.gateFrames > 0 && !(this.gateSum / this.gateFrames >= MIN_ONSET_FLUX)) return noOnsets();
     return estimateTempo(env, fps, t0, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen), this.tuning, true, this.percInput());
+  }
+
+  /**
+   * The tempo of a track under 4 s that is a seamless loop (seamlessLoop: it plays all through, as a sample library's
+   * one- and two-bar loops do), else null. The loop is played round (its samples repeated end to start) to at least
+   * LOOP_PLAY_SEC and analysed by a fresh analyser of the same options, as a DAW playing the loop would be heard; the
+   * tempo is then the one that fits a whole number n of beats into the loop (60·n ÷ its length, n in LOOP_BEATS: a loop is
+   * whole bars of 3 or 4 beats), and the beats are those of the loop's middle pass, in this track's time. null where that tempo
+   * is none or fits no whole number of beats within LOOP_BEAT_SLACK (a hit repeated is no pulse of beats), or the loop has under LOOP_MIN_ONSETS strong onsets (strongOnsets).
+   * `x`: this track's samples at the tempo tap's rate (mono, 11,025 Hz).
+   */
+  private loopTempo(x: Float32Array): TempoResult | null {
+    const rate = this.tap.rate;
+    const sec = x.length / rate;
+    if (!seamlessLoop(x, rate)) return null;
+    const passes = Math.max(3, Math.ceil(LOOP_PLAY_SEC / sec));
+    const played = new Float32Array(x.length * passes);
+    for (let k = 0; k < passes; k++) played.set(x, k * x.length);
+    const a = new TempoAnalyser(this.opts, this.tuning, this.novelty);
+    a.init(rate, 1);
+    for (let i = 0; i < played.length; i += 4096) a.process([played.subarray(i, Math.min(played.length, i + 4096))]);
+    const r = a.finish();
+    if (r.bpm === null) return null;
+    // the loop's own onsets (its middle pass, the wrap's included): a hit or a sustained sound repeated has one, at
+    // the wrap, and its repetition is no pulse of beats
+    const fps = rate / HOP;
+    if (strongOnsets(a.env.subarray(Math.floor((Math.floor(passes / 2) * sec - 0.05) * fps), Math.floor((Math.floor(passes / 2) + 1) * sec * fps) - 2), fps) < LOOP_MIN_ONSETS) return null;
+    const beats = (sec * r.bpm) / 60;
+    const n = Math.round(beats);
+    if (!LOOP_BEATS.includes(n) || Math.abs(beats - n) > LOOP_BEAT_SLACK) return null;
+    // the middle pass's beats, moved to this track's time (the fresh analyser's tap starts at this tap's sample 0)
+    const mid = Math.floor(passes / 2) * sec;
+    const shift = mid + this.tap.delaySec;
+    const inLoop = r.beats.filter((t) => t >= mid && t < mid + sec).map((t) => Math.round((t - shift) * 1000) / 1000).filter((t) => t >= 0 && t < sec);
+    return { ...r, bpm: Math.round(((60 * n) / sec) * 10) / 10, beats: inLoop, loop: { beats: n, sec: Math.round(sec * 1000) / 1000 } };
   }
 
   /** PERC_INPUT's figure of this track (after finish), 0 when not measured */
@@ -287,6 +343,63 @@ export class TempoAnalyser implements Analyser<TempoResult> {
  * to 19 (drums).
  */
 export const MIN_ONSET_FLUX = 1;
+
+/** The loop rule (TempoAnalyser loopTempo) is for tracks shorter than this, seconds: those under 4 s, which have no tempo of their own. */
+export const LOOP_MAX_SEC = 4;
+/** …and at least this long, seconds: one bar at 240 BPM. */
+export const LOOP_MIN_SEC = 1;
+/** A loop is played round to at least this long, seconds, and at least 3 passes. */
+export const LOOP_PLAY_SEC = 8;
+/** A loop is one to four bars of 3 or 4 beats: its length in beats at the tempo found is one of these… */
+export const LOOP_BEATS: readonly number[] = [3, 4, 6, 8, 9, 12, 16];
+/** …within this many beats. */
+export const LOOP_BEAT_SLACK = 0.1;
+/**
+ * Every quarter of a seamless loop holds at least this share of its energy: the loop plays all through, so its end
+ * joins its start. Measured on Debian's sample libraries: LMMS' loops (beats, bass loops, latin) 0.08–0.25 (three
+ * whose last beat is silent 0.004–0.026, left out), Hydrogen's and LMMS' one-shots (hits, cymbals, toms, bells, sweeps)
+ * 0.000–0.038 but for two sustained ones (a ride, a tuned tone: 0.22, 0.25, which then find no beats: loopTempo).
+ */
+export const LOOP_MIN_QUARTER = 0.05;
+
+/**
+ * Whether `x` (mono samples at `rate` Hz) may be a seamless loop: LOOP_MIN_SEC to under LOOP_MAX_SEC long, and each
+ * quarter of it holds at least LOOP_MIN_QUARTER of its energy (a loop plays to its end and joins its start; a one-shot
+ * — a hit, a crash, a tom — decays and a riser swells, so one quarter holds almost nothing). Pure.
+ */
+export function seamlessLoop(x: Float32Array, rate: number): boolean {
+  const sec = x.length / rate;
+  if (!(sec >= LOOP_MIN_SEC && sec < LOOP_MAX_SEC)) return false;
+  const q = [0, 0, 0, 0];
+  for (let i = 0; i < x.length; i++) q[Math.min(3, Math.floor((4 * i) / x.length))] += x[i] * x[i];
+  const total = q[0] + q[1] + q[2] + q[3];
+  return total > 0 && q.every((e) => e >= LOOP_MIN_QUARTER * total);
+}
+
+/** A seamless loop has at least this many strong onsets (strongOnsets) in one pass. */
+export const LOOP_MIN_ONSETS = 2;
+
+/**
+ * The strong onsets of an onset envelope (`env`, sampled at `fps`): its local maxima over ±70 ms that reach 30 % of
+ * its largest value and 3 times its median (a sustained sound's flux — a ride cymbal's wash, noise — is many small
+ * peaks near its median: LMMS' ride01 played round peaks at 3.3 times its median, its loops' hits at 3.5 to 60). Pure.
+ */
+export function strongOnsets(env: Float32Array, fps: number): number {
+  if (!env.length) return 0;
+  const sorted = Float32Array.from(env).sort();
+  const top = sorted[sorted.length - 1];
+  if (!(top > 0)) return 0;
+  const floor = Math.max(0.3 * top, 3 * sorted[sorted.length >> 1]);
+  const w = Math.max(1, Math.round(0.07 * fps));
+  let n = 0;
+  for (let i = 0; i < env.length; i++) {
+    if (env[i] < floor) continue;
+    let peak = true;
+    for (let j = Math.max(0, i - w); j <= Math.min(env.length - 1, i + w) && peak; j++) if (env[j] > env[i] || (env[j] === env[i] && j < i)) peak = false;
+    if (peak) n++;
+  }
+  return n;
+}
 
 /** The reasons a track has no tempo, as TempoResult.reason says them. */
 export const NO_TEMPO = {

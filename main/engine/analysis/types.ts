@@ -15,6 +15,12 @@ export interface Analyser<R = unknown> {
    */
   readonly version: number;
   /**
+   * Where the last bump changed results for short tracks only: a result of version `version` for a track of `minSec`
+   * seconds or longer is what the current version gives, so a library does not run the analyser again for it (library
+   * classify.ts; the tempo analyser's 16, the loop rule for tracks under 4 s). Absent: every bump re-runs it.
+   */
+  readonly sameAs?: { version: number; minSec: number };
+  /**
    * The stream it reads: `'analysis'` (default) — 44.1/48 kHz, every channel;
    * `'wave'` — ffmpeg's 16 kHz mono mix (`WAVE_OUTPUT`, the waveform and
    * spectrogram). One decode feeds both (two outputs of one ffmpeg run); a

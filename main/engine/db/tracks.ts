@@ -36,6 +36,8 @@ export interface LibRow {
   real_path: string;
   /** JSON array of the other library paths that are links to this file (library/aliases.ts), or null */
   lib_aliases: string | null;
+  /** the analysed length, seconds (null: not analysed; absent in a row the scan made itself) — an analyser's `sameAs` reads it */
+  duration_sec?: number | null;
   /**
    * 1 where the stored probe's `streams` list two audio streams or more (SQLite JSON1, counted in the query; the
    * scan then reads the probe to see whether it states another stream than ffmpeg picks: library/classify.ts
@@ -92,7 +94,7 @@ function bpmSql(range: LibWhere['bpmRange']): string {
   return range ? `fold_bpm(bpm, ${Number(range.min)}, ${Number(range.max)})` : 'bpm';
 }
 
-const LIB_ROW = `id, path, size, mtime_ms, lib_status, lib_versions, lib_error_code, folder_id, in_recent, real_path, lib_aliases,
+const LIB_ROW = `id, path, size, mtime_ms, lib_status, lib_versions, lib_error_code, folder_id, in_recent, real_path, lib_aliases, duration_sec,
   CASE WHEN probe_json LIKE '%"type":"audio"%"type":"audio"%"type":"audio"%' AND json_valid(probe_json)
     THEN (SELECT count(*) FROM json_each(probe_json, '$.streams') WHERE json_extract(value, '$.type') = 'audio') >= 2 ELSE 0 END AS multi_audio`;
 const LIB_COLUMNS = `id, path, file_name, folder_id, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, size,

@@ -60,6 +60,20 @@ export function libraryVersions(): Record<string, number> {
   return Object.fromEntries(libraryAnalysers().map((a) => [a.name, a.version]));
 }
 
+/** The library analysers' `sameAs` (Analyser.sameAs: a bump that changed only short tracks' results), by name. */
+export function librarySameAs(): Record<string, { version: number; minSec: number }> {
+  return Object.fromEntries(libraryAnalysers().flatMap((a) => (a.sameAs ? [[a.name, a.sameAs]] : [])));
+}
+
+/**
+ * The analysers whose stored result (`stored`: version by name) is not the current one's (`versions`): of another
+ * version, unless the analyser's `sameAs` (`same`) says the stored version's result is the current one's for a track
+ * as long as this one (`durationSec`, the row's; unknown: run again). [] when every stored result stands.
+ */
+export function staleAnalysers(stored: Record<string, number>, versions: Record<string, number>, same: Record<string, { version: number; minSec: number }>, durationSec: number | null): string[] {
+  return Object.keys(versions).filter((n) => stored[n] !== versions[n] && !(same[n] && stored[n] === same[n].version && durationSec !== null && durationSec >= same[n].minSec));
+}
+
 /** "loudness:1,peaks:1,…" — a track whose key equals this is analysed by the current analysers. */
 export function versionsKey(v: Record<string, number>): string {
   return Object.keys(v)

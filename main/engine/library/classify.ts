@@ -9,7 +9,7 @@
  */
 import type { ProbeResult } from '@contract';
 import type { LibRow } from '../db/tracks';
-import { tagsReadCurrent } from './analyse';
+import { librarySameAs, staleAnalysers, tagsReadCurrent } from './analyse';
 import { bestIfNotFirst } from '../media/best-stream';
 import type { LibraryStore } from './store';
 import type { Found } from './walk';
@@ -78,6 +78,7 @@ export function classify(
   key: string,
 ): Classified {
   const out: Classified = { queue: [], retag: [], done: 0, failed: 0, added: 0, updated: 0 };
+  let sameAs: ReturnType<typeof librarySameAs> | undefined;
   if (!found.length) return out;
   store.write(() => {
     const files: { path: string; folderId: string | null; done: boolean }[] = [];
@@ -91,8 +92,8 @@ export function classify(
         if (json !== null && readsOtherStream(json)) skip = false; // analysed of the first audio stream: all again
         else if (r.lib_versions === key) skip = true;
         else {
-          const stored = store.storedVersions(r.id);
-          only = Object.keys(versions).filter((n) => stored[n] !== versions[n]);
+          // a bump that changed only short tracks' results (Analyser.sameAs: the tempo's loop rule) leaves longer ones be
+          only = staleAnalysers(store.storedVersions(r.id), versions, (sameAs ??= librarySameAs()), r.duration_sec ?? null);
           if (!only.length) skip = true;
         }
       } else if (same && r.lib_status === 'failed' && !TRANSIENT_CODES.has(r.lib_error_code ?? '')) skip = true;

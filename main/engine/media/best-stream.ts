@@ -33,3 +33,22 @@ export function bestIfNotFirst(streams: StreamInfo[], type: 'audio' | 'video', s
   const first = streams.find((s) => s.type === type && !(skipAttachedPics && s.attachedPic))?.index;
   return best !== null && best !== first ? best : null;
 }
+
+/**
+ * The audio stream the ffmpeg command line decodes without `-map` (`ffmpeg -i f out.wav`), which is NOT the studio's
+ * rule (bestStream): fftools' automatic mapping (ffmpeg_opt.c open_output_file, ffmpeg 5.1) scores each audio stream
+ * by its channel count plus 5,000,000 when flagged "default" (plus 100,000,000 for a stream that appeared after the
+ * header, which ffmpeg's stream list does not show: not modelled) and takes the highest, the first on a tie. So of a
+ * stereo commentary and a 5.1 mix, neither flagged default, the command line takes the 5.1 where
+ * av_find_best_stream (the studio, the model's reference loader) takes the first. Said in the track's info (tags.ts
+ * audioChoiceText), never used to read. null: no audio stream. Pure.
+ */
+export function ffmpegCliAudioStream(streams: StreamInfo[]): number | null {
+  let best: { index: number; score: number } | null = null;
+  for (const s of streams) {
+    if (s.type !== 'audio') continue;
+    const score = (s.channels ?? 0) + (s.isDefault ? 5_000_000 : 0);
+    if (!best || score > best.score) best = { index: s.index, score };
+  }
+  return best?.index ?? null;
+}

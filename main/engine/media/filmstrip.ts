@@ -64,7 +64,8 @@ export async function makeFilmstrip(
   onProgress: (f: number) => void,
 ): Promise<FilmstripResult> {
   const { width, height } = thumbSize(probe);
-  const dur = probe.durationSec > 0 ? probe.durationSec : 1;
+  // the picture's length: past the audio's (durationSec) where the soundtrack ends first (videoDurationSec)
+  const dur = probe.videoDurationSec ?? (probe.durationSec > 0 ? probe.durationSec : 1);
   const step = dur / count;
   const dir = filmstripDir(cacheDir, fp, count);
   const result = (n: number): FilmstripResult => ({

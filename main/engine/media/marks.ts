@@ -60,6 +60,8 @@ export class MarksService {
   private readonly analyses: LibraryAnalysesRepo;
   private readonly tempoJobs = new SharedJobs<Tempo>();
   private readonly tempoVersion = new TempoAnalyser().version;
+  /** the older tempo version whose results stand for long tracks (Analyser.sameAs: the loop rule changed only tracks under 4 s) */
+  private readonly tempoSameAs = new TempoAnalyser().sameAs;
   /** one worker thread, made at the first beat grid that needs the analyser (unref'd: it never holds the engine open) */
   private pool: Analyse | null = null;
 
@@ -137,7 +139,9 @@ export class MarksService {
     const { path } = await this.tracks.checkedPath(trackId);
     let tempo: Tempo | null = null;
     let source: BeatGrid['source'] = 'library';
-    if (this.analyses.versions(trackId).tempo === this.tempoVersion) tempo = (this.analyses.results(trackId).tempo as Tempo | undefined) ?? null;
+    const stored = this.analyses.versions(trackId).tempo;
+    const current = stored === this.tempoVersion || (stored === this.tempoSameAs.version && this.tracks.get(trackId).probe.durationSec >= this.tempoSameAs.minSec);
+    if (current) tempo = (this.analyses.results(trackId).tempo as Tempo | undefined) ?? null;
     if (!tempo) {
       source = 'analysed';
       const fp = await fingerprint(path);

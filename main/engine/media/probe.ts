@@ -330,7 +330,11 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   // counted by a decode (crossCheck compares); its bytes count only where the packets were in doubt
   const smpb = audio ? itunSmpbSec(mm.meta, info.container, info.durationSec) : null;
   const smpbCheck = Boolean(smpb && !smpb.stale && !st.gapless && !st.mp4Audio); // the sample table counts what decodes (mp4DecodedSec): no decode
-  const counted = audio && (doubt || smpbCheck) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck || Boolean(st.flacStreams?.length) || wmaAudio(info)?.byFfmpeg === false, sampleRate: audio?.sampleRate, stream: readStream ?? undefined }) : null;
+  // a video with sound: its Duration is the longest stream's, so audio that ends before the picture (a phone clip, an
+  // export with a shorter soundtrack) read 10 s where 6 s of audio decodes; the audio's packets are counted (no decode)
+  // and crossCheck states the audio's length and the video's (the library's decode said so, the probe did not)
+  const withVideo = Boolean(audio && bestVideo !== null);
+  const counted = audio && (doubt || smpbCheck || withVideo) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck || Boolean(st.flacStreams?.length) || wmaAudio(info)?.byFfmpeg === false, sampleRate: audio?.sampleRate, stream: readStream ?? undefined }) : null;
   const measured = counted && !doubt ? { ...counted, audioBytes: null } : counted;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
   const extension = await extensionFacts(path, info.container, undefined, info.streams.find((x) => x.type === 'video')?.codec);
@@ -363,6 +367,8 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     container: realContainer(info, path),
     durationSec: durationShown(durationSec),
     ...(estimated ? { durationEstimated: true } : {}),
+    // the picture runs past the audio (crossCheck measured the audio's packets: withVideo): the video's length beside it
+    ...(video && audio && info.durationSec !== null && durationSec > 0 && info.durationSec - durationSec > Math.max(0.5, 0.02 * durationSec) ? { videoDurationSec: durationShown(info.durationSec) } : {}),
     bitrateKbps: checked.bitrateKbps ?? (free && audio ? free.bitrateKbps : undefined),
     ...(durationSec > 0 ? { overallBitrateKbps: Math.round((size * 8) / durationSec / 1000) } : {}),
     streams: checked.streams,

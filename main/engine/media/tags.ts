@@ -27,7 +27,8 @@ import { inflateSync } from 'node:zlib';
 import { fileTypeFromBuffer, supportedExtensions } from 'file-type';
 import { parseBuffer, parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
 import * as strtok3 from 'strtok3';
-import { clockTime, type Tags } from '@contract';
+import { clockTime, type StreamInfo, type Tags } from '@contract';
+import { ffmpegCliAudioStream } from './best-stream';
 import { keyName, parseKey } from '../analysis/keys';
 import { decodeCp1252 } from './cp1252';
 import { id3v2Length, mpegFrameLength } from './demuxer';
@@ -1477,6 +1478,11 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const { measured } = input;
   const warnings: string[] = [];
   if (readS) warnings.push(readStreamText(input.path, input.ff.streams, readS));
+  else {
+    // several audio streams, the first read: which one, why, and where the ffmpeg command line would take another
+    const first = input.ff.streams.find((s) => s.type === 'audio');
+    if (first && input.ff.streams.filter((s) => s.type === 'audio').length > 1) warnings.push(readStreamText(input.path, input.ff.streams, first));
+  }
   const padded = structure?.paddedSamples;
   if (padded) {
     // measured with torchaudio 0.13.1 (libsox refuses "fmt with padded samples"; its ffmpeg fallback, as ffmpeg 5.1 alone):
@@ -1612,7 +1618,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
       const each = [structure.flac, ...joined].map((f) => (f.sampleRate > 0 && f.totalSamples > 0 ? fmtTime(f.totalSamples / f.sampleRate) : 'unstated'));
       warnings.push(`${joined.length === 1 ? 'A second FLAC stream follows' : `${joined.length} more FLAC streams follow`} the first (from byte ${joined[0].offset}: files joined end to end, as \`cat\` makes): the first header (STREAMINFO) states ${each[0]}, the streams ${each.join(' + ')}. ffmpeg decodes them one after another; shown: what decodes, ${fmtTime(measured.durationSec)}. Other players may stop after the first.`);
     } else if (othersRunOn) {
-      warnings.push(`The ${audioCount > 1 ? (readS ? `audio stream read (#0:${read}, the one analysed)` : 'first audio stream (the one analysed)') : 'audio'} lasts ${fmtTime(ends)}; the file runs to ${fmtTime(longest!)}, the length of its ${hasOtherVideo ? 'video' : 'other audio stream'} (ffmpeg's Duration is the longest stream's); shown: the audio's.`);
+      warnings.push(`The ${audioCount > 1 ? (readS ? `audio stream read (#0:${read}, the one analysed)` : 'first audio stream (the one analysed)') : 'audio'} lasts ${fmtTime(ends)}; the file runs to ${fmtTime(longest!)}, the length of its ${hasOtherVideo ? 'video' : 'other audio stream'} (ffmpeg's Duration is the longest stream's); shown: the audio's.${hasOtherVideo ? ` The picture plays on to ${fmtTime(longest!)} in silence (the player and the filmstrip show it all); the analysis, the waveform and the chat's audio are of the audio's ${fmtTime(ends)}.` : ''}`);
     } else if (far && !(structure?.truncated && !measured.damage && !durationEstimated)) {
       warnings.push(
         durationEstimated
@@ -1702,12 +1708,24 @@ function readStreamView<S extends FfmpegStated['streams'][number]>(ff: FfmpegSta
   return { ff: { ...ff, streams }, mm: mm && { ...mm, format: { ...mm.format, duration: undefined } }, structure: view };
 }
 
-/** The warning of a file whose audio stream read (`read`) is not its first: which it is, why, and the others it has. */
+/**
+ * The statement of a file of several audio streams (the track's info: probe and library warnings): which one is read
+ * (`read`, best-stream.ts bestStream, av_find_best_stream's rule: the first unless a later one is flagged default) —
+ * analysed, drawn, played and heard by the model — why, the others, and where the ffmpeg command line without -map
+ * would take another (ffmpegCliAudioStream: the most channels), that one.
+ */
 function readStreamText(path: string, streams: FfmpegStated['streams'], read: FfmpegStated['streams'][number]): string {
   const audio = streams.filter((s) => s.type === 'audio');
   const desc = (s: FfmpegStated['streams'][number]) => `#0:${s.index}, ${[s.codec, s.sampleRate && `${s.sampleRate} Hz`, s.channelLayout ?? (s.channels && `${s.channels} channels`)].filter(Boolean).join(', ')}`;
   const others = audio.filter((s) => s !== read);
-  return `"${basename(path)}" holds ${audio.length} audio streams; the one read — analysed, drawn and heard by the model — is ${desc(read)}${read.isDefault ? ', flagged default' : ''}, as ffmpeg and the model's reference loader pick it, not the first: the other${others.length > 1 ? 's are' : ' is'} ${others.map(desc).join('; ')}.`;
+  const firstRead = read === audio[0];
+  const why = firstRead
+    ? `the first${audio.some((s) => s.isDefault) ? '' : ' (none is flagged default)'}, as libavformat's av_find_best_stream and the model's reference loader pick it`
+    : `${read.isDefault ? 'flagged default, ' : ''}as ffmpeg and the model's reference loader pick it, not the first`;
+  const cliIndex = ffmpegCliAudioStream(streams as StreamInfo[]);
+  const cli = cliIndex !== null && cliIndex !== read.index ? audio.find((s) => s.index === cliIndex) : undefined;
+  const cliText = cli ? ` The ffmpeg command line without -map (\`ffmpeg -i "${basename(path)}" out.wav\`) decodes ${desc(cli)} instead: it takes the stream with the most channels; \`-map 0:${read.index}\` gives the one the studio reads.` : '';
+  return `"${basename(path)}" holds ${audio.length} audio streams; the one read — analysed, drawn, played and heard by the model — is ${desc(read)}, ${why}: the other${others.length > 1 ? 's are' : ' is'} ${others.map(desc).join('; ')}.${cliText}`;
 }
 
 /**

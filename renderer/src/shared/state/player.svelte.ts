@@ -76,7 +76,10 @@ class Player {
 
   seek(t: number): void {
     if (!this.hasSource) return;
-    const d = this.duration || this.media.duration || 0;
+    // the element's own length where it is longer: a video whose picture runs past its audio (the stated duration,
+    // probe.durationSec) seeks to the frames after the audio's end (the filmstrip's)
+    const el = Number.isFinite(this.media.duration) ? this.media.duration : 0;
+    const d = Math.max(this.duration, el) || 0;
     const clamped = Math.max(0, Math.min(d > 0 ? d - 0.001 : 0, t));
     // set the element itself: wavesurfer follows its timeupdate events (its own
     // setTime defers the seek while readyState < 3, which can wait forever when paused)
