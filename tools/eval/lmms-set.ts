@@ -310,7 +310,16 @@ async function main(): Promise<void> {
           const wav = join(work, `${base}-${process.pid}.wav`);
           writeFileSync(mmp, cutProject(withTempo(xml, bpm), O, E, tpb));
           const t0 = Date.now();
-          execFileSync('lmms', ['--allowroot', '-r', mmp, '-o', wav, '-f', 'wav', '-x', '1'], { env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' }, stdio: 'ignore' });
+          // LMMS 1.2 on a fresh machine segfaulted on its first render (session 19: it writes ~/.lmmsrc.xml then); the
+          // next run renders, so a render killed by a signal is tried once more
+          const render = () => execFileSync('lmms', ['--allowroot', '-r', mmp, '-o', wav, '-f', 'wav', '-x', '1'], { env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' }, stdio: 'ignore' });
+          try {
+            render();
+          } catch (e) {
+            if (!(e as { signal?: string }).signal) throw e;
+            console.log(`  ${base}: lmms was killed by ${(e as { signal?: string }).signal}; rendering once more`);
+            render();
+          }
           const pre = (S - O) * spt;
           execFileSync('ffmpeg', ['-v', 'error', '-y', '-threads', '1', '-ss', String(pre), '-t', String(SEC), '-i', wav, '-ac', '2', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'mp3', join(OUT, 'lmms', `${file}.part`)]);
           renameSync(join(OUT, 'lmms', `${file}.part`), join(OUT, 'lmms', file));
