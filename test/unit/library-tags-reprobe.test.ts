@@ -134,3 +134,56 @@ test('the re-probe runs after the new files are analysed, names its file as curr
   assert.ok(currents.includes(path), `the re-probed file is named as current (progress): ${JSON.stringify(currents)}`);
   db.close();
 });
+
+// Session 19 review: the re-read rows count in `total` and only count `done` as they are re-read, while the ETA took
+// (total − done − failed) × (time per analysis) — each ms-cheap re-read priced as a full analysis: 5,000 old rows beside
+// 3 new files said "about 3–7 h left". Now the ETA is the analyses left at their measured time, plus the re-reads left
+// at theirs.
+test('the scan ETA prices the old rows\' tag re-reads apart from the analyses: etaSec ≈ analyses left × time per analysis', async () => {
+  const root = join(dir, 'eta');
+  rmSync(root, { recursive: true, force: true });
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(root, { recursive: true });
+  const src = media('reprobe-tbpm-128-8a.mp3', ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'libmp3lame', '-b:a', '64k', '-metadata', 'TBPM=128', '-metadata', 'TKEY=8A']);
+  const db = openDb(join(root, 'data'));
+  const store = new LibraryStore(db);
+  const versions = libraryVersions();
+  const folder = store.addFolder(root, []);
+  const old: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const p = join(root, `old-${i}.mp3`);
+    copyFileSync(src, p);
+    oldFormatRow(store, p, folder.id, await stat(p), versions);
+    old.push(p);
+  }
+  const fresh = [0, 1, 2].map((i) => join(root, `new-${i}.mp3`));
+  for (const p of fresh) copyFileSync(src, p);
+  const ANALYSIS_MS = 150;
+  let scanner: LibraryScanner;
+  /** at the start of each analysis after the first: the state, the analyses not yet finished, and the time per analysis so far */
+  const seen: Array<{ etaSec: number | null; left: number; perSec: number }> = [];
+  let started = 0;
+  let t0 = 0;
+  const pool = (): Analyse => ({
+    size: 1,
+    run: async () => {
+      if (started === 0) t0 = Date.now();
+      else seen.push({ etaSec: scanner.state().etaSec, left: fresh.length - started, perSec: (Date.now() - t0) / 1000 / started });
+      started++;
+      await new Promise((r) => setTimeout(r, ANALYSIS_MS));
+      throw new Error('no result needed');
+    },
+    close: async () => undefined,
+  });
+  const ctx = { db, dataDir: join(root, 'data'), cacheDir: join(root, 'data'), emit: () => undefined } as unknown as EngineContext;
+  scanner = new LibraryScanner(ctx, store, pool, true);
+  scanner.enqueuePaths([...old, ...fresh]);
+  await scanner.whenIdle();
+  assert.equal(seen.length, fresh.length - 1, JSON.stringify(seen));
+  for (const s of seen) {
+    // the analyses left (this one included) at the time per analysis; the 40 re-reads add milliseconds, not 40 analyses
+    const want = s.left * s.perSec;
+    assert.ok(s.etaSec !== null && Math.abs(s.etaSec - want) <= 0.5 * want + 0.2, `etaSec ${s.etaSec} vs ≈${want.toFixed(2)} (${JSON.stringify(seen)})`);
+  }
+  db.close();
+});

@@ -57,6 +57,14 @@ interface Job {
   rows: Map<string, LibRow> | null;
   /** unchanged analysed rows whose tags are read again (classify's `retag`: stored before they held the tempo and key) */
   retag: QueueItem[];
+  /**
+   * classify's `retag` rows not re-read yet (counted in `total`, not in `done`): the ETA leaves them out of the
+   * analyses left and gives them their own cost, measured on the re-reads so far (`retagSec` over `retagRead`) — a
+   * tags-only read takes milliseconds, an analysis seconds (5,000 old rows beside 3 new files read "about 3–7 h left")
+   */
+  retagLeft: number;
+  retagSec: number;
+  retagRead: number;
 }
 
 /** the waveform's analysers (one media-cache entry: both or neither, library/analyse.ts) */
@@ -157,8 +165,12 @@ export class LibraryScanner {
     const j = this.job;
     if (!j) return this.last;
     const elapsed = (Date.now() - j.runStart) / 1000;
-    const remaining = Math.max(0, j.total - j.done - j.failed);
+    // the analyses left (the re-reads of old rows' tags apart: a tags-only read is no analysis) at the measured time per
+    // analysis, plus the re-reads left at their own measured time (none measured yet: not counted)
+    const analyses = Math.max(0, j.total - j.done - j.failed - j.retagLeft);
     const perFile = j.processed > 0 ? elapsed / j.processed : null;
+    const perRetag = j.retagRead > 0 ? j.retagSec / j.retagRead : 0;
+    const eta = analyses > 0 ? (perFile === null ? null : analyses * perFile + j.retagLeft * perRetag) : j.retagRead > 0 ? j.retagLeft * perRetag : perFile !== null ? 0 : null;
     return {
       jobId: j.id,
       state: j.state,
@@ -167,7 +179,7 @@ export class LibraryScanner {
       failed: j.failed,
       currentFile: j.current,
       rate: elapsed > 0 && j.audioSec > 0 ? Math.round((j.audioSec / elapsed) * 10) / 10 : null,
-      etaSec: perFile !== null && j.state === 'running' ? Math.round(remaining * perFile * 10) / 10 : null,
+      etaSec: eta !== null && j.state === 'running' ? Math.round(eta * 10) / 10 : null,
       startedAt: j.startedAt,
       problems: j.problems.slice(0, 500),
       skipped: { count: j.skipped.count, files: j.skipped.files.slice(0, MAX_SKIPS_LISTED) },
@@ -289,6 +301,7 @@ export class LibraryScanner {
     return {
       id, kind, folderIds, state: 'running', queue: [], inflight: 0, total: 0, done: 0, failed: 0, current: null, problems: [],
       skipped: { count: 0, files: [] }, startedAt: now, runStart: now, audioSec: 0, processed: 0, controller: new AbortController(), resume: null, rows: null, retag: [],
+      retagLeft: 0, retagSec: 0, retagRead: 0,
     };
   }
 
@@ -423,6 +436,7 @@ export class LibraryScanner {
       job.failed += c.failed;
       job.queue.push(...c.queue);
       job.retag.push(...c.retag);
+      job.retagLeft += c.retag.length;
       this.bumpChanged({ added: c.added, updated: c.updated });
       this.emitState();
     }
@@ -652,10 +666,14 @@ export class LibraryScanner {
       const item = items[i++];
       job.current = item.path;
       this.emitState();
+      const t0 = performance.now();
       const tags = await readTempoKeyTags(item.path).catch(() => null);
       // counted done when dealt with (classify leaves these rows out of `done`): the progress says how far the
       // re-read got, also while paused — it said every file was done (left19b); a file that cannot be read keeps its row
       job.done++;
+      job.retagLeft--;
+      job.retagRead++;
+      job.retagSec += (performance.now() - t0) / 1000;
       if (tags === null) continue;
       const file = item.mtimeMs === undefined ? undefined : { size: item.size, mtimeMs: item.mtimeMs };
       if (!this.store.setTempoKeyTags(item.trackId, tags, this.key, file)) continue;
