@@ -147,6 +147,13 @@ function acfRows(v: Float64Array, wins: [number, number][], lags: Float64Array, 
   for (let i = 0; i < n; i++) pre[i + 1] = pre[i] + v[i];
   // hop blocks [B·h, (B + 1)·h): within[B][l] = Σ v[i]v[i−l] with i and i − l in block B, cross[B][l] with i − l in block B − 1
   const h = wins.length > 1 ? wins[1][0] - wins[0][0] : 0;
+  // Paired blocks need every product of a cross sum to reach back into the block before only: the four-lag loop below
+  // reads v[s0 + l + 2]…v[s0 − l − 3] for lags l…l + 3 ≤ maxLag, so h ≥ maxLag already suffices; the + 3 (232c4d2; was
+  // h > maxLag) is slack for that unrolled loop's reach, not a change of rule. It cannot change results for the shipped
+  // weights: hopSec 6 s at the tempo tap's fps (11025 Hz / 256 = 43.07; any fps above ~2.5 keeps it so) gives
+  // h = 258 frames, and loBpm 20 a top lag of 3·fps ≈ 129.2 → maxLag = 132, so h > maxLag and h > maxLag + 3 both hold
+  // and the same code path runs. Where it does not hold (h ≤ maxLag + 3: a hop barely longer than the slowest period)
+  // each window is summed directly (lagSums), equal to the paired sums to ~1e-13 of the value (the docstring above).
   const paired = h > maxLag + 3 && wins[0][1] - wins[0][0] === 2 * h;
   const nBlocks = paired ? Math.floor(n / h) : 0;
   const within = new Float64Array(nBlocks * L);
