@@ -38,7 +38,7 @@ import { constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import { copyFile, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { parseFile } from 'music-metadata';
+import { parseFile, type IAudioMetadata } from 'music-metadata';
 import type taglib from 'node-taglib-sharp';
 import type { File as TaglibFile, Id3v2Tag, Mpeg4AppleTag, XiphComment } from 'node-taglib-sharp';
 import { StudioError, type MethodArgs } from '@contract';
@@ -47,6 +47,7 @@ import { StudioError, type MethodArgs } from '@contract';
 export type KeyNotation = MethodArgs<'library:write-tags'>['keyNotation'];
 import { camelot, keyName, openKey, parseKey, tonicName } from '../analysis/keys';
 import { containerFamily } from '../media/playable';
+import { TAG_LABEL, tempoKeyTagsAsWritten } from '../media/tags';
 
 let tagLibLoaded: typeof taglib | undefined;
 
@@ -112,27 +113,57 @@ export function bpmText(bpm: number, _format: TagFormat): string {
   return String(Math.round(bpm));
 }
 
+/** whether music-metadata's native tag format `f` ("vorbis", "ID3v2.3", "iTunes", "APEv2", …) is the one a TagFormat writes */
+const OWN_FORMAT: Record<TagFormat, (f: string) => boolean> = {
+  vorbis: (f) => f === 'vorbis',
+  id3v2: (f) => f.startsWith('ID3v2'),
+  mp4: (f) => f === 'iTunes',
+};
+
+/** the TagFormat a music-metadata container ("FLAC", "Ogg", "MPEG", "WAVE", "AIFF", "M4A/isom/…") is written in; null: none */
+function formatOfContainer(container: string | undefined): TagFormat | null {
+  const c = (container ?? '').split('/')[0]!.toLowerCase();
+  if (c === 'flac' || c === 'ogg') return 'vorbis';
+  if (c === 'mpeg' || c === 'wave' || c === 'aiff' || c === 'aiff-c') return 'id3v2';
+  if (/^(m4a|mp4|isom|iso\d|mp42|m4b|m4p|3gp|qt)/.test(c)) return 'mp4';
+  return null;
+}
+
 /**
- * What a file's tags hold for tempo and key, as stored (the native frames
- * and fields: music-metadata's common `bpm` drops a Vorbis comment's
- * decimals); null where absent.
+ * What a file's tags hold for tempo and key, as stored ("128.00", "8A"), in the tag family a write of `format` writes
+ * (its own: Vorbis comment for FLAC/Ogg, ID3v2 for MP3/WAV/AIFF, iTunes atoms for MP4; by default the family of the
+ * file's container) — the tag Write tags writes, keeps, removes and reads back. Read as the library reads a file's
+ * tempo and key (media/tags.ts tempoKeyTags: the same frames, ranked by tagFormatRank and BPM_IDS / KEY_IDS; a BPM
+ * outside 20–999 is none), restricted to that family; null where absent. `foreign`: present only where another tag
+ * format in the file (an ID3v2 prepended to a FLAC, an APEv2 in an MP3) states a BPM or key the own tag does not
+ * (another value, or the own tag has none): its values as written (null: it agrees or states none) and `source`,
+ * the formats' names as a user reads them ("ID3v2.3", "APEv2"). A write never touches it.
+ * @throws what music-metadata's parseFile throws (a file it cannot read)
  */
-export async function readBpmKey(path: string): Promise<{ bpm: string | null; key: string | null }> {
+export async function readBpmKey(
+  path: string,
+  format?: TagFormat,
+): Promise<{ bpm: string | null; key: string | null; foreign?: { bpm: string | null; key: string | null; source: string } }> {
   const meta = await parseFile(path, { duration: false, skipCovers: true });
-  let bpm: string | null = null;
-  let key: string | null = null;
-  for (const tags of Object.values(meta.native)) {
-    for (const t of tags) {
-      const id = t.id.toUpperCase();
-      const v = typeof t.value === 'string' || typeof t.value === 'number' ? String(t.value) : null;
-      if (v === null) continue;
-      if (key === null && (id === 'TKEY' || id === 'INITIALKEY' || id === '----:COM.APPLE.ITUNES:INITIALKEY')) key = v;
-      if (bpm === null && (id === 'TBPM' || id === 'BPM' || id === 'TMPO')) bpm = v;
-    }
+  const own = OWN_FORMAT[format ?? formatOfContainer(meta.format.container) ?? 'id3v2'];
+  const part = (mine: boolean) => {
+    const native = Object.fromEntries(Object.entries(meta.native).filter(([f]) => own(f) === mine));
+    return { formats: Object.keys(native), read: tempoKeyTagsAsWritten({ ...meta, native, common: {} } as IAudioMetadata) };
+  };
+  const mine = part(true).read;
+  const out: Awaited<ReturnType<typeof readBpmKey>> = { bpm: mine.bpmText ?? null, key: mine.keyText ?? null };
+  const other = part(false);
+  const fBpm = other.read.bpm !== undefined && other.read.bpm !== mine.bpm ? other.read.bpmText! : null;
+  const fKey = other.read.keyText !== undefined && (other.read.key ?? other.read.keyText) !== (mine.key ?? mine.keyText) ? other.read.keyText : null;
+  if (fBpm !== null || fKey !== null) {
+    const states = (f: string) => {
+      const one = tempoKeyTagsAsWritten({ ...meta, native: { [f]: meta.native[f] }, common: {} } as IAudioMetadata);
+      return one.bpm !== undefined || one.keyText !== undefined;
+    };
+    const sources = other.formats.filter(states).map((f) => TAG_LABEL[f] ?? f);
+    out.foreign = { bpm: fBpm, key: fKey, source: sources.join(', ') };
   }
-  bpm ??= meta.common.bpm !== undefined ? String(meta.common.bpm) : null;
-  key ??= meta.common.key ?? null;
-  return { bpm, key };
+  return out;
 }
 
 export interface TagWriteInput {
@@ -273,7 +304,7 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
       file.dispose();
     }
     // read back what a player will read
-    const back = await readBpmKey(tmp);
+    const back = await readBpmKey(tmp, target.format);
     const same = (a: string | null, b: string | null) => a === null || (b !== null && (Number.isFinite(Number(a)) ? Number(a) === Number(b) : a === b));
     if (!same(input.bpm, back.bpm) || !same(input.key, back.key) || (clear.bpm && back.bpm !== null) || (clear.key && back.key !== null)) {
       throw new StudioError('INTERNAL', `The tags written into "${basename(path)}" read back as BPM ${back.bpm ?? 'none'}, key ${back.key ?? 'none'} instead of ${input.bpm ?? '–'}, ${input.key ?? '–'}; the file was left as it was.`);

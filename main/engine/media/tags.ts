@@ -525,6 +525,15 @@ export const TAGGED_BPM_MAX = 999;
  * object with `text` (ID3 TXXX: {description, text}) or a list of these (the first). Pure.
  */
 export function tempoKeyTags(meta: IAudioMetadata | null): Pick<Tags, 'bpm' | 'key' | 'keyText'> {
+  const { bpmText: _, ...out } = tempoKeyTagsAsWritten(meta);
+  return out;
+}
+
+/**
+ * tempoKeyTags, with `bpmText`: the text of the candidate `bpm` was read from, as written ("128.00"), for a caller
+ * that reports a file's tag as stored (tag-write's readBackBpmKey). Pure.
+ */
+export function tempoKeyTagsAsWritten(meta: IAudioMetadata | null): Pick<Tags, 'bpm' | 'key' | 'keyText'> & { bpmText?: string } {
   if (!meta) return {};
   const text = (v: unknown): string | undefined => {
     if (Array.isArray(v)) return v.length > 0 ? text(v[0]) : undefined;
@@ -557,12 +566,13 @@ export function tempoKeyTags(meta: IAudioMetadata | null): Pick<Tags, 'bpm' | 'k
   if (meta.common.bpm !== undefined) bpms.push({ rank: Infinity, text: String(meta.common.bpm) });
   const commonKey = text(meta.common.key);
   if (commonKey !== undefined) keys.push({ rank: Infinity, text: commonKey });
-  const out: Pick<Tags, 'bpm' | 'key' | 'keyText'> = {};
+  const out: Pick<Tags, 'bpm' | 'key' | 'keyText'> & { bpmText?: string } = {};
   for (const c of bpms) {
     const m = /^\s*(\d+(?:[.,]\d+)?)\s*(?:bpm)?\s*$/i.exec(c.text);
     const bpm = m ? Number(m[1]!.replace(',', '.')) : NaN;
     if (Number.isFinite(bpm) && bpm >= TAGGED_BPM_MIN && bpm <= TAGGED_BPM_MAX) {
       out.bpm = bpm;
+      out.bpmText = c.text;
       break;
     }
   }
@@ -759,7 +769,7 @@ const NATIVE_KEYS: Record<string, Partial<Record<(typeof TEXT_FIELDS)[number], s
   asf: { title: ['Title'], artist: ['Author'], album: ['WM/AlbumTitle'], albumArtist: ['WM/AlbumArtist'] },
 };
 /** what a user calls each tag format */
-const TAG_LABEL: Record<string, string> = { exif: 'RIFF LIST/INFO', vorbis: 'Vorbis comment', AIFF: 'AIFF text chunks', iTunes: 'MP4 (iTunes) atoms', asf: 'ASF attributes' };
+export const TAG_LABEL: Record<string, string> = { exif: 'RIFF LIST/INFO', vorbis: 'Vorbis comment', AIFF: 'AIFF text chunks', iTunes: 'MP4 (iTunes) atoms', asf: 'ASF attributes' };
 
 /**
  * Which tag format a file's player reads first, per container (ffmpeg's
