@@ -1134,6 +1134,12 @@ export const methods = {
       kept: z.object({ bpm: z.string().nullable(), key: z.string().nullable(), conflicts: z.object({ bpm: z.boolean(), key: z.boolean() }) }).optional(),
       /** the file's own tag value removed (clearConflicting: it disagreed with our uncertain best guess), null: none removed */
       cleared: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }).optional(),
+      /**
+       * another tag format in the file that states a BPM or key the written one does not (an ID3v2 tag prepended to a
+       * FLAC, an APEv2 tag in an MP3; players of the format ignore it): its values as written (null: agrees or none),
+       * `source` its format's name, `text` a sentence saying so. Never read back, changed nor removed by a write.
+       */
+      foreign: z.object({ bpm: z.string().nullable(), key: z.string().nullable(), source: z.string(), text: z.string() }).optional(),
     }),
     host: 'engine',
     summary: "Write the track's BPM (as shown, in the BPM range) and key into its file's tags (ID3v2 TBPM/TKEY, Vorbis BPM/INITIALKEY, MP4 tmpo/initialkey); refused when the file changed since analysis.",

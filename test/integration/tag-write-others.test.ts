@@ -11,13 +11,15 @@
 // Run: node --import tsx --test test/integration/tag-write-others.test.ts
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MIN_CONFIDENCE, type LibraryTrack } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
 import { parseKey } from '../../main/engine/analysis/keys';
-import { readBpmKey } from '../../main/engine/library/tag-write';
+import { readTempoKeyTags } from '../../main/engine/library/analyse';
+import { foreignText } from '../../main/engine/library/service';
+import { readBpmKey, tagTarget, writeTagsSafely } from '../../main/engine/library/tag-write';
 import { startTestEngine } from '../helpers/engine';
 import { ff, OUTPUT } from '../helpers/media';
 import { renderSong, type SmfNote } from '../helpers/smf';
@@ -149,5 +151,71 @@ describe('Write tags and another tool\'s BPM/key tags where ours is uncertain (l
       await assert.rejects(engine.call('library:write-tags', { trackId: r.id, keyNotation: 'standard', clearConflicting: true }), (e: Error & { code?: string }) => e.code === 'BAD_ARGS' && !/BPM tag/.test(e.message));
       assert.ok(readFileSync(path).equals(now), f.file);
     }
+  });
+});
+
+// Session 19 review: readBpmKey took the first BPM/key tag in music-metadata's order, the library (tempoKeyTags,
+// TAGS_READ 3) the container's own format first. A FLAC with Vorbis BPM=128 and an ID3v2 TBPM=120 prepended by id3v2
+// showed 128 in the library, but Write tags judged (kept/cleared) and read back the 120: removing the BPM failed
+// INTERNAL "read back as BPM 120 …", and so did writing a sure BPM. Now the write's own tag family is read (Vorbis in a
+// FLAC, ID3v2 in an MP3), and the other format's stale tag is named as such, never touched.
+describe('Write tags beside a stale tag of another format (ID3 in a FLAC, APEv2 in an MP3)', { timeout: 120_000 }, () => {
+  const D = join(DIR, 'foreign');
+  const fresh = (name: string, make: (p: string) => void) => {
+    const p = join(D, name);
+    rmSync(p, { force: true });
+    make(p);
+    return p;
+  };
+  /** a FLAC tagged by metaflac (BPM 128, key 8A), then by id3v2 (an ID3v2.3 TBPM 120 prepended) */
+  const flac = (name: string) =>
+    fresh(name, (p) => {
+      ff(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', p]);
+      execFileSync('metaflac', ['--set-tag=BPM=128', '--set-tag=INITIALKEY=8A', p]);
+      execFileSync('id3v2', ['--TBPM', '120', p]);
+    });
+  /** an MP3 tagged by mid3v2 (ID3v2.4 TBPM 128, TKEY 8A) and by mutagen's APEv2 (BPM 120, as foobar2000 writes it) */
+  const mp3 = (name: string) =>
+    fresh(name, (p) => {
+      ff(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'libmp3lame', '-b:a', '64k', '-write_id3v2', '0', p]);
+      execFileSync('mid3v2', ['--TBPM', '128', '--TKEY', '8A', p]);
+      py('import sys\nfrom mutagen.apev2 import APEv2\nt = APEv2()\nt["BPM"] = "120"\nt.save(sys.argv[1])', p);
+    });
+  const write = (p: string, container: string, codec: string, bpm: string | null, clear?: { bpm: boolean; key: boolean }) => {
+    const st = statSync(p);
+    return writeTagsSafely({ path: p, stored: { size: st.size, mtimeMs: st.mtimeMs }, target: tagTarget(container, codec, false)!, bpm, key: null, clear });
+  };
+  before(() => mkdirSync(D, { recursive: true }));
+
+  test('a FLAC: the Vorbis BPM is read as the library reads it, the ID3 one named as stale; removing and writing the BPM work', async () => {
+    const p = flac('id3-in-front.flac');
+    assert.equal(readFileSync(p).subarray(0, 3).toString('latin1'), 'ID3', 'id3v2 prepended its tag');
+    assert.equal((await readTempoKeyTags(p)).bpm, 128, 'the library shows the Vorbis BPM');
+    const own = await readBpmKey(p, 'vorbis');
+    assert.deepEqual(own, { bpm: '128', key: '8A', foreign: { bpm: '120', key: null, source: 'ID3v2.3' } });
+    assert.deepEqual(await readBpmKey(p), own, 'the family follows the container by default');
+    assert.match(foreignText(own.foreign, 'vorbis'), /stale ID3v2\.3 tag with BPM "120".*own Vorbis comment only/);
+    // remove the file's BPM (clearConflicting), keep its key
+    await write(p, 'flac', 'flac', null, { bpm: true, key: false });
+    assert.doesNotMatch(execFileSync('metaflac', ['--export-tags-to=-', p], { encoding: 'utf8' }), /^BPM=/im, 'the Vorbis BPM is gone');
+    assert.deepEqual(await readBpmKey(p, 'vorbis'), { bpm: null, key: '8A', foreign: { bpm: '120', key: null, source: 'ID3v2.3' } }, 'the ID3 tag untouched');
+    // a sure BPM written into such a file
+    const q = flac('id3-in-front-write.flac');
+    await write(q, 'flac', 'flac', '126');
+    assert.match(execFileSync('metaflac', ['--export-tags-to=-', q], { encoding: 'utf8' }), /^BPM=126$/m);
+    assert.equal((await readTempoKeyTags(q)).bpm, 126, 'the library reads the written BPM');
+  });
+
+  test('an MP3: the ID3v2 TBPM is read as the library reads it, the APEv2 BPM named as stale; removing and writing the BPM work', async () => {
+    const p = mp3('ape.mp3');
+    const own = await readBpmKey(p, 'id3v2');
+    assert.deepEqual(own, { bpm: '128', key: '8A', foreign: { bpm: '120', key: null, source: 'APEv2' } });
+    assert.equal((await readTempoKeyTags(p)).bpm, 128);
+    await write(p, 'mp3', 'mp3', null, { bpm: true, key: false });
+    assert.doesNotMatch(execFileSync('mid3v2', ['-l', p], { encoding: 'utf8' }), /^TBPM=/m, 'the ID3 TBPM is gone');
+    assert.deepEqual(await readBpmKey(p, 'id3v2'), { bpm: null, key: '8A', foreign: { bpm: '120', key: null, source: 'APEv2' } }, 'the APEv2 tag untouched');
+    const q = mp3('ape-write.mp3');
+    await write(q, 'mp3', 'mp3', '126');
+    assert.match(execFileSync('mid3v2', ['-l', q], { encoding: 'utf8' }), /^TBPM=126$/m);
   });
 });

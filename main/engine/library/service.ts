@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { BpmRange, foldBpm, foldCurve, foldSections, keySectionsText, keySectionText, MIN_CONFIDENCE, StudioError, tempoSectionsText, tempoSectionText, tempoSpanText, type TempoSection, type LibraryFilter, type ProbeResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
+import { BpmRange, tempoAgreement, foldBpm, foldCurve, foldSections, keySectionsText, keySectionText, MIN_CONFIDENCE, StudioError, tempoSectionsText, tempoSectionText, tempoSpanText, type TempoSection, type LibraryFilter, type ProbeResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
 import { makeAnalyse, type Analyse } from './pool';
 import { LibraryScanner } from './job';
@@ -15,6 +15,7 @@ import { getSetting, setSetting } from '../db/settings';
 import { probeFile } from '../media/probe';
 import { bpmText, keyIn, readBpmKey, tagTarget, writeTagsSafely, type KeyNotation } from './tag-write';
 import { parseKey } from '../analysis/keys';
+import { parseTaggedKey } from '../media/tags';
 
 /** settings key of the BPM range (JSON `{min, max}`) */
 const BPM_RANGE_KEY = 'library.bpmRange';
@@ -221,14 +222,12 @@ export class LibraryService {
     // our uncertain best guess (left19b: before, a wrong 128 beside our unsure 64 stayed and nobody said so); removed on
     // request only (clearConflicting), and only where ours is uncertain and disagrees: a tag we have no guess against
     // (none found) or one tempo for a track whose tempo changes stays.
-    const own = notWritten.bpm || notWritten.key ? await readBpmKey(t.path).catch(() => ({ bpm: null, key: null })) : { bpm: null, key: null };
+    // the tag of the family written (target.format: a FLAC's Vorbis BPM, not an ID3 TBPM prepended to it), which is the
+    // one the library shows (tempoKeyTags ranks the container's own format first) and the one a write changes
+    const own: Awaited<ReturnType<typeof readBpmKey>> = notWritten.bpm || notWritten.key ? await readBpmKey(t.path, target.format).catch(() => ({ bpm: null, key: null })) : { bpm: null, key: null };
     const guessBpm = t.bpm === null ? null : Math.round(foldBpm(t.bpm, range) ?? t.bpm);
-    const ownKey = own.key === null ? null : parseKey(own.key);
-    const ourKey = t.key === null ? null : parseKey(t.key);
-    const conflicts = {
-      bpm: !!unsureBpm && own.bpm !== null && Number.isFinite(Number(own.bpm)) && Math.round(Number(own.bpm)) !== guessBpm,
-      key: !!unsureKey && ownKey !== null && ourKey !== null && (ownKey.tonic !== ourKey.tonic || ownKey.mode !== ourKey.mode),
-    };
+    const disagrees = ownTagDisagrees(own, { bpm: t.bpm, shownBpm: foldBpm(t.bpm, range), key: t.key });
+    const conflicts = { bpm: !!unsureBpm && disagrees.bpm, key: !!unsureKey && disagrees.key };
     const clear = { bpm: !!opts.clearConflicting && conflicts.bpm, key: !!opts.clearConflicting && conflicts.key };
     const kept = {
       bpm: notWritten.bpm && !clear.bpm ? own.bpm : null,
@@ -246,7 +245,7 @@ export class LibraryService {
           ? `"${t.fileName}" has no one ${asked} to write into its tags: ${[...changes, ...(unsure.length ? [`the best guesses (${unsure.join('; ')}) are uncertain (below ${MIN_CONFIDENCE})`] : [])].join('; ')}.`
           : unsure.length
             ? `"${t.fileName}" has no ${asked} sure enough to write into its tags: the best guesses (${unsure.join('; ')}) are uncertain (below ${MIN_CONFIDENCE}), and a tag cannot say so.`
-            : `"${t.fileName}" has nothing to write: the analysis found no ${asked}.`) + keptText(kept, { bpm: guessBpm, key: t.key }),
+            : `"${t.fileName}" has nothing to write: the analysis found no ${asked}.`) + keptText(kept, { bpm: guessBpm, key: t.key }) + foreignText(own.foreign, target.format),
       );
     }
     const resume = this.holdWatch(trackId);
@@ -264,8 +263,10 @@ export class LibraryService {
       const fresh = await probeFile(t.path).catch(() => null);
       if (fresh) record(done, fresh.tags);
       this.scanner.bumpChanged({ updated: 1 });
-      const readBack = await readBpmKey(t.path).catch(() => ({ bpm: null, key: null }));
-      return { trackId, path: t.path, format: done.format, bpm: done.bpm, key: done.key, readBack, sizeBytes: done.size, mtimeMs: done.mtimeMs, notWritten, kept, cleared };
+      const back = await readBpmKey(t.path, target.format).catch(() => ({ bpm: null, key: null }) as Awaited<ReturnType<typeof readBpmKey>>);
+      const readBack = { bpm: back.bpm, key: back.key };
+      const foreign = back.foreign ? { ...back.foreign, text: foreignText(back.foreign, target.format).trim() } : undefined;
+      return { trackId, path: t.path, format: done.format, bpm: done.bpm, key: done.key, readBack, sizeBytes: done.size, mtimeMs: done.mtimeMs, notWritten, kept, cleared, ...(foreign ? { foreign } : {}) };
     } finally {
       resume();
     }
@@ -361,6 +362,37 @@ export function toCsv(rows: ExportRow[]): string {
  * write (" Kept the file's existing BPM tag "128", which disagrees with our uncertain 64."), '' when none.
  * `ours`: our best guesses (BPM as shown, key as analysed), null where none.
  */
+/**
+ * Whether the file's own BPM / key tag (`own`: as stored, readBpmKey) disagrees with our guess, by the rule the track
+ * detail uses (detailTagged): a BPM tag where tempoAgreement calls it 'different' from both the tempo the analysis
+ * stored (`ours.bpm`) and the one shown, folded into the BPM range (`ours.shownBpm`) — a tag within 4 % agrees, and one
+ * at double or half the tempo is its octave ("half"/"double"), not another tempo; a key tag where it reads as a key
+ * (parseTaggedKey: "8A", "Am", "8A/Am") other than ours (another tonic or mode — the detail notes every one, the
+ * relative key included). A tag that does not read (not a number, not a key), or no guess of ours, is no
+ * disagreement. Pure.
+ */
+export function ownTagDisagrees(own: { bpm: string | null; key: string | null }, ours: { bpm: number | null; shownBpm: number | null; key: string | null }): { bpm: boolean; key: boolean } {
+  const tag = own.bpm === null ? NaN : parseFloat(own.bpm.replace(',', '.'));
+  const against = [ours.bpm, ours.shownBpm].filter((b): b is number => b !== null && b > 0);
+  const ownKey = own.key === null ? null : parseTaggedKey(own.key);
+  const ourKey = ours.key === null ? null : parseKey(ours.key);
+  return {
+    bpm: Number.isFinite(tag) && tag > 0 && against.length > 0 && against.every((b) => tempoAgreement(tag, b) === 'different'),
+    key: ownKey !== null && ourKey !== null && (ownKey.tonic !== ourKey.tonic || ownKey.mode !== ourKey.mode),
+  };
+}
+
+/**
+ * The sentence naming another tag format's BPM / key in the file (readBpmKey's `foreign`: an ID3v2 tag prepended to a
+ * FLAC, an APEv2 tag in an MP3), which a write neither reads, changes nor removes; '' when none.
+ */
+export function foreignText(foreign: { bpm: string | null; key: string | null; source: string } | undefined, format: 'id3v2' | 'vorbis' | 'mp4'): string {
+  if (!foreign) return '';
+  const own = format === 'vorbis' ? 'Vorbis comment' : format === 'mp4' ? 'MP4 (iTunes) atoms' : 'ID3v2 tag';
+  const what = [foreign.bpm !== null ? `BPM "${foreign.bpm}"` : null, foreign.key !== null ? `key "${foreign.key}"` : null].filter((x) => x !== null).join(' and ');
+  return ` The file also has a stale ${foreign.source} tag with ${what}, which players of this format ignore; the studio reads and writes the file's own ${own} only, and left that tag as it was (remove it with a tag editor).`;
+}
+
 export function keptText(kept: { bpm: string | null; key: string | null; conflicts: { bpm: boolean; key: boolean } }, ours: { bpm: number | null; key: string | null }): string {
   const one = (what: string, value: string | null, conflict: boolean, guess: string | number | null) =>
     value === null ? null : `${what} tag "${value}"${conflict && guess !== null ? `, which disagrees with our uncertain ${guess}` : ''}`;

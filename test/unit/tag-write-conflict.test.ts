@@ -1,0 +1,46 @@
+// Session 19 review: "Remove the file's own BPM/key tag where it disagrees" judged a BPM tag by Math.round(tag) !==
+// Math.round(our folded guess), while the track detail (contract/tagged.ts detailTagged) uses tempoAgreement: within
+// 4 % the same tempo, ×2 / ÷2 its octave. So a tag of 127.40 beside our 127.6, 128 beside 126.4, and 174 beside a
+// guess shown as 87 (the detail: "half") were "disagreeing" and removed on request. Now one rule: ownTagDisagrees.
+// Run: node --import tsx --test test/unit/tag-write-conflict.test.ts
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { detailTagged, foldBpm } from '@contract';
+import { ownTagDisagrees } from '../../main/engine/library/service';
+
+const range = { min: 70, max: 140 };
+
+test('a BPM tag disagrees only where the detail calls it a different tempo, against both the stored and the shown tempo', () => {
+  const cases: Array<{ tag: string; stored: number; fold?: boolean; disagrees: boolean }> = [
+    { tag: '127.40', stored: 127.6, disagrees: false }, // rounds to 127 vs 128, same tempo within 4 %
+    { tag: '128', stored: 126.4, disagrees: false }, // 1.3 % apart
+    { tag: '174', stored: 87, disagrees: false }, // our 87 is half the tag's tempo: its octave, the detail says "half"
+    { tag: '174', stored: 174, fold: true, disagrees: false }, // analysed 174, shown 87 in 70–140
+    { tag: '87', stored: 174, fold: true, disagrees: false }, // the tag agrees with the tempo shown
+    { tag: '120', stored: 174, fold: true, disagrees: true }, // neither
+    { tag: '128', stored: 97, disagrees: true },
+    { tag: '126,5', stored: 97, disagrees: true }, // a decimal comma, as some taggers write it
+    { tag: 'Allegro', stored: 97, disagrees: false }, // not a tempo: nothing to judge
+  ];
+  for (const c of cases) {
+    const shown = c.fold ? foldBpm(c.stored, range) : c.stored;
+    const got = ownTagDisagrees({ bpm: c.tag, key: null }, { bpm: c.stored, shownBpm: shown, key: null }).bpm;
+    assert.equal(got, c.disagrees, JSON.stringify(c));
+    // the same verdict as the detail panel's note ("a different tempo"), where the tag reads as a number
+    const n = parseFloat(c.tag.replace(',', '.'));
+    if (Number.isFinite(n)) {
+      const notes = detailTagged({ tagged: { bpm: n }, track: { bpm: shown, key: null }, storedBpm: c.stored }).notes;
+      assert.equal(notes.some((x) => x.includes('a different tempo')), c.disagrees, `${JSON.stringify(c)}: ${notes.join(' | ')}`);
+    }
+  }
+});
+
+test('a key tag disagrees where it reads as another key (tonic or mode), in any notation the library reads, "8A/Am" included', () => {
+  const ours = { bpm: null, shownBpm: null, key: 'A minor' };
+  assert.equal(ownTagDisagrees({ bpm: null, key: '8A' }, ours).key, false);
+  assert.equal(ownTagDisagrees({ bpm: null, key: '8A/Am' }, ours).key, false);
+  assert.equal(ownTagDisagrees({ bpm: null, key: '8B/C' }, ours).key, true); // the relative major: the detail notes it too
+  assert.equal(ownTagDisagrees({ bpm: null, key: 'Em' }, ours).key, true);
+  assert.equal(ownTagDisagrees({ bpm: null, key: 'Energy 6' }, ours).key, false); // not a key
+  assert.equal(ownTagDisagrees({ bpm: null, key: '8A/Em' }, ours).key, false); // two keys that disagree: not read as a key
+});
