@@ -15,27 +15,16 @@ import { after, before, describe, test } from 'node:test';
 import type { EventName, ScanState } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
 import { openDb } from '../../main/engine/db';
-import { libraryVersions, versionsKey, type LibraryAnalysis } from '../../main/engine/library/analyse';
+import { libraryVersions } from '../../main/engine/library/analyse';
 import { LibraryStore } from '../../main/engine/library/store';
 import { startTestEngine } from '../helpers/engine';
+import { oldFormatRow } from '../helpers/library-rows';
 import { media } from '../helpers/media';
 
 /** rows in the library: enough that the re-read is still going when the pause reaches it */
 const N = 1200;
 const TAGGED = { bpm: 128, key: 'A minor', keyText: '8A' };
 
-/** An analysed row as a build before the probe's tags stored it (no tagged tempo/key): its id. */
-function oldFormatRow(store: LibraryStore, path: string, folderId: string, st: { size: number; mtimeMs: number }, versions: ReturnType<typeof libraryVersions>): string {
-  const id = store.write(() => store.markPending(path, folderId, st.size, st.mtimeMs)).id;
-  const a = {
-    path, file: { size: st.size, mtimeMs: st.mtimeMs }, durationSec: 1, container: 'mp3',
-    source: { container: 'mp3', durationSec: 1, durationEstimated: false, bitrateKbps: 64, streams: [{ index: 0, type: 'audio', codec: 'mp3', sampleRate: 44100, channels: 1 }], metadata: {} },
-    bitrateKbps: 64, warnings: [], tags: { title: 'T' }, hasCoverArt: false, results: {}, versions,
-  } as unknown as LibraryAnalysis;
-  store.recordResult(id, a, versionsKey(versions));
-  store.write(() => store.analyses.upsert(id, Object.fromEntries(Object.keys(versions).map((n) => [n, null])), versions, 0));
-  return id;
-}
 
 describe('the scan\'s tags re-read of old rows: Pause and Resume (left19b)', { timeout: 300_000 }, () => {
   const root = mkdtempSync(join(tmpdir(), 'rs-retag-pause-'));

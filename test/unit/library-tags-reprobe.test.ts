@@ -16,6 +16,7 @@ import { LibraryScanner } from '../../main/engine/library/job';
 import type { Analyse } from '../../main/engine/library/pool';
 import { copyFileSync } from 'node:fs';
 import { LibraryStore } from '../../main/engine/library/store';
+import { oldFormatRow } from '../helpers/library-rows';
 import { media } from '../helpers/media';
 
 const dir = mkdtempSync(join(tmpdir(), 'rs-tags-reprobe-'));
@@ -62,18 +63,6 @@ test('an unchanged row stored before the tagged tempo/key were read is re-probed
   db.close();
 });
 
-/** An analysed row as a build before the probe's tags stored it (no tagged tempo/key): its id. */
-function oldFormatRow(store: LibraryStore, path: string, folderId: string, st: { size: number; mtimeMs: number }, versions: ReturnType<typeof libraryVersions>): string {
-  const id = store.write(() => store.markPending(path, folderId, st.size, st.mtimeMs)).id;
-  const a = {
-    path, file: { size: st.size, mtimeMs: st.mtimeMs }, durationSec: 1, container: 'mp3',
-    source: { container: 'mp3', durationSec: 1, durationEstimated: false, bitrateKbps: 64, streams: [{ index: 0, type: 'audio', codec: 'mp3', sampleRate: 44100, channels: 1 }], metadata: {} },
-    bitrateKbps: 64, warnings: [], tags: { title: 'T' }, hasCoverArt: false, results: {}, versions,
-  } as unknown as LibraryAnalysis;
-  store.recordResult(id, a, versionsKey(versions));
-  store.write(() => store.analyses.upsert(id, Object.fromEntries(Object.keys(versions).map((n) => [n, null])), versions, 0));
-  return id;
-}
 
 test('the scan itself: an old-format row shows its tagged tempo and key after a rescan of the unchanged file, nothing analysed', async () => {
   const path = join(dir, 'scan', 'tagged.mp3');
