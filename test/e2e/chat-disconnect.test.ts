@@ -51,17 +51,18 @@ describe('chat: the link to studio serve lost mid-answer', { timeout: 240_000 },
     const question = 'What instruments are playing, in detail?';
     // min_new_tokens: the answer cannot end before the kill
     await page.evaluate(() => ((globalThis as unknown as { __studioChatOptions: unknown }).__studioChatOptions = { maxNewTokens: 2048, minNewTokens: 2048, temperature: 1.5 }));
-    const asked = await sp.chat().ask(question);
-    const first = await sp.waitForEvent(['chat-token', 'chat-failed', 'chat-answered'], { after: asked });
-    assert.equal(first.name, 'chat-token', JSON.stringify(first.detail));
-    // the model's status lines as the engine gives them while connected
-    await page.getByTestId('model-memory').waitFor();
+    // the page-side steps before the question: while ~500 tokens a second stream in, each call into the page waits
+    // behind their rendering, and the tiny pack's answer can fill its context and end before the kill
+    // the model's status line as the engine gives it while connected
     assert.equal(await page.getByTestId('provider-active').getAttribute('data-stale'), 'false');
     // a mark on this page's window: a reload (a new page) would not have it — the app-ready event cannot say so, as the
     // test hooks keep the last 500 events and the streamed answer's chat-token events push app-ready out
     await page.evaluate(() => ((globalThis as unknown as { __samePage?: number }).__samePage = 1));
+    const asked = await sp.chat().ask(question);
+    const first = await sp.waitForEvent(['chat-token', 'chat-failed', 'chat-answered'], { after: asked });
+    assert.equal(first.name, 'chat-token', JSON.stringify(first.detail));
     const engines = execFileSync('pgrep', ['-P', String(serve.proc.pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
-    const m = await sp.mark();
+    const m = first.seq;
     const exited = new Promise((r) => serve.proc.once('exit', r));
     for (const pid of [serve.proc.pid!, ...engines]) process.kill(pid, 'SIGKILL');
     await exited;
