@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { ff, OUTPUT } from '../helpers/media';
+import { useStudio } from '../helpers/studio';
+
+/**
+ * A video whose audio ends before its picture (left19a, session 19): 10 s of picture muxed with 6 s of audio (no
+ * -shortest, as a phone clip or an export with a shorter soundtrack is). The filmstrip spans the picture's 10 s and a
+ * click on a frame past the audio's end seeks there (the player's seek used to clamp to the audio's 6 s).
+ * Run: npm run build && node --import tsx --test test/e2e/video-short-audio.test.ts
+ */
+describe('a video whose audio ends first, in the browser', { timeout: 120_000 }, () => {
+  let clip = '';
+  const studio = useStudio({
+    prepare: () => {
+      const dir = join(OUTPUT, 'e2e-video-short-audio');
+      mkdirSync(dir, { recursive: true });
+      clip = join(dir, 'short soundtrack.mp4');
+      ff(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=10', '-f', 'lavfi', '-i', 'sine=f=440:d=6:sample_rate=48000', '-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', clip]);
+    },
+  });
+
+  test('the filmstrip runs to the picture\'s end and a frame after the audio\'s end is reached by a click', async () => {
+    const { page } = studio.sp;
+    const m = await studio.sp.mark();
+    const ev = await studio.sp.openThroughBrowser(clip);
+    assert.equal(ev.name, 'track-opened', JSON.stringify(ev.detail));
+    await studio.sp.waitForEvent('filmstrip-ready', { after: m });
+    const frames = page.getByTestId('frame');
+    const times = (await frames.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-time'))))).sort((a, b) => a - b);
+    assert.ok(times.at(-1)! > 8.5, `the last frame is near the picture's end (10 s), not the audio's (6 s): ${times.join(', ')}`);
+    const late = times.find((t) => t > 7)!;
+    await frames.and(page.locator(`[data-time="${late}"]`)).first().click();
+    await studio.sp.waitForMediaTime(late - 0.05, late + 0.05);
+    assert.equal(Number(await page.locator('[data-testid=frame].active').getAttribute('data-time')), late);
+    await studio.sp.screenshot('video-short-audio');
+  });
+});
