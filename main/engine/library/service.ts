@@ -358,11 +358,6 @@ export function toCsv(rows: ExportRow[]): string {
 }
 
 /**
- * The file's own tags kept where ours was not written, as a sentence added to the refusal of a file with nothing to
- * write (" Kept the file's existing BPM tag "128", which disagrees with our uncertain 64."), '' when none.
- * `ours`: our best guesses (BPM as shown, key as analysed), null where none.
- */
-/**
  * Whether the file's own BPM / key tag (`own`: as stored, readBpmKey) disagrees with our guess, by the rule the track
  * detail uses (detailTagged): a BPM tag where tempoAgreement calls it 'different' from both the tempo the analysis
  * stored (`ours.bpm`) and the one shown, folded into the BPM range (`ours.shownBpm`) — a tag within 4 % agrees, and one
@@ -393,6 +388,11 @@ export function foreignText(foreign: { bpm: string | null; key: string | null; s
   return ` The file also has a stale ${foreign.source} tag with ${what}, which players of this format ignore; the studio reads and writes the file's own ${own} only, and left that tag as it was (remove it with a tag editor).`;
 }
 
+/**
+ * The file's own tags kept where ours was not written, as a sentence added to the refusal of a file with nothing to
+ * write (" Kept the file's existing BPM tag "128", which disagrees with our uncertain 64."), '' when none.
+ * `ours`: our best guesses (BPM as shown, key as analysed), null where none.
+ */
 export function keptText(kept: { bpm: string | null; key: string | null; conflicts: { bpm: boolean; key: boolean } }, ours: { bpm: number | null; key: string | null }): string {
   const one = (what: string, value: string | null, conflict: boolean, guess: string | number | null) =>
     value === null ? null : `${what} tag "${value}"${conflict && guess !== null ? `, which disagrees with our uncertain ${guess}` : ''}`;

@@ -47,7 +47,7 @@ import { StudioError, type MethodArgs } from '@contract';
 export type KeyNotation = MethodArgs<'library:write-tags'>['keyNotation'];
 import { camelot, keyName, openKey, parseKey, tonicName } from '../analysis/keys';
 import { containerFamily } from '../media/playable';
-import { TAG_LABEL, tempoKeyTagsAsWritten } from '../media/tags';
+import { mmContainerName, TAG_LABEL, tempoKeyTagsAsWritten } from '../media/tags';
 
 let tagLibLoaded: typeof taglib | undefined;
 
@@ -120,13 +120,12 @@ const OWN_FORMAT: Record<TagFormat, (f: string) => boolean> = {
   mp4: (f) => f === 'iTunes',
 };
 
-/** the TagFormat a music-metadata container ("FLAC", "Ogg", "MPEG", "WAVE", "AIFF", "M4A/isom/…") is written in; null: none */
+/** the TagFormat a music-metadata container ("FLAC", "Ogg", "MPEG", "WAVE", "AIFF", "M4A/isom/…": tags.ts mmContainerName) is written in; null: none */
 function formatOfContainer(container: string | undefined): TagFormat | null {
-  const c = (container ?? '').split('/')[0]!.toLowerCase();
+  const c = mmContainerName(container);
   if (c === 'flac' || c === 'ogg') return 'vorbis';
-  if (c === 'mpeg' || c === 'wave' || c === 'aiff' || c === 'aiff-c') return 'id3v2';
-  if (/^(m4a|mp4|isom|iso\d|mp42|m4b|m4p|3gp|qt)/.test(c)) return 'mp4';
-  return null;
+  if (c === 'mp3' || c === 'wav' || c === 'aiff') return 'id3v2';
+  return c === 'mp4' ? 'mp4' : null;
 }
 
 /**

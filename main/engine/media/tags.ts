@@ -604,14 +604,25 @@ export function parseTaggedKey(text: string): ReturnType<typeof parseKey> {
 }
 
 /**
+ * music-metadata's format.container ("FLAC", "MPEG", "Ogg", "WAVE", "AIFF", "WavPack", "M4A/isom/iso2", …) as the short
+ * container name TAG_ORDER and the tag writer (library/tag-write.ts) use: "flac", "mp3", "ogg", "wav", "aiff", "wv",
+ * "ape", "mpc", "tta", "mp4"; undefined for any other. Pure.
+ */
+export function mmContainerName(container: string | undefined): string | undefined {
+  const c = (container ?? '').split('/')[0]!.toLowerCase();
+  if (/^(m4a|mp4|isom|iso\d|mp42|m4b|m4p|3gp|qt)/.test(c)) return 'mp4';
+  const names: Record<string, string> = { flac: 'flac', ogg: 'ogg', mpeg: 'mp3', wave: 'wav', aiff: 'aiff', 'aiff-c': 'aiff', wavpack: 'wv', "monkey's audio": 'ape', musepack: 'mpc', tta: 'tta' };
+  return names[c];
+}
+
+/**
  * How a tag format (music-metadata's native name: "vorbis", "ID3v2.3", "APEv2", …) ranks in a file of container
  * `container` (music-metadata's format.container: "FLAC", "MPEG", "Ogg", "WAVE", "AIFF", "WavPack", …): its place in
  * TAG_ORDER for that container (the container's own format first), a format TAG_ORDER does not list after those;
  * 0 for every format of a container TAG_ORDER does not list (MP4, ASF: one tag format).
  */
 function tagFormatRank(container: string | undefined): (format: string) => number {
-  const ff: Record<string, string> = { flac: 'flac', ogg: 'ogg', mpeg: 'mp3', wave: 'wav', aiff: 'aiff', 'aiff-c': 'aiff', wavpack: 'wv', "monkey's audio": 'ape', musepack: 'mpc', tta: 'tta' };
-  const name = ff[(container ?? '').split('/')[0]!.toLowerCase()];
+  const name = mmContainerName(container);
   const order = name ? TAG_ORDER.find(([re]) => re.test(name))?.[1] : undefined;
   if (!order) return () => 0;
   return (format) => {
