@@ -1,6 +1,7 @@
 /** Synthetic library rows for benches and tests (moved out of library-ui.ts so select-all.ts and library-ids.test.ts share it). */
 import { openDb } from '../../main/engine/db';
 import { newLibId } from '../../main/engine/library/store';
+import { SEARCH_KEY_SQL } from '../../main/engine/db/search-key';
 
 const KEYS: Array<[string, string, string]> = [
   ['C major', '8B', '1d'], ['A minor', '8A', '1m'], ['G major', '9B', '2d'], ['E minor', '9A', '2m'], ['D major', '10B', '3d'], ['B minor', '10A', '3m'],
@@ -47,7 +48,7 @@ export function seed(dataDir: string, n: number, base = '/music'): void {
   // the natural sort keys and the search key the store writes with each row (migrations 8 and 9; natural_key() and
   // search_key() are registered by migrate())
   db.exec(`UPDATE tracks SET title_sort = natural_key(title), artist_sort = natural_key(artist), album_sort = natural_key(album),
-    genre_sort = natural_key(genre), file_name_sort = natural_key(file_name), search_key = search_key(title, artist, album, genre, file_name)
+    genre_sort = natural_key(genre), file_name_sort = natural_key(file_name), search_key = ${SEARCH_KEY_SQL}
     WHERE lib_status IS NOT NULL`);
   db.close();
 }

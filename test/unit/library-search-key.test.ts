@@ -16,6 +16,10 @@ test('searchKey: each column NFC and lower case, null ones empty, one per line',
   assert.equal(searchKey('Été'.normalize('NFD'), 'ØYVIND', null, 'Jazz', 'a.FLAC'), 'été\nøyvind\n\njazz\na.flac');
   assert.equal(foldSearch('ÉTÉ'.normalize('NFD')), 'été');
   assert.equal(searchKey(null, null, null, null, null), '\n\n\n\n');
+  // tester20: then the folders below the library folder (`root`), or a loose file's own folder
+  assert.equal(searchKey('T', null, null, null, '01.flac', '/home/Music/Miles/Kind of BLUE/01.flac', '/home/Music'), 't\n\n\n\n01.flac\nmiles\nkind of blue');
+  assert.equal(searchKey('T', null, null, null, 'a.wav', 'C:\\Users\\me\\Drop\\a.wav', null), 't\n\n\n\na.wav\ndrop');
+  assert.equal(searchKey('T', null, null, null, 'a.wav', '/lib/a.wav', '/lib/'), 't\n\n\n\na.wav', 'a file right in the library folder: no folder');
 });
 
 test('every write of a row\'s text columns keeps its search key, and a word never spans two columns', () => {
@@ -25,11 +29,11 @@ test('every write of a row\'s text columns keeps its search key, and a word neve
     const repo = new TracksRepo(db);
     const key = (id: string) => (db.prepare('SELECT search_key FROM tracks WHERE id = ?').pluck().get(id) as string | null);
     repo.insertPending('a', '/m/Café.wav'.normalize('NFD'), null, 1, 1, '{}', 'Café.wav'.normalize('NFD'), 0);
-    assert.equal(key('a'), '\n\n\n\ncafé.wav');
+    assert.equal(key('a'), '\n\n\n\ncafé.wav\nm', 'outside a library folder: its own folder\'s name last');
     repo.setRetagged('a', { size: 1, mtimeMs: 1, probeJson: '{}', title: 'Night', artist: 'Drive', album: null, genre: null, year: null });
-    assert.equal(key('a'), 'night\ndrive\n\n\ncafé.wav');
+    assert.equal(key('a'), 'night\ndrive\n\n\ncafé.wav\nm');
     repo.move('a', '/m/b.wav', 'b.wav', null);
-    assert.equal(key('a'), 'night\ndrive\n\n\nb.wav');
+    assert.equal(key('a'), 'night\ndrive\n\n\nb.wav\nm');
     const n = (text: string) => repo.libPage({ text }, undefined, 0, 10).total;
     assert.equal(n('night'), 1);
     assert.equal(n('NIGHT drive'), 1);
@@ -55,7 +59,7 @@ test('migration 9 fills the search key of rows already in the library', () => {
     ins.run('opened', '/o/y.wav', '/o/y.wav', null, 'y.wav', 'Été', null); // an opened file, not in the library: no key
     migrate(db);
     assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
-    assert.equal(db.prepare('SELECT search_key FROM tracks WHERE id = ?').pluck().get('x'), 'été indien\njoe dassin\n\n\nx.wav');
+    assert.equal(db.prepare('SELECT search_key FROM tracks WHERE id = ?').pluck().get('x'), 'été indien\njoe dassin\n\n\nx.wav\nm', 'migration 11 added the folder');
     assert.equal(db.prepare('SELECT search_key FROM tracks WHERE id = ?').pluck().get('opened'), null);
     assert.deepEqual(new TracksRepo(db).libPage({ text: 'ÉTÉ' }, undefined, 0, 10).rows.map((r) => r.id), ['x']);
   } finally {

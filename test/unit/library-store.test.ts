@@ -257,3 +257,36 @@ test('migration 10\'s BPM and key sort indexes use MIN_CONFIDENCE\'s value, and 
   db.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+// tester (session 20): a user typed the album folder's name ("Kind of Blue" in Music/Miles Davis/Kind of Blue/01.flac,
+// files with no album tag) and the search found nothing: it matched the tags and the file name only. Now the folder
+// names between the library folder and the file match too, folded as the rest (NFC, full case mapping): not the library
+// folder itself nor what lies above it (every row would match "music" or "home"). A row outside any library folder
+// (files chosen by hand) matches its own folder's name.
+test('search: the folder names of the path below the library folder match (tester20), folded as the tags are', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lib-folders-'));
+  const db = openDb(dir);
+  const store = new LibraryStore(db);
+  const root = store.addFolder('/home/me/Music');
+  const inAlbum = `/home/me/Music/Miles Davis/${'Kind of Blue — Été'.normalize('NFD')}/01.flac`;
+  const a = store.markPending(inAlbum, root.id, 10, 1);
+  store.recordResult(a.id, { ...fakeAnalysis(inAlbum), tags: { title: 'So What', artist: 'M' } }, 'k');
+  const loose = '/tmp/Chosen Folder/x.flac';
+  const b = store.markPending(loose, null, 10, 1);
+  store.recordResult(b.id, { ...fakeAnalysis(loose), tags: { title: 'T', artist: 'A' } }, 'k');
+  const n = (text: string) => store.query({ text }, undefined, 0, 10).total;
+  assert.equal(n('kind of blue'), 1, 'the album folder, every word');
+  assert.equal(n('été'), 1, 'NFC lower-case typed, NFD capital in the folder name');
+  assert.equal(n('miles'), 1, 'a folder further up, below the library folder');
+  assert.equal(n('so what miles'), 1, 'words from the tags and the folders together');
+  assert.equal(n('music'), 0, 'the library folder itself: every row would match');
+  assert.equal(n('home'), 0, 'above the library folder');
+  assert.equal(n('chosen'), 1, 'a row outside the library folders: its own folder');
+  assert.equal(n('tmp'), 0);
+  // moved (renamed folder): the key follows the path
+  store.tracks.move(a.id, '/home/me/Music/Miles Davis/Sketches/01.flac', '01.flac', root.id);
+  assert.equal(n('kind'), 0);
+  assert.equal(n('sketches'), 1);
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});

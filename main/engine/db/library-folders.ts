@@ -1,5 +1,6 @@
 import type { LibraryFolder } from '@contract';
 import type { Db } from './index';
+import { SEARCH_KEY_SQL } from './search-key';
 
 /** One row of `library_folders` (migration 3) with its library track count. */
 export interface FolderRow {
@@ -36,7 +37,9 @@ export class LibraryFoldersRepo {
 
   /** The library rows of folder `from` now belong to folder `to` (a parent folder was added). */
   moveTracks(from: string, to: string): void {
-    this.db.prepare('UPDATE tracks SET folder_id = ? WHERE folder_id = ?').run(to, from);
+    // and their search keys: the folder names below the new library folder (search-key.ts searchFolders)
+    this.db.prepare(`UPDATE tracks SET folder_id = ? WHERE folder_id = ?`).run(to, from);
+    this.db.prepare(`UPDATE tracks SET search_key = ${SEARCH_KEY_SQL} WHERE folder_id = ? AND lib_status IS NOT NULL`).run(to);
   }
 
   delete(id: string): void {

@@ -3,6 +3,8 @@
  * (db/index.ts) and recorded in SQLite's `user_version`.
  * Append only: never edit a migration that has shipped.
  */
+import { SEARCH_KEY_SQL } from './search-key';
+
 export const migrations: string[] = [
   // 1: files the user opened (recent files) and what is attached to them
   `CREATE TABLE tracks (
@@ -209,4 +211,7 @@ export const migrations: string[] = [
    CREATE INDEX lib_sort_bpm_desc ON tracks(bpm IS NULL, COALESCE(bpm_confidence >= 0.5, 0) = 0, CASE WHEN bpm_confidence >= 0.5 THEN bpm END DESC, path) WHERE lib_status IS NOT NULL;
    CREATE INDEX lib_sort_key_name_asc ON tracks(key_name IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, CASE WHEN key_confidence >= 0.5 THEN key_name END, path) WHERE lib_status IS NOT NULL;
    CREATE INDEX lib_sort_key_name_desc ON tracks(key_name IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, CASE WHEN key_confidence >= 0.5 THEN key_name END DESC, path) WHERE lib_status IS NOT NULL;`,
+  // 11 (lib20): the search key holds the folder names below the row's library folder too (search-key.ts searchFolders:
+  // a user typed the album folder's name and found nothing); existing rows' keys made again
+  `UPDATE tracks SET search_key = ${SEARCH_KEY_SQL} WHERE lib_status IS NOT NULL;`,
 ];

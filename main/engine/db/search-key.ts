@@ -1,6 +1,7 @@
 /**
- * The library's stored search key (migration 9): a row's title, artist, album, genre and file name, each folded
- * (foldSearch: Unicode NFC, then lower case by the full Unicode case mapping), joined by line breaks. The search
+ * The library's stored search key (migration 9; migration 11 added the folders): a row's title, artist, album, genre
+ * and file name, and the names of the folders its path runs through below its library folder (searchFolders), each
+ * folded (foldSearch: Unicode NFC, then lower case by the full Unicode case mapping), joined by line breaks. The search
  * (TracksRepo's filter `text`) folds each typed word the same way and looks it up with one `instr()` per word in this
  * one column: a name typed in either normal form (macOS writes names decomposed, NFD) and in any case finds the other
  * ("été" finds "Été" stored NFD), with no SQL function run per row per query — the folding in SQL (a function per
@@ -13,12 +14,38 @@ export function foldSearch(v: string): string {
   return v.normalize('NFC').toLowerCase();
 }
 
-/** The search key of a row's five text columns (title, artist, album, genre, file name; null ones empty). */
-export function searchKey(...columns: unknown[]): string {
-  return columns.map((c) => (typeof c === 'string' ? foldSearch(c) : '')).join('\n');
+/**
+ * The folder names a search matches in a row's `path` (tester20: a user typed the album folder's name): those between
+ * its library folder `root` and the file, the library folder's own name and what lies above it left out (every row of
+ * it would match "music" or "home"); a row outside any library folder (`root` null: files chosen by hand) has its own
+ * folder's name. Either separator (Windows paths). → `["Miles Davis", "Kind of Blue"]`
+ */
+export function searchFolders(path: string, root: string | null): string[] {
+  const parts = path.split(/[\\/]+/).filter(Boolean);
+  parts.pop(); // the file name: searched as file_name
+  if (root === null) return parts.slice(-1);
+  const depth = root.split(/[\\/]+/).filter(Boolean).length;
+  return parts.slice(depth);
 }
 
-/** the SQL function `search_key(title, artist, album, genre, file_name)` (searchKey), registered by migrate() on each connection, for migration 9 and the writes that fill the key (TracksRepo) */
+/**
+ * The search key of a row: its five text columns (title, artist, album, genre, file name; null ones empty), then, where
+ * `path` is given, the folder names of searchFolders(path, root) — each on a line of its own.
+ */
+export function searchKey(title: unknown, artist?: unknown, album?: unknown, genre?: unknown, fileName?: unknown, path?: unknown, root?: unknown): string {
+  const folders = typeof path === 'string' ? searchFolders(path, typeof root === 'string' ? root : null) : [];
+  return [title, artist, album, genre, fileName, ...folders].map((c) => (typeof c === 'string' ? foldSearch(c) : '')).join('\n');
+}
+
+/**
+ * The SQL expression of a `tracks` row's search key (searchKey through the registered `search_key()`): its columns,
+ * its path and its library folder's path. Used by every write that fills the key (TracksRepo), the query's fallback
+ * for a row without one, and migration 11.
+ */
+export const SEARCH_KEY_SQL =
+  'search_key(tracks.title, tracks.artist, tracks.album, tracks.genre, tracks.file_name, tracks.path, (SELECT lf.path FROM library_folders lf WHERE lf.id = tracks.folder_id))';
+
+/** the SQL function `search_key(title, artist, album, genre, file_name[, path, library folder path])` (searchKey), registered by migrate() on each connection, for migrations 9 and 11 and the writes that fill the key (TracksRepo) */
 export function registerSearchKey(db: { function: (name: string, opts: { deterministic: boolean; varargs?: boolean }, fn: (...v: unknown[]) => string) => unknown }): void {
-  db.function('search_key', { deterministic: true, varargs: true }, searchKey);
+  db.function('search_key', { deterministic: true, varargs: true }, (...v: unknown[]) => searchKey(v[0], v[1], v[2], v[3], v[4], v[5], v[6]));
 }

@@ -1,5 +1,5 @@
 import { foldBpm, MIN_CONFIDENCE, type LibraryFilter } from '@contract';
-import { foldSearch } from './search-key';
+import { foldSearch, SEARCH_KEY_SQL } from './search-key';
 import type { Db } from './index';
 
 /**
@@ -219,7 +219,7 @@ export class TracksRepo {
     this.db
       .prepare(
         `UPDATE tracks SET title_sort = natural_key(title), artist_sort = natural_key(artist), album_sort = natural_key(album), genre_sort = natural_key(genre),
-           file_name_sort = natural_key(file_name), search_key = search_key(title, artist, album, genre, file_name) WHERE id = ?`,
+           file_name_sort = natural_key(file_name), search_key = ${SEARCH_KEY_SQL} WHERE id = ?`,
       )
       .run(id);
   }
@@ -242,6 +242,8 @@ export class TracksRepo {
 
   setFolder(id: string, folderId: string): void {
     this.db.prepare('UPDATE tracks SET folder_id = ? WHERE id = ?').run(folderId, id);
+    // the search key holds the folder names below the library folder (search-key.ts searchFolders)
+    this.setSortKeys(id);
   }
 
   /** the analysed row's summary columns */
@@ -319,7 +321,7 @@ export class TracksRepo {
       // A row written without its key (by another program or a test's raw INSERT) gets it made per query (COALESCE
       // runs search_key() only when the stored one is NULL, never for a row the studio wrote)
       for (const word of f.text.split(/\s+/).filter(Boolean).slice(0, 8)) {
-        parts.push('instr(COALESCE(search_key, search_key(title, artist, album, genre, file_name)), ?) > 0');
+        parts.push(`instr(COALESCE(search_key, ${SEARCH_KEY_SQL}), ?) > 0`);
         params.push(foldSearch(word));
       }
     }
