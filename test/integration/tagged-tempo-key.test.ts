@@ -94,3 +94,22 @@ test('library: the scanned row keeps them (its stored probe), and library:track-
   assert.deepEqual(await tagged('b.flac'), { bpm: 126.5, key: 'A minor', keyText: '1m' });
   assert.equal(await tagged('c.wav'), null);
 });
+
+// tester20: the export (CSV/JSON) had the analysed tempo and key but not what the file's own tags state, which the
+// library reads (above) and the detail sets beside them: `taggedBpm` and `taggedKey` (the tag's text as written) now
+// follow `analysedBpm` at the CSV's end, and are in each JSON row; empty/null for a file whose tags state none.
+test('library:export: the tagged BPM and key beside the analysed ones (CSV columns at the end, JSON fields)', async () => {
+  assert.ok(engine, 'the library test above ran');
+  const json = JSON.parse((await engine.call('library:export', { format: 'json' })).content) as Array<Record<string, unknown>>;
+  const row = (name: string) => json.find((r) => r.fileName === name)!;
+  assert.deepEqual([row('a.mp3').taggedBpm, row('a.mp3').taggedKey], [128, '8A']);
+  assert.deepEqual([row('b.flac').taggedBpm, row('b.flac').taggedKey], [126.5, '1m']);
+  assert.deepEqual([row('c.wav').taggedBpm, row('c.wav').taggedKey], [null, null]);
+  const csv = (await engine.call('library:export', { format: 'csv' })).content.replace(/^\ufeff/, '').trim().split('\r\n');
+  const head = csv[0].split(',');
+  assert.deepEqual(head.slice(-3), ['analysedBpm', 'taggedBpm', 'taggedKey'], 'added at the end: columns read by position stay');
+  const cells = (name: string) => csv.find((l) => l.includes(`,${name},`))!.split(',');
+  assert.deepEqual(cells('a.mp3').slice(-2), ['128', '8A']);
+  assert.deepEqual(cells('b.flac').slice(-2), ['126.5', '1m']);
+  assert.deepEqual(cells('c.wav').slice(-2), ['', '']);
+});

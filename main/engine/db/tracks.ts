@@ -185,6 +185,23 @@ export class TracksRepo {
   }
 
   /** the stored probe (ProbeResult JSON) of a row, or null where there is no such row */
+  /**
+   * The tempo and key text the file's own tags state (the stored probe's `tags.bpm`, a number, and `tags.keyText`, as
+   * written: library/store.ts probeTempoKey reads the same), by id, of the library rows whose tags state either: the
+   * export's taggedBpm/taggedKey. One query over the library; a probe that is not JSON states none.
+   */
+  libTagged(): Map<string, { bpm: number | null; keyText: string | null }> {
+    const rows = this.db
+      .prepare(
+        `SELECT id, bpm, key_text FROM (SELECT id,
+           CASE WHEN json_type(probe_json, '$.tags.bpm') IN ('integer', 'real') THEN json_extract(probe_json, '$.tags.bpm') END AS bpm,
+           CASE WHEN json_type(probe_json, '$.tags.keyText') = 'text' THEN json_extract(probe_json, '$.tags.keyText') END AS key_text
+         FROM tracks WHERE lib_status IS NOT NULL AND json_valid(probe_json)) WHERE bpm IS NOT NULL OR key_text IS NOT NULL`,
+      )
+      .all() as { id: string; bpm: number | null; key_text: string | null }[];
+    return new Map(rows.map((r) => [r.id, { bpm: r.bpm, keyText: r.key_text }]));
+  }
+
   probeJsonOf(id: string): string | null {
     return (this.db.prepare('SELECT probe_json FROM tracks WHERE id = ?').get(id) as { probe_json: string } | undefined)?.probe_json ?? null;
   }

@@ -277,7 +277,7 @@ export class LibraryService {
     const range = this.bpmRange();
     // each row with its tempo sections (folded into the BPM range as its bpm is) and key sections, null for a steady track
     // the folded tempo in `bpm`, the analysed one beside it (exportRows)
-    const rows = exportRows(this.withSections(this.store.tracksFor(filter, trackIds, under, range), range), range);
+    const rows = exportRows(this.withSections(this.store.tracksFor(filter, trackIds, under, range), range), range, this.store.tracks.libTagged());
     const stamp = new Date().toISOString().slice(0, 10);
     if (format === 'json') {
       return { fileName: `library-${stamp}.json`, mime: 'application/json', content: JSON.stringify(rows, null, 1), count: rows.length };
@@ -302,14 +302,21 @@ export type ExportRow = LibraryTrack & {
    * the two differ the export says the tempo was doubled or halved. Null with no tempo; the CSV's last column
    */
   analysedBpm?: number | null;
+  /**
+   * what the file's own tags state (another program's: a DJ tagger's TBPM/TKEY, BPM/INITIALKEY, tmpo; the library
+   * detail's "Tagged:" line): the tempo as a number, the key as the tag's text as written ("8A", "1m", "F minor"); null
+   * where the tags state none. The CSV's columns after analysedBpm
+   */
+  taggedBpm?: number | null;
+  taggedKey?: string | null;
 };
 
 /**
  * The export's rows from the library's (stored, unfolded `bpm`): `bpm` folded into `range` as the table shows it
- * (null range: as analysed), `analysedBpm` the stored tempo. Pure.
+ * (null range: as analysed), `analysedBpm` the stored tempo, `taggedBpm`/`taggedKey` from `tagged` (TracksRepo.libTagged). Pure.
  */
-export function exportRows(rows: LibraryTrack[], range: BpmRange | null): ExportRow[] {
-  return rows.map((r) => ({ ...r, bpm: foldBpm(r.bpm, range), analysedBpm: r.bpm }));
+export function exportRows(rows: LibraryTrack[], range: BpmRange | null, tagged: ReadonlyMap<string, { bpm: number | null; keyText: string | null }> = new Map()): ExportRow[] {
+  return rows.map((r) => ({ ...r, bpm: foldBpm(r.bpm, range), analysedBpm: r.bpm, taggedBpm: tagged.get(r.id)?.bpm ?? null, taggedKey: tagged.get(r.id)?.keyText ?? null }));
 }
 
 /**
@@ -320,7 +327,7 @@ export const CSV_COLUMNS: (keyof ExportRow)[] = [
   'path', 'fileName', 'status', 'error', 'title', 'artist', 'album', 'genre', 'year', 'durationSec', 'sampleRate', 'channels', 'codec', 'bitrateKbps',
   'sizeBytes', 'bpm', 'bpmConfidence', 'tempoSections', 'key', 'keyConfidence', 'camelot', 'openKey', 'keySections', 'lufs', 'loudnessRange', 'truePeak', 'features', 'analysedAt', 'id', 'folderId', 'warnings',
   // added at the end, so a sheet or script that reads the columns by position reads what it did
-  'analysedBpm',
+  'analysedBpm', 'taggedBpm', 'taggedKey',
 ];
 
 /**
