@@ -57,8 +57,8 @@ describe('export with a BPM range', () => {
     const { exportRows } = await import('../../main/engine/library/service');
     const before = CSV_COLUMNS.slice(0, -1);
     assert.deepEqual(before.slice(0, 3), ['path', 'fileName', 'status']);
-    assert.equal(CSV_COLUMNS.at(-1), 'analysedBpm');
-    assert.equal(CSV_COLUMNS.at(-2), 'warnings', 'the columns before keep their order');
+    // analysedBpm after warnings, then (lib20) the file's own tags' tempo and key: each added at the end
+    assert.deepEqual(CSV_COLUMNS.slice(-4), ['warnings', 'analysedBpm', 'taggedBpm', 'taggedKey'], 'the columns before keep their order');
     const rows = exportRows([track({ bpm: 174 }), track({ path: '/music/b.flac', bpm: null, bpmConfidence: null }), track({ path: '/music/c.flac', bpm: 100 })], { min: 70, max: 140 });
     assert.deepEqual(rows.map((r) => [r.bpm, r.analysedBpm]), [[87, 174], [null, null], [100, 100]]);
     const csv = parseCsv(toCsv(rows).replace(/^\ufeff/, ''));
