@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fmtEta, toErrorData, type CatalogPart, type GetState, type ModelCatalog } from '@contract';
+import { fmtBytes as sizeText, fmtEta, toErrorData, type CatalogPart, type GetState, type ModelCatalog } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { llmFolderProblem } from '../engine/model/catalog/catalog';
@@ -46,9 +46,9 @@ const err = (s: string) => process.stderr.write(s + '\n');
 class UsageError extends Error {}
 
 export function fmtBytes(n: number | null | undefined, estimated = false): string {
-  if (n === null || n === undefined) return '—';
-  const s = n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} kB` : `${n} B`;
-  return estimated ? `≈${s}` : s;
+  // the contract's one rule (bytes.ts), as the app shows sizes
+  const s = sizeText(n);
+  return estimated && s !== '—' ? `≈${s}` : s;
 }
 
 const STATE_WORD: Record<CatalogPart['state'], string> = { present: 'present', partial: 'partial', missing: 'missing', user: 'yours' };

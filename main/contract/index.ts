@@ -7,6 +7,7 @@ export * from './tagged';
 export * from './key-sections';
 export * from './key-spelling';
 export * from './eta';
+export * from './bytes';
 export * from './wire';
 export * from './bridge';
 export * from './rpc';

@@ -11,18 +11,8 @@ export function fmtTime(sec: number, withTenths = false): string {
 /** A file's length (s): m:ss, with tenths under one second (a one-shot sample is "0:00.3", not "0:00"). */
 export const fmtLength = (sec: number): string => fmtTime(sec, sec < 1);
 
-export function fmtBytes(n: number | undefined): string {
-  if (n === undefined) return '';
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
+/** A size in bytes: the contract's one rule (bytes.ts: decimal kB/MB/GB, "754 kB"; "—" for none), for every size the page shows. */
+export { fmtBytes } from '@contract';
 
 export function fmtHz(hz: number | undefined): string {
   if (!hz) return '—';

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { StudioError, toErrorData, type GetRequest, type GetState, type Precision } from '@contract';
+import { fmtBytes, StudioError, toErrorData, type GetRequest, type GetState, type Precision } from '@contract';
 import { download, DownloadError, freeBytes, hubEndpoint, hubHeaders, removePartial, type DownloadProgress } from '../download/index';
 import { fileSize, type Variant } from './catalog';
 import { isInside } from '../../fs/paths';
@@ -49,7 +49,8 @@ async function sha256File(path: string, signal: AbortSignal): Promise<string> {
   return h.digest('hex');
 }
 
-const GB = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${Math.round(n / 1e3)} kB`);
+/** a size in the one rule the app and the CLI show sizes in (contract bytes.ts) */
+const GB = (n: number) => fmtBytes(n);
 const fileLabel = (d: PlannedDownload) => d.dest.split(/[\\/]/).slice(-1)[0];
 
 /** One Get: request + state; `run()` again after a pause resumes it. */

@@ -98,7 +98,5 @@ class CatalogState {
 
 export const catalog = new CatalogState();
 
-export function fmtBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined) return '—';
-  return n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} kB` : `${n} B`;
-}
+/** sizes as everywhere (contract bytes.ts, through lib/format): "—" for none */
+export { fmtBytes } from '../../lib/format';
