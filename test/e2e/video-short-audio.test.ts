@@ -37,4 +37,21 @@ describe('a video whose audio ends first, in the browser', { timeout: 120_000 },
     assert.equal(Number(await page.locator('[data-testid=frame].active').getAttribute('data-time')), late);
     await studio.sp.screenshot('video-short-audio');
   });
+
+  // tester20: the readout said "0:07.2 / 0:06.0" there — a time past the length it gave, the audio's. Its total is
+  // now how far the player seeks (the longer of the audio and the picture), and End / ⏭ go to the picture's end.
+  test('the readout\'s total is the picture\'s length, never less than the time; End goes to the picture\'s end', async () => {
+    const { page } = studio.sp;
+    const total = page.getByTestId('current-time').locator('xpath=following-sibling::span[1]');
+    const secs = (t: string) => { const m = /(\d+):(\d+(?:\.\d+)?)/.exec(t)!; return Number(m[1]) * 60 + Number(m[2]); };
+    const now = secs((await page.getByTestId('current-time').textContent())!);
+    assert.ok(now > 7, `the time after the click above: ${now}`);
+    const shown = (await total.textContent())!;
+    assert.ok(secs(shown) >= 9.9 && secs(shown) <= 10.1, `the total is the picture's 10 s: "${shown}"`);
+    await page.keyboard.press('End');
+    const t = await studio.sp.waitForMediaTime(9.9, 10.01);
+    assert.ok(t >= 9.9, `End reached the picture's end: ${t}`);
+    assert.ok(secs((await page.getByTestId('current-time').textContent())!) <= secs((await total.textContent())!));
+    await studio.sp.screenshot('video-short-audio-readout');
+  });
 });

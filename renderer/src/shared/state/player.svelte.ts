@@ -6,7 +6,13 @@
 class Player {
   readonly media: HTMLVideoElement;
   currentTime = $state(0);
+  /** the stated (audio) duration, probe.durationSec: the waveform's and the ruler's span */
   duration = $state(0);
+  /**
+   * the element's own length once known, else the picture's as probed (probe.videoDurationSec): longer than `duration`
+   * for a video whose audio ends first (left19a); 0 when neither is known
+   */
+  private mediaLength = $state(0);
   playing = $state(false);
   /** why playing is refused (the open file was deleted), or null */
   locked = $state<string | null>(null);
@@ -27,7 +33,9 @@ class Player {
     m.addEventListener('pause', () => (this.playing = false));
     m.addEventListener('ended', () => (this.playing = false));
     m.addEventListener('durationchange', () => {
-      if (Number.isFinite(m.duration) && !this.duration) this.duration = m.duration;
+      if (!Number.isFinite(m.duration)) return;
+      if (!this.duration) this.duration = m.duration;
+      this.mediaLength = m.duration;
     });
   }
 
@@ -45,14 +53,27 @@ class Player {
     else this.media.remove();
   }
 
-  /** Point the element at a track (absolute URL so wavesurfer sees the same src later). */
-  setSource(url: string | null, duration: number): void {
+  /**
+   * How far the player can seek, and the readout's total: the longer of the stated (audio) duration and the element's
+   * own length (a video whose picture runs past its audio: tester20's "0:07.2 / 0:06.0"). End and ⏭ go there.
+   */
+  get length(): number {
+    return Math.max(this.duration, this.mediaLength) || 0;
+  }
+
+  /**
+   * Point the element at a track (absolute URL so wavesurfer sees the same src later). `duration`: the stated (audio)
+   * one; `pictureSec`: a video's picture length where it runs past the audio (probe.videoDurationSec), the length until
+   * the element states its own.
+   */
+  setSource(url: string | null, duration: number, pictureSec = 0): void {
     this.locked = null;
     this.media.pause();
     if (url) this.media.src = url;
     else this.media.removeAttribute('src');
     this.media.load();
     this.duration = duration;
+    this.mediaLength = pictureSec;
     this.currentTime = 0;
     this.playing = false;
   }
@@ -79,7 +100,7 @@ class Player {
     // the element's own length where it is longer: a video whose picture runs past its audio (the stated duration,
     // probe.durationSec) seeks to the frames after the audio's end (the filmstrip's)
     const el = Number.isFinite(this.media.duration) ? this.media.duration : 0;
-    const d = Math.max(this.duration, el) || 0;
+    const d = Math.max(this.length, el) || 0;
     const clamped = Math.max(0, Math.min(d > 0 ? d - 0.001 : 0, t));
     // set the element itself: wavesurfer follows its timeupdate events (its own
     // setTime defers the seek while readyState < 3, which can wait forever when paused)

@@ -104,7 +104,7 @@ class TrackState {
 
   private show(t: Track): void {
     this.reset(t);
-    player.setSource(this.playableUrl, t.probe.durationSec);
+    player.setSource(this.playableUrl, t.probe.durationSec, t.probe.videoDurationSec ?? 0);
     signal('track-opened', { trackId: t.id, kind: t.kind, path: t.path });
     void this.run('peaks');
     void this.run('spectrogram');
