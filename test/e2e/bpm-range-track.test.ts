@@ -40,6 +40,17 @@ describe('BPM range: the track view shows the tempo as the library does', { time
     assert.equal(await page.getByTestId('beatgrid-bpm').innerText(), '64');
     const title = (await page.getByTestId('toggle-beatgrid').getAttribute('title')) ?? '';
     assert.match(title, /^64 BPM in the BPM range 60–120 \(analysed: 128 BPM/);
+    // tester20: the track view's header shows the library's tempo and key as its table does — the tempo in the BPM
+    // range, the key with its Camelot and Open Key codes (before: no tempo or key there at all)
+    await page.getByTestId('track-bpm').waitFor();
+    const rowBpm = (await lib.column('bpm'))[i];
+    const rowKey = (await lib.column('key'))[i];
+    assert.match(await page.getByTestId('track-bpm').innerText(), /^64\.0 BPM/);
+    assert.equal(await page.getByTestId('track-bpm').getAttribute('data-certainty'), await lib.rows.nth(i).locator('[data-col=bpm]').getAttribute('data-certainty'));
+    assert.ok(rowBpm.startsWith('64.0'), rowBpm);
+    const key = await page.getByTestId('track-key').innerText();
+    assert.match(key, /^E minor 9A · 2m/, 'Gamma Rush: E minor, Camelot 9A, Open Key 2m');
+    assert.ok(rowKey.startsWith('E minor9A · 2m') || rowKey.replace(/\s+/g, ' ').startsWith('E minor'), rowKey);
     await sp.screenshot('bpm-range-track');
     // As analysed: the analysed tempo again
     await page.getByTestId('view-library').click();
@@ -50,6 +61,21 @@ describe('BPM range: the track view shows the tempo as the library does', { time
     await page.keyboard.press('Escape');
     await page.getByTestId('view-track').click();
     assert.equal(await page.getByTestId('beatgrid-bpm').innerText(), '128');
+    await page.waitForFunction(() => /^128\.0 BPM/.test((globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('[data-testid=track-bpm]')?.textContent?.trim() ?? ''), null, { polling: 50 });
+    // a range narrower than an octave that no doubling or halving of 128 reaches (100–110): ↕ on the Beat grid and
+    // in the header, as the library's BPM column marks it
+    await page.getByTestId('view-library').click();
+    await page.getByTestId('columns-open').click();
+    await page.getByTestId('bpm-range').selectOption('custom');
+    await page.getByTestId('bpm-range-custom').fill('100-110');
+    m = await sp.mark();
+    await page.getByTestId('bpm-range-apply').click();
+    await sp.waitForEvent('library-bpm-range', { after: m });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('view-track').click();
+    await page.getByTestId('beatgrid-bpm-outside').waitFor();
+    await page.getByTestId('track-bpm-outside').waitFor();
+    await sp.screenshot('bpm-range-track-outside');
     assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });
 });
