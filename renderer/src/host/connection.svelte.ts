@@ -41,7 +41,7 @@ class Connection {
    * of the engine (model provider, memory) is marked as last known (left19b: Send stayed enabled while disconnected).
    */
   get offline(): string | null {
-    if (this.state === 'reconnecting') return 'Not connected to the studio server (see the top bar): it reconnects by itself, and what you typed stays here.';
+    if (this.state === 'reconnecting') return 'Not connected to the studio server (see the top bar): it reconnects by itself.';
     if (this.state === 'closed') return this.reason ?? 'Not connected to the studio server.';
     return null;
   }
@@ -63,3 +63,19 @@ class Connection {
 }
 
 export const connection = new Connection();
+
+/** the id of the page's one element that states `connection.offline` (the top bar's), named by every control it disables */
+export const OFFLINE_REASON_ID = 'offline-reason';
+
+/**
+ * The attributes of a control that needs the engine (the library's Scan, Add folder, Write tags, Export, …; Open…,
+ * Recent): while the link is lost it is disabled with the reason on hover (`title`) and in aria (`aria-describedby` →
+ * the top bar's OFFLINE_REASON_ID element), as the chat's Send is; otherwise `title`, and disabled while `busy`.
+ * Spread it on the element (`{...needsEngine('Scan again', running)}`): it reads `connection.offline`, so the control
+ * is enabled again on the reconnect (tester20: the library's actions stayed enabled and failed with one
+ * "Lost the connection").
+ */
+export function needsEngine(title?: string, busy = false): { disabled: boolean; title: string | undefined; 'aria-describedby': string | undefined } {
+  const why = connection.offline;
+  return { disabled: busy || !!why, title: why ?? title, 'aria-describedby': why ? OFFLINE_REASON_ID : undefined };
+}

@@ -1,4 +1,5 @@
 import { signal } from '../../../lib/test-hooks';
+import { connection } from '../../../host/connection.svelte';
 import { app } from '../../../shared/state/app.svelte';
 import { chat } from '../../../shared/state/chat.svelte';
 import { nav } from '../../../shared/state/nav.svelte';
@@ -7,6 +8,11 @@ import { current } from '../../../shared/state/track.svelte';
 
 /** Open a library track in the track view (`media:open`); false when it could not be opened (the error is shown). */
 export async function openTrack(path: string): Promise<boolean> {
+  // Enter or a double click on a row while the link is lost (web mode): say why, as Ctrl+O does, instead of a failure
+  if (connection.offline) {
+    app.notice('Cannot open a track now', connection.offline, 'warning');
+    return false;
+  }
   const ok = await current.open(path);
   void recent.load();
   if (ok) nav.toggleLibrary(false);

@@ -1,4 +1,5 @@
 import { api } from '../../../host/api';
+import { connection } from '../../../host/connection.svelte';
 import { signal } from '../../../lib/test-hooks';
 import { bpmRange } from '../../../shared/state/bpm-range.svelte';
 import { nav } from '../../../shared/state/nav.svelte';
@@ -35,6 +36,14 @@ export function startLibrary(): void {
   // a new BPM range: every tempo shown is the stored one halved or doubled into it (nothing re-analysed)
   bpmRange.onChanged(() => {
     table.refresh(false);
+    const shown = detail.track?.track.id;
+    if (shown) void detail.load(shown);
+  });
+  // the link to studio serve back after a loss (web mode): the rows, folders and scan state may have moved on (a scan
+  // ran meanwhile, or serve was restarted); read again where the table is (its actions were disabled meanwhile)
+  connection.onReopen(() => {
+    changed(0);
+    void scan.load();
     const shown = detail.track?.track.id;
     if (shown) void detail.load(shown);
   });

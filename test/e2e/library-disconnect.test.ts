@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { media, OUTPUT } from '../helpers/media';
+import { scanFolder } from './library-page';
+import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
+
+type D = { document: { querySelector(s: string): { disabled: boolean } | null } };
+
+/**
+ * The Library view while the link to `studio serve` is lost (tester20): the chat's actions were disabled with the
+ * reason (left19b) but the library's — Scan (Rescan), Add folder, Write tags, Export, Open, Recent — stayed enabled and
+ * each failed with "Lost the connection". Now they are disabled by the one connected state (connection.offline,
+ * needsEngine), the reason on hover (title) and in aria (aria-describedby → the top bar's offline reason), and
+ * enabled again when serve is back on the same data folder and port and its address is opened in the tab.
+ * Run: npm run build && node --import tsx --test test/e2e/library-disconnect.test.ts
+ */
+describe('library: the link to studio serve lost', { timeout: 240_000 }, () => {
+  let serve: ServeProcess;
+  let again: ServeProcess | undefined;
+  let browser: Browser;
+  let sp: StudioPage;
+  const dataDir = mkdtempSync(join(tmpdir(), 'studio-e2e-lib-disconnect-'));
+  const dir = join(OUTPUT, 'e2e-library-disconnect', 'Music');
+
+  before(async () => {
+    rmSync(join(OUTPUT, 'e2e-library-disconnect'), { recursive: true, force: true });
+    mkdirSync(join(dir, 'Album'), { recursive: true });
+    copyFileSync(media('lib-disconnect-tone.flac', ['-f', 'lavfi', '-i', 'sine=f=440:d=4', '-ar', '44100', '-c:a', 'flac', '-metadata', 'title=Tone']), join(dir, 'Album', 'tone.flac'));
+    const launching = launchChromium().then((b) => (browser = b));
+    serve = await startServe({ dataDir }).finally(() => launching);
+    await launching;
+    sp = await StudioPage.open(browser, serve);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.stop();
+    await again?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  // CSS selectors (a folder's Rescan by its place: it had no test id before)
+  const ACTIONS = ['library-add-folder', 'folder-remove', 'export-open', 'detail-write-tags', 'detail-open', 'detail-ask', 'recent', 'open'].map((id) => `[data-testid=${id}]`);
+  const RESCAN = '[data-testid=library-folder] .actions button:first-child';
+  ACTIONS.push(RESCAN);
+
+  test('disabled with the reason on hover and in aria while disconnected, enabled again on the reconnect', async () => {
+    const { page } = sp;
+    const lib = await scanFolder(sp, dir, 1);
+    await lib.rows.first().click();
+    await page.getByTestId('detail-write-tags').waitFor();
+    for (const id of ACTIONS) assert.equal(await page.locator(id).first().isDisabled(), false, `${id} enabled while connected`);
+    assert.equal(await page.getByTestId('library-offline').count(), 0);
+
+    const engines = execFileSync('pgrep', ['-P', String(serve.proc.pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+    const exited = new Promise((r) => serve.proc.once('exit', r));
+    for (const pid of [serve.proc.pid!, ...engines]) process.kill(pid, 'SIGKILL');
+    await exited;
+    // the top bar says so (as before); in the same render every library action is disabled
+    await page.locator('[data-testid=engine-status]', { hasText: /Disconnected|Reconnecting/ }).waitFor();
+    const enabled: string[] = [];
+    for (const id of ACTIONS) if (!(await page.locator(id).first().isDisabled())) enabled.push(id);
+    assert.deepEqual(enabled, [], 'actions still enabled while disconnected');
+    await page.getByTestId('library-offline').waitFor();
+    const reason = (await page.getByTestId('offline-reason').textContent()) ?? '';
+    assert.match(reason, /^Not connected to the studio server/);
+    for (const id of ACTIONS) {
+      const el = page.locator(id).first();
+      assert.equal(await el.getAttribute('title'), reason, `${id}: the reason on hover`);
+      assert.equal(await el.getAttribute('aria-describedby'), 'offline-reason', `${id}: the reason in aria`);
+    }
+    // the accessible description is the reason (what a screen reader says of the disabled button)
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ name?: { value: string }; description?: { value: string } }> };
+    const scan = nodes.find((n) => n.name?.value === 'Rescan');
+    assert.equal(scan?.description?.value, reason, 'Rescan\'s accessible description');
+    await sp.screenshot('library-disconnect-1-lost');
+
+    // serve again on the same data folder and port; its new address opened in this tab changes only the fragment
+    again = await startServe({ dataDir, port: Number(new URL(serve.origin).port) });
+    await page.evaluate((hash) => ((globalThis as unknown as { location: { hash: string } }).location.hash = hash), new URL(again.openUrl).hash);
+    for (const id of ACTIONS) await page.waitForFunction((t) => (globalThis as unknown as D).document.querySelector(t)?.disabled === false, id, { polling: 50 });
+    assert.equal(await page.getByTestId('library-offline').count(), 0);
+    assert.equal(await page.locator(RESCAN).getAttribute('title'), 'Scan this folder again for new or changed files');
+    assert.equal(await page.locator(RESCAN).getAttribute('aria-describedby'), null);
+    // and they work: a rescan runs to its end on the new serve
+    await page.locator(RESCAN).click();
+    await page.locator('[data-testid=scan-progress][data-state=finished]').waitFor();
+    await lib.rows.filter({ hasText: 'Tone' }).first().waitFor();
+    await sp.screenshot('library-disconnect-2-reconnected');
+    assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
+  });
+});
