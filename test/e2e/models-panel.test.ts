@@ -8,7 +8,7 @@ import { publishTinySources, type PublishedSources } from '../helpers/model-sour
 import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
 type D = { document: { querySelector(s: string): { textContent: string | null } | null } };
 import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
-import { fmtBytes } from '../../main/contract/bytes';
+import { fmtBytes } from '@contract';
 
 /**
  * Getting DeepResonance from the Models panel (issue 9) against `studio serve` whose engine

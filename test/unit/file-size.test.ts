@@ -4,7 +4,7 @@
 // macOS and `studio model list` count), the same text in the renderer (lib/format.ts, the models' state) and the CLI.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fmtBytes as contractBytes } from '../../main/contract/bytes';
+import { fmtBytes as contractBytes } from '@contract';
 import { fmtBytes as rendererBytes } from '../../renderer/src/lib/format';
 import { readFileSync } from 'node:fs';
 import { fmtBytes as cliBytes } from '../../main/cli/model';
