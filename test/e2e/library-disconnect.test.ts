@@ -79,6 +79,11 @@ describe('library: the link to studio serve lost', { timeout: 240_000 }, () => {
     const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ name?: { value: string }; description?: { value: string } }> };
     const scan = nodes.find((n) => n.name?.value === 'Rescan');
     assert.equal(scan?.description?.value, reason, 'Rescan\'s accessible description');
+    // a search typed meanwhile is kept and runs on the reconnect: no "Could not read the library" for it (the top bar
+    // and the one "Lost the connection" say the link is down)
+    const typed = await sp.mark();
+    await page.getByTestId('filter-text').fill('album');
+    await page.getByTestId('filter-text').press('Enter');
     await sp.screenshot('library-disconnect-1-lost');
 
     // serve again on the same data folder and port; its new address opened in this tab changes only the fragment
@@ -86,6 +91,13 @@ describe('library: the link to studio serve lost', { timeout: 240_000 }, () => {
     await page.evaluate((hash) => ((globalThis as unknown as { location: { hash: string } }).location.hash = hash), new URL(again.openUrl).hash);
     for (const id of ACTIONS) await page.waitForFunction((t) => (globalThis as unknown as D).document.querySelector(t)?.disabled === false, id, { polling: 50 });
     assert.equal(await page.getByTestId('library-offline').count(), 0);
+    // the search typed while disconnected ran: the track in the folder "Album" is found by its folder's name (7c23878)
+    await sp.waitForEvent('library-page', { after: typed });
+    await lib.waitForTotal(1);
+    await page.getByTestId('library-count').filter({ hasText: '1 track' }).waitFor();
+    const errors = (await sp.events('library-error')).filter((e) => e.seq > typed);
+    assert.deepEqual(errors.map((e) => e.detail), [], 'no query failed for the search typed while disconnected');
+    assert.equal(await page.getByTestId('library-error').count(), 0);
     assert.equal(await page.locator(RESCAN).getAttribute('title'), 'Scan this folder again for new or changed files');
     assert.equal(await page.locator(RESCAN).getAttribute('aria-describedby'), null);
     // and they work: a rescan runs to its end on the new serve

@@ -1,5 +1,6 @@
 import type { LibraryFilter, LibraryTrack, MethodInput } from '@contract';
 import { api, asStudioError } from '../../../host/api';
+import { connection, isLinkLost } from '../../../host/connection.svelte';
 import { emptyForm, parseFilter, type FilterForm } from '../../../lib/library-filter';
 import { signal } from '../../../lib/test-hooks';
 
@@ -79,6 +80,9 @@ class Table {
    * never queried, so the engine never works through a backlog.
    */
   private pump(): void {
+    // the link to studio serve lost (web mode): nothing can be read now; a filter typed meanwhile is kept, and the
+    // reconnect refreshes the table (live.ts connection.onReopen) — a query sent now only failed (tester20)
+    if (connection.offline) return;
     while (this.inflightCount < MAX_INFLIGHT) {
       const p = this.nextWanted();
       if (p === null) return;
@@ -131,6 +135,8 @@ class Table {
     } catch (err) {
       if (gen !== this.gen) return;
       const e = asStudioError(err);
+      // the link dropped while this page was being read: the app says so once; the reconnect reads it again
+      if (isLinkLost(e)) return;
       if (e.code === 'BAD_ARGS' && filter.key) {
         // the engine reads the key ("A minor", "Am", "8A", "1m"): what it cannot read is a typing hint by the key box
         this.filterProblem = e.message;
