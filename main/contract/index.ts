@@ -11,3 +11,4 @@ export * from './wire';
 export * from './bridge';
 export * from './rpc';
 export * from './forward';
+export * from './media-spans';
