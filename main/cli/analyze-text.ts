@@ -106,15 +106,64 @@ export interface AnalyzeLineInput {
 }
 
 /**
- * One line of `studio analyze --json`, as an object for JSON.stringify: path, duration (s), bpm (folded into
+ * One line of `studio analyze --json` (analyzeLine), field by field; README's "studio analyze" row names them for users.
+ * Keys are written in this order.
+ */
+export interface AnalyzeJsonLine {
+  path: LibraryTrack['path'];
+  /** seconds; null where unknown */
+  durationSec: LibraryTrack['durationSec'];
+  /** the whole-track tempo (BPM), doubled or halved into --bpm-range (foldBpm); null with no tempo */
+  bpm: number | null;
+  bpmConfidence: LibraryTrack['bpmConfidence'];
+  /** why there is no tempo (TrackDetail.tempoReason) */
+  tempoReason: string | null;
+  /** a tempo that changes: its sections, folded by the one factor of `bpm`; null for a steady one */
+  tempoSections: TempoSection[] | null;
+  key: LibraryTrack['key'];
+  keyConfidence: LibraryTrack['keyConfidence'];
+  keyReason: string | null;
+  keySections: KeySection[] | null;
+  camelot: LibraryTrack['camelot'];
+  openKey: LibraryTrack['openKey'];
+  lufs: LibraryTrack['lufs'];
+  loudnessRange: LibraryTrack['loudnessRange'];
+  truePeak: LibraryTrack['truePeak'];
+  features: LibraryTrack['features'];
+  title: LibraryTrack['title'];
+  artist: LibraryTrack['artist'];
+  album: LibraryTrack['album'];
+  /** the tempo and key the file's own tags state (TrackDetail.tagged); null when none */
+  tags: TrackDetail['tagged'] | null;
+  codec: LibraryTrack['codec'];
+  sampleRate: LibraryTrack['sampleRate'];
+  channels: LibraryTrack['channels'];
+  bitrateKbps: LibraryTrack['bitrateKbps'];
+  warnings: LibraryTrack['warnings'];
+  /** null when analysed; the message for a failed or never-reached file */
+  error: string | null;
+  /** a failed or never-reached file's error code */
+  code?: ErrorCode;
+  /**
+   * --bpm-range: true where `bpm` is still outside the range — a range narrower than an octave (max < 2·min) that
+   * neither the tempo nor its double or half falls in (outsideBpmRange; the text's "↕ outside" mark) — false where
+   * `bpm` lies in it; null without --bpm-range or without a tempo. Of the whole-track `bpm` (a changing tempo's too).
+   */
+  bpmOutsideRange: boolean | null;
+  /** the tempo as analysed, unfolded (the database's); last */
+  analysedBpm: number | null;
+}
+
+/**
+ * One line of `studio analyze --json`, as an object for JSON.stringify (AnalyzeJsonLine): path, duration (s), bpm (folded into
  * `range`), its confidence and reason, tempo sections, key, its confidence, reason and sections, Camelot, Open Key,
  * loudness (LUFS, LU, dBTP), features, title/artist/album, `tags` (the tempo and key the file's own tags state:
  * { bpm, key, keyText } as TrackDetail.tagged, null when none — what a DJ tagger wrote, not the analysis), codec, sample rate (Hz), channels, bitrate (kbps), warnings, `error`
  * (null when analysed) and `code` (ErrorCode) for a failed or never-reached file, then `analysedBpm` (the tempo as
- * analysed, unfolded: beside a `bpm` folded into `range` it says so; null with none). A never-reached row keeps only
- * what the scan knew before analysing it (reasons and sections dropped).
+ * analysed, unfolded: beside a `bpm` folded into `range` it says so; null with none), `bpmOutsideRange` just before it.
+ * A never-reached row keeps only what the scan knew before analysing it (reasons and sections dropped).
  */
-export function analyzeLine({ track: t, tempoReason = null, keyReason = null, range = null, tempoSections = null, keySections = null, notAnalysed = null, tagged = null }: AnalyzeLineInput): Record<string, unknown> {
+export function analyzeLine({ track: t, tempoReason = null, keyReason = null, range = null, tempoSections = null, keySections = null, notAnalysed = null, tagged = null }: AnalyzeLineInput): AnalyzeJsonLine {
   // a row the scan never reached (Ctrl+C, or the database stopped taking writes): its error says so, never a null
   // error that reads as "analysed, nothing found"
   if (t.status === 'pending') return { ...analyzeLine({ track: { ...t, status: 'analysed' }, range }), ...(notAnalysed ?? { error: NOT_ANALYSED, code: 'CANCELLED' }) };
@@ -126,6 +175,8 @@ export function analyzeLine({ track: t, tempoReason = null, keyReason = null, ra
     warnings: t.warnings, error: t.status === 'failed' ? (t.error ?? 'failed') : null,
     // a failed file's code, as the lines of the paths the scan could not read and of the files it never reached have it
     ...(t.status === 'failed' ? { code: t.errorCode ?? 'INTERNAL' } : {}),
+    // where even the nearest level misses a narrow range (the text's ↕ mark); null: no range or no tempo to place
+    bpmOutsideRange: range && t.bpm !== null ? outsideBpmRange(foldBpm(t.bpm, range), range) : null,
     // the tempo as analysed, last: `bpm` is it folded into --bpm-range, so where they differ the line says so
     analysedBpm: t.bpm,
   };

@@ -327,6 +327,7 @@ async function askCommand(argv: string[]): Promise<void> {
       process.stdout.write('\n');
       for (const f of result.fallbacks) process.stderr.write(`note: ${f.provider} was not used: ${f.reason}\n`);
       if (result.promptCut) process.stderr.write(`note: ${promptCutText(result.promptCut)}\n`);
+      if (result.inputs.spanNote) process.stderr.write(`note: ${result.inputs.spanNote}\n`);
       const t = result.timings;
       process.stderr.write(
         `[${result.provider}] first token ${(t.firstTokenMs / 1000).toFixed(2)} s, ${t.tokensPerSec.toFixed(1)} tokens/s, ${t.tokens} tokens (${result.stoppedBy})\n`,

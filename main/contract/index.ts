@@ -12,3 +12,4 @@ export * from './wire';
 export * from './bridge';
 export * from './rpc';
 export * from './forward';
+export * from './media-spans';

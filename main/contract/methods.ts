@@ -463,6 +463,8 @@ export const ChatMessage = z.object({
     .object({
       input: z.string(),
       media: z.array(z.object({ kind: z.enum(['audio', 'image', 'video']), source: z.string(), region: Region.optional(), tokens: z.number() })),
+      /** the video's frames and the audio heard cover different spans: which each covers (AskResult inputs.spanNote) */
+      spanNote: z.string().optional(),
     })
     .optional(),
   attachments: ChatAttachments.optional(),
@@ -524,6 +526,8 @@ export const AskResult = z.object({
     media: z.array(
       z.object({ kind: z.enum(['audio', 'image', 'video']), source: z.string(), path: z.string(), region: Region.optional(), tokens: z.number(), cached: z.boolean() }).merge(AskMediaFacts),
     ),
+    /** where a video's frames and the audio heard of it cover different spans (its audio ends first, or a region): which each covers (media-spans.ts mediaSpanNote); absent where they agree */
+    spanNote: z.string().optional(),
   }),
   timings: z.record(z.string(), z.number()),
   /** set when the prompt was longer than the model reads and was cut (promptCutText() says so) */

@@ -46,6 +46,11 @@ describe('BPM range setting', () => {
     assert.equal(narrow.status, 0, narrow.stderr);
     assert.equal(narrow.stderr.match(/note: The BPM range 120–130 is narrower than an octave \(130 < 2 × 120\): some tempos cannot be doubled or halved into it/g)?.length, 1, narrow.stderr);
     assert.equal((JSON.parse(narrow.stdout.trim()) as { bpm: number }).bpm, foldBpm(stored, { min: 120, max: 130 }));
+    // session 20: 86 and 172 both miss 120–130 — the text's ↕ mark, and the JSON's bpmOutsideRange (null without a range)
+    assert.equal((JSON.parse(narrow.stdout.trim()) as { bpmOutsideRange: boolean | null }).bpmOutsideRange, true);
+    assert.equal((JSON.parse(ranged.stdout.trim()) as { bpmOutsideRange: boolean | null }).bpmOutsideRange, false);
+    assert.equal((JSON.parse(plain.stdout.trim()) as { bpmOutsideRange: boolean | null }).bpmOutsideRange, null);
+    assert.match(spawnSync(process.execPath, [bin, 'analyze', file, '--db', dbPath, '--bpm-range', '120-130'], { encoding: 'utf8' }).stdout, /↕ outside 120–130/);
     const text = spawnSync(process.execPath, [bin, 'analyze', file, '--db', dbPath, '--bpm-range', '85-170'], { encoding: 'utf8' });
     assert.match(text.stdout, new RegExp(`tempo +${foldBpm(stored, { min: 85, max: 170 })} BPM`));
     const db = new Database(dbPath, { readonly: true });

@@ -31,7 +31,7 @@ const keySec = (start: number, end: number, key: string) => ({ start, end, key }
 const full = row({ bpm: 128, bpmConfidence: 0.81, key: 'A minor', keyConfidence: 0.66, camelot: '8A', openKey: '1m', lufs: -9.5, features: 'Tempo: 128 BPM.', title: 'T', artist: 'A', album: 'B' });
 const base = {
   path: '/m/a.wav', durationSec: 5, camelot: null, openKey: null, lufs: null, loudnessRange: null, truePeak: null, features: null, title: null, artist: null, album: null, tags: null,
-  codec: 'pcm_s16le', sampleRate: 44100, channels: 2, bitrateKbps: null, warnings: [], error: null, analysedBpm: null,
+  codec: 'pcm_s16le', sampleRate: 44100, channels: 2, bitrateKbps: null, warnings: [], error: null, bpmOutsideRange: null, analysedBpm: null,
 };
 const pinned = {
   analysed: {
@@ -43,12 +43,12 @@ const pinned = {
   // column's level (by the sections' median, ×1, it read 160 → 120 beside 80: reviewer of tester24)
   ranged: {
     ...base, bpm: 80, bpmConfidence: 0.5, tempoReason: null, tempoSections: [sec(0, 30, 80), sec(30, 60, 60)], key: 'C major', keyConfidence: 0.6, keyReason: null,
-    keySections: [keySec(0, 32, 'C major'), keySec(32, 64, 'G major')], analysedBpm: 160,
+    keySections: [keySec(0, 32, 'C major'), keySec(32, 64, 'G major')], bpmOutsideRange: false, analysedBpm: 160,
   },
   noTempoNoKey: { ...base, bpm: null, bpmConfidence: null, tempoReason: 'no onsets', tempoSections: null, key: null, keyConfidence: null, keyReason: 'silence', keySections: null },
   failed: { ...base, bpm: null, bpmConfidence: null, tempoReason: null, tempoSections: null, key: null, keyConfidence: null, keyReason: null, keySections: null, error: 'cannot decode', code: 'UNREADABLE' },
   failedNoCode: { ...base, bpm: null, bpmConfidence: null, tempoReason: null, tempoSections: null, key: null, keyConfidence: null, keyReason: null, keySections: null, error: 'failed', code: 'INTERNAL' },
-  pending: { ...base, bpm: 80, bpmConfidence: null, tempoReason: null, tempoSections: null, key: null, keyConfidence: null, keyReason: null, keySections: null, error: NOT_ANALYSED, code: 'CANCELLED', analysedBpm: 160 },
+  pending: { ...base, bpm: 80, bpmConfidence: null, tempoReason: null, tempoSections: null, key: null, keyConfidence: null, keyReason: null, keySections: null, error: NOT_ANALYSED, code: 'CANCELLED', bpmOutsideRange: false, analysedBpm: 160 },
   pendingStopped: { ...base, bpm: null, bpmConfidence: null, tempoReason: null, tempoSections: null, key: null, keyConfidence: null, keyReason: null, keySections: null, error: 'Not analysed: disk full', code: 'DB_WRITE_FAILED' },
 };
 
@@ -66,6 +66,22 @@ test('analyzeLine: the --json line of an analysed, ranged, tempo-less, failed an
   // a row the scan never reached: its tempo still folded into the range, its reasons and sections dropped
   assert.deepEqual(analyzeLine({ track: row({ status: 'pending', bpm: 160 }), tempoReason: 'ignored', range, tempoSections: [sec(0, 1, 100)], keyReason: 'ignored' }), pinned.pending);
   assert.deepEqual(analyzeLine({ track: row({ status: 'pending' }), notAnalysed: { error: 'Not analysed: disk full', code: 'DB_WRITE_FAILED' } }), pinned.pendingStopped);
+});
+
+// session 20: --bpm-range marked a tempo no level of which falls in a narrow range ("↕ outside 120–130") in the text
+// only; the --json line says so too, `bpmOutsideRange` (null without a range or a tempo), before `analysedBpm` (last)
+test('analyzeLine: bpmOutsideRange is true where the text marks ↕ outside, false in range, null without a range or tempo', () => {
+  const narrow = { min: 120, max: 130 };
+  const t100 = row({ bpm: 100, bpmConfidence: 0.8 });
+  const line = analyzeLine({ track: t100, range: narrow });
+  assert.equal(line.bpmOutsideRange, true);
+  assert.match(analyzeText(t100, { ...opts, range: narrow }), /↕ outside 120–130/);
+  assert.equal(analyzeLine({ track: row({ bpm: 250, bpmConfidence: 0.8 }), range: narrow }).bpmOutsideRange, false); // halved: 125
+  assert.doesNotMatch(analyzeText(row({ bpm: 250, bpmConfidence: 0.8 }), { ...opts, range: narrow }), /↕/);
+  assert.equal(analyzeLine({ track: row({ bpm: 174, bpmConfidence: 0.8 }), range: { min: 70, max: 140 } }).bpmOutsideRange, false);
+  assert.equal(analyzeLine({ track: t100 }).bpmOutsideRange, null);
+  assert.equal(analyzeLine({ track: row({}), range: narrow }).bpmOutsideRange, null);
+  assert.deepEqual(Object.keys(line).slice(-2), ['bpmOutsideRange', 'analysedBpm']);
 });
 
 // session 17 tester: "none (too short to find a tempo (under 4 s))" — the reasons, said inside the CLI's "none (…)",

@@ -158,7 +158,7 @@ export class ChatService {
       };
       const status = res.stoppedBy === 'cancelled' ? 'stopped' : 'done';
       save({ status, stats, pack: rt.pack });
-      this.messages.setData(user.id, JSON.stringify({ attachments: att, inputs: { input: res.inputs.input, media: res.inputs.media } }));
+      this.messages.setData(user.id, JSON.stringify({ attachments: att, inputs: { input: res.inputs.input, media: res.inputs.media, ...(res.inputs.spanNote ? { spanNote: res.inputs.spanNote } : {}) } }));
       return { user: this.get(user.id), assistant: this.get(assistant.id) };
     } catch (err) {
       const e = err as StudioError;

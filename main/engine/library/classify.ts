@@ -48,6 +48,15 @@ export interface QueueItem {
   mtimeMs?: number;
 }
 
+/**
+ * Whether an analysed row's stored probe predates the tags reading that holds the tempo and key a file states
+ * (tagsReadCurrent): its tags are re-read by the scan (classify's `retag`; a resumed scan's too: job.ts resumePhase).
+ * Pure.
+ */
+export function needsRetag(r: Pick<LibRow, 'lib_status' | 'lib_versions'>, key: string): boolean {
+  return r.lib_status === 'analysed' && r.lib_versions !== key && !tagsReadCurrent(r.lib_versions);
+}
+
 export interface Classified {
   queue: QueueItem[];
   /**
@@ -99,7 +108,7 @@ export function classify(
       } else if (same && r.lib_status === 'failed' && !TRANSIENT_CODES.has(r.lib_error_code ?? '')) skip = true;
       if (skip) {
         // analysed by the current analysers, its probe's tags read before they held the tempo and key: re-probed
-        const retag = r!.lib_status === 'analysed' && r!.lib_versions !== key && !tagsReadCurrent(r!.lib_versions);
+        const retag = needsRetag(r!, key);
         if (retag) out.retag.push({ path: f.path, trackId: r!.id, attempts: 0, size: f.size, mtimeMs: f.mtimeMs });
         if (f.folderId && r!.folder_id !== f.folderId) {
           store.tracks.setFolder(r!.id, f.folderId);

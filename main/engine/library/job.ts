@@ -17,7 +17,7 @@ import type { EngineContext } from '../context';
 import type { LibRow } from '../db/tracks';
 import { innermost, isInside, notUtf8Message, undecodableName } from '../fs/paths';
 import { libraryVersions, readTempoKeyTags, scanKey } from './analyse';
-import { classify, type QueueItem, TRANSIENT_CODES } from './classify';
+import { classify, needsRetag, type QueueItem, TRANSIENT_CODES } from './classify';
 import type { Analyse } from './pool';
 import { sniffAudio, isMediaPath } from './sniff';
 import { isTagWriteTemp } from './tag-write';
@@ -518,8 +518,15 @@ export class LibraryScanner {
     for (const r of this.store.jobs.files(job.id)) {
       if (r.done) {
         job.total++;
-        if (this.rows(job).get(r.path)?.lib_status === 'failed') job.failed++;
-        else job.done++;
+        const row = this.rows(job).get(r.path);
+        if (row?.lib_status === 'failed') job.failed++;
+        else if (row && needsRetag(row, this.key)) {
+          // an unchanged row whose tags the interrupted scan had still to re-read (classify recorded it done, the
+          // re-read comes after the analyses): re-read now, not left for the next scan — an engine restarted during
+          // a paused re-read finished the job at once with those rows untouched
+          job.retag.push({ path: r.path, trackId: row.id, attempts: 0, size: row.size, mtimeMs: row.mtime_ms });
+          job.retagLeft++;
+        } else job.done++;
         continue;
       }
       const st = await stat(r.path).catch(() => null);

@@ -4,7 +4,7 @@ import { basename, dirname, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { freeFormatText } from './demuxer';
-import { truncatedError, readStructure, unpaddedText, webpAnimation } from './structure';
+import { truncatedError, readStructure, unpaddedText, webpAnimation, type Structure } from './structure';
 import { crossCheck, durationShown, extensionFacts, isImagePipe, itunSmpbSec, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent, wmaAudio } from './tags';
 import { notUtf8Message, undecodableName } from '../fs/paths';
 import { bestIfNotFirst, bestStream } from './best-stream';
@@ -277,6 +277,20 @@ export function parseFfmpegInfo(stderr: string): {
 }
 
 /**
+ * Whether an MP4/MOV's first audio track, by its sample table (structure.ts mp4AudioBesideVideo: the span a packet
+ * count of it reads, `tableSec − skipSec`), ends with the file's Duration (`fileSec`, ffmpeg's: the longest
+ * stream's): within half the margin at which crossCheck calls the audio shorter than the picture
+ * (max(0.5 s, 2 %)), so a count could change nothing. false where the table is unknown (another container,
+ * fragments, an edit list of another shape) or there is no Duration. Pure.
+ */
+export function audioEndsWithFile(st: Pick<Structure, 'mp4AudioBesideVideo'>, fileSec: number | null): boolean {
+  const a = st.mp4AudioBesideVideo;
+  if (!a || fileSec === null || !Number.isFinite(fileSec) || fileSec <= 0) return false;
+  const sec = a.tableSec - a.skipSec;
+  return sec > 0 && Math.abs(fileSec - sec) <= Math.max(0.5, 0.02 * sec) / 2;
+}
+
+/**
  * Probe a media file: ffmpeg's dump of the input (container, streams, its
  * duration and tags) and music-metadata's reading (parser chosen by content),
  * cross-checked (tags.ts crossCheck): where what the file states is in
@@ -333,7 +347,10 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   // a video with sound: its Duration is the longest stream's, so audio that ends before the picture (a phone clip, an
   // export with a shorter soundtrack) read 10 s where 6 s of audio decodes; the audio's packets are counted (no decode)
   // and crossCheck states the audio's length and the video's (the library's decode said so, the probe did not)
-  const withVideo = Boolean(audio && bestVideo !== null);
+  // — unless an MP4/MOV's sample table already says where the first audio track ends (mp4AudioBesideVideo: the span
+  // such a count reads) and that is the file's Duration: nothing to find, and no second read of the whole file (a
+  // 60 MB clip: benchmarked in BENCHMARKS.md, "probe of a video"). Other containers (Matroska, AVI, MPEG-TS) keep the count.
+  const withVideo = Boolean(audio && bestVideo !== null) && !(readStream === null && audioEndsWithFile(st, info.durationSec));
   const counted = audio && (doubt || smpbCheck || withVideo) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck || Boolean(st.flacStreams?.length) || wmaAudio(info)?.byFfmpeg === false, sampleRate: audio?.sampleRate, stream: readStream ?? undefined }) : null;
   const measured = counted && !doubt ? { ...counted, audioBytes: null } : counted;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));

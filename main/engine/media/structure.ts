@@ -138,6 +138,14 @@ export interface Structure {
    */
   mp4Audio?: { tableSec: number; skipSec: number; source: string; otherAudioTracks?: number } | null;
   /**
+   * MP4/MOV with video and audio: the first audio track's facts as mp4Audio states them for a file without video
+   * (its sample table's length and edit-list start, same rules; null where they cannot be read: fragments, an edit
+   * list of another shape). `tableSec − skipSec` is the span the probe's packet count of that stream reads, so where
+   * it ends with the file's Duration the probe needs no count to know the audio does not end before the picture
+   * (probe.ts audioEndsWithFile)
+   */
+  mp4AudioBesideVideo?: { tableSec: number; skipSec: number; source: string; otherAudioTracks?: number } | null;
+  /**
    * MP4/MOV: the video tracks (0-based among the file's tracks) whose display matrix mirrors the picture (mp4Mirrored);
    * Matroska/WebM: those whose Projection pose mirrors it (matroskaMirrored)
    */
@@ -731,23 +739,25 @@ async function mp4(fh: FileHandle, size: number, start: number): Promise<Structu
   }
   if (!moov && pos >= size) return { ...NONE, truncated: { container: 'MP4', inside: 'its last box, with no index (moov box) at all', sizeBytes: size, declaredBytes: size, noIndex: true } };
   const mirrored = moovBox ? await mp4Mirrored(fh, moovBox).catch(() => []) : [];
-  const audio = moovBox ? await mp4Audio(fh, moovBox).catch(() => null) : null;
-  return { ...NONE, ...(mirrored.length ? { mirroredTracks: mirrored } : {}), ...(audio ? { mp4Audio: audio } : {}) };
+  const track = moovBox ? await mp4Audio(fh, moovBox).catch(() => null) : null;
+  const audio = track?.audio ?? null;
+  return { ...NONE, ...(mirrored.length ? { mirroredTracks: mirrored } : {}), ...(audio ? (track!.video ? { mp4AudioBesideVideo: audio } : { mp4Audio: audio }) : {}) };
 }
 
 /**
  * Structure.mp4Audio: the first audio track's (hdlr "soun") media timescale (mdhd), the sum of its sample durations
  * (stts, ISO/IEC 14496-12 §8.6.1.2) and its edit list's media_time (elst §8.6.6: one edit, or an empty edit then
  * one; its media_time in the media timescale), and how many other audio tracks follow it (a second language, a
- * commentary: ffmpeg's first audio stream is the first track, trak order being its stream order). null where the
- * file has video, no audio track, an edit list of another shape (several edits, a dwell), or fragments (moof: the
- * sample table is not all).
+ * commentary: ffmpeg's first audio stream is the first track, trak order being its stream order), and whether the
+ * file has a video track (then the caller files them as mp4AudioBesideVideo). null where there is no audio track, an
+ * edit list of another shape (several edits, a dwell), or fragments (moof: the sample table is not all).
  */
-async function mp4Audio(fh: FileHandle, moov: { at: number; end: number }): Promise<Structure['mp4Audio']> {
+async function mp4Audio(fh: FileHandle, moov: { at: number; end: number }): Promise<{ audio: Structure['mp4Audio']; video: boolean } | null> {
   const top = await mp4Children(fh, moov.at, moov.end);
   if (top.some((x) => x.type === 'mvex')) return null;
   let found: { tableSec: number; skipSec: number; source: string; otherAudioTracks?: number } | null = null;
   let others = 0;
+  let video = false;
   for (const trak of top.filter((x) => x.type === 'trak')) {
     const kids = await mp4Children(fh, trak.at, trak.end);
     const mdia = kids.find((x) => x.type === 'mdia');
@@ -755,10 +765,10 @@ async function mp4Audio(fh: FileHandle, moov: { at: number; end: number }): Prom
     const mk = await mp4Children(fh, mdia.at, mdia.end);
     const hdlr = mk.find((x) => x.type === 'hdlr');
     const handler = hdlr ? (await readAt(fh, hdlr.at + 8, 4)).toString('latin1') : '';
-    if (handler === 'vide') return null;
+    if (handler === 'vide') video = true;
     if (handler !== 'soun') continue;
     if (found) {
-      others++; // a later audio track: ffmpeg's first audio stream is the first one (a later one with video still voids it)
+      others++; // a later audio track: ffmpeg's first audio stream is the first one
       continue;
     }
     const mdhd = mk.find((x) => x.type === 'mdhd');
@@ -813,7 +823,8 @@ async function mp4Audio(fh: FileHandle, moov: { at: number; end: number }): Prom
     }
     found = { tableSec: ticks / scale, skipSec: skip / scale, source: elst ? "the sample table less the edit list's start" : 'the sample table' };
   }
-  return found && others ? { ...found, otherAudioTracks: others } : found;
+  if (!found) return null;
+  return { audio: others ? { ...found, otherAudioTracks: others } : found, video };
 }
 
 /** the child boxes of an MP4 box body [at, end): type, body start and end (headers read one by one) */

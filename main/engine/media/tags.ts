@@ -588,17 +588,39 @@ export function tempoKeyTagsAsWritten(meta: IAudioMetadata | null): Pick<Tags, '
   return out;
 }
 
+/** a key name whose tonic letter is lower case: the letter, the accidental, the mode mark or word as written */
+const LOWER_TONIC = /^\s*([a-g])\s*([#♯b♭]?)\s*(m|M|[Mm][Ii][Nn](?:[Oo][Rr])?|[Mm][Aa][Jj](?:[Oo][Rr])?)?\s*$/;
+
 /**
- * A tagged key's text (parseKey: "8A", "1m", "Am", "A minor"), also written in two notations at once as DJ taggers
+ * One tagged key (parseKey), with the classical convention for a tonic letter in lower case: a minor key ("a" is
+ * A minor, "f#" F# minor, "bb" and "eb" B♭ and E♭ minor — as Mixxx reads a key tag (KeyUtils::guessKeyFromText:
+ * "upper-case means major, lower-case means minor") and Humdrum writes keys; the ID3v2 TKEY frame itself names
+ * only upper-case letters, so a lower-case one is another program's convention, never the frame's major). A mode
+ * word overrides the case ("c major", "a minor"), "m" agrees with it ("am"); a lower-case letter with the major
+ * mark "M" ("aM") says both: null (ambiguous, no key, its text kept as for "8A/Em"). undefined where
+ * the text is no key at all (parseKey's null), so a caller may try it in parts. Pure.
+ */
+function parseTagKeyPart(text: string): ReturnType<typeof parseKey> | undefined {
+  const k = parseKey(text);
+  if (!k) return undefined;
+  const lower = LOWER_TONIC.exec(text);
+  if (!lower) return k;
+  const mark = lower[3];
+  if (mark === 'M') return null;
+  return mark !== undefined && /^maj/i.test(mark) ? { tonic: k.tonic, mode: 'major' } : { tonic: k.tonic, mode: 'minor' };
+}
+
+/**
+ * A tagged key's text (parseKey: "8A", "1m", "Am", "A minor"; a lower-case tonic is minor: parseTagKeyPart), also written in two notations at once as DJ taggers
  * can be set to write it — "8A/Am", "Am/8A", "8A - Am", "8A | Am", "8A, Am" (tester26) — read only where every part
  * names the same key ("8A/Em" is no key). null when not a key.
  */
 export function parseTaggedKey(text: string): ReturnType<typeof parseKey> {
-  const one = parseKey(text);
-  if (one) return one;
+  const one = parseTagKeyPart(text);
+  if (one !== undefined) return one;
   const parts = text.split(/\s*[/|,]\s*|\s+[-–]\s+/).filter((x) => x.trim() !== '');
   if (parts.length < 2) return null;
-  const keys = parts.map(parseKey);
+  const keys = parts.map((x) => parseTagKeyPart(x) ?? null);
   const first = keys[0];
   return first && keys.every((k) => k && k.tonic === first.tonic && k.mode === first.mode) ? first : null;
 }

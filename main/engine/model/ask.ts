@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { StudioError, type AskMediaFacts, type MethodArgs, type StoppedBy } from '@contract';
+import { mediaSpanNote, StudioError, type AskMediaFacts, type MethodArgs, type StoppedBy } from '@contract';
 import { fileIdentity, mediaKey } from './embedding-cache';
 import { PROCESSORS, processVideoWithSoundtrack, type EncoderInput } from './processors';
 import { defaultInput, PLACEHOLDER_RE, PLACEHOLDERS, type MediaKind, type ModelRuntime, type ProjectedMedia } from './runtime';
@@ -48,6 +48,8 @@ export interface AskResult {
      * the rest (AskMediaFacts): what the processor read — container, seconds, sample rate, channels, clips, width × height, frames.
      */
     media: Array<{ kind: MediaKind; source: string; path: string; region?: [number, number]; tokens: number; cached: boolean } & AskMediaFacts>;
+    /** a video's frames and the audio heard of it cover different spans (its audio ends first, or a region): which each covers (the contract's mediaSpanNote) */
+    spanNote?: string;
   };
   timings: AskTimings;
   /** the prompt was longer than `prompt.max_length` and was cut, as the reference cuts it */
@@ -85,6 +87,12 @@ export function filledInput(text: string, media: Array<{ kind: MediaKind; source
     return m ? `${ph.slice(0, -1)}: ${m.source}>` : ph;
   });
 }
+
+/** inputs.spanNote where a video's frames and the audio heard of it cover different spans (mediaSpanNote) */
+const spanOf = (media: AskResult['inputs']['media']): { spanNote?: string } => {
+  const note = mediaSpanNote(media);
+  return note ? { spanNote: note } : {};
+};
 
 export async function ask(
   rt: ModelRuntime,
@@ -186,7 +194,7 @@ export async function ask(
     stoppedBy: res.stoppedBy,
     provider: provider.name,
     fallbacks: provider.fallbacks,
-    inputs: { input, inputText: filledInput(input === '' ? m.prompt.empty_input_replacement : input, described), instruction: req.instruction, media: described },
+    inputs: { input, inputText: filledInput(input === '' ? m.prompt.empty_input_replacement : input, described), instruction: req.instruction, media: described, ...spanOf(described) },
     timings,
     ...(prompt.cutFrom !== undefined ? { promptCut: { tokens: prompt.cutFrom, maxLength: m.prompt.max_length } } : {}),
   };
