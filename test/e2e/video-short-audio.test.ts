@@ -11,7 +11,7 @@ import { useStudio } from '../helpers/studio';
  * click on a frame past the audio's end seeks there (the player's seek used to clamp to the audio's 6 s).
  * Run: npm run build && node --import tsx --test test/e2e/video-short-audio.test.ts
  */
-describe('a video whose audio ends first, in the browser', { timeout: 120_000 }, () => {
+describe('a video whose audio ends first, in the browser', { timeout: 300_000 }, () => {
   let clip = '';
   const studio = useStudio({
     prepare: () => {
