@@ -66,7 +66,7 @@ function fileOf(name) {
 const lines = readFileSync(log, 'utf8').split('\n');
 const entries = []; // { indent, name, ms }
 let total = null;
-const runs = []; // each test-runner run's duration_ms (run-tests.mjs: one for unit/integration/tools, one for e2e)
+const runs = []; // each test-runner run's duration_ms (run-tests.mjs: one for unit/integration/tools, then e2e two at a time, then e2e alone)
 for (const l of lines) {
   const m = /^(\s*)[✔✖﹣] (.*) \(([\d.]+)ms\)/.exec(l);
   if (m) entries.push({ indent: m[1].length, name: m[2], ms: Number(m[3]) });

@@ -9,7 +9,7 @@ import { useStudio } from '../helpers/studio';
  * Bad input is shown plainly in the UI, and the web server refuses what it must.
  * Run: npm run build && node --import tsx --test test/e2e/bad-input.test.ts
  */
-describe('bad input in the browser', { timeout: 120_000 }, () => {
+describe('bad input in the browser', { timeout: 300_000 }, () => {
   let media: E2eMedia;
   const studio = useStudio({ prepare: () => void (media = e2eMedia()) });
 

@@ -60,7 +60,7 @@ function readsInOrder(g: { e: number; three: number; text: string }, where: stri
   assert.ok(g.text.includes('⟨U+202E⟩evil.mp3'), `${where}: the override shown (${JSON.stringify(g.text)})`);
 }
 
-describe('file names with bidi overrides are shown in their stored order (left16)', { timeout: 240_000 }, () => {
+describe('file names with bidi overrides are shown in their stored order (left16)', { timeout: 300_000 }, () => {
   let dir = '';
   const studio = useStudio({
     viewport: { width: 1440, height: 900 },

@@ -15,7 +15,7 @@ import type { Doc } from './library-page';
  * is reached by typing its name (type-ahead), as a person does and as the e2e helper `fileBrowser().select()` does.
  * Run: npm run build && node --import tsx --test test/e2e/browser-big-folder.test.ts
  */
-describe('file browser: a folder of thousands of files', { timeout: 180_000 }, () => {
+describe('file browser: a folder of thousands of files', { timeout: 300_000 }, () => {
   const dir = join(OUTPUT, 'e2e-browser-big');
   const N = 3000;
   const FAR = 2500;

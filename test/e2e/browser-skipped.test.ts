@@ -12,7 +12,7 @@ import { useStudio } from '../helpers/studio';
  * left a named pipe out silently. Now each is listed with why and what to do.
  * Run: npm run build && node --import tsx --test test/e2e/browser-skipped.test.ts
  */
-describe('file browser: entries it cannot show are named with the reason', { timeout: 180_000 }, () => {
+describe('file browser: entries it cannot show are named with the reason', { timeout: 300_000 }, () => {
   const dir = join(OUTPUT, 'e2e-browser-skipped');
   const studio = useStudio({
     prepare: () => {

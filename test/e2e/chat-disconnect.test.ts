@@ -19,7 +19,7 @@ type D = { document: { querySelectorAll(s: string): ArrayLike<unknown> } };
  * changes: no reload), the page reconnects and reads the thread again, which shows the answer "interrupted".
  * Run: npm run build && node --import tsx --test test/e2e/chat-disconnect.test.ts
  */
-describe('chat: the link to studio serve lost mid-answer', { timeout: 240_000 }, () => {
+describe('chat: the link to studio serve lost mid-answer', { timeout: 300_000 }, () => {
   let serve: ServeProcess;
   let again: ServeProcess | undefined;
   let browser: Browser;

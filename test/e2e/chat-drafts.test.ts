@@ -13,7 +13,7 @@ import { launchChromium, startServe, StudioPage, type ServeProcess } from './stu
  * about that other track. With the toolchain's tiny pack (the box is off
  * without one). Run: npm run build && node tools/run-tests.mjs test/e2e/chat-drafts.test.ts
  */
-describe('chat: each track keeps its own unsent question (tester17)', { timeout: 240_000 }, () => {
+describe('chat: each track keeps its own unsent question (tester17)', { timeout: 300_000 }, () => {
   let serve: ServeProcess;
   let browser: Browser;
   let sp: StudioPage;

@@ -14,7 +14,7 @@ import { useStudio } from '../helpers/studio';
  * find A again to stop it; and a track whose file was deleted kept Send on (the question failed with a toast).
  * Run: npm run build && node --import tsx --test test/e2e/chat-elsewhere.test.ts
  */
-describe('the chat while another track is answered, and for a file that is gone (tester20)', { timeout: 240_000 }, () => {
+describe('the chat while another track is answered, and for a file that is gone (tester20)', { timeout: 300_000 }, () => {
   let tmp: string;
   let a: string;
   let b: string;

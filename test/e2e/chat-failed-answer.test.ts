@@ -11,7 +11,7 @@ import { useStudio } from '../helpers/studio';
  * failed answer is that message alone — it was drawn under an empty answer bubble.
  * Run: npm run build && node --import tsx --test test/e2e/chat-failed-answer.test.ts
  */
-describe('chat: an answer that fails', { timeout: 120_000 }, () => {
+describe('chat: an answer that fails', { timeout: 300_000 }, () => {
   let tmp: string;
   let pack: string;
   const sine = join(TINY_DIR, 'media', 'sine.wav');

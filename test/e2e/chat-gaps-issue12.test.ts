@@ -12,7 +12,7 @@ import { launchChromium, startServe, StudioPage, type ServeProcess } from './stu
  * "stopped at the token limit", and a thread exported as Markdown or JSON.
  * With the toolchain's tiny pack. Run: npm run build && node tools/run-tests.mjs test/e2e/chat-gaps-issue12.test.ts
  */
-describe('chat: sampling, token limit, export (issue 12, gaps)', { timeout: 240_000 }, () => {
+describe('chat: sampling, token limit, export (issue 12, gaps)', { timeout: 300_000 }, () => {
   let serve: ServeProcess;
   let browser: Browser;
   let sp: StudioPage;

@@ -8,7 +8,7 @@ import { useStudio } from '../helpers/studio';
  * The model pack chooser as a first hour of use found it (issue 12), with the
  * toolchain's tiny packs. Run: npm run build && node tools/run-tests.mjs test/e2e/chat-issue12.test.ts
  */
-describe('model pack chooser (issue 12)', { timeout: 180_000 }, () => {
+describe('model pack chooser (issue 12)', { timeout: 300_000 }, () => {
   const packs = join(TINY_DIR, 'packs');
   const alpha = join(packs, 'alpha-fp32');
 

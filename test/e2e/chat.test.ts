@@ -11,7 +11,7 @@ import { useStudio } from '../helpers/studio';
  * choose a pack, ask (streamed), regions, Stop, Regenerate, Copy, reload,
  * a broken pack. Run: npm run build && node --import tsx --test test/e2e/chat.test.ts
  */
-describe('chat about a track', { timeout: 120_000 }, () => {
+describe('chat about a track', { timeout: 300_000 }, () => {
   let tmp: string;
   const alpha = join(TINY_DIR, 'packs', 'alpha-fp32');
   const sine = join(TINY_DIR, 'media', 'sine.wav');
@@ -245,7 +245,7 @@ describe('chat about a track', { timeout: 120_000 }, () => {
   });
 });
 
-describe('auto provider: a fallback is announced, never silent', { timeout: 120_000 }, () => {
+describe('auto provider: a fallback is announced, never silent', { timeout: 300_000 }, () => {
   // WebGPU is tried first here
   const studio = useStudio({ prepare: ensureTinyPacks });
 

@@ -12,7 +12,7 @@ import { launchChromium, startServe, StudioPage, type ServeProcess } from './stu
  * banner offers Locate… (open it where it is now) and Close.
  * Run: npm run build && node tools/run-tests.mjs test/e2e/file-gone-issue12.test.ts
  */
-describe('a file deleted while open (issue 12, defect 13)', { timeout: 180_000 }, () => {
+describe('a file deleted while open (issue 12, defect 13)', { timeout: 300_000 }, () => {
   let serve: ServeProcess;
   let browser: Browser;
   let sp: StudioPage;

@@ -13,7 +13,7 @@ import { libraryPage } from './library-page';
  * Keep and Escape bring the focus back to "Remove…"; Remove moves it to "Add folder…".
  * Run: npm run build && node --import tsx --test test/e2e/folder-remove-keyboard.test.ts
  */
-describe('library folders: Remove… by keyboard', { timeout: 180_000 }, () => {
+describe('library folders: Remove… by keyboard', { timeout: 300_000 }, () => {
   const dir = join(OUTPUT, 'e2e-folder-remove-kb');
   const studio = useStudio({
     prepare: () => {

@@ -15,7 +15,7 @@ import { launchChromium, startServe, StudioPage, type ServeProcess } from './stu
  * the dialog. Focus now stays inside; Esc closes and gives focus back.
  * Run: npm run build && node tools/run-tests.mjs test/e2e/keyboard-dialogs.test.ts
  */
-describe('keyboard focus stays in modal dialogs (tester15)', { timeout: 180_000 }, () => {
+describe('keyboard focus stays in modal dialogs (tester15)', { timeout: 300_000 }, () => {
   let serve: ServeProcess;
   let browser: Browser;
   let sp: StudioPage;

@@ -15,7 +15,7 @@ import { launchChromium, startServe, StudioPage, type ServeProcess } from './stu
  * (by key signature, sharps or flats) holds in the table, the detail and
  * the chords. Run: npm run build && node tools/run-tests.mjs test/e2e/keys-issue12.test.ts
  */
-describe('keys the DJ way (issue 12, defect 12)', { timeout: 180_000 }, () => {
+describe('keys the DJ way (issue 12, defect 12)', { timeout: 300_000 }, () => {
   let serve: ServeProcess;
   let browser: Browser;
   let sp: StudioPage;

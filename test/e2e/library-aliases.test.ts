@@ -13,7 +13,7 @@ import { useStudio } from '../helpers/studio';
  * rescan after the link is deleted drops the alias.
  * Run: npm run build && node tools/run-tests.mjs test/e2e/library-aliases.test.ts
  */
-describe('library: one row per file, symlinks are aliases (issue 12)', { timeout: 240_000 }, () => {
+describe('library: one row per file, symlinks are aliases (issue 12)', { timeout: 300_000 }, () => {
   let lib: ReturnType<typeof libraryPage>;
   let dir = '';
   let other = '';

@@ -16,7 +16,7 @@ import { launchChromium, startServe, StudioPage, type ServeProcess } from './stu
  * the reason, and says what the "problems" were.
  * Run: npm run build && node tools/run-tests.mjs test/e2e/library-crosscheck.test.ts
  */
-describe('library: warnings, confidence, skipped files (issue 10)', { timeout: 240_000 }, () => {
+describe('library: warnings, confidence, skipped files (issue 10)', { timeout: 300_000 }, () => {
   let serve: ServeProcess;
   let browser: Browser;
   let sp: StudioPage;

@@ -7,7 +7,7 @@ import { useStudio } from '../helpers/studio';
  * The library as DJs and collectors use it (issue 12), against the real engine.
  * Run: npm run build && node tools/run-tests.mjs test/e2e/library-issue12.test.ts
  */
-describe('library (issue 12)', { timeout: 180_000 }, () => {
+describe('library (issue 12)', { timeout: 300_000 }, () => {
   let lib: ReturnType<typeof libraryPage>;
   const studio = useStudio({ viewport: { width: 1440, height: 900 } });
 

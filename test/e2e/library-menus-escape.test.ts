@@ -10,7 +10,7 @@ import { libraryPage } from './library-page';
  * Tab started again at the top of the page. Now the focus goes back to the menu's own button.
  * Run: npm run build && node --import tsx --test test/e2e/library-menus-escape.test.ts
  */
-describe('library menus: closing returns the focus to the menu button', { timeout: 180_000 }, () => {
+describe('library menus: closing returns the focus to the menu button', { timeout: 300_000 }, () => {
   let tone = '';
   const studio = useStudio({ prepare: () => void (tone = toneFile('recent-menu-tab.mp3', 2)) });
   const focused = () =>

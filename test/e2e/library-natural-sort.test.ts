@@ -12,7 +12,7 @@ import { useStudio } from '../helpers/studio';
  * numbers by value); a file with no key said only "No key" (now why); a 2 s file showed "LRA 0.0" (now absent).
  * Run: npm run build && node tools/run-tests.mjs test/e2e/library-natural-sort.test.ts
  */
-describe('library: natural sort, why no key, loudness range never measured', { timeout: 180_000 }, () => {
+describe('library: natural sort, why no key, loudness range never measured', { timeout: 300_000 }, () => {
   let lib: ReturnType<typeof libraryPage>;
   const studio = useStudio({ viewport: { width: 1440, height: 900 } });
   const TITLES = ['c10', 'c2', 'c11', 'C3', 'c1'];

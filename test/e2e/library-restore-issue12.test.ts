@@ -13,7 +13,7 @@ import { libraryPage, type Doc } from './library-page';
  * was — at 1280×720 (a short table) and 1440×900.
  * Run: npm run build && node tools/run-tests.mjs test/e2e/library-restore-issue12.test.ts
  */
-describe('library filter and scroll survive a reload (issue 12, defect 5)', { timeout: 240_000 }, () => {
+describe('library filter and scroll survive a reload (issue 12, defect 5)', { timeout: 300_000 }, () => {
   const studio = useStudio({ viewport: { width: 1280, height: 720 } });
   let lib: ReturnType<typeof libraryPage>;
   const KEEP = 36;

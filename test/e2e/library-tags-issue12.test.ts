@@ -12,7 +12,7 @@ import { useStudio } from '../helpers/studio';
  * defects, against the real engine (`studio serve`), at 1440×900 and 1280×720.
  * Run: npm run build && node tools/run-tests.mjs test/e2e/library-tags-issue12.test.ts
  */
-describe('library: BPM range and tags (issue 12)', { timeout: 240_000 }, () => {
+describe('library: BPM range and tags (issue 12)', { timeout: 300_000 }, () => {
   let lib: ReturnType<typeof libraryPage>;
   let dir = '';
   const studio = useStudio({ viewport: { width: 1440, height: 900 } });

@@ -10,7 +10,7 @@ import { useStudio } from '../helpers/studio';
  * table, the detail plots, export, and open a track from the library.
  * Run: npm run build && node --import tsx --test test/e2e/library.test.ts
  */
-describe('the library in the browser', { timeout: 120_000 }, () => {
+describe('the library in the browser', { timeout: 300_000 }, () => {
   let lib: ReturnType<typeof libraryPage>;
   let folder: ReturnType<typeof libraryFolder>;
   const studio = useStudio({ prepare: () => void (folder = libraryFolder()) });

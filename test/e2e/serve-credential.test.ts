@@ -14,7 +14,7 @@ import type { ServeProcess } from './studio-page';
  * would fail both: cookies are not bound to a port.
  * Run: npm run build && node --import tsx --test test/e2e/serve-credential.test.ts
  */
-describe('web-mode credential in a real browser', { timeout: 120_000 }, () => {
+describe('web-mode credential in a real browser', { timeout: 300_000 }, () => {
   let a: ServeProcess;
   let b: ServeProcess;
   let context: BrowserContext;

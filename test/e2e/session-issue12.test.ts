@@ -13,7 +13,7 @@ import { launchChromium, startServe, StudioPage, type ServeProcess } from './stu
  * died, kept as "interrupted" with its partial text.
  * Run: npm run build && node tools/run-tests.mjs test/e2e/session-issue12.test.ts
  */
-describe('reload keeps the working session (issue 12, defect 5)', { timeout: 240_000 }, () => {
+describe('reload keeps the working session (issue 12, defect 5)', { timeout: 300_000 }, () => {
   let serve: ServeProcess;
   let browser: Browser;
   let sp: StudioPage;

@@ -14,7 +14,7 @@ import { launchChromium, startServe, StudioPage, type ServeProcess } from './stu
  * per purpose, a parent folder merging its child, CSV with ISO 8601 times and
  * a UTF-8 BOM. Run: npm run build && node tools/run-tests.mjs test/e2e/small-issue12.test.ts
  */
-describe('small things (issue 12, item 14)', { timeout: 240_000 }, () => {
+describe('small things (issue 12, item 14)', { timeout: 300_000 }, () => {
   let serve: ServeProcess;
   let browser: Browser;
   let sp: StudioPage;

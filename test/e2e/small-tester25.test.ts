@@ -15,7 +15,7 @@ import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
  */
 const NAME = 'ünï cödé  song.wav';
 
-describe('names as they are; the question counted in characters (tester25)', { timeout: 240_000 }, () => {
+describe('names as they are; the question counted in characters (tester25)', { timeout: 300_000 }, () => {
   let dir = '';
   const studio = useStudio({
     serve: { env: { STUDIO_DISABLE_WEBGPU: '1' } },

@@ -7,7 +7,7 @@ import { useStudio } from '../helpers/studio';
  * The main views, end to end: `studio serve` + the built renderer in Chromium.
  * Run: npm run build && node --import tsx --test test/e2e/studio.test.ts
  */
-describe('studio in the browser', { timeout: 120_000 }, () => {
+describe('studio in the browser', { timeout: 300_000 }, () => {
   let media: E2eMedia;
   const studio = useStudio({ prepare: () => void (media = e2eMedia()) });
 

@@ -15,7 +15,7 @@ import { useStudio } from '../helpers/studio';
  * the first file is being written, whatever the machine's speed.
  * Run: npm run build && node tools/run-tests.mjs test/e2e/tag-write-cancel.test.ts
  */
-describe('Write tags… Cancel (issue 12)', { timeout: 240_000 }, () => {
+describe('Write tags… Cancel (issue 12)', { timeout: 300_000 }, () => {
   let dir = '';
   const studio = useStudio({ viewport: { width: 1440, height: 900 } });
   const FILES = ['Alpha 120.mp3', 'Beta 90.flac', 'Gamma 128.wav', 'sub/Delta 100.mp3'];

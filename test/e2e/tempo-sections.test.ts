@@ -23,7 +23,7 @@ import { launchChromium, startServe, StudioPage, type ServeProcess } from './stu
  * its BPM, not one key, and the dialog says why.
  * Run: npm run build && node tools/run-tests.mjs test/e2e/tempo-sections.test.ts
  */
-describe('library table and detail: tempo and key sections (issue 10 kind 4)', { timeout: 240_000 }, () => {
+describe('library table and detail: tempo and key sections (issue 10 kind 4)', { timeout: 300_000 }, () => {
   let serve: ServeProcess;
   let browser: Browser;
   let sp: StudioPage;

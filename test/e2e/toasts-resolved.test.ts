@@ -17,7 +17,7 @@ import { libraryPage } from './library-page';
  * already; once that one is removed and the folder added, the message goes).
  * Run: npm run build && node tools/run-tests.mjs test/e2e/toasts-resolved.test.ts
  */
-describe('error toasts go when fixed (issue 15)', { timeout: 240_000 }, () => {
+describe('error toasts go when fixed (issue 15)', { timeout: 300_000 }, () => {
   const root = join(OUTPUT, 'e2e-toasts-root');
   const dataDir = mkdtempSync(join(tmpdir(), 'studio-e2e-toasts-'));
   const outsidePack = join(TINY_DIR, 'packs', 'beta-fp32');

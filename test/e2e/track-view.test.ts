@@ -9,7 +9,7 @@ import { useStudio } from '../helpers/studio';
  * at every zoom, the playhead of a newly opened track, wheel zoom and scroll.
  * Run: npm run build && node tools/run-tests.mjs test/e2e/track-view.test.ts
  */
-describe('track view (issue 12)', { timeout: 180_000 }, () => {
+describe('track view (issue 12)', { timeout: 300_000 }, () => {
   let media: E2eMedia;
   /** a 60 s track, as in the issue's report */
   let long: string;

@@ -32,9 +32,9 @@ export function setDisplayMatrix(src: string, dst: string, [a, b, c, d]: number[
   writeFileSync(dst, buf);
 }
 
-/** The reference's inputs for many files in one Python run: `kind` imagefile (Pillow) or audiofile (torchaudio); a file's error text where it refuses. */
-export function preprocessOracle(kind: 'imagefile' | 'audiofile', paths: string[]): Map<string, Float32Array | string> {
-  const r = spawnSync('/usr/bin/python3', ['-c', `import sys, runpy, traceback
+/** The oracle's Python: `kind`'s reference input of each path to `<path>.ref.f32`, or its error text to `<path>.ref.err`. */
+function oracleScript(kind: 'imagefile' | 'audiofile', paths: string[]): string {
+  return `import sys, runpy, traceback
 sys.argv = ['oracle']
 mod = runpy.run_path(${JSON.stringify(ORACLE)}, run_name='oracle')
 kind = ${JSON.stringify(kind)}
@@ -44,8 +44,10 @@ for p in ${JSON.stringify(paths)}:
         mod['main']()
     except BaseException as e:
         open(p + '.ref.err', 'w').write(repr(e))
-`], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+`;
+}
+
+function oracleResults(paths: string[]): Map<string, Float32Array | string> {
   const out = new Map<string, Float32Array | string>();
   for (const p of paths) {
     if (existsSync(`${p}.ref.err`)) out.set(p, readFileSync(`${p}.ref.err`, 'utf8'));
@@ -55,6 +57,13 @@ for p in ${JSON.stringify(paths)}:
     }
   }
   return out;
+}
+
+/** The reference's inputs for many files in one Python run: `kind` imagefile (Pillow) or audiofile (torchaudio); a file's error text where it refuses. */
+export function preprocessOracle(kind: 'imagefile' | 'audiofile', paths: string[]): Map<string, Float32Array | string> {
+  const r = spawnSync('/usr/bin/python3', ['-c', oracleScript(kind, paths)], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return oracleResults(paths);
 }
 
 /** max and mean |Δ| between the model's image input (frame 0 of [3, 2, 224, 224]) and the reference's [3, 224, 224] */
@@ -122,13 +131,9 @@ export async function imageMismatches(
   return bad;
 }
 
-/**
- * torchaudio.load of many files in one Python run (importing torch costs ~2 s of CPU a run; the media-truth suites
- * read several files each): per path its rate (Hz) and samples, frames × channels interleaved float32 (x.t()), or
- * the error text where torchaudio refuses it.
- */
-export function torchaudioLoad(paths: string[]): Map<string, { sr: number; data: Float32Array } | string> {
-  const r = spawnSync('/usr/bin/python3', ['-c', `import json, torchaudio
+/** torchaudio.load's Python: each path's samples to `<path>.ta.f32`; prints its rate or error text per path as JSON (the last line). */
+function loadScript(paths: string[]): string {
+  return `import json, torchaudio
 rates = {}
 for p in ${JSON.stringify(paths)}:
     try:
@@ -138,9 +143,11 @@ for p in ${JSON.stringify(paths)}:
     except Exception as e:
         rates[p] = repr(e)
 print(json.dumps(rates))
-`], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  const rates = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number | string>;
+`;
+}
+
+function loadResults(paths: string[], stdout: string): Map<string, { sr: number; data: Float32Array } | string> {
+  const rates = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number | string>;
   const out = new Map<string, { sr: number; data: Float32Array } | string>();
   for (const p of paths) {
     const sr = rates[p]!;
@@ -151,4 +158,26 @@ print(json.dumps(rates))
     }
   }
   return out;
+}
+
+/**
+ * torchaudio.load of many files in one Python run (importing torch costs ~2 s of CPU a run; the media-truth suites
+ * read several files each): per path its rate (Hz) and samples, frames × channels interleaved float32 (x.t()), or
+ * the error text where torchaudio refuses it.
+ */
+export function torchaudioLoad(paths: string[]): Map<string, { sr: number; data: Float32Array } | string> {
+  const r = spawnSync('/usr/bin/python3', ['-c', loadScript(paths)], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return loadResults(paths, r.stdout);
+}
+
+/**
+ * preprocessOracle('audiofile', paths) and torchaudioLoad(paths) in one Python run: the same two scripts one after
+ * the other, so torch is imported once (~3.3 s of CPU a run here) where a test needs both the model's reference input
+ * and torchaudio's samples of the same files.
+ */
+export function referenceAudio(paths: string[]): { refs: Map<string, Float32Array | string>; loaded: Map<string, { sr: number; data: Float32Array } | string> } {
+  const r = spawnSync('/usr/bin/python3', ['-c', `${oracleScript('audiofile', paths)}\n${loadScript(paths)}`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return { refs: oracleResults(paths), loaded: loadResults(paths, r.stdout) };
 }

@@ -20,7 +20,7 @@ import { decodeAudio } from '../../main/engine/model/media-input';
 import { PROCESSORS } from '../../main/engine/model/processors';
 import { libraryProber } from '../helpers/library-probe';
 import { decodedFrames, ff, OUTPUT, ROOT } from '../helpers/media';
-import { preprocessOracle, torchaudioLoad } from '../helpers/preprocess-ref';
+import { referenceAudio } from '../helpers/preprocess-ref';
 
 const DIR = join(OUTPUT, 'media-truth-kinds10');
 const PY = '/usr/bin/python3';
@@ -139,10 +139,9 @@ describe('media truth, kinds round 10: the remainders — one duration that deco
 
   test('IMA ADPCM WAV: the model input equals the reference\'s (torchaudio.load, libsox), not ffmpeg\'s differently rounded decode', async () => {
     let soxS: Float32Array = new Float32Array(0);
-    // the reference's inputs and torchaudio.load's samples, each for both files in one Python run (was one run per
-    // file and per reading: 4 × ~2 s of importing torch)
-    const refs = preprocessOracle('audiofile', [F.ima, F.imaStereo]);
-    const loads = torchaudioLoad([F.ima, F.imaStereo]);
+    // the reference's inputs and torchaudio.load's samples, for both files in one Python run (was one run per file
+    // and per reading: 4 × ~2 s of importing torch; then one per reading)
+    const { refs, loaded: loads } = referenceAudio([F.ima, F.imaStereo]);
     for (const path of [F.ima, F.imaStereo]) {
       const got = (await PROCESSORS.audio(path, { clips: 3 })).data;
       const ref = refs.get(path)!;

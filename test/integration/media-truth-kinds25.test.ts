@@ -34,7 +34,7 @@ import { decodeAudio } from '../../main/engine/model/media-input';
 import { PROCESSORS, processVideoWithSoundtrack } from '../../main/engine/model/processors';
 import { ff, OUTPUT } from '../helpers/media';
 import { mulberry32 } from '../helpers/prng';
-import { maxDiff, preprocessOracle, torchaudioLoad } from '../helpers/preprocess-ref';
+import { maxDiff, preprocessOracle, referenceAudio } from '../helpers/preprocess-ref';
 
 const DIR = join(OUTPUT, 'media-truth-kinds25');
 
@@ -107,10 +107,9 @@ describe('kind 3: Ogg Vorbis pure tones, at the reference\'s own 16-bit noise le
       execFileSync('oggenc', ['-Q', '-q', '4', wav, '-o', path]);
       return path;
     });
-    // torchaudio.load's samples (channel-interleaved float32) and the reference's inputs, each for both files in one
-    // Python run (was one run per file and per reading: 4 × ~2 s of importing torch)
-    const loads = torchaudioLoad(oggs);
-    const refIns = preprocessOracle('audiofile', oggs);
+    // torchaudio.load's samples (channel-interleaved float32) and the reference's inputs, for both files in one
+    // Python run (was one run per file and per reading: 4 × ~2 s of importing torch; then one per reading)
+    const { loaded: loads, refs: refIns } = referenceAudio(oggs);
     for (const [k, [f, , ch]] of tones.entries()) {
       const path = oggs[k]!;
       const l = loads.get(path)!;

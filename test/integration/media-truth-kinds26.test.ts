@@ -50,7 +50,7 @@ import { CHROMIUM_MAX_CHANNELS, makeProxy, playPlan } from '../../main/engine/me
 import { probeFile } from '../../main/engine/media/probe';
 import { decodeAudio, imageInput } from '../../main/engine/model/media-input';
 import { PROCESSORS } from '../../main/engine/model/processors';
-import { imageDiff, maxDiff, preprocessOracle, torchaudioLoad } from '../helpers/preprocess-ref';
+import { imageDiff, maxDiff, preprocessOracle, referenceAudio } from '../helpers/preprocess-ref';
 import { ff, OUTPUT, ROOT } from '../helpers/media';
 import { mulberry32 } from '../helpers/prng';
 
@@ -295,8 +295,9 @@ describe('Opus: pre-skip and end trim as the reference reads them', () => {
       ff(['-i', src44, '-c:a', 'libopus', '-b:a', '96k', join(DIR, n)]);
       files.push(join(DIR, n));
     }
-    const refs = preprocessOracle('audiofile', files);
-    const loaded = torchaudioLoad(files); // one Python run for all five (was one each: 4 × ~2 s of importing torch)
+    // the reference's inputs and torchaudio.load's samples of all five in one Python run (was one each: 4 × ~2 s of
+    // importing torch; then one per reading)
+    const { refs, loaded } = referenceAudio(files);
     const bad: string[] = [];
     for (const f of files) {
       const l = loaded.get(f)!;
