@@ -139,8 +139,8 @@ describe('tempo net: the shipped weights and the analyser option', () => {
 describe('tempo net as a second expert beside the octave chooser (P3, decision19)', () => {
   const O = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
   // the chooser alone and with the net as a second expert, whatever LEVEL_TUNING holds
-  const CHOOSER = { ...LEVEL_TUNING, tempoNetExpert: undefined };
-  const P3 = { ...LEVEL_TUNING, tempoNetExpert: TEMPO_NET };
+  const CHOOSER = { ...LEVEL_TUNING, tempoNetExpert: undefined, tempoNetGate: undefined };
+  const P3 = { ...LEVEL_TUNING, tempoNetExpert: TEMPO_NET, tempoNetGate: undefined };
   /** the chooser's candidates and logits, computed as estimateTempo's octaveNet branch does, step by step */
   const chooserOf = (env: Float32Array, bands: Float32Array, fps: number) => {
     const p = periodicity(env, fps, O)!;
