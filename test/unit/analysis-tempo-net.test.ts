@@ -139,8 +139,8 @@ describe('tempo net: the shipped weights and the analyser option', () => {
 describe('tempo net as a second expert beside the octave chooser (P3, decision19)', () => {
   const O = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
   // the chooser alone and with the net as a second expert, whatever LEVEL_TUNING holds
-  const CHOOSER = { ...LEVEL_TUNING, tempoNetExpert: undefined };
-  const P3 = { ...LEVEL_TUNING, tempoNetExpert: TEMPO_NET };
+  const CHOOSER = { ...LEVEL_TUNING, tempoNetExpert: undefined, tempoNetGate: undefined };
+  const P3 = { ...LEVEL_TUNING, tempoNetExpert: TEMPO_NET, tempoNetGate: undefined };
   /** the chooser's candidates and logits, computed as estimateTempo's octaveNet branch does, step by step */
   const chooserOf = (env: Float32Array, bands: Float32Array, fps: number) => {
     const p = periodicity(env, fps, O)!;
@@ -205,6 +205,40 @@ describe('tempo net as a second expert beside the octave chooser (P3, decision19
     assert.equal(productOfExperts([1, 50, 2], [0, 0, 0], [false, true, false]), 2);
     assert.equal(productOfExperts([1, 3, 2], [TEMPO_NET_MASKED, TEMPO_NET_MASKED, TEMPO_NET_MASKED], [true, true, true]), 1);
     assert.equal(productOfExperts([5, 3], [TEMPO_NET_MASKED, 0.5 * TEMPO_NET_MASKED], [true, true]), 0);
+  });
+
+  // Decision20's arm P4 (LevelTuning.tempoNetGate θ): the net votes only where the chooser's log-odds of its own pick is under θ
+  it('P4: with the chooser\'s log-odds of its own pick under tempoNetGate the result is P3\'s exactly; at or above it the chooser\'s exactly, the net never read', () => {
+    let moved = 0;
+    for (const c of fixture.cases) {
+      const env = Float32Array.from(c.env);
+      const bands = Float32Array.from(c.env6);
+      const off = estimateTempo(env, c.fps, 0, O, bands, CHOOSER, false);
+      const on = estimateTempo(env, c.fps, 0, O, bands, P3, false);
+      // the gate's figure: the chooser's log-odds of its own pick, TempoEvidence.octave of the chooser's answer
+      const lo = off.evidence!.octave;
+      if (on.bpm !== off.bpm) moved++;
+      let reads = 0;
+      const counted = new Proxy(TEMPO_NET, {
+        get(t, k, r) {
+          reads++;
+          return Reflect.get(t, k, r);
+        },
+      });
+      assert.deepEqual(estimateTempo(env, c.fps, 0, O, bands, { ...P3, tempoNetGate: lo + 1e-6 }, false), on, `${c.name}: just above the log-odds ${lo}`);
+      assert.deepEqual(estimateTempo(env, c.fps, 0, O, bands, { ...P3, tempoNetGate: lo }, false), off, `${c.name}: at the log-odds ${lo}`);
+      assert.deepEqual(estimateTempo(env, c.fps, 0, O, bands, { ...LEVEL_TUNING, tempoNetExpert: counted, tempoNetGate: lo - 0.5 }, false), off, `${c.name}: under`);
+      assert.equal(reads, 0, `${c.name}: the net's weights were read with the chooser sure of its pick`);
+      assert.deepEqual(estimateTempo(env, c.fps, 0, O, bands, { ...LEVEL_TUNING, tempoNetExpert: counted, tempoNetGate: Infinity }, false), on, `${c.name}: +inf is P3`);
+      assert.ok(reads > 0, `${c.name}: the net is read where it votes`);
+    }
+    // the fixture cases where the net moves the chooser's pick (93.1 → 186, 87.1 → 173.9): the gate decides them both ways
+    assert.ok(moved >= 1, `moved ${moved}`);
+  });
+
+  it('P4 is off in the shipped LevelTuning (tempoNetGate unset, tempoNetExpert unset)', () => {
+    assert.equal(LEVEL_TUNING.tempoNetGate, undefined);
+    assert.equal(LEVEL_TUNING.tempoNetExpert, undefined);
   });
 
   it('every candidate outside the net\'s valid range (weights with validBpm 300–320): the analyser keeps the chooser\'s pick, the chooser\'s result exactly', () => {

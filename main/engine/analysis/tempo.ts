@@ -445,7 +445,9 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
     const feats = withExtras(octaveNetFeatures(p.env, inputs, fps, cs, o.beats), cs, tuning.octaveNet.extra ?? [], p.env, bands ?? null, inputs, fps, perc, o.beats);
     const s = feats.map((f) => octaveNetScore(f, tuning.octaveNet));
     let bi = s.indexOf(Math.max(...s));
-    if (tuning.tempoNetExpert) {
+    // decision20's P4: the net votes only where the chooser's log-odds of its own pick is under tempoNetGate (unset: always, P3);
+    // elsewhere its step is not computed
+    if (tuning.tempoNetExpert && (tuning.tempoNetGate === undefined || logOdds(s[bi], s.filter((_, i) => i !== bi)) < tuning.tempoNetGate)) {
       // decision19's P3: the chooser's logit + the tempogram net's log-probability at each candidate (product of experts);
       // the octave log-odds below stay the chooser's own, of whichever candidate wins
       const L = tempoNetScoresAt(p.env, bands, fps, cs.map((c) => c.bpm), tuning.tempoNetExpert);
@@ -1213,6 +1215,16 @@ export interface LevelTuning {
    * analyser (poe19, decision19)". No parameter of its own. Unset (off) in LEVEL_TUNING.
    */
   tempoNetExpert?: TempoNetWeights;
+  /**
+   * with tempoNetExpert: the net votes only on tracks where the octave chooser is unsure — where the chooser's log-odds
+   * of its own pick (natural log, logit of the pick against the log-sum-exp of the other candidates' logits, clamped to
+   * ±6; the same figure as TempoEvidence.octave when the chooser's pick stands) is below this; elsewhere the chooser's
+   * pick stands and the net's step is not computed (its CPU is paid only on those tracks). Unset: the net votes
+   * everywhere (P3). Decision20's arm P4 (θ from its grid 0.25–3, +∞, chosen by tools/eval/poe-check.ts --sweep on the
+   * development-side sets): BENCHMARKS.md "Tempo: the net votes where the chooser is unsure (poe20, decision20)".
+   * Unset (and tempoNetExpert off) in LEVEL_TUNING.
+   */
+  tempoNetGate?: number;
 }
 /**
  * The octave decision's weights over OCTAVE_FEATURES (a conditional logit: the candidate with the
