@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { StudioError, type BeatGrid, type Progress, type TrackMarks } from '@contract';
 import { downbeatPhase } from '../analysis/beat-grid';
 import { TempoAnalyser, type TempoResult } from '../analysis/tempo';
+import type { Analyser } from '../analysis/types';
 import type { EngineContext } from '../context';
 import { LibraryAnalysesRepo } from '../db/library-analyses';
 import { InlineAnalyse, WorkerPool, workerEntry, type Analyse } from '../library/pool';
@@ -61,7 +62,7 @@ export class MarksService {
   private readonly tempoJobs = new SharedJobs<Tempo>();
   private readonly tempoVersion = new TempoAnalyser().version;
   /** the older tempo version whose results stand for long tracks (Analyser.sameAs: the loop rule changed only tracks under 4 s) */
-  private readonly tempoSameAs = new TempoAnalyser().sameAs;
+  private readonly tempoSameAs = (new TempoAnalyser() as Analyser).sameAs;
   /** one worker thread, made at the first beat grid that needs the analyser (unref'd: it never holds the engine open) */
   private pool: Analyse | null = null;
 
@@ -140,7 +141,7 @@ export class MarksService {
     let tempo: Tempo | null = null;
     let source: BeatGrid['source'] = 'library';
     const stored = this.analyses.versions(trackId).tempo;
-    const current = stored === this.tempoVersion || (stored === this.tempoSameAs.version && this.tracks.get(trackId).probe.durationSec >= this.tempoSameAs.minSec);
+    const current = stored === this.tempoVersion || (this.tempoSameAs !== undefined && stored === this.tempoSameAs.version && this.tracks.get(trackId).probe.durationSec >= this.tempoSameAs.minSec);
     if (current) tempo = (this.analyses.results(trackId).tempo as Tempo | undefined) ?? null;
     if (!tempo) {
       source = 'analysed';
