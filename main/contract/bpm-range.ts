@@ -140,6 +140,17 @@ export function outsideBpmRange(shown: number | null, range: BpmRange | null | u
   return shown < range.min - 0.05 || shown > range.max + 0.05;
 }
 
+/**
+ * The ↕ mark's explanation, one text wherever a tempo is marked outside the range (the library's BPM column, the track
+ * header, the Beat grid's button): "100.0 BPM is outside the BPM range 120–130: no doubling or halving of this tempo
+ * falls inside it (the range is narrower than an octave), so it is shown at the level nearest to the range".
+ * `shown`: the tempo as shown (foldBpm's result). `studio analyze`'s line says the same in short (analyze-text.ts
+ * rangeNote: "↕ outside 120–130: neither doubled nor halved falls in it") after narrowBpmRangeNote has said it in full.
+ */
+export function outsideBpmRangeNote(shown: number, range: BpmRange): string {
+  return `${shown.toFixed(1)} BPM is outside the BPM range ${range.min}–${range.max}: no doubling or halving of this tempo falls inside it (the range is narrower than an octave), so it is shown at the level nearest to the range`;
+}
+
 /** Whether `range` is narrower than an octave (max < 2·min): some tempos then have no level inside it. */
 export const narrowBpmRange = (range: BpmRange | null | undefined): boolean => !!range && range.max < 2 * range.min;
 

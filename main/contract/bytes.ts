@@ -1,3 +1,5 @@
+const UNITS = ['kB', 'MB', 'GB', 'TB', 'PB'];
+
 /**
  * The one rule for a size shown (file sizes, model downloads and packs, memory): decimal SI units — 1 kB = 1000 bytes,
  * 1 MB = 1000 kB — as Linux and macOS file managers, `studio model list` and the model catalogue count; one decimal
@@ -5,8 +7,6 @@
  * ("1.0 MB", never "1000 kB"). The renderer (lib/format.ts), the models' state and the CLI all use it (tester20: the
  * track view said "754 KB" for 754 KiB). "—" for no value.
  */
-const UNITS = ['kB', 'MB', 'GB', 'TB', 'PB'];
-
 export function fmtBytes(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
   if (Math.abs(n) < 1000) return `${Math.round(n)} B`;

@@ -31,6 +31,7 @@ describe('library: the link to studio serve lost', { timeout: 240_000 }, () => {
     rmSync(join(OUTPUT, 'e2e-library-disconnect'), { recursive: true, force: true });
     mkdirSync(join(dir, 'Album'), { recursive: true });
     copyFileSync(media('lib-disconnect-tone.flac', ['-f', 'lavfi', '-i', 'sine=f=440:d=4', '-ar', '44100', '-c:a', 'flac', '-metadata', 'title=Tone']), join(dir, 'Album', 'tone.flac'));
+    copyFileSync(media('lib-disconnect-tone2.flac', ['-f', 'lavfi', '-i', 'sine=f=660:d=4', '-ar', '44100', '-c:a', 'flac', '-metadata', 'title=Second']), join(dir, 'Album', 'second.flac'));
     const launching = launchChromium().then((b) => (browser = b));
     serve = await startServe({ dataDir }).finally(() => launching);
     await launching;
@@ -51,9 +52,10 @@ describe('library: the link to studio serve lost', { timeout: 240_000 }, () => {
 
   test('disabled with the reason on hover and in aria while disconnected, enabled again on the reconnect', async () => {
     const { page } = sp;
-    const lib = await scanFolder(sp, dir, 1);
+    const lib = await scanFolder(sp, dir, 2);
     await lib.rows.first().click();
     await page.getByTestId('detail-write-tags').waitFor();
+    const firstId = (await lib.rows.first().getAttribute('data-id'))!;
     for (const id of ACTIONS) assert.equal(await page.locator(id).first().isDisabled(), false, `${id} enabled while connected`);
     assert.equal(await page.getByTestId('library-offline').count(), 0);
 
@@ -79,6 +81,24 @@ describe('library: the link to studio serve lost', { timeout: 240_000 }, () => {
     const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ name?: { value: string }; description?: { value: string } }> };
     const scan = nodes.find((n) => n.name?.value === 'Rescan');
     assert.equal(scan?.description?.value, reason, 'Rescan\'s accessible description');
+    // sorted while disconnected: the last known rows stay (the sort dropped them and read nothing: a blank table)
+    await page.getByTestId('sort-title').click();
+    await page.getByTestId('sort-title').click();
+    assert.equal(await lib.rows.count(), 2, 'the last known rows stay when sorted offline');
+    // another row clicked while disconnected: no "Could not load the analysis of this track: Lost the connection"
+    // (the app says the link is lost once), and the reconnect loads that row's detail (it reloaded the detail shown —
+    // none once the lost-link error replaced it — and left that error up)
+    const clicked = await sp.mark();
+    const other = page.locator(`[data-testid=library-row]:not([data-id="${firstId}"])`).first();
+    const otherId = (await other.getAttribute('data-id'))!;
+    await other.click();
+    // Space (preview) while disconnected says why, not "Its file could not be played"
+    await page.keyboard.press(' ');
+    const warned = await sp.waitForEvent('warning-shown', { after: clicked });
+    assert.deepEqual(warned.detail, { title: 'Cannot preview now', message: reason });
+    await page.waitForTimeout(300); // the detail's settle (90 ms) and its failed request
+    assert.equal(await page.getByTestId('detail-error').count(), 0, 'no second lost-link message in the detail');
+    assert.deepEqual((await sp.events('warning-shown')).filter((e) => e.seq > clicked).map((e) => (e.detail as { title: string }).title), ['Cannot preview now']);
     // a search typed meanwhile is kept and runs on the reconnect: no "Could not read the library" for it (the top bar
     // and the one "Lost the connection" say the link is down)
     const typed = await sp.mark();
@@ -93,8 +113,15 @@ describe('library: the link to studio serve lost', { timeout: 240_000 }, () => {
     assert.equal(await page.getByTestId('library-offline').count(), 0);
     // the search typed while disconnected ran: the track in the folder "Album" is found by its folder's name (7c23878)
     await sp.waitForEvent('library-page', { after: typed });
-    await lib.waitForTotal(1);
-    await page.getByTestId('library-count').filter({ hasText: '1 track' }).waitFor();
+    await lib.waitForTotal(2);
+    await page.getByTestId('library-count').filter({ hasText: '2 tracks' }).waitFor();
+    // the row clicked while disconnected has its detail now
+    await page.waitForFunction(
+      ([id, after]) => (globalThis as unknown as { __studioEvents?: { seq: number; name: string; detail: { trackId?: string } }[] }).__studioEvents?.some((e) => e.seq > after && e.name === 'library-detail' && e.detail.trackId === id),
+      [otherId, clicked] as const,
+      { polling: 50, timeout: 30_000 },
+    );
+    assert.equal(await page.getByTestId('detail-error').count(), 0);
     const errors = (await sp.events('library-error')).filter((e) => e.seq > typed);
     assert.deepEqual(errors.map((e) => e.detail), [], 'no query failed for the search typed while disconnected');
     assert.equal(await page.getByTestId('library-error').count(), 0);

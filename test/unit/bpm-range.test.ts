@@ -2,7 +2,7 @@
 // tempo is shown and exported doubled or halved into the range, never re-analysed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BPM_RANGE_PRESETS, BpmRange, foldBpm, foldCurve, narrowBpmRange, narrowBpmRangeNote, outsideBpmRange, parseBpmRange } from '@contract';
+import { BPM_RANGE_PRESETS, BpmRange, foldBpm, foldCurve, narrowBpmRange, narrowBpmRangeNote, outsideBpmRange, outsideBpmRangeNote, parseBpmRange } from '@contract';
 
 describe('BPM range', () => {
   it('folds a tempo by octaves into the range, both ends included', () => {
@@ -88,6 +88,12 @@ describe('a BPM range narrower than an octave', () => {
     assert.equal(outsideBpmRange(100, null), false);
     // an octave-wide range holds every tempo
     for (let bpm = 40; bpm < 300; bpm += 0.7) assert.equal(outsideBpmRange(foldBpm(bpm, { min: 70, max: 140 }), { min: 70, max: 140 }), false, `${bpm}`);
+  });
+  it('the ↕ mark says why in one text (the table, the track header and the Beat grid all use outsideBpmRangeNote)', () => {
+    assert.equal(
+      outsideBpmRangeNote(foldBpm(100, { min: 120, max: 130 })!, { min: 120, max: 130 }),
+      '100.0 BPM is outside the BPM range 120–130: no doubling or halving of this tempo falls inside it (the range is narrower than an octave), so it is shown at the level nearest to the range',
+    );
   });
   it('says so once for a range narrower than an octave, with a tempo that has no level in it', () => {
     assert.equal(narrowBpmRange({ min: 120, max: 130 }), true);

@@ -32,6 +32,16 @@ describe('keys the DJ way', () => {
     assert.deepEqual(parseKeyList('Am AM'), ['A minor', 'A major']);
   });
 
+  it('a lower-case tonic is minor in the filter as in a key tag ("a" = A minor): the filter and the "Tagged:" line read "a" alike', () => {
+    // the filter read "a" as A major while a tag "a" reads A minor (media/tags.ts parseTaggedKey)
+    assert.deepEqual(parseKeyList('a'), ['A minor']);
+    assert.deepEqual(parseKeyList('f#, bb'), ['F# minor', 'Bb minor']);
+    assert.deepEqual(parseKeyList('c major'), ['C major']);
+    assert.deepEqual(parseKeyList('A'), ['A major']);
+    assert.deepEqual(parseKeyList('8A/Am'), ['A minor'], 'two notations of one key, as a tag may hold');
+    assert.throws(() => parseKeyList('aM'), /"aM" is not a key/, 'lower-case minor with the major mark: both, so neither');
+  });
+
   it('Camelot neighbours: the key itself, ±1 on the wheel (12 wraps to 1), the relative major/minor', () => {
     assert.deepEqual(camelotNeighbours('8A'), ['8A', '7A', '9A', '8B']);
     assert.deepEqual(camelotNeighbours('12B'), ['12B', '11B', '1B', '12A']);

@@ -290,3 +290,31 @@ test('search: the folder names of the path below the library folder match (teste
   db.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('search: the folder names follow a row into a parent library folder (addFolder absorbing, setFolder)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lib-folders-move-'));
+  const db = openDb(dir);
+  const store = new LibraryStore(db);
+  const n = (text: string) => store.query({ text }, undefined, 0, 10).total;
+  // a folder added, its row scanned; then its parent added, absorbing it (LibraryFoldersRepo.moveTracks)
+  const miles = store.addFolder('/home/me/Music/Miles Davis');
+  const a = store.markPending('/home/me/Music/Miles Davis/Kind of Blue/01.flac', miles.id, 10, 1);
+  store.recordResult(a.id, { ...fakeAnalysis('/home/me/Music/Miles Davis/Kind of Blue/01.flac'), tags: { title: 'So What', artist: 'M' } }, 'k');
+  assert.equal(n('miles'), 0, 'the library folder itself is not in the key');
+  assert.equal(n('kind of blue'), 1);
+  const music = store.addFolder('/home/me/Music', [miles.id]);
+  assert.equal(n('miles'), 1, 'below the new, parent library folder now');
+  assert.equal(n('kind of blue'), 1);
+  // a row opened outside the library (no folder), later found by a library folder's scan (TracksRepo.setFolder)
+  const loose = '/home/me/Jazz/Coltrane/Giant Steps/01.flac';
+  const b = store.markPending(loose, null, 10, 1);
+  store.recordResult(b.id, { ...fakeAnalysis(loose), tags: { title: 'T', artist: 'A' } }, 'k');
+  assert.equal(n('coltrane'), 0, 'outside the library folders: its own folder only');
+  const jazz = store.addFolder('/home/me/Jazz');
+  store.tracks.setFolder(b.id, jazz.id);
+  assert.equal(n('coltrane'), 1, 'below its library folder now');
+  assert.equal(n('giant steps'), 1);
+  assert.ok(music.id);
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});

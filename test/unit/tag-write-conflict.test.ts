@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { detailTagged, foldBpm } from '@contract';
 import { ownTagDisagrees } from '../../main/engine/library/service';
+import { probeTempoKey } from '../../main/engine/library/store';
 
 const range = { min: 70, max: 140 };
 
@@ -43,4 +44,18 @@ test('a key tag disagrees where it reads as another key (tonic or mode), in any 
   assert.equal(ownTagDisagrees({ bpm: null, key: 'Em' }, ours).key, true);
   assert.equal(ownTagDisagrees({ bpm: null, key: 'Energy 6' }, ours).key, false); // not a key
   assert.equal(ownTagDisagrees({ bpm: null, key: '8A/Em' }, ours).key, false); // two keys that disagree: not read as a key
+});
+
+test('a probe stored before a lower-case tonic meant minor ({key: "A major", keyText: "a"}): the detail and Write tags agree', () => {
+  const tagged = probeTempoKey(JSON.stringify({ tags: { key: 'A major', keyText: 'a' } }));
+  assert.deepEqual(tagged, { key: 'A minor', keyText: 'a' }, 'the key read again from the text as written');
+  for (const ours of ['A major', 'A minor']) {
+    const detail = detailTagged({ tagged, track: { bpm: null, key: ours } });
+    const writeTags = ownTagDisagrees({ bpm: null, key: 'a' }, { bpm: null, shownBpm: null, key: ours });
+    assert.equal(detail.notes.length > 0, writeTags.key, `against ${ours}: ${JSON.stringify(detail)}`);
+  }
+  assert.equal(ownTagDisagrees({ bpm: null, key: 'a' }, { bpm: null, shownBpm: null, key: 'A major' }).key, true);
+  // a probe with no keyText (none stored it so, but a key alone is kept) and a text no notation reads
+  assert.deepEqual(probeTempoKey(JSON.stringify({ tags: { key: 'C major' } })), null);
+  assert.deepEqual(probeTempoKey(JSON.stringify({ tags: { keyText: 'Energy 6' } })), { keyText: 'Energy 6' });
 });

@@ -3,7 +3,6 @@
  * (db/index.ts) and recorded in SQLite's `user_version`.
  * Append only: never edit a migration that has shipped.
  */
-import { SEARCH_KEY_SQL } from './search-key';
 
 export const migrations: string[] = [
   // 1: files the user opened (recent files) and what is attached to them
@@ -212,6 +211,8 @@ export const migrations: string[] = [
    CREATE INDEX lib_sort_key_name_asc ON tracks(key_name IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, CASE WHEN key_confidence >= 0.5 THEN key_name END, path) WHERE lib_status IS NOT NULL;
    CREATE INDEX lib_sort_key_name_desc ON tracks(key_name IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, CASE WHEN key_confidence >= 0.5 THEN key_name END DESC, path) WHERE lib_status IS NOT NULL;`,
   // 11 (lib20): the search key holds the folder names below the row's library folder too (search-key.ts searchFolders:
-  // a user typed the album folder's name and found nothing); existing rows' keys made again
-  `UPDATE tracks SET search_key = ${SEARCH_KEY_SQL} WHERE lib_status IS NOT NULL;`,
+  // a user typed the album folder's name and found nothing); existing rows' keys made again. Written out, not built from
+  // search-key.ts SEARCH_KEY_SQL (as it was when it shipped), so that a later edit of that expression cannot change a
+  // migration that has already run on users' databases
+  `UPDATE tracks SET search_key = search_key(tracks.title, tracks.artist, tracks.album, tracks.genre, tracks.file_name, tracks.path, (SELECT lf.path FROM library_folders lf WHERE lf.id = tracks.folder_id)) WHERE lib_status IS NOT NULL;`,
 ];

@@ -40,7 +40,7 @@ export function searchKey(title: unknown, artist?: unknown, album?: unknown, gen
 /**
  * The SQL expression of a `tracks` row's search key (searchKey through the registered `search_key()`): its columns,
  * its path and its library folder's path. Used by every write that fills the key (TracksRepo), the query's fallback
- * for a row without one, and migration 11.
+ * for a row without one (migration 11 has the same text written out, frozen as shipped).
  */
 export const SEARCH_KEY_SQL =
   'search_key(tracks.title, tracks.artist, tracks.album, tracks.genre, tracks.file_name, tracks.path, (SELECT lf.path FROM library_folders lf WHERE lf.id = tracks.folder_id))';

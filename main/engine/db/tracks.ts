@@ -184,7 +184,6 @@ export class TracksRepo {
     this.db.prepare('UPDATE tracks SET probe_json = ?, lib_versions = ? WHERE id = ?').run(probeJson, versionsKey, id);
   }
 
-  /** the stored probe (ProbeResult JSON) of a row, or null where there is no such row */
   /**
    * The tempo and key text the file's own tags state (the stored probe's `tags.bpm`, a number, and `tags.keyText`, as
    * written: library/store.ts probeTempoKey reads the same), by id, of the library rows whose tags state either: the
@@ -202,6 +201,7 @@ export class TracksRepo {
     return new Map(rows.map((r) => [r.id, { bpm: r.bpm, keyText: r.key_text }]));
   }
 
+  /** the stored probe (ProbeResult JSON) of a row, or null where there is no such row */
   probeJsonOf(id: string): string | null {
     return (this.db.prepare('SELECT probe_json FROM tracks WHERE id = ?').get(id) as { probe_json: string } | undefined)?.probe_json ?? null;
   }

@@ -87,8 +87,10 @@ export function versionsKey(v: Record<string, number>): string {
  * probe's tags hold the tempo and key a file's tags state (Tags.bpm, key, keyText: 9a6de8b). A row stored without it
  * has a probe whose tags lack those fields; the scan re-reads its tags alone (readTempoKeyTags), no analysis.
  * 3 since the container's own tag format states them first (a FLAC's Vorbis BPM before a prepended ID3 TBPM: tester26).
+ * 4 since a lower-case tonic is a minor key ("a" = A minor, parseTaggedKey: media20), so a stored `key` read by the old
+ * rule is read again (the detail's probeTempoKey already re-reads it from `keyText`; the export and filters then agree).
  */
-export const TAGS_READ = 3;
+export const TAGS_READ = 4;
 
 /** A scan's lib_versions key: the analysers' versionsKey and the tag reading's version (TAGS_READ) — "…,tags:2". */
 export function scanKey(v: Record<string, number>): string {

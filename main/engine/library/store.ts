@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { ErrorCode, keySectionOf, StudioError, type BpmRange, type KeySection, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TempoSection, type TrackDetail } from '@contract';
-import { featuresText, keyName, parseKey, type LoudnessResult, type TempoResult, type TonalResult } from '../analysis';
+import { featuresText, keyName, type LoudnessResult, type TempoResult, type TonalResult } from '../analysis';
 import { ALL_KEYS } from '../analysis/keys';
 import { NO_TEMPO } from '../analysis/tempo';
 import { writeTx, type Db } from '../db';
@@ -18,7 +18,7 @@ import { ScanJobsRepo } from '../db/scan-jobs';
 import { TracksRepo, type LibQueryRow, type LibRow, type LibWhere } from '../db/tracks';
 import { folderPrefix } from '../fs/paths';
 import { bestStream } from '../media/probe';
-import { durationShown } from '../media/tags';
+import { durationShown, parseTaggedKey } from '../media/tags';
 import type { LibraryAnalysis } from './analyse';
 
 export type { LibRow };
@@ -57,13 +57,14 @@ const MODE_WORD = /^(major|minor|maj|min|m|M)$/i;
 /**
  * The keys of a key filter: one key or several, separated by commas or spaces
  * ("8A 9A", "8A, 9A", "A minor, 9A", "Am Em"), each in any notation parseKey
- * reads; returns their names ("A minor"), without repeats.
+ * reads, read as a key tag is (parseTaggedKey: a lower-case tonic is minor, "a" = A minor, as the detail's "Tagged:"
+ * line and Write tags read a tag "a"; the filter said A major); returns their names ("A minor"), without repeats.
  * @throws StudioError BAD_ARGS naming the first part that is not a key.
  */
 export function parseKeyList(text: string): string[] {
   const names: string[] = [];
   for (const part of text.split(/[,;]+/).map((p) => p.trim()).filter(Boolean)) {
-    const whole = parseKey(part);
+    const whole = parseTaggedKey(part);
     if (whole) {
       names.push(keyName(whole));
       continue;
@@ -71,8 +72,8 @@ export function parseKeyList(text: string): string[] {
     const words = part.split(/\s+/);
     for (let i = 0; i < words.length; i++) {
       // "A minor" is one key written as two words
-      const two = i + 1 < words.length && MODE_WORD.test(words[i + 1]) ? parseKey(`${words[i]} ${words[i + 1]}`) : null;
-      const k = two ?? parseKey(words[i]);
+      const two = i + 1 < words.length && MODE_WORD.test(words[i + 1]) ? parseTaggedKey(`${words[i]} ${words[i + 1]}`) : null;
+      const k = two ?? parseTaggedKey(words[i]);
       if (!k) throw new StudioError('BAD_ARGS', `"${words[i]}" is not a key: use e.g. "A minor", "Am", "8A" (Camelot) or "1m" (Open Key); several with commas or spaces ("8A 9A").`);
       if (two) i++;
       names.push(keyName(k));
@@ -356,8 +357,14 @@ export function probeTempoKey(json: string | null): TrackDetail['tagged'] {
     if (!tags) return null;
     const out: NonNullable<TrackDetail['tagged']> = {};
     if (typeof tags.bpm === 'number') out.bpm = tags.bpm;
-    if (typeof tags.key === 'string') out.key = tags.key;
-    if (typeof tags.keyText === 'string') out.keyText = tags.keyText;
+    if (typeof tags.keyText === 'string') {
+      // the key read again from the text as written, by today's rule (parseTaggedKey, as Write tags' ownTagDisagrees
+      // reads the file's): a probe stored before a rule changed holds the key of the old one ("a" read as A major
+      // before a lower-case tonic meant minor), and the detail would say otherwise than Write tags
+      out.keyText = tags.keyText;
+      const k = parseTaggedKey(tags.keyText);
+      if (k) out.key = keyName(k);
+    } else if (typeof tags.key === 'string') out.key = tags.key;
     return out.bpm !== undefined || out.keyText !== undefined ? out : null;
   } catch {
     return null;

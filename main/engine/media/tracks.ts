@@ -29,7 +29,14 @@ export class Tracks {
   /** watched files by track id, oldest first: path and the listener to remove */
   private readonly watched = new Map<string, { path: string; listener: (cur: Stats) => void }>();
 
-  constructor(private readonly ctx: EngineContext) {
+  /**
+   * `fsOps`: the file checks checkedPath makes (realpath, statMediaFile), replaced in a unit test to make a file vanish
+   * between them deterministically.
+   */
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly fsOps: { realpath: (path: string) => Promise<string>; statMediaFile: (path: string) => Promise<{ size: number; mtimeMs: number }> } = { realpath, statMediaFile },
+  ) {
     this.rows = new TracksRepo(ctx.db);
   }
 
@@ -132,16 +139,21 @@ export class Tracks {
    */
   async checkedPath(id: string): Promise<{ row: TrackRow; path: string }> {
     const row = this.row(id);
+    const deleted = `"${basename(row.path)}" was deleted or moved since it was opened.`;
     let real: string;
     try {
-      real = await realpath(row.path);
+      real = await this.fsOps.realpath(row.path);
     } catch {
-      this.gone(row, `"${basename(row.path)}" was deleted or moved since it was opened.`);
+      this.gone(row, deleted);
     }
     if (real! !== row.real_path) {
       throw new StudioError('FORBIDDEN', `"${basename(row.path)}" now points somewhere else (a link was changed); open it again to allow it.`);
     }
-    const { size, mtimeMs } = await statMediaFile(row.path).catch((e: StudioError) => this.gone(row, e.message));
+    // deleted between the realpath and the stat (or the stat and its open): the same words, not probe.ts's "does not
+    // exist (…)" (suite20: file-gone-issue12, two at a time, deleted just as its waveform started)
+    const { size, mtimeMs } = await this.fsOps
+      .statMediaFile(row.path)
+      .catch(async (e: StudioError) => this.gone(row, e.code === 'NOT_FOUND' || !(await this.fsOps.realpath(row.path).then(() => true, () => false)) ? deleted : e.message));
     if (size !== row.size || mtimeMs !== row.mtime_ms) {
       this.gone(row, `"${basename(row.path)}" changed on disk since it was opened. Open it again to see the new version.`);
     }

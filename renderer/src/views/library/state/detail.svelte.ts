@@ -1,5 +1,6 @@
 import type { TrackDetail } from '@contract';
 import { api, asStudioError } from '../../../host/api';
+import { isLinkLost } from '../../../host/connection.svelte';
 import { signal } from '../../../lib/test-hooks';
 
 /** keyboard repeat moves fast: the detail is asked for where the cursor settles */
@@ -10,18 +11,26 @@ class Detail {
   track = $state.raw<TrackDetail | null>(null);
   loading = $state(false);
   error = $state<string | null>(null);
+  /**
+   * The track asked for last (shown, loading, or waiting for the selection to settle): what the reconnect reloads
+   * (live.ts). Not `track`'s id: a row clicked while the link was lost has no detail yet, and the reconnect then read
+   * nothing and left the lost link's error up.
+   */
+  wantedId: string | null = null;
   private seq = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   /** Show a track's detail once the selection settles (no request when it is already shown). */
   show(trackId: string): void {
     if (this.track?.track.id === trackId && !this.error) return;
+    this.wantedId = trackId;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.load(trackId), SETTLE_MS);
   }
 
   async load(trackId: string): Promise<void> {
     const seq = ++this.seq;
+    this.wantedId = trackId;
     this.loading = true;
     this.error = null;
     try {
@@ -31,8 +40,11 @@ class Detail {
       signal('library-detail', { trackId, beats: d.beats.length, keys: d.keyStrengths.length, loudness: d.loudnessCurve.values.length });
     } catch (err) {
       if (seq !== this.seq) return;
+      const e = asStudioError(err);
+      // the link lost (web mode): the app says so once; what was shown stays, and the reconnect loads wantedId
+      if (isLinkLost(e)) return;
       this.track = null;
-      this.error = asStudioError(err).message;
+      this.error = e.message;
       signal('library-error', { where: 'detail', message: this.error });
     } finally {
       if (seq === this.seq) this.loading = false;

@@ -44,8 +44,9 @@ export function startLibrary(): void {
   connection.onReopen(() => {
     changed(0);
     void scan.load();
-    const shown = detail.track?.track.id;
-    if (shown) void detail.load(shown);
+    // the track asked for last, not the one shown: a row clicked while the link was lost has nothing shown yet
+    const wanted = detail.wantedId ?? detail.track?.track.id;
+    if (wanted) void detail.load(wanted);
   });
   void reloadLibrary();
 }

@@ -1,5 +1,6 @@
 import type { LibraryTrack } from '@contract';
 import { api } from '../../../host/api';
+import { connection } from '../../../host/connection.svelte';
 import { signal } from '../../../lib/test-hooks';
 import { app } from '../../../shared/state/app.svelte';
 import { player } from '../../../shared/state/player.svelte';
@@ -23,7 +24,9 @@ class Preview {
     el.addEventListener('ended', () => this.stop());
     el.addEventListener('error', () => {
       if (!this.playingId) return;
-      app.notice('Could not preview this track', 'Its file could not be played; open it to see why.', 'warning');
+      // the link lost while it loads: that is why, not the file
+      if (connection.offline) app.notice('Cannot preview now', connection.offline, 'warning');
+      else app.notice('Could not preview this track', 'Its file could not be played; open it to see why.', 'warning');
       this.stop();
     });
     this.el = el;
@@ -34,6 +37,12 @@ class Preview {
   toggle(row: LibraryTrack | undefined): void {
     if (!row || row.status === 'failed') return;
     if (this.playingId === row.id) return this.stop();
+    // Space while the link is lost (web mode): say why, as Enter and Ctrl+O do, not "Its file could not be played"
+    if (connection.offline) {
+      this.stop();
+      app.notice('Cannot preview now', connection.offline, 'warning');
+      return;
+    }
     const el = this.element();
     player.media.pause();
     this.playingId = row.id;

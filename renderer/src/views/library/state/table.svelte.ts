@@ -41,6 +41,8 @@ class Table {
   cursor = $state(-1);
 
   private pages = new Map<number, Page>();
+  /** a sort or filter changed while offline: the next refresh online drops the cached pages (refresh) */
+  private resetPending = false;
   /** page → the generation it is being fetched for */
   private inflight = new Map<number, number>();
   private inflightCount = 0;
@@ -59,7 +61,12 @@ class Table {
    */
   refresh(reset: boolean): void {
     this.gen++;
-    if (reset) {
+    if (reset && connection.offline) {
+      // sorted or filtered while the link is lost (web mode): nothing can be read, so the last known rows stay on
+      // screen (cleared, the table went blank) and the reconnect's refresh starts again from nothing (resetPending)
+      this.resetPending = true;
+    } else if (reset || this.resetPending) {
+      this.resetPending = false;
       this.pages.clear();
       this.version++;
     }
