@@ -1,8 +1,13 @@
 /**
  * Library rows as older builds stored them, for tests of the scan's upgrade paths (left18's tags re-read of old rows).
  */
-import { versionsKey, type libraryVersions, type LibraryAnalysis } from '../../main/engine/library/analyse';
-import type { LibraryStore } from '../../main/engine/library/store';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openDb } from '../../main/engine/db';
+import { libraryVersions, versionsKey, type LibraryAnalysis } from '../../main/engine/library/analyse';
+import { LibraryStore } from '../../main/engine/library/store';
+import { media } from './media';
 
 /**
  * An analysed row as a build before the probe's tags stored it (no tagged tempo/key): a 1 s mono MP3's probe, title
@@ -18,4 +23,29 @@ export function oldFormatRow(store: LibraryStore, path: string, folderId: string
   store.recordResult(id, a, versionsKey(versions));
   store.write(() => store.analyses.upsert(id, Object.fromEntries(Object.keys(versions).map((n) => [n, null])), versions, 0));
   return id;
+}
+
+/**
+ * A library database at `dataDir` as an older build left it: one library folder `lib` holding `n` copies (copies: a
+ * hard link would be one row) of a 1 s MP3 whose ID3v2 tag states TBPM 128 and TKEY 8A, named track-0000.mp3 …, each
+ * stored as `oldFormatRow` stores it. Returns path → track id. For the tags re-read tests (pause, restart).
+ */
+export async function oldFormatLibrary(lib: string, dataDir: string, n: number): Promise<Map<string, string>> {
+  mkdirSync(lib, { recursive: true });
+  const src = media('reprobe-tbpm-128-8a.mp3', ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'libmp3lame', '-b:a', '64k', '-metadata', 'TBPM=128', '-metadata', 'TKEY=8A']);
+  const db = openDb(dataDir);
+  try {
+    const store = new LibraryStore(db);
+    const versions = libraryVersions();
+    const folder = store.addFolder(lib, []);
+    const ids = new Map<string, string>();
+    for (let i = 0; i < n; i++) {
+      const path = join(lib, `track-${String(i).padStart(4, '0')}.mp3`);
+      copyFileSync(src, path);
+      ids.set(path, oldFormatRow(store, path, folder.id, await stat(path), versions));
+    }
+    return ids;
+  } finally {
+    db.close();
+  }
 }

@@ -7,19 +7,14 @@
 // went on, so the table showed them without their tags while paused.
 // Run: npm run build && node --import tsx --test test/integration/library-retag-pause.test.ts
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { EventName, ScanState } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
-import { openDb } from '../../main/engine/db';
-import { libraryVersions } from '../../main/engine/library/analyse';
-import { LibraryStore } from '../../main/engine/library/store';
 import { startTestEngine } from '../helpers/engine';
-import { oldFormatRow } from '../helpers/library-rows';
-import { media } from '../helpers/media';
+import { oldFormatLibrary } from '../helpers/library-rows';
 
 /** rows in the library: enough that the re-read is still going when the pause reaches it */
 const N = 1200;
@@ -36,20 +31,8 @@ describe('the scan\'s tags re-read of old rows: Pause and Resume (left19b)', { t
   let seq = 0;
 
   before(async () => {
-    mkdirSync(lib, { recursive: true });
-    // an MP3 whose ID3v2 tag states TBPM 128 and TKEY 8A, copied N times (copies: a hard link would be one row)
-    const src = media('reprobe-tbpm-128-8a.mp3', ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'libmp3lame', '-b:a', '64k', '-metadata', 'TBPM=128', '-metadata', 'TKEY=8A']);
-    const db = openDb(dataDir);
-    const store = new LibraryStore(db);
-    const versions = libraryVersions();
-    const folder = store.addFolder(lib, []);
-    for (let i = 0; i < N; i++) {
-      const path = join(lib, `track-${String(i).padStart(4, '0')}.mp3`);
-      copyFileSync(src, path);
-      const st = await stat(path);
-      ids.set(path, oldFormatRow(store, path, folder.id, st, versions));
-    }
-    db.close();
+    // an MP3 whose ID3v2 tag states TBPM 128 and TKEY 8A, copied N times, stored as an older build stored it
+    for (const [path, id] of await oldFormatLibrary(lib, dataDir, N)) ids.set(path, id);
     ({ engine } = await startTestEngine({ dataDir, env: { STUDIO_ANALYSIS_WORKERS: '1' } }));
     engine.onEvent((name, payload) => void events.push({ name, payload, at: ++seq }));
   });
