@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProbeResult } from '@contract';
+import { locateFfmpeg } from '../../main/engine/media/ffmpeg';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** git-ignored folder for everything tests generate (media, screenshots, data dirs) */
@@ -224,4 +225,21 @@ w.writeframes((y * 32767).astype('<i2').tobytes()); w.close()
   execFileSync('python3', ['-c', py, tmp, JSON.stringify(arg)]);
   settle(tmp, out);
   return out;
+}
+
+/**
+ * Points the engine's ffmpeg (STUDIO_FFMPEG, locateFfmpeg) at a shell wrapper written to `dir` that appends each call's
+ * arguments, one line a call, to `log`, then runs the system's ffmpeg: a test counts the ffmpeg runs a path makes.
+ * Returns the undo (STUDIO_FFMPEG unset, ffmpeg located again). `dir` must exist.
+ */
+export function logFfmpegCalls(dir: string, log: string): () => void {
+  const wrapper = join(dir, 'ffmpeg-logging.sh');
+  writeFileSync(wrapper, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec ffmpeg "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  process.env.STUDIO_FFMPEG = wrapper;
+  locateFfmpeg(process.env, true);
+  return () => {
+    delete process.env.STUDIO_FFMPEG;
+    locateFfmpeg(process.env, true);
+  };
 }

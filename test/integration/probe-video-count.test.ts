@@ -6,12 +6,11 @@
 // real ffmpeg behind a logging wrapper (STUDIO_FFMPEG), on files made by Debian's ffmpeg and mkvmerge.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { locateFfmpeg } from '../../main/engine/media/ffmpeg';
 import { audioEndsWithFile, probeFile } from '../../main/engine/media/probe';
-import { OUTPUT } from '../helpers/media';
+import { OUTPUT, logFfmpegCalls } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'probe-video-count');
 const LOG = join(DIR, 'ffmpeg-runs.log');
@@ -21,6 +20,7 @@ const sound = (sec: number) => ['-f', 'lavfi', '-i', `sine=f=440:d=${sec}:sample
 const files: Record<string, string> = {};
 const path = (name: string) => (files[name] = join(DIR, name));
 
+let undoFfmpegLog: (() => void) | undefined;
 before(() => {
   rmSync(DIR, { recursive: true, force: true });
   mkdirSync(DIR, { recursive: true });
@@ -33,16 +33,9 @@ before(() => {
   ff([...picture(10), ...sound(10), ...av, '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-movflags', 'frag_keyframe+empty_moov', path('fragmented.mp4')]);
   ff([...picture(10), ...sound(10), ...av, '-c:v', 'mpeg4', '-c:a', 'libmp3lame', path('even.avi')]);
   execFileSync('mkvmerge', ['-q', '-o', path('even.mkv'), files['even.mp4']]);
-  const wrapper = join(DIR, 'ffmpeg-logging.sh');
-  writeFileSync(wrapper, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${LOG}'\nexec ffmpeg "$@"\n`);
-  chmodSync(wrapper, 0o755);
-  process.env.STUDIO_FFMPEG = wrapper;
-  locateFfmpeg(process.env, true);
+  undoFfmpegLog = logFfmpegCalls(DIR, LOG);
 });
-after(() => {
-  delete process.env.STUDIO_FFMPEG;
-  locateFfmpeg(process.env, true);
-});
+after(() => undoFfmpegLog?.());
 
 async function probeRuns(name: string) {
   rmSync(LOG, { force: true });

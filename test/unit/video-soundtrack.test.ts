@@ -4,14 +4,13 @@
 // audio as DESIGN.md says), from fewer ffmpeg runs — counted here through a real
 // ffmpeg behind a logging wrapper (STUDIO_FFMPEG), on real files made by ffmpeg.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { locateFfmpeg } from '../../main/engine/media/ffmpeg';
 import { decodeAudio, videoAndSoundtrack, videoInput } from '../../main/engine/model/media-input';
 import { PROCESSORS, processVideoWithSoundtrack } from '../../main/engine/model/processors';
 import { audioToFbankClips } from '../../main/engine/model/preprocess/audio';
-import { MEDIA_DIR, media } from '../helpers/media';
+import { MEDIA_DIR, media, logFfmpegCalls } from '../helpers/media';
 
 const sameBits = (a: Float32Array, b: Float32Array) => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
@@ -43,19 +42,13 @@ function countRuns(): string[] {
   return readFileSync(LOG, 'utf8').split('\n').filter((l) => l && !/-version|-layouts/.test(l));
 }
 
+let undoFfmpegLog: (() => void) | undefined;
 before(() => {
   LOG = join(MEDIA_DIR, 'ffmpeg-runs.log');
-  const wrapper = join(MEDIA_DIR, 'ffmpeg-logging.sh');
   media('vs-dir-marker.wav', ['-f', 'lavfi', '-i', 'anullsrc=d=0.1']); // makes MEDIA_DIR
-  writeFileSync(wrapper, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${LOG}'\nexec ffmpeg "$@"\n`);
-  chmodSync(wrapper, 0o755);
-  process.env.STUDIO_FFMPEG = wrapper;
-  locateFfmpeg(process.env, true);
+  undoFfmpegLog = logFfmpegCalls(MEDIA_DIR, LOG);
 });
-after(() => {
-  delete process.env.STUDIO_FFMPEG;
-  locateFfmpeg(process.env, true);
-});
+after(() => undoFfmpegLog?.());
 
 async function runsOf<T>(fn: () => Promise<T>): Promise<{ value: T; runs: string[] }> {
   rmSync(LOG, { force: true });
