@@ -43,6 +43,17 @@ export interface Truncation {
   decodableSec?: number;
 }
 
+/**
+ * An MP4/MOV audio track's sample table facts (mp4Audio): its length by the table (stts, s), the edit list's start
+ * (elst media_time, s; 0 without one), where they were read (`source`, in words), and the count of other audio tracks.
+ */
+export interface Mp4AudioTable {
+  tableSec: number;
+  skipSec: number;
+  source: string;
+  otherAudioTracks?: number;
+}
+
 export interface Structure {
   truncated: Truncation | null;
   /** RIFF/AIFF: bytes after the last chunk that belong to no chunk (offset, length), and the audio chunk's size */
@@ -136,7 +147,7 @@ export interface Structure {
    * flagged default, and then leaves these facts out: tags.ts), with
    * `otherAudioTracks` the count of the others (the movie's duration is then the longest track's, not this one's)
    */
-  mp4Audio?: { tableSec: number; skipSec: number; source: string; otherAudioTracks?: number } | null;
+  mp4Audio?: Mp4AudioTable | null;
   /**
    * MP4/MOV with video and audio: the first audio track's facts as mp4Audio states them for a file without video
    * (its sample table's length and edit-list start, same rules; null where they cannot be read: fragments, an edit
@@ -144,7 +155,7 @@ export interface Structure {
    * it ends with the file's Duration the probe needs no count to know the audio does not end before the picture
    * (probe.ts audioEndsWithFile)
    */
-  mp4AudioBesideVideo?: { tableSec: number; skipSec: number; source: string; otherAudioTracks?: number } | null;
+  mp4AudioBesideVideo?: Mp4AudioTable | null;
   /**
    * MP4/MOV: the video tracks (0-based among the file's tracks) whose display matrix mirrors the picture (mp4Mirrored);
    * Matroska/WebM: those whose Projection pose mirrors it (matroskaMirrored)
@@ -755,7 +766,7 @@ async function mp4(fh: FileHandle, size: number, start: number): Promise<Structu
 async function mp4Audio(fh: FileHandle, moov: { at: number; end: number }): Promise<{ audio: Structure['mp4Audio']; video: boolean } | null> {
   const top = await mp4Children(fh, moov.at, moov.end);
   if (top.some((x) => x.type === 'mvex')) return null;
-  let found: { tableSec: number; skipSec: number; source: string; otherAudioTracks?: number } | null = null;
+  let found: Mp4AudioTable | null = null;
   let others = 0;
   let video = false;
   for (const trak of top.filter((x) => x.type === 'trak')) {

@@ -49,8 +49,6 @@ async function sha256File(path: string, signal: AbortSignal): Promise<string> {
   return h.digest('hex');
 }
 
-/** a size in the one rule the app and the CLI show sizes in (contract bytes.ts) */
-const GB = (n: number) => fmtBytes(n);
 const fileLabel = (d: PlannedDownload) => d.dest.split(/[\\/]/).slice(-1)[0];
 
 /** One Get: request + state; `run()` again after a pause resumes it. */
@@ -139,7 +137,7 @@ export class GetJob {
       const need = left + packBytes + (this.deps.reserveBytes ?? 1e9);
       const free = await freeBytes(this.deps.modelsDir);
       if (free < need) {
-        throw new StudioError('UNREADABLE', `Not enough free disk space in ${this.deps.modelsDir}: getting ${s.variant === 'alpha' ? 'α' : 'β'} at ${s.precision} needs about ${GB(need)} (${GB(left)} still to download, the pack ≈ ${GB(packBytes)}, ${GB(this.deps.reserveBytes ?? 1e9)} to spare) but ${GB(free)} is free. Free some space, choose a smaller precision, or set STUDIO_MODELS_DIR to a folder on a bigger disk, then Get again; nothing downloaded so far is lost.`);
+        throw new StudioError('UNREADABLE', `Not enough free disk space in ${this.deps.modelsDir}: getting ${s.variant === 'alpha' ? 'α' : 'β'} at ${s.precision} needs about ${fmtBytes(need)} (${fmtBytes(left)} still to download, the pack ≈ ${fmtBytes(packBytes)}, ${fmtBytes(this.deps.reserveBytes ?? 1e9)} to spare) but ${fmtBytes(free)} is free. Free some space, choose a smaller precision, or set STUDIO_MODELS_DIR to a folder on a bigger disk, then Get again; nothing downloaded so far is lost.`);
       }
       this.emit(true);
       const estimate = new Map(todo.map((d) => [d.dest, d.bytes]));
