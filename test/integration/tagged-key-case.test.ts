@@ -2,6 +2,8 @@
 // reads a key tag so (KeyUtils::guessKeyFromText: "upper-case means major, lower-case means minor"), Humdrum writes
 // keys so; the ID3v2 TKEY frame names only upper-case letters. It was read as the major key ("a" → A major). Now a
 // minor key; a lower-case letter with the major mark "M" ("aM") is ambiguous: no key, its text kept (as "8A/Em").
+// A name in capitals only ("AM": "Am" upper-cased) was read as A major; Mixxx reads "M" as "m" and "B" after the
+// tonic as a flat in any case: A minor ("EBM" E♭ minor, "BB" B♭ major).
 // The files are tagged by the taggers people use: id3v2, eyeD3, kid3-cli, metaflac (where installed).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -45,6 +47,24 @@ describe('parseTaggedKey: a lower-case tonic letter is minor', () => {
     assert.equal(parseTaggedKey('aM'), null);
     assert.equal(parseTaggedKey('f#M'), null);
   });
+  test('a name in capitals only ("AM", as a tagger set to capitals writes "Am") is read as Mixxx reads it: "M" minor, "B" a flat', () => {
+    // "AM" was A major (the mark "M" read as major), "EBM" and "BB" no key; Mixxx's KeyUtils::guessKeyFromText matches
+    // the mark and the accidentals case-insensitively: A minor, E♭ minor, B♭ major
+    assert.equal(named('AM'), 'A minor');
+    assert.equal(named('F#M'), 'F# minor');
+    assert.equal(named('C♯M'), 'C# minor');
+    assert.equal(named('EBM'), 'Eb minor');
+    assert.equal(named('BBM'), 'Bb minor');
+    assert.equal(named('BM'), 'B minor');
+    assert.equal(named('BB'), 'Bb major');
+    assert.equal(named('EB'), 'Eb major');
+    assert.equal(named(' A '), 'A major', 'a capital letter alone stays major');
+    assert.equal(named('AMIN'), 'A minor');
+    assert.equal(named('C MAJOR'), 'C major');
+    assert.equal(named('8A/AM'), 'A minor', 'two notations of one key');
+    assert.equal(parseTaggedKey('11B/AM'), null, 'A major by Camelot, A minor by the mark');
+    assert.equal(parseTaggedKey('HM'), null);
+  });
   test('two notations: the lower-case one must agree as a minor key', () => {
     assert.equal(named('8A/a'), 'A minor');
     assert.equal(parseTaggedKey('11B/a'), null); // A major by Camelot, A minor by the case
@@ -70,6 +90,11 @@ describe('files tagged by real taggers', () => {
     if (has('kid3-cli')) execFileSync('kid3-cli', ['-c', 'set initialkey "eb"', make('kid3-eb.mp3')]);
     if (has('kid3-cli')) execFileSync('kid3-cli', ['-c', 'set initialkey "aM"', make('kid3-aM.mp3')]);
     if (has('metaflac')) execFileSync('metaflac', ['--set-tag=INITIALKEY=bb', make('metaflac-bb.flac')]);
+    // names in capitals only
+    if (has('id3v2')) execFileSync('id3v2', ['--TKEY', 'AM', make('id3v2-AM.mp3')]);
+    if (has('eyeD3')) execFileSync('eyeD3', ['-Q', '--text-frame', 'TKEY:F#M', make('eyed3-FsharpM.mp3')], { stdio: 'ignore' });
+    if (has('kid3-cli')) execFileSync('kid3-cli', ['-c', 'set initialkey "EBM"', make('kid3-EBM.mp3')]);
+    if (has('metaflac')) execFileSync('metaflac', ['--set-tag=INITIALKEY=AM', make('metaflac-AM.flac')]);
   });
   for (const [name, tool, text, want] of [
     ['id3v2-a.mp3', 'id3v2', 'a', 'A minor'],
@@ -77,6 +102,10 @@ describe('files tagged by real taggers', () => {
     ['kid3-eb.mp3', 'kid3-cli', 'eb', 'Eb minor'],
     ['kid3-aM.mp3', 'kid3-cli', 'aM', null],
     ['metaflac-bb.flac', 'metaflac', 'bb', 'Bb minor'],
+    ['id3v2-AM.mp3', 'id3v2', 'AM', 'A minor'],
+    ['eyed3-FsharpM.mp3', 'eyeD3', 'F#M', 'F# minor'],
+    ['kid3-EBM.mp3', 'kid3-cli', 'EBM', 'Eb minor'],
+    ['metaflac-AM.flac', 'metaflac', 'AM', 'A minor'],
   ] as const) {
     test(`${tool} wrote "${text}": the probe's tagged key is ${want ?? 'none (ambiguous), the text kept'}`, { skip: has(tool) ? false : `${tool} is not installed` }, async () => {
       const p = await probeFile(join(DIR, name));

@@ -28,8 +28,9 @@ describe('keys the DJ way', () => {
     assert.deepEqual(parseKeyList('A Minor E Minor'), ['A minor', 'E minor']);
     assert.deepEqual(parseKeyList('AMin Ebmaj'), ['A minor', 'Eb major']);
     assert.deepEqual(parseKey('Bb Major'), { tonic: 10, mode: 'major' });
-    // the one-letter marks keep their case: m is minor, M major
-    assert.deepEqual(parseKeyList('Am AM'), ['A minor', 'A major']);
+    // a name in capitals only reads as a key tag does (parseTaggedKey, as Mixxx): "AM" is A minor, "EBM" E♭ minor
+    assert.deepEqual(parseKeyList('Am AM'), ['A minor'], 'one key twice: the repeat dropped');
+    assert.deepEqual(parseKeyList('EBM, C MAJOR'), ['Eb minor', 'C major']);
   });
 
   it('a lower-case tonic is minor in the filter as in a key tag ("a" = A minor): the filter and the "Tagged:" line read "a" alike', () => {

@@ -592,15 +592,31 @@ export function tempoKeyTagsAsWritten(meta: IAudioMetadata | null): Pick<Tags, '
 const LOWER_TONIC = /^\s*([a-g])\s*([#♯b♭]?)\s*(m|M|[Mm][Ii][Nn](?:[Oo][Rr])?|[Mm][Aa][Jj](?:[Oo][Rr])?)?\s*$/;
 
 /**
+ * a key name in capitals only ("AM", "F#M", "EBM", "BB", "C MAJOR", "AMIN"): a text whose letters were all upper-cased
+ * (a tagger or a library tool set to capitals) — its case says nothing, so the mark "M" is the minor "m" and a "B"
+ * after the tonic its flat, as Mixxx reads them (KeyUtils::guessKeyFromText matches the mark and the accidentals
+ * case-insensitively: "AM" A minor, "EBM" E♭ minor, "BB" B♭ major)
+ */
+const ALL_CAPS = /^\s*([A-G])\s*([#♯♭B]?)\s*(M|MIN(?:OR)?|MAJ(?:OR)?)?\s*$/;
+
+/**
  * One tagged key (parseKey), with the classical convention for a tonic letter in lower case: a minor key ("a" is
  * A minor, "f#" F# minor, "bb" and "eb" B♭ and E♭ minor — as Mixxx reads a key tag (KeyUtils::guessKeyFromText:
  * "upper-case means major, lower-case means minor") and Humdrum writes keys; the ID3v2 TKEY frame itself names
  * only upper-case letters, so a lower-case one is another program's convention, never the frame's major). A mode
  * word overrides the case ("c major", "a minor"), "m" agrees with it ("am"); a lower-case letter with the major
- * mark "M" ("aM") says both: null (ambiguous, no key, its text kept as for "8A/Em"). undefined where
- * the text is no key at all (parseKey's null), so a caller may try it in parts. Pure.
+ * mark "M" ("aM") says both: null (ambiguous, no key, its text kept as for "8A/Em"; Mixxx reads it minor). A name
+ * in capitals only (ALL_CAPS: "AM", "F#M", "EBM") is read as Mixxx reads it: "M" minor, "B" after the tonic a flat;
+ * a capital letter alone stays major ("A", "BB" B♭ major). undefined where the text is no key at all (parseKey's
+ * null), so a caller may try it in parts. Pure.
  */
 function parseTagKeyPart(text: string): ReturnType<typeof parseKey> | undefined {
+  const caps = ALL_CAPS.exec(text);
+  if (caps) {
+    const tonic = parseKey(`${caps[1]}${caps[2] === 'B' ? 'b' : caps[2]}`)!.tonic;
+    const mark = caps[3];
+    return { tonic, mode: mark === 'M' || (mark !== undefined && mark.startsWith('MIN')) ? 'minor' : 'major' };
+  }
   const k = parseKey(text);
   if (!k) return undefined;
   const lower = LOWER_TONIC.exec(text);
