@@ -41,8 +41,11 @@ class Table {
   cursor = $state(-1);
 
   private pages = new Map<number, Page>();
-  /** a sort or filter changed while offline: the next refresh online drops the cached pages (refresh) */
-  private resetPending = false;
+  /**
+   * a sort or filter changed while offline: the next refresh online drops the cached pages (refresh); meanwhile the
+   * last known rows stay on screen, and the Library's offline note says the change waits for the reconnect
+   */
+  resetPending = $state(false);
   /** page → the generation it is being fetched for */
   private inflight = new Map<number, number>();
   private inflightCount = 0;
@@ -65,7 +68,7 @@ class Table {
       // sorted or filtered while the link is lost (web mode): nothing can be read, so the last known rows stay on
       // screen (cleared, the table went blank) and the reconnect's refresh starts again from nothing (resetPending)
       this.resetPending = true;
-    } else if (reset || this.resetPending) {
+    } else if (reset || (this.resetPending && !connection.offline)) {
       this.resetPending = false;
       this.pages.clear();
       this.version++;
@@ -181,7 +184,9 @@ class Table {
     if (JSON.stringify(filter) === JSON.stringify(this.filter)) return;
     this.filter = filter;
     this.cursor = -1;
-    this.total = null;
+    // the count is unknown until the filtered rows arrive; offline (web mode) nothing arrives until the reconnect, so
+    // the last known rows and their count stay (cleared, the table went blank while the filter waited: left20)
+    if (!connection.offline) this.total = null;
     signal('library-filtered', filter);
     this.refresh(true);
   }
