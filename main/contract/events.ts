@@ -30,8 +30,12 @@ export const events = {
   'model:get-state': GetState,
   /** model packs were added or removed, or the model's status changed (loaded, chosen, failed): refresh what is shown */
   'model:changed': z.object({ status: ModelStatus, packsChanged: z.boolean() }),
-  /** library rows changed (scan results, the folder watcher): refresh what is shown */
-  'library:changed': z.object({ added: z.number(), updated: z.number(), removed: z.number() }),
+  /**
+   * library rows changed (scan results, the folder watcher): refresh what is shown. `analysed`: the ids of the rows
+   * whose analysis was stored (or failed) since the last event — the track view's header reads its track again when
+   * it is among them; absent when none was
+   */
+  'library:changed': z.object({ added: z.number(), updated: z.number(), removed: z.number(), analysed: z.array(z.string()).optional() }),
   /**
    * web mode: sent by `studio serve` first on every WebSocket. `media` is the
    * capability this page's media URLs carry (`/cap/<media>/media/<kind>/<id>`):

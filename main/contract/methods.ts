@@ -702,6 +702,14 @@ export const TrackDetail = z.object({
 });
 export type TrackDetail = z.infer<typeof TrackDetail>;
 
+/**
+ * The row of one track and why it has no tempo or key: what the track view's header shows of the library's analysis
+ * (library:track-summary), without the beats, key strengths, loudness and chords of TrackDetail that only the
+ * library's detail panel draws. The same fields as TrackDetail's, read the same way (the tempo in the BPM range).
+ */
+export const TrackSummary = TrackDetail.pick({ track: true, tempoReason: true, keyReason: true });
+export type TrackSummary = z.infer<typeof TrackSummary>;
+
 /** Extensions the studio offers to open. */
 export const AUDIO_EXTENSIONS = [
   'mp3', 'flac', 'wav', 'ogg', 'oga', 'm4a', 'aac', 'aif', 'aiff', 'opus', 'wma', 'alac',
@@ -1084,6 +1092,7 @@ export const methods = {
     summary: 'The ids of all library rows in a filter and sort order, without the rows (select-all).',
   }),
   'library:track-detail': spec({ input: TrackRef, output: TrackDetail, host: 'engine', summary: 'Everything the analysis found for one track (for the plots).' }),
+  'library:track-summary': spec({ input: TrackRef, output: TrackSummary, host: 'engine', summary: 'One track\'s library row and why it has no tempo or key (the track view\'s header; no plots).' }),
   'library:export': spec({
     input: z.object({ format: z.enum(['csv', 'json']), trackIds: z.array(Id).max(100_000).optional(), filter: LibraryFilter.optional() }).strict(),
     output: z.object({ fileName: z.string(), mime: z.string(), content: z.string(), count: z.number() }),

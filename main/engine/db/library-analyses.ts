@@ -30,6 +30,17 @@ export class LibraryAnalysesRepo {
     return this.arrayAt(trackIds, 'tonal', '$.key.variable');
   }
 
+  /**
+   * The text at `path` of one track's `analyser` result (the tempo's `$.reason`, the key's `$.key.reason`), read by
+   * json_extract as tempoSections reads the sections: the rest of the result (its beats, strengths) is never parsed.
+   * undefined when the track has no such result, null when the result has no text there.
+   */
+  textAt(trackId: string, analyser: 'tempo' | 'tonal', path: '$.reason' | '$.key.reason'): string | null | undefined {
+    const r = this.db.prepare(`SELECT json_extract(result_json, '${path}') AS v FROM library_analyses WHERE track_id = ? AND analyser = '${analyser}'`).get(trackId) as { v: unknown } | undefined;
+    if (!r) return undefined;
+    return typeof r.v === 'string' ? r.v : null;
+  }
+
   /** the non-empty JSON array at `path` of each track's `analyser` result, by json_extract */
   private arrayAt(trackIds: readonly string[], analyser: 'tempo' | 'tonal', path: '$.variable' | '$.key.variable'): Map<string, unknown[]> {
     const out = new Map<string, unknown[]>();

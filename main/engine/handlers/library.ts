@@ -12,6 +12,7 @@ type LibraryMethods =
   | 'library:query'
   | 'library:ids'
   | 'library:track-detail'
+  | 'library:track-summary'
   | 'library:export'
   | 'library:get-bpm-range'
   | 'library:set-bpm-range'
@@ -30,6 +31,7 @@ export function libraryHandlers(library: LibraryService): Pick<Handlers, Library
     'library:query': (args) => library.query(args),
     'library:ids': (args) => library.ids(args),
     'library:track-detail': ({ trackId }) => library.detail(trackId),
+    'library:track-summary': ({ trackId }) => library.summary(trackId),
     'library:export': ({ format, trackIds, filter }) => library.export(format, trackIds, filter),
     'library:get-bpm-range': () => library.bpmRange(),
     'library:set-bpm-range': ({ range }) => library.setBpmRange(range),

@@ -124,6 +124,8 @@ export class LibraryScanner {
   private stateTimer: NodeJS.Timeout | null = null;
   private lastEmit = 0;
   private changed = { added: 0, updated: 0, removed: 0 };
+  /** rows whose analysis was stored (or failed) since the last library:changed: its `analysed` */
+  private analysedIds = new Set<string>();
   private changedTimer: NodeJS.Timeout | null = null;
   private followUps: (string | null)[] = [];
   private backlog: string[] = [];
@@ -731,7 +733,7 @@ export class LibraryScanner {
         job.done++;
         job.processed++;
         job.audioSec += res.durationSec;
-        this.bumpChanged({ updated: 1 });
+        this.bumpChanged({ updated: 1 }, item.trackId);
       } catch (err) {
         job.audioSec += doneSec;
         if ((job.state as ScanState['state']) === 'cancelled') return;
@@ -754,7 +756,7 @@ export class LibraryScanner {
         this.store.recordFailure(item.trackId, e.code, e.message, st ? { size: st.size, mtimeMs: st.mtimeMs } : null, done);
         job.failed++;
         job.processed++;
-        this.bumpChanged({ updated: 1 });
+        this.bumpChanged({ updated: 1 }, item.trackId);
       } finally {
         job.inflight--;
       }
@@ -782,7 +784,9 @@ export class LibraryScanner {
     }
   }
 
-  bumpChanged(d: Partial<{ added: number; updated: number; removed: number }>): void {
+  /** rows changed, told in one library:changed within 250 ms; `analysedId`: a row whose analysis was just stored (or failed) */
+  bumpChanged(d: Partial<{ added: number; updated: number; removed: number }>, analysedId?: string): void {
+    if (analysedId !== undefined) this.analysedIds.add(analysedId);
     this.changed.added += d.added ?? 0;
     this.changed.updated += d.updated ?? 0;
     this.changed.removed += d.removed ?? 0;
@@ -795,6 +799,8 @@ export class LibraryScanner {
     const c = this.changed;
     if (c.added + c.updated + c.removed === 0) return;
     this.changed = { added: 0, updated: 0, removed: 0 };
-    this.ctx.emit('library:changed', c);
+    const analysed = [...this.analysedIds];
+    this.analysedIds.clear();
+    this.ctx.emit('library:changed', analysed.length ? { ...c, analysed } : c);
   }
 }

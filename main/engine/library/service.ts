@@ -149,6 +149,12 @@ export class LibraryService {
     return { ...d, track: this.inBpmRange([d.track])[0], storedBpm: d.track.bpm, tempoCurve: foldCurve(d.tempoCurve, d.track.bpm, range, d.tempoSections), tempoSections: d.tempoSections && foldSections(d.tempoSections, range, d.track.bpm) };
   }
 
+  /** library:track-summary: the row and why it has no tempo or key, the tempo folded into the BPM range as detail()'s */
+  summary(trackId: string): MethodOutput<'library:track-summary'> {
+    const s = this.store.summary(trackId);
+    return { ...s, track: this.inBpmRange([s.track])[0] };
+  }
+
   /** The BPM range setting (null: tempos as analysed). A stored value that no longer parses counts as unset. */
   bpmRange(): BpmRange | null {
     const raw = getSetting(this.ctx.db, BPM_RANGE_KEY);

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { ErrorCode, keySectionOf, StudioError, type BpmRange, type KeySection, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TempoSection, type TrackDetail } from '@contract';
+import { ErrorCode, keySectionOf, StudioError, type BpmRange, type KeySection, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TempoSection, type TrackDetail, type TrackSummary } from '@contract';
 import { featuresText, keyName, type LoudnessResult, type TempoResult, type TonalResult } from '../analysis';
 import { ALL_KEYS } from '../analysis/keys';
 import { NO_TEMPO } from '../analysis/tempo';
@@ -315,6 +315,16 @@ export class LibraryStore {
     return m;
   }
 
+  /**
+   * What the track view's header shows (library:track-summary): the row and why it has no tempo or key, as detail()
+   * states them, the reasons read by json_extract only where one is shown (the results' beats, strengths and curves
+   * are never parsed). @throws StudioError NOT_FOUND when the id is not a library track
+   */
+  summary(trackId: string): TrackSummary {
+    const track = this.track(trackId);
+    return { track, ...reasonsOf(track, () => this.analyses.textAt(trackId, 'tempo', '$.reason'), () => this.analyses.textAt(trackId, 'tonal', '$.key.reason')) };
+  }
+
   detail(trackId: string): TrackDetail {
     const track = this.track(trackId);
     const res = this.storedResults(trackId);
@@ -336,14 +346,25 @@ export class LibraryStore {
       loudnessCurve: { stepSec: loud?.shortTermStepSec ?? 1, values: loud?.shortTerm ?? [] },
       chords: { progression: tonal?.chords.progression ?? [], segments: tonal?.chords.segments ?? [] },
       warnings: track.warnings,
-      tempoReason: track.status === 'analysed' && track.bpm === null ? (tempo?.reason ?? NO_TEMPO.pulse) : null,
-      // results stored before the key said why have no reason: none is made up for them
-      keyReason: track.status === 'analysed' && track.key === null ? (tonal?.key.reason ?? null) : null,
+      ...reasonsOf(track, () => tempo?.reason, () => tonal?.key.reason),
       tempoSections: tempo?.variable?.length ? tempo.variable.map(sectionOf) : null,
       keySections: tonal?.key.variable?.length ? tonal.key.variable.map(keySectionOf) : null,
       tagged: probeTempoKey(this.tracks.probeJsonOf(trackId)),
     };
   }
+}
+
+/**
+ * Why an analysed track has no tempo and no key (TrackDetail.tempoReason, keyReason), from its stored results'
+ * reasons (read only where one is shown): a tempo result without one is the pulse's "no tempo"; results stored before
+ * the key said why have no reason, and none is made up for them. null each where the track has one (or is not analysed).
+ */
+function reasonsOf(track: LibraryTrack, tempoReason: () => string | null | undefined, keyReason: () => string | null | undefined): Pick<TrackDetail, 'tempoReason' | 'keyReason'> {
+  const analysed = track.status === 'analysed';
+  return {
+    tempoReason: analysed && track.bpm === null ? (tempoReason() ?? NO_TEMPO.pulse) : null,
+    keyReason: analysed && track.key === null ? (keyReason() ?? null) : null,
+  };
 }
 
 /**
