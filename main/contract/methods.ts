@@ -656,8 +656,13 @@ export const ScanProblem = z.object({ path: z.string(), message: z.string(), cod
 export type ScanProblem = z.infer<typeof ScanProblem>;
 
 export const ScanState = z.object({
-  /** null when no scan has run since the engine started */
+  /** null when no scan has run since the engine started (and none was left paused before it) */
   jobId: z.string().nullable(),
+  /**
+   * `paused`: paused in this engine, or paused before it started (kept in the database: the last state until
+   * library:scan-control resume — or library:scan — takes it up where it stopped, or cancel ends it; its rate, ETA and
+   * current file are null)
+   */
   state: z.enum(['idle', 'running', 'paused', 'cancelled', 'finished']),
   /** files found so far / analysed or skipped / failed */
   total: z.number(),

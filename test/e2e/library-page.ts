@@ -68,7 +68,8 @@ export function libraryFolder(sec = 12, home = 'e2e-library'): { dir: string; tr
   rmSync(join(OUTPUT, home), { recursive: true, force: true });
   mkdirSync(join(dir, 'sub'), { recursive: true });
   for (const t of LIBRARY_TRACKS) {
-    const src = media(`library-cadence-${t.file.replace(/[^\w.]+/g, '-')}`, trackArgs(t, sec));
+    // the cache is keyed by name: a length other than the usual 12 s is named (it got the 12 s files, or gave its own)
+    const src = media(`library-cadence-${sec === 12 ? '' : `${sec}s-`}${t.file.replace(/[^\w.]+/g, '-')}`, trackArgs(t, sec));
     writeFileSync(join(dir, t.file), readFileSync(src));
   }
   writeFileSync(join(dir, BAD_FILE), 'This is a text file pretending to be an MP3.\n'.repeat(50));

@@ -52,14 +52,15 @@ describe('the scan\'s tags re-read, paused, then the engine restarted', { timeou
     return n;
   }
 
-  test('the resumed scan re-reads the rows the paused one had left (was: finished at once, left for the next scan)', async () => {
+  test('the resumed scan re-reads the rows the paused one had left (was: finished at once, left for the next scan); after the restart it is shown paused and Resume resumes it', async () => {
     ({ engine } = await startTestEngine({ dataDir, env: { STUDIO_ANALYSIS_WORKERS: '1' } }));
     listen(engine);
     const start = seq;
     await engine.call('library:scan', {});
     await nextEvent<ScanState>('library:scan-state', start, (s) => s.state === 'running' && !!s.currentFile && ids.has(s.currentFile));
     const mark = seq;
-    assert.equal((await engine.call('library:scan-control', { action: 'pause' })).state, 'paused');
+    const paused = await engine.call('library:scan-control', { action: 'pause' });
+    assert.equal(paused.state, 'paused');
     await nextEvent('library:changed', mark);
     const k = await reread(engine);
     assert.ok(k > 0 && k < N, `paused part way: ${k} of ${N} re-read`);
@@ -68,9 +69,13 @@ describe('the scan\'s tags re-read, paused, then the engine restarted', { timeou
 
     ({ engine } = await startTestEngine({ dataDir, env: { STUDIO_ANALYSIS_WORKERS: '1' } }));
     listen(engine);
-    // a paused job is not resumed by itself; the next scan resumes it
+    // a paused job is not resumed by itself; it is shown paused, with its counts (it was shown nowhere: the state
+    // said idle until the next Scan resumed it), and Resume resumes it
     assert.equal(await reread(engine), k, 'nothing re-read before the scan is asked for');
-    await engine.call('library:scan', {});
+    const held = await engine.call('library:scan-state', {});
+    assert.deepEqual([held.state, held.jobId, held.total, held.done, held.failed], ['paused', paused.jobId, N, k, 0], JSON.stringify(held));
+    assert.equal((await engine.call('library:idle', {})).state, 'paused', 'paused counts as at rest');
+    assert.equal((await engine.call('library:scan-control', { action: 'resume' })).state, 'running');
     await engine.call('library:idle', {});
     assert.equal(await reread(engine), N, 'every row re-read by the resumed scan');
     const end = await engine.call('library:scan-state', {});

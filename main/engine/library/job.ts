@@ -127,6 +127,12 @@ export class LibraryScanner {
   /** rows whose analysis was stored (or failed) since the last library:changed: its `analysed` */
   private analysedIds = new Set<string>();
   private changedTimer: NodeJS.Timeout | null = null;
+  /**
+   * A folder scan paused before this engine started (kept paused in the database; not resumed by itself): shown as
+   * the last state (paused, with its counts) until Resume or the next Scan resumes it or Cancel ends it. The folder
+   * watcher's changes wait behind it, as they wait behind a scan paused in this engine.
+   */
+  private pausedStored: ScanState | null = null;
   private followUps: (string | null)[] = [];
   private backlog: string[] = [];
   private explicit: string[] = [];
@@ -215,7 +221,35 @@ export class LibraryScanner {
       });
       this.last = { ...this.last, jobId: stale[0].id, state: 'cancelled', startedAt: stale[0].started_at, problems: problems(stale[0]) };
     }
-    return this.store.jobs.unfinished('library');
+    const unfinished = this.store.jobs.unfinished('library');
+    if (unfinished?.state === 'paused') {
+      // paused before the restart: said so (it resumed silently at the next Scan, shown nowhere until then)
+      this.pausedStored = this.storedState(unfinished.id, unfinished.started_at, storedProblems(unfinished.problems_json));
+      this.last = this.pausedStored;
+    }
+    return unfinished;
+  }
+
+  /**
+   * The state of a folder scan kept in the database (paused before this engine started): its files counted as its
+   * resume counts them (resumePhase) — a file done whose row failed is failed, one done whose tags are still to be
+   * re-read (needsRetag) is left, as is every file not done.
+   */
+  private storedState(jobId: string, startedAt: number, problems: Problem[]): ScanState {
+    const files = this.store.jobs.files(jobId);
+    const rows = this.store.rowsByPath();
+    let done = 0;
+    let failed = 0;
+    for (const f of files) {
+      if (!f.done) continue;
+      const row = rows.get(f.path);
+      if (row?.lib_status === 'failed') failed++;
+      else if (!(row && needsRetag(row, this.key))) done++;
+    }
+    return {
+      jobId, state: 'paused', total: files.length, done, failed, currentFile: null, rate: null, etaSec: null, startedAt,
+      problems: problems.slice(0, 500), skipped: { count: 0, files: [] },
+    };
   }
 
   /** Start a scan of all folders (or one), or resume the unfinished folder scan in the database. */
@@ -230,6 +264,7 @@ export class LibraryScanner {
       return this.state();
     }
     if (folderId) this.store.folder(folderId);
+    this.pausedStored = null;
     const unfinished = this.store.jobs.unfinished('library');
     const job = this.newJob(unfinished?.id ?? newLibId(), 'library', unfinished ? (unfinished.folder_id ? [unfinished.folder_id] : null) : folderId ? [folderId] : null);
     if (unfinished) {
@@ -244,6 +279,21 @@ export class LibraryScanner {
   /** Pause, resume or cancel the running job. Cancel always ends it: analyses in flight are abandoned. */
   control(action: 'pause' | 'resume' | 'cancel'): ScanState {
     const j = this.job;
+    if (!j && this.pausedStored) {
+      // the scan paused before this engine started: Resume resumes it where it stopped (as Scan does), Cancel ends it
+      if (action === 'resume') return this.start();
+      if (action === 'cancel') {
+        const p = this.pausedStored;
+        this.pausedStored = null;
+        this.store.write(() => this.store.jobs.setState(p.jobId!, 'cancelled', JSON.stringify(p.problems), Date.now()));
+        this.last = { ...p, state: 'cancelled' };
+        this.emitState(true);
+        // the answer is the cancelled job; the watcher's changes that waited behind it run now (their own events)
+        this.startBacklog();
+        return this.last;
+      }
+      return this.state();
+    }
     if (!j) return this.state();
     if (action === 'pause' && j.state === 'running') {
       j.state = 'paused';
@@ -287,7 +337,7 @@ export class LibraryScanner {
   enqueuePaths(paths: string[]): void {
     // a tag write's copy comes and goes beside the file (tag-write.ts)
     this.backlog.push(...paths.filter((p) => !isTagWriteTemp(p)));
-    if (!this.job) this.startBacklog();
+    if (!this.job && !this.pausedStored) this.startBacklog();
   }
 
   private startBacklog(): void {
@@ -349,7 +399,7 @@ export class LibraryScanner {
     const next = this.followUps.shift();
     if (next !== undefined) this.start(next ?? undefined);
     else if (this.explicit.length) this.scanPaths(this.explicit.splice(0));
-    else this.startBacklog();
+    else if (!this.pausedStored) this.startBacklog();
   }
 
   private persistJobState(job: Job, final = false): void {

@@ -96,7 +96,8 @@ export class LibraryService {
   }
 
   removeFolder(folderId: string): null {
-    if (this.scanner.busy) this.scanner.control('cancel');
+    // a scan running, or paused (in this engine or before it started), ends: its files may be the folder's
+    if (this.scanner.busy || this.scanner.state().state === 'paused') this.scanner.control('cancel');
     const removed = this.store.removeFolder(folderId);
     this.watcher?.sync(this.store.folders());
     this.scanner.bumpChanged({ removed });
