@@ -39,7 +39,7 @@ test('a scan paused before the engine started: shown paused with its counts; Can
   const pool = (): Analyse => ({ size: 1, run: async () => Promise.reject(new Error('no analysis expected')), close: async () => undefined });
   const scanner = new LibraryScanner(ctx, store, pool, true);
 
-  assert.equal(scanner.closeInterrupted()?.id, 'job-paused');
+  assert.equal(scanner.closeInterrupted()?.state, 'paused', 'the folder scan to resume');
   const s = scanner.state();
   assert.deepEqual([s.jobId, s.state, s.total, s.done, s.failed, s.startedAt], ['job-paused', 'paused', 3, 1, 1, 1000], 'paused, as its resume counts it (was: idle, 0 / 0)');
   assert.equal(scanner.busy, false, 'not resumed by itself');
