@@ -1,4 +1,5 @@
 import type { StudioErrorData } from '@contract';
+import { offlineText } from './offline-text';
 
 /**
  * The state of the link to the host. On the desktop the preload's IPC is
@@ -41,9 +42,12 @@ class Connection {
    * of the engine (model provider, memory) is marked as last known (left19b: Send stayed enabled while disconnected).
    */
   get offline(): string | null {
-    if (this.state === 'reconnecting') return 'Not connected to the studio server (see the top bar): it reconnects by itself.';
-    if (this.state === 'closed') return this.reason ?? 'Not connected to the studio server.';
-    return null;
+    return offlineText(this.state, this.reason);
+  }
+
+  /** `offline`, saying in the same sentence what the asking control's pane keeps meanwhile (offlineText's `kept`) */
+  offlineKeeping(kept: string): string | null {
+    return offlineText(this.state, this.reason, kept);
   }
 
   /**

@@ -91,7 +91,8 @@ class Chat {
   /** Why sending is disabled, or null when it is enabled. */
   disabledReason(trackId: string | null): string | null {
     // the engine out of reach (web mode): nothing can be sent; the question box keeps what was typed
-    if (connection.offline) return connection.state === 'reconnecting' ? connection.offline.replace(/\.$/, ', and what you typed stays here.') : connection.offline;
+    const offline = connection.offlineKeeping('what you typed stays here');
+    if (offline) return offline;
     if (!app.model) return 'Checking whether a model pack is installed…';
     if (!app.model.installed) return app.model.message;
     if (!trackId) return 'Open a track to ask about it.';
