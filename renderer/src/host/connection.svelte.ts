@@ -1,12 +1,7 @@
 import type { StudioErrorData } from '@contract';
-import { offlineText } from './offline-text';
+import { offlineText, type LinkState } from './offline-text';
 
-/**
- * The state of the link to the host. On the desktop the preload's IPC is
- * always there; in web mode the WebSocket to `studio serve` can drop and
- * reconnect, and the top bar shows that.
- */
-export type LinkState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+export type { LinkState } from './offline-text';
 
 /**
  * What a call in flight rejects with when the WebSocket to `studio serve` drops (web mode only; the desktop's IPC

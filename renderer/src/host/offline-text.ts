@@ -1,4 +1,9 @@
-import type { LinkState } from './connection.svelte';
+/**
+ * The state of the link to the host. On the desktop the preload's IPC is always there; in web mode the WebSocket to
+ * `studio serve` can drop and reconnect, and the top bar shows that. (Here, not in the runes module connection.svelte.ts,
+ * which re-exports it: tests and tsc load this module without Svelte.)
+ */
+export type LinkState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /** what every reason starts with while the link to `studio serve` is lost and retried (the top bar says more) */
 const RECONNECTING = 'Not connected to the studio server (see the top bar): it reconnects by itself';
