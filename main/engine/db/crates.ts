@@ -1,0 +1,125 @@
+import type { Db } from './index';
+
+/**
+ * One row of `crates` (migration 12) with what the sidebar shows of it: `n` library tracks, `duration_sec` their
+ * analysed lengths summed (seconds; tracks not analysed count 0). Times in ms since the epoch.
+ */
+export interface CrateRow {
+  id: string;
+  name: string;
+  created_at: number;
+  n: number;
+  duration_sec: number;
+}
+
+/** A crate's track as its M3U8 export reads it: the path, the analysed length (s, null when unknown) and the tags. */
+export interface CrateEntryRow {
+  id: string;
+  path: string;
+  duration_sec: number | null;
+  title: string | null;
+  artist: string | null;
+  file_name: string | null;
+}
+
+/**
+ * `crates` and `crate_tracks` (migration 12): the DJ's crates, each an ordered list of library tracks. Only library
+ * rows (lib_status set) count as a crate's tracks. Callers wrap writes that belong together in writeTx.
+ */
+export class CratesRepo {
+  constructor(private readonly db: Db) {}
+
+  /** every crate by name (case folded as the unique index folds it), with its track count and total length */
+  all(): CrateRow[] {
+    return this.db
+      .prepare(
+        `SELECT c.id, c.name, c.created_at,
+           (SELECT count(*) FROM crate_tracks ct JOIN tracks t ON t.id = ct.track_id WHERE ct.crate_id = c.id AND t.lib_status IS NOT NULL) AS n,
+           (SELECT COALESCE(sum(t.duration_sec), 0) FROM crate_tracks ct JOIN tracks t ON t.id = ct.track_id WHERE ct.crate_id = c.id AND t.lib_status IS NOT NULL) AS duration_sec
+         FROM crates c ORDER BY c.name COLLATE NOCASE, c.created_at`,
+      )
+      .all() as CrateRow[];
+  }
+
+  byId(id: string): CrateRow | undefined {
+    return this.all().find((c) => c.id === id);
+  }
+
+  /** the crate whose name equals `name` (ASCII case aside, as the unique index compares), if any */
+  idByName(name: string): string | undefined {
+    return (this.db.prepare('SELECT id FROM crates WHERE name = ?').get(name) as { id: string } | undefined)?.id;
+  }
+
+  /** @throws SqliteError SQLITE_CONSTRAINT_UNIQUE when the name is taken */
+  insert(id: string, name: string, at: number): void {
+    this.db.prepare('INSERT INTO crates (id, name, created_at) VALUES (?, ?, ?)').run(id, name, at);
+  }
+
+  /** @throws SqliteError SQLITE_CONSTRAINT_UNIQUE when the name is taken. Returns whether the crate exists. */
+  rename(id: string, name: string): boolean {
+    return this.db.prepare('UPDATE crates SET name = ? WHERE id = ?').run(name, id).changes > 0;
+  }
+
+  /** the crate and its places (the tracks stay in the library). Returns whether it existed. */
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM crates WHERE id = ?').run(id).changes > 0;
+  }
+
+  /**
+   * Append the library tracks of `trackIds` (in that order) to the crate's end; a track already in it keeps its place,
+   * an id that is no library row is skipped. Returns how many were added.
+   */
+  add(crateId: string, trackIds: readonly string[], at: number): number {
+    let next = (this.db.prepare('SELECT COALESCE(max(position), -1) + 1 AS p FROM crate_tracks WHERE crate_id = ?').get(crateId) as { p: number }).p;
+    const ins = this.db.prepare(
+      `INSERT INTO crate_tracks (crate_id, track_id, position, added_at)
+       SELECT ?, id, ?, ? FROM tracks WHERE id = ? AND lib_status IS NOT NULL
+       ON CONFLICT (crate_id, track_id) DO NOTHING`,
+    );
+    let added = 0;
+    for (const id of new Set(trackIds)) {
+      if (ins.run(crateId, next, at, id).changes > 0) {
+        added++;
+        next++;
+      }
+    }
+    return added;
+  }
+
+  /** Take tracks out of the crate (their files and library rows are untouched). Returns how many were in it. */
+  remove(crateId: string, trackIds: readonly string[]): number {
+    const del = this.db.prepare('DELETE FROM crate_tracks WHERE crate_id = ? AND track_id = ?');
+    let n = 0;
+    for (const id of new Set(trackIds)) n += del.run(crateId, id).changes;
+    return n;
+  }
+
+  /** the crate's track ids in crate order (library rows only) */
+  order(crateId: string): string[] {
+    return this.db
+      .prepare(`SELECT ct.track_id FROM crate_tracks ct JOIN tracks t ON t.id = ct.track_id WHERE ct.crate_id = ? AND t.lib_status IS NOT NULL ORDER BY ct.position, ct.added_at`)
+      .pluck()
+      .all(crateId) as string[];
+  }
+
+  /** Number the crate's tracks 0, 1, … in the order given (every id in the crate; others are ignored). */
+  setOrder(crateId: string, trackIds: readonly string[]): void {
+    const up = this.db.prepare('UPDATE crate_tracks SET position = ? WHERE crate_id = ? AND track_id = ?');
+    trackIds.forEach((id, i) => up.run(i, crateId, id));
+  }
+
+  /** the crate's library tracks in crate order, with what an M3U8 entry states */
+  entries(crateId: string): CrateEntryRow[] {
+    return this.db
+      .prepare(
+        `SELECT t.id, t.path, t.duration_sec, t.title, t.artist, t.file_name FROM crate_tracks ct JOIN tracks t ON t.id = ct.track_id
+         WHERE ct.crate_id = ? AND t.lib_status IS NOT NULL ORDER BY ct.position, ct.added_at`,
+      )
+      .all(crateId) as CrateEntryRow[];
+  }
+
+  /** a row leaving the library (kept for recent files or a chat) leaves every crate */
+  dropTrack(trackId: string): void {
+    this.db.prepare('DELETE FROM crate_tracks WHERE track_id = ?').run(trackId);
+  }
+}
