@@ -15,6 +15,7 @@ import { defaultDataDir } from '../engine-host/paths';
 import { startServer } from '../serve/server';
 import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
+import { crateCommand } from './crate';
 import { analyzeLine, analyzeText, fmtDuration } from './analyze-text';
 
 const USAGE = `Resonance Studio ${STUDIO_VERSION}
@@ -51,6 +52,11 @@ Usage:
       Exit code 1 if any file failed.
       (--db takes the data folder's lock, as serve does; without it analyze,
       probe and ask work while the app runs.)
+  studio crate list|show NAME|export NAME OUT.m3u8 [--json] [--data-dir DIR]
+      The Library's crates (the DJ's playlists): list them, show one's tracks
+      in crate order, or write one as an extended M3U8 playlist (tracks below
+      OUT's folder relative to it). (studio crate --help; takes the data
+      folder's lock.)
   studio model list|get|convert|verify … [--data-dir DIR]   (studio model --help)
       Get DeepResonance: list what is present, download + verify + convert
       (studio model get beta --llama DIR), convert files on disk, re-hash a pack.
@@ -658,6 +664,16 @@ async function main(argv: string[]): Promise<void> {
         return e;
       };
       process.exitCode = await modelCommand(args, engine);
+      return;
+    }
+    case 'crate': {
+      const { dataDir, rest: args } = takeDataDir(rest);
+      // the data folder's library database, locked as every command that opens it; no watcher, no scan resumed
+      process.exitCode = await crateCommand(args, async () => {
+        const e = startEngine(dataDir ?? defaultDataDir(), 'web', { STUDIO_LIBRARY_BACKGROUND: '0' }, `studio crate ${args[0] ?? ''}`.trim());
+        await e.start();
+        return e;
+      });
       return;
     }
     case '--version':
