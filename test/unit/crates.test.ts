@@ -100,7 +100,7 @@ describe('crates in the library database', () => {
       assert.equal((db.prepare('SELECT count(*) AS n FROM crate_tracks').get() as { n: number }).n, 1, 'no place left behind');
       assert.deepEqual(store.ids({ crateId: c.id }, undefined), [ids[0]]);
       assert.equal(crates.crate(c.id).trackCount, 1);
-      assert.equal(db.pragma('foreign_key_check').length, 0);
+      assert.equal((db.pragma('foreign_key_check') as unknown[]).length, 0);
     } finally {
       db.close();
     }
