@@ -77,7 +77,8 @@ function snapshot(): SavedSession {
     zoom: { pxPerSec: zoom.pxPerSec, start: zoom.view.start },
     region: current.region ? [current.region[0], current.region[1]] : null,
     attach: t && chat.attach[t.id] ? { ...chat.attach[t.id] } : null,
-    library: { sort: { ...table.sort }, form: { ...table.form }, scrollTop: lastLibraryScroll },
+    // the library's own sort, not a crate's (crate order means nothing outside its crate)
+    library: { sort: { ...table.librarySort }, form: { ...table.form }, scrollTop: lastLibraryScroll },
     chat: chatScroll(),
   };
 }
