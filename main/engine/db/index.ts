@@ -2,7 +2,7 @@
  * The studio database: one SQLite file (better-sqlite3, WAL), written only by
  * the engine's event loop. This folder is the only code that holds SQL: the
  * migrations, and one repository per table (tracks, library_folders,
- * library_analyses, scan_jobs + scan_files, chat_messages, settings).
+ * library_analyses, scan_jobs + scan_files, chat_messages, settings, track_marks, crates + crate_tracks).
  */
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
