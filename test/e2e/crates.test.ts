@@ -92,6 +92,14 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     const file = await dl;
     assert.equal(file.suggestedFilename(), 'Warm-up ☕.m3u8');
     assert.equal(readFileSync((await file.path())!, 'utf8'), `#EXTM3U\n#EXTINF:1,Artist 1 - Alpha Drive\n${paths[0]}\n#EXTINF:1,Artist 3 - Charlie Rush\n${paths[2]}\n`);
+    // the library's CSV export of "the rows shown" in a crate: the crate's rows
+    await page.getByTestId('export-open').click();
+    await page.getByTestId('export-scope').selectOption('filter');
+    const csv = page.waitForEvent('download');
+    await page.getByTestId('export-csv').click();
+    const rows = readFileSync((await (await csv).path())!, 'utf8').trim().split(/\r?\n/).slice(1);
+    assert.deepEqual(rows.map((l) => TITLES.find((t) => l.includes(t))).sort(), ['Alpha Drive', 'Charlie Rush']);
+    await page.keyboard.press('Escape');
     assert.deepEqual(await studio.sp.toastTexts('error'), []);
   });
 

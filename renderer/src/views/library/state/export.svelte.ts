@@ -11,12 +11,13 @@ export type ExportScope = 'all' | 'filter' | 'selection';
 class Exporter {
   busy = $state(false);
 
-  /** Every track, those matching the filter, or the selected rows. */
+  /** Every track, those shown (the filter, in the crate shown), or the selected rows. */
   async run(format: 'csv' | 'json', scope: ExportScope): Promise<void> {
     this.busy = true;
     try {
       const args: MethodInput<'library:export'> = { format };
-      if (scope === 'filter' && table.filtered) args.filter = table.filter;
+      // the rows shown: the filter, within the crate shown (table.queryFilter)
+      if (scope === 'filter' && (table.filtered || table.crateId)) args.filter = table.queryFilter;
       if (scope === 'selection') {
         if (!selection.ids.size) {
           app.notice('Nothing selected', 'Select rows first (Shift or Ctrl/⌘-click for several).', 'warning');
