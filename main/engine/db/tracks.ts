@@ -394,7 +394,7 @@ export class TracksRepo {
    */
   libPage(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined, offset: number, limit: number): { total: number; rows: LibQueryRow[] } {
     const w = this.where(filter);
-    const o = this.order(filter, sort);
+    const o = this.orderBy(filter, sort);
     const total = (this.db.prepare(`SELECT count(*) AS n FROM tracks WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
     const rows = this.db.prepare(`SELECT ${LIB_COLUMNS} FROM tracks WHERE ${w.sql} ORDER BY ${o.sql} LIMIT ? OFFSET ?`).all(...w.params, ...o.params, limit, offset) as LibQueryRow[];
     return { total, rows };
@@ -406,7 +406,7 @@ export class TracksRepo {
    */
   libIds(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined): string[] {
     const w = this.where(filter);
-    const o = this.order(filter, sort);
+    const o = this.orderBy(filter, sort);
     return (this.db.prepare(`SELECT id FROM tracks WHERE ${w.sql} ORDER BY ${o.sql}`).pluck().all(...w.params, ...o.params) as string[]);
   }
 
@@ -415,15 +415,16 @@ export class TracksRepo {
    * shown "uncertain" after the sure ones, in path order (SURE_SQL); `crate` (with filter.crateId): the crate's own order
    * (crate_tracks.position, migration 12), else the path. Its parameters follow the WHERE's
    */
-  private order(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined): { sql: string; params: unknown[] } {
+  private orderBy(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined): { sql: string; params: unknown[] } {
     if (sort?.column === 'crate' && filter?.crateId) {
       const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
       return { sql: `(SELECT ct.position FROM crate_tracks ct WHERE ct.crate_id = ? AND ct.track_id = tracks.id) ${dir}, path ASC`, params: [filter.crateId] };
     }
-    return { sql: this.orderSql(filter, sort), params: [] };
+    return { sql: this.order(filter, sort), params: [] };
   }
 
-  private orderSql(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined): string {
+  /** orderBy's ORDER BY of a column sort (no parameters) */
+  private order(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined): string {
     const col = sort?.column === 'bpm' ? bpmSql(filter?.bpmRange) : (SORT_SQL[sort?.column ?? 'path'] ?? 'path');
     const dir = sort?.dir === 'desc' ? 'DESC' : 'ASC';
     if (col === 'path') return `path ${dir}`;
