@@ -110,6 +110,12 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     // Bravo and Alpha (Alpha is in the crate already): one added
     await lib.rows.nth(1).click();
     await lib.rows.nth(0).click({ modifiers: ['Control'] });
+    // from the keyboard: Shift+F10 opens Add to crate… on the first crate; Esc closes it, the table keeps the focus
+    await page.keyboard.press('Shift+F10');
+    await page.locator('[data-testid=crate-menu-item][data-name="Warm-up ☕"]:focus').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('crate-menu').waitFor({ state: 'hidden' });
+    await page.locator('[data-testid=library-table]:focus').waitFor();
     await lib.rows.nth(1).click({ button: 'right' });
     await page.getByTestId('crate-menu').waitFor();
     await studio.sp.screenshot('crates-4-menu');
