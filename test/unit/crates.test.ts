@@ -13,6 +13,7 @@ import { LibraryStore } from '../../main/engine/library/store';
 import { CrateService, playlistFileName, reorder } from '../../main/engine/library/crates';
 import { toM3u8 } from '../../main/engine/library/m3u8';
 import { oldFormatLibrary } from '../helpers/library-rows';
+import { guardPaths, Roots } from '../../main/engine/fs/roots';
 
 const dir = mkdtempSync(join(tmpdir(), 'rs-crates-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -91,6 +92,10 @@ describe('crates in the library database', () => {
       assert.equal(parent.trackCount, 3);
       assert.deepEqual(store.ids({ crateId: c.id }, { column: 'crate', dir: 'asc' }), ids, 'membership and order kept');
       assert.match(crates.export(c.id).content, /sub\/moved\.mp3\n/);
+      // web mode's roots (`under`): only the tracks below them are listed
+      const within = crates.export(c.id, undefined, [join(lib, 'sub') + '/']);
+      assert.equal(within.count, 1);
+      assert.deepEqual(within.content.split('\n').filter((l) => l && !l.startsWith('#')), [join(lib, 'sub', 'moved.mp3')]);
       // deleted from the library (only a library row: the row goes, ON DELETE CASCADE)
       store.removeTracks([ids[1]]);
       // leaving the library but kept (in recent files): the row stays, its crate places go
@@ -157,6 +162,26 @@ describe('M3U8 writer (RFC 8216 §4.3.2.1 EXTINF)', () => {
     assert.equal(toM3u8([{ ...e, path: '/m/two\nlines.mp3' }], '/m', posix).split('\n')[2], 'file:///m/two%0Alines.mp3');
     assert.equal(toM3u8([], '/m', posix), '#EXTM3U\n');
   });
+});
+
+test('web mode: crates:export goes through the roots guard with the roots\' prefixes (only tracks inside are listed); its playlistDir is a path the roots check', async () => {
+  const root = join(dir, 'roots');
+  const seen: unknown[] = [];
+  const h = guardPaths(
+    { 'crates:export': async () => 'unguarded' } as never,
+    new Roots({ dirs: [root], libraryFolders: false }, () => []),
+    () => undefined,
+    {
+      library: {
+        folders: () => [], query: () => ({ total: 0, rows: [] }), ids: () => ({ total: 0, ids: [] }), export: () => ({ fileName: '', mime: '', content: '', count: 0 }),
+        crateExport: (a, under) => (seen.push([a, under]), { fileName: 'x.m3u8', mime: 'audio/x-mpegurl', content: '#EXTM3U\n', count: 0 }),
+      },
+    },
+  );
+  const call = (a: object) => (h as Record<string, (a: object, c: object) => Promise<unknown>>)['crates:export'](a, {});
+  await call({ crateId: 'AAAAAAAAAAAA' });
+  assert.deepEqual(seen, [[{ crateId: 'AAAAAAAAAAAA' }, [root + '/']]]);
+  await assert.rejects(call({ crateId: 'AAAAAAAAAAAA', playlistDir: '/elsewhere' }), { code: 'FORBIDDEN' });
 });
 
 test('crates:* arguments are checked at the channel: malformed ones are BAD_ARGS and never reach the handler', async () => {

@@ -287,7 +287,14 @@ export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string)
     if (out['library:ids']) out['library:ids'] = async (args: unknown) => lib.ids(args as MethodArgs<'library:ids'>, await under());
     if (out['library:export']) out['library:export'] = async (args: unknown) => lib.export(args as MethodArgs<'library:export'>, await under());
     const crateExport = lib.crateExport;
-    if (out['crates:export'] && crateExport) out['crates:export'] = async (args: unknown) => crateExport(args as MethodArgs<'crates:export'>, await under());
+    if (out['crates:export'] && crateExport) {
+      out['crates:export'] = async (args: unknown) => {
+        // this replaces PATH_ARGS' wrapper of crates:export: its playlist folder is checked here as it was there
+        const a = args as MethodArgs<'crates:export'>;
+        if (a.playlistDir !== undefined) await roots.check(a.playlistDir, PATH_ARGS['crates:export']!.what);
+        return crateExport(a, await under());
+      };
+    }
     const listFolders = out['library:list-folders'];
     if (listFolders) {
       out['library:list-folders'] = async (args: unknown, ctx: unknown) => {
