@@ -7,13 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix, win32 } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { RpcClient, RpcServer, type Port } from '@contract';
+import { RpcClient, RpcServer, type Crate, type Port } from '@contract';
 import { migrations, openDb } from '../../main/engine/db';
 import { LibraryStore } from '../../main/engine/library/store';
 import { CrateService, playlistFileName, reorder } from '../../main/engine/library/crates';
 import { toM3u8 } from '../../main/engine/library/m3u8';
 import { oldFormatLibrary } from '../helpers/library-rows';
 import { guardPaths, Roots } from '../../main/engine/fs/roots';
+import { crateHandlers } from '../../main/engine/handlers/crates';
 
 const dir = mkdtempSync(join(tmpdir(), 'rs-crates-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -174,7 +175,7 @@ test('web mode: crates:export goes through the roots guard with the roots\' pref
     {
       library: {
         folders: () => [], query: () => ({ total: 0, rows: [] }), ids: () => ({ total: 0, ids: [] }), export: () => ({ fileName: '', mime: '', content: '', count: 0 }),
-        crateExport: (a, under) => (seen.push([a, under]), { fileName: 'x.m3u8', mime: 'audio/x-mpegurl', content: '#EXTM3U\n', count: 0 }),
+        crates: (under) => ({ 'crates:export': (a) => (seen.push([a, under]), { fileName: 'x.m3u8', mime: 'audio/x-mpegurl', content: '#EXTM3U\n', count: 0 }) }),
       },
     },
   );
@@ -182,6 +183,48 @@ test('web mode: crates:export goes through the roots guard with the roots\' pref
   await call({ crateId: 'AAAAAAAAAAAA' });
   assert.deepEqual(seen, [[{ crateId: 'AAAAAAAAAAAA' }, [root + '/']]]);
   await assert.rejects(call({ crateId: 'AAAAAAAAAAAA', playlistDir: '/elsewhere' }), { code: 'FORBIDDEN' });
+});
+
+test('web mode: no crates:* call tells of or touches a track outside the roots (counts, lengths, add, remove, move, rename, export)', async () => {
+  const inside = join(dir, 'web', 'inside');
+  const outside = join(dir, 'web', 'outside');
+  const dataDir = join(dir, 'web', 'data');
+  const ins = [...(await oldFormatLibrary(inside, dataDir, 2)).values()];
+  const outs = [...(await oldFormatLibrary(outside, dataDir, 2)).values()];
+  const db = openDb(dataDir);
+  try {
+    const store = new LibraryStore(db);
+    const svc = new CrateService(db);
+    // the desktop app filled the crate with tracks from both folders
+    const set = svc.create('Set');
+    svc.add(set.id, [outs[0], ins[0], outs[1], ins[1]]);
+    const h = guardPaths(crateHandlers(svc) as never, new Roots({ dirs: [inside], libraryFolders: false }, () => []), () => undefined, {
+      library: {
+        folders: () => store.folders(), query: () => ({ total: 0, rows: [] }), ids: () => ({ total: 0, ids: [] }), export: () => ({ fileName: '', mime: '', content: '', count: 0 }),
+        crates: (under) => crateHandlers(svc, under),
+      },
+    }) as unknown as Record<string, (a: object, c: object) => Promise<any>>;
+    const web = (m: string, a: object) => h[m](a, {});
+    assert.deepEqual((await web('crates:list', {})).map((c: Crate) => [c.name, c.trackCount, c.durationSec]), [['Set', 2, 2]], 'only the tracks inside count');
+    // a track outside is not added, not removed, not moved, and the answers name none
+    const added = await web('crates:add-tracks', { crateId: set.id, trackIds: [outs[0], outs[1]] });
+    assert.deepEqual([added.added, added.crate.trackCount], [0, 2]);
+    const other = svc.create('Other');
+    assert.equal((await web('crates:add-tracks', { crateId: other.id, trackIds: [outs[0], ins[0]] })).added, 1);
+    assert.deepEqual(svc.repo.order(other.id), [ins[0]]);
+    assert.equal((await web('crates:remove-tracks', { crateId: set.id, trackIds: [outs[0]] })).removed, 0);
+    assert.deepEqual((await web('crates:move-tracks', { crateId: set.id, trackIds: [ins[1], outs[1]], beforeId: outs[0] })).order, [ins[0], ins[1]]);
+    assert.deepEqual(svc.repo.order(set.id), [outs[0], ins[0], outs[1], ins[1]], 'the tracks outside kept their places');
+    assert.deepEqual((await web('crates:move-tracks', { crateId: set.id, trackIds: [ins[1]], beforeId: ins[0] })).order, [ins[1], ins[0]]);
+    assert.equal((await web('crates:rename', { crateId: set.id, name: 'Set 2' })).trackCount, 2);
+    const m3u = await web('crates:export', { crateId: set.id });
+    assert.equal(m3u.count, 2);
+    assert.ok(!m3u.content.includes(outside), 'no path outside');
+    // the desktop app (no roots) still sees the whole crate
+    assert.equal(svc.crate(set.id).trackCount, 4);
+  } finally {
+    db.close();
+  }
 });
 
 test('crates:* arguments are checked at the channel: malformed ones are BAD_ARGS and never reach the handler', async () => {

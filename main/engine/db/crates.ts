@@ -26,23 +26,44 @@ export interface CrateEntryRow {
  * `crates` and `crate_tracks` (migration 12): the DJ's crates, each an ordered list of library tracks. Only library
  * rows (lib_status set) count as a crate's tracks. Callers wrap writes that belong together in writeTx.
  */
+/**
+ * `under` (web mode's roots as stored-path prefixes, fs/roots.ts Roots.prefixes) as SQL on the tracks row `t`: true for
+ * a track stored below one of them; true for every track without `under`. Its one parameter is `under` as JSON.
+ */
+function belowSql(under: readonly string[] | undefined): { sql: string; params: unknown[] } {
+  if (!under) return { sql: '1', params: [] };
+  return { sql: 'EXISTS (SELECT 1 FROM json_each(?) AS u WHERE substr(t.path, 1, length(u.value)) = u.value)', params: [JSON.stringify(under)] };
+}
+
 export class CratesRepo {
   constructor(private readonly db: Db) {}
 
-  /** every crate by name (case folded as the unique index folds it), with its track count and total length */
-  all(): CrateRow[] {
+  /**
+   * every crate by name (case folded as the unique index folds it), with its track count and total length; `under`:
+   * counting only the tracks stored below these prefixes (web mode's roots)
+   */
+  all(under?: readonly string[]): CrateRow[] {
+    const b = belowSql(under);
     return this.db
       .prepare(
         `SELECT c.id, c.name, c.created_at,
-           (SELECT count(*) FROM crate_tracks ct JOIN tracks t ON t.id = ct.track_id WHERE ct.crate_id = c.id AND t.lib_status IS NOT NULL) AS n,
-           (SELECT COALESCE(sum(t.duration_sec), 0) FROM crate_tracks ct JOIN tracks t ON t.id = ct.track_id WHERE ct.crate_id = c.id AND t.lib_status IS NOT NULL) AS duration_sec
+           (SELECT count(*) FROM crate_tracks ct JOIN tracks t ON t.id = ct.track_id WHERE ct.crate_id = c.id AND t.lib_status IS NOT NULL AND ${b.sql}) AS n,
+           (SELECT COALESCE(sum(t.duration_sec), 0) FROM crate_tracks ct JOIN tracks t ON t.id = ct.track_id WHERE ct.crate_id = c.id AND t.lib_status IS NOT NULL AND ${b.sql}) AS duration_sec
          FROM crates c ORDER BY c.name COLLATE NOCASE, c.created_at`,
       )
-      .all() as CrateRow[];
+      .all(...b.params, ...b.params) as CrateRow[];
   }
 
-  byId(id: string): CrateRow | undefined {
-    return this.all().find((c) => c.id === id);
+  /** the crate `id` as all() gives it (`under` likewise), or undefined */
+  byId(id: string, under?: readonly string[]): CrateRow | undefined {
+    return this.all(under).find((c) => c.id === id);
+  }
+
+  /** those of `ids` that are library tracks stored below `under` (every library track without it), in the order given */
+  visible(ids: readonly string[], under: readonly string[] | undefined): string[] {
+    const b = belowSql(under);
+    const ok = this.db.prepare(`SELECT 1 FROM tracks t WHERE t.id = ? AND t.lib_status IS NOT NULL AND ${b.sql}`).pluck();
+    return ids.filter((id) => ok.get(id, ...b.params) !== undefined);
   }
 
   /** the crate whose name equals `name` (ASCII case aside, as the unique index compares), if any */

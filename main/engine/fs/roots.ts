@@ -171,8 +171,11 @@ export interface GuardScope {
     ids(args: MethodArgs<'library:ids'>, under: string[]): MethodOutput<'library:ids'>;
     /** library:export likewise */
     export(args: MethodArgs<'library:export'>, under: string[]): MethodOutput<'library:export'>;
-    /** crates:export likewise: a crate's playlist lists only its tracks below the roots */
-    crateExport?(args: MethodArgs<'crates:export'>, under: string[]): MethodOutput<'crates:export'>;
+    /**
+     * the crates:* handlers limited to the tracks stored below `under` (handlers/crates.ts crateHandlers): counts,
+     * lengths, orders and playlists hold only those, and tracks outside named in a call are left alone
+     */
+    crates?(under: string[]): Partial<Handlers>;
   };
   /** the model pack folder remembered in the settings (chosen perhaps in the desktop app), or null */
   packPath?: () => string | null;
@@ -204,7 +207,7 @@ const ADDRESS_FRAME = /^([0-9a-f]{32})\./;
  * gives a track's files, or undefined for an unknown id (the handler then
  * answers NOT_FOUND itself).
  *
- * With `scope.library`: `library:query`, `library:ids`, `library:export` and `crates:export` see only rows
+ * With `scope.library`: `library:query`, `library:ids`, `library:export` and every `crates:*` see only rows
  * stored below Roots.prefixes(), `library:list-folders` only folders inside
  * the roots, `library:scan`/`library:remove-folder` of a folder outside are
  * FORBIDDEN, and "scan all" scans the folders inside, one by one. With
@@ -286,14 +289,19 @@ export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string)
     if (out['library:query']) out['library:query'] = async (args: unknown) => lib.query(args as MethodArgs<'library:query'>, await under());
     if (out['library:ids']) out['library:ids'] = async (args: unknown) => lib.ids(args as MethodArgs<'library:ids'>, await under());
     if (out['library:export']) out['library:export'] = async (args: unknown) => lib.export(args as MethodArgs<'library:export'>, await under());
-    const crateExport = lib.crateExport;
-    if (out['crates:export'] && crateExport) {
-      out['crates:export'] = async (args: unknown) => {
-        // this replaces PATH_ARGS' wrapper of crates:export: its playlist folder is checked here as it was there
-        const a = args as MethodArgs<'crates:export'>;
-        if (a.playlistDir !== undefined) await roots.check(a.playlistDir, PATH_ARGS['crates:export']!.what);
-        return crateExport(a, await under());
-      };
+    const crates = lib.crates;
+    if (crates) {
+      for (const method of methodNames.filter((m) => m.startsWith('crates:'))) {
+        if (!out[method]) continue;
+        out[method] = async (args: unknown, ctx: unknown) => {
+          // this replaces PATH_ARGS' wrapper of crates:export: its playlist folder is checked here as it was there
+          const dir = method === 'crates:export' ? (args as MethodArgs<'crates:export'>).playlistDir : undefined;
+          if (dir !== undefined) await roots.check(dir, PATH_ARGS['crates:export']!.what);
+          const inner = crates(await under())[method] as ((a: unknown, c: unknown) => unknown) | undefined;
+          if (!inner) throw new StudioError('INTERNAL', `${method} has no handler limited to the allowed folders.`);
+          return inner(args, ctx);
+        };
+      }
     }
     const listFolders = out['library:list-folders'];
     if (listFolders) {

@@ -61,7 +61,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
         query: (args, under) => library.query(args, under),
         ids: (args, under) => library.ids(args, under),
         export: ({ format, trackIds, filter }, under) => library.export(format, trackIds, filter, under),
-        crateExport: ({ crateId, playlistDir }, under) => crates.export(crateId, playlistDir, under),
+        crates: (under) => withDbWriteErrors(crateHandlers(crates, under), ctx.db),
       },
       packPath: () => model.packPath,
     },

@@ -22,13 +22,18 @@ export class CrateService {
     this.repo = new CratesRepo(db);
   }
 
-  list(): Crate[] {
-    return this.repo.all().map(toCrate);
+  /**
+   * Every crate by name. `under` (here and below: web mode's roots, fs/roots.ts Roots.prefixes): a crate's count and
+   * length are those of its tracks stored below these prefixes, and the tracks a call names count only when they are
+   * (others are left as they are, as unknown ids are), so a browser learns of and touches no track outside the roots.
+   */
+  list(under?: string[]): Crate[] {
+    return this.repo.all(under).map(toCrate);
   }
 
   /** @throws StudioError NOT_FOUND for an unknown crate */
-  crate(crateId: string): Crate {
-    const row = this.repo.byId(crateId);
+  crate(crateId: string, under?: string[]): Crate {
+    const row = this.repo.byId(crateId, under);
     if (!row) throw new StudioError('NOT_FOUND', 'That crate does not exist (unknown id): it may have been deleted.');
     return toCrate(row);
   }
@@ -49,12 +54,12 @@ export class CrateService {
   }
 
   /** @throws StudioError NOT_FOUND (unknown crate), BAD_ARGS (another crate has that name) */
-  rename(crateId: string, name: string): Crate {
+  rename(crateId: string, name: string, under?: string[]): Crate {
     this.crate(crateId);
     this.unique(name, crateId);
     writeTx(this.db, () => this.repo.rename(crateId, name));
     this.changed();
-    return this.crate(crateId);
+    return this.crate(crateId, under);
   }
 
   /** Delete the crate (its tracks stay in the library, their files untouched). @throws StudioError NOT_FOUND */
@@ -66,36 +71,41 @@ export class CrateService {
   }
 
   /** Append library tracks to the crate's end; one already in it keeps its place. @throws StudioError NOT_FOUND (crate) */
-  add(crateId: string, trackIds: string[]): MethodOutput<'crates:add-tracks'> {
+  add(crateId: string, trackIds: string[], under?: string[]): MethodOutput<'crates:add-tracks'> {
     this.crate(crateId);
-    const added = writeTx(this.db, () => this.repo.add(crateId, trackIds, Date.now()));
+    const ids = under ? this.repo.visible(trackIds, under) : trackIds;
+    const added = writeTx(this.db, () => this.repo.add(crateId, ids, Date.now()));
     if (added) this.changed();
-    return { added, crate: this.crate(crateId) };
+    return { added, crate: this.crate(crateId, under) };
   }
 
   /** Take tracks out of the crate (never out of the library). @throws StudioError NOT_FOUND (crate) */
-  remove(crateId: string, trackIds: string[]): MethodOutput<'crates:remove-tracks'> {
+  remove(crateId: string, trackIds: string[], under?: string[]): MethodOutput<'crates:remove-tracks'> {
     this.crate(crateId);
-    const removed = writeTx(this.db, () => this.repo.remove(crateId, trackIds));
+    const ids = under ? this.repo.visible(trackIds, under) : trackIds;
+    const removed = writeTx(this.db, () => this.repo.remove(crateId, ids));
     if (removed) this.changed();
-    return { removed, crate: this.crate(crateId) };
+    return { removed, crate: this.crate(crateId, under) };
   }
 
   /**
    * Move `trackIds` (those in the crate, keeping their crate order among themselves) in front of `beforeId`, or to the
-   * end (null, or a `beforeId` that is itself moved or not in the crate). Returns the new order.
+   * end (null, or a `beforeId` that is itself moved or not in the crate). Returns the new order (with `under`: of the
+   * tracks below it; the others keep their places relative to each other).
    * @throws StudioError NOT_FOUND (crate)
    */
-  move(crateId: string, trackIds: string[], beforeId: string | null): MethodOutput<'crates:move-tracks'> {
+  move(crateId: string, trackIds: string[], beforeId: string | null, under?: string[]): MethodOutput<'crates:move-tracks'> {
     this.crate(crateId);
+    const moved = under ? this.repo.visible(trackIds, under) : trackIds;
+    const before = beforeId !== null && under && !this.repo.visible([beforeId], under).length ? null : beforeId;
     const order = writeTx(this.db, () => {
       const now = this.repo.order(crateId);
-      const next = reorder(now, trackIds, beforeId);
+      const next = reorder(now, moved, before);
       this.repo.setOrder(crateId, next);
       return next;
     });
     this.changed();
-    return { order };
+    return { order: under ? this.repo.visible(order, under) : order };
   }
 
   /**
@@ -104,7 +114,7 @@ export class CrateService {
    * of these prefixes are listed. @throws StudioError NOT_FOUND (crate)
    */
   export(crateId: string, playlistDir?: string, under?: string[]): MethodOutput<'crates:export'> {
-    const crate = this.crate(crateId);
+    const crate = this.crate(crateId, under);
     const rows = this.repo.entries(crateId).filter((r) => !under || under.some((u) => r.path.startsWith(u)));
     const content = toM3u8(rows.map((r) => ({ path: r.path, durationSec: r.duration_sec, artist: r.artist, title: r.title })), playlistDir);
     return { fileName: `${playlistFileName(crate.name)}.m3u8`, mime: 'audio/x-mpegurl', content, count: rows.length };
