@@ -21,8 +21,9 @@ export const CRATE_USAGE = `Usage:
       written relative to it, the others with their absolute path.
 
 NAME is the crate's name as shown (ASCII letters in any case). Every crate
-command opens the data folder's library (STUDIO_DATA_DIR, or --data-dir DIR) and
-takes its lock: while the app or studio serve uses that folder it exits 75.`;
+command reads the data folder's library (STUDIO_DATA_DIR, or --data-dir DIR)
+and writes nothing there: while the app or studio serve uses that folder it
+reads a copy of the library as last saved (exit 75 only when even that fails).`;
 
 type Start = () => Promise<EngineHost>;
 const out = (s: string) => process.stdout.write(s + '\n');
@@ -79,7 +80,7 @@ async function crateTracks(engine: EngineHost, crate: Crate): Promise<LibraryTra
 
 /**
  * Run `studio crate <sub> …`; resolves with the exit code: 0, 1 (an unknown crate, an engine error: `studio: <message>`),
- * 2 (the command line is wrong), 75 (the data folder is in use).
+ * 2 (the command line is wrong), 75 (the data folder is in use and its database could not be copied).
  */
 export async function crateCommand(argv: string[], start: Start): Promise<number> {
   const [sub, ...rest] = argv;

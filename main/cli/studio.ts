@@ -55,8 +55,8 @@ Usage:
   studio crate list|show NAME|export NAME OUT.m3u8 [--json] [--data-dir DIR]
       The Library's crates (the DJ's playlists): list them, show one's tracks
       in crate order, or write one as an extended M3U8 playlist (tracks below
-      OUT's folder relative to it). (studio crate --help; takes the data
-      folder's lock.)
+      OUT's folder relative to it). (studio crate --help; they only read:
+      while the app runs they read a copy of its library.)
   studio model list|get|convert|verify … [--data-dir DIR]   (studio model --help)
       Get DeepResonance: list what is present, download + verify + convert
       (studio model get beta --llama DIR), convert files on disk, re-hash a pack.
@@ -669,10 +669,26 @@ async function main(argv: string[]): Promise<void> {
     case 'crate': {
       const { dataDir, rest: args } = takeDataDir(rest);
       // the data folder's library database, locked as every command that opens it; no watcher, no scan resumed
+      const folder = dataDir ?? defaultDataDir();
       process.exitCode = await crateCommand(args, async () => {
-        const e = startEngine(dataDir ?? defaultDataDir(), 'web', { STUDIO_LIBRARY_BACKGROUND: '0' }, `studio crate ${args[0] ?? ''}`.trim());
-        await e.start();
-        return e;
+        const e = startEngine(folder, 'web', { STUDIO_LIBRARY_BACKGROUND: '0' }, `studio crate ${args[0] ?? ''}`.trim());
+        try {
+          await e.start();
+          return e;
+        } catch (err) {
+          if (toErrorData(err).code !== 'DATA_FOLDER_IN_USE') throw err;
+          // the crate commands only read the library (as `studio model list` reads its folders): while the app or
+          // `studio serve` holds the folder they read a copy of its database, made read-only (db/index.ts
+          // snapshotDb), on a throwaway folder
+          const { engine: ro, cleanup } = readOnlyEngine(undefined, { STUDIO_DB_SNAPSHOT_OF: join(folder, 'studio.sqlite') });
+          process.once('exit', cleanup);
+          try {
+            await ro.start();
+          } catch {
+            throw err; // the copy could not be made: the folder is in use (75), as before
+          }
+          return ro;
+        }
       });
       return;
     }

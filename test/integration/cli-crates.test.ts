@@ -3,11 +3,12 @@
 // playlist's folder where the tracks lie below it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openDb } from '../../main/engine/db';
+import { lockDataFolder, readDataLockOwner } from '../../main/data-lock';
 import { CrateService } from '../../main/engine/library/crates';
 import { oldFormatLibrary } from '../helpers/library-rows';
 import { ROOT } from '../helpers/media';
@@ -68,4 +69,29 @@ test('studio crate export: M3U8 with #EXTINF and paths relative below the playli
   const bad = studio('crate', 'export', 'Empty');
   assert.equal(bad.code, 2);
   assert.match(bad.err, /crate export takes a crate name and the playlist file/);
+});
+
+test('while another process holds the data folder (the app, studio serve) crate list, show and export read a copy of its library: no exit 75, nothing written there', async () => {
+  const holder = openDb(dataDir); // the holder has its database open (its -wal and -shm exist)
+  const lock = await lockDataFolder(dataDir, { command: 'Resonance Studio' });
+  try {
+    holder.prepare("UPDATE crates SET name = 'Held' WHERE name = 'Empty'").run(); // committed by the holder, seen by the copy
+    // (the -shm is SQLite's shared-memory index, where every reader marks what it reads: not data)
+    const files = () => readdirSync(dataDir).filter((f) => !f.startsWith('studio.lock') && !f.endsWith('-shm')).map((f) => [f, statSync(join(dataDir, f)).mtimeMs, statSync(join(dataDir, f)).size]);
+    const before = files();
+    const list = studio('crate', 'list');
+    assert.equal(list.code, 0, list.err);
+    assert.match(list.out, /^Café ☕ set\s+2 tracks\s+0:02\nHeld\s+0 tracks/);
+    const show = studio('crate', 'show', 'Café ☕ set', '--json');
+    assert.equal(show.code, 0, show.err);
+    assert.deepEqual((JSON.parse(show.out) as { tracks: { path: string }[] }).tracks.map((t) => t.path), [paths[2], paths[0]]);
+    const out = join(music, 'held.m3u8');
+    assert.equal(studio('crate', 'export', 'Café ☕ set', out).code, 0);
+    assert.match(readFileSync(out, 'utf8'), /^#EXTM3U\n#EXTINF:1,DJ Ω - Ünïcode\nlib\/track-0002\.mp3\n/);
+    assert.deepEqual(files(), before, 'the data folder was not written');
+    assert.equal(readDataLockOwner(dataDir)?.pid, process.pid, 'the holder still holds it');
+  } finally {
+    await lock.release();
+    holder.close();
+  }
 });
