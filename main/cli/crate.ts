@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { clockTime, MIN_CONFIDENCE, toErrorData, type Crate, type LibraryTrack } from '@contract';
+import { clockTime, crateNameKey, MIN_CONFIDENCE, toErrorData, type Crate, type LibraryTrack } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 
@@ -20,7 +20,7 @@ export const CRATE_USAGE = `Usage:
       length in seconds and "Artist - Title"): tracks below OUT's folder are
       written relative to it, the others with their absolute path.
 
-NAME is the crate's name as shown (ASCII letters in any case). Every crate
+NAME is the crate's name as shown, in any case ("été" finds "Été"). Every crate
 command reads the data folder's library (STUDIO_DATA_DIR, or --data-dir DIR)
 and writes nothing there: while the app or studio serve uses that folder it
 reads a copy of the library as last saved (exit 75 only when even that fails).`;
@@ -31,11 +31,10 @@ const err = (s: string) => process.stderr.write(s + '\n');
 
 class UsageError extends Error {}
 
-/** the crate named `name`: the exact name, else the one equal without regard to ASCII case (as the database compares) */
+/** the crate named `name`: the one whose crateNameKey (case aside, as the database makes names unique) is `name`'s */
 export function findCrate(crates: readonly Crate[], name: string): Crate | undefined {
-  const want = name.trim();
-  const fold = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  return crates.find((c) => c.name === want) ?? crates.find((c) => fold(c.name) === fold(want));
+  const want = crateNameKey(name);
+  return crates.find((c) => crateNameKey(c.name) === want);
 }
 
 /** `studio crate list` as text: one line per crate, "Warm-up  12 tracks  48:02". */

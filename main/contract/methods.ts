@@ -709,7 +709,7 @@ export type TrackDetail = z.infer<typeof TrackDetail>;
 /**
  * A crate: the DJ's playlist, a named list of library tracks in the DJ's order (a track may be in several crates, once
  * in each). `trackCount` library tracks, `durationSec` their analysed lengths summed (seconds), `createdAt` ms since
- * the epoch. Names are unique without regard to ASCII case.
+ * the epoch. Names are unique without regard to case: two names are one when their crateNameKey is.
  */
 export const Crate = z.object({ id: Id, name: z.string(), trackCount: z.number().int().min(0), durationSec: z.number().min(0), createdAt: z.number() });
 export type Crate = z.infer<typeof Crate>;
@@ -721,6 +721,14 @@ export const CrateName = z
   .max(100, 'is longer than 100 characters: shorten it')
   .refine((s) => !/[\r\n\u2028\u2029\0]/.test(s), { message: 'holds a line break or a NUL byte: a crate name is one line' })
   .refine((s) => !LONE_SURROGATE.test(s), { message: 'is not valid Unicode: it holds a lone surrogate' });
+/**
+ * The key that makes crate names unique and finds a crate by name: Unicode NFC, then lower case by the full Unicode
+ * case mapping — the library search's one folding rule (engine db/search-key.ts foldSearch), so "Été", "été" and "été"
+ * written with a combining accent are one name. Accents are not folded away ("Ete" is another).
+ */
+export function crateNameKey(name: string): string {
+  return name.trim().normalize('NFC').toLowerCase();
+}
 /** The tracks a crate call acts on: 1–100,000 library track ids (a select-all of a big library) */
 const CrateTrackIds = z.array(Id).min(1).max(100_000);
 

@@ -12,6 +12,7 @@ import { migrations, openDb } from '../../main/engine/db';
 import { LibraryStore } from '../../main/engine/library/store';
 import { CrateService, playlistFileName, reorder } from '../../main/engine/library/crates';
 import { toM3u8 } from '../../main/engine/library/m3u8';
+import { findCrate } from '../../main/cli/crate';
 import { oldFormatLibrary } from '../helpers/library-rows';
 import { guardPaths, Roots } from '../../main/engine/fs/roots';
 import { crateHandlers } from '../../main/engine/handlers/crates';
@@ -65,6 +66,17 @@ describe('crates in the library database', () => {
       assert.equal(crates.rename(warm.id, 'OPENING').name, 'OPENING');
       assert.throws(() => crates.rename(warm.id, 'peak time'), { code: 'BAD_ARGS' });
       assert.equal(crates.byName('opening')?.id, warm.id);
+      // one case rule with the library's search (NFC, full Unicode lower case): "Été" is "été" and "e\u0301te\u0301"
+      const ete = crates.create('Été');
+      assert.throws(() => crates.create('été'), { code: 'BAD_ARGS' });
+      assert.throws(() => crates.create('E\u0301TE\u0301'), { code: 'BAD_ARGS' });
+      assert.equal(crates.byName('e\u0301te\u0301')?.id, ete.id);
+      assert.equal(findCrate(crates.list(), 'ÉTÉ')?.id, ete.id, 'studio crate show finds it the same way');
+      assert.notEqual(crates.create('Ete').id, ete.id, 'accents are not folded away');
+      // listed in the library's natural order (natural-key.ts, as the title column sorts: by code point after folding)
+      crates.create('Set 10');
+      crates.create('set 2');
+      assert.deepEqual(crates.list().map((c) => c.name), ['Ete', 'OPENING', 'Peak time', 'set 2', 'Set 10', 'Été']);
       crates.delete(peak.id);
       assert.throws(() => crates.crate(peak.id), { code: 'NOT_FOUND' });
       assert.throws(() => crates.add(peak.id, [ids[0]]), { code: 'NOT_FOUND' });

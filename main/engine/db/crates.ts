@@ -1,3 +1,5 @@
+import { crateNameKey } from '@contract';
+import { naturalKey } from './natural-key';
 import type { Db } from './index';
 
 /**
@@ -39,19 +41,22 @@ export class CratesRepo {
   constructor(private readonly db: Db) {}
 
   /**
-   * every crate by name (case folded as the unique index folds it), with its track count and total length; `under`:
+   * every crate by name in the library's natural order (natural-key.ts: "Set 2" before "Set 10", case aside), with its
+   * track count and total length; `under`:
    * counting only the tracks stored below these prefixes (web mode's roots)
    */
   all(under?: readonly string[]): CrateRow[] {
     const b = belowSql(under);
-    return this.db
+    const rows = this.db
       .prepare(
         `SELECT c.id, c.name, c.created_at,
            (SELECT count(*) FROM crate_tracks ct JOIN tracks t ON t.id = ct.track_id WHERE ct.crate_id = c.id AND t.lib_status IS NOT NULL AND ${b.sql}) AS n,
            (SELECT COALESCE(sum(t.duration_sec), 0) FROM crate_tracks ct JOIN tracks t ON t.id = ct.track_id WHERE ct.crate_id = c.id AND t.lib_status IS NOT NULL AND ${b.sql}) AS duration_sec
-         FROM crates c ORDER BY c.name COLLATE NOCASE, c.created_at`,
+         FROM crates c`,
       )
       .all(...b.params, ...b.params) as CrateRow[];
+    const key = new Map(rows.map((r) => [r.id, naturalKey(r.name) ?? '']));
+    return rows.sort((x, y) => (key.get(x.id)! < key.get(y.id)! ? -1 : key.get(x.id)! > key.get(y.id)! ? 1 : x.created_at - y.created_at));
   }
 
   /** the crate `id` as all() gives it (`under` likewise), or undefined */
@@ -66,19 +71,19 @@ export class CratesRepo {
     return ids.filter((id) => ok.get(id, ...b.params) !== undefined);
   }
 
-  /** the crate whose name equals `name` (ASCII case aside, as the unique index compares), if any */
+  /** the crate whose name is `name` by crateNameKey (case aside, as the unique index compares), if any */
   idByName(name: string): string | undefined {
-    return (this.db.prepare('SELECT id FROM crates WHERE name = ?').get(name) as { id: string } | undefined)?.id;
+    return (this.db.prepare('SELECT id FROM crates WHERE name_key = ?').get(crateNameKey(name)) as { id: string } | undefined)?.id;
   }
 
-  /** @throws SqliteError SQLITE_CONSTRAINT_UNIQUE when the name is taken */
+  /** @throws SqliteError SQLITE_CONSTRAINT_UNIQUE when the name is taken (crateNameKey) */
   insert(id: string, name: string, at: number): void {
-    this.db.prepare('INSERT INTO crates (id, name, created_at) VALUES (?, ?, ?)').run(id, name, at);
+    this.db.prepare('INSERT INTO crates (id, name, name_key, created_at) VALUES (?, ?, ?, ?)').run(id, name, crateNameKey(name), at);
   }
 
-  /** @throws SqliteError SQLITE_CONSTRAINT_UNIQUE when the name is taken. Returns whether the crate exists. */
+  /** @throws SqliteError SQLITE_CONSTRAINT_UNIQUE when the name is taken (crateNameKey). Returns whether the crate exists. */
   rename(id: string, name: string): boolean {
-    return this.db.prepare('UPDATE crates SET name = ? WHERE id = ?').run(name, id).changes > 0;
+    return this.db.prepare('UPDATE crates SET name = ?, name_key = ? WHERE id = ?').run(name, crateNameKey(name), id).changes > 0;
   }
 
   /** the crate and its places (the tracks stay in the library). Returns whether it existed. */

@@ -218,11 +218,13 @@ export const migrations: string[] = [
   // 12 (crates21): crates, the DJ's playlists (db/crates.ts): a named list of library tracks in the DJ's order. A track
   // may be in several crates, once in each (the primary key); `position` orders a crate (gaps allowed, renumbered on a
   // move). A track row deleted takes its places in crates with it (ON DELETE CASCADE); a row that only leaves the
-  // library (kept for recent files or a chat) is taken out by TracksRepo.leaveLibrary. Names are unique without
-  // regard to ASCII case ("Warm-up" and "warm-up" are one crate: `studio crate show NAME` finds it either way)
+  // library (kept for recent files or a chat) is taken out by TracksRepo.leaveLibrary. Names are unique by
+  // `name_key` (contract crateNameKey: NFC, then full Unicode lower case, the library search's folding), so "Été" and
+  // "été" are one crate, and `studio crate show NAME` finds it either way
   `CREATE TABLE crates (
      id TEXT PRIMARY KEY,
-     name TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(trim(name)) > 0),
+     name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+     name_key TEXT NOT NULL UNIQUE,
      created_at INTEGER NOT NULL
    );
    CREATE TABLE crate_tracks (

@@ -38,7 +38,7 @@ export class CrateService {
     return toCrate(row);
   }
 
-  /** The crate named `name` (ASCII case aside), or undefined. */
+  /** The crate named `name` (case aside: contract crateNameKey), or undefined. */
   byName(name: string): Crate | undefined {
     const id = this.repo.idByName(name.trim());
     return id ? this.crate(id) : undefined;
