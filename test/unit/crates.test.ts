@@ -175,6 +175,18 @@ describe('M3U8 writer (RFC 8216 §4.3.2.1 EXTINF)', () => {
     assert.equal(toM3u8([{ ...e, path: '/m/two\nlines.mp3' }], '/m', posix).split('\n')[2], 'file:///m/two%0Alines.mp3');
     assert.equal(toM3u8([], '/m', posix), '#EXTM3U\n');
   });
+
+  test('a relative path no player misreads: "#1 Hit.mp3" is not a comment line, a leading space is not trimmed, a trailing one goes as a file: URL', () => {
+    const e = { durationSec: 1, artist: null, title: 'x' };
+    const line = (p: string, d: string, api = posix) => toM3u8([{ ...e, path: p }], d, api).split('\n')[2];
+    assert.equal(line('/m/#1 Hit.mp3', '/m'), './#1 Hit.mp3');
+    assert.equal(line('/m/#1/a.mp3', '/m'), './#1/a.mp3');
+    assert.equal(line('/m/ intro.mp3', '/m'), './ intro.mp3');
+    assert.equal(line('/m/outro.mp3 ', '/m'), 'file:///m/outro.mp3%20');
+    assert.equal(line('C:\\Music\\#1 Hit.mp3', 'C:\\Music', win32), '.\\#1 Hit.mp3');
+    assert.equal(line('C:\\Music\\two\nlines.mp3', 'C:\\Music', win32), 'file:///C:/Music/two%0Alines.mp3');
+    assert.equal(line('/m/a#b.mp3', '/m'), 'a#b.mp3', 'a "#" inside a name is no comment');
+  });
 });
 
 test('web mode: crates:export goes through the roots guard with the roots\' prefixes (only tracks inside are listed); its playlistDir is a path the roots check', async () => {

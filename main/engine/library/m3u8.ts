@@ -24,6 +24,9 @@ export interface M3uEntry {
  * `playlistDir` (absolute): a track below that folder is written relative to it ("Sets/a.flac", `path`'s separators),
  * so the folder can move with its playlist; any other, or every one without `playlistDir`, absolutely. A path holding a
  * line break (no M3U line can hold one) is written as a file: URL, percent-encoded (RFC 8216 §4.1: a line is a URI).
+ * A relative path that a player would misread — one starting with "#" (a comment or tag line, RFC 8216 §4.1: "#1 Hit.mp3"
+ * beside the playlist) or with white space (trimmed by players) — is written "./#1 Hit.mp3" (".\\" with Windows
+ * paths); one ending in white space is written absolutely as a file: URL.
  */
 export function toM3u8(entries: readonly M3uEntry[], playlistDir?: string, path: PathApi = nodePath): string {
   const lines = ['#EXTM3U'];
@@ -49,7 +52,15 @@ export function extinfTitle(e: Pick<M3uEntry, 'path' | 'artist' | 'title'>, path
 const oneLine = (s: string) => s.replace(/[\r\n\u2028\u2029]+/g, ' ');
 
 function entryPath(p: string, playlistDir: string | undefined, path: PathApi): string {
-  if (/[\r\n]/.test(p)) return pathToFileURL(p).href;
-  if (playlistDir && isInside(p, playlistDir, path)) return path.relative(playlistDir, p);
+  if (/[\r\n]/.test(p) || /\s$/.test(p)) return fileUrl(p, path);
+  if (playlistDir && isInside(p, playlistDir, path)) {
+    const rel = path.relative(playlistDir, p);
+    return /^[#\s]/.test(rel) ? `.${path.sep}${rel}` : rel;
+  }
   return p;
+}
+
+/** `p` as a file: URL in `path`'s own flavour (a Windows path as file:///C:/…, whatever system this runs on) */
+function fileUrl(p: string, path: PathApi): string {
+  return pathToFileURL(p, { windows: path.sep === '\\' }).href;
 }
