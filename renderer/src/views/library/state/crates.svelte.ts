@@ -1,5 +1,6 @@
 import type { Crate } from '@contract';
 import { api, asStudioError } from '../../../host/api';
+import { connection } from '../../../host/connection.svelte';
 import { signal } from '../../../lib/test-hooks';
 import { app } from '../../../shared/state/app.svelte';
 import { selection } from './selection.svelte';
@@ -27,11 +28,23 @@ class Crates {
   /** the name being typed while `editing` */
   draft = $state('');
 
+  /**
+   * While the link to the engine is lost (web mode: connection.offline) a crate action is not tried: a warning says
+   * why, as preview's does (the controls are disabled by needsEngine; this catches a drop, Delete, a menu's Enter).
+   * Returns whether it was stopped.
+   */
+  private offline(what: string): boolean {
+    const why = connection.offline;
+    if (why) app.notice(`Cannot ${what} now`, why, 'warning');
+    return !!why;
+  }
+
   /** the crate shown in the table, if any */
   get open(): Crate | null {
     return this.list.find((c) => c.id === table.crateId) ?? null;
   }
 
+  /** The crates from the engine again (the sidebar's list and counts); the crate shown, if deleted, leaves the table. */
   async load(): Promise<void> {
     try {
       this.list = await api().call('crates:list', {});
@@ -48,6 +61,7 @@ class Crates {
 
   /** Show a crate's tracks in the table (null: the whole library). */
   show(crateId: string | null): void {
+    if (crateId !== table.crateId && this.offline('show another crate')) return;
     selection.clear();
     table.showCrate(crateId);
     signal('crate-shown', { crateId });
@@ -55,6 +69,7 @@ class Crates {
 
   /** A new, empty crate; null (the error shown) when refused (a name taken, an empty name). */
   async create(name: string): Promise<Crate | null> {
+    if (this.offline('make a crate')) return null;
     try {
       const c = await api().call('crates:create', { name });
       await this.load();
@@ -66,7 +81,9 @@ class Crates {
     }
   }
 
+  /** Rename the crate; false (the error shown) when refused (a name taken) or offline. */
   async rename(crateId: string, name: string): Promise<boolean> {
+    if (this.offline('rename the crate')) return false;
     try {
       const c = await api().call('crates:rename', { crateId, name });
       await this.load();
@@ -80,6 +97,7 @@ class Crates {
 
   /** Delete the crate (its tracks stay in the library); the library is shown if it was the crate shown. */
   async remove(crateId: string): Promise<void> {
+    if (this.offline('delete the crate')) return;
     try {
       await api().call('crates:delete', { crateId });
       if (table.crateId === crateId) this.show(null);
@@ -92,7 +110,7 @@ class Crates {
 
   /** Add tracks to the crate's end (a track already in it stays where it is), said in a toast. */
   async add(crateId: string, ids: string[]): Promise<void> {
-    if (!ids.length) return;
+    if (!ids.length || this.offline('add to the crate')) return;
     try {
       const { added, crate } = await api().call('crates:add-tracks', { crateId, trackIds: ids });
       await this.load();
@@ -111,7 +129,7 @@ class Crates {
   /** Take the tracks out of the crate shown (never out of the library, never the files). */
   async removeTracks(ids: string[]): Promise<void> {
     const crateId = table.crateId;
-    if (!crateId || !ids.length) return;
+    if (!crateId || !ids.length || this.offline('take tracks out of the crate')) return;
     try {
       const { removed, crate } = await api().call('crates:remove-tracks', { crateId, trackIds: ids });
       selection.clear();
@@ -126,7 +144,7 @@ class Crates {
   /** In the crate shown: move the tracks in front of `beforeId` (null: to the end). */
   async move(ids: string[], beforeId: string | null): Promise<void> {
     const crateId = table.crateId;
-    if (!crateId || !ids.length) return;
+    if (!crateId || !ids.length || this.offline('reorder the crate')) return;
     try {
       const { order } = await api().call('crates:move-tracks', { crateId, trackIds: ids, beforeId });
       table.refresh(false);
@@ -142,6 +160,7 @@ class Crates {
    * writes paths relative to the playlist's folder.
    */
   async export(crateId: string): Promise<void> {
+    if (this.offline('export the crate')) return;
     this.busy = true;
     try {
       const res = await api().call('crates:export', { crateId });
