@@ -142,6 +142,13 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     const renamed = page.locator('[data-testid=crate][data-name="Opening set"]');
     await renamed.waitFor();
     await studio.sp.screenshot('crates-5-renamed');
+    // a reload shows the crate again, in its order (the session keeps it with the library's own sort)
+    await page.reload();
+    const back = await studio.sp.waitForEvent('session-restored', { after: 0 });
+    assert.equal((back.detail as { crate?: string }).crate, await renamed.getAttribute('data-crate-id'));
+    await page.getByTestId('crate-bar').filter({ hasText: 'Opening set' }).waitFor();
+    await lib.waitForTotal(2);
+    assert.deepEqual(await titles(), ['Alpha Drive', 'Bravo Lights']);
     // Delete on the crate: asks, Keep has the focus (Enter keeps it); then Delete deletes, the library is shown
     await renamed.getByTestId('crate-open').focus();
     await page.keyboard.press('Delete');

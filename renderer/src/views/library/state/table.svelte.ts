@@ -64,15 +64,18 @@ class Table {
     return this.crateId && this.outsideSort ? this.outsideSort : this.sort;
   }
 
-  /** Show a crate's tracks (in crate order) or, with null, the whole library again (its sort back). */
-  showCrate(crateId: string | null): void {
+  /**
+   * Show a crate's tracks (in crate order, or `sort`: the one a reload puts back) or, with null, the whole library
+   * again (its sort back).
+   */
+  showCrate(crateId: string | null, sort?: { column: SortColumn; dir: SortDir }): void {
     if (crateId === this.crateId) return;
     if (crateId && !this.crateId) this.outsideSort = { ...this.sort };
     if (!crateId && this.outsideSort) {
       this.sort = this.outsideSort;
       this.outsideSort = null;
     }
-    if (crateId) this.sort = { column: 'crate', dir: 'asc' };
+    if (crateId) this.sort = sort ? { ...sort } : { column: 'crate', dir: 'asc' };
     this.crateId = crateId;
     this.cursor = -1;
     this.total = null;
