@@ -2,6 +2,7 @@ import type { Crate } from '@contract';
 import { api, asStudioError } from '../../../host/api';
 import { connection } from '../../../host/connection.svelte';
 import { signal } from '../../../lib/test-hooks';
+import { downloadText } from '../../../lib/download';
 import { app } from '../../../shared/state/app.svelte';
 import { selection } from './selection.svelte';
 import { table } from './table.svelte';
@@ -164,15 +165,7 @@ class Crates {
     this.busy = true;
     try {
       const res = await api().call('crates:export', { crateId });
-      const url = URL.createObjectURL(new Blob([res.content], { type: res.mime }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = res.fileName;
-      a.style.display = 'none';
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadText(res.content, res.mime, res.fileName);
       signal('crate-exported', { crateId, fileName: res.fileName, count: res.count });
     } catch (err) {
       app.error(err, 'Could not export the crate');

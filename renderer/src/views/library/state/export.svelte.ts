@@ -1,6 +1,7 @@
 import type { MethodInput } from '@contract';
 import { api } from '../../../host/api';
 import { signal } from '../../../lib/test-hooks';
+import { downloadText } from '../../../lib/download';
 import { ABOUT, app } from '../../../shared/state/app.svelte';
 import { selection } from './selection.svelte';
 import { table } from './table.svelte';
@@ -26,16 +27,7 @@ class Exporter {
         args.trackIds = [...selection.ids];
       }
       const res = await api().call('library:export', args);
-      const blob = new Blob([res.content], { type: res.mime });
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = res.fileName;
-      a.style.display = 'none';
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadText(res.content, res.mime, res.fileName);
       app.resolved(ABOUT.export);
       signal('library-exported', { fileName: res.fileName, count: res.count, format, scope });
     } catch (err) {
