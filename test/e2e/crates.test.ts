@@ -116,6 +116,11 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('crate-menu').waitFor({ state: 'hidden' });
     await page.locator('[data-testid=library-table]:focus').waitFor();
+    // the Menu key likewise
+    await page.keyboard.press('ContextMenu');
+    await page.locator('[data-testid=crate-menu-item][data-name="Warm-up ☕"]:focus').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid=library-table]:focus').waitFor();
     await lib.rows.nth(1).click({ button: 'right' });
     await page.getByTestId('crate-menu').waitFor();
     await studio.sp.screenshot('crates-4-menu');
