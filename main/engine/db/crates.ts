@@ -143,9 +143,4 @@ export class CratesRepo {
       )
       .all(crateId) as CrateEntryRow[];
   }
-
-  /** a row leaving the library (kept for recent files or a chat) leaves every crate */
-  dropTrack(trackId: string): void {
-    this.db.prepare('DELETE FROM crate_tracks WHERE track_id = ?').run(trackId);
-  }
 }
