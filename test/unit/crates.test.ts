@@ -16,6 +16,7 @@ import { findCrate } from '../../main/cli/crate';
 import { oldFormatLibrary } from '../helpers/library-rows';
 import { guardPaths, Roots } from '../../main/engine/fs/roots';
 import { crateHandlers } from '../../main/engine/handlers/crates';
+import { engineHandlers } from '../../main/engine/handlers';
 
 const dir = mkdtempSync(join(tmpdir(), 'rs-crates-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -246,6 +247,10 @@ test('web mode: no crates:* call tells of or touches a track outside the roots (
     assert.ok(!m3u.content.includes(outside), 'no path outside');
     // the desktop app (no roots) still sees the whole crate
     assert.equal(svc.crate(set.id).trackCount, 4);
+    // and the engine's own table (handlers/index.ts) is wired so: with the roots in its context, crates:list counts 2
+    process.env.STUDIO_LIBRARY_BACKGROUND = '0';
+    const engine = engineHandlers({ db, dataDir, cacheDir: join(dataDir, 'cache'), mode: 'web', roots: { dirs: [inside], libraryFolders: false }, version: 'test', startedAt: Date.now(), restarts: 0, emit: () => undefined } as never) as unknown as Record<string, (a: object, c: object) => Promise<Crate[]>>;
+    assert.deepEqual((await engine['crates:list']({}, {})).map((c) => [c.name, c.trackCount]), [['Other', 1], ['Set 2', 2]]);
   } finally {
     db.close();
   }
