@@ -713,13 +713,17 @@ export type TrackDetail = z.infer<typeof TrackDetail>;
  */
 export const Crate = z.object({ id: Id, name: z.string(), trackCount: z.number().int().min(0), durationSec: z.number().min(0), createdAt: z.number() });
 export type Crate = z.infer<typeof Crate>;
-/** A crate's name: 1–100 characters after trimming, one line, valid Unicode (stored trimmed). */
+/**
+ * A crate's name: 1–100 characters after trimming, one line of text without control characters (C0, DEL, C1: a name
+ * made in a browser is printed by `studio crate list` in a terminal, where ESC would start an escape sequence), valid
+ * Unicode (stored trimmed).
+ */
 export const CrateName = z
   .string()
   .trim()
   .min(1, 'is empty: name the crate')
   .max(100, 'is longer than 100 characters: shorten it')
-  .refine((s) => !/[\r\n\u2028\u2029\0]/.test(s), { message: 'holds a line break or a NUL byte: a crate name is one line' })
+  .refine((s) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s), { message: 'holds a line break or another control character (tab, escape, NUL): a crate name is one line of text' })
   .refine((s) => !LONE_SURROGATE.test(s), { message: 'is not valid Unicode: it holds a lone surrogate' });
 /**
  * The key that makes crate names unique and finds a crate by name: Unicode NFC, then lower case by the full Unicode

@@ -281,6 +281,10 @@ test('crates:* arguments are checked at the channel: malformed ones are BAD_ARGS
     ['crates:create', { name: '' }, /name/],
     ['crates:create', { name: '   ' }, /empty/],
     ['crates:create', { name: 'two\nlines' }, /one line/],
+    // a terminal escape (OSC: set the window title) from a browser, which studio crate list would print
+    ['crates:create', { name: 'x\u001b]0;pwned\u0007' }, /control character/],
+    ['crates:rename', { crateId: id, name: 'tab\there' }, /control character/],
+    ['crates:create', { name: 'c1\u009b31m' }, /control character/],
     ['crates:create', { name: 'x'.repeat(101) }, /100 characters/],
     ['crates:create', { name: 'a\ud800' }, /lone surrogate/],
     ['crates:create', { name: 'ok', extra: 1 }, /extra|Unrecognized/i],
