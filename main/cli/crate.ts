@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { clockTime, crateNameKey, MIN_CONFIDENCE, toErrorData, type Crate, type LibraryTrack } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
+import { shownPath } from './analyze-text';
 
 export const CRATE_USAGE = `Usage:
   studio crate list [--json]
@@ -44,7 +45,10 @@ export function formatCrates(crates: readonly Crate[]): string {
   return crates.map((c) => `${c.name.padEnd(w)}  ${String(c.trackCount).padStart(5)} ${c.trackCount === 1 ? 'track ' : 'tracks'}  ${clockTime(c.durationSec)}`).join('\n');
 }
 
-/** `studio crate show` as text: a header line, then per track its position, length, BPM, key, "Artist - Title" and path. */
+/**
+ * `studio crate show` as text: a header line, then per track its position, length (m:ss), BPM, key, "Artist - Title"
+ * (the file name without a title) and path; a tag or path holding a control character JSON-quoted (shownPath).
+ */
 export function formatCrateTracks(crate: Crate, tracks: readonly LibraryTrack[]): string {
   const lines = [`${crate.name}: ${crate.trackCount} ${crate.trackCount === 1 ? 'track' : 'tracks'}, ${clockTime(crate.durationSec)}`];
   tracks.forEach((t, i) => {
@@ -52,7 +56,7 @@ export function formatCrateTracks(crate: Crate, tracks: readonly LibraryTrack[])
     const bpm = t.bpm === null ? '—' : sure(t.bpmConfidence) ? t.bpm.toFixed(1) : 'uncertain';
     const key = t.key === null ? '—' : sure(t.keyConfidence) ? (t.camelot ?? t.key) : 'uncertain';
     const name = t.title ? (t.artist ? `${t.artist} - ${t.title}` : t.title) : t.fileName;
-    lines.push(`${String(i + 1).padStart(4)}  ${(t.durationSec === null ? '—' : clockTime(t.durationSec)).padStart(7)}  ${bpm.padStart(9)}  ${key.padEnd(9)}  ${name}  ${t.path}`);
+    lines.push(`${String(i + 1).padStart(4)}  ${(t.durationSec === null ? '—' : clockTime(t.durationSec)).padStart(7)}  ${bpm.padStart(9)}  ${key.padEnd(9)}  ${shownPath(name)}  ${shownPath(t.path)}`);
   });
   return lines.join('\n');
 }

@@ -16,7 +16,7 @@ import { startServer } from '../serve/server';
 import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
 import { crateCommand } from './crate';
-import { analyzeLine, analyzeText, fmtDuration } from './analyze-text';
+import { analyzeLine, analyzeText, fmtDuration, shownPath } from './analyze-text';
 
 const USAGE = `Resonance Studio ${STUDIO_VERSION}
 
@@ -362,11 +362,6 @@ async function featuresOf(engine: EngineHost, path: string): Promise<string> {
   const why = row?.error ?? end.problems.find((p) => p.path === path)?.message ?? end.skipped?.files.find((f) => f.path === path)?.reason ?? (row ? `it ended ${row.status}` : 'it was not analysed');
   if (!row || row.status !== 'analysed') throw new StudioError(row?.status === 'failed' ? 'DECODE_FAILED' : 'NOT_MEDIA', `--features: "${basename(path)}" could not be analysed for its features line (${why}).`);
   return row.features ?? '';
-}
-
-/** A path for plain output: quoted as JSON where it holds a line break or control character, so each record stays on its lines. */
-export function shownPath(p: string): string {
-  return /[\u0000-\u001f\u007f]/.test(p) ? JSON.stringify(p) : p;
 }
 
 async function analyzeCommand(argv: string[]): Promise<void> {

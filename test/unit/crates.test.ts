@@ -12,7 +12,7 @@ import { migrations, openDb } from '../../main/engine/db';
 import { LibraryStore } from '../../main/engine/library/store';
 import { CrateService, playlistFileName, reorder } from '../../main/engine/library/crates';
 import { toM3u8 } from '../../main/engine/library/m3u8';
-import { findCrate } from '../../main/cli/crate';
+import { findCrate, formatCrateTracks } from '../../main/cli/crate';
 import { oldFormatLibrary } from '../helpers/library-rows';
 import { guardPaths, Roots } from '../../main/engine/fs/roots';
 import { crateHandlers } from '../../main/engine/handlers/crates';
@@ -134,6 +134,14 @@ describe('crates in the library database', () => {
     assert.equal(playlistFileName('Café ☕'), 'Café ☕');
     assert.equal(playlistFileName('..'), '_');
   });
+});
+
+test('studio crate show prints no tag or path that holds a control character as it is (a terminal escape in a file\'s tags)', () => {
+  const crate = { id: 'AAAAAAAAAAAA', name: 'Set', trackCount: 1, durationSec: 1, createdAt: 0 };
+  const t = { title: 'Evil\u001b]0;pwned\u0007', artist: 'A', path: '/m/x\u009b.mp3', fileName: 'x.mp3', durationSec: 1, bpm: null, bpmConfidence: null, key: null, keyConfidence: null, camelot: null };
+  const text = formatCrateTracks(crate, [t as never]);
+  assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(text), JSON.stringify(text));
+  assert.match(text, /"A - Evil\\u001b\]0;pwned\\u0007"  "\/m\/x\\u009b\.mp3"$/);
 });
 
 describe('M3U8 writer (RFC 8216 §4.3.2.1 EXTINF)', () => {
