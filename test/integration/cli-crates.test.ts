@@ -41,11 +41,11 @@ before(async () => {
   }
 });
 
-test('studio crate list and show: the crates, and a crate\'s tracks in crate order (any ASCII case of its name)', () => {
+test('studio crate list and show: the crates, and a crate\'s tracks in crate order (any case of its name, É as é)', () => {
   const list = studio('crate', 'list');
   assert.equal(list.code, 0, list.err);
   assert.match(list.out, /^Café ☕ set\s+2 tracks\s+0:02\nEmpty\s+0 tracks\s+0:00\n$/);
-  const show = studio('crate', 'show', 'CAFÉ ☕ SET'.replace('É', 'é'));
+  const show = studio('crate', 'show', 'CAFÉ ☕ SET');
   assert.equal(show.code, 0, show.err);
   const lines = show.out.trimEnd().split('\n');
   assert.equal(lines[0], 'Café ☕ set: 2 tracks, 0:02');
