@@ -253,6 +253,11 @@ test('web mode: no crates:* call tells of or touches a track outside the roots (
     const m3u = await web('crates:export', { crateId: set.id });
     assert.equal(m3u.count, 2);
     assert.ok(!m3u.content.includes(outside), 'no path outside');
+    // a crate holding tracks outside is not deleted from the browser (that would touch them); one inside only is
+    await assert.rejects(web('crates:delete', { crateId: set.id }), { code: 'FORBIDDEN' });
+    const mine = svc.create('Mine');
+    await web('crates:add-tracks', { crateId: mine.id, trackIds: [ins[0]] });
+    assert.equal(await web('crates:delete', { crateId: mine.id }), null);
     // the desktop app (no roots) still sees the whole crate
     assert.equal(svc.crate(set.id).trackCount, 4);
     // and the engine's own table (handlers/index.ts) is wired so: with the roots in its context, crates:list counts 2

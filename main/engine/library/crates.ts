@@ -62,9 +62,19 @@ export class CrateService {
     return this.crate(crateId, under);
   }
 
-  /** Delete the crate (its tracks stay in the library, their files untouched). @throws StudioError NOT_FOUND */
-  delete(crateId: string): null {
+  /**
+   * Delete the crate (its tracks stay in the library, their files untouched). With `under` (web mode) a crate that also
+   * holds tracks outside the roots (put in by the desktop app) is not deleted: that would touch them.
+   * @throws StudioError NOT_FOUND, FORBIDDEN (tracks outside `under`)
+   */
+  delete(crateId: string, under?: string[]): null {
     this.crate(crateId);
+    if (under) {
+      const all = this.repo.order(crateId);
+      if (this.repo.visible(all, under).length < all.length) {
+        throw new StudioError('FORBIDDEN', "This crate also holds tracks outside web mode's allowed folders (put in from the desktop app): delete it there, or take out the tracks shown here.");
+      }
+    }
     writeTx(this.db, () => this.repo.delete(crateId));
     this.changed();
     return null;
