@@ -5,6 +5,15 @@
 import { clockTime, detailTagged, foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, outsideBpmRange, rangeFactor, tempoSectionsText, tempoSpanText, type BpmRange, type ErrorCode, type KeySection, type LibraryTrack, type TempoSection, type TrackDetail } from '@contract';
 import { loudnessText } from './loudness-text';
 
+/**
+ * A path or tag for plain output: quoted as JSON where it holds a line break or another control character (C0, DEL,
+ * C1), so each record stays on its lines and no file name or tag sends the terminal an escape sequence.
+ */
+export function shownPath(p: string): string {
+  // JSON escapes C0 only: DEL and C1 as \u escapes too
+  return /[\u0000-\u001f\u007f-\u009f]/.test(p) ? JSON.stringify(p).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : p;
+}
+
 /** seconds → "m:ss.ss" (or "h:mm:ss.ss"), cut to the hundredth as every length is shown (contract clockTime) */
 export function fmtDuration(sec: number): string {
   return clockTime(sec, 2);

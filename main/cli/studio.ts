@@ -15,7 +15,8 @@ import { defaultDataDir } from '../engine-host/paths';
 import { startServer } from '../serve/server';
 import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
-import { analyzeLine, analyzeText, fmtDuration } from './analyze-text';
+import { crateCommand } from './crate';
+import { analyzeLine, analyzeText, fmtDuration, shownPath } from './analyze-text';
 
 const USAGE = `Resonance Studio ${STUDIO_VERSION}
 
@@ -51,6 +52,11 @@ Usage:
       Exit code 1 if any file failed.
       (--db takes the data folder's lock, as serve does; without it analyze,
       probe and ask work while the app runs.)
+  studio crate list|show NAME|export NAME OUT.m3u8 [--json] [--data-dir DIR]
+      The Library's crates (the DJ's playlists): list them, show one's tracks
+      in crate order, or write one as an extended M3U8 playlist (tracks below
+      OUT's folder relative to it). (studio crate --help; they only read:
+      while the app runs they read a copy of its library.)
   studio model list|get|convert|verify … [--data-dir DIR]   (studio model --help)
       Get DeepResonance: list what is present, download + verify + convert
       (studio model get beta --llama DIR), convert files on disk, re-hash a pack.
@@ -358,11 +364,6 @@ async function featuresOf(engine: EngineHost, path: string): Promise<string> {
   return row.features ?? '';
 }
 
-/** A path for plain output: quoted as JSON where it holds a line break or control character, so each record stays on its lines. */
-export function shownPath(p: string): string {
-  return /[\u0000-\u001f\u007f]/.test(p) ? JSON.stringify(p) : p;
-}
-
 async function analyzeCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommand('analyze', argv, { allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' }, 'bpm-range': { type: 'string' } } });
   if (positionals.length === 0) fail('analyze needs files or folders: studio analyze <files or folders…> [--json] [--db PATH] [--bpm-range MIN-MAX]', 2);
@@ -658,6 +659,32 @@ async function main(argv: string[]): Promise<void> {
         return e;
       };
       process.exitCode = await modelCommand(args, engine);
+      return;
+    }
+    case 'crate': {
+      const { dataDir, rest: args } = takeDataDir(rest);
+      // the data folder's library database, locked as every command that opens it; no watcher, no scan resumed
+      const folder = dataDir ?? defaultDataDir();
+      process.exitCode = await crateCommand(args, async () => {
+        const e = startEngine(folder, 'web', { STUDIO_LIBRARY_BACKGROUND: '0' }, `studio crate ${args[0] ?? ''}`.trim());
+        try {
+          await e.start();
+          return e;
+        } catch (err) {
+          if (toErrorData(err).code !== 'DATA_FOLDER_IN_USE') throw err;
+          // the crate commands only read the library (as `studio model list` reads its folders): while the app or
+          // `studio serve` holds the folder they read a copy of its database, made read-only (db/index.ts
+          // snapshotDb), on a throwaway folder
+          const { engine: ro, cleanup } = readOnlyEngine(undefined, { STUDIO_DB_SNAPSHOT_OF: join(folder, 'studio.sqlite') });
+          process.once('exit', cleanup);
+          try {
+            await ro.start();
+          } catch {
+            throw err; // the copy could not be made: the folder is in use (75), as before
+          }
+          return ro;
+        }
+      });
       return;
     }
     case '--version':

@@ -618,6 +618,8 @@ export type LibraryTrack = z.infer<typeof LibraryTrack>;
 export const LibrarySortColumn = z.enum([
   'title', 'artist', 'album', 'genre', 'year', 'durationSec', 'sampleRate', 'channels', 'codec', 'bitrateKbps', 'sizeBytes',
   'bpm', 'bpmConfidence', 'key', 'keyConfidence', 'camelot', 'lufs', 'loudnessRange', 'truePeak', 'status', 'fileName', 'path', 'analysedAt',
+  /** the crate's own order (with LibraryFilter.crateId; the path otherwise) */
+  'crate',
 ]);
 
 const Range = z.tuple([z.number(), z.number()]);
@@ -631,6 +633,8 @@ export const LibraryFilter = z
     key: z.string().max(200).optional(),
     status: z.enum(['pending', 'analysed', 'failed']).optional(),
     folderId: Id.optional(),
+    /** only the tracks of this crate (Crate.id); an unknown crate has none */
+    crateId: Id.optional(),
   })
   .strict();
 export type LibraryFilter = z.infer<typeof LibraryFilter>;
@@ -714,6 +718,35 @@ export type TrackDetail = z.infer<typeof TrackDetail>;
  */
 export const TrackSummary = TrackDetail.pick({ track: true, tempoReason: true, keyReason: true });
 export type TrackSummary = z.infer<typeof TrackSummary>;
+/**
+ * A crate: the DJ's playlist, a named list of library tracks in the DJ's order (a track may be in several crates, once
+ * in each). `trackCount` library tracks, `durationSec` their analysed lengths summed (seconds), `createdAt` ms since
+ * the epoch. Names are unique without regard to case: two names are one when their crateNameKey is.
+ */
+export const Crate = z.object({ id: Id, name: z.string(), trackCount: z.number().int().min(0), durationSec: z.number().min(0), createdAt: z.number() });
+export type Crate = z.infer<typeof Crate>;
+/**
+ * A crate's name: 1–100 characters after trimming, one line of text without control characters (C0, DEL, C1: a name
+ * made in a browser is printed by `studio crate list` in a terminal, where ESC would start an escape sequence), valid
+ * Unicode (stored trimmed).
+ */
+export const CrateName = z
+  .string()
+  .trim()
+  .min(1, 'is empty: name the crate')
+  .max(100, 'is longer than 100 characters: shorten it')
+  .refine((s) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s), { message: 'holds a line break or another control character (tab, escape, NUL): a crate name is one line of text' })
+  .refine((s) => !LONE_SURROGATE.test(s), { message: 'is not valid Unicode: it holds a lone surrogate' });
+/**
+ * The key that makes crate names unique and finds a crate by name: Unicode NFC, then lower case by the full Unicode
+ * case mapping — the library search's one folding rule (engine db/search-key.ts foldSearch), so "Été", "été" and "été"
+ * written with a combining accent are one name. Accents are not folded away ("Ete" is another).
+ */
+export function crateNameKey(name: string): string {
+  return name.trim().normalize('NFC').toLowerCase();
+}
+/** The tracks a crate call acts on: 1–100,000 library track ids (a select-all of a big library) */
+const CrateTrackIds = z.array(Id).min(1).max(100_000);
 
 /** Extensions the studio offers to open. */
 export const AUDIO_EXTENSIONS = [
@@ -1161,6 +1194,51 @@ export const methods = {
     }),
     host: 'engine',
     summary: "Write the track's BPM (as shown, in the BPM range) and key into its file's tags (ID3v2 TBPM/TKEY, Vorbis BPM/INITIALKEY, MP4 tmpo/initialkey); refused when the file changed since analysis.",
+  }),
+
+  // crates21: crates, the DJ's playlists (main/engine/library/crates.ts; the table shows one with library:query's filter.crateId)
+  'crates:list': spec({ input: Empty, output: z.array(Crate), host: 'engine', summary: 'The crates, by name, with their track counts and lengths.' }),
+  'crates:create': spec({
+    input: z.object({ name: CrateName }).strict(),
+    output: Crate,
+    host: 'engine',
+    summary: 'Make an empty crate (BAD_ARGS when a crate of that name exists).',
+  }),
+  'crates:rename': spec({
+    input: z.object({ crateId: Id, name: CrateName }).strict(),
+    output: Crate,
+    host: 'engine',
+    summary: 'Rename a crate (BAD_ARGS when another crate has the name; NOT_FOUND for an unknown crate).',
+  }),
+  'crates:delete': spec({ input: z.object({ crateId: Id }).strict(), output: z.null(), host: 'engine', summary: 'Delete a crate; its tracks stay in the library and their files are not touched.' }),
+  'crates:add-tracks': spec({
+    input: z.object({ crateId: Id, trackIds: CrateTrackIds }).strict(),
+    /** `added`: tracks new to the crate (at its end, in the order given); a track already in it keeps its place */
+    output: z.object({ added: z.number().int().min(0), crate: Crate }),
+    host: 'engine',
+    summary: 'Add library tracks to the end of a crate; a track already in it is not added twice.',
+  }),
+  'crates:remove-tracks': spec({
+    input: z.object({ crateId: Id, trackIds: CrateTrackIds }).strict(),
+    output: z.object({ removed: z.number().int().min(0), crate: Crate }),
+    host: 'engine',
+    summary: 'Take tracks out of a crate (they stay in the library; files are never touched).',
+  }),
+  'crates:move-tracks': spec({
+    /** `beforeId`: the crate track they go in front of (null: to the end); the moved keep their order among themselves */
+    input: z.object({ crateId: Id, trackIds: CrateTrackIds, beforeId: Id.nullable() }).strict(),
+    /** the crate's track ids in their new order */
+    output: z.object({ order: z.array(Id) }),
+    host: 'engine',
+    summary: 'Reorder a crate: move tracks in front of another of its tracks, or to the end.',
+  }),
+  'crates:export': spec({
+    /** `playlistDir`: the folder the playlist will be saved in; tracks below it are written relative to it (else every path is absolute) */
+    input: z.object({ crateId: Id, playlistDir: AbsPath.optional() }).strict(),
+    /** the extended M3U playlist (UTF-8 text, RFC 8216 tags), its file name ("<crate>.m3u8"), and how many tracks it lists */
+    output: z.object({ fileName: z.string(), mime: z.string(), content: z.string(), count: z.number() }),
+    host: 'engine',
+    summary: 'A crate as an extended M3U8 playlist (#EXTM3U, #EXTINF with seconds and "Artist - Title", UTF-8 paths) in crate order.',
   }),
 
   'model:status': spec({ input: Empty, output: ModelStatus, host: 'engine', summary: 'Whether a model pack is installed, and what runs it.' }),

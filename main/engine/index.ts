@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { RpcServer, toErrorData, type EventName, type EventPayload } from '@contract';
+import { RpcServer, StudioError, toErrorData, type EventName, type EventPayload } from '@contract';
 import type { EngineContext } from './context';
 import { engineHandlers } from './handlers';
-import { openDb } from './db';
+import { openDb, snapshotDb } from './db';
 import { hostPort } from './port';
 import { useDemuxerCache } from './media/tags';
 import { parseRootsSetting } from './fs/roots';
@@ -16,7 +16,9 @@ import { STUDIO_VERSION } from '../version';
  * <data>/studio.sqlite, e.g. `studio analyze --db`), STUDIO_LIBRARY_BACKGROUND=0
  * (no folder watching, no scan resumed at start: the CLI), STUDIO_LIBRARY_WAVEFORM=0 (tracks get no waveform:
  * `studio analyze` without --db, whose cache is thrown away); STUDIO_CACHE_DIR (a cache folder other than
- * <data>/cache: `studio ask` runs on a throwaway data folder with the real one's cache).
+ * <data>/cache: `studio ask` runs on a throwaway data folder with the real one's cache); STUDIO_DB_SNAPSHOT_OF (a
+ * database another process holds, copied read-only into this throwaway data folder's studio.sqlite first: `studio
+ * crate list|show` while the app runs; when it cannot be read the engine fails UNREADABLE).
  */
 function main(): void {
   const dataDir = process.env.STUDIO_DATA_DIR;
@@ -25,6 +27,8 @@ function main(): void {
   let server: RpcServer | undefined;
   let db;
   try {
+    const held = process.env.STUDIO_DB_SNAPSHOT_OF;
+    if (held && !snapshotDb(held, join(dataDir, 'studio.sqlite'))) throw new StudioError('UNREADABLE', `The library database "${held}" could not be read while another program holds its data folder. Try again, or once that program has stopped.`);
     db = openDb(dataDir, process.env.STUDIO_DB_FILE || undefined);
   } catch (err) {
     // the host reports why (e.g. a read-only data folder), not just an exit code

@@ -4,6 +4,7 @@ import { nav, type ViewName } from './shared/state/nav.svelte';
 import { player } from './shared/state/player.svelte';
 import { current } from './shared/state/track.svelte';
 import { table, type SortColumn, type SortDir } from './views/library/state/table.svelte';
+import { crates } from './views/library/state/crates.svelte';
 import { emptyForm, type FilterForm } from './lib/library-filter';
 import { zoom } from './views/track/zoom.svelte';
 
@@ -26,7 +27,8 @@ export interface SavedSession {
   zoom: { pxPerSec: number; start: number };
   region: [number, number] | null;
   attach: AttachChoice | null;
-  library: { sort: { column: SortColumn; dir: SortDir }; form: FilterForm; scrollTop: number };
+  /** `crate`: the crate shown (crates21), with its own sort; the table shows it again unless it was deleted meanwhile */
+  library: { sort: { column: SortColumn; dir: SortDir }; form: FilterForm; scrollTop: number; crate?: { id: string; sort: { column: SortColumn; dir: SortDir } } | null };
   /** the open track's chat thread: its scroll position (px), and whether it was at its end (then it opens at the end, newest answer in view) */
   chat?: { trackId: string; scrollTop: number; atEnd: boolean } | null;
 }
@@ -77,7 +79,8 @@ function snapshot(): SavedSession {
     zoom: { pxPerSec: zoom.pxPerSec, start: zoom.view.start },
     region: current.region ? [current.region[0], current.region[1]] : null,
     attach: t && chat.attach[t.id] ? { ...chat.attach[t.id] } : null,
-    library: { sort: { ...table.sort }, form: { ...table.form }, scrollTop: lastLibraryScroll },
+    // the library's own sort, not a crate's (crate order means nothing outside its crate)
+    library: { sort: { ...table.librarySort }, form: { ...table.form }, scrollTop: lastLibraryScroll, crate: table.crateId ? { id: table.crateId, sort: { ...table.sort } } : null },
     chat: chatScroll(),
   };
 }
@@ -145,7 +148,7 @@ export function keepSession(): void {
 /**
  * Put the saved session back (after a reload): reopen the track (a file that
  * is gone is reported as when opening it), then its playhead, zoom, scroll,
- * region and attachments; the view; the library's sort, filter and scroll.
+ * region and attachments; the view; the library's sort, filter, crate shown and scroll.
  * Emits `session-restored` with what was put back (the tests wait on it).
  */
 export async function restoreSession(): Promise<void> {
@@ -162,6 +165,13 @@ export async function restoreSession(): Promise<void> {
       table.sort = { ...s.library.sort };
       table.form = { ...emptyForm(), ...s.library.form };
       table.applyForm();
+      // the crate shown, unless the crates are known already and it is not among them (crates.load() leaves a crate
+      // deleted meanwhile when they arrive)
+      const c = s.library.crate;
+      if (c?.id && (!crates.loaded || crates.list.some((x) => x.id === c.id))) {
+        table.showCrate(c.id, c.sort);
+        done.crate = c.id;
+      }
       lastLibraryScroll = s.library.scrollTop ?? 0;
     }
     if (s.view === 'library') nav.show('library');

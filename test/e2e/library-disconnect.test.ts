@@ -46,13 +46,21 @@ describe('library: the link to studio serve lost', { timeout: 240_000 }, () => {
   });
 
   // CSS selectors (a folder's Rescan by its place: it had no test id before)
-  const ACTIONS = ['library-add-folder', 'folder-remove', 'export-open', 'detail-write-tags', 'detail-open', 'detail-ask', 'recent', 'open'].map((id) => `[data-testid=${id}]`);
+  // crates (crates21): New crate…, All tracks and a crate in the sidebar
+  const ACTIONS = ['library-add-folder', 'folder-remove', 'export-open', 'detail-write-tags', 'detail-open', 'detail-ask', 'recent', 'open', 'crate-new', 'crate-all', 'crate-open'].map((id) => `[data-testid=${id}]`);
   const RESCAN = '[data-testid=library-folder] .actions button:first-child';
   ACTIONS.push(RESCAN);
 
   test('disabled with the reason on hover and in aria while disconnected, enabled again on the reconnect', async () => {
     const { page } = sp;
     const lib = await scanFolder(sp, dir, 2);
+    // a crate, made and left (its actions need the engine as the library's do)
+    await page.getByTestId('crate-new').click();
+    await page.getByTestId('crate-name-input').fill('Set');
+    await page.getByTestId('crate-name-input').press('Enter');
+    await page.getByTestId('crate-empty').waitFor();
+    await page.getByTestId('crate-all').click();
+    await lib.waitForTotal(2);
     await lib.rows.first().click();
     await page.getByTestId('detail-write-tags').waitFor();
     const firstId = (await lib.rows.first().getAttribute('data-id'))!;
@@ -81,6 +89,13 @@ describe('library: the link to studio serve lost', { timeout: 240_000 }, () => {
     const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ name?: { value: string }; description?: { value: string } }> };
     const scan = nodes.find((n) => n.name?.value === 'Rescan');
     assert.equal(scan?.description?.value, reason, 'Rescan\'s accessible description');
+    // Add to crate… (right-click) opens, its crates disabled with the reason; Esc closes it (the menu holds the focus)
+    await lib.rows.first().click({ button: 'right' });
+    const item = page.locator('[data-testid=crate-menu-item][data-name="Set"]');
+    assert.equal(await item.isDisabled(), true, 'a crate of Add to crate… while disconnected');
+    assert.equal(await item.getAttribute('title'), reason);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('crate-menu').waitFor({ state: 'hidden' });
     // sorted while disconnected: the last known rows stay (the sort dropped them and read nothing: a blank table)
     await page.getByTestId('sort-title').click();
     await page.getByTestId('sort-title').click();

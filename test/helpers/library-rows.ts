@@ -4,7 +4,10 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openDb } from '../../main/engine/db';
+import Database from 'better-sqlite3';
+import { migrations, openDb, type Db } from '../../main/engine/db';
+import { registerNaturalKey } from '../../main/engine/db/natural-key';
+import { registerSearchKey } from '../../main/engine/db/search-key';
 import { libraryVersions, versionsKey, type LibraryAnalysis } from '../../main/engine/library/analyse';
 import { LibraryStore } from '../../main/engine/library/store';
 import { media } from './media';
@@ -26,14 +29,36 @@ export function oldFormatRow(store: LibraryStore, path: string, folderId: string
 }
 
 /**
+ * A studio database at `dataDir` (studio.sqlite) migrated to schema `schema` only: the first `schema` migrations, as a
+ * build that knew no more left it (the next openDb applies the rest).
+ */
+export function openDbAtSchema(dataDir: string, schema: number): Db {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, 'studio.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  registerNaturalKey(db);
+  registerSearchKey(db);
+  for (let v = (db.pragma('user_version', { simple: true }) as number); v < schema; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return db;
+}
+
+/**
  * A library database at `dataDir` as an older build left it: one library folder `lib` holding `n` copies (copies: a
  * hard link would be one row) of a 1 s MP3 whose ID3v2 tag states TBPM 128 and TKEY 8A, named track-0000.mp3 …, each
  * stored as `oldFormatRow` stores it. Returns path → track id. For the tags re-read tests (pause, restart).
+ * `opts.schema`: the database at that schema version (openDbAtSchema: the crates test's library from before migration
+ * 12); the latest by default.
  */
-export async function oldFormatLibrary(lib: string, dataDir: string, n: number): Promise<Map<string, string>> {
+export async function oldFormatLibrary(lib: string, dataDir: string, n: number, opts: { schema?: number } = {}): Promise<Map<string, string>> {
   mkdirSync(lib, { recursive: true });
   const src = media('reprobe-tbpm-128-8a.mp3', ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'libmp3lame', '-b:a', '64k', '-metadata', 'TBPM=128', '-metadata', 'TKEY=8A']);
-  const db = openDb(dataDir);
+  const db = opts.schema === undefined ? openDb(dataDir) : openDbAtSchema(dataDir, opts.schema);
   try {
     const store = new LibraryStore(db);
     const versions = libraryVersions();

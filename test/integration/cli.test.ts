@@ -32,7 +32,7 @@ test('an unknown command exits 2 with the usage', () => {
 });
 
 test('every command answers --help / -h with its own usage (exit 0); an unknown option exits 2 with one line and the usage', () => {
-  for (const cmd of ['serve', 'probe', 'ask', 'analyze']) {
+  for (const cmd of ['serve', 'probe', 'ask', 'analyze', 'crate']) {
     for (const flag of ['--help', '-h']) {
       const r = studio(cmd, flag);
       assert.equal(r.code, 0, `${cmd} ${flag}: ${r.err}`);

@@ -2,10 +2,10 @@
  * The studio database: one SQLite file (better-sqlite3, WAL), written only by
  * the engine's event loop. This folder is the only code that holds SQL: the
  * migrations, and one repository per table (tracks, library_folders,
- * library_analyses, scan_jobs + scan_files, chat_messages, settings).
+ * library_analyses, scan_jobs + scan_files, chat_messages, settings, track_marks, crates + crate_tracks).
  */
 import Database from 'better-sqlite3';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { makeDirs } from '../fs/paths';
 import { isAbsolute, join } from 'node:path';
 import { StudioError } from '@contract';
@@ -15,6 +15,29 @@ import { registerSearchKey } from './search-key';
 
 export type Db = Database.Database;
 export { migrations };
+
+/**
+ * A consistent copy of another process's database (`studio crate list|show` while the app or `studio serve` holds the
+ * data folder): `from` opened read-only and written whole into the new file `to` (SQLite's VACUUM INTO, one read
+ * transaction: what the holder had committed), so the copy can be opened and migrated without a byte written to `from`.
+ * Only while `from`'s `-wal` and `-shm` exist (the holder has it open): a read-only open of a WAL database nobody holds
+ * would create both and leave them (as settings.ts readSettingsReadOnly).
+ * @returns whether the copy was made (false: `from` absent, not held open, or unreadable; `to` is then not made)
+ */
+export function snapshotDb(from: string, to: string): boolean {
+  if (![from, `${from}-wal`, `${from}-shm`].every((f) => existsSync(f))) return false;
+  let db: Db | undefined;
+  try {
+    db = new Database(from, { readonly: true, fileMustExist: true });
+    db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
+    db.prepare('VACUUM INTO ?').run(to);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    db?.close();
+  }
+}
 
 /**
  * Open (creating if needed) the studio database in `dataDir` (`fileName`

@@ -215,4 +215,25 @@ export const migrations: string[] = [
   // search-key.ts SEARCH_KEY_SQL (as it was when it shipped), so that a later edit of that expression cannot change a
   // migration that has already run on users' databases
   `UPDATE tracks SET search_key = search_key(tracks.title, tracks.artist, tracks.album, tracks.genre, tracks.file_name, tracks.path, (SELECT lf.path FROM library_folders lf WHERE lf.id = tracks.folder_id)) WHERE lib_status IS NOT NULL;`,
+  // 12 (crates21): crates, the DJ's playlists (db/crates.ts): a named list of library tracks in the DJ's order. A track
+  // may be in several crates, once in each (the primary key); `position` orders a crate (gaps allowed, renumbered on a
+  // move). A track row deleted takes its places in crates with it (ON DELETE CASCADE); a row that only leaves the
+  // library (kept for recent files or a chat) is taken out by TracksRepo.leaveLibrary. Names are unique by
+  // `name_key` (contract crateNameKey: NFC, then full Unicode lower case, the library search's folding), so "Été" and
+  // "été" are one crate, and `studio crate show NAME` finds it either way
+  `CREATE TABLE crates (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+     name_key TEXT NOT NULL UNIQUE,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE crate_tracks (
+     crate_id TEXT NOT NULL REFERENCES crates(id) ON DELETE CASCADE,
+     track_id TEXT NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+     position INTEGER NOT NULL,
+     added_at INTEGER NOT NULL,
+     PRIMARY KEY (crate_id, track_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX crate_tracks_order ON crate_tracks(crate_id, position);
+   CREATE INDEX crate_tracks_by_track ON crate_tracks(track_id);`,
 ];

@@ -303,11 +303,16 @@ export class TracksRepo {
     const del = this.db.prepare('DELETE FROM tracks WHERE id = ?');
     const leave = this.db.prepare(`UPDATE tracks SET lib_status = NULL, folder_id = NULL WHERE id = ?`);
     const delAnalyses = this.db.prepare('DELETE FROM library_analyses WHERE track_id = ?');
+    // a deleted row's crate places go by ON DELETE CASCADE (migration 12); a kept one leaves its crates here
+    const leaveCrates = this.db.prepare('DELETE FROM crate_tracks WHERE track_id = ?');
     for (const id of ids) {
       const k = (keep.get(id) as { k: number } | undefined)?.k;
       if (k === undefined) continue;
       delAnalyses.run(id);
-      if (k) leave.run(id);
+      if (k) {
+        leave.run(id);
+        leaveCrates.run(id);
+      }
       else del.run(id);
     }
   }
@@ -366,6 +371,11 @@ export class TracksRepo {
       parts.push('folder_id = ?');
       params.push(f.folderId);
     }
+    if (f.crateId) {
+      // a crate's tracks (migration 12); an unknown crate has none
+      parts.push('id IN (SELECT track_id FROM crate_tracks WHERE crate_id = ?)');
+      params.push(f.crateId);
+    }
     if (f.under) {
       // tracks.path: json_each has a column named path too
       parts.push(`EXISTS (SELECT 1 FROM json_each(?) AS u WHERE substr(tracks.path, 1, length(u.value)) = u.value)`);
@@ -384,8 +394,9 @@ export class TracksRepo {
    */
   libPage(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined, offset: number, limit: number): { total: number; rows: LibQueryRow[] } {
     const w = this.where(filter);
+    const o = this.orderBy(filter, sort);
     const total = (this.db.prepare(`SELECT count(*) AS n FROM tracks WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT ${LIB_COLUMNS} FROM tracks WHERE ${w.sql} ORDER BY ${this.order(filter, sort)} LIMIT ? OFFSET ?`).all(...w.params, limit, offset) as LibQueryRow[];
+    const rows = this.db.prepare(`SELECT ${LIB_COLUMNS} FROM tracks WHERE ${w.sql} ORDER BY ${o.sql} LIMIT ? OFFSET ?`).all(...w.params, ...o.params, limit, offset) as LibQueryRow[];
     return { total, rows };
   }
 
@@ -395,13 +406,24 @@ export class TracksRepo {
    */
   libIds(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined): string[] {
     const w = this.where(filter);
-    return (this.db.prepare(`SELECT id FROM tracks WHERE ${w.sql} ORDER BY ${this.order(filter, sort)}`).pluck().all(...w.params) as string[]);
+    const o = this.orderBy(filter, sort);
+    return (this.db.prepare(`SELECT id FROM tracks WHERE ${w.sql} ORDER BY ${o.sql}`).pluck().all(...w.params, ...o.params) as string[]);
   }
 
   /**
    * the ORDER BY of libPage / libIds: empty values last in either direction, the path breaks ties; a tempo or key
-   * shown "uncertain" after the sure ones, in path order (SURE_SQL)
+   * shown "uncertain" after the sure ones, in path order (SURE_SQL); `crate` (with filter.crateId): the crate's own order
+   * (crate_tracks.position, migration 12), else the path. Its parameters follow the WHERE's
    */
+  private orderBy(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined): { sql: string; params: unknown[] } {
+    if (sort?.column === 'crate' && filter?.crateId) {
+      const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
+      return { sql: `(SELECT ct.position FROM crate_tracks ct WHERE ct.crate_id = ? AND ct.track_id = tracks.id) ${dir}, path ASC`, params: [filter.crateId] };
+    }
+    return { sql: this.order(filter, sort), params: [] };
+  }
+
+  /** orderBy's ORDER BY of a column sort (no parameters) */
   private order(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined): string {
     const col = sort?.column === 'bpm' ? bpmSql(filter?.bpmRange) : (SORT_SQL[sort?.column ?? 'path'] ?? 'path');
     const dir = sort?.dir === 'desc' ? 'DESC' : 'ASC';

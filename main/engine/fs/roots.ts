@@ -118,6 +118,7 @@ const PATH_ARGS: Partial<Record<MethodName, { what: string; paths: (args: never)
   'media:set-cover': { what: 'use as cover', paths: (a: { imagePath: string | null }) => [a.imagePath] },
   'library:add-folder': { what: 'add to the library', paths: (a: { path: string }) => [a.path] },
   'library:scan': { what: 'scan', paths: (a: { paths?: string[] }) => a.paths ?? [] },
+  'crates:export': { what: 'write a playlist for', paths: (a: { playlistDir?: string }) => [a.playlistDir] },
   // getting the model (issue 9): the folders pointed to, and the converter's inputs and output
   'model:catalog': { what: 'read models from', paths: (a: { llama?: string; vicuna?: string; from?: string }) => [a.llama, a.vicuna, a.from] },
   'model:get': { what: 'read models from', paths: (a: { llama?: string; vicuna?: string; from?: string }) => [a.llama, a.vicuna, a.from] },
@@ -170,6 +171,11 @@ export interface GuardScope {
     ids(args: MethodArgs<'library:ids'>, under: string[]): MethodOutput<'library:ids'>;
     /** library:export likewise */
     export(args: MethodArgs<'library:export'>, under: string[]): MethodOutput<'library:export'>;
+    /**
+     * the crates:* handlers limited to the tracks stored below `under` (handlers/crates.ts crateHandlers): counts,
+     * lengths, orders and playlists hold only those, and tracks outside named in a call are left alone
+     */
+    crates?(under: string[]): Partial<Handlers>;
   };
   /** the model pack folder remembered in the settings (chosen perhaps in the desktop app), or null */
   packPath?: () => string | null;
@@ -201,7 +207,7 @@ const ADDRESS_FRAME = /^([0-9a-f]{32})\./;
  * gives a track's files, or undefined for an unknown id (the handler then
  * answers NOT_FOUND itself).
  *
- * With `scope.library`: `library:query`, `library:ids` and `library:export` see only rows
+ * With `scope.library`: `library:query`, `library:ids`, `library:export` and every `crates:*` see only rows
  * stored below Roots.prefixes(), `library:list-folders` only folders inside
  * the roots, `library:scan`/`library:remove-folder` of a folder outside are
  * FORBIDDEN, and "scan all" scans the folders inside, one by one. With
@@ -283,6 +289,20 @@ export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string)
     if (out['library:query']) out['library:query'] = async (args: unknown) => lib.query(args as MethodArgs<'library:query'>, await under());
     if (out['library:ids']) out['library:ids'] = async (args: unknown) => lib.ids(args as MethodArgs<'library:ids'>, await under());
     if (out['library:export']) out['library:export'] = async (args: unknown) => lib.export(args as MethodArgs<'library:export'>, await under());
+    const crates = lib.crates;
+    if (crates) {
+      for (const method of methodNames.filter((m) => m.startsWith('crates:'))) {
+        if (!out[method]) continue;
+        out[method] = async (args: unknown, ctx: unknown) => {
+          // this replaces PATH_ARGS' wrapper of crates:export: its playlist folder is checked here as it was there
+          const dir = method === 'crates:export' ? (args as MethodArgs<'crates:export'>).playlistDir : undefined;
+          if (dir !== undefined) await roots.check(dir, PATH_ARGS['crates:export']!.what);
+          const inner = crates(await under())[method] as ((a: unknown, c: unknown) => unknown) | undefined;
+          if (!inner) throw new StudioError('INTERNAL', `${method} has no handler limited to the allowed folders.`);
+          return inner(args, ctx);
+        };
+      }
+    }
     const listFolders = out['library:list-folders'];
     if (listFolders) {
       out['library:list-folders'] = async (args: unknown, ctx: unknown) => {

@@ -12,6 +12,8 @@ import { appHandlers } from './app';
 import { chatHandlers } from './chat';
 import { fsHandlers } from './fs';
 import { libraryHandlers } from './library';
+import { crateHandlers } from './crates';
+import { CrateService } from '../library/crates';
 import { marksHandlers } from './marks';
 import { mediaHandlers } from './media';
 import { modelHandlers } from './model';
@@ -21,7 +23,7 @@ import { withDbWriteErrors } from '../db';
 /**
  * Every engine method of the contract, bound to its service: the services
  * are made once here, and each domain's table (app, media + recent, fs,
- * model, library, chat, marks) maps its methods onto them. With `ctx.roots` (web
+ * model, library, crates, chat, marks) maps its methods onto them. With `ctx.roots` (web
  * mode's allowed folders) every path-taking method is checked by guardPaths.
  * A write the database refuses (another program holds its lock, the disk is
  * full) is DB_WRITE_FAILED from every method (withDbWriteErrors).
@@ -33,6 +35,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
   const catalog = new ModelCatalogService(ctx, convertPack, () => model.announce(true));
   const chat = new ChatService(ctx, tracks, model, async (trackId) => (await media.resolve('cover', trackId)).path);
   const library = new LibraryService(ctx, { background: process.env.STUDIO_LIBRARY_BACKGROUND !== '0', waveform: process.env.STUDIO_LIBRARY_WAVEFORM !== '0', holdWatch: (id) => tracks.holdWatch(id) });
+  const crates = new CrateService(ctx.db, () => library.scanner.bumpChanged({}));
   const handlers: Handlers = withDbWriteErrors({
     ...appHandlers(ctx),
     ...mediaHandlers(tracks, media),
@@ -40,6 +43,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
     ...fsHandlers(),
     ...modelHandlers(model, catalog),
     ...libraryHandlers(library),
+    ...crateHandlers(crates),
     ...chatHandlers(chat),
   } as Handlers, ctx.db);
   if (!ctx.roots) return handlers;
@@ -57,6 +61,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
         query: (args, under) => library.query(args, under),
         ids: (args, under) => library.ids(args, under),
         export: ({ format, trackIds, filter }, under) => library.export(format, trackIds, filter, under),
+        crates: (under) => withDbWriteErrors(crateHandlers(crates, under), ctx.db),
       },
       packPath: () => model.packPath,
     },

@@ -2,6 +2,7 @@ import type { ChatAttachments, ChatMessage, MethodInput, Progress, Track } from 
 import { api, asStudioError } from '../../host/api';
 import { connection, isLinkLost } from '../../host/connection.svelte';
 import { signal } from '../../lib/test-hooks';
+import { downloadText } from '../../lib/download';
 import { ABOUT, app } from './app.svelte';
 import { browser } from './browser.svelte';
 import { current } from './track.svelte';
@@ -259,16 +260,7 @@ class Chat {
     }
     const base = (title.replace(/[\\/:*?"<>|\x00-\x1f]+/g, ' ').trim() || 'chat').slice(0, 80);
     const fileName = `${base} — chat.${format}`;
-    const blob = new Blob([content], { type: format === 'json' ? 'application/json' : 'text/markdown' });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = fileName;
-    a.style.display = 'none';
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    downloadText(content, format === 'json' ? 'application/json' : 'text/markdown', fileName);
     signal('chat-exported', { trackId, format, fileName, messages: list.length });
   }
 

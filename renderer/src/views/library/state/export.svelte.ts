@@ -1,6 +1,7 @@
 import type { MethodInput } from '@contract';
 import { api } from '../../../host/api';
 import { signal } from '../../../lib/test-hooks';
+import { downloadText } from '../../../lib/download';
 import { ABOUT, app } from '../../../shared/state/app.svelte';
 import { selection } from './selection.svelte';
 import { table } from './table.svelte';
@@ -11,12 +12,13 @@ export type ExportScope = 'all' | 'filter' | 'selection';
 class Exporter {
   busy = $state(false);
 
-  /** Every track, those matching the filter, or the selected rows. */
+  /** Every track, those shown (the filter, in the crate shown), or the selected rows. */
   async run(format: 'csv' | 'json', scope: ExportScope): Promise<void> {
     this.busy = true;
     try {
       const args: MethodInput<'library:export'> = { format };
-      if (scope === 'filter' && table.filtered) args.filter = table.filter;
+      // the rows shown: the filter, within the crate shown (table.queryFilter)
+      if (scope === 'filter' && (table.filtered || table.crateId)) args.filter = table.queryFilter;
       if (scope === 'selection') {
         if (!selection.ids.size) {
           app.notice('Nothing selected', 'Select rows first (Shift or Ctrl/⌘-click for several).', 'warning');
@@ -25,16 +27,7 @@ class Exporter {
         args.trackIds = [...selection.ids];
       }
       const res = await api().call('library:export', args);
-      const blob = new Blob([res.content], { type: res.mime });
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = res.fileName;
-      a.style.display = 'none';
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadText(res.content, res.mime, res.fileName);
       app.resolved(ABOUT.export);
       signal('library-exported', { fileName: res.fileName, count: res.count, format, scope });
     } catch (err) {

@@ -5,6 +5,7 @@ import { bpmRange } from '../../../shared/state/bpm-range.svelte';
 import { nav } from '../../../shared/state/nav.svelte';
 import { detail } from './detail.svelte';
 import { folders } from './folders.svelte';
+import { crates } from './crates.svelte';
 import { scan } from './scan.svelte';
 import { table } from './table.svelte';
 
@@ -54,7 +55,7 @@ export function startLibrary(): void {
 /** Everything from the engine again: the rows (from the first page), the folders and the scan state. */
 export async function reloadLibrary(): Promise<void> {
   table.refresh(true);
-  await Promise.all([folders.load(), scan.load()]);
+  await Promise.all([folders.load(), scan.load(), crates.load()]);
 }
 
 /** Refresh the visible rows and the folder counts, throttled (a scan reports often); `delay` 0: now. */
@@ -70,5 +71,7 @@ function changed(delay?: number): void {
     last = Date.now();
     table.refresh(false);
     void folders.load();
+    // a crate's count and length follow its tracks (analysed, gone from the library)
+    void crates.load();
   }, wait);
 }

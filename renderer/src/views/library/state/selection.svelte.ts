@@ -107,7 +107,7 @@ class Selection {
   private async fetchIds(): Promise<string[] | null> {
     try {
       const res = await api().call('library:ids', {
-        filter: table.filtered ? table.filter : undefined,
+        filter: table.queryFilter,
         sort: { column: table.sort.column, dir: table.sort.dir },
       });
       return res.ids;

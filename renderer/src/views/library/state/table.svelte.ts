@@ -39,6 +39,10 @@ class Table {
   version = $state(0);
   /** the row the keyboard is on (index in the current order), -1 for none */
   cursor = $state(-1);
+  /** the crate shown (crates.svelte.ts open()): the table lists its tracks, in crate order by default; null: the whole library */
+  crateId = $state<string | null>(null);
+  /** the library's sort while a crate is shown (the crate's starts in crate order; leaving the crate brings this back) */
+  private outsideSort: { column: SortColumn; dir: SortDir } | null = null;
 
   private pages = new Map<number, Page>();
   /**
@@ -51,6 +55,35 @@ class Table {
   private inflightCount = 0;
   private gen = 0;
   private view: [number, number] = [0, 0];
+
+  /** What library:query and library:ids are asked for: the filter, with the crate shown; undefined when neither. */
+  get queryFilter(): LibraryFilter | undefined {
+    const f = this.crateId ? { ...this.filter, crateId: this.crateId } : this.filter;
+    return Object.keys(f).length ? f : undefined;
+  }
+
+  /** the library's own sort (the one kept across sessions): outside a crate's view the sort shown */
+  get librarySort(): { column: SortColumn; dir: SortDir } {
+    return this.crateId && this.outsideSort ? this.outsideSort : this.sort;
+  }
+
+  /**
+   * Show a crate's tracks (in crate order, or `sort`: the one a reload puts back) or, with null, the whole library
+   * again (its sort back).
+   */
+  showCrate(crateId: string | null, sort?: { column: SortColumn; dir: SortDir }): void {
+    if (crateId === this.crateId) return;
+    if (crateId && !this.crateId) this.outsideSort = { ...this.sort };
+    if (!crateId && this.outsideSort) {
+      this.sort = this.outsideSort;
+      this.outsideSort = null;
+    }
+    if (crateId) this.sort = sort ? { ...sort } : { column: 'crate', dir: 'asc' };
+    this.crateId = crateId;
+    this.cursor = -1;
+    this.total = null;
+    this.refresh(true);
+  }
 
   /** The row at `index` if its page is loaded (a placeholder is shown otherwise). */
   row(index: number): LibraryTrack | undefined {
@@ -124,7 +157,7 @@ class Table {
     const sort = { column: this.sort.column, dir: this.sort.dir };
     try {
       const res = await api().call('library:query', {
-        filter: Object.keys(filter).length ? filter : undefined,
+        filter: this.queryFilter,
         sort,
         offset: p * PAGE_SIZE,
         limit: PAGE_SIZE,

@@ -1,0 +1,136 @@
+/**
+ * `studio crate …`: list, show, export — the Library's crates (the DJ's playlists: crates:list, library:query with
+ * filter.crateId in crate order, crates:export) on the command line, on the data folder's library database.
+ */
+import { writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { clockTime, crateNameKey, MIN_CONFIDENCE, toErrorData, type Crate, type LibraryTrack } from '@contract';
+import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
+import type { EngineHost } from '../engine-host';
+import { shownPath } from './analyze-text';
+
+export const CRATE_USAGE = `Usage:
+  studio crate list [--json]
+      The crates made in the Library (the DJ's playlists): name, tracks, length.
+  studio crate show NAME [--json]
+      A crate's tracks in crate order: position, length, BPM (in the BPM range
+      set in the app), key, "Artist - Title" and the path.
+  studio crate export NAME OUT.m3u8
+      Write the crate as an extended M3U8 playlist (UTF-8; #EXTINF with the
+      length in seconds and "Artist - Title"): tracks below OUT's folder are
+      written relative to it, the others with their absolute path.
+
+NAME is the crate's name as shown, in any case ("été" finds "Été"). Every crate
+command reads the data folder's library (STUDIO_DATA_DIR, or --data-dir DIR)
+and writes nothing there: while the app or studio serve uses that folder it
+reads a copy of the library as last saved (exit 75 only when even that fails).`;
+
+type Start = () => Promise<EngineHost>;
+const out = (s: string) => process.stdout.write(s + '\n');
+const err = (s: string) => process.stderr.write(s + '\n');
+
+class UsageError extends Error {}
+
+/** the crate named `name`: the one whose crateNameKey (case aside, as the database makes names unique) is `name`'s */
+export function findCrate(crates: readonly Crate[], name: string): Crate | undefined {
+  const want = crateNameKey(name);
+  return crates.find((c) => crateNameKey(c.name) === want);
+}
+
+/** `studio crate list` as text: one line per crate, "Warm-up  12 tracks  48:02". */
+export function formatCrates(crates: readonly Crate[]): string {
+  if (!crates.length) return 'No crates yet: make one in the Library (New crate… in its sidebar).';
+  const w = Math.max(...crates.map((c) => c.name.length));
+  return crates.map((c) => `${c.name.padEnd(w)}  ${String(c.trackCount).padStart(5)} ${c.trackCount === 1 ? 'track ' : 'tracks'}  ${clockTime(c.durationSec)}`).join('\n');
+}
+
+/**
+ * `studio crate show` as text: a header line, then per track its position, length (m:ss), BPM, key, "Artist - Title"
+ * (the file name without a title) and path; a tag or path holding a control character JSON-quoted (shownPath).
+ */
+export function formatCrateTracks(crate: Crate, tracks: readonly LibraryTrack[]): string {
+  const lines = [`${crate.name}: ${crate.trackCount} ${crate.trackCount === 1 ? 'track' : 'tracks'}, ${clockTime(crate.durationSec)}`];
+  tracks.forEach((t, i) => {
+    const sure = (c: number | null) => c !== null && c >= MIN_CONFIDENCE;
+    const bpm = t.bpm === null ? '—' : sure(t.bpmConfidence) ? t.bpm.toFixed(1) : 'uncertain';
+    const key = t.key === null ? '—' : sure(t.keyConfidence) ? (t.camelot ?? t.key) : 'uncertain';
+    const name = t.title ? (t.artist ? `${t.artist} - ${t.title}` : t.title) : t.fileName;
+    lines.push(`${String(i + 1).padStart(4)}  ${(t.durationSec === null ? '—' : clockTime(t.durationSec)).padStart(7)}  ${bpm.padStart(9)}  ${key.padEnd(9)}  ${shownPath(name)}  ${shownPath(t.path)}`);
+  });
+  return lines.join('\n');
+}
+
+async function named(engine: EngineHost, name: string | undefined): Promise<Crate> {
+  if (!name?.trim()) throw new UsageError('name the crate: studio crate show NAME');
+  const crates = await engine.call('crates:list', {});
+  const c = findCrate(crates, name);
+  if (!c) throw new NotFound(`there is no crate named "${name}"${crates.length ? ` (the crates: ${crates.map((x) => `"${x.name}"`).join(', ')})` : ' (there are no crates yet)'}.`);
+  return c;
+}
+
+class NotFound extends Error {}
+
+/** Every track of the crate in crate order (library:query pages of 2000). */
+async function crateTracks(engine: EngineHost, crate: Crate): Promise<LibraryTrack[]> {
+  const rows: LibraryTrack[] = [];
+  for (;;) {
+    const page = await engine.call('library:query', { filter: { crateId: crate.id }, sort: { column: 'crate', dir: 'asc' }, offset: rows.length, limit: 2000 });
+    rows.push(...page.rows);
+    if (!page.rows.length || rows.length >= page.total) return rows;
+  }
+}
+
+/**
+ * Run `studio crate <sub> …`; resolves with the exit code: 0, 1 (an unknown crate, an engine error: `studio: <message>`),
+ * 2 (the command line is wrong), 75 (the data folder is in use and its database could not be copied).
+ */
+export async function crateCommand(argv: string[], start: Start): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help' || rest.includes('--help') || rest.includes('-h')) {
+    out(CRATE_USAGE);
+    return 0;
+  }
+  let engine: EngineHost | undefined;
+  try {
+    if (sub !== 'list' && sub !== 'show' && sub !== 'export') throw new UsageError(`unknown crate command "${sub}"`);
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
+    const want = sub === 'list' ? 0 : sub === 'show' ? 1 : 2;
+    if (positionals.length !== want) {
+      throw new UsageError(sub === 'list' ? 'crate list takes no names' : sub === 'show' ? 'crate show takes one crate name: studio crate show NAME' : 'crate export takes a crate name and the playlist file: studio crate export NAME OUT.m3u8');
+    }
+    if (sub === 'export' && values.json) throw new UsageError('crate export writes a playlist file; --json is for list and show');
+    engine = await start();
+    if (sub === 'list') {
+      const crates = await engine.call('crates:list', {});
+      out(values.json ? JSON.stringify(crates) : formatCrates(crates));
+      return 0;
+    }
+    const crate = await named(engine, positionals[0]);
+    if (sub === 'show') {
+      const tracks = await crateTracks(engine, crate);
+      out(values.json ? JSON.stringify({ crate, tracks }) : formatCrateTracks(crate, tracks));
+      return 0;
+    }
+    const file = resolve(positionals[1]);
+    const res = await engine.call('crates:export', { crateId: crate.id, playlistDir: dirname(file) });
+    writeFileSync(file, res.content, 'utf8');
+    err(`Wrote ${res.count} ${res.count === 1 ? 'track' : 'tracks'} of "${crate.name}" to ${file}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+      err(`studio: ${e.message}${e.message.endsWith('.') ? '' : '.'}\n\n${CRATE_USAGE}`);
+      return 2;
+    }
+    if (e instanceof NotFound) {
+      err(`studio: ${e.message}`);
+      return 1;
+    }
+    const d = toErrorData(e);
+    const io = e as NodeJS.ErrnoException;
+    err(`studio: ${io.syscall === 'open' && io.path ? `cannot write the playlist "${io.path}": ${io.code === 'ENOENT' ? 'its folder does not exist' : io.code === 'EACCES' ? 'permission denied' : d.message}.` : d.message}`);
+    return d.code === 'DATA_FOLDER_IN_USE' ? DATA_FOLDER_IN_USE_EXIT : 1;
+  } finally {
+    await engine?.stop();
+  }
+}

@@ -1,0 +1,197 @@
+import type { Crate } from '@contract';
+import { api, asStudioError } from '../../../host/api';
+import { connection } from '../../../host/connection.svelte';
+import { signal } from '../../../lib/test-hooks';
+import { downloadText } from '../../../lib/download';
+import { app } from '../../../shared/state/app.svelte';
+import { selection } from './selection.svelte';
+import { table } from './table.svelte';
+
+/** The drag data type of library rows (a JSON array of track ids): dropped on a crate, or in a crate's view to reorder. */
+export const TRACKS_MIME = 'application/x-studio-track-ids';
+
+/**
+ * The crates (the DJ's playlists, `crates:*`): listed in the sidebar, made, renamed, deleted; tracks added (a drop of
+ * rows, or Add to crate…), removed and reordered in a crate's view; one exported as an M3U8 playlist (a download, as
+ * the library's CSV/JSON export). The crate shown is the table's (`table.crateId`).
+ */
+class Crates {
+  list = $state.raw<Crate[]>([]);
+  loaded = $state(false);
+  error = $state<string | null>(null);
+  /** the Add to crate… menu: where it opens (page px) and the tracks it adds; null: closed */
+  menu = $state<{ x: number; y: number; ids: string[] } | null>(null);
+  busy = $state(false);
+  /** the crate whose name is being edited in the sidebar (F2, Rename); 'new' while a new crate is being named */
+  editing = $state<string | null>(null);
+  /** the crate whose Delete waits for a confirmation in the sidebar (Delete key, Delete…) */
+  confirming = $state<string | null>(null);
+  /** the name being typed while `editing` */
+  draft = $state('');
+
+  /**
+   * While the link to the engine is lost (web mode: connection.offline) a crate action is not tried: a warning says
+   * why, as preview's does (the controls are disabled by needsEngine; this catches a drop, Delete, a menu's Enter).
+   * Returns whether it was stopped.
+   */
+  private offline(what: string): boolean {
+    const why = connection.offline;
+    if (why) app.notice(`Cannot ${what} now`, why, 'warning');
+    return !!why;
+  }
+
+  /** the crate shown in the table, if any */
+  get open(): Crate | null {
+    return this.list.find((c) => c.id === table.crateId) ?? null;
+  }
+
+  /** The crates from the engine again (the sidebar's list and counts); the crate shown, if deleted, leaves the table. */
+  async load(): Promise<void> {
+    try {
+      this.list = await api().call('crates:list', {});
+      this.error = null;
+      // the crate shown was deleted (here or in another window): back to the library
+      if (table.crateId && !this.list.some((c) => c.id === table.crateId)) this.show(null);
+      signal('crates-loaded', { names: this.list.map((c) => c.name), counts: this.list.map((c) => c.trackCount) });
+    } catch (err) {
+      this.error = asStudioError(err).message;
+    } finally {
+      this.loaded = true;
+    }
+  }
+
+  /** Show a crate's tracks in the table (null: the whole library). */
+  show(crateId: string | null): void {
+    if (crateId !== table.crateId && this.offline('show another crate')) return;
+    selection.clear();
+    table.showCrate(crateId);
+    signal('crate-shown', { crateId });
+  }
+
+  /** A new, empty crate; null (the error shown) when refused (a name taken, an empty name). */
+  async create(name: string): Promise<Crate | null> {
+    if (this.offline('make a crate')) return null;
+    try {
+      const c = await api().call('crates:create', { name });
+      await this.load();
+      signal('crate-created', { id: c.id, name: c.name });
+      return c;
+    } catch (err) {
+      app.error(err, 'Could not make the crate');
+      return null;
+    }
+  }
+
+  /** Rename the crate; false (the error shown) when refused (a name taken) or offline. */
+  async rename(crateId: string, name: string): Promise<boolean> {
+    if (this.offline('rename the crate')) return false;
+    try {
+      const c = await api().call('crates:rename', { crateId, name });
+      await this.load();
+      signal('crate-renamed', { id: c.id, name: c.name });
+      return true;
+    } catch (err) {
+      app.error(err, 'Could not rename the crate');
+      return false;
+    }
+  }
+
+  /** Delete the crate (its tracks stay in the library); the library is shown if it was the crate shown. */
+  async remove(crateId: string): Promise<void> {
+    if (this.offline('delete the crate')) return;
+    try {
+      await api().call('crates:delete', { crateId });
+      if (table.crateId === crateId) this.show(null);
+      await this.load();
+      signal('crate-deleted', { id: crateId });
+    } catch (err) {
+      app.error(err, 'Could not delete the crate');
+    }
+  }
+
+  /** Add tracks to the crate's end (a track already in it stays where it is), said in a toast. */
+  async add(crateId: string, ids: string[]): Promise<void> {
+    if (!ids.length || this.offline('add to the crate')) return;
+    try {
+      const { added, crate } = await api().call('crates:add-tracks', { crateId, trackIds: ids });
+      await this.load();
+      if (table.crateId === crateId) table.refresh(false);
+      const had = ids.length - added;
+      app.notice(
+        `Added to “${crate.name}”`,
+        `${added} ${added === 1 ? 'track' : 'tracks'} added${had ? `; ${had} ${had === 1 ? 'was' : 'were'} in it already` : ''}. The crate holds ${crate.trackCount}.`,
+      );
+      signal('crate-tracks-added', { crateId, added, trackCount: crate.trackCount });
+    } catch (err) {
+      app.error(err, 'Could not add to the crate');
+    }
+  }
+
+  /** Take the tracks out of the crate shown (never out of the library, never the files). */
+  async removeTracks(ids: string[]): Promise<void> {
+    const crateId = table.crateId;
+    if (!crateId || !ids.length || this.offline('take tracks out of the crate')) return;
+    try {
+      const { removed, crate } = await api().call('crates:remove-tracks', { crateId, trackIds: ids });
+      selection.clear();
+      table.refresh(false);
+      await this.load();
+      signal('crate-tracks-removed', { crateId, removed, trackCount: crate.trackCount });
+    } catch (err) {
+      app.error(err, 'Could not take the tracks out of the crate');
+    }
+  }
+
+  /** In the crate shown: move the tracks in front of `beforeId` (null: to the end). */
+  async move(ids: string[], beforeId: string | null): Promise<void> {
+    const crateId = table.crateId;
+    if (!crateId || !ids.length || this.offline('reorder the crate')) return;
+    try {
+      const { order } = await api().call('crates:move-tracks', { crateId, trackIds: ids, beforeId });
+      table.refresh(false);
+      signal('crate-reordered', { crateId, order });
+    } catch (err) {
+      app.error(err, 'Could not reorder the crate');
+    }
+  }
+
+  /**
+   * The crate as an M3U8 playlist, handed to the browser as a download (the app's export path: the desktop app asks
+   * where to save it). A download is not told its folder, so every path in it is absolute; `studio crate export`
+   * writes paths relative to the playlist's folder.
+   */
+  async export(crateId: string): Promise<void> {
+    if (this.offline('export the crate')) return;
+    this.busy = true;
+    try {
+      const res = await api().call('crates:export', { crateId });
+      downloadText(res.content, res.mime, res.fileName);
+      signal('crate-exported', { crateId, fileName: res.fileName, count: res.count });
+    } catch (err) {
+      app.error(err, 'Could not export the crate');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Edit a crate's name in the sidebar (F2, Rename), or ('new') name a new crate. */
+  startRename(id: string): void {
+    this.confirming = null;
+    this.draft = id === 'new' ? '' : (this.list.find((c) => c.id === id)?.name ?? '');
+    this.editing = id;
+  }
+
+  /** Open the Add to crate… menu for these tracks at page position x, y. */
+  openMenu(ids: string[], x: number, y: number): void {
+    if (!ids.length) return;
+    this.menu = { x, y, ids };
+    signal('crate-menu', { count: ids.length });
+  }
+}
+
+export const crates = new Crates();
+
+/** The tracks a gesture on row `id` acts on: the selection when the row is in it, else that row alone. */
+export function tracksOf(id: string): string[] {
+  return selection.ids.has(id) ? [...selection.ids] : [id];
+}

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { openDb } from '../../main/engine/db';
+import { libraryPage } from './library-page';
+import { oldFormatLibrary } from '../helpers/library-rows';
+import { OUTPUT } from '../helpers/media';
+import { useStudio } from '../helpers/studio';
+
+/**
+ * Crates (crates21) end to end, the real renderer against `studio serve`: make a crate in the sidebar, drag two
+ * selected rows onto it, open it (its tracks in crate order), reorder them by dragging, export the M3U8 (a download),
+ * then F2 rename and Delete (asked first). The library is made without a scan (oldFormatLibrary: four analysed 1 s
+ * tracks, titled here), so the file costs the page and not the analysers.
+ * Run: node tools/build.mjs && node --import tsx --test test/e2e/crates.test.ts
+ */
+const HOME = join(OUTPUT, 'e2e-crates');
+const LIB = join(HOME, 'Music');
+const DATA = join(HOME, 'data');
+const TITLES = ['Alpha Drive', 'Bravo Lights', 'Charlie Rush', 'Delta Été'];
+
+describe('crates in the browser', { timeout: 300_000 }, () => {
+  let paths: string[] = [];
+  const studio = useStudio({
+    serve: { dataDir: DATA },
+    prepare: async () => {
+      rmSync(HOME, { recursive: true, force: true });
+      const ids = await oldFormatLibrary(LIB, DATA, 4);
+      paths = [...ids.keys()];
+      const db = openDb(DATA);
+      try {
+        // artists sort the table in this order (the library's default sort is by artist)
+        [...ids.values()].forEach((id, i) => db.prepare('UPDATE tracks SET title = ?, artist = ?, artist_sort = ?, title_sort = ? WHERE id = ?').run(TITLES[i], `Artist ${i + 1}`, `artist ${i + 1}`, TITLES[i].toLowerCase(), id));
+      } finally {
+        db.close();
+      }
+    },
+  });
+  let lib: ReturnType<typeof libraryPage>;
+  before(() => void (lib = libraryPage(studio.sp)));
+  const titles = () => lib.column('title');
+  const crate = () => studio.sp.page.locator('[data-testid=crate][data-name="Warm-up ☕"]');
+
+  test('make a crate, drag two selected rows onto it, open it, reorder by dragging, export the M3U8', async () => {
+    const { page } = studio.sp;
+    await lib.show();
+    await lib.waitForTotal(4);
+    assert.deepEqual(await titles(), TITLES);
+    assert.match(await page.getByTestId('crates-none').innerText(), /No crates yet/);
+
+    // New crate…: named in place, made and shown (empty)
+    await page.getByTestId('crate-new').click();
+    await page.getByTestId('crate-name-input').fill('Warm-up ☕');
+    let m = await studio.sp.mark();
+    await page.getByTestId('crate-name-input').press('Enter');
+    await studio.sp.waitForEvent('crate-created', { after: m });
+    await page.getByTestId('crate-empty').waitFor();
+    assert.match(await page.getByTestId('crate-bar').innerText(), /Warm-up ☕\s*0 tracks/);
+    await page.getByTestId('crate-all').click();
+    await lib.waitForTotal(4);
+
+    // select Charlie and Alpha (Ctrl+click), drag one of them onto the crate: both go, in the selection's order
+    await lib.rows.nth(2).click();
+    await lib.rows.nth(0).click({ modifiers: ['Control'] });
+    m = await studio.sp.mark();
+    await lib.rows.nth(0).dragTo(crate());
+    const added = await studio.sp.waitForEvent('crate-tracks-added', { after: m });
+    assert.deepEqual(added.detail, { crateId: await crate().getAttribute('data-crate-id'), added: 2, trackCount: 2 });
+    await page.locator('[data-testid=crate][data-name="Warm-up ☕"] [data-testid=crate-count]', { hasText: '2' }).waitFor();
+    await studio.sp.screenshot('crates-1-dropped');
+
+    // open it: its tracks in crate order
+    await crate().getByTestId('crate-open').click();
+    await lib.waitForTotal(2);
+    assert.deepEqual(await titles(), ['Charlie Rush', 'Alpha Drive']);
+    assert.match(await page.getByTestId('crate-bar').innerText(), /2 tracks · 0:02/);
+    await studio.sp.screenshot('crates-2-open');
+
+    // reorder: Alpha dragged onto the upper half of Charlie goes in front of it
+    await lib.rows.nth(1).click();
+    m = await studio.sp.mark();
+    await lib.rows.nth(1).dragTo(lib.rows.nth(0), { targetPosition: { x: 30, y: 4 } });
+    await studio.sp.waitForEvent('crate-reordered', { after: m });
+    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('[data-testid=library-row][data-index="0"] [data-col=title]')?.textContent?.includes('Alpha') ?? false);
+    assert.deepEqual(await titles(), ['Alpha Drive', 'Charlie Rush']);
+    await studio.sp.screenshot('crates-3-reordered');
+
+    // export: an M3U8 download in the new order (a download is not told its folder: absolute paths)
+    const dl = page.waitForEvent('download');
+    await page.getByTestId('crate-export').click();
+    const file = await dl;
+    assert.equal(file.suggestedFilename(), 'Warm-up ☕.m3u8');
+    assert.equal(readFileSync((await file.path())!, 'utf8'), `#EXTM3U\n#EXTINF:1,Artist 1 - Alpha Drive\n${paths[0]}\n#EXTINF:1,Artist 3 - Charlie Rush\n${paths[2]}\n`);
+    // the library's CSV export of "the rows shown" in a crate: the crate's rows
+    await page.getByTestId('export-open').click();
+    await page.getByTestId('export-scope').selectOption('filter');
+    const csv = page.waitForEvent('download');
+    await page.getByTestId('export-csv').click();
+    const rows = readFileSync((await (await csv).path())!, 'utf8').trim().split(/\r?\n/).slice(1);
+    assert.deepEqual(rows.map((l) => TITLES.find((t) => l.includes(t))).sort(), ['Alpha Drive', 'Charlie Rush']);
+    await page.keyboard.press('Escape');
+    assert.deepEqual(await studio.sp.toastTexts('error'), []);
+  });
+
+  test('Add to crate… (right-click) adds once; Delete in the crate takes a track out; F2 renames; Delete on the crate asks first', async () => {
+    const { page } = studio.sp;
+    await page.getByTestId('crate-all').click();
+    await lib.waitForTotal(4);
+    // Bravo and Alpha (Alpha is in the crate already): one added
+    await lib.rows.nth(1).click();
+    await lib.rows.nth(0).click({ modifiers: ['Control'] });
+    // from the keyboard: Shift+F10 opens Add to crate… on the first crate; Esc closes it, the table keeps the focus
+    await page.keyboard.press('Shift+F10');
+    await page.locator('[data-testid=crate-menu-item][data-name="Warm-up ☕"]:focus').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('crate-menu').waitFor({ state: 'hidden' });
+    await page.locator('[data-testid=library-table]:focus').waitFor();
+    // the Menu key likewise
+    await page.keyboard.press('ContextMenu');
+    await page.locator('[data-testid=crate-menu-item][data-name="Warm-up ☕"]:focus').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid=library-table]:focus').waitFor();
+    await lib.rows.nth(1).click({ button: 'right' });
+    await page.getByTestId('crate-menu').waitFor();
+    await studio.sp.screenshot('crates-4-menu');
+    let m = await studio.sp.mark();
+    await page.locator('[data-testid=crate-menu-item][data-name="Warm-up ☕"]').click();
+    assert.equal(((await studio.sp.waitForEvent('crate-tracks-added', { after: m })).detail as { added: number }).added, 1);
+    await crate().getByTestId('crate-open').click();
+    await lib.waitForTotal(3);
+    assert.deepEqual(await titles(), ['Alpha Drive', 'Charlie Rush', 'Bravo Lights']);
+    // Delete on a row of the crate: out of the crate, still in the library
+    await lib.rows.nth(1).click();
+    m = await studio.sp.mark();
+    await page.keyboard.press('Delete');
+    await studio.sp.waitForEvent('crate-tracks-removed', { after: m });
+    await lib.waitForTotal(2);
+    assert.deepEqual(await titles(), ['Alpha Drive', 'Bravo Lights']);
+    // F2 on the crate: renamed in place
+    await crate().getByTestId('crate-open').focus();
+    await page.keyboard.press('F2');
+    await page.getByTestId('crate-name-input').fill('Opening set');
+    m = await studio.sp.mark();
+    await page.keyboard.press('Enter');
+    await studio.sp.waitForEvent('crate-renamed', { after: m });
+    const renamed = page.locator('[data-testid=crate][data-name="Opening set"]');
+    await renamed.waitFor();
+    await studio.sp.screenshot('crates-5-renamed');
+    // a reload shows the crate again, in its order (the session keeps it with the library's own sort)
+    await page.reload();
+    const back = await studio.sp.waitForEvent('session-restored', { after: 0 });
+    assert.equal((back.detail as { crate?: string }).crate, await renamed.getAttribute('data-crate-id'));
+    await page.getByTestId('crate-bar').filter({ hasText: 'Opening set' }).waitFor();
+    await lib.waitForTotal(2);
+    assert.deepEqual(await titles(), ['Alpha Drive', 'Bravo Lights']);
+    // Delete on the crate: asks, Keep has the focus (Enter keeps it); then Delete deletes, the library is shown
+    await renamed.getByTestId('crate-open').focus();
+    await page.keyboard.press('Delete');
+    await page.getByTestId('crate-delete-keep').waitFor();
+    await studio.sp.screenshot('crates-6-delete-asked');
+    await page.keyboard.press('Enter');
+    await renamed.getByTestId('crate-open').waitFor();
+    await renamed.getByTestId('crate-open').focus();
+    await page.keyboard.press('Delete');
+    m = await studio.sp.mark();
+    await page.getByTestId('crate-delete-confirm').click();
+    await studio.sp.waitForEvent('crate-deleted', { after: m });
+    await lib.waitForTotal(4);
+    assert.equal(await page.getByTestId('crate').count(), 0);
+    assert.deepEqual(await studio.sp.toastTexts('error'), []);
+  });
+});

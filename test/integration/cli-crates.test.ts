@@ -1,0 +1,97 @@
+// crates21: `studio crate list|show|export` on a data folder's library (the built CLI and a real engine process): the
+// crates the app made, a crate's tracks in crate order, and its M3U8 playlist written with paths relative to the
+// playlist's folder where the tracks lie below it.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { openDb } from '../../main/engine/db';
+import { lockDataFolder, readDataLockOwner } from '../../main/data-lock';
+import { CrateService } from '../../main/engine/library/crates';
+import { oldFormatLibrary } from '../helpers/library-rows';
+import { ROOT } from '../helpers/media';
+
+const dir = mkdtempSync(join(tmpdir(), 'rs-cli-crates-'));
+const dataDir = join(dir, 'data');
+const music = join(dir, 'music');
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function studio(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), ...args], { encoding: 'utf8', env: { ...process.env, STUDIO_DATA_DIR: dataDir }, timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+let paths: string[] = [];
+before(async () => {
+  // three analysed 1 s tracks in <dir>/music/lib, as the app's library holds them; two crates made as the app makes them
+  const ids = await oldFormatLibrary(join(music, 'lib'), dataDir, 3);
+  paths = [...ids.keys()];
+  const db = openDb(dataDir);
+  try {
+    const tags = [['Björk', 'Jóga'], [null, 'Solo title'], ['DJ Ω', 'Ünïcode']];
+    [...ids.values()].forEach((id, i) => db.prepare('UPDATE tracks SET artist = ?, title = ? WHERE id = ?').run(tags[i][0], tags[i][1], id));
+    const crates = new CrateService(db);
+    const set = crates.create('Café ☕ set');
+    crates.add(set.id, [ids.get(paths[2])!, ids.get(paths[0])!]);
+    crates.create('Empty');
+  } finally {
+    db.close();
+  }
+});
+
+test('studio crate list and show: the crates, and a crate\'s tracks in crate order (any case of its name, É as é)', () => {
+  const list = studio('crate', 'list');
+  assert.equal(list.code, 0, list.err);
+  assert.match(list.out, /^Café ☕ set\s+2 tracks\s+0:02\nEmpty\s+0 tracks\s+0:00\n$/);
+  const show = studio('crate', 'show', 'CAFÉ ☕ SET');
+  assert.equal(show.code, 0, show.err);
+  const lines = show.out.trimEnd().split('\n');
+  assert.equal(lines[0], 'Café ☕ set: 2 tracks, 0:02');
+  assert.match(lines[1], /^ {3}1 .*DJ Ω - Ünïcode {2}.*track-0002\.mp3$/);
+  assert.match(lines[2], /^ {3}2 .*Björk - Jóga {2}.*track-0000\.mp3$/);
+  const json = JSON.parse(studio('crate', 'show', 'Café ☕ set', '--json').out) as { crate: { trackCount: number }; tracks: { path: string }[] };
+  assert.equal(json.crate.trackCount, 2);
+  assert.deepEqual(json.tracks.map((t) => t.path), [paths[2], paths[0]]);
+});
+
+test('studio crate export: M3U8 with #EXTINF and paths relative below the playlist\'s folder; an unknown crate exits 1, a wrong command line 2', () => {
+  const inside = join(music, 'set.m3u8');
+  const r = studio('crate', 'export', 'Café ☕ set', inside);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /Wrote 2 tracks of "Café ☕ set" to /);
+  assert.equal(readFileSync(inside, 'utf8'), '#EXTM3U\n#EXTINF:1,DJ Ω - Ünïcode\nlib/track-0002.mp3\n#EXTINF:1,Björk - Jóga\nlib/track-0000.mp3\n');
+  // (a playlist outside the tracks' folder lists them absolutely: the writer's unit test, test/unit/crates.test.ts)
+  const none = studio('crate', 'show', 'Nope');
+  assert.equal(none.code, 1);
+  assert.match(none.err, /^studio: there is no crate named "Nope" \(the crates: "Café ☕ set", "Empty"\)\.\n$/);
+  const bad = studio('crate', 'export', 'Empty');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /crate export takes a crate name and the playlist file/);
+});
+
+test('while another process holds the data folder (the app, studio serve) crate list, show and export read a copy of its library: no exit 75, nothing written there', async () => {
+  const holder = openDb(dataDir); // the holder has its database open (its -wal and -shm exist)
+  const lock = await lockDataFolder(dataDir, { command: 'Resonance Studio' });
+  try {
+    holder.prepare("UPDATE crates SET name = 'Held' WHERE name = 'Empty'").run(); // committed by the holder, seen by the copy
+    // (the -shm is SQLite's shared-memory index, where every reader marks what it reads: not data)
+    const files = () => readdirSync(dataDir).filter((f) => !f.startsWith('studio.lock') && !f.endsWith('-shm')).map((f) => [f, statSync(join(dataDir, f)).mtimeMs, statSync(join(dataDir, f)).size]);
+    const before = files();
+    const list = studio('crate', 'list');
+    assert.equal(list.code, 0, list.err);
+    assert.match(list.out, /^Café ☕ set\s+2 tracks\s+0:02\nHeld\s+0 tracks/);
+    const show = studio('crate', 'show', 'Café ☕ set', '--json');
+    assert.equal(show.code, 0, show.err);
+    assert.deepEqual((JSON.parse(show.out) as { tracks: { path: string }[] }).tracks.map((t) => t.path), [paths[2], paths[0]]);
+    const out = join(music, 'held.m3u8');
+    assert.equal(studio('crate', 'export', 'Café ☕ set', out).code, 0);
+    assert.match(readFileSync(out, 'utf8'), /^#EXTM3U\n#EXTINF:1,DJ Ω - Ünïcode\nlib\/track-0002\.mp3\n/);
+    assert.deepEqual(files(), before, 'the data folder was not written');
+    assert.equal(readDataLockOwner(dataDir)?.pid, process.pid, 'the holder still holds it');
+  } finally {
+    await lock.release();
+    holder.close();
+  }
+});

@@ -1,0 +1,321 @@
+// crates21: crates (the DJ's playlists) in the library database — migration 12 on a library an older build left, the
+// crate module (db/crates.ts, library/crates.ts), the table's crate view (library:query filter.crateId, sort 'crate'),
+// membership across a moved file and a track leaving the library; the M3U8 writer (library/m3u8.ts); and the contract
+// refusing malformed crates:* arguments before a handler runs.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix, win32 } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { RpcClient, RpcServer, type Crate, type Port } from '@contract';
+import { migrations, openDb } from '../../main/engine/db';
+import { LibraryStore } from '../../main/engine/library/store';
+import { CrateService, playlistFileName, reorder } from '../../main/engine/library/crates';
+import { toM3u8 } from '../../main/engine/library/m3u8';
+import { findCrate, formatCrateTracks } from '../../main/cli/crate';
+import { oldFormatLibrary } from '../helpers/library-rows';
+import { guardPaths, Roots } from '../../main/engine/fs/roots';
+import { crateHandlers } from '../../main/engine/handlers/crates';
+import { engineHandlers } from '../../main/engine/handlers';
+
+const dir = mkdtempSync(join(tmpdir(), 'rs-crates-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('crates in the library database', () => {
+  test('migration 12 on an old-format library: rows kept; crates made, filled once per track, ordered, shown and sorted in the table', async () => {
+    const lib = join(dir, 'old', 'lib');
+    const dataDir = join(dir, 'old', 'data');
+    const ids = [...(await oldFormatLibrary(lib, dataDir, 4, { schema: 11 })).values()];
+    const db = openDb(dataDir);
+    try {
+      assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
+      assert.ok(migrations.length >= 12);
+      const store = new LibraryStore(db);
+      assert.equal(store.query(undefined, undefined, 0, 10).total, 4, 'the old rows are kept');
+      // distinct tags, so a sort within the crate shows
+      ['Delta', 'Alpha', 'Charlie', 'Bravo'].forEach((t, i) => db.prepare('UPDATE tracks SET title = ?, title_sort = ?, artist = ? WHERE id = ?').run(t, t.toLowerCase(), 'Artist', ids[i]));
+      const crates = new CrateService(db);
+      assert.deepEqual(crates.list(), []);
+      const warm = crates.create('Warm-up');
+      assert.deepEqual({ name: warm.name, trackCount: warm.trackCount }, { name: 'Warm-up', trackCount: 0 });
+      assert.throws(() => crates.create('warm-UP'), (e: Error & { code?: string }) => e.code === 'BAD_ARGS' && /exists already/.test(e.message));
+      assert.equal(crates.add(warm.id, [ids[2], ids[0]]).added, 2);
+      // adding again does not duplicate; a new one goes to the end; an id that is no library row is skipped
+      const again = crates.add(warm.id, [ids[0], ids[3], ids[3], 'nosuchtrack1']);
+      assert.equal(again.added, 1);
+      assert.equal(again.crate.trackCount, 3);
+      assert.equal(again.crate.durationSec, 3, 'the analysed lengths summed (1 s each)');
+      const inCrate = (sort: { column: 'crate' | 'title'; dir: 'asc' | 'desc' }) => store.query({ crateId: warm.id }, sort, 0, 10).rows.map((r) => r.title);
+      assert.deepEqual(inCrate({ column: 'crate', dir: 'asc' }), ['Charlie', 'Delta', 'Bravo'], 'crate order');
+      assert.deepEqual(inCrate({ column: 'crate', dir: 'desc' }), ['Bravo', 'Delta', 'Charlie']);
+      assert.deepEqual(inCrate({ column: 'title', dir: 'asc' }), ['Bravo', 'Charlie', 'Delta'], 'the usual sorts');
+      assert.deepEqual(store.ids({ crateId: warm.id }, { column: 'crate', dir: 'asc' }), [ids[2], ids[0], ids[3]], 'select-all in crate order');
+      // a track in several crates
+      const peak = crates.create('Peak time');
+      crates.add(peak.id, [ids[0]]);
+      assert.deepEqual(crates.list().map((c) => [c.name, c.trackCount]), [['Peak time', 1], ['Warm-up', 3]]);
+      // reorder: Bravo in front of Charlie; then Charlie to the end
+      assert.deepEqual(crates.move(warm.id, [ids[3]], ids[2]).order, [ids[3], ids[2], ids[0]]);
+      assert.deepEqual(crates.move(warm.id, [ids[2]], null).order, [ids[3], ids[0], ids[2]]);
+      assert.deepEqual(inCrate({ column: 'crate', dir: 'asc' }), ['Bravo', 'Delta', 'Charlie']);
+      // remove from the crate: the track stays in the library and in the other crate
+      assert.equal(crates.remove(warm.id, [ids[0]]).removed, 1);
+      assert.equal(store.query(undefined, undefined, 0, 10).total, 4);
+      assert.equal(crates.crate(peak.id).trackCount, 1);
+      // rename (to its own name in another case too), unique names, delete
+      assert.equal(crates.rename(warm.id, 'Opening').name, 'Opening');
+      assert.equal(crates.rename(warm.id, 'OPENING').name, 'OPENING');
+      assert.throws(() => crates.rename(warm.id, 'peak time'), { code: 'BAD_ARGS' });
+      assert.equal(crates.byName('opening')?.id, warm.id);
+      // one case rule with the library's search (NFC, full Unicode lower case): "Été" is "été" and "e\u0301te\u0301"
+      const ete = crates.create('Été');
+      assert.throws(() => crates.create('été'), { code: 'BAD_ARGS' });
+      assert.throws(() => crates.create('E\u0301TE\u0301'), { code: 'BAD_ARGS' });
+      assert.equal(crates.byName('e\u0301te\u0301')?.id, ete.id);
+      assert.equal(findCrate(crates.list(), 'ÉTÉ')?.id, ete.id, 'studio crate show finds it the same way');
+      assert.notEqual(crates.create('Ete').id, ete.id, 'accents are not folded away');
+      // listed in the library's natural order (natural-key.ts, as the title column sorts: by code point after folding)
+      crates.create('Set 10');
+      crates.create('set 2');
+      assert.deepEqual(crates.list().map((c) => c.name), ['Ete', 'OPENING', 'Peak time', 'set 2', 'Set 10', 'Été']);
+      crates.delete(peak.id);
+      assert.throws(() => crates.crate(peak.id), { code: 'NOT_FOUND' });
+      assert.throws(() => crates.add(peak.id, [ids[0]]), { code: 'NOT_FOUND' });
+      assert.equal(store.query(undefined, undefined, 0, 10).total, 4, 'deleting a crate keeps its tracks');
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a moved file and a folder absorbed by its parent keep their crates; a track leaving the library leaves them', async () => {
+    const lib = join(dir, 'move', 'music', 'lib');
+    const dataDir = join(dir, 'move', 'data');
+    const ids = [...(await oldFormatLibrary(lib, dataDir, 3)).values()];
+    const db = openDb(dataDir);
+    try {
+      const store = new LibraryStore(db);
+      const crates = new CrateService(db);
+      const c = crates.create('Set');
+      crates.add(c.id, ids);
+      // the watcher's move: same row, new path
+      store.moveTrack(ids[0], join(lib, 'sub', 'moved.mp3'), null);
+      // a parent folder added: the child folder's rows move to it (LibraryFoldersRepo.moveTracks)
+      const child = store.folders()[0];
+      const parent = store.addFolder(join(dir, 'move', 'music'), [child.id]);
+      assert.equal(store.folders().length, 1);
+      assert.equal(parent.trackCount, 3);
+      assert.deepEqual(store.ids({ crateId: c.id }, { column: 'crate', dir: 'asc' }), ids, 'membership and order kept');
+      assert.match(crates.export(c.id).content, /sub\/moved\.mp3\n/);
+      // web mode's roots (`under`): only the tracks below them are listed
+      const within = crates.export(c.id, undefined, [join(lib, 'sub') + '/']);
+      assert.equal(within.count, 1);
+      assert.deepEqual(within.content.split('\n').filter((l) => l && !l.startsWith('#')), [join(lib, 'sub', 'moved.mp3')]);
+      // deleted from the library (only a library row: the row goes, ON DELETE CASCADE)
+      store.removeTracks([ids[1]]);
+      // leaving the library but kept (in recent files): the row stays, its crate places go
+      db.prepare('UPDATE tracks SET in_recent = 1 WHERE id = ?').run(ids[2]);
+      store.removeTracks([ids[2]]);
+      assert.ok(store.tracks.byId(ids[2]), 'the recent row is kept');
+      assert.equal((db.prepare('SELECT count(*) AS n FROM crate_tracks').get() as { n: number }).n, 1, 'no place left behind');
+      assert.deepEqual(store.ids({ crateId: c.id }, undefined), [ids[0]]);
+      assert.equal(crates.crate(c.id).trackCount, 1);
+      assert.equal((db.pragma('foreign_key_check') as unknown[]).length, 0);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('reorder() and the playlist file name', () => {
+    assert.deepEqual(reorder(['a', 'b', 'c', 'd'], ['d', 'b'], 'a'), ['b', 'd', 'a', 'c'], 'the moved keep their crate order');
+    assert.deepEqual(reorder(['a', 'b', 'c'], ['a'], null), ['b', 'c', 'a']);
+    assert.deepEqual(reorder(['a', 'b', 'c'], ['a', 'b'], 'b'), ['c', 'a', 'b'], 'in front of one moved itself: to the end');
+    assert.deepEqual(reorder(['a', 'b'], ['x'], 'a'), ['a', 'b'], 'an id not in the crate moves nothing');
+    assert.equal(playlistFileName('Sets: 2026/01 "Peak"'), 'Sets_ 2026_01 _Peak_');
+    assert.equal(playlistFileName('Café ☕'), 'Café ☕');
+    assert.equal(playlistFileName('..'), '_');
+  });
+});
+
+test('studio crate show prints no tag or path that holds a control character as it is (a terminal escape in a file\'s tags)', () => {
+  const crate = { id: 'AAAAAAAAAAAA', name: 'Set', trackCount: 1, durationSec: 1, createdAt: 0 };
+  const t = { title: 'Evil\u001b]0;pwned\u0007', artist: 'A', path: '/m/x\u009b.mp3', fileName: 'x.mp3', durationSec: 1, bpm: null, bpmConfidence: null, key: null, keyConfidence: null, camelot: null };
+  const text = formatCrateTracks(crate, [t as never]);
+  assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(text), JSON.stringify(text));
+  assert.match(text, /"A - Evil\\u001b\]0;pwned\\u0007"  "\/m\/x\\u009b\.mp3"$/);
+});
+
+describe('M3U8 writer (RFC 8216 §4.3.2.1 EXTINF)', () => {
+  test('#EXTM3U, #EXTINF seconds and "Artist - Title", unicode paths as UTF-8, relative under the playlist folder, absolute elsewhere', () => {
+    const text = toM3u8(
+      [
+        { path: '/music/Sets/Björk – Jóga (Live) 日本.flac', durationSec: 305.6, artist: 'Björk', title: 'Jóga, live' },
+        { path: '/music/Other/x.mp3', durationSec: 59.4, artist: null, title: 'Only a title' },
+        { path: '/elsewhere/no tags.m4a', durationSec: null, artist: 'DJ', title: null },
+        { path: '/music/Sets/deep/🎧 mix.opus', durationSec: 0.2, artist: 'A\nB', title: 'T\r\nU' },
+      ],
+      '/music/Sets',
+      posix,
+    );
+    assert.equal(
+      text,
+      [
+        '#EXTM3U',
+        '#EXTINF:306,Björk - Jóga, live',
+        'Björk – Jóga (Live) 日本.flac',
+        '#EXTINF:59,Only a title',
+        '/music/Other/x.mp3',
+        '#EXTINF:-1,DJ - no tags',
+        '/elsewhere/no tags.m4a',
+        '#EXTINF:0,A B - T U',
+        'deep/🎧 mix.opus',
+        '',
+      ].join('\n'),
+    );
+    assert.ok(!text.startsWith('\ufeff'), 'no byte order mark (RFC 8216 §4.1)');
+    assert.deepEqual([...Buffer.from(text, 'utf8').subarray(0, 7)], [...Buffer.from('#EXTM3U')]);
+  });
+
+  test('without a playlist folder every path is absolute; a folder that only shares a prefix is not "under"; Windows paths; a line break in a path', () => {
+    const e = { durationSec: 1, artist: null, title: 'x' };
+    assert.equal(toM3u8([{ ...e, path: '/music/a.mp3' }], undefined, posix).split('\n')[2], '/music/a.mp3');
+    assert.equal(toM3u8([{ ...e, path: '/music2/a.mp3' }], '/music', posix).split('\n')[2], '/music2/a.mp3');
+    assert.equal(toM3u8([{ ...e, path: 'C:\\Music\\Sets\\a.mp3' }], 'c:\\music', win32).split('\n')[2], 'Sets\\a.mp3');
+    assert.equal(toM3u8([{ ...e, path: 'D:\\a.mp3' }], 'C:\\Music', win32).split('\n')[2], 'D:\\a.mp3');
+    assert.equal(toM3u8([{ ...e, path: '/m/two\nlines.mp3' }], '/m', posix).split('\n')[2], 'file:///m/two%0Alines.mp3');
+    assert.equal(toM3u8([], '/m', posix), '#EXTM3U\n');
+  });
+
+  test('a relative path no player misreads: "#1 Hit.mp3" is not a comment line, a leading space is not trimmed, a trailing one goes as a file: URL', () => {
+    const e = { durationSec: 1, artist: null, title: 'x' };
+    const line = (p: string, d: string, api = posix) => toM3u8([{ ...e, path: p }], d, api).split('\n')[2];
+    assert.equal(line('/m/#1 Hit.mp3', '/m'), './#1 Hit.mp3');
+    assert.equal(line('/m/#1/a.mp3', '/m'), './#1/a.mp3');
+    assert.equal(line('/m/ intro.mp3', '/m'), './ intro.mp3');
+    assert.equal(line('/m/outro.mp3 ', '/m'), 'file:///m/outro.mp3%20');
+    assert.equal(line('C:\\Music\\#1 Hit.mp3', 'C:\\Music', win32), '.\\#1 Hit.mp3');
+    assert.equal(line('C:\\Music\\two\nlines.mp3', 'C:\\Music', win32), 'file:///C:/Music/two%0Alines.mp3');
+    assert.equal(line('/m/a#b.mp3', '/m'), 'a#b.mp3', 'a "#" inside a name is no comment');
+  });
+});
+
+test('web mode: crates:export goes through the roots guard with the roots\' prefixes (only tracks inside are listed); its playlistDir is a path the roots check', async () => {
+  const root = join(dir, 'roots');
+  const seen: unknown[] = [];
+  const h = guardPaths(
+    { 'crates:export': async () => 'unguarded' } as never,
+    new Roots({ dirs: [root], libraryFolders: false }, () => []),
+    () => undefined,
+    {
+      library: {
+        folders: () => [], query: () => ({ total: 0, rows: [] }), ids: () => ({ total: 0, ids: [] }), export: () => ({ fileName: '', mime: '', content: '', count: 0 }),
+        crates: (under) => ({ 'crates:export': (a) => (seen.push([a, under]), { fileName: 'x.m3u8', mime: 'audio/x-mpegurl', content: '#EXTM3U\n', count: 0 }) }),
+      },
+    },
+  );
+  const call = (a: object) => (h as Record<string, (a: object, c: object) => Promise<unknown>>)['crates:export'](a, {});
+  await call({ crateId: 'AAAAAAAAAAAA' });
+  assert.deepEqual(seen, [[{ crateId: 'AAAAAAAAAAAA' }, [root + '/']]]);
+  await assert.rejects(call({ crateId: 'AAAAAAAAAAAA', playlistDir: '/elsewhere' }), { code: 'FORBIDDEN' });
+});
+
+test('web mode: no crates:* call tells of or touches a track outside the roots (counts, lengths, add, remove, move, rename, export)', async () => {
+  const inside = join(dir, 'web', 'inside');
+  const outside = join(dir, 'web', 'outside');
+  const dataDir = join(dir, 'web', 'data');
+  const ins = [...(await oldFormatLibrary(inside, dataDir, 2)).values()];
+  const outs = [...(await oldFormatLibrary(outside, dataDir, 2)).values()];
+  const db = openDb(dataDir);
+  try {
+    const store = new LibraryStore(db);
+    const svc = new CrateService(db);
+    // the desktop app filled the crate with tracks from both folders
+    const set = svc.create('Set');
+    svc.add(set.id, [outs[0], ins[0], outs[1], ins[1]]);
+    const h = guardPaths(crateHandlers(svc) as never, new Roots({ dirs: [inside], libraryFolders: false }, () => []), () => undefined, {
+      library: {
+        folders: () => store.folders(), query: () => ({ total: 0, rows: [] }), ids: () => ({ total: 0, ids: [] }), export: () => ({ fileName: '', mime: '', content: '', count: 0 }),
+        crates: (under) => crateHandlers(svc, under),
+      },
+    }) as unknown as Record<string, (a: object, c: object) => Promise<any>>;
+    const web = (m: string, a: object) => h[m](a, {});
+    assert.deepEqual((await web('crates:list', {})).map((c: Crate) => [c.name, c.trackCount, c.durationSec]), [['Set', 2, 2]], 'only the tracks inside count');
+    // a track outside is not added, not removed, not moved, and the answers name none
+    const added = await web('crates:add-tracks', { crateId: set.id, trackIds: [outs[0], outs[1]] });
+    assert.deepEqual([added.added, added.crate.trackCount], [0, 2]);
+    const other = svc.create('Other');
+    assert.equal((await web('crates:add-tracks', { crateId: other.id, trackIds: [outs[0], ins[0]] })).added, 1);
+    assert.deepEqual(svc.repo.order(other.id), [ins[0]]);
+    assert.equal((await web('crates:remove-tracks', { crateId: set.id, trackIds: [outs[0]] })).removed, 0);
+    assert.deepEqual((await web('crates:move-tracks', { crateId: set.id, trackIds: [ins[1], outs[1]], beforeId: outs[0] })).order, [ins[0], ins[1]]);
+    assert.deepEqual(svc.repo.order(set.id), [outs[0], ins[0], outs[1], ins[1]], 'the tracks outside kept their places');
+    assert.deepEqual((await web('crates:move-tracks', { crateId: set.id, trackIds: [ins[1]], beforeId: ins[0] })).order, [ins[1], ins[0]]);
+    assert.equal((await web('crates:rename', { crateId: set.id, name: 'Set 2' })).trackCount, 2);
+    const m3u = await web('crates:export', { crateId: set.id });
+    assert.equal(m3u.count, 2);
+    assert.ok(!m3u.content.includes(outside), 'no path outside');
+    // a crate holding tracks outside is not deleted from the browser (that would touch them); one inside only is
+    await assert.rejects(web('crates:delete', { crateId: set.id }), { code: 'FORBIDDEN' });
+    const mine = svc.create('Mine');
+    await web('crates:add-tracks', { crateId: mine.id, trackIds: [ins[0]] });
+    assert.equal(await web('crates:delete', { crateId: mine.id }), null);
+    // the desktop app (no roots) still sees the whole crate
+    assert.equal(svc.crate(set.id).trackCount, 4);
+    // and the engine's own table (handlers/index.ts) is wired so: with the roots in its context, crates:list counts 2
+    process.env.STUDIO_LIBRARY_BACKGROUND = '0';
+    const engine = engineHandlers({ db, dataDir, cacheDir: join(dataDir, 'cache'), mode: 'web', roots: { dirs: [inside], libraryFolders: false }, version: 'test', startedAt: Date.now(), restarts: 0, emit: () => undefined } as never) as unknown as Record<string, (a: object, c: object) => Promise<Crate[]>>;
+    assert.deepEqual((await engine['crates:list']({}, {})).map((c) => [c.name, c.trackCount]), [['Other', 1], ['Set 2', 2]]);
+  } finally {
+    db.close();
+  }
+});
+
+test('crates:* arguments are checked at the channel: malformed ones are BAD_ARGS and never reach the handler', async () => {
+  const a = new Set<(m: unknown) => void>();
+  const b = new Set<(m: unknown) => void>();
+  const port = (mine: Set<(m: unknown) => void>, theirs: Set<(m: unknown) => void>): Port => ({
+    send: (m) => {
+      const copy = JSON.parse(JSON.stringify(m));
+      setImmediate(() => theirs.forEach((l) => l(copy)));
+    },
+    onMessage: (l) => (mine.add(l), () => mine.delete(l)),
+  });
+  const calls: string[] = [];
+  const handler = (name: string) => (args: unknown) => (calls.push(name), args) as never;
+  new RpcServer(port(b, a), {
+    'crates:create': handler('create'),
+    'crates:rename': handler('rename'),
+    'crates:add-tracks': handler('add'),
+    'crates:move-tracks': handler('move'),
+    'crates:export': handler('export'),
+  });
+  const client = new RpcClient(port(a, b));
+  const id = 'AAAAAAAAAAAAAAAA';
+  const bad: Array<[Parameters<RpcClient['callRaw']>[0], unknown, RegExp]> = [
+    ['crates:create', { name: '' }, /name/],
+    ['crates:create', { name: '   ' }, /empty/],
+    ['crates:create', { name: 'two\nlines' }, /one line/],
+    // a terminal escape (OSC: set the window title) from a browser, which studio crate list would print
+    ['crates:create', { name: 'x\u001b]0;pwned\u0007' }, /control character/],
+    ['crates:rename', { crateId: id, name: 'tab\there' }, /control character/],
+    ['crates:create', { name: 'c1\u009b31m' }, /control character/],
+    ['crates:create', { name: 'x'.repeat(101) }, /100 characters/],
+    ['crates:create', { name: 'a\ud800' }, /lone surrogate/],
+    ['crates:create', { name: 'ok', extra: 1 }, /extra|Unrecognized/i],
+    ['crates:rename', { crateId: '../x', name: 'ok' }, /malformed id/],
+    ['crates:add-tracks', { crateId: id, trackIds: [] }, /trackIds/],
+    ['crates:add-tracks', { crateId: id, trackIds: ['bad id!'] }, /malformed id/],
+    ['crates:add-tracks', { crateId: id, trackIds: id }, /trackIds/],
+    ['crates:move-tracks', { crateId: id, trackIds: [id] }, /beforeId/],
+    ['crates:export', { crateId: id, playlistDir: 'relative/dir' }, /absolute path/],
+  ];
+  for (const [method, args, why] of bad) {
+    await assert.rejects(client.callRaw(method, args as never), (e: { code: string; message: string }) => {
+      assert.equal(e.code, 'BAD_ARGS', `${method} ${JSON.stringify(args)}`);
+      assert.match(e.message, why, `${method} ${JSON.stringify(args)}: ${e.message}`);
+      return true;
+    });
+  }
+  assert.deepEqual(calls, []);
+  // a good one passes, its name trimmed
+  assert.deepEqual(await client.callRaw('crates:create', { name: '  Warm-up  ' }), { name: 'Warm-up' });
+});
