@@ -34,16 +34,15 @@ if (files.length === 0) {
 // run one at a time after them: those that time the page and print it (wave-detail, library-walking,
 // session-issue12), chat-disconnect, whose kill must land while an answer streams, browser-big-folder, whose
 // type-ahead test reads the typed-text indicator that the list drops after a 1 s pause (TYPE_AHEAD_RESET_MS; two
-// files at a time on a loaded machine, that read waited out its 120 s hang guard), and
-// file-gone-issue12, which deletes a track just as its waveform starts: two at a time the page said the file "does not
-// exist (…)" where the test wants "was deleted or moved since it was opened" (media/tracks.ts checkedPath's realpath
-// passing and its stat then failing with probe.ts's NOT_FOUND text: a race in the product, fixed since with
-// test/unit/media-checked-path.test.ts; kept alone until pairs show it passes beside another), and
-// library-disconnect, which stops and restarts `studio serve` on its own fixed port (another e2e file beside it could
-// take that port while it is down).
+// files at a time on a loaded machine, that read waited out its 120 s hang guard), and library-disconnect, which
+// stops and restarts `studio serve` on its own fixed port (another e2e file beside it could take that port while it
+// is down). file-gone-issue12 (deletes a track just as its waveform starts) ran alone until
+// a88aaad fixed the product race two at a time exposed (media/tracks.ts checkedPath: realpath passing, then the stat
+// failing with probe.ts's "does not exist" text); since then it passed beside six other e2e files at load 12–15
+// (session 21), so it runs two at a time.
 // STUDIO_TEST_CONCURRENCY=1 runs everything one at a time (to tell a flaky test from a shared-state one);
 // STUDIO_TEST_E2E_CONCURRENCY sets the e2e files' own (default: 2, at most STUDIO_TEST_CONCURRENCY).
-const E2E_ALONE = ['wave-detail', 'library-walking', 'session-issue12', 'chat-disconnect', 'browser-big-folder', 'file-gone-issue12', 'library-disconnect'].map(
+const E2E_ALONE = ['wave-detail', 'library-walking', 'session-issue12', 'chat-disconnect', 'browser-big-folder', 'library-disconnect'].map(
   (n) => `${n}.test.ts`,
 );
 const concurrency = Math.max(1, Number(process.env.STUDIO_TEST_CONCURRENCY ?? 2) || 1);

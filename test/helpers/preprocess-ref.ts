@@ -10,6 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseFfmpegInfo } from '../../main/engine/media/probe';
 import { exactFps, imageInput } from '../../main/engine/model/media-input';
+import { imageToPixelValues } from '../../main/engine/model/preprocess/image';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from '../../main/engine/model/preprocess/video';
 import { ROOT } from './media';
 
@@ -93,6 +94,38 @@ export function referenceVideo(p: string, index?: number): { pixels: Float32Arra
   const frame = (i: number) => new Uint8Array(r.stdout.buffer, r.stdout.byteOffset + i * size, size);
   plan.forEach(([a, b], i) => clipToPixelValues([frame(a), frame(b)], v.width!, v.height!, pixels, i * clipSize));
   return { pixels, plan };
+}
+
+/**
+ * Python that saves Pillow's RGB of each image given (`Image.open(p).convert('RGB')`, the reference's loader) beside
+ * it as `p + '.pillow.ppm'` (binary PPM), for pillowInput: run with the image paths as its arguments.
+ */
+export const PILLOW_PPM_PY = `import sys
+from PIL import Image
+for p in sys.argv[1:]:
+    Image.open(p).convert('RGB').save(p + '.pillow.ppm')`;
+
+/**
+ * The model's image input (imageInput's layout: imageToPixelValues' [3, 224, 224], each plane twice, [3, 2, 224,
+ * 224]) of Pillow's RGB of `p`, from the `p + '.pillow.ppm'` PILLOW_PPM_PY saved: no decoder between Pillow's pixels
+ * and the comparison. (The suites read a PNG of them through imageInput before: two ffmpeg runs per image, probe and
+ * decode, for the same bytes; session 21.)
+ */
+export function pillowInput(p: string): Float32Array {
+  const b = readFileSync(`${p}.pillow.ppm`);
+  const head = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(b.toString('latin1', 0, 64));
+  assert.ok(head, `${p}.pillow.ppm: a binary PPM`);
+  const [w, h] = [Number(head[1]), Number(head[2])];
+  assert.equal(b.length, head[0].length + w * h * 3, `${p}.pillow.ppm: ${w}×${h} RGB`);
+  const chw = imageToPixelValues(new Uint8Array(b.buffer, b.byteOffset + head[0].length, w * h * 3), w, h);
+  const plane = chw.length / 3;
+  const out = new Float32Array(chw.length * 2);
+  for (let c = 0; c < 3; c++) {
+    const src = chw.subarray(c * plane, (c + 1) * plane);
+    out.set(src, c * 2 * plane);
+    out.set(src, (c * 2 + 1) * plane);
+  }
+  return out;
 }
 
 /** The largest |a[i] − b[i]| (the arrays must be as long). */

@@ -40,19 +40,23 @@ describe('kind 3: cover images Pillow reads otherwise than ffmpeg (Sun raster RL
   before(() => {
     ff(['-f', 'lavfi', '-i', 'testsrc2=s=97x61,format=rgb24', '-frames:v', '1', p('src.png')]);
     ff(['-f', 'lavfi', '-i', 'testsrc2=s=96x60,format=rgb24', '-frames:v', '1', p('src96.png')]);
-    // ffmpeg's sunrast encoder writes RLE (type 2) unless told -rle 0
-    ff(['-i', p('src.png'), p('sun-rgb-97.ras')]);
-    ff(['-i', p('src.png'), '-pix_fmt', 'gray', p('sun-gray-97.ras')]);
-    ff(['-i', p('src.png'), '-pix_fmt', 'pal8', p('sun-pal-97.ras')]);
-    ff(['-i', p('src.png'), '-pix_fmt', 'monow', p('sun-mono-97.ras')]);
+    // ffmpeg's sunrast encoder writes RLE (type 2) unless told -rle 0. Every file made from src.png in one ffmpeg run
+    // (each output's options are its own: the files are byte for byte what one run each made; session 21)
+    ff([
+      '-i', p('src.png'),
+      p('sun-rgb-97.ras'),
+      '-pix_fmt', 'gray', p('sun-gray-97.ras'),
+      '-pix_fmt', 'pal8', p('sun-pal-97.ras'),
+      '-pix_fmt', 'monow', p('sun-mono-97.ras'),
+      '-rle', '0', p('sun-rgb-raw-97.ras'),
+      '-rle', '0', '-pix_fmt', 'rgb48be', p('sgi-rgb48.sgi'),
+      '-rle', '0', '-pix_fmt', 'gray16be', p('sgi-gray16.sgi'),
+      '-rle', '0', '-pix_fmt', 'rgba64be', p('sgi-rgba64.sgi'),
+      '-pix_fmt', 'rgba64le', p('tif-rgba64.tif'),
+      p('sgi-rle-ffmpeg.sgi'), // RLE, rows without a terminator
+      '-rle', '0', p('sgi-raw.sgi'),
+    ]);
     ff(['-i', p('src96.png'), p('sun-rgb-96.ras')]);
-    ff(['-i', p('src.png'), '-rle', '0', p('sun-rgb-raw-97.ras')]);
-    ff(['-i', p('src.png'), '-rle', '0', '-pix_fmt', 'rgb48be', p('sgi-rgb48.sgi')]);
-    ff(['-i', p('src.png'), '-rle', '0', '-pix_fmt', 'gray16be', p('sgi-gray16.sgi')]);
-    ff(['-i', p('src.png'), '-rle', '0', '-pix_fmt', 'rgba64be', p('sgi-rgba64.sgi')]);
-    ff(['-i', p('src.png'), '-pix_fmt', 'rgba64le', p('tif-rgba64.tif')]);
-    ff(['-i', p('src.png'), p('sgi-rle-ffmpeg.sgi')]); // RLE, rows without a terminator
-    ff(['-i', p('src.png'), '-rle', '0', p('sgi-raw.sgi')]);
     // an RLE SGI as libsgi / ImageMagick write it: each row's runs end with a 0 count
     execFileSync('/usr/bin/python3', ['-c', `import struct, sys
 import numpy as np
@@ -232,11 +236,9 @@ describe('kind 1: the duration to the millisecond, not ffmpeg\'s centiseconds', 
   test('FLAC (ffmpeg, flac, GStreamer), AIFF, AIFF-C, WavPack, .au (stated size and a pipe\'s "unknown"), TTA of 204 800 samples at 44.1 kHz: 4.644 s in probe and the library, as ffmpeg decodes (was 4.640: ffmpeg\'s log truncates to 10 ms)', async () => {
     const src = join(DIR, 'len-4644.wav');
     ff(['-f', 'lavfi', '-i', 'sine=f=440:d=4.6439909', '-c:a', 'pcm_s16le', src]); // 204 800 samples
-    const files: string[] = [];
-    for (const [name, args] of [['len.flac', []], ['len.aiff', []], ['len.aifc', ['-c:a', 'pcm_s16be', '-f', 'aiff']], ['len.wv', []], ['len.au', []], ['len.tta', []]] as Array<[string, string[]]>) {
-      ff(['-i', src, ...args, join(DIR, name)]);
-      files.push(join(DIR, name));
-    }
+    const made = [['len.flac', []], ['len.aiff', []], ['len.aifc', ['-c:a', 'pcm_s16be', '-f', 'aiff']], ['len.wv', []], ['len.au', []], ['len.tta', []]] as Array<[string, string[]]>;
+    ff(['-i', src, ...made.flatMap(([name, args]) => [...args, join(DIR, name)])]); // one run, per-output options
+    const files = made.map(([name]) => join(DIR, name));
     // a .au written to a pipe states its data size as unknown (0xFFFFFFFF)
     writeFileSync(join(DIR, 'len-pipe.au'), execFileSync('ffmpeg', ['-v', 'error', '-i', src, '-f', 'au', '-'], { maxBuffer: 1 << 24 }));
     execFileSync('flac', ['-s', '-f', '-o', join(DIR, 'len-cli.flac'), src]);

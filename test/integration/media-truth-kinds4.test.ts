@@ -19,6 +19,7 @@ import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { probeFile } from '../../main/engine/media/probe';
 import { imageInput } from '../../main/engine/model/media-input';
 import { audioKbps, decodedSec, ff, OUTPUT, probeTable } from '../helpers/media';
+import { pillowInput } from '../helpers/preprocess-ref';
 
 const DIR = join(OUTPUT, 'media-truth-kinds4');
 
@@ -68,7 +69,6 @@ const F = {
   flacInOga: join(DIR, 'flac-in-ogg.oga'),
 };
 const IMG = ['base420.jpg', 'lossy.webp', 'gray16.png', 'base422-odd.jpg', 'progressive420-odd.jpg', 'lossy-odd.webp'].map((n) => join(DIR, n));
-const pillowRef = (p: string) => `${p}.pillow.png`;
 
 function buildInputs(): void {
   rmSync(DIR, { recursive: true, force: true });
@@ -154,7 +154,7 @@ odd.save(sys.argv[4], quality=92, subsampling=1)
 odd.save(sys.argv[5], quality=85, progressive=True)
 odd.save(sys.argv[6], quality=70)
 for p in sys.argv[1:]:
-    Image.open(p).convert('RGB').save(p + '.pillow.png')`, ...IMG]);
+    Image.open(p).convert('RGB').save(p + '.pillow.ppm')`, ...IMG]);
 }
 
 describe('media truth, new inputs of each kind (issue 10, fourth round)', () => {
@@ -248,7 +248,7 @@ describe('media truth, new inputs of each kind (issue 10, fourth round)', () => 
   test('covers: the model reads baseline 4:2:0 JPEG, lossy WebP and 16-bit grayscale PNG as Pillow does (was mean |Δ| 0.143 / 0.145 / 1.85 normalised)', async () => {
     const bad: string[] = [];
     for (const p of IMG) {
-      const ref = await imageInput(pillowRef(p));
+      const ref = pillowInput(p);
       const got = await imageInput(p);
       assert.equal(got.length, ref.length);
       let sum = 0;

@@ -74,38 +74,44 @@ before(() => {
   rmSync(DIR, { recursive: true, force: true });
   mkdirSync(DIR, { recursive: true });
   ff(['-f', 'lavfi', '-i', 'sine=f=220:d=12', '-f', 'lavfi', '-i', 'anoisesrc=d=12:a=0.1:seed=7', '-filter_complex', '[0][1]amix=inputs=2,aformat=channel_layouts=stereo', '-ar', '48000', F.music]);
+  // every file made from the music alone, in one ffmpeg run (each output's options are its own, so each is what its own
+  // run made; session 21): the first links of the chained Ogg files, the two that share a serial (bitexact), the files
+  // cut below, the Matroska named .webm, the AIFF-C
+  ff([
+    '-i', F.music,
+    '-t', '6', '-c:a', 'libopus', '-b:a', '96k', '-metadata', 'title=First', F.op1,
+    '-t', '6', '-ar', '44100', '-c:a', 'libvorbis', '-q:a', '0', '-metadata', 'title=Vorbis A', F.vb1,
+    '-t', '4', '-c:a', 'flac', '-metadata', 'title=F1', '-f', 'ogg', F.oggFlac1,
+    '-c:a', 'libopus', '-b:a', '96k', '-fflags', '+bitexact', '-metadata', 'title=Same A', F.sameA,
+    '-c:a', 'flac', F.flac,
+    '-t', '6', '-c:a', 'libvorbis', '-metadata', `comment=${'x'.repeat(6000)}`, F.vorbisComment,
+    '-c:a', 'libopus', '-b:a', '160k', F.opus,
+    '-c:a', 'wavpack', F.wv,
+    '-t', '3', '-c:a', 'flac', '-f', 'matroska', F.mkaFlacWebm,
+    '-t', '3', '-c:a', 'pcm_f32be', '-metadata', 'title=Sœur Ünïcode', '-metadata', 'author=Ärtist', '-metadata', 'comment=Ça va', F.aifc,
+  ]);
   // chained Opus (the issue's repro), chained Vorbis at two rates, chained FLAC-in-Ogg: `cat` of whole files, each titled
-  ff(['-i', F.music, '-t', '6', '-c:a', 'libopus', '-b:a', '96k', '-metadata', 'title=First', F.op1]);
   ff(['-f', 'lavfi', '-i', 'sine=f=880:d=5', '-ac', '1', '-c:a', 'libopus', '-b:a', '64k', '-metadata', 'title=Second', F.op2]);
   writeFileSync(F.chainOpus, Buffer.concat([readFileSync(F.op1), readFileSync(F.op2)]));
-  ff(['-i', F.music, '-t', '6', '-ar', '44100', '-c:a', 'libvorbis', '-q:a', '0', '-metadata', 'title=Vorbis A', F.vb1]);
   ff(['-f', 'lavfi', '-i', 'sine=f=880:d=5', '-ar', '22050', '-c:a', 'libvorbis', '-metadata', 'title=Vorbis B', F.vb2]);
   writeFileSync(F.chainVorbis, Buffer.concat([readFileSync(F.vb1), readFileSync(F.vb2)]));
-  ff(['-i', F.music, '-t', '4', '-c:a', 'flac', '-metadata', 'title=F1', '-f', 'ogg', F.oggFlac1]);
   ff(['-f', 'lavfi', '-i', 'sine=f=660:d=3', '-ar', '48000', '-c:a', 'flac', '-metadata', 'title=F2', '-f', 'ogg', F.oggFlac2]);
   writeFileSync(F.chainFlac, Buffer.concat([readFileSync(F.oggFlac1), readFileSync(F.oggFlac2)]));
   // links that share a serial number (ffmpeg's bitexact Ogg muxer numbers every stream 0), the first longer than 64 KiB
-  ff(['-i', F.music, '-c:a', 'libopus', '-b:a', '96k', '-fflags', '+bitexact', '-metadata', 'title=Same A', F.sameA]);
   ff(['-f', 'lavfi', '-i', 'sine=f=880:d=5', '-c:a', 'libopus', '-fflags', '+bitexact', '-metadata', 'title=Same B', F.sameB]);
   writeFileSync(F.chainSameSerial, Buffer.concat([readFileSync(F.sameA), readFileSync(F.sameB)]));
   // truncated files (F3): FLAC at 81 % and 37 %, Opus and WavPack at 70 %, FLAC cut inside its final frame
-  ff(['-i', F.music, '-c:a', 'flac', F.flac]);
   cut(F.flac, F.flac81, 0.81);
   cut(F.flac, F.flac37, 0.37);
   writeFileSync(F.flacLast, readFileSync(F.flac).subarray(0, statSync(F.flac).size - 700));
   writeFileSync(F.flacId3v1, Buffer.concat([readFileSync(F.flac), Buffer.from('TAG' + 'x'.repeat(125), 'latin1')]));
   cut(F.flac, F.halfTruncated, 0.5);
-  ff(['-i', F.music, '-t', '6', '-c:a', 'libvorbis', '-metadata', `comment=${'x'.repeat(6000)}`, F.vorbisComment]);
-  ff(['-i', F.music, '-c:a', 'libopus', '-b:a', '160k', F.opus]);
   cut(F.opus, F.opus70, 0.7);
-  ff(['-i', F.music, '-c:a', 'wavpack', F.wv]);
   cut(F.wv, F.wv70, 0.7);
   // Matroska named .webm: FLAC audio, H.264 video; a real WebM (VP8 + Opus)
-  ff(['-i', F.music, '-t', '3', '-c:a', 'flac', '-f', 'matroska', F.mkaFlacWebm]);
   ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=10:d=3', '-i', F.music, '-t', '3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'libopus', '-f', 'matroska', F.mkvH264Webm]);
   ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=10:d=3', '-i', F.music, '-t', '3', '-c:v', 'libvpx', '-b:v', '200k', '-c:a', 'libopus', F.webm]);
   // AIFF-C fl32 with UTF-8 NAME/AUTH/ANNO, as ffmpeg writes it
-  ff(['-i', F.music, '-t', '3', '-c:a', 'pcm_f32be', '-metadata', 'title=Sœur Ünïcode', '-metadata', 'author=Ärtist', '-metadata', 'comment=Ça va', F.aifc]);
   // a phone video: H.264 at about 2 Mb/s with AAC at 128 kb/s
   ff(['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=30:d=4', '-i', F.music, '-t', '4', '-c:v', 'libx264', '-b:v', '2M', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-metadata:s:v', 'rotate=90', F.phone]);
   return table.load(Object.values(F).filter((p) => !/music\.wav$/.test(p)));

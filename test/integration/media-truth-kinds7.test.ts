@@ -23,6 +23,7 @@ import { makeFilmstrip } from '../../main/engine/media/filmstrip';
 import { probeFile } from '../../main/engine/media/probe';
 import { decodeAudio, imageInput, videoInput } from '../../main/engine/model/media-input';
 import { audioKbps, decodedSec, ff, OUTPUT, probeTable } from '../helpers/media';
+import { PILLOW_PPM_PY, pillowInput } from '../helpers/preprocess-ref';
 
 const DIR = join(OUTPUT, 'media-truth-kinds7');
 const IMG = join(DIR, 'img');
@@ -108,9 +109,52 @@ function buildInputs(): void {
   const music = join(DIR, 'music.wav');
   ff(['-f', 'lavfi', '-i', 'sine=f=330:d=6', '-f', 'lavfi', '-i', 'sine=f=550:d=6:beep_factor=3', '-filter_complex', '[0][1]amerge=inputs=2,volume=0.6', '-ar', '44100', music]);
   const t = (n: string) => ['-metadata', `title=${n}`, '-metadata', 'artist=Band', '-metadata', 'album=Kinds7'];
-  // multi-valued artists: a FLAC whose VORBIS_COMMENT repeats ARTIST (foobar2000, Picard), ID3v2.4 TPE1 "Alice\0Bob" (Mp3tag, Picard)
   const flac = join(DIR, 'plain.flac');
-  ff(['-i', music, '-c:a', 'flac', flac]);
+  const bare = join(DIR, 'bare.mp3');
+  const bwf = join(DIR, 'bwf.wav');
+  const f32 = join(DIR, 'f32.wav');
+  // ffmpeg's table of standard layouts (name, channels), asked once
+  const layouts = execFileSync('ffmpeg', ['-hide_banner', '-layouts'], { encoding: 'utf8' }).split('\n').map((x) => x.trim().split(/\s+/));
+  const layoutOut = (l: string) => {
+    const n = Number(layouts.find((x) => x[0] === l)![1].split('+').length);
+    const pan = Array.from({ length: n }, (_, k) => `c${k}=c${k % 2}`).join('|');
+    return ['-t', '3', '-af', `pan=${l}|${pan}`, '-c:a', 'pcm_s16le', layoutFile(l)];
+  };
+  // every file made from the music, in one ffmpeg run: each output's options are its own, so each file is what its
+  // own run made (an ffmpeg start is ~0.2 s of CPU here; these were 41 runs, session 21)
+  ff([
+    '-i', music,
+    // multi-valued artists: the FLAC and the MP3 their tags are written into below
+    '-c:a', 'flac', flac,
+    '-c:a', 'libmp3lame', '-b:a', '192k', '-id3v2_version', '0', '-write_xing', '0', bare,
+    // formats music-metadata has no parser for, tagged where they can be
+    '-c:a', 'tta', ...t('Tta'), F.tta,
+    '-c:a', 'ac3', '-b:a', '192k', F.ac3,
+    '-c:a', 'eac3', '-b:a', '192k', F.eac3,
+    '-c:a', 'mp2', '-b:a', '256k', '-f', 'mpegts', F.ts,
+    // DAW and encoder files that were right (bwf and f32: the chunks rewritten below)
+    '-c:a', 'pcm_s24le', '-rf64', 'always', ...t('Rf64'), F.rf64,
+    '-c:a', 'pcm_s24le', '-write_bext', '1', '-metadata', 'title=Take 7', '-metadata', 'description=Session 12', bwf,
+    '-c:a', 'pcm_f32le', f32,
+    '-c:a', 'pcm_f64le', ...t('F64'), F.f64,
+    '-c:a', 'pcm_u8', ...t('U8'), F.u8,
+    '-c:a', 'pcm_alaw', F.alaw,
+    '-c:a', 'pcm_s24be', ...t('Aiff24'), F.aiff24,
+    '-c:a', 'alac', '-sample_fmt', 's32p', ...t('Alac24'), F.alac24,
+    '-c:a', 'wmav2', '-b:a', '128k', ...t('Wma'), F.wma,
+    '-c:a', 'dca', '-strict', '-2', '-ar', '48000', F.dts,
+    '-c:a', 'pcm_s16be', F.au,
+    '-c:a', 'flac', '-metadata', 'title=Flac Inner', join(DIR, 'inner.flac'),
+    // every channel layout beyond 5.1, 3 s each
+    ...LAYOUTS.flatMap(layoutOut),
+    // ±Inf/NaN samples poked into the clean float WAV below; Matroska/WebM audio
+    '-c:a', 'pcm_f32le', V.clean,
+    '-c:a', 'libopus', '-b:a', '96k', V.opusMka,
+    '-c:a', 'libvorbis', '-q:a', '4', V.vorbisMka,
+    '-c:a', 'libopus', '-b:a', '96k', V.opusWebm,
+    '-c:a', 'truehd', '-strict', '-2', '-ar', '48000', V.truehdMka,
+  ]);
+  // multi-valued artists: a FLAC whose VORBIS_COMMENT repeats ARTIST (foobar2000, Picard), ID3v2.4 TPE1 "Alice\0Bob" (Mp3tag, Picard)
   const b = readFileSync(flac);
   let p = 4;
   const blocks: [number, Buffer][] = [];
@@ -125,8 +169,6 @@ function buildInputs(): void {
   const comments = ['TITLE=Two Artists', 'ARTIST=Alice', 'ARTIST=Bob', 'GENRE=Jazz', 'GENRE=Funk'].map((c) => Buffer.from(c));
   blocks.splice(1, 0, [4, Buffer.concat([le32(vendor.length), vendor, le32(comments.length), ...comments.flatMap((c) => [le32(c.length), c])])]);
   writeFileSync(F.flacMulti, Buffer.concat([Buffer.from('fLaC'), ...blocks.map(([type, d], k) => Buffer.concat([Buffer.from([type | (k === blocks.length - 1 ? 128 : 0)]), Buffer.from([d.length >> 16, (d.length >> 8) & 255, d.length & 255]), d])), b.subarray(p)]));
-  const bare = join(DIR, 'bare.mp3');
-  ff(['-i', music, '-c:a', 'libmp3lame', '-b:a', '192k', '-id3v2_version', '0', '-write_xing', '0', bare]);
   const mp3 = readFileSync(bare);
   const v24 = Buffer.concat([f24('TIT2', Buffer.from('\x03Multi V24', 'latin1')), f24('TPE1', Buffer.from('\x03Alice\x00Bob', 'latin1')), f24('TCON', Buffer.from('\x03Jazz\x00Funk', 'latin1'))]);
   writeFileSync(F.id3v24Multi, Buffer.concat([Buffer.from('ID3\x04\x00\x00', 'latin1'), syncsafe(v24.length + 1024), v24, Buffer.alloc(1024), mp3]));
@@ -138,50 +180,24 @@ function buildInputs(): void {
   const noisy = join(DIR, 'noisy.wav');
   ff(['-f', 'lavfi', '-i', 'anoisesrc=d=6:c=pink:a=0.3', '-f', 'lavfi', '-i', 'sine=f=220:d=6', '-filter_complex', '[0][1]amerge=inputs=2', '-ar', '44100', noisy]);
   ff(['-i', noisy, '-c:a', 'alac', ...t('CafAlac'), F.cafAlac]);
-  ff(['-i', music, '-c:a', 'tta', ...t('Tta'), F.tta]);
-  ff(['-i', music, '-c:a', 'ac3', '-b:a', '192k', F.ac3]);
-  ff(['-i', music, '-c:a', 'eac3', '-b:a', '192k', F.eac3]);
-  ff(['-i', music, '-c:a', 'mp2', '-b:a', '256k', '-f', 'mpegts', F.ts]);
   // DAW and encoder files that were right
-  ff(['-i', music, '-c:a', 'pcm_s24le', '-rf64', 'always', ...t('Rf64'), F.rf64]);
-  const bwf = join(DIR, 'bwf.wav');
-  ff(['-i', music, '-c:a', 'pcm_s24le', '-write_bext', '1', '-metadata', 'title=Take 7', '-metadata', 'description=Session 12', bwf]);
   const c = riffChunks(readFileSync(bwf));
   const ixml = Buffer.from('<?xml version="1.0" encoding="UTF-8"?><BWFXML><IXML_VERSION>2.10</IXML_VERSION><SCENE>12</SCENE><TAKE>7</TAKE></BWFXML>');
   const cue = Buffer.concat([le32(2), ...[[1, 44100], [2, 176400]].map(([id, s]) => Buffer.concat([le32(id), le32(s), Buffer.from('data'), le32(0), le32(0), le32(s)]))]);
   const adtl = Buffer.concat([Buffer.from('adtl'), chunk('labl', Buffer.concat([le32(1), Buffer.from('Verse\0')])), chunk('labl', Buffer.concat([le32(2), Buffer.from('Chorus\0')]))]);
   const dawBody = Buffer.concat([Buffer.from('WAVE'), chunk('bext', c.get('bext')!), chunk('fmt ', c.get('fmt ')!), chunk('LIST', c.get('LIST')!), chunk('data', c.get('data')!), chunk('iXML', ixml), chunk('cue ', cue), chunk('LIST', adtl)]);
   writeFileSync(F.daw, Buffer.concat([Buffer.from('RIFF'), le32(dawBody.length), dawBody]));
-  const f32 = join(DIR, 'f32.wav');
-  ff(['-i', music, '-c:a', 'pcm_f32le', f32]);
   const c32 = riffChunks(readFileSync(f32));
   const peak = Buffer.concat([le32(1), le32(1700000000), ...[0, 1].map(() => { const e = Buffer.alloc(8); e.writeFloatLE(0.9, 0); e.writeUInt32LE(1000, 4); return e; })]);
   const f32Body = Buffer.concat([Buffer.from('WAVE'), chunk('fmt ', c32.get('fmt ')!), chunk('fact', le32(c32.get('data')!.length / 8)), chunk('PEAK', peak), chunk('data', c32.get('data')!)]);
   writeFileSync(F.f32Peak, Buffer.concat([Buffer.from('RIFF'), le32(f32Body.length), f32Body]));
-  ff(['-i', music, '-c:a', 'pcm_f64le', ...t('F64'), F.f64]);
-  ff(['-i', music, '-c:a', 'pcm_u8', ...t('U8'), F.u8]);
-  ff(['-i', music, '-c:a', 'pcm_alaw', F.alaw]);
   const cm = riffChunks(readFileSync(music));
   const junkBody = Buffer.concat([Buffer.from('WAVE'), chunk('JUNK', Buffer.alloc(28)), chunk('fmt ', cm.get('fmt ')!), chunk('data', cm.get('data')!)]);
   writeFileSync(F.junk, Buffer.concat([Buffer.from('RIFF'), le32(junkBody.length), junkBody]));
-  ff(['-i', music, '-c:a', 'pcm_s24be', ...t('Aiff24'), F.aiff24]);
-  ff(['-i', music, '-c:a', 'alac', '-sample_fmt', 's32p', ...t('Alac24'), F.alac24]);
-  ff(['-i', music, '-c:a', 'wmav2', '-b:a', '128k', ...t('Wma'), F.wma]);
-  ff(['-i', music, '-c:a', 'dca', '-strict', '-2', '-ar', '48000', F.dts]);
-  ff(['-i', music, '-c:a', 'pcm_s16be', F.au]);
   const padded = f23('TIT2', 'Padded');
   writeFileSync(F.id3Padding, Buffer.concat([Buffer.from('ID3\x03\x00\x00', 'latin1'), syncsafe(padded.length + 2_000_000), padded, Buffer.alloc(2_000_000), mp3]));
   const outer = Buffer.concat([f23('TIT2', 'Id3 Outer')]);
-  ff(['-i', music, '-c:a', 'flac', '-metadata', 'title=Flac Inner', join(DIR, 'inner.flac')]);
   writeFileSync(F.id3BeforeFlac, Buffer.concat([Buffer.from('ID3\x03\x00\x00', 'latin1'), syncsafe(outer.length), outer, readFileSync(join(DIR, 'inner.flac'))]));
-  // ffmpeg's table of standard layouts (name, channels), asked once
-  const layouts = execFileSync('ffmpeg', ['-hide_banner', '-layouts'], { encoding: 'utf8' }).split('\n').map((x) => x.trim().split(/\s+/));
-  for (const l of LAYOUTS) {
-    const n = Number(layouts.find((x) => x[0] === l)![1].split('+').length);
-    const pan = Array.from({ length: n }, (_, k) => `c${k}=c${k % 2}`).join('|');
-    ff(['-i', music, '-t', '3', '-af', `pan=${l}|${pan}`, '-c:a', 'pcm_s16le', layoutFile(l)]);
-  }
-  ff(['-i', music, '-c:a', 'pcm_f32le', V.clean]);
   const cf = readFileSync(V.clean);
   const at = cf.indexOf('data') + 8;
   const poke = (out: string, edits: [number, number][]) => {
@@ -191,10 +207,6 @@ function buildInputs(): void {
   };
   poke(V.inf, [[44100 * 3, Infinity]]);
   poke(V.nanInf, [...Array.from({ length: 10 }, (_, k): [number, number] => [44100 + k, NaN]), [44100 * 4, -Infinity]]);
-  ff(['-i', music, '-c:a', 'libopus', '-b:a', '96k', V.opusMka]);
-  ff(['-i', music, '-c:a', 'libvorbis', '-q:a', '4', V.vorbisMka]);
-  ff(['-i', music, '-c:a', 'libopus', '-b:a', '96k', V.opusWebm]);
-  ff(['-i', music, '-c:a', 'truehd', '-strict', '-2', '-ar', '48000', V.truehdMka]);
   const pal = ['-f', 'lavfi', '-i', 'testsrc2=s=720x576:r=25:d=3', '-f', 'lavfi', '-i', 'sine=f=440:d=3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'];
   ff([...pal, '-vf', 'setsar=64/45', V.anamorphic]);
   // the same H.264 stream with its SAR rewritten to 1:1 (bitstream filter, no re-encode): pixels identical by
@@ -202,9 +214,7 @@ function buildInputs(): void {
   ff(['-i', V.anamorphic, '-c', 'copy', '-bsf:v', 'h264_metadata=sample_aspect_ratio=1/1', '-aspect', '1.25', V.square]);
   // covers, and Pillow's RGB of each (the reference's loader: Image.open(p).convert('RGB'))
   ff(['-f', 'lavfi', '-i', 'testsrc2=s=321x241:d=1', '-frames:v', '1', join(IMG, 'src.png')]);
-  ff(['-i', join(IMG, 'src.png'), '-pix_fmt', 'yuvj422p', '-q:v', '3', join(IMG, 'ff-422.jpg')]);
-  ff(['-i', join(IMG, 'src.png'), '-pix_fmt', 'yuvj444p', '-q:v', '3', join(IMG, 'ff-444.jpg')]);
-  ff(['-i', join(IMG, 'src.png'), '-pix_fmt', 'yuvj420p', '-q:v', '3', join(IMG, 'ff-420.jpg')]);
+  ff(['-i', join(IMG, 'src.png'), ...['422', '444', '420'].flatMap((c) => ['-pix_fmt', `yuvj${c}p`, '-q:v', '3', join(IMG, `ff-${c}.jpg`)])]);
   ff(['-f', 'lavfi', '-i', "testsrc=s=200x150:d=1:r=5,format=rgba,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='if(lt(X,80),0,255)'", '-vf', 'split[a][b];[a]palettegen=reserve_transparent=1[p];[b][p]paletteuse', join(IMG, 'ff-palettegen-trns.gif')]);
   execFileSync('/usr/bin/python3', ['-c', `import sys, os
 import numpy as np
@@ -245,18 +255,14 @@ for k in range(3):
     frames.append(Image.fromarray(np.dstack([(rng.random((150, 200, 3)) * 255).astype('uint8'), al])))
 frames[0].save(j('anim-cropped.webp'), save_all=True, append_images=frames[1:], quality=75, duration=100)
 `, IMG]);
-  ff(['-i', join(IMG, 'photo.png'), '-pix_fmt', 'rgb48be', join(IMG, 'rgb48.png')]);
-  ff(['-i', join(IMG, 'rgba.png'), '-pix_fmt', 'rgba64be', join(IMG, 'rgba64.png')]);
-  ff(['-i', join(IMG, 'la.png'), '-pix_fmt', 'ya16be', join(IMG, 'ya16.png')]);
-  execFileSync('/usr/bin/python3', ['-c', `import sys
-from PIL import Image
-for p in sys.argv[1:]:
-    Image.open(p).convert('RGB').save(p + '.pillow.png')`, ...[...COVERS_FIXED, ...COVERS_RIGHT].map((n) => join(IMG, n))]);
+  ff(['-i', join(IMG, 'photo.png'), '-i', join(IMG, 'rgba.png'), '-i', join(IMG, 'la.png'),
+    '-map', '0', '-pix_fmt', 'rgb48be', join(IMG, 'rgb48.png'), '-map', '1', '-pix_fmt', 'rgba64be', join(IMG, 'rgba64.png'), '-map', '2', '-pix_fmt', 'ya16be', join(IMG, 'ya16.png')]);
+  execFileSync('/usr/bin/python3', ['-c', PILLOW_PPM_PY, ...[...COVERS_FIXED, ...COVERS_RIGHT].map((n) => join(IMG, n))]);
 }
 
 /** mean and max |Δ| between the model's input for `p` and for Pillow's RGB of it (normalised units) */
 async function againstPillow(p: string): Promise<{ mean: number; max: number }> {
-  const ref = await imageInput(`${p}.pillow.png`);
+  const ref = pillowInput(p);
   const got = await imageInput(p);
   assert.equal(got.length, ref.length);
   let sum = 0;
