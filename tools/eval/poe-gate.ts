@@ -15,24 +15,37 @@
 // broken against the shipped answer (Acc1; Acc2 losses listed); then decision20's rule over the given sets: the θ of the
 // largest summed Acc1 with no set losing an Acc2 file against the shipped analyser, ties to the smallest θ.
 // Development-side sets only: a set named test or heldout* is refused.
+// --net DIR=FILE (repeatable; helper tnet21, decision21): the expert is the ensemble in FILE (a resonance-tempo-net/1
+// JSON, temponet-train.py --export) instead of TEMPO_NET, its records and sweep under DIR; several --net share ONE
+// analysis pass per file (the shipped answer is the same for all). Without --net: TEMPO_NET under --out.
 //
 //   nice -n 10 node --import tsx tools/eval/poe-gate.ts test/output/tempo-soft/manifest.json:soft [--verify 1]
 //   node --import tsx tools/eval/poe-gate.ts --records soft lmms dev
+//   nice -n 10 node --import tsx tools/eval/poe-gate.ts --net R/N5=R/full-N5.json --net R/E5r=R/full-E5r.json MANIFEST:SET
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { chooseLevel, LEVEL_TUNING, levelTempi, LOOP_MAX_SEC, octaveCandidatesOf, octaveNetInputs, periodicity, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
 import { octaveNetFeatures, octaveNetScore } from '../../main/engine/analysis/octave-net';
-import { tempoNetScoresAt } from '../../main/engine/analysis/tempo-net';
+import { tempoNetScoresAt, type TempoNetWeights } from '../../main/engine/analysis/tempo-net';
 import { TEMPO_NET } from '../../main/engine/analysis/tempo-net-weights';
 
 export const GRID = [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, Infinity];
-const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string', default: 'test/output/poe20' }, records: { type: 'boolean', default: false }, verify: { type: 'string' } } });
+const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string', default: 'test/output/poe20' }, records: { type: 'boolean', default: false }, verify: { type: 'string' }, net: { type: 'string', multiple: true, default: [] } } });
+/** the experts: [records folder, weights] */
+const NETS: { out: string; w: TempoNetWeights }[] = args.net!.length
+  ? args.net!.map((spec) => {
+      const [out, file] = spec.split('=');
+      const w = JSON.parse(readFileSync(file, 'utf8')) as TempoNetWeights & { format?: string };
+      if (w.format !== 'resonance-tempo-net/1') throw new Error(`${file}: format ${w.format}`);
+      return { out, w };
+    })
+  : [{ out: args.out!, w: TEMPO_NET }];
 const acc1 = (est: number | null | undefined, ref: number) => est != null && Math.abs(est - ref) <= 0.04 * ref;
 const acc2 = (est: number | null | undefined, ref: number) => est != null && [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(est, ref * f));
-const P3: LevelTuning = { ...LEVEL_TUNING, tempoNetExpert: TEMPO_NET };
-const P4 = (theta: number): LevelTuning => ({ ...P3, tempoNetGate: theta });
+const P3of = (w: TempoNetWeights): LevelTuning => ({ ...LEVEL_TUNING, tempoNetExpert: w });
+const P4of = (w: TempoNetWeights, theta: number): LevelTuning => ({ ...P3of(w), tempoNetGate: theta });
 const O = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
 
@@ -53,7 +66,7 @@ interface Rec {
 }
 
 /** the chooser's candidates and logits as estimateTempo's octaveNet branch computes them, and the net's scores at them */
-function chooserOf(env: Float32Array, bands: Float32Array, fps: number) {
+function chooserOf(env: Float32Array, bands: Float32Array, fps: number, w: TempoNetWeights) {
   const p = periodicity(env, fps, O);
   if (!p) return null;
   const tempi = levelTempi(p, fps, O, LEVEL_TUNING.dftWindowSec);
@@ -63,7 +76,7 @@ function chooserOf(env: Float32Array, bands: Float32Array, fps: number) {
   const cs = o.cands.map((c) => ({ bpm: c.bpm, ratio: c.bpm === level ? 1 : c.bpm < level ? 0.5 : 2, base: c.features }));
   if (LEVEL_TUNING.octaveNet!.extra?.length) throw new Error('the shipped chooser has extra inputs: chooserOf does not compute them');
   const s = octaveNetFeatures(p.env, octaveNetInputs(bands, fps), fps, cs, o.beats).map((f) => octaveNetScore(f, LEVEL_TUNING.octaveNet!));
-  const L = tempoNetScoresAt(p.env, bands, fps, cs.map((c) => c.bpm), TEMPO_NET);
+  const L = tempoNetScoresAt(p.env, bands, fps, cs.map((c) => c.bpm), w);
   return { cands: cs.map((c) => r3(c.bpm)), logits: s.map(r3), net: L.scores.map(r3), masked: L.masked, s };
 }
 const logOddsOf = (s: number[]) => {
@@ -82,57 +95,57 @@ const fresh = async (path: string, tuning: LevelTuning) => {
 const p4Of = (r: Rec, k: number) => (r.real ? r.real[k] : r.logOdds !== null && r.logOdds < GRID[k] ? r.p3 : r.shipped);
 const gatedOf = (r: Rec, k: number) => r.logOdds !== null && r.logOdds < GRID[k];
 
-async function record(manifest: string, set: string): Promise<Rec[]> {
+/** one analysis pass per file; per net of NETS its records (same order) */
+async function record(manifest: string, set: string): Promise<Rec[][]> {
   const items = (JSON.parse(readFileSync(manifest, 'utf8')).items as { set: string; file: string; bpm: number | null }[]).filter((i) => i.set === set && i.bpm != null);
-  const recs: Rec[] = [];
+  const recs: Rec[][] = NETS.map(() => []);
   const verify = args.verify === undefined ? null : Number(args.verify);
   for (const it of items) {
     const path = join(dirname(manifest), set, it.file);
     const a = new TempoAnalyser();
     const run = await analyzeFile(path, [a]);
     const shipped = run.results.tempo as TempoResult;
-    const rec: Rec = { file: it.file, truth: it.bpm!, sec: r3(run.durationSec), shipped: shipped.bpm, p3: null, logOdds: shipped.bpm === null ? null : shipped.evidence!.octave };
-    if (run.durationSec < LOOP_MAX_SEC + 1) {
-      rec.p3 = (await fresh(path, P3)).bpm;
-      rec.real = [];
-      for (const th of GRID) rec.real.push((await fresh(path, P4(th))).bpm);
-    } else {
-      rec.p3 = a.tempoWith(P3).bpm;
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const t = a as any;
-      const c = shipped.bpm === null ? null : chooserOf(t.env.subarray(0, t.envLen), t.env3.subarray(0, 6 * t.envLen), t.tap.rate / 256);
-      if (c) {
-        Object.assign(rec, { cands: c.cands, logits: c.logits, net: c.net, masked: c.masked });
-        if (Math.abs(logOddsOf(c.s) - rec.logOdds!) > 1e-9) throw new Error(`${it.file}: recomputed log-odds ${logOddsOf(c.s)} vs the answer's ${rec.logOdds}`);
+    for (const [n, { w }] of NETS.entries()) {
+      const rec: Rec = { file: it.file, truth: it.bpm!, sec: r3(run.durationSec), shipped: shipped.bpm, p3: null, logOdds: shipped.bpm === null ? null : shipped.evidence!.octave };
+      if (run.durationSec < LOOP_MAX_SEC + 1) {
+        rec.p3 = (await fresh(path, P3of(w))).bpm;
+        rec.real = [];
+        for (const th of GRID) rec.real.push((await fresh(path, P4of(w, th))).bpm);
+      } else {
+        rec.p3 = a.tempoWith(P3of(w)).bpm;
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const t = a as any;
+        const c = shipped.bpm === null ? null : chooserOf(t.env.subarray(0, t.envLen), t.env3.subarray(0, 6 * t.envLen), t.tap.rate / 256, w);
+        if (c) {
+          Object.assign(rec, { cands: c.cands, logits: c.logits, net: c.net, masked: c.masked });
+          if (Math.abs(logOddsOf(c.s) - rec.logOdds!) > 1e-9) throw new Error(`${it.file}: recomputed log-odds ${logOddsOf(c.s)} vs the answer's ${rec.logOdds}`);
+        }
+        if (verify !== null) {
+          const real = a.tempoWith(P4of(w, verify)).bpm;
+          const k = GRID.indexOf(verify);
+          const want = k >= 0 ? p4Of(rec, k) : rec.logOdds !== null && rec.logOdds < verify ? rec.p3 : rec.shipped;
+          if (real !== want) throw new Error(`${it.file}: P4 at ${verify} reads ${real}, the sweep says ${want}`);
+        }
       }
-      if (verify !== null) {
-        const real = a.tempoWith(P4(verify)).bpm;
-        const k = GRID.indexOf(verify);
-        const want = k >= 0 ? p4Of(rec, k) : rec.logOdds !== null && rec.logOdds < verify ? rec.p3 : rec.shipped;
-        if (real !== want) throw new Error(`${it.file}: P4 at ${verify} reads ${real}, the sweep says ${want}`);
-      }
+      recs[n].push(rec);
+      process.stderr.write(`${NETS.length > 1 ? `[${NETS[n].out}] ` : ''}${set} ${recs[n].length}/${items.length} ${it.file}: truth ${rec.truth} shipped ${rec.shipped} P3 ${rec.p3} log-odds ${rec.logOdds?.toFixed(2)}\n`);
     }
-    recs.push(rec);
-    process.stderr.write(`${set} ${recs.length}/${items.length} ${it.file}: truth ${rec.truth} shipped ${rec.shipped} P3 ${rec.p3} log-odds ${rec.logOdds?.toFixed(2)}\n`);
   }
   return recs;
 }
 
 const fmt = (t: number) => (t === Infinity ? '+inf' : t.toFixed(2));
-const sets: { set: string; recs: Rec[] }[] = [];
-mkdirSync(args.out!, { recursive: true });
+const perNet: { set: string; recs: Rec[] }[][] = NETS.map(() => []);
+for (const { out } of NETS) mkdirSync(out, { recursive: true });
 for (const spec of positionals) {
   const [a, b] = spec.split(':');
   const set = args.records ? (b ?? a) : b;
   if (!set || /^(test|heldout)/.test(set)) throw new Error(`${spec}: MANIFEST:SET, a development-side set`);
-  const file = join(args.out!, `records-${set}.json`);
-  let recs: Rec[];
-  if (args.records) recs = JSON.parse(readFileSync(file, 'utf8')) as Rec[];
-  else {
-    recs = await record(a, set);
-    writeFileSync(file, JSON.stringify(recs, null, 1));
-  }
-  sets.push({ set, recs });
+  const recs = args.records ? NETS.map(({ out }) => JSON.parse(readFileSync(join(out, `records-${set}.json`), 'utf8')) as Rec[]) : await record(a, set);
+  NETS.forEach(({ out }, n) => {
+    if (!args.records) writeFileSync(join(out, `records-${set}.json`), JSON.stringify(recs[n], null, 1));
+    perNet[n].push({ set, recs: recs[n] });
+  });
 }
 
 const score = (recs: Rec[], k: number) => {
@@ -151,6 +164,8 @@ const score = (recs: Rec[], k: number) => {
   }
   return { a1, a2, gated, fixed, broken, lost2 };
 };
+for (const [n, sets] of perNet.entries()) {
+  if (NETS.length > 1 || args.net!.length) console.log(`\n===== expert ${NETS[n].out} =====`);
 for (const { set, recs } of sets) {
   const base = score(recs, -1);
   console.log(`\n${set}: ${recs.length} files with a tempo truth; shipped Acc1 ${base.a1}, Acc2 ${base.a2}; ${recs.filter((r) => r.real).length} short files analysed at every θ`);
@@ -182,4 +197,5 @@ if (sets.length) {
   });
   const shipped = sets.reduce((t, s) => t + score(s.recs, -1).a1, 0);
   console.log(`  shipped summed Acc1 ${shipped}; chosen θ = ${best < 0 ? 'none' : fmt(GRID[best])} (summed Acc1 ${bestA1})`);
+}
 }
