@@ -151,8 +151,8 @@ describe('tempo net as a second expert beside the octave chooser (P3, decision19
   };
   const argmax = (v: number[]) => v.indexOf(Math.max(...v));
 
-  it('is off in the shipped LevelTuning', () => {
-    assert.equal(LEVEL_TUNING.tempoNetExpert, undefined);
+  it('is on in the shipped LevelTuning with TEMPO_NET (tempo analyser 17, decision21 arm P5)', () => {
+    assert.equal(LEVEL_TUNING.tempoNetExpert, TEMPO_NET);
   });
 
   it('on the fixture envelopes: the pick is argmax(chooser logit + the full forward pass\'s log-prob); where it is the chooser\'s pick the result is the chooser\'s exactly, elsewhere the tempo moves and the octave log-odds are the chooser\'s of the new pick', () => {
@@ -236,9 +236,9 @@ describe('tempo net as a second expert beside the octave chooser (P3, decision19
     assert.ok(moved >= 1, `moved ${moved}`);
   });
 
-  it('P4 is off in the shipped LevelTuning (tempoNetGate unset, tempoNetExpert unset)', () => {
-    assert.equal(LEVEL_TUNING.tempoNetGate, undefined);
-    assert.equal(LEVEL_TUNING.tempoNetExpert, undefined);
+  it('P4 is on in the shipped LevelTuning at θ 2.5 with TEMPO_NET (decision21 arm P5: N5, the net retrained with tempo-drums)', () => {
+    assert.equal(LEVEL_TUNING.tempoNetGate, 2.5);
+    assert.equal(LEVEL_TUNING.tempoNetExpert, TEMPO_NET);
   });
 
   it('every candidate outside the net\'s valid range (weights with validBpm 300–320): the analyser keeps the chooser\'s pick, the chooser\'s result exactly', () => {

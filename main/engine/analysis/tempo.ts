@@ -16,6 +16,7 @@ import { backbeatOctave } from './backbeat';
 import { MIN_CONFIDENCE, type TempoSection } from '@contract';
 import { octaveNetFeatures, octaveNetScore, withExtras } from './octave-net';
 import { OCTAVE_NET, type OctaveNetWeights } from './octave-net-weights';
+import { TEMPO_NET } from './tempo-net-weights';
 import { productOfExperts, tempoNetChoice, tempoNetScoresAt } from './tempo-net';
 import type { TempoNetWeights } from './tempo-net';
 import { PERC_FIGURES, PERC_INPUT_BANDS, PERC_INPUT_FIGURE, PercussiveShare } from './hpss';
@@ -88,10 +89,11 @@ export const BAND_FEATURES = 6;
 
 export class TempoAnalyser implements Analyser<TempoResult> {
   readonly name = 'tempo';
-  // 16: a seamless loop under 4 s has the tempo of the loop played round (loopTempo); results of 15 for tracks of 4 s
-  // and more are those of 16 (sameAs: a library re-runs tempo only on its tracks under 4.1 s)
-  readonly version = 16;
-  readonly sameAs = { version: 15, minSec: LOOP_MAX_SEC + 0.1 };
+  // 17: the tempogram net (TEMPO_NET: N5, retrained with plain drum patterns) votes on the octave where the chooser is
+  // unsure (LEVEL_TUNING.tempoNetExpert, tempoNetGate 2.5: decision21 arm P5); long tracks' results change too, so no
+  // sameAs (a library re-runs tempo on every track). 16: a seamless loop under 4 s has the tempo of the loop played
+  // round (loopTempo)
+  readonly version = 17;
   // 15: the confidence times min(1, repeat ÷ REPEAT_FLOOR): a pulse whose bar does not repeat (short speech) is not believed (conf12); 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts); 13: the octave by the learned chooser (octave-net.ts); 14: the confidence times the share of the track at the tempo (hold); the analysed length (brief, fewBeats) recorded, not weighed by the map
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
@@ -1212,7 +1214,7 @@ export interface LevelTuning {
    * all of them there: the chooser's pick); TempoEvidence.octave stays the chooser's log-odds of that pick against the
    * other candidates, the beats are tracked at the pick. Decision19's arm P3, the Python tools/eval/poe-score.py
    * picks_of 'P3'; BENCHMARKS.md "temponet18: product of experts (poe18)" and "Tempo: product of experts in the
-   * analyser (poe19, decision19)". No parameter of its own. Unset (off) in LEVEL_TUNING.
+   * analyser (poe19, decision19)". No parameter of its own. In LEVEL_TUNING (tempo analyser 17) with tempoNetGate.
    */
   tempoNetExpert?: TempoNetWeights;
   /**
@@ -1222,7 +1224,8 @@ export interface LevelTuning {
    * pick stands and the net's step is not computed (its CPU is paid only on those tracks). Unset: the net votes
    * everywhere (P3). Decision20's arm P4 (θ from its grid 0.25–3, +∞, chosen by tools/eval/poe-check.ts --sweep on the
    * development-side sets): BENCHMARKS.md "Tempo: the net votes where the chooser is unsure (poe20, decision20)".
-   * Unset (and tempoNetExpert off) in LEVEL_TUNING.
+   * In LEVEL_TUNING (tempo analyser 17): 2.5 with TEMPO_NET = N5, decision21's arm P5 — BENCHMARKS.md "Tempo: the net
+   * retrained with drum patterns (tnet21, decision21)".
    */
   tempoNetGate?: number;
 }
@@ -1246,8 +1249,12 @@ export interface LevelTuning {
 export const OCTAVE_MODEL: readonly number[] = [0.1138, -2.379, 1.916, -0.3036, 2.382];
 /** The rule shipped before the learned chooser (tempo analyser ≤ 12): the octave by OCTAVE_MODEL. */
 export const LEVEL_TUNING_OCTAVE_MODEL: LevelTuning = { priorWeight: 0, dftWindowSec: 30, octave: true, octaveModel: OCTAVE_MODEL };
-/** The shipped rule (tempo analyser 13): the octave by the learned chooser (octave-net.ts, OCTAVE_NET). */
-export const LEVEL_TUNING: LevelTuning = { ...LEVEL_TUNING_OCTAVE_MODEL, octaveNet: OCTAVE_NET };
+/**
+ * The shipped rule: the octave by the learned chooser (octave-net.ts, OCTAVE_NET; tempo analyser 13), and where its
+ * log-odds of its pick is under 2.5 the tempogram net (TEMPO_NET, N5) as a second expert (tempo analyser 17, decision21
+ * arm P5).
+ */
+export const LEVEL_TUNING: LevelTuning = { ...LEVEL_TUNING_OCTAVE_MODEL, octaveNet: OCTAVE_NET, tempoNetExpert: TEMPO_NET, tempoNetGate: 2.5 };
 
 /** The octave chooser's band inputs: the low, mid and high band groups' flux (BAND_FEATURES columns 0–2), each conditioned as the onset envelope. */
 export function octaveNetInputs(bands: Float32Array, fps: number): (Float64Array | null)[] {
