@@ -1196,7 +1196,7 @@ export const methods = {
     summary: "Write the track's BPM (as shown, in the BPM range) and key into its file's tags (ID3v2 TBPM/TKEY, Vorbis BPM/INITIALKEY, MP4 tmpo/initialkey); refused when the file changed since analysis.",
   }),
 
-  // crates21: crates, the DJ's playlists (main/engine/library/crates.ts; the table shows one with library:query's filter.crateId)
+  // crates, the DJ's playlists (main/engine/library/crates.ts; the table shows one with library:query's filter.crateId)
   'crates:list': spec({ input: Empty, output: z.array(Crate), host: 'engine', summary: 'The crates, by name, with their track counts and lengths.' }),
   'crates:create': spec({
     input: z.object({ name: CrateName }).strict(),
