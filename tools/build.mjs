@@ -3,7 +3,7 @@
 // node_modules), the sandboxed preload as CommonJS, and the renderer with Vite.
 import { build as esbuild } from 'esbuild';
 import { build as vite } from 'vite';
-import { rmSync, readFileSync } from 'node:fs';
+import { copyFileSync, rmSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -48,6 +48,8 @@ if (only !== 'renderer') {
       outExtension: { '.js': '.cjs' },
     }),
   ]);
+  // data the engine reads beside its bundle on first use (tempo-net-weights.ts: import.meta.url of out/engine/*.js)
+  copyFileSync(new URL('../main/engine/analysis/tempo-net.json', import.meta.url), new URL('../out/engine/tempo-net.json', import.meta.url));
 }
 if (only !== 'node') {
   await vite({ configFile: fileURLToPath(new URL('../renderer/vite.config.ts', import.meta.url)), logLevel: 'warn' });

@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { condition, LEVEL_TUNING, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
 import { tempoNetChoice } from '../../main/engine/analysis/tempo-net';
-import { TEMPO_NET } from '../../main/engine/analysis/tempo-net-weights';
+import { tempoNetWeights } from '../../main/engine/analysis/tempo-net-weights';
+const TEMPO_NET = tempoNetWeights();
 import type { TempoNetWeights } from '../../main/engine/analysis/tempo-net';
 
 const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { every: { type: 'string', default: '5' }, passes: { type: 'string', default: '3' }, weights: { type: 'string' } } });

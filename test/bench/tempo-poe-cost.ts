@@ -16,7 +16,8 @@ import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { condition, LEVEL_TUNING, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
 import { tempoNetScoresAt, tempoNetTempogram } from '../../main/engine/analysis/tempo-net';
-import { TEMPO_NET } from '../../main/engine/analysis/tempo-net-weights';
+import { tempoNetWeights } from '../../main/engine/analysis/tempo-net-weights';
+const TEMPO_NET = tempoNetWeights();
 import type { Analyser } from '../../main/engine/analysis/types';
 
 const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { every: { type: 'string', default: '1' }, passes: { type: 'string', default: '3' }, direct: { type: 'string', default: '5' } } });

@@ -9,7 +9,8 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { chooseLevel, condition, estimateTempo, LEVEL_TUNING, levelTempi, octaveCandidatesOf, octaveNetInputs, periodicity, TempoAnalyser } from '../../main/engine/analysis/tempo';
 import { octaveNetFeatures, octaveNetScore } from '../../main/engine/analysis/octave-net';
 import { productOfExperts, TEMPO_NET_CHANNELS, TEMPO_NET_MASKED, tempoNetAxis, tempoNetChoice, tempoNetLogProbs, tempoNetScore, tempoNetScoresAt, tempoNetTempogram, tempoNetWindows } from '../../main/engine/analysis/tempo-net';
-import { TEMPO_NET } from '../../main/engine/analysis/tempo-net-weights';
+import { tempoNetWeights } from '../../main/engine/analysis/tempo-net-weights';
+const TEMPO_NET = tempoNetWeights();
 import type { TempoNetWeights } from '../../main/engine/analysis/tempo-net';
 import { tempoRender } from '../helpers/tempo-render';
 

@@ -12,7 +12,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { LEVEL_TUNING, TempoAnalyser, type TempoResult } from '../../main/engine/analysis/tempo';
-import { TEMPO_NET } from '../../main/engine/analysis/tempo-net-weights';
+import { tempoNetWeights } from '../../main/engine/analysis/tempo-net-weights';
+const TEMPO_NET = tempoNetWeights();
 
 const acc1 = (est: number | null | undefined, ref: number) => est != null && Math.abs(est - ref) <= 0.04 * ref;
 const acc2 = (est: number | null | undefined, ref: number) => est != null && [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(est, ref * f));

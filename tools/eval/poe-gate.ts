@@ -29,7 +29,8 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { chooseLevel, LEVEL_TUNING, levelTempi, LOOP_MAX_SEC, octaveCandidatesOf, octaveNetInputs, periodicity, TempoAnalyser, type LevelTuning, type TempoResult } from '../../main/engine/analysis/tempo';
 import { octaveNetFeatures, octaveNetScore } from '../../main/engine/analysis/octave-net';
 import { tempoNetScoresAt, type TempoNetWeights } from '../../main/engine/analysis/tempo-net';
-import { TEMPO_NET } from '../../main/engine/analysis/tempo-net-weights';
+import { tempoNetWeights } from '../../main/engine/analysis/tempo-net-weights';
+const TEMPO_NET = tempoNetWeights();
 
 export const GRID = [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, Infinity];
 const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string', default: 'test/output/poe20' }, records: { type: 'boolean', default: false }, verify: { type: 'string' }, net: { type: 'string', multiple: true, default: [] } } });

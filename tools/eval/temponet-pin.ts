@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { LEVEL_TUNING, TempoAnalyser, type TempoResult } from '../../main/engine/analysis/tempo';
-import { TEMPO_NET } from '../../main/engine/analysis/tempo-net-weights';
+import { tempoNetWeights } from '../../main/engine/analysis/tempo-net-weights';
+const TEMPO_NET = tempoNetWeights();
 import type { TempoNetWeights } from '../../main/engine/analysis/tempo-net';
 import { oomPah, sixteenBeat } from '../../test/helpers/octave-songs';
 const nets: Record<string, TempoNetWeights> = { TEMPO_NET };

@@ -1,15 +1,16 @@
-// Writes main/engine/analysis/tempo-net-weights.ts (the tempogram net's weights, TEMPO_NET) from the JSON export of the
+// Writes main/engine/analysis/tempo-net.json (the tempogram net's weights, read by tempo-net-weights.ts tempoNetWeights() on
+// first use; session 21 moved them out of the engine's bundle) from the JSON export of the
 // Python side (format "resonance-tempo-net/1": tools/eval/temponet-train.py's ensemble, exported by helper tnetcv18),
 // checking its shape against what main/engine/analysis/tempo-net.ts reads. Numbers are written as the JSON holds them.
 //
 //   node --import tsx tools/eval/temponet-weights.ts --json test/output/tnetcv18/full.json [--note "how it was fitted"]
 //
-// --note: the sentence(s) the constant's docstring gives about the fit (recipe, rows, CV figures); written as given.
+// --note: printed as the sentence(s) to put in tempoNetWeights()' docstring about the fit (recipe, rows, CV figures).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { TEMPO_NET_CHANNELS } from '../../main/engine/analysis/tempo-net';
 
-const { values: args } = parseArgs({ options: { json: { type: 'string' }, out: { type: 'string', default: 'main/engine/analysis/tempo-net-weights.ts' }, note: { type: 'string', default: '' } } });
+const { values: args } = parseArgs({ options: { json: { type: 'string' }, out: { type: 'string', default: 'main/engine/analysis/tempo-net.json' }, note: { type: 'string', default: '' } } });
 if (!args.json) throw new Error('--json FILE (resonance-tempo-net/1)');
 const raw = readFileSync(args.json, 'utf8');
 const j = JSON.parse(raw);
@@ -27,13 +28,6 @@ for (const [n, net] of (j.nets as { mu: number[]; sd: number[]; prior: number[];
   if (cin !== 1) throw new Error(`net ${n}: the last layer gives ${cin} channels, not 1`);
 }
 const { nets, ...head } = j;
-const text = `/** The tempogram net's weights (tempo-net.ts); written by tools/eval/temponet-weights.ts from the JSON export of tools/ (format resonance-tempo-net/1). */
-import type { TempoNetWeights } from './tempo-net';
-/**
- * The tempogram net (temponet17's configuration, an ensemble of ${j.nets.length}): ${j.channels.length} channels × ${j.bins} bins
- * (${j.loBpm}–${j.hiBpm} BPM, ${j.binsPerOctave} per octave), 4 dilated convolutions (${j.nets[0].layers[0].out} channels, kernel ${j.nets[0].layers[0].kernel}) + 1×1 + prior.${args.note ? '\n * ' + args.note.replace(/\*\//g, '* /').split('\n').join('\n * ') : ''}
- */
-export const TEMPO_NET: TempoNetWeights = ${JSON.stringify({ ...head, nets })};
-`;
+const text = JSON.stringify({ ...head, nets }) + '\n';
 writeFileSync(args.out!, text);
-console.log(`wrote ${args.out} (${j.nets.length} nets, ${(text.length / 1024).toFixed(0)} KiB)`);
+console.log(`wrote ${args.out} (${j.nets.length} nets, ${(text.length / 1024).toFixed(0)} KiB); tempo-net-weights.ts' docstring: ${args.note || '(no --note)'}`);

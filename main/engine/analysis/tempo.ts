@@ -16,7 +16,7 @@ import { backbeatOctave } from './backbeat';
 import { MIN_CONFIDENCE, type TempoSection } from '@contract';
 import { octaveNetFeatures, octaveNetScore, withExtras } from './octave-net';
 import { OCTAVE_NET, type OctaveNetWeights } from './octave-net-weights';
-import { TEMPO_NET } from './tempo-net-weights';
+import { tempoNetWeights } from './tempo-net-weights';
 import { productOfExperts, tempoNetChoice, tempoNetScoresAt } from './tempo-net';
 import type { TempoNetWeights } from './tempo-net';
 import { PERC_FIGURES, PERC_INPUT_BANDS, PERC_INPUT_FIGURE, PercussiveShare } from './hpss';
@@ -1254,7 +1254,13 @@ export const LEVEL_TUNING_OCTAVE_MODEL: LevelTuning = { priorWeight: 0, dftWindo
  * log-odds of its pick is under 2.5 the tempogram net (TEMPO_NET, N5) as a second expert (tempo analyser 17, decision21
  * arm P5).
  */
-export const LEVEL_TUNING: LevelTuning = { ...LEVEL_TUNING_OCTAVE_MODEL, octaveNet: OCTAVE_NET, tempoNetExpert: TEMPO_NET, tempoNetGate: 2.5 };
+export const LEVEL_TUNING: LevelTuning = { ...LEVEL_TUNING_OCTAVE_MODEL, octaveNet: OCTAVE_NET,
+  // read on first use: the weights are parsed only where a tempo is analysed (tempo-net-weights.ts)
+  get tempoNetExpert() {
+    return tempoNetWeights();
+  },
+  tempoNetGate: 2.5,
+};
 
 /** The octave chooser's band inputs: the low, mid and high band groups' flux (BAND_FEATURES columns 0–2), each conditioned as the onset envelope. */
 export function octaveNetInputs(bands: Float32Array, fps: number): (Float64Array | null)[] {
