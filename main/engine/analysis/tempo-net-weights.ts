@@ -1,5 +1,6 @@
 /** The tempogram net's weights (tempo-net.ts), read from tempo-net.json beside this file (out/engine/ in the build) on first use; written by tools/eval/temponet-weights.ts from the JSON export of tools/ (format resonance-tempo-net/1). */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { TempoNetWeights } from './tempo-net';
 /**
  * The tempogram net (temponet17's configuration, an ensemble of 3): 6 channels × 111 bins
@@ -8,10 +9,11 @@ import type { TempoNetWeights } from './tempo-net';
  * Read and parsed on the first call only (the analysis worker's first tempo): the 210 kB of weights held in the
  * engine's bundle, as an object literal or as a string, cost the engine's own process, which never analyses, ~35 MiB of
  * peak RSS at start (test/integration/engine-media "a 2-hour file": 250 MiB with, 213 without).
+ * A path string, not the URL: Electron reads inside app.asar only for string paths.
  * @throws Error when tempo-net.json is missing or not JSON (a broken install: reinstall the studio)
  * @returns the same object on every call
  */
 export function tempoNetWeights(): TempoNetWeights {
-  return (parsed ??= JSON.parse(readFileSync(new URL('./tempo-net.json', import.meta.url), 'utf8')) as TempoNetWeights);
+  return (parsed ??= JSON.parse(readFileSync(fileURLToPath(new URL('./tempo-net.json', import.meta.url)), 'utf8')) as TempoNetWeights);
 }
 let parsed: TempoNetWeights | undefined;
