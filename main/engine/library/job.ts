@@ -242,9 +242,9 @@ export class LibraryScanner {
     let failed = 0;
     for (const f of files) {
       if (!f.done) continue;
-      const row = rows.get(f.path);
-      if (row?.lib_status === 'failed') failed++;
-      else if (!(row && needsRetag(row, this.key))) done++;
+      const was = this.doneFileState(rows.get(f.path));
+      if (was === 'failed') failed++;
+      else if (was === 'done') done++;
     }
     return {
       jobId, state: 'paused', total: files.length, done, failed, currentFile: null, rate: null, etaSec: null, startedAt,
@@ -565,14 +565,24 @@ export class LibraryScanner {
     }
   }
 
+  /**
+   * What a file an interrupted scan recorded done counts as when the scan resumes (resumePhase) or is shown paused
+   * (storedState): its row failed, its tags still to be re-read (needsRetag), or done.
+   */
+  private doneFileState(row: Parameters<typeof needsRetag>[0] | undefined): 'failed' | 'retag' | 'done' {
+    if (row?.lib_status === 'failed') return 'failed';
+    return row && needsRetag(row, this.key) ? 'retag' : 'done';
+  }
+
   private async resumePhase(job: Job): Promise<void> {
     const toCheck: Found[] = [];
     for (const r of this.store.jobs.files(job.id)) {
       if (r.done) {
         job.total++;
         const row = this.rows(job).get(r.path);
-        if (row?.lib_status === 'failed') job.failed++;
-        else if (row && needsRetag(row, this.key)) {
+        const was = this.doneFileState(row);
+        if (was === 'failed') job.failed++;
+        else if (was === 'retag' && row) {
           // an unchanged row whose tags the interrupted scan had still to re-read (classify recorded it done, the
           // re-read comes after the analyses): re-read now, not left for the next scan — an engine restarted during
           // a paused re-read finished the job at once with those rows untouched
