@@ -130,9 +130,20 @@ describe('crates in the library database', () => {
     assert.deepEqual(reorder(['a', 'b', 'c'], ['a'], null), ['b', 'c', 'a']);
     assert.deepEqual(reorder(['a', 'b', 'c'], ['a', 'b'], 'b'), ['c', 'a', 'b'], 'in front of one moved itself: to the end');
     assert.deepEqual(reorder(['a', 'b'], ['x'], 'a'), ['a', 'b'], 'an id not in the crate moves nothing');
-    assert.equal(playlistFileName('Sets: 2026/01 "Peak"'), 'Sets_ 2026_01 _Peak_');
-    assert.equal(playlistFileName('Café ☕'), 'Café ☕');
-    assert.equal(playlistFileName('..'), '_');
+    assert.equal(playlistFileName('Sets: 2026/01 "Peak"'), 'Sets_ 2026_01 _Peak_.m3u8');
+    assert.equal(playlistFileName('Café ☕'), 'Café ☕.m3u8');
+    assert.equal(playlistFileName('..'), '_.m3u8');
+    assert.equal(playlistFileName('  '), 'crate.m3u8');
+    // Windows refuses a device name as a file name, with any extension: "CON.m3u8" cannot be saved there
+    assert.equal(playlistFileName('CON'), 'CON_.m3u8');
+    assert.equal(playlistFileName('lpt1.live'), 'lpt1_.live.m3u8');
+    assert.equal(playlistFileName('Console'), 'Console.m3u8', 'a longer name that starts like one is fine');
+    assert.equal(playlistFileName('Late set...'), 'Late set....m3u8', 'dots before the extension are kept');
+    assert.equal(playlistFileName('.hidden'), '_hidden.m3u8');
+    assert.equal(playlistFileName('a\u0085b'), 'a_b.m3u8', 'a C1 control');
+    const long = playlistFileName('☕'.repeat(200));
+    assert.ok(Buffer.byteLength(long) <= 255, 'the name fits 255 bytes');
+    assert.equal(long, `${'☕'.repeat(83)}.m3u8`, 'cut at a whole character, the extension kept');
   });
 });
 

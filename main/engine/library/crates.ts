@@ -5,6 +5,7 @@
  * them. The table shows a crate through library:query's `filter.crateId` (sort `crate`: its order); export is an
  * extended M3U8 playlist (m3u8.ts).
  */
+import sanitizeFilename from 'sanitize-filename';
 import { StudioError, type Crate, type MethodOutput } from '@contract';
 import { writeTx, type Db } from '../db';
 import { CratesRepo, type CrateRow } from '../db/crates';
@@ -127,7 +128,7 @@ export class CrateService {
     const crate = this.crate(crateId, under);
     const rows = this.repo.entries(crateId).filter((r) => !under || under.some((u) => r.path.startsWith(u)));
     const content = toM3u8(rows.map((r) => ({ path: r.path, durationSec: r.duration_sec, artist: r.artist, title: r.title })), playlistDir);
-    return { fileName: `${playlistFileName(crate.name)}.m3u8`, mime: 'audio/x-mpegurl', content, count: rows.length };
+    return { fileName: playlistFileName(crate.name), mime: 'audio/x-mpegurl', content, count: rows.length };
   }
 
   private unique(name: string, except?: string): void {
@@ -150,8 +151,18 @@ export function reorder(order: readonly string[], moved: readonly string[], befo
   return at < 0 ? [...rest, ...taken] : [...rest.slice(0, at), ...taken, ...rest.slice(at)];
 }
 
-/** a crate's name as a file name: the characters no file system takes (/ \ : * ? " < > | and controls) as "_" */
+/** the most UTF-8 bytes a playlist's file name may take: 255 (ext4, APFS; NTFS counts 255 UTF-16 units) */
+const FILE_NAME_BYTES = 255;
+
+/**
+ * A crate's name as its playlist's file name, "<name>.m3u8", that every desktop file system takes: by sanitize-filename
+ * (/ \\ : * ? " < > | and C0/C1 controls → "_"), a leading dot (a hidden file on Linux and macOS) → "_", a Windows
+ * device name (CON, PRN, AUX, NUL, COM0–9, LPT0–9, with or without an extension: Microsoft's "Naming Files, Paths, and
+ * Namespaces") kept readable as "CON_", the name cut at a whole character so that the file name fits 255 UTF-8 bytes;
+ * "crate.m3u8" when nothing is left.
+ */
 export function playlistFileName(name: string): string {
-  const s = name.replace(/[/\\:*?"<>|\u0000-\u001f\u007f]/g, '_').replace(/^\.+/, '_').trim();
-  return s || 'crate';
+  let stem = name.trim().replace(/^\.+/, '_').replace(/^(con|prn|aux|nul|com[0-9]|lpt[0-9])(?=\.|$)/i, '$1_') || 'crate';
+  while (Buffer.byteLength(`${stem}.m3u8`) > FILE_NAME_BYTES) stem = Array.from(stem).slice(0, -1).join('');
+  return sanitizeFilename(`${stem}.m3u8`, { replacement: '_' });
 }
