@@ -58,6 +58,27 @@ describe('BPM range: the track view shows the tempo as the library does', { time
       .evaluate((el) => [...el.childNodes].filter((n) => !(n as { classList?: { contains(c: string): boolean } }).classList?.contains('conf')).map((n) => n.textContent).join(' '));
     assert.equal(rowKeyText.replace(/\s+/g, ' ').trim(), 'E minor 9A · 2m', rowKey);
     await sp.screenshot('bpm-range-track');
+    // Key notation Camelot (the Columns menu): the header and the Key column write "9A" alone, the name in the tooltip
+    await page.getByTestId('view-library').click();
+    await page.getByTestId('columns-open').click();
+    m = await sp.mark();
+    await page.getByTestId('key-notation').selectOption('camelot');
+    await sp.waitForEvent('key-notation', { after: m });
+    await page.keyboard.press('Escape');
+    const camelotCell = await lib.rows
+      .nth(i)
+      .locator('[data-col=key]')
+      .evaluate((el) => [...el.childNodes].filter((n) => !(n as { classList?: { contains(c: string): boolean } }).classList?.contains('conf')).map((n) => n.textContent).join(' '));
+    assert.equal(camelotCell.replace(/\s+/g, ' ').trim(), '9A');
+    assert.match((await lib.rows.nth(i).locator('[data-col=key]').getAttribute('title')) ?? '', /E minor/, 'the name stays in the tooltip');
+    await page.getByTestId('view-track').click();
+    assert.match(await page.getByTestId('track-key').innerText(), /^9A(\s|$)/);
+    await sp.screenshot('bpm-range-track-camelot');
+    await page.getByTestId('view-library').click();
+    await page.getByTestId('columns-open').click();
+    await page.getByTestId('key-notation').selectOption('all');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('view-track').click();
     // As analysed: the analysed tempo again
     await page.getByTestId('view-library').click();
     await page.getByTestId('columns-open').click();

@@ -18,6 +18,18 @@ export function keyCodes(r: Pick<LibraryTrack, 'camelot' | 'openKey'>): string {
   return [r.camelot, r.openKey].filter(Boolean).join(' · ');
 }
 
+/**
+ * A key as the chosen notation writes it (prefs' KeyNotation): `main`, the text shown ("E minor", "9A" or "2m"; the
+ * name, as `name` spells it, where a code is missing; null when there is no key), and `codes`, the codes shown after
+ * it in a quieter style ("9A · 2m" for `all`, else empty). `name` is the key already spelled (spellKey).
+ */
+export function keyNotation(name: string | null, r: Pick<LibraryTrack, 'camelot' | 'openKey'>, notation: 'all' | 'name' | 'camelot' | 'openkey'): { main: string | null; codes: string } {
+  if (name === null) return { main: null, codes: '' };
+  if (notation === 'camelot') return { main: r.camelot ?? name, codes: '' };
+  if (notation === 'openkey') return { main: r.openKey ?? name, codes: '' };
+  return { main: name, codes: notation === 'all' ? keyCodes(r) : '' };
+}
+
 /** The row's title, else its file name, as text to draw (bidi controls made visible: lib/safe-name.ts); put it in a <bdi>. */
 export function titleOf(r: LibraryTrack): string {
   return safeName(r.title?.trim() || r.fileName);

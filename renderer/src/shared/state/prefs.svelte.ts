@@ -2,6 +2,14 @@ import type { Spelling } from '@contract';
 import { signal } from '../../lib/test-hooks';
 
 const SPELLING_KEY = 'studio.keySpelling';
+const NOTATION_KEY = 'studio.keyNotation';
+
+/**
+ * How a key is written in the library's Key column and the track view's header: `all` — the name with its Camelot and
+ * Open Key codes ("E minor 9A · 2m", the default); `name` — "E minor"; `camelot` — "9A" (Mixed In Key's wheel);
+ * `openkey` — "2m" (Traktor's Open Key). The name stays in their tooltips; the detail panel always writes all three.
+ */
+export type KeyNotation = 'all' | 'name' | 'camelot' | 'openkey';
 const GENERATION_KEY = 'studio.generation';
 
 /**
@@ -53,10 +61,17 @@ function readSpelling(): Spelling {
   return v === 'sharps' || v === 'flats' ? v : 'signature';
 }
 
+function readNotation(): KeyNotation {
+  const v = localStorage.getItem(NOTATION_KEY);
+  return v === 'name' || v === 'camelot' || v === 'openkey' ? v : 'all';
+}
+
 /** Display preferences of this window (localStorage, per origin). */
 class Prefs {
   /** how key names and chord roots are spelled everywhere (@contract key-spelling.ts) */
   keySpelling = $state<Spelling>(readSpelling());
+  /** how a key is written: its name, its Camelot or Open Key code, or all three (KeyNotation) */
+  keyNotation = $state<KeyNotation>(readNotation());
   /** the chat's sampling settings (empty fields: the pack's defaults) */
   generation = $state<GenerationForm>(readGeneration());
 
@@ -69,6 +84,12 @@ class Prefs {
     this.keySpelling = s;
     localStorage.setItem(SPELLING_KEY, s);
     signal('key-spelling', { spelling: s });
+  }
+
+  setKeyNotation(n: KeyNotation): void {
+    this.keyNotation = n;
+    localStorage.setItem(NOTATION_KEY, n);
+    signal('key-notation', { notation: n });
   }
 }
 
