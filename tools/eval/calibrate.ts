@@ -226,6 +226,18 @@
 // written by this report). Figures: BENCHMARKS.md "Tempo: the tempogram net in the analyser (tnet18)".
 //   nice -n 15 node --import tsx tools/eval/calibrate.ts --dev2 --env test/output/tnet18/env --cache test/output/tnet18/calibrate \
 //     --tempo-inputs logPulse,lock,flux,extreme --exclude-inputs brief --verbose --tempo-net-oof DIR [--tempo-net-full FILE]
+// tcal22 (session 22, issue 11; decision22 "Issue 11 tempo confidence"): the tempo map refitted on P5's out-of-fold picks.
+// With the net in LEVEL_TUNING as the chooser's gated expert (tempo analyser 17: tempoNetExpert = N5, tempoNetGate 2.5),
+// --tempo-net-oof's fold ensemble takes the expert's place (the gate as shipped; the chooser is the shipped one, in sample
+// where it trained), not the chooser's as in tnet18. tnetReport then always computes the one refit (the map now's inputs,
+// λ, sign rule, on the net's rows with a tempo, scored out of fold by foldOf) and judges decision22's rule against the map
+// now on the SAME rows: (1) pooled CV ECE below the map now's; (2) no set's CV ECE above the map now's + 0.01; (3) no more
+// no-beat files (beatless, pulseless, nonmusic) stated ≥ MIN_CONFIDENCE. --write (with --tempo-inputs) writes that
+// refit's full fit only when the rule passes. --tempo-drums adds drums-set.ts' set as tempo rows (reported; not
+// decision22's rows). Figures: BENCHMARKS.md "Tempo confidence refitted on P5's out-of-fold picks (tcal22, decision22)".
+//   nice -n 10 /usr/bin/python3 tools/eval/temponet-train.py --npz TG.npz --epochs 30 --seeds 3 --no-train soft,lmms --export-folds DIR
+//   nice -n 10 node --import tsx tools/eval/calibrate.ts --dev2 --env test/output/tcal22/env --cache test/output/tcal22/calibrate \
+//     --tempo-inputs logPulse,lock,flux,extreme --exclude-inputs brief --verbose --tempo-net-oof DIR --tempo-net-full FULL-N5.json [--write]
 // keydata18 (session 18): --key-prog DIR adds prog-key-set.ts' renders (set keyprog, key only, family = the progression
 // family) to whatever this run reads, e.g. to the --frames dump:
 //   nice -n 15 node --import tsx tools/eval/calibrate.ts --key-only --dev2 --key-prog test/output/key-prog --frames test/output/keydata18/frames
@@ -368,6 +380,8 @@ const { values: args } = parseArgs({
     'tempo-net-oof': { type: 'string' },
     /** (tnet18) with --tempo-net-oof: the ensemble for files in no fold (beatless, pulseless, nonmusic): default DIR/../full.json, else DIR/fold-0.json */
     'tempo-net-full': { type: 'string' },
+    /** (tcal22) also drums-set.ts' set (test/output/tempo-drums, set drums: GM drum patterns, tempo only; the net N5 trained on it) as a tempo row set */
+    'tempo-drums': { type: 'boolean', default: false },
   },
 });
 const VERBOSE = args.verbose;
@@ -402,6 +416,8 @@ if (UNUSED === 'soft') SETS.push(['test/output/tempo-soft', 'soft', 'soft', 'bot
 // (keydata18) --key-prog DIR: prog-key-set.ts' renders (generated functional progressions; key only; `source` = the
 // progression family, so foldOf groups by it)
 if (args['key-prog']) SETS.push([args['key-prog'], 'dev', 'keyprog', 'key']);
+// (tcal22) --tempo-drums: drums-set.ts' plain GM drum patterns (tnet21; 15 s, tempo only, `source` = the pattern family)
+if (args['tempo-drums']) SETS.push(['test/output/tempo-drums', 'drums', 'drums', 'both']);
 for (const d of args.dir ?? []) {
   const [n, dir] = d.split('=');
   const s = SETS.find((x) => x[2] === n);
@@ -414,7 +430,9 @@ const OOF = args.oof ? (JSON.parse(readFileSync(args.oof, 'utf8')) as { nets: Oc
 const oofTag = args.oof ? createHash('sha1').update(readFileSync(args.oof)).digest('hex').slice(0, 8) : '';
 /** (tnet18) --tempo-net-oof: the five fold ensembles, every trained file's fold, and the ensemble for the rest */
 const TNET = args['tempo-net-oof'] ? loadTempoNetOof(args['tempo-net-oof'], args['tempo-net-full']) : null;
-if (TNET && (!args.env || OOF || args.write)) throw new Error('--tempo-net-oof: with --env, not with --oof or --write (a report; the map ships only with the net, by the lead)');
+if (TNET && (!args.env || OOF)) throw new Error('--tempo-net-oof: with --env, not with --oof');
+// (tcal22) --write with --tempo-net-oof: only the refit of decision22's rule (tnetReport), only when the rule passes
+if (TNET && args.write && !(args['tempo-inputs'] && !args['two-stage'])) throw new Error('--tempo-net-oof --write: with --tempo-inputs (the map now\'s), not with --two-stage');
 const TEMPO_ONLY = args['tempo-only'] || !!OOF || !!TNET;
 const KEY_ONLY = args['key-only'];
 if (KEY_ONLY && (TEMPO_ONLY || args.env || args.excerpts)) throw new Error('--key-only: not with --tempo-only, --oof, --env or --excerpts');
@@ -744,7 +762,10 @@ for (const [out, set, name, use] of args.reverse ? [...SETS].reverse() : SETS) {
       const shipped = tempoOfEnvelopes(e, LEVEL_TUNING);
       // (tnet18) the tempogram net: the fold ensemble that never saw the file's family, else the rest's ensemble
       const tnetFold = TNET ? (TNET.files[`${name}/${it.file}`] ?? -1) : undefined;
-      const tempo = TNET ? tempoOfEnvelopes(e, { ...LEVEL_TUNING, tempoNet: tnetFold! >= 0 ? TNET.nets[tnetFold!] : TNET.rest }) : fold0 !== undefined ? tempoOfEnvelopes(e, { ...LEVEL_TUNING, octaveNet: OOF!.nets[fold0] }) : shipped;
+      // (tcal22) with the net in LEVEL_TUNING as the chooser's gated expert (tempo analyser 17, P5: tempoNetExpert,
+      // tempoNetGate as shipped) the ensemble takes the expert's place; else (tnet18's arm) it replaces the chooser
+      const tnetEns = TNET ? (tnetFold! >= 0 ? TNET.nets[tnetFold!] : TNET.rest) : undefined;
+      const tempo = TNET ? tempoOfEnvelopes(e, LEVEL_TUNING.tempoNetExpert ? { ...LEVEL_TUNING, tempoNetExpert: tnetEns } : { ...LEVEL_TUNING, tempoNet: tnetEns }) : fold0 !== undefined ? tempoOfEnvelopes(e, { ...LEVEL_TUNING, octaveNet: OOF!.nets[fold0] }) : shipped;
       rows.push({
         set: name, tempoUse: use === 'both', file: it.file, family, truthBpm: it.bpm, truthKey: it.key, keyTrusted: it.keyTrusted, category: it.category, bpmUnknown: !!(it as { bpmUnknown?: boolean }).bpmUnknown,
         bpm: tempo.bpm, bpmShipped: shipped.bpm, tempo: tempo.bpm !== null ? (tempo.evidence ?? null) : null,
@@ -1225,8 +1246,8 @@ if (OOF) {
  * 5 folds, foldOf: conf13's method), the same clauses against the shipped analyser with the map now. Returns whether
  * the map now passes and whether the refit does (null: not tried).
  */
-function tnetReport(): { now: boolean; refit: boolean | null } {
-  const FULL = ['dev', 'dev2', 'synth', 'octave', 'beatless', 'pulseless', 'nonmusic'];
+function tnetReport(): { now: boolean; refit: boolean | null; tcal22: { pass: boolean; model: CalibrationModel<keyof TempoEvidence> } | null } {
+  const FULL = ['dev', 'dev2', 'synth', 'octave', 'beatless', 'pulseless', 'nonmusic', 'drums'];
   const NO_BEAT = ['beatless', 'pulseless', 'nonmusic'];
   const tr = rows.filter((r) => tempoKnown(r) && FULL.includes(r.set));
   const sets = FULL.filter((x) => tr.some((r) => r.set === x));
@@ -1267,7 +1288,8 @@ function tnetReport(): { now: boolean; refit: boolean | null } {
     return pass;
   };
   const now = clauses('the net with the map now (TEMPO_CALIBRATION)', net);
-  if (now) return { now, refit: null };
+  // (tcal22) the refit is computed whether or not (t4) passes with the map now: decision22's rule reads it
+  if (now && !TCAL22) return { now, refit: null, tcal22: null };
   // the one refit: the map now's form on the net's rows, out of fold
   const samples = tr.map((r, i) => ({ r, i })).filter(({ r }) => r.tempo);
   const data: Sample<keyof TempoEvidence>[] = samples.map(({ r, i }) => ({ x: r.tempo!, y: net[i].y as 0 | 1, beat: r.truthBpm != null ? 1 : 0, family: r.family, set: r.set, file: r.file }));
@@ -1276,9 +1298,35 @@ function tnetReport(): { now: boolean; refit: boolean | null } {
   samples.forEach(({ i }, j) => (refit[i].p = cv[j]));
   const full = fitSigned(data, [...TEMPO_CALIBRATION.inputs], TEMPO_SIGNS);
   console.log(`(t4) refit: the map now's inputs ${full.inputs.join(' + ')} refitted on the net's ${data.length} rows with a tempo (λ ${LAMBDA}): weights ${full.weights.map((w) => w.toFixed(3)).join(', ')}, bias ${full.bias.toFixed(3)}; scored out of fold (foldOf)`);
-  return { now, refit: clauses('the net with the refitted map (CV)', refit) };
+  const refitPass = now ? null : clauses('the net with the refitted map (CV)', refit);
+  if (!TCAL22) return { now, refit: refitPass, tcal22: null };
+  // (tcal22, decision22) the refit against the map now on the SAME rows (the net's out-of-fold picks): pooled CV ECE
+  // below the map now's, no set's CV ECE above the map now's + 0.01, no more no-beat files stated ≥ MIN_CONFIDENCE
+  const pooled = [ece(refit), ece(net)];
+  const worse = sets.filter((x) => ece(refit, x) > ece(net, x) + 0.01);
+  const nb = [noBeat(refit), noBeat(net)];
+  const c = [pooled[0] < pooled[1], !worse.length, nb[0] <= nb[1]];
+  const pass = c.every(Boolean);
+  const st = (a: { p: number; y: number }[]) => { const ix = a.map((_, i) => i).filter((i) => a[i].p >= MIN_CONFIDENCE); return `${ix.length} right ${(ix.reduce((t, i) => t + a[i].y, 0) / Math.max(1, ix.length)).toFixed(3)}`; };
+  console.log(`\n=== tcal22 (decision22): the map now's inputs refitted on the net's out-of-fold picks (CV, foldOf) vs the map now on the same ${tr.length} rows ===`);
+  console.log('set        files  ECE refit (CV) / map now   stated ≥ 0.5 refit / now');
+  for (const x of [...sets, 'pooled']) {
+    const all = x === 'pooled' ? undefined : x;
+    const n = tr.filter((r) => !all || r.set === all).length;
+    const cnt = (a: { p: number }[]) => tr.filter((r, i) => (!all || r.set === all) && a[i].p >= MIN_CONFIDENCE).length;
+    console.log(`${x.padEnd(10)} ${String(n).padStart(5)}  ${ece(refit, all).toFixed(3)} / ${ece(net, all).toFixed(3)}              ${cnt(refit)} / ${cnt(net)}`);
+  }
+  for (const [label, a] of [['refit (CV)', refit], ['map now', net]] as const) {
+    const r = reliability(a.map((v) => v.p), a.map((v) => v.y));
+    console.log(`pooled reliability, ${label}: ECE ${r.ece.toFixed(3)}; stated ≥ ${MIN_CONFIDENCE}: ${st(a)}\n${r.table}`);
+  }
+  if (VERBOSE) tr.forEach((r, i) => { if (NO_BEAT.includes(r.set) && (refit[i].p >= MIN_CONFIDENCE || net[i].p >= MIN_CONFIDENCE)) console.log(`  no-beat set, stated ≥ ${MIN_CONFIDENCE} by either: ${r.set}/${r.file} ${r.truthBpm != null ? (net[i].y ? 'a beat, right' : 'a beat, WRONG') : 'NO BEAT'}: refit ${refit[i].p.toFixed(2)}, now ${net[i].p.toFixed(2)}`); });
+  console.log(`tcal22 rule: (1) pooled CV ECE ${pooled[0].toFixed(3)} vs the map now ${pooled[1].toFixed(3)} ${c[0] ? 'below' : 'NOT below'}; (2) ${worse.length ? 'worse by > 0.01: ' + worse.join(', ') : 'no set worse by > 0.01'}; (3) no-beat files stated ≥ ${MIN_CONFIDENCE}: ${nb[0]} vs ${nb[1]} ${c[2] ? 'not more' : 'MORE'} → ${pass ? 'PASSES' : 'FAILS'}`);
+  return { now, refit: refitPass, tcal22: { pass, model: full } };
 }
-if (TNET) tnetReport();
+/** (tcal22) decision22's rule (tnetReport) instead of (t4) alone: when the net is the shipped analyser's expert (P5) */
+const TCAL22 = !!TNET && !!LEVEL_TUNING.tempoNetExpert;
+const TNET_REPORT = TNET ? tnetReport() : null;
 const tempoExtra = tempoNone.map((r) => ({ p: 0, y: 0 as const, set: r.set, family: r.family }));
 let tempoModel = KEY_ONLY ? TEMPO_CALIBRATION : calibrateOne('tempo (right = Acc1)', FORCE.tempo, tempoSamples, TEMPO_SIGNS, tempoExtra, TEMPO_CALIBRATION);
 let pulseModel: CalibrationModel<keyof TempoEvidence> | null = null;
@@ -1288,6 +1336,11 @@ if (args['two-stage'] && !KEY_ONLY) {
 }
 // --oof: of the candidates that pass the rule, the one with the lower CV log loss (header)
 let ruleOk = !OOF;
+// (tcal22) --tempo-net-oof --write: the refit of decision22's rule, written only when that rule passes
+if (TNET) {
+  ruleOk = !!TNET_REPORT?.tcal22?.pass;
+  if (TNET_REPORT?.tcal22) tempoModel = TNET_REPORT.tcal22.model;
+}
 if (OOF) {
   const ok = (args['two-stage-only'] ? [RULE.two] : [RULE.one, RULE.two]).filter((c) => c?.pass) as { pass: boolean; ll: number; model: CalibrationModel<keyof TempoEvidence>; pulse?: CalibrationModel<keyof TempoEvidence> }[];
   ok.sort((a, b) => a.ll - b.ll);
