@@ -1,0 +1,73 @@
+// An image given to the model (imageInputSized: `studio ask --image`, a cover) is read with ONE ffmpeg run where
+// that run's own log describes the input as `ffmpeg -i` does (was two: `ffmpeg -i`, then the decode; each ffmpeg start
+// costs ~80 ms of CPU), and with the two runs where the one run's guess does not hold (here: an APNG, whose frame 0 is
+// read with another demuxer). Seen from outside: the ffmpeg runs (a logging wrapper as STUDIO_FFMPEG), and what is read —
+// the size and the container as a separate `ffmpeg -i` of the file states them. That the pixels are Pillow's is
+// media-truth-kinds7, -kinds12, -kinds16 and -kinds19's (every format here is in their sets).
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { imageInputSized } from '../../main/engine/model/media-input';
+import { parseFfmpegInfo, realContainer } from '../../main/engine/media/probe';
+import { logFfmpegCalls, OUTPUT } from '../helpers/media';
+
+const DIR = join(OUTPUT, 'image-one-run');
+const LOG = join(DIR, 'ffmpeg.log');
+
+/** what `ffmpeg -i` states of `p`: the first video stream's size and the container as probe names it */
+function stated(p: string): { w: number; h: number; container?: string } {
+  const info = parseFfmpegInfo(spawnSync('ffmpeg', ['-hide_banner', '-nostdin', '-i', p], { encoding: 'utf8' }).stderr);
+  const v = info.streams.find((s) => s.type === 'video')!;
+  const named = info.container && info.container !== 'unknown' ? realContainer(info, p) : '';
+  return { w: v.width!, h: v.height!, ...(named ? { container: named } : {}) };
+}
+
+describe('an image read with one ffmpeg run', () => {
+  let undo: () => void;
+  const files: Record<string, string> = {};
+  before(() => {
+    rmSync(DIR, { recursive: true, force: true });
+    mkdirSync(DIR, { recursive: true });
+    const make = (name: string, args: string[]) => {
+      files[name] = join(DIR, name);
+      execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=67x41', '-frames:v', '1', ...args, files[name]]);
+    };
+    make('rgb.png', []);
+    make('rgb16.png', ['-pix_fmt', 'rgb48be']);
+    make('420.jpg', ['-pix_fmt', 'yuvj420p']);
+    make('lossy.webp', ['-c:v', 'libwebp']);
+    make('pal.gif', []);
+    make('rgb.tif', []);
+    make('rgb.bmp', []);
+    make('rgb.tga', []);
+    make('anim.apng', ['-frames:v', '3', '-plays', '0', '-f', 'apng']);
+    undo = logFfmpegCalls(DIR, LOG);
+  });
+  after(() => undo?.());
+
+  const read = async (p: string) => {
+    writeFileSync(LOG, '');
+    const got = await imageInputSized(p);
+    return { got, runs: readFileSync(LOG, 'utf8').trim().split('\n').filter(Boolean) };
+  };
+
+  test('PNG (8- and 16-bit), JPEG 4:2:0, lossy WebP, GIF, TIFF, BMP, TGA: one ffmpeg run each; the size and the container `ffmpeg -i` states', async () => {
+    for (const name of ['rgb.png', 'rgb16.png', '420.jpg', 'lossy.webp', 'pal.gif', 'rgb.tif', 'rgb.bmp', 'rgb.tga']) {
+      const { got, runs } = await read(files[name]);
+      assert.equal(runs.length, 1, `${name}: ${runs.join('\n')}`);
+      const s = stated(files[name]);
+      assert.deepEqual({ w: got.width, h: got.height, container: got.container }, { w: s.w, h: s.h, container: s.container }, name);
+      assert.equal(got.data.length, 3 * 2 * 224 * 224, name);
+    }
+  });
+
+  test('an APNG (frame 0 read with the plain PNG demuxer): the two runs, as before', async () => {
+    const { got, runs } = await read(files['anim.apng']);
+    assert.equal(runs.length, 2, runs.join('\n'));
+    assert.match(runs[0], /^-hide_banner -nostdin -i /);
+    const s = stated(files['anim.apng']);
+    assert.deepEqual({ w: got.width, h: got.height, container: got.container }, { w: s.w, h: s.h, container: s.container });
+  });
+});
