@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { imageInputSized } from '../../main/engine/model/media-input';
-import { parseFfmpegInfo, realContainer } from '../../main/engine/media/probe';
+import { parseFfmpegInfo, probeFile, realContainer } from '../../main/engine/media/probe';
 import { logFfmpegCalls, OUTPUT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'image-one-run');
@@ -43,6 +43,7 @@ describe('an image read with one ffmpeg run', () => {
     make('rgb.bmp', []);
     make('rgb.tga', []);
     make('anim.apng', ['-frames:v', '3', '-plays', '0', '-f', 'apng']);
+    make('jpeg-named.png', ['-pix_fmt', 'yuvj420p', '-f', 'mjpeg']);
     undo = logFfmpegCalls(DIR, LOG);
   });
   after(() => undo?.());
@@ -69,5 +70,19 @@ describe('an image read with one ffmpeg run', () => {
     assert.match(runs[0], /^-hide_banner -nostdin -i /);
     const s = stated(files['anim.apng']);
     assert.deepEqual({ w: got.width, h: got.height, container: got.container }, { w: s.w, h: s.h, container: s.container });
+  });
+
+  test('probe of a still image under its own common name (.png .jpg .webp .tif .bmp .tga): one ffmpeg run, no extension warning (the name checked against img2.c\'s table, not by `ffmpeg -f image2`); a JPEG named .png still asks ffmpeg and is named', async () => {
+    for (const name of ['rgb.png', '420.jpg', 'lossy.webp', 'rgb.tif', 'rgb.bmp', 'rgb.tga']) {
+      writeFileSync(LOG, '');
+      const p = await probeFile(files[name]);
+      const runs = readFileSync(LOG, 'utf8').trim().split('\n').filter(Boolean);
+      assert.equal(runs.length, 1, `${name}: ${runs.join('\n')}`);
+      assert.deepEqual(p.warnings, [], name);
+    }
+    writeFileSync(LOG, '');
+    const p = await probeFile(files['jpeg-named.png']);
+    assert.match(readFileSync(LOG, 'utf8'), /^-hide_banner -nostdin -f image2 -i .*jpeg-named\.png$/m);
+    assert.deepEqual(p.warnings, ['"jpeg-named.png" is in fact a JPEG image, not PNG as its extension says; it was read as a JPEG image.']);
   });
 });
