@@ -30,20 +30,21 @@ describe('an image read with one ffmpeg run', () => {
   before(() => {
     rmSync(DIR, { recursive: true, force: true });
     mkdirSync(DIR, { recursive: true });
-    const make = (name: string, args: string[]) => {
-      files[name] = join(DIR, name);
-      execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=67x41', '-frames:v', '1', ...args, files[name]]);
-    };
-    make('rgb.png', []);
-    make('rgb16.png', ['-pix_fmt', 'rgb48be']);
-    make('420.jpg', ['-pix_fmt', 'yuvj420p']);
-    make('lossy.webp', ['-c:v', 'libwebp']);
-    make('pal.gif', []);
-    make('rgb.tif', []);
-    make('rgb.bmp', []);
-    make('rgb.tga', []);
-    make('anim.apng', ['-frames:v', '3', '-plays', '0', '-f', 'apng']);
-    make('jpeg-named.png', ['-pix_fmt', 'yuvj420p', '-f', 'mjpeg']);
+    // every picture from one ffmpeg run (one source, each output with its own options)
+    const outputs: Array<[string, string[]]> = [
+      ['rgb.png', []],
+      ['rgb16.png', ['-pix_fmt', 'rgb48be']],
+      ['420.jpg', ['-pix_fmt', 'yuvj420p']],
+      ['lossy.webp', ['-c:v', 'libwebp']],
+      ['pal.gif', []],
+      ['rgb.tif', []],
+      ['rgb.bmp', []],
+      ['rgb.tga', []],
+      ['anim.apng', ['-frames:v', '3', '-plays', '0', '-f', 'apng']],
+      ['jpeg-named.png', ['-pix_fmt', 'yuvj420p', '-f', 'mjpeg']],
+    ];
+    for (const [name] of outputs) files[name] = join(DIR, name);
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=67x41', ...outputs.flatMap(([name, args]) => ['-frames:v', '1', ...args, files[name]])]);
     undo = logFfmpegCalls(DIR, LOG);
   });
   after(() => undo?.());
