@@ -65,14 +65,20 @@ export function smfBytes(song: SmfSong): Uint8Array {
 /** fluidsynth's General MIDI SoundFont (Debian fluid-soundfont-gm). */
 export const GM_SOUNDFONT = '/usr/share/sounds/sf2/FluidR3_GM.sf2';
 
-/** `song` rendered by fluidsynth with FluidR3_GM to a 44.1 kHz stereo WAV under test/output/media (cached by name). */
+/**
+ * `song` rendered by fluidsynth with FluidR3_GM to a 44.1 kHz stereo WAV under test/output/media (cached by name).
+ * `synth.dynamic-sample-loading`: only the samples the song's notes use are loaded from the 141 MB SoundFont, not all of
+ * them — 0.89 → 0.32 s of CPU for an 8 s song (most of a short render is that load); the output differs from a full load
+ * by at most 1 LSB in a few samples (fluidsynth 2.3; session 22, BENCHMARKS.md "Suite time: session 22"). No test pins a
+ * render's bytes: each asserts what the analysis reads of it (a tempo, a key, a confidence bound).
+ */
 export function renderSong(name: string, song: SmfSong): string {
   mkdirSync(MEDIA_DIR, { recursive: true });
   const wav = join(MEDIA_DIR, name);
   if (existsSync(wav)) return wav;
   const mid = `${wav}.mid`;
   writeFileSync(mid, smfBytes(song));
-  execFileSync('fluidsynth', ['-ni', '-q', '-F', `${wav}.tmp.wav`, '-T', 'wav', '-r', '44100', '-g', '0.5', GM_SOUNDFONT, mid], { stdio: 'ignore' });
+  execFileSync('fluidsynth', ['-ni', '-q', '-o', 'synth.dynamic-sample-loading=1', '-F', `${wav}.tmp.wav`, '-T', 'wav', '-r', '44100', '-g', '0.5', GM_SOUNDFONT, mid], { stdio: 'ignore' });
   execFileSync('mv', [`${wav}.tmp.wav`, wav]);
   return wav;
 }

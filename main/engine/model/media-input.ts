@@ -783,10 +783,27 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
     if (sun.w * sun.h > MAX_IMAGE_PIXELS) throw new StudioError('BAD_ARGS', `"${name}" is ${sun.w}×${sun.h} pixels, more than the ${Math.round(MAX_IMAGE_PIXELS / 1e6)} megapixels allowed (it may be a decompression bomb). Use a smaller cover image.`);
     return sun;
   }
-  const { info, video: first, log } = await videoStream(path, signal);
-  // an ICO holds one image per size; ffmpeg lists them in file order, Pillow opens the largest (IcoFile: sorted by
-  // width × height, then colour depth, the last of equals first)
-  const video = info.container === 'ico' ? largestImage(info.streams) ?? first : first;
+  // a GIF's transparent pixels in the colour its table gives them, as Pillow's convert('RGB') does
+  const trans = head ? gifTransparentRgb(head) : null;
+  const gif = trans === null ? [] : ['-trans_color', String((0xff000000 | trans) >>> 0)];
+  // an APNG (a PNG with acTL): ffmpeg's apng demuxer starts at the first fcTL frame and skips a default image that is
+  // not part of the animation; Pillow's frame 0 is the IDAT image either way, which the plain PNG decoder reads
+  const apng = head && isApng(head) ? ['-f', 'png_pipe'] : [];
+  // one ffmpeg run where it can do: the picture of stream #0:0 decoded while its log describes the input (what
+  // `ffmpeg -i` prints), taken when that description picks the same stream, size and conversion; else (another
+  // stream, an ICO's larger image, a picture over MAX_IMAGE_PIXELS, an APNG, a CMYK TIFF, any failure) the two runs
+  const one = apng.length === 0 && head ? await oneRunStill(path, head, gif, signal) : null;
+  let info: ReturnType<typeof parseFfmpegInfo>;
+  let video: StreamInfo | undefined;
+  let log: string;
+  if (one) ({ info, video, log } = one);
+  else {
+    let first: StreamInfo | undefined;
+    ({ info, video: first, log } = await videoStream(path, signal));
+    // an ICO holds one image per size; ffmpeg lists them in file order, Pillow opens the largest (IcoFile: sorted by
+    // width × height, then colour depth, the last of equals first)
+    video = info.container === 'ico' ? largestImage(info.streams) ?? first : first;
+  }
   if (!video || !video.width || !video.height) {
     // what ffmpeg said, and what to do: formats only Pillow reads (DIB, IM, a Lab TIFF) end here
     const why = video ? `ffmpeg states no picture size for its ${video.codec} stream` : `ffmpeg: ${ffmpegReason(log)}`;
@@ -806,22 +823,19 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   const cmyk = pillow?.kind === 'cmykTiff' && head ? cmykTiffAsRgba(head) : null;
   if (pillow?.kind === 'cmykTiff' && !cmyk) pillow = null;
   const planeBytes = pillowPlaneBytes(pillow, w, h);
-  // a GIF's transparent pixels in the colour its table gives them, as Pillow's convert('RGB') does
-  const trans = head ? gifTransparentRgb(head) : null;
-  const gif = trans === null ? [] : ['-trans_color', String((0xff000000 | trans) >>> 0)];
   // -noautorotate: Pillow's Image.open (the reference's loader) applies no EXIF orientation or display matrix
-  // an APNG (a PNG with acTL): ffmpeg's apng demuxer starts at the first fcTL frame and skips a default image that is
-  // not part of the animation; Pillow's frame 0 is the IDAT image either way, which the plain PNG decoder reads
-  const apng = head && isApng(head) ? ['-f', 'png_pipe'] : [];
   const cmykDir = cmyk ? await mkdtemp(join(tmpdir(), 'studio-cmyk-')) : null;
   const input = cmykDir ? join(cmykDir, 'samples.tif') : path;
   let r: Awaited<ReturnType<typeof runFfmpeg>>;
   try {
-    if (cmykDir) await writeFile(input, cmyk!);
-    r = await runFfmpeg(['-v', 'error', '-noautorotate', ...gif, ...apng, '-i', input, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
-      signal,
-      maxStdout: planeBytes + 1,
-    });
+    if (one) r = one.r;
+    else {
+      if (cmykDir) await writeFile(input, cmyk!);
+      r = await runFfmpeg(['-v', 'error', '-noautorotate', ...gif, ...apng, '-i', input, '-map', `0:${video.index}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pillow?.pixFmt ?? 'rgb24', 'pipe:1'], {
+        signal,
+        maxStdout: planeBytes + 1,
+      });
+    }
   } finally {
     if (cmykDir) await rm(cmykDir, { recursive: true, force: true });
   }
@@ -854,6 +868,38 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   // a TIFF's Orientation tag: Pillow turns the picture on load (ffmpeg, with -noautorotate, does not)
   if (tiff && tiff.orientation !== 1) return { ...pillowTiffTranspose(rgb, w, h, tiff.orientation), ...named };
   return { rgb, w, h, ...named };
+}
+
+/**
+ * imageRgb's ffmpeg work in one run (was two: `ffmpeg -i` to describe the input, then the decode — each ffmpeg start
+ * costs ~80 ms of CPU): stream #0:0's first picture decoded in the conversion pillowPathOf gives without a codec
+ * (it needs one only for TGA and XBM), at the default log level so stderr also holds the input's description (what
+ * `ffmpeg -i` prints, cut at "Stream mapping:"). Taken only when that description makes imageRgb pick stream #0:0 with
+ * a size, that conversion, and exactly its bytes; null otherwise (the caller then runs the two). `-max_pixels`: the
+ * decoder refuses a picture over MAX_IMAGE_PIXELS (a decompression bomb is never decoded; the two runs then say so).
+ */
+async function oneRunStill(
+  path: string,
+  head: Uint8Array,
+  gif: string[],
+  signal?: AbortSignal,
+): Promise<{ info: ReturnType<typeof parseFfmpegInfo>; video: StreamInfo; log: string; r: Awaited<ReturnType<typeof runFfmpeg>> } | null> {
+  const guess = pillowPathOf(head);
+  if (guess?.kind === 'cmykTiff') return null;
+  const r = await runFfmpeg(
+    ['-nostats', '-noautorotate', ...gif, '-max_pixels', String(MAX_IMAGE_PIXELS), '-i', path, '-map', '0:0', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', guess?.pixFmt ?? 'rgb24', 'pipe:1'],
+    { signal, maxStdout: MAX_IMAGE_PIXELS * 6 + 1 },
+  );
+  const cut = r.stderr.search(/^(Stream mapping:|Output #0)/m);
+  const log = cut < 0 ? r.stderr : r.stderr.slice(0, cut);
+  const info = parseFfmpegInfo(log);
+  const first = modelVideoStream(info);
+  const video = info.container === 'ico' ? largestImage(info.streams) ?? first : first;
+  if (r.code !== 0 || !video || video.index !== 0 || !video.width || !video.height || video.width * video.height > MAX_IMAGE_PIXELS) return null;
+  const pillow = pillowPathOf(head, video.codec);
+  if ((pillow?.pixFmt ?? 'rgb24') !== (guess?.pixFmt ?? 'rgb24') || pillow?.kind !== guess?.kind) return null;
+  if (r.stdout.length !== pillowPlaneBytes(pillow, video.width, video.height)) return null;
+  return { info, video, log, r };
 }
 
 /** The stream Pillow opens in an ICO: the largest width × height; among equals the last listed (IcoFile's reversed stable sort). */
