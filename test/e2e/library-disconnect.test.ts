@@ -84,6 +84,10 @@ describe('library: the link to studio serve lost', { timeout: 240_000 }, () => {
       assert.equal(await el.getAttribute('title'), reason, `${id}: the reason on hover`);
       assert.equal(await el.getAttribute('aria-describedby'), 'offline-reason', `${id}: the reason in aria`);
     }
+    // lib21: the detail's Open (a primary button) looked enabled while disabled — a dimmed accent; now drawn as any
+    // disabled button (rgb(47, 127, 207) is --accent-2)
+    const openBg = await page.getByTestId('detail-open').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+    assert.notEqual(openBg, 'rgb(47, 127, 207)', 'the disabled Open is not drawn in the accent colour');
     // the accessible description is the reason (what a screen reader says of the disabled button)
     const cdp = await page.context().newCDPSession(page);
     const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ name?: { value: string }; description?: { value: string } }> };
