@@ -666,6 +666,12 @@ async function main(argv: string[]): Promise<void> {
       // the data folder's library database, locked as every command that opens it; no watcher, no scan resumed
       const folder = dataDir ?? defaultDataDir();
       process.exitCode = await crateCommand(args, async () => {
+        // they only read: a folder without the library's database (a mistyped --data-dir, a music folder) is named,
+        // never made — opening it would create the folder and an empty library and list "No crates yet"
+        if (!existsSync(join(folder, 'studio.sqlite'))) {
+          const why = existsSync(folder) ? 'it holds no studio.sqlite' : 'the folder does not exist';
+          throw new StudioError('NOT_FOUND', `there is no library in "${folder}": ${why}. The crates are made in the app or studio serve; name the data folder it uses with --data-dir DIR or STUDIO_DATA_DIR (default: ${defaultDataDir()}).`);
+        }
         const e = startEngine(folder, 'web', { STUDIO_LIBRARY_BACKGROUND: '0' }, `studio crate ${args[0] ?? ''}`.trim());
         try {
           await e.start();
