@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, type BpmRange, type ErrorCode, type ProbeResult, type ScanState } from '@contract';
+import { narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { inputWithText } from '../engine/model/placeholders';
@@ -210,7 +210,7 @@ export function formatProbe(p: ProbeResult): string {
       s.type === 'audio'
         ? [s.codec, s.sampleRate && `${s.sampleRate} Hz${s.decodedSampleRate ? ` (decoded and analysed as ${s.decodedSampleRate} Hz PCM)` : ''}`, s.channelLayout, s.bitrateKbps && `${s.bitrateKbps} kb/s`]
         : s.type === 'video'
-          ? [s.codec, s.width && `${s.width}x${s.height}`, s.fps && `${s.fps} fps`, s.attachedPic && 'cover art']
+          ? [s.codec, videoSizeText(s, 'x'), s.fps && `${s.fps} fps`, s.attachedPic && 'cover art']
           : [s.codec];
     lines.push(`  stream ${s.index}    ${s.type}: ${bits.filter(Boolean).join(', ')}`);
   }
