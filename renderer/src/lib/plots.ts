@@ -160,6 +160,9 @@ export function drawKeys(ctx: CanvasRenderingContext2D, w: number, h: number, d:
   return true;
 }
 
+/** EBU R128's short-term window: each value of a loudness curve measures the 3 s from its time on (analysis/loudness.ts). */
+const SHORT_TERM_SEC = 3;
+
 /** Short-term loudness (LUFS) over time, the integrated loudness as a dashed line. */
 export function drawLoudness(ctx: CanvasRenderingContext2D, w: number, h: number, d: TrackDetail): boolean {
   const { stepSec, values } = d.loudnessCurve;
@@ -196,7 +199,9 @@ export function drawLoudness(ctx: CanvasRenderingContext2D, w: number, h: number
   };
   values.forEach((v, i) => {
     if (v === null || !Number.isFinite(v)) flush();
-    else run.push([X(i * stepSec + stepSec / 2), Y(Math.max(lo, Math.min(hi, v)))]);
+    // values[i] is the short-term loudness of the window [i·stepSec, i·stepSec + 3 s]: drawn at its middle (was at
+    // i·stepSec + stepSec/2, 1 s early, the curve ending 2.5 s before the track — tester22)
+    else run.push([X(Math.min(dur, i * stepSec + SHORT_TERM_SEC / 2)), Y(Math.max(lo, Math.min(hi, v)))]);
   });
   flush();
   if (integrated !== null) {
