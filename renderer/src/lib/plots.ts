@@ -1,5 +1,6 @@
 import type { TrackDetail } from '@contract';
 import { shortKey } from './library-filter';
+import { loudnessPoints } from './loudness-curve';
 
 /** Small canvas plots for the library's detail panel. Sizes are CSS pixels; the caller scales for the device. */
 
@@ -160,9 +161,6 @@ export function drawKeys(ctx: CanvasRenderingContext2D, w: number, h: number, d:
   return true;
 }
 
-/** EBU R128's short-term window: each value of a loudness curve measures the 3 s from its time on (analysis/loudness.ts). */
-const SHORT_TERM_SEC = 3;
-
 /** Short-term loudness (LUFS) over time, the integrated loudness as a dashed line. */
 export function drawLoudness(ctx: CanvasRenderingContext2D, w: number, h: number, d: TrackDetail): boolean {
   const { stepSec, values } = d.loudnessCurve;
@@ -197,12 +195,11 @@ export function drawLoudness(ctx: CanvasRenderingContext2D, w: number, h: number
     ctx.stroke();
     run = [];
   };
-  values.forEach((v, i) => {
-    if (v === null || !Number.isFinite(v)) flush();
-    // values[i] is the short-term loudness of the window [i·stepSec, i·stepSec + 3 s]: drawn at its middle (was at
-    // i·stepSec + stepSec/2, 1 s early, the curve ending 2.5 s before the track — tester22)
-    else run.push([X(Math.min(dur, i * stepSec + SHORT_TERM_SEC / 2)), Y(Math.max(lo, Math.min(hi, v)))]);
-  });
+  // each value at the middle of its 3 s window (loudness-curve.ts)
+  for (const p of loudnessPoints(values, stepSec, dur)) {
+    if (!p) flush();
+    else run.push([X(p[0]), Y(Math.max(lo, Math.min(hi, p[1])))]);
+  }
   flush();
   if (integrated !== null) {
     ctx.strokeStyle = C.ref;
