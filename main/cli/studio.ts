@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, type BpmRange, type ErrorCode, type ProbeResult, type ScanState } from '@contract';
+import { narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { inputWithText } from '../engine/model/placeholders';
@@ -210,7 +210,7 @@ export function formatProbe(p: ProbeResult): string {
       s.type === 'audio'
         ? [s.codec, s.sampleRate && `${s.sampleRate} Hz${s.decodedSampleRate ? ` (decoded and analysed as ${s.decodedSampleRate} Hz PCM)` : ''}`, s.channelLayout, s.bitrateKbps && `${s.bitrateKbps} kb/s`]
         : s.type === 'video'
-          ? [s.codec, s.width && `${s.width}x${s.height}`, s.fps && `${s.fps} fps`, s.attachedPic && 'cover art']
+          ? [s.codec, videoSizeText(s, 'x'), s.fps && `${s.fps} fps`, s.attachedPic && 'cover art']
           : [s.codec];
     lines.push(`  stream ${s.index}    ${s.type}: ${bits.filter(Boolean).join(', ')}`);
   }
@@ -666,6 +666,12 @@ async function main(argv: string[]): Promise<void> {
       // the data folder's library database, locked as every command that opens it; no watcher, no scan resumed
       const folder = dataDir ?? defaultDataDir();
       process.exitCode = await crateCommand(args, async () => {
+        // they only read: a folder without the library's database (a mistyped --data-dir, a music folder) is named,
+        // never made — opening it would create the folder and an empty library and list "No crates yet"
+        if (!existsSync(join(folder, 'studio.sqlite'))) {
+          const why = existsSync(folder) ? 'it holds no studio.sqlite' : 'the folder does not exist';
+          throw new StudioError('NOT_FOUND', `there is no library in "${folder}": ${why}. The crates are made in the app or studio serve; name the data folder it uses with --data-dir DIR or STUDIO_DATA_DIR (default: ${defaultDataDir()}).`);
+        }
         const e = startEngine(folder, 'web', { STUDIO_LIBRARY_BACKGROUND: '0' }, `studio crate ${args[0] ?? ''}`.trim());
         try {
           await e.start();

@@ -13,3 +13,4 @@ export * from './bridge';
 export * from './rpc';
 export * from './forward';
 export * from './media-spans';
+export * from './video-size';

@@ -692,6 +692,7 @@ export const TrackDetail = z.object({
   /** local tempo over time (BPM per beat interval) */
   tempoCurve: z.array(z.object({ t: z.number(), bpm: z.number() })),
   keyStrengths: z.array(z.object({ key: z.string(), strength: z.number() })),
+  /** short-term loudness, LUFS (null: silent): values[i] measures the EBU R128 3 s window from i·stepSec on */
   loudnessCurve: z.object({ stepSec: z.number(), values: z.array(z.number().nullable()) }),
   chords: z.object({ progression: z.array(z.string()), segments: z.array(z.object({ start: z.number(), end: z.number(), chord: z.string() })) }),
   /** what the cross-check of the file's readers found (ProbeResult.warnings of the analysed file); empty when they agreed */

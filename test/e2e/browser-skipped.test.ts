@@ -41,4 +41,26 @@ describe('file browser: entries it cannot show are named with the reason', { tim
     assert.deepEqual(sp.problems, []);
     await sp.page.keyboard.press('Escape');
   });
+
+  test('the path of such an entry typed or pasted in the path box says why it is not shown, with its folder listed (tester22)', async () => {
+    // before: a named pipe's path said '"…/pipe.mp3" is not a folder.'
+    const { sp } = studio;
+    const page = sp.page;
+    await page.getByTestId('open').first().click();
+    await sp.fileBrowser().goTo(join(dir, '..'));
+    for (const [name, why] of [['pipe.mp3', /a named pipe/], ['dangling.mp3', /a broken link: its target is gone/]] as const) {
+      const m = await sp.mark();
+      await page.getByTestId('browser-path').fill(join(dir, name));
+      await page.getByTestId('browser-path').press('Enter');
+      const ev = await sp.waitForEvent('browser-error', { after: m });
+      const msg = (ev.detail as { message: string }).message;
+      assert.match(msg, new RegExp(`^"${name.replace('.', '\\.')}" is not shown here: `), msg);
+      assert.match(msg, why);
+      assert.equal(await page.getByTestId('browser-path').inputValue(), dir, 'its folder is listed');
+      assert.match(await page.getByTestId('file-browser').innerText(), new RegExp(`"${name.replace('.', '\\.')}" is not shown here`));
+    }
+    await sp.screenshot('browser-skipped-typed');
+    assert.deepEqual(sp.problems, []);
+    await page.keyboard.press('Escape');
+  });
 });

@@ -170,4 +170,31 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     assert.equal(await page.getByTestId('crate').count(), 0);
     assert.deepEqual(await studio.sp.toastTexts('error'), []);
   });
+
+  test('a name taken already: Enter says so once and keeps it to correct; clicking away gives up, without the error again (tester22)', async () => {
+    // before: the click away sent the refused name again ("Could not make the crate ×2") and the box stayed open
+    const { page } = studio.sp;
+    await lib.show();
+    await page.getByTestId('crate-new').click();
+    await page.getByTestId('crate-name-input').fill('Set A');
+    let m = await studio.sp.mark();
+    await page.getByTestId('crate-name-input').press('Enter');
+    await studio.sp.waitForEvent('crate-created', { after: m });
+    await page.getByTestId('crate-new').click();
+    await page.getByTestId('crate-name-input').fill('SET a');
+    m = await studio.sp.mark();
+    await page.getByTestId('crate-name-input').press('Enter');
+    await studio.sp.waitForEvent('error-shown', { after: m });
+    assert.equal(await page.getByTestId('crate-name-input').inputValue(), 'SET a', 'kept to be corrected');
+    await page.getByTestId('crate-all').click();
+    await page.getByTestId('crate-name-input').waitFor({ state: 'detached' });
+    await lib.waitForTotal(4);
+    const errors = await studio.sp.toastTexts('error');
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.doesNotMatch(errors[0], /×2/);
+    assert.match(errors[0], /exists already/);
+    assert.deepEqual(await page.getByTestId('crate').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), ['Set A']);
+    await studio.sp.screenshot('crates-7-taken-name');
+    await studio.sp.dismissToasts();
+  });
 });

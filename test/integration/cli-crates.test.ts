@@ -3,7 +3,7 @@
 // playlist's folder where the tracks lie below it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -94,4 +94,18 @@ test('while another process holds the data folder (the app, studio serve) crate 
     await lock.release();
     holder.close();
   }
+});
+
+test('a data folder with no library (a typo in --data-dir, a music folder) is named as such, exit 1, and nothing is made there (tester22)', () => {
+  // before: `crate list --data-dir /typo` made /typo and an empty studio.sqlite in it, and said "No crates yet" (exit 0)
+  const typo = join(dir, 'no-such-data');
+  const list = studio('crate', 'list', '--data-dir', typo);
+  assert.equal(list.code, 1, list.out);
+  assert.equal(list.out, '');
+  assert.match(list.err, /^studio: there is no library in ".*no-such-data": the folder does not exist\. .*--data-dir DIR or STUDIO_DATA_DIR/);
+  assert.equal(existsSync(typo), false, 'the folder was not made');
+  const show = studio('crate', 'show', 'Café ☕ set', '--data-dir', music);
+  assert.equal(show.code, 1);
+  assert.match(show.err, /^studio: there is no library in ".*music": it holds no studio\.sqlite\. /);
+  assert.equal(existsSync(join(music, 'studio.sqlite')), false, 'no database was made in the music folder');
 });

@@ -1,5 +1,6 @@
 import type { TrackDetail } from '@contract';
 import { shortKey } from './library-filter';
+import { loudnessPoints } from './loudness-curve';
 
 /** Small canvas plots for the library's detail panel. Sizes are CSS pixels; the caller scales for the device. */
 
@@ -194,10 +195,11 @@ export function drawLoudness(ctx: CanvasRenderingContext2D, w: number, h: number
     ctx.stroke();
     run = [];
   };
-  values.forEach((v, i) => {
-    if (v === null || !Number.isFinite(v)) flush();
-    else run.push([X(i * stepSec + stepSec / 2), Y(Math.max(lo, Math.min(hi, v)))]);
-  });
+  // each value at the middle of its 3 s window (loudness-curve.ts)
+  for (const p of loudnessPoints(values, stepSec, dur)) {
+    if (!p) flush();
+    else run.push([X(p[0]), Y(Math.max(lo, Math.min(hi, p[1])))]);
+  }
   flush();
   if (integrated !== null) {
     ctx.strokeStyle = C.ref;

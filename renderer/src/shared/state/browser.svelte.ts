@@ -100,6 +100,16 @@ class FileBrowser {
           if (this.canPick(l.entries[at])) this.activate(at);
           return;
         }
+        // an entry the folder's listing leaves out (a named pipe, a broken link, a name that is not UTF-8): its folder,
+        // and why — before, a pipe's path said '"…" is not a folder' (tester22)
+        const hidden = l?.skippedEntries?.find((x) => x.name === parts.name);
+        if (l && hidden) {
+          this.showListing(l, before, path);
+          this.pathInput = l.path;
+          this.error = `"${parts.name}" is not shown here: ${hidden.reason}.`;
+          signal('browser-error', { code: e.code, message: this.error });
+          return;
+        }
       }
       this.error = e.message;
       if (path && !this.listing) {
