@@ -367,20 +367,21 @@ def reliability(p, y, width=0.2):
     return ece
 
 
-def platt(z, y):
-    """a one-input logistic p = sigmoid(a z + b), z = logit of the net's top probability; fitted by Newton (log loss)"""
-    z, y = np.asarray(z, np.float64), np.asarray(y, np.float64)
-    a, b = 1.0, 0.0
-    for _ in range(50):
-        q = 1 / (1 + np.exp(-(a * z + b)))
-        g = np.array([((q - y) * z).sum(), (q - y).sum()])
-        w = q * (1 - q) + 1e-9
-        H = np.array([[(w * z * z).sum(), (w * z).sum()], [(w * z).sum(), w.sum()]]) + 1e-6 * np.eye(2)
+def logistic(Z, y):
+    """a logistic p = sigmoid(Z w + c) (Z: rows x k inputs), fitted by Newton (log loss, a 1e-6 ridge); returns [w..., c]"""
+    Z = np.column_stack([np.asarray(Z, np.float64), np.ones(len(y))])
+    y = np.asarray(y, np.float64)
+    th = np.zeros(Z.shape[1])
+    th[0] = 1.0
+    for _ in range(100):
+        q = 1 / (1 + np.exp(-(Z @ th)))
+        g = Z.T @ (q - y)
+        H = (Z * (q * (1 - q) + 1e-9)[:, None]).T @ Z + 1e-6 * np.eye(Z.shape[1])
         step = np.linalg.solve(H, g)
-        a, b = a - step[0], b - step[1]
-        if abs(step).max() < 1e-9:
+        th -= step
+        if abs(step).max() < 1e-10:
             break
-    return float(a), float(b)
+    return [float(v) for v in th]
 
 
 def logit(p):
@@ -431,12 +432,6 @@ def k1_report(rows, outdir, seed=0):
     def pick(i, tau):
         return nkey[i] if rows[i]['ship'] is not None and top[i] >= tau else rows[i]['ship']
 
-    def conf_of(i, tau, ab):
-        # the net's key used: the logistic on its probability; else the shipped confidence
-        if rows[i]['ship'] is not None and top[i] >= tau:
-            return float(1 / (1 + math.exp(-(ab[0] * logit(top[i]) + ab[1]))))
-        return rows[i]['conf']
-
     sweep = {}
     for tau in K1_TAUS:
         per = {s: sum(sc(i, pick(i, tau)) for i in keyed if rows[i]['set'] == s) for s in sets}
@@ -446,22 +441,35 @@ def k1_report(rows, outdir, seed=0):
     print(f'tau chosen (decision22: max pooled out-of-fold MIREX, ties larger): {"never" if tau > 1 else tau}')
     res['sweep'] = {str(t): v for t, v in sweep.items()}
     res['tau'] = tau
-    # the confidence: out of fold (fold f's logistic from the other folds' keyed rows where the net is used)
+    # the confidence, stated before any figure on these rows (knet22, 05:10 UTC): where the net's key is used,
+    # sigmoid(a logit(p_net) + b logit(c_shipped) + c) — the net's top probability and the shipped map's confidence (which
+    # holds the no-key cues: pitched share, spread, ...; the net has none) — fitted out of fold (fold f's map on the other
+    # folds' rows) on calibrate.ts' ECE rows where the net's key is used: a trusted truth key (y: the net's key exactly
+    # right) or a NO_KEY category (y 0). Beside it, for information only: the one-input map on logit(p_net), keyed rows.
     used = lambda i: rows[i]['ship'] is not None and top[i] >= tau
+    calrow = lambda i: rows[i]['trusted'] or rows[i]['category'] in NO_KEY_CATS
+    yright = lambda i: float(rows[i]['keyed'] and mirex(rows[i]['truth'], nkey[i]) == 1)
+    zin = lambda idx: np.column_stack([logit(top[idx]), logit([rows[i]['conf'] for i in idx])])
     conf = np.array([r['conf'] for r in rows], np.float64)
-    abs_ = []
+    conf1 = conf.copy()
+    ths, th1s = [], []
     for f in range(5):
-        tr = [i for i in keyed if rows[i]['fold'] != f and used(i)]
-        ab = platt(logit(top[tr]), [float(sc(i, nkey[i]) == 1) for i in tr]) if tr else (1.0, 0.0)
-        abs_.append(ab)
+        tr = [i for i, r in enumerate(rows) if r['fold'] != f and used(i) and calrow(i)]
+        th = logistic(zin(tr), [yright(i) for i in tr])
+        tr1 = [i for i in tr if rows[i]['keyed']]
+        th1 = logistic(logit(top[tr1])[:, None], [yright(i) for i in tr1])
+        ths.append(th)
+        th1s.append(th1)
         for i, r in enumerate(rows):
-            if r['fold'] == f:
-                conf[i] = conf_of(i, tau, ab)
-    trall = [i for i in keyed if used(i)]
-    ab_all = platt(logit(top[trall]), [float(sc(i, nkey[i]) == 1) for i in trall]) if trall else (1.0, 0.0)
-    print(f'confidence: logistic on logit(top p), per fold (a, b) {[(round(a, 3), round(b, 3)) for a, b in abs_]}; on every row ({len(trall)}): a {ab_all[0]:.4f}, b {ab_all[1]:.4f}')
-    res['conf_ab'] = ab_all
-    res['conf_ab_folds'] = abs_
+            if r['fold'] == f and used(i):
+                conf[i] = float(1 / (1 + np.exp(-(zin([i])[0] @ np.array(th[:2]) + th[2]))))
+                conf1[i] = float(1 / (1 + np.exp(-(th1[0] * logit(top[i]) + th1[1]))))
+    trall = [i for i, r in enumerate(rows) if used(i) and calrow(i)]
+    th_all = logistic(zin(trall), [yright(i) for i in trall])
+    print(f'confidence map (two inputs: logit p_net, logit c_shipped; bias) per fold {[[round(v, 3) for v in t] for t in ths]}; on every row ({len(trall)}): {[round(v, 4) for v in th_all]}')
+    print(f'  (information: one-input map on logit p_net per fold {[[round(v, 3) for v in t] for t in th1s]})')
+    res['conf_map'] = th_all
+    res['conf_map_folds'] = ths
 
     def ece_of(kfun, cfun, s=None):
         cal = [i for i, r in enumerate(rows) if (s is None or r['set'] == s) and kfun(i) is not None and (r['trusted'] or r['category'] in NO_KEY_CATS)]
@@ -473,7 +481,10 @@ def k1_report(rows, outdir, seed=0):
     allsets = sorted({r['set'] for r in rows})
     e0 = ece_of(lambda i: rows[i]['ship'], lambda i: rows[i]['conf'])
     e1 = ece_of(lambda i: pick(i, tau), lambda i: conf[i])
-    print(f'key ECE pooled: shipped {e0[0]:.4f} (n {e0[1]}, no-key >= {MIN_CONFIDENCE}: {e0[2]}); K1 {e1[0]:.4f} (n {e1[1]}, no-key >= {MIN_CONFIDENCE}: {e1[2]})')
+    e2 = ece_of(lambda i: pick(i, tau), lambda i: conf1[i])
+    print(f'key ECE pooled (out of fold): shipped {e0[0]:.4f} (n {e0[1]}, no-key >= {MIN_CONFIDENCE}: {e0[2]}); K1 {e1[0]:.4f} (n {e1[1]}, no-key >= {MIN_CONFIDENCE}: {e1[2]}) '
+          f'-> confidence clause {"PASS" if e1[0] <= e0[0] + 0.01 and e1[2] <= e0[2] else "FAIL"}; (information: one-input map {e2[0]:.4f}, no-key >= {MIN_CONFIDENCE}: {e2[2]})')
+    res['conf_clause'] = bool(e1[0] <= e0[0] + 0.01 and e1[2] <= e0[2])
     res['ece'] = {'shipped': e0, 'k1': e1, 'per': {}}
     for s in allsets:
         a0 = ece_of(lambda i: rows[i]['ship'], lambda i: rows[i]['conf'], s)
@@ -496,18 +507,18 @@ def k1_report(rows, outdir, seed=0):
     return res
 
 
-def export_net(nets, tk, tau, ab, path, note):
+def export_net(nets, tk, tau, cm, path, note):
     """the ensemble as resonance-key-net/1 (key-net.ts KeyNetWeights): every tensor flat (row-major) with its shape"""
     def t(x):
-        return {'shape': list(x.shape), 'data': [float(v) for v in x.detach().numpy().astype(np.float64).ravel()]}
-    out = {'format': 'resonance-key-net/1', 'note': note, 'tk': tk, 'tau': tau, 'confA': ab[0], 'confB': ab[1], 'nets': []}
+        return {'shape': list(x.shape), 'data': [float('%.8g' % v) for v in x.detach().numpy().astype(np.float64).ravel()]}
+    out = {'format': 'resonance-key-net/1', 'note': note, 'tk': tk, 'tau': tau, 'confNet': cm[0], 'confShipped': cm[1], 'confBias': cm[2], 'nets': []}
     for n in nets:
         out['nets'].append({k: t(v) for k, v in n.state_dict().items()})
     json.dump(out, open(path, 'w'), separators=(',', ':'))
     print(f'exported {len(nets)} nets to {path} ({os.path.getsize(path)} bytes)')
 
 
-def final(rows, seeds, epochs, tau, ab, path):
+def final(rows, seeds, epochs, tau, cm, path):
     """the product's net: one fit per seed on EVERY keyed row (seed*100 + 90), their mean probability"""
     keyed = [r for r in rows if r['keyed']]
     nets = []
@@ -515,7 +526,7 @@ def final(rows, seeds, epochs, tau, ab, path):
         t0 = time.time()
         nets.append(train(keyed, s * 100 + 90, epochs).eval())
         print(f'  final seed {s}: {len(keyed)} rows ({time.time() - t0:.0f} s)', flush=True)
-    export_net(nets, TK, tau, ab, path, f'keynet-train.py --final, arm {"bag" if TK == 1 else "seq"}, seeds {seeds}, {len(keyed)} rows, {epochs} epochs')
+    export_net(nets, TK, tau, cm, path, f'keynet-train.py --final, arm {"bag" if TK == 1 else "seq"}, seeds {seeds}, {len(keyed)} rows, {epochs} epochs')
 
 
 
@@ -533,7 +544,7 @@ def main():
     ap.add_argument('--k1-report', action='store_true', help="knet22: decision22's report from --outdir's oof-{seq,bag}-seed0.npz")
     ap.add_argument('--final', default='', help='knet22: fit --seeds on every keyed row, export the ensemble to this JSON')
     ap.add_argument('--tau', type=float, default=0.0)
-    ap.add_argument('--conf-ab', default='1,0', help='the confidence logistic (a,b) written with --final')
+    ap.add_argument('--conf-map', default='1,0,0', help="the confidence logistic (a, b, c: --k1-report's map on every row) written with --final")
     ap.add_argument('--outdir', default='test/output/knet22')
     a = ap.parse_args()
     global TK
@@ -544,7 +555,7 @@ def main():
             return [pooled(rows, int(s), a.epochs, a.outdir) for s in a.seeds.split(',')]
         if a.k1_report:
             return k1_report(rows, a.outdir)
-        return final(rows, [int(s) for s in a.seeds.split(',')], a.epochs, a.tau, [float(v) for v in a.conf_ab.split(',')], a.final)
+        return final(rows, [int(s) for s in a.seeds.split(',')], a.epochs, a.tau, [float(v) for v in a.conf_map.split(',')], a.final)
     rows = load(a.frames)
     if a.prog:
         return prog(rows, [int(s) for s in a.seeds.split(',')], a.epochs, a.out, a.prog.split(','), a.manifest)
