@@ -562,7 +562,7 @@ def main():
     ap.add_argument('--k1-report', action='store_true', help="knet22: decision22's report from --outdir's oof-{seq,bag}-seed0.npz")
     ap.add_argument('--final', default='', help='knet22: fit --seeds on every keyed row, export the ensemble to this JSON')
     ap.add_argument('--tau', type=float, default=0.0)
-    ap.add_argument('--conf-map', default='1,0,0', help="the confidence logistic (a, b, c: --k1-report's map on every row) written with --final")
+    ap.add_argument('--conf-map', default='1,0,0', help="the confidence logistic (a, b, c: --k1-report's map on every row) written with --final; 'report': tau and the map from OUTDIR/k1-report.json")
     ap.add_argument('--outdir', default='test/output/knet22')
     a = ap.parse_args()
     global TK
@@ -573,6 +573,10 @@ def main():
             return [pooled(rows, int(s), a.epochs, a.outdir) for s in a.seeds.split(',')]
         if a.k1_report:
             return k1_report(rows, a.outdir)
+        if a.conf_map == 'report':
+            # tau and the confidence map as --k1-report wrote them (OUTDIR/k1-report.json), at full precision
+            rep = json.load(open(os.path.join(a.outdir, 'k1-report.json')))
+            return final(rows, [int(s) for s in a.seeds.split(',')], a.epochs, rep['tau'], rep['conf_map'], a.final)
         return final(rows, [int(s) for s in a.seeds.split(',')], a.epochs, a.tau, [float(v) for v in a.conf_map.split(',')], a.final)
     rows = load(a.frames)
     if a.prog:
