@@ -264,7 +264,7 @@ export interface TonalOptions extends ChromaOptions, KeyOptions {
 }
 
 /** Defaults chosen on the development set (tools/eval/key-dev.ts). */
-export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, chromaFrom: 'fold', nnlsDecays: NNLS_DEFAULTS.decays, nnlsLow: NNLS_DEFAULTS.lowNote, nnlsHigh: NNLS_DEFAULTS.highNote, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', nnlsChordWeight: 1, nnlsTriadShare: 0.5, nnlsProfileShare: 0.25, tonicWeight: 0, dorianRatio: 0, relativeLeadShare: 0, relativeLeadMajor: 0, relativeDominantShare: 0, relativeDominantFrom: 'fold', tune: true, keyNet: false };
+export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, chromaFrom: 'fold', nnlsDecays: NNLS_DEFAULTS.decays, nnlsLow: NNLS_DEFAULTS.lowNote, nnlsHigh: NNLS_DEFAULTS.highNote, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', nnlsChordWeight: 1, nnlsTriadShare: 0.5, nnlsProfileShare: 0.25, tonicWeight: 0, dorianRatio: 0, relativeLeadShare: 0, relativeLeadMajor: 0, relativeDominantShare: 0, relativeDominantFrom: 'fold', tune: true, keyNet: true };
 
 /**
  * Per-frame pitch content before the tuning is known: for every frame, NF = 60
@@ -422,7 +422,7 @@ export const NO_KEY = {
 
 export class TonalAnalyser implements Analyser<TonalResult> {
   readonly name = 'tonal';
-  readonly version = 10; // 10: KeyEvidence.cadences counted (not per minute); KeyEvidence.brief recorded (the key map does not weigh it)
+  readonly version = 11; // 11: the learned key net on (TonalOptions.keyNet, knet22); 10: KeyEvidence.cadences counted (not per minute); KeyEvidence.brief recorded (the key map does not weigh it)
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly buf = new FrameBuffer(N, HOP);
