@@ -50,6 +50,8 @@ if (only !== 'renderer') {
   ]);
   // data the engine reads beside its bundle on first use (tempo-net-weights.ts: import.meta.url of out/engine/*.js)
   copyFileSync(new URL('../main/engine/analysis/tempo-net.json', import.meta.url), new URL('../out/engine/tempo-net.json', import.meta.url));
+  // (key-net.ts keyNetWeights: the learned key net, knet22)
+  copyFileSync(new URL('../main/engine/analysis/key-net.json', import.meta.url), new URL('../out/engine/key-net.json', import.meta.url));
 }
 if (only !== 'node') {
   await vite({ configFile: fileURLToPath(new URL('../renderer/vite.config.ts', import.meta.url)), logLevel: 'warn' });

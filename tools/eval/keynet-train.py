@@ -72,33 +72,45 @@ def kind(ref, est):
     return {1.0: 'ok', 0.5: 'fifth', 0.3: 'relative', 0.2: 'parallel'}.get(s, 'fourth' if ref[1] == est[1] and (est[0] - ref[0]) % 12 == 5 else 'other')
 
 
-def load(frames_dir):
+def features(c, b, e, act):
+    """one file's net input from the dump's blocks (c, b: blocks x 12 chroma / bass chroma sums; e: block energy; act:
+    active share): blocks with no active frame left out (all kept when none is active), pairs of blocks summed (one step
+    = 6 analysis frames = 1.11 s; an odd last block dropped when there are 2 or more), each step's chroma and bass chroma
+    / their max, loudness log10(e / max e) / 6 clipped to [-1, 0]. Returns 3 x 12 x T (key-net.ts keyNetInput)."""
+    keep = act > 0
+    if keep.sum() == 0:
+        keep[:] = True
+    c, b, e = c[keep], b[keep], e[keep]
+    n2 = len(e) // 2 * 2
+    if n2 >= 2:
+        c, b, e = c[:n2].reshape(-1, 2, 12).sum(1), b[:n2].reshape(-1, 2, 12).sum(1), e[:n2].reshape(-1, 2).mean(1)
+    cn = c / np.maximum(c.max(1, keepdims=True), 1e-12)
+    bn = b / np.maximum(b.max(1, keepdims=True), 1e-12)
+    le = np.clip(np.log10(np.maximum(e, 1e-20) / max(e.max(), 1e-20)) / 6, -1, 0)
+    x = np.stack([cn, bn, np.repeat(le[:, None], 12, 1)], 0)  # 3 x T x 12
+    return x.transpose(0, 2, 1).astype(np.float32).copy()  # 3 x 12 x T
+
+
+def load(frames_dir, every=False):
+    """the dump's rows with a trusted truth key (every: all rows, y -1 where there is none)"""
     rows = []
     for p in sorted(glob.glob(os.path.join(frames_dir, '*__*.json'))):
         d = json.load(open(p))
-        if not (d['truth'] and d['trusted']):
+        keyed = bool(d['truth'] and d['trusted'])
+        if not keyed and not every:
             continue
         nb = d['blocks']
+        if nb == 0:
+            continue
         c = np.array(d['chroma'], np.float32).reshape(nb, 12)
         b = np.array(d['bass'], np.float32).reshape(nb, 12)
         e = np.array(d['energy'], np.float32)
         act = np.array(d['activeShare'], np.float32)
-        keep = act > 0
-        if keep.sum() == 0:
-            keep[:] = True
-        c, b, e = c[keep], b[keep], e[keep]
-        # pairs of blocks summed: one step = 6 analysis frames = 1.11 s (the cost of training on this shared CPU)
-        n2 = len(e) // 2 * 2
-        if n2 >= 2:
-            c, b, e = c[:n2].reshape(-1, 2, 12).sum(1), b[:n2].reshape(-1, 2, 12).sum(1), e[:n2].reshape(-1, 2).mean(1)
-        cn = c / np.maximum(c.max(1, keepdims=True), 1e-12)
-        bn = b / np.maximum(b.max(1, keepdims=True), 1e-12)
-        le = np.clip(np.log10(np.maximum(e, 1e-20) / max(e.max(), 1e-20)) / 6, -1, 0)
-        x = np.stack([cn, bn, np.repeat(le[:, None], 12, 1)], 0)  # 3 × T × 12
         t = d['truth']
         k = d['key']
-        rows.append(dict(set=d['set'], file=d['file'], family=d['family'], fold=d['fold'], x=x.transpose(0, 2, 1).copy(),  # 3 × 12 × T
-                         y=t['tonic'] + 12 * (t['mode'] == 'minor'), truth=(t['tonic'], int(t['mode'] == 'minor')),
+        rows.append(dict(set=d['set'], file=d['file'], family=d['family'], fold=d['fold'], x=features(c, b, e, act), keyed=keyed,
+                         category=d.get('category'), trusted=bool(d['trusted']),
+                         y=(t['tonic'] + 12 * (t['mode'] == 'minor')) if keyed else -1, truth=(t['tonic'], int(t['mode'] == 'minor')) if keyed else None,
                          ship=None if k is None else (k['tonic'], int(k['mode'] == 'minor')), conf=d['confidence'],
                          secs=d['blocks'] * d['hopSec']))
     return rows
@@ -318,6 +330,224 @@ def prog(rows, seeds, epochs, out, phases, manifest):
             report(ph, seed, pred)
 
 
+# ---- knet22 (session 22, decision22 arm K1): the net in the product --------------------------------------------------
+# decision22's tau grid (1.01 = never: the shipped key always)
+K1_TAUS = [0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]
+# calibrate.ts NO_KEY: rows whose truth is "no key" (any key stated is wrong)
+NO_KEY_CATS = {'percussion', 'beatless'}
+MIN_CONFIDENCE = 0.5
+
+
+def pooled(rows, seed, epochs, outdir):
+    """decision22's arm choice: 5-fold CV (the dump's fold, calibrate.ts foldOf) over ALL keyed rows (old dev-side + keyprog);
+    fold f's net (seed*100 + f, as the plain CV) is trained on the other folds' keyed rows and predicts EVERY row of fold f
+    (keyed or not: the no-key rows' confidences). Saves the out-of-fold probabilities (rows x 24) as OUTDIR/oof-ARM-seedS.npz."""
+    arm = 'bag' if TK == 1 else 'seq'
+    P = np.zeros((len(rows), 24), np.float32)
+    t0 = time.time()
+    for f in range(5):
+        tr = [r for r in rows if r['keyed'] and r['fold'] != f]
+        te = [i for i, r in enumerate(rows) if r['fold'] == f]
+        net = train(tr, seed * 100 + f, epochs)
+        P[te] = predict(net, [rows[i] for i in te])
+        print(f'  {arm} seed {seed} fold {f}: {len(tr)} train, {len(te)} predicted ({time.time() - t0:.0f} s)', flush=True)
+    os.makedirs(outdir, exist_ok=True)
+    np.savez(os.path.join(outdir, f'oof-{arm}-seed{seed}.npz'), P=P, files=np.array([r['set'] + '/' + r['file'] for r in rows]))
+    return P
+
+
+def reliability(p, y, width=0.2):
+    """calibrate.ts reliability(): ECE over bins of 0.2"""
+    nb = round(1 / width)
+    ece = 0.0
+    for b in range(nb):
+        idx = [i for i in range(len(p)) if min(nb - 1, int(math.floor(p[i] / width))) == b]
+        if idx:
+            ece += len(idx) / len(p) * abs(sum(p[i] for i in idx) / len(idx) - sum(y[i] for i in idx) / len(idx))
+    return ece
+
+
+def logistic(Z, y):
+    """a logistic p = sigmoid(Z w + c) (Z: rows x k inputs), fitted by Newton with step halving (log loss, a 1e-6
+    ridge); returns [w..., c]"""
+    Z = np.column_stack([np.asarray(Z, np.float64), np.ones(len(y))])
+    y = np.asarray(y, np.float64)
+    th = np.zeros(Z.shape[1])
+
+    def loss(t):
+        u = Z @ t
+        return float(np.sum(np.logaddexp(0, u) - y * u) + 0.5e-6 * t @ t)
+
+    for _ in range(100):
+        q = 1 / (1 + np.exp(-np.clip(Z @ th, -50, 50)))
+        g = Z.T @ (q - y) + 1e-6 * th
+        H = (Z * (q * (1 - q) + 1e-12)[:, None]).T @ Z + 1e-6 * np.eye(Z.shape[1])
+        step = np.linalg.solve(H, g)
+        f0, a = loss(th), 1.0
+        while a > 1e-6 and loss(th - a * step) > f0:
+            a /= 2
+        th = th - a * step
+        if abs(a * step).max() < 1e-10:
+            break
+    return [float(v) for v in th]
+
+
+def logit(p):
+    p = np.clip(np.asarray(p, np.float64), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def k1_report(rows, outdir, seed=0):
+    """decision22: arm choice (pooled CV MIREX over every keyed row, seq vs bag, tie seq), per set; the tau sweep on the
+    winner's out-of-fold rows (ties to the larger tau); the net's key only where the shipped analyser states one; the
+    confidence (a one-input logistic on logit(top p), fitted out of fold: fold f's map on the other folds' rows where the
+    net's key is used) against the shipped confidence: pooled / per-set ECE (calibrate.ts' rows: a stated key, truth
+    trusted or NO_KEY) and the no-key rows stated >= MIN_CONFIDENCE."""
+    keyed = [i for i, r in enumerate(rows) if r['keyed']]
+    sets = sorted({rows[i]['set'] for i in keyed})
+    res = {'n': len(keyed), 'sets': sets}
+    sc = lambda i, k: mirex(rows[i]['truth'], k) if rows[i]['keyed'] else 0.0
+    ship = {s: sum(sc(i, rows[i]['ship']) for i in keyed if rows[i]['set'] == s) for s in sets}
+    ship_all = sum(ship.values())
+    print(f'{len(keyed)} keyed rows, {len(rows)} rows in all; folds {[sum(rows[i]["fold"] == f for i in keyed) for f in range(5)]}')
+    print(f'shipped: pooled MIREX {ship_all:.1f}/{len(keyed)} (right {sum(sc(i, rows[i]["ship"]) == 1 for i in keyed)}); ' + ', '.join(f'{s} {v:.1f}/{sum(rows[i]["set"] == s for i in keyed)}' for s, v in ship.items()))
+    res['shipped'] = {'all': ship_all, **ship}
+    arms = {}
+    for arm in ('seq', 'bag'):
+        f = os.path.join(outdir, f'oof-{arm}-seed{seed}.npz')
+        if not os.path.exists(f):
+            print(f'  ({f} missing)')
+            continue
+        d = np.load(f)
+        assert list(d['files']) == [r['set'] + '/' + r['file'] for r in rows], 'the dump changed since the CV run'
+        arms[arm] = d['P']
+    res['arms'] = {}
+    for arm, P in arms.items():
+        nk = lambda i: key_of(P[i].argmax()) if rows[i]['ship'] is not None else None
+        per = {s: sum(sc(i, nk(i)) for i in keyed if rows[i]['set'] == s) for s in sets}
+        tot = sum(per.values())
+        res['arms'][arm] = {'all': tot, 'right': sum(sc(i, nk(i)) == 1 for i in keyed), **per}
+        print(f'{arm} seed {seed}: pooled CV MIREX {tot:.1f} (right {res["arms"][arm]["right"]}; shipped {ship_all:.1f}); ' + ', '.join(f'{s} {per[s]:.1f} ({per[s] - ship[s]:+.1f})' for s in sets))
+    if not arms:
+        return res
+    win = 'seq' if 'seq' in arms and ('bag' not in arms or res['arms']['seq']['all'] >= res['arms']['bag']['all']) else 'bag'
+    print(f'arm chosen (decision22: higher pooled CV MIREX, tie seq): {win}')
+    res['winner'] = win
+    P = arms[win]
+    top = P.max(1)
+    nkey = [key_of(p.argmax()) for p in P]
+
+    def pick(i, tau):
+        return nkey[i] if rows[i]['ship'] is not None and top[i] >= tau else rows[i]['ship']
+
+    sweep = {}
+    for tau in K1_TAUS:
+        per = {s: sum(sc(i, pick(i, tau)) for i in keyed if rows[i]['set'] == s) for s in sets}
+        sweep[tau] = {'all': sum(per.values()), 'right': sum(sc(i, pick(i, tau)) == 1 for i in keyed), 'used': int(sum(rows[i]['ship'] is not None and top[i] >= tau for i in keyed)), **per}
+        print(f'  tau {"never" if tau > 1 else tau}: pooled MIREX {sweep[tau]["all"]:.1f} (right {sweep[tau]["right"]}, net used on {sweep[tau]["used"]}); ' + ', '.join(f'{s} {per[s]:.1f}' for s in sets))
+    tau = max(K1_TAUS, key=lambda t: (round(sweep[t]['all'], 6), t))
+    print(f'tau chosen (decision22: max pooled out-of-fold MIREX, ties larger): {"never" if tau > 1 else tau}')
+    res['sweep'] = {str(t): v for t, v in sweep.items()}
+    res['tau'] = tau
+    # the confidence, stated before any figure on these rows (knet22, 05:10 UTC): where the net's key is used,
+    # sigmoid(a logit(p_net) + b logit(c_shipped) + c) — the net's top probability and the shipped map's confidence (which
+    # holds the no-key cues: pitched share, spread, ...; the net has none) — fitted out of fold (fold f's map on the other
+    # folds' rows) on calibrate.ts' ECE rows where the net's key is used: a trusted truth key (y: the net's key exactly
+    # right) or a NO_KEY category (y 0). Beside it, for information only: the one-input map on logit(p_net), keyed rows.
+    used = lambda i: rows[i]['ship'] is not None and top[i] >= tau
+    calrow = lambda i: rows[i]['trusted'] or rows[i]['category'] in NO_KEY_CATS
+    yright = lambda i: float(rows[i]['keyed'] and mirex(rows[i]['truth'], nkey[i]) == 1)
+    zin = lambda idx: np.column_stack([logit(top[idx]), logit([rows[i]['conf'] for i in idx])])
+    conf = np.array([r['conf'] for r in rows], np.float64)
+    conf1 = conf.copy()
+    capped = conf.copy()
+    ths, th1s = [], []
+    for f in range(5):
+        tr = [i for i, r in enumerate(rows) if r['fold'] != f and used(i) and calrow(i)]
+        th = logistic(zin(tr), [yright(i) for i in tr])
+        tr1 = [i for i in tr if rows[i]['keyed']]
+        th1 = logistic(logit(top[tr1])[:, None], [yright(i) for i in tr1])
+        ths.append(th)
+        th1s.append(th1)
+        for i, r in enumerate(rows):
+            if r['fold'] == f and used(i):
+                conf[i] = float(1 / (1 + np.exp(-(zin([i])[0] @ np.array(th[:2]) + th[2]))))
+                # the product's map (key-net.ts keyNetConfidence): capped at the shipped confidence where that is under
+                # MIN_CONFIDENCE — added AFTER the uncapped map (stated first, above) failed decision22's no-key clause here
+                capped[i] = min(conf[i], r['conf']) if r['conf'] < MIN_CONFIDENCE else conf[i]
+                conf1[i] = float(1 / (1 + np.exp(-np.clip(th1[0] * logit(top[i]) + th1[1], -50, 50))))
+    trall = [i for i, r in enumerate(rows) if used(i) and calrow(i)]
+    th_all = logistic(zin(trall), [yright(i) for i in trall])
+    print(f'confidence map (two inputs: logit p_net, logit c_shipped; bias) per fold {[[round(v, 3) for v in t] for t in ths]}; on every row ({len(trall)}): {[round(v, 4) for v in th_all]}')
+    print(f'  (information: one-input map on logit p_net per fold {[[round(v, 3) for v in t] for t in th1s]})')
+    res['conf_map'] = th_all
+    res['conf_map_folds'] = ths
+
+    def ece_of(kfun, cfun, s=None):
+        cal = [i for i, r in enumerate(rows) if (s is None or r['set'] == s) and kfun(i) is not None and (r['trusted'] or r['category'] in NO_KEY_CATS)]
+        p = [cfun(i) for i in cal]
+        y = [1.0 if rows[i]['keyed'] and mirex(rows[i]['truth'], kfun(i)) == 1 else 0.0 for i in cal]
+        stated = sum(1 for i, q in zip(cal, p) if rows[i]['category'] in NO_KEY_CATS and not rows[i]['trusted'] and q >= MIN_CONFIDENCE)
+        return (reliability(p, y) if cal else 0.0), len(cal), stated
+
+    allsets = sorted({r['set'] for r in rows})
+    e0 = ece_of(lambda i: rows[i]['ship'], lambda i: rows[i]['conf'])
+    e3 = ece_of(lambda i: pick(i, tau), lambda i: conf[i])
+    e0 = ece_of(lambda i: rows[i]['ship'], lambda i: rows[i]['conf'])
+    print(f'key ECE pooled (out of fold), the map stated first (uncapped): {e3[0]:.4f} (n {e3[1]}, no-key >= {MIN_CONFIDENCE}: {e3[2]}; shipped {e0[0]:.4f}, {e0[2]}) -> '
+          f'{"PASS" if e3[0] <= e0[0] + 0.01 and e3[2] <= e0[2] else "FAIL"}')
+    res['ece_uncapped'] = e3
+    conf = capped
+    e1 = ece_of(lambda i: pick(i, tau), lambda i: conf[i])
+    e2 = ece_of(lambda i: pick(i, tau), lambda i: conf1[i])
+    print(f'key ECE pooled (out of fold), the product map (capped): shipped {e0[0]:.4f} (n {e0[1]}, no-key >= {MIN_CONFIDENCE}: {e0[2]}); K1 {e1[0]:.4f} (n {e1[1]}, no-key >= {MIN_CONFIDENCE}: {e1[2]}) '
+          f'-> confidence clause {"PASS" if e1[0] <= e0[0] + 0.01 and e1[2] <= e0[2] else "FAIL"}; (information: one-input map {e2[0]:.4f}, no-key >= {MIN_CONFIDENCE}: {e2[2]})')
+    res['conf_clause'] = bool(e1[0] <= e0[0] + 0.01 and e1[2] <= e0[2])
+    res['ece'] = {'shipped': e0, 'k1': e1, 'per': {}}
+    for s in allsets:
+        a0 = ece_of(lambda i: rows[i]['ship'], lambda i: rows[i]['conf'], s)
+        a1 = ece_of(lambda i: pick(i, tau), lambda i: conf[i], s)
+        res['ece']['per'][s] = (a0, a1)
+        print(f'  {s}: ECE shipped {a0[0]:.4f} -> K1 {a1[0]:.4f} (n {a0[1]} / {a1[1]}; no-key >= {MIN_CONFIDENCE} {a0[2]} -> {a1[2]})')
+    # the no-key rows outside NO_KEY_CATS (e.g. keyless: any key stated is wrong): stated >= MIN_CONFIDENCE
+    for s in allsets:
+        nk_rows = [i for i, r in enumerate(rows) if r['set'] == s and not r['keyed']]
+        if nk_rows:
+            a = sum(1 for i in nk_rows if rows[i]['ship'] is not None and rows[i]['conf'] >= MIN_CONFIDENCE)
+            b = sum(1 for i in nk_rows if pick(i, tau) is not None and conf[i] >= MIN_CONFIDENCE)
+            print(f'  {s}: {len(nk_rows)} rows without a trusted key; stated >= {MIN_CONFIDENCE}: shipped {a}, K1 {b}')
+    # g3 (decision22): pooled >= shipped + 3.0, keyprog >= shipped, no old set lower by > 1.0
+    k1 = sweep[tau]
+    g3 = k1['all'] >= ship_all + 3.0 and ('keyprog' not in ship or k1['keyprog'] >= ship['keyprog']) and all(k1[s] >= ship[s] - 1.0 for s in sets if s != 'keyprog')
+    print(f'g3: pooled {k1["all"]:.1f} vs shipped {ship_all:.1f} + 3.0; keyprog {k1.get("keyprog", 0):.1f} vs {ship.get("keyprog", 0):.1f}; old sets ' + ', '.join(f'{s} {k1[s] - ship[s]:+.1f}' for s in sets if s != 'keyprog') + f' -> {"PASS" if g3 else "FAIL"}')
+    res['g3'] = g3
+    json.dump(res, open(os.path.join(outdir, 'k1-report.json'), 'w'), indent=1, default=float)
+    return res
+
+
+def export_net(nets, tk, tau, cm, path, note):
+    """the ensemble as resonance-key-net/1 (key-net.ts KeyNetWeights): every tensor flat (row-major) with its shape"""
+    def t(x):
+        return {'shape': list(x.shape), 'data': [float('%.8g' % v) for v in x.detach().numpy().astype(np.float64).ravel()]}
+    out = {'format': 'resonance-key-net/1', 'note': note, 'tk': tk, 'tau': tau, 'confNet': cm[0], 'confShipped': cm[1], 'confBias': cm[2], 'nets': []}
+    for n in nets:
+        out['nets'].append({k: t(v) for k, v in n.state_dict().items()})
+    json.dump(out, open(path, 'w'), separators=(',', ':'))
+    print(f'exported {len(nets)} nets to {path} ({os.path.getsize(path)} bytes)')
+
+
+def final(rows, seeds, epochs, tau, cm, path):
+    """the product's net: one fit per seed on EVERY keyed row (seed*100 + 90), their mean probability"""
+    keyed = [r for r in rows if r['keyed']]
+    nets = []
+    for s in seeds:
+        t0 = time.time()
+        nets.append(train(keyed, s * 100 + 90, epochs).eval())
+        print(f'  final seed {s}: {len(keyed)} rows ({time.time() - t0:.0f} s)', flush=True)
+    export_net(nets, TK, tau, cm, path, f'keynet-train.py --final, arm {"bag" if TK == 1 else "seq"}, seeds {seeds}, {len(keyed)} rows, {epochs} epochs')
+
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--frames', default='test/output/keynet17/frames')
@@ -328,9 +558,26 @@ def main():
     ap.add_argument('--lopo', action='store_true', help='leave-progression-out check on key-set (see lopo())')
     ap.add_argument('--prog', default='', help="keydata18: phases 'a', 'b' or 'a,b' on prog-key-set.ts' rows (see prog())")
     ap.add_argument('--manifest', default='test/output/key-prog/manifest.json', help='prog-key-set.ts manifest (--prog)')
+    ap.add_argument('--pooled', action='store_true', help='knet22: 5-fold CV over every keyed row, out-of-fold probabilities to --outdir')
+    ap.add_argument('--k1-report', action='store_true', help="knet22: decision22's report from --outdir's oof-{seq,bag}-seed0.npz")
+    ap.add_argument('--final', default='', help='knet22: fit --seeds on every keyed row, export the ensemble to this JSON')
+    ap.add_argument('--tau', type=float, default=0.0)
+    ap.add_argument('--conf-map', default='1,0,0', help="the confidence logistic (a, b, c: --k1-report's map on every row) written with --final; 'report': tau and the map from OUTDIR/k1-report.json")
+    ap.add_argument('--outdir', default='test/output/knet22')
     a = ap.parse_args()
     global TK
     TK = 1 if a.arm == 'bag' else 3
+    if a.pooled or a.k1_report or a.final:
+        rows = load(a.frames, every=True)
+        if a.pooled:
+            return [pooled(rows, int(s), a.epochs, a.outdir) for s in a.seeds.split(',')]
+        if a.k1_report:
+            return k1_report(rows, a.outdir)
+        if a.conf_map == 'report':
+            # tau and the confidence map as --k1-report wrote them (OUTDIR/k1-report.json), at full precision
+            rep = json.load(open(os.path.join(a.outdir, 'k1-report.json')))
+            return final(rows, [int(s) for s in a.seeds.split(',')], a.epochs, rep['tau'], rep['conf_map'], a.final)
+        return final(rows, [int(s) for s in a.seeds.split(',')], a.epochs, a.tau, [float(v) for v in a.conf_map.split(',')], a.final)
     rows = load(a.frames)
     if a.prog:
         return prog(rows, [int(s) for s in a.seeds.split(',')], a.epochs, a.out, a.prog.split(','), a.manifest)

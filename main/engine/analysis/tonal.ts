@@ -18,6 +18,7 @@ import { ALL_KEYS, camelot, chordName, keyName, openKey, type Key } from './keys
 import { briefOf, keyConfidence, type KeyEvidence } from './confidence';
 import type { Analyser } from './types';
 import { NNLS_DEFAULTS, nnlsChroma } from './nnls-chroma';
+import { KEY_NET_BASS_HZ, keyNetConfidence, keyNetInput, keyNetProbs, keyNetWeights, type KeyNetWeights } from './key-net';
 
 /** Key profiles (major, minor), index 0 = tonic. */
 export const KEY_PROFILES = {
@@ -249,12 +250,21 @@ export interface KeyOptions {
 
 export interface TonalOptions extends ChromaOptions, KeyOptions {
   profile?: KeyProfileName;
+  /**
+   * knet22 (decision22 arm K1): the learned key net (key-net.ts, weights key-net.json) reads the analyser's own per-frame
+   * chroma and bass chroma (the bass bins then run at KEY_NET_BASS_HZ when bassHz is 0; bassWeight keeps them out of the
+   * profile key) and its key replaces this analyser's when the ensemble's top probability is ≥ its tau — only where this
+   * analyser states a key at all (no key stays no key); the confidence is then keyNetConfidence (a logistic on the
+   * net's probability and the profile key's confidence, fitted out of fold), the evidence stays the profile key's. Figures: BENCHMARKS.md "Key: the
+   * learned key net in the analyser (knet22, decision22 K1)".
+   */
+  keyNet?: boolean;
   /** estimate the tuning (default true); false: A = 440 Hz */
   tune?: boolean;
 }
 
 /** Defaults chosen on the development set (tools/eval/key-dev.ts). */
-export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, chromaFrom: 'fold', nnlsDecays: NNLS_DEFAULTS.decays, nnlsLow: NNLS_DEFAULTS.lowNote, nnlsHigh: NNLS_DEFAULTS.highNote, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', nnlsChordWeight: 1, nnlsTriadShare: 0.5, nnlsProfileShare: 0.25, tonicWeight: 0, dorianRatio: 0, relativeLeadShare: 0, relativeLeadMajor: 0, relativeDominantShare: 0, relativeDominantFrom: 'fold', tune: true };
+export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, chromaFrom: 'fold', nnlsDecays: NNLS_DEFAULTS.decays, nnlsLow: NNLS_DEFAULTS.lowNote, nnlsHigh: NNLS_DEFAULTS.highNote, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', nnlsChordWeight: 1, nnlsTriadShare: 0.5, nnlsProfileShare: 0.25, tonicWeight: 0, dorianRatio: 0, relativeLeadShare: 0, relativeLeadMajor: 0, relativeDominantShare: 0, relativeDominantFrom: 'fold', tune: true, keyNet: true };
 
 /**
  * Per-frame pitch content before the tuning is known: for every frame, NF = 60
@@ -412,7 +422,7 @@ export const NO_KEY = {
 
 export class TonalAnalyser implements Analyser<TonalResult> {
   readonly name = 'tonal';
-  readonly version = 10; // 10: KeyEvidence.cadences counted (not per minute); KeyEvidence.brief recorded (the key map does not weigh it)
+  readonly version = 11; // 11: the learned key net on (TonalOptions.keyNet, knet22); 10: KeyEvidence.cadences counted (not per minute); KeyEvidence.brief recorded (the key map does not weigh it)
   private own: SharedStreams | null = null;
   private tap!: MonoTap;
   private readonly buf = new FrameBuffer(N, HOP);
@@ -425,6 +435,8 @@ export class TonalAnalyser implements Analyser<TonalResult> {
   private partialMass = 0;
   /** after finish(): the share of the peaks' magnitude in partials (PITCHED_SHARE_MIN) */
   pitchedShare = 0;
+  /** after finish() with TonalOptions.keyNet and a key stated: the key net's top probability (its key used when ≥ its tau); else null */
+  keyNetTop: number | null = null;
   private readonly pf: PitchFrames;
   /** after finish(): per-frame chroma (12 per frame) on the estimated tuning, and the tuning (cents) */
   chroma: Float32Array = new Float32Array(0);
@@ -435,7 +447,8 @@ export class TonalAnalyser implements Analyser<TonalResult> {
 
   constructor(opts: TonalOptions = {}) {
     this.opts = { ...TONAL_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) };
-    this.pf = new PitchFrames(this.opts, this.opts.relativeDominantShare > 0 && this.opts.relativeDominantFrom === 'nnls');
+    const pfOpts = this.opts.keyNet && !(this.opts.bassHz > 0) ? { ...this.opts, bassHz: KEY_NET_BASS_HZ } : this.opts;
+    this.pf = new PitchFrames(pfOpts, this.opts.relativeDominantShare > 0 && this.opts.relativeDominantFrom === 'nnls');
   }
 
   get frames(): number {
@@ -508,6 +521,8 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     const dominantTriads = this.opts.relativeDominantShare > 0 ? (this.opts.relativeDominantFrom === 'nnls' ? frameTriads(nnls ?? this.pf.noteChroma(this.tuningCents), nf, active) : triads) : undefined;
     const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard: cadenceTriads, minutes: (nf * hopSec) / 60, nnls, pitched: this.pitchedShare, tonic, dominantTriads });
     key.tuningCents = Math.round(this.tuningCents * 10) / 10;
+    // knet22: the learned key net's key where it is sure enough (TonalOptions.keyNet; never where no key is stated)
+    if (this.opts.keyNet && key.key !== null) this.keyNetTop = applyKeyNet(key, this.chroma, bass ?? new Float32Array(nf * 12), this.pf.energy, active, nf);
     // no key: which cause applied, from what was measured above (the key and its confidence are not touched)
     if (key.key === null) key.reason = nf === 0 ? NO_KEY.short : !(maxE > 0) ? NO_KEY.silence : NO_KEY.unpitched;
     if (key.key !== null) {
@@ -517,6 +532,29 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     const chords = estimateChords(this.chroma, nf, active, hopSec, t0, heard);
     return { key, chords };
   }
+}
+
+/**
+ * knet22: the key net's decision on a stated key (TonalOptions.keyNet): the ensemble (keyNetWeights) reads the frames
+ * (keyNetInput); when its top probability is ≥ its tau, `key` takes the net's key (name, tonic, mode, Camelot, Open Key)
+ * and keyNetConfidence (of the net's probability and the profile key's confidence); else `key` is left as it is. Returns the top probability (null: no step).
+ */
+export function applyKeyNet(key: KeyResult, chroma: Float32Array, bass: Float32Array, energy: ArrayLike<number>, active: boolean[], frames: number, w: KeyNetWeights = keyNetWeights()): number | null {
+  const { x, steps } = keyNetInput(chroma, bass, energy, active, frames);
+  const p = keyNetProbs(x, steps, w);
+  if (!p) return null;
+  let bi = 0;
+  for (let i = 1; i < 24; i++) if (p[i] > p[bi]) bi = i;
+  if (p[bi] >= w.tau) {
+    const k: Key = { tonic: bi % 12, mode: bi < 12 ? 'major' : 'minor' };
+    key.key = keyName(k);
+    key.tonic = k.tonic;
+    key.mode = k.mode;
+    key.camelot = camelot(k);
+    key.openKey = openKey(k);
+    key.confidence = keyNetConfidence(p[bi], key.confidence, w);
+  }
+  return p[bi];
 }
 
 function normMax(v: Float64Array | number[]): number[] {
