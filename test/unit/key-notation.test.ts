@@ -2,7 +2,7 @@
 // keyNotation): a DJ who mixes by the Camelot wheel reads "9A", not "E minor 9A · 2m".
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { keyNotation } from '../../renderer/src/lib/library-format';
+import { keyNotation, markedKey } from '../../renderer/src/lib/library-format';
 
 const eMinor = { camelot: '9A', openKey: '2m' };
 
@@ -17,4 +17,11 @@ test('keyNotation: no key is no text in any notation; a missing code falls back 
   for (const n of ['all', 'name', 'camelot', 'openkey'] as const) assert.deepEqual(keyNotation(null, { camelot: null, openKey: null }, n), { main: null, codes: '' });
   assert.deepEqual(keyNotation('F# major', { camelot: null, openKey: null }, 'camelot'), { main: 'F# major', codes: '' });
   assert.deepEqual(keyNotation('F# major', { camelot: null, openKey: null }, 'all'), { main: 'F# major', codes: '' });
+});
+
+test('the key-strength plot marks the stated key, not the strongest profile correlation (the key net may differ)', () => {
+  const ks = [{ key: 'Eb major', strength: 0.81 }, { key: 'C minor', strength: 0.78 }, { key: 'G minor', strength: 0.2 }];
+  assert.equal(markedKey(ks, 'C minor').key, 'C minor');
+  assert.equal(markedKey(ks, null).key, 'Eb major', 'no key stated: the strongest');
+  assert.equal(markedKey(ks, 'A minor').key, 'Eb major', 'a stated key not listed: the strongest');
 });

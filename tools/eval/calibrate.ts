@@ -241,6 +241,10 @@
 // keydata18 (session 18): --key-prog DIR adds prog-key-set.ts' renders (set keyprog, key only, family = the progression
 // family) to whatever this run reads, e.g. to the --frames dump:
 //   nice -n 15 node --import tsx tools/eval/calibrate.ts --key-only --dev2 --key-prog test/output/key-prog --frames test/output/keydata18/frames
+// knet22 (session 22): with the learned key net on (TonalOptions.keyNet, TONAL_DEFAULTS), a key row's key is the net's
+// where its top probability >= tau, while KeyResult.evidence stays the profile key's: KEY_CALIBRATION (the profile key's
+// map) must be refitted with `keyNet: false` rows, and keyNetConfidence (key-net.json `conf`) by keynet-train.py
+// --final --conf-map; the --frames dump reads the profile key (keyNet off). The analysis cache hashes key-net.ts/.json.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -474,7 +478,7 @@ const { unitOf, clashOf } = splitFamilies('test/output/eval/split.json');
 // ---- analyse (cached by the analysers' source hash) -------------------------------------------
 function sourceHash(): string {
   const h = createHash('sha1');
-  const files = ['main/engine/analysis/tempo.ts', 'main/engine/analysis/tempo-net.ts', 'main/engine/analysis/octave-net.ts', 'main/engine/analysis/octave-net-weights.ts', 'main/engine/analysis/confidence.ts', 'main/engine/analysis/tonal.ts', 'main/engine/analysis/keys.ts', 'main/engine/analysis/run.ts'];
+  const files = ['main/engine/analysis/tempo.ts', 'main/engine/analysis/tempo-net.ts', 'main/engine/analysis/tempo-net.json', 'main/engine/analysis/key-net.ts', 'main/engine/analysis/key-net.json', 'main/engine/analysis/octave-net.ts', 'main/engine/analysis/octave-net-weights.ts', 'main/engine/analysis/confidence.ts', 'main/engine/analysis/tonal.ts', 'main/engine/analysis/keys.ts', 'main/engine/analysis/run.ts'];
   for (const d of ['main/engine/dsp']) for (const f of readdirSync(d).sort()) if (f.endsWith('.ts')) files.push(join(d, f));
   for (const f of files) h.update(readFileSync(f));
   return h.digest('hex').slice(0, 12);
@@ -646,7 +650,8 @@ for (const [out, set, name, use] of args.reverse ? [...SETS].reverse() : SETS) {
       const fc = join(FRAMES, `${name}__${it.file}.json`);
       if (!existsSync(fc)) {
         mkdirSync(FRAMES, { recursive: true });
-        const a = new TonalAnalyser({ bassHz: FRAMES_BASS_HZ });
+        // the profile key as 'shipped' (the key net's baseline and its input frames): the net itself off (knet22)
+        const a = new TonalAnalyser({ bassHz: FRAMES_BASS_HZ, keyNet: false });
         const run = await analyzeFile(join(out, set, it.file), [a]);
         const k = (run.results.tonal as TonalResult).key;
         // eslint-disable-next-line @typescript-eslint/no-explicit-any

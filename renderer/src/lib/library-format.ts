@@ -30,6 +30,14 @@ export function keyNotation(name: string | null, r: Pick<LibraryTrack, 'camelot'
   return { main: name, codes: notation === 'all' ? keyCodes(r) : '' };
 }
 
+/**
+ * The bar the detail's key-strength plot marks: the stated key's (`key`, as TrackDetail.track.key), else the strongest
+ * — since the learned key net (knet22) the stated key need not be the strongest profile correlation.
+ */
+export function markedKey<T extends { key: string; strength: number }>(ks: readonly T[], key: string | null): T {
+  return ks.find((k) => k.key === key) ?? ks.reduce((a, b) => (b.strength > a.strength ? b : a));
+}
+
 /** The row's title, else its file name, as text to draw (bidi controls made visible: lib/safe-name.ts); put it in a <bdi>. */
 export function titleOf(r: LibraryTrack): string {
   return safeName(r.title?.trim() || r.fileName);

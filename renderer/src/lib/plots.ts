@@ -1,3 +1,4 @@
+import { markedKey } from './library-format';
 import type { TrackDetail } from '@contract';
 import { shortKey } from './library-filter';
 import { loudnessPoints } from './loudness-curve';
@@ -126,7 +127,7 @@ export function drawKeys(ctx: CanvasRenderingContext2D, w: number, h: number, d:
   }
   const max = Math.max(...ks.map((k) => k.strength));
   const min = Math.min(0, ...ks.map((k) => k.strength));
-  const win = ks.reduce((a, b) => (b.strength > a.strength ? b : a));
+  const win = markedKey(ks, d.track.key);
   const l = 6;
   const r = 6;
   const t = 8;
