@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import stringWidth from 'string-width';
 import { clockTime, crateNameKey, MIN_CONFIDENCE, toErrorData, type Crate, type LibraryTrack } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
@@ -38,11 +39,15 @@ export function findCrate(crates: readonly Crate[], name: string): Crate | undef
   return crates.find((c) => crateNameKey(c.name) === want);
 }
 
-/** `studio crate list` as text: one line per crate, "Warm-up  12 tracks  48:02". */
+/**
+ * `studio crate list` as text: one line per crate, "Warm-up  12 tracks  48:02", the counts in one column as a terminal
+ * draws them: names padded by their width in terminal cells (string-width: East Asian wide characters and emoji take 2,
+ * combining marks 0), not by UTF-16 code units — "夜のクラブ" is 5 code units but 10 cells, "é" as e + U+0301 is 2 but 1.
+ */
 export function formatCrates(crates: readonly Crate[]): string {
   if (!crates.length) return 'No crates yet: make one in the Library (New crate… in its sidebar).';
-  const w = Math.max(...crates.map((c) => c.name.length));
-  return crates.map((c) => `${c.name.padEnd(w)}  ${String(c.trackCount).padStart(5)} ${c.trackCount === 1 ? 'track ' : 'tracks'}  ${clockTime(c.durationSec)}`).join('\n');
+  const w = Math.max(...crates.map((c) => stringWidth(c.name)));
+  return crates.map((c) => `${c.name}${' '.repeat(w - stringWidth(c.name))}  ${String(c.trackCount).padStart(5)} ${c.trackCount === 1 ? 'track ' : 'tracks'}  ${clockTime(c.durationSec)}`).join('\n');
 }
 
 /**

@@ -12,7 +12,7 @@ import { migrations, openDb } from '../../main/engine/db';
 import { LibraryStore } from '../../main/engine/library/store';
 import { CrateService, playlistFileName, reorder } from '../../main/engine/library/crates';
 import { toM3u8 } from '../../main/engine/library/m3u8';
-import { findCrate, formatCrateTracks } from '../../main/cli/crate';
+import { findCrate, formatCrates, formatCrateTracks } from '../../main/cli/crate';
 import { oldFormatLibrary } from '../helpers/library-rows';
 import { guardPaths, Roots } from '../../main/engine/fs/roots';
 import { crateHandlers } from '../../main/engine/handlers/crates';
@@ -145,6 +145,19 @@ describe('crates in the library database', () => {
     assert.ok(Buffer.byteLength(long) <= 255, 'the name fits 255 bytes');
     assert.equal(long, `${'☕'.repeat(83)}.m3u8`, 'cut at a whole character, the extension kept');
   });
+});
+
+test('studio crate list lines its counts up as a terminal draws the names: wide (CJK, emoji) characters take 2 cells, a combining accent 0', () => {
+  // before: names were padded by UTF-16 code units ("夜のクラブ" is 5 units but 10 cells), so the counts went out of line
+  const c = (name: string, trackCount: number): Crate => ({ id: name, name, trackCount, durationSec: trackCount * 60, createdAt: 0 });
+  const lines = formatCrates([c('夜のクラブ', 3), c('Warm-up', 12), c('E\u0301te\u0301', 1), c('🎧 Set', 2)]).split('\n');
+  // the widest name is 夜のクラブ: 10 cells; each name is padded to 10 cells, then two spaces and the count in 5
+  assert.deepEqual(lines, [
+    '夜のクラブ' + '  ' + '    3 tracks  3:00',
+    'Warm-up' + ' '.repeat(3) + '  ' + '   12 tracks  12:00',
+    'E\u0301te\u0301' + ' '.repeat(7) + '  ' + '    1 track   1:00',
+    '🎧 Set' + ' '.repeat(4) + '  ' + '    2 tracks  2:00',
+  ]);
 });
 
 test('studio crate show prints no tag or path that holds a control character as it is (a terminal escape in a file\'s tags)', () => {
