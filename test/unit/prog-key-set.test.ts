@@ -5,7 +5,7 @@
 // with the raised leading tone).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chordTones, familyKey, isCadential, planSet, type Chord } from '../../tools/eval/prog-key-set';
+import { chordTones, familyKey, isCadential, planSet, planTreatments, soxEffects, treatPlan, type Chord } from '../../tools/eval/prog-key-set';
 
 const c = (root: number, q: 'M' | 'm' | 'd', fn: Chord['fn'], inv: 0 | 1 | 2 = 0, sev: Chord['sev'] = ''): Chord => ({ root, q, sev, inv, label: '', fn });
 
@@ -50,5 +50,25 @@ describe('prog-key-set', () => {
       const diatonic = s.roman.every((r) => !r.includes('/') && !r.includes('♭') && !/^(iv|IV|v|VII|ii°|I \(Picardy\))/.test(r) || (s.key.mode === 'minor' && /^(iv|ii°)/.test(r)));
       if (diatonic) for (const n of s.notes) if (n.ch === 0) assert.ok(scale.includes((n.note - s.key.tonic + 120) % 12), `${s.file}: ${n.note} (${s.roman.join(' ')})`);
     }
+  });
+
+  // key23 (decision23 K2): --treat, one seeded audio treatment per song, drawn evenly, in the stated ranges
+  it('treatments: evenly drawn (n/4 of each), seeded, in range; the song plan and families as without them', () => {
+    const t = planTreatments(300, 23);
+    assert.deepEqual(t, planTreatments(300, 23));
+    assert.notDeepEqual(t.map((x) => x.kind), planTreatments(300, 24).map((x) => x.kind));
+    for (const k of ['none', 'overdrive', 'treble', 'overdrive+treble']) assert.equal(t.filter((x) => x.kind === k).length, 75, k);
+    for (const x of t) {
+      const od = x.kind === 'overdrive' || x.kind === 'overdrive+treble', tr = x.kind === 'treble' || x.kind === 'overdrive+treble';
+      assert.equal(x.overdriveGain !== undefined, od);
+      assert.equal(x.trebleGain !== undefined, tr);
+      if (od) assert.ok(x.overdriveGain! >= 6 && x.overdriveGain! <= 20 && x.overdriveColour! >= 10 && x.overdriveColour! <= 30, JSON.stringify(x));
+      if (tr) assert.ok(x.trebleGain! >= 6 && x.trebleGain! <= 12 && x.trebleHz! >= 2000 && x.trebleHz! <= 4000, JSON.stringify(x));
+    }
+    assert.deepEqual(soxEffects({ kind: 'none' }), []);
+    assert.deepEqual(soxEffects({ kind: 'overdrive+treble', overdriveGain: 12.5, overdriveColour: 20, trebleGain: 8, trebleHz: 3000 }), ['overdrive', '12.5', '20', 'treble', '+8', '3000']);
+    const plain = planSet(40, 23), treated = treatPlan(planSet(40, 23), 23);
+    assert.deepEqual(treated.map((s) => [s.file, s.key, s.family, s.notes.length]), plain.map((s) => [s.file, s.key, s.family, s.notes.length]));
+    assert.ok(treated.every((s) => s.treatment) && plain.every((s) => !s.treatment));
   });
 });

@@ -241,6 +241,9 @@
 // keydata18 (session 18): --key-prog DIR adds prog-key-set.ts' renders (set keyprog, key only, family = the progression
 // family) to whatever this run reads, e.g. to the --frames dump:
 //   nice -n 15 node --import tsx tools/eval/calibrate.ts --key-only --dev2 --key-prog test/output/key-prog --frames test/output/keydata18/frames
+// key23 (session 23, decision23 K2): --key-prog2 DIR adds a second prog-key-set.ts build (set keyprog2; family ids shared
+// with keyprog, so one progression family is in one fold across both), e.g. the timbre-augmented seed-23 set:
+//   nice -n 10 node --import tsx tools/eval/calibrate.ts --key-only --dev2 --key-prog test/output/key-prog --key-prog2 test/output/key-prog2 --frames test/output/key23/frames
 // knet22 (session 22): with the learned key net on (TonalOptions.keyNet, TONAL_DEFAULTS), a key row's key is the net's
 // where its top probability >= tau, while KeyResult.evidence stays the profile key's: KEY_CALIBRATION (the profile key's
 // map) must be refitted with `keyNet: false` rows, and keyNetConfidence (key-net.json `conf`) by keynet-train.py
@@ -350,6 +353,8 @@ const { values: args } = parseArgs({
     frames: { type: 'string' },
     /** (keydata18) also prog-key-set.ts' set from this folder (set name keyprog; key only; family = its progression family) */
     'key-prog': { type: 'string' },
+    /** (key23) a second prog-key-set.ts set (set name keyprog2; e.g. seed 23 with --treat): its family ids are key-prog's, so a shared family shares the fold */
+    'key-prog2': { type: 'string' },
     /** (key18) the sets and their files in reverse order: a second process filling the same --cache from the other end (its report is partial until the first one's run is done) */
     reverse: { type: 'boolean' },
     /** (key17) with --key-only --dorian-ratio F: the shipped analyser's (and ratio F's) misses on files with a trusted key, by kind (key-score.ts' confusion: relative, fifth, fourth, parallel, other; none stated), per set, each miss listed with its stated confidence */
@@ -420,6 +425,9 @@ if (UNUSED === 'soft') SETS.push(['test/output/tempo-soft', 'soft', 'soft', 'bot
 // (keydata18) --key-prog DIR: prog-key-set.ts' renders (generated functional progressions; key only; `source` = the
 // progression family, so foldOf groups by it)
 if (args['key-prog']) SETS.push([args['key-prog'], 'dev', 'keyprog', 'key']);
+// (key23) --key-prog2 DIR: another prog-key-set.ts build (decision23 K2: seed 23, one audio treatment per song); family =
+// the progression family as in key-prog (the same sha1 of the reduced sequence), so foldOf joins the two sets' families
+if (args['key-prog2']) SETS.push([args['key-prog2'], 'dev', 'keyprog2', 'key']);
 // (tcal22) --tempo-drums: drums-set.ts' plain GM drum patterns (tnet21; 15 s, tempo only, `source` = the pattern family)
 if (args['tempo-drums']) SETS.push(['test/output/tempo-drums', 'drums', 'drums', 'both']);
 for (const d of args.dir ?? []) {

@@ -24,6 +24,13 @@ tau), never on the test fold.
   nice -n 10 /usr/bin/python3 tools/eval/keynet-train.py --frames test/output/keynet17/frames [--seeds 0,1,2] [--epochs 40] [--out test/output/keynet17/cv.json]
   nice -n 10 /usr/bin/python3 tools/eval/keynet-train.py --lopo --seeds N --out test/output/keynet17/cv-seedN.json   # after the CV run of seed N
   ... --arm bag --out test/output/keynet17/cv-bag-seedN.json [--lopo]   # the order-blind control (every kernel 1 step)
+
+key23 (session 23, decision23 arm K2): the same net and recipe on K1's rows plus key-prog2 (prog-key-set.ts --seed 23
+--songs 300 --treat: one seeded sox treatment per song), dumped by calibrate.ts --key-prog2:
+  nice -n 10 /usr/bin/python3 tools/eval/keynet-train.py --frames test/output/key23/frames --pooled --arm seq --seeds 0 --outdir test/output/key23/cv
+  nice -n 10 /usr/bin/python3 tools/eval/keynet-train.py --frames test/output/key23/frames --k2-report --outdir test/output/key23/cv \
+    --k1-oof test/output/key23/k1-oof-seq-seed0.npz --k1-net test/output/key23/k1-key-net.json
+  nice -n 10 /usr/bin/python3 tools/eval/keynet-train.py --frames test/output/key23/frames --final test/output/key23/key-net-k2.json --arm seq --seeds 0,1,2 --conf-map k2 --outdir test/output/key23/cv
 """
 import argparse
 import glob
@@ -525,6 +532,203 @@ def k1_report(rows, outdir, seed=0):
     return res
 
 
+# ---- key23 (session 23, decision23 arm K2): the key net trained with timbre-augmented, more varied progressions -------
+K2_SET = 'keyprog2'
+
+
+def load_net(path):
+    """a resonance-key-net/1 file (key-net.json) as torch KeyNets: (nets, tk, tau, [confNet, confShipped, confBias])"""
+    d = json.load(open(path))
+    nets = []
+    for w in d['nets']:
+        n = KeyNet(tk=d['tk'])
+        n.load_state_dict({k: torch.tensor(np.array(v['data'], np.float32).reshape(v['shape'])) for k, v in w.items()})
+        nets.append(n.eval())
+    return nets, d['tk'], d['tau'], [d['confNet'], d['confShipped'], d['confBias']]
+
+
+def predict_ens(nets, rows):
+    """the ensemble's probability (the mean of its nets' softmax, as key-net.ts keyNetProbabilities)"""
+    return np.mean([predict(n, rows) for n in nets], 0)
+
+
+def decide(rows, P, tau, idx, folds=True, cm=None):
+    """the product's decision on rows idx from probabilities P (rows x 24): the net's key where the profile key is stated
+    and the top p >= tau, else the profile key; confidence where the net's key is used: sigmoid(a logit p + b logit c +
+    c0), capped at the profile confidence under MIN_CONFIDENCE (key-net.ts keyNetConfidence). folds: the map fitted out
+    of fold as --k1-report (fold f's map on idx's other folds' rows where the net is used and the row is an ECE row);
+    else the given map cm. Returns (keys, confidences, map on every row of idx or cm, per-fold maps)."""
+    top = P.max(1)
+    nkey = [key_of(p.argmax()) for p in P]
+    used = lambda i: rows[i]['ship'] is not None and top[i] >= tau
+    keys = {i: (nkey[i] if used(i) else rows[i]['ship']) for i in idx}
+    conf = {i: rows[i]['conf'] for i in idx}
+    calrow = lambda i: rows[i]['trusted'] or rows[i]['category'] in NO_KEY_CATS
+    yright = lambda i: float(rows[i]['keyed'] and mirex(rows[i]['truth'], nkey[i]) == 1)
+    zin = lambda ii: np.column_stack([logit(top[ii]), logit([rows[i]['conf'] for i in ii])])
+
+    def cmap(i, th):
+        c = float(1 / (1 + np.exp(-(zin([i])[0] @ np.array(th[:2]) + th[2]))))
+        return min(c, rows[i]['conf']) if rows[i]['conf'] < MIN_CONFIDENCE else c
+
+    ths = []
+    if folds:
+        for f in range(5):
+            tr = [i for i in idx if rows[i]['fold'] != f and used(i) and calrow(i)]
+            th = logistic(zin(tr), [yright(i) for i in tr])
+            ths.append(th)
+            for i in idx:
+                if rows[i]['fold'] == f and used(i):
+                    conf[i] = cmap(i, th)
+        tr = [i for i in idx if used(i) and calrow(i)]
+        cm = logistic(zin(tr), [yright(i) for i in tr])
+    else:
+        for i in idx:
+            if used(i):
+                conf[i] = cmap(i, cm)
+    return keys, conf, cm, ths
+
+
+def ece_rows(rows, keys, conf, idx):
+    """calibrate.ts' key ECE rows among idx (a stated key; truth trusted or a NO_KEY category): (ECE, n, no-key rows
+    stated >= MIN_CONFIDENCE)"""
+    cal = [i for i in idx if keys[i] is not None and (rows[i]['trusted'] or rows[i]['category'] in NO_KEY_CATS)]
+    p = [conf[i] for i in cal]
+    y = [1.0 if rows[i]['keyed'] and mirex(rows[i]['truth'], keys[i]) == 1 else 0.0 for i in cal]
+    stated = sum(1 for i in cal if rows[i]['category'] in NO_KEY_CATS and not rows[i]['trusted'] and conf[i] >= MIN_CONFIDENCE)
+    return (reliability(p, y) if cal else 0.0), len(cal), stated
+
+
+def k2_report(rows, outdir, k1_oof, k1_net, manifest2):
+    """decision23 arm K2 (seq, K1's hyper-parameters) from OUTDIR/oof-seq-seed0.npz (--pooled over every keyed row: K1's
+    773 + key-prog2's): the tau sweep (pooled out-of-fold MIREX, ties larger); K1's own figures on the same rows — K1's
+    out-of-fold predictions (k1_oof: knet22's --pooled npz, its tau 0.8, its out-of-fold maps refitted as --k1-report did)
+    on K1's rows, and K1's shipped ensemble (k1_net: key-net.json) on key-prog2's, which K1 never saw; the confidence rule
+    (pooled CV key ECE <= K1's + 0.01 on the same rows, no more no-key files >= MIN_CONFIDENCE); g3 (a) K2's key-prog2
+    MIREX >= K1's + 3.0, (b) K2 on K1's 773 rows >= K1's 699.2 - 1.0 and no old set lower than K1's by > 1.0."""
+    d = np.load(os.path.join(outdir, 'oof-seq-seed0.npz'))
+    assert list(d['files']) == [r['set'] + '/' + r['file'] for r in rows], 'the dump changed since the CV run'
+    P = d['P']
+    name = {r['set'] + '/' + r['file']: i for i, r in enumerate(rows)}
+    allidx = list(range(len(rows)))
+    keyed = [i for i in allidx if rows[i]['keyed']]
+    new = [i for i in allidx if rows[i]['set'] == K2_SET]
+    old = [i for i in allidx if rows[i]['set'] != K2_SET]
+    oldk = [i for i in old if rows[i]['keyed']]
+    sets = sorted({rows[i]['set'] for i in keyed})
+    oldsets = [s for s in sets if s != K2_SET]
+    sc = lambda i, k: mirex(rows[i]['truth'], k) if rows[i]['keyed'] else 0.0
+    tot = lambda keys, idx: sum(sc(i, keys[i]) for i in idx if rows[i]['keyed'])
+    right = lambda keys, idx: sum(sc(i, keys[i]) == 1 for i in idx if rows[i]['keyed'])
+    perset = lambda keys: {s: tot(keys, [i for i in keyed if rows[i]['set'] == s]) for s in sets}
+    res = {'n_rows': len(rows), 'n_keyed': len(keyed), 'n_new': len(new), 'sets': sets}
+    ship = {i: rows[i]['ship'] for i in allidx}
+    print(f'{len(keyed)} keyed rows ({len(oldk)} K1 rows + {len([i for i in new if rows[i]["keyed"]])} {K2_SET}), {len(rows)} rows in all; '
+          f'keyed per fold {[sum(rows[i]["fold"] == f for i in keyed) for f in range(5)]}; {K2_SET} per fold {[sum(rows[i]["fold"] == f for i in new) for f in range(5)]}')
+    fam_old = {rows[i]['family'] for i in old if rows[i]['set'] == 'keyprog'}
+    shared = sorted({rows[i]['family'] for i in new} & fam_old)
+    print(f'{K2_SET}: {len({rows[i]["family"] for i in new})} families, {len(shared)} of them also in keyprog ({sum(rows[i]["family"] in fam_old for i in new)} {K2_SET} files)')
+    res['shared_families'] = len(shared)
+    # ---- K1: its out-of-fold rows (knet22) and its shipped ensemble on key-prog2
+    k1 = np.load(k1_oof)
+    k1files = list(k1['files'])
+    assert set(k1files) == {rows[i]['set'] + '/' + rows[i]['file'] for i in old}, 'K1 rows != this dump\'s rows outside ' + K2_SET
+    P1 = np.zeros_like(P)
+    for j, f in enumerate(k1files):
+        P1[name[f]] = k1['P'][j]
+    nets1, _, tau1, cm1 = load_net(k1_net)
+    if new:
+        P1[new] = predict_ens(nets1, [rows[i] for i in new])
+    keys1, conf1, cm1o, _ = decide(rows, P1, tau1, old)
+    kn, cn, _, _ = decide(rows, P1, tau1, new, folds=False, cm=cm1)
+    keys1.update(kn)
+    conf1.update(cn)
+    k1per = perset(keys1)
+    k1old = tot(keys1, oldk)
+    print(f'K1 (tau {tau1}): on its {len(oldk)} rows out of fold {k1old:.1f} (right {right(keys1, oldk)}; knet22 699.2), on {K2_SET} (never seen; key-net.json) '
+          f'{k1per.get(K2_SET, 0):.1f} (right {right(keys1, new)}); ' + ', '.join(f'{s} {v:.1f}' for s, v in k1per.items()))
+    print(f'  K1 on its rows, the out-of-fold map refitted (knet22 k1-report on every row [0.204, 0.7071, -0.3286]): {[round(v, 4) for v in cm1o]}')
+    res['k1'] = {'old': k1old, 'per': k1per, 'right_new': right(keys1, new), 'tau': tau1}
+    # ---- K2: net alone, tau sweep
+    top = P.max(1)
+    nk = {i: (key_of(P[i].argmax()) if rows[i]['ship'] is not None else None) for i in allidx}
+    print(f'profile key (the net off): pooled {tot(ship, keyed):.1f} (right {right(ship, keyed)}); ' + ', '.join(f'{s} {v:.1f}' for s, v in perset(ship).items()))
+    print(f'K2 net alone (out of fold): pooled {tot(nk, keyed):.1f} (right {right(nk, keyed)}); ' + ', '.join(f'{s} {v:.1f}' for s, v in perset(nk).items()))
+    res['profile'] = {'all': tot(ship, keyed), **perset(ship)}
+    res['net'] = {'all': tot(nk, keyed), **perset(nk)}
+    sweep = {}
+    for tau in K1_TAUS:
+        kk = {i: (nk[i] if rows[i]['ship'] is not None and top[i] >= tau else rows[i]['ship']) for i in allidx}
+        per = perset(kk)
+        sweep[tau] = {'all': tot(kk, keyed), 'right': right(kk, keyed), 'used': int(sum(rows[i]['ship'] is not None and top[i] >= tau for i in keyed)), 'old': tot(kk, oldk), **per}
+        print(f'  tau {"never" if tau > 1 else tau}: pooled MIREX {sweep[tau]["all"]:.1f} (right {sweep[tau]["right"]}, net used on {sweep[tau]["used"]}); K1 rows {sweep[tau]["old"]:.1f}; ' + ', '.join(f'{s} {per[s]:.1f}' for s in sets))
+    tau = max(K1_TAUS, key=lambda t: (round(sweep[t]['all'], 6), t))
+    print(f'tau chosen (decision23: max pooled out-of-fold MIREX over every keyed row, ties larger): {"never" if tau > 1 else tau}')
+    res['sweep'] = {str(t): v for t, v in sweep.items()}
+    res['tau'] = tau
+    keys2, conf2, cm2, ths2 = decide(rows, P, tau, allidx)
+    print(f'K2 confidence map (as K1: logit p_net, logit c_profile, bias; capped) per fold {[[round(v, 3) for v in t] for t in ths2]}; on every row: {[round(v, 4) for v in cm2]}')
+    res['conf_map'] = cm2
+    res['conf_map_folds'] = ths2
+    # kinds of result
+    for lab, kk, idx in (('profile', ship, new), ('K1', keys1, new), ('K2', keys2, new), ('K1', keys1, oldk), ('K2', keys2, oldk)):
+        c = {}
+        for i in idx:
+            if rows[i]['keyed']:
+                x = kind(rows[i]['truth'], kk[i])
+                c[x] = c.get(x, 0) + 1
+        print(f'  kinds, {lab} on {"the K1 rows" if idx is oldk else K2_SET}: {dict(sorted(c.items()))}')
+    # per treatment and per font on key-prog2
+    if new and os.path.exists(manifest2):
+        man = {x['file']: x for x in json.load(open(manifest2))['items']}
+        res['per_treatment'] = {}
+        for g in sorted({(man[rows[i]['file']].get('treatment') or {}).get('kind', 'none') for i in new}):
+            idx = [i for i in new if (man[rows[i]['file']].get('treatment') or {}).get('kind', 'none') == g]
+            v = [tot(ship, idx), tot(keys1, idx), tot(keys2, idx)]
+            res['per_treatment'][g] = {'n': len(idx), 'profile': v[0], 'k1': v[1], 'k2': v[2]}
+            print(f'  {K2_SET} {g} ({len(idx)}): profile {v[0]:.1f}, K1 {v[1]:.1f}, K2 {v[2]:.1f}')
+        for g in ('cadential', 'startsTonic'):
+            for flag in (True, False):
+                idx = [i for i in new if bool(man[rows[i]['file']][g]) == flag]
+                print(f'  {K2_SET} {g} {flag} ({len(idx)}): profile {tot(ship, idx):.1f}, K1 {tot(keys1, idx):.1f}, K2 {tot(keys2, idx):.1f}')
+    fixed = [i for i in keyed if sc(i, keys2[i]) == 1 and sc(i, keys1[i]) < 1]
+    broken = [i for i in keyed if sc(i, keys2[i]) < 1 and sc(i, keys1[i]) == 1]
+    print(f'K2 vs K1 (every keyed row): fixed {len(fixed)} ({K2_SET} {sum(i in new for i in fixed)}), broken {len(broken)} ({K2_SET} {sum(i in new for i in broken)}); '
+          f'broken outside {K2_SET}: ' + ', '.join(f'{rows[i]["set"]}/{rows[i]["file"]}' for i in broken if i not in new))
+    # ---- confidence (decision23: pooled CV key ECE <= K1's + 0.01; no more no-key files >= MIN_CONFIDENCE)
+    e1 = ece_rows(rows, keys1, conf1, allidx)
+    e2 = ece_rows(rows, keys2, conf2, allidx)
+    e0 = ece_rows(rows, ship, {i: rows[i]['conf'] for i in allidx}, allidx)
+    e1o, e2o = ece_rows(rows, keys1, conf1, old), ece_rows(rows, keys2, conf2, old)
+    cc = bool(e2[0] <= e1[0] + 0.01 and e2[2] <= e1[2])
+    print(f'key ECE pooled, every row (out of fold; K1: its out-of-fold rows + its shipped map on {K2_SET}): profile {e0[0]:.4f} (n {e0[1]}, no-key >= {MIN_CONFIDENCE}: {e0[2]}); '
+          f'K1 {e1[0]:.4f} (n {e1[1]}, {e1[2]}); K2 {e2[0]:.4f} (n {e2[1]}, {e2[2]}) -> confidence rule {"PASS" if cc else "FAIL"}')
+    print(f'  on K1\'s rows only: K1 {e1o[0]:.4f} (n {e1o[1]}, no-key {e1o[2]}; knet22 0.0348, 7), K2 {e2o[0]:.4f} (n {e2o[1]}, no-key {e2o[2]})')
+    res['ece'] = {'profile': e0, 'k1': e1, 'k2': e2, 'k1_old': e1o, 'k2_old': e2o, 'per': {}}
+    res['conf_rule'] = cc
+    for s in sorted({r['set'] for r in rows}):
+        idx = [i for i in allidx if rows[i]['set'] == s]
+        a1, a2 = ece_rows(rows, keys1, conf1, idx), ece_rows(rows, keys2, conf2, idx)
+        res['ece']['per'][s] = (a1, a2)
+        nk_rows = [i for i in idx if not rows[i]['keyed']]
+        st = lambda kk, cf: sum(1 for i in nk_rows if kk[i] is not None and cf[i] >= MIN_CONFIDENCE)
+        print(f'  {s}: ECE K1 {a1[0]:.4f} -> K2 {a2[0]:.4f} (n {a1[1]}); rows without a trusted key {len(nk_rows)}, stated >= {MIN_CONFIDENCE}: K1 {st(keys1, conf1)}, K2 {st(keys2, conf2)}')
+    # ---- g3
+    k2new, k1new = tot(keys2, new), tot(keys1, new)
+    k2old = tot(keys2, oldk)
+    k2per = perset(keys2)
+    ga = k2new >= k1new + 3.0
+    gb = k2old >= 699.2 - 1.0 and all(k2per[s] >= k1per[s] - 1.0 for s in oldsets)
+    print(f'g3 (a): K2 on {K2_SET} {k2new:.1f} (right {right(keys2, new)}) vs K1 {k1new:.1f} + 3.0 -> {"PASS" if ga else "FAIL"}')
+    print(f'g3 (b): K2 on K1\'s {len(oldk)} rows {k2old:.1f} (right {right(keys2, oldk)}) vs 699.2 - 1.0; per set K2 - K1: ' + ', '.join(f'{s} {k2per[s] - k1per[s]:+.1f}' for s in oldsets) + f' -> {"PASS" if gb else "FAIL"}')
+    print(f'g3 {"PASS" if ga and gb else "FAIL"}; confidence rule {"PASS" if cc else "FAIL"}')
+    res['k2'] = {'new': k2new, 'old': k2old, 'per': k2per, 'right_new': right(keys2, new), 'right_old': right(keys2, oldk)}
+    res['g3a'], res['g3b'] = bool(ga), bool(gb)
+    res['g3'] = bool(ga and gb)
+    json.dump(res, open(os.path.join(outdir, 'k2-report.json'), 'w'), indent=1, default=float)
+    return res
+
+
 def export_net(nets, tk, tau, cm, path, note):
     """the ensemble as resonance-key-net/1 (key-net.ts KeyNetWeights): every tensor flat (row-major) with its shape"""
     def t(x):
@@ -536,7 +740,7 @@ def export_net(nets, tk, tau, cm, path, note):
     print(f'exported {len(nets)} nets to {path} ({os.path.getsize(path)} bytes)')
 
 
-def final(rows, seeds, epochs, tau, cm, path):
+def final(rows, seeds, epochs, tau, cm, path, note=''):
     """the product's net: one fit per seed on EVERY keyed row (seed*100 + 90), their mean probability"""
     keyed = [r for r in rows if r['keyed']]
     nets = []
@@ -544,7 +748,7 @@ def final(rows, seeds, epochs, tau, cm, path):
         t0 = time.time()
         nets.append(train(keyed, s * 100 + 90, epochs).eval())
         print(f'  final seed {s}: {len(keyed)} rows ({time.time() - t0:.0f} s)', flush=True)
-    export_net(nets, TK, tau, cm, path, f'keynet-train.py --final, arm {"bag" if TK == 1 else "seq"}, seeds {seeds}, {len(keyed)} rows, {epochs} epochs')
+    export_net(nets, TK, tau, cm, path, f'keynet-train.py --final, arm {"bag" if TK == 1 else "seq"}, seeds {seeds}, {len(keyed)} rows, {epochs} epochs' + (f'; {note}' if note else ''))
 
 
 
@@ -564,20 +768,27 @@ def main():
     ap.add_argument('--tau', type=float, default=0.0)
     ap.add_argument('--conf-map', default='1,0,0', help="the confidence logistic (a, b, c: --k1-report's map on every row) written with --final; 'report': tau and the map from OUTDIR/k1-report.json")
     ap.add_argument('--outdir', default='test/output/knet22')
+    ap.add_argument('--k2-report', action='store_true', help="key23: decision23's K2 report from --outdir's oof-seq-seed0.npz (see k2_report())")
+    ap.add_argument('--k1-oof', default='test/output/knet22/cv/oof-seq-seed0.npz', help="key23: K1's out-of-fold probabilities (knet22's --pooled, seq)")
+    ap.add_argument('--k1-net', default='main/engine/analysis/key-net.json', help="key23: K1's shipped ensemble (resonance-key-net/1)")
+    ap.add_argument('--manifest2', default='test/output/key-prog2/manifest.json', help='key23: the key-prog2 manifest (treatments)')
+    ap.add_argument('--note', default='', help='appended to the exported note (--final)')
     a = ap.parse_args()
     global TK
     TK = 1 if a.arm == 'bag' else 3
-    if a.pooled or a.k1_report or a.final:
+    if a.pooled or a.k1_report or a.k2_report or a.final:
         rows = load(a.frames, every=True)
         if a.pooled:
             return [pooled(rows, int(s), a.epochs, a.outdir) for s in a.seeds.split(',')]
         if a.k1_report:
             return k1_report(rows, a.outdir)
-        if a.conf_map == 'report':
-            # tau and the confidence map as --k1-report wrote them (OUTDIR/k1-report.json), at full precision
-            rep = json.load(open(os.path.join(a.outdir, 'k1-report.json')))
-            return final(rows, [int(s) for s in a.seeds.split(',')], a.epochs, rep['tau'], rep['conf_map'], a.final)
-        return final(rows, [int(s) for s in a.seeds.split(',')], a.epochs, a.tau, [float(v) for v in a.conf_map.split(',')], a.final)
+        if a.k2_report:
+            return k2_report(rows, a.outdir, a.k1_oof, a.k1_net, a.manifest2)
+        if a.conf_map in ('report', 'k2'):
+            # tau and the confidence map as --k1-report (report) or --k2-report (k2) wrote them, at full precision
+            rep = json.load(open(os.path.join(a.outdir, 'k1-report.json' if a.conf_map == 'report' else 'k2-report.json')))
+            return final(rows, [int(s) for s in a.seeds.split(',')], a.epochs, rep['tau'], rep['conf_map'], a.final, a.note)
+        return final(rows, [int(s) for s in a.seeds.split(',')], a.epochs, a.tau, [float(v) for v in a.conf_map.split(',')], a.final, a.note)
     rows = load(a.frames)
     if a.prog:
         return prog(rows, [int(s) for s in a.seeds.split(',')], a.epochs, a.out, a.prog.split(','), a.manifest)

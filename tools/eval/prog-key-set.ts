@@ -43,6 +43,19 @@
 //
 // Writes OUT/dev/*.mp3, OUT/work/*.mid and OUT/manifest.json (EvalItem rows, set "dev", plus the fields above); reruns
 // skip files already rendered (the plan is the same for the same --songs and --seed).
+//
+// key23 (session 23, decision23 "Issue 11 key - arm K2"): --treat gives each song ONE seeded audio treatment after the
+// fluidsynth render, drawn evenly (a seeded shuffle of songs/4 of each, so 75 each of 300) from {none, sox overdrive
+// (gain 6–20 dB, colour 10–30), treble shelf +6..+12 dB at 2–4 kHz, overdrive then treble}: standard MIR audio
+// augmentation (odd harmonics as on a distorted guitar; a bright EQ), so a key net sees spectra whose upper partials
+// (the 3rd harmonic is the fifth) are loud. The treatments come from their own generator (seeded from --seed), so the
+// song plan of a seed is the same with or without --treat (key-prog's seed 18 build is unchanged: no --treat). sox runs
+// with -G (its gain guard: no clipping inside the chain) on the 32-bit float render; "none" is the plain render. The
+// manifest row records `treatment` ({kind, overdriveGain, overdriveColour, trebleGain, trebleHz}) and the sox effects.
+// The family id is computed as without --treat, so a family this seed shares with key-prog (seed 18) has key-prog's id
+// and calibrate.ts' foldOf puts both sets' rows of it in one fold.
+//   apt-get install -y sox
+//   nice -n 10 node --import tsx tools/eval/prog-key-set.ts --out test/output/key-prog2 --seed 23 --songs 300 --treat --jobs 2
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -251,6 +264,8 @@ export interface ProgSong {
   notes: SmfNote[];
   /** MIDI quarter-note tempo */
   qpm: number;
+  /** (key23, --treat) the audio treatment after the render */
+  treatment?: Treatment;
 }
 
 /** the scale over chord `c` in `mode`: the key's scale (natural minor in minor) with the chord's tones put in for any scale step a semitone or less from one */
@@ -434,9 +449,68 @@ async function renderSong(s: ProgSong, outDir: string): Promise<void> {
   const out = join(outDir, 'dev', s.file);
   const raw = `${out}.raw`;
   await run('bash', ['-c', `fluidsynth -ni -q -F /dev/stdout -T raw -O float -r 44100 -g 0.5 '${PROG_SOUNDFONTS[s.font]}' '${mid}' 2>/dev/null | head -c ${(s.sec + 2) * 44100 * 8} > '${raw}'`]);
-  await run('ffmpeg', ['-v', 'error', '-y', '-threads', '1', '-f', 'f32le', '-ar', '44100', '-ac', '2', '-i', raw, '-t', String(s.sec), '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'mp3', `${out}.part`]);
+  // (key23) the song's audio treatment: sox on the float render, its gain guard on (-G: no clipping inside the chain)
+  const fx = soxEffects(s.treatment);
+  let src = raw;
+  if (fx.length) {
+    src = `${out}.fx.raw`;
+    await run('sox', ['-q', '-G', '-t', 'f32', '-r', '44100', '-c', '2', raw, '-t', 'f32', src, ...fx]);
+  }
+  await run('ffmpeg', ['-v', 'error', '-y', '-threads', '1', '-f', 'f32le', '-ar', '44100', '-ac', '2', '-i', src, '-t', String(s.sec), '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'mp3', `${out}.part`]);
   renameSync(`${out}.part`, out);
   rmSync(raw, { force: true });
+  if (src !== raw) rmSync(src, { force: true });
+}
+
+// ---- audio treatments (key23) ---------------------------------------------------------------------------------------
+export const TREATMENT_KINDS = ['none', 'overdrive', 'treble', 'overdrive+treble'] as const;
+export type TreatmentKind = (typeof TREATMENT_KINDS)[number];
+/** one song's audio treatment: sox overdrive (gain dB, colour) and / or a treble shelf (gain dB at trebleHz) */
+export interface Treatment {
+  kind: TreatmentKind;
+  overdriveGain?: number;
+  overdriveColour?: number;
+  trebleGain?: number;
+  trebleHz?: number;
+}
+/**
+ * `n` treatments from seed `seed`, drawn evenly: kinds in turn (n/4 of each, the first n % 4 kinds once more),
+ * shuffled (Fisher–Yates) by a generator of their own, then each one's parameters uniformly in decision23's ranges
+ * (overdrive gain 6–20 dB, colour 10–30; treble +6..+12 dB at 2–4 kHz; one decimal, the frequency to 10 Hz).
+ */
+export function planTreatments(n: number, seed: number): Treatment[] {
+  const r = mulberry32((Math.imul(seed, 0x9e3779b1) ^ 0x6b657932) >>> 0);
+  const kinds: TreatmentKind[] = Array.from({ length: n }, (_, i) => TREATMENT_KINDS[i % TREATMENT_KINDS.length]);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [kinds[i], kinds[j]] = [kinds[j], kinds[i]];
+  }
+  const d1 = (v: number) => Math.round(v * 10) / 10;
+  return kinds.map((kind) => {
+    const t: Treatment = { kind };
+    if (kind === 'overdrive' || kind === 'overdrive+treble') {
+      t.overdriveGain = d1(6 + 14 * r());
+      t.overdriveColour = d1(10 + 20 * r());
+    }
+    if (kind === 'treble' || kind === 'overdrive+treble') {
+      t.trebleGain = d1(6 + 6 * r());
+      t.trebleHz = Math.round((2000 + 2000 * r()) / 10) * 10;
+    }
+    return t;
+  });
+}
+/** the sox effects of a treatment (empty for none): overdrive first, then the treble shelf (as a pedal into an EQ) */
+export function soxEffects(t: Treatment | undefined): string[] {
+  if (!t || t.kind === 'none') return [];
+  const out: string[] = [];
+  if (t.overdriveGain !== undefined) out.push('overdrive', String(t.overdriveGain), String(t.overdriveColour));
+  if (t.trebleGain !== undefined) out.push('treble', `+${t.trebleGain}`, String(t.trebleHz));
+  return out;
+}
+/** the plan with each song's treatment (planTreatments of the same seed, in the plan's order) */
+export function treatPlan(plan: ProgSong[], seed: number): ProgSong[] {
+  const ts = planTreatments(plan.length, seed);
+  return plan.map((s, i) => ({ ...s, treatment: ts[i] }));
 }
 
 /** the manifest row of a song (EvalItem, set "dev", plus the progression's fields) */
@@ -446,15 +520,16 @@ export function itemOf(s: ProgSong): EvalItem & Record<string, unknown> {
     meterClass: s.meter === '4/4' ? '4/4' : s.meter === '3/4' ? '3/4' : '6/8', sourceKind: 'midi', key: s.key, keyTrusted: true, soundfont: null, stretch: 1, shift: 0, introSec: 0,
     progression: s.roman.join(' '), progId: s.progId, progFamily: s.family, chordsPerBar: s.chordsPerBar, cadential: s.cadential, startsTonic: s.startsTonic, ending: s.ending,
     sec: s.sec, font: s.font, texture: s.texture, bassStyle: s.bass, drums: s.drums, programs: s.programs,
+    ...(s.treatment ? { treatment: s.treatment, soxEffects: soxEffects(s.treatment).join(' ') } : {}),
   } as unknown as EvalItem & Record<string, unknown>;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values: args } = parseArgs({ options: { out: { type: 'string', default: 'test/output/key-prog' }, songs: { type: 'string', default: '300' }, seed: { type: 'string', default: '18' }, jobs: { type: 'string', default: '1' }, limit: { type: 'string' } } });
+  const { values: args } = parseArgs({ options: { out: { type: 'string', default: 'test/output/key-prog' }, songs: { type: 'string', default: '300' }, seed: { type: 'string', default: '18' }, jobs: { type: 'string', default: '1' }, limit: { type: 'string' }, treat: { type: 'boolean', default: false } } });
   const OUT = args.out;
   mkdirSync(join(OUT, 'dev'), { recursive: true });
   mkdirSync(join(OUT, 'work'), { recursive: true });
-  const plan = planSet(Number(args.songs), Number(args.seed));
+  const plan = args.treat ? treatPlan(planSet(Number(args.songs), Number(args.seed)), Number(args.seed)) : planSet(Number(args.songs), Number(args.seed));
   const todo = args.limit ? plan.slice(0, Number(args.limit)) : plan;
   const t0 = performance.now();
   let next = 0, done = 0;
@@ -468,8 +543,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   await Promise.all(Array.from({ length: Math.max(1, Number(args.jobs)) }, worker));
   const items = plan.filter((s) => existsSync(join(OUT, 'dev', s.file))).map(itemOf);
-  writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ rule: 'tools/eval/prog-key-set.ts', seed: Number(args.seed), songs: Number(args.songs), items }, null, 1));
+  writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ rule: 'tools/eval/prog-key-set.ts', seed: Number(args.seed), songs: Number(args.songs), ...(args.treat ? { treat: true } : {}), items }, null, 1));
   const n = (f: (x: Record<string, unknown>) => boolean) => items.filter(f).length;
   console.log(`${items.length} files in ${join(OUT, 'dev')} (${((performance.now() - t0) / 1000).toFixed(0)} s): ${n((x) => (x.key as Key).mode === 'major')} major, ${n((x) => (x.key as Key).mode === 'minor')} minor; ` +
-    `${new Set(items.map((x) => x.progId)).size} progressions, ${new Set(items.map((x) => x.progFamily)).size} families; cadential ${n((x) => !!x.cadential)}, starts on the tonic ${n((x) => !!x.startsTonic)}`);
+    `${new Set(items.map((x) => x.progId)).size} progressions, ${new Set(items.map((x) => x.progFamily)).size} families; cadential ${n((x) => !!x.cadential)}, starts on the tonic ${n((x) => !!x.startsTonic)}` +
+    (args.treat ? `; treatments ${TREATMENT_KINDS.map((k) => `${k} ${n((x) => (x.treatment as Treatment | undefined)?.kind === k)}`).join(', ')}` : ''));
 }
