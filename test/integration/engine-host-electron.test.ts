@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { IPC, type IpcCallResult, type Track } from '@contract';
 import { LOCK_DIR, lockDataFolder, readDataLockOwner, type DataLock } from '../../main/data-lock';
+import { engineExecArgv } from '../../main/engine-host/node-fork';
 import type { MenuItemTemplate } from '../../main/electron/menu';
 import { FakeIpcMain, FakeWebContents, frame, ipcEvent, until } from '../helpers/electron-fakes';
 import { ROOT, toneFile } from '../helpers/media';
@@ -63,7 +64,8 @@ class ForkedUtility extends EventEmitter {
   readonly child;
   constructor(modulePath: string, args: string[], options: { env: Record<string, string> }) {
     super();
-    this.child = fork(modulePath, args, { env: options.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+    // Electron's utilityProcess runs the built engine with no TypeScript loader: neither does this (engineExecArgv)
+    this.child = fork(modulePath, args, { env: options.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json', execArgv: engineExecArgv(modulePath) });
     this.child.on('message', (m) => this.emit('message', m));
     this.child.on('exit', (code) => this.emit('exit', code ?? 1));
   }

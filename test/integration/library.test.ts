@@ -355,7 +355,7 @@ describe('studio analyze', () => {
     copyFileSync(tone('lib-b.flac', 3, 330), join(dir, 'two.flac'));
     const bin = join(ROOT, 'bin', 'studio.js');
     const ok = spawnSync(process.execPath, [bin, 'analyze', join(dir, 'one.mp3'), join(dir, 'two.flac'), '--json'], { encoding: 'utf8' });
-    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(ok.status, 0, `${ok.stderr}\n${ok.stdout}`);
     const lines = ok.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(lines.length, 2);
     for (const l of lines) {
