@@ -2,8 +2,8 @@
  * `studio crate …`: list, show, export — the Library's crates (the DJ's playlists: crates:list, library:query with
  * filter.crateId in crate order, crates:export) on the command line, on the data folder's library database.
  */
-import { writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import stringWidth from 'string-width';
 import { clockTime, crateNameKey, MIN_CONFIDENCE, toErrorData, type Crate, type LibraryTrack } from '@contract';
@@ -17,10 +17,11 @@ export const CRATE_USAGE = `Usage:
   studio crate show NAME [--json]
       A crate's tracks in crate order: position, length, BPM (in the BPM range
       set in the app), key, "Artist - Title" and the path.
-  studio crate export NAME OUT.m3u8
+  studio crate export NAME OUT.m3u8|FOLDER/
       Write the crate as an extended M3U8 playlist (UTF-8; #EXTINF with the
       length in seconds and "Artist - Title"): tracks below OUT's folder are
-      written relative to it, the others with their absolute path.
+      written relative to it, the others with their absolute path. Into a
+      folder, it is named as the app's download is ("NAME.m3u8").
 
 NAME is the crate's name as shown, in any case ("été" finds "Été"). Every crate
 command reads the data folder's library (STUDIO_DATA_DIR, or --data-dir DIR)
@@ -32,6 +33,14 @@ const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
 
 class UsageError extends Error {}
+
+const isFolder = (p: string) => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 /** the crate named `name`: the one whose crateNameKey (case aside, as the database makes names unique) is `name`'s */
 export function findCrate(crates: readonly Crate[], name: string): Crate | undefined {
@@ -117,8 +126,12 @@ export async function crateCommand(argv: string[], start: Start): Promise<number
       out(values.json ? JSON.stringify({ crate, tracks }) : formatCrateTracks(crate, tracks));
       return 0;
     }
-    const file = resolve(positionals[1]);
-    const res = await engine.call('crates:export', { crateId: crate.id, playlistDir: dirname(file) });
+    // OUT may be a folder, as cp and curl -O take one (an existing one, or any path ending in a slash): the playlist is
+    // written into it under the name the app's download gets (crates:export fileName, '<crate>.m3u8' made safe)
+    const target = resolve(positionals[1]);
+    const intoFolder = /[\\/]$/.test(positionals[1]) || isFolder(target);
+    const res = await engine.call('crates:export', { crateId: crate.id, playlistDir: intoFolder ? target : dirname(target) });
+    const file = intoFolder ? join(target, res.fileName) : target;
     writeFileSync(file, res.content, 'utf8');
     err(`Wrote ${res.count} ${res.count === 1 ? 'track' : 'tracks'} of "${crate.name}" to ${file}`);
     return 0;

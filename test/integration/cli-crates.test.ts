@@ -24,6 +24,7 @@ function studio(...args: string[]) {
 }
 
 let paths: string[] = [];
+const lib = () => join(music, 'lib');
 before(async () => {
   // three analysed 1 s tracks in <dir>/music/lib, as the app's library holds them; two crates made as the app makes them
   const ids = await oldFormatLibrary(join(music, 'lib'), dataDir, 3);
@@ -69,6 +70,20 @@ test('studio crate export: M3U8 with #EXTINF and paths relative below the playli
   const bad = studio('crate', 'export', 'Empty');
   assert.equal(bad.code, 2);
   assert.match(bad.err, /crate export takes a crate name and the playlist file/);
+});
+
+test('studio crate export into a folder writes <crate>.m3u8 there, named as the app\'s download is (tester23)', () => {
+  // before: a folder (as cp and curl -O take one) failed with EISDIR, "cannot write the playlist …: EISDIR: illegal
+  // operation on a directory"; a folder named with a trailing slash that does not exist is not made
+  const r = studio('crate', 'export', 'Café ☕ set', music);
+  assert.equal(r.code, 0, r.err);
+  const file = join(music, 'Café ☕ set.m3u8');
+  assert.match(r.err, /Wrote 2 tracks of "Café ☕ set" to .*Café ☕ set\.m3u8\n$/);
+  assert.equal(readFileSync(file, 'utf8'), '#EXTM3U\n#EXTINF:1,DJ Ω - Ünïcode\nlib/track-0002.mp3\n#EXTINF:1,Björk - Jóga\nlib/track-0000.mp3\n');
+  const slash = studio('crate', 'export', 'Café ☕ set', `${join(lib(), 'sub')}/`);
+  assert.equal(slash.code, 1, slash.err);
+  assert.match(slash.err, /its folder does not exist/);
+  assert.equal(existsSync(join(lib(), 'sub')), false);
 });
 
 test('while another process holds the data folder (the app, studio serve) crate list, show and export read a copy of its library: no exit 75, nothing written there', async () => {

@@ -60,6 +60,16 @@ describe('key net: pinned against torch (test/fixtures/key-net)', () => {
     assert.ok(keyNetConfidence(0.9, 0.6, m) > keyNetConfidence(0.6, 0.6, m));
     assert.ok(keyNetConfidence(0.9, 0.9, m) > keyNetConfidence(0.9, 0.6, m));
   });
+  it('the confidence is rounded to 0.001 and kept in [0.001, 0.999], as every calibrated confidence (confidence.ts calibrate) — tester23', () => {
+    // before: `studio analyze` printed "C major (8B, confidence 0.9507421491952921)" beside the tempo's "0.655"
+    const m = { confNet: 0.8, confShipped: 0.5, confBias: -0.2 };
+    for (const [p, s] of [[0.9, 0.6], [0.77, 0.95], [0.6123, 0.5123], [0.999999, 0.999]] as const) {
+      const v = keyNetConfidence(p, s, m);
+      assert.equal(v, Math.round(v * 1000) / 1000, `${v}`);
+      assert.ok(v >= 0.001 && v <= 0.999, `${v}`);
+    }
+    assert.equal(keyNetConfidence(0.999999, 0.999, { confNet: 5, confShipped: 5, confBias: 5 }), 0.999);
+  });
   it('a profile key under MIN_CONFIDENCE caps the confidence: an unstated key stays unstated', () => {
     const m = { confNet: 1, confShipped: 0, confBias: 3 };
     assert.ok(keyNetConfidence(0.95, 0.6, m) > 0.99);

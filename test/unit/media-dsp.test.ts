@@ -208,3 +208,32 @@ test('SpectrogramAnalyser: a full-scale sine is ~0 dB in the right band; columns
   assert.equal(z.columnCount, Math.ceil(sr / 512));
   assert.ok(hann(8)[0] === 0);
 });
+
+test('SpectrogramAnalyser: a track that ends without fading has no broadband smear in its last columns (the tail frames are its last whole window, not zero-padded)', () => {
+  // a 1 kHz sine cut mid-window (2 s + 300 samples at the wave stream's 16 kHz): before (zero padding) the frames that
+  // reached past the end held a step to zero, which spread over every band — the last columns read up to ~-40 dB at 4–8 kHz
+  const sr = 16000;
+  const n = sr * 2 + 300;
+  const x = Float32Array.from({ length: n }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 1000 * i) / sr));
+  // fed in blocks that do not line up with the hop, as ffmpeg's are
+  for (const block of [4096, 1000, 333]) {
+    const s = new SpectrogramAnalyser(n / sr);
+    s.init(sr);
+    for (let i = 0; i < n; i += block) s.process([x.subarray(i, Math.min(n, i + block))]);
+    const out = s.finish();
+    const rows = out.rows;
+    const bands = melFilterbank(rows, out.fftSize, sr, 0, sr / 2);
+    const high = bands.map((b, r) => ((b.start + b.weights.length / 2) * sr) / out.fftSize >= 3000 ? r : -1).filter((r) => r >= 0);
+    const maxHigh = (c: number) => Math.max(...high.map((r) => out.data[c * rows + r]));
+    // every sample is at the start of some frame's hop: the column count is unchanged
+    assert.equal(out.columns, Math.ceil(n / s.opts.hop), `block ${block}`);
+    const middle = Math.max(...Array.from({ length: out.columns - 8 }, (_, c) => maxHigh(c + 4)));
+    for (let c = out.columns - 3; c < out.columns; c++) assert.ok(maxHigh(c) <= middle + 3, `block ${block}: column ${c} of ${out.columns} reaches byte ${maxHigh(c)} above 3 kHz (the middle ${middle})`);
+    // and the sine is still there at the end, at its level
+    const mid = out.columns >> 1;
+    let top = 0;
+    for (let r = 1; r < rows; r++) if (out.data[mid * rows + r] > out.data[mid * rows + top]) top = r;
+    const last = out.columns - 1;
+    assert.ok(out.data[last * rows + top] >= out.data[mid * rows + top] - 3, `block ${block}: the last column still holds the sine (${out.data[last * rows + top]} vs ${out.data[mid * rows + top]})`);
+  }
+});

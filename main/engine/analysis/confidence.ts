@@ -161,14 +161,33 @@ export const HOLD_SLACK = 0.1;
 export const REPEAT_FLOOR = 0.1;
 
 /**
+ * TempoEvidence.smooth (the conditioned onset envelope's mean at unit RMS) up to which a tempo is believed as the map
+ * says, and from which it is not believed at all (tester23): between them the confidence is scaled down linearly. An
+ * envelope this smooth is a swell with no attack — the partials of a held chord beating (a synth's detuned unison,
+ * two oscillators 1 Hz apart: "Tempo: 120 BPM." at 0.708, smooth 0.497), a drone — not onsets. The shipped map does
+ * not weigh `smooth` (its fit dropped it: the dev-side sets' drones already read no pulse), so a pad whose beating is
+ * periodic was stated. Chosen on the dev-side sets (each file's TempoEvidence under the shipped analyser, tempo 17):
+ * the tempi right (Acc1) reach smooth 0.435 at most (dev 99 right, max 0.399; synth 26, 0.360; dev2 227, 0.435 — a
+ * percussion groove at 200 BPM), the no-tempo drones and slow pads (beatless-set.ts, dev's and dev2's drones) start at
+ * 0.487: the floor sits just above the first, the ceiling just below the second. Not chosen on, looked at after:
+ * tempo-soft's right tempi reach 0.507 but all were stated under 0.5 already, tempo-lmms' 0.425 — no stated tempo of
+ * either set falls under MIN_CONFIDENCE. Two sines 2 Hz apart (smooth 0.423) are still stated: inside the right tempi.
+ * BENCHMARKS.md "Tempo confidence: a swell is no onset" has the figures (tools/eval/tempo-evidence.ts).
+ */
+export const SMOOTH_FLOOR = 0.44;
+export const SMOOTH_CEIL = 0.49;
+
+/**
  * The factors tempoConfidence multiplies the calibrated probability by (0..1; no fitted weights): the share of the track
  * at the tempo (TempoEvidence.hold ÷ (1 − HOLD_SLACK), at most 1) times min(1, repeat ÷ REPEAT_FLOOR) (repeat is 1 where
- * no bar fits in the audio: nothing measured). tools/eval/calibrate.ts scores every map with the same factors.
+ * no bar fits in the audio: nothing measured) times the swell's share, (SMOOTH_CEIL − smooth) ÷ (SMOOTH_CEIL −
+ * SMOOTH_FLOOR) within [0, 1]. tools/eval/calibrate.ts scores every map with the same factors.
  */
 export function tempoFactor(e: Partial<TempoEvidence>): number {
   const hold = Number.isFinite(e.hold) ? Math.min(1, Math.max(0, e.hold!) / (1 - HOLD_SLACK)) : 1;
   const repeat = Number.isFinite(e.repeat) ? Math.min(1, Math.max(0, e.repeat!) / REPEAT_FLOOR) : 1;
-  return hold * repeat;
+  const smooth = Number.isFinite(e.smooth) ? Math.min(1, Math.max(0, (SMOOTH_CEIL - e.smooth!) / (SMOOTH_CEIL - SMOOTH_FLOOR))) : 1;
+  return hold * repeat * smooth;
 }
 
 /**

@@ -93,7 +93,8 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   // unsure (LEVEL_TUNING.tempoNetExpert, tempoNetGate 2.5: decision21 arm P5); long tracks' results change too, so no
   // sameAs (a library re-runs tempo on every track). 16: a seamless loop under 4 s has the tempo of the loop played
   // round (loopTempo)
-  readonly version = 17;
+  readonly version = 18;
+  // 18: the confidence times the swell's share (confidence.ts SMOOTH_FLOOR/CEIL: a held chord's beating partials are no onsets; tester23)
   // 15: the confidence times min(1, repeat ÷ REPEAT_FLOOR): a pulse whose bar does not repeat (short speech) is not believed (conf12); 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts); 13: the octave by the learned chooser (octave-net.ts); 14: the confidence times the share of the track at the tempo (hold); the analysed length (brief, fewBeats) recorded, not weighed by the map
   private own: SharedStreams | null = null;
   private tap!: MonoTap;

@@ -325,6 +325,8 @@ export class SpectrogramAnalyser implements Analyser<SpectrogramData> {
   /** samples waiting to be framed */
   private pending!: Float32Array;
   private pendingLen = 0;
+  /** where the next frame starts in `pending` */
+  private nextFrame = 0;
   private totalSamples = 0;
   private frames = 0;
   private columns = 0;
@@ -396,18 +398,23 @@ export class SpectrogramAnalyser implements Analyser<SpectrogramData> {
     this.dec?.discard(n);
   }
 
-  /** frame whatever is complete, keep the tail */
+  /**
+   * frame whatever is complete, keep the tail: the samples of the frames not yet analysed, and at least the last
+   * fftSize samples seen (flushTail's last whole window)
+   */
   private drain(): void {
     const { fftSize, hop } = this.opts;
-    let pos = 0;
+    let pos = this.nextFrame;
     while (pos + fftSize <= this.pendingLen) {
       this.analyseFrame(this.pending, pos);
       pos += hop;
     }
-    if (pos > 0) {
-      this.pending.copyWithin(0, pos, this.pendingLen);
-      this.pendingLen -= pos;
+    const drop = Math.min(pos, Math.max(0, this.pendingLen - fftSize));
+    if (drop > 0) {
+      this.pending.copyWithin(0, drop, this.pendingLen);
+      this.pendingLen -= drop;
     }
+    this.nextFrame = pos - drop;
   }
 
   finish(): SpectrogramData {
@@ -416,16 +423,27 @@ export class SpectrogramAnalyser implements Analyser<SpectrogramData> {
     return { sampleRate: this.sampleRate, columns: this.columns, rows, floorDb, fftSize, data: this.result() };
   }
 
+  /**
+   * The frames that start in the last fftSize samples, so that every sample is at the start of some frame's hop. Each
+   * is the track's last whole window (its last fftSize samples), not its own start zero-padded: a track that ends
+   * without fading (a cut, a loop's end) stopped mid-window, and that step to zero spread over every band — the last
+   * columns drawn as a broadband smear that the music does not hold (tester23). Only a track shorter than one frame
+   * is zero-padded.
+   */
   private flushTail(): void {
     const { fftSize, hop } = this.opts;
-    // zero-pad so that every sample is at the start of some frame's hop
     const wanted = Math.ceil(this.totalSamples / hop);
     if (this.frames < wanted) {
-      const buf = new Float32Array(this.pendingLen + fftSize);
-      buf.set(this.pending.subarray(0, this.pendingLen));
-      for (let pos = 0; this.frames < wanted && pos < this.pendingLen; pos += hop) this.analyseFrame(buf, pos);
+      const whole = this.pendingLen >= fftSize;
+      let buf = this.pending;
+      if (!whole) {
+        buf = new Float32Array(this.pendingLen + fftSize);
+        buf.set(this.pending.subarray(0, this.pendingLen));
+      }
+      for (let pos = this.nextFrame; this.frames < wanted && pos < this.pendingLen; pos += hop) this.analyseFrame(buf, whole ? this.pendingLen - fftSize : pos);
     }
     this.pendingLen = 0;
+    this.nextFrame = 0;
   }
 
   private analyseFrame(src: Float32Array, pos: number): void {

@@ -13,6 +13,18 @@ export { fmtConf } from './library-notes';
 export const fmtDb = (v: number | null, digits = 1) => (v === null || !Number.isFinite(v) ? DASH : v.toFixed(digits));
 export const fmtRate = (hz: number | null) => (hz === null ? DASH : hz % 1000 ? `${(hz / 1000).toFixed(1)} kHz` : `${hz / 1000} kHz`);
 
+/** a channel count as players name it: "mono", "stereo", else "6 ch"; — when unknown */
+export const fmtChannelCount = (n: number | null) => (n === null || !(n > 0) ? DASH : n === 1 ? 'mono' : n === 2 ? 'stereo' : `${n} ch`);
+
+/**
+ * The detail panel's format line: "4:00 · flac · 48 kHz · 6 ch · 2304 kb/s" — length, codec, rate, channels, bitrate
+ * (the channels unknown and the bitrate unknown are left out). A 5.1 file read "4:00 · flac · 48 kHz · …" before, with
+ * nothing saying it held six channels (tester22's leftover).
+ */
+export function formatLine(t: Pick<LibraryTrack, 'durationSec' | 'codec' | 'sampleRate' | 'channels' | 'bitrateKbps'>): string {
+  return [fmtDur(t.durationSec), t.codec ?? '?', fmtRate(t.sampleRate), ...(t.channels ? [fmtChannelCount(t.channels)] : []), ...(t.bitrateKbps !== null ? [`${Math.round(t.bitrateKbps)} kb/s`] : [])].join(' · ');
+}
+
 /** "A minor" with its Camelot and Open Key codes: "8A · 1m". */
 export function keyCodes(r: Pick<LibraryTrack, 'camelot' | 'openKey'>): string {
   return [r.camelot, r.openKey].filter(Boolean).join(' · ');
