@@ -1,7 +1,7 @@
 // Runs every test/**/*.test.ts with Node's test runner (Node 20 has no glob
 // support in --test). Order: unit, integration, tools, e2e — fast failures first.
 // Usage: node tools/run-tests.mjs [folder-or-file …]
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,7 @@ const E2E_ALONE = ['wave-detail', 'library-walking', 'session-issue12', 'chat-di
 );
 const concurrency = Math.max(1, Number(process.env.STUDIO_TEST_CONCURRENCY ?? 2) || 1);
 const e2eConcurrency = Math.min(concurrency, Math.max(1, Number(process.env.STUDIO_TEST_E2E_CONCURRENCY ?? 2) || 1));
+let browserEndpoint;
 const isE2e = (f) => f.split(/[\\/]/)[1] === 'e2e';
 const alone = (f) => E2E_ALONE.includes(f.split(/[\\/]/).at(-1));
 const groups = [
@@ -54,12 +55,52 @@ const groups = [
   { files: files.filter((f) => isE2e(f) && !alone(f)), concurrency: e2eConcurrency },
   { files: files.filter((f) => isE2e(f) && alone(f)), concurrency: 1 },
 ].filter((g) => g.files.length > 0);
+// One Chromium for every e2e file (test/e2e/browser-server.ts, session 23): each file connects to it
+// (test/e2e/studio-page.ts launchChromium) instead of launching and closing one of its own. Started once the e2e files
+// are next, so the other phases never run beside it; STUDIO_TEST_SHARED_BROWSER=0 leaves each file its own browser.
+let browserServer;
+let browserStopping = false;
+/** the shared browser's endpoint, or undefined (then every file launches its own) */
+async function sharedBrowser() {
+  if (process.env.STUDIO_TEST_SHARED_BROWSER === '0' || process.env.STUDIO_E2E_BROWSER) return process.env.STUDIO_E2E_BROWSER;
+  browserServer = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/e2e/browser-server.ts')], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  browserServer.stdin.on('error', () => undefined);
+  return new Promise((resolve) => {
+    let out = '';
+    let found;
+    browserServer.stdout.setEncoding('utf8');
+    browserServer.stdout.on('data', (d) => {
+      out += d;
+      found ??= /^(ws:\/\/\S+)$/m.exec(out)?.[1];
+      if (found) resolve(found);
+    });
+    browserServer.once('exit', (code, sig) => {
+      // (after it started: a file that cannot connect launches its own, studio-page.ts launchChromium)
+      if (!browserStopping) console.error(`# the shared Chromium ${found ? 'stopped' : 'did not start'} (exit ${code ?? sig}): each e2e file launches its own`);
+      resolve(undefined);
+    });
+  });
+}
+
 let status = 0;
 for (const g of groups) {
+  const env = { ...process.env };
+  if (g.files.some(isE2e)) {
+    browserEndpoint ??= sharedBrowser();
+    const ws = await browserEndpoint;
+    if (ws) env.STUDIO_E2E_BROWSER = ws;
+  }
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${g.concurrency}`, '--test-reporter=spec', ...g.files], {
     cwd: root,
     stdio: 'inherit',
+    env,
   });
   if ((r.status ?? 1) !== 0) status = r.status ?? 1;
+}
+if (browserServer && browserServer.exitCode === null && browserServer.signalCode === null) {
+  const exited = new Promise((r) => browserServer.once('exit', r));
+  browserStopping = true;
+  browserServer.stdin.end();
+  await exited;
 }
 process.exit(status);

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
-import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
+import { downloaded, launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
 
 /**
  * Issue 12, gaps to LM Studio / Jan: sampling settings in the UI (temperature,
@@ -175,7 +174,7 @@ describe('chat: sampling, token limit, export (issue 12, gaps)', { timeout: 300_
     await page.getByTestId('chat-export-md').click();
     let file = await dl;
     assert.match(file.suggestedFilename(), /chat\.md$/);
-    const md = readFileSync((await file.path())!, 'utf8');
+    const md = (await downloaded(file)).toString('utf8');
     assert.match(md, /^# Chat about “/);
     assert.match(md, /> What is playing\?/);
     assert.match(md, /### Answer/);
@@ -183,7 +182,7 @@ describe('chat: sampling, token limit, export (issue 12, gaps)', { timeout: 300_
     dl = page.waitForEvent('download');
     await page.getByTestId('chat-export-json').click();
     file = await dl;
-    const json = JSON.parse(readFileSync((await file.path())!, 'utf8')) as { track: { path: string }; messages: Array<{ role: string; text: string }> };
+    const json = JSON.parse((await downloaded(file)).toString('utf8')) as { track: { path: string }; messages: Array<{ role: string; text: string }> };
     assert.equal(json.track.path, sine);
     const answers = await sp.chat().answers.count();
     assert.equal(json.messages.filter((x) => x.role === 'assistant').length, answers + 1, 'every version (one question has two)');

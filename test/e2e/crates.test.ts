@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { openDb } from '../../main/engine/db';
@@ -7,6 +7,7 @@ import { libraryPage } from './library-page';
 import { oldFormatLibrary } from '../helpers/library-rows';
 import { OUTPUT } from '../helpers/media';
 import { useStudio } from '../helpers/studio';
+import { downloaded } from './studio-page';
 
 /**
  * Crates (crates21) end to end, the real renderer against `studio serve`: make a crate in the sidebar, drag two
@@ -91,13 +92,13 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     await page.getByTestId('crate-export').click();
     const file = await dl;
     assert.equal(file.suggestedFilename(), 'Warm-up ☕.m3u8');
-    assert.equal(readFileSync((await file.path())!, 'utf8'), `#EXTM3U\n#EXTINF:1,Artist 1 - Alpha Drive\n${paths[0]}\n#EXTINF:1,Artist 3 - Charlie Rush\n${paths[2]}\n`);
+    assert.equal((await downloaded(file)).toString('utf8'), `#EXTM3U\n#EXTINF:1,Artist 1 - Alpha Drive\n${paths[0]}\n#EXTINF:1,Artist 3 - Charlie Rush\n${paths[2]}\n`);
     // the library's CSV export of "the rows shown" in a crate: the crate's rows
     await page.getByTestId('export-open').click();
     await page.getByTestId('export-scope').selectOption('filter');
     const csv = page.waitForEvent('download');
     await page.getByTestId('export-csv').click();
-    const rows = readFileSync((await (await csv).path())!, 'utf8').trim().split(/\r?\n/).slice(1);
+    const rows = (await downloaded(await csv)).toString('utf8').trim().split(/\r?\n/).slice(1);
     assert.deepEqual(rows.map((l) => TITLES.find((t) => l.includes(t))).sort(), ['Alpha Drive', 'Charlie Rush']);
     await page.keyboard.press('Escape');
     assert.deepEqual(await studio.sp.toastTexts('error'), []);

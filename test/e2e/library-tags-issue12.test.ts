@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { formatTags, scannedLibrary, type libraryPage } from './library-page';
-import { HANG_GUARD_MS } from './studio-page';
+import { downloaded, HANG_GUARD_MS } from './studio-page';
 import { useStudio } from '../helpers/studio';
 
 /**
@@ -80,7 +80,7 @@ describe('library: BPM range and tags (issue 12)', { timeout: 300_000 }, () => {
     await page.getByTestId('export-scope').selectOption('filter');
     const dl = page.waitForEvent('download');
     await page.getByTestId('export-csv').click();
-    const csv = readFileSync((await (await dl).path())!).toString('utf8').slice(1).trim().split(/\r\n/);
+    const csv = (await downloaded(await dl)).toString('utf8').slice(1).trim().split(/\r\n/);
     const at = csv[0].split(',').indexOf('bpm');
     assert.equal(csv.length, 2);
     assert.equal(Number(csv[1].split(',')[at]), await bpmOf('Gamma Rush'));

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { libraryFolder, libraryPage, BAD_FILE, type Doc } from './library-page';
 import { useStudio } from '../helpers/studio';
+import { downloaded } from './studio-page';
 
 /**
  * The Library view end to end against the real engine (`studio serve`): add a
@@ -171,7 +171,7 @@ describe('the library in the browser', { timeout: 300_000 }, () => {
     await page.getByTestId('export-csv').click();
     let file = await dl;
     assert.match(file.suggestedFilename(), /\.csv$/);
-    let csv = readFileSync((await file.path())!, 'utf8');
+    let csv = (await downloaded(file)).toString('utf8');
     let lines = csv.trim().split(/\r?\n/);
     assert.match(lines[0], /bpm/i, lines[0]);
     assert.equal(lines.length, 1 + 3, csv);
@@ -182,7 +182,7 @@ describe('the library in the browser', { timeout: 300_000 }, () => {
     dl = page.waitForEvent('download');
     await page.getByTestId('export-csv').click();
     file = await dl;
-    csv = readFileSync((await file.path())!, 'utf8');
+    csv = (await downloaded(file)).toString('utf8');
     lines = csv.trim().split(/\r?\n/);
     assert.equal(lines.length, 1 + 5, csv);
     assert.ok(csv.includes('Alpha Drive') && csv.includes('Gamma Rush'));

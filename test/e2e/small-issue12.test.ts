@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
 import { e2eMedia, type E2eMedia } from './fixtures';
 import { libraryFolder, libraryPage } from './library-page';
-import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
+import { downloaded, launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
 
 /**
  * Issue 12, item 14 ("small"), against the real engine: the real container,
@@ -123,7 +122,7 @@ describe('small things (issue 12, item 14)', { timeout: 300_000 }, () => {
     const dl = page.waitForEvent('download');
     await page.getByTestId('export-csv').click();
     const file = await dl;
-    const bytes = readFileSync((await file.path())!);
+    const bytes = await downloaded(file);
     assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
     const lines = bytes.toString('utf8').slice(1).trim().split(/\r\n/);
     // RFC 4180 fields (the features line is quoted: it holds commas)

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Download, type Page } from 'playwright-core';
 import { OUTPUT, ROOT } from '../helpers/media';
 
 /**
@@ -108,8 +108,34 @@ export async function startServe(opts: { dataDir?: string; timeoutMs?: number; e
   };
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+/** Debian's Chromium (never `npx playwright install`) */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/**
+ * The Chromium a test file drives. Under tools/run-tests.mjs one browser serves every e2e file of the run
+ * (test/e2e/browser-server.ts; STUDIO_E2E_BROWSER is its endpoint): a file connects to it (each of its pages in a
+ * context of its own, as with a browser of its own) instead of starting and stopping a browser itself, which cost each
+ * of 54 files a launch on a 2-core machine. A file run by itself (`node --import tsx --test …`), or when the shared
+ * browser cannot be reached, launches its own. `close()` on a connected browser drops that file's contexts and
+ * disconnects; the shared browser runs on. (A download's `path()` throws on a connected browser: read it with `downloaded`.)
+ */
+export async function launchChromium(): Promise<Browser> {
+  const shared = process.env.STUDIO_E2E_BROWSER;
+  if (shared) {
+    try {
+      return await chromium.connect(shared, { timeout: 30_000 });
+    } catch (err) {
+      process.stderr.write(`the shared Chromium (${shared}) could not be reached, launching one: ${(err as Error).message.split('\n')[0]}\n`);
+    }
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** The bytes of a download (its `path()` is not there on a connected browser: launchChromium). */
+export async function downloaded(d: Download): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of await d.createReadStream()) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
 }
 
 interface TestEvent {
@@ -135,17 +161,26 @@ export class StudioPage {
     });
   }
 
+  /**
+   * A StudioPage on `serve`, ready (app-ready). `opts.page`: a blank page made beforehand with `blankPage` (its context
+   * and renderer process made while `studio serve` started: useStudio), used instead of a new one.
+   */
   static async open(
     browser: Browser,
     serve: ServeProcess,
     viewport = { width: 1400, height: 860 },
-    opts: { permissions?: string[] } = {},
+    opts: { permissions?: string[]; page?: Page } = {},
   ): Promise<StudioPage> {
-    const page = await browser.newPage({ viewport, permissions: opts.permissions });
+    const page = opts.page ?? (await StudioPage.blankPage(browser, viewport, opts));
     const sp = new StudioPage(page, serve);
     await page.goto(serve.openUrl);
     await sp.waitForEvent('app-ready', { after: 0 });
     return sp;
+  }
+
+  /** A new page (its own context) with nothing loaded, for `open`'s `opts.page`. */
+  static blankPage(browser: Browser, viewport = { width: 1400, height: 860 }, opts: { permissions?: string[] } = {}): Promise<Page> {
+    return browser.newPage({ viewport, permissions: opts.permissions });
   }
 
   /** The sequence number of the last app event: pass it as `after` to wait for what comes next. */

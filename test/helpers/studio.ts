@@ -27,8 +27,8 @@ export interface Studio {
 }
 
 /**
- * The end-to-end tests' setup, once: registers `before` (Chromium launched
- * while `studio serve` starts, then a StudioPage) and `after` (browser
+ * The end-to-end tests' setup, once: registers `before` (Chromium launched, or the run's shared one connected, and a
+ * blank page made while `studio serve` starts, then a StudioPage on it) and `after` (browser
  * closed, every serve stopped, even when the start failed half way) in the
  * calling `describe`. Returns an object whose fields are filled by `before`:
  * `const studio = useStudio(); … studio.sp.page`.
@@ -38,11 +38,14 @@ export function useStudio(opts: UseStudioOptions = {}): Studio {
   before(async () => {
     await opts.prepare?.();
     const launching = launchChromium().then((b) => (studio.browser = b));
+    // the page's context and renderer process are made while serve starts (about a second each on CI's 2 cores)
+    const paging = opts.page === false ? undefined : launching.then((b) => StudioPage.blankPage(b, opts.viewport, { permissions: opts.permissions }));
+    paging?.catch(() => undefined); // (awaited below; a serve that fails to start ends `before` first)
     const starting = Array.from({ length: opts.instances ?? 1 }, () => startServe(opts.serve).then((s) => (studio.serves.push(s), s)));
     studio.serves = await Promise.all(starting).finally(() => launching);
     studio.serve = studio.serves[0];
     await launching;
-    if (opts.page !== false) studio.sp = await StudioPage.open(studio.browser, studio.serve, opts.viewport, { permissions: opts.permissions });
+    if (paging) studio.sp = await StudioPage.open(studio.browser, studio.serve, opts.viewport, { permissions: opts.permissions, page: await paging });
   });
   after(async () => {
     await studio.browser?.close();
