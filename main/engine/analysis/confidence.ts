@@ -130,6 +130,11 @@ export const TEMPO_PULSE_CALIBRATION: CalibrationModel<keyof TempoEvidence> | nu
 export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'margin', 'scale', 'harmony', 'voices', 'cadences'], weights: [4.878, 7.838, 0.9288, 3.896, 1.332, 3.693], bias: -17.86 };
 // END CALIBRATION
 
+/** A probability as every confidence is stated: rounded to 0.001 and kept in [0.001, 0.999] (no analysis is ever certain). */
+export function roundConfidence(p: number): number {
+  return Math.round(Math.min(0.999, Math.max(0.001, p)) * 1000) / 1000;
+}
+
 /**
  * The calibrated probability of a logistic model at `x` (inputs by name), rounded to 0.001
  * and kept in [0.001, 0.999]: no analysis is ever certain. Missing or non-finite inputs count as 0.
@@ -140,8 +145,7 @@ export function calibrate<K extends string>(model: CalibrationModel<K>, x: Recor
     const v = x[k];
     if (Number.isFinite(v)) s += model.weights[i] * v;
   });
-  const p = 1 / (1 + Math.exp(-s));
-  return Math.round(Math.min(0.999, Math.max(0.001, p)) * 1000) / 1000;
+  return roundConfidence(1 / (1 + Math.exp(-s)));
 }
 
 /**
@@ -197,7 +201,7 @@ export function tempoFactor(e: Partial<TempoEvidence>): number {
  */
 export function tempoConfidence(e: TempoEvidence, model: CalibrationModel<keyof TempoEvidence> = TEMPO_CALIBRATION, pulseModel: CalibrationModel<keyof TempoEvidence> | null = TEMPO_PULSE_CALIBRATION): number {
   const p = calibrate(model, e) * (pulseModel ? calibrate(pulseModel, e) : 1);
-  return Math.round(Math.max(0.001, p * tempoFactor(e)) * 1000) / 1000;
+  return roundConfidence(p * tempoFactor(e));
 }
 
 /** Probability (0..1) that the key with this evidence is exactly right. */

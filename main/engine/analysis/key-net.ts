@@ -23,6 +23,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MIN_CONFIDENCE } from '@contract';
+import { roundConfidence } from './confidence';
 
 /** one tensor of a torch state_dict: its shape and its values, row-major */
 export interface KeyNetTensor {
@@ -287,7 +288,7 @@ export function keyNetProbs(x: Float64Array, steps: number, w: Pick<KeyNetWeight
  * net's top probability, and `shipped`, the profile key's own calibrated confidence (0..1); where `shipped` is under
  * MIN_CONFIDENCE it caps the result (a track the analyser does not state a key for stays unstated: without the cap
  * the map stated 25 no-key files against the shipped 7 in CV; BENCHMARKS.md "Key: the learned key net in the
- * analyser (knet22, decision22 K1)"). Rounded to 0.001 within [0.001, 0.999], as confidence.ts calibrate().
+ * analyser (knet22, decision22 K1)"). Rounded as every confidence is (confidence.ts roundConfidence).
  */
 export function keyNetConfidence(p: number, shipped: number, w: Pick<KeyNetWeights, 'confNet' | 'confShipped' | 'confBias'>): number {
   const lg = (v: number) => {
@@ -296,9 +297,8 @@ export function keyNetConfidence(p: number, shipped: number, w: Pick<KeyNetWeigh
   };
   const c = 1 / (1 + Math.exp(-(w.confNet * lg(p) + w.confShipped * lg(shipped) + w.confBias)));
   const v = shipped < MIN_CONFIDENCE ? Math.min(c, shipped) : c;
-  // rounded to 0.001 in [0.001, 0.999], as confidence.ts calibrate() states every other confidence (the net's was stored
-  // and printed unrounded: `studio analyze` read "confidence 0.9507421491952921"; tester23)
-  return Math.round(Math.min(0.999, Math.max(0.001, v)) * 1000) / 1000;
+  // stated as every other confidence (the net's was stored and printed unrounded: "confidence 0.9507421491952921"; tester23)
+  return roundConfidence(v);
 }
 
 /**
