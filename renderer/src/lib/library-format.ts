@@ -13,8 +13,8 @@ export { fmtConf } from './library-notes';
 export const fmtDb = (v: number | null, digits = 1) => (v === null || !Number.isFinite(v) ? DASH : v.toFixed(digits));
 export const fmtRate = (hz: number | null) => (hz === null ? DASH : hz % 1000 ? `${(hz / 1000).toFixed(1)} kHz` : `${hz / 1000} kHz`);
 
-/** a channel count as players name it: "mono", "stereo", else "6 ch"; — when unknown */
-export const fmtChannelCount = (n: number | null) => (n === null || !(n > 0) ? DASH : n === 1 ? 'mono' : n === 2 ? 'stereo' : `${n} ch`);
+/** a channel count (≥ 1) as players name it: "mono", "stereo", else "6 ch" */
+const channelCount = (n: number) => (n === 1 ? 'mono' : n === 2 ? 'stereo' : `${n} ch`);
 
 /**
  * The detail panel's format line: "4:00 · flac · 48 kHz · 6 ch · 2304 kb/s" — length, codec, rate, channels, bitrate
@@ -22,7 +22,7 @@ export const fmtChannelCount = (n: number | null) => (n === null || !(n > 0) ? D
  * nothing saying it held six channels (tester22's leftover).
  */
 export function formatLine(t: Pick<LibraryTrack, 'durationSec' | 'codec' | 'sampleRate' | 'channels' | 'bitrateKbps'>): string {
-  return [fmtDur(t.durationSec), t.codec ?? '?', fmtRate(t.sampleRate), ...(t.channels ? [fmtChannelCount(t.channels)] : []), ...(t.bitrateKbps !== null ? [`${Math.round(t.bitrateKbps)} kb/s`] : [])].join(' · ');
+  return [fmtDur(t.durationSec), t.codec ?? '?', fmtRate(t.sampleRate), ...(t.channels ? [channelCount(t.channels)] : []), ...(t.bitrateKbps !== null ? [`${Math.round(t.bitrateKbps)} kb/s`] : [])].join(' · ');
 }
 
 /** "A minor" with its Camelot and Open Key codes: "8A · 1m". */
