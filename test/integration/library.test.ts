@@ -138,6 +138,10 @@ describe('library: scan, rescan, bad input, query, export', () => {
     const spawned = decodes().slice(before);
     assert.equal(spawned.length, 8, spawned.join('\n'));
     assert.ok(events.some((e) => e.name === 'library:scan-state'));
+    // each state stamped in the order the engine made it, through the engine's process boundary (ScanState.seq)
+    const states = events.filter((e) => e.name === 'library:scan-state').map((e) => e.payload as ScanState);
+    assert.ok(states.every((s) => s.engineRun === end.engineRun && s.engineRun.length > 0), 'one engineRun');
+    assert.ok(states.every((s, i) => i === 0 || s.seq > states[i - 1].seq), states.map((s) => s.seq).join(' '));
     assert.ok(events.some((e) => e.name === 'library:changed'));
     const [f] = await engine.call('library:list-folders', {});
     assert.equal(f.trackCount, 10);

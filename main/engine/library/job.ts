@@ -11,6 +11,7 @@
  * analyze`) end with the engine that ran them and are closed, visibly, by the
  * next one.
  */
+import { randomUUID } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { StudioError, toErrorData, type LibraryFolder, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
@@ -118,9 +119,15 @@ export function moveMatch(rows: Pick<LibRow, 'path' | 'size' | 'mtime_ms'>[], f:
   return best;
 }
 
+/** a scan state before it is stamped with its order (LibraryScanner.state) */
+type Snapshot = Omit<ScanState, 'seq' | 'engineRun'>;
+
 export class LibraryScanner {
   private job: Job | null = null;
-  private last: ScanState = { jobId: null, state: 'idle', total: 0, done: 0, failed: 0, currentFile: null, rate: null, etaSec: null, startedAt: null, problems: [], skipped: { count: 0, files: [] } };
+  /** this scanner's run: every state it makes carries it, with the next `seq` (ScanState.seq; isStaleScanState) */
+  private readonly engineRun = randomUUID();
+  private seq = 0;
+  private last: Snapshot = { jobId: null, state: 'idle', total: 0, done: 0, failed: 0, currentFile: null, rate: null, etaSec: null, startedAt: null, problems: [], skipped: { count: 0, files: [] } };
   private stateTimer: NodeJS.Timeout | null = null;
   private lastEmit = 0;
   private changed = { added: 0, updated: 0, removed: 0 };
@@ -132,7 +139,7 @@ export class LibraryScanner {
    * the last state (paused, with its counts) until Resume or the next Scan resumes it or Cancel ends it. The folder
    * watcher's changes wait behind it, as they wait behind a scan paused in this engine.
    */
-  private pausedStored: ScanState | null = null;
+  private pausedStored: Snapshot | null = null;
   private followUps: (string | null)[] = [];
   private backlog: string[] = [];
   private explicit: string[] = [];
@@ -169,7 +176,15 @@ export class LibraryScanner {
     this.foldersChanged();
   }
 
+  /**
+   * The scan's state now: the running (or paused) job's, else the last job's (or the paused one kept from before this
+   * engine). Each call makes a new state: its `seq` is above every state made before it (events and answers alike).
+   */
   state(): ScanState {
+    return { ...this.snapshot(), seq: ++this.seq, engineRun: this.engineRun };
+  }
+
+  private snapshot(): Snapshot {
     const j = this.job;
     if (!j) return this.last;
     const elapsed = (Date.now() - j.runStart) / 1000;
@@ -235,7 +250,7 @@ export class LibraryScanner {
    * resume counts them (resumePhase) — a file done whose row failed is failed, one done whose tags are still to be
    * re-read (needsRetag) is left, as is every file not done.
    */
-  private storedState(jobId: string, startedAt: number, problems: Problem[]): ScanState {
+  private storedState(jobId: string, startedAt: number, problems: Problem[]): Snapshot {
     const files = this.store.jobs.files(jobId);
     const rows = this.store.rowsByPath();
     let done = 0;
@@ -287,10 +302,12 @@ export class LibraryScanner {
         this.pausedStored = null;
         this.store.write(() => this.store.jobs.setState(p.jobId!, 'cancelled', JSON.stringify(p.problems), Date.now()));
         this.last = { ...p, state: 'cancelled' };
+        // the answer is the cancelled job, ordered before the backlog's states; the watcher's changes that waited
+        // behind it run now (their own events)
+        const answer = this.state();
         this.emitState(true);
-        // the answer is the cancelled job; the watcher's changes that waited behind it run now (their own events)
         this.startBacklog();
-        return this.last;
+        return answer;
       }
       return this.state();
     }
@@ -391,7 +408,7 @@ export class LibraryScanner {
       }
     }
     job.current = null;
-    this.last = this.state();
+    this.last = this.snapshot();
     this.job = null;
     this.emitState(true);
     this.flushChanged();

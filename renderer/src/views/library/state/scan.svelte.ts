@@ -1,4 +1,4 @@
-import type { ScanState } from '@contract';
+import { isStaleScanState, type ScanState } from '@contract';
 import { api, asStudioError } from '../../../host/api';
 import { signal } from '../../../lib/test-hooks';
 import { ABOUT, app } from '../../../shared/state/app.svelte';
@@ -14,6 +14,8 @@ const idle = (): ScanState => ({
   etaSec: null,
   startedAt: null,
   problems: [],
+  seq: 0,
+  engineRun: '',
 });
 
 /** The library's scan job as the engine reports it (`library:scan-state`), and its controls. */
@@ -37,7 +39,7 @@ class Scan {
     try {
       const s = await api().call('library:scan-state', {});
       if (own && s.jobId) this.own.add(s.jobId);
-      this.set(s);
+      this.set(s, own);
     } catch (err) {
       signal('library-error', { where: 'scan-state', message: asStudioError(err).message });
     }
@@ -48,7 +50,7 @@ class Scan {
     try {
       const s = await api().call('library:scan', folderId ? { folderId } : {});
       if (s.jobId) this.own.add(s.jobId);
-      this.set(s);
+      this.set(s, true);
       app.resolved(ABOUT.scan);
     } catch (err) {
       app.error(err, 'Could not start the scan', ABOUT.scan);
@@ -64,10 +66,31 @@ class Scan {
     }
   }
 
-  /** A new state from the engine (an event or a call's answer). */
-  set(s: ScanState): void {
+  /**
+   * A new state from the engine (an event or a call's answer). A state older than the one held (isStaleScanState: a
+   * call's answer that came after later events — a Rescan's "running" after its job's "finished") is dropped; when
+   * `ownAdded` (the page just learnt the job is its own) what is shown is worked out again from the held state.
+   */
+  set(s: ScanState, ownAdded = false): void {
+    if (isStaleScanState(this.engine, s)) {
+      signal('library-scan-state-stale', { state: s.state, seq: s.seq, held: this.engine.seq });
+      if (ownAdded) this.show(this.engine);
+      return;
+    }
     const prev = this.engine;
     this.engine = s;
+    this.show(s);
+    signal('library-scan-state', { state: s.state, done: s.done, total: s.total, failed: s.failed });
+    // rows found or analysed: refresh what is shown (throttled), whether or not library:changed says so
+    if (s.total !== prev.total || s.done !== prev.done || s.failed !== prev.failed) this.onRowsChanged(false);
+    if (prev.state === 'running' && s.state !== 'running' && s.state !== 'paused') {
+      signal(s.state === 'finished' ? 'library-scan-finished' : 'library-scan-stopped', { state: s.state, done: s.done, failed: s.failed });
+      this.onRowsChanged(true);
+    }
+  }
+
+  /** What the scan bar shows for the engine's state `s`: it, or the summary of the job before it (see below). */
+  private show(s: ScanState): void {
     const ended = s.state === 'finished' || s.state === 'cancelled';
     const nothingAnalysed = s.total === 0 && !s.problems.length;
     const empty = nothingAnalysed && !s.skipped?.count;
@@ -77,13 +100,6 @@ class Scan {
     const quiet = ended && nothingAnalysed && s.jobId !== null && !this.own.has(s.jobId) && this.summary !== null && this.summary.jobId !== s.jobId;
     if (ended && !empty && !quiet) this.summary = s;
     this.state = quiet ? this.summary! : s;
-    signal('library-scan-state', { state: s.state, done: s.done, total: s.total, failed: s.failed });
-    // rows found or analysed: refresh what is shown (throttled), whether or not library:changed says so
-    if (s.total !== prev.total || s.done !== prev.done || s.failed !== prev.failed) this.onRowsChanged(false);
-    if (prev.state === 'running' && s.state !== 'running' && s.state !== 'paused') {
-      signal(s.state === 'finished' ? 'library-scan-finished' : 'library-scan-stopped', { state: s.state, done: s.done, failed: s.failed });
-      this.onRowsChanged(true);
-    }
   }
 }
 

@@ -1,0 +1,69 @@
+// ci35: a Rescan's answer ("running") reached the page after its job's "finished" event and the scan bar stayed at
+// "Scanning" for good. Every scan state the engine makes is now stamped (ScanState.seq, engineRun) and a reader of both
+// events and answers drops the older one (isStaleScanState). The page side with the order made by a WebSocket route:
+// test/e2e/library-scan-late-answer.test.ts.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { isStaleScanState, type EventName, type EventPayload, type ScanState } from '@contract';
+import { openDb } from '../../main/engine/db';
+import type { EngineContext } from '../../main/engine/context';
+import { LibraryScanner } from '../../main/engine/library/job';
+import type { Analyse } from '../../main/engine/library/pool';
+import { LibraryStore } from '../../main/engine/library/store';
+
+const dir = mkdtempSync(join(tmpdir(), 'rs-scan-order-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('isStaleScanState: older only within one engine run', () => {
+  const at = (seq: number, engineRun = 'run-a') => ({ seq, engineRun });
+  assert.equal(isStaleScanState(at(5), at(4)), true, 'a lower seq of the same run');
+  assert.equal(isStaleScanState(at(5), at(5)), false, 'the same state again');
+  assert.equal(isStaleScanState(at(5), at(6)), false, 'a newer one');
+  assert.equal(isStaleScanState(at(500), at(1, 'run-b')), false, 'another engine (restarted): its own count');
+  assert.equal(isStaleScanState(at(5), at(1, '')), false, 'a state no engine stamped');
+  assert.equal(isStaleScanState(at(0, ''), at(3)), false, 'the page\'s idle state before any engine state');
+});
+
+function scanner(name: string, events: ScanState[]): { scanner: LibraryScanner; store: LibraryStore; close(): void } {
+  const db = openDb(join(dir, name));
+  const store = new LibraryStore(db);
+  const ctx = {
+    db, dataDir: join(dir, name), cacheDir: join(dir, name),
+    emit: <E extends EventName>(n: E, payload: EventPayload<E>) => void (n === 'library:scan-state' && events.push(payload as ScanState)),
+  } as unknown as EngineContext;
+  const pool = (): Analyse => ({ size: 1, run: async () => Promise.reject(new Error('no analysis expected')), close: async () => undefined });
+  return { scanner: new LibraryScanner(ctx, store, pool, true), store, close: () => db.close() };
+}
+
+test('a scan\'s answer is ordered before its job\'s later events; every state of one engine has one engineRun and a larger seq', async () => {
+  const events: ScanState[] = [];
+  const a = scanner('a', events);
+  const lib = join(dir, 'Music');
+  mkdirSync(lib, { recursive: true });
+  a.store.addFolder(lib, []);
+  const answer = a.scanner.start();
+  assert.equal(answer.state, 'running');
+  await a.scanner.whenIdle();
+  const finished = events.find((e) => e.state === 'finished' && e.jobId === answer.jobId);
+  assert.ok(finished, JSON.stringify(events.map((e) => e.state)));
+  assert.ok(finished.seq > answer.seq, `finished ${finished.seq} after the answer ${answer.seq}`);
+  assert.equal(isStaleScanState(finished, answer), true, 'the answer coming after "finished" is dropped');
+  assert.equal(isStaleScanState(answer, finished), false, '"finished" after the answer is taken');
+  assert.ok(answer.engineRun.length > 0 && events.every((e) => e.engineRun === answer.engineRun), 'one engineRun');
+  assert.ok(events.every((e, i) => i === 0 || e.seq > events[i - 1].seq), events.map((e) => e.seq).join(' '));
+  // asked again with nothing running: the last job's state, stamped after everything before it
+  const again = a.scanner.state();
+  assert.deepEqual([again.jobId, again.state], [answer.jobId, 'finished']);
+  assert.ok(again.seq > finished.seq);
+
+  // another engine (a restart on the same data folder): its own run, never taken for an older state of the first
+  const b = scanner('a', []);
+  const other = b.scanner.state();
+  assert.notEqual(other.engineRun, answer.engineRun);
+  assert.equal(isStaleScanState(again, other), false);
+  a.close();
+  b.close();
+});
