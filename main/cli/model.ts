@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fmtBytes as sizeText, fmtEta, toErrorData, type CatalogPart, type GetState, type ModelCatalog } from '@contract';
+import { fmtBytes as sizeText, fmtEta, toErrorData, type CatalogPart, type GetState, type ModelCatalog, type StateOrder } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { llmFolderProblem } from '../engine/model/catalog/catalog';
@@ -74,7 +74,7 @@ export function formatCatalog(c: ModelCatalog): string {
 }
 
 /** One progress line for a TTY: bar, percent, bytes, speed, ETA, what runs. */
-export function progressLine(s: GetState, width = 100): string {
+export function progressLine(s: Omit<GetState, keyof StateOrder>, width = 100): string {
   const step = s.steps.find((x) => x.state === 'running');
   if (step?.kind === 'convert') {
     const f = step.total ? Math.min(1, step.bytes / step.total) : 0;

@@ -659,6 +659,26 @@ export type ScanProblemKind = z.infer<typeof ScanProblemKind>;
 export const ScanProblem = z.object({ path: z.string(), message: z.string(), code: ErrorCode.optional(), kind: ScanProblemKind.optional() });
 export type ScanProblem = z.infer<typeof ScanProblem>;
 
+/**
+ * The order of the states one engine's job reports, both as events and as call answers (ScanState, GetState): `seq`
+ * grows by one with every state its maker makes, and `engineRun` names that maker (a random id per engine start; ''
+ * for a state no engine made). A call's answer can reach a page after events the engine sent later — each hop
+ * (engine → serve → page) relays an event as it comes and an answer after its handler's await, so two messages read in
+ * one chunk leave in the other order — and a late "running" answer would undo the "finished" already shown (ci35: a
+ * Rescan's bar stuck at "Scanning"). Made by main/engine/state-order.ts; read with isStaleState.
+ */
+export const StateOrder = z.object({ seq: z.number().int().nonnegative(), engineRun: z.string() });
+export type StateOrder = z.infer<typeof StateOrder>;
+
+/**
+ * Whether `incoming` is older than `held`: both made by the same maker (same non-empty engineRun) and `incoming.seq`
+ * below `held.seq`. A state of another engine run (the engine restarted, or serve did) is never stale: it is the new
+ * engine's. For every reader of both a job's events and its answers (the scan bar, the model panel's Get).
+ */
+export function isStaleState(held: StateOrder, incoming: StateOrder): boolean {
+  return incoming.engineRun !== '' && incoming.engineRun === held.engineRun && incoming.seq < held.seq;
+}
+
 export const ScanState = z.object({
   /** null when no scan has run since the engine started (and none was left paused before it) */
   jobId: z.string().nullable(),
@@ -681,27 +701,9 @@ export const ScanState = z.object({
   problems: z.array(ScanProblem),
   /** files left out by choice (not audio, not a regular file), counted, with the reason; `files` holds the first 500 */
   skipped: z.object({ count: z.number(), files: z.array(z.object({ path: z.string(), reason: z.string() })) }).optional(),
-  /**
-   * The order of the states one engine reports: `seq` grows by one with every state its scanner makes (an event or a
-   * call's answer) and `engineRun` names that scanner (a random id per engine start; '' for a state no engine made).
-   * A call's answer can reach a page after events the engine sent later — each hop (engine → serve → page) relays an
-   * event as it comes and an answer after its handler's await, so messages read in one chunk leave out of order — and a
-   * late "running" answer would undo the "finished" already shown (ci35: a Rescan's bar stuck at "Scanning").
-   * See isStaleScanState.
-   */
-  seq: z.number().int().nonnegative(),
-  engineRun: z.string(),
+  ...StateOrder.shape,
 });
 export type ScanState = z.infer<typeof ScanState>;
-
-/**
- * Whether `incoming` is older than `held`: both made by the same engine's scanner (same non-empty engineRun) and
- * `incoming.seq` below `held.seq`. A state of another engine run (the engine restarted, or serve did) is never stale:
- * it is the new engine's. Used by every reader of both scan events and scan answers (the renderer's scan bar).
- */
-export function isStaleScanState(held: Pick<ScanState, 'seq' | 'engineRun'>, incoming: Pick<ScanState, 'seq' | 'engineRun'>): boolean {
-  return incoming.engineRun !== '' && incoming.engineRun === held.engineRun && incoming.seq < held.seq;
-}
 
 export const TrackDetail = z.object({
   track: LibraryTrack,
@@ -845,6 +847,7 @@ export const GetState = z.object({
   /** the finished pack */
   packPath: z.string().nullable(),
   startedAt: z.number(),
+  ...StateOrder.shape,
 });
 export type GetState = z.infer<typeof GetState>;
 

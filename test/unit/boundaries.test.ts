@@ -192,9 +192,9 @@ describe('folder boundaries (DEVELOPERS.md)', () => {
     assert.deepEqual(bad, []);
   });
 
-  it('model/catalog (getting the model) uses node, @contract, model/download, model/pack.ts, the settings table, data-lock/owner.ts and makeDirs of engine/fs/paths.ts; the converter is passed in, never imported', () => {
+  it('model/catalog (getting the model) uses node, @contract, model/download, model/pack.ts, the settings table, data-lock/owner.ts, makeDirs of engine/fs/paths.ts and the state stamper (engine/state-order.ts); the converter is passed in, never imported', () => {
     const allowed = (t: string) =>
-      inside(t, 'main/engine/model/catalog') || inside(t, 'main/engine/model/download') || t === 'main/engine/model/pack' || t === 'main/engine/db/settings' || t === 'main/engine/context' || t === 'main/data-lock/owner' || t === 'main/engine/fs/paths';
+      inside(t, 'main/engine/model/catalog') || inside(t, 'main/engine/model/download') || t === 'main/engine/model/pack' || t === 'main/engine/db/settings' || t === 'main/engine/context' || t === 'main/data-lock/owner' || t === 'main/engine/fs/paths' || t === 'main/engine/state-order';
     const bad = violations('main/engine/model/catalog', (s, f) => {
       if (isNodeBuiltin(s) || s === '@contract') return null;
       if (s.startsWith('.') && allowed(target(f, s))) return null;

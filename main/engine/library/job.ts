@@ -11,10 +11,10 @@
  * analyze`) end with the engine that ran them and are closed, visibly, by the
  * next one.
  */
-import { randomUUID } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { StudioError, toErrorData, type LibraryFolder, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
+import { StateStamper } from '../state-order';
 import type { LibRow } from '../db/tracks';
 import { innermost, isInside, notUtf8Message, undecodableName } from '../fs/paths';
 import { libraryVersions, readTempoKeyTags, scanKey } from './analyse';
@@ -124,9 +124,8 @@ type Snapshot = Omit<ScanState, 'seq' | 'engineRun'>;
 
 export class LibraryScanner {
   private job: Job | null = null;
-  /** this scanner's run: every state it makes carries it, with the next `seq` (ScanState.seq; isStaleScanState) */
-  private readonly engineRun = randomUUID();
-  private seq = 0;
+  /** every state made here carries its order (ScanState.seq, engineRun; isStaleState) */
+  private readonly order = new StateStamper();
   private last: Snapshot = { jobId: null, state: 'idle', total: 0, done: 0, failed: 0, currentFile: null, rate: null, etaSec: null, startedAt: null, problems: [], skipped: { count: 0, files: [] } };
   private stateTimer: NodeJS.Timeout | null = null;
   private lastEmit = 0;
@@ -181,7 +180,7 @@ export class LibraryScanner {
    * engine). Each call makes a new state: its `seq` is above every state made before it (events and answers alike).
    */
   state(): ScanState {
-    return { ...this.snapshot(), seq: ++this.seq, engineRun: this.engineRun };
+    return this.order.stamp(this.snapshot());
   }
 
   private snapshot(): Snapshot {

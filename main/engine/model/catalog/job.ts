@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fmtBytes, StudioError, toErrorData, type GetRequest, type GetState, type Precision } from '@contract';
+import { fmtBytes, StudioError, toErrorData, type GetRequest, type GetState, type Precision, type StateOrder } from '@contract';
 import { download, DownloadError, freeBytes, hubEndpoint, hubHeaders, removePartial, type DownloadProgress } from '../download/index';
 import { fileSize, type Variant } from './catalog';
 import { isInside } from '../../fs/paths';
@@ -34,7 +34,7 @@ export interface JobDeps {
   out: string;
   modelsDir: string;
   env: NodeJS.ProcessEnv;
-  emit: (s: GetState) => void;
+  emit: (s: GetJobState) => void;
   /** the pack is in place */
   onPack: (dir: string) => void;
   /** free space to keep beyond what is needed (bytes) */
@@ -51,9 +51,12 @@ async function sha256File(path: string, signal: AbortSignal): Promise<string> {
 
 const fileLabel = (d: PlannedDownload) => d.dest.split(/[\\/]/).slice(-1)[0];
 
+/** A Get's state as the job keeps it; the catalogue stamps its order (StateOrder) on each copy it sends. */
+export type GetJobState = Omit<GetState, keyof StateOrder>;
+
 /** One Get: request + state; `run()` again after a pause resumes it. */
 export class GetJob {
-  state: GetState;
+  state: GetJobState;
   private controller: AbortController | null = null;
   private running: Promise<void> | null = null;
   private lastEmit = 0;

@@ -7,7 +7,8 @@ import { getSetting, readSettingsReadOnly, setSetting } from '../../db/settings'
 import { deltaFiles, freeBytes, HubError, imagebindUrl, vicunaDeltaFiles } from '../download/index';
 import { loadPack } from '../pack';
 import { installedPacks, layout, MODEL_NAME, SUMMARY, VARIANTS, type Variant } from './catalog';
-import { GetJob, modelsFolderFailure, type ConvertFn } from './job';
+import { GetJob, modelsFolderFailure, type ConvertFn, type GetJobState } from './job';
+import { StateStamper } from '../../state-order';
 import { plan, type Discovery } from './plan';
 import { PRECISION_FIGURES } from './figures';
 
@@ -25,6 +26,8 @@ export class ModelCatalogService {
   private job: GetJob | null = null;
   private discovery: Discovery = { delta: {} };
   private sourcesNote: string | null = 'Sizes are estimates until the sources are looked up.';
+  /** every Get state sent (event or answer) carries its order (GetState.seq, engineRun; isStaleState) */
+  private readonly order = new StateStamper();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -97,7 +100,7 @@ export class ModelCatalogService {
     } catch {
       free = null;
     }
-    return { modelsDir: this.modelsDir, freeBytes: free, entries, sourcesNote: this.sourcesNote, job: this.job ? structuredClone(this.job.state) : null, remembered: rem, precisionFigures: PRECISION_FIGURES };
+    return { modelsDir: this.modelsDir, freeBytes: free, entries, sourcesNote: this.sourcesNote, job: this.job ? this.order.stamp(structuredClone(this.job.state)) : null, remembered: rem, precisionFigures: PRECISION_FIGURES };
   }
 
   /** Start (or resume) a Get. One job at a time; the same request while it runs returns its state. */
@@ -105,7 +108,7 @@ export class ModelCatalogService {
     const precision: Precision = req.precision ?? 'int4';
     if (this.job?.active) {
       const j = this.job.req;
-      if (j.variant === req.variant && j.precision === precision) return structuredClone(this.job.state);
+      if (j.variant === req.variant && j.precision === precision) return this.order.stamp(structuredClone(this.job.state));
       throw new StudioError('BAD_ARGS', `Getting ${MODEL_NAME[j.variant as Variant]} (${j.precision}) is under way; pause or cancel it first.`);
     }
     for (const k of ['llama', 'vicuna', 'from'] as const) if (req[k]) setSetting(this.ctx.db, `model.get.${k}`, req[k]!);
@@ -122,14 +125,17 @@ export class ModelCatalogService {
       const job = new GetJob({ ...req, precision }, this.deps(out, req));
       Object.assign(job.state, { state: 'finished', packPath: out, message: `${MODEL_NAME[variant]} (${precision}) is already installed: ${out}` });
       this.job = job;
-      this.ctx.emit('model:get-state', structuredClone(job.state));
-      return structuredClone(job.state);
+      const answer = this.order.stamp(structuredClone(job.state));
+      this.ctx.emit('model:get-state', this.order.stamp(structuredClone(job.state)));
+      return answer;
     }
     // the folders must hold what they should before anything starts
     plan(this.modelsDir, variant, req, this.discovery, this.env);
     this.job = new GetJob({ ...req, precision }, this.deps(out, req));
+    // the answer is stamped before the job's first event (start() emits at once): a reader keeps the later event
+    const answer = this.order.stamp(structuredClone(this.job.state));
     void this.job.start();
-    return structuredClone(this.job.state);
+    return answer;
   }
 
   private deps(out: string, req: GetRequest) {
@@ -140,7 +146,7 @@ export class ModelCatalogService {
       convert: this.convertFn,
       backoffMs: this.env.STUDIO_DOWNLOAD_BACKOFF_MS ? Number(this.env.STUDIO_DOWNLOAD_BACKOFF_MS) : undefined,
       reserveBytes: this.env.STUDIO_DISK_RESERVE_BYTES ? Number(this.env.STUDIO_DISK_RESERVE_BYTES) : undefined,
-      emit: (s: GetState) => this.ctx.emit('model:get-state', s),
+      emit: (s: GetJobState) => this.ctx.emit('model:get-state', this.order.stamp(s)),
       onPack: () => this.onPacksChanged(),
       plan: async (signal: AbortSignal) => {
         try {
@@ -162,14 +168,16 @@ export class ModelCatalogService {
     if (!job) throw new StudioError('NOT_FOUND', 'No model is being got.');
     if (action === 'pause') await job.pause();
     else if (action === 'resume') {
-      if (job.state.state === 'finished') return structuredClone(job.state);
+      if (job.state.state === 'finished') return this.order.stamp(structuredClone(job.state));
+      const answer = this.order.stamp(structuredClone(job.state));
       void job.start();
+      return answer;
     } else await job.cancel(job.lastPlan ?? undefined);
-    return structuredClone(job.state);
+    return this.order.stamp(structuredClone(job.state));
   }
 
   state(): GetState | null {
-    return this.job ? structuredClone(this.job.state) : null;
+    return this.job ? this.order.stamp(structuredClone(this.job.state)) : null;
   }
 
   /** Re-hash every file of a pack against its manifest, with no cache. Raises MODEL_MISSING with the file that fails. */

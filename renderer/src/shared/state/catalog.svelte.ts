@@ -1,4 +1,4 @@
-import type { GetState, ModelCatalog, Precision } from '@contract';
+import { isStaleState, type GetState, type ModelCatalog, type Precision } from '@contract';
 import { api } from '../../host/api';
 import { signal } from '../../lib/test-hooks';
 import { ABOUT, app } from './app.svelte';
@@ -26,7 +26,7 @@ class CatalogState {
     this.listening = true;
     api().on('model:get-state', (s) => {
       const was = this.job?.state;
-      this.job = s;
+      if (!this.take(s)) return;
       if (s.state !== 'running' && was === 'running') {
         signal('model-get-ended', { state: s.state, packPath: s.packPath, error: s.error });
         void this.load();
@@ -35,6 +35,19 @@ class CatalogState {
     api().on('model:changed', ({ packsChanged }) => {
       if (packsChanged) void this.load();
     });
+  }
+
+  /**
+   * The Get's state from an event or a call's answer, unless it is older than the one held (isStaleState: an answer
+   * that came after the job's later events — a Get that failed at once left shown "running"); false when dropped.
+   */
+  private take(s: GetState): boolean {
+    if (this.job && isStaleState(this.job, s)) {
+      signal('model-get-state-stale', { state: s.state, seq: s.seq, held: this.job.seq });
+      return false;
+    }
+    this.job = s;
+    return true;
   }
 
   /** Installed packs of both variants (the chat's pack chooser). */
@@ -52,7 +65,7 @@ class CatalogState {
         ...(f.llama ? { llama: f.llama } : {}), ...(f.vicuna ? { vicuna: f.vicuna } : {}), ...(f.from ? { from: f.from } : {}),
       });
       this.catalog = c;
-      if (c.job && (!this.job || this.job.jobId === c.job.jobId)) this.job = c.job;
+      if (c.job && (!this.job || this.job.jobId === c.job.jobId)) this.take(c.job);
       if (!this.seeded) {
         this.seeded = true;
         this.folders = { llama: c.remembered.llama ?? '', vicuna: c.remembered.vicuna ?? '', from: c.remembered.from ?? '' };
@@ -74,12 +87,13 @@ class CatalogState {
   async get(variant: Variant): Promise<void> {
     const f = this.folders;
     try {
-      this.job = await api().call('model:get', {
+      const started = await api().call('model:get', {
         variant, precision: this.precision,
         ...(f.llama ? { llama: f.llama } : {}), ...(f.vicuna ? { vicuna: f.vicuna } : {}), ...(f.from ? { from: f.from } : {}),
       });
+      this.take(started);
       signal('model-get-started', { variant, precision: this.precision });
-      if (this.job.state !== 'running') void this.load();
+      if (started.state !== 'running') void this.load();
     } catch (err) {
       app.error(err, 'Could not get the model');
     }
@@ -87,8 +101,9 @@ class CatalogState {
 
   async control(action: 'pause' | 'resume' | 'cancel'): Promise<void> {
     try {
-      this.job = await api().call('model:get-control', { action });
-      signal('model-get-control', { action, state: this.job.state });
+      const answer = await api().call('model:get-control', { action });
+      this.take(answer);
+      signal('model-get-control', { action, state: answer.state });
       if (action !== 'resume') void this.load();
     } catch (err) {
       app.error(err, `Could not ${action} the download`);

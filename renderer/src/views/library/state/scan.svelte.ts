@@ -1,4 +1,4 @@
-import { isStaleScanState, type ScanState } from '@contract';
+import { isStaleState, type ScanState } from '@contract';
 import { api, asStudioError } from '../../../host/api';
 import { signal } from '../../../lib/test-hooks';
 import { ABOUT, app } from '../../../shared/state/app.svelte';
@@ -67,12 +67,12 @@ class Scan {
   }
 
   /**
-   * A new state from the engine (an event or a call's answer). A state older than the one held (isStaleScanState: a
+   * A new state from the engine (an event or a call's answer). A state older than the one held (isStaleState: a
    * call's answer that came after later events — a Rescan's "running" after its job's "finished") is dropped; when
    * `ownAdded` (the page just learnt the job is its own) what is shown is worked out again from the held state.
    */
   set(s: ScanState, ownAdded = false): void {
-    if (isStaleScanState(this.engine, s)) {
+    if (isStaleState(this.engine, s)) {
       signal('library-scan-state-stale', { state: s.state, seq: s.seq, held: this.engine.seq });
       if (ownAdded) this.show(this.engine);
       return;

@@ -11,26 +11,28 @@ import { launchChromium, startServe, StudioPage, type ServeProcess } from './stu
  * A call's answer can reach the page after events the engine sent later: serve (and the engine) relay an event as it
  * comes and an answer after its handler's await, so two messages read in one chunk leave in the other order. ci35
  * failed on it (library-disconnect: a Rescan on a loaded machine, its job's "finished" event before the Rescan's
- * "running" answer, and the scan bar left at "Scanning" for good). Here the order is made, not waited for: the answer
- * to library:scan is held by a WebSocket route until the page has its job's "finished" event, then let through. The
- * engine stamps every scan state (ScanState.seq, engineRun); the page drops the older one.
- * Run: npm run build && node tools/run-tests.mjs test/e2e/library-scan-late-answer.test.ts
+ * "running" answer, and the scan bar left at "Scanning" for good). The model panel's Get has the same two paths (a Get
+ * that fails at once). Here the order is made, not waited for: the answer is held by a WebSocket route until the page
+ * has the job's last event, then let through. The engine stamps every job state (StateOrder: seq, engineRun); the
+ * page drops the older one (isStaleState).
+ * Run: npm run build && node tools/run-tests.mjs test/e2e/late-answers.test.ts
  */
-describe('library: a Rescan answer that comes after its scan ended (ci35)', { timeout: 240_000 }, () => {
+describe('a job\'s answer that comes after its last event (ci35): the scan bar, the model Get', { timeout: 240_000 }, () => {
   const dir = join(OUTPUT, 'e2e-scan-late-answer', 'Music');
   let serve: ServeProcess;
   let browser: Browser;
   let sp: StudioPage;
-  /** the answers held back (library:scan's), sent on release */
+  /** the answers held back (the method's in `holding`), sent on release */
   const held: Array<() => void> = [];
-  let holding = false;
+  let holding: string | null = null;
 
   before(async () => {
     rmSync(join(OUTPUT, 'e2e-scan-late-answer'), { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     copyFileSync(toneFile('scan-late-answer-2s.wav', 2), join(dir, 'tone.wav'));
     const launching = launchChromium().then((b) => (browser = b));
-    serve = await startServe().finally(() => launching);
+    // the Hub and Meta's file server refuse at once (the discard port): a Get fails as soon as it looks up its files
+    serve = await startServe({ env: { HF_ENDPOINT: 'http://127.0.0.1:9', STUDIO_IMAGEBIND_URL: 'http://127.0.0.1:9/imagebind_huge.pth' } }).finally(() => launching);
     await launching;
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
@@ -38,7 +40,7 @@ describe('library: a Rescan answer that comes after its scan ended (ci35)', { ti
       const ids = new Set<string>();
       ws.onMessage((m) => {
         const msg = JSON.parse(String(m)) as { t: string; id: string; method?: string };
-        if (holding && msg.t === 'req' && msg.method === 'library:scan') ids.add(msg.id);
+        if (holding !== null && msg.t === 'req' && msg.method === holding) ids.add(msg.id);
         server.send(m);
       });
       server.onMessage((m) => {
@@ -61,7 +63,7 @@ describe('library: a Rescan answer that comes after its scan ended (ci35)', { ti
   test('the late "running" answer is dropped: the bar stays at "Scan finished"', async () => {
     const { page } = sp;
     await scanFolder(sp, dir, 1);
-    holding = true;
+    holding = 'library:scan';
     const m = await sp.mark();
     await page.locator('[data-testid=library-folder] .actions button:first-child').click();
     // the job runs and ends (its events pass) while its Rescan answer waits
@@ -70,6 +72,7 @@ describe('library: a Rescan answer that comes after its scan ended (ci35)', { ti
     const shownBefore = await page.getByTestId('scan-progress').getAttribute('data-state');
     assert.equal(shownBefore, 'finished', 'the scan bar after the job\'s last event');
     const released = await sp.mark();
+    holding = null;
     held.splice(0).forEach((send) => send());
     const stale = await sp.waitForEvent('library-scan-state-stale', { after: released });
     assert.equal((stale.detail as { state: string }).state, 'running', 'the answer is the job as it started');
@@ -77,6 +80,38 @@ describe('library: a Rescan answer that comes after its scan ended (ci35)', { ti
     assert.equal(await page.getByTestId('scan-progress').getAttribute('data-state'), 'finished', 'still "Scan finished" after the late answer');
     assert.match(await page.getByTestId('scan-counts').innerText(), /^1 \/ 1\b/, JSON.stringify(finished.detail));
     await sp.screenshot('library-scan-late-answer');
+  });
+
+  test('a Get that fails at once: its late "running" answer is dropped, the panel says why it failed', async () => {
+    const { page } = sp;
+    // back from the library to the track view, where the chat pane (no model yet) offers Get DeepResonance…
+    const m = await sp.mark();
+    await page.keyboard.press('Control+l');
+    await sp.waitForEvent('library-hidden', { after: m });
+    await page.getByTestId('get-model').click();
+    await page.getByTestId('models-panel').waitFor();
+    holding = 'model:get';
+    await page.getByTestId('get-beta').click();
+    // the job's events pass while its answer waits: the failure is shown
+    const job = page.getByTestId('get-job');
+    await page.locator('[data-testid=get-job][data-state=failed]').waitFor();
+    assert.equal(held.length, 1, 'the Get answer is held');
+    const message = await page.getByTestId('get-message').innerText();
+    assert.match(message, /could not be reached/, message);
+    const released = await sp.mark();
+    holding = null;
+    held.splice(0).forEach((send) => send());
+    const stale = await sp.waitForEvent('model-get-state-stale', { after: released });
+    assert.equal((stale.detail as { state: string }).state, 'running', 'the answer is the job as it started');
+    await page.waitForTimeout(300);
+    assert.equal(await job.getAttribute('data-state'), 'failed', 'still failed after the late answer');
+    assert.equal(await page.getByTestId('get-message').innerText(), message);
+    // a failed Get offers Resume (and Cancel); Pause is for a running one
+    assert.deepEqual([await page.getByTestId('get-pause').count(), await page.getByTestId('get-resume').count()], [0, 1]);
+    await sp.screenshot('late-answer-model-get');
+  });
+
+  test('no page errors', () => {
     assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });
 });
