@@ -39,8 +39,12 @@ export const nodeForker: Forker = (modulePath, env) => {
       return child.pid;
     },
     send: (m) => {
-      if (child.connected) child.send(m as object);
-      else throw new Error('engine channel closed');
+      if (!child.connected) throw new Error('engine channel closed');
+      // a write to an engine that has just died (killed, crashed) fails with EPIPE after `connected` said yes; without
+      // a callback Node emits it as the child's 'error' event, which nothing heard: `studio serve` died of it (a page's
+      // call the moment its engine was SIGKILLed). The engine's exit is reported by onExit, and the host rejects the
+      // calls in flight and restarts it there: the failed write itself has nothing more to say.
+      child.send(m as object, (err) => void err);
     },
     onMessage: (l) => void child.on('message', l),
     onExit: (l) => void child.on('exit', (code, signal) => l(code, signal)),

@@ -1,7 +1,8 @@
 // The real engine (out/engine/index.js) under EngineHost + nodeForker, over
 // the real protocol: calls, typed errors, cancellation, crash and restart.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -129,5 +130,32 @@ describe('EngineHost with the real engine process', () => {
     assert.deepEqual(await stopped, ['stopped']);
     assert.match(engine.state.message ?? '', /crashed 3 times/);
     await assert.rejects(engine.call('recent:list', {}), (e) => code(e) === 'ENGINE_UNAVAILABLE');
+  });
+});
+
+describe('nodeForker: a message to an engine that has just died', () => {
+  it('is dropped, not thrown as an unheard "error" event (studio serve died of EPIPE when a page called the moment its engine was SIGKILLed)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'studio-fork-epipe-'));
+    const script = join(dir, 'idle.mjs');
+    writeFileSync(script, "process.on('message', () => undefined);\nsetInterval(() => undefined, 1000);\nprocess.send('up');\n");
+    const uncaught: unknown[] = [];
+    const onUncaught = (e: unknown) => void uncaught.push(e);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const child = nodeForker(script, {});
+      const up = new Promise<void>((r) => child.onMessage(() => r()));
+      const exited = new Promise<string | null>((r) => child.onExit((_code, signal) => r(signal)));
+      await up;
+      child.kill('SIGKILL');
+      // the child is dead before this process reads its exit: the channel still says connected, the write gets EPIPE
+      execFileSync('sleep', ['0.3']);
+      for (let i = 0; i < 3; i++) child.send({ t: 'req', id: `c${i}`, method: 'app:get-info', args: {} });
+      assert.equal(await exited, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(uncaught.map((e) => (e as Error).message), [], 'no unheard error event');
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
