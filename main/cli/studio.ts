@@ -208,7 +208,8 @@ export function formatProbe(p: ProbeResult): string {
   for (const s of p.streams) {
     const bits =
       s.type === 'audio'
-        ? [s.codec, s.sampleRate && `${s.sampleRate} Hz${s.decodedSampleRate ? ` (decoded and analysed as ${s.decodedSampleRate} Hz PCM)` : ''}`, s.channelLayout, s.bitrateKbps && `${s.bitrateKbps} kb/s`]
+        ? // a file that names no speaker positions (WAVE_FORMAT_EXTENSIBLE, dwChannelMask 0) has no layout: its count, as ffprobe words it
+          [s.codec, s.sampleRate && `${s.sampleRate} Hz${s.decodedSampleRate ? ` (decoded and analysed as ${s.decodedSampleRate} Hz PCM)` : ''}`, s.channelLayout ?? (s.channels && `${s.channels} channels`), s.bitrateKbps && `${s.bitrateKbps} kb/s`]
         : s.type === 'video'
           ? [s.codec, videoSizeText(s, 'x'), s.fps && `${s.fps} fps`, s.attachedPic && 'cover art']
           : [s.codec];
