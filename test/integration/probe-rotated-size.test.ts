@@ -57,3 +57,18 @@ test('a tilted (non-quarter-turn) rotation keeps the stored sides: probe and the
   const shown = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', png], { encoding: 'utf8' }).trim();
   assert.equal(shown, '320,240');
 });
+
+// tester24: a clip with no sound at all was printed "bitrate 44 kb/s the audio" (the file's bytes over its length,
+// taken as the audio's); there is no audio: only the whole file's bitrate.
+test('a video without an audio stream states no audio bitrate, only the whole file\'s', async () => {
+  const dir = join(OUTPUT, 'probe-rotated-size');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'silent-video.mp4');
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10:duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', file]);
+  const p = await probeFile(file);
+  assert.equal(p.audio, undefined);
+  assert.equal(p.bitrateKbps, undefined);
+  assert.ok(p.overallBitrateKbps! > 0);
+  assert.match(formatProbe(p), /\n {2}bitrate {5}\d+ kb\/s the whole file\n/);
+  assert.doesNotMatch(formatProbe(p), /the audio/);
+});
