@@ -3,8 +3,8 @@ import type { StreamInfo } from './methods';
 /**
  * How ffmpeg (fftools get_rotation, then the autorotate filters) and the browser turn a display-matrix rotation
  * upright: the angle rounded to a whole degree; a multiple of 90° is that many quarter turns (0–3, the sides swap on an
- * odd count) — any other angle (a tilted matrix, 45°) is drawn turned inside the stored frame (ffmpeg's rotate filter
- * keeps width × height): `null`, no quarter turns.
+ * odd count) — any other angle (a tilted matrix, 45°) keeps width × height: ffmpeg draws it turned inside the stored
+ * frame (its rotate filter), Chromium plays it unturned: `null`, no quarter turns.
  */
 export function quarterTurns(rotation: number | undefined): number | null {
   const deg = Math.round(rotation ?? 0);
