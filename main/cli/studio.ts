@@ -52,7 +52,7 @@ Usage:
       Exit code 1 if any file failed.
       (--db takes the data folder's lock, as serve does; without it analyze,
       probe and ask work while the app runs.)
-  studio crate list|show NAME|export NAME OUT.m3u8 [--json] [--data-dir DIR]
+  studio crate list|show NAME|export NAME OUT.m3u8|FOLDER/ [--json] [--data-dir DIR]
       The Library's crates (the DJ's playlists): list them, show one's tracks
       in crate order, or write one as an extended M3U8 playlist (tracks below
       OUT's folder relative to it). (studio crate --help; they only read:
