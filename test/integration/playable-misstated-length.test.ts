@@ -37,3 +37,19 @@ test('an MP3 cut short under a header that counts the whole plays from a proxy s
   // the whole file plays as it is
   assert.deepEqual(playPlan(await probeFile(whole)), { kind: 'original' });
 });
+
+test('raw ADTS AAC, its length only estimated, plays from an MP4 copy of its frames that states what decodes', async () => {
+  const dir = join(OUTPUT, 'playable-misstated-length');
+  mkdirSync(dir, { recursive: true });
+  const raw = join(dir, 'raw.aac');
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'anoisesrc=d=20:a=0.3', '-c:a', 'aac', '-b:a', '128k', raw]);
+  // (Chromium read this file as 20.89 s, as ffmpeg's estimate: checked in headless Chromium)
+  assert.ok(statedSec(raw) - 20 > 0.3, `ffmpeg's estimate ${statedSec(raw)}`);
+  const p = await probeFile(raw);
+  const plan = playPlan(p);
+  assert.ok(plan.kind === 'proxy' && plan.ext === 'mp4', JSON.stringify(plan));
+  if (plan.kind !== 'proxy') return;
+  const made = await makeProxy(raw, p, plan, join(dir, 'cache'), 'b'.repeat(32));
+  assert.equal(made.mime, 'audio/mp4');
+  assert.ok(Math.abs(statedSec(made.path) - p.durationSec) < 0.05, `proxy states ${statedSec(made.path)} s, the audio is ${p.durationSec} s`);
+});

@@ -80,6 +80,10 @@ test('a file whose header misstates its length plays from a proxy (MP3: its fram
   assert.equal(playPlan(cut('mp3', 'mp3', 'The file appears truncated or damaged: the last frame is cut (112 of 418 bytes); its header states 0:30.00; shown: what it holds, 0:06.21.')).kind, 'proxy');
   const estimated = "The file states no exact duration (no Xing/Info or VBRI header): ffmpeg estimated 3:10 from the first frames' bitrate; 2:58 is what decodes.";
   assert.equal(playPlan(cut('mp3', 'mp3', estimated)).kind, 'proxy');
+  // raw ADTS AAC, its length estimated: copied into an MP4 (not re-encoded to Opus)
+  const adts = playPlan(cut('aac', 'aac', "The file states no exact duration: ffmpeg estimated 0:20.89 from the first frames' bitrate; 0:20.03 is what decodes."));
+  assert.ok(adts.kind === 'proxy' && adts.ext === 'mp4' && adts.args.includes('copy'), JSON.stringify(adts));
+  assert.deepEqual(playPlan(probe('aac', 'aac')), { kind: 'original' });
   // other warnings leave a playable file as it is
   assert.deepEqual(playPlan(cut('mp3', 'mp3', 'The file appears truncated or damaged: the last frame is cut (112 of 418 bytes); shown: what it holds, 0:06.21.')), { kind: 'original' });
   assert.deepEqual(playPlan(cut('flac', 'flac', 'A second FLAC stream follows the first (from byte 9000: files joined end to end, as `cat` makes): the first header (STREAMINFO) states 0:05.00, the streams 0:05.00 + 0:05.00.')), { kind: 'original' });

@@ -93,12 +93,14 @@ export function playPlan(probe: ProbeResult, lossless: ReadonlySet<string> = new
     const misstated = lengthMisstated(probe);
     if (audioOk && !picked && !misstated) return { kind: 'original' };
     const reason = `${a} in ${probe.container}${picked ? `, audio stream ${probe.audio?.index} (not the first)` : ''}${misstated ? ', its stated length is not what decodes' : ''}`;
-    // a codec Chromium plays, in MP4: the picked stream copied alone into an MP4 (no re-encoding)
-    if (audioOk && containerFamily(probe.container) === 'mp4' && MP4_AUDIO_COPY.includes(a)) {
+    // a codec Chromium plays, in MP4: the picked stream copied alone into an MP4 (no re-encoding); so is raw ADTS AAC
+    // whose length is only estimated (Chromium, like ffmpeg, guesses it from the first frames' bitrate: 20.89 s for 20.03)
+    const family = containerFamily(probe.container);
+    if (audioOk && MP4_AUDIO_COPY.includes(a) && (family === 'mp4' || (misstated && family === 'aac'))) {
       return { kind: 'proxy', ext: 'mp4', mime: 'audio/mp4', reason, args: ['-map', am, '-vn', '-sn', '-dn', '-c:a', 'copy', '-movflags', '+faststart', '-f', 'mp4'] };
     }
     // an MP3 whose header misstates its length: its frames copied as they are, under a new Xing header that counts them
-    if (audioOk && containerFamily(probe.container) === 'mp3' && a === 'mp3') {
+    if (audioOk && family === 'mp3' && a === 'mp3') {
       return { kind: 'proxy', ext: 'mp3', mime: 'audio/mpeg', reason, args: ['-map', am, '-vn', '-sn', '-dn', '-c:a', 'copy', '-write_xing', '1', '-f', 'mp3'] };
     }
     return audioProxy(probe, reason, lossless);
