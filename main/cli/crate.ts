@@ -111,7 +111,7 @@ export async function crateCommand(argv: string[], start: Start): Promise<number
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
     const want = sub === 'list' ? 0 : sub === 'show' ? 1 : 2;
     if (positionals.length !== want) {
-      throw new UsageError(sub === 'list' ? 'crate list takes no names' : sub === 'show' ? 'crate show takes one crate name: studio crate show NAME' : 'crate export takes a crate name and the playlist file: studio crate export NAME OUT.m3u8');
+      throw new UsageError(sub === 'list' ? 'crate list takes no names' : sub === 'show' ? 'crate show takes one crate name: studio crate show NAME' : 'crate export takes a crate name and the playlist file (or a folder to write NAME.m3u8 into): studio crate export NAME OUT.m3u8|FOLDER/');
     }
     if (sub === 'export' && values.json) throw new UsageError('crate export writes a playlist file; --json is for list and show');
     engine = await start();

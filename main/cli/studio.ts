@@ -52,7 +52,7 @@ Usage:
       Exit code 1 if any file failed.
       (--db takes the data folder's lock, as serve does; without it analyze,
       probe and ask work while the app runs.)
-  studio crate list|show NAME|export NAME OUT.m3u8 [--json] [--data-dir DIR]
+  studio crate list|show NAME|export NAME OUT.m3u8|FOLDER/ [--json] [--data-dir DIR]
       The Library's crates (the DJ's playlists): list them, show one's tracks
       in crate order, or write one as an extended M3U8 playlist (tracks below
       OUT's folder relative to it). (studio crate --help; they only read:
@@ -208,7 +208,8 @@ export function formatProbe(p: ProbeResult): string {
   for (const s of p.streams) {
     const bits =
       s.type === 'audio'
-        ? [s.codec, s.sampleRate && `${s.sampleRate} Hz${s.decodedSampleRate ? ` (decoded and analysed as ${s.decodedSampleRate} Hz PCM)` : ''}`, s.channelLayout, s.bitrateKbps && `${s.bitrateKbps} kb/s`]
+        ? // a file that names no speaker positions (WAVE_FORMAT_EXTENSIBLE, dwChannelMask 0) has no layout: its count, as ffprobe words it
+          [s.codec, s.sampleRate && `${s.sampleRate} Hz${s.decodedSampleRate ? ` (decoded and analysed as ${s.decodedSampleRate} Hz PCM)` : ''}`, s.channelLayout ?? (s.channels && `${s.channels} channels`), s.bitrateKbps && `${s.bitrateKbps} kb/s`]
         : s.type === 'video'
           ? [s.codec, videoSizeText(s, 'x'), s.fps && `${s.fps} fps`, s.attachedPic && 'cover art']
           : [s.codec];

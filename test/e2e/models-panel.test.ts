@@ -45,6 +45,11 @@ describe('Models panel: Get α/β (issue 9) and a current model status (issue 12
     await sp.waitForEvent('catalog-loaded', { after: m });
     const panel = page.getByTestId('models-panel');
     await panel.waitFor();
+    // tester24: the folder and its free space ran together ("…/models· 55.6 GB free": Svelte 5 trims a block's ends)
+    assert.match(await panel.locator('.head .muted.small').innerText(), /\/models · [\d.]+ [kMGT]?B free$/);
+    // and each part's label and how it is checked ("α delta (pytorch_model.pt)· SHA-256 checked"); nowhere a "·" glued on
+    assert.match(await page.getByTestId('part-beta-delta').locator('td.what').innerText(), /^β delta \(pytorch_model\.pt\) · SHA-256 checked/);
+    assert.doesNotMatch(await panel.innerText(), /\S· /);
     for (const v of ['alpha', 'beta']) {
       assert.equal(await page.getByTestId(`part-${v}-delta`).getAttribute('data-state'), 'missing');
       assert.equal(await page.getByTestId(`part-${v}-imagebind`).getAttribute('data-state'), 'missing');
@@ -94,6 +99,7 @@ describe('Models panel: Get α/β (issue 9) and a current model status (issue 12
     assert.match(await page.getByTestId('get-message').innerText(), /Paused.*Resume continues/);
     const partial = await page.locator('[data-testid^=part-beta-][data-state=partial]').count();
     assert.ok(partial >= 1, 'a part is shown partly downloaded');
+    assert.doesNotMatch(await page.getByTestId('models-panel').innerText(), /\S· /, 'no "·" glued to the word before it (the steps\' details too)');
     await sp.screenshot('models-3-paused');
     src.hub.throttle = 0;
     m = await sp.mark();

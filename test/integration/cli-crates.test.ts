@@ -70,6 +70,9 @@ test('studio crate export: M3U8 with #EXTINF and paths relative below the playli
   const bad = studio('crate', 'export', 'Empty');
   assert.equal(bad.code, 2);
   assert.match(bad.err, /crate export takes a crate name and the playlist file/);
+  // tester24: the folder form (tester23) was missing from this message and from `studio --help`'s crate line
+  assert.match(bad.err, /studio crate export NAME OUT\.m3u8\|FOLDER\//);
+  assert.match(studio('--help').out, /studio crate list\|show NAME\|export NAME OUT\.m3u8\|FOLDER\/ /);
 });
 
 test('studio crate export into a folder writes <crate>.m3u8 there, named as the app\'s download is (tester23)', () => {

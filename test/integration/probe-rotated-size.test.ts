@@ -3,10 +3,11 @@
 // written as the MP4 tkhd display matrix on a stream copy).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { formatProbe } from '../../main/cli/studio';
+import { thumbSize } from '../../main/engine/media/filmstrip';
 import { probeFile } from '../../main/engine/media/probe';
 import { OUTPUT } from '../helpers/media';
 
@@ -23,4 +24,51 @@ test('studio probe names a rotated clip\'s size as shown (portrait), beside the 
   const p = await probeFile(file);
   assert.equal(p.video?.rotation, 90);
   assert.match(formatProbe(p), /stream 0 {4}video: h264, 320x240, shown 240x320 \(rotated 90°\), 10 fps/);
+});
+
+// tester24 (note-stop "Left 4"): a tilted display matrix (here -60°, as an editor's "straighten" writes it) was read
+// as the nearest quarter turn — probe said "shown 240x320 (rotated -90°)" and the filmstrip asked for portrait
+// thumbnails — while ffmpeg (fftools: only a whole multiple of 90° transposes; any other angle runs the rotate filter,
+// which keeps width × height) and the browser show it landscape, turned inside the stored frame.
+test('a tilted (non-quarter-turn) rotation keeps the stored sides: probe and the filmstrip agree with ffmpeg', async () => {
+  const dir = join(OUTPUT, 'probe-rotated-size');
+  mkdirSync(dir, { recursive: true });
+  const plain = join(dir, 'plain-tilt.mp4');
+  const file = join(dir, 'tilted-60.mp4');
+  const ff = (args: string[]) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+  ff(['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', plain]);
+  // ffmpeg 5.1 writes only quarter turns from the rotate tag: set the video track's tkhd matrix to a 60° turn by hand
+  const buf = readFileSync(plain);
+  const identity = Buffer.alloc(36);
+  [0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000].forEach((v, i) => identity.writeInt32BE(v, i * 4));
+  const at = buf.indexOf(identity, buf.indexOf('tkhd'));
+  assert.ok(at > 0, 'no tkhd matrix');
+  const [c, s] = [Math.round(Math.cos(Math.PI / 3) * 65536), Math.round(Math.sin(Math.PI / 3) * 65536)];
+  [c, s, 0, -s, c, 0, 0, 0, 0x40000000].forEach((v, i) => buf.writeInt32BE(v, at + i * 4));
+  writeFileSync(file, buf);
+  const p = await probeFile(file);
+  assert.equal(p.video?.rotation, -60);
+  assert.match(formatProbe(p), /stream 0 {4}video: h264, 320x240 \(rotated -60°\), 10 fps/);
+  // what ffmpeg itself makes of it, as the filmstrip decodes: the frame stays 320×240 (landscape)
+  const size = thumbSize(p);
+  assert.ok(size.width > size.height, `thumbnail ${size.width}×${size.height}`);
+  const png = join(dir, 'tilted-60.png');
+  ff(['-i', file, '-frames:v', '1', png]);
+  const shown = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', png], { encoding: 'utf8' }).trim();
+  assert.equal(shown, '320,240');
+});
+
+// tester24: a clip with no sound at all was printed "bitrate 44 kb/s the audio" (the file's bytes over its length,
+// taken as the audio's); there is no audio: only the whole file's bitrate.
+test('a video without an audio stream states no audio bitrate, only the whole file\'s', async () => {
+  const dir = join(OUTPUT, 'probe-rotated-size');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'silent-video.mp4');
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10:duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', file]);
+  const p = await probeFile(file);
+  assert.equal(p.audio, undefined);
+  assert.equal(p.bitrateKbps, undefined);
+  assert.ok(p.overallBitrateKbps! > 0);
+  assert.match(formatProbe(p), /\n {2}bitrate {5}\d+ kb\/s the whole file\n/);
+  assert.doesNotMatch(formatProbe(p), /the audio/);
 });

@@ -22,6 +22,8 @@ test('a file given where a model pack folder is wanted is named as a file, with 
     });
     await assert.rejects(loadPack(join(dir, 'song.wav')), (e: Error & { code?: string }) => e.code === 'MODEL_MISSING' && /is a file, not a model pack folder/.test(e.message));
     await assert.rejects(loadPack(join(dir, 'nothing')), (e: Error & { code?: string }) => e.code === 'MODEL_MISSING' && /There is no model pack folder at/.test(e.message));
+    // tester24: a chosen pack moved away — the chat showed "Failed: There is no model pack folder at …." and nothing else
+    await assert.rejects(loadPack(join(dir, 'nothing')), (e: Error) => /\(moved or deleted\?\)\. Choose the pack where it is now, or get one in the Models panel \(or `studio model get beta`\)/.test(e.message));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { StudioError, type ProbeResult } from '@contract';
+import { StudioError, quarterTurns, type ProbeResult } from '@contract';
 import { FP_RE } from './cache';
 import { ffmpegReason, runFfmpegProgress } from './ffmpeg';
 
@@ -16,8 +16,9 @@ export interface FilmstripResult {
 
 /** Thumbnail size: THUMB_HEIGHT high (or the video's own, if smaller), even dimensions, the display aspect kept (rotation and sample aspect applied). */
 export function thumbSize(probe: ProbeResult): { width: number; height: number } {
-  // ffmpeg turns rotated (phone) video upright when decoding for display: a quarter turn swaps the sides
-  const quarter = Math.abs(Math.round((probe.video?.rotation ?? 0) / 90)) % 2 === 1;
+  // ffmpeg turns rotated (phone) video upright when decoding for display: a quarter turn swaps the sides (a tilted
+  // matrix, 45°, is drawn turned inside the stored frame: the sides stay)
+  const quarter = (quarterTurns(probe.video?.rotation) ?? 0) % 2 === 1;
   // non-square pixels (anamorphic DV/DVD/HDV): the display width is the stored width × the sample aspect ratio
   const sar = probe.video?.sampleAspect ?? 1;
   const sw = (probe.video?.width ?? 16) * sar;

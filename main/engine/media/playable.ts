@@ -58,7 +58,19 @@ const MP4_AUDIO_COPY = ['aac', 'mp3'];
 export type PlayPlan =
   | { kind: 'original' }
   /** `wide`: audio of more than FFMPEG_MAX_CONVERT_CHANNELS channels, which ffmpeg cannot mix: made by makeProxy's own mix (`args` unused) */
-  | { kind: 'proxy'; ext: 'flac' | 'webm' | 'mp4'; mime: string; args: string[]; reason: string; wide?: true };
+  | { kind: 'proxy'; ext: 'flac' | 'webm' | 'mp4' | 'mp3'; mime: string; args: string[]; reason: string; wide?: true };
+
+/**
+ * The file states a length other than what decodes (probe's warnings, tags.ts crossCheck: a download cut short whose
+ * Xing/STREAMINFO/WAV header still counts the whole — "appears truncated … its header states 0:30.00"; a header that is
+ * wrong; an MP3 with no frame count whose length ffmpeg estimated from the first frames' bitrate). Chromium believes the
+ * header as ffmpeg's demuxer does: played as it is, the element runs to the stated length — the readout said
+ * "0:00.0 / 0:30.0" for 6.2 s of audio, the waveform's cursor and clicks were scaled to 30 s, and playback jumped from
+ * the audio's end to 0:30 and ended. A proxy written by ffmpeg states what it holds.
+ */
+export function lengthMisstated(probe: Pick<ProbeResult, 'warnings'>): boolean {
+  return probe.warnings.some((w) => /\bheader states \d|states no exact duration/.test(w));
+}
 
 /** Chromium's channel limit (media/base/limits.h kMaxChannels): a file of more channels does not play, whatever its codec. */
 export const CHROMIUM_MAX_CHANNELS = 32;
@@ -78,11 +90,18 @@ export function playPlan(probe: ProbeResult, lossless: ReadonlySet<string> = new
   const v = probe.video?.codec;
   const audioOk = !!fam && fam.audio.includes(a) && (probe.audio?.channels ?? 2) <= CHROMIUM_MAX_CHANNELS;
   if (!v) {
-    if (audioOk && !picked) return { kind: 'original' };
-    const reason = `${a} in ${probe.container}${picked ? `, audio stream ${probe.audio?.index} (not the first)` : ''}`;
-    // a codec Chromium plays, in MP4: the picked stream copied alone into an MP4 (no re-encoding)
-    if (audioOk && containerFamily(probe.container) === 'mp4' && MP4_AUDIO_COPY.includes(a)) {
+    const misstated = lengthMisstated(probe);
+    if (audioOk && !picked && !misstated) return { kind: 'original' };
+    const reason = `${a} in ${probe.container}${picked ? `, audio stream ${probe.audio?.index} (not the first)` : ''}${misstated ? ', its stated length is not what decodes' : ''}`;
+    // a codec Chromium plays, in MP4: the picked stream copied alone into an MP4 (no re-encoding); so is raw ADTS AAC
+    // whose length is only estimated (Chromium, like ffmpeg, guesses it from the first frames' bitrate: 20.89 s for 20.03)
+    const family = containerFamily(probe.container);
+    if (audioOk && MP4_AUDIO_COPY.includes(a) && (family === 'mp4' || (misstated && family === 'aac'))) {
       return { kind: 'proxy', ext: 'mp4', mime: 'audio/mp4', reason, args: ['-map', am, '-vn', '-sn', '-dn', '-c:a', 'copy', '-movflags', '+faststart', '-f', 'mp4'] };
+    }
+    // an MP3 whose header misstates its length: its frames copied as they are, under a new Xing header that counts them
+    if (audioOk && family === 'mp3' && a === 'mp3') {
+      return { kind: 'proxy', ext: 'mp3', mime: 'audio/mpeg', reason, args: ['-map', am, '-vn', '-sn', '-dn', '-c:a', 'copy', '-write_xing', '1', '-f', 'mp3'] };
     }
     return audioProxy(probe, reason, lossless);
   }

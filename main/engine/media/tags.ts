@@ -1388,7 +1388,7 @@ export function sizeDisagrees(ff: FfmpegStated, sizeBytes: number, coverBytes = 
  * the stream states (ffmpeg's stream line, unless it is the first frames'
  * estimate), music-metadata's count of a FLAC/Ogg stream's bytes, or the
  * file's bytes less its cover art over the duration. undefined when only an
- * estimate is known. Pure.
+ * estimate is known, or ffmpeg finds no audio stream. Pure.
  */
 export function audioBitrateKbps(x: {
   ff: FfmpegStated;
@@ -1402,6 +1402,8 @@ export function audioBitrateKbps(x: {
 }): number | undefined {
   const { ff, mm, durationSec } = x;
   const audio = ff.streams.find((s) => s.type === 'audio');
+  // no audio stream (a silent clip, a picture): no audio bitrate — the file's bytes over its length are the video's
+  if (!audio) return undefined;
   let kbps: number | undefined;
   if (x.packetBytes && durationSec && durationSec > 0) kbps = (x.packetBytes * 8) / durationSec / 1000;
   else if (audio?.bitrateKbps && !ff.durationEstimated) kbps = audio.bitrateKbps;

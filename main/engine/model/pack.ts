@@ -289,7 +289,9 @@ export interface LoadPackOptions {
 export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promise<Pack> {
   const dir = resolve(dirIn);
   const manifestPath = join(dir, 'manifest.json');
-  if (!existsSync(dir)) throw new StudioError('MODEL_MISSING', `There is no model pack folder at "${dir}".`);
+  // (a chosen pack moved or deleted since: the chat shows this as it is — it says what to do, as NO_PACK_MESSAGE does)
+  if (!existsSync(dir))
+    throw new StudioError('MODEL_MISSING', `There is no model pack folder at "${dir}" (moved or deleted?). Choose the pack where it is now, or get one in the Models panel (or \`studio model get beta\`); \`studio model list\` shows the installed ones.`);
   if (!statSync(dir).isDirectory()) {
     // a pack's own file given (its manifest.json, a graph): the folder that holds it is what is wanted
     const parent = dirname(dir);
