@@ -105,6 +105,14 @@ export const SOUNDFONTS = {
   csfm: fileURLToPath(new URL('./heldout3-synth.orc', import.meta.url)),
   /** heldout3 only: the same orchestra's kit 2 (additive / wavetable keys, pulse plucks, other drum tunings) */
   csadd: fileURLToPath(new URL('./heldout3-synth.orc', import.meta.url)),
+  /**
+   * heldout4 (heldout4-set.ts) only: no SoundFont — ChucK (Debian `chuck`) playing the MIDI file with the Synthesis
+   * ToolKit's physical and FM models (Rhodey, Mandolin, Bowed, Saxofony, VoicForm, Moog…) and the drum samples of
+   * Debian `chuck-data`'s examples (tools/eval/heldout4-stk.ck), kit 1; render() runs chuck for it
+   */
+  stk1: fileURLToPath(new URL('./heldout4-stk.ck', import.meta.url)),
+  /** heldout4 only: the same program's kit 2 (Wurley, StifKarp, FMVoices, Clarinet, HevyMetl…; the other drum samples) */
+  stk2: fileURLToPath(new URL('./heldout4-stk.ck', import.meta.url)),
 };
 export type SoundFont = keyof typeof SOUNDFONTS;
 const MIDI_PACKAGES = ['openttd-openmsx', 'planetblupi-music-midi', 'freedink-data'];
@@ -128,7 +136,7 @@ export type SourceKind = 'mma' | 'game-midi' | 'abc' | 'midi' | 'score' | 'hydro
 
 /** One evaluation item as written to manifest.json. */
 export interface EvalItem {
-  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2' | 'heldout3' | 'compound' | 'soft' | 'lmms' | 'drums';
+  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2' | 'heldout3' | 'heldout4' | 'compound' | 'soft' | 'lmms' | 'drums';
   /** file name under OUT/<set>/ */
   file: string;
   source: string;
@@ -300,6 +308,21 @@ export function freepatsConfig(dir = tmpdir()): string {
   return path;
 }
 
+/**
+ * 16-bit little-endian PCM scaled so that its peak is −1 dBFS (a gain of at most 24 dB; silence stays silence).
+ * heldout4's ChucK renders only.
+ */
+export function peakNormalise(pcm: Buffer): Buffer {
+  const n = pcm.length >> 1;
+  let peak = 0;
+  for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(pcm.readInt16LE(2 * i)));
+  if (peak === 0) return Buffer.from(pcm);
+  const g = Math.min(16, (0.891 * 32767) / peak);
+  const out = Buffer.alloc(n * 2);
+  for (let i = 0; i < n; i++) out.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(pcm.readInt16LE(2 * i) * g))), 2 * i);
+  return out;
+}
+
 /** fluidsynth render of `mid` with `sf`, then ffmpeg: optional stretch/shift, cut to `sec`, MP3 192 kb/s. */
 export async function render(mid: string, sf: SoundFont, out: string, sec: number, stretch: number, shift: number): Promise<void> {
   const raw = `${out}.raw`;
@@ -318,6 +341,17 @@ export async function render(mid: string, sf: SoundFont, out: string, sec: numbe
     writeFileSync(sco, `f0 ${Math.ceil(sec * stretch + 2)}\n`);
     await run('csound', ['-d', '-m0', `--omacro:KIT=${sf === 'csfm' ? 1 : 2}`, '-F', mid, '-h', '--format=float', '-o', raw, SOUNDFONTS[sf], sco], { maxBuffer: 1 << 26 });
     rmSync(sco, { force: true });
+  } else if (sf === 'stk1' || sf === 'stk2') {
+    // ChucK plays the MIDI file (silent mode: no audio device, faster than real time) and writes 16-bit stereo WAV
+    const wav = `${out}.wav`;
+    const data = '/usr/share/doc/chuck-data/examples';
+    await run('chuck', ['--silent', '--srate:44100', `${SOUNDFONTS[sf]}:${mid}:${sf === 'stk1' ? 1 : 2}:${wav}:${Math.ceil(sec * stretch + 2)}:${data}`], { maxBuffer: 1 << 26 });
+    if (!existsSync(wav)) throw new Error(`chuck wrote no ${wav}`);
+    // skip the 44-byte header: the samples as raw s16le, so the rest of render() is the same for every engine; the
+    // models' levels differ by tens of dB (a ModalBar tom, a Shakers triangle), so the peak is brought to −1 dBFS
+    writeFileSync(raw, peakNormalise(readFileSync(wav).subarray(44)));
+    rmSync(wav, { force: true });
+    pcm = 's16le';
   } else await run('bash', ['-c', `fluidsynth -ni -q ${lazy}-F /dev/stdout -T raw -O float -r 44100 -g 0.5 '${SOUNDFONTS[sf]}' '${mid}' 2>/dev/null | head -c ${bytes} > '${raw}'`]);
   const filters: string[] = [];
   if (shift) filters.push(`rubberband=pitch=${Math.pow(2, shift / 12).toFixed(6)}`);
