@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { OUTPUT, toneFile } from '../helpers/media';
 import { scanFolder } from './library-page';
-import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
+import { holdAnswers, launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
 
 /**
  * A call's answer can reach the page after events the engine sent later: serve (and the engine) relay an event as it
@@ -22,9 +22,9 @@ describe('a job\'s answer that comes after its last event (ci35): the scan bar, 
   let serve: ServeProcess;
   let browser: Browser;
   let sp: StudioPage;
-  /** the answers held back (the method's in `holding`), sent on release */
-  const held: Array<() => void> = [];
+  /** the method whose answers are held back (none: null) */
   let holding: string | null = null;
+  let held: Awaited<ReturnType<typeof holdAnswers>>;
 
   before(async () => {
     rmSync(join(OUTPUT, 'e2e-scan-late-answer'), { recursive: true, force: true });
@@ -35,20 +35,7 @@ describe('a job\'s answer that comes after its last event (ci35): the scan bar, 
     serve = await startServe({ env: { HF_ENDPOINT: 'http://127.0.0.1:9', STUDIO_IMAGEBIND_URL: 'http://127.0.0.1:9/imagebind_huge.pth' } }).finally(() => launching);
     await launching;
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
-      const server = ws.connectToServer();
-      const ids = new Set<string>();
-      ws.onMessage((m) => {
-        const msg = JSON.parse(String(m)) as { t: string; id: string; method?: string };
-        if (holding !== null && msg.t === 'req' && msg.method === holding) ids.add(msg.id);
-        server.send(m);
-      });
-      server.onMessage((m) => {
-        const msg = JSON.parse(String(m)) as { t: string; id: string };
-        if (msg.t === 'res' && ids.has(msg.id)) held.push(() => ws.send(m));
-        else ws.send(m);
-      });
-    });
+    held = await holdAnswers(page, (method) => method === holding);
     sp = new StudioPage(page, serve);
     await page.goto(serve.openUrl);
     await sp.waitForEvent('app-ready', { after: 0 });
@@ -68,12 +55,12 @@ describe('a job\'s answer that comes after its last event (ci35): the scan bar, 
     await page.locator('[data-testid=library-folder] .actions button:first-child').click();
     // the job runs and ends (its events pass) while its Rescan answer waits
     const finished = await sp.waitForEvent('library-scan-finished', { after: m });
-    assert.equal(held.length, 1, 'the Rescan answer is held');
+    assert.equal(held.held.length, 1, 'the Rescan answer is held');
     const shownBefore = await page.getByTestId('scan-progress').getAttribute('data-state');
     assert.equal(shownBefore, 'finished', 'the scan bar after the job\'s last event');
     const released = await sp.mark();
     holding = null;
-    held.splice(0).forEach((send) => send());
+    held.release();
     const stale = await sp.waitForEvent('library-scan-state-stale', { after: released });
     assert.equal((stale.detail as { state: string }).state, 'running', 'the answer is the job as it started');
     await page.waitForTimeout(300); // what a late answer would change shows within a frame or two
@@ -95,12 +82,12 @@ describe('a job\'s answer that comes after its last event (ci35): the scan bar, 
     // the job's events pass while its answer waits: the failure is shown
     const job = page.getByTestId('get-job');
     await page.locator('[data-testid=get-job][data-state=failed]').waitFor();
-    assert.equal(held.length, 1, 'the Get answer is held');
+    assert.equal(held.held.length, 1, 'the Get answer is held');
     const message = await page.getByTestId('get-message').innerText();
     assert.match(message, /could not be reached/, message);
     const released = await sp.mark();
     holding = null;
-    held.splice(0).forEach((send) => send());
+    held.release();
     const stale = await sp.waitForEvent('model-get-state-stale', { after: released });
     assert.equal((stale.detail as { state: string }).state, 'running', 'the answer is the job as it started');
     await page.waitForTimeout(300);

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { OUTPUT, toneFile } from '../helpers/media';
 import { copyScannedRows, libraryPage, scanFolder } from './library-page';
-import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
+import { holdAnswers, launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
 
 /**
  * A selection gesture that loads ids is dropped when another gesture comes
@@ -26,7 +26,7 @@ describe('library: a late Ctrl+A does not override a later gesture (tester17)', 
   let browser: Browser;
   let sp: StudioPage;
   /** replies held back (the engine's answers to Ctrl+A's id query), sent on release */
-  const held: Array<() => void> = [];
+  let held: Array<() => void> = [];
   let holding = false;
 
   before(async () => {
@@ -38,21 +38,8 @@ describe('library: a late Ctrl+A does not override a later gesture (tester17)', 
     serve = await startServe().finally(() => launching);
     await launching;
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
-      const server = ws.connectToServer();
-      const ids = new Set<string>();
-      ws.onMessage((m) => {
-        const msg = JSON.parse(String(m)) as { t: string; id: string; method?: string };
-        // Ctrl+A's query: the ids of every row (more than the table's cached page), in one call
-        if (holding && msg.t === 'req' && msg.method === 'library:ids') ids.add(msg.id);
-        server.send(m);
-      });
-      server.onMessage((m) => {
-        const msg = JSON.parse(String(m)) as { t: string; id: string };
-        if (msg.t === 'res' && ids.has(msg.id)) held.push(() => ws.send(m));
-        else ws.send(m);
-      });
-    });
+    // Ctrl+A's query: the ids of every row (more than the table's cached page), in one call
+    ({ held } = await holdAnswers(page, (method) => holding && method === 'library:ids'));
     sp = new StudioPage(page, serve);
     await page.goto(serve.openUrl);
     await sp.waitForEvent('app-ready', { after: 0 });

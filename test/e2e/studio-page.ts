@@ -23,6 +23,31 @@ export const SCREENSHOTS = join(OUTPUT, 'screenshots');
  */
 export const HANG_GUARD_MS = 120_000;
 
+/**
+ * Route the page's WebSocket to `studio serve` through this process and hold back the engine's answers to the calls
+ * `hold(method)` picks (asked when the call goes out, so a test turns holding on and off): each held answer waits in
+ * `held` until the test sends it (`release()`: all, in order). Events and every other answer pass at once — the order
+ * a late answer reaches the page in is made, not waited for. Call before the page opens serve's address.
+ */
+export async function holdAnswers(page: Page, hold: (method: string) => boolean): Promise<{ held: Array<() => void>; release(): void }> {
+  const held: Array<() => void> = [];
+  await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
+    const server = ws.connectToServer();
+    const ids = new Set<string>();
+    ws.onMessage((m) => {
+      const msg = JSON.parse(String(m)) as { t: string; id: string; method?: string };
+      if (msg.t === 'req' && msg.method && hold(msg.method)) ids.add(msg.id);
+      server.send(m);
+    });
+    server.onMessage((m) => {
+      const msg = JSON.parse(String(m)) as { t: string; id: string };
+      if (msg.t === 'res' && ids.has(msg.id)) held.push(() => ws.send(m));
+      else ws.send(m);
+    });
+  });
+  return { held, release: () => held.splice(0).forEach((send) => send()) };
+}
+
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
