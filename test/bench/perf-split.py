@@ -7,7 +7,9 @@
 #   STUDIO_FFMPEG=/tmp/ffst/package/ffmpeg nice -n 10 perf record -e cpu-clock -F 499 -g -o p.perf -- \
 #     node --perf-basic-prof bin/studio.js analyze DIR --json > /dev/null
 #   python3 test/bench/perf-split.py p.perf [--top 40]
-import argparse, collections, re, subprocess
+import argparse, collections, re, signal, subprocess
+
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # | head
 
 ap = argparse.ArgumentParser()
 ap.add_argument('perf')
