@@ -45,3 +45,20 @@ test('bandFloors: each octave band’s lower-quartile bin power, as from a sorte
     }
   }
 });
+
+test('bandFloors: with a scratch (reused, dirty, by calls of other ranges) the same floors, and the bands are selected in it', () => {
+  const scratch = new Float64Array(1025).fill(-1);
+  for (let t = 0; t < 50; t++) {
+    const P = Float64Array.from({ length: 1025 }, () => (rnd() < 0.05 ? 0 : Math.exp(30 * (rnd() - 0.7))));
+    const kmin = 12 + (t % 7);
+    const kmax = 700 + t;
+    const before = scratch.slice();
+    const floors = bandFloors(P, kmin, kmax, new Float64Array(kmax + 1), scratch);
+    assert.deepEqual(floors, bandFloors(P, kmin, kmax), `t=${t}`);
+    // the scratch holds the last band's bins (the TonalAnalyser frame allocates nothing): it changed
+    assert.notDeepEqual(scratch, before, `t=${t}: scratch unused`);
+  }
+  // too short a scratch: still correct (a buffer of its own)
+  const P = Float64Array.from({ length: 1025 }, () => rnd());
+  assert.deepEqual(bandFloors(P, 12, 700, undefined, new Float64Array(10)), bandFloors(P, 12, 700));
+});

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { WorkerPool } from '../../main/engine/library/pool';
+import { WORKER_YOUNG_GENERATION_MB, WorkerPool } from '../../main/engine/library/pool';
 import { OUTPUT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'library-pool-unit');
@@ -64,6 +64,24 @@ test('a run whose scan was cancelled while it waited for a worker gives the work
     // the one worker is free again: a later run is answered
     const again = (await pool.run({ path: 'c', cacheDir: DIR }, live.signal, () => undefined)) as unknown as { held: number };
     assert.equal(again.held, 1);
+  } finally {
+    clearInterval(keep);
+    await pool.close();
+  }
+});
+
+test('the analysis workers run with a small young generation (fewer copy-on-write faults after each ffmpeg fork)', async () => {
+  mkdirSync(DIR, { recursive: true });
+  const file = join(DIR, 'worker-limits.mjs');
+  writeFileSync(file, `import { parentPort, resourceLimits } from 'node:worker_threads';
+parentPort.on('message', (m) => { if (m.t === 'job') parentPort.postMessage({ t: 'done', id: m.id, result: resourceLimits }); });
+`);
+  const pool = new WorkerPool(1, { url: pathToFileURL(file) });
+  const keep = setInterval(() => undefined, 1000);
+  try {
+    const limits = (await pool.run({ path: 'a', cacheDir: DIR }, new AbortController().signal, () => undefined)) as unknown as { maxYoungGenerationSizeMb: number };
+    assert.equal(limits.maxYoungGenerationSizeMb, WORKER_YOUNG_GENERATION_MB);
+    assert.ok(WORKER_YOUNG_GENERATION_MB <= 4, 'semi-spaces of about 1 MB');
   } finally {
     clearInterval(keep);
     await pool.close();

@@ -430,6 +430,8 @@ export class TonalAnalyser implements Analyser<TonalResult> {
   private readonly win = hann(N);
   private readonly pow = new Float64Array(N / 2 + 1);
   private readonly floors = new Float64Array(N / 2 + 1);
+  /** bandFloors' scratch (one band at a time), reused by every frame */
+  private readonly floorScratch = new Float64Array(N / 2 + 1);
   /** Σ magnitude of every spectral peak, and of those that are partials (PEAK_FLOOR_RATIO over their band's floor) */
   private peakMass = 0;
   private partialMass = 0;
@@ -487,7 +489,7 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     }
     this.pf.newFrame(e);
     if (!(maxP > 0)) return;
-    const floors = bandFloors(P, this.kmin, this.kmax, this.floors);
+    const floors = bandFloors(P, this.kmin, this.kmax, this.floors, this.floorScratch);
     pickSpectralPeaks(P, this.kmin, this.kmax, maxP, fs, N, (f, p, k) => {
       this.pf.addPeak(f, p);
       const m = Math.sqrt(p);
@@ -1113,11 +1115,13 @@ export const PITCHED_SHARE_MIN = 0.06;
 /**
  * Per bin k in [kmin, kmax], the noise floor of its octave band: the FLOOR_QUANTILE quantile of the power of the
  * bins of [lo, 2·lo) (bands from kmin up, the last one cut at kmax). `P` power spectrum (linear power); returns `out`
- * (length ≥ kmax + 1, allocated when absent) with the floor at each bin of the range, the rest untouched.
+ * (length ≥ kmax + 1, allocated when absent) with the floor at each bin of the range, the rest untouched. `scratch`
+ * (length ≥ kmax − kmin + 1; its contents are overwritten) holds each band while its quantile is selected: the tonal
+ * analyser passes its own, so a frame allocates nothing (speed24: one ArrayBuffer per analysis frame before).
  */
-export function bandFloors(P: Float64Array, kmin: number, kmax: number, out?: Float64Array): Float64Array {
+export function bandFloors(P: Float64Array, kmin: number, kmax: number, out?: Float64Array, scratch?: Float64Array): Float64Array {
   const floors = out ?? new Float64Array(kmax + 1);
-  const tmp = new Float64Array(kmax - kmin + 1);
+  const tmp = scratch && scratch.length >= kmax - kmin + 1 ? scratch : new Float64Array(kmax - kmin + 1);
   for (let lo = kmin; lo <= kmax; lo *= 2) {
     const hi = Math.min(kmax + 1, 2 * lo);
     const band = tmp.subarray(0, hi - lo);

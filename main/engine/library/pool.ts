@@ -37,6 +37,16 @@ export function workerEntry(): { url: URL; execArgv?: string[] } | null {
   return existsSync(fileURLToPath(url)) ? { url } : null;
 }
 
+/**
+ * Each analysis worker's young generation (worker resourceLimits.maxYoungGenerationSizeMb; V8 splits it 1:1:1 into
+ * the two semi-spaces and the new large-object space, so 3 MB = 1 MB semi-spaces; V8 grows them to 16 MB by default).
+ * Every ffmpeg spawn forks the engine, and after each fork every page the process writes takes a copy-on-write page
+ * fault once: large semi-spaces that a scavenge writes through anew each time are most of those pages. Smaller ones
+ * cut the engine's page faults ~10 % and its CPU a few per cent (speed24, BENCHMARKS.md "Throughput (speed24)"); GC
+ * settings change no result.
+ */
+export const WORKER_YOUNG_GENERATION_MB = 3;
+
 export function poolSize(): number {
   const env = Number(process.env.STUDIO_ANALYSIS_WORKERS);
   if (Number.isInteger(env) && env >= 1) return env;
@@ -68,7 +78,7 @@ export class WorkerPool implements Analyse {
   ) {}
 
   private spawn(): Slot {
-    const worker = new Worker(this.entry.url, { execArgv: this.entry.execArgv });
+    const worker = new Worker(this.entry.url, { execArgv: this.entry.execArgv, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     // the engine's ffmpeg facts (located and its layout table read once per process, while the worker loads), not
     // asked again by each worker; messages keep their order, so the worker has them before its first job
     worker.postMessage({ t: 'ffmpeg', facts: ffmpegFacts() } satisfies ToWorker);
