@@ -95,6 +95,7 @@ describe('a job\'s answer that comes after its last event (ci35): the scan bar, 
     assert.equal(await page.getByTestId('get-message').innerText(), message);
     // a failed Get offers Resume (and Cancel); Pause is for a running one
     assert.deepEqual([await page.getByTestId('get-pause').count(), await page.getByTestId('get-resume').count()], [0, 1]);
+    await job.scrollIntoViewIfNeeded();
     await sp.screenshot('late-answer-model-get');
   });
 
