@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { naturalKey } from '../../main/engine/db/natural-key';
+import { searchKey } from '../../main/engine/db/search-key';
 import { media, OUTPUT } from '../helpers/media';
 import { HANG_GUARD_MS, type StudioPage } from './studio-page';
 
@@ -162,10 +163,10 @@ export function libraryPage(sp: StudioPage) {
 
 /**
  * Fill the library database of `dataDir` (studio.sqlite, the engine's) to `n` rows: the scanned rows copied under
- * paths in `dir` that no file has (`v0003.wav` …, zero-padded to `pad` digits; titles "Copy i"), so the folder
- * watcher sees no change. Reload the page afterwards. The scan must have left exactly 3 analysed rows.
+ * paths in `dir` that no file has (`v0003.wav` …, zero-padded to `pad` digits; titles "Copy i", or `title(i)`), so the
+ * folder watcher sees no change. Reload the page afterwards. The scan must have left exactly 3 analysed rows.
  */
-export function copyScannedRows(dataDir: string, dir: string, n: number, pad: number): void {
+export function copyScannedRows(dataDir: string, dir: string, n: number, pad: number, title: (i: number) => string = (i) => `Copy ${i}`): void {
   const db = new Database(join(dataDir, 'studio.sqlite'));
   try {
     const rows = db.prepare("SELECT * FROM tracks WHERE lib_status = 'analysed'").all() as Record<string, unknown>[];
@@ -175,7 +176,10 @@ export function copyScannedRows(dataDir: string, dir: string, n: number, pad: nu
     db.transaction(() => {
       for (let i = 3; i < n; i++) {
         const path = join(dir, `v${String(i).padStart(pad, '0')}.wav`);
-        const r: Record<string, unknown> = { ...rows[i % 3], id: `r${randomBytes(9).toString('base64url')}`, path, real_path: path, file_name: `v${i}.wav`, title: `Copy ${i}`, title_sort: naturalKey(`Copy ${i}`), file_name_sort: naturalKey(`v${i}.wav`) };
+        const r: Record<string, unknown> = { ...rows[i % 3], id: `r${randomBytes(9).toString('base64url')}`, path, real_path: path, file_name: `v${i}.wav`, title: title(i), title_sort: naturalKey(title(i)), file_name_sort: naturalKey(`v${i}.wav`) };
+        // the library's text search reads the stored key (db/search-key.ts), as TracksRepo writes it for the new title and path
+        const root = (db.prepare('SELECT path FROM library_folders WHERE id = ?').get(r.folder_id) as { path: string } | undefined)?.path ?? null;
+        r.search_key = searchKey(r.title, r.artist, r.album, r.genre, r.file_name, r.path, root);
         ins.run(...cols.map((c) => r[c]));
       }
     })();

@@ -1,7 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { StudioError } from '@contract';
 import { decodeCp1252 } from './cp1252';
 import { withInputFixes } from './demuxer';
@@ -43,13 +46,96 @@ function ffmpegStaticPath(): string | null {
 /**
  * The version of the ffmpeg at `bin` (null: not a working ffmpeg), and its channel-layout table. One run,
  * `ffmpeg -layouts` with its banner: the banner (stderr) names the version, the output is the table
- * (layoutTableOf) — each ffmpeg start costs ~80 ms of CPU here (its dynamic loader), so not two runs.
+ * (layoutTableOf) — each ffmpeg start costs ~80 ms of CPU here (its dynamic loader), so not two runs; and that run
+ * once per binary, not per process: its answer is kept in the user's cache folder (factsCacheFile).
  */
 function identifyFfmpeg(bin: string): { version: string; layouts: Map<string, number> } | null {
+  const file = factsCacheFile(bin);
+  const known = file ? readFactsCache(file) : null;
+  if (known) return known;
   const r = spawnSync(bin, ['-layouts'], { encoding: 'utf8', timeout: 10_000 });
   if (r.status !== 0 || !r.stdout) return null;
   const m = /ffmpeg version (\S+)/.exec(r.stderr ?? '');
-  return { version: m ? m[1] : 'unknown', layouts: layoutTableOf(r.stdout) };
+  const facts = { version: m ? m[1] : 'unknown', layouts: layoutTableOf(r.stdout) };
+  if (file) writeFactsCache(file, bin, facts);
+  return facts;
+}
+
+/**
+ * The user's cache folder for what identifyFfmpeg learned (the OS's per-user cache place: $XDG_CACHE_HOME or
+ * ~/.cache on Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows), or null where there is none.
+ */
+function userCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  try {
+    if (process.platform === 'win32') return env.LOCALAPPDATA ? join(env.LOCALAPPDATA, 'Resonance Studio', 'Cache') : null;
+    if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'Resonance Studio');
+    const xdg = env.XDG_CACHE_HOME;
+    return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'resonance-studio');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The cache file of `ffmpeg -layouts`'s answer for the binary at `bin` (a bare name is looked up on PATH, as spawn
+ * does), keyed by its real path, size, mtime and inode: every engine and CLI process asked it once at start, ~0.1–0.3 s
+ * of CPU (ffmpeg's dynamic loader) on its critical path, though the answer only changes when the binary does (an
+ * upgrade writes a new file). null — ffmpeg is asked — where the binary is not found, is a script (a wrapper whose
+ * exec'd ffmpeg could change behind an unchanged file) or there is no cache folder.
+ */
+function factsCacheFile(bin: string): string | null {
+  try {
+    const dir = userCacheDir();
+    if (!dir) return null;
+    let p = bin;
+    if (!isAbsolute(p)) p = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, bin)).find((c) => existsSync(c)) ?? '';
+    if (!p) return null;
+    p = realpathSync(p);
+    const st = statSync(p);
+    if (!st.isFile()) return null;
+    const head = Buffer.alloc(2);
+    const fd = openSync(p, 'r');
+    try {
+      readSync(fd, head, 0, 2, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (head.toString('latin1') === '#!') return null;
+    const key = createHash('sha1').update(`${p}\0${st.size}\0${st.mtimeMs}\0${st.ino}`).digest('hex').slice(0, 16);
+    return join(dir, `ffmpeg-layouts-${key}.json`);
+  } catch {
+    return null;
+  }
+}
+
+/** the cached answer, or null (none yet, unreadable, or not in the shape writeFactsCache writes: ffmpeg is asked) */
+function readFactsCache(file: string): { version: string; layouts: Map<string, number> } | null {
+  try {
+    const d = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown; layouts?: unknown };
+    if (typeof d.version !== 'string' || !d.version || !Array.isArray(d.layouts) || d.layouts.length === 0) return null;
+    const ok = d.layouts.every((e: unknown) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && Number.isInteger(e[1]) && e[1] >= 1);
+    return ok ? { version: d.version, layouts: new Map(d.layouts as Array<[string, number]>) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** keep the answer for the next process: written whole under a private name, then renamed (readers never see half) */
+function writeFactsCache(file: string, bin: string, facts: { version: string; layouts: Map<string, number> }): void {
+  if (facts.layouts.size === 0) return;
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(tmp, JSON.stringify({ bin, version: facts.version, layouts: [...facts.layouts] }));
+    renameSync(tmp, file);
+  } catch {
+    // no cache: the next process asks ffmpeg again
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // (nothing was written: the folder could not be made)
+    }
+  }
 }
 
 let cached: FfmpegLocation | undefined;
