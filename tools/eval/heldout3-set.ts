@@ -247,8 +247,8 @@ export function glassPadGroove(beatsPerBar: number): string[] {
   return ['SeqClear', `Time ${beatsPerBar}`, 'SeqSize 1', 'Begin Chord-H3Pad', ' Voice BowedGlass', ' Octave 5', ' Volume p', ' Articulate 100', ` Sequence {1 ${beatsPerBar * 192}t 66}`, 'End', 'DefGroove Heldout3Pad'];
 }
 
-/** "beat dur vel" notes from "beat vel" hits (a Chord or Arpeggio track playing on drum-like hits) */
-const notes = (hits: string, dur: number): string => hits.split('; ').map((h) => `${h.split(' ')[0]} ${dur} ${h.split(' ')[1]}`).join('; ');
+/** "beat dur vel" notes from "beat vel" hits (a Chord or Arpeggio track playing on drum-like hits; heldout4's grooves too) */
+export const notes = (hits: string, dur: number): string => hits.split('; ').map((h) => `${h.split(' ')[0]} ${dur} ${h.split(' ')[1]}`).join('; ');
 
 /** Grooves written here: name → MMA lines (drums, chords, bass; the soft ones without drums). */
 export const HELDOUT3_GROOVES: Record<string, string[]> = {

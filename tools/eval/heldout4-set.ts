@@ -37,6 +37,7 @@ import { parseArgs } from 'node:util';
 import { maj, min, renderJobs, type Drone, type SoundFont } from './build-set';
 import { drum, eighths, groove, part, sixteenths } from './heldout2-set';
 import { heldoutCounts, planSongSet, type HeldoutJob, type HeldoutSong } from './heldout-set';
+import { notes } from './heldout3-set';
 
 export const HELDOUT4_SONGS: HeldoutSong[] = [
   // 3/4
@@ -88,8 +89,6 @@ export function haloPadGroove(beatsPerBar: number): string[] {
   return ['SeqClear', `Time ${beatsPerBar}`, 'SeqSize 1', 'Begin Chord-H4Pad', ' Voice HaloPad', ' Octave 5', ' Volume p', ' Articulate 100', ` Sequence {1 ${beatsPerBar * 192}t 64}`, 'End', 'DefGroove Heldout4Pad'];
 }
 
-/** "beat dur vel" notes from "beat vel" hits (a Chord or Arpeggio track playing on drum-like hits) */
-const notes = (hits: string, dur: number): string => hits.split('; ').map((h) => `${h.split(' ')[0]} ${dur} ${h.split(' ')[1]}`).join('; ');
 /** a bass line of "beat dur degree vel" from "beat vel" hits, every hit on `degree` */
 const bassOn = (hits: string, dur: number, degree: string, vel: number): string => hits.split('; ').map((h) => `${h.split(' ')[0]} ${dur} ${degree} ${vel}`).join('; ');
 
