@@ -95,6 +95,9 @@ describe('a job\'s answer that comes after its last event (ci35): the scan bar, 
     assert.equal(await page.getByTestId('get-message').innerText(), message);
     // a failed Get offers Resume (and Cancel); Pause is for a running one
     assert.deepEqual([await page.getByTestId('get-pause').count(), await page.getByTestId('get-resume').count()], [0, 1]);
+    // its button says what the message says to do ("…, then Get again"; it said Resume)
+    assert.equal((await page.getByTestId('get-resume').innerText()).trim(), 'Get again');
+    assert.match(message, /then Get again\.$/);
     await job.scrollIntoViewIfNeeded();
     await sp.screenshot('late-answer-model-get');
   });
