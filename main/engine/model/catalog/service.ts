@@ -100,7 +100,12 @@ export class ModelCatalogService {
     } catch {
       free = null;
     }
-    return { modelsDir: this.modelsDir, freeBytes: free, entries, sourcesNote: this.sourcesNote, job: this.job ? this.order.stamp(structuredClone(this.job.state)) : null, remembered: rem, precisionFigures: PRECISION_FIGURES };
+    return { modelsDir: this.modelsDir, freeBytes: free, entries, sourcesNote: this.sourcesNote, job: this.job ? this.stamped(this.job) : null, remembered: rem, precisionFigures: PRECISION_FIGURES };
+  }
+
+  /** A copy of the job's state with its order (the next seq): what an event or an answer sends (isStaleState). */
+  private stamped(job: GetJob): GetState {
+    return this.order.stamp(structuredClone(job.state));
   }
 
   /** Start (or resume) a Get. One job at a time; the same request while it runs returns its state. */
@@ -108,7 +113,7 @@ export class ModelCatalogService {
     const precision: Precision = req.precision ?? 'int4';
     if (this.job?.active) {
       const j = this.job.req;
-      if (j.variant === req.variant && j.precision === precision) return this.order.stamp(structuredClone(this.job.state));
+      if (j.variant === req.variant && j.precision === precision) return this.stamped(this.job);
       throw new StudioError('BAD_ARGS', `Getting ${MODEL_NAME[j.variant as Variant]} (${j.precision}) is under way; pause or cancel it first.`);
     }
     for (const k of ['llama', 'vicuna', 'from'] as const) if (req[k]) setSetting(this.ctx.db, `model.get.${k}`, req[k]!);
@@ -125,15 +130,15 @@ export class ModelCatalogService {
       const job = new GetJob({ ...req, precision }, this.deps(out, req));
       Object.assign(job.state, { state: 'finished', packPath: out, message: `${MODEL_NAME[variant]} (${precision}) is already installed: ${out}` });
       this.job = job;
-      const answer = this.order.stamp(structuredClone(job.state));
-      this.ctx.emit('model:get-state', this.order.stamp(structuredClone(job.state)));
+      const answer = this.stamped(job);
+      this.ctx.emit('model:get-state', this.stamped(job));
       return answer;
     }
     // the folders must hold what they should before anything starts
     plan(this.modelsDir, variant, req, this.discovery, this.env);
     this.job = new GetJob({ ...req, precision }, this.deps(out, req));
     // the answer is stamped before the job's first event (start() emits at once): a reader keeps the later event
-    const answer = this.order.stamp(structuredClone(this.job.state));
+    const answer = this.stamped(this.job);
     void this.job.start();
     return answer;
   }
@@ -168,16 +173,16 @@ export class ModelCatalogService {
     if (!job) throw new StudioError('NOT_FOUND', 'No model is being got.');
     if (action === 'pause') await job.pause();
     else if (action === 'resume') {
-      if (job.state.state === 'finished') return this.order.stamp(structuredClone(job.state));
-      const answer = this.order.stamp(structuredClone(job.state));
+      if (job.state.state === 'finished') return this.stamped(job);
+      const answer = this.stamped(job);
       void job.start();
       return answer;
     } else await job.cancel(job.lastPlan ?? undefined);
-    return this.order.stamp(structuredClone(job.state));
+    return this.stamped(job);
   }
 
   state(): GetState | null {
-    return this.job ? this.order.stamp(structuredClone(this.job.state)) : null;
+    return this.job ? this.stamped(this.job) : null;
   }
 
   /** Re-hash every file of a pack against its manifest, with no cache. Raises MODEL_MISSING with the file that fails. */
