@@ -243,3 +243,28 @@ export function logFfmpegCalls(dir: string, log: string): () => void {
     locateFfmpeg(process.env, true);
   };
 }
+
+/**
+ * A 16-bit WAVE_FORMAT_EXTENSIBLE (PCM subformat) of `ch` channels with dwChannelMask `mask` (0: no speaker positions,
+ * as some multitrack recorders write), `sec` long at `rate` Hz: channel k holds a sine of 440 + 110·k Hz at amplitude
+ * 0.5, or silence when `silent`.
+ */
+export function extensibleWav(ch: number, mask: number, sec = 6, rate = 48000, silent = false): Buffer {
+  const n = Math.round(rate * sec);
+  const data = Buffer.alloc(n * ch * 2);
+  if (!silent) for (let i = 0; i < n; i++) for (let k = 0; k < ch; k++) data.writeInt16LE(Math.round(0.5 * 32767 * Math.sin((2 * Math.PI * (440 + 110 * k) * i) / rate)), (i * ch + k) * 2);
+  const fmt = Buffer.alloc(40);
+  fmt.writeUInt16LE(0xfffe, 0);
+  fmt.writeUInt16LE(ch, 2);
+  fmt.writeUInt32LE(rate, 4);
+  fmt.writeUInt32LE(rate * ch * 2, 8);
+  fmt.writeUInt16LE(ch * 2, 12);
+  fmt.writeUInt16LE(16, 14);
+  fmt.writeUInt16LE(22, 16);
+  fmt.writeUInt16LE(16, 18);
+  fmt.writeUInt32LE(mask, 20);
+  Buffer.from('0100000000001000800000aa00389b71', 'hex').copy(fmt, 24); // KSDATAFORMAT_SUBTYPE_PCM
+  const chunk = (id: string, body: Buffer) => { const h = Buffer.alloc(8); h.write(id, 0, 'latin1'); h.writeUInt32LE(body.length, 4); return Buffer.concat([h, body]); };
+  const body = Buffer.concat([Buffer.from('WAVE'), chunk('fmt ', fmt), chunk('data', data)]);
+  return Buffer.concat([Buffer.from('RIFF'), Buffer.from(Uint32Array.of(body.length).buffer), body]);
+}

@@ -33,7 +33,7 @@ import { makeProxy, playPlan } from '../../main/engine/media/playable';
 import { swrRemixable, swrRemixableMask } from '../../main/engine/media/pcm';
 import { parseFfmpegInfo, probeFile } from '../../main/engine/media/probe';
 import { PROCESSORS } from '../../main/engine/model/processors';
-import { ff, OUTPUT, ROOT } from '../helpers/media';
+import { extensibleWav, ff, OUTPUT, ROOT } from '../helpers/media';
 import { maxDiff, preprocessOracle } from '../helpers/preprocess-ref';
 
 const DIR = join(OUTPUT, 'media-truth-kinds23');
@@ -49,23 +49,7 @@ after(() => rmSync(join(DIR, 'cache'), { recursive: true, force: true }));
  * channel k holds a sine of 440 + 110·k Hz at amplitude 0.5. `codec` 'mulaw' writes G.711 µ-law (format tag 7) instead.
  */
 function maskedWav(ch: number, mask: number, sec = 6, codec: 'pcm' | 'mulaw' = 'pcm', rate = 48000): Buffer {
-  const n = rate * sec;
-  const data = Buffer.alloc(n * ch * 2);
-  for (let i = 0; i < n; i++) for (let k = 0; k < ch; k++) data.writeInt16LE(Math.round(0.5 * 32767 * Math.sin((2 * Math.PI * (440 + 110 * k) * i) / rate)), (i * ch + k) * 2);
-  const fmt = Buffer.alloc(40);
-  fmt.writeUInt16LE(0xfffe, 0);
-  fmt.writeUInt16LE(ch, 2);
-  fmt.writeUInt32LE(rate, 4);
-  fmt.writeUInt32LE(rate * ch * 2, 8);
-  fmt.writeUInt16LE(ch * 2, 12);
-  fmt.writeUInt16LE(16, 14);
-  fmt.writeUInt16LE(22, 16);
-  fmt.writeUInt16LE(16, 18);
-  fmt.writeUInt32LE(mask, 20);
-  Buffer.from('0100000000001000800000aa00389b71', 'hex').copy(fmt, 24); // KSDATAFORMAT_SUBTYPE_PCM
-  const chunk = (id: string, body: Buffer) => { const h = Buffer.alloc(8); h.write(id, 0, 'latin1'); h.writeUInt32LE(body.length, 4); return Buffer.concat([h, body]); };
-  const body = Buffer.concat([Buffer.from('WAVE'), chunk('fmt ', fmt), chunk('data', data)]);
-  const wav = Buffer.concat([Buffer.from('RIFF'), Buffer.from(Uint32Array.of(body.length).buffer), body]);
+  const wav = extensibleWav(ch, mask, sec, rate);
   if (codec === 'pcm') return wav;
   const src = join(DIR, `tmp-${ch}-${mask}.wav`);
   const out = join(DIR, `tmp-${ch}-${mask}-mulaw.wav`);

@@ -7,27 +7,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { formatProbe } from '../../main/cli/studio';
 import { probeFile } from '../../main/engine/media/probe';
-import { OUTPUT } from '../helpers/media';
+import { extensibleWav, OUTPUT } from '../helpers/media';
 
 /** A 48 kHz 16-bit WAVE_FORMAT_EXTENSIBLE (PCM) of `ch` channels of silence, 0.5 s, dwChannelMask `mask`. */
-function maskedWav(ch: number, mask: number): Buffer {
-  const rate = 48000;
-  const data = Buffer.alloc((rate / 2) * ch * 2);
-  const fmt = Buffer.alloc(40);
-  fmt.writeUInt16LE(0xfffe, 0);
-  fmt.writeUInt16LE(ch, 2);
-  fmt.writeUInt32LE(rate, 4);
-  fmt.writeUInt32LE(rate * ch * 2, 8);
-  fmt.writeUInt16LE(ch * 2, 12);
-  fmt.writeUInt16LE(16, 14);
-  fmt.writeUInt16LE(22, 16);
-  fmt.writeUInt16LE(16, 18);
-  fmt.writeUInt32LE(mask, 20);
-  Buffer.from('0100000000001000800000aa00389b71', 'hex').copy(fmt, 24); // KSDATAFORMAT_SUBTYPE_PCM
-  const chunk = (id: string, body: Buffer) => { const h = Buffer.alloc(8); h.write(id, 0, 'latin1'); h.writeUInt32LE(body.length, 4); return Buffer.concat([h, body]); };
-  const body = Buffer.concat([Buffer.from('WAVE'), chunk('fmt ', fmt), chunk('data', data)]);
-  return Buffer.concat([Buffer.from('RIFF'), Buffer.from(Uint32Array.of(body.length).buffer), body]);
-}
+const maskedWav = (ch: number, mask: number): Buffer => extensibleWav(ch, mask, 0.5, 48000, true);
 
 test('studio probe states the channel count of a stream that names no speaker positions', async () => {
   const dir = join(OUTPUT, 'probe-channels');
