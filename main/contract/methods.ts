@@ -160,6 +160,13 @@ export const ProbeResult = z.object({
    * soundtrack. The player and the filmstrip show the picture to this length, in silence after durationSec.
    */
   videoDurationSec: z.number().optional(),
+  /**
+   * seconds the file's header states where that is not what decodes (durationSec): a download cut short whose
+   * Xing/STREAMINFO/WAV header still counts the whole, a wrong header, an MP3 with no frame count whose length ffmpeg
+   * estimated from the first frames' bitrate. Present only then, beside the warning that says so. A player that
+   * believes the header (Chromium) runs to this length, so such a file plays from a proxy (media/playable.ts).
+   */
+  statedDurationSec: z.number().optional(),
   /** the audio's bitrate (kb/s), without embedded cover art; measured over every frame where the stream's header only gives the first frames' */
   bitrateKbps: z.number().optional(),
   /** the whole file's bitrate (kb/s): its size over the duration — video, cover art and tags included */

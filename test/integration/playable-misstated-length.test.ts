@@ -24,6 +24,9 @@ test('an MP3 cut short under a header that counts the whole plays from a proxy s
   assert.ok(statedSec(cut) > 29, 'the cut file still states 30 s (what a browser reads)');
   const p = await probeFile(cut);
   assert.ok(Math.abs(p.durationSec - 6.22) < 0.1, `probe ${p.durationSec}`);
+  // the probe states the header's length as a fact beside its warning (what the proxy decision reads)
+  assert.ok(p.statedDurationSec !== undefined && Math.abs(p.statedDurationSec - 30) < 0.1, `statedDurationSec ${p.statedDurationSec}`);
+  assert.ok(p.warnings.some((w) => /header states 0:30/.test(w)), p.warnings.join(' | '));
   const plan = playPlan(p);
   assert.equal(plan.kind, 'proxy', JSON.stringify(plan));
   if (plan.kind !== 'proxy') return;
@@ -34,8 +37,10 @@ test('an MP3 cut short under a header that counts the whole plays from a proxy s
   // the frames themselves, not re-encoded: the same bitrate, and nearly the cut file's size
   const size = readFileSync(made.path).length;
   assert.ok(size > 190_000 && size < 205_000, `proxy ${size} bytes`);
-  // the whole file plays as it is
-  assert.deepEqual(playPlan(await probeFile(whole)), { kind: 'original' });
+  // the whole file plays as it is, and states no other length
+  const wp = await probeFile(whole);
+  assert.equal(wp.statedDurationSec, undefined);
+  assert.deepEqual(playPlan(wp), { kind: 'original' });
 });
 
 test('raw ADTS AAC, its length only estimated, plays from an MP4 copy of its frames that states what decodes', async () => {
@@ -46,6 +51,7 @@ test('raw ADTS AAC, its length only estimated, plays from an MP4 copy of its fra
   // (Chromium read this file as 20.89 s, as ffmpeg's estimate: checked in headless Chromium)
   assert.ok(statedSec(raw) - 20 > 0.3, `ffmpeg's estimate ${statedSec(raw)}`);
   const p = await probeFile(raw);
+  assert.ok(p.statedDurationSec !== undefined && Math.abs(p.statedDurationSec - statedSec(raw)) < 0.05, `statedDurationSec ${p.statedDurationSec}, ffmpeg's estimate ${statedSec(raw)}`);
   const plan = playPlan(p);
   assert.ok(plan.kind === 'proxy' && plan.ext === 'mp4', JSON.stringify(plan));
   if (plan.kind !== 'proxy') return;

@@ -66,10 +66,11 @@ export type PlayPlan =
  * wrong; an MP3 with no frame count whose length ffmpeg estimated from the first frames' bitrate). Chromium believes the
  * header as ffmpeg's demuxer does: played as it is, the element runs to the stated length — the readout said
  * "0:00.0 / 0:30.0" for 6.2 s of audio, the waveform's cursor and clicks were scaled to 30 s, and playback jumped from
- * the audio's end to 0:30 and ended. A proxy written by ffmpeg states what it holds.
+ * the audio's end to 0:30 and ended. A proxy written by ffmpeg states what it holds. The fact is the probe's
+ * `statedDurationSec` (set by tags.ts crossCheck beside the warning that says it), not the warning's wording.
  */
-export function lengthMisstated(probe: Pick<ProbeResult, 'warnings'>): boolean {
-  return probe.warnings.some((w) => /\bheader states \d|states no exact duration/.test(w));
+export function lengthMisstated(probe: Pick<ProbeResult, 'statedDurationSec'>): boolean {
+  return probe.statedDurationSec !== undefined;
 }
 
 /** Chromium's channel limit (media/base/limits.h kMaxChannels): a file of more channels does not play, whatever its codec. */

@@ -384,6 +384,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     container: realContainer(info, path),
     durationSec: durationShown(durationSec),
     ...(estimated ? { durationEstimated: true } : {}),
+    ...(checked.statedDurationSec !== undefined ? { statedDurationSec: durationShown(checked.statedDurationSec) } : {}),
     // the picture runs past the audio (crossCheck measured the audio's packets: withVideo): the video's length beside it
     ...(video && audio && info.durationSec !== null && durationSec > 0 && info.durationSec - durationSec > Math.max(0.5, 0.02 * durationSec) ? { videoDurationSec: durationShown(info.durationSec) } : {}),
     bitrateKbps: checked.bitrateKbps ?? (free && audio ? free.bitrateKbps : undefined),

@@ -1509,6 +1509,13 @@ export interface CrossChecked {
   durationEstimated: boolean;
   /** the audio's bitrate in kb/s (without cover art) */
   bitrateKbps?: number;
+  /**
+   * seconds the file's header states (or ffmpeg estimated from the first frames' bitrate) where that is not what
+   * decodes — a download cut short whose Xing/STREAMINFO/WAV header still counts the whole, a wrong header, a length
+   * only estimated, another muxer's WMA header: set exactly where a warning says so. A player that believes the header
+   * (Chromium, as ffmpeg's demuxer does) runs to this length (playable.ts lengthMisstated). Absent otherwise.
+   */
+  statedDurationSec?: number;
   tags: Tags;
   warnings: string[];
 }
@@ -1636,6 +1643,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const stated = chainSec ?? oneLink ?? mp4Sec ?? gapless ?? cafSec ?? exactSec ?? mkvSec ?? wmaSec ?? (flacUnstated ? null : (finerSec(ff, mm) ?? (mm?.format.duration !== undefined && Number.isFinite(mm.format.duration) && mm.format.duration > 0 ? mm.format.duration : null)));
   // (music-metadata's 0 is no statement: a WavPack written to a pipe states its sample count as unknown, and ffmpeg none)
   let durationSec: number | null = stated;
+  let statedDurationSec: number | undefined;
   // the header whose absence makes ffmpeg estimate (MP3 only; an Ogg or ADTS stream has none to lack)
   // — or whose Xing/Info header counts only the first of MP3s joined end to end (ffmpeg: "invalid concatenated file detected")
   const why = !ff.container.split(',').includes('mp3')
@@ -1674,8 +1682,10 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     const wma = wmaAudio(ff);
     if (wma?.byFfmpeg === false && !structure?.truncated && measured.durationSec > 0) {
       const frame = 2048 / wma.rate;
-      if (header !== null && !far && header - measured.durationSec > 2 * frame)
+      if (header !== null && !far && header - measured.durationSec > 2 * frame) {
         warnings.push(`The file's header states ${fmtTime(header)}, but ffmpeg decodes ${fmtTime(measured.durationSec)} of it${measured.damage ? ` (ffmpeg: ${measured.damage})` : ''}; shown: what decodes.`);
+        statedDurationSec = header;
+      }
       durationSec = measured.durationSec;
     }
     // the whole frames/blocks before the cut (a packet read includes the cut frame's start, which does not decode)
@@ -1691,6 +1701,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     } else if (othersRunOn) {
       warnings.push(`The ${audioCount > 1 ? (readS ? `audio stream read (#0:${read}, the one analysed)` : 'first audio stream (the one analysed)') : 'audio'} lasts ${fmtTime(ends)}; the file runs to ${fmtTime(longest!)}, the length of its ${hasOtherVideo ? 'video' : 'other audio stream'} (ffmpeg's Duration is the longest stream's); shown: the audio's.${hasOtherVideo ? ` The picture plays on to ${fmtTime(longest!)} in silence (the player and the filmstrip show it all); the analysis, the waveform and the chat's audio are of the audio's ${fmtTime(ends)}.` : ''}`);
     } else if (far && !(structure?.truncated && !measured.damage && !durationEstimated)) {
+      statedDurationSec = header!;
       warnings.push(
         durationEstimated
           ? `The file states no exact duration${why}: ffmpeg estimated ${fmtTime(header!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
@@ -1699,8 +1710,11 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
             : `The file's header states ${fmtTime(header!)}, but its audio, read to the end without errors, lasts ${fmtTime(measured.durationSec)}; the header is wrong; shown: what the file holds.`,
       );
     }
-    if (structure?.truncated && !(far && measured.damage))
-      warnings.push(`The file appears truncated or damaged: ${truncationText(structure.truncated)}${far && !durationEstimated && decodable === undefined ? `; its header states ${fmtTime(header!)}` : ''}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
+    if (structure?.truncated && !(far && measured.damage)) {
+      const statesMore = far && !durationEstimated && decodable === undefined;
+      if (statesMore) statedDurationSec = header!;
+      warnings.push(`The file appears truncated or damaged: ${truncationText(structure.truncated)}${statesMore ? `; its header states ${fmtTime(header!)}` : ''}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
+    }
     durationEstimated = false;
   }
   // iTunSMPB with this audio's count but a priming the encoder did not use (Apple's 2112 on ffmpeg's AAC, which primes
@@ -1761,7 +1775,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   });
   // the stream read was put first among the audio streams (readStreamView): the file's own order again
   if (readS) streams.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
-  return { durationSec, durationEstimated, bitrateKbps, tags, warnings, streams };
+  return { durationSec, durationEstimated, bitrateKbps, ...(statedDurationSec !== undefined ? { statedDurationSec } : {}), tags, warnings, streams };
 }
 
 /**
