@@ -1,5 +1,6 @@
 import { signal } from './lib/test-hooks';
 import { chat, type AttachChoice } from './shared/state/chat.svelte';
+import { markdown } from './shared/state/markdown.svelte';
 import { nav, type ViewName } from './shared/state/nav.svelte';
 import { player } from './shared/state/player.svelte';
 import { current } from './shared/state/track.svelte';
@@ -195,6 +196,10 @@ export async function restoreSession(): Promise<void> {
       // the chat where it was read (an answer at the end opens at the end anyway)
       const c = s.chat;
       if (c && c.trackId === id && !c.atEnd && c.scrollTop > 0) {
+        // the answers as they were read: drawn by the Markdown renderer, a chunk fetched after first paint. Before it
+        // arrives they are plain text of another height; a position set then moved when it came (scroll anchoring:
+        // 1135 for 1117, on a loaded machine). Without it (the chunk refused) the plain text is what is shown.
+        await markdown.load().catch(() => undefined);
         await until(() => {
           const el = scroller('chat');
           return !!chat.threads[id] && !!el && el.scrollHeight - el.clientHeight >= c.scrollTop;
