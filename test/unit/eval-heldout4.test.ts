@@ -1,4 +1,4 @@
-// Issue 11, session 20: heldout4's builder (tools/eval/heldout4-set.ts) — its grooves are written there and are no
+// Issue 11, session 24: heldout4's builder (tools/eval/heldout4-set.ts) — its grooves are written there and are no
 // other held-out set's, its plan covers the issue's categories with the truth the score states (the notated quarter,
 // a 6/8 groove counted in eighths in dotted quarters, no key for drums or drones), its synthesis (ChucK with STK's
 // models, heldout4-stk.ck: kits stk1 / stk2) is no other builder's, split-families.ts refuses its units to dev-side

@@ -1,4 +1,4 @@
-// A FOURTH FRESH HELD-OUT tempo/key set, "heldout4" (issue 11, session 20): heldout2 has been consulted 7 times and
+// A FOURTH FRESH HELD-OUT tempo/key set, "heldout4" (issue 11, session 24): heldout2 has been consulted 7 times and
 // heldout3 5 times, so the next decisions are taken on grooves that NO other set uses, rendered by a synthesis no other
 // set uses. Nobody runs our analysers on it before the lead does, once, for a registered decision (its builder runs the
 // peers only).
