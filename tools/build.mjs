@@ -34,7 +34,6 @@ if (only !== 'renderer') {
         'engine/index': 'main/engine/index.ts',
         'engine/analysis-worker': 'main/engine/library/worker.ts',
         'cli/studio': 'main/cli/studio.ts',
-        'engine/ffmpeg-spawner': 'main/engine/media/ffmpeg-spawner-main.ts',
         'main/electron': 'main/electron/index.ts',
       },
       outdir: 'out',

@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readPcmOutputs, type PcmOutput } from '../../main/engine/media/pcm';
 import { pcmSocketPath, pcmSocketsWanted } from '../../main/engine/media/pcm-socket';
-import { spawnerInfo, spawnerWanted } from '../../main/engine/media/ffmpeg-spawner';
 import { ROOT, toneFile } from '../helpers/media';
 
 const ANALYSIS = { filter: 'aformat=sample_fmts=flt:sample_rates=44100|48000' };
@@ -62,8 +61,7 @@ describe('PCM reader: socket transport', { skip: !pcmSocketsWanted() && 'sockets
   });
 
   it('ffmpeg writes each output to a connection of the listening socket, not to a pipe of its own', { skip: process.platform !== 'linux' && '/proc is Linux' }, async () => {
-    // with the ffmpeg spawner (ffmpeg-spawner.ts), the spawner's listening socket; else this thread's
-    const listening = spawnerWanted() ? (await spawnerInfo())?.path : await pcmSocketPath();
+    const listening = await pcmSocketPath();
     const fds: Record<number, string | null> = {};
     const saved = process.env.STUDIO_PCM_TRANSPORT;
     for (const transport of ['socket', 'pipe'] as const) {

@@ -8,7 +8,6 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { StudioError } from '@contract';
 import { decodeCp1252 } from './cp1252';
 import { withInputFixes } from './demuxer';
-import type { RemoteFfmpeg } from './ffmpeg-spawner';
 
 export interface FfmpegLocation {
   path: string | null;
@@ -292,23 +291,14 @@ export function stalledError(child: ChildProcess): StudioError | undefined {
  * ffmpeg's probe gets `-f <demuxer>`, a WAV that ffmpeg misreads its decoder
  * or raw input (demuxer.ts withInputFixes). `stdin`: a pipe to the child's standard input (`-i pipe:0`) instead of none.
  * `sinks`: sockets that replace the pipes of fd 1 (`sinks[0]`) and fds 3, 4, … (`sinks[k]`: fd k + 2) — ffmpeg writes
- * to them as it would to a pipe; their reader calls progressOf(child) on each read (pcm.ts, pcm-socket.ts). Or
- * `sinks` a RemoteLaunch (ffmpeg-spawner.ts spawnerSinks): ffmpeg started by the spawner process with its sockets; the
- * child returned is then a RemoteFfmpeg (pid once 'spawn' is emitted; stdout null; stderr a socket).
+ * to them as it would to a pipe; their reader calls progressOf(child) on each read (pcm.ts, pcm-socket.ts).
  */
-export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0, stallMs: number = decodeTimeoutMs(), stdin = false, sinks?: Socket[] | RemoteLaunch): ChildProcess {
+export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0, stallMs: number = decodeTimeoutMs(), stdin = false, sinks?: Socket[]): ChildProcess {
+  // sinks[0] as fd 1, sinks[k] as fd k + 2; any other output fd a pipe
+  const out = (k: number) => sinks?.[k] ?? ('pipe' as const);
+  const stdio: Array<'ignore' | 'pipe' | Socket> = [stdin ? 'pipe' : 'ignore', out(0), 'pipe', ...Array.from({ length: extraPipes }, (_, k) => out(k + 1))];
   args = withInputFixes(args);
-  const argv = ['-hide_banner', '-nostdin', ...args];
-  let child: ChildProcess;
-  if (typeof sinks === 'function') {
-    // a RemoteFfmpeg has the part of ChildProcess's surface used here and by the callers that pass a launch (pcm.ts)
-    child = sinks(ffmpegPath(), argv) as unknown as ChildProcess;
-  } else {
-    // sinks[0] as fd 1, sinks[k] as fd k + 2; any other output fd a pipe
-    const out = (k: number) => sinks?.[k] ?? ('pipe' as const);
-    const stdio: Array<'ignore' | 'pipe' | Socket> = [stdin ? 'pipe' : 'ignore', out(0), 'pipe', ...Array.from({ length: extraPipes }, (_, k) => out(k + 1))];
-    child = spawn(ffmpegPath(), argv, { stdio, windowsHide: true });
-  }
+  const child = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args], { stdio, windowsHide: true });
   if (signal) {
     const onAbort = () => child.kill('SIGKILL');
     if (signal.aborted) onAbort();
@@ -343,9 +333,6 @@ export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0
   }
   return child;
 }
-
-/** Starts ffmpeg (`bin`, full argv) elsewhere: ffmpeg-spawner.ts spawnerSinks. */
-export type RemoteLaunch = (bin: string, argv: string[]) => RemoteFfmpeg;
 
 /** ffmpeg's signs of damage in plain words (the first that matches) */
 const DAMAGE_WORDS: Array<[RegExp, string]> = [

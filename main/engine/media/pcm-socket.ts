@@ -23,9 +23,8 @@ import { join } from 'node:path';
 
 /** One PCM output's socket pair. */
 export interface PcmSocket {
-  /** the end ffmpeg writes to: give it to spawn's stdio, then `destroy()` this side's copy; null where the other end
-   * is not this process's (ffmpeg-spawner.ts: the spawner accepted it) */
-  writer: net.Socket | null;
+  /** the end ffmpeg writes to: give it to spawn's stdio, then `destroy()` this side's copy */
+  writer: net.Socket;
   /** this side's end, read into the buffer given to pcmSockets */
   reader: net.Socket;
   /** resolves once the reader is closed: ffmpeg closed its end and every byte was handed on, or the reader was destroyed */
@@ -131,7 +130,7 @@ export async function pcmSockets(count: number, onData: (k: number, bytes: Buffe
 
 /** Both ends of a pair closed (after a failed spawn, a kill, an error). */
 export function closePcmSocket(s: PcmSocket): void {
-  s.writer?.destroy();
+  s.writer.destroy();
   s.reader.destroy();
 }
 

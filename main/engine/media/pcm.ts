@@ -25,7 +25,6 @@ import { StudioError } from '@contract';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { audioStreamCounts, channelCountOf, FFMPEG_MAX_CONVERT_CHANNELS, logText, progressOf, spawnFfmpeg, stalledError } from './ffmpeg';
-import { SpawnerLostError, spawnerSinks } from './ffmpeg-spawner';
 import { closePcmSocket, pcmSockets } from './pcm-socket';
 import { bestIfNotFirst } from './best-stream';
 import { parseFfmpegInfo } from './probe';
@@ -417,41 +416,23 @@ const HELD_MAX_BYTES = 8 * 1024 * 1024;
  */
 async function readPcmRun(path: string, opts: PcmOutputsOptions, choose: ((inputLines: string) => boolean) | null): Promise<PcmReadResult> {
   const readers = opts.outputs.map((out) => new WavPipeReader(out));
-  // a spawner that died mid-decode (ffmpeg-spawner.ts): the file is decoded again by a new spawner, and what the first
-  // run handed on (a decode is deterministic: the same bytes again) is skipped, so the outputs see each byte once
-  const delivered = readers.map(() => 0);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await readPcmRunOnce(path, opts, choose, readers, delivered);
-    } catch (err) {
-      if (!(err instanceof SpawnerLostError) || attempt >= 3) throw err;
-    }
-  }
-}
-
-/** One ffmpeg run of readPcmRun; `delivered[k]`: bytes of output k its readers have had from earlier runs (skipped here). */
-async function readPcmRunOnce(path: string, opts: PcmOutputsOptions, choose: ((inputLines: string) => boolean) | null, readers: WavPipeReader[], delivered: number[]): Promise<PcmReadResult> {
   // each read of output k, from its socket (pcm-socket.ts) or its pipe; set once ffmpeg is spawned
   let onChunk: (k: number, chunk: Buffer) => void = () => {};
-  // POSIX: ffmpeg started by the spawner process, its outputs read through sockets (ffmpeg-spawner.ts); else
-  // sockets read into one buffer per output; null: pipes (Windows, STUDIO_PCM_TRANSPORT=pipe, no socket)
-  const remote = await spawnerSinks(readers.length, (k, chunk) => onChunk(k, chunk));
-  const sockets = remote?.sockets ?? (await pcmSockets(readers.length, (k, chunk) => onChunk(k, chunk)));
+  // POSIX: sockets read into one buffer per output; null: pipes (Windows, STUDIO_PCM_TRANSPORT=pipe, no socket)
+  const sockets = await pcmSockets(readers.length, (k, chunk) => onChunk(k, chunk));
   return new Promise<PcmReadResult>((resolve, reject) => {
     let child: ChildProcess;
     try {
-      child = spawnFfmpeg(pcmOutputsArgs(path, opts.outputs, opts), opts.signal, opts.outputs.length - 1, undefined, false, remote?.launch ?? sockets?.map((s) => s.writer!));
+      child = spawnFfmpeg(pcmOutputsArgs(path, opts.outputs, opts), opts.signal, opts.outputs.length - 1, undefined, false, sockets?.map((s) => s.writer));
     } catch (err) {
       sockets?.forEach(closePcmSocket);
       reject(err);
       return;
     } finally {
       // ffmpeg holds its own copy of each writer: this side's goes, so a reader ends when ffmpeg closes (or exits)
-      sockets?.forEach((s) => s.writer?.destroy());
+      sockets?.forEach((s) => s.writer.destroy());
     }
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);
-    // through the spawner the pid comes later
-    else if (remote) child.once('spawn', () => opts.onSpawn?.(child.pid!));
     let failure: unknown = null;
     let log = '';
     const errors: PcmReadResult['errors'] = [];
@@ -468,13 +449,7 @@ async function readPcmRunOnce(path: string, opts: PcmOutputsOptions, choose: ((i
     let held: Array<[number, Buffer]> | null = choose ? [] : null;
     let choosing = choose !== null;
     let inputLines = '';
-    const seen = readers.map(() => 0);
     const push = (k: number, chunk: Buffer) => {
-      const start = seen[k];
-      seen[k] += chunk.length;
-      if (seen[k] <= delivered[k]) return;
-      if (delivered[k] > start) chunk = chunk.subarray(delivered[k] - start);
-      delivered[k] = seen[k];
       try {
         readers[k].push(chunk);
       } catch (err) {
@@ -541,8 +516,6 @@ async function readPcmRunOnce(path: string, opts: PcmOutputsOptions, choose: ((i
     });
     child.on('error', (e) => {
       sockets?.forEach(closePcmSocket);
-      // nothing more of this run reaches the readers (readPcmRun runs it again)
-      if (e instanceof SpawnerLostError) return reject((failure = e));
       reject(new StudioError('FFMPEG_MISSING', `Could not start ffmpeg: ${e.message}.`));
     });
     const closed = (code: number | null) => {
