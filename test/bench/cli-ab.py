@@ -12,7 +12,23 @@
 # bound of its own rows; without it, the ffmpeg on PATH. A static build (what ffmpeg-static gives users) starts in
 # ~2.5 ms of CPU against ~140 ms for Debian's dynamically linked one (216 shared libraries): BENCHMARKS.md
 # "Throughput: session 13, static ffmpeg" got one from the npm package @ffmpeg-installer/linux-x64 (`npm pack`).
-import argparse, hashlib, os, resource, shutil, statistics, subprocess, tempfile, time
+# Descendants a run leaves behind (a helper process whose parent exits without waiting for it, e.g. the ffmpeg spawner
+# of speed25, which ends when its stdin closes: at the engine's exit) are reparented to this process (Linux
+# PR_SET_CHILD_SUBREAPER) and waited for after each run, so their CPU — and that of the children they reaped — counts.
+import argparse, ctypes, hashlib, os, resource, shutil, statistics, subprocess, tempfile, time
+
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+except (OSError, AttributeError):
+    pass
+
+
+def reap():
+    while True:
+        try:
+            os.wait()
+        except ChildProcessError:
+            return
 
 ap = argparse.ArgumentParser()
 ap.add_argument('dir')
@@ -61,6 +77,7 @@ for r in range(a.rounds):
     for name, fn in order:
         c0, w0 = cpu(), time.time()
         out = fn()
+        reap()
         res[name].append((cpu() - c0, time.time() - w0))
         if out:
             md5s[name].add(out)
