@@ -110,6 +110,47 @@ describe('library (issue 12)', { timeout: 300_000 }, () => {
     await studio.sp.screenshot('issue12-14-failed-row-detail');
   });
 
+  // tester25: at 1280 px (the desktop window's default size) the search box, which gives way to the other controls,
+  // showed "Search tags, file name" — its placeholder cut; the compact key box cut its last dot. Each box shows the
+  // longest of its placeholders that fits, measured in its own font.
+  test('every placeholder of the filter bar is whole: 1440, 1280, 1024 and 900 px wide, and with the chat beside the library', async () => {
+    const { page } = studio.sp;
+    const cut = async () =>
+      page.getByTestId('library-filters').evaluate((bar) => {
+        type Input = { placeholder: string; clientWidth: number; dataset: { testid?: string } };
+        const inputs = Array.from((bar as unknown as { querySelectorAll(s: string): ArrayLike<Input> }).querySelectorAll('input[placeholder]')).filter((i) => i.clientWidth > 0);
+        const g = (globalThis as unknown as { document: { createElement(t: string): { getContext(k: string): { font: string; measureText(t: string): { width: number } } } } }).document.createElement('canvas').getContext('2d');
+        const style = (globalThis as unknown as { getComputedStyle(e: unknown): { font: string; paddingLeft: string; paddingRight: string } }).getComputedStyle;
+        return inputs
+          .map((i) => {
+            const cs = style(i);
+            g.font = cs.font;
+            const room = i.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+            return { box: i.dataset.testid, text: i.placeholder, width: g.measureText(i.placeholder).width, room };
+          })
+          .filter((x) => x.width > x.room + 0.01);
+      });
+    const at = async (w: number, h: number) => {
+      await page.setViewportSize({ width: w, height: h });
+      await page.waitForFunction((x) => (globalThis as unknown as { innerWidth: number }).innerWidth === x, w);
+      await studio.sp.frames(3);
+    };
+    for (const [w, h] of [[1440, 900], [1280, 820], [1024, 768], [900, 700]]) {
+      await at(w, h);
+      assert.deepEqual(await cut(), [], `${w} px: placeholders cut`);
+      await studio.sp.screenshot(`tester25-filter-placeholders-${w}`);
+    }
+    await at(1280, 820);
+    await page.getByTestId('library-chat-toggle').click();
+    await page.getByTestId('chat').waitFor();
+    await studio.sp.frames(3);
+    assert.deepEqual(await cut(), [], '1280 px with the chat beside: placeholders cut');
+    await studio.sp.screenshot('tester25-filter-placeholders-chat');
+    await page.getByTestId('library-chat-toggle').click();
+    await page.getByTestId('chat').waitFor({ state: 'hidden' });
+    await at(1440, 900);
+  });
+
   test('no page errors', () => {
     assert.deepEqual(studio.sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });
