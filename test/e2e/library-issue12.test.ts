@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { basename, dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { libraryFolder, libraryPage } from './library-page';
 import { useStudio } from '../helpers/studio';
@@ -9,10 +10,12 @@ import { useStudio } from '../helpers/studio';
  */
 describe('library (issue 12)', { timeout: 300_000 }, () => {
   let lib: ReturnType<typeof libraryPage>;
+  let dir = '';
   const studio = useStudio({ viewport: { width: 1440, height: 900 } });
 
   before(async () => {
     const folder = libraryFolder(12, 'e2e-library-issue12');
+    dir = folder.dir;
     lib = libraryPage(studio.sp);
     await lib.show();
     const ev = await lib.addFolder(folder.dir);
@@ -149,6 +152,27 @@ describe('library (issue 12)', { timeout: 300_000 }, () => {
     await page.getByTestId('library-chat-toggle').click();
     await page.getByTestId('chat').waitFor({ state: 'hidden' });
     await at(1440, 900);
+  });
+
+  // tester25: Open… (Ctrl+O) in the library opened the chosen file behind it — the library stayed on screen and
+  // nothing seemed to happen; Recent did the same. The track view comes forward with the track.
+  test('a file opened with Ctrl+O from the library is shown in the track view', async () => {
+    const { sp } = studio;
+    const { page } = sp;
+    await lib.show();
+    const path = join(dir, 'Alpha 120.mp3');
+    const m = await sp.mark();
+    await page.keyboard.press('Control+o');
+    const fb = sp.fileBrowser();
+    await fb.goTo(dirname(path));
+    await fb.select(basename(path));
+    await page.keyboard.press('Enter');
+    await sp.waitForEvent('track-opened', { after: m });
+    await sp.waitForEvent('library-hidden', { after: m });
+    await page.getByTestId('track-title').waitFor();
+    assert.equal(await page.getByTestId('library-table').isVisible(), false, 'the library gave way to the track view');
+    await sp.screenshot('tester25-open-from-library');
+    await lib.show();
   });
 
   test('no page errors', () => {
