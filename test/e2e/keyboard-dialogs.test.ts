@@ -126,5 +126,28 @@ describe('keyboard focus stays in modal dialogs (tester15)', { timeout: 300_000 
     for (const k of ['0', '+', '+', '-', '0']) await sp.page.keyboard.press(k);
     assert.deepEqual(sp.problems.slice(before).filter((p) => /No audio loaded/.test(p)), [], 'no uncaught error from the waveform');
   });
+
+  // tester25: with the Models panel open over a track, Space on its focused Refresh button started the track behind
+  // (the track view's Space) and did not press the button. A key pressed in a dialog is the dialog's.
+  test('Space on a button in the Models panel presses that button, and the track behind does not play', async () => {
+    const { page } = sp;
+    assert.equal((await sp.mediaState()).paused, true, 'the track (opened above) is paused');
+    await page.getByTestId('get-model').click();
+    await page.getByTestId('models-panel').waitFor();
+    const refresh = page.locator('[data-testid=models-refresh]:not([disabled])');
+    await refresh.waitFor();
+    await refresh.evaluate((b) => {
+      const el = b as unknown as { addEventListener(t: string, f: () => void): void; dataset: Record<string, string> };
+      el.dataset.clicks = '0';
+      el.addEventListener('click', () => (el.dataset.clicks = String(Number(el.dataset.clicks) + 1)));
+    });
+    await refresh.focus();
+    await page.keyboard.press('Space');
+    await page.locator('[data-testid=models-refresh][data-clicks="1"]').waitFor();
+    await sp.frames(3);
+    assert.equal((await sp.mediaState()).paused, true, 'Space in the dialog did not play the track behind it');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('models-panel').waitFor({ state: 'detached' });
+  });
 });
 
