@@ -186,6 +186,10 @@ describe('issue 10 round 5: chained Ogg, one bitrate rule, a file cut short, con
       assert.equal(said(p.warnings).length, 1, `${path}: ${p.warnings.join('\n')}`);
       assert.deepEqual(said(l.warnings), said(p.warnings), `${path}: the library's and the probe's`);
     }
+    // the tag reader that runs into the cut says so in words, not only "Atom size exceeds remaining bytes: …"
+    const tagsUnread = probe(F.m4a70).warnings.filter((x) => /^Tags could not be read/.test(x));
+    assert.equal(tagsUnread.length, 1, probe(F.m4a70).warnings.join('\n'));
+    assert.match(tagsUnread[0], /^Tags could not be read: the file is cut short/);
     for (const path of [F.flac81, F.flac37, F.m4a70]) {
       const p = probe(path);
       assert.match(said(p.warnings)[0], /its header states 0:12\.00/, path);

@@ -1594,7 +1594,10 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     warnings.push(
       Object.keys(ffTags).length
         ? `music-metadata could not read this file (${input.mmError}); the tags shown are ffmpeg's.`
-        : `Tags could not be read: ${input.mmError}`,
+        : structure?.truncated
+          ? // the parser ran into the cut ("Atom size exceeds remaining bytes: 259930 > 194029"): the cause in words first (tester25)
+            `Tags could not be read: the file is cut short (see the warning on truncation); the tag reader said: ${input.mmError}`
+          : `Tags could not be read: ${input.mmError}`,
     );
   }
   // duration — one rule for probe, analyze and the library: the duration is what decodes, trimmed to the exact
