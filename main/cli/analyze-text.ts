@@ -89,7 +89,7 @@ export function analyzeText(
  * 120.0: half); tag says 8B = C major (analysed A minor: the relative minor)". '' when the tags state neither.
  */
 export function taggedLine(t: LibraryTrack, tagged: TrackDetail['tagged'] | null, range: BpmRange | null): string {
-  const { line, notes } = detailTagged({ tagged, track: { bpm: foldBpm(t.bpm, range), key: t.key }, storedBpm: t.bpm });
+  const { line, notes } = detailTagged({ tagged, track: { bpm: foldBpm(t.bpm, range), key: t.key, bpmConfidence: t.bpmConfidence, keyConfidence: t.keyConfidence }, storedBpm: t.bpm });
   if (!line) return '';
   return `  tagged      ${line.replace(/^Tagged: /, '')}${notes.length ? ` — ${notes.join('; ')}` : ''}\n`;
 }

@@ -6,6 +6,7 @@
  * 70.0: half)"). Pure.
  */
 import { parseKeyName } from './key-spelling';
+import { MIN_CONFIDENCE } from './methods';
 
 /** what the tags state: `bpm` in BPM, `key` in the studio's naming ("A minor") where it parsed, `keyText` as written */
 export interface TaggedTempoKey {
@@ -13,6 +14,9 @@ export interface TaggedTempoKey {
   key?: string;
   keyText?: string;
 }
+
+/** a confidence under MIN_CONFIDENCE: the analysis' value is a best guess it does not claim (absent or null: sure) */
+const unsure = (c: number | null | undefined): boolean => c !== undefined && c !== null && c < MIN_CONFIDENCE;
 
 /** a tag's tempo as written: whole numbers without decimals ("128"), else to 0.01 ("126.5") */
 const bpmWords = (b: number): string => String(Math.round(b * 100) / 100);
@@ -69,10 +73,14 @@ function keyRelationWords(r: ReturnType<typeof keyRelation>, analysed: string): 
  * tag of 174 beside an analysed 174 shown as 87 agrees — see detailTagged), `analysed.key` in the studio's naming
  * ("A minor"). `spell` writes a key name in the user's spelling (spellKey(…, prefs.keySpelling)) in the notes, as
  * keySectionsText does; the tag's own text stays as written.
+ * `analysed.bpmConfidence` / `keyConfidence` (0..1; absent or null: sure): under MIN_CONFIDENCE the analysis claims no
+ * tempo or key ("uncertain" in the detail), so a tag that disagrees with its best guess is said against nothing — no
+ * half/double or Camelot relation, which would compare the tag with a value we do not stand by: "tag says 8A = A minor
+ * (ours uncertain: best guess A major)", "tag says 120 (ours uncertain: best guess 236.2)".
  */
 export function taggedText(
   tagged: TaggedTempoKey | null | undefined,
-  analysed: { bpm: number | null; key: string | null },
+  analysed: { bpm: number | null; key: string | null; bpmConfidence?: number | null; keyConfidence?: number | null },
   spell: (key: string) => string = (k) => k,
 ): { line: string | null; notes: string[] } {
   if (!tagged || (tagged.bpm === undefined && tagged.keyText === undefined)) return { line: null, notes: [] };
@@ -82,14 +90,23 @@ export function taggedText(
     parts.push(`${bpmWords(tagged.bpm)} BPM`);
     if (analysed.bpm !== null && analysed.bpm > 0) {
       const a = tempoAgreement(tagged.bpm, analysed.bpm);
-      if (a !== 'same') notes.push(`tag says ${bpmWords(tagged.bpm)} (analysed ${analysed.bpm.toFixed(1)}: ${a === 'different' ? 'a different tempo' : a})`);
+      if (a !== 'same')
+        notes.push(
+          unsure(analysed.bpmConfidence)
+            ? `tag says ${bpmWords(tagged.bpm)} (ours uncertain: best guess ${analysed.bpm.toFixed(1)})`
+            : `tag says ${bpmWords(tagged.bpm)} (analysed ${analysed.bpm.toFixed(1)}: ${a === 'different' ? 'a different tempo' : a})`,
+        );
     }
   }
   if (tagged.keyText !== undefined) {
     parts.push(tagged.key === undefined ? `"${tagged.keyText}" (not a key)` : tagged.keyText);
     if (tagged.key !== undefined && analysed.key !== null && tagged.key !== analysed.key) {
       const said = tagged.key === tagged.keyText ? spell(tagged.key) : `${tagged.keyText} = ${spell(tagged.key)}`;
-      notes.push(`tag says ${said} (analysed ${spell(analysed.key)}: ${keyRelationWords(keyRelation(tagged.key, analysed.key), analysed.key)})`);
+      notes.push(
+        unsure(analysed.keyConfidence)
+          ? `tag says ${said} (ours uncertain: best guess ${spell(analysed.key)})`
+          : `tag says ${said} (analysed ${spell(analysed.key)}: ${keyRelationWords(keyRelation(tagged.key, analysed.key), analysed.key)})`,
+      );
     }
   }
   return { line: `Tagged: ${parts.join(' · ')}`, notes };
@@ -102,21 +119,26 @@ export function taggedText(
  * disagreement. Where the range folds the tempo (shown ≠ stored), a tag that agrees with the tempo SHOWN (87 beside
  * a shown 87, analysed 174) is no disagreement either; one that agrees with neither is said against the tempo shown,
  * the analysed one beside it: "tag says 120 (shown 87.0: a different tempo; analysed 174.0)". Every host (the
- * panel, any other) decides so. `spell` as for taggedText.
+ * panel, any other) decides so. `spell` as for taggedText; `track.bpmConfidence` / `keyConfidence` as taggedText's
+ * (an uncertain tempo or key is named as ours uncertain, with no relation to the tag).
  */
 export function detailTagged(
-  d: { tagged?: TaggedTempoKey | null; track: { bpm: number | null; key: string | null }; storedBpm?: number | null },
+  d: { tagged?: TaggedTempoKey | null; track: { bpm: number | null; key: string | null; bpmConfidence?: number | null; keyConfidence?: number | null }; storedBpm?: number | null },
   spell?: (key: string) => string,
 ): { line: string | null; notes: string[] } {
   const stored = d.storedBpm !== undefined ? d.storedBpm : d.track.bpm;
   const shown = d.track.bpm;
   const tag = d.tagged?.bpm;
+  const { bpmConfidence, keyConfidence } = d.track;
   if (tag === undefined || stored === null || shown === null || stored <= 0 || shown <= 0 || shown === stored) {
-    return taggedText(d.tagged, { bpm: stored, key: d.track.key }, spell);
+    return taggedText(d.tagged, { bpm: stored, key: d.track.key, bpmConfidence, keyConfidence }, spell);
   }
   // folded: the line and the key's note as taggedText says them; the tempo's note here
-  const out = taggedText(d.tagged, { bpm: null, key: d.track.key }, spell);
+  const out = taggedText(d.tagged, { bpm: null, key: d.track.key, keyConfidence }, spell);
   if (tempoAgreement(tag, stored) === 'same' || tempoAgreement(tag, shown) === 'same') return out;
   const a = tempoAgreement(tag, shown);
-  return { line: out.line, notes: [`tag says ${bpmWords(tag)} (shown ${shown.toFixed(1)}: ${a === 'different' ? 'a different tempo' : a}; analysed ${stored.toFixed(1)})`, ...out.notes] };
+  const note = unsure(bpmConfidence)
+    ? `tag says ${bpmWords(tag)} (ours uncertain: best guess ${shown.toFixed(1)} shown; analysed ${stored.toFixed(1)})`
+    : `tag says ${bpmWords(tag)} (shown ${shown.toFixed(1)}: ${a === 'different' ? 'a different tempo' : a}; analysed ${stored.toFixed(1)})`;
+  return { line: out.line, notes: [note, ...out.notes] };
 }

@@ -87,6 +87,29 @@ describe('keyboard focus stays in modal dialogs (tester15)', { timeout: 300_000 
     await sp.page.getByTestId('shortcuts').waitFor({ state: 'detached' });
   });
 
+  // tester25: at 1280×720 the sheet (833 px of rows) was centred with its heading 56 px above the window and its last
+  // rows below it, and nothing scrolled: it fits the window and scrolls inside, its heading and last row both reachable
+  test('the shortcuts sheet fits a 1280×720 window: its heading on screen, its last row reached by scrolling it', async () => {
+    const { page } = sp;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.waitForFunction(() => (globalThis as unknown as { innerHeight: number }).innerHeight === 720);
+    await page.getByTestId('open').first().focus();
+    await page.keyboard.press('?');
+    const sheet = page.getByTestId('shortcuts');
+    await sheet.waitFor();
+    const box = (await sheet.boundingBox())!;
+    assert.ok(box.y >= 0 && box.y + box.height <= 720, `the sheet is inside the window: ${box.y.toFixed(0)}–${(box.y + box.height).toFixed(0)} px`);
+    const heading = (await sheet.locator('h2').boundingBox())!;
+    assert.ok(heading.y >= 0, `its heading is on screen (${heading.y.toFixed(0)} px)`);
+    await sheet.locator('p').last().scrollIntoViewIfNeeded();
+    const last = (await sheet.locator('p').last().boundingBox())!;
+    assert.ok(last.y >= 0 && last.y + last.height <= 720, `its closing line is reached by scrolling (${last.y.toFixed(0)} px)`);
+    await sp.screenshot('tester25-shortcuts-720');
+    await page.keyboard.press('Escape');
+    await sheet.waitFor({ state: 'detached' });
+    await page.setViewportSize({ width: 1400, height: 860 });
+  });
+
   test('zoom keys (+, −, 0) pressed as a track opens, before its waveform is drawn, do nothing instead of throwing "No audio loaded" in the page', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rs-zoomkeys-'));
     const file = join(dir, 'tone.wav');
@@ -102,6 +125,29 @@ describe('keyboard focus stays in modal dialogs (tester15)', { timeout: 300_000 
     assert.equal((await opened).name, 'track-opened');
     for (const k of ['0', '+', '+', '-', '0']) await sp.page.keyboard.press(k);
     assert.deepEqual(sp.problems.slice(before).filter((p) => /No audio loaded/.test(p)), [], 'no uncaught error from the waveform');
+  });
+
+  // tester25: with the Models panel open over a track, Space on its focused Refresh button started the track behind
+  // (the track view's Space) and did not press the button. A key pressed in a dialog is the dialog's.
+  test('Space on a button in the Models panel presses that button, and the track behind does not play', async () => {
+    const { page } = sp;
+    assert.equal((await sp.mediaState()).paused, true, 'the track (opened above) is paused');
+    await page.getByTestId('get-model').click();
+    await page.getByTestId('models-panel').waitFor();
+    const refresh = page.locator('[data-testid=models-refresh]:not([disabled])');
+    await refresh.waitFor();
+    await refresh.evaluate((b) => {
+      const el = b as unknown as { addEventListener(t: string, f: () => void): void; dataset: Record<string, string> };
+      el.dataset.clicks = '0';
+      el.addEventListener('click', () => (el.dataset.clicks = String(Number(el.dataset.clicks) + 1)));
+    });
+    await refresh.focus();
+    await page.keyboard.press('Space');
+    await page.locator('[data-testid=models-refresh][data-clicks="1"]').waitFor();
+    await sp.frames(3);
+    assert.equal((await sp.mediaState()).paused, true, 'Space in the dialog did not play the track behind it');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('models-panel').waitFor({ state: 'detached' });
   });
 });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { basename, dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { libraryFolder, libraryPage } from './library-page';
 import { useStudio } from '../helpers/studio';
@@ -9,10 +10,12 @@ import { useStudio } from '../helpers/studio';
  */
 describe('library (issue 12)', { timeout: 300_000 }, () => {
   let lib: ReturnType<typeof libraryPage>;
+  let dir = '';
   const studio = useStudio({ viewport: { width: 1440, height: 900 } });
 
   before(async () => {
     const folder = libraryFolder(12, 'e2e-library-issue12');
+    dir = folder.dir;
     lib = libraryPage(studio.sp);
     await lib.show();
     const ev = await lib.addFolder(folder.dir);
@@ -108,6 +111,68 @@ describe('library (issue 12)', { timeout: 300_000 }, () => {
     assert.doesNotMatch(text, /—/, `no placeholder dashes: ${text}`);
     assert.equal(await page.getByTestId('detail-open').count(), 0, 'nothing to open');
     await studio.sp.screenshot('issue12-14-failed-row-detail');
+  });
+
+  // tester25: at 1280 px (the desktop window's default size) the search box, which gives way to the other controls,
+  // showed "Search tags, file name" — its placeholder cut; the compact key box cut its last dot. Each box shows the
+  // longest of its placeholders that fits, measured in its own font.
+  test('every placeholder of the filter bar is whole: 1440, 1280, 1024 and 900 px wide, and with the chat beside the library', async () => {
+    const { page } = studio.sp;
+    const cut = async () =>
+      page.getByTestId('library-filters').evaluate((bar) => {
+        type Input = { placeholder: string; clientWidth: number; dataset: { testid?: string } };
+        const inputs = Array.from((bar as unknown as { querySelectorAll(s: string): ArrayLike<Input> }).querySelectorAll('input[placeholder]')).filter((i) => i.clientWidth > 0);
+        const g = (globalThis as unknown as { document: { createElement(t: string): { getContext(k: string): { font: string; measureText(t: string): { width: number } } } } }).document.createElement('canvas').getContext('2d');
+        const style = (globalThis as unknown as { getComputedStyle(e: unknown): { font: string; paddingLeft: string; paddingRight: string } }).getComputedStyle;
+        return inputs
+          .map((i) => {
+            const cs = style(i);
+            g.font = cs.font;
+            const room = i.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+            return { box: i.dataset.testid, text: i.placeholder, width: g.measureText(i.placeholder).width, room };
+          })
+          .filter((x) => x.width > x.room + 0.01);
+      });
+    const at = async (w: number, h: number) => {
+      await page.setViewportSize({ width: w, height: h });
+      await page.waitForFunction((x) => (globalThis as unknown as { innerWidth: number }).innerWidth === x, w);
+      await studio.sp.frames(3);
+    };
+    for (const [w, h] of [[1440, 900], [1280, 820], [1024, 768], [900, 700]]) {
+      await at(w, h);
+      assert.deepEqual(await cut(), [], `${w} px: placeholders cut`);
+      await studio.sp.screenshot(`tester25-filter-placeholders-${w}`);
+    }
+    await at(1280, 820);
+    await page.getByTestId('library-chat-toggle').click();
+    await page.getByTestId('chat').waitFor();
+    await studio.sp.frames(3);
+    assert.deepEqual(await cut(), [], '1280 px with the chat beside: placeholders cut');
+    await studio.sp.screenshot('tester25-filter-placeholders-chat');
+    await page.getByTestId('library-chat-toggle').click();
+    await page.getByTestId('chat').waitFor({ state: 'hidden' });
+    await at(1440, 900);
+  });
+
+  // tester25: Open… (Ctrl+O) in the library opened the chosen file behind it — the library stayed on screen and
+  // nothing seemed to happen; Recent did the same. The track view comes forward with the track.
+  test('a file opened with Ctrl+O from the library is shown in the track view', async () => {
+    const { sp } = studio;
+    const { page } = sp;
+    await lib.show();
+    const path = join(dir, 'Alpha 120.mp3');
+    const m = await sp.mark();
+    await page.keyboard.press('Control+o');
+    const fb = sp.fileBrowser();
+    await fb.goTo(dirname(path));
+    await fb.select(basename(path));
+    await page.keyboard.press('Enter');
+    await sp.waitForEvent('track-opened', { after: m });
+    await sp.waitForEvent('library-hidden', { after: m });
+    await page.getByTestId('track-title').waitFor();
+    assert.equal(await page.getByTestId('library-table').isVisible(), false, 'the library gave way to the track view');
+    await sp.screenshot('tester25-open-from-library');
+    await lib.show();
   });
 
   test('no page errors', () => {

@@ -58,4 +58,39 @@ describe('a video whose audio ends first, in the browser', { timeout: 300_000 },
     assert.ok(secs((await page.getByTestId('current-time').textContent())!) <= secs((await total.textContent())!));
     await studio.sp.screenshot('video-short-audio-readout');
   });
+
+  // tester25: wavesurfer took the media element's 10 s for its timeline while the waveform, its ruler and the
+  // spectrogram span the audio's 6 s: at 0:05 the cursor stood over the ruler's 0:03, and a drag over the ruler's
+  // 0:01–0:02 selected "0:01.6–0:03.3" for the chat. The cursor and a drag follow the ruler; past the audio's end
+  // (the picture in silence) the cursor stays at the waveform's end.
+  test('the waveform\'s cursor and a dragged region follow its ruler (the audio\'s 6 s), not the picture\'s 10 s', async () => {
+    const { page } = studio.sp;
+    await page.keyboard.press('Home');
+    await studio.sp.waitForMediaTime(0, 0.01);
+    await page.keyboard.press('ArrowRight'); // +5 s
+    await studio.sp.waitForMediaTime(4.9, 5.3);
+    const t = (await studio.sp.mediaState()).currentTime;
+    await studio.sp.frames(3);
+    const progress = await studio.sp.drawnProgress();
+    assert.ok(Math.abs(progress - t / 6) < 0.03, `the cursor at ${t.toFixed(2)} s is ${(progress * 100).toFixed(1)} % along, as the ruler's 6 s put it (${((t / 6) * 100).toFixed(1)} %), not the picture's 10 s (${((t / 10) * 100).toFixed(1)} %)`);
+    // a drag over the ruler's 0:01–0:02
+    const box = (await page.locator('[data-testid=waveform] .main').boundingBox())!;
+    const y = box.y + box.height / 2;
+    const m = await studio.sp.mark();
+    await page.mouse.move(box.x + box.width / 6, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 6 + 20, y, { steps: 3 });
+    await page.mouse.move(box.x + (box.width * 2) / 6, y, { steps: 5 });
+    await page.mouse.up();
+    const ev = await studio.sp.waitForEvent('region-selected', { after: m });
+    const r = ev.detail as { start: number; end: number };
+    assert.ok(Math.abs(r.start - 1) < 0.1 && Math.abs(r.end - 2) < 0.1, `the region dragged over 0:01–0:02 of the ruler: ${r.start.toFixed(2)}–${r.end.toFixed(2)} s`);
+    // past the audio's end the cursor stays at the waveform's end
+    await page.keyboard.press('End');
+    await studio.sp.waitForMediaTime(9.9, 10.01);
+    await studio.sp.frames(3);
+    const end = await studio.sp.drawnProgress();
+    assert.ok(end >= 0.99 && end <= 1.0001, `at the picture's end the cursor is at the waveform's end: ${(end * 100).toFixed(1)} %`);
+    await studio.sp.screenshot('video-short-audio-cursor');
+  });
 });

@@ -373,4 +373,27 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     await page.keyboard.press('Escape');
     assert.deepEqual(sp.problems.filter((p) => !/favicon/.test(p)), []);
   });
+
+  // tester25: at the smallest window (800 px; the centre column under 300 px beside the details and the chat) the
+  // transport ran past the column — the time's total and the zoom behind a sideways scrollbar — and so did the
+  // spectrogram's gain readout and frequency axis. They wrap: nothing of the track view scrolls sideways.
+  test('800×600, the smallest window: the transport and the spectrogram\'s controls wrap inside the centre column', async () => {
+    const { sp } = studio;
+    const { page } = sp;
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.waitForFunction(() => (globalThis as unknown as { innerWidth: number }).innerWidth === 800);
+    await sp.frames(3);
+    const centre = page.locator('main.centre');
+    const { scrollWidth, clientWidth } = await centre.evaluate((el) => ({ scrollWidth: (el as unknown as { scrollWidth: number }).scrollWidth, clientWidth: (el as unknown as { clientWidth: number }).clientWidth }));
+    const col = (await centre.boundingBox())!;
+    const outside: string[] = [];
+    for (const id of ['time', 'zoom-level', 'spectrogram-gain', 'spectrogram-scale', 'spectrogram-colormap', '.spectro-controls .gain']) {
+      const b = await (id.startsWith('.') ? page.locator(id) : page.getByTestId(id)).first().boundingBox();
+      if (!b || b.x + b.width > col.x + col.width + 0.5) outside.push(`${id}: ${b ? `${Math.round(b.x + b.width)} px` : 'not laid out'}`);
+    }
+    await sp.screenshot('tester25-track-800x600');
+    assert.deepEqual(outside, [], `inside the centre column (its right edge ${Math.round(col.x + col.width)} px)`);
+    assert.ok(scrollWidth <= clientWidth + 1, `the centre column does not scroll sideways: ${scrollWidth} px in ${clientWidth} px`);
+    await page.setViewportSize({ width: 1280, height: 720 });
+  });
 });

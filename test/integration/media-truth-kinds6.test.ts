@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { probeFile } from '../../main/engine/media/probe';
+import { lengthMisstated } from '../../main/engine/media/playable';
 import { audioKbps, decodedSec, ff, OUTPUT, probeTable, ROOT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds6');
@@ -58,6 +59,8 @@ const F = {
   opus70: join(DIR, 'cut70.opus'),
   wv: join(DIR, 'whole.wv'),
   wv70: join(DIR, 'cut70.wv'),
+  m4a: join(DIR, 'whole.m4a'),
+  m4a70: join(DIR, 'cut70.m4a'),
   mkaFlacWebm: join(DIR, 'flac-in-matroska.webm'),
   mkvH264Webm: join(DIR, 'h264-in-matroska.webm'),
   webm: join(DIR, 'real.webm'),
@@ -87,6 +90,7 @@ before(() => {
     '-t', '6', '-c:a', 'libvorbis', '-metadata', `comment=${'x'.repeat(6000)}`, F.vorbisComment,
     '-c:a', 'libopus', '-b:a', '160k', F.opus,
     '-c:a', 'wavpack', F.wv,
+    '-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart', F.m4a,
     '-t', '3', '-c:a', 'flac', '-f', 'matroska', F.mkaFlacWebm,
     '-t', '3', '-c:a', 'pcm_f32be', '-metadata', 'title=Sœur Ünïcode', '-metadata', 'author=Ärtist', '-metadata', 'comment=Ça va', F.aifc,
   ]);
@@ -108,6 +112,7 @@ before(() => {
   cut(F.flac, F.halfTruncated, 0.5);
   cut(F.opus, F.opus70, 0.7);
   cut(F.wv, F.wv70, 0.7);
+  cut(F.m4a, F.m4a70, 0.7);
   // Matroska named .webm: FLAC audio, H.264 video; a real WebM (VP8 + Opus)
   ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=10:d=3', '-i', F.music, '-t', '3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'libopus', '-f', 'matroska', F.mkvH264Webm]);
   ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=10:d=3', '-i', F.music, '-t', '3', '-c:v', 'libvpx', '-b:v', '200k', '-c:a', 'libopus', F.webm]);
@@ -167,6 +172,28 @@ describe('issue 10 round 5: chained Ogg, one bitrate rule, a file cut short, con
       assert.ok(Math.abs(p.durationSec - sec) < 0.05 && Math.abs(l.durationSec - sec) < 0.05, `${path}: probe ${p.durationSec}, library ${l.durationSec}, decodes ${sec}`);
       // one rule for a file cut short: what decodes is kept, with a warning, by probe and library alike
       for (const r of [p, l]) assert.ok(r.warnings.some((w) => /truncated/.test(w)), `${path}: ${r.warnings.join('\n')}`);
+    }
+  });
+
+  // tester25: `studio probe` and `studio analyze` quoted different ffmpeg reasons for one cut file (the probe's packet
+  // read: "Packet corrupt"; the decode: "aac: Input buffer exhausted…", "flac: invalid residual") and a cut FLAC's
+  // probe named no length its header states, so the track view played it to STREAMINFO's whole length (lengthMisstated)
+  test('one sentence for one cut file: probe and library say the same truncation; where the header states more it is named, and such a file plays from a copy', async () => {
+    const said = (w: string[]) => w.filter((x) => /truncated or damaged/.test(x));
+    for (const path of [F.flac81, F.flac37, F.flacLast, F.opus70, F.wv70, F.m4a70]) {
+      const p = probe(path);
+      const l = await library(path);
+      assert.equal(said(p.warnings).length, 1, `${path}: ${p.warnings.join('\n')}`);
+      assert.deepEqual(said(l.warnings), said(p.warnings), `${path}: the library's and the probe's`);
+    }
+    // the tag reader that runs into the cut says so in words, not only "Atom size exceeds remaining bytes: …"
+    const tagsUnread = probe(F.m4a70).warnings.filter((x) => /^Tags could not be read/.test(x));
+    assert.equal(tagsUnread.length, 1, probe(F.m4a70).warnings.join('\n'));
+    assert.match(tagsUnread[0], /^Tags could not be read: the file is cut short/);
+    for (const path of [F.flac81, F.flac37, F.m4a70]) {
+      const p = probe(path);
+      assert.match(said(p.warnings)[0], /its header states 0:12\.00/, path);
+      assert.ok(lengthMisstated(p), `${path} plays from a copy that states what it holds`);
     }
   });
 

@@ -93,3 +93,13 @@ test('no tempo and no key: the reasons hold no brackets of their own, so "none (
   assert.match(analyzeText(row({}), { ...opts, tempoReason: NO_TEMPO.short }), /\n {2}tempo {7}none \(too short to find a tempo: under 4 s\)\n/);
   assert.equal(keyText(row({}), null, NO_KEY.short), 'none (too short to find a key: under 0.4 s)');
 });
+
+// tester25: `studio analyze`'s "tagged" line said "tag says Am = A minor (analysed A major: the parallel major)" beside
+// "key uncertain (best guess A major, confidence 0.067)" two lines up; it reads the row's confidences as the detail does
+test('the tagged line names an uncertain tempo or key as ours uncertain, with no relation to the tag', () => {
+  const t = row({ bpm: 236.2, bpmConfidence: 0.001, key: 'A major', keyConfidence: 0.067 });
+  assert.match(
+    analyzeText(t, { ...opts, tagged: { bpm: 120, key: 'A minor', keyText: 'Am' } }),
+    /\n {2}tagged {6}120 BPM · Am — tag says 120 \(ours uncertain: best guess 236\.2\); tag says Am = A minor \(ours uncertain: best guess A major\)\n/,
+  );
+});

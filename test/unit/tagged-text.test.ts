@@ -33,6 +33,28 @@ test('taggedText: a tempo at half or double, a different tempo, a different key,
   assert.deepEqual(taggedText({ bpm: 128, key: 'A minor', keyText: '8A' }, { bpm: null, key: null }).notes, []);
 });
 
+// tester25: an uncertain key (0 %) beside a tagged Am read "tag says Am = A minor (analysed A major: the parallel
+// major)" — a relation claimed for a key the detail itself calls uncertain. Under MIN_CONFIDENCE ours is named as an
+// uncertain best guess, with no relation; a sure one keeps it.
+test('taggedText / detailTagged: against an uncertain tempo or key, the note says ours is uncertain and claims no relation', () => {
+  const tag = { bpm: 120, key: 'A minor', keyText: 'Am' };
+  assert.deepEqual(taggedText(tag, { bpm: 236.2, key: 'A major', bpmConfidence: 0.001, keyConfidence: 0.067 }).notes, [
+    'tag says 120 (ours uncertain: best guess 236.2)',
+    'tag says Am = A minor (ours uncertain: best guess A major)',
+  ]);
+  // sure: the relation as before
+  assert.deepEqual(taggedText(tag, { bpm: 236.2, key: 'A major', bpmConfidence: 0.9, keyConfidence: 0.8 }).notes, [
+    'tag says 120 (analysed 236.2: double)',
+    'tag says Am = A minor (analysed A major: the parallel major)',
+  ]);
+  // an uncertain guess that agrees with the tag: nothing to say
+  assert.deepEqual(taggedText(tag, { bpm: 120.3, key: 'A minor', bpmConfidence: 0.1, keyConfidence: 0.1 }).notes, []);
+  // the detail (the panel's and `studio analyze`'s rule) reads the row's confidences, folded into a BPM range or not
+  const track = { bpm: 236.2, key: 'F major', bpmConfidence: 0.001, keyConfidence: 0.002 };
+  assert.deepEqual(detailTagged({ tagged: tag, track }).notes, ['tag says 120 (ours uncertain: best guess 236.2)', 'tag says Am = A minor (ours uncertain: best guess F major)']);
+  assert.deepEqual(detailTagged({ tagged: { bpm: 100 }, track: { ...track, bpm: 118.1 }, storedBpm: 236.2 }).notes, ['tag says 100 (ours uncertain: best guess 118.1 shown; analysed 236.2)']);
+});
+
 test('taggedText: a key text no notation reads is shown as written, not compared', () => {
   assert.deepEqual(taggedText({ keyText: 'Energy 6' }, { bpm: null, key: 'C major' }), { line: 'Tagged: "Energy 6" (not a key)', notes: [] });
 });

@@ -357,7 +357,9 @@ const DAMAGE_WORDS: Array<[RegExp, string]> = [
 export function damageIn(log: string, errors: Array<{ message: string }>): string | null {
   let raw: string | null = errors.length ? errors[0].message : null;
   if (raw === null) {
-    for (const line of log.split(/\r?\n/)) {
+    // ffmpeg's progress line ("size=       0kB time=00:00:00.00 bitrate=NA    ") ends in a carriage return, and the next
+    // message follows it on the same \n-line: split at both, or the quote began with the progress figures (tester25)
+    for (const line of log.split(/\r\n|\r|\n/)) {
       const text = line.replace(/^\[[^\]]*\]\s*/, '').trim();
       if (/^(Input #|Output #|Stream #|Duration:|Metadata:|Stream mapping|Press \[q\])/.test(text) || /^\s{2,}/.test(line)) continue;
       if (/corrupt input packet|Packet corrupt|partial file|filesize and duration do not match|truncated|Invalid data found|ended prematurely/i.test(text)) {

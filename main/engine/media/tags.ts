@@ -1601,7 +1601,10 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     warnings.push(
       Object.keys(ffTags).length
         ? `music-metadata could not read this file (${input.mmError}); the tags shown are ffmpeg's.`
-        : `Tags could not be read: ${input.mmError}`,
+        : structure?.truncated
+          ? // the parser ran into the cut ("Atom size exceeds remaining bytes: 259930 > 194029"): the cause in words first (tester25)
+            `Tags could not be read: the file is cut short (see the warning on truncation); the tag reader said: ${input.mmError}`
+          : `Tags could not be read: ${input.mmError}`,
     );
   }
   // duration — one rule for probe, analyze and the library: the duration is what decodes, trimmed to the exact
@@ -1700,18 +1703,23 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
       warnings.push(`${joined.length === 1 ? 'A second FLAC stream follows' : `${joined.length} more FLAC streams follow`} the first (from byte ${joined[0].offset}: files joined end to end, as \`cat\` makes): the first header (STREAMINFO) states ${each[0]}, the streams ${each.join(' + ')}. ffmpeg decodes them one after another; shown: what decodes, ${fmtTime(measured.durationSec)}. Other players may stop after the first.`);
     } else if (othersRunOn) {
       warnings.push(`The ${audioCount > 1 ? (readS ? `audio stream read (#0:${read}, the one analysed)` : 'first audio stream (the one analysed)') : 'audio'} lasts ${fmtTime(ends)}; the file runs to ${fmtTime(longest!)}, the length of its ${hasOtherVideo ? 'video' : 'other audio stream'} (ffmpeg's Duration is the longest stream's); shown: the audio's.${hasOtherVideo ? ` The picture plays on to ${fmtTime(longest!)} in silence (the player and the filmstrip show it all); the analysis, the waveform and the chat's audio are of the audio's ${fmtTime(ends)}.` : ''}`);
-    } else if (far && !(structure?.truncated && !measured.damage && !durationEstimated)) {
+    } else if (far && (durationEstimated || !structure?.truncated)) {
       statedDurationSec = header!;
       warnings.push(
         durationEstimated
           ? `The file states no exact duration${why}: ffmpeg estimated ${fmtTime(header!)} from the first frames' bitrate; ${fmtTime(measured.durationSec)} is what decodes.`
           : measured.damage
-            ? `The file appears truncated or damaged: its header states ${fmtTime(header!)}, but its audio ends at ${fmtTime(ends)} (ffmpeg: ${measured.damage})${structure?.truncated ? `; ${truncationText(structure.truncated)}` : ''}; shown: what the file holds.`
+            ? `The file appears truncated or damaged: its header states ${fmtTime(header!)}, but its audio ends at ${fmtTime(ends)} (ffmpeg: ${measured.damage}); shown: what the file holds.`
             : `The file's header states ${fmtTime(header!)}, but its audio, read to the end without errors, lasts ${fmtTime(measured.durationSec)}; the header is wrong; shown: what the file holds.`,
       );
     }
-    if (structure?.truncated && !(far && measured.damage)) {
-      const statesMore = far && !durationEstimated && decodable === undefined;
+    // a file whose own structure shows where it was cut: one sentence from the structure alone, whether or not the
+    // read that measured it (the probe's packet read, the library's decode) met an error — they meet different ones
+    // ("Packet corrupt" / "aac: Input buffer exhausted"), and `studio probe` and `studio analyze` said the one fact two
+    // ways (tester25). The header's length is always named where it states more, and stated as a fact: the player
+    // believes it (playable.ts lengthMisstated: a cut FLAC played to its STREAMINFO's 0:30 with 0:11.70 in it)
+    if (structure?.truncated) {
+      const statesMore = far && !durationEstimated;
       if (statesMore) statedDurationSec = header!;
       warnings.push(`The file appears truncated or damaged: ${truncationText(structure.truncated)}${statesMore ? `; its header states ${fmtTime(header!)}` : ''}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
     }

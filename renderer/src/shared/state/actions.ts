@@ -2,6 +2,7 @@ import { api } from '../../host/api';
 import { connection } from '../../host/connection.svelte';
 import { app } from './app.svelte';
 import { browser } from './browser.svelte';
+import { nav } from './nav.svelte';
 import { recent } from './recent.svelte';
 import { current } from './track.svelte';
 
@@ -21,9 +22,14 @@ export async function openMedia(): Promise<void> {
   browser.show('media', (path) => void openPath(path));
 }
 
+/**
+ * Open a file in the track view and show it: Open… (Ctrl/Cmd+O), Recent and a file dropped on the desktop window
+ * work from the library too, where the track used to open behind it and nothing seemed to happen (tester25).
+ */
 export async function openPath(path: string): Promise<void> {
-  await current.open(path);
+  const ok = await current.open(path);
   void recent.load();
+  if (ok && nav.library) nav.toggleLibrary(false);
 }
 
 /** Attach a cover image to the open track. */
