@@ -127,6 +127,35 @@ describe('keyboard focus stays in modal dialogs (tester15)', { timeout: 300_000 
     assert.deepEqual(sp.problems.slice(before).filter((p) => /No audio loaded/.test(p)), [], 'no uncaught error from the waveform');
   });
 
+  // tester25: Ctrl+L and Ctrl+O still acted behind a modal dialog — the library came up behind the file browser, and
+  // Ctrl+O opened the file browser over the shortcuts sheet. While one is open they wait.
+  test('Ctrl+L and Ctrl+O do nothing while a modal dialog (the shortcuts sheet, Open…) is open', async () => {
+    const { page } = sp;
+    await page.getByTestId('library-view').waitFor({ state: 'hidden' });
+    await page.getByTestId('open').first().focus();
+    await page.keyboard.press('?');
+    await page.getByTestId('shortcuts').waitFor();
+    await page.keyboard.press('Control+o');
+    await page.keyboard.press('Control+l');
+    await sp.frames(3);
+    assert.equal(await page.getByTestId('file-browser').count(), 0, 'Ctrl+O opened no file browser over the sheet');
+    assert.equal(await page.getByTestId('library-view').isVisible(), false, 'Ctrl+L did not switch to the library behind the sheet');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('shortcuts').waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+o');
+    await page.getByTestId('file-browser').waitFor();
+    await page.keyboard.press('Control+l');
+    await sp.frames(3);
+    assert.equal(await page.getByTestId('library-view').isVisible(), false, 'Ctrl+L did not switch to the library behind Open…');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('file-browser').waitFor({ state: 'detached' });
+    // with no dialog open, the shortcuts act
+    await page.keyboard.press('Control+l');
+    await page.getByTestId('library-view').waitFor({ state: 'visible' });
+    await page.keyboard.press('Control+l');
+    await page.getByTestId('library-view').waitFor({ state: 'hidden' });
+  });
+
   // tester25: with the Models panel open over a track, Space on its focused Refresh button started the track behind
   // (the track view's Space) and did not press the button. A key pressed in a dialog is the dialog's.
   test('Space on a button in the Models panel presses that button, and the track behind does not play', async () => {
