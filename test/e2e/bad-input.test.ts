@@ -114,4 +114,23 @@ describe('bad input in the browser', { timeout: 300_000 }, () => {
     await studio.sp.waitForEvent('warning-shown', { after: m });
     assert.match((await studio.sp.toastTexts('warning')).join('\n'), /cannot be opened in the browser[\s\S]*Open…/);
   });
+
+  // tester25: on the library every dropped item went to "add folder": a song dropped there said (desktop) '"…" is not a
+  // folder', (web) "Dropped folders cannot be added". A file is opened; only folders are added.
+  test('a file dropped on the library is a file to open, not a folder to add', async () => {
+    const { sp } = studio;
+    await sp.page.keyboard.press('Control+l');
+    await sp.page.getByTestId('library-view').waitFor({ state: 'visible' });
+    const m = await sp.mark();
+    await sp.page.evaluate(`(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['x'], 'dropped.mp3', { type: 'audio/mpeg' }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    })()`);
+    // (the warning this drop raised, not a toast left by the test before)
+    const { title } = (await sp.waitForEvent('warning-shown', { after: m })).detail as { title: string };
+    assert.equal(title, 'Dropped files cannot be opened in the browser');
+    await sp.page.keyboard.press('Control+l');
+    await sp.page.getByTestId('library-view').waitFor({ state: 'hidden' });
+  });
 });

@@ -47,8 +47,8 @@ export async function attachCover(): Promise<void> {
   browser.show('image', (path) => void current.setCover(path), undefined, 'cover');
 }
 
-/** Files dropped on the window. */
-export function dropFiles(files: FileList | null | undefined): void {
+/** Files dropped on the window (or a file dropped on the library): the first one is opened in the track view. */
+export function dropFiles(files: FileList | readonly File[] | null | undefined): void {
   const list = files ? [...files] : [];
   if (!list.length) return;
   if (api().mode === 'web') {

@@ -73,7 +73,7 @@ class Folders {
   }
 
   /** Folders dropped on the window (desktop: their paths via pathForFile). */
-  drop(files: FileList | null | undefined): void {
+  drop(files: FileList | readonly File[] | null | undefined): void {
     const list = files ? [...files] : [];
     if (!list.length) return;
     if (api().mode === 'web') {
