@@ -1721,7 +1721,11 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     if (structure?.truncated) {
       const statesMore = far && !durationEstimated;
       if (statesMore) statedDurationSec = header!;
-      warnings.push(`The file appears truncated or damaged: ${truncationText(structure.truncated)}${statesMore ? `; its header states ${fmtTime(header!)}` : ''}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
+      // (where the structure's words end on what the header states — a FLAC's or WavPack's sample count — its length
+      // follows them in brackets instead of a second "its header states")
+      const cut = truncationText(structure.truncated);
+      const length = !statesMore ? '' : / states$/.test(cut) ? ` (${fmtTime(header!)})` : `; its header states ${fmtTime(header!)}`;
+      warnings.push(`The file appears truncated or damaged: ${cut}${length}; shown: what it holds, ${fmtTime(durationSec ?? measured.durationSec)}.`);
     }
     durationEstimated = false;
   }
