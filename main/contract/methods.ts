@@ -98,6 +98,14 @@ export const Tags = z.object({
   /** that key tag's text exactly as written ("8A", "1m", "Am", "Energy 6"), whether or not it parsed */
   keyText: z.string().optional(),
   /**
+   * when the file was created, as its container states it (ISO 8601, exactly as written): Apple's
+   * com.apple.quicktime.creationdate (local time with its UTC offset: iPhone videos and recordings), else the
+   * container's creation_time as ffmpeg reads it (MP4/MOV mvhd: phones, cameras, encoders; Matroska DateUTC: the muxing
+   * time). When a phone or camera recorded it — or when a program wrote the file. Absent when not stated, not a date, or
+   * before 1971 (a zeroed clock)
+   */
+  created: z.string().optional(),
+  /**
    * a WAV's Broadcast Wave chunk (EBU Tech 3285 "bext": field recorders, DAWs), the fields that are not blank, their
    * text exact (CR/LF kept): ffprobe names them comment (the description), encoded_by (originator),
    * originator_reference, date, creation_time, time_reference, umid, coding_history. `timeReference`: the first

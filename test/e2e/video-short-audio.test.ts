@@ -18,7 +18,7 @@ describe('a video whose audio ends first, in the browser', { timeout: 300_000 },
       const dir = join(OUTPUT, 'e2e-video-short-audio');
       mkdirSync(dir, { recursive: true });
       clip = join(dir, 'short soundtrack.mp4');
-      ff(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=10', '-f', 'lavfi', '-i', 'sine=f=440:d=6:sample_rate=48000', '-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', clip]);
+      ff(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=10', '-f', 'lavfi', '-i', 'sine=f=440:d=6:sample_rate=48000', '-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-metadata', 'creation_time=2024-05-01T10:00:00Z', clip]);
     },
   });
 
@@ -40,6 +40,8 @@ describe('a video whose audio ends first, in the browser', { timeout: 300_000 },
     await page.locator(`[data-testid=frame].active[data-time="${late}"]`).waitFor();
     assert.equal(Number(await page.locator('[data-testid=frame].active').getAttribute('data-time')), late);
     await studio.sp.screenshot('video-short-audio');
+    // the clip's creation time, as a phone writes it into the MP4's mvhd (tester25: a phone's recording showed no date)
+    assert.equal(await page.locator('[data-testid=track-header] dd[data-field=created]').textContent(), '2024-05-01 10:00:00 UTC');
   });
 
   // tester20: the readout said "0:07.2 / 0:06.0" there — a time past the length it gave, the audio's. Its total is

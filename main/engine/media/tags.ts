@@ -694,6 +694,8 @@ export function tagsOfFfmpeg(m: Record<string, string> | undefined): Tags {
   const genre = pick(m, 'genre');
   const track = pick(m, 'track', 'tracknumber');
   const comment = pick(m, 'comment', 'description');
+  // Apple's creation date (local time and offset) before the container's creation_time (UTC; Matroska's: the muxing)
+  const created = pick(m, 'creationdate', 'creation_time');
   if (title) t.title = title;
   if (artist) t.artist = artist;
   if (album) t.album = album;
@@ -704,7 +706,14 @@ export function tagsOfFfmpeg(m: Record<string, string> | undefined): Tags {
   const n = track ? /^\s*(\d+)/.exec(track) : null;
   if (n && Number(n[1]) > 0) t.trackNo = Number(n[1]);
   if (comment) t.comment = comment;
+  if (created && statedDate(created)) t.created = created.trim();
   return t;
+}
+
+/** a creation time worth stating: an ISO 8601 date (and time) between 1971 and 2100 — not a zeroed clock's 1970 or 1904 */
+function statedDate(text: string): boolean {
+  const m = /^\s*(\d{4})-\d{2}-\d{2}/.exec(text);
+  return !!m && Number(m[1]) >= 1971 && Number(m[1]) <= 2100 && Number.isFinite(Date.parse(text.trim().replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
 }
 
 /** text that a reader mangled: C0 controls other than tab/newline, or the replacement character */
@@ -1590,6 +1599,8 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const mmAll = mm && v1 && !mm.native?.ID3v1 ? ({ ...mm, native: { ...mm.native, ID3v1: Object.entries(v1).filter(([, v]) => v).map(([id, value]) => ({ id, value })) } } as IAudioMetadata) : mm;
   matroskaLevels(tags, structure, ff.streams.some((s) => s.type === 'video' && !s.attachedPic));
   bextTags(tags, mmTags.comment, structure, warnings);
+  // the container's creation time is ffmpeg's reading alone (music-metadata's common tags have none)
+  if (ffTags.created !== undefined && tags.created === undefined) tags.created = ffTags.created;
   tagConflicts(mmAll, ff.container, tags, warnings);
   withoutBidiOverrides(tags, warnings);
   // music-metadata knows no parser for the format (.au, .tta, .dts, .ac3/.eac3, MPEG-TS, CAF …): ffmpeg's tags, if any,

@@ -29,3 +29,17 @@ export function fmtChannels(n: number | undefined, layout?: string): string {
 // read through globalThis so this module also type-checks (and loads) in the Node unit tests, which have no DOM lib
 export const isMac = /Mac|iPhone|iPad/.test((globalThis as { navigator?: { platform?: string } }).navigator?.platform ?? '');
 export const MOD = isMac ? '⌘' : 'Ctrl';
+
+/**
+ * A file's creation time (Tags.created: ISO 8601 as its container states it) as shown: date and time to the second,
+ * its zone as stated — "2024-05-01 10:00:00 UTC" for "2024-05-01T10:00:00.000000Z", "2024-05-01 12:00:00 +02:00" for
+ * Apple's "2024-05-01T12:00:00+0200". Not converted to this computer's zone (the stated zone is where it was made);
+ * text it cannot read is shown as written.
+ */
+export function fmtCreated(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(iso.trim());
+  if (!m) return iso;
+  const zone = m[3] === undefined ? '' : m[3] === 'Z' ? ' UTC' : ` ${m[3].slice(0, 3)}:${m[3].slice(-2)}`;
+  return `${m[1]}${m[2] ? ` ${m[2]}` : ''}${zone}`;
+}
+
