@@ -487,6 +487,26 @@ export class StudioPage {
     });
   }
 
+  /**
+   * Wait until the waveform's cursor is drawn between `lo` and `hi` (fractions of its width) and return where it is:
+   * wavesurfer redraws it on the media element's timeupdate, which a loaded machine delivers frames after a seek.
+   */
+  async waitForDrawnProgress(lo: number, hi: number): Promise<number> {
+    await this.page.locator('[data-testid=waveform] .main').waitFor();
+    await this.page.waitForFunction(
+      ([a, b]) => {
+        type E = { shadowRoot: { querySelector(s: string): { style: { left: string } } | null } | null; firstElementChild: E | null };
+        const el = (globalThis as unknown as { document: { querySelector(s: string): E | null } }).document.querySelector('[data-testid=waveform] .main');
+        const cursor = el?.firstElementChild?.shadowRoot?.querySelector('[part~=cursor]');
+        const p = cursor ? parseFloat(cursor.style.left) / 100 : -1;
+        return p >= a && p <= b;
+      },
+      [lo, hi] as const,
+      { timeout: HANG_GUARD_MS },
+    );
+    return this.drawnProgress();
+  }
+
   async screenshot(name: string): Promise<string> {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const file = join(SCREENSHOTS, `${name}.png`);
