@@ -492,19 +492,13 @@ export class StudioPage {
    * wavesurfer redraws it on the media element's timeupdate, which a loaded machine delivers frames after a seek.
    */
   async waitForDrawnProgress(lo: number, hi: number): Promise<number> {
-    await this.page.locator('[data-testid=waveform] .main').waitFor();
-    await this.page.waitForFunction(
-      ([a, b]) => {
-        type E = { shadowRoot: { querySelector(s: string): { style: { left: string } } | null } | null; firstElementChild: E | null };
-        const el = (globalThis as unknown as { document: { querySelector(s: string): E | null } }).document.querySelector('[data-testid=waveform] .main');
-        const cursor = el?.firstElementChild?.shadowRoot?.querySelector('[part~=cursor]');
-        const p = cursor ? parseFloat(cursor.style.left) / 100 : -1;
-        return p >= a && p <= b;
-      },
-      [lo, hi] as const,
-      { timeout: HANG_GUARD_MS },
-    );
-    return this.drawnProgress();
+    const t0 = Date.now();
+    for (;;) {
+      const p = await this.drawnProgress();
+      if (p >= lo && p <= hi) return p;
+      if (Date.now() - t0 > HANG_GUARD_MS) throw new Error(`the waveform's cursor stayed at ${p} (waited for ${lo}–${hi})`);
+      await this.frames(1);
+    }
   }
 
   async screenshot(name: string): Promise<string> {
