@@ -2,7 +2,9 @@
 // a probability, bounded, and monotone in every input in the direction its meaning implies.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { calibrate, KEY_CALIBRATION, KEY_SIGNS, keyConfidence, REPEAT_FLOOR, TEMPO_CALIBRATION, TEMPO_PULSE_CALIBRATION, TEMPO_SIGNS, tempoConfidence, tempoFactor, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
+import { MIN_CONFIDENCE } from '@contract';
+import { keyNetConfidence } from '../../main/engine/analysis/key-net';
+import { calibrate, roundConfidence, KEY_CALIBRATION, KEY_SIGNS, keyConfidence, REPEAT_FLOOR, TEMPO_CALIBRATION, TEMPO_PULSE_CALIBRATION, TEMPO_SIGNS, tempoConfidence, tempoFactor, type CalibrationModel, type KeyEvidence, type TempoEvidence } from '../../main/engine/analysis/confidence';
 import { mulberry32 } from '../helpers/prng';
 
 
@@ -98,5 +100,20 @@ describe('calibrated confidence map (confidence.ts)', () => {
     assert.equal(calibrate(m, { a: 100, b: 0 }), 0.999);
     assert.equal(calibrate(m, { a: -100, b: 0 }), 0.001);
     assert.equal(calibrate(m, { a: NaN, b: 0 }), calibrate(m, { a: 0, b: 0 }));
+  });
+
+  it('a probability under MIN_CONFIDENCE is never stated at or above it (0.4996 is 0.499, shown uncertain); 0.5 itself and 0.5004 stay 0.5', () => {
+    // logit(0.4996) = −0.0016: a = (0.5 − 0.0016) / 2 makes s = −0.0016
+    const m: CalibrationModel<'a'> = { inputs: ['a'], weights: [2], bias: -0.5 };
+    const at = (p: number) => calibrate(m, { a: (0.5 + Math.log(p / (1 - p))) / 2 });
+    assert.equal(at(0.4996), 0.499);
+    assert.ok(at(0.4996) < MIN_CONFIDENCE);
+    assert.equal(roundConfidence(0.49951), 0.499);
+    assert.equal(roundConfidence(0.4994), 0.499);
+    assert.equal(roundConfidence(0.5), 0.5);
+    assert.equal(roundConfidence(0.5004), 0.5);
+    assert.equal(roundConfidence(0.2496), 0.25, 'elsewhere rounding is plain');
+    // the key net's map rounds the same way
+    assert.equal(keyNetConfidence(0.4997, 0.9, { confNet: 1, confShipped: 0, confBias: 0 }), 0.499);
   });
 });

@@ -26,6 +26,8 @@
  * analyser's version so stored values are recomputed.
  */
 
+import { MIN_CONFIDENCE } from '@contract';
+
 /** Evidence for a tempo, from estimateTempo (tempo.ts); every value is finite. */
 export interface TempoEvidence {
   /** normalised autocorrelation of the onset envelope at one or two beat periods (0..1): how periodic the onsets are */
@@ -130,9 +132,17 @@ export const TEMPO_PULSE_CALIBRATION: CalibrationModel<keyof TempoEvidence> | nu
 export const KEY_CALIBRATION: CalibrationModel<keyof KeyEvidence> = { inputs: ['fit', 'margin', 'scale', 'harmony', 'voices', 'cadences'], weights: [4.878, 7.838, 0.9288, 3.896, 1.332, 3.693], bias: -17.86 };
 // END CALIBRATION
 
-/** A probability as every confidence is stated: rounded to 0.001 and kept in [0.001, 0.999] (no analysis is ever certain). */
+/**
+ * A probability as every confidence is stated: rounded to 0.001 and kept in [0.001, 0.999] (no analysis is ever
+ * certain), never rounded across MIN_CONFIDENCE — a probability under 0.5 (0.4996) is stated 0.499, not 0.5, so the
+ * stored number and the sure/uncertain decision every reader takes from it (≥ MIN_CONFIDENCE: sure) agree with the
+ * probability itself (a drums-only track's key stated at exactly 0.50 was shown as sure; session 26).
+ * @param p probability, 0..1
+ * @returns 0.001..0.999 in steps of 0.001
+ */
 export function roundConfidence(p: number): number {
-  return Math.round(Math.min(0.999, Math.max(0.001, p)) * 1000) / 1000;
+  const r = Math.round(Math.min(0.999, Math.max(0.001, p)) * 1000) / 1000;
+  return p < MIN_CONFIDENCE && r >= MIN_CONFIDENCE ? Math.round((MIN_CONFIDENCE - 0.001) * 1000) / 1000 : r;
 }
 
 /**
