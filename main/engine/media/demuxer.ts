@@ -11,6 +11,7 @@
  * ADTS AAC (two consecutive ADTS headers), ffmpeg is given `-f <demuxer>`.
  * libavformat skips the ID3v2 tag itself for every demuxer.
  */
+import { open } from 'node:fs/promises';
 import { extensibleDecoder, rawDemuxerOf, readRegularFileSync, wavLayoutOf, type WavLayout } from './riff';
 
 /** ID3v2 header (10 bytes) → the tag's total length in bytes (header, body, footer), or 0 when there is none. */
@@ -196,4 +197,36 @@ export function withInputFixes(args: string[]): string[] {
   const dec = extensibleDecoder(fmt);
   if (dec && !before.includes('-c:a') && !before.includes('-acodec')) return [...before, '-c:a', dec, ...args.slice(i)];
   return args;
+}
+
+/**
+ * libavformat's demuxers of text formats (subtitles, lyrics), as "Input #0, NAME" names them: a file ffmpeg reads with
+ * one of these holds text, never sound.
+ */
+export const TEXT_DEMUXERS: ReadonlySet<string> = new Set(['aqtitle', 'ass', 'jacosub', 'lrc', 'microdvd', 'mpl2', 'mpsub', 'pjs', 'realtext', 'sami', 'scc', 'srt', 'stl', 'subviewer', 'subviewer1', 'tedcaptions', 'vplayer', 'webvtt']);
+
+/**
+ * Whether ffmpeg's pick of a text demuxer for `path` is a guess at binary data: `container` (the "Input #0, NAME"
+ * demuxer, e.g. "lrc") is one of TEXT_DEMUXERS while the file's first 4 KiB hold a NUL byte and no UTF-16/UTF-32
+ * byte-order mark — a byte no 8-bit or multibyte text encoding (ASCII, Latin-1, UTF-8, GB18030, Shift JIS) writes.
+ * libavformat's LRC probe (lrcdec.c) takes any file whose first byte is "[", so random or damaged bytes named .flac
+ * were reported "in fact LRC". (Not the isbinaryfile package: it calls GB18030 lyrics binary.)
+ * @param path a regular file (the caller has opened it)
+ * @returns false where the file cannot be read now (the caller's own error stands)
+ */
+export async function textDemuxerOnBinary(path: string, container: string): Promise<boolean> {
+  if (!container.split(',').some((n) => TEXT_DEMUXERS.has(n))) return false;
+  const fh = await open(path, 'r').catch(() => null);
+  if (!fh) return false;
+  try {
+    const b = Buffer.alloc(4096);
+    const { bytesRead } = await fh.read(b, 0, b.length, 0);
+    const head = b.subarray(0, bytesRead);
+    const bom = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0 && head[1] === 0 && head[2] === 0xfe && head[3] === 0xff);
+    return !bom && head.includes(0);
+  } catch {
+    return false;
+  } finally {
+    await fh.close();
+  }
 }

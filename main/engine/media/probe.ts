@@ -3,7 +3,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
 import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
-import { freeFormatText } from './demuxer';
+import { freeFormatText, textDemuxerOnBinary } from './demuxer';
 import { truncatedError, readStructure, unpaddedText, webpAnimation, type Structure } from './structure';
 import { crossCheck, durationShown, extensionFacts, isImagePipe, itunSmpbSec, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent, wmaAudio } from './tags';
 import { notUtf8Message, undecodableName } from '../fs/paths';
@@ -321,6 +321,13 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     throw new StudioError(
       'NOT_MEDIA',
       `"${name}" is not an audio or video file that can be read (ffmpeg: ${reason}). It may be corrupt, or a different kind of file with a media extension.`,
+    );
+  }
+  // random or damaged bytes that ffmpeg's weakest probe takes for a text format (LRC: any file starting "["): not "in fact LRC"
+  if (await textDemuxerOnBinary(path, info.container)) {
+    throw new StudioError(
+      'NOT_MEDIA',
+      `"${name}" is not an audio or video file that can be read: ffmpeg's only guess is ${info.container.split(',')[0]!.toUpperCase()} (a text format) and the file is not text. It may be corrupt, or a different kind of file with a media extension.`,
     );
   }
   // the audio stream read: the one ffmpeg and the model's loader pick (bestStream: a later one flagged default before
