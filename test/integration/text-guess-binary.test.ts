@@ -5,16 +5,19 @@
 // can be read (NOT_MEDIA), as they do for the same bytes without the "[". Real lyrics stay LRC, in Latin-1 and in
 // GB18030 (as Chinese lyrics sites serve them; the isbinaryfile package calls those binary, so it is not the test).
 // Each NOT_MEDIA assertion failed on main 3581d4e (probe: resolved with container "lrc"; analyze: NO_AUDIO).
+// Also: random bytes named .flac without the "[" were probed as a FLAC (ffmpeg's last-resort guess, "misdetection
+// possible", 0 channels) with 'Tags could not be read: FourCC contains invalid characters' and failed only at the
+// waveform; the probe now says NOT_MEDIA (failed on 3d26083: resolved).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { StudioError } from '@contract';
 import { analyzeTrack } from '../../main/engine/analysis';
 import { textDemuxerOnBinary } from '../../main/engine/media/demuxer';
 import { probeFile } from '../../main/engine/media/probe';
-import { OUTPUT } from '../helpers/media';
+import { ff, OUTPUT } from '../helpers/media';
 import { mulberry32 } from '../helpers/prng';
 
 const DIR = join(OUTPUT, 'text-guess-binary');
@@ -38,6 +41,11 @@ before(() => {
   // GB18030 as iconv writes it (libc's converter, not our own encoder)
   writeFileSync(f('gb18030.lrc'), execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GB18030'], { input: '[ti:月亮代表我的心]\n[00:01.00]你问我爱你有多深\n[00:06.50]我爱你有几分\n' }));
   writeFileSync(f('utf16.lrc'), execFileSync('iconv', ['-f', 'UTF-8', '-t', 'UTF-16'], { input: LYRICS }));
+  // a real FLAC (ffmpeg's encoder) whose "fLaC" marker is damaged: ffmpeg warns of a misdetection but reads its frames
+  ff(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=3', '-c:a', 'flac', f('tone.flac')]);
+  const b = readFileSync(f('tone.flac'));
+  b.write('xLaC', 0, 'latin1');
+  writeFileSync(f('bad-marker.flac'), b);
 });
 after(() => rmSync(DIR, { recursive: true, force: true }));
 
@@ -64,6 +72,19 @@ describe('random bytes starting "[" are not "in fact LRC"', () => {
       assert.equal(e.code, 'NOT_MEDIA', `${name}: ${e.message}`);
       assert.equal(e.message, `"${name}" is not an audio or video file ffmpeg can read.`);
     }
+  });
+
+  test('studio probe: bytes ffmpeg only guesses (a misdetection warned, no stream with parameters) are NOT_MEDIA, not a FLAC whose tags are "FourCC contains invalid characters"', async () => {
+    const e = await probeFile(f('noise.flac')).then(() => null, (x: unknown) => x);
+    assert.ok(e instanceof StudioError, `resolved: ${JSON.stringify(e)}`);
+    assert.equal(e.code, 'NOT_MEDIA');
+    assert.match(e.message, /^"noise\.flac" is not an audio or video file that can be read: ffmpeg could only guess FLAC, warning of a misdetection, and found no stream it could read\./);
+    // a damaged marker over real frames: ffmpeg's low score, but a stream it reads — still probed (what decodes: ffmpeg
+    // resyncs late and decodes 1.67 of the 3 s, which the probe states)
+    const p = await probeFile(f('bad-marker.flac'));
+    assert.equal(p.container, 'flac');
+    assert.equal(p.audio?.codec, 'flac');
+    assert.ok(p.durationSec > 1 && p.durationSec <= 3, String(p.durationSec));
   });
 
   test('real lyrics stay LRC: the probe reads them (named .flac: "in fact LRC"), analyze says there is no audio', async () => {

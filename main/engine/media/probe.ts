@@ -311,7 +311,11 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   const [ff, mm] = await Promise.all([runFfmpeg(['-i', path], { signal }), read().finally(() => fh.close())]);
   const info = parseFfmpegInfo(ff.stderr);
   const name = basename(path);
-  if (!/Input #0/.test(ff.stderr) || info.streams.length === 0) {
+  // ffmpeg's last-resort guess (it warns "detected only with low score …, misdetection possible") in which no stream
+  // has parameters ("Could not find codec parameters", 0 channels): random or damaged bytes named .flac were listed as a
+  // FLAC with "Tags could not be read: FourCC contains invalid characters" and failed only later, at the waveform
+  const misdetected = /detected only with low score of \d+, misdetection possible/.test(ff.stderr) && info.streams.length > 0 && (ff.stderr.match(/Could not find codec parameters for stream \d+/g) ?? []).length >= info.streams.length;
+  if (!/Input #0/.test(ff.stderr) || info.streams.length === 0 || misdetected) {
     const reason = ffmpegReason(ff.stderr);
     if (mm.structure.truncated) throw truncatedError(name, mm.structure.truncated, reason);
     const u = mm.structure.unpaddedChunk;
@@ -320,7 +324,9 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     }
     throw new StudioError(
       'NOT_MEDIA',
-      `"${name}" is not an audio or video file that can be read (ffmpeg: ${reason}). It may be corrupt, or a different kind of file with a media extension.`,
+      misdetected
+        ? `"${name}" is not an audio or video file that can be read: ffmpeg could only guess ${info.container.split(',')[0]!.toUpperCase()}, warning of a misdetection, and found no stream it could read. It may be corrupt, or a different kind of file with a media extension.`
+        : `"${name}" is not an audio or video file that can be read (ffmpeg: ${reason}). It may be corrupt, or a different kind of file with a media extension.`,
     );
   }
   // random or damaged bytes that ffmpeg's weakest probe takes for a text format (LRC: any file starting "["): not "in fact LRC"
