@@ -216,6 +216,7 @@ export function formatProbe(p: ProbeResult): string {
     lines.push(`  stream ${s.index}    ${s.type}: ${bits.filter(Boolean).join(', ')}`);
   }
   lines.push(`  cover art   ${p.hasCoverArt ? 'yes' : 'no'}`);
+  (p.chapters ?? []).forEach((c, i) => lines.push(`  chapter ${String(i + 1).padEnd(3)} ${fmtDuration(c.startSec)}–${fmtDuration(c.endSec)}${c.title ? `  ${value(c.title)}` : ''}`));
   for (const w of p.warnings) lines.push(`  warning     ${w}`);
   return lines.join('\n');
 }

@@ -155,6 +155,19 @@ export const StreamInfo = z.object({
 });
 export type StreamInfo = z.infer<typeof StreamInfo>;
 
+/**
+ * A chapter as the container states it (MP4/M4B chapter track or Nero chpl, Matroska Chapters, ID3v2 CHAP frames of
+ * an MP3 podcast, Vorbis comments CHAPTERxxx): seconds from the start, as ffmpeg reads them (`ffmpeg -i`: "Chapter
+ * #0:N: start S, end E" and its title).
+ */
+export const Chapter = z.object({
+  startSec: z.number(),
+  endSec: z.number(),
+  /** the chapter's title tag, if it has one */
+  title: z.string().optional(),
+});
+export type Chapter = z.infer<typeof Chapter>;
+
 export const ProbeResult = z.object({
   path: z.string(),
   sizeBytes: z.number(),
@@ -189,6 +202,8 @@ export const ProbeResult = z.object({
   video: StreamInfo.optional(),
   tags: Tags,
   hasCoverArt: z.boolean(),
+  /** the file's chapters in order of their start (an audiobook's, a DJ mix's, a podcast's), present only where it has some */
+  chapters: z.array(Chapter).optional(),
   /**
    * non-fatal findings, one sentence each: where music-metadata and ffmpeg disagreed and
    * which was taken (tags misread, an extension that names another container, an estimated

@@ -1,7 +1,7 @@
 import { constants, readdirSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
-import { StudioError, type ProbeResult, type StreamInfo } from '@contract';
+import { StudioError, type Chapter, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { freeFormatText, textDemuxerOnBinary } from './demuxer';
 import { truncatedError, readStructure, unpaddedText, webpAnimation, type Structure } from './structure';
@@ -190,6 +190,52 @@ export function parseFfmpegMetadata(stderr: string): Record<string, string> {
   }
   for (const [k, v] of Object.entries(firstAudio)) if (!(k in global) && k !== 'handler_name' && k !== 'vendor_id') global[k] = v;
   return global;
+}
+
+/**
+ * The chapters of `ffmpeg -i` output (av_dump_format: "Chapter #0:N: start S, end E", then its Metadata block's
+ * "title : …", a long title continued on lines with an empty key), of the input only (not an "Output #" listing), in
+ * order of their start. Chapters with a non-finite or negative time are left out; an end before the start is the start.
+ * Pure.
+ * @returns seconds (ffmpeg's six decimals)
+ */
+export function parseFfmpegChapters(stderr: string): Chapter[] {
+  const out: Chapter[] = [];
+  const input = stderr.split(/^Output #/m)[0] ?? '';
+  let cur: Chapter | null = null;
+  let inMeta = false;
+  let lastTitle = false;
+  for (const line of input.split(/\r?\n/)) {
+    const c = /^\s*Chapter #\d+:\d+: start (-?[\d.]+), end (-?[\d.]+)/.exec(line);
+    if (c) {
+      const startSec = Number(c[1]);
+      const endSec = Number(c[2]);
+      cur = Number.isFinite(startSec) && Number.isFinite(endSec) && startSec >= 0 ? { startSec, endSec: Math.max(startSec, endSec) } : null;
+      if (cur) out.push(cur);
+      inMeta = false;
+      lastTitle = false;
+      continue;
+    }
+    if (!cur) continue;
+    if (/^\s{6}Metadata:\s*$/.test(line)) {
+      inMeta = true;
+      continue;
+    }
+    const m = inMeta ? /^\s{8,}(\S.*?)?\s*: (.*)$/.exec(line) : null;
+    if (!m) {
+      // anything else (a Stream line, the next section) ends this chapter's block
+      cur = null;
+      continue;
+    }
+    if (m[1] === undefined && lastTitle) cur.title += '\n' + m[2];
+    else if (m[1]?.toLowerCase() === 'title' && cur.title === undefined) {
+      cur.title = m[2];
+      lastTitle = true;
+      continue;
+    }
+    if (m[1] !== undefined) lastTitle = false;
+  }
+  return out.sort((a, b) => a.startSec - b.startSec);
 }
 
 /** Parse the stream lines, duration and tags of `ffmpeg -i` output. */
@@ -391,6 +437,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     durationSec = 0;
   }
   const hasCoverArt = Boolean(mm.meta?.common.picture?.length) || info.streams.some((s) => s.attachedPic);
+  const chapters = parseFfmpegChapters(ff.stderr);
   return {
     path,
     sizeBytes: size,
@@ -407,6 +454,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     video,
     tags: checked.tags,
     hasCoverArt,
+    ...(chapters.length ? { chapters } : {}),
     warnings,
   };
 }
