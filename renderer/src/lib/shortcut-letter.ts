@@ -9,7 +9,7 @@
  * on a Russian layout did nothing; in the browser Ctrl+O opened the browser's own file dialog). Those keyboards carry
  * the Latin letters on the same keys. Pure.
  */
-export function shortcutLetter(e: Pick<KeyboardEvent, 'key' | 'code'>): string | null {
+export function shortcutLetter(e: { key: string; code: string }): string | null {
   if (/^[a-z]$/i.test(e.key)) return e.key.toLowerCase();
   // a letter of another script: its key's place. Not an ASCII sign (AZERTY's "," sits where US has M) nor a named key
   const place = /^Key([A-Z])$/.exec(e.code ?? '');
