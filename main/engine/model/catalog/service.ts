@@ -77,11 +77,14 @@ export class ModelCatalogService {
     const rem = this.remembered();
     const given = folders.llama || folders.vicuna || folders.from ? { llama: folders.llama ?? null, vicuna: folders.vicuna ?? null, from: folders.from ?? null } : rem;
     const packs = installedPacks(layout(this.modelsDir).packs);
+    // a folder given that cannot be used is said (the panel showed it as chosen, with nothing saying why not: tester26)
+    let foldersProblem: string | null = null;
     const entries: CatalogEntry[] = VARIANTS.map((variant) => {
       let p;
       try {
         p = plan(this.modelsDir, variant, { llama: given.llama ?? undefined, vicuna: given.vicuna ?? undefined, from: given.from ?? undefined }, this.discovery, this.env);
-      } catch {
+      } catch (e) {
+        foldersProblem ??= e instanceof StudioError ? (e.detail ?? e.message) : (e as Error).message;
         p = plan(this.modelsDir, variant, {}, this.discovery, this.env);
       }
       return {
@@ -100,7 +103,7 @@ export class ModelCatalogService {
     } catch {
       free = null;
     }
-    return { modelsDir: this.modelsDir, freeBytes: free, entries, sourcesNote: this.sourcesNote, job: this.job ? this.stamped(this.job) : null, remembered: rem, precisionFigures: PRECISION_FIGURES };
+    return { modelsDir: this.modelsDir, freeBytes: free, entries, sourcesNote: this.sourcesNote, foldersProblem, job: this.job ? this.stamped(this.job) : null, remembered: rem, precisionFigures: PRECISION_FIGURES };
   }
 
   /** A copy of the job's state with its order (the next seq): what an event or an answer sends (isStaleState). */
