@@ -13,7 +13,7 @@ import { useStudio } from '../helpers/studio';
  * closed port): the panel's catalogue works offline.
  * Run: npm run build && node --import tsx --test test/e2e/models-folder-problem.test.ts
  */
-describe('Models panel: a chosen folder that cannot be used says why', { timeout: 300_000 }, () => {
+describe('Models panel: a chosen folder that cannot be used, or none, says why', { timeout: 300_000 }, () => {
   const dir = join(OUTPUT, 'e2e-models-folder-problem');
   const studio = useStudio({
     serve: { env: { HF_ENDPOINT: 'http://127.0.0.1:9', STUDIO_IMAGEBIND_URL: 'http://127.0.0.1:9/imagebind_huge.pth' } },
@@ -50,6 +50,22 @@ describe('Models panel: a chosen folder that cannot be used says why', { timeout
     await page.getByRole('button', { name: 'Clear LLaMA-7B folder' }).click();
     await sp.waitForEvent('catalog-loaded', { after: m });
     assert.equal(await page.getByTestId('folders-problem').count(), 0);
+  });
+
+  test('Get with no LLM folder chosen says to choose one at once — offline too, where it said the Hub could not be reached', async () => {
+    const { sp } = studio;
+    const { page } = sp;
+    const m = await sp.mark();
+    await page.getByTestId('get-alpha').click();
+    const shown = await sp.waitForEvent(['error-shown', 'model-get-ended'], { after: m });
+    assert.equal(shown.name, 'error-shown', JSON.stringify(shown.detail));
+    const { code, message } = shown.detail as { code: string; message: string };
+    assert.equal(code, 'MODEL_MISSING');
+    assert.match(message, /point to your LLaMA-7B folder/);
+    assert.doesNotMatch(message, /Hugging Face Hub could not be reached/);
+    assert.equal(await page.getByTestId('get-message').count(), 0, 'no Get was started');
+    await sp.dismissToasts();
+    await page.keyboard.press('Escape');
   });
 
   test('no page errors', () => {

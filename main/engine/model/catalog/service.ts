@@ -137,8 +137,11 @@ export class ModelCatalogService {
       this.ctx.emit('model:get-state', this.stamped(job));
       return answer;
     }
-    // the folders must hold what they should before anything starts
-    plan(this.modelsDir, variant, req, this.discovery, this.env);
+    // the folders must hold what they should before anything starts — and an LLM must be given: no connection brings
+    // one (LLaMA's licence), so that is said first, not after the Hub was looked up (offline: 'the Hub could not be
+    // reached', and once online, only then 'point to your LLaMA-7B folder': tester26). The job checks again (job.ts)
+    const pre = plan(this.modelsDir, variant, req, this.discovery, this.env);
+    if (!pre.inputs.llm) throw new StudioError('MODEL_MISSING', pre.llmProblem ?? 'The LLM folder is missing.');
     this.job = new GetJob({ ...req, precision }, this.deps(out, req));
     // the answer is stamped before the job's first event (start() emits at once): a reader keeps the later event
     const answer = this.stamped(this.job);
