@@ -81,7 +81,8 @@ export function commandUsage(cmd: string): string {
 /**
  * node:util parseArgs for command `cmd`: `--help`/`-h` anywhere prints the
  * command's usage and exits 0; an unknown option or a missing value exits 2
- * with one line saying what was wrong, then the command's usage.
+ * with one line saying what was wrong, then the command's usage; so does a
+ * path option (PATH_OPTIONS) given an empty value.
  */
 function parseCommand<T extends Omit<ParseArgsConfig, 'args'>>(cmd: string, argv: string[], config: T) {
   const dashdash = argv.indexOf('--');
@@ -89,13 +90,27 @@ function parseCommand<T extends Omit<ParseArgsConfig, 'args'>>(cmd: string, argv
     process.stdout.write(commandUsage(cmd) + '\n');
     process.exit(0);
   }
+  let parsed;
   try {
-    return parseArgs({ ...config, args: argv });
+    parsed = parseArgs({ ...config, args: argv });
   } catch (err) {
     const why = (err as Error).message.split('. ')[0].replace(/^Unknown option/, 'unknown option');
     fail(`${cmd}: ${why}.\n\n${commandUsage(cmd)}`, 2);
   }
+  // a path given empty — a script's unset variable in `--root "$MUSIC"` — would resolve to the current folder (serve
+  // served it), crash the engine (--data-dir) or be taken as not given (analyze --db: nothing kept): tester26
+  for (const [name, v] of Object.entries(parsed.values as Record<string, unknown>)) {
+    if (PATH_OPTIONS.has(name) && (v === '' || (Array.isArray(v) && v.includes('')))) {
+      fail(`${cmd}: --${name} was given an empty path (an unset variable in a script?); give the ${PATH_OPTIONS.get(name)}.`, 2);
+    }
+  }
+  return parsed;
 }
+
+/** the options of the commands here that name a file or a folder, and which */
+const PATH_OPTIONS = new Map<string, 'file' | 'folder'>([
+  ['root', 'folder'], ['data-dir', 'folder'], ['db', 'file'], ['pack', 'folder'], ['audio', 'file'], ['image', 'file'], ['video', 'file'],
+]);
 
 /**
  * The human-readable form of an error the CLI stops on: StudioErrors as they

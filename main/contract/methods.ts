@@ -898,6 +898,12 @@ export const ModelCatalog = z.object({
   entries: z.array(CatalogEntry),
   /** why exact sizes are not known (the Hub could not be reached), if so */
   sourcesNote: z.string().nullable(),
+  /**
+   * why the folders given (llama, vicuna, from) cannot be used, if so — a LLaMA-7B folder without config.json, an
+   * official ckpt/ folder that holds none of its files; the entries are then listed as if none were given. Get refuses
+   * them with the same words (and the command line's option)
+   */
+  foldersProblem: z.string().nullable(),
   job: GetState.nullable(),
   /** the folders given last time (remembered for the panel's fields) */
   remembered: z.object({ llama: z.string().nullable(), vicuna: z.string().nullable(), from: z.string().nullable() }),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -19,6 +19,7 @@ import { holdAnswers, launchChromium, startServe, StudioPage, type ServeProcess 
  */
 describe('a job\'s answer that comes after its last event (ci35): the scan bar, the model Get', { timeout: 240_000 }, () => {
   const dir = join(OUTPUT, 'e2e-scan-late-answer', 'Music');
+  const llama = join(OUTPUT, 'e2e-scan-late-answer', 'llama-7b');
   let serve: ServeProcess;
   let browser: Browser;
   let sp: StudioPage;
@@ -30,6 +31,12 @@ describe('a job\'s answer that comes after its last event (ci35): the scan bar, 
     rmSync(join(OUTPUT, 'e2e-scan-late-answer'), { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     copyFileSync(toneFile('scan-late-answer-2s.wav', 2), join(dir, 'tone.wav'));
+    // a LLaMA-7B folder as the plan checks it (config.json of a llama, tokenizer.model, a weight shard): a Get without
+    // one is refused before it starts (tester26), and this Get must start, then fail at the Hub
+    mkdirSync(llama, { recursive: true });
+    writeFileSync(join(llama, 'config.json'), JSON.stringify({ model_type: 'llama', architectures: ['LlamaForCausalLM'] }));
+    writeFileSync(join(llama, 'tokenizer.model'), '');
+    writeFileSync(join(llama, 'pytorch_model.bin'), '');
     const launching = launchChromium().then((b) => (browser = b));
     // the Hub and Meta's file server refuse at once (the discard port): a Get fails as soon as it looks up its files
     serve = await startServe({ env: { HF_ENDPOINT: 'http://127.0.0.1:9', STUDIO_IMAGEBIND_URL: 'http://127.0.0.1:9/imagebind_huge.pth' } }).finally(() => launching);
@@ -72,11 +79,16 @@ describe('a job\'s answer that comes after its last event (ci35): the scan bar, 
   test('a Get that fails at once: its late "running" answer is dropped, the panel says why it failed', async () => {
     const { page } = sp;
     // back from the library to the track view, where the chat pane (no model yet) offers Get DeepResonance…
-    const m = await sp.mark();
+    let m = await sp.mark();
     await page.keyboard.press('Control+l');
     await sp.waitForEvent('library-hidden', { after: m });
     await page.getByTestId('get-model').click();
     await page.getByTestId('models-panel').waitFor();
+    m = await sp.mark();
+    await page.getByTestId('pick-llama').click();
+    await sp.fileBrowser().goTo(llama);
+    await page.getByTestId('browser-use-folder').click();
+    await sp.waitForEvent('catalog-loaded', { after: m });
     holding = 'model:get';
     await page.getByTestId('get-beta').click();
     // the job's events pass while its answer waits: the failure is shown

@@ -11,7 +11,7 @@
  * analyze`) end with the engine that ran them and are closed, visibly, by the
  * next one.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { StudioError, toErrorData, type LibraryFolder, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
 import { StateStamper } from '../state-order';
@@ -630,11 +630,17 @@ export class LibraryScanner {
     // matched one copy and the other put the same id into `gone`, removing the row just moved (its analysis, chat, cues)
     const vanishedIds = new Set<string>();
     const touched = new Set<LibraryFolder>();
+    const stats = new Map(await Promise.all(paths.map(async (p) => [p, await lstat(p).catch(() => null)] as const)));
+    const walked = coveredByWalk(stats);
     for (const p of paths) {
       const folder = innermost(p, folders);
       if (!folder) continue;
       touched.add(folder);
-      const st = await lstat(p).catch(() => null);
+      const st = stats.get(p) ?? null;
+      // a file or folder inside a folder of this batch is found by that folder's walk: looked at again on its own, a
+      // copied album's info.txt was listed and counted twice among the skipped files, and every file sniffed twice
+      const by = st ? walked(p) : null;
+      if (by !== null && innermost(by, folders) === folder) continue;
       if (!st) {
         for (const r of this.store.libraryRowsUnder(p)) if (!vanishedIds.has(r.id)) (vanishedIds.add(r.id), vanished.push(r));
         continue;
@@ -879,4 +885,20 @@ export class LibraryScanner {
     this.analysedIds.clear();
     this.ctx.emit('library:changed', analysed.length ? { ...c, analysed } : c);
   }
+}
+
+/**
+ * The folder of a watcher's batch whose walk takes in a path of that batch (the nearest; null: none): `stats` maps every
+ * path of the batch to its lstat (null: gone). inotify reports a folder copied or moved in AND each file and subfolder in
+ * it; the folder's walk (LibraryScanner.collect) finds them all. A gone path is never covered (its row must still
+ * leave the library), nor a folder that is a symlink (lstat: not a directory; the walk does not follow it). Each
+ * path's parents are looked up, not every pair compared: a batch of 20,000 files costs 20,000 × depth lookups.
+ */
+export function coveredByWalk(stats: ReadonlyMap<string, { isDirectory(): boolean } | null>): (path: string) => string | null {
+  const dirs = new Set([...stats].filter(([, st]) => st?.isDirectory()).map(([p]) => p));
+  return (path) => {
+    if (!dirs.size) return null;
+    for (let up = dirname(path); up !== path && up.length > 0; path = up, up = dirname(up)) if (dirs.has(up)) return up;
+    return null;
+  };
 }

@@ -12,6 +12,8 @@
  * libavformat skips the ID3v2 tag itself for every demuxer.
  */
 import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { StudioError } from '@contract';
 import { extensibleDecoder, rawDemuxerOf, readRegularFileSync, wavLayoutOf, type WavLayout } from './riff';
 
 /** ID3v2 header (10 bytes) → the tag's total length in bytes (header, body, footer), or 0 when there is none. */
@@ -135,11 +137,27 @@ function forcedDemuxerOf(read: (pos: number, len: number) => Buffer, size: numbe
  * its WAV layout (riff.ts wavLayoutOf), or — not a WAV — the demuxer an ID3v2 tag hides (forcedDemuxerOf).
  * null when it is no regular file of at least 10 bytes or cannot be read.
  */
-function inputFacts(path: string): { wav: WavLayout | null; demuxer: string | null } | null {
+function inputFacts(path: string): { wav: WavLayout | null; demuxer: string | null; playlist: boolean } | null {
   return readRegularFileSync(path, 10, (read, size) => {
     const wav = wavLayoutOf(read, size);
-    return { wav, demuxer: wav ? null : forcedDemuxerOf(read, size) };
+    return { wav, demuxer: wav ? null : forcedDemuxerOf(read, size), playlist: !wav && isM3uPlaylist(read(0, 16)) };
   });
+}
+
+/**
+ * Whether a file's first bytes are an M3U playlist's (`#EXTM3U`, RFC 8216 §4.3.1.1; after a UTF-8 byte order mark or
+ * white space, as some players write it): a text file naming other files. ffmpeg's hls demuxer opens every file an HLS
+ * playlist names, by absolute path too, wherever it lies — so a playlist saved under a media name ("song.mp3") was read
+ * as the file it names, outside web mode's allowed folders too (tester26). A plain M3U is no HLS and ffmpeg fails on it
+ * anyway; it gets the same words.
+ */
+export function isM3uPlaylist(head: Uint8Array): boolean {
+  return /^(\ufeff)?\s*#EXTM3U/.test(Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8'));
+}
+
+/** The refusal of a playlist given as media (isM3uPlaylist): NOT_MEDIA, naming it and what to open instead. */
+export function playlistError(path: string): StudioError {
+  return new StudioError('NOT_MEDIA', `"${basename(path)}" is a playlist (M3U/HLS: a text file that names other files), not audio or video, whatever its extension: open the files it lists.`);
 }
 
 /**
@@ -171,6 +189,8 @@ export function withForcedDemuxer(args: string[]): string[] {
  *   chunk's bytes are given to ffmpeg as raw PCM —
  *   `-f <s16le|s24le|…> -ar <rate> -ac <channels> -i subfile,,start,S,end,E,,:<path>`
  *   — when the format is raw PCM (else ffmpeg fails and the probe names why).
+ * An M3U/HLS playlist (isM3uPlaylist) is refused: playlistError, NOT_MEDIA (thrown, as ffmpegPath() throws when
+ * ffmpeg is missing), so no run reads the files it names.
  * Arguments that already give a format (`-f`) or decoder (`-c:a`) before
  * `-i` are left as they are. The file is opened once for all of these
  * (inputFacts), non-blocking: a named pipe, a folder, a missing or
@@ -183,6 +203,7 @@ export function withInputFixes(args: string[]): string[] {
   const path = args[i + 1];
   if (before.includes('-f') || (/^[a-z][a-z0-9+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path))) return args;
   const facts = inputFacts(path);
+  if (facts?.playlist) throw playlistError(path);
   const wav = facts?.wav;
   if (!wav) return facts?.demuxer ? [...before, '-f', facts.demuxer, ...args.slice(i)] : args;
   const fmt = wav.fmt;

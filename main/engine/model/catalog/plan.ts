@@ -86,16 +86,17 @@ function partOf(id: CatalogPart['id'], label: string, source: string, ds: Planne
 
 /**
  * The plan for one variant. `req` holds the folders the user pointed to (LLaMA-7B,
- * Vicuna-7B v0, an official ckpt tree). Raises StudioError NOT_FOUND when a folder
+ * Vicuna-7B v0, an official ckpt tree). Raises StudioError NOT_FOUND when a folder (its `detail`: the folder's problem alone, without
+ * the command line's option — the Models panel's foldersProblem)
  * given does not hold what it should (the message says what it lacks).
  */
 export function plan(modelsDir: string, variant: Variant, req: Pick<GetRequest, 'llama' | 'vicuna' | 'from'>, discovery: Discovery, env: NodeJS.ProcessEnv = process.env): Plan {
   const L: Layout = layout(modelsDir);
   const own = locateCkpt(L.ckpt);
   const from = req.from ? locateCkpt(req.from) : null;
-  if (req.from && !existsSync(req.from)) throw new StudioError('NOT_FOUND', `--from "${req.from}" does not exist. Point it to the official ckpt/ folder (the one holding pretrained_ckpt/ and deepresonance_*_delta_ckpt/).`);
+  if (req.from && !existsSync(req.from)) throw new StudioError('NOT_FOUND', `--from "${req.from}" does not exist. Point it to the official ckpt/ folder (the one holding pretrained_ckpt/ and deepresonance_*_delta_ckpt/).`, `The official ckpt/ folder "${req.from}" does not exist.`);
   if (from && !from.imagebind && !from.vicuna && !from.delta.alpha && !from.delta.beta) {
-    throw new StudioError('NOT_FOUND', `"${req.from}" holds none of the official ckpt/ files (${CKPT.imagebind}, ${CKPT.vicuna}/, ${CKPT.delta(variant)}). Point to the official ckpt/ folder.`);
+    throw new StudioError('NOT_FOUND', `"${req.from}" holds none of the official ckpt/ files (${CKPT.imagebind}, ${CKPT.vicuna}/, ${CKPT.delta(variant)}). Point to the official ckpt/ folder.`, `"${req.from}" holds none of the official ckpt/ files (${CKPT.imagebind}, ${CKPT.vicuna}/, ${CKPT.delta(variant)}): it is not the official ckpt/ folder.`);
   }
   const parts: CatalogPart[] = [];
   const downloads: PlannedDownload[] = [];
@@ -148,13 +149,13 @@ export function plan(modelsDir: string, variant: Variant, req: Pick<GetRequest, 
   const vicuna = req.vicuna ?? from?.vicuna ?? own.vicuna ?? undefined;
   if (vicuna) {
     llmProblem = llmFolderProblem(vicuna, 'The Vicuna-7B v0 folder');
-    if (llmProblem && (req.vicuna || req.from)) throw new StudioError('NOT_FOUND', `${llmProblem} Point --vicuna to an assembled Vicuna-7B v0 folder, or use --llama with your LLaMA-7B folder instead.`);
+    if (llmProblem && (req.vicuna || req.from)) throw new StudioError('NOT_FOUND', `${llmProblem} Point --vicuna to an assembled Vicuna-7B v0 folder, or use --llama with your LLaMA-7B folder instead.`, llmProblem);
     llm = llmProblem ? null : vicuna;
     parts.push({ id: 'llm', label: 'Vicuna-7B v0 (assembled, yours)', source: vicuna, bytes: null, estimated: false, state: llm ? 'present' : 'user', presentBytes: 0, path: vicuna, verifiedBy: 'user' });
   } else {
     if (req.llama) {
       llmProblem = llmFolderProblem(req.llama, 'The LLaMA-7B folder');
-      if (llmProblem) throw new StudioError('NOT_FOUND', `${llmProblem} Point --llama to LLaMA-7B in Hugging Face format (config.json, tokenizer.model, weight shards).`);
+      if (llmProblem) throw new StudioError('NOT_FOUND', `${llmProblem} Point --llama to LLaMA-7B in Hugging Face format (config.json, tokenizer.model, weight shards).`, llmProblem);
       llm = req.llama;
     } else {
       llmProblem = 'Vicuna-7B v0 cannot be downloaded as such (LLaMA licence): point to your LLaMA-7B folder in Hugging Face format (the studio downloads lmsys/vicuna-7b-delta-v0 and applies it), or to an assembled Vicuna-7B v0 folder, or to the official ckpt/ folder.';

@@ -77,11 +77,14 @@ export class ModelCatalogService {
     const rem = this.remembered();
     const given = folders.llama || folders.vicuna || folders.from ? { llama: folders.llama ?? null, vicuna: folders.vicuna ?? null, from: folders.from ?? null } : rem;
     const packs = installedPacks(layout(this.modelsDir).packs);
+    // a folder given that cannot be used is said (the panel showed it as chosen, with nothing saying why not: tester26)
+    let foldersProblem: string | null = null;
     const entries: CatalogEntry[] = VARIANTS.map((variant) => {
       let p;
       try {
         p = plan(this.modelsDir, variant, { llama: given.llama ?? undefined, vicuna: given.vicuna ?? undefined, from: given.from ?? undefined }, this.discovery, this.env);
-      } catch {
+      } catch (e) {
+        foldersProblem ??= e instanceof StudioError ? (e.detail ?? e.message) : (e as Error).message;
         p = plan(this.modelsDir, variant, {}, this.discovery, this.env);
       }
       return {
@@ -100,7 +103,7 @@ export class ModelCatalogService {
     } catch {
       free = null;
     }
-    return { modelsDir: this.modelsDir, freeBytes: free, entries, sourcesNote: this.sourcesNote, job: this.job ? this.stamped(this.job) : null, remembered: rem, precisionFigures: PRECISION_FIGURES };
+    return { modelsDir: this.modelsDir, freeBytes: free, entries, sourcesNote: this.sourcesNote, foldersProblem, job: this.job ? this.stamped(this.job) : null, remembered: rem, precisionFigures: PRECISION_FIGURES };
   }
 
   /** A copy of the job's state with its order (the next seq): what an event or an answer sends (isStaleState). */
@@ -134,8 +137,11 @@ export class ModelCatalogService {
       this.ctx.emit('model:get-state', this.stamped(job));
       return answer;
     }
-    // the folders must hold what they should before anything starts
-    plan(this.modelsDir, variant, req, this.discovery, this.env);
+    // the folders must hold what they should before anything starts — and an LLM must be given: no connection brings
+    // one (LLaMA's licence), so that is said first, not after the Hub was looked up (offline: 'the Hub could not be
+    // reached', and once online, only then 'point to your LLaMA-7B folder': tester26). The job checks again (job.ts)
+    const pre = plan(this.modelsDir, variant, req, this.discovery, this.env);
+    if (!pre.inputs.llm) throw new StudioError('MODEL_MISSING', pre.llmProblem ?? 'The LLM folder is missing.');
     this.job = new GetJob({ ...req, precision }, this.deps(out, req));
     // the answer is stamped before the job's first event (start() emits at once): a reader keeps the later event
     const answer = this.stamped(this.job);

@@ -1,3 +1,4 @@
+import { shortcutLetter } from '../../lib/shortcut-letter';
 import { marks, CUE_SLOTS } from './marks.svelte';
 
 /**
@@ -17,7 +18,8 @@ export function trackMarkKey(e: KeyboardEvent): boolean {
     return true;
   }
   if (e.shiftKey) return false;
-  switch (e.key.toLowerCase()) {
+  // on a layout of another script the key's place (lib/shortcut-letter.ts)
+  switch (shortcutLetter(e)) {
     case 'i':
       marks.markLoopIn();
       return true;
