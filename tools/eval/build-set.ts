@@ -136,7 +136,7 @@ export type SourceKind = 'mma' | 'game-midi' | 'abc' | 'midi' | 'score' | 'hydro
 
 /** One evaluation item as written to manifest.json. */
 export interface EvalItem {
-  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2' | 'heldout3' | 'heldout4' | 'compound' | 'soft' | 'lmms' | 'drums';
+  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2' | 'heldout3' | 'heldout4' | 'compound' | 'soft' | 'lmms' | 'drums' | 'drums2';
   /** file name under OUT/<set>/ */
   file: string;
   source: string;

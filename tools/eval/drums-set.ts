@@ -14,11 +14,18 @@
 // sixteenths (family sixteen), with or without the eighth bass and chord — at 94–106 BPM: no such file is planned
 // (planDrums throws if one would be). Velocities: a fixed accent scheme plus a small jitter from a seeded PRNG
 // (mulberry32, seed = family index · 1000 + tempo), so a rebuild makes the same MIDI.
+// Session 26 (helper tnet26, decision26 arm N6): six more families AFTER the eleven (their seeds, tempi and order
+// unchanged), sparse percussion with dense subdivisions and no backbeat, drums only — a marching snare cadence (flams,
+// rolls), baião (zabumba + triangle sixteenths), a 12/8 bell pattern (truth the dotted quarter), a samba-reggae surdo
+// ensemble, salsa timbales (cáscara + sixteenth fills), jazz brushes and ride — in a set of their own, "drums2"
+// (OUT/drums2, OUT/manifest-drums2.json), so a fit can hold them out; the eleven stay set "drums" in manifest.json.
 //
 //   nice -n 10 node --import tsx tools/eval/drums-set.ts [--out test/output/tempo-drums] [--jobs 1] [--plan-only]
-//   nice -n 10 node --import tsx tools/eval/octave-net.ts ... --extra test/output/tempo-drums:drums:manifest.json
+//   nice -n 10 node --import tsx tools/eval/octave-net.ts ... --extra test/output/tempo-drums:drums:manifest.json \
+//     --extra test/output/tempo-drums:drums2:manifest-drums2.json
 //
-// Writes OUT/drums/*.mp3, OUT/work/*.mid and OUT/manifest.json ({ sec, rule, items }: EvalItem rows, set "drums",
+// Writes OUT/drums/*.mp3, OUT/drums2/*.mp3, OUT/work/*.mid, OUT/manifest.json ({ sec, rule, items }: EvalItem rows, set "drums",
+// OUT/manifest-drums2.json the same with set "drums2";
 // group "drums:<family>-gm" = the CV family — octave-net.ts familyOf reads `group` —, category 'fast' above 160 BPM,
 // 'triple' / 'compound' for 3/4 / 6/8, 'swing' for the shuffle, else 'percussion' (drums only) or 'pop4' (with bass),
 // `pattern`, `bass`, `midiBpm`). A family related to a test or held-out family (split-families.ts clashOf) is refused.
@@ -40,6 +47,8 @@ const PER_FAMILY = 8;
 
 // General-MIDI drum notes
 const KICK = 36, SNARE = 38, RIM = 37, CLAP = 39, HAT = 42, PEDAL = 44, OPEN = 46, RIDE = 51, SHAKER = 70, TAMB = 54, LOWTOM = 45, CLAVE = 75;
+// (session 26 families) floor toms, high toms, crash, cowbell, congas, timbales, agogo, cabasa, triangle
+const FLOOR = 41, HIFLOOR = 43, HITOM = 48, CRASH = 49, MUTECONGA = 62, OPENCONGA = 63, LOWCONGA = 64, HITIMB = 65, LOWTIMB = 66, AGOGO = 67, CABASA = 69, MUTETRI = 80, OPENTRI = 81;
 
 /** one drum hit: position in quarter notes from the bar's start, note, velocity */
 type Hit = [number, number, number];
@@ -59,6 +68,14 @@ export interface DrumPattern {
   hits: Hit[];
   /** the bass line per bar: [position (quarters), length, interval above the root (semitones)] */
   bass: [number, number, number][];
+  /**
+   * the manifest set (session 26): undefined = "drums" (OUT/drums, manifest.json: the eleven families of session 21);
+   * "drums2" = the sparse-percussion families (OUT/drums2, manifest-drums2.json), a set of their own so a fit can hold
+   * them out (temponet-train.py --no-train drums2) and the drums rows of session 21 stay as they were
+   */
+  set?: 'drums2';
+  /** every tempo drums only (no bass, no chords); else every other tempo carries them */
+  drumsOnly?: boolean;
 }
 
 const every = (step: number, len: number, note: number, on: number, off: number, from = 0): Hit[] =>
@@ -66,6 +83,13 @@ const every = (step: number, len: number, note: number, on: number, off: number,
 const at = (note: number, vel: number, ...pos: number[]): Hit[] => pos.map((p) => [p, note, vel] as Hit);
 /** eighth-note bass on the root, the fifth on the last eighth of the bar */
 const eighthBass = (barQ: number): [number, number, number][] => Array.from({ length: barQ * 2 }, (_, e) => [e / 2, 0.4, e === barQ * 2 - 1 ? 7 : 0]);
+/** a flam: a soft grace note 0.06 quarter before the main stroke (`pos` > 0: a flam on a pattern's first beat is written at its end) */
+const flam = (note: number, vel: number, pos: number): Hit[] => [[pos - 0.06, note, Math.round(vel * 0.45)], [pos, note, vel]];
+/** a roll: strokes every `step` quarters (0.125: thirty-seconds) over [from, from + len), velocity rising lo → hi */
+const roll = (note: number, from: number, len: number, lo: number, hi: number, step = 0.125): Hit[] => {
+  const n = Math.round(len / step);
+  return Array.from({ length: n }, (_, k) => [from + k * step, note, Math.round(lo + ((hi - lo) * k) / Math.max(1, n - 1))] as Hit);
+};
 
 export const PATTERNS: Record<string, DrumPattern> = {
   // 8-beat: kick 1 and 3, snare 2 and 4, closed hat eighths
@@ -90,6 +114,81 @@ export const PATTERNS: Record<string, DrumPattern> = {
   bossa: { barQ: 4, per: 1, meter: 4, meterClass: '4/4', cat: 'pop4', lo: 96, hi: 164, bars: 2, hits: [...at(KICK, 95, 0, 1.5, 2, 3.5, 4, 5.5, 6, 7.5), ...at(RIM, 85, 0, 1.5, 3, 5, 6), ...every(0.5, 8, SHAKER, 60, 45)], bass: [[0, 1.4, 0], [1.5, 0.5, 7], [2, 1.4, 7], [3.5, 0.5, 0]] },
   // samba: surdo (low tom) soft on 1, strong on 2 (and 3 / 4 the same), tamborim + shaker sixteenths, kick on the beats
   samba: { barQ: 4, per: 1, meter: 4, meterClass: '4/4', cat: 'pop4', lo: 90, hi: 200, bars: 1, hits: [...at(LOWTOM, 70, 0, 2), ...at(LOWTOM, 115, 1, 3), ...at(KICK, 80, 0, 1, 2, 3), ...every(0.25, 4, SHAKER, 65, 40), ...at(TAMB, 75, 0.75, 1.5, 2.25, 3.5), ...at(CLAVE, 60, 0.5, 2.75)], bass: [[0, 0.7, 0], [0.75, 0.2, 0], [1, 0.7, 7], [1.75, 0.2, 7], [2, 0.7, 0], [2.75, 0.2, 0], [3, 0.7, 7], [3.75, 0.2, 7]] },
+  // --- session 26 (helper tnet26, decision26 arm N6): sparse percussion with dense subdivisions, drums only, set
+  // "drums2". Written from general percussion knowledge: the low drums are sparse and no snare backbeat marks 2 and 4,
+  // while a snare, a bell, a triangle or a shaker runs at the sixteenth / eighth of 12/8 / thirty-second roll.
+  // marching snare cadence (two bars of 4/4): flams, sixteenth taps and thirty-second rolls on the snare, tenor-tom
+  // sixteenths, bass drums sparse and syncopated, a crash on the first downbeat
+  cadence: {
+    barQ: 4, per: 1, meter: 4, meterClass: '4/4', cat: 'percussion', lo: 90, hi: 156, bars: 2, set: 'drums2', drumsOnly: true,
+    hits: [
+      ...at(SNARE, 52, 7.94), ...at(SNARE, 115, 0), ...at(SNARE, 60, 0.25, 0.5, 0.75), ...roll(SNARE, 1, 0.5, 55, 80), ...at(SNARE, 112, 1.5), ...at(SNARE, 55, 1.75),
+      ...flam(SNARE, 110, 2), ...at(SNARE, 58, 2.5), ...roll(SNARE, 3, 0.75, 50, 90), ...at(SNARE, 110, 3.75),
+      ...roll(SNARE, 4, 1, 55, 75), ...flam(SNARE, 112, 5), ...at(SNARE, 60, 5.25, 5.5, 5.75), ...roll(SNARE, 6, 0.75, 50, 95), ...flam(SNARE, 115, 7), ...at(SNARE, 62, 7.25, 7.5),
+      ...at(HITOM, 80, 2.25, 2.75, 6.25, 6.5), ...at(HIFLOOR, 85, 3.25, 7.5),
+      ...at(KICK, 110, 0, 2.5, 4.75, 6), ...at(FLOOR, 95, 1.5, 5.5),
+      ...at(CRASH, 80, 0),
+    ],
+    bass: [],
+  },
+  // baião / forró (two bars of 2/4): zabumba bass on 1 and the last sixteenth of 1, a muffled stroke on 2, the
+  // bacalhau (rim) on the off-beats; triangle sixteenths, open on the second eighth of each beat, muted otherwise
+  baiao: {
+    barQ: 2, per: 1, meter: 2, meterClass: '4/4', cat: 'percussion', lo: 72, hi: 156, bars: 2, set: 'drums2', drumsOnly: true,
+    hits: [
+      ...at(KICK, 115, 0, 2), ...at(KICK, 100, 0.75, 2.75), ...at(KICK, 75, 1, 3), ...at(RIM, 70, 0.5, 1.5, 2.5, 3.25, 3.5),
+      ...[0, 1, 2, 3].flatMap((b) => [...at(MUTETRI, 70, b), ...at(MUTETRI, 45, b + 0.25), ...at(OPENTRI, 90, b + 0.5), ...at(MUTETRI, 45, b + 0.75)]),
+    ],
+    bass: [],
+  },
+  // 12/8 bell (Afro-Cuban bembé / West-African): the seven-stroke standard bell on the eighths 1 3 5 6 8 10 12, shaker
+  // on every eighth (accents on the dotted quarters), conga mutes and open tones, one low drum per bar; truth the dotted
+  // quarter (MIDI tempo ÷ 1.5) as six8's
+  bell128: {
+    barQ: 6, per: 1.5, meter: 4, meterClass: '6/8', cat: 'compound', lo: 60, hi: 132, bars: 1, set: 'drums2', drumsOnly: true,
+    hits: [
+      ...at(AGOGO, 100, 0), ...at(AGOGO, 85, 1, 2, 2.5, 3.5, 4.5, 5.5),
+      ...every(0.5, 6, CABASA, 45, 45).map(([p, n]) => [p, n, p % 1.5 === 0 ? 72 : 42] as Hit),
+      ...at(MUTECONGA, 55, 0.5, 2, 3.5, 5), ...at(OPENCONGA, 88, 1, 2.5), ...at(LOWCONGA, 95, 4, 4.5),
+      ...at(FLOOR, 90, 0),
+    ],
+    bass: [],
+  },
+  // samba-reggae surdo ensemble (two bars of 4/4): two surdos (floor toms) answering each other, the caixa (snare) on
+  // every sixteenth with accents 3-3-4-3-3, a repique (timbale) sixteenth call in the second bar; no kick, no backbeat
+  sreggae: {
+    barQ: 4, per: 1, meter: 4, meterClass: '4/4', cat: 'percussion', lo: 78, hi: 132, bars: 2, set: 'drums2', drumsOnly: true,
+    hits: [
+      ...at(FLOOR, 110, 0, 2, 4, 6), ...at(FLOOR, 80, 3.5, 7.5), ...at(HIFLOOR, 100, 1, 3, 5, 7), ...at(HIFLOOR, 75, 1.75, 5.75),
+      ...every(0.25, 8, SNARE, 40, 40).map(([p, n]) => [p, n, [0, 0.75, 1.5, 2.5, 3.25].includes(p % 4) ? 100 : 38] as Hit),
+      ...at(HITIMB, 95, 6.5, 6.75, 7, 7.25), ...at(HITIMB, 110, 7.5),
+    ],
+    bass: [],
+  },
+  // salsa timbales (four bars of 4/4): the cáscara (the timbale shell: side stick) in eighths over a 2-3 son clave, conga open
+  // tones on 4 and the and of 4, a timbale sixteenth fill over the last two beats and a crash on the next downbeat
+  timbale: {
+    barQ: 4, per: 1, meter: 4, meterClass: '4/4', cat: 'percussion', lo: 90, hi: 200, bars: 4, set: 'drums2', drumsOnly: true,
+    hits: [
+      ...[0, 8].flatMap((o) => [...at(RIM, 90, o, o + 2, o + 3.5, o + 4, o + 5.5, o + 7), ...at(RIM, 60, o + 1, o + 2.5, o + 5, o + 6.5)]),
+      ...[0, 8].flatMap((o) => at(CLAVE, 85, o + 1, o + 2, o + 4, o + 5.5, o + 7)),
+      ...[0, 4, 8].flatMap((o) => at(OPENCONGA, 85, o + 3, o + 3.5)), ...at(MUTECONGA, 55, 1, 5, 9, 13),
+      ...at(RIM, 90, 12, 13.5), ...at(RIM, 60, 12.5, 13),
+      ...every(0.25, 2, HITIMB, 70, 70, 14).map(([p, n, v], k) => [p, k % 2 ? LOWTIMB : n, v + k * 4] as Hit),
+      ...at(CRASH, 95, 0), ...at(KICK, 80, 0),
+    ],
+    bass: [],
+  },
+  // jazz brushes and ride: the ride's "spang-a-lang" (triplet swing), hi-hat foot on 2 and 4, brush strokes on the snare
+  // at every triplet (soft), a feathered bass drum on the beats
+  brush: {
+    barQ: 4, per: 1, meter: 4, meterClass: '4/4', cat: 'swing', lo: 60, hi: 200, bars: 1, set: 'drums2', drumsOnly: true,
+    hits: [
+      ...at(RIDE, 80, 0, 2), ...at(RIDE, 95, 1, 3), ...at(RIDE, 58, 1 + 2 / 3, 3 + 2 / 3), ...at(PEDAL, 70, 1, 3),
+      ...Array.from({ length: 12 }, (_, k) => [k / 3, SNARE, k % 3 === 0 ? 34 : 24] as Hit), ...at(KICK, 28, 0, 1, 2, 3),
+    ],
+    bass: [],
+  },
 };
 
 /** the pinned test's pattern at 94–106 BPM (decision21's exclusion) */
@@ -149,14 +248,14 @@ export function planDrums(out: string, clashOf: (family: string) => string | und
     const p = PATTERNS[family];
     tempiOf(family, fi).forEach((bpm, ti) => {
       if (excluded(family, bpm)) throw new Error(`${family} at ${bpm}: the pinned test's pattern`);
-      const withBass = ti % 2 === 1;
+      const withBass = !p.drumsOnly && ti % 2 === 1;
       const seed = fi * 1000 + bpm;
       for (const sf of DRUM_FONTS) {
         const stem = `dr-${family}-${bpm}${withBass ? '-bass' : ''}`;
         const file = `${stem}-${sf}.mp3`;
         const { notes, midiBpm } = drumNotes(family, bpm, withBass, seed);
         const item: DrumsItem = {
-          set: 'drums',
+          set: p.set ?? 'drums',
           file,
           source: `drums:${family}`,
           group,
@@ -180,7 +279,7 @@ export function planDrums(out: string, clashOf: (family: string) => string | und
           make: async () => {
             const mid = join(out, 'work', `${stem}.mid`);
             writeFileSync(mid, smfBytes({ bpm: midiBpm, notes, programs: { 0: 4, 1: 33 } }));
-            await render(mid, sf, join(out, 'drums', file), SEC, 1, 0);
+            await render(mid, sf, join(out, item.set, file), SEC, 1, 0);
           },
         });
       }
@@ -198,12 +297,15 @@ async function main(): Promise<void> {
   console.log(`drums plan: ${jobs.length} files, ${by.size} families`);
   for (const [k, v] of by) console.log(`  ${k.padEnd(10)} ${[...new Set(v)].join(' ')}`);
   if (args['plan-only']) return;
-  mkdirSync(join(OUT, 'drums'), { recursive: true });
-  mkdirSync(join(OUT, 'work'), { recursive: true });
+  for (const d of ['drums', 'drums2', 'work']) mkdirSync(join(OUT, d), { recursive: true });
+  // manifest.json: set "drums" (session 21's families); manifest-drums2.json: set "drums2" (session 26's)
+  const manifests: [string, string][] = [['drums', 'manifest.json'], ['drums2', 'manifest-drums2.json']];
   await renderJobs(
-    jobs.map((j) => ({ out: join(OUT, 'drums', j.item.file), make: j.make })),
+    jobs.map((j) => ({ out: join(OUT, j.item.set, j.item.file), make: j.make })),
     Math.min(2, Math.max(1, Number(args.jobs))),
-    (done) => writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ sec: SEC, rule: 'tools/eval/drums-set.ts', items: jobs.filter((_, i) => done.has(i)).map((j) => j.item) }, null, 1)),
+    (done) => {
+      for (const [set, name] of manifests) writeFileSync(join(OUT, name), JSON.stringify({ sec: SEC, rule: 'tools/eval/drums-set.ts', items: jobs.filter((j, i) => done.has(i) && j.item.set === set).map((j) => j.item) }, null, 1));
+    },
   );
 }
 

@@ -15,6 +15,10 @@
 // broken against the shipped answer (Acc1; Acc2 losses listed); then decision20's rule over the given sets: the θ of the
 // largest summed Acc1 with no set losing an Acc2 file against the shipped analyser, ties to the smallest θ.
 // Development-side sets only: a set named test or heldout* is refused.
+// Session 26 (tnet26): with P5 shipped (TEMPO_NET votes under tempoNetGate 2.5) the record also holds the chooser's
+// answer alone (`chooser`: LEVEL_TUNING without the net), which is P4's answer where the gate is shut, and the gate's
+// figure is the chooser's own pick's log-odds (the shipped answer's evidence names the net's pick where N5 moved it);
+// `shipped` (the product, P5) stays the baseline of fixed / broken / Acc2 lost. Records without `chooser` read as before.
 // --net DIR=FILE (repeatable; helper tnet21, decision21): the expert is the ensemble in FILE (a resonance-tempo-net/1
 // JSON, temponet-train.py --export) instead of TEMPO_NET, its records and sweep under DIR; several --net share ONE
 // analysis pass per file (the shipped answer is the same for all). Without --net: TEMPO_NET under --out.
@@ -45,7 +49,9 @@ const NETS: { out: string; w: TempoNetWeights }[] = args.net!.length
   : [{ out: args.out!, w: TEMPO_NET }];
 const acc1 = (est: number | null | undefined, ref: number) => est != null && Math.abs(est - ref) <= 0.04 * ref;
 const acc2 = (est: number | null | undefined, ref: number) => est != null && [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(est, ref * f));
-const P3of = (w: TempoNetWeights): LevelTuning => ({ ...LEVEL_TUNING, tempoNetExpert: w });
+const P3of = (w: TempoNetWeights): LevelTuning => ({ ...LEVEL_TUNING, tempoNetExpert: w, tempoNetGate: undefined });
+/** the octave chooser alone (no net): P4's answer where the gate is shut */
+const CHOOSER: LevelTuning = { ...LEVEL_TUNING, tempoNetExpert: undefined, tempoNetGate: undefined };
 const P4of = (w: TempoNetWeights, theta: number): LevelTuning => ({ ...P3of(w), tempoNetGate: theta });
 const O = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
@@ -55,8 +61,11 @@ interface Rec {
   truth: number;
   sec: number;
   shipped: number | null;
+  /** the chooser's answer alone (LEVEL_TUNING without the net: what P4 reads where the gate is shut); absent in records
+   * written before P5 shipped, where the shipped answer was the chooser's */
+  chooser?: number | null;
   p3: number | null;
-  /** the gate's figure: the shipped answer's TempoEvidence.octave (null: no tempo, no chooser) */
+  /** the gate's figure: the chooser's own pick's log-odds (its answer's TempoEvidence.octave; null: no tempo, no chooser) */
   logOdds: number | null;
   cands?: number[];
   logits?: number[];
@@ -93,7 +102,7 @@ const fresh = async (path: string, tuning: LevelTuning) => {
 };
 
 /** the tempo P4 at GRID[k] reads on this file */
-const p4Of = (r: Rec, k: number) => (r.real ? r.real[k] : r.logOdds !== null && r.logOdds < GRID[k] ? r.p3 : r.shipped);
+const p4Of = (r: Rec, k: number) => (r.real ? r.real[k] : r.logOdds !== null && r.logOdds < GRID[k] ? r.p3 : r.chooser !== undefined ? r.chooser : r.shipped);
 const gatedOf = (r: Rec, k: number) => r.logOdds !== null && r.logOdds < GRID[k];
 
 /** one analysis pass per file; per net of NETS its records (same order) */
@@ -106,8 +115,11 @@ async function record(manifest: string, set: string): Promise<Rec[][]> {
     const a = new TempoAnalyser();
     const run = await analyzeFile(path, [a]);
     const shipped = run.results.tempo as TempoResult;
+    // session 26 (tnet26): the shipped analyser is P5 (TEMPO_NET votes under θ 2.5), so the gate's figure and the answer
+    // where the gate is shut are the chooser's alone, read on the same envelopes without the net
+    const alone = a.tempoWith(CHOOSER);
     for (const [n, { w }] of NETS.entries()) {
-      const rec: Rec = { file: it.file, truth: it.bpm!, sec: r3(run.durationSec), shipped: shipped.bpm, p3: null, logOdds: shipped.bpm === null ? null : shipped.evidence!.octave };
+      const rec: Rec = { file: it.file, truth: it.bpm!, sec: r3(run.durationSec), shipped: shipped.bpm, chooser: alone.bpm, p3: null, logOdds: alone.bpm === null ? null : alone.evidence!.octave };
       if (run.durationSec < LOOP_MAX_SEC + 1) {
         rec.p3 = (await fresh(path, P3of(w))).bpm;
         rec.real = [];
@@ -124,7 +136,7 @@ async function record(manifest: string, set: string): Promise<Rec[][]> {
         if (verify !== null) {
           const real = a.tempoWith(P4of(w, verify)).bpm;
           const k = GRID.indexOf(verify);
-          const want = k >= 0 ? p4Of(rec, k) : rec.logOdds !== null && rec.logOdds < verify ? rec.p3 : rec.shipped;
+          const want = k >= 0 ? p4Of(rec, k) : rec.logOdds !== null && rec.logOdds < verify ? rec.p3 : rec.chooser;
           if (real !== want) throw new Error(`${it.file}: P4 at ${verify} reads ${real}, the sweep says ${want}`);
         }
       }

@@ -104,7 +104,7 @@ T = D['T']
 CANDS = D['cands']
 orig = np.where(~AUG)[0]
 families = sorted({FAM[i] for i in orig})
-SETS = ['dev', 'dev2', 'synth', 'octave', 'sfshift', 'soft', 'lmms'] + (['drums'] if 'drums' in SETN else [])  # tempo-drums (tnet21) when its rows are there
+SETS = ['dev', 'dev2', 'synth', 'octave', 'sfshift', 'soft', 'lmms'] + [s for s in ('drums', 'drums2') if s in SETN]  # tempo-drums (tnet21; drums2: tnet26's families) when their rows are there
 VALID = torch.tensor((BPM >= 30 * 0.999) & (BPM <= 320 * 1.001))
 tbin = np.log2(y / LO) * BPO
 
