@@ -18,7 +18,7 @@ import type { EngineHost } from '../../main/engine-host';
 
 const DIR = join(OUTPUT, 'decode-timeout');
 const FIFO = join(DIR, 'pipe.wav');
-/** A regular file that ffmpeg reads as a concat list naming the pipe next to it: opening it blocks. */
+/** A regular file that ffmpeg reads as a concat list naming the pipe next to it: opening it blocks (given to ffmpeg with -f concat; the studio refuses it as a list). */
 const LIST = join(DIR, 'song.mp3');
 
 function alive(pid: number): boolean {
@@ -71,9 +71,11 @@ describe('decode timeouts', () => {
       assert.equal(alive(pid), false, 'the ffmpeg child is gone');
     });
 
-    test('a regular file that makes ffmpeg block (an ffconcat list naming a pipe): the probe fails the same way', async () => {
-      await assert.rejects(probeFile(LIST), (e: StudioError) => e.code === 'DECODE_FAILED' && /song\.mp3/.test(e.message));
-      await assert.rejects(runFfmpeg(['-i', LIST]), (e: StudioError) => e.code === 'DECODE_FAILED');
+    test('a regular file that makes ffmpeg block (an ffconcat list naming a pipe): ffmpeg told to read it is killed the same way; the probe refuses it as a list before ffmpeg runs', async () => {
+      // an explicit -f is left as given (withInputFixes), so ffmpeg opens the pipe the list names and blocks
+      await assert.rejects(runFfmpeg(['-f', 'concat', '-i', LIST]), (e: StudioError) => e.code === 'DECODE_FAILED' && /no progress/.test(e.message));
+      // a list of other files under a media name is no media (demuxer.ts fileListKind; session 26): never handed to ffmpeg
+      await assert.rejects(probeFile(LIST), (e: StudioError) => e.code === 'NOT_MEDIA' && /"song\.mp3" is a ffmpeg concat list/.test(e.message));
     });
 
     test('a decode that keeps writing is never cut off, however long it runs in all: the limit is on silence', async (t) => {
@@ -121,8 +123,12 @@ describe('decode timeouts', () => {
       await engine?.stop();
     });
 
-    test('media:probe of a file that blocks ffmpeg answers DECODE_FAILED, and the engine keeps answering', async () => {
-      await assert.rejects(engine.call('media:probe', { path: LIST }), (e: StudioError) => e.code === 'DECODE_FAILED' && /no progress for 1 s/.test(e.message));
+    test('media:probe of the one regular file that blocked ffmpeg (an ffconcat list naming a pipe) is refused at once, and the engine keeps answering', async () => {
+      // session 26: a list of other files is refused before ffmpeg runs (demuxer.ts fileListKind), so it no longer
+      // reaches the watchdog (DECODE_FAILED "no progress for 1 s" before); the watchdog itself is shown in process above
+      const t0 = Date.now();
+      await assert.rejects(engine.call('media:probe', { path: LIST }), (e: StudioError) => e.code === 'NOT_MEDIA' && /ffmpeg concat list/.test(e.message));
+      assert.ok(Date.now() - t0 < 1000, `${Date.now() - t0} ms: the refusal waited for the 1 s watchdog`);
       // the same engine answers the next call (one that starts no ffmpeg: under a 1 s limit a probe of a
       // working file would depend on ffmpeg starting within 1 s on a loaded machine; the decode above covers that)
       assert.deepEqual(await engine.call('library:list-folders', {}), []);

@@ -5,10 +5,11 @@
 // symlink. Every ffmpeg run goes through demuxer.ts withInputFixes, so the probe, the PCM reader (track view, library,
 // model) and playback copies all refuse it, naming it a playlist.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { StudioError } from '@contract';
+import { fileListKind } from '../../main/engine/media/demuxer';
 import { probeFile } from '../../main/engine/media/probe';
 import { readPcm } from '../../main/engine/media/pcm';
 import { OUTPUT, toneFile } from '../helpers/media';
@@ -44,4 +45,29 @@ test('a plain M3U (no HLS tags; ffmpeg reads none of it) and one with a byte ord
   const plain = join(ALLOWED, 'plain.mp3');
   writeFileSync(plain, `\ufeff#EXTM3U\n#EXTINF:4,Tone\n${OUTSIDE}\n`);
   await assert.rejects(probeFile(plain), (e: StudioError) => e.code === 'NOT_MEDIA' && /"plain\.mp3" is a playlist/.test(e.message));
+});
+
+// session 26 (tester26's "found and left"): ffmpeg's other demuxers that open the files a text file names
+test('an ffconcat list naming a symlink out of the allowed folder is refused as a list (probe read the outside audio before)', async () => {
+  mkdirSync(join(ALLOWED, 'sub'), { recursive: true });
+  symlinkSync(OUTSIDE, join(ALLOWED, 'sub', 'x.mp3'));
+  const list = join(ALLOWED, 'concat.mp3');
+  writeFileSync(list, "ffconcat version 1.0\nfile 'sub/x.mp3'\n");
+  await assert.rejects(probeFile(list), (e: StudioError) => e.code === 'NOT_MEDIA' && /^"concat\.mp3" is a ffmpeg concat list \(ffconcat\): a text file that names other files/.test(e.message));
+  let frames = 0;
+  await assert.rejects(readPcm(list, { onFrames: (f: Float32Array) => (frames += f.length) }), (e: StudioError) => e.code === 'NOT_MEDIA');
+  assert.equal(frames, 0);
+});
+
+test('a DASH manifest and an IMF composition playlist under media names are refused; a binary file with "<MPD" after a NUL is not a list', async () => {
+  const mpd = join(ALLOWED, 'stream.m4a');
+  writeFileSync(mpd, `<?xml version="1.0" encoding="UTF-8"?>\n<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" profiles="urn:mpeg:dash:profile:isoff-on-demand:2011" type="static" mediaPresentationDuration="PT4S">\n <Period><AdaptationSet mimeType="audio/mpeg"><Representation id="a" bandwidth="64000"><BaseURL>${OUTSIDE}</BaseURL></Representation></AdaptationSet></Period>\n</MPD>\n`);
+  await assert.rejects(probeFile(mpd), (e: StudioError) => e.code === 'NOT_MEDIA' && /"stream\.m4a" is a DASH manifest \(MPD\)/.test(e.message));
+  const cpl = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<CompositionPlaylist xmlns="http://www.smpte-ra.org/schemas/2067-3/2013">\n</CompositionPlaylist>\n');
+  assert.equal(fileListKind(cpl), 'IMF composition playlist (CPL)');
+  const imf = join(ALLOWED, 'film.mka');
+  writeFileSync(imf, cpl);
+  await assert.rejects(probeFile(imf), (e: StudioError) => e.code === 'NOT_MEDIA' && /^"film\.mka" is an IMF composition playlist \(CPL\)/.test(e.message));
+  assert.equal(fileListKind(Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVE'), Buffer.from('<MPD >')])), null);
+  assert.equal(fileListKind(Buffer.from('ID3\u0004\0\0\0\0\0\0')), null);
 });

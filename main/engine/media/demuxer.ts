@@ -137,27 +137,46 @@ function forcedDemuxerOf(read: (pos: number, len: number) => Buffer, size: numbe
  * its WAV layout (riff.ts wavLayoutOf), or — not a WAV — the demuxer an ID3v2 tag hides (forcedDemuxerOf).
  * null when it is no regular file of at least 10 bytes or cannot be read.
  */
-function inputFacts(path: string): { wav: WavLayout | null; demuxer: string | null; playlist: boolean } | null {
+function inputFacts(path: string): { wav: WavLayout | null; demuxer: string | null; list: FileList | null } | null {
   return readRegularFileSync(path, 10, (read, size) => {
     const wav = wavLayoutOf(read, size);
-    return { wav, demuxer: wav ? null : forcedDemuxerOf(read, size), playlist: !wav && isM3uPlaylist(read(0, 16)) };
+    return { wav, demuxer: wav ? null : forcedDemuxerOf(read, size), list: wav ? null : fileListKind(read(0, 4096)) };
   });
 }
 
+/** A text file that ffmpeg reads as a list of other files to open (fileListKind), by the name its refusal gives it. */
+export type FileList = 'playlist (M3U/HLS)' | 'ffmpeg concat list (ffconcat)' | 'DASH manifest (MPD)' | 'IMF composition playlist (CPL)';
+
 /**
- * Whether a file's first bytes are an M3U playlist's (`#EXTM3U`, RFC 8216 §4.3.1.1; after a UTF-8 byte order mark or
- * white space, as some players write it): a text file naming other files. ffmpeg's hls demuxer opens every file an HLS
- * playlist names, by absolute path too, wherever it lies — so a playlist saved under a media name ("song.mp3") was read
- * as the file it names, outside web mode's allowed folders too (tester26). A plain M3U is no HLS and ffmpeg fails on it
- * anyway; it gets the same words.
+ * Whether a file's first bytes (`head`, up to 4 KiB) are a list of other files that one of ffmpeg's demuxers opens by
+ * itself, wherever they lie — so such a list saved under a media name ("song.mp3") was read as the files it names,
+ * outside web mode's allowed folders too (tester26: an HLS playlist; an ffconcat list naming a symlink): the probes of
+ * libavformat's demuxers that open other files —
+ * - hls (hls.c): `#EXTM3U` (RFC 8216 §4.3.1.1; after a UTF-8 byte order mark or white space, as some players write
+ *   it; a plain M3U is no HLS and ffmpeg fails on it anyway, it gets the same words);
+ * - concat (concatdec.c): "ffconcat version 1.0" at the start;
+ * - dash (dashdec.c): an `<MPD` element in text;
+ * - imf (imfdec.c): a `<CompositionPlaylist` element in text.
+ * The XML ones only in text (no NUL byte before them), so a tag in a binary file never matches.
+ * @returns the kind, or null
  */
-export function isM3uPlaylist(head: Uint8Array): boolean {
-  return /^(\ufeff)?\s*#EXTM3U/.test(Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8'));
+export function fileListKind(head: Uint8Array): FileList | null {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1');
+  if (/^(\u00ef\u00bb\u00bf)?\s*#EXTM3U/.test(text)) return 'playlist (M3U/HLS)';
+  if (text.startsWith('ffconcat version 1.0')) return 'ffmpeg concat list (ffconcat)';
+  const nul = text.indexOf('\0');
+  const inText = (re: RegExp) => {
+    const m = re.exec(text);
+    return m !== null && (nul < 0 || m.index < nul);
+  };
+  if (inText(/<MPD[\s>]/i)) return 'DASH manifest (MPD)';
+  if (inText(/<CompositionPlaylist[\s>]/)) return 'IMF composition playlist (CPL)';
+  return null;
 }
 
-/** The refusal of a playlist given as media (isM3uPlaylist): NOT_MEDIA, naming it and what to open instead. */
-export function playlistError(path: string): StudioError {
-  return new StudioError('NOT_MEDIA', `"${basename(path)}" is a playlist (M3U/HLS: a text file that names other files), not audio or video, whatever its extension: open the files it lists.`);
+/** The refusal of a list of other files given as media (fileListKind): NOT_MEDIA, naming it and what to open instead. */
+export function playlistError(path: string, kind: FileList): StudioError {
+  return new StudioError('NOT_MEDIA', `"${basename(path)}" is ${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}: a text file that names other files, not audio or video, whatever its extension: open the files it lists.`);
 }
 
 /**
@@ -189,8 +208,8 @@ export function withForcedDemuxer(args: string[]): string[] {
  *   chunk's bytes are given to ffmpeg as raw PCM —
  *   `-f <s16le|s24le|…> -ar <rate> -ac <channels> -i subfile,,start,S,end,E,,:<path>`
  *   — when the format is raw PCM (else ffmpeg fails and the probe names why).
- * An M3U/HLS playlist (isM3uPlaylist) is refused: playlistError, NOT_MEDIA (thrown, as ffmpegPath() throws when
- * ffmpeg is missing), so no run reads the files it names.
+ * A list of other files (fileListKind: an M3U/HLS playlist, an ffconcat list, a DASH or IMF manifest) is refused:
+ * playlistError, NOT_MEDIA (thrown, as ffmpegPath() throws when ffmpeg is missing), so no run reads the files it names.
  * Arguments that already give a format (`-f`) or decoder (`-c:a`) before
  * `-i` are left as they are. The file is opened once for all of these
  * (inputFacts), non-blocking: a named pipe, a folder, a missing or
@@ -203,7 +222,7 @@ export function withInputFixes(args: string[]): string[] {
   const path = args[i + 1];
   if (before.includes('-f') || (/^[a-z][a-z0-9+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path))) return args;
   const facts = inputFacts(path);
-  if (facts?.playlist) throw playlistError(path);
+  if (facts?.list) throw playlistError(path, facts.list);
   const wav = facts?.wav;
   if (!wav) return facts?.demuxer ? [...before, '-f', facts.demuxer, ...args.slice(i)] : args;
   const fmt = wav.fmt;
