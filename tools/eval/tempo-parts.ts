@@ -13,6 +13,9 @@
 // Development-side sets only: a set named test or heldout* is refused.
 //
 //   nice -n 10 node --import tsx tools/eval/tempo-parts.ts test/output/tempo-drums/manifest-drums2.json:drums2 [--json OUT]
+//   node --import tsx tools/eval/tempo-parts.ts --compare BASE.json ARM.json   # two --json outputs of the same files:
+//     per set Acc1 / Acc2 base → arm, every file whose Acc1 changes, the files Acc2-right in BASE and not in ARM, the
+//     summed counts and the worst set's Acc1 change (session 26, arms S1/S2 of decision26)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +24,7 @@ import { chooseLevel, LEVEL_TUNING, levelTempi, octaveCandidatesOf, octaveNetInp
 import { octaveNetFeatures, octaveNetScore } from '../../main/engine/analysis/octave-net';
 import { productOfExperts, tempoNetScoresAt } from '../../main/engine/analysis/tempo-net';
 
-const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: 'string' } } });
+const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: 'string' }, compare: { type: 'boolean' } } });
 const O = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
 const acc1 = (est: number | null | undefined, ref: number) => est != null && Math.abs(est - ref) <= 0.04 * ref;
 const acc2 = (est: number | null | undefined, ref: number) => est != null && [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(est, ref * f));
@@ -35,6 +38,8 @@ const lo = (s: number[], bi: number) => {
 
 /** one file's parts */
 export interface Parts {
+  /** the set named on the command line (MANIFEST:SET) */
+  set: string;
   file: string;
   truth: number;
   shipped: number | null;
@@ -47,6 +52,38 @@ export interface Parts {
   net: number[] | null;
   poe: number | null;
   part: 'ok' | 'step1' | 'chooser' | 'both' | 'net' | 'other' | 'none';
+}
+
+/** per set Acc1 / Acc2 of two runs' shipped answers over the same files (--compare); pure, returns the lines */
+export function compareParts(base: Parts[], arm: Parts[]): string[] {
+  if (base.length !== arm.length) throw new Error(`${base.length} files against ${arm.length}: not the same run`);
+  const out: string[] = [];
+  const sets = [...new Set(base.map((r) => r.set))];
+  const sum = { a1: 0, b1: 0, a2: 0, b2: 0, lost: 0, worst: 0 };
+  for (const set of sets) {
+    const c = { a1: 0, b1: 0, a2: 0, b2: 0 };
+    const lines: string[] = [];
+    const lost: string[] = [];
+    base.forEach((a, i) => {
+      const b = arm[i];
+      if (a.set !== set) return;
+      if (b.file !== a.file || b.set !== a.set) throw new Error(`row ${i}: ${a.set}/${a.file} against ${b.set}/${b.file}`);
+      const [x1, y1, x2, y2] = [acc1(a.shipped, a.truth), acc1(b.shipped, b.truth), acc2(a.shipped, a.truth), acc2(b.shipped, b.truth)];
+      c.a1 += +x1; c.b1 += +y1; c.a2 += +x2; c.b2 += +y2;
+      if (x2 && !y2) lost.push(a.file);
+      if (x1 !== y1) lines.push(`    ${y1 ? '+' : '-'}${a.file} ${a.truth}: ${a.shipped} → ${b.shipped}`);
+    });
+    out.push(`${set.padEnd(8)} Acc1 ${c.a1} → ${c.b1}  Acc2 ${c.a2} → ${c.b2}${lost.length ? `  Acc2 lost: ${lost.join(', ')}` : ''}`, ...lines);
+    sum.a1 += c.a1; sum.b1 += c.b1; sum.a2 += c.a2; sum.b2 += c.b2; sum.lost += lost.length; sum.worst = Math.min(sum.worst, c.b1 - c.a1);
+  }
+  out.push(`sum Acc1 ${sum.a1} → ${sum.b1}  Acc2 ${sum.a2} → ${sum.b2} | Acc2 files lost ${sum.lost} | worst set ΔAcc1 ${sum.worst}`);
+  return out;
+}
+
+if (args.compare) {
+  const [base, arm] = positionals.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Parts[]);
+  for (const l of compareParts(base, arm)) console.log(l);
+  process.exit(0);
 }
 
 const theta = LEVEL_TUNING.tempoNetGate ?? Infinity;
@@ -62,7 +99,7 @@ for (const spec of positionals) {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const t = a as any;
     const env: Float32Array = t.env.subarray(0, t.envLen), bands: Float32Array = t.env3.subarray(0, 6 * t.envLen), fps = t.tap.rate / 256;
-    const r: Parts = { file: it.file, truth: it.bpm!, shipped, level: null, cands: [], logits: [], chooser: null, logOdds: null, consulted: false, net: null, poe: null, part: 'none' };
+    const r: Parts = { set, file: it.file, truth: it.bpm!, shipped, level: null, cands: [], logits: [], chooser: null, logOdds: null, consulted: false, net: null, poe: null, part: 'none' };
     const p = periodicity(env, fps, O);
     const tempi = p ? levelTempi(p, fps, O, LEVEL_TUNING.dftWindowSec) : [];
     if (p && tempi.length && shipped !== null) {
