@@ -360,7 +360,9 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   // ffmpeg's last-resort guess (it warns "detected only with low score …, misdetection possible") in which no stream
   // has parameters ("Could not find codec parameters", 0 channels): random or damaged bytes named .flac were listed as a
   // FLAC with "Tags could not be read: FourCC contains invalid characters" and failed only later, at the waveform
-  const misdetected = /detected only with low score of \d+, misdetection possible/.test(ff.stderr) && info.streams.length > 0 && (ff.stderr.match(/Could not find codec parameters for stream \d+/g) ?? []).length >= info.streams.length;
+  // — but not a free-format MP3 (ffmpeg reads no free-format frame: the same two warnings over a real stream, which
+  // the probe names below from the frame headers, structure.ts freeFormat)
+  const misdetected = !mm.structure.freeFormat && /detected only with low score of \d+, misdetection possible/.test(ff.stderr) && info.streams.length > 0 && (ff.stderr.match(/Could not find codec parameters for stream \d+/g) ?? []).length >= info.streams.length;
   if (!/Input #0/.test(ff.stderr) || info.streams.length === 0 || misdetected) {
     const reason = ffmpegReason(ff.stderr);
     if (mm.structure.truncated) throw truncatedError(name, mm.structure.truncated, reason);
