@@ -2,7 +2,8 @@
 // just as the waveform started) is said the same way as one already gone — "was deleted or moved since it was
 // opened" — not with probe.ts's NOT_FOUND text ('"…" does not exist (…). It may have been moved or deleted.').
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -61,4 +62,26 @@ test('checkedPath: a file gone between realpath and stat says "was deleted or mo
   tracks.close();
   db.close();
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('statMediaFile: a file gone between its stat and its open is NOT_FOUND, as a stat says it (ci43: "cannot be read: ENOENT …, open" reached the waveform instead of "deleted or moved since it was opened")', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'stat-open-'));
+  const path = join(dir, 'song.flac');
+  writeFileSync(path, 'x');
+  // the file is there for the stat; the open then finds it gone (deleted in between), or not permitted
+  const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof import('node:fs/promises');
+  let code = 'ENOENT';
+  t.mock.method(fsp, 'open', async (p: string) => {
+    throw Object.assign(new Error(`${code}: open '${p}'`), { code });
+  });
+  syncBuiltinESMExports();
+  try {
+    await assert.rejects(statMediaFile(path), (e: unknown) => e instanceof StudioError && e.code === 'NOT_FOUND' && /"song\.flac" does not exist/.test(e.message));
+    code = 'EACCES';
+    await assert.rejects(statMediaFile(path), (e: unknown) => e instanceof StudioError && e.code === 'UNREADABLE' && /permission denied/.test(e.message));
+  } finally {
+    t.mock.restoreAll();
+    syncBuiltinESMExports();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -66,6 +66,10 @@ export async function statMediaFile(path: string): Promise<{ size: number; mtime
     const fh = await open(path, 'r');
     await fh.close();
   } catch (err) {
+    // gone between the stat and the open (deleted just then): NOT_FOUND as a stat says it, so a caller that re-checks a
+    // vanished file (media/service.ts: "deleted or moved since it was opened") does so — it read "cannot be read:
+    // ENOENT …, open '…'" (ci43, file-gone-issue12: the file deleted as its waveform's decode started)
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw accessError(path, err);
     throw new StudioError('UNREADABLE', `"${basename(path)}" cannot be read: ${(err as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (err as Error).message}.`);
   }
   return { size: st.size, mtimeMs: st.mtimeMs };
