@@ -22,6 +22,7 @@ describe('file browser: entries it cannot show are named with the reason', { tim
       writeFileSync(Buffer.concat([Buffer.from(`${dir}/Caf`), Buffer.from([0xe9]), Buffer.from(' latin1.mp3')]), 'x');
       symlinkSync(join(dir, 'gone.mp3'), join(dir, 'dangling.mp3'));
       execFileSync('mkfifo', [join(dir, 'pipe.mp3')]);
+      writeFileSync(join(dir, 'notes.txt'), 'liner notes\n');
     },
   });
 
@@ -29,7 +30,7 @@ describe('file browser: entries it cannot show are named with the reason', { tim
     const { sp } = studio;
     await sp.page.getByTestId('open').first().click();
     await sp.fileBrowser().goTo(dir);
-    assert.deepEqual(await sp.page.locator('[data-testid=browser-list] [data-name]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), ['ok.mp3']);
+    assert.deepEqual(await sp.page.locator('[data-testid=browser-list] [data-name]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), ['notes.txt', 'ok.mp3']);
     const box = sp.page.getByTestId('browser-skipped');
     assert.match(await box.innerText(), /3 entries are not shown/);
     const items = await sp.page.getByTestId('browser-skipped-entry').allInnerTexts();
@@ -60,6 +61,28 @@ describe('file browser: entries it cannot show are named with the reason', { tim
       assert.match(await page.getByTestId('file-browser').innerText(), new RegExp(`"${name.replace('.', '\\.')}" is not shown here`));
     }
     await sp.screenshot('browser-skipped-typed');
+    assert.deepEqual(sp.problems, []);
+    await page.keyboard.press('Escape');
+  });
+
+  test('a file that cannot be opened: its typed path says why at once, and the footer says why while it is selected (tester26)', async () => {
+    // before: the typed path only selected the greyed row; the reason was in its tooltip alone
+    const { sp } = studio;
+    const page = sp.page;
+    await page.getByTestId('open').first().click();
+    await sp.fileBrowser().goTo(join(dir, '..'));
+    const m = await sp.mark();
+    await page.getByTestId('browser-path').fill(join(dir, 'notes.txt'));
+    await page.getByTestId('browser-path').press('Enter');
+    const ev = await sp.waitForEvent('browser-error', { after: m });
+    assert.equal((ev.detail as { message: string }).message, 'notes.txt: not a media file the studio opens.');
+    assert.equal(await page.getByTestId('browser-error').innerText(), 'notes.txt: not a media file the studio opens.');
+    assert.equal(await page.getByTestId('browser-hint').innerText(), 'notes.txt: not a media file the studio opens');
+    assert.equal(await page.getByTestId('browser-open').isDisabled(), true);
+    // an entry that can be opened: the footer shows the keys again
+    await sp.fileBrowser().select('ok.mp3');
+    assert.match(await page.getByTestId('browser-hint').innerText(), /^↑↓ or type a name/);
+    await sp.screenshot('browser-refused-reason');
     assert.deepEqual(sp.problems, []);
     await page.keyboard.press('Escape');
   });

@@ -1,3 +1,4 @@
+import { safeName } from '../../lib/safe-name';
 import type { DirListing } from '@contract';
 import { api, asStudioError } from '../../host/api';
 import { signal } from '../../lib/test-hooks';
@@ -98,6 +99,12 @@ class FileBrowser {
           this.select(at);
           this.highlighted = true;
           if (this.canPick(l.entries[at])) this.activate(at);
+          else {
+            // a typed path to a file that cannot be opened: say why at once (it was only selected, greyed, the reason in
+            // its tooltip; tester26)
+            this.error = `${this.refusal(l.entries[at])}.`;
+            signal('browser-error', { code: 'NOT_MEDIA', message: this.error });
+          }
           return;
         }
         // an entry the folder's listing leaves out (a named pipe, a broken link, a name that is not UTF-8): its folder,
@@ -137,6 +144,15 @@ class FileBrowser {
   /** whether a file entry can be chosen (never in folder mode) */
   canPick(e: { type: 'dir' | 'file'; openable: boolean }): boolean {
     return e.type === 'file' && e.openable && this.kind !== 'folder';
+  }
+
+  /**
+   * Why a file entry cannot be chosen ("notes.txt: not a media file the studio opens"), or null for one that can (and
+   * for a folder): the greyed row's tooltip, the footer's line while it is selected, and the note when its path is typed.
+   */
+  refusal(e: { type: 'dir' | 'file'; openable: boolean; name: string }): string | null {
+    if (e.type !== 'file' || this.canPick(e)) return null;
+    return this.kind === 'folder' ? `${safeName(e.name)}: choose the folder, not a file` : `${safeName(e.name)}: not a ${this.kind === 'image' ? 'supported image' : 'media file the studio opens'}`;
   }
 
   /**
