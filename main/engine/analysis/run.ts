@@ -247,8 +247,7 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
     // ffmpeg reads no free-format MPEG audio: say so, not "not an audio file"
     if (st.freeFormat) throw new StudioError('DECODE_FAILED', freeFormatText(name, st.freeFormat), ffmpegReason(stderr));
     // binary bytes ffmpeg took for a text format (LRC: any file starting "["): not media, not "no audio stream"
-    const demuxer = /Input #0, ([^,]+(?:,[^,\s]+)*), from /.exec(stderr)?.[1];
-    if (demuxer && (await textDemuxerOnBinary(path, demuxer))) throw new StudioError('NOT_MEDIA', `"${name}" is not an audio or video file ffmpeg can read.`, ffmpegReason(stderr));
+    if (await textDemuxerOnBinary(path, parseFfmpegInfo(stderr).container)) throw new StudioError('NOT_MEDIA', `"${name}" is not an audio or video file ffmpeg can read.`, ffmpegReason(stderr));
   }
   if ((pcm.exitCode !== 0 && !(opts.partial && pcm.frames > 0)) || !fmt) throw decodeError(name, stderr, pcm.exitCode, pcm.frames);
   if (pcm.frames === 0) throw new StudioError('DECODE_FAILED', `"${name}" contains no decodable audio (0 samples decoded).`);

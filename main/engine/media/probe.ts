@@ -367,26 +367,22 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   // — but not a free-format MP3 (ffmpeg reads no free-format frame: the same two warnings over a real stream, which
   // the probe names below from the frame headers, structure.ts freeFormat)
   const misdetected = !mm.structure.freeFormat && /detected only with low score of \d+, misdetection possible/.test(ff.stderr) && info.streams.length > 0 && (ff.stderr.match(/Could not find codec parameters for stream \d+/g) ?? []).length >= info.streams.length;
-  if (!/Input #0/.test(ff.stderr) || info.streams.length === 0 || misdetected) {
+  // random or damaged bytes that ffmpeg's weakest probe takes for a text format (LRC: any file starting "["): not "in fact LRC"
+  const textGuess = await textDemuxerOnBinary(path, info.container);
+  if (!/Input #0/.test(ff.stderr) || info.streams.length === 0 || misdetected || textGuess) {
     const reason = ffmpegReason(ff.stderr);
     if (mm.structure.truncated) throw truncatedError(name, mm.structure.truncated, reason);
     const u = mm.structure.unpaddedChunk;
     if (u) {
       throw new StudioError('DECODE_FAILED', `"${name}" cannot be read: ${unpaddedText(u, 'WAV').replace(/^The /, 'the ').replace(/ Read as tolerant.*$/, '')} Its audio is not raw PCM, so it cannot be read around the missing byte; re-save the file with another program.`, reason);
     }
-    throw new StudioError(
-      'NOT_MEDIA',
-      misdetected
-        ? `"${name}" is not an audio or video file that can be read: ffmpeg could only guess ${info.container.split(',')[0]!.toUpperCase()}, warning of a misdetection, and found no stream it could read. It may be corrupt, or a different kind of file with a media extension.`
-        : `"${name}" is not an audio or video file that can be read (ffmpeg: ${reason}). It may be corrupt, or a different kind of file with a media extension.`,
-    );
-  }
-  // random or damaged bytes that ffmpeg's weakest probe takes for a text format (LRC: any file starting "["): not "in fact LRC"
-  if (await textDemuxerOnBinary(path, info.container)) {
-    throw new StudioError(
-      'NOT_MEDIA',
-      `"${name}" is not an audio or video file that can be read: ffmpeg's only guess is ${info.container.split(',')[0]!.toUpperCase()} (a text format) and the file is not text. It may be corrupt, or a different kind of file with a media extension.`,
-    );
+    const guess = info.container.split(',')[0]!.toUpperCase();
+    const why = textGuess
+      ? `: ffmpeg's only guess is ${guess} (a text format) and the file is not text`
+      : misdetected
+        ? `: ffmpeg could only guess ${guess}, warning of a misdetection, and found no stream it could read`
+        : ` (ffmpeg: ${reason})`;
+    throw new StudioError('NOT_MEDIA', `"${name}" is not an audio or video file that can be read${why}. It may be corrupt, or a different kind of file with a media extension.`);
   }
   // the audio stream read: the one ffmpeg and the model's loader pick (bestStream: a later one flagged default before
   // the first), which the analysis and the waveform decode too (pcm.ts readPcmOutputs)
