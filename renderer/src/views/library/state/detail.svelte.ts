@@ -25,7 +25,35 @@ class Detail {
     if (this.track?.track.id === trackId && !this.error) return;
     this.wantedId = trackId;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.load(trackId), SETTLE_MS);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.load(trackId);
+    }, SETTLE_MS);
+  }
+
+  /**
+   * The shown track read again, quietly (what is shown stays until the answer): its row changed in the library — a
+   * rescan dropped a deleted symlink from its aliases, an analysis or a tag re-read finished. Without it the panel kept
+   * what it showed when the row was clicked (the aliases of links deleted minutes before) until another row was
+   * clicked and this one again. A track that left the library (NOT_FOUND) is no longer shown.
+   */
+  async refresh(): Promise<void> {
+    const id = this.track?.track.id;
+    if (!id || this.loading || this.timer) return;
+    const seq = ++this.seq;
+    try {
+      const d = await api().call('library:track-detail', { trackId: id });
+      if (seq !== this.seq) return;
+      this.track = d;
+      signal('library-detail-refreshed', { trackId: id });
+    } catch (err) {
+      if (seq !== this.seq) return;
+      const e = asStudioError(err);
+      if (e.code !== 'NOT_FOUND') return; // the link lost, or one failed read: what is shown stays; the next change reads again
+      this.track = null;
+      this.wantedId = null;
+      signal('library-detail-gone', { trackId: id });
+    }
   }
 
   async load(trackId: string): Promise<void> {

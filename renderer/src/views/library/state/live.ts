@@ -15,6 +15,8 @@ const CHANGED_THROTTLE_MS = 400;
 let listening = false;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let last = 0;
+/** a change since the last refresh may concern the track whose detail is shown */
+let detailStale = false;
 
 /**
  * Keep the library view live, from the first time it is shown: the engine's
@@ -28,12 +30,20 @@ export function startLibrary(): void {
   a.on('library:scan-state', (s) => scan.set(s));
   a.on('library:changed', (c) => {
     signal('library-changed', c);
+    // the shown track analysed, or rows changed other than by analysis (aliases after a rescan, re-read tags, a move)
+    // or left: it may be one of them. A scan's analyses of other tracks alone do not re-read it every 400 ms.
+    const shown = detail.track?.track.id;
+    const analysed = c.analysed ?? [];
+    if (shown && (analysed.includes(shown) || c.removed > 0 || c.updated > analysed.length)) detailStale = true;
     changed();
   });
   a.on('engine:state', (s) => {
     if (s.state === 'ready' && nav.library) void reloadLibrary();
   });
-  scan.onRowsChanged = (ended) => changed(ended ? 0 : undefined);
+  scan.onRowsChanged = (ended) => {
+    if (ended) detailStale = true;
+    changed(ended ? 0 : undefined);
+  };
   // a new BPM range: every tempo shown is the stored one halved or doubled into it (nothing re-analysed)
   bpmRange.onChanged(() => {
     table.refresh(false);
@@ -70,6 +80,9 @@ function changed(delay?: number): void {
     timer = null;
     last = Date.now();
     table.refresh(false);
+    // the selected track's detail follows its row: without this it kept what it showed when the row was clicked
+    if (detailStale) void detail.refresh();
+    detailStale = false;
     void folders.load();
     // a crate's count and length follow its tracks (analysed, gone from the library)
     void crates.load();
