@@ -670,15 +670,27 @@ export class LibraryScanner {
       job.problems.push(libraryFolderProblem(folder.path, missing));
       this.folderStatus(folder, missing ? 'missing' : 'unreadable');
     }
-    // a move: a new path with the size and mtime of a path that vanished keeps its row (analysis, chat, cues); among
-    // rows of equal size and mtime, the one whose path ends the same (the file moved with its folders) wins
+    const { rest, moved } = this.matchMoves(job, found, [...vanished, ...kept]);
+    const gone = vanished.filter((v) => !moved.has(v));
+    if (gone.length) this.removeRows(job, gone);
+    await this.enqueue(job, rest);
+  }
+
+  /**
+   * Moves: a found file new to the library with the size and mtime of a row among `candidates` (rows whose files
+   * vanished, then rows kept though their folder is gone) takes that row (analysis, chat, cues: store.moveTrack);
+   * among rows of equal size and mtime, the one whose path ends the same (the file moved with its folders) wins
+   * (moveMatch). Returns the found files left to classify (the unmatched, and a moved row's file whose row failed for
+   * a passing reason) and the rows that moved.
+   */
+  private matchMoves(job: Job, found: Found[], candidates: LibRow[]): { rest: Found[]; moved: Set<LibRow> } {
     const byPath = this.rows(job);
     const rest: Found[] = [];
-    // the candidates by size and mtime (vanished first, then kept, in order): a found file is matched against its own
+    // the candidates by size and mtime (in order): a found file is matched against its own
     // bucket only — a 20,000-file folder moved into another is 20,000 small lookups, not 20,000 × 20,000 comparisons
     const bucketOf = (size: number, mtimeMs: number) => `${size}:${mtimeMs}`;
     const buckets = new Map<string, LibRow[]>();
-    for (const r of [...vanished, ...kept]) {
+    for (const r of candidates) {
       const k = bucketOf(r.size, r.mtime_ms);
       const b = buckets.get(k);
       if (b) b.push(r);
@@ -701,9 +713,7 @@ export class LibraryScanner {
         if (v.lib_status === 'failed' && TRANSIENT_CODES.has(v.lib_error_code ?? '')) rest.push(f);
       } else rest.push(f);
     }
-    const gone = vanished.filter((v) => !moved.has(v));
-    if (gone.length) this.removeRows(job, gone);
-    await this.enqueue(job, rest);
+    return { rest, moved };
   }
 
   private async explicitPhase(job: Job, paths: string[]): Promise<void> {
