@@ -73,6 +73,18 @@ export interface Classified {
   updated: number;
 }
 
+/** How classify decides and records (the catch-up at engine start: job.ts catchUpPhase). */
+export interface ClassifyOptions {
+  /**
+   * true: only what changed on disk is work — a found file whose row has its size and mtime is done whatever its
+   * status (analysed by an older analyser, tags not re-read, failed, pending after a cancelled scan: the next Scan
+   * takes those up), and only the queued files are recorded in the job's file set (its resume counts its own work)
+   */
+  changedOnly?: boolean;
+  /** called inside the transaction just before the job's files are first recorded (the catch-up stores its job then) */
+  beforeRecord?: () => void;
+}
+
 /**
  * Decide and record every found file. `rows` (by path) is the job's copy of
  * the table, kept current here (new rows are added to it). `versions` are the
@@ -85,6 +97,7 @@ export function classify(
   rows: Map<string, LibRow>,
   versions: Record<string, number>,
   key: string,
+  opts: ClassifyOptions = {},
 ): Classified {
   const out: Classified = { queue: [], retag: [], done: 0, failed: 0, added: 0, updated: 0 };
   let sameAs: ReturnType<typeof librarySameAs> | undefined;
@@ -96,7 +109,8 @@ export function classify(
       const same = r !== undefined && r.size === f.size && r.mtime_ms === f.mtimeMs;
       let only: string[] | undefined;
       let skip = false;
-      if (same && r.lib_status === 'analysed') {
+      if (same && opts.changedOnly && r.lib_status) skip = true;
+      else if (same && r.lib_status === 'analysed') {
         const json = r.multi_audio ? store.tracks.probeJsonOf(r.id) : null;
         if (json !== null && readsOtherStream(json)) skip = false; // analysed of the first audio stream: all again
         else if (r.lib_versions === key) skip = true;
@@ -108,13 +122,13 @@ export function classify(
       } else if (same && r.lib_status === 'failed' && !TRANSIENT_CODES.has(r.lib_error_code ?? '')) skip = true;
       if (skip) {
         // analysed by the current analysers, its probe's tags read before they held the tempo and key: re-probed
-        const retag = needsRetag(r!, key);
+        const retag = !opts.changedOnly && needsRetag(r!, key);
         if (retag) out.retag.push({ path: f.path, trackId: r!.id, attempts: 0, size: f.size, mtimeMs: f.mtimeMs });
         if (f.folderId && r!.folder_id !== f.folderId) {
           store.tracks.setFolder(r!.id, f.folderId);
           r!.folder_id = f.folderId;
         }
-        files.push({ path: f.path, folderId: f.folderId, done: true });
+        if (!opts.changedOnly) files.push({ path: f.path, folderId: f.folderId, done: true });
         if (r!.lib_status === 'failed') out.failed++;
         else if (!retag) out.done++;
         continue;
@@ -131,7 +145,10 @@ export function classify(
       });
       out.queue.push({ path: f.path, trackId: id, only: only && wasAnalysed ? only : undefined, attempts: 0, size: f.size });
     }
-    store.jobs.addFiles(jobId, files);
+    if (files.length) {
+      opts.beforeRecord?.();
+      store.jobs.addFiles(jobId, files);
+    }
   });
   return out;
 }

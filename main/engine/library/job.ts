@@ -9,7 +9,8 @@
  * repeats no finished work. Folder scans and watcher jobs ('library') resume
  * at the next engine start; jobs of chosen files ('paths', e.g. `studio
  * analyze`) end with the engine that ran them and are closed, visibly, by the
- * next one.
+ * next one. At the start of an engine that watches the folders, the catch-up
+ * (catchUp) walks them for what changed while the studio was closed.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { StudioError, toErrorData, type LibraryFolder, type ScanState } from '@contract';
@@ -66,6 +67,15 @@ interface Job {
   retagLeft: number;
   retagSec: number;
   retagRead: number;
+  /**
+   * the catch-up at engine start (LibraryScanner.catchUp): counts only the files it analyses (an unchanged file is no
+   * work of its own), and is silent — no state event, the last job's state kept — until `heard`
+   */
+  catchUp: boolean;
+  /** a catch-up found something to say: a file to analyse, a folder newly missing, an error, a pause */
+  heard: boolean;
+  /** the job's row is in scan_jobs (a catch-up stores it with its first file to analyse: classify's beforeRecord) */
+  stored: boolean;
 }
 
 /** the waveform's analysers (one media-cache entry: both or neither, library/analyse.ts) */
@@ -140,6 +150,8 @@ export class LibraryScanner {
    */
   private pausedStored: Snapshot | null = null;
   private followUps: (string | null)[] = [];
+  /** the catch-up asked for at engine start (catchUp), waiting for the job before it to end */
+  private catchUpWanted = false;
   private backlog: string[] = [];
   private explicit: string[] = [];
   /** the analysers a track gets here, by name: all the library's, less peaks + spectrogram when the waveform is off */
@@ -185,7 +197,7 @@ export class LibraryScanner {
 
   private snapshot(): Snapshot {
     const j = this.job;
-    if (!j) return this.last;
+    if (!j || this.silent(j)) return this.last;
     const elapsed = (Date.now() - j.runStart) / 1000;
     // the analyses left (the re-reads of old rows' tags apart: a tags-only read is no analysis) at the measured time per
     // analysis, plus the re-reads left at their own measured time (none measured yet: not counted)
@@ -210,6 +222,16 @@ export class LibraryScanner {
 
   get busy(): boolean {
     return this.job !== null;
+  }
+
+  /**
+   * Whether `j` is a catch-up that has nothing to say yet (Job.heard): its state is not told, and the state shown is
+   * the last job's. It is heard once it counts a file to analyse or is paused (or catchUpPhase / run make it heard: a
+   * folder newly missing, an error); heard, it stays so.
+   */
+  private silent(j: Job): boolean {
+    if (j.catchUp && !j.heard && (j.total > 0 || j.state === 'paused')) j.heard = true;
+    return j.catchUp && !j.heard;
   }
 
   whenIdle(): Promise<void> {
@@ -305,7 +327,7 @@ export class LibraryScanner {
         // behind it run now (their own events)
         const answer = this.state();
         this.emitState(true);
-        this.startBacklog();
+        this.startQueued();
         return answer;
       }
       return this.state();
@@ -356,6 +378,29 @@ export class LibraryScanner {
     if (!this.job && !this.pausedStored) this.startBacklog();
   }
 
+  /**
+   * At engine start, with the folders watched (LibraryService's background mode; never the CLI): catch up with what
+   * changed while the studio was closed — a walk of every watched library folder (catchUpPhase). It runs after the job
+   * running now (the scan resumed at start), and not while a scan is paused by the user (paused in this engine, or
+   * before it started: it runs once that scan is resumed and ends, or is cancelled); at once otherwise. Nothing to do
+   * without a watched folder. Its state is told only once it has something to say (silent).
+   */
+  catchUp(): void {
+    if (!this.store.folders().some((f) => f.watching)) return;
+    this.catchUpWanted = true;
+    if (!this.job && !this.pausedStored) this.startQueued();
+  }
+
+  /** What waits for no job to be running: the catch-up first (its walk sees most of what the watcher saw), then the watcher's changes. */
+  private startQueued(): void {
+    if (!this.catchUpWanted) return this.startBacklog();
+    this.catchUpWanted = false;
+    const job = this.newJob(newLibId(), 'library', []);
+    job.catchUp = true;
+    this.job = job;
+    void this.run(job, 'catchup');
+  }
+
   private startBacklog(): void {
     if (!this.backlog.length) return;
     const paths = [...new Set(this.backlog.splice(0))];
@@ -369,19 +414,19 @@ export class LibraryScanner {
     return {
       id, kind, folderIds, state: 'running', queue: [], inflight: 0, total: 0, done: 0, failed: 0, current: null, problems: [],
       skipped: { count: 0, files: [] }, startedAt: now, runStart: now, audioSec: 0, processed: 0, controller: new AbortController(), resume: null, rows: null, retag: [],
-      retagLeft: 0, retagSec: 0, retagRead: 0,
+      retagLeft: 0, retagSec: 0, retagRead: 0, catchUp: false, heard: false, stored: false,
     };
   }
 
-  private async run(job: Job, mode: 'walk' | 'resume' | 'paths' | 'explicit', paths: string[] = []): Promise<void> {
+  private async run(job: Job, mode: 'walk' | 'resume' | 'paths' | 'explicit' | 'catchup', paths: string[] = []): Promise<void> {
     try {
-      this.store.write(() =>
-        this.store.jobs.upsert(job.id, job.folderIds?.length === 1 ? job.folderIds[0] : null, job.kind, mode === 'walk' ? 'walking' : 'running', job.startedAt),
-      );
+      // the catch-up stores its job with its first file to analyse (classify's beforeRecord): one that finds nothing leaves no trace
+      if (mode !== 'catchup') this.storeJob(job, mode === 'walk' ? 'walking' : 'running');
       this.emitState(true);
       if (mode === 'walk') await this.walkPhase(job);
       else if (mode === 'resume') await this.resumePhase(job);
       else if (mode === 'paths') await this.pathsPhase(job, paths);
+      else if (mode === 'catchup') await this.catchUpPhase(job);
       else await this.explicitPhase(job, paths);
       if (job.state !== 'cancelled') {
         this.persistJobState(job);
@@ -396,6 +441,7 @@ export class LibraryScanner {
       }
     } catch (err) {
       const e = toErrorData(err);
+      job.heard = true;
       // the database stopped taking writes: the line names the database file (the data folder holds more than it)
       job.problems.push({ path: e.code === 'DB_WRITE_FAILED' ? this.ctx.db.name : this.ctx.dataDir, message: e.message, code: e.code });
       job.state = 'cancelled';
@@ -407,18 +453,36 @@ export class LibraryScanner {
       }
     }
     job.current = null;
-    this.last = this.snapshot();
+    // a catch-up that found nothing to say ends as it ran, unseen: the last job's state stays the one shown
+    const silent = this.silent(job);
+    if (!silent) this.last = this.snapshot();
     this.job = null;
-    this.emitState(true);
+    if (!silent) this.emitState(true);
     this.flushChanged();
     for (const w of this.idleWaiters.splice(0)) w();
     const next = this.followUps.shift();
     if (next !== undefined) this.start(next ?? undefined);
     else if (this.explicit.length) this.scanPaths(this.explicit.splice(0));
-    else if (!this.pausedStored) this.startBacklog();
+    else if (!this.pausedStored) this.startQueued();
+  }
+
+  /** The job's row in scan_jobs, inserted (or its state set: a resumed job) with this state. */
+  private storeJob(job: Job, state: 'walking' | 'running'): void {
+    this.store.write(() => this.storeJobNow(job, state));
+  }
+
+  /** The catch-up's row, stored with its first file to analyse (inside classify's transaction). */
+  private storeJobOnce(job: Job): void {
+    if (!job.stored) this.storeJobNow(job, 'running');
+  }
+
+  private storeJobNow(job: Job, state: 'walking' | 'running'): void {
+    this.store.jobs.upsert(job.id, job.folderIds?.length === 1 ? job.folderIds[0] : null, job.kind, state, job.startedAt);
+    job.stored = true;
   }
 
   private persistJobState(job: Job, final = false): void {
+    if (!job.stored) return;
     const state = job.state === 'paused' || job.state === 'finished' || job.state === 'cancelled' ? job.state : 'running';
     this.store.write(() => this.store.jobs.setState(job.id, state, JSON.stringify(job.problems.slice(0, 1000)), final ? Date.now() : null));
   }
@@ -498,10 +562,13 @@ export class LibraryScanner {
         if ((job.state as ScanState['state']) === 'cancelled') return;
       }
       const part = found.slice(i, i + CLASSIFY_BATCH);
-      const c = classify(this.store, job.id, part, rows, this.versions, this.key);
-      job.total += part.length;
-      job.done += c.done;
-      job.failed += c.failed;
+      const c = classify(this.store, job.id, part, rows, this.versions, this.key, job.catchUp ? { changedOnly: true, beforeRecord: () => this.storeJobOnce(job) } : {});
+      if (job.catchUp) job.total += part.length - c.done - c.failed; // its own work only: an unchanged file is none
+      else {
+        job.total += part.length;
+        job.done += c.done;
+        job.failed += c.failed;
+      }
       job.queue.push(...c.queue);
       job.retag.push(...c.retag);
       job.retagLeft += c.retag.length;
@@ -579,6 +646,54 @@ export class LibraryScanner {
       const gone = this.store.libraryRowsUnder(folder.path).filter((r) => !seen.has(r.path) && !badDirs.some((d) => isInside(r.path, d)));
       this.removeRows(job, gone);
     }
+  }
+
+  /**
+   * The catch-up at engine start (catchUp): what changed while the studio was closed, taken in as the folder watcher
+   * takes in what changes while it runs. Every watched library folder is walked as a scan walks it (collect: one stat
+   * per file, other files sniffed); then, over all folders at once, a file new to the library with the size and mtime
+   * of a row whose file is gone takes that row (matchMoves: moved or renamed, also from one library folder into
+   * another; its analysis, chat and cues kept), the other gone files leave the library, and the new and changed files
+   * are analysed (classify's changedOnly: an unchanged file is done whatever its row holds — a newer analyser or the
+   * tags' re-read wait for the next Scan). A library folder that is not there (an unplugged drive) or cannot be read
+   * keeps its rows, marked missing / unreadable as walkPhase marks it, and is a problem of the job only when that is
+   * news (its status was another); its rows may still follow their files found in another folder.
+   */
+  private async catchUpPhase(job: Job): Promise<void> {
+    const found: Found[] = [];
+    const vanished: LibRow[] = [];
+    const kept: LibRow[] = [];
+    for (const folder of this.store.folders().filter((f) => f.watching)) {
+      if (job.state === 'cancelled') return;
+      const rootSt = await stat(folder.path).catch((e: NodeJS.ErrnoException) => e);
+      if (rootSt instanceof Error || !rootSt.isDirectory() || testDenied(folder.path)) {
+        const missing = rootSt instanceof Error && rootSt.code === 'ENOENT';
+        const status = missing ? 'missing' : 'unreadable';
+        const rows = this.store.libraryRowsUnder(folder.path).filter((r) => r.folder_id === folder.id);
+        kept.push(...rows);
+        if (folder.status !== status) {
+          // news: said in the scan bar (running now, then its end: the page reads the folders again), its rows told changed
+          job.problems.push(libraryFolderProblem(folder.path, missing));
+          job.heard = true;
+          this.folderStatus(folder, status);
+          this.bumpChanged({ updated: rows.length });
+          this.emitState(true);
+        }
+        continue;
+      }
+      // back (a drive plugged in again): watched again (foldersChanged), its rows told changed so the page reads them and the folders again
+      if (folder.status !== 'ok') this.bumpChanged({ updated: this.store.libraryRowsUnder(folder.path).length });
+      this.folderStatus(folder, 'ok');
+      const walked = await this.collect(job, folder.path, folder.id);
+      if ((job.state as ScanState['state']) === 'cancelled') return;
+      found.push(...walked.found);
+      // files gone from this folder (not under a folder of it that could not be read)
+      const seen = new Set(walked.found.map((f) => f.path));
+      vanished.push(...this.store.libraryRowsUnder(folder.path).filter((r) => !seen.has(r.path) && !walked.badDirs.some((d) => isInside(r.path, d))));
+    }
+    const { rest, moved } = this.matchMoves(job, found, [...vanished, ...kept]);
+    this.removeRows(job, vanished.filter((v) => !moved.has(v)));
+    await this.enqueue(job, rest);
   }
 
   /**
@@ -670,15 +785,27 @@ export class LibraryScanner {
       job.problems.push(libraryFolderProblem(folder.path, missing));
       this.folderStatus(folder, missing ? 'missing' : 'unreadable');
     }
-    // a move: a new path with the size and mtime of a path that vanished keeps its row (analysis, chat, cues); among
-    // rows of equal size and mtime, the one whose path ends the same (the file moved with its folders) wins
+    const { rest, moved } = this.matchMoves(job, found, [...vanished, ...kept]);
+    const gone = vanished.filter((v) => !moved.has(v));
+    if (gone.length) this.removeRows(job, gone);
+    await this.enqueue(job, rest);
+  }
+
+  /**
+   * Moves: a found file new to the library with the size and mtime of a row among `candidates` (rows whose files
+   * vanished, then rows kept though their folder is gone) takes that row (analysis, chat, cues: store.moveTrack);
+   * among rows of equal size and mtime, the one whose path ends the same (the file moved with its folders) wins
+   * (moveMatch). Returns the found files left to classify (the unmatched, and a moved row's file whose row failed for
+   * a passing reason) and the rows that moved.
+   */
+  private matchMoves(job: Job, found: Found[], candidates: LibRow[]): { rest: Found[]; moved: Set<LibRow> } {
     const byPath = this.rows(job);
     const rest: Found[] = [];
-    // the candidates by size and mtime (vanished first, then kept, in order): a found file is matched against its own
+    // the candidates by size and mtime (in order): a found file is matched against its own
     // bucket only — a 20,000-file folder moved into another is 20,000 small lookups, not 20,000 × 20,000 comparisons
     const bucketOf = (size: number, mtimeMs: number) => `${size}:${mtimeMs}`;
     const buckets = new Map<string, LibRow[]>();
-    for (const r of [...vanished, ...kept]) {
+    for (const r of candidates) {
       const k = bucketOf(r.size, r.mtime_ms);
       const b = buckets.get(k);
       if (b) b.push(r);
@@ -701,9 +828,7 @@ export class LibraryScanner {
         if (v.lib_status === 'failed' && TRANSIENT_CODES.has(v.lib_error_code ?? '')) rest.push(f);
       } else rest.push(f);
     }
-    const gone = vanished.filter((v) => !moved.has(v));
-    if (gone.length) this.removeRows(job, gone);
-    await this.enqueue(job, rest);
+    return { rest, moved };
   }
 
   private async explicitPhase(job: Job, paths: string[]): Promise<void> {
@@ -849,6 +974,8 @@ export class LibraryScanner {
   // ---- events (throttled) ------------------------------------------------
 
   private emitState(force = false): void {
+    // a catch-up with nothing to say is not told (its state would be the last job's again)
+    if (this.job && this.silent(this.job)) return;
     const now = Date.now();
     if (force || now - this.lastEmit >= 250) {
       if (this.stateTimer) clearTimeout(this.stateTimer);

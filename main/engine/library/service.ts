@@ -21,7 +21,10 @@ import { parseTaggedKey } from '../media/tags';
 const BPM_RANGE_KEY = 'library.bpmRange';
 
 export interface LibraryOptions {
-  /** watch folders and resume an interrupted scan at start (off for the CLI) */
+  /**
+   * watch folders, resume an interrupted scan at start, then catch up with what changed while the studio was closed
+   * (LibraryScanner.catchUp) — off for the CLI
+   */
   background?: boolean;
   makePool?: () => Analyse;
   /** false: tracks get no waveform (peaks + spectrogram, and their cache entry): `studio analyze` without --db (job.ts) */
@@ -54,6 +57,14 @@ export class LibraryService {
       if (background) {
         this.watcher!.sync(this.store.folders());
         if (unfinished && unfinished.state !== 'paused') setImmediate(() => this.scanner.start());
+        // after the engine told it is ready (this runs once the handlers are made), behind the resumed scan
+        setImmediate(() => {
+          try {
+            this.scanner.catchUp();
+          } catch {
+            // an unreadable database: the calls report it
+          }
+        });
       }
     } catch {
       // an unreadable database: the calls report it
