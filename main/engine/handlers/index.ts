@@ -35,7 +35,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
   const catalog = new ModelCatalogService(ctx, convertPack, () => model.announce(true));
   const chat = new ChatService(ctx, tracks, model, async (trackId) => (await media.resolve('cover', trackId)).path);
   const library = new LibraryService(ctx, { background: process.env.STUDIO_LIBRARY_BACKGROUND !== '0', waveform: process.env.STUDIO_LIBRARY_WAVEFORM !== '0', holdWatch: (id) => tracks.holdWatch(id) });
-  const crates = new CrateService(ctx.db, () => library.scanner.bumpChanged({}));
+  const crates = new CrateService(ctx.db, () => library.scanner.tellChanged());
   const handlers: Handlers = withDbWriteErrors({
     ...appHandlers(ctx),
     ...mediaHandlers(tracks, media),

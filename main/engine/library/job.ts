@@ -140,6 +140,8 @@ export class LibraryScanner {
   private stateTimer: NodeJS.Timeout | null = null;
   private lastEmit = 0;
   private changed = { added: 0, updated: 0, removed: 0 };
+  /** tellChanged since the last library:changed: one is sent even with zero counts */
+  private changedAnyway = false;
   /** rows whose analysis was stored (or failed) since the last library:changed: its `analysed` */
   private analysedIds = new Set<string>();
   private changedTimer: NodeJS.Timeout | null = null;
@@ -1002,11 +1004,24 @@ export class LibraryScanner {
     if (!this.changedTimer) this.changedTimer = setTimeout(() => this.flushChanged(), 250);
   }
 
+  /**
+   * What every page shows of the rows changed without a row added, changed or removed — a crate made, renamed or
+   * filled (its count, the table of that crate), the BPM range set (every tempo shown folded again): told as a
+   * library:changed of zero counts, within 250 ms with any other change (bumpChanged). bumpChanged({}) was dropped as
+   * no change, so another tab or window kept the old crate counts and tempi until reloaded.
+   */
+  tellChanged(): void {
+    this.changedAnyway = true;
+    if (!this.changedTimer) this.changedTimer = setTimeout(() => this.flushChanged(), 250);
+  }
+
   private flushChanged(): void {
     if (this.changedTimer) clearTimeout(this.changedTimer);
     this.changedTimer = null;
     const c = this.changed;
-    if (c.added + c.updated + c.removed === 0) return;
+    const anyway = this.changedAnyway;
+    this.changedAnyway = false;
+    if (c.added + c.updated + c.removed === 0 && !anyway) return;
     this.changed = { added: 0, updated: 0, removed: 0 };
     const analysed = [...this.analysedIds];
     this.analysedIds.clear();

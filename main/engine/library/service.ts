@@ -182,7 +182,7 @@ export class LibraryService {
   /** @throws SqliteError when the database cannot be written */
   setBpmRange(range: BpmRange | null): BpmRange | null {
     setSetting(this.ctx.db, BPM_RANGE_KEY, range ? JSON.stringify(range) : null);
-    this.scanner.bumpChanged({});
+    this.scanner.tellChanged();
     return this.bpmRange();
   }
 

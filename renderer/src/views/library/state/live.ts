@@ -34,7 +34,9 @@ export function startLibrary(): void {
     // or left: it may be one of them. A scan's analyses of other tracks alone do not re-read it every 400 ms.
     const shown = detail.track?.track.id;
     const analysed = c.analysed ?? [];
-    if (shown && (analysed.includes(shown) || c.removed > 0 || c.updated > analysed.length)) detailStale = true;
+    // zero counts: the BPM range or a crate changed (in another tab or window too) — the tempo shown may fold otherwise
+    const told = c.added + c.updated + c.removed === 0;
+    if (shown && (told || analysed.includes(shown) || c.removed > 0 || c.updated > analysed.length)) detailStale = true;
     changed();
   });
   a.on('engine:state', (s) => {
