@@ -484,7 +484,7 @@ export function renderTs5(mid: string, kit: Ts5Kit, sec: number): Buffer {
 
 /**
  * The mix before its peak is set: left and right, `sec` seconds at 44.1 kHz (float, full scale 1). `only` keeps the
- * drum channel or the pitched channels alone (the level check of the unit test: neither drowns the other).
+ * drum channel or the pitched channels alone (the balance of the two, checked on five grooves before the build: README.md).
  */
 export function mixTs5(mid: string, kit: Ts5Kit, sec: number, only?: 'drums' | 'pitched'): [Float32Array, Float32Array] {
   const notes = midiNotes(readFileSync(mid)).filter((x) => !only || (x.ch === 9) === (only === 'drums'));
