@@ -5,13 +5,14 @@
 // (--set heldout2: OUT/manifest-heldout2.json, OUT/heldout2/, peers in OUT/peers-heldout2*.json; the final word on
 // issue 11) and tools/eval/heldout3-set.ts (--set heldout3: OUT/manifest-heldout3.json, OUT/heldout3/, peers in
 // OUT/peers-heldout3*.json; session 15's decisions) and tools/eval/heldout4-set.ts (--set heldout4: OUT/manifest-heldout4.json,
-// OUT/heldout4/, peers in OUT/peers-heldout4*.json; session 20). Run ours on a held-out set once, at merge time; nobody tunes on it.
+// OUT/heldout4/, peers in OUT/peers-heldout4*.json; session 20) and tools/eval/heldout5-set.ts (--set heldout5:
+// OUT/manifest-heldout5.json, OUT/heldout5/, peers in OUT/peers-heldout5*.json; session 26). Run ours on a held-out set once, at merge time; nobody tunes on it.
 //
 //   apt-get install -y fluidsynth fluid-soundfont-gm timgm6mb-soundfont mma aubio-tools \
 //     libqm-dsp-dev g++ openttd-openmsx planetblupi-music-midi freedink-data asc-music
 //   nice node --import tsx tools/eval/build-set.ts
 //   npm run build   # for --cli
-//   nice node --import tsx test/bench/analysis-accuracy.ts [--set dev|test|both|heldout|heldout2|heldout3|heldout4|dev2] [--no-peers] [--peers-only] [--cached-only] [--multifeature] [--shard I/N] [--cli] [--verbose] [--json out.json]
+//   nice node --import tsx test/bench/analysis-accuracy.ts [--set dev|test|both|heldout|heldout2|heldout3|heldout4|heldout5|dev2] [--no-peers] [--peers-only] [--cached-only] [--multifeature] [--shard I/N] [--cli] [--verbose] [--json out.json]
 //
 // Per file, in the same run on the same MP3: ours (the default analyser set,
 // one decode), essentia.js RhythmExtractor2013 (degara, multifeature),
@@ -65,9 +66,9 @@ const PEERS = !args['no-peers'];
 const PEERS_ONLY = args['peers-only'];
 /**
  * sets with their own manifest (OUT/manifest-<set>.json) and peer cache (OUT/peers-<set>*.json), which no dev/test
- * run reads or writes: the held-out sets (tools/eval/heldout-set.ts, heldout2-set.ts, heldout3-set.ts, heldout4-set.ts) and dev2 (tools/eval/dev2-set.ts)
+ * run reads or writes: the held-out sets (tools/eval/heldout-set.ts, heldout2-set.ts, heldout3-set.ts, heldout4-set.ts, heldout5-set.ts) and dev2 (tools/eval/dev2-set.ts)
  */
-const OWN = ['heldout', 'heldout2', 'heldout3', 'heldout4', 'dev2'].find((s) => SETS.includes(s));
+const OWN = ['heldout', 'heldout2', 'heldout3', 'heldout4', 'heldout5', 'dev2'].find((s) => SETS.includes(s));
 if (OWN && SETS.length > 1) throw new Error(`--set ${OWN} runs alone`);
 /** essentia's multifeature beat tracker is ~10× slower than the rest together: opt-in */
 const MULTIFEATURE = args.multifeature;

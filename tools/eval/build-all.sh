@@ -2,7 +2,7 @@
 # Rebuilds every evaluation set of tools/eval from Debian packages, in the order the tools need them (a fresh machine:
 # ~70 min wall on 2 busy cores, ~25 min idle). Run from the repository root; each set goes to its builder's default
 # folder under test/output/. A line per set is appended to test/output/eval-status ("NAME ready|FAILED HH:MM").
-# Packages: see tools/eval/README.md (build-set, dev2, heldout, heldout2, heldout3, heldout4 sections).
+# Packages: see tools/eval/README.md (build-set, dev2, heldout, heldout2, heldout3, heldout4, heldout5 sections).
 set -u
 cd "$(dirname "$0")/../.."
 mkdir -p test/output
@@ -28,4 +28,5 @@ nice node --import tsx tools/eval/heldout-set.ts --retruth
 run heldout2 tools/eval/heldout2-set.ts --jobs 2
 run heldout3 tools/eval/heldout3-set.ts --jobs 1
 run heldout4 tools/eval/heldout4-set.ts --jobs 1
+run heldout5 tools/eval/heldout5-set.ts --jobs 1
 echo "=== done $(date -u +%T)"

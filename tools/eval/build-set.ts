@@ -64,6 +64,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chordName, keyName, type Key } from '../../main/engine/analysis/keys';
 import { constantTruth, parseMidi, type MidiInfo } from '../../test/helpers/midi';
 import { modTruth } from './modfile';
+import { renderTs5 } from './heldout5-synth';
 
 /** true when this file is the program run (not imported by heldout-set.ts or a test: then its flags keep their defaults) */
 const IS_MAIN = !!process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
@@ -113,6 +114,14 @@ export const SOUNDFONTS = {
   stk1: fileURLToPath(new URL('./heldout4-stk.ck', import.meta.url)),
   /** heldout4 only: the same program's kit 2 (Wurley, StifKarp, FMVoices, Clarinet, HevyMetl…; the other drum samples) */
   stk2: fileURLToPath(new URL('./heldout4-stk.ck', import.meta.url)),
+  /**
+   * heldout5 (heldout5-set.ts) only: no SoundFont — a synthesizer written in TypeScript (tools/eval/heldout5-synth.ts:
+   * FM, Karplus–Strong, additive and subtractive voices per GM family) with the AVL Drumkits' samples of Debian
+   * `avldrums.lv2-soundfont` on channel 10 (Black Pearl) and hand percussion synthesised there, kit 1; render() runs it
+   */
+  ts5a: fileURLToPath(new URL('./heldout5-synth.ts', import.meta.url)),
+  /** heldout5 only: the same synthesizer's kit 2 (additive keys, pulse plucks, FM brass, an additive choir; Red Zeppelin drums) */
+  ts5b: fileURLToPath(new URL('./heldout5-synth.ts', import.meta.url)),
 };
 export type SoundFont = keyof typeof SOUNDFONTS;
 const MIDI_PACKAGES = ['openttd-openmsx', 'planetblupi-music-midi', 'freedink-data'];
@@ -136,7 +145,7 @@ export type SourceKind = 'mma' | 'game-midi' | 'abc' | 'midi' | 'score' | 'hydro
 
 /** One evaluation item as written to manifest.json. */
 export interface EvalItem {
-  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2' | 'heldout3' | 'heldout4' | 'compound' | 'soft' | 'lmms' | 'drums' | 'drums2';
+  set: 'dev' | 'test' | 'heldout' | 'dev2' | 'heldout2' | 'heldout3' | 'heldout4' | 'heldout5' | 'compound' | 'soft' | 'lmms' | 'drums' | 'drums2';
   /** file name under OUT/<set>/ */
   file: string;
   source: string;
@@ -351,6 +360,10 @@ export async function render(mid: string, sf: SoundFont, out: string, sec: numbe
     // models' levels differ by tens of dB (a ModalBar tom, a Shakers triangle), so the peak is brought to −1 dBFS
     writeFileSync(raw, peakNormalise(readFileSync(wav).subarray(44)));
     rmSync(wav, { force: true });
+    pcm = 's16le';
+  } else if (sf === 'ts5a' || sf === 'ts5b') {
+    // the TypeScript synthesizer of heldout5-synth.ts: 16-bit stereo, peak at −1 dBFS, the same bytes every run
+    writeFileSync(raw, renderTs5(mid, sf, Math.ceil(sec * stretch + 2)));
     pcm = 's16le';
   } else await run('bash', ['-c', `fluidsynth -ni -q ${lazy}-F /dev/stdout -T raw -O float -r 44100 -g 0.5 '${SOUNDFONTS[sf]}' '${mid}' 2>/dev/null | head -c ${bytes} > '${raw}'`]);
   const filters: string[] = [];

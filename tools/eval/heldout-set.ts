@@ -434,7 +434,7 @@ export function retruthManifest(manifestPath: string, jobs: HeldoutJob[]): { fil
 
 /** What planSongSet builds: the held-out set here, dev2 in dev2-set.ts. */
 export interface SongSetPlan {
-  set: 'heldout' | 'dev2' | 'heldout2' | 'heldout3' | 'heldout4' | 'compound' | 'soft';
+  set: 'heldout' | 'dev2' | 'heldout2' | 'heldout3' | 'heldout4' | 'heldout5' | 'compound' | 'soft';
   /** file name prefix ("ho") */
   prefix: string;
   songs: HeldoutSong[];

@@ -2,7 +2,7 @@
 // which MMA groove families the test set holds (split.json, written by
 // build-set.ts) and the held-out sets hold (heldout-units.json beside it,
 // written by heldout-set.ts; heldout2-units.json, written by heldout2-set.ts; heldout3-units.json, heldout3-set.ts;
-// heldout4-units.json, heldout4-set.ts),
+// heldout4-units.json, heldout4-set.ts; heldout5-units.json, heldout5-set.ts),
 // so renders of a related family never train or tune anything.
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ const stem = (x: string): string => x.replace(/\d+/g, '').replace(/^(slow|fast|s
  * the test-set MMA family that `family` (a groove name without "mma:") is the
  * same as, shares a stem with, or contains / is contained in (names of ≥ 4
  * letters), or undefined when it is unrelated to every test family. When
- * heldout-units.json, heldout2-units.json, heldout3-units.json or heldout4-units.json lies beside split.json, the held-out sets' families count
+ * heldout-units.json, heldout2-units.json, heldout3-units.json, heldout4-units.json or heldout5-units.json lies beside split.json, the held-out sets' families count
  * too: its MMA stdlib families by the same relation, its families of MMA's other
  * libraries ("casio/popwaltz") by their full name for a stdlib family, and for
  * another library's family ("casio/8beatballad1") by the relation within one
@@ -40,9 +40,9 @@ export function splitFamilies(splitPath = 'test/output/eval/split.json'): { unit
   const testFamilies = Object.entries(units)
     .filter(([k, v]) => v.set === 'test' && k.startsWith('mma:'))
     .map(([k]) => k.slice(4));
-  // the held-out sets: heldout-set.ts', heldout2-set.ts', heldout3-set.ts' and heldout4-set.ts' (their families "here/<groove>": written there, so
+  // the held-out sets: heldout-set.ts', heldout2-set.ts', heldout3-set.ts', heldout4-set.ts' and heldout5-set.ts' (their families "here/<groove>": written there, so
   // only a dev-side groove of the same name clashes)
-  const heldoutIds = ['heldout-units.json', 'heldout2-units.json', 'heldout3-units.json', 'heldout4-units.json'].flatMap((f) => {
+  const heldoutIds = ['heldout-units.json', 'heldout2-units.json', 'heldout3-units.json', 'heldout4-units.json', 'heldout5-units.json'].flatMap((f) => {
     const heldoutPath = join(dirname(splitPath), f);
     return existsSync(heldoutPath) ? Object.keys((JSON.parse(readFileSync(heldoutPath, 'utf8')) as { units: Record<string, unknown> }).units) : [];
   });
