@@ -205,4 +205,30 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     await studio.sp.screenshot('crates-7-taken-name');
     await studio.sp.dismissToasts();
   });
+
+  test("Export ▾ never offers a scope that is gone: the filter cleared, it is the whole library again (tester27)", async () => {
+    // before: the menu kept the greyed "Current filter" chosen, and CSV exported every track under that name
+    const { page } = studio.sp;
+    await lib.show();
+    await page.getByTestId('crate-all').click();
+    await lib.waitForTotal(4);
+    await page.getByTestId('filter-text').fill('track-0001');
+    await page.getByTestId('filter-text').press('Enter');
+    await lib.waitForTotal(1);
+    await page.getByTestId('export-open').click();
+    await page.getByTestId('export-scope').selectOption('filter');
+    await page.getByTestId('export-open').click();
+    await page.getByTestId('filter-clear').click();
+    await lib.waitForTotal(4);
+    await page.getByTestId('export-open').click();
+    const scope = page.getByTestId('export-scope');
+    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }).document.querySelector('[data-testid=export-scope]')?.value === 'all', null, { timeout: 10_000 }).catch(() => undefined);
+    await studio.sp.screenshot('crates-8-export-scope-cleared');
+    assert.equal(await scope.inputValue(), 'all');
+    assert.equal(await scope.locator('option:checked').innerText(), 'Whole library');
+    const csv = page.waitForEvent('download');
+    await page.getByTestId('export-csv').click();
+    assert.equal((await downloaded(await csv)).toString('utf8').trim().split(/\r?\n/).length, 1 + 4);
+    await page.keyboard.press('Escape');
+  });
 });
