@@ -6,7 +6,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import stringWidth from 'string-width';
-import { clockTime, crateNameKey, MIN_CONFIDENCE, toErrorData, type Crate, type LibraryTrack } from '@contract';
+import { clockTime, crateNameKey, MIN_CONFIDENCE, toErrorData, type Crate, type ErrorCode, type LibraryTrack } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { shownPath } from './analyze-text';
@@ -97,7 +97,8 @@ async function crateTracks(engine: EngineHost, crate: Crate): Promise<LibraryTra
 
 /**
  * Run `studio crate <sub> …`; resolves with the exit code: 0, 1 (an unknown crate, an engine error: `studio: <message>`),
- * 2 (the command line is wrong), 75 (the data folder is in use and its database could not be copied).
+ * 2 (the command line is wrong), 75 (the data folder is in use and its database could not be copied). With --json an
+ * error is also `{"error": {"code", "message"}}` on stdout (BAD_ARGS, NOT_FOUND, or the engine's code).
  */
 export async function crateCommand(argv: string[], start: Start): Promise<number> {
   const [sub, ...rest] = argv;
@@ -136,17 +137,29 @@ export async function crateCommand(argv: string[], start: Start): Promise<number
     err(`Wrote ${res.count} ${res.count === 1 ? 'track' : 'tracks'} of "${crate.name}" to ${file}`);
     return 0;
   } catch (e) {
+    // with --json (list, show) the error is one JSON object on stdout too, as probe and ask give it — a script reading
+    // `crate show NAME --json` got nothing on stdout for an unknown crate or a data folder without a library (tester27)
+    const dashdash = rest.indexOf('--');
+    const json = (dashdash < 0 ? rest : rest.slice(0, dashdash)).includes('--json');
+    const fail = (code: ErrorCode, message: string) => {
+      if (json) out(JSON.stringify({ error: { code, message } }));
+    };
     if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
-      err(`studio: ${e.message}${e.message.endsWith('.') ? '' : '.'}\n\n${CRATE_USAGE}`);
+      const message = `${e.message}${e.message.endsWith('.') ? '' : '.'}`;
+      fail('BAD_ARGS', message);
+      err(`studio: ${message}\n\n${CRATE_USAGE}`);
       return 2;
     }
     if (e instanceof NotFound) {
+      fail('NOT_FOUND', e.message);
       err(`studio: ${e.message}`);
       return 1;
     }
     const d = toErrorData(e);
     const io = e as NodeJS.ErrnoException;
-    err(`studio: ${io.syscall === 'open' && io.path ? `cannot write the playlist "${io.path}": ${io.code === 'ENOENT' ? 'its folder does not exist' : io.code === 'EACCES' ? 'permission denied' : d.message}.` : d.message}`);
+    const message = io.syscall === 'open' && io.path ? `cannot write the playlist "${io.path}": ${io.code === 'ENOENT' ? 'its folder does not exist' : io.code === 'EACCES' ? 'permission denied' : d.message}.` : d.message;
+    fail(d.code, message);
+    err(`studio: ${message}`);
     return d.code === 'DATA_FOLDER_IN_USE' ? DATA_FOLDER_IN_USE_EXIT : 1;
   } finally {
     await engine?.stop();

@@ -1191,10 +1191,18 @@ export const methods = {
   'library:track-detail': spec({ input: TrackRef, output: TrackDetail, host: 'engine', summary: 'Everything the analysis found for one track (for the plots).' }),
   'library:track-summary': spec({ input: TrackRef, output: TrackSummary, host: 'engine', summary: 'One track\'s library row and why it has no tempo or key (the track view\'s header; no plots).' }),
   'library:export': spec({
-    input: z.object({ format: z.enum(['csv', 'json']), trackIds: z.array(Id).max(100_000).optional(), filter: LibraryFilter.optional() }).strict(),
+    input: z
+      .object({
+        format: z.enum(['csv', 'json']),
+        trackIds: z.array(Id).max(100_000).optional(),
+        filter: LibraryFilter.optional(),
+        /** the rows' order, as library:query's sort (the table's: a crate's own order with filter.crateId); default by path */
+        sort: z.object({ column: LibrarySortColumn, dir: z.enum(['asc', 'desc']) }).strict().optional(),
+      })
+      .strict(),
     output: z.object({ fileName: z.string(), mime: z.string(), content: z.string(), count: z.number() }),
     host: 'engine',
-    summary: 'The library (or a selection / a filter) as CSV or JSON, failed files with their reason included.',
+    summary: 'The library (or a selection / a filter) as CSV or JSON, in the order asked (the table\'s), failed files with their reason included.',
   }),
   // issue 11: the BPM range (main/contract/bpm-range.ts), applied to the rows of library:query and library:export
   'library:get-bpm-range': spec({ input: Empty, output: BpmRange.nullable(), host: 'engine', summary: 'The BPM range tempos are shown and exported in (null: as analysed).' }),

@@ -42,6 +42,17 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
   before(() => void (lib = libraryPage(studio.sp)));
   const titles = () => lib.column('title');
   const crate = () => studio.sp.page.locator('[data-testid=crate][data-name="Warm-up ☕"]');
+  /** Export ▾ → the rows shown → CSV: the titles of its rows, in the file's order */
+  async function csvTitles(): Promise<(string | undefined)[]> {
+    const { page } = studio.sp;
+    await page.getByTestId('export-open').click();
+    await page.getByTestId('export-scope').selectOption('filter');
+    const csv = page.waitForEvent('download');
+    await page.getByTestId('export-csv').click();
+    const rows = (await downloaded(await csv)).toString('utf8').trim().split(/\r?\n/).slice(1);
+    await page.keyboard.press('Escape');
+    return rows.map((l) => TITLES.find((t) => l.includes(t)));
+  }
 
   test('make a crate, drag two selected rows onto it, open it, reorder by dragging, export the M3U8', async () => {
     const { page } = studio.sp;
@@ -77,6 +88,8 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     assert.deepEqual(await titles(), ['Charlie Rush', 'Alpha Drive']);
     assert.match(await page.getByTestId('crate-bar').innerText(), /2 tracks · 0:02/);
     await studio.sp.screenshot('crates-2-open');
+    // the CSV of the rows shown comes in crate order, as the table shows them (it came by path: tester27)
+    assert.deepEqual(await csvTitles(), ['Charlie Rush', 'Alpha Drive']);
 
     // reorder: Alpha dragged onto the upper half of Charlie goes in front of it
     await lib.rows.nth(1).click();
@@ -93,14 +106,8 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     const file = await dl;
     assert.equal(file.suggestedFilename(), 'Warm-up ☕.m3u8');
     assert.equal((await downloaded(file)).toString('utf8'), `#EXTM3U\n#EXTINF:1,Artist 1 - Alpha Drive\n${paths[0]}\n#EXTINF:1,Artist 3 - Charlie Rush\n${paths[2]}\n`);
-    // the library's CSV export of "the rows shown" in a crate: the crate's rows
-    await page.getByTestId('export-open').click();
-    await page.getByTestId('export-scope').selectOption('filter');
-    const csv = page.waitForEvent('download');
-    await page.getByTestId('export-csv').click();
-    const rows = (await downloaded(await csv)).toString('utf8').trim().split(/\r?\n/).slice(1);
-    assert.deepEqual(rows.map((l) => TITLES.find((t) => l.includes(t))).sort(), ['Alpha Drive', 'Charlie Rush']);
-    await page.keyboard.press('Escape');
+    // the library's CSV export of "the rows shown" in a crate: the crate's rows, in its new order
+    assert.deepEqual(await csvTitles(), ['Alpha Drive', 'Charlie Rush']);
     assert.deepEqual(await studio.sp.toastTexts('error'), []);
   });
 
@@ -197,5 +204,31 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     assert.deepEqual(await page.getByTestId('crate').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), ['Set A']);
     await studio.sp.screenshot('crates-7-taken-name');
     await studio.sp.dismissToasts();
+  });
+
+  test("Export ▾ never offers a scope that is gone: the filter cleared, it is the whole library again (tester27)", async () => {
+    // before: the menu kept the greyed "Current filter" chosen, and CSV exported every track under that name
+    const { page } = studio.sp;
+    await lib.show();
+    await page.getByTestId('crate-all').click();
+    await lib.waitForTotal(4);
+    await page.getByTestId('filter-text').fill('track-0001');
+    await page.getByTestId('filter-text').press('Enter');
+    await lib.waitForTotal(1);
+    await page.getByTestId('export-open').click();
+    await page.getByTestId('export-scope').selectOption('filter');
+    await page.getByTestId('export-open').click();
+    await page.getByTestId('filter-clear').click();
+    await lib.waitForTotal(4);
+    await page.getByTestId('export-open').click();
+    const scope = page.getByTestId('export-scope');
+    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }).document.querySelector('[data-testid=export-scope]')?.value === 'all', null, { timeout: 10_000 }).catch(() => undefined);
+    await studio.sp.screenshot('crates-8-export-scope-cleared');
+    assert.equal(await scope.inputValue(), 'all');
+    assert.equal(await scope.locator('option:checked').innerText(), 'Whole library');
+    const csv = page.waitForEvent('download');
+    await page.getByTestId('export-csv').click();
+    assert.equal((await downloaded(await csv)).toString('utf8').trim().split(/\r?\n/).length, 1 + 4);
+    await page.keyboard.press('Escape');
   });
 });

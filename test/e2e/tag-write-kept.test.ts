@@ -82,6 +82,19 @@ describe('Write tags… keeps and names another tool\'s tags where ours is uncer
     assert.match(execFileSync('metaflac', ['--export-tags-to=-', flac], { encoding: 'utf8' }), /^TITLE=Pad Two$/m, 'every other tag kept');
   });
 
+  test('"Compatible" is off for a track whose key is uncertain, saying why (tester27)', async () => {
+    // before: it filtered on the Camelot neighbours of the guess the detail calls "Key uncertain", as if they mixed
+    const { page } = studio.sp;
+    if (await page.getByTestId('tag-write-dialog').isVisible()) await page.keyboard.press('Escape');
+    await page.locator('[data-testid=library-row]', { hasText: 'Pad One' }).click();
+    await page.locator('[data-testid=detail-title]', { hasText: 'Pad One' }).waitFor();
+    await page.locator('[data-testid=detail-key][data-certainty=uncertain]').waitFor();
+    const compatible = page.getByTestId('filter-compatible');
+    assert.equal(await compatible.isDisabled(), true);
+    assert.match((await compatible.getAttribute('title')) ?? '', /^The selected track's key is uncertain \(best guess \d{1,2}[AB], \d+% confidence\)/);
+    await studio.sp.screenshot('tag-write-kept-3-compatible-uncertain');
+  });
+
   test('no page errors', () => {
     assert.deepEqual(studio.sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });

@@ -396,4 +396,33 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     assert.ok(scrollWidth <= clientWidth + 1, `the centre column does not scroll sideways: ${scrollWidth} px in ${clientWidth} px`);
     await page.setViewportSize({ width: 1280, height: 720 });
   });
+
+  test('a marking key that cannot act says why: N with no region, O before I or at its point, L with nothing to loop (tester27)', async () => {
+    // before: each did nothing at all — no mark, no message (the Out button too)
+    const { sp } = studio;
+    const { page } = sp;
+    const m0 = await sp.mark();
+    // a track of its own: no region selected, no loop kept
+    assert.equal((await sp.openThroughBrowser(media('e2e-wave-tools-tone-v1.flac', ['-f', 'lavfi', '-i', 'sine=frequency=330:duration=8']))).name, 'track-opened');
+    await sp.waitForEvent('waveform-drawn', { after: m0 });
+    const says = async (key: string, title: string) => {
+      const m = await sp.mark();
+      await page.keyboard.press(key);
+      const e = (await sp.waitForEvent('warning-shown', { after: m, timeout: 15_000 })).detail as { title: string; message: string };
+      assert.equal(e.title, title, `${key}: ${e.message}`);
+      return e.message;
+    };
+    assert.match(await says('n', 'No region to keep'), /Drag on the waveform to select a region first/);
+    assert.match(await says('o', 'No loop start'), /In \(I\)/);
+    assert.match(await says('l', 'Nothing to loop'), /select a region, then L/);
+    let m = await sp.mark();
+    await page.keyboard.press('i');
+    await sp.waitForEvent('loop-in', { after: m });
+    assert.match(await says('o', 'The loop would end before it starts'), /^Its start is at 0:00\.0: move the playhead past it/);
+    await sp.screenshot('tester27-marking-keys-say-why');
+    m = await sp.mark();
+    await page.getByTestId('loop-out-btn').click();
+    assert.equal(((await sp.waitForEvent('warning-shown', { after: m, timeout: 15_000 })).detail as { title: string }).title, 'The loop would end before it starts', 'the Out button says it too');
+    await sp.dismissToasts();
+  });
 });

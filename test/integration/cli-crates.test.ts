@@ -127,3 +127,21 @@ test('a data folder with no library (a typo in --data-dir, a music folder) is na
   assert.match(show.err, /^studio: there is no library in ".*music": it holds no studio\.sqlite\. /);
   assert.equal(existsSync(join(music, 'studio.sqlite')), false, 'no database was made in the music folder');
 });
+
+test('with --json an error is JSON on stdout too, as probe and ask give it: an unknown crate, no library, a wrong command line (tester27)', () => {
+  // before: stdout was empty (the message on stderr only), so `studio crate show NAME --json | jq` read nothing
+  const parse = (out: string) => JSON.parse(out) as { error: { code: string; message: string } };
+  const unknown = studio('crate', 'show', 'No such set', '--json');
+  assert.equal(unknown.code, 1);
+  assert.equal(parse(unknown.out).error.code, 'NOT_FOUND');
+  assert.match(parse(unknown.out).error.message, /^there is no crate named "No such set" \(the crates: /);
+  const none = studio('crate', 'list', '--json', '--data-dir', join(dir, 'no-such-data'));
+  assert.equal(none.code, 1);
+  assert.equal(parse(none.out).error.code, 'NOT_FOUND');
+  assert.match(parse(none.out).error.message, /^there is no library in ".*no-such-data"/);
+  const wrong = studio('crate', 'show', '--json');
+  assert.equal(wrong.code, 2);
+  assert.deepEqual(parse(wrong.out), { error: { code: 'BAD_ARGS', message: 'crate show takes one crate name: studio crate show NAME.' } });
+  // without --json stdout stays empty
+  assert.equal(studio('crate', 'show', 'No such set').out, '');
+});

@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix, win32 } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { RpcClient, RpcServer, type Crate, type Port } from '@contract';
+import { methods, RpcClient, RpcServer, type Crate, type Port } from '@contract';
 import { migrations, openDb } from '../../main/engine/db';
+import { naturalKey } from '../../main/engine/db/natural-key';
 import { LibraryStore } from '../../main/engine/library/store';
 import { CrateService, playlistFileName, reorder } from '../../main/engine/library/crates';
 import { toM3u8 } from '../../main/engine/library/m3u8';
@@ -342,4 +343,31 @@ test('crates:* arguments are checked at the channel: malformed ones are BAD_ARGS
   assert.deepEqual(calls, []);
   // a good one passes, its name trimmed
   assert.deepEqual(await client.callRaw('crates:create', { name: '  Warm-up  ' }), { name: 'Warm-up' });
+});
+
+test("the library's CSV/JSON export comes in the table's order: a crate's own order, a column sort (tester27)", async () => {
+  // a crate exported as CSV ("the rows shown") came by path whatever the table showed: a DJ's set list out of its order
+  const lib = join(dir, 'export-order', 'lib');
+  const dataDir = join(dir, 'export-order', 'data');
+  const ids = [...(await oldFormatLibrary(lib, dataDir, 3)).values()];
+  const db = openDb(dataDir);
+  try {
+    ['Track 2', 'Track 10', 'Track 1'].forEach((t, i) => db.prepare('UPDATE tracks SET title = ?, title_sort = ? WHERE id = ?').run(t, naturalKey(t), ids[i]));
+    const set = new CrateService(db).create('Set');
+    new CrateService(db).add(set.id, [ids[1], ids[2], ids[0]]);
+    const sort = (column: string, dir = 'asc') => ({ column, dir });
+    // the contract takes the table's sort
+    const args = (a: object) => methods['library:export'].input.parse({ format: 'json', ...a });
+    for (const mode of ['desktop', 'web'] as const) {
+      process.env.STUDIO_LIBRARY_BACKGROUND = '0';
+      const engine = engineHandlers({ db, dataDir, cacheDir: join(dataDir, 'cache'), mode, roots: mode === 'web' ? { dirs: [lib], libraryFolders: false } : undefined, version: 'test', startedAt: Date.now(), restarts: 0, emit: () => undefined } as never) as unknown as Record<string, (a: object, c: object) => Promise<{ content: string }>>;
+      const titles = async (a: object) => (JSON.parse((await engine['library:export'](args(a), {})).content) as { title: string }[]).map((r) => r.title);
+      assert.deepEqual(await titles({ filter: { crateId: set.id }, sort: sort('crate') }), ['Track 10', 'Track 1', 'Track 2'], `${mode}: the crate's order`);
+      assert.deepEqual(await titles({ sort: sort('title', 'desc') }), ['Track 10', 'Track 2', 'Track 1'], `${mode}: titles descending, naturally`);
+      assert.deepEqual(await titles({ trackIds: [ids[0], ids[2]], sort: sort('title') }), ['Track 1', 'Track 2'], `${mode}: the selection too`);
+      assert.deepEqual(await titles({}), ['Track 2', 'Track 10', 'Track 1'], `${mode}: without a sort, by path`);
+    }
+  } finally {
+    db.close();
+  }
 });

@@ -436,10 +436,14 @@ export class TracksRepo {
     return `${col} IS NULL, COALESCE(${SURE_SQL[sure]}, 0) = 0, ${shown}, path ASC`;
   }
 
-  /** every matching library row by path (export) */
-  libAll(filter: LibWhere | undefined, trackIds: string[] | undefined): LibQueryRow[] {
+  /**
+   * every matching library row (export), in libPage's order for `sort` (the table's: a crate's own order with
+   * filter.crateId), by path without one
+   */
+  libAll(filter: LibWhere | undefined, trackIds: string[] | undefined, sort?: { column: string; dir: 'asc' | 'desc' }): LibQueryRow[] {
     const w = this.where(filter, trackIds);
-    return this.db.prepare(`SELECT ${LIB_COLUMNS} FROM tracks WHERE ${w.sql} ORDER BY path`).all(...w.params) as LibQueryRow[];
+    const o = this.orderBy(filter, sort);
+    return this.db.prepare(`SELECT ${LIB_COLUMNS} FROM tracks WHERE ${w.sql} ORDER BY ${o.sql}`).all(...w.params, ...o.params) as LibQueryRow[];
   }
 
   libTrack(id: string): LibQueryRow | undefined {

@@ -60,7 +60,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
         folders: () => library.store.folders(),
         query: (args, under) => library.query(args, under),
         ids: (args, under) => library.ids(args, under),
-        export: ({ format, trackIds, filter }, under) => library.export(format, trackIds, filter, under),
+        export: ({ format, trackIds, filter, sort }, under) => library.export(format, trackIds, filter, under, sort),
         crates: (under) => withDbWriteErrors(crateHandlers(crates, under), ctx.db),
       },
       packPath: () => model.packPath,

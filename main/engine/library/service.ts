@@ -290,12 +290,15 @@ export class LibraryService {
     }
   }
 
-  /** `under` (query too): only rows stored below these folder prefixes (web mode's roots, fs/roots.ts Roots.prefixes); all when absent */
-  export(format: 'csv' | 'json', trackIds?: string[], filter?: LibraryFilter, under?: string[]): MethodOutput<'library:export'> {
+  /**
+   * `under` (query too): only rows stored below these folder prefixes (web mode's roots, fs/roots.ts Roots.prefixes); all
+   * when absent. `sort`: the rows in the table's order (library:query's; a crate's own with filter.crateId), by path without
+   */
+  export(format: 'csv' | 'json', trackIds?: string[], filter?: LibraryFilter, under?: string[], sort?: { column: string; dir: 'asc' | 'desc' }): MethodOutput<'library:export'> {
     const range = this.bpmRange();
     // each row with its tempo sections (folded into the BPM range as its bpm is) and key sections, null for a steady track
     // the folded tempo in `bpm`, the analysed one beside it (exportRows)
-    const rows = exportRows(this.withSections(this.store.tracksFor(filter, trackIds, under, range), range), range, this.store.tracks.libTagged());
+    const rows = exportRows(this.withSections(this.store.tracksFor(filter, trackIds, under, range, sort), range), range, this.store.tracks.libTagged());
     const stamp = new Date().toISOString().slice(0, 10);
     if (format === 'json') {
       return { fileName: `library-${stamp}.json`, mime: 'application/json', content: JSON.stringify(rows, null, 1), count: rows.length };

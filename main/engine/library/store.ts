@@ -290,8 +290,8 @@ export class LibraryStore {
   }
 
   /** `under`, `bpmRange`: as in query() */
-  tracksFor(filter: LibraryFilter | undefined, trackIds: string[] | undefined, under?: string[], bpmRange?: BpmRange | null): LibraryTrack[] {
-    return this.tracks.libAll(libWhere(filter, under, bpmRange), trackIds).map(toLibraryTrack);
+  tracksFor(filter: LibraryFilter | undefined, trackIds: string[] | undefined, under?: string[], bpmRange?: BpmRange | null, sort?: { column: string; dir: 'asc' | 'desc' }): LibraryTrack[] {
+    return this.tracks.libAll(libWhere(filter, under, bpmRange), trackIds, sort).map(toLibraryTrack);
   }
 
   /** @throws StudioError NOT_FOUND when the id is not a library track */

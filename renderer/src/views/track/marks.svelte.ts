@@ -4,6 +4,7 @@ import { signal } from '../../lib/test-hooks';
 import { app } from '../../shared/state/app.svelte';
 import { player } from '../../shared/state/player.svelte';
 import { current } from '../../shared/state/track.svelte';
+import { fmtTime } from '../../lib/format';
 
 export { CUE_SLOTS };
 
@@ -162,7 +163,8 @@ class Marks {
 
   /** Keep the selected region under a name ("Region N" unless given). */
   saveRegion(range: [number, number] | null = current.region, name?: string): Promise<boolean> {
-    if (!range) return Promise.resolve(false);
+    // N with nothing selected did nothing at all (tester27): say what it needs
+    if (!range) return (this.cannot('No region to keep', 'Drag on the waveform to select a region first, then N (or Keep) keeps it.'), Promise.resolve(false));
     let n = this.regions.length + 1;
     while (this.regions.some((r) => r.name === `Region ${n}`)) n++;
     return this.write('keep the region', (trackId) => api().call('marks:save-region', { trackId, name: name ?? `Region ${n}`, startSec: range[0], endSec: range[1] }));
@@ -195,7 +197,9 @@ class Marks {
   markLoopOut(): void {
     const start = this.loopIn ?? this.loop?.start ?? null;
     const end = player.currentTime;
-    if (start === null || end - start < 0.05) return;
+    // Out (O) pressed first, or at or before the loop's start, did nothing at all (tester27): say why
+    if (start === null) return this.cannot('No loop start', 'Set where the loop starts first: In (I) at the playhead, then Out (O) where it ends.');
+    if (end - start < 0.05) return this.cannot('The loop would end before it starts', `Its start is at ${fmtTime(start, true)}: move the playhead past it, then Out (O).`);
     this.loopIn = null;
     this.setLoop({ start, end, on: true });
   }
@@ -207,6 +211,12 @@ class Marks {
       this.setLoop({ start: range[0], end: range[1], on: true });
       if (player.currentTime < range[0] || player.currentTime > range[1]) player.seek(range[0]);
     } else if (l) this.setLoop({ ...l, on: !l.on });
+    else this.cannot('Nothing to loop', 'Drag on the waveform to select a region, then L; or set a loop with In (I) and Out (O).');
+  }
+
+  /** A marking key or button that cannot act now says why (a notice), instead of doing nothing. */
+  private cannot(title: string, message: string): void {
+    app.notice(title, message, 'warning');
   }
 
   /** The loop is now `l` (null: none): drawn, played round while on, and kept for the track. */

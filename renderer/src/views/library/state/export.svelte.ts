@@ -12,11 +12,12 @@ export type ExportScope = 'all' | 'filter' | 'selection';
 class Exporter {
   busy = $state(false);
 
-  /** Every track, those shown (the filter, in the crate shown), or the selected rows. */
+  /** Every track, those shown (the filter, in the crate shown), or the selected rows; in the table's order. */
   async run(format: 'csv' | 'json', scope: ExportScope): Promise<void> {
     this.busy = true;
     try {
-      const args: MethodInput<'library:export'> = { format };
+      // in the table's order: a crate's own order, a column sort (the rows came by path whatever the table showed)
+      const args: MethodInput<'library:export'> = { format, sort: { ...table.sort } };
       // the rows shown: the filter, within the crate shown (table.queryFilter)
       if (scope === 'filter' && (table.filtered || table.crateId)) args.filter = table.queryFilter;
       if (scope === 'selection') {
@@ -25,6 +26,8 @@ class Exporter {
           return;
         }
         args.trackIds = [...selection.ids];
+        // rows selected in a crate: the crate named, for its order (they are all in it)
+        if (table.crateId) args.filter = { crateId: table.crateId };
       }
       const res = await api().call('library:export', args);
       downloadText(res.content, res.mime, res.fileName);
