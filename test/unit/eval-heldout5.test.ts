@@ -1,4 +1,4 @@
-// Issue 11, session 26: heldout5's builder (tools/eval/heldout5-set.ts) — its grooves are written there and are no
+// Issue 11, session 27: heldout5's builder (tools/eval/heldout5-set.ts) — its grooves are written there and are no
 // other held-out set's nor a dev-side drum family's, its plan covers the issue's categories plus the duple grooves with
 // sixteenth hi-hats and Latin percussion the next decision needs, with the truth the score states (the notated quarter,
 // 12/8 and 6/8 in dotted quarters, no key for drums or drones), its synthesis (heldout5-synth.ts: kits ts5a / ts5b, the

@@ -1,4 +1,4 @@
-// A FIFTH FRESH HELD-OUT tempo/key set, "heldout5" (issue 11, session 26): heldout4 has been consulted twice, and the
+// A FIFTH FRESH HELD-OUT tempo/key set, "heldout5" (issue 11, session 27): heldout4 has been consulted twice, and the
 // next registered decision (a tempo change that keeps half the beat as an octave candidate under a weak triple-meter
 // call) needs material no set has: grooves that NO other set uses, rendered by a synthesis no other set uses, with a
 // larger share of duple 4/4 grooves whose hi-hats or percussion run in sixteenths or syncopate (the files such a change

@@ -1,4 +1,4 @@
-// heldout5's synthesis (issue 11, session 26): a MIDI file played by a synthesizer written here in TypeScript — no
+// heldout5's synthesis (issue 11, session 27): a MIDI file played by a synthesizer written here in TypeScript — no
 // SoundFont, patch set or synthesis program renders its pitched parts — with the acoustic drum samples of Debian
 // `avldrums.lv2-soundfont` (the AVL Drumkits "Black Pearl" and "Red Zeppelin": multi-sampled kicks, snares, toms,
 // hi-hats, cymbals, tambourine, cowbell, maraca), which no other set plays, and Latin hand percussion synthesised here
