@@ -366,6 +366,12 @@ test("the library's CSV/JSON export comes in the table's order: a crate's own or
       assert.deepEqual(await titles({ sort: sort('title', 'desc') }), ['Track 10', 'Track 2', 'Track 1'], `${mode}: titles descending, naturally`);
       assert.deepEqual(await titles({ trackIds: [ids[0], ids[2]], sort: sort('title') }), ['Track 1', 'Track 2'], `${mode}: the selection too`);
       assert.deepEqual(await titles({}), ['Track 2', 'Track 10', 'Track 1'], `${mode}: without a sort, by path`);
+      // the file is named after the crate shown (tester27: every export was library-DATE.csv)
+      const name = async (a: object) => ((await engine['library:export'](args(a), {})) as unknown as { fileName: string }).fileName;
+      const day = new Date().toISOString().slice(0, 10);
+      assert.equal(await name({ filter: { crateId: set.id }, sort: sort('crate') }), `Set-${day}.json`);
+      assert.equal(await name({ trackIds: [ids[0]], filter: { crateId: set.id } }), `Set-${day}.json`, 'rows selected in a crate');
+      assert.equal(await name({ sort: sort('title') }), `library-${day}.json`);
     }
   } finally {
     db.close();

@@ -155,14 +155,21 @@ export function reorder(order: readonly string[], moved: readonly string[], befo
 const FILE_NAME_BYTES = 255;
 
 /**
- * A crate's name as its playlist's file name, "<name>.m3u8", that every desktop file system takes: by sanitize-filename
- * (/ \\ : * ? " < > | and C0/C1 controls → "_"), a leading dot (a hidden file on Linux and macOS) → "_", a Windows
- * device name (CON, PRN, AUX, NUL, COM0–9, LPT0–9, with or without an extension: Microsoft's "Naming Files, Paths, and
- * Namespaces") kept readable as "CON_", the name cut at a whole character so that the file name fits 255 UTF-8 bytes;
- * "crate.m3u8" when nothing is left.
+ * A crate's name as its playlist's file name, "<name>.m3u8", that every desktop file system takes: crateFileName.
  */
 export function playlistFileName(name: string): string {
+  return crateFileName(name, '.m3u8');
+}
+
+/**
+ * A crate's name as a file name "<name><suffix>" (suffix: ".m3u8", "-2026-12-03.csv") that every desktop file system
+ * takes: by sanitize-filename (/ \\ : * ? " < > | and C0/C1 controls → "_"), a leading dot (a hidden file on Linux and
+ * macOS) → "_", a Windows device name (CON, PRN, AUX, NUL, COM0–9, LPT0–9, with or without an extension: Microsoft's
+ * "Naming Files, Paths, and Namespaces") kept readable as "CON_", the name cut at a whole character so that the file
+ * name fits 255 UTF-8 bytes; "crate<suffix>" when nothing is left.
+ */
+export function crateFileName(name: string, suffix: string): string {
   let stem = name.trim().replace(/^\.+/, '_').replace(/^(con|prn|aux|nul|com[0-9]|lpt[0-9])(?=\.|$)/i, '$1_') || 'crate';
-  while (Buffer.byteLength(`${stem}.m3u8`) > FILE_NAME_BYTES) stem = Array.from(stem).slice(0, -1).join('');
-  return sanitizeFilename(`${stem}.m3u8`, { replacement: '_' });
+  while (Buffer.byteLength(`${stem}${suffix}`) > FILE_NAME_BYTES) stem = Array.from(stem).slice(0, -1).join('');
+  return sanitizeFilename(`${stem}${suffix}`, { replacement: '_' });
 }

@@ -12,6 +12,8 @@ import { LibraryStore } from './store';
 import { FolderWatcher } from './watch';
 import { isInside } from '../fs/paths';
 import { getSetting, setSetting } from '../db/settings';
+import { CratesRepo } from '../db/crates';
+import { crateFileName } from './crates';
 import { probeFile } from '../media/probe';
 import { bpmText, keyIn, readBpmKey, tagTarget, writeTagsSafely, type KeyNotation } from './tag-write';
 import { parseKey } from '../analysis/keys';
@@ -299,11 +301,12 @@ export class LibraryService {
     // each row with its tempo sections (folded into the BPM range as its bpm is) and key sections, null for a steady track
     // the folded tempo in `bpm`, the analysed one beside it (exportRows)
     const rows = exportRows(this.withSections(this.store.tracksFor(filter, trackIds, under, range, sort), range), range, this.store.tracks.libTagged());
-    const stamp = new Date().toISOString().slice(0, 10);
-    if (format === 'json') {
-      return { fileName: `library-${stamp}.json`, mime: 'application/json', content: JSON.stringify(rows, null, 1), count: rows.length };
-    }
-    return { fileName: `library-${stamp}.csv`, mime: 'text/csv', content: toCsv(rows), count: rows.length };
+    // named after the crate shown ("Warm-up-2026-12-03.csv"), else library-DATE
+    const suffix = `-${new Date().toISOString().slice(0, 10)}.${format}`;
+    const crate = filter?.crateId ? new CratesRepo(this.ctx.db).byId(filter.crateId) : undefined;
+    const fileName = crate ? crateFileName(crate.name, suffix) : `library${suffix}`;
+    if (format === 'json') return { fileName, mime: 'application/json', content: JSON.stringify(rows, null, 1), count: rows.length };
+    return { fileName, mime: 'text/csv', content: toCsv(rows), count: rows.length };
   }
 
   close(): void {
