@@ -189,6 +189,33 @@ describe('small things (issue 12, item 14)', { timeout: 300_000 }, () => {
     assert.equal(await page.getByTestId('sort-codec').count(), 1);
   });
 
+  test('the keyboard moves and resizes a column: Alt+←/→ and Alt+Shift+←/→ on its header (the mouse was the only way)', async () => {
+    const { page } = sp;
+    const heads = () => page.locator('[role=columnheader]').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { colHead: string } }).dataset.colHead));
+    const before = await heads();
+    assert.deepEqual(before.slice(0, 3), ['title', 'artist', 'album']);
+    await page.getByTestId('sort-album').focus();
+    const m = await sp.mark();
+    await page.keyboard.press('Alt+ArrowLeft');
+    await sp.waitForEvent('library-columns', { after: m });
+    assert.deepEqual((await heads()).slice(0, 3), ['title', 'album', 'artist'], 'Album one place left');
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid')), 'sort-album', 'the header keeps the focus');
+    await page.keyboard.press('Alt+ArrowRight');
+    await page.keyboard.press('Alt+ArrowRight');
+    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ getAttribute(n: string): string | null }> } }).document.querySelectorAll('[role=columnheader]')[3]?.getAttribute('data-col-head') === 'album');
+    assert.deepEqual((await heads()).slice(0, 4), ['title', 'artist', 'duration', 'album'], 'then two places right');
+    const head = page.locator('[data-col-head=album]');
+    const w0 = (await head.boundingBox())!.width;
+    await page.keyboard.press('Alt+Shift+ArrowRight');
+    await page.keyboard.press('Alt+Shift+ArrowRight');
+    await page.waitForFunction(([w]) => ((globalThis as unknown as { document: { querySelector(s: string): { getBoundingClientRect(): { width: number } } | null } }).document.querySelector('[data-col-head=album]')?.getBoundingClientRect().width ?? 0) > w + 20, [w0] as const);
+    const w1 = (await head.boundingBox())!.width;
+    assert.ok(Math.abs(w1 - w0 - 32) <= 3, `Album ${w0} → ${w1} px`);
+    await page.keyboard.press('Alt+Shift+ArrowLeft');
+    await page.waitForFunction(([w]) => ((globalThis as unknown as { document: { querySelector(s: string): { getBoundingClientRect(): { width: number } } | null } }).document.querySelector('[data-col-head=album]')?.getBoundingClientRect().width ?? 0) < w - 8, [w1] as const);
+    await sp.screenshot('library-columns-keyboard');
+  });
+
   test('no page errors', () => {
     assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });

@@ -114,6 +114,25 @@ class Columns {
     signal('library-columns', { hidden: this.hidden, order: this.order });
   }
 
+  /**
+   * Move column `id` one place among the shown columns (`step` −1: left, +1: right; the keyboard's Alt+←/→ on its
+   * header). Hidden columns keep their places in `order`. Nothing at either end.
+   */
+  shift(id: string, step: -1 | 1): void {
+    const shown = this.visible.map((c) => c.id);
+    const at = shown.indexOf(id);
+    const to = at + step;
+    if (at < 0 || to < 0 || to >= shown.length) return;
+    const other = shown[to];
+    const order = [...this.order];
+    const i = order.indexOf(id);
+    const j = order.indexOf(other);
+    [order[i], order[j]] = [order[j], order[i]];
+    this.order = order;
+    this.save();
+    signal('library-columns', { hidden: this.hidden, order: this.order });
+  }
+
   setWidth(id: string, px: number): void {
     this.widths = { ...this.widths, [id]: Math.round(Math.max(MIN_W, Math.min(MAX_W, px))) };
     this.save();
