@@ -692,3 +692,44 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+
+/**
+ * The command line of a held-out builder whose plan is `plan(out, sec)` (heldout4-set.ts, heldout5-set.ts): `--out DIR`
+ * (test/output/eval), `--sec S` (30), `--jobs N` (1; at most 2: the machine is shared), `--plan-only` (counts and
+ * `<name>-units.json`, nothing rendered). Writes `<name>-units.json` (its `rule` and the counts; split-families' clashOf
+ * reads it), renders the files into OUT/<name>/ (renderJobs: kept files are not rendered again), rewrites
+ * manifest-<name>.json as files finish and OUT/<name>/READY at the end.
+ */
+export async function runHeldoutBuilder(name: string, rule: string, plan: (out: string, sec: number) => HeldoutJob[]): Promise<void> {
+  const { values: args } = parseArgs({
+    options: {
+      out: { type: 'string', default: 'test/output/eval' },
+      sec: { type: 'string', default: '30' },
+      jobs: { type: 'string', default: '1' },
+      'plan-only': { type: 'boolean', default: false },
+    },
+  });
+  const OUT = args.out;
+  const SEC = Number(args.sec);
+  const JOBS = Math.min(2, Math.max(1, Number(args.jobs))); // the machine is shared
+  const jobs = plan(OUT, SEC);
+  mkdirSync(join(OUT, name), { recursive: true });
+  const counts = heldoutCounts(jobs.map((j) => j.item));
+  console.log(`${name} plan: ${jobs.length} files in ${new Set(jobs.map((j) => j.unit)).size} units`);
+  for (const [k, v] of Object.entries(counts).sort()) console.log(`  ${k.padEnd(22)} ${v}`);
+  const bpms = jobs.map((j) => j.item.bpm).filter((b): b is number => b != null);
+  console.log(`  tempo ${Math.min(...bpms)}–${Math.max(...bpms)} BPM`);
+  writeFileSync(join(OUT, `${name}-units.json`), JSON.stringify({ rule, counts, units: Object.fromEntries([...new Set(jobs.map((j) => j.unit))].map((u) => [u, jobs.filter((j) => j.unit === u).map((j) => j.item.file)])) }, null, 1));
+  if (args['plan-only']) return;
+  const t0 = Date.now();
+  await renderJobs(
+    jobs.map((j) => {
+      const out = join(OUT, name, j.item.file);
+      return { out, make: () => j.make(out) };
+    }),
+    JOBS,
+    (done) => writeFileSync(join(OUT, `manifest-${name}.json`), JSON.stringify({ sec: SEC, rule: `tools/eval/${name}-set.ts`, items: jobs.filter((_, i) => done.has(i)).map((j) => j.item) }, null, 1)),
+  );
+  writeFileSync(join(OUT, name, 'READY'), `${jobs.length} files, manifest-${name}.json\n`);
+  console.log(`${name}: ${jobs.length} files in ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+}

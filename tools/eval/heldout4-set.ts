@@ -30,13 +30,10 @@
 // Writes OUT/heldout4/*.mp3, OUT/manifest-heldout4.json ({ sec, items: EvalItem[] } with set "heldout4";
 // test/bench/analysis-accuracy.ts --set heldout4 reads it, peers cached in OUT/peers-heldout4*.json),
 // OUT/heldout4-units.json (unit → files) and OUT/heldout4/READY once every file is there.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { maj, min, renderJobs, type Drone, type SoundFont } from './build-set';
+import { maj, min, type Drone, type SoundFont } from './build-set';
 import { drum, eighths, groove, part, sixteenths } from './heldout2-set';
-import { heldoutCounts, planSongSet, type HeldoutJob, type HeldoutSong } from './heldout-set';
+import { planSongSet, runHeldoutBuilder, type HeldoutJob, type HeldoutSong } from './heldout-set';
 import { notes } from './heldout3-set';
 
 export const HELDOUT4_SONGS: HeldoutSong[] = [
@@ -167,38 +164,4 @@ export function planHeldout4(out: string, sec: number): HeldoutJob[] {
   });
 }
 
-async function main(): Promise<void> {
-  const { values: args } = parseArgs({
-    options: {
-      out: { type: 'string', default: 'test/output/eval' },
-      sec: { type: 'string', default: '30' },
-      jobs: { type: 'string', default: '1' },
-      'plan-only': { type: 'boolean', default: false },
-    },
-  });
-  const OUT = args.out;
-  const SEC = Number(args.sec);
-  const JOBS = Math.min(2, Math.max(1, Number(args.jobs))); // the machine is shared
-  const jobs = planHeldout4(OUT, SEC);
-  mkdirSync(join(OUT, 'heldout4'), { recursive: true });
-  const counts = heldoutCounts(jobs.map((j) => j.item));
-  console.log(`heldout4 plan: ${jobs.length} files in ${new Set(jobs.map((j) => j.unit)).size} units`);
-  for (const [k, v] of Object.entries(counts).sort()) console.log(`  ${k.padEnd(22)} ${v}`);
-  const bpms = jobs.map((j) => j.item.bpm).filter((b): b is number => b != null);
-  console.log(`  tempo ${Math.min(...bpms)}–${Math.max(...bpms)} BPM`);
-  writeFileSync(join(OUT, 'heldout4-units.json'), JSON.stringify({ rule: 'tools/eval/heldout4-set.ts: grooves written there, rendered by ChucK/STK; no other set uses them', counts, units: Object.fromEntries([...new Set(jobs.map((j) => j.unit))].map((u) => [u, jobs.filter((j) => j.unit === u).map((j) => j.item.file)])) }, null, 1));
-  if (args['plan-only']) return;
-  const t0 = Date.now();
-  await renderJobs(
-    jobs.map((j) => {
-      const out = join(OUT, 'heldout4', j.item.file);
-      return { out, make: () => j.make(out) };
-    }),
-    JOBS,
-    (done) => writeFileSync(join(OUT, 'manifest-heldout4.json'), JSON.stringify({ sec: SEC, rule: 'tools/eval/heldout4-set.ts', items: jobs.filter((_, i) => done.has(i)).map((j) => j.item) }, null, 1)),
-  );
-  writeFileSync(join(OUT, 'heldout4', 'READY'), `${jobs.length} files, manifest-heldout4.json\n`);
-  console.log(`heldout4: ${jobs.length} files in ${((Date.now() - t0) / 60000).toFixed(1)} min`);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await runHeldoutBuilder('heldout4', 'tools/eval/heldout4-set.ts: grooves written there, rendered by ChucK/STK; no other set uses them', planHeldout4);

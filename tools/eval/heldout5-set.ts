@@ -33,13 +33,10 @@
 // Writes OUT/heldout5/*.mp3, OUT/manifest-heldout5.json ({ sec, items: EvalItem[] } with set "heldout5";
 // test/bench/analysis-accuracy.ts --set heldout5 reads it, peers cached in OUT/peers-heldout5*.json),
 // OUT/heldout5-units.json (unit → files) and OUT/heldout5/READY once every file is there.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { maj, min, renderJobs, type Drone, type SoundFont } from './build-set';
+import { maj, min, type Drone, type SoundFont } from './build-set';
 import { drum, eighths, groove, part, sixteenths } from './heldout2-set';
-import { heldoutCounts, planSongSet, type HeldoutJob, type HeldoutSong } from './heldout-set';
+import { planSongSet, runHeldoutBuilder, type HeldoutJob, type HeldoutSong } from './heldout-set';
 import { notes } from './heldout3-set';
 
 export const HELDOUT5_SONGS: HeldoutSong[] = [
@@ -176,38 +173,4 @@ export function planHeldout5(out: string, sec: number): HeldoutJob[] {
   });
 }
 
-async function main(): Promise<void> {
-  const { values: args } = parseArgs({
-    options: {
-      out: { type: 'string', default: 'test/output/eval' },
-      sec: { type: 'string', default: '30' },
-      jobs: { type: 'string', default: '1' },
-      'plan-only': { type: 'boolean', default: false },
-    },
-  });
-  const OUT = args.out;
-  const SEC = Number(args.sec);
-  const JOBS = Math.min(2, Math.max(1, Number(args.jobs))); // the machine is shared
-  const jobs = planHeldout5(OUT, SEC);
-  mkdirSync(join(OUT, 'heldout5'), { recursive: true });
-  const counts = heldoutCounts(jobs.map((j) => j.item));
-  console.log(`heldout5 plan: ${jobs.length} files in ${new Set(jobs.map((j) => j.unit)).size} units`);
-  for (const [k, v] of Object.entries(counts).sort()) console.log(`  ${k.padEnd(22)} ${v}`);
-  const bpms = jobs.map((j) => j.item.bpm).filter((b): b is number => b != null);
-  console.log(`  tempo ${Math.min(...bpms)}–${Math.max(...bpms)} BPM`);
-  writeFileSync(join(OUT, 'heldout5-units.json'), JSON.stringify({ rule: 'tools/eval/heldout5-set.ts: grooves written there, rendered by heldout5-synth.ts (TypeScript synthesis, AVL drum kits); no other set uses them', counts, units: Object.fromEntries([...new Set(jobs.map((j) => j.unit))].map((u) => [u, jobs.filter((j) => j.unit === u).map((j) => j.item.file)])) }, null, 1));
-  if (args['plan-only']) return;
-  const t0 = Date.now();
-  await renderJobs(
-    jobs.map((j) => {
-      const out = join(OUT, 'heldout5', j.item.file);
-      return { out, make: () => j.make(out) };
-    }),
-    JOBS,
-    (done) => writeFileSync(join(OUT, 'manifest-heldout5.json'), JSON.stringify({ sec: SEC, rule: 'tools/eval/heldout5-set.ts', items: jobs.filter((_, i) => done.has(i)).map((j) => j.item) }, null, 1)),
-  );
-  writeFileSync(join(OUT, 'heldout5', 'READY'), `${jobs.length} files, manifest-heldout5.json\n`);
-  console.log(`heldout5: ${jobs.length} files in ${((Date.now() - t0) / 60000).toFixed(1)} min`);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await runHeldoutBuilder('heldout5', 'tools/eval/heldout5-set.ts: grooves written there, rendered by heldout5-synth.ts (TypeScript synthesis, AVL drum kits); no other set uses them', planHeldout5);
