@@ -18,6 +18,7 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { dirname, join } from 'node:path';
 import { parseMidi, tickToSeconds } from '../../test/helpers/midi';
 import { smfBytes, type SmfNote } from '../../test/helpers/smf';
+import { mulberry32 } from '../../test/helpers/prng';
 
 export const SR = 44100;
 export type Ts5Kit = 'ts5a' | 'ts5b';
@@ -118,16 +119,10 @@ export function midiNotes(bytes: Uint8Array): Ts5Note[] {
   return notes.sort((x, y) => x.t - y.t || x.ch - y.ch || x.note - y.note);
 }
 
-/** mulberry32: the seeded PRNG of every noise burst and excitation (−1..1) */
+/** the seeded PRNG of every noise burst and excitation (−1..1): test/helpers/prng.ts' mulberry32 scaled (2u − 1: the same floats bit for bit as u ÷ 2³¹ − 1) */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2147483648 - 1;
-  };
+  const u = mulberry32(seed);
+  return () => 2 * u() - 1;
 }
 
 const TAU = 2 * Math.PI;
