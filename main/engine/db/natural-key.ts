@@ -21,7 +21,24 @@ export function naturalKey(v: unknown): string | null {
     });
 }
 
-/** the SQL function `natural_key(text)` (naturalKey), registered by migrate() on each connection, for migration 8 and the writes that fill the keys (TracksRepo) */
+/**
+ * The natural sort key of a file's path (`path_sort`, migration 13): the library's tie-break under every column sort
+ * and the Path sort, so one artist's "Track 2" comes before its "Track 10" (tester: ties ran Track 1, 10, 11, 2).
+ * Each folder or file name is keyed by naturalKey, and the names are joined by U+0001, which sorts below every
+ * character a name holds, so a folder's files come before those of a longer sibling ("Album/…" before "Album 2/…",
+ * where a plain "/" would sort after the space). Either separator splits (Windows paths), as search-key.ts
+ * searchFolders reads a path. Not a string: null.
+ */
+export function naturalPathKey(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  return v.split(/[\\/]/).map((part) => naturalKey(part)).join('\u0001');
+}
+
+/**
+ * the SQL functions `natural_key(text)` (naturalKey) and `natural_path_key(path)` (naturalPathKey), registered by
+ * migrate() on each connection, for migrations 8 and 13 and the writes that fill the keys (TracksRepo)
+ */
 export function registerNaturalKey(db: { function: (name: string, opts: { deterministic: boolean }, fn: (v: unknown) => string | null) => unknown }): void {
   db.function('natural_key', { deterministic: true }, naturalKey);
+  db.function('natural_path_key', { deterministic: true }, naturalPathKey);
 }

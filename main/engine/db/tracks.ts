@@ -111,6 +111,13 @@ const SURE_SQL = { bpm: `bpm_confidence >= ${Number(MIN_CONFIDENCE)}`, key: `key
 /** sort column → which confidence decides whether its value is shown (SURE_SQL) */
 const SURE_OF: Record<string, keyof typeof SURE_SQL> = { bpm: 'bpm', key: 'key', camelot: 'key' };
 
+/**
+ * the tie-break of every column sort: the path in natural order (its stored key, natural-key.ts naturalPathKey,
+ * migration 13: one artist's "Track 2" before its "Track 10"), then the path itself (paths that differ in case alone),
+ * ascending in either direction, as the sort indexes end
+ */
+const TIE_BREAK = 'path_sort ASC, path ASC';
+
 /** contract sort column → SQL column */
 const SORT_SQL: Record<string, string> = {
   // text columns by their natural sort key (natural-key.ts, migration 8): numbers by value, letters without case
@@ -229,14 +236,14 @@ export class TracksRepo {
   }
 
   /**
-   * the natural sort keys (migration 8) and the search key (migration 9) of a row whose text columns were just written
+   * the natural sort keys (migrations 8 and 13) and the search key (migration 9) of a row whose text columns were just written
    * (natural_key(), search_key(): registered by migrate(), which every connection here has run)
    */
   private setSortKeys(id: string): void {
     this.db
       .prepare(
         `UPDATE tracks SET title_sort = natural_key(title), artist_sort = natural_key(artist), album_sort = natural_key(album), genre_sort = natural_key(genre),
-           file_name_sort = natural_key(file_name), search_key = ${SEARCH_KEY_SQL} WHERE id = ?`,
+           file_name_sort = natural_key(file_name), path_sort = natural_path_key(path), search_key = ${SEARCH_KEY_SQL} WHERE id = ?`,
       )
       .run(id);
   }
@@ -390,7 +397,7 @@ export class TracksRepo {
 
   /**
    * One page of library rows. Empty values sort last in either direction and
-   * the path breaks ties, so pages are stable (served by migration 4's indexes).
+   * the path in natural order breaks ties, so pages are stable (served by the indexes of migration 13).
    */
   libPage(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined, offset: number, limit: number): { total: number; rows: LibQueryRow[] } {
     const w = this.where(filter);
@@ -418,7 +425,7 @@ export class TracksRepo {
   private orderBy(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined): { sql: string; params: unknown[] } {
     if (sort?.column === 'crate' && filter?.crateId) {
       const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
-      return { sql: `(SELECT ct.position FROM crate_tracks ct WHERE ct.crate_id = ? AND ct.track_id = tracks.id) ${dir}, path ASC`, params: [filter.crateId] };
+      return { sql: `(SELECT ct.position FROM crate_tracks ct WHERE ct.crate_id = ? AND ct.track_id = tracks.id) ${dir}, ${TIE_BREAK}`, params: [filter.crateId] };
     }
     return { sql: this.order(filter, sort), params: [] };
   }
@@ -427,13 +434,13 @@ export class TracksRepo {
   private order(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined): string {
     const col = sort?.column === 'bpm' ? bpmSql(filter?.bpmRange) : (SORT_SQL[sort?.column ?? 'path'] ?? 'path');
     const dir = sort?.dir === 'desc' ? 'DESC' : 'ASC';
-    if (col === 'path') return `path ${dir}`;
+    if (col === 'path') return `path_sort ${dir}, path ${dir}`;
     const sure = SURE_OF[sort?.column ?? ''];
     // Camelot codes sort on the wheel (1A, 1B, 2A … 12B), not as text ("10A" before "1A")
     const by = col === 'camelot' ? `CAST(camelot AS INTEGER) ${dir}, substr(camelot, -1) ${dir}` : `${col} ${dir}`;
-    if (!sure) return `${col} IS NULL, ${by}, path ASC`;
+    if (!sure) return `${col} IS NULL, ${by}, ${TIE_BREAK}`;
     const shown = col === 'camelot' ? `CASE WHEN ${SURE_SQL[sure]} THEN CAST(camelot AS INTEGER) END ${dir}, CASE WHEN ${SURE_SQL[sure]} THEN substr(camelot, -1) END ${dir}` : `CASE WHEN ${SURE_SQL[sure]} THEN ${col} END ${dir}`;
-    return `${col} IS NULL, COALESCE(${SURE_SQL[sure]}, 0) = 0, ${shown}, path ASC`;
+    return `${col} IS NULL, COALESCE(${SURE_SQL[sure]}, 0) = 0, ${shown}, ${TIE_BREAK}`;
   }
 
   /**
