@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { scannedLibrary, type libraryPage } from './library-page';
@@ -7,15 +8,17 @@ import { useStudio } from '../helpers/studio';
 /**
  * Session 28 (left28a), the library's columns in the real renderer against the real engine: a failed row's reason
  * was cut to the Status column once a meta column (Album) sat among the analysis columns; now each run of analysis
- * columns is one cell and the reason takes the roomiest.
+ * columns is one cell and the reason takes the roomiest. A library across several folders could not show or sort by
+ * a track's folder: the Folder column.
  * Run: npm run build && node tools/run-tests.mjs test/e2e/library-columns-left28.test.ts
  */
-describe('library columns: a failed row\'s reason whatever the order', { timeout: 300_000 }, () => {
+describe('library columns: a failed row\'s reason whatever the order; the Folder column', { timeout: 300_000 }, () => {
   let lib: ReturnType<typeof libraryPage>;
+  let dir: string;
   const studio = useStudio({ viewport: { width: 1440, height: 900 } });
 
   before(async () => {
-    lib = (await scannedLibrary(studio.sp, 'e2e-library-columns-left28')).lib;
+    ({ lib, dir } = await scannedLibrary(studio.sp, 'e2e-library-columns-left28'));
   });
 
   const heads = (page: Page) => page.locator('[role=columnheader]').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { colHead: string } }).dataset.colHead));
@@ -77,5 +80,41 @@ describe('library columns: a failed row\'s reason whatever the order', { timeout
     await studio.sp.waitForEvent('library-columns', { after: m });
     await page.getByTestId('columns-done').click();
     assert.deepEqual((await heads(page)).slice(0, 3), ['title', 'artist', 'album']);
+  });
+
+  test('the Folder column: off by default, chosen in View ▾, the folder below the library folder (whole path in the tooltip), sorted by it', async () => {
+    const { page } = studio.sp;
+    assert.equal(await page.locator('[data-col-head=folder]').count(), 0, 'off by default');
+    await page.getByTestId('columns-open').click();
+    let m = await studio.sp.mark();
+    await page.getByTestId('column-folder').click();
+    await studio.sp.waitForEvent('library-columns', { after: m });
+    await page.getByTestId('columns-done').click();
+    assert.deepEqual((await heads(page)).slice(0, 4), ['title', 'artist', 'album', 'folder'], 'after Album');
+    m = await studio.sp.mark();
+    await page.getByTestId('sort-folder').click();
+    await lib.waitForDetail('library-page', { sort: 'folder:asc', offset: 0 }, m);
+    await page.locator('[role=columnheader][aria-sort=ascending] [data-testid=sort-folder]').waitFor();
+    assert.deepEqual(await lib.column('folder'), ['', '', '', '', 'sub'], 'the library folder\'s own files first');
+    assert.deepEqual(await lib.column('title'), ['Alpha Drive', 'Beta Slow', 'Broken track.mp3', 'Gamma Rush', 'Delta Walk'], 'then by path, naturally');
+    const delta = page.locator('[data-testid=library-row]', { hasText: 'Delta Walk' });
+    assert.equal(await delta.locator('[data-col=folder]').getAttribute('title'), join(dir, 'sub'));
+    const failed = page.locator('[data-testid=library-row][data-status=failed]');
+    assert.equal(await failed.locator('[data-col=folder]').getAttribute('title'), dir, 'a failed row keeps its folder');
+    await studio.sp.screenshot('left28-folder-column-asc-1440x900');
+    m = await studio.sp.mark();
+    await page.getByTestId('sort-folder').click();
+    await lib.waitForDetail('library-page', { sort: 'folder:desc', offset: 0 }, m);
+    await page.locator('[role=columnheader][aria-sort=descending] [data-testid=sort-folder]').waitFor();
+    assert.deepEqual(await lib.column('folder'), ['sub', '', '', '', '']);
+    // kept across a reload; Reset hides it again
+    await page.reload();
+    await studio.sp.waitForEvent('session-restored', { after: 0 });
+    await lib.waitForTotal(5);
+    assert.ok((await heads(page)).includes('folder'));
+    await page.getByTestId('columns-open').click();
+    await page.getByTestId('columns-reset').click();
+    await page.getByTestId('columns-done').click();
+    assert.equal(await page.locator('[data-col-head=folder]').count(), 0);
   });
 });

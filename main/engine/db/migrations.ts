@@ -266,4 +266,11 @@ export const migrations: string[] = [
    CREATE INDEX lib_sort_key_name_asc ON tracks(key_name IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, CASE WHEN key_confidence >= 0.5 THEN key_name END, path_sort, path) WHERE lib_status IS NOT NULL;
    CREATE INDEX lib_sort_key_name_desc ON tracks(key_name IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, CASE WHEN key_confidence >= 0.5 THEN key_name END DESC, path_sort, path) WHERE lib_status IS NOT NULL;
    CREATE INDEX lib_sort_path ON tracks(path_sort, path) WHERE lib_status IS NOT NULL;`,
+  // 14 (left28a): the library's Folder column (a file's folder relative to its library folder, search-key.ts
+  // relativeFolder) sorts by a stored natural key (natural-key.ts naturalFolderKey, filled by TracksRepo with the other
+  // keys and here for existing rows through natural_folder_key()), indexed as migration 13's sorts are
+  `ALTER TABLE tracks ADD COLUMN folder_sort TEXT;
+   UPDATE tracks SET folder_sort = natural_folder_key(tracks.path, (SELECT lf.path FROM library_folders lf WHERE lf.id = tracks.folder_id)) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_folder_asc ON tracks(folder_sort IS NULL, folder_sort, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_folder_desc ON tracks(folder_sort IS NULL, folder_sort DESC, path_sort, path) WHERE lib_status IS NOT NULL;`,
 ];

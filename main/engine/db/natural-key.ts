@@ -1,3 +1,5 @@
+import { relativeFolder } from './search-key';
+
 /**
  * The library's natural sort key for text columns (title, artist, album, genre, file name): numbers by value
  * ("c2" before "c10", as Finder, Explorer and rekordbox order names), letters without case ("alpha" before
@@ -35,10 +37,22 @@ export function naturalPathKey(v: unknown): string | null {
 }
 
 /**
- * the SQL functions `natural_key(text)` (naturalKey) and `natural_path_key(path)` (naturalPathKey), registered by
- * migrate() on each connection, for migrations 8 and 13 and the writes that fill the keys (TracksRepo)
+ * The natural sort key of the Folder column (`folder_sort`, migration 14): the folder as shown (search-key.ts
+ * relativeFolder: relative to the library folder `root`, "" for a file directly in it, so those sort first) keyed as a
+ * path (naturalPathKey: "Disc 2" before "Disc 10", a folder before its longer siblings). `path` not a string: null.
  */
-export function registerNaturalKey(db: { function: (name: string, opts: { deterministic: boolean }, fn: (v: unknown) => string | null) => unknown }): void {
+export function naturalFolderKey(path: unknown, root?: unknown): string | null {
+  if (typeof path !== 'string') return null;
+  return naturalPathKey(relativeFolder(path, typeof root === 'string' ? root : null));
+}
+
+/**
+ * the SQL functions `natural_key(text)` (naturalKey), `natural_path_key(path)` (naturalPathKey) and
+ * `natural_folder_key(path, library folder path)` (naturalFolderKey), registered by migrate() on each connection, for
+ * migrations 8, 13 and 14 and the writes that fill the keys (TracksRepo)
+ */
+export function registerNaturalKey(db: { function: (name: string, opts: { deterministic: boolean }, fn: (v: unknown, w?: unknown) => string | null) => unknown }): void {
   db.function('natural_key', { deterministic: true }, naturalKey);
   db.function('natural_path_key', { deterministic: true }, naturalPathKey);
+  db.function('natural_folder_key', { deterministic: true }, naturalFolderKey);
 }

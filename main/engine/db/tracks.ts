@@ -62,6 +62,8 @@ export interface LibQueryRow {
   warnings_json: string | null;
   /** JSON array of the other library paths that are links to this file, or null */
   lib_aliases: string | null;
+  /** the path of the row's library folder (library_folders.path), null outside any */
+  folder_root: string | null;
 }
 
 /** The summary columns of an analysed library track (what sorting and filtering read). */
@@ -99,7 +101,7 @@ const LIB_ROW = `id, path, size, mtime_ms, lib_status, lib_versions, lib_error_c
     THEN (SELECT count(*) FROM json_each(probe_json, '$.streams') WHERE json_extract(value, '$.type') = 'audio') >= 2 ELSE 0 END AS multi_audio`;
 const LIB_COLUMNS = `id, path, file_name, folder_id, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, size,
   bpm, bpm_confidence, key_name, key_confidence, camelot, open_key, lufs, loudness_range, true_peak, features, lib_status, lib_error, lib_error_code, analysed_at,
-  json_extract(probe_json, '$.warnings') AS warnings_json, lib_aliases`;
+  json_extract(probe_json, '$.warnings') AS warnings_json, lib_aliases, (SELECT lf.path FROM library_folders lf WHERE lf.id = tracks.folder_id) AS folder_root`;
 
 /**
  * A tempo or key the analysis is not sure of (calibrated confidence under MIN_CONFIDENCE, or none stated) reads
@@ -125,6 +127,8 @@ const SORT_SQL: Record<string, string> = {
   channels: 'channels', codec: 'codec', bitrateKbps: 'bitrate_kbps', sizeBytes: 'size', bpm: 'bpm', bpmConfidence: 'bpm_confidence',
   key: 'key_name', keyConfidence: 'key_confidence', camelot: 'camelot', lufs: 'lufs', loudnessRange: 'loudness_range', truePeak: 'true_peak',
   status: 'lib_status', fileName: 'file_name_sort', path: 'path', analysedAt: 'analysed_at',
+  // the folder as shown, relative to its library folder (natural-key.ts naturalFolderKey, migration 14)
+  folder: 'folder_sort',
 };
 
 /**
@@ -236,14 +240,15 @@ export class TracksRepo {
   }
 
   /**
-   * the natural sort keys (migrations 8 and 13) and the search key (migration 9) of a row whose text columns were just written
+   * the natural sort keys (migrations 8, 13 and 14) and the search key (migration 9) of a row whose text columns were just written
    * (natural_key(), search_key(): registered by migrate(), which every connection here has run)
    */
   private setSortKeys(id: string): void {
     this.db
       .prepare(
         `UPDATE tracks SET title_sort = natural_key(title), artist_sort = natural_key(artist), album_sort = natural_key(album), genre_sort = natural_key(genre),
-           file_name_sort = natural_key(file_name), path_sort = natural_path_key(path), search_key = ${SEARCH_KEY_SQL} WHERE id = ?`,
+           file_name_sort = natural_key(file_name), path_sort = natural_path_key(path),
+           folder_sort = natural_folder_key(tracks.path, (SELECT lf.path FROM library_folders lf WHERE lf.id = tracks.folder_id)), search_key = ${SEARCH_KEY_SQL} WHERE id = ?`,
       )
       .run(id);
   }
