@@ -85,8 +85,23 @@ describe('library columns: a failed row\'s reason whatever the order; the Folder
   test('the Folder column: off by default, chosen in View ▾, the folder below the library folder (whole path in the tooltip), sorted by it', async () => {
     const { page } = studio.sp;
     assert.equal(await page.locator('[data-col-head=folder]').count(), 0, 'off by default');
+    // a layout saved before the column existed (Album moved after BPM): still off, and placed after Album when chosen
+    const before = ['title', 'artist', 'duration', 'bpm', 'album', 'key', 'lufs', 'lra', 'tp', 'codec', 'rate', 'status'];
+    await page.evaluate((order) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('studio.library.columns', JSON.stringify({ order, hidden: [], widths: {} })), before);
+    await page.reload();
+    await studio.sp.waitForEvent('session-restored', { after: 0 });
+    await lib.waitForTotal(5);
+    assert.deepEqual(await heads(page), before);
     await page.getByTestId('columns-open').click();
     let m = await studio.sp.mark();
+    await page.getByTestId('column-folder').click();
+    await studio.sp.waitForEvent('library-columns', { after: m });
+    assert.deepEqual((await heads(page)).slice(3, 6), ['bpm', 'album', 'folder'], 'after Album, where Album is');
+    m = await studio.sp.mark();
+    await page.getByTestId('columns-reset').click();
+    await studio.sp.waitForEvent('library-columns', { after: m });
+    assert.equal(await page.locator('[data-col-head=folder]').count(), 0, 'Reset: off again');
+    m = await studio.sp.mark();
     await page.getByTestId('column-folder').click();
     await studio.sp.waitForEvent('library-columns', { after: m });
     await page.getByTestId('columns-done').click();
@@ -107,14 +122,12 @@ describe('library columns: a failed row\'s reason whatever the order; the Folder
     await lib.waitForDetail('library-page', { sort: 'folder:desc', offset: 0 }, m);
     await page.locator('[role=columnheader][aria-sort=descending] [data-testid=sort-folder]').waitFor();
     assert.deepEqual(await lib.column('folder'), ['sub', '', '', '', '']);
-    // kept across a reload; Reset hides it again
+    // kept across a reload, and so is the sort
     await page.reload();
     await studio.sp.waitForEvent('session-restored', { after: 0 });
     await lib.waitForTotal(5);
     assert.ok((await heads(page)).includes('folder'));
-    await page.getByTestId('columns-open').click();
-    await page.getByTestId('columns-reset').click();
-    await page.getByTestId('columns-done').click();
-    assert.equal(await page.locator('[data-col-head=folder]').count(), 0);
+    await page.locator('[role=columnheader][aria-sort=descending] [data-testid=sort-folder]').waitFor();
+    assert.deepEqual(await lib.column('folder'), ['sub', '', '', '', '']);
   });
 });
