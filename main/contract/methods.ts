@@ -604,6 +604,12 @@ export const LibraryTrack = z.object({
   path: z.string(),
   fileName: z.string(),
   folderId: Id.nullable(),
+  /**
+   * the folder the file is in, relative to its library folder ("" directly in it, "Artist/Album" below it, the path's
+   * own separators), or the whole folder outside any library folder: the table's Folder column. Rows read from the
+   * library (query, detail, export); absent in rows made otherwise
+   */
+  folder: z.string().optional(),
   title: z.string().nullable(),
   artist: z.string().nullable(),
   album: z.string().nullable(),
@@ -648,6 +654,8 @@ export type LibraryTrack = z.infer<typeof LibraryTrack>;
 export const LibrarySortColumn = z.enum([
   'title', 'artist', 'album', 'genre', 'year', 'durationSec', 'sampleRate', 'channels', 'codec', 'bitrateKbps', 'sizeBytes',
   'bpm', 'bpmConfidence', 'key', 'keyConfidence', 'camelot', 'lufs', 'loudnessRange', 'truePeak', 'status', 'fileName', 'path', 'analysedAt',
+  /** LibraryTrack.folder, names by value ("Disc 2" before "Disc 10"); a library folder's own files first */
+  'folder',
   /** the crate's own order (with LibraryFilter.crateId; the path otherwise) */
   'crate',
 ]);

@@ -5,7 +5,8 @@
  * temporary B-tree (EXPLAIN QUERY PLAN). For the natural sort order (session 14: c1, c2 … c10, not c1, c10, c11 … c2).
  *
  * Run: node --import tsx test/bench/library-sort.ts [rows=50000] [runs=5] [columns=title,artist,fileName]
- * (columns: any sort columns of the contract, comma-separated: bpm,key,camelot for the tempo/key sorts, left18)
+ * (columns: any sort columns of the contract, comma-separated: bpm,key,camelot for the tempo/key sorts, left18; path and
+ * folder for the natural path tie-break and the Folder column, left28a)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

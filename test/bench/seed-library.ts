@@ -45,10 +45,10 @@ export function seed(dataDir: string, n: number, base = '/music'): void {
       );
     }
   })();
-  // the natural sort keys and the search key the store writes with each row (migrations 8 and 9; natural_key() and
+  // the natural sort keys and the search key the store writes with each row (migrations 8, 13, 14 and 9; natural_key() and
   // search_key() are registered by migrate())
   db.exec(`UPDATE tracks SET title_sort = natural_key(title), artist_sort = natural_key(artist), album_sort = natural_key(album),
-    genre_sort = natural_key(genre), file_name_sort = natural_key(file_name), search_key = ${SEARCH_KEY_SQL}
+    genre_sort = natural_key(genre), file_name_sort = natural_key(file_name), path_sort = natural_path_key(path), folder_sort = natural_folder_key(path, NULL), search_key = ${SEARCH_KEY_SQL}
     WHERE lib_status IS NOT NULL`);
   db.close();
 }

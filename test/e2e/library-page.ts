@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { naturalKey } from '../../main/engine/db/natural-key';
+import { naturalFolderKey, naturalKey, naturalPathKey } from '../../main/engine/db/natural-key';
 import { searchKey } from '../../main/engine/db/search-key';
 import { media, OUTPUT } from '../helpers/media';
 import { HANG_GUARD_MS, type StudioPage } from './studio-page';
@@ -180,6 +180,9 @@ export function copyScannedRows(dataDir: string, dir: string, n: number, pad: nu
         // the library's text search reads the stored key (db/search-key.ts), as TracksRepo writes it for the new title and path
         const root = (db.prepare('SELECT path FROM library_folders WHERE id = ?').get(r.folder_id) as { path: string } | undefined)?.path ?? null;
         r.search_key = searchKey(r.title, r.artist, r.album, r.genre, r.file_name, r.path, root);
+        // the sorts' tie-break and the Folder sort read the stored keys of the new path (natural-key.ts, migrations 13, 14)
+        r.path_sort = naturalPathKey(path);
+        r.folder_sort = naturalFolderKey(path, root);
         ins.run(...cols.map((c) => r[c]));
       }
     })();

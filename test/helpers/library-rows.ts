@@ -1,7 +1,7 @@
 /**
  * Library rows as older builds stored them, for tests of the scan's upgrade paths (left18's tags re-read of old rows).
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -58,7 +58,10 @@ export function openDbAtSchema(dataDir: string, schema: number): Db {
 export async function oldFormatLibrary(lib: string, dataDir: string, n: number, opts: { schema?: number } = {}): Promise<Map<string, string>> {
   mkdirSync(lib, { recursive: true });
   const src = media('reprobe-tbpm-128-8a.mp3', ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'libmp3lame', '-b:a', '64k', '-metadata', 'TBPM=128', '-metadata', 'TKEY=8A']);
-  const db = opts.schema === undefined ? openDb(dataDir) : openDbAtSchema(dataDir, opts.schema);
+  // today's store writes columns an older schema lacks (path_sort, migration 13): at an older schema the rows are written
+  // in a scratch database of the latest schema, then copied (copyRowsInto) with the columns that schema has
+  const scratch = opts.schema === undefined ? dataDir : join(dataDir, 'latest-scratch');
+  const db = openDb(scratch);
   try {
     const store = new LibraryStore(db);
     const versions = libraryVersions();
@@ -69,8 +72,33 @@ export async function oldFormatLibrary(lib: string, dataDir: string, n: number, 
       copyFileSync(src, path);
       ids.set(path, oldFormatRow(store, path, folder.id, await stat(path), versions));
     }
+    if (opts.schema !== undefined) {
+      db.close();
+      const old = openDbAtSchema(dataDir, opts.schema);
+      try {
+        copyRowsInto(old, join(scratch, 'studio.sqlite'));
+      } finally {
+        old.close();
+      }
+      rmSync(scratch, { recursive: true, force: true });
+    }
     return ids;
   } finally {
-    db.close();
+    if (db.open) db.close();
+  }
+}
+
+/** the library's rows (folders, tracks, analyses) of the database file `from` copied into `into`, the columns `into` has */
+function copyRowsInto(into: Db, from: string): void {
+  into.prepare('ATTACH DATABASE ? AS src').run(from);
+  try {
+    into.transaction(() => {
+      for (const table of ['library_folders', 'tracks', 'library_analyses']) {
+        const cols = (into.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]).join(', ');
+        into.exec(`INSERT INTO main.${table} (${cols}) SELECT ${cols} FROM src.${table}`);
+      }
+    })();
+  } finally {
+    into.exec('DETACH DATABASE src');
   }
 }

@@ -236,4 +236,41 @@ export const migrations: string[] = [
    ) WITHOUT ROWID;
    CREATE INDEX crate_tracks_order ON crate_tracks(crate_id, position);
    CREATE INDEX crate_tracks_by_track ON crate_tracks(track_id);`,
+  // 13 (left28a): ties under a column sort (one artist's tracks) and the Path sort run in natural path order ("Track 2"
+  // before "Track 10"; they ran Track 1, 10, 11, 2) by a stored key of the path (natural-key.ts naturalPathKey, filled by
+  // TracksRepo on every write and here for existing rows through natural_path_key()); every sort index of migrations 4,
+  // 8 and 10 ends in that key, then the path (two paths may differ in case alone), so a deep page stays an index scan
+  `ALTER TABLE tracks ADD COLUMN path_sort TEXT;
+   UPDATE tracks SET path_sort = natural_path_key(path) WHERE lib_status IS NOT NULL;
+   DROP INDEX lib_sort_title_asc; DROP INDEX lib_sort_title_desc; DROP INDEX lib_sort_artist_asc; DROP INDEX lib_sort_artist_desc;
+   DROP INDEX lib_sort_album_asc; DROP INDEX lib_sort_album_desc; DROP INDEX lib_sort_file_name_asc; DROP INDEX lib_sort_file_name_desc;
+   DROP INDEX lib_sort_duration_sec_asc; DROP INDEX lib_sort_duration_sec_desc; DROP INDEX lib_sort_camelot_asc; DROP INDEX lib_sort_camelot_desc;
+   DROP INDEX lib_sort_lufs_asc; DROP INDEX lib_sort_lufs_desc;
+   DROP INDEX lib_sort_bpm_asc; DROP INDEX lib_sort_bpm_desc; DROP INDEX lib_sort_key_name_asc; DROP INDEX lib_sort_key_name_desc;
+   CREATE INDEX lib_sort_title_asc ON tracks(title_sort IS NULL, title_sort, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_title_desc ON tracks(title_sort IS NULL, title_sort DESC, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_artist_asc ON tracks(artist_sort IS NULL, artist_sort, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_artist_desc ON tracks(artist_sort IS NULL, artist_sort DESC, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_album_asc ON tracks(album_sort IS NULL, album_sort, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_album_desc ON tracks(album_sort IS NULL, album_sort DESC, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_file_name_asc ON tracks(file_name_sort IS NULL, file_name_sort, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_file_name_desc ON tracks(file_name_sort IS NULL, file_name_sort DESC, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_duration_sec_asc ON tracks(duration_sec IS NULL, duration_sec, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_duration_sec_desc ON tracks(duration_sec IS NULL, duration_sec DESC, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_camelot_asc ON tracks(camelot IS NULL, camelot, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_camelot_desc ON tracks(camelot IS NULL, camelot DESC, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_lufs_asc ON tracks(lufs IS NULL, lufs, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_lufs_desc ON tracks(lufs IS NULL, lufs DESC, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_bpm_asc ON tracks(bpm IS NULL, COALESCE(bpm_confidence >= 0.5, 0) = 0, CASE WHEN bpm_confidence >= 0.5 THEN bpm END, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_bpm_desc ON tracks(bpm IS NULL, COALESCE(bpm_confidence >= 0.5, 0) = 0, CASE WHEN bpm_confidence >= 0.5 THEN bpm END DESC, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_key_name_asc ON tracks(key_name IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, CASE WHEN key_confidence >= 0.5 THEN key_name END, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_key_name_desc ON tracks(key_name IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, CASE WHEN key_confidence >= 0.5 THEN key_name END DESC, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_path ON tracks(path_sort, path) WHERE lib_status IS NOT NULL;`,
+  // 14 (left28a): the library's Folder column (a file's folder relative to its library folder, search-key.ts
+  // relativeFolder) sorts by a stored natural key (natural-key.ts naturalFolderKey, filled by TracksRepo with the other
+  // keys and here for existing rows through natural_folder_key()), indexed as migration 13's sorts are
+  `ALTER TABLE tracks ADD COLUMN folder_sort TEXT;
+   UPDATE tracks SET folder_sort = natural_folder_key(tracks.path, (SELECT lf.path FROM library_folders lf WHERE lf.id = tracks.folder_id)) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_folder_asc ON tracks(folder_sort IS NULL, folder_sort, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_folder_desc ON tracks(folder_sort IS NULL, folder_sort DESC, path_sort, path) WHERE lib_status IS NOT NULL;`,
 ];

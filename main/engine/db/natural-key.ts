@@ -1,3 +1,5 @@
+import { relativeFolder } from './search-key';
+
 /**
  * The library's natural sort key for text columns (title, artist, album, genre, file name): numbers by value
  * ("c2" before "c10", as Finder, Explorer and rekordbox order names), letters without case ("alpha" before
@@ -21,7 +23,36 @@ export function naturalKey(v: unknown): string | null {
     });
 }
 
-/** the SQL function `natural_key(text)` (naturalKey), registered by migrate() on each connection, for migration 8 and the writes that fill the keys (TracksRepo) */
-export function registerNaturalKey(db: { function: (name: string, opts: { deterministic: boolean }, fn: (v: unknown) => string | null) => unknown }): void {
+/**
+ * The natural sort key of a file's path (`path_sort`, migration 13): the library's tie-break under every column sort
+ * and the Path sort, so one artist's "Track 2" comes before its "Track 10" (tester: ties ran Track 1, 10, 11, 2).
+ * Each folder or file name is keyed by naturalKey, and the names are joined by U+0001, which sorts below every
+ * character a name holds, so a folder's files come before those of a longer sibling ("Album/…" before "Album 2/…",
+ * where a plain "/" would sort after the space). Either separator splits (Windows paths), as search-key.ts
+ * searchFolders reads a path. Not a string: null.
+ */
+export function naturalPathKey(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  return v.split(/[\\/]/).map((part) => naturalKey(part)).join('\u0001');
+}
+
+/**
+ * The natural sort key of the Folder column (`folder_sort`, migration 14): the folder as shown (search-key.ts
+ * relativeFolder: relative to the library folder `root`, "" for a file directly in it, so those sort first) keyed as a
+ * path (naturalPathKey: "Disc 2" before "Disc 10", a folder before its longer siblings). `path` not a string: null.
+ */
+export function naturalFolderKey(path: unknown, root?: unknown): string | null {
+  if (typeof path !== 'string') return null;
+  return naturalPathKey(relativeFolder(path, typeof root === 'string' ? root : null));
+}
+
+/**
+ * the SQL functions `natural_key(text)` (naturalKey), `natural_path_key(path)` (naturalPathKey) and
+ * `natural_folder_key(path, library folder path)` (naturalFolderKey), registered by migrate() on each connection, for
+ * migrations 8, 13 and 14 and the writes that fill the keys (TracksRepo)
+ */
+export function registerNaturalKey(db: { function: (name: string, opts: { deterministic: boolean }, fn: (v: unknown, w?: unknown) => string | null) => unknown }): void {
   db.function('natural_key', { deterministic: true }, naturalKey);
+  db.function('natural_path_key', { deterministic: true }, naturalPathKey);
+  db.function('natural_folder_key', { deterministic: true }, naturalFolderKey);
 }

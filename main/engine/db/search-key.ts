@@ -29,6 +29,21 @@ export function searchFolders(path: string, root: string | null): string[] {
 }
 
 /**
+ * The folder a file sits in as the library's Folder column shows it: relative to its library folder `root` ("" for a
+ * file directly in it; "Miles Davis/Kind of Blue" below it, the path's own separators kept), or the whole folder
+ * where `root` is null (files chosen by hand) or not above the file. Either separator (Windows paths), as
+ * searchFolders reads a path. → `"sub"` for `/m/Lib/sub/a.mp3` under `/m/Lib`
+ */
+export function relativeFolder(path: string, root: string | null): string {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const dir = cut < 0 ? '' : path.slice(0, cut);
+  if (root === null) return dir;
+  const r = root.replace(/[\\/]+$/, '');
+  if (dir === r) return '';
+  return dir.startsWith(r) && (dir[r.length] === '/' || dir[r.length] === '\\') ? dir.slice(r.length + 1) : dir;
+}
+
+/**
  * The search key of a row: its five text columns (title, artist, album, genre, file name; null ones empty), then, where
  * `path` is given, the folder names of searchFolders(path, root) — each on a line of its own.
  */

@@ -62,6 +62,8 @@ export interface LibQueryRow {
   warnings_json: string | null;
   /** JSON array of the other library paths that are links to this file, or null */
   lib_aliases: string | null;
+  /** the path of the row's library folder (library_folders.path), null outside any */
+  folder_root: string | null;
 }
 
 /** The summary columns of an analysed library track (what sorting and filtering read). */
@@ -99,7 +101,7 @@ const LIB_ROW = `id, path, size, mtime_ms, lib_status, lib_versions, lib_error_c
     THEN (SELECT count(*) FROM json_each(probe_json, '$.streams') WHERE json_extract(value, '$.type') = 'audio') >= 2 ELSE 0 END AS multi_audio`;
 const LIB_COLUMNS = `id, path, file_name, folder_id, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, size,
   bpm, bpm_confidence, key_name, key_confidence, camelot, open_key, lufs, loudness_range, true_peak, features, lib_status, lib_error, lib_error_code, analysed_at,
-  json_extract(probe_json, '$.warnings') AS warnings_json, lib_aliases`;
+  json_extract(probe_json, '$.warnings') AS warnings_json, lib_aliases, (SELECT lf.path FROM library_folders lf WHERE lf.id = tracks.folder_id) AS folder_root`;
 
 /**
  * A tempo or key the analysis is not sure of (calibrated confidence under MIN_CONFIDENCE, or none stated) reads
@@ -111,6 +113,13 @@ const SURE_SQL = { bpm: `bpm_confidence >= ${Number(MIN_CONFIDENCE)}`, key: `key
 /** sort column → which confidence decides whether its value is shown (SURE_SQL) */
 const SURE_OF: Record<string, keyof typeof SURE_SQL> = { bpm: 'bpm', key: 'key', camelot: 'key' };
 
+/**
+ * the tie-break of every column sort: the path in natural order (its stored key, natural-key.ts naturalPathKey,
+ * migration 13: one artist's "Track 2" before its "Track 10"), then the path itself (paths that differ in case alone),
+ * ascending in either direction, as the sort indexes end
+ */
+const TIE_BREAK = 'path_sort ASC, path ASC';
+
 /** contract sort column → SQL column */
 const SORT_SQL: Record<string, string> = {
   // text columns by their natural sort key (natural-key.ts, migration 8): numbers by value, letters without case
@@ -118,6 +127,8 @@ const SORT_SQL: Record<string, string> = {
   channels: 'channels', codec: 'codec', bitrateKbps: 'bitrate_kbps', sizeBytes: 'size', bpm: 'bpm', bpmConfidence: 'bpm_confidence',
   key: 'key_name', keyConfidence: 'key_confidence', camelot: 'camelot', lufs: 'lufs', loudnessRange: 'loudness_range', truePeak: 'true_peak',
   status: 'lib_status', fileName: 'file_name_sort', path: 'path', analysedAt: 'analysed_at',
+  // the folder as shown, relative to its library folder (natural-key.ts naturalFolderKey, migration 14)
+  folder: 'folder_sort',
 };
 
 /**
@@ -229,14 +240,15 @@ export class TracksRepo {
   }
 
   /**
-   * the natural sort keys (migration 8) and the search key (migration 9) of a row whose text columns were just written
+   * the natural sort keys (migrations 8, 13 and 14) and the search key (migration 9) of a row whose text columns were just written
    * (natural_key(), search_key(): registered by migrate(), which every connection here has run)
    */
   private setSortKeys(id: string): void {
     this.db
       .prepare(
         `UPDATE tracks SET title_sort = natural_key(title), artist_sort = natural_key(artist), album_sort = natural_key(album), genre_sort = natural_key(genre),
-           file_name_sort = natural_key(file_name), search_key = ${SEARCH_KEY_SQL} WHERE id = ?`,
+           file_name_sort = natural_key(file_name), path_sort = natural_path_key(path),
+           folder_sort = natural_folder_key(tracks.path, (SELECT lf.path FROM library_folders lf WHERE lf.id = tracks.folder_id)), search_key = ${SEARCH_KEY_SQL} WHERE id = ?`,
       )
       .run(id);
   }
@@ -390,7 +402,7 @@ export class TracksRepo {
 
   /**
    * One page of library rows. Empty values sort last in either direction and
-   * the path breaks ties, so pages are stable (served by migration 4's indexes).
+   * the path in natural order breaks ties, so pages are stable (served by the indexes of migration 13).
    */
   libPage(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined, offset: number, limit: number): { total: number; rows: LibQueryRow[] } {
     const w = this.where(filter);
@@ -418,7 +430,7 @@ export class TracksRepo {
   private orderBy(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined): { sql: string; params: unknown[] } {
     if (sort?.column === 'crate' && filter?.crateId) {
       const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
-      return { sql: `(SELECT ct.position FROM crate_tracks ct WHERE ct.crate_id = ? AND ct.track_id = tracks.id) ${dir}, path ASC`, params: [filter.crateId] };
+      return { sql: `(SELECT ct.position FROM crate_tracks ct WHERE ct.crate_id = ? AND ct.track_id = tracks.id) ${dir}, ${TIE_BREAK}`, params: [filter.crateId] };
     }
     return { sql: this.order(filter, sort), params: [] };
   }
@@ -427,13 +439,13 @@ export class TracksRepo {
   private order(filter: LibWhere | undefined, sort: { column: string; dir: 'asc' | 'desc' } | undefined): string {
     const col = sort?.column === 'bpm' ? bpmSql(filter?.bpmRange) : (SORT_SQL[sort?.column ?? 'path'] ?? 'path');
     const dir = sort?.dir === 'desc' ? 'DESC' : 'ASC';
-    if (col === 'path') return `path ${dir}`;
+    if (col === 'path') return `path_sort ${dir}, path ${dir}`;
     const sure = SURE_OF[sort?.column ?? ''];
     // Camelot codes sort on the wheel (1A, 1B, 2A … 12B), not as text ("10A" before "1A")
     const by = col === 'camelot' ? `CAST(camelot AS INTEGER) ${dir}, substr(camelot, -1) ${dir}` : `${col} ${dir}`;
-    if (!sure) return `${col} IS NULL, ${by}, path ASC`;
+    if (!sure) return `${col} IS NULL, ${by}, ${TIE_BREAK}`;
     const shown = col === 'camelot' ? `CASE WHEN ${SURE_SQL[sure]} THEN CAST(camelot AS INTEGER) END ${dir}, CASE WHEN ${SURE_SQL[sure]} THEN substr(camelot, -1) END ${dir}` : `CASE WHEN ${SURE_SQL[sure]} THEN ${col} END ${dir}`;
-    return `${col} IS NULL, COALESCE(${SURE_SQL[sure]}, 0) = 0, ${shown}, path ASC`;
+    return `${col} IS NULL, COALESCE(${SURE_SQL[sure]}, 0) = 0, ${shown}, ${TIE_BREAK}`;
   }
 
   /**

@@ -15,6 +15,7 @@ import { writeTx, type Db } from '../db';
 import { LibraryAnalysesRepo } from '../db/library-analyses';
 import { LibraryFoldersRepo } from '../db/library-folders';
 import { ScanJobsRepo } from '../db/scan-jobs';
+import { relativeFolder } from '../db/search-key';
 import { TracksRepo, type LibQueryRow, type LibRow, type LibWhere } from '../db/tracks';
 import { folderPrefix } from '../fs/paths';
 import { bestStream } from '../media/probe';
@@ -27,7 +28,7 @@ export const newLibId = (): string => randomBytes(12).toString('base64url');
 
 function toLibraryTrack(r: LibQueryRow): LibraryTrack {
   return {
-    id: r.id, path: r.path, fileName: r.file_name ?? basename(r.path), folderId: r.folder_id, title: r.title, artist: r.artist, album: r.album,
+    id: r.id, path: r.path, fileName: r.file_name ?? basename(r.path), folderId: r.folder_id, folder: relativeFolder(r.path, r.folder_root), title: r.title, artist: r.artist, album: r.album,
     genre: r.genre, year: r.year, durationSec: r.duration_sec, sampleRate: r.sample_rate, channels: r.channels, codec: r.codec,
     bitrateKbps: r.bitrate_kbps, sizeBytes: r.size, bpm: r.bpm, bpmConfidence: r.bpm === null ? null : r.bpm_confidence, key: r.key_name, keyConfidence: r.key_name === null ? null : r.key_confidence,
     camelot: r.camelot, openKey: r.open_key, lufs: r.lufs, loudnessRange: r.loudness_range, truePeak: r.true_peak, features: r.features,

@@ -55,3 +55,12 @@ export function titleOf(r: LibraryTrack): string {
   return safeName(r.title?.trim() || r.fileName);
 }
 
+
+/**
+ * The whole folder a row's file is in (its path less the file name and the separator before it: the Folder column's
+ * tooltip), as text to draw (safeName); "" where the path has no separator.
+ */
+export function folderPathOf(r: Pick<LibraryTrack, 'path'>): string {
+  const cut = Math.max(r.path.lastIndexOf('/'), r.path.lastIndexOf('\\'));
+  return safeName(cut < 0 ? '' : r.path.slice(0, cut));
+}

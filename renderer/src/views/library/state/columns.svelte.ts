@@ -13,6 +13,8 @@ export interface Column {
   min: number;
   /** when the table is too narrow, columns with a drop rank leave first (1 first); none: always shown */
   drop?: number;
+  /** an optional column: hidden until chosen in the column chooser (also for a saved layout from before it existed) */
+  off?: boolean;
 }
 
 /** The library table's columns, in their default order. */
@@ -20,6 +22,7 @@ export const COLUMNS: Column[] = [
   { id: 'title', label: 'Title', sort: 'title', width: 'minmax(104px, 2fr)', min: 104 },
   { id: 'artist', label: 'Artist', sort: 'artist', width: 'minmax(70px, 1.3fr)', min: 70, drop: 8 },
   { id: 'album', label: 'Album', sort: 'album', width: 'minmax(70px, 1.2fr)', min: 70, drop: 7 },
+  { id: 'folder', label: 'Folder', sort: 'folder', width: 'minmax(70px, 1.2fr)', min: 70, drop: 6.5, off: true, title: 'The folder the file is in, relative to its library folder (empty: directly in it; the whole path in the tooltip); sorts with numbers by value' },
   { id: 'duration', label: 'Time', sort: 'durationSec', width: '54px', num: true, title: 'Duration', min: 54, drop: 5 },
   { id: 'bpm', label: 'BPM', sort: 'bpm', width: '92px', min: 92, num: true, title: 'Tempo (beats per minute) and its confidence; "uncertain" below 50 %; "~": the tempo changes (the column keeps the whole-track estimate, its confidence in the detail)' },
   { id: 'key', label: 'Key', sort: 'camelot', width: '150px', min: 150, title: 'Musical key, its Camelot and Open Key codes and its confidence; "uncertain" below 50 %; "~": the key changes (the column keeps the whole-track estimate); sorts on the Camelot wheel (1A, 1B … 12B)' },
@@ -32,7 +35,9 @@ export const COLUMNS: Column[] = [
 ];
 
 /** the columns a failed row keeps (the rest give their room to the reason) */
-export const META_COLUMNS = new Set(['title', 'artist', 'album']);
+export const META_COLUMNS = new Set(['title', 'artist', 'album', 'folder']);
+/** the optional columns (Column.off), hidden by default */
+const OFF = COLUMNS.filter((c) => c.off).map((c) => c.id);
 const KEY = 'studio.library.columns';
 const MIN_W = 36;
 const MAX_W = 800;
@@ -47,11 +52,19 @@ function read(): Saved {
   try {
     const s = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Saved>;
     const known = new Set(COLUMNS.map((c) => c.id));
-    const order = (s.order ?? []).filter((id) => known.has(id));
-    for (const c of COLUMNS) if (!order.includes(c.id)) order.push(c.id);
-    return { order, hidden: (s.hidden ?? []).filter((id) => known.has(id) && id !== 'title'), widths: s.widths ?? {} };
+    const saved = (s.order ?? []).filter((id) => known.has(id));
+    const order = [...saved];
+    // a column the saved layout does not know (new since) goes after the one before it by default; an optional one hidden
+    COLUMNS.forEach((c, k) => {
+      if (order.includes(c.id)) return;
+      const after = k > 0 ? order.indexOf(COLUMNS[k - 1].id) : -1;
+      order.splice(after < 0 ? order.length : after + 1, 0, c.id);
+    });
+    const hidden = (s.hidden ?? []).filter((id) => known.has(id) && id !== 'title');
+    for (const id of OFF) if (!saved.includes(id) && !hidden.includes(id)) hidden.push(id);
+    return { order, hidden, widths: s.widths ?? {} };
   } catch {
-    return { order: COLUMNS.map((c) => c.id), hidden: [], widths: {} };
+    return { order: COLUMNS.map((c) => c.id), hidden: [...OFF], widths: {} };
   }
 }
 
@@ -79,7 +92,7 @@ class Columns {
    * The shown columns that fit a table `width` px wide (its client width):
    * while the least widths (plus the 8 px gaps and padding) add up to more,
    * the column with the lowest drop rank leaves (LRA, Peak, Codec, Rate,
-   * Time, LUFS, Album, Artist), so the Status column is never pushed out of
+   * Time, LUFS, Folder, Album, Artist), so the Status column is never pushed out of
    * view (the chat beside the library, 1280 px). A width of 0 (not laid
    * out yet) keeps them all. `minWidth`: what the rows need (px).
    */
@@ -140,10 +153,10 @@ class Columns {
 
   reset(): void {
     this.order = COLUMNS.map((c) => c.id);
-    this.hidden = [];
+    this.hidden = [...OFF];
     this.widths = {};
     this.save();
-    signal('library-columns', { hidden: [], order: this.order });
+    signal('library-columns', { hidden: this.hidden, order: this.order });
   }
 
   private save(): void {
