@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type ProbeResult, type ScanState } from '@contract';
+import { codecText, narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { inputWithText } from '../engine/model/placeholders';
@@ -226,7 +226,7 @@ export function formatProbe(p: ProbeResult): string {
     const bits =
       s.type === 'audio'
         ? // a file that names no speaker positions (WAVE_FORMAT_EXTENSIBLE, dwChannelMask 0) has no layout: its count, as ffprobe words it
-          [s.codec, s.sampleRate && `${s.sampleRate} Hz${s.decodedSampleRate ? ` (decoded and analysed as ${s.decodedSampleRate} Hz PCM)` : ''}`, s.channelLayout ?? (s.channels && `${s.channels} channels`), s.bitrateKbps && `${s.bitrateKbps} kb/s`]
+          [codecText(s), s.sampleRate && `${s.sampleRate} Hz${s.decodedSampleRate ? ` (decoded and analysed as ${s.decodedSampleRate} Hz PCM)` : ''}`, s.channelLayout ?? (s.channels && `${s.channels} channels`), s.bitrateKbps && `${s.bitrateKbps} kb/s`]
         : s.type === 'video'
           ? [s.codec, videoSizeText(s, 'x'), s.fps && `${s.fps} fps`, s.attachedPic && 'cover art']
           : [s.codec];

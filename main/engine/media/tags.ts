@@ -48,7 +48,7 @@ export interface FfmpegStated {
   concatenated?: boolean;
   /** the container's bitrate: file size × 8 / duration, kb/s (includes cover art and tags) */
   bitrateKbps?: number;
-  streams: Array<{ index?: number; type: string; codec?: string; bitrateKbps?: number; attachedPic?: boolean; sampleRate?: number; channels?: number; channelLayout?: string; isDefault?: boolean }>;
+  streams: Array<{ index?: number; type: string; codec?: string; bitrateKbps?: number; attachedPic?: boolean; sampleRate?: number; channels?: number; channelLayout?: string; isDefault?: boolean; module?: string }>;
   /** the container's tags as ffmpeg reads them (lower-case keys), falling back to the first audio stream's (Ogg) */
   metadata?: Record<string, string>;
 }
@@ -1798,7 +1798,29 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   });
   // the stream read was put first among the audio streams (readStreamView): the file's own order again
   if (readS) streams.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  trackerModule(input.path, ff.container, structure, streams, tags);
   return { durationSec, durationEstimated, bitrateKbps, ...(statedDurationSec !== undefined ? { statedDurationSec } : {}), tags, warnings, streams };
+}
+
+/**
+ * A tracker module that ffmpeg's libopenmpt demuxer renders (.mod, .xm, .it, .s3m …): its audio stream's codec is the
+ * PCM libopenmpt renders ("pcm_f32le"), so the stream gets `module`, the module's format (structure.ts
+ * trackerModuleOf: "ProTracker MOD", "FastTracker 2 XM"; without a signature — a 15-sample Soundtracker MOD — the
+ * extension's, "MOD module"), which the probe, the track's details and the library show for the codec. Its comment
+ * is libopenmpt's song message, or the sample and instrument names where it has none: one line each, most of them
+ * blank in most modules, so blank lines are dropped and the rest kept in order. In place; the one rule of probe and library.
+ */
+function trackerModule<S extends FfmpegStated['streams'][number]>(path: string, container: string, structure: Structure | null, streams: S[], tags: Tags): void {
+  if (container.split(',')[0] !== 'libopenmpt') return;
+  const ext = extname(path).slice(1).toUpperCase();
+  const name = structure?.trackerModule ?? (ext ? `${ext} module` : 'tracker module');
+  const at = streams.findIndex((s) => s.type === 'audio');
+  if (at >= 0) streams[at] = { ...streams[at], module: name };
+  if (typeof tags.comment === 'string') {
+    const lines = tags.comment.split(/\r\n|\r|\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+    if (lines.length) tags.comment = lines.join('\n');
+    else delete tags.comment;
+  }
 }
 
 /**
