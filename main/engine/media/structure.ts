@@ -175,6 +175,11 @@ export interface Structure {
    * which ffmpeg's libopenmpt demuxer does not state (it names itself, "libopenmpt", and its stream the PCM it renders)
    */
   trackerModule?: string;
+  /**
+   * a FLAC whose first 4 bytes are not its "fLaC" marker while its STREAMINFO follows (flacMarkerDamaged): the bytes
+   * found there (Latin-1); `flac` and the rest are read from the header after them
+   */
+  flacMarker?: string;
 }
 
 const NONE: Structure = { truncated: null, trailing: null, gapless: null, flac: null };
@@ -232,6 +237,8 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
     }
     const h = start === 0 ? head : await readAt(fh, start, Math.min(size - start, 64 * 1024));
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'fLaC') return await flac(fh, size, start, h);
+    // a FLAC whose "fLaC" marker was overwritten (a bad sector, a tool writing over the start): its header after it is read
+    if (start === 0 && flacMarkerDamaged(h) !== null) return { ...(await flac(fh, size, start, h)), flacMarker: h.toString('latin1', 0, 4) };
     const counted = start === 0 ? auOrTtaFrames(h, size) : null;
     if (counted) return { ...NONE, exactFrames: counted };
     if (h.length >= 12 && /^(RIFF|RF64)$/.test(h.toString('latin1', 0, 4)) && /^(WAVE|AVI )$/.test(h.toString('latin1', 8, 12))) return await chunks(fh, size, start, 'WAV', 'le');
@@ -262,6 +269,22 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
   } catch {
     return NONE;
   }
+}
+
+/**
+ * A FLAC file whose first 4 bytes, the marker "fLaC" (RFC 9639 §8), are something else while the STREAMINFO block
+ * that must follow it is there: bytes 4–7 a metadata block header of type 0 (STREAMINFO) and length 34 (§8.1), and
+ * the block's fields plausible (§8.2: minimum block size ≥ 16 and ≤ the maximum, a sample rate of 1 Hz to 655 350 Hz).
+ * @param h the file's first bytes (at least 42)
+ * @returns the 4 bytes found where the marker belongs (Latin-1), or null where this is no such file
+ */
+export function flacMarkerDamaged(h: Buffer): string | null {
+  if (h.length < 42 || h.toString('latin1', 0, 4) === 'fLaC') return null;
+  if ((h[4] & 0x7f) !== 0 || h[5] !== 0 || h[6] !== 0 || h[7] !== 34) return null;
+  const minBlock = h.readUInt16BE(8);
+  const maxBlock = h.readUInt16BE(10);
+  const rate = (h[18] << 12) | (h[19] << 4) | (h[20] >> 4);
+  return minBlock >= 16 && maxBlock >= minBlock && rate > 0 && rate <= 655350 ? h.toString('latin1', 0, 4) : null;
 }
 
 /** ProTracker-family MOD signatures at byte 1080 (after the title, 31 sample headers, song length, restart, orders) */
