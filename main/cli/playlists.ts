@@ -1,13 +1,12 @@
 /**
  * `studio analyze set.m3u8`: a user's playlist named on the command line stands for the files it lists (the engine
- * refuses a playlist as media, demuxer.ts playlistError; the CLI reads it with the library's one M3U reader,
+ * refuses a playlist as media, demuxer.ts playlistError; the CLI reads one named .m3u/.m3u8 with the library's one M3U reader,
  * library/m3u8.ts readM3u, and hands the scan the listed files). Apart from studio.ts so unit tests can import it.
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import type { ErrorCode } from '@contract';
 import { readM3u } from '../engine/library/m3u8';
-import { fileListKind } from '../engine/media/demuxer';
 
 /** A listed entry that is not analysed: its path (or URL as written), what is wrong, the code `--json` prints. */
 export interface ListProblem {
@@ -27,22 +26,15 @@ export interface Expanded {
 }
 
 /**
- * Whether `path` is a playlist for `studio analyze` to read: a regular file named .m3u/.m3u8, or one whose first
- * bytes are `#EXTM3U` (demuxer.ts fileListKind: what the engine refuses as media). An HLS stream playlist is read too;
- * expandPlaylists leaves it to the engine's refusal.
+ * Whether `path` is a playlist for `studio analyze` to read: a regular file named .m3u or .m3u8 (any case). By name
+ * only: a list of files under a media name ("song.mp3" holding #EXTM3U) stays the engine's refusal (demuxer.ts
+ * fileListKind, NOT_MEDIA), so no file disguised as a track makes the command read others.
  */
 export function isPlaylistFile(path: string): boolean {
-  let fd: number | undefined;
   try {
-    if (!statSync(path).isFile()) return false;
-    if (/^\.m3u8?$/i.test(extname(path))) return true;
-    fd = openSync(path, 'r');
-    const head = Buffer.alloc(4096);
-    return fileListKind(head.subarray(0, readSync(fd, head, 0, head.length, 0))) === 'playlist (M3U/HLS)';
+    return /^\.m3u8?$/i.test(extname(path)) && statSync(path).isFile();
   } catch {
     return false; // missing or unreadable: the scan says so for the path itself
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

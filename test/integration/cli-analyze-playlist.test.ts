@@ -51,7 +51,7 @@ test('analyze set.m3u8: the listed tracks are analysed; a missing entry and a UR
   for (const p of [a, b, c]) assert.ok(text.out.includes(`${p}\n  duration    0:01.00`), text.out);
 });
 
-test('analyze: a playlist whose files are all there exits 0; one listing nothing exits 1 saying so, without starting an analysis', () => {
+test('analyze: a playlist whose files are all there exits 0; one listing nothing exits 1 saying so; one under a media name or an HLS stream playlist is still refused', () => {
   const d = join(dir, 'all');
   mkdirSync(d);
   copyFileSync(toneFile('cli-playlist-1s.wav', 1), join(d, 'x.wav'));
@@ -64,4 +64,14 @@ test('analyze: a playlist whose files are all there exits 0; one listing nothing
   assert.equal(e.code, 1);
   assert.equal(e.out, '');
   assert.match(e.err, /"empty\.m3u8" is a playlist that lists no files: nothing to analyse\./);
+  // by name only: a playlist under a media name, and an HLS stream playlist, stay refused as media (no file read)
+  writeFileSync(join(d, 'song.mp3'), '#EXTM3U\nx.wav\n');
+  writeFileSync(join(d, 'live.m3u8'), '#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXTINF:6,\nx.wav\n');
+  for (const name of ['song.mp3', 'live.m3u8']) {
+    const r2 = studio('analyze', '--json', join(d, name));
+    assert.equal(r2.code, 1, name);
+    const recs = r2.out.trim().split('\n').map((l) => JSON.parse(l) as { path: string; code?: string; error: string | null });
+    assert.deepEqual(recs.map((x) => [x.path, x.code]), [[join(d, name), 'NOT_MEDIA']], `${name}: ${r2.out}`);
+    assert.match(recs[0].error!, /is a playlist \(M3U\/HLS\)/);
+  }
 });
