@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type ProbeResult, type ScanState } from '@contract';
+import { codecText, narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { inputWithText } from '../engine/model/placeholders';
@@ -17,6 +17,7 @@ import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
 import { crateCommand } from './crate';
 import { analyzeLine, analyzeText, fmtDuration, shownPath } from './analyze-text';
+import { expandPlaylists } from './playlists';
 
 const USAGE = `Resonance Studio ${STUDIO_VERSION}
 
@@ -38,7 +39,8 @@ Usage:
       as the model reads it and, per medium, what it was given (container,
       seconds, sample rate, channels, clips, width/height, frames).
   studio analyze <files or folders…> [--json] [--db PATH] [--bpm-range MIN-MAX]
-      Analyse audio/video files (folders: recursively) with the library's
+      Analyse audio/video files (folders: recursively; a playlist, .m3u or
+      .m3u8: the files it lists, those missing reported) with the library's
       analysers: tags, duration, loudness (LUFS, range, true peak), tempo, key,
       chords. --json prints one JSON object per line per track (path,
       durationSec, bpm, bpmConfidence, key, keyConfidence, camelot, lufs,
@@ -224,7 +226,7 @@ export function formatProbe(p: ProbeResult): string {
     const bits =
       s.type === 'audio'
         ? // a file that names no speaker positions (WAVE_FORMAT_EXTENSIBLE, dwChannelMask 0) has no layout: its count, as ffprobe words it
-          [s.codec, s.sampleRate && `${s.sampleRate} Hz${s.decodedSampleRate ? ` (decoded and analysed as ${s.decodedSampleRate} Hz PCM)` : ''}`, s.channelLayout ?? (s.channels && `${s.channels} channels`), s.bitrateKbps && `${s.bitrateKbps} kb/s`]
+          [codecText(s), s.sampleRate && `${s.sampleRate} Hz${s.decodedSampleRate ? ` (decoded and analysed as ${s.decodedSampleRate} Hz PCM)` : ''}`, s.channelLayout ?? (s.channels && `${s.channels} channels`), s.bitrateKbps && `${s.bitrateKbps} kb/s`]
         : s.type === 'video'
           ? [s.codec, videoSizeText(s, 'x'), s.fps && `${s.fps} fps`, s.attachedPic && 'cover art']
           : [s.codec];
@@ -393,7 +395,22 @@ async function analyzeCommand(argv: string[]): Promise<void> {
   // a range narrower than an octave cannot hold every tempo: said once, before any file (the JSON on stdout stays clean)
   const narrow = narrowBpmRangeNote(range);
   if (narrow) process.stderr.write(`note: ${narrow}\n`);
-  const paths = positionals.map((p) => resolve(p));
+  // a playlist (M3U/M3U8) stands for the files it lists; those missing are reported (and fail the run) before the scan
+  const listed = expandPlaylists(positionals.map((p) => resolve(p)));
+  const paths = listed.paths;
+  let failed = 0;
+  for (const p of listed.problems) {
+    if (values.json) process.stdout.write(JSON.stringify({ path: p.path, error: p.message, code: p.code }) + '\n');
+    else process.stderr.write(`studio: ${shownPath(p.path)}: ${p.message}\n`);
+    failed++;
+  }
+  for (const l of listed.playlists) {
+    if (l.notFound && l.notFound < l.listed) process.stderr.write(`studio: ${shownPath(l.path)}: ${l.notFound} of its ${l.listed} entries cannot be analysed (above); analysing the other ${l.listed - l.notFound}.\n`);
+  }
+  if (paths.length === 0) {
+    process.exitCode = 1;
+    return;
+  }
   const dbPath = values.db ? resolve(values.db) : null;
   // Without --db nothing is kept: a throwaway data folder (database + waveform cache).
   const dataDir = dbPath ? dirname(dbPath) : mkdtempSync(join(tmpdir(), 'studio-analyze-'));
@@ -405,7 +422,6 @@ async function analyzeCommand(argv: string[]): Promise<void> {
   else env.STUDIO_LIBRARY_WAVEFORM = '0';
   // --db writes a library database: its folder's lock, as the app and `studio serve` take it
   const engine = startEngine(dataDir, 'web', env, dbPath ? 'studio analyze --db' : undefined);
-  let failed = 0;
   let inUse = false;
   let cancelled = false;
   /** a second Ctrl+C: the engine is being stopped on purpose, so the calls it drops are not news */

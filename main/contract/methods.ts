@@ -152,8 +152,22 @@ export const StreamInfo = z.object({
   /** disposition as ffmpeg states it: "(default)", and "(hearing impaired)" / "(visual impaired)" — what av_find_best_stream ranks by (media/probe.ts bestStream) */
   isDefault: z.boolean().optional(),
   impaired: z.boolean().optional(),
+  /**
+   * audio that a tracker module's demuxer renders (ffmpeg's libopenmpt: .mod, .xm, .it, .s3m …): the module's format
+   * ("ProTracker MOD", "FastTracker 2 XM"; media/tags.ts trackerModule), shown for the codec — `codec` is then the PCM
+   * libopenmpt renders ("pcm_f32le"), which the proxy and the decoders go by
+   */
+  module: z.string().optional(),
 });
 export type StreamInfo = z.infer<typeof StreamInfo>;
+
+/**
+ * A stream's codec as shown (`studio probe`, the track's details): the codec ffmpeg names, or for a tracker module's
+ * rendered audio (`module`) the module's format with the PCM it is rendered as — "ProTracker MOD (rendered as pcm_f32le)".
+ */
+export function codecText(s: Pick<StreamInfo, 'codec' | 'module'>): string {
+  return s.module ? `${s.module} (rendered as ${s.codec})` : s.codec;
+}
 
 /**
  * A chapter as the container states it (MP4/M4B chapter track or Nero chpl, Matroska Chapters, ID3v2 CHAP frames of

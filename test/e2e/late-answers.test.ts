@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { OUTPUT, toneFile } from '../helpers/media';
+import { llamaFolderStandIn } from '../helpers/model-sources';
 import { scanFolder } from './library-page';
 import { holdAnswers, launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
 
@@ -31,12 +32,8 @@ describe('a job\'s answer that comes after its last event (ci35): the scan bar, 
     rmSync(join(OUTPUT, 'e2e-scan-late-answer'), { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     copyFileSync(toneFile('scan-late-answer-2s.wav', 2), join(dir, 'tone.wav'));
-    // a LLaMA-7B folder as the plan checks it (config.json of a llama, tokenizer.model, a weight shard): a Get without
-    // one is refused before it starts (tester26), and this Get must start, then fail at the Hub
-    mkdirSync(llama, { recursive: true });
-    writeFileSync(join(llama, 'config.json'), JSON.stringify({ model_type: 'llama', architectures: ['LlamaForCausalLM'] }));
-    writeFileSync(join(llama, 'tokenizer.model'), '');
-    writeFileSync(join(llama, 'pytorch_model.bin'), '');
+    // this Get must start (a LLaMA-7B folder the plan accepts), then fail at the Hub
+    llamaFolderStandIn(llama);
     const launching = launchChromium().then((b) => (browser = b));
     // the Hub and Meta's file server refuse at once (the discard port): a Get fails as soon as it looks up its files
     serve = await startServe({ env: { HF_ENDPOINT: 'http://127.0.0.1:9', STUDIO_IMAGEBIND_URL: 'http://127.0.0.1:9/imagebind_huge.pth' } }).finally(() => launching);

@@ -1,7 +1,7 @@
 /**
- * A small Standard MIDI File reader for ground truth: tempo, key and time
- * signature meta events plus the length of the piece. Only what the accuracy
- * benchmark needs; note events are skipped, not decoded.
+ * A small Standard MIDI File reader: one event walker (walkSmf: notes with their ticks, programs, controllers such
+ * as volume and pan, meta events) that the tests and tools/eval share, and the ground truth read with it — tempo,
+ * key and time signature meta events, the length of the piece, the notes' pitch classes.
  */
 
 export interface MidiTempo {
@@ -44,8 +44,37 @@ function readVarLen(b: Uint8Array, pos: { p: number }): number {
   return v;
 }
 
-/** Parse the meta events of a Standard MIDI File (format 0 or 1). */
-export function parseMidi(data: Uint8Array): MidiInfo {
+/** A Standard MIDI File's header chunk (MThd). */
+export interface SmfHeader {
+  format: number;
+  tracks: number;
+  /** ticks per quarter note (SMPTE time division is reported as 0) */
+  division: number;
+}
+
+/**
+ * One event of a track, at its absolute tick (the delta times summed from the track's start). Channel messages as
+ * they sound: a note-on of velocity 0 is a note-off (SMF 1.0 / MIDI 1.0), a control change carries its controller
+ * (7 channel volume, 10 pan, …); meta events with their type and data; pitch bend, aftertouch and SysEx are skipped.
+ */
+export type SmfEvent = { tick: number; track: number } & (
+  | { kind: 'meta'; type: number; data: Uint8Array }
+  | { kind: 'on'; ch: number; note: number; vel: number }
+  | { kind: 'off'; ch: number; note: number }
+  | { kind: 'program'; ch: number; program: number }
+  | { kind: 'control'; ch: number; controller: number; value: number }
+);
+
+/**
+ * Walks every track of a Standard MIDI File (format 0 or 1; RIFF-wrapped RMID too) in file order, calling `on` for
+ * each event (SmfEvent) — the one SMF reader of the tests and tools/eval (parseMidi, heldout-set's noteOnTicks,
+ * heldout5-synth's midiNotes). Running status is followed; a track ends at its End of Track meta event (0x2F) or its
+ * chunk's end; chunks other than MTrk are skipped. Format: Standard MIDI Files 1.0 (MMA, 1996).
+ * @returns the header and the last tick of any track
+ * @throws Error on a file that is not an SMF, a truncated variable-length quantity, or a data byte where a status
+ *   byte belongs with no running status to follow
+ */
+export function walkSmf(data: Uint8Array, on: (e: SmfEvent, head: SmfHeader) => void): SmfHeader & { endTick: number } {
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const tag = (o: number) => String.fromCharCode(data[o], data[o + 1], data[o + 2], data[o + 3]);
   let off = 0;
@@ -56,7 +85,8 @@ export function parseMidi(data: Uint8Array): MidiInfo {
   const format = dv.getUint16(off + 8);
   const ntracks = dv.getUint16(off + 10);
   const div = dv.getUint16(off + 12);
-  const info: MidiInfo = { format, tracks: ntracks, division: div & 0x8000 ? 0 : div, tempos: [], keys: [], timeSigs: [], endTick: 0, notes: 0, pcQuarters: new Array(12).fill(0) };
+  const head: SmfHeader = { format, tracks: ntracks, division: div & 0x8000 ? 0 : div };
+  let endTick = 0;
   off += 8 + hlen;
   for (let t = 0; t < ntracks && off + 8 <= data.length; t++) {
     const len = dv.getUint32(off + 4);
@@ -68,7 +98,6 @@ export function parseMidi(data: Uint8Array): MidiInfo {
     const pos = { p: start };
     let tick = 0;
     let status = 0;
-    const sounding = new Map<number, number>(); // channel·128 + note → tick of its note-on
     while (pos.p < end) {
       tick += readVarLen(data, pos);
       let s = data[pos.p];
@@ -79,34 +108,54 @@ export function parseMidi(data: Uint8Array): MidiInfo {
         const l = readVarLen(data, pos);
         const d = data.subarray(pos.p, pos.p + l);
         pos.p += l;
-        if (type === 0x51 && l >= 3) info.tempos.push({ tick, usPerQuarter: (d[0] << 16) | (d[1] << 8) | d[2] });
-        else if (type === 0x59 && l >= 2) info.keys.push({ tick, sf: (d[0] << 24) >> 24, minor: d[1] === 1 });
-        else if (type === 0x58 && l >= 2) info.timeSigs.push({ tick, num: d[0], den: 2 ** d[1] });
-        else if (type === 0x2f) break;
+        on({ tick, track: t, kind: 'meta', type, data: d }, head);
+        if (type === 0x2f) break;
       } else if (s === 0xf0 || s === 0xf7) {
         const l = readVarLen(data, pos);
         pos.p += l;
       } else if (s >= 0x80) {
         status = s;
         const hi = s & 0xf0;
-        const n = hi === 0xc0 || hi === 0xd0 ? 1 : 2;
-        if (hi === 0x90 && data[pos.p + 1] > 0) info.notes++;
         const ch = s & 0x0f;
-        if (ch !== 9 && (hi === 0x90 || hi === 0x80)) {
-          const id = ch * 128 + data[pos.p];
-          const on = sounding.get(id);
-          if (on !== undefined && info.division) info.pcQuarters[data[pos.p] % 12] += (tick - on) / info.division;
-          sounding.delete(id);
-          if (hi === 0x90 && data[pos.p + 1] > 0) sounding.set(id, tick);
-        }
-        pos.p += n;
+        const d1 = data[pos.p];
+        const d2 = data[pos.p + 1];
+        pos.p += hi === 0xc0 || hi === 0xd0 ? 1 : 2;
+        if (hi === 0x90 && d2 > 0) on({ tick, track: t, kind: 'on', ch, note: d1, vel: d2 }, head);
+        else if (hi === 0x80 || hi === 0x90) on({ tick, track: t, kind: 'off', ch, note: d1 }, head);
+        else if (hi === 0xc0) on({ tick, track: t, kind: 'program', ch, program: d1 }, head);
+        else if (hi === 0xb0) on({ tick, track: t, kind: 'control', ch, controller: d1, value: d2 }, head);
       } else {
         throw new Error(`bad MIDI event at byte ${pos.p}`);
       }
     }
-    if (tick > info.endTick) info.endTick = tick;
+    if (tick > endTick) endTick = tick;
   }
-  return info;
+  return { ...head, endTick };
+}
+
+/** Parse the meta events of a Standard MIDI File (format 0 or 1), with its note count and pitch-class durations. */
+export function parseMidi(data: Uint8Array): MidiInfo {
+  const info: MidiInfo = { format: 0, tracks: 0, division: 0, tempos: [], keys: [], timeSigs: [], endTick: 0, notes: 0, pcQuarters: new Array(12).fill(0) };
+  const sounding = new Map<number, number>(); // track·2048 + channel·128 + note → tick of its note-on
+  const head = walkSmf(data, (e, { division }) => {
+    if (e.kind === 'meta') {
+      const d = e.data;
+      const l = d.length;
+      if (e.type === 0x51 && l >= 3) info.tempos.push({ tick: e.tick, usPerQuarter: (d[0] << 16) | (d[1] << 8) | d[2] });
+      else if (e.type === 0x59 && l >= 2) info.keys.push({ tick: e.tick, sf: (d[0] << 24) >> 24, minor: d[1] === 1 });
+      else if (e.type === 0x58 && l >= 2) info.timeSigs.push({ tick: e.tick, num: d[0], den: 2 ** d[1] });
+    } else if (e.kind === 'on' || e.kind === 'off') {
+      if (e.kind === 'on') info.notes++;
+      if (e.ch !== 9) {
+        const id = e.track * 2048 + e.ch * 128 + e.note;
+        const at = sounding.get(id);
+        if (at !== undefined && division) info.pcQuarters[e.note % 12] += (e.tick - at) / division;
+        sounding.delete(id);
+        if (e.kind === 'on') sounding.set(id, e.tick);
+      }
+    }
+  });
+  return { ...info, format: head.format, tracks: head.tracks, division: head.division, endTick: head.endTick };
 }
 
 /** Seconds from the start to `tick`, following the tempo map (120 BPM until the first tempo event). */

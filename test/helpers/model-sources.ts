@@ -2,7 +2,7 @@
 // them) published on the local Hub / file server (hub-server.ts) at the places the real ones
 // live: the DeepResonance deltas in the dataset Sony/DeepResonance_data_models under ckpt/…,
 // lmsys/vicuna-7b-delta-v0 as a model repo, ImageBind at a static URL like Meta's.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HubServer } from './hub-server';
 
@@ -44,4 +44,18 @@ export async function publishTinySources(tinyDir: string, pageSize = 2): Promise
     vicunaDir: join(src, 'llama'),
     files: { deltaAlpha, deltaBeta, imagebind, imagebindConfig, vicunaDelta },
   };
+}
+
+/**
+ * A stand-in for the user's LLaMA-7B folder, as the Get plan checks one (catalog.ts llmFolderProblem: config.json of
+ * a llama, tokenizer.model, a weight file), with empty files: a Get without such a folder is refused before it starts
+ * (tester26), so a test whose Get must start and then fail at the Hub needs one. Made in `dir` (created).
+ * @returns `dir`
+ */
+export function llamaFolderStandIn(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'llama', architectures: ['LlamaForCausalLM'] }));
+  writeFileSync(join(dir, 'tokenizer.model'), '');
+  writeFileSync(join(dir, 'pytorch_model.bin'), '');
+  return dir;
 }

@@ -33,7 +33,7 @@ import { sniffAudio } from '../../main/engine/library/sniff';
 import { probeFile } from '../../main/engine/media/probe';
 import { decodeAudio } from '../../main/engine/model/media-input';
 import { libraryProber } from '../helpers/library-probe';
-import { audioKbps, decodedFrames, decodedSec, ff, OUTPUT, ROOT } from '../helpers/media';
+import { audioKbps, decodedFrames, decodedSec, ff, modBytes, OUTPUT, ROOT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'media-truth-kinds27');
 const SCAN = join(DIR, 'scan');
@@ -108,30 +108,6 @@ describe('kind 1: several audio tracks in one file', () => {
     assert.ok(p.warnings.some((x) => /^The audio lasts 0:03\.0\d; the file runs to 0:08\.00, the length of its video/.test(x)), p.warnings.join(' | '));
   });
 });
-
-/** A 4-channel ProTracker module ("M.K."): one 256-byte square-wave sample played on channel 1 every 4 rows, two orders of one pattern (15.36 s at speed 6, 125 BPM) */
-function modBytes(): Buffer {
-  const head = Buffer.alloc(20 + 31 * 30 + 2 + 128 + 4);
-  head.write('T22 Module', 0, 'latin1');
-  head.write('Square', 20, 'latin1');
-  head.writeUInt16BE(128, 20 + 22); // length in words
-  head[20 + 25] = 64; // volume
-  head.writeUInt16BE(0, 20 + 26);
-  head.writeUInt16BE(128, 20 + 28); // loop length in words
-  for (let i = 1; i < 31; i++) head.writeUInt16BE(1, 20 + i * 30 + 28);
-  const o = 20 + 31 * 30;
-  head[o] = 2; // song length: two orders
-  head[o + 1] = 127;
-  head.write('M.K.', o + 2 + 128, 'latin1');
-  const pat = Buffer.alloc(64 * 4 * 4);
-  const periods = [428, 381, 339, 320, 285, 254, 226, 214];
-  for (let row = 0; row < 64; row += 4) {
-    const p = periods[(row / 4) % 8]!;
-    pat.set([p >> 8, p & 0xff, 0x10, 0], row * 16);
-  }
-  const data = Buffer.from(Array.from({ length: 256 }, (_, i) => (Math.floor(i / 16) % 2 ? 100 : 156)));
-  return Buffer.concat([head, pat, data]);
-}
 
 /** A VGM 1.50 file (SN76489 at 3.579545 MHz): a tone on channel 0 for 300 waits of 1/60 s (5 s), then silence and the end */
 function vgmBytes(): Buffer {
@@ -304,7 +280,7 @@ function buildScan(): void {
   const formats = execFileSync('ffmpeg', ['-hide_banner', '-formats'], { encoding: 'utf8' });
   if (/ libopenmpt /.test(formats)) rendered.push('T22.MOD');
   if (/ libgme /.test(formats)) rendered.push('tone.vgm');
-  for (const name of rendered) writeFileSync(join(SCAN, name), name === 'T22.MOD' ? modBytes() : vgmBytes());
+  for (const name of rendered) writeFileSync(join(SCAN, name), name === 'T22.MOD' ? modBytes(['Square']) : vgmBytes());
   const src = ['-f', 'lavfi', '-i', 'sine=f=220:d=1,volume=0.02', '-f', 'lavfi', '-i', 'sine=f=440:d=3:beep_factor=4', '-filter_complex', '[0][1]concat=n=2:v=0:a=1,aformat=channel_layouts=stereo'];
   const made: Record<string, string[]> = {
     'vbr.aac': ['-c:a', 'aac', '-q:a', '1', '-f', 'adts'],

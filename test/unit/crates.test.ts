@@ -12,7 +12,7 @@ import { migrations, openDb } from '../../main/engine/db';
 import { naturalKey } from '../../main/engine/db/natural-key';
 import { LibraryStore } from '../../main/engine/library/store';
 import { CrateService, playlistFileName, reorder } from '../../main/engine/library/crates';
-import { toM3u8 } from '../../main/engine/library/m3u8';
+import { readM3u, toM3u8 } from '../../main/engine/library/m3u8';
 import { findCrate, formatCrates, formatCrateTracks } from '../../main/cli/crate';
 import { oldFormatLibrary } from '../helpers/library-rows';
 import { guardPaths, Roots } from '../../main/engine/fs/roots';
@@ -220,6 +220,33 @@ describe('M3U8 writer (RFC 8216 §4.3.2.1 EXTINF)', () => {
     assert.equal(line('C:\\Music\\#1 Hit.mp3', 'C:\\Music', win32), '.\\#1 Hit.mp3');
     assert.equal(line('C:\\Music\\two\nlines.mp3', 'C:\\Music', win32), 'file:///C:/Music/two%0Alines.mp3');
     assert.equal(line('/m/a#b.mp3', '/m'), 'a#b.mp3', 'a "#" inside a name is no comment');
+  });
+});
+
+describe('M3U reader (a user\'s playlist: studio analyze set.m3u8)', () => {
+  test('BOM, CRLF, #EXTINF and comments skipped; relative, absolute and file: URL entries; a URL reported; line numbers kept', () => {
+    const text = '\ufeff#EXTM3U\r\n#EXTINF:3,A - B\r\nSets/a.flac\r\n\r\n# a comment\r\n/abs/b.mp3\r\n  file:///m/two%20words%23.ogg  \r\nhttp://radio.example/stream\r\nmissing.wav';
+    const r = readM3u(Buffer.from(text, 'utf8'), '/m', posix);
+    assert.deepEqual(r.entries.map((e) => [e.path, e.line]), [['/m/Sets/a.flac', 3], ['/abs/b.mp3', 6], ['/m/two words#.ogg', 7], ['/m/missing.wav', 9]]);
+    assert.deepEqual(r.unusable.map((u) => [u.line, u.text]), [[8, 'http://radio.example/stream']]);
+    assert.equal(r.hls, false);
+    assert.deepEqual(readM3u(Buffer.from('a.mp3\rb.mp3'), '/m', posix).entries.map((e) => e.path), ['/m/a.mp3', '/m/b.mp3'], 'old Mac CR line ends');
+    assert.match(readM3u(Buffer.from('file://server/share/a.mp3'), '/m', posix).unusable[0].why, /not a file on this machine/);
+  });
+
+  test('reads back what the writer (toM3u8) writes: "./#1 Hit.mp3", a file: URL with a line break, Windows paths', () => {
+    const e = { durationSec: 1, artist: null, title: 'x' };
+    const paths = ['/m/#1 Hit.mp3', '/m/ intro.mp3', '/m/outro.mp3 ', '/m/two\nlines.mp3', '/elsewhere/Björk 日本.flac', '/m/deep/🎧 mix.opus'];
+    const text = toM3u8(paths.map((path) => ({ ...e, path })), '/m', posix);
+    assert.deepEqual(readM3u(Buffer.from(text, 'utf8'), '/m', posix).entries.map((x) => x.path), paths);
+    const win = ['C:\\Music\\#1 Hit.mp3', 'C:\\Music\\two\nlines.mp3', 'D:\\a.mp3'];
+    assert.deepEqual(readM3u(Buffer.from(toM3u8(win.map((path) => ({ ...e, path })), 'C:\\Music', win32)), 'C:\\Music', win32).entries.map((x) => x.path), win);
+  });
+
+  test('an old .m3u in Windows-1252 ("ANSI") is read as such; an HLS playlist is told apart', () => {
+    const bytes = Buffer.concat([Buffer.from('#EXTINF:1,x\n'), Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0x96, 0x20, 0x80]), Buffer.from('.mp3\n')]);
+    assert.deepEqual(readM3u(bytes, '/m', posix).entries.map((x) => x.path), ['/m/Café – €.mp3']);
+    assert.equal(readM3u(Buffer.from('#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXTINF:6,\nseg0.ts\n'), '/m', posix).hls, true);
   });
 });
 

@@ -3,7 +3,7 @@
 // seq, engineRun; main/engine/state-order.ts) and a reader of both events and answers drops the older one
 // (isStaleState). The page side, with the order made by a WebSocket route: test/e2e/late-answers.test.ts.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -14,6 +14,7 @@ import { LibraryScanner } from '../../main/engine/library/job';
 import type { Analyse } from '../../main/engine/library/pool';
 import { LibraryStore } from '../../main/engine/library/store';
 import { ModelCatalogService } from '../../main/engine/model/catalog/service';
+import { llamaFolderStandIn } from '../helpers/model-sources';
 
 const dir = mkdtempSync(join(tmpdir(), 'rs-scan-order-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -80,13 +81,8 @@ test('a model Get\'s answer is ordered before its job\'s events: one that fails 
   } as unknown as EngineContext;
   const env = { HF_ENDPOINT: 'http://127.0.0.1:9', STUDIO_IMAGEBIND_URL: 'http://127.0.0.1:9/imagebind_huge.pth', STUDIO_MODELS_DIR: join(data, 'models') };
   const catalog = new ModelCatalogService(ctx, async () => Promise.reject(new Error('no conversion expected')), () => undefined, env);
-  // a LLaMA-7B folder as the plan checks it (config.json of a llama, tokenizer.model, a weight shard): a Get without one
-  // is refused before it starts (tester26, b3fbd75), and this Get must start, then fail at the Hub
-  const llama = join(data, 'llama-7b');
-  mkdirSync(llama, { recursive: true });
-  writeFileSync(join(llama, 'config.json'), JSON.stringify({ model_type: 'llama', architectures: ['LlamaForCausalLM'] }));
-  writeFileSync(join(llama, 'tokenizer.model'), '');
-  writeFileSync(join(llama, 'pytorch_model.bin'), '');
+  // this Get must start (a LLaMA-7B folder the plan accepts), then fail at the Hub
+  const llama = llamaFolderStandIn(join(data, 'llama-7b'));
   const answer = await catalog.get({ variant: 'beta', precision: 'int4', llama });
   assert.equal(answer.state, 'running');
   for (let i = 0; i < 200 && !events.some((e) => e.state === 'failed'); i++) await new Promise((r) => setTimeout(r, 25));

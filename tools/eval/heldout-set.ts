@@ -51,7 +51,7 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { keyName, type Key } from '../../main/engine/analysis/keys';
-import { parseMidi, type MidiInfo } from '../../test/helpers/midi';
+import { parseMidi, walkSmf, type MidiInfo } from '../../test/helpers/midi';
 import { grooveFamily, makeDrone, maj, midiTruth, min, modeOf, progression, render, renderJobs, SONGS as DEVTEST_SONGS, tempoBand, type Category, type Drone, type EvalItem, type MeterClass, type SoundFont } from './build-set';
 import { relatedFamily } from './split-families';
 
@@ -276,51 +276,12 @@ export function heldoutMmaSource(s: HeldoutSong, i: number, sec: number, grooves
 }
 
 // ---- MIDI sources --------------------------------------------------------------------------
-/** Note-on ticks (velocity > 0, every channel) of a Standard MIDI File. Throws on a malformed file. */
+/** Note-on ticks (velocity > 0, every channel) of a Standard MIDI File, in file order (walkSmf). Throws on a malformed file. */
 export function noteOnTicks(b: Uint8Array): number[] {
   const ticks: number[] = [];
-  let p = 14;
-  const u32 = (o: number) => ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
-  while (p + 8 <= b.length) {
-    const id = String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3]);
-    const len = u32(p + 4);
-    const end = p + 8 + len;
-    if (id === 'MTrk') {
-      let q = p + 8;
-      let tick = 0;
-      let status = 0;
-      const vlq = () => {
-        let v = 0;
-        for (let k = 0; k < 4; k++) {
-          const c = b[q++];
-          v = (v << 7) | (c & 0x7f);
-          if (!(c & 0x80)) break;
-        }
-        return v;
-      };
-      while (q < end) {
-        tick += vlq();
-        let st = b[q];
-        if (st & 0x80) q++;
-        else st = status; // running status
-        if (st === 0xff) {
-          q++;
-          const l = vlq();
-          q += l;
-        } else if (st === 0xf0 || st === 0xf7) {
-          const l = vlq();
-          q += l;
-        } else {
-          status = st;
-          const type = st & 0xf0;
-          const n = type === 0xc0 || type === 0xd0 ? 1 : 2;
-          if (type === 0x90 && b[q + 1] > 0) ticks.push(tick);
-          q += n;
-        }
-      }
-    }
-    p = end;
-  }
+  walkSmf(b, (e) => {
+    if (e.kind === 'on') ticks.push(e.tick);
+  });
   return ticks;
 }
 

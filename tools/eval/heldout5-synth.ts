@@ -16,7 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseMidi, tickToSeconds } from '../../test/helpers/midi';
+import { parseMidi, tickToSeconds, walkSmf } from '../../test/helpers/midi';
 import { smfBytes, type SmfNote } from '../../test/helpers/smf';
 import { mulberry32 } from '../../test/helpers/prng';
 
@@ -44,56 +44,15 @@ export interface Ts5Note {
 /** Every note of a Standard MIDI File (format 0 or 1) with its channel's program, volume and pan; seconds by the tempo map. */
 export function midiNotes(bytes: Uint8Array): Ts5Note[] {
   const info = parseMidi(bytes);
-  const b = bytes;
-  const u32 = (o: number) => ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
   type Ev = { tick: number; kind: 'on' | 'off' | 'prog' | 'cc'; ch: number; a: number; v: number; seq: number };
   const evs: Ev[] = [];
   let seq = 0;
-  let p = 8 + u32(4);
-  while (p + 8 <= b.length) {
-    const id = String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3]);
-    const len = u32(p + 4);
-    const end = Math.min(b.length, p + 8 + len);
-    if (id === 'MTrk') {
-      let q = p + 8;
-      let tick = 0;
-      let status = 0;
-      const vlq = () => {
-        let v = 0;
-        for (let k = 0; k < 4; k++) {
-          const c = b[q++];
-          v = (v << 7) | (c & 0x7f);
-          if (!(c & 0x80)) break;
-        }
-        return v;
-      };
-      while (q < end) {
-        tick += vlq();
-        let s = b[q];
-        if (s & 0x80) q++;
-        else s = status;
-        if (s === 0xff) {
-          const type = b[q++];
-          const l = vlq();
-          q += l;
-          if (type === 0x2f) break;
-        } else if (s === 0xf0 || s === 0xf7) q += vlq();
-        else {
-          status = s;
-          const hi = s & 0xf0;
-          const ch = s & 0x0f;
-          const d1 = b[q];
-          const d2 = hi === 0xc0 || hi === 0xd0 ? 0 : b[q + 1];
-          q += hi === 0xc0 || hi === 0xd0 ? 1 : 2;
-          if (hi === 0x90 && d2 > 0) evs.push({ tick, kind: 'on', ch, a: d1, v: d2, seq: seq++ });
-          else if (hi === 0x80 || hi === 0x90) evs.push({ tick, kind: 'off', ch, a: d1, v: 0, seq: seq++ });
-          else if (hi === 0xc0) evs.push({ tick, kind: 'prog', ch, a: d1, v: 0, seq: seq++ });
-          else if (hi === 0xb0 && (d1 === 7 || d1 === 10)) evs.push({ tick, kind: 'cc', ch, a: d1, v: d2, seq: seq++ });
-        }
-      }
-    }
-    p += 8 + len;
-  }
+  walkSmf(bytes, (e) => {
+    if (e.kind === 'on') evs.push({ tick: e.tick, kind: 'on', ch: e.ch, a: e.note, v: e.vel, seq: seq++ });
+    else if (e.kind === 'off') evs.push({ tick: e.tick, kind: 'off', ch: e.ch, a: e.note, v: 0, seq: seq++ });
+    else if (e.kind === 'program') evs.push({ tick: e.tick, kind: 'prog', ch: e.ch, a: e.program, v: 0, seq: seq++ });
+    else if (e.kind === 'control' && (e.controller === 7 || e.controller === 10)) evs.push({ tick: e.tick, kind: 'cc', ch: e.ch, a: e.controller, v: e.value, seq: seq++ });
+  });
   // controllers and programs before notes at the same tick; note-offs before note-ons
   const rank = { prog: 0, cc: 1, off: 2, on: 3 };
   evs.sort((x, y) => x.tick - y.tick || rank[x.kind] - rank[y.kind] || x.seq - y.seq);

@@ -3,9 +3,10 @@
  * Traktor, Serato, Mixxx, VLC). The tags follow RFC 8216 (HTTP Live Streaming): §4.3.1.1 `#EXTM3U` as the first line,
  * §4.3.2.1 `#EXTINF:<duration>,[<title>]` before each entry's path. Pure: no file system access.
  */
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as nodePath from 'node:path';
 import { isInside, type PathApi } from '../fs/paths';
+import { decodeCp1252 } from '../media/cp1252';
 
 /** One track of the playlist: its absolute path, its length (s; null when unknown: not analysed), its tags. */
 export interface M3uEntry {
@@ -63,4 +64,70 @@ function entryPath(p: string, playlistDir: string | undefined, path: PathApi): s
 /** `p` as a file: URL in `path`'s own flavour (a Windows path as file:///C:/…, whatever system this runs on) */
 function fileUrl(p: string, path: PathApi): string {
   return pathToFileURL(p, { windows: path.sep === '\\' }).href;
+}
+
+/** One line of a playlist that names a file: the path it names (absolute, resolved), its line (1-based), its text. */
+export interface M3uListed {
+  path: string;
+  line: number;
+  text: string;
+}
+
+/** What readM3u found: the files listed, in order, and the lines it could not take as a local file (a URL). */
+export interface M3uRead {
+  entries: M3uListed[];
+  /** an entry that is not a local file (an http:// stream, a file: URL of another host): its line and why */
+  unusable: { line: number; text: string; why: string }[];
+  /** an HLS playlist (RFC 8216 §4.3.3/§4.3.4 tags such as #EXT-X-TARGETDURATION): stream segments, not a user's tracks */
+  hls: boolean;
+}
+
+/**
+ * A user's playlist read as the files it lists — the plain M3U of Winamp (one path or URL a line) and its extended
+ * form (`#EXTM3U`, `#EXTINF:<seconds>,<title>` before a path; the format RFC 8216 §4 later wrote down for HLS: §4.1 a
+ * line is a URI or blank, lines starting "#" are tags or comments, LF or CRLF line ends). Tolerates what players
+ * write: a UTF-8 byte order mark, CRLF or CR line ends, white space around a line, `file:` URLs (RFC 8089,
+ * percent-decoded), paths relative to the playlist's folder (`./#1 Hit.mp3` as toM3u8 writes them), Windows separators
+ * where `path` is Windows'. Text: UTF-8 where the bytes are valid UTF-8 (always so for .m3u8), else Windows-1252 (the
+ * "ANSI" an old .m3u was saved in). Pure: no file system access; whether a listed file exists is the caller's.
+ * An npm reader was looked at: m3u8-parser (video.js) reads HLS segments and keeps neither line numbers nor file:
+ * URLs as paths, so this is own code (the writer, toM3u8, is its inverse: its output reads back to the same paths).
+ * @param bytes the playlist file's contents
+ * @param playlistDir the playlist's folder, absolute: what a relative entry is relative to
+ * @returns the listed files (duplicates kept: the caller decides), the unusable lines, and whether it is HLS
+ */
+export function readM3u(bytes: Uint8Array, playlistDir: string, path: PathApi = nodePath): M3uRead {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = decodeCp1252(bytes);
+  }
+  text = text.replace(/^\uFEFF/, '');
+  const entries: M3uListed[] = [];
+  const unusable: M3uRead['unusable'] = [];
+  let hls = false;
+  text.split(/\r\n|\r|\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '') return;
+    if (line.startsWith('#')) {
+      if (/^#EXT-X-(TARGETDURATION|STREAM-INF|MEDIA-SEQUENCE|PLAYLIST-TYPE|KEY|MAP)\b/.test(line)) hls = true;
+      return;
+    }
+    if (/^file:/i.test(line)) {
+      try {
+        entries.push({ path: fileURLToPath(line, { windows: path.sep === '\\' }), line: i + 1, text: line });
+      } catch (err) {
+        unusable.push({ line: i + 1, text: line, why: `not a file on this machine (${(err as Error).message.replace(/\.$/, '')})` });
+      }
+      return;
+    }
+    // a URL (scheme ":" then not a Windows drive letter's separator): a stream, nothing on disk
+    if (/^[a-z][a-z0-9+.-]+:/i.test(line) && !/^[a-z]:[\\/]/i.test(line)) {
+      unusable.push({ line: i + 1, text: line, why: 'a URL, not a file on this machine' });
+      return;
+    }
+    entries.push({ path: path.resolve(playlistDir, line), line: i + 1, text: line });
+  });
+  return { entries, unusable, hls };
 }

@@ -215,7 +215,7 @@ export class LibraryStore {
         size: a.file.size, mtimeMs: a.file.mtimeMs, kind: video ? 'video' : 'audio', probeJson: JSON.stringify(probe), versionsKey, analysedAt: now,
         fileName: basename(a.path), title: t.title ?? null, artist: t.artist ?? null, album: t.album ?? null, genre: t.genre?.join(', ') ?? null,
         year: t.year ?? null, durationSec: durationShown(a.durationSec), sampleRate: audio?.sampleRate ?? null, channels: audio?.channels ?? null,
-        codec: audio?.codec ?? null, bitrateKbps: a.bitrateKbps ?? null, bpm: tempo?.bpm ?? null,
+        codec: audio?.module ?? audio?.codec ?? null, bitrateKbps: a.bitrateKbps ?? null, bpm: tempo?.bpm ?? null,
         bpmConfidence: tempo?.bpm != null ? tempo.confidence : null, keyName: tonal?.key.key ?? null, keyConfidence: tonal?.key.key != null ? tonal.key.confidence : null,
         camelot: tonal?.key.camelot ?? null, openKey: tonal?.key.openKey ?? null, lufs: r2(loud?.integratedLufs), loudnessRange: r2(loud?.rangeLu),
         truePeak: r2(loud?.truePeakDbtp), features: featuresText({ tempo: tempo ?? null, tonal: tonal ?? null, loudness: loud ?? null }),

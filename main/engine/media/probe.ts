@@ -412,7 +412,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   // such a count reads) and that is the file's Duration: nothing to find, and no second read of the whole file (a
   // 60 MB clip: benchmarked in BENCHMARKS.md, "probe of a video"). Other containers (Matroska, AVI, MPEG-TS) keep the count.
   const withVideo = Boolean(audio && bestVideo !== null) && !(readStream === null && audioEndsWithFile(st, info.durationSec));
-  const counted = audio && (doubt || smpbCheck || withVideo) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck || Boolean(st.flacStreams?.length) || wmaAudio(info)?.byFfmpeg === false, sampleRate: audio?.sampleRate, stream: readStream ?? undefined }) : null;
+  const counted = audio && (doubt || smpbCheck || withVideo) ? await measureAudioStream(path, signal, { decode: info.durationEstimated || smpbCheck || Boolean(st.flacStreams?.length) || (info.container === 'flac' && (!st.flac || st.flacMarker !== undefined)) || wmaAudio(info)?.byFfmpeg === false, sampleRate: audio?.sampleRate, stream: readStream ?? undefined }) : null;
   const measured = counted && !doubt ? { ...counted, audioBytes: null } : counted;
   if (audio && doubt && !measured && st.truncated) throw truncatedError(name, st.truncated, ffmpegReason(ff.stderr));
   const extension = await extensionFacts(path, info.container, undefined, info.streams.find((x) => x.type === 'video')?.codec);

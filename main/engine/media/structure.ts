@@ -170,6 +170,16 @@ export interface Structure {
   freeFormat?: FreeFormatMpeg | null;
   /** the ID3v1 tag at the file's end (any container), read here for the tag-conflict check; null when none */
   id3v1?: { title: string; artist: string; album: string } | null;
+  /**
+   * a tracker module's format by its header's signature (trackerModuleOf: "ProTracker MOD", "FastTracker 2 XM", …),
+   * which ffmpeg's libopenmpt demuxer does not state (it names itself, "libopenmpt", and its stream the PCM it renders)
+   */
+  trackerModule?: string;
+  /**
+   * a FLAC whose first 4 bytes are not its "fLaC" marker while its STREAMINFO follows (flacMarkerDamaged): the bytes
+   * found there (Latin-1); `flac` and the rest are read from the header after them
+   */
+  flacMarker?: string;
 }
 
 const NONE: Structure = { truncated: null, trailing: null, gapless: null, flac: null };
@@ -227,6 +237,8 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
     }
     const h = start === 0 ? head : await readAt(fh, start, Math.min(size - start, 64 * 1024));
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'fLaC') return await flac(fh, size, start, h);
+    // a FLAC whose "fLaC" marker was overwritten (a bad sector, a tool writing over the start): its header after it is read
+    if (start === 0 && flacMarkerDamaged(h) !== null) return { ...(await flac(fh, size, start, h)), flacMarker: h.toString('latin1', 0, 4) };
     const counted = start === 0 ? auOrTtaFrames(h, size) : null;
     if (counted) return { ...NONE, exactFrames: counted };
     if (h.length >= 12 && /^(RIFF|RF64)$/.test(h.toString('latin1', 0, 4)) && /^(WAVE|AVI )$/.test(h.toString('latin1', 8, 12))) return await chunks(fh, size, start, 'WAV', 'le');
@@ -244,6 +256,8 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'OggS') return await ogg(fh, size, start, h, oggPages);
     if (h.length >= 80 && h.toString('latin1', 0, 4) === 'DSD ' && h.toString('latin1', 28, 32) === 'fmt ') return dsf(h);
     if (h.length >= 8 && h.toString('latin1', 0, 4) === 'caff' && h.readUInt16BE(4) === 1) return await caf(fh, size, start);
+    const tracker = start === 0 ? trackerModuleOf(h) : null;
+    if (tracker) return { ...NONE, trackerModule: tracker };
     const m = mpegFrameLength(h, 0);
     if (m && mpegFrameLength(h, m)) {
       const vbri = vbriHeader(h);
@@ -255,6 +269,59 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
   } catch {
     return NONE;
   }
+}
+
+/**
+ * A FLAC file whose first 4 bytes, the marker "fLaC" (RFC 9639 §8), are something else while the STREAMINFO block
+ * that must follow it is there: bytes 4–7 a metadata block header of type 0 (STREAMINFO) and length 34 (§8.1), and
+ * the block's fields plausible (§8.2: minimum block size ≥ 16 and ≤ the maximum, a sample rate of 1 Hz to 655 350 Hz).
+ * @param h the file's first bytes (at least 42)
+ * @returns the 4 bytes found where the marker belongs (Latin-1), or null where this is no such file
+ */
+export function flacMarkerDamaged(h: Buffer): string | null {
+  if (h.length < 42 || h.toString('latin1', 0, 4) === 'fLaC') return null;
+  if ((h[4] & 0x7f) !== 0 || h[5] !== 0 || h[6] !== 0 || h[7] !== 34) return null;
+  const minBlock = h.readUInt16BE(8);
+  const maxBlock = h.readUInt16BE(10);
+  const rate = (h[18] << 12) | (h[19] << 4) | (h[20] >> 4);
+  return minBlock >= 16 && maxBlock >= minBlock && rate > 0 && rate <= 655350 ? h.toString('latin1', 0, 4) : null;
+}
+
+/** ProTracker-family MOD signatures at byte 1080 (after the title, 31 sample headers, song length, restart, orders) */
+const MOD_SIGNATURES: Array<[RegExp, string]> = [
+  [/^(M\.K\.|M!K!|M&K!)$/, 'ProTracker MOD'],
+  [/^N\.T\.$/, 'NoiseTracker MOD'],
+  [/^(FLT[48]|EXO[48])$/, 'StarTrekker MOD'],
+  [/^(CD[68]1|OKTA|OCTA)$/, 'Octalyser MOD'],
+  [/^([1-9]CHN|[1-9][0-9]C[HN])$/, 'FastTracker MOD'],
+  [/^TDZ[1-9]$/, 'TakeTracker MOD'],
+];
+
+/**
+ * A tracker module's format from the signature in its first bytes (`h`: at least the first 1084 bytes where the file
+ * has them), named as the tracker that defined it: XM "Extended Module: " at 0 (FastTracker 2's XM.TXT); IT/MPTM
+ * "IMPM" at 0 (ITTECH.TXT); S3M "SCRM" at 44 (Scream Tracker 3.01 TECH.DOC); MOD's 4 bytes at 1080 (MOD_SIGNATURES;
+ * a 15-sample Soundtracker module has none); and MTM "MTM" at 0, STM "!Scream!" at 20, MED "MMD0"–"MMD3", OKT
+ * "OKTASONG", DBM "DBM0", PTM "PTMF" at 44, ULT "MAS_UTrack_V00", MO3 "MO3" at 0 — the signatures libopenmpt's loaders
+ * test first (OpenMPT wiki, Development: Formats). Only consulted where ffmpeg's libopenmpt demuxer read the file.
+ * @returns the format's name, or null where no signature matches
+ */
+export function trackerModuleOf(h: Buffer): string | null {
+  const at = (o: number, n: number) => (h.length >= o + n ? h.toString('latin1', o, o + n) : '');
+  if (at(0, 17) === 'Extended Module: ') return 'FastTracker 2 XM';
+  if (at(0, 4) === 'IMPM') return 'Impulse Tracker IT';
+  if (at(44, 4) === 'SCRM') return 'Scream Tracker 3 S3M';
+  if (at(44, 4) === 'PTMF') return 'PolyTracker PTM';
+  if (at(20, 8) === '!Scream!' || at(20, 8) === 'BMOD2STM') return 'Scream Tracker 2 STM';
+  if (at(0, 3) === 'MTM') return 'MultiTracker MTM';
+  if (/^MMD[0-3]$/.test(at(0, 4))) return 'OctaMED MED';
+  if (at(0, 8) === 'OKTASONG') return 'Oktalyzer OKT';
+  if (at(0, 4) === 'DBM0') return 'DigiBooster Pro DBM';
+  if (at(0, 14) === 'MAS_UTrack_V00') return 'UltraTracker ULT';
+  if (at(0, 3) === 'MO3') return 'MO3 (compressed module)';
+  const mod = at(1080, 4);
+  for (const [re, name] of MOD_SIGNATURES) if (re.test(mod)) return name;
+  return null;
 }
 
 /** FLAC metadata blocks (RFC 9639 §8.1: 1 bit last, 7 bits type, 24 bits length). */

@@ -35,7 +35,7 @@ import { id3v2Length, mpegFrameLength } from './demuxer';
 import { audioStreamCounts, damageIn, ffmpegPath, runFfmpeg } from './ffmpeg';
 import { oggFlacPictures } from './ogg-flac';
 import { paddedWavTags } from './riff';
-import { trailingText, truncationText, unpaddedText, type Structure } from './structure';
+import { flacMarkerDamaged, trailingText, truncationText, unpaddedText, type Structure } from './structure';
 
 /** What ffmpeg's dump of the input (`ffmpeg -i`) states; see parseFfmpegInfo in probe.ts. */
 export interface FfmpegStated {
@@ -48,7 +48,7 @@ export interface FfmpegStated {
   concatenated?: boolean;
   /** the container's bitrate: file size × 8 / duration, kb/s (includes cover art and tags) */
   bitrateKbps?: number;
-  streams: Array<{ index?: number; type: string; codec?: string; bitrateKbps?: number; attachedPic?: boolean; sampleRate?: number; channels?: number; channelLayout?: string; isDefault?: boolean }>;
+  streams: Array<{ index?: number; type: string; codec?: string; bitrateKbps?: number; attachedPic?: boolean; sampleRate?: number; channels?: number; channelLayout?: string; isDefault?: boolean; module?: string }>;
   /** the container's tags as ffmpeg reads them (lower-case keys), falling back to the first audio stream's (Ogg) */
   metadata?: Record<string, string>;
 }
@@ -100,6 +100,14 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
       }, size);
       return fixed ? parseBuffer(fixed, { mimeType: 'audio/wav', size: fixed.length }, opts).catch(() => null) : null;
     };
+    // a FLAC whose "fLaC" marker is overwritten while its header follows (structure.ts flacMarkerDamaged): the metadata
+    // blocks read with the marker put back (music-metadata refuses the file: "Invalid FLAC preamble")
+    const marker = flacMarkerDamaged(head.subarray(0, bytesRead));
+    if (marker !== null) {
+      const blocks = await flacBlocksPastMarker(fh, size);
+      const fixed = blocks ? await parseBuffer(blocks, { mimeType: 'audio/flac', size: blocks.length }, opts).catch(() => null) : null;
+      if (fixed) return { meta: fixed, repaired: flacMarkerText(path, marker) };
+    }
     let meta: IAudioMetadata;
     try {
       meta = await parseFromTokenizer(tok, opts);
@@ -163,6 +171,28 @@ export async function readTagsByContent(fh: FileHandle, path: string, size: numb
   } catch (err) {
     return { meta: null, error: (err as Error).message };
   }
+}
+
+/**
+ * A FLAC's metadata blocks (RFC 9639 §8.1: 1 bit last, 7 bits type, 24 bits length) from byte 4 to the last one, after
+ * a "fLaC" put where the file's overwritten marker is: what music-metadata reads the header from. Null where a
+ * block runs past the file's end or the blocks hold more than 64 MiB.
+ */
+async function flacBlocksPastMarker(fh: FileHandle, size: number): Promise<Buffer | null> {
+  let pos = 4;
+  for (let n = 0; n < 1024; n++) {
+    if (pos + 4 > size) return null;
+    const b = Buffer.alloc(4);
+    await fh.read(b, 0, 4, pos);
+    const end = pos + 4 + ((b[1] << 16) | (b[2] << 8) | b[3]);
+    if (end > size || end > 64 * 1024 * 1024) return null;
+    pos = end;
+    if (b[0] & 0x80) break;
+  }
+  const out = Buffer.alloc(pos);
+  await fh.read(out, 0, pos, 0);
+  out.write('fLaC', 0, 'latin1');
+  return out;
 }
 
 /**
@@ -1608,7 +1638,11 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // (an Amiga 8SVX/16SV, an IFF form music-metadata's AIFF parser refuses: "Unsupported AIFF type: 8SVX", as
   // ffmpeg's iff demuxer reads it)
   const noParser = /Failed to determine audio format|Guessed MIME-type not supported|Unsupported AIFF type/i.test(input.mmError ?? '');
-  if (!mm && input.mmError && !noParser) {
+  // FLAC audio frames with no FLAC header before them (the marker and STREAMINFO overwritten or cut off): said in words
+  // once, with what to do, instead of the tag reader's "Invalid FLAC preamble" and "the container states no duration"
+  const headerless = ff.container.split(',')[0] === 'flac' && !structure?.flac && !structure?.truncated && !readS;
+  if (headerless) warnings.push(flacHeaderlessText(input.path));
+  if (!mm && input.mmError && !noParser && !headerless) {
     warnings.push(
       Object.keys(ffTags).length
         ? `music-metadata could not read this file (${input.mmError}); the tags shown are ffmpeg's.`
@@ -1683,7 +1717,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
     const othersRunOn = (audioCount > 1 || hasOtherVideo) && longest !== null && !measured.damage && !durationEstimated && !structure?.truncated && longest - measured.durationSec > Math.max(0.5, 0.02 * measured.durationSec);
     if (stated === null || durationEstimated || (packetsAreDuration(ff) && !structure?.truncated)) durationSec = measured.durationSec;
     if (rendered) durationSec = renderedSec(ff, measured.audioBytes!) ?? measured.durationSec;
-    if (stated === null)
+    if (stated === null && !headerless)
       warnings.push(
         flacUnstated
           ? `The FLAC header (STREAMINFO) states no total sample count; the duration ${fmtTime(measured.durationSec)} is measured from every frame.`
@@ -1798,7 +1832,46 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   });
   // the stream read was put first among the audio streams (readStreamView): the file's own order again
   if (readS) streams.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  trackerModule(input.path, ff.container, structure, streams, tags);
   return { durationSec, durationEstimated, bitrateKbps, ...(statedDurationSec !== undefined ? { statedDurationSec } : {}), tags, warnings, streams };
+}
+
+/**
+ * The warning of a FLAC whose "fLaC" marker is overwritten while its header follows intact (structure.ts
+ * flacMarkerDamaged; its tags were read from that header): what is wrong, what still works, and the two repairs.
+ */
+export function flacMarkerText(path: string, found: string): string {
+  const name = basename(path);
+  const hex = Buffer.from(found, 'latin1').toString('hex').replace(/(..)(?!$)/g, '$1 ');
+  const shown = /^[\x20-\x7e]{4}$/.test(found) ? `"${found}" (hex ${hex})` : `hex ${hex}`;
+  return `"${name}" is damaged: a FLAC file starts with the 4-byte marker "fLaC", and this one's first 4 bytes are ${shown}. The header after them is intact, so the length, format and tags shown are read from it, and ffmpeg reads the audio; other players and tag editors may refuse the file. To repair it, write "fLaC" over its first 4 bytes (with a hex editor), or re-encode its audio into a new file: ffmpeg -i "${name}" -c:a flac fixed.flac (the tags are not carried over).`;
+}
+
+/** The warning of FLAC audio frames with no FLAC header before them (crossCheck's `headerless`): what is lost, what to do. */
+function flacHeaderlessText(path: string): string {
+  const name = basename(path);
+  return `"${name}" is damaged: its FLAC header is missing (a FLAC file starts with the marker "fLaC" and a STREAMINFO block; this one's first bytes are something else). ffmpeg finds the audio frames without it, so the audio is read and its length measured, but the stated length, the tags and any cover art went with the header, and other players may refuse the file. Use another copy of the file if you have one; else keep the sound in a readable file by re-encoding it: ffmpeg -i "${name}" -c:a flac fixed.flac.`;
+}
+
+/**
+ * A tracker module that ffmpeg's libopenmpt demuxer renders (.mod, .xm, .it, .s3m …): its audio stream's codec is the
+ * PCM libopenmpt renders ("pcm_f32le"), so the stream gets `module`, the module's format (structure.ts
+ * trackerModuleOf: "ProTracker MOD", "FastTracker 2 XM"; without a signature — a 15-sample Soundtracker MOD — the
+ * extension's, "MOD module"), which the probe, the track's details and the library show for the codec. Its comment
+ * is libopenmpt's song message, or the sample and instrument names where it has none: one line each, most of them
+ * blank in most modules, so blank lines are dropped and the rest kept in order. In place; the one rule of probe and library.
+ */
+function trackerModule<S extends FfmpegStated['streams'][number]>(path: string, container: string, structure: Structure | null, streams: S[], tags: Tags): void {
+  if (container.split(',')[0] !== 'libopenmpt') return;
+  const ext = extname(path).slice(1).toUpperCase();
+  const name = structure?.trackerModule ?? (ext ? `${ext} module` : 'tracker module');
+  const at = streams.findIndex((s) => s.type === 'audio');
+  if (at >= 0) streams[at] = { ...streams[at], module: name };
+  if (typeof tags.comment === 'string') {
+    const lines = tags.comment.split(/\r\n|\r|\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+    if (lines.length) tags.comment = lines.join('\n');
+    else delete tags.comment;
+  }
 }
 
 /**

@@ -1,0 +1,92 @@
+/**
+ * `studio analyze set.m3u8`: a user's playlist named on the command line stands for the files it lists (the engine
+ * refuses a playlist as media, demuxer.ts playlistError; the CLI reads one named .m3u/.m3u8 with the library's one M3U reader,
+ * library/m3u8.ts readM3u, and hands the scan the listed files). Apart from studio.ts so unit tests can import it.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname } from 'node:path';
+import type { ErrorCode } from '@contract';
+import { readM3u } from '../engine/library/m3u8';
+
+/** A listed entry that is not analysed: its path (or URL as written), what is wrong, the code `--json` prints. */
+export interface ListProblem {
+  path: string;
+  message: string;
+  code: ErrorCode;
+}
+
+/** What expandPlaylists made of the command line's paths. */
+export interface Expanded {
+  /** the paths to scan: those given, each playlist replaced by the files it lists that exist (each path once) */
+  paths: string[];
+  /** listed entries that are missing or not files on this machine, and playlists that list nothing */
+  problems: ListProblem[];
+  /** the playlists read: the file, how many entries it lists, how many of those are missing or unusable */
+  playlists: { path: string; listed: number; notFound: number }[];
+}
+
+/**
+ * Whether `path` is a playlist for `studio analyze` to read: a regular file named .m3u or .m3u8 (any case). By name
+ * only: a list of files under a media name ("song.mp3" holding #EXTM3U) stays the engine's refusal (demuxer.ts
+ * fileListKind, NOT_MEDIA), so no file disguised as a track makes the command read others.
+ */
+export function isPlaylistFile(path: string): boolean {
+  try {
+    return /^\.m3u8?$/i.test(extname(path)) && statSync(path).isFile();
+  } catch {
+    return false; // missing or unreadable: the scan says so for the path itself
+  }
+}
+
+/**
+ * The command line's paths with every playlist (isPlaylistFile) replaced by the files it lists (readM3u: relative to
+ * the playlist's folder, file: URLs, #EXTINF skipped). A listed file that does not exist is a problem (NOT_FOUND,
+ * naming the playlist and its line), so is a URL (NOT_MEDIA) and a playlist that lists no file; the caller reports
+ * them as failures (exit 1). An HLS playlist (stream segments, RFC 8216 #EXT-X- tags) is kept as given: the engine
+ * refuses it as it refuses any list of files. A path listed twice (or also given) is scanned once.
+ * @param paths absolute paths as given on the command line
+ */
+export function expandPlaylists(paths: readonly string[]): Expanded {
+  const out = new Set<string>();
+  const problems: ListProblem[] = [];
+  const playlists: Expanded['playlists'] = [];
+  for (const p of paths) {
+    if (!isPlaylistFile(p)) {
+      out.add(p);
+      continue;
+    }
+    let read;
+    try {
+      read = readM3u(readFileSync(p), dirname(p));
+    } catch {
+      out.add(p); // unreadable after all: the scan names why
+      continue;
+    }
+    if (read.hls) {
+      out.add(p);
+      continue;
+    }
+    const name = basename(p);
+    const bad: (ListProblem & { line: number })[] = [];
+    for (const u of read.unusable) {
+      bad.push({ line: u.line, path: u.text, message: `listed in "${name}" (line ${u.line}) but it is ${u.why}: not analysed.`, code: 'NOT_MEDIA' });
+    }
+    for (const e of read.entries) {
+      let exists = true;
+      try {
+        statSync(e.path);
+      } catch (err) {
+        exists = (err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR';
+      }
+      if (exists) out.add(e.path);
+      else bad.push({ line: e.line, path: e.path, message: `listed in "${name}" (line ${e.line}) but not found: moved, renamed or deleted since the playlist was made? Fix the playlist's line or put the file back.`, code: 'NOT_FOUND' });
+    }
+    bad.sort((a, b) => a.line - b.line);
+    problems.push(...bad.map(({ path, message, code }) => ({ path, message, code })));
+    const notFound = bad.length;
+    const listed = read.entries.length + read.unusable.length;
+    if (listed === 0) problems.push({ path: p, message: `"${name}" is a playlist that lists no files: nothing to analyse.`, code: 'NOT_MEDIA' });
+    playlists.push({ path: p, listed, notFound });
+  }
+  return { paths: [...out], problems, playlists };
+}

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { HubServer } from '../helpers/hub-server';
+import { OUTPUT } from '../helpers/media';
+import { DELTA_PATH, llamaFolderStandIn } from '../helpers/model-sources';
+import { useStudio } from '../helpers/studio';
+
+/**
+ * A Get that failed (left28b): the Models panel showed "Get again" beside Cancel, as if the Get still ran; Cancel
+ * belongs to a running (or paused) Get. After a failure only "Get again" and the error show. The Hub fails as the
+ * real one does for a gated repository without a token (401, X-Error-Code: GatedRepo), from a local server; no tiny
+ * packs are needed (the Get stops at its first download).
+ * Run: npm run build && node --import tsx --test test/e2e/models-get-failed.test.ts
+ */
+describe('Models panel: a failed Get offers Get again, not Cancel', { timeout: 300_000 }, () => {
+  const dir = join(OUTPUT, 'e2e-models-get-failed');
+  const llama = join(dir, 'llama-7b');
+  const env: Record<string, string> = {};
+  let hub: HubServer | undefined;
+  const studio = useStudio({
+    serve: { env },
+    viewport: { width: 1280, height: 900 },
+    prepare: async () => {
+      rmSync(dir, { recursive: true, force: true });
+      llamaFolderStandIn(llama);
+      hub = await HubServer.start();
+      const bytes = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff));
+      hub.addRepo('dataset', 'Sony/DeepResonance_data_models', { [DELTA_PATH('alpha')]: bytes(20_000, 1), [DELTA_PATH('beta')]: bytes(20_000, 2) }, 'main', 10_000);
+      hub.addRepo('model', 'lmsys/vicuna-7b-delta-v0', { 'config.json': Buffer.from('{"model_type":"llama"}'), 'tokenizer.model': bytes(100, 3), 'pytorch_model.bin': bytes(12_000, 4) }, 'main', 10_000);
+      // the deltas' repository is gated and the studio has no token: the Hub answers 401, as for the real one
+      hub.gate('dataset', 'Sony/DeepResonance_data_models', 'hf_secret');
+      const ib = hub.addStatic('/imagebind/imagebind_huge.pth', bytes(5_000, 5));
+      Object.assign(env, { HF_ENDPOINT: hub.url, STUDIO_IMAGEBIND_URL: ib, STUDIO_DOWNLOAD_BACKOFF_MS: '20', STUDIO_DISK_RESERVE_BYTES: '0' });
+    },
+  });
+  after(async () => {
+    await hub?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('Get α fails at the Hub: the error, and Get again alone (no Cancel); Get again starts it again', async () => {
+    const { sp } = studio;
+    const { page } = sp;
+    let m = await sp.mark();
+    await page.getByTestId('get-model').click();
+    await sp.waitForEvent('catalog-loaded', { after: m });
+    await page.getByTestId('models-panel').waitFor();
+    await page.getByTestId('pick-llama').click();
+    await sp.fileBrowser().goTo(dirname(llama));
+    await page.locator('[data-testid=browser-list] [data-name="llama-7b"]').click();
+    m = await sp.mark();
+    await page.getByTestId('browser-use-folder').click();
+    await sp.waitForEvent('catalog-loaded', { after: m });
+    assert.equal(await page.getByTestId('part-alpha-llm').getAttribute('data-state'), 'present');
+
+    m = await sp.mark();
+    await page.getByTestId('get-alpha').click();
+    const ended = await sp.waitForEvent('model-get-ended', { after: m });
+    assert.equal((ended.detail as { state: string }).state, 'failed', JSON.stringify(ended.detail));
+    const alpha = page.getByTestId('variant-alpha');
+    await alpha.locator('[data-testid=get-job][data-state=failed]').waitFor();
+    const message = await alpha.getByTestId('get-message').innerText();
+    assert.match(message, /HTTP 401 \(access denied: .* no HF_TOKEN was sent.*Then Get again\./s, 'the error, and what to do');
+    assert.equal(await alpha.getByTestId('get-message').evaluate((e) => e.classList.contains('err')), true);
+    const again = alpha.getByTestId('get-resume');
+    assert.equal((await again.innerText()).trim(), 'Get again');
+    assert.equal(await alpha.getByTestId('get-cancel').count(), 0, 'no Cancel beside Get again: nothing runs');
+    assert.equal(await alpha.getByTestId('get-pause').count(), 0);
+    await sp.screenshot('models-get-failed');
+
+    // Get again starts the Get again (and, the repository still gated, it fails again the same way)
+    m = await sp.mark();
+    await again.click();
+    const again2 = await sp.waitForEvent('model-get-ended', { after: m });
+    assert.equal((again2.detail as { state: string }).state, 'failed');
+    assert.equal(await alpha.getByTestId('get-cancel').count(), 0);
+    await page.keyboard.press('Escape');
+  });
+
+  test('no page errors', () => {
+    assert.deepEqual(studio.sp.problems.filter((p) => p.startsWith('pageerror')), []);
+  });
+});
