@@ -177,9 +177,9 @@ import { PERC_HALF_BANDS } from '../../main/engine/analysis/hpss';
 import type { EvalItem } from './build-set';
 import { splitFamilies } from './split-families';
 
-const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' }, cache: { type: 'string' }, work: { type: 'string' }, out: { type: 'string', default: 'test/output/octave-net' }, extra: { type: 'string', multiple: true, default: [] }, thirds: { type: 'boolean', default: false }, soft: { type: 'boolean', default: false }, perc: { type: 'boolean', default: false }, lock: { type: 'boolean', default: false }, backbeat: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' }, cache: { type: 'string' }, work: { type: 'string' }, out: { type: 'string', default: 'test/output/octave-net' }, extra: { type: 'string', multiple: true, default: [] }, thirds: { type: 'boolean', default: false }, soft: { type: 'boolean', default: false }, perc: { type: 'boolean', default: false }, lock: { type: 'boolean', default: false }, stream: { type: 'boolean', default: false }, backbeat: { type: 'boolean', default: false } } });
 /** --soft, --backbeat: the chooser's optional input groups (octave-net.ts OCTAVE_NET_EXTRA), in that order */
-const EXTRA: OctaveNetExtra[] = [...(args.soft ? ['soft' as const] : []), ...(args.backbeat ? ['backbeat' as const] : []), ...(args.lock ? ['lock' as const] : [])];
+const EXTRA: OctaveNetExtra[] = [...(args.soft ? ['soft' as const] : []), ...(args.backbeat ? ['backbeat' as const] : []), ...(args.lock ? ['lock' as const] : []), ...(args.stream ? ['stream' as const] : [])];
 /** --thirds: the candidates also hold T/3 (experiment B of compound-set.ts: slow 6/8 and 12/8 read at the eighth) */
 const FACTORS = args.thirds ? [1 / 3, 0.5, 1, 2] : OCTAVE_FACTORS;
 /** --aug 0.84,1.19: also rows of every file with its envelopes resampled in time by these factors (a time stretch of the onset envelopes: duration × s, truth ÷ s), marked aug (training only: the trainer scores only the originals) */
