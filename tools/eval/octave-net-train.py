@@ -386,9 +386,10 @@ def extra_of(cols):
         # a part of the 'lock' group (helper tempo22's L2: 59-60, the onsets-per-beat columns): the product computes all 7,
         # the weights give the others 0 (pad_lock)
         return ['lock']
-    if WIDTH == 74 and tail == list(range(62, 74)):
-        # octave-net.ts --soft --lock --stream (helper tempo28): the 12 'stream' columns after the 7 lock ones; the product
-        # computes them right after the 45 base inputs (OctaveNetWeights.extra ['stream'])
+    if WIDTH == 74 and tail and set(tail) <= set(range(62, 74)):
+        # octave-net.ts --soft --lock --stream (helper tempo28): the 12 'stream' columns after the 7 lock ones (or a part
+        # of them, the others weighed 0 by pad_group); the product computes them right after the 45 base inputs
+        # (OctaveNetWeights.extra ['stream'])
         return ['stream']
     if len(tail) == 2 and 45 <= tail[0] < 57 and tail[1] == tail[0] + 12:
         # octave-net.ts --perc (helper tempo17): one PercussiveShare figure v and v × log2(b / 120); the product's 'perc'
@@ -401,6 +402,28 @@ def extra_of(cols):
 
 
 def pad_lock(W, cols):
+    """helper tempo28: a part of the 'stream' group (62-73 of --soft --lock --stream rows) written as the whole group, as
+    below for 'lock'"""
+    tail = [c for c in cols if c >= 45]
+    if WIDTH == 74 and tail and set(tail) < set(range(62, 74)):
+        return pad_group(W, cols, list(range(62, 74)))
+    return pad_lock7(W, cols)
+
+
+def pad_group(W, cols, group):
+    """weights on the base columns and a part of an input group written as the whole group: a column the model did not
+    use gets mu 0, sd 1 and weight 0 everywhere, so octaveNetScore is the model's score exactly"""
+    full = [c for c in cols if c < 45] + group
+    at = {c: i for i, c in enumerate(cols)}
+
+    def spread(v, fill):
+        return [v[at[c]] if c in at else fill for c in full]
+    W = dict(W, mu=spread(W['mu'], 0), sd=spread(W['sd'], 1), linear=spread(W['linear'], 0))
+    W['w1'] = [spread(row, 0) for row in W['w1']]
+    return W
+
+
+def pad_lock7(W, cols):
     """helper tempo22: weights on the base columns and a part of the 'lock' group (55-61) written as the whole group (the
     product computes all 7 columns): a lock column the model did not use gets mu 0, sd 1 and weight 0 everywhere, so
     octaveNetScore is the model's score exactly"""

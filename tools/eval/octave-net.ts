@@ -164,6 +164,17 @@
 // (a1)–(a3), so no arm is chosen and (a4)–(a6) are not clauses of anything; nothing ships. L1 547.0 (+10.3) ✓ but lmms
 // −1.7 ✗, Acc2 682.7 ✗; L2 538.7 (+2.0) ✗, dev2 −2.7 ✗, Acc2 682.7 ✗; L3 547.0 (+10.3; +10, +11, +10) ✓, every set
 // ≥ +0.3 ✓, but Acc2 682.3 (682, 682, 683 vs 683, 683, 684) ✗. BENCHMARKS.md "Tempo: the lock pair".
+// --stream (helper tempo28, session 28, issue 11): every candidate also gets the 'stream' input group (octave-net.ts
+// streamFeatures: per band the fill of the candidate's sixteenth positions and the evenness of its beats, the low band's
+// share of beats and "and"s, low and mid syncopation, high onsets per beat and the high band's evenness over the
+// subdivision; 12 columns, after --soft's and --lock's: with --soft --lock columns 62-73). The finding it answers (tnet26):
+// duple grooves at 84-105 BPM with a steady eighth or sixteenth hat/shaker/percussion stream read at 2x, and drums2's
+// families not teaching each other. Protocol (the lead's, fixed in the brief before any figure): family-grouped 5-fold
+// CV, h16 λ0.001, fold shuffles 0-2 (mean); arm S = 0-44@soft:0@drums:0@drums2:0 (the shipped recipe) against
+// 0-44,62-73@soft:0 (drums and drums2 fitted) and 0-44,62-73@soft:0@drums:0@drums2:0, same folds. A candidate iff:
+// out-of-fold drums2 + drums >= S + 8 files, dev2 and dev each not worse than S by more than 2 files, all sets summed
+// >= S + 8, Acc2 summed not lower. Figures: BENCHMARKS.md "Tempo: a subdivision-stream input for the octave chooser
+// (tempo28)".
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
