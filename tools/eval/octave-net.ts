@@ -175,6 +175,10 @@
 // out-of-fold drums2 + drums >= S + 8 files, dev2 and dev each not worse than S by more than 2 files, all sets summed
 // >= S + 8, Acc2 summed not lower. Figures: BENCHMARKS.md "Tempo: a subdivision-stream input for the octave chooser
 // (tempo28)".
+// Outcome (22:45 UTC, 833 files): no arm with the group qualifies. T = 0-44,62-73@soft:0: drums + drums2 +9.3, dev2 −1.6,
+// dev +0.6, all +15.6, but Acc2 806.7 vs 807.0 (one dev file in shuffle 1); TS (drums never fitted): all +16.0 but
+// drums + drums2 +0.7 and Acc2 −0.3; the low-band part alone (65, 68, 69) TL: dev2 −4.0, TLS: all +7.3. drums2 stays
+// 34.0–34.7 of 78 in every arm (S 34.3); the control D (no new input, drums fitted) passes the clauses by itself.
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

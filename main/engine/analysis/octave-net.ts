@@ -179,7 +179,10 @@ export const SOFTNESS_FEATURES = ['smooth', 'peaky', 'high share', 'low share', 
  *     a confidence map refitted for it: of three arms (all 7 columns; the two onsets-per-beat columns; all 7 at λ 0.003)
  *     none kept pooled Acc2 (−0.7, −0.7, −1.0 file of 697); BENCHMARKS.md "Tempo: the lock pair".
  *   - 'stream' (helper tempo28): streamFeatures, whether a band plays a steady subdivision stream or accents at the
- *     candidate's grid (12 columns, STREAM_FEATURES).
+ *     candidate's grid (12 columns, STREAM_FEATURES). Not shipped (session 28): under the lead's protocol (family-grouped
+ *     CV, h16 λ0.001, 3 fold shuffles) drums2 stays 34.0–34.7 of 78 fitted or not (shipped recipe 34.3): the families
+ *     still do not teach each other; never fitted on drums it lifts the MMA sets and tempo-soft (+16.0 of 833) but
+ *     loses an Acc2 file in one shuffle; BENCHMARKS.md "Tempo: a subdivision-stream input for the octave chooser".
  * Not shipped: under family-grouped CV neither group raised Acc1 pooled over dev, dev2, tempo-synth, tempo-octave and
  * tempo-soft (tools/eval/soft-set.ts) — backbeat −4.5, softness −1.0 files of 503 (2 fold shuffles) after +7.4 / +8.7 of
  * 413 without tempo-synth and tempo-octave; BENCHMARKS.md "Tempo: soft onsets".
