@@ -68,6 +68,7 @@ ap.add_argument('--weights-out', default='main/engine/analysis/octave-net-weight
 ap.add_argument('--dump-logits', help='with --grid --arms: the first arm\'s out-of-fold score (logit) of every candidate of every original row, '
                 'per fold shuffle, written to this JSON: {"arm", "h", "lambda", "shuffles": [K…], "rows": {"<set>/<file>": [[{"bpm", "ratio", '
                 '"logit"} per candidate] per shuffle]}} (helper poe18: the product of experts with the tempogram net, tools/eval/poe-score.py)')
+ap.add_argument('--by-family', action='append', default=[], help='SET (repeatable): also each of SET\'s CV families\' Acc1 (files right, mean over the fold shuffles) per arm (helper tempo28: drums2)')
 args = ap.parse_args()
 LOGITS = {}  # --dump-logits: rep -> {row index: [logit per candidate]}, filled by cv() through predict()
 
@@ -242,6 +243,13 @@ def line(name, pks):
     a2 = np.mean([ts_['all'][1] / ts_['all'][2] for ts_ in ts])
     a2s = ' '.join(f'{k} {np.mean([t[k][1] for t in ts]):.1f}' for k in SETS if k in ts[0])
     print(f'{name:28s} ' + ' | '.join(cells) + f' | Acc2 {a2:.3f} ({a2s})')
+    for bs in args.by_family:
+        fams = sorted({r['family'] for r in rows if r['set'] == bs})
+        cells = []
+        for f in fams:
+            idx = [i for i, r in enumerate(rows) if r['set'] == bs and r['family'] == f]
+            cells.append(f"{f} {np.mean([sum(acc1(p[i], rows[i]['bpm']) for i in idx) for p in pks]):.1f}/{len(idx)}")
+        print(' ' * 30 + f'{bs} by family: ' + ' | '.join(cells))
     if args.per_shuffle and len(ts) > 1:
         print(' ' * 30 + 'per shuffle: ' + ' | '.join(f'{k} ' + ','.join(str(t[k][0]) for t in ts) for k in KEYS if k in ts[0]) + ' | Acc2 ' + ','.join(str(t['all'][1]) for t in ts))
     sys.stdout.flush()
@@ -378,6 +386,11 @@ def extra_of(cols):
         # a part of the 'lock' group (helper tempo22's L2: 59-60, the onsets-per-beat columns): the product computes all 7,
         # the weights give the others 0 (pad_lock)
         return ['lock']
+    if WIDTH == 74 and tail and set(tail) <= set(range(62, 74)):
+        # octave-net.ts --soft --lock --stream (helper tempo28): the 12 'stream' columns after the 7 lock ones (or a part
+        # of them, the others weighed 0 by pad_group); the product computes them right after the 45 base inputs
+        # (OctaveNetWeights.extra ['stream'])
+        return ['stream']
     if len(tail) == 2 and 45 <= tail[0] < 57 and tail[1] == tail[0] + 12:
         # octave-net.ts --perc (helper tempo17): one PercussiveShare figure v and v × log2(b / 120); the product's 'perc'
         # group must compute that figure (hpss.ts PERC_INPUT = column tail[0] − 45)
@@ -389,6 +402,28 @@ def extra_of(cols):
 
 
 def pad_lock(W, cols):
+    """helper tempo28: a part of the 'stream' group (62-73 of --soft --lock --stream rows) written as the whole group, as
+    below for 'lock'"""
+    tail = [c for c in cols if c >= 45]
+    if WIDTH == 74 and tail and set(tail) < set(range(62, 74)):
+        return pad_group(W, cols, list(range(62, 74)))
+    return pad_lock7(W, cols)
+
+
+def pad_group(W, cols, group):
+    """weights on the base columns and a part of an input group written as the whole group: a column the model did not
+    use gets mu 0, sd 1 and weight 0 everywhere, so octaveNetScore is the model's score exactly"""
+    full = [c for c in cols if c < 45] + group
+    at = {c: i for i, c in enumerate(cols)}
+
+    def spread(v, fill):
+        return [v[at[c]] if c in at else fill for c in full]
+    W = dict(W, mu=spread(W['mu'], 0), sd=spread(W['sd'], 1), linear=spread(W['linear'], 0))
+    W['w1'] = [spread(row, 0) for row in W['w1']]
+    return W
+
+
+def pad_lock7(W, cols):
     """helper tempo22: weights on the base columns and a part of the 'lock' group (55-61) written as the whole group (the
     product computes all 7 columns): a lock column the model did not use gets mu 0, sd 1 and weight 0 everywhere, so
     octaveNetScore is the model's score exactly"""

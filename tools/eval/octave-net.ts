@@ -164,6 +164,21 @@
 // (a1)–(a3), so no arm is chosen and (a4)–(a6) are not clauses of anything; nothing ships. L1 547.0 (+10.3) ✓ but lmms
 // −1.7 ✗, Acc2 682.7 ✗; L2 538.7 (+2.0) ✗, dev2 −2.7 ✗, Acc2 682.7 ✗; L3 547.0 (+10.3; +10, +11, +10) ✓, every set
 // ≥ +0.3 ✓, but Acc2 682.3 (682, 682, 683 vs 683, 683, 684) ✗. BENCHMARKS.md "Tempo: the lock pair".
+// --stream (helper tempo28, session 28, issue 11): every candidate also gets the 'stream' input group (octave-net.ts
+// streamFeatures: per band the fill of the candidate's sixteenth positions and the evenness of its beats, the low band's
+// share of beats and "and"s, low and mid syncopation, high onsets per beat and the high band's evenness over the
+// subdivision; 12 columns, after --soft's and --lock's: with --soft --lock columns 62-73). The finding it answers (tnet26):
+// duple grooves at 84-105 BPM with a steady eighth or sixteenth hat/shaker/percussion stream read at 2x, and drums2's
+// families not teaching each other. Protocol (the lead's, fixed in the brief before any figure): family-grouped 5-fold
+// CV, h16 λ0.001, fold shuffles 0-2 (mean); arm S = 0-44@soft:0@drums:0@drums2:0 (the shipped recipe) against
+// 0-44,62-73@soft:0 (drums and drums2 fitted) and 0-44,62-73@soft:0@drums:0@drums2:0, same folds. A candidate iff:
+// out-of-fold drums2 + drums >= S + 8 files, dev2 and dev each not worse than S by more than 2 files, all sets summed
+// >= S + 8, Acc2 summed not lower. Figures: BENCHMARKS.md "Tempo: a subdivision-stream input for the octave chooser
+// (tempo28)".
+// Outcome (22:45 UTC, 833 files): no arm with the group qualifies. T = 0-44,62-73@soft:0: drums + drums2 +9.3, dev2 −1.6,
+// dev +0.6, all +15.6, but Acc2 806.7 vs 807.0 (one dev file in shuffle 1); TS (drums never fitted): all +16.0 but
+// drums + drums2 +0.7 and Acc2 −0.3; the low-band part alone (65, 68, 69) TL: dev2 −4.0, TLS: all +7.3. drums2 stays
+// 34.0–34.7 of 78 in every arm (S 34.3); the control D (no new input, drums fitted) passes the clauses by itself.
 // --cpu (rows.json not written): process CPU of estimateTempo on every cached envelope with OCTAVE_MODEL
 // (LEVEL_TUNING_OCTAVE_MODEL) and with the chooser (LEVEL_TUNING), 3 rounds each, next to each other, per audio second.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -177,9 +192,9 @@ import { PERC_HALF_BANDS } from '../../main/engine/analysis/hpss';
 import type { EvalItem } from './build-set';
 import { splitFamilies } from './split-families';
 
-const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' }, cache: { type: 'string' }, work: { type: 'string' }, out: { type: 'string', default: 'test/output/octave-net' }, extra: { type: 'string', multiple: true, default: [] }, thirds: { type: 'boolean', default: false }, soft: { type: 'boolean', default: false }, perc: { type: 'boolean', default: false }, lock: { type: 'boolean', default: false }, backbeat: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { sets: { type: 'string' }, cpu: { type: 'boolean', default: false }, aug: { type: 'string', default: '' }, cache: { type: 'string' }, work: { type: 'string' }, out: { type: 'string', default: 'test/output/octave-net' }, extra: { type: 'string', multiple: true, default: [] }, thirds: { type: 'boolean', default: false }, soft: { type: 'boolean', default: false }, perc: { type: 'boolean', default: false }, lock: { type: 'boolean', default: false }, stream: { type: 'boolean', default: false }, backbeat: { type: 'boolean', default: false } } });
 /** --soft, --backbeat: the chooser's optional input groups (octave-net.ts OCTAVE_NET_EXTRA), in that order */
-const EXTRA: OctaveNetExtra[] = [...(args.soft ? ['soft' as const] : []), ...(args.backbeat ? ['backbeat' as const] : []), ...(args.lock ? ['lock' as const] : [])];
+const EXTRA: OctaveNetExtra[] = [...(args.soft ? ['soft' as const] : []), ...(args.backbeat ? ['backbeat' as const] : []), ...(args.lock ? ['lock' as const] : []), ...(args.stream ? ['stream' as const] : [])];
 /** --thirds: the candidates also hold T/3 (experiment B of compound-set.ts: slow 6/8 and 12/8 read at the eighth) */
 const FACTORS = args.thirds ? [1 / 3, 0.5, 1, 2] : OCTAVE_FACTORS;
 /** --aug 0.84,1.19: also rows of every file with its envelopes resampled in time by these factors (a time stretch of the onset envelopes: duration × s, truth ÷ s), marked aug (training only: the trainer scores only the originals) */

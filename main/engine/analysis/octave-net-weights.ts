@@ -11,7 +11,7 @@ export interface OctaveNetWeights {
   b1: number[];
   w2: number[];
   /** optional input groups after the 45 base inputs (octave-net.ts OCTAVE_NET_EXTRA, withExtras); none in the shipped weights */
-  extra?: ('soft' | 'backbeat' | 'perc' | 'lock')[];
+  extra?: ('soft' | 'backbeat' | 'perc' | 'lock' | 'stream')[];
 }
 /**
  * The shipped chooser (tempo analyser 13): 45 inputs (octave-net.ts), 16 tanh units plus a linear term, L2 λ 0.001,

@@ -178,11 +178,16 @@ export const SOFTNESS_FEATURES = ['smooth', 'peaky', 'high share', 'low share', 
  *     BENCHMARKS.md "Tempo: a beat-lock input for the octave chooser". Nor in session 17 (helper tempo22) as a pair with
  *     a confidence map refitted for it: of three arms (all 7 columns; the two onsets-per-beat columns; all 7 at λ 0.003)
  *     none kept pooled Acc2 (−0.7, −0.7, −1.0 file of 697); BENCHMARKS.md "Tempo: the lock pair".
+ *   - 'stream' (helper tempo28): streamFeatures, whether a band plays a steady subdivision stream or accents at the
+ *     candidate's grid (12 columns, STREAM_FEATURES). Not shipped (session 28): under the lead's protocol (family-grouped
+ *     CV, h16 λ0.001, 3 fold shuffles) drums2 stays 34.0–34.7 of 78 fitted or not (shipped recipe 34.3): the families
+ *     still do not teach each other; never fitted on drums it lifts the MMA sets and tempo-soft (+16.0 of 833) but
+ *     loses an Acc2 file in one shuffle; BENCHMARKS.md "Tempo: a subdivision-stream input for the octave chooser".
  * Not shipped: under family-grouped CV neither group raised Acc1 pooled over dev, dev2, tempo-synth, tempo-octave and
  * tempo-soft (tools/eval/soft-set.ts) — backbeat −4.5, softness −1.0 files of 503 (2 fold shuffles) after +7.4 / +8.7 of
  * 413 without tempo-synth and tempo-octave; BENCHMARKS.md "Tempo: soft onsets".
  */
-export const OCTAVE_NET_EXTRA = { soft: 2 * SOFTNESS_FEATURES.length, backbeat: 2, perc: 2, lock: 7 } as const;
+export const OCTAVE_NET_EXTRA = { soft: 2 * SOFTNESS_FEATURES.length, backbeat: 2, perc: 2, lock: 7, stream: 12 } as const;
 export type OctaveNetExtra = keyof typeof OCTAVE_NET_EXTRA;
 
 /**
@@ -253,6 +258,7 @@ export function onsetSoftness(env: Float64Array, bands: Float32Array | null, fps
 export function withExtras(feats: number[][], cands: { bpm: number; ratio?: number }[], extra: readonly OctaveNetExtra[], env: Float64Array, bands: Float32Array | null, bandEnvs: (Float64Array | null)[] | null, fps: number, perc = 0, beats: number[] = []): number[][] {
   if (!extra.length) return feats;
   const soft = extra.includes('soft') ? onsetSoftness(env, bands, fps) : [];
+  const stream = extra.includes('stream') ? streamFeatures(bandEnvs, fps, cands.map((c) => ({ bpm: c.bpm, ratio: c.ratio ?? 1 })), beats) : [];
   const lock = extra.includes('lock') ? lockFeatures(env, bandEnvs?.[0] ?? null, fps, cands.map((c) => ({ bpm: c.bpm, ratio: c.ratio ?? 1 })), beats) : [];
   const backbeat = (bpm: number) => {
     let s = 0;
@@ -271,6 +277,7 @@ export function withExtras(feats: number[][], cands: { bpm: number; ratio?: numb
         out.push(...soft, ...soft.map((d) => d * z));
       } else if (g === 'perc') out.push(perc, perc * Math.log2(b / 120));
       else if (g === 'lock') out.push(...lock[i]);
+      else if (g === 'stream') out.push(...stream[i]);
       else out.push(backbeat(2 * b), backbeat(b));
     }
     return out;
@@ -356,6 +363,113 @@ export function lockFeatures(env: Float64Array, low: Float64Array | null, fps: n
     m /= g.length;
     const sd = Math.sqrt(Math.max(0, m2 / g.length - m * m));
     return [occ, cov, occL, covL, Math.log((on.length / minutes + 1) / c.bpm), low ? Math.log((onLow.length / minutes + 1) / c.bpm) : 0, sd / (m + 0.05)];
+  });
+}
+
+/** The 'stream' group's columns (streamFeatures), in order. */
+export const STREAM_FEATURES = [
+  'low quarter fill',
+  'mid quarter fill',
+  'high quarter fill',
+  'low evenness',
+  'mid evenness',
+  'high evenness',
+  'low on grid',
+  'low on the and',
+  'low syncopation',
+  'mid syncopation',
+  'high onsets per beat',
+  'high subdivision evenness',
+] as const;
+
+/** the median of a stream's local maxima (x[i] > x[i−1], x[i] ≥ x[i+1], x[i] > 0): strongOnsets' threshold; 0 without any */
+function medianPeak(x: Float64Array): number {
+  const h: number[] = [];
+  for (let i = 1; i + 1 < x.length; i++) if (x[i] > x[i - 1] && x[i] >= x[i + 1] && x[i] > 0) h.push(x[i]);
+  if (!h.length) return 0;
+  h.sort((a, b) => a - b);
+  return h[(h.length - 1) >> 1];
+}
+
+/** coefficient of variation of `v` (standard deviation ÷ (mean + 0.05)); 0 for an empty list */
+function cvOf(v: number[]): number {
+  if (!v.length) return 0;
+  let m = 0;
+  let m2 = 0;
+  for (const a of v) {
+    m += a;
+    m2 += a * a;
+  }
+  m /= v.length;
+  return Math.sqrt(Math.max(0, m2 / v.length - m * m)) / (m + 0.05);
+}
+
+/**
+ * Whether a band plays a steady subdivision stream or an accented beat layer at each octave candidate (issue 11, helper
+ * tempo28: duple grooves at 84–105 BPM whose hats, shakers or percussion play a steady eighth or sixteenth stream are
+ * read at 2×). Each interval [g_i, g_i+1) of the candidate's grid g (gridOf: T's tracked beats, halved or subdivided) is
+ * sampled at four positions, phase 0 (the beat), ¼, ½ (the "and") and ¾, as the band's largest value within ±w frames
+ * (w = 20 ms, ≥ 1 frame): a_0 … a_3 per interval, A_0 … A_3 their means over the intervals. A band's onset is "strong"
+ * where that value exceeds the median of the band's local maxima (strongOnsets' threshold). STREAM_FEATURES, in order:
+ *   - quarter fill per band (low, mid, high): log((mean(A_1, A_3) + 0.05) ÷ (mean(A_0, A_2) + 0.05)): near 0 where a
+ *     stream fills the candidate's sixteenths as evenly as its eighths, very negative where the quarter positions are
+ *     empty (at 2× a sixteenth stream's rate they are thirty-seconds);
+ *   - evenness per band: the coefficient of variation (sd ÷ (mean + 0.05)) of a_0 over the intervals: a steady stream at
+ *     the candidate's level is even (small), a beat layer with accents or gaps is not;
+ *   - low on grid, low on the and: the share of intervals whose a_0 (a_2) is a strong low-band onset (kick, bass): a beat
+ *     level has bass on a large share of its beats, its double on about half or less;
+ *   - syncopation of the low and the mid band: the share of intervals with a strong onset at ¼, ½ or ¾ and none at the
+ *     next beat (g_i+1): an off-beat note held over the candidate's beat (a tumbao's bass, a clave);
+ *   - high onsets per beat: log((strong high-band onsets per minute + 1) ÷ b), over the whole band;
+ *   - high subdivision evenness: the coefficient of variation of all four positions' values of the high band pooled (a
+ *     hat or shaker stream at the candidate's sixteenths: small).
+ * Returns 0s for a candidate with fewer than 4 grid points, and a band's columns are 0 without that band.
+ * @param bandEnvs the low (< 250 Hz), mid and high band groups' flux, each conditioned as the onset envelope
+ *   (tempo.ts octaveNetInputs), or null
+ * @param fps envelope frames per second
+ * @param cands the candidates' tempo (BPM) and ratio to T (0.5, 1, 2)
+ * @param beats beats tracked at T (envelope frames, ascending)
+ */
+export function streamFeatures(bandEnvs: (Float64Array | null)[] | null, fps: number, cands: { bpm: number; ratio: number }[], beats: number[]): number[][] {
+  const w = Math.max(1, Math.round(0.02 * fps));
+  const bands = [0, 1, 2].map((k) => bandEnvs?.[k] ?? null);
+  const thr = bands.map((x) => (x ? medianPeak(x) : 0));
+  const high = bands[2];
+  const highOnsets = high ? strongOnsets(high).length : 0;
+  const minutes = high ? high.length / fps / 60 || 1 : 1;
+  return cands.map((c) => {
+    const out = new Array<number>(STREAM_FEATURES.length).fill(0);
+    const g = gridOf(beats, c.ratio, bands[0]);
+    if (g.length < 4) return out;
+    const n = g.length - 1;
+    for (let k = 0; k < 3; k++) {
+      const x = bands[k];
+      if (!x) continue;
+      const a: number[][] = [[], [], [], []];
+      let onGrid = 0;
+      let onAnd = 0;
+      let sync = 0;
+      for (let i = 0; i < n; i++) {
+        const d = g[i + 1] - g[i];
+        for (let q = 0; q < 4; q++) a[q].push(around(x, g[i] + (q * d) / 4, w));
+        if (a[0][i] > thr[k]) onGrid++;
+        if (a[2][i] > thr[k]) onAnd++;
+        if (Math.max(a[1][i], a[2][i], a[3][i]) > thr[k] && !(around(x, g[i + 1], w) > thr[k])) sync++;
+      }
+      const A = a.map((v) => v.reduce((s, y) => s + y, 0) / n);
+      out[k] = Math.log(((A[1] + A[3]) / 2 + 0.05) / ((A[0] + A[2]) / 2 + 0.05));
+      out[3 + k] = cvOf(a[0]);
+      if (k === 0) {
+        out[6] = onGrid / n;
+        out[7] = onAnd / n;
+        out[8] = sync / n;
+      } else if (k === 1) out[9] = sync / n;
+      else {
+        out[10] = Math.log((highOnsets / minutes + 1) / c.bpm);
+        out[11] = cvOf([...a[0], ...a[1], ...a[2], ...a[3]]);
+      }
+    }
+    return out;
   });
 }
 
