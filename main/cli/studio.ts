@@ -478,6 +478,10 @@ async function analyzeCommand(argv: string[]): Promise<void> {
       }
       if (offset + 2000 >= page.total) break;
     }
+    // nothing found to analyse (an empty or mistyped folder, a folder of playlists) and nothing went wrong: said, not silence
+    if (total === 0 && end.state !== 'cancelled' && end.problems.length === 0) {
+      process.stderr.write(`studio: no audio or video files found in ${paths.map((p) => (shownPath(p) === p ? `"${p}"` : shownPath(p))).join(', ')}: nothing analysed.\n`);
+    }
     if (end.state === 'cancelled' || notReached) {
       failed++;
       process.stderr.write(
