@@ -948,8 +948,8 @@ export const BeatGrid = z.object({
   bpm: z.number().nullable(),
   /**
    * the calibrated confidence (0–1) of `bpm`, the number the library shows beside it; null with no tempo. Under
-   * MIN_CONFIDENCE the tempo is a best guess, and the track view says "uncertain" as the library does (the beats
-   * drawn are that guess's)
+   * MIN_CONFIDENCE the tempo is a best guess, and the track view says "uncertain" as the library does and draws no
+   * grid (its note says why)
    */
   bpmConfidence: z.number().min(0).max(1).nullable(),
   /** 3 or 4 beats per bar; null when no bar length stands out (no downbeats are drawn then) */
