@@ -800,7 +800,11 @@ export function crateNameKey(name: string): string {
 /** The tracks a crate call acts on: 1–100,000 library track ids (a select-all of a big library) */
 const CrateTrackIds = z.array(Id).min(1).max(100_000);
 
-/** Extensions the studio offers to open (the file browser, the desktop dialog, files handed to the app); the library scan takes them without sniffing. */
+/**
+ * Extensions the studio offers to open (the file browser, the desktop dialog, files handed to the app); the library scan
+ * takes them without sniffing. electron-builder.yml's fileAssociations list exactly these and VIDEO_EXTENSIONS
+ * (test/unit/builder-config.test.ts).
+ */
 export const AUDIO_EXTENSIONS = [
   'mp3', 'flac', 'wav', 'ogg', 'oga', 'm4a', 'aac', 'aif', 'aiff', 'opus', 'wma', 'alac',
   // also decoded by ffmpeg (the library scan sniffs any other file's content too)
