@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
+import { defaultPack } from '../engine/model/default-pack';
 import { inputWithText } from '../engine/model/placeholders';
 import { serveRootsSetting } from '../engine/fs/roots';
 import { EngineHost } from '../engine-host';
@@ -25,10 +26,11 @@ Usage:
       Start the studio as a local web app and print its URL (with access token).
   studio probe <file> [--json]
       Show a file's tags, streams, duration and whether it has cover art.
-  studio ask --pack DIR [--audio F] [--region START:END] [--image F] [--video F]
+  studio ask [--pack DIR] [--audio F] [--region START:END] [--image F] [--video F]
              [--input TEXT | --features] [--greedy] [--seed N] [--max-new-tokens N]
              [--provider auto|cpu|cuda|webgpu|dml|coreml] [--json] "instruction"
-      Ask DeepResonance about media. --input takes the input text with <Audio>,
+      Ask DeepResonance about media. Without --pack: the pack chosen in the app
+      (the data folder's), else the one installed (studio model list). --input takes the input text with <Audio>,
       <Image>, <Video> placeholders (default: the attached media in that order);
       with --video and <Audio> but no --audio, the audio is the video's soundtrack.
       --features: the input text is the track's features line (what analyze
@@ -288,13 +290,20 @@ async function askCommand(argv: string[]): Promise<void> {
       'data-dir': { type: 'string' },
     },
   });
-  if (!values.pack) fail('ask needs --pack DIR (a model pack folder: studio model list shows the installed ones)', 2);
-  if (positionals.length !== 1) fail('ask takes exactly one instruction, in quotes: studio ask --pack DIR --audio song.mp3 "What instruments are playing?"', 2);
+  if (positionals.length !== 1) fail('ask takes exactly one instruction, in quotes: studio ask --audio song.mp3 "What instruments are playing?"', 2);
   if (values.region && !values.audio) fail('--region applies to --audio', 2);
   if (values.features && values.input !== undefined) fail('--features makes the input text (the track\'s features line before the placeholders): give --features or --input, not both', 2);
   if (values.features && !values.audio && !values.video) fail('--features needs the track: --audio FILE (or --video FILE)', 2);
   const provider = values.provider ?? 'auto';
   if (!['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'].includes(provider)) fail(`--provider must be auto, cpu, cuda, webgpu, dml or coreml, got "${provider}"`, 2);
+  // no --pack: the pack the app answers with (the data folder's chosen pack, else the one installed: defaultPack)
+  let packPath = values.pack;
+  if (!packPath) {
+    const found = defaultPack(values['data-dir'] ?? defaultDataDir());
+    if (found.path === null) fail(found.message, 1, 'MODEL_MISSING');
+    packPath = found.path;
+    if (!values.json) process.stderr.write(`note: model pack ${found.how === 'chosen' ? 'chosen in the app' : 'installed'}: ${packPath}\n`);
+  }
   // the pack and the media are given: nothing of the data folder is read but its cache of projected media
   // (--features analyses the track on that throwaway engine's own database; no waveform: nothing keeps it)
   const { engine, cleanup } = readOnlyEngine(join(values['data-dir'] ?? defaultDataDir(), 'cache'), values.features ? { STUDIO_LIBRARY_WAVEFORM: '0' } : {});
@@ -318,7 +327,7 @@ async function askCommand(argv: string[]): Promise<void> {
     const result = await engine.call(
       'model:ask',
       {
-        packPath: resolve(values.pack),
+        packPath: resolve(packPath),
         provider: provider as 'auto',
         instruction: positionals[0],
         input,
