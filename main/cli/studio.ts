@@ -587,7 +587,15 @@ async function serve(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, got "${values.port}"`, 2);
   const roots = serveRootsSetting(values.root, process.env, homedir(), process.cwd());
   for (const dir of values.root.length ? roots.dirs : []) {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) fail(`--root ${dir}: not a folder.`, 2);
+    // a path that is not there says so (a mistyped one read "not a folder", as if something else were there: tester28)
+    let st: import('node:fs').Stats;
+    try {
+      st = statSync(dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      fail(`--root ${dir}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? (err as Error).message})`}.`, 2);
+    }
+    if (!st.isDirectory()) fail(`--root ${dir}: not a folder${st.isFile() ? ' (a file)' : ''}.`, 2);
   }
   const engine = startEngine(values['data-dir'] ?? defaultDataDir(), 'web', { STUDIO_ROOTS: JSON.stringify(roots) }, 'studio serve');
   // a start that fails is reported once, by main's catch; later crashes here
