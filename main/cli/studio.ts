@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { codecText, narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
+import { defaultPack } from '../engine/model/default-pack';
 import { inputWithText } from '../engine/model/placeholders';
 import { serveRootsSetting } from '../engine/fs/roots';
 import { EngineHost } from '../engine-host';
@@ -26,10 +27,11 @@ Usage:
       Start the studio as a local web app and print its URL (with access token).
   studio probe <file> [--json]
       Show a file's tags, streams, duration and whether it has cover art.
-  studio ask --pack DIR [--audio F] [--region START:END] [--image F] [--video F]
+  studio ask [--pack DIR] [--audio F] [--region START:END] [--image F] [--video F]
              [--input TEXT | --features] [--greedy] [--seed N] [--max-new-tokens N]
              [--provider auto|cpu|cuda|webgpu|dml|coreml] [--json] "instruction"
-      Ask DeepResonance about media. --input takes the input text with <Audio>,
+      Ask DeepResonance about media. Without --pack: the pack chosen in the app
+      (the data folder's), else the one installed (studio model list). --input takes the input text with <Audio>,
       <Image>, <Video> placeholders (default: the attached media in that order);
       with --video and <Audio> but no --audio, the audio is the video's soundtrack.
       --features: the input text is the track's features line (what analyze
@@ -290,13 +292,20 @@ async function askCommand(argv: string[]): Promise<void> {
       'data-dir': { type: 'string' },
     },
   });
-  if (!values.pack) fail('ask needs --pack DIR (a model pack folder: studio model list shows the installed ones)', 2);
-  if (positionals.length !== 1) fail('ask takes exactly one instruction, in quotes: studio ask --pack DIR --audio song.mp3 "What instruments are playing?"', 2);
+  if (positionals.length !== 1) fail('ask takes exactly one instruction, in quotes: studio ask --audio song.mp3 "What instruments are playing?"', 2);
   if (values.region && !values.audio) fail('--region applies to --audio', 2);
   if (values.features && values.input !== undefined) fail('--features makes the input text (the track\'s features line before the placeholders): give --features or --input, not both', 2);
   if (values.features && !values.audio && !values.video) fail('--features needs the track: --audio FILE (or --video FILE)', 2);
   const provider = values.provider ?? 'auto';
   if (!['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'].includes(provider)) fail(`--provider must be auto, cpu, cuda, webgpu, dml or coreml, got "${provider}"`, 2);
+  // no --pack: the pack the app answers with (the data folder's chosen pack, else the one installed: defaultPack)
+  let packPath = values.pack;
+  if (!packPath) {
+    const found = defaultPack(values['data-dir'] ?? defaultDataDir());
+    if (found.path === null) fail(found.message, 1, 'MODEL_MISSING');
+    packPath = found.path;
+    if (!values.json) process.stderr.write(`note: model pack ${found.how === 'chosen' ? 'chosen in the app' : 'installed'}: ${packPath}\n`);
+  }
   // the pack and the media are given: nothing of the data folder is read but its cache of projected media
   // (--features analyses the track on that throwaway engine's own database; no waveform: nothing keeps it)
   const { engine, cleanup } = readOnlyEngine(join(values['data-dir'] ?? defaultDataDir(), 'cache'), values.features ? { STUDIO_LIBRARY_WAVEFORM: '0' } : {});
@@ -320,7 +329,7 @@ async function askCommand(argv: string[]): Promise<void> {
     const result = await engine.call(
       'model:ask',
       {
-        packPath: resolve(values.pack),
+        packPath: resolve(packPath),
         provider: provider as 'auto',
         instruction: positionals[0],
         input,
@@ -494,6 +503,10 @@ async function analyzeCommand(argv: string[]): Promise<void> {
       }
       if (offset + 2000 >= page.total) break;
     }
+    // nothing found to analyse (an empty or mistyped folder, a folder of playlists) and nothing went wrong: said, not silence
+    if (total === 0 && end.state !== 'cancelled' && end.problems.length === 0) {
+      process.stderr.write(`studio: no audio or video files found in ${paths.map((p) => (shownPath(p) === p ? `"${p}"` : shownPath(p))).join(', ')}: nothing analysed.\n`);
+    }
     if (end.state === 'cancelled' || notReached) {
       failed++;
       process.stderr.write(
@@ -590,7 +603,15 @@ async function serve(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, got "${values.port}"`, 2);
   const roots = serveRootsSetting(values.root, process.env, homedir(), process.cwd());
   for (const dir of values.root.length ? roots.dirs : []) {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) fail(`--root ${dir}: not a folder.`, 2);
+    // a path that is not there says so (a mistyped one read "not a folder", as if something else were there: tester28)
+    let st: import('node:fs').Stats;
+    try {
+      st = statSync(dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      fail(`--root ${dir}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? (err as Error).message})`}.`, 2);
+    }
+    if (!st.isDirectory()) fail(`--root ${dir}: not a folder${st.isFile() ? ' (a file)' : ''}.`, 2);
   }
   const engine = startEngine(values['data-dir'] ?? defaultDataDir(), 'web', { STUDIO_ROOTS: JSON.stringify(roots) }, 'studio serve');
   // a start that fails is reported once, by main's catch; later crashes here

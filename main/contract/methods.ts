@@ -822,13 +822,25 @@ export function crateNameKey(name: string): string {
 /** The tracks a crate call acts on: 1–100,000 library track ids (a select-all of a big library) */
 const CrateTrackIds = z.array(Id).min(1).max(100_000);
 
-/** Extensions the studio offers to open. */
+/**
+ * Extensions the studio offers to open (the file browser, the desktop dialog, files handed to the app); the library scan
+ * takes them without sniffing. electron-builder.yml's fileAssociations list exactly these and VIDEO_EXTENSIONS
+ * (test/unit/builder-config.test.ts).
+ */
 export const AUDIO_EXTENSIONS = [
   'mp3', 'flac', 'wav', 'ogg', 'oga', 'm4a', 'aac', 'aif', 'aiff', 'opus', 'wma', 'alac',
   // also decoded by ffmpeg (the library scan sniffs any other file's content too)
   'aifc', 'wv', 'm4b', 'mka', 'w64', 'mp2', 'mpa', 'ape', 'tta', 'caf', 'ac3', 'eac3', 'dts', 'amr', 'au', 'mpc', 'dsf', 'spx',
+  // a phone's voice recorder (Samsung's 3GPP audio)
+  '3ga',
 ] as const;
-export const VIDEO_EXTENSIONS = ['mp4', 'mkv', 'webm', 'mov', 'm4v', 'avi'] as const;
+/**
+ * Video containers offered to open. Beyond the common four: phone recordings (3GPP), camcorder clips (AVCHD .MTS /
+ * .m2ts), DVD and TV captures (MPEG-PS), older web and Windows video (FLV, WMV, Ogg Theora) — the library scan took
+ * them by content all along, so the file browser and the desktop dialog must not grey them out (tester28). Not "ts":
+ * TypeScript sources share it.
+ */
+export const VIDEO_EXTENSIONS = ['mp4', 'mkv', 'webm', 'mov', 'm4v', 'avi', '3gp', '3g2', 'mts', 'm2ts', 'mpg', 'mpeg', 'vob', 'flv', 'wmv', 'ogv'] as const;
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp'] as const;
 
 // ---- getting DeepResonance: the model catalogue, Get, verify, convert (issue 9) ----
@@ -962,8 +974,8 @@ export const BeatGrid = z.object({
   bpm: z.number().nullable(),
   /**
    * the calibrated confidence (0–1) of `bpm`, the number the library shows beside it; null with no tempo. Under
-   * MIN_CONFIDENCE the tempo is a best guess, and the track view says "uncertain" as the library does (the beats
-   * drawn are that guess's)
+   * MIN_CONFIDENCE the tempo is a best guess, and the track view says "uncertain" as the library does and draws no
+   * grid (its note says why)
    */
   bpmConfidence: z.number().min(0).max(1).nullable(),
   /** 3 or 4 beats per bar; null when no bar length stands out (no downbeats are drawn then) */

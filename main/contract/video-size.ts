@@ -14,10 +14,10 @@ export function quarterTurns(rotation: number | undefined): number | null {
 
 /**
  * A video stream's size as stored and, where players show it otherwise, as shown: "320×240", or for a phone clip
- * with a quarter-turn display matrix "320×240, shown 240×320 (rotated 90°)", for anamorphic video (non-square
+ * with a quarter-turn display matrix "320×240, shown 240×320 (rotated 90° clockwise)", for anamorphic video (non-square
  * pixels) "720×576, shown 1024×576", a mirroring matrix adds "mirrored"; a tilted matrix (not a quarter turn) keeps the
- * shown size, "320×240 (rotated -60°)". The shown size is what filmstrip's
- * thumbSize keeps the aspect of (ffmpeg and the browser turn the picture upright); the rotation in degrees as ffmpeg states it. `x`: the sign between the sides.
+ * shown size, "320×240 (rotated 60° clockwise)". The shown size is what filmstrip's
+ * thumbSize keeps the aspect of (ffmpeg and the browser turn the picture upright); the rotation in degrees as ffmpeg states it (counter-clockwise positive), said with its direction. `x`: the sign between the sides.
  */
 export function videoSizeText(s: Pick<StreamInfo, 'width' | 'height' | 'rotation' | 'sampleAspect' | 'mirrored'>, x = '×'): string | undefined {
   if (!s.width || !s.height) return undefined;
@@ -30,7 +30,11 @@ export function videoSizeText(s: Pick<StreamInfo, 'width' | 'height' | 'rotation
   // a tilted matrix (not a quarter turn): the picture turns inside the stored frame, as ffmpeg states it, in (-180°, 180°]
   const tilt = quarter === null ? Math.round(s.rotation!) - 360 * Math.ceil((Math.round(s.rotation!) - 180) / 360) : 0;
   const angle = quarter === null ? tilt : turn === 3 ? -90 : turn * 90;
-  const how = [angle ? `rotated ${angle}°` : '', s.mirrored ? 'mirrored' : ''].filter(Boolean).join(', ');
+  // the angle as a user reads it, with its direction: ffmpeg's (the display matrix's) is counter-clockwise positive —
+  // a rotate=270 clip's -90° is turned clockwise as ffmpeg and the browser show it ("rotated -90°" read as a sign to
+  // decode: tester28)
+  const turned = !angle ? '' : Math.abs(angle) === 180 ? 'rotated 180°' : `rotated ${Math.abs(angle)}° ${angle > 0 ? 'counter-clockwise' : 'clockwise'}`;
+  const how = [turned, s.mirrored ? 'mirrored' : ''].filter(Boolean).join(', ');
   if (dw === s.width && dh === s.height) return how ? `${stored} (${how})` : stored;
   return `${stored}, shown ${dw}${x}${dh}${how ? ` (${how})` : ''}`;
 }

@@ -23,7 +23,7 @@ test('studio probe names a rotated clip\'s size as shown (portrait), beside the 
   ff(['-i', plain, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', file]);
   const p = await probeFile(file);
   assert.equal(p.video?.rotation, 90);
-  assert.match(formatProbe(p), /stream 0 {4}video: h264, 320x240, shown 240x320 \(rotated 90°\), 10 fps/);
+  assert.match(formatProbe(p), /stream 0 {4}video: h264, 320x240, shown 240x320 \(rotated 90° counter-clockwise\), 10 fps/);
 });
 
 // tester24 (note-stop "Left 4"): a tilted display matrix (here -60°, as an editor's "straighten" writes it) was read
@@ -48,7 +48,7 @@ test('a tilted (non-quarter-turn) rotation keeps the stored sides: probe and the
   writeFileSync(file, buf);
   const p = await probeFile(file);
   assert.equal(p.video?.rotation, -60);
-  assert.match(formatProbe(p), /stream 0 {4}video: h264, 320x240 \(rotated -60°\), 10 fps/);
+  assert.match(formatProbe(p), /stream 0 {4}video: h264, 320x240 \(rotated 60° clockwise\), 10 fps/);
   // what ffmpeg itself makes of it, as the filmstrip decodes: the frame stays 320×240 (landscape)
   const size = thumbSize(p);
   assert.ok(size.width > size.height, `thumbnail ${size.width}×${size.height}`);
@@ -71,4 +71,27 @@ test('a video without an audio stream states no audio bitrate, only the whole fi
   assert.ok(p.overallBitrateKbps! > 0);
   assert.match(formatProbe(p), /\n {2}bitrate {5}\d+ kb\/s the whole file\n/);
   assert.doesNotMatch(formatProbe(p), /the audio/);
+});
+
+// tester28: a rotate=270 clip read "rotated -90°" in probe and the track's details: a sign to decode. It names the
+// turn a player makes, with its direction — checked on the picture ffmpeg shows: a white top-left quarter of the
+// stored frame lands top right (turned clockwise) for this clip, bottom left (counter-clockwise) for rotate=90.
+test('probe says which way a quarter-turned clip is rotated, as ffmpeg shows it', async () => {
+  const dir = join(OUTPUT, 'probe-rotated-size');
+  mkdirSync(dir, { recursive: true });
+  const ff = (args: string[]) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+  const plain = join(dir, 'corner.mp4');
+  ff(['-f', 'lavfi', '-i', 'color=black:s=320x240:d=1:r=10,drawbox=x=0:y=0:w=160:h=120:color=white:t=fill', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', plain]);
+  for (const [tag, words, lit] of [['270', 'rotated 90° clockwise', 'top right'], ['90', 'rotated 90° counter-clockwise', 'bottom left']] as const) {
+    const file = join(dir, `corner-rotate${tag}.mp4`);
+    ff(['-i', plain, '-c', 'copy', '-metadata:s:v:0', `rotate=${tag}`, file]);
+    const p = await probeFile(file);
+    assert.match(formatProbe(p), new RegExp(`video: h264, 320x240, shown 240x320 \\(${words}\\)`), formatProbe(p));
+    // the frame as ffmpeg shows it (autorotated, 240×320 grey): where the white corner is
+    const g = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { maxBuffer: 1 << 20 });
+    assert.equal(g.length, 240 * 320);
+    const at = (x: number, y: number) => g[y * 240 + x];
+    const corners = { 'top left': at(10, 10), 'top right': at(229, 10), 'bottom left': at(10, 309), 'bottom right': at(229, 309) };
+    assert.deepEqual(Object.entries(corners).filter(([, v]) => v > 128).map(([k]) => k), [lit], JSON.stringify(corners));
+  }
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -287,10 +287,17 @@ test('model packs: choosing a pack and model:ask paths outside the roots are ref
   }
 });
 
-test('studio serve --root refuses a folder that does not exist (exit 2)', () => {
-  const r = spawnSync(process.execPath, [STUDIO, 'serve', '--port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'rs-roots-')), '--root', join(BASE, 'missing')], { encoding: 'utf8', timeout: 60_000 });
+test('studio serve --root refuses a folder that does not exist, and a file, each in its own words (exit 2)', () => {
+  // tester28: a mistyped path read "not a folder", as if something else were there
+  const serve = (dir: string) => spawnSync(process.execPath, [STUDIO, 'serve', '--port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'rs-roots-')), '--root', dir], { encoding: 'utf8', timeout: 60_000 });
+  const r = serve(join(BASE, 'missing'));
   assert.equal(r.status, 2, r.stderr);
-  assert.match(r.stderr, /--root .*missing: not a folder/);
+  assert.match(r.stderr, /--root .*missing: does not exist\./);
+  const file = join(BASE, 'a-file.txt');
+  writeFileSync(file, 'not a folder\n');
+  const f = serve(file);
+  assert.equal(f.status, 2, f.stderr);
+  assert.match(f.stderr, /--root .*a-file\.txt: not a folder \(a file\)\./);
 });
 
 test('studio serve without --root: the music folder ($XDG_MUSIC_DIR) plus the library folders, end to end', async () => {

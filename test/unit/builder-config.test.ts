@@ -60,6 +60,14 @@ describe('electron-builder.yml', () => {
     for (const e of exts) assert.ok(([...AUDIO_EXTENSIONS, ...VIDEO_EXTENSIONS] as string[]).includes(e), e);
   });
 
+  it("associates every extension Open… accepts, and no other: the contract's one list (tester28)", () => {
+    // ecb0d8f extended VIDEO_EXTENSIONS (3gp, MTS, mpg, vob, flv, wmv, ogv …) but the installer still registered
+    // only mp4/mkv/webm/mov/m4v: a phone clip double-clicked in the file manager never offered the studio
+    const assoc = (name: string) => [...(config.fileAssociations.find((a: { name: string }) => a.name === name)?.ext ?? [])].sort();
+    assert.deepEqual(assoc('Audio'), [...AUDIO_EXTENSIONS].sort(), 'fileAssociations Audio = AUDIO_EXTENSIONS (main/contract/methods.ts)');
+    assert.deepEqual(assoc('Music video'), [...VIDEO_EXTENSIONS].sort(), 'fileAssociations Music video = VIDEO_EXTENSIONS (main/contract/methods.ts)');
+  });
+
   it('has a 512x512 PNG icon in resources/', () => {
     const png = readFileSync(join(ROOT, config.icon));
     assert.equal(png.subarray(1, 4).toString(), 'PNG');

@@ -48,8 +48,8 @@ describe('library UI logic', () => {
     const bebop = beatGridTempo({ bpm: 196, bpmConfidence: 0.442 }, r)!;
     assert.equal(bebop.text, 'uncertain');
     assert.equal(bebop.uncertain, true);
-    assert.equal(bebop.note, 'Tempo uncertain: best guess 98 BPM in the BPM range 70–140 (analysed: 196 BPM) at 44% confidence; the beats drawn are that guess\'s');
-    assert.equal(beatGridTempo({ bpm: 184, bpmConfidence: 0.499 }, null)!.note, 'Tempo uncertain: best guess 184 BPM at 49% confidence; the beats drawn are that guess\'s');
+    assert.equal(bebop.note, 'Tempo uncertain: best guess 98 BPM in the BPM range 70–140 (analysed: 196 BPM) at 44% confidence; no grid drawn: a guessed tempo\'s beats and bars would mislead');
+    assert.equal(beatGridTempo({ bpm: 184, bpmConfidence: 0.499 }, null)!.note, 'Tempo uncertain: best guess 184 BPM at 49% confidence; no grid drawn: a guessed tempo\'s beats and bars would mislead');
     // a sure tempo reads as before (bpm-range-track.test.ts): the number, the range in the tooltip
     assert.deepEqual(beatGridTempo({ bpm: 128, bpmConfidence: 0.9 }, { min: 60, max: 120 }), { text: '64', uncertain: false, note: '64 BPM in the BPM range 60–120 (analysed: 128 BPM, the beats drawn)' });
     assert.deepEqual(beatGridTempo({ bpm: 120, bpmConfidence: 0.5 }, null), { text: '120', uncertain: false, note: '120 BPM' });

@@ -83,3 +83,24 @@ test('mapLimited: results in the items order, never more than the limit in fligh
   assert.equal(most, 8);
   assert.deepEqual(await mapLimited([], 8, async () => 1), []);
 });
+
+/**
+ * tester28: Open… greyed out a phone's recording ("Voice 002.3gp", "VID_0001.3g2"), a camcorder's clip ("00001.MTS",
+ * "00002.m2ts"), a DVD/TV capture (".mpg", ".mpeg", ".vob") and old web and Windows videos (".flv", ".wmv", ".ogv")
+ * as "not a media file the studio opens", while the library scan of the same folder analysed them and opened them in
+ * the track view: in web mode (no "All files" of the desktop dialog) they could only be reached through the library.
+ */
+test('listDir offers phone, camcorder, DVD and older video files to open, as the library scan takes them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'list-dir-kinds-'));
+  const names = ['Voice 002.3gp', 'VID_0001.3g2', 'Memo.3ga', '00001.MTS', '00002.m2ts', 'capture.mpg', 'capture.mpeg', 'VTS_01_1.VOB', 'old.flv', 'old.wmv', 'film.ogv'];
+  try {
+    for (const n of names) writeFileSync(join(dir, n), 'x');
+    writeFileSync(join(dir, 'notes.txt'), 'x');
+    const l = await listDir(dir);
+    const openable = Object.fromEntries(l.entries.map((e) => [e.name, e.openable]));
+    for (const n of names) assert.equal(openable[n], true, n);
+    assert.equal(openable['notes.txt'], false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -51,3 +51,41 @@ test('a manifest.json without schema_version (or not an object) says the field i
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * tester28: Choose model pack… (or `studio ask --pack`) given the models folder that holds the packs, or a music
+ * folder, said "it has no manifest.json. A pack is complete only when the converter finished; convert it again" — as
+ * if a conversion had failed there. The folder one or two levels up from a pack names the pack(s) below it; a folder
+ * with nothing of a pack says it is not one and how to get one; a folder with a pack's graphs but no manifest is still
+ * an unfinished conversion.
+ */
+test('a folder without manifest.json: the packs below it are named; a folder of other files is "not a model pack"; graphs without a manifest: convert again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pack-nomanifest-'));
+  const reject = async (p: string, re: RegExp, not?: RegExp) =>
+    assert.rejects(loadPack(p), (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'MODEL_MISSING');
+      assert.match(e.message, re);
+      if (not) assert.doesNotMatch(e.message, not);
+      return true;
+    });
+  try {
+    const models = join(dir, 'models');
+    const pack = join(models, 'packs', 'deepresonance-beta-int4');
+    mkdirSync(pack, { recursive: true });
+    writeFileSync(join(pack, 'manifest.json'), '{}');
+    // the models folder (two levels up) and its packs folder (one level up) name the pack to choose
+    for (const p of [models, join(models, 'packs')]) await reject(p, new RegExp(`not a model pack itself: it holds one in "${pack.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"; choose that folder`), /convert it again/);
+    // a music folder
+    const music = join(dir, 'Music');
+    mkdirSync(music);
+    writeFileSync(join(music, 'song.mp3'), 'x');
+    await reject(music, /is not a model pack: it has no manifest\.json.*studio model get beta/, /convert it again/);
+    // a pack's graphs with no manifest: a conversion that did not finish
+    const half = join(dir, 'half');
+    mkdirSync(half);
+    writeFileSync(join(half, 'decoder.onnx'), 'x');
+    await reject(half, /has no manifest\.json\. A pack is complete only when the converter finished; convert it again/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

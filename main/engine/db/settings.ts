@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db } from './index';
 
@@ -36,5 +38,31 @@ export function readSettingsReadOnly(file: string, keys: readonly string[]): Rec
     return {};
   } finally {
     db?.close();
+  }
+}
+
+/**
+ * A setting of a data folder's database, read without writing a byte to it: read-only while another process holds
+ * it (readSettingsReadOnly), else from a copy in a temporary folder (a WAL database nobody holds, opened read-only,
+ * would leave `-wal`/`-shm` beside it). undefined when the folder has no database, or it cannot be read.
+ * @param dataDir the data folder (its `studio.sqlite`)
+ */
+export function dataFolderSetting(dataDir: string, key: string): string | undefined {
+  const file = join(dataDir, 'studio.sqlite');
+  if (!existsSync(file)) return undefined;
+  const held = readSettingsReadOnly(file, [key]);
+  if (existsSync(`${file}-wal`) && existsSync(`${file}-shm`)) return held[key];
+  const tmp = mkdtempSync(join(tmpdir(), 'studio-settings-'));
+  let db: Database.Database | undefined;
+  try {
+    copyFileSync(file, join(tmp, 'studio.sqlite'));
+    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, join(tmp, 'studio.sqlite-wal'));
+    db = new Database(join(tmp, 'studio.sqlite'), { fileMustExist: true });
+    return getSetting(db, key);
+  } catch {
+    return undefined;
+  } finally {
+    db?.close();
+    rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -272,7 +272,12 @@ export function parseFfmpegInfo(stderr: string): {
     const index = Number(m[1]);
     const type = m[2].toLowerCase() as StreamInfo['type'];
     const rest = m[3];
-    const codec = /^([A-Za-z0-9_]+)/.exec(rest)?.[1] ?? 'unknown';
+    const named = /^([A-Za-z0-9_]+)/.exec(rest)?.[1] ?? 'unknown';
+    // a track no decoder reads, "Data: none (tmcd / 0x64636D74)" — a camera's timecode, an iPhone's metadata (mebx) —
+    // is named by its own four-character code: "data: none" read as an empty track (tester28). Audio and video keep
+    // ffmpeg's word, which the decode errors go by.
+    const fourcc = named === 'none' && type !== 'audio' && type !== 'video' ? /^none \(([\x21-\x7e][\x20-\x7e]{3}) \/ 0x[0-9A-Fa-f]+\)/.exec(rest)?.[1].trimEnd() : undefined;
+    const codec = fourcc ?? named;
     const s: StreamInfo = { index, type, codec };
     if (/\(default\)/.test(rest)) s.isDefault = true;
     if (/\((hearing|visual) impaired\)/.test(rest)) s.impaired = true;

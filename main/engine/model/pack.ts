@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
@@ -179,6 +179,51 @@ export interface Pack {
 const bad = (dir: string, why: string) =>
   new StudioError('MODEL_MISSING', `The model pack at "${dir}" cannot be used: ${why}`);
 
+/** how many entries of a folder without manifest.json are looked at, per level, for the packs below it */
+const PACK_LOOK_ENTRIES = 500;
+
+/**
+ * Why a folder with no manifest.json is no pack, in the words that fit it (tester28: every such folder was told to
+ * "convert it again", the models folder that holds the packs and a music folder alike):
+ * - a pack one or two levels below (the models folder `models/`, its `packs/`): named, "choose that folder";
+ * - a pack's files (ONNX graphs, their external data, tokenizer.json) without the manifest: a conversion that did not
+ *   finish — convert it again;
+ * - anything else: not a model pack, and how to get one.
+ */
+function noManifest(dir: string): StudioError {
+  const subdirs = (d: string): string[] => {
+    try {
+      return readdirSync(d, { withFileTypes: true }).slice(0, PACK_LOOK_ENTRIES).filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.endsWith(PARTIAL_SUFFIX)).map((e) => join(d, e.name)).sort();
+    } catch {
+      return [];
+    }
+  };
+  const isPack = (d: string) => existsSync(join(d, 'manifest.json'));
+  const below: string[] = [];
+  for (const d of subdirs(dir)) {
+    if (isPack(d)) below.push(d);
+    else below.push(...subdirs(d).filter(isPack));
+  }
+  if (below.length === 1) return new StudioError('MODEL_MISSING', `"${dir}" is not a model pack itself: it holds one in "${below[0]}"; choose that folder.`);
+  if (below.length > 1) {
+    const named = below.slice(0, 4).map((p) => `"${p}"`).join(', ');
+    return new StudioError('MODEL_MISSING', `"${dir}" is not a model pack itself: it holds ${below.length} packs (${named}${below.length > 4 ? ', …' : ''}); choose one of those folders.`);
+  }
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).slice(0, PACK_LOOK_ENTRIES);
+  } catch {
+    // (unreadable: said as a folder without a pack's files)
+  }
+  if (names.some((n) => /\.onnx(\.data)?$|^tokenizer\.json$/.test(n))) {
+    return bad(dir, 'it has no manifest.json. A pack is complete only when the converter finished; convert it again (Models panel, or studio model convert).');
+  }
+  return new StudioError(
+    'MODEL_MISSING',
+    `"${dir}" is not a model pack: it has no manifest.json (a pack is a folder of manifest.json, ONNX graphs and tokenizer.json, as the converter writes it). Choose a pack's own folder (\`studio model list\` shows the installed ones), or get one in the Models panel (or \`studio model get beta\`).`,
+  );
+}
+
 /** A manifest path must name a file inside the pack folder. */
 function inside(dir: string, file: string): string {
   if (isAbsolute(file) || file.includes('\0')) throw bad(dir, `the manifest names "${file}", which is not a path inside the pack.`);
@@ -305,9 +350,7 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
   // The converter writes into `<out>.partial` and renames it when the manifest is written; a
   // `.partial` folder is a conversion that was cancelled or killed, never a pack (even with a manifest).
   if (dir.endsWith(PARTIAL_SUFFIX)) throw bad(dir, 'it is an unfinished conversion (a ".partial" folder). Run the conversion again; it starts over and replaces it.');
-  if (!existsSync(manifestPath)) {
-    throw bad(dir, 'it has no manifest.json. A pack is complete only when the converter finished; convert it again (Models panel, or studio model convert).');
-  }
+  if (!existsSync(manifestPath)) throw noManifest(dir);
   const manifestBytes = statSync(manifestPath).size;
   if (manifestBytes > LIMITS.manifestBytes) throw bad(dir, `manifest.json has ${manifestBytes} bytes; a manifest is at most ${LIMITS.manifestBytes}.`);
   let raw: unknown;

@@ -3,12 +3,12 @@ import { StudioError, type ModelMemory, type ModelStatus, type ProviderChoice } 
 import type { EngineContext } from '../context';
 import { getSetting, setSetting } from '../db/settings';
 import { ask, type AskRequest, type AskResult } from './ask';
+import { GET_A_PACK, PACK_SETTING } from './default-pack';
 import { loadPack, packIdentityOf } from './pack';
 import { diagnostics } from './providers';
 import { ModelRuntime } from './runtime';
 
-const NO_PACK =
-  'No DeepResonance model pack is installed. Get DeepResonance-α or -β in the Models panel (or `studio model get beta`), or choose a pack folder you already have.';
+const NO_PACK = `No DeepResonance model pack is installed. ${GET_A_PACK}`;
 
 /**
  * The engine's model: the chosen pack (remembered in settings), loaded once
@@ -31,7 +31,7 @@ export class ModelService {
   constructor(private readonly ctx: EngineContext) {}
 
   get packPath(): string | null {
-    return getSetting(this.ctx.db, 'model.packPath') ?? null;
+    return getSetting(this.ctx.db, PACK_SETTING) ?? null;
   }
 
   get requestedProvider(): ProviderChoice {
@@ -174,7 +174,7 @@ export class ModelService {
     await this.exclusive(async () => {
       await this.runtimeFor(path, this.requestedProvider, onProgress, signal);
     });
-    setSetting(this.ctx.db, 'model.packPath', path);
+    setSetting(this.ctx.db, PACK_SETTING, path);
     this.lastError = undefined;
     this.announce();
     return this.status();
@@ -182,7 +182,7 @@ export class ModelService {
 
   async forgetPack(): Promise<ModelStatus> {
     await this.exclusive(() => this.unload());
-    setSetting(this.ctx.db, 'model.packPath', null);
+    setSetting(this.ctx.db, PACK_SETTING, null);
     this.lastError = undefined;
     this.announce();
     return this.status();

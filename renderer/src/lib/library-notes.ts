@@ -42,7 +42,8 @@ export function certaintyNote(what: 'tempo' | 'key', shown: string | null, confi
  * The track view's Beat grid button: the tempo beside "Beat grid" and the start of its tooltip, as the library
  * shows that tempo — in the BPM range (`range`, foldBpm), and "uncertain" under MIN_CONFIDENCE (the library's
  * table and detail say so; the button read "98" for a tempo the library called uncertain at 44 %). `grid`: the
- * contract's BeatGrid (bpm as analysed, its calibrated confidence). The lines drawn stay the analysed beats.
+ * contract's BeatGrid (bpm as analysed, its calibrated confidence). The lines drawn stay the analysed beats; an
+ * uncertain tempo draws none (WaveMarks.svelte), and its note says so.
  * → `{text: "64" | "uncertain", uncertain, note: "64 BPM in the BPM range 60–120 (analysed: 128 BPM, the beats drawn)"}`;
  * null without a tempo.
  */
@@ -51,7 +52,7 @@ export function beatGridTempo(grid: { bpm: number | null; bpmConfidence: number 
   const shown = foldBpm(grid.bpm, range) ?? grid.bpm;
   const where = (drawn: string) => (range && shown !== grid.bpm ? ` in the BPM range ${range.min}–${range.max} (analysed: ${grid.bpm} BPM${drawn})` : '');
   if (certainty(grid.bpm, grid.bpmConfidence) === 'uncertain')
-    return { text: 'uncertain', uncertain: true, note: `Tempo uncertain: best guess ${shown} BPM${where('')} at ${fmtConf(grid.bpmConfidence) || '0%'} confidence; the beats drawn are that guess's` };
+    return { text: 'uncertain', uncertain: true, note: `Tempo uncertain: best guess ${shown} BPM${where('')} at ${fmtConf(grid.bpmConfidence) || '0%'} confidence; no grid drawn: a guessed tempo's beats and bars would mislead` };
   return { text: String(shown), uncertain: false, note: `${shown} BPM${where(', the beats drawn')}` };
 }
 

@@ -14,7 +14,7 @@
  * plus `vicuna-7b-delta-v0/` (lmsys/vicuna-7b-delta-v0) and `packs/<name>/` (converted packs).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Precision } from '@contract';
 import { DELTA_FOLDERS } from '../download/sources';
 
@@ -124,6 +124,11 @@ export function locateCkpt(dir: string): CkptTree {
 }
 
 /** The studio's own folders under the models folder. */
+/** The models folder of a data folder: STUDIO_MODELS_DIR, else `<dataDir>/models` (the catalogue's, `studio ask`'s default pack). */
+export function modelsDirOf(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.STUDIO_MODELS_DIR?.trim() || join(dataDir, 'models'));
+}
+
 export function layout(modelsDir: string) {
   const ckpt = join(modelsDir, 'ckpt');
   return {

@@ -6,7 +6,7 @@ import { makeDirs } from '../../fs/paths';
 import { getSetting, readSettingsReadOnly, setSetting } from '../../db/settings';
 import { deltaFiles, freeBytes, HubError, imagebindUrl, vicunaDeltaFiles } from '../download/index';
 import { loadPack } from '../pack';
-import { installedPacks, layout, MODEL_NAME, SUMMARY, VARIANTS, type Variant } from './catalog';
+import { installedPacks, layout, modelsDirOf, MODEL_NAME, SUMMARY, VARIANTS, type Variant } from './catalog';
 import { GetJob, modelsFolderFailure, type ConvertFn, type GetJobState } from './job';
 import { StateStamper } from '../../state-order';
 import { plan, type Discovery } from './plan';
@@ -36,7 +36,7 @@ export class ModelCatalogService {
     private readonly onPacksChanged: () => void,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.modelsDir = resolve(env.STUDIO_MODELS_DIR?.trim() || join(ctx.dataDir, 'models'));
+    this.modelsDir = modelsDirOf(ctx.dataDir, env);
   }
 
   private remembered() {

@@ -112,7 +112,7 @@ class Marks {
       if (this.trackId !== trackId) return;
       this.grid = g;
       this.gridState = g.source === 'none' ? 'none' : 'done';
-      signal('beats-loaded', { trackId, beats: g.beats.length, beatsPerBar: g.beatsPerBar, downbeat: g.downbeat, firstDownbeat: g.downbeat === null ? null : (g.beats[g.downbeat] ?? null), bpm: g.bpm, source: g.source });
+      signal('beats-loaded', { trackId, beats: g.beats.length, beatsPerBar: g.beatsPerBar, downbeat: g.downbeat, firstDownbeat: g.downbeat === null ? null : (g.beats[g.downbeat] ?? null), bpm: g.bpm, bpmConfidence: g.bpmConfidence, source: g.source });
     } catch (err) {
       if (this.trackId !== trackId || controller.signal.aborted) return;
       this.gridState = 'error';

@@ -1,3 +1,4 @@
+import { focusChat } from '../../../lib/chat-focus';
 import { signal } from '../../../lib/test-hooks';
 import { connection } from '../../../host/connection.svelte';
 import { app } from '../../../shared/state/app.svelte';
@@ -22,13 +23,14 @@ export async function openTrack(path: string): Promise<boolean> {
 /**
  * Ask about a library track without leaving the library: the chat comes out
  * beside it and is about this track (it is opened, as for the track view),
- * with the question box focused.
+ * with the question box focused (the chat pane where the box is off).
  */
 export async function askAbout(path: string): Promise<void> {
   nav.setLibraryChat(true);
   if (current.track?.path !== path && !(await current.open(path))) return;
   void recent.load();
-  requestAnimationFrame(() => (document.querySelector('[data-testid=chat-input]') as HTMLTextAreaElement | null)?.focus());
+  // the question box, else (no usable model pack) the chat pane with its note: the focus stayed on this button (tester28)
+  requestAnimationFrame(() => focusChat());
   signal('library-ask', { path });
 }
 

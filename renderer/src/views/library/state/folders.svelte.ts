@@ -49,7 +49,7 @@ class Folders {
       signal('library-folder-added', f);
       await this.load();
       // the engine starts a scan of a new folder; make sure its state is shown (even 0 / 0: the user asked for it)
-      void scan.load(true);
+      void scan.load(true, f.path);
       return true;
     } catch (err) {
       const e = app.error(err, `Could not add ${path}`, ABOUT.folder(path));

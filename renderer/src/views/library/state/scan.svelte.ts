@@ -28,28 +28,40 @@ class Scan {
   private summary: ScanState | null = null;
   /** jobs this page started (Scan / Rescan / Resume): their answer is shown, even 0 / 0 */
   private readonly own = new Set<string>();
+  /** the folder each of this page's one-folder jobs walks (Add folder…, a folder's Rescan), by job id: named when it finds nothing */
+  private readonly folderOf = new Map<string, string>();
+  /**
+   * The folder the job shown walked, when this page started it for one folder (Add folder…, its Rescan); null for a
+   * scan of every folder or a job of another page. "No audio or video files found in <folder>" names it (tester28).
+   */
+  folder = $state<string | null>(null);
   /**
    * Called when the scan found or analysed rows (`ended`: the job just
    * stopped); live.ts points it at the table's throttled refresh.
    */
   onRowsChanged: (ended: boolean) => void = () => undefined;
 
-  /** Read the engine's scan job; `own`: the page just started it (a folder added), so it is shown even if it finds nothing. */
-  async load(own = false): Promise<void> {
+  /**
+   * Read the engine's scan job; `own`: the page just started it (a folder added), so it is shown even if it finds
+   * nothing; `folder`: the folder added, named if it holds no audio.
+   */
+  async load(own = false, folder?: string): Promise<void> {
     try {
       const s = await api().call('library:scan-state', {});
       if (own && s.jobId) this.own.add(s.jobId);
+      if (own && s.jobId && folder) this.folderOf.set(s.jobId, folder);
       this.set(s, own);
     } catch (err) {
       signal('library-error', { where: 'scan-state', message: asStudioError(err).message });
     }
   }
 
-  /** Scan one folder, or every folder when `folderId` is not given. */
-  async rescan(folderId?: string): Promise<void> {
+  /** Scan one folder (`folderPath`: its path, named if it holds no audio), or every folder when `folderId` is not given. */
+  async rescan(folderId?: string, folderPath?: string): Promise<void> {
     try {
       const s = await api().call('library:scan', folderId ? { folderId } : {});
       if (s.jobId) this.own.add(s.jobId);
+      if (s.jobId && folderId && folderPath) this.folderOf.set(s.jobId, folderPath);
       this.set(s, true);
       app.resolved(ABOUT.scan);
     } catch (err) {
@@ -100,6 +112,7 @@ class Scan {
     const quiet = ended && nothingAnalysed && s.jobId !== null && !this.own.has(s.jobId) && this.summary !== null && this.summary.jobId !== s.jobId;
     if (ended && !empty && !quiet) this.summary = s;
     this.state = quiet ? this.summary! : s;
+    this.folder = this.state.jobId !== null ? (this.folderOf.get(this.state.jobId) ?? null) : null;
   }
 }
 
