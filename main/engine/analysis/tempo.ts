@@ -184,16 +184,19 @@ export class TempoAnalyser implements Analyser<TempoResult> {
       if (this.head.length >= LOOP_MAX_SEC * this.tap.rate) this.head = null;
     }
     if (this.own) this.own.endBlock();
-    this.frames.frames(this.onFrame);
+    this.frames.framesWith(TempoAnalyser.onFrame, this);
   }
 
   /**
-   * The frame callback FrameBuffer.frames calls, made once per analyser. A closure made anew in every process() call
-   * lived one block: V8 holds an optimised function's code only weakly from its feedback, so with no closure alive at a
-   * major GC the code was dropped and the next block's closure ran unoptimised until compiled again — ~14 TurboFan
-   * compiles of this body per worker over 55 tracks (BENCHMARKS.md "Throughput (speed28)").
+   * The frame callback FrameBuffer.frames calls: a static method, so one function for the program's life. A closure
+   * made anew in every process() call lived one block: V8 holds an optimised function's code only weakly from its
+   * feedback, so with no closure alive at a major GC the code was dropped and the next block's closure ran unoptimised
+   * until compiled again — ~14 TurboFan compiles of this body per worker over 55 tracks (BENCHMARKS.md "Throughput
+   * (speed28)").
    */
-  private readonly onFrame = (x: Float32Array, o: number): void => this.frame(x, o);
+  private static onFrame(a: TempoAnalyser, x: Float32Array, o: number): void {
+    a.frame(x, o);
+  }
 
   /** One analysis frame of the tap at x[o .. o + N): band energies, the gate, the flux (and superflux), pushed on. */
   private frame(x: Float32Array, o: number): void {

@@ -472,16 +472,18 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     if (this.own) this.own.process(block);
     this.buf.push(this.tap.current);
     if (this.own) this.own.endBlock();
-    this.buf.frames(this.onFrame);
+    this.buf.framesWith(TonalAnalyser.onFrame, this);
   }
 
   /**
-   * The frame and peak callbacks, made once per analyser (not a closure per block and per frame), the work in methods:
-   * V8 holds an optimised function's code only weakly from its feedback, so a closure that lived one call lost its code
-   * at a major GC and was compiled again (BENCHMARKS.md "Throughput (speed28)"). A method's code outlives the analyser.
-   * `peak` reads this.floors, which bandFloors fills and returns.
+   * The frame callback (a static method: one function for the program's life) and the peak callback (made once per
+   * analyser), their work in methods — not a closure per block and per frame: V8 holds an optimised function's code
+   * only weakly from its feedback, so a closure that lived one call lost its code at a major GC and was compiled again
+   * (BENCHMARKS.md "Throughput (speed28)"). `peak` reads this.floors, which bandFloors fills and returns.
    */
-  private readonly onFrame = (x: Float32Array, o: number): void => this.frame(x, o);
+  private static onFrame(a: TonalAnalyser, x: Float32Array, o: number): void {
+    a.frame(x, o);
+  }
   private readonly onPeak = (f: number, p: number, k: number): void => this.peak(f, p, k);
 
   /** One analysis frame of the tap at x[o .. o + N): its power spectrum, then addFrame. */
