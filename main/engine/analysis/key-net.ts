@@ -125,6 +125,69 @@ function tensors(p: KeyNetParams): Record<string, Float64Array> {
 }
 
 /**
+ * Zeroes the pads of `rows` rows of L values: the first PAD and the last L − PAD − T of each (forward's layout). A
+ * module-level function, not a closure made per forward() call: a new closure per call was a new call target for the
+ * optimised forward, which deoptimised ("wrong call target") and was compiled again (BENCHMARKS.md "Throughput (speed28)").
+ */
+function zeroPads(a: Float32Array, rows: number, L: number, T: number): void {
+  for (let r = 0; r < rows; r++) {
+    a.fill(0, r * L, r * L + PAD);
+    a.fill(0, r * L + PAD + T, (r + 1) * L);
+  }
+}
+
+/**
+ * The circular 12-pitch layer of forward's head: out[o·12 + q] = bias[o] + Σ_c Σ_i w[(o·ci + c)·12 + i] ·
+ * inp[c·12 + (q + i) mod 12], ReLU'd when `relu`. inp: ci × 12; w: co × ci × 12; returns co × 12.
+ */
+function circ(inp: Float64Array, w: Float64Array, bias: Float64Array, co: number, ci: number, relu: boolean): Float64Array {
+  const out = new Float64Array(co * 12);
+  for (let o = 0; o < co; o++) {
+    for (let q = 0; q < 12; q++) {
+      let s = bias[o];
+      for (let c = 0; c < ci; c++) for (let i = 0; i < 12; i++) s += w[(o * ci + c) * 12 + i] * inp[c * 12 + ((q + i) % 12)];
+      out[o * 12 + q] = relu && s < 0 ? 0 : s;
+    }
+  }
+  return out;
+}
+
+/**
+ * dst[da + n] += wa · src[s0 + n], and the same into db, dc, dd with wb, wc, wd, for n in [from, to): four output
+ * channels per pass over one input row (one load of src for four multiply-adds), each sum rounded to float32 as it is
+ * stored. forward's convolutions run in these small kernels rather than in its own long body, so each is compiled once
+ * when hot instead of forward being compiled again at every loop it reaches (on-stack replacement) and after every
+ * branch its first compile had not seen (BENCHMARKS.md "Throughput (speed28)").
+ */
+function madd4(dst: Float32Array, da: number, db: number, dc: number, dd: number, src: Float32Array, s0: number, from: number, to: number, wa: number, wb: number, wc: number, wd: number): void {
+  for (let n = from; n < to; n++) {
+    const v = src[s0 + n];
+    dst[da + n] += wa * v;
+    dst[db + n] += wb * v;
+    dst[dc + n] += wc * v;
+    dst[dd + n] += wd * v;
+  }
+}
+
+/** dst[d0 + n] += w · src[s0 + n] for n in [from, to) (madd4 for one channel) */
+function madd(dst: Float32Array, d0: number, src: Float32Array, s0: number, from: number, to: number, w: number): void {
+  for (let n = from; n < to; n++) dst[d0 + n] += w * src[s0 + n];
+}
+
+/** a[n] = max(a[n], 0) in place (ReLU; −0 and NaN are kept, as `a[n] < 0` is false for them) */
+function relu(a: Float32Array): void {
+  for (let n = 0; n < a.length; n++) if (a[n] < 0) a[n] = 0;
+}
+
+/** g[n] = (g[n] > 0 ? g[n] : 0) + h[n] in place: ReLU, then the residual h (forward's l2, l3) */
+function reluAdd(g: Float32Array, h: Float32Array): void {
+  for (let n = 0; n < g.length; n++) g[n] = (g[n] > 0 ? g[n] : 0) + h[n];
+}
+
+/** forward's pad: 4 zeros each side of every row (the furthest a kernel reaches, l3's dilation 4) */
+const PAD = 4;
+
+/**
  * One net's 24 logits (majors 0–11, minors 12–23) for x (3 × 12 × T). Every plane is kept as rows of L = T + 8 values
  * (4 zeros each side: the furthest a kernel reaches, l3's dilation 4), the input's 12 pitch rows extended circularly to
  * 23; each convolution is computed weight by weight as one run over 12 whole rows, out[o][q·L + n] += W ·
@@ -133,15 +196,9 @@ function tensors(p: KeyNetParams): Record<string, Float64Array> {
 function forward(x: Float64Array, T: number, p: KeyNetParams, tk: number): Float64Array {
   const W = tensors(p);
   const ch = p['l1.conv.weight'].shape[0], cin = p['l1.conv.weight'].shape[1];
-  const P = 4;
+  const P = PAD;
   const L = T + 2 * P;
   const R = 12 * L;
-  const zeroPads = (a: Float32Array, rows: number) => {
-    for (let r = 0; r < rows; r++) {
-      a.fill(0, r * L, r * L + P);
-      a.fill(0, r * L + P + T, (r + 1) * L);
-    }
-  };
   // the input: cin planes of 23 pitch rows (row 12 + k = row k), padded
   const xp = new Float32Array(cin * 23 * L);
   for (let c = 0; c < cin; c++) for (let r = 0; r < 23; r++) for (let t = 0; t < T; t++) xp[(c * 23 + r) * L + P + t] = x[(c * 12 + (r % 12)) * T + t];
@@ -152,22 +209,15 @@ function forward(x: Float64Array, T: number, p: KeyNetParams, tk: number): Float
   for (let o = 0; o < ch; o++) h.fill(b1[o], o * R, (o + 1) * R);
   // the pitched planes (chroma, bass), four output channels per pass over an input row
   const planes = cin === 3 ? 2 : cin;
-  const at = (o: number, c: number, i: number, j: number) => w1[((o * cin + c) * 12 + i) * tk + j];
   let o = 0;
   for (; o + 4 <= ch; o += 4) {
     const da = o * R, db = da + R, dc = db + R, dd = dc + R;
     for (let c = 0; c < planes; c++) {
       for (let i = 0; i < 12; i++) {
         for (let j = 0; j < tk; j++) {
-          const wa = at(o, c, i, j), wb = at(o + 1, c, i, j), wc = at(o + 2, c, i, j), wd = at(o + 3, c, i, j);
+          const wa = w1[((o * cin + c) * 12 + i) * tk + j], wb = w1[(((o + 1) * cin + c) * 12 + i) * tk + j], wc = w1[(((o + 2) * cin + c) * 12 + i) * tk + j], wd = w1[(((o + 3) * cin + c) * 12 + i) * tk + j];
           const s0 = (c * 23 + i) * L + j - pad1;
-          for (let n = P; n < R - P; n++) {
-            const v = xp[s0 + n];
-            h[da + n] += wa * v;
-            h[db + n] += wb * v;
-            h[dc + n] += wc * v;
-            h[dd + n] += wd * v;
-          }
+          madd4(h, da, db, dc, dd, xp, s0, P, R - P, wa, wb, wc, wd);
         }
       }
     }
@@ -176,9 +226,9 @@ function forward(x: Float64Array, T: number, p: KeyNetParams, tk: number): Float
     for (let c = 0; c < planes; c++) {
       for (let i = 0; i < 12; i++) {
         for (let j = 0; j < tk; j++) {
-          const w = at(o, c, i, j);
+          const w = w1[((o * cin + c) * 12 + i) * tk + j];
           const s0 = (c * 23 + i) * L + j - pad1;
-          for (let n = P; n < R - P; n++) h[o * R + n] += w * xp[s0 + n];
+          madd(h, o * R, xp, s0, P, R - P, w);
         }
       }
     }
@@ -188,14 +238,14 @@ function forward(x: Float64Array, T: number, p: KeyNetParams, tk: number): Float
     for (let o = 0; o < ch; o++) {
       for (let j = 0; j < tk; j++) {
         let w = 0;
-        for (let i = 0; i < 12; i++) w += at(o, 2, i, j);
+        for (let i = 0; i < 12; i++) w += w1[((o * cin + 2) * 12 + i) * tk + j];
         const s0 = 2 * 23 * L + j - pad1;
-        for (let q = 0; q < 12; q++) for (let t = P; t < P + T; t++) h[o * R + q * L + t] += w * xp[s0 + t];
+        for (let q = 0; q < 12; q++) madd(h, o * R + q * L, xp, s0, P, P + T, w);
       }
     }
   }
-  for (let n = 0; n < h.length; n++) if (h[n] < 0) h[n] = 0;
-  zeroPads(h, ch * 12);
+  relu(h);
+  zeroPads(h, ch * 12, L, T);
   // l2, l3: out[o][q][t] = b[o] + Σ_c Σ_j W[o][c][0][j] · h[c][q][t + d·j − d] (tk 3; tk 1: j 0, no shift), ReLU, + h
   for (const [name, d] of [['l2', 2], ['l3', 4]] as const) {
     const w2 = W[`${name}.weight`], b2 = W[`${name}.bias`];
@@ -210,13 +260,7 @@ function forward(x: Float64Array, T: number, p: KeyNetParams, tk: number): Float
         for (let j = 0; j < tk; j++) {
           const wa = w2[(o * ch + c) * tk + j], wb = w2[((o + 1) * ch + c) * tk + j], wc = w2[((o + 2) * ch + c) * tk + j], wd = w2[((o + 3) * ch + c) * tk + j];
           const s0 = c * R + d * j - off;
-          for (let n = P; n < R - P; n++) {
-            const v = h[s0 + n];
-            g[da + n] += wa * v;
-            g[db + n] += wb * v;
-            g[dc + n] += wc * v;
-            g[dd + n] += wd * v;
-          }
+          madd4(g, da, db, dc, dd, h, s0, P, R - P, wa, wb, wc, wd);
         }
       }
     }
@@ -226,12 +270,12 @@ function forward(x: Float64Array, T: number, p: KeyNetParams, tk: number): Float
         for (let j = 0; j < tk; j++) {
           const w = w2[(o * ch + c) * tk + j];
           const s0 = c * R + d * j - off;
-          for (let n = P; n < R - P; n++) g[d0 + n] += w * h[s0 + n];
+          madd(g, d0, h, s0, P, R - P, w);
         }
       }
     }
-    for (let n = 0; n < g.length; n++) g[n] = (g[n] > 0 ? g[n] : 0) + h[n];
-    zeroPads(g, ch * 12);
+    reluAdd(g, h);
+    zeroPads(g, ch * 12, L, T);
     h = g;
   }
   // masked mean and max over time (one unpadded sequence: every step real) → z: 2·ch × 12
@@ -249,17 +293,6 @@ function forward(x: Float64Array, T: number, p: KeyNetParams, tk: number): Float
       z[(ch + c) * 12 + q] = m;
     }
   }
-  const circ = (inp: Float64Array, w: Float64Array, bias: Float64Array, co: number, ci: number, relu: boolean): Float64Array => {
-    const out = new Float64Array(co * 12);
-    for (let o = 0; o < co; o++) {
-      for (let q = 0; q < 12; q++) {
-        let s = bias[o];
-        for (let c = 0; c < ci; c++) for (let i = 0; i < 12; i++) s += w[(o * ci + c) * 12 + i] * inp[c * 12 + ((q + i) % 12)];
-        out[o * 12 + q] = relu && s < 0 ? 0 : s;
-      }
-    }
-    return out;
-  };
   const z1 = circ(z, W['p1.weight'], W['p1.bias'], p['p1.weight'].shape[0], p['p1.weight'].shape[1], true);
   return circ(z1, W['head.weight'], W['head.bias'], p['head.weight'].shape[0], p['head.weight'].shape[1], false); // 2 × 12: [mode][tonic]
 }

@@ -362,6 +362,44 @@ function prepare(w: TempoNetWeights): PreparedNet[] {
 }
 
 /**
+ * One output bin j of a dilated 1-D convolution layer (netLogits): its cin × k inputs xp[i·P + j + t·d] (xp: cin rows
+ * of P, zero-padded 'same') gathered into `col` (im2col, length Q = cin·k), then y[o·nb + j] = B[o] + Σ_r W[o·Q + r] ·
+ * col[r] for every output channel o < cout (PyTorch's weight order; ReLU'd when `relu`), four channels at a time: four
+ * independent sums, each in the same order as one alone, so the same numbers — one read of the column for four
+ * products, and the adds' latency no longer serialises the loop. A function of its own, called per bin, so that it is
+ * compiled once when hot, not netLogits again at each loop it reaches (on-stack replacement) and after each branch its
+ * first compile had not seen (BENCHMARKS.md "Throughput (speed28)").
+ */
+function convBin(xp: Float64Array, P: number, d: number, k: number, cin: number, col: Float64Array, W: Float64Array, B: Float64Array, Q: number, cout: number, y: Float64Array, nb: number, j: number, relu: boolean): void {
+  let q = 0;
+  for (let i = 0; i < cin; i++) for (let t = 0, p = i * P + j; t < k; t++, p += d) col[q++] = xp[p];
+  let o = 0;
+  for (; o + 3 < cout; o += 4) {
+    let a0 = B[o];
+    let a1 = B[o + 1];
+    let a2 = B[o + 2];
+    let a3 = B[o + 3];
+    const w0 = o * Q;
+    for (let r = 0; r < Q; r++) {
+      const c = col[r];
+      a0 += W[w0 + r] * c;
+      a1 += W[w0 + Q + r] * c;
+      a2 += W[w0 + 2 * Q + r] * c;
+      a3 += W[w0 + 3 * Q + r] * c;
+    }
+    y[o * nb + j] = relu && a0 < 0 ? 0 : a0;
+    y[(o + 1) * nb + j] = relu && a1 < 0 ? 0 : a1;
+    y[(o + 2) * nb + j] = relu && a2 < 0 ? 0 : a2;
+    y[(o + 3) * nb + j] = relu && a3 < 0 ? 0 : a3;
+  }
+  for (; o < cout; o++) {
+    let acc = B[o];
+    for (let r = 0, wo = o * Q; r < Q; r++) acc += W[wo + r] * col[r];
+    y[o * nb + j] = relu && acc < 0 ? 0 : acc;
+  }
+}
+
+/**
  * One net's logits + prior (before the softmax) at the bins `at` (all bins when null; other bins of the result 0): the
  * layers computed only where a later layer reads them (the bins `at`, widened by each dilated kernel's reach going
  * back), the same numbers where computed.
@@ -398,37 +436,7 @@ function netLogits(tg: Float64Array, net: PreparedNet, nb: number, at: number[] 
     const relu = li < net.layers.length - 1;
     const js = need[li];
     const count = js ? js.length : nb;
-    for (let u = 0; u < count; u++) {
-      const j = js ? js[u] : u;
-      let q = 0;
-      for (let i = 0; i < cin; i++) for (let t = 0, p = i * P + j; t < k; t++, p += d) col[q++] = xp[p];
-      // four output channels at a time: four independent sums (each in the same order as one alone, so the same
-      // numbers), one read of the column for four products — the adds' latency no longer serialises the loop
-      let o = 0;
-      for (; o + 3 < cout; o += 4) {
-        let a0 = B[o];
-        let a1 = B[o + 1];
-        let a2 = B[o + 2];
-        let a3 = B[o + 3];
-        const w0 = o * Q;
-        for (let r = 0; r < Q; r++) {
-          const c = col[r];
-          a0 += W[w0 + r] * c;
-          a1 += W[w0 + Q + r] * c;
-          a2 += W[w0 + 2 * Q + r] * c;
-          a3 += W[w0 + 3 * Q + r] * c;
-        }
-        y[o * nb + j] = relu && a0 < 0 ? 0 : a0;
-        y[(o + 1) * nb + j] = relu && a1 < 0 ? 0 : a1;
-        y[(o + 2) * nb + j] = relu && a2 < 0 ? 0 : a2;
-        y[(o + 3) * nb + j] = relu && a3 < 0 ? 0 : a3;
-      }
-      for (; o < cout; o++) {
-        let acc = B[o];
-        for (let r = 0, wo = o * Q; r < Q; r++) acc += W[wo + r] * col[r];
-        y[o * nb + j] = relu && acc < 0 ? 0 : acc;
-      }
-    }
+    for (let u = 0; u < count; u++) convBin(xp, P, d, k, cin, col, W, B, Q, cout, y, nb, js ? js[u] : u, relu);
     x = y;
   }
   for (let j = 0; j < nb; j++) x[j] += net.prior[j];

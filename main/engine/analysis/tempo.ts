@@ -184,68 +184,81 @@ export class TempoAnalyser implements Analyser<TempoResult> {
       if (this.head.length >= LOOP_MAX_SEC * this.tap.rate) this.head = null;
     }
     if (this.own) this.own.endBlock();
-    const win = this.win;
+    this.frames.framesWith(TempoAnalyser.onFrame, this);
+  }
+
+  /**
+   * The frame callback FrameBuffer.frames calls: a static method, so one function for the program's life. A closure
+   * made anew in every process() call lived one block: V8 holds an optimised function's code only weakly from its
+   * feedback, so with no closure alive at a major GC the code was dropped and the next block's closure ran unoptimised
+   * until compiled again — ~14 TurboFan compiles of this body per worker over 55 tracks (BENCHMARKS.md "Throughput
+   * (speed28)").
+   */
+  private static onFrame(a: TempoAnalyser, x: Float32Array, o: number): void {
+    a.frame(x, o);
+  }
+
+  /** One analysis frame of the tap at x[o .. o + N): band energies, the gate, the flux (and superflux), pushed on. */
+  private frame(x: Float32Array, o: number): void {
     const pow = this.pow;
     const edges = this.edges;
     const prev = this.prev;
     const fl = this.floor;
-    this.frames.frames((x, o) => {
-      this.fft.windowedPowerSpectrum(x, o, win, pow);
-      let flux = 0;
-      let sflux = 0;
-      const sf = this.novelty === 'superflux';
-      const back = this.back;
-      const older = this.frameNo & 1 ? BANDS : 0;
-      const g3 = this.g3;
-      g3.fill(0);
-      const ge = this.ge;
-      ge.fill(0);
-      let top = 0;
-      const be = this.bandE;
-      for (let b = 0; b < BANDS; b++) {
-        let e = 0;
-        for (let k = edges[b], end = edges[b + 1]; k < end; k++) e += pow[k];
-        be[b] = e;
-        if (e > top) top = e;
+    this.fft.windowedPowerSpectrum(x, o, this.win, pow);
+    let flux = 0;
+    let sflux = 0;
+    const sf = this.novelty === 'superflux';
+    const back = this.back;
+    const older = this.frameNo & 1 ? BANDS : 0;
+    const g3 = this.g3;
+    g3.fill(0);
+    const ge = this.ge;
+    ge.fill(0);
+    let top = 0;
+    const be = this.bandE;
+    for (let b = 0; b < BANDS; b++) {
+      let e = 0;
+      for (let k = edges[b], end = edges[b + 1]; k < end; k++) e += pow[k];
+      be[b] = e;
+      if (e > top) top = e;
+    }
+    if (this.perc) this.perc.push(be);
+    const rel = top * GATE_FLOOR;
+    let gate = 0;
+    const gatePrev = this.gatePrev;
+    const group = this.group;
+    // One pass: each band's log energy, and the gate's (the same number wherever the band is not under the
+    // gate's floor, so its log is taken once); gate and flux each summed over the bands in order, as before.
+    for (let b = 0; b < BANDS; b++) {
+      const e = be[b];
+      const w = fl * (edges[b + 1] - edges[b]);
+      const l = Math.log(e + w);
+      const g = e >= rel ? l : Math.log(rel + w);
+      if (g > gatePrev[b]) gate += g - gatePrev[b];
+      gatePrev[b] = g;
+      ge[group[b]] += e;
+      const d = l - prev[b];
+      if (d > 0) {
+        flux += d;
+        g3[group[b]] += d;
       }
-      if (this.perc) this.perc.push(be);
-      const rel = top * GATE_FLOOR;
-      let gate = 0;
-      const gatePrev = this.gatePrev;
-      const group = this.group;
-      // One pass: each band's log energy, and the gate's (the same number wherever the band is not under the
-      // gate's floor, so its log is taken once); gate and flux each summed over the bands in order, as before.
-      for (let b = 0; b < BANDS; b++) {
-        const e = be[b];
-        const w = fl * (edges[b + 1] - edges[b]);
-        const l = Math.log(e + w);
-        const g = e >= rel ? l : Math.log(rel + w);
-        if (g > gatePrev[b]) gate += g - gatePrev[b];
-        gatePrev[b] = g;
-        ge[group[b]] += e;
-        const d = l - prev[b];
-        if (d > 0) {
-          flux += d;
-          g3[group[b]] += d;
-        }
-        if (sf) {
-          // the reference: the band and its neighbours two frames back, their maximum (vibrato and slow glides add no flux)
-          const r = Math.max(back[older + b], b > 0 ? back[older + b - 1] : -Infinity, b < BANDS - 1 ? back[older + b + 1] : -Infinity);
-          if (this.frameNo >= 2 && l > r) sflux += l - r;
-        }
-        prev[b] = l;
+      if (sf) {
+        // the reference: the band and its neighbours two frames back, their maximum (vibrato and slow glides add no flux)
+        const r = Math.max(back[older + b], b > 0 ? back[older + b - 1] : -Infinity, b < BANDS - 1 ? back[older + b + 1] : -Infinity);
+        if (this.frameNo >= 2 && l > r) sflux += l - r;
       }
-      if (sf) for (let b = 0; b < BANDS; b++) back[older + b] = prev[b];
-      this.frameNo++;
-      if (!this.first) {
-        this.gateSum += gate;
-        this.gateFrames++;
-      }
-      if (this.first) g3[0] = g3[1] = g3[2] = 0;
-      for (let g = 0; g < 3; g++) g3[3 + g] = Math.log(ge[g] + fl * BANDS);
-      this.push(this.first ? 0 : sf ? sflux : flux);
-      this.first = false;
-    });
+      prev[b] = l;
+    }
+    if (sf) for (let b = 0; b < BANDS; b++) back[older + b] = prev[b];
+    this.frameNo++;
+    if (!this.first) {
+      this.gateSum += gate;
+      this.gateFrames++;
+    }
+    if (this.first) g3[0] = g3[1] = g3[2] = 0;
+    for (let g = 0; g < 3; g++) g3[3 + g] = Math.log(ge[g] + fl * BANDS);
+    this.push(this.first ? 0 : sf ? sflux : flux);
+    this.first = false;
   }
 
   /**
@@ -1266,11 +1279,19 @@ export const LEVEL_TUNING: LevelTuning = { ...LEVEL_TUNING_OCTAVE_MODEL, octaveN
 /** The octave chooser's band inputs: the low, mid and high band groups' flux (BAND_FEATURES columns 0–2), each conditioned as the onset envelope. */
 export function octaveNetInputs(bands: Float32Array, fps: number): (Float64Array | null)[] {
   const nf = Math.floor(bands.length / BAND_FEATURES);
-  return [0, 1, 2].map((g) => {
-    const e = new Float32Array(nf);
-    for (let i = 0; i < nf; i++) e[i] = bands[BAND_FEATURES * i + g];
-    return condition(e, fps);
-  });
+  return [0, 1, 2].map((g) => conditionedColumn(bands, nf, g, fps));
+}
+
+/**
+ * Column g of `bands` (nf frames of BAND_FEATURES values) as a Float32Array, conditioned as the onset envelope
+ * (condition). A module-level function rather than the body of octaveNetInputs' map callback: a closure made per call
+ * lost its optimised code (condition inlined) at each major GC and was compiled again, ~18 times per worker over 55
+ * tracks (BENCHMARKS.md "Throughput (speed28)").
+ */
+function conditionedColumn(bands: Float32Array, nf: number, g: number, fps: number): Float64Array | null {
+  const e = new Float32Array(nf);
+  for (let i = 0; i < nf; i++) e[i] = bands[BAND_FEATURES * i + g];
+  return condition(e, fps);
 }
 
 /**

@@ -472,10 +472,32 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     if (this.own) this.own.process(block);
     this.buf.push(this.tap.current);
     if (this.own) this.own.endBlock();
-    this.buf.frames((x, o) => {
-      this.fft.windowedPowerSpectrum(x, o, this.win, this.pow);
-      this.addFrame();
-    });
+    this.buf.framesWith(TonalAnalyser.onFrame, this);
+  }
+
+  /**
+   * The frame callback (a static method: one function for the program's life) and the peak callback (made once per
+   * analyser), their work in methods — not a closure per block and per frame: V8 holds an optimised function's code
+   * only weakly from its feedback, so a closure that lived one call lost its code at a major GC and was compiled again
+   * (BENCHMARKS.md "Throughput (speed28)"). `peak` reads this.floors, which bandFloors fills and returns.
+   */
+  private static onFrame(a: TonalAnalyser, x: Float32Array, o: number): void {
+    a.frame(x, o);
+  }
+  private readonly onPeak = (f: number, p: number, k: number): void => this.peak(f, p, k);
+
+  /** One analysis frame of the tap at x[o .. o + N): its power spectrum, then addFrame. */
+  private frame(x: Float32Array, o: number): void {
+    this.fft.windowedPowerSpectrum(x, o, this.win, this.pow);
+    this.addFrame();
+  }
+
+  /** One spectral peak of the frame (pickSpectralPeaks' onPeak): frequency f (Hz), power p, bin k. */
+  private peak(f: number, p: number, k: number): void {
+    this.pf.addPeak(f, p);
+    const m = Math.sqrt(p);
+    this.peakMass += m;
+    if (p >= PEAK_FLOOR_RATIO * this.floors[k]) this.partialMass += m;
   }
 
   private addFrame(): void {
@@ -489,13 +511,8 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     }
     this.pf.newFrame(e);
     if (!(maxP > 0)) return;
-    const floors = bandFloors(P, this.kmin, this.kmax, this.floors, this.floorScratch);
-    pickSpectralPeaks(P, this.kmin, this.kmax, maxP, fs, N, (f, p, k) => {
-      this.pf.addPeak(f, p);
-      const m = Math.sqrt(p);
-      this.peakMass += m;
-      if (p >= PEAK_FLOOR_RATIO * floors[k]) this.partialMass += m;
-    });
+    bandFloors(P, this.kmin, this.kmax, this.floors, this.floorScratch);
+    pickSpectralPeaks(P, this.kmin, this.kmax, maxP, fs, N, this.onPeak);
   }
 
   finish(): TonalResult {
