@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import type { ErrorCode } from '@contract';
+import { isInside } from '../engine/fs/paths';
 import { readM3u } from '../engine/library/m3u8';
 
 /** A listed entry that is not analysed: its path (or URL as written), what is wrong, the code `--json` prints. */
@@ -23,6 +24,12 @@ export interface Expanded {
   problems: ListProblem[];
   /** the playlists read: the file, how many entries it lists, how many of those are missing or unusable */
   playlists: { path: string; listed: number; notFound: number }[];
+  /**
+   * The order to report in (reportOrder): one block per playlist read, its usable entries in the playlist's order, in
+   * the order the playlists stand on the command line; and one block (`listed: false`) for all paths given directly,
+   * at the place of the first of them, reported in path order as they always were.
+   */
+  blocks: { listed: boolean; paths: string[] }[];
 }
 
 /**
@@ -50,22 +57,31 @@ export function expandPlaylists(paths: readonly string[]): Expanded {
   const out = new Set<string>();
   const problems: ListProblem[] = [];
   const playlists: Expanded['playlists'] = [];
+  const blocks: Expanded['blocks'] = [];
+  let direct: string[] | null = null;
+  const given = (p: string) => {
+    out.add(p);
+    if (!direct) blocks.push({ listed: false, paths: (direct = []) });
+    direct.push(p);
+  };
   for (const p of paths) {
     if (!isPlaylistFile(p)) {
-      out.add(p);
+      given(p);
       continue;
     }
     let read;
     try {
       read = readM3u(readFileSync(p), dirname(p));
     } catch {
-      out.add(p); // unreadable after all: the scan names why
+      given(p); // unreadable after all: the scan names why
       continue;
     }
     if (read.hls) {
-      out.add(p);
+      given(p);
       continue;
     }
+    const block: string[] = [];
+    blocks.push({ listed: true, paths: block });
     const name = basename(p);
     const bad: (ListProblem & { line: number })[] = [];
     for (const u of read.unusable) {
@@ -78,8 +94,10 @@ export function expandPlaylists(paths: readonly string[]): Expanded {
       } catch (err) {
         exists = (err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR';
       }
-      if (exists) out.add(e.path);
-      else bad.push({ line: e.line, path: e.path, message: `listed in "${name}" (line ${e.line}) but not found: moved, renamed or deleted since the playlist was made? Fix the playlist's line or put the file back.`, code: 'NOT_FOUND' });
+      if (exists) {
+        out.add(e.path);
+        block.push(e.path);
+      } else bad.push({ line: e.line, path: e.path, message: `listed in "${name}" (line ${e.line}) but not found: moved, renamed or deleted since the playlist was made? Fix the playlist's line or put the file back.`, code: 'NOT_FOUND' });
     }
     bad.sort((a, b) => a.line - b.line);
     problems.push(...bad.map(({ path, message, code }) => ({ path, message, code })));
@@ -88,5 +106,33 @@ export function expandPlaylists(paths: readonly string[]): Expanded {
     if (listed === 0) problems.push({ path: p, message: `"${name}" is a playlist that lists no files: nothing to analyse.`, code: 'NOT_MEDIA' });
     playlists.push({ path: p, listed, notFound });
   }
-  return { paths: [...out], problems, playlists };
+  return { paths: [...out], problems, playlists, blocks };
+}
+
+/**
+ * The scanned tracks in the order to report them: a playlist's tracks in the playlist's order (a DJ's set is an
+ * order), the playlists in command-line order; the files and folders given directly together in `rows`' order (path
+ * order) at the place of the first of them. A track listed twice, or listed and also given, is reported once, at its
+ * first place (it was analysed once). Rows under no block keep their relative order, last.
+ * @param rows the scan's rows for the given paths, in path order (library:query sort path asc)
+ * @param expanded what expandPlaylists returned for the same command line
+ * @returns the same rows, reordered
+ */
+export function reportOrder<T extends { path: string }>(rows: readonly T[], expanded: Pick<Expanded, 'blocks'>): T[] {
+  const keyed = rows.map((row, i) => {
+    let key: [number, number, number] = [expanded.blocks.length, 0, i];
+    for (let b = 0; b < expanded.blocks.length && key[0] === expanded.blocks.length; b++) {
+      const block = expanded.blocks[b];
+      if (!block.listed) {
+        if (block.paths.some((a) => isInside(row.path, a))) key = [b, 0, i];
+        continue;
+      }
+      // a listed folder stands for the tracks under it, in path order at its entry's place
+      const at = block.paths.findIndex((a) => isInside(row.path, a));
+      if (at >= 0) key = [b, at, i];
+    }
+    return { row, key };
+  });
+  keyed.sort((x, y) => x.key[0] - y.key[0] || x.key[1] - y.key[1] || x.key[2] - y.key[2]);
+  return keyed.map((k) => k.row);
 }

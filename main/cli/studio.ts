@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { codecText, narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type ProbeResult, type ScanState } from '@contract';
+import { codecText, narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { defaultPack } from '../engine/model/default-pack';
@@ -18,7 +18,7 @@ import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
 import { crateCommand } from './crate';
 import { analyzeLine, analyzeText, fmtDuration, shownPath } from './analyze-text';
-import { expandPlaylists } from './playlists';
+import { expandPlaylists, reportOrder } from './playlists';
 
 const USAGE = `Resonance Studio ${STUDIO_VERSION}
 
@@ -42,7 +42,8 @@ Usage:
       seconds, sample rate, channels, clips, width/height, frames).
   studio analyze <files or folders…> [--json] [--db PATH] [--bpm-range MIN-MAX]
       Analyse audio/video files (folders: recursively; a playlist, .m3u or
-      .m3u8: the files it lists, those missing reported) with the library's
+      .m3u8: the files it lists, printed in its order, those missing
+      reported) with the library's
       analysers: tags, duration, loudness (LUFS, range, true peak), tempo, key,
       chords. --json prints one JSON object per line per track (path,
       durationSec, bpm, bpmConfidence, key, keyConfidence, camelot, lufs,
@@ -476,10 +477,15 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     let total = 0;
     let notReached = 0;
     let failedRows = 0;
+    const mine: LibraryTrack[] = [];
     for (let offset = 0; ; offset += 2000) {
       const page = await engine.call('library:query', { offset, limit: 2000, sort: { column: 'path', dir: 'asc' } });
-      for (const t of page.rows) {
-        if (!under(t.path)) continue;
+      mine.push(...page.rows.filter((t) => under(t.path)));
+      if (offset + 2000 >= page.total) break;
+    }
+    // a playlist's tracks in its order, the files and folders given in path order (playlists.ts reportOrder)
+    {
+      for (const t of reportOrder(mine, listed)) {
         total++;
         if (t.status === 'failed') {
           failed++;
@@ -501,7 +507,6 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         else if (t.status === 'failed') process.stdout.write(`${name}\n  error       ${t.error}\n`);
         else process.stdout.write(analyzeText(t, { name, tempoReason: reason, keyReason, range, tempoSections: sections, keySections, tagged: d?.tagged ?? null }));
       }
-      if (offset + 2000 >= page.total) break;
     }
     // nothing found to analyse (an empty or mistyped folder, a folder of playlists) and nothing went wrong: said, not silence
     if (total === 0 && end.state !== 'cancelled' && end.problems.length === 0) {

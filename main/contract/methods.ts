@@ -813,8 +813,8 @@ export const CrateName = z
   .refine((s) => !LONE_SURROGATE.test(s), { message: 'is not valid Unicode: it holds a lone surrogate' });
 /**
  * The key that makes crate names unique and finds a crate by name: Unicode NFC, then lower case by the full Unicode
- * case mapping — the library search's one folding rule (engine db/search-key.ts foldSearch), so "Été", "été" and "été"
- * written with a combining accent are one name. Accents are not folded away ("Ete" is another).
+ * case mapping (the library search's folding, engine db/search-key.ts foldSearch, before it dropped accents), so "Été",
+ * "été" and "été" written with a combining accent are one name. Accents are not folded away: "Ete" is another crate.
  */
 export function crateNameKey(name: string): string {
   return name.trim().normalize('NFC').toLowerCase();

@@ -39,7 +39,7 @@ try {
     return `${median(wall).toFixed(1)} ms (CPU ${median(cpu).toFixed(1)} ms)`;
   };
   const sort = { column: 'title', dir: 'asc' as const };
-  for (const text of ['flac', 'echo', 'zzz', 'night drive', 'é', 'ólafur', 'Été']) {
+  for (const text of ['flac', 'echo', 'zzz', 'night drive', 'é', 'ólafur', 'Été', 'bjork', 'sigur ros']) {
     const total = repo.libPage({ text }, sort, 0, 100).total;
     const page = time(() => repo.libPage({ text }, sort, 0, 100));
     const ids = time(() => repo.libIds({ text }, sort));

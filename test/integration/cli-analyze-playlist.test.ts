@@ -36,7 +36,8 @@ test('analyze set.m3u8: the listed tracks are analysed; a missing entry and a UR
   assert.equal(r.code, 1, `exit ${r.code}: ${r.out}${r.err}`);
   const recs = r.out.trim().split('\n').map((l) => JSON.parse(l) as { path: string; error: string | null; code?: string; durationSec?: number });
   const ok = recs.filter((x) => x.error === null);
-  assert.deepEqual(ok.map((x) => x.path).sort(), [a, b, c].sort(), 'each listed file once (a is listed twice)');
+  // the playlist's order (a, b, c), not path order (b, c, a); a listed again last is reported once, at its first place
+  assert.deepEqual(ok.map((x) => x.path), [a, b, c], 'each listed file once, in the playlist\'s order (a is listed twice)');
   assert.ok(ok.every((x) => x.durationSec === 1), JSON.stringify(ok));
   const bad = recs.filter((x) => x.error !== null);
   assert.deepEqual(bad.map((x) => [x.path, x.code]), [[join(dir, 'music', 'Sets', 'missing.flac'), 'NOT_FOUND'], ['http://radio.example/live', 'NOT_MEDIA']]);
@@ -49,6 +50,27 @@ test('analyze set.m3u8: the listed tracks are analysed; a missing entry and a UR
   assert.match(text.err, /set\.m3u8: 2 of its 6 entries cannot be analysed \(above\); analysing the other 4\./);
   assert.doesNotMatch(text.err, /is a playlist/);
   for (const p of [a, b, c]) assert.ok(text.out.includes(`${p}\n  duration    0:01.00`), text.out);
+  const at = [a, b, c].map((p) => text.out.indexOf(`${p}\n`));
+  assert.deepEqual([...at].sort((x, y) => x - y), at, `text in the playlist's order: ${text.out}`);
+});
+
+test("analyze: a set's tracks in its order; files given directly in path order, where the first of them stands; a track also given is reported once, at its first place", () => {
+  const d = join(dir, 'order');
+  mkdirSync(d);
+  for (const n of ['x.wav', 'y.wav', 'z.wav', 'd1.wav', 'd2.wav']) copyFileSync(toneFile('cli-playlist-1s.wav', 1), join(d, n));
+  writeFileSync(join(d, 'set.m3u8'), '#EXTM3U\nz.wav\ny.wav\nz.wav\nx.wav\nd1.wav\n');
+  const paths = (r: { out: string }) => r.out.trim().split('\n').map((l) => (JSON.parse(l) as { path: string }).path.slice(d.length + 1));
+  const r = studio('analyze', '--json', join(d, 'set.m3u8'));
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.deepEqual(paths(r), ['z.wav', 'y.wav', 'x.wav', 'd1.wav']);
+  // direct files first (they stand first): d1, d2 in path order as before; the set after, without d1 again
+  const m = studio('analyze', '--json', join(d, 'd2.wav'), join(d, 'set.m3u8'), join(d, 'd1.wav'));
+  assert.equal(m.code, 0, m.out + m.err);
+  assert.deepEqual(paths(m), ['d1.wav', 'd2.wav', 'z.wav', 'y.wav', 'x.wav']);
+  const s = studio('analyze', '--json', join(d, 'set.m3u8'), join(d, 'd2.wav'));
+  assert.deepEqual(paths(s), ['z.wav', 'y.wav', 'x.wav', 'd1.wav', 'd2.wav']);
+  // no playlist: path order, as before
+  assert.deepEqual(paths(studio('analyze', '--json', join(d, 'z.wav'), join(d, 'x.wav'))), ['x.wav', 'z.wav']);
 });
 
 test('analyze: a playlist whose files are all there exits 0; one listing nothing exits 1 saying so; one under a media name or an HLS stream playlist is still refused', () => {

@@ -11,7 +11,7 @@ import { analyseForLibrary } from '../../main/engine/library/analyse';
 import { analyseFile, readCachedAnalysis } from '../../main/engine/media/analysis';
 import { fingerprint } from '../../main/engine/media/cache';
 import { probeFile } from '../../main/engine/media/probe';
-import { toneFile } from '../helpers/media';
+import { media, toneFile } from '../helpers/media';
 import { spectrogramBytes } from '../../main/engine/analysis/waveform';
 
 for (const [name, extra] of [
@@ -69,4 +69,22 @@ test('spectrogram bytes by thresholds are the bytes of one logarithm per cell: r
     // the edges were reached: every byte occurs
     assert.equal(new Set(direct).size, 256, `floor ${floorDb} dB: every byte`);
   }
+});
+
+// left28c: a float WAV peaking at +6 dBFS drew a waveform clipped at full height with no mark (its true peak +6.0 in
+// the library): the peaks were clipped to ±1. They keep the level over full scale now (the track view marks it red).
+test('a float WAV at +6 dBFS: the peaks keep the level over full scale (2.0), not ±1', async () => {
+  const path = media('wave-over-6dbfs-f32.wav', ['-f', 'lavfi', '-i', "aevalsrc=exprs='2*sin(2*PI*220*t)':s=44100:d=2", '-c:a', 'pcm_f32le']);
+  const view = await analyseFile(path, await probeFile(path), new AbortController().signal, () => undefined);
+  const mm = Buffer.from(view.peaks.minMax, 'base64');
+  const f = new Float32Array(mm.buffer, mm.byteOffset, mm.byteLength / 4);
+  let top = 0;
+  let bottom = 0;
+  for (let i = 0; i < f.length; i += 2) {
+    bottom = Math.min(bottom, f[i]);
+    top = Math.max(top, f[i + 1]);
+  }
+  // 2.0 at 44.1 kHz; the 16 kHz resampling of a 220 Hz sine keeps its crest within a hair
+  assert.ok(top > 1.95 && top < 2.05, `max peak ${top}`);
+  assert.ok(bottom < -1.95 && bottom > -2.05, `min peak ${bottom}`);
 });

@@ -36,8 +36,18 @@ export function waveAnalysers(expectedSec = 0): [PeaksAnalyser, SpectrogramAnaly
  */
 export const SPECTROGRAM_RATE = WAVE_OUTPUT.sampleRate;
 
-/** Bump when peaks or spectrogram change (results and the media cache key). 4: frequency bands with the peaks. */
-export const WAVE_VERSION = 4;
+/**
+ * Bump when peaks or spectrogram change (results and the media cache key). 4: frequency bands with the peaks. 5: the
+ * peaks keep levels over full scale (a float file peaking at +6 dBFS: 2.0), which were clipped to ±1.
+ */
+export const WAVE_VERSION = 5;
+
+/**
+ * The largest |peak| kept (linear, 1 = 0 dBFS): +60 dBFS. A float file's samples may exceed full scale (its true peak
+ * is shown, the track view marks the overs, Waveform.svelte), so peaks are not clipped to ±1; this bound only keeps an
+ * infinite or absurd sample from squashing the rest of the drawing to a line.
+ */
+export const PEAK_LIMIT = 1000;
 
 /**
  * Edges (Hz) of the waveform's three frequency bands — low < 600 Hz ≤ mid <
@@ -70,7 +80,7 @@ function monoOf(block: Float32Array[], scratch: { buf: Float32Array }): Float32A
 export interface PeaksData {
   sampleRate: number;
   samplesPerPeak: number;
-  /** interleaved [min0, max0, min1, max1, …] */
+  /** interleaved [min0, max0, min1, max1, …], linear (1 = full scale); beyond ±1 where the signal goes over 0 dBFS (a float file), up to ±PEAK_LIMIT */
   minMax: Float32Array;
   /**
    * per peak, the largest |amplitude| (0…1 of full scale, as Uint8 0…255) of the
@@ -242,8 +252,8 @@ export class PeaksAnalyser implements Analyser<PeaksData> {
       next.set(this.bandData);
       this.bandData = next;
     }
-    this.data[2 * this.count] = Math.max(-1, Math.min(1, mn));
-    this.data[2 * this.count + 1] = Math.max(-1, Math.min(1, mx));
+    this.data[2 * this.count] = Math.max(-PEAK_LIMIT, Math.min(PEAK_LIMIT, mn));
+    this.data[2 * this.count + 1] = Math.max(-PEAK_LIMIT, Math.min(PEAK_LIMIT, mx));
     const cb = this.curBand;
     const bd = this.bandData;
     const j = 3 * this.count;

@@ -1,18 +1,38 @@
 /**
- * The library's stored search key (migration 9; migration 11 added the folders): a row's title, artist, album, genre
- * and file name, and the names of the folders its path runs through below its library folder (searchFolders), each
- * folded (foldSearch: Unicode NFC, then lower case by the full Unicode case mapping), joined by line breaks. The search
- * (TracksRepo's filter `text`) folds each typed word the same way and looks it up with one `instr()` per word in this
- * one column: a name typed in either normal form (macOS writes names decomposed, NFD) and in any case finds the other
- * ("été" finds "Été" stored NFD), with no SQL function run per row per query — the folding in SQL (a function per
- * column per row) cost up to 436 ms on 50,000 rows for a one-letter search beyond ASCII (test/bench/library-search.ts).
- * A word never holds a line break (words are split on white space), so it never matches across two columns.
- * Accents are not folded away ("olafur" does not find "Ólafur"). Filled by TracksRepo with every write of those
- * columns and by migration 9 for existing rows, through the `search_key()` function migrate() registers.
+ * The library's stored search key (migration 9; migration 11 added the folders; migration 15 folds accents): a row's
+ * title, artist, album, genre and file name, and the names of the folders its path runs through below its library
+ * folder (searchFolders), each folded (foldSearch), joined by line breaks. The search (TracksRepo's filter `text`) folds
+ * each typed word the same way and looks it up with one `instr()` per word in this one column: a name typed in either
+ * normal form (macOS writes names decomposed, NFD), in any case and with or without its accents finds the other ("ete"
+ * and "été" find "Été" stored NFD, "Bjork" finds "Björk"), with no SQL function run per row per query — the folding in
+ * SQL (a function per column per row) cost up to 436 ms on 50,000 rows for a one-letter search beyond ASCII
+ * (test/bench/library-search.ts). A word never holds a line break (words are split on white space), so it never
+ * matches across two columns. Filled by TracksRepo with every write of those columns and by migrations 9, 11 and 15
+ * for existing rows, through the `search_key()` function migrate() registers.
  */
 export function foldSearch(v: string): string {
-  return v.normalize('NFC').toLowerCase();
+  return v
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(COMBINING_ACCENTS, '')
+    .replace(UNDECOMPOSED, (c) => UNDECOMPOSED_AS[c])
+    .normalize('NFC');
 }
+
+/**
+ * The accents a search ignores: Unicode's Combining Diacritical Marks block (U+0300–U+036F: acute, grave, circumflex,
+ * tilde, diaeresis, ring, caron, cedilla, ogonek … on Latin, Greek and Cyrillic letters), split off by NFD. Other
+ * combining marks stay (a Devanagari vowel sign, the kana voicing mark of "が", Hebrew points: letters of their own,
+ * not accents), and NFC recomposes what is left, so Hangul syllables and kana stay as typed.
+ */
+const COMBINING_ACCENTS = /[\u0300-\u036f]/g;
+/**
+ * Lower-case letters NFD does not split into a base and an accent, spelled as a music player's diacritic-insensitive
+ * search (and German/Nordic typing on an ASCII keyboard) spells them: "Røyksopp" is found as "royksopp", "Straße" as
+ * "strasse", "Łódź" as "lodz".
+ */
+const UNDECOMPOSED_AS: Record<string, string> = { ø: 'o', æ: 'ae', ß: 'ss', đ: 'd', ł: 'l', œ: 'oe' };
+const UNDECOMPOSED = /[øæßđłœ]/g;
 
 /**
  * The folder names a search matches in a row's `path` (tester20: a user typed the album folder's name): those between

@@ -350,8 +350,9 @@ export class TracksRepo {
     if (f.text) {
       // every word (at most 8) found in one of the row's title, artist, album, genre or file name, in either Unicode
       // normal form (macOS writes names decomposed, NFD: "e" + U+0301; text typed elsewhere is composed, NFC) and in
-      // any case beyond ASCII too ("été" finds "Été", "øyvind" "ØYVIND"; tester19), the typed text literal (no
-      // wildcards): the word folded as the stored search key is (search-key.ts, migration 9), then one instr() on it.
+      // any case beyond ASCII too ("été" finds "Été", "øyvind" "ØYVIND"; tester19), with or without accents ("bjork"
+      // finds "Björk"; left28c), the typed text literal (no wildcards): the word folded as the stored search key is
+      // (search-key.ts foldSearch, migrations 9 and 15), then one instr() on it.
       // A row written without its key (by another program or a test's raw INSERT) gets it made per query (COALESCE
       // runs search_key() only when the stored one is NULL, never for a row the studio wrote)
       for (const word of f.text.split(/\s+/).filter(Boolean).slice(0, 8)) {

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { media } from '../helpers/media';
+import { useStudio } from '../helpers/studio';
+
+/**
+ * left28c: a float WAV peaking above 0 dBFS (+6 dBFS) drew its waveform clipped flat at full height, with no mark,
+ * while the library showed its true peak +6.0. The peaks keep the level over full scale (waveform.ts) and the track
+ * view draws the part over 0 dBFS in red (white under Colours), with a line saying so. 2 s at −6 dBFS, then 2 s at +6 dBFS (32-bit float).
+ * Run: npm run build && node tools/run-tests.mjs test/e2e/wave-over.test.ts
+ */
+describe('the waveform over full scale', { timeout: 300_000 }, () => {
+  let file = '';
+  const studio = useStudio({
+    prepare: () =>
+      (file = media('e2e-over-6dbfs-f32.wav', ['-f', 'lavfi', '-i', "aevalsrc=exprs='if(lt(t,2),0.5,2)*sin(2*PI*220*t)':s=44100:d=4", '-c:a', 'pcm_f32le'])),
+    viewport: { width: 1280, height: 800 },
+  });
+
+  /** RGB of the wave canvas at time t (fitted: x ∝ time) and height fraction yFrac from the top */
+  async function pixelAt(t: number, yFrac: number): Promise<[number, number, number, number]> {
+    return studio.sp.page.getByTestId('wave-detail').evaluate((el, [tt, yf]) => {
+      const c = el as unknown as { width: number; height: number; getContext(k: string): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const x = Math.min(c.width - 1, Math.floor((tt / 4) * c.width));
+      const p = c.getContext('2d').getImageData(x, Math.floor(yf * c.height), 1, 1).data;
+      return [p[0], p[1], p[2], p[3]] as [number, number, number, number];
+    }, [t, yFrac] as const);
+  }
+
+  test('the part over 0 dBFS is red, the rest as ever; a line names the peak, +6.0 dBFS', async () => {
+    const { sp } = studio;
+    const m = await sp.mark();
+    const opened = await sp.openThroughBrowser(file);
+    assert.equal(opened.name, 'track-opened', JSON.stringify(opened.detail));
+    const drawn = (await sp.waitForEvent('wave-over-drawn', { after: m })).detail as { overPx: number; width: number; topDb: number };
+    // the second half goes over: about half the width's pixels
+    assert.ok(drawn.overPx > 0.4 * drawn.width && drawn.overPx < 0.6 * drawn.width, JSON.stringify(drawn));
+    assert.ok(Math.abs(drawn.topDb - 6.02) < 0.1, JSON.stringify(drawn));
+    assert.match(await sp.page.getByTestId('wave-over').innerText(), /over full scale \(0 dBFS\), peaks up to \+6\.0 dBFS/);
+    // the scale is the loudest peak (2.0 at the top): full scale (1.0) lies a quarter of the height from the top
+    const red = (p: number[]) => p[3] > 0 && p[0] > 200 && p[1] < 100 && p[2] < 100;
+    const over = await pixelAt(3.01, 0.1);
+    assert.ok(red(over), `over 0 dBFS at 3 s, near the top: ${over}`);
+    const under = await pixelAt(3.01, 0.85);
+    assert.ok(red(under), `over 0 dBFS at 3 s, near the bottom: ${under}`);
+    const inside = await pixelAt(3.01, 0.5);
+    assert.ok(inside[3] > 0 && !red(inside), `within full scale at 3 s: the wave's colour: ${inside}`);
+    const quiet = await pixelAt(1.01, 0.1);
+    assert.ok(!red(quiet), `the −6 dBFS half reaches no red: ${quiet}`);
+    await sp.screenshot('wave-over-6dbfs');
+    // on the frequency colours (whose low band is red) the over part is white
+    const m2 = await sp.mark();
+    await sp.page.getByTestId('toggle-colour').click();
+    await sp.waitForEvent('wave-colour-drawn', { after: m2 });
+    const white = await pixelAt(3.01, 0.1);
+    assert.ok(white[3] > 0 && white.slice(0, 3).every((v) => v > 230), `over 0 dBFS under Colours: white, ${white}`);
+    assert.match(await sp.page.getByTestId('wave-over').innerText(), /^White: over full scale/);
+    await sp.screenshot('wave-over-6dbfs-colours');
+    await sp.page.getByTestId('toggle-colour').click();
+  });
+});
