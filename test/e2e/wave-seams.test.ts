@@ -32,10 +32,16 @@ describe('the zoomed waveform has no seams', { timeout: 300_000 }, () => {
     const box = (await page.locator('[data-testid=waveform] .main-wrap').boundingBox())!;
     const png = await page.screenshot({ clip: box });
     return page.evaluate(async (b64) => {
+      // the page's DOM (the tests are compiled without the DOM's types)
+      type Img = { width: number; height: number };
+      type Ctx = { drawImage(i: Img, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+      const g = globalThis as unknown as {
+        createImageBitmap(b: Blob): Promise<Img>;
+        OffscreenCanvas: new (w: number, h: number) => { getContext(k: '2d'): Ctx };
+      };
       const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
-      const img = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-      const c = new OffscreenCanvas(img.width, img.height);
-      const ctx = c.getContext('2d')!;
+      const img = await g.createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const ctx = new g.OffscreenCanvas(img.width, img.height).getContext('2d');
       ctx.drawImage(img, 0, 0);
       // (no named helpers in a page function: the test's compiler would wrap them in __name())
       const rows = [Math.round(img.height * 0.25), Math.round(img.height * 0.75)].map((y) => {
