@@ -85,6 +85,20 @@ export function progressLine(s: Omit<GetState, keyof StateOrder>, width = 100): 
   return `${bar(f)} ${String(Math.round(f * 100)).padStart(3)}%  ${fmtBytes(s.bytes)}/${fmtBytes(s.total)}  ${speed}  ETA ${fmtEta(s.etaSeconds, 'clock')}  ${step ? `${step.label}${step.detail ? ` (${step.detail})` : ''}` : ''}`.slice(0, width);
 }
 
+/**
+ * What a TTY prints whole above the progress bar when the running download's detail changes: the bar is cut to the
+ * terminal's width, and a wait's reason and its time ("… asked to wait 5 min (Retry-After); retrying at 18:42:07 (in
+ * 5 min)") do not fit what an 80-column line leaves after the bar, the figures and the label (tester28c). `line` is
+ * null when there is nothing new: no running download, no detail, the detail already printed (`lastKey`, the `key` of
+ * the previous call), or a conversion, whose detail is its progress. Plain output prints every such line anyway.
+ */
+export function stepNote(s: Pick<GetState, 'steps'>, lastKey: string): { key: string; line: string | null } {
+  const step = s.steps.find((x) => x.state === 'running');
+  const key = step ? step.id + (step.detail ?? '') : '';
+  const line = step && step.kind !== 'convert' && step.detail && key !== lastKey ? `${step.label} (${step.detail})` : null;
+  return { key, line };
+}
+
 function bar(f: number, n = 24): string {
   const k = Math.round(f * n);
   return `[${'#'.repeat(k)}${'-'.repeat(n - k)}]`;
@@ -158,9 +172,10 @@ async function get(argv: string[], start: Start): Promise<number> {
         if (jobId === null) return void early.push(s);
         if (s.jobId !== jobId) return;
         const step = s.steps.find((x) => x.state === 'running');
-        if (tty) process.stderr.write(`\r\x1b[K${progressLine(s, process.stderr.columns || 100)}`);
-        else if (step && step.id + step.detail !== lastStep) err(`${step.label}${step.detail ? ` (${step.detail})` : ''}`);
-        lastStep = step ? step.id + step.detail : '';
+        const note = stepNote(s, lastStep);
+        if (tty) process.stderr.write(`\r\x1b[K${note.line ? `${note.line}\n` : ''}${progressLine(s, process.stderr.columns || 100)}`);
+        else if (step && note.key !== lastStep) err(`${step.label}${step.detail ? ` (${step.detail})` : ''}`);
+        lastStep = note.key;
         if (s.state !== 'running') resolveDone(s);
       };
       engine.onEvent((name, payload) => name === 'model:get-state' && onState(payload as GetState));

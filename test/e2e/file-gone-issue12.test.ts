@@ -58,6 +58,8 @@ describe('a file deleted while open (issue 12, defect 13)', { timeout: 300_000 }
     assert.match(await banner.innerText(), /The open file is gone[\s\S]*deleted or moved[\s\S]*Playback is stopped/);
     assert.equal((await sp.mediaState()).paused, true, 'the audio stopped');
     assert.equal(await page.getByTestId('play').isDisabled(), true, 'Play is off');
+    // tester28c: the disabled Play's tooltip still said "Play (Space)"; it says why it is off
+    assert.match((await page.getByTestId('play').getAttribute('title')) ?? '', /^Play is off: .*deleted or moved/);
     // tester23: the disabled Play was the accent at half opacity and looked enabled (rgb(47, 127, 207) is --accent-2),
     // as the library detail's Open did before 0e4cf5f
     assert.notEqual(await page.getByTestId('play').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor), 'rgb(47, 127, 207)', 'the disabled Play is not drawn in the accent colour');

@@ -399,6 +399,25 @@ describe('model downloads (local Hub and file server)', () => {
     assert.equal(r.sha256, sha(DELTA), 'the resumed file verifies');
   });
 
+  it('a file larger than the file system takes (EFBIG after a short write: FAT32\'s 4 GiB, or ulimit -f) is not called a full disk: it says why and where to put the models instead (tester28c)', async () => {
+    const f = await deltaFile();
+    const d = dest();
+    // a real limit, the kernel's: the process may write files up to 1 MiB (ulimit -f counts 1024-byte blocks); the write
+    // that crosses it is short, the next fails with EFBIG, as on a FAT32 disk at 4 GiB (ImageBind-huge is 4.8 GB)
+    const child = join(ROOT, 'test/integration/download-child.ts');
+    const p = spawn('bash', ['-c', 'ulimit -f 1024 && exec "$0" --import tsx "$@"', process.execPath, child, f.url, d, f.sha256!, String(f.size)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    p.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
+    p.stdout!.resume();
+    const code = await new Promise<number | null>((resolve) => p.on('exit', resolve));
+    assert.notEqual(code, 0, 'the download failed');
+    assert.doesNotMatch(err, /disk is full/, 'the disk is not full: freeing space would not help');
+    assert.match(err, /cannot grow past 1\.0 MB: the file system of .* does not take files this large \(3\.1 MB\)/);
+    assert.match(err, /FAT32/);
+    assert.match(err, /STUDIO_MODELS_DIR/, 'where to put the models instead');
+    assert.equal(readFileSync(`${d}.part`).length, 1024 * 1024, 'what was written is kept');
+  });
+
   it('pauses on abort, keeping the partial file, and resumes from it (re-hashing it first)', async () => {
     const f = await deltaFile();
     const d = dest();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { CKPT, llmFolderProblem, locateCkpt, packBytesEstimate, vicunaDeltaWanted, installedPacks } from '../../main/engine/model/catalog/index';
-import { fmtBytes, progressLine } from '../../main/cli/model';
+import { fmtBytes, progressLine, stepNote } from '../../main/cli/model';
 import { fmtEta } from '@contract';
 import { lockModels, modelsFolderFailure } from '../../main/engine/model/catalog/job';
 import { parseOwner, procStat, type LockOwner } from '../../main/engine/model/catalog/lock';
@@ -91,6 +91,22 @@ describe('model catalogue', () => {
       steps: [{ id: 'a', label: 'ImageBind-huge: imagebind_huge.pth', kind: 'download', state: 'running', bytes: 1, total: 2, bytesPerSecond: 1, etaSeconds: 1 }],
     }, 200);
     assert.match(line, /^\[#{12}-{12}\]  50%  2\.5 GB\/5\.0 GB  50\.0 MB\/s  ETA 0:50  ImageBind-huge/);
+  });
+
+  it('a download step\'s reason for waiting is printed whole above the TTY bar, once, not only cut to the terminal\'s width (tester28c)', () => {
+    const wait = 'the server is limiting requests (HTTP 429) and asked to wait 5 min (Retry-After); retrying at 18:42:07 (in 5 min)';
+    const state = (kind: 'download' | 'convert', detail?: string) => ({
+      jobId: 'j', variant: 'alpha' as const, precision: 'int4' as const, state: 'running' as const, bytes: 1e6, total: 9e6, bytesPerSecond: 0, etaSeconds: null,
+      message: '', error: null, packPath: null, startedAt: 0,
+      steps: [{ id: 'delta', label: 'DeepResonance delta: pytorch_model.pt', kind, state: 'running' as const, bytes: 1, total: 2, bytesPerSecond: 0, etaSeconds: null, detail }],
+    });
+    // an 80-column terminal: the bar, the figures and the label leave no room for why it waits, nor until when
+    assert.doesNotMatch(progressLine(state('download', wait), 80), /Retry-After|18:42:07/);
+    const first = stepNote(state('download', wait), '');
+    assert.equal(first.line, `DeepResonance delta: pytorch_model.pt (${wait})`);
+    assert.equal(stepNote(state('download', wait), first.key).line, null, 'once per reason');
+    assert.equal(stepNote(state('download'), first.key).line, null, 'no detail: nothing to say');
+    assert.equal(stepNote(state('convert', 'writing layer 3 of 32'), '').line, null, 'a conversion\'s detail is its progress: the bar shows it');
   });
 
   it('turns onnxruntime provider errors into a sentence a person can act on', () => {

@@ -435,11 +435,15 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
           batch = [];
           const n = batched;
           batched = 0;
-          const { bytesWritten } = await fh!.write(buf, 0, n, pos);
-          pos += bytesWritten;
-          bytes = pos; // `bytes` counts only what is in the file, so a retry resumes exactly there
-          // a short write to a regular file: the disk (or the quota) is full
-          if (bytesWritten < n) throw Object.assign(new Error('no space left on device (short write)'), { code: 'ENOSPC' });
+          // a short write to a regular file stops at a limit; writing the rest then fails with the reason: ENOSPC or
+          // EDQUOT (the disk or the quota is full) or EFBIG (the largest file the file system or the process may write)
+          for (let off = 0; off < n;) {
+            const { bytesWritten } = await fh!.write(buf, off, n - off, pos);
+            pos += bytesWritten;
+            bytes = pos; // `bytes` counts only what is in the file, so a retry resumes exactly there
+            if (bytesWritten === 0) throw Object.assign(new Error('no space left on device (nothing written)'), { code: 'ENOSPC' });
+            off += bytesWritten;
+          }
           pending = 0;
           lastFlush = Date.now();
         };
@@ -462,6 +466,11 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
       } catch (e) {
         if (signal?.aborted) throw aborted(signal);
         const ecode = (e as NodeJS.ErrnoException).code;
+        if (ecode === 'EFBIG') {
+          // not a full disk (freeing space would not help): FAT32 (USB drives, SD cards) takes files up to 4 GiB, and
+          // ImageBind-huge and the Vicuna shards are larger; or a file size limit of the process (ulimit -f)
+          throw new DownloadError('disk-space', `${part} cannot grow past ${fmtBytes(bytes)}: the file system of ${dirname(part)} does not take files this large (${total !== undefined ? fmtBytes(total) : 'the whole file'}). FAT32, the format of many USB drives and SD cards, holds at most 4.3 GB per file (a shell's ulimit -f can set a lower limit). Set STUDIO_MODELS_DIR to a folder on a disk formatted NTFS, exFAT, ext4 or APFS, then try again.`);
+        }
         if (ecode === 'ENOSPC' || ecode === 'EDQUOT') {
           // not the network's fault and no retry helps; what is in the partial file is intact (the next run re-hashes it)
           throw new DownloadError('disk-space', `the disk is full: ${part} could not be written (${fmtBytes(bytes)} of ${total !== undefined ? fmtBytes(total) : 'the file'} downloaded, kept). Free some space or choose another folder, then try again: the download resumes where it stopped.`);
