@@ -56,7 +56,7 @@ describe('the waveform over full scale', { timeout: 300_000 }, () => {
     assert.ok(white[3] > 0 && white.slice(0, 3).every((v) => v > 230), `over 0 dBFS under Colours: white, ${white}`);
     assert.match(await sp.page.getByTestId('wave-over').innerText(), /^White: over full scale/);
     // the note is written in the colour it names (it stayed red under Colours)
-    assert.equal(await sp.page.getByTestId('wave-over').evaluate((e) => getComputedStyle(e).color), 'rgb(255, 255, 255)');
+    assert.equal(await sp.page.getByTestId('wave-over').evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { color: string } }).getComputedStyle(e).color), 'rgb(255, 255, 255)');
     await sp.screenshot('wave-over-6dbfs-colours');
     await sp.page.getByTestId('toggle-colour').click();
   });
