@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { HubServer } from '../helpers/hub-server';
 import { OUTPUT } from '../helpers/media';
-import { DELTA_PATH, llamaFolderStandIn } from '../helpers/model-sources';
+import { llamaFolderStandIn, publishStandInSources } from '../helpers/model-sources';
 import { useStudio } from '../helpers/studio';
 
 /**
@@ -27,11 +27,7 @@ describe('Models panel: what a running Get turns off says why', { timeout: 300_0
       llamaFolderStandIn(llama);
       hub = await HubServer.start();
       hub.throttle = 200_000; // 3 × 2 MB at 200 kB/s: half a minute of downloading
-      const bytes = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff));
-      hub.addRepo('dataset', 'Sony/DeepResonance_data_models', { [DELTA_PATH('alpha')]: bytes(2_000_000, 1), [DELTA_PATH('beta')]: bytes(2_000_000, 2) }, 'main', 10_000);
-      hub.addRepo('model', 'lmsys/vicuna-7b-delta-v0', { 'config.json': Buffer.from('{"model_type":"llama"}'), 'tokenizer.model': bytes(100, 3), 'pytorch_model.bin': bytes(2_000_000, 4) }, 'main', 10_000);
-      const ib = hub.addStatic('/imagebind/imagebind_huge.pth', bytes(2_000_000, 5));
-      Object.assign(env, { HF_ENDPOINT: hub.url, STUDIO_IMAGEBIND_URL: ib, STUDIO_DOWNLOAD_BACKOFF_MS: '20', STUDIO_DISK_RESERVE_BYTES: '0' });
+      Object.assign(env, publishStandInSources(hub, { delta: 2_000_000, vicuna: 2_000_000, imagebind: 2_000_000 }));
     },
   });
   after(async () => {

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { HubServer } from '../helpers/hub-server';
 import { OUTPUT } from '../helpers/media';
-import { DELTA_PATH, llamaFolderStandIn } from '../helpers/model-sources';
+import { llamaFolderStandIn, publishStandInSources } from '../helpers/model-sources';
 import { useStudio } from '../helpers/studio';
 
 /**
@@ -26,13 +26,9 @@ describe('Models panel: a failed Get offers Get again, not Cancel', { timeout: 3
       rmSync(dir, { recursive: true, force: true });
       llamaFolderStandIn(llama);
       hub = await HubServer.start();
-      const bytes = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff));
-      hub.addRepo('dataset', 'Sony/DeepResonance_data_models', { [DELTA_PATH('alpha')]: bytes(20_000, 1), [DELTA_PATH('beta')]: bytes(20_000, 2) }, 'main', 10_000);
-      hub.addRepo('model', 'lmsys/vicuna-7b-delta-v0', { 'config.json': Buffer.from('{"model_type":"llama"}'), 'tokenizer.model': bytes(100, 3), 'pytorch_model.bin': bytes(12_000, 4) }, 'main', 10_000);
+      Object.assign(env, publishStandInSources(hub, { delta: 20_000, vicuna: 12_000, imagebind: 5_000 }));
       // the deltas' repository is gated and the studio has no token: the Hub answers 401, as for the real one
       hub.gate('dataset', 'Sony/DeepResonance_data_models', 'hf_secret');
-      const ib = hub.addStatic('/imagebind/imagebind_huge.pth', bytes(5_000, 5));
-      Object.assign(env, { HF_ENDPOINT: hub.url, STUDIO_IMAGEBIND_URL: ib, STUDIO_DOWNLOAD_BACKOFF_MS: '20', STUDIO_DISK_RESERVE_BYTES: '0' });
     },
   });
   after(async () => {

@@ -59,3 +59,19 @@ export function llamaFolderStandIn(dir: string): string {
   writeFileSync(join(dir, 'pytorch_model.bin'), '');
   return dir;
 }
+
+/**
+ * Publish stand-in sources on `hub` at the real places (the deltas, the Vicuna delta, ImageBind) with filler bytes of
+ * the given sizes: enough for a Get to start, download for as long as the sizes and `hub.throttle` make it, and then
+ * fail at conversion (they are no checkpoints). For tests of the Get's own behaviour (busy, failed), not of a
+ * conversion; `publishTinySources` publishes real tiny checkpoints.
+ * @param sizes bytes of each delta, of the Vicuna delta's weight file and of ImageBind
+ * @returns the environment a studio process needs to get from `hub`
+ */
+export function publishStandInSources(hub: HubServer, sizes: { delta: number; vicuna: number; imagebind: number }): Record<string, string> {
+  const bytes = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff));
+  hub.addRepo('dataset', 'Sony/DeepResonance_data_models', { [DELTA_PATH('alpha')]: bytes(sizes.delta, 1), [DELTA_PATH('beta')]: bytes(sizes.delta, 2) }, 'main', 10_000);
+  hub.addRepo('model', 'lmsys/vicuna-7b-delta-v0', { 'config.json': Buffer.from('{"model_type":"llama"}'), 'tokenizer.model': bytes(100, 3), 'pytorch_model.bin': bytes(sizes.vicuna, 4) }, 'main', 10_000);
+  const ib = hub.addStatic('/imagebind/imagebind_huge.pth', bytes(sizes.imagebind, 5));
+  return { HF_ENDPOINT: hub.url, STUDIO_IMAGEBIND_URL: ib, STUDIO_DOWNLOAD_BACKOFF_MS: '20', STUDIO_DISK_RESERVE_BYTES: '0' };
+}
