@@ -9,7 +9,8 @@ import { useStudio } from '../helpers/studio';
 
 /**
  * A Get that failed (left28b): the Models panel showed "Get again" beside Cancel, as if the Get still ran; Cancel
- * belongs to a running (or paused) Get. After a failure only "Get again" and the error show. The Hub fails as the
+ * belongs to a running (or paused) Get. After a failure "Get again" (it resumes) and "Discard downloads" (it removes
+ * what the Get downloaded part of, as Cancel did: without it a failed Get's partial files had no way out) show. The Hub fails as the
  * real one does for a gated repository without a token (401, X-Error-Code: GatedRepo), from a local server; no tiny
  * packs are needed (the Get stops at its first download).
  * Run: npm run build && node --import tsx --test test/e2e/models-get-failed.test.ts
@@ -36,7 +37,7 @@ describe('Models panel: a failed Get offers Get again, not Cancel', { timeout: 3
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('Get α fails at the Hub: the error, and Get again alone (no Cancel); Get again starts it again', async () => {
+  test('Get α fails at the Hub: the error, Get again and Discard downloads (no Cancel); Get again starts it again, Discard ends it', async () => {
     const { sp } = studio;
     const { page } = sp;
     let m = await sp.mark();
@@ -72,6 +73,13 @@ describe('Models panel: a failed Get offers Get again, not Cancel', { timeout: 3
     const again2 = await sp.waitForEvent('model-get-ended', { after: m });
     assert.equal((again2.detail as { state: string }).state, 'failed');
     assert.equal(await alpha.getByTestId('get-cancel').count(), 0);
+
+    // what a failed Get downloaded stays for Get again to resume; Discard removes it (the engine's cancel) and ends the Get
+    const discard = alpha.getByTestId('get-discard');
+    assert.equal((await discard.innerText()).trim(), 'Discard downloads');
+    await discard.click();
+    await alpha.locator('[data-testid=get-job][data-state=cancelled]').waitFor();
+    assert.match(await alpha.getByTestId('get-message').innerText(), /Partial downloads were removed/);
     await page.keyboard.press('Escape');
   });
 
