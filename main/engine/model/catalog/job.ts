@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fmtBytes, StudioError, toErrorData, type GetRequest, type GetState, type Precision, type StateOrder } from '@contract';
+import { fmtBytes, GET_AGAIN, StudioError, toErrorData, type GetRequest, type GetState, type Precision, type StateOrder } from '@contract';
 import { download, DownloadError, freeBytes, hubEndpoint, hubHeaders, removePartial, type DownloadProgress } from '../download/index';
 import { fileSize, type Variant } from './catalog';
 import { isInside } from '../../fs/paths';
@@ -140,7 +140,7 @@ export class GetJob {
       const need = left + packBytes + (this.deps.reserveBytes ?? 1e9);
       const free = await freeBytes(this.deps.modelsDir);
       if (free < need) {
-        throw new StudioError('UNREADABLE', `Not enough free disk space in ${this.deps.modelsDir}: getting ${s.variant === 'alpha' ? 'α' : 'β'} at ${s.precision} needs about ${fmtBytes(need)} (${fmtBytes(left)} still to download, the pack ≈ ${fmtBytes(packBytes)}, ${fmtBytes(this.deps.reserveBytes ?? 1e9)} to spare) but ${fmtBytes(free)} is free. Free some space, choose a smaller precision, or set STUDIO_MODELS_DIR to a folder on a bigger disk, then Get again; nothing downloaded so far is lost.`);
+        throw new StudioError('UNREADABLE', `Not enough free disk space in ${this.deps.modelsDir}: getting ${s.variant === 'alpha' ? 'α' : 'β'} at ${s.precision} needs about ${fmtBytes(need)} (${fmtBytes(left)} still to download, the pack ≈ ${fmtBytes(packBytes)}, ${fmtBytes(this.deps.reserveBytes ?? 1e9)} to spare) but ${fmtBytes(free)} is free. Free some space, choose a smaller precision, or set STUDIO_MODELS_DIR to a folder on a bigger disk, then ${GET_AGAIN}; nothing downloaded so far is lost.`);
       }
       this.emit(true);
       const estimate = new Map(todo.map((d) => [d.dest, d.bytes]));
@@ -249,7 +249,7 @@ export function modelsFolderFailure(err: unknown, modelsDir: string): StudioErro
   // shard, a --from folder) is that file's error, passed on as it is
   if (typeof e?.path === 'string' && e.path && !isInside(resolve(e.path), resolve(modelsDir)) && !isInside(resolve(modelsDir), resolve(e.path))) return null;
   const at = e?.path && e.path !== modelsDir ? ` (${e.path})` : '';
-  return new StudioError('READ_ONLY', `The models folder ${modelsDir} cannot be written: ${why}${at}. Make it writable, or set STUDIO_MODELS_DIR to a folder you can write (on a disk with room for the pack), then Get again; nothing downloaded so far is lost.`);
+  return new StudioError('READ_ONLY', `The models folder ${modelsDir} cannot be written: ${why}${at}. Make it writable, or set STUDIO_MODELS_DIR to a folder you can write (on a disk with room for the pack), then ${GET_AGAIN}; nothing downloaded so far is lost.`);
 }
 
 /** A download that failed, as a StudioError saying what to do. */
@@ -259,11 +259,11 @@ function downloadFailure(e: DownloadError, d: PlannedDownload): StudioError {
   if (e.code === 'checksum' || e.code === 'size') return new StudioError('DECODE_FAILED', `${e.message}`);
   // the download's message says what the refusal means (refusalHint: the repository page and the token, or another server)
   const elsewhere = d.part === 'imagebind' ? ' (or set STUDIO_IMAGEBIND_URL to a mirror, or Get --from your official ckpt/ folder)' : '';
-  if (e.code === 'http' && (e.status === 401 || e.status === 403)) return new StudioError('FORBIDDEN', `${e.message}. Then Get again${elsewhere}.`);
+  if (e.code === 'http' && (e.status === 401 || e.status === 403)) return new StudioError('FORBIDDEN', `${e.message}. Then ${GET_AGAIN}${elsewhere}.`);
   // the server answered that it cannot serve now (rate limit, overload): its message says so; not the connection's fault
-  if (e.code === 'http' && e.status !== undefined && (e.status === 429 || e.status >= 500)) return new StudioError('UNREADABLE', `${e.message} Then Get again${elsewhere}.`);
-  if (e.code === 'http' && e.status === 404) return new StudioError('NOT_FOUND', `${e.message}. Then Get again${elsewhere}.`);
-  return new StudioError('UNREADABLE', `${e.message}. Check the connection to ${what}, then Get again: the download resumes where it stopped.`);
+  if (e.code === 'http' && e.status !== undefined && (e.status === 429 || e.status >= 500)) return new StudioError('UNREADABLE', `${e.message} Then ${GET_AGAIN}${elsewhere}.`);
+  if (e.code === 'http' && e.status === 404) return new StudioError('NOT_FOUND', `${e.message}. Then ${GET_AGAIN}${elsewhere}.`);
+  return new StudioError('UNREADABLE', `${e.message}. Check the connection to ${what}, then ${GET_AGAIN}: the download resumes where it stopped.`);
 }
 
 /**
