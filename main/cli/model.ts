@@ -73,16 +73,19 @@ export function formatCatalog(c: ModelCatalog): string {
   return lines.join('\n');
 }
 
-/** One progress line for a TTY: bar, percent, bytes, speed, ETA, what runs. */
+/** One progress line for a TTY: bar, percent, bytes, speed, ETA, what runs; "connecting…" and what runs while the total is not known yet. */
 export function progressLine(s: Omit<GetState, keyof StateOrder>, width = 100): string {
   const step = s.steps.find((x) => x.state === 'running');
   if (step?.kind === 'convert') {
     const f = step.total ? Math.min(1, step.bytes / step.total) : 0;
     return `${bar(f)} ${String(Math.round(f * 100)).padStart(3)}%  convert: ${step.detail ?? ''}  ETA ${fmtEta(step.etaSeconds, 'clock')}`.slice(0, width);
   }
-  const f = s.total > 0 ? Math.min(1, s.bytes / s.total) : 0;
+  const label = step ? `${step.label}${step.detail ? ` (${step.detail})` : ''}` : '';
+  // no total yet (the sizes are still being looked up): no bar, no "0 B/0 B" (tester28)
+  if (!(s.total > 0)) return `connecting…${label ? `  ${label}` : ''}`.slice(0, width);
+  const f = Math.min(1, s.bytes / s.total);
   const speed = s.bytesPerSecond ? `${fmtBytes(s.bytesPerSecond)}/s` : '';
-  return `${bar(f)} ${String(Math.round(f * 100)).padStart(3)}%  ${fmtBytes(s.bytes)}/${fmtBytes(s.total)}  ${speed}  ETA ${fmtEta(s.etaSeconds, 'clock')}  ${step ? `${step.label}${step.detail ? ` (${step.detail})` : ''}` : ''}`.slice(0, width);
+  return `${bar(f)} ${String(Math.round(f * 100)).padStart(3)}%  ${fmtBytes(s.bytes)}/${fmtBytes(s.total)}  ${speed}  ETA ${fmtEta(s.etaSeconds, 'clock')}  ${label}`.slice(0, width);
 }
 
 /**
