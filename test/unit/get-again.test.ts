@@ -20,3 +20,11 @@ describe('a failed Get says how to start it again in the host’s words (main/co
     assert.doesNotMatch(line, /Get again/);
   });
 });
+
+describe('the Get job names the pack it converts to with the right article (tester28: "Convert to a int4 pack")', () => {
+  it('an int4, an int8, an fp16, an fp32', async () => {
+    const { Precision } = await import('@contract');
+    const { packName } = await import('../../main/engine/model/catalog/job');
+    for (const p of Precision.options) assert.equal(packName(p), `an ${p} pack`);
+  });
+});

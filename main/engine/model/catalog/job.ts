@@ -130,7 +130,7 @@ export class GetJob {
           kind: 'download' as const, state: d.present ? ('done' as const) : ('pending' as const),
           bytes: d.present ? d.bytes : d.partialBytes, total: d.estimated ? null : d.bytes, bytesPerSecond: null, etaSeconds: null,
         })),
-        { id: 'convert', label: `Convert to a ${s.precision} pack`, kind: 'convert', state: 'pending', bytes: 0, total: null, bytesPerSecond: null, etaSeconds: null },
+        { id: 'convert', label: `Convert to ${packName(s.precision)}`, kind: 'convert', state: 'pending', bytes: 0, total: null, bytesPerSecond: null, etaSeconds: null },
       ];
       s.total = todo.reduce((a, d) => a + d.bytes, 0);
       s.bytes = todo.reduce((a, d) => a + d.partialBytes, 0);
@@ -190,7 +190,7 @@ export class GetJob {
       // convert
       const conv = s.steps.find((x) => x.id === 'convert')!;
       conv.state = 'running';
-      s.message = `Converting to a ${s.precision} pack`;
+      s.message = `Converting to ${packName(s.precision)}`;
       this.emit(true);
       const t0 = Date.now();
       const res = await this.deps.convert({
@@ -250,6 +250,15 @@ export function modelsFolderFailure(err: unknown, modelsDir: string): StudioErro
   if (typeof e?.path === 'string' && e.path && !isInside(resolve(e.path), resolve(modelsDir)) && !isInside(resolve(modelsDir), resolve(e.path))) return null;
   const at = e?.path && e.path !== modelsDir ? ` (${e.path})` : '';
   return new StudioError('READ_ONLY', `The models folder ${modelsDir} cannot be written: ${why}${at}. Make it writable, or set STUDIO_MODELS_DIR to a folder you can write (on a disk with room for the pack), then ${GET_AGAIN}; nothing downloaded so far is lost.`);
+}
+
+/**
+ * "an int4 pack": a pack of `precision` with its article as said aloud — every precision's name starts with a vowel
+ * sound ("an int4", "an int8", "an fp16" as "eff-pee", "an fp32"); tester28 read "Convert to a int4 pack".
+ */
+export function packName(precision: Precision): string {
+  const vowelSound = /^(int|fp)/.test(precision);
+  return `${vowelSound ? 'an' : 'a'} ${precision} pack`;
 }
 
 /** A download that failed, as a StudioError saying what to do. */
