@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fmtBytes as sizeText, fmtEta, toErrorData, type CatalogPart, type GetState, type ModelCatalog, type StateOrder } from '@contract';
+import { fmtBytes as sizeText, fmtEta, getAgainFor, toErrorData, type CatalogPart, type GetState, type ModelCatalog, type StateOrder } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { llmFolderProblem } from '../engine/model/catalog/catalog';
@@ -73,16 +73,27 @@ export function formatCatalog(c: ModelCatalog): string {
   return lines.join('\n');
 }
 
-/** One progress line for a TTY: bar, percent, bytes, speed, ETA, what runs. */
+/** One progress line for a TTY: bar, percent, bytes, speed, ETA, what runs; "connecting…" and what runs while the total is not known yet. */
 export function progressLine(s: Omit<GetState, keyof StateOrder>, width = 100): string {
   const step = s.steps.find((x) => x.state === 'running');
   if (step?.kind === 'convert') {
     const f = step.total ? Math.min(1, step.bytes / step.total) : 0;
     return `${bar(f)} ${String(Math.round(f * 100)).padStart(3)}%  convert: ${step.detail ?? ''}  ETA ${fmtEta(step.etaSeconds, 'clock')}`.slice(0, width);
   }
-  const f = s.total > 0 ? Math.min(1, s.bytes / s.total) : 0;
+  const label = step ? `${step.label}${step.detail ? ` (${step.detail})` : ''}` : '';
+  // no total yet (the sizes are still being looked up): no bar, no "0 B/0 B" (tester28)
+  if (!(s.total > 0)) return `connecting…${label ? `  ${label}` : ''}`.slice(0, width);
+  const f = Math.min(1, s.bytes / s.total);
   const speed = s.bytesPerSecond ? `${fmtBytes(s.bytesPerSecond)}/s` : '';
-  return `${bar(f)} ${String(Math.round(f * 100)).padStart(3)}%  ${fmtBytes(s.bytes)}/${fmtBytes(s.total)}  ${speed}  ETA ${fmtEta(s.etaSeconds, 'clock')}  ${step ? `${step.label}${step.detail ? ` (${step.detail})` : ''}` : ''}`.slice(0, width);
+  return `${bar(f)} ${String(Math.round(f * 100)).padStart(3)}%  ${fmtBytes(s.bytes)}/${fmtBytes(s.total)}  ${speed}  ETA ${fmtEta(s.etaSeconds, 'clock')}  ${label}`.slice(0, width);
+}
+
+/**
+ * The line `studio model get` ends with when the Get failed: the engine's message in the command line's words
+ * (`getAgainFor`: "run the same command again", not the Models panel's "Get again"; tester28).
+ */
+export function failedLine(end: Pick<GetState, 'error' | 'message'>): string {
+  return `studio: ${getAgainFor(end.error?.message ?? end.message, 'cli')}`;
 }
 
 /**
@@ -207,7 +218,7 @@ async function get(argv: string[], start: Start): Promise<number> {
       err('studio: paused. Partial downloads are kept: run the same command again to resume.');
       return 130;
     }
-    err(`studio: ${end.error?.message ?? end.message}`);
+    err(failedLine(end));
     return 1;
   } finally {
     await engine.stop();

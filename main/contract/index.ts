@@ -8,6 +8,7 @@ export * from './key-sections';
 export * from './key-spelling';
 export * from './eta';
 export * from './bytes';
+export * from './get-again';
 export * from './wire';
 export * from './bridge';
 export * from './rpc';

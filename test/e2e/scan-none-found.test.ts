@@ -33,6 +33,7 @@ describe('library scan: a folder with no audio says so', { timeout: 300_000 }, (
     const none = page.getByTestId('scan-none-found');
     await none.waitFor();
     assert.equal(await none.innerText(), `No audio or video files found in ${dir}`);
+    assert.equal(await page.getByText(/^No tracks in these folders/).innerText(), 'No tracks in these folders.', 'the scan found none: no "yet" (tester28)');
     await sp.screenshot('scan-none-found');
     // Rescan of that folder: the same words
     const m = await sp.mark();

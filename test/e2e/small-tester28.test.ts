@@ -41,6 +41,8 @@ describe('Ask about it with no model: the focus goes to the chat pane (tester28)
     await page.getByTestId('detail-ask').click();
     await sp.waitForEvent('library-ask', { after: m });
     await page.getByTestId('model-missing').waitFor();
+    const note = await page.getByTestId('model-missing').innerText();
+    assert.equal(note.match(/no (deepresonance )?model pack (is )?installed/gi)?.length, 1, `the note says once that no pack is installed: ${note}`);
     assert.equal(await page.getByTestId('chat-input').isEnabled(), false, 'no model: the question box is off');
     await sp.frames(3);
     assert.equal(await active(), 'chat', 'the focus is in the chat pane (it stayed on detail-ask)');

@@ -16,7 +16,7 @@ describe('studio in the browser', { timeout: 300_000 }, () => {
     await page.getByTestId('empty-state').waitFor();
     assert.match(await page.getByTestId('engine-status').innerText(), /Engine ready/);
     const missing = await page.getByTestId('model-missing').innerText();
-    assert.match(missing, /No model pack installed/);
+    assert.match(missing, /No DeepResonance model pack is installed/);
     assert.equal(await page.getByTestId('chat-input').isDisabled(), true, 'chat input disabled without a model');
     assert.equal(await page.getByTestId('chat-send').isDisabled(), true);
     await studio.sp.screenshot('empty');

@@ -157,8 +157,8 @@ describe('folder boundaries (DEVELOPERS.md)', () => {
     assert.deepEqual(files('test/smoke').filter((f) => f.endsWith('.test.ts')), []);
   });
 
-  it('model/checkpoint and model/download are leaf libraries: node, their own files, their one npm package and (download) makeDirs of engine/fs/paths.ts (plain Node: the one mkdir that cannot loop, and says which folder a read-only disk refuses)', () => {
-    const leaves: Record<string, string[]> = { 'main/engine/model/checkpoint': ['yauzl'], 'main/engine/model/download': [] };
+  it('model/checkpoint and model/download are leaf libraries: node, their own files, their one npm package and (download) the fmtBytes of @contract (the one rule for a size shown) and makeDirs of engine/fs/paths.ts (plain Node: the one mkdir that cannot loop, and says which folder a read-only disk refuses)', () => {
+    const leaves: Record<string, string[]> = { 'main/engine/model/checkpoint': ['yauzl'], 'main/engine/model/download': ['@contract'] };
     const bad: string[] = [];
     for (const [folder, packages] of Object.entries(leaves)) {
       bad.push(

@@ -68,6 +68,26 @@ describe('electron-builder.yml', () => {
     assert.deepEqual(assoc('Music video'), [...VIDEO_EXTENSIONS].sort(), 'fileAssociations Music video = VIDEO_EXTENSIONS (main/contract/methods.ts)');
   });
 
+  it('the Linux desktop entry names a MIME type for every associated extension (tester28: only the old formats had one)', () => {
+    // freedesktop shared-mime-info's names (freedesktop.org.xml globs), what a Linux file manager matches a file to;
+    // where it has none (alac, w64, mpa, caf, eac3) the name other programs register
+    const MIME: Record<string, string[]> = {
+      mp3: ['audio/mpeg'], flac: ['audio/flac'], wav: ['audio/x-wav'], ogg: ['audio/ogg', 'audio/x-vorbis+ogg', 'audio/x-flac+ogg', 'video/ogg'],
+      oga: ['audio/ogg', 'audio/x-vorbis+ogg'], m4a: ['audio/mp4'], aac: ['audio/aac'], aif: ['audio/x-aiff'], aiff: ['audio/x-aiff'],
+      opus: ['audio/ogg', 'audio/x-opus+ogg'], wma: ['audio/x-ms-wma'], alac: ['audio/x-alac'], aifc: ['audio/x-aifc'], wv: ['audio/x-wavpack'],
+      m4b: ['audio/x-m4b'], mka: ['audio/x-matroska'], w64: ['audio/x-w64'], mp2: ['audio/mp2'], mpa: ['audio/mpeg'], ape: ['audio/x-ape'],
+      tta: ['audio/x-tta'], caf: ['audio/x-caf'], ac3: ['audio/ac3'], eac3: ['audio/eac3'], dts: ['audio/vnd.dts'], amr: ['audio/AMR'],
+      au: ['audio/basic'], mpc: ['audio/x-musepack'], dsf: ['audio/x-dsf'], spx: ['audio/x-speex', 'audio/x-speex+ogg'], '3ga': ['audio/3gpp', 'video/3gpp'],
+      mp4: ['video/mp4'], mkv: ['video/x-matroska'], webm: ['video/webm'], mov: ['video/quicktime'], m4v: ['video/mp4'], avi: ['video/x-msvideo'],
+      '3gp': ['video/3gpp'], '3g2': ['video/3gpp2'], mts: ['video/mp2t'], m2ts: ['video/mp2t'], mpg: ['video/mpeg'], mpeg: ['video/mpeg'],
+      vob: ['video/mpeg'], flv: ['video/x-flv'], wmv: ['video/x-ms-wmv'], ogv: ['video/ogg'],
+    };
+    const listed = new Set<string>(config.linux.mimeTypes);
+    const exts: string[] = config.fileAssociations.flatMap((a: { ext: string[] }) => a.ext);
+    const missing = exts.flatMap((e) => (MIME[e] ? MIME[e].filter((m) => !listed.has(m)).map((m) => `${e}: ${m}`) : [`${e}: no MIME type known (add it to this table)`]));
+    assert.deepEqual(missing, [], 'linux.mimeTypes in electron-builder.yml');
+  });
+
   it('has a 512x512 PNG icon in resources/', () => {
     const png = readFileSync(join(ROOT, config.icon));
     assert.equal(png.subarray(1, 4).toString(), 'PNG');

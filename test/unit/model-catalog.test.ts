@@ -93,6 +93,16 @@ describe('model catalogue', () => {
     assert.match(line, /^\[#{12}-{12}\]  50%  2\.5 GB\/5\.0 GB  50\.0 MB\/s  ETA 0:50  ImageBind-huge/);
   });
 
+  it('before the total is known the TTY line says it is connecting, not "0 B/0 B" (tester28)', () => {
+    const line = progressLine({
+      jobId: 'j', variant: 'alpha', precision: 'int4', state: 'running', bytes: 0, total: 0, bytesPerSecond: 0, etaSeconds: null,
+      message: '', error: null, packPath: null, startedAt: 0,
+      steps: [{ id: 'a', label: 'DeepResonance delta: pytorch_model.pt', kind: 'download', state: 'running', bytes: 0, total: 0, bytesPerSecond: 0, etaSeconds: null }],
+    }, 200);
+    assert.doesNotMatch(line, /0 B\/0 B|ETA/);
+    assert.match(line, /^connecting…  DeepResonance delta: pytorch_model\.pt$/);
+  });
+
   it('a download step\'s reason for waiting is printed whole above the TTY bar, once, not only cut to the terminal\'s width (tester28c)', () => {
     const wait = 'the server is limiting requests (HTTP 429) and asked to wait 5 min (Retry-After); retrying at 18:42:07 (in 5 min)';
     const state = (kind: 'download' | 'convert', detail?: string) => ({

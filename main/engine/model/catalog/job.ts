@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fmtBytes, StudioError, toErrorData, type GetRequest, type GetState, type Precision, type StateOrder } from '@contract';
+import { fmtBytes, GET_AGAIN, StudioError, toErrorData, type GetRequest, type GetState, type Precision, type StateOrder } from '@contract';
 import { download, DownloadError, freeBytes, hubEndpoint, hubHeaders, removePartial, type DownloadProgress } from '../download/index';
 import { fileSize, type Variant } from './catalog';
 import { isInside } from '../../fs/paths';
@@ -130,7 +130,7 @@ export class GetJob {
           kind: 'download' as const, state: d.present ? ('done' as const) : ('pending' as const),
           bytes: d.present ? d.bytes : d.partialBytes, total: d.estimated ? null : d.bytes, bytesPerSecond: null, etaSeconds: null,
         })),
-        { id: 'convert', label: `Convert to a ${s.precision} pack`, kind: 'convert', state: 'pending', bytes: 0, total: null, bytesPerSecond: null, etaSeconds: null },
+        { id: 'convert', label: `Convert to ${packName(s.precision)}`, kind: 'convert', state: 'pending', bytes: 0, total: null, bytesPerSecond: null, etaSeconds: null },
       ];
       s.total = todo.reduce((a, d) => a + d.bytes, 0);
       s.bytes = todo.reduce((a, d) => a + d.partialBytes, 0);
@@ -140,7 +140,7 @@ export class GetJob {
       const need = left + packBytes + (this.deps.reserveBytes ?? 1e9);
       const free = await freeBytes(this.deps.modelsDir);
       if (free < need) {
-        throw new StudioError('UNREADABLE', `Not enough free disk space in ${this.deps.modelsDir}: getting ${s.variant === 'alpha' ? 'α' : 'β'} at ${s.precision} needs about ${fmtBytes(need)} (${fmtBytes(left)} still to download, the pack ≈ ${fmtBytes(packBytes)}, ${fmtBytes(this.deps.reserveBytes ?? 1e9)} to spare) but ${fmtBytes(free)} is free. Free some space, choose a smaller precision, or set STUDIO_MODELS_DIR to a folder on a bigger disk, then Get again; nothing downloaded so far is lost.`);
+        throw new StudioError('UNREADABLE', `Not enough free disk space in ${this.deps.modelsDir}: getting ${s.variant === 'alpha' ? 'α' : 'β'} at ${s.precision} needs about ${fmtBytes(need)} (${fmtBytes(left)} still to download, the pack ≈ ${fmtBytes(packBytes)}, ${fmtBytes(this.deps.reserveBytes ?? 1e9)} to spare) but ${fmtBytes(free)} is free. Free some space, choose a smaller precision, or set STUDIO_MODELS_DIR to a folder on a bigger disk, then ${GET_AGAIN}; nothing downloaded so far is lost.`);
       }
       this.emit(true);
       const estimate = new Map(todo.map((d) => [d.dest, d.bytes]));
@@ -190,7 +190,7 @@ export class GetJob {
       // convert
       const conv = s.steps.find((x) => x.id === 'convert')!;
       conv.state = 'running';
-      s.message = `Converting to a ${s.precision} pack`;
+      s.message = `Converting to ${packName(s.precision)}`;
       this.emit(true);
       const t0 = Date.now();
       const res = await this.deps.convert({
@@ -249,7 +249,16 @@ export function modelsFolderFailure(err: unknown, modelsDir: string): StudioErro
   // shard, a --from folder) is that file's error, passed on as it is
   if (typeof e?.path === 'string' && e.path && !isInside(resolve(e.path), resolve(modelsDir)) && !isInside(resolve(modelsDir), resolve(e.path))) return null;
   const at = e?.path && e.path !== modelsDir ? ` (${e.path})` : '';
-  return new StudioError('READ_ONLY', `The models folder ${modelsDir} cannot be written: ${why}${at}. Make it writable, or set STUDIO_MODELS_DIR to a folder you can write (on a disk with room for the pack), then Get again; nothing downloaded so far is lost.`);
+  return new StudioError('READ_ONLY', `The models folder ${modelsDir} cannot be written: ${why}${at}. Make it writable, or set STUDIO_MODELS_DIR to a folder you can write (on a disk with room for the pack), then ${GET_AGAIN}; nothing downloaded so far is lost.`);
+}
+
+/**
+ * "an int4 pack": a pack of `precision` with its article as said aloud — every precision's name starts with a vowel
+ * sound ("an int4", "an int8", "an fp16" as "eff-pee", "an fp32"); tester28 read "Convert to a int4 pack".
+ */
+export function packName(precision: Precision): string {
+  const vowelSound = /^(int|fp)/.test(precision);
+  return `${vowelSound ? 'an' : 'a'} ${precision} pack`;
 }
 
 /** A download that failed, as a StudioError saying what to do. */
@@ -259,11 +268,11 @@ function downloadFailure(e: DownloadError, d: PlannedDownload): StudioError {
   if (e.code === 'checksum' || e.code === 'size') return new StudioError('DECODE_FAILED', `${e.message}`);
   // the download's message says what the refusal means (refusalHint: the repository page and the token, or another server)
   const elsewhere = d.part === 'imagebind' ? ' (or set STUDIO_IMAGEBIND_URL to a mirror, or Get --from your official ckpt/ folder)' : '';
-  if (e.code === 'http' && (e.status === 401 || e.status === 403)) return new StudioError('FORBIDDEN', `${e.message}. Then Get again${elsewhere}.`);
+  if (e.code === 'http' && (e.status === 401 || e.status === 403)) return new StudioError('FORBIDDEN', `${e.message}. Then ${GET_AGAIN}${elsewhere}.`);
   // the server answered that it cannot serve now (rate limit, overload): its message says so; not the connection's fault
-  if (e.code === 'http' && e.status !== undefined && (e.status === 429 || e.status >= 500)) return new StudioError('UNREADABLE', `${e.message} Then Get again${elsewhere}.`);
-  if (e.code === 'http' && e.status === 404) return new StudioError('NOT_FOUND', `${e.message}. Then Get again${elsewhere}.`);
-  return new StudioError('UNREADABLE', `${e.message}. Check the connection to ${what}, then Get again: the download resumes where it stopped.`);
+  if (e.code === 'http' && e.status !== undefined && (e.status === 429 || e.status >= 500)) return new StudioError('UNREADABLE', `${e.message} Then ${GET_AGAIN}${elsewhere}.`);
+  if (e.code === 'http' && e.status === 404) return new StudioError('NOT_FOUND', `${e.message}. Then ${GET_AGAIN}${elsewhere}.`);
+  return new StudioError('UNREADABLE', `${e.message}. Check the connection to ${what}, then ${GET_AGAIN}: the download resumes where it stopped.`);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StudioError } from '@contract';
+import { GET_AGAIN, StudioError } from '@contract';
 import { makeDirs } from '../../fs/paths';
 import { ownerAlive, parseOwner, selfOwner } from '../../../data-lock/owner';
 
@@ -34,7 +34,7 @@ export function lockModels(modelsDir: string): () => void {
         continue; // released between the two calls
       }
       const owner = parseOwner(text);
-      if (owner && ownerAlive(owner)) throw new StudioError('BAD_ARGS', `Another studio process (pid ${owner.pid}) is getting a model into ${modelsDir}. Wait for it, or pause it there, then Get again.`);
+      if (owner && ownerAlive(owner)) throw new StudioError('BAD_ARGS', `Another studio process (pid ${owner.pid}) is getting a model into ${modelsDir}. Wait for it, or pause it there, then ${GET_AGAIN}.`);
       rmSync(lock, { force: true });
     }
   }

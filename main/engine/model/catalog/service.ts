@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { StudioError, type CatalogEntry, type GetRequest, type GetState, type ModelCatalog, type Precision } from '@contract';
+import { GET_AGAIN, StudioError, type CatalogEntry, type GetRequest, type GetState, type ModelCatalog, type Precision } from '@contract';
 import type { EngineContext } from '../../context';
 import { makeDirs } from '../../fs/paths';
 import { getSetting, readSettingsReadOnly, setSetting } from '../../db/settings';
@@ -165,9 +165,9 @@ export class ModelCatalogService {
         } catch (e) {
           if (signal.aborted) throw e;
           // the Hub answered and refused (gated, private, not found): its message says what to do; only no answer is the connection's fault
-          if (e instanceof HubError && e.status !== undefined && e.status < 500) throw new StudioError(e.status === 404 ? 'NOT_FOUND' : 'FORBIDDEN', `The Hugging Face Hub refused to list the files: ${e.message}. Then Get again.`);
+          if (e instanceof HubError && e.status !== undefined && e.status < 500) throw new StudioError(e.status === 404 ? 'NOT_FOUND' : 'FORBIDDEN', `The Hugging Face Hub refused to list the files: ${e.message}. Then ${GET_AGAIN}.`);
           const why = e instanceof HubError ? e.message : (e as Error).message;
-          throw new StudioError('UNREADABLE', `The Hugging Face Hub could not be reached to look up the files (${why}). Check the connection (or HF_ENDPOINT for a mirror), then Get again.`);
+          throw new StudioError('UNREADABLE', `The Hugging Face Hub could not be reached to look up the files (${why}). Check the connection (or HF_ENDPOINT for a mirror), then ${GET_AGAIN}.`);
         }
         return plan(this.modelsDir, req.variant as Variant, req, this.discovery, this.env);
       },

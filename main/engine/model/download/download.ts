@@ -8,6 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readFile, rename, rm, stat, statfs, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { fmtBytes } from '@contract';
 import { makeDirs } from '../../fs/paths';
 import { hubRepoPage, refusalHint, sendsToken } from './hub';
 
@@ -195,8 +196,9 @@ export function fmtWait(ms: number): string {
 /** local wall-clock time HH:MM:SS of `t` (ms since the epoch) */
 const clockTime = (t: number) => new Date(t).toTimeString().slice(0, 8);
 
-function fmtBytes(n: number): string {
-  return n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`;
+/** ' The 12.3 MB downloaded are kept and the download resumes from there.' (sizes by the one rule, `fmtBytes`); '' when nothing was downloaded (tester28: "The 0.0 MB downloaded are kept") */
+function keptText(bytes: number): string {
+  return bytes > 0 ? ` The ${fmtBytes(bytes)} downloaded are kept and the download resumes from there.` : '';
 }
 
 /**
@@ -266,7 +268,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
   const needSpace = async (remaining: number) => {
     const free = await freeBytes(dirname(dest));
     if (free < remaining + reserve) {
-      throw new DownloadError('disk-space', `not enough free disk space for ${dest}: ${fmtBytes(remaining)} still to download (+${fmtBytes(reserve)} reserve) but ${fmtBytes(free)} free in ${dirname(dest)}. Free some space or choose another folder, then try again; the ${fmtBytes(resumedFrom)} already downloaded are kept.`);
+      throw new DownloadError('disk-space', `not enough free disk space for ${dest}: ${fmtBytes(remaining)} still to download (+${fmtBytes(reserve)} reserve) but ${fmtBytes(free)} free in ${dirname(dest)}. Free some space or choose another folder, then try again${resumedFrom > 0 ? `; the ${fmtBytes(resumedFrom)} already downloaded are kept` : ''}.`);
     }
   };
   if (total !== undefined) await needSpace(total - resumedFrom);
@@ -511,7 +513,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
         const busy = status === 429 ? 'the server is limiting requests (HTTP 429)' : `the server cannot serve now (HTTP ${status})`;
         if (retryAfter !== undefined && retryAfter > maxRetryAfter) {
           // waiting hours behind a frozen bar helps nobody: say when to come back; the bytes stay for the resume
-          throw new DownloadError('http', `${url}: ${busy} and asked to wait ${fmtWait(retryAfter)} (Retry-After), longer than the ${fmtWait(maxRetryAfter)} a download waits. Run it again after ${clockTime(Date.now() + retryAfter)}: the ${fmtBytes(bytes)} downloaded are kept and the download resumes from there.`, status);
+          throw new DownloadError('http', `${url}: ${busy} and asked to wait ${fmtWait(retryAfter)} (Retry-After), longer than the ${fmtWait(maxRetryAfter)} a download waits. Run it again after ${clockTime(Date.now() + retryAfter)}.${keptText(bytes)}`, status);
         }
         if (bytes > before) failures = locked = 0; // progress was made: only consecutive fruitless attempts count
         // asking for a fresh link after an expired one is no failure (it happens once per position: staleLinkAt)
@@ -524,7 +526,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
             const why = e.status === 429
               ? `the server is limiting requests (HTTP 429, too many requests)${asked}. Wait a few minutes, then run it again${hubRepoPage(url, opts.hubEndpoint) && !sendsToken(opts.headers) ? ' (an HF_TOKEN raises the Hub’s limit)' : ''}`
               : `the server is failing or overloaded (HTTP ${e.status})${asked}. Try again later`;
-            throw new DownloadError('http', `${url}: ${why}; it gave up after ${retries} retries. The ${fmtBytes(bytes)} downloaded are kept and the download resumes from there.`, e.status);
+            throw new DownloadError('http', `${url}: ${why}; it gave up after ${retries} retries.${keptText(bytes)}`, e.status);
           }
           throw e instanceof DownloadError ? e : new DownloadError('network', `${url}: ${(e as Error).message} (after ${retries} retries; run it again to resume from ${fmtBytes(bytes)})`);
         }

@@ -49,8 +49,20 @@ class Zoom {
     this.ws = null;
   }
 
+  /**
+   * true from a track's opening until its waveform is loaded (`reset`): the readout says 1×, not the previous track's
+   * zoom over the new track's duration (tester28 saw "810.0×" while a long file's wave was computed)
+   */
+  opening = $state(false);
+
+  /** Another track is being opened: its wave is not drawn yet, so the readout no longer describes what is shown. */
+  open(): void {
+    this.opening = true;
+  }
+
   /** A new track starts fitted (the waveform was already reset with zoom(0)). */
   reset(durationSec: number): void {
+    this.opening = false;
     this.pxPerSec = 0;
     this.view = { start: 0, end: durationSec };
   }
@@ -125,7 +137,7 @@ class Zoom {
 
   /** the zoom level as "×N" relative to the whole track fitting */
   label(): string {
-    if (!this.ws || !player.duration || this.pxPerSec === 0) return '1×';
+    if (!this.ws || !player.duration || this.pxPerSec === 0 || this.opening) return '1×';
     const fit = (this.ws.getWidth() || 800) / player.duration;
     return `${(this.pxPerSec / fit).toFixed(1)}×`;
   }

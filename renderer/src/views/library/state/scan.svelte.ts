@@ -22,6 +22,13 @@ const idle = (): ScanState => ({
 class Scan {
   /** what the scan bar shows: the engine's job, or the last job with something to say (see set) */
   state = $state.raw<ScanState>(idle());
+  /**
+   * The scan shown finished, found nothing to analyse and met no problem (tester28): the scan bar says so in words ("No
+   * audio or video files found in …", not only "0 / 0") and the empty table drops its "yet".
+   */
+  get foundNone(): boolean {
+    return this.state.state === 'finished' && this.state.total === 0 && !this.state.problems.length;
+  }
   /** the engine's own last state (transitions are read from it, not from what is shown) */
   private engine: ScanState = idle();
   /** the last job that ended with files counted, problems or skipped files: its summary */
