@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { HubServer } from '../helpers/hub-server';
 import { OUTPUT } from '../helpers/media';
-import { llamaFolderStandIn, publishStandInSources } from '../helpers/model-sources';
+import { chooseLlamaFolder, llamaFolderStandIn, publishStandInSources } from '../helpers/model-sources';
 import { useStudio } from '../helpers/studio';
 
 /**
@@ -38,15 +38,7 @@ describe('Models panel: what a running Get turns off says why', { timeout: 300_0
   test('Get α running: Get β, Choose… and the precision are off, each saying that α is being got and what to do', async () => {
     const { sp } = studio;
     const { page } = sp;
-    let m = await sp.mark();
-    await page.getByTestId('get-model').click();
-    await sp.waitForEvent('catalog-loaded', { after: m });
-    await page.getByTestId('pick-llama').click();
-    await sp.fileBrowser().goTo(dirname(llama));
-    await page.locator('[data-testid=browser-list] [data-name="llama-7b"]').click();
-    m = await sp.mark();
-    await page.getByTestId('browser-use-folder').click();
-    await sp.waitForEvent('catalog-loaded', { after: m });
+    await chooseLlamaFolder(sp, llama);
     await page.getByTestId('get-alpha').click();
     await page.getByTestId('variant-alpha').locator('[data-testid=get-job][data-state=running]').waitFor();
 
@@ -63,7 +55,7 @@ describe('Models panel: what a running Get turns off says why', { timeout: 300_0
     await sp.screenshot('models-get-busy');
 
     // Cancel ends it: Get β is on again, without the reason
-    m = await sp.mark();
+    let m = await sp.mark();
     await page.getByTestId('variant-alpha').getByTestId('get-cancel').click();
     await sp.waitForEvent('model-get-ended', { after: m });
     await page.locator('[data-testid=get-beta]:not([disabled])').waitFor();

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { HubServer } from '../helpers/hub-server';
 import { OUTPUT } from '../helpers/media';
-import { llamaFolderStandIn, publishStandInSources } from '../helpers/model-sources';
+import { chooseLlamaFolder, llamaFolderStandIn, publishStandInSources } from '../helpers/model-sources';
 import { useStudio } from '../helpers/studio';
 
 /**
@@ -40,19 +40,10 @@ describe('Models panel: a failed Get offers Get again, not Cancel', { timeout: 3
   test('Get α fails at the Hub: the error, Get again and Discard downloads (no Cancel); Get again starts it again, Discard ends it', async () => {
     const { sp } = studio;
     const { page } = sp;
-    let m = await sp.mark();
-    await page.getByTestId('get-model').click();
-    await sp.waitForEvent('catalog-loaded', { after: m });
-    await page.getByTestId('models-panel').waitFor();
-    await page.getByTestId('pick-llama').click();
-    await sp.fileBrowser().goTo(dirname(llama));
-    await page.locator('[data-testid=browser-list] [data-name="llama-7b"]').click();
-    m = await sp.mark();
-    await page.getByTestId('browser-use-folder').click();
-    await sp.waitForEvent('catalog-loaded', { after: m });
+    await chooseLlamaFolder(sp, llama);
     assert.equal(await page.getByTestId('part-alpha-llm').getAttribute('data-state'), 'present');
 
-    m = await sp.mark();
+    let m = await sp.mark();
     await page.getByTestId('get-alpha').click();
     const ended = await sp.waitForEvent('model-get-ended', { after: m });
     assert.equal((ended.detail as { state: string }).state, 'failed', JSON.stringify(ended.detail));

@@ -3,7 +3,8 @@
 // live: the DeepResonance deltas in the dataset Sony/DeepResonance_data_models under ckpt/…,
 // lmsys/vicuna-7b-delta-v0 as a model repo, ImageBind at a static URL like Meta's.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import type { StudioPage } from '../e2e/studio-page';
 import { HubServer } from './hub-server';
 
 export interface PublishedSources {
@@ -74,4 +75,22 @@ export function publishStandInSources(hub: HubServer, sizes: { delta: number; vi
   hub.addRepo('model', 'lmsys/vicuna-7b-delta-v0', { 'config.json': Buffer.from('{"model_type":"llama"}'), 'tokenizer.model': bytes(100, 3), 'pytorch_model.bin': bytes(sizes.vicuna, 4) }, 'main', 10_000);
   const ib = hub.addStatic('/imagebind/imagebind_huge.pth', bytes(sizes.imagebind, 5));
   return { HF_ENDPOINT: hub.url, STUDIO_IMAGEBIND_URL: ib, STUDIO_DOWNLOAD_BACKOFF_MS: '20', STUDIO_DISK_RESERVE_BYTES: '0' };
+}
+
+/**
+ * In the page: open the Models panel (Get model…) and choose `llama` as the LLaMA-7B folder with the file browser,
+ * as a user does; resolves once the catalogue has been read again with it.
+ */
+export async function chooseLlamaFolder(sp: StudioPage, llama: string): Promise<void> {
+  const { page } = sp;
+  let m = await sp.mark();
+  await page.getByTestId('get-model').click();
+  await sp.waitForEvent('catalog-loaded', { after: m });
+  await page.getByTestId('models-panel').waitFor();
+  await page.getByTestId('pick-llama').click();
+  await sp.fileBrowser().goTo(dirname(llama));
+  await page.locator(`[data-testid=browser-list] [data-name="${basename(llama)}"]`).click();
+  m = await sp.mark();
+  await page.getByTestId('browser-use-folder').click();
+  await sp.waitForEvent('catalog-loaded', { after: m });
 }
