@@ -430,14 +430,7 @@ def pad_lock7(W, cols):
     tail = [c for c in cols if c >= 45]
     if WIDTH != 62 or not tail or tail == list(range(55, 62)) or not set(tail) < set(range(55, 62)):
         return W
-    full = [c for c in cols if c < 45] + list(range(55, 62))
-    at = {c: i for i, c in enumerate(cols)}
-
-    def spread(v, fill):
-        return [v[at[c]] if c in at else fill for c in full]
-    W = dict(W, mu=spread(W['mu'], 0), sd=spread(W['sd'], 1), linear=spread(W['linear'], 0))
-    W['w1'] = [spread(row, 0) for row in W['w1']]
-    return W
+    return pad_group(W, cols, list(range(55, 62)))
 
 
 if args.oof:
