@@ -612,6 +612,19 @@ export type LibraryFolder = z.infer<typeof LibraryFolder>;
  */
 export const MIN_CONFIDENCE = 0.5;
 
+/**
+ * How a tempo or key reads: `none` (the analysis found none), `uncertain`
+ * (calibrated confidence under MIN_CONFIDENCE, or none stated: a best guess, left out of the
+ * features line, never shown as a fact) or `sure`. The one rule of the library's table and detail, the track
+ * view and the export (the CSV leaves an uncertain value empty, the JSON says `bpmUncertain`/`keyUncertain`); the
+ * database's filters and sort state it in SQL (db/tracks.ts SURE_SQL). Pure.
+ */
+export type Certainty = 'none' | 'uncertain' | 'sure';
+export function certainty(value: unknown, confidence: number | null): Certainty {
+  if (value === null || value === undefined) return 'none';
+  return confidence !== null && confidence >= MIN_CONFIDENCE ? 'sure' : 'uncertain';
+}
+
 /** One row of the library table: tags, format and the analysis summary. */
 export const LibraryTrack = z.object({
   id: Id,

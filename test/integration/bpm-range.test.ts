@@ -81,9 +81,9 @@ describe('BPM range setting', () => {
       const [head, line] = csv.content.split('\r\n');
       assert.equal(line.split(',')[head.split(',').indexOf('bpm')], String(folded));
       // the tempo as analysed beside it (session 17 tester: nothing said the tempo was folded), after the columns that
-      // were there before it (lib20's taggedBpm / taggedKey follow it)
-      assert.deepEqual(head.split(',').slice(-4), ['warnings', 'analysedBpm', 'taggedBpm', 'taggedKey']);
-      assert.equal(line.split(',').at(-3), String(stored));
+      // were there before it (lib20's taggedBpm / taggedKey, fix29's analysedKey / folder follow it)
+      assert.deepEqual(head.split(',').slice(-6), ['warnings', 'analysedBpm', 'taggedBpm', 'taggedKey', 'analysedKey', 'folder']);
+      assert.equal(line.split(',').at(-5), String(stored));
       const json = JSON.parse((await engine.call('library:export', { format: 'json' })).content) as { bpm: number; analysedBpm: number }[];
       assert.equal(json[0].bpm, folded);
       assert.equal(json[0].analysedBpm, stored);

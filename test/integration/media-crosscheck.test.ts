@@ -179,7 +179,7 @@ describe('kind 1: music-metadata cross-checked with ffmpeg (issue 10)', { skip: 
       const d = await engine.call('library:track-detail', { trackId: row('really-m4a.mp3').id });
       assert.ok(d.warnings.some((w) => /MPEG-4.*not MP3/.test(w)), d.warnings.join('\n'));
       const csv = await engine.call('library:export', { format: 'csv' });
-      assert.match(csv.content, /,warnings,analysedBpm,taggedBpm,taggedKey\r\n/);
+      assert.match(csv.content, /,warnings,analysedBpm,taggedBpm,taggedKey,analysedKey,folder\r\n/);
       assert.match(csv.content, /really-flac\.m4a.*is in fact FLAC, not M4A/);
     });
 

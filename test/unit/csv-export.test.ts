@@ -55,10 +55,10 @@ describe('CSV export escaping', () => {
 describe('export with a BPM range', () => {
   it('keeps the folded tempo in bpm and adds the analysed one at the end', async () => {
     const { exportRows } = await import('../../main/engine/library/service');
-    const before = CSV_COLUMNS.slice(0, -1);
+    const before = CSV_COLUMNS.slice(0, 31);
     assert.deepEqual(before.slice(0, 3), ['path', 'fileName', 'status']);
     // analysedBpm after warnings, then (lib20) the file's own tags' tempo and key: each added at the end
-    assert.deepEqual(CSV_COLUMNS.slice(-4), ['warnings', 'analysedBpm', 'taggedBpm', 'taggedKey'], 'the columns before keep their order');
+    assert.deepEqual(CSV_COLUMNS.slice(30, 34), ['warnings', 'analysedBpm', 'taggedBpm', 'taggedKey'], 'the columns before keep their order');
     const rows = exportRows([track({ bpm: 174 }), track({ path: '/music/b.flac', bpm: null, bpmConfidence: null }), track({ path: '/music/c.flac', bpm: 100 })], { min: 70, max: 140 });
     assert.deepEqual(rows.map((r) => [r.bpm, r.analysedBpm]), [[87, 174], [null, null], [100, 100]]);
     const csv = parseCsv(toCsv(rows).replace(/^\ufeff/, ''));
@@ -66,5 +66,39 @@ describe('export with a BPM range', () => {
     assert.deepEqual(csv.slice(1).map((r) => [r[at('bpm')], r[at('analysedBpm')]]), [['87', '174'], ['', ''], ['100', '100']]);
     // no range: the two agree
     assert.deepEqual(exportRows([track({ bpm: 174 })], null).map((r) => [r.bpm, r.analysedBpm]), [[174, 174]]);
+  });
+});
+
+// tester28: an uncertain key (calibrated confidence 0.001, under MIN_CONFIDENCE: the table shows "uncertain", tag
+// write refuses it) was exported as a plain value, "A major, 11B". The CSV leaves bpm/key/camelot/openKey empty where
+// the table says "uncertain" (the one rule, certainty() of @contract); the numbers stay in analysedBpm, the stored key
+// in a trailing analysedKey, the confidences in their columns. JSON keeps the values and says bpmUncertain/keyUncertain.
+// The Folder column (relativeFolder) is the trailing `folder`.
+describe('export of an uncertain tempo or key', () => {
+  it('leaves the uncertain values empty in the CSV, keeps them in the trailing columns and in the JSON', async () => {
+    const { exportRows } = await import('../../main/engine/library/service');
+    assert.deepEqual(CSV_COLUMNS.slice(0, 34).slice(-4), ['warnings', 'analysedBpm', 'taggedBpm', 'taggedKey'], 'the columns before keep their order');
+    assert.deepEqual(CSV_COLUMNS.slice(34), ['analysedKey', 'folder'], 'added at the end');
+    const rows = exportRows([
+      track({ path: '/music/Artist/Album/a.flac', folder: 'Artist/Album', bpm: 120, bpmConfidence: 0.3, key: 'A major', keyConfidence: 0.001, camelot: '11B', openKey: '4d' }),
+      track({ path: '/music/b.flac', folder: '', bpm: 174, bpmConfidence: 0.5, key: 'A minor', keyConfidence: 0.5 }),
+      track({ path: '/music/c.flac', bpm: null, bpmConfidence: null, key: null, keyConfidence: null, camelot: null, openKey: null, status: 'pending' }),
+    ], { min: 70, max: 140 });
+    // JSON: the values as they were, each with its flag
+    const json = JSON.parse(JSON.stringify(rows)) as Record<string, unknown>[];
+    assert.deepEqual(json.map((r) => [r.bpm, r.bpmUncertain, r.key, r.keyUncertain, r.camelot, r.folder]), [
+      [120, true, 'A major', true, '11B', 'Artist/Album'],
+      [87, false, 'A minor', false, '8A', ''],
+      [null, false, null, false, null, undefined],
+    ]);
+    const csv = parseCsv(toCsv(rows).replace(/^\ufeff/, ''));
+    assert.deepEqual(csv[0], CSV_COLUMNS);
+    const at = (c: string) => CSV_COLUMNS.indexOf(c as keyof ExportRow);
+    const cols = ['bpm', 'bpmConfidence', 'key', 'keyConfidence', 'camelot', 'openKey', 'analysedBpm', 'analysedKey', 'folder'];
+    assert.deepEqual(csv.slice(1).map((r) => cols.map((c) => r[at(c)])), [
+      ['', '0.3', '', '0.001', '', '', '120', 'A major', 'Artist/Album'],
+      ['87', '0.5', 'A minor', '0.5', '8A', '1m', '174', 'A minor', ''],
+      ['', '', '', '', '', '', '', '', ''],
+    ]);
   });
 });

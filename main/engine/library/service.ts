@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { BpmRange, tempoAgreement, foldBpm, foldCurve, foldSections, keySectionsText, keySectionText, MIN_CONFIDENCE, StudioError, tempoSectionsText, tempoSectionText, tempoSpanText, type TempoSection, type LibraryFilter, type ProbeResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
+import { BpmRange, certainty, tempoAgreement, foldBpm, foldCurve, foldSections, keySectionsText, keySectionText, MIN_CONFIDENCE, StudioError, tempoSectionsText, tempoSectionText, tempoSpanText, type TempoSection, type LibraryFilter, type ProbeResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
 import { makeAnalyse, type Analyse } from './pool';
 import { LibraryScanner } from './job';
@@ -333,26 +333,45 @@ export type ExportRow = LibraryTrack & {
    */
   taggedBpm?: number | null;
   taggedKey?: string | null;
+  /**
+   * the tempo / key is uncertain (calibrated confidence under MIN_CONFIDENCE: the table's "uncertain", `certainty` of
+   * @contract; false with none found): the JSON keeps the value beside the flag, the CSV writes `bpm` / `key`,
+   * `camelot`, `openKey` empty and keeps the number in `analysedBpm`, the stored key in `analysedKey`
+   */
+  bpmUncertain?: boolean;
+  keyUncertain?: boolean;
 };
+
+/** a CSV column: a field of the row, or `analysedKey` (the stored key, written even where `key` is left empty) */
+export type CsvColumn = keyof ExportRow | 'analysedKey';
 
 /**
  * The export's rows from the library's (stored, unfolded `bpm`): `bpm` folded into `range` as the table shows it
  * (null range: as analysed), `analysedBpm` the stored tempo, `taggedBpm`/`taggedKey` from `tagged` (TracksRepo.libTagged). Pure.
  */
 export function exportRows(rows: LibraryTrack[], range: BpmRange | null, tagged: ReadonlyMap<string, { bpm: number | null; keyText: string | null }> = new Map()): ExportRow[] {
-  return rows.map((r) => ({ ...r, bpm: foldBpm(r.bpm, range), analysedBpm: r.bpm, taggedBpm: tagged.get(r.id)?.bpm ?? null, taggedKey: tagged.get(r.id)?.keyText ?? null }));
+  return rows.map((r) => ({
+    ...r, bpm: foldBpm(r.bpm, range), analysedBpm: r.bpm, taggedBpm: tagged.get(r.id)?.bpm ?? null, taggedKey: tagged.get(r.id)?.keyText ?? null,
+    bpmUncertain: certainty(r.bpm, r.bpmConfidence) === 'uncertain', keyUncertain: certainty(r.key, r.keyConfidence) === 'uncertain',
+  }));
 }
 
 /**
  * `tempoSections` is written as "0:00–0:30 90 BPM | 0:30–1:00 130 BPM" (tempoSectionText), `keySections` as
- * "0:00–0:32 C major | 0:32–1:04 G major" (keySectionText); empty for a steady track.
+ * "0:00–0:32 C major | 0:32–1:04 G major" (keySectionText); empty for a steady track. `bpm` is empty where the tempo
+ * is uncertain, `key`, `camelot`, `openKey` where the key is (as the table shows "uncertain" and tag write refuses to
+ * write it); `analysedBpm` and `analysedKey` keep the values, the confidence columns say why. `folder`: the folder
+ * below the library folder (the table's Folder column, LibraryTrack.folder).
  */
-export const CSV_COLUMNS: (keyof ExportRow)[] = [
+export const CSV_COLUMNS: CsvColumn[] = [
   'path', 'fileName', 'status', 'error', 'title', 'artist', 'album', 'genre', 'year', 'durationSec', 'sampleRate', 'channels', 'codec', 'bitrateKbps',
   'sizeBytes', 'bpm', 'bpmConfidence', 'tempoSections', 'key', 'keyConfidence', 'camelot', 'openKey', 'keySections', 'lufs', 'loudnessRange', 'truePeak', 'features', 'analysedAt', 'id', 'folderId', 'warnings',
   // added at the end, so a sheet or script that reads the columns by position reads what it did
-  'analysedBpm', 'taggedBpm', 'taggedKey',
+  'analysedBpm', 'taggedBpm', 'taggedKey', 'analysedKey', 'folder',
 ];
+
+/** the CSV columns left empty where the tempo (`bpm`) or the key is uncertain (ExportRow.bpmUncertain / keyUncertain) */
+const UNCERTAIN_BLANK: Partial<Record<CsvColumn, 'bpmUncertain' | 'keyUncertain'>> = { bpm: 'bpmUncertain', key: 'keyUncertain', camelot: 'keyUncertain', openKey: 'keyUncertain' };
 
 /**
  * RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF is quoted, quotes doubled. Text (tags, file
@@ -363,7 +382,7 @@ export const CSV_COLUMNS: (keyof ExportRow)[] = [
  * `column`: the studio's own ids (`id`, `folderId`: random base64url, so "-" can lead but no operator or bracket
  * follows) are written as they are, so the CSV and the JSON export name a row alike.
  */
-export function csvField(v: unknown, column?: keyof ExportRow): string {
+export function csvField(v: unknown, column?: CsvColumn): string {
   if (v === null || v === undefined) return '';
   let s = Array.isArray(v) ? v.join(' | ') : String(v);
   if (typeof v !== 'number' && !ID_COLUMNS.has(column as string) && /^[=+\-@\t\r]/.test(s) && !PLAIN_NUMBER.test(s)) s = `'${s}`;
@@ -371,7 +390,7 @@ export function csvField(v: unknown, column?: keyof ExportRow): string {
 }
 
 /** columns that hold ids the studio made (newLibId: base64url), never text from a file */
-const ID_COLUMNS: ReadonlySet<string> = new Set<keyof ExportRow>(['id', 'folderId']);
+const ID_COLUMNS: ReadonlySet<string> = new Set<CsvColumn>(['id', 'folderId']);
 /** a decimal number as a spreadsheet reads it: sign, digits, optional fraction and exponent ("-12", "+0.5", "-1e3") */
 const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -382,8 +401,12 @@ const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
  */
 export function toCsv(rows: ExportRow[]): string {
   const lines = [CSV_COLUMNS.join(',')];
-  const cell = (r: ExportRow, c: keyof ExportRow) =>
-    c === 'analysedAt' && r.analysedAt !== null ? new Date(r.analysedAt).toISOString() : c === 'tempoSections' ? r.tempoSections?.map(tempoSectionText) : c === 'keySections' ? r.keySections?.map((k) => keySectionText(k)) : r[c];
+  const cell = (r: ExportRow, c: CsvColumn) => {
+    const unsure = UNCERTAIN_BLANK[c];
+    if (unsure && r[unsure]) return null;
+    if (c === 'analysedKey') return r.key;
+    return c === 'analysedAt' && r.analysedAt !== null ? new Date(r.analysedAt).toISOString() : c === 'tempoSections' ? r.tempoSections?.map(tempoSectionText) : c === 'keySections' ? r.keySections?.map((k) => keySectionText(k)) : r[c];
+  };
   for (const r of rows) lines.push(CSV_COLUMNS.map((c) => csvField(cell(r, c), c)).join(','));
   return '\ufeff' + lines.join('\r\n') + '\r\n';
 }

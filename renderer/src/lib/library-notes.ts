@@ -3,7 +3,7 @@
  * fact, uncertain or absent by its calibrated confidence, and what a scan
  * left out, by kind. No DOM: unit-tested directly.
  */
-import { foldBpm, foldSections, keyChangeText, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpan, tempoStops, type BpmRange, type KeySection, type ScanState, type TempoSection } from '@contract';
+import { certainty, foldBpm, foldSections, keyChangeText, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpan, tempoStops, type BpmRange, type KeySection, type ScanState, type TempoSection } from '@contract';
 
 /**
  * A calibrated confidence (0–1) as a whole percentage, "" for none. Rounded, but
@@ -18,16 +18,8 @@ export function fmtConf(c: number | null): string {
 }
 
 
-/**
- * How a tempo or key reads: `none` (the analysis found none), `uncertain`
- * (calibrated confidence under MIN_CONFIDENCE: a best guess, left out of the
- * features line, never shown as a fact) or `sure`.
- */
-export type Certainty = 'none' | 'uncertain' | 'sure';
-export function certainty(value: unknown, confidence: number | null): Certainty {
-  if (value === null || value === undefined) return 'none';
-  return confidence !== null && confidence >= MIN_CONFIDENCE ? 'sure' : 'uncertain';
-}
+/** The one certainty rule (`none` / `uncertain` / `sure`), shared with the engine's export: @contract's `certainty`. */
+export { certainty, type Certainty } from '@contract';
 
 /** The tooltip of a tempo or key cell: what the value means at its confidence. */
 export function certaintyNote(what: 'tempo' | 'key', shown: string | null, confidence: number | null, reason?: string | null): string {
