@@ -1641,7 +1641,7 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   // FLAC audio frames with no FLAC header before them (the marker and STREAMINFO overwritten or cut off): said in words
   // once, with what to do, instead of the tag reader's "Invalid FLAC preamble" and "the container states no duration"
   const headerless = ff.container.split(',')[0] === 'flac' && !structure?.flac && !structure?.truncated && !readS;
-  if (headerless) warnings.push(flacHeaderlessText(input.path));
+  if (headerless) warnings.push(flacHeaderlessText(input.path, structure?.flacFramesAt ?? null));
   if (!mm && input.mmError && !noParser && !headerless) {
     warnings.push(
       Object.keys(ffTags).length
@@ -1847,10 +1847,22 @@ export function flacMarkerText(path: string, found: string): string {
   return `"${name}" is damaged: a FLAC file starts with the 4-byte marker "fLaC", and this one's first 4 bytes are ${shown}. The header after them is intact, so the length, format and tags shown are read from it, and ffmpeg reads the audio; other players and tag editors may refuse the file. To repair it, write "fLaC" over its first 4 bytes (with a hex editor), or re-encode its audio into a new file: ffmpeg -i "${name}" -c:a flac fixed.flac (the tags are not carried over).`;
 }
 
-/** The warning of FLAC audio frames with no FLAC header before them (crossCheck's `headerless`): what is lost, what to do. */
-function flacHeaderlessText(path: string): string {
+/**
+ * The warning of FLAC audio frames with no FLAC header before them (crossCheck's `headerless`), by what the file starts
+ * with (`framesAt`: Structure.flacFramesAt): a frame (0) — a raw FLAC stream, nothing damaged (a capture, a program
+ * that leaves the header off); other bytes, then frames — a stream cut mid-frame or a header written over, which the
+ * bytes cannot tell apart; no frame found in the first 64 KiB (null) — a header damaged. Each says what is missing and
+ * the command that makes a FLAC file of the audio: FLAC re-encoded to FLAC, the same samples (ffmpeg 5.1's `-c copy`
+ * cannot: its FLAC muxer needs the STREAMINFO it would copy).
+ */
+function flacHeaderlessText(path: string, framesAt: number | null): string {
   const name = basename(path);
-  return `"${name}" is damaged: its FLAC header is missing (a FLAC file starts with the marker "fLaC" and a STREAMINFO block; this one's first bytes are something else). ffmpeg finds the audio frames without it, so the audio is read and its length measured, but the stated length, the tags and any cover art went with the header, and other players may refuse the file. Use another copy of the file if you have one; else keep the sound in a readable file by re-encoding it: ffmpeg -i "${name}" -c:a flac fixed.flac.`;
+  const repair = `ffmpeg -i "${name}" -c:a flac fixed.flac`;
+  if (framesAt === 0)
+    return `"${name}" is a raw FLAC stream: FLAC audio frames with no header (a FLAC file starts with the marker "fLaC" and a STREAMINFO block; a stream captured, or written by a program that leaves the header off, has neither). ffmpeg reads its audio and its length is measured, but it states no length and has no tags or cover art, and other players and tag editors may refuse it. To make it a FLAC file with a header (the same samples: FLAC to FLAC is lossless): ${repair}.`;
+  if (framesAt !== null)
+    return `"${name}" has no FLAC header: its first ${framesAt} bytes are not FLAC audio frames (the end of a frame, where a raw FLAC stream was cut, or a header written over), and the audio frames follow them. ffmpeg reads the audio from there and its length is measured, but it states no length and has no tags or cover art, and other players may refuse the file. To make a FLAC file with a header of the audio from the first whole frame (the same samples: FLAC to FLAC is lossless): ${repair}.`;
+  return `"${name}" is damaged: its FLAC header is missing (a FLAC file starts with the marker "fLaC" and a STREAMINFO block; this one's first bytes are something else). ffmpeg finds the audio frames without it, so the audio is read and its length measured, but the stated length, the tags and any cover art went with the header, and other players may refuse the file. Use another copy of the file if you have one; else keep the sound in a readable file by re-encoding it: ${repair}.`;
 }
 
 /**
