@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { getAgainFor, toErrorData } from '@contract';
 import { failedLine } from '../../main/cli/model';
-import { modelsFolderFailure } from '../../main/engine/model/catalog/job';
+import { downloadFailure, modelsFolderFailure } from '../../main/engine/model/catalog/job';
+import { DownloadError } from '../../main/engine/model/download/download';
+import { MODEL_USAGE } from '../../main/cli/model';
 
 describe('a failed Get says how to start it again in the host’s words (main/contract/get-again.ts)', () => {
   const e = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES', path: '/m' });
@@ -27,4 +29,23 @@ describe('the Get job names the pack it converts to with the right article (test
     const { packName } = await import('../../main/engine/model/catalog/job');
     for (const p of Precision.options) assert.equal(packName(p), `an ${p} pack`);
   });
+});
+
+// tester28: `studio model get` ended an ImageBind download refused by Meta's server with "(or set STUDIO_IMAGEBIND_URL to
+// a mirror, or Get --from your official ckpt/ folder)": the panel's words, no flag the command has. The command line
+// names its own flag (MODEL_USAGE: --from CKPT_DIR); the panel keeps its words.
+describe('an ImageBind download refused: the other source in the host’s words', () => {
+  const d = { part: 'imagebind', url: 'https://dl.fbaipublicfiles.com/imagebind/imagebind_huge.pth', dest: '/m/downloads/imagebind_huge.pth' } as Parameters<typeof downloadFailure>[1];
+  for (const [status, why] of [[403, 'Forbidden'], [503, 'Service Unavailable'], [404, 'Not Found']] as const) {
+    const err = downloadFailure(new DownloadError('http', `HTTP ${status} ${why} from ${d.url}`, status), d);
+    it(`HTTP ${status}: studio model get says --from CKPT_DIR, the flag its usage lists`, () => {
+      assert.match(MODEL_USAGE, /\[--from CKPT_DIR\]/);
+      const line = failedLine({ error: toErrorData(err), message: err.message });
+      assert.doesNotMatch(line, /Get --from|Get again/, line);
+      assert.match(line, /or set STUDIO_IMAGEBIND_URL to a mirror, or run it with --from CKPT_DIR \(your official ckpt\/ folder\)\)\.$/, line);
+    });
+    it(`HTTP ${status}: the Models panel keeps its words`, () => {
+      assert.match(getAgainFor(err.message, 'panel'), /Then Get again \(or set STUDIO_IMAGEBIND_URL to a mirror, or Get --from your official ckpt\/ folder\)\.$/);
+    });
+  }
 });

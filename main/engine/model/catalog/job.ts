@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fmtBytes, GET_AGAIN, StudioError, toErrorData, type GetRequest, type GetState, type Precision, type StateOrder } from '@contract';
+import { fmtBytes, GET_AGAIN, GET_FROM_CKPT, StudioError, toErrorData, type GetRequest, type GetState, type Precision, type StateOrder } from '@contract';
 import { download, DownloadError, freeBytes, hubEndpoint, hubHeaders, removePartial, type DownloadProgress } from '../download/index';
 import { fileSize, type Variant } from './catalog';
 import { isInside } from '../../fs/paths';
@@ -261,13 +261,16 @@ export function packName(precision: Precision): string {
   return `${vowelSound ? 'an' : 'a'} ${precision} pack`;
 }
 
-/** A download that failed, as a StudioError saying what to do. */
-function downloadFailure(e: DownloadError, d: PlannedDownload): StudioError {
+/**
+ * A download that failed, as a StudioError saying what to do: its message ends with GET_AGAIN, and for ImageBind the
+ * other sources (a mirror, GET_FROM_CKPT), which each host words its own way (getAgainFor).
+ */
+export function downloadFailure(e: DownloadError, d: PlannedDownload): StudioError {
   const what = d.part === 'imagebind' ? 'ImageBind-huge (STUDIO_IMAGEBIND_URL or Meta’s server)' : 'the Hugging Face Hub (HF_ENDPOINT)';
   if (e.code === 'disk-space') return new StudioError('UNREADABLE', e.message);
   if (e.code === 'checksum' || e.code === 'size') return new StudioError('DECODE_FAILED', `${e.message}`);
   // the download's message says what the refusal means (refusalHint: the repository page and the token, or another server)
-  const elsewhere = d.part === 'imagebind' ? ' (or set STUDIO_IMAGEBIND_URL to a mirror, or Get --from your official ckpt/ folder)' : '';
+  const elsewhere = d.part === 'imagebind' ? ` (or set STUDIO_IMAGEBIND_URL to a mirror, or ${GET_FROM_CKPT})` : '';
   if (e.code === 'http' && (e.status === 401 || e.status === 403)) return new StudioError('FORBIDDEN', `${e.message}. Then ${GET_AGAIN}${elsewhere}.`);
   // the server answered that it cannot serve now (rate limit, overload): its message says so; not the connection's fault
   if (e.code === 'http' && e.status !== undefined && (e.status === 429 || e.status >= 500)) return new StudioError('UNREADABLE', `${e.message} Then ${GET_AGAIN}${elsewhere}.`);
