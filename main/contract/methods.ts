@@ -383,6 +383,11 @@ export const ModelStatus = z.object({
   installed: z.boolean(),
   /** shown plainly in the chat pane */
   message: z.string(),
+  /**
+   * the heading `message` starts with, where the chat pane shows the rest under it (no pack chosen: "No DeepResonance
+   * model pack is installed."); absent: `message` is shown whole. A field, so no reader cuts the text at a ". "
+   */
+  messageHead: z.string().optional(),
   packPath: z.string().nullable(),
   pack: z
     .object({ name: z.string(), model: z.string(), variant: z.enum(['alpha', 'beta']), dtype: z.string(), llmQuant: z.string() })

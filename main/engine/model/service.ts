@@ -8,7 +8,9 @@ import { loadPack, packIdentityOf } from './pack';
 import { diagnostics } from './providers';
 import { ModelRuntime } from './runtime';
 
-const NO_PACK = `No DeepResonance model pack is installed. ${GET_A_PACK}`;
+/** the no-pack message's first sentence: ModelStatus.messageHead, the chat pane's heading */
+const NO_PACK_HEAD = 'No DeepResonance model pack is installed.';
+const NO_PACK = `${NO_PACK_HEAD} ${GET_A_PACK}`;
 
 /**
  * The engine's model: the chosen pack (remembered in settings), loaded once
@@ -55,6 +57,7 @@ export class ModelService {
           : rt
             ? `${m!.model} (${m!.name}) on ${rt.provider.name.toUpperCase()}.`
             : 'The model pack loads with the first question.',
+      ...(!packPath ? { messageHead: NO_PACK_HEAD } : {}),
       packPath,
       pack: m ? { name: m.name, model: m.model, variant: m.variant, dtype: m.dtype, llmQuant: m.llm_quant } : packPath ? this.namedPack(packPath) : null,
       provider: { requested: this.requestedProvider, active: rt?.provider.name ?? null, fallbacks: rt?.provider.fallbacks ?? [] },
