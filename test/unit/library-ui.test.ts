@@ -61,18 +61,34 @@ describe('library UI logic', () => {
   // in the 90 BPM parts and 0.348 s in the 129 part), so the line says so
   it('the Beat grid says the tempo changes, in the BPM range as the library shows it, and that the grid keeps one tempo', () => {
     const sections = [{ start: 0, end: 32, bpm: 90 }, { start: 32, end: 61.9, bpm: 129 }, { start: 61.9, end: 90, bpm: 90 }];
-    assert.deepEqual(beatGridChange({ bpm: 177.1, tempoSections: sections }, null), {
+    assert.deepEqual(beatGridChange({ bpm: 177.1, bpmConfidence: 0.9, tempoSections: sections }, null), {
       text: 'Tempo changes: 90 → 129 → 90 BPM; the grid keeps one tempo (177.1 BPM)',
       note: 'The tempo changes: 0:00–0:32 90 BPM, 0:32–1:01 129 BPM, 1:01–1:30 90 BPM. The beat grid keeps one tempo, the whole-track estimate (177.1 BPM): where the tempo differs from it, its lines drift off the beats.',
     });
     // in 70–140 the whole-track 177.1 reads 88.6, the sections at its octave: 90 → 129 → 90
-    assert.equal(beatGridChange({ bpm: 177.1, tempoSections: sections }, { min: 70, max: 140 })!.text, 'Tempo changes: 90 → 129 → 90 BPM; the grid keeps one tempo (88.6 BPM)');
+    assert.equal(beatGridChange({ bpm: 177.1, bpmConfidence: 0.9, tempoSections: sections }, { min: 70, max: 140 })!.text, 'Tempo changes: 90 → 129 → 90 BPM; the grid keeps one tempo (88.6 BPM)');
     // a ramp
-    assert.equal(beatGridChange({ bpm: 110, tempoSections: [{ start: 0, end: 60, bpm: 80, endBpm: 140 }] }, null)!.text, 'Tempo changes: 80 → 140 BPM; the grid keeps one tempo (110 BPM)');
+    assert.equal(beatGridChange({ bpm: 110, bpmConfidence: 0.9, tempoSections: [{ start: 0, end: 60, bpm: 80, endBpm: 140 }] }, null)!.text, 'Tempo changes: 80 → 140 BPM; the grid keeps one tempo (110 BPM)');
     // steady, unknown (a grid cached before the sections were kept) or no tempo: no line
-    assert.equal(beatGridChange({ bpm: 120, tempoSections: null }, null), null);
-    assert.equal(beatGridChange({ bpm: 120 }, null), null);
-    assert.equal(beatGridChange({ bpm: null, tempoSections: sections }, null), null);
+    assert.equal(beatGridChange({ bpm: 120, bpmConfidence: 0.9, tempoSections: null }, null), null);
+    assert.equal(beatGridChange({ bpm: 120, bpmConfidence: 0.9 }, null), null);
+    assert.equal(beatGridChange({ bpm: null, bpmConfidence: null, tempoSections: sections }, null), null);
+  });
+
+  // tester28: an uncertain tempo (calibrated confidence under MIN_CONFIDENCE: certainty()) that also changes still read
+  // "the grid keeps one tempo" — but an uncertain tempo draws no grid at all (session 28, WaveMarks.svelte). The line
+  // says the tempo is uncertain and names its changing best guesses; it does not speak of a grid
+  it('an uncertain tempo that changes: the line says it is uncertain, never a grid', () => {
+    const sections = [{ start: 0, end: 32, bpm: 90 }, { start: 32, end: 61.9, bpm: 129 }, { start: 61.9, end: 90, bpm: 90 }];
+    for (const bpmConfidence of [0.44, 0.499, null]) {
+      const c = beatGridChange({ bpm: 177.1, bpmConfidence, tempoSections: sections }, { min: 70, max: 140 });
+      assert.ok(c, String(bpmConfidence));
+      assert.doesNotMatch(`${c.text} ${c.note}`, /grid|beats drawn|lines/i, `${bpmConfidence}: ${c.text} | ${c.note}`);
+      assert.match(c.text, /^Tempo uncertain: best guesses change 90 → 129 → 90 BPM$/);
+      assert.match(c.note, /^Uncertain tempo: best guess 88\.6 BPM at (44|49|0)% confidence, and the best guesses change: 0:00–0:32 90 BPM, 0:32–1:01 129 BPM, 1:01–1:30 90 BPM\./);
+    }
+    // at MIN_CONFIDENCE it is sure: the grid line as before
+    assert.match(beatGridChange({ bpm: 177.1, bpmConfidence: 0.5, tempoSections: sections }, null)!.text, /the grid keeps one tempo/);
   });
 
   it('the scan bar names what it left out by kind, not "(folders skipped)" (issue 10)', () => {

@@ -54,13 +54,22 @@ export function beatGridTempo(grid: { bpm: number | null; bpmConfidence: number 
  * The grid drawn is ONE tempo's — the beat tracker runs at the whole-track estimate's period (tempo.ts trackBeats;
  * on a 90 → 130 → 90 render, 177.1 BPM, its lines 0.325 s apart in the 90 parts and 0.348 s in the 130 part) — so
  * the line says that too. → `{text: "Tempo changes: 90 → 129 → 90 BPM; the grid keeps one tempo (177.1 BPM)",
- * note: the sections in full and what the grid does}`; null for a steady tempo, one not known (a grid cached before
- * the sections were kept) or no tempo.
+ * note: the sections in full and what the grid does}`. An uncertain tempo (`bpmConfidence` under MIN_CONFIDENCE,
+ * certainty) draws no grid: "Tempo uncertain: best guesses change 90 → 129 → 90 BPM", its note the best guess and its
+ * confidence, no word of a grid. null for a steady tempo, one not known (a grid cached before the sections were kept)
+ * or no tempo.
  */
-export function beatGridChange(grid: { bpm: number | null; tempoSections?: TempoSection[] | null }, range: BpmRange | null): { text: string; note: string } | null {
+export function beatGridChange(grid: { bpm: number | null; bpmConfidence: number | null; tempoSections?: TempoSection[] | null }, range: BpmRange | null): { text: string; note: string } | null {
   if (grid.bpm === null || !(grid.bpm > 0) || !grid.tempoSections?.length) return null;
   const sections = foldSections(grid.tempoSections, range, grid.bpm);
   const shown = foldBpm(grid.bpm, range) ?? grid.bpm;
+  // an uncertain tempo (certainty: under MIN_CONFIDENCE) draws no grid (WaveMarks.svelte): the line says the tempo is
+  // uncertain and names its changing best guesses, never a grid (tester28 read "the grid keeps one tempo" with none drawn)
+  if (certainty(grid.bpm, grid.bpmConfidence) === 'uncertain')
+    return {
+      text: `Tempo uncertain: best guesses change ${tempoStops(sections).join(' → ')} BPM`,
+      note: `Uncertain tempo: best guess ${shown} BPM at ${fmtConf(grid.bpmConfidence) || '0%'} confidence, and the best guesses change: ${tempoSectionsText(sections)}. A stated confidence is how often such a value is right.`,
+    };
   return {
     text: `Tempo changes: ${tempoStops(sections).join(' → ')} BPM; the grid keeps one tempo (${shown} BPM)`,
     note: `The tempo changes: ${tempoSectionsText(sections)}. The beat grid keeps one tempo, the whole-track estimate (${shown} BPM): where the tempo differs from it, its lines drift off the beats.`,
