@@ -60,4 +60,47 @@ describe('the waveform over full scale', { timeout: 300_000 }, () => {
     await sp.screenshot('wave-over-6dbfs-colours');
     await sp.page.getByTestId('toggle-colour').click();
   });
+
+  /**
+   * RGBA of the overview strip as the page shows it (an element screenshot: wavesurfer's minimap and whatever is drawn
+   * over it), at time t (the strip spans the track) and height fraction yFrac from the top; decoded by the page itself
+   */
+  async function overviewPixels(points: Array<[number, number]>): Promise<Array<[number, number, number, number]>> {
+    const png = (await studio.sp.page.locator('.overview').screenshot()).toString('base64');
+    return studio.sp.page.evaluate(async ([b64, pts]) => {
+      const g = globalThis as unknown as { Image: new () => { src: string; decode(): Promise<void>; width: number; height: number }; OffscreenCanvas: new (w: number, h: number) => { getContext(k: string): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } } };
+      const img = new g.Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const ctx = new g.OffscreenCanvas(img.width, img.height).getContext('2d');
+      ctx.drawImage(img, 0, 0);
+      return pts.map(([t, yf]) => {
+        const d = ctx.getImageData(Math.min(img.width - 1, Math.floor((t / 4) * img.width)), Math.floor(yf * img.height), 1, 1).data;
+        return [d[0], d[1], d[2], d[3]] as [number, number, number, number];
+      });
+    }, [png, points] as const);
+  }
+
+  // tester28: the overview strip above the wave drew the +6 dBFS half in its one grey, with no mark, while the wave
+  // below marked it red. The strip marks the part over 0 dBFS too, in the same colours (red; white under Colours)
+  test('the overview strip marks the part over 0 dBFS as the wave does', async () => {
+    const { sp } = studio;
+    const red = (p: number[]) => p[0] > 200 && p[1] < 100 && p[2] < 100;
+    const white = (p: number[]) => p.slice(0, 3).every((v) => v > 230);
+    // the strip is scaled to the loudest peak (2.0 at its top): full scale lies a quarter of its height from the top
+    const [overTop, overBottom, inside, quiet] = await overviewPixels([[3.01, 0.1], [3.01, 0.9], [3.01, 0.5], [1.01, 0.1]]);
+    assert.ok(red(overTop), `over 0 dBFS at 3 s, near the strip's top: ${overTop}`);
+    assert.ok(red(overBottom), `over 0 dBFS at 3 s, near the strip's bottom: ${overBottom}`);
+    assert.ok(!red(inside), `within full scale: the strip's own colour: ${inside}`);
+    assert.ok(!red(quiet), `the −6 dBFS half: no red: ${quiet}`);
+    await sp.screenshot('wave-over-6dbfs-overview');
+    const m = await sp.mark();
+    await sp.page.getByTestId('toggle-colour').click();
+    await sp.waitForEvent('wave-colour-drawn', { after: m });
+    await sp.frames(2);
+    const [colours] = await overviewPixels([[3.01, 0.1]]);
+    assert.ok(white(colours), `under Colours the strip's over part is white too: ${colours}`);
+    await sp.screenshot('wave-over-6dbfs-overview-colours');
+    await sp.page.getByTestId('toggle-colour').click();
+  });
 });
