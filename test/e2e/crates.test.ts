@@ -200,7 +200,7 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     const errors = await studio.sp.toastTexts('error');
     assert.equal(errors.length, 1, errors.join('\n'));
     assert.doesNotMatch(errors[0], /×2/);
-    assert.match(errors[0], /exists already/);
+    assert.match(errors[0], /There is a crate named "Set A" already/, 'named as the sidebar shows it, not as typed (tester29a)');
     assert.deepEqual(await page.getByTestId('crate').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), ['Set A']);
     await studio.sp.screenshot('crates-7-taken-name');
     await studio.sp.dismissToasts();
