@@ -206,6 +206,44 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     await studio.sp.dismissToasts();
   });
 
+  test('a name taken already, then corrected: once the crate is made (or renamed) the error about the name goes (tester29a)', async () => {
+    // before: "Could not make the crate — … exists already" stayed on screen after the corrected name made the crate,
+    // and followed the DJ into the track view until closed by hand
+    const { page } = studio.sp;
+    await lib.show();
+    await page.getByTestId('crate-new').click();
+    await page.getByTestId('crate-name-input').fill('set a');
+    let m = await studio.sp.mark();
+    await page.getByTestId('crate-name-input').press('Enter');
+    await studio.sp.waitForEvent('error-shown', { after: m });
+    assert.equal((await studio.sp.toastTexts('error')).length, 1);
+    await page.getByTestId('crate-name-input').fill('Set B');
+    m = await studio.sp.mark();
+    await page.getByTestId('crate-name-input').press('Enter');
+    const made = await studio.sp.waitForEvent('crate-created', { after: m });
+    assert.deepEqual(await studio.sp.toastTexts('error'), [], 'the error about the taken name is gone once the crate is made');
+    // the same for a rename: refused, corrected, done
+    const id = (made.detail as { id: string }).id;
+    await page.getByTestId('crate-rename').click();
+    await page.getByTestId('crate-name-input').fill('SET A');
+    m = await studio.sp.mark();
+    await page.getByTestId('crate-name-input').press('Enter');
+    await studio.sp.waitForEvent('error-shown', { after: m });
+    assert.equal((await studio.sp.toastTexts('error')).length, 1);
+    await page.getByTestId('crate-name-input').fill('Set C');
+    m = await studio.sp.mark();
+    await page.getByTestId('crate-name-input').press('Enter');
+    const renamed = await studio.sp.waitForEvent('crate-renamed', { after: m });
+    assert.equal((renamed.detail as { id: string }).id, id);
+    assert.deepEqual(await studio.sp.toastTexts('error'), [], 'the error about the taken name is gone once the crate is renamed');
+    await studio.sp.screenshot('crates-7b-name-corrected');
+    // leave the library as the next test expects it: only "Set A"
+    await page.getByTestId('crate-delete').click();
+    m = await studio.sp.mark();
+    await page.getByTestId('crate-delete-confirm').click();
+    await studio.sp.waitForEvent('crate-deleted', { after: m });
+  });
+
   test("Export ▾ never offers a scope that is gone: the filter cleared, it is the whole library again (tester27)", async () => {
     // before: the menu kept the greyed "Current filter" chosen, and CSV exported every track under that name
     const { page } = studio.sp;
