@@ -200,10 +200,48 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     const errors = await studio.sp.toastTexts('error');
     assert.equal(errors.length, 1, errors.join('\n'));
     assert.doesNotMatch(errors[0], /×2/);
-    assert.match(errors[0], /exists already/);
+    assert.match(errors[0], /There is a crate named "Set A" already/, 'named as the sidebar shows it, not as typed (tester29a)');
     assert.deepEqual(await page.getByTestId('crate').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), ['Set A']);
     await studio.sp.screenshot('crates-7-taken-name');
     await studio.sp.dismissToasts();
+  });
+
+  test('a name taken already, then corrected: once the crate is made (or renamed) the error about the name goes (tester29a)', async () => {
+    // before: "Could not make the crate — … exists already" stayed on screen after the corrected name made the crate,
+    // and followed the DJ into the track view until closed by hand
+    const { page } = studio.sp;
+    await lib.show();
+    await page.getByTestId('crate-new').click();
+    await page.getByTestId('crate-name-input').fill('set a');
+    let m = await studio.sp.mark();
+    await page.getByTestId('crate-name-input').press('Enter');
+    await studio.sp.waitForEvent('error-shown', { after: m });
+    assert.equal((await studio.sp.toastTexts('error')).length, 1);
+    await page.getByTestId('crate-name-input').fill('Set B');
+    m = await studio.sp.mark();
+    await page.getByTestId('crate-name-input').press('Enter');
+    const made = await studio.sp.waitForEvent('crate-created', { after: m });
+    assert.deepEqual(await studio.sp.toastTexts('error'), [], 'the error about the taken name is gone once the crate is made');
+    // the same for a rename: refused, corrected, done
+    const id = (made.detail as { id: string }).id;
+    await page.getByTestId('crate-rename').click();
+    await page.getByTestId('crate-name-input').fill('SET A');
+    m = await studio.sp.mark();
+    await page.getByTestId('crate-name-input').press('Enter');
+    await studio.sp.waitForEvent('error-shown', { after: m });
+    assert.equal((await studio.sp.toastTexts('error')).length, 1);
+    await page.getByTestId('crate-name-input').fill('Set C');
+    m = await studio.sp.mark();
+    await page.getByTestId('crate-name-input').press('Enter');
+    const renamed = await studio.sp.waitForEvent('crate-renamed', { after: m });
+    assert.equal((renamed.detail as { id: string }).id, id);
+    assert.deepEqual(await studio.sp.toastTexts('error'), [], 'the error about the taken name is gone once the crate is renamed');
+    await studio.sp.screenshot('crates-7b-name-corrected');
+    // leave the library as the next test expects it: only "Set A"
+    await page.getByTestId('crate-delete').click();
+    m = await studio.sp.mark();
+    await page.getByTestId('crate-delete-confirm').click();
+    await studio.sp.waitForEvent('crate-deleted', { after: m });
   });
 
   test("Export ▾ never offers a scope that is gone: the filter cleared, it is the whole library again (tester27)", async () => {

@@ -133,7 +133,10 @@ export class CrateService {
 
   private unique(name: string, except?: string): void {
     const other = this.repo.idByName(name);
-    if (other && other !== except) throw new StudioError('BAD_ARGS', `A crate named "${name}" exists already: choose another name.`);
+    if (!other || other === except) return;
+    // named as the sidebar shows it: the name typed may differ in case only ("warm-UP" for "Warm-up")
+    const held = this.repo.byId(other)?.name ?? name;
+    throw new StudioError('BAD_ARGS', `There is a crate named "${held}" already (names are the same whatever their case): choose another name.`);
   }
 }
 

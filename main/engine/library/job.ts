@@ -72,6 +72,12 @@ interface Job {
    * work of its own), and is silent — no state event, the last job's state kept — until `heard`
    */
   catchUp: boolean;
+  /**
+   * the folder watcher's job (startBacklog): like the catch-up it counts only its own work — an unchanged file in its
+   * batch (the file a tag write just replaced, its new size and mtime recorded) is none, so such a job ends 0 / 0 and
+   * the page keeps the last scan's summary instead of "Scan finished 1 / 1" after Write tags (tester29a)
+   */
+  watcher: boolean;
   /** a catch-up found something to say: a file to analyse, a folder newly missing, an error, a pause */
   heard: boolean;
   /** the job's row is in scan_jobs (a catch-up stores it with its first file to analyse: classify's beforeRecord) */
@@ -407,6 +413,7 @@ export class LibraryScanner {
     if (!this.backlog.length) return;
     const paths = [...new Set(this.backlog.splice(0))];
     const job = this.newJob(newLibId(), 'library', []);
+    job.watcher = true;
     this.job = job;
     void this.run(job, 'paths', paths);
   }
@@ -416,7 +423,7 @@ export class LibraryScanner {
     return {
       id, kind, folderIds, state: 'running', queue: [], inflight: 0, total: 0, done: 0, failed: 0, current: null, problems: [],
       skipped: { count: 0, files: [] }, startedAt: now, runStart: now, audioSec: 0, processed: 0, controller: new AbortController(), resume: null, rows: null, retag: [],
-      retagLeft: 0, retagSec: 0, retagRead: 0, catchUp: false, heard: false, stored: false,
+      retagLeft: 0, retagSec: 0, retagRead: 0, catchUp: false, watcher: false, heard: false, stored: false,
     };
   }
 
@@ -565,7 +572,7 @@ export class LibraryScanner {
       }
       const part = found.slice(i, i + CLASSIFY_BATCH);
       const c = classify(this.store, job.id, part, rows, this.versions, this.key, job.catchUp ? { changedOnly: true, beforeRecord: () => this.storeJobOnce(job) } : {});
-      if (job.catchUp) job.total += part.length - c.done - c.failed; // its own work only: an unchanged file is none
+      if (job.catchUp || job.watcher) job.total += part.length - c.done - c.failed; // its own work only: an unchanged file is none
       else {
         job.total += part.length;
         job.done += c.done;

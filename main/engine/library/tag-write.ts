@@ -265,7 +265,7 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     await copyFile(path, tmp, constants.COPYFILE_FICLONE).catch((e) => {
       throw ['EACCES', 'EPERM', 'EROFS'].includes(errno(e) ?? '') ? readOnly('folder', path) : e;
     });
-    const { File: TagFile, TagTypes, Id3v2FrameIdentifiers } = tagLib();
+    const { File: TagFile, TagTypes, Id3v2FrameIdentifiers, Id3v2TagHeaderFlags } = tagLib();
     const clear = { bpm: input.bpm === null && !!input.clear?.bpm, key: input.key === null && !!input.clear?.key };
     let file: TaglibFile;
     try {
@@ -292,7 +292,15 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
         if (clear.bpm) a.beatsPerMinute = 0; // 0 removes the tmpo atom
         if (clear.key) a.initialKey = undefined as unknown as string; // no value removes the atom
       } else {
+        const had = file.getTag(TagTypes.Id3v2, false) as Id3v2Tag | undefined;
         const t = file.getTag(TagTypes.Id3v2, true) as Id3v2Tag;
+        if (!had?.frames.length) {
+          // a new tag is ID3v2.3 in every container (tester29a): node-taglib-sharp makes a WAV's ID3v2.4 with a footer
+          // and an AIFF's ID3v2.2 (three-letter frames, TBP/TKE; an AIFF without a tag reads as an empty 2.2 one)
+          // past Id3v2Settings.defaultVersion
+          t.version = 3;
+          t.flags &= ~Id3v2TagHeaderFlags.FooterPresent;
+        }
         if (input.bpm !== null) t.beatsPerMinute = Number(input.bpm);
         if (input.key !== null) t.initialKey = input.key;
         if (clear.bpm) t.removeFrames(Id3v2FrameIdentifiers.TBPM);

@@ -1,4 +1,4 @@
-import { constants, readdirSync } from 'node:fs';
+import { constants, readdirSync, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
 import { StudioError, type Chapter, type ProbeResult, type StreamInfo } from '@contract';
@@ -7,6 +7,7 @@ import { freeFormatText, textDemuxerOnBinary } from './demuxer';
 import { truncatedError, readStructure, unpaddedText, webpAnimation, type Structure } from './structure';
 import { crossCheck, durationShown, extensionFacts, isImagePipe, itunSmpbSec, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent, wmaAudio } from './tags';
 import { notUtf8Message, undecodableName } from '../fs/paths';
+import { specialKind } from '../library/walk';
 import { bestIfNotFirst, bestStream } from './best-stream';
 
 export { bestIfNotFirst, bestStream };
@@ -46,9 +47,13 @@ function accessError(path: string, err: unknown): StudioError {
 }
 
 /** A regular, non-empty file, or the error that says what it is instead (IS_DIRECTORY, NOT_MEDIA, EMPTY_FILE). */
-function checkRegular(path: string, st: { isDirectory(): boolean; isFile(): boolean; size: number }): void {
+function checkRegular(path: string, st: Pick<Stats, 'isDirectory' | 'isFile' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice' | 'size'>): void {
   if (st.isDirectory()) throw new StudioError('IS_DIRECTORY', `"${basename(path)}" is a folder, not a media file.`);
-  if (!st.isFile()) throw new StudioError('NOT_MEDIA', `"${basename(path)}" is not a regular file.`);
+  if (!st.isFile()) {
+    // named as the scan and the file browser name it (walk.ts specialKind: "not a regular file (named pipe)", tester29a)
+    const kind = specialKind(st);
+    throw new StudioError('NOT_MEDIA', `"${basename(path)}" is not a regular file${kind ? ` (${kind}), so it is not read` : ''}.`);
+  }
   if (st.size === 0) throw new StudioError('EMPTY_FILE', `"${basename(path)}" is empty (0 bytes). The file may have been truncated by a failed copy or download.`);
 }
 

@@ -35,6 +35,8 @@ export const ABOUT = {
   scan: 'scan',
   export: 'export',
   removeFolder: 'remove-folder',
+  /** a crate's name refused (taken already): put right once a crate is made or renamed */
+  crateName: 'crate-name',
   thread: 'thread',
   /** the link to `studio serve` was lost (web mode): put right when it opens again */
   link: 'link',

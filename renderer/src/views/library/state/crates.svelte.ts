@@ -3,7 +3,7 @@ import { api, asStudioError } from '../../../host/api';
 import { connection } from '../../../host/connection.svelte';
 import { signal } from '../../../lib/test-hooks';
 import { downloadText } from '../../../lib/download';
-import { app } from '../../../shared/state/app.svelte';
+import { ABOUT, app } from '../../../shared/state/app.svelte';
 import { selection } from './selection.svelte';
 import { table } from './table.svelte';
 
@@ -73,11 +73,12 @@ class Crates {
     if (this.offline('make a crate')) return null;
     try {
       const c = await api().call('crates:create', { name });
+      app.resolved(ABOUT.crateName); // a name refused before was corrected (tester29a)
       await this.load();
       signal('crate-created', { id: c.id, name: c.name });
       return c;
     } catch (err) {
-      app.error(err, 'Could not make the crate');
+      app.error(err, 'Could not make the crate', ABOUT.crateName);
       return null;
     }
   }
@@ -87,11 +88,12 @@ class Crates {
     if (this.offline('rename the crate')) return false;
     try {
       const c = await api().call('crates:rename', { crateId, name });
+      app.resolved(ABOUT.crateName);
       await this.load();
       signal('crate-renamed', { id: c.id, name: c.name });
       return true;
     } catch (err) {
-      app.error(err, 'Could not rename the crate');
+      app.error(err, 'Could not rename the crate', ABOUT.crateName);
       return false;
     }
   }

@@ -115,10 +115,12 @@ class Scan {
     const empty = nothingAnalysed && !s.skipped?.count;
     // A folder watcher's job that found nothing to analyse (files deleted or moved after the scan; a file that is no
     // audio saved there — cover art, notes, a download's .part — which it only skips) ends "finished 0 / 0": it must
-    // not replace the summary of the scan before it (its counts, failures, the files that vanished).
-    const quiet = ended && nothingAnalysed && s.jobId !== null && !this.own.has(s.jobId) && this.summary !== null && this.summary.jobId !== s.jobId;
+    // not replace the summary of the scan before it (its counts, failures, the files that vanished). With no summary
+    // to keep (the page loaded after the engine started again) it shows nothing: its "0 / 0" and "No audio or video
+    // files found in the library's folders" were said over a library of tracks (tester29a).
+    const quiet = ended && nothingAnalysed && s.jobId !== null && !this.own.has(s.jobId) && this.summary?.jobId !== s.jobId;
     if (ended && !empty && !quiet) this.summary = s;
-    this.state = quiet ? this.summary! : s;
+    this.state = quiet ? (this.summary ?? idle()) : s;
     this.folder = this.state.jobId !== null ? (this.folderOf.get(this.state.jobId) ?? null) : null;
   }
 }
