@@ -201,6 +201,17 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
     assert.match(bad.err, /does not match its checksum/);
   });
 
+  it('get: a Retry-After longer than a download waits says when the server is ready and to run the command again, once (tester29b)', async () => {
+    // it said "… Run it again after 04:42:15. Then run the same command again." — two instructions, the first vague
+    const d = fresh();
+    const resolvePath = new URL(`${src.hub.url}/datasets/Sony/DeepResonance_data_models/resolve/main/${DELTA_PATH('beta')}`).pathname;
+    src.hub.fault(resolvePath, { kind: 'status', status: 503, retryAfter: '7200' });
+    const r = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--yes']);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /asked to wait 2 h \(Retry-After\), longer than the 15 min a download waits; the server is ready again after \d\d:\d\d:\d\d\. Then run the same command again\.\n$/, r.err);
+    assert.equal(r.err.match(/run (it|the same command) again/gi)?.length, 1, r.err);
+  });
+
   it('get --from the official ckpt/ tree: nothing is downloaded, the pack is built from it', async () => {
     const d = fresh();
     const repo = fresh();
