@@ -157,6 +157,10 @@ async function get(argv: string[], start: Start): Promise<number> {
     // what it will take, and a yes before gigabytes move
     const cat = await engine.call('model:catalog', { refresh: true, llama: req.llama, vicuna: req.vicuna, from: req.from });
     const entry = cat.entries.find((e) => e.variant === variant)!;
+    // no folder given: the remembered ones (--help: "The folders are remembered"), which the catalogue above planned
+    // with — the Get itself was sent none and refused "Vicuna-7B v0 cannot be downloaded as such" (tester29b)
+    const r = cat.remembered;
+    const getReq = req.llama || req.vicuna || req.from ? req : { ...req, llama: r.llama ?? undefined, vicuna: r.vicuna ?? undefined, from: r.from ?? undefined };
     const installed = entry.packs.find((k) => k.precision === precision);
     if (!installed && entry.parts.find((x) => x.id === 'llm')?.state === 'user') {
       // no LLM to build on (none given, none remembered, none in the models folder's ckpt tree): nothing to ask about
@@ -196,7 +200,7 @@ async function get(argv: string[], start: Start): Promise<number> {
           resolveDone({ state: 'failed', error: { code: 'ENGINE_CRASHED', message }, message } as GetState);
         }
       });
-      void engine.call('model:get', req).then((s) => {
+      void engine.call('model:get', getReq).then((s) => {
         jobId = s.jobId;
         if (s.state !== 'running') return resolveDone(s);
         for (const e of early) onState(e);

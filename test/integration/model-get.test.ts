@@ -212,6 +212,17 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
     assert.equal(r.err.match(/run (it|the same command) again/gi)?.length, 1, r.err);
   });
 
+  it('get without --llama after one with it uses the remembered folder, as --help and README say (tester29b)', async () => {
+    // README: "studio model get beta --precision int8 --yes  # run again after Ctrl+C or a kill: it resumes"; the
+    // listing found the remembered LLaMA folder, then the Get refused: "Vicuna-7B v0 cannot be downloaded as such"
+    const d = fresh();
+    const first = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--precision', 'fp32', '--yes']);
+    assert.equal(first.code, 0, first.err);
+    const again = await studio(d, ['get', 'beta', '--precision', 'int8', '--yes']);
+    assert.equal(again.code, 0, again.err);
+    assert.equal(again.out.trim(), join(d, 'models', 'packs', 'deepresonance-beta-int8'));
+  });
+
   it('get --from the official ckpt/ tree: nothing is downloaded, the pack is built from it', async () => {
     const d = fresh();
     const repo = fresh();
