@@ -223,6 +223,32 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
     assert.equal(again.out.trim(), join(d, 'models', 'packs', 'deepresonance-beta-int8'));
   });
 
+  it('get of an installed pack that no longer verifies builds it again, not "already installed" (tester29b)', async () => {
+    // studio ask said "… does not match its checksum … Convert the pack again." and Get answered "already installed"
+    // without a look: nothing the user was told to run rebuilt it
+    const d = fresh();
+    const first = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--precision', 'fp32', '--yes']);
+    assert.equal(first.code, 0, first.err);
+    const packDir = first.out.trim();
+    const m = JSON.parse(readFileSync(join(packDir, 'manifest.json'), 'utf8'));
+    const f = join(packDir, m.embed_tokens.file);
+    const b = readFileSync(f);
+    b[10] ^= 1;
+    writeFileSync(f, b);
+    assert.equal((await studio(d, ['verify', packDir])).code, 1);
+    const n = src.hub.requests.length;
+    const again = await studio(d, ['get', 'beta', '--precision', 'fp32', '--yes']);
+    assert.equal(again.code, 0, again.err);
+    assert.doesNotMatch(again.err, /already installed/, again.err);
+    assert.match(again.err, /is ready: .*deepresonance-beta-fp32 \(built again: the installed pack did not verify — "embed_tokens\.bin" does not match its checksum: it is corrupt or was modified\)\n/, again.err);
+    assert.deepEqual(src.hub.requests.filter((q, i) => i >= n && q.method === 'GET' && !q.path.startsWith('/api/')), [], 'the downloads are kept: nothing fetched');
+    const v = await studio(d, ['verify', packDir]);
+    assert.equal(v.code, 0, v.err);
+    // an intact pack is still "already installed", without a rebuild
+    const third = await studio(d, ['get', 'beta', '--precision', 'fp32', '--yes']);
+    assert.match(third.err, /already installed/, third.err);
+  });
+
   it('get --from the official ckpt/ tree: nothing is downloaded, the pack is built from it', async () => {
     const d = fresh();
     const repo = fresh();

@@ -41,6 +41,8 @@ export interface JobDeps {
   reserveBytes?: number;
   /** download backoff (tests) */
   backoffMs?: number;
+  /** why the pack in `out` was removed to be built again (it no longer verified); said when it is ready */
+  rebuiltBecause?: string;
 }
 
 async function sha256File(path: string, signal: AbortSignal): Promise<string> {
@@ -208,7 +210,7 @@ export class GetJob {
       });
       await recordSources(res.manifest, p);
       Object.assign(conv, { state: 'done', detail: undefined, etaSeconds: null });
-      Object.assign(s, { state: 'finished', packPath: res.dir, message: `${s.variant === 'alpha' ? 'DeepResonance-α' : 'DeepResonance-β'} (${s.precision}) is ready: ${res.dir}` });
+      Object.assign(s, { state: 'finished', packPath: res.dir, message: `${s.variant === 'alpha' ? 'DeepResonance-α' : 'DeepResonance-β'} (${s.precision}) is ready: ${res.dir}${this.deps.rebuiltBecause ? ` (built again: the installed pack did not verify — ${this.deps.rebuiltBecause})` : ''}` });
       this.deps.onPack(res.dir);
     } catch (err) {
       const reason = signal.reason as StudioError | undefined;
