@@ -60,9 +60,12 @@ export function formatCatalog(c: ModelCatalog): string {
   for (const e of c.entries) {
     lines.push('', `${e.model} (${e.variant}) — ${e.summary}`);
     for (const p of e.parts) {
-      const size = p.state === 'partial' ? `${fmtBytes(p.presentBytes)} of ${fmtBytes(p.bytes, p.estimated)}` : fmtBytes(p.bytes, p.estimated);
+      // 'partial' with every byte there: files in place the studio has not checked here (a models folder copied to
+      // another disk: new inodes and times); Get checks them (SHA-256) and downloads nothing (tester29b)
+      const whole = p.state === 'partial' && p.bytes !== null && p.presentBytes >= p.bytes;
+      const size = p.state === 'partial' && !whole ? `${fmtBytes(p.presentBytes)} of ${fmtBytes(p.bytes, p.estimated)}` : fmtBytes(p.bytes, p.estimated);
       const where = p.state === 'user' ? (p.id === 'llm' ? 'point to it: --llama DIR, --vicuna DIR or --from CKPT_DIR' : p.source) : p.path ?? p.source;
-      lines.push(`  ${STATE_WORD[p.state].padEnd(8)} ${p.label.padEnd(46)} ${size.padStart(18)}  ${where}`);
+      lines.push(`  ${(whole ? 'on disk' : STATE_WORD[p.state]).padEnd(8)} ${p.label.padEnd(46)} ${size.padStart(18)}  ${where}`);
     }
     const packs = Object.entries(e.packBytes).map(([q, b]) => `${q} ≈${fmtBytes(b)}`).join(', ');
     lines.push(`  to download: ${fmtBytes(e.downloadBytes)}; pack: ${packs}`);

@@ -223,6 +223,27 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
     assert.equal(again.out.trim(), join(d, 'models', 'packs', 'deepresonance-beta-int8'));
   });
 
+  it('list of a models folder copied to another disk: the downloads are on disk, nothing to download (tester29b)', async () => {
+    // a copy has new inodes and times, so the verified markers no longer vouch: it listed every part "missing",
+    // "to download: 1.1 MB" (then "partial 269 kB of 269 kB")
+    const d = fresh();
+    const first = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--precision', 'fp32', '--yes']);
+    assert.equal(first.code, 0, first.err);
+    const moved = join(fresh(), 'models');
+    cpSync(join(d, 'models'), moved, { recursive: true });
+    rmSync(join(moved, 'packs'), { recursive: true, force: true });
+    const r = await studio(fresh(), ['list'], { STUDIO_MODELS_DIR: moved });
+    assert.equal(r.code, 0, r.err);
+    const beta = r.out.slice(r.out.indexOf('DeepResonance-β'));
+    for (const label of ['β delta', 'ImageBind-huge', 'Vicuna v0 delta']) assert.match(beta, new RegExp(`\\n  on disk +${label}[^\\n]* \\d+(\\.\\d)? kB  `), `${label}:\n${beta}`);
+    assert.match(beta, /to download: 0 B;/, beta);
+    // get checks them again (a SHA-256 each) and fetches nothing
+    const n = src.hub.requests.length;
+    const g = await studio(fresh(), ['get', 'beta', '--llama', src.llamaDir, '--precision', 'fp32', '--yes'], { STUDIO_MODELS_DIR: moved });
+    assert.equal(g.code, 0, g.err);
+    assert.deepEqual(src.hub.requests.filter((q, i) => i >= n && q.method === 'GET' && !q.path.startsWith('/api/')), [], 'nothing fetched');
+  });
+
   it('get of an installed pack that no longer verifies builds it again, not "already installed" (tester29b)', async () => {
     // studio ask said "… does not match its checksum … Convert the pack again." and Get answered "already installed"
     // without a look: nothing the user was told to run rebuilt it
