@@ -60,9 +60,12 @@ export function formatCatalog(c: ModelCatalog): string {
   for (const e of c.entries) {
     lines.push('', `${e.model} (${e.variant}) — ${e.summary}`);
     for (const p of e.parts) {
-      const size = p.state === 'partial' ? `${fmtBytes(p.presentBytes)} of ${fmtBytes(p.bytes, p.estimated)}` : fmtBytes(p.bytes, p.estimated);
+      // 'partial' with every byte there: files in place the studio has not checked here (a models folder copied to
+      // another disk: new inodes and times); Get checks them (SHA-256) and downloads nothing (tester29b)
+      const whole = p.state === 'partial' && p.bytes !== null && p.presentBytes >= p.bytes;
+      const size = p.state === 'partial' && !whole ? `${fmtBytes(p.presentBytes)} of ${fmtBytes(p.bytes, p.estimated)}` : fmtBytes(p.bytes, p.estimated);
       const where = p.state === 'user' ? (p.id === 'llm' ? 'point to it: --llama DIR, --vicuna DIR or --from CKPT_DIR' : p.source) : p.path ?? p.source;
-      lines.push(`  ${STATE_WORD[p.state].padEnd(8)} ${p.label.padEnd(46)} ${size.padStart(18)}  ${where}`);
+      lines.push(`  ${(whole ? 'on disk' : STATE_WORD[p.state]).padEnd(8)} ${p.label.padEnd(46)} ${size.padStart(18)}  ${where}`);
     }
     const packs = Object.entries(e.packBytes).map(([q, b]) => `${q} ≈${fmtBytes(b)}`).join(', ');
     lines.push(`  to download: ${fmtBytes(e.downloadBytes)}; pack: ${packs}`);
@@ -157,6 +160,10 @@ async function get(argv: string[], start: Start): Promise<number> {
     // what it will take, and a yes before gigabytes move
     const cat = await engine.call('model:catalog', { refresh: true, llama: req.llama, vicuna: req.vicuna, from: req.from });
     const entry = cat.entries.find((e) => e.variant === variant)!;
+    // no folder given: the remembered ones (--help: "The folders are remembered"), which the catalogue above planned
+    // with — the Get itself was sent none and refused "Vicuna-7B v0 cannot be downloaded as such" (tester29b)
+    const r = cat.remembered;
+    const getReq = req.llama || req.vicuna || req.from ? req : { ...req, llama: r.llama ?? undefined, vicuna: r.vicuna ?? undefined, from: r.from ?? undefined };
     const installed = entry.packs.find((k) => k.precision === precision);
     if (!installed && entry.parts.find((x) => x.id === 'llm')?.state === 'user') {
       // no LLM to build on (none given, none remembered, none in the models folder's ckpt tree): nothing to ask about
@@ -196,7 +203,7 @@ async function get(argv: string[], start: Start): Promise<number> {
           resolveDone({ state: 'failed', error: { code: 'ENGINE_CRASHED', message }, message } as GetState);
         }
       });
-      void engine.call('model:get', req).then((s) => {
+      void engine.call('model:get', getReq).then((s) => {
         jobId = s.jobId;
         if (s.state !== 'running') return resolveDone(s);
         for (const e of early) onState(e);

@@ -371,12 +371,26 @@ async function askCommand(argv: string[]): Promise<void> {
   } catch (err) {
     const e = toErrorData(err);
     if (values.json) process.stdout.write(JSON.stringify({ error: e }) + '\n');
-    process.stderr.write(`studio: ${e.message}\n`);
+    // an answer cut short ends its line: on a terminal the message was glued to it ("U minorstudio: …", tester29b)
+    if (streamed) process.stdout.write('\n');
+    process.stderr.write(`studio: ${askFailure(e, streamed)}\n`);
     process.exitCode = e.code === 'CANCELLED' ? 130 : 1;
   } finally {
     await engine.stop();
     cleanup();
   }
+}
+
+/**
+ * What `studio ask` says when the answer failed: the engine's message, except where the engine host's words are for
+ * the app — a crash's "It is being restarted; try again." (the app's engine is restarted; this command's is not, it
+ * ends): said as what happened to the answer (cut short, when words were printed) and to run the command again.
+ */
+function askFailure(e: { code: string; message: string }, streamed: boolean): string {
+  if (e.code !== 'ENGINE_CRASHED') return e.message;
+  const what = e.message.replace(/ while doing this\. It is being restarted; try again\.$/, '');
+  if (what === e.message) return e.message;
+  return `${what} while answering${streamed ? ': the answer above is cut short' : ''}. Run the same command again.`;
 }
 
 /**

@@ -201,6 +201,75 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
     assert.match(bad.err, /does not match its checksum/);
   });
 
+  it('get: a Retry-After longer than a download waits says when the server is ready and to run the command again, once (tester29b)', async () => {
+    // it said "… Run it again after 04:42:15. Then run the same command again." — two instructions, the first vague
+    const d = fresh();
+    const resolvePath = new URL(`${src.hub.url}/datasets/Sony/DeepResonance_data_models/resolve/main/${DELTA_PATH('beta')}`).pathname;
+    src.hub.fault(resolvePath, { kind: 'status', status: 503, retryAfter: '7200' });
+    const r = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--yes']);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /asked to wait 2 h \(Retry-After\), longer than the 15 min a download waits; the server is ready again after \d\d:\d\d:\d\d\. Then run the same command again\.\n$/, r.err);
+    assert.equal(r.err.match(/run (it|the same command) again/gi)?.length, 1, r.err);
+  });
+
+  it('get without --llama after one with it uses the remembered folder, as --help and README say (tester29b)', async () => {
+    // README: "studio model get beta --precision int8 --yes  # run again after Ctrl+C or a kill: it resumes"; the
+    // listing found the remembered LLaMA folder, then the Get refused: "Vicuna-7B v0 cannot be downloaded as such"
+    const d = fresh();
+    const first = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--precision', 'fp32', '--yes']);
+    assert.equal(first.code, 0, first.err);
+    const again = await studio(d, ['get', 'beta', '--precision', 'int8', '--yes']);
+    assert.equal(again.code, 0, again.err);
+    assert.equal(again.out.trim(), join(d, 'models', 'packs', 'deepresonance-beta-int8'));
+  });
+
+  it('list of a models folder copied to another disk: the downloads are on disk, nothing to download (tester29b)', async () => {
+    // a copy has new inodes and times, so the verified markers no longer vouch: it listed every part "missing",
+    // "to download: 1.1 MB" (then "partial 269 kB of 269 kB")
+    const d = fresh();
+    const first = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--precision', 'fp32', '--yes']);
+    assert.equal(first.code, 0, first.err);
+    const moved = join(fresh(), 'models');
+    cpSync(join(d, 'models'), moved, { recursive: true });
+    rmSync(join(moved, 'packs'), { recursive: true, force: true });
+    const r = await studio(fresh(), ['list'], { STUDIO_MODELS_DIR: moved });
+    assert.equal(r.code, 0, r.err);
+    const beta = r.out.slice(r.out.indexOf('DeepResonance-β'));
+    for (const label of ['β delta', 'ImageBind-huge', 'Vicuna v0 delta']) assert.match(beta, new RegExp(`\\n  on disk +${label}[^\\n]* \\d+(\\.\\d)? kB  `), `${label}:\n${beta}`);
+    assert.match(beta, /to download: 0 B;/, beta);
+    // get checks them again (a SHA-256 each) and fetches nothing
+    const n = src.hub.requests.length;
+    const g = await studio(fresh(), ['get', 'beta', '--llama', src.llamaDir, '--precision', 'fp32', '--yes'], { STUDIO_MODELS_DIR: moved });
+    assert.equal(g.code, 0, g.err);
+    assert.deepEqual(src.hub.requests.filter((q, i) => i >= n && q.method === 'GET' && !q.path.startsWith('/api/')), [], 'nothing fetched');
+  });
+
+  it('get of an installed pack that no longer verifies builds it again, not "already installed" (tester29b)', async () => {
+    // studio ask said "… does not match its checksum … Convert the pack again." and Get answered "already installed"
+    // without a look: nothing the user was told to run rebuilt it
+    const d = fresh();
+    const first = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--precision', 'fp32', '--yes']);
+    assert.equal(first.code, 0, first.err);
+    const packDir = first.out.trim();
+    const m = JSON.parse(readFileSync(join(packDir, 'manifest.json'), 'utf8'));
+    const f = join(packDir, m.embed_tokens.file);
+    const b = readFileSync(f);
+    b[10] ^= 1;
+    writeFileSync(f, b);
+    assert.equal((await studio(d, ['verify', packDir])).code, 1);
+    const n = src.hub.requests.length;
+    const again = await studio(d, ['get', 'beta', '--precision', 'fp32', '--yes']);
+    assert.equal(again.code, 0, again.err);
+    assert.doesNotMatch(again.err, /already installed/, again.err);
+    assert.match(again.err, /is ready: .*deepresonance-beta-fp32 \(built again: the installed pack did not verify — "embed_tokens\.bin" does not match its checksum: it is corrupt or was modified\)\n/, again.err);
+    assert.deepEqual(src.hub.requests.filter((q, i) => i >= n && q.method === 'GET' && !q.path.startsWith('/api/')), [], 'the downloads are kept: nothing fetched');
+    const v = await studio(d, ['verify', packDir]);
+    assert.equal(v.code, 0, v.err);
+    // an intact pack is still "already installed", without a rebuild
+    const third = await studio(d, ['get', 'beta', '--precision', 'fp32', '--yes']);
+    assert.match(third.err, /already installed/, third.err);
+  });
+
   it('get --from the official ckpt/ tree: nothing is downloaded, the pack is built from it', async () => {
     const d = fresh();
     const repo = fresh();

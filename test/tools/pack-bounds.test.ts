@@ -99,6 +99,10 @@ describe('pack manifest bounds', () => {
     await refused(copyPack((_, m) => (m.prompt.max_length = 4096)), /max_length 4096 > max_position_embeddings 2048/);
     await refused(copyPack((_, m) => (m.tokens.eos_id = m.llm.vocab_size)), /outside the vocabulary/);
     await refused(copyPack((_, m) => (m.embed_tokens.dtype = 'float16')), /embed_tokens dtype float16 ≠ pack dtype fp32/);
+    // tester29b: "variant" edited to alpha in a β pack verified and answered — as α, without its fusion layers, while
+    // the chat named it DeepResonance-β (the manifest's "model")
+    await refused(copyPack((_, m) => (m.variant = 'alpha')), /the manifest says α but it holds the β fusion graph/);
+    await refused(copyPack((_, m) => (m.model = 'DeepResonance-α')), /the manifest says β but names the model "DeepResonance-α"/);
   });
 
   test('a manifest larger than any real one is refused before it is parsed', async () => {

@@ -49,3 +49,27 @@ describe('an ImageBind download refused: the other source in the host’s words'
     });
   }
 });
+
+describe('the disk full while the pack is converted (tester29b)', () => {
+  it('says the models folder’s disk is full and what to do — not "Unexpected error: ENOSPC: no space left on device, write"', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { GetJob } = await import('../../main/engine/model/catalog/job');
+    const dir = mkdtempSync(join(tmpdir(), 'rs-enospc-'));
+    try {
+      const job = new GetJob({ variant: 'beta', precision: 'int4' }, {
+        out: join(dir, 'packs', 'deepresonance-beta-int4'), modelsDir: dir, env: {}, emit: () => undefined, onPack: () => undefined, reserveBytes: 0,
+        plan: async () => ({ variant: 'beta', parts: [], downloads: [], inputs: { imagebind: 'ib', llm: 'llm', delta: 'd' }, llmProblem: null, packBytes: { int4: 1000, int8: 1000, fp16: 1000, fp32: 1000 } }),
+        // the converter's write into <out>.partial, as Node throws it (no path on a write)
+        convert: async () => { throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' }); },
+      });
+      await job.start();
+      assert.equal(job.state.state, 'failed');
+      const line = failedLine({ error: job.state.error!, message: job.state.message });
+      assert.match(line, new RegExp(`^studio: The disk of the models folder ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is full: converting to an int4 pack ran out of space \\(the pack ≈ 1\\.0 kB\\)\\. Free some space, choose a smaller precision, or set STUDIO_MODELS_DIR to a folder on a bigger disk, then run the same command again; nothing downloaded so far is lost\\.$`), line);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -266,3 +266,37 @@ describe('measured figures per precision (catalog/figures.ts)', () => {
     assert.match(int4.source, /random 1 B/);
   });
 });
+
+describe('downloads already in place without a current marker (tester29b)', () => {
+  it('a models folder copied or moved to another disk (new inodes and times) counts its files as on disk, not to download', async () => {
+    // `cp -r models /big/models` + STUDIO_MODELS_DIR=/big/models listed every part "missing", "to download: 19 GB",
+    // and Get's disk check counted those 19 GB again: a disk with room for the pack refused the Get
+    const { plan } = await import('../../main/engine/model/catalog/index');
+    const { createHash } = await import('node:crypto');
+    const models = mkdtempSync(join(tmpdir(), 'rs-moved-'));
+    try {
+      const ib = join(models, 'ckpt', CKPT.imagebind);
+      const delta = join(models, 'ckpt', 'deepresonance_beta_delta_ckpt', 'deepresonance', '7b_tiva_v0', 'pytorch_model.pt');
+      const ibBytes = Buffer.alloc(3000, 7);
+      const deltaBytes = Buffer.alloc(2000, 9);
+      for (const [f, b] of [[ib, ibBytes], [delta, deltaBytes]] as const) {
+        mkdirSync(join(f, '..'), { recursive: true });
+        writeFileSync(f, b);
+        // the marker the first disk's Get wrote, copied along: its mtime and inode are the old file's
+        const sha = createHash('sha256').update(b).digest('hex');
+        writeFileSync(`${f}.verified.json`, JSON.stringify({ url: 'u', bytes: b.length, sha256: sha, mtimeMs: 1, ino: 1, verifiedBy: 'sha256' }));
+      }
+      const sha = createHash('sha256').update(deltaBytes).digest('hex');
+      const hubDelta: HubFile = { path: 'ckpt/deepresonance_beta_delta_ckpt/deepresonance/7b_tiva_v0/pytorch_model.pt', size: deltaBytes.length, sha256: sha, gitOid: 'x', url: 'http://hub/delta', expected: { size: deltaBytes.length, sha256: sha } };
+      const p = plan(models, 'beta', { vicuna: undefined }, { delta: { beta: [hubDelta] }, vicunaDelta: [], imagebindBytes: ibBytes.length }, { STUDIO_IMAGEBIND_URL: 'http://meta/imagebind_huge.pth' });
+      for (const f of [ib, delta]) {
+        const d = p.downloads.find((x) => x.dest === f)!;
+        assert.equal(d.present, false, 'not verified here: the Get hashes it again before it is used');
+        assert.equal(d.bytes - d.partialBytes, 0, `${f}: nothing of it to download`);
+      }
+      for (const id of ['delta', 'imagebind']) assert.notEqual(p.parts.find((x) => x.id === id)!.state, 'missing', id);
+    } finally {
+      rmSync(models, { recursive: true, force: true });
+    }
+  });
+});

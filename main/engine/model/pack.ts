@@ -274,7 +274,13 @@ function checkDims(dir: string, m: Manifest): void {
   if (m.variant === 'beta') {
     if (!m.graphs.fusion || !m.fusion) problems.push('a β pack needs the fusion graph');
     else if (last(m.graphs.fusion, 'inputs', 'inputs_embeds') !== H) problems.push(`fusion dim ≠ hidden_size ${H}`);
+  } else if (m.graphs.fusion || m.fusion) {
+    // α has no fusion: a β pack whose "variant" was changed would answer as α, unfused, named β (tester29b)
+    problems.push('the manifest says α but it holds the β fusion graph');
   }
+  const named = /DeepResonance-(α|β)/.exec(m.model)?.[1];
+  const variantSign = m.variant === 'alpha' ? 'α' : 'β';
+  if (named && named !== variantSign) problems.push(`the manifest says ${variantSign} but names the model "${m.model}"`);
   if (m.llm.base_vocab_size + Object.keys(m.tokens.added).length !== V) problems.push(`base vocabulary + added tokens ≠ vocab_size ${V}`);
   const ids = [m.tokens.bos_id, m.tokens.eos_id, ...m.tokens.stop_ids.flat(), ...Object.values(m.tokens.added)];
   if (ids.some((id) => id >= V)) problems.push(`a token id is outside the vocabulary of ${V}`);

@@ -41,6 +41,8 @@ export interface JobDeps {
   reserveBytes?: number;
   /** download backoff (tests) */
   backoffMs?: number;
+  /** why the pack in `out` was removed to be built again (it no longer verified); said when it is ready */
+  rebuiltBecause?: string;
 }
 
 async function sha256File(path: string, signal: AbortSignal): Promise<string> {
@@ -208,7 +210,7 @@ export class GetJob {
       });
       await recordSources(res.manifest, p);
       Object.assign(conv, { state: 'done', detail: undefined, etaSeconds: null });
-      Object.assign(s, { state: 'finished', packPath: res.dir, message: `${s.variant === 'alpha' ? 'DeepResonance-α' : 'DeepResonance-β'} (${s.precision}) is ready: ${res.dir}` });
+      Object.assign(s, { state: 'finished', packPath: res.dir, message: `${s.variant === 'alpha' ? 'DeepResonance-α' : 'DeepResonance-β'} (${s.precision}) is ready: ${res.dir}${this.deps.rebuiltBecause ? ` (built again: the installed pack did not verify — ${this.deps.rebuiltBecause})` : ''}` });
       this.deps.onPack(res.dir);
     } catch (err) {
       const reason = signal.reason as StudioError | undefined;
@@ -218,7 +220,7 @@ export class GetJob {
       } else if (signal.aborted) {
         s.state = 'cancelled';
       } else {
-        const e = toErrorData(modelsFolderFailure(err, this.deps.modelsDir) ?? err);
+        const e = toErrorData(modelsFolderFailure(err, this.deps.modelsDir) ?? diskFullFailure(err, this.deps.modelsDir, s.precision, this.lastPlan) ?? err);
         Object.assign(s, { state: 'failed', error: { code: e.code, message: e.message }, message: e.message, bytesPerSecond: null, etaSeconds: null });
         for (const st of s.steps) if (st.state === 'running') Object.assign(st, { state: 'failed', detail: undefined, bytesPerSecond: null, etaSeconds: null });
       }
@@ -226,6 +228,21 @@ export class GetJob {
       unlock?.();
     }
   }
+}
+
+/**
+ * The disk full while the Get writes into the models folder — the converter's `<out>.partial` (a download's own
+ * ENOSPC is the download's 'disk-space') — as a StudioError saying so and what to do, instead of "Unexpected error:
+ * ENOSPC: no space left on device, write" (tester29b: a disk filled by something else meanwhile, or a pack larger
+ * than its estimate). ENOSPC or EDQUOT naming no path (a write) or a path in `modelsDir`; null for any other error.
+ */
+export function diskFullFailure(err: unknown, modelsDir: string, precision: Precision, plan: Plan | null): StudioError | null {
+  const e = err as NodeJS.ErrnoException | null;
+  if (e?.code !== 'ENOSPC' && e?.code !== 'EDQUOT') return null;
+  if (typeof e.path === 'string' && e.path && !isInside(resolve(e.path), resolve(modelsDir))) return null;
+  const est = plan ? ` (the pack ≈ ${fmtBytes(plan.packBytes[precision])})` : '';
+  const head = e.code === 'EDQUOT' ? `Your disk quota on the models folder ${modelsDir} is used up` : `The disk of the models folder ${modelsDir} is full`;
+  return new StudioError('UNREADABLE', `${head}: converting to ${packName(precision)} ran out of space${est}. Free some space, choose a smaller precision, or set STUDIO_MODELS_DIR to a folder on a bigger disk, then ${GET_AGAIN}; nothing downloaded so far is lost.`);
 }
 
 /**

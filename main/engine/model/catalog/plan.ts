@@ -65,7 +65,23 @@ export function readMarker(dest: string): VerifiedMarker | null {
 function downloadOf(part: PlannedDownload['part'], url: string, dest: string, expected: Expected | undefined, bytes: number, estimated: boolean): PlannedDownload {
   const marker = readMarker(dest);
   const present = marker !== null && (!expected?.sha256 || marker.sha256 === expected.sha256) && (expected?.size === undefined || marker.bytes === expected.size);
-  return { part, url, dest, expected, bytes, estimated, present, partialBytes: present ? 0 : Math.max(0, fileSize(`${dest}.part`)) };
+  const d: PlannedDownload = { part, url, dest, expected, bytes, estimated, present, partialBytes: 0 };
+  d.partialBytes = onDiskBytes(d);
+  return d;
+}
+
+/**
+ * Bytes of a download that are already on disk but not verified here: an interrupted download's `<dest>.part`, or —
+ * with no `.part` — the whole file in place at its published size whose marker does not match it (a models folder
+ * copied or moved to another disk: new inode and times; tester29b). Counted as on disk, not to download (the size
+ * shown, the Get's disk check); the Get hashes such a file again (download() step 1, or the ImageBind branch) before
+ * it is used, and downloads it anew only if that fails.
+ */
+function onDiskBytes(d: PlannedDownload): number {
+  if (d.present) return 0;
+  const part = fileSize(`${d.dest}.part`);
+  if (part >= 0) return part;
+  return !d.estimated && d.bytes > 0 && fileSize(d.dest) === d.bytes ? d.bytes : 0;
 }
 
 /** Files of lmsys/vicuna-7b-delta-v0 worth fetching: config, tokenizer, weights (safetensors when both are published). */
@@ -132,6 +148,7 @@ export function plan(modelsDir: string, variant: Variant, req: Pick<GetRequest, 
     const m = readMarker(L.imagebind);
     if (m) Object.assign(d, { bytes: m.bytes, estimated: false });
     else if (discovery.imagebindBytes) Object.assign(d, { bytes: discovery.imagebindBytes, estimated: false });
+    d.partialBytes = onDiskBytes(d); // now that its size is known
     imagebind = L.imagebind;
     downloads.push(d);
     const cfgUrl = env.STUDIO_IMAGEBIND_CONFIG_URL?.trim();

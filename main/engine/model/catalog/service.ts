@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GET_AGAIN, StudioError, type CatalogEntry, type GetRequest, type GetState, type ModelCatalog, type Precision } from '@contract';
 import type { EngineContext } from '../../context';
@@ -128,8 +129,10 @@ export class ModelCatalogService {
       throw modelsFolderFailure(e, this.modelsDir) ?? e;
     }
     const out = L.pack(variant, precision);
-    if (existsSync(join(out, 'manifest.json'))) {
-      // already installed: nothing to download or convert
+    let rebuiltBecause: string | undefined;
+    if (existsSync(join(out, 'manifest.json'))) rebuiltBecause = (await this.brokenPack(out)) ?? undefined;
+    if (rebuiltBecause === undefined && existsSync(join(out, 'manifest.json'))) {
+      // already installed and it verifies: nothing to download or convert
       const job = new GetJob({ ...req, precision }, this.deps(out, req));
       Object.assign(job.state, { state: 'finished', packPath: out, message: `${MODEL_NAME[variant]} (${precision}) is already installed: ${out}` });
       this.job = job;
@@ -142,11 +145,33 @@ export class ModelCatalogService {
     // reached', and once online, only then 'point to your LLaMA-7B folder': tester26). The job checks again (job.ts)
     const pre = plan(this.modelsDir, variant, req, this.discovery, this.env);
     if (!pre.inputs.llm) throw new StudioError('MODEL_MISSING', pre.llmProblem ?? 'The LLM folder is missing.');
-    this.job = new GetJob({ ...req, precision }, this.deps(out, req));
+    if (rebuiltBecause !== undefined) {
+      // the studio's own pack, broken (a file changed, missing or truncated): the converter would keep it (same
+      // inputs, same fingerprint), and studio ask says to convert it again — so the Get removes it and builds it anew
+      await rm(out, { recursive: true, force: true });
+      this.onPacksChanged();
+    }
+    this.job = new GetJob({ ...req, precision }, { ...this.deps(out, req), rebuiltBecause });
     // the answer is stamped before the job's first event (start() emits at once): a reader keeps the later event
     const answer = this.stamped(this.job);
     void this.job.start();
     return answer;
+  }
+
+  /**
+   * Why the installed pack in `out` cannot be used (a file missing, truncated or not matching its SHA-256; the
+   * manifest unreadable), or null when it verifies. Hashes only the files the engine's verify cache
+   * (`<cache>/pack-verified.json`, the one the chat's loading keeps) does not already vouch for. Other errors (a
+   * folder that cannot be read) are thrown.
+   */
+  private async brokenPack(out: string): Promise<string | null> {
+    try {
+      await loadPack(out, { verifyCachePath: join(this.ctx.cacheDir, 'pack-verified.json') });
+      return null;
+    } catch (e) {
+      if (!(e instanceof StudioError) || e.code !== 'MODEL_MISSING') throw e;
+      return e.message.replace(/^The model pack at "[^"]*" cannot be used: /, '').replace(/\s*(The pack is incomplete; )?[Cc]onvert (the pack|it) again[^.]*\.$/, '').replace(/[.;]$/, '');
+    }
   }
 
   private deps(out: string, req: GetRequest) {

@@ -512,8 +512,9 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
         const status = e instanceof DownloadError ? e.status : undefined;
         const busy = status === 429 ? 'the server is limiting requests (HTTP 429)' : `the server cannot serve now (HTTP ${status})`;
         if (retryAfter !== undefined && retryAfter > maxRetryAfter) {
-          // waiting hours behind a frozen bar helps nobody: say when to come back; the bytes stay for the resume
-          throw new DownloadError('http', `${url}: ${busy} and asked to wait ${fmtWait(retryAfter)} (Retry-After), longer than the ${fmtWait(maxRetryAfter)} a download waits. Run it again after ${clockTime(Date.now() + retryAfter)}.${keptText(bytes)}`, status);
+          // waiting hours behind a frozen bar helps nobody: say when the server is ready again (the Get job adds how to start it
+          // again, in the host's words: a second "run it again" here read twice, tester29b); the bytes stay for the resume
+          throw new DownloadError('http', `${url}: ${busy} and asked to wait ${fmtWait(retryAfter)} (Retry-After), longer than the ${fmtWait(maxRetryAfter)} a download waits; the server is ready again after ${clockTime(Date.now() + retryAfter)}.${keptText(bytes)}`, status);
         }
         if (bytes > before) failures = locked = 0; // progress was made: only consecutive fruitless attempts count
         // asking for a fresh link after an expired one is no failure (it happens once per position: staleLinkAt)

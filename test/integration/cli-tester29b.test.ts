@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ROOT } from '../helpers/media';
+import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
+
+/**
+ * tester29b: `studio ask` whose engine died mid-answer (killed, out of memory) ended with the engine host's words for
+ * the app — "It is being restarted; try again." — though nothing restarts it (the command ends), and on a terminal
+ * the line was glued to the answer cut short ("U minorstudio: The analysis engine stopped…"). Ctrl+C after the first
+ * words glued "studio: Cancelled." the same way. The partial answer now ends its line, and the message says the
+ * answer is cut short and to run the command again.
+ * Run: npm run build && node --import tsx --test test/integration/cli-tester29b.test.ts
+ */
+const dir = mkdtempSync(join(tmpdir(), 'rs-cli-tester29b-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+before(() => ensureTinyPacks());
+
+/** `studio ask` answering slowly (a pause after each token); `act` is called with its pid once words have come out. */
+function askAndInterrupt(act: (pid: number) => void): Promise<{ code: number | null; out: string; err: string }> {
+  const p = spawn(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'ask', '--pack', join(TINY_DIR, 'packs', 'beta-fp32'), '--audio', join(TINY_DIR, 'media', 'sine.wav'), '--provider', 'cpu', '--max-new-tokens', '200', 'What instruments are playing?'], {
+    env: { ...process.env, STUDIO_DATA_DIR: join(dir, 'data'), STUDIO_TEST_TOKEN_DELAY_MS: '100' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  let acted = false;
+  p.stdout.on('data', (b: Buffer) => {
+    out += b;
+    if (!acted && out.trim().length > 0) {
+      acted = true;
+      act(p.pid!);
+    }
+  });
+  p.stderr.on('data', (b: Buffer) => (err += b));
+  const t = setTimeout(() => p.kill('SIGKILL'), 120_000);
+  return new Promise((resolve) => p.on('close', (code) => { clearTimeout(t); resolve({ code, out, err }); }));
+}
+
+test('the engine killed mid-answer: the cut answer ends its line; the message says so and to run the command again', async () => {
+  const r = await askAndInterrupt((pid) => {
+    const engine = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n')[0];
+    process.kill(Number(engine), 'SIGKILL');
+  });
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.out, /\S\n$/, `the partial answer ends its line: ${JSON.stringify(r.out)}`);
+  const line = r.err.split('\n').find((l) => l.startsWith('studio: ')) ?? '';
+  assert.doesNotMatch(line, /being restarted|try again/, line);
+  assert.match(line, /^studio: The analysis engine stopped unexpectedly \(killed by SIGKILL\) while answering: the answer above is cut short\. Run the same command again\.$/, line);
+});
+
+test('Ctrl+C mid-answer: the cut answer ends its line before "Cancelled"', async () => {
+  const r = await askAndInterrupt((pid) => process.kill(pid, 'SIGINT'));
+  assert.equal(r.code, 130, r.err);
+  assert.match(r.out, /\S\n$/, `the partial answer ends its line: ${JSON.stringify(r.out)}`);
+});
