@@ -298,40 +298,12 @@ export function flacMarkerDamaged(h: Buffer): string | null {
 }
 
 /**
- * Whether a FLAC audio frame header starts at `i` (RFC 9639 §9.1): the 15-bit sync code 0b111111111111100 and the
- * blocking-strategy bit (0xFFF8/0xFFF9), a block size code other than 0 (reserved), a sample rate code other than 15
- * (forbidden), a channel code under 11, a bit depth code other than 3 and the reserved bit clear, the coded frame or
- * sample number (1–7 bytes, UTF-8-like), the uncommon block size and sample rate bytes its codes call for, and the
- * header's CRC-8 (polynomial 0x07) right.
- */
-function flacFrameHeaderAt(b: Buffer, i: number): boolean {
-  if (i + 6 > b.length || b[i] !== 0xff || (b[i + 1] & 0xfe) !== 0xf8) return false;
-  const size = b[i + 2] >> 4;
-  const rate = b[i + 2] & 0x0f;
-  if (size === 0 || rate === 15 || b[i + 3] >> 4 > 10 || ((b[i + 3] >> 1) & 7) === 3 || (b[i + 3] & 1) !== 0) return false;
-  let n = i + 4;
-  const lead = b[n];
-  const extra = lead < 0x80 ? 0 : lead >= 0xc0 && lead < 0xe0 ? 1 : lead >= 0xe0 && lead < 0xf0 ? 2 : lead >= 0xf0 && lead < 0xf8 ? 3 : lead >= 0xf8 && lead < 0xfc ? 4 : lead >= 0xfc && lead < 0xfe ? 5 : lead === 0xfe ? 6 : -1;
-  if (extra < 0) return false;
-  for (let k = 1; k <= extra; k++) if (n + k >= b.length || (b[n + k] & 0xc0) !== 0x80) return false;
-  n += 1 + extra;
-  n += size === 6 ? 1 : size === 7 ? 2 : 0;
-  n += rate === 12 ? 1 : rate === 13 || rate === 14 ? 2 : 0;
-  if (n >= b.length) return false;
-  let crc = 0;
-  for (let k = i; k < n; k++) {
-    crc ^= b[k];
-    for (let bit = 0; bit < 8; bit++) crc = crc & 0x80 ? ((crc << 1) ^ 0x07) & 0xff : (crc << 1) & 0xff;
-  }
-  return crc === b[n];
-}
-
-/**
- * The offset of the first FLAC audio frame header (flacFrameHeaderAt) in `h` (a file's first bytes); null where none
- * is found. Its sync code and CRC-8 together turn up by chance in other bytes about once in 8 MB.
+ * The offset of the first FLAC audio frame header (flacFrameSpan: sync code, valid field codes, CRC-8; the frame's
+ * samples are not needed here, so any block size does) in `h` (a file's first bytes); null where none is found. Its
+ * sync code and CRC-8 together turn up by chance in other bytes about once in 8 MB.
  */
 export function flacFrameStart(h: Buffer): number | null {
-  for (let i = h.indexOf(0xff); i >= 0 && i + 6 <= h.length; i = h.indexOf(0xff, i + 1)) if (flacFrameHeaderAt(h, i)) return i;
+  for (let i = h.indexOf(0xff); i >= 0 && i + 6 <= h.length; i = h.indexOf(0xff, i + 1)) if (flacFrameSpan(h, i, 1) !== null) return i;
   return null;
 }
 
