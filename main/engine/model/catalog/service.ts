@@ -129,9 +129,9 @@ export class ModelCatalogService {
       throw modelsFolderFailure(e, this.modelsDir) ?? e;
     }
     const out = L.pack(variant, precision);
-    let rebuiltBecause: string | undefined;
-    if (existsSync(join(out, 'manifest.json'))) rebuiltBecause = (await this.brokenPack(out)) ?? undefined;
-    if (rebuiltBecause === undefined && existsSync(join(out, 'manifest.json'))) {
+    const installed = existsSync(join(out, 'manifest.json'));
+    const rebuiltBecause = installed ? ((await this.brokenPack(out)) ?? undefined) : undefined;
+    if (installed && rebuiltBecause === undefined) {
       // already installed and it verifies: nothing to download or convert
       const job = new GetJob({ ...req, precision }, this.deps(out, req));
       Object.assign(job.state, { state: 'finished', packPath: out, message: `${MODEL_NAME[variant]} (${precision}) is already installed: ${out}` });
