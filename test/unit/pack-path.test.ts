@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadPack } from '../../main/engine/model/pack';
+import { loadPack, PackError } from '../../main/engine/model/pack';
 
 test('a file given where a model pack folder is wanted is named as a file, with the folder to give instead', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pack-path-'));
@@ -85,6 +85,32 @@ test('a folder without manifest.json: the packs below it are named; a folder of 
     mkdirSync(half);
     writeFileSync(join(half, 'decoder.onnx'), 'x');
     await reject(half, /has no manifest\.json\. A pack is complete only when the converter finished; convert it again/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a pack that cannot be used carries its reason as a field: the why alone, no full stop, no instruction (session 30: the Get parsed it out of the message)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pack-reason-'));
+  try {
+    writeFileSync(join(dir, 'manifest.json'), '{"schema_version": 1');
+    await assert.rejects(loadPack(dir), (e: Error & { reason?: string }) => {
+      assert.ok(e instanceof PackError, `a PackError: ${e.message}`);
+      assert.match(e.reason!, /^manifest\.json is not valid JSON \(.+\)$/);
+      assert.equal(e.message, `The model pack at "${dir}" cannot be used: ${e.reason}.`);
+      return true;
+    });
+    const partial = `${dir}.partial`;
+    mkdirSync(partial);
+    try {
+      await assert.rejects(loadPack(partial), (e: Error & { reason?: string }) => {
+        assert.equal(e.reason, 'it is an unfinished conversion (a ".partial" folder)');
+        assert.match(e.message, /cannot be used: it is an unfinished conversion \(a "\.partial" folder\)\. Run the conversion again; it starts over and replaces it\.$/);
+        return true;
+      });
+    } finally {
+      rmSync(partial, { recursive: true, force: true });
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -176,8 +176,21 @@ export interface Pack {
   path(file: string): string;
 }
 
-const bad = (dir: string, why: string) =>
-  new StudioError('MODEL_MISSING', `The model pack at "${dir}" cannot be used: ${why}`);
+/**
+ * A pack folder that holds a pack (or what looks like one) that cannot be used: MODEL_MISSING, its message
+ * `The model pack at "<dir>" cannot be used: <reason>. <what to do>`. `reason` is the why alone (no full stop, no
+ * instruction), for a caller that says it in its own sentence (the Get's "built again: …", `catalog/service.ts`
+ * `brokenPack`), never parsed back out of the message.
+ */
+export class PackError extends StudioError {
+  readonly reason: string;
+  constructor(dir: string, reason: string, todo?: string) {
+    super('MODEL_MISSING', `The model pack at "${dir}" cannot be used: ${reason}.${todo ? ` ${todo}` : ''}`);
+    this.reason = reason;
+  }
+}
+
+const bad = (dir: string, reason: string, todo?: string) => new PackError(dir, reason, todo);
 
 /** how many entries of a folder without manifest.json are looked at, per level, for the packs below it */
 const PACK_LOOK_ENTRIES = 500;
@@ -216,7 +229,7 @@ function noManifest(dir: string): StudioError {
     // (unreadable: said as a folder without a pack's files)
   }
   if (names.some((n) => /\.onnx(\.data)?$|^tokenizer\.json$/.test(n))) {
-    return bad(dir, 'it has no manifest.json. A pack is complete only when the converter finished; convert it again (Models panel, or studio model convert).');
+    return bad(dir, 'it has no manifest.json', 'A pack is complete only when the converter finished; convert it again (Models panel, or studio model convert).');
   }
   return new StudioError(
     'MODEL_MISSING',
@@ -226,16 +239,16 @@ function noManifest(dir: string): StudioError {
 
 /** A manifest path must name a file inside the pack folder. */
 function inside(dir: string, file: string): string {
-  if (isAbsolute(file) || file.includes('\0')) throw bad(dir, `the manifest names "${file}", which is not a path inside the pack.`);
+  if (isAbsolute(file) || file.includes('\0')) throw bad(dir, `the manifest names "${file}", which is not a path inside the pack`);
   const full = resolve(dir, file);
   const rel = relative(dir, full);
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) {
-    throw bad(dir, `the manifest names "${file}", which leaves the pack folder.`);
+    throw bad(dir, `the manifest names "${file}", which leaves the pack folder`);
   }
   if (existsSync(full)) {
     const real = realpathSync(full);
     const realDir = realpathSync(dir);
-    if (!real.startsWith(realDir + sep)) throw bad(dir, `"${file}" is a link that points outside the pack folder.`);
+    if (!real.startsWith(realDir + sep)) throw bad(dir, `"${file}" is a link that points outside the pack folder`);
   }
   return full;
 }
@@ -292,7 +305,7 @@ function checkDims(dir: string, m: Manifest): void {
   if (m.media.image.tokens !== 1) problems.push(`image tokens ${m.media.image.tokens} ≠ 1`);
   if (v.tokens !== v.clips * v.crops) problems.push(`video tokens ${v.tokens} ≠ clips × crops (${v.clips} × ${v.crops})`);
   if ((m.embed_tokens.dtype === 'float16') !== (m.dtype === 'fp16')) problems.push(`embed_tokens dtype ${m.embed_tokens.dtype} ≠ pack dtype ${m.dtype}`);
-  if (problems.length) throw bad(dir, `its dimensions disagree: ${problems.slice(0, 4).join('; ')}.`);
+  if (problems.length) throw bad(dir, `its dimensions disagree: ${problems.slice(0, 4).join('; ')}`);
 }
 
 /**
@@ -355,36 +368,36 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
   }
   // The converter writes into `<out>.partial` and renames it when the manifest is written; a
   // `.partial` folder is a conversion that was cancelled or killed, never a pack (even with a manifest).
-  if (dir.endsWith(PARTIAL_SUFFIX)) throw bad(dir, 'it is an unfinished conversion (a ".partial" folder). Run the conversion again; it starts over and replaces it.');
+  if (dir.endsWith(PARTIAL_SUFFIX)) throw bad(dir, 'it is an unfinished conversion (a ".partial" folder)', 'Run the conversion again; it starts over and replaces it.');
   if (!existsSync(manifestPath)) throw noManifest(dir);
   const manifestBytes = statSync(manifestPath).size;
-  if (manifestBytes > LIMITS.manifestBytes) throw bad(dir, `manifest.json has ${manifestBytes} bytes; a manifest is at most ${LIMITS.manifestBytes}.`);
+  if (manifestBytes > LIMITS.manifestBytes) throw bad(dir, `manifest.json has ${manifestBytes} bytes; a manifest is at most ${LIMITS.manifestBytes}`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
   } catch (err) {
-    throw bad(dir, `manifest.json is not valid JSON (${(err as Error).message}).`);
+    throw bad(dir, `manifest.json is not valid JSON (${(err as Error).message})`);
   }
   // what a pack's manifest holds, for a manifest.json that is not one (another tool's file, a hand-made one)
   const packHolds = 'a pack\'s manifest.json, written by the converter, is a JSON object with "schema_version": 1, its name, variant, graphs, embed_tokens, tokenizer and files with their SHA-256 checksums. Convert the model again (Models panel, or studio model convert)';
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw bad(dir, `manifest.json holds ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : `a ${typeof raw}`}, not a model pack's manifest: ${packHolds}.`);
+    throw bad(dir, `manifest.json holds ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : `a ${typeof raw}`}, not a model pack's manifest: ${packHolds}`);
   }
   if (!('schema_version' in raw)) {
-    throw bad(dir, `manifest.json has no "schema_version" field, so it is not a model pack's manifest: ${packHolds}.`);
+    throw bad(dir, `manifest.json has no "schema_version" field, so it is not a model pack's manifest: ${packHolds}`);
   }
   const version = (raw as { schema_version?: unknown }).schema_version;
   if (version !== 1) {
     // a newer studio's pack (tester18: the message said only "not supported", with nothing to do about it)
     const newer = typeof version === 'number' && Number.isInteger(version) && version > 1;
     throw bad(dir, newer
-      ? `manifest schema_version ${version}: the pack was made by a newer Resonance Studio (this one reads version 1). Update the studio to use it, or convert the model again with this one (Models panel → Get, or studio model convert).`
-      : `manifest schema_version ${JSON.stringify(version)} is not supported (this studio reads version 1): ${packHolds}.`);
+      ? `manifest schema_version ${version}: the pack was made by a newer Resonance Studio (this one reads version 1). Update the studio to use it, or convert the model again with this one (Models panel → Get, or studio model convert)`
+      : `manifest schema_version ${JSON.stringify(version)} is not supported (this studio reads version 1): ${packHolds}`);
   }
   const parsed = Manifest.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw bad(dir, `manifest.json is invalid at ${issue.path.join('.') || '(root)'}: ${issue.message}.`);
+    throw bad(dir, `manifest.json is invalid at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   const manifest = parsed.data;
   checkDims(dir, manifest);
@@ -395,7 +408,7 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
     manifest.tokenizer.file,
     manifest.tokenizer.config,
   ];
-  for (const f of used) if (!manifest.files[f]) throw bad(dir, `"${f}" is used but not listed (with its checksum) in the manifest.`);
+  for (const f of used) if (!manifest.files[f]) throw bad(dir, `"${f}" is used but not listed (with its checksum) in the manifest`);
   const paths = new Map<string, string>();
   for (const f of Object.keys(manifest.files)) paths.set(f, inside(dir, f));
 
@@ -418,21 +431,21 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
     try {
       st = statSync(full, { bigint: true });
     } catch {
-      throw bad(dir, `"${file}" is missing. The pack is incomplete; convert it again.`);
+      throw bad(dir, `"${file}" is missing`, 'The pack is incomplete; convert it again.');
     }
     const size = Number(st.size);
     if (file === manifest.embed_tokens.file && size !== embedTokensBytes(manifest)) {
       const [rows, cols] = manifest.embed_tokens.shape;
-      throw bad(dir, `"${file}" has ${size} bytes but its shape [${rows}, ${cols}] of ${manifest.embed_tokens.dtype} needs ${embedTokensBytes(manifest)} bytes: it is truncated or was replaced. Convert the pack again.`);
+      throw bad(dir, `"${file}" has ${size} bytes but its shape [${rows}, ${cols}] of ${manifest.embed_tokens.dtype} needs ${embedTokensBytes(manifest)} bytes: it is truncated or was replaced`, 'Convert the pack again.');
     }
-    if (size !== spec.bytes) throw bad(dir, `"${file}" has ${size} bytes but the manifest says ${spec.bytes}: it is truncated or was replaced. Convert the pack again.`);
+    if (size !== spec.bytes) throw bad(dir, `"${file}" has ${size} bytes but the manifest says ${spec.bytes}: it is truncated or was replaced`, 'Convert the pack again.');
     const key = full;
     const now = identity(st);
     const hit = cache[key] as Partial<VerifiedFile> | undefined;
     const same = hit && hit.sha256 === spec.sha256 && (Object.keys(now) as Array<keyof typeof now>).every((k) => hit[k] === now[k]);
     if (!same) {
       const digest = await sha256(full, opts.signal);
-      if (digest !== spec.sha256) throw bad(dir, `"${file}" does not match its checksum: it is corrupt or was modified. Convert the pack again.`);
+      if (digest !== spec.sha256) throw bad(dir, `"${file}" does not match its checksum: it is corrupt or was modified`, 'Convert the pack again.');
       cache[key] = { ...now, sha256: digest };
       cacheChanged = true;
     }
@@ -450,7 +463,7 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
     manifest,
     path: (file: string) => {
       const p = paths.get(file);
-      if (!p) throw bad(dir, `"${file}" is not part of the pack.`);
+      if (!p) throw bad(dir, `"${file}" is not part of the pack`);
       return p;
     },
   };

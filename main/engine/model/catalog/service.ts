@@ -6,7 +6,7 @@ import type { EngineContext } from '../../context';
 import { makeDirs } from '../../fs/paths';
 import { getSetting, readSettingsReadOnly, setSetting } from '../../db/settings';
 import { deltaFiles, freeBytes, HubError, imagebindUrl, vicunaDeltaFiles } from '../download/index';
-import { loadPack } from '../pack';
+import { loadPack, PackError } from '../pack';
 import { installedPacks, layout, modelsDirOf, MODEL_NAME, SUMMARY, VARIANTS, type Variant } from './catalog';
 import { GetJob, modelsFolderFailure, type ConvertFn, type GetJobState } from './job';
 import { StateStamper } from '../../state-order';
@@ -169,8 +169,10 @@ export class ModelCatalogService {
       await loadPack(out, { verifyCachePath: join(this.ctx.cacheDir, 'pack-verified.json') });
       return null;
     } catch (e) {
-      if (!(e instanceof StudioError) || e.code !== 'MODEL_MISSING') throw e;
-      return e.message.replace(/^The model pack at "[^"]*" cannot be used: /, '').replace(/\s*(The pack is incomplete; )?[Cc]onvert (the pack|it) again[^.]*\.$/, '').replace(/[.;]$/, '');
+      if (e instanceof PackError) return e.reason;
+      // (the manifest gone between the look and the load: said as loadPack says it)
+      if (e instanceof StudioError && e.code === 'MODEL_MISSING') return e.message;
+      throw e;
     }
   }
 
