@@ -6,7 +6,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import stringWidth from 'string-width';
-import { clockTime, crateNameKey, MIN_CONFIDENCE, toErrorData, type Crate, type ErrorCode, type LibraryTrack } from '@contract';
+import { certainty, clockTime, crateNameKey, toErrorData, type Crate, type ErrorCode, type LibraryTrack } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { shownPath } from './analyze-text';
@@ -66,9 +66,8 @@ export function formatCrates(crates: readonly Crate[]): string {
 export function formatCrateTracks(crate: Crate, tracks: readonly LibraryTrack[]): string {
   const lines = [`${crate.name}: ${crate.trackCount} ${crate.trackCount === 1 ? 'track' : 'tracks'}, ${clockTime(crate.durationSec)}`];
   tracks.forEach((t, i) => {
-    const sure = (c: number | null) => c !== null && c >= MIN_CONFIDENCE;
-    const bpm = t.bpm === null ? '—' : sure(t.bpmConfidence) ? t.bpm.toFixed(1) : 'uncertain';
-    const key = t.key === null ? '—' : sure(t.keyConfidence) ? (t.camelot ?? t.key) : 'uncertain';
+    const bpm = t.bpm === null ? '—' : certainty(t.bpm, t.bpmConfidence) === 'sure' ? t.bpm.toFixed(1) : 'uncertain';
+    const key = t.key === null ? '—' : certainty(t.key, t.keyConfidence) === 'sure' ? (t.camelot ?? t.key) : 'uncertain';
     const name = t.title ? (t.artist ? `${t.artist} - ${t.title}` : t.title) : t.fileName;
     lines.push(`${String(i + 1).padStart(4)}  ${(t.durationSec === null ? '—' : clockTime(t.durationSec)).padStart(7)}  ${bpm.padStart(9)}  ${key.padEnd(9)}  ${shownPath(name)}  ${shownPath(t.path)}`);
   });

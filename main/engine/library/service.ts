@@ -216,7 +216,6 @@ export class LibraryService {
     if (!target) throw new StudioError('UNSUPPORTED', `"${t.fileName}" is ${probe.video ? 'a video' : `in a container (${probe.container}${probe.audio?.codec ? `, ${probe.audio.codec}` : ''})`} whose tags the studio does not write; BPM and key are written into MP3, AIFF, WAV, FLAC, Ogg Vorbis, Opus and M4A files.`);
     // A tempo or key the analysis is not sure of (calibrated confidence under MIN_CONFIDENCE: shown "uncertain", left out
     // of the features line) is not written: a TBPM/TKEY tag carries no confidence, and DJ software shows it as a fact.
-    const sure = (c: number | null) => c !== null && c >= MIN_CONFIDENCE;
     // Nor is one tempo for a track whose tempo changes, or one key for a track whose key changes (issue 10 kind 4):
     // a TBPM/TKEY tag holds one value, which would be wrong for part of the track.
     const range = this.bpmRange();
@@ -227,8 +226,8 @@ export class LibraryService {
       bpm: folded ? `the tempo changes (${tempoSpanText(folded)}: ${tempoSectionsText(folded)}), and one BPM tag would be wrong for part of the track` : null,
       key: keySecs ? `the key changes (${keySectionsText(keySecs)}), and one key tag would be wrong for part of the track` : null,
     };
-    const unsureBpm = want.bpm !== false && t.bpm !== null && !changing.bpm && !sure(t.bpmConfidence) ? `tempo ${Math.round(t.bpm)} BPM at confidence ${t.bpmConfidence ?? 0}` : null;
-    const unsureKey = want.key !== false && t.key !== null && !changing.key && !sure(t.keyConfidence) ? `key ${t.key} at confidence ${t.keyConfidence ?? 0}` : null;
+    const unsureBpm = want.bpm !== false && t.bpm !== null && !changing.bpm && certainty(t.bpm, t.bpmConfidence) !== 'sure' ? `tempo ${Math.round(t.bpm)} BPM at confidence ${t.bpmConfidence ?? 0}` : null;
+    const unsureKey = want.key !== false && t.key !== null && !changing.key && certainty(t.key, t.keyConfidence) !== 'sure' ? `key ${t.key} at confidence ${t.keyConfidence ?? 0}` : null;
     const shownBpm = want.bpm === false || changing.bpm || unsureBpm ? null : foldBpm(t.bpm, range);
     const bpm = shownBpm === null ? null : bpmText(shownBpm, target.format);
     const key = want.key === false || t.key === null || changing.key || unsureKey ? null : keyIn(t.key, notation);
