@@ -146,7 +146,7 @@ describe('Models panel: Get α/β (issue 9) and a current model status (issue 12
     await page.getByTestId('get-alpha').click();
     const failed = await sp.waitForEvent('model-get-ended', { after: m });
     assert.equal((failed.detail as { state: string }).state, 'failed');
-    assert.match(await page.getByTestId('get-message').innerText(), /does not match the published SHA-256.*run the download again/);
+    assert.match(await page.getByTestId('get-message').innerText(), /does not match the published SHA-256.*the partial download was removed; .* Then (Get|run the same command) again\.\s*$/);
     await sp.screenshot('models-7-failed');
     await page.keyboard.press('Escape');
   });

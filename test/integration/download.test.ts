@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   deltaFiles, download, DownloadError, HubError, hubEndpoint, imagebindUrl, listRepoFiles, removePartial, type DownloadProgress,
 } from '../../main/engine/model/download/index';
+import { getAgainFor } from '@contract';
 import { HubServer } from '../helpers/hub-server';
 import { OUTPUT, ROOT } from '../helpers/media';
 
@@ -266,17 +267,41 @@ describe('model downloads (local Hub and file server)', () => {
     hub.fault(resolvePath, ...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 429, retryAfter: '0' })));
     await assert.rejects(download({ url: f.url, dest: dest(), expected: f.expected, hubEndpoint: hub.url, ...fast, retries: 2 }), (e: Error) => {
       assert.ok(e instanceof DownloadError && e.code === 'http' && e.status === 429, e.message);
-      assert.match(e.message, /limiting requests \(HTTP 429, too many requests\) \(it asked to wait 0 s\)\. Wait a few minutes, then run it again \(an HF_TOKEN raises the Hub’s limit\); it gave up after 2 retries\.$/, 'nothing was downloaded: no "0.0 MB downloaded are kept" (tester28)');
+      assert.match(e.message, /limiting requests \(HTTP 429, too many requests\) \(it asked to wait 0 s\); it gave up after 2 retries\. Wait a few minutes \(an HF_TOKEN raises the Hub’s limit\)\.$/, 'nothing was downloaded: no "0.0 MB downloaded are kept" (tester28)');
       return true;
     });
     const url = hub.addStatic('/busy.bin', body);
     hub.fault('/busy.bin', ...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 503 })));
     await assert.rejects(download({ url, dest: dest(), hubEndpoint: hub.url, ...fast, retries: 2 }), (e: Error) => {
       assert.ok(e instanceof DownloadError && e.status === 503, e.message);
-      assert.match(e.message, /failing or overloaded \(HTTP 503\)\. Try again later; it gave up after 2 retries/);
+      assert.match(e.message, /failing or overloaded \(HTTP 503\); it gave up after 2 retries\. Wait a while\.$/);
       assert.doesNotMatch(e.message, /HF_TOKEN/);
       return true;
     });
+  });
+
+  it('a failed download as the Get shows it: one instruction, in the host\'s words, ending with its full stop (session 30: "…; nothing was kept, try again" with no stop; "Try again later; … Then Get again")', async () => {
+    const { downloadFailure } = await import('../../main/engine/model/catalog/job');
+    const body = randomBytes(5000);
+    hub.addRepo('model', 'Org/fails', { 'a.bin': body, 'b.bin': randomBytes(5000), 'c.bin': randomBytes(5000), 'd.bin': randomBytes(5000) }, 'main', 64);
+    const files = await listRepoFiles({ repo: 'Org/fails', repoType: 'model', endpoint: hub.url, headers: {} });
+    const messages: string[] = [];
+    const seen = async (f: (typeof files)[number], faults: Parameters<HubServer['fault']>[1][], at = new URL(f.url).pathname) => {
+      hub.fault(at, ...faults);
+      const e = await download({ url: f.url, dest: dest(), expected: f.expected, hubEndpoint: hub.url, ...fast, retries: 2 }).then(() => null, (x: unknown) => x);
+      assert.ok(e instanceof DownloadError, String(e));
+      messages.push(getAgainFor(downloadFailure(e, { part: 'delta', url: f.url, dest: 'x' } as Parameters<typeof downloadFailure>[1]).message, 'panel'));
+    };
+    await seen(files[0], Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 429, retryAfter: '0' })));
+    await seen(files[1], Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 503 })));
+    await seen(files[2], [{ kind: 'corrupt' as const }], hub.cdnPath(files[2].sha256!));
+    await seen(files[3], Array.from({ length: 3 }, () => ({ kind: 'drop' as const, afterBytes: 0 })), hub.cdnPath(files[3].sha256!));
+    assert.equal(messages.length, 4);
+    for (const m of messages) {
+      assert.match(m, /\.$/, `ends with its full stop: ${m}`);
+      assert.doesNotMatch(m, /try again|run it again|run the download again/i, `one instruction, "Get again": ${m}`);
+      assert.equal(m.match(/Get again/g)?.length, 1, m);
+    }
   });
 
   it('refuses a wrong checksum, says what to do, and removes the partial file', async () => {
@@ -286,7 +311,7 @@ describe('model downloads (local Hub and file server)', () => {
     await assert.rejects(download({ url: f.url, dest: d, expected: f.expected, ...fast }), (e: Error) => {
       assert.ok(e instanceof DownloadError && e.code === 'checksum', String(e));
       assert.match(e.message, /does not match the published SHA-256 \(expected [0-9a-f]{64}, got [0-9a-f]{64}\)/);
-      assert.match(e.message, /run the download again/);
+      assert.match(e.message, /the partial download was removed; if a new download fails the same way, the source or mirror \(HF_ENDPOINT\) serves a different file/);
       return true;
     });
     assert.equal(existsSync(d) || existsSync(`${d}.part`) || existsSync(`${d}.part.json`), false);

@@ -284,8 +284,10 @@ export function packName(precision: Precision): string {
  */
 export function downloadFailure(e: DownloadError, d: PlannedDownload): StudioError {
   const what = d.part === 'imagebind' ? 'ImageBind-huge (STUDIO_IMAGEBIND_URL or Meta’s server)' : 'the Hugging Face Hub (HF_ENDPOINT)';
-  if (e.code === 'disk-space') return new StudioError('UNREADABLE', e.message);
-  if (e.code === 'checksum' || e.code === 'size') return new StudioError('DECODE_FAILED', `${e.message}`);
+  // the download's message says what is wrong and what to change (its own words end with a full stop); the one
+  // instruction to start again is the host's, added here (session 30: "…; nothing was kept, try again", no full stop)
+  if (e.code === 'disk-space') return new StudioError('UNREADABLE', `${e.message} Then ${GET_AGAIN}.`);
+  if (e.code === 'checksum' || e.code === 'size') return new StudioError('DECODE_FAILED', `${e.message} Then ${GET_AGAIN}.`);
   // the download's message says what the refusal means (refusalHint: the repository page and the token, or another server)
   const elsewhere = d.part === 'imagebind' ? ` (or set STUDIO_IMAGEBIND_URL to a mirror, or ${GET_FROM_CKPT})` : '';
   if (e.code === 'http' && (e.status === 401 || e.status === 403)) return new StudioError('FORBIDDEN', `${e.message}. Then ${GET_AGAIN}${elsewhere}.`);

@@ -268,7 +268,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
   const needSpace = async (remaining: number) => {
     const free = await freeBytes(dirname(dest));
     if (free < remaining + reserve) {
-      throw new DownloadError('disk-space', `not enough free disk space for ${dest}: ${fmtBytes(remaining)} still to download (+${fmtBytes(reserve)} reserve) but ${fmtBytes(free)} free in ${dirname(dest)}. Free some space or choose another folder, then try again${resumedFrom > 0 ? `; the ${fmtBytes(resumedFrom)} already downloaded are kept` : ''}.`);
+      throw new DownloadError('disk-space', `not enough free disk space for ${dest}: ${fmtBytes(remaining)} still to download (+${fmtBytes(reserve)} reserve) but ${fmtBytes(free)} free in ${dirname(dest)}. Free some space or choose another folder${resumedFrom > 0 ? `; the ${fmtBytes(resumedFrom)} already downloaded are kept` : ''}.`);
     }
   };
   if (total !== undefined) await needSpace(total - resumedFrom);
@@ -412,7 +412,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
         if (expected?.size !== undefined && total !== undefined && total !== expected.size) {
           await r.body?.cancel();
           await removePartial(dest);
-          throw new DownloadError('size', `${url} is ${total} bytes but ${expected.size} were published; the source changed or the mirror serves another file. Nothing was kept; check the source (HF_ENDPOINT / STUDIO_IMAGEBIND_URL) and try again.`);
+          throw new DownloadError('size', `${url} is ${total} bytes but ${expected.size} were published; the source changed or the mirror serves another file. Nothing was kept; check the source (HF_ENDPOINT / STUDIO_IMAGEBIND_URL).`);
         }
         if (total !== undefined && start === 0) await needSpace(total);
         // the partial file is emptied (a restart from zero) before the sidecar names the new version's ETag: a kill
@@ -454,7 +454,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
             hashes.update(chunk);
             batch.push(chunk);
             batched += chunk.length;
-            if (total !== undefined && pos + batched > total) throw new DownloadError('size', `${url}: the server sent more than the ${total} bytes it announced; nothing was kept, try again`);
+            if (total !== undefined && pos + batched > total) throw new DownloadError('size', `${url}: the server sent more than the ${total} bytes it announced; nothing was kept.`);
             pending = batched;
             emit('downloading');
             if (batched >= WRITE_BATCH || Date.now() - lastFlush > 1000) await flush();
@@ -471,11 +471,11 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
         if (ecode === 'EFBIG') {
           // not a full disk (freeing space would not help): FAT32 (USB drives, SD cards) takes files up to 4 GiB, and
           // ImageBind-huge and the Vicuna shards are larger; or a file size limit of the process (ulimit -f)
-          throw new DownloadError('disk-space', `${part} cannot grow past ${fmtBytes(bytes)}: the file system of ${dirname(part)} does not take files this large (${total !== undefined ? fmtBytes(total) : 'the whole file'}). FAT32, the format of many USB drives and SD cards, holds at most 4.3 GB per file (a shell's ulimit -f can set a lower limit). Set STUDIO_MODELS_DIR to a folder on a disk formatted NTFS, exFAT, ext4 or APFS, then try again.`);
+          throw new DownloadError('disk-space', `${part} cannot grow past ${fmtBytes(bytes)}: the file system of ${dirname(part)} does not take files this large (${total !== undefined ? fmtBytes(total) : 'the whole file'}). FAT32, the format of many USB drives and SD cards, holds at most 4.3 GB per file (a shell's ulimit -f can set a lower limit). Set STUDIO_MODELS_DIR to a folder on a disk formatted NTFS, exFAT, ext4 or APFS.`);
         }
         if (ecode === 'ENOSPC' || ecode === 'EDQUOT') {
           // not the network's fault and no retry helps; what is in the partial file is intact (the next run re-hashes it)
-          throw new DownloadError('disk-space', `the disk is full: ${part} could not be written (${fmtBytes(bytes)} of ${total !== undefined ? fmtBytes(total) : 'the file'} downloaded, kept). Free some space or choose another folder, then try again: the download resumes where it stopped.`);
+          throw new DownloadError('disk-space', `the disk is full: ${part} could not be written (${fmtBytes(bytes)} of ${total !== undefined ? fmtBytes(total) : 'the file'} downloaded, kept). Free some space or choose another folder; the download resumes where it stopped.`);
         }
         if (bytes > before) locked = 0; // a lock after progress is a new one
         if ((ecode === 'EACCES' || ecode === 'EPERM') && locked < LOCK_RETRIES) {
@@ -525,11 +525,11 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
             // Get job turned into "check the connection"), with what it asked for and what to do (tester18)
             const asked = wait !== undefined ? ` (it asked to wait ${Math.ceil(wait / 1000)} s)` : '';
             const why = e.status === 429
-              ? `the server is limiting requests (HTTP 429, too many requests)${asked}. Wait a few minutes, then run it again${hubRepoPage(url, opts.hubEndpoint) && !sendsToken(opts.headers) ? ' (an HF_TOKEN raises the Hub’s limit)' : ''}`
-              : `the server is failing or overloaded (HTTP ${e.status})${asked}. Try again later`;
-            throw new DownloadError('http', `${url}: ${why}; it gave up after ${retries} retries.${keptText(bytes)}`, e.status);
+              ? `the server is limiting requests (HTTP 429, too many requests)${asked}; it gave up after ${retries} retries. Wait a few minutes${hubRepoPage(url, opts.hubEndpoint) && !sendsToken(opts.headers) ? ' (an HF_TOKEN raises the Hub’s limit)' : ''}`
+              : `the server is failing or overloaded (HTTP ${e.status})${asked}; it gave up after ${retries} retries. Wait a while`;
+            throw new DownloadError('http', `${url}: ${why}.${keptText(bytes)}`, e.status);
           }
-          throw e instanceof DownloadError ? e : new DownloadError('network', `${url}: ${(e as Error).message} (after ${retries} retries; run it again to resume from ${fmtBytes(bytes)})`);
+          throw e instanceof DownloadError ? e : new DownloadError('network', `${url}: ${(e as Error).message} (it gave up after ${retries} retries${bytes > 0 ? `; the ${fmtBytes(bytes)} downloaded are kept` : ''})`);
         }
         // Retry-After is waited in full (up to maxRetryAfter, above); only the computed backoff is capped at maxBackoff
         const delay = retryAfter ?? Math.min(wait ?? Math.min(maxBackoff, backoff * 2 ** (failures - 1)) * (0.5 + Math.random() / 2), maxBackoff);
@@ -556,7 +556,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
       ?? check('sha256', sha) ?? (git ? check('gitBlobSha1', git) : null);
     if (problem) {
       await removePartial(dest);
-      throw new DownloadError('checksum', `${problem}. The file was not used and the partial download was removed: run the download again. If it fails the same way, the source or mirror (HF_ENDPOINT) serves a different file — check it, or report it.`);
+      throw new DownloadError('checksum', `${problem}. The file was not used and the partial download was removed; if a new download fails the same way, the source or mirror (HF_ENDPOINT) serves a different file — check it, or report it.`);
     }
     await rename(part, dest);
     await rm(side, { force: true });
