@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { StudioError } from '@contract';
 import { makeDirs } from '../engine/fs/paths';
-import { ownerAlive, parseOwner, selfOwner, type LockOwner } from './owner';
+import { APP_COMMAND, ownerAlive, parseOwner, selfOwner, type LockOwner } from './owner';
 
 /** the lock itself: a folder (proper-lockfile's mkdir lock) */
 export const LOCK_DIR = 'studio.lock';
@@ -34,8 +34,7 @@ export const LOCK_DIR = 'studio.lock';
 export const OWNER_FILE = 'studio.lock.json';
 /** the CLI's exit status for DATA_FOLDER_IN_USE: sysexits(3) EX_TEMPFAIL, "try again later" */
 export const DATA_FOLDER_IN_USE_EXIT = 75;
-/** the command the desktop app records (the message then says "Resonance Studio window") */
-export const APP_COMMAND = 'Resonance Studio';
+export { APP_COMMAND } from './owner';
 
 /** What `<data>/studio.lock.json` holds. */
 export interface DataLockOwner extends LockOwner {

@@ -16,6 +16,12 @@
 import { readFileSync } from 'node:fs';
 import { uptime } from 'node:os';
 
+/**
+ * The command the desktop app records as a lock's holder (the data folder's, the models folder's Get lock): the
+ * messages then say "Resonance Studio window".
+ */
+export const APP_COMMAND = 'Resonance Studio';
+
 /** What a lock file holds (JSON). A Get lock of the versions before holds the bare pid. */
 export interface LockOwner {
   pid: number;

@@ -148,6 +148,9 @@ export class EngineHost extends RpcClient {
           STUDIO_MODE: this.opts.mode,
           STUDIO_VERSION: this.opts.version,
           STUDIO_RESTARTS: String(this.restarts),
+          // what this engine is to the user (the data lock's command: "Resonance Studio", "studio serve", "studio model
+          // get"), for the words of a lock it holds (the models folder's Get lock: catalog/lock.ts modelsFolderBusy)
+          ...(this.opts.lock ? { STUDIO_HOST_COMMAND: this.opts.lock.command } : {}),
         });
       } catch (err) {
         // the OS refused the process (EAGAIN, ENOMEM): a crash like any other, retried with back-off,

@@ -132,10 +132,39 @@ describe('one Get per models folder', () => {
     const dir = join(tmp, 'models-lock');
     const unlock = lockModels(dir);
     writeFileSync(join(dir, '.get.lock'), String(process.ppid)); // a live process other than this one
-    assert.throws(() => lockModels(dir), /Another studio process \(pid \d+\) is getting a model/);
+    // a lock of the versions before (no command recorded): both things that can hold it named, the pid only as detail
+    assert.throws(() => lockModels(dir), (e: Error & { detail?: string }) => {
+      assert.match(e.message, /^Another Resonance Studio window or a `studio model get` in a terminal is getting a model into .* \(pid \d+\)\. /, e.message);
+      assert.equal(JSON.parse(e.detail!).pid, process.ppid);
+      return true;
+    });
     writeFileSync(join(dir, '.get.lock'), '2147483646'); // no such process
     const again = lockModels(dir);
     again();
+    unlock();
+  });
+
+  it('the lock names what holds it in words a user acts on: another Resonance Studio window, `studio model get` in a terminal, `studio serve` (session 30: "Another studio process (pid 4242)", the engine\'s pid)', () => {
+    const dir = join(tmp, 'models-held-by');
+    mkdirSync(dir, { recursive: true });
+    const live = { pid: process.ppid, at: Date.now() };
+    for (const [command, said, todo] of [
+      ['Resonance Studio', /^Another Resonance Studio window is getting a model into /, /pause it in that window’s Models panel/],
+      ['studio model get', /^`studio model get` in a terminal is getting a model into /, /stop it there with Ctrl\+C/],
+      ['studio serve', /^`studio serve` \(Resonance Studio in a browser\) is getting a model into /, /pause it in that page’s Models panel/],
+    ] as const) {
+      writeFileSync(join(dir, '.get.lock'), JSON.stringify({ ...live, command }));
+      assert.throws(() => lockModels(dir), (e: Error & { detail?: string }) => {
+        assert.match(e.message, said, e.message);
+        assert.match(e.message, todo, e.message);
+        assert.doesNotMatch(e.message, /studio process/, e.message);
+        assert.deepEqual(JSON.parse(e.detail!), { pid: process.ppid, command, since: new Date(live.at).toISOString() });
+        return true;
+      });
+    }
+    // what this process records: the command its host gave the engine (STUDIO_HOST_COMMAND)
+    const unlock = lockModels(join(tmp, 'models-held-by-me'), 'studio model get');
+    assert.equal(JSON.parse(readFileSync(join(tmp, 'models-held-by-me', '.get.lock'), 'utf8')).command, 'studio model get');
     unlock();
   });
 
@@ -180,7 +209,7 @@ describe('one Get per models folder', () => {
           lockModels(dir)();
           return false;
         } catch (e) {
-          assert.match(String(e), new RegExp(`Another studio process \\(pid ${pid}\\)`));
+          assert.match(String(e), new RegExp(`is getting a model into .* \\(pid ${pid}\\)\\. `));
           return true;
         }
       };
@@ -212,7 +241,7 @@ describe('one Get per models folder', () => {
         holder.once('exit', (c) => reject(new Error(`the holder exited (${c}) before taking the lock`)));
       });
       assert.equal(parseOwner(readFileSync(lockFile(dir), 'utf8'))?.pid, holder.pid);
-      assert.throws(() => lockModels(dir), new RegExp(`Another studio process \\(pid ${holder.pid}\\) is getting a model`));
+      assert.throws(() => lockModels(dir), new RegExp(`is getting a model into .* \\(pid ${holder.pid}\\)\\. `));
     } finally {
       holder.kill('SIGKILL');
       await exited;

@@ -121,7 +121,7 @@ export class GetJob {
     const s = this.state;
     let unlock: (() => void) | null = null;
     try {
-      unlock = lockModels(this.deps.modelsDir);
+      unlock = lockModels(this.deps.modelsDir, this.deps.env.STUDIO_HOST_COMMAND);
       const p = await this.deps.plan(signal);
       this.lastPlan = p;
       if (!p.inputs.llm) throw new StudioError('MODEL_MISSING', p.llmProblem ?? 'The LLM folder is missing.');
