@@ -158,6 +158,14 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
     assert.deepEqual((await list(d)).entries[1].packs, []);
   });
 
+  it('a HEAD for the ImageBind file refused once (503) is asked again: its size is the server\'s, not the 4.8 GB estimate (session 30: the disk needed and the download total counted 4.8 GB)', async () => {
+    src.hub.fault('/imagebind/imagebind_huge.pth', { kind: 'status', status: 503, retryAfter: '0' });
+    const c = await list(fresh());
+    const ib = c.entries.find((e: { variant: string }) => e.variant === 'beta').parts.find((p: { id: string }) => p.id === 'imagebind');
+    assert.equal(ib.estimated, false, JSON.stringify(ib));
+    assert.equal(ib.bytes, src.files.imagebind.length);
+  });
+
   it('get: 429/503 retried, redirects followed, everything verified, converted; the pack verifies and is listed', async () => {
     const d = fresh();
     const resolvePath = new URL(`${src.hub.url}/datasets/Sony/DeepResonance_data_models/resolve/main/${DELTA_PATH('beta')}`).pathname;

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { setTimeout } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
 import { GET_AGAIN, StudioError, type CatalogEntry, type GetRequest, type GetState, type ModelCatalog, type Precision } from '@contract';
 import type { EngineContext } from '../../context';
 import { makeDirs } from '../../fs/paths';
 import { getSetting, readSettingsReadOnly, setSetting } from '../../db/settings';
-import { deltaFiles, freeBytes, HubError, imagebindUrl, vicunaDeltaFiles } from '../download/index';
+import { deltaFiles, freeBytes, HubError, imagebindUrl, retryAfterMs, vicunaDeltaFiles } from '../download/index';
 import { loadPack, PackError } from '../pack';
 import { installedPacks, layout, modelsDirOf, MODEL_NAME, SUMMARY, VARIANTS, type Variant } from './catalog';
 import { GetJob, modelsFolderFailure, type ConvertFn, type GetJobState } from './job';
@@ -51,7 +52,7 @@ export class ModelCatalogService {
   /** Ask the Hub for the exact files, sizes and SHA-256 of every source (tree API). */
   private async discover(signal?: AbortSignal): Promise<Discovery> {
     const o = { env: this.env, signal };
-    const [alpha, beta, vicunaDelta, imagebindBytes] = await Promise.all([deltaFiles('alpha', o), deltaFiles('beta', o), vicunaDeltaFiles(o), headSize(imagebindUrl(this.env), signal)]);
+    const [alpha, beta, vicunaDelta, imagebindBytes] = await Promise.all([deltaFiles('alpha', o), deltaFiles('beta', o), vicunaDeltaFiles(o), headSize(imagebindUrl(this.env), signal, this.env.STUDIO_DOWNLOAD_BACKOFF_MS ? Number(this.env.STUDIO_DOWNLOAD_BACKOFF_MS) : undefined)]);
     this.discovery = { delta: { alpha, beta }, vicunaDelta, imagebindBytes };
     this.sourcesNote = null;
     return this.discovery;
@@ -233,13 +234,34 @@ export class ModelCatalogService {
   }
 }
 
-/** Content-Length of a HEAD request (redirects followed), undefined when the server does not say. */
-async function headSize(url: string, signal?: AbortSignal): Promise<number | undefined> {
-  try {
-    const r = await fetch(url, { method: 'HEAD', signal, headers: { 'Accept-Encoding': 'identity' } });
-    const n = Number(r.headers.get('content-length'));
-    return r.ok && Number.isSafeInteger(n) && n > 0 ? n : undefined;
-  } catch {
-    return undefined;
+/** how often a HEAD the server could not answer now (429, 5xx, no connection) is asked again */
+const HEAD_RETRIES = 2;
+/** the longest Retry-After a HEAD waits for before it is given up (the size is then estimated) */
+const HEAD_MAX_WAIT_MS = 10_000;
+
+/**
+ * Content-Length of a HEAD request (redirects followed), bytes; undefined when the server does not say. A 429/5xx or a
+ * failed connection is asked again HEAD_RETRIES times, after the server's Retry-After (≤ HEAD_MAX_WAIT_MS) or
+ * `backoffMs` doubled (session 30: one 503 to the ImageBind HEAD put the 4.8 GB estimate into the disk needed and the
+ * download total, for the whole Get). Never throws: an abort or a refusal is undefined, the size then estimated.
+ */
+async function headSize(url: string, signal?: AbortSignal, backoffMs = 1000): Promise<number | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    let wait: number | undefined;
+    try {
+      const r = await fetch(url, { method: 'HEAD', signal, headers: { 'Accept-Encoding': 'identity' } });
+      const n = Number(r.headers.get('content-length'));
+      if (r.ok) return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+      if (r.status !== 429 && r.status < 500) return undefined;
+      wait = retryAfterMs(r.headers.get('retry-after'));
+    } catch {
+      if (signal?.aborted) return undefined;
+    }
+    if (attempt >= HEAD_RETRIES || (wait !== undefined && wait > HEAD_MAX_WAIT_MS)) return undefined;
+    try {
+      await setTimeout(wait ?? backoffMs * 2 ** attempt, undefined, { signal });
+    } catch {
+      return undefined;
+    }
   }
 }
