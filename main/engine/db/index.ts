@@ -5,10 +5,10 @@
  * library_analyses, scan_jobs + scan_files, chat_messages, settings, track_marks, crates + crate_tracks).
  */
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { makeDirs } from '../fs/paths';
 import { isAbsolute, join } from 'node:path';
-import { StudioError } from '@contract';
+import { fmtBytes, StudioError } from '@contract';
 import { migrations } from './migrations';
 import { registerNaturalKey } from './natural-key';
 import { registerSearchKey } from './search-key';
@@ -93,6 +93,8 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
     if (/^SQLITE_(BUSY|LOCKED)/.test(e.code ?? '')) {
       throw new StudioError('DB_WRITE_FAILED', `The studio database "${file}" cannot be opened for writing: ${writeWhy(e)} and start again, or ${another}.`, e.message);
     }
+    const limited = fileSizeLimitWhy(e.code);
+    if (limited) throw new StudioError('DB_WRITE_FAILED', `The studio database "${file}" cannot be written: ${limited}.`, e.message);
     if (isDiskFull(e.code)) {
       // a full disk is not a permissions problem: the way out is room on that disk
       throw new StudioError(
@@ -141,6 +143,30 @@ export function migrate(db: Db): void {
   }
 }
 
+/**
+ * The soft file size limit of this process (RLIMIT_FSIZE, bytes: a shell's `ulimit -f`, which bash counts in 1024-byte
+ * blocks), from `/proc/self/limits`; null where there is none ("unlimited") or it cannot be read (not Linux).
+ */
+export function fileSizeLimit(): number | null {
+  try {
+    const m = /^Max file size\s+(\d+)\s/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where a write SQLite could not do (an I/O error, "full") or the OS refused (EFBIG) comes from a file size limit on
+ * this process: why, in words, with what to do; else null. Under `ulimit -f` the write fails with EFBIG, which SQLite
+ * reports as SQLITE_IOERR_WRITE "disk I/O error" (session 30: a scan said "an I/O error occurred", a database problem).
+ */
+function fileSizeLimitWhy(code: string | undefined): string | null {
+  if (!/IOERR|FULL|EFBIG/.test(code ?? '')) return null;
+  const limit = fileSizeLimit();
+  return limit === null ? null : `the file size limit of this process (ulimit -f: ${fmtBytes(limit)}) stops it from growing — not the disk or the database. Run \`ulimit -f unlimited\` in the shell that starts the studio (or start it from another shell), then start it again`;
+}
+
 /** the disk (or the user's quota) is full: SQLite's SQLITE_FULL, or the OS's ENOSPC/EDQUOT from creating the data folder */
 const isDiskFull = (code: string | undefined): boolean => code === 'ENOSPC' || code === 'EDQUOT' || (typeof code === 'string' && code.startsWith('SQLITE_FULL'));
 
@@ -148,6 +174,8 @@ const isSqliteWriteError = (code: string | undefined): boolean => typeof code ==
 
 function writeWhy(e: { code?: string; message?: string }): string {
   const code = e.code ?? '';
+  const limited = fileSizeLimitWhy(code);
+  if (limited) return limited;
   if (/READONLY|EACCES|EROFS|EPERM|SQLITE_PERM/.test(code)) return 'it is read-only (check the permissions of the data folder and the database file)';
   if (/FULL/.test(code)) return 'the disk is full (free some space)';
   if (/BUSY|LOCKED/.test(code)) return 'it is locked by another program (another studio using the same database, or an SQLite browser with unsaved changes): close it';
