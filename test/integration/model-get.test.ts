@@ -252,6 +252,28 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
     assert.deepEqual(src.hub.requests.filter((q, i) => i >= n && q.method === 'GET' && !q.path.startsWith('/api/')), [], 'nothing fetched');
   });
 
+  it('a damaged ImageBind checkpoint in place (truncated, or a byte changed) is set aside and fetched again, saying so (session 30: it was kept)', async () => {
+    const d = fresh();
+    const first = await studio(d, ['get', 'beta', '--llama', src.llamaDir, '--precision', 'fp32', '--yes']);
+    assert.equal(first.code, 0, first.err);
+    const ib = join(d, 'models', 'ckpt', 'pretrained_ckpt', 'imagebind_ckpt', 'huge', 'imagebind_huge.pth');
+    assert.deepEqual(readFileSync(ib), src.files.imagebind);
+    for (const [precision, damage, said] of [
+      ['int8', (b: Buffer) => b.subarray(0, b.length >> 1), /truncated: \d+ of \d+ bytes/],
+      ['fp16', (b: Buffer) => { const c = Buffer.from(b); c[c.length >> 1] ^= 1; return c; }, /its SHA-256 is not the one recorded when it was downloaded/],
+    ] as const) {
+      writeFileSync(ib, damage(readFileSync(ib)));
+      const n = src.hub.requests.length;
+      const r = await studio(d, ['get', 'beta', '--precision', precision, '--yes']);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, said, r.err);
+      assert.match(r.err, /set aside as imagebind_huge\.pth\.damaged; downloading it again/, r.err);
+      assert.ok(src.hub.requests.slice(n).some((q) => q.method === 'GET' && q.path === '/imagebind/imagebind_huge.pth' && q.status === 200), 'fetched again');
+      assert.deepEqual(readFileSync(ib), src.files.imagebind, 'the file in place is the published one again');
+      assert.ok(existsSync(`${ib}.damaged`), 'the damaged file is kept aside, not deleted');
+    }
+  });
+
   it('get of an installed pack that no longer verifies builds it again, not "already installed" (tester29b)', async () => {
     // studio ask said "… does not match its checksum … Convert the pack again." and Get answered "already installed"
     // without a look: nothing the user was told to run rebuilt it

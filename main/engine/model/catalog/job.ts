@@ -8,8 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { fmtBytes, GET_AGAIN, GET_FROM_CKPT, StudioError, toErrorData, type GetRequest, type GetState, type Precision, type StateOrder } from '@contract';
 import { download, DownloadError, freeBytes, hubEndpoint, hubHeaders, removePartial, type DownloadProgress } from '../download/index';
 import { fileSize, type Variant } from './catalog';
@@ -43,6 +43,27 @@ export interface JobDeps {
   backoffMs?: number;
   /** why the pack in `out` was removed to be built again (it no longer verified); said when it is ready */
   rebuiltBecause?: string;
+}
+
+/**
+ * A download's file in place with no checksum published (ImageBind) and no valid marker: its SHA-256, and why it is
+ * damaged where what is known says so — shorter or longer than the size the server states (HEAD) or than the marker
+ * written when it was downloaded, or of another SHA-256 than that marker's (a byte changed since). A file the marker
+ * does not vouch for only because it was copied or moved (new inode and times, same bytes) is not damaged (tester29b).
+ */
+async function checkInPlace(d: PlannedDownload, signal: AbortSignal): Promise<{ sha256: string; damaged?: string }> {
+  const size = fileSize(d.dest);
+  let old: Partial<VerifiedMarker> | null = null;
+  try {
+    old = JSON.parse(await readFile(markerPath(d.dest), 'utf8')) as Partial<VerifiedMarker>;
+  } catch {
+    // (no marker: put there by hand, or a kill between the rename and the marker)
+  }
+  const known = !d.estimated && d.bytes > 0 ? d.bytes : typeof old?.bytes === 'number' ? old.bytes : undefined;
+  if (known !== undefined && size !== known) return { sha256: '', damaged: `${size < known ? 'truncated' : 'too long'}: ${size} of ${known} bytes` };
+  const sha256 = await sha256File(d.dest, signal);
+  if (typeof old?.sha256 === 'string' && old.sha256 !== sha256) return { sha256, damaged: 'its SHA-256 is not the one recorded when it was downloaded' };
+  return { sha256 };
 }
 
 async function sha256File(path: string, signal: AbortSignal): Promise<string> {
@@ -159,8 +180,18 @@ export class GetJob {
         // a file in place without the studio's marker and with no checksum to compare (ImageBind put there
         // by hand, or a kill between the rename and the marker): keep it; its SHA-256 is recorded and the
         // converter's key/shape check verifies it
-        const r = !d.expected && fileSize(d.dest) >= 0 && fileSize(`${d.dest}.part`) < 0
-          ? { size: fileSize(d.dest), sha256: await sha256File(d.dest, signal), alreadyPresent: true }
+        const inPlace = !d.expected && fileSize(d.dest) >= 0 && fileSize(`${d.dest}.part`) < 0 ? await checkInPlace(d, signal) : null;
+        if (inPlace?.damaged) {
+          // a checkpoint damaged since (truncated, bytes changed): set aside, not deleted (it may be the user's own
+          // copy), and downloaded anew; said in the step, which the panel and the command line show
+          const aside = `${d.dest}.damaged`;
+          await rename(d.dest, aside);
+          await rm(markerPath(d.dest), { force: true });
+          step.detail = `the file in place is damaged (${inPlace.damaged}): set aside as ${basename(aside)}; downloading it again`;
+          this.emit(true);
+        }
+        const r = inPlace && !inPlace.damaged
+          ? { size: fileSize(d.dest), sha256: inPlace.sha256, alreadyPresent: true }
           : await download({
           url: d.url, dest: d.dest, expected: d.expected, signal,
           headers: d.part === 'imagebind' ? {} : hubHeaders(this.deps.env), hubEndpoint: hubEndpoint(this.deps.env),
