@@ -83,14 +83,19 @@ export function publishStandInSources(hub: HubServer, sizes: { delta: number; vi
  */
 export async function chooseLlamaFolder(sp: StudioPage, llama: string): Promise<void> {
   const { page } = sp;
-  let m = await sp.mark();
-  await page.getByTestId('get-model').click();
-  await sp.waitForEvent('catalog-loaded', { after: m });
-  await page.getByTestId('models-panel').waitFor();
+  await openModelsPanel(sp);
   await page.getByTestId('pick-llama').click();
   await sp.fileBrowser().goTo(dirname(llama));
   await page.locator(`[data-testid=browser-list] [data-name="${basename(llama)}"]`).click();
-  m = await sp.mark();
+  const m = await sp.mark();
   await page.getByTestId('browser-use-folder').click();
   await sp.waitForEvent('catalog-loaded', { after: m });
+}
+
+/** In the page: open the Models panel (Get model…); resolves once the catalogue is read and the panel is shown. */
+export async function openModelsPanel(sp: StudioPage): Promise<void> {
+  const m = await sp.mark();
+  await sp.page.getByTestId('get-model').click();
+  await sp.waitForEvent('catalog-loaded', { after: m });
+  await sp.page.getByTestId('models-panel').waitFor();
 }
