@@ -192,7 +192,14 @@ describe('reload keeps the working session (issue 12, defect 5)', { timeout: 300
     await last.getByTestId('msg-interrupted').waitFor();
     const text = await last.locator('.bubble').innerText();
     assert.ok(text.trim().length > 0, 'the partial text is kept');
+    // session 30: it said "Interrupted: The studio stopped while this answer was being written." — the studio (serve, the
+    // page) ran on; the engine stopped and was restarted, and asking again works
+    assert.equal(await last.getByTestId('msg-interrupted').innerText(), 'Interrupted: The engine stopped while this answer was being written and was restarted; ask again.');
     await sp.screenshot('issue12-5-answer-interrupted');
+    await page.evaluate(() => ((globalThis as unknown as { __studioChatOptions: unknown }).__studioChatOptions = { maxNewTokens: 8 }));
+    const again = await sp.chat().ask('And the drums, in detail?');
+    await sp.waitForEvent('chat-answered', { after: again });
+    assert.equal(await sp.chat().answers.last().getAttribute('data-status'), 'done', 'the next question is answered by the restarted engine');
   });
 
   test('no page errors', () => {

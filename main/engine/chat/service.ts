@@ -32,8 +32,12 @@ export class ChatService {
     private readonly coverPath: (trackId: string) => Promise<string>,
   ) {
     this.messages = new ChatMessagesRepo(ctx.db);
-    // Answers that were streaming when the engine died are marked as such.
-    this.messages.interruptStreaming('The studio stopped while this answer was being written.');
+    // Answers that were streaming when the engine died are marked as such: an engine restarted by its host (a crash, a
+    // kill) says so — the app or `studio serve` ran on, and the next question is answered (session 30: "The studio
+    // stopped" read as if everything had); a first start is the app or `studio serve` started again after it stopped
+    this.messages.interruptStreaming(ctx.restarts > 0
+      ? 'The engine stopped while this answer was being written and was restarted; ask again.'
+      : 'Resonance Studio stopped while this answer was being written; ask again.');
   }
 
   thread(trackId: string): ChatMessage[] {
