@@ -2,7 +2,7 @@
 // AnalyzerQueenMaryBeats / AnalyzerQueenMaryKey call them, for the benchmark
 // (test/bench/analysis-accuracy.ts compiles this with g++).
 //
-//   qm-harness RATE < mono.f32le   →   {"bpm":…,"beats":N,"key":K}
+//   qm-harness RATE < mono.f32le   →   {"bpm":…,"beats":N,"key":K,"beatTimes":[s,…]}
 //
 // Input: raw mono float32 at RATE (Mixxx downmixes stereo by averaging).
 // Beats: complex-spectral-difference onsets (DF_COMPLEXSD), step 0.01161 s,
@@ -79,6 +79,9 @@ int main(int argc, char** argv) {
     }
     int key = 0;
     for (int k = 1; k <= 24; ++k) if (counts[k] > counts[key] || key == 0 && counts[k] > 0) key = k;
-    printf("{\"bpm\":%.3f,\"beats\":%zu,\"key\":%d}\n", bpm, beats.size(), key);
+    // beat times as Mixxx places them (AnalyzerQueenMaryBeats: beat index × step, in frames), seconds
+    printf("{\"bpm\":%.3f,\"beats\":%zu,\"key\":%d,\"beatTimes\":[", bpm, beats.size(), key);
+    for (size_t i = 0; i < beats.size(); ++i) printf("%s%.4f", i ? "," : "", beats[i] * step / double(rate));
+    printf("]}\n");
     return 0;
 }
