@@ -33,9 +33,8 @@
 // (peers get their input already decoded; ours includes its ffmpeg decode).
 // Confidence: reliability of our stated confidence (bins of 0.2) and the
 // expected calibration error, tempo "right" = Acc1, key "right" = exact key.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeTrack } from '../../main/engine/analysis/index';
@@ -43,6 +42,7 @@ import { decodeArgs } from '../../main/engine/analysis/run';
 import { keyName, mirexKeyScore, parseKey, type Key } from '../../main/engine/analysis/keys';
 import { spawnFfmpeg } from '../../main/engine/media/ffmpeg';
 import type { EvalItem } from '../../tools/eval/build-set';
+import { ess, monoWav, qmHarness } from './peers';
 
 const { values: args } = parseArgs({
   options: {
@@ -125,38 +125,8 @@ const peerCache: Record<string, PeerOut> = {};
 const peerFiles = new RegExp(`^${PEER_FILE}(-\\d+)?\\.json$`);
 for (const f of readdirSync(OUT).filter((f) => peerFiles.test(f))) Object.assign(peerCache, JSON.parse(readFileSync(join(OUT, f), 'utf8')));
 
-const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-let essentia: any = null;
-function ess() {
-  if (!essentia) {
-    const { EssentiaWASM, Essentia } = require('essentia.js');
-    essentia = new Essentia(EssentiaWASM);
-  }
-  return essentia;
-}
-
-const QM_BIN = join(OUT, 'qm-harness');
-function qmHarness(): string {
-  if (!existsSync(QM_BIN)) execFileSync('g++', ['-O2', '-I/usr/include/qm-dsp', '-o', QM_BIN, 'tools/eval/qm-harness.cpp', '-lqm-dsp']);
-  return QM_BIN;
-}
 const QM_KEYS: (Key | null)[] = [null, ...Array.from({ length: 12 }, (_, t) => ({ tonic: t, mode: 'major' as const })), ...Array.from({ length: 12 }, (_, t) => ({ tonic: t, mode: 'minor' as const }))];
 
-function monoWav(mp3: string): { mono: Float32Array; wav: string } {
-  const wav = join(OUT, 'work', 'wav', mp3.split('/').slice(-2).join('__').replace(/\.mp3$/, '.wav'));
-  if (!existsSync(wav)) {
-    mkdirSync(join(OUT, 'work', 'wav'), { recursive: true });
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', mp3, '-ac', '1', '-ar', '44100', '-c:a', 'pcm_f32le', wav]);
-  }
-  const b = readFileSync(wav);
-  // WAV header: find the "data" chunk
-  let o = 12;
-  while (o < b.length - 8 && b.toString('ascii', o, o + 4) !== 'data') o += 8 + b.readUInt32LE(o + 4);
-  const start = o + 8;
-  const copy = b.buffer.slice(b.byteOffset + start, b.byteOffset + b.length - ((b.length - start) % 4));
-  return { mono: new Float32Array(copy), wav };
-}
 
 // --cached-only: score only the files whose peer results are all in the cache (a partial
 // peer run), and compute no new peer results.
@@ -197,7 +167,7 @@ const PEER_FNS: Record<string, PeerFn> = {
     return { bpm: m ? Number(m[1]) : null, cpu: cpuNow() - c };
   },
   'qm-dsp (Mixxx)': (mono) => {
-    const bin = qmHarness();
+    const bin = qmHarness(OUT);
     const c = cpuNow();
     const r = spawnSync(bin, ['44100'], { input: Buffer.from(mono.buffer, mono.byteOffset, mono.byteLength), encoding: 'utf8', maxBuffer: 1 << 20 });
     const cpu = cpuNow() - c;
@@ -255,7 +225,7 @@ for (const it of items) {
       if (name === 'essentia multifeature' && !MULTIFEATURE) continue;
       const k = `${it.set}/${it.file}|${name}`;
       if (!peerCache[k]) {
-        decoded ??= monoWav(path);
+        decoded ??= monoWav(path, OUT);
         peerCache[k] = fn(decoded.mono, decoded.wav);
         writeFileSync(peerCachePath, JSON.stringify(peerCache));
       }

@@ -18,15 +18,15 @@
 //
 //   node --import tsx test/bench/beat-accuracy.ts [--out test/output/eval] [--set dev,test] [--limit N] [--json OUT]
 //     [--no-peers] [--verbose] [--manifest manifest.json]   (dev2: --manifest manifest-dev2.json --set dev2)
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { TempoAnalyser, type TempoResult } from '../../main/engine/analysis/tempo';
 import type { EvalItem } from '../../tools/eval/build-set';
 import { beatF, F_WINDOW_SEC, TRIM_SEC, truthBeats } from '../../tools/eval/beat-f';
+import { ess, monoWav, qmHarness } from './peers';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,38 +46,6 @@ const manifest = JSON.parse(readFileSync(join(OUT, args.manifest), 'utf8')) as {
 let items = manifest.items.filter((it) => sets.includes(it.set) && it.sourceKind === 'mma' && typeof it.bpm === 'number' && it.bpm > 0);
 if (args.limit) items = items.slice(0, Number(args.limit));
 
-const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-let essentia: any = null;
-function ess() {
-  if (!essentia) {
-    const { EssentiaWASM, Essentia } = require('essentia.js');
-    essentia = new Essentia(EssentiaWASM);
-  }
-  return essentia;
-}
-const QM_BIN = join(OUT, 'qm-harness');
-function qmHarness(): string {
-  // rebuilt when the harness source is newer (the beat times were added in session 30)
-  execFileSync('g++', ['-O2', '-I/usr/include/qm-dsp', '-o', QM_BIN, 'tools/eval/qm-harness.cpp', '-lqm-dsp']);
-  return QM_BIN;
-}
-let qmBuilt = '';
-
-function monoWav(mp3: string): { mono: Float32Array; wav: string } {
-  const wav = join(OUT, 'work', 'wav', mp3.split('/').slice(-2).join('__').replace(/\.mp3$/, '.wav'));
-  if (!existsSync(wav)) {
-    mkdirSync(join(OUT, 'work', 'wav'), { recursive: true });
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', mp3, '-ac', '1', '-ar', '44100', '-c:a', 'pcm_f32le', wav]);
-  }
-  const b = readFileSync(wav);
-  let o = 12;
-  while (o < b.length - 8 && b.toString('ascii', o, o + 4) !== 'data') o += 8 + b.readUInt32LE(o + 4);
-  const start = o + 8;
-  const copy = b.buffer.slice(b.byteOffset + start, b.byteOffset + b.length - ((b.length - start) % 4));
-  return { mono: new Float32Array(copy), wav };
-}
-
 /** A tracker's answer for one file: its tempo (BPM; null: none) and beat times (s). */
 interface Beats {
   bpm: number | null;
@@ -85,8 +53,7 @@ interface Beats {
 }
 const PEERS: Record<string, (mono: Float32Array, wav: string) => Beats> = {
   'qm-dsp (Mixxx)': (mono) => {
-    qmBuilt ||= qmHarness();
-    const r = spawnSync(qmBuilt, ['44100'], { input: Buffer.from(mono.buffer, mono.byteOffset, mono.byteLength), encoding: 'utf8', maxBuffer: 1 << 22 });
+    const r = spawnSync(qmHarness(OUT), ['44100'], { input: Buffer.from(mono.buffer, mono.byteOffset, mono.byteLength), encoding: 'utf8', maxBuffer: 1 << 22 });
     const j = JSON.parse(r.stdout) as { bpm: number; beatTimes?: number[] };
     if (!j.beatTimes) throw new Error('qm-harness printed no beatTimes: rebuild it from tools/eval/qm-harness.cpp');
     return { bpm: j.bpm > 0 ? j.bpm : null, beats: j.beatTimes };
@@ -123,7 +90,7 @@ for (const it of items) {
   const ref = truthBeats(it, run.durationSec);
   const results: Row['results'] = { ours: { bpm: tempo.bpm, f: beatF(tempo.beats, ref), n: tempo.beats.length } };
   if (!args['no-peers']) {
-    const d = monoWav(path);
+    const d = monoWav(path, OUT);
     for (const [name, fn] of Object.entries(PEERS)) {
       const b = fn(d.mono, d.wav);
       results[name] = { bpm: b.bpm, f: beatF(b.beats, ref), n: b.beats.length };
