@@ -41,3 +41,24 @@ test('a database write stopped by the process\'s file size limit (ulimit -f) nam
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a full disk under a file size limit far above the database is still a full disk, not the limit', { skip: process.platform !== 'linux' && 'ulimit -f read from /proc/self/limits (Linux)' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rs-fsize-full-'));
+  try {
+    // SQLite's "database or disk is full" on a 100 kB database, in a process limited to 1 GiB files: the limit is not the cause
+    const file = join(dir, 'studio.sqlite');
+    const script = `
+      import { writeFileSync } from 'node:fs';
+      import { dbWriteError } from './main/engine/db/index.ts';
+      writeFileSync(${JSON.stringify(file)}, Buffer.alloc(100000));
+      const e = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      console.log(dbWriteError(e, ${JSON.stringify(file)}).message);`;
+    const r = spawnSync('bash', ['-c', `ulimit -f 1048576 && exec "$0" --import tsx --input-type=module -e "$1"`, process.execPath, script], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const message = r.stdout.trim().split('\n').pop()!;
+    assert.match(message, /cannot be written: the disk is full \(free some space\)/, message);
+    assert.doesNotMatch(message, /ulimit/, message);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

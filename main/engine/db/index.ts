@@ -91,9 +91,9 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
       );
     }
     if (/^SQLITE_(BUSY|LOCKED)/.test(e.code ?? '')) {
-      throw new StudioError('DB_WRITE_FAILED', `The studio database "${file}" cannot be opened for writing: ${writeWhy(e)} and start again, or ${another}.`, e.message);
+      throw new StudioError('DB_WRITE_FAILED', `The studio database "${file}" cannot be opened for writing: ${writeWhy(e, file)} and start again, or ${another}.`, e.message);
     }
-    const limited = fileSizeLimitWhy(e.code);
+    const limited = fileSizeLimitWhy(e.code, file);
     if (limited) throw new StudioError('DB_WRITE_FAILED', `The studio database "${file}" cannot be written: ${limited}.`, e.message);
     if (isDiskFull(e.code)) {
       // a full disk is not a permissions problem: the way out is room on that disk
@@ -107,8 +107,8 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
       throw new StudioError(
         'DB_WRITE_FAILED',
         isAbsolute(fileName)
-          ? `The studio database "${file}" cannot be opened for writing: ${/CANTOPEN/.test(e.code ?? '') ? 'the file cannot be created or opened (check that its folder exists and is writable)' : writeWhy(e)}. Make its folder writable (or pass another file with --db PATH) and start again.`
-          : `The studio database "${file}" cannot be opened for writing: ${/CANTOPEN/.test(e.code ?? '') ? 'the file cannot be created or opened (check that the data folder exists and is writable)' : writeWhy(e)}. Make the data folder writable (or choose another with --data-dir / STUDIO_DATA_DIR) and start again.`,
+          ? `The studio database "${file}" cannot be opened for writing: ${/CANTOPEN/.test(e.code ?? '') ? 'the file cannot be created or opened (check that its folder exists and is writable)' : writeWhy(e, file)}. Make its folder writable (or pass another file with --db PATH) and start again.`
+          : `The studio database "${file}" cannot be opened for writing: ${/CANTOPEN/.test(e.code ?? '') ? 'the file cannot be created or opened (check that the data folder exists and is writable)' : writeWhy(e, file)}. Make the data folder writable (or choose another with --data-dir / STUDIO_DATA_DIR) and start again.`,
         e.message,
       );
     }
@@ -161,10 +161,24 @@ export function fileSizeLimit(): number | null {
  * this process: why, in words, with what to do; else null. Under `ulimit -f` the write fails with EFBIG, which SQLite
  * reports as SQLITE_IOERR_WRITE "disk I/O error" (session 30: a scan said "an I/O error occurred", a database problem).
  */
-function fileSizeLimitWhy(code: string | undefined): string | null {
+function fileSizeLimitWhy(code: string | undefined, file?: string): string | null {
   if (!/IOERR|FULL|EFBIG/.test(code ?? '')) return null;
   const limit = fileSizeLimit();
-  return limit === null ? null : `the file size limit of this process (ulimit -f: ${fmtBytes(limit)}) stops it from growing — not the disk or the database. Run \`ulimit -f unlimited\` in the shell that starts the studio (or start it from another shell), then start it again`;
+  if (limit === null) return null;
+  // a limit far above what the database's files reach (the file, its -wal or -journal, within 1 MiB of it) is not what
+  // stopped the write: a full disk or a failing one is (the messages below)
+  if (file) {
+    let largest = 0;
+    for (const f of [file, `${file}-wal`, `${file}-journal`]) {
+      try {
+        largest = Math.max(largest, statSync(f).size);
+      } catch {
+        // absent
+      }
+    }
+    if (limit > largest + (1 << 20)) return null;
+  }
+  return `the file size limit of this process (ulimit -f: ${fmtBytes(limit)}) stops it from growing — not the disk or the database. Run \`ulimit -f unlimited\` in the shell that starts the studio (or start it from another shell), then start it again`;
 }
 
 /** the disk (or the user's quota) is full: SQLite's SQLITE_FULL, or the OS's ENOSPC/EDQUOT from creating the data folder */
@@ -172,9 +186,9 @@ const isDiskFull = (code: string | undefined): boolean => code === 'ENOSPC' || c
 
 const isSqliteWriteError = (code: string | undefined): boolean => typeof code === 'string' && /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|PERM)/.test(code);
 
-function writeWhy(e: { code?: string; message?: string }): string {
+function writeWhy(e: { code?: string; message?: string }, file?: string): string {
   const code = e.code ?? '';
-  const limited = fileSizeLimitWhy(code);
+  const limited = fileSizeLimitWhy(code, file);
   if (limited) return limited;
   if (/READONLY|EACCES|EROFS|EPERM|SQLITE_PERM/.test(code)) return 'it is read-only (check the permissions of the data folder and the database file)';
   if (/FULL/.test(code)) return 'the disk is full (free some space)';
@@ -194,7 +208,7 @@ export function dbWriteError(err: unknown, file?: string, after = 'Nothing parti
   if (err instanceof StudioError) return err;
   const e = err as { code?: string; message?: string };
   if (typeof e?.code !== 'string' || !e.code.startsWith('SQLITE')) return err;
-  return new StudioError('DB_WRITE_FAILED', `The ${file ? `studio database "${file}"` : 'library database'} cannot be written: ${writeWhy(e)}. ${after}`, e.message);
+  return new StudioError('DB_WRITE_FAILED', `The ${file ? `studio database "${file}"` : 'library database'} cannot be written: ${writeWhy(e, file)}. ${after}`, e.message);
 }
 
 /** SQLite codes of a write the database refused (not a bug such as a constraint): locked, or isSqliteWriteError's */
