@@ -269,4 +269,29 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     assert.equal((await downloaded(await csv)).toString('utf8').trim().split(/\r?\n/).length, 1 + 4);
     await page.keyboard.press('Escape');
   });
+  test('Export ▾ "Whole library" from a crate in crate order: the library\'s own sort, as the table shows it outside (fix30a)', async () => {
+    // before: the crate's sort ("crate", which means nothing outside it) went along, and the file came in path order
+    const { page } = studio.sp;
+    await lib.show();
+    await page.getByTestId('crate-all').click();
+    await lib.waitForTotal(4);
+    for (let i = 0; i < 2 && (await titles())[0] !== 'Delta Été'; i++) {
+      const m = await studio.sp.mark();
+      await page.getByTestId('sort-title').click();
+      await studio.sp.waitForEvent('library-sorted', { after: m });
+    }
+    await lib.waitForTotal(4);
+    assert.deepEqual(await titles(), ['Delta Été', 'Charlie Rush', 'Bravo Lights', 'Alpha Drive']);
+    await page.locator('[data-testid=crate][data-name="Set A"]').click();
+    await lib.waitForTotal(0);
+    await page.getByTestId('export-open').click();
+    await page.getByTestId('export-scope').selectOption('all');
+    const csv = page.waitForEvent('download');
+    await page.getByTestId('export-csv').click();
+    const rows = (await downloaded(await csv)).toString('utf8').trim().split(/\r?\n/).slice(1);
+    await page.keyboard.press('Escape');
+    await studio.sp.screenshot('crates-9-export-whole-from-crate');
+    assert.deepEqual(rows.map((l) => TITLES.find((t) => l.includes(t))), ['Delta Été', 'Charlie Rush', 'Bravo Lights', 'Alpha Drive']);
+    assert.deepEqual(await studio.sp.toastTexts('error'), []);
+  });
 });
