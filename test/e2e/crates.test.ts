@@ -294,4 +294,23 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     assert.deepEqual(rows.map((l) => TITLES.find((t) => l.includes(t))), ['Delta Été', 'Charlie Rush', 'Bravo Lights', 'Alpha Drive']);
     assert.deepEqual(await studio.sp.toastTexts('error'), []);
   });
+  test('a new, empty crate shown: the detail of the track clicked before goes with the selection (fix30a)', async () => {
+    // before: the crate showed "This crate is empty." beside the detail panel of the row clicked in All tracks
+    const { page } = studio.sp;
+    await lib.show();
+    await page.getByTestId('crate-all').click();
+    await lib.waitForTotal(4);
+    let m = await studio.sp.mark();
+    await lib.rows.nth(0).click();
+    await studio.sp.waitForEvent('library-detail', { after: m });
+    await page.getByTestId('detail-title').waitFor();
+    await page.getByTestId('crate-new').click();
+    await page.getByTestId('crate-name-input').fill('Empty B');
+    m = await studio.sp.mark();
+    await page.getByTestId('crate-name-input').press('Enter');
+    await studio.sp.waitForEvent('crate-shown', { after: m });
+    await lib.waitForTotal(0);
+    await studio.sp.screenshot('crates-10-new-crate-no-detail');
+    assert.equal(await page.getByTestId('detail-title').count(), 0, 'no detail of a track the crate does not show');
+  });
 });
