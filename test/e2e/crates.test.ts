@@ -42,11 +42,11 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
   before(() => void (lib = libraryPage(studio.sp)));
   const titles = () => lib.column('title');
   const crate = () => studio.sp.page.locator('[data-testid=crate][data-name="Warm-up ☕"]');
-  /** Export ▾ → the rows shown → CSV: the titles of its rows, in the file's order */
-  async function csvTitles(): Promise<(string | undefined)[]> {
+  /** Export ▾ → the rows shown (or `scope`: 'all', the whole library) → CSV: the titles of its rows, in the file's order */
+  async function csvTitles(scope: 'filter' | 'all' = 'filter'): Promise<(string | undefined)[]> {
     const { page } = studio.sp;
     await page.getByTestId('export-open').click();
-    await page.getByTestId('export-scope').selectOption('filter');
+    await page.getByTestId('export-scope').selectOption(scope);
     const csv = page.waitForEvent('download');
     await page.getByTestId('export-csv').click();
     const rows = (await downloaded(await csv)).toString('utf8').trim().split(/\r?\n/).slice(1);
@@ -268,5 +268,44 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     await page.getByTestId('export-csv').click();
     assert.equal((await downloaded(await csv)).toString('utf8').trim().split(/\r?\n/).length, 1 + 4);
     await page.keyboard.press('Escape');
+  });
+  test('Export ▾ "Whole library" from a crate in crate order: the library\'s own sort, as the table shows it outside (fix30a)', async () => {
+    // before: the crate's sort ("crate", which means nothing outside it) went along, and the file came in path order
+    const { page } = studio.sp;
+    await lib.show();
+    await page.getByTestId('crate-all').click();
+    await lib.waitForTotal(4);
+    for (let i = 0; i < 2 && (await titles())[0] !== 'Delta Été'; i++) {
+      const m = await studio.sp.mark();
+      await page.getByTestId('sort-title').click();
+      await studio.sp.waitForEvent('library-sorted', { after: m });
+    }
+    await lib.waitForTotal(4);
+    assert.deepEqual(await titles(), ['Delta Été', 'Charlie Rush', 'Bravo Lights', 'Alpha Drive']);
+    await page.locator('[data-testid=crate][data-name="Set A"]').click();
+    await lib.waitForTotal(0);
+    const whole = await csvTitles('all');
+    await studio.sp.screenshot('crates-9-export-whole-from-crate');
+    assert.deepEqual(whole, ['Delta Été', 'Charlie Rush', 'Bravo Lights', 'Alpha Drive']);
+    assert.deepEqual(await studio.sp.toastTexts('error'), []);
+  });
+  test('a new, empty crate shown: the detail of the track clicked before goes with the selection (fix30a)', async () => {
+    // before: the crate showed "This crate is empty." beside the detail panel of the row clicked in All tracks
+    const { page } = studio.sp;
+    await lib.show();
+    await page.getByTestId('crate-all').click();
+    await lib.waitForTotal(4);
+    let m = await studio.sp.mark();
+    await lib.rows.nth(0).click();
+    await studio.sp.waitForEvent('library-detail', { after: m });
+    await page.getByTestId('detail-title').waitFor();
+    await page.getByTestId('crate-new').click();
+    await page.getByTestId('crate-name-input').fill('Empty B');
+    m = await studio.sp.mark();
+    await page.getByTestId('crate-name-input').press('Enter');
+    await studio.sp.waitForEvent('crate-shown', { after: m });
+    await lib.waitForTotal(0);
+    await studio.sp.screenshot('crates-10-new-crate-no-detail');
+    assert.equal(await page.getByTestId('detail-title').count(), 0, 'no detail of a track the crate does not show');
   });
 });

@@ -51,7 +51,10 @@ describe('BPM range', () => {
     assert.deepEqual(parseBpmRange('70-140'), { min: 70, max: 140 });
     assert.deepEqual(parseBpmRange(' 85–170 '), { min: 85, max: 170 });
     assert.deepEqual(parseBpmRange('87.5:175'), { min: 87.5, max: 175 });
-    for (const bad of ['140-70', '70', '70-70', 'fast', '10-40', '70-1000', '-70-140'])
+    // typed high to low (View ▸ BPM range ▸ Custom…, --bpm-range): the same range, not refused (fix30a)
+    assert.deepEqual(parseBpmRange('140 – 120'), { min: 120, max: 140 });
+    assert.deepEqual(parseBpmRange('140-70'), { min: 70, max: 140 });
+    for (const bad of ['70', '70-70', 'fast', '10-40', '70-1000', '-70-140'])
       assert.throws(() => parseBpmRange(bad), /expected MIN-MAX .* e\.g\. 70-140/, bad);
   });
 });

@@ -4,6 +4,7 @@ import { connection } from '../../../host/connection.svelte';
 import { signal } from '../../../lib/test-hooks';
 import { downloadText } from '../../../lib/download';
 import { ABOUT, app } from '../../../shared/state/app.svelte';
+import { detail } from './detail.svelte';
 import { selection } from './selection.svelte';
 import { table } from './table.svelte';
 
@@ -60,10 +61,11 @@ class Crates {
     }
   }
 
-  /** Show a crate's tracks in the table (null: the whole library). */
+  /** Show a crate's tracks in the table (null: the whole library); the selection and its detail panel go. */
   show(crateId: string | null): void {
     if (crateId !== table.crateId && this.offline('show another crate')) return;
     selection.clear();
+    if (crateId !== table.crateId) detail.close();
     table.showCrate(crateId);
     signal('crate-shown', { crateId });
   }

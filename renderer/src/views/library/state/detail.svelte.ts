@@ -32,6 +32,21 @@ class Detail {
   }
 
   /**
+   * No track shown: the panel closes, a read still under way or waiting for the selection to settle is dropped (its
+   * answer ignored). What showing another crate does, its selection cleared: the track clicked before is not among
+   * the rows of a new, empty crate, and its panel stayed beside "This crate is empty." (fix30a).
+   */
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    ++this.seq;
+    this.track = null;
+    this.loading = false;
+    this.error = null;
+    this.wantedId = null;
+  }
+
+  /**
    * The shown track read again, quietly (what is shown stays until the answer): its row changed in the library — a
    * rescan dropped a deleted symlink from its aliases, an analysis or a tag re-read finished. Without it the panel kept
    * what it showed when the row was clicked (the aliases of links deleted minutes before) until another row was

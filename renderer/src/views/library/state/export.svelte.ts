@@ -16,8 +16,11 @@ class Exporter {
   async run(format: 'csv' | 'json', scope: ExportScope): Promise<void> {
     this.busy = true;
     try {
-      // in the table's order: a crate's own order, a column sort (the rows came by path whatever the table showed)
-      const args: MethodInput<'library:export'> = { format, sort: { ...table.sort } };
+      // in the table's order: a crate's own order, a column sort (the rows came by path whatever the table showed).
+      // The whole library from a crate in crate order: that order means nothing outside it, so the library's own sort
+      // (the one the table shows outside the crate); a column sort chosen in the crate goes along as it is
+      const sort = scope === 'all' && table.sort.column === 'crate' ? table.librarySort : table.sort;
+      const args: MethodInput<'library:export'> = { format, sort: { ...sort } };
       // the rows shown: the filter, within the crate shown (table.queryFilter)
       if (scope === 'filter' && (table.filtered || table.crateId)) args.filter = table.queryFilter;
       if (scope === 'selection') {
