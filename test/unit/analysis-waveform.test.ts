@@ -88,3 +88,22 @@ test('a float WAV at +6 dBFS: the peaks keep the level over full scale (2.0), no
   assert.ok(top > 1.95 && top < 2.05, `max peak ${top}`);
   assert.ok(bottom < -1.95 && bottom > -2.05, `min peak ${bottom}`);
 });
+
+// tester31: a 16-bit stereo FLAC whose samples never exceed full scale was drawn with a red "over full scale (0 dBFS),
+// peaks up to +3.3 dBFS" line and a wave √2 too tall: the waveform's mono mix (ffmpeg `-ac 1` to float) summed the two
+// channels at 0.707 each without normalising (swresample normalises only for integer output), so identical channels at
+// 0.9 read 1.27. The mix is peak-safe now: the same sine in both channels at 0.9 peaks at 0.9, as the file does.
+test('a 16-bit stereo FLAC at -0.9 dBFS in both channels: the mono peaks stay 0.9, under full scale (not 1.27)', async () => {
+  const path = media('wave-stereo-s16-09.flac', ['-f', 'lavfi', '-i', "aevalsrc=exprs='0.9*sin(2*PI*220*t)|0.9*sin(2*PI*220*t)':s=44100:d=2", '-c:a', 'flac', '-sample_fmt', 's16']);
+  const view = await analyseFile(path, await probeFile(path), new AbortController().signal, () => undefined);
+  const mm = Buffer.from(view.peaks.minMax, 'base64');
+  const f = new Float32Array(mm.buffer, mm.byteOffset, mm.byteLength / 4);
+  let top = 0;
+  for (let i = 0; i < f.length; i += 2) top = Math.max(top, f[i + 1], -f[i]);
+  assert.ok(top > 0.88 && top < 0.92, `max |peak| ${top} (the file's samples peak at 0.9)`);
+  // a library scan's peaks are the same decode (the track view reads them)
+  const cacheDir = mkdtempSync(join(tmpdir(), 'rs-wave-'));
+  await analyseForLibrary({ path, cacheDir });
+  const scanned = await readCachedAnalysis(cacheDir, await fingerprint(path));
+  assert.deepEqual(scanned?.peaks, view.peaks);
+});

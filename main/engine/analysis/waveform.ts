@@ -17,7 +17,7 @@ import type { Analyser } from './types';
  */
 
 /**
- * The waveform's stream (peaks, spectrogram): ffmpeg's mono downmix
+ * The waveform's stream (peaks, spectrogram): ffmpeg's mono downmix, peak-safe (stereo: (L + R) / 2, see PcmOutput.channels)
  * resampled to 16 kHz (swresample) — it shows 0–8 kHz, where the pitched
  * content of music lies. One definition for the track view, a library scan
  * and a time range's detail.
@@ -38,9 +38,10 @@ export const SPECTROGRAM_RATE = WAVE_OUTPUT.sampleRate;
 
 /**
  * Bump when peaks or spectrogram change (results and the media cache key). 4: frequency bands with the peaks. 5: the
- * peaks keep levels over full scale (a float file peaking at +6 dBFS: 2.0), which were clipped to ±1.
+ * peaks keep levels over full scale (a float file peaking at +6 dBFS: 2.0), which were clipped to ±1. 6: the mono mix is
+ * peak-safe (L and R at 0.5 each, was 0.707: a 16-bit stereo file at full scale read +3 dBFS).
  */
-export const WAVE_VERSION = 5;
+export const WAVE_VERSION = 6;
 
 /**
  * The largest |peak| kept (linear, 1 = 0 dBFS): +60 dBFS. A float file's samples may exceed full scale (its true peak

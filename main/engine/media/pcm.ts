@@ -56,7 +56,11 @@ export interface FfmpegLogLine {
 export interface PcmOutput {
   /** audio filter chain (`-af`), e.g. a resampler or `atrim` */
   filter?: string;
-  /** `-ac`: downmix (ffmpeg's matrix) to this many channels; default: the source's */
+  /**
+   * `-ac`: downmix (ffmpeg's matrix) to this many channels; default: the source's. The matrix is normalised so no
+   * output channel's coefficients sum over 1 (`-rematrix_maxval 1`): a float output is otherwise not normalised by
+   * swresample, and stereo to mono summed L and R at 0.707 each — a 16-bit file at full scale read +3 dBFS (tester31)
+   */
   channels?: number;
   /** `-ar`: resample (ffmpeg's swresample) to this rate (Hz); default: what the filter leaves */
   sampleRate?: number;
@@ -182,7 +186,8 @@ export function pcmOutputsArgs(path: string, outputs: Array<Pick<PcmOutput, 'fil
     const mean = unplaced && (o.channels === 1 || o.channels === 2) && o.channels < unplaced ? meanMixFilter(unplaced, o.channels) : null;
     const filter = [o.filter, mean].filter(Boolean).join(',');
     if (filter) args.push('-af', filter);
-    if (o.channels && !mean) args.push('-ac', String(o.channels));
+    // peak-safe: swresample normalises its matrix for integer output only, so a float downmix could exceed full scale
+    if (o.channels && !mean) args.push('-ac', String(o.channels), '-rematrix_maxval', '1');
     if (o.sampleRate) args.push('-ar', String(o.sampleRate));
     // bitexact: no LIST/INFO chunk, so the header is fmt + data only (parsed generically anyway).
     // flush_packets 0: ffmpeg writes its 32 KiB I/O buffer when full, not every packet (an MP3 frame: 9 KiB,
