@@ -3,7 +3,7 @@
 // mono output — the track view's decode makes only that output, a scan's makes it next to the
 // 44.1/48 kHz one.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -106,4 +106,18 @@ test('a 16-bit stereo FLAC at -0.9 dBFS in both channels: the mono peaks stay 0.
   await analyseForLibrary({ path, cacheDir });
   const scanned = await readCachedAnalysis(cacheDir, await fingerprint(path));
   assert.deepEqual(scanned?.peaks, view.peaks);
+});
+
+// tester31: after the peak-safe mix (WAVE_VERSION 6) the track view still drew the FLAC's old peaks, "+3.3 dBFS" in red:
+// its cache entry (cache/analysis/<fp>.v6.json) is named by ANALYSIS_VERSION alone, so a change of the waveform's
+// definition (WAVE_VERSION) was read from the stale entry until a rescan wrote it again. The name carries both now.
+test('a track view cache entry written under the previous waveform definition is not read', async () => {
+  const path = media('wave-stereo-s16-09.flac', ['-f', 'lavfi', '-i', "aevalsrc=exprs='0.9*sin(2*PI*220*t)|0.9*sin(2*PI*220*t)':s=44100:d=2", '-c:a', 'flac', '-sample_fmt', 's16']);
+  const view = await analyseFile(path, await probeFile(path), new AbortController().signal, () => undefined);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'rs-wave-'));
+  const fp = await fingerprint(path);
+  // what WAVE_VERSION 5 wrote for such a file: the same entry format and analysis version, its peaks √2 too tall
+  mkdirSync(join(cacheDir, 'analysis'), { recursive: true });
+  writeFileSync(join(cacheDir, 'analysis', `${fp}.v6.json`), JSON.stringify({ v: 6, peaks: view.peaks, spectrogram: view.spectrogram }));
+  assert.equal(await readCachedAnalysis(cacheDir, fp), null, 'the entry of the old waveform definition was read');
 });

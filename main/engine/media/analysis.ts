@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { basename } from 'node:path';
 import { clockTime, StudioError, type Peaks, type ProbeResult, type Spectrogram } from '@contract';
 import { analyzeFile, type AnalysisRun } from '../analysis/run';
-import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis/waveform';
+import { WAVE_VERSION, waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis/waveform';
 import { readJson, writeAtomic } from './cache';
 
 /**
@@ -16,8 +16,13 @@ export interface WaveAnalysis {
   spectrogram: Omit<Spectrogram, 'trackId'>;
 }
 
+/**
+ * The cache entry of a file's peaks and spectrogram: `<cacheDir>/analysis/<fingerprint>.v<ANALYSIS_VERSION>.w<WAVE_VERSION>.json`.
+ * Both versions name it, so a change of the waveform's definition (WAVE_VERSION, which re-runs a library's waveforms)
+ * is never answered from an entry the previous definition wrote (tester31: its +3 dBFS peaks drawn after the fix).
+ */
 export function analysisCachePath(cacheDir: string, fp: string): string {
-  return join(cacheDir, 'analysis', `${fp}.v${ANALYSIS_VERSION}.json`);
+  return join(cacheDir, 'analysis', `${fp}.v${ANALYSIS_VERSION}.w${WAVE_VERSION}.json`);
 }
 
 export async function readCachedAnalysis(cacheDir: string, fp: string): Promise<WaveAnalysis | null> {
