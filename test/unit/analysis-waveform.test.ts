@@ -13,6 +13,7 @@ import { fingerprint } from '../../main/engine/media/cache';
 import { probeFile } from '../../main/engine/media/probe';
 import { media, toneFile } from '../helpers/media';
 import { spectrogramBytes } from '../../main/engine/analysis/waveform';
+import { computeRange, planRange } from '../../main/engine/analysis/waveform-range';
 
 for (const [name, extra] of [
   ['wave-44k.flac', ['-ar', '44100']],
@@ -120,4 +121,19 @@ test('a track view cache entry written under the previous waveform definition is
   mkdirSync(join(cacheDir, 'analysis'), { recursive: true });
   writeFileSync(join(cacheDir, 'analysis', `${fp}.v6.json`), JSON.stringify({ v: 6, peaks: view.peaks, spectrogram: view.spectrogram }));
   assert.equal(await readCachedAnalysis(cacheDir, fp), null, 'the entry of the old waveform definition was read');
+});
+
+// tester31: with the peak-safe mix, the 16-bit FLAC (samples at most 32767) still said "over full scale (0 dBFS),
+// peaks up to +0.3 dBFS" in red: the 16 kHz resample of a clipped master overshoots (Gibbs), which no sample of an
+// integer file does. Peaks of a file decoded to integer samples stop at full scale; a float file keeps its overs.
+test('a 16-bit FLAC clipped at full scale: the overview and a zoomed range peak at 1.0, not over it', async () => {
+  const path = media('wave-clipped-s16.flac', ['-f', 'lavfi', '-i', "aevalsrc=exprs='min(1,max(-1,3*sin(2*PI*220*t)))|min(1,max(-1,3*sin(2*PI*220*t)))':s=44100:d=2", '-c:a', 'flac', '-sample_fmt', 's16']);
+  const maxAbs = (f: Float32Array) => f.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const view = await analyseFile(path, await probeFile(path), new AbortController().signal, () => undefined);
+  const mm = Buffer.from(view.peaks.minMax, 'base64');
+  const top = maxAbs(new Float32Array(mm.buffer, mm.byteOffset, mm.byteLength / 4));
+  assert.ok(top > 0.99 && top <= 1, `overview max |peak| ${top}`);
+  const range = await computeRange(path, planRange(0.5, 1, 2000, 44100));
+  const rtop = maxAbs(range.minMax);
+  assert.ok(rtop > 0.99 && rtop <= 1, `range max |peak| ${rtop}`);
 });

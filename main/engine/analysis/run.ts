@@ -11,14 +11,14 @@ import { basename } from 'node:path';
 import { StudioError } from '@contract';
 import { freeFormatText, textDemuxerOnBinary } from '../media/demuxer';
 import { damageIn, ffmpegReason } from '../media/ffmpeg';
-import { inputPartOf, meanMixFilter, pcmArgs, readPcmOutputs, swrRemixableMask, unmixableChannels, wideStream, type PcmFormat, type PcmOutput, type PcmReadResult } from '../media/pcm';
+import { decodesToIntegers, inputPartOf, meanMixFilter, pcmArgs, readPcmOutputs, swrRemixableMask, unmixableChannels, wideStream, type PcmFormat, type PcmOutput, type PcmReadResult } from '../media/pcm';
 import { StreamResampler } from '../dsp/stream-resampler';
 import { SincResampler } from '../model/preprocess/audio';
 import { parseFfmpegInfo, statMediaFile } from '../media/probe';
 import { structureOf, truncatedError } from '../media/structure';
 import { SharedStreams } from '../dsp/streams';
 import type { Analyser } from './types';
-import { WAVE_OUTPUT } from './waveform';
+import { PeaksAnalyser, WAVE_OUTPUT } from './waveform';
 
 export interface AnalyzeOptions {
   signal?: AbortSignal;
@@ -258,6 +258,8 @@ export async function analyzeFile(path: string, analysers: Analyser[], opts: Ana
   const damage = damageIn(stderr, pcm.errors);
   try {
     for (const feed of feeds) feed.flush();
+    // an integer file's peaks stop at full scale: over it is only the 16 kHz resampler's overshoot
+    if (decodesToIntegers(stderr, pcm.stream)) for (const a of analysers) if (a instanceof PeaksAnalyser) a.stopAtFullScale();
     const results: Record<string, unknown> = {};
     const versions: Record<string, number> = {};
     for (const a of analysers) {

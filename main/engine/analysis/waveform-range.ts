@@ -24,7 +24,7 @@
  * to within their decoder's start-up (see test/unit/waveform-range.test.ts).
  */
 import { StudioError } from '@contract';
-import { meanMixFilter, readPcm, unmixableChannels, wideStream, type PcmOutput } from '../media/pcm';
+import { decodesToIntegers, meanMixFilter, readPcm, unmixableChannels, wideStream, type PcmOutput } from '../media/pcm';
 import { StreamResampler } from '../dsp/stream-resampler';
 import { PeaksAnalyser, SPECTROGRAM_DEFAULTS, SpectrogramAnalyser, WAVE_OUTPUT } from './waveform';
 
@@ -185,6 +185,8 @@ export async function computeRange(path: string, plan: RangePlan, signal?: Abort
     const why = res.errors.length ? ` (ffmpeg: ${res.errors[res.errors.length - 1].message})` : '';
     throw new StudioError('DECODE_FAILED', `Nothing decoded at ${(a / RANGE_RATE).toFixed(2)} s: the range lies past the end of the track${why}.`);
   }
+  // as the overview's (run.ts): an integer file's peaks stop at full scale
+  if (decodesToIntegers(res.log, res.stream)) peaks.stopAtFullScale();
   const p = peaks.finish();
   const s = spec.finish();
   const columns = Math.min(s.columns, Math.ceil((end - a) / hop));

@@ -39,9 +39,10 @@ export const SPECTROGRAM_RATE = WAVE_OUTPUT.sampleRate;
 /**
  * Bump when peaks or spectrogram change (results and the media cache key). 4: frequency bands with the peaks. 5: the
  * peaks keep levels over full scale (a float file peaking at +6 dBFS: 2.0), which were clipped to ±1. 6: the mono mix is
- * peak-safe (L and R at 0.5 each, was 0.707: a 16-bit stereo file at full scale read +3 dBFS).
+ * peak-safe (L and R at 0.5 each, was 0.707: a 16-bit stereo file at full scale read +3 dBFS). 7: a file decoded to
+ * integer samples peaks at full scale at most (PeaksAnalyser.stopAtFullScale).
  */
-export const WAVE_VERSION = 6;
+export const WAVE_VERSION = 7;
 
 /**
  * The largest |peak| kept (linear, 1 = 0 dBFS): +60 dBFS. A float file's samples may exceed full scale (its true peak
@@ -119,6 +120,8 @@ export class PeaksAnalyser implements Analyser<PeaksData> {
   readonly stream = 'wave';
   samplesPerPeak = 1;
   private sampleRate = 0;
+  /** stopAtFullScale(): clamp the peaks to ±1 at finish() */
+  private fullScale = false;
   private data = new Float32Array(0);
   private count = 0;
   private curMin = Infinity;
@@ -223,9 +226,20 @@ export class PeaksAnalyser implements Analyser<PeaksData> {
     this.inCur = inCur;
   }
 
+  /**
+   * Peaks of a file whose decoder gives integer samples (pcm.ts decodesToIntegers: 16/24-bit PCM, FLAC, ALAC) stop at
+   * full scale (±1): no sample of such a file exceeds it, and what does after the 16 kHz resample of a clipped master
+   * is the resampler's overshoot (tester31: a 16-bit FLAC read "+0.3 dBFS" in red). Call before finish(); a float file
+   * keeps its overs.
+   */
+  stopAtFullScale(): void {
+    this.fullScale = true;
+  }
+
   finish(): PeaksData {
     if (this.inCur > 0) this.push(this.curMin, this.curMax);
     this.inCur = 0;
+    if (this.fullScale) for (let i = 0; i < 2 * this.count; i++) this.data[i] = Math.max(-1, Math.min(1, this.data[i]!));
     return { sampleRate: this.sampleRate, samplesPerPeak: this.samplesPerPeak, minMax: this.result(), bands: this.bandBytes(), samples: this.samples };
   }
 

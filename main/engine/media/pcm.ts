@@ -256,6 +256,20 @@ export function wideStream(log: string, index: number | null): { index: number; 
 }
 
 /**
+ * Whether the decoder of the audio stream (`index`, the absolute stream index 0:N; else the first) of ffmpeg's input
+ * stream lines in `log` gives integer samples (`u8`, `s16`, `s32` — 24-bit reads "s32 (24 bit)" —, `s64`, planar or
+ * packed: PCM, FLAC, ALAC, WavPack …). Such samples never exceed full scale; float ones (`flt`, `dbl`: a float WAV,
+ * the MP3/AAC/Opus/Vorbis decoders) can. False when the line is absent.
+ */
+export function decodesToIntegers(log: string, index: number | null): boolean {
+  for (const m of log.matchAll(/Stream #0:(\d+)[^\n]*?: Audio: [^\n]*?, \d+ Hz, [^,\n]+, (\w+)/g)) {
+    if (index !== null && Number(m[1]) !== index) continue;
+    return /^(u8|s16|s32|s64)p?$/.test(m[2]!);
+  }
+  return false;
+}
+
+/**
  * The WAV header ffmpeg wrote: format, where the samples start, and how one sample is read (bytes, NATIVE_SAMPLES'
  * reader; null: float32, read in place); null while incomplete. `native`: the sample format asked for (PcmOutput.native)
  * — the header must state it; without it, 32-bit float.
