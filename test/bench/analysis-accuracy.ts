@@ -43,6 +43,7 @@ import { keyName, mirexKeyScore, parseKey, type Key } from '../../main/engine/an
 import { spawnFfmpeg } from '../../main/engine/media/ffmpeg';
 import type { EvalItem } from '../../tools/eval/build-set';
 import { ess, monoWav, qmHarness } from './peers';
+import { acc1, acc2 } from '../../tools/eval/tempo-metrics';
 
 const { values: args } = parseArgs({
   options: {
@@ -191,8 +192,6 @@ const TEMPO_PEERS = ['essentia degara', 'essentia multifeature', 'essentia perci
 const KEY_PEERS = ['essentia key edma', 'essentia key bgate', 'essentia key temperley', 'qm-dsp (Mixxx)'];
 
 // ---- metrics -------------------------------------------------------------------------------
-const acc1 = (est: number | null | undefined, ref: number | null) => ref != null && est != null && Math.abs(est - ref) <= 0.04 * ref;
-const acc2 = (est: number | null | undefined, ref: number | null) => ref != null && [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(est, ref * f));
 
 interface Row {
   item: EvalItem;

@@ -27,6 +27,7 @@ import { TempoAnalyser, type TempoResult } from '../../main/engine/analysis/temp
 import type { EvalItem } from '../../tools/eval/build-set';
 import { beatF, F_WINDOW_SEC, TRIM_SEC, truthBeats } from '../../tools/eval/beat-f';
 import { ess, monoWav, qmHarness } from './peers';
+import { acc1 } from '../../tools/eval/tempo-metrics';
 
 const { values: args } = parseArgs({
   options: {
@@ -72,8 +73,6 @@ const PEERS: Record<string, (mono: Float32Array, wav: string) => Beats> = {
     return { bpm: ibi.length ? 60 / ibi[ibi.length >> 1] : null, beats };
   },
 };
-
-const acc1 = (est: number | null, ref: number) => est != null && Math.abs(est - ref) <= 0.04 * ref;
 
 interface Row {
   file: string;

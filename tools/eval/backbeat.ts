@@ -77,8 +77,6 @@ export function loadRows(sets: string[]): Row[] {
   }
   return rows;
 }
-export const acc1 = (est: number | null | undefined, ref: number) => est != null && Math.abs(est - ref) <= 0.04 * ref;
-export const acc2 = (est: number | null | undefined, ref: number) => est != null && [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(est, ref * f));
 
 /** per-dimension mean |difference| of beat-synchronous features between beats `lag` apart (the 9 dims of tempo.ts beatDiffs) */
 function beatVectors(bands: Float32Array, beats: number[]): Float64Array[] {
@@ -135,6 +133,7 @@ if (args.explore) {
 
 /** conditioned band flux (tempo.ts condition) of band group g (0 low, 1 mid, 2 high), or the geometric mean of mid and high (g 3) */
 import { condition } from '../../main/engine/analysis/tempo';
+import { acc1, acc2 } from './tempo-metrics';
 export function bandEnv(env3: Float32Array, fps: number, g: number): Float64Array | null {
   const nf = Math.floor(env3.length / BAND_FEATURES);
   const e = new Float32Array(nf);

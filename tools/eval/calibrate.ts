@@ -267,6 +267,7 @@ import { mulberry32 } from '../../test/helpers/prng';
 import { fitLogistic as fitLogisticAt, fitSigned as fitSignedAt, sigmoid } from './logistic';
 import { splitFamilies } from './split-families';
 import { confusion } from './key-score';
+import { acc1, acc2 } from './tempo-metrics';
 
 const { values: args } = parseArgs({
   options: {
@@ -847,7 +848,6 @@ if (!rows.length) process.exit(1);
 // ---- labels (test/bench/analysis-accuracy.ts's definitions) -----------------------------------
 /** categories that have no key at all (drums; drones: one chord names no key); other files without a trusted key (real recordings, game MIDIs) have an unknown one */
 const NO_KEY = new Set(['percussion', 'beatless']);
-const acc1 = (est: number | null, ref: number | null) => ref != null && est != null && Math.abs(est - ref) <= 0.04 * ref;
 interface Sample<K extends string> {
   x: Record<K, number>;
   y: 0 | 1;
@@ -1273,7 +1273,6 @@ function tnetReport(): { now: boolean; refit: boolean | null; tcal22: { pass: bo
     return reliability(ix.map((i) => a[i].p), ix.map((i) => a[i].y)).ece;
   };
   const noBeat = (a: { p: number }[]) => tr.filter((r, i) => NO_BEAT.includes(r.set) && a[i].p >= MIN_CONFIDENCE).length;
-  const acc2 = (e: number | null, ref: number | null) => [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(e, ref == null ? null : ref * f));
   const withTruth = (x?: string) => tr.filter((r) => r.truthBpm != null && (!x || r.set === x));
   const folds = [0, 1, 2, 3, 4].map((k) => tr.filter((r) => r.tnetFold === k).length);
   console.log(`\n=== tnet18 (t4): the tempogram net (fold ensembles of ${args['tempo-net-oof']}; ${folds.join('+')} files out of fold, ${tr.filter((r) => r.tnetFold === -1).length} in no fold read by ${TNET!.restFrom}) vs the shipped analyser, same envelopes, this run ===`);

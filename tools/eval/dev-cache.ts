@@ -14,6 +14,7 @@ import { estimateTempo, LEVEL_TUNING, TempoAnalyser, type LevelTuning, type Temp
 import { estimateKey, TONAL_DEFAULTS, TonalAnalyser } from '../../main/engine/analysis/tonal';
 import { keyName, mirexKeyScore, type Key } from '../../main/engine/analysis/keys';
 import type { EvalItem } from './build-set';
+import { acc1, acc2 } from './tempo-metrics';
 
 const { values: args } = parseArgs({
   options: {
@@ -79,9 +80,6 @@ async function load(it: EvalItem): Promise<Cached> {
   writeFileSync(base + '.env6', Buffer.from(env3.buffer));
   return { env, env3, fps, t0, chroma, frames: k.frames, active };
 }
-
-const acc1 = (est: number | null | undefined, ref: number | null) => ref != null && est != null && Math.abs(est - ref) <= 0.04 * ref;
-const acc2 = (est: number | null | undefined, ref: number | null) => ref != null && [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(est, ref * f));
 
 const data: { it: EvalItem; c: Cached }[] = [];
 for (const it of items) data.push({ it, c: await load(it) });

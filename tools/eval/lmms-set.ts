@@ -30,6 +30,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { inflateSync } from 'node:zlib';
 import type { EvalItem } from './build-set';
+import { acc1, acc2 } from './tempo-metrics';
 
 export const SPLIT_FILE = '/work/notes/lmms-split.json';
 
@@ -229,9 +230,6 @@ const stemOf = (p: string) => basename(p).replace(/\.mmpz?$/, '').toLowerCase().
 function duration(file: string): number {
   return Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]).toString().trim());
 }
-
-const acc1 = (e: number | null | undefined, t: number) => e != null && Math.abs(e - t) <= 0.04 * t;
-const acc2 = (e: number | null | undefined, t: number) => [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(e, t * f));
 
 /**
  * Acc1 / Acc2 of tempo-lmms per kind (fast, slow, mid by the written tempo; intro, middle by the excerpt) for each pick

@@ -22,6 +22,7 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { chooseLevel, LEVEL_TUNING, levelTempi, type Novelty, periodicity, TempoAnalyser } from '../../main/engine/analysis/tempo';
 import type { EvalItem } from './build-set';
 import { splitFamilies } from './split-families';
+import { acc1, acc2 } from './tempo-metrics';
 
 const { values: args } = parseArgs({ options: { rows: { type: 'string' }, sets: { type: 'string', default: 'dev,dev2,synth,octave,sfshift,soft' }, limit: { type: 'string' }, cpu: { type: 'string' } } });
 const ALL: [string, string, string][] = [
@@ -38,8 +39,6 @@ const { clashOf } = splitFamilies('test/output/eval/split.json');
 const fromRows = args.rows ? new Set((JSON.parse(readFileSync(args.rows, 'utf8')) as { set: string; file: string; aug?: boolean }[]).filter((r) => !r.aug).map((r) => `${r.set}/${r.file}`)) : null;
 const O = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
 const KINDS: Novelty[] = ['flux', 'superflux'];
-const acc1 = (e: number | null, r: number) => e != null && Math.abs(e - r) <= 0.04 * r;
-const acc2 = (e: number | null, r: number) => [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(e, r * f));
 
 /** the tempo, step one's level T and the envelope's mean of one analyser after analyzeFile */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -25,6 +25,7 @@ import { EXTRA2_FEATURES, extraFeatures, loadExtra } from './octave-extra';
 import type { EvalItem } from './build-set';
 import { solve } from './linalg';
 import { splitFamilies } from './split-families';
+import { acc1 } from './tempo-metrics';
 
 const { values: args } = parseArgs({
   options: {
@@ -72,7 +73,6 @@ interface Row {
   shipped: number | null;
 }
 const O = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
-const acc1 = (est: number | null | undefined, ref: number) => est != null && Math.abs(est - ref) <= 0.04 * ref;
 const rows: Row[] = [];
 let skipped = 0;
 for (const [out, set] of SETS) {

@@ -2,7 +2,7 @@
 // (LevelTuning.tempoNetExpert = TEMPO_NET: the tempogram net's log-probability added to the octave chooser's logit) on the
 // same decode of each file, in one run. Each SPEC is MANIFEST:SET — the manifest's rows of that set (files at
 // <manifest's folder>/<set>/<file>; rows without a tempo truth skipped). Per set: files, Acc1 (within 4 % of the truth)
-// and Acc2 (also at 2, ½, 3, ⅓ of it; as tools/eval/backbeat.ts acc1/acc2, which parses its own argv on import) shipped → P3, and every file whose tempo P3 moves.
+// and Acc2 (also at 2, ½, 3, ⅓ of it; tools/eval/tempo-metrics.ts acc1/acc2) shipped → P3, and every file whose tempo P3 moves.
 // The shipped side is TempoAnalyser.finish() (the product's answer); P3 is tempoWith(P3) on the same envelopes.
 // Development-side sets only: a set named test or heldout* is refused.
 //
@@ -13,10 +13,8 @@ import { dirname, join } from 'node:path';
 import { analyzeFile } from '../../main/engine/analysis/run';
 import { LEVEL_TUNING, TempoAnalyser, type TempoResult } from '../../main/engine/analysis/tempo';
 import { tempoNetWeights } from '../../main/engine/analysis/tempo-net-weights';
+import { acc1, acc2 } from './tempo-metrics';
 const TEMPO_NET = tempoNetWeights();
-
-const acc1 = (est: number | null | undefined, ref: number) => est != null && Math.abs(est - ref) <= 0.04 * ref;
-const acc2 = (est: number | null | undefined, ref: number) => est != null && [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(est, ref * f));
 const P3 = { ...LEVEL_TUNING, tempoNetExpert: TEMPO_NET };
 for (const spec of process.argv.slice(2)) {
   const [manifest, set] = spec.split(':');

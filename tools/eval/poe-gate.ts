@@ -34,6 +34,7 @@ import { chooseLevel, LEVEL_TUNING, levelTempi, LOOP_MAX_SEC, octaveCandidatesOf
 import { octaveNetFeatures, octaveNetScore } from '../../main/engine/analysis/octave-net';
 import { tempoNetScoresAt, type TempoNetWeights } from '../../main/engine/analysis/tempo-net';
 import { tempoNetWeights } from '../../main/engine/analysis/tempo-net-weights';
+import { acc1, acc2 } from './tempo-metrics';
 const TEMPO_NET = tempoNetWeights();
 
 export const GRID = [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, Infinity];
@@ -47,8 +48,6 @@ const NETS: { out: string; w: TempoNetWeights }[] = args.net!.length
       return { out, w };
     })
   : [{ out: args.out!, w: TEMPO_NET }];
-const acc1 = (est: number | null | undefined, ref: number) => est != null && Math.abs(est - ref) <= 0.04 * ref;
-const acc2 = (est: number | null | undefined, ref: number) => est != null && [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(est, ref * f));
 const P3of = (w: TempoNetWeights): LevelTuning => ({ ...LEVEL_TUNING, tempoNetExpert: w, tempoNetGate: undefined });
 /** the octave chooser alone (no net): P4's answer where the gate is shut */
 const CHOOSER: LevelTuning = { ...LEVEL_TUNING, tempoNetExpert: undefined, tempoNetGate: undefined };

@@ -23,11 +23,10 @@ import { analyzeFile } from '../../main/engine/analysis/run';
 import { chooseLevel, LEVEL_TUNING, levelTempi, octaveCandidatesOf, octaveNetInputs, periodicity, TempoAnalyser, type TempoResult } from '../../main/engine/analysis/tempo';
 import { octaveNetFeatures, octaveNetScore } from '../../main/engine/analysis/octave-net';
 import { productOfExperts, tempoNetScoresAt } from '../../main/engine/analysis/tempo-net';
+import { acc1, acc2 } from './tempo-metrics';
 
 const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: 'string' }, compare: { type: 'boolean' } } });
 const O = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
-const acc1 = (est: number | null | undefined, ref: number) => est != null && Math.abs(est - ref) <= 0.04 * ref;
-const acc2 = (est: number | null | undefined, ref: number) => est != null && [1, 2, 0.5, 3, 1 / 3].some((f) => acc1(est, ref * f));
 const r2 = (v: number) => Math.round(v * 100) / 100;
 const lo = (s: number[], bi: number) => {
   const o = s.filter((_, i) => i !== bi);

@@ -9,12 +9,12 @@
 //   nice -n 15 node --import tsx tools/eval/temponet-check.ts PICKS.json FOLD_DIR test/output/temponet17/cache
 import { existsSync, readFileSync } from 'node:fs';
 import { estimateTempo, LEVEL_TUNING } from '../../main/engine/analysis/tempo';
+import { acc1 } from './tempo-metrics';
 const [picksF, dir, cache] = process.argv.slice(2);
 const picks = JSON.parse(readFileSync(picksF, 'utf8'));
 const folds = JSON.parse(readFileSync(dir + '/folds.json', 'utf8'));
 const nets = [0, 1, 2, 3, 4].map((k) => JSON.parse(readFileSync(`${dir}/fold-${k}.json`, 'utf8')));
 const O = { minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 0.7 };
-const acc1 = (e: number, r: number) => Math.abs(e - r) <= 0.04 * r;
 let n = 0, sameT = 0, agree = 0, tsRight = 0, pyRight = 0;
 const per: Record<string, number[]> = {};
 for (const [key, p] of Object.entries<any>(picks)) {
