@@ -2,7 +2,8 @@
  * The reference's preprocessing for the media-truth suites (issue 10, kind 3): the model's image and audio
  * inputs as tools/convert/preprocess.py makes them from Pillow's `Image.open(p).convert('RGB')` and
  * `torchaudio.load` (test/tools/preprocess_oracle.py), and video frames as decord reads them (ffmpeg with
- * -noautorotate, every frame the decoder shows). Test tooling only: it runs /usr/bin/python3.
+ * -noautorotate, every frame the decoder shows). Test tooling only: it runs /usr/bin/python3 (through python(),
+ * test/helpers/python.ts: torch imported once per test process).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import { exactFps, imageInput } from '../../main/engine/model/media-input';
 import { imageToPixelValues } from '../../main/engine/model/preprocess/image';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from '../../main/engine/model/preprocess/video';
 import { ROOT } from './media';
+import { python } from './python';
 
 const ORACLE = join(ROOT, 'test', 'tools', 'preprocess_oracle.py');
 
@@ -62,7 +64,7 @@ function oracleResults(paths: string[]): Map<string, Float32Array | string> {
 
 /** The reference's inputs for many files in one Python run: `kind` imagefile (Pillow) or audiofile (torchaudio); a file's error text where it refuses. */
 export function preprocessOracle(kind: 'imagefile' | 'audiofile', paths: string[]): Map<string, Float32Array | string> {
-  const r = spawnSync('/usr/bin/python3', ['-c', oracleScript(kind, paths)], { encoding: 'utf8' });
+  const r = spawnSync(python(), ['-c', oracleScript(kind, paths)], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return oracleResults(paths);
 }
@@ -199,7 +201,7 @@ function loadResults(paths: string[], stdout: string): Map<string, { sr: number;
  * the error text where torchaudio refuses it.
  */
 export function torchaudioLoad(paths: string[]): Map<string, { sr: number; data: Float32Array } | string> {
-  const r = spawnSync('/usr/bin/python3', ['-c', loadScript(paths)], { encoding: 'utf8' });
+  const r = spawnSync(python(), ['-c', loadScript(paths)], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return loadResults(paths, r.stdout);
 }
@@ -210,7 +212,7 @@ export function torchaudioLoad(paths: string[]): Map<string, { sr: number; data:
  * and torchaudio's samples of the same files.
  */
 export function referenceAudio(paths: string[]): { refs: Map<string, Float32Array | string>; loaded: Map<string, { sr: number; data: Float32Array } | string> } {
-  const r = spawnSync('/usr/bin/python3', ['-c', `${oracleScript('audiofile', paths)}\n${loadScript(paths)}`], { encoding: 'utf8' });
+  const r = spawnSync(python(), ['-c', `${oracleScript('audiofile', paths)}\n${loadScript(paths)}`], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return { refs: oracleResults(paths), loaded: loadResults(paths, r.stdout) };
 }

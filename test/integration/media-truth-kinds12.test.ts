@@ -35,6 +35,7 @@ import { decodeAudio, imageInput, videoAndSoundtrack, videoInput } from '../../m
 import { PROCESSORS } from '../../main/engine/model/processors';
 import { ff, MEDIA_DIR, OUTPUT } from '../helpers/media';
 import { imageMismatches, maxDiff, preprocessOracle, referenceVideo, setDisplayMatrix } from '../helpers/preprocess-ref';
+import { python } from '../helpers/python';
 import { renderSong, type SmfNote } from '../helpers/smf';
 
 const DIR = join(OUTPUT, 'media-truth-kinds12');
@@ -274,7 +275,7 @@ Image.fromarray(np.round(a * 1.3).astype(np.int32), 'I').save(iz, compression='t
 
   test('several audio or video streams: the model reads the one the reference\'s loaders pick (libavformat av_find_best_stream: torchaudio\'s default audio stream, decord\'s video stream), not the first (was the first: mean |Δ| 0.37 on the audio input, the 160×120 stream for the video)', async () => {
     // which stream libavformat picks, asked of libavformat itself (torchaudio's StreamReader)
-    const picks = JSON.parse(execFileSync('/usr/bin/python3', ['-W', 'ignore', '-c', `import sys, json
+    const picks = JSON.parse(execFileSync(python(), ['-W', 'ignore', '-c', `import sys, json
 from torchaudio.io import StreamReader
 print(json.dumps([[StreamReader(p).default_audio_stream, StreamReader(p).default_video_stream] for p in sys.argv[1:]]))`, V.twoVideo, V.twoAudio, V.twoAudioVideo, V.impaired], { encoding: 'utf8' })) as Array<[number | null, number | null]>;
     assert.deepEqual(picks, [[null, 1], [1, null], [2, 0], [1, null]]);

@@ -35,6 +35,7 @@ import { PROCESSORS, processVideoWithSoundtrack } from '../../main/engine/model/
 import { ff, OUTPUT } from '../helpers/media';
 import { mulberry32 } from '../helpers/prng';
 import { maxDiff, preprocessOracle, referenceAudio } from '../helpers/preprocess-ref';
+import { python } from '../helpers/python';
 
 const DIR = join(OUTPUT, 'media-truth-kinds25');
 
@@ -50,7 +51,7 @@ function assertSoxReadsVorbis(): void {
     const probe = join(DIR, 'sox-probe.ogg');
     ff(['-f', 'lavfi', '-i', 'sine=d=1', '-c:a', 'libvorbis', probe]);
     const py = `import torch, torchaudio\nprint(torch.ops.torchaudio.sox_io_load_audio_file(${JSON.stringify(probe)}, None, None, True, True, None) is not None)`;
-    soxVorbis = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
+    soxVorbis = spawnSync(python(), ['-c', py], { encoding: 'utf8' });
   }
   const r = soxVorbis;
   assert.equal(r.stdout.trim(), 'True', `the local torchaudio's libsox reads no Ogg Vorbis (install libsox-fmt-base, as .ci/run does): ${r.stderr}`);

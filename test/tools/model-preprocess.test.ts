@@ -10,9 +10,9 @@ import { probeFile } from '../../main/engine/media/probe';
 import { decodeAudio, imageInput } from '../../main/engine/model/media-input';
 import { PROCESSORS } from '../../main/engine/model/processors';
 import { ROOT } from '../helpers/media';
+import { python } from '../helpers/python';
 import { animatedWebp, ITEM5_LAYOUTS, layoutWav } from '../helpers/issue10-inputs';
 
-const PY = '/usr/bin/python3';
 const ORACLE = join(ROOT, 'test', 'tools', 'preprocess_oracle.py');
 const dir = mkdtempSync(join(tmpdir(), 'rs-pre-'));
 
@@ -48,7 +48,7 @@ function oracleAudio(chans: Float32Array[], sr: number): Float32Array {
   const inPath = join(dir, 'a.f32');
   const outPath = join(dir, 'a.out.f32');
   writeFileSync(inPath, inter);
-  execFileSync(PY, [ORACLE, 'audio', inPath, String(sr), String(chans.length), outPath]);
+  execFileSync(python(), [ORACLE, 'audio', inPath, String(sr), String(chans.length), outPath]);
   const buf = readFileSync(outPath);
   return new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
 }
@@ -87,7 +87,7 @@ test('the resampler reproduces torchaudio.functional.resample (44.1 → 16 kHz) 
   const inPath = join(dir, 'r.f32');
   const outPath = join(dir, 'r.out.f32');
   writeFileSync(inPath, x);
-  execFileSync(PY, [
+  execFileSync(python(), [
     '-c',
     `import numpy as np, torch, torchaudio; x=torch.from_numpy(np.fromfile('${inPath}',dtype='<f4'))[None]; torchaudio.functional.resample(x,44100,16000)[0].numpy().astype('<f4').tofile('${outPath}')`,
   ]);
@@ -112,7 +112,7 @@ for (const [w, h] of [
     const inPath = join(dir, 'i.rgb');
     const outPath = join(dir, 'i.out.f32');
     writeFileSync(inPath, rgb);
-    execFileSync(PY, [ORACLE, 'image', inPath, String(w), String(h), outPath]);
+    execFileSync(python(), [ORACLE, 'image', inPath, String(w), String(h), outPath]);
     const buf = readFileSync(outPath);
     const ref = new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
     const d = maxAbsDiff(imageToPixelValues(rgb, w, h), ref);
@@ -133,7 +133,7 @@ for (const [layout, channels] of ITEM5_LAYOUTS) {
     decoded.close();
     const got = (await PROCESSORS.audio(path, { clips: 3 })).data;
     const out = join(dir, `${layout}.out.f32`);
-    execFileSync(PY, [ORACLE, 'audiofile', path, out]);
+    execFileSync(python(), [ORACLE, 'audiofile', path, out]);
     const buf = readFileSync(out);
     const ref = new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
     const d = maxAbsDiff(got, ref);
@@ -145,7 +145,7 @@ for (const [layout, channels] of ITEM5_LAYOUTS) {
 test('an animated WebP: the model gets its first frame as Pillow reads it', async () => {
   const path = animatedWebp();
   const out = join(dir, 'anim.out.f32');
-  execFileSync(PY, [ORACLE, 'imagefile', path, out]);
+  execFileSync(python(), [ORACLE, 'imagefile', path, out]);
   const buf = readFileSync(out);
   const ref = new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
   const px = await imageInput(path);
