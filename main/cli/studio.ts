@@ -18,7 +18,7 @@ import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
 import { crateCommand } from './crate';
 import { analyzeLine, analyzeText, fmtDuration, shownPath } from './analyze-text';
-import { expandPlaylists, reportOrder } from './playlists';
+import { expandPlaylists, mergeInPathOrder, reportOrder } from './playlists';
 
 const USAGE = `Resonance Studio ${STUDIO_VERSION}
 
@@ -473,8 +473,8 @@ async function analyzeCommand(argv: string[]): Promise<void> {
       : null;
     if (!values.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     for (const p of end.problems) {
-      if (values.json) process.stdout.write(JSON.stringify({ path: p.path, error: p.message, code: p.code }) + '\n');
-      else process.stderr.write(`studio: ${shownPath(p.path)}: ${p.message}\n`);
+      // --json: each problem's line at its path's place among the tracks' (below); plain text: on stderr, first
+      if (!values.json) process.stderr.write(`studio: ${shownPath(p.path)}: ${p.message}\n`);
       // a named path, or something under it that could not be read (a folder, a file, a name that is not UTF-8); a broken
       // link or a second link to a folder already scanned holds nothing more to analyse
       if (paths.includes(p.path) || p.code === 'DB_WRITE_FAILED' || p.code === 'INTERNAL' || (p.code === 'UNREADABLE' && p.kind !== 'folder-seen')) failed++;
@@ -497,9 +497,16 @@ async function analyzeCommand(argv: string[]): Promise<void> {
       mine.push(...page.rows.filter((t) => under(t.path)));
       if (offset + 2000 >= page.total) break;
     }
-    // a playlist's tracks in its order, the files and folders given in path order (playlists.ts reportOrder)
+    // a playlist's tracks in its order, the files and folders given in path order (playlists.ts reportOrder); --json
+    // puts the scan's problems among them at their paths' places
     {
-      for (const t of reportOrder(mine, listed)) {
+      const problemLines = values.json ? end.problems.map((p) => ({ path: p.path, problem: { path: p.path, error: p.message, code: p.code } })) : [];
+      for (const item of reportOrder(mergeInPathOrder(mine, problemLines), listed)) {
+        if ('problem' in item) {
+          process.stdout.write(JSON.stringify(item.problem) + '\n');
+          continue;
+        }
+        const t = item;
         total++;
         if (t.status === 'failed') {
           failed++;
