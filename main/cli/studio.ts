@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { codecText, narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { codecText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { defaultPack } from '../engine/model/default-pack';
@@ -231,7 +231,7 @@ export function formatProbe(p: ProbeResult): string {
         ? // a file that names no speaker positions (WAVE_FORMAT_EXTENSIBLE, dwChannelMask 0) has no layout: its count, as ffprobe words it
           [codecText(s), s.sampleRate && `${s.sampleRate} Hz${s.decodedSampleRate ? ` (decoded and analysed as ${s.decodedSampleRate} Hz PCM)` : ''}`, s.channelLayout ?? (s.channels && `${s.channels} channels`), s.bitrateKbps && `${s.bitrateKbps} kb/s`]
         : s.type === 'video'
-          ? [s.codec, videoSizeText(s, 'x'), s.fps && `${s.fps} fps`, s.attachedPic && 'cover art']
+          ? [s.codec, videoSizeText(s, 'x'), s.fps && `${s.fps} fps`, s.attachedPic && 'cover art', s.pictureType && pictureTypeText(s.pictureType)]
           : [s.codec];
     lines.push(`  stream ${s.index}    ${s.type}: ${bits.filter(Boolean).join(', ')}`);
   }
@@ -239,6 +239,12 @@ export function formatProbe(p: ProbeResult): string {
   (p.chapters ?? []).forEach((c, i) => lines.push(`  chapter ${String(i + 1).padEnd(3)} ${fmtDuration(c.startSec)}–${fmtDuration(c.endSec)}${c.title ? `  ${value(c.title)}` : ''}`));
   for (const w of p.warnings) lines.push(`  warning     ${w}`);
   return lines.join('\n');
+}
+
+/** an attached picture's type as `studio probe` shows it: its ID3v2 / FLAC code and standard name ("picture type 4: Cover (back)") */
+function pictureTypeText(name: string): string {
+  const code = (PICTURE_TYPES as readonly string[]).indexOf(name);
+  return code < 0 ? `picture type: ${name}` : `picture type ${code}: ${name}`;
 }
 
 async function probe(argv: string[]): Promise<void> {

@@ -126,6 +126,19 @@ export const Tags = z.object({
 });
 export type Tags = z.infer<typeof Tags>;
 
+/**
+ * The picture types of ID3v2 APIC (ID3v2.4 native frames §4.14), which FLAC's METADATA_BLOCK_PICTURE and Vorbis
+ * comments share, by code (index) and standard name — the names ffmpeg states as an attached picture's comment
+ * (libavformat id3v2.c ff_id3v2_picture_types) and music-metadata as IPicture.type. `studio probe` shows the code
+ * beside the name.
+ */
+export const PICTURE_TYPES = [
+  'Other', "32x32 pixels 'file icon'", 'Other file icon', 'Cover (front)', 'Cover (back)', 'Leaflet page', 'Media (e.g. label side of CD)',
+  'Lead artist/lead performer/soloist', 'Artist/performer', 'Conductor', 'Band/Orchestra', 'Composer', 'Lyricist/text writer',
+  'Recording Location', 'During recording', 'During performance', 'Movie/video screen capture', 'A bright coloured fish',
+  'Illustration', 'Band/artist logotype', 'Publisher/Studio logotype',
+] as const;
+
 export const StreamInfo = z.object({
   index: z.number(),
   type: z.enum(['audio', 'video', 'subtitle', 'data', 'attachment']),
@@ -146,6 +159,12 @@ export const StreamInfo = z.object({
   sampleAspect: z.number().optional(),
   /** an attached picture (cover art) stored as a video stream */
   attachedPic: z.boolean().optional(),
+  /**
+   * an attached picture's type as the file states it: the ID3v2 APIC / FLAC METADATA_BLOCK_PICTURE picture type,
+   * by its standard name (PICTURE_TYPES: "Cover (front)" is 3, "Cover (back)" 4); absent where the container has
+   * none (MP4 covr, a Matroska attachment)
+   */
+  pictureType: z.string().optional(),
   bitrateKbps: z.number().optional(),
   /** the display matrix mirrors the picture (a flip, with or without `rotation`; MP4/MOV tkhd): players show it flipped — ffmpeg states only a rotation */
   mirrored: z.boolean().optional(),

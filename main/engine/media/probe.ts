@@ -1,7 +1,7 @@
 import { constants, readdirSync, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
-import { StudioError, type Chapter, type ProbeResult, type StreamInfo } from '@contract';
+import { PICTURE_TYPES, StudioError, type Chapter, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { freeFormatText, textDemuxerOnBinary } from './demuxer';
 import { truncatedError, readStructure, unpaddedText, webpAnimation, type Structure } from './structure';
@@ -318,8 +318,13 @@ export function parseFfmpegInfo(stderr: string): {
       // this stream's side data: the lines up to the next stream or output section
       const after = stderr.slice(m.index + m[0].length);
       const end = after.search(/^\s*Stream #|^Output #/m);
-      const rot = /displaymatrix: rotation of (-?[\d.]+) degrees/.exec(end < 0 ? after : after.slice(0, end));
+      const own = end < 0 ? after : after.slice(0, end);
+      const rot = /displaymatrix: rotation of (-?[\d.]+) degrees/.exec(own);
       if (rot && Number(rot[1]) !== 0) s.rotation = Number(rot[1]);
+      // an attached picture's type: ffmpeg states an APIC's / FLAC PICTURE's type by its ID3v2 name as the stream's
+      // comment (id3v2.c, flac_picture.c); a comment of another text is no type
+      const comment = s.attachedPic ? /^\s+comment\s*: (.*)$/m.exec(own)?.[1]?.trim() : undefined;
+      if (comment && (PICTURE_TYPES as readonly string[]).includes(comment)) s.pictureType = comment;
     }
     streams.push(s);
   }
