@@ -551,6 +551,24 @@ export const ChatMessage = z.object({
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
 /**
+ * The reasons kept with an answer marked 'interrupted' (ChatMessage.error), written by the engine when it starts and
+ * finds answers still 'streaming' (main/engine/chat/service.ts): `restarted` — the engine host started it again after
+ * it stopped (a crash, a kill) while the app or `studio serve` ran on; `appStopped` — the app or `studio serve` itself
+ * stopped and was started again; `unstated` — what 'interrupted' means where a record states no reason
+ * (interruptedNote). Each is a whole sentence, shown after "Interrupted: ".
+ */
+export const ANSWER_INTERRUPTED = {
+  restarted: 'The engine stopped while this answer was being written and was restarted; ask again.',
+  appStopped: 'Resonance Studio stopped while this answer was being written; ask again.',
+  unstated: 'The engine stopped while this answer was being written; ask again.',
+} as const;
+
+/** The note under an 'interrupted' answer (the chat pane's "Interrupted: …"): its recorded reason, else ANSWER_INTERRUPTED.unstated. Pure. */
+export function interruptedNote(m: Pick<ChatMessage, 'error'>): string {
+  return m.error?.trim() ? m.error : ANSWER_INTERRUPTED.unstated;
+}
+
+/**
  * What the model was given of one attached file, as the media processors read it (main/engine/model/processors.ts),
  * not a second decode. Each field is present where it applies to the kind:
  * - audio (also a video's soundtrack): container, seconds, sampleRate, channels, clips
