@@ -896,6 +896,14 @@ export const AUDIO_EXTENSIONS = [
  * TypeScript sources share it.
  */
 export const VIDEO_EXTENSIONS = ['mp4', 'mkv', 'webm', 'mov', 'm4v', 'avi', '3gp', '3g2', 'mts', 'm2ts', 'mpg', 'mpeg', 'vob', 'flv', 'wmv', 'ogv'] as const;
+/**
+ * Tracker modules, which ffmpeg renders through its libopenmpt demuxer (ProTracker .mod, FastTracker 2 .xm, Impulse
+ * Tracker .it, Scream Tracker 3 .s3m, OpenMPT .mptm): offered to open beside AUDIO_EXTENSIONS (the file browser, the
+ * Open… dialog's audio filters, files handed to the app), as `studio probe` and the library read them. Not taken at
+ * their word by the library scan (library/sniff.ts sniffs them like any other file): ".it" is also an Italian text's
+ * name, and an ffmpeg built without libopenmpt reads none.
+ */
+export const MODULE_EXTENSIONS = ['mod', 'xm', 'it', 's3m', 'mptm'] as const;
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp'] as const;
 
 // ---- getting DeepResonance: the model catalogue, Get, verify, convert (issue 9) ----
