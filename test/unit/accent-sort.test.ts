@@ -9,12 +9,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { migrate, migrations, openDb } from '../../main/engine/db';
 import { naturalKey, naturalPathKey } from '../../main/engine/db/natural-key';
 import { TracksRepo } from '../../main/engine/db/tracks';
 import { CrateService } from '../../main/engine/library/crates';
+
+/** one scratch folder for this file's databases, removed at the end */
+const root = mkdtempSync(join(tmpdir(), 'accent-sort-'));
+after(() => rmSync(root, { recursive: true, force: true }));
 
 const byKey = (names: string[], key: (s: string) => string | null) => [...names].sort((a, b) => (key(a)! < key(b)! ? -1 : key(a)! > key(b)! ? 1 : 0));
 
@@ -31,21 +35,16 @@ test('paths: a folder before its longer siblings still; "Cafe/" then "Café/" th
 });
 
 test('crates: "Café" is its own crate, listed beside "Cafe"; "Élan" among the E\'s', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'accent-sort-crates-'));
-  const db = openDb(dir);
-  try {
-    const crates = new CrateService(db);
-    for (const n of ['Zouk', 'Élan', 'Eclectic', 'Cafeteria', 'Café', 'Cafe']) crates.create(n);
-    assert.deepEqual(crates.list().map((c) => c.name), ['Cafe', 'Café', 'Cafeteria', 'Eclectic', 'Élan', 'Zouk']);
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const db = openDb(join(root, 'crates'));
+  const crates = new CrateService(db);
+  for (const n of ['Zouk', 'Élan', 'Eclectic', 'Cafeteria', 'Café', 'Cafe']) crates.create(n);
+  const names = crates.list().map((c) => c.name);
+  db.close();
+  assert.deepEqual(names, ['Cafe', 'Café', 'Cafeteria', 'Eclectic', 'Élan', 'Zouk']);
 });
 
 test('migration 16 makes the stored sort keys again: a library scanned before sorts "Édith" among the E\'s', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'accent-sort-mig16-'));
-  let db = openDb(dir);
+  let db = openDb(join(root, 'mig16'));
   const file = db.name;
   try {
     const repo = new TracksRepo(db);
@@ -65,6 +64,5 @@ test('migration 16 makes the stored sort keys again: a library scanned before so
     assert.deepEqual(titles, ['Eagle', 'Édith', 'Zappa']);
   } finally {
     db.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 });
