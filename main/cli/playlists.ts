@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import type { ErrorCode } from '@contract';
+import { naturalPathKey } from '../engine/db/natural-key';
 import { isInside } from '../engine/fs/paths';
 import { readM3u } from '../engine/library/m3u8';
 
@@ -135,4 +136,25 @@ export function reportOrder<T extends { path: string }>(rows: readonly T[], expa
   });
   keyed.sort((x, y) => x.key[0] - y.key[0] || x.key[1] - y.key[1] || x.key[2] - y.key[2]);
   return keyed.map((k) => k.row);
+}
+
+/**
+ * `rows` (in the library's path order: library:query sort path asc, natural-key.ts naturalPathKey) with `others`
+ * (the scan's problems that name a path: a symlink loop skipped, a folder that cannot be read) each put at its
+ * path's place, so `studio analyze --json` prints one folder's lines in path order (a loop's line came first, before
+ * files that sort earlier). A row and another of the same path: the row first. Pure; `others` need not be sorted.
+ * @returns a new array of both, for reportOrder
+ */
+export function mergeInPathOrder<A extends { path: string }, B extends { path: string }>(rows: readonly A[], others: readonly B[]): Array<A | B> {
+  const key = (p: string) => naturalPathKey(p) ?? '';
+  const rest = others.map((o, i) => ({ o, i, k: key(o.path) })).sort((x, y) => (x.k < y.k ? -1 : x.k > y.k ? 1 : x.i - y.i));
+  const out: Array<A | B> = [];
+  let j = 0;
+  for (const row of rows) {
+    const k = key(row.path);
+    while (j < rest.length && rest[j].k < k) out.push(rest[j++].o);
+    out.push(row);
+  }
+  for (; j < rest.length; j++) out.push(rest[j].o);
+  return out;
 }

@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { codecText, narrowBpmRangeNote, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { codecText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { defaultPack } from '../engine/model/default-pack';
@@ -18,7 +18,7 @@ import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
 import { crateCommand } from './crate';
 import { analyzeLine, analyzeText, fmtDuration, shownPath } from './analyze-text';
-import { expandPlaylists, reportOrder } from './playlists';
+import { expandPlaylists, mergeInPathOrder, reportOrder } from './playlists';
 
 const USAGE = `Resonance Studio ${STUDIO_VERSION}
 
@@ -231,7 +231,7 @@ export function formatProbe(p: ProbeResult): string {
         ? // a file that names no speaker positions (WAVE_FORMAT_EXTENSIBLE, dwChannelMask 0) has no layout: its count, as ffprobe words it
           [codecText(s), s.sampleRate && `${s.sampleRate} Hz${s.decodedSampleRate ? ` (decoded and analysed as ${s.decodedSampleRate} Hz PCM)` : ''}`, s.channelLayout ?? (s.channels && `${s.channels} channels`), s.bitrateKbps && `${s.bitrateKbps} kb/s`]
         : s.type === 'video'
-          ? [s.codec, videoSizeText(s, 'x'), s.fps && `${s.fps} fps`, s.attachedPic && 'cover art']
+          ? [s.codec, videoSizeText(s, 'x'), s.fps && `${s.fps} fps`, s.attachedPic && 'cover art', s.pictureType && pictureTypeText(s.pictureType)]
           : [s.codec];
     lines.push(`  stream ${s.index}    ${s.type}: ${bits.filter(Boolean).join(', ')}`);
   }
@@ -239,6 +239,12 @@ export function formatProbe(p: ProbeResult): string {
   (p.chapters ?? []).forEach((c, i) => lines.push(`  chapter ${String(i + 1).padEnd(3)} ${fmtDuration(c.startSec)}–${fmtDuration(c.endSec)}${c.title ? `  ${value(c.title)}` : ''}`));
   for (const w of p.warnings) lines.push(`  warning     ${w}`);
   return lines.join('\n');
+}
+
+/** an attached picture's type as `studio probe` shows it: its ID3v2 / FLAC code and standard name ("picture type 4: Cover (back)") */
+function pictureTypeText(name: string): string {
+  const code = (PICTURE_TYPES as readonly string[]).indexOf(name);
+  return code < 0 ? `picture type: ${name}` : `picture type ${code}: ${name}`;
 }
 
 async function probe(argv: string[]): Promise<void> {
@@ -473,8 +479,8 @@ async function analyzeCommand(argv: string[]): Promise<void> {
       : null;
     if (!values.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     for (const p of end.problems) {
-      if (values.json) process.stdout.write(JSON.stringify({ path: p.path, error: p.message, code: p.code }) + '\n');
-      else process.stderr.write(`studio: ${shownPath(p.path)}: ${p.message}\n`);
+      // --json: each problem's line at its path's place among the tracks' (below); plain text: on stderr, first
+      if (!values.json) process.stderr.write(`studio: ${shownPath(p.path)}: ${p.message}\n`);
       // a named path, or something under it that could not be read (a folder, a file, a name that is not UTF-8); a broken
       // link or a second link to a folder already scanned holds nothing more to analyse
       if (paths.includes(p.path) || p.code === 'DB_WRITE_FAILED' || p.code === 'INTERNAL' || (p.code === 'UNREADABLE' && p.kind !== 'folder-seen')) failed++;
@@ -497,9 +503,16 @@ async function analyzeCommand(argv: string[]): Promise<void> {
       mine.push(...page.rows.filter((t) => under(t.path)));
       if (offset + 2000 >= page.total) break;
     }
-    // a playlist's tracks in its order, the files and folders given in path order (playlists.ts reportOrder)
+    // a playlist's tracks in its order, the files and folders given in path order (playlists.ts reportOrder); --json
+    // puts the scan's problems among them at their paths' places
     {
-      for (const t of reportOrder(mine, listed)) {
+      const problemLines = values.json ? end.problems.map((p) => ({ path: p.path, problem: { path: p.path, error: p.message, code: p.code } })) : [];
+      for (const item of reportOrder(mergeInPathOrder(mine, problemLines), listed)) {
+        if ('problem' in item) {
+          process.stdout.write(JSON.stringify(item.problem) + '\n');
+          continue;
+        }
+        const t = item;
         total++;
         if (t.status === 'failed') {
           failed++;

@@ -126,6 +126,19 @@ export const Tags = z.object({
 });
 export type Tags = z.infer<typeof Tags>;
 
+/**
+ * The picture types of ID3v2 APIC (ID3v2.4 native frames §4.14), which FLAC's METADATA_BLOCK_PICTURE and Vorbis
+ * comments share, by code (index) and standard name — the names ffmpeg states as an attached picture's comment
+ * (libavformat id3v2.c ff_id3v2_picture_types) and music-metadata as IPicture.type. `studio probe` shows the code
+ * beside the name.
+ */
+export const PICTURE_TYPES = [
+  'Other', "32x32 pixels 'file icon'", 'Other file icon', 'Cover (front)', 'Cover (back)', 'Leaflet page', 'Media (e.g. label side of CD)',
+  'Lead artist/lead performer/soloist', 'Artist/performer', 'Conductor', 'Band/Orchestra', 'Composer', 'Lyricist/text writer',
+  'Recording Location', 'During recording', 'During performance', 'Movie/video screen capture', 'A bright coloured fish',
+  'Illustration', 'Band/artist logotype', 'Publisher/Studio logotype',
+] as const;
+
 export const StreamInfo = z.object({
   index: z.number(),
   type: z.enum(['audio', 'video', 'subtitle', 'data', 'attachment']),
@@ -146,6 +159,12 @@ export const StreamInfo = z.object({
   sampleAspect: z.number().optional(),
   /** an attached picture (cover art) stored as a video stream */
   attachedPic: z.boolean().optional(),
+  /**
+   * an attached picture's type as the file states it: the ID3v2 APIC / FLAC METADATA_BLOCK_PICTURE picture type,
+   * by its standard name (PICTURE_TYPES: "Cover (front)" is 3, "Cover (back)" 4); absent where the container has
+   * none (MP4 covr, a Matroska attachment)
+   */
+  pictureType: z.string().optional(),
   bitrateKbps: z.number().optional(),
   /** the display matrix mirrors the picture (a flip, with or without `rotation`; MP4/MOV tkhd): players show it flipped — ffmpeg states only a rotation */
   mirrored: z.boolean().optional(),
@@ -532,6 +551,24 @@ export const ChatMessage = z.object({
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
 /**
+ * The reasons kept with an answer marked 'interrupted' (ChatMessage.error), written by the engine when it starts and
+ * finds answers still 'streaming' (main/engine/chat/service.ts): `restarted` — the engine host started it again after
+ * it stopped (a crash, a kill) while the app or `studio serve` ran on; `appStopped` — the app or `studio serve` itself
+ * stopped and was started again; `unstated` — what 'interrupted' means where a record states no reason
+ * (interruptedNote). Each is a whole sentence, shown after "Interrupted: ".
+ */
+export const ANSWER_INTERRUPTED = {
+  restarted: 'The engine stopped while this answer was being written and was restarted; ask again.',
+  appStopped: 'Resonance Studio stopped while this answer was being written; ask again.',
+  unstated: 'The engine stopped while this answer was being written; ask again.',
+} as const;
+
+/** The note under an 'interrupted' answer (the chat pane's "Interrupted: …"): its recorded reason, else ANSWER_INTERRUPTED.unstated. Pure. */
+export function interruptedNote(m: Pick<ChatMessage, 'error'>): string {
+  return m.error?.trim() ? m.error : ANSWER_INTERRUPTED.unstated;
+}
+
+/**
  * What the model was given of one attached file, as the media processors read it (main/engine/model/processors.ts),
  * not a second decode. Each field is present where it applies to the kind:
  * - audio (also a video's soundtrack): container, seconds, sampleRate, channels, clips
@@ -859,6 +896,14 @@ export const AUDIO_EXTENSIONS = [
  * TypeScript sources share it.
  */
 export const VIDEO_EXTENSIONS = ['mp4', 'mkv', 'webm', 'mov', 'm4v', 'avi', '3gp', '3g2', 'mts', 'm2ts', 'mpg', 'mpeg', 'vob', 'flv', 'wmv', 'ogv'] as const;
+/**
+ * Tracker modules, which ffmpeg renders through its libopenmpt demuxer (ProTracker .mod, FastTracker 2 .xm, Impulse
+ * Tracker .it, Scream Tracker 3 .s3m, OpenMPT .mptm): offered to open beside AUDIO_EXTENSIONS (the file browser, the
+ * Open… dialog's audio filters, files handed to the app), as `studio probe` and the library read them. Not taken at
+ * their word by the library scan (library/sniff.ts sniffs them like any other file): ".it" is also an Italian text's
+ * name, and an ffmpeg built without libopenmpt reads none.
+ */
+export const MODULE_EXTENSIONS = ['mod', 'xm', 'it', 's3m', 'mptm'] as const;
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp'] as const;
 
 // ---- getting DeepResonance: the model catalogue, Get, verify, convert (issue 9) ----

@@ -80,10 +80,11 @@ describe('crates in the library database', () => {
       assert.equal(crates.byName('e\u0301te\u0301')?.id, ete.id);
       assert.equal(findCrate(crates.list(), 'ÉTÉ')?.id, ete.id, 'studio crate show finds it the same way');
       assert.notEqual(crates.create('Ete').id, ete.id, 'accents are not folded away');
-      // listed in the library's natural order (natural-key.ts, as the title column sorts: by code point after folding)
+      // listed in the library's natural order (natural-key.ts, as the title column sorts: accents folded as the search
+      // does, the plain name first where two fold alike; fix31: "Été" was last, after "Set 10")
       crates.create('Set 10');
       crates.create('set 2');
-      assert.deepEqual(crates.list().map((c) => c.name), ['Ete', 'OPENING', 'Peak time', 'set 2', 'Set 10', 'Été']);
+      assert.deepEqual(crates.list().map((c) => c.name), ['Ete', 'Été', 'OPENING', 'Peak time', 'set 2', 'Set 10']);
       crates.delete(peak.id);
       assert.throws(() => crates.crate(peak.id), { code: 'NOT_FOUND' });
       assert.throws(() => crates.add(peak.id, [ids[0]]), { code: 'NOT_FOUND' });

@@ -1,4 +1,4 @@
-import { DISCONNECTED, StudioError, type ChatAttachments, type ChatMessage, type MethodArgs, type Progress } from '@contract';
+import { ANSWER_INTERRUPTED, DISCONNECTED, StudioError, type ChatAttachments, type ChatMessage, type MethodArgs, type Progress } from '@contract';
 import type { EngineContext } from '../context';
 import type { Tracks } from '../media/tracks';
 import { newId } from '../media/tracks';
@@ -35,9 +35,7 @@ export class ChatService {
     // Answers that were streaming when the engine died are marked as such: an engine restarted by its host (a crash, a
     // kill) says so — the app or `studio serve` ran on, and the next question is answered (session 30: "The studio
     // stopped" read as if everything had); a first start is the app or `studio serve` started again after it stopped
-    this.messages.interruptStreaming(ctx.restarts > 0
-      ? 'The engine stopped while this answer was being written and was restarted; ask again.'
-      : 'Resonance Studio stopped while this answer was being written; ask again.');
+    this.messages.interruptStreaming(ctx.restarts > 0 ? ANSWER_INTERRUPTED.restarted : ANSWER_INTERRUPTED.appStopped);
   }
 
   thread(trackId: string): ChatMessage[] {

@@ -277,4 +277,10 @@ export const migrations: string[] = [
   // NFD without the combining accents, ø/æ/ß/đ/ł/œ spelled out); existing rows' keys made again with it. Written out as
   // migration 11 is, so a later edit of SEARCH_KEY_SQL cannot change a migration that has run
   `UPDATE tracks SET search_key = search_key(tracks.title, tracks.artist, tracks.album, tracks.genre, tracks.file_name, tracks.path, (SELECT lf.path FROM library_folders lf WHERE lf.id = tracks.folder_id)) WHERE lib_status IS NOT NULL;`,
+  // 16 (fix31): the sorts fold accents as the search does ("Édith" among the E's, not after "Zappa"; natural-key.ts
+  // naturalKey); existing rows' text, path and folder keys made again with it
+  `UPDATE tracks SET title_sort = natural_key(title), artist_sort = natural_key(artist), album_sort = natural_key(album),
+     genre_sort = natural_key(genre), file_name_sort = natural_key(file_name), path_sort = natural_path_key(path),
+     folder_sort = natural_folder_key(tracks.path, (SELECT lf.path FROM library_folders lf WHERE lf.id = tracks.folder_id))
+   WHERE lib_status IS NOT NULL;`,
 ];

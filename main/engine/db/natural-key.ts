@@ -1,9 +1,13 @@
-import { relativeFolder } from './search-key';
+import { foldSearch, relativeFolder } from './search-key';
 
 /**
- * The library's natural sort key for text columns (title, artist, album, genre, file name): numbers by value
- * ("c2" before "c10", as Finder, Explorer and rekordbox order names), letters without case ("alpha" before
- * "Beta"), Unicode compared in NFC. Stored beside each text column (`title_sort`, …, migration 8) and indexed,
+ * The library's natural sort key for text columns (title, artist, album, genre, file name) and for crate names: numbers
+ * by value ("c2" before "c10", as Finder, Explorer and rekordbox order names), letters without case ("alpha" before
+ * "Beta") and without accents first (search-key.ts foldSearch, the search's own folding: "Élan" among the E's, "Café"
+ * beside "Cafe" — compared by code point, every accented letter sorted after "z"), Unicode compared in NFC. Where two
+ * names fold alike the name itself, lower case, decides: after the folded key comes U+0002 and the unfolded one ("Cafe"
+ * before "Café" before "Cafeteria"); U+0002 sorts below every character a name holds, and above naturalPathKey's U+0001.
+ * Stored beside each text column (`title_sort`, …, migration 8; made again with the fold by migration 16) and indexed,
  * so a deep page of 50,000 rows sorted by title is still read from an index, not sorted per query
  * (test/bench/library-sort.ts). SQLite's built-in collations cannot do this, and better-sqlite3 has no custom
  * collation; a stored key needs no function to read or sort, so other SQLite tools still open the database.
@@ -14,13 +18,17 @@ import { relativeFolder } from './search-key';
  */
 export function naturalKey(v: unknown): string | null {
   if (typeof v !== 'string') return null;
-  return v
-    .normalize('NFC')
-    .toLowerCase()
-    .replace(/\d+/g, (run) => {
-      const digits = run.replace(/^0+/, '') || '0';
-      return String(Math.min(99, digits.length)).padStart(2, '0') + digits;
-    });
+  const lower = v.normalize('NFC').toLowerCase();
+  const folded = foldSearch(lower);
+  return folded === lower ? numbersByValue(lower) : `${numbersByValue(folded)}\u0002${numbersByValue(lower)}`;
+}
+
+/** each run of ASCII digits as its length (two digits) then the digits without leading zeros (naturalKey) */
+function numbersByValue(s: string): string {
+  return s.replace(/\d+/g, (run) => {
+    const digits = run.replace(/^0+/, '') || '0';
+    return String(Math.min(99, digits.length)).padStart(2, '0') + digits;
+  });
 }
 
 /**

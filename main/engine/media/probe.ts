@@ -1,7 +1,7 @@
 import { constants, readdirSync, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
-import { StudioError, type Chapter, type ProbeResult, type StreamInfo } from '@contract';
+import { PICTURE_TYPES, StudioError, type Chapter, type ProbeResult, type StreamInfo } from '@contract';
 import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { freeFormatText, textDemuxerOnBinary } from './demuxer';
 import { truncatedError, readStructure, unpaddedText, webpAnimation, type Structure } from './structure';
@@ -318,8 +318,13 @@ export function parseFfmpegInfo(stderr: string): {
       // this stream's side data: the lines up to the next stream or output section
       const after = stderr.slice(m.index + m[0].length);
       const end = after.search(/^\s*Stream #|^Output #/m);
-      const rot = /displaymatrix: rotation of (-?[\d.]+) degrees/.exec(end < 0 ? after : after.slice(0, end));
+      const own = end < 0 ? after : after.slice(0, end);
+      const rot = /displaymatrix: rotation of (-?[\d.]+) degrees/.exec(own);
       if (rot && Number(rot[1]) !== 0) s.rotation = Number(rot[1]);
+      // an attached picture's type: ffmpeg states an APIC's / FLAC PICTURE's type by its ID3v2 name as the stream's
+      // comment (id3v2.c, flac_picture.c); a comment of another text is no type
+      const comment = s.attachedPic ? /^\s+comment\s*: (.*)$/m.exec(own)?.[1]?.trim() : undefined;
+      if (comment && (PICTURE_TYPES as readonly string[]).includes(comment)) s.pictureType = comment;
     }
     streams.push(s);
   }
@@ -351,6 +356,17 @@ export function audioEndsWithFile(st: Pick<Structure, 'mp4AudioBesideVideo'>, fi
 }
 
 /**
+ * Why a file ffmpeg's image2 demuxer took by its name alone holds no picture (a text file named cover.jpg): the
+ * extension it went by and the decoder's own words where it said any ("No JPEG data found in image", libavcodec's
+ * mjpeg), for the NOT_MEDIA message after "is not an audio or video file that can be read". Pure.
+ */
+function noPictureText(path: string, stderr: string): string {
+  const said = /^\[\w+ @ 0x[0-9a-f]+\] (.+)$/m.exec(stderr)?.[1]?.trim();
+  const decoder = said && !/^Could not find codec parameters/.test(said) ? ` (ffmpeg: ${said})` : '';
+  return `: ffmpeg read it as an image by its name (${extname(path) || 'no extension'}) and found no picture in it${decoder}`;
+}
+
+/**
  * Probe a media file: ffmpeg's dump of the input (container, streams, its
  * duration and tags) and music-metadata's reading (parser chosen by content),
  * cross-checked (tags.ts crossCheck): where what the file states is in
@@ -379,7 +395,11 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   const misdetected = !mm.structure.freeFormat && /detected only with low score of \d+, misdetection possible/.test(ff.stderr) && info.streams.length > 0 && (ff.stderr.match(/Could not find codec parameters for stream \d+/g) ?? []).length >= info.streams.length;
   // random or damaged bytes that ffmpeg's weakest probe takes for a text format (LRC: any file starting "["): not "in fact LRC"
   const textGuess = await textDemuxerOnBinary(path, info.container);
-  if (!/Input #0/.test(ff.stderr) || info.streams.length === 0 || misdetected || textGuess) {
+  // image2, ffmpeg's still-image demuxer, is chosen by the name alone (libavformat img2.c's extensions): a text file
+  // named cover.jpg was "image2, 0:00.04, video: mjpeg" — its one stream without a picture ("No JPEG data found in
+  // image", "Could not find codec parameters … unspecified size"), where a real picture has its size
+  const noPicture = info.container.split(',')[0] === 'image2' && info.streams.length > 0 && info.streams.every((s) => s.type === 'video' && !s.width) && /Could not find codec parameters for stream \d+ [^\n]*unspecified size/.test(ff.stderr);
+  if (!/Input #0/.test(ff.stderr) || info.streams.length === 0 || misdetected || textGuess || noPicture) {
     const reason = ffmpegReason(ff.stderr);
     if (mm.structure.truncated) throw truncatedError(name, mm.structure.truncated, reason);
     const u = mm.structure.unpaddedChunk;
@@ -389,9 +409,11 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     const guess = info.container.split(',')[0]!.toUpperCase();
     const why = textGuess
       ? `: ffmpeg's only guess is ${guess} (a text format) and the file is not text`
-      : misdetected
-        ? `: ffmpeg could only guess ${guess}, warning of a misdetection, and found no stream it could read`
-        : ` (ffmpeg: ${reason})`;
+      : noPicture
+        ? noPictureText(path, ff.stderr)
+        : misdetected
+          ? `: ffmpeg could only guess ${guess}, warning of a misdetection, and found no stream it could read`
+          : ` (ffmpeg: ${reason})`;
     throw new StudioError('NOT_MEDIA', `"${name}" is not an audio or video file that can be read${why}. It may be corrupt, or a different kind of file with a media extension.`);
   }
   // the audio stream read: the one ffmpeg and the model's loader pick (bestStream: a later one flagged default before

@@ -1511,8 +1511,12 @@ export function packetsNeeded(x: { ff: FfmpegStated; sizeBytes: number; coverByt
   return ogg || videoHidesAudio || packetised || cafPackets || packetsAreDuration(ff) || ff.durationEstimated === true || ff.durationSec === null || Boolean(st?.truncated) || Boolean(st?.vbri) || wmaAudio(ff)?.byFfmpeg === false || st?.flac?.totalSamples === 0 || Boolean(st?.flacStreams?.length) || readersDisagree || sizeDisagrees(ff, x.sizeBytes, x.coverBytes);
 }
 
-/** a length in a warning, to the hundredth: cut, as every length is shown (contract clockTime) */
-const fmtTime = (s: number): string => clockTime(s, 2);
+/**
+ * a length in a warning, to the hundredth: the one rounding of a duration (durationShown, ms), then cut, as every
+ * length is shown (contract clockTime) — so a warning's "its audio ends at" reads as the duration line beside it
+ * (9.9798 s: both 0:09.98; cut without the rounding the warning said 0:09.97)
+ */
+const fmtTime = (s: number): string => clockTime(durationShown(s), 2);
 
 /**
  * A DSD stream's own rate: ffmpeg's DSF and DSDIFF demuxers state the 1-bit rate / 8 (libavformat/dsfdec.c, iff.c:
