@@ -50,3 +50,14 @@ test('guard: a real JPEG and a real TGA (image2 by name, a picture inside) are s
 test('guard: the text named cover.jpg is refused as a track\'s attached cover (content sniffed)', async () => {
   await assert.rejects(pinAttachedCover(join(DIR, 'cache'), 'a'.repeat(16), join(DIR, 'cover.jpg')), /"cover\.jpg" is not an image file \(its content is no image format\), so it cannot be a cover\./);
 });
+
+test('the model\'s image input (`studio ask --image`) on a text file named .jpg says it holds no picture, not "save it as PNG or JPEG"', async () => {
+  const { imageInputSized } = await import('../../main/engine/model/media-input');
+  await assert.rejects(imageInputSized(join(DIR, 'cover.jpg')), (e: Error & { code?: string }) => {
+    assert.equal(e.code, 'NOT_MEDIA', e.message);
+    assert.match(e.message, /^"cover\.jpg" is not an image that can be read: ffmpeg read it as an image by its name \(\.jpg\) and found no picture in it/, e.message);
+    assert.match(e.message, /It may be corrupt, or a different kind of file with an image extension\.$/, e.message);
+    assert.doesNotMatch(e.message, /Save it as PNG or JPEG/, e.message);
+    return true;
+  });
+});

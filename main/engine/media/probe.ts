@@ -360,10 +360,20 @@ export function audioEndsWithFile(st: Pick<Structure, 'mp4AudioBesideVideo'>, fi
  * extension it went by and the decoder's own words where it said any ("No JPEG data found in image", libavcodec's
  * mjpeg), for the NOT_MEDIA message after "is not an audio or video file that can be read". Pure.
  */
-function noPictureText(path: string, stderr: string): string {
+export function noPictureText(path: string, stderr: string): string {
   const said = /^\[\w+ @ 0x[0-9a-f]+\] (.+)$/m.exec(stderr)?.[1]?.trim();
   const decoder = said && !/^Could not find codec parameters/.test(said) ? ` (ffmpeg: ${said})` : '';
   return `: ffmpeg read it as an image by its name (${extname(path) || 'no extension'}) and found no picture in it${decoder}`;
+}
+
+/**
+ * Whether ffmpeg took a file for a still image by its name alone and found no picture in it: its image2 demuxer
+ * (chosen by the extension, libavformat img2.c) gave only video streams without a size, and the log says "Could not
+ * find codec parameters … unspecified size" — a text file named cover.jpg, where a real picture has its size. `info`:
+ * parseFfmpegInfo of `stderr`, ffmpeg's description of the input. Pure.
+ */
+export function imageWithoutPicture(info: Pick<ReturnType<typeof parseFfmpegInfo>, 'container' | 'streams'>, stderr: string): boolean {
+  return info.container.split(',')[0] === 'image2' && info.streams.length > 0 && info.streams.every((s) => s.type === 'video' && !s.width) && /Could not find codec parameters for stream \d+ [^\n]*unspecified size/.test(stderr);
 }
 
 /**
@@ -398,7 +408,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   // image2, ffmpeg's still-image demuxer, is chosen by the name alone (libavformat img2.c's extensions): a text file
   // named cover.jpg was "image2, 0:00.04, video: mjpeg" — its one stream without a picture ("No JPEG data found in
   // image", "Could not find codec parameters … unspecified size"), where a real picture has its size
-  const noPicture = info.container.split(',')[0] === 'image2' && info.streams.length > 0 && info.streams.every((s) => s.type === 'video' && !s.width) && /Could not find codec parameters for stream \d+ [^\n]*unspecified size/.test(ff.stderr);
+  const noPicture = imageWithoutPicture(info, ff.stderr);
   if (!/Input #0/.test(ff.stderr) || info.streams.length === 0 || misdetected || textGuess || noPicture) {
     const reason = ffmpegReason(ff.stderr);
     if (mm.structure.truncated) throw truncatedError(name, mm.structure.truncated, reason);

@@ -8,7 +8,7 @@ import { freeFormatText } from '../media/demuxer';
 import { ffmpegReason, runFfmpeg, spawnFfmpeg, stalledError } from '../media/ffmpeg';
 import { imaAdpcmToPcmWav, isImaAdpcm } from '../media/ima-adpcm';
 import { inputPartOf, NATIVE_SAMPLES, readPcm, wideStream, type PcmReadResult } from '../media/pcm';
-import { bestIfNotFirst, bestStream, parseFfmpegInfo, realContainer, statMediaFile } from '../media/probe';
+import { bestIfNotFirst, bestStream, imageWithoutPicture, noPictureText, parseFfmpegInfo, realContainer, statMediaFile } from '../media/probe';
 import { readRegularFileSync, wavLayout } from '../media/riff';
 import { structureOf, webpVp8x } from '../media/structure';
 import type { AudioSource } from './preprocess/audio';
@@ -804,6 +804,8 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
     // width × height, then colour depth, the last of equals first)
     video = info.container === 'ico' ? largestImage(info.streams) ?? first : first;
   }
+  // a file that only its name calls a picture (a text file named cover.jpg): that it holds none, not "save it as PNG"
+  if (imageWithoutPicture(info, log)) throw new StudioError('NOT_MEDIA', `"${name}" is not an image that can be read${noPictureText(path, log)}. It may be corrupt, or a different kind of file with an image extension.`);
   if (!video || !video.width || !video.height) {
     // what ffmpeg said, and what to do: formats only Pillow reads (DIB, IM, a Lab TIFF) end here
     const why = video ? `ffmpeg states no picture size for its ${video.codec} stream` : `ffmpeg: ${ffmpegReason(log)}`;
