@@ -45,7 +45,6 @@ class Table {
   private outsideSort: { column: SortColumn; dir: SortDir } | null = null;
 
   private pages = new Map<number, Page>();
-  private filterListeners: Array<() => void> = [];
   /**
    * a sort or filter changed while offline: the next refresh online drops the cached pages (refresh); meanwhile the
    * last known rows stay on screen, and the Library's offline note says the change waits for the reconnect
@@ -189,8 +188,7 @@ class Table {
         signal('library-filter-problem', { message: e.message });
         return;
       }
-      // the message in words, without the error's code (for programs only, as the toasts do: tester31)
-      this.queryError = e.message;
+      this.queryError = e.code === 'BAD_ARGS' ? e.message : `${e.message}${e.code ? ` (${e.code})` : ''}`;
       signal('library-error', { where: 'query', code: e.code, message: e.message });
     } finally {
       if (this.inflight.get(p) === gen) this.inflight.delete(p);
@@ -224,12 +222,6 @@ class Table {
     if (!connection.offline) this.total = null;
     signal('library-filtered', filter);
     this.refresh(true);
-    for (const fn of this.filterListeners) fn();
-  }
-
-  /** Call `fn` after every change of the filter (applyForm, clearFilter), once the new query has been sent. */
-  onFilterChanged(fn: () => void): void {
-    this.filterListeners.push(fn);
   }
 
   clearFilter(): void {
