@@ -904,6 +904,8 @@ export const VIDEO_EXTENSIONS = ['mp4', 'mkv', 'webm', 'mov', 'm4v', 'avi', '3gp
  * name, and an ffmpeg built without libopenmpt reads none.
  */
 export const MODULE_EXTENSIONS = ['mod', 'xm', 'it', 's3m', 'mptm'] as const;
+/** What the app offers to open as a track (the file browser, Open…, files handed to the app): audio, tracker modules, video. */
+export const OPENABLE_EXTENSIONS = [...AUDIO_EXTENSIONS, ...MODULE_EXTENSIONS, ...VIDEO_EXTENSIONS] as const;
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp'] as const;
 
 // ---- getting DeepResonance: the model catalogue, Get, verify, convert (issue 9) ----

@@ -1,9 +1,9 @@
 // Files handed to the app from outside: command line, a second launch, macOS open-file.
 import { statSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
-import { AUDIO_EXTENSIONS, MODULE_EXTENSIONS, VIDEO_EXTENSIONS } from '@contract';
+import { OPENABLE_EXTENSIONS } from '@contract';
 
-const OPENABLE = new Set<string>([...AUDIO_EXTENSIONS, ...MODULE_EXTENSIONS, ...VIDEO_EXTENSIONS]);
+const OPENABLE = new Set<string>(OPENABLE_EXTENSIONS);
 
 export function isOpenableFile(path: string, isFile: (p: string) => boolean = defaultIsFile): boolean {
   return OPENABLE.has(extname(path).slice(1).toLowerCase()) && isFile(path);

@@ -1,5 +1,5 @@
 // The contract's `host: 'shell'` methods: native things only main can do.
-import { AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, MODULE_EXTENSIONS, VIDEO_EXTENSIONS, type MethodArgs, type MethodOutput } from '@contract';
+import { AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, MODULE_EXTENSIONS, OPENABLE_EXTENSIONS, VIDEO_EXTENSIONS, type MethodArgs, type MethodOutput } from '@contract';
 import { dirname } from 'node:path';
 import type { SenderLike, ShellMethods } from './ipc';
 
@@ -37,7 +37,7 @@ export function openDialogOptions(kind: 'media' | 'image'): OpenDialogOptions {
     buttonLabel: 'Open',
     properties: ['openFile'],
     filters: [
-      { name: 'Audio and video', extensions: [...AUDIO_EXTENSIONS, ...MODULE_EXTENSIONS, ...VIDEO_EXTENSIONS] },
+      { name: 'Audio and video', extensions: [...OPENABLE_EXTENSIONS] },
       { name: 'Audio', extensions: [...AUDIO_EXTENSIONS, ...MODULE_EXTENSIONS] },
       { name: 'Video', extensions: [...VIDEO_EXTENSIONS] },
       { name: 'All files', extensions: ['*'] },

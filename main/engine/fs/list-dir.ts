@@ -2,9 +2,9 @@ import type { Dirent } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, extname, join, parse } from 'node:path';
-import { AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, MODULE_EXTENSIONS, StudioError, VIDEO_EXTENSIONS, type DirListing } from '@contract';
+import { IMAGE_EXTENSIONS, OPENABLE_EXTENSIONS, StudioError, type DirListing } from '@contract';
 
-const MEDIA = new Set<string>([...AUDIO_EXTENSIONS, ...MODULE_EXTENSIONS, ...VIDEO_EXTENSIONS]);
+const MEDIA = new Set<string>(OPENABLE_EXTENSIONS);
 const IMAGES = new Set<string>(IMAGE_EXTENSIONS);
 /** how many left-out entries a listing names (the count covers all) */
 const MAX_SKIPPED_NAMED = 50;
