@@ -247,12 +247,26 @@ export const NATIVE_SAMPLES: Record<string, { codec: string; muxer: string; byte
  * `index`: the absolute stream index (0:N).
  */
 export function wideStream(log: string, index: number | null): { index: number; sampleRate: number; channels: number; format: string } | null {
-  for (const m of log.matchAll(/Stream #0:(\d+)[^\n]*?: Audio: [^\n]*?, (\d+) Hz, (\d+) channels, (\w+)/g)) {
-    const s = { index: Number(m[1]), sampleRate: Number(m[2]), channels: Number(m[3]), format: m[4]! };
+  for (const line of audioStreamLines(log)) {
+    // a layout stated as a count ("128 channels"): the only way ffmpeg states so many
+    const n = /^(\d+) channels$/.exec(line.layout);
+    if (!n) continue;
+    const s = { index: line.index, sampleRate: line.sampleRate, channels: Number(n[1]), format: line.format };
     if (index !== null && s.index !== index) continue;
     return s.channels > FFMPEG_MAX_CONVERT_CHANNELS && NATIVE_SAMPLES[s.format] ? s : null;
   }
   return null;
+}
+
+/**
+ * Each audio stream line of ffmpeg's description of the input in `log` ("Stream #0:1(eng): Audio: flac, 44100 Hz,
+ * stereo, s16"), in order: the absolute stream index (0:N), the rate (Hz), the layout as stated ("stereo", "5.1(side)",
+ * "128 channels") and the decoder's sample format ("s16", "s32", "fltp", …). Pure.
+ */
+function* audioStreamLines(log: string): Generator<{ index: number; sampleRate: number; layout: string; format: string }> {
+  for (const m of log.matchAll(/Stream #0:(\d+)[^\n]*?: Audio: [^\n]*?, (\d+) Hz, ([^,\n]+), (\w+)/g)) {
+    yield { index: Number(m[1]), sampleRate: Number(m[2]), layout: m[3]!, format: m[4]! };
+  }
 }
 
 /**
@@ -262,9 +276,9 @@ export function wideStream(log: string, index: number | null): { index: number; 
  * the MP3/AAC/Opus/Vorbis decoders) can. False when the line is absent.
  */
 export function decodesToIntegers(log: string, index: number | null): boolean {
-  for (const m of log.matchAll(/Stream #0:(\d+)[^\n]*?: Audio: [^\n]*?, \d+ Hz, [^,\n]+, (\w+)/g)) {
-    if (index !== null && Number(m[1]) !== index) continue;
-    return /^(u8|s16|s32|s64)p?$/.test(m[2]!);
+  for (const line of audioStreamLines(log)) {
+    if (index !== null && line.index !== index) continue;
+    return /^(u8|s16|s32|s64)p?$/.test(line.format);
   }
   return false;
 }

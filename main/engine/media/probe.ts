@@ -405,9 +405,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   const misdetected = !mm.structure.freeFormat && /detected only with low score of \d+, misdetection possible/.test(ff.stderr) && info.streams.length > 0 && (ff.stderr.match(/Could not find codec parameters for stream \d+/g) ?? []).length >= info.streams.length;
   // random or damaged bytes that ffmpeg's weakest probe takes for a text format (LRC: any file starting "["): not "in fact LRC"
   const textGuess = await textDemuxerOnBinary(path, info.container);
-  // image2, ffmpeg's still-image demuxer, is chosen by the name alone (libavformat img2.c's extensions): a text file
-  // named cover.jpg was "image2, 0:00.04, video: mjpeg" — its one stream without a picture ("No JPEG data found in
-  // image", "Could not find codec parameters … unspecified size"), where a real picture has its size
+  // a text file named cover.jpg was "image2, 0:00.04, video: mjpeg"
   const noPicture = imageWithoutPicture(info, ff.stderr);
   if (!/Input #0/.test(ff.stderr) || info.streams.length === 0 || misdetected || textGuess || noPicture) {
     const reason = ffmpegReason(ff.stderr);
