@@ -30,7 +30,9 @@ describe('chat: the link to studio serve lost mid-answer', { timeout: 300_000 },
   before(async () => {
     ensureTinyPacks();
     const launching = launchChromium().then((b) => (browser = b));
-    serve = await startServe({ dataDir, env: { STUDIO_DISABLE_WEBGPU: '1' } }).finally(() => launching);
+    // 20 ms a token (the engine's test-only pause): the tiny pack's answer lasts ~40 s, so the kill lands while it
+    // streams — without it the ~2,000-token answer took ~4 s here and ended before the kill on the project's CI
+    serve = await startServe({ dataDir, env: { STUDIO_DISABLE_WEBGPU: '1', STUDIO_TEST_TOKEN_DELAY_MS: '20' } }).finally(() => launching);
     await launching;
     sp = await StudioPage.open(browser, serve);
     assert.equal((await sp.chat().choosePack(join(TINY_DIR, 'packs', 'alpha-fp32'))).name, 'pack-chosen');
@@ -51,8 +53,8 @@ describe('chat: the link to studio serve lost mid-answer', { timeout: 300_000 },
     const question = 'What instruments are playing, in detail?';
     // min_new_tokens: the answer cannot end before the kill
     await page.evaluate(() => ((globalThis as unknown as { __studioChatOptions: unknown }).__studioChatOptions = { maxNewTokens: 2048, minNewTokens: 2048, temperature: 1.5 }));
-    // the page-side steps before the question: while ~500 tokens a second stream in, each call into the page waits
-    // behind their rendering, and the tiny pack's answer can fill its context and end before the kill
+    // the page-side steps before the question: while tokens stream in, each call into the page waits behind their
+    // rendering
     // the model's status line as the engine gives it while connected
     assert.equal(await page.getByTestId('provider-active').getAttribute('data-stale'), 'false');
     // a mark on this page's window: a reload (a new page) would not have it — the app-ready event cannot say so, as the
