@@ -4,6 +4,7 @@ import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProbeResult } from '@contract';
 import { locateFfmpeg } from '../../main/engine/media/ffmpeg';
+import { REAL_PYTHON } from './python';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** git-ignored folder for everything tests generate (media, screenshots, data dirs) */
@@ -222,7 +223,7 @@ w = wave.open(sys.argv[1], 'wb'); w.setnchannels(1); w.setsampwidth(2); w.setfra
 w.writeframes((y * 32767).astype('<i2').tobytes()); w.close()
 `;
   const tmp = tmpBeside(out);
-  execFileSync('python3', ['-c', py, tmp, JSON.stringify(arg)]);
+  execFileSync(REAL_PYTHON, ['-c', py, tmp, JSON.stringify(arg)]);
   settle(tmp, out);
   return out;
 }

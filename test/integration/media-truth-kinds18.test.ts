@@ -29,6 +29,7 @@ import { probeFile } from '../../main/engine/media/probe';
 import { locateFfmpeg } from '../../main/engine/media/ffmpeg';
 import { readStructure } from '../../main/engine/media/structure';
 import { decodedSec, ff, OUTPUT, ROOT } from '../helpers/media';
+import { REAL_PYTHON } from '../helpers/python';
 import { f23, freeform, id3, latin1Text, withIlstItems } from '../helpers/tag-bytes';
 
 const DIR = join(OUTPUT, 'media-truth-kinds18');
@@ -97,7 +98,7 @@ describe('kind 1: AIFF text chunks in UTF-8 and in Mac OS Roman', () => {
   /** an IFF chunk: id, big-endian size, body, pad byte to an even length */
   const chunk = (id: string, body: Buffer) => { const n = Buffer.alloc(4); n.writeUInt32BE(body.length); return Buffer.concat([Buffer.from(id, 'latin1'), n, body, Buffer.alloc(body.length & 1)]); };
   /** Mac OS Roman bytes of `s` (Python's mac_roman codec, the table Apple publishes) */
-  const macRoman = (s: string) => execFileSync('python3', ['-c', 'import sys; sys.stdout.buffer.write(sys.argv[1].encode("mac_roman"))', s]);
+  const macRoman = (s: string) => execFileSync(REAL_PYTHON, ['-c', 'import sys; sys.stdout.buffer.write(sys.argv[1].encode("mac_roman"))', s]);
   /** a COMT chunk's body (AIFF 1.3 §12): count, then per comment timeStamp, marker, count, text padded to even */
   const comt = (texts: Buffer[]) => Buffer.concat([Buffer.from([0, texts.length]), ...texts.map((t) => { const h = Buffer.alloc(8); h.writeUInt16BE(t.length, 6); return Buffer.concat([h, t, Buffer.alloc(t.length & 1)]); })]);
 

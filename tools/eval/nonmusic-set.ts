@@ -58,7 +58,7 @@ for (const [name, body] of Object.entries(SCENES))
     if (!existsSync(dst)) {
       const raw = join(OUT, 'nonmusic', `${name}-${s}.f32`);
       const sec = 20 + 5 * s;
-      const got = execFileSync('python3', ['-c', `import numpy as np, sys
+      const got = execFileSync('/usr/bin/python3', ['-c', `import numpy as np, sys
 r = np.random.default_rng(${1000 + 17 * s + name.length}); sr = 44100; sec = ${sec}
 ${body}
 y = (y / np.max(np.abs(y)) * 0.5).astype(np.float32); sys.stdout.buffer.write(y.tobytes())`], { maxBuffer: 1 << 28 });
