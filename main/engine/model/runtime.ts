@@ -24,7 +24,6 @@ import { EmbeddingCache, EmbeddingDiskCache, packIdentity } from './embedding-ca
 
 export { PLACEHOLDERS, PLACEHOLDER_RE, type MediaKind };
 
-/** placeholder → medium */
 /**
  * Test-only: a pause (ms) after each generated token, from STUDIO_TEST_TOKEN_DELAY_MS (a whole number, 1–1000; unset
  * or anything else: none). End-to-end tests that must act while an answer is still being written (open another track,
@@ -37,6 +36,7 @@ export function testTokenDelayMs(env: NodeJS.ProcessEnv = process.env): number {
 }
 const TOKEN_DELAY_MS = testTokenDelayMs();
 
+/** placeholder → medium */
 const KIND_OF: Record<string, MediaKind> = Object.fromEntries(Object.entries(PLACEHOLDERS).map(([k, p]) => [p, k as MediaKind]));
 
 
