@@ -92,6 +92,31 @@ class Selection {
     signal('library-selected', { index: table.cursor, id: table.row(table.cursor)?.id ?? null, count: this.ids.size });
   }
 
+  /** counts the narrowings (keepShown): only the latest one's answer applies */
+  private narrowing = 0;
+  /**
+   * After the filter changed: the selected rows it hides leave the selection, as in DJ software (rekordbox, Mixxx),
+   * so that Write tags…, Export (selected rows) and Add to crate act only on rows the user can see — Ctrl+A, then a
+   * BPM range that hid every row, said "0 tracks · 11 selected" and wrote tags to the hidden rows (tester31). The rows
+   * still shown stay selected. One `library:ids` call for the new filter, only when something is selected; its answer
+   * is dropped when a gesture or a later filter came meanwhile. When the ids cannot be read, the selection is cleared
+   * (no action may reach rows that are not shown).
+   */
+  async keepShown(): Promise<void> {
+    if (!this.ids.size) return;
+    const g = this.gesture;
+    const n = ++this.narrowing;
+    // the anchor is an index in the order shown before: it names another row now
+    this.anchor = -1;
+    const shown = await this.fetchIds();
+    if (g !== this.gesture || n !== this.narrowing) return;
+    const visible = new Set(shown ?? []);
+    const next = new Set([...this.ids].filter((id) => visible.has(id)));
+    if (next.size === this.ids.size) return;
+    this.ids = next;
+    signal('library-selection-narrowed', { count: next.size });
+  }
+
   /** The ids of rows lo…hi from the table's cache, in order; null when any of them is not cached. */
   private cachedIds(lo: number, hi: number): string[] | null {
     const ids: string[] = [];
@@ -125,3 +150,4 @@ class Selection {
 }
 
 export const selection = new Selection();
+table.onFilterChanged(() => void selection.keepShown());

@@ -45,6 +45,7 @@ class Table {
   private outsideSort: { column: SortColumn; dir: SortDir } | null = null;
 
   private pages = new Map<number, Page>();
+  private filterListeners: Array<() => void> = [];
   /**
    * a sort or filter changed while offline: the next refresh online drops the cached pages (refresh); meanwhile the
    * last known rows stay on screen, and the Library's offline note says the change waits for the reconnect
@@ -222,6 +223,12 @@ class Table {
     if (!connection.offline) this.total = null;
     signal('library-filtered', filter);
     this.refresh(true);
+    for (const fn of this.filterListeners) fn();
+  }
+
+  /** Call `fn` after every change of the filter (applyForm, clearFilter), once the new query has been sent. */
+  onFilterChanged(fn: () => void): void {
+    this.filterListeners.push(fn);
   }
 
   clearFilter(): void {

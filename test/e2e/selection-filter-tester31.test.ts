@@ -1,0 +1,40 @@
+// Library: a filter that hides selected rows takes them out of the selection (tester31). Ctrl+A, then a BPM range
+// that hid every row, said "0 tracks · 11 selected", and "Write tags (11)…" (export, add to crate) still acted on the
+// rows no longer shown. DJ software (rekordbox, Mixxx) keeps only the rows still shown selected.
+// Needs `npm run build`. Run: node tools/run-tests.mjs test/e2e/selection-filter-tester31.test.ts
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { scannedLibrary, type libraryPage } from './library-page';
+import { useStudio } from '../helpers/studio';
+
+describe('library: a filter narrows the selection to the rows it shows', { timeout: 300_000 }, () => {
+  let lib: ReturnType<typeof libraryPage>;
+  const studio = useStudio({ viewport: { width: 1440, height: 900 } });
+  before(async () => {
+    ({ lib } = await scannedLibrary(studio.sp, 'e2e-selection-filter-tester31'));
+  });
+
+  test('Ctrl+A, then BPM 100–125: the two rows shown stay selected; a search that hides all: none', async () => {
+    const { page } = studio.sp;
+    await page.locator('[data-testid=library-row]').first().click();
+    await page.keyboard.press('Control+a');
+    await page.locator('[data-testid=library-count]', { hasText: '5 tracks · 5 selected' }).waitFor();
+    await page.getByTestId('filter-bpm-min').fill('100');
+    await page.getByTestId('filter-bpm-max').fill('125');
+    await page.getByTestId('filter-bpm-max').press('Enter');
+    await lib.waitForTotal(2);
+    const count = page.getByTestId('library-count');
+    await page.locator('[data-testid=library-count]', { hasText: '2 selected' }).waitFor({ timeout: 5000 }).catch(() => undefined);
+    assert.equal((await count.innerText()).trim(), '2 tracks · 2 selected', 'the rows the filter hides left the selection');
+    await page.locator('[data-testid=detail-write-tags]', { hasText: 'Write tags (2)…' }).waitFor({ timeout: 5000 });
+    await page.getByTestId('filter-text').fill('no such track anywhere');
+    await page.getByTestId('filter-text').press('Enter');
+    await page.locator('[data-testid=library-table][data-total="0"]').waitFor();
+    await page.waitForTimeout(500);
+    assert.equal((await count.innerText()).trim(), '0 tracks', 'nothing shown, nothing selected');
+    await page.getByTestId('export-open').click();
+    assert.equal(await page.getByTestId('export-scope').locator('option[value=selection]').isDisabled(), true, 'no selection to export');
+    await studio.sp.screenshot('tester31-selection-filter');
+    assert.deepEqual(studio.sp.problems.filter((p) => p.startsWith('pageerror')), []);
+  });
+});
