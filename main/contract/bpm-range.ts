@@ -5,6 +5,7 @@
  * never re-run and the stored value is never changed.
  */
 import { z } from 'zod';
+import { orderedBounds } from './bounds';
 
 /** `{min, max}` in beats per minute, 20 ≤ min < max ≤ 400. */
 export const BpmRange = z
@@ -121,13 +122,13 @@ export function foldCurve<P extends { bpm: number }>(curve: P[], bpm: number | n
 
 /**
  * "70-140" (also "70–140", "70:140") → `{min: 70, max: 140}`; typed high to low ("140 – 120") it is the same range,
- * `{min: 120, max: 140}` (the order of two bounds says nothing else).
+ * `{min: 120, max: 140}` (orderedBounds: the order of two bounds says nothing else).
  * @throws Error naming the accepted form when the text is not a valid range (equal bounds, outside 20–400, not numbers).
  */
 export function parseBpmRange(text: string): BpmRange {
   const m = /^\s*(\d+(?:\.\d+)?)\s*[-–:]\s*(\d+(?:\.\d+)?)\s*$/.exec(text);
-  const [a, b] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
-  const r = m ? BpmRange.safeParse({ min: Math.min(a, b), max: Math.max(a, b) }) : null;
+  const [min, max] = m ? orderedBounds(Number(m[1]), Number(m[2])) : [NaN, NaN];
+  const r = m ? BpmRange.safeParse({ min, max }) : null;
   if (!r || !r.success) throw new Error(`"${text}" is not a BPM range: expected MIN-MAX with 20 ≤ MIN < MAX ≤ 400, e.g. 70-140`);
   return r.data;
 }

@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './events';
 export * from './methods';
+export * from './bounds';
 export * from './bpm-range';
 export * from './tempo-sections';
 export * from './tagged';

@@ -37,4 +37,19 @@ describe('library: a filter narrows the selection to the rows it shows', { timeo
     await studio.sp.screenshot('tester31-selection-filter');
     assert.deepEqual(studio.sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });
+
+  test('a BPM range typed high to low (125 – 100) filters on 100–125, as --bpm-range 140-70 is 70–140', async () => {
+    const { page } = studio.sp;
+    await page.keyboard.press('Escape');
+    await page.getByTestId('filter-clear').click();
+    await lib.waitForTotal(5);
+    await page.getByTestId('filter-bpm-min').fill('125');
+    await page.getByTestId('filter-bpm-max').fill('100');
+    await page.getByTestId('filter-bpm-max').press('Enter');
+    await page.locator('[data-testid=library-table][data-total="2"]').waitFor({ timeout: 5000 }).catch(() => undefined);
+    assert.equal(await page.getByTestId('filter-problem').count(), 0, await page.getByTestId('filter-problem').innerText().catch(() => ''));
+    await lib.waitForTotal(2);
+    assert.deepEqual((await lib.column('title')).sort(), ['Alpha Drive', 'Delta Walk']);
+    await studio.sp.screenshot('tester31-bpm-filter-reversed');
+  });
 });

@@ -14,7 +14,12 @@ describe('library UI logic', () => {
 
   it('says what is wrong with a range instead of sending it', () => {
     assert.match(parseFilter({ ...emptyForm(), bpmMin: 'fast' }).problem ?? '', /BPM: type a number/);
-    assert.match(parseFilter({ ...emptyForm(), lufsMin: '-5', lufsMax: '-10' }).problem ?? '', /LUFS: the lower bound is above/);
+  });
+
+  it('takes a range typed high to low as the range it encloses, as --bpm-range and View ▸ BPM range do (tester31)', () => {
+    assert.deepEqual(parseFilter({ ...emptyForm(), bpmMin: '125', bpmMax: '100' }), { filter: { bpm: [100, 125] }, problem: null });
+    assert.deepEqual(parseFilter({ ...emptyForm(), lufsMin: '-5', lufsMax: '-10' }), { filter: { lufs: [-10, -5] }, problem: null });
+    assert.deepEqual(parseFilter({ ...emptyForm(), bpmMax: '90' }).filter, { bpm: [0, 90] }, 'an open side stays open');
   });
 
   it('a tempo or key is a fact only at the confidence gate (0.5); below it "uncertain", without a value "none" (issue 10)', () => {

@@ -1,4 +1,4 @@
-import type { LibraryFilter } from '@contract';
+import { orderedBounds, type LibraryFilter } from '@contract';
 
 /** The filter as typed in the filter bar (strings; parsed into a LibraryFilter). */
 export interface FilterForm {
@@ -20,7 +20,10 @@ function num(s: string): number | null {
   return Number.isFinite(n) ? n : NaN;
 }
 
-/** Parse the filter form; returns the filter or the first problem in words. */
+/**
+ * Parse the filter form; returns the filter or the first problem in words. A range's bounds typed high to low are
+ * the range they enclose (orderedBounds); an empty bound leaves that side open (BPM 0–1000, LUFS −200–50).
+ */
 export function parseFilter(f: FilterForm): { filter: LibraryFilter; problem: string | null } {
   const filter: LibraryFilter = {};
   let problem: string | null = null;
@@ -34,12 +37,9 @@ export function parseFilter(f: FilterForm): { filter: LibraryFilter; problem: st
       problem ??= `${what}: type a number.`;
       return undefined;
     }
-    const r: [number, number] = [a ?? min, b ?? max];
-    if (r[0] > r[1]) {
-      problem ??= `${what}: the lower bound is above the upper bound.`;
-      return undefined;
-    }
-    return r;
+    // typed high to low (125 – 100): the range they enclose, as --bpm-range and View ▸ BPM range take it
+    const [low, high] = orderedBounds(a, b);
+    return [low ?? min, high ?? max];
   };
   const bpm = range(f.bpmMin, f.bpmMax, 'BPM', 0, 1000);
   if (bpm) filter.bpm = bpm;
