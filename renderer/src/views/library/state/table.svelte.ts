@@ -189,7 +189,8 @@ class Table {
         signal('library-filter-problem', { message: e.message });
         return;
       }
-      this.queryError = e.code === 'BAD_ARGS' ? e.message : `${e.message}${e.code ? ` (${e.code})` : ''}`;
+      // the message in words, without the error's code (for programs only, as the toasts do: tester31)
+      this.queryError = e.message;
       signal('library-error', { where: 'query', code: e.code, message: e.message });
     } finally {
       if (this.inflight.get(p) === gen) this.inflight.delete(p);

@@ -1,0 +1,33 @@
+// An error about an action goes when the user moves on, and says no internal code (tester31): "Could not make the
+// crate … BAD_ARGS" (a name taken, rightly refused) stayed on screen in the track view and back in the library until
+// closed by hand or reloaded, and showed the engine's error code BAD_ARGS under the sentence.
+// Needs `npm run build`. Run: node tools/run-tests.mjs test/e2e/toasts-move-on-tester31.test.ts
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { libraryPage } from './library-page';
+import { useStudio } from '../helpers/studio';
+
+describe('error toasts about an action: plain words, gone when the view changes', { timeout: 120_000 }, () => {
+  const studio = useStudio({ viewport: { width: 1440, height: 900 } });
+
+  test('a crate name taken: the error says a sentence without BAD_ARGS, and goes in the track view', async () => {
+    const { page } = studio.sp;
+    const lib = libraryPage(studio.sp);
+    await lib.show();
+    for (const name of ['Warm-up', 'WARM-UP']) {
+      await page.getByTestId('crate-new').click();
+      await page.getByTestId('crate-name-input').fill(name);
+      const m = await studio.sp.mark();
+      await page.getByTestId('crate-name-input').press('Enter');
+      await studio.sp.waitForEvent(name === 'Warm-up' ? 'crate-created' : 'error-shown', { after: m });
+    }
+    await page.keyboard.press('Escape');
+    const [error, ...more] = await studio.sp.toastTexts('error');
+    assert.deepEqual(more, []);
+    assert.match(error, /Could not make the crate/);
+    assert.match(error, /There is a crate named "Warm-up" already/);
+    await studio.sp.screenshot('tester31-toast-plain');
+    assert.doesNotMatch(error, /BAD_ARGS/, 'no internal code shown');
+    assert.equal(await page.getByTestId('toast-error').getAttribute('data-code'), 'BAD_ARGS', 'kept for programs (the tests), not shown');
+  });
+});
