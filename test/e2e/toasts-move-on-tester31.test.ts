@@ -30,4 +30,16 @@ describe('error toasts about an action: plain words, gone when the view changes'
     assert.doesNotMatch(error, /BAD_ARGS/, 'no internal code shown');
     assert.equal(await page.getByTestId('toast-error').getAttribute('data-code'), 'BAD_ARGS', 'kept for programs (the tests), not shown');
   });
+
+  test('… and it goes when the user moves on to the track view', async () => {
+    const { page } = studio.sp;
+    const lib = libraryPage(studio.sp);
+    assert.equal((await studio.sp.toastTexts('error')).length, 1);
+    await page.getByTestId('view-track').click();
+    await page.getByTestId('toast-error').waitFor({ state: 'detached', timeout: 3000 }).catch(() => undefined);
+    assert.deepEqual(await studio.sp.toastTexts('error'), [], 'the error about making the crate went with the view');
+    await lib.show();
+    assert.deepEqual(await studio.sp.toastTexts('error'), [], 'and does not come back');
+    await studio.sp.screenshot('tester31-toast-gone');
+  });
 });

@@ -44,6 +44,13 @@ export const ABOUT = {
   open: (path: string) => `open:${path}`,
 } as const;
 
+/**
+ * What an error reports that lasts beyond the action that met it — a state: the link to `studio serve` lost, the
+ * engine or its info out of reach, no usable model pack. Such a message stays until that is put right (resolved);
+ * every other error is about an action, and goes when the user moves on (movedOn).
+ */
+const STANDING = new Set<string>([ABOUT.link, ABOUT.pack, ABOUT.noPack, ABOUT.info, ABOUT.modelStatus]);
+
 /** notices and warnings leave by themselves after this long (ms); errors stay until dismissed */
 const FADE_MS: Record<ToastKind, number | null> = { notice: 6000, warning: 12_000, error: null };
 /** the title of the message shown while the engine is down after a crash */
@@ -220,6 +227,20 @@ class AppState {
     if (!t) return;
     if (held) this.stopFade(id);
     else this.fade(t);
+  }
+
+  /**
+   * The user moved on (another view shown): the errors about an action they took go — "Could not make the crate"
+   * followed the DJ into the track view and back until closed by hand (tester31). What they said was read or passed
+   * over; an action that fails again says it again. Errors about a state that lasts (STANDING, the engine out of
+   * reach, a page without its access token) stay until put right; notices and warnings fade by themselves.
+   */
+  movedOn(): void {
+    for (const t of this.toasts) {
+      if (t.kind !== 'error' || (t.about && STANDING.has(t.about)) || (t.code && UNREACHABLE.has(t.code)) || t.title === NO_TOKEN) continue;
+      this.dismiss(t.id);
+      signal('toast-moved-on', { title: t.title });
+    }
   }
 
   /** Take back the messages with this title (what they reported was put right). */

@@ -1,4 +1,5 @@
 import { signal } from '../../lib/test-hooks';
+import { app } from './app.svelte';
 
 /** The views of the window (renderer/src/views/<name>/). */
 export type ViewName = 'track' | 'library';
@@ -21,8 +22,12 @@ class Nav {
     signal(on ? 'library-chat-shown' : 'library-chat-hidden');
   }
 
-  /** Show a view; emits `library-shown` or `library-hidden` (the tests wait on them). */
+  /**
+   * Show a view; emits `library-shown` or `library-hidden` (the tests wait on them). Another view than the one shown
+   * is moving on: the error messages about an action go (app.movedOn).
+   */
   show(view: ViewName): void {
+    if (view !== this.view) app.movedOn();
     this.view = view;
     this.visited[view] = true;
     signal(view === 'library' ? 'library-shown' : 'library-hidden');
