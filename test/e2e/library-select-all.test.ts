@@ -49,7 +49,7 @@ describe('library: select all, then write tags', { timeout: 300_000 }, () => {
     await page.getByTestId('tag-write-go').click();
     const done = await studio.sp.waitForEvent('tag-write-done', { after: m });
     // the broken file has no tempo or key: the one refusal
-    assert.deepEqual(done.detail, { written: 5, failed: 1 }, await page.getByTestId('tag-write-failures').innerText().catch(() => ''));
+    assert.deepEqual(done.detail, { written: 5, failed: 1 }, await page.getByTestId('tag-write-failures').innerText({ timeout: 1000 }).catch(() => ''));
     await studio.sp.screenshot('tester4-library-select-all-written');
     assert.ok(lstatSync(join(dir, 'sub', 'Alpha link.mp3')).isSymbolicLink(), 'the link is still a link');
     for (const f of [join(dir, 'Alpha 120.mp3'), store]) {

@@ -178,7 +178,7 @@ describe('library: BPM range and tags (issue 12)', { timeout: 300_000 }, () => {
     m = await studio.sp.mark();
     await page.getByTestId('tag-write-go').click();
     done = await studio.sp.waitForEvent('tag-write-done', { after: m });
-    assert.deepEqual(done.detail, { written: 2, failed: 1 }, await page.getByTestId('tag-write-failures').innerText().catch(() => ''));
+    assert.deepEqual(done.detail, { written: 2, failed: 1 }, await page.getByTestId('tag-write-failures').innerText({ timeout: 1000 }).catch(() => ''));
     assert.match(await page.getByTestId('tag-write-progress').innerText(), /2 of 3 written · 1 not written/);
     assert.match(await page.getByTestId('tag-write-failures').innerText(), /"Gamma 128\.wav" is read-only, so its tags were not written/);
     await studio.sp.screenshot('issue12-tag-write-selection-1440x900');
