@@ -54,4 +54,24 @@ describe('library: a filter narrows the selection to the rows it shows', { timeo
     assert.deepEqual((await lib.column('title')).sort(), ['Alpha Drive', 'Delta Walk']);
     await studio.sp.screenshot('tester31-bpm-filter-reversed');
   });
+
+  test('Write tags… over every row counts only the files that can be written and names the one whose analysis failed, before', async () => {
+    const { page } = studio.sp;
+    await page.getByTestId('filter-clear').click();
+    await lib.waitForTotal(5);
+    await page.locator('[data-testid=library-row]').first().click();
+    await page.keyboard.press('Control+a');
+    await page.locator('[data-testid=detail-write-tags]', { hasText: 'Write tags (5)…' }).click();
+    await page.getByTestId('tag-write-dialog').waitFor();
+    const go = page.getByTestId('tag-write-go');
+    await page.locator('[data-testid=tag-write-go]', { hasText: 'Write 4 files' }).waitFor({ timeout: 5000 }).catch(() => undefined);
+    assert.equal((await go.innerText()).trim(), 'Write 4 files', 'the failed file is not counted');
+    assert.match(await page.getByTestId('tag-write-skipped').innerText(), /"Broken track\.mp3": its analysis failed/);
+    await studio.sp.screenshot('tester31-tag-write-skipped');
+    const m = await studio.sp.mark();
+    await go.click();
+    const done = await studio.sp.waitForEvent('tag-write-done', { after: m });
+    assert.deepEqual(done.detail, { written: 4, failed: 0 }, await page.getByTestId('tag-write-failures').innerText({ timeout: 1000 }).catch(() => ''));
+    assert.equal(await page.getByTestId('tag-write-progress').innerText(), '4 of 4 written');
+  });
 });

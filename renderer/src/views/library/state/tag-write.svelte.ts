@@ -35,8 +35,15 @@ function readNotation(): KeyNotation {
  * says how many were written and how many were not started.
  */
 class TagWriter {
-  /** the dialog is open for these track ids */
+  /** the files the dialog writes (track ids): those it was opened for, less `skipped` */
   ids = $state.raw<string[]>([]);
+  /**
+   * the tracks it was opened for that have no tempo or key to write (not analysed: failed or pending), named before
+   * anything is written; Ctrl+A offered "Write 11 files" counting two failed ones, then listed them as not written
+   */
+  skipped = $state.raw<{ trackId: string; fileName: string; why: string }[]>([]);
+  /** the selection's analysis states are being read: Write waits for them */
+  checking = $state(false);
   open = $state(false);
   notation = $state<KeyNotation>(readNotation());
   bpm = $state(true);
@@ -61,6 +68,7 @@ class TagWriter {
     const ids = selection.ids.size ? [...selection.ids] : fallbackId ? [fallbackId] : [];
     if (!ids.length) return;
     this.ids = ids;
+    this.skipped = [];
     this.done = 0;
     this.written = [];
     this.failures = [];
@@ -68,7 +76,36 @@ class TagWriter {
     this.stopping = false;
     this.cancelled = false;
     this.open = true;
-    signal('tag-write-open', { count: ids.length });
+    void this.leaveOutUnanalysed(ids);
+  }
+
+  /**
+   * Take the tracks of `ids` that are not analysed (the engine refuses them: no tempo or key to write) out of the
+   * files to write, into `skipped`. Read with `library:query` per status (failed, pending), 2,000 rows a call, only
+   * the rows' ids and file names used. When they cannot be read, every track stays and the engine refuses those.
+   */
+  private async leaveOutUnanalysed(ids: string[]): Promise<void> {
+    this.checking = true;
+    const wanted = new Set(ids);
+    const skipped: { trackId: string; fileName: string; why: string }[] = [];
+    try {
+      for (const status of ['failed', 'pending'] as const) {
+        for (let offset = 0, total = 1; offset < total; offset += 2000) {
+          const res = await api().call('library:query', { filter: { status }, offset, limit: 2000 });
+          total = res.total;
+          for (const r of res.rows) if (wanted.has(r.id)) skipped.push({ trackId: r.id, fileName: r.fileName, why: status === 'failed' ? 'its analysis failed' : 'it is not analysed yet' });
+        }
+      }
+    } catch {
+      skipped.length = 0;
+    } finally {
+      this.checking = false;
+    }
+    if (this.ids !== ids || this.running) return;
+    const out = new Set(skipped.map((s) => s.trackId));
+    this.skipped = skipped;
+    this.ids = ids.filter((id) => !out.has(id));
+    signal('tag-write-open', { count: this.ids.length, skipped: skipped.length });
   }
 
   setNotation(n: KeyNotation): void {
@@ -90,7 +127,7 @@ class TagWriter {
   }
 
   async run(): Promise<void> {
-    if (this.running || (!this.bpm && !this.key)) return;
+    if (this.running || this.checking || !this.ids.length || (!this.bpm && !this.key)) return;
     this.running = true;
     this.stopping = false;
     this.cancelled = false;
