@@ -1,12 +1,15 @@
 // Session 17 tester: play proxies and beat grids cached before the stream rule (names without ".s1", 5812d6a) — and
 // beat grids of an older tempo analyser — are never read again, yet stayed on disk for good. The first time a
 // process writes to either cache folder, the files of those old names in it are removed (bounded per sweep);
-// current entries, temporaries being written and anything else are left.
+// current entries, temporaries being written and anything else are left. Session 32: the track view's cached
+// waveforms (cache/analysis) too — entries of an older ANALYSIS_VERSION or WAVE_VERSION stayed for good.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { WAVE_VERSION } from '../../main/engine/analysis/waveform';
+import { analysisCachePath, ANALYSIS_VERSION, isOldAnalysisName, sweepOldAnalyses } from '../../main/engine/media/analysis';
 import { beatsCachePath, isOldBeatsName, sweepOldBeats } from '../../main/engine/media/marks';
 import { isOldProxyName, proxyPath, sweepOldProxies } from '../../main/engine/media/playable';
 
@@ -48,4 +51,25 @@ test('the sweep removes the old names, keeps the rest, at most `max` a sweep, on
   assert.equal(await sweepOldBeats(cache, 7), 2);
   assert.deepEqual(readdirSync(join(cache, 'beats')).sort(), [`${fp(5)}.v7.s1.json`, `${fp(6)}.v8.s1.json`]);
   assert.equal(await sweepOldProxies(join(dir, 'none')), 0, 'no folder: nothing, no throw');
+});
+
+test('cached waveforms: entries of an older analysis or waveform version are swept, the current and newer ones kept (session 32)', async () => {
+  const A = ANALYSIS_VERSION;
+  const W = WAVE_VERSION;
+  const name = (i: number, v: number, w?: number) => `${fp(i)}.v${v}${w === undefined ? '' : `.w${w}`}.json`;
+  assert.equal(isOldAnalysisName(name(1, A)), true, 'named before WAVE_VERSION was in the name');
+  assert.equal(isOldAnalysisName(name(1, A - 1, W)), true, 'an older analysis');
+  assert.equal(isOldAnalysisName(name(1, A, W - 1)), true, 'an older waveform at this analysis');
+  assert.equal(isOldAnalysisName(analysisCachePath('/c', fp(1)).split('/').pop()!), false, 'the current name');
+  assert.equal(isOldAnalysisName(name(1, A + 1, 1)), false, 'a newer build\'s entry is kept');
+  assert.equal(isOldAnalysisName(name(1, A, W + 1)), false, 'a newer waveform is kept');
+  assert.equal(isOldAnalysisName(`${name(1, A - 1, W)}.a1b2c3d4e5f6.tmp`), false, 'being written');
+  assert.equal(isOldAnalysisName('README.json'), false, 'not the cache\'s');
+  const cache = join(dir, 'cache-analysis');
+  mkdirSync(join(cache, 'analysis'), { recursive: true });
+  const old = [name(2, 5), name(3, A - 1, W), name(4, A, W - 1)];
+  const kept = [analysisCachePath(cache, fp(5)).split('/').pop()!, name(6, A + 1, 1), 'notes.txt'];
+  for (const n of [...old, ...kept]) writeFileSync(join(cache, 'analysis', n), '{}');
+  assert.equal(await sweepOldAnalyses(cache), 3);
+  assert.deepEqual(readdirSync(join(cache, 'analysis')).sort(), [...kept].sort());
 });

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { clockTime, StudioError, type Peaks, type ProbeResult, type Spectrogram } from '@contract';
 import { analyzeFile, type AnalysisRun } from '../analysis/run';
 import { WAVE_VERSION, waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis/waveform';
-import { readJson, writeAtomic } from './cache';
+import { readJson, sweepOnce, writeAtomic } from './cache';
 
 /**
  * Bump when the analysis changes, so old cache entries are recomputed. 6: a file whose audio stream ffmpeg picks is
@@ -125,7 +125,32 @@ export function decodeWarning(res: Pick<AnalysisRun, 'durationSec' | 'exitCode' 
   return `The file appears corrupt at ${mmss(at)}${why}; the damaged part was skipped and may sound wrong. The waveform shows what could be decoded.`;
 }
 
+/**
+ * A cached waveform's name that no build of this analysis or a newer one reads: one before WAVE_VERSION named it
+ * (`<fp>.v<N>.json`), or of an OLDER analysis (`v` below ANALYSIS_VERSION) or an older waveform at this analysis
+ * (`w` below WAVE_VERSION). A newer build's entry is kept (two installs sharing a cache folder must not delete each
+ * other's); temporaries being written (`….json.<hex>.tmp`) and anything else are not old.
+ */
+export function isOldAnalysisName(name: string, analysisVersion = ANALYSIS_VERSION, waveVersion = WAVE_VERSION): boolean {
+  const m = /^[0-9a-f]{32}\.v(\d+)(?:\.w(\d+))?\.json$/.exec(name);
+  if (!m) return false;
+  const v = Number(m[1]);
+  return m[2] === undefined || v < analysisVersion || (v === analysisVersion && Number(m[2]) < waveVersion);
+}
+
+/** The cached waveforms of old names removed from `<cacheDir>/analysis`, at most `max`, once per process (cache.ts sweepOnce); resolves to the count. */
+export function sweepOldAnalyses(cacheDir: string, max = 5000): Promise<number> {
+  return sweepOnce(join(cacheDir, 'analysis'), (n) => isOldAnalysisName(n), max);
+}
+
+/**
+ * Keep a file's peaks and spectrogram (atomically) under analysisCachePath. The first write of a process sweeps the
+ * folder of entries of old names (sweepOldAnalyses; a library scanned before a version change kept them for good),
+ * without waiting for it.
+ * @throws what writing the file throws (a full or read-only disk); callers treat the cache as optional
+ */
 export async function writeCachedAnalysis(cacheDir: string, fp: string, a: WaveAnalysis): Promise<void> {
+  void sweepOldAnalyses(cacheDir);
   await writeAtomic(analysisCachePath(cacheDir, fp), JSON.stringify(a));
 }
 
