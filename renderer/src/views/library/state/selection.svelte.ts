@@ -1,8 +1,8 @@
-import { api } from '../../../host/api';
+import { api, asStudioError } from '../../../host/api';
 import { signal } from '../../../lib/test-hooks';
 import { app } from '../../../shared/state/app.svelte';
 import { detail } from './detail.svelte';
-import { PAGE_SIZE, table } from './table.svelte';
+import { isKeyRefused, PAGE_SIZE, table } from './table.svelte';
 
 /** The selected rows of the table (by track id) and the keyboard/mouse gestures that change them. */
 class Selection {
@@ -160,16 +160,17 @@ class Selection {
     return ids;
   }
 
-  /** Every id of the current filter and order, in one `library:ids` call; null (the error shown) when the engine failed. */
+  /**
+   * Every id of the current filter and order, in one `library:ids` call; null when the engine failed (the error
+   * shown, unless it refused the typed key: the key box says that, and the table shows no rows).
+   */
   private async fetchIds(): Promise<string[] | null> {
+    const filter = table.queryFilter;
     try {
-      const res = await api().call('library:ids', {
-        filter: table.queryFilter,
-        sort: { column: table.sort.column, dir: table.sort.dir },
-      });
+      const res = await api().call('library:ids', { filter, sort: { column: table.sort.column, dir: table.sort.dir } });
       return res.ids;
     } catch (err) {
-      app.error(err, 'Could not select the rows');
+      if (!isKeyRefused(asStudioError(err), filter)) app.error(err, 'Could not select the rows');
       return null;
     }
   }
