@@ -1,14 +1,20 @@
-import { api } from '../../../host/api';
+import { api, asStudioError } from '../../../host/api';
 import { signal } from '../../../lib/test-hooks';
 import { app } from '../../../shared/state/app.svelte';
 import { detail } from './detail.svelte';
-import { PAGE_SIZE, table } from './table.svelte';
+import { isKeyRefused, PAGE_SIZE, table } from './table.svelte';
 
 /** The selected rows of the table (by track id) and the keyboard/mouse gestures that change them. */
 class Selection {
   ids = $state.raw<Set<string>>(new Set());
-  /** where a shift-click range starts (index in the current order), -1 for none */
-  private anchor = -1;
+  /**
+   * Where a shift-click range starts: the row last clicked (its id, null for none) and the index it was at. A sort or
+   * a filter moves rows, so the index is only a hint, checked against the id before use (anchorIndex): kept as an
+   * index alone, a shift-click after sorting ranged from whatever row took the anchor's old place, and one after a
+   * filter (the anchor reset) selected the clicked row alone, dropping the rows the filter had kept selected (tester32).
+   */
+  private anchorId: string | null = null;
+  private anchorAt = -1;
   /**
    * Counts the gestures: one that has to load ids (Ctrl+A, a shift-range over rows not fetched yet) applies
    * its result only if no other gesture came meanwhile. On 10,049 rows Ctrl+A took 15 s; an arrow key pressed
@@ -27,21 +33,27 @@ class Selection {
     const row = table.row(index);
     if (!row) return;
     const g = ++this.gesture;
-    if (how.range && this.anchor >= 0) {
-      const ids = await this.idsBetween(this.anchor, index);
+    let range: string[] | null = null;
+    if (how.range && this.anchorId !== null) {
+      const from = await this.anchorIndex();
       if (this.stale(g, 'range')) return;
+      // an anchor the filter hides: the click starts afresh there, as a plain click
+      if (from >= 0) range = await this.idsBetween(from, index);
+      if (this.stale(g, 'range')) return;
+    }
+    if (range) {
       const next = how.toggle ? new Set(this.ids) : new Set<string>();
-      for (const id of ids) next.add(id);
+      for (const id of range) next.add(id);
       this.ids = next;
     } else if (how.toggle) {
       const next = new Set(this.ids);
       if (next.has(row.id)) next.delete(row.id);
       else next.add(row.id);
       this.ids = next;
-      this.anchor = index;
+      this.setAnchor(index, row.id);
     } else {
       this.ids = new Set([row.id]);
-      this.anchor = index;
+      this.setAnchor(index, row.id);
     }
     table.cursor = index;
     signal('library-selected', { index, id: row.id, count: this.ids.size });
@@ -58,6 +70,28 @@ class Selection {
     if (!table.row(i)) await table.fetchPage(Math.floor(i / PAGE_SIZE));
     if (table.cursor !== i) return;
     await this.click(i, extend ? { range: true } : {});
+  }
+
+  private setAnchor(index: number, id: string | null): void {
+    this.anchorAt = id === null ? -1 : index;
+    this.anchorId = id;
+  }
+
+  /**
+   * The anchor's index in the current order and filter: its last index when that row is still there (no call),
+   * else where the loaded rows hold it, else from one `library:ids` call; -1 when the filter hides it (or the call
+   * failed, the error shown).
+   */
+  private async anchorIndex(): Promise<number> {
+    const id = this.anchorId;
+    if (id === null) return -1;
+    if (table.row(this.anchorAt)?.id === id) return this.anchorAt;
+    const total = table.total ?? 0;
+    for (let i = 0; i < total; i++) {
+      if (table.row(i)?.id === id) return (this.anchorAt = i);
+    }
+    const all = await this.fetchIds();
+    return (this.anchorAt = all ? all.indexOf(id) : -1);
   }
 
   /**
@@ -88,7 +122,7 @@ class Selection {
     const ids = this.cachedIds(0, total - 1) ?? (await this.fetchIds());
     if (this.stale(g, 'all') || !ids) return;
     this.ids = new Set(ids);
-    this.anchor = Math.max(0, table.cursor);
+    this.setAnchor(Math.max(0, table.cursor), ids[Math.max(0, table.cursor)] ?? null);
     signal('library-selected', { index: table.cursor, id: table.row(table.cursor)?.id ?? null, count: this.ids.size });
   }
 
@@ -106,8 +140,6 @@ class Selection {
     if (!this.ids.size) return;
     const g = this.gesture;
     const n = ++this.narrowing;
-    // the anchor is an index in the order shown before: it names another row now
-    this.anchor = -1;
     const shown = await this.fetchIds();
     if (g !== this.gesture || n !== this.narrowing) return;
     const visible = new Set(shown ?? []);
@@ -128,16 +160,17 @@ class Selection {
     return ids;
   }
 
-  /** Every id of the current filter and order, in one `library:ids` call; null (the error shown) when the engine failed. */
+  /**
+   * Every id of the current filter and order, in one `library:ids` call; null when the engine failed (the error
+   * shown, unless it refused the typed key: the key box says that, and the table shows no rows).
+   */
   private async fetchIds(): Promise<string[] | null> {
+    const filter = table.queryFilter;
     try {
-      const res = await api().call('library:ids', {
-        filter: table.queryFilter,
-        sort: { column: table.sort.column, dir: table.sort.dir },
-      });
+      const res = await api().call('library:ids', { filter, sort: { column: table.sort.column, dir: table.sort.dir } });
       return res.ids;
     } catch (err) {
-      app.error(err, 'Could not select the rows');
+      if (!isKeyRefused(asStudioError(err), filter)) app.error(err, 'Could not select the rows');
       return null;
     }
   }
@@ -145,7 +178,7 @@ class Selection {
   clear(): void {
     ++this.gesture;
     this.ids = new Set();
-    this.anchor = -1;
+    this.setAnchor(-1, null);
   }
 }
 

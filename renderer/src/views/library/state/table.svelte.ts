@@ -1,4 +1,4 @@
-import type { LibraryFilter, LibraryTrack, MethodInput } from '@contract';
+import type { LibraryFilter, LibraryTrack, MethodInput, StudioErrorData } from '@contract';
 import { api, asStudioError } from '../../../host/api';
 import { connection, isLinkLost } from '../../../host/connection.svelte';
 import { emptyForm, parseFilter, type FilterForm } from '../../../lib/library-filter';
@@ -15,6 +15,16 @@ export const PAGE_SIZE = 200;
 const MAX_PAGES = 40;
 /** pages fetched at once (the engine answers one query at a time anyway) */
 const MAX_INFLIGHT = 2;
+
+/**
+ * Whether `e`, the engine's answer to a library call (library:query, library:ids) with `filter`, is its refusal of
+ * the typed key ("H#m": BAD_ARGS). The engine reads keys ("A minor", "Am", "8A", "1m"), the renderer does not: what
+ * it cannot read is a typing hint the key box shows (Table.filterProblem), never an error toast (tester32: the
+ * selection's narrowing put up "Could not select the rows" beside the hint).
+ */
+export function isKeyRefused(e: StudioErrorData, filter: LibraryFilter | undefined): boolean {
+  return e.code === 'BAD_ARGS' && !!filter?.key;
+}
 
 interface Page {
   rows: LibraryTrack[];
@@ -181,8 +191,7 @@ class Table {
       const e = asStudioError(err);
       // the link dropped while this page was being read: the app says so once; the reconnect reads it again
       if (isLinkLost(e)) return;
-      if (e.code === 'BAD_ARGS' && filter.key) {
-        // the engine reads the key ("A minor", "Am", "8A", "1m"): what it cannot read is a typing hint by the key box
+      if (isKeyRefused(e, filter)) {
         this.filterProblem = e.message;
         this.queryError = null;
         this.total = 0;
