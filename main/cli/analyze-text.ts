@@ -2,7 +2,7 @@
  * The plain text of `studio analyze`: one record per analysed file (analyzeText) and its tempo and key lines;
  * and its `--json` line (analyzeLine). Kept out of studio.ts (which runs the command when imported) so that unit tests can read it.
  */
-import { clockTime, detailTagged, foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, outsideBpmRange, rangeFactor, tempoSectionsText, tempoSpanText, type BpmRange, type ErrorCode, type KeySection, type LibraryTrack, type TempoSection, type TrackDetail } from '@contract';
+import { clockTime, confidenceText, detailTagged, foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, outsideBpmRange, rangeFactor, tempoSectionsText, tempoSpanText, type BpmRange, type ErrorCode, type KeySection, type LibraryTrack, type TempoSection, type TrackDetail } from '@contract';
 import { loudnessText } from './loudness-text';
 
 /**
@@ -23,27 +23,27 @@ export function fmtDuration(sec: number): string {
  * The tempo as `studio analyze` prints it: a fact only at MIN_CONFIDENCE or
  * above; a tempo that changes (`sections`, TrackDetail.tempoSections) as its
  * span and sections, then the whole-track estimate the library stores:
- * "variable 90–130 BPM: 0:00–0:30 90 BPM, 0:30–1:00 130 BPM (whole-track estimate 89 BPM, confidence 0.69)".
+ * "variable 90–130 BPM: 0:00–0:30 90 BPM, 0:30–1:00 130 BPM (whole-track estimate 89 BPM, confidence 69%)".
  */
 export function tempoText(t: Pick<LibraryTrack, 'bpm' | 'bpmConfidence'>, reason: string | null, sections: TempoSection[] | null = null): string {
   if (t.bpm === null) return `none (${reason ?? 'no tempo found'})`;
   const c = t.bpmConfidence ?? 0;
-  if (sections?.length) return `${tempoSpanText(sections)}: ${tempoSectionsText(sections)} (whole-track estimate ${t.bpm} BPM, confidence ${c})`;
-  return c >= MIN_CONFIDENCE ? `${t.bpm} BPM (confidence ${c})` : `uncertain (best guess ${t.bpm} BPM, confidence ${c}; left out of the features)`;
+  if (sections?.length) return `${tempoSpanText(sections)}: ${tempoSectionsText(sections)} (whole-track estimate ${t.bpm} BPM, confidence ${confidenceText(c)})`;
+  return c >= MIN_CONFIDENCE ? `${t.bpm} BPM (confidence ${confidenceText(c)})` : `uncertain (best guess ${t.bpm} BPM, confidence ${confidenceText(c)}; left out of the features)`;
 }
 
 /**
  * The key as `studio analyze` prints it: a fact only at MIN_CONFIDENCE or
  * above; a key that changes (`sections`, TrackDetail.keySections) as its
  * sections, then the whole-track estimate the library stores:
- * "changes: 0:00–0:32 C major, 0:32–1:04 G major (whole-track estimate C major, confidence 0.61; left out of the features)".
+ * "changes: 0:00–0:32 C major, 0:32–1:04 G major (whole-track estimate C major, confidence 61%; left out of the features)".
  * No key: "none (REASON)" with TrackDetail.keyReason where the analysis said why, else "none".
  */
 export function keyText(t: Pick<LibraryTrack, 'key' | 'keyConfidence' | 'camelot'>, sections: KeySection[] | null = null, reason: string | null = null): string {
   if (t.key === null) return reason ? `none (${reason})` : 'none';
   const c = t.keyConfidence ?? 0;
-  if (sections?.length) return `changes: ${keySectionsText(sections)} (whole-track estimate ${t.key}, confidence ${c}; left out of the features)`;
-  return c >= MIN_CONFIDENCE ? `${t.key} (${t.camelot ?? '?'}, confidence ${c})` : `uncertain (best guess ${t.key}, confidence ${c}; left out of the features)`;
+  if (sections?.length) return `changes: ${keySectionsText(sections)} (whole-track estimate ${t.key}, confidence ${confidenceText(c)}; left out of the features)`;
+  return c >= MIN_CONFIDENCE ? `${t.key} (${t.camelot ?? '?'}, confidence ${confidenceText(c)})` : `uncertain (best guess ${t.key}, confidence ${confidenceText(c)}; left out of the features)`;
 }
 
 /**

@@ -667,6 +667,19 @@ export function certainty(value: unknown, confidence: number | null): Certainty 
   return confidence !== null && confidence >= MIN_CONFIDENCE ? 'sure' : 'uncertain';
 }
 
+/**
+ * A calibrated confidence (0..1) as the studio states it to people everywhere (issue 11: "the same number
+ * everywhere"): a whole percentage, "69%", "" for none. Rounded, but never across MIN_CONFIDENCE: a value under it
+ * reads "uncertain", so 0.499 reads "49%" (rounded it read "uncertain 50%", while a value at 50 % is sure). The
+ * library's table, detail and tooltips, the track view, the CLI's text and the engine's messages (Write tags'
+ * refusals) use this; JSON output and the CSV keep the fraction. Pure.
+ */
+export function confidenceText(c: number | null): string {
+  if (c === null) return '';
+  const p = Math.round(c * 100);
+  return `${c < MIN_CONFIDENCE && p >= MIN_CONFIDENCE * 100 ? Math.ceil(MIN_CONFIDENCE * 100) - 1 : p}%`;
+}
+
 /** One row of the library table: tags, format and the analysis summary. */
 export const LibraryTrack = z.object({
   id: Id,

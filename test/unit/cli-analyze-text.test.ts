@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LibraryTrack } from '@contract';
-import { analyzeLine, analyzeText, keyText, NOT_ANALYSED } from '../../main/cli/analyze-text';
+import { analyzeLine, analyzeText, keyText, NOT_ANALYSED, tempoText } from '../../main/cli/analyze-text';
 
 const row = (o: Partial<LibraryTrack>): LibraryTrack => ({
   id: 't', folderId: 'f', path: '/m/a.wav', fileName: 'a.wav', status: 'analysed', error: null, title: null, artist: null, album: null, genre: null, year: null,
@@ -22,6 +22,15 @@ test('keyText says why there is no key where the analysis said so', () => {
   assert.equal(keyText(row({}), null, 'silence: nothing heard between 65 Hz and 2.1 kHz'), 'none (silence: nothing heard between 65 Hz and 2.1 kHz)');
   assert.equal(keyText(row({}), null, null), 'none');
   assert.match(analyzeText(row({}), { ...opts, keyReason: 'no pitched content: too few partials, as in drums or noise' }), /\n {2}key {9}none \(no pitched content: too few partials, as in drums or noise\)\n/);
+});
+
+// issue 11, "the same number everywhere": the CLI printed fractions ("confidence 0.69", "confidence 0.001") where the
+// library and the track view show "69%" and "0%" (contract confidenceText, never rounded up across MIN_CONFIDENCE)
+test('tempoText and keyText state the confidence as the UI does: a whole percentage', () => {
+  assert.equal(tempoText(row({ bpm: 120, bpmConfidence: 0.69 }), null), '120 BPM (confidence 69%)');
+  assert.equal(tempoText(row({ bpm: 92, bpmConfidence: 0.499 }), null), 'uncertain (best guess 92 BPM, confidence 49%; left out of the features)');
+  assert.equal(keyText(row({ key: 'A minor', camelot: '8A', keyConfidence: 0.951 })), 'A minor (8A, confidence 95%)');
+  assert.equal(keyText(row({ key: 'D minor', camelot: '7A', keyConfidence: 0.001 })), 'uncertain (best guess D minor, confidence 0%; left out of the features)');
 });
 
 // analyzeLine: `studio analyze --json`'s line, pinned case by case (left15: its seven positional arguments became one

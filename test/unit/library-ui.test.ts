@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openFolderOptions } from '../../main/electron/shell-methods';
 import { emptyForm, parseFilter, shortKey } from '../../renderer/src/lib/library-filter';
-import { beatGridChange, beatGridTempo, certainty, certaintyNote, fmtConf, problemsSummary, skippedSummary } from '../../renderer/src/lib/library-notes';
+import { beatGridChange, beatGridTempo, certainty, certaintyNote, confidenceText, problemsSummary, skippedSummary } from '../../renderer/src/lib/library-notes';
 
 describe('library UI logic', () => {
   it('turns the filter form into a LibraryFilter: ranges open on one side, keys passed on as typed', () => {
@@ -35,15 +35,15 @@ describe('library UI logic', () => {
     // syn-mambo-184.mp3 of the tempo-synth renders: bpmConfidence 0.499, shown "uncertain 50%" in the table and
     // "Tempo uncertain (best guess 92.0 BPM, 50% confidence)" in the detail, while 50 % is the first sure value
     assert.equal(certainty(184, 0.499), 'uncertain');
-    assert.equal(fmtConf(0.499), '49%');
-    assert.equal(fmtConf(0.4951), '49%');
+    assert.equal(confidenceText(0.499), '49%');
+    assert.equal(confidenceText(0.4951), '49%');
     assert.match(certaintyNote('tempo', '92.0 BPM', 0.499), /best guess 92\.0 BPM at 49% confidence/);
     // elsewhere plain rounding, and the gate itself is 50 %
-    assert.equal(fmtConf(0.5), '50%');
-    assert.equal(fmtConf(0.494), '49%');
-    assert.equal(fmtConf(0.777), '78%');
-    assert.equal(fmtConf(0), '0%');
-    assert.equal(fmtConf(null), '');
+    assert.equal(confidenceText(0.5), '50%');
+    assert.equal(confidenceText(0.494), '49%');
+    assert.equal(confidenceText(0.777), '78%');
+    assert.equal(confidenceText(0), '0%');
+    assert.equal(confidenceText(null), '');
   });
 
   it('the track view\'s Beat grid states a tempo as the library does: in the BPM range, "uncertain" under 0.5 (tester17)', () => {

@@ -9,7 +9,7 @@ const DASH = '—';
 export const fmtDur = (s: number | null) => (s === null ? DASH : fmtLength(s));
 export const fmtBpm = (b: number | null) => (b === null ? DASH : b.toFixed(1));
 /** a confidence as a percentage (library-notes.ts, DOM-free: never rounded across MIN_CONFIDENCE) */
-export { fmtConf } from './library-notes';
+export { confidenceText } from './library-notes';
 export const fmtDb = (v: number | null, digits = 1) => (v === null || !Number.isFinite(v) ? DASH : v.toFixed(digits));
 export const fmtRate = (hz: number | null) => (hz === null ? DASH : hz % 1000 ? `${(hz / 1000).toFixed(1)} kHz` : `${hz / 1000} kHz`);
 

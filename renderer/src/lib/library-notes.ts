@@ -3,20 +3,10 @@
  * fact, uncertain or absent by its calibrated confidence, and what a scan
  * left out, by kind. No DOM: unit-tested directly.
  */
-import { certainty, foldBpm, foldSections, keyChangeText, keySectionsText, MIN_CONFIDENCE, tempoSectionsText, tempoSpan, tempoStops, type BpmRange, type KeySection, type ScanState, type TempoSection } from '@contract';
+import { certainty, confidenceText, foldBpm, foldSections, keyChangeText, keySectionsText, tempoSectionsText, tempoSpan, tempoStops, type BpmRange, type KeySection, type ScanState, type TempoSection } from '@contract';
 
-/**
- * A calibrated confidence (0–1) as a whole percentage, "" for none. Rounded, but
- * never across MIN_CONFIDENCE: a value under it is shown "uncertain", so 0.499
- * reads "49%" (rounded it read "uncertain 50%", while a value at 50 % is not
- * uncertain). The table, the detail and their tooltips all use this.
- */
-export function fmtConf(c: number | null): string {
-  if (c === null) return '';
-  const p = Math.round(c * 100);
-  return `${c < MIN_CONFIDENCE && p >= MIN_CONFIDENCE * 100 ? Math.ceil(MIN_CONFIDENCE * 100) - 1 : p}%`;
-}
-
+/** A confidence as a whole percentage, never rounded across MIN_CONFIDENCE: @contract's `confidenceText`, as the CLI and the engine state it. */
+export { confidenceText } from '@contract';
 
 /** The one certainty rule (`none` / `uncertain` / `sure`), shared with the engine's export: @contract's `certainty`. */
 export { certainty, type Certainty } from '@contract';
@@ -26,8 +16,8 @@ export function certaintyNote(what: 'tempo' | 'key', shown: string | null, confi
   const c = certainty(shown, confidence);
   if (c === 'none') return `No ${what}${reason ? `: ${reason}` : ' found'}.`;
   if (c === 'uncertain')
-    return `Uncertain ${what}: best guess ${shown} at ${fmtConf(confidence) || '0%'} confidence (a stated confidence is how often such a value is right). Left out of the features line.`;
-  return `${what === 'tempo' ? 'Tempo' : 'Key'} ${shown}, confidence ${fmtConf(confidence)}: right about ${fmtConf(confidence)} of the time.`;
+    return `Uncertain ${what}: best guess ${shown} at ${confidenceText(confidence) || '0%'} confidence (a stated confidence is how often such a value is right). Left out of the features line.`;
+  return `${what === 'tempo' ? 'Tempo' : 'Key'} ${shown}, confidence ${confidenceText(confidence)}: right about ${confidenceText(confidence)} of the time.`;
 }
 
 /**
@@ -44,7 +34,7 @@ export function beatGridTempo(grid: { bpm: number | null; bpmConfidence: number 
   const shown = foldBpm(grid.bpm, range) ?? grid.bpm;
   const where = (drawn: string) => (range && shown !== grid.bpm ? ` in the BPM range ${range.min}–${range.max} (analysed: ${grid.bpm} BPM${drawn})` : '');
   if (certainty(grid.bpm, grid.bpmConfidence) === 'uncertain')
-    return { text: 'uncertain', uncertain: true, note: `Tempo uncertain: best guess ${shown} BPM${where('')} at ${fmtConf(grid.bpmConfidence) || '0%'} confidence; no grid drawn: a guessed tempo's beats and bars would mislead` };
+    return { text: 'uncertain', uncertain: true, note: `Tempo uncertain: best guess ${shown} BPM${where('')} at ${confidenceText(grid.bpmConfidence) || '0%'} confidence; no grid drawn: a guessed tempo's beats and bars would mislead` };
   return { text: String(shown), uncertain: false, note: `${shown} BPM${where(', the beats drawn')}` };
 }
 
@@ -68,7 +58,7 @@ export function beatGridChange(grid: { bpm: number | null; bpmConfidence: number
   if (certainty(grid.bpm, grid.bpmConfidence) === 'uncertain')
     return {
       text: `Tempo uncertain: best guesses change ${tempoStops(sections).join(' → ')} BPM`,
-      note: `Uncertain tempo: best guess ${shown} BPM at ${fmtConf(grid.bpmConfidence) || '0%'} confidence, and the best guesses change: ${tempoSectionsText(sections)}. A stated confidence is how often such a value is right.`,
+      note: `Uncertain tempo: best guess ${shown} BPM at ${confidenceText(grid.bpmConfidence) || '0%'} confidence, and the best guesses change: ${tempoSectionsText(sections)}. A stated confidence is how often such a value is right.`,
     };
   return {
     text: `Tempo changes: ${tempoStops(sections).join(' → ')} BPM; the grid keeps one tempo (${shown} BPM)`,
