@@ -113,7 +113,7 @@ describe('library:tag-plan: the files Write tags… would write, and why each ot
     }
   });
 
-  test('a 1,000-track selection is one call (measured ~0.8 s, most of it reading the own tags of the 500 with nothing of ours to write)', async () => {
+  test('a 1,000-track selection is one call (0.8–1.5 s measured, most of it reading the own tags of the 500 with nothing of ours to write)', async () => {
     // 1,000 library rows: the eight tracks' rows and stored analyses copied, each copy's file a hard link to its original
     mkdirSync(join(DIR, 'copies'), { recursive: true });
     const db = new Database(dbPath);
