@@ -135,13 +135,12 @@ test('guard scope: library query/ids/export get the prefixes; folders outside ar
 });
 
 test('library:tag-plan (trackIds, not one trackId) sees only tracks inside the roots: one outside is refused as write-tags would refuse it, and its file never reaches the plan', async () => {
-  const root = join(dir, 'plan-root');
-  const out = join(dir, 'plan-out');
-  mkdirSync(root);
-  mkdirSync(out);
-  writeFileSync(join(root, 'in.mp3'), 'x');
-  writeFileSync(join(out, 'out.mp3'), 'x');
+  const [root, out] = [join(dir, 'plan-root'), join(dir, 'plan-out')];
   const files: Record<string, string> = { inTrack001: join(root, 'in.mp3'), outTrack01: join(out, 'out.mp3') };
+  for (const f of Object.values(files)) {
+    mkdirSync(join(f, '..'));
+    writeFileSync(f, 'x');
+  }
   const asked: string[][] = [];
   const plan = async (a: { trackIds: string[] }) => (asked.push(a.trackIds), { writable: a.trackIds.filter((id) => files[id]), refused: a.trackIds.filter((id) => !files[id]).map((trackId) => ({ trackId, fileName: '', reason: 'unknown' })) });
   const h = guardPaths({ 'library:tag-plan': plan } as never, new Roots({ dirs: [root], libraryFolders: false }, () => []), (id) => (files[id] ? { path: files[id], coverPath: null } : undefined));
