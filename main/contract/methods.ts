@@ -1374,6 +1374,31 @@ export const methods = {
     host: 'engine',
     summary: "Write the track's BPM (as shown, in the BPM range) and key into its file's tags (ID3v2 TBPM/TKEY, Vorbis BPM/INITIALKEY, MP4 tmpo/initialkey); refused when the file changed since analysis.",
   }),
+  // tagplan33: what a Write tags… over a selection would write, decided by the code library:write-tags decides with
+  'library:tag-plan': spec({
+    input: z
+      .object({
+        trackIds: z.array(Id).max(100_000),
+        /** which values would be written (default both), as library:write-tags' */
+        bpm: z.boolean().optional(),
+        key: z.boolean().optional(),
+        /** as library:write-tags': a track with only a disagreeing tag of its own to remove is writable with it */
+        clearConflicting: z.boolean().optional(),
+      })
+      .strict(),
+    /**
+     * `writable`: the tracks library:write-tags with these options would write (a file changed since its analysis,
+     * read-only or gone is found only when written); `refused`: the others, each with the message its write would be
+     * refused with (not analysed, a container whose tags are not written, no value sure enough, a tempo or key that
+     * changes, an unknown id: `fileName` ''). Both in the order of `trackIds`, a repeated id once.
+     */
+    output: z.object({
+      writable: z.array(z.string()),
+      refused: z.array(z.object({ trackId: z.string(), fileName: z.string(), reason: z.string() })),
+    }),
+    host: 'engine',
+    summary: 'Which of the tracks Write tags would write, and why each other one would be refused — nothing written (one call for a selection).',
+  }),
 
   // crates, the DJ's playlists (main/engine/library/crates.ts; the table shows one with library:query's filter.crateId)
   'crates:list': spec({ input: Empty, output: z.array(Crate), host: 'engine', summary: 'The crates, by name, with their track counts and lengths.' }),

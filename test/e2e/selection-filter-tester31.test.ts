@@ -3,8 +3,12 @@
 // rows no longer shown. DJ software (rekordbox, Mixxx) keeps only the rows still shown selected.
 // Needs `npm run build`. Run: node tools/run-tests.mjs test/e2e/selection-filter-tester31.test.ts
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { scannedLibrary, type libraryPage } from './library-page';
+import { scanFolder, scannedLibrary, type libraryPage } from './library-page';
+import { ff, OUTPUT } from '../helpers/media';
 import { useStudio } from '../helpers/studio';
 
 describe('library: a filter narrows the selection to the rows it shows', { timeout: 300_000 }, () => {
@@ -66,12 +70,74 @@ describe('library: a filter narrows the selection to the rows it shows', { timeo
     const go = page.getByTestId('tag-write-go');
     await page.locator('[data-testid=tag-write-go]', { hasText: 'Write 4 files' }).waitFor({ timeout: 5000 }).catch(() => undefined);
     assert.equal((await go.innerText()).trim(), 'Write 4 files', 'the failed file is not counted');
-    assert.match(await page.getByTestId('tag-write-skipped').innerText(), /"Broken track\.mp3": its analysis failed/);
+    assert.match(await page.getByTestId('tag-write-refused').innerText(), /"Broken track\.mp3" is not analysed \(its analysis failed\)/);
     await studio.sp.screenshot('tester31-tag-write-skipped');
     const m = await studio.sp.mark();
     await go.click();
     const done = await studio.sp.waitForEvent('tag-write-done', { after: m });
     assert.deepEqual(done.detail, { written: 4, failed: 0 }, await page.getByTestId('tag-write-failures').innerText({ timeout: 1000 }).catch(() => ''));
     assert.equal(await page.getByTestId('tag-write-progress').innerText(), '4 of 4 written');
+  });
+
+  // tagplan33 (tester32): 12 selected, "Write 10 files", then 3 refused one by one ("Sine440.mp3" has no tempo or key
+  // sure enough…). The dialog left out only failed and pending tracks; now it counts what library:tag-plan says the
+  // write would write (the engine's own rule) and names the others, with the reason, before anything is written.
+  test('Write tags… over a sure track, a sine (key uncertain) and noise: "Write 1 file", the two named before writing; Ctrl+A: "Write 4 files", four named', async () => {
+    const { page } = studio.sp;
+    const more = join(OUTPUT, 'e2e-selection-filter-tester32', 'More');
+    rmSync(join(OUTPUT, 'e2e-selection-filter-tester32'), { recursive: true, force: true });
+    mkdirSync(more, { recursive: true });
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=12', '-ac', '2', '-fflags', '+bitexact', join(more, '..', 'sine.wav')]);
+    execFileSync('lame', ['--quiet', '-V', '2', join(more, '..', 'sine.wav'), join(more, 'Sine440.mp3')]);
+    ff(['-f', 'lavfi', '-i', 'anoisesrc=d=12:c=pink:a=0.3', '-ac', '2', '-fflags', '+bitexact', join(more, '..', 'noise.wav')]);
+    execFileSync('flac', ['--silent', '-f', '-o', join(more, 'Noise.flac'), join(more, '..', 'noise.wav')]);
+    ff(['-f', 'lavfi', '-i', 'sine=f=55:d=12', '-ac', '2', '-fflags', '+bitexact', join(more, '..', 'low.wav')]);
+    execFileSync('oggenc', ['--quiet', '-o', join(more, 'Low.ogg'), join(more, '..', 'low.wav')]);
+    await page.getByTestId('tag-write-cancel').click();
+    await page.getByTestId('tag-write-dialog').waitFor({ state: 'hidden' });
+    await scanFolder(studio.sp, more, 8);
+    await page.locator('[data-testid=library-row]', { hasText: 'Alpha Drive' }).click();
+    await page.locator('[data-testid=library-row]', { hasText: 'Sine440' }).click({ modifiers: ['Control'] });
+    await page.locator('[data-testid=library-row]', { hasText: 'Noise' }).click({ modifiers: ['Control'] });
+    await page.locator('[data-testid=detail-write-tags]', { hasText: 'Write tags (3)…' }).click();
+    await page.getByTestId('tag-write-dialog').waitFor();
+    const go = page.getByTestId('tag-write-go');
+    await page.locator('[data-testid=tag-write-go]', { hasText: 'Write 1 file' }).waitFor({ timeout: 5000 }).catch(() => undefined);
+    assert.equal((await go.innerText()).trim(), 'Write 1 file', 'the two the engine would refuse are not counted');
+    const refused = await page.getByTestId('tag-write-refused').locator('li').allInnerTexts();
+    assert.equal(refused.length, 2, refused.join(' | '));
+    assert.ok(refused.some((r) => /^"Sine440\.mp3" has no tempo or key sure enough to write into its tags: the best guesses \(key .* at confidence [\d.]+\) are uncertain/.test(r)), refused.join(' | '));
+    assert.ok(refused.some((r) => /^"Noise\.flac" has (nothing to write|no tempo or key sure enough)/.test(r)), refused.join(' | '));
+    await studio.sp.screenshot('tagplan33-tag-write-refused');
+    // the key only: Alpha's key is sure (written); unticking both: nothing to write
+    await page.getByTestId('tag-write-bpm').uncheck();
+    await page.locator('[data-testid=tag-write-go]', { hasText: 'Write 1 file' }).waitFor({ timeout: 5000 });
+    await page.getByTestId('tag-write-key').uncheck();
+    await page.locator('[data-testid=tag-write-go]', { hasText: 'Nothing to write' }).waitFor({ timeout: 5000 });
+    assert.equal(await go.isDisabled(), true);
+    await page.getByTestId('tag-write-bpm').check();
+    await page.getByTestId('tag-write-key').check();
+    await page.locator('[data-testid=tag-write-go]', { hasText: 'Write 1 file' }).waitFor({ timeout: 5000 });
+    const m = await studio.sp.mark();
+    await go.click();
+    const done = await studio.sp.waitForEvent('tag-write-done', { after: m });
+    assert.deepEqual(done.detail, { written: 1, failed: 0 }, await page.getByTestId('tag-write-failures').innerText({ timeout: 1000 }).catch(() => ''));
+    assert.equal(await page.getByTestId('tag-write-progress').innerText(), '1 of 1 written');
+    // every row (Ctrl+A): four of eight written; the four refused named, past three behind "1 more"
+    await page.getByTestId('tag-write-cancel').click();
+    await page.getByTestId('tag-write-dialog').waitFor({ state: 'hidden' });
+    await page.locator('[data-testid=library-row]').first().click();
+    await page.keyboard.press('Control+a');
+    await page.locator('[data-testid=detail-write-tags]', { hasText: 'Write tags (8)…' }).click();
+    await page.locator('[data-testid=tag-write-go]', { hasText: 'Write 4 files' }).waitFor({ timeout: 5000 });
+    const box = page.getByTestId('tag-write-refused');
+    assert.match(await box.innerText(), /^4 files not written:/);
+    await page.getByTestId('tag-write-refused-more').locator('summary', { hasText: '1 more' }).click();
+    const all = await box.locator('li').allInnerTexts();
+    assert.equal(all.length, 4, all.join(' | '));
+    assert.ok(all.some((r) => /^"Low\.ogg" has (nothing to write|no tempo or key sure enough)/.test(r)), all.join(' | '));
+    await studio.sp.screenshot('tagplan33-tag-write-refused-more');
+    await page.keyboard.press('Escape');
+    assert.deepEqual(studio.sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });
 });

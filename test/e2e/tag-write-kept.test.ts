@@ -49,10 +49,11 @@ describe('Write tags… keeps and names another tool\'s tags where ours is uncer
     };
     await open();
     assert.equal(await page.getByTestId('tag-write-clear').isChecked(), false, 'removing is off by default');
-    const m = await studio.sp.mark();
-    await page.getByTestId('tag-write-go').click();
-    await studio.sp.waitForEvent('tag-write-done', { after: m });
-    const failures = await page.getByTestId('tag-write-failures').locator('li').allInnerTexts();
+    // nothing of ours is sure enough: both named before writing, with the tags they keep (tagplan33: before, "Write 2
+    // files" and then both refused one by one)
+    await page.locator('[data-testid=tag-write-go]', { hasText: 'Nothing to write' }).waitFor({ timeout: 5000 });
+    assert.equal(await page.getByTestId('tag-write-go').isDisabled(), true);
+    const failures = await page.getByTestId('tag-write-refused').locator('li').allInnerTexts();
     assert.equal(failures.length, 2, failures.join(' | '));
     for (const f of failures) {
       assert.match(f, /uncertain/);
@@ -65,6 +66,8 @@ describe('Write tags… keeps and names another tool\'s tags where ours is uncer
 
     await open();
     await page.getByTestId('tag-write-clear').check();
+    // their own disagreeing tags would be removed: both written
+    await page.locator('[data-testid=tag-write-go]', { hasText: 'Write 2 files' }).waitFor({ timeout: 5000 });
     const m2 = await studio.sp.mark();
     await page.getByTestId('tag-write-go').click();
     await studio.sp.waitForEvent('tag-write-done', { after: m2 });

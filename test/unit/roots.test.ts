@@ -133,3 +133,21 @@ test('guard scope: library query/ids/export get the prefixes; folders outside ar
   pack = null;
   await call('chat:regenerate', { trackId: 'x' });
 });
+
+test('library:tag-plan (trackIds, not one trackId) sees only tracks inside the roots: one outside is refused as write-tags would refuse it, and its file never reaches the plan', async () => {
+  const [root, out] = [join(dir, 'plan-root'), join(dir, 'plan-out')];
+  const files: Record<string, string> = { inTrack001: join(root, 'in.mp3'), outTrack01: join(out, 'out.mp3') };
+  for (const f of Object.values(files)) {
+    mkdirSync(join(f, '..'));
+    writeFileSync(f, 'x');
+  }
+  const asked: string[][] = [];
+  const plan = async (a: { trackIds: string[] }) => (asked.push(a.trackIds), { writable: a.trackIds.filter((id) => files[id]), refused: a.trackIds.filter((id) => !files[id]).map((trackId) => ({ trackId, fileName: '', reason: 'unknown' })) });
+  const h = guardPaths({ 'library:tag-plan': plan } as never, new Roots({ dirs: [root], libraryFolders: false }, () => []), (id) => (files[id] ? { path: files[id], coverPath: null } : undefined));
+  const call = (a: object) => (h as unknown as Record<string, (a: object, c: object) => Promise<{ writable: string[]; refused: { trackId: string; reason: string }[] }>>)['library:tag-plan'](a, {});
+  const res = await call({ trackIds: ['outTrack01', 'inTrack001', 'unknownId1'] });
+  assert.deepEqual(asked, [['inTrack001', 'unknownId1']], 'the track outside is not planned');
+  assert.deepEqual(res.writable, ['inTrack001']);
+  assert.deepEqual(res.refused.map((r) => r.trackId), ['outTrack01', 'unknownId1'], "in the selection's order");
+  assert.match(res.refused[0].reason, /^Web mode may only use files inside its allowed folders .*"[^"]*out\.mp3" is outside them/);
+});

@@ -207,6 +207,8 @@ const ADDRESS_FRAME = /^([0-9a-f]{32})\./;
  * gives a track's files, or undefined for an unknown id (the handler then
  * answers NOT_FOUND itself).
  *
+ * `library:tag-plan` (many track ids) refuses each track whose file is outside the roots, with FORBIDDEN's message,
+ * and plans the others.
  * With `scope.library`: `library:query`, `library:ids`, `library:export` and every `crates:*` see only rows
  * stored below Roots.prefixes(), `library:list-folders` only folders inside
  * the roots, `library:scan`/`library:remove-folder` of a folder outside are
@@ -234,6 +236,28 @@ export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string)
       const result = await inner(args, ctx);
       if (method === 'media:filmstrip') for (const f of (result as { frames: { frameId: string }[] }).frames) framesMade.add(f.frameId.slice(0, 32));
       return result;
+    };
+  }
+  // library:tag-plan takes many track ids: one whose file is outside the roots is refused as write-tags would refuse it
+  // (FORBIDDEN's message), and only the others are planned (their own tags may be read)
+  const plan = out['library:tag-plan'];
+  if (plan) {
+    out['library:tag-plan'] = async (args: unknown, ctx: unknown) => {
+      const a = args as MethodArgs<'library:tag-plan'>;
+      const ids = [...new Set(a.trackIds)];
+      const outside = new Map<string, string>();
+      for (const id of ids) {
+        try {
+          await checkTrack(id, 'use');
+        } catch (err) {
+          if (!(err instanceof StudioError) || err.code !== 'FORBIDDEN') throw err;
+          outside.set(id, err.message);
+        }
+      }
+      const r = (await plan({ ...a, trackIds: ids.filter((id) => !outside.has(id)) }, ctx)) as MethodOutput<'library:tag-plan'>;
+      const inner = new Map(r.refused.map((x) => [x.trackId, x]));
+      const refused = ids.flatMap((id) => (outside.has(id) ? [{ trackId: id, fileName: '', reason: outside.get(id)! }] : inner.has(id) ? [inner.get(id)!] : []));
+      return { writable: r.writable, refused };
     };
   }
   for (const [method, spec] of Object.entries(PATH_ARGS)) {

@@ -16,7 +16,8 @@ type LibraryMethods =
   | 'library:export'
   | 'library:get-bpm-range'
   | 'library:set-bpm-range'
-  | 'library:write-tags';
+  | 'library:write-tags'
+  | 'library:tag-plan';
 
 /** `library:*`: folders, the scan job, queries, detail, export. */
 export function libraryHandlers(library: LibraryService): Pick<Handlers, LibraryMethods> {
@@ -36,5 +37,6 @@ export function libraryHandlers(library: LibraryService): Pick<Handlers, Library
     'library:get-bpm-range': () => library.bpmRange(),
     'library:set-bpm-range': ({ range }) => library.setBpmRange(range),
     'library:write-tags': ({ trackId, keyNotation, bpm, key, clearConflicting }) => library.writeTags(trackId, keyNotation, { bpm, key }, { clearConflicting }),
+    'library:tag-plan': ({ trackIds, bpm, key, clearConflicting }) => library.tagPlan(trackIds, { bpm, key }, { clearConflicting }),
   };
 }

@@ -26,23 +26,27 @@ function readNotation(): KeyNotation {
 
 /**
  * Writing BPM and key into the files' own tags (`library:write-tags`), on
- * request only: a dialog says which files and how the key is written, the
- * files are written one after another, and every file that was refused is
- * listed with the engine's reason (changed since analysis, read-only,
- * unsupported container). The key notation is kept (localStorage).
+ * request only: a dialog says which files will be written and why each other
+ * one will not (`library:tag-plan`, before anything is written) and how the
+ * key is written, the files are written one after another, and every file
+ * that was refused then is listed with the engine's reason (changed since
+ * analysis, read-only). The key notation is kept (localStorage).
  * Cancel while writing stops after the file being written (each file's write
  * is atomic in the engine: the file is whole before or whole after), and
  * says how many were written and how many were not started.
  */
 class TagWriter {
-  /** the files the dialog writes (track ids): those it was opened for, less `skipped` */
+  /** the tracks the dialog was opened for (the selection) */
+  opened = $state.raw<string[]>([]);
+  /** the files the dialog writes (track ids): those of `opened` that library:tag-plan says are writable */
   ids = $state.raw<string[]>([]);
   /**
-   * the tracks it was opened for that have no tempo or key to write (not analysed: failed or pending), named before
-   * anything is written; Ctrl+A offered "Write 11 files" counting two failed ones, then listed them as not written
+   * the tracks it was opened for that the write would refuse (not analysed, a container whose tags are not written,
+   * no tempo or key sure enough, a tempo or key that changes), with the engine's reason, named before anything is
+   * written; tester32: "Write 10 files" counted three with only an uncertain tempo or key, then refused them one by one
    */
-  skipped = $state.raw<{ trackId: string; fileName: string; why: string }[]>([]);
-  /** the selection's analysis states are being read: Write waits for them */
+  refused = $state.raw<{ trackId: string; fileName: string; reason: string }[]>([]);
+  /** the plan for the current options is being read: Write waits for it */
   checking = $state(false);
   open = $state(false);
   notation = $state<KeyNotation>(readNotation());
@@ -62,13 +66,20 @@ class TagWriter {
   written = $state.raw<TagWriteResult[]>([]);
   failures = $state.raw<{ trackId: string; message: string }[]>([]);
   finished = $state(false);
+  /** the latest plan asked for: an answer to an earlier one (options changed since) is dropped */
+  private planSeq = 0;
 
-  /** Open the dialog for the selected rows (the shown track when nothing else is selected). */
+  /**
+   * Open the dialog for the selected rows (the shown track when nothing else is selected). The dialog asks for the
+   * plan (plan()) when it opens and whenever BPM, Key or "Remove …" changes.
+   */
   start(fallbackId: string | null): void {
     const ids = selection.ids.size ? [...selection.ids] : fallbackId ? [fallbackId] : [];
     if (!ids.length) return;
-    this.ids = ids;
-    this.skipped = [];
+    this.opened = ids;
+    this.ids = [];
+    this.refused = [];
+    this.checking = true;
     this.done = 0;
     this.written = [];
     this.failures = [];
@@ -76,36 +87,39 @@ class TagWriter {
     this.stopping = false;
     this.cancelled = false;
     this.open = true;
-    void this.leaveOutUnanalysed(ids);
   }
 
   /**
-   * Take the tracks of `ids` that are not analysed (the engine refuses them: no tempo or key to write) out of the
-   * files to write, into `skipped`. Read with `library:query` per status (failed, pending), 2,000 rows a call, only
-   * the rows' ids and file names used. When they cannot be read, every track stays and the engine refuses those.
+   * Split the tracks the dialog was opened for into the files to write and the refused ones, as library:write-tags
+   * with the current options would (`library:tag-plan`: one call for the whole selection, nothing written). Neither
+   * BPM nor key ticked: nothing to write. When the plan cannot be read, every track stays and the engine refuses
+   * each one it would not write when writing. Not while writing or after.
    */
-  private async leaveOutUnanalysed(ids: string[]): Promise<void> {
-    this.checking = true;
-    const wanted = new Set(ids);
-    const skipped: { trackId: string; fileName: string; why: string }[] = [];
-    try {
-      for (const status of ['failed', 'pending'] as const) {
-        for (let offset = 0, total = 1; offset < total; offset += 2000) {
-          const res = await api().call('library:query', { filter: { status }, offset, limit: 2000 });
-          total = res.total;
-          for (const r of res.rows) if (wanted.has(r.id)) skipped.push({ trackId: r.id, fileName: r.fileName, why: status === 'failed' ? 'its analysis failed' : 'it is not analysed yet' });
-        }
-      }
-    } catch {
-      skipped.length = 0;
-    } finally {
+  async plan(): Promise<void> {
+    if (!this.open || this.running || this.finished) return;
+    const seq = ++this.planSeq;
+    const opened = this.opened;
+    if (!this.bpm && !this.key) {
+      this.ids = [];
+      this.refused = [];
       this.checking = false;
+      return;
     }
-    if (this.ids !== ids || this.running) return;
-    const out = new Set(skipped.map((s) => s.trackId));
-    this.skipped = skipped;
-    this.ids = ids.filter((id) => !out.has(id));
-    signal('tag-write-open', { count: this.ids.length, skipped: skipped.length });
+    this.checking = true;
+    let ids = opened;
+    let refused: { trackId: string; fileName: string; reason: string }[] = [];
+    try {
+      const plan = await api().call('library:tag-plan', { trackIds: opened, bpm: this.bpm, key: this.key, clearConflicting: this.clearConflicting });
+      ids = plan.writable;
+      refused = plan.refused;
+    } catch {
+      // unread: every track stays (the engine refuses the others when writing)
+    }
+    if (seq !== this.planSeq || this.opened !== opened || this.running || this.finished) return;
+    this.ids = ids;
+    this.refused = refused;
+    this.checking = false;
+    signal('tag-write-open', { count: ids.length, refused: refused.length });
   }
 
   setNotation(n: KeyNotation): void {
