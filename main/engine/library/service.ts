@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { BpmRange, certainty, tempoAgreement, foldBpm, foldCurve, foldSections, keySectionsText, keySectionText, MIN_CONFIDENCE, StudioError, tempoSectionsText, tempoSectionText, tempoSpanText, type TempoSection, type KeySection, type LibraryFilter, type ProbeResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
+import { BpmRange, certainty, confidenceText, tempoAgreement, foldBpm, foldCurve, foldSections, keySectionsText, keySectionText, MIN_CONFIDENCE, StudioError, tempoSectionsText, tempoSectionText, tempoSpanText, type TempoSection, type KeySection, type LibraryFilter, type ProbeResult, type LibraryFolder, type LibraryTrack, type MethodArgs, type MethodOutput, type ScanState } from '@contract';
 import type { EngineContext } from '../context';
 import { makeAnalyse, type Analyse } from './pool';
 import { LibraryScanner } from './job';
@@ -472,7 +472,7 @@ interface TagDecision {
   key: string | null;
   /** why a value asked for is not written (library:write-tags' notWritten) */
   notWritten: { bpm: string | null; key: string | null };
-  /** "tempo 64 BPM at confidence 0.3": a value not written for being uncertain, null otherwise */
+  /** "tempo 64 BPM at 30% confidence" (contract confidenceText, as the library shows it): a value not written for being uncertain, null otherwise */
   unsureBpm: string | null;
   unsureKey: string | null;
   /** why there is no one tempo / key: it changes within the track */
@@ -514,12 +514,12 @@ export function tagDecision(
     bpm: folded ? `the tempo changes (${tempoSpanText(folded)}: ${tempoSectionsText(folded)}), and one BPM tag would be wrong for part of the track` : null,
     key: keySecs ? `the key changes (${keySectionsText(keySecs)}), and one key tag would be wrong for part of the track` : null,
   };
-  const unsureBpm = want.bpm !== false && t.bpm !== null && !changing.bpm && certainty(t.bpm, t.bpmConfidence) !== 'sure' ? `tempo ${Math.round(t.bpm)} BPM at confidence ${t.bpmConfidence ?? 0}` : null;
-  const unsureKey = want.key !== false && t.key !== null && !changing.key && certainty(t.key, t.keyConfidence) !== 'sure' ? `key ${t.key} at confidence ${t.keyConfidence ?? 0}` : null;
+  const unsureBpm = want.bpm !== false && t.bpm !== null && !changing.bpm && certainty(t.bpm, t.bpmConfidence) !== 'sure' ? `tempo ${Math.round(t.bpm)} BPM at ${confidenceText(t.bpmConfidence ?? 0)} confidence` : null;
+  const unsureKey = want.key !== false && t.key !== null && !changing.key && certainty(t.key, t.keyConfidence) !== 'sure' ? `key ${t.key} at ${confidenceText(t.keyConfidence ?? 0)} confidence` : null;
   const shownBpm = want.bpm === false || changing.bpm || unsureBpm ? null : foldBpm(t.bpm, range);
   const bpm = shownBpm === null ? null : bpmText(shownBpm, target.format);
   const key = want.key === false || t.key === null || changing.key || unsureKey ? null : keyIn(t.key, notation);
-  const uncertain = (what: string) => `the best guess (${what}) is uncertain (below ${MIN_CONFIDENCE}), and a tag cannot say so`;
+  const uncertain = (what: string) => `the best guess (${what}) is uncertain (below ${confidenceText(MIN_CONFIDENCE)}), and a tag cannot say so`;
   const notWritten = {
     bpm: want.bpm === false ? null : changing.bpm ?? (unsureBpm ? uncertain(unsureBpm) : t.bpm === null ? 'the analysis found no tempo' : null),
     key: want.key === false ? null : changing.key ?? (unsureKey ? uncertain(unsureKey) : t.key === null ? 'the analysis found no key' : null),
@@ -566,9 +566,9 @@ export function settleTags(
   const refused = new StudioError(
     'BAD_ARGS',
     (changes.length
-      ? `"${t.fileName}" has no one ${asked} to write into its tags: ${[...changes, ...(unsure.length ? [`the best guesses (${unsure.join('; ')}) are uncertain (below ${MIN_CONFIDENCE})`] : [])].join('; ')}.`
+      ? `"${t.fileName}" has no one ${asked} to write into its tags: ${[...changes, ...(unsure.length ? [`the best guesses (${unsure.join('; ')}) are uncertain (below ${confidenceText(MIN_CONFIDENCE)})`] : [])].join('; ')}.`
       : unsure.length
-        ? `"${t.fileName}" has no ${asked} sure enough to write into its tags: the best guesses (${unsure.join('; ')}) are uncertain (below ${MIN_CONFIDENCE}), and a tag cannot say so.`
+        ? `"${t.fileName}" has no ${asked} sure enough to write into its tags: the best guesses (${unsure.join('; ')}) are uncertain (below ${confidenceText(MIN_CONFIDENCE)}), and a tag cannot say so.`
         : `"${t.fileName}" has nothing to write: the analysis found no ${asked}.`) + keptText(kept, { bpm: guessBpm, key: t.key }) + foreignText(own.foreign, target.format),
   );
   return { clear, kept, cleared, refused };
