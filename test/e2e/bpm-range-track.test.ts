@@ -52,6 +52,9 @@ describe('BPM range: the track view shows the tempo as the library does', { time
     const rowBpm = (await lib.column('bpm'))[i];
     const rowKey = (await lib.column('key'))[i];
     assert.match(await page.getByTestId('track-bpm').innerText(), /^64\.0 BPM/);
+    // dj33: the header read "64.0 BPM 92%" beside a Beat grid whose tooltip said 128: the analysed tempo is named here too
+    assert.match(await page.getByTestId('track-bpm').innerText(), /^64\.0 BPM \d+% · analysed 128\.0$/);
+    assert.match((await page.getByTestId('track-bpm').getAttribute('title')) ?? '', /in the BPM range 60–120 \(analysed: 128\.0 BPM\)/);
     assert.equal(await page.getByTestId('track-bpm').getAttribute('data-certainty'), await lib.rows.nth(i).locator('[data-col=bpm]').getAttribute('data-certainty'));
     assert.ok(rowBpm.startsWith('64.0'), rowBpm);
     const key = await page.getByTestId('track-key').innerText();

@@ -21,6 +21,20 @@ export function certaintyNote(what: 'tempo' | 'key', shown: string | null, confi
 }
 
 /**
+ * A tempo folded into the BPM range beside the one analysed (dj33: the detail panel and the track view's header read
+ * "64.0 BPM" while the features line under them said "Tempo: 128 BPM." and only the Beat grid's tooltip said why).
+ * `shown`: the tempo as shown (BPM, folded); `stored`: as analysed (the contract's `storedBpm`, sent only with a range
+ * set); `range`: the BPM range setting. → `{analysed: 128, text: " · analysed 128.0", note: " Shown in the BPM range
+ * 60–120 (analysed: 128.0 BPM)."}` (the text follows the value, the note its tooltip); empty strings and `analysed: null`
+ * where nothing is folded.
+ */
+export function foldedTempo(shown: number | null, stored: number | null | undefined, range: BpmRange | null): { analysed: number | null; text: string; note: string } {
+  if (shown === null || !stored || stored === shown) return { analysed: null, text: '', note: '' };
+  const where = range ? ` in the BPM range ${range.min}–${range.max}` : '';
+  return { analysed: stored, text: ` · analysed ${stored.toFixed(1)}`, note: ` Shown${where} (analysed: ${stored.toFixed(1)} BPM).` };
+}
+
+/**
  * The track view's Beat grid button: the tempo beside "Beat grid" and the start of its tooltip, as the library
  * shows that tempo — in the BPM range (`range`, foldBpm), and "uncertain" under MIN_CONFIDENCE (the library's
  * table and detail say so; the button read "98" for a tempo the library called uncertain at 44 %). `grid`: the
