@@ -67,6 +67,8 @@ describe('library UI logic', () => {
     assert.deepEqual(foldedTempo(124, 124, { min: 70, max: 140 }), { analysed: null, text: '', note: '' }, 'in the range: nothing to say');
     assert.deepEqual(foldedTempo(124, undefined, null), { analysed: null, text: '', note: '' }, 'no range: no storedBpm sent');
     assert.deepEqual(foldedTempo(null, 180, { min: 70, max: 140 }), { analysed: null, text: '', note: '' });
+    // 120–130 holds neither 90 nor 180: the detail's tooltip said "Shown in the BPM range 120–130" of a 90 outside it
+    assert.equal(foldedTempo(90, 180, { min: 120, max: 130 }).note, ' Shown nearest to the BPM range 120–130, outside it (analysed: 180.0 BPM).');
   });
 
   // session 17 tester: the track view's Beat grid never said the tempo changes where the analysis found sections. The
