@@ -858,7 +858,7 @@ export type TrackDetail = z.infer<typeof TrackDetail>;
  * (library:track-summary), without the beats, key strengths, loudness and chords of TrackDetail that only the
  * library's detail panel draws. The same fields as TrackDetail's, read the same way (the tempo in the BPM range).
  */
-export const TrackSummary = TrackDetail.pick({ track: true, tempoReason: true, keyReason: true });
+export const TrackSummary = TrackDetail.pick({ track: true, tempoReason: true, keyReason: true, storedBpm: true });
 export type TrackSummary = z.infer<typeof TrackSummary>;
 /**
  * A crate: the DJ's playlist, a named list of library tracks in the DJ's order (a track may be in several crates, once

@@ -32,6 +32,11 @@ describe('BPM range: the track view shows the tempo as the library does', { time
     await page.waitForFunction((k) => /^64\.0/.test((globalThis as unknown as Cells).document.querySelectorAll('[data-testid=library-row] [data-col=bpm]')[k]?.textContent?.trim() ?? ''), i, { polling: 50 });
     void bpms;
     await lib.rows.nth(i).click();
+    // dj33: the detail panel read "64.0 BPM 81% confidence" and, two lines below, its features "Tempo: 128 BPM." —
+    // nothing said the 64 was folded into the range; now it names the analysed tempo, as the Beat grid's tooltip does
+    await page.getByTestId('detail-title').filter({ hasText: 'Gamma Rush' }).waitFor({ timeout: 10_000 });
+    assert.match(await page.getByTestId('detail-tempo').innerText(), /^64\.0 BPM \d+% confidence · analysed 128\.0$/);
+    assert.match((await page.getByTestId('detail-tempo').getAttribute('title')) ?? '', /in the BPM range 60–120 \(analysed: 128\.0 BPM\)/);
     m = await sp.mark();
     await page.getByTestId('detail-open').click();
     const beats = (await sp.waitForEvent('beats-loaded', { after: m })).detail as { bpm: number; source: string };
@@ -47,6 +52,9 @@ describe('BPM range: the track view shows the tempo as the library does', { time
     const rowBpm = (await lib.column('bpm'))[i];
     const rowKey = (await lib.column('key'))[i];
     assert.match(await page.getByTestId('track-bpm').innerText(), /^64\.0 BPM/);
+    // dj33: the header read "64.0 BPM 92%" beside a Beat grid whose tooltip said 128: the analysed tempo is named here too
+    assert.match(await page.getByTestId('track-bpm').innerText(), /^64\.0 BPM \d+% · analysed 128\.0$/);
+    assert.match((await page.getByTestId('track-bpm').getAttribute('title')) ?? '', /in the BPM range 60–120 \(analysed: 128\.0 BPM\)/);
     assert.equal(await page.getByTestId('track-bpm').getAttribute('data-certainty'), await lib.rows.nth(i).locator('[data-col=bpm]').getAttribute('data-certainty'));
     assert.ok(rowBpm.startsWith('64.0'), rowBpm);
     const key = await page.getByTestId('track-key').innerText();

@@ -100,6 +100,19 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     assert.deepEqual(await titles(), ['Alpha Drive', 'Charlie Rush']);
     await studio.sp.screenshot('crates-3-reordered');
 
+    // dj33: from the keyboard, Alt+↓ / Alt+↑ move the cursor's row one place in the crate (before: a keyboard-only DJ
+    // could not reorder a crate at all — Alt+↓ only moved the cursor), and the cursor follows the row
+    await lib.rows.nth(0).click();
+    for (const [key, want] of [['Alt+ArrowDown', ['Charlie Rush', 'Alpha Drive']], ['Alt+ArrowUp', ['Alpha Drive', 'Charlie Rush']]] as const) {
+      m = await studio.sp.mark();
+      await page.keyboard.press(key);
+      await studio.sp.waitForEvent('crate-reordered', { after: m, timeout: 5_000 });
+      await page.waitForFunction((t) => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('[data-testid=library-row][data-index="0"] [data-col=title]')?.textContent?.includes(t) ?? false, want[0]);
+      assert.deepEqual(await titles(), [...want]);
+      assert.match((await page.locator('[data-testid=library-row][aria-selected=true]').innerText()).replace(/\s+/g, ' '), /Alpha Drive/, 'the cursor follows the moved row');
+    }
+    await studio.sp.screenshot('crates-3b-keyboard');
+
     // export: an M3U8 download in the new order (a download is not told its folder: absolute paths)
     const dl = page.waitForEvent('download');
     await page.getByTestId('crate-export').click();

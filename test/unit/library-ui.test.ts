@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openFolderOptions } from '../../main/electron/shell-methods';
 import { emptyForm, parseFilter, shortKey } from '../../renderer/src/lib/library-filter';
-import { beatGridChange, beatGridTempo, certainty, certaintyNote, confidenceText, problemsSummary, skippedSummary } from '../../renderer/src/lib/library-notes';
+import { beatGridChange, beatGridTempo, certainty, certaintyNote, confidenceText, foldedTempo, problemsSummary, skippedSummary } from '../../renderer/src/lib/library-notes';
 
 describe('library UI logic', () => {
   it('turns the filter form into a LibraryFilter: ranges open on one side, keys passed on as typed', () => {
@@ -59,6 +59,16 @@ describe('library UI logic', () => {
     assert.deepEqual(beatGridTempo({ bpm: 128, bpmConfidence: 0.9 }, { min: 60, max: 120 }), { text: '64', uncertain: false, note: '64 BPM in the BPM range 60–120 (analysed: 128 BPM, the beats drawn)' });
     assert.deepEqual(beatGridTempo({ bpm: 120, bpmConfidence: 0.5 }, null), { text: '120', uncertain: false, note: '120 BPM' });
     assert.equal(beatGridTempo({ bpm: null, bpmConfidence: null }, r), null);
+  });
+
+  it('a tempo folded into the BPM range names the analysed one beside it (dj33)', () => {
+    // a rhumba analysed at 180: the detail panel read "90.0 BPM" over features "Tempo: 180 BPM."
+    assert.deepEqual(foldedTempo(90, 180, { min: 70, max: 140 }), { analysed: 180, text: ' · analysed 180.0', note: ' Shown in the BPM range 70–140 (analysed: 180.0 BPM).' });
+    assert.deepEqual(foldedTempo(124, 124, { min: 70, max: 140 }), { analysed: null, text: '', note: '' }, 'in the range: nothing to say');
+    assert.deepEqual(foldedTempo(124, undefined, null), { analysed: null, text: '', note: '' }, 'no range: no storedBpm sent');
+    assert.deepEqual(foldedTempo(null, 180, { min: 70, max: 140 }), { analysed: null, text: '', note: '' });
+    // 120–130 holds neither 90 nor 180: the detail's tooltip said "Shown in the BPM range 120–130" of a 90 outside it
+    assert.equal(foldedTempo(90, 180, { min: 120, max: 130 }).note, ' Shown nearest to the BPM range 120–130, outside it (analysed: 180.0 BPM).');
   });
 
   // session 17 tester: the track view's Beat grid never said the tempo changes where the analysis found sections. The

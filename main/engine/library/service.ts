@@ -167,7 +167,8 @@ export class LibraryService {
   /** library:track-summary: the row and why it has no tempo or key, the tempo folded into the BPM range as detail()'s */
   summary(trackId: string): MethodOutput<'library:track-summary'> {
     const s = this.store.summary(trackId);
-    return { ...s, track: this.inBpmRange([s.track])[0] };
+    // storedBpm: the unfolded tempo, which the track view's header names beside a folded one (dj33)
+    return this.bpmRange() ? { ...s, track: this.inBpmRange([s.track])[0], storedBpm: s.track.bpm } : s;
   }
 
   /** The BPM range setting (null: tempos as analysed). A stored value that no longer parses counts as unset. */

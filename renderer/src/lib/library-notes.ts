@@ -3,7 +3,7 @@
  * fact, uncertain or absent by its calibrated confidence, and what a scan
  * left out, by kind. No DOM: unit-tested directly.
  */
-import { certainty, confidenceText, foldBpm, foldSections, keyChangeText, keySectionsText, tempoSectionsText, tempoSpan, tempoStops, type BpmRange, type KeySection, type ScanState, type TempoSection } from '@contract';
+import { certainty, confidenceText, foldBpm, outsideBpmRange, foldSections, keyChangeText, keySectionsText, tempoSectionsText, tempoSpan, tempoStops, type BpmRange, type KeySection, type ScanState, type TempoSection } from '@contract';
 
 /** A confidence as a whole percentage, never rounded across MIN_CONFIDENCE: @contract's `confidenceText`, as the CLI and the engine state it. */
 export { confidenceText } from '@contract';
@@ -18,6 +18,22 @@ export function certaintyNote(what: 'tempo' | 'key', shown: string | null, confi
   if (c === 'uncertain')
     return `Uncertain ${what}: best guess ${shown} at ${confidenceText(confidence) || '0%'} confidence (a stated confidence is how often such a value is right). Left out of the features line.`;
   return `${what === 'tempo' ? 'Tempo' : 'Key'} ${shown}, confidence ${confidenceText(confidence)}: right about ${confidenceText(confidence)} of the time.`;
+}
+
+/**
+ * A tempo folded into the BPM range beside the one analysed (dj33: the detail panel and the track view's header read
+ * "64.0 BPM" while the features line under them said "Tempo: 128 BPM." and only the Beat grid's tooltip said why).
+ * `shown`: the tempo as shown (BPM, folded); `stored`: as analysed (the contract's `storedBpm`, sent only with a range
+ * set); `range`: the BPM range setting. → `{analysed: 128, text: " · analysed 128.0", note: " Shown in the BPM range
+ * 60–120 (analysed: 128.0 BPM)."}` (the text follows the value, the note its tooltip; a tempo no level of which
+ * falls in a range narrower than an octave is "nearest to the BPM range 120–130, outside it"); empty strings and
+ * `analysed: null` where nothing is folded.
+ */
+export function foldedTempo(shown: number | null, stored: number | null | undefined, range: BpmRange | null): { analysed: number | null; text: string; note: string } {
+  if (shown === null || !stored || stored === shown) return { analysed: null, text: '', note: '' };
+  // a range narrower than an octave cannot hold every tempo: the one shown is then only the level nearest to it (↕)
+  const where = !range ? '' : outsideBpmRange(shown, range) ? ` nearest to the BPM range ${range.min}–${range.max}, outside it` : ` in the BPM range ${range.min}–${range.max}`;
+  return { analysed: stored, text: ` · analysed ${stored.toFixed(1)}`, note: ` Shown${where} (analysed: ${stored.toFixed(1)} BPM).` };
 }
 
 /**

@@ -16,6 +16,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ['Esc'], what: 'Library: clear the selection' },
   { keys: ['Shift+F10', 'Menu'], what: 'Library: add the selected tracks to a crate… (or drag them onto a crate in the sidebar)' },
   { keys: ['Delete'], what: 'Crate: take the selected tracks out of the crate shown (the files stay)' },
+  { keys: ['Alt+↑', 'Alt+↓'], what: 'Crate (in crate order): move the track under the cursor one place up / down' },
   { keys: ['F2', 'Delete'], what: 'Crates (sidebar): rename / delete the crate focused (asks first)' },
   { keys: ['Space'], what: 'Play / pause' },
   { keys: ['←', '→'], what: 'Seek 5 s back / forward' },
