@@ -111,6 +111,13 @@ describe('Models panel: Get α/β (issue 9) and a current model status (issue 12
     await page.getByTestId('pack-beta-int4').waitFor();
     for (const id of ['delta', 'imagebind', 'vicuna-delta']) assert.equal(await page.getByTestId(`part-beta-${id}`).getAttribute('data-state'), 'present', id);
     await sp.screenshot('models-4-installed');
+    // the chat pane, with the pack installed and none chosen yet, says so — not "No DeepResonance model pack is
+    // installed." above the installed pack's own Use button (tester33)
+    await page.locator('[data-testid=model-missing]', { hasText: /installed and none is chosen/ }).waitFor({ timeout: 10_000 });
+    const missing = await page.getByTestId('model-missing').innerText();
+    assert.doesNotMatch(missing, /No DeepResonance model pack is installed/);
+    assert.match(missing, /deepresonance-beta/);
+    assert.equal(await page.getByTestId('chat-disabled-reason').innerText(), 'Chat is off until a model pack is chosen: Use one above.');
     // the pack is in the chat's chooser
     m = await sp.mark();
     await page.getByTestId('pack-beta-int4').getByTestId('use-pack').click();
