@@ -46,6 +46,18 @@ describe('Models panel: a chosen folder that cannot be used, or none, says why',
     assert.equal(await page.getByTestId('part-alpha-llm').getAttribute('data-state'), 'user');
     await sp.screenshot('models-folder-problem');
 
+    // Get pressed anyway: the refusal names what to do in the panel, not the command line's --llama (tester33: the
+    // toast said "Point --llama to LLaMA-7B in Hugging Face format")
+    m = await sp.mark();
+    await page.getByTestId('get-alpha').click();
+    const shown = await sp.waitForEvent(['error-shown', 'model-get-ended'], { after: m });
+    assert.equal(shown.name, 'error-shown', JSON.stringify(shown.detail));
+    const refused = (shown.detail as { message: string }).message;
+    assert.match(refused, /lacks config\.json/);
+    assert.doesNotMatch(refused, /--llama|--vicuna/, 'the toast is no command line');
+    assert.match(refused, /Choose your LLaMA-7B folder in Hugging Face format/);
+    await sp.dismissToasts();
+
     m = await sp.mark();
     await page.getByRole('button', { name: 'Clear LLaMA-7B folder' }).click();
     await sp.waitForEvent('catalog-loaded', { after: m });

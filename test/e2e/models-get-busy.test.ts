@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -6,6 +7,7 @@ import { HubServer } from '../helpers/hub-server';
 import { OUTPUT } from '../helpers/media';
 import { chooseLlamaFolder, llamaFolderStandIn, publishStandInSources } from '../helpers/model-sources';
 import { useStudio } from '../helpers/studio';
+import { startServe } from './studio-page';
 
 /**
  * While one Get runs (in this window or another on the same studio), the Models panel turned off the other variant's
@@ -60,6 +62,36 @@ describe('Models panel: what a running Get turns off says why', { timeout: 300_0
     await sp.waitForEvent('model-get-ended', { after: m });
     await page.locator('[data-testid=get-beta]:not([disabled])').waitFor();
     assert.equal(await beta.getAttribute('title'), null);
+    await page.keyboard.press('Escape');
+  });
+
+  test('studio serve killed during a Get and started again: the reconnected panel shows no Get running — Get is on again, Pause is gone (tester33)', async () => {
+    const { sp, serve } = studio;
+    const { page } = sp;
+    await page.getByTestId('get-model').click();
+    await page.getByTestId('get-alpha').click();
+    await page.getByTestId('variant-alpha').locator('[data-testid=get-job][data-state=running]').waitFor();
+    await page.getByTestId('variant-alpha').getByTestId('get-pause').waitFor();
+
+    const engines = execFileSync('pgrep', ['-P', String(serve.proc.pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+    const exited = new Promise((r) => serve.proc.once('exit', r));
+    for (const pid of [serve.proc.pid!, ...engines]) process.kill(pid, 'SIGKILL');
+    await exited;
+    await page.locator('[data-testid=engine-status]', { hasText: /Disconnected|Reconnecting/ }).waitFor();
+    // serve again on the same data folder and port; its address opened in this tab (only the fragment changes)
+    const again = await startServe({ dataDir: serve.dataDir, env, port: Number(new URL(serve.origin).port) });
+    studio.serves.push(again);
+    const m = await sp.mark();
+    await page.evaluate((hash) => ((globalThis as unknown as { location: { hash: string } }).location.hash = hash), new URL(again.openUrl).hash);
+    await sp.waitForEvent('catalog-loaded', { after: m });
+    // the new engine runs no Get: the old one's "Downloading …" with Pause and Cancel was left shown, and Pause said
+    // "No model is being got."; Get (or Resume Get, when a part was written before the kill) starts it again
+    assert.equal(await page.getByTestId('variant-alpha').locator('[data-testid=get-job][data-state=running]').count(), 0, 'no Get shown running');
+    assert.equal(await page.getByTestId('variant-alpha').getByTestId('get-pause').count(), 0, 'no Pause for a Get that is gone');
+    const get = page.getByTestId('get-alpha');
+    assert.equal(await get.isDisabled(), false);
+    assert.match((await get.textContent()) ?? '', /^\s*(Resume )?Get\s*$/);
+    await sp.screenshot('models-get-after-restart');
     await page.keyboard.press('Escape');
   });
 });

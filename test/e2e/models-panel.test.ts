@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { OUTPUT } from '../helpers/media';
 import { publishTinySources, type PublishedSources } from '../helpers/model-sources';
 import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
 type D = { document: { querySelector(s: string): { textContent: string | null } | null } };
@@ -27,7 +28,9 @@ describe('Models panel: Get α/β (issue 9) and a current model status (issue 12
     ensureTinyPacks();
     src = await publishTinySources(TINY_DIR);
     const launching = launchChromium().then((b) => (browser = b));
-    serve = await startServe({ env: src.env }).finally(() => launching);
+    // the allowed folders are the test's files only, as a person's music folder: the data folder, where Get installs
+    // the packs, lies outside them (tester33: Use of the pack Get had just installed was refused in web mode)
+    serve = await startServe({ env: src.env, roots: [OUTPUT] }).finally(() => launching);
     await launching;
     sp = await StudioPage.open(browser, serve, { width: 1440, height: 900 });
   });
@@ -111,6 +114,13 @@ describe('Models panel: Get α/β (issue 9) and a current model status (issue 12
     await page.getByTestId('pack-beta-int4').waitFor();
     for (const id of ['delta', 'imagebind', 'vicuna-delta']) assert.equal(await page.getByTestId(`part-beta-${id}`).getAttribute('data-state'), 'present', id);
     await sp.screenshot('models-4-installed');
+    // the chat pane, with the pack installed and none chosen yet, says so — not "No DeepResonance model pack is
+    // installed." above the installed pack's own Use button (tester33)
+    await page.locator('[data-testid=model-missing]', { hasText: /installed and none is chosen/ }).waitFor({ timeout: 10_000 });
+    const missing = await page.getByTestId('model-missing').innerText();
+    assert.doesNotMatch(missing, /No DeepResonance model pack is installed/);
+    assert.match(missing, /deepresonance-beta/);
+    assert.equal(await page.getByTestId('chat-disabled-reason').innerText(), 'Chat is off until a model pack is chosen: Use one above.');
     // the pack is in the chat's chooser
     m = await sp.mark();
     await page.getByTestId('pack-beta-int4').getByTestId('use-pack').click();

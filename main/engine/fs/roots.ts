@@ -179,7 +179,16 @@ export interface GuardScope {
   };
   /** the model pack folder remembered in the settings (chosen perhaps in the desktop app), or null */
   packPath?: () => string | null;
+  /**
+   * the studio's own packs folder (`<models folder>/packs`, where Get installs): a pack inside it may be loaded
+   * whatever the roots — the data folder is seldom inside them, and Get then Use refused the pack just installed
+   * (tester33)
+   */
+  packsDir?: string;
 }
+
+/** The methods whose one path argument is a model pack folder (a pack in GuardScope.packsDir is allowed). */
+const PACK_ARG_METHODS = new Set<string>(['model:choose-pack', 'model:verify-pack']);
 
 /** The methods that load the remembered model pack (not given in their arguments). */
 const PACK_METHODS = ['chat:ask', 'chat:regenerate', 'model:set-provider'] as const;
@@ -219,6 +228,9 @@ const ADDRESS_FRAME = /^([0-9a-f]{32})\./;
  */
 export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string) => TrackFiles | undefined, scope: GuardScope = {}): Handlers {
   const out = { ...handlers } as Record<string, (args: unknown, ctx: unknown) => unknown>;
+  /** whether `pack` (absolute) lies, really, inside the studio's own packs folder */
+  const ownPack = async (pack: string): Promise<boolean> =>
+    !!scope.packsDir && isAbsolute(pack) && isInside(await realOrNearest(pack), await realOrNearest(scope.packsDir));
   const checkTrack = async (id: string, what: string): Promise<TrackFiles | undefined> => {
     const t = track(id);
     if (t) await roots.check(t.path, what);
@@ -270,7 +282,7 @@ export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string)
         if (!first) throw new StudioError('NOT_FOUND', `None of web mode's allowed folders exists (${roots.list().join(', ')}). Restart \`studio serve\` with \`--root DIR\` (repeatable).`);
         a = { ...(args as object), path: first };
       }
-      for (const p of spec.paths(a as never)) if (p != null) await roots.check(p, spec.what);
+      for (const p of spec.paths(a as never)) if (p != null && !(PACK_ARG_METHODS.has(method) && (await ownPack(p)))) await roots.check(p, spec.what);
       const result = await inner(a, ctx);
       // the file browser's "up" stops at a root
       if (method === 'fs:list-dir') {
@@ -365,7 +377,7 @@ export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string)
       if (!inner) continue;
       out[method] = async (args: unknown, ctx: unknown) => {
         const pack = packPath();
-        if (pack !== null && !(await roots.allows(pack))) {
+        if (pack !== null && !(await ownPack(pack)) && !(await roots.allows(pack))) {
           const list = roots.list();
           throw new StudioError(
             'FORBIDDEN',

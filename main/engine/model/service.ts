@@ -3,6 +3,7 @@ import { StudioError, type ModelMemory, type ModelStatus, type ProviderChoice } 
 import type { EngineContext } from '../context';
 import { getSetting, setSetting } from '../db/settings';
 import { ask, type AskRequest, type AskResult } from './ask';
+import { installedPacks, layout, modelsDirOf } from './catalog/catalog';
 import { GET_A_PACK, PACK_SETTING } from './default-pack';
 import { loadPack, packIdentityOf } from './pack';
 import { diagnostics } from './providers';
@@ -44,20 +45,38 @@ export class ModelService {
     return join(this.ctx.cacheDir, 'pack-verified.json');
   }
 
+  /**
+   * The chat pane's note when no pack is chosen: heading (ModelStatus.messageHead) and message. Packs installed in the
+   * models folder (a Get that finished) are named, with Use to choose one — the note said "No DeepResonance model pack
+   * is installed." above the installed pack's own Use button (tester33).
+   */
+  private noPackNote(): { head: string; message: string } {
+    let names: string[] = [];
+    try {
+      names = installedPacks(layout(modelsDirOf(this.ctx.dataDir, process.env)).packs).map((p) => p.name);
+    } catch {
+      // a models folder that cannot be read lists nothing here; the Models panel says why
+    }
+    if (!names.length) return { head: NO_PACK_HEAD, message: NO_PACK };
+    const head = names.length === 1 ? `A DeepResonance model pack is installed and none is chosen: ${names[0]}.` : `${names.length} DeepResonance model packs are installed and none is chosen: ${names.join(', ')}.`;
+    return { head, message: `${head} Use ${names.length === 1 ? 'it' : 'one'} below, or choose another pack folder.` };
+  }
+
   status(): ModelStatus {
     const packPath = this.packPath;
     const rt = this.runtime;
     const m = rt?.pack.manifest;
+    const none = packPath ? null : this.noPackNote();
     return {
       installed: Boolean(packPath) && !this.lastError,
-      message: !packPath
-        ? NO_PACK
+      message: none
+        ? none.message
         : this.lastError
           ? this.lastError
           : rt
             ? `${m!.model} (${m!.name}) on ${rt.provider.name.toUpperCase()}.`
             : 'The model pack loads with the first question.',
-      ...(!packPath ? { messageHead: NO_PACK_HEAD } : {}),
+      ...(none ? { messageHead: none.head } : {}),
       packPath,
       pack: m ? { name: m.name, model: m.model, variant: m.variant, dtype: m.dtype, llmQuant: m.llm_quant } : packPath ? this.namedPack(packPath) : null,
       provider: { requested: this.requestedProvider, active: rt?.provider.name ?? null, fallbacks: rt?.provider.fallbacks ?? [] },

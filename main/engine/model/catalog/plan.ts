@@ -166,13 +166,13 @@ export function plan(modelsDir: string, variant: Variant, req: Pick<GetRequest, 
   const vicuna = req.vicuna ?? from?.vicuna ?? own.vicuna ?? undefined;
   if (vicuna) {
     llmProblem = llmFolderProblem(vicuna, 'The Vicuna-7B v0 folder');
-    if (llmProblem && (req.vicuna || req.from)) throw new StudioError('NOT_FOUND', `${llmProblem} Point --vicuna to an assembled Vicuna-7B v0 folder, or use --llama with your LLaMA-7B folder instead.`, llmProblem);
+    if (llmProblem && (req.vicuna || req.from)) throw new StudioError('NOT_FOUND', `${llmProblem} Choose an assembled Vicuna-7B v0 folder, or your LLaMA-7B folder instead.`, llmProblem);
     llm = llmProblem ? null : vicuna;
     parts.push({ id: 'llm', label: 'Vicuna-7B v0 (assembled, yours)', source: vicuna, bytes: null, estimated: false, state: llm ? 'present' : 'user', presentBytes: 0, path: vicuna, verifiedBy: 'user' });
   } else {
     if (req.llama) {
       llmProblem = llmFolderProblem(req.llama, 'The LLaMA-7B folder');
-      if (llmProblem) throw new StudioError('NOT_FOUND', `${llmProblem} Point --llama to LLaMA-7B in Hugging Face format (config.json, tokenizer.model, weight shards).`, llmProblem);
+      if (llmProblem) throw new StudioError('NOT_FOUND', `${llmProblem} Choose your LLaMA-7B folder in Hugging Face format (config.json, tokenizer.model, weight shards).`, llmProblem);
       llm = req.llama;
     } else {
       llmProblem = 'Vicuna-7B v0 cannot be downloaded as such (LLaMA licence): point to your LLaMA-7B folder in Hugging Face format (the studio downloads lmsys/vicuna-7b-delta-v0 and applies it), or to an assembled Vicuna-7B v0 folder, or to the official ckpt/ folder.';

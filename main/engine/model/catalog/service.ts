@@ -108,6 +108,15 @@ export class ModelCatalogService {
     return { modelsDir: this.modelsDir, freeBytes: free, entries, sourcesNote: this.sourcesNote, foldersProblem, job: this.job ? this.stamped(this.job) : null, remembered: rem, precisionFigures: PRECISION_FIGURES };
   }
 
+  /**
+   * Remember the folders a Get was given (settings `model.get.llama|vicuna|from`), for the Models panel and the next
+   * `studio model get` — only once the plan took them: a folder refused (not a model, missing) was remembered before
+   * it was checked and came back in the panel after it was cleared there (tester33).
+   */
+  private remember(req: GetRequest): void {
+    for (const k of ['llama', 'vicuna', 'from'] as const) if (req[k]) setSetting(this.ctx.db, `model.get.${k}`, req[k]!);
+  }
+
   /** A copy of the job's state with its order (the next seq): what an event or an answer sends (isStaleState). */
   private stamped(job: GetJob): GetState {
     return this.order.stamp(structuredClone(job.state));
@@ -121,7 +130,6 @@ export class ModelCatalogService {
       if (j.variant === req.variant && j.precision === precision) return this.stamped(this.job);
       throw new StudioError('BAD_ARGS', `Getting ${MODEL_NAME[j.variant as Variant]} (${j.precision}) is under way; pause or cancel it first.`);
     }
-    for (const k of ['llama', 'vicuna', 'from'] as const) if (req[k]) setSetting(this.ctx.db, `model.get.${k}`, req[k]!);
     const variant = req.variant as Variant;
     const L = layout(this.modelsDir);
     try {
@@ -134,6 +142,7 @@ export class ModelCatalogService {
     const rebuiltBecause = installed ? ((await this.brokenPack(out)) ?? undefined) : undefined;
     if (installed && rebuiltBecause === undefined) {
       // already installed and it verifies: nothing to download or convert
+      this.remember(req);
       const job = new GetJob({ ...req, precision }, this.deps(out, req));
       Object.assign(job.state, { state: 'finished', packPath: out, message: `${MODEL_NAME[variant]} (${precision}) is already installed: ${out}` });
       this.job = job;
@@ -146,6 +155,7 @@ export class ModelCatalogService {
     // reached', and once online, only then 'point to your LLaMA-7B folder': tester26). The job checks again (job.ts)
     const pre = plan(this.modelsDir, variant, req, this.discovery, this.env);
     if (!pre.inputs.llm) throw new StudioError('MODEL_MISSING', pre.llmProblem ?? 'The LLM folder is missing.');
+    this.remember(req);
     if (rebuiltBecause !== undefined) {
       // the studio's own pack, broken (a file changed, missing or truncated): the converter would keep it (same
       // inputs, same fingerprint), and studio ask says to convert it again — so the Get removes it and builds it anew

@@ -1,5 +1,6 @@
 import { isStaleState, type GetState, type ModelCatalog, type Precision } from '@contract';
 import { api } from '../../host/api';
+import { connection } from '../../host/connection.svelte';
 import { signal } from '../../lib/test-hooks';
 import { ABOUT, app } from './app.svelte';
 
@@ -35,6 +36,9 @@ class CatalogState {
     api().on('model:changed', ({ packsChanged }) => {
       if (packsChanged) void this.load();
     });
+    // the link to `studio serve` is back (web mode): the catalogue and the Get are read again — a restarted serve has a
+    // new engine that runs no Get, and the old one's "Downloading …" with Pause stayed shown (tester33)
+    connection.onReopen(() => void this.load(false, true));
   }
 
   /**
@@ -55,7 +59,13 @@ class CatalogState {
     return this.catalog?.entries.flatMap((e) => e.packs) ?? [];
   }
 
-  async load(refresh = false): Promise<void> {
+  /**
+   * Read the catalogue (and the Get's state) from the engine.
+   * @param refresh look the sources up again (the Hub; slower)
+   * @param reopened the link to `studio serve` came back: the Get held is replaced by the engine's, or dropped when the
+   *   engine runs none (a restarted serve)
+   */
+  async load(refresh = false, reopened = false): Promise<void> {
     this.listen();
     this.loading = true;
     try {
@@ -65,7 +75,8 @@ class CatalogState {
         ...(f.llama ? { llama: f.llama } : {}), ...(f.vicuna ? { vicuna: f.vicuna } : {}), ...(f.from ? { from: f.from } : {}),
       });
       this.catalog = c;
-      if (c.job && (!this.job || this.job.jobId === c.job.jobId)) this.take(c.job);
+      if (c.job && (!this.job || this.job.jobId === c.job.jobId || reopened)) this.take(c.job);
+      else if (!c.job && reopened) this.job = null;
       if (!this.seeded) {
         this.seeded = true;
         this.folders = { llama: c.remembered.llama ?? '', vicuna: c.remembered.vicuna ?? '', from: c.remembered.from ?? '' };
