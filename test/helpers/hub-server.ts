@@ -11,6 +11,8 @@ import type { AddressInfo } from 'node:net';
 
 export type Fault =
   | { kind: 'drop'; afterBytes: number }
+  /** the body stops after `afterBytes` (0: after the headers) with the connection left open, as a stalled server or proxy */
+  | { kind: 'stall'; afterBytes: number }
   | { kind: 'status'; status: number; retryAfter?: string }
   | { kind: 'corrupt' };
 
@@ -252,7 +254,7 @@ export class HubServer {
     log.status = status;
     res.writeHead(status, headers);
     if (req.method === 'HEAD') return res.end();
-    const limit = f?.kind === 'drop' ? start + f.afterBytes : Infinity;
+    const limit = f?.kind === 'drop' || f?.kind === 'stall' ? start + f.afterBytes : Infinity;
     if (b.file && !this.throttle && limit === Infinity && f?.kind !== 'corrupt') {
       createReadStream(b.file, { start, end, highWaterMark: 1 << 20 }).pipe(res);
       return;
@@ -263,7 +265,8 @@ export class HubServer {
     const pump = () => {
       while (pos <= end) {
         if (pos >= limit) {
-          res.socket?.end(); // the connection drops mid-body (after flushing what was sent)
+          // the connection drops mid-body (after flushing what was sent), or stays open with nothing more sent
+          if (f?.kind !== 'stall') res.socket?.end();
           return;
         }
         const n = Math.min(chunk, end + 1 - pos, limit - pos);

@@ -7,6 +7,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import fsp from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -116,6 +118,35 @@ describe('model downloads (local Hub and file server)', () => {
     const starts = ranges.slice(1).map((x) => Number(x!.match(/^bytes=(\d+)-$/)![1]));
     assert.ok(starts[0] > 0 && starts[0] <= 1_000_000 && starts[1] > starts[0] && starts[1] <= starts[0] + 700_000, String(starts));
     assert.equal(r.attempts, 3);
+  });
+
+  it('a server that stops sending mid-file (the connection left open) is given up after the idle timeout and resumed from the bytes kept, saying so — not 5 minutes of silence (tester33)', async () => {
+    const f = await deltaFile();
+    const cdn = hub.cdnPath(f.sha256!);
+    hub.fault(cdn, { kind: 'stall', afterBytes: 600_000 });
+    const before = hub.requests.length;
+    const seen: DownloadProgress[] = [];
+    const t0 = Date.now();
+    const r = await download({ url: f.url, dest: dest(), expected: f.expected, idleTimeoutMs: 500, onProgress: (p) => seen.push(p), progressIntervalMs: 0, ...fast });
+    assert.equal(r.sha256, sha(DELTA));
+    assert.ok(Date.now() - t0 < 30_000, `${Date.now() - t0} ms`);
+    const ranges = hub.requests.slice(before).filter((q) => q.path === cdn).map((q) => q.range);
+    assert.equal(ranges.length, 2, String(ranges));
+    const from = Number(ranges[1]!.match(/^bytes=(\d+)-$/)![1]);
+    assert.ok(from > 0 && from <= 600_000, `resumed from ${from}`);
+    assert.match(seen.find((p) => p.phase === 'waiting')?.message ?? '', /^the server sent nothing for 1 s/);
+  });
+
+  it('a server that accepts the connection and never answers: each attempt ends at the idle timeout; out of retries, the error says the server sent nothing', async () => {
+    const silent = createServer(() => undefined); // takes the connection, never answers
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/f.bin`;
+      await assert.rejects(download({ url, dest: dest(), idleTimeoutMs: 300, retries: 1, ...fast }), (e: Error) => e instanceof DownloadError && e.code === 'network' && /the server sent nothing for 1 s \(it gave up after 1 retries\)/.test(e.message));
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
   });
 
   it('retries 429 and 503, honouring Retry-After', async () => {

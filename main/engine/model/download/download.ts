@@ -76,6 +76,12 @@ export interface DownloadOptions {
   onProgress?: (p: DownloadProgress) => void;
   /** how often onProgress fires at most, ms (default 250) */
   progressIntervalMs?: number;
+  /**
+   * how long an attempt may go without a byte from the server (no response headers, or a body that stopped) before it
+   * is given up and retried from the bytes kept, ms (default 60 s). Without it a server that stops sending mid-file
+   * left the download silent for 5 minutes (undici's own body timeout), then "terminated" (tester33)
+   */
+  idleTimeoutMs?: number;
   /** consecutive failed attempts without new bytes before giving up (default 8) */
   retries?: number;
   /** first backoff, ms (default 1000; doubled per attempt, ±50 % jitter, at most maxBackoffMs) */
@@ -221,6 +227,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
   const pause = opts.sleep ?? sleep;
   const reserve = opts.reserveBytes ?? 256 * 1024 * 1024;
   const interval = opts.progressIntervalMs ?? 250;
+  const idleMs = opts.idleTimeoutMs ?? 60_000;
   makeDirs(dirname(dest)); // not mkdir -p: Node's answers ENOENT for a read-only disk (EROFS)
 
   const check = (what: 'sha256' | 'gitBlobSha1', got: string) => {
@@ -323,7 +330,19 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
       let wait: number | undefined;
       let retryAfter: number | undefined; // what the server's Retry-After asked, ms
       let res: Response | undefined;
+      // the attempt's own abort: the caller's signal (pause, cancel) or no byte from the server for idleMs (a stall),
+      // which fails this attempt only — it is retried from the bytes kept, as a dropped connection is
+      const idle = new AbortController();
+      const stalled = () => new DownloadError('network', `${url}: the server sent nothing for ${fmtWait(idleMs)}`, undefined, true);
+      let idleTimer: NodeJS.Timeout | undefined;
+      const awake = () => {
+        clearTimeout(idleTimer);
+        idleTimer = setTimeout(() => idle.abort(stalled()), idleMs);
+      };
+      const asleep = () => clearTimeout(idleTimer);
+      const attemptSignal = signal ? AbortSignal.any([signal, idle.signal]) : idle.signal;
       try {
+        awake();
         // manual redirects: see X-Linked-* on the Hub's 302, drop credentials off-origin
         let target = url;
         let headers: Record<string, string> = { ...opts.headers, 'Accept-Encoding': 'identity' };
@@ -332,7 +351,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
           if (etag && !etag.startsWith('W/')) headers['If-Range'] = etag;
         }
         for (let hop = 0; ; hop++) {
-          res = await doFetch(target, { headers, redirect: 'manual', signal });
+          res = await doFetch(target, { headers, redirect: 'manual', signal: attemptSignal });
           if (res.status < 300 || res.status >= 400 || res.status === 304) break;
           const loc = res.headers.get('location');
           if (!loc) break;
@@ -433,6 +452,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
         let lastFlush = Date.now();
         const flush = async () => {
           if (!batched) return;
+          asleep(); // the disk's time is not the server's silence
           const buf = batch.length === 1 ? batch[0] : Buffer.concat(batch, batched);
           batch = [];
           const n = batched;
@@ -448,9 +468,12 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
           }
           pending = 0;
           lastFlush = Date.now();
+          awake();
         };
         try {
+          awake();
           for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>) {
+            awake();
             hashes.update(chunk);
             batch.push(chunk);
             batched += chunk.length;
@@ -465,8 +488,11 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
         emit('downloading', true);
         if (total === undefined) total = bytes; // no length given: the body's end is the file's end
         if (bytes < total) throw new DownloadError('network', `${url}: connection closed at ${bytes} of ${total} bytes`, undefined, true);
-      } catch (e) {
+      } catch (caught) {
+        asleep();
         if (signal?.aborted) throw aborted(signal);
+        // a stall surfaces as whatever fetch or the body stream threw on the abort: it is the stall
+        const e = idle.signal.aborted ? (idle.signal.reason as DownloadError) : caught;
         const ecode = (e as NodeJS.ErrnoException).code;
         if (ecode === 'EFBIG') {
           // not a full disk (freeing space would not help): FAT32 (USB drives, SD cards) takes files up to 4 GiB, and
@@ -529,7 +555,10 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
               : `the server is failing or overloaded (HTTP ${e.status})${asked}; it gave up after ${retries} retries. Wait a while`;
             throw new DownloadError('http', `${url}: ${why}.${keptText(bytes)}`, e.status);
           }
-          throw e instanceof DownloadError ? e : new DownloadError('network', `${url}: ${(e as Error).message} (it gave up after ${retries} retries${bytes > 0 ? `; the ${fmtBytes(bytes)} downloaded are kept` : ''})`);
+          // a transient network failure of ours (a dropped connection, a stall) says how often it was tried, as fetch's own do
+          if (e instanceof DownloadError && !(e.code === 'network' && e.retry)) throw e;
+          const what = (e as Error).message.startsWith(`${url}: `) ? (e as Error).message.slice(url.length + 2) : (e as Error).message;
+          throw new DownloadError('network', `${url}: ${what} (it gave up after ${retries} retries${bytes > 0 ? `; the ${fmtBytes(bytes)} downloaded are kept` : ''})`);
         }
         // Retry-After is waited in full (up to maxRetryAfter, above); only the computed backoff is capped at maxBackoff
         const delay = retryAfter ?? Math.min(wait ?? Math.min(maxBackoff, backoff * 2 ** (failures - 1)) * (0.5 + Math.random() / 2), maxBackoff);
@@ -539,6 +568,8 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
           : status !== undefined ? `HTTP ${status}` : `${(e as Error).message.replace(/^\S+: /, '')}`;
         emit('waiting', true, { waitMs: delay, message: delay >= 1000 ? `${why}; retrying at ${clockTime(Date.now() + delay)} (in ${fmtWait(delay)})` : why });
         await pause(delay, signal).catch(() => { throw aborted(signal!); });
+      } finally {
+        asleep(); // no timer outlives its attempt (it would hold the process open for idleMs)
       }
     }
 
