@@ -44,7 +44,7 @@ describe('chat: an answer that fails', { timeout: 300_000 }, () => {
     assert.equal((ev.detail as { code: string }).code, 'MODEL_MISSING');
     const failed = studio.sp.chat().answers.last();
     await failed.getByTestId('msg-error').waitFor();
-    assert.match(await failed.getByTestId('msg-error').innerText(), /"decoder\.onnx" has 5000 bytes but the manifest says \d+: it is truncated or was replaced\. Convert the pack again\./);
+    assert.match(await failed.getByTestId('msg-error').innerText(), /"decoder\.onnx" has 5000 bytes but the manifest says \d+: it is truncated or was replaced\. Get it again \(Models panel → Get, or studio model get (alpha|beta): it rebuilds a pack that does not verify from the downloads kept\), or convert it again\./);
     assert.equal(await failed.locator('.bubble').count(), 0, 'no empty answer bubble above the error');
     await studio.sp.screenshot('chat-failed-answer');
   });

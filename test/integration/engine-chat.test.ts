@@ -53,7 +53,7 @@ describe('model packs', () => {
       ['truncated', (d) => {
         const f = join(d, 'decoder.onnx');
         writeFileSync(f, readFileSync(f).subarray(0, 1000));
-      }, /"decoder\.onnx" has 1000 bytes but the manifest says \d+: it is truncated or was replaced\. Convert the pack again/],
+      }, /"decoder\.onnx" has 1000 bytes but the manifest says \d+: it is truncated or was replaced\. Get it again \(Models panel → Get, or studio model get (alpha|beta): it rebuilds/],
       ['missing-file', (d) => rmSync(join(d, 'fusion.onnx')), /"fusion\.onnx" is missing/],
       ['escaping', (d) => {
         const m = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));
@@ -72,7 +72,7 @@ describe('model packs', () => {
         m.schema_version = 2;
         writeFileSync(join(d, 'manifest.json'), JSON.stringify(m));
       }, /schema_version 2: the pack was made by a newer Resonance Studio.*Update the studio.*convert the model again/],
-      ['tokenizer-gone', (d) => rmSync(join(d, 'tokenizer.json')), /"tokenizer\.json" is missing\. The pack is incomplete; convert it again/],
+      ['tokenizer-gone', (d) => rmSync(join(d, 'tokenizer.json')), /"tokenizer\.json" is missing\. The pack is incomplete\. Get it again \(Models panel → Get, or studio model get (alpha|beta).*or convert it again\./],
     ];
     for (const [name, breakIt, why] of cases) {
       await assert.rejects(engine.call('model:choose-pack', { path: brokenPack(name, breakIt) }), (e: { code: string; message: string }) => {

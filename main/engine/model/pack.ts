@@ -421,6 +421,9 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
       cache = {};
     }
   }
+  // what rebuilds it: Get (tester33: a Get-built pack with a changed byte was told only "Convert the pack again", while
+  // Get is what the user ran, and it rebuilds an installed pack that does not verify from the downloads kept)
+  const again = `Get it again (Models panel → Get, or studio model get ${manifest.variant}: it rebuilds a pack that does not verify from the downloads kept), or convert it again.`;
   const entries = Object.entries(manifest.files);
   const totalBytes = entries.reduce((s, [, f]) => s + f.bytes, 0) || 1;
   let doneBytes = 0;
@@ -431,21 +434,21 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
     try {
       st = statSync(full, { bigint: true });
     } catch {
-      throw bad(dir, `"${file}" is missing`, 'The pack is incomplete; convert it again.');
+      throw bad(dir, `"${file}" is missing`, `The pack is incomplete. ${again}`);
     }
     const size = Number(st.size);
     if (file === manifest.embed_tokens.file && size !== embedTokensBytes(manifest)) {
       const [rows, cols] = manifest.embed_tokens.shape;
-      throw bad(dir, `"${file}" has ${size} bytes but its shape [${rows}, ${cols}] of ${manifest.embed_tokens.dtype} needs ${embedTokensBytes(manifest)} bytes: it is truncated or was replaced`, 'Convert the pack again.');
+      throw bad(dir, `"${file}" has ${size} bytes but its shape [${rows}, ${cols}] of ${manifest.embed_tokens.dtype} needs ${embedTokensBytes(manifest)} bytes: it is truncated or was replaced`, again);
     }
-    if (size !== spec.bytes) throw bad(dir, `"${file}" has ${size} bytes but the manifest says ${spec.bytes}: it is truncated or was replaced`, 'Convert the pack again.');
+    if (size !== spec.bytes) throw bad(dir, `"${file}" has ${size} bytes but the manifest says ${spec.bytes}: it is truncated or was replaced`, again);
     const key = full;
     const now = identity(st);
     const hit = cache[key] as Partial<VerifiedFile> | undefined;
     const same = hit && hit.sha256 === spec.sha256 && (Object.keys(now) as Array<keyof typeof now>).every((k) => hit[k] === now[k]);
     if (!same) {
       const digest = await sha256(full, opts.signal);
-      if (digest !== spec.sha256) throw bad(dir, `"${file}" does not match its checksum: it is corrupt or was modified`, 'Convert the pack again.');
+      if (digest !== spec.sha256) throw bad(dir, `"${file}" does not match its checksum: it is corrupt or was modified`, again);
       cache[key] = { ...now, sha256: digest };
       cacheChanged = true;
     }
