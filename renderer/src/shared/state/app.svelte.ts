@@ -32,6 +32,8 @@ export const ABOUT = {
   info: 'info',
   recent: 'recent',
   catalog: 'catalog',
+  /** a Get refused (a folder that is no LLaMA-7B…): put right by a Get that starts, or another folder chosen (tester33) */
+  modelGet: 'model-get',
   scan: 'scan',
   export: 'export',
   removeFolder: 'remove-folder',

@@ -95,6 +95,17 @@ class CatalogState {
     if (open) void this.load(!this.catalog || !!this.catalog.sourcesNote);
   }
 
+  /**
+   * Point to another LLaMA-7B / Vicuna / ckpt folder ('' clears it; choosing LLaMA clears Vicuna and back) and read the
+   * catalogue for it. A Get's refusal, which was about the folders chosen before, goes with them (tester33: "… lacks
+   * tokenizer.model" stayed up while a Get with a good folder ran).
+   */
+  setFolder(which: 'llama' | 'vicuna' | 'from', path: string): void {
+    this.folders = { ...this.folders, [which]: path, ...(path && which === 'llama' ? { vicuna: '' } : path && which === 'vicuna' ? { llama: '' } : {}) };
+    app.resolved(ABOUT.modelGet);
+    void this.load();
+  }
+
   async get(variant: Variant): Promise<void> {
     const f = this.folders;
     try {
@@ -103,10 +114,11 @@ class CatalogState {
         ...(f.llama ? { llama: f.llama } : {}), ...(f.vicuna ? { vicuna: f.vicuna } : {}), ...(f.from ? { from: f.from } : {}),
       });
       this.take(started);
+      app.resolved(ABOUT.modelGet);
       signal('model-get-started', { variant, precision: this.precision });
       if (started.state !== 'running') void this.load();
     } catch (err) {
-      app.error(err, 'Could not get the model');
+      app.error(err, 'Could not get the model', ABOUT.modelGet);
     }
   }
 
