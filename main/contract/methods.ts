@@ -374,6 +374,12 @@ export const DirListing = z.object({
   skipped: z.number(),
   /** the first of those (at most 50), each with why, in words with what to do ("a broken link: its target is gone") */
   skippedEntries: z.array(z.object({ name: z.string(), reason: z.string() })).max(50).optional(),
+  /**
+   * web mode (`studio serve`): the folders it may reach (each --root, or the music folder and the library's), which the
+   * browser offers where Up stops — the second root was reachable only by typing its path (tester33). Absent in the
+   * desktop app and the CLI, which reach every folder
+   */
+  roots: z.array(z.string()).optional(),
 });
 export type DirListing = z.infer<typeof DirListing>;
 

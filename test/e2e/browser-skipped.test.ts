@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { OUTPUT } from '../helpers/media';
@@ -83,6 +84,27 @@ describe('file browser: entries it cannot show are named with the reason', { tim
     await sp.fileBrowser().select('ok.mp3');
     assert.match(await page.getByTestId('browser-hint').innerText(), /^↑↓ or type a name/);
     await sp.screenshot('browser-refused-reason');
+    assert.deepEqual(sp.problems, []);
+    await page.keyboard.press('Escape');
+  });
+
+  test('studio serve with two allowed folders: where Up stops, the other one is offered (tester33: reached only by typing its path)', async () => {
+    // the tests' serve has two roots: test/output and the temporary folder (test/e2e/studio-page.ts startServe)
+    const { sp } = studio;
+    const page = sp.page;
+    await page.getByTestId('open').first().click();
+    await sp.fileBrowser().goTo(OUTPUT);
+    assert.equal(await page.getByTestId('browser-up').isDisabled(), true, 'Up stops at the root');
+    const roots = page.getByTestId('browser-roots');
+    assert.deepEqual(await roots.locator('option').allInnerTexts(), ['Allowed folders…', OUTPUT, tmpdir()]);
+    await sp.screenshot('browser-roots');
+    const m = await sp.mark();
+    await roots.selectOption(tmpdir());
+    await page.waitForFunction(
+      ([after, path]) => (globalThis as unknown as { __studioEvents?: { seq: number; name: string; detail: unknown }[] }).__studioEvents?.some((e) => e.seq > after && e.name === 'browser-listed' && (e.detail as { path: string }).path === path) ?? false,
+      [m, tmpdir()] as const,
+    );
+    assert.equal(await page.getByTestId('browser-path').inputValue(), tmpdir());
     assert.deepEqual(sp.problems, []);
     await page.keyboard.press('Escape');
   });

@@ -80,6 +80,7 @@ test('browsing (fs:list-dir): outside, through a symlink and by ".." refused; th
     }
     const top = await allowed(ws, 'fs:list-dir', { path: root });
     assert.equal(top.parent, null, 'the parent of a root is not offered');
+    assert.deepEqual(top.roots, [root], 'the roots are offered instead (tester33: a second root was reached only by typing its path)');
     assert.ok(top.entries.some((e: { name: string }) => e.name === 'tone.mp3'));
     const start = await allowed(ws, 'fs:list-dir', {});
     assert.equal(start.path, root, 'without a path the browser starts in the first root');
@@ -148,6 +149,7 @@ test('an engine started without roots (desktop app, CLI) keeps its freedom', asy
   try {
     const list = await allowed(ws, 'fs:list-dir', { path: outside });
     assert.ok(list.entries.some((e: { name: string }) => e.name === 'tone.mp3'));
+    assert.equal(list.roots, undefined, 'no roots to offer');
     await allowed(ws, 'media:probe', { path: join(root, 'link-tone.mp3') });
     const track = await allowed(ws, 'media:open', { path: join(outside, 'tone.mp3') });
     await allowed(ws, 'media:set-cover', { trackId: track.id, imagePath: join(outside, 'cover.png') });

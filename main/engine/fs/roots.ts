@@ -284,10 +284,10 @@ export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string)
       }
       for (const p of spec.paths(a as never)) if (p != null && !(PACK_ARG_METHODS.has(method) && (await ownPack(p)))) await roots.check(p, spec.what);
       const result = await inner(a, ctx);
-      // the file browser's "up" stops at a root
+      // the file browser's "up" stops at a root, where it offers the roots (DirListing.roots)
       if (method === 'fs:list-dir') {
         const listing = result as { parent: string | null };
-        if (listing.parent !== null && !(await roots.allows(listing.parent))) return { ...listing, parent: null };
+        return { ...listing, parent: listing.parent !== null && !(await roots.allows(listing.parent)) ? null : listing.parent, roots: roots.list() };
       }
       return result;
     };
