@@ -710,6 +710,11 @@ export const LibraryTrack = z.object({
   bitrateKbps: z.number().nullable(),
   sizeBytes: z.number(),
   bpm: z.number().nullable(),
+  /**
+   * the whole-track tempo (BPM) as analysed, sent only where `bpm` is it folded into the BPM range (half/double: the
+   * library setting) and so differs: the table's tooltip names it, as the detail's `storedBpm` does (dj33)
+   */
+  analysedBpm: z.number().optional(),
   /** calibrated probability (0..1) that bpm is right; null exactly when bpm is null (no tempo). Below MIN_CONFIDENCE the tempo is uncertain */
   bpmConfidence: z.number().nullable(),
   /** e.g. "A minor" */

@@ -192,7 +192,11 @@ export class LibraryService {
 
   private inBpmRange(rows: LibraryTrack[]): LibraryTrack[] {
     const range = this.bpmRange();
-    return range ? rows.map((r) => (r.bpm === null ? r : { ...r, bpm: foldBpm(r.bpm, range) })) : rows;
+    if (!range) return rows;
+    return rows.map((r) => {
+      const bpm = r.bpm === null ? null : foldBpm(r.bpm, range);
+      return bpm === r.bpm ? r : { ...r, bpm, analysedBpm: r.bpm! };
+    });
   }
 
   /**
