@@ -712,9 +712,10 @@ export const LibraryTrack = z.object({
   bpm: z.number().nullable(),
   /**
    * the whole-track tempo (BPM) as analysed, sent only where `bpm` is it folded into the BPM range (half/double: the
-   * library setting) and so differs: the table's tooltip names it, as the detail's `storedBpm` does (dj33)
+   * library setting) and so differs: the table's tooltip names it, as the detail's `storedBpm` does (dj33). (Nullable
+   * for the export's rows, ExportRow, which always carry it: null with no tempo)
    */
-  analysedBpm: z.number().optional(),
+  analysedBpm: z.number().nullable().optional(),
   /** calibrated probability (0..1) that bpm is right; null exactly when bpm is null (no tempo). Below MIN_CONFIDENCE the tempo is uncertain */
   bpmConfidence: z.number().nullable(),
   /** e.g. "A minor" */
