@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { codecText, replayGainText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { codecText, lyricsSummary, replayGainText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { defaultPack } from '../engine/model/default-pack';
@@ -214,11 +214,13 @@ export function formatProbe(p: ProbeResult): string {
   // a multi-line value (a Broadcast Wave description of key=value lines) continues under its first line, CR/LF as one break
   const value = (v: string | number) => String(v).replace(/\r?\n$/, '').split(/\r?\n|\r/).join(`\n${' '.repeat(14)}`);
   for (const [k, v] of Object.entries(p.tags)) {
-    if (k === 'broadcast' || k === 'replayGain') continue;
+    if (k === 'broadcast' || k === 'replayGain' || k === 'lyrics') continue;
     lines.push(`  ${k.padEnd(11)} ${Array.isArray(v) ? v.join(', ') : value(v as string | number)}`);
   }
   const rg = replayGainText(p.tags.replayGain);
   if (rg) lines.push(`  replaygain  ${rg}`);
+  const ly = lyricsSummary(p.tags.lyrics);
+  if (ly) lines.push(`  lyrics      ${ly} (the text: --json)`);
   const b = p.tags.broadcast;
   if (b) {
     const rate = p.audio?.sampleRate;

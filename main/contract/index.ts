@@ -6,6 +6,7 @@ export * from './bpm-range';
 export * from './tempo-sections';
 export * from './tagged';
 export * from './replay-gain';
+export * from './lyrics';
 export * from './key-sections';
 export * from './key-spelling';
 export * from './eta';

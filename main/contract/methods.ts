@@ -140,6 +140,20 @@ export const Tags = z.object({
       r128AlbumGainDb: z.number().optional(),
     })
     .optional(),
+  /**
+   * the track's lyrics (main/engine/media/lyrics.ts): `text` line by line (\n), the timed `lines` where they are
+   * synchronised (ID3v2 SYLT, LRC: `startSec` seconds from the audio's start, in time order), `language` as the tag or
+   * LRC names it ("eng"), `source` the file's own tags or an LRC file beside it (`lrcFile` its name). Absent when none
+   */
+  lyrics: z
+    .object({
+      text: z.string(),
+      lines: z.array(z.object({ startSec: z.number(), text: z.string() })).optional(),
+      language: z.string().optional(),
+      source: z.enum(['tags', 'lrc']),
+      lrcFile: z.string().optional(),
+    })
+    .optional(),
 });
 export type Tags = z.infer<typeof Tags>;
 

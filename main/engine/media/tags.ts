@@ -29,6 +29,7 @@ import { parseBuffer, parseFile, parseFromTokenizer, type IAudioMetadata } from 
 import * as strtok3 from 'strtok3';
 import { clockTime, type StreamInfo, type Tags } from '@contract';
 import { ffmpegCliAudioStream } from './best-stream';
+import { lyricsFromTags } from './lyrics';
 import { keyName, parseKey } from '../analysis/keys';
 import { decodeCp1252 } from './cp1252';
 import { id3v2Length, mpegFrameLength } from './demuxer';
@@ -527,6 +528,8 @@ export function tagsOf(meta: IAudioMetadata | null): Tags {
   Object.assign(t, tempoKeyTags(meta));
   const rg = replayGainTags(meta);
   if (rg) t.replayGain = rg;
+  const lyrics = lyricsFromTags(meta);
+  if (lyrics) t.lyrics = lyrics;
   return t;
 }
 

@@ -4,14 +4,14 @@
 // Opus R128_TRACK_GAIN) — each value checked against what mutagen (an independent reader) finds in the same file; shown
 // by `studio probe`; and set beside the studio's own loudness in the library detail, where loudgain's libebur128
 // measurement and ours (both ITU-R BS.1770) must agree. Needs `npm run build`.
-// Run: node tools/run-tests.mjs test/integration/replaygain-tags.test.ts
+// Run: node tools/run-tests.mjs test/integration/replaygain-lyrics-tags.test.ts
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { gainText, replayGainAgreement, replayGainText } from '@contract';
+import { currentLyricLine, gainText, replayGainAgreement, replayGainText } from '@contract';
 import { probeFile } from '../../main/engine/media/probe';
 import { ff, OUTPUT, ROOT } from '../helpers/media';
 import { startTestEngine } from '../helpers/engine';
@@ -152,5 +152,78 @@ describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: miss
     const far = replayGainAgreement({ trackGainDb: -4 }, -10.5);
     assert.deepEqual(far, { measuredDb: -7.5, taggedDb: -4, text: "the studio's loudness (−10.5 LUFS) gives −7.50 dB", apart: 3.5, note: '3.5 dB apart: the file changed since it was tagged, or its tagger measured otherwise' });
     assert.equal(replayGainAgreement({ r128TrackGainDb: 1 }, -24)?.note, null, 'R128: to −23 LUFS');
+  });
+});
+
+// Lyrics (Tags.lyrics; main/engine/media/lyrics.ts): written by eyeD3 and kid3-cli (ID3v2 USLT), metaflac (a Vorbis
+// LYRICS comment holding LRC, as foobar2000's lyric plugins save them), AtomicParsley (MP4 ©lyr), mutagen (ID3v2 SYLT,
+// as Picard's and beets' lyrics plugins write synchronised lyrics); an LRC file beside the track.
+describe('lyrics written by real taggers, and an LRC file beside the track', { timeout: 120_000, skip: ['eyeD3', 'kid3-cli', 'metaflac', 'AtomicParsley'].some((t) => !has(t)) ? 'a tagger is not installed' : false }, () => {
+  const LY = join(OUTPUT, 'lyrics-tags');
+  const file = (name: string) => join(LY, name);
+  before(() => {
+    rmSync(LY, { recursive: true, force: true });
+    mkdirSync(LY, { recursive: true });
+    for (const ext of ['mp3', 'flac', 'm4a']) ff(['-f', 'lavfi', '-i', 'sine=f=440:d=3', file(`src.${ext}`)]);
+    const copy = (ext: string, name: string) => (copyFileSync(file(`src.${ext}`), file(name)), file(name));
+    writeFileSync(file('words.txt'), 'First line of the song\nSecond line here\n');
+    execFileSync('eyeD3', ['-Q', '--add-lyrics', `${file('words.txt')}:Verse:deu`, copy('mp3', 'eyed3.mp3')], { stdio: 'ignore' });
+    execFileSync('kid3-cli', ['-c', 'set lyrics "Kid line one\nKid line two"', copy('mp3', 'kid3.mp3')]);
+    execFileSync('metaflac', ['--set-tag=LYRICS=[00:01.00]Flac one\n[00:02.50][00:04.00]Flac two', copy('flac', 'lrc-in-tag.flac')]);
+    execFileSync('AtomicParsley', [copy('m4a', 'ap.m4a'), '--lyrics', 'AP line one\nAP line two', '--overWrite'], { stdio: 'ignore' });
+    execFileSync(REAL_PYTHON, ['-c', `
+from mutagen.id3 import ID3, SYLT, Encoding
+t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text=[('Sync two', 2500), ('Sync one', 1000)])); t.save(${JSON.stringify(copy('mp3', 'sylt.mp3'))})
+`]);
+    // an LRC file beside an untagged MP3, saved by an old Windows editor in its code page (Windows-1252), [mm:ss:xx]
+    copy('mp3', 'sidecar.mp3');
+    writeFileSync(file('sidecar.lrc'), Buffer.from('[la:fra]\r\n[00:01:50]\xc7a commence\r\n[00:03]Fin\r\n', 'latin1'));
+    // the LRC beside a file whose tags hold plain lyrics: the timed LRC is shown
+    copy('mp3', 'both.mp3');
+    execFileSync('kid3-cli', ['-c', 'set lyrics "Plain words"', file('both.mp3')]);
+    writeFileSync(file('both.lrc'), '[00:00.50]Timed words\n');
+    // a named pipe where the LRC would be: never opened (reading it would wait for ever)
+    copy('mp3', 'fifo.mp3');
+    execFileSync('mkfifo', [file('fifo.lrc')]);
+  });
+
+  const lyricsOf = async (name: string) => (await probeFile(file(name))).tags.lyrics;
+
+  test('ID3v2 USLT by eyeD3 and kid3-cli: plain text with its language', async () => {
+    assert.deepEqual(await lyricsOf('eyed3.mp3'), { text: 'First line of the song\nSecond line here', source: 'tags', language: 'deu' });
+    assert.deepEqual(await lyricsOf('kid3.mp3'), { text: 'Kid line one\nKid line two', source: 'tags', language: 'eng' });
+  });
+  test('LRC in a Vorbis LYRICS comment: timed, a line with two times at each', async () => {
+    const l = await lyricsOf('lrc-in-tag.flac');
+    assert.deepEqual(l?.lines, [{ startSec: 1, text: 'Flac one' }, { startSec: 2.5, text: 'Flac two' }, { startSec: 4, text: 'Flac two' }]);
+  });
+  test('MP4 ©lyr by AtomicParsley; ID3v2 SYLT by mutagen (in time order)', async () => {
+    assert.deepEqual(await lyricsOf('ap.m4a'), { text: 'AP line one\nAP line two', source: 'tags' });
+    const s = await lyricsOf('sylt.mp3');
+    assert.deepEqual(s?.lines, [{ startSec: 1, text: 'Sync one' }, { startSec: 2.5, text: 'Sync two' }]);
+    assert.equal(s?.language, 'eng');
+  });
+  test('an LRC file beside the track: Windows-1252, [mm:ss:xx] and [mm:ss] read; preferred to plain lyrics in the tags', async () => {
+    assert.deepEqual(await lyricsOf('sidecar.mp3'), { text: 'Ça commence\nFin', lines: [{ startSec: 1.5, text: 'Ça commence' }, { startSec: 3, text: 'Fin' }], source: 'lrc', language: 'fra', lrcFile: 'sidecar.lrc' });
+    const both = await lyricsOf('both.mp3');
+    assert.equal(both?.source, 'lrc');
+    assert.equal(both?.text, 'Timed words');
+    assert.equal(await lyricsOf('src.mp3'), undefined, 'an untagged file with no LRC beside it has none');
+  });
+  test('a named pipe where the LRC would be is not opened', async () => {
+    const t0 = Date.now();
+    assert.equal(await lyricsOf('fifo.mp3'), undefined);
+    assert.ok(Date.now() - t0 < 20_000);
+  });
+  test('studio probe names them on one line', () => {
+    const out = execFileSync(process.execPath, [bin, 'probe', file('sidecar.mp3')], { encoding: 'utf8' });
+    assert.match(out, /\n {2}lyrics {6}2 lines, timed, from sidecar\.lrc \(fra\) \(the text: --json\)\n/);
+    const json = JSON.parse(execFileSync(process.execPath, [bin, 'probe', file('kid3.mp3'), '--json'], { encoding: 'utf8' })) as { tags: { lyrics?: { text: string } } };
+    assert.equal(json.tags.lyrics?.text, 'Kid line one\nKid line two');
+  });
+  test('currentLyricLine: the line sung at a time', () => {
+    const lines = [{ startSec: 1 }, { startSec: 2.5 }, { startSec: 2.5 }, { startSec: 4 }];
+    assert.deepEqual([0, 1, 2.4, 2.5, 3.9, 4, 99].map((t) => currentLyricLine(lines, t)), [-1, 0, 0, 2, 2, 3, 3]);
+    assert.equal(currentLyricLine([], 3), -1);
   });
 });
