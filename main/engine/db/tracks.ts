@@ -19,6 +19,8 @@ export interface TrackRow {
   opened_at: number;
   last_opened_at: number;
   in_recent: number;
+  /** the versions of the analysers and tag reading that made a library row (LibRow's; every `SELECT *` here has it) */
+  lib_versions?: string | null;
 }
 
 /** What the scanner needs of a row to decide whether a found file needs analysis. */
