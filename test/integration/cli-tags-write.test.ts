@@ -4,7 +4,7 @@
 // programs' taggers (id3v2, metaflac, vorbiscomment, kid3-cli), never by ours.
 // Needs `npm run build`. Run: node tools/run-tests.mjs test/integration/cli-tags-write.test.ts
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -140,6 +140,28 @@ describe('studio tags write (tags34)', { timeout: 300_000 }, () => {
     assert.equal(r.status, 0, r.stdout);
     assert.ok(r.stdout.includes('\r\x1b[KChecking 2 tracks…'), JSON.stringify(r.stdout));
     assert.ok(r.stdout.includes('\r\x1b[K1/2 click.flac') && r.stdout.includes('\r\x1b[K2/2 click.mp3'), JSON.stringify(r.stdout));
+  });
+
+  test('Ctrl+C on a terminal (the whole foreground process group, the engine too) stops after the file being written: exit 130, the rest untouched', async () => {
+    const before = Object.fromEntries(Object.values(files).map((p) => [p, sha(p)]));
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} tags write ${JSON.stringify(music)} --notation openkey`;
+    // script(1) runs it on a pseudo-terminal; a ^C typed there is the terminal's SIGINT to every process of the group
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, STUDIO_DATA_DIR: dataDir }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => {
+      if (!text.includes('1/5') && (text += d.toString()).includes('1/5')) child.stdin.write('\x03');
+      else text += d.toString();
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    const lines = text.replace(/\r\x1b\[K/g, '\n').replace(/\r/g, '');
+    assert.match(lines, /studio: cancelled: (\d) of 5 files written; \d not started, left as they were; 1 had nothing to write\./, lines);
+    assert.doesNotMatch(lines, /engine stopped/);
+    assert.equal(code, 130, lines);
+    const written = [...lines.matchAll(/^(\/.*)\n {2}written /gm)].map((m) => m[1]);
+    assert.equal(written.length, Number(/cancelled: (\d) of/.exec(lines)![1]));
+    assert.ok(written.length < 4, lines);
+    for (const p of Object.values(files)) if (!written.includes(p)) assert.equal(sha(p), before[p], `${p} not started: untouched`);
+    if (written.includes(files.mp3)) assert.equal(id3(files.mp3).TKEY, '1m');
   });
 
   test('refusals: a path outside the library, an unknown crate (1), a wrong notation or no tracks named (2); while the app holds the folder, write exits 75 and --dry-run reads a copy', async () => {
