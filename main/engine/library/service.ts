@@ -260,7 +260,7 @@ export class LibraryService {
    * read-only, gone) is not foreseen. One call for the whole selection: rows and sections read from the database, the
    * own tags read 8 files at a time — only where the scan found a BPM or key tag, or the file changed since (size,
    * mtime: one stat), else they are none (scanFoundNoTempoKeyTag). test/bench/tag-plan.ts, 2 shared cores: 10,000
-   * tracks with nothing of ours to write, no such tag, 1.3–1.6 s (6.7 s when each was read); 10,000 writable 1.1–1.2 s.
+   * tracks with nothing of ours to write, no such tag, 0.8–1.1 s (6.7 s when each was read); 10,000 writable 0.55–1 s.
    * `writable` and `refused` keep the order of `trackIds` (a repeated id counts once).
    * @throws SqliteError when the database cannot be read
    */
