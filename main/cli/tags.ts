@@ -239,7 +239,7 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
     return failed ? 1 : 0;
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
-      const message = `${e.message.split('. ')[0].replace(/\.$/, '')}.`;
+      const message = `${e.message.split('. ')[0].replace(/\.$/, '').replace(/^Unknown option/, 'unknown option')}.`;
       stop('BAD_ARGS', message);
       err(`studio: ${message}\n\n${TAGS_USAGE}`);
       return 2;

@@ -176,6 +176,9 @@ describe('studio tags write (tags34)', { timeout: 300_000 }, () => {
     assert.equal(notation.code, 2);
     assert.match(notation.err, /--notation must be standard \(Am, F#\), name \(A minor\), camelot \(8A\), openkey \(1m\); got "lancelot"/);
     assert.equal(studio('tags', 'write').code, 2);
+    const option = studio('tags', 'write', music, '--bogus', '--json');
+    assert.equal(option.code, 2);
+    assert.deepEqual(JSON.parse(option.out), { error: { code: 'BAD_ARGS', message: "unknown option '--bogus'." } });
     // the app: its database open (so a copy can be read while it is held), the folder's lock taken
     const holder = openDb(dataDir);
     const lock = await lockDataFolder(dataDir, { command: 'Resonance Studio' });
