@@ -17,6 +17,7 @@ import { startServer } from '../serve/server';
 import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
 import { crateCommand } from './crate';
+import { tagsCommand } from './tags';
 import { analyzeLine, analyzeText, fmtDuration, shownPath } from './analyze-text';
 import { expandPlaylists, mergeInPathOrder, reportOrder } from './playlists';
 
@@ -62,6 +63,12 @@ Usage:
       in crate order, or write one as an extended M3U8 playlist (tracks below
       OUT's folder relative to it). (studio crate --help; they only read:
       while the app runs they read a copy of its library.)
+  studio tags write [PATHS…] [--crate NAME] [--bpm] [--key] [--notation N]
+                    [--clear-conflicting] [--dry-run] [--json] [--data-dir DIR]
+      Write the analysed BPM and key into the files' own tags, as the
+      Library's Write tags… does, for library tracks chosen by path (files or
+      folders) or crate; --dry-run prints which would be written and why each
+      other one would not. Exit code 1 if any file failed. (studio tags --help)
   studio model list|get|convert|verify … [--data-dir DIR]   (studio model --help)
       Get DeepResonance: list what is present, download + verify + convert
       (studio model get beta --llama DIR), convert files on disk, re-hash a pack.
@@ -69,7 +76,7 @@ Usage:
   studio --version | --help
 
 Exit code 75: the data folder is in use by the app or another studio serve,
-analyze --db or model get/convert (the message names it: pid, command, since when).
+analyze --db, tags write or model get/convert (the message names it: pid, command, since when).
 
 Environment: STUDIO_DATA_DIR (data folder), STUDIO_FFMPEG (ffmpeg binary), STUDIO_DECODE_TIMEOUT_S (seconds ffmpeg may go without progress before it is stopped; default 60, 0 = no limit).`;
 
@@ -777,6 +784,35 @@ async function main(argv: string[]): Promise<void> {
             await ro.start();
           } catch {
             throw err; // the copy could not be made: the folder is in use (75), as before
+          }
+          return ro;
+        }
+      });
+      return;
+    }
+    case 'tags': {
+      const { dataDir, rest: args } = takeDataDir(rest);
+      // the data folder's library database, locked as every command that writes it; no watcher, no scan resumed
+      const folder = dataDir ?? defaultDataDir();
+      process.exitCode = await tagsCommand(args, async (dryRun) => {
+        if (!existsSync(join(folder, 'studio.sqlite'))) {
+          const why = existsSync(folder) ? 'it holds no studio.sqlite' : 'the folder does not exist';
+          throw new StudioError('NOT_FOUND', `there is no library in "${folder}": ${why}. Add folders in the app or studio serve (or studio analyze FOLDER --db DIR/studio.sqlite); name the data folder it uses with --data-dir DIR or STUDIO_DATA_DIR (default: ${defaultDataDir()}).`);
+        }
+        const e = startEngine(folder, 'web', { STUDIO_LIBRARY_BACKGROUND: '0' }, `studio tags ${args[0] ?? ''}${dryRun ? ' --dry-run' : ''}`.trim());
+        try {
+          await e.start();
+          return e;
+        } catch (err) {
+          if (!dryRun || toErrorData(err).code !== 'DATA_FOLDER_IN_USE') throw err;
+          // --dry-run writes nothing: while the app or studio serve holds the folder it plans on a read-only copy of
+          // the library (as studio crate reads it); the files' own tags are read where they are
+          const { engine: ro, cleanup } = readOnlyEngine(undefined, { STUDIO_DB_SNAPSHOT_OF: join(folder, 'studio.sqlite') });
+          process.once('exit', cleanup);
+          try {
+            await ro.start();
+          } catch {
+            throw err;
           }
           return ro;
         }
