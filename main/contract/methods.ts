@@ -1408,9 +1408,10 @@ export const methods = {
       notWritten: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }).optional(),
       /**
        * the file's own tag value (as stored: "128.00", "8A") left in place where ours was not written (null: none, or
-       * ours was written, or it was removed); `conflicts`: it disagrees with our uncertain best guess
+       * ours was written, or it was removed); `conflicts`: it disagrees with our uncertain best guess; `agrees`: it
+       * names that guess (the same key; a tempo within 4 % of ours, its double or half)
        */
-      kept: z.object({ bpm: z.string().nullable(), key: z.string().nullable(), conflicts: z.object({ bpm: z.boolean(), key: z.boolean() }) }).optional(),
+      kept: z.object({ bpm: z.string().nullable(), key: z.string().nullable(), conflicts: z.object({ bpm: z.boolean(), key: z.boolean() }), agrees: z.object({ bpm: z.boolean(), key: z.boolean() }).optional() }).optional(),
       /** the file's own tag value removed (clearConflicting: it disagreed with our uncertain best guess), null: none removed */
       cleared: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }).optional(),
       /**

@@ -109,7 +109,8 @@ describe('Write tags and another tool\'s BPM/key tags where ours is uncertain (l
         assert.match(e.message, /uncertain/);
         // the file's own values, as stored, named; the BPM always disagrees (128 against our guess), the key where it names another key
         assert.ok(e.message.includes(`Kept the file's existing BPM tag "${f.bpm}", which disagrees with our uncertain ${Math.round(r.bpm!)}`), `${f.file} (${f.how}): ${e.message}`);
-        const k = keyDisagrees(f.key, r.key) ? `its key tag "${f.key}", which disagrees with our uncertain ${r.key}` : `its key tag "${f.key}"`;
+        // …and where it names our guess, says so (session 32: "8A" kept beside an uncertain A minor said nothing)
+        const k = keyDisagrees(f.key, r.key) ? `its key tag "${f.key}", which disagrees with our uncertain ${r.key}` : `its key tag "${f.key}", which agrees with our uncertain ${r.key}`;
         assert.ok(e.message.includes(k), `${f.file}: ${e.message}`);
         return true;
       });
@@ -125,7 +126,7 @@ describe('Write tags and another tool\'s BPM/key tags where ours is uncertain (l
       const res = await engine.call('library:write-tags', { trackId: r.id, keyNotation: 'standard', clearConflicting: true });
       assert.deepEqual([res.bpm, res.key], [null, null], f.file);
       assert.deepEqual(res.cleared, { bpm: f.bpm, key: keyGoes ? f.key : null }, f.file);
-      assert.deepEqual(res.kept, { bpm: null, key: keyGoes ? null : f.key, conflicts: { bpm: true, key: keyGoes } }, f.file);
+      assert.deepEqual(res.kept, { bpm: null, key: keyGoes ? null : f.key, conflicts: { bpm: true, key: keyGoes }, agrees: { bpm: false, key: f.file === 'agrees.flac' } }, f.file);
       assert.deepEqual(res.readBack, { bpm: null, key: keyGoes ? null : f.key }, f.file);
       // as the tools themselves read it
       const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format_tags:stream_tags', '-of', 'json', path], { encoding: 'utf8' })) as {

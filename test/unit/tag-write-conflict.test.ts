@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { detailTagged, foldBpm, type ProbeResult } from '@contract';
-import { ownTagDisagrees, scanFoundNoTempoKeyTag } from '../../main/engine/library/service';
+import { keptText, ownTagAgrees, ownTagDisagrees, scanFoundNoTempoKeyTag } from '../../main/engine/library/service';
 import { libraryVersions, scanKey } from '../../main/engine/library/analyse';
 import { probeTempoKey } from '../../main/engine/library/store';
 
@@ -72,4 +72,16 @@ test('the plan takes "no BPM/key tag" from the scan only where the current tag r
   assert.equal(scanFoundNoTempoKeyTag(probe({}), current.replace(/tags:\d+/, 'tags:3')), false);
   assert.equal(scanFoundNoTempoKeyTag(probe({}), null), false);
   assert.equal(scanFoundNoTempoKeyTag(probe({}, ['Tags could not be read: Illegal remaining size']), current), false);
+});
+
+// session 32: "8A" kept beside our uncertain A minor — the report said nothing of their agreeing; now it says so
+test('a kept tag that names our uncertain guess is said to agree (ownTagAgrees, keptText)', () => {
+  const ours = { bpm: 174, shownBpm: 87, key: 'A minor' };
+  assert.deepEqual(ownTagAgrees({ bpm: '87.00', key: '8A' }, ours), { bpm: true, key: true });
+  assert.deepEqual(ownTagAgrees({ bpm: '120', key: 'Em' }, ours), { bpm: false, key: false });
+  assert.deepEqual(ownTagAgrees({ bpm: 'fast', key: 'Energy 6' }, ours), { bpm: false, key: false }, 'no number, no key: neither agrees nor disagrees');
+  assert.deepEqual(ownTagAgrees({ bpm: '87', key: 'Am' }, { bpm: null, shownBpm: null, key: null }), { bpm: false, key: false }, 'no guess of ours');
+  const text = keptText({ bpm: null, key: '8A', conflicts: { bpm: false, key: false }, agrees: { bpm: false, key: true } }, { bpm: null, key: 'A minor' });
+  assert.equal(text, ` Kept the file's existing key tag "8A", which agrees with our uncertain A minor.`);
+  assert.equal(keptText({ bpm: '128', key: null, conflicts: { bpm: true, key: false }, agrees: { bpm: false, key: false } }, { bpm: 64, key: null }).includes('which disagrees with our uncertain 64'), true);
 });

@@ -456,6 +456,22 @@ export function ownTagDisagrees(own: { bpm: string | null; key: string | null },
 }
 
 /**
+ * Whether the file's own BPM / key tag (another tool's, as written) names the value we found — a tempo within
+ * TAG_TEMPO_TOLERANCE of ours as stored or shown, or of its double or half (tempoAgreement); the same key — the other
+ * side of ownTagDisagrees: false where the tag or ours is missing, or the tag is no number or key ("Energy 6"). Pure.
+ */
+export function ownTagAgrees(own: { bpm: string | null; key: string | null }, ours: { bpm: number | null; shownBpm: number | null; key: string | null }): { bpm: boolean; key: boolean } {
+  const tag = own.bpm === null ? NaN : parseFloat(own.bpm.replace(',', '.'));
+  const against = [ours.bpm, ours.shownBpm].filter((b): b is number => b !== null && b > 0);
+  const ownKey = own.key === null ? null : parseTaggedKey(own.key);
+  const ourKey = ours.key === null ? null : parseKey(ours.key);
+  return {
+    bpm: Number.isFinite(tag) && tag > 0 && against.some((b) => tempoAgreement(tag, b) !== 'different'),
+    key: ownKey !== null && ourKey !== null && ownKey.tonic === ourKey.tonic && ownKey.mode === ourKey.mode,
+  };
+}
+
+/**
  * The sentence naming another tag format's BPM / key in the file (readBpmKey's `foreign`: an ID3v2 tag prepended to a
  * FLAC, an APEv2 tag in an MP3), which a write neither reads, changes nor removes; '' when none.
  */
@@ -471,10 +487,10 @@ export function foreignText(foreign: { bpm: string | null; key: string | null; s
  * write (" Kept the file's existing BPM tag "128", which disagrees with our uncertain 64."), '' when none.
  * `ours`: our best guesses (BPM as shown, key as analysed), null where none.
  */
-export function keptText(kept: { bpm: string | null; key: string | null; conflicts: { bpm: boolean; key: boolean } }, ours: { bpm: number | null; key: string | null }): string {
-  const one = (what: string, value: string | null, conflict: boolean, guess: string | number | null) =>
-    value === null ? null : `${what} tag "${value}"${conflict && guess !== null ? `, which disagrees with our uncertain ${guess}` : ''}`;
-  const parts = [one('BPM', kept.bpm, kept.conflicts.bpm, ours.bpm), one('key', kept.key, kept.conflicts.key, ours.key)].filter((x) => x !== null);
+export function keptText(kept: { bpm: string | null; key: string | null; conflicts: { bpm: boolean; key: boolean }; agrees?: { bpm: boolean; key: boolean } }, ours: { bpm: number | null; key: string | null }): string {
+  const one = (what: string, value: string | null, conflict: boolean, agrees: boolean, guess: string | number | null) =>
+    value === null ? null : `${what} tag "${value}"${guess === null ? '' : conflict ? `, which disagrees with our uncertain ${guess}` : agrees ? `, which agrees with our uncertain ${guess}` : ''}`;
+  const parts = [one('BPM', kept.bpm, kept.conflicts.bpm, !!kept.agrees?.bpm, ours.bpm), one('key', kept.key, kept.conflicts.key, !!kept.agrees?.key, ours.key)].filter((x) => x !== null);
   return parts.length ? ` Kept the file's existing ${parts.join(' and its ')}${kept.conflicts.bpm || kept.conflicts.key ? ' (to remove a tag that disagrees, tick "Remove the file\'s own BPM/key tag where it disagrees with our uncertain value")' : ''}.` : '';
 }
 
@@ -567,7 +583,7 @@ export function settleTags(
   own: Awaited<ReturnType<typeof readBpmKey>>,
   range: BpmRange | null,
   clearConflicting: boolean,
-): { clear: { bpm: boolean; key: boolean }; kept: { bpm: string | null; key: string | null; conflicts: { bpm: boolean; key: boolean } }; cleared: { bpm: string | null; key: string | null }; refused: StudioError | null } {
+): { clear: { bpm: boolean; key: boolean }; kept: { bpm: string | null; key: string | null; conflicts: { bpm: boolean; key: boolean }; agrees: { bpm: boolean; key: boolean } }; cleared: { bpm: string | null; key: string | null }; refused: StudioError | null } {
   const { unsureBpm, unsureKey, notWritten, changing, target } = d;
   // The file's own tag where ours is not written (another tool's: a DJ tagger, a ripper's database) is never removed
   // silently — it may be right where we are unsure. It is kept and named in the report, with whether it disagrees with
@@ -579,11 +595,15 @@ export function settleTags(
   const guessBpm = t.bpm === null ? null : Math.round(foldBpm(t.bpm, range) ?? t.bpm);
   const disagrees = ownTagDisagrees(own, { bpm: t.bpm, shownBpm: foldBpm(t.bpm, range), key: t.key });
   const conflicts = { bpm: !!unsureBpm && disagrees.bpm, key: !!unsureKey && disagrees.key };
+  // …and whether it names our uncertain guess (session 32: "8A" kept beside an uncertain A minor said nothing of it)
+  const same = ownTagAgrees(own, { bpm: t.bpm, shownBpm: foldBpm(t.bpm, range), key: t.key });
+  const agrees = { bpm: !!unsureBpm && same.bpm, key: !!unsureKey && same.key };
   const clear = { bpm: clearConflicting && conflicts.bpm, key: clearConflicting && conflicts.key };
   const kept = {
     bpm: notWritten.bpm && !clear.bpm ? own.bpm : null,
     key: notWritten.key && !clear.key ? own.key : null,
     conflicts,
+    agrees,
   };
   const cleared = { bpm: clear.bpm ? own.bpm : null, key: clear.key ? own.key : null };
   if (d.bpm !== null || d.key !== null || clear.bpm || clear.key) return { clear, kept, cleared, refused: null };
