@@ -4,8 +4,8 @@
  * Playlist Format", version 1, as VLC, Audacious and totem-pl-parser write it). Pure: no file system access; whether
  * a listed file exists, and which library track it is, is the caller's (crates.ts importPlaylist).
  */
+import { createRequire } from 'node:module';
 import * as nodePath from 'node:path';
-import { DOMParser } from '@xmldom/xmldom';
 import { StudioError } from '@contract';
 import type { PathApi } from '../fs/paths';
 import { playlistLocation, playlistText, readM3u, type M3uRead } from './m3u8';
@@ -81,6 +81,27 @@ export function readPls(bytes: Uint8Array, playlistDir: string, path: PathApi = 
 
 const XSPF_NS = 'http://xspf.org/ns/0/';
 
+/** The DOM nodes of @xmldom/xmldom that readXspf reads (W3C DOM Level 2 names; `lineNumber`: its locator's, 1-based). */
+interface XNode {
+  nodeType: number;
+  localName: string | null;
+  namespaceURI: string | null;
+  tagName?: string;
+  textContent: string | null;
+  childNodes: ArrayLike<XNode>;
+  lineNumber?: number;
+}
+interface XDomParser {
+  parseFromString(text: string, mime: string): { documentElement: XNode | null } | undefined;
+}
+/**
+ * @xmldom/xmldom's DOMParser, loaded by require: the package's own type declarations pull in TypeScript's "dom" library
+ * (`/// <reference lib="dom" />`), which would give the engine's Node code browser globals; XNode types what is read.
+ */
+const { DOMParser } = createRequire(import.meta.url)('@xmldom/xmldom') as {
+  DOMParser: new (options: { locator: object; errorHandler: Record<'warning' | 'error' | 'fatalError', (msg: string) => void> }) => XDomParser;
+};
+
 /**
  * An XSPF playlist (xspf.org, version 1): `<playlist xmlns="http://xspf.org/ns/0/"><trackList><track><location>`,
  * parsed by @xmldom/xmldom (a W3C DOM parser: entities, CDATA, character references, the XML declaration's encoding
@@ -106,8 +127,8 @@ export function readXspf(bytes: Uint8Array, playlistDir: string, path: PathApi =
     throw new StudioError('BAD_ARGS', `This XML file is not an XSPF playlist: its root element is <${root.tagName}>, not <playlist xmlns="${XSPF_NS}">.`);
   }
   const out: M3uRead = { entries: [], unusable: [], hls: false };
-  const kids = (el: Element, name: string): Element[] => Array.from(el.childNodes as unknown as ArrayLike<Node>).filter((n): n is Element => n.nodeType === 1 && (n as Element).localName === name);
-  const line = (n: Node) => (n as Node & { lineNumber?: number }).lineNumber ?? 0;
+  const kids = (el: XNode, name: string): XNode[] => Array.from(el.childNodes).filter((n) => n.nodeType === 1 && n.localName === name);
+  const line = (n: XNode) => n.lineNumber ?? 0;
   for (const list of kids(root, 'trackList')) {
     for (const track of kids(list, 'track')) {
       const loc = kids(track, 'location')[0];
