@@ -1246,14 +1246,15 @@ export const methods = {
   'recent:clear': spec({ input: Empty, output: z.null(), host: 'engine', summary: 'Forget all recent files.' }),
 
   'fs:list-dir': spec({
-    input: z.object({ path: AbsPath.optional(), kind: z.enum(['media', 'image']).optional() }).strict(),
+    /** `kind`: which files are marked openable — media (default), images, playlists (PLAYLIST_EXTENSIONS) */
+    input: z.object({ path: AbsPath.optional(), kind: z.enum(['media', 'image', 'playlist']).optional() }).strict(),
     output: DirListing,
     host: 'engine',
     summary: 'List a folder for the in-app file browser.',
   }),
 
   'dialog:open-media': spec({
-    input: z.object({ kind: z.enum(['media', 'image']) }).strict(),
+    input: z.object({ kind: z.enum(['media', 'image', 'playlist']) }).strict(),
     output: z.object({ paths: z.array(z.string()) }),
     host: 'shell',
     summary: 'Native open dialog (desktop only).',
@@ -1465,11 +1466,22 @@ export const methods = {
 
   'crates:import': spec({
     /**
-     * `path`: the playlist file (M3U/M3U8, PLS, XSPF: library/playlists.ts); `name`: the new crate's (default: the
-     * playlist's file name without its extension). A name a crate has already (crateNameKey) is BAD_ARGS, as for
+     * `path`: the playlist file (M3U/M3U8, PLS, XSPF: library/playlists.ts), or `dropped`; `name`: the new crate's
+     * (default: the playlist's file name without its extension). A name a crate has already (crateNameKey) is BAD_ARGS, as for
      * crates:create.
      */
-    input: z.object({ path: AbsPath, name: CrateName.optional() }).strict(),
+    input: z
+      .object({
+        path: AbsPath.optional(),
+        /**
+         * a playlist dropped on a web page, which is not told the file's path: its name and its bytes (base64, a
+         * playlist of at most 16 MiB); its entries relative to its folder cannot be found, and are listed so
+         */
+        dropped: z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(22_369_624) }).strict().optional(),
+        name: CrateName.optional(),
+      })
+      .strict()
+      .refine((a) => (a.path === undefined) !== (a.dropped === undefined), { message: 'give the playlist as `path` or as `dropped`, one of them' }),
     /**
      * `crate`: the new crate, its tracks in the playlist's order; `format`: the layout read; `listed`: the entries the
      * playlist holds; `added`: the library tracks put in the crate; `duplicates`: entries naming a track listed before

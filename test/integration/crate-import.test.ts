@@ -100,7 +100,7 @@ describe('crates:import on a scanned library', { timeout: 300_000 }, () => {
     const r = await engine.call('crates:import', { path: list });
     assert.deepEqual(await order(r.crate.id), [INTRO]);
     assert.deepEqual(r.missing.map((m) => m.line), [3, 4]);
-    assert.match(r.missing[0].reason, /the file is there .* but not in the library: add its folder/);
+    assert.match(r.missing[0].reason, /^not in the library \(the file is there: .*Not in the library\.mp3\); add its folder/);
     assert.match(r.missing[1].reason, new RegExp(`^no such file; the library has "${join(music, 'Sets', '01 Intro.mp3').replace(/[[\]()%.]/g, '\\$&')}", which differs from it only in case`));
   });
 

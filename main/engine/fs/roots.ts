@@ -119,7 +119,7 @@ const PATH_ARGS: Partial<Record<MethodName, { what: string; paths: (args: never)
   'library:add-folder': { what: 'add to the library', paths: (a: { path: string }) => [a.path] },
   'library:scan': { what: 'scan', paths: (a: { paths?: string[] }) => a.paths ?? [] },
   'crates:export': { what: 'write a playlist for', paths: (a: { playlistDir?: string }) => [a.playlistDir] },
-  'crates:import': { what: 'import a playlist from', paths: (a: { path: string }) => [a.path] },
+  'crates:import': { what: 'import a playlist from', paths: (a: { path?: string }) => [a.path] },
   // getting the model (issue 9): the folders pointed to, and the converter's inputs and output
   'model:catalog': { what: 'read models from', paths: (a: { llama?: string; vicuna?: string; from?: string }) => [a.llama, a.vicuna, a.from] },
   'model:get': { what: 'read models from', paths: (a: { llama?: string; vicuna?: string; from?: string }) => [a.llama, a.vicuna, a.from] },

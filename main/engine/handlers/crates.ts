@@ -19,6 +19,7 @@ export function crateHandlers(crates: CrateService, under?: string[], allows?: (
     'crates:remove-tracks': ({ crateId, trackIds }) => crates.remove(crateId, trackIds, under),
     'crates:move-tracks': ({ crateId, trackIds, beforeId }) => crates.move(crateId, trackIds, beforeId, under),
     'crates:export': ({ crateId, playlistDir }) => crates.export(crateId, playlistDir, under),
-    'crates:import': ({ path, name }) => crates.importPlaylist(path, name, under, allows),
+    'crates:import': ({ path, dropped, name }) =>
+      crates.importPlaylist(path !== undefined ? { path } : { fileName: dropped!.fileName, bytes: Buffer.from(dropped!.base64, 'base64') }, name, under, allows),
   };
 }

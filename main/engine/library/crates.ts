@@ -6,7 +6,7 @@
  * extended M3U8 playlist (m3u8.ts).
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, extname } from 'node:path';
+import { basename, dirname, extname, isAbsolute } from 'node:path';
 import sanitizeFilename from 'sanitize-filename';
 import { CrateName, StudioError, type Crate, type ImportMissing, type MethodOutput } from '@contract';
 import { writeTx, type Db } from '../db';
@@ -17,6 +17,10 @@ import { readPlaylist } from './playlists';
 
 /** the largest playlist file read (bytes): 16 MiB, some 100,000 entries of long paths */
 const MAX_PLAYLIST_BYTES = 16 * 1024 * 1024;
+/** where a dropped playlist's relative entries are resolved (none is looked up: RELATIVE_DROPPED) */
+const DROPPED_DIR = '/';
+const RELATIVE_DROPPED =
+  "a path relative to the playlist's folder, which a web page is not told for a dropped file: choose the playlist with Import playlist… instead";
 
 export class CrateService {
   readonly repo: CratesRepo;
@@ -145,17 +149,23 @@ export class CrateService {
    * file, and the reason names the library's track that differs only in case), in the playlist's order, a track listed
    * again added once (`duplicates`). Every entry that adds nothing is in `missing`, with its line and why: a URL, a
    * Windows path read on another system, no such file, a file not in the library, outside web mode's roots.
+   * `source`: the playlist's path, or (dropped on a web page) its file name and bytes — then an entry relative to its
+   * folder, which is not known, is listed as missing, saying so.
    * `name`: the crate's (contract CrateName; default: the playlist's file name without its extension).
    * `under`, `allows` (web mode): only library tracks stored below `under` are added, and an entry whose real path
    * `allows` refuses is not looked at (reported outside the allowed folders, whether or not it exists).
    * @throws StudioError NOT_FOUND (no such playlist), IS_DIRECTORY, UNREADABLE, BAD_ARGS (a crate has that name;
    *   not a playlist: binary, empty, an HLS stream's segments, malformed XSPF; a file name that makes no crate name)
    */
-  async importPlaylist(file: string, name?: string, under?: string[], allows?: (path: string) => Promise<boolean>): Promise<MethodOutput<'crates:import'>> {
-    const bytes = await readPlaylistFile(file);
+  async importPlaylist(source: { path: string } | { fileName: string; bytes: Buffer }, name?: string, under?: string[], allows?: (path: string) => Promise<boolean>): Promise<MethodOutput<'crates:import'>> {
+    const dropped = 'bytes' in source;
+    const file = dropped ? basename(source.fileName) : source.path;
+    const bytes = dropped ? checkPlaylistBytes(source.bytes, file) : await readPlaylistFile(file);
     const crateName = name ?? defaultCrateName(file);
     this.unique(crateName);
-    const read = readPlaylist(bytes, basename(file), dirname(file));
+    // dropped on a web page: no folder is known, so the relative entries resolve under one no file lies in
+    const dir = dropped ? DROPPED_DIR : dirname(file);
+    const read = readPlaylist(bytes, basename(file), dir);
     if (read.hls) throw new StudioError('BAD_ARGS', `"${basename(file)}" is an HTTP Live Streaming playlist (stream segments), not a list of tracks.`);
     const listed = read.entries.length + read.unusable.length;
     if (!listed) throw new StudioError('BAD_ARGS', `"${basename(file)}" lists no tracks: an empty playlist, or not a playlist (M3U, M3U8, PLS or XSPF).`);
@@ -165,7 +175,8 @@ export class CrateService {
     let duplicates = 0;
     const missing: ImportMissing[] = read.unusable.map((u) => ({ entry: u.text, line: u.line, reason: u.why }));
     for (const e of read.entries) {
-      const m = await this.matchEntry(e, index, under, allows);
+      const relative = dropped && !e.windows && !isAbsolute(e.text) && !/^file:/i.test(e.text);
+      const m = relative ? { reason: RELATIVE_DROPPED } : await this.matchEntry(e, index, under, allows);
       if (typeof m !== 'string') missing.push({ entry: e.text, line: e.line, reason: m.reason });
       else if (seen.has(m)) duplicates++;
       else {
@@ -205,7 +216,7 @@ export class CrateService {
       }
       there ??= real;
     }
-    if (there !== null) return { reason: `the file is there (${there}) but not in the library: add its folder to the library, then import the playlist again` };
+    if (there !== null) return { reason: `not in the library (the file is there: ${there}); add its folder to the library, then import the playlist again` };
     if (outside) return { reason: "outside web mode's allowed folders" };
     const twin = index.findCase(e.path) ?? (e.also ? index.findCase(e.also) : undefined);
     if (twin) return { reason: `no such file; the library has "${twin}", which differs from it only in case (this file system tells case apart)` };
@@ -284,6 +295,12 @@ async function readPlaylistFile(file: string): Promise<Buffer> {
     if (code === 'EACCES' || code === 'EPERM') throw new StudioError('UNREADABLE', `The playlist "${name}" cannot be read: permission denied.`);
     throw new StudioError('UNREADABLE', `The playlist "${name}" cannot be read: ${(err as Error).message}`);
   }
+  return checkPlaylistBytes(bytes, name);
+}
+
+/** `bytes` if they may be a playlist; BAD_ARGS (too big, binary) said with the file's `name` */
+function checkPlaylistBytes(bytes: Buffer, name: string): Buffer {
+  if (bytes.length > MAX_PLAYLIST_BYTES) throw new StudioError('BAD_ARGS', `"${name}" is ${(bytes.length / 1e6).toFixed(0)} MB: too big for a playlist (at most 16 MiB are read).`);
   // a NUL byte: an audio file, an archive, UTF-16 text — nothing the playlist readers read
   if (bytes.subarray(0, 4096).includes(0)) throw new StudioError('BAD_ARGS', `"${name}" is not a playlist (M3U, M3U8, PLS or XSPF text): it holds binary data.`);
   return bytes;

@@ -1,9 +1,10 @@
-import type { Crate } from '@contract';
+import { PLAYLIST_EXTENSIONS, type Crate, type MethodArgs, type MethodOutput } from '@contract';
 import { api, asStudioError } from '../../../host/api';
 import { connection } from '../../../host/connection.svelte';
 import { signal } from '../../../lib/test-hooks';
 import { downloadText } from '../../../lib/download';
 import { ABOUT, app } from '../../../shared/state/app.svelte';
+import { browser } from '../../../shared/state/browser.svelte';
 import { detail } from './detail.svelte';
 import { selection } from './selection.svelte';
 import { table } from './table.svelte';
@@ -178,6 +179,66 @@ class Crates {
     }
   }
 
+  /**
+   * Import playlist…: the desktop app's Open dialog, or in web mode the in-app file browser (playlists offered, as Add
+   * folder… offers folders), then importPlaylist. Resolves with the new crate's id (null: none chosen or refused).
+   */
+  async choosePlaylist(): Promise<string | null> {
+    if (this.offline('import a playlist')) return null;
+    if (api().mode === 'desktop') {
+      try {
+        const { paths } = await api().call('dialog:open-media', { kind: 'playlist' });
+        return paths[0] ? this.importPlaylist({ path: paths[0] }) : null;
+      } catch (err) {
+        app.error(err, 'Could not show the Open dialog');
+        return null;
+      }
+    }
+    return new Promise((done) => browser.show('playlist', (path) => void this.importPlaylist({ path }).then(done), 'Import a playlist as a crate', 'playlist'));
+  }
+
+  /**
+   * Files dropped on the crates: each playlist among them (.m3u, .m3u8, .pls, .xspf) imported as a crate — by its path
+   * in the desktop app; on a web page, which is not told where a file lives, by its bytes (its entries relative to its
+   * folder then cannot be found, and the toast says so). Other files are named in a warning.
+   */
+  async dropFiles(files: readonly File[]): Promise<void> {
+    const lists = files.filter((f) => isPlaylistName(f.name));
+    if (files.length > lists.length) {
+      const other = files.filter((f) => !isPlaylistName(f.name)).map((f) => `“${f.name}”`);
+      app.notice('Not a playlist', `${other.slice(0, 3).join(', ')}${other.length > 3 ? ` and ${other.length - 3} more` : ''}: drop a playlist (.m3u, .m3u8, .pls, .xspf) here to import it as a crate; add music with Add folder….`, 'warning');
+    }
+    for (const f of lists) {
+      const path = api().pathForFile(f);
+      if (path) await this.importPlaylist({ path });
+      else await this.importPlaylist({ dropped: { fileName: f.name, base64: toBase64(new Uint8Array(await f.arrayBuffer())) } });
+    }
+  }
+
+  /**
+   * crates:import, said in a toast: the crate made and how many tracks it got, and what was not added with the first
+   * few names and why; the new crate shown. Resolves with its id, or null (refused: the error shown).
+   */
+  async importPlaylist(source: Pick<MethodArgs<'crates:import'>, 'path' | 'dropped'>): Promise<string | null> {
+    if (this.offline('import a playlist')) return null;
+    this.busy = true;
+    try {
+      const r = await api().call('crates:import', source);
+      await this.load();
+      this.show(r.crate.id);
+      const t = importToast(r);
+      app.notice(t.title, t.message, r.missing.length ? 'warning' : 'notice');
+      signal('crate-imported', { id: r.crate.id, name: r.crate.name, added: r.added, listed: r.listed, missing: r.missing.length });
+      return r.crate.id;
+    } catch (err) {
+      app.error(err, 'Could not import the playlist');
+      signal('crate-import-failed', { message: asStudioError(err).message });
+      return null;
+    } finally {
+      this.busy = false;
+    }
+  }
+
   /** Edit a crate's name in the sidebar (F2, Rename), or ('new') name a new crate. */
   startRename(id: string): void {
     this.confirming = null;
@@ -194,6 +255,39 @@ class Crates {
 }
 
 export const crates = new Crates();
+
+/** whether a file's name is a playlist's (PLAYLIST_EXTENSIONS, any case) */
+export function isPlaylistName(name: string): boolean {
+  const ext = name.toLowerCase().split('.').pop() ?? '';
+  return name.includes('.') && (PLAYLIST_EXTENSIONS as readonly string[]).includes(ext);
+}
+
+/** bytes as base64 (a dropped playlist sent to the engine), in slices: String.fromCharCode takes a bounded argument list */
+function toBase64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+/** how many of the entries not added a toast names */
+const NAMED_MISSING = 3;
+
+/**
+ * The toast of an import: "Imported “Friday set”", "3 of 6 entries added (1 listed twice). Not added: 2 — “Missing
+ * Track.mp3” (no such file), “stream.mp3” (a URL)." — each entry by its file name (the last part of its path or URL)
+ * and the first words of its reason, the first NAMED_MISSING of them, then how many more.
+ */
+export function importToast(r: MethodOutput<'crates:import'>): { title: string; message: string } {
+  const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
+  const dup = r.duplicates ? ` (${r.duplicates} listed twice)` : '';
+  let message = `${r.added} of ${n(r.listed, 'entry', 'entries')} added${dup}.`;
+  if (r.missing.length) {
+    const named = r.missing.slice(0, NAMED_MISSING).map((m) => `“${m.entry.split(/[\\/]/).filter(Boolean).pop() ?? m.entry}” (${m.reason.split(/[:;,(]/)[0].trim()})`);
+    const more = r.missing.length - named.length;
+    message += ` Not added: ${r.missing.length} — ${named.join(', ')}${more ? `, and ${more} more` : ''}.`;
+  }
+  return { title: `Imported “${r.crate.name}”`, message };
+}
 
 /** The tracks a gesture on row `id` acts on: the selection when the row is in it, else that row alone. */
 export function tracksOf(id: string): string[] {
