@@ -14,6 +14,8 @@ import { LibraryStore } from '../../main/engine/library/store';
 import { CrateService, playlistFileName, reorder } from '../../main/engine/library/crates';
 import { readM3u, toM3u8 } from '../../main/engine/library/m3u8';
 import { playlistFormat, readPlaylist } from '../../main/engine/library/playlists';
+import { defaultCrateName } from '../../main/engine/library/crates';
+import { entryName, importToast, isPlaylistName, toBase64 } from '../../renderer/src/lib/playlist-import';
 import { findCrate, formatCrates, formatCrateTracks } from '../../main/cli/crate';
 import { oldFormatLibrary } from '../helpers/library-rows';
 import { guardPaths, Roots } from '../../main/engine/fs/roots';
@@ -320,6 +322,34 @@ describe('playlists from other software (crates:import): test/fixtures/playlists
     // a PLS in Windows-1252
     assert.deepEqual(readPlaylist(Buffer.concat([Buffer.from('[playlist]\nFile1=Caf'), Buffer.from([0xe9]), Buffer.from('.mp3\n')]), 'x.pls', '/m', posix).entries.map((e) => e.path), ['/m/Café.mp3']);
   });
+});
+
+test('Import playlist…: the crate named after the file, the toast naming the first three not added, playlists told by name (crateimport34)', () => {
+  assert.equal(defaultCrateName('/m/Friday set.m3u8'), 'Friday set');
+  assert.equal(defaultCrateName('/m/.m3u'), '.m3u', 'a dot file: the whole name');
+  assert.equal(defaultCrateName('/m/tab\there.pls'), 'tab here');
+  assert.equal([...defaultCrateName(`/m/${'é'.repeat(150)}.xspf`)].length, 100);
+  const crate = { id: 'c1', name: 'Friday set', trackCount: 2, durationSec: 2, createdAt: 0 };
+  const miss = (entry: string, reason: string) => ({ entry, line: 1, reason });
+  assert.deepEqual(importToast({ crate, format: 'm3u', listed: 2, added: 2, duplicates: 0, missing: [] }), { title: 'Imported “Friday set”', message: '2 of 2 entries added.' });
+  const t = importToast({
+    crate,
+    format: 'xspf',
+    listed: 7,
+    added: 2,
+    duplicates: 1,
+    missing: [
+      miss('file:///srv/dj/Caf%C3%A9%20del%20Mar.flac', 'no such file: it may have been moved, renamed or deleted'),
+      miss('D:\\Music\\a.mp3', 'a Windows path (a drive letter or a network share): it names no file on this computer'),
+      miss('http://radio.example/live', 'a URL, not a file on this machine'),
+      miss('/m/x.mp3', "outside web mode's allowed folders"),
+    ],
+  });
+  assert.equal(t.message, '2 of 7 entries added (1 listed twice). Not added: 4 — “Café del Mar.flac” (no such file), “a.mp3” (a Windows path), “live” (a URL), and 1 more.');
+  assert.equal(entryName('100%.mp3'), '100%.mp3', 'a path is not a URL: "%" as written');
+  assert.deepEqual(['a.M3U8', 'b.pls', 'c.XSPF', 'd.m3u', 'e.mp3', 'm3u', 'f.m3u.txt'].map(isPlaylistName), [true, true, true, true, false, false, false]);
+  const bytes = new Uint8Array(70_000).map((_, i) => i % 256);
+  assert.equal(toBase64(bytes), Buffer.from(bytes).toString('base64'), 'in slices, as one');
 });
 
 test('web mode: crates:export goes through the roots guard with the roots\' prefixes (only tracks inside are listed); its playlistDir is a path the roots check', async () => {

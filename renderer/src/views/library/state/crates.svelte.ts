@@ -1,8 +1,9 @@
-import { PLAYLIST_EXTENSIONS, type Crate, type MethodArgs, type MethodOutput } from '@contract';
+import type { Crate, MethodArgs } from '@contract';
 import { api, asStudioError } from '../../../host/api';
 import { connection } from '../../../host/connection.svelte';
 import { signal } from '../../../lib/test-hooks';
 import { downloadText } from '../../../lib/download';
+import { importToast, isPlaylistName, toBase64 } from '../../../lib/playlist-import';
 import { ABOUT, app } from '../../../shared/state/app.svelte';
 import { browser } from '../../../shared/state/browser.svelte';
 import { detail } from './detail.svelte';
@@ -255,39 +256,6 @@ class Crates {
 }
 
 export const crates = new Crates();
-
-/** whether a file's name is a playlist's (PLAYLIST_EXTENSIONS, any case) */
-export function isPlaylistName(name: string): boolean {
-  const ext = name.toLowerCase().split('.').pop() ?? '';
-  return name.includes('.') && (PLAYLIST_EXTENSIONS as readonly string[]).includes(ext);
-}
-
-/** bytes as base64 (a dropped playlist sent to the engine), in slices: String.fromCharCode takes a bounded argument list */
-function toBase64(bytes: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
-
-/** how many of the entries not added a toast names */
-const NAMED_MISSING = 3;
-
-/**
- * The toast of an import: "Imported “Friday set”", "3 of 6 entries added (1 listed twice). Not added: 2 — “Missing
- * Track.mp3” (no such file), “stream.mp3” (a URL)." — each entry by its file name (the last part of its path or URL)
- * and the first words of its reason, the first NAMED_MISSING of them, then how many more.
- */
-export function importToast(r: MethodOutput<'crates:import'>): { title: string; message: string } {
-  const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
-  const dup = r.duplicates ? ` (${r.duplicates} listed twice)` : '';
-  let message = `${r.added} of ${n(r.listed, 'entry', 'entries')} added${dup}.`;
-  if (r.missing.length) {
-    const named = r.missing.slice(0, NAMED_MISSING).map((m) => `“${m.entry.split(/[\\/]/).filter(Boolean).pop() ?? m.entry}” (${m.reason.split(/[:;,(]/)[0].trim()})`);
-    const more = r.missing.length - named.length;
-    message += ` Not added: ${r.missing.length} — ${named.join(', ')}${more ? `, and ${more} more` : ''}.`;
-  }
-  return { title: `Imported “${r.crate.name}”`, message };
-}
 
 /** The tracks a gesture on row `id` acts on: the selection when the row is in it, else that row alone. */
 export function tracksOf(id: string): string[] {
