@@ -350,7 +350,8 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     assert.match(toast, /2 of 5 entries added \(1 listed twice\)\. Not added: 2 — “gone\.mp3” \(no such file\), “live” \(a URL\)\./);
     // the new crate has the keyboard focus in the sidebar (F2, Delete act on it)
     type Doc = { document: { activeElement: { getAttribute(n: string): string | null } | null } };
-    assert.equal(await page.evaluate(() => (globalThis as unknown as Doc).document.activeElement?.getAttribute('data-crate-id') ?? null), (done.detail as { id: string }).id);
+    const id = (done.detail as { id: string }).id;
+    await page.waitForFunction((want) => (globalThis as unknown as Doc).document.activeElement?.getAttribute('data-crate-id') === want, id, { polling: 50 });
     await studio.sp.screenshot('crates-11-imported');
     assert.deepEqual(await studio.sp.toastTexts('error'), []);
   });

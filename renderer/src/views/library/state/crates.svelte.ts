@@ -31,6 +31,8 @@ class Crates {
   confirming = $state<string | null>(null);
   /** the name being typed while `editing` */
   draft = $state('');
+  /** the crate an import just made: the sidebar gives it the keyboard focus, then sets this back to null */
+  imported = $state<string | null>(null);
 
   /**
    * While the link to the engine is lost (web mode: connection.offline) a crate action is not tried: a warning says
@@ -182,20 +184,20 @@ class Crates {
 
   /**
    * Import playlist…: the desktop app's Open dialog, or in web mode the in-app file browser (playlists offered, as Add
-   * folder… offers folders), then importPlaylist. Resolves with the new crate's id (null: none chosen or refused).
+   * folder… offers folders), then importPlaylist.
    */
-  async choosePlaylist(): Promise<string | null> {
-    if (this.offline('import a playlist')) return null;
+  async choosePlaylist(): Promise<void> {
+    if (this.offline('import a playlist')) return;
     if (api().mode === 'desktop') {
       try {
         const { paths } = await api().call('dialog:open-media', { kind: 'playlist' });
-        return paths[0] ? this.importPlaylist({ path: paths[0] }) : null;
+        if (paths[0]) await this.importPlaylist({ path: paths[0] });
       } catch (err) {
         app.error(err, 'Could not show the Open dialog');
-        return null;
       }
+      return;
     }
-    return new Promise((done) => browser.show('playlist', (path) => void this.importPlaylist({ path }).then(done), 'Import a playlist as a crate', 'playlist'));
+    browser.show('playlist', (path) => void this.importPlaylist({ path }), 'Import a playlist as a crate', 'playlist');
   }
 
   /**
@@ -227,6 +229,7 @@ class Crates {
       const r = await api().call('crates:import', source);
       await this.load();
       this.show(r.crate.id);
+      this.imported = r.crate.id;
       const t = importToast(r);
       app.notice(t.title, t.message, r.missing.length ? 'warning' : 'notice');
       signal('crate-imported', { id: r.crate.id, name: r.crate.name, added: r.added, listed: r.listed, missing: r.missing.length });
