@@ -109,7 +109,7 @@ export function formatImport(r: MethodOutput<'crates:import'>): string {
 }
 
 /** Every track of the crate in crate order (library:query pages of 2000). */
-async function crateTracks(engine: EngineHost, crate: Crate): Promise<LibraryTrack[]> {
+export async function crateTracks(engine: EngineHost, crate: Crate): Promise<LibraryTrack[]> {
   const rows: LibraryTrack[] = [];
   for (;;) {
     const page = await engine.call('library:query', { filter: { crateId: crate.id }, sort: { column: 'crate', dir: 'asc' }, offset: rows.length, limit: 2000 });

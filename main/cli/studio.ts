@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { codecText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { codecText, lyricsSummary, replayGainText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { defaultPack } from '../engine/model/default-pack';
@@ -17,6 +17,7 @@ import { startServer } from '../serve/server';
 import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
 import { crateCommand } from './crate';
+import { tagsCommand } from './tags';
 import { analyzeLine, analyzeText, fmtDuration, shownPath } from './analyze-text';
 import { expandPlaylists, mergeInPathOrder, reportOrder } from './playlists';
 
@@ -66,6 +67,12 @@ Usage:
       listed with why). (studio crate --help; list, show and export only read:
       while the app runs they read a copy of its library; import takes the
       data folder's lock, as the app does.)
+  studio tags write [PATHS…] [--crate NAME] [--bpm] [--key] [--notation N]
+                    [--clear-conflicting] [--dry-run] [--json] [--data-dir DIR]
+      Write the analysed BPM and key into the files' own tags, as the
+      Library's Write tags… does, for library tracks chosen by path (files or
+      folders) or crate; --dry-run prints which would be written and why each
+      other one would not. Exit code 1 if any file failed. (studio tags --help)
   studio model list|get|convert|verify … [--data-dir DIR]   (studio model --help)
       Get DeepResonance: list what is present, download + verify + convert
       (studio model get beta --llama DIR), convert files on disk, re-hash a pack.
@@ -73,7 +80,7 @@ Usage:
   studio --version | --help
 
 Exit code 75: the data folder is in use by the app or another studio serve,
-analyze --db or model get/convert (the message names it: pid, command, since when).
+analyze --db, tags write or model get/convert (the message names it: pid, command, since when).
 
 Environment: STUDIO_DATA_DIR (data folder), STUDIO_FFMPEG (ffmpeg binary), STUDIO_DECODE_TIMEOUT_S (seconds ffmpeg may go without progress before it is stopped; default 60, 0 = no limit).`;
 
@@ -218,9 +225,13 @@ export function formatProbe(p: ProbeResult): string {
   // a multi-line value (a Broadcast Wave description of key=value lines) continues under its first line, CR/LF as one break
   const value = (v: string | number) => String(v).replace(/\r?\n$/, '').split(/\r?\n|\r/).join(`\n${' '.repeat(14)}`);
   for (const [k, v] of Object.entries(p.tags)) {
-    if (k === 'broadcast') continue;
+    if (k === 'broadcast' || k === 'replayGain' || k === 'lyrics') continue;
     lines.push(`  ${k.padEnd(11)} ${Array.isArray(v) ? v.join(', ') : value(v as string | number)}`);
   }
+  const rg = replayGainText(p.tags.replayGain);
+  if (rg) lines.push(`  replaygain  ${rg}`);
+  const ly = lyricsSummary(p.tags.lyrics);
+  if (ly) lines.push(`  lyrics      ${ly} (the text: --json)`);
   const b = p.tags.broadcast;
   if (b) {
     const rate = p.audio?.sampleRate;
@@ -778,6 +789,35 @@ async function main(argv: string[]): Promise<void> {
             await ro.start();
           } catch {
             throw err; // the copy could not be made: the folder is in use (75), as before
+          }
+          return ro;
+        }
+      });
+      return;
+    }
+    case 'tags': {
+      const { dataDir, rest: args } = takeDataDir(rest);
+      // the data folder's library database, locked as every command that writes it; no watcher, no scan resumed
+      const folder = dataDir ?? defaultDataDir();
+      process.exitCode = await tagsCommand(args, async (dryRun) => {
+        if (!existsSync(join(folder, 'studio.sqlite'))) {
+          const why = existsSync(folder) ? 'it holds no studio.sqlite' : 'the folder does not exist';
+          throw new StudioError('NOT_FOUND', `there is no library in "${folder}": ${why}. Add folders in the app or studio serve (or studio analyze FOLDER --db DIR/studio.sqlite); name the data folder it uses with --data-dir DIR or STUDIO_DATA_DIR (default: ${defaultDataDir()}).`);
+        }
+        const e = startEngine(folder, 'web', { STUDIO_LIBRARY_BACKGROUND: '0' }, `studio tags ${args[0] ?? ''}${dryRun ? ' --dry-run' : ''}`.trim());
+        try {
+          await e.start();
+          return e;
+        } catch (err) {
+          if (!dryRun || toErrorData(err).code !== 'DATA_FOLDER_IN_USE') throw err;
+          // --dry-run writes nothing: while the app or studio serve holds the folder it plans on a read-only copy of
+          // the library (as studio crate reads it); the files' own tags are read where they are
+          const { engine: ro, cleanup } = readOnlyEngine(undefined, { STUDIO_DB_SNAPSHOT_OF: join(folder, 'studio.sqlite') });
+          process.once('exit', cleanup);
+          try {
+            await ro.start();
+          } catch {
+            throw err;
           }
           return ro;
         }

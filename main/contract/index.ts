@@ -5,6 +5,8 @@ export * from './bounds';
 export * from './bpm-range';
 export * from './tempo-sections';
 export * from './tagged';
+export * from './replay-gain';
+export * from './lyrics';
 export * from './key-sections';
 export * from './key-spelling';
 export * from './eta';

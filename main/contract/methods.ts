@@ -123,6 +123,37 @@ export const Tags = z.object({
       codingHistory: z.string().optional(),
     })
     .optional(),
+  /**
+   * ReplayGain as another program wrote it (replay-gain.ts TaggedReplayGain: REPLAYGAIN_TRACK_GAIN / _PEAK, _ALBUM_
+   * GAIN / _PEAK and REPLAYGAIN_REFERENCE_LOUDNESS in ID3v2 TXXX, APEv2, Vorbis comments or MP4 freeform atoms; an Opus
+   * file's R128_TRACK_GAIN / R128_ALBUM_GAIN): gains in dB, peaks as a fraction of full scale. Absent when none is
+   * written; a value that is not a number is left out
+   */
+  replayGain: z
+    .object({
+      trackGainDb: z.number().optional(),
+      trackPeak: z.number().optional(),
+      albumGainDb: z.number().optional(),
+      albumPeak: z.number().optional(),
+      reference: z.string().optional(),
+      r128TrackGainDb: z.number().optional(),
+      r128AlbumGainDb: z.number().optional(),
+    })
+    .optional(),
+  /**
+   * the track's lyrics (main/engine/media/lyrics.ts): `text` line by line (\n), the timed `lines` where they are
+   * synchronised (ID3v2 SYLT, LRC: `startSec` seconds from the audio's start, in time order), `language` as the tag or
+   * LRC names it ("eng"), `source` the file's own tags or an LRC file beside it (`lrcFile` its name). Absent when none
+   */
+  lyrics: z
+    .object({
+      text: z.string(),
+      lines: z.array(z.object({ startSec: z.number(), text: z.string() })).optional(),
+      language: z.string().optional(),
+      source: z.enum(['tags', 'lrc']),
+      lrcFile: z.string().optional(),
+    })
+    .optional(),
 });
 export type Tags = z.infer<typeof Tags>;
 
@@ -710,6 +741,12 @@ export const LibraryTrack = z.object({
   bitrateKbps: z.number().nullable(),
   sizeBytes: z.number(),
   bpm: z.number().nullable(),
+  /**
+   * the whole-track tempo (BPM) as analysed, sent only where `bpm` is it folded into the BPM range (half/double: the
+   * library setting) and so differs: the table's tooltip names it, as the detail's `storedBpm` does (dj33). (Nullable
+   * for the export's rows, ExportRow, which always carry it: null with no tempo)
+   */
+  analysedBpm: z.number().nullable().optional(),
   /** calibrated probability (0..1) that bpm is right; null exactly when bpm is null (no tempo). Below MIN_CONFIDENCE the tempo is uncertain */
   bpmConfidence: z.number().nullable(),
   /** e.g. "A minor" */
@@ -856,6 +893,12 @@ export const TrackDetail = z.object({
   tagged: z.object({ bpm: z.number().optional(), key: z.string().optional(), keyText: z.string().optional() }).nullable().optional(),
   /** the whole-track tempo (BPM) as the analysis stored it, where `track.bpm` is folded into the BPM range (set only then): what a tagged tempo is compared with (detailTagged) */
   storedBpm: z.number().nullable().optional(),
+  /**
+   * the ReplayGain the file's own tags state (Tags.replayGain, as probed when the file was scanned), set beside the
+   * studio's loudness (`track.lufs`) by replay-gain.ts replayGainAgreementText; null when it states none (or for a
+   * probe stored before tags held it, until the file is scanned again)
+   */
+  taggedReplayGain: Tags.shape.replayGain.unwrap().nullable().optional(),
 });
 export type TrackDetail = z.infer<typeof TrackDetail>;
 

@@ -61,6 +61,11 @@ function main(): void {
   };
   process.on('disconnect', shutdown);
   process.on('SIGTERM', shutdown);
+  // Ctrl+C on a terminal is a SIGINT to every process of the foreground group, this engine too: its host decides what
+  // it means (studio tags write stops after the file being written, analyze cancels its scan, ask its answer, serve
+  // stops the engine with SIGTERM); a host that dies of it closes the channel, and 'disconnect' ends the engine.
+  // Before tags34 it killed the engine mid-write ("The analysis engine stopped unexpectedly (killed by SIGINT)").
+  process.on('SIGINT', () => undefined);
   port.send({ t: 'event', name: 'engine:ready', payload: { pid: process.pid } });
 }
 

@@ -183,6 +183,13 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
       } else res.end();
       return;
     }
+    // `/auth`: whether a page's access token is this server's (`Authorization: Bearer <token>`: 204, else 401). A page
+    // whose WebSocket is refused asks it to tell a restarted `studio serve` (a new token; retrying cannot help: open
+    // the address it printed) from one that is down (renderer/src/host/ws-bridge.ts). Another origin cannot send the
+    // header without a preflight, which this server refuses (405).
+    if (url.pathname === '/auth') {
+      return sameToken(bearerToken(req), token) ? send(res, 204, '') : send(res, 401, 'Resonance Studio: not this server\'s access token. Open the full URL that `studio serve` printed (it ends with #token=…).');
+    }
     // Static renderer files.
     const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
     const file = normalize(join(opts.rendererDir, rel));

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -32,8 +33,18 @@ describe('the file’s chapters on the waveform (M4B audiobook)', { timeout: 300
       );
       file = join(dir, 'the book.m4b');
       ff(['-f', 'lavfi', '-i', `sine=frequency=330:duration=${END}`, '-i', meta, '-map', '0:a', '-map_metadata', '1', '-map_chapters', '1', '-c:a', 'aac', '-b:a', '64k', file]);
+      // a song with its lyrics in an LRC file beside it, as a Windows LRC editor saves one (BOM, CRLF, an offset)
+      song = join(dir, 'Ça va — the song.mp3');
+      ff(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=14', '-c:a', 'libmp3lame', '-b:a', '96k', song]);
+      writeFileSync(join(dir, 'Ça va — the song.lrc'), '\ufeff[ti:Ça va]\r\n[ar:Someone]\r\n[offset:+500]\r\n[00:02.50]Première ligne\r\n[00:05.50]Second line <00:06.00>with word times\r\n[00:09.50][00:12.00]Chorus (twice)\r\n');
+      // a FLAC whose lyrics are plain text in a Vorbis comment (foobar2000, Picard: LYRICS / UNSYNCEDLYRICS)
+      plain = join(dir, 'plain lyrics.flac');
+      ff(['-f', 'lavfi', '-i', 'sine=frequency=220:duration=6', plain]);
+      execFileSync('metaflac', ['--set-tag=UNSYNCEDLYRICS=Line one\nLine two, no times', plain]);
     },
   });
+  let song = '';
+  let plain = '';
 
   test('a dashed line and a title per chapter, the count in the facts, a click plays from the chapter', async () => {
     const { sp } = studio;
@@ -56,6 +67,33 @@ describe('the file’s chapters on the waveform (M4B audiobook)', { timeout: 300
     await sp.waitForMediaTime(STARTS[2] - 0.05, STARTS[2] + 0.5);
     await markers.nth(0).locator('button').click();
     await sp.waitForMediaTime(0, 0.5);
+  });
+
+  test('lyrics: an LRC file beside the song follows playback, a click on a line plays from it; plain lyrics from a tag shown as text', async () => {
+    const { sp } = studio;
+    const { page } = sp;
+    assert.equal((await sp.openThroughBrowser(song)).name, 'track-opened');
+    const panel = page.getByTestId('lyrics');
+    await panel.waitFor();
+    assert.equal(await panel.getAttribute('data-timed'), 'true');
+    assert.equal((await page.getByTestId('lyrics-toggle').innerText()).replace(/\s+/g, ' ').trim(), '▾ Lyrics 4 lines, timed, from Ça va — the song.lrc');
+    const lines = page.getByTestId('lyrics-line');
+    // the offset (+500 ms: sooner), the word times dropped, a line with two times listed at each
+    assert.deepEqual(await lines.allInnerTexts(), ['Première ligne', 'Second line with word times', 'Chorus (twice)', 'Chorus (twice)']);
+    assert.equal(await lines.nth(1).getAttribute('title'), 'Play from 5.00 s');
+    await lines.nth(1).click();
+    await sp.waitForMediaTime(4.95, 5.5);
+    await page.locator('[data-testid=lyrics-lines] li[aria-current=true]', { hasText: 'Second line' }).waitFor({ timeout: 10_000 });
+    await sp.screenshot('lyrics-lrc');
+    // hidden and shown again by its toggle (kept)
+    await page.getByTestId('lyrics-toggle').click();
+    assert.equal(await lines.count(), 0);
+    await page.getByTestId('lyrics-toggle').click();
+    assert.equal(await lines.count(), 4);
+    assert.equal((await sp.openThroughBrowser(plain)).name, 'track-opened');
+    await page.getByTestId('lyrics-text').filter({ hasText: 'Line two, no times' }).waitFor();
+    assert.equal(await page.getByTestId('lyrics').getAttribute('data-timed'), 'false');
+    assert.match(await page.getByTestId('lyrics-toggle').innerText(), /2 lines, from the tags/);
   });
 
   test('no page errors', () => {

@@ -38,6 +38,8 @@ describe('library: warnings, confidence, skipped files (issue 10)', { timeout: 3
     writeFileSync(join(dir, 'Line-up tone.m4a'), readFileSync(media('xc-tone-220.m4a', ['-f', 'lavfi', '-i', 'sine=f=220:d=15', '-c:a', 'aac', '-metadata', 'title=Line-up tone'])));
     // pink noise with a slow tremolo: a tempo at low confidence
     writeFileSync(join(dir, 'Noise.flac'), readFileSync(media('xc-noise.flac', ['-f', 'lavfi', '-i', 'anoisesrc=d=15:c=pink:a=0.3:seed=3', '-af', 'tremolo=f=1.3:d=0.6', '-metadata', 'title=Tremolo noise'])));
+    // its ReplayGain written by loudgain (ReplayGain 2.0: libebur128, to −18 LUFS), as a music library's tagger leaves it
+    execFileSync('loudgain', ['-q', '-s', 'e', join(dir, 'Noise.flac')], { stdio: 'ignore' });
     // left out on purpose: not audio
     writeFileSync(join(dir, 'notes.txt'), 'liner notes\n');
     writeFileSync(join(dir, 'album.cue'), 'FILE "x.wav" WAVE\n');
@@ -126,8 +128,18 @@ describe('library: warnings, confidence, skipped files (issue 10)', { timeout: 3
     assert.equal(await noise.locator('[data-col=bpm]').getAttribute('data-certainty'), 'uncertain');
     assert.match(await noise.locator('[data-col=bpm]').innerText(), /^uncertain\s*\d+%$/);
     assert.match((await noise.locator('[data-col=bpm]').getAttribute('title'))!, /best guess [\d.]+ BPM.*Left out of the features line/);
-    // the tone's detail: "No tempo" with the reason; the features line has neither tempo nor key
+    // its ReplayGain (loudgain's) in the detail, beside the gain the studio's loudness gives: the same standard, one figure
     let m = await sp.mark();
+    await noise.click();
+    await sp.waitForEvent('library-detail', { after: m });
+    const rg = page.getByTestId('detail-replaygain');
+    assert.match(await rg.innerText(), /^ReplayGain: track [+−]\d+\.\d\d dB \(peak \d\.\d{3}\) · reference −18\.00 LUFS; the studio's loudness \(−\d+\.\d LUFS\) gives [+−]\d+\.\d\d dB$/);
+    const [tagged, ours] = [...(await rg.innerText()).matchAll(/([+−]\d+\.\d\d) dB/g)].map((x) => Number(x[1].replace('−', '-')));
+    assert.ok(Math.abs(tagged - ours) <= 0.05, `tagged ${tagged}, ours ${ours}`);
+    assert.equal(await rg.getAttribute('data-disagrees'), 'false');
+    await sp.screenshot('detail-replaygain');
+    // the tone's detail: "No tempo" with the reason; the features line has neither tempo nor key
+    m = await sp.mark();
     await tone.click();
     await sp.waitForEvent('library-detail', { after: m });
     assert.match(await page.getByTestId('detail-tempo').innerText(), /No tempo\s+no onsets: too few to have a beat, as in a steady tone, a drone, silence or a lone hit/);

@@ -119,4 +119,26 @@ describe('web-mode credential in a real browser', { timeout: 300_000 }, () => {
     assert.equal(new URL(page.url()).hash, '', 'the token left the address bar');
     await page.screenshot({ path: join(OUTPUT, 'screenshots', 'tokenless-page-then-token.png') });
   });
+
+  test('a tab holding an earlier serve\'s token (serve restarted: a new one) says so at once and what to do; the new token connects it', async () => {
+    // before (tester33): "Disconnected — retrying in N s" for ever, the reason "The connection … was lost."; after four
+    // tries only a guess ("If it was restarted, open the new URL it printed")
+    const auth = async (bearer: string) => (await fetch(`${a.origin}/auth`, { headers: { Authorization: `Bearer ${bearer}` } })).status;
+    assert.deepEqual([await auth(a.token), await auth(b.token), await auth('x')], [204, 401, 401]);
+    const page = await context.newPage();
+    await page.goto(`${a.origin}/#token=${b.token}`); // a token this server never gave, as a restart leaves the tab
+    const status = page.getByTestId('engine-status');
+    await status.filter({ hasText: 'Not connected' }).waitFor({ timeout: 30_000 });
+    assert.match((await status.getAttribute('title')) ?? '', /no longer accepts this page’s access token: `studio serve` was restarted[\s\S]*#token=…/);
+    // one message, saying which address to open — not "Lost the connection … The page reconnects by itself"
+    await page.locator('[data-testid^=toast-]', { hasText: 'no longer accepts this page’s access token' }).waitFor({ timeout: 10_000 });
+    const toasts = await page.locator('[data-testid^=toast-]').allInnerTexts();
+    assert.equal(toasts.length, 1, toasts.join(' | '));
+    assert.match(toasts[0], /Open the address that `studio serve` printed/);
+    await page.screenshot({ path: join(OUTPUT, 'screenshots', 'stale-token-page.png') });
+    await page.evaluate((hash) => ((globalThis as any).location.hash = hash), new URL(a.openUrl).hash);
+    await status.filter({ hasText: 'Engine ready' }).waitFor({ timeout: 60_000 });
+    assert.equal((await call(page, 'app:get-info', {})).ok, true);
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('[data-testid^=toast-]').length === 0, null, { polling: 100, timeout: 30_000 });
+  });
 });

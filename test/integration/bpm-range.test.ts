@@ -78,6 +78,8 @@ describe('BPM range setting', () => {
       const folded = foldBpm(stored, range);
       assert.notEqual(folded, stored);
       assert.equal((await rows())[0].bpm, folded);
+      // the row names the analysed tempo where it is folded (the table's tooltip: dj33), as the export does
+      assert.equal((await rows())[0].analysedBpm, stored);
       const csv = await engine.call('library:export', { format: 'csv' });
       const [head, line] = csv.content.split('\r\n');
       assert.equal(line.split(',')[head.split(',').indexOf('bpm')], String(folded));
@@ -98,6 +100,7 @@ describe('BPM range setting', () => {
       await assert.rejects(engine.call('library:set-bpm-range', { range: { min: 140, max: 70 } }), (e: { code: string }) => e.code === 'BAD_ARGS');
       assert.equal(await engine.call('library:set-bpm-range', { range: null }), null);
       assert.equal((await rows())[0].bpm, stored);
+      assert.equal((await rows())[0].analysedBpm, undefined, 'nothing folded: no analysed tempo beside it');
     } finally {
       await engine.stop();
     }

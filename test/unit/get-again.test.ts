@@ -73,3 +73,42 @@ describe('the disk full while the pack is converted (tester29b)', () => {
     }
   });
 });
+
+// tester33: Resume made the Get's progress jump back ("531 kB of 1.1 MB (47 %)" paused → "262 kB of 873 kB (30 %)"):
+// the Resume's plan finds the file verified before the pause present, and the total counted only what was left.
+describe('the Get\'s progress counts the files verified before a pause (job.ts)', () => {
+  it('a Resume whose plan finds one file verified and one partly downloaded goes on from both', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { GetJob } = await import('../../main/engine/model/catalog/job');
+    const dir = mkdtempSync(join(tmpdir(), 'rs-resume-'));
+    const seen: { bytes: number; total: number; steps: number }[] = [];
+    try {
+      let job: InstanceType<typeof GetJob> | undefined;
+      job = new GetJob({ variant: 'beta', precision: 'int4' }, {
+        out: join(dir, 'packs', 'deepresonance-beta-int4'), modelsDir: dir, env: {}, onPack: () => undefined, reserveBytes: 0, backoffMs: 1,
+        emit: (s) => {
+          seen.push({ bytes: s.bytes, total: s.total, steps: s.steps.length });
+          // the first state with the steps laid out: stop there (a pause), before any byte is fetched
+          if (s.steps.length > 0) void job!.pause();
+        },
+        plan: async () => ({
+          variant: 'beta', parts: [], inputs: { imagebind: 'ib', llm: 'llm', delta: 'd' }, llmProblem: null, packBytes: { int4: 1000, int8: 1000, fp16: 1000, fp32: 1000 },
+          downloads: [
+            { part: 'delta', url: 'http://127.0.0.1:9/delta.pt', dest: join(dir, 'delta.pt'), bytes: 531_000, estimated: false, present: true, partialBytes: 0 },
+            { part: 'imagebind', url: 'http://127.0.0.1:9/imagebind_huge.pth', dest: join(dir, 'imagebind_huge.pth'), bytes: 600_000, estimated: false, present: false, partialBytes: 262_000 },
+          ],
+        }),
+        convert: async () => { throw new Error('not reached'); },
+      });
+      await job.start();
+      const first = seen.find((s) => s.steps > 0);
+      assert.ok(first, JSON.stringify(seen));
+      assert.deepEqual({ bytes: first.bytes, total: first.total }, { bytes: 531_000 + 262_000, total: 531_000 + 600_000 });
+      assert.equal(job.state.state, 'paused');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -58,6 +58,8 @@ describe('library UI logic', () => {
     // a sure tempo reads as before (bpm-range-track.test.ts): the number, the range in the tooltip
     assert.deepEqual(beatGridTempo({ bpm: 128, bpmConfidence: 0.9 }, { min: 60, max: 120 }), { text: '64', uncertain: false, note: '64 BPM in the BPM range 60–120 (analysed: 128 BPM, the beats drawn)' });
     assert.deepEqual(beatGridTempo({ bpm: 120, bpmConfidence: 0.5 }, null), { text: '120', uncertain: false, note: '120 BPM' });
+    // a range narrower than an octave: the level shown is the nearest, outside it (as the detail panel says: foldedTempo)
+    assert.deepEqual(beatGridTempo({ bpm: 200, bpmConfidence: 0.9 }, { min: 120, max: 130 }), { text: '100', uncertain: false, note: '100 BPM nearest to the BPM range 120–130, outside it (analysed: 200 BPM, the beats drawn)' });
     assert.equal(beatGridTempo({ bpm: null, bpmConfidence: null }, r), null);
   });
 

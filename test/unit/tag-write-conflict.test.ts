@@ -5,8 +5,9 @@
 // Run: node --import tsx --test test/unit/tag-write-conflict.test.ts
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { detailTagged, foldBpm } from '@contract';
-import { ownTagDisagrees } from '../../main/engine/library/service';
+import { detailTagged, foldBpm, type ProbeResult } from '@contract';
+import { ownTagDisagrees, scanFoundNoTempoKeyTag } from '../../main/engine/library/service';
+import { libraryVersions, scanKey } from '../../main/engine/library/analyse';
 import { probeTempoKey } from '../../main/engine/library/store';
 
 const range = { min: 70, max: 140 };
@@ -58,4 +59,17 @@ test('a probe stored before a lower-case tonic meant minor ({key: "A major", key
   // a probe with no keyText (none stored it so, but a key alone is kept) and a text no notation reads
   assert.deepEqual(probeTempoKey(JSON.stringify({ tags: { key: 'C major' } })), null);
   assert.deepEqual(probeTempoKey(JSON.stringify({ tags: { keyText: 'Energy 6' } })), { keyText: 'Energy 6' });
+});
+
+test('the plan takes "no BPM/key tag" from the scan only where the current tag reading found none in readable tags (tags34)', () => {
+  const probe = (tags: Record<string, unknown>, warnings: string[] = []) => ({ tags, warnings }) as unknown as ProbeResult;
+  const current = scanKey(libraryVersions());
+  assert.equal(scanFoundNoTempoKeyTag(probe({ title: 'x' }), current), true);
+  // a tag found: the file is read (kept, named, removed as the write would)
+  assert.equal(scanFoundNoTempoKeyTag(probe({ bpm: 128 }), current), false);
+  assert.equal(scanFoundNoTempoKeyTag(probe({ keyText: 'Energy 6' }), current), false);
+  // stored by an older tag reading (another rule for what a tempo/key tag is), or its tags unreadable then: read
+  assert.equal(scanFoundNoTempoKeyTag(probe({}), current.replace(/tags:\d+/, 'tags:3')), false);
+  assert.equal(scanFoundNoTempoKeyTag(probe({}), null), false);
+  assert.equal(scanFoundNoTempoKeyTag(probe({}, ['Tags could not be read: Illegal remaining size']), current), false);
 });

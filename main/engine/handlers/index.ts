@@ -6,7 +6,7 @@ import { Tracks } from '../media/tracks';
 import { ChatService } from '../chat/service';
 import { ModelService } from '../model/service';
 import { ModelCatalogService } from '../model/catalog/index';
-import { layout, modelsDirOf } from '../model/catalog/catalog';
+import { packsDirOf } from '../model/catalog/catalog';
 import { convertPack } from '../model/convert/index';
 import { LibraryService } from '../library/service';
 import { appHandlers } from './app';
@@ -65,7 +65,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
         crates: (under) => withDbWriteErrors(crateHandlers(crates, under, (p) => roots.allows(p)), ctx.db),
       },
       packPath: () => model.packPath,
-      packsDir: layout(modelsDirOf(ctx.dataDir, process.env)).packs,
+      packsDir: packsDirOf(ctx.dataDir, process.env),
     },
   );
 }

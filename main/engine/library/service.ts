@@ -18,6 +18,7 @@ import { crateFileName } from './crates';
 import { probeFile } from '../media/probe';
 import { bpmText, keyIn, readBpmKey, tagTarget, writeTagsSafely, type KeyNotation } from './tag-write';
 import { parseKey } from '../analysis/keys';
+import { tagsReadCurrent } from './analyse';
 import { parseTaggedKey } from '../media/tags';
 
 /** settings key of the BPM range (JSON `{min, max}`) */
@@ -192,7 +193,11 @@ export class LibraryService {
 
   private inBpmRange(rows: LibraryTrack[]): LibraryTrack[] {
     const range = this.bpmRange();
-    return range ? rows.map((r) => (r.bpm === null ? r : { ...r, bpm: foldBpm(r.bpm, range) })) : rows;
+    if (!range) return rows;
+    return rows.map((r) => {
+      const bpm = r.bpm === null ? null : foldBpm(r.bpm, range);
+      return bpm === r.bpm ? r : { ...r, bpm, analysedBpm: r.bpm! };
+    });
   }
 
   /**
@@ -257,8 +262,9 @@ export class LibraryService {
    * only for a track with nothing of ours to write (whether it is written then depends on clearConflicting and them;
    * the refusal names them, as writeTags' does). What a write finds only at the file (changed since its analysis,
    * read-only, gone) is not foreseen. One call for the whole selection: rows and sections read from the database, the
-   * own tags read 8 files at a time (test/integration/tag-plan.test.ts, 2 shared cores: 1,000 tracks 0.8–1.5 s with 500
-   * own-tag reads; 500 needing no read 84–140 ms).
+   * own tags read 8 files at a time — only where the scan found a BPM or key tag, or the file changed since (size,
+   * mtime: one stat), else they are none (scanFoundNoTempoKeyTag). test/bench/tag-plan.ts, 2 shared cores: 10,000
+   * tracks with nothing of ours to write, no such tag, 0.8–1.1 s (6.7 s when each was read); 10,000 writable 0.55–1 s.
    * `writable` and `refused` keep the order of `trackIds` (a repeated id counts once).
    * @throws SqliteError when the database cannot be read
    */
@@ -268,7 +274,7 @@ export class LibraryService {
     const tempo = want.bpm === false ? new Map<string, TempoSection[]>() : this.store.tempoSections(ids);
     const keys = want.key === false ? new Map<string, KeySection[]>() : this.store.keySections(ids);
     // each track's verdict, in the order of `ids`: decided now, or once its file's own tags are read (below)
-    const verdicts: ({ trackId: string; refused?: { fileName: string; reason: string } } | { trackId: string; t: LibraryTrack; d: TagDecision })[] = [];
+    const verdicts: ({ trackId: string; refused?: { fileName: string; reason: string } } | { trackId: string; t: LibraryTrack; d: TagDecision; file: { size: number; mtimeMs: number; noTempoKeyTag: boolean } })[] = [];
     for (const trackId of ids) {
       let t: LibraryTrack;
       try {
@@ -278,17 +284,25 @@ export class LibraryService {
         verdicts.push({ trackId, refused: { fileName: '', reason: err.message } });
         continue;
       }
-      const d = tagDecision(t, this.store.tracks.byId(trackId)!.probe_json, 'standard', want, range, { tempo: t.bpm === null ? undefined : tempo.get(trackId), key: t.key === null ? undefined : keys.get(trackId) });
+      const row = this.store.tracks.byId(trackId)!;
+      const d = tagDecision(t, row.probe_json, 'standard', want, range, { tempo: t.bpm === null ? undefined : tempo.get(trackId), key: t.key === null ? undefined : keys.get(trackId) });
       if ('refused' in d) verdicts.push({ trackId, refused: { fileName: t.fileName, reason: d.refused.message } });
       // a value of ours is written: settleTags cannot refuse it, whatever the file's own tags say
       else if (d.bpm !== null || d.key !== null) verdicts.push({ trackId });
-      else verdicts.push({ trackId, t, d });
+      else verdicts.push({ trackId, t, d, file: { size: row.size, mtimeMs: row.mtime_ms, noTempoKeyTag: scanFoundNoTempoKeyTag(d.probe, row.lib_versions ?? null) } });
     }
-    // the files' own tags, 8 files at a time (music-metadata reads the tag blocks only: ~2 ms a file)
-    const toRead = verdicts.filter((v): v is { trackId: string; t: LibraryTrack; d: TagDecision } => 'd' in v);
+    // the files' own tags, 8 files at a time (music-metadata reads the tag blocks only: ~0.6 ms a file). A file the scan
+    // found no BPM or key tag in, unchanged since (same size and mtime: the library's own test of a changed file), has
+    // none: its read would find nulls (tags34: 10,000 such tracks read 6.7 s; one stat each instead, BENCHMARKS.md)
+    const toRead = verdicts.filter((v): v is Extract<(typeof verdicts)[number], { d: TagDecision }> => 'd' in v);
     const settled = new Map<string, { fileName: string; reason: string } | undefined>();
-    await mapLimited(toRead, 8, async ({ trackId, t, d }) => {
-      const own = d.readsOwn ? await readBpmKey(t.path, d.target.format).catch(() => ({ bpm: null, key: null })) : { bpm: null, key: null };
+    const none = { bpm: null, key: null };
+    await mapLimited(toRead, 8, async ({ trackId, t, d, file }) => {
+      const unchanged = async () => {
+        const st = await stat(t.path).catch(() => null);
+        return !!st && st.size === file.size && st.mtimeMs === file.mtimeMs;
+      };
+      const own = !d.readsOwn || (file.noTempoKeyTag && (await unchanged())) ? none : await readBpmKey(t.path, d.target.format).catch(() => none);
       const s = settleTags(t, d, own, range, !!opts.clearConflicting);
       settled.set(trackId, s.refused ? { fileName: t.fileName, reason: s.refused.message } : undefined);
     });
@@ -462,6 +476,18 @@ export function keptText(kept: { bpm: string | null; key: string | null; conflic
     value === null ? null : `${what} tag "${value}"${conflict && guess !== null ? `, which disagrees with our uncertain ${guess}` : ''}`;
   const parts = [one('BPM', kept.bpm, kept.conflicts.bpm, ours.bpm), one('key', kept.key, kept.conflicts.key, ours.key)].filter((x) => x !== null);
   return parts.length ? ` Kept the file's existing ${parts.join(' and its ')}${kept.conflicts.bpm || kept.conflicts.key ? ' (to remove a tag that disagrees, tick "Remove the file\'s own BPM/key tag where it disagrees with our uncertain value")' : ''}.` : '';
+}
+
+/**
+ * Whether the scan that stored `probe` (a library row's probe_json, parsed; `libVersions` its lib_versions) read the
+ * file's tags and found no BPM and no key tag in any tag format — so readBpmKey of that file, unchanged, finds none in
+ * the family written nor in another (tempoKeyTags over every format finds neither, so it finds neither in any part).
+ * False where the tags were read by an older tag reading (analyse.ts TAGS_READ: its rule for a tempo/key tag differed)
+ * or could not be read ("Tags could not be read" among the probe's warnings: readBpmKey's parser might). Pure.
+ */
+export function scanFoundNoTempoKeyTag(probe: ProbeResult, libVersions: string | null): boolean {
+  if (!tagsReadCurrent(libVersions) || (probe.warnings ?? []).some((w) => w.startsWith('Tags could not be read'))) return false;
+  return probe.tags?.bpm === undefined && probe.tags?.keyText === undefined && probe.tags?.key === undefined;
 }
 
 /** tagDecision's answer for a track writeTags would go on with: what is written, and why the rest is not */

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { ErrorCode, keySectionOf, StudioError, type BpmRange, type KeySection, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TempoSection, type TrackDetail, type TrackSummary } from '@contract';
+import { ErrorCode, keySectionOf, StudioError, Tags, type BpmRange, type KeySection, type LibraryFilter, type LibraryFolder, type LibraryTrack, type ProbeResult, type TempoSection, type TrackDetail, type TrackSummary } from '@contract';
 import { featuresText, keyName, type LoudnessResult, type TempoResult, type TonalResult } from '../analysis';
 import { ALL_KEYS } from '../analysis/keys';
 import { NO_TEMPO } from '../analysis/tempo';
@@ -338,6 +338,7 @@ export class LibraryStore {
       const d = beats[i + 1] - beats[i];
       if (d > 0) tempoCurve.push({ t: beats[i], bpm: Math.round((600 / d)) / 10 });
     }
+    const probeJson = this.tracks.probeJsonOf(trackId);
     return {
       track,
       beats,
@@ -350,8 +351,23 @@ export class LibraryStore {
       ...reasonsOf(track, () => tempo?.reason, () => tonal?.key.reason),
       tempoSections: tempo?.variable?.length ? tempo.variable.map(sectionOf) : null,
       keySections: tonal?.key.variable?.length ? tonal.key.variable.map(keySectionOf) : null,
-      tagged: probeTempoKey(this.tracks.probeJsonOf(trackId)),
+      tagged: probeTempoKey(probeJson),
+      taggedReplayGain: probeReplayGain(probeJson),
     };
+  }
+}
+
+/**
+ * The ReplayGain the file's own tags state, from the stored probe (ProbeResult.tags.replayGain, checked against the
+ * contract's shape); null when it states none, the probe is not JSON, or it was stored before tags held it.
+ */
+export function probeReplayGain(json: string | null): TrackDetail['taggedReplayGain'] {
+  try {
+    const rg = (JSON.parse(json ?? 'null') as { tags?: { replayGain?: unknown } } | null)?.tags?.replayGain;
+    const ok = Tags.shape.replayGain.unwrap().safeParse(rg);
+    return rg !== undefined && ok.success ? ok.data : null;
+  } catch {
+    return null;
   }
 }
 

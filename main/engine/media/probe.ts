@@ -8,6 +8,7 @@ import { truncatedError, readStructure, unpaddedText, webpAnimation, type Struct
 import { crossCheck, durationShown, extensionFacts, isImagePipe, itunSmpbSec, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent, wmaAudio } from './tags';
 import { notUtf8Message, undecodableName } from '../fs/paths';
 import { specialKind } from '../library/walk';
+import { chooseLyrics, sidecarLyrics } from './lyrics';
 import { bestIfNotFirst, bestStream } from './best-stream';
 
 export { bestIfNotFirst, bestStream };
@@ -480,6 +481,9 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   }
   const hasCoverArt = Boolean(mm.meta?.common.picture?.length) || info.streams.some((s) => s.attachedPic);
   const chapters = parseFfmpegChapters(ff.stderr);
+  // the lyrics: an LRC file beside the track (timed) where its tags hold none timed (lyrics.ts)
+  const lyrics = chooseLyrics(checked.tags.lyrics ?? null, await sidecarLyrics(path));
+  const tags = lyrics ? { ...checked.tags, lyrics } : checked.tags;
   return {
     path,
     sizeBytes: size,
@@ -494,7 +498,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     streams: checked.streams,
     audio: checked.streams.find((s) => s.type === 'audio' && (readStream === null || s.index === readStream)),
     video,
-    tags: checked.tags,
+    tags,
     hasCoverArt,
     ...(chapters.length ? { chapters } : {}),
     warnings,

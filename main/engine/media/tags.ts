@@ -29,6 +29,7 @@ import { parseBuffer, parseFile, parseFromTokenizer, type IAudioMetadata } from 
 import * as strtok3 from 'strtok3';
 import { clockTime, type StreamInfo, type Tags } from '@contract';
 import { ffmpegCliAudioStream } from './best-stream';
+import { lyricsFromTags } from './lyrics';
 import { keyName, parseKey } from '../analysis/keys';
 import { decodeCp1252 } from './cp1252';
 import { id3v2Length, mpegFrameLength } from './demuxer';
@@ -525,7 +526,52 @@ export function tagsOf(meta: IAudioMetadata | null): Tags {
     }
   }
   Object.assign(t, tempoKeyTags(meta));
+  const rg = replayGainTags(meta);
+  if (rg) t.replayGain = rg;
+  const lyrics = lyricsFromTags(meta);
+  if (lyrics) t.lyrics = lyrics;
   return t;
+}
+
+/** a ReplayGain gain (dB) outside ±this is no gain a tagger writes (a corrupt or mistyped value): left out */
+const REPLAYGAIN_MAX_DB = 96;
+
+/**
+ * The ReplayGain another program wrote into the file (Tags.replayGain; contract replay-gain.ts), from music-metadata's
+ * common replaygain_* (it reads ID3v2 TXXX, APEv2 — mp3gain's default —, Vorbis comments and MP4 freeform atoms:
+ * "+14.21 dB", "0.988"), REPLAYGAIN_REFERENCE_LOUDNESS from the native frames as written ("89.0 dB", "-18.00 LUFS"),
+ * and an Opus file's R128_TRACK_GAIN / R128_ALBUM_GAIN (RFC 7845 §5.2.1: a signed Q7.8 integer, dB = value / 256,
+ * to −23 LUFS). A value that is not a finite number within ±96 dB (a peak: 0–100) is left out. null when none is
+ * written. Pure.
+ */
+export function replayGainTags(meta: IAudioMetadata | null): Tags['replayGain'] | null {
+  if (!meta) return null;
+  const c = meta.common;
+  const out: NonNullable<Tags['replayGain']> = {};
+  const gain = (r: { dB?: number } | undefined) => (r && typeof r.dB === 'number' && Number.isFinite(r.dB) && Math.abs(r.dB) <= REPLAYGAIN_MAX_DB ? r.dB : undefined);
+  const peak = (r: { ratio?: number } | undefined) => (r && typeof r.ratio === 'number' && Number.isFinite(r.ratio) && r.ratio >= 0 && r.ratio <= 100 ? r.ratio : undefined);
+  const fields: Array<[keyof typeof out, number | undefined]> = [
+    ['trackGainDb', gain(c.replaygain_track_gain)],
+    ['trackPeak', peak(c.replaygain_track_peak)],
+    ['albumGainDb', gain(c.replaygain_album_gain)],
+    ['albumPeak', peak(c.replaygain_album_peak)],
+  ];
+  for (const [k, v] of fields) if (v !== undefined) (out as Record<string, number>)[k] = v;
+  for (const frames of Object.values(meta.native ?? {})) {
+    for (const f of frames as Array<{ id: string; value: unknown }>) {
+      const id = f.id.toUpperCase();
+      const text = typeof f.value === 'string' ? f.value : typeof (f.value as { text?: unknown })?.text === 'string' ? (f.value as { text: string }).text : null;
+      if (text === null) continue;
+      if (out.reference === undefined && id.endsWith('REPLAYGAIN_REFERENCE_LOUDNESS') && text.trim()) out.reference = text.trim();
+      // Opus (RFC 7845 §5.2.1): an integer in −32768…32767, Q7.8
+      const r128 = id === 'R128_TRACK_GAIN' ? 'r128TrackGainDb' : id === 'R128_ALBUM_GAIN' ? 'r128AlbumGainDb' : null;
+      if (r128 && out[r128] === undefined && /^\s*[+-]?\d{1,5}\s*$/.test(text)) {
+        const q = Number(text);
+        if (q >= -32768 && q <= 32767) out[r128] = q / 256;
+      }
+    }
+  }
+  return Object.keys(out).length ? out : null;
 }
 
 /**

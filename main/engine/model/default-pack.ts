@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { dataFolderSetting } from '../db/settings';
-import { installedPacks, layout, modelsDirOf } from './catalog/catalog';
+import { installedPacks, packsDirOf } from './catalog/catalog';
 
 /** The setting that holds the model pack the app uses (chosen in its model settings, or after Get): ModelService.packPath. */
 export const PACK_SETTING = 'model.packPath';
@@ -19,7 +19,7 @@ export const GET_A_PACK = 'Get DeepResonance-α or -β in the Models panel (or `
 export function defaultPack(dataDir: string, env: NodeJS.ProcessEnv = process.env): { path: string; how: 'chosen' | 'installed' } | { path: null; message: string } {
   const chosen = dataFolderSetting(dataDir, PACK_SETTING);
   if (chosen && existsSync(join(chosen, 'manifest.json'))) return { path: chosen, how: 'chosen' };
-  const packs = installedPacks(layout(modelsDirOf(dataDir, env)).packs);
+  const packs = installedPacks(packsDirOf(dataDir, env));
   if (packs.length === 1) return { path: packs[0].path, how: 'installed' };
   if (packs.length > 1)
     return { path: null, message: `${packs.length} model packs are installed (${packs.map((p) => basename(p.path)).join(', ')}) and none is chosen: give one with --pack DIR (studio model list shows them), or choose one in the app.` };

@@ -3,7 +3,7 @@ import { StudioError, type ModelMemory, type ModelStatus, type ProviderChoice } 
 import type { EngineContext } from '../context';
 import { getSetting, setSetting } from '../db/settings';
 import { ask, type AskRequest, type AskResult } from './ask';
-import { installedPacks, layout, modelsDirOf } from './catalog/catalog';
+import { installedPacks, packsDirOf } from './catalog/catalog';
 import { GET_A_PACK, PACK_SETTING } from './default-pack';
 import { loadPack, packIdentityOf } from './pack';
 import { diagnostics } from './providers';
@@ -53,7 +53,7 @@ export class ModelService {
   private noPackNote(): { head: string; message: string } {
     let names: string[] = [];
     try {
-      names = installedPacks(layout(modelsDirOf(this.ctx.dataDir, process.env)).packs).map((p) => p.name);
+      names = installedPacks(packsDirOf(this.ctx.dataDir, process.env)).map((p) => p.name);
     } catch {
       // a models folder that cannot be read lists nothing here; the Models panel says why
     }

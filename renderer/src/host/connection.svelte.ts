@@ -29,6 +29,7 @@ class Connection {
   /** times the link came back after being lost */
   reconnects = $state(0);
   private reopenListeners = new Set<() => void>();
+  private refusedListeners = new Set<(reason: string) => void>();
 
   /**
    * Why nothing can be asked of the engine now, in words (web mode: the link to `studio serve` is lost and being
@@ -58,6 +59,21 @@ class Connection {
   /** The bridge reports the link open again after a loss (ws-bridge.ts). */
   reopened(): void {
     for (const l of this.reopenListeners) l();
+  }
+
+  /**
+   * Call `listener` when the server refuses this page's access token while it answers (a `studio serve` restarted
+   * with a new one: the link is `closed` and `reason` says which address to open); retrying cannot help.
+   * @returns a function that removes the listener
+   */
+  onRefused(listener: (reason: string) => void): () => void {
+    this.refusedListeners.add(listener);
+    return () => this.refusedListeners.delete(listener);
+  }
+
+  /** The bridge reports the token refused by a server that answers (ws-bridge.ts), `reason` set. */
+  refused(reason: string): void {
+    for (const l of this.refusedListeners) l(reason);
   }
 }
 

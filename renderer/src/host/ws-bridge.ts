@@ -39,8 +39,10 @@ export function takeAccessToken(location: Location, history: History, storage: S
  * RpcClient rejects the calls in flight) and what still waited is dropped.
  * Opening again after a loss tells connection.onReopen's listeners. `retryNow`
  * tries at once instead of at the end of the backoff (a new token was given).
+ * `tokenRefused`: asked after a handshake fails (close 1006) whether the server is up and refuses this page's token
+ * (a `studio serve` restarted with a new one): then the link is `closed` with what to do, not retried in vain.
  */
-function reconnectingWebSocketPort(url: string, protocols: () => string[]): Port & { retryNow(): void } {
+function reconnectingWebSocketPort(url: string, protocols: () => string[], tokenRefused: () => Promise<boolean>): Port & { retryNow(): void } {
   const listeners = new Set<(m: unknown) => void>();
   const closeListeners = new Set<() => void>();
   let queue: string[] = [];
@@ -90,14 +92,30 @@ function reconnectingWebSocketPort(url: string, protocols: () => string[]): Port
           ? 'The studio server does not answer. Is `studio serve` still running? If it was restarted, open the new URL it printed.'
           : 'The connection to the studio server was lost.';
       retry = setTimeout(connect, delay);
+      // a refused handshake and a server that is down both close with 1006: ask the server which (tester33: a
+      // restarted `studio serve` prints a new token, and the old tab said only "Disconnected — retrying" for ever)
+      if (ev.code === 1006)
+        void tokenRefused().then(
+          (refused) => {
+            // a later attempt is under way or open (ws set), or the wait already ended: that attempt decides
+            if (!refused || ws !== null || retry === undefined) return;
+            clearTimeout(retry);
+            retry = undefined;
+            connection.state = 'closed';
+            connection.retryAt = null;
+            connection.reason = STALE_TOKEN.message;
+            connection.refused(STALE_TOKEN.message);
+          },
+          () => undefined, // the server is down: the reason above holds, and the page retries
+        );
     };
   }
 
   connect();
   return {
     retryNow() {
-      if (retry === undefined) return;
-      clearTimeout(retry);
+      if (ws !== null) return; // open, or an attempt under way (its close schedules the next)
+      if (retry !== undefined) clearTimeout(retry);
       connect();
     },
     send(message) {
@@ -120,6 +138,13 @@ const NO_TOKEN: StudioErrorData = {
   code: 'FORBIDDEN',
   message:
     'This page was opened without its access token. Open the full address `studio serve` printed (ending #token=…) in this tab, or add its #token=… part here: the page then connects by itself.',
+};
+
+/** The reason of a page whose token the server refuses while it answers: `studio serve` was restarted (a new token). */
+export const STALE_TOKEN: StudioErrorData = {
+  code: 'FORBIDDEN',
+  message:
+    'The studio server no longer accepts this page’s access token: `studio serve` was restarted, and it prints a new address each time. Open the address it printed (ending #token=…) in this tab, or add its #token=… part here: the page then connects by itself.',
 };
 
 /** A Port for a page opened without its token: every call fails with what to do. */
@@ -159,7 +184,7 @@ export function createWebSocketBridge(location: Location = window.location): Stu
       WS_PROTOCOL,
       `${WS_TOKEN_PROTOCOL_PREFIX}${token}`,
       ...(mediaCapability ? [`${WS_CAP_PROTOCOL_PREFIX}${mediaCapability}`] : []),
-    ]);
+    ], async () => (await fetch('/auth', { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' })).status === 401);
     port = ws;
     // `studio serve` restarted on the same port prints a new token; its URL opened in this tab changes only the
     // fragment (no reload), so the page takes the new token there and reconnects with it at once — before, it kept

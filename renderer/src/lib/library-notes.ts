@@ -42,13 +42,16 @@ export function foldedTempo(shown: number | null, stored: number | null | undefi
  * table and detail say so; the button read "98" for a tempo the library called uncertain at 44 %). `grid`: the
  * contract's BeatGrid (bpm as analysed, its calibrated confidence). The lines drawn stay the analysed beats; an
  * uncertain tempo draws none (WaveMarks.svelte), and its note says so.
- * → `{text: "64" | "uncertain", uncertain, note: "64 BPM in the BPM range 60–120 (analysed: 128 BPM, the beats drawn)"}`;
+ * → `{text: "64" | "uncertain", uncertain, note: "64 BPM in the BPM range 60–120 (analysed: 128 BPM, the beats drawn)"}`
+ * ("nearest to the BPM range 120–130, outside it" where a range narrower than an octave holds no level of the tempo);
  * null without a tempo.
  */
 export function beatGridTempo(grid: { bpm: number | null; bpmConfidence: number | null }, range: BpmRange | null): { text: string; uncertain: boolean; note: string } | null {
   if (grid.bpm === null || !(grid.bpm > 0)) return null;
   const shown = foldBpm(grid.bpm, range) ?? grid.bpm;
-  const where = (drawn: string) => (range && shown !== grid.bpm ? ` in the BPM range ${range.min}–${range.max} (analysed: ${grid.bpm} BPM${drawn})` : '');
+  // a range narrower than an octave holds no level of some tempi: the one shown is then the nearest (as foldedTempo says)
+  const inRange = (r: BpmRange) => (outsideBpmRange(shown, r) ? ` nearest to the BPM range ${r.min}–${r.max}, outside it` : ` in the BPM range ${r.min}–${r.max}`);
+  const where = (drawn: string) => (range && shown !== grid.bpm ? `${inRange(range)} (analysed: ${grid.bpm} BPM${drawn})` : '');
   if (certainty(grid.bpm, grid.bpmConfidence) === 'uncertain')
     return { text: 'uncertain', uncertain: true, note: `Tempo uncertain: best guess ${shown} BPM${where('')} at ${confidenceText(grid.bpmConfidence) || '0%'} confidence; no grid drawn: a guessed tempo's beats and bars would mislead` };
   return { text: String(shown), uncertain: false, note: `${shown} BPM${where(', the beats drawn')}` };

@@ -123,12 +123,20 @@ export function locateCkpt(dir: string): CkptTree {
   };
 }
 
-/** The studio's own folders under the models folder. */
 /** The models folder of a data folder: STUDIO_MODELS_DIR, else `<dataDir>/models` (the catalogue's, `studio ask`'s default pack). */
 export function modelsDirOf(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.STUDIO_MODELS_DIR?.trim() || join(dataDir, 'models'));
 }
 
+/**
+ * The folder a data folder's Get installs its packs in (`layout(modelsDirOf(…)).packs`): the installed packs the
+ * chat's default pack, the no-pack note and web mode's pack guard read.
+ */
+export function packsDirOf(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  return layout(modelsDirOf(dataDir, env)).packs;
+}
+
+/** The studio's own folders under the models folder. */
 export function layout(modelsDir: string) {
   const ckpt = join(modelsDir, 'ckpt');
   return {

@@ -155,8 +155,10 @@ export class GetJob {
         })),
         { id: 'convert', label: `Convert to ${packName(s.precision)}`, kind: 'convert', state: 'pending', bytes: 0, total: null, bytesPerSecond: null, etaSeconds: null },
       ];
-      s.total = todo.reduce((a, d) => a + d.bytes, 0);
-      s.bytes = todo.reduce((a, d) => a + d.partialBytes, 0);
+      // the Get's progress counts every file it downloads, those already verified too: a Resume (whose plan finds the
+      // files verified before the pause present) goes on from where the pause left it, not from a smaller total
+      s.total = p.downloads.reduce((a, d) => a + d.bytes, 0);
+      s.bytes = p.downloads.reduce((a, d) => a + (d.present ? d.bytes : d.partialBytes), 0);
       // disk: what is left to download + the pack + a reserve, on the models folder's disk
       const left = todo.reduce((a, d) => a + Math.max(0, d.bytes - d.partialBytes), 0);
       const packBytes = p.packBytes[s.precision];
@@ -166,11 +168,11 @@ export class GetJob {
         throw new StudioError('UNREADABLE', `Not enough free disk space in ${this.deps.modelsDir}: getting ${s.variant === 'alpha' ? 'α' : 'β'} at ${s.precision} needs about ${fmtBytes(need)} (${fmtBytes(left)} still to download, the pack ≈ ${fmtBytes(packBytes)}, ${fmtBytes(this.deps.reserveBytes ?? 1e9)} to spare) but ${fmtBytes(free)} is free. Free some space, choose a smaller precision, or set STUDIO_MODELS_DIR to a folder on a bigger disk, then ${GET_AGAIN}; nothing downloaded so far is lost.`);
       }
       this.emit(true);
-      const estimate = new Map(todo.map((d) => [d.dest, d.bytes]));
-      const todoSteps = s.steps.filter((x) => estimate.has(x.id));
+      const estimate = new Map(p.downloads.map((d) => [d.dest, d.bytes]));
+      const downloadSteps = s.steps.filter((x) => estimate.has(x.id));
       const recount = () => {
-        s.bytes = todoSteps.reduce((a, x) => a + x.bytes, 0);
-        s.total = todoSteps.reduce((a, x) => a + (x.total ?? estimate.get(x.id)!), 0);
+        s.bytes = downloadSteps.reduce((a, x) => a + x.bytes, 0);
+        s.total = downloadSteps.reduce((a, x) => a + (x.total ?? estimate.get(x.id)!), 0);
       };
       for (const d of todo) {
         const step = s.steps.find((x) => x.id === d.dest)!;

@@ -94,6 +94,12 @@ class AppState {
     });
     // the link to `studio serve` is back (web mode): its loss is put right, and what the engine says is read again
     // (a restarted serve has a new engine: nothing loaded)
+    // the server answers but refuses this page's token (`studio serve` restarted with a new one): the link-lost
+    // message ("the page reconnects by itself") no longer holds; one message says which address to open instead
+    connection.onRefused((reason) => {
+      this.resolved(ABOUT.link);
+      this.push('error', NO_TOKEN, reason, 'FORBIDDEN', ABOUT.link);
+    });
     connection.onReopen(() => {
       this.resolved(ABOUT.link);
       void this.refreshInfo();

@@ -1,0 +1,260 @@
+/**
+ * `studio tags write …`: the Library's Write tags… on the command line (tags34) — the analysed BPM and key written
+ * into the files' own tags, for tracks of the data folder's library chosen by path (files or folders) or by crate.
+ * The engine decides and writes, as for the dialog: library:tag-plan (which would be written, and why each other one
+ * would not), then library:write-tags one file after another. Nothing here decides what is written.
+ */
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { toErrorData, type ErrorCode, type LibraryTrack, type MethodArgs, type MethodOutput } from '@contract';
+import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
+import type { EngineHost } from '../engine-host';
+import { isInside } from '../engine/fs/paths';
+import { shownPath } from './analyze-text';
+import { crateTracks, findCrate } from './crate';
+
+type KeyNotation = MethodArgs<'library:write-tags'>['keyNotation'];
+type Written = MethodOutput<'library:write-tags'>;
+
+/** the key notations, as the Write tags… dialog offers them (renderer state/tag-write.svelte.ts NOTATIONS) */
+const NOTATIONS: Record<KeyNotation, string> = { standard: 'Am, F#', name: 'A minor', camelot: '8A', openkey: '1m' };
+
+export const TAGS_USAGE = `Usage:
+  studio tags write [PATHS…] [--crate NAME] [--bpm] [--key]
+                    [--notation standard|name|camelot|openkey]
+                    [--clear-conflicting] [--dry-run] [--json] [--data-dir DIR]
+      Write the analysed BPM and key into the files' own tags, as the
+      Library's Write tags… does (ID3v2 TBPM/TKEY in MP3, WAV and AIFF; Vorbis
+      BPM/INITIALKEY in FLAC, Ogg Vorbis and Opus; tmpo/initialkey in M4A):
+      the BPM as the app shows it (in its BPM range), the key in --notation:
+      standard "Am", "F#" (default), name "A minor", camelot "8A", openkey "1m".
+      The tracks: PATHS (files, or folders: every track below them, already
+      in the library) and/or the tracks of crate NAME. --bpm or --key writes
+      only that one (default both). A tempo or key the analysis is not sure of,
+      or one that changes within the track, is not written; the file's own tag
+      of it (another program's) is kept and named — --clear-conflicting
+      removes it where it disagrees with our uncertain guess.
+      --dry-run prints the plan and writes nothing: the tracks that would be
+      written, and why each other one would not. --json: the plan as one JSON
+      object ({"writable": [{trackId, path}], "refused": [{trackId, path,
+      reason}]}); when writing, one JSON object per track (path, trackId and
+      "written" {format, bpm, key, readBack, notWritten, kept, cleared,
+      foreign}, "refused" (the reason) or "error" with "code").
+      Each file is written into a copy beside it, read back and put in place;
+      a file changed since its analysis (scan it again), read-only or gone is
+      not written. Progress on stderr (a terminal); Ctrl+C stops after the
+      file being written (exit 130).
+      Exit code 1 when any file failed to be written (tracks with nothing to
+      write are listed, not failures). Takes the data folder's lock as
+      analyze --db does (75: in use by the app or studio serve); --dry-run
+      then reads a copy of the library instead.`;
+
+type Start = (dryRun: boolean) => Promise<EngineHost>;
+const out = (s: string) => process.stdout.write(s + '\n');
+const err = (s: string) => process.stderr.write(s + '\n');
+
+class UsageError extends Error {}
+class NotFound extends Error {}
+
+/** Every library row, in path order (library:query pages of 2000). */
+async function allTracks(engine: EngineHost): Promise<LibraryTrack[]> {
+  const rows: LibraryTrack[] = [];
+  for (;;) {
+    const page = await engine.call('library:query', { offset: rows.length, limit: 2000, sort: { column: 'path', dir: 'asc' } });
+    rows.push(...page.rows);
+    if (!page.rows.length || rows.length >= page.total) return rows;
+  }
+}
+
+/**
+ * The tracks `tags write` works on: those of `paths` (each a file or folder, as given and as its real path: every
+ * library row at or below it), in path order, then crate `crate`'s not already chosen, in crate order.
+ * @throws NotFound naming each path that holds no library track, or an unknown crate
+ */
+export async function selectTracks(engine: EngineHost, paths: readonly string[], crate: string | undefined): Promise<LibraryTrack[]> {
+  const chosen = new Map<string, LibraryTrack>();
+  if (paths.length) {
+    const rows = await allTracks(engine);
+    const missing: string[] = [];
+    for (const p of paths) {
+      const given = resolve(p);
+      let real = given;
+      try {
+        real = realpathSync(given);
+      } catch {
+        // a path that is gone may still be a library row's
+      }
+      const found = rows.filter((t) => isInside(t.path, given) || isInside(t.path, real));
+      if (!found.length) missing.push(p);
+      for (const t of found) chosen.set(t.id, t);
+    }
+    if (missing.length) {
+      throw new NotFound(
+        `${missing.map((p) => `"${shownPath(p)}"`).join(', ')} ${missing.length === 1 ? 'holds' : 'hold'} no track of the library: nothing was written. Add the folder in the app (or studio analyze FOLDER --db DATA_DIR/studio.sqlite), then write the tags.`,
+      );
+    }
+  }
+  const byPath = [...chosen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (crate === undefined) return byPath;
+  const crates = await engine.call('crates:list', {});
+  const c = findCrate(crates, crate);
+  if (!c) throw new NotFound(`there is no crate named "${crate}"${crates.length ? ` (the crates: ${crates.map((x) => `"${x.name}"`).join(', ')})` : ' (there are no crates yet)'}.`);
+  const inCrate = (await crateTracks(engine, c)).filter((t) => !chosen.has(t.id));
+  return [...byPath, ...inCrate];
+}
+
+/** What one write did, as the text output says it (indented lines under the file's path). */
+export function writtenText(w: Written): string {
+  const family = w.format === 'id3v2' ? 'ID3v2' : w.format === 'vorbis' ? 'Vorbis comment' : 'MP4';
+  const values = [w.bpm !== null ? `BPM ${w.bpm}` : null, w.key !== null ? `key ${w.key}` : null].filter((x) => x !== null);
+  const removed = [w.cleared?.bpm ? `BPM tag "${w.cleared.bpm}"` : null, w.cleared?.key ? `key tag "${w.cleared.key}"` : null].filter((x) => x !== null);
+  const lines = [`  written     ${values.length ? `${values.join(', ')} (${family})` : 'no value of ours'}`];
+  if (removed.length) lines.push(`  removed     the file's own ${removed.join(' and ')}, which disagreed with our uncertain value`);
+  for (const [what, why] of [['BPM', w.notWritten?.bpm], ['key', w.notWritten?.key]] as const) if (why) lines.push(`  no ${what.padEnd(9)}${why}`);
+  for (const [what, v, conflict] of [['BPM', w.kept?.bpm, w.kept?.conflicts.bpm], ['key', w.kept?.key, w.kept?.conflicts.key]] as const) {
+    if (v) lines.push(`  kept        the file's own ${what} tag "${v}"${conflict ? ', which disagrees with our uncertain guess (--clear-conflicting removes it)' : ''}`);
+  }
+  if (w.foreign) lines.push(`  note        ${w.foreign.text}`);
+  return lines.join('\n');
+}
+
+/**
+ * Run `studio tags <sub> …`; resolves with the exit code: 0, 1 (a file not written, a path or crate not found, an
+ * engine error), 2 (the command line is wrong), 75 (the data folder is in use), 130 (cancelled with Ctrl+C). With
+ * --json an error that stops the command is also `{"error": {"code", "message"}}` on stdout.
+ */
+export async function tagsCommand(argv: string[], start: Start): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help' || rest.includes('--help') || rest.includes('-h')) {
+    out(TAGS_USAGE);
+    return 0;
+  }
+  const dashdash = rest.indexOf('--');
+  const json = (dashdash < 0 ? rest : rest.slice(0, dashdash)).includes('--json');
+  const stop = (code: ErrorCode, message: string) => {
+    if (json) out(JSON.stringify({ error: { code, message } }));
+  };
+  let engine: EngineHost | undefined;
+  let cancelled = false;
+  const onSigint = () => {
+    if (cancelled) process.exit(130);
+    cancelled = true;
+    err(`${process.stderr.isTTY ? '\r\x1b[K' : ''}studio: stopping after the file being written (Ctrl+C again to stop at once)…`);
+  };
+  try {
+    if (sub !== 'write') throw new UsageError(`unknown tags command "${sub}" (studio tags write …)`);
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        crate: { type: 'string' },
+        bpm: { type: 'boolean' },
+        key: { type: 'boolean' },
+        notation: { type: 'string' },
+        'clear-conflicting': { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+    });
+    if (!positionals.length && values.crate === undefined) throw new UsageError('name the tracks: files or folders of the library, or --crate NAME');
+    if (positionals.includes('')) throw new UsageError('a path was given empty (an unset variable in a script?)');
+    if (values.crate !== undefined && !values.crate.trim()) throw new UsageError('--crate needs the crate\'s name');
+    const notation = (values.notation ?? 'standard') as KeyNotation;
+    if (!(notation in NOTATIONS)) {
+      throw new UsageError(`--notation must be ${Object.entries(NOTATIONS).map(([n, e]) => `${n} (${e})`).join(', ')}; got "${values.notation}"`);
+    }
+    // --bpm or --key alone: that one; neither (or both): both
+    const want = values.bpm || values.key ? { bpm: !!values.bpm, key: !!values.key } : { bpm: true, key: true };
+    const clearConflicting = !!values['clear-conflicting'];
+    const dryRun = !!values['dry-run'];
+    engine = await start(dryRun);
+    const tracks = await selectTracks(engine, positionals, values.crate);
+    const byId = new Map(tracks.map((t) => [t.id, t]));
+    if (!tracks.length) {
+      if (json && dryRun) out(JSON.stringify({ writable: [], refused: [] }));
+      err(`studio: the crate "${values.crate}" has no tracks: nothing to write.`);
+      return 0;
+    }
+    const tty = process.stderr.isTTY;
+    if (tty) process.stderr.write(`\r\x1b[KChecking ${tracks.length} ${tracks.length === 1 ? 'track' : 'tracks'}…`);
+    const plan = await engine.call('library:tag-plan', { trackIds: tracks.map((t) => t.id), ...want, clearConflicting });
+    if (tty) process.stderr.write('\r\x1b[K');
+    const reasons = new Map(plan.refused.map((r) => [r.trackId, r.reason]));
+    const path = (id: string) => byId.get(id)!.path;
+    if (dryRun) {
+      if (json) {
+        out(JSON.stringify({ writable: plan.writable.map((trackId) => ({ trackId, path: path(trackId) })), refused: plan.refused.map((r) => ({ trackId: r.trackId, path: path(r.trackId), reason: r.reason })) }));
+        return 0;
+      }
+      const what = want.bpm && want.key ? 'BPM and key' : want.bpm ? 'the BPM' : 'the key';
+      out(`Would write ${what}${want.key ? ` (key as ${notation}: ${NOTATIONS[notation]})` : ''} into ${plan.writable.length} of ${tracks.length} ${tracks.length === 1 ? 'file' : 'files'}${clearConflicting ? ', removing the file\'s own tags that disagree with our uncertain values' : ''}:`);
+      for (const id of plan.writable) out(`  ${shownPath(path(id))}`);
+      if (plan.refused.length) {
+        out(`Would not write ${plan.refused.length}:`);
+        for (const r of plan.refused) out(`  ${shownPath(path(r.trackId))}\n      ${r.reason}`);
+      }
+      out('Nothing was written (--dry-run).');
+      return 0;
+    }
+    process.on('SIGINT', onSigint);
+    let written = 0;
+    let failed = 0;
+    let done = 0;
+    let notStarted = 0;
+    const total = plan.writable.length;
+    for (const t of tracks) {
+      const reason = reasons.get(t.id);
+      if (reason !== undefined) {
+        if (tty) process.stderr.write('\r\x1b[K');
+        out(json ? JSON.stringify({ trackId: t.id, path: t.path, refused: reason }) : `${shownPath(t.path)}\n  not written ${reason}`);
+        continue;
+      }
+      if (cancelled) {
+        notStarted++;
+        continue;
+      }
+      if (tty) process.stderr.write(`\r\x1b[K${done + 1}/${total} ${shownPath(t.fileName)}`.slice(0, 200));
+      try {
+        const w = await engine.call('library:write-tags', { trackId: t.id, keyNotation: notation, ...want, clearConflicting });
+        written++;
+        if (tty) process.stderr.write('\r\x1b[K');
+        out(json ? JSON.stringify({ trackId: t.id, path: t.path, written: w }) : `${shownPath(t.path)}\n${writtenText(w)}`);
+      } catch (e) {
+        const d = toErrorData(e);
+        if (d.code === 'ENGINE_CRASHED' || d.code === 'ENGINE_UNAVAILABLE') throw e;
+        failed++;
+        if (tty) process.stderr.write('\r\x1b[K');
+        out(json ? JSON.stringify({ trackId: t.id, path: t.path, error: d.message, code: d.code }) : `${shownPath(t.path)}\n  failed      ${d.message}`);
+      }
+      done++;
+    }
+    if (tty) process.stderr.write('\r\x1b[K');
+    const nothing = plan.refused.length ? `; ${plan.refused.length} had nothing to write` : '';
+    if (cancelled) {
+      err(`studio: cancelled: ${written} of ${total} files written${failed ? `, ${failed} failed` : ''}; ${notStarted} not started, left as they were${nothing}.`);
+      return 130;
+    }
+    err(`studio: ${written} of ${total} ${total === 1 ? 'file' : 'files'} written${failed ? `, ${failed} failed (above)` : ''}${nothing}.`);
+    return failed ? 1 : 0;
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+      const message = `${e.message.split('. ')[0].replace(/\.$/, '').replace(/^Unknown option/, 'unknown option')}.`;
+      stop('BAD_ARGS', message);
+      err(`studio: ${message}\n\n${TAGS_USAGE}`);
+      return 2;
+    }
+    if (e instanceof NotFound) {
+      stop('NOT_FOUND', e.message);
+      err(`studio: ${e.message}`);
+      return 1;
+    }
+    const d = toErrorData(e);
+    stop(d.code, d.message);
+    err(`studio: ${d.message}`);
+    return d.code === 'DATA_FOLDER_IN_USE' ? DATA_FOLDER_IN_USE_EXIT : 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await engine?.stop();
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * A track's lyrics (Tags.lyrics): from its own tags — ID3v2 USLT (unsynchronised) and SYLT (synchronised, in
+ * milliseconds), Vorbis comments LYRICS / UNSYNCEDLYRICS, APEv2 Lyrics, MP4 ©lyr, as music-metadata reads them — or
+ * from an LRC file beside it with the same name (`Song.lrc` for `Song.mp3`: what foobar2000, MusicBee, Jellyfin and
+ * Navidrome read), which is preferred when it is timed and the tags are not. Text that is LRC (a tagger may put LRC
+ * into an unsynchronised lyrics tag) is read as timed lines. LRC is parsed by clrc (simple LRC; several timestamps on a
+ * line are one line each), `[offset:±ms]` applied as the format says (a positive offset shows the lines sooner), the
+ * word times of enhanced LRC (`<mm:ss.xx>`) dropped from the text.
+ * Source: LRC (https://en.wikipedia.org/wiki/LRC_(file_format)); ID3v2.4 native frames §4.8 (USLT), §4.9 (SYLT).
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { parse as parseLrc, LineType, type LyricLine, type MetadataLine } from 'clrc';
+import type { IAudioMetadata } from 'music-metadata';
+import type { Tags } from '@contract';
+import { decodeCp1252 } from './cp1252';
+
+export type Lyrics = NonNullable<Tags['lyrics']>;
+
+/** lyrics longer than this (characters) are cut there, with a mark: no song's are; a tag this long is not lyrics */
+export const LYRICS_MAX_CHARS = 100_000;
+/** at most this many timed lines are kept */
+export const LYRICS_MAX_LINES = 5_000;
+/** a sidecar LRC file larger than this (bytes) is not read */
+export const LRC_MAX_BYTES = 1_000_000;
+
+/** `[mm:ss]`, `[mm:ss.xx]` or `[mm:ss.xxx]` at a line's start: the mark of LRC text */
+const LRC_TIME = /^\s*\[\d{1,3}:\d{2}(?:[.:]\d{1,3})?\]/m;
+/** an enhanced LRC word time */
+const WORD_TIME = /<\d{1,3}:\d{2}(?:\.\d{1,3})?>\s?/g;
+
+/**
+ * LRC text → timed lines (`startSec`: seconds from the audio's start, its `[offset:]` applied, never below 0; in time
+ * order, lines of equal time in file order) and its `[la:]` language; null when it holds no timed line. CRLF or CR line
+ * ends and a byte-order mark are read alike; `[00:12]` (no fraction) and `[00:12.345]` alike. Pure.
+ */
+export function lrcLines(text: string): { lines: Array<{ startSec: number; text: string }>; language?: string } | null {
+  const src = text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n');
+  if (!LRC_TIME.test(src)) return null;
+  // clrc reads [mm:ss.xx]; LRC files also write [mm:ss:xx] (a colon before the hundredths) and one-digit minutes
+  const normalised = src
+    .split('\n')
+    .map((l) => l.trimStart().replace(/\[(\d{1,3}):(\d{2})(?:[.:](\d{1,3}))?\]/g, (_m, mm: string, ss: string, f?: string) => `[${mm.padStart(2, '0')}:${ss}${f ? `.${f.padEnd(2, '0')}` : ''}]`))
+    .join('\n');
+  const parsed = parseLrc(normalised);
+  const meta = parsed.filter((l): l is MetadataLine<string> => l.type === LineType.METADATA);
+  const offsetMs = Number(meta.find((m) => m.key.trim().toLowerCase() === 'offset')?.value.trim() ?? 0) || 0;
+  const language = meta.find((m) => m.key.trim().toLowerCase() === 'la')?.value.trim() || undefined;
+  const timed = parsed
+    .filter((l): l is LyricLine => l.type === LineType.LYRIC)
+    .map((l, i) => ({ i, startSec: Math.max(0, (l.startMillisecond - offsetMs) / 1000), text: l.content.replace(WORD_TIME, '').trim() }));
+  if (!timed.length) return null;
+  timed.sort((a, b) => a.startSec - b.startSec || a.i - b.i);
+  return { lines: timed.slice(0, LYRICS_MAX_LINES).map(({ startSec, text: t }) => ({ startSec, text: t })), ...(language ? { language } : {}) };
+}
+
+/** text cut to LYRICS_MAX_CHARS */
+const capped = (s: string): string => (s.length > LYRICS_MAX_CHARS ? `${s.slice(0, LYRICS_MAX_CHARS)}…` : s);
+
+/** the lyrics of `text` as found (LRC read as timed lines, else plain text with its line ends made \n); null when blank */
+function fromText(text: string, source: Lyrics['source'], language?: string): Lyrics | null {
+  const lrc = lrcLines(text);
+  if (lrc) return { text: capped(lrc.lines.map((l) => l.text).join('\n')), lines: lrc.lines, source, ...(lrc.language ?? language ? { language: lrc.language ?? language } : {}) };
+  const plain = text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n').trim();
+  return plain ? { text: capped(plain), source, ...(language ? { language } : {}) } : null;
+}
+
+/** the native frames and fields that hold lyrics as text (compared in upper case), in each tag format */
+const TEXT_IDS = new Set(['USLT', 'ULT', 'LYRICS', 'UNSYNCEDLYRICS', 'UNSYNCED LYRICS', '©LYR', 'TXXX:LYRICS', 'TXXX:UNSYNCEDLYRICS']);
+
+/**
+ * The lyrics the file's tags hold, or null: a SYLT frame in milliseconds (timed), else the first lyrics text — LRC in it
+ * read as timed lines. The native frames are read (music-metadata's common `lyrics` has already taken the LRC
+ * timestamps out of a Vorbis LYRICS field, and keeps only a line's first). `language`: the frame's ISO 639-2 code
+ * where it names one ("eng"; "XXX" and blanks are none). Pure.
+ */
+export function lyricsFromTags(meta: IAudioMetadata | null): Lyrics | null {
+  if (!meta) return null;
+  let text: { text: string; language?: string } | null = null;
+  for (const frames of Object.values(meta.native ?? {})) {
+    for (const f of frames as Array<{ id: string; value: unknown }>) {
+      const id = f.id.toUpperCase();
+      const v = f.value as { text?: unknown; language?: unknown; syncText?: Array<{ text?: unknown; timestamp?: unknown }>; timeStampFormat?: unknown } | string;
+      const language = typeof v === 'object' && typeof v.language === 'string' && /^[a-z]{3}$/i.test(v.language) && v.language.toUpperCase() !== 'XXX' ? v.language.toLowerCase() : undefined;
+      if ((id === 'SYLT' || id === 'SLT') && typeof v === 'object' && v.timeStampFormat === 2 && Array.isArray(v.syncText)) {
+        const lines = v.syncText
+          .filter((x) => typeof x.text === 'string' && typeof x.timestamp === 'number' && Number.isFinite(x.timestamp))
+          .map((x, i) => ({ i, startSec: Math.max(0, (x.timestamp as number) / 1000), text: (x.text as string).replace(/\r\n?/g, '\n').trim() }))
+          .sort((a, b) => a.startSec - b.startSec || a.i - b.i)
+          .slice(0, LYRICS_MAX_LINES)
+          .map(({ startSec, text: t }) => ({ startSec, text: t }));
+        if (lines.length) return { text: capped(lines.map((l) => l.text).join('\n')), lines, source: 'tags', ...(language ? { language } : {}) };
+      }
+      if (text === null && TEXT_IDS.has(id)) {
+        const t = typeof v === 'string' ? v : typeof v?.text === 'string' ? v.text : null;
+        if (t && t.trim()) text = { text: t, language };
+      }
+    }
+  }
+  return text ? fromText(text.text, 'tags', text.language) : null;
+}
+
+/** the sidecar LRC file of a media file: the same folder and name, `.lrc` (or `.LRC`) for its extension */
+export function sidecarLrcPaths(mediaPath: string): string[] {
+  const stem = basename(mediaPath, extname(mediaPath));
+  return [join(dirname(mediaPath), `${stem}.lrc`), join(dirname(mediaPath), `${stem}.LRC`)];
+}
+
+/**
+ * The timed lyrics of the LRC file beside `mediaPath` (sidecarLrcPaths), as `source: 'lrc'` with `lrcFile` its name;
+ * null when there is none, it is not a regular file, larger than LRC_MAX_BYTES, unreadable, or holds no timed line.
+ * UTF-8 (with or without a byte-order mark), else Windows-1252 (older LRC editors write the system's code page).
+ */
+export async function sidecarLyrics(mediaPath: string): Promise<Lyrics | null> {
+  for (const p of sidecarLrcPaths(mediaPath)) {
+    try {
+      const st = await stat(p);
+      if (!st.isFile() || st.size > LRC_MAX_BYTES) continue;
+      const bytes = await readFile(p);
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        text = decodeCp1252(bytes);
+      }
+      const found = fromText(text, 'lrc');
+      if (found?.lines) return { ...found, lrcFile: basename(p) };
+    } catch {
+      continue;
+    }
+  }
+  return null;
+}
+
+/**
+ * The lyrics shown for a file: the sidecar LRC's timed lines where the tags hold none timed, else the tags'. Either may
+ * be null.
+ */
+export function chooseLyrics(tags: Lyrics | null, sidecar: Lyrics | null): Lyrics | null {
+  if (sidecar && !tags?.lines) return sidecar;
+  return tags ?? sidecar;
+}

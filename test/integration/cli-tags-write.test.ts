@@ -1,0 +1,198 @@
+// tags34: `studio tags write` — the Library's Write tags… on the command line, over a data folder's library (the built
+// CLI and a real engine process). Real files, made the way the world makes them (lame, flac, oggenc, ffmpeg's AAC,
+// id3v2 for another tool's key tag), scanned by `studio analyze --db`; what was written is read back by other
+// programs' taggers (id3v2, metaflac, vorbiscomment, kid3-cli), never by ours.
+// Needs `npm run build`. Run: node tools/run-tests.mjs test/integration/cli-tags-write.test.ts
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { openDb } from '../../main/engine/db';
+import { lockDataFolder } from '../../main/data-lock';
+import { CrateService } from '../../main/engine/library/crates';
+import { ff, OUTPUT, ROOT } from '../helpers/media';
+
+const DIR = join(OUTPUT, 'cli-tags-write-test');
+const dataDir = join(DIR, 'data');
+const music = join(DIR, 'Music');
+const A = join(music, 'A');
+const B = join(music, 'B');
+const bin = join(ROOT, 'bin', 'studio.js');
+
+/** 8 s of a 124 BPM click over an A minor triad: the analysis is sure of a tempo and a key (tag-write.test.ts's) */
+const TONE = "aevalsrc='if(lt(mod(t,0.483871),0.03),0.7*sin(2*PI*1000*t),0)+0.05*(sin(2*PI*220*t)+sin(2*PI*261.63*t)+sin(2*PI*329.63*t))':s=44100:d=8";
+
+function studio(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, STUDIO_DATA_DIR: dataDir }, timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+/** id3v2's listing of an MP3's ID3v2 frames: "TBPM (BPM (beats per minute)): 124" → { TBPM: '124' } */
+function id3(p: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of execFileSync('id3v2', ['-l', p], { encoding: 'utf8' }).matchAll(/^([A-Z0-9]{4}) \(.*?\): (.*)$/gm)) out[m[1]] = m[2];
+  return out;
+}
+/** a Vorbis comment's fields as listed by metaflac (FLAC) or vorbiscomment (Ogg), names upper-cased */
+function vorbis(p: string): Record<string, string> {
+  const text = p.endsWith('.flac') ? execFileSync('metaflac', ['--export-tags-to=-', p], { encoding: 'utf8' }) : execFileSync('vorbiscomment', ['-l', p], { encoding: 'utf8' });
+  return Object.fromEntries(text.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')).toUpperCase(), l.slice(l.indexOf('=') + 1)]));
+}
+/** kid3-cli's BPM and initial key of an M4A (tmpo, ----:com.apple.iTunes:initialkey) */
+function mp4(p: string): { bpm: string; key: string } {
+  const [bpm, key] = execFileSync('kid3-cli', ['-c', 'get bpm 2', '-c', 'get initialkey 2', p], { encoding: 'utf8' }).split('\n');
+  return { bpm: bpm.trim(), key: key.trim() };
+}
+
+describe('studio tags write (tags34)', { timeout: 300_000 }, () => {
+  const files = { mp3: join(A, 'click.mp3'), flac: join(A, 'click.flac'), ogg: join(B, 'click.ogg'), m4a: join(B, 'click.m4a'), sine: join(B, 'Sine440.mp3'), ro: join(B, 'locked.mp3') };
+
+  before(async () => {
+    rmSync(DIR, { recursive: true, force: true });
+    mkdirSync(A, { recursive: true });
+    mkdirSync(B, { recursive: true });
+    mkdirSync(dataDir, { recursive: true });
+    const wav = join(DIR, 'click.wav');
+    ff(['-f', 'lavfi', '-i', TONE, '-ac', '2', wav]);
+    execFileSync('lame', ['--quiet', '-V', '2', wav, files.mp3]);
+    execFileSync('lame', ['--quiet', '-V', '2', wav, files.ro]);
+    execFileSync('flac', ['--silent', '-f', '-o', files.flac, wav]);
+    execFileSync('oggenc', ['--quiet', '-o', files.ogg, wav]);
+    ff(['-i', wav, '-c:a', 'aac', '-b:a', '128k', files.m4a]);
+    const sine = join(DIR, 'sine.wav');
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=12', '-ac', '2', '-ar', '44100', sine]);
+    execFileSync('lame', ['--quiet', '-V', '2', sine, files.sine]);
+    // another tool's key tag, which disagrees with whatever uncertain key we guess for a 440 Hz sine
+    execFileSync('id3v2', ['--TKEY', 'Ebm', files.sine]);
+    const run = studio('analyze', music, '--json', '--db', join(dataDir, 'studio.sqlite'));
+    assert.equal(run.code, 0, run.err);
+    const db = openDb(dataDir);
+    try {
+      const id = (p: string) => (db.prepare('SELECT id FROM tracks WHERE path = ?').get(p) as { id: string }).id;
+      const crates = new CrateService(db);
+      crates.add(crates.create('Warm-up').id, [id(files.m4a), id(files.mp3)]);
+    } finally {
+      db.close();
+    }
+    chmodSync(files.ro, 0o444);
+  });
+  after(() => chmodSync(files.ro, 0o644));
+
+  test('--dry-run prints the plan (the writable, and why each other one is not) and writes nothing; --json as one object', () => {
+    const before = Object.fromEntries(Object.values(files).map((p) => [p, sha(p)]));
+    const text = studio('tags', 'write', music, '--dry-run');
+    assert.equal(text.code, 0, text.err);
+    assert.match(text.out, /^Would write BPM and key \(key as standard: Am, F#\) into 5 of 6 files:\n/);
+    for (const p of [files.mp3, files.flac, files.ogg, files.m4a, files.ro]) assert.ok(text.out.includes(`\n  ${p}\n`), `${p} writable:\n${text.out}`);
+    assert.match(text.out, /Would not write 1:\n {2}.*Sine440\.mp3\n {6}"Sine440\.mp3" has no tempo or key sure enough to write into its tags: .*Kept the file's existing key tag "Ebm"/);
+    assert.match(text.out, /Nothing was written \(--dry-run\)\.\n$/);
+    const json = studio('tags', 'write', A, files.sine, '--dry-run', '--json', '--key');
+    assert.equal(json.code, 0, json.err);
+    const plan = JSON.parse(json.out) as { writable: { trackId: string; path: string }[]; refused: { trackId: string; path: string; reason: string }[] };
+    assert.deepEqual(plan.writable.map((w) => w.path), [files.flac, files.mp3]);
+    assert.deepEqual(plan.refused.map((r) => r.path), [files.sine]);
+    assert.match(plan.refused[0].reason, /has no key sure enough/);
+    for (const p of Object.values(files)) assert.equal(sha(p), before[p], `${p} unchanged`);
+    assert.equal(id3(files.mp3).TBPM, undefined);
+  });
+
+  test('writes every file below a folder (Camelot); read back by id3v2, metaflac, vorbiscomment and kid3-cli; a read-only file fails: exit 1', () => {
+    const r = studio('tags', 'write', music, '--notation', 'camelot');
+    assert.equal(r.code, 1, `${r.out}\n${r.err}`);
+    assert.match(r.out, new RegExp(`${files.mp3.replace(/[.]/g, '\\.')}\\n {2}written {5}BPM 124, key 8A \\(ID3v2\\)\\n`));
+    assert.match(r.out, /click\.flac\n {2}written {5}BPM 124, key 8A \(Vorbis comment\)\n/);
+    assert.match(r.out, /click\.m4a\n {2}written {5}BPM 124, key 8A \(MP4\)\n/);
+    assert.match(r.out, /Sine440\.mp3\n {2}not written "Sine440\.mp3" has no tempo or key sure enough/);
+    assert.match(r.out, /locked\.mp3\n {2}failed {6}"locked\.mp3" is read-only, so its tags were not written/);
+    assert.match(r.err, /studio: 4 of 5 files written, 1 failed \(above\); 1 had nothing to write\.\n$/);
+    assert.deepEqual([id3(files.mp3).TBPM, id3(files.mp3).TKEY], ['124', '8A']);
+    assert.deepEqual([vorbis(files.flac).BPM, vorbis(files.flac).INITIALKEY], ['124', '8A']);
+    assert.deepEqual([vorbis(files.ogg).BPM, vorbis(files.ogg).INITIALKEY], ['124', '8A']);
+    assert.deepEqual(mp4(files.m4a), { bpm: '124', key: '8A' });
+    // the other tool's key tag is kept (ours is uncertain), the read-only file left alone
+    assert.equal(id3(files.sine).TKEY, 'Ebm');
+    assert.equal(id3(files.ro).TBPM, undefined);
+  });
+
+  test('--crate NAME --key --notation name: the crate\'s tracks, the key only; --json one object per track', () => {
+    const r = studio('tags', 'write', '--crate', 'warm-UP', '--key', '--notation', 'name', '--json');
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { path: string; written?: { bpm: string | null; key: string | null; format: string; readBack: { key: string | null } } });
+    assert.deepEqual(lines.map((l) => l.path), [files.m4a, files.mp3], 'crate order');
+    for (const l of lines) assert.deepEqual([l.written?.bpm, l.written?.key, l.written?.readBack.key], [null, 'A minor', 'A minor']);
+    assert.deepEqual([id3(files.mp3).TBPM, id3(files.mp3).TKEY], ['124', 'A minor'], 'the BPM written before stays');
+    assert.deepEqual(mp4(files.m4a), { bpm: '124', key: 'A minor' });
+    assert.equal(vorbis(files.flac).INITIALKEY, '8A', 'a track outside the crate is not written');
+  });
+
+  test('--clear-conflicting removes the file\'s own key tag that disagrees with our uncertain guess', () => {
+    const r = studio('tags', 'write', files.sine, '--clear-conflicting');
+    assert.equal(r.code, 0, `${r.out}\n${r.err}`);
+    assert.match(r.out, /Sine440\.mp3\n {2}written {5}no value of ours\n {2}removed {5}the file's own key tag "Ebm", which disagreed with our uncertain value\n/);
+    assert.equal(id3(files.sine).TKEY, undefined);
+  });
+
+  test('progress on stderr when it is a terminal (script(1) gives it one): the file being written, of how many', () => {
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} tags write ${JSON.stringify(A)} --key`;
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, STUDIO_DATA_DIR: dataDir }, timeout: 120_000 });
+    assert.equal(r.status, 0, r.stdout);
+    assert.ok(r.stdout.includes('\r\x1b[KChecking 2 tracks…'), JSON.stringify(r.stdout));
+    assert.ok(r.stdout.includes('\r\x1b[K1/2 click.flac') && r.stdout.includes('\r\x1b[K2/2 click.mp3'), JSON.stringify(r.stdout));
+  });
+
+  test('Ctrl+C on a terminal (the whole foreground process group, the engine too) stops after the file being written: exit 130, the rest untouched', async () => {
+    const before = Object.fromEntries(Object.values(files).map((p) => [p, sha(p)]));
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} tags write ${JSON.stringify(music)} --notation openkey`;
+    // script(1) runs it on a pseudo-terminal; a ^C typed there is the terminal's SIGINT to every process of the group
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, STUDIO_DATA_DIR: dataDir }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => {
+      if (!text.includes('1/5') && (text += d.toString()).includes('1/5')) child.stdin.write('\x03');
+      else text += d.toString();
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    const lines = text.replace(/\r\x1b\[K/g, '\n').replace(/\r/g, '');
+    assert.match(lines, /studio: cancelled: (\d) of 5 files written; \d not started, left as they were; 1 had nothing to write\./, lines);
+    assert.doesNotMatch(lines, /engine stopped/);
+    assert.equal(code, 130, lines);
+    const written = [...lines.matchAll(/^(\/.*)\n {2}written /gm)].map((m) => m[1]);
+    assert.equal(written.length, Number(/cancelled: (\d) of/.exec(lines)![1]));
+    assert.ok(written.length < 4, lines);
+    for (const p of Object.values(files)) if (!written.includes(p)) assert.equal(sha(p), before[p], `${p} not started: untouched`);
+    if (written.includes(files.mp3)) assert.equal(id3(files.mp3).TKEY, '1m');
+  });
+
+  test('refusals: a path outside the library, an unknown crate (1), a wrong notation or no tracks named (2); while the app holds the folder, write exits 75 and --dry-run reads a copy', async () => {
+    const outside = studio('tags', 'write', DIR, join(DIR, 'nowhere'), '--json');
+    assert.equal(outside.code, 1);
+    assert.equal(JSON.parse(outside.out).error.code, 'NOT_FOUND');
+    assert.match(outside.err, /nowhere" holds no track of the library: nothing was written/);
+    const crate = studio('tags', 'write', '--crate', 'Nope');
+    assert.equal(crate.code, 1);
+    assert.match(crate.err, /there is no crate named "Nope" \(the crates: "Warm-up"\)/);
+    const notation = studio('tags', 'write', music, '--notation', 'lancelot');
+    assert.equal(notation.code, 2);
+    assert.match(notation.err, /--notation must be standard \(Am, F#\), name \(A minor\), camelot \(8A\), openkey \(1m\); got "lancelot"/);
+    assert.equal(studio('tags', 'write').code, 2);
+    const option = studio('tags', 'write', music, '--bogus', '--json');
+    assert.equal(option.code, 2);
+    assert.deepEqual(JSON.parse(option.out), { error: { code: 'BAD_ARGS', message: "unknown option '--bogus'." } });
+    // the app: its database open (so a copy can be read while it is held), the folder's lock taken
+    const holder = openDb(dataDir);
+    const lock = await lockDataFolder(dataDir, { command: 'Resonance Studio' });
+    try {
+      const held = studio('tags', 'write', files.mp3);
+      assert.equal(held.code, 75, held.err);
+      assert.match(held.err, /Resonance Studio/);
+      const dry = studio('tags', 'write', files.mp3, '--dry-run');
+      assert.equal(dry.code, 0, dry.err);
+      assert.match(dry.out, /into 1 of 1 file:/);
+    } finally {
+      await lock.release();
+      holder.close();
+    }
+    assert.ok(statSync(files.mp3).size > 0);
+  });
+});

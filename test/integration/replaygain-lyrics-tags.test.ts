@@ -1,0 +1,229 @@
+// ReplayGain another program wrote into a file (Tags.replayGain; contract replay-gain.ts): read from files tagged by
+// the tools people use — mp3gain (APEv2 by default, ID3v2 with -s i), vorbisgain, metaflac --add-replay-gain
+// (ReplayGain 1, 89 dB), loudgain (ReplayGain 2.0 to −18 LUFS: ID3v2.3 TXXX, Vorbis comments, MP4 freeform atoms,
+// Opus R128_TRACK_GAIN) — each value checked against what mutagen (an independent reader) finds in the same file; shown
+// by `studio probe`; and set beside the studio's own loudness in the library detail, where loudgain's libebur128
+// measurement and ours (both ITU-R BS.1770) must agree. Needs `npm run build`.
+// Run: node tools/run-tests.mjs test/integration/replaygain-lyrics-tags.test.ts
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { currentLyricLine, gainText, replayGainAgreement, replayGainText } from '@contract';
+import { probeFile } from '../../main/engine/media/probe';
+import { ff, OUTPUT, ROOT } from '../helpers/media';
+import { startTestEngine } from '../helpers/engine';
+import { REAL_PYTHON } from '../helpers/python';
+
+const DIR = join(OUTPUT, 'replaygain-tags');
+const music = join(DIR, 'Music');
+const dbPath = join(DIR, 'db', 'lib.sqlite');
+const bin = join(ROOT, 'bin', 'studio.js');
+const has = (tool: string) => spawnSync(tool, ['-h'], { stdio: 'ignore' }).error === undefined;
+const TOOLS = ['mp3gain', 'vorbisgain', 'loudgain', 'metaflac', 'lame', 'flac', 'oggenc', 'opusenc'];
+const missing = TOOLS.filter((t) => !has(t));
+
+/** what mutagen reads as the file's ReplayGain (an independent reader: ID3 TXXX, APEv2, Vorbis comments, MP4 freeform) */
+function mutagenReplayGain(path: string): Record<string, string> {
+  const py = `
+import sys, json, mutagen
+from mutagen.apev2 import APEv2, APENoHeaderError
+p = sys.argv[1]; out = {}
+def put(k, v):
+    k = k.upper().split(':')[-1]
+    if k.startswith('REPLAYGAIN_') or k.startswith('R128_'): out.setdefault(k, v)
+f = mutagen.File(p)
+if f is not None and f.tags is not None:
+    for k, v in f.tags.items():
+        if k.startswith('TXXX:'): put(k[5:], str(v.text[0]))
+        elif isinstance(v, list) and v and isinstance(v[0], bytes): put(k, v[0].decode())
+        elif isinstance(v, list) and v: put(k, str(v[0]))
+        elif hasattr(v, 'text'): put(k, str(v.text[0]))
+        else: put(k, str(v))
+if p.endswith('.mp3'):
+    try:
+        for k, v in APEv2(p).items(): put(k, str(v))
+    except APENoHeaderError: pass
+print(json.dumps(out))
+`;
+  return JSON.parse(execFileSync(REAL_PYTHON, ['-c', py, path], { encoding: 'utf8' })) as Record<string, string>;
+}
+const dB = (s: string | undefined) => (s === undefined ? undefined : Number(s.replace(/dB|LUFS/g, '').trim()));
+
+describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: missing.length ? `not installed: ${missing.join(', ')}` : false }, () => {
+  const ids: Record<string, string> = {};
+  before(() => {
+    rmSync(DIR, { recursive: true, force: true });
+    mkdirSync(music, { recursive: true });
+    // 20 s of a chord over pink noise with a tremolo, stereo 44.1 kHz: loudness like music's, not a test tone's
+    const wav = join(DIR, 'src.wav');
+    ff(['-f', 'lavfi', '-i', 'sine=f=220:d=20', '-f', 'lavfi', '-i', 'sine=f=277:d=20', '-f', 'lavfi', '-i', 'anoisesrc=d=20:c=pink:a=0.2',
+      '-filter_complex', '[0][1][2]amix=inputs=3,volume=3,tremolo=f=2:d=0.5,aformat=channel_layouts=stereo', '-ar', '44100', wav]);
+    const enc = (name: string) => {
+      const p = join(music, name);
+      if (name.endsWith('.mp3')) execFileSync('lame', ['--quiet', '-V', '2', wav, p]);
+      else if (name.endsWith('.flac')) execFileSync('flac', ['--silent', '-f', '-o', p, wav]);
+      else if (name.endsWith('.ogg')) execFileSync('oggenc', ['--quiet', '-o', p, wav]);
+      else if (name.endsWith('.opus')) execFileSync('opusenc', ['--quiet', wav, p]);
+      else ff(['-i', wav, '-c:a', 'aac', '-b:a', '192k', p]);
+      return p;
+    };
+    execFileSync('mp3gain', ['-q', enc('mp3gain-ape.mp3')], { stdio: 'ignore' }); // tags only (APEv2), the audio untouched
+    execFileSync('mp3gain', ['-q', '-s', 'i', enc('mp3gain-id3.mp3')], { stdio: 'ignore' });
+    execFileSync('vorbisgain', ['-q', enc('vorbisgain.ogg')], { stdio: 'ignore' });
+    execFileSync('metaflac', ['--add-replay-gain', enc('metaflac.flac')]);
+    execFileSync('loudgain', ['-q', '-s', 'e', enc('loudgain.flac')], { stdio: 'ignore' });
+    execFileSync('loudgain', ['-q', '-I3', '-S', '-s', 'e', enc('loudgain.mp3')], { stdio: 'ignore' });
+    execFileSync('loudgain', ['-q', '-s', 'e', enc('loudgain.opus')], { stdio: 'ignore' });
+    execFileSync('loudgain', ['-q', '-s', 'e', enc('loudgain.m4a')], { stdio: 'ignore' });
+    // a tag no tagger would write: kept out, not read as 0 dB
+    copyFileSync(join(music, 'metaflac.flac'), join(music, 'mistyped.flac'));
+    execFileSync('metaflac', ['--remove-tag=REPLAYGAIN_TRACK_GAIN', '--set-tag=REPLAYGAIN_TRACK_GAIN=loud', join(music, 'mistyped.flac')]);
+    const run = spawnSync(process.execPath, [bin, 'analyze', music, '--json', '--db', dbPath], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const db = new Database(dbPath, { readonly: true });
+    for (const r of db.prepare('SELECT id, file_name FROM tracks').all() as { id: string; file_name: string }[]) ids[r.file_name] = r.id;
+    db.close();
+  });
+
+  const FILES = ['mp3gain-ape.mp3', 'mp3gain-id3.mp3', 'vorbisgain.ogg', 'metaflac.flac', 'loudgain.flac', 'loudgain.mp3', 'loudgain.opus', 'loudgain.m4a'];
+  for (const name of FILES) {
+    test(`${name}: the probe's ReplayGain is what the tool wrote (mutagen reads the same)`, async () => {
+      const truth = mutagenReplayGain(join(music, name));
+      const rg = (await probeFile(join(music, name))).tags.replayGain;
+      assert.ok(rg, `no ReplayGain read; mutagen: ${JSON.stringify(truth)}`);
+      if (name.endsWith('.opus')) {
+        // RFC 7845 §5.2.1: Q7.8 fixed point
+        assert.equal(rg.r128TrackGainDb, Number(truth.R128_TRACK_GAIN) / 256, JSON.stringify(truth));
+        return;
+      }
+      assert.equal(rg.trackGainDb, dB(truth.REPLAYGAIN_TRACK_GAIN), JSON.stringify(truth));
+      assert.equal(rg.trackPeak, Number(truth.REPLAYGAIN_TRACK_PEAK));
+      assert.equal(rg.albumGainDb, dB(truth.REPLAYGAIN_ALBUM_GAIN));
+      assert.equal(rg.albumPeak, truth.REPLAYGAIN_ALBUM_PEAK === undefined ? undefined : Number(truth.REPLAYGAIN_ALBUM_PEAK));
+      assert.equal(rg.reference, truth.REPLAYGAIN_REFERENCE_LOUDNESS);
+    });
+  }
+
+  test('a gain that is no number is left out; the peaks beside it are kept', async () => {
+    const rg = (await probeFile(join(music, 'mistyped.flac'))).tags.replayGain;
+    assert.equal(rg?.trackGainDb, undefined);
+    assert.equal(typeof rg?.trackPeak, 'number');
+    assert.equal(typeof rg?.albumGainDb, 'number');
+  });
+
+  test('studio probe prints it on one line', () => {
+    const out = execFileSync(process.execPath, [bin, 'probe', join(music, 'loudgain.flac')], { encoding: 'utf8' });
+    assert.match(out, /\n {2}replaygain {2}track [+−]\d+\.\d\d dB \(peak \d\.\d{3}\) · reference −18\.00 LUFS\n/);
+    assert.match(execFileSync(process.execPath, [bin, 'probe', join(music, 'loudgain.opus')], { encoding: 'utf8' }), /\n {2}replaygain {2}R128 track [+−]\d+\.\d\d dB \(to −23 LUFS\)\n/);
+    assert.doesNotMatch(out, /\[object Object\]/);
+  });
+
+  test('the library detail sets it beside the studio\'s loudness: loudgain\'s BS.1770 (libebur128) and ours agree', async () => {
+    const { engine } = await startTestEngine({ env: { STUDIO_DB_FILE: dbPath, STUDIO_LIBRARY_BACKGROUND: '0' } });
+    try {
+      for (const name of ['loudgain.flac', 'loudgain.mp3', 'loudgain.m4a', 'loudgain.opus']) {
+        const d = await engine.call('library:track-detail', { trackId: ids[name] });
+        assert.ok(d.taggedReplayGain, name);
+        const a = replayGainAgreement(d.taggedReplayGain, d.track.lufs);
+        assert.ok(a, name);
+        // the same standard measured by two programs: within 0.2 dB (ours against libebur128's)
+        assert.ok(Math.abs(a.taggedDb - a.measuredDb) < 0.2, `${name}: tagged ${a.taggedDb} dB, ours ${a.measuredDb.toFixed(2)} dB (${d.track.lufs} LUFS)`);
+        assert.equal(a.note, null);
+        process.stdout.write(`# ${name}: tagged ${a.taggedDb} dB, ours ${a.measuredDb.toFixed(3)} dB\n`);
+      }
+      // a file the tags say nothing of
+      const none = await engine.call('library:track-detail', { trackId: ids['mistyped.flac'] });
+      assert.equal(replayGainAgreement(none.taggedReplayGain, none.track.lufs), null, 'no track gain: nothing to compare');
+    } finally {
+      await engine.stop();
+    }
+  });
+
+  test('the words: signs, peaks, the reference, R128, and a gain far from the measured one', () => {
+    assert.equal(gainText(-0.615), '−0.62 dB');
+    assert.equal(gainText(14.2), '+14.20 dB');
+    assert.equal(replayGainText({ trackGainDb: -7.2, trackPeak: 0.98765, albumGainDb: -6.9, albumPeak: 1.052, reference: '-18.00 LUFS' }), 'track −7.20 dB (peak 0.988) · album −6.90 dB (peak 1.052) · reference −18.00 LUFS');
+    assert.equal(replayGainText({ trackPeak: 0.5 }), 'track peak 0.500');
+    assert.equal(replayGainText({ r128TrackGainDb: 2359 / 256 }), 'R128 track +9.21 dB (to −23 LUFS)');
+    assert.equal(replayGainText({}), null);
+    const far = replayGainAgreement({ trackGainDb: -4 }, -10.5);
+    assert.deepEqual(far, { measuredDb: -7.5, taggedDb: -4, text: "the studio's loudness (−10.5 LUFS) gives −7.50 dB", apart: 3.5, note: '3.5 dB apart: the file changed since it was tagged, or its tagger measured otherwise' });
+    assert.equal(replayGainAgreement({ r128TrackGainDb: 1 }, -24)?.note, null, 'R128: to −23 LUFS');
+  });
+});
+
+// Lyrics (Tags.lyrics; main/engine/media/lyrics.ts): written by eyeD3 and kid3-cli (ID3v2 USLT), metaflac (a Vorbis
+// LYRICS comment holding LRC, as foobar2000's lyric plugins save them), AtomicParsley (MP4 ©lyr), mutagen (ID3v2 SYLT,
+// as Picard's and beets' lyrics plugins write synchronised lyrics); an LRC file beside the track.
+describe('lyrics written by real taggers, and an LRC file beside the track', { timeout: 120_000, skip: ['eyeD3', 'kid3-cli', 'metaflac', 'AtomicParsley'].some((t) => !has(t)) ? 'a tagger is not installed' : false }, () => {
+  const LY = join(OUTPUT, 'lyrics-tags');
+  const file = (name: string) => join(LY, name);
+  before(() => {
+    rmSync(LY, { recursive: true, force: true });
+    mkdirSync(LY, { recursive: true });
+    for (const ext of ['mp3', 'flac', 'm4a']) ff(['-f', 'lavfi', '-i', 'sine=f=440:d=3', file(`src.${ext}`)]);
+    const copy = (ext: string, name: string) => (copyFileSync(file(`src.${ext}`), file(name)), file(name));
+    writeFileSync(file('words.txt'), 'First line of the song\nSecond line here\n');
+    execFileSync('eyeD3', ['-Q', '--add-lyrics', `${file('words.txt')}:Verse:deu`, copy('mp3', 'eyed3.mp3')], { stdio: 'ignore' });
+    execFileSync('kid3-cli', ['-c', 'set lyrics "Kid line one\nKid line two"', copy('mp3', 'kid3.mp3')]);
+    execFileSync('metaflac', ['--set-tag=LYRICS=[00:01.00]Flac one\n[00:02.50][00:04.00]Flac two', copy('flac', 'lrc-in-tag.flac')]);
+    execFileSync('AtomicParsley', [copy('m4a', 'ap.m4a'), '--lyrics', 'AP line one\nAP line two', '--overWrite'], { stdio: 'ignore' });
+    execFileSync(REAL_PYTHON, ['-c', `
+from mutagen.id3 import ID3, SYLT, Encoding
+t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text=[('Sync two', 2500), ('Sync one', 1000)])); t.save(${JSON.stringify(copy('mp3', 'sylt.mp3'))})
+`]);
+    // an LRC file beside an untagged MP3, saved by an old Windows editor in its code page (Windows-1252), [mm:ss:xx]
+    copy('mp3', 'sidecar.mp3');
+    writeFileSync(file('sidecar.lrc'), Buffer.from('[la:fra]\r\n[00:01:50]\xc7a commence\r\n[00:03]Fin\r\n', 'latin1'));
+    // the LRC beside a file whose tags hold plain lyrics: the timed LRC is shown
+    copy('mp3', 'both.mp3');
+    execFileSync('kid3-cli', ['-c', 'set lyrics "Plain words"', file('both.mp3')]);
+    writeFileSync(file('both.lrc'), '[00:00.50]Timed words\n');
+    // a named pipe where the LRC would be: never opened (reading it would wait for ever)
+    copy('mp3', 'fifo.mp3');
+    execFileSync('mkfifo', [file('fifo.lrc')]);
+  });
+
+  const lyricsOf = async (name: string) => (await probeFile(file(name))).tags.lyrics;
+
+  test('ID3v2 USLT by eyeD3 and kid3-cli: plain text with its language', async () => {
+    assert.deepEqual(await lyricsOf('eyed3.mp3'), { text: 'First line of the song\nSecond line here', source: 'tags', language: 'deu' });
+    assert.deepEqual(await lyricsOf('kid3.mp3'), { text: 'Kid line one\nKid line two', source: 'tags', language: 'eng' });
+  });
+  test('LRC in a Vorbis LYRICS comment: timed, a line with two times at each', async () => {
+    const l = await lyricsOf('lrc-in-tag.flac');
+    assert.deepEqual(l?.lines, [{ startSec: 1, text: 'Flac one' }, { startSec: 2.5, text: 'Flac two' }, { startSec: 4, text: 'Flac two' }]);
+  });
+  test('MP4 ©lyr by AtomicParsley; ID3v2 SYLT by mutagen (in time order)', async () => {
+    assert.deepEqual(await lyricsOf('ap.m4a'), { text: 'AP line one\nAP line two', source: 'tags' });
+    const s = await lyricsOf('sylt.mp3');
+    assert.deepEqual(s?.lines, [{ startSec: 1, text: 'Sync one' }, { startSec: 2.5, text: 'Sync two' }]);
+    assert.equal(s?.language, 'eng');
+  });
+  test('an LRC file beside the track: Windows-1252, [mm:ss:xx] and [mm:ss] read; preferred to plain lyrics in the tags', async () => {
+    assert.deepEqual(await lyricsOf('sidecar.mp3'), { text: 'Ça commence\nFin', lines: [{ startSec: 1.5, text: 'Ça commence' }, { startSec: 3, text: 'Fin' }], source: 'lrc', language: 'fra', lrcFile: 'sidecar.lrc' });
+    const both = await lyricsOf('both.mp3');
+    assert.equal(both?.source, 'lrc');
+    assert.equal(both?.text, 'Timed words');
+    assert.equal(await lyricsOf('src.mp3'), undefined, 'an untagged file with no LRC beside it has none');
+  });
+  test('a named pipe where the LRC would be is not opened', async () => {
+    const t0 = Date.now();
+    assert.equal(await lyricsOf('fifo.mp3'), undefined);
+    assert.ok(Date.now() - t0 < 20_000);
+  });
+  test('studio probe names them on one line', () => {
+    const out = execFileSync(process.execPath, [bin, 'probe', file('sidecar.mp3')], { encoding: 'utf8' });
+    assert.match(out, /\n {2}lyrics {6}2 lines, timed, from sidecar\.lrc \(fra\) \(the text: --json\)\n/);
+    const json = JSON.parse(execFileSync(process.execPath, [bin, 'probe', file('kid3.mp3'), '--json'], { encoding: 'utf8' })) as { tags: { lyrics?: { text: string } } };
+    assert.equal(json.tags.lyrics?.text, 'Kid line one\nKid line two');
+  });
+  test('currentLyricLine: the line sung at a time', () => {
+    const lines = [{ startSec: 1 }, { startSec: 2.5 }, { startSec: 2.5 }, { startSec: 4 }];
+    assert.deepEqual([0, 1, 2.4, 2.5, 3.9, 4, 99].map((t) => currentLyricLine(lines, t)), [-1, 0, 0, 2, 2, 3, 3]);
+    assert.equal(currentLyricLine([], 3), -1);
+  });
+});
