@@ -1540,7 +1540,7 @@ export const methods = {
     }),
     host: 'engine',
     summary:
-      'Make a crate from a playlist file (M3U/M3U8, PLS, XSPF): its entries matched to library tracks by real path (symlinks resolved, Unicode NFC), in its order; the entries not in the library are listed with why. NOT_FOUND (no such file), BAD_ARGS (a name taken, not a playlist), FORBIDDEN (web mode: outside the allowed folders).',
+      'Make a crate from a playlist file (M3U/M3U8, PLS, XSPF), by path or dropped (its bytes): its entries matched to library tracks by real path (symlinks resolved, Unicode NFC), in its order; the entries not in the library are listed with why. NOT_FOUND (no such file), BAD_ARGS (a name taken, not a playlist), FORBIDDEN (web mode: outside the allowed folders).',
   }),
 
   'model:status': spec({ input: Empty, output: ModelStatus, host: 'engine', summary: 'Whether a model pack is installed, and what runs it.' }),
