@@ -1,12 +1,13 @@
 /**
- * `studio crate …`: list, show, export — the Library's crates (the DJ's playlists: crates:list, library:query with
- * filter.crateId in crate order, crates:export) on the command line, on the data folder's library database.
+ * `studio crate …`: list, show, export, import — the Library's crates (the DJ's playlists: crates:list, library:query with
+ * filter.crateId in crate order, crates:export, crates:import) on the command line, on the data folder's library
+ * database.
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import stringWidth from 'string-width';
-import { certainty, clockTime, crateNameKey, toErrorData, type Crate, type ErrorCode, type LibraryTrack } from '@contract';
+import { certainty, clockTime, crateNameKey, toErrorData, type Crate, type ErrorCode, type LibraryTrack, type MethodOutput } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { shownPath } from './analyze-text';
@@ -22,13 +23,22 @@ export const CRATE_USAGE = `Usage:
       length in seconds and "Artist - Title"): tracks below OUT's folder are
       written relative to it, the others with their absolute path. Into a
       folder, it is named as the app's download is ("NAME.m3u8").
+  studio crate import PLAYLIST [--name NAME] [--json]
+      Make a crate from a playlist another program wrote (.m3u, .m3u8, .pls,
+      .xspf: Traktor, rekordbox, Serato, Mixxx, VLC, foobar2000, iTunes…),
+      named after the file unless --name: its tracks that are in the library,
+      in the playlist's order; each entry that is not (a missing file, a file
+      outside the library, a URL) is listed with its line and why.
 
 NAME is the crate's name as shown, in any case ("été" finds "Été"). Every crate
-command reads the data folder's library (STUDIO_DATA_DIR, or --data-dir DIR)
-and writes nothing there: while the app or studio serve uses that folder it
-reads a copy of the library as last saved (exit 75 only when even that fails).`;
+command reads the data folder's library (STUDIO_DATA_DIR, or --data-dir DIR);
+list, show and export write nothing there: while the app or studio serve uses
+that folder they read a copy of the library as last saved (exit 75 only when
+even that fails). import writes the library: it takes the data folder's lock,
+as the app does, and exits 75 while the app or studio serve uses the folder.`;
 
-type Start = () => Promise<EngineHost>;
+/** the engine on the data folder; `write`: the folder's own database, locked (crate import), never a read-only copy */
+type Start = (write: boolean) => Promise<EngineHost>;
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
 
@@ -84,6 +94,20 @@ async function named(engine: EngineHost, name: string | undefined): Promise<Crat
 
 class NotFound extends Error {}
 
+/**
+ * `studio crate import` as text: what was made and added, then each entry that added nothing, "line N: ENTRY — why"
+ * (the entry JSON-quoted where it holds a control character: shownPath).
+ */
+export function formatImport(r: MethodOutput<'crates:import'>): string {
+  const dup = r.duplicates ? `; ${r.duplicates} listed again ${r.duplicates === 1 ? 'was' : 'were'} added once` : '';
+  const lines = [`Made the crate "${r.crate.name}": ${r.added} of ${r.listed} ${r.listed === 1 ? 'entry' : 'entries'} added (${clockTime(r.crate.durationSec)})${dup}.`];
+  if (r.missing.length) {
+    lines.push(`Not added (${r.missing.length}):`);
+    for (const m of r.missing) lines.push(`  line ${m.line}: ${shownPath(m.entry)} — ${m.reason}`);
+  }
+  return lines.join('\n');
+}
+
 /** Every track of the crate in crate order (library:query pages of 2000). */
 export async function crateTracks(engine: EngineHost, crate: Crate): Promise<LibraryTrack[]> {
   const rows: LibraryTrack[] = [];
@@ -95,8 +119,9 @@ export async function crateTracks(engine: EngineHost, crate: Crate): Promise<Lib
 }
 
 /**
- * Run `studio crate <sub> …`; resolves with the exit code: 0, 1 (an unknown crate, an engine error: `studio: <message>`),
- * 2 (the command line is wrong), 75 (the data folder is in use and its database could not be copied). With --json an
+ * Run `studio crate <sub> …`; resolves with the exit code: 0, 1 (an unknown crate, an engine error: `studio: <message>`
+ * — for import a playlist that is not there or not a playlist, a crate name taken), 2 (the command line is wrong), 75
+ * (the data folder is in use: for import always while it is, for the others when its database could not be copied). With --json an
  * error is also `{"error": {"code", "message"}}` on stdout (BAD_ARGS, NOT_FOUND, or the engine's code).
  */
 export async function crateCommand(argv: string[], start: Start): Promise<number> {
@@ -107,14 +132,24 @@ export async function crateCommand(argv: string[], start: Start): Promise<number
   }
   let engine: EngineHost | undefined;
   try {
-    if (sub !== 'list' && sub !== 'show' && sub !== 'export') throw new UsageError(`unknown crate command "${sub}"`);
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
+    if (sub !== 'list' && sub !== 'show' && sub !== 'export' && sub !== 'import') throw new UsageError(`unknown crate command "${sub}"`);
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, name: { type: 'string' } } });
+    if (values.name !== undefined && sub !== 'import') throw new UsageError('--name is for crate import');
+    if (sub === 'import') {
+      if (positionals.length !== 1) throw new UsageError('crate import takes one playlist file: studio crate import PLAYLIST [--name NAME]');
+      if (values.name !== undefined && !values.name.trim()) throw new UsageError('--name is empty: name the crate');
+      const path = resolve(positionals[0]);
+      engine = await start(true);
+      const res = await engine.call('crates:import', { path, ...(values.name !== undefined ? { name: values.name } : {}) });
+      out(values.json ? JSON.stringify(res) : formatImport(res));
+      return 0;
+    }
     const want = sub === 'list' ? 0 : sub === 'show' ? 1 : 2;
     if (positionals.length !== want) {
       throw new UsageError(sub === 'list' ? 'crate list takes no names' : sub === 'show' ? 'crate show takes one crate name: studio crate show NAME' : 'crate export takes a crate name and the playlist file (or a folder to write NAME.m3u8 into): studio crate export NAME OUT.m3u8|FOLDER/');
     }
     if (sub === 'export' && values.json) throw new UsageError('crate export writes a playlist file; --json is for list and show');
-    engine = await start();
+    engine = await start(false);
     if (sub === 'list') {
       const crates = await engine.call('crates:list', {});
       out(values.json ? JSON.stringify(crates) : formatCrates(crates));
@@ -136,7 +171,7 @@ export async function crateCommand(argv: string[], start: Start): Promise<number
     err(`Wrote ${res.count} ${res.count === 1 ? 'track' : 'tracks'} of "${crate.name}" to ${file}`);
     return 0;
   } catch (e) {
-    // with --json (list, show) the error is one JSON object on stdout too, as probe and ask give it — a script reading
+    // with --json (list, show, import) the error is one JSON object on stdout too, as probe and ask give it — a script reading
     // `crate show NAME --json` got nothing on stdout for an unknown crate or a data folder without a library (tester27)
     const dashdash = rest.indexOf('--');
     const json = (dashdash < 0 ? rest : rest.slice(0, dashdash)).includes('--json');

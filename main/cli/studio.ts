@@ -59,10 +59,14 @@ Usage:
       (--db takes the data folder's lock, as serve does; without it analyze,
       probe and ask work while the app runs.)
   studio crate list|show NAME|export NAME OUT.m3u8|FOLDER/ [--json] [--data-dir DIR]
+  studio crate import PLAYLIST [--name NAME] [--json] [--data-dir DIR]
       The Library's crates (the DJ's playlists): list them, show one's tracks
-      in crate order, or write one as an extended M3U8 playlist (tracks below
-      OUT's folder relative to it). (studio crate --help; they only read:
-      while the app runs they read a copy of its library.)
+      in crate order, write one as an extended M3U8 playlist (tracks below
+      OUT's folder relative to it), or make one from another program's
+      playlist (.m3u, .m3u8, .pls, .xspf; the entries not in the library are
+      listed with why). (studio crate --help; list, show and export only read:
+      while the app runs they read a copy of its library; import takes the
+      data folder's lock, as the app does.)
   studio tags write [PATHS…] [--crate NAME] [--bpm] [--key] [--notation N]
                     [--clear-conflicting] [--dry-run] [--json] [--data-dir DIR]
       Write the analysed BPM and key into the files' own tags, as the
@@ -762,7 +766,7 @@ async function main(argv: string[]): Promise<void> {
       const { dataDir, rest: args } = takeDataDir(rest);
       // the data folder's library database, locked as every command that opens it; no watcher, no scan resumed
       const folder = dataDir ?? defaultDataDir();
-      process.exitCode = await crateCommand(args, async () => {
+      process.exitCode = await crateCommand(args, async (write) => {
         // they only read: a folder without the library's database (a mistyped --data-dir, a music folder) is named,
         // never made — opening it would create the folder and an empty library and list "No crates yet"
         if (!existsSync(join(folder, 'studio.sqlite'))) {
@@ -774,7 +778,8 @@ async function main(argv: string[]): Promise<void> {
           await e.start();
           return e;
         } catch (err) {
-          if (toErrorData(err).code !== 'DATA_FOLDER_IN_USE') throw err;
+          // crate import writes the library: only under the folder's lock, never into a copy that is thrown away
+          if (write || toErrorData(err).code !== 'DATA_FOLDER_IN_USE') throw err;
           // the crate commands only read the library (as `studio model list` reads its folders): while the app or
           // `studio serve` holds the folder they read a copy of its database, made read-only (db/index.ts
           // snapshotDb), on a throwaway folder

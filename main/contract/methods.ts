@@ -936,6 +936,18 @@ export const CrateName = z
 export function crateNameKey(name: string): string {
   return name.trim().normalize('NFC').toLowerCase();
 }
+/**
+ * Playlists a crate is imported from (crates:import): extended M3U (.m3u, .m3u8), PLS (.pls) and XSPF (.xspf), as
+ * other DJ and media software writes them; offered by the file browser and the Open dialog for "Import playlist…".
+ */
+export const PLAYLIST_EXTENSIONS = ['m3u', 'm3u8', 'pls', 'xspf'] as const;
+/**
+ * One entry of an imported playlist that added no track (crates:import): `entry` as the playlist wrote it (a path, a
+ * URL), its `line` in the playlist file (1-based), and `reason`, one sentence: not in the library (the file is there:
+ * add its folder), no such file, a URL, a Windows path on another system, outside web mode's allowed folders.
+ */
+export const ImportMissing = z.object({ entry: z.string(), line: z.number().int().min(0), reason: z.string() });
+export type ImportMissing = z.infer<typeof ImportMissing>;
 /** The tracks a crate call acts on: 1–100,000 library track ids (a select-all of a big library) */
 const CrateTrackIds = z.array(Id).min(1).max(100_000);
 
@@ -1277,14 +1289,15 @@ export const methods = {
   'recent:clear': spec({ input: Empty, output: z.null(), host: 'engine', summary: 'Forget all recent files.' }),
 
   'fs:list-dir': spec({
-    input: z.object({ path: AbsPath.optional(), kind: z.enum(['media', 'image']).optional() }).strict(),
+    /** `kind`: which files are marked openable — media (default), images, playlists (PLAYLIST_EXTENSIONS) */
+    input: z.object({ path: AbsPath.optional(), kind: z.enum(['media', 'image', 'playlist']).optional() }).strict(),
     output: DirListing,
     host: 'engine',
     summary: 'List a folder for the in-app file browser.',
   }),
 
   'dialog:open-media': spec({
-    input: z.object({ kind: z.enum(['media', 'image']) }).strict(),
+    input: z.object({ kind: z.enum(['media', 'image', 'playlist']) }).strict(),
     output: z.object({ paths: z.array(z.string()) }),
     host: 'shell',
     summary: 'Native open dialog (desktop only).',
@@ -1493,6 +1506,42 @@ export const methods = {
     output: z.object({ fileName: z.string(), mime: z.string(), content: z.string(), count: z.number() }),
     host: 'engine',
     summary: 'A crate as an extended M3U8 playlist (#EXTM3U, #EXTINF with seconds and "Artist - Title", UTF-8 paths) in crate order.',
+  }),
+
+  'crates:import': spec({
+    /**
+     * `path`: the playlist file (M3U/M3U8, PLS, XSPF: library/playlists.ts), or `dropped`; `name`: the new crate's
+     * (default: the playlist's file name without its extension). A name a crate has already (crateNameKey) is BAD_ARGS, as for
+     * crates:create.
+     */
+    input: z
+      .object({
+        path: AbsPath.optional(),
+        /**
+         * a playlist dropped on a web page, which is not told the file's path: its name and its bytes (base64, a
+         * playlist of at most 16 MiB); its entries relative to its folder cannot be found, and are listed so
+         */
+        dropped: z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(22_369_624) }).strict().optional(),
+        name: CrateName.optional(),
+      })
+      .strict()
+      .refine((a) => (a.path === undefined) !== (a.dropped === undefined), { message: 'give the playlist as `path` or as `dropped`, one of them' }),
+    /**
+     * `crate`: the new crate, its tracks in the playlist's order; `format`: the layout read; `listed`: the entries the
+     * playlist holds; `added`: the library tracks put in the crate; `duplicates`: entries naming a track listed before
+     * (added once); `missing`: every entry that added nothing, in the playlist's order, with why
+     */
+    output: z.object({
+      crate: Crate,
+      format: z.enum(['m3u', 'pls', 'xspf']),
+      listed: z.number().int().min(0),
+      added: z.number().int().min(0),
+      duplicates: z.number().int().min(0),
+      missing: z.array(ImportMissing),
+    }),
+    host: 'engine',
+    summary:
+      'Make a crate from a playlist file (M3U/M3U8, PLS, XSPF), by path or dropped (its bytes): its entries matched to library tracks by real path (symlinks resolved, Unicode NFC), in its order; the entries not in the library are listed with why. NOT_FOUND (no such file), BAD_ARGS (a name taken, not a playlist), FORBIDDEN (web mode: outside the allowed folders).',
   }),
 
   'model:status': spec({ input: Empty, output: ModelStatus, host: 'engine', summary: 'Whether a model pack is installed, and what runs it.' }),

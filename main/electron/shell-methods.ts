@@ -1,5 +1,5 @@
 // The contract's `host: 'shell'` methods: native things only main can do.
-import { AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, MODULE_EXTENSIONS, OPENABLE_EXTENSIONS, VIDEO_EXTENSIONS, type MethodArgs, type MethodOutput } from '@contract';
+import { AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, MODULE_EXTENSIONS, OPENABLE_EXTENSIONS, PLAYLIST_EXTENSIONS, VIDEO_EXTENSIONS, type MethodArgs, type MethodOutput } from '@contract';
 import { dirname } from 'node:path';
 import type { SenderLike, ShellMethods } from './ipc';
 
@@ -23,7 +23,18 @@ export interface DialogLike {
 /** the window a dialog is modal to (BrowserWindow.fromWebContents) */
 export type ParentWindowOf = (sender: SenderLike) => unknown;
 
-export function openDialogOptions(kind: 'media' | 'image'): OpenDialogOptions {
+export function openDialogOptions(kind: 'media' | 'image' | 'playlist'): OpenDialogOptions {
+  if (kind === 'playlist') {
+    return {
+      title: 'Import a playlist as a crate',
+      buttonLabel: 'Import',
+      properties: ['openFile'],
+      filters: [
+        { name: 'Playlists', extensions: [...PLAYLIST_EXTENSIONS] },
+        { name: 'All files', extensions: ['*'] },
+      ],
+    };
+  }
   if (kind === 'image') {
     return {
       title: 'Choose a cover image',

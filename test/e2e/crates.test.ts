@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { before, describe, test } from 'node:test';
 import { openDb } from '../../main/engine/db';
 import { libraryPage } from './library-page';
@@ -320,5 +321,77 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     await lib.waitForTotal(0);
     await studio.sp.screenshot('crates-10-new-crate-no-detail');
     assert.equal(await page.getByTestId('detail-title').count(), 0, 'no detail of a track the crate does not show');
+  });
+
+  test('Import playlist… from the keyboard (the file browser offers playlists): a crate in the playlist\'s order, the toast names what was not added (crateimport34)', async () => {
+    const { page } = studio.sp;
+    await lib.show();
+    // a Windows player's extended M3U8 (BOM, CRLF, #EXTINF:<s>,Artist - Title: test/fixtures/playlists/windows-bom.m3u8's
+    // layout) beside the music, relative to it: Delta, Bravo, one gone, a stream, Delta again
+    const rel = (p: string) => p.slice(LIB.length + 1);
+    const list = join(LIB, 'Friday set.m3u8');
+    writeFileSync(list, '\ufeff' + ['#EXTM3U', '#EXTINF:1,Artist 4 - Delta Été', rel(paths[3]), '#EXTINF:1,Artist 2 - Bravo Lights', rel(paths[1]), '#EXTINF:1,Gone - Gone', 'Sets\\gone.mp3', '#EXTINF:-1,Radio', 'http://radio.example/live', '#EXTINF:1,Artist 4 - Delta Été', rel(paths[3]), ''].join('\r\n'));
+    await page.getByTestId('crate-import').focus();
+    await page.keyboard.press('Enter');
+    const fb = studio.sp.fileBrowser();
+    await fb.goTo(LIB);
+    await fb.select('Friday set.m3u8');
+    assert.equal(await page.getByTestId('browser-open').innerText(), 'Import');
+    const m = await studio.sp.mark();
+    await page.keyboard.press('Enter');
+    const done = await studio.sp.waitForEvent(['crate-imported', 'crate-import-failed'], { after: m });
+    assert.equal(done.name, 'crate-imported', JSON.stringify(done.detail));
+    assert.deepEqual(done.detail, { id: (done.detail as { id: string }).id, name: 'Friday set', added: 2, listed: 5, missing: 2 });
+    await lib.waitForTotal(2);
+    assert.deepEqual(await titles(), ['Delta Été', 'Bravo Lights'], 'the playlist\'s order');
+    assert.match(await page.getByTestId('crate-bar').innerText(), /Friday set\s*2 tracks/);
+    const toast = (await studio.sp.toastTexts('warning')).join('\n');
+    assert.match(toast, /Imported “Friday set”/);
+    assert.match(toast, /2 of 5 entries added \(1 listed twice\)\. Not added: 2 — “gone\.mp3” \(no such file\), “live” \(a URL\)\./);
+    // the new crate has the keyboard focus in the sidebar (F2, Delete act on it)
+    type Doc = { document: { activeElement: { getAttribute(n: string): string | null } | null } };
+    const id = (done.detail as { id: string }).id;
+    await page.waitForFunction((want) => (globalThis as unknown as Doc).document.activeElement?.getAttribute('data-crate-id') === want, id, { polling: 50 });
+    await studio.sp.screenshot('crates-11-imported');
+    assert.deepEqual(await studio.sp.toastTexts('error'), []);
+  });
+
+  test('a playlist dropped on the crates is imported (a web page is not told its folder: relative entries said so); another file dropped there is named, not opened (crateimport34)', async () => {
+    const { page } = studio.sp;
+    await lib.show();
+    // VLC's XSPF layout (test/fixtures/playlists/vlc.xspf): absolute file:// URIs, and one relative entry
+    const track = (p: string, i: number) => `\t\t<track>\n\t\t\t<location>${pathToFileURL(p).href}</location>\n\t\t\t<duration>1000</duration>\n\t\t\t<extension application="http://www.videolan.org/vlc/playlist/0">\n\t\t\t\t<vlc:id>${i}</vlc:id>\n\t\t\t</extension>\n\t\t</track>\n`;
+    const xspf = `<?xml version="1.0" encoding="UTF-8"?>\n<playlist xmlns="http://xspf.org/ns/0/" xmlns:vlc="http://www.videolan.org/vlc/playlist/ns/0/" version="1">\n\t<trackList>\n${track(paths[2], 0)}${track(paths[0], 1)}\t\t<track>\n\t\t\t<location>Sets/beside.mp3</location>\n\t\t</track>\n\t</trackList>\n</playlist>\n`;
+    const drop = async (files: { name: string; text: string }[], shot?: string) => {
+      // the page's own DataTransfer and File (this file is type-checked without the DOM library)
+      type Dom = { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (parts: string[], name: string) => unknown };
+      const dt = await page.evaluateHandle((fs) => {
+        const w = globalThis as unknown as Dom;
+        const d = new w.DataTransfer();
+        for (const f of fs) d.items.add(new w.File([f.text], f.name));
+        return d;
+      }, files);
+      const zone = page.getByTestId('library-crates');
+      await zone.dispatchEvent('dragenter', { dataTransfer: dt });
+      await zone.dispatchEvent('dragover', { dataTransfer: dt });
+      await page.locator('[data-testid=library-crates].files-over').waitFor();
+      if (shot) await studio.sp.screenshot(shot);
+      await zone.dispatchEvent('drop', { dataTransfer: dt });
+    };
+    let m = await studio.sp.mark();
+    await drop([{ name: 'VLC set.xspf', text: xspf }], 'crates-12a-playlist-over');
+    const done = await studio.sp.waitForEvent(['crate-imported', 'crate-import-failed'], { after: m });
+    assert.equal(done.name, 'crate-imported', JSON.stringify(done.detail));
+    assert.deepEqual({ ...(done.detail as object), id: undefined }, { id: undefined, name: 'VLC set', added: 2, listed: 3, missing: 1 });
+    await lib.waitForTotal(2);
+    assert.deepEqual(await titles(), ['Charlie Rush', 'Alpha Drive']);
+    assert.match((await studio.sp.toastTexts('warning')).join('\n'), /2 of 3 entries added\. Not added: 1 — “beside\.mp3” \(a path relative to the playlist's folder\)\./);
+    await studio.sp.screenshot('crates-12-dropped-playlist');
+    // not a playlist: said, and nothing opened or added
+    m = await studio.sp.mark();
+    await drop([{ name: 'notes.txt', text: 'hello' }]);
+    await page.getByText(/“notes\.txt”: drop a playlist/).waitFor();
+    assert.equal(await page.locator('[data-testid=crate][data-name="notes"]').count(), 0);
+    assert.deepEqual(await studio.sp.toastTexts('error'), []);
   });
 });

@@ -1,9 +1,9 @@
 // crates21: `studio crate list|show|export` on a data folder's library (the built CLI and a real engine process): the
 // crates the app made, a crate's tracks in crate order, and its M3U8 playlist written with paths relative to the
-// playlist's folder where the tracks lie below it.
+// playlist's folder where the tracks lie below it; `studio crate import` (crateimport34) a playlist made a crate.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -144,4 +144,39 @@ test('with --json an error is JSON on stdout too, as probe and ask give it: an u
   assert.deepEqual(parse(wrong.out), { error: { code: 'BAD_ARGS', message: 'crate show takes one crate name: studio crate show NAME.' } });
   // without --json stdout stays empty
   assert.equal(studio('crate', 'show', 'No such set').out, '');
+});
+
+test('studio crate import: a playlist made a crate (its missing entry listed, a repeated one added once); a name taken exits 1; while the app holds the folder, 75 and nothing made (crateimport34)', async () => {
+  // PLS as totem-pl-parser writes one (test/fixtures/playlists/totem-relative.pls): relative to its folder
+  const pls = join(music, 'set.pls');
+  writeFileSync(pls, '[playlist]\nX-GNOME-Title=set\nNumberOfEntries=3\nFile1=lib/track-0001.mp3\nTitle1=one\nFile2=lib/gone.mp3\nTitle2=gone\nFile3=lib/track-0001.mp3\nTitle3=one\n');
+  const r = studio('crate', 'import', pls);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out, 'Made the crate "set": 1 of 3 entries added (0:01); 1 listed again was added once.\nNot added (1):\n  line 6: lib/gone.mp3 — no such file: it may have been moved, renamed or deleted\n');
+  assert.match(studio('crate', 'show', 'SET').out, /^set: 1 track, 0:01\n.*track-0001\.mp3\n$/);
+  const again = studio('crate', 'import', pls);
+  assert.equal(again.code, 1);
+  assert.match(again.err, /^studio: There is a crate named "set" already/);
+  const json = studio('crate', 'import', pls, '--name', 'From PLS', '--json');
+  assert.equal(json.code, 0, json.err);
+  const res = JSON.parse(json.out) as { crate: { name: string; trackCount: number }; format: string; listed: number; added: number; duplicates: number; missing: { line: number }[] };
+  assert.deepEqual([res.crate.name, res.crate.trackCount, res.format, res.listed, res.added, res.duplicates, res.missing.map((m) => m.line)], ['From PLS', 1, 'pls', 3, 1, 1, [6]]);
+  const gone = studio('crate', 'import', join(music, 'nope.m3u'), '--json');
+  assert.equal(gone.code, 1);
+  assert.equal((JSON.parse(gone.out) as { error: { code: string } }).error.code, 'NOT_FOUND');
+  const usage = studio('crate', 'import');
+  assert.equal(usage.code, 2);
+  assert.match(usage.err, /crate import takes one playlist file/);
+  assert.match(studio('crate', '--help').out, /studio crate import PLAYLIST \[--name NAME\] \[--json\]/);
+  assert.match(studio('--help').out, /studio crate import PLAYLIST \[--name NAME\] \[--json\] \[--data-dir DIR\]/);
+  // import writes the library: under the folder's lock only, never into a read-only copy
+  const lock = await lockDataFolder(dataDir, { command: 'Resonance Studio' });
+  try {
+    const held = studio('crate', 'import', pls, '--name', 'While held');
+    assert.equal(held.code, 75, held.err);
+    assert.match(held.err, /Resonance Studio/);
+  } finally {
+    await lock.release();
+  }
+  assert.doesNotMatch(studio('crate', 'list').out, /While held/);
 });

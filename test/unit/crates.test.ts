@@ -3,7 +3,7 @@
 // membership across a moved file and a track leaving the library; the M3U8 writer (library/m3u8.ts); and the contract
 // refusing malformed crates:* arguments before a handler runs.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix, win32 } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -13,6 +13,9 @@ import { naturalKey } from '../../main/engine/db/natural-key';
 import { LibraryStore } from '../../main/engine/library/store';
 import { CrateService, playlistFileName, reorder } from '../../main/engine/library/crates';
 import { readM3u, toM3u8 } from '../../main/engine/library/m3u8';
+import { playlistFormat, readPlaylist } from '../../main/engine/library/playlists';
+import { defaultCrateName } from '../../main/engine/library/crates';
+import { entryName, importToast, isPlaylistName, toBase64 } from '../../renderer/src/lib/playlist-import';
 import { findCrate, formatCrates, formatCrateTracks } from '../../main/cli/crate';
 import { oldFormatLibrary } from '../helpers/library-rows';
 import { guardPaths, Roots } from '../../main/engine/fs/roots';
@@ -254,6 +257,99 @@ describe('M3U reader (a user\'s playlist: studio analyze set.m3u8)', () => {
     assert.deepEqual(readM3u(bytes, '/m', posix).entries.map((x) => x.path), ['/m/Café – €.mp3']);
     assert.equal(readM3u(Buffer.from('#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXTINF:6,\nseg0.ts\n'), '/m', posix).hls, true);
   });
+});
+
+describe('playlists from other software (crates:import): test/fixtures/playlists, written as each program writes them', () => {
+  const FIX = join(import.meta.dirname, '..', 'fixtures', 'playlists');
+  const M = '/srv/dj/Music';
+  const read = (name: string, dir = M, path = posix) => readPlaylist(readFileSync(join(FIX, name)), name, dir, path);
+  const INTRO = `${M}/Sets/01 Intro.mp3`;
+  const CAFE = `${M}/Sets/Café del Mar.flac`;
+  const PURE = `${M}/Sets/100% Pure [Edit].mp3`;
+
+  test('totem-pl-parser (GNOME): PLS and XSPF with raw relative paths, with file:// URIs, and its DOS M3U (backslashes, CRLF)', () => {
+    for (const name of ['totem-relative.pls', 'totem-relative.xspf']) {
+      const r = read(name);
+      assert.equal(r.format, name.endsWith('.pls') ? 'pls' : 'xspf');
+      // "100% Pure" is no escape: taken as written; "01 Intro" listed twice, kept twice (the caller adds it once)
+      assert.deepEqual(r.entries.map((e) => e.path), [INTRO, CAFE, PURE, INTRO], name);
+      assert.deepEqual(r.unusable, [], name);
+    }
+    for (const name of ['totem-uri.pls', 'totem-uri.xspf']) assert.deepEqual(read(name, '/srv/dj/Playlists').entries.map((e) => e.path), [INTRO, CAFE, PURE, INTRO], name);
+    const dos = read('totem-dos-relative.m3u');
+    assert.equal(dos.format, 'm3u');
+    // as written, "Sets\\01 Intro.mp3" is one file name on Linux; the Windows reading is offered as `also`
+    assert.deepEqual(dos.entries.map((e) => e.also), [INTRO, CAFE, PURE, INTRO]);
+    assert.deepEqual(dos.entries.map((e) => e.line), [3, 5, 7, 9]);
+    // read where paths are Windows', the backslashes are the separators
+    assert.deepEqual(read('totem-dos-relative.m3u', 'D:\\Music', win32).entries.map((e) => e.path), ['D:\\Music\\Sets\\01 Intro.mp3', 'D:\\Music\\Sets\\Café del Mar.flac', 'D:\\Music\\Sets\\100% Pure [Edit].mp3', 'D:\\Music\\Sets\\01 Intro.mp3']);
+  });
+
+  test('VLC\'s XSPF: percent-encoded file:/// URIs, entities in titles, a stream reported with its line', () => {
+    const r = read('vlc.xspf', '/elsewhere');
+    assert.deepEqual(r.entries.map((e) => [e.path, e.line]), [[INTRO, 5], [CAFE, 14], [PURE, 30]]);
+    assert.deepEqual(r.unusable.map((u) => [u.line, u.text, u.why]), [[23, 'https://radio.example/stream.mp3', 'a URL, not a file on this machine']]);
+  });
+
+  test('Mixxx: bare #EXTINF; the .m3u8 in UTF-8, the .m3u in Windows-1252 (é = 0xE9)', () => {
+    assert.deepEqual(read('mixxx.m3u8', '/x').entries.map((e) => e.path), [INTRO, CAFE, `${M}/Sets/Missing Track.mp3`]);
+    assert.deepEqual(read('mixxx-cp1252.m3u').entries.map((e) => e.path), [INTRO, CAFE]);
+  });
+
+  test('Windows players\' M3U8 (BOM, CRLF): read on Windows, drive letters and a UNC share; read here, flagged as Windows paths', () => {
+    const win = read('windows-bom.m3u8', 'D:\\Playlists', win32);
+    assert.deepEqual(win.entries.map((e) => e.path), ['D:\\Music\\Sets\\01 Intro.mp3', '\\\\nas\\music\\Sets\\Café del Mar.flac', 'D:\\Playlists\\Sets\\100% Pure [Edit].mp3']);
+    const here = read('windows-bom.m3u8');
+    assert.deepEqual(here.entries.map((e) => [e.windows ?? false, e.also ?? null]), [[true, null], [true, null], [false, PURE]]);
+    assert.equal(here.entries[0].text, 'D:\\Music\\Sets\\01 Intro.mp3', 'the BOM is not part of the first line');
+  });
+
+  test('iTunes for Mac: CR line ends, names decomposed (NFD) as macOS stores them', () => {
+    const r = read('itunes-mac.m3u');
+    assert.deepEqual(r.entries.map((e) => e.path), [INTRO, CAFE.normalize('NFD')]);
+    assert.notEqual(r.entries[1].path, CAFE, 'the bytes as written: matching them to a library track is the importer\'s (NFC)');
+  });
+
+  test('the layout by extension, else by content; a broken or foreign XML file is refused, saying why', () => {
+    assert.equal(playlistFormat('list.txt', Buffer.from('[playlist]\nFile1=a.mp3\n')), 'pls');
+    assert.equal(playlistFormat('list', Buffer.from('\ufeff  <?xml version="1.0"?><playlist/>')), 'xspf');
+    assert.equal(playlistFormat('list.m3u', Buffer.from('<weird.mp3\n')), 'm3u');
+    assert.throws(() => readPlaylist(Buffer.from('<playlist xmlns="http://xspf.org/ns/0/"><trackList><track>'), 'a.xspf', '/m', posix), /not well-formed XML/);
+    assert.throws(() => readPlaylist(Buffer.from('<?xml version="1.0"?><rss/>'), 'a.xspf', '/m', posix), /not an XSPF playlist: its root element is <rss>/);
+    // PLS: entries by number whatever the line order, keys in any case, other sections ignored
+    const pls = readPlaylist(Buffer.from('[playlist]\r\nfile10=j.mp3\r\nFile2=b.mp3\r\nFILE1=a.mp3\r\nTitle1=A\r\n[other]\r\nFile3=no.mp3\r\n'), 'x.pls', '/m', posix);
+    assert.deepEqual(pls.entries.map((e) => e.path), ['/m/a.mp3', '/m/b.mp3', '/m/j.mp3']);
+    // a PLS in Windows-1252
+    assert.deepEqual(readPlaylist(Buffer.concat([Buffer.from('[playlist]\nFile1=Caf'), Buffer.from([0xe9]), Buffer.from('.mp3\n')]), 'x.pls', '/m', posix).entries.map((e) => e.path), ['/m/Café.mp3']);
+  });
+});
+
+test('Import playlist…: the crate named after the file, the toast naming the first three not added, playlists told by name (crateimport34)', () => {
+  assert.equal(defaultCrateName('/m/Friday set.m3u8'), 'Friday set');
+  assert.equal(defaultCrateName('/m/.m3u'), '.m3u', 'a dot file: the whole name');
+  assert.equal(defaultCrateName('/m/tab\there.pls'), 'tab here');
+  assert.equal([...defaultCrateName(`/m/${'é'.repeat(150)}.xspf`)].length, 100);
+  const crate = { id: 'c1', name: 'Friday set', trackCount: 2, durationSec: 2, createdAt: 0 };
+  const miss = (entry: string, reason: string) => ({ entry, line: 1, reason });
+  assert.deepEqual(importToast({ crate, format: 'm3u', listed: 2, added: 2, duplicates: 0, missing: [] }), { title: 'Imported “Friday set”', message: '2 of 2 entries added.' });
+  const t = importToast({
+    crate,
+    format: 'xspf',
+    listed: 7,
+    added: 2,
+    duplicates: 1,
+    missing: [
+      miss('file:///srv/dj/Caf%C3%A9%20del%20Mar.flac', 'no such file: it may have been moved, renamed or deleted'),
+      miss('D:\\Music\\a.mp3', 'a Windows path (a drive letter or a network share): it names no file on this computer'),
+      miss('http://radio.example/live', 'a URL, not a file on this machine'),
+      miss('/m/x.mp3', "outside web mode's allowed folders"),
+    ],
+  });
+  assert.equal(t.message, '2 of 7 entries added (1 listed twice). Not added: 4 — “Café del Mar.flac” (no such file), “a.mp3” (a Windows path), “live” (a URL), and 1 more.');
+  assert.equal(entryName('100%.mp3'), '100%.mp3', 'a path is not a URL: "%" as written');
+  assert.deepEqual(['a.M3U8', 'b.pls', 'c.XSPF', 'd.m3u', 'e.mp3', 'm3u', 'f.m3u.txt'].map(isPlaylistName), [true, true, true, true, false, false, false]);
+  const bytes = new Uint8Array(70_000).map((_, i) => i % 256);
+  assert.equal(toBase64(bytes), Buffer.from(bytes).toString('base64'), 'in slices, as one');
 });
 
 test('web mode: crates:export goes through the roots guard with the roots\' prefixes (only tracks inside are listed); its playlistDir is a path the roots check', async () => {

@@ -135,6 +135,8 @@ describe('IPC (registerIpc)', () => {
     const exts = dialogCalls[0].options.filters!.flatMap((f) => f.extensions);
     for (const e of ['mp3', 'flac', 'wav', 'ogg', 'm4a', 'aac', 'aiff', 'opus', 'mp4', 'mkv', 'webm', 'mov']) assert.ok(exts.includes(e), e);
     assert.deepEqual(openDialogOptions('image').filters, [{ name: 'Images', extensions: ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp'] }]);
+    // Import playlist… (crateimport34): the playlists first, then every file
+    assert.deepEqual(openDialogOptions('playlist').filters, [{ name: 'Playlists', extensions: ['m3u', 'm3u8', 'pls', 'xspf'] }, { name: 'All files', extensions: ['*'] }]);
 
     dialogAnswer = { canceled: true, filePaths: [] };
     assert.deepEqual(await call('dialog:open-media', { kind: 'image' }, 'd2'), { ok: true, value: { paths: [] } });

@@ -104,3 +104,15 @@ test('listDir offers phone, camcorder, DVD and older video files to open, as the
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** crateimport34: Import playlist… in web mode lists a folder with kind 'playlist': the playlists are the files offered */
+test("listDir with kind 'playlist' offers .m3u, .m3u8, .pls and .xspf (any case), not the music beside them", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'list-dir-playlists-'));
+  try {
+    for (const n of ['set.m3u', 'Set.M3U8', 'radio.pls', 'vlc.xspf', 'track.mp3', 'notes.txt']) writeFileSync(join(dir, n), 'x');
+    const openable = Object.fromEntries((await listDir(dir, 'playlist')).entries.map((e) => [e.name, e.openable]));
+    assert.deepEqual(openable, { 'set.m3u': true, 'Set.M3U8': true, 'radio.pls': true, 'vlc.xspf': true, 'track.mp3': false, 'notes.txt': false });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

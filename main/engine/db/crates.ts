@@ -71,6 +71,15 @@ export class CratesRepo {
     return ids.filter((id) => ok.get(id, ...b.params) !== undefined);
   }
 
+  /**
+   * Every library track's id with its stored path, its real path (realpath, as the scan last saw it) and its aliases
+   * (lib_aliases: other library paths that are links to its file) — what a playlist's entries are matched against
+   * (library/crates.ts importPlaylist), read once per import.
+   */
+  libraryPaths(): { id: string; path: string; real_path: string; lib_aliases: string | null }[] {
+    return this.db.prepare('SELECT id, path, real_path, lib_aliases FROM tracks WHERE lib_status IS NOT NULL').all() as { id: string; path: string; real_path: string; lib_aliases: string | null }[];
+  }
+
   /** the crate whose name is `name` by crateNameKey (case aside, as the unique index compares), if any */
   idByName(name: string): string | undefined {
     return (this.db.prepare('SELECT id FROM crates WHERE name_key = ?').get(crateNameKey(name)) as { id: string } | undefined)?.id;

@@ -2,10 +2,11 @@ import type { Dirent } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, extname, join, parse } from 'node:path';
-import { IMAGE_EXTENSIONS, OPENABLE_EXTENSIONS, StudioError, type DirListing } from '@contract';
+import { IMAGE_EXTENSIONS, OPENABLE_EXTENSIONS, PLAYLIST_EXTENSIONS, StudioError, type DirListing } from '@contract';
 
 const MEDIA = new Set<string>(OPENABLE_EXTENSIONS);
 const IMAGES = new Set<string>(IMAGE_EXTENSIONS);
+const PLAYLISTS = new Set<string>(PLAYLIST_EXTENSIONS);
 /** how many left-out entries a listing names (the count covers all) */
 const MAX_SKIPPED_NAMED = 50;
 
@@ -15,7 +16,7 @@ const MAX_SKIPPED_NAMED = 50;
  * `skipped` counts them, `skippedEntries` names the first 50 with why (in readdir's order). A folder's type comes
  * from its directory entry; files (for their size) and links are stat-ed LIST_STAT_CONCURRENCY at a time.
  */
-export async function listDir(path: string | undefined, kind: 'media' | 'image' = 'media'): Promise<DirListing> {
+export async function listDir(path: string | undefined, kind: 'media' | 'image' | 'playlist' = 'media'): Promise<DirListing> {
   const dir = path ?? homedir();
   let raw: Dirent<Buffer>[];
   try {
@@ -27,7 +28,7 @@ export async function listDir(path: string | undefined, kind: 'media' | 'image' 
     if (code === 'EACCES' || code === 'EPERM') throw new StudioError('UNREADABLE', `The folder "${dir}" cannot be read: permission denied.`);
     throw new StudioError('UNREADABLE', `The folder "${dir}" cannot be read: ${(err as Error).message}`);
   }
-  const wanted = kind === 'image' ? IMAGES : MEDIA;
+  const wanted = kind === 'image' ? IMAGES : kind === 'playlist' ? PLAYLISTS : MEDIA;
   // one slot per directory entry, in readdir's order (so the named left-out entries are the first 50 as listed)
   const slots = await mapLimited(raw, LIST_STAT_CONCURRENCY, async (d): Promise<Slot | null> => {
     const bytes = d.name;

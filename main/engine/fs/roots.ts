@@ -119,6 +119,7 @@ const PATH_ARGS: Partial<Record<MethodName, { what: string; paths: (args: never)
   'library:add-folder': { what: 'add to the library', paths: (a: { path: string }) => [a.path] },
   'library:scan': { what: 'scan', paths: (a: { paths?: string[] }) => a.paths ?? [] },
   'crates:export': { what: 'write a playlist for', paths: (a: { playlistDir?: string }) => [a.playlistDir] },
+  'crates:import': { what: 'import a playlist from', paths: (a: { path?: string }) => [a.path] },
   // getting the model (issue 9): the folders pointed to, and the converter's inputs and output
   'model:catalog': { what: 'read models from', paths: (a: { llama?: string; vicuna?: string; from?: string }) => [a.llama, a.vicuna, a.from] },
   'model:get': { what: 'read models from', paths: (a: { llama?: string; vicuna?: string; from?: string }) => [a.llama, a.vicuna, a.from] },
@@ -330,9 +331,10 @@ export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string)
       for (const method of methodNames.filter((m) => m.startsWith('crates:'))) {
         if (!out[method]) continue;
         out[method] = async (args: unknown, ctx: unknown) => {
-          // this replaces PATH_ARGS' wrapper of crates:export: its playlist folder is checked here as it was there
-          const dir = method === 'crates:export' ? (args as MethodArgs<'crates:export'>).playlistDir : undefined;
-          if (dir !== undefined) await roots.check(dir, PATH_ARGS['crates:export']!.what);
+          // this replaces PATH_ARGS' wrapper of crates:export and crates:import: the playlist's folder, the playlist
+          // imported, are checked here as they were there
+          const paths = PATH_ARGS[method];
+          for (const p of paths?.paths(args as never) ?? []) if (p) await roots.check(p, paths!.what);
           const inner = crates(await under())[method] as ((a: unknown, c: unknown) => unknown) | undefined;
           if (!inner) throw new StudioError('INTERNAL', `${method} has no handler limited to the allowed folders.`);
           return inner(args, ctx);

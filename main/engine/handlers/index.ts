@@ -62,7 +62,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
         query: (args, under) => library.query(args, under),
         ids: (args, under) => library.ids(args, under),
         export: ({ format, trackIds, filter, sort }, under) => library.export(format, trackIds, filter, under, sort),
-        crates: (under) => withDbWriteErrors(crateHandlers(crates, under), ctx.db),
+        crates: (under) => withDbWriteErrors(crateHandlers(crates, under, (p) => roots.allows(p)), ctx.db),
       },
       packPath: () => model.packPath,
       packsDir: packsDirOf(ctx.dataDir, process.env),

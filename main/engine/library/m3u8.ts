@@ -66,9 +66,11 @@ function fileUrl(p: string, path: PathApi): string {
   return pathToFileURL(p, { windows: path.sep === '\\' }).href;
 }
 
-/** One line of a playlist that names a file: the path it names (absolute, resolved), its line (1-based), its text. */
-export interface M3uListed {
-  path: string;
+/**
+ * One entry of a playlist that names a file: the path it names (absolute, resolved; `also`, `windows`: PlaylistLocation),
+ * its line (1-based), its text as written.
+ */
+export interface M3uListed extends PlaylistLocation {
   line: number;
   text: string;
 }
@@ -80,6 +82,58 @@ export interface M3uRead {
   unusable: { line: number; text: string; why: string }[];
   /** an HLS playlist (RFC 8216 §4.3.3/§4.3.4 tags such as #EXT-X-TARGETDURATION): stream segments, not a user's tracks */
   hls: boolean;
+}
+
+/**
+ * One playlist entry's location (a line of an M3U, a PLS `FileN=` value, an XSPF `<location>`) as the file it names:
+ * a `file:` URL (RFC 8089, percent-decoded; another host's is not a file here), a path absolute or relative to
+ * `playlistDir` (Windows separators and drive letters where `path` is Windows'), or — a URL of another scheme (http://
+ * a stream) — why it names no file here. Pure. The one rule readM3u and library/playlists.ts share.
+ */
+export function playlistLocation(text: string, playlistDir: string, path: PathApi = nodePath): PlaylistLocation | { why: string } {
+  if (/^file:/i.test(text)) {
+    try {
+      return { path: fileURLToPath(text, { windows: path.sep === '\\' }) };
+    } catch (err) {
+      return { why: `not a file on this machine (${(err as Error).message.replace(/\.$/, '')})` };
+    }
+  }
+  // a URL (scheme ":" then not a Windows drive letter's separator): a stream, nothing on disk
+  if (/^[a-z][a-z0-9+.-]+:/i.test(text) && !/^[a-z]:[\\/]/i.test(text)) return { why: 'a URL, not a file on this machine' };
+  const at: PlaylistLocation = { path: path.resolve(playlistDir, text) };
+  if (path.sep === '/' && text.includes('\\')) {
+    // written on Windows: a drive letter or a UNC share names no path here; a relative "Sets\\a.mp3" (foobar2000,
+    // Winamp, totem-pl-parser's M3U_DOS) is most likely "Sets/a.mp3" beside the playlist, tried where the name as
+    // written (a backslash is a plain character in a Linux or macOS file name) is not there
+    if (/^[a-z]:\\|^\\\\/i.test(text)) at.windows = true;
+    else at.also = path.resolve(playlistDir, text.replace(/\\/g, '/'));
+  }
+  return at;
+}
+
+/**
+ * Where a playlist entry points: `path` (absolute, resolved) — and, for an entry written on Windows read where paths
+ * are POSIX, `also`: the same relative path with its backslashes as separators (for the caller to try where `path` is
+ * not there), or `windows`: an absolute Windows path (a drive letter, a UNC share), which names nothing here.
+ */
+export interface PlaylistLocation {
+  path: string;
+  also?: string;
+  windows?: boolean;
+}
+
+/**
+ * A text playlist's bytes (M3U, PLS) as text: UTF-8 where they are valid UTF-8, else Windows-1252 (the "ANSI" code page
+ * Winamp and old Windows players saved an .m3u/.pls in); a UTF-8 byte order mark dropped.
+ */
+export function playlistText(bytes: Uint8Array): string {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = decodeCp1252(bytes);
+  }
+  return text.replace(/^\uFEFF/, '');
 }
 
 /**
@@ -97,13 +151,7 @@ export interface M3uRead {
  * @returns the listed files (duplicates kept: the caller decides), the unusable lines, and whether it is HLS
  */
 export function readM3u(bytes: Uint8Array, playlistDir: string, path: PathApi = nodePath): M3uRead {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    text = decodeCp1252(bytes);
-  }
-  text = text.replace(/^\uFEFF/, '');
+  const text = playlistText(bytes);
   const entries: M3uListed[] = [];
   const unusable: M3uRead['unusable'] = [];
   let hls = false;
@@ -114,20 +162,9 @@ export function readM3u(bytes: Uint8Array, playlistDir: string, path: PathApi = 
       if (/^#EXT-X-(TARGETDURATION|STREAM-INF|MEDIA-SEQUENCE|PLAYLIST-TYPE|KEY|MAP)\b/.test(line)) hls = true;
       return;
     }
-    if (/^file:/i.test(line)) {
-      try {
-        entries.push({ path: fileURLToPath(line, { windows: path.sep === '\\' }), line: i + 1, text: line });
-      } catch (err) {
-        unusable.push({ line: i + 1, text: line, why: `not a file on this machine (${(err as Error).message.replace(/\.$/, '')})` });
-      }
-      return;
-    }
-    // a URL (scheme ":" then not a Windows drive letter's separator): a stream, nothing on disk
-    if (/^[a-z][a-z0-9+.-]+:/i.test(line) && !/^[a-z]:[\\/]/i.test(line)) {
-      unusable.push({ line: i + 1, text: line, why: 'a URL, not a file on this machine' });
-      return;
-    }
-    entries.push({ path: path.resolve(playlistDir, line), line: i + 1, text: line });
+    const at = playlistLocation(line, playlistDir, path);
+    if ('path' in at) entries.push({ ...at, line: i + 1, text: line });
+    else unusable.push({ line: i + 1, text: line, why: at.why });
   });
   return { entries, unusable, hls };
 }

@@ -7,8 +7,8 @@ import { splitPath, TypedPathError, typedPath } from '../../lib/typed-path';
 
 const LAST_DIR_KEY = 'studio.browser.lastDir';
 
-/** what the browser is choosing: a track, an image, or a folder (a model pack) */
-export type BrowserKind = 'media' | 'image' | 'folder';
+/** what the browser is choosing: a track, an image, a playlist (to import as a crate), or a folder (a model pack) */
+export type BrowserKind = 'media' | 'image' | 'playlist' | 'folder';
 
 /**
  * The in-app file browser (web mode has no native dialog): a folder listing
@@ -81,7 +81,7 @@ class FileBrowser {
     this.loading = true;
     this.error = null;
     try {
-      const l = await api().call('fs:list-dir', { path: path || undefined, kind: this.kind === 'image' ? 'image' : 'media' });
+      const l = await api().call('fs:list-dir', { path: path || undefined, kind: this.listKind });
       if (seq !== this.goSeq) return;
       this.showListing(l, before, path);
     } catch (err) {
@@ -90,7 +90,7 @@ class FileBrowser {
       // the path of a file: its folder, with the file selected (and chosen where it can be)
       const parts = typed && path ? splitPath(path) : null;
       if (parts) {
-        const l = await api().call('fs:list-dir', { path: parts.dir, kind: this.kind === 'image' ? 'image' : 'media' }).catch(() => null);
+        const l = await api().call('fs:list-dir', { path: parts.dir, kind: this.listKind }).catch(() => null);
         if (seq !== this.goSeq) return;
         const at = l ? l.entries.findIndex((x) => x.type === 'file' && x.name === parts.name) : -1;
         if (l && at >= 0) {
@@ -141,6 +141,11 @@ class FileBrowser {
     signal('browser-listed', { path: l.path, entries: l.entries.length });
   }
 
+  /** which files fs:list-dir marks openable for this kind (a folder's listing marks media) */
+  private get listKind(): 'media' | 'image' | 'playlist' {
+    return this.kind === 'image' || this.kind === 'playlist' ? this.kind : 'media';
+  }
+
   /** whether a file entry can be chosen (never in folder mode) */
   canPick(e: { type: 'dir' | 'file'; openable: boolean }): boolean {
     return e.type === 'file' && e.openable && this.kind !== 'folder';
@@ -152,7 +157,7 @@ class FileBrowser {
    */
   refusal(e: { type: 'dir' | 'file'; openable: boolean; name: string }): string | null {
     if (e.type !== 'file' || this.canPick(e)) return null;
-    return this.kind === 'folder' ? `${safeName(e.name)}: choose the folder, not a file` : `${safeName(e.name)}: not a ${this.kind === 'image' ? 'supported image' : 'media file the studio opens'}`;
+    return this.kind === 'folder' ? `${safeName(e.name)}: choose the folder, not a file` : `${safeName(e.name)}: not a ${this.kind === 'image' ? 'supported image' : this.kind === 'playlist' ? 'playlist (.m3u, .m3u8, .pls, .xspf)' : 'media file the studio opens'}`;
   }
 
   /**

@@ -1,9 +1,11 @@
-import type { Crate } from '@contract';
+import type { Crate, MethodArgs } from '@contract';
 import { api, asStudioError } from '../../../host/api';
 import { connection } from '../../../host/connection.svelte';
 import { signal } from '../../../lib/test-hooks';
 import { downloadText } from '../../../lib/download';
+import { importToast, isPlaylistName, toBase64 } from '../../../lib/playlist-import';
 import { ABOUT, app } from '../../../shared/state/app.svelte';
+import { browser } from '../../../shared/state/browser.svelte';
 import { detail } from './detail.svelte';
 import { selection } from './selection.svelte';
 import { table } from './table.svelte';
@@ -29,6 +31,8 @@ class Crates {
   confirming = $state<string | null>(null);
   /** the name being typed while `editing` */
   draft = $state('');
+  /** the crate an import just made: the sidebar gives it the keyboard focus, then sets this back to null */
+  imported = $state<string | null>(null);
 
   /**
    * While the link to the engine is lost (web mode: connection.offline) a crate action is not tried: a warning says
@@ -173,6 +177,67 @@ class Crates {
       signal('crate-exported', { crateId, fileName: res.fileName, count: res.count });
     } catch (err) {
       app.error(err, 'Could not export the crate');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Import playlist…: the desktop app's Open dialog, or in web mode the in-app file browser (playlists offered, as Add
+   * folder… offers folders), then importPlaylist.
+   */
+  async choosePlaylist(): Promise<void> {
+    if (this.offline('import a playlist')) return;
+    if (api().mode === 'desktop') {
+      try {
+        const { paths } = await api().call('dialog:open-media', { kind: 'playlist' });
+        if (paths[0]) await this.importPlaylist({ path: paths[0] });
+      } catch (err) {
+        app.error(err, 'Could not show the Open dialog');
+      }
+      return;
+    }
+    browser.show('playlist', (path) => void this.importPlaylist({ path }), 'Import a playlist as a crate', 'playlist');
+  }
+
+  /**
+   * Files dropped on the crates: each playlist among them (.m3u, .m3u8, .pls, .xspf) imported as a crate — by its path
+   * in the desktop app; on a web page, which is not told where a file lives, by its bytes (its entries relative to its
+   * folder then cannot be found, and the toast says so). Other files are named in a warning.
+   */
+  async dropFiles(files: readonly File[]): Promise<void> {
+    const lists = files.filter((f) => isPlaylistName(f.name));
+    if (files.length > lists.length) {
+      const other = files.filter((f) => !isPlaylistName(f.name)).map((f) => `“${f.name}”`);
+      app.notice('Not a playlist', `${other.slice(0, 3).join(', ')}${other.length > 3 ? ` and ${other.length - 3} more` : ''}: drop a playlist (.m3u, .m3u8, .pls, .xspf) here to import it as a crate; add music with Add folder….`, 'warning');
+    }
+    for (const f of lists) {
+      const path = api().pathForFile(f);
+      if (path) await this.importPlaylist({ path });
+      else await this.importPlaylist({ dropped: { fileName: f.name, base64: toBase64(new Uint8Array(await f.arrayBuffer())) } });
+    }
+  }
+
+  /**
+   * crates:import, said in a toast: the crate made and how many tracks it got, and what was not added with the first
+   * few names and why; the new crate shown. Resolves with its id, or null (refused: the error shown).
+   */
+  async importPlaylist(source: Pick<MethodArgs<'crates:import'>, 'path' | 'dropped'>): Promise<string | null> {
+    if (this.offline('import a playlist')) return null;
+    this.busy = true;
+    try {
+      const r = await api().call('crates:import', source);
+      await this.load();
+      this.show(r.crate.id);
+      this.imported = r.crate.id;
+      const t = importToast(r);
+      app.notice(t.title, t.message, r.missing.length ? 'warning' : 'notice');
+      signal('crate-imported', { id: r.crate.id, name: r.crate.name, added: r.added, listed: r.listed, missing: r.missing.length });
+      return r.crate.id;
+    } catch (err) {
+      app.error(err, 'Could not import the playlist');
+      signal('crate-import-failed', { message: asStudioError(err).message });
+      return null;
     } finally {
       this.busy = false;
     }
