@@ -88,16 +88,21 @@ export function expandPlaylists(paths: readonly string[]): Expanded {
     for (const u of read.unusable) {
       bad.push({ line: u.line, path: u.text, message: `listed in "${name}" (line ${u.line}) but it is ${u.why}: not analysed.`, code: 'NOT_MEDIA' });
     }
-    for (const e of read.entries) {
-      let exists = true;
+    const there = (p: string) => {
       try {
-        statSync(e.path);
+        statSync(p);
+        return true;
       } catch (err) {
-        exists = (err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR';
+        return (err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR';
       }
-      if (exists) {
-        out.add(e.path);
-        block.push(e.path);
+    };
+    for (const e of read.entries) {
+      // an entry written on Windows ("Sets\\a.mp3": m3u8.ts PlaylistLocation.also) is the same path with "/" here where
+      // the name as written (a backslash is a plain character in a Linux file name) is not there — as crates:import reads it
+      const found = there(e.path) ? e.path : e.also && there(e.also) ? e.also : null;
+      if (found) {
+        out.add(found);
+        block.push(found);
       } else bad.push({ line: e.line, path: e.path, message: `listed in "${name}" (line ${e.line}) but not found: moved, renamed or deleted since the playlist was made? Fix the playlist's line or put the file back.`, code: 'NOT_FOUND' });
     }
     bad.sort((a, b) => a.line - b.line);

@@ -97,3 +97,19 @@ test('analyze: a playlist whose files are all there exits 0; one listing nothing
     assert.match(recs[0].error!, /is a playlist \(M3U\/HLS\)/);
   }
 });
+
+// crateimport34: a relative entry written on Windows ("Sets\\a.wav", as foobar2000 and Winamp save an M3U) named no file
+// on Linux, where a backslash is a plain character; crates:import tried it with "/", studio analyze did not
+test('analyze: a Windows playlist\'s relative entry with backslashes is the file with slashes; a drive-letter entry is named', () => {
+  mkdirSync(join(dir, 'win', 'Sets'), { recursive: true });
+  const a = join(dir, 'win', 'Sets', 'a.wav');
+  copyFileSync(toneFile('cli-playlist-1s.wav', 1), a);
+  const playlist = join(dir, 'win', 'winamp.m3u');
+  writeFileSync(playlist, ['#EXTM3U', '#EXTINF:1,A', 'Sets\\a.wav', 'C:\\Music\\b.wav', ''].join('\r\n'));
+  const r = studio('analyze', '--json', playlist);
+  assert.equal(r.code, 1, `exit ${r.code}: ${r.out}${r.err}`);
+  const recs = r.out.trim().split('\n').map((l) => JSON.parse(l) as { path: string; error: string | null; code?: string });
+  assert.deepEqual(recs.filter((x) => x.error === null).map((x) => x.path), [a]);
+  assert.equal(recs.filter((x) => x.error !== null).length, 1, JSON.stringify(recs));
+});
+
