@@ -26,7 +26,8 @@ export const CRATE_USAGE = `Usage:
   studio crate import PLAYLIST [--name NAME] [--json]
       Make a crate from a playlist another program wrote (.m3u, .m3u8, .pls,
       .xspf: Traktor, rekordbox, Serato, Mixxx, VLC, foobar2000, iTunes…),
-      named after the file unless --name: its tracks that are in the library,
+      named after the file ("Name (2)" where a crate has that name) unless
+      --name (refused where a crate has it): its tracks that are in the library,
       in the playlist's order; each entry that is not (a missing file, a file
       outside the library, a URL) is listed with its line and why.
 

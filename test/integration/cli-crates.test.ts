@@ -154,9 +154,13 @@ test('studio crate import: a playlist made a crate (its missing entry listed, a 
   assert.equal(r.code, 0, r.err);
   assert.equal(r.out, 'Made the crate "set": 1 of 3 entries added (0:01); 1 listed again was added once.\nNot added (1):\n  line 6: lib/gone.mp3 — no such file: it may have been moved, renamed or deleted\n');
   assert.match(studio('crate', 'show', 'SET').out, /^set: 1 track, 0:01\n.*track-0001\.mp3\n$/);
+  // a name given that a crate has exits 1; the playlist's own name goes on as "set (2)"
+  const taken = studio('crate', 'import', pls, '--name', 'SET');
+  assert.equal(taken.code, 1);
+  assert.match(taken.err, /^studio: There is a crate named "set" already/);
   const again = studio('crate', 'import', pls);
-  assert.equal(again.code, 1);
-  assert.match(again.err, /^studio: There is a crate named "set" already/);
+  assert.equal(again.code, 0, again.err);
+  assert.match(again.out, /^Made the crate "set \(2\)": /);
   const json = studio('crate', 'import', pls, '--name', 'From PLS', '--json');
   assert.equal(json.code, 0, json.err);
   const res = JSON.parse(json.out) as { crate: { name: string; trackCount: number }; format: string; listed: number; added: number; duplicates: number; missing: { line: number }[] };

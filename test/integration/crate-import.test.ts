@@ -111,14 +111,17 @@ describe('crates:import on a scanned library', { timeout: 300_000 }, () => {
     for (const m of r.missing) assert.match(m.reason, /^a Windows path/);
   });
 
-  test('a name a crate has (any case) is refused as crates:create refuses it, and no crate is made; no such playlist is NOT_FOUND; a binary file BAD_ARGS', async () => {
+  test('a name given that a crate has (any case) is refused as crates:create refuses it, and no crate is made; the playlist\'s own name goes on as "vlc (2)"; no such playlist is NOT_FOUND; a binary file BAD_ARGS', async () => {
     const before = (await engine.call('crates:list', {})).length;
-    await assert.rejects(engine.call('crates:import', { path: fixture('vlc.xspf', join(dir, 'Again')) }), (e: Error & { code?: string }) => e.code === 'BAD_ARGS' && /There is a crate named "vlc" already/.test(e.message));
+    await assert.rejects(engine.call('crates:import', { path: fixture('vlc.xspf', join(dir, 'Again')), name: 'VLC' }), (e: Error & { code?: string }) => e.code === 'BAD_ARGS' && /There is a crate named "vlc" already/.test(e.message));
     await assert.rejects(engine.call('crates:import', { path: join(dir, 'nope.m3u') }), (e: Error & { code?: string }) => e.code === 'NOT_FOUND');
     await assert.rejects(engine.call('crates:import', { path: join(music, 'Sets', '01 Intro.mp3'), name: 'mp3' }), (e: Error & { code?: string }) => e.code === 'BAD_ARGS' && /not a playlist/.test(e.message));
     assert.equal((await engine.call('crates:list', {})).length, before);
-    const again = await engine.call('crates:import', { path: fixture('vlc.xspf', join(dir, 'Again')), name: 'VLC (2)' });
-    assert.equal(again.added, 3);
+    // imported again under its own name (crateimport34: refused, nothing made): the first free "(n)"
+    const again = await engine.call('crates:import', { path: fixture('vlc.xspf', join(dir, 'Again')) });
+    assert.deepEqual([again.crate.name, again.added], ['vlc (2)', 3]);
+    const third = await engine.call('crates:import', { path: fixture('vlc.xspf', join(dir, 'Again')) });
+    assert.equal(third.crate.name, 'vlc (3)');
   });
 
   test('web mode: a playlist outside the roots is FORBIDDEN; entries outside them are reported, never looked at', async () => {

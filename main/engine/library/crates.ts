@@ -151,18 +151,23 @@ export class CrateService {
    * Windows path read on another system, no such file, a file not in the library, outside web mode's roots.
    * `source`: the playlist's path, or (dropped on a web page) its file name and bytes — then an entry relative to its
    * folder, which is not known, is listed as missing, saying so.
-   * `name`: the crate's (contract CrateName; default: the playlist's file name without its extension).
+   * `name`: the crate's (contract CrateName; refused where a crate has it); without it the playlist's file name without
+   * its extension, or the first free "Name (2)", "Name (3)", … where a crate has that.
    * `under`, `allows` (web mode): only library tracks stored below `under` are added, and an entry whose real path
    * `allows` refuses is not looked at (reported outside the allowed folders, whether or not it exists).
-   * @throws StudioError NOT_FOUND (no such playlist), IS_DIRECTORY, UNREADABLE, BAD_ARGS (a crate has that name;
+   * @throws StudioError NOT_FOUND (no such playlist), IS_DIRECTORY, UNREADABLE, BAD_ARGS (a crate has the name given;
    *   not a playlist: binary, empty, an HLS stream's segments, malformed XSPF; a file name that makes no crate name)
    */
   async importPlaylist(source: { path: string } | { fileName: string; bytes: Buffer }, name?: string, under?: string[], allows?: (path: string) => Promise<boolean>): Promise<MethodOutput<'crates:import'>> {
     const dropped = 'bytes' in source;
     const file = dropped ? basename(source.fileName) : source.path;
     const bytes = dropped ? checkPlaylistBytes(source.bytes, file) : await readPlaylistFile(file);
-    const crateName = name ?? defaultCrateName(file);
-    this.unique(crateName);
+    const fromFile = name === undefined;
+    const wanted = name ?? defaultCrateName(file);
+    // a name given is refused where a crate has it; the playlist's own name takes the first free "Name (2)", "Name (3)"…
+    // (importing Friday.m3u8 again, or beside a crate of that name, made nothing: crateimport34). Checked again when
+    // the crate is made, below: the entries are looked up meanwhile, and another call may have taken the name
+    if (!fromFile) this.unique(wanted);
     // dropped on a web page: no folder is known, so the relative entries resolve under one no file lies in
     const dir = dropped ? DROPPED_DIR : dirname(file);
     const read = readPlaylist(bytes, basename(file), dir);
@@ -187,6 +192,7 @@ export class CrateService {
     const id = newLibId();
     const now = Date.now();
     writeTx(this.db, () => {
+      const crateName = fromFile ? this.freeName(wanted) : (this.unique(wanted), wanted);
       this.repo.insert(id, crateName, now);
       if (ids.length) this.repo.add(id, ids, now);
     });
@@ -224,6 +230,15 @@ export class CrateService {
     const twin = index.findCase(e.path) ?? (e.also ? index.findCase(e.also) : undefined);
     if (twin) return { reason: `no such file; the library has "${twin}", which differs from it only in case (this file system tells case apart)` };
     return { reason: 'no such file: it may have been moved, renamed or deleted' };
+  }
+
+  /** `name` where no crate has it, else the first of "name (2)", "name (3)", … that none has (the case folded, as unique) */
+  private freeName(name: string): string {
+    for (let n = 1; ; n++) {
+      const suffix = n === 1 ? '' : ` (${n})`;
+      const candidate = n === 1 ? name : `${Array.from(name).slice(0, 100 - suffix.length).join('').trimEnd()}${suffix}`;
+      if (!this.repo.idByName(candidate)) return candidate;
+    }
   }
 
   private unique(name: string, except?: string): void {
