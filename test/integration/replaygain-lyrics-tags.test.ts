@@ -178,6 +178,13 @@ t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text
     // an LRC file beside an untagged MP3, saved by an old Windows editor in its code page (Windows-1252), [mm:ss:xx]
     copy('mp3', 'sidecar.mp3');
     writeFileSync(file('sidecar.lrc'), Buffer.from('[la:fra]\r\n[00:01:50]\xc7a commence\r\n[00:03]Fin\r\n', 'latin1'));
+    // LRC files saved as UTF-16 (Windows Notepad's "Unicode", some Windows LRC editors): by iconv, with its byte-order
+    // mark (UTF-16: glibc writes BOM + little-endian), and big-endian (UTF-16BE with a BOM put first)
+    copy('mp3', 'utf16le.mp3');
+    copy('mp3', 'utf16be.mp3');
+    const lrc16 = '[ar:Ärtist]\r\n[00:01.00]Grüße ♪\r\n[00:02.00]二行目\r\n';
+    writeFileSync(file('utf16le.lrc'), execFileSync('iconv', ['-f', 'UTF-8', '-t', 'UTF-16'], { input: lrc16 }));
+    writeFileSync(file('utf16be.lrc'), execFileSync('iconv', ['-f', 'UTF-8', '-t', 'UTF-16BE'], { input: `\ufeff${lrc16}` }));
     // the LRC beside a file whose tags hold plain lyrics: the timed LRC is shown
     copy('mp3', 'both.mp3');
     execFileSync('kid3-cli', ['-c', 'set lyrics "Plain words"', file('both.mp3')]);
@@ -209,6 +216,13 @@ t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text
     assert.equal(both?.source, 'lrc');
     assert.equal(both?.text, 'Timed words');
     assert.equal(await lyricsOf('src.mp3'), undefined, 'an untagged file with no LRC beside it has none');
+  });
+  test('an LRC file saved as UTF-16 (either byte order, with its byte-order mark) is read', async () => {
+    for (const name of ['utf16le', 'utf16be']) {
+      const l = await lyricsOf(`${name}.mp3`);
+      assert.deepEqual(l?.lines, [{ startSec: 1, text: 'Grüße ♪' }, { startSec: 2, text: '二行目' }], name);
+      assert.equal(l?.lrcFile, `${name}.lrc`);
+    }
   });
   test('a named pipe where the LRC would be is not opened', async () => {
     const t0 = Date.now();

@@ -107,23 +107,31 @@ export function sidecarLrcPaths(mediaPath: string): string[] {
 }
 
 /**
+ * An LRC file's bytes as text: UTF-16 where a byte-order mark says so (FF FE little-endian, FE FF big-endian: Windows
+ * Notepad's "Unicode" and some Windows LRC editors), else UTF-8 (with or without its mark), else Windows-1252 (older
+ * LRC editors write the system's code page). Pure.
+ */
+export function decodeLrc(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return decodeCp1252(bytes);
+  }
+}
+
+/**
  * The timed lyrics of the LRC file beside `mediaPath` (sidecarLrcPaths), as `source: 'lrc'` with `lrcFile` its name;
  * null when there is none, it is not a regular file, larger than LRC_MAX_BYTES, unreadable, or holds no timed line.
- * UTF-8 (with or without a byte-order mark), else Windows-1252 (older LRC editors write the system's code page).
+ * Its text as decodeLrc reads it (UTF-16 with a byte-order mark, UTF-8, else Windows-1252).
  */
 export async function sidecarLyrics(mediaPath: string): Promise<Lyrics | null> {
   for (const p of sidecarLrcPaths(mediaPath)) {
     try {
       const st = await stat(p);
       if (!st.isFile() || st.size > LRC_MAX_BYTES) continue;
-      const bytes = await readFile(p);
-      let text: string;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-      } catch {
-        text = decodeCp1252(bytes);
-      }
-      const found = fromText(text, 'lrc');
+      const found = fromText(decodeLrc(await readFile(p)), 'lrc');
       if (found?.lines) return { ...found, lrcFile: basename(p) };
     } catch {
       continue;
