@@ -50,7 +50,7 @@ print(json.dumps(out))
 `;
   return JSON.parse(execFileSync(REAL_PYTHON, ['-c', py, path], { encoding: 'utf8' })) as Record<string, string>;
 }
-const dB = (s: string | undefined) => (s === undefined ? undefined : Number(s.replace(/dB|LUFS/g, '').trim()));
+const dB = (s: string | undefined) => (s === undefined ? undefined : Number(s.replace(/dB|LUFS|LU/g, '').trim()));
 
 describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: missing.length ? `not installed: ${missing.join(', ')}` : false }, () => {
   const ids: Record<string, string> = {};
@@ -78,6 +78,9 @@ describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: miss
     execFileSync('loudgain', ['-q', '-I3', '-S', '-s', 'e', enc('loudgain.mp3')], { stdio: 'ignore' });
     execFileSync('loudgain', ['-q', '-s', 'e', enc('loudgain.opus')], { stdio: 'ignore' });
     execFileSync('loudgain', ['-q', '-s', 'e', enc('loudgain.m4a')], { stdio: 'ignore' });
+    // loudgain -s l: the gains in LU, not dB ("16.76 LU"; 1 LU = 1 dB) — album mode (-a) over a FLAC and an MP3
+    execFileSync('loudgain', ['-q', '-a', '-s', 'l', enc('loudgain-lu.flac'), enc('loudgain-lu.ogg')], { stdio: 'ignore' });
+    execFileSync('loudgain', ['-q', '-I3', '-S', '-s', 'l', enc('loudgain-lu.mp3')], { stdio: 'ignore' });
     // a tag no tagger would write: kept out, not read as 0 dB
     copyFileSync(join(music, 'metaflac.flac'), join(music, 'mistyped.flac'));
     execFileSync('metaflac', ['--remove-tag=REPLAYGAIN_TRACK_GAIN', '--set-tag=REPLAYGAIN_TRACK_GAIN=loud', join(music, 'mistyped.flac')]);
@@ -88,7 +91,7 @@ describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: miss
     db.close();
   });
 
-  const FILES = ['mp3gain-ape.mp3', 'mp3gain-id3.mp3', 'vorbisgain.ogg', 'metaflac.flac', 'loudgain.flac', 'loudgain.mp3', 'loudgain.opus', 'loudgain.m4a'];
+  const FILES = ['mp3gain-ape.mp3', 'mp3gain-id3.mp3', 'vorbisgain.ogg', 'metaflac.flac', 'loudgain.flac', 'loudgain.mp3', 'loudgain.opus', 'loudgain.m4a', 'loudgain-lu.flac', 'loudgain-lu.ogg', 'loudgain-lu.mp3'];
   for (const name of FILES) {
     test(`${name}: the probe's ReplayGain is what the tool wrote (mutagen reads the same)`, async () => {
       const truth = mutagenReplayGain(join(music, name));
@@ -124,7 +127,7 @@ describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: miss
   test('the library detail sets it beside the studio\'s loudness: loudgain\'s BS.1770 (libebur128) and ours agree', async () => {
     const { engine } = await startTestEngine({ env: { STUDIO_DB_FILE: dbPath, STUDIO_LIBRARY_BACKGROUND: '0' } });
     try {
-      for (const name of ['loudgain.flac', 'loudgain.mp3', 'loudgain.m4a', 'loudgain.opus']) {
+      for (const name of ['loudgain.flac', 'loudgain.mp3', 'loudgain.m4a', 'loudgain.opus', 'loudgain-lu.flac', 'loudgain-lu.mp3']) {
         const d = await engine.call('library:track-detail', { trackId: ids[name] });
         assert.ok(d.taggedReplayGain, name);
         const a = replayGainAgreement(d.taggedReplayGain, d.track.lufs);
