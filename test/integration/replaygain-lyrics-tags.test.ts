@@ -172,6 +172,12 @@ describe('lyrics written by real taggers, and an LRC file beside the track', { t
     writeFileSync(file('words.txt'), 'First line of the song\nSecond line here\n');
     execFileSync('eyeD3', ['-Q', '--add-lyrics', `${file('words.txt')}:Verse:deu`, copy('mp3', 'eyed3.mp3')], { stdio: 'ignore' });
     execFileSync('kid3-cli', ['-c', 'set lyrics "Kid line one\nKid line two"', copy('mp3', 'kid3.mp3')]);
+    // several USLT frames, as a file gathers them from several taggers: plain English first, then LRC (MusicBee and
+    // some lyrics plugins keep synchronised lyrics as LRC text in a USLT frame of their own), then plain German
+    writeFileSync(file('plain.txt'), 'Plain one\nPlain two\n');
+    writeFileSync(file('timed.txt'), '[00:01.00]Timed one\n[00:02.00]Timed two\n');
+    writeFileSync(file('deu.txt'), 'Deutsch eins\n');
+    execFileSync('eyeD3', ['-Q', '--add-lyrics', `${file('plain.txt')}::eng`, '--add-lyrics', `${file('timed.txt')}:synced:eng`, '--add-lyrics', `${file('deu.txt')}::deu`, copy('mp3', 'several.mp3')], { stdio: 'ignore' });
     execFileSync('metaflac', ['--set-tag=LYRICS=[00:01.00]Flac one\n[00:02.50][00:04.00]Flac two', copy('flac', 'lrc-in-tag.flac')]);
     execFileSync('AtomicParsley', [copy('m4a', 'ap.m4a'), '--lyrics', 'AP line one\nAP line two', '--overWrite'], { stdio: 'ignore' });
     execFileSync(REAL_PYTHON, ['-c', `
@@ -202,6 +208,9 @@ t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text
   test('ID3v2 USLT by eyeD3 and kid3-cli: plain text with its language', async () => {
     assert.deepEqual(await lyricsOf('eyed3.mp3'), { text: 'First line of the song\nSecond line here', source: 'tags', language: 'deu' });
     assert.deepEqual(await lyricsOf('kid3.mp3'), { text: 'Kid line one\nKid line two', source: 'tags', language: 'eng' });
+  });
+  test('several USLT frames: the timed one (LRC text) is shown, not the plain one before it', async () => {
+    assert.deepEqual(await lyricsOf('several.mp3'), { text: 'Timed one\nTimed two', lines: [{ startSec: 1, text: 'Timed one' }, { startSec: 2, text: 'Timed two' }], source: 'tags', language: 'eng' });
   });
   test('LRC in a Vorbis LYRICS comment: timed, a line with two times at each', async () => {
     const l = await lyricsOf('lrc-in-tag.flac');

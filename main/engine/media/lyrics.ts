@@ -69,14 +69,15 @@ function fromText(text: string, source: Lyrics['source'], language?: string): Ly
 const TEXT_IDS = new Set(['USLT', 'ULT', 'LYRICS', 'UNSYNCEDLYRICS', 'UNSYNCED LYRICS', '©LYR', 'TXXX:LYRICS', 'TXXX:UNSYNCEDLYRICS']);
 
 /**
- * The lyrics the file's tags hold, or null: a SYLT frame in milliseconds (timed), else the first lyrics text — LRC in it
- * read as timed lines. The native frames are read (music-metadata's common `lyrics` has already taken the LRC
+ * The lyrics the file's tags hold, or null: a SYLT frame in milliseconds (timed), else the first lyrics text holding
+ * LRC (read as timed lines; a file may keep plain and LRC lyrics in two USLT frames), else the first lyrics text. The native frames are read (music-metadata's common `lyrics` has already taken the LRC
  * timestamps out of a Vorbis LYRICS field, and keeps only a line's first). `language`: the frame's ISO 639-2 code
  * where it names one ("eng"; "XXX" and blanks are none). Pure.
  */
 export function lyricsFromTags(meta: IAudioMetadata | null): Lyrics | null {
   if (!meta) return null;
   let text: { text: string; language?: string } | null = null;
+  let timedText: Lyrics | null = null;
   for (const frames of Object.values(meta.native ?? {})) {
     for (const f of frames as Array<{ id: string; value: unknown }>) {
       const id = f.id.toUpperCase();
@@ -91,13 +92,18 @@ export function lyricsFromTags(meta: IAudioMetadata | null): Lyrics | null {
           .map(({ startSec, text: t }) => ({ startSec, text: t }));
         if (lines.length) return { text: capped(lines.map((l) => l.text).join('\n')), lines, source: 'tags', ...(language ? { language } : {}) };
       }
-      if (text === null && TEXT_IDS.has(id)) {
+      if (timedText === null && TEXT_IDS.has(id)) {
         const t = typeof v === 'string' ? v : typeof v?.text === 'string' ? v.text : null;
-        if (t && t.trim()) text = { text: t, language };
+        if (t && t.trim()) {
+          if (text === null) text = { text: t, language };
+          // a later frame holding LRC (timed) is preferred to a plain one before it
+          const found = LRC_TIME.test(t) ? fromText(t, 'tags', language) : null;
+          if (found?.lines) timedText = found;
+        }
       }
     }
   }
-  return text ? fromText(text.text, 'tags', text.language) : null;
+  return timedText ?? (text ? fromText(text.text, 'tags', text.language) : null);
 }
 
 /** the sidecar LRC file of a media file: the same folder and name, `.lrc` (or `.LRC`) for its extension */
