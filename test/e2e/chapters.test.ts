@@ -138,6 +138,39 @@ describe('the file’s chapters on the waveform (M4B audiobook)', { timeout: 300
     }
   });
 
+  test('lyrics by keyboard: the list is one Tab stop (the line sung, or the first), arrows move in it, Enter plays from a line', async () => {
+    const { sp } = studio;
+    const { page } = sp;
+    // still the long song (120 lines), paused on line 41 or near it
+    const focused = () => page.evaluate(() => {
+      const el = (globalThis as any).document.activeElement as { dataset: { testid?: string }; textContent: string } | null;
+      return el ? `${el.dataset.testid ?? ''}:${el.textContent.trim()}` : '';
+    });
+    const sung = await page.locator('[data-testid=lyrics-lines] li[aria-current=true]').innerText();
+    await page.getByTestId('lyrics-toggle').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), `lyrics-line:${sung.trim()}`, 'Tab goes to the line sung');
+    // before (tester34): every one of the 120 lines was a Tab stop between the header and the rest of the window
+    await page.keyboard.press('Tab');
+    assert.notEqual((await focused()).split(':')[0], 'lyrics-line', 'the next Tab leaves the lyrics');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(), `lyrics-line:${sung.trim()}`, 'Shift+Tab comes back to the same line');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const target = await focused();
+    assert.notEqual(target, `lyrics-line:${sung.trim()}`);
+    const title = await page.evaluate(() => ((globalThis as any).document.activeElement as { title: string }).title);
+    const at = Number(/Play from ([\d.]+) s/.exec(title)![1]);
+    await page.keyboard.press('Enter');
+    await sp.waitForMediaTime(at - 0.05, at + 0.5);
+    await page.keyboard.press('Home');
+    assert.equal((await focused()).split(':')[0], 'lyrics-line', 'Home moves to the first line, in the list');
+    assert.equal(await page.evaluate(() => ((globalThis as any).document.activeElement as { title: string }).title), 'Play from 0.00 s');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await page.evaluate(() => ((globalThis as any).document.activeElement as { title: string }).title), 'Play from 0.00 s', 'ArrowUp on the first stays');
+    await sp.screenshot('lyrics-keyboard');
+  });
+
   test('no page errors', () => {
     assert.deepEqual(studio.sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });
