@@ -180,6 +180,12 @@ describe('lyrics written by real taggers, and an LRC file beside the track', { t
     execFileSync('eyeD3', ['-Q', '--add-lyrics', `${file('plain.txt')}::eng`, '--add-lyrics', `${file('timed.txt')}:synced:eng`, '--add-lyrics', `${file('deu.txt')}::deu`, copy('mp3', 'several.mp3')], { stdio: 'ignore' });
     execFileSync('metaflac', ['--set-tag=LYRICS=[00:01.00]Flac one\n[00:02.50][00:04.00]Flac two', copy('flac', 'lrc-in-tag.flac')]);
     execFileSync('AtomicParsley', [copy('m4a', 'ap.m4a'), '--lyrics', 'AP line one\nAP line two', '--overWrite'], { stdio: 'ignore' });
+    // a video with lyrics: an MP4 tagged by AtomicParsley, remuxed to Matroska by ffmpeg (its lyrics become the
+    // Matroska tag LYRICS, which music-metadata names "track:LYRICS"), the audio-only one too (MKA)
+    ff(['-f', 'lavfi', '-i', 'testsrc=d=2:s=160x120:r=10', '-f', 'lavfi', '-i', 'sine=d=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', file('video.mp4')]);
+    execFileSync('AtomicParsley', [file('video.mp4'), '--lyrics', 'Video line one\nVideo line two', '--overWrite'], { stdio: 'ignore' });
+    ff(['-i', file('video.mp4'), '-c', 'copy', file('video.mkv')]);
+    ff(['-i', file('ap.m4a'), '-c', 'copy', '-metadata', 'LYRICS=[00:00.50]Matroska timed', file('timed.mka')]);
     execFileSync(REAL_PYTHON, ['-c', `
 from mutagen.id3 import ID3, SYLT, Encoding
 t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text=[('Sync two', 2500), ('Sync one', 1000)])); t.save(${JSON.stringify(copy('mp3', 'sylt.mp3'))})
@@ -211,6 +217,11 @@ t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text
   });
   test('several USLT frames: the timed one (LRC text) is shown, not the plain one before it', async () => {
     assert.deepEqual(await lyricsOf('several.mp3'), { text: 'Timed one\nTimed two', lines: [{ startSec: 1, text: 'Timed one' }, { startSec: 2, text: 'Timed two' }], source: 'tags', language: 'eng' });
+  });
+  test('a video with lyrics: MP4 ©lyr, and the same remuxed to Matroska (tag LYRICS); LRC in a Matroska tag', async () => {
+    assert.deepEqual(await lyricsOf('video.mp4'), { text: 'Video line one\nVideo line two', source: 'tags' });
+    assert.deepEqual(await lyricsOf('video.mkv'), { text: 'Video line one\nVideo line two', source: 'tags' });
+    assert.deepEqual((await lyricsOf('timed.mka'))?.lines, [{ startSec: 0.5, text: 'Matroska timed' }]);
   });
   test('LRC in a Vorbis LYRICS comment: timed, a line with two times at each', async () => {
     const l = await lyricsOf('lrc-in-tag.flac');

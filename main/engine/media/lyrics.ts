@@ -1,7 +1,7 @@
 /**
  * A track's lyrics (Tags.lyrics): from its own tags — ID3v2 USLT (unsynchronised) and SYLT (synchronised, in
- * milliseconds), Vorbis comments LYRICS / UNSYNCEDLYRICS, APEv2 Lyrics, MP4 ©lyr, as music-metadata reads them — or
- * from an LRC file beside it with the same name (`Song.lrc` for `Song.mp3`: what foobar2000, MusicBee, Jellyfin and
+ * milliseconds), Vorbis comments LYRICS / UNSYNCEDLYRICS, APEv2 Lyrics, MP4 ©lyr, Matroska LYRICS (MKV, MKA, WebM), as
+ * music-metadata reads them — or from an LRC file beside it with the same name (`Song.lrc` for `Song.mp3`: what foobar2000, MusicBee, Jellyfin and
  * Navidrome read), which is preferred when it is timed and the tags are not. Text that is LRC (a tagger may put LRC
  * into an unsynchronised lyrics tag) is read as timed lines. LRC is parsed by clrc (simple LRC; several timestamps on a
  * line are one line each), `[offset:±ms]` applied as the format says (a positive offset shows the lines sooner), the
@@ -78,9 +78,10 @@ export function lyricsFromTags(meta: IAudioMetadata | null): Lyrics | null {
   if (!meta) return null;
   let text: { text: string; language?: string } | null = null;
   let timedText: Lyrics | null = null;
-  for (const frames of Object.values(meta.native ?? {})) {
+  for (const [format, frames] of Object.entries(meta.native ?? {})) {
     for (const f of frames as Array<{ id: string; value: unknown }>) {
-      const id = f.id.toUpperCase();
+      // Matroska's tags are named with their target ("track:LYRICS", "album:LYRICS"): the name is after it
+      const id = (format === 'matroska' ? f.id.slice(f.id.lastIndexOf(':') + 1) : f.id).toUpperCase();
       const v = f.value as { text?: unknown; language?: unknown; syncText?: Array<{ text?: unknown; timestamp?: unknown }>; timeStampFormat?: unknown } | string;
       const language = typeof v === 'object' && typeof v.language === 'string' && /^[a-z]{3}$/i.test(v.language) && v.language.toUpperCase() !== 'XXX' ? v.language.toLowerCase() : undefined;
       if ((id === 'SYLT' || id === 'SLT') && typeof v === 'object' && v.timeStampFormat === 2 && Array.isArray(v.syncText)) {
