@@ -1,8 +1,8 @@
 /**
  * A track's lyrics (Tags.lyrics): from its own tags — ID3v2 USLT (unsynchronised) and SYLT (synchronised, in
  * milliseconds), Vorbis comments LYRICS / UNSYNCEDLYRICS, APEv2 Lyrics, MP4 ©lyr, Matroska LYRICS (MKV, MKA, WebM), as
- * music-metadata reads them — or from an LRC file beside it with the same name (`Song.lrc` for `Song.mp3`: what foobar2000, MusicBee, Jellyfin and
- * Navidrome read), which is preferred when it is timed and the tags are not. Text that is LRC (a tagger may put LRC
+ * music-metadata reads them — or from an LRC file beside it with the same name (`Song.lrc` for `Song.mp3`: what
+ * foobar2000, MusicBee, Jellyfin and Navidrome read), which is preferred when it is timed and the tags are not. Text that is LRC (a tagger may put LRC
  * into an unsynchronised lyrics tag) is read as timed lines. LRC is parsed by clrc (simple LRC; several timestamps on a
  * line are one line each), `[offset:±ms]` applied as the format says (a positive offset shows the lines sooner), the
  * word times of enhanced LRC (`<mm:ss.xx>`) dropped from the text.
