@@ -176,6 +176,11 @@ describe('studio tags write (tags34)', { timeout: 300_000 }, () => {
     assert.equal(code, 0, err);
     assert.equal(vorbis(files.flac).INITIALKEY, 'Am');
     assert.equal(id3(files.mp3).TKEY, 'Am');
+    // its summary on stderr read by one that left (`… 2>&1 >/dev/null | head -0`): exit 0 still (before: 1, EPIPE)
+    const quiet = spawn(process.execPath, [bin, 'tags', 'write', A, '--key', '--notation', 'camelot'], { env: { ...process.env, STUDIO_DATA_DIR: dataDir }, stdio: ['ignore', 'ignore', 'pipe'] });
+    quiet.stderr.destroy();
+    assert.equal(await new Promise<number | null>((done) => quiet.on('close', done)), 0);
+    assert.equal(id3(files.mp3).TKEY, '8A');
   });
 
   test('refusals: a path outside the library, an unknown crate (1), a wrong notation or no tracks named (2); while the app holds the folder, write exits 75 and --dry-run reads a copy', async () => {
