@@ -116,6 +116,11 @@ describe('the file’s chapters on the waveform (M4B audiobook)', { timeout: 300
       const lines = page.getByTestId('lyrics-line');
       await lines.first().waitFor();
       assert.equal(await lines.count(), LONG_LINES);
+      // a blank timed line and one with only "♪" are the same to a listener: a pause in the words — named so to a
+      // screen reader, and not counted as lines of words (before: 108 "lines", 24 buttons named "♪" or "")
+      assert.match(await page.getByTestId('lyrics-toggle').innerText(), /Lyrics 96 lines, timed, from long lyrics\.lrc/);
+      assert.equal(await page.getByRole('button', { name: 'Instrumental', exact: true }).count(), 24);
+      assert.equal(await page.getByRole('button', { name: 'Line 1 of the long song', exact: true }).count(), 1);
       await sp.screenshot('lyrics-long-1280x720');
       const left = page.locator('.left');
       const scrolls = () => Promise.all([left.evaluate((e) => e.scrollTop), page.getByTestId('lyrics-lines').evaluate((e) => e.scrollTop)]);
