@@ -714,7 +714,21 @@ export function takeDataDir(argv: string[]): { dataDir: string | undefined; rest
   return { dataDir, rest };
 }
 
+/**
+ * Output (stdout, or stderr's progress and summary) read by a program that stops early (`studio … | head -1`, a pager
+ * quit): the rest of the output is dropped and the command's work goes on to its end and exit code — a write after
+ * the reader left threw EPIPE as an unhandled 'error' event (a stack trace, exit 1; `studio tags write` died between
+ * files). Other stream errors still throw.
+ */
+function outputReaderMayLeave(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
+  outputReaderMayLeave(process.stdout);
+  outputReaderMayLeave(process.stderr);
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'serve':

@@ -41,10 +41,21 @@ describe('the file’s chapters on the waveform (M4B audiobook)', { timeout: 300
       plain = join(dir, 'plain lyrics.flac');
       ff(['-f', 'lavfi', '-i', 'sine=frequency=220:duration=6', plain]);
       execFileSync('metaflac', ['--set-tag=UNSYNCEDLYRICS=Line one\nLine two, no times', plain]);
+      // a long song's lyrics as lrclib.net and LRC editors write them (metadata tags, blank timed lines, "♪" lines,
+      // 120 lines), beside a file whose header is long (long title, artist, album, comment)
+      long = join(dir, 'long lyrics.mp3');
+      ff(['-f', 'lavfi', '-i', 'sine=frequency=330:duration=40', '-c:a', 'libmp3lame', '-b:a', '64k',
+        '-metadata', `title=${'A very long song title that goes on and on '.repeat(3)}`, '-metadata', `artist=${'The Artist With A Long Name & Friends, '.repeat(3)}`,
+        '-metadata', `album=${'An Album Named At Length '.repeat(3)}`, '-metadata', `comment=${'A long comment that a tagger left here. '.repeat(12)}`, long]);
+      const lrc = ['[ti:Long]', '[ar:Artist]', '[by:]', '[re:LRC Editor]', '[ve:1.0]', '[length: 00:40]', ''];
+      for (let i = 0; i < LONG_LINES; i++) lrc.push(`[00:${(i * 0.3).toFixed(2).padStart(5, '0')}]${i % 10 === 9 ? '' : i % 10 === 4 ? '♪' : `Line ${i + 1} of the long song`}`);
+      writeFileSync(join(dir, 'long lyrics.lrc'), `${lrc.join('\n')}\n`);
     },
   });
+  const LONG_LINES = 120;
   let song = '';
   let plain = '';
+  let long = '';
 
   test('a dashed line and a title per chapter, the count in the facts, a click plays from the chapter', async () => {
     const { sp } = studio;
@@ -94,6 +105,75 @@ describe('the file’s chapters on the waveform (M4B audiobook)', { timeout: 300
     await page.getByTestId('lyrics-text').filter({ hasText: 'Line two, no times' }).waitFor();
     assert.equal(await page.getByTestId('lyrics').getAttribute('data-timed'), 'false');
     assert.match(await page.getByTestId('lyrics-toggle').innerText(), /2 lines, from the tags/);
+  });
+
+  test('lyrics: 120 lines beside a long header on a small window (1280×720) — the header stays where the person put it while the lines follow playback', async () => {
+    const { sp } = studio;
+    const { page } = sp;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    try {
+      assert.equal((await sp.openThroughBrowser(long)).name, 'track-opened');
+      const lines = page.getByTestId('lyrics-line');
+      await lines.first().waitFor();
+      assert.equal(await lines.count(), LONG_LINES);
+      // a blank timed line and one with only "♪" are the same to a listener: a pause in the words — named so to a
+      // screen reader, and not counted as lines of words (before: 108 "lines", 24 buttons named "♪" or "")
+      assert.match(await page.getByTestId('lyrics-toggle').innerText(), /Lyrics 96 lines, timed, from long lyrics\.lrc/);
+      assert.equal(await page.getByRole('button', { name: 'Instrumental', exact: true }).count(), 24);
+      assert.equal(await page.getByRole('button', { name: 'Line 1 of the long song', exact: true }).count(), 1);
+      await sp.screenshot('lyrics-long-1280x720');
+      const left = page.locator('.left');
+      const scrolls = () => Promise.all([left.evaluate((e) => e.scrollTop), page.getByTestId('lyrics-lines').evaluate((e) => e.scrollTop)]);
+      assert.deepEqual(await scrolls(), [0, 0]);
+      // play from line 20, then scroll the column back up to read the header; while the lines follow (the list
+      // scrolls), the column stays there (before: each line sung scrolled the whole column, 471 px down)
+      await lines.nth(19).click();
+      await left.evaluate((e) => (e.scrollTop = 0));
+      const listBefore = (await scrolls())[1];
+      await page.keyboard.press('Space');
+      await page.locator('[data-testid=play][data-playing=true]').waitFor();
+      await page.locator('[data-testid=lyrics-lines] li[aria-current=true]', { hasText: 'Line 41 ' }).waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Space');
+      const [leftTop, listTop] = await scrolls();
+      await sp.screenshot('lyrics-long-playing-1280x720');
+      assert.ok(listTop > listBefore, `the list follows the line sung (${listBefore} → ${listTop})`);
+      assert.equal(leftTop, 0, 'the header column stays where it was');
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 860 });
+    }
+  });
+
+  test('lyrics by keyboard: the list is one Tab stop (the line sung, or the first), arrows move in it, Enter plays from a line', async () => {
+    const { sp } = studio;
+    const { page } = sp;
+    // still the long song (120 lines), paused on line 41 or near it
+    const focused = () => page.evaluate(() => {
+      const el = (globalThis as any).document.activeElement as { dataset: { testid?: string }; textContent: string } | null;
+      return el ? `${el.dataset.testid ?? ''}:${el.textContent.trim()}` : '';
+    });
+    const sung = await page.locator('[data-testid=lyrics-lines] li[aria-current=true]').innerText();
+    await page.getByTestId('lyrics-toggle').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), `lyrics-line:${sung.trim()}`, 'Tab goes to the line sung');
+    // before (tester34): every one of the 120 lines was a Tab stop between the header and the rest of the window
+    await page.keyboard.press('Tab');
+    assert.notEqual((await focused()).split(':')[0], 'lyrics-line', 'the next Tab leaves the lyrics');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(), `lyrics-line:${sung.trim()}`, 'Shift+Tab comes back to the same line');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const target = await focused();
+    assert.notEqual(target, `lyrics-line:${sung.trim()}`);
+    const title = await page.evaluate(() => ((globalThis as any).document.activeElement as { title: string }).title);
+    const at = Number(/Play from ([\d.]+) s/.exec(title)![1]);
+    await page.keyboard.press('Enter');
+    await sp.waitForMediaTime(at - 0.05, at + 0.5);
+    await page.keyboard.press('Home');
+    assert.equal((await focused()).split(':')[0], 'lyrics-line', 'Home moves to the first line, in the list');
+    assert.equal(await page.evaluate(() => ((globalThis as any).document.activeElement as { title: string }).title), 'Play from 0.00 s');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await page.evaluate(() => ((globalThis as any).document.activeElement as { title: string }).title), 'Play from 0.00 s', 'ArrowUp on the first stays');
+    await sp.screenshot('lyrics-keyboard');
   });
 
   test('no page errors', () => {

@@ -6,7 +6,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { join } from 'node:path';
 import { OUTPUT } from '../helpers/media';
 import { useStudio } from '../helpers/studio';
-import type { ServeProcess } from './studio-page';
+import { ff } from '../helpers/media';
+import { startServe, StudioPage, type ServeProcess } from './studio-page';
 
 /**
  * The web-mode credential never reaches another origin on this machine, and
@@ -118,6 +119,49 @@ describe('web-mode credential in a real browser', { timeout: 300_000 }, () => {
     await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('[data-testid^=toast-]').length === 0, null, { polling: 100, timeout: 30_000 });
     assert.equal(new URL(page.url()).hash, '', 'the token left the address bar');
     await page.screenshot({ path: join(OUTPUT, 'screenshots', 'tokenless-page-then-token.png') });
+  });
+
+  test('a tab with a track open while serve restarts (a new token): once given the new address, the track plays again', async () => {
+    const song = join(OUTPUT, 'serve-restart-song.mp3');
+    // 4 minutes at 320 kb/s (9.6 MB): the browser has not fetched its end when serve restarts
+    ff(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=240', '-c:a', 'libmp3lame', '-b:a', '320k', song]);
+    const first = await startServe();
+    const dataDir = first.dataDir;
+    let again: ServeProcess | undefined;
+    const sp = await StudioPage.open(studio.browser, first);
+    try {
+      const { page } = sp;
+      assert.equal((await sp.openThroughBrowser(song)).name, 'track-opened');
+      await page.keyboard.press('Space');
+      await sp.waitForMediaTime(1, 5);
+      await page.keyboard.press('Space');
+      // serve stopped and started again on the same port and data folder: a new token
+      const port = Number(new URL(first.origin).port);
+      const exited = new Promise((r) => first.proc.once('exit', r));
+      first.proc.kill('SIGTERM');
+      await exited;
+      again = await startServe({ dataDir, port });
+      const status = page.getByTestId('engine-status');
+      await status.filter({ hasText: 'Not connected' }).waitFor({ timeout: 30_000 });
+      await page.evaluate((hash) => ((globalThis as any).location.hash = hash), new URL(again.openUrl).hash);
+      await status.filter({ hasText: 'Engine ready' }).waitFor({ timeout: 60_000 });
+      // near the end, which the browser must fetch now, under the new serve
+      await page.keyboard.press('End');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowLeft');
+      await sp.waitForMediaTime(229, 231, 20_000);
+      // before (tester34): the element kept the old serve's media address: "data source error", stuck at 3:50
+      await page.keyboard.press('Space');
+      await sp.waitForMediaTime(231.5, Infinity, 20_000);
+      assert.equal(await page.evaluate(() => (globalThis as any).document.querySelector('video').error), null);
+      assert.equal((await sp.mediaState()).paused, false);
+      await sp.screenshot('serve-restart-track-plays');
+      assert.deepEqual(await sp.toastTexts(), []);
+    } finally {
+      await sp.page.close();
+      await again?.stop();
+      await first.stop();
+    }
   });
 
   test('a tab holding an earlier serve\'s token (serve restarted: a new one) says so at once and what to do; the new token connects it', async () => {

@@ -164,6 +164,25 @@ describe('studio tags write (tags34)', { timeout: 300_000 }, () => {
     if (written.includes(files.mp3)) assert.equal(id3(files.mp3).TKEY, '1m');
   });
 
+  test('its output read by a program that stops early (`… | head -1`): every file still written, no EPIPE crash', async () => {
+    // before (tester34): the first write after the reader left threw EPIPE — an unhandled 'error' event, a stack trace
+    // on stderr, exit 1 — and the files after it were not written
+    const child = spawn(process.execPath, [bin, 'tags', 'write', A, '--key', '--notation', 'standard'], { env: { ...process.env, STUDIO_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy()); // as head -1 does: reads the first line, closes the pipe
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    assert.doesNotMatch(err, /EPIPE|Unhandled/, err);
+    assert.equal(code, 0, err);
+    assert.equal(vorbis(files.flac).INITIALKEY, 'Am');
+    assert.equal(id3(files.mp3).TKEY, 'Am');
+    // its summary on stderr read by one that left (`… 2>&1 >/dev/null | head -0`): exit 0 still (before: 1, EPIPE)
+    const quiet = spawn(process.execPath, [bin, 'tags', 'write', A, '--key', '--notation', 'camelot'], { env: { ...process.env, STUDIO_DATA_DIR: dataDir }, stdio: ['ignore', 'ignore', 'pipe'] });
+    quiet.stderr.destroy();
+    assert.equal(await new Promise<number | null>((done) => quiet.on('close', done)), 0);
+    assert.equal(id3(files.mp3).TKEY, '8A');
+  });
+
   test('refusals: a path outside the library, an unknown crate (1), a wrong notation or no tracks named (2); while the app holds the folder, write exits 75 and --dry-run reads a copy', async () => {
     const outside = studio('tags', 'write', DIR, join(DIR, 'nowhere'), '--json');
     assert.equal(outside.code, 1);

@@ -50,7 +50,7 @@ print(json.dumps(out))
 `;
   return JSON.parse(execFileSync(REAL_PYTHON, ['-c', py, path], { encoding: 'utf8' })) as Record<string, string>;
 }
-const dB = (s: string | undefined) => (s === undefined ? undefined : Number(s.replace(/dB|LUFS/g, '').trim()));
+const dB = (s: string | undefined) => (s === undefined ? undefined : Number(s.replace(/dB|LUFS|LU/g, '').trim()));
 
 describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: missing.length ? `not installed: ${missing.join(', ')}` : false }, () => {
   const ids: Record<string, string> = {};
@@ -78,6 +78,9 @@ describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: miss
     execFileSync('loudgain', ['-q', '-I3', '-S', '-s', 'e', enc('loudgain.mp3')], { stdio: 'ignore' });
     execFileSync('loudgain', ['-q', '-s', 'e', enc('loudgain.opus')], { stdio: 'ignore' });
     execFileSync('loudgain', ['-q', '-s', 'e', enc('loudgain.m4a')], { stdio: 'ignore' });
+    // loudgain -s l: the gains in LU, not dB ("16.76 LU"; 1 LU = 1 dB) — album mode (-a) over a FLAC and an MP3
+    execFileSync('loudgain', ['-q', '-a', '-s', 'l', enc('loudgain-lu.flac'), enc('loudgain-lu.ogg')], { stdio: 'ignore' });
+    execFileSync('loudgain', ['-q', '-I3', '-S', '-s', 'l', enc('loudgain-lu.mp3')], { stdio: 'ignore' });
     // a tag no tagger would write: kept out, not read as 0 dB
     copyFileSync(join(music, 'metaflac.flac'), join(music, 'mistyped.flac'));
     execFileSync('metaflac', ['--remove-tag=REPLAYGAIN_TRACK_GAIN', '--set-tag=REPLAYGAIN_TRACK_GAIN=loud', join(music, 'mistyped.flac')]);
@@ -88,7 +91,7 @@ describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: miss
     db.close();
   });
 
-  const FILES = ['mp3gain-ape.mp3', 'mp3gain-id3.mp3', 'vorbisgain.ogg', 'metaflac.flac', 'loudgain.flac', 'loudgain.mp3', 'loudgain.opus', 'loudgain.m4a'];
+  const FILES = ['mp3gain-ape.mp3', 'mp3gain-id3.mp3', 'vorbisgain.ogg', 'metaflac.flac', 'loudgain.flac', 'loudgain.mp3', 'loudgain.opus', 'loudgain.m4a', 'loudgain-lu.flac', 'loudgain-lu.ogg', 'loudgain-lu.mp3'];
   for (const name of FILES) {
     test(`${name}: the probe's ReplayGain is what the tool wrote (mutagen reads the same)`, async () => {
       const truth = mutagenReplayGain(join(music, name));
@@ -124,7 +127,7 @@ describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: miss
   test('the library detail sets it beside the studio\'s loudness: loudgain\'s BS.1770 (libebur128) and ours agree', async () => {
     const { engine } = await startTestEngine({ env: { STUDIO_DB_FILE: dbPath, STUDIO_LIBRARY_BACKGROUND: '0' } });
     try {
-      for (const name of ['loudgain.flac', 'loudgain.mp3', 'loudgain.m4a', 'loudgain.opus']) {
+      for (const name of ['loudgain.flac', 'loudgain.mp3', 'loudgain.m4a', 'loudgain.opus', 'loudgain-lu.flac', 'loudgain-lu.mp3']) {
         const d = await engine.call('library:track-detail', { trackId: ids[name] });
         assert.ok(d.taggedReplayGain, name);
         const a = replayGainAgreement(d.taggedReplayGain, d.track.lufs);
@@ -169,8 +172,20 @@ describe('lyrics written by real taggers, and an LRC file beside the track', { t
     writeFileSync(file('words.txt'), 'First line of the song\nSecond line here\n');
     execFileSync('eyeD3', ['-Q', '--add-lyrics', `${file('words.txt')}:Verse:deu`, copy('mp3', 'eyed3.mp3')], { stdio: 'ignore' });
     execFileSync('kid3-cli', ['-c', 'set lyrics "Kid line one\nKid line two"', copy('mp3', 'kid3.mp3')]);
+    // several USLT frames, as a file gathers them from several taggers: plain English first, then LRC (MusicBee and
+    // some lyrics plugins keep synchronised lyrics as LRC text in a USLT frame of their own), then plain German
+    writeFileSync(file('plain.txt'), 'Plain one\nPlain two\n');
+    writeFileSync(file('timed.txt'), '[00:01.00]Timed one\n[00:02.00]Timed two\n');
+    writeFileSync(file('deu.txt'), 'Deutsch eins\n');
+    execFileSync('eyeD3', ['-Q', '--add-lyrics', `${file('plain.txt')}::eng`, '--add-lyrics', `${file('timed.txt')}:synced:eng`, '--add-lyrics', `${file('deu.txt')}::deu`, copy('mp3', 'several.mp3')], { stdio: 'ignore' });
     execFileSync('metaflac', ['--set-tag=LYRICS=[00:01.00]Flac one\n[00:02.50][00:04.00]Flac two', copy('flac', 'lrc-in-tag.flac')]);
     execFileSync('AtomicParsley', [copy('m4a', 'ap.m4a'), '--lyrics', 'AP line one\nAP line two', '--overWrite'], { stdio: 'ignore' });
+    // a video with lyrics: an MP4 tagged by AtomicParsley, remuxed to Matroska by ffmpeg (its lyrics become the
+    // Matroska tag LYRICS, which music-metadata names "track:LYRICS"), the audio-only one too (MKA)
+    ff(['-f', 'lavfi', '-i', 'testsrc=d=2:s=160x120:r=10', '-f', 'lavfi', '-i', 'sine=d=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', file('video.mp4')]);
+    execFileSync('AtomicParsley', [file('video.mp4'), '--lyrics', 'Video line one\nVideo line two', '--overWrite'], { stdio: 'ignore' });
+    ff(['-i', file('video.mp4'), '-c', 'copy', file('video.mkv')]);
+    ff(['-i', file('ap.m4a'), '-c', 'copy', '-metadata', 'LYRICS=[00:00.50]Matroska timed', file('timed.mka')]);
     execFileSync(REAL_PYTHON, ['-c', `
 from mutagen.id3 import ID3, SYLT, Encoding
 t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text=[('Sync two', 2500), ('Sync one', 1000)])); t.save(${JSON.stringify(copy('mp3', 'sylt.mp3'))})
@@ -178,6 +193,13 @@ t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text
     // an LRC file beside an untagged MP3, saved by an old Windows editor in its code page (Windows-1252), [mm:ss:xx]
     copy('mp3', 'sidecar.mp3');
     writeFileSync(file('sidecar.lrc'), Buffer.from('[la:fra]\r\n[00:01:50]\xc7a commence\r\n[00:03]Fin\r\n', 'latin1'));
+    // LRC files saved as UTF-16 (Windows Notepad's "Unicode", some Windows LRC editors): by iconv, with its byte-order
+    // mark (UTF-16: glibc writes BOM + little-endian), and big-endian (UTF-16BE with a BOM put first)
+    copy('mp3', 'utf16le.mp3');
+    copy('mp3', 'utf16be.mp3');
+    const lrc16 = '[ar:Ärtist]\r\n[00:01.00]Grüße ♪\r\n[00:02.00]二行目\r\n';
+    writeFileSync(file('utf16le.lrc'), execFileSync('iconv', ['-f', 'UTF-8', '-t', 'UTF-16'], { input: lrc16 }));
+    writeFileSync(file('utf16be.lrc'), execFileSync('iconv', ['-f', 'UTF-8', '-t', 'UTF-16BE'], { input: `\ufeff${lrc16}` }));
     // the LRC beside a file whose tags hold plain lyrics: the timed LRC is shown
     copy('mp3', 'both.mp3');
     execFileSync('kid3-cli', ['-c', 'set lyrics "Plain words"', file('both.mp3')]);
@@ -192,6 +214,14 @@ t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text
   test('ID3v2 USLT by eyeD3 and kid3-cli: plain text with its language', async () => {
     assert.deepEqual(await lyricsOf('eyed3.mp3'), { text: 'First line of the song\nSecond line here', source: 'tags', language: 'deu' });
     assert.deepEqual(await lyricsOf('kid3.mp3'), { text: 'Kid line one\nKid line two', source: 'tags', language: 'eng' });
+  });
+  test('several USLT frames: the timed one (LRC text) is shown, not the plain one before it', async () => {
+    assert.deepEqual(await lyricsOf('several.mp3'), { text: 'Timed one\nTimed two', lines: [{ startSec: 1, text: 'Timed one' }, { startSec: 2, text: 'Timed two' }], source: 'tags', language: 'eng' });
+  });
+  test('a video with lyrics: MP4 ©lyr, and the same remuxed to Matroska (tag LYRICS); LRC in a Matroska tag', async () => {
+    assert.deepEqual(await lyricsOf('video.mp4'), { text: 'Video line one\nVideo line two', source: 'tags' });
+    assert.deepEqual(await lyricsOf('video.mkv'), { text: 'Video line one\nVideo line two', source: 'tags' });
+    assert.deepEqual((await lyricsOf('timed.mka'))?.lines, [{ startSec: 0.5, text: 'Matroska timed' }]);
   });
   test('LRC in a Vorbis LYRICS comment: timed, a line with two times at each', async () => {
     const l = await lyricsOf('lrc-in-tag.flac');
@@ -209,6 +239,13 @@ t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text
     assert.equal(both?.source, 'lrc');
     assert.equal(both?.text, 'Timed words');
     assert.equal(await lyricsOf('src.mp3'), undefined, 'an untagged file with no LRC beside it has none');
+  });
+  test('an LRC file saved as UTF-16 (either byte order, with its byte-order mark) is read', async () => {
+    for (const name of ['utf16le', 'utf16be']) {
+      const l = await lyricsOf(`${name}.mp3`);
+      assert.deepEqual(l?.lines, [{ startSec: 1, text: 'Grüße ♪' }, { startSec: 2, text: '二行目' }], name);
+      assert.equal(l?.lrcFile, `${name}.lrc`);
+    }
   });
   test('a named pipe where the LRC would be is not opened', async () => {
     const t0 = Date.now();

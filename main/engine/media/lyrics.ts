@@ -1,8 +1,8 @@
 /**
  * A track's lyrics (Tags.lyrics): from its own tags — ID3v2 USLT (unsynchronised) and SYLT (synchronised, in
- * milliseconds), Vorbis comments LYRICS / UNSYNCEDLYRICS, APEv2 Lyrics, MP4 ©lyr, as music-metadata reads them — or
- * from an LRC file beside it with the same name (`Song.lrc` for `Song.mp3`: what foobar2000, MusicBee, Jellyfin and
- * Navidrome read), which is preferred when it is timed and the tags are not. Text that is LRC (a tagger may put LRC
+ * milliseconds), Vorbis comments LYRICS / UNSYNCEDLYRICS, APEv2 Lyrics, MP4 ©lyr, Matroska LYRICS (MKV, MKA, WebM), as
+ * music-metadata reads them — or from an LRC file beside it with the same name (`Song.lrc` for `Song.mp3`: what
+ * foobar2000, MusicBee, Jellyfin and Navidrome read), which is preferred when it is timed and the tags are not. Text that is LRC (a tagger may put LRC
  * into an unsynchronised lyrics tag) is read as timed lines. LRC is parsed by clrc (simple LRC; several timestamps on a
  * line are one line each), `[offset:±ms]` applied as the format says (a positive offset shows the lines sooner), the
  * word times of enhanced LRC (`<mm:ss.xx>`) dropped from the text.
@@ -69,17 +69,19 @@ function fromText(text: string, source: Lyrics['source'], language?: string): Ly
 const TEXT_IDS = new Set(['USLT', 'ULT', 'LYRICS', 'UNSYNCEDLYRICS', 'UNSYNCED LYRICS', '©LYR', 'TXXX:LYRICS', 'TXXX:UNSYNCEDLYRICS']);
 
 /**
- * The lyrics the file's tags hold, or null: a SYLT frame in milliseconds (timed), else the first lyrics text — LRC in it
- * read as timed lines. The native frames are read (music-metadata's common `lyrics` has already taken the LRC
+ * The lyrics the file's tags hold, or null: a SYLT frame in milliseconds (timed), else the first lyrics text holding
+ * LRC (read as timed lines; a file may keep plain and LRC lyrics in two USLT frames), else the first lyrics text. The native frames are read (music-metadata's common `lyrics` has already taken the LRC
  * timestamps out of a Vorbis LYRICS field, and keeps only a line's first). `language`: the frame's ISO 639-2 code
  * where it names one ("eng"; "XXX" and blanks are none). Pure.
  */
 export function lyricsFromTags(meta: IAudioMetadata | null): Lyrics | null {
   if (!meta) return null;
   let text: { text: string; language?: string } | null = null;
-  for (const frames of Object.values(meta.native ?? {})) {
+  let timedText: Lyrics | null = null;
+  for (const [format, frames] of Object.entries(meta.native ?? {})) {
     for (const f of frames as Array<{ id: string; value: unknown }>) {
-      const id = f.id.toUpperCase();
+      // Matroska's tags are named with their target ("track:LYRICS", "album:LYRICS"): the name is after it
+      const id = (format === 'matroska' ? f.id.slice(f.id.lastIndexOf(':') + 1) : f.id).toUpperCase();
       const v = f.value as { text?: unknown; language?: unknown; syncText?: Array<{ text?: unknown; timestamp?: unknown }>; timeStampFormat?: unknown } | string;
       const language = typeof v === 'object' && typeof v.language === 'string' && /^[a-z]{3}$/i.test(v.language) && v.language.toUpperCase() !== 'XXX' ? v.language.toLowerCase() : undefined;
       if ((id === 'SYLT' || id === 'SLT') && typeof v === 'object' && v.timeStampFormat === 2 && Array.isArray(v.syncText)) {
@@ -91,13 +93,18 @@ export function lyricsFromTags(meta: IAudioMetadata | null): Lyrics | null {
           .map(({ startSec, text: t }) => ({ startSec, text: t }));
         if (lines.length) return { text: capped(lines.map((l) => l.text).join('\n')), lines, source: 'tags', ...(language ? { language } : {}) };
       }
-      if (text === null && TEXT_IDS.has(id)) {
+      if (timedText === null && TEXT_IDS.has(id)) {
         const t = typeof v === 'string' ? v : typeof v?.text === 'string' ? v.text : null;
-        if (t && t.trim()) text = { text: t, language };
+        if (t && t.trim()) {
+          if (text === null) text = { text: t, language };
+          // a later frame holding LRC (timed) is preferred to a plain one before it
+          const found = LRC_TIME.test(t) ? fromText(t, 'tags', language) : null;
+          if (found?.lines) timedText = found;
+        }
       }
     }
   }
-  return text ? fromText(text.text, 'tags', text.language) : null;
+  return timedText ?? (text ? fromText(text.text, 'tags', text.language) : null);
 }
 
 /** the sidecar LRC file of a media file: the same folder and name, `.lrc` (or `.LRC`) for its extension */
@@ -107,23 +114,31 @@ export function sidecarLrcPaths(mediaPath: string): string[] {
 }
 
 /**
+ * An LRC file's bytes as text: UTF-16 where a byte-order mark says so (FF FE little-endian, FE FF big-endian: Windows
+ * Notepad's "Unicode" and some Windows LRC editors), else UTF-8 (with or without its mark), else Windows-1252 (older
+ * LRC editors write the system's code page). Pure.
+ */
+export function decodeLrc(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return decodeCp1252(bytes);
+  }
+}
+
+/**
  * The timed lyrics of the LRC file beside `mediaPath` (sidecarLrcPaths), as `source: 'lrc'` with `lrcFile` its name;
  * null when there is none, it is not a regular file, larger than LRC_MAX_BYTES, unreadable, or holds no timed line.
- * UTF-8 (with or without a byte-order mark), else Windows-1252 (older LRC editors write the system's code page).
+ * Its text as decodeLrc reads it (UTF-16 with a byte-order mark, UTF-8, else Windows-1252).
  */
 export async function sidecarLyrics(mediaPath: string): Promise<Lyrics | null> {
   for (const p of sidecarLrcPaths(mediaPath)) {
     try {
       const st = await stat(p);
       if (!st.isFile() || st.size > LRC_MAX_BYTES) continue;
-      const bytes = await readFile(p);
-      let text: string;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-      } catch {
-        text = decodeCp1252(bytes);
-      }
-      const found = fromText(text, 'lrc');
+      const found = fromText(decodeLrc(await readFile(p)), 'lrc');
       if (found?.lines) return { ...found, lrcFile: basename(p) };
     } catch {
       continue;

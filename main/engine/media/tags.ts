@@ -541,7 +541,9 @@ const REPLAYGAIN_MAX_DB = 96;
  * common replaygain_* (it reads ID3v2 TXXX, APEv2 — mp3gain's default —, Vorbis comments and MP4 freeform atoms:
  * "+14.21 dB", "0.988"), REPLAYGAIN_REFERENCE_LOUDNESS from the native frames as written ("89.0 dB", "-18.00 LUFS"),
  * and an Opus file's R128_TRACK_GAIN / R128_ALBUM_GAIN (RFC 7845 §5.2.1: a signed Q7.8 integer, dB = value / 256,
- * to −23 LUFS). A value that is not a finite number within ±96 dB (a peak: 0–100) is left out. null when none is
+ * to −23 LUFS). The gains are read from the native text where it is there (gainFromText: "16.76 LU" as loudgain -s l
+ * writes it is 16.76 dB; music-metadata reads a gain without "dB" as a power ratio). A value that is not a finite number
+ * within ±96 dB (a peak: 0–100) is left out. null when none is
  * written. Pure.
  */
 export function replayGainTags(meta: IAudioMetadata | null): Tags['replayGain'] | null {
@@ -556,12 +558,16 @@ export function replayGainTags(meta: IAudioMetadata | null): Tags['replayGain'] 
     ['albumGainDb', gain(c.replaygain_album_gain)],
     ['albumPeak', peak(c.replaygain_album_peak)],
   ];
-  for (const [k, v] of fields) if (v !== undefined) (out as Record<string, number>)[k] = v;
+  // the gains as written, where the native frames hold them: music-metadata reads a gain without " dB" as a power
+  // ratio (loudgain -s l writes "16.76 LU": it read +12.24 dB)
+  const written: { trackGainDb?: number | null; albumGainDb?: number | null } = {};
   for (const frames of Object.values(meta.native ?? {})) {
     for (const f of frames as Array<{ id: string; value: unknown }>) {
       const id = f.id.toUpperCase();
       const text = typeof f.value === 'string' ? f.value : typeof (f.value as { text?: unknown })?.text === 'string' ? (f.value as { text: string }).text : null;
       if (text === null) continue;
+      const which = id.endsWith('REPLAYGAIN_TRACK_GAIN') ? 'trackGainDb' : id.endsWith('REPLAYGAIN_ALBUM_GAIN') ? 'albumGainDb' : null;
+      if (which && written[which] === undefined) written[which] = gainFromText(text);
       if (out.reference === undefined && id.endsWith('REPLAYGAIN_REFERENCE_LOUDNESS') && text.trim()) out.reference = text.trim();
       // Opus (RFC 7845 §5.2.1): an integer in −32768…32767, Q7.8
       const r128 = id === 'R128_TRACK_GAIN' ? 'r128TrackGainDb' : id === 'R128_ALBUM_GAIN' ? 'r128AlbumGainDb' : null;
@@ -571,7 +577,24 @@ export function replayGainTags(meta: IAudioMetadata | null): Tags['replayGain'] 
       }
     }
   }
+  for (const [k, v] of fields) if (v !== undefined) (out as Record<string, number>)[k] = v;
+  for (const k of ['trackGainDb', 'albumGainDb'] as const) {
+    const w = written[k];
+    if (w === null) delete out[k];
+    else if (w !== undefined) out[k] = w;
+  }
   return Object.keys(out).length ? out : null;
+}
+
+/**
+ * A ReplayGain gain as a tagger writes it → dB: "+14.21 dB", "-0.62 dB", "16.76 LU" (loudgain -s l; 1 LU = 1 dB), a
+ * bare "-3.5"; null when it is no number or beyond ±REPLAYGAIN_MAX_DB. Pure.
+ */
+export function gainFromText(text: string): number | null {
+  const m = /^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?:dB|LU)?\s*$/i.exec(text);
+  if (!m) return null;
+  const v = Number(m[1]);
+  return Number.isFinite(v) && Math.abs(v) <= REPLAYGAIN_MAX_DB ? v : null;
 }
 
 /**

@@ -30,6 +30,7 @@ class Connection {
   reconnects = $state(0);
   private reopenListeners = new Set<() => void>();
   private refusedListeners = new Set<(reason: string) => void>();
+  private mediaMovedListeners = new Set<() => void>();
 
   /**
    * Why nothing can be asked of the engine now, in words (web mode: the link to `studio serve` is lost and being
@@ -74,6 +75,21 @@ class Connection {
   /** The bridge reports the token refused by a server that answers (ws-bridge.ts), `reason` set. */
   refused(reason: string): void {
     for (const l of this.refusedListeners) l(reason);
+  }
+
+  /**
+   * Call `listener` when the page's media addresses changed (web mode: a restarted `studio serve` gave this page a new
+   * media capability; the old one no longer opens media, so a player must take its source again).
+   * @returns a function that removes the listener
+   */
+  onMediaMoved(listener: () => void): () => void {
+    this.mediaMovedListeners.add(listener);
+    return () => this.mediaMovedListeners.delete(listener);
+  }
+
+  /** The bridge reports a new media capability where the page had another (ws-bridge.ts). */
+  mediaMoved(): void {
+    for (const l of this.mediaMovedListeners) l();
   }
 }
 

@@ -212,7 +212,14 @@ export function createWebSocketBridge(location: Location = window.location): Stu
   }
   const client = new RpcClient(port, { lost: LINK_LOST });
   client.onEvent((name, payload) => {
-    if (name === 'web:session') mediaCapability = (payload as EventPayload<'web:session'>).media;
+    if (name === 'web:session') {
+      // a reconnect keeps the page's capability; a restarted serve (it never issued it) gives a new one: the media
+      // addresses made with the old one no longer open anything (tester34: the open track stalled where its
+      // buffered part ended, "data source error")
+      const before = mediaCapability;
+      mediaCapability = (payload as EventPayload<'web:session'>).media;
+      if (before !== null && before !== mediaCapability) connection.mediaMoved();
+    }
     for (const l of eventListeners) l(name, payload);
   });
 

@@ -68,6 +68,7 @@ class Player {
    */
   setSource(url: string | null, duration: number, pictureSec = 0): void {
     this.locked = null;
+    this.renewing = null;
     this.media.pause();
     if (url) this.media.src = url;
     else this.media.removeAttribute('src');
@@ -77,6 +78,33 @@ class Player {
     this.currentTime = 0;
     this.playing = false;
   }
+
+  /**
+   * The same media at a new address (web mode: a restarted `studio serve`'s media capability): the element takes `url`
+   * and goes on where it was — its time, and playing if it played. Nothing without a source.
+   */
+  renewSource(url: string | null): void {
+    if (!url || !this.hasSource || this.media.src === url) return;
+    // where to go on once the element has the new address: a seek or Play/Pause meanwhile updates it (a seek before
+    // the element knows its length would be lost)
+    const renewing = { at: this.renewing?.at ?? this.media.currentTime, playing: this.renewing?.playing ?? !this.media.paused };
+    this.renewing = renewing;
+    this.media.src = url;
+    this.media.load();
+    this.media.addEventListener(
+      'loadedmetadata',
+      () => {
+        if (this.renewing !== renewing) return;
+        this.renewing = null;
+        this.media.currentTime = renewing.at;
+        this.currentTime = renewing.at;
+        if (renewing.playing && !this.locked) void this.media.play().catch(() => undefined);
+      },
+      { once: true },
+    );
+  }
+  /** renewSource's load under way: where to go on, and whether to play */
+  private renewing: { at: number; playing: boolean } | null = null;
 
   get hasSource(): boolean {
     return !!this.media.getAttribute('src');
@@ -91,6 +119,10 @@ class Player {
 
   toggle(): void {
     if (!this.hasSource || this.locked) return;
+    if (this.renewing) {
+      this.renewing.playing = !this.renewing.playing;
+      return;
+    }
     if (this.media.paused) void this.media.play().catch(() => undefined);
     else this.media.pause();
   }
@@ -106,6 +138,7 @@ class Player {
     // setTime defers the seek while readyState < 3, which can wait forever when paused)
     this.media.currentTime = clamped;
     this.currentTime = clamped;
+    if (this.renewing) this.renewing.at = clamped;
   }
 
   skip(delta: number): void {

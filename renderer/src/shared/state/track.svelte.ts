@@ -1,6 +1,7 @@
 import type { Filmstrip, Progress, Track } from '@contract';
 import { safeName } from '../../lib/safe-name';
 import { api, asStudioError } from '../../host/api';
+import { connection } from '../../host/connection.svelte';
 import { peaksToChannels, base64ToBytes } from '../../lib/decode';
 import { signal } from '../../lib/test-hooks';
 import { ABOUT, app } from './app.svelte';
@@ -64,6 +65,12 @@ class TrackState {
       this.gone = e.message;
       player.lock(e.message);
       signal('file-gone', e);
+    });
+    // a restarted `studio serve` gave the page new media addresses: the open track's player takes its own again
+    connection.onMediaMoved(() => {
+      if (!this.track) return;
+      player.renewSource(this.playableUrl);
+      signal('media-moved', { trackId: this.track.id });
     });
   }
 
