@@ -114,3 +114,18 @@ describe('files tagged by real taggers', () => {
     });
   }
 });
+
+// tester34: a Matroska file's BPM and key tags (MKA, MKV, WebM: "track:BPM" as music-metadata lists them, under their
+// target level) were not read — the detail had no "Tagged:" line for them. ffmpeg writes them as a remux or an encode does.
+describe('Matroska BPM and key tags (ffmpeg -metadata)', () => {
+  test('an MKA and a WebM state their tempo and key', async () => {
+    mkdirSync(DIR, { recursive: true });
+    for (const [name, codec] of [['tagged.mka', 'flac'], ['tagged.webm', 'libopus']] as const) {
+      const p = join(DIR, name);
+      execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=d=1', '-metadata', 'BPM=126.5', '-metadata', 'INITIALKEY=8A', '-c:a', codec, p]);
+      const tags = (await probeFile(p)).tags;
+      assert.deepEqual([tags.bpm, tags.key, tags.keyText], [126.5, 'A minor', '8A'], name);
+    }
+  });
+});
+

@@ -14,6 +14,7 @@ import { parse as parseLrc, LineType, type LyricLine, type MetadataLine } from '
 import type { IAudioMetadata } from 'music-metadata';
 import type { Tags } from '@contract';
 import { decodeCp1252 } from './cp1252';
+import { nativeTagName } from './native-tag';
 
 export type Lyrics = NonNullable<Tags['lyrics']>;
 
@@ -81,7 +82,7 @@ export function lyricsFromTags(meta: IAudioMetadata | null): Lyrics | null {
   for (const [format, frames] of Object.entries(meta.native ?? {})) {
     for (const f of frames as Array<{ id: string; value: unknown }>) {
       // Matroska's tags are named with their target ("track:LYRICS", "album:LYRICS"): the name is after it
-      const id = (format === 'matroska' ? f.id.slice(f.id.lastIndexOf(':') + 1) : f.id).toUpperCase();
+      const id = nativeTagName(format, f.id).toUpperCase();
       const v = f.value as { text?: unknown; language?: unknown; syncText?: Array<{ text?: unknown; timestamp?: unknown }>; timeStampFormat?: unknown } | string;
       const language = typeof v === 'object' && typeof v.language === 'string' && /^[a-z]{3}$/i.test(v.language) && v.language.toUpperCase() !== 'XXX' ? v.language.toLowerCase() : undefined;
       if ((id === 'SYLT' || id === 'SLT') && typeof v === 'object' && v.timeStampFormat === 2 && Array.isArray(v.syncText)) {

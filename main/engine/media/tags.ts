@@ -30,6 +30,7 @@ import * as strtok3 from 'strtok3';
 import { clockTime, type StreamInfo, type Tags } from '@contract';
 import { ffmpegCliAudioStream } from './best-stream';
 import { lyricsFromTags } from './lyrics';
+import { nativeTagName } from './native-tag';
 import { keyName, parseKey } from '../analysis/keys';
 import { decodeCp1252 } from './cp1252';
 import { id3v2Length, mpegFrameLength } from './demuxer';
@@ -650,7 +651,8 @@ export function tempoKeyTagsAsWritten(meta: IAudioMetadata | null): Pick<Tags, '
   for (const [format, tags] of Object.entries(meta.native ?? {})) {
     const fr = formatRank(format) * BPM_IDS.length * KEY_IDS.length;
     for (const t of tags as Array<{ id: string; value: unknown }>) {
-      const id = t.id.toLowerCase();
+      // a Matroska tag under its target ("track:BPM": MKA, MKV, WebM) is the BPM (tester34: MKA's BPM and key were missed)
+      const id = nativeTagName(format, t.id).toLowerCase();
       const b = bpmIds.indexOf(id);
       const k = keyIds.indexOf(id);
       const x = b >= 0 || k >= 0 ? text(t.value) : undefined;
