@@ -89,8 +89,9 @@ export function versionsKey(v: Record<string, number>): string {
  * 3 since the container's own tag format states them first (a FLAC's Vorbis BPM before a prepended ID3 TBPM: tester26).
  * 4 since a lower-case tonic is a minor key ("a" = A minor, parseTaggedKey: media20), so a stored `key` read by the old
  * rule is read again (the detail's probeTempoKey already re-reads it from `keyText`; the export and filters then agree).
+ * 5 since a Matroska file's BPM and key, listed under their target ("track:BPM": media/native-tag.ts), are read (tester34).
  */
-export const TAGS_READ = 4;
+export const TAGS_READ = 5;
 
 /** A scan's lib_versions key: the analysers' versionsKey and the tag reading's version (TAGS_READ) — "…,tags:2". */
 export function scanKey(v: Record<string, number>): string {
