@@ -160,7 +160,8 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
     if (!positionals.length && values.crate === undefined) throw new UsageError('name the tracks: files or folders of the library, or --crate NAME');
     if (positionals.includes('')) throw new UsageError('a path was given empty (an unset variable in a script?)');
     if (values.crate !== undefined && !values.crate.trim()) throw new UsageError('--crate needs the crate\'s name');
-    const notation = (values.notation ?? 'standard') as KeyNotation;
+    // "Camelot", "OpenKey", "Open-Key" as typed from the dialog's labels (tester34: only lower case was taken)
+    const notation = (values.notation ?? 'standard').trim().toLowerCase().replace(/[\s_-]/g, '') as KeyNotation;
     if (!(notation in NOTATIONS)) {
       throw new UsageError(`--notation must be ${Object.entries(NOTATIONS).map(([n, e]) => `${n} (${e})`).join(', ')}; got "${values.notation}"`);
     }

@@ -99,7 +99,7 @@ describe('studio tags write (tags34)', { timeout: 300_000 }, () => {
   });
 
   test('writes every file below a folder (Camelot); read back by id3v2, metaflac, vorbiscomment and kid3-cli; a read-only file fails: exit 1', () => {
-    const r = studio('tags', 'write', music, '--notation', 'camelot');
+    const r = studio('tags', 'write', music, '--notation', 'Camelot');
     assert.equal(r.code, 1, `${r.out}\n${r.err}`);
     assert.match(r.out, new RegExp(`${files.mp3.replace(/[.]/g, '\\.')}\\n {2}written {5}BPM 124, key 8A \\(ID3v2\\)\\n`));
     assert.match(r.out, /click\.flac\n {2}written {5}BPM 124, key 8A \(Vorbis comment\)\n/);
@@ -144,7 +144,7 @@ describe('studio tags write (tags34)', { timeout: 300_000 }, () => {
 
   test('Ctrl+C on a terminal (the whole foreground process group, the engine too) stops after the file being written: exit 130, the rest untouched', async () => {
     const before = Object.fromEntries(Object.values(files).map((p) => [p, sha(p)]));
-    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} tags write ${JSON.stringify(music)} --notation openkey`;
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} tags write ${JSON.stringify(music)} --notation Open-Key`;
     // script(1) runs it on a pseudo-terminal; a ^C typed there is the terminal's SIGINT to every process of the group
     const child = spawn('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, STUDIO_DATA_DIR: dataDir }, stdio: ['pipe', 'pipe', 'pipe'] });
     let text = '';
