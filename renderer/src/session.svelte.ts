@@ -112,8 +112,9 @@ function until(ok: () => boolean, ms: number): Promise<boolean> {
 }
 
 /**
- * Keep the session: saved (debounced) whenever one of its parts changes, and
- * when the page goes away (pagehide: the playhead and scroll positions).
+ * Keep the session: saved (debounced) whenever one of its parts changes (the
+ * playhead each whole second, at a pause or a seek), and when the page goes
+ * away (pagehide: the exact playhead and the scroll positions).
  * Call once, from the root component (it creates effects).
  */
 export function keepSession(): void {
@@ -128,6 +129,10 @@ export function keepSession(): void {
     const t = current.track;
     if (t) void JSON.stringify(chat.attach[t.id] ?? null);
     if (t) void chat.drafts[t.id];
+    // the playhead as it moves (each whole second played, a pause, a seek): a crash, a kill or a power cut fires no
+    // pagehide, and the window came back where the last other change had left it (crash34)
+    void player.playing;
+    void Math.floor(player.currentTime);
     void table.sort.column;
     void table.sort.dir;
     void JSON.stringify(table.form);
