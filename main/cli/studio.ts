@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { codecText, lyricsSummary, replayGainText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
-import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
+import { DATA_FOLDER_IN_USE_EXIT, tookOverText } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { defaultPack } from '../engine/model/default-pack';
 import { inputWithText } from '../engine/model/placeholders';
@@ -668,6 +668,9 @@ async function serve(argv: string[]): Promise<void> {
   const engine = startEngine(dataDir, 'web', { STUDIO_ROOTS: JSON.stringify(roots) }, 'studio serve');
   // a start that fails is reported once, by main's catch; later crashes here
   await engine.start();
+  // the last run on this folder was killed (or crashed, or the power went): said, not taken over silently
+  const tookOver = engine.lock ? tookOverText(engine.lock) : null;
+  if (tookOver) process.stderr.write(`studio: ${tookOver}\n`);
   const offState = engine.onState((s) => {
     if (s.state === 'crashed' || s.state === 'stopped') process.stderr.write(`studio: ${s.message ?? s.state}\n`);
   });

@@ -27,6 +27,8 @@ interface Serve {
   /** the URL line, once the server listens */
   url: Promise<string>;
   exited: Promise<number | null>;
+  /** what it wrote on stderr so far */
+  err?: () => string;
 }
 
 function serve(): Serve {
@@ -43,7 +45,7 @@ function serve(): Serve {
     });
     void exited.then((code) => reject(new Error(`studio serve exited (${code}) before listening: ${err}`)));
   });
-  return { proc, url, exited };
+  return { proc, url, exited, err: () => err };
 }
 
 /** every file of the data folder but the lock's, with its size, mtime and SHA-256 */
@@ -195,6 +197,11 @@ describe('one process per data folder (real studio serve)', { skip: !BUILT && 'r
     running.push(next);
     await next.url;
     assert.deepEqual([readDataLockOwner(dataDir)?.pid, readDataLockOwner(dataDir)?.command], [next.proc.pid, 'studio serve']);
+    // and says so (before: silently — the user learnt nothing of the last run's end; crash34)
+    assert.match(
+      next.err!(),
+      new RegExp(`^studio: the data folder was left locked by studio serve \\(pid ${first.proc.pid}, since [^)]+\\), which ended without giving it up \\(killed, crashed, or the machine lost power\\); taken over\\. A library scan it was running goes on where it stopped; an answer it was writing is marked Interrupted\\.\n`),
+    );
     next.proc.kill('SIGTERM');
     assert.equal(await next.exited, 0);
     assert.equal(existsSync(join(dataDir, LOCK_DIR)), false, 'the lock folder is gone');
