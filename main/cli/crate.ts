@@ -3,8 +3,9 @@
  * filter.crateId in crate order, crates:export, crates:import) on the command line, on the data folder's library
  * database.
  */
-import { statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import stringWidth from 'string-width';
 import { certainty, clockTime, crateNameKey, toErrorData, type Crate, type ErrorCode, type LibraryTrack, type MethodOutput } from '@contract';
@@ -119,6 +120,92 @@ export async function crateTracks(engine: EngineHost, crate: Crate): Promise<Lib
   }
 }
 
+/** a half copy untouched this long is no export in progress (one being written changes every moment) */
+const STALE_COPY_MS = 60_000;
+
+/**
+ * Write `content` (UTF-8) to `file` so that no kill, power cut or full disk leaves half a playlist where the user's
+ * was: into a hidden copy beside it (`.<name>.studio-<8 hex>.tmp`), flushed to disk, then renamed over `file` and its
+ * folder flushed. An existing file keeps its permissions; a symlink keeps pointing at the file it names, which is
+ * what is replaced. Copies that an earlier export of this name left when it was killed (unchanged for a minute) are
+ * removed first; the copy of a write that fails is removed.
+ * @throws the file system's errors (open: ENOENT for a missing folder, EACCES; write: ENOSPC, EFBIG, EDQUOT)
+ */
+export function writePlaylist(file: string, content: string): void {
+  let target = file;
+  let mode: number | undefined;
+  try {
+    if (lstatSync(file).isSymbolicLink()) target = realpathSync(file);
+    mode = statSync(target).mode & 0o7777;
+  } catch {
+    // not there yet (or a dangling link: written where it is, as before)
+  }
+  const dir = dirname(target);
+  const prefix = `.${basename(target)}.studio-`;
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    // the folder itself: the open below names the problem
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/^[0-9a-f]{8}\.tmp$/.test(name.slice(prefix.length))) continue;
+    try {
+      const st = statSync(join(dir, name));
+      if (st.isFile() && Date.now() - st.mtimeMs > STALE_COPY_MS) unlinkSync(join(dir, name));
+    } catch {
+      // best effort
+    }
+  }
+  const tmp = join(dir, `${prefix}${randomBytes(4).toString('hex')}.tmp`);
+  // an error names the playlist (its folder missing or not writable, the disk full): the copy is ours, not the user's
+  const named = (e: unknown) => Object.assign(e as NodeJS.ErrnoException, { path: file });
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx', mode ?? 0o666);
+  } catch (e) {
+    throw named(e);
+  }
+  let renamed = false;
+  try {
+    try {
+      const bytes = Buffer.from(content, 'utf8');
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+      if (mode !== undefined && (fstatSync(fd).mode & 0o7777) !== mode) fchmodSync(fd, mode);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, target);
+    renamed = true;
+    syncFolder(dir);
+  } catch (e) {
+    throw named(e);
+  } finally {
+    if (!renamed) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // gone already
+      }
+    }
+  }
+}
+
+/** fsync a folder so a rename in it is on disk (not possible on Windows: skipped there). */
+function syncFolder(dir: string): void {
+  if (process.platform === 'win32') return;
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // a file system that cannot: the rename stands
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /**
  * Run `studio crate <sub> …`; resolves with the exit code: 0, 1 (an unknown crate, an engine error: `studio: <message>`
  * — for import a playlist that is not there or not a playlist, a crate name taken), 2 (the command line is wrong), 75
@@ -168,7 +255,7 @@ export async function crateCommand(argv: string[], start: Start): Promise<number
     const intoFolder = /[\\/]$/.test(positionals[1]) || isFolder(target);
     const res = await engine.call('crates:export', { crateId: crate.id, playlistDir: intoFolder ? target : dirname(target) });
     const file = intoFolder ? join(target, res.fileName) : target;
-    writeFileSync(file, res.content, 'utf8');
+    writePlaylist(file, res.content);
     err(`Wrote ${res.count} ${res.count === 1 ? 'track' : 'tracks'} of "${crate.name}" to ${file}`);
     return 0;
   } catch (e) {
@@ -192,7 +279,9 @@ export async function crateCommand(argv: string[], start: Start): Promise<number
     }
     const d = toErrorData(e);
     const io = e as NodeJS.ErrnoException;
-    const message = io.syscall === 'open' && io.path ? `cannot write the playlist "${io.path}": ${io.code === 'ENOENT' ? 'its folder does not exist' : io.code === 'EACCES' ? 'permission denied' : d.message}.` : d.message;
+    const why = (c?: string) => (c === 'ENOENT' ? 'its folder does not exist' : c === 'EACCES' || c === 'EPERM' ? 'permission denied' : c === 'ENOSPC' || c === 'EDQUOT' ? 'the disk is full' : c === 'EFBIG' ? 'the file is too large for its file system' : c === 'EROFS' ? 'its file system is read-only' : d.message);
+    // (a write cut short leaves the playlist that was there as it was: writePlaylist)
+    const message = io.syscall && io.path ? `cannot write the playlist "${io.path}": ${why(io.code)}${io.syscall === 'open' ? '' : '; a playlist already there is left as it was'}.` : d.message;
     fail(d.code, message);
     err(`studio: ${message}`);
     return d.code === 'DATA_FOLDER_IN_USE' ? DATA_FOLDER_IN_USE_EXIT : 1;

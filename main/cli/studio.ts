@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { codecText, lyricsSummary, replayGainText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
-import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
+import { DATA_FOLDER_IN_USE_EXIT, tookOverText } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { defaultPack } from '../engine/model/default-pack';
 import { inputWithText } from '../engine/model/placeholders';
@@ -13,6 +13,7 @@ import { serveRootsSetting } from '../engine/fs/roots';
 import { EngineHost } from '../engine-host';
 import { nodeForker } from '../engine-host/node-fork';
 import { defaultDataDir } from '../engine-host/paths';
+import { lastServePort, rememberServePort } from '../serve/last-port';
 import { startServer } from '../serve/server';
 import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
@@ -24,8 +25,10 @@ import { expandPlaylists, mergeInPathOrder, reportOrder } from './playlists';
 const USAGE = `Resonance Studio ${STUDIO_VERSION}
 
 Usage:
-  studio serve [--host 127.0.0.1] [--port 0] [--data-dir DIR] [--root DIR]...
+  studio serve [--host 127.0.0.1] [--port N] [--data-dir DIR] [--root DIR]...
       Start the studio as a local web app and print its URL (with access token).
+      Without --port: the port of its last run on the data folder, so the
+      page's address and kept session stay (a free one if taken; --port 0: any).
   studio probe <file> [--json]
       Show a file's tags, streams, duration and whether it has cover art.
   studio ask [--pack DIR] [--audio F] [--region START:END] [--image F] [--video F]
@@ -639,14 +642,15 @@ async function serve(argv: string[]): Promise<void> {
   const { values } = parseCommand('serve', argv, {
     options: {
       host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: '0' },
+      // none given: the port of the last run on this data folder where it is free (serve/last-port.ts), else a free one
+      port: { type: 'string' },
       'data-dir': { type: 'string' },
       root: { type: 'string', multiple: true, default: [] },
     },
   });
   const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
   if (!existsSync(resolve(rendererDir, 'index.html'))) fail('the renderer is not built: run `npm run build` first.');
-  const port = Number(values.port);
+  const port = Number(values.port ?? 0);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, got "${values.port}"`, 2);
   const roots = serveRootsSetting(values.root, process.env, homedir(), process.cwd());
   for (const dir of values.root.length ? roots.dirs : []) {
@@ -660,20 +664,34 @@ async function serve(argv: string[]): Promise<void> {
     }
     if (!st.isDirectory()) fail(`--root ${dir}: not a folder${st.isFile() ? ' (a file)' : ''}.`, 2);
   }
-  const engine = startEngine(values['data-dir'] ?? defaultDataDir(), 'web', { STUDIO_ROOTS: JSON.stringify(roots) }, 'studio serve');
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const engine = startEngine(dataDir, 'web', { STUDIO_ROOTS: JSON.stringify(roots) }, 'studio serve');
   // a start that fails is reported once, by main's catch; later crashes here
   await engine.start();
+  // the last run on this folder was killed (or crashed, or the power went): said, not taken over silently
+  const tookOver = engine.lock ? tookOverText(engine.lock) : null;
+  if (tookOver) process.stderr.write(`studio: ${tookOver}\n`);
   const offState = engine.onState((s) => {
     if (s.state === 'crashed' || s.state === 'stopped') process.stderr.write(`studio: ${s.message ?? s.state}\n`);
   });
   let server;
+  // (read once the engine holds the data folder: the record is of the last serve that held it)
+  const last = values.port === undefined ? lastServePort(dataDir) : undefined;
   try {
-    server = await startServer({ engine, rendererDir, host: values.host, port });
+    try {
+      server = await startServer({ engine, rendererDir, host: values.host, port: last ?? port });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (last === undefined || (code !== 'EADDRINUSE' && code !== 'EACCES')) throw err;
+      server = await startServer({ engine, rendererDir, host: values.host, port: 0 });
+      process.stderr.write(`studio: port ${last}, where this data folder's studio serve ran last, is in use by another program: listening on ${server.port} instead (a page's kept session and settings are per address, so the page starts afresh there).\n`);
+    }
   } catch (err) {
     offState();
     await engine.stop();
     fail(cliErrorMessage(err, { port, host: values.host }));
   }
+  if (values.port === undefined) rememberServePort(dataDir, server.port);
   process.stdout.write(`Resonance Studio is running at ${server.openUrl}\n`);
   process.stdout.write(
     `Browsing, opening and library folders are limited to: ${roots.dirs.join(', ')}${roots.libraryFolders ? ' and the library folders' : ''} (change with --root DIR, repeatable).\n`,

@@ -62,6 +62,11 @@ export interface DataLockOptions {
 export interface DataLock {
   readonly dataDir: string;
   readonly owner: DataLockOwner;
+  /**
+   * The process whose lock was left behind and taken over (killed, crashed, a power cut): its record, or null when
+   * it left none; undefined when the folder was free.
+   */
+  readonly tookOver?: DataLockOwner | null;
   /** Give the lock up (idempotent). */
   release(): Promise<void>;
 }
@@ -100,6 +105,18 @@ export function dataFolderInUse(dataDir: string, owner: DataLockOwner | null): S
   );
 }
 
+/**
+ * What a process that took over a left-behind lock tells the user (DataLock.tookOver): who left it, and that the last
+ * run ended without giving it up, so what it was doing was cut short — and what becomes of it. Null when nothing was
+ * taken over. Pure but for the date's local format.
+ */
+export function tookOverText(lock: Pick<DataLock, 'tookOver'>): string | null {
+  if (lock.tookOver === undefined) return null;
+  const o = lock.tookOver;
+  const who = o ? `${o.command} (pid ${o.pid}${o.at ? `, since ${new Date(o.at).toLocaleString()}` : ''})` : 'a Resonance Studio process that left no record';
+  return `the data folder was left locked by ${who}, which ended without giving it up (killed, crashed, or the machine lost power); taken over. A library scan it was running goes on where it stopped; an answer it was writing is marked Interrupted.`;
+}
+
 /** Whether the record names this very process (a second lock taken in one process is refused, not taken over). */
 function isSelf(o: DataLockOwner): boolean {
   if (o.pid !== process.pid || o.host !== hostname()) return false;
@@ -136,6 +153,8 @@ export async function lockDataFolder(dataDir: string, opts: DataLockOptions): Pr
   const beat = Math.max(1000, opts.updateMs ?? 2000);
   /** the heartbeat seen while waiting on a holder whose pid looks dead */
   let seenBeat: number | undefined;
+  /** the holder whose left-behind lock was removed (DataLock.tookOver) */
+  let tookOver: DataLockOwner | null | undefined;
   const onCompromised = opts.onCompromised ?? ((err: Error) => process.stderr.write(`studio: the lock on the data folder ${dataDir} was lost (${err.message}); another process may be writing it too.\n`));
   for (let attempt = 0; ; attempt++) {
     let unlock: () => Promise<void>;
@@ -170,6 +189,7 @@ export async function lockDataFolder(dataDir: string, opts: DataLockOptions): Pr
         // the owner record first: a record without its lock folder never names a live lock
         rmSync(ownerPath, { force: true });
         rmSync(lockPath, { recursive: true, force: true });
+        tookOver = owner;
         continue;
       }
       if (!owner && attempt < 5) {
@@ -195,6 +215,7 @@ export async function lockDataFolder(dataDir: string, opts: DataLockOptions): Pr
     return {
       dataDir,
       owner,
+      ...(tookOver !== undefined ? { tookOver } : {}),
       release: async () => {
         if (released) return;
         released = true;

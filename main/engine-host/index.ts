@@ -104,6 +104,11 @@ export class EngineHost extends RpcClient {
     return this.proc?.pid;
   }
 
+  /** The data folder's lock as taken by start() (undefined before, without `lock`, or after stop()): DataLock.tookOver says whether a left-behind one was taken over. */
+  get lock(): DataLock | undefined {
+    return this.dataLock;
+  }
+
   /**
    * Start the engine; resolves when it reports ready. With `lock`, the data folder's lock is taken first
    * (kept across restarts): held by another process, it rejects with DATA_FOLDER_IN_USE and the host is

@@ -15,8 +15,8 @@ export const SESSION_KEY = 'studio.session.v1';
 /**
  * What a reload (or the next start) puts back: the view, the open track and
  * where the playhead was, the zoom and the time at the waveform's left edge,
- * the selected region, the chat attachments chosen for the track and where
- * its thread was scrolled, the library's sort, filter and scroll position. Chat threads and answers are
+ * the selected region, the chat attachments chosen for the track, the question
+ * being typed about it and where its thread was scrolled, the library's sort, filter and scroll position. Chat threads and answers are
  * the engine's (SQLite); this is only the page's own state.
  */
 export interface SavedSession {
@@ -30,6 +30,8 @@ export interface SavedSession {
   attach: AttachChoice | null;
   /** `crate`: the crate shown (crates21), with its own sort; the table shows it again unless it was deleted meanwhile */
   library: { sort: { column: SortColumn; dir: SortDir }; form: FilterForm; scrollTop: number; crate?: { id: string; sort: { column: SortColumn; dir: SortDir } } | null };
+  /** the open track's unsent question (chat.drafts), saved as it is typed: back after a reload or a crashed window */
+  draft?: string;
   /** the open track's chat thread: its scroll position (px), and whether it was at its end (then it opens at the end, newest answer in view) */
   chat?: { trackId: string; scrollTop: number; atEnd: boolean } | null;
 }
@@ -80,6 +82,7 @@ function snapshot(): SavedSession {
     zoom: { pxPerSec: zoom.pxPerSec, start: zoom.view.start },
     region: current.region ? [current.region[0], current.region[1]] : null,
     attach: t && chat.attach[t.id] ? { ...chat.attach[t.id] } : null,
+    draft: (t && chat.drafts[t.id]) || undefined,
     // the library's own sort, not a crate's (crate order means nothing outside its crate)
     library: { sort: { ...table.librarySort }, form: { ...table.form }, scrollTop: lastLibraryScroll, crate: table.crateId ? { id: table.crateId, sort: { ...table.sort } } : null },
     chat: chatScroll(),
@@ -109,8 +112,9 @@ function until(ok: () => boolean, ms: number): Promise<boolean> {
 }
 
 /**
- * Keep the session: saved (debounced) whenever one of its parts changes, and
- * when the page goes away (pagehide: the playhead and scroll positions).
+ * Keep the session: saved (debounced) whenever one of its parts changes (the
+ * playhead each whole second, at a pause or a seek), and when the page goes
+ * away (pagehide: the exact playhead and the scroll positions).
  * Call once, from the root component (it creates effects).
  */
 export function keepSession(): void {
@@ -124,6 +128,11 @@ export function keepSession(): void {
     void current.region;
     const t = current.track;
     if (t) void JSON.stringify(chat.attach[t.id] ?? null);
+    if (t) void chat.drafts[t.id];
+    // the playhead as it moves (each whole second played, a pause, a seek): a crash, a kill or a power cut fires no
+    // pagehide, and the window came back where the last other change had left it (crash34)
+    void player.playing;
+    void Math.floor(player.currentTime);
     void table.sort.column;
     void table.sort.dir;
     void JSON.stringify(table.form);
@@ -179,6 +188,8 @@ export async function restoreSession(): Promise<void> {
     if (s.track && (await current.open(s.track.path)) && current.track) {
       const id = current.track.id;
       if (s.attach) chat.attach[id] = { ...s.attach };
+      // (a question typed meanwhile in this page is not replaced)
+      if (typeof s.draft === 'string' && s.draft && !chat.drafts[id]) chat.drafts[id] = s.draft;
       done.track = current.track.path;
       // however long the waveform takes (a slow machine, a long file): no time limit, only another
       // track opened or the waveform failing gives up putting the playhead, zoom and region back

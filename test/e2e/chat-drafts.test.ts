@@ -26,7 +26,9 @@ describe('chat: each track keeps its own unsent question (tester17)', { timeout:
     const launching = launchChromium().then((b) => (browser = b));
     serve = await startServe({ env: { STUDIO_DISABLE_WEBGPU: '1' } }).finally(() => launching);
     await launching;
-    sp = await StudioPage.open(browser, serve);
+    // a context of its own (browser.newPage's refuses a second page): the crash case opens the app again in it
+    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+    sp = await StudioPage.open(browser, serve, undefined, { page: await context.newPage() });
     const chosen = await sp.chat().choosePack(join(TINY_DIR, 'packs', 'alpha-fp32'));
     assert.equal(chosen.name, 'pack-chosen', JSON.stringify(chosen.detail));
   });
@@ -58,6 +60,36 @@ describe('chat: each track keeps its own unsent question (tester17)', { timeout:
     await open(sine);
     await open(tone);
     assert.equal(await box().inputValue(), '');
+    assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
+  });
+
+  test('the question being typed is kept with the session: back after a reload, and after the window crashed (crash34)', async () => {
+    // before: it lived only in the page, so a reload (F5 after a lost connection, the desktop app reloading a crashed
+    // window, the browser closed with the machine) emptied the box
+    await open(tone);
+    const question = 'After the break, does the bass line change key? Ïñ détail, please.';
+    await box().fill(question);
+    await sp.page.reload();
+    await sp.waitForEvent('app-ready', { after: 0 });
+    await sp.waitForEvent('session-restored', { after: 0 });
+    assert.equal(await box().inputValue(), question, 'back after a reload');
+    // a crash (no pagehide, nothing runs at the end): what was kept as it was typed
+    const more = `${question} And the drums?`;
+    await box().fill(more);
+    const kept = (q: string) => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('studio.session.v1')?.includes(q) ?? false;
+    await sp.page.waitForFunction(kept, more, { timeout: 20_000 });
+    const context = sp.page.context();
+    const cdp = await context.newCDPSession(sp.page);
+    const crashed = new Promise((r) => sp.page.once('crash', r));
+    void cdp.send('Page.crash').catch(() => undefined); // (never answered: the page is gone)
+    await crashed;
+    await sp.page.close();
+    sp = new StudioPage(await context.newPage(), serve);
+    await sp.page.goto(serve.openUrl);
+    await sp.waitForEvent('app-ready', { after: 0 });
+    await sp.waitForEvent('session-restored', { after: 0 });
+    assert.equal(await box().inputValue(), more, 'back after the crash');
+    await sp.screenshot('crash34-chat-draft-after-crash');
     assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });
 });

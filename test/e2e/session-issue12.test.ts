@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -200,6 +203,91 @@ describe('reload keeps the working session (issue 12, defect 5)', { timeout: 300
     const again = await sp.chat().ask('And the drums, in detail?');
     await sp.waitForEvent('chat-answered', { after: again });
     assert.equal(await sp.chat().answers.last().getAttribute('data-status'), 'done', 'the next question is answered by the restarted engine');
+  });
+
+  test('the playhead is kept as it moves: a crashed window (no pagehide) opens again where it was (crash34)', async () => {
+    // before: the playhead was saved only when the page went away (pagehide), which a crash, a kill or a power cut
+    // never fires: the window came back at the playhead of the last other change (0:00 after opening the track)
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      let s = await StudioPage.open(browser, serve, undefined, { page: await context.newPage() });
+      const short = toneFile('e2e-tone-12s.mp3', 12);
+      const opened = await s.openThroughBrowser(short);
+      assert.equal(opened.name, 'track-opened', JSON.stringify(opened.detail));
+      await s.waitForEvent('waveform-drawn', { after: 0 });
+      // to 0:10 (Forward 5 s twice), then played on a while and paused: nothing else of the session changes meanwhile
+      for (let i = 0; i < 2; i++) await s.page.getByRole('button', { name: 'Forward 5 seconds' }).click();
+      await s.waitForMediaTime(9.5, 10.5);
+      await s.page.getByTestId('play').click();
+      await s.waitForMediaTime(11.2);
+      await s.page.getByTestId('play').click();
+      await s.page.locator('[data-testid=play][data-playing=false]').waitFor();
+      const at = (await s.mediaState()).currentTime;
+      // kept without the page going away (20 s: a hang guard; it is saved a quarter second after the seek)
+      await s.page.waitForFunction(
+        (min) => {
+          const raw = (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('studio.session.v1');
+          return raw !== null && (JSON.parse(raw) as { time: number }).time > min;
+        },
+        at - 0.5,
+        { timeout: 20_000 },
+      );
+      const cdp = await context.newCDPSession(s.page);
+      const crashed = new Promise((r) => s.page.once('crash', r));
+      void cdp.send('Page.crash').catch(() => undefined); // (never answered: the page is gone)
+      await crashed;
+      await s.page.close();
+      s = new StudioPage(await context.newPage(), serve);
+      await s.page.goto(serve.openUrl);
+      await s.waitForEvent('app-ready', { after: 0 });
+      const restored = (await s.waitForEvent('session-restored', { after: 0 })).detail as { track: string; time?: number };
+      assert.equal(restored.track, short);
+      assert.ok(Math.abs((restored.time ?? 0) - at) < 0.5, `the playhead ${restored.time} (was ${at})`);
+      await s.screenshot('crash34-playhead-after-crash');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('studio serve killed (-9) and started again without --port listens where it did: the tab reconnects on the new URL with its session (crash34)', async () => {
+    // before: without --port every start took a free port, so the tab's address changed with each start and the
+    // session this page keeps (track, playhead, view, library sort and filter, settings: per origin) was left behind
+    const dataDir = mkdtempSync(join(tmpdir(), 'studio-e2e-last-port-'));
+    const short = toneFile('e2e-tone-12s.mp3', 12);
+    const first = await startServe({ dataDir, port: null, env: { STUDIO_DISABLE_WEBGPU: '1' } });
+    let second: ServeProcess | undefined;
+    // a browser profile of its own (its local storage), whose tabs come and go
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const s = await StudioPage.open(browser, first, undefined, { page: await context.newPage() });
+    try {
+      const opened = await s.openThroughBrowser(short);
+      assert.equal(opened.name, 'track-opened', JSON.stringify(opened.detail));
+      // (kept 250 ms after a change: SESSION_KEY's record names the track once it is saved)
+      await s.page.waitForFunction((f) => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('studio.session.v1')?.includes(f), short);
+      // the machine's crash, as it comes: serve and its engine killed, nothing of theirs runs to the end
+      const engines = execFileSync('pgrep', ['-P', String(first.proc.pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+      const exited = new Promise((r) => first.proc.once('exit', r));
+      for (const pid of [first.proc.pid!, ...engines]) process.kill(pid, 'SIGKILL');
+      await exited;
+      second = await startServe({ dataDir, port: null, env: { STUDIO_DISABLE_WEBGPU: '1' } });
+      assert.equal(second.origin, first.origin, `the same address as the last run (${second.output().trim()})`);
+      // the browser went with the machine: a new tab of the same profile opens the new URL (the token changes; the
+      // session is the origin's)
+      await s.page.close();
+      const s2 = new StudioPage(await context.newPage(), second);
+      await s2.page.goto(second.openUrl);
+      await s2.waitForEvent('app-ready', { after: 0 });
+      const restored = (await s2.waitForEvent('session-restored', { after: 0 })).detail as { track: string | null };
+      assert.equal(restored.track, short, JSON.stringify(restored));
+      await s2.waitForEvent('waveform-drawn', { after: 0 });
+      await s2.screenshot('crash34-serve-restarted-same-port');
+      assert.deepEqual(s2.problems.filter((p) => p.startsWith('pageerror')), []);
+    } finally {
+      await context.close();
+      await second?.stop();
+      await first.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   test('no page errors', () => {

@@ -75,15 +75,15 @@ export interface ServeProcess {
 
 /**
  * Start `node bin/studio.js serve --port 0 --data-dir <temp> --root …` and wait for its URL (`port`: that port
- * instead of a free one, e.g. to restart serve where a page was).
+ * instead of a free one, e.g. to restart serve where a page was; null: no --port, as a user starts it).
  * `roots`: the allowed folders (default: test/output and the temp folder, where the tests' media live).
  */
-export async function startServe(opts: { dataDir?: string; timeoutMs?: number; env?: Record<string, string>; roots?: string[]; port?: number } = {}): Promise<ServeProcess> {
+export async function startServe(opts: { dataDir?: string; timeoutMs?: number; env?: Record<string, string>; roots?: string[]; port?: number | null } = {}): Promise<ServeProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'studio-e2e-'));
   const t0 = performance.now();
   mkdirSync(OUTPUT, { recursive: true });
   const roots = (opts.roots ?? [OUTPUT, tmpdir()]).flatMap((r) => ['--root', r]);
-  const proc = spawn(process.execPath, [join(ROOT, 'bin/studio.js'), 'serve', '--port', String(opts.port ?? 0), '--data-dir', dataDir, ...roots], {
+  const proc = spawn(process.execPath, [join(ROOT, 'bin/studio.js'), 'serve', ...(opts.port === null ? [] : ['--port', String(opts.port ?? 0)]), '--data-dir', dataDir, ...roots], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env, STUDIO_DATA_DIR: dataDir },

@@ -114,6 +114,40 @@ describe('Write tags… Cancel (issue 12)', { timeout: 300_000 }, () => {
     await page.getByTestId('tag-write-cancel').click();
   });
 
+  test('the engine killed while a file is written: the dialog says how many were written, that the file being written is whole, and how many were not started (crash34)', async () => {
+    // before: the dialog went back to its form as if nothing had run, and the toast said only "Could not write the
+    // tags: The analysis engine stopped unexpectedly … try again" — which files had their tags, and whether the one
+    // being written was left half-written, was not said
+    const { page } = studio.sp;
+    const pid = Number(/pid (\d+)/.exec((await page.getByTestId('engine-status').getAttribute('title')) ?? '')?.[1]);
+    const before = Object.fromEntries(FILES.map((f) => [f, sha(f)]));
+    await page.locator('[data-testid=detail-write-tags]', { hasText: '(4)' }).click();
+    await page.getByTestId('tag-write-dialog').waitFor();
+    await page.getByTestId('tag-write-notation').selectOption('openkey');
+    const m = await studio.sp.mark();
+    // frozen before Write, killed while the first file's write is asked: a crash in the middle of a write
+    process.kill(pid, 'SIGSTOP');
+    await page.getByTestId('tag-write-go').click();
+    await page.locator('[data-testid=tag-write-progress]', { hasText: '0 of 4 written' }).waitFor();
+    process.kill(pid, 'SIGKILL');
+    const done = await studio.sp.waitForEvent('tag-write-done', { after: m });
+    assert.deepEqual(done.detail, { written: 0, failed: 0, stopped: true, notStarted: 3 });
+    assert.equal(
+      await page.getByTestId('tag-write-progress').innerText(),
+      'Stopped: the engine stopped while writing · 0 of 4 written · the file being written is whole (written, or as it was) · 3 not started',
+    );
+    const toast = page.locator('[data-testid=toast-warning]', { hasText: 'Writing tags stopped' });
+    await toast.waitFor();
+    assert.match(await toast.innerText(), /The engine stopped while writing: 0 of 4 files written; the one being written is whole \(written, or as it was\), 3 not started and left as they were\. Write tags again for the rest\./);
+    assert.equal(await page.getByTestId('tag-write-cancel').innerText(), 'Close');
+    await studio.sp.screenshot('crash34-tag-write-engine-killed');
+    // every file whole: the first written or as it was, the other three byte for byte as they were
+    assert.ok(sha(FILES[0]) === before[FILES[0]] || tagsOf(FILES[0]).tkey !== undefined, 'the first file: as it was, or written');
+    for (const f of FILES.slice(1)) assert.equal(sha(f), before[f], `${f} was not touched`);
+    await page.getByTestId('tag-write-cancel').click();
+    await page.getByTestId('tag-write-dialog').waitFor({ state: 'hidden' });
+  });
+
   test('no page errors', () => {
     assert.deepEqual(studio.sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });

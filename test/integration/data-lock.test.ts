@@ -27,6 +27,8 @@ interface Serve {
   /** the URL line, once the server listens */
   url: Promise<string>;
   exited: Promise<number | null>;
+  /** what it wrote on stderr so far */
+  err?: () => string;
 }
 
 function serve(): Serve {
@@ -43,7 +45,7 @@ function serve(): Serve {
     });
     void exited.then((code) => reject(new Error(`studio serve exited (${code}) before listening: ${err}`)));
   });
-  return { proc, url, exited };
+  return { proc, url, exited, err: () => err };
 }
 
 /** every file of the data folder but the lock's, with its size, mtime and SHA-256 */
@@ -141,6 +143,50 @@ describe('one process per data folder (real studio serve)', { skip: !BUILT && 'r
     assert.equal(readDataLockOwner(dataDir)?.pid, first.proc.pid, 'the first still holds it');
   });
 
+  it('without --port, studio serve listens on the port of its last run on the data folder; taken meanwhile by another program, on a free one, saying so (crash34)', async () => {
+    const data = join(base, 'last-port');
+    const start = async () => {
+      const proc = spawn(process.execPath, [STUDIO, 'serve', '--data-dir', data], { env: { ...process.env, STUDIO_DATA_DIR: data }, stdio: ['ignore', 'pipe', 'pipe'] });
+      // (a failed assertion leaves it running: the suite's `after` stops it)
+      running.push({ proc, url: Promise.resolve(''), exited: new Promise((r) => proc.once('exit', (code) => r(code))) });
+      let err = '';
+      proc.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
+          out += d;
+          const m = /is running at (http:\/\/\S+)\n/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        void exited.then((code) => reject(new Error(`studio serve exited (${code}) before listening: ${err}`)));
+      });
+      const stop = async () => {
+        proc.kill('SIGTERM');
+        assert.equal(await exited, 0);
+      };
+      return { port: Number(new URL(url).port), err: () => err, stop };
+    };
+    const first = await start();
+    await first.stop();
+    const again = await start();
+    assert.equal(again.port, first.port, 'the same port as the last run');
+    await again.stop();
+    // another program took it while the studio was stopped
+    const { createServer } = await import('node:net');
+    const other = createServer();
+    await new Promise<void>((r) => other.listen(first.port, '127.0.0.1', () => r()));
+    try {
+      const moved = await start();
+      assert.notEqual(moved.port, first.port);
+      assert.match(moved.err(), new RegExp(`^studio: port ${first.port}, where this data folder's studio serve ran last, is in use by another program: listening on ${moved.port} instead`));
+      await moved.stop();
+      assert.deepEqual(JSON.parse(readFileSync(join(data, 'serve.json'), 'utf8')), { port: moved.port }, 'the port it listened on is the next start\'s');
+    } finally {
+      await new Promise((r) => other.close(r));
+    }
+  });
+
   it('after kill -9 of the holder the next studio serve takes the folder over; SIGTERM releases it', async () => {
     const first = running[0];
     assert.ok(first, 'the holder of the test before');
@@ -151,6 +197,11 @@ describe('one process per data folder (real studio serve)', { skip: !BUILT && 'r
     running.push(next);
     await next.url;
     assert.deepEqual([readDataLockOwner(dataDir)?.pid, readDataLockOwner(dataDir)?.command], [next.proc.pid, 'studio serve']);
+    // and says so (before: silently — the user learnt nothing of the last run's end; crash34)
+    assert.match(
+      next.err!(),
+      new RegExp(`^studio: the data folder was left locked by studio serve \\(pid ${first.proc.pid}, since [^)]+\\), which ended without giving it up \\(killed, crashed, or the machine lost power\\); taken over\\. A library scan it was running goes on where it stopped; an answer it was writing is marked Interrupted\\.\n`),
+    );
     next.proc.kill('SIGTERM');
     assert.equal(await next.exited, 0);
     assert.equal(existsSync(join(dataDir, LOCK_DIR)), false, 'the lock folder is gone');

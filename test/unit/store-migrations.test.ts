@@ -212,3 +212,19 @@ test('busy_timeout: 5 s, unless a test sets STUDIO_TEST_DB_BUSY_MS (whole ms, at
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a commit is on disk when it returns (WAL, synchronous FULL): a crate made or a hot cue set just before a power cut is kept (crash34)', () => {
+  // before: synchronous NORMAL, which in WAL mode syncs only at checkpoints — a power cut (not a kill: the OS keeps
+  // what a killed process wrote) rolled back the edits of the last moments that the app had already shown as done.
+  // FULL syncs the log at each commit: measured 43 fsyncs instead of 8 for `studio analyze --db` over 16 files
+  // (12 ms in all on this disk), 7 for a rescan with nothing changed.
+  const dir = mkdtempSync(join(tmpdir(), 'db-sync-'));
+  const db = openDb(dir);
+  try {
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(db.pragma('synchronous', { simple: true }), 2, 'FULL (2)');
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

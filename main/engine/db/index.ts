@@ -63,7 +63,10 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
     }
     db = new Database(file);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    // FULL: each commit syncs the log, so an edit the app showed as done (a crate, a hot cue, a chat answer, a tag
+    // write's record) survives a power cut; NORMAL syncs only at checkpoints and a power cut rolled the last ones
+    // back. About two commits per analysed file: 43 fsyncs instead of 8 over 16 files (test/unit/store-migrations)
+    db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
     migrate(db);

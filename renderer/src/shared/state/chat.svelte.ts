@@ -78,6 +78,12 @@ export function stageLabel(p: { stage: string; fraction?: number }): string {
 class Chat {
   threads = $state<Record<string, ChatMessage[]>>({});
   attach = $state<Record<string, AttachChoice>>({});
+  /**
+   * Each track's unsent question (the box's text), as its attachments are kept per track: a question typed for one
+   * track stayed in the box when another was opened (tester17). The open track's is kept with the session
+   * (session.svelte.ts), so a reload or a crashed window gives it back (crash34).
+   */
+  drafts = $state<Record<string, string>>({});
   pending = $state<Record<string, PendingAnswer>>({});
   /** per track: the answer seen cut off and not read back yet (CutAnswer) */
   cut = $state<Record<string, CutAnswer>>({});

@@ -66,6 +66,12 @@ class TagWriter {
   written = $state.raw<TagWriteResult[]>([]);
   failures = $state.raw<{ trackId: string; message: string }[]>([]);
   finished = $state(false);
+  /**
+   * The last run stopped because the engine did (it crashed or was killed; the link to `studio serve` was lost): the
+   * file being written then is whole — written, or as it was (tag-write.ts renames a finished copy over it) — and
+   * `ids.length - done - 1` files were not started (crash34).
+   */
+  stopped = $state(false);
   /** the latest plan asked for: an answer to an earlier one (options changed since) is dropped */
   private planSeq = 0;
 
@@ -86,6 +92,7 @@ class TagWriter {
     this.finished = false;
     this.stopping = false;
     this.cancelled = false;
+    this.stopped = false;
     this.open = true;
   }
 
@@ -145,6 +152,7 @@ class TagWriter {
     this.running = true;
     this.stopping = false;
     this.cancelled = false;
+    this.stopped = false;
     const written: TagWriteResult[] = [];
     const failures: { trackId: string; message: string }[] = [];
     try {
@@ -154,7 +162,25 @@ class TagWriter {
           written.push(await api().call('library:write-tags', { trackId, keyNotation: this.notation, bpm: this.bpm, key: this.key, clearConflicting: this.clearConflicting }));
         } catch (err) {
           const e = asStudioError(err);
-          if (e.code === 'ENGINE_UNAVAILABLE' || e.code === 'ENGINE_CRASHED') throw err;
+          if (e.code === 'ENGINE_UNAVAILABLE' || e.code === 'ENGINE_CRASHED') {
+            // the engine stopped (or the link to it) while this file was written: no file after it is started; what
+            // was written and what was not is said, in the dialog and the toast — not the dialog's form again as if
+            // nothing had run, under "Could not write the tags … try again"
+            const n = this.ids.length;
+            const notStarted = n - this.done - 1;
+            this.stopped = true;
+            this.finished = true;
+            this.written = [...written];
+            this.failures = [...failures];
+            // (a warning, not an error of the engine's code: those go once the engine is back, and this stays true)
+            app.notice(
+              'Writing tags stopped',
+              `${e.code === 'ENGINE_CRASHED' ? 'The engine stopped while writing' : 'The engine could not be reached'}: ${written.length} of ${n} files written; the one being written is whole (written, or as it was), ${notStarted} not started and left as they were. Write tags again for the rest.`,
+              'warning',
+            );
+            signal('tag-write-done', { written: written.length, failed: failures.length, stopped: true, notStarted });
+            return;
+          }
           failures.push({ trackId, message: e.message });
         }
         this.done++;
