@@ -77,22 +77,29 @@ export async function selectTracks(engine: EngineHost, paths: readonly string[],
   if (paths.length) {
     const rows = await allTracks(engine);
     const missing: string[] = [];
+    const gone: string[] = [];
     for (const p of paths) {
       const given = resolve(p);
       let real = given;
+      let exists = true;
       try {
         real = realpathSync(given);
       } catch {
-        // a path that is gone may still be a library row's
+        // a path that is gone may still be a library row's (its tags then cannot be written: the write says so)
+        exists = false;
       }
       const found = rows.filter((t) => isInside(t.path, given) || isInside(t.path, real));
-      if (!found.length) missing.push(p);
+      if (!found.length) (exists ? missing : gone).push(p);
       for (const t of found) chosen.set(t.id, t);
     }
-    if (missing.length) {
-      throw new NotFound(
-        `${missing.map((p) => `"${shownPath(p)}"`).join(', ')} ${missing.length === 1 ? 'holds' : 'hold'} no track of the library: nothing was written. Add the folder in the app (or studio analyze FOLDER --db DATA_DIR/studio.sqlite), then write the tags.`,
-      );
+    if (missing.length || gone.length) {
+      // a mistyped path is said to be one, not "no track of the library" (tester34: studio tags write nope.mp3)
+      const list = (ps: string[]) => ps.map((p) => `"${shownPath(p)}"`).join(', ');
+      const why = [
+        gone.length ? `${list(gone)} ${gone.length === 1 ? 'does' : 'do'} not exist` : null,
+        missing.length ? `${list(missing)} ${missing.length === 1 ? 'holds' : 'hold'} no track of the library` : null,
+      ].filter(Boolean).join('; ');
+      throw new NotFound(`${why}: nothing was written.${missing.length ? ' Add the folder in the app (or studio analyze FOLDER --db DATA_DIR/studio.sqlite), then write the tags.' : ' Check the path.'}`);
     }
   }
   const byPath = [...chosen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -187,7 +187,11 @@ describe('studio tags write (tags34)', { timeout: 300_000 }, () => {
     const outside = studio('tags', 'write', DIR, join(DIR, 'nowhere'), '--json');
     assert.equal(outside.code, 1);
     assert.equal(JSON.parse(outside.out).error.code, 'NOT_FOUND');
-    assert.match(outside.err, /nowhere" holds no track of the library: nothing was written/);
+    // a path that is not there says so (tester34: "holds no track of the library" for a mistyped name)
+    assert.match(outside.err, /nowhere" does not exist: nothing was written\. Check the path\./);
+    const elsewhere = studio('tags', 'write', join(ROOT, 'tools'));
+    assert.equal(elsewhere.code, 1);
+    assert.match(elsewhere.err, /" holds no track of the library: nothing was written\. Add the folder/);
     const crate = studio('tags', 'write', '--crate', 'Nope');
     assert.equal(crate.code, 1);
     assert.match(crate.err, /there is no crate named "Nope" \(the crates: "Warm-up"\)/);
