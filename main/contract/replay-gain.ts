@@ -35,6 +35,9 @@ export function gainText(db: number): string {
   return `${db < 0 && r > 0 ? '−' : '+'}${r.toFixed(2)} dB`;
 }
 
+/** what an Opus R128 gain brings the track to, in words ("(to −23 LUFS)": a real minus sign) */
+const R128_TO = `(to −${Math.abs(R128_REFERENCE_LUFS)} LUFS)`;
+
 /** a peak as a fraction of full scale, three decimals ("0.988"; "1.052" over full scale) */
 const peakText = (p: number): string => p.toFixed(3);
 
@@ -51,8 +54,8 @@ export function replayGainText(rg: TaggedReplayGain | undefined | null): string 
     one('track', rg.trackGainDb, rg.trackPeak),
     one('album', rg.albumGainDb, rg.albumPeak),
     rg.reference ? `reference ${rg.reference.replace(/^-/, '−')}` : null,
-    rg.r128TrackGainDb !== undefined ? `R128 track ${gainText(rg.r128TrackGainDb)} (to ${R128_REFERENCE_LUFS} LUFS)`.replace('(to -', '(to −') : null,
-    rg.r128AlbumGainDb !== undefined ? `R128 album ${gainText(rg.r128AlbumGainDb)} (to ${R128_REFERENCE_LUFS} LUFS)`.replace('(to -', '(to −') : null,
+    rg.r128TrackGainDb !== undefined ? `R128 track ${gainText(rg.r128TrackGainDb)} ${R128_TO}` : null,
+    rg.r128AlbumGainDb !== undefined ? `R128 album ${gainText(rg.r128AlbumGainDb)} ${R128_TO}` : null,
   ].filter((x): x is string => x !== null);
   return parts.length ? parts.join(' · ') : null;
 }

@@ -6,7 +6,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as nodePath from 'node:path';
 import { isInside, type PathApi } from '../fs/paths';
-import { decodeCp1252 } from '../media/cp1252';
+import { decodeUtf8OrCp1252 } from '../media/cp1252';
 
 /** One track of the playlist: its absolute path, its length (s; null when unknown: not analysed), its tags. */
 export interface M3uEntry {
@@ -127,13 +127,7 @@ export interface PlaylistLocation {
  * Winamp and old Windows players saved an .m3u/.pls in); a UTF-8 byte order mark dropped.
  */
 export function playlistText(bytes: Uint8Array): string {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    text = decodeCp1252(bytes);
-  }
-  return text.replace(/^\uFEFF/, '');
+  return decodeUtf8OrCp1252(bytes).replace(/^\uFEFF/, '');
 }
 
 /**

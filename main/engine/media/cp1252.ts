@@ -21,3 +21,17 @@ export function decodeCp1252(bytes: Uint8Array): string {
   }
   return s;
 }
+
+/**
+ * Text bytes as UTF-8 where they are valid UTF-8, else as Windows-1252 (the "ANSI" code page old Windows software
+ * saved plain text in: a Winamp .m3u/.pls, an old LRC editor's .lrc). A UTF-8 byte-order mark is kept (callers drop
+ * it). Used by library/m3u8.ts playlistText and media/lyrics.ts decodeLrc.
+ */
+export function decodeUtf8OrCp1252(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return decodeCp1252(bytes);
+  }
+}
+

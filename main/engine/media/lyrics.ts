@@ -13,7 +13,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { parse as parseLrc, LineType, type LyricLine, type MetadataLine } from 'clrc';
 import type { IAudioMetadata } from 'music-metadata';
 import type { Tags } from '@contract';
-import { decodeCp1252 } from './cp1252';
+import { decodeUtf8OrCp1252 } from './cp1252';
 import { nativeTagName } from './native-tag';
 
 export type Lyrics = NonNullable<Tags['lyrics']>;
@@ -122,11 +122,7 @@ export function sidecarLrcPaths(mediaPath: string): string[] {
 export function decodeLrc(bytes: Uint8Array): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return decodeCp1252(bytes);
-  }
+  return decodeUtf8OrCp1252(bytes);
 }
 
 /**
