@@ -1367,7 +1367,12 @@ export const methods = {
   'library:export': spec({
     input: z
       .object({
-        format: z.enum(['csv', 'json']),
+        /**
+         * 'rekordbox': a rekordbox XML collection (DJ_PLAYLISTS 1.0.0: engine library/rekordbox-xml.ts) with the sure
+         * tempos and keys, beat grids, hot cues, regions (memory cues) and loop; a crate's export is its playlist, the
+         * whole library's takes every crate; failed files are left out (`count` the tracks written)
+         */
+        format: z.enum(['csv', 'json', 'rekordbox']),
         trackIds: z.array(Id).max(100_000).optional(),
         filter: LibraryFilter.optional(),
         /** the rows' order, as library:query's sort (the table's: a crate's own order with filter.crateId); default by path */
@@ -1376,7 +1381,7 @@ export const methods = {
       .strict(),
     output: z.object({ fileName: z.string(), mime: z.string(), content: z.string(), count: z.number() }),
     host: 'engine',
-    summary: 'The library (or a selection / a filter) as CSV or JSON, in the order asked (the table\'s), failed files with their reason included.',
+    summary: 'The library (or a selection / a filter) as CSV, JSON (failed files with their reason included) or a rekordbox XML collection, in the order asked (the table\'s).',
   }),
   // issue 11: the BPM range (main/contract/bpm-range.ts), applied to the rows of library:query and library:export
   'library:get-bpm-range': spec({ input: Empty, output: BpmRange.nullable(), host: 'engine', summary: 'The BPM range tempos are shown and exported in (null: as analysed).' }),

@@ -122,6 +122,19 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     assert.equal((await downloaded(file)).toString('utf8'), `#EXTM3U\n#EXTINF:1,Artist 1 - Alpha Drive\n${paths[0]}\n#EXTINF:1,Artist 3 - Charlie Rush\n${paths[2]}\n`);
     // the library's CSV export of "the rows shown" in a crate: the crate's rows, in its new order
     assert.deepEqual(await csvTitles(), ['Alpha Drive', 'Charlie Rush']);
+    // session 35: the crate as a rekordbox XML collection — its tracks, and the crate as its one playlist, in crate order
+    await page.getByTestId('export-open').click();
+    await page.getByTestId('export-scope').selectOption('filter');
+    await studio.sp.screenshot('crates-3c-export-menu');
+    const xmlDl = page.waitForEvent('download');
+    await page.getByTestId('export-rekordbox').click();
+    const xmlFile = await xmlDl;
+    assert.match(xmlFile.suggestedFilename(), /^Warm-up ☕-\d{4}-\d{2}-\d{2}\.xml$/);
+    const xml = (await downloaded(xmlFile)).toString('utf8');
+    await page.keyboard.press('Escape');
+    const names = [...xml.matchAll(/<TRACK TrackID="(\d+)" Name="([^"]*)"/g)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(names, [['1', 'Alpha Drive'], ['2', 'Charlie Rush']]);
+    assert.match(xml, /<NODE Name="Warm-up ☕" Type="1" KeyType="0" Entries="2"><TRACK Key="1"\/><TRACK Key="2"\/><\/NODE>/);
     assert.deepEqual(await studio.sp.toastTexts('error'), []);
   });
 

@@ -3,16 +3,19 @@
 // `studio analyze --db`; its sections in `analyze --json` (tempoSections) and the text output
 // ("tempo variable 90–130 BPM: 0:00–0:30 90 BPM, …"), in library:track-detail, in the JSON and
 // CSV export, and the change in the stored features line; the steady track has none, and the
-// stored bpm column of the changing one is still the whole-track estimate. Needs `npm run build`.
+// stored bpm column of the changing one is still the whole-track estimate. The rekordbox XML export of the same
+// library: a fixed grid on the kicks of the steady track, none for the changing one (its tempo and why), hot
+// cues, loop, region and crate, read back by Python's ElementTree as DJ tools read rekordbox XML. Needs `npm run build`.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { OUTPUT, ROOT } from '../helpers/media';
 import { startTestEngine } from '../helpers/engine';
 import { tempoRender } from '../helpers/tempo-render';
+import { REAL_PYTHON } from '../helpers/python';
 
 const DIR = join(OUTPUT, 'tempo-sections-test');
 const bin = join(ROOT, 'bin', 'studio.js');
@@ -92,4 +95,92 @@ describe('tempo sections in the library, analyze and the export (issue 10 kind 4
       await engine.stop();
     }
   });
+  test('rekordbox XML: grids on the beats (none for the changing one), cues, loop, crate; read back by ElementTree', async () => {
+    // a third track, its name as a tagger or a phone leaves it (accents, spaces, '#', '&'), added as `studio analyze --db` adds it
+    const odd = join(DIR, 'Más música', 'Café del Mar #1 & Co.wav');
+    mkdirSync(dirname(odd), { recursive: true });
+    copyFileSync(join(music, 'steady.wav'), odd);
+    const add = spawnSync(process.execPath, [bin, 'analyze', odd, '--json', '--db', dbPath], { encoding: 'utf8' });
+    assert.equal(add.status, 0, add.stderr);
+    // the engine on the data folder `studio analyze --db` used: its cached waveforms give the downbeat
+    const { engine } = await startTestEngine({ dataDir: dirname(dbPath), env: { STUDIO_DB_FILE: dbPath, STUDIO_LIBRARY_BACKGROUND: '0' } });
+    try {
+      const rows = (await engine.call('library:query', { offset: 0, limit: 10, sort: { column: 'fileName', dir: 'asc' } })).rows;
+      const steady = rows.find((r) => r.fileName === 'steady.wav')!;
+      const changes = rows.find((r) => r.fileName === 'changes.wav')!;
+      await engine.call('marks:set-cue', { trackId: steady.id, slot: 1, timeSec: 4 });
+      await engine.call('marks:set-cue', { trackId: steady.id, slot: 3, timeSec: 20.25 });
+      await engine.call('marks:save-region', { trackId: steady.id, name: 'Break & build', startSec: 30, endSec: 38 });
+      await engine.call('marks:set-loop', { trackId: steady.id, loop: { startSec: 8, endSec: 10, on: false } });
+      const crate = await engine.call('crates:create', { name: 'Warm-up <1>' });
+      await engine.call('crates:add-tracks', { crateId: crate.id, trackIds: [changes.id, steady.id] });
+      const whole = await engine.call('library:export', { format: 'rekordbox' });
+      assert.match(whole.fileName, /^library-\d{4}-\d{2}-\d{2}\.xml$/);
+      assert.equal(whole.mime, 'application/xml');
+      assert.equal(whole.count, 3);
+      const read = (xml: string) => {
+        const py = spawnSync(REAL_PYTHON, ['-c', READ_REKORDBOX], { input: xml, encoding: 'utf8' });
+        assert.equal(py.status, 0, py.stderr);
+        return JSON.parse(py.stdout) as { tracks: RbTrack[]; playlists: { name: string; keys: string[] }[] };
+      };
+      const doc = read(whole.content);
+      // every Location is the file, as a reader decodes it (unquote after file://localhost)
+      for (const t of doc.tracks) assert.ok(existsSync(t.path), `${t.location} → ${t.path}`);
+      const byName = (f: string) => doc.tracks.find((t) => t.path.endsWith(f))!;
+      assert.equal(byName('Café del Mar #1 & Co.wav').path, odd);
+      const s = byName('steady.wav');
+      assert.equal(s.kind, 'WAV File');
+      assert.equal(s.totalTime, '60');
+      // one TEMPO: the grid of the kicks (one every 0.5 s from 0 s, at 120 BPM or its double / half as analysed)
+      assert.equal(s.tempo.length, 1, JSON.stringify(s.tempo));
+      const [g] = s.tempo;
+      assert.equal(Number(g.bpm).toFixed(2), Number(s.averageBpm).toFixed(2));
+      assert.ok([60, 120, 240].some((b) => Math.abs(Number(g.bpm) - b) < 0.5), `grid at ${g.bpm} BPM`);
+      const off = Number(g.inizio) % 0.25;
+      assert.ok(Math.min(off, 0.25 - off) < 0.02, `the grid's first beat ${g.inizio} s lies on a kick`);
+      assert.ok(['1', '2', '3', '4'].includes(g.battito) && ['4/4', '3/4'].includes(g.metro), JSON.stringify(g));
+      assert.deepEqual(s.marks, [['', '0', '4.000', null, '0'], ['', '0', '20.250', null, '2'], ['Break & build', '0', '30.000', null, '-1'], ['', '4', '8.000', '10.000', '-1']]);
+      // the changing track: its tempo, no grid (its beats keep the whole-track tempo: a fixed grid would drift), and why
+      const c = byName('changes.wav');
+      assert.deepEqual(c.tempo, []);
+      assert.equal(Number(c.averageBpm), changes.bpm);
+      assert.match(c.comments, /tempo changes: no beat grid written/);
+      assert.deepEqual(doc.playlists, [{ name: 'Warm-up <1>', keys: [String(doc.tracks.indexOf(c) + 1), String(doc.tracks.indexOf(s) + 1)] }]);
+      // the crate's own export: its tracks and its one playlist, named after it
+      const one = await engine.call('library:export', { format: 'rekordbox', filter: { crateId: crate.id }, sort: { column: 'crate', dir: 'asc' } });
+      assert.match(one.fileName, /^Warm-up.*\.xml$/);
+      const cd = read(one.content);
+      assert.deepEqual(cd.tracks.map((t) => t.path.split('/').pop()), ['changes.wav', 'steady.wav']);
+      assert.deepEqual(cd.playlists, [{ name: 'Warm-up <1>', keys: ['1', '2'] }]);
+      // the BPM range: the grid at the tempo shown, through the same kicks
+      await engine.call('library:set-bpm-range', { range: { min: 150, max: 300 } });
+      const fast = read((await engine.call('library:export', { format: 'rekordbox', trackIds: [steady.id] })).content);
+      const [fg] = fast.tracks[0].tempo;
+      assert.ok(Math.abs(Number(fg.bpm) - 240) < 1 && Number(fast.tracks[0].averageBpm) === Number(fg.bpm), JSON.stringify(fast.tracks[0]));
+      assert.deepEqual(fast.playlists, [], 'a selection takes no crate along');
+      await engine.call('library:set-bpm-range', { range: null });
+    } finally {
+      await engine.stop();
+    }
+  });
 });
+
+type RbTrack = { path: string; location: string; kind: string; totalTime: string; averageBpm: string; comments: string; tempo: { inizio: string; bpm: string; metro: string; battito: string }[]; marks: (string | null)[][] };
+
+/** Python's ElementTree reading a rekordbox XML as DJ tools do (Location: unquote after "file://localhost"), printed as JSON */
+const READ_REKORDBOX = `
+import json, sys, urllib.parse, xml.etree.ElementTree as ET
+root = ET.fromstring(sys.stdin.buffer.read())
+assert root.tag == 'DJ_PLAYLISTS' and root.get('Version') == '1.0.0'
+col = root.find('COLLECTION')
+tracks = []
+for t in col.findall('TRACK'):
+    loc = t.get('Location')
+    assert loc.startswith('file://localhost/')
+    tracks.append({'path': urllib.parse.unquote(loc[len('file://localhost'):]), 'location': loc, 'kind': t.get('Kind'), 'totalTime': t.get('TotalTime'),
+                   'averageBpm': t.get('AverageBpm'), 'comments': t.get('Comments'), 'tempo': [{'inizio': e.get('Inizio'), 'bpm': e.get('Bpm'), 'metro': e.get('Metro'), 'battito': e.get('Battito')} for e in t.findall('TEMPO')],
+                   'marks': [[e.get('Name'), e.get('Type'), e.get('Start'), e.get('End'), e.get('Num')] for e in t.findall('POSITION_MARK')]})
+assert int(col.get('Entries')) == len(tracks)
+lists = [{'name': n.get('Name'), 'keys': [e.get('Key') for e in n.findall('TRACK')]} for n in root.find('PLAYLISTS').find('NODE').findall('NODE')]
+print(json.dumps({'tracks': tracks, 'playlists': lists}))
+`;

@@ -361,7 +361,7 @@ test('web mode: crates:export goes through the roots guard with the roots\' pref
     () => undefined,
     {
       library: {
-        folders: () => [], query: () => ({ total: 0, rows: [] }), ids: () => ({ total: 0, ids: [] }), export: () => ({ fileName: '', mime: '', content: '', count: 0 }),
+        folders: () => [], query: () => ({ total: 0, rows: [] }), ids: () => ({ total: 0, ids: [] }), export: async () => ({ fileName: '', mime: '', content: '', count: 0 }),
         crates: (under) => ({ 'crates:export': (a) => (seen.push([a, under]), { fileName: 'x.m3u8', mime: 'audio/x-mpegurl', content: '#EXTM3U\n', count: 0 }) }),
       },
     },
@@ -387,7 +387,7 @@ test('web mode: no crates:* call tells of or touches a track outside the roots (
     svc.add(set.id, [outs[0], ins[0], outs[1], ins[1]]);
     const h = guardPaths(crateHandlers(svc) as never, new Roots({ dirs: [inside], libraryFolders: false }, () => []), () => undefined, {
       library: {
-        folders: () => store.folders(), query: () => ({ total: 0, rows: [] }), ids: () => ({ total: 0, ids: [] }), export: () => ({ fileName: '', mime: '', content: '', count: 0 }),
+        folders: () => store.folders(), query: () => ({ total: 0, rows: [] }), ids: () => ({ total: 0, ids: [] }), export: async () => ({ fileName: '', mime: '', content: '', count: 0 }),
         crates: (under) => crateHandlers(svc, under),
       },
     }) as unknown as Record<string, (a: object, c: object) => Promise<any>>;

@@ -108,7 +108,7 @@ test('guard scope: library query/ids/export get the prefixes; folders outside ar
     new Roots({ dirs: [root], libraryFolders: false }, () => []),
     () => undefined,
     {
-      library: { folders: () => folders, query: (_a, under) => (seen.push(['query', under]), { total: 0, rows: [] }), ids: (_a, under) => (seen.push(['ids', under]), { total: 0, ids: [] }), export: (_a, under) => (seen.push(['export', under]), { fileName: '', mime: '', content: '', count: 0 }) },
+      library: { folders: () => folders, query: (_a, under) => (seen.push(['query', under]), { total: 0, rows: [] }), ids: (_a, under) => (seen.push(['ids', under]), { total: 0, ids: [] }), export: async (_a, under) => (seen.push(['export', under]), { fileName: '', mime: '', content: '', count: 0 }) },
       packPath: () => pack,
     },
   );

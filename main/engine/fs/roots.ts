@@ -171,7 +171,7 @@ export interface GuardScope {
     /** library:ids likewise */
     ids(args: MethodArgs<'library:ids'>, under: string[]): MethodOutput<'library:ids'>;
     /** library:export likewise */
-    export(args: MethodArgs<'library:export'>, under: string[]): MethodOutput<'library:export'>;
+    export(args: MethodArgs<'library:export'>, under: string[]): Promise<MethodOutput<'library:export'>>;
     /**
      * the crates:* handlers limited to the tracks stored below `under` (handlers/crates.ts crateHandlers): counts,
      * lengths, orders and playlists hold only those, and tracks outside named in a call are left alone

@@ -15,6 +15,12 @@ import { mapLimited } from '../fs/list-dir';
 import { getSetting, setSetting } from '../db/settings';
 import { CratesRepo } from '../db/crates';
 import { crateFileName } from './crates';
+import { rekordboxGrid, rekordboxXml, type RekordboxTempo, type RekordboxTrack } from './rekordbox-xml';
+import { TrackMarksRepo } from '../db/track-marks';
+import { fingerprint } from '../media/cache';
+import { readCachedAnalysis } from '../media/analysis';
+import { downbeatPhase } from '../analysis/beat-grid';
+import type { TempoResult } from '../analysis/tempo';
 import { probeFile } from '../media/probe';
 import { bpmText, keyIn, readBpmKey, tagTarget, writeTagsSafely, type KeyNotation } from './tag-write';
 import { parseKey } from '../analysis/keys';
@@ -320,17 +326,61 @@ export class LibraryService {
    * `under` (query too): only rows stored below these folder prefixes (web mode's roots, fs/roots.ts Roots.prefixes); all
    * when absent. `sort`: the rows in the table's order (library:query's; a crate's own with filter.crateId), by path without
    */
-  export(format: 'csv' | 'json', trackIds?: string[], filter?: LibraryFilter, under?: string[], sort?: { column: string; dir: 'asc' | 'desc' }): MethodOutput<'library:export'> {
+  async export(format: 'csv' | 'json' | 'rekordbox', trackIds?: string[], filter?: LibraryFilter, under?: string[], sort?: { column: string; dir: 'asc' | 'desc' }): Promise<MethodOutput<'library:export'>> {
     const range = this.bpmRange();
     // each row with its tempo sections (folded into the BPM range as its bpm is) and key sections, null for a steady track
     // the folded tempo in `bpm`, the analysed one beside it (exportRows)
     const rows = exportRows(this.withSections(this.store.tracksFor(filter, trackIds, under, range, sort), range), range, this.store.tracks.libTagged());
     // named after the crate shown ("Warm-up-2026-12-03.csv"), else library-DATE
-    const suffix = `-${new Date().toISOString().slice(0, 10)}.${format}`;
-    const crate = filter?.crateId ? new CratesRepo(this.ctx.db).byId(filter.crateId) : undefined;
+    const suffix = `-${new Date().toISOString().slice(0, 10)}.${format === 'rekordbox' ? 'xml' : format}`;
+    const crates = new CratesRepo(this.ctx.db);
+    const crate = filter?.crateId ? crates.byId(filter.crateId) : undefined;
     const fileName = crate ? crateFileName(crate.name, suffix) : `library${suffix}`;
     if (format === 'json') return { fileName, mime: 'application/json', content: JSON.stringify(rows, null, 1), count: rows.length };
-    return { fileName, mime: 'text/csv', content: toCsv(rows), count: rows.length };
+    if (format === 'csv') return { fileName, mime: 'text/csv', content: toCsv(rows), count: rows.length };
+    // rekordbox: the crate shown is the one playlist; the whole library (no filter, no selection) takes every crate along
+    const shown = rows.filter((r) => r.status !== 'failed');
+    const index = new Map(shown.map((r, i) => [r.id, i]));
+    const lists = crate ? [crate] : !filter && !trackIds ? crates.all(under) : [];
+    const playlists = lists.map((c) => ({ name: c.name, tracks: crates.order(c.id).flatMap((id) => (index.has(id) ? [index.get(id)!] : [])) }));
+    const tracks = await mapLimited(shown, 4, (r) => this.rekordboxTrack(r));
+    const content = rekordboxXml(tracks, playlists, { name: 'Resonance Studio', version: this.ctx.version, company: 'Resonance Studio' });
+    return { fileName, mime: 'application/xml', content, count: tracks.length };
+  }
+
+  /**
+   * One row of a rekordbox export (rekordbox-xml.ts): its sure tempo with the beat grid from the stored tempo result's
+   * beats (the downbeat from the waveform the scan cached: beat-grid.ts downbeatPhase; the first beat where none is
+   * cached; no grid for a tempo that changes), its sure key, hot cues, named regions and loop. Nothing is analysed or
+   * decoded: a cached waveform is read per track with a meter (JSON, ~0.2 MB per 30 s).
+   */
+  private async rekordboxTrack(r: ExportRow): Promise<RekordboxTrack> {
+    const tempo = r.bpmUncertain || r.bpm === null ? undefined : (this.store.storedResults(r.id).tempo as TempoResult | undefined);
+    let grid: RekordboxTempo[] = [];
+    // a tempo that changes: no grid (the beats keep the whole-track tempo; rekordbox's own dynamic analysis can make one)
+    const changes = !!tempo?.variable?.length;
+    if (tempo?.bpm && r.bpm !== null && tempo.beats.length >= 2 && !changes) {
+      let downbeat: number | null = null;
+      if (tempo.beatsPerBar) {
+        const wave = await fingerprint(r.path).then((fp) => readCachedAnalysis(this.ctx.cacheDir, fp)).catch(() => null);
+        if (wave?.peaks.bands) downbeat = downbeatPhase(tempo.beats, tempo.beatsPerBar, Buffer.from(wave.peaks.bands, 'base64'), wave.peaks.sampleRate / wave.peaks.samplesPerPeak);
+      }
+      grid = rekordboxGrid(tempo.beats, tempo.bpm, r.bpm, tempo.beatsPerBar, downbeat);
+    }
+    const marks = new TrackMarksRepo(this.ctx.db).list(r.id);
+    const cues = marks.flatMap((m) => (m.kind === 'cue' && m.slot !== null ? [{ slot: m.slot, timeSec: m.start_sec }] : []));
+    const regions = marks.flatMap((m) => (m.kind === 'region' && m.name !== null && m.end_sec !== null ? [{ name: m.name, startSec: m.start_sec, endSec: m.end_sec }] : []));
+    const loopRow = marks.find((m) => m.kind === 'loop' && m.end_sec !== null);
+    const said = [
+      r.bpm !== null && !r.bpmUncertain ? `${r.bpm} BPM${r.analysedBpm !== r.bpm ? ` (analysed ${r.analysedBpm})` : ''}${changes ? ', tempo changes: no beat grid written' : ''}` : '',
+      r.key !== null && !r.keyUncertain ? `${r.key} (${r.camelot})` : '',
+    ].filter(Boolean);
+    return {
+      path: r.path, title: r.title, artist: r.artist, album: r.album, genre: r.genre, year: r.year, durationSec: r.durationSec, sizeBytes: r.sizeBytes,
+      bitrateKbps: r.bitrateKbps, sampleRate: r.sampleRate, bpm: r.bpmUncertain ? null : r.bpm, grid, key: r.keyUncertain ? null : r.key,
+      cues, regions, loop: loopRow ? { startSec: loopRow.start_sec, endSec: loopRow.end_sec! } : null,
+      comment: said.length ? `Resonance Studio: ${said.join(', ')}` : '',
+    };
   }
 
   close(): void {

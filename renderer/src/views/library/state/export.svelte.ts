@@ -8,12 +8,12 @@ import { table } from './table.svelte';
 
 export type ExportScope = 'all' | 'filter' | 'selection';
 
-/** Export of the library (`library:export`) as CSV or JSON, handed to the browser as a download. */
+/** Export of the library (`library:export`) as CSV, JSON or a rekordbox XML collection, handed to the browser as a download. */
 class Exporter {
   busy = $state(false);
 
   /** Every track, those shown (the filter, in the crate shown), or the selected rows; in the table's order. */
-  async run(format: 'csv' | 'json', scope: ExportScope): Promise<void> {
+  async run(format: 'csv' | 'json' | 'rekordbox', scope: ExportScope): Promise<void> {
     this.busy = true;
     try {
       // in the table's order: a crate's own order, a column sort (the rows came by path whatever the table showed).

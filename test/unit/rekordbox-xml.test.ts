@@ -1,0 +1,99 @@
+// The rekordbox XML collection writer (main/engine/library/rekordbox-xml.ts): the beat grid's arithmetic, rekordbox's
+// key names, Location URLs, and the document read back by a DOM parser. The whole export, from a scanned library with
+// real files, read by Python's ElementTree as DJ tools read rekordbox XML: test/integration/rekordbox-export.test.ts.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { describe, test } from 'node:test';
+import { rekordboxGrid, rekordboxLocation, rekordboxTonality, rekordboxXml, xmlText, type RekordboxTrack } from '../../main/engine/library/rekordbox-xml';
+
+const beatsAt = (first: number, period: number, n: number, jitter = 0) => Array.from({ length: n }, (_, i) => first + i * period + (i % 2 ? jitter : -jitter));
+
+describe('rekordbox XML', () => {
+  test('a grid at the tempo shown, in phase with the beats (a skipped beat moves nothing), from its first beat at or after 0 s, counted from the downbeat', () => {
+    // 120 BPM, beats from 0.26 s with ±4 ms tracker jitter; the downbeat is beats[1] (0.76 s): beats[0] is beat 4
+    const beats = beatsAt(0.26, 0.5, 64, 0.004);
+    beats.splice(30, 1);
+    const [g, ...more] = rekordboxGrid(beats, 120, 120, 4, 1);
+    assert.deepEqual(rekordboxGrid([], 120, 120, 4, 0), []);
+    assert.equal(more.length, 0);
+    assert.equal(g.bpm, 120);
+    assert.equal(g.metro, '4/4');
+    assert.ok(Math.abs(g.inizio - 0.26) < 0.002, `${g.inizio}`);
+    assert.equal(g.battito, 4);
+    // no downbeat known: the first beat is bar 1
+    assert.equal(rekordboxGrid(beats, 120, 120, 4, null)[0].battito, 1);
+    // 3/4 with the downbeat at beats[2]: beats[0] is beat 2 of its bar
+    const w = rekordboxGrid(beats, 120, 120, 3, 2)[0];
+    assert.deepEqual([w.metro, w.battito], ['3/4', 2]);
+  });
+
+  test('a tempo shown folded (the BPM range) runs the grid at that rate through the same downbeats', () => {
+    const beats = beatsAt(0.26, 0.5, 64);
+    // halved to 60: the grid's beats are every other beat, the downbeat (0.76 s) among them
+    const half = rekordboxGrid(beats, 120, 60, 4, 1)[0];
+    assert.equal(half.bpm, 60);
+    assert.equal(half.inizio, 0.76);
+    assert.equal(half.battito, 1);
+    // doubled to 240: beats and their midpoints, from 0.01 s; the downbeat 0.76 s is 3 grid beats later → beat 2 at 0.01
+    const dbl = rekordboxGrid(beats, 120, 240, 4, 1)[0];
+    assert.equal(dbl.bpm, 240);
+    assert.equal(dbl.inizio, 0.01);
+    assert.equal(dbl.battito, 2);
+    // the downbeat itself always falls on Battito 1: inizio + ((5 − battito) mod 4) × period
+    for (const g of [half, dbl, rekordboxGrid(beats, 120, 120, 4, 1)[0]]) {
+      const down = g.inizio + (((5 - g.battito) % 4) * 60) / g.bpm;
+      assert.ok(Math.abs(((down - 0.76) / 2 - Math.round((down - 0.76) / 2)) * 2) < 0.002, `${JSON.stringify(g)} puts a downbeat at ${down}`);
+    }
+  });
+
+  test('keys in rekordbox\'s own names, whatever form the studio or a tag gives', () => {
+    assert.equal(rekordboxTonality('A minor'), 'Am');
+    assert.equal(rekordboxTonality('C# minor'), 'Dbm');
+    assert.equal(rekordboxTonality('G# minor'), 'Abm');
+    assert.equal(rekordboxTonality('F# major'), 'F#');
+    assert.equal(rekordboxTonality('Eb'), 'Eb');
+    assert.equal(rekordboxTonality('Bbm'), 'Bbm');
+    assert.equal(rekordboxTonality('8A'), null);
+  });
+
+  test('Location: file://localhost and the path percent-encoded as UTF-8', () => {
+    assert.equal(rekordboxLocation('/Music/Café del Mar #1.mp3'), 'file://localhost/Music/Caf%C3%A9%20del%20Mar%20%231.mp3');
+    assert.equal(rekordboxLocation('/Музыка/a%b.flac'), 'file://localhost/%D0%9C%D1%83%D0%B7%D1%8B%D0%BA%D0%B0/a%25b.flac');
+    assert.equal(xmlText('a\u0001b\u0007c\td\uFFFEe'), 'abc\tde');
+  });
+
+  test('the document: collection, grid, cues, loop, playlists — attribute text escaped, control characters gone', () => {
+    const t: RekordboxTrack = {
+      path: '/m/Tom & Jerry <live>.mp3', title: 'Say "hi" & <go>\u0002', artist: 'A', album: null, genre: 'House', year: 2024,
+      durationSec: 241.6, sizeBytes: 1234, bitrateKbps: 320, sampleRate: 44100, bpm: 124, key: 'C# minor',
+      grid: [{ inizio: 0.12, bpm: 124, metro: '4/4', battito: 1 }], cues: [{ slot: 3, timeSec: 30.5 }, { slot: 1, timeSec: 1 }],
+      regions: [{ name: 'Drop', startSec: 60, endSec: 90 }], loop: { startSec: 10, endSec: 12 }, comment: 'c',
+    };
+    const bare: RekordboxTrack = { ...t, path: '/m/b.m4a', title: null, bpm: null, key: null, grid: [], cues: [], regions: [], loop: null };
+    const xml = rekordboxXml([t, bare], [{ name: 'Warm-up', tracks: [1, 0] }], { name: 'Resonance Studio', version: '0.1.0', company: 'Resonance Studio' });
+    assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<DJ_PLAYLISTS Version="1.0.0">/);
+    const { DOMParser } = createRequire(import.meta.url)('@xmldom/xmldom');
+    const doc = new DOMParser().parseFromString(xml, 'text/xml');
+    const all = (name: string) => Array.from(doc.getElementsByTagName(name) as ArrayLike<{ getAttribute(n: string): string | null; hasAttribute(n: string): boolean }>);
+    const [a, b] = all('TRACK');
+    assert.equal(all('COLLECTION')[0].getAttribute('Entries'), '2');
+    assert.equal(a.getAttribute('Name'), 'Say "hi" & <go>');
+    assert.equal(a.getAttribute('Kind'), 'MP3 File');
+    assert.equal(a.getAttribute('TotalTime'), '242');
+    assert.equal(a.getAttribute('AverageBpm'), '124.00');
+    assert.equal(a.getAttribute('Tonality'), 'Dbm');
+    assert.equal(a.getAttribute('Location'), 'file://localhost/m/Tom%20&%20Jerry%20%3Clive%3E.mp3');
+    assert.equal(b.getAttribute('Name'), 'b');
+    assert.equal(b.getAttribute('Kind'), 'M4A File');
+    assert.ok(!b.hasAttribute('AverageBpm') && !b.hasAttribute('Tonality'), 'no tempo or key where none is sure: rekordbox analyses it');
+    assert.deepEqual(all('TEMPO').map((e) => [e.getAttribute('Inizio'), e.getAttribute('Bpm'), e.getAttribute('Metro'), e.getAttribute('Battito')]), [['0.120', '124.00', '4/4', '1']]);
+    assert.deepEqual(
+      all('POSITION_MARK').map((e) => [e.getAttribute('Name'), e.getAttribute('Type'), e.getAttribute('Start'), e.hasAttribute('End') ? e.getAttribute('End') : null, e.getAttribute('Num')]),
+      [['', '0', '1.000', null, '0'], ['', '0', '30.500', null, '2'], ['Drop', '0', '60.000', null, '-1'], ['', '4', '10.000', '12.000', '-1']],
+    );
+    const nodes = all('NODE');
+    assert.deepEqual(nodes.map((n) => [n.getAttribute('Name'), n.getAttribute('Type'), n.getAttribute(n.hasAttribute('Count') ? 'Count' : 'Entries')]), [['ROOT', '0', '1'], ['Warm-up', '1', '2']]);
+    // the playlist's entries name TrackIDs, in crate order
+    assert.deepEqual(all('TRACK').slice(2).map((e) => e.getAttribute('Key')), ['2', '1']);
+  });
+});
