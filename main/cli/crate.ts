@@ -24,6 +24,11 @@ export const CRATE_USAGE = `Usage:
       length in seconds and "Artist - Title"): tracks below OUT's folder are
       written relative to it, the others with their absolute path. Into a
       folder, it is named as the app's download is ("NAME.m3u8").
+  studio crate export NAME OUT.xml|FOLDER/ [--format rekordbox]
+      Write the crate as a rekordbox XML collection (OUT ending in .xml, or
+      --format rekordbox): its tracks with tempo, key, beat grid, hot cues and
+      loop, and the crate as its playlist, as Export ▾ → rekordbox XML in the
+      app ("NAME-DATE.xml" into a folder).
   studio crate import PLAYLIST [--name NAME] [--json]
       Make a crate from a playlist another program wrote (.m3u, .m3u8, .pls,
       .xspf: Traktor, rekordbox, Serato, Mixxx, VLC, foobar2000, iTunes…),
@@ -221,8 +226,10 @@ export async function crateCommand(argv: string[], start: Start): Promise<number
   let engine: EngineHost | undefined;
   try {
     if (sub !== 'list' && sub !== 'show' && sub !== 'export' && sub !== 'import') throw new UsageError(`unknown crate command "${sub}"`);
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, name: { type: 'string' } } });
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, name: { type: 'string' }, format: { type: 'string' } } });
     if (values.name !== undefined && sub !== 'import') throw new UsageError('--name is for crate import');
+    if (values.format !== undefined && sub !== 'export') throw new UsageError('--format is for crate export');
+    if (values.format !== undefined && !['m3u8', 'rekordbox'].includes(values.format.toLowerCase())) throw new UsageError(`--format ${values.format}: expected m3u8 or rekordbox`);
     if (sub === 'import') {
       if (positionals.length !== 1) throw new UsageError('crate import takes one playlist file: studio crate import PLAYLIST [--name NAME]');
       if (values.name !== undefined && !values.name.trim()) throw new UsageError('--name is empty: name the crate');
@@ -253,7 +260,11 @@ export async function crateCommand(argv: string[], start: Start): Promise<number
     // written into it under the name the app's download gets (crates:export fileName, '<crate>.m3u8' made safe)
     const target = resolve(positionals[1]);
     const intoFolder = /[\\/]$/.test(positionals[1]) || isFolder(target);
-    const res = await engine.call('crates:export', { crateId: crate.id, playlistDir: intoFolder ? target : dirname(target) });
+    // a rekordbox XML collection: --format rekordbox, or a file named .xml
+    const rekordbox = values.format ? values.format.toLowerCase() === 'rekordbox' : !intoFolder && /\.xml$/i.test(target);
+    const res = rekordbox
+      ? await engine.call('library:export', { format: 'rekordbox', filter: { crateId: crate.id }, sort: { column: 'crate', dir: 'asc' } })
+      : await engine.call('crates:export', { crateId: crate.id, playlistDir: intoFolder ? target : dirname(target) });
     const file = intoFolder ? join(target, res.fileName) : target;
     writePlaylist(file, res.content);
     err(`Wrote ${res.count} ${res.count === 1 ? 'track' : 'tracks'} of "${crate.name}" to ${file}`);

@@ -61,11 +61,12 @@ Usage:
       Exit code 1 if any file failed.
       (--db takes the data folder's lock, as serve does; without it analyze,
       probe and ask work while the app runs.)
-  studio crate list|show NAME|export NAME OUT.m3u8|FOLDER/ [--json] [--data-dir DIR]
+  studio crate list|show NAME|export NAME OUT.m3u8|OUT.xml|FOLDER/ [--format rekordbox] [--json] [--data-dir DIR]
   studio crate import PLAYLIST [--name NAME] [--json] [--data-dir DIR]
       The Library's crates (the DJ's playlists): list them, show one's tracks
       in crate order, write one as an extended M3U8 playlist (tracks below
-      OUT's folder relative to it), or make one from another program's
+      OUT's folder relative to it) or a rekordbox XML collection (OUT.xml),
+      or make one from another program's
       playlist (.m3u, .m3u8, .pls, .xspf; the entries not in the library are
       listed with why). (studio crate --help; list, show and export only read:
       while the app runs they read a copy of its library; import takes the

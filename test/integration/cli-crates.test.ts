@@ -72,7 +72,7 @@ test('studio crate export: M3U8 with #EXTINF and paths relative below the playli
   assert.match(bad.err, /crate export takes a crate name and the playlist file/);
   // tester24: the folder form (tester23) was missing from this message and from `studio --help`'s crate line
   assert.match(bad.err, /studio crate export NAME OUT\.m3u8\|FOLDER\//);
-  assert.match(studio('--help').out, /studio crate list\|show NAME\|export NAME OUT\.m3u8\|FOLDER\/ /);
+  assert.match(studio('--help').out, /studio crate list\|show NAME\|export NAME OUT\.m3u8\|OUT\.xml\|FOLDER\/ /);
 });
 
 test('studio crate export into a folder writes <crate>.m3u8 there, named as the app\'s download is (tester23)', () => {
@@ -87,6 +87,25 @@ test('studio crate export into a folder writes <crate>.m3u8 there, named as the 
   assert.equal(slash.code, 1, slash.err);
   assert.match(slash.err, /its folder does not exist/);
   assert.equal(existsSync(join(lib(), 'sub')), false);
+});
+
+test('studio crate export NAME OUT.xml (or --format rekordbox): the crate as a rekordbox XML collection, its playlist in crate order (session 35)', () => {
+  const xmlFile = join(music, 'Café set.xml');
+  const r = studio('crate', 'export', 'café ☕ SET', xmlFile);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /Wrote 2 tracks of "Café ☕ set" to .*Café set\.xml\n$/);
+  const xml = readFileSync(xmlFile, 'utf8');
+  assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<DJ_PLAYLISTS Version="1.0.0">/);
+  assert.deepEqual([...xml.matchAll(/<TRACK TrackID="(\d)" Name="([^"]*)" Artist="([^"]*)"/g)].map((m) => m.slice(1)), [['1', 'Ünïcode', 'DJ Ω'], ['2', 'Jóga', 'Björk']]);
+  assert.ok(xml.includes(`Location="file://localhost${encodeURI(paths[2]).replace(/#/g, '%23')}"`), xml);
+  assert.match(xml, /<NODE Name="Café ☕ set" Type="1" KeyType="0" Entries="2"><TRACK Key="1"\/><TRACK Key="2"\/><\/NODE>/);
+  // into a folder with --format rekordbox: named as the app's download is
+  const into = studio('crate', 'export', 'Café ☕ set', music, '--format', 'rekordbox');
+  assert.equal(into.code, 0, into.err);
+  assert.ok(readdirSync(music).some((f) => /^Café ☕ set-\d{4}-\d{2}-\d{2}\.xml$/.test(f)), readdirSync(music).join(', '));
+  const wrong = studio('crate', 'export', 'Café ☕ set', xmlFile, '--format', 'nml');
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.err, /--format nml: expected m3u8 or rekordbox/);
 });
 
 test('crate export killed while writing (SIGXFSZ at the file-size limit, as a crash or a full disk cuts a write) leaves the playlist that was there whole; the next export removes the half copy (crash34)', { skip: (process.platform !== 'linux' || !existsSync('/usr/bin/prlimit')) && 'prlimit (util-linux) sets the limit' }, async () => {
