@@ -1381,6 +1381,9 @@ export const methods = {
       .strict(),
     output: z.object({ fileName: z.string(), mime: z.string(), content: z.string(), count: z.number() }),
     host: 'engine',
+    // rekordbox: progress ("n of m tracks") while each track's cached waveform is read; Cancel stops it (CANCELLED)
+    progress: true,
+    cancellable: true,
     summary: 'The library (or a selection / a filter) as CSV, JSON (failed files with their reason included) or a rekordbox XML collection, in the order asked (the table\'s).',
   }),
   // issue 11: the BPM range (main/contract/bpm-range.ts), applied to the rows of library:query and library:export

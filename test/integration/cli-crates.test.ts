@@ -12,6 +12,7 @@ import { lockDataFolder, readDataLockOwner } from '../../main/data-lock';
 import { CrateService } from '../../main/engine/library/crates';
 import { oldFormatLibrary } from '../helpers/library-rows';
 import { ROOT } from '../helpers/media';
+import { startTestEngine } from '../helpers/engine';
 
 const dir = mkdtempSync(join(tmpdir(), 'rs-cli-crates-'));
 const dataDir = join(dir, 'data');
@@ -106,6 +107,26 @@ test('studio crate export NAME OUT.xml (or --format rekordbox): the crate as a r
   const wrong = studio('crate', 'export', 'Café ☕ set', xmlFile, '--format', 'nml');
   assert.equal(wrong.code, 2);
   assert.match(wrong.err, /--format nml: expected m3u8 or rekordbox/);
+});
+
+test('a rekordbox export reports its progress and stops at Cancel (CANCELLED, nothing returned); uncancelled, every track (session 35)', async () => {
+  const data = join(dir, 'data-rb');
+  await oldFormatLibrary(join(music, 'rb'), data, 400);
+  const { engine } = await startTestEngine({ dataDir: data });
+  try {
+    const controller = new AbortController();
+    const seen: { fraction?: number; message?: string }[] = [];
+    const cancelled = engine.call('library:export', { format: 'rekordbox' }, { signal: controller.signal, onProgress: (p) => (seen.push(p), controller.abort()) });
+    await assert.rejects(cancelled, (e: { code: string; message: string }) => e.code === 'CANCELLED');
+    assert.ok(seen.length >= 1 && /^\d+ of 400 tracks$/.test(seen[0].message ?? ''), JSON.stringify(seen));
+    const all: { fraction?: number }[] = [];
+    const whole = await engine.call('library:export', { format: 'rekordbox' }, { onProgress: (p) => all.push(p) });
+    assert.equal(whole.count, 400);
+    assert.equal((whole.content.match(/<TRACK TrackID=/g) ?? []).length, 400);
+    assert.ok(all.length >= 1 && all.every((p, i) => i === 0 || (p.fraction ?? 0) >= (all[i - 1].fraction ?? 0)), JSON.stringify(all));
+  } finally {
+    await engine.stop();
+  }
 });
 
 test('crate export killed while writing (SIGXFSZ at the file-size limit, as a crash or a full disk cuts a write) leaves the playlist that was there whole; the next export removes the half copy (crash34)', { skip: (process.platform !== 'linux' || !existsSync('/usr/bin/prlimit')) && 'prlimit (util-linux) sets the limit' }, async () => {

@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { StudioError, methodNames, methods, type Handlers, type MethodArgs, type MethodName, type MethodOutput } from '@contract';
+import { StudioError, methodNames, methods, type CallContext, type Handlers, type MethodArgs, type MethodName, type MethodOutput } from '@contract';
 import { folderPrefix, isInside } from './paths';
 
 /**
@@ -171,7 +171,7 @@ export interface GuardScope {
     /** library:ids likewise */
     ids(args: MethodArgs<'library:ids'>, under: string[]): MethodOutput<'library:ids'>;
     /** library:export likewise */
-    export(args: MethodArgs<'library:export'>, under: string[]): Promise<MethodOutput<'library:export'>>;
+    export(args: MethodArgs<'library:export'>, under: string[], call: CallContext): Promise<MethodOutput<'library:export'>>;
     /**
      * the crates:* handlers limited to the tracks stored below `under` (handlers/crates.ts crateHandlers): counts,
      * lengths, orders and playlists hold only those, and tracks outside named in a call are left alone
@@ -325,7 +325,7 @@ export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string)
     const under = () => roots.prefixes(lib.folders().map((f) => f.path));
     if (out['library:query']) out['library:query'] = async (args: unknown) => lib.query(args as MethodArgs<'library:query'>, await under());
     if (out['library:ids']) out['library:ids'] = async (args: unknown) => lib.ids(args as MethodArgs<'library:ids'>, await under());
-    if (out['library:export']) out['library:export'] = async (args: unknown) => lib.export(args as MethodArgs<'library:export'>, await under());
+    if (out['library:export']) out['library:export'] = async (args: unknown, call: unknown) => lib.export(args as MethodArgs<'library:export'>, await under(), call as CallContext);
     const crates = lib.crates;
     if (crates) {
       for (const method of methodNames.filter((m) => m.startsWith('crates:'))) {

@@ -61,7 +61,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
         folders: () => library.store.folders(),
         query: (args, under) => library.query(args, under),
         ids: (args, under) => library.ids(args, under),
-        export: ({ format, trackIds, filter, sort }, under) => library.export(format, trackIds, filter, under, sort),
+        export: ({ format, trackIds, filter, sort }, under, call) => library.export(format, trackIds, filter, under, sort, call),
         crates: (under) => withDbWriteErrors(crateHandlers(crates, under, (p) => roots.allows(p)), ctx.db),
       },
       packPath: () => model.packPath,

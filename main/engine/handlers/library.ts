@@ -33,7 +33,7 @@ export function libraryHandlers(library: LibraryService): Pick<Handlers, Library
     'library:ids': (args) => library.ids(args),
     'library:track-detail': ({ trackId }) => library.detail(trackId),
     'library:track-summary': ({ trackId }) => library.summary(trackId),
-    'library:export': ({ format, trackIds, filter, sort }) => library.export(format, trackIds, filter, undefined, sort),
+    'library:export': ({ format, trackIds, filter, sort }, call) => library.export(format, trackIds, filter, undefined, sort, call),
     'library:get-bpm-range': () => library.bpmRange(),
     'library:set-bpm-range': ({ range }) => library.setBpmRange(range),
     'library:write-tags': ({ trackId, keyNotation, bpm, key, clearConflicting }) => library.writeTags(trackId, keyNotation, { bpm, key }, { clearConflicting }),

@@ -1,5 +1,5 @@
 import type { MethodInput } from '@contract';
-import { api } from '../../../host/api';
+import { api, isCancelled } from '../../../host/api';
 import { signal } from '../../../lib/test-hooks';
 import { downloadText } from '../../../lib/download';
 import { ABOUT, app } from '../../../shared/state/app.svelte';
@@ -11,6 +11,14 @@ export type ExportScope = 'all' | 'filter' | 'selection';
 /** Export of the library (`library:export`) as CSV, JSON or a rekordbox XML collection, handed to the browser as a download. */
 class Exporter {
   busy = $state(false);
+  /** a rekordbox export's progress ("1,234 of 10,000 tracks": each reads its cached waveform), null otherwise */
+  progress = $state<{ fraction: number; message: string } | null>(null);
+  private controller: AbortController | null = null;
+
+  /** Stop the export under way (rekordbox XML: it stops between tracks; nothing is downloaded). */
+  cancel(): void {
+    this.controller?.abort();
+  }
 
   /** Every track, those shown (the filter, in the crate shown), or the selected rows; in the table's order. */
   async run(format: 'csv' | 'json' | 'rekordbox', scope: ExportScope): Promise<void> {
@@ -32,14 +40,21 @@ class Exporter {
         // rows selected in a crate: the crate named, for its order (they are all in it)
         if (table.crateId) args.filter = { crateId: table.crateId };
       }
-      const res = await api().call('library:export', args);
+      this.controller = new AbortController();
+      const res = await api().call('library:export', args, {
+        signal: this.controller.signal,
+        onProgress: (p) => (this.progress = { fraction: p.fraction ?? 0, message: p.message ?? '' }),
+      });
       downloadText(res.content, res.mime, res.fileName);
       app.resolved(ABOUT.export);
       signal('library-exported', { fileName: res.fileName, count: res.count, format, scope });
     } catch (err) {
-      app.error(err, 'Could not export the library', ABOUT.export);
+      if (isCancelled(err)) app.notice('Export cancelled', 'Nothing was downloaded.');
+      else app.error(err, 'Could not export the library', ABOUT.export);
     } finally {
       this.busy = false;
+      this.progress = null;
+      this.controller = null;
     }
   }
 }
