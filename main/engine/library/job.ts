@@ -22,7 +22,7 @@ import { libraryVersions, readTempoKeyTags, scanKey } from './analyse';
 import { classify, needsRetag, type QueueItem, TRANSIENT_CODES } from './classify';
 import type { Analyse } from './pool';
 import { sniffAudio, isMediaPath } from './sniff';
-import { isTagWriteTemp } from './tag-write';
+import { isTagWriteTemp, removeStaleCopy } from './tag-write';
 import { oneRowPerFile, withRealPaths } from './aliases';
 import { aliasList, LibraryStore, newLibId } from './store';
 import { specialKind, testDenied, walkFolder, type Found, type Problem, type Skip } from './walk';
@@ -530,12 +530,14 @@ export class LibraryScanner {
   private async collect(job: Job, root: string, folderId: string | null, onFound?: () => void): Promise<{ found: Found[]; badDirs: string[] }> {
     const found: Found[] = [];
     const unknown: Found[] = [];
+    /** tag-write copies met: never tracks; those a killed write left are removed (removeStaleCopy) */
+    const copies: string[] = [];
     const { badDirs } = await walkFolder(
       root,
       folderId,
       {
         file: (f) => {
-          if (isTagWriteTemp(f.path)) return;
+          if (isTagWriteTemp(f.path)) return void copies.push(f.path);
           if (isMediaPath(f.path)) {
             found.push(f);
             onFound?.();
@@ -546,6 +548,7 @@ export class LibraryScanner {
       },
       job.controller.signal,
     );
+    for (const c of copies) await removeStaleCopy(c);
     for (const f of unknown) {
       if (job.controller.signal.aborted) break;
       const r = await sniffAudio(f.path, f.size, job.controller.signal, f.mtimeMs);

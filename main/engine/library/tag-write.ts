@@ -26,7 +26,8 @@
  * stays); a file with several hard links is refused (the rename would split
  * it from its other names); writes of one file run one after another. A copy
  * left by a write that was killed part way is removed by the next write of
- * that file (removeStaleCopies).
+ * that file (removeStaleCopies) and by the next library walk that meets it —
+ * every scan, and the catch-up at each start (job.ts collect: removeStaleCopy).
  *
  * mtime: the written file has a new modification time (it did change; backup
  * and sync tools must see that). The library records the new size and mtime
@@ -36,7 +37,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { createRequire } from 'node:module';
-import { copyFile, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, lstat, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseFile, type IAudioMetadata } from 'music-metadata';
 import type taglib from 'node-taglib-sharp';
@@ -369,11 +370,26 @@ async function removeStaleCopies(path: string): Promise<void> {
   const dir = dirname(path);
   const prefix = `.${basename(path)}.studio-tags-`;
   const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !isTagWriteTemp(join(dir, name)) || !/^[0-9a-f]{8}\.tmp$/.test(name.slice(prefix.length))) continue;
-    const st = await stat(join(dir, name)).catch(() => null);
-    if (st?.isFile() && Date.now() - st.mtimeMs > STALE_COPY_MS) await unlink(join(dir, name)).catch(() => undefined);
-  }
+  for (const name of names) if (name.startsWith(prefix)) await removeStaleCopy(join(dir, name));
+}
+
+/**
+ * Remove `copy` where it is provably a tag write's copy that its write left (killed part way, the machine off): named
+ * as only a tag write names one (isTagWriteTemp: `.<name>.studio-tags-<8 hex>.tmp`), a regular file, unchanged for
+ * STALE_COPY_MS (a copy being written changes every moment: another process's write now is left alone), and beside
+ * the file `<name>` it is a copy of (a name like ours with no such file is not proven ours: left). Resolves whether it
+ * was removed; never throws (best effort: a copy that stays is never taken for a track).
+ */
+export async function removeStaleCopy(copy: string): Promise<boolean> {
+  const name = basename(copy);
+  if (!isTagWriteTemp(copy)) return false;
+  const of = join(dirname(copy), name.slice(1, name.lastIndexOf('.studio-tags-')));
+  const [st, orig] = await Promise.all([lstat(copy).catch(() => null), stat(of).catch(() => null)]);
+  if (!st?.isFile() || !orig?.isFile() || Date.now() - st.mtimeMs <= STALE_COPY_MS) return false;
+  return unlink(copy).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** fsync a folder so the rename is on disk (not possible on Windows: skipped there). */
