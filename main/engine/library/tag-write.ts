@@ -262,6 +262,9 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
   await removeStaleCopies(path);
   const tmp = join(dir, `.${basename(path)}.studio-tags-${randomBytes(4).toString('hex')}.tmp`);
   let renamed = false;
+  // this process's copy, never swept meanwhile (removeStaleCopy): a clone (COPYFILE_FICLONE; macOS's clonefile) may
+  // start with the file's own old mtime
+  copiesMaking.add(tmp);
   try {
     await copyFile(path, tmp, constants.COPYFILE_FICLONE).catch((e) => {
       throw ['EACCES', 'EPERM', 'EROFS'].includes(errno(e) ?? '') ? readOnly('folder', path) : e;
@@ -341,6 +344,7 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     throw e;
   } finally {
     if (!renamed) await unlink(tmp).catch(() => undefined);
+    copiesMaking.delete(tmp);
   }
 }
 
@@ -358,6 +362,8 @@ async function formType(path: string): Promise<string> {
 
 /** a copy untouched this long is no write in progress (a copy being written changes every moment) */
 const STALE_COPY_MS = 60_000;
+/** the copies this process's writes are making now (writeTagsSafely): never stale, whatever their mtime */
+const copiesMaking = new Set<string>();
 
 /**
  * Remove the copies an earlier write of `path` left when it was killed part
@@ -376,13 +382,14 @@ async function removeStaleCopies(path: string): Promise<void> {
 /**
  * Remove `copy` where it is provably a tag write's copy that its write left (killed part way, the machine off): named
  * as only a tag write names one (isTagWriteTemp: `.<name>.studio-tags-<8 hex>.tmp`), a regular file, unchanged for
- * STALE_COPY_MS (a copy being written changes every moment: another process's write now is left alone), and beside
+ * STALE_COPY_MS (a copy being written changes every moment: another process's write now is left alone; this one's are
+ * never touched), and beside
  * the file `<name>` it is a copy of (a name like ours with no such file is not proven ours: left). Resolves whether it
  * was removed; never throws (best effort: a copy that stays is never taken for a track).
  */
 export async function removeStaleCopy(copy: string): Promise<boolean> {
   const name = basename(copy);
-  if (!isTagWriteTemp(copy)) return false;
+  if (!isTagWriteTemp(copy) || copiesMaking.has(copy)) return false;
   const of = join(dirname(copy), name.slice(1, name.lastIndexOf('.studio-tags-')));
   const [st, orig] = await Promise.all([lstat(copy).catch(() => null), stat(of).catch(() => null)]);
   if (!st?.isFile() || !orig?.isFile() || Date.now() - st.mtimeMs <= STALE_COPY_MS) return false;
