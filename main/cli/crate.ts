@@ -4,7 +4,7 @@
  * database.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import stringWidth from 'string-width';
@@ -128,12 +128,39 @@ export async function crateTracks(engine: EngineHost, crate: Crate): Promise<Lib
 /** a half copy untouched this long is no export in progress (one being written changes every moment) */
 const STALE_COPY_MS = 60_000;
 
+/** how every export's copy is named: `.<playlist name>.studio-<8 hex>.tmp` */
+const EXPORT_COPY = /^\..+\.studio-[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Whether `path` is provably an export's copy that its export left (killed part way: a crash, a full disk, the machine
+ * off): named as only writePlaylist names one, a regular file, unchanged for STALE_COPY_MS (an export writes its few
+ * kilobytes at once: one in progress changes now), and a playlist as the export writes one (it starts "#EXTM3U", or is
+ * empty: killed before its first write). Anything else — a user's file, whatever its name — is not. Never throws.
+ */
+export function isStaleExportCopy(path: string): boolean {
+  if (!EXPORT_COPY.test(basename(path))) return false;
+  try {
+    const st = lstatSync(path);
+    if (!st.isFile() || Date.now() - st.mtimeMs <= STALE_COPY_MS) return false;
+    const fd = openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(7);
+      const n = readSync(fd, head, 0, 7, 0);
+      return n === 0 || head.subarray(0, n).toString('latin1') === '#EXTM3U'.slice(0, n);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Write `content` (UTF-8) to `file` so that no kill, power cut or full disk leaves half a playlist where the user's
  * was: into a hidden copy beside it (`.<name>.studio-<8 hex>.tmp`), flushed to disk, then renamed over `file` and its
  * folder flushed. An existing file keeps its permissions; a symlink keeps pointing at the file it names, which is
- * what is replaced. Copies that an earlier export of this name left when it was killed (unchanged for a minute) are
- * removed first; the copy of a write that fails is removed.
+ * what is replaced. Copies that an earlier export into this folder left when it was killed (isStaleExportCopy: of any
+ * playlist's name, unchanged for a minute, a playlist) are removed first; the copy of a write that fails is removed.
  * @throws the file system's errors (open: ENOENT for a missing folder, EACCES; write: ENOSPC, EFBIG, EDQUOT)
  */
 export function writePlaylist(file: string, content: string): void {
@@ -154,12 +181,11 @@ export function writePlaylist(file: string, content: string): void {
     // the folder itself: the open below names the problem
   }
   for (const name of names) {
-    if (!name.startsWith(prefix) || !/^[0-9a-f]{8}\.tmp$/.test(name.slice(prefix.length))) continue;
+    if (!isStaleExportCopy(join(dir, name))) continue;
     try {
-      const st = statSync(join(dir, name));
-      if (st.isFile() && Date.now() - st.mtimeMs > STALE_COPY_MS) unlinkSync(join(dir, name));
+      unlinkSync(join(dir, name));
     } catch {
-      // best effort
+      // best effort: a copy that stays harms nothing
     }
   }
   const tmp = join(dir, `${prefix}${randomBytes(4).toString('hex')}.tmp`);

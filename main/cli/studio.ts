@@ -4,8 +4,8 @@ import { basename, dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { codecText, lyricsSummary, replayGainText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
-import { DATA_FOLDER_IN_USE_EXIT, tookOverText } from '../data-lock';
+import { codecText, lyricsSummary, replayGainText, resumedText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside } from '../engine/fs/paths';
 import { defaultPack } from '../engine/model/default-pack';
 import { inputWithText } from '../engine/model/placeholders';
@@ -178,7 +178,13 @@ function enginePath(): string {
  * on a throwaway folder instead (readOnlyEngine), so it works while the app or `studio serve` holds the lock.
  */
 function startEngine(dataDir: string, mode: 'desktop' | 'web', env?: Record<string, string>, lock?: string): EngineHost {
-  return new EngineHost({ fork: nodeForker, enginePath: enginePath(), dataDir, mode, version: STUDIO_VERSION, env, lock: lock ? { command: lock } : undefined });
+  const host = new EngineHost({ fork: nodeForker, enginePath: enginePath(), dataDir, mode, version: STUDIO_VERSION, env, lock: lock ? { command: lock } : undefined });
+  // the last run on this folder was killed (or crashed, or the power went): said by every command that locks it, once
+  const off = host.onState((s) => {
+    if (s.state === 'ready') off();
+    if (s.tookOver) process.stderr.write(`studio: ${s.tookOver}\n`);
+  });
+  return host;
 }
 
 /**
@@ -613,6 +619,10 @@ async function runScan(engine: EngineHost, paths: string[], progress: boolean, c
       engine.call('library:scan', { paths }).then(
         (first) => {
           jobId = first.jobId;
+          // the last run on this database was killed mid-way (not this run's own engine restart, said below): said once
+          if (first.resumed && attempt === 0) {
+            process.stderr.write(`${progress ? '\r\x1b[K' : ''}studio: ${resumedText(first.resumed)} when the last run on this database stopped (killed, crashed, or the machine lost power); those are kept and not analysed again.\n`);
+          }
           if (ended(first)) return settle(first);
           const seen = early.find((s) => s.jobId === jobId && ended(s));
           if (seen) settle(seen);
@@ -667,11 +677,8 @@ async function serve(argv: string[]): Promise<void> {
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const engine = startEngine(dataDir, 'web', { STUDIO_ROOTS: JSON.stringify(roots) }, 'studio serve');
-  // a start that fails is reported once, by main's catch; later crashes here
+  // a start that fails is reported once, by main's catch; later crashes here (a lock taken over: startEngine says it)
   await engine.start();
-  // the last run on this folder was killed (or crashed, or the power went): said, not taken over silently
-  const tookOver = engine.lock ? tookOverText(engine.lock) : null;
-  if (tookOver) process.stderr.write(`studio: ${tookOver}\n`);
   const offState = engine.onState((s) => {
     if (s.state === 'crashed' || s.state === 'stopped') process.stderr.write(`studio: ${s.message ?? s.state}\n`);
   });

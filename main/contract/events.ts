@@ -21,6 +21,14 @@ export const events = {
     state: z.enum(['starting', 'ready', 'crashed', 'stopped']),
     restarts: z.number(),
     message: z.string().optional(),
+    /**
+     * on the first `ready` of a host that took over the data folder's lock left by a run that ended without giving it
+     * up (killed, crashed, a power cut): what to tell the user (main/data-lock tookOverText: who held it, since when,
+     * what becomes of its work); absent on every later state. Every host says it from here: the CLI on stderr
+     * (`studio serve`, `analyze --db`, `tags write`, `model get`, `crate import`), the app's and the web page's window
+     * as a notice
+     */
+    tookOver: z.string().optional(),
   }),
   /** a file that is open was deleted or replaced on disk */
   'media:file-gone': z.object({ trackId: z.string(), path: z.string(), message: z.string() }),

@@ -864,9 +864,21 @@ export const ScanState = z.object({
   problems: z.array(ScanProblem),
   /** files left out by choice (not audio, not a regular file), counted, with the reason; `files` holds the first 500 */
   skipped: z.object({ count: z.number(), files: z.array(z.object({ path: z.string(), reason: z.string() })) }).optional(),
+  /**
+   * This job took up a scan that ended without finishing (the engine, the app, `studio serve` or `studio analyze --db`
+   * running it was killed or crashed, the power went; not one the user paused): of the `total` files it had found,
+   * `done` were finished (analysed, unchanged or failed: kept, not analysed again). Absent for any other job. The
+   * library's scan bar and `studio analyze --db` say it (resumedText).
+   */
+  resumed: z.object({ done: z.number().int().min(0), total: z.number().int().min(0) }).optional(),
   ...StateOrder.shape,
 });
 export type ScanState = z.infer<typeof ScanState>;
+
+/** The words for ScanState.resumed, the scan bar's and `studio analyze --db`'s: "Resumed after an interruption: 14 of 16 files were done". */
+export function resumedText(r: { done: number; total: number }): string {
+  return `Resumed after an interruption: ${r.done.toLocaleString('en')} of ${r.total.toLocaleString('en')} ${r.total === 1 ? 'file was' : 'files were'} done`;
+}
 
 export const TrackDetail = z.object({
   track: LibraryTrack,

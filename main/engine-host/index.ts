@@ -7,7 +7,7 @@ import {
   type Port,
   type StudioErrorData,
 } from '@contract';
-import { lockDataFolder, type DataLock, type DataLockOptions } from '../data-lock';
+import { lockDataFolder, tookOverText, type DataLock, type DataLockOptions } from '../data-lock';
 
 /** A started engine process, whichever way it was forked. */
 export interface EngineProcess {
@@ -71,6 +71,8 @@ export class EngineHost extends RpcClient {
   private ready: Promise<void> | undefined;
   private lastState: EngineState = { state: 'starting', restarts: 0 };
   private dataLock: DataLock | undefined;
+  /** what the first 'ready' tells of a left-behind lock taken over (EngineState.tookOver), then cleared */
+  private tookOver: string | undefined;
 
   constructor(private readonly opts: EngineHostOptions) {
     // RpcClient subscribes during super(), before this class's fields exist
@@ -122,6 +124,7 @@ export class EngineHost extends RpcClient {
       this.ready = lockDataFolder(this.opts.dataDir, this.opts.lock).then(
         (lock) => {
           this.dataLock = lock;
+          this.tookOver = tookOverText(lock) ?? undefined;
           return this.startEngine(true);
         },
         (err: unknown) => {
@@ -186,7 +189,9 @@ export class EngineHost extends RpcClient {
           isReady = true;
           this.everReady = true;
           clearTimeout(watchdog);
-          this.setState({ state: 'ready', restarts: this.restarts });
+          // a lock taken over is told once, with the first ready (every host shows EngineState.tookOver)
+          this.setState({ state: 'ready', restarts: this.restarts, ...(this.tookOver ? { tookOver: this.tookOver } : {}) });
+          this.tookOver = undefined;
           const queued = this.waiting;
           this.waiting = [];
           for (const q of queued) proc.send(q);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { useStudio } from '../helpers/studio';
+import { startServe, StudioPage } from './studio-page';
 import { libraryFolder, libraryPage } from './library-page';
 
 /**
@@ -57,5 +58,71 @@ describe('library: a scan paused before the engine restarted', { timeout: 300_00
     await lib.waitForTotal(5);
     await sp.screenshot('library-paused-restart-2-resumed');
     assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
+  });
+});
+
+/**
+ * `studio serve` and its engine killed mid-scan (SIGKILL: a crash, the OOM killer, a power cut as far as the data folder
+ * can tell), then started again on the data folder: the scan goes on where it stopped, but the bar read "Scanning 3 / 5
+ * … about 1 s left" as if nothing had happened, and the lock the dead serve left was taken over with a line on serve's
+ * stderr only. Now the bar says "Resumed after an interruption: n of 5 files were done", and the page a notice naming
+ * the run that left the lock — once (crash35).
+ */
+describe('library: a scan whose studio serve was killed', { timeout: 300_000 }, () => {
+  const studio = useStudio({ serve: { env: { STUDIO_ANALYSIS_WORKERS: '1' } } });
+
+  test('the restarted serve\'s page says the scan was resumed after an interruption (n of m done) and the lock taken over', async () => {
+    const { sp, serve } = studio;
+    const page = sp.page;
+    type Win = { __studioEvents?: Array<{ seq: number; name: string; detail: { state: string; done: number } }> };
+    const { dir } = libraryFolder(12, 'e2e-library-serve-killed');
+    const lib = libraryPage(sp);
+    await lib.show();
+    const m0 = await sp.mark();
+    await lib.addFolder(dir);
+    await page.waitForFunction(
+      (a) => (globalThis as unknown as Win).__studioEvents?.some((e) => e.seq > a && e.name === 'library-scan-state' && e.detail.state === 'running' && e.detail.done >= 1) ?? false,
+      m0,
+      { polling: 20 },
+    );
+    // serve and its engine at once, as a crash of the machine would leave them
+    const enginePid = Number(/pid (\d+)/.exec((await page.getByTestId('engine-status').getAttribute('title')) ?? '')?.[1]);
+    assert.ok(enginePid > 0, 'engine pid shown in the status title');
+    process.kill(enginePid, 'SIGKILL');
+    serve.proc.kill('SIGKILL');
+    await new Promise((r) => (serve.proc.exitCode === null && serve.proc.signalCode === null ? serve.proc.once('exit', r) : r(null)));
+    await page.close();
+
+    const again = await startServe({ dataDir: serve.dataDir, env: { STUDIO_ANALYSIS_WORKERS: '1' } });
+    try {
+      assert.match(again.output(), new RegExp(`^studio: the data folder was left locked by studio serve \\(pid ${serve.proc.pid}, `, 'm'));
+      const sp2 = await StudioPage.open(studio.browser, again);
+      const p2 = sp2.page;
+      const lib2 = libraryPage(sp2);
+      await lib2.show();
+      // the lock taken over: a warning in the page (it was said on serve's stderr only)
+      const toast = p2.getByTestId('toast-warning').filter({ hasText: 'The last run on this data folder did not end properly' });
+      await toast.waitFor();
+      assert.match(await toast.innerText(), new RegExp(`The data folder was left locked by studio serve \\(pid ${serve.proc.pid}, since [^)]+\\), which ended without giving it up`));
+      // the scan resumed: said in the bar, with how far it had got (it read "Scanning 3 / 5" as if nothing had happened)
+      const resumed = p2.getByTestId('scan-resumed');
+      await resumed.waitFor();
+      const text = (await resumed.innerText()).trim();
+      const [n, m] = (/^Resumed after an interruption: (\d+) of (\d+) files were done$/.exec(text) ?? []).slice(1).map(Number);
+      assert.ok(n >= 1 && n < m && m === 5, text);
+      await sp2.screenshot('crash35-scan-resumed-after-kill');
+      await p2.locator('[data-testid=scan-progress][data-state=finished]').waitFor();
+      await lib2.waitForTotal(5);
+      assert.equal(await p2.getByTestId('scan-resumed').count(), 1, 'the finished scan keeps saying it was resumed');
+      // said once: a reload of the tab does not say the lock again
+      await p2.reload();
+      await sp2.waitForEvent('app-ready', { after: 0 });
+      await lib2.show();
+      await p2.getByTestId('scan-progress').waitFor();
+      assert.equal(await p2.getByTestId('toast-warning').filter({ hasText: 'did not end properly' }).count(), 0, 'not again after a reload');
+      assert.deepEqual(sp2.problems.filter((p) => p.startsWith('pageerror')), []);
+    } finally {
+      await again.stop();
+    }
   });
 });

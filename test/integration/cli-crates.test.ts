@@ -160,10 +160,19 @@ test('crate export killed while writing (SIGXFSZ at the file-size limit, as a cr
   writeFileSync(join(music, '.other.m3u8.studio-0badc0de.tmp'), 'not this playlist\'s');
   const old = new Date(Date.now() - 10 * 60_000);
   for (const t of temps()) utimesSync(join(music, t), old, old);
+  // crash35: the next export into the folder, of any name, removes every copy an export provably left (a playlist,
+  // unchanged for a while: the killed one of "big set", another playlist's); not a user's file named alike, nor a copy
+  // being written now (was: only the next export of that very playlist removed its own)
+  writeFileSync(join(music, '.friday.m3u8.studio-1234abcd.tmp'), '#EXTM3U\n#EXTINF:1,half an export of another crate');
+  utimesSync(join(music, '.friday.m3u8.studio-1234abcd.tmp'), old, old);
+  writeFileSync(join(music, '.now.m3u8.studio-abcdef12.tmp'), '#EXTM3U\n');
+  const elsewhere = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'crate', 'export', 'Big', join(music, 'big set (copy).m3u8')], { encoding: 'utf8', env, timeout: 120_000 });
+  assert.equal(elsewhere.status, 0, elsewhere.stderr);
+  assert.deepEqual(temps(), ['.now.m3u8.studio-abcdef12.tmp', '.other.m3u8.studio-0badc0de.tmp'], 'the stale export copies are gone; a user\'s file and a fresh copy stay');
   const again = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'crate', 'export', 'Big', out], { encoding: 'utf8', env, timeout: 120_000 });
   assert.equal(again.status, 0, again.stderr);
   assert.equal(readFileSync(out, 'utf8').split('\n').length, 8, 'the whole playlist: #EXTM3U, 3 × (#EXTINF, path), the last newline');
-  assert.deepEqual(temps(), ['.other.m3u8.studio-0badc0de.tmp'], 'no copy of this playlist left');
+  assert.deepEqual(temps(), ['.now.m3u8.studio-abcdef12.tmp', '.other.m3u8.studio-0badc0de.tmp'], 'no copy of this playlist left');
 });
 
 test('while another process holds the data folder (the app, studio serve) crate list, show and export read a copy of its library: no exit 75, nothing written there', async () => {

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -184,6 +185,65 @@ describe('one process per data folder (real studio serve)', { skip: !BUILT && 'r
       assert.deepEqual(JSON.parse(readFileSync(join(data, 'serve.json'), 'utf8')), { port: moved.port }, 'the port it listened on is the next start\'s');
     } finally {
       await new Promise((r) => other.close(r));
+    }
+  });
+
+  it('studio analyze --db killed mid-scan (its process group, as a closed terminal or the OOM killer kills it): the next run says it took the lock over and resumed, n of m done, once; tags write and model say a lock taken over too (crash35)', async () => {
+    const data = join(base, 'killed analyze');
+    const music = join(data, 'music');
+    mkdirSync(music, { recursive: true });
+    const tone = toneFile('data-lock-tone-20s.wav', 20);
+    for (let i = 1; i <= 6; i++) copyFileSync(tone, join(music, `tone ${i}.wav`));
+    const db = join(data, 'studio.sqlite');
+    const runEnv = { ...process.env, STUDIO_DATA_DIR: data, STUDIO_ANALYSIS_WORKERS: '1' };
+    /** `studio ARGS` in a process group of its own, SIGKILLed (with its engine) once `ready()` holds */
+    const killedWhen = async (args: string[], ready: (pid: number) => boolean) => {
+      const p = spawn(process.execPath, [STUDIO, ...args], { env: runEnv, stdio: 'ignore', detached: true });
+      const exited = new Promise((r) => p.once('exit', r));
+      const guard = Date.now() + 120_000;
+      while (!ready(p.pid!)) {
+        assert.ok(Date.now() < guard, 'hang guard: the state to kill in never came');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      process.kill(-p.pid!, 'SIGKILL');
+      await exited;
+      return p.pid!;
+    };
+    const doneFiles = () => {
+      if (!existsSync(db)) return -1;
+      const d = new Database(db, { readonly: true, fileMustExist: true });
+      try {
+        return (d.prepare('SELECT count(*) AS n FROM scan_files WHERE done = 1').get() as { n: number }).n;
+      } catch {
+        return -1; // not made yet
+      } finally {
+        d.close();
+      }
+    };
+    const pid = await killedWhen(['analyze', '--db', db, music], () => doneFiles() >= 1);
+    const done = doneFiles();
+    assert.ok(done >= 1 && done < 6, `killed part way: ${done} of 6 done`);
+    assert.equal(readDataLockOwner(data)?.pid, pid, 'the kill left its lock');
+    const again = spawnSync(process.execPath, [STUDIO, 'analyze', '--db', db, music], { env: runEnv, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(again.status, 0, again.stderr);
+    const lines = again.stderr.split('\n');
+    const tookOver = new RegExp(`^studio: the data folder was left locked by studio analyze --db \\(pid ${pid}, since [^)]+\\), which ended without giving it up \\(killed, crashed, or the machine lost power\\); taken over\\.`);
+    assert.equal(lines.filter((l) => tookOver.test(l)).length, 1, `the lock taken over, said once (was: silently): ${again.stderr}`);
+    assert.deepEqual(
+      lines.filter((l) => /resumed/i.test(l)),
+      [`studio: Resumed after an interruption: ${done} of 6 files were done when the last run on this database stopped (killed, crashed, or the machine lost power); those are kept and not analysed again.`],
+      'the interruption said once (was: nothing)',
+    );
+    assert.equal((again.stdout.match(/^\S.*tone \d\.wav$/gm) ?? []).length, 6, again.stdout);
+
+    // tags write and model: the same words from the same place, once each (they took the lock over silently)
+    for (const args of [['tags', 'write', '--dry-run', join(music, 'tone 1.wav')], ['model', 'list', '--offline']]) {
+      const holder = await killedWhen(['analyze', '--db', db, music], (p) => readDataLockOwner(data)?.pid === p);
+      const r = spawnSync(process.execPath, [STUDIO, ...args], { env: runEnv, encoding: 'utf8', timeout: 120_000 });
+      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+      const said = r.stderr.split('\n').filter((l) => l.startsWith('studio: the data folder was left locked by'));
+      assert.equal(said.length, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(said[0], new RegExp(`by studio analyze --db \\(pid ${holder}, since `));
     }
   });
 

@@ -10,14 +10,14 @@
 // Inputs made by ffmpeg at test time. Run:
 // node tools/run-tests.mjs test/integration/tag-write-links.test.ts
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { StudioError } from '@contract';
 import { readBpmKey, tagTarget, writeTagsSafely, type TagFormat } from '../../main/engine/library/tag-write';
-import { OUTPUT } from '../helpers/media';
+import { OUTPUT, ROOT } from '../helpers/media';
 
 const DIR = join(OUTPUT, 'tag-write-links');
 const ff = (a: string[]) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=440:d=4', ...a]);
@@ -130,6 +130,47 @@ describe('tag write-back: links, Ogg FLAC, two writes at once', { timeout: 300_0
     await writeTagsSafely({ path: p, stored: s, target: TARGETS.flac, bpm: '128', key: 'Am' });
     assert.deepEqual(await readBpmKey(p), { bpm: '128', key: 'Am' });
     assert.deepEqual(temps(), ['.other.flac.studio-tags-0badc0de.tmp'], 'the stale copies of this file are gone; another file\'s is not touched');
+  });
+
+  test('the copy a killed write left is removed by the next library walk of its folder (a scan, the catch-up at start), not only by the next write of that file; what is not provably ours stays (crash35)', async () => {
+    const dir = join(DIR, 'walked');
+    mkdirSync(dir, { recursive: true });
+    const p = join(dir, 'set opener.flac');
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=440:d=60', '-metadata', 'title=Opener', p]);
+    const md5 = (f: string) => createHash('md5').update(readFileSync(f)).digest('hex');
+    const before = md5(p);
+    const s = stored(p);
+    const script = `import { writeTagsSafely } from ${JSON.stringify(join(process.cwd(), 'main/engine/library/tag-write.ts'))};
+      await writeTagsSafely({ path: ${JSON.stringify(p)}, stored: ${JSON.stringify(s)}, target: { format: 'vorbis', mime: 'taglib/flac' }, bpm: '128', key: 'Am' });`;
+    const temps = () => readdirSync(dir).filter((f) => f.endsWith('.tmp')).sort();
+    let child: ChildProcess | undefined;
+    const watcher = watch(dir, (_, name) => {
+      if (/^\.set opener\.flac\..*\.tmp$/.test(String(name))) child?.kill('SIGKILL');
+    });
+    child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore' });
+    const exit = await new Promise<string | number | null>((r) => child.once('exit', (code, signal) => r(signal ?? code)));
+    watcher.close();
+    assert.equal(exit, 'SIGKILL', 'the writer was killed once its copy existed');
+    const left = temps();
+    assert.equal(left.length, 1, `the kill left its copy: ${left}`);
+    assert.match(left[0], /^\.set opener\.flac\.studio-tags-[0-9a-f]{8}\.tmp$/);
+    // beside it: a name like ours whose file is not there (not provably a copy of ours), a user's file named alike,
+    // and a copy being written now (changed this moment)
+    const orphan = '.gone.flac.studio-tags-0badc0de.tmp';
+    const users = '.notes.studio-tags-draft.tmp';
+    const fresh = `.set opener.flac.studio-tags-${'1'.repeat(8)}.tmp`;
+    writeFileSync(join(dir, orphan), 'a copy of a file that is not here');
+    writeFileSync(join(dir, users), 'the user\'s');
+    const old = new Date(Date.now() - 10 * 60_000);
+    for (const t of temps()) utimesSync(join(dir, t), old, old);
+    writeFileSync(join(dir, fresh), 'being written');
+    // a library walk of the folder (a scan; the catch-up at each start walks the same way): `studio analyze` of it
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'analyze', '--json', dir], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { path: string }).path), [p], 'the copies are never tracks');
+    assert.deepEqual(temps(), [orphan, fresh, users].sort(), 'the stale copy the kill left is gone (was: kept until the next write of that file); the others stay');
+    assert.equal(md5(p), before, 'the user\'s file untouched');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('an AIFF-C file (float, as Logic and ffmpeg write it) is refused as AIFF-C, untouched; plain AIFF is written', async () => {

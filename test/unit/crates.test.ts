@@ -3,7 +3,7 @@
 // membership across a moved file and a track leaving the library; the M3U8 writer (library/m3u8.ts); and the contract
 // refusing malformed crates:* arguments before a handler runs.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix, win32 } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -154,6 +154,63 @@ describe('crates in the library database', () => {
     const long = playlistFileName('☕'.repeat(200));
     assert.ok(Buffer.byteLength(long) <= 255, 'the name fits 255 bytes');
     assert.equal(long, `${'☕'.repeat(83)}.m3u8`, 'cut at a whole character, the extension kept');
+  });
+
+  test('a name another writer took between the check and the write (two connections to one database) is BAD_ARGS naming that crate, not DB_WRITE_FAILED (crash35)', async () => {
+    const dataDir = join(dir, 'race');
+    const a = openDb(dataDir);
+    const b = openDb(dataDir);
+    try {
+      const mine = new CrateService(a);
+      const other = new CrateService(b);
+      /** the other connection commits `name` once, right after this service's next name check (as another process may) */
+      const takenAfterCheck = (name: string) => {
+        const check = mine.repo.idByName.bind(mine.repo);
+        mine.repo.idByName = (n: string) => {
+          const r = check(n);
+          mine.repo.idByName = check;
+          other.create(name);
+          return r;
+        };
+      };
+      const clear = 'There is a crate named "Friday" already (names are the same whatever their case): choose another name.';
+      const isClear = (e: Error & { code?: string }) => (assert.deepEqual({ code: e.code, message: e.message }, { code: 'BAD_ARGS', message: clear }), true);
+      takenAfterCheck('Friday');
+      assert.throws(() => mine.create('friday'), isClear, 'crates:create');
+      const sat = mine.create('Saturday');
+      takenAfterCheck('Friday');
+      assert.throws(() => mine.rename(sat.id, 'FRIDAY'), isClear, 'crates:rename');
+      b.prepare('DELETE FROM crates').run();
+      // crates:import with a name given: checked first, then again inside its write, whose write lock (BEGIN IMMEDIATE)
+      // keeps the other out between that check and the insert (a deferred one failed its insert, SQLITE_BUSY_SNAPSHOT:
+      // DB_WRITE_FAILED "locked by another program"); the other, told so, finds the name taken
+      b.pragma('busy_timeout = 0');
+      const list = join(dir, 'race', 'set.m3u8');
+      writeFileSync(list, '#EXTM3U\n/nowhere/a.mp3\n');
+      const check = mine.repo.idByName.bind(mine.repo);
+      let checks = 0;
+      let meanwhile: unknown;
+      mine.repo.idByName = (n: string) => {
+        const r = check(n);
+        if (++checks === 2) {
+          mine.repo.idByName = check;
+          try {
+            other.create('Friday');
+          } catch (err) {
+            meanwhile = err;
+          }
+        }
+        return r;
+      };
+      const made = await mine.importPlaylist({ path: list }, 'Friday');
+      assert.equal(made.crate.name, 'Friday', 'crates:import');
+      assert.equal((meanwhile as { code?: string } | undefined)?.code, 'DB_WRITE_FAILED', 'the other writer waited, then gave up');
+      assert.throws(() => other.create('Friday'), isClear, 'the other writer, after it');
+      assert.deepEqual(mine.list().map((c) => c.name), ['Friday'], 'nothing half made');
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { spawn } from 'node:child_process';
 import { LOCK_DIR, lockDataFolder, readDataLockOwner } from '../../main/data-lock';
 import { EngineHost, type EngineProcess, type EngineState, type Forker } from '../../main/engine-host';
 
@@ -150,6 +151,34 @@ describe('EngineHost with the data folder lock (main/data-lock)', { timeout: 20_
       assert.equal(readDataLockOwner(dir)?.command, 'Resonance Studio', 'kept across the restart');
       await h.stop();
       assert.equal(existsSync(join(dir, LOCK_DIR)), false, 'released by stop()');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('a lock left by a killed holder: taken over, and the first ready says so (engine:state tookOver, what the app\'s window and every CLI command show), the restart\'s ready does not (crash35)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rs-host-took-over-'));
+    try {
+      // a real holder, killed with its lock held
+      const script = `import { lockDataFolder } from ${JSON.stringify(join(process.cwd(), 'main/data-lock/index.ts'))};
+        await lockDataFolder(${JSON.stringify(dir)}, { command: 'studio serve' }); process.stdout.write('locked\\n'); setInterval(() => {}, 1000);`;
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((r) => child.stdout!.on('data', (d: Buffer) => String(d).includes('locked') && r()));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const fork = plannedForker(['ready', 'ready']);
+      const h = new EngineHost({ fork, enginePath: '/nowhere', dataDir: dir, mode: 'desktop', version: 'test', lock: { command: 'Resonance Studio' } });
+      const first = statesUntil(h, 1);
+      await h.start();
+      const ready = (await first).filter((x) => x.state === 'ready');
+      assert.match(ready[0].tookOver ?? '', new RegExp(`^the data folder was left locked by studio serve \\(pid ${child.pid}, since [^)]+\\), which ended without giving it up`));
+      assert.equal(h.state.tookOver, ready[0].tookOver, 'the state sent to a window that loads now carries it');
+      const again = statesUntil(h, 1);
+      fork.procs[0].die();
+      const restart = await again;
+      assert.deepEqual(restart.map((x) => x.state), ['crashed', 'starting', 'ready']);
+      assert.ok(restart.every((x) => x.tookOver === undefined), 'said once: not on the restart');
+      assert.equal(h.state.tookOver, undefined);
+      await h.stop();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

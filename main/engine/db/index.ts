@@ -242,12 +242,15 @@ export function withDbWriteErrors<H extends Record<string, ((args: never, call: 
 }
 
 /**
- * Run `fn` in one transaction (nested calls become savepoints).
+ * Run `fn` in one transaction (nested calls become savepoints). `immediate`: the write lock is taken at its start
+ * (BEGIN IMMEDIATE), so what `fn` reads before it writes (a name checked free) is not changed by another connection
+ * meanwhile — a deferred one would read, then fail its write (SQLITE_BUSY_SNAPSHOT) where another committed between.
  * @throws StudioError DB_WRITE_FAILED when SQLite cannot write; nothing of `fn` is kept.
  */
-export function writeTx<T>(db: Db, fn: () => T): T {
+export function writeTx<T>(db: Db, fn: () => T, immediate = false): T {
   try {
-    return db.transaction(fn)();
+    const tx = db.transaction(fn);
+    return immediate ? tx.immediate() : tx();
   } catch (err) {
     throw dbWriteError(err);
   }

@@ -59,7 +59,7 @@ export class CrateService {
   create(name: string): Crate {
     this.unique(name);
     const id = newLibId();
-    writeTx(this.db, () => this.repo.insert(id, name, Date.now()));
+    writeTx(this.db, () => this.named(name, undefined, () => this.repo.insert(id, name, Date.now())));
     this.changed();
     return this.crate(id);
   }
@@ -68,7 +68,7 @@ export class CrateService {
   rename(crateId: string, name: string, under?: string[]): Crate {
     this.crate(crateId);
     this.unique(name, crateId);
-    writeTx(this.db, () => this.repo.rename(crateId, name));
+    writeTx(this.db, () => this.named(name, crateId, () => this.repo.rename(crateId, name)));
     this.changed();
     return this.crate(crateId, under);
   }
@@ -193,9 +193,10 @@ export class CrateService {
     const now = Date.now();
     writeTx(this.db, () => {
       const crateName = fromFile ? this.freeName(wanted) : (this.unique(wanted), wanted);
-      this.repo.insert(id, crateName, now);
+      this.named(crateName, undefined, () => this.repo.insert(id, crateName, now));
       if (ids.length) this.repo.add(id, ids, now);
-    });
+      // immediate: no other connection takes the name between the check above and the insert
+    }, true);
     this.changed();
     missing.sort((a, b) => a.line - b.line);
     return { crate: this.crate(id, under), format: read.format, listed, added: ids.length, duplicates, missing };
@@ -238,6 +239,20 @@ export class CrateService {
       const suffix = n === 1 ? '' : ` (${n})`;
       const candidate = n === 1 ? name : `${Array.from(name).slice(0, 100 - suffix.length).join('').trimEnd()}${suffix}`;
       if (!this.repo.idByName(candidate)) return candidate;
+    }
+  }
+
+  /**
+   * Write `name` (fn: the insert or rename) where another writer may have taken it since unique() looked (another
+   * process on the database, between the check and the write): the unique index's refusal is said as unique() says a
+   * taken name — BAD_ARGS naming the crate that has it — not as a database that cannot be written (DB_WRITE_FAILED).
+   */
+  private named<T>(name: string, except: string | undefined, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if ((err as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE') this.unique(name, except);
+      throw err;
     }
   }
 

@@ -22,7 +22,7 @@ import { libraryVersions, readTempoKeyTags, scanKey } from './analyse';
 import { classify, needsRetag, type QueueItem, TRANSIENT_CODES } from './classify';
 import type { Analyse } from './pool';
 import { sniffAudio, isMediaPath } from './sniff';
-import { isTagWriteTemp } from './tag-write';
+import { isTagWriteTemp, removeStaleCopy } from './tag-write';
 import { oneRowPerFile, withRealPaths } from './aliases';
 import { aliasList, LibraryStore, newLibId } from './store';
 import { specialKind, testDenied, walkFolder, type Found, type Problem, type Skip } from './walk';
@@ -82,6 +82,8 @@ interface Job {
   heard: boolean;
   /** the job's row is in scan_jobs (a catch-up stores it with its first file to analyse: classify's beforeRecord) */
   stored: boolean;
+  /** ScanState.resumed: the interrupted job this one took up, how far it had got */
+  resumed: { done: number; total: number } | null;
 }
 
 /** the waveform's analysers (one media-cache entry: both or neither, library/analyse.ts) */
@@ -157,6 +159,11 @@ export class LibraryScanner {
    * watcher's changes wait behind it, as they wait behind a scan paused in this engine.
    */
   private pausedStored: Snapshot | null = null;
+  /**
+   * The job of chosen files (`studio analyze --db`) an engine that died left unfinished, closed by closeInterrupted:
+   * how far it had got. The next such job in this engine takes it up and says so (ScanState.resumed), once.
+   */
+  private interruptedPaths: { done: number; total: number } | null = null;
   private followUps: (string | null)[] = [];
   /** the catch-up asked for at engine start (catchUp), waiting for the job before it to end */
   private catchUpWanted = false;
@@ -225,6 +232,7 @@ export class LibraryScanner {
       startedAt: j.startedAt,
       problems: j.problems.slice(0, 500),
       skipped: { count: j.skipped.count, files: j.skipped.files.slice(0, MAX_SKIPS_LISTED) },
+      ...(j.resumed ? { resumed: j.resumed } : {}),
     };
   }
 
@@ -260,6 +268,8 @@ export class LibraryScanner {
         message: 'An analysis of chosen files was interrupted (the command or engine running it stopped). Run it again: files that finished are kept and not analysed again.',
       };
       const problems = (j: (typeof stale)[number]) => [...storedProblems(j.problems_json), note];
+      // counted before the job is closed (closing it drops its file set)
+      this.interruptedPaths = this.filesDone(stale[0].id);
       this.store.write(() => {
         for (const j of stale) this.store.jobs.setState(j.id, 'cancelled', JSON.stringify(problems(j)), Date.now());
       });
@@ -272,6 +282,12 @@ export class LibraryScanner {
       this.last = this.pausedStored;
     }
     return unfinished;
+  }
+
+  /** A stored job's files (scan_files): how many it had found, and how many of them were finished (ScanState.resumed). */
+  private filesDone(jobId: string): { done: number; total: number } {
+    const files = this.store.jobs.files(jobId);
+    return { done: files.filter((f) => f.done).length, total: files.length };
   }
 
   /**
@@ -314,6 +330,8 @@ export class LibraryScanner {
     if (unfinished) {
       job.startedAt = unfinished.started_at;
       job.problems = storedProblems(unfinished.problems_json);
+      // not paused by the user, yet unfinished: the engine running it ended mid-scan (killed, crashed, the power went)
+      if (unfinished.state !== 'paused') job.resumed = this.filesDone(unfinished.id);
     }
     this.job = job;
     void this.run(job, unfinished ? (unfinished.state === 'walking' ? 'walk' : 'resume') : 'walk');
@@ -374,6 +392,8 @@ export class LibraryScanner {
       return this.state();
     }
     const job = this.newJob(newLibId(), 'paths', []);
+    job.resumed = this.interruptedPaths;
+    this.interruptedPaths = null;
     this.job = job;
     void this.run(job, 'explicit', abs);
     return this.state();
@@ -424,6 +444,7 @@ export class LibraryScanner {
       id, kind, folderIds, state: 'running', queue: [], inflight: 0, total: 0, done: 0, failed: 0, current: null, problems: [],
       skipped: { count: 0, files: [] }, startedAt: now, runStart: now, audioSec: 0, processed: 0, controller: new AbortController(), resume: null, rows: null, retag: [],
       retagLeft: 0, retagSec: 0, retagRead: 0, catchUp: false, watcher: false, heard: false, stored: false,
+      resumed: null,
     };
   }
 
@@ -509,12 +530,14 @@ export class LibraryScanner {
   private async collect(job: Job, root: string, folderId: string | null, onFound?: () => void): Promise<{ found: Found[]; badDirs: string[] }> {
     const found: Found[] = [];
     const unknown: Found[] = [];
+    /** tag-write copies met: never tracks; those a killed write left are removed (removeStaleCopy) */
+    const copies: string[] = [];
     const { badDirs } = await walkFolder(
       root,
       folderId,
       {
         file: (f) => {
-          if (isTagWriteTemp(f.path)) return;
+          if (isTagWriteTemp(f.path)) return void copies.push(f.path);
           if (isMediaPath(f.path)) {
             found.push(f);
             onFound?.();
@@ -525,6 +548,7 @@ export class LibraryScanner {
       },
       job.controller.signal,
     );
+    for (const c of copies) await removeStaleCopy(c);
     for (const f of unknown) {
       if (job.controller.signal.aborted) break;
       const r = await sniffAudio(f.path, f.size, job.controller.signal, f.mtimeMs);

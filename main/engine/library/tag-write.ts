@@ -26,7 +26,8 @@
  * stays); a file with several hard links is refused (the rename would split
  * it from its other names); writes of one file run one after another. A copy
  * left by a write that was killed part way is removed by the next write of
- * that file (removeStaleCopies).
+ * that file (removeStaleCopies) and by the next library walk that meets it —
+ * every scan, and the catch-up at each start (job.ts collect: removeStaleCopy).
  *
  * mtime: the written file has a new modification time (it did change; backup
  * and sync tools must see that). The library records the new size and mtime
@@ -36,7 +37,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { createRequire } from 'node:module';
-import { copyFile, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, lstat, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseFile, type IAudioMetadata } from 'music-metadata';
 import type taglib from 'node-taglib-sharp';
@@ -261,6 +262,9 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
   await removeStaleCopies(path);
   const tmp = join(dir, `.${basename(path)}.studio-tags-${randomBytes(4).toString('hex')}.tmp`);
   let renamed = false;
+  // this process's copy, never swept meanwhile (removeStaleCopy): a clone (COPYFILE_FICLONE; macOS's clonefile) may
+  // start with the file's own old mtime
+  copiesMaking.add(tmp);
   try {
     await copyFile(path, tmp, constants.COPYFILE_FICLONE).catch((e) => {
       throw ['EACCES', 'EPERM', 'EROFS'].includes(errno(e) ?? '') ? readOnly('folder', path) : e;
@@ -340,6 +344,7 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     throw e;
   } finally {
     if (!renamed) await unlink(tmp).catch(() => undefined);
+    copiesMaking.delete(tmp);
   }
 }
 
@@ -357,6 +362,8 @@ async function formType(path: string): Promise<string> {
 
 /** a copy untouched this long is no write in progress (a copy being written changes every moment) */
 const STALE_COPY_MS = 60_000;
+/** the copies this process's writes are making now (writeTagsSafely): never stale, whatever their mtime */
+const copiesMaking = new Set<string>();
 
 /**
  * Remove the copies an earlier write of `path` left when it was killed part
@@ -369,11 +376,27 @@ async function removeStaleCopies(path: string): Promise<void> {
   const dir = dirname(path);
   const prefix = `.${basename(path)}.studio-tags-`;
   const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !isTagWriteTemp(join(dir, name)) || !/^[0-9a-f]{8}\.tmp$/.test(name.slice(prefix.length))) continue;
-    const st = await stat(join(dir, name)).catch(() => null);
-    if (st?.isFile() && Date.now() - st.mtimeMs > STALE_COPY_MS) await unlink(join(dir, name)).catch(() => undefined);
-  }
+  for (const name of names) if (name.startsWith(prefix)) await removeStaleCopy(join(dir, name));
+}
+
+/**
+ * Remove `copy` where it is provably a tag write's copy that its write left (killed part way, the machine off): named
+ * as only a tag write names one (isTagWriteTemp: `.<name>.studio-tags-<8 hex>.tmp`), a regular file, unchanged for
+ * STALE_COPY_MS (a copy being written changes every moment: another process's write now is left alone; this one's are
+ * never touched), and beside
+ * the file `<name>` it is a copy of (a name like ours with no such file is not proven ours: left). Resolves whether it
+ * was removed; never throws (best effort: a copy that stays is never taken for a track).
+ */
+export async function removeStaleCopy(copy: string): Promise<boolean> {
+  const name = basename(copy);
+  if (!isTagWriteTemp(copy) || copiesMaking.has(copy)) return false;
+  const of = join(dirname(copy), name.slice(1, name.lastIndexOf('.studio-tags-')));
+  const [st, orig] = await Promise.all([lstat(copy).catch(() => null), stat(of).catch(() => null)]);
+  if (!st?.isFile() || !orig?.isFile() || Date.now() - st.mtimeMs <= STALE_COPY_MS) return false;
+  return unlink(copy).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** fsync a folder so the rename is on disk (not possible on Windows: skipped there). */

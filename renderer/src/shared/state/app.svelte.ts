@@ -61,6 +61,8 @@ const ENGINE_CRASHED = 'The engine stopped unexpectedly';
 const LINK_LOST_TITLE = 'Lost the connection to the studio server';
 const LINK_LOST_TEXT =
   'What was running was stopped here (an answer being written is kept by the engine, as far as it got). The page reconnects by itself (see the top bar) and then reads again what it shows. If `studio serve` was restarted, open the new address it printed in this tab.';
+/** the title of the message a left-behind data-folder lock taken over shows (EngineState.tookOver) */
+const TOOK_OVER = 'The last run on this data folder did not end properly';
 /** the title of the one message a page opened without its access token shows */
 const NO_TOKEN = 'Open the address that `studio serve` printed';
 /** errors that mean the engine was out of reach: put right once it is ready again */
@@ -151,11 +153,28 @@ class AppState {
       void this.refreshInfo();
       void this.refreshModel();
     }
+    if (s.state === 'ready' && s.tookOver) this.tookOver(s.tookOver);
     if (s.state === 'ready') {
       this.seenRestarts = s.restarts;
       // the engine answers again (after a crash, or on a reconnect, which re-sends the state): what said it could not be reached no longer holds
       for (const t of this.toasts) if (t.code && UNREACHABLE.has(t.code)) this.dismiss(t.id);
     }
+  }
+
+  /**
+   * The host took over the data folder's lock left by a run that ended without giving it up (EngineState.tookOver):
+   * said once in this window — the state that carries it is sent again on a reload (the app's did-finish-load,
+   * `studio serve`'s every WebSocket), so the text said is kept for the tab's session.
+   */
+  private tookOver(text: string): void {
+    const key = 'studio.tookOver';
+    try {
+      if (sessionStorage.getItem(key) === text) return;
+      sessionStorage.setItem(key, text);
+    } catch {
+      // no session storage (a sandboxed page): said on each load
+    }
+    this.notice(TOOK_OVER, text.charAt(0).toUpperCase() + text.slice(1), 'warning');
   }
 
   /** Show any failure plainly; returns the error data. CANCELLED is not an error to show. */
