@@ -75,6 +75,16 @@ const Instruction = ModelText.refine((s) => s.trim() !== '', { message: 'is empt
 
 // ---- shared shapes ---------------------------------------------------------
 
+/** one version of a track's lyrics (Tags.lyrics; main/engine/media/lyrics.ts) */
+const LyricsVersion = z.object({
+  text: z.string(),
+  lines: z.array(z.object({ startSec: z.number(), text: z.string() })).optional(),
+  language: z.string().optional(),
+  description: z.string().optional(),
+  source: z.enum(['tags', 'lrc']),
+  lrcFile: z.string().optional(),
+});
+
 export const Tags = z.object({
   title: z.string().optional(),
   artist: z.string().optional(),
@@ -143,17 +153,12 @@ export const Tags = z.object({
   /**
    * the track's lyrics (main/engine/media/lyrics.ts): `text` line by line (\n), the timed `lines` where they are
    * synchronised (ID3v2 SYLT, LRC: `startSec` seconds from the audio's start, in time order), `language` as the tag or
-   * LRC names it ("eng"), `source` the file's own tags or an LRC file beside it (`lrcFile` its name). Absent when none
+   * LRC names it ("eng"), `description` the frame's content descriptor where not blank, `source` the file's own tags
+   * or an LRC file beside it (`lrcFile` its name). `others`: the versions not shown, in the same shape — another
+   * language's USLT frame (a file tagged eng + deu + jpn), plain lyrics beside timed ones, the tags' beside the LRC
+   * file shown. Absent when none
    */
-  lyrics: z
-    .object({
-      text: z.string(),
-      lines: z.array(z.object({ startSec: z.number(), text: z.string() })).optional(),
-      language: z.string().optional(),
-      source: z.enum(['tags', 'lrc']),
-      lrcFile: z.string().optional(),
-    })
-    .optional(),
+  lyrics: LyricsVersion.extend({ others: z.array(LyricsVersion).optional() }).optional(),
 });
 export type Tags = z.infer<typeof Tags>;
 

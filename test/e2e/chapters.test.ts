@@ -50,12 +50,17 @@ describe('the file’s chapters on the waveform (M4B audiobook)', { timeout: 300
       const lrc = ['[ti:Long]', '[ar:Artist]', '[by:]', '[re:LRC Editor]', '[ve:1.0]', '[length: 00:40]', ''];
       for (let i = 0; i < LONG_LINES; i++) lrc.push(`[00:${(i * 0.3).toFixed(2).padStart(5, '0')}]${i % 10 === 9 ? '' : i % 10 === 4 ? '♪' : `Line ${i + 1} of the long song`}`);
       writeFileSync(join(dir, 'long lyrics.lrc'), `${lrc.join('\n')}\n`);
+      // a USLT frame per language, as Mp3tag, kid3 and foobar2000 keep them: tagged by kid3-cli
+      languages = join(dir, 'three languages.mp3');
+      ff(['-f', 'lavfi', '-i', 'sine=frequency=550:duration=6', '-c:a', 'libmp3lame', '-b:a', '64k', languages]);
+      execFileSync('kid3-cli', ['-c', 'set lyrics "English one\nEnglish two"', '-c', 'set lyrics.language eng', '-c', 'set lyrics[1] "Deutsch eins"', '-c', 'set lyrics[1].language deu', '-c', 'set lyrics[2] "日本語の歌詞"', '-c', 'set lyrics[2].language jpn', languages]);
     },
   });
   const LONG_LINES = 120;
   let song = '';
   let plain = '';
   let long = '';
+  let languages = '';
 
   test('a dashed line and a title per chapter, the count in the facts, a click plays from the chapter', async () => {
     const { sp } = studio;
@@ -180,6 +185,34 @@ describe('the file’s chapters on the waveform (M4B audiobook)', { timeout: 300
     await page.keyboard.press('ArrowUp');
     assert.equal(await page.evaluate(() => ((globalThis as any).document.activeElement as { title: string }).title), 'Play from 0.00 s', 'ArrowUp on the first stays');
     await sp.screenshot('lyrics-keyboard');
+  });
+
+  test('lyrics in three languages (kid3-cli: eng, deu, jpn): which is shown is said, another is chosen by keyboard and kept for the next track', async () => {
+    // before (tester34): the first frame alone, nothing said that the others were there
+    const { sp } = studio;
+    const { page } = sp;
+    assert.equal((await sp.openThroughBrowser(languages)).name, 'track-opened');
+    await page.getByTestId('lyrics-text').filter({ hasText: 'English two' }).waitFor();
+    assert.equal(await sp.fact('lyrics'), '2 lines, from the tags (eng); also deu · jpn (below)');
+    const version = page.getByTestId('lyrics-version');
+    assert.deepEqual(await version.locator('option').allInnerTexts(), ['eng', 'deu', 'jpn']);
+    assert.match(await page.getByTestId('lyrics').innerText(), /Version\s+\(3 in this file\)/);
+    // by keyboard: from the toggle, Tab to the list, the arrows choose
+    await page.getByTestId('lyrics-toggle').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => ((globalThis as any).document.activeElement as { dataset: { testid?: string } }).dataset.testid), 'lyrics-version');
+    await page.keyboard.press('ArrowDown');
+    await page.getByTestId('lyrics-text').filter({ hasText: 'Deutsch eins' }).waitFor({ timeout: 5_000 });
+    assert.match(await page.getByTestId('lyrics-toggle').innerText(), /1 line, from the tags \(deu\)/);
+    await page.keyboard.press('ArrowDown');
+    await page.getByTestId('lyrics-text').filter({ hasText: '日本語の歌詞' }).waitFor({ timeout: 5_000 });
+    await sp.screenshot('lyrics-languages');
+    // the language chosen is chosen again for the next track holding it
+    assert.equal((await sp.openThroughBrowser(song)).name, 'track-opened');
+    assert.equal(await page.getByTestId('lyrics-version').count(), 0, 'one version: no list');
+    assert.equal((await sp.openThroughBrowser(languages)).name, 'track-opened');
+    await page.getByTestId('lyrics-text').filter({ hasText: '日本語の歌詞' }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByTestId('lyrics-version').inputValue(), '2');
   });
 
   test('no page errors', () => {

@@ -11,7 +11,8 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { currentLyricLine, gainText, replayGainAgreement, replayGainText } from '@contract';
+import { currentLyricLine, gainText, lyricsSummary, lyricsVersionLabel, lyricsVersions, replayGainAgreement, replayGainText } from '@contract';
+import { sidecarLrcNames } from '../../main/engine/media/lyrics';
 import { probeFile } from '../../main/engine/media/probe';
 import { ff, OUTPUT, ROOT } from '../helpers/media';
 import { startTestEngine } from '../helpers/engine';
@@ -161,7 +162,7 @@ describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: miss
 // Lyrics (Tags.lyrics; main/engine/media/lyrics.ts): written by eyeD3 and kid3-cli (ID3v2 USLT), metaflac (a Vorbis
 // LYRICS comment holding LRC, as foobar2000's lyric plugins save them), AtomicParsley (MP4 ©lyr), mutagen (ID3v2 SYLT,
 // as Picard's and beets' lyrics plugins write synchronised lyrics); an LRC file beside the track.
-describe('lyrics written by real taggers, and an LRC file beside the track', { timeout: 120_000, skip: ['eyeD3', 'kid3-cli', 'metaflac', 'AtomicParsley'].some((t) => !has(t)) ? 'a tagger is not installed' : false }, () => {
+describe('lyrics written by real taggers, and an LRC file beside the track', { timeout: 120_000, skip: ['eyeD3', 'kid3-cli', 'mid3v2', 'metaflac', 'AtomicParsley'].some((t) => !has(t)) ? 'a tagger is not installed' : false }, () => {
   const LY = join(OUTPUT, 'lyrics-tags');
   const file = (name: string) => join(LY, name);
   before(() => {
@@ -204,6 +205,20 @@ t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text
     copy('mp3', 'both.mp3');
     execFileSync('kid3-cli', ['-c', 'set lyrics "Plain words"', file('both.mp3')]);
     writeFileSync(file('both.lrc'), '[00:00.50]Timed words\n');
+    // one USLT frame per language, as Mp3tag, kid3 and foobar2000 keep them: by kid3-cli (frames addressed by index,
+    // each with its language field) and by mid3v2 (python3-mutagen's tool; it keeps the frames as it orders them)
+    execFileSync('kid3-cli', ['-c', 'set lyrics "English one\nEnglish two"', '-c', 'set lyrics.language eng', '-c', 'set lyrics[1] "Deutsch eins"', '-c', 'set lyrics[1].language deu', '-c', 'set lyrics[2] "日本語の歌詞"', '-c', 'set lyrics[2].language jpn', copy('mp3', 'kid3-three.mp3')]);
+    copy('mp3', 'mid3v2-three.mp3');
+    for (const v of ['Verse:English words:eng', ':Deutsche Worte:deu', ':日本語:jpn']) execFileSync('mid3v2', ['--USLT', v, file('mid3v2-three.mp3')]);
+    // LRC files named as other players save them: the whole name with .lrc after it (foobar2000's ESLyric, MusicBee),
+    // another case (from Windows or macOS, which do not tell them apart); and both beside one track: Song.lrc first
+    copy('mp3', 'whole.mp3');
+    writeFileSync(file('whole.mp3.lrc'), '[00:01.00]Whole name\n');
+    copy('mp3', 'Cased.mp3');
+    writeFileSync(file('CASED.LRC'), '[00:01.00]Other case\n');
+    copy('mp3', 'pair.mp3');
+    writeFileSync(file('pair.mp3.lrc'), '[00:01.00]Second choice\n');
+    writeFileSync(file('Pair.lrc'), '[00:01.00]First choice\n');
     // a named pipe where the LRC would be: never opened (reading it would wait for ever)
     copy('mp3', 'fifo.mp3');
     execFileSync('mkfifo', [file('fifo.lrc')]);
@@ -212,11 +227,32 @@ t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text
   const lyricsOf = async (name: string) => (await probeFile(file(name))).tags.lyrics;
 
   test('ID3v2 USLT by eyeD3 and kid3-cli: plain text with its language', async () => {
-    assert.deepEqual(await lyricsOf('eyed3.mp3'), { text: 'First line of the song\nSecond line here', source: 'tags', language: 'deu' });
+    assert.deepEqual(await lyricsOf('eyed3.mp3'), { text: 'First line of the song\nSecond line here', source: 'tags', language: 'deu', description: 'Verse' });
     assert.deepEqual(await lyricsOf('kid3.mp3'), { text: 'Kid line one\nKid line two', source: 'tags', language: 'eng' });
   });
-  test('several USLT frames: the timed one (LRC text) is shown, not the plain one before it', async () => {
-    assert.deepEqual(await lyricsOf('several.mp3'), { text: 'Timed one\nTimed two', lines: [{ startSec: 1, text: 'Timed one' }, { startSec: 2, text: 'Timed two' }], source: 'tags', language: 'eng' });
+  test('several USLT frames: the timed one (LRC text) is shown, not the plain one before it; the others are named', async () => {
+    assert.deepEqual(await lyricsOf('several.mp3'), {
+      text: 'Timed one\nTimed two', lines: [{ startSec: 1, text: 'Timed one' }, { startSec: 2, text: 'Timed two' }], source: 'tags', language: 'eng', description: 'synced',
+      others: [{ text: 'Plain one\nPlain two', source: 'tags', language: 'eng' }, { text: 'Deutsch eins', source: 'tags', language: 'deu' }],
+    });
+  });
+  test('a USLT frame per language (kid3-cli, mid3v2): the first shown, every other one kept, named by language', async () => {
+    // before: the first alone; nothing said that the German and Japanese ones were there
+    const k = await lyricsOf('kid3-three.mp3');
+    assert.deepEqual(k, { text: 'English one\nEnglish two', source: 'tags', language: 'eng', others: [{ text: 'Deutsch eins', source: 'tags', language: 'deu' }, { text: '日本語の歌詞', source: 'tags', language: 'jpn' }] });
+    assert.equal(lyricsSummary(k), '2 lines, from the tags (eng); also deu · jpn');
+    const m = await lyricsOf('mid3v2-three.mp3');
+    assert.deepEqual(lyricsVersions(m).map((v) => [v.language, v.text, v.description]).sort(), [['deu', 'Deutsche Worte', undefined], ['eng', 'English words', 'Verse'], ['jpn', '日本語', undefined]]);
+    assert.deepEqual(lyricsVersions(m).map(lyricsVersionLabel).sort(), ['deu', 'eng “Verse”', 'jpn']);
+  });
+  test('an LRC file named Song.mp3.lrc or in another case is found; Song.lrc is preferred to Song.mp3.lrc', async () => {
+    // before: only Song.lrc and Song.LRC were looked for
+    assert.deepEqual(await lyricsOf('whole.mp3'), { text: 'Whole name', lines: [{ startSec: 1, text: 'Whole name' }], source: 'lrc', lrcFile: 'whole.mp3.lrc' });
+    assert.equal((await lyricsOf('Cased.mp3'))?.lrcFile, 'CASED.LRC');
+    const pair = await lyricsOf('pair.mp3');
+    assert.equal(pair?.lrcFile, 'Pair.lrc');
+    assert.equal(pair?.text, 'First choice');
+    assert.deepEqual(sidecarLrcNames('Song.mp3', ['Song.mp3.lrc', 'song.lrc', 'Song.lrc', 'SONG.LRC', 'Song.flac.lrc', 'Song.MP3.LRC', 'Song.txt']), ['Song.lrc', 'SONG.LRC', 'song.lrc', 'Song.mp3.lrc', 'Song.MP3.LRC']);
   });
   test('a video with lyrics: MP4 ©lyr, and the same remuxed to Matroska (tag LYRICS); LRC in a Matroska tag', async () => {
     assert.deepEqual(await lyricsOf('video.mp4'), { text: 'Video line one\nVideo line two', source: 'tags' });
@@ -257,6 +293,10 @@ t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text
     assert.match(out, /\n {2}lyrics {6}2 lines, timed, from sidecar\.lrc \(fra\) \(the text: --json\)\n/);
     const json = JSON.parse(execFileSync(process.execPath, [bin, 'probe', file('kid3.mp3'), '--json'], { encoding: 'utf8' })) as { tags: { lyrics?: { text: string } } };
     assert.equal(json.tags.lyrics?.text, 'Kid line one\nKid line two');
+    // several languages: all named, on the line and in --json
+    assert.match(execFileSync(process.execPath, [bin, 'probe', file('kid3-three.mp3')], { encoding: 'utf8' }), /\n {2}lyrics {6}2 lines, from the tags \(eng\); also deu · jpn \(the text: --json\)\n/);
+    const three = JSON.parse(execFileSync(process.execPath, [bin, 'probe', file('kid3-three.mp3'), '--json'], { encoding: 'utf8' })) as { tags: { lyrics?: { language?: string; others?: Array<{ language?: string; text: string }> } } };
+    assert.deepEqual([three.tags.lyrics?.language, ...(three.tags.lyrics?.others ?? []).map((o) => o.language)], ['eng', 'deu', 'jpn']);
   });
   test('currentLyricLine: the line sung at a time', () => {
     const lines = [{ startSec: 1 }, { startSec: 2.5 }, { startSec: 2.5 }, { startSec: 4 }];
