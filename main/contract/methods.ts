@@ -136,8 +136,9 @@ export const Tags = z.object({
   /**
    * ReplayGain as another program wrote it (replay-gain.ts TaggedReplayGain: REPLAYGAIN_TRACK_GAIN / _PEAK, _ALBUM_
    * GAIN / _PEAK and REPLAYGAIN_REFERENCE_LOUDNESS in ID3v2 TXXX, APEv2, Vorbis comments or MP4 freeform atoms; an Opus
-   * file's R128_TRACK_GAIN / R128_ALBUM_GAIN): gains in dB, peaks as a fraction of full scale. Absent when none is
-   * written; a value that is not a number is left out
+   * file's R128_TRACK_GAIN / R128_ALBUM_GAIN, and its Opus header's output gain where not 0, `opusOutputGainDb`, which
+   * every decoder applies and the R128 gains are on top of): gains in dB, peaks as a fraction of full scale. Absent
+   * when none is written; a value that is not a number is left out
    */
   replayGain: z
     .object({
@@ -148,6 +149,7 @@ export const Tags = z.object({
       reference: z.string().optional(),
       r128TrackGainDb: z.number().optional(),
       r128AlbumGainDb: z.number().optional(),
+      opusOutputGainDb: z.number().optional(),
     })
     .optional(),
   /**

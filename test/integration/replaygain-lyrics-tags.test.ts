@@ -23,7 +23,7 @@ const music = join(DIR, 'Music');
 const dbPath = join(DIR, 'db', 'lib.sqlite');
 const bin = join(ROOT, 'bin', 'studio.js');
 const has = (tool: string) => spawnSync(tool, ['-h'], { stdio: 'ignore' }).error === undefined;
-const TOOLS = ['mp3gain', 'vorbisgain', 'loudgain', 'metaflac', 'lame', 'flac', 'oggenc', 'opusenc'];
+const TOOLS = ['mp3gain', 'vorbisgain', 'loudgain', 'metaflac', 'lame', 'flac', 'oggenc', 'opusenc', 'opusinfo'];
 const missing = TOOLS.filter((t) => !has(t));
 
 /** what mutagen reads as the file's ReplayGain (an independent reader: ID3 TXXX, APEv2, Vorbis comments, MP4 freeform) */
@@ -50,6 +50,30 @@ if p.endswith('.mp3'):
 print(json.dumps(out))
 `;
   return JSON.parse(execFileSync(REAL_PYTHON, ['-c', py, path], { encoding: 'utf8' })) as Record<string, string>;
+}
+/**
+ * Set an Ogg Opus file's header output gain (RFC 7845 §5.1: OpusHead byte 16, signed Q7.8 dB) as zoog's opusgain does:
+ * the first page's packet edited in place, the page's CRC (RFC 3533 §6, polynomial 0x04C11DB7) computed again.
+ */
+function setOpusHeaderGain(path: string, db: number): void {
+  execFileSync(REAL_PYTHON, ['-c', `
+import struct, sys
+def crc(data):
+    c = 0
+    for b in data:
+        c ^= b << 24
+        for _ in range(8):
+            c = ((c << 1) ^ 0x04C11DB7) & 0xFFFFFFFF if c & 0x80000000 else (c << 1) & 0xFFFFFFFF
+    return c
+path, db = sys.argv[1], float(sys.argv[2])
+b = bytearray(open(path, 'rb').read())
+nseg = b[26]; body = 27 + nseg; size = sum(b[27:body])
+assert b[:4] == b'OggS' and b[body:body + 8] == b'OpusHead'
+struct.pack_into('<h', b, body + 16, round(db * 256))
+b[22:26] = bytes(4)
+struct.pack_into('<I', b, 22, crc(bytes(b[:body + size])))
+open(path, 'wb').write(b)
+`, path, String(db)]);
 }
 const dB = (s: string | undefined) => (s === undefined ? undefined : Number(s.replace(/dB|LUFS|LU/g, '').trim()));
 
@@ -82,6 +106,16 @@ describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: miss
     // loudgain -s l: the gains in LU, not dB ("16.76 LU"; 1 LU = 1 dB) — album mode (-a) over a FLAC and an MP3
     execFileSync('loudgain', ['-q', '-a', '-s', 'l', enc('loudgain-lu.flac'), enc('loudgain-lu.ogg')], { stdio: 'ignore' });
     execFileSync('loudgain', ['-q', '-I3', '-S', '-s', 'l', enc('loudgain-lu.mp3')], { stdio: 'ignore' });
+    // Opus header output gain (RFC 7845 §5.1) ≠ 0, as opusgain-style tools set it: opusenc's file with its OpusHead
+    // gain set to +6 dB (the first page's packet edited, its CRC computed again), then tagged by loudgain — which
+    // measures what decoders play (the header gain applied), so its R128 gain is on top of the header's (§5.2.1)
+    setOpusHeaderGain(enc('header-gain.opus'), 6);
+    execFileSync('loudgain', ['-q', '-s', 'e', join(music, 'header-gain.opus')], { stdio: 'ignore' });
+    // the header gain set after tagging: the R128 gain is 6 dB stale
+    copyFileSync(join(music, 'loudgain.opus'), join(music, 'header-after-tagging.opus'));
+    setOpusHeaderGain(join(music, 'header-after-tagging.opus'), 6);
+    // re-encoded after tagging, 8 dB quieter, by ffmpeg (which keeps the tags: R128_TRACK_GAIN stale)
+    ff(['-i', join(music, 'loudgain.opus'), '-af', 'volume=-8dB', '-c:a', 'libopus', '-b:a', '96k', join(music, 're-encoded.opus')]);
     // a tag no tagger would write: kept out, not read as 0 dB
     copyFileSync(join(music, 'metaflac.flac'), join(music, 'mistyped.flac'));
     execFileSync('metaflac', ['--remove-tag=REPLAYGAIN_TRACK_GAIN', '--set-tag=REPLAYGAIN_TRACK_GAIN=loud', join(music, 'mistyped.flac')]);
@@ -146,6 +180,44 @@ describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: miss
     }
   });
 
+  test('Opus header output gain +6 dB under loudgain\'s R128 tag: both stated, with the sum a player applies; agrees with ours', async () => {
+    // before: "R128 track −11.38 dB (to −23 LUFS)" alone — the +6 dB every player applies first was not said
+    const path = join(music, 'header-gain.opus');
+    const opusinfo = execFileSync('opusinfo', [path], { encoding: 'utf8' });
+    assert.match(opusinfo, /Playback gain: 6 dB/);
+    const truth = mutagenReplayGain(path);
+    const rg = (await probeFile(path)).tags.replayGain;
+    assert.equal(rg?.opusOutputGainDb, 6);
+    assert.equal(rg?.r128TrackGainDb, Number(truth.R128_TRACK_GAIN) / 256);
+    const r128 = rg!.r128TrackGainDb!;
+    assert.equal(replayGainText(rg), `header gain +6.00 dB (every player applies it) · R128 track ${gainText(r128)} (to −23 LUFS; ${gainText(r128 + 6)} with the header's)`);
+    assert.match(execFileSync(process.execPath, [bin, 'probe', path], { encoding: 'utf8' }), /\n {2}replaygain {2}header gain \+6\.00 dB \(every player applies it\) · R128 track −\d+\.\d\d dB \(to −23 LUFS; −\d\.\d\d dB with the header's\)\n/);
+    // a file without a header gain states none
+    assert.equal((await probeFile(join(music, 'loudgain.opus'))).tags.replayGain?.opusOutputGainDb, undefined);
+    const { engine } = await startTestEngine({ env: { STUDIO_DB_FILE: dbPath, STUDIO_LIBRARY_BACKGROUND: '0' } });
+    try {
+      const detail = async (name: string) => {
+        const d = await engine.call('library:track-detail', { trackId: ids[name] });
+        const a = replayGainAgreement(d.taggedReplayGain, d.track.lufs);
+        assert.ok(a, name);
+        process.stdout.write(`# ${name}: tagged ${a.taggedDb.toFixed(2)} dB, ours ${a.measuredDb.toFixed(2)} dB; ${a.note}\n`);
+        return a;
+      };
+      // the studio decodes with the header gain applied (ffmpeg, as every player): loudgain's R128 gain agrees
+      assert.equal((await detail('header-gain.opus')).note, null);
+      // the header gain set after tagging: 6 dB off, and the note says that the header gain is why
+      const late = await detail('header-after-tagging.opus');
+      assert.ok(late.apart !== null && Math.abs(late.apart - 6) < 0.3, String(late.apart));
+      assert.match(late.note ?? '', /^6\.0 dB apart, about the header's output gain \(\+6\.00 dB\): the R128 gain was measured without it — the header gain was set after the file was tagged, or the tagger left it out$/);
+      // re-encoded 8 dB quieter after tagging (ffmpeg kept the tag): the file changed
+      const re = await detail('re-encoded.opus');
+      assert.ok(re.apart !== null && Math.abs(re.apart - 8) < 0.3, String(re.apart));
+      assert.match(re.note ?? '', /^8\.0 dB apart: the file changed since it was tagged, or its tagger measured otherwise$/);
+    } finally {
+      await engine.stop();
+    }
+  });
+
   test('the words: signs, peaks, the reference, R128, and a gain far from the measured one', () => {
     assert.equal(gainText(-0.615), '−0.62 dB');
     assert.equal(gainText(14.2), '+14.20 dB');
@@ -156,6 +228,10 @@ describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: miss
     const far = replayGainAgreement({ trackGainDb: -4 }, -10.5);
     assert.deepEqual(far, { measuredDb: -7.5, taggedDb: -4, text: "the studio's loudness (−10.5 LUFS) gives −7.50 dB", apart: 3.5, note: '3.5 dB apart: the file changed since it was tagged, or its tagger measured otherwise' });
     assert.equal(replayGainAgreement({ r128TrackGainDb: 1 }, -24)?.note, null, 'R128: to −23 LUFS');
+    assert.equal(replayGainText({ opusOutputGainDb: -3.5 }), 'header gain −3.50 dB (every player applies it)');
+    assert.equal(replayGainText({ r128TrackGainDb: -2, r128AlbumGainDb: -1, opusOutputGainDb: 1 }), 'header gain +1.00 dB (every player applies it) · R128 track −2.00 dB (to −23 LUFS; −1.00 dB with the header\'s) · R128 album −1.00 dB (to −23 LUFS; +0.00 dB with the header\'s)');
+    // a ReplayGain (not R128) track gain is not compared with an Opus header gain
+    assert.match(replayGainAgreement({ trackGainDb: -4, opusOutputGainDb: 3.5 }, -10.5)?.note ?? '', /the file changed since it was tagged/);
   });
 });
 
