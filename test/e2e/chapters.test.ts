@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ff, OUTPUT } from '../helpers/media';
+import { ff, OUTPUT, setOpusHeaderGain } from '../helpers/media';
 import { useStudio } from '../helpers/studio';
 
 /**
@@ -53,6 +53,13 @@ describe('the file’s chapters on the waveform (M4B audiobook)', { timeout: 300
       // a USLT frame per language, as Mp3tag, kid3 and foobar2000 keep them: tagged by kid3-cli
       languages = join(dir, 'three languages.mp3');
       ff(['-f', 'lavfi', '-i', 'sine=frequency=550:duration=6', '-c:a', 'libmp3lame', '-b:a', '64k', languages]);
+      // an Opus file whose header sets an output gain (+6 dB, as opusgain-style tools edit it), tagged by loudgain
+      // (R128_TRACK_GAIN, on top of the header's gain: RFC 7845 §5.2.1)
+      opus = join(dir, 'header gain.opus');
+      ff(['-f', 'lavfi', '-i', 'anoisesrc=d=6:c=pink:a=0.2', '-ar', '48000', join(dir, 'noise.wav')]);
+      execFileSync('opusenc', ['--quiet', join(dir, 'noise.wav'), opus]);
+      setOpusHeaderGain(opus, 6);
+      execFileSync('loudgain', ['-q', '-s', 'e', opus], { stdio: 'ignore' });
       execFileSync('kid3-cli', ['-c', 'set lyrics "English one\nEnglish two"', '-c', 'set lyrics.language eng', '-c', 'set lyrics[1] "Deutsch eins"', '-c', 'set lyrics[1].language deu', '-c', 'set lyrics[2] "日本語の歌詞"', '-c', 'set lyrics[2].language jpn', languages]);
     },
   });
@@ -61,6 +68,7 @@ describe('the file’s chapters on the waveform (M4B audiobook)', { timeout: 300
   let plain = '';
   let long = '';
   let languages = '';
+  let opus = '';
 
   test('a dashed line and a title per chapter, the count in the facts, a click plays from the chapter', async () => {
     const { sp } = studio;
@@ -213,6 +221,18 @@ describe('the file’s chapters on the waveform (M4B audiobook)', { timeout: 300
     assert.equal((await sp.openThroughBrowser(languages)).name, 'track-opened');
     await page.getByTestId('lyrics-text').filter({ hasText: '日本語の歌詞' }).waitFor({ timeout: 10_000 });
     assert.equal(await page.getByTestId('lyrics-version').inputValue(), '2');
+  });
+
+  test('an Opus file with a header output gain under its R128 tag: the facts say both and what a player applies in all', async () => {
+    // before: "R128 track −x dB (to −23 LUFS)" alone, the +6 dB every player applies first unsaid
+    const { sp } = studio;
+    assert.equal((await sp.openThroughBrowser(opus)).name, 'track-opened');
+    const text = await sp.fact('replaygain');
+    const m = /^header gain \+6\.00 dB \(every player applies it\) · R128 track ([+−]\d+\.\d\d) dB \(to −23 LUFS; ([+−]\d+\.\d\d) dB with the header's\)$/.exec(text);
+    assert.ok(m, text);
+    const n = (x: string) => Number(x.replace('−', '-'));
+    assert.ok(Math.abs(n(m[1]) + 6 - n(m[2])) < 0.006, text);
+    await sp.screenshot('opus-header-gain');
   });
 
   test('no page errors', () => {
