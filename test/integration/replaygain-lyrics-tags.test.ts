@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { currentLyricLine, gainText, lyricsSummary, lyricsVersionLabel, lyricsVersions, replayGainAgreement, replayGainText } from '@contract';
-import { sidecarLrcNames } from '../../main/engine/media/lyrics';
+import { LYRICS_MAX_OTHERS, sidecarLrcNames } from '../../main/engine/media/lyrics';
 import { probeFile } from '../../main/engine/media/probe';
 import { ff, OUTPUT, ROOT, setOpusHeaderGain } from '../helpers/media';
 import { startTestEngine } from '../helpers/engine';
@@ -262,6 +262,13 @@ t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text
     execFileSync('kid3-cli', ['-c', 'set lyrics "English one\nEnglish two"', '-c', 'set lyrics.language eng', '-c', 'set lyrics[1] "Deutsch eins"', '-c', 'set lyrics[1].language deu', '-c', 'set lyrics[2] "日本語の歌詞"', '-c', 'set lyrics[2].language jpn', copy('mp3', 'kid3-three.mp3')]);
     copy('mp3', 'mid3v2-three.mp3');
     for (const v of ['Verse:English words:eng', ':Deutsche Worte:deu', ':日本語:jpn']) execFileSync('mid3v2', ['--USLT', v, file('mid3v2-three.mp3')]);
+    copy('mp3', 'forty.mp3');
+    execFileSync(REAL_PYTHON, ['-c', `
+from mutagen.id3 import ID3, USLT, Encoding
+t = ID3()
+for i in range(40): t.add(USLT(encoding=Encoding.UTF8, lang='l%02d' % i, desc='', text='Words %d' % i))
+t.save(${JSON.stringify(file('forty.mp3'))})
+`]);
     // LRC files named as other players save them: the whole name with .lrc after it (foobar2000's ESLyric, MusicBee),
     // another case (from Windows or macOS, which do not tell them apart); and both beside one track: Song.lrc first
     copy('mp3', 'whole.mp3');
@@ -296,6 +303,9 @@ t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text
     const m = await lyricsOf('mid3v2-three.mp3');
     assert.deepEqual(lyricsVersions(m).map((v) => [v.language, v.text, v.description]).sort(), [['deu', 'Deutsche Worte', undefined], ['eng', 'English words', 'Verse'], ['jpn', '日本語', undefined]]);
     assert.deepEqual(lyricsVersions(m).map(lyricsVersionLabel).sort(), ['deu', 'eng “Verse”', 'jpn']);
+    // a file holding a frame for each of 40 "languages" (no tagger writes so many): 1 shown, LYRICS_MAX_OTHERS more kept
+    const many = await lyricsOf('forty.mp3');
+    assert.equal(many?.others?.length, LYRICS_MAX_OTHERS);
   });
   test('an LRC file named Song.mp3.lrc or in another case is found; Song.lrc is preferred to Song.mp3.lrc', async () => {
     // before: only Song.lrc and Song.LRC were looked for

@@ -22,6 +22,8 @@ export type Lyrics = NonNullable<Tags['lyrics']>;
 export const LYRICS_MAX_CHARS = 100_000;
 /** at most this many timed lines are kept */
 export const LYRICS_MAX_LINES = 5_000;
+/** at most this many versions besides the one shown are kept (a file with a frame per language has a few) */
+export const LYRICS_MAX_OTHERS = 16;
 /** a sidecar LRC file larger than this (bytes) is not read */
 export const LRC_MAX_BYTES = 1_000_000;
 
@@ -75,7 +77,7 @@ export type LyricsVersion = Omit<Lyrics, 'others'>;
 /** a version's identity: the same words in the same language (and with the same description) are one version */
 const versionKey = (v: LyricsVersion): string => JSON.stringify([v.language ?? '', v.description ?? '', v.text, v.lines ?? null]);
 
-/** `shown` with the other versions (deduplicated, in the order given) as its `others`; the versions' own `others` dropped */
+/** `shown` with the other versions (deduplicated, in the order given, at most LYRICS_MAX_OTHERS) as its `others`; the versions' own `others` dropped */
 function withOthers(shown: LyricsVersion, versions: LyricsVersion[]): Lyrics {
   const seen = new Set([versionKey(shown)]);
   const others: LyricsVersion[] = [];
@@ -85,6 +87,7 @@ function withOthers(shown: LyricsVersion, versions: LyricsVersion[]): Lyrics {
     if (seen.has(k)) continue;
     seen.add(k);
     others.push(one);
+    if (others.length >= LYRICS_MAX_OTHERS) break;
   }
   const { others: _drop, ...base } = shown as Lyrics;
   return others.length ? { ...base, others } : base;
