@@ -75,6 +75,16 @@ const Instruction = ModelText.refine((s) => s.trim() !== '', { message: 'is empt
 
 // ---- shared shapes ---------------------------------------------------------
 
+/** one version of a track's lyrics (Tags.lyrics; main/engine/media/lyrics.ts) */
+const LyricsVersion = z.object({
+  text: z.string(),
+  lines: z.array(z.object({ startSec: z.number(), text: z.string() })).optional(),
+  language: z.string().optional(),
+  description: z.string().optional(),
+  source: z.enum(['tags', 'lrc']),
+  lrcFile: z.string().optional(),
+});
+
 export const Tags = z.object({
   title: z.string().optional(),
   artist: z.string().optional(),
@@ -126,8 +136,9 @@ export const Tags = z.object({
   /**
    * ReplayGain as another program wrote it (replay-gain.ts TaggedReplayGain: REPLAYGAIN_TRACK_GAIN / _PEAK, _ALBUM_
    * GAIN / _PEAK and REPLAYGAIN_REFERENCE_LOUDNESS in ID3v2 TXXX, APEv2, Vorbis comments or MP4 freeform atoms; an Opus
-   * file's R128_TRACK_GAIN / R128_ALBUM_GAIN): gains in dB, peaks as a fraction of full scale. Absent when none is
-   * written; a value that is not a number is left out
+   * file's R128_TRACK_GAIN / R128_ALBUM_GAIN, and its Opus header's output gain where not 0, `opusOutputGainDb`, which
+   * every decoder applies and the R128 gains are on top of): gains in dB, peaks as a fraction of full scale. Absent
+   * when none is written; a value that is not a number is left out
    */
   replayGain: z
     .object({
@@ -138,22 +149,18 @@ export const Tags = z.object({
       reference: z.string().optional(),
       r128TrackGainDb: z.number().optional(),
       r128AlbumGainDb: z.number().optional(),
+      opusOutputGainDb: z.number().optional(),
     })
     .optional(),
   /**
    * the track's lyrics (main/engine/media/lyrics.ts): `text` line by line (\n), the timed `lines` where they are
    * synchronised (ID3v2 SYLT, LRC: `startSec` seconds from the audio's start, in time order), `language` as the tag or
-   * LRC names it ("eng"), `source` the file's own tags or an LRC file beside it (`lrcFile` its name). Absent when none
+   * LRC names it ("eng"), `description` the frame's content descriptor where not blank, `source` the file's own tags
+   * or an LRC file beside it (`lrcFile` its name). `others`: the versions not shown, in the same shape — another
+   * language's USLT frame (a file tagged eng + deu + jpn), plain lyrics beside timed ones, the tags' beside the LRC
+   * file shown. Absent when none
    */
-  lyrics: z
-    .object({
-      text: z.string(),
-      lines: z.array(z.object({ startSec: z.number(), text: z.string() })).optional(),
-      language: z.string().optional(),
-      source: z.enum(['tags', 'lrc']),
-      lrcFile: z.string().optional(),
-    })
-    .optional(),
+  lyrics: LyricsVersion.extend({ others: z.array(LyricsVersion).optional() }).optional(),
 });
 export type Tags = z.infer<typeof Tags>;
 

@@ -26,6 +26,8 @@ export interface TaggedReplayGain {
   reference?: string;
   r128TrackGainDb?: number;
   r128AlbumGainDb?: number;
+  /** an Opus header's output gain (dB; RFC 7845 §5.1), which every decoder applies and the R128 gains are on top of */
+  opusOutputGainDb?: number;
 }
 
 /** a gain in dB with its sign and two decimals ("+14.21 dB", "−0.62 dB": a real minus sign) */
@@ -44,18 +46,23 @@ const peakText = (p: number): string => p.toFixed(3);
 /**
  * The tags' ReplayGain in words, one clause per gain: "track +14.21 dB (peak 0.027) · album +16.72 dB (peak 0.027) ·
  * reference −18.00 LUFS" (the reference as written, its hyphen a minus); an Opus file's R128 gains "R128 track
- * +9.21 dB (to −23 LUFS)". null when the tags state none.
+ * +9.21 dB (to −23 LUFS)"; an Opus header's output gain first, "header gain +6.00 dB (every player applies it)", and
+ * then each R128 gain with the sum a player applies (RFC 7845 §5.2.1: the R128 gains are on top of the header's):
+ * "R128 track −11.38 dB (to −23 LUFS; −5.38 dB with the header's)". null when the tags state none.
  */
 export function replayGainText(rg: TaggedReplayGain | undefined | null): string | null {
   if (!rg) return null;
+  const header = rg.opusOutputGainDb ?? 0;
+  const r128To = (db: number) => (header ? `${R128_TO.slice(0, -1)}; ${gainText(db + header)} with the header's)` : R128_TO);
   const one = (what: string, gain?: number, peak?: number) =>
     gain === undefined && peak === undefined ? null : `${what} ${[gain !== undefined ? gainText(gain) : null, peak !== undefined ? `${gain !== undefined ? '(' : ''}peak ${peakText(peak)}${gain !== undefined ? ')' : ''}` : null].filter(Boolean).join(' ')}`;
   const parts = [
     one('track', rg.trackGainDb, rg.trackPeak),
     one('album', rg.albumGainDb, rg.albumPeak),
     rg.reference ? `reference ${rg.reference.replace(/^-/, '−')}` : null,
-    rg.r128TrackGainDb !== undefined ? `R128 track ${gainText(rg.r128TrackGainDb)} ${R128_TO}` : null,
-    rg.r128AlbumGainDb !== undefined ? `R128 album ${gainText(rg.r128AlbumGainDb)} ${R128_TO}` : null,
+    header ? `header gain ${gainText(header)} (every player applies it)` : null,
+    rg.r128TrackGainDb !== undefined ? `R128 track ${gainText(rg.r128TrackGainDb)} ${r128To(rg.r128TrackGainDb)}` : null,
+    rg.r128AlbumGainDb !== undefined ? `R128 album ${gainText(rg.r128AlbumGainDb)} ${r128To(rg.r128AlbumGainDb)}` : null,
   ].filter((x): x is string => x !== null);
   return parts.length ? parts.join(' · ') : null;
 }
@@ -74,7 +81,8 @@ export const REPLAYGAIN_TOLERANCE_DB = 1;
 /**
  * The tagged track gain beside the one the studio's loudness measurement gives: `text` "the studio's loudness
  * (−32.2 LUFS) gives +14.20 dB", and where the two differ by more than REPLAYGAIN_TOLERANCE_DB, `apart` (dB) and
- * `note` "3.5 dB apart: the file changed since it was tagged, or its tagger measured otherwise". Uses the track gain
+ * `note` "3.5 dB apart: the file changed since it was tagged, or its tagger measured otherwise" (an Opus R128 gain
+ * off by about its header's output gain says that instead). Uses the track gain
  * (to −18 LUFS), else the Opus R128 track gain (to −23 LUFS). `lufs`: BS.1770 integrated loudness (LUFS). null
  * without a tagged track gain or a measured loudness.
  */
@@ -86,11 +94,21 @@ export function replayGainAgreement(rg: TaggedReplayGain | undefined | null, luf
   const diff = Math.abs(taggedDb - measuredDb);
   const apart = diff > REPLAYGAIN_TOLERANCE_DB ? Math.round(diff * 10) / 10 : null;
   const lufsText = `${lufs < 0 ? '−' : ''}${Math.abs(lufs).toFixed(1)} LUFS`;
+  // an R128 gain that is the header's output gain away from ours: measured without that gain (RFC 7845 §5.2.1 puts
+  // the R128 gains on top of it) — the header gain set after tagging (an opusgain-style edit), or a tagger that left
+  // it out
+  const header = reference === R128_REFERENCE_LUFS ? (rg.opusOutputGainDb ?? 0) : 0;
+  const byHeader = header !== 0 && Math.abs(taggedDb - measuredDb - header) <= REPLAYGAIN_TOLERANCE_DB;
   return {
     measuredDb,
     taggedDb,
     text: `the studio's loudness (${lufsText}) gives ${gainText(measuredDb)}`,
     apart,
-    note: apart === null ? null : `${apart.toFixed(1)} dB apart: the file changed since it was tagged, or its tagger measured otherwise`,
+    note:
+      apart === null
+        ? null
+        : byHeader
+          ? `${apart.toFixed(1)} dB apart, about the header's output gain (${gainText(header)}): the R128 gain was measured without it — the header gain was set after the file was tagged, or the tagger left it out`
+          : `${apart.toFixed(1)} dB apart: the file changed since it was tagged, or its tagger measured otherwise`,
   };
 }

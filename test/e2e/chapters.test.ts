@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ff, OUTPUT } from '../helpers/media';
+import { ff, OUTPUT, setOpusHeaderGain } from '../helpers/media';
 import { useStudio } from '../helpers/studio';
 
 /**
@@ -50,12 +50,25 @@ describe('the file’s chapters on the waveform (M4B audiobook)', { timeout: 300
       const lrc = ['[ti:Long]', '[ar:Artist]', '[by:]', '[re:LRC Editor]', '[ve:1.0]', '[length: 00:40]', ''];
       for (let i = 0; i < LONG_LINES; i++) lrc.push(`[00:${(i * 0.3).toFixed(2).padStart(5, '0')}]${i % 10 === 9 ? '' : i % 10 === 4 ? '♪' : `Line ${i + 1} of the long song`}`);
       writeFileSync(join(dir, 'long lyrics.lrc'), `${lrc.join('\n')}\n`);
+      // a USLT frame per language, as Mp3tag, kid3 and foobar2000 keep them: tagged by kid3-cli
+      languages = join(dir, 'three languages.mp3');
+      ff(['-f', 'lavfi', '-i', 'sine=frequency=550:duration=6', '-c:a', 'libmp3lame', '-b:a', '64k', languages]);
+      // an Opus file whose header sets an output gain (+6 dB, as opusgain-style tools edit it), tagged by loudgain
+      // (R128_TRACK_GAIN, on top of the header's gain: RFC 7845 §5.2.1)
+      opus = join(dir, 'header gain.opus');
+      ff(['-f', 'lavfi', '-i', 'anoisesrc=d=6:c=pink:a=0.2', '-ar', '48000', join(dir, 'noise.wav')]);
+      execFileSync('opusenc', ['--quiet', join(dir, 'noise.wav'), opus]);
+      setOpusHeaderGain(opus, 6);
+      execFileSync('loudgain', ['-q', '-s', 'e', opus], { stdio: 'ignore' });
+      execFileSync('kid3-cli', ['-c', 'set lyrics "English one\nEnglish two"', '-c', 'set lyrics.language eng', '-c', 'set lyrics[1] "Deutsch eins"', '-c', 'set lyrics[1].language deu', '-c', 'set lyrics[2] "日本語の歌詞"', '-c', 'set lyrics[2].language jpn', languages]);
     },
   });
   const LONG_LINES = 120;
   let song = '';
   let plain = '';
   let long = '';
+  let languages = '';
+  let opus = '';
 
   test('a dashed line and a title per chapter, the count in the facts, a click plays from the chapter', async () => {
     const { sp } = studio;
@@ -180,6 +193,46 @@ describe('the file’s chapters on the waveform (M4B audiobook)', { timeout: 300
     await page.keyboard.press('ArrowUp');
     assert.equal(await page.evaluate(() => ((globalThis as any).document.activeElement as { title: string }).title), 'Play from 0.00 s', 'ArrowUp on the first stays');
     await sp.screenshot('lyrics-keyboard');
+  });
+
+  test('lyrics in three languages (kid3-cli: eng, deu, jpn): which is shown is said, another is chosen by keyboard and kept for the next track', async () => {
+    // before (tester34): the first frame alone, nothing said that the others were there
+    const { sp } = studio;
+    const { page } = sp;
+    assert.equal((await sp.openThroughBrowser(languages)).name, 'track-opened');
+    await page.getByTestId('lyrics-text').filter({ hasText: 'English two' }).waitFor();
+    assert.equal(await sp.fact('lyrics'), '2 lines, from the tags (eng); also deu · jpn (below)');
+    const version = page.getByTestId('lyrics-version');
+    assert.deepEqual(await version.locator('option').allInnerTexts(), ['eng', 'deu', 'jpn']);
+    assert.match(await page.getByTestId('lyrics').innerText(), /Version\s+\(3 in this file\)/);
+    // by keyboard: from the toggle, Tab to the list, the arrows choose
+    await page.getByTestId('lyrics-toggle').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => ((globalThis as any).document.activeElement as { dataset: { testid?: string } }).dataset.testid), 'lyrics-version');
+    await page.keyboard.press('ArrowDown');
+    await page.getByTestId('lyrics-text').filter({ hasText: 'Deutsch eins' }).waitFor({ timeout: 5_000 });
+    assert.match(await page.getByTestId('lyrics-toggle').innerText(), /1 line, from the tags \(deu\)/);
+    await page.keyboard.press('ArrowDown');
+    await page.getByTestId('lyrics-text').filter({ hasText: '日本語の歌詞' }).waitFor({ timeout: 5_000 });
+    await sp.screenshot('lyrics-languages');
+    // the language chosen is chosen again for the next track holding it
+    assert.equal((await sp.openThroughBrowser(song)).name, 'track-opened');
+    assert.equal(await page.getByTestId('lyrics-version').count(), 0, 'one version: no list');
+    assert.equal((await sp.openThroughBrowser(languages)).name, 'track-opened');
+    await page.getByTestId('lyrics-text').filter({ hasText: '日本語の歌詞' }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByTestId('lyrics-version').inputValue(), '2');
+  });
+
+  test('an Opus file with a header output gain under its R128 tag: the facts say both and what a player applies in all', async () => {
+    // before: "R128 track −x dB (to −23 LUFS)" alone, the +6 dB every player applies first unsaid
+    const { sp } = studio;
+    assert.equal((await sp.openThroughBrowser(opus)).name, 'track-opened');
+    const text = await sp.fact('replaygain');
+    const m = /^header gain \+6\.00 dB \(every player applies it\) · R128 track ([+−]\d+\.\d\d) dB \(to −23 LUFS; ([+−]\d+\.\d\d) dB with the header's\)$/.exec(text);
+    assert.ok(m, text);
+    const n = (x: string) => Number(x.replace('−', '-'));
+    assert.ok(Math.abs(n(m[1]) + 6 - n(m[2])) < 0.006, text);
+    await sp.screenshot('opus-header-gain');
   });
 
   test('no page errors', () => {

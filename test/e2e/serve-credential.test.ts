@@ -3,11 +3,13 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { OUTPUT } from '../helpers/media';
 import { useStudio } from '../helpers/studio';
 import { ff } from '../helpers/media';
 import { startServe, StudioPage, type ServeProcess } from './studio-page';
+import { libraryPage } from './library-page';
 
 /**
  * The web-mode credential never reaches another origin on this machine, and
@@ -161,6 +163,87 @@ describe('web-mode credential in a real browser', { timeout: 300_000 }, () => {
       await sp.page.close();
       await again?.stop();
       await first.stop();
+    }
+  });
+
+  test('serve restarts (a new token): the library\'s preview goes on, the cover and the filmstrip\'s frames take the new media addresses', async () => {
+    // before (tester34): only the open track's player took the new capability — the preview playing, the cover shown
+    // and the video's frames kept addresses the new serve answers 401
+    const dir = join(OUTPUT, 'serve-restart-media');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const song = join(dir, 'Cover Song.mp3');
+    const clip = join(dir, 'Clip.mp4');
+    ff(['-f', 'lavfi', '-i', 'testsrc=d=1:s=200x200:r=1', '-frames:v', '1', join(dir, 'cover.png')]);
+    // 4 minutes at 320 kb/s with an embedded front cover (as taggers embed one); a short video with sound
+    ff(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=240', '-i', join(dir, 'cover.png'), '-map', '0:a', '-map', '1:v', '-c:a', 'libmp3lame', '-b:a', '320k', '-c:v', 'png', '-disposition:v', 'attached_pic', '-id3v2_version', '3', '-metadata:s:v', 'comment=Cover (front)', song]);
+    ff(['-f', 'lavfi', '-i', 'testsrc=d=6:s=320x240:r=10', '-f', 'lavfi', '-i', 'sine=d=6', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
+    let serve = await startServe();
+    const dataDir = serve.dataDir;
+    const port = Number(new URL(serve.origin).port);
+    const sp = await StudioPage.open(studio.browser, serve);
+    const { page } = sp;
+    const status = page.getByTestId('engine-status');
+    const restart = async () => {
+      const exited = new Promise((r) => serve.proc.once('exit', r));
+      serve.proc.kill('SIGTERM');
+      await exited;
+      serve = await startServe({ dataDir, port });
+      await status.filter({ hasText: 'Not connected' }).waitFor({ timeout: 30_000 });
+      const m = await sp.mark();
+      await page.evaluate((hash) => ((globalThis as any).location.hash = hash), new URL(serve.openUrl).hash);
+      await status.filter({ hasText: 'Engine ready' }).waitFor({ timeout: 60_000 });
+      await sp.waitForEvent('media-moved', { after: m });
+      return m;
+    };
+    /** what the media addresses now in the page answer (the new serve opens only its own capability's) */
+    const answers = (selector: string) =>
+      page.evaluate(async (sel) => Promise.all([...(globalThis as any).document.querySelectorAll(sel)].map(async (img: { src: string }) => (await (globalThis as any).fetch(img.src, { cache: 'no-store' })).status)), selector) as Promise<number[]>;
+    try {
+      // the song open (its cover shown), its row previewed from the library
+      let m = await sp.mark();
+      assert.equal((await sp.openThroughBrowser(song)).name, 'track-opened');
+      await sp.waitForEvent('cover-shown', { after: m });
+      const lib = libraryPage(sp);
+      await lib.show();
+      assert.equal((await lib.addFolder(dir)).name, 'library-folder-added');
+      await page.locator('[data-testid=scan-progress][data-state=finished]').waitFor({ timeout: 60_000 });
+      const row = page.locator('[data-testid=library-row]', { hasText: 'Cover Song' });
+      await row.click();
+      m = await sp.mark();
+      await page.keyboard.press(' ');
+      const started = (await sp.waitForEvent('library-preview-playing', { after: m })).detail as { time: number };
+      m = await restart();
+      // the preview goes on from where it was, at the new address
+      const renewed = (await sp.waitForEvent('library-preview-renewed', { after: m, timeout: 10_000 })).detail as { time: number };
+      const again = (await sp.waitForEvent('library-preview-playing', { after: m, timeout: 20_000 })).detail as { time: number };
+      assert.ok(renewed.time >= started.time && again.time >= renewed.time - 0.5, `started ${started.time}, renewed ${renewed.time}, playing ${again.time}`);
+      assert.equal(await row.getAttribute('data-previewing'), 'true');
+      assert.deepEqual(await sp.toastTexts('warning'), []);
+      await sp.screenshot('serve-restart-preview');
+      await page.keyboard.press(' ');
+      // the cover shown: its address is the new serve's
+      await page.getByTestId('view-track').click();
+      assert.deepEqual(await answers('[data-testid=cover]'), [200]);
+      await page.locator('[data-testid=cover]').waitFor();
+      assert.ok(await page.locator('[data-testid=cover]').evaluate((img: any) => img.complete && img.naturalWidth === 200));
+      // a video with its filmstrip: its frames' addresses are the new serve's
+      m = await sp.mark();
+      assert.equal((await sp.openThroughBrowser(clip)).name, 'track-opened');
+      const ready = (await sp.waitForEvent('filmstrip-ready', { after: m, timeout: 60_000 })).detail as { frames: number };
+      assert.ok(ready.frames > 0);
+      m = await restart();
+      // the new serve serves only the frames asked of it: the filmstrip is asked again (from its cache) and shown anew
+      await sp.waitForEvent('filmstrip-ready', { after: m, timeout: 30_000 });
+      const codes = await answers('[data-testid=frame] img');
+      assert.equal(codes.length, ready.frames);
+      assert.deepEqual([...new Set(codes)], [200], `frames answered ${codes.join(' ')}`);
+      await page.waitForFunction(() => [...(globalThis as any).document.querySelectorAll('[data-testid=frame] img')].every((i: any) => i.complete && i.naturalWidth > 0), null, { timeout: 20_000 });
+      await sp.screenshot('serve-restart-filmstrip');
+      assert.deepEqual(await sp.toastTexts(), []);
+    } finally {
+      await sp.page.close();
+      await serve.stop();
     }
   });
 

@@ -297,3 +297,28 @@ export function modBytes(names: string[]): Buffer {
   const data = Buffer.from(Array.from({ length: 256 }, (_, i) => (Math.floor(i / 16) % 2 ? 100 : 156)));
   return Buffer.concat([head, pat, data]);
 }
+
+/**
+ * Set an Ogg Opus file's header output gain (RFC 7845 §5.1: OpusHead byte 16, signed Q7.8 dB) as zoog's opusgain does:
+ * the first page's packet edited in place, the page's CRC (RFC 3533 §6, polynomial 0x04C11DB7) computed again.
+ */
+export function setOpusHeaderGain(path: string, db: number): void {
+  execFileSync(REAL_PYTHON, ['-c', `
+import struct, sys
+def crc(data):
+    c = 0
+    for b in data:
+        c ^= b << 24
+        for _ in range(8):
+            c = ((c << 1) ^ 0x04C11DB7) & 0xFFFFFFFF if c & 0x80000000 else (c << 1) & 0xFFFFFFFF
+    return c
+path, db = sys.argv[1], float(sys.argv[2])
+b = bytearray(open(path, 'rb').read())
+nseg = b[26]; body = 27 + nseg; size = sum(b[27:body])
+assert b[:4] == b'OggS' and b[body:body + 8] == b'OpusHead'
+struct.pack_into('<h', b, body + 16, round(db * 256))
+b[22:26] = bytes(4)
+struct.pack_into('<I', b, 22, crc(bytes(b[:body + size])))
+open(path, 'wb').write(b)
+`, path, String(db)]);
+}

@@ -11,9 +11,10 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { currentLyricLine, gainText, replayGainAgreement, replayGainText } from '@contract';
+import { currentLyricLine, gainText, lyricsSummary, lyricsVersionLabel, lyricsVersions, replayGainAgreement, replayGainText } from '@contract';
+import { LYRICS_MAX_OTHERS, sidecarLrcNames } from '../../main/engine/media/lyrics';
 import { probeFile } from '../../main/engine/media/probe';
-import { ff, OUTPUT, ROOT } from '../helpers/media';
+import { ff, OUTPUT, ROOT, setOpusHeaderGain } from '../helpers/media';
 import { startTestEngine } from '../helpers/engine';
 import { REAL_PYTHON } from '../helpers/python';
 
@@ -22,7 +23,7 @@ const music = join(DIR, 'Music');
 const dbPath = join(DIR, 'db', 'lib.sqlite');
 const bin = join(ROOT, 'bin', 'studio.js');
 const has = (tool: string) => spawnSync(tool, ['-h'], { stdio: 'ignore' }).error === undefined;
-const TOOLS = ['mp3gain', 'vorbisgain', 'loudgain', 'metaflac', 'lame', 'flac', 'oggenc', 'opusenc'];
+const TOOLS = ['mp3gain', 'vorbisgain', 'loudgain', 'metaflac', 'lame', 'flac', 'oggenc', 'opusenc', 'opusinfo'];
 const missing = TOOLS.filter((t) => !has(t));
 
 /** what mutagen reads as the file's ReplayGain (an independent reader: ID3 TXXX, APEv2, Vorbis comments, MP4 freeform) */
@@ -81,6 +82,16 @@ describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: miss
     // loudgain -s l: the gains in LU, not dB ("16.76 LU"; 1 LU = 1 dB) — album mode (-a) over a FLAC and an MP3
     execFileSync('loudgain', ['-q', '-a', '-s', 'l', enc('loudgain-lu.flac'), enc('loudgain-lu.ogg')], { stdio: 'ignore' });
     execFileSync('loudgain', ['-q', '-I3', '-S', '-s', 'l', enc('loudgain-lu.mp3')], { stdio: 'ignore' });
+    // Opus header output gain (RFC 7845 §5.1) ≠ 0, as opusgain-style tools set it: opusenc's file with its OpusHead
+    // gain set to +6 dB (the first page's packet edited, its CRC computed again), then tagged by loudgain — which
+    // measures what decoders play (the header gain applied), so its R128 gain is on top of the header's (§5.2.1)
+    setOpusHeaderGain(enc('header-gain.opus'), 6);
+    execFileSync('loudgain', ['-q', '-s', 'e', join(music, 'header-gain.opus')], { stdio: 'ignore' });
+    // the header gain set after tagging: the R128 gain is 6 dB stale
+    copyFileSync(join(music, 'loudgain.opus'), join(music, 'header-after-tagging.opus'));
+    setOpusHeaderGain(join(music, 'header-after-tagging.opus'), 6);
+    // re-encoded after tagging, 8 dB quieter, by ffmpeg (which keeps the tags: R128_TRACK_GAIN stale)
+    ff(['-i', join(music, 'loudgain.opus'), '-af', 'volume=-8dB', '-c:a', 'libopus', '-b:a', '96k', join(music, 're-encoded.opus')]);
     // a tag no tagger would write: kept out, not read as 0 dB
     copyFileSync(join(music, 'metaflac.flac'), join(music, 'mistyped.flac'));
     execFileSync('metaflac', ['--remove-tag=REPLAYGAIN_TRACK_GAIN', '--set-tag=REPLAYGAIN_TRACK_GAIN=loud', join(music, 'mistyped.flac')]);
@@ -145,6 +156,44 @@ describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: miss
     }
   });
 
+  test('Opus header output gain +6 dB under loudgain\'s R128 tag: both stated, with the sum a player applies; agrees with ours', async () => {
+    // before: "R128 track −11.38 dB (to −23 LUFS)" alone — the +6 dB every player applies first was not said
+    const path = join(music, 'header-gain.opus');
+    const opusinfo = execFileSync('opusinfo', [path], { encoding: 'utf8' });
+    assert.match(opusinfo, /Playback gain: 6 dB/);
+    const truth = mutagenReplayGain(path);
+    const rg = (await probeFile(path)).tags.replayGain;
+    assert.equal(rg?.opusOutputGainDb, 6);
+    assert.equal(rg?.r128TrackGainDb, Number(truth.R128_TRACK_GAIN) / 256);
+    const r128 = rg!.r128TrackGainDb!;
+    assert.equal(replayGainText(rg), `header gain +6.00 dB (every player applies it) · R128 track ${gainText(r128)} (to −23 LUFS; ${gainText(r128 + 6)} with the header's)`);
+    assert.match(execFileSync(process.execPath, [bin, 'probe', path], { encoding: 'utf8' }), /\n {2}replaygain {2}header gain \+6\.00 dB \(every player applies it\) · R128 track −\d+\.\d\d dB \(to −23 LUFS; −\d\.\d\d dB with the header's\)\n/);
+    // a file without a header gain states none
+    assert.equal((await probeFile(join(music, 'loudgain.opus'))).tags.replayGain?.opusOutputGainDb, undefined);
+    const { engine } = await startTestEngine({ env: { STUDIO_DB_FILE: dbPath, STUDIO_LIBRARY_BACKGROUND: '0' } });
+    try {
+      const detail = async (name: string) => {
+        const d = await engine.call('library:track-detail', { trackId: ids[name] });
+        const a = replayGainAgreement(d.taggedReplayGain, d.track.lufs);
+        assert.ok(a, name);
+        process.stdout.write(`# ${name}: tagged ${a.taggedDb.toFixed(2)} dB, ours ${a.measuredDb.toFixed(2)} dB; ${a.note}\n`);
+        return a;
+      };
+      // the studio decodes with the header gain applied (ffmpeg, as every player): loudgain's R128 gain agrees
+      assert.equal((await detail('header-gain.opus')).note, null);
+      // the header gain set after tagging: 6 dB off, and the note says that the header gain is why
+      const late = await detail('header-after-tagging.opus');
+      assert.ok(late.apart !== null && Math.abs(late.apart - 6) < 0.3, String(late.apart));
+      assert.match(late.note ?? '', /^6\.0 dB apart, about the header's output gain \(\+6\.00 dB\): the R128 gain was measured without it — the header gain was set after the file was tagged, or the tagger left it out$/);
+      // re-encoded 8 dB quieter after tagging (ffmpeg kept the tag): the file changed
+      const re = await detail('re-encoded.opus');
+      assert.ok(re.apart !== null && Math.abs(re.apart - 8) < 0.3, String(re.apart));
+      assert.match(re.note ?? '', /^8\.0 dB apart: the file changed since it was tagged, or its tagger measured otherwise$/);
+    } finally {
+      await engine.stop();
+    }
+  });
+
   test('the words: signs, peaks, the reference, R128, and a gain far from the measured one', () => {
     assert.equal(gainText(-0.615), '−0.62 dB');
     assert.equal(gainText(14.2), '+14.20 dB');
@@ -155,13 +204,17 @@ describe('ReplayGain tags written by real tools', { timeout: 300_000, skip: miss
     const far = replayGainAgreement({ trackGainDb: -4 }, -10.5);
     assert.deepEqual(far, { measuredDb: -7.5, taggedDb: -4, text: "the studio's loudness (−10.5 LUFS) gives −7.50 dB", apart: 3.5, note: '3.5 dB apart: the file changed since it was tagged, or its tagger measured otherwise' });
     assert.equal(replayGainAgreement({ r128TrackGainDb: 1 }, -24)?.note, null, 'R128: to −23 LUFS');
+    assert.equal(replayGainText({ opusOutputGainDb: -3.5 }), 'header gain −3.50 dB (every player applies it)');
+    assert.equal(replayGainText({ r128TrackGainDb: -2, r128AlbumGainDb: -1, opusOutputGainDb: 1 }), 'header gain +1.00 dB (every player applies it) · R128 track −2.00 dB (to −23 LUFS; −1.00 dB with the header\'s) · R128 album −1.00 dB (to −23 LUFS; +0.00 dB with the header\'s)');
+    // a ReplayGain (not R128) track gain is not compared with an Opus header gain
+    assert.match(replayGainAgreement({ trackGainDb: -4, opusOutputGainDb: 3.5 }, -10.5)?.note ?? '', /the file changed since it was tagged/);
   });
 });
 
 // Lyrics (Tags.lyrics; main/engine/media/lyrics.ts): written by eyeD3 and kid3-cli (ID3v2 USLT), metaflac (a Vorbis
 // LYRICS comment holding LRC, as foobar2000's lyric plugins save them), AtomicParsley (MP4 ©lyr), mutagen (ID3v2 SYLT,
 // as Picard's and beets' lyrics plugins write synchronised lyrics); an LRC file beside the track.
-describe('lyrics written by real taggers, and an LRC file beside the track', { timeout: 120_000, skip: ['eyeD3', 'kid3-cli', 'metaflac', 'AtomicParsley'].some((t) => !has(t)) ? 'a tagger is not installed' : false }, () => {
+describe('lyrics written by real taggers, and an LRC file beside the track', { timeout: 120_000, skip: ['eyeD3', 'kid3-cli', 'mid3v2', 'metaflac', 'AtomicParsley'].some((t) => !has(t)) ? 'a tagger is not installed' : false }, () => {
   const LY = join(OUTPUT, 'lyrics-tags');
   const file = (name: string) => join(LY, name);
   before(() => {
@@ -204,6 +257,27 @@ t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text
     copy('mp3', 'both.mp3');
     execFileSync('kid3-cli', ['-c', 'set lyrics "Plain words"', file('both.mp3')]);
     writeFileSync(file('both.lrc'), '[00:00.50]Timed words\n');
+    // one USLT frame per language, as Mp3tag, kid3 and foobar2000 keep them: by kid3-cli (frames addressed by index,
+    // each with its language field) and by mid3v2 (python3-mutagen's tool; it keeps the frames as it orders them)
+    execFileSync('kid3-cli', ['-c', 'set lyrics "English one\nEnglish two"', '-c', 'set lyrics.language eng', '-c', 'set lyrics[1] "Deutsch eins"', '-c', 'set lyrics[1].language deu', '-c', 'set lyrics[2] "日本語の歌詞"', '-c', 'set lyrics[2].language jpn', copy('mp3', 'kid3-three.mp3')]);
+    copy('mp3', 'mid3v2-three.mp3');
+    for (const v of ['Verse:English words:eng', ':Deutsche Worte:deu', ':日本語:jpn']) execFileSync('mid3v2', ['--USLT', v, file('mid3v2-three.mp3')]);
+    copy('mp3', 'forty.mp3');
+    execFileSync(REAL_PYTHON, ['-c', `
+from mutagen.id3 import ID3, USLT, Encoding
+t = ID3()
+for i in range(40): t.add(USLT(encoding=Encoding.UTF8, lang='l%02d' % i, desc='', text='Words %d' % i))
+t.save(${JSON.stringify(file('forty.mp3'))})
+`]);
+    // LRC files named as other players save them: the whole name with .lrc after it (foobar2000's ESLyric, MusicBee),
+    // another case (from Windows or macOS, which do not tell them apart); and both beside one track: Song.lrc first
+    copy('mp3', 'whole.mp3');
+    writeFileSync(file('whole.mp3.lrc'), '[00:01.00]Whole name\n');
+    copy('mp3', 'Cased.mp3');
+    writeFileSync(file('CASED.LRC'), '[00:01.00]Other case\n');
+    copy('mp3', 'pair.mp3');
+    writeFileSync(file('pair.mp3.lrc'), '[00:01.00]Second choice\n');
+    writeFileSync(file('Pair.lrc'), '[00:01.00]First choice\n');
     // a named pipe where the LRC would be: never opened (reading it would wait for ever)
     copy('mp3', 'fifo.mp3');
     execFileSync('mkfifo', [file('fifo.lrc')]);
@@ -212,11 +286,35 @@ t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text
   const lyricsOf = async (name: string) => (await probeFile(file(name))).tags.lyrics;
 
   test('ID3v2 USLT by eyeD3 and kid3-cli: plain text with its language', async () => {
-    assert.deepEqual(await lyricsOf('eyed3.mp3'), { text: 'First line of the song\nSecond line here', source: 'tags', language: 'deu' });
+    assert.deepEqual(await lyricsOf('eyed3.mp3'), { text: 'First line of the song\nSecond line here', source: 'tags', language: 'deu', description: 'Verse' });
     assert.deepEqual(await lyricsOf('kid3.mp3'), { text: 'Kid line one\nKid line two', source: 'tags', language: 'eng' });
   });
-  test('several USLT frames: the timed one (LRC text) is shown, not the plain one before it', async () => {
-    assert.deepEqual(await lyricsOf('several.mp3'), { text: 'Timed one\nTimed two', lines: [{ startSec: 1, text: 'Timed one' }, { startSec: 2, text: 'Timed two' }], source: 'tags', language: 'eng' });
+  test('several USLT frames: the timed one (LRC text) is shown, not the plain one before it; the others are named', async () => {
+    assert.deepEqual(await lyricsOf('several.mp3'), {
+      text: 'Timed one\nTimed two', lines: [{ startSec: 1, text: 'Timed one' }, { startSec: 2, text: 'Timed two' }], source: 'tags', language: 'eng', description: 'synced',
+      others: [{ text: 'Plain one\nPlain two', source: 'tags', language: 'eng' }, { text: 'Deutsch eins', source: 'tags', language: 'deu' }],
+    });
+  });
+  test('a USLT frame per language (kid3-cli, mid3v2): the first shown, every other one kept, named by language', async () => {
+    // before: the first alone; nothing said that the German and Japanese ones were there
+    const k = await lyricsOf('kid3-three.mp3');
+    assert.deepEqual(k, { text: 'English one\nEnglish two', source: 'tags', language: 'eng', others: [{ text: 'Deutsch eins', source: 'tags', language: 'deu' }, { text: '日本語の歌詞', source: 'tags', language: 'jpn' }] });
+    assert.equal(lyricsSummary(k), '2 lines, from the tags (eng); also deu · jpn');
+    const m = await lyricsOf('mid3v2-three.mp3');
+    assert.deepEqual(lyricsVersions(m).map((v) => [v.language, v.text, v.description]).sort(), [['deu', 'Deutsche Worte', undefined], ['eng', 'English words', 'Verse'], ['jpn', '日本語', undefined]]);
+    assert.deepEqual(lyricsVersions(m).map(lyricsVersionLabel).sort(), ['deu', 'eng “Verse”', 'jpn']);
+    // a file holding a frame for each of 40 "languages" (no tagger writes so many): 1 shown, LYRICS_MAX_OTHERS more kept
+    const many = await lyricsOf('forty.mp3');
+    assert.equal(many?.others?.length, LYRICS_MAX_OTHERS);
+  });
+  test('an LRC file named Song.mp3.lrc or in another case is found; Song.lrc is preferred to Song.mp3.lrc', async () => {
+    // before: only Song.lrc and Song.LRC were looked for
+    assert.deepEqual(await lyricsOf('whole.mp3'), { text: 'Whole name', lines: [{ startSec: 1, text: 'Whole name' }], source: 'lrc', lrcFile: 'whole.mp3.lrc' });
+    assert.equal((await lyricsOf('Cased.mp3'))?.lrcFile, 'CASED.LRC');
+    const pair = await lyricsOf('pair.mp3');
+    assert.equal(pair?.lrcFile, 'Pair.lrc');
+    assert.equal(pair?.text, 'First choice');
+    assert.deepEqual(sidecarLrcNames('Song.mp3', ['Song.mp3.lrc', 'song.lrc', 'Song.lrc', 'SONG.LRC', 'Song.flac.lrc', 'Song.MP3.LRC', 'Song.txt']), ['Song.lrc', 'SONG.LRC', 'song.lrc', 'Song.mp3.lrc', 'Song.MP3.LRC']);
   });
   test('a video with lyrics: MP4 ©lyr, and the same remuxed to Matroska (tag LYRICS); LRC in a Matroska tag', async () => {
     assert.deepEqual(await lyricsOf('video.mp4'), { text: 'Video line one\nVideo line two', source: 'tags' });
@@ -257,6 +355,10 @@ t = ID3(); t.add(SYLT(encoding=Encoding.UTF8, lang='eng', format=2, type=1, text
     assert.match(out, /\n {2}lyrics {6}2 lines, timed, from sidecar\.lrc \(fra\) \(the text: --json\)\n/);
     const json = JSON.parse(execFileSync(process.execPath, [bin, 'probe', file('kid3.mp3'), '--json'], { encoding: 'utf8' })) as { tags: { lyrics?: { text: string } } };
     assert.equal(json.tags.lyrics?.text, 'Kid line one\nKid line two');
+    // several languages: all named, on the line and in --json
+    assert.match(execFileSync(process.execPath, [bin, 'probe', file('kid3-three.mp3')], { encoding: 'utf8' }), /\n {2}lyrics {6}2 lines, from the tags \(eng\); also deu · jpn \(the text: --json\)\n/);
+    const three = JSON.parse(execFileSync(process.execPath, [bin, 'probe', file('kid3-three.mp3'), '--json'], { encoding: 'utf8' })) as { tags: { lyrics?: { language?: string; others?: Array<{ language?: string; text: string }> } } };
+    assert.deepEqual([three.tags.lyrics?.language, ...(three.tags.lyrics?.others ?? []).map((o) => o.language)], ['eng', 'deu', 'jpn']);
   });
   test('currentLyricLine: the line sung at a time', () => {
     const lines = [{ startSec: 1 }, { startSec: 2.5 }, { startSec: 2.5 }, { startSec: 4 }];

@@ -8,7 +8,7 @@
  * word times of enhanced LRC (`<mm:ss.xx>`) dropped from the text.
  * Source: LRC (https://en.wikipedia.org/wiki/LRC_(file_format)); ID3v2.4 native frames §4.8 (USLT), §4.9 (SYLT).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { parse as parseLrc, LineType, type LyricLine, type MetadataLine } from 'clrc';
 import type { IAudioMetadata } from 'music-metadata';
@@ -22,6 +22,8 @@ export type Lyrics = NonNullable<Tags['lyrics']>;
 export const LYRICS_MAX_CHARS = 100_000;
 /** at most this many timed lines are kept */
 export const LYRICS_MAX_LINES = 5_000;
+/** at most this many versions besides the one shown are kept (a file with a frame per language has a few) */
+export const LYRICS_MAX_OTHERS = 16;
 /** a sidecar LRC file larger than this (bytes) is not read */
 export const LRC_MAX_BYTES = 1_000_000;
 
@@ -69,22 +71,48 @@ function fromText(text: string, source: Lyrics['source'], language?: string): Ly
 /** the native frames and fields that hold lyrics as text (compared in upper case), in each tag format */
 const TEXT_IDS = new Set(['USLT', 'ULT', 'LYRICS', 'UNSYNCEDLYRICS', 'UNSYNCED LYRICS', '©LYR', 'TXXX:LYRICS', 'TXXX:UNSYNCEDLYRICS']);
 
+/** one version of a track's lyrics (Tags.lyrics less `others`) */
+export type LyricsVersion = Omit<Lyrics, 'others'>;
+
+/** a version's identity: the same words in the same language (and with the same description) are one version */
+const versionKey = (v: LyricsVersion): string => JSON.stringify([v.language ?? '', v.description ?? '', v.text, v.lines ?? null]);
+
+/** `shown` with the other versions (deduplicated, in the order given, at most LYRICS_MAX_OTHERS) as its `others`; the versions' own `others` dropped */
+function withOthers(shown: LyricsVersion, versions: LyricsVersion[]): Lyrics {
+  const seen = new Set([versionKey(shown)]);
+  const others: LyricsVersion[] = [];
+  for (const v of versions) {
+    const { others: _o, ...one } = v as Lyrics;
+    const k = versionKey(one);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    others.push(one);
+    if (others.length >= LYRICS_MAX_OTHERS) break;
+  }
+  const { others: _drop, ...base } = shown as Lyrics;
+  return others.length ? { ...base, others } : base;
+}
+
 /**
- * The lyrics the file's tags hold, or null: a SYLT frame in milliseconds (timed), else the first lyrics text holding
- * LRC (read as timed lines; a file may keep plain and LRC lyrics in two USLT frames), else the first lyrics text. The native frames are read (music-metadata's common `lyrics` has already taken the LRC
- * timestamps out of a Vorbis LYRICS field, and keeps only a line's first). `language`: the frame's ISO 639-2 code
- * where it names one ("eng"; "XXX" and blanks are none). Pure.
+ * The lyrics the file's tags hold, or null: each SYLT frame in milliseconds (timed) and each lyrics text (LRC text read
+ * as timed lines) is one version — a file keeps one per language (eng + deu + jpn, as Mp3tag, kid3 and foobar2000 write
+ * them) or plain and LRC lyrics in two USLT frames. The one shown: the first SYLT, else the first text holding LRC,
+ * else the first text (file order); the others follow in `others` (file order; the same words in the same language
+ * once). The native frames are read (music-metadata's common `lyrics` has already taken the LRC timestamps out of a
+ * Vorbis LYRICS field, and keeps only a line's first). `language`: the frame's ISO 639-2 code where it names one
+ * ("eng"; "XXX" and blanks are none); `description`: the USLT/SYLT content descriptor where not blank. Pure.
  */
 export function lyricsFromTags(meta: IAudioMetadata | null): Lyrics | null {
   if (!meta) return null;
-  let text: { text: string; language?: string } | null = null;
-  let timedText: Lyrics | null = null;
+  const versions: Array<LyricsVersion & { kind: 'sylt' | 'lrc' | 'text' }> = [];
   for (const [format, frames] of Object.entries(meta.native ?? {})) {
     for (const f of frames as Array<{ id: string; value: unknown }>) {
       // Matroska's tags are named with their target ("track:LYRICS", "album:LYRICS"): the name is after it
       const id = nativeTagName(format, f.id).toUpperCase();
-      const v = f.value as { text?: unknown; language?: unknown; syncText?: Array<{ text?: unknown; timestamp?: unknown }>; timeStampFormat?: unknown } | string;
+      const v = f.value as { text?: unknown; language?: unknown; descriptor?: unknown; description?: unknown; syncText?: Array<{ text?: unknown; timestamp?: unknown }>; timeStampFormat?: unknown } | string;
       const language = typeof v === 'object' && typeof v.language === 'string' && /^[a-z]{3}$/i.test(v.language) && v.language.toUpperCase() !== 'XXX' ? v.language.toLowerCase() : undefined;
+      const desc = typeof v === 'object' ? (typeof v.descriptor === 'string' ? v.descriptor : typeof v.description === 'string' ? v.description : '').trim() : '';
+      const described = { ...(language ? { language } : {}), ...(desc ? { description: desc } : {}) };
       if ((id === 'SYLT' || id === 'SLT') && typeof v === 'object' && v.timeStampFormat === 2 && Array.isArray(v.syncText)) {
         const lines = v.syncText
           .filter((x) => typeof x.text === 'string' && typeof x.timestamp === 'number' && Number.isFinite(x.timestamp))
@@ -92,26 +120,42 @@ export function lyricsFromTags(meta: IAudioMetadata | null): Lyrics | null {
           .sort((a, b) => a.startSec - b.startSec || a.i - b.i)
           .slice(0, LYRICS_MAX_LINES)
           .map(({ startSec, text: t }) => ({ startSec, text: t }));
-        if (lines.length) return { text: capped(lines.map((l) => l.text).join('\n')), lines, source: 'tags', ...(language ? { language } : {}) };
-      }
-      if (timedText === null && TEXT_IDS.has(id)) {
+        if (lines.length) versions.push({ kind: 'sylt', text: capped(lines.map((l) => l.text).join('\n')), lines, source: 'tags', ...described });
+      } else if (TEXT_IDS.has(id)) {
         const t = typeof v === 'string' ? v : typeof v?.text === 'string' ? v.text : null;
-        if (t && t.trim()) {
-          if (text === null) text = { text: t, language };
-          // a later frame holding LRC (timed) is preferred to a plain one before it
-          const found = LRC_TIME.test(t) ? fromText(t, 'tags', language) : null;
-          if (found?.lines) timedText = found;
-        }
+        const found = t && t.trim() ? fromText(t, 'tags', language) : null;
+        if (found) versions.push({ kind: found.lines ? 'lrc' : 'text', ...found, ...(desc ? { description: desc } : {}) });
       }
     }
   }
-  return timedText ?? (text ? fromText(text.text, 'tags', text.language) : null);
+  const shown = versions.find((x) => x.kind === 'sylt') ?? versions.find((x) => x.kind === 'lrc') ?? versions[0];
+  if (!shown) return null;
+  const plain = (x: (typeof versions)[number]): LyricsVersion => {
+    const { kind: _k, ...rest } = x;
+    return rest;
+  };
+  return withOthers(plain(shown), versions.filter((x) => x !== shown).map(plain));
 }
 
-/** the sidecar LRC file of a media file: the same folder and name, `.lrc` (or `.LRC`) for its extension */
-export function sidecarLrcPaths(mediaPath: string): string[] {
-  const stem = basename(mediaPath, extname(mediaPath));
-  return [join(dirname(mediaPath), `${stem}.lrc`), join(dirname(mediaPath), `${stem}.LRC`)];
+/**
+ * The names of the sidecar LRC files of a media file, in the order they are preferred: the same name with `.lrc` for
+ * its extension (`Song.lrc` for `Song.mp3`: what foobar2000, MusicBee, Jellyfin and Navidrome read), then the whole
+ * name with `.lrc` after it (`Song.mp3.lrc`: foobar2000's ESLyric and MusicBee save them so, which keeps
+ * `Song.flac`'s and `Song.mp3`'s apart); each in its exact case first, then any other case of it (`Song.LRC`,
+ * `SONG.LRC`, `song.lrc`: Windows and macOS do not tell them apart, the files come from there). `names`: the
+ * folder's entries; the candidates found among them. Pure.
+ */
+export function sidecarLrcNames(mediaName: string, names: readonly string[]): string[] {
+  const stem = basename(mediaName, extname(mediaName));
+  const out: string[] = [];
+  for (const want of [`${stem}.lrc`, `${mediaName}.lrc`]) {
+
+    const key = want.toLowerCase();
+    // the exact case, then the other cases in code-point order (a folder with both song.lrc and Song.LRC: always the same one)
+    const same = names.filter((n) => n.toLowerCase() === key && n !== want).sort();
+    for (const n of [...(names.includes(want) ? [want] : []), ...same]) if (!out.includes(n)) out.push(n);
+  }
+  return out;
 }
 
 /**
@@ -125,18 +169,33 @@ export function decodeLrc(bytes: Uint8Array): string {
   return decodeUtf8OrCp1252(bytes);
 }
 
+/** a folder with more entries than this is not listed for an LRC file's other cases (its exact names are still tried) */
+const LRC_DIR_MAX_ENTRIES = 20_000;
+
 /**
- * The timed lyrics of the LRC file beside `mediaPath` (sidecarLrcPaths), as `source: 'lrc'` with `lrcFile` its name;
- * null when there is none, it is not a regular file, larger than LRC_MAX_BYTES, unreadable, or holds no timed line.
- * Its text as decodeLrc reads it (UTF-16 with a byte-order mark, UTF-8, else Windows-1252).
+ * The timed lyrics of the LRC file beside `mediaPath` (the first of sidecarLrcNames that is a regular file of at most
+ * LRC_MAX_BYTES holding a timed line), as `source: 'lrc'` with `lrcFile` its name; null when there is none. Its text
+ * as decodeLrc reads it (UTF-16 with a byte-order mark, UTF-8, else Windows-1252). The folder is listed (its other
+ * cases); where it cannot be, or holds more than LRC_DIR_MAX_ENTRIES entries, the exact names alone are tried.
  */
 export async function sidecarLyrics(mediaPath: string): Promise<Lyrics | null> {
-  for (const p of sidecarLrcPaths(mediaPath)) {
+  const dir = dirname(mediaPath);
+  const name = basename(mediaPath);
+  const exact = [`${basename(name, extname(name))}.lrc`, `${name}.lrc`];
+  let names: string[] = exact;
+  try {
+    const listed = await readdir(dir);
+    if (listed.length <= LRC_DIR_MAX_ENTRIES) names = listed;
+  } catch {
+    // an unlistable folder: the exact names
+  }
+  for (const n of sidecarLrcNames(name, names)) {
+    const p = join(dir, n);
     try {
       const st = await stat(p);
       if (!st.isFile() || st.size > LRC_MAX_BYTES) continue;
       const found = fromText(decodeLrc(await readFile(p)), 'lrc');
-      if (found?.lines) return { ...found, lrcFile: basename(p) };
+      if (found?.lines) return { ...found, lrcFile: n };
     } catch {
       continue;
     }
@@ -145,10 +204,10 @@ export async function sidecarLyrics(mediaPath: string): Promise<Lyrics | null> {
 }
 
 /**
- * The lyrics shown for a file: the sidecar LRC's timed lines where the tags hold none timed, else the tags'. Either may
- * be null.
+ * The lyrics shown for a file: the sidecar LRC's timed lines where the tags hold none timed, else the tags'; the
+ * versions not shown (the tags' where the LRC is, and theirs) in `others`. Either may be null.
  */
 export function chooseLyrics(tags: Lyrics | null, sidecar: Lyrics | null): Lyrics | null {
-  if (sidecar && !tags?.lines) return sidecar;
-  return tags ?? sidecar;
+  if (sidecar && !tags?.lines) return tags ? withOthers(sidecar, [tags, ...(tags.others ?? [])]) : sidecar;
+  return tags ? (sidecar ? withOthers(tags, [...(tags.others ?? []), sidecar]) : tags) : sidecar;
 }

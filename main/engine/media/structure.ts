@@ -76,6 +76,12 @@ export interface Structure {
   /** Ogg, where its pages were walked: its links (one for a plain file; several for a chained one, RFC 3533 §4) */
   ogg?: { links: OggLink[] } | null;
   /**
+   * Ogg Opus: the OpusHead's output gain (RFC 7845 §5.1: a signed Q7.8 number, dB), which every decoder applies —
+   * ffmpeg's too, so the studio's loudness includes it — and R128_TRACK_GAIN / R128_ALBUM_GAIN are on top of
+   * (§5.2.1); of the first link; absent where it is 0 or the file is no Ogg Opus
+   */
+  opusOutputGainDb?: number;
+  /**
    * CAF packet table (pakt chunk: mNumberValidFrames, mPrimingFrames, mRemainderFrames) and desc mSampleRate:
    * the frames that decode (priming and remainder excluded), as ffmpeg's caf demuxer trims them
    */
@@ -982,11 +988,25 @@ async function ogg(fh: FileHandle, size: number, start: number, head: Buffer, wa
   if (tail.truncated) return tail;
   const chained = tail.oggLastSerial !== undefined && oggChainedByEnds(head, tail.oggLastSerial);
   const links = walk || chained ? await oggLinks(fh, size, start) : null;
+  const gain = opusHeadGainDb(head);
   return {
     ...NONE,
     oggAudioBytes: links ? links.audioBytes : null,
     ogg: links && links.links.length ? { links: links.links } : null,
+    ...(gain ? { opusOutputGainDb: gain } : {}),
   };
+}
+
+/**
+ * The output gain (dB) of the OpusHead packet on an Ogg file's first page (RFC 7845 §5.1: "OpusHead", version,
+ * channels, pre-skip, input rate, then the gain at byte 16, a signed little-endian Q7.8 number); null where the first
+ * page holds no OpusHead. `head`: the file's first bytes, from its first page. Pure.
+ */
+export function opusHeadGainDb(head: Buffer): number | null {
+  if (head.length < 27 || head.toString('latin1', 0, 4) !== 'OggS') return null;
+  const body = 27 + head[26]!;
+  if (head.length < body + 19 || head.toString('latin1', body, body + 8) !== 'OpusHead') return null;
+  return head.readInt16LE(body + 16) / 256;
 }
 
 /**

@@ -1704,6 +1704,8 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   const mmAll = mm && v1 && !mm.native?.ID3v1 ? ({ ...mm, native: { ...mm.native, ID3v1: Object.entries(v1).filter(([, v]) => v).map(([id, value]) => ({ id, value })) } } as IAudioMetadata) : mm;
   matroskaLevels(tags, structure, ff.streams.some((s) => s.type === 'video' && !s.attachedPic));
   bextTags(tags, mmTags.comment, structure, warnings);
+  // an Ogg Opus header's output gain, which the R128 gains are on top of (RFC 7845 §5.2.1): stated beside them
+  if (structure?.opusOutputGainDb) tags.replayGain = { ...tags.replayGain, opusOutputGainDb: structure.opusOutputGainDb };
   // the container's creation time is ffmpeg's reading alone (music-metadata's common tags have none)
   if (ffTags.created !== undefined && tags.created === undefined) tags.created = ffTags.created;
   tagConflicts(mmAll, ff.container, tags, warnings);

@@ -87,8 +87,16 @@ class Connection {
     return () => this.mediaMovedListeners.delete(listener);
   }
 
+  /**
+   * How many times the page's media addresses changed (mediaMoved). A media address made in a template reads it
+   * (`void connection.mediaEpoch`), so the cover, the filmstrip's frames and the like are made again with the new
+   * capability — the old addresses answer 401 (tester34: only the open track's player took the new one).
+   */
+  mediaEpoch = $state(0);
+
   /** The bridge reports a new media capability where the page had another (ws-bridge.ts). */
   mediaMoved(): void {
+    this.mediaEpoch++;
     for (const l of this.mediaMovedListeners) l();
   }
 }

@@ -66,10 +66,13 @@ class TrackState {
       player.lock(e.message);
       signal('file-gone', e);
     });
-    // a restarted `studio serve` gave the page new media addresses: the open track's player takes its own again
+    // a restarted `studio serve` gave the page new media addresses: the open track's player takes its own again (the
+    // cover's address follows connection.mediaEpoch); a video's filmstrip is asked of the new serve, which serves only
+    // the frames it was asked for (403 before: "This thumbnail was not made in this web session"), from its cache
     connection.onMediaMoved(() => {
       if (!this.track) return;
       player.renewSource(this.playableUrl);
+      if (this.filmstrip && this.filmstrip.trackId === this.track.id) void this.run('filmstrip');
       signal('media-moved', { trackId: this.track.id });
     });
   }
@@ -79,12 +82,22 @@ class TrackState {
     return new URL(api().mediaUrl('playable', this.track.id), window.location.href).href;
   }
 
+  /**
+   * The open track's cover's address, or null without one; made again when a restarted `studio serve` gives the page
+   * new media addresses (connection.mediaEpoch: the old one answers 401).
+   */
   get coverUrl(): string | null {
+    void connection.mediaEpoch;
     const t = this.track;
     if (!t || t.cover === 'none') return null;
     return `${api().mediaUrl('cover', t.id)}?v=${t.coverVersion}`;
   }
 
+  /**
+   * A filmstrip frame's address. Not made again by connection.mediaEpoch: a restarted `studio serve` serves only the
+   * frames of filmstrips asked of it (fs/roots.ts guardPaths), so the filmstrip is asked again (listen) and its new
+   * `frames` make the addresses anew.
+   */
   frameUrl(frameId: string): string {
     return api().mediaUrl('frame', frameId);
   }

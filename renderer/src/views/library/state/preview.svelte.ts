@@ -33,6 +33,22 @@ class Preview {
     return el;
   }
 
+  constructor() {
+    // a restarted `studio serve` gave the page new media addresses: the preview playing goes on from where it is at
+    // the new one (the old one answers 401 once the element needs more of the file: "Could not preview this track")
+    connection.onMediaMoved(() => {
+      const id = this.playingId;
+      const el = this.el;
+      if (!id || !el) return;
+      const at = el.currentTime;
+      const playing = !el.paused;
+      el.src = new URL(api().mediaUrl('playable', id), window.location.href).href;
+      el.currentTime = at;
+      if (playing) void el.play().catch(() => undefined);
+      signal('library-preview-renewed', { id, time: at });
+    });
+  }
+
   /** Preview `row` (from 30 % in, where the music usually is), or stop when it is the one playing. */
   toggle(row: LibraryTrack | undefined): void {
     if (!row || row.status === 'failed') return;
