@@ -89,7 +89,7 @@ export function progressLine(s: Omit<GetState, keyof StateOrder>, width = 100): 
   const f = Math.min(1, s.bytes / s.total);
   const speed = s.bytesPerSecond ? `${fmtBytes(s.bytesPerSecond)}/s` : '';
   // the ETA is the whole job's: the conversion after the downloads is in it, and said (ui35)
-  const conv = s.convertSeconds ? ` (convert ${fmtEta(s.convertSeconds, 'clock')} incl.)` : '';
+  const conv = s.convertSeconds ? `  (convert ${fmtEta(s.convertSeconds, 'clock')} incl.)` : '';
   return `${bar(f)} ${String(Math.round(f * 100)).padStart(3)}%  ${fmtBytes(s.bytes)}/${fmtBytes(s.total)}  ${speed}  ETA ${fmtEta(s.etaSeconds, 'clock')}${conv}  ${label}`.slice(0, width);
 }
 

@@ -117,7 +117,7 @@ describe('model catalogue', () => {
       message: '', error: null, packPath: null, startedAt: 0,
       steps: [{ id: 'a', label: 'ImageBind-huge: imagebind_huge.pth', kind: 'download', state: 'running', bytes: 1, total: 2, bytesPerSecond: 1, etaSeconds: 1 }],
     }, 200);
-    assert.match(line, /ETA 30:50 \(convert 30:00 incl\.\)  ImageBind-huge/);
+    assert.match(line, /ETA 30:50  \(convert 30:00 incl\.\)  ImageBind-huge/);
   });
 
   it('before the total is known the TTY line says it is connecting, not "0 B/0 B" (tester28)', () => {
