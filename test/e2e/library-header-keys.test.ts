@@ -102,6 +102,9 @@ describe('library: keys on a sort header act on the header, not on the row curso
     await page.keyboard.press('Enter');
     await page.locator(`[data-col-head=${col}][aria-sort=${was === 'ascending' ? 'descending' : 'ascending'}]`).waitFor({ timeout: 10_000 });
     assert.equal(await active(), `sort-${col}`, 'the header keeps the focus after sorting');
+    // a screen reader hears the sort on the sorted column's header alone (APG: aria-sort on one header at a time; every
+    // other header said "not sorted" too)
+    assert.deepEqual(await page.locator('[role=columnheader][aria-sort]').evaluateAll((els) => els.map((e) => e.getAttribute('data-col-head'))), [col]);
     await studio.sp.screenshot('ui35-library-header-focus');
     await page.keyboard.press('ArrowDown');
     assert.equal(await active(), 'library-table', '↓ back down to the rows');
