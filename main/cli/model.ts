@@ -76,7 +76,7 @@ export function formatCatalog(c: ModelCatalog): string {
   return lines.join('\n');
 }
 
-/** One progress line for a TTY: bar, percent, bytes, speed, ETA, what runs; "connecting…" and what runs while the total is not known yet. */
+/** One progress line for a TTY: bar, percent, bytes, speed, ETA (the whole job's, the conversion's part named), what runs; "connecting…" and what runs while the total is not known yet. */
 export function progressLine(s: Omit<GetState, keyof StateOrder>, width = 100): string {
   const step = s.steps.find((x) => x.state === 'running');
   if (step?.kind === 'convert') {
@@ -88,7 +88,9 @@ export function progressLine(s: Omit<GetState, keyof StateOrder>, width = 100): 
   if (!(s.total > 0)) return `connecting…${label ? `  ${label}` : ''}`.slice(0, width);
   const f = Math.min(1, s.bytes / s.total);
   const speed = s.bytesPerSecond ? `${fmtBytes(s.bytesPerSecond)}/s` : '';
-  return `${bar(f)} ${String(Math.round(f * 100)).padStart(3)}%  ${fmtBytes(s.bytes)}/${fmtBytes(s.total)}  ${speed}  ETA ${fmtEta(s.etaSeconds, 'clock')}  ${label}`.slice(0, width);
+  // the ETA is the whole job's: the conversion after the downloads is in it, and said (ui35)
+  const conv = s.convertSeconds ? `  (convert ${fmtEta(s.convertSeconds, 'clock')} incl.)` : '';
+  return `${bar(f)} ${String(Math.round(f * 100)).padStart(3)}%  ${fmtBytes(s.bytes)}/${fmtBytes(s.total)}  ${speed}  ETA ${fmtEta(s.etaSeconds, 'clock')}${conv}  ${label}`.slice(0, width);
 }
 
 /**

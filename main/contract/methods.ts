@@ -1059,11 +1059,19 @@ export const GetState = z.object({
   precision: Precision,
   state: z.enum(['running', 'paused', 'cancelled', 'failed', 'finished']),
   steps: z.array(GetStep),
-  /** the whole job: bytes downloaded / to download, speed and ETA of the running download */
+  /** the whole job: bytes downloaded / to download, the running download's speed */
   bytes: z.number(),
   total: z.number(),
   bytesPerSecond: z.number().nullable(),
+  /**
+   * the whole job's time left, seconds: while downloading, what is left to download at the current speed plus the
+   * conversion's estimate (convertSeconds); while converting, the conversion's (ui35: it was the downloads' alone)
+   */
   etaSeconds: z.number().nullable(),
+  /** the conversion's estimated seconds (left, once it runs): the pack's size at a measured rate; null unknown */
+  convertSeconds: z.number().nullable().optional(),
+  /** where that rate comes from, in words ("as this computer's last int4 conversion") */
+  convertFrom: z.string().nullable().optional(),
   message: z.string(),
   error: z.object({ code: ErrorCode, message: z.string() }).nullable(),
   /** the finished pack */

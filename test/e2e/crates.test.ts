@@ -73,7 +73,8 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     await page.getByTestId('crate-all').click();
     await lib.waitForTotal(4);
 
-    // select Charlie and Alpha (Ctrl+click), drag one of them onto the crate: both go, in the selection's order
+    // select Charlie, then Alpha (Ctrl+click), drag one of them onto the crate: both go, in the table's order (Alpha
+    // first), as DJ software adds a selection — not in the order of the clicks (ui35: Charlie came first)
     await lib.rows.nth(2).click();
     await lib.rows.nth(0).click({ modifiers: ['Control'] });
     m = await studio.sp.mark();
@@ -86,25 +87,25 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     // open it: its tracks in crate order
     await crate().getByTestId('crate-open').click();
     await lib.waitForTotal(2);
-    assert.deepEqual(await titles(), ['Charlie Rush', 'Alpha Drive']);
+    assert.deepEqual(await titles(), ['Alpha Drive', 'Charlie Rush']);
     assert.match(await page.getByTestId('crate-bar').innerText(), /2 tracks · 0:02/);
     await studio.sp.screenshot('crates-2-open');
-    // the CSV of the rows shown comes in crate order, as the table shows them (it came by path: tester27)
-    assert.deepEqual(await csvTitles(), ['Charlie Rush', 'Alpha Drive']);
 
-    // reorder: Alpha dragged onto the upper half of Charlie goes in front of it
+    // reorder: Charlie dragged onto the upper half of Alpha goes in front of it
     await lib.rows.nth(1).click();
     m = await studio.sp.mark();
     await lib.rows.nth(1).dragTo(lib.rows.nth(0), { targetPosition: { x: 30, y: 4 } });
     await studio.sp.waitForEvent('crate-reordered', { after: m });
-    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('[data-testid=library-row][data-index="0"] [data-col=title]')?.textContent?.includes('Alpha') ?? false);
-    assert.deepEqual(await titles(), ['Alpha Drive', 'Charlie Rush']);
+    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('[data-testid=library-row][data-index="0"] [data-col=title]')?.textContent?.includes('Charlie') ?? false);
+    assert.deepEqual(await titles(), ['Charlie Rush', 'Alpha Drive']);
     await studio.sp.screenshot('crates-3-reordered');
+    // the CSV of the rows shown comes in crate order, as the table shows them (it came by path: tester27)
+    assert.deepEqual(await csvTitles(), ['Charlie Rush', 'Alpha Drive']);
 
     // dj33: from the keyboard, Alt+↓ / Alt+↑ move the cursor's row one place in the crate (before: a keyboard-only DJ
     // could not reorder a crate at all — Alt+↓ only moved the cursor), and the cursor follows the row
-    await lib.rows.nth(0).click();
-    for (const [key, want] of [['Alt+ArrowDown', ['Charlie Rush', 'Alpha Drive']], ['Alt+ArrowUp', ['Alpha Drive', 'Charlie Rush']]] as const) {
+    await lib.rows.nth(1).click();
+    for (const [key, want] of [['Alt+ArrowUp', ['Alpha Drive', 'Charlie Rush']], ['Alt+ArrowDown', ['Charlie Rush', 'Alpha Drive']], ['Alt+ArrowUp', ['Alpha Drive', 'Charlie Rush']]] as const) {
       m = await studio.sp.mark();
       await page.keyboard.press(key);
       await studio.sp.waitForEvent('crate-reordered', { after: m, timeout: 5_000 });
@@ -189,6 +190,20 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     await page.getByTestId('crate-bar').filter({ hasText: 'Opening set' }).waitFor();
     await lib.waitForTotal(2);
     assert.deepEqual(await titles(), ['Alpha Drive', 'Bravo Lights']);
+    // from the keyboard: Delta, then Charlie (Ctrl+click), Shift+F10, Enter on the crate: they go in the table's order
+    // (ui35: in the order of the clicks, Delta first)
+    await page.getByTestId('crate-all').click();
+    await lib.waitForTotal(4);
+    await lib.rows.nth(3).click();
+    await lib.rows.nth(2).click({ modifiers: ['Control'] });
+    await page.keyboard.press('Shift+F10');
+    await page.locator('[data-testid=crate-menu-item][data-name="Opening set"]:focus').waitFor();
+    m = await studio.sp.mark();
+    await page.keyboard.press('Enter');
+    assert.equal(((await studio.sp.waitForEvent('crate-tracks-added', { after: m })).detail as { added: number }).added, 2);
+    await renamed.getByTestId('crate-open').click();
+    await lib.waitForTotal(4);
+    assert.deepEqual(await titles(), ['Alpha Drive', 'Bravo Lights', 'Charlie Rush', 'Delta Été']);
     // Delete on the crate: asks, Keep has the focus (Enter keeps it); then Delete deletes, the library is shown
     await renamed.getByTestId('crate-open').focus();
     await page.keyboard.press('Delete');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -93,6 +94,10 @@ describe('Models panel: Get α/β (issue 9) and a current model status (issue 12
     await page.waitForFunction(() => /\/s/.test((globalThis as unknown as D).document.querySelector('[data-testid=get-figures]')?.textContent ?? ''), null, { timeout: 30_000 });
     const figures = await page.getByTestId('get-figures').innerText();
     assert.match(figures, /of .* \(\d+ %\).*\/s.*left/);
+    // ui35: the time left covers the conversion after the download too, and says so with where its rate comes from
+    // (it was the download's alone: "2 min left" before half an hour of converting)
+    assert.match(figures, /left in all — the download, then converting, about \d+ (s|min) \(as measured on a busy 2-core machine; most computers are faster\)/, figures);
+    await page.getByTestId('get-figures').scrollIntoViewIfNeeded();
     await sp.screenshot('models-2-downloading');
     m = await sp.mark();
     await page.getByTestId('get-pause').click();
@@ -112,6 +117,10 @@ describe('Models panel: Get α/β (issue 9) and a current model status (issue 12
     const packPath = (ended.detail as { packPath: string }).packPath;
     assert.match(packPath, /deepresonance-beta-int4$/);
     await page.getByTestId('pack-beta-int4').waitFor();
+    // ui35: the pack is named as its folder is, in its manifest and the panel (it showed "deepresonance-beta-fp32-int4"
+    // beside the folder deepresonance-beta-int4)
+    assert.match(await page.getByTestId('pack-beta-int4').innerText(), /Installed: deepresonance-beta-int4 \(int4,/);
+    assert.equal((JSON.parse(readFileSync(join(packPath, 'manifest.json'), 'utf8')) as { name: string }).name, 'deepresonance-beta-int4');
     for (const id of ['delta', 'imagebind', 'vicuna-delta']) assert.equal(await page.getByTestId(`part-beta-${id}`).getAttribute('data-state'), 'present', id);
     await sp.screenshot('models-4-installed');
     // the chat pane, with the pack installed and none chosen yet, says so — not "No DeepResonance model pack is

@@ -36,6 +36,17 @@ describe('library: a filter narrows the selection to the rows it shows', { timeo
     await page.locator('[data-testid=library-table][data-total="0"]').waitFor();
     await page.waitForTimeout(500);
     assert.equal((await count.innerText()).trim(), '0 tracks', 'nothing shown, nothing selected');
+    // the detail panel still shows the track clicked first: it says the filter hides it, and offers no Write tags… for
+    // it (ui35: "Write tags…" wrote to the track no row showed)
+    await page.getByTestId('detail-hidden').waitFor({ timeout: 5000 }).catch(() => undefined);
+    assert.match(await page.getByTestId('library-detail').innerText(), /Hidden by the filter/);
+    assert.equal(await page.getByTestId('detail-write-tags').count(), 0, 'no Write tags… for a track the filter hides');
+    await studio.sp.screenshot('ui35-detail-hidden-by-filter');
+    // no rows: ↑ on the table still reaches the column headers (a sort to choose before the filter is cleared)
+    await page.getByTestId('library-table').focus();
+    await page.keyboard.press('ArrowUp');
+    assert.match(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid') ?? ''), /^sort-/, '↑ in a table with no rows: the headers');
+    await page.keyboard.press('Escape');
     await page.getByTestId('export-open').click();
     assert.equal(await page.getByTestId('export-scope').locator('option[value=selection]').isDisabled(), true, 'no selection to export');
     await studio.sp.screenshot('tester31-selection-filter');
@@ -47,6 +58,9 @@ describe('library: a filter narrows the selection to the rows it shows', { timeo
     await page.keyboard.press('Escape');
     await page.getByTestId('filter-clear').click();
     await lib.waitForTotal(5);
+    // its row shown again: the note goes, Write tags… is back
+    await page.getByTestId('detail-hidden').waitFor({ state: 'detached', timeout: 5000 });
+    await page.getByTestId('detail-write-tags').waitFor({ timeout: 5000 });
     await page.getByTestId('filter-bpm-min').fill('125');
     await page.getByTestId('filter-bpm-max').fill('100');
     await page.getByTestId('filter-bpm-max').press('Enter');

@@ -114,6 +114,40 @@ describe('Write tags… Cancel (issue 12)', { timeout: 300_000 }, () => {
     await page.getByTestId('tag-write-cancel').click();
   });
 
+  // ui35: Write tags… over 10,000 tracks whose files all carry another program's BPM/key tags read each file before
+  // the dialog could say what it would write (library:tag-plan, 6–7 s) with nothing shown but "Write …", and Cancel
+  // left the count running. Now it is checked in parts (1, 2, 4 … tracks), counted as it goes, and Cancel stops it.
+  test('the check before writing is counted as it goes ("0 of 4 tracks"), and Cancel while checking stops the count (ui35)', async () => {
+    const { page } = studio.sp;
+    const pid = Number(/pid (\d+)/.exec((await page.getByTestId('engine-status').getAttribute('title')) ?? '')?.[1]);
+    const m = await studio.sp.mark();
+    // frozen before the dialog opens: its first check waits, whatever the machine's speed
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await page.locator('[data-testid=detail-write-tags]', { hasText: '(4)' }).click();
+      await page.getByTestId('tag-write-dialog').waitFor();
+      await page.locator('[data-testid=tag-write-checking]', { hasText: 'Checking what can be written: 0 of 4 tracks…' }).waitFor({ timeout: 10_000 });
+      assert.equal(await page.locator('[data-testid=tag-write-checking] progress').getAttribute('max'), '4');
+      await studio.sp.screenshot('ui35-tag-plan-checking');
+      await page.getByTestId('tag-write-cancel').click();
+      await page.getByTestId('tag-write-dialog').waitFor({ state: 'hidden' });
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    // opened again and left to finish: its parts counted 1, 3, 4 of 4; the cancelled check went no further (its one
+    // part's answer, arriving after the Cancel, counted nothing)
+    const again = await studio.sp.mark();
+    await page.locator('[data-testid=detail-write-tags]', { hasText: '(4)' }).click();
+    await studio.sp.waitForEvent('tag-write-open', { after: again });
+    await page.locator('[data-testid=tag-write-go]', { hasText: 'Write 4 files' }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByTestId('tag-write-checking').count(), 0, 'the count goes once the check is done');
+    const counted = (await studio.sp.events()).filter((e) => e.seq > m && e.name === 'tag-plan-progress').map((e) => e.detail as { plan: number; checked: number; of: number });
+    assert.deepEqual(counted.map((c) => [c.checked, c.of]), [[1, 4], [3, 4], [4, 4]], JSON.stringify(counted));
+    assert.equal(new Set(counted.map((c) => c.plan)).size, 1, 'all from the check opened again');
+    await page.getByTestId('tag-write-cancel').click();
+    await page.getByTestId('tag-write-dialog').waitFor({ state: 'hidden' });
+  });
+
   test('the engine killed while a file is written: the dialog says how many were written, that the file being written is whole, and how many were not started (crash34)', async () => {
     // before: the dialog went back to its form as if nothing had run, and the toast said only "Could not write the
     // tags: The analysis engine stopped unexpectedly … try again" — which files had their tags, and whether the one

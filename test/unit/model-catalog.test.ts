@@ -11,6 +11,7 @@ import { CKPT, llmFolderProblem, locateCkpt, packBytesEstimate, vicunaDeltaWante
 import { fmtBytes, progressLine, stepNote } from '../../main/cli/model';
 import { fmtEta } from '@contract';
 import { lockModels, modelsFolderFailure } from '../../main/engine/model/catalog/job';
+import { BENCH_CONVERT_SOURCE, convertEstimate, recordConvertRate } from '../../main/engine/model/catalog/convert-rate';
 import { parseOwner, procStat, type LockOwner } from '../../main/engine/model/catalog/lock';
 import { readableReason } from '../../main/engine/model/providers';
 import type { HubFile } from '../../main/engine/model/download/index';
@@ -78,7 +79,9 @@ describe('model catalogue', () => {
     touch(join(packs, 'deepresonance-beta-int4', 'manifest.json'), JSON.stringify({ variant: 'beta', name: 'b', llm_quant: 'int4', files: { a: { bytes: 3 }, b: { bytes: 4 } } }));
     touch(join(packs, 'deepresonance-alpha-int4.partial', 'manifest.json'), JSON.stringify({ variant: 'alpha', name: 'a' }));
     touch(join(packs, 'deepresonance-alpha-fp16', 'decoder.onnx'));
-    assert.deepEqual(installedPacks(packs), [{ variant: 'beta', precision: 'int4', name: 'b', path: join(packs, 'deepresonance-beta-int4'), bytes: 7 }]);
+    // named by its folder, as its path shows it, whatever its manifest says (ui35: "deepresonance-beta-fp32-int4" was
+    // shown beside the folder deepresonance-beta-int4)
+    assert.deepEqual(installedPacks(packs), [{ variant: 'beta', precision: 'int4', name: 'deepresonance-beta-int4', path: join(packs, 'deepresonance-beta-int4'), bytes: 7 }]);
   });
 
   it('CLI figures: sizes, ETA and a progress line with speed', () => {
@@ -91,6 +94,30 @@ describe('model catalogue', () => {
       steps: [{ id: 'a', label: 'ImageBind-huge: imagebind_huge.pth', kind: 'download', state: 'running', bytes: 1, total: 2, bytesPerSecond: 1, etaSeconds: 1 }],
     }, 200);
     assert.match(line, /^\[#{12}-{12}\]  50%  2\.5 GB\/5\.0 GB  50\.0 MB\/s  ETA 0:50  ImageBind-huge/);
+  });
+
+  it('the ETA covers the conversion after the downloads: measured on this computer once a real pack was made, else the benchmark (ui35)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'convert-rate-'));
+    try {
+      const bench = convertEstimate(dir, 'int4', 0.92e9);
+      assert.ok(bench && Math.abs(bench.seconds - 312.6) < 0.01, JSON.stringify(bench));
+      assert.equal(bench.from, BENCH_CONVERT_SOURCE);
+      assert.equal(convertEstimate(dir, 'int4', 0), null, 'no size, no estimate');
+      recordConvertRate(dir, 'int4', 1.4e6, 2); // a tiny pack: its fixed costs are not a rate
+      assert.equal(convertEstimate(dir, 'int4', 1e9)?.from, BENCH_CONVERT_SOURCE);
+      recordConvertRate(dir, 'int4', 4e9, 800);
+      const mine = convertEstimate(dir, 'int4', 2e9);
+      assert.deepEqual(mine, { seconds: 400, from: "as this computer's last int4 conversion" });
+      assert.equal(convertEstimate(dir, 'fp16', 1e9)?.from, BENCH_CONVERT_SOURCE, 'another precision: the benchmark');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const line = progressLine({
+      jobId: 'j', variant: 'beta', precision: 'int4', state: 'running', bytes: 2.5e9, total: 5e9, bytesPerSecond: 50e6, etaSeconds: 50 + 1800, convertSeconds: 1800,
+      message: '', error: null, packPath: null, startedAt: 0,
+      steps: [{ id: 'a', label: 'ImageBind-huge: imagebind_huge.pth', kind: 'download', state: 'running', bytes: 1, total: 2, bytesPerSecond: 1, etaSeconds: 1 }],
+    }, 200);
+    assert.match(line, /ETA 30:50  \(convert 30:00 incl\.\)  ImageBind-huge/);
   });
 
   it('before the total is known the TTY line says it is connecting, not "0 B/0 B" (tester28)', () => {

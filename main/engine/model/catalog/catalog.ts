@@ -163,7 +163,7 @@ export const fileSize = (p: string): number => {
 };
 
 /**
- * Packs under `packs/`: folders with a manifest.json (the converter writes a pack into a
+ * Packs under `packs/`, each named by its folder: folders with a manifest.json (the converter writes a pack into a
  * temporary sibling `<name>.partial` and renames it, so a folder with a manifest is complete; `.partial` and hidden
  * folders are work in progress and never listed).
  */
@@ -180,7 +180,9 @@ export function installedPacks(packsDir: string): Array<{ variant: Variant; prec
       if (m.variant !== 'alpha' && m.variant !== 'beta') continue;
       const bytes = Object.values(m.files ?? {}).reduce((s, f) => s + (Number(f.bytes) || 0), 0);
       const precision = m.llm_quant && m.llm_quant !== 'none' ? m.llm_quant : (m.dtype ?? '?');
-      out.push({ variant: m.variant as Variant, precision, name: m.name ?? basename(dir), path: dir, bytes });
+      // named by its folder, as its path shows it (a Get's manifest before ui35 said "deepresonance-beta-fp32-int4" in
+      // "deepresonance-beta-int4/", and the panel showed both)
+      out.push({ variant: m.variant as Variant, precision, name: name, path: dir, bytes });
     } catch {
       continue;
     }

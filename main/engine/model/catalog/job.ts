@@ -14,6 +14,7 @@ import { fmtBytes, GET_AGAIN, GET_FROM_CKPT, StudioError, toErrorData, type GetR
 import { download, DownloadError, freeBytes, hubEndpoint, hubHeaders, removePartial, type DownloadProgress } from '../download/index';
 import { fileSize, type Variant } from './catalog';
 import { isInside } from '../../fs/paths';
+import { convertEstimate, recordConvertRate } from './convert-rate';
 import { lockModels } from './lock';
 import { markerPath, readMarker, type Plan, type PlannedDownload, type VerifiedMarker } from './plan';
 
@@ -23,6 +24,8 @@ export { lockModels };
 export type ConvertFn = (o: {
   imagebind: string; imagebindConfig?: string; llm: string; vicunaDelta?: string; delta: string; out: string;
   precision: Precision; variant?: Variant;
+  /** the pack's name in its manifest (the Get passes its folder's name) */
+  name?: string;
   onProgress?: (p: { step: string; done: number; total: number; bytes?: number }) => void; signal?: AbortSignal;
 }) => Promise<{ dir: string; manifest: string; bytes: number }>;
 
@@ -88,7 +91,7 @@ export class GetJob {
     this.state = {
       jobId: `get-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
       variant: req.variant, precision: req.precision, state: 'running', steps: [], bytes: 0, total: 0,
-      bytesPerSecond: null, etaSeconds: null, message: 'Looking up the sources…', error: null, packPath: null, startedAt: Date.now(),
+      bytesPerSecond: null, etaSeconds: null, convertSeconds: null, convertFrom: null, message: 'Looking up the sources…', error: null, packPath: null, startedAt: Date.now(),
     };
   }
 
@@ -108,7 +111,7 @@ export class GetJob {
     if (this.running) return this.running;
     const controller = new AbortController();
     this.controller = controller;
-    Object.assign(this.state, { state: 'running', error: null, message: 'Looking up the sources…', bytesPerSecond: null, etaSeconds: null });
+    Object.assign(this.state, { state: 'running', error: null, message: 'Looking up the sources…', bytesPerSecond: null, etaSeconds: null, convertSeconds: null });
     this.emit(true);
     this.running = this.run(controller.signal).finally(() => {
       this.running = null;
@@ -131,7 +134,7 @@ export class GetJob {
     this.controller?.abort(new StudioError('CANCELLED', 'cancelled'));
     await wasRunning?.catch(() => undefined);
     for (const d of plan?.downloads ?? []) if (!d.present) await removePartial(d.dest);
-    Object.assign(this.state, { state: 'cancelled', message: 'Cancelled. Partial downloads were removed; verified files are kept.', bytesPerSecond: null, etaSeconds: null });
+    Object.assign(this.state, { state: 'cancelled', message: 'Cancelled. Partial downloads were removed; verified files are kept.', bytesPerSecond: null, etaSeconds: null, convertSeconds: null });
     for (const s of this.state.steps) if (s.state === 'running' || s.state === 'pending') s.state = 'skipped';
     this.emit(true);
   }
@@ -167,6 +170,11 @@ export class GetJob {
       if (free < need) {
         throw new StudioError('UNREADABLE', `Not enough free disk space in ${this.deps.modelsDir}: getting ${s.variant === 'alpha' ? 'α' : 'β'} at ${s.precision} needs about ${fmtBytes(need)} (${fmtBytes(left)} still to download, the pack ≈ ${fmtBytes(packBytes)}, ${fmtBytes(this.deps.reserveBytes ?? 1e9)} to spare) but ${fmtBytes(free)} is free. Free some space, choose a smaller precision, or set STUDIO_MODELS_DIR to a folder on a bigger disk, then ${GET_AGAIN}; nothing downloaded so far is lost.`);
       }
+      // the conversion after the downloads, in the ETA from the start (ui35): this computer's measured rate, else the
+      // benchmark's (convert-rate.ts)
+      const conversion = convertEstimate(this.deps.modelsDir, s.precision, packBytes);
+      s.convertSeconds = conversion?.seconds ?? null;
+      s.convertFrom = conversion?.from ?? null;
       this.emit(true);
       const estimate = new Map(p.downloads.map((d) => [d.dest, d.bytes]));
       const downloadSteps = s.steps.filter((x) => estimate.has(x.id));
@@ -206,7 +214,8 @@ export class GetJob {
             step.detail = pr.phase === 'downloading' ? undefined : pr.message ?? pr.phase; // a wait says how long and why
             recount();
             s.bytesPerSecond = pr.bytesPerSecond;
-            s.etaSeconds = pr.bytesPerSecond > 0 ? (s.total - s.bytes) / pr.bytesPerSecond : null;
+            // the whole job: what is left to download, then the conversion
+            s.etaSeconds = pr.bytesPerSecond > 0 ? (s.total - s.bytes) / pr.bytesPerSecond + (s.convertSeconds ?? 0) : null;
             this.emit(pr.phase === 'waiting'); // a wait's message is never lost to the 250 ms throttle
           },
         }).catch((e) => {
@@ -220,7 +229,7 @@ export class GetJob {
         this.emit(true);
       }
       s.bytesPerSecond = null;
-      s.etaSeconds = null;
+      s.etaSeconds = s.convertSeconds;
 
       // convert
       const conv = s.steps.find((x) => x.id === 'convert')!;
@@ -231,30 +240,40 @@ export class GetJob {
       const res = await this.deps.convert({
         imagebind: p.inputs.imagebind, imagebindConfig: p.inputs.imagebindConfig, llm: p.inputs.llm, vicunaDelta: p.inputs.vicunaDelta,
         delta: p.inputs.delta, out: this.deps.out, precision: s.precision, variant: s.variant, signal,
+        // the manifest names the pack as its folder is named ("deepresonance-beta-int4"), not by its dtype and quant
+        // ("deepresonance-beta-fp32-int4": the panel showed that name beside the folder's; ui35)
+        name: basename(this.deps.out),
         onProgress: (c) => {
           conv.detail = c.step;
           conv.bytes = c.done;
           conv.total = c.total;
           const el = (Date.now() - t0) / 1000;
-          conv.etaSeconds = c.done > 0 && c.total > 0 ? (el * (c.total - c.done)) / c.done : null;
+          // the whole conversion's time left (done/total count one converter step only: their ETA started again at
+          // each step); none once the estimate is past
+          const rest = conversion && conversion.seconds > el ? conversion.seconds - el : null;
+          conv.etaSeconds = rest;
+          s.etaSeconds = rest;
+          s.convertSeconds = rest;
           s.message = `Converting: ${c.step}`;
           this.emit();
         },
       });
       await recordSources(res.manifest, p);
+      recordConvertRate(this.deps.modelsDir, s.precision, res.bytes, (Date.now() - t0) / 1000);
       Object.assign(conv, { state: 'done', detail: undefined, etaSeconds: null });
+      Object.assign(s, { etaSeconds: null, convertSeconds: null });
       Object.assign(s, { state: 'finished', packPath: res.dir, message: `${s.variant === 'alpha' ? 'DeepResonance-α' : 'DeepResonance-β'} (${s.precision}) is ready: ${res.dir}${this.deps.rebuiltBecause ? ` (built again: the installed pack did not verify — ${this.deps.rebuiltBecause})` : ''}` });
       this.deps.onPack(res.dir);
     } catch (err) {
       const reason = signal.reason as StudioError | undefined;
       if (signal.aborted && reason?.message === 'paused') {
-        Object.assign(s, { state: 'paused', message: 'Paused. Partial downloads are kept; Resume continues from them (a conversion starts again).', bytesPerSecond: null, etaSeconds: null });
+        Object.assign(s, { state: 'paused', message: 'Paused. Partial downloads are kept; Resume continues from them (a conversion starts again).', bytesPerSecond: null, etaSeconds: null, convertSeconds: null });
         for (const st of s.steps) if (st.state === 'running') { st.state = 'pending'; st.bytesPerSecond = null; st.etaSeconds = null; }
       } else if (signal.aborted) {
         s.state = 'cancelled';
       } else {
         const e = toErrorData(modelsFolderFailure(err, this.deps.modelsDir) ?? diskFullFailure(err, this.deps.modelsDir, s.precision, this.lastPlan) ?? err);
-        Object.assign(s, { state: 'failed', error: { code: e.code, message: e.message }, message: e.message, bytesPerSecond: null, etaSeconds: null });
+        Object.assign(s, { state: 'failed', error: { code: e.code, message: e.message }, message: e.message, bytesPerSecond: null, etaSeconds: null, convertSeconds: null });
         for (const st of s.steps) if (st.state === 'running') Object.assign(st, { state: 'failed', detail: undefined, bytesPerSecond: null, etaSeconds: null });
       }
     } finally {

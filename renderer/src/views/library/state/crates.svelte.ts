@@ -117,10 +117,11 @@ class Crates {
     }
   }
 
-  /** Add tracks to the crate's end (a track already in it stays where it is), said in a toast. */
+  /** Add tracks to the crate's end in the table's order (`selection.inShownOrder`; a track already in it stays where it is), said in a toast. */
   async add(crateId: string, ids: string[]): Promise<void> {
     if (!ids.length || this.offline('add to the crate')) return;
     try {
+      ids = await selection.inShownOrder(ids);
       const { added, crate } = await api().call('crates:add-tracks', { crateId, trackIds: ids });
       await this.load();
       if (table.crateId === crateId) table.refresh(false);
@@ -150,11 +151,12 @@ class Crates {
     }
   }
 
-  /** In the crate shown: move the tracks in front of `beforeId` (null: to the end). */
+  /** In the crate shown: move the tracks in front of `beforeId` (null: to the end), in the table's order. */
   async move(ids: string[], beforeId: string | null): Promise<void> {
     const crateId = table.crateId;
     if (!crateId || !ids.length || this.offline('reorder the crate')) return;
     try {
+      ids = await selection.inShownOrder(ids);
       const { order } = await api().call('crates:move-tracks', { crateId, trackIds: ids, beforeId });
       table.refresh(false);
       signal('crate-reordered', { crateId, order });

@@ -17,11 +17,17 @@ class Detail {
    * nothing and left the lost link's error up.
    */
   wantedId: string | null = null;
+  /**
+   * The filter hides the shown track's row (`selection.keepShown` asks after each filter change): the panel says so and
+   * offers no Write tags… for it — a write goes to the selection, and a track no row shows is not in it (ui35).
+   */
+  hidden = $state(false);
   private seq = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   /** Show a track's detail once the selection settles (no request when it is already shown). */
   show(trackId: string): void {
+    this.hidden = false; // a row was picked: the filter shows it
     if (this.track?.track.id === trackId && !this.error) return;
     this.wantedId = trackId;
     if (this.timer) clearTimeout(this.timer);
@@ -44,6 +50,14 @@ class Detail {
     this.loading = false;
     this.error = null;
     this.wantedId = null;
+    this.hidden = false;
+  }
+
+  /** The filter hides (true) or shows the shown track's row; signalled when it changes. */
+  setHidden(hidden: boolean): void {
+    if (this.hidden === hidden) return;
+    this.hidden = hidden;
+    signal('library-detail-hidden', { trackId: this.wantedId, hidden });
   }
 
   /**

@@ -132,21 +132,52 @@ class Selection {
    * After the filter changed: the selected rows it hides leave the selection, as in DJ software (rekordbox, Mixxx),
    * so that Write tags…, Export (selected rows) and Add to crate act only on rows the user can see — Ctrl+A, then a
    * BPM range that hid every row, said "0 tracks · 11 selected" and wrote tags to the hidden rows (tester31). The rows
-   * still shown stay selected. One `library:ids` call for the new filter, only when something is selected; its answer
-   * is dropped when a gesture or a later filter came meanwhile. When the ids cannot be read, the selection is cleared
+   * still shown stay selected. One `library:ids` call for the new filter, only when something is selected or the detail
+   * panel shows a track (`detail.hidden`: whether the filter hides that track's row); its answer is dropped when a
+   * later filter came meanwhile, and the selection's part of it when a gesture came. When the ids cannot be read, the selection is cleared
    * (no action may reach rows that are not shown).
    */
   async keepShown(): Promise<void> {
-    if (!this.ids.size) return;
+    const detailId = detail.wantedId;
+    if (!this.ids.size && !detailId) return;
     const g = this.gesture;
     const n = ++this.narrowing;
     const shown = await this.fetchIds();
-    if (g !== this.gesture || n !== this.narrowing) return;
+    if (n !== this.narrowing) return;
     const visible = new Set(shown ?? []);
+    // the detail panel's track: said hidden by the filter (and no Write tags… offered for it) where the filter hides
+    // its row (ui35: the panel offered Write tags… for a track no row showed, after a search hid it)
+    if (detailId !== null && detailId === detail.wantedId) detail.setHidden(!visible.has(detailId));
+    if (g !== this.gesture || !this.ids.size) return;
     const next = new Set([...this.ids].filter((id) => visible.has(id)));
     if (next.size === this.ids.size) return;
     this.ids = next;
     signal('library-selection-narrowed', { count: next.size });
+  }
+
+  /**
+   * `ids` in the order the table shows them (its sort and filter; a crate's own order in a crate shown so): what every
+   * "add the selection" path sends — a drag onto a crate, Add to crate… from the mouse or the keyboard, a reorder in a
+   * crate. The selection is a set kept in the order of the gestures, so Ctrl-clicking Charlie, then Alpha, added them
+   * Charlie first, where DJ software (rekordbox, Serato, Mixxx) adds a selection as the list shows it (ui35). From the
+   * table's cached rows when they hold every id (no call), else one `library:ids` call; an id the table does not show
+   * (or all of them, when the call failed) keeps its place after the others.
+   */
+  async inShownOrder(ids: readonly string[]): Promise<string[]> {
+    if (ids.length < 2) return [...ids];
+    const want = new Set(ids);
+    const at = new Map<string, number>();
+    const total = table.total ?? 0;
+    for (let i = 0; i < total && at.size < want.size; i++) {
+      const id = table.row(i)?.id;
+      if (id !== undefined && want.has(id)) at.set(id, i);
+    }
+    if (at.size < want.size) {
+      const all = await this.fetchIds();
+      if (all) all.forEach((id, i) => want.has(id) && at.set(id, i));
+    }
+    const rank = (id: string) => at.get(id) ?? Number.MAX_SAFE_INTEGER;
+    return [...ids].map((id, k) => ({ id, k })).sort((a, b) => rank(a.id) - rank(b.id) || a.k - b.k).map((x) => x.id);
   }
 
   /** The ids of rows lo…hi from the table's cache, in order; null when any of them is not cached. */
