@@ -74,6 +74,36 @@ describe('the disk full while the pack is converted (tester29b)', () => {
   });
 });
 
+// ui35 seen-and-left: once the conversion ran past its estimate the time left vanished and nothing said why
+describe('a conversion past its estimate says so (job.ts)', () => {
+  it('the convert step reads "… — taking longer than estimated (under a minute)" once the estimate is spent', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { GetJob } = await import('../../main/engine/model/catalog/job');
+    const dir = mkdtempSync(join(tmpdir(), 'rs-convert-late-'));
+    const details: (string | undefined)[] = [];
+    try {
+      const job: InstanceType<typeof GetJob> = new GetJob({ variant: 'beta', precision: 'int4' }, {
+        out: join(dir, 'packs', 'deepresonance-beta-int4'), modelsDir: dir, env: {}, onPack: () => undefined, reserveBytes: 0,
+        emit: () => undefined,
+        plan: async () => ({ variant: 'beta', parts: [], downloads: [], inputs: { imagebind: 'ib', llm: 'llm', delta: 'd' }, llmProblem: null, packBytes: { int4: 1000, int8: 1000, fp16: 1000, fp32: 1000 } }),
+        // a 1 kB pack is estimated at a few ms (the benchmark's rate): 30 ms into the conversion it is past
+        convert: async (o: { onProgress: (c: { step: string; done: number; total: number }) => void }) => {
+          await new Promise((r) => setTimeout(r, 30));
+          o.onProgress({ step: 'LLM weights', done: 1, total: 2 });
+          details.push(job.state.steps.find((st) => st.kind === 'convert')?.detail);
+          throw Object.assign(new Error('stop here'), { code: 'INTERNAL' });
+        },
+      } as unknown as ConstructorParameters<typeof GetJob>[1]);
+      await job.start();
+      assert.ok(details.includes('LLM weights — taking longer than estimated (under a minute)'), JSON.stringify(details));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 // tester33: Resume made the Get's progress jump back ("531 kB of 1.1 MB (47 %)" paused → "262 kB of 873 kB (30 %)"):
 // the Resume's plan finds the file verified before the pause present, and the total counted only what was left.
 describe('the Get\'s progress counts the files verified before a pause (job.ts)', () => {

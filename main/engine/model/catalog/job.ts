@@ -244,13 +244,13 @@ export class GetJob {
         // ("deepresonance-beta-fp32-int4": the panel showed that name beside the folder's; ui35)
         name: basename(this.deps.out),
         onProgress: (c) => {
-          conv.detail = c.step;
           conv.bytes = c.done;
           conv.total = c.total;
           const el = (Date.now() - t0) / 1000;
           // the whole conversion's time left (done/total count one converter step only: their ETA started again at
-          // each step); none once the estimate is past
+          // each step); none once the estimate is past — then the step says so, rather than the time left vanishing
           const rest = conversion && conversion.seconds > el ? conversion.seconds - el : null;
+          conv.detail = conversion && rest === null ? `${c.step} — taking longer than estimated (${conversion.seconds < 60 ? 'under a minute' : `about ${Math.round(conversion.seconds / 60)} min`})` : c.step;
           conv.etaSeconds = rest;
           s.etaSeconds = rest;
           s.convertSeconds = rest;
