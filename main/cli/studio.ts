@@ -27,8 +27,9 @@ const USAGE = `Resonance Studio ${STUDIO_VERSION}
 Usage:
   studio serve [--host 127.0.0.1] [--port N] [--data-dir DIR] [--root DIR]...
       Start the studio as a local web app and print its URL (with access token).
-      Without --port: the port of its last run on the data folder, so the
-      page's address and kept session stay (a free one if taken; --port 0: any).
+      Without --port: the port its last run without --port on the data folder
+      took, so the page's address and kept session stay (a free one if taken;
+      --port 0: any; a run with --port N leaves that record as it was).
   studio probe <file> [--json]
       Show a file's tags, streams, duration and whether it has cover art.
   studio ask [--pack DIR] [--audio F] [--region START:END] [--image F] [--video F]
