@@ -30,8 +30,14 @@ Usage:
       Without --port: the port its last run without --port on the data folder
       took, so the page's address and kept session stay (a free one if taken;
       --port 0: any; a run with --port N leaves that record as it was).
+      --root DIR (repeatable): the only folders it reaches (default: your
+      music folder, $XDG_MUSIC_DIR or ~/Music, and the library's folders).
+      --host: the address it listens on (default 127.0.0.1, this machine only;
+      another lets anyone with the URL in). --data-dir: the data folder.
   studio probe <file> [--json]
       Show a file's tags, streams, duration and whether it has cover art.
+      --json: all of it as one JSON object (an error too: {"error": {code,
+      message}} on stdout, the message on stderr; exit 1).
   studio ask [--pack DIR] [--audio F] [--region START:END] [--image F] [--video F]
              [--input TEXT | --features] [--greedy] [--seed N] [--max-new-tokens N]
              [--provider auto|cpu|cuda|webgpu|dml|coreml] [--json] "instruction"

@@ -45,6 +45,18 @@ test('every command answers --help / -h with its own usage (exit 0); an unknown 
   assert.match(bad.err, /^studio: probe: unknown option '--frobnicate'\.\n\nUsage:\n  studio probe /);
 });
 
+test('serve --help and probe --help say what each option of their usage line does (newuser35: --root, --host, --json were named only)', () => {
+  for (const [cmd, opts] of [['serve', ['--host', '--port', '--data-dir', '--root']], ['probe', ['--json']]] as const) {
+    const r = studio(cmd, '--help');
+    const [synopsis, ...rest] = r.out.split('\n').slice(1);
+    const text = rest.join('\n');
+    for (const o of opts) {
+      assert.ok(synopsis.includes(o), `${cmd}'s usage line has ${o}`);
+      assert.ok(text.includes(o), `${cmd} --help says what ${o} does:\n${r.out}`);
+    }
+  }
+});
+
 test('a data folder that cannot be made fails at once, once, saying what to do (no hang, no raw EEXIST/ENOTDIR)', () => {
   const file = join(dataDir, 'a-file');
   writeFileSync(file, 'x');
