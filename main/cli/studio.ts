@@ -42,7 +42,14 @@ Usage:
              [--input TEXT | --features] [--greedy] [--seed N] [--max-new-tokens N]
              [--provider auto|cpu|cuda|webgpu|dml|coreml] [--json] "instruction"
       Ask DeepResonance about media. Without --pack: the pack chosen in the app
-      (the data folder's), else the one installed (studio model list). --input takes the input text with <Audio>,
+      (the data folder's), else the one installed (studio model list).
+      --audio, --image, --video: the media asked about (a picture: a cover);
+      --region 30:45: the seconds of --audio the model hears (default all).
+      --greedy: the likeliest word each step (no sampling); --seed N: the
+      same seed, question and settings give the same answer; --max-new-tokens
+      N: the answer's longest (default the pack's, 512); --provider: where it
+      runs (auto: the first that starts of CUDA, DirectML or CoreML, WebGPU,
+      CPU). --input takes the input text with <Audio>,
       <Image>, <Video> placeholders (default: the attached media in that order);
       with --video and <Audio> but no --audio, the audio is the video's soundtrack.
       --features: the input text is the track's features line (what analyze
