@@ -108,6 +108,9 @@ describe('typing into the chat pane (no model) does not work the track (tester29
   test('Ctrl+K (no model) moves the focus to the chat pane at once: a question typed straight after it does not work the track', async () => {
     const { sp } = studio;
     await sp.page.getByTestId('model-missing').waitFor();
+    // the engine's note names the command as `studio model get beta`: drawn as code, without its backticks (newuser35)
+    assert.doesNotMatch(await sp.page.getByTestId('model-missing').innerText(), /`/, 'no backtick drawn');
+    assert.deepEqual(await sp.page.getByTestId('model-missing').locator('code').allInnerTexts(), ['studio model get beta']);
     assert.equal(await focusRightAfterCtrlK(), 'chat', 'the focus was still on the page when Ctrl+K had been handled');
     await sp.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { blur?(): void } | null } }).document.activeElement?.blur?.());
     const m = await sp.mark();
