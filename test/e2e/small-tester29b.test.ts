@@ -129,6 +129,10 @@ describe('typing into the chat pane (no model) does not work the track (tester29
     const chosen = await sp.chat().choosePack(join(TINY_DIR, 'packs', 'alpha-fp32'));
     assert.equal(chosen.name, 'pack-chosen', JSON.stringify(chosen.detail));
     await page.locator('[data-testid=chat-input]:not([disabled])').waitFor();
+    // the empty thread's hint speaks of this track: a WAV has no video to ask about (newuser35: it said "…or how the
+    // music fits the video" of every track)
+    const hint = await page.getByTestId('chat').locator('p.hint').innerText();
+    assert.match(hint, /^Ask about the instruments, the mood, the structure\. Answers are kept with the track\.$/);
     assert.equal(await focusRightAfterCtrlK(), 'chat-input', 'the focus was still on the page when Ctrl+K had been handled');
     await page.getByTestId('chat-input').fill('');
     await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { blur?(): void } | null } }).document.activeElement?.blur?.());
