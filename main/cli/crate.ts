@@ -71,7 +71,7 @@ export function findCrate(crates: readonly Crate[], name: string): Crate | undef
  * combining marks 0), not by UTF-16 code units — "夜のクラブ" is 5 code units but 10 cells, "é" as e + U+0301 is 2 but 1.
  */
 export function formatCrates(crates: readonly Crate[]): string {
-  if (!crates.length) return 'No crates yet: make one in the Library (New crate… in its sidebar).';
+  if (!crates.length) return 'No crates yet: make one in the Library (New crate… in its sidebar), or from a playlist with studio crate import PLAYLIST.';
   const w = Math.max(...crates.map((c) => stringWidth(c.name)));
   return crates.map((c) => `${c.name}${' '.repeat(w - stringWidth(c.name))}  ${String(c.trackCount).padStart(5)} ${c.trackCount === 1 ? 'track ' : 'tracks'}  ${clockTime(c.durationSec)}`).join('\n');
 }

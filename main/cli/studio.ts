@@ -27,15 +27,29 @@ const USAGE = `Resonance Studio ${STUDIO_VERSION}
 Usage:
   studio serve [--host 127.0.0.1] [--port N] [--data-dir DIR] [--root DIR]...
       Start the studio as a local web app and print its URL (with access token).
-      Without --port: the port of its last run on the data folder, so the
-      page's address and kept session stay (a free one if taken; --port 0: any).
+      Without --port: the port its last run without --port on the data folder
+      took, so the page's address and kept session stay (a free one if taken;
+      --port 0: any; a run with --port N leaves that record as it was).
+      --root DIR (repeatable): the only folders it reaches (default: your
+      music folder, $XDG_MUSIC_DIR or ~/Music, and the library's folders).
+      --host: the address it listens on (default 127.0.0.1, this machine only;
+      another lets anyone with the URL in). --data-dir: the data folder.
   studio probe <file> [--json]
       Show a file's tags, streams, duration and whether it has cover art.
+      --json: all of it as one JSON object (an error too: {"error": {code,
+      message}} on stdout, the message on stderr; exit 1).
   studio ask [--pack DIR] [--audio F] [--region START:END] [--image F] [--video F]
              [--input TEXT | --features] [--greedy] [--seed N] [--max-new-tokens N]
              [--provider auto|cpu|cuda|webgpu|dml|coreml] [--json] "instruction"
       Ask DeepResonance about media. Without --pack: the pack chosen in the app
-      (the data folder's), else the one installed (studio model list). --input takes the input text with <Audio>,
+      (the data folder's), else the one installed (studio model list).
+      --audio, --image, --video: the media asked about (a picture: a cover);
+      --region 30:45: the seconds of --audio the model hears (default all).
+      --greedy: the likeliest word each step (no sampling); --seed N: the
+      same seed, question and settings give the same answer; --max-new-tokens
+      N: the answer's longest (default the pack's, 512); --provider: where it
+      runs (auto: the first that starts of CUDA, DirectML or CoreML, WebGPU,
+      CPU). --input takes the input text with <Audio>,
       <Image>, <Video> placeholders (default: the attached media in that order);
       with --video and <Audio> but no --audio, the audio is the video's soundtrack.
       --features: the input text is the track's features line (what analyze

@@ -36,9 +36,10 @@ export const TAGS_USAGE = `Usage:
       of it (another program's) is kept and named — --clear-conflicting
       removes it where it disagrees with our uncertain guess.
       --dry-run prints the plan and writes nothing: the tracks that would be
-      written, and why each other one would not. --json: the plan as one JSON
-      object ({"writable": [{trackId, path}], "refused": [{trackId, path,
-      reason}]}); when writing, one JSON object per track (path, trackId and
+      written (under each, a value it would not get and why: "no key: …"),
+      and why each other one would not. --json: the plan as one JSON object
+      ({"writable": [{trackId, path, notWritten?: {bpm, key}}], "refused":
+      [{trackId, path, reason}]}); when writing, one JSON object per track (path, trackId and
       "written" {format, bpm, key, readBack, notWritten, kept, cleared,
       foreign}, "refused" (the reason) or "error" with "code").
       Each file is written into a copy beside it, read back and put in place;
@@ -190,14 +191,20 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
     if (tty) process.stderr.write('\r\x1b[K');
     const reasons = new Map(plan.refused.map((r) => [r.trackId, r.reason]));
     const path = (id: string) => byId.get(id)!.path;
+    const partial = new Map((plan.partial ?? []).map((p) => [p.trackId, p.notWritten]));
     if (dryRun) {
       if (json) {
-        out(JSON.stringify({ writable: plan.writable.map((trackId) => ({ trackId, path: path(trackId) })), refused: plan.refused.map((r) => ({ trackId: r.trackId, path: path(r.trackId), reason: r.reason })) }));
+        out(JSON.stringify({ writable: plan.writable.map((trackId) => ({ trackId, path: path(trackId), ...(partial.has(trackId) ? { notWritten: partial.get(trackId) } : {}) })), refused: plan.refused.map((r) => ({ trackId: r.trackId, path: path(r.trackId), reason: r.reason })) }));
         return 0;
       }
       const what = want.bpm && want.key ? 'BPM and key' : want.bpm ? 'the BPM' : 'the key';
       out(`Would write ${what}${want.key ? ` (key as ${notation}: ${NOTATIONS[notation]})` : ''} into ${plan.writable.length} of ${tracks.length} ${tracks.length === 1 ? 'file' : 'files'}${clearConflicting ? ', removing the file\'s own tags that disagree with our uncertain values' : ''}:`);
-      for (const id of plan.writable) out(`  ${shownPath(path(id))}`);
+      for (const id of plan.writable) {
+        out(`  ${shownPath(path(id))}`);
+        // a value asked for that this file would not get, with why, as the write reports it ("no key …")
+        const left = partial.get(id);
+        for (const [what, why] of [['BPM', left?.bpm], ['key', left?.key]] as const) if (why) out(`      no ${what}: ${why}`);
+      }
       if (plan.refused.length) {
         out(`Would not write ${plan.refused.length}:`);
         for (const r of plan.refused) out(`  ${shownPath(path(r.trackId))}\n      ${r.reason}`);

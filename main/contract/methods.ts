@@ -1488,11 +1488,14 @@ export const methods = {
      * `writable`: the tracks library:write-tags with these options would write (a file changed since its analysis,
      * read-only or gone is found only when written); `refused`: the others, each with the message its write would be
      * refused with (not analysed, a container whose tags are not written, no value sure enough, a tempo or key that
-     * changes, an unknown id: `fileName` ''). Both in the order of `trackIds`, a repeated id once.
+     * changes, an unknown id: `fileName` ''). Both in the order of `trackIds`, a repeated id once. `partial`: the
+     * writable tracks where a value asked for would not be written, with why (library:write-tags' `notWritten`: the
+     * tempo is uncertain, the key changes…; null for a value that is written or not asked for), in `writable`'s order.
      */
     output: z.object({
       writable: z.array(z.string()),
       refused: z.array(z.object({ trackId: z.string(), fileName: z.string(), reason: z.string() })),
+      partial: z.array(z.object({ trackId: z.string(), notWritten: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }) })).optional(),
     }),
     host: 'engine',
     summary: 'Which of the tracks Write tags would write, and why each other one would be refused — nothing written (one call for a selection).',

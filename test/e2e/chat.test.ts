@@ -210,6 +210,11 @@ describe('chat about a track', { timeout: 300_000 }, () => {
     const pop = page.getByTestId('model-settings');
     assert.equal((await pop.getByTestId('diag-active').innerText()).trim(), 'CPU');
     assert.match(await pop.getByTestId('diag-available').innerText(), /CPU/);
+    // every provider onnxruntime-node lists by its product's name, as the others are: "tensorrt (not bundled)" was
+    // the one lower-case id among "CPU, WebGPU, CUDA (not bundled)" (newuser35)
+    for (const name of (await pop.getByTestId('diag-available').innerText()).split(', ').map((a) => a.replace(/ \(not bundled\)$/, ''))) {
+      assert.match(name, /^(CPU|WebGPU|CUDA|TensorRT|DirectML|CoreML)$/, `a provider shown by its id: ${name}`);
+    }
     assert.match(await pop.getByTestId('diag-order').innerText(), /CPU$/);
     assert.match(await pop.getByTestId('diag-cuda').innerText(), /installed/);
     assert.equal(await pop.getByTestId('provider-select').inputValue(), 'auto');

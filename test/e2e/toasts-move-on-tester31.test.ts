@@ -42,4 +42,30 @@ describe('error toasts about an action: plain words, gone when the view changes'
     assert.deepEqual(await studio.sp.toastTexts('error'), [], 'and does not come back');
     await studio.sp.screenshot('tester31-toast-gone');
   });
+
+  test('a long error is cut to three lines, and shown whole while the pointer is on it or it has the focus (newuser35)', async () => {
+    // the Models panel's Get on β with no LLaMA folder: what to do is the message's end ("…point to your LLaMA-7B
+    // folder in Hugging Face format (the studio…" was all a new user saw; the rest was in a tooltip only)
+    const { page } = studio.sp;
+    await page.getByTestId('view-track').click();
+    await page.getByTestId('model-missing').getByRole('button', { name: /Get DeepResonance/ }).click();
+    await page.getByTestId('models-panel').waitFor();
+    const m = await studio.sp.mark();
+    await page.getByTestId('models-panel').getByRole('button', { name: 'Get', exact: true }).last().click();
+    await studio.sp.waitForEvent('error-shown', { after: m });
+    const message = page.getByTestId('toast-error').locator('.message');
+    const cut = () => message.evaluate((el) => el.scrollHeight > el.clientHeight + 1);
+    assert.match(await message.innerText(), /LLaMA/);
+    assert.equal(await cut(), true, 'a message this long is cut at first (three lines)');
+    await page.getByTestId('toast-error').hover();
+    await studio.sp.frames(2);
+    assert.equal(await cut(), false, 'the whole message while the pointer is on it');
+    await studio.sp.screenshot('newuser35-toast-whole-on-hover');
+    await page.mouse.move(700, 300);
+    await studio.sp.frames(2);
+    assert.equal(await cut(), true, 'cut again once the pointer left');
+    await page.getByTestId('toast-error').getByTestId('dismiss').focus();
+    await studio.sp.frames(2);
+    assert.equal(await cut(), false, 'the whole message while its Dismiss has the keyboard focus');
+  });
 });

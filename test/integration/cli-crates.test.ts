@@ -200,6 +200,15 @@ test('while another process holds the data folder (the app, studio serve) crate 
   }
 });
 
+test('a library with no crates says how to make one here too: studio crate import PLAYLIST (newuser35)', () => {
+  // before: "No crates yet: make one in the Library (New crate… in its sidebar)." — the app's way only
+  const empty = join(dir, 'no-crates-data');
+  openDb(empty).close();
+  const list = studio('crate', 'list', '--data-dir', empty);
+  assert.equal(list.code, 0, list.err);
+  assert.match(list.out, /^No crates yet: make one in the Library \(New crate… in its sidebar\), or from a playlist with studio crate import PLAYLIST\.\n$/);
+});
+
 test('a data folder with no library (a typo in --data-dir, a music folder) is named as such, exit 1, and nothing is made there (tester22)', () => {
   // before: `crate list --data-dir /typo` made /typo and an empty studio.sqlite in it, and said "No crates yet" (exit 0)
   const typo = join(dir, 'no-such-data');

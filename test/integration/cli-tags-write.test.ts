@@ -98,6 +98,33 @@ describe('studio tags write (tags34)', { timeout: 300_000 }, () => {
     assert.equal(id3(files.mp3).TBPM, undefined);
   });
 
+  test('--dry-run names, under each file it would write, a value asked for that it would not write (newuser35)', () => {
+    // a click at 124 BPM and nothing tonal (lame): the tempo is sure, the key is not. The plan's header said "Would
+    // write BPM and key … into 1 of 1 file" and the file alone; the write then wrote the BPM only ("no key …")
+    const extra = join(DIR, 'Extra');
+    mkdirSync(extra, { recursive: true });
+    const wav = join(DIR, 'clickonly.wav');
+    const clickOnly = join(extra, 'clickonly.mp3');
+    ff(['-f', 'lavfi', '-i', "aevalsrc='if(lt(mod(t,0.483871),0.03),0.7*sin(2*PI*1000*t),0)':s=44100:d=8", '-ac', '2', wav]);
+    execFileSync('lame', ['--quiet', '-V', '2', wav, clickOnly]);
+    const run = studio('analyze', extra, '--json', '--db', join(dataDir, 'studio.sqlite'));
+    assert.equal(run.code, 0, run.err);
+    const before = sha(clickOnly);
+    const text = studio('tags', 'write', clickOnly, files.mp3, '--dry-run');
+    assert.equal(text.code, 0, text.err);
+    assert.ok(text.out.includes(`\n  ${clickOnly}\n      no key: the best guess (key `), text.out);
+    assert.match(text.out, /no key: the best guess \(key [^)]+ at \d+% confidence\) is uncertain \(below 50%\), and a tag cannot say so\n/);
+    assert.ok(text.out.includes(`\n  ${files.mp3}\n`) && !new RegExp(`${files.mp3.replace(/[.]/g, '\\.')}\n {6}no `).test(text.out), `click.mp3 gets both:\n${text.out}`);
+    const json = studio('tags', 'write', clickOnly, '--dry-run', '--json');
+    const plan = JSON.parse(json.out) as { writable: { path: string; notWritten?: { bpm: string | null; key: string | null } }[] };
+    assert.equal(plan.writable[0].path, clickOnly);
+    assert.equal(plan.writable[0].notWritten?.bpm, null);
+    assert.match(plan.writable[0].notWritten?.key ?? '', /is uncertain/);
+    assert.equal(sha(clickOnly), before, 'nothing written');
+    const written = studio('tags', 'write', clickOnly);
+    assert.match(written.out, /written {5}BPM 124 \(ID3v2\)\n {2}no key {6}the best guess/, 'the write agrees with the plan');
+  });
+
   test('writes every file below a folder (Camelot); read back by id3v2, metaflac, vorbiscomment and kid3-cli; a read-only file fails: exit 1', () => {
     const r = studio('tags', 'write', music, '--notation', 'Camelot');
     assert.equal(r.code, 1, `${r.out}\n${r.err}`);

@@ -45,6 +45,20 @@ test('every command answers --help / -h with its own usage (exit 0); an unknown 
   assert.match(bad.err, /^studio: probe: unknown option '--frobnicate'\.\n\nUsage:\n  studio probe /);
 });
 
+test('serve, probe and ask --help say what each option of their usage line does (newuser35: --root, --host, --json, --region, --greedy, --seed, --provider… were named only)', () => {
+  const asks = ['--pack', '--audio', '--region', '--image', '--video', '--input', '--features', '--greedy', '--seed', '--max-new-tokens', '--provider', '--json'];
+  for (const [cmd, opts, lines] of [['serve', ['--host', '--port', '--data-dir', '--root'], 1], ['probe', ['--json'], 1], ['ask', asks, 3]] as const) {
+    const r = studio(cmd, '--help');
+    const all = r.out.split('\n').slice(1);
+    const synopsis = all.slice(0, lines).join('\n');
+    const text = all.slice(lines).join('\n');
+    for (const o of opts) {
+      assert.ok(synopsis.includes(o), `${cmd}'s usage line has ${o}`);
+      assert.ok(text.includes(o), `${cmd} --help says what ${o} does:\n${r.out}`);
+    }
+  }
+});
+
 test('a data folder that cannot be made fails at once, once, saying what to do (no hang, no raw EEXIST/ENOTDIR)', () => {
   const file = join(dataDir, 'a-file');
   writeFileSync(file, 'x');

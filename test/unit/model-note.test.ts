@@ -3,7 +3,8 @@
 // (the heading "No pack at /home/me/Mr." and the rest of the path under it). The engine now sends the heading as its
 // own field (ModelStatus.messageHead); without one, the message is shown whole.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
+import { codeSpans } from '../../renderer/src/lib/code-spans';
 import { missingNote } from '../../renderer/src/lib/model-note';
 
 describe('the no-pack note: heading and words from fields, never by cutting the text', () => {
@@ -25,4 +26,23 @@ describe('the no-pack note: heading and words from fields, never by cutting the 
   it('no message: a plain heading', () => {
     assert.deepEqual(missingNote(undefined), { head: 'No model pack installed.', rest: '' });
   });
+});
+
+test('codeSpans: a message\'s `command` parts, drawn as code without their backticks; an unpaired backtick stays text (newuser35)', () => {
+  assert.deepEqual(codeSpans('Get it in the Models panel (or `studio model get beta`), or choose one.'), [
+    { text: 'Get it in the Models panel (or ', code: false },
+    { text: 'studio model get beta', code: true },
+    { text: '), or choose one.', code: false },
+  ]);
+  assert.deepEqual(codeSpans('Open the address that `studio serve` printed'), [
+    { text: 'Open the address that ', code: false },
+    { text: 'studio serve', code: true },
+    { text: ' printed', code: false },
+  ]);
+  assert.deepEqual(codeSpans('no code here'), [{ text: 'no code here', code: false }]);
+  assert.deepEqual(codeSpans('a `b` and a lone ` here'), [
+    { text: 'a ', code: false },
+    { text: 'b', code: true },
+    { text: ' and a lone ` here', code: false },
+  ]);
 });

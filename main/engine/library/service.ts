@@ -272,7 +272,8 @@ export class LibraryService {
    * own tags read 8 files at a time — only where the scan found a BPM or key tag, or the file changed since (size,
    * mtime: one stat), else they are none (scanFoundNoTempoKeyTag). test/bench/tag-plan.ts, 2 shared cores: 10,000
    * tracks with nothing of ours to write, no such tag, 0.8–1.1 s (6.7 s when each was read); 10,000 writable 0.55–1 s.
-   * `writable` and `refused` keep the order of `trackIds` (a repeated id counts once).
+   * `writable` and `refused` keep the order of `trackIds` (a repeated id counts once); `partial` names each writable
+   * track's value asked for that would not be written, with why (tagDecision's notWritten).
    * @throws SqliteError when the database cannot be read
    */
   async tagPlan(trackIds: readonly string[], want: { bpm?: boolean; key?: boolean } = {}, opts: { clearConflicting?: boolean } = {}): Promise<MethodOutput<'library:tag-plan'>> {
@@ -281,7 +282,7 @@ export class LibraryService {
     const tempo = want.bpm === false ? new Map<string, TempoSection[]>() : this.store.tempoSections(ids);
     const keys = want.key === false ? new Map<string, KeySection[]>() : this.store.keySections(ids);
     // each track's verdict, in the order of `ids`: decided now, or once its file's own tags are read (below)
-    const verdicts: ({ trackId: string; refused?: { fileName: string; reason: string } } | { trackId: string; t: LibraryTrack; d: TagDecision; file: { size: number; mtimeMs: number; noTempoKeyTag: boolean } })[] = [];
+    const verdicts: ({ trackId: string; refused?: { fileName: string; reason: string }; notWritten?: TagDecision['notWritten'] } | { trackId: string; t: LibraryTrack; d: TagDecision; file: { size: number; mtimeMs: number; noTempoKeyTag: boolean } })[] = [];
     for (const trackId of ids) {
       let t: LibraryTrack;
       try {
@@ -295,7 +296,7 @@ export class LibraryService {
       const d = tagDecision(t, row.probe_json, 'standard', want, range, { tempo: t.bpm === null ? undefined : tempo.get(trackId), key: t.key === null ? undefined : keys.get(trackId) });
       if ('refused' in d) verdicts.push({ trackId, refused: { fileName: t.fileName, reason: d.refused.message } });
       // a value of ours is written: settleTags cannot refuse it, whatever the file's own tags say
-      else if (d.bpm !== null || d.key !== null) verdicts.push({ trackId });
+      else if (d.bpm !== null || d.key !== null) verdicts.push({ trackId, notWritten: d.notWritten });
       else verdicts.push({ trackId, t, d, file: { size: row.size, mtimeMs: row.mtime_ms, noTempoKeyTag: scanFoundNoTempoKeyTag(d.probe, row.lib_versions ?? null) } });
     }
     // the files' own tags, 8 files at a time (music-metadata reads the tag blocks only: ~0.6 ms a file). A file the scan
@@ -315,12 +316,16 @@ export class LibraryService {
     });
     const writable: string[] = [];
     const refused: MethodOutput<'library:tag-plan'>['refused'] = [];
+    const partial: NonNullable<MethodOutput<'library:tag-plan'>['partial']> = [];
     for (const v of verdicts) {
       const no = 'd' in v ? settled.get(v.trackId) : v.refused;
       if (no) refused.push({ trackId: v.trackId, ...no });
       else writable.push(v.trackId);
+      // a value asked for that the write would leave out (the plan said "BPM and key" of a file it wrote the BPM of)
+      const left = no ? undefined : 'd' in v ? v.d.notWritten : v.notWritten;
+      if (left && (left.bpm || left.key)) partial.push({ trackId: v.trackId, notWritten: left });
     }
-    return { writable, refused };
+    return { writable, refused, partial };
   }
 
   /**

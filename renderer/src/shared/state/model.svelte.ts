@@ -16,7 +16,7 @@ export interface PackJob {
   file?: string;
 }
 
-const PROVIDER_LABEL: Record<string, string> = { cuda: 'CUDA', webgpu: 'WebGPU', dml: 'DirectML', coreml: 'CoreML', cpu: 'CPU', auto: 'Auto' };
+const PROVIDER_LABEL: Record<string, string> = { cuda: 'CUDA', tensorrt: 'TensorRT', webgpu: 'WebGPU', dml: 'DirectML', coreml: 'CoreML', cpu: 'CPU', auto: 'Auto' };
 export const providerLabel = (p: string | null | undefined): string => (p ? (PROVIDER_LABEL[p] ?? p) : '—');
 
 /**
