@@ -139,6 +139,16 @@ describe('tempo sections in the library, analyze and the export (issue 10 kind 4
       const off = Number(g.inizio) % 0.25;
       assert.ok(Math.min(off, 0.25 - off) < 0.02, `the grid's first beat ${g.inizio} s lies on a kick`);
       assert.ok(['1', '2', '3', '4'].includes(g.battito) && ['4/4', '3/4'].includes(g.metro), JSON.stringify(g));
+      // the scan stored the downbeat with the beats (the track view's, from its waveform): with the cached waveforms
+      // gone the grid is the same — the export reads no waveform
+      const ro = new Database(dbPath, { readonly: true });
+      const storedTempo = JSON.parse((ro.prepare(`SELECT result_json FROM library_analyses WHERE analyser = 'tempo' AND track_id = ?`).get(steady.id) as { result_json: string }).result_json) as { downbeat?: number; beatsPerBar: number | null };
+      ro.close();
+      if (storedTempo.beatsPerBar) assert.ok(Number.isInteger(storedTempo.downbeat) && storedTempo.downbeat! >= 0 && storedTempo.downbeat! < storedTempo.beatsPerBar, JSON.stringify(storedTempo).slice(0, 200));
+      assert.ok(existsSync(join(dirname(dbPath), 'cache', 'analysis')), 'the scan cached its waveforms there');
+      rmSync(join(dirname(dbPath), 'cache', 'analysis'), { recursive: true, force: true });
+      const again = read((await engine.call('library:export', { format: 'rekordbox', trackIds: [steady.id] })).content);
+      assert.deepEqual(again.tracks[0].tempo, s.tempo);
       assert.deepEqual(s.marks, [['', '0', '4.000', null, '0'], ['', '0', '20.250', null, '2'], ['Break & build', '0', '30.000', null, '-1'], ['', '4', '8.000', '10.000', '-1']]);
       // the changing track: its tempo, no grid (its beats keep the whole-track tempo: a fixed grid would drift), and why
       const c = byName('changes.wav');

@@ -50,6 +50,13 @@ export interface TempoResult {
    * beats it holds at `bpm` (bpm = 60 × beats ÷ sec, to 0.1); the tempo is of the loop played round
    */
   loop?: { beats: number; sec: number };
+  /**
+   * Set by the library scan where it made the waveform too (library/analyse.ts), not by the analyser: the index in
+   * `beats` of the first downbeat (beat-grid.ts downbeatPhase, 0 … beatsPerBar − 1), as the track view finds it; the
+   * rekordbox export reads it instead of the cached waveform. Absent without a meter or a waveform, and in rows
+   * scanned before session 35
+   */
+  downbeat?: number;
 }
 
 /** A section of a track whose tempo changes (the contract's TempoSection): start and end in seconds, bpm at 1 BPM resolution; `endBpm` for a gradual change. */

@@ -14,6 +14,8 @@ import { defaultAnalysers } from '../analysis';
 import { analyzeFile } from '../analysis/run';
 import type { Analyser } from '../analysis/types';
 import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis/waveform';
+import { downbeatPhase } from '../analysis/beat-grid';
+import type { TempoResult } from '../analysis/tempo';
 import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprintOf } from '../media/cache';
 import { bestIfNotFirst, openMediaFile, realContainer, withMirrored, type parseFfmpegInfo } from '../media/probe';
@@ -151,6 +153,13 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   const run = await analyzeFile(path, analysers, { signal, onProgress: onProgress ? (s) => onProgress(s) : undefined, file: { size: file.size, mtimeMs: file.mtimeMs } });
   const results: Record<string, unknown> = {};
   for (const a of analysers) if (a.name !== 'peaks' && a.name !== 'spectrogram') results[a.name] = run.results[a.name];
+  // the beat grid's first downbeat (beat-grid.ts downbeatPhase on these peaks' low band, as the track view finds it), kept
+  // with the tempo: the rekordbox export then places bar 1 without reading the cached waveform
+  const tempo = results.tempo as TempoResult | undefined;
+  const peaks = run.results.peaks as PeaksData | undefined;
+  if (tempo && tempo.bpm !== null && tempo.beatsPerBar && tempo.beats.length && peaks?.bands) {
+    results.tempo = { ...tempo, downbeat: downbeatPhase(tempo.beats, tempo.beatsPerBar, peaks.bands, peaks.sampleRate / peaks.samplesPerPeak) } satisfies TempoResult;
+  }
   if (wave && fp) {
     await writeCachedAnalysis(req.cacheDir, fp, waveAnalysisOf(run.results.peaks as PeaksData, run.results.spectrogram as SpectrogramData)).catch(() => undefined);
     results.peaks = { cache: fp };

@@ -369,9 +369,9 @@ export class LibraryService {
 
   /**
    * One row of a rekordbox export (rekordbox-xml.ts): its sure tempo with the beat grid from the stored tempo result's
-   * beats (the downbeat from the waveform the scan cached: beat-grid.ts downbeatPhase; the first beat where none is
-   * cached; no grid for a tempo that changes), its sure key, hot cues, named regions and loop. Nothing is analysed or
-   * decoded: a cached waveform is read per track with a meter (JSON, ~0.2 MB per 30 s).
+   * beats (the downbeat the scan stored with them, TempoResult.downbeat; for a row scanned before it was stored, from the
+   * waveform the scan cached — JSON, ~0.2 MB per 30 s; the first beat where neither is there; no grid for a tempo that
+   * changes), its sure key, hot cues, named regions and loop. Nothing is analysed or decoded.
    */
   private async rekordboxTrack(r: ExportRow): Promise<RekordboxTrack> {
     const tempo = r.bpmUncertain || r.bpm === null ? undefined : (this.store.storedResults(r.id).tempo as TempoResult | undefined);
@@ -379,8 +379,8 @@ export class LibraryService {
     // a tempo that changes: no grid (the beats keep the whole-track tempo; rekordbox's own dynamic analysis can make one)
     const changes = !!tempo?.variable?.length;
     if (tempo?.bpm && r.bpm !== null && tempo.beats.length >= 2 && !changes) {
-      let downbeat: number | null = null;
-      if (tempo.beatsPerBar) {
+      let downbeat: number | null = tempo.downbeat ?? null;
+      if (tempo.beatsPerBar && downbeat === null) {
         const wave = await fingerprint(r.path).then((fp) => readCachedAnalysis(this.ctx.cacheDir, fp)).catch(() => null);
         if (wave?.peaks.bands) downbeat = downbeatPhase(tempo.beats, tempo.beatsPerBar, Buffer.from(wave.peaks.bands, 'base64'), wave.peaks.sampleRate / wave.peaks.samplesPerPeak);
       }
