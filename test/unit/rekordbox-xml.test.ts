@@ -27,6 +27,24 @@ describe('rekordbox XML', () => {
     assert.deepEqual([w.metro, w.battito], ['3/4', 2]);
   });
 
+  test('the grid\'s tempo from the beats themselves, not the analysed BPM rounded to 0.1: on the beats from start to end of a long track', () => {
+    // 123.37 BPM for 5 minutes (the analysis says 123.4), ±6 ms tracker jitter, a skipped and an extra (off-beat) beat;
+    // at 123.40 a grid through the middle drifts 40 ms by either end (fluidsynth song in tempo-sections, 44 ms)
+    const period = 60 / 123.37;
+    const beats = beatsAt(0.3, period, 616, 0.006);
+    beats.splice(200, 1);
+    beats.splice(400, 0, beats[399] + period / 2);
+    for (const [shown, f] of [[123.4, 1], [61.7, 0.5], [246.8, 2]] as const) {
+      const [g] = rekordboxGrid(beats, 123.4, shown, 4, 0);
+      // a halved grid is on every other beat: its lines and their midpoints are the beats
+      const q = (60 / g.bpm) * Math.min(1, f);
+      const worst = Math.max(...Array.from({ length: 616 }, (_, i) => 0.3 + i * period).map((t) => Math.abs(t - g.inizio - Math.round((t - g.inizio) / q) * q)));
+      // Bpm to 0.01 (rekordbox's) is itself up to 12 ms over 5 minutes at 61.68 (the grid anchored mid-track)
+      assert.ok(worst < 0.008 / Math.min(1, f), `shown ${shown}: ${JSON.stringify(g)} is ${(worst * 1000).toFixed(1)} ms off a beat`);
+      assert.ok(Math.abs(g.bpm - 123.37 * f) <= 0.01, `${g.bpm} BPM`);
+    }
+  });
+
   test('a tempo shown folded (the BPM range) runs the grid at that rate through the same downbeats', () => {
     const beats = beatsAt(0.26, 0.5, 64);
     // halved to 60: the grid's beats are every other beat, the downbeat (0.76 s) among them

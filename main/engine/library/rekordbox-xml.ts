@@ -67,34 +67,65 @@ export function rekordboxTonality(key: string): string | null {
 
 /**
  * The beat grid of a track for rekordbox: one TEMPO (a fixed grid, as DJ software keeps one for a steady track) at
- * the tempo the library shows, its phase the tempo analyser's beats'.
+ * the tempo the library shows, its period and phase fitted to the tempo analyser's beats.
  * - `beats`: beat times (s, ascending) from the beat tracker at the analysed tempo `analysedBpm`; `beatsPerBar` 3 or 4
  *   (null: 4/4 assumed); `downbeat`: index in `beats` of the first downbeat (beat-grid.ts downbeatPhase; null: the
  *   first beat).
- * - `bpm`: the tempo shown — the analysed one, or it doubled / halved into the user's BPM range: the grid runs at
- *   exactly that rate (so AverageBpm and the grid agree, as in rekordbox's own analysis), through the same downbeats.
- * The grid's phase is the circular mean of the beats' phases at the analysed period (a beat the tracker skipped or
- * added moves no other); the downbeat is the grid line nearest `beats[downbeat]`. Inizio is the first grid beat at or
- * after 0 s, Battito its number in the bar. Returns [] with no beat. A track whose tempo changes gets no grid from the
- * export (its beats keep the whole-track tempo: a fixed grid would drift off its sections); that choice is the caller's.
+ * - `bpm`: the tempo shown — the analysed one, or it doubled / halved into the user's BPM range: the grid runs at that
+ *   rate's factor of the beats' own tempo (so AverageBpm, written as the grid's Bpm, and the grid agree, as in
+ *   rekordbox's own analysis), through the same downbeats.
+ * The period is a least-squares line through the beats (beatLine), not `analysedBpm`: the analysis states its tempo to
+ * 0.1 BPM, and a grid at 123.4 for a 123.37 BPM track is 40 ms off the beats at either end of 5 minutes. A beat the
+ * tracker skipped or added moves no other. Bpm is written to 0.01 (rekordbox's precision) and the grid anchored on the
+ * downbeat nearest the middle of the beats, so that rounding's drift is split between the ends; Inizio is the first grid
+ * beat at or after 0 s, Battito its number in the bar. Returns [] with no beat. A track whose tempo changes gets no
+ * grid from the export (its beats keep the whole-track tempo: a fixed grid would drift off its sections); that choice is
+ * the caller's.
  */
 export function rekordboxGrid(beats: readonly number[], analysedBpm: number, bpm: number, beatsPerBar: 3 | 4 | null, downbeat: number | null): RekordboxTempo[] {
   if (!beats.length || !(analysedBpm > 0) || !(bpm > 0)) return [];
   const bpb = beatsPerBar ?? 4;
-  const p = 60 / analysedBpm;
-  let c = 0;
-  let s = 0;
-  for (const t of beats) {
-    c += Math.cos((2 * Math.PI * t) / p);
-    s += Math.sin((2 * Math.PI * t) / p);
-  }
-  const phase = mod((Math.atan2(s, c) / (2 * Math.PI)) * p, p);
-  const near = beats[Math.min(Math.max(0, downbeat ?? 0), beats.length - 1)];
-  const down = phase + Math.round((near - phase) / p) * p;
-  const q = 60 / bpm;
+  const { period: p, index } = beatLine(beats, 60 / analysedBpm);
+  // the downbeat's beat number on the line, then the bar line nearest the middle of the beats
+  const d0 = Math.min(Math.max(0, downbeat ?? 0), beats.length - 1);
+  const dn = Math.round((beats[d0] - index.at0) / p);
+  const mid = Math.round((beats[Math.floor(beats.length / 2)] - index.at0) / p);
+  const down = index.at0 + (dn + Math.round((mid - dn) / bpb) * bpb) * p;
+  // the shown tempo is the analysed one × 2ⁿ: the grid at the beats' own tempo × that factor
+  const gridBpm = round2((60 / p) * (bpm / analysedBpm));
+  const q = 60 / gridBpm;
   // back from the downbeat by whole grid beats to the first at or after 0 s
   const k = Math.floor(down / q + 1e-9);
-  return [{ inizio: round3(down - k * q), bpm: round2(bpm), metro: bpb === 3 ? '3/4' : '4/4', battito: mod(-k, bpb) + 1 }];
+  return [{ inizio: round3(down - k * q), bpm: gridBpm, metro: bpb === 3 ? '3/4' : '4/4', battito: mod(-k, bpb) + 1 }];
+}
+
+/**
+ * The straight line through beat times: `period` (s) and `index.at0` (the time of beat number 0, s) by least squares
+ * over the beats numbered along the way — each beat's number is the nearest whole count of periods on the line fitted
+ * so far (the line refitted as beats come, so a tempo off by 0.1 BPM does not lose count over a long track); a beat more
+ * than a quarter period off the line (an added off-beat) or on a number already taken is left out. `p0`: the period
+ * to start from (s); the fitted period is kept within 2 % of it. With fewer than 2 beats, `p0` and the first beat.
+ */
+export function beatLine(beats: readonly number[], p0: number): { period: number; index: { at0: number } } {
+  let p = p0;
+  let c = beats[0] ?? 0;
+  let sn = 0, sb = 0, snn = 0, snb = 0, count = 0;
+  let last = -1;
+  for (const b of beats) {
+    const n = Math.round((b - c) / p);
+    if (n <= last || Math.abs(b - c - n * p) > p / 4) continue;
+    last = n;
+    sn += n; sb += b; snn += n * n; snb += n * b; count++;
+    const den = count * snn - sn * sn;
+    if (count >= 4 && den > 0) {
+      const fit = (count * snb - sn * sb) / den;
+      if (Math.abs(fit / p0 - 1) <= 0.02) {
+        p = fit;
+        c = (sb - p * sn) / count;
+      }
+    }
+  }
+  return { period: p, index: { at0: c } };
 }
 
 /** A playlist: a crate, its tracks (indices into the collection) in crate order. */
@@ -135,7 +166,8 @@ export function rekordboxXml(tracks: readonly RekordboxTrack[], playlists: reado
       Size: t.sizeBytes,
       TotalTime: t.durationSec === null ? null : Math.round(t.durationSec),
       Year: t.year,
-      AverageBpm: t.bpm === null ? null : t.bpm.toFixed(2),
+      // the grid's own tempo where there is one (fitted to the beats, rekordboxGrid): rekordbox's analysis has them agree
+      AverageBpm: t.grid.length ? t.grid[0].bpm.toFixed(2) : t.bpm === null ? null : t.bpm.toFixed(2),
       BitRate: t.bitrateKbps === null ? null : Math.round(t.bitrateKbps),
       SampleRate: t.sampleRate,
       Comments: t.comment || null,
