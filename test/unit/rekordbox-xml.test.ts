@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
+import { mulberry32 } from '../helpers/prng';
 import { rekordboxGrid, rekordboxLocation, rekordboxTonality, rekordboxXml, xmlText, type RekordboxTrack } from '../../main/engine/library/rekordbox-xml';
 
 const beatsAt = (first: number, period: number, n: number, jitter = 0) => Array.from({ length: n }, (_, i) => first + i * period + (i % 2 ? jitter : -jitter));
@@ -43,6 +44,18 @@ describe('rekordbox XML', () => {
       assert.ok(worst < 0.008 / Math.min(1, f), `shown ${shown}: ${JSON.stringify(g)} is ${(worst * 1000).toFixed(1)} ms off a beat`);
       assert.ok(Math.abs(g.bpm - 123.37 * f) <= 0.01, `${g.bpm} BPM`);
     }
+  });
+
+  test('the analysed tempo where it keeps the grid on the beats: a 50 s track at 124 BPM exports 124.00, not its fit 124.0x', () => {
+    // ±6 ms of uneven tracker jitter moves a least-squares tempo over 100 beats by ~0.01 BPM (3 ms by either end)
+    const rnd = mulberry32(3); // its least-squares tempo reads 123.99
+    const beats = Array.from({ length: 103 }, (_, i) => 0.01 + (i * 60) / 124 + (rnd() - 0.5) * 0.012);
+    assert.equal(rekordboxGrid(beats, 124, 124, 4, 0)[0].bpm, 124);
+    assert.equal(rekordboxGrid(beats, 124, 62, 4, 0)[0].bpm, 62);
+    // the comment's, the table's and AverageBpm's tempo agree
+    const t: RekordboxTrack = { path: '/M/a.wav', title: 'a', artist: null, album: null, genre: null, year: null, durationSec: 50, sizeBytes: null, bitrateKbps: null, sampleRate: null, bpm: 124, key: null, grid: rekordboxGrid(beats, 124, 124, 4, 0), cues: [], regions: [], loop: null, comment: '' };
+    const doc = rekordboxXml([t], [], { name: 'R', version: '1', company: 'R' });
+    assert.match(doc, /AverageBpm="124.00"/);
   });
 
   test('a tempo shown folded (the BPM range) runs the grid at that rate through the same downbeats', () => {

@@ -76,9 +76,10 @@ export function rekordboxTonality(key: string): string | null {
  *   rekordbox's own analysis), through the same downbeats.
  * The period is a least-squares line through the beats (beatLine), not `analysedBpm`: the analysis states its tempo to
  * 0.1 BPM, and a grid at 123.4 for a 123.37 BPM track is 40 ms off the beats at either end of 5 minutes. A beat the
- * tracker skipped or added moves no other. Bpm is written to 0.01 (rekordbox's precision) and the grid anchored on the
- * downbeat nearest the middle of the beats, so that rounding's drift is split between the ends; Inizio is the first grid
- * beat at or after 0 s, Battito its number in the bar. Returns [] with no beat. A track whose tempo changes gets no
+ * tracker skipped or added moves no other; where the analysed tempo is within GRID_SNAP_SEC of that line by either end,
+ * it is kept (the grid's Bpm then reads as the table's). Bpm is written to 0.01 (rekordbox's precision) and the grid
+ * anchored on the downbeat nearest the middle of the beats, so that rounding's drift is split between the ends; Inizio
+ * is the first grid beat at or after 0 s, Battito its number in the bar. Returns [] with no beat. A track whose tempo changes gets no
  * grid from the export (its beats keep the whole-track tempo: a fixed grid would drift off its sections); that choice is
  * the caller's.
  */
@@ -91,8 +92,11 @@ export function rekordboxGrid(beats: readonly number[], analysedBpm: number, bpm
   const dn = Math.round((beats[d0] - index.at0) / p);
   const mid = Math.round((beats[Math.floor(beats.length / 2)] - index.at0) / p);
   const down = index.at0 + (dn + Math.round((mid - dn) / bpb) * bpb) * p;
-  // the shown tempo is the analysed one × 2ⁿ: the grid at the beats' own tempo × that factor
-  const gridBpm = round2((60 / p) * (bpm / analysedBpm));
+  // the shown tempo is the analysed one × 2ⁿ: the grid at the beats' own tempo × that factor — or at the tempo shown
+  // where that keeps the grid within GRID_SNAP_SEC of the fitted line by either end of the beats (the fit of a short
+  // track's jittered beats reads 123.99 for a 124 the table shows)
+  const ends = Math.max(Math.abs(beats[0] - down), Math.abs(beats[beats.length - 1] - down)) / p;
+  const gridBpm = Math.abs(60 / analysedBpm - p) * ends <= GRID_SNAP_SEC ? round2(bpm) : round2((60 / p) * (bpm / analysedBpm));
   const q = 60 / gridBpm;
   // back from the downbeat by whole grid beats to the first at or after 0 s
   const k = Math.floor(down / q + 1e-9);
@@ -127,6 +131,9 @@ export function beatLine(beats: readonly number[], p0: number): { period: number
   }
   return { period: p, index: { at0: c } };
 }
+
+/** the grid at the analysed tempo where that is at most this far (s) off the beats' fitted line at either end */
+const GRID_SNAP_SEC = 0.005;
 
 /** A playlist: a crate, its tracks (indices into the collection) in crate order. */
 export interface RekordboxPlaylist {
