@@ -153,6 +153,14 @@ describe('tempo sections in the library, analyze and the export (issue 10 kind 4
       const cd = read(one.content);
       assert.deepEqual(cd.tracks.map((t) => t.path.split('/').pop()), ['changes.wav', 'steady.wav']);
       assert.deepEqual(cd.playlists, [{ name: 'Warm-up <1>', keys: ['1', '2'] }]);
+      // rows selected in the crate (the app names the crate for its order) or a filter within it: those tracks, and no
+      // playlist of the crate's name holding only some of its tracks (tester35: 'Warm-up <1>' with one of its two)
+      const picked = read((await engine.call('library:export', { format: 'rekordbox', trackIds: [steady.id], filter: { crateId: crate.id }, sort: { column: 'crate', dir: 'asc' } })).content);
+      assert.deepEqual(picked.tracks.map((t) => t.path.split('/').pop()), ['steady.wav']);
+      assert.deepEqual(picked.playlists, [], 'a selection in a crate takes no playlist along');
+      const within = read((await engine.call('library:export', { format: 'rekordbox', filter: { crateId: crate.id, text: 'steady' }, sort: { column: 'crate', dir: 'asc' } })).content);
+      assert.deepEqual(within.tracks.map((t) => t.path.split('/').pop()), ['steady.wav']);
+      assert.deepEqual(within.playlists, [], 'a filter within a crate takes no playlist along');
       // the BPM range: the grid at the tempo shown, through the same kicks
       await engine.call('library:set-bpm-range', { range: { min: 150, max: 300 } });
       const fast = read((await engine.call('library:export', { format: 'rekordbox', trackIds: [steady.id] })).content);
