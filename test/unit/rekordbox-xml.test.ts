@@ -29,14 +29,17 @@ describe('rekordbox XML', () => {
   });
 
   test('the grid\'s tempo from the beats themselves, not the analysed BPM rounded to 0.1: on the beats from start to end of a long track', () => {
-    // 123.37 BPM for 5 minutes (the analysis says 123.4), ±6 ms tracker jitter, a skipped and an extra (off-beat) beat;
+    // 123.37 BPM for 5 minutes (the analysis says 123.4), ±6 ms tracker jitter, a skipped and an extra (off-beat) beat
+    // and a stray first one;
     // at 123.40 a grid through the middle drifts 40 ms by either end (fluidsynth song in tempo-sections, 44 ms)
     const period = 60 / 123.37;
     const beats = beatsAt(0.3, period, 616, 0.006);
     beats.splice(200, 1);
     beats.splice(400, 0, beats[399] + period / 2);
+    // and a first beat off the pulse (an intro's noise, 0.2 s early): the line is the pulse's, not that beat's
+    beats.unshift(0.1);
     for (const [shown, f] of [[123.4, 1], [61.7, 0.5], [246.8, 2]] as const) {
-      const [g] = rekordboxGrid(beats, 123.4, shown, 4, 0);
+      const [g] = rekordboxGrid(beats, 123.4, shown, 4, 1);
       // a halved grid is on every other beat: its lines and their midpoints are the beats
       const q = (60 / g.bpm) * Math.min(1, f);
       const worst = Math.max(...Array.from({ length: 616 }, (_, i) => 0.3 + i * period).map((t) => Math.abs(t - g.inizio - Math.round((t - g.inizio) / q) * q)));
@@ -44,6 +47,16 @@ describe('rekordbox XML', () => {
       assert.ok(worst < 0.008 / Math.min(1, f), `shown ${shown}: ${JSON.stringify(g)} is ${(worst * 1000).toFixed(1)} ms off a beat`);
       assert.ok(Math.abs(g.bpm - 123.37 * f) <= 0.01, `${g.bpm} BPM`);
     }
+  });
+
+  test('an hour-long mix at 128.04 BPM analysed as 128.0: the grid on its beats from the first to the last (the 0.04 BPM is 1.1 s over the hour)', () => {
+    const rnd = mulberry32(9);
+    const period = 60 / 128.04;
+    const truth = Array.from({ length: 7680 }, (_, i) => 0.2 + i * period);
+    const [g] = rekordboxGrid(truth.map((t) => t + (rnd() - 0.5) * 0.012), 128, 128, 4, 0);
+    const q = 60 / g.bpm;
+    const worst = Math.max(...truth.map((t) => Math.abs(t - g.inizio - Math.round((t - g.inizio) / q) * q)));
+    assert.ok(worst < 0.01, `${JSON.stringify(g)} is ${(worst * 1000).toFixed(0)} ms off a beat`);
   });
 
   test('the analysed tempo where it keeps the grid on the beats: a 50 s track at 124 BPM exports 124.00, not its fit 124.0x', () => {
