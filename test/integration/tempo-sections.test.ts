@@ -16,6 +16,7 @@ import { OUTPUT, ROOT } from '../helpers/media';
 import { startTestEngine } from '../helpers/engine';
 import { tempoRender } from '../helpers/tempo-render';
 import { REAL_PYTHON } from '../helpers/python';
+import { renderSong, type SmfNote } from '../helpers/smf';
 
 const DIR = join(OUTPUT, 'tempo-sections-test');
 const bin = join(ROOT, 'bin', 'studio.js');
@@ -162,6 +163,14 @@ describe('tempo sections in the library, analyze and the export (issue 10 kind 4
       const cd = read(one.content);
       assert.deepEqual(cd.tracks.map((t) => t.path.split('/').pop()), ['changes.wav', 'steady.wav']);
       assert.deepEqual(cd.playlists, [{ name: 'Warm-up <1>', keys: ['1', '2'] }]);
+      // rows selected in the crate (the app names the crate for its order) or a filter within it: those tracks, and no
+      // playlist of the crate's name holding only some of its tracks (tester35: 'Warm-up <1>' with one of its two)
+      const picked = read((await engine.call('library:export', { format: 'rekordbox', trackIds: [steady.id], filter: { crateId: crate.id }, sort: { column: 'crate', dir: 'asc' } })).content);
+      assert.deepEqual(picked.tracks.map((t) => t.path.split('/').pop()), ['steady.wav']);
+      assert.deepEqual(picked.playlists, [], 'a selection in a crate takes no playlist along');
+      const within = read((await engine.call('library:export', { format: 'rekordbox', filter: { crateId: crate.id, text: 'steady' }, sort: { column: 'crate', dir: 'asc' } })).content);
+      assert.deepEqual(within.tracks.map((t) => t.path.split('/').pop()), ['steady.wav']);
+      assert.deepEqual(within.playlists, [], 'a filter within a crate takes no playlist along');
       // the BPM range: the grid at the tempo shown, through the same kicks
       await engine.call('library:set-bpm-range', { range: { min: 150, max: 300 } });
       const fast = read((await engine.call('library:export', { format: 'rekordbox', trackIds: [steady.id] })).content);
@@ -194,3 +203,78 @@ assert int(col.get('Entries')) == len(tracks)
 lists = [{'name': n.get('Name'), 'keys': [e.get('Key') for e in n.findall('TRACK')]} for n in root.find('PLAYLISTS').find('NODE').findall('NODE')]
 print(json.dumps({'tracks': tracks, 'playlists': lists}))
 `;
+
+describe('rekordbox XML of real music (fluidsynth): the grid on the beats the track view draws, Battito 1 on the bar lines', () => {
+  const dir = join(OUTPUT, 'tempo-sections-rb-songs');
+  const dbPath = join(dir, 'db', 'lib.sqlite');
+  // 4/4 at 124 BPM with a one-beat pickup (a snare fill before bar 1): the bars start on beats 1, 5, 9, …
+  // 3/4 at 150 BPM with a two-beat pickup: the bars start on beats 2, 5, 8, …
+  // 4/4 at 123.37 BPM for 5 minutes: the analysis says 123.4; a grid at that is 44 ms off the song by either end
+  const songs = [
+    { file: 'pickup-44-124.wav', bpm: 124, bpb: 4, first: 1, song: () => barsSong(124, 4, 1, 24) },
+    { file: 'waltz-34-150.wav', bpm: 150, bpb: 3, first: 2, song: () => barsSong(150, 3, 2, 32) },
+    { file: 'long-44-123.37.wav', bpm: 123.37, bpb: 4, first: 1, song: () => barsSong(123.37, 4, 1, 150) },
+  ];
+  test('Inizio + n·60/Bpm on the track view\'s beats; Battito 1 on a bar line', async () => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, 'Music'), { recursive: true });
+    for (const s of songs) copyFileSync(s.song(), join(dir, 'Music', s.file));
+    const run = spawnSync(process.execPath, [bin, 'analyze', join(dir, 'Music'), '--json', '--db', dbPath], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const { engine } = await startTestEngine({ dataDir: dirname(dbPath), env: { STUDIO_DB_FILE: dbPath, STUDIO_LIBRARY_BACKGROUND: '0' } });
+    try {
+      const rows = (await engine.call('library:query', { offset: 0, limit: 10, sort: { column: 'fileName', dir: 'asc' } })).rows;
+      const py = spawnSync(REAL_PYTHON, ['-c', READ_REKORDBOX], { input: (await engine.call('library:export', { format: 'rekordbox' })).content, encoding: 'utf8' });
+      assert.equal(py.status, 0, py.stderr);
+      const doc = JSON.parse(py.stdout) as { tracks: RbTrack[] };
+      for (const s of songs) {
+        const row = rows.find((r) => r.fileName === s.file)!;
+        // the track view's beat grid (source 'library': the stored analysis)
+        const view = await engine.call('media:beats', { trackId: row.id });
+        const t = doc.tracks.find((x) => x.path.endsWith(s.file))!;
+        assert.equal(t.tempo.length, 1, `${s.file}: ${JSON.stringify(t)} ${JSON.stringify(row)}`);
+        const g = t.tempo[0];
+        const q = 60 / Number(g.bpm);
+        const spb = 60 / s.bpm;
+        const offGrid = (b: number) => Math.abs(b - Number(g.inizio) - Math.round((b - Number(g.inizio)) / q) * q);
+        assert.equal(g.metro, `${s.bpb}/4`);
+        assert.equal(t.averageBpm, g.bpm, 'AverageBpm is the grid\'s');
+        // the song's beats (the MIDI's, to the end of the beats drawn) and every beat the track view draws lie on the grid
+        const truth = Array.from({ length: Math.floor(view.beats.at(-1)! / spb) }, (_, i) => i * spb);
+        const worstTruth = Math.max(...truth.map(offGrid));
+        assert.ok(worstTruth < 0.02, `${s.file}: ${JSON.stringify(g)} (analysed ${row.bpm} BPM) is ${(worstTruth * 1000).toFixed(0)} ms off the song's beats`);
+        const worst = Math.max(...view.beats.map(offGrid));
+        assert.ok(worst < 0.03, `${s.file}: a drawn beat ${(worst * 1000).toFixed(0)} ms off the grid`);
+        // Battito 1 on the song's bar lines (after the pickup), as the track view's downbeat
+        const firstDown = Number(g.inizio) + ((s.bpb - Number(g.battito) + 1) % s.bpb) * q;
+        const bars = (firstDown - s.first * spb) / (s.bpb * spb);
+        assert.ok(Math.abs(bars - Math.round(bars)) * s.bpb * spb < 0.03, `${s.file}: the grid's downbeat ${firstDown.toFixed(3)} s is not on a bar line (from ${(s.first * spb).toFixed(3)} s every ${(s.bpb * spb).toFixed(3)} s)`);
+        const vb = view.downbeat === null ? NaN : (view.beats[view.downbeat] - s.first * spb) / (s.bpb * spb);
+        assert.ok(Math.abs(vb - Math.round(vb)) < 0.05, `${s.file}: the track view's downbeat ${view.beats[view.downbeat!]} s`);
+      }
+    } finally {
+      await engine.stop();
+    }
+  });
+});
+
+/** `bars` bars of `bpb` beats at `bpm` after `pickup` beats (a snare fill): kick + crash + bass root + chord on 1, bass/chord stabs on the others, hi-hat eighths */
+function barsSong(bpm: number, bpb: number, pickup: number, bars: number): string {
+  const notes: SmfNote[] = [];
+  for (let k = 0; k < pickup; k++) notes.push({ beat: k, len: 0.2, ch: 9, note: 38, vel: 70 + 20 * k });
+  const roots = [45, 50, 43, 48];
+  for (let bar = 0; bar < bars; bar++) {
+    const b0 = pickup + bar * bpb;
+    const r = roots[bar % 4];
+    notes.push({ beat: b0, len: 0.3, ch: 9, note: 36, vel: 120 });
+    if (bar % 4 === 0) notes.push({ beat: b0, len: 0.5, ch: 9, note: 49, vel: 100 });
+    notes.push({ beat: b0, len: bpb - 0.2, ch: 1, note: r - 12, vel: 110 });
+    for (let k = 1; k < bpb; k++) {
+      if (bpb === 4 && k === 2) notes.push({ beat: b0 + k, len: 0.3, ch: 9, note: 36, vel: 90 });
+      else notes.push({ beat: b0 + k, len: 0.2, ch: 9, note: 38, vel: 85 });
+      for (const n of [r + 12, r + 16, r + 19]) notes.push({ beat: b0 + k, len: 0.4, ch: 0, note: n, vel: 70 });
+    }
+    for (let e = 0; e < 2 * bpb; e++) notes.push({ beat: b0 + e / 2, len: 0.1, ch: 9, note: 42, vel: e % 2 ? 40 : 60 });
+  }
+  return renderSong(`rb-grid-${bpb}-${bpm}-${pickup}.wav`, { bpm, notes, programs: { 0: 0, 1: 33 } });
+}

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
+import { mulberry32 } from '../helpers/prng';
 import { rekordboxGrid, rekordboxLocation, rekordboxTonality, rekordboxXml, xmlText, type RekordboxTrack } from '../../main/engine/library/rekordbox-xml';
 
 const beatsAt = (first: number, period: number, n: number, jitter = 0) => Array.from({ length: n }, (_, i) => first + i * period + (i % 2 ? jitter : -jitter));
@@ -25,6 +26,49 @@ describe('rekordbox XML', () => {
     // 3/4 with the downbeat at beats[2]: beats[0] is beat 2 of its bar
     const w = rekordboxGrid(beats, 120, 120, 3, 2)[0];
     assert.deepEqual([w.metro, w.battito], ['3/4', 2]);
+  });
+
+  test('the grid\'s tempo from the beats themselves, not the analysed BPM rounded to 0.1: on the beats from start to end of a long track', () => {
+    // 123.37 BPM for 5 minutes (the analysis says 123.4), ±6 ms tracker jitter, a skipped and an extra (off-beat) beat
+    // and a stray first one;
+    // at 123.40 a grid through the middle drifts 40 ms by either end (fluidsynth song in tempo-sections, 44 ms)
+    const period = 60 / 123.37;
+    const beats = beatsAt(0.3, period, 616, 0.006);
+    beats.splice(200, 1);
+    beats.splice(400, 0, beats[399] + period / 2);
+    // and a first beat off the pulse (an intro's noise, 0.2 s early): the line is the pulse's, not that beat's
+    beats.unshift(0.1);
+    for (const [shown, f] of [[123.4, 1], [61.7, 0.5], [246.8, 2]] as const) {
+      const [g] = rekordboxGrid(beats, 123.4, shown, 4, 1);
+      // a halved grid is on every other beat: its lines and their midpoints are the beats
+      const q = (60 / g.bpm) * Math.min(1, f);
+      const worst = Math.max(...Array.from({ length: 616 }, (_, i) => 0.3 + i * period).map((t) => Math.abs(t - g.inizio - Math.round((t - g.inizio) / q) * q)));
+      // Bpm to 0.01 (rekordbox's) is itself up to 12 ms over 5 minutes at 61.68 (the grid anchored mid-track)
+      assert.ok(worst < 0.008 / Math.min(1, f), `shown ${shown}: ${JSON.stringify(g)} is ${(worst * 1000).toFixed(1)} ms off a beat`);
+      assert.ok(Math.abs(g.bpm - 123.37 * f) <= 0.01, `${g.bpm} BPM`);
+    }
+  });
+
+  test('an hour-long mix at 128.04 BPM analysed as 128.0: the grid on its beats from the first to the last (the 0.04 BPM is 1.1 s over the hour)', () => {
+    const rnd = mulberry32(9);
+    const period = 60 / 128.04;
+    const truth = Array.from({ length: 7680 }, (_, i) => 0.2 + i * period);
+    const [g] = rekordboxGrid(truth.map((t) => t + (rnd() - 0.5) * 0.012), 128, 128, 4, 0);
+    const q = 60 / g.bpm;
+    const worst = Math.max(...truth.map((t) => Math.abs(t - g.inizio - Math.round((t - g.inizio) / q) * q)));
+    assert.ok(worst < 0.01, `${JSON.stringify(g)} is ${(worst * 1000).toFixed(0)} ms off a beat`);
+  });
+
+  test('the analysed tempo where it keeps the grid on the beats: a 50 s track at 124 BPM exports 124.00, not its fit 124.0x', () => {
+    // ±6 ms of uneven tracker jitter moves a least-squares tempo over 100 beats by ~0.01 BPM (3 ms by either end)
+    const rnd = mulberry32(3); // its least-squares tempo reads 123.99
+    const beats = Array.from({ length: 103 }, (_, i) => 0.01 + (i * 60) / 124 + (rnd() - 0.5) * 0.012);
+    assert.equal(rekordboxGrid(beats, 124, 124, 4, 0)[0].bpm, 124);
+    assert.equal(rekordboxGrid(beats, 124, 62, 4, 0)[0].bpm, 62);
+    // the comment's, the table's and AverageBpm's tempo agree
+    const t: RekordboxTrack = { path: '/M/a.wav', title: 'a', artist: null, album: null, genre: null, year: null, durationSec: 50, sizeBytes: null, bitrateKbps: null, sampleRate: null, bpm: 124, key: null, grid: rekordboxGrid(beats, 124, 124, 4, 0), cues: [], regions: [], loop: null, comment: '' };
+    const doc = rekordboxXml([t], [], { name: 'R', version: '1', company: 'R' });
+    assert.match(doc, /AverageBpm="124.00"/);
   });
 
   test('a tempo shown folded (the BPM range) runs the grid at that rate through the same downbeats', () => {

@@ -67,35 +67,92 @@ export function rekordboxTonality(key: string): string | null {
 
 /**
  * The beat grid of a track for rekordbox: one TEMPO (a fixed grid, as DJ software keeps one for a steady track) at
- * the tempo the library shows, its phase the tempo analyser's beats'.
+ * the tempo the library shows, its period and phase fitted to the tempo analyser's beats.
  * - `beats`: beat times (s, ascending) from the beat tracker at the analysed tempo `analysedBpm`; `beatsPerBar` 3 or 4
  *   (null: 4/4 assumed); `downbeat`: index in `beats` of the first downbeat (beat-grid.ts downbeatPhase; null: the
  *   first beat).
- * - `bpm`: the tempo shown — the analysed one, or it doubled / halved into the user's BPM range: the grid runs at
- *   exactly that rate (so AverageBpm and the grid agree, as in rekordbox's own analysis), through the same downbeats.
- * The grid's phase is the circular mean of the beats' phases at the analysed period (a beat the tracker skipped or
- * added moves no other); the downbeat is the grid line nearest `beats[downbeat]`. Inizio is the first grid beat at or
- * after 0 s, Battito its number in the bar. Returns [] with no beat. A track whose tempo changes gets no grid from the
- * export (its beats keep the whole-track tempo: a fixed grid would drift off its sections); that choice is the caller's.
+ * - `bpm`: the tempo shown — the analysed one, or it doubled / halved into the user's BPM range: the grid runs at that
+ *   rate's factor of the beats' own tempo (so AverageBpm, written as the grid's Bpm, and the grid agree, as in
+ *   rekordbox's own analysis), through the same downbeats.
+ * The period is a least-squares line through the beats (beatLine), not `analysedBpm`: the analysis states its tempo to
+ * 0.1 BPM, and a grid at 123.4 for a 123.37 BPM track is 40 ms off the beats at either end of 5 minutes. A beat the
+ * tracker skipped or added moves no other; where the analysed tempo is within GRID_SNAP_SEC of that line by either end,
+ * it is kept (the grid's Bpm then reads as the table's). Bpm is written to 0.01 (rekordbox's precision) and the grid
+ * anchored on the downbeat nearest the middle of the beats, so that rounding's drift is split between the ends; Inizio
+ * is the first grid beat at or after 0 s, Battito its number in the bar. Returns [] with no beat. A track whose tempo changes gets no
+ * grid from the export (its beats keep the whole-track tempo: a fixed grid would drift off its sections); that choice is
+ * the caller's.
  */
 export function rekordboxGrid(beats: readonly number[], analysedBpm: number, bpm: number, beatsPerBar: 3 | 4 | null, downbeat: number | null): RekordboxTempo[] {
   if (!beats.length || !(analysedBpm > 0) || !(bpm > 0)) return [];
   const bpb = beatsPerBar ?? 4;
-  const p = 60 / analysedBpm;
-  let c = 0;
-  let s = 0;
-  for (const t of beats) {
-    c += Math.cos((2 * Math.PI * t) / p);
-    s += Math.sin((2 * Math.PI * t) / p);
-  }
-  const phase = mod((Math.atan2(s, c) / (2 * Math.PI)) * p, p);
-  const near = beats[Math.min(Math.max(0, downbeat ?? 0), beats.length - 1)];
-  const down = phase + Math.round((near - phase) / p) * p;
-  const q = 60 / bpm;
+  const { period: p, index } = beatLine(beats, 60 / analysedBpm);
+  // the downbeat's beat number on the line, then the bar line nearest the middle of the beats
+  const d0 = Math.min(Math.max(0, downbeat ?? 0), beats.length - 1);
+  const dn = Math.round((beats[d0] - index.at0) / p);
+  const mid = Math.round((beats[Math.floor(beats.length / 2)] - index.at0) / p);
+  const down = index.at0 + (dn + Math.round((mid - dn) / bpb) * bpb) * p;
+  // the shown tempo is the analysed one × 2ⁿ: the grid at the beats' own tempo × that factor — or at the tempo shown
+  // where that keeps the grid within GRID_SNAP_SEC of the fitted line by either end of the beats (the fit of a short
+  // track's jittered beats reads 123.99 for a 124 the table shows)
+  const ends = Math.max(Math.abs(beats[0] - down), Math.abs(beats[beats.length - 1] - down)) / p;
+  const gridBpm = Math.abs(60 / analysedBpm - p) * ends <= GRID_SNAP_SEC ? round2(bpm) : round2((60 / p) * (bpm / analysedBpm));
+  const q = 60 / gridBpm;
   // back from the downbeat by whole grid beats to the first at or after 0 s
   const k = Math.floor(down / q + 1e-9);
-  return [{ inizio: round3(down - k * q), bpm: round2(bpm), metro: bpb === 3 ? '3/4' : '4/4', battito: mod(-k, bpb) + 1 }];
+  return [{ inizio: round3(down - k * q), bpm: gridBpm, metro: bpb === 3 ? '3/4' : '4/4', battito: mod(-k, bpb) + 1 }];
 }
+
+/**
+ * The straight line through beat times: `period` (s) and `index.at0` (the time of a beat of the line, s) by least
+ * squares over the beats numbered on it. It starts at `p0` (s), in the phase of the circular mean of the beats within
+ * 200 periods of the middle one (a stray beat moves it little), numbers each beat there by the nearest whole count of
+ * periods, leaves out a beat more than a quarter period off the line (an added off-beat, an intro's noise) or on a
+ * number already taken, and fits; then the same over twice the span, with the line fitted, until all the beats are in
+ * and no more are taken (`p0` stated to 0.1 BPM drifts past a quarter period within minutes; a line fitted over a span
+ * reaches well past it). The fitted period is kept within 2 % of `p0`. Fewer than 2 beats: `p0`.
+ */
+export function beatLine(beats: readonly number[], p0: number): { period: number; index: { at0: number } } {
+  if (beats.length < 2) return { period: p0, index: { at0: beats[0] ?? 0 } };
+  const mid = beats[Math.floor(beats.length / 2)];
+  const span = Math.max(mid - beats[0], beats[beats.length - 1] - mid);
+  let p = p0;
+  let cs = 0;
+  let sn = 0;
+  for (const t of beats) {
+    if (Math.abs(t - mid) > 200 * p0) continue;
+    cs += Math.cos((2 * Math.PI * t) / p0);
+    sn += Math.sin((2 * Math.PI * t) / p0);
+  }
+  let c = mod((Math.atan2(sn, cs) / (2 * Math.PI)) * p0, p0);
+  // numbered from the middle beat's line (small numbers)
+  c += Math.round((mid - c) / p) * p;
+  let kept = 0;
+  for (let w = 200 * p0, round = 0; round < 24; round++) {
+    let Sn = 0, Sb = 0, Snn = 0, Snb = 0, count = 0;
+    let last = -Infinity;
+    for (const b of beats) {
+      if (Math.abs(b - mid) > w) continue;
+      const n = Math.round((b - c) / p);
+      if (n <= last || Math.abs(b - c - n * p) > p / 4) continue;
+      last = n;
+      Sn += n; Sb += b; Snn += n * n; Snb += n * b; count++;
+    }
+    const den = count * Snn - Sn * Sn;
+    if (count < 2 || !(den > 0)) break;
+    const fit = (count * Snb - Sn * Sb) / den;
+    if (Math.abs(fit / p0 - 1) > 0.02) break;
+    p = fit;
+    c = (Sb - p * Sn) / count;
+    if (w >= span && count <= kept) break;
+    kept = count;
+    w *= 2;
+  }
+  return { period: p, index: { at0: c } };
+}
+
+/** the grid at the analysed tempo where that is at most this far (s) off the beats' fitted line at either end */
+const GRID_SNAP_SEC = 0.005;
 
 /** A playlist: a crate, its tracks (indices into the collection) in crate order. */
 export interface RekordboxPlaylist {
@@ -135,7 +192,8 @@ export function rekordboxXml(tracks: readonly RekordboxTrack[], playlists: reado
       Size: t.sizeBytes,
       TotalTime: t.durationSec === null ? null : Math.round(t.durationSec),
       Year: t.year,
-      AverageBpm: t.bpm === null ? null : t.bpm.toFixed(2),
+      // the grid's own tempo where there is one (fitted to the beats, rekordboxGrid): rekordbox's analysis has them agree
+      AverageBpm: t.grid.length ? t.grid[0].bpm.toFixed(2) : t.bpm === null ? null : t.bpm.toFixed(2),
       BitRate: t.bitrateKbps === null ? null : Math.round(t.bitrateKbps),
       SampleRate: t.sampleRate,
       Comments: t.comment || null,

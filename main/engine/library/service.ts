@@ -344,10 +344,13 @@ export class LibraryService {
     const fileName = crate ? crateFileName(crate.name, suffix) : `library${suffix}`;
     if (format === 'json') return { fileName, mime: 'application/json', content: JSON.stringify(rows, null, 1), count: rows.length };
     if (format === 'csv') return { fileName, mime: 'text/csv', content: toCsv(rows), count: rows.length };
-    // rekordbox: the crate shown is the one playlist; the whole library (no filter, no selection) takes every crate along
+    // rekordbox: the crate shown, whole, is the one playlist; the whole library (no filter, no selection) takes every crate
+    // along; a selection or a filter (in a crate too: the app names the crate of selected rows for its order) none — a
+    // playlist of the crate's name would hold only some of its tracks
     const shown = rows.filter((r) => r.status !== 'failed');
     const index = new Map(shown.map((r, i) => [r.id, i]));
-    const lists = crate ? [crate] : !filter && !trackIds ? crates.all(under) : [];
+    const wholeCrate = !!crate && !trackIds && Object.entries(filter!).every(([k, v]) => k === 'crateId' || v === undefined || v === '');
+    const lists = wholeCrate ? [crate] : !filter && !trackIds ? crates.all(under) : [];
     const playlists = lists.map((c) => ({ name: c.name, tracks: crates.order(c.id).flatMap((id) => (index.has(id) ? [index.get(id)!] : [])) }));
     // each track with a meter reads its cached waveform (~10–40 ms for 5 minutes): progress and Cancel for a large library
     let done = 0;
