@@ -66,7 +66,7 @@ describe('rekordbox XML', () => {
     assert.equal(rekordboxGrid(beats, 124, 124, 4, 0)[0].bpm, 124);
     assert.equal(rekordboxGrid(beats, 124, 62, 4, 0)[0].bpm, 62);
     // the comment's, the table's and AverageBpm's tempo agree
-    const t: RekordboxTrack = { path: '/M/a.wav', title: 'a', artist: null, album: null, genre: null, year: null, durationSec: 50, sizeBytes: null, bitrateKbps: null, sampleRate: null, bpm: 124, key: null, grid: rekordboxGrid(beats, 124, 124, 4, 0), cues: [], regions: [], loop: null, comment: '' };
+    const t: RekordboxTrack = { path: '/M/a.wav', title: 'a', artist: null, album: null, genre: null, year: null, durationSec: 50, sizeBytes: null, bitrateKbps: null, sampleRate: null, bpm: 124, key: null, grid: rekordboxGrid(beats, 124, 124, 4, 0), cues: [], regions: [], loop: null };
     const doc = rekordboxXml([t], [], { name: 'R', version: '1', company: 'R' });
     assert.match(doc, /AverageBpm="124.00"/);
   });
@@ -111,7 +111,7 @@ describe('rekordbox XML', () => {
       path: '/m/Tom & Jerry <live>.mp3', title: 'Say "hi" & <go>\u0002', artist: 'A', album: null, genre: 'House', year: 2024,
       durationSec: 241.6, sizeBytes: 1234, bitrateKbps: 320, sampleRate: 44100, bpm: 124, key: 'C# minor',
       grid: [{ inizio: 0.12, bpm: 124, metro: '4/4', battito: 1 }], cues: [{ slot: 3, timeSec: 30.5 }, { slot: 1, timeSec: 1 }],
-      regions: [{ name: 'Drop', startSec: 60, endSec: 90 }], loop: { startSec: 10, endSec: 12 }, comment: 'c',
+      regions: [{ name: 'Drop', startSec: 60, endSec: 90 }], loop: { startSec: 10, endSec: 12 },
     };
     const bare: RekordboxTrack = { ...t, path: '/m/b.m4a', title: null, bpm: null, key: null, grid: [], cues: [], regions: [], loop: null };
     const xml = rekordboxXml([t, bare], [{ name: 'Warm-up', tracks: [1, 0] }], { name: 'Resonance Studio', version: '0.1.0', company: 'Resonance Studio' });

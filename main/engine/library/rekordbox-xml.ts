@@ -43,8 +43,6 @@ export interface RekordboxTrack {
   regions: { name: string; startSec: number; endSec: number }[];
   /** the track's loop: a memory loop */
   loop: { startSec: number; endSec: number } | null;
-  /** Comments: where the export's values come from */
-  comment: string;
 }
 
 /** A TEMPO element: from `inizio` (s) the grid runs at `bpm`; `battito` (1 … beats in `metro`) is the beat at `inizio`. */
@@ -196,7 +194,6 @@ export function rekordboxXml(tracks: readonly RekordboxTrack[], playlists: reado
       AverageBpm: t.grid.length ? t.grid[0].bpm.toFixed(2) : t.bpm === null ? null : t.bpm.toFixed(2),
       BitRate: t.bitrateKbps === null ? null : Math.round(t.bitrateKbps),
       SampleRate: t.sampleRate,
-      Comments: t.comment || null,
       Tonality: t.key === null ? null : rekordboxTonality(t.key),
       Location: rekordboxLocation(t.path),
     });

@@ -393,15 +393,10 @@ export class LibraryService {
     const cues = marks.flatMap((m) => (m.kind === 'cue' && m.slot !== null ? [{ slot: m.slot, timeSec: m.start_sec }] : []));
     const regions = marks.flatMap((m) => (m.kind === 'region' && m.name !== null && m.end_sec !== null ? [{ name: m.name, startSec: m.start_sec, endSec: m.end_sec }] : []));
     const loopRow = marks.find((m) => m.kind === 'loop' && m.end_sec !== null);
-    const said = [
-      r.bpm !== null && !r.bpmUncertain ? `${r.bpm} BPM${r.analysedBpm !== r.bpm ? ` (analysed ${r.analysedBpm})` : ''}${changes ? ', tempo changes: no beat grid written' : ''}` : '',
-      r.key !== null && !r.keyUncertain ? `${r.key} (${r.camelot})` : '',
-    ].filter(Boolean);
     return {
       path: r.path, title: r.title, artist: r.artist, album: r.album, genre: r.genre, year: r.year, durationSec: r.durationSec, sizeBytes: r.sizeBytes,
       bitrateKbps: r.bitrateKbps, sampleRate: r.sampleRate, bpm: r.bpmUncertain ? null : r.bpm, grid, key: r.keyUncertain ? null : r.key,
       cues, regions, loop: loopRow ? { startSec: loopRow.start_sec, endSec: loopRow.end_sec! } : null,
-      comment: said.length ? `Resonance Studio: ${said.join(', ')}` : '',
     };
   }
 
