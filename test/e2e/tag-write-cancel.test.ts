@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { formatTags, scannedLibrary } from './library-page';
 import { useStudio } from '../helpers/studio';
 
@@ -15,6 +16,18 @@ import { useStudio } from '../helpers/studio';
  * the first file is being written, whatever the machine's speed.
  * Run: npm run build && node tools/run-tests.mjs test/e2e/tag-write-cancel.test.ts
  */
+
+/**
+ * The dialog's check (library:tag-plan, in parts since ui35: three calls for four tracks) finished: Write is enabled.
+ * Freezing the engine before that left a part unanswered and Write disabled for good (pre35: two cases timed out).
+ */
+async function planned(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const go = (globalThis as unknown as { document: { querySelector(s: string): { disabled: boolean } | null } }).document.querySelector('[data-testid=tag-write-go]');
+    return !!go && !go.disabled;
+  });
+}
+
 describe('Write tags… Cancel (issue 12)', { timeout: 300_000 }, () => {
   let dir = '';
   const studio = useStudio({ viewport: { width: 1440, height: 900 } });
@@ -40,6 +53,7 @@ describe('Write tags… Cancel (issue 12)', { timeout: 300_000 }, () => {
     await page.locator('[data-testid=detail-write-tags]', { hasText: '(4)' }).click();
     await page.getByTestId('tag-write-dialog').waitFor();
     await page.getByTestId('tag-write-notation').selectOption('standard');
+    await planned(page);
     await studio.sp.screenshot('issue12-tag-write-cancel-ready');
     const m = await studio.sp.mark();
     process.kill(pid, 'SIGSTOP');
@@ -85,6 +99,7 @@ describe('Write tags… Cancel (issue 12)', { timeout: 300_000 }, () => {
     await page.locator('[data-testid=detail-write-tags]', { hasText: '(4)' }).click();
     await page.getByTestId('tag-write-dialog').waitFor();
     await page.getByTestId('tag-write-notation').selectOption('camelot');
+    await planned(page);
     let m = await studio.sp.mark();
     process.kill(pid, 'SIGSTOP');
     try {
@@ -158,6 +173,7 @@ describe('Write tags… Cancel (issue 12)', { timeout: 300_000 }, () => {
     await page.locator('[data-testid=detail-write-tags]', { hasText: '(4)' }).click();
     await page.getByTestId('tag-write-dialog').waitFor();
     await page.getByTestId('tag-write-notation').selectOption('openkey');
+    await planned(page);
     const m = await studio.sp.mark();
     // frozen before Write, killed while the first file's write is asked: a crash in the middle of a write
     process.kill(pid, 'SIGSTOP');
