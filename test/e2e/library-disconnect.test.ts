@@ -135,7 +135,18 @@ describe('library: the link to studio serve lost', { timeout: 240_000 }, () => {
     // serve again on the same data folder and port; its new address opened in this tab changes only the fragment
     again = await startServe({ dataDir, port: Number(new URL(serve.origin).port) });
     await page.evaluate((hash) => ((globalThis as unknown as { location: { hash: string } }).location.hash = hash), new URL(again.openUrl).hash);
-    for (const id of ACTIONS) await page.waitForFunction((t) => (globalThis as unknown as D).document.querySelector(t)?.disabled === false, id, { polling: 50 });
+    // each action enabled again — but Write tags… of the detail's track, which the filter typed offline now hides (the
+    // other row clicked is not "Second"): since ui35 the detail says "Hidden by the filter" and offers no Write tags…
+    for (const id of ACTIONS) {
+      await page.waitForFunction(
+        (t) => {
+          const doc = (globalThis as unknown as D).document;
+          return doc.querySelector(t)?.disabled === false || (t === '[data-testid=detail-write-tags]' && !doc.querySelector(t) && !!doc.querySelector('[data-testid=detail-hidden]'));
+        },
+        id,
+        { polling: 50 },
+      );
+    }
     assert.equal(await page.getByTestId('library-offline').count(), 0);
     // the search typed while disconnected ran: the track in the folder "Album" titled "Second" is found by its
     // folder's name and its title (7c23878), the other no more
