@@ -40,3 +40,14 @@ export function downbeatPhase(beats: readonly number[], beatsPerBar: number, ban
   }
   return best;
 }
+
+/**
+ * downbeatPhase on a track's peaks as each holder keeps them: `bands` a Uint8Array (the analyser's PeaksData, in a
+ * scan) or base64 (the media cache's and the contract's Peaks); none: no band data (0, as downbeatPhase gives).
+ * `peaks.sampleRate / peaks.samplesPerPeak` is the peak rate. The one way the scan (stored with the tempo,
+ * TempoResult.downbeat), the track view's grid (media:beats) and the rekordbox export find bar 1.
+ */
+export function peaksDownbeat(beats: readonly number[], beatsPerBar: number, peaks: { bands?: Uint8Array | string; sampleRate: number; samplesPerPeak: number }): number {
+  const bands = typeof peaks.bands === 'string' ? Buffer.from(peaks.bands, 'base64') : (peaks.bands ?? new Uint8Array(0));
+  return downbeatPhase(beats, beatsPerBar, bands, peaks.sampleRate / peaks.samplesPerPeak);
+}

@@ -14,7 +14,7 @@ import { defaultAnalysers } from '../analysis';
 import { analyzeFile } from '../analysis/run';
 import type { Analyser } from '../analysis/types';
 import { waveAnalysers, type PeaksData, type SpectrogramData } from '../analysis/waveform';
-import { downbeatPhase } from '../analysis/beat-grid';
+import { peaksDownbeat } from '../analysis/beat-grid';
 import type { TempoResult } from '../analysis/tempo';
 import { waveAnalysisOf, writeCachedAnalysis } from '../media/analysis';
 import { fingerprintOf } from '../media/cache';
@@ -158,7 +158,7 @@ export async function analyseForLibrary(req: AnalyseRequest, signal?: AbortSigna
   const tempo = results.tempo as TempoResult | undefined;
   const peaks = run.results.peaks as PeaksData | undefined;
   if (tempo && tempo.bpm !== null && tempo.beatsPerBar && tempo.beats.length && peaks?.bands) {
-    results.tempo = { ...tempo, downbeat: downbeatPhase(tempo.beats, tempo.beatsPerBar, peaks.bands, peaks.sampleRate / peaks.samplesPerPeak) } satisfies TempoResult;
+    results.tempo = { ...tempo, downbeat: peaksDownbeat(tempo.beats, tempo.beatsPerBar, peaks) } satisfies TempoResult;
   }
   if (wave && fp) {
     await writeCachedAnalysis(req.cacheDir, fp, waveAnalysisOf(run.results.peaks as PeaksData, run.results.spectrogram as SpectrogramData)).catch(() => undefined);

@@ -20,7 +20,7 @@ import { rekordboxGrid, rekordboxXml, type RekordboxTempo, type RekordboxTrack }
 import { TrackMarksRepo } from '../db/track-marks';
 import { fingerprint } from '../media/cache';
 import { readCachedAnalysis } from '../media/analysis';
-import { downbeatPhase } from '../analysis/beat-grid';
+import { peaksDownbeat } from '../analysis/beat-grid';
 import type { TempoResult } from '../analysis/tempo';
 import { probeFile } from '../media/probe';
 import { bpmText, keyIn, readBpmKey, tagTarget, writeTagsSafely, type KeyNotation } from './tag-write';
@@ -355,9 +355,10 @@ export class LibraryService {
     // each track with a meter reads its cached waveform (~10–40 ms for 5 minutes): progress and Cancel for a large library
     let done = 0;
     let said = 0;
+    const marks = new TrackMarksRepo(this.ctx.db);
     const tracks = await mapLimited(shown, 4, async (r) => {
       if (call?.signal.aborted) throw new StudioError('CANCELLED', 'The export was cancelled; nothing was written.');
-      const t = await this.rekordboxTrack(r);
+      const t = await this.rekordboxTrack(r, marks);
       // tracks without a cached waveform to read take no I/O: the event loop is let through now and then, so a Cancel lands
       if (++done % 25 === 0) await new Promise((res) => setImmediate(res));
       if (call && Date.now() - said > 100) {
@@ -376,7 +377,7 @@ export class LibraryService {
    * waveform the scan cached — JSON, ~0.2 MB per 30 s; the first beat where neither is there; no grid for a tempo that
    * changes), its sure key, hot cues, named regions and loop. Nothing is analysed or decoded.
    */
-  private async rekordboxTrack(r: ExportRow): Promise<RekordboxTrack> {
+  private async rekordboxTrack(r: ExportRow, marksRepo: TrackMarksRepo): Promise<RekordboxTrack> {
     const tempo = r.bpmUncertain || r.bpm === null ? undefined : (this.store.storedResults(r.id).tempo as TempoResult | undefined);
     let grid: RekordboxTempo[] = [];
     // a tempo that changes: no grid (the beats keep the whole-track tempo; rekordbox's own dynamic analysis can make one)
@@ -385,11 +386,11 @@ export class LibraryService {
       let downbeat: number | null = tempo.downbeat ?? null;
       if (tempo.beatsPerBar && downbeat === null) {
         const wave = await fingerprint(r.path).then((fp) => readCachedAnalysis(this.ctx.cacheDir, fp)).catch(() => null);
-        if (wave?.peaks.bands) downbeat = downbeatPhase(tempo.beats, tempo.beatsPerBar, Buffer.from(wave.peaks.bands, 'base64'), wave.peaks.sampleRate / wave.peaks.samplesPerPeak);
+        if (wave?.peaks.bands) downbeat = peaksDownbeat(tempo.beats, tempo.beatsPerBar, wave.peaks);
       }
       grid = rekordboxGrid(tempo.beats, tempo.bpm, r.bpm, tempo.beatsPerBar, downbeat);
     }
-    const marks = new TrackMarksRepo(this.ctx.db).list(r.id);
+    const marks = marksRepo.list(r.id);
     const cues = marks.flatMap((m) => (m.kind === 'cue' && m.slot !== null ? [{ slot: m.slot, timeSec: m.start_sec }] : []));
     const regions = marks.flatMap((m) => (m.kind === 'region' && m.name !== null && m.end_sec !== null ? [{ name: m.name, startSec: m.start_sec, endSec: m.end_sec }] : []));
     const loopRow = marks.find((m) => m.kind === 'loop' && m.end_sec !== null);

@@ -13,7 +13,7 @@
  */
 import { join } from 'node:path';
 import { StudioError, type BeatGrid, type Progress, type TrackMarks } from '@contract';
-import { downbeatPhase } from '../analysis/beat-grid';
+import { peaksDownbeat } from '../analysis/beat-grid';
 import { TempoAnalyser, type TempoResult } from '../analysis/tempo';
 import type { Analyser } from '../analysis/types';
 import type { EngineContext } from '../context';
@@ -54,7 +54,7 @@ export function sweepOldBeats(cacheDir: string, tempoVersion: number, max = 5000
   return sweepOnce(join(cacheDir, 'beats'), (n) => isOldBeatsName(n, tempoVersion), max);
 }
 
-type Tempo = Pick<TempoResult, 'bpm' | 'beats' | 'beatsPerBar' | 'confidence' | 'variable'>;
+type Tempo = Pick<TempoResult, 'bpm' | 'beats' | 'beatsPerBar' | 'confidence' | 'variable' | 'downbeat'>;
 
 export class MarksService {
   private readonly repo: TrackMarksRepo;
@@ -175,11 +175,8 @@ export class MarksService {
     const beats = tempo.bpm === null ? [] : tempo.beats;
     const bpb = tempo.bpm === null ? null : tempo.beatsPerBar;
     let downbeat: number | null = null;
-    if (bpb && beats.length) {
-      const p = await this.media.peaks(trackId, call);
-      const bands = p.bands ? Buffer.from(p.bands, 'base64') : new Uint8Array(0);
-      downbeat = downbeatPhase(beats, bpb, bands, p.sampleRate / p.samplesPerPeak);
-    }
+    // the library's scan stored it with the beats (from the same peaks); else from the waveform's peaks
+    if (bpb && beats.length) downbeat = tempo.downbeat ?? peaksDownbeat(beats, bpb, await this.media.peaks(trackId, call));
     // a tempo that changes: its sections (as the library's detail gives them); a grid cached before they were kept has none
     const tempoSections = tempo.bpm !== null && tempo.variable?.length ? tempo.variable.map((v) => (v.endBpm === undefined ? { start: v.start, end: v.end, bpm: v.bpm } : { start: v.start, end: v.end, bpm: v.bpm, endBpm: v.endBpm })) : null;
     return { trackId, beats, bpm: tempo.bpm, bpmConfidence: tempo.bpm === null ? null : (tempo.confidence ?? null), beatsPerBar: bpb, downbeat, source, tempoSections };
