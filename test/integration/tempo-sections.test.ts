@@ -97,10 +97,11 @@ describe('tempo sections in the library, analyze and the export (issue 10 kind 4
     }
   });
   test('rekordbox XML: grids on the beats (none for the changing one), cues, loop, crate; read back by ElementTree', async () => {
-    // a third track, its name as a tagger or a phone leaves it (accents, spaces, '#', '&'), added as `studio analyze --db` adds it
-    const odd = join(DIR, 'Más música', 'Café del Mar #1 & Co.wav');
+    // a third track, its name as a tagger or a phone leaves it (accents, spaces, '#', '&'), added as `studio analyze --db`
+    // adds it; encoded by LAME (its Info frame's LAME tag: rekordbox's timeline of it runs 26 ms later, rekordboxShiftSec)
+    const odd = join(DIR, 'Más música', 'Café del Mar #1 & Co.mp3');
     mkdirSync(dirname(odd), { recursive: true });
-    copyFileSync(join(music, 'steady.wav'), odd);
+    assert.equal(spawnSync('lame', ['--quiet', '-b', '192', join(music, 'steady.wav'), odd]).status, 0, 'lame');
     const add = spawnSync(process.execPath, [bin, 'analyze', odd, '--json', '--db', dbPath], { encoding: 'utf8' });
     assert.equal(add.status, 0, add.stderr);
     // the engine on the data folder `studio analyze --db` used: its cached waveforms give the downbeat
@@ -113,6 +114,8 @@ describe('tempo sections in the library, analyze and the export (issue 10 kind 4
       await engine.call('marks:set-cue', { trackId: steady.id, slot: 3, timeSec: 20.25 });
       await engine.call('marks:save-region', { trackId: steady.id, name: 'Break & build', startSec: 30, endSec: 38 });
       await engine.call('marks:set-loop', { trackId: steady.id, loop: { startSec: 8, endSec: 10, on: false } });
+      const lame = rows.find((r) => r.fileName === 'Café del Mar #1 & Co.mp3')!;
+      await engine.call('marks:set-cue', { trackId: lame.id, slot: 1, timeSec: 4 });
       const crate = await engine.call('crates:create', { name: 'Warm-up <1>' });
       await engine.call('crates:add-tracks', { crateId: crate.id, trackIds: [changes.id, steady.id] });
       const whole = await engine.call('library:export', { format: 'rekordbox' });
@@ -128,7 +131,10 @@ describe('tempo sections in the library, analyze and the export (issue 10 kind 4
       // every Location is the file, as a reader decodes it (unquote after file://localhost)
       for (const t of doc.tracks) assert.ok(existsSync(t.path), `${t.location} → ${t.path}`);
       const byName = (f: string) => doc.tracks.find((t) => t.path.endsWith(f))!;
-      assert.equal(byName('Café del Mar #1 & Co.wav').path, odd);
+      const o = byName('Café del Mar #1 & Co.mp3');
+      assert.equal(o.path, odd);
+      // the LAME MP3's cue and grid on rekordbox's timeline: 26 ms after the studio's (ffmpeg's gapless decode)
+      assert.deepEqual(o.marks, [['', '0', '4.026', null, '0']]);
       const s = byName('steady.wav');
       assert.equal(s.kind, 'WAV File');
       assert.equal(s.totalTime, '60');

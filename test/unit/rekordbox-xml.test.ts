@@ -5,7 +5,11 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import { mulberry32 } from '../helpers/prng';
-import { rekordboxGrid, rekordboxLocation, rekordboxTonality, rekordboxXml, xmlText, type RekordboxTrack } from '../../main/engine/library/rekordbox-xml';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { rekordboxGrid, rekordboxLocation, rekordboxShiftSec, rekordboxTonality, rekordboxXml, xmlText, type RekordboxTrack } from '../../main/engine/library/rekordbox-xml';
+import { mp3InfoTag, structureOf } from '../../main/engine/media/structure';
 
 const beatsAt = (first: number, period: number, n: number, jitter = 0) => Array.from({ length: n }, (_, i) => first + i * period + (i % 2 ? jitter : -jitter));
 
@@ -139,5 +143,49 @@ describe('rekordbox XML', () => {
     assert.deepEqual(nodes.map((n) => [n.getAttribute('Name'), n.getAttribute('Type'), n.getAttribute(n.hasAttribute('Count') ? 'Count' : 'Entries')]), [['ROOT', '0', '1'], ['Warm-up', '1', '2']]);
     // the playlist's entries name TrackIDs, in crate order
     assert.deepEqual(all('TRACK').slice(2).map((e) => e.getAttribute('Key')), ['2', '1']);
+  });
+
+  test('MP3s on rekordbox\'s timeline: 26 ms later for a LAME-encoded file with its LAME tag (Mixxx\'s case D), as encoders and taggers write them; 0 for the others', async () => {
+    const dir = join('test/output/rekordbox-xml-unit');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const wav = join(dir, 's.wav');
+    const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: 'ignore' });
+    run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=f=440:d=2', '-ar', '44100', '-ac', '2', '-y', wav]);
+    const f = (n: string) => join(dir, n);
+    run('lame', ['--quiet', '-b', '192', wav, f('lame-cbr.mp3')]); // Info frame + LAME tag, CRC valid
+    run('lame', ['--quiet', '-V', '2', wav, f('lame-vbr.mp3')]); // Xing frame + LAME tag
+    run('lame', ['--quiet', '-b', '192', '-t', wav, f('lame-no-info.mp3')]); // no Info frame (case A)
+    run('ffmpeg', ['-v', 'error', '-i', wav, '-c:a', 'libmp3lame', '-b:a', '192k', '-y', f('ffmpeg.mp3')]); // "Lavc" reduced tag (case B)
+    // a tagger after the encoder: an ID3v2 tag with cover art in front of the Info frame
+    run('lame', ['--quiet', '-b', '192', wav, f('lame-tagged.mp3')]);
+    run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=s=200x200,noise=alls=100:allf=t', '-frames:v', '1', '-y', f('cover.png')]); // ~80 kB of noise: the Info frame past the first 64 kB
+    run('mid3v2', ['-t', 'Tagged', '-a', 'Artist', f('lame-tagged.mp3')]);
+    run('eyeD3', ['--quiet', '--add-image', `${f('cover.png')}:FRONT_COVER`, f('lame-tagged.mp3')]);
+    // case C: a LAME tag whose CRC was zeroed (writers that leave it blank)
+    const b = readFileSync(f('lame-cbr.mp3'));
+    const info = b.indexOf('Info', 0, 'latin1');
+    const lame = b.indexOf('LAME', info, 'latin1');
+    b.writeUInt16BE(0, lame + 34);
+    writeFileSync(f('lame-zero-crc.mp3'), b);
+    // as the export reads it (mp3InfoTag), and as the library's probe does (structureOf): the same tag
+    const shift = async (n: string) => {
+      const lean = await mp3InfoTag(f(n));
+      assert.deepEqual(lean, (await structureOf(f(n))).gapless, n);
+      return rekordboxShiftSec({ path: f(n), gapless: lean });
+    };
+    assert.deepEqual(
+      Object.fromEntries(await Promise.all(['lame-cbr.mp3', 'lame-vbr.mp3', 'lame-tagged.mp3', 'lame-no-info.mp3', 'ffmpeg.mp3', 'lame-zero-crc.mp3'].map(async (n) => [n, await shift(n)]))),
+      { 'lame-cbr.mp3': 0.026, 'lame-vbr.mp3': 0.026, 'lame-tagged.mp3': 0.026, 'lame-no-info.mp3': 0, 'ffmpeg.mp3': 0, 'lame-zero-crc.mp3': 0 },
+    );
+    assert.equal(rekordboxShiftSec({ path: '/m/a.m4a', gapless: { lameTagCrc: true } }), 0, 'only MP3');
+    // every time written moves by it
+    const t: RekordboxTrack = {
+      path: f('lame-cbr.mp3'), title: 't', artist: null, album: null, genre: null, year: null, durationSec: 2, sizeBytes: 1, bitrateKbps: 192, sampleRate: 44100,
+      bpm: 120, key: null, grid: [{ inizio: 0.5, bpm: 120, metro: '4/4', battito: 1 }], cues: [{ slot: 1, timeSec: 1 }], regions: [{ name: 'R', startSec: 0.25, endSec: 1 }],
+      loop: { startSec: 1, endSec: 1.5 }, shiftSec: await shift('lame-cbr.mp3'),
+    };
+    const xml = rekordboxXml([t], [], { name: 'Resonance Studio', version: '0', company: 'Resonance Studio' });
+    assert.deepEqual([...xml.matchAll(/(Inizio|Start|End)="([\d.]+)"/g)].map((m) => `${m[1]}=${m[2]}`), ['Inizio=0.526', 'Start=1.026', 'Start=0.276', 'Start=1.026', 'End=1.526']);
   });
 });

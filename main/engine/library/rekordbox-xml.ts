@@ -43,6 +43,29 @@ export interface RekordboxTrack {
   regions: { name: string; startSec: number; endSec: number }[];
   /** the track's loop: a memory loop */
   loop: { startSec: number; endSec: number } | null;
+  /**
+   * seconds added to every time written (grid, cues, regions, loop): where rekordbox's timeline of the file runs later
+   * than the studio's (ffmpeg's, gapless) — rekordboxShiftSec; 0 or absent elsewhere
+   */
+  shiftSec?: number;
+}
+
+/**
+ * How much later rekordbox places a moment of `file` than the studio does, in seconds: 0.026 for an MP3 whose first
+ * frame is an Info/Xing frame with a LAME tag that checks (a "LAME…" version and a valid, non-zero tag CRC:
+ * mp3guessenc's timing-shift case D — the common LAME-encoded MP3), else 0. The studio decodes as ffmpeg does, gapless:
+ * the encoder delay and the decoder's 529 samples are cut from the start. rekordbox has not played LAME-encoded MP3s
+ * gapless since 1.5.4 (its release notes), so the same beat sits later on its timeline. The figure and the case rule
+ * follow Mixxx, which moves rekordbox's cues and grids by it when its FFmpeg decoder reads them
+ * (src/library/rekordbox/rekordboxfeature.cpp, RekordboxPlaylistModel::getTrack: 26 ms for case D; cases A–C 0), and the
+ * dj-data-converter research behind it ("the 26 ms problem", digital-dj-tools/dj-data-converter#3). Not measured
+ * against rekordbox itself (it does not run here). AAC/MP4: Mixxx shifts them (48 ms) only for macOS's CoreAudio
+ * decoder, not for FFmpeg's: 0.
+ * @param file `path` (its extension) and `gapless`, the file's Structure.gapless (structure.ts readStructure); null
+ *   where the file has no Info tag ffmpeg reads
+ */
+export function rekordboxShiftSec(file: { path: string; gapless: { lameTagCrc?: boolean } | null }): number {
+  return extname(file.path).toLowerCase() === '.mp3' && file.gapless?.lameTagCrc ? 0.026 : 0;
 }
 
 /** A TEMPO element: from `inizio` (s) the grid runs at `bpm`; `battito` (1 … beats in `metro`) is the beat at `inizio`. */
@@ -197,10 +220,12 @@ export function rekordboxXml(tracks: readonly RekordboxTrack[], playlists: reado
       Tonality: t.key === null ? null : rekordboxTonality(t.key),
       Location: rekordboxLocation(t.path),
     });
-    for (const g of t.grid) el(e, 'TEMPO', { Inizio: g.inizio.toFixed(3), Bpm: g.bpm.toFixed(2), Metro: g.metro, Battito: g.battito });
-    for (const c of [...t.cues].sort((a, b) => a.slot - b.slot)) el(e, 'POSITION_MARK', { Name: '', Type: 0, Start: c.timeSec.toFixed(3), Num: c.slot - 1 });
-    for (const r of t.regions) el(e, 'POSITION_MARK', { Name: r.name, Type: 0, Start: r.startSec.toFixed(3), Num: -1 });
-    if (t.loop) el(e, 'POSITION_MARK', { Name: '', Type: 4, Start: t.loop.startSec.toFixed(3), End: t.loop.endSec.toFixed(3), Num: -1 });
+    // every time on rekordbox's timeline of the file (rekordboxShiftSec)
+    const at = (sec: number) => (sec + (t.shiftSec ?? 0)).toFixed(3);
+    for (const g of t.grid) el(e, 'TEMPO', { Inizio: at(g.inizio), Bpm: g.bpm.toFixed(2), Metro: g.metro, Battito: g.battito });
+    for (const c of [...t.cues].sort((a, b) => a.slot - b.slot)) el(e, 'POSITION_MARK', { Name: '', Type: 0, Start: at(c.timeSec), Num: c.slot - 1 });
+    for (const r of t.regions) el(e, 'POSITION_MARK', { Name: r.name, Type: 0, Start: at(r.startSec), Num: -1 });
+    if (t.loop) el(e, 'POSITION_MARK', { Name: '', Type: 4, Start: at(t.loop.startSec), End: at(t.loop.endSec), Num: -1 });
   });
   const lists = el(root, 'PLAYLISTS', {});
   const top = el(lists, 'NODE', { Type: 0, Name: 'ROOT', Count: playlists.length });

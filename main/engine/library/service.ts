@@ -16,13 +16,14 @@ import { mapLimited } from '../fs/list-dir';
 import { getSetting, setSetting } from '../db/settings';
 import { CratesRepo } from '../db/crates';
 import { crateFileName } from './crates';
-import { rekordboxGrid, rekordboxXml, type RekordboxTempo, type RekordboxTrack } from './rekordbox-xml';
+import { rekordboxGrid, rekordboxShiftSec, rekordboxXml, type RekordboxTempo, type RekordboxTrack } from './rekordbox-xml';
 import { TrackMarksRepo } from '../db/track-marks';
 import { fingerprint } from '../media/cache';
 import { readCachedAnalysis } from '../media/analysis';
 import { peaksDownbeat } from '../analysis/beat-grid';
 import type { TempoResult } from '../analysis/tempo';
 import { probeFile } from '../media/probe';
+import { mp3InfoTag } from '../media/structure';
 import { bpmText, keyIn, readBpmKey, tagTarget, writeTagsSafely, type KeyNotation } from './tag-write';
 import { parseKey } from '../analysis/keys';
 import { tagsReadCurrent } from './analyse';
@@ -375,7 +376,7 @@ export class LibraryService {
    * One row of a rekordbox export (rekordbox-xml.ts): its sure tempo with the beat grid from the stored tempo result's
    * beats (the downbeat the scan stored with them, TempoResult.downbeat; for a row scanned before it was stored, from the
    * waveform the scan cached — JSON, ~0.2 MB per 30 s; the first beat where neither is there; no grid for a tempo that
-   * changes), its sure key, hot cues, named regions and loop. Nothing is analysed or decoded.
+   * changes), its sure key, hot cues, named regions and loop. Nothing is analysed or decoded; an MP3 with times to write has its first frame read (rekordboxShiftSec).
    */
   private async rekordboxTrack(r: ExportRow, marksRepo: TrackMarksRepo): Promise<RekordboxTrack> {
     const tempo = r.bpmUncertain || r.bpm === null ? undefined : (this.store.storedResults(r.id).tempo as TempoResult | undefined);
@@ -394,10 +395,13 @@ export class LibraryService {
     const cues = marks.flatMap((m) => (m.kind === 'cue' && m.slot !== null ? [{ slot: m.slot, timeSec: m.start_sec }] : []));
     const regions = marks.flatMap((m) => (m.kind === 'region' && m.name !== null && m.end_sec !== null ? [{ name: m.name, startSec: m.start_sec, endSec: m.end_sec }] : []));
     const loopRow = marks.find((m) => m.kind === 'loop' && m.end_sec !== null);
+    // an MP3's first frame (its LAME tag), read where there is a time to write: rekordbox's timeline may run later
+    const timed = grid.length || cues.length || regions.length || loopRow;
+    const shiftSec = timed && /\.mp3$/i.test(r.path) ? rekordboxShiftSec({ path: r.path, gapless: await mp3InfoTag(r.path) }) : 0;
     return {
       path: r.path, title: r.title, artist: r.artist, album: r.album, genre: r.genre, year: r.year, durationSec: r.durationSec, sizeBytes: r.sizeBytes,
       bitrateKbps: r.bitrateKbps, sampleRate: r.sampleRate, bpm: r.bpmUncertain ? null : r.bpm, grid, key: r.keyUncertain ? null : r.key,
-      cues, regions, loop: loopRow ? { startSec: loopRow.start_sec, endSec: loopRow.end_sec! } : null,
+      cues, regions, loop: loopRow ? { startSec: loopRow.start_sec, endSec: loopRow.end_sec! } : null, shiftSec,
     };
   }
 

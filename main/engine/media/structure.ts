@@ -59,7 +59,12 @@ export interface Structure {
   /** RIFF/AIFF: bytes after the last chunk that belong to no chunk (offset, length), and the audio chunk's size */
   trailing: { offset: number; bytes: number; audioChunk: string; audioChunkBytes: number } | null;
   /** MP3 with a Xing/Info frame count: the samples ffmpeg decodes (count × samples per frame − delay − padding) */
-  gapless: { samples: number; sampleRate: number; delay: number; padding: number; source: string } | null;
+  /**
+   * `lameTagCrc`: the LAME tag's own CRC-16 (over the frame's bytes before it) checks and is not zero — with a "LAME"
+   * version string, mp3guessenc's timing-shift case D (rekordboxShiftSec); false for a zero or wrong CRC, and for the
+   * reduced tags ffmpeg writes ("Lavf"/"Lavc": case B)
+   */
+  gapless: { samples: number; sampleRate: number; delay: number; padding: number; source: string; lameTagCrc?: boolean } | null;
   /** FLAC STREAMINFO total samples (0 = not stated) and sample rate */
   flac: { totalSamples: number; sampleRate: number } | null;
   /**
@@ -1738,7 +1743,23 @@ export function lameGapless(b: Buffer, freeFrameBytes?: number): Structure['gapl
   const total = frames * spf;
   const samples = Math.min(total - delay - padding, total - delay - 529);
   if (samples <= 0) return null;
-  return { samples, sampleRate, delay, padding, source: `the ${version.replace(/\0+$/, '').trim()} Info tag` };
+  // the tag's CRC-16 at p + 34 (LAME's "Info Tag" layout: version 9, revision/method 1, lowpass 1, peak 4, gains 2 + 2,
+  // flags 1, bitrate 1, delay/padding 3, misc 1, mp3gain 1, preset 2, length 4, music CRC 2, tag CRC 2)
+  const lameTagCrc = version.startsWith('LAME') && p + 36 <= frame.length && b.readUInt16BE(p + 34) !== 0 && crc16Arc(b, 0, p + 34) === b.readUInt16BE(p + 34);
+  return { samples, sampleRate, delay, padding, source: `the ${version.replace(/\0+$/, '').trim()} Info tag`, lameTagCrc };
+}
+
+/**
+ * CRC-16/ARC of b[from..to) (polynomial 0x8005 reflected, initial 0): the LAME tag's "CRC-16 of Info Tag", over the
+ * Info frame's bytes before that field (LAME's "Mp3 Info Tag rev 1 specifications", gabriel.mp3-tech.org).
+ */
+function crc16Arc(b: Buffer, from: number, to: number): number {
+  let c = 0;
+  for (let i = from; i < to; i++) {
+    c ^= b[i];
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xa001 : c >>> 1;
+  }
+  return c;
 }
 
 const mb = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : n >= 1000 ? `${Math.round(n / 1000)} kB` : `${n} bytes`);
@@ -1783,6 +1804,34 @@ export function truncatedError(name: string, t: Truncation, ffmpegSays: string):
     `"${name}" is truncated: ${truncationText(t)}.${nothing} The file was probably cut short by an interrupted copy or download; copy it again from its source.`,
     ffmpegSays,
   );
+}
+
+/**
+ * The Info/Xing frame's LAME tag of the MP3 at `path` as readStructure reads it (lameGapless), reading only the ID3v2
+ * headers and the first 2 kB of the audio (a frame is at most 1441 bytes at 320 kbit/s): what the rekordbox export
+ * asks of every MP3 (rekordboxShiftSec). Null where the file has none, is no MP3 or cannot be read.
+ */
+export async function mp3InfoTag(path: string): Promise<Structure['gapless']> {
+  let fh: FileHandle | null = null;
+  try {
+    fh = await open(path, 'r');
+    const size = (await fh.stat()).size;
+    let start = 0;
+    for (;;) {
+      const next = id3v2Length(await readAt(fh, start, 10));
+      if (!next || start + next > size) break;
+      start += next;
+    }
+    const h = await readAt(fh, start, 2048);
+    const m = mpegFrameLength(h, 0);
+    if (m && mpegFrameLength(h, m)) return lameGapless(h);
+    const free = freeFormatMpeg(h);
+    return free ? lameGapless(h, free.frameBytes) : null;
+  } catch {
+    return null;
+  } finally {
+    await fh?.close();
+  }
 }
 
 /** readStructure of the file at `path` (opened read-only and closed); no findings when it cannot be opened. */
