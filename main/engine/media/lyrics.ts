@@ -146,10 +146,8 @@ export function lyricsFromTags(meta: IAudioMetadata | null): Lyrics | null {
  * folder's entries; the candidates found among them. Pure.
  */
 export function sidecarLrcNames(mediaName: string, names: readonly string[]): string[] {
-  const stem = basename(mediaName, extname(mediaName));
   const out: string[] = [];
-  for (const want of [`${stem}.lrc`, `${mediaName}.lrc`]) {
-
+  for (const want of exactLrcNames(mediaName)) {
     const key = want.toLowerCase();
     // the exact case, then the other cases in code-point order (a folder with both song.lrc and Song.LRC: always the same one)
     const same = names.filter((n) => n.toLowerCase() === key && n !== want).sort();
@@ -157,6 +155,9 @@ export function sidecarLrcNames(mediaName: string, names: readonly string[]): st
   }
   return out;
 }
+
+/** the two sidecar LRC names of `mediaName` in their exact case, preferred first (`Song.lrc`, `Song.mp3.lrc`) */
+const exactLrcNames = (mediaName: string): [string, string] => [`${basename(mediaName, extname(mediaName))}.lrc`, `${mediaName}.lrc`];
 
 /**
  * An LRC file's bytes as text: UTF-16 where a byte-order mark says so (FF FE little-endian, FE FF big-endian: Windows
@@ -181,8 +182,7 @@ const LRC_DIR_MAX_ENTRIES = 20_000;
 export async function sidecarLyrics(mediaPath: string): Promise<Lyrics | null> {
   const dir = dirname(mediaPath);
   const name = basename(mediaPath);
-  const exact = [`${basename(name, extname(name))}.lrc`, `${name}.lrc`];
-  let names: string[] = exact;
+  let names: string[] = exactLrcNames(name);
   try {
     const listed = await readdir(dir);
     if (listed.length <= LRC_DIR_MAX_ENTRIES) names = listed;
