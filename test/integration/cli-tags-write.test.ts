@@ -5,7 +5,7 @@
 // Needs `npm run build`. Run: node tools/run-tests.mjs test/integration/cli-tags-write.test.ts
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -208,6 +208,27 @@ describe('studio tags write (tags34)', { timeout: 300_000 }, () => {
     quiet.stderr.destroy();
     assert.equal(await new Promise<number | null>((done) => quiet.on('close', done)), 0);
     assert.equal(id3(files.mp3).TKEY, '8A');
+  });
+
+  test('a write whose read-back by ffmpeg fails still records the tags it wrote (read alone, without ffmpeg): the library does not keep the old key beside the new size and mtime (tags34 left)', () => {
+    // ffmpeg that works for the engine's start (-layouts) and fails every probe, as a broken or vanished ffmpeg does
+    const broken = join(DIR, 'ffmpeg-failing');
+    writeFileSync(broken, `#!/bin/sh\ncase " $* " in *" -layouts "*) exec ffmpeg "$@";; esac\necho "ffmpeg: failing for the test" >&2\nexit 1\n`);
+    chmodSync(broken, 0o755);
+    const stored = () => {
+      const db = openDb(dataDir);
+      try {
+        const row = db.prepare('SELECT size, probe_json FROM tracks WHERE path = ?').get(files.mp3) as { size: number; probe_json: string };
+        return { size: row.size, keyText: (JSON.parse(row.probe_json) as { tags: { keyText?: string } }).tags.keyText };
+      } finally {
+        db.close();
+      }
+    };
+    assert.notEqual(stored().keyText, '1m');
+    const r = spawnSync(process.execPath, [bin, 'tags', 'write', files.mp3, '--key', '--notation', 'openkey'], { encoding: 'utf8', env: { ...process.env, STUDIO_DATA_DIR: dataDir, STUDIO_FFMPEG: broken }, timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(id3(files.mp3).TKEY, '1m');
+    assert.deepEqual(stored(), { size: statSync(files.mp3).size, keyText: '1m' });
   });
 
   test('refusals: a path outside the library, an unknown crate (1), a wrong notation or no tracks named (2); while the app holds the folder, write exits 75 and --dry-run reads a copy', async () => {

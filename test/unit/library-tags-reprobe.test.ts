@@ -60,6 +60,12 @@ test('an unchanged row stored before the tagged tempo/key were read is re-probed
   assert.equal(store.detail(ids.old).track.title, 'T', 'the rest of the probe and row kept');
   const again = classify(store, 'job1', found, store.rowsByPath(), versions, key);
   assert.deepEqual([again.queue, again.retag], [[], []], 'once re-probed, never again');
+  // a tag write whose read-back failed (LibraryService.writeTags): the row marked, its tags re-read by the next scan, its
+  // analysis kept; a row not analysed is left alone
+  store.retagNextScan(ids.fresh);
+  store.retagNextScan('no-such-row');
+  const marked = classify(store, 'job1', found, store.rowsByPath(), versions, key);
+  assert.deepEqual([marked.queue, marked.retag.map((r) => r.trackId)], [[], [ids.fresh]]);
   db.close();
 });
 

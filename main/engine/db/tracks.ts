@@ -197,6 +197,11 @@ export class TracksRepo {
 
   // ---- library rows ------------------------------------------------------
 
+  /** an analysed library row's lib_versions (scanKey) replaced, nothing else (LibraryStore.retagNextScan) */
+  setLibVersions(id: string, versionsKey: string): void {
+    this.db.prepare(`UPDATE tracks SET lib_versions = ? WHERE id = ? AND lib_status = 'analysed'`).run(versionsKey, id);
+  }
+
   /** every row by path (opened files too: opening a scanned file reuses its row), for one scan job */
   libRowsByPath(): Map<string, LibRow> {
     const rows = this.db.prepare(`SELECT ${LIB_ROW} FROM tracks`).all() as LibRow[];

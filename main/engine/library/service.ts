@@ -26,7 +26,7 @@ import { probeFile } from '../media/probe';
 import { mp3InfoTag } from '../media/structure';
 import { bpmText, keyIn, readBpmKey, tagTarget, writeTagsSafely, type KeyNotation } from './tag-write';
 import { parseKey } from '../analysis/keys';
-import { tagsReadCurrent } from './analyse';
+import { readTempoKeyTags, tagsReadCurrent } from './analyse';
 import { parseTaggedKey } from '../media/tags';
 
 /** settings key of the BPM range (JSON `{min, max}`) */
@@ -249,9 +249,15 @@ export class LibraryService {
         );
       // the new size and mtime are recorded the moment the file is replaced (the watcher must not take it for an outside edit)
       const done = await writeTagsSafely({ path: t.path, stored: { size: row.size, mtimeMs: row.mtime_ms }, target, bpm, key, clear, onReplaced: (file) => record(file, probe.tags) });
-      // then the tags read again, as a scan reads them (the audio is unchanged: no analysis)
+      // then the tags read again, as a scan reads them (the audio is unchanged: no analysis); where that probe fails
+      // (ffmpeg failing, the file moved away at once) the tempo and key tags alone (music-metadata, no ffmpeg), so the
+      // row does not keep the old ones beside the new size and mtime (which the next scan takes for unchanged)
       const fresh = await probeFile(t.path).catch(() => null);
       if (fresh) record(done, fresh.tags);
+      else {
+        const tempoKey = await readTempoKeyTags(t.path).catch(() => null);
+        if (!tempoKey || !this.store.setTempoKeyTags(trackId, tempoKey, row.lib_versions ?? '', done)) this.store.retagNextScan(trackId);
+      }
       this.scanner.bumpChanged({ updated: 1 });
       const back = await readBpmKey(t.path, target.format).catch(() => ({ bpm: null, key: null }) as Awaited<ReturnType<typeof readBpmKey>>);
       const readBack = { bpm: back.bpm, key: back.key };

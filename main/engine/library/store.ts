@@ -251,6 +251,18 @@ export class LibraryStore {
     });
   }
 
+  /**
+   * The next scan reads the row's tempo and key tags again (classify's retag: needsRetag), its analysis kept: the
+   * tag reading's mark (`tags:N`, TAGS_READ) taken from its lib_versions. For a row whose stored tags may be stale
+   * after a tag write whose read-back failed (LibraryService.writeTags). No row or not analysed: nothing.
+   */
+  retagNextScan(trackId: string): void {
+    this.write(() => {
+      const versions = this.tracks.byId(trackId)?.lib_versions;
+      if (versions) this.tracks.setLibVersions(trackId, versions.split(',').filter((v) => !v.startsWith('tags:')).join(','));
+    });
+  }
+
   /** A failed track keeps its reason and code (one transaction with `done`). */
   recordFailure(trackId: string, code: string, message: string, file: { size: number; mtimeMs: number } | null, done?: { jobId: string; path: string }): void {
     this.write(() => {
