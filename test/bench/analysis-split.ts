@@ -22,6 +22,7 @@ import { ANALYSIS_FILTER, analyzeFile } from '../../main/engine/analysis/run';
 import { SharedStreams } from '../../main/engine/dsp/streams';
 import { libraryAnalysers } from '../../main/engine/library/analyse';
 import { WAVE_OUTPUT } from '../../main/engine/analysis/waveform';
+import { locateFfmpeg } from '../../main/engine/media/ffmpeg';
 import type { Analyser } from '../../main/engine/analysis/types';
 
 const { values: args, positionals } = parseArgs({
@@ -98,15 +99,18 @@ const kids = childCpu() - c0;
 // decode floor: the same ffmpeg outputs, nothing read
 const d0 = childCpu();
 const dw0 = performance.now();
+// the ffmpeg the analysis ran (STUDIO_FFMPEG, ffmpeg-static's, PATH's: locateFfmpeg), not always PATH's — with
+// STUDIO_FFMPEG set to a static build the floor was Debian's ffmpeg (11.8 CPU s on the dev set against 4.6: speed36)
+const ffmpegBin = locateFfmpeg().path ?? 'ffmpeg';
 for (const f of files)
-  execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', f, '-map', '0:a:0', '-af', ANALYSIS_FILTER, '-c:a', 'pcm_f32le', '-f', 'null', '-', '-map', '0:a:0', '-ac', '1', '-ar', String(WAVE_OUTPUT.sampleRate), '-c:a', 'pcm_f32le', '-f', 'null', '-']);
+  execFileSync(ffmpegBin, ['-v', 'error', '-nostdin', '-i', f, '-map', '0:a:0', '-af', ANALYSIS_FILTER, '-c:a', 'pcm_f32le', '-f', 'null', '-', '-map', '0:a:0', '-ac', '1', '-ar', String(WAVE_OUTPUT.sampleRate), '-c:a', 'pcm_f32le', '-f', 'null', '-']);
 const floorCpu = childCpu() - d0;
 const floorWall = (performance.now() - dw0) / 1000;
 
 const load = execFileSync('cat', ['/proc/loadavg']).toString().split(' ').slice(0, 3).join(' ');
 console.log(`${files.length} files, ${audio.toFixed(0)} s of audio, load average ${load}`);
 console.log(`library analysis: wall ${wall.toFixed(1)} s, CPU ${(own + kids).toFixed(1)} s (node ${own.toFixed(1)} + ffmpeg ${kids.toFixed(1)}) → ${(audio / (own + kids)).toFixed(0)}× realtime per CPU second`);
-console.log(`decode floor (ffmpeg, the same two outputs, nothing read): CPU ${floorCpu.toFixed(1)} s → ${(audio / floorCpu).toFixed(0)}× per CPU second (wall ${floorWall.toFixed(1)} s); analysis = ${((own + kids) / floorCpu).toFixed(2)}× the floor`);
+console.log(`decode floor (${ffmpegBin}, the same two outputs, nothing read): CPU ${floorCpu.toFixed(1)} s → ${(audio / floorCpu).toFixed(0)}× per CPU second (wall ${floorWall.toFixed(1)} s); analysis = ${((own + kids) / floorCpu).toFixed(2)}× the floor`);
 const total = ms['analyzeFile (all)'];
 const parts = Object.entries(ms).filter(([k]) => k !== 'analyzeFile (all)');
 const inParts = parts.reduce((s, [, v]) => s + v, 0);

@@ -327,6 +327,20 @@ function kWeightedEnergy2(x: Float32Array, z: Float32Array, start: number, end: 
   sums[c + 1] += acc2;
 }
 
+// Type feedback for the code after the two filters' loops, gathered at load by one-sample calls on scratch state and
+// fractional numbers (so that every add there has seen doubles, not small integers), 16 calls so that V8 gives the
+// functions their feedback vectors. Without it the first real call's loop, 4,410 samples long, is compiled on the
+// stack (OSR) before the stores after it ever ran; V8 keeps that code for the next calls' loops, and a call reaching
+// the stores fell out of it ("Insufficient type feedback for generic keyed access": up to ~40 deoptimisations a
+// track, by the timing of the background compile; BENCHMARKS.md "Throughput (speed36)"). No analysis state is touched.
+{
+  const x = Float32Array.of(0.25), st = new Float64Array(8), k = new Float64Array(7).fill(0.125), sums = new Float64Array(2);
+  for (let i = 0; i < 16; i++) {
+    kWeightedEnergy(x, 0, 1, st, k);
+    kWeightedEnergy2(x, x, 0, 1, st, st, k, sums, 0);
+  }
+}
+
 const [H1, H2, H3] = PHASES;
 
 /** The largest |value| of the 4×-interpolated points between x[j] and x[j+1] (phases 1..3; needs x[j-5 .. j+6]). */
