@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
+import { ageDataLock } from '../helpers/data-lock';
 import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
 
 type D = { document: { querySelectorAll(s: string): ArrayLike<unknown> } };
@@ -68,6 +69,9 @@ describe('chat: the link to studio serve lost mid-answer', { timeout: 300_000 },
     const exited = new Promise((r) => serve.proc.once('exit', r));
     for (const pid of [serve.proc.pid!, ...engines]) process.kill(pid, 'SIGKILL');
     await exited;
+    // the lock the killed serve left, its heartbeat aged as a few seconds after the kill: the next serve takes it over at
+    // once (that wait is data-lock's own test; test/helpers/data-lock.ts)
+    ageDataLock(dataDir);
     const failed = await sp.waitForEvent(['chat-failed', 'chat-answered', 'chat-stopped'], { after: m });
     assert.equal(failed.name, 'chat-failed', JSON.stringify(failed.detail));
     // the question and what was written stay, marked

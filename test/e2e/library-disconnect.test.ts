@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { media, OUTPUT } from '../helpers/media';
+import { ageDataLock } from '../helpers/data-lock';
 import { scanFolder } from './library-page';
 import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
 
@@ -71,6 +72,9 @@ describe('library: the link to studio serve lost', { timeout: 240_000 }, () => {
     const exited = new Promise((r) => serve.proc.once('exit', r));
     for (const pid of [serve.proc.pid!, ...engines]) process.kill(pid, 'SIGKILL');
     await exited;
+    // the lock the killed serve left, its heartbeat aged as a few seconds after the kill: the next serve takes it over at
+    // once (that wait is data-lock's own test; test/helpers/data-lock.ts)
+    ageDataLock(dataDir);
     // the top bar says so (as before); in the same render every library action is disabled
     await page.locator('[data-testid=engine-status]', { hasText: /Disconnected|Reconnecting/ }).waitFor();
     const enabled: string[] = [];

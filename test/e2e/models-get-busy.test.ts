@@ -7,6 +7,7 @@ import { HubServer } from '../helpers/hub-server';
 import { OUTPUT } from '../helpers/media';
 import { chooseLlamaFolder, llamaFolderStandIn, publishStandInSources } from '../helpers/model-sources';
 import { useStudio } from '../helpers/studio';
+import { ageDataLock } from '../helpers/data-lock';
 import { startServe } from './studio-page';
 
 /**
@@ -77,6 +78,9 @@ describe('Models panel: what a running Get turns off says why', { timeout: 300_0
     const exited = new Promise((r) => serve.proc.once('exit', r));
     for (const pid of [serve.proc.pid!, ...engines]) process.kill(pid, 'SIGKILL');
     await exited;
+    // the lock the killed serve left, its heartbeat aged as a few seconds after the kill: the next serve takes it over at
+    // once (that wait is data-lock's own test; test/helpers/data-lock.ts)
+    ageDataLock(serve.dataDir);
     await page.locator('[data-testid=engine-status]', { hasText: /Disconnected|Reconnecting/ }).waitFor();
     // serve again on the same data folder and port; its address opened in this tab (only the fragment changes)
     const again = await startServe({ dataDir: serve.dataDir, env, port: Number(new URL(serve.origin).port) });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { toneFile } from '../helpers/media';
+import { ageDataLock } from '../helpers/data-lock';
 import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
 import { launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
 
@@ -269,6 +270,9 @@ describe('reload keeps the working session (issue 12, defect 5)', { timeout: 300
       const exited = new Promise((r) => first.proc.once('exit', r));
       for (const pid of [first.proc.pid!, ...engines]) process.kill(pid, 'SIGKILL');
       await exited;
+      // the lock the killed serve left, its heartbeat aged as a few seconds after the kill: the next serve takes it over at
+      // once (that wait is data-lock's own test; test/helpers/data-lock.ts)
+      ageDataLock(dataDir);
       second = await startServe({ dataDir, port: null, env: { STUDIO_DISABLE_WEBGPU: '1' } });
       assert.equal(second.origin, first.origin, `the same address as the last run (${second.output().trim()})`);
       // the browser went with the machine: a new tab of the same profile opens the new URL (the token changes; the

@@ -189,16 +189,35 @@ describe('one process per data folder (real studio serve)', { skip: !BUILT && 'r
   });
 
   it('studio analyze --db killed mid-scan (its process group, as a closed terminal or the OOM killer kills it): the next run says it took the lock over and resumed, n of m done, once; tags write and model say a lock taken over too (crash35)', async () => {
-    const data = join(base, 'killed analyze');
-    const music = join(data, 'music');
-    mkdirSync(music, { recursive: true });
+    // Three data folders, each with a holder killed and a next command that takes its lock over, run at the same
+    // time: a takeover right after a kill waits for the holder's heartbeat to age (up to 2.5 beats, 5 s,
+    // main/data-lock), and three such waits one after another were most of this test's time (23 s here)
     const tone = toneFile('data-lock-tone-20s.wav', 20);
-    for (let i = 1; i <= 6; i++) copyFileSync(tone, join(music, `tone ${i}.wav`));
-    const db = join(data, 'studio.sqlite');
-    const runEnv = { ...process.env, STUDIO_DATA_DIR: data, STUDIO_ANALYSIS_WORKERS: '1' };
+    /** a data folder with `n` copies of the tone in its music folder */
+    const folder = (name: string, n: number) => {
+      const data = join(base, name);
+      const music = join(data, 'music');
+      mkdirSync(music, { recursive: true });
+      for (let i = 1; i <= n; i++) copyFileSync(tone, join(music, `tone ${i}.wav`));
+      return { data, music, db: join(data, 'studio.sqlite'), env: { ...process.env, STUDIO_DATA_DIR: data, STUDIO_ANALYSIS_WORKERS: '1' } };
+    };
+    /** `studio ARGS` run to its end (async: the three folders' runs overlap) */
+    const run = (f: { env: NodeJS.ProcessEnv }, args: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const p = spawn(process.execPath, [STUDIO, ...args], { env: f.env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        p.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        p.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        const t = setTimeout(() => p.kill('SIGKILL'), 120_000);
+        p.once('close', (status) => {
+          clearTimeout(t);
+          resolve({ status, stdout, stderr });
+        });
+      });
     /** `studio ARGS` in a process group of its own, SIGKILLed (with its engine) once `ready()` holds */
-    const killedWhen = async (args: string[], ready: (pid: number) => boolean) => {
-      const p = spawn(process.execPath, [STUDIO, ...args], { env: runEnv, stdio: 'ignore', detached: true });
+    const killedWhen = async (f: { env: NodeJS.ProcessEnv }, args: string[], ready: (pid: number) => boolean) => {
+      const p = spawn(process.execPath, [STUDIO, ...args], { env: f.env, stdio: 'ignore', detached: true });
       const exited = new Promise((r) => p.once('exit', r));
       const guard = Date.now() + 120_000;
       while (!ready(p.pid!)) {
@@ -209,7 +228,7 @@ describe('one process per data folder (real studio serve)', { skip: !BUILT && 'r
       await exited;
       return p.pid!;
     };
-    const doneFiles = () => {
+    const doneFiles = (db: string) => {
       if (!existsSync(db)) return -1;
       const d = new Database(db, { readonly: true, fileMustExist: true });
       try {
@@ -220,31 +239,43 @@ describe('one process per data folder (real studio serve)', { skip: !BUILT && 'r
         d.close();
       }
     };
-    const pid = await killedWhen(['analyze', '--db', db, music], () => doneFiles() >= 1);
-    const done = doneFiles();
-    assert.ok(done >= 1 && done < 6, `killed part way: ${done} of 6 done`);
-    assert.equal(readDataLockOwner(data)?.pid, pid, 'the kill left its lock');
-    const again = spawnSync(process.execPath, [STUDIO, 'analyze', '--db', db, music], { env: runEnv, encoding: 'utf8', timeout: 120_000 });
-    assert.equal(again.status, 0, again.stderr);
-    const lines = again.stderr.split('\n');
-    const tookOver = new RegExp(`^studio: the data folder was left locked by studio analyze --db \\(pid ${pid}, since [^)]+\\), which ended without giving it up \\(killed, crashed, or the machine lost power\\); taken over\\.`);
-    assert.equal(lines.filter((l) => tookOver.test(l)).length, 1, `the lock taken over, said once (was: silently): ${again.stderr}`);
-    assert.deepEqual(
-      lines.filter((l) => /resumed/i.test(l)),
-      [`studio: Resumed after an interruption: ${done} of 6 files were done when the last run on this database stopped (killed, crashed, or the machine lost power); those are kept and not analysed again.`],
-      'the interruption said once (was: nothing)',
-    );
-    assert.equal((again.stdout.match(/^\S.*tone \d\.wav$/gm) ?? []).length, 6, again.stdout);
 
-    // tags write and model: the same words from the same place, once each (they took the lock over silently)
-    for (const args of [['tags', 'write', '--dry-run', join(music, 'tone 1.wav')], ['model', 'list', '--offline']]) {
-      const holder = await killedWhen(['analyze', '--db', db, music], (p) => readDataLockOwner(data)?.pid === p);
-      const r = spawnSync(process.execPath, [STUDIO, ...args], { env: runEnv, encoding: 'utf8', timeout: 120_000 });
+    const resumed = async () => {
+      const f = folder('killed analyze', 6);
+      const pid = await killedWhen(f, ['analyze', '--db', f.db, f.music], () => doneFiles(f.db) >= 1);
+      const done = doneFiles(f.db);
+      assert.ok(done >= 1 && done < 6, `killed part way: ${done} of 6 done`);
+      assert.equal(readDataLockOwner(f.data)?.pid, pid, 'the kill left its lock');
+      const again = await run(f, ['analyze', '--db', f.db, f.music]);
+      assert.equal(again.status, 0, again.stderr);
+      const lines = again.stderr.split('\n');
+      const tookOver = new RegExp(`^studio: the data folder was left locked by studio analyze --db \\(pid ${pid}, since [^)]+\\), which ended without giving it up \\(killed, crashed, or the machine lost power\\); taken over\\.`);
+      assert.equal(lines.filter((l) => tookOver.test(l)).length, 1, `the lock taken over, said once (was: silently): ${again.stderr}`);
+      assert.deepEqual(
+        lines.filter((l) => /resumed/i.test(l)),
+        [`studio: Resumed after an interruption: ${done} of 6 files were done when the last run on this database stopped (killed, crashed, or the machine lost power); those are kept and not analysed again.`],
+        'the interruption said once (was: nothing)',
+      );
+      assert.equal((again.stdout.match(/^\S.*tone \d\.wav$/gm) ?? []).length, 6, again.stdout);
+    };
+
+    // tags write and model: the same words from the same place, once each (they took the lock over silently); tags
+    // write on a library that holds the track (analysed first), after an analyze --db killed holding the lock
+    const others = [
+      { name: 'killed analyze, then tags write', analysed: true, args: (music: string) => ['tags', 'write', '--dry-run', join(music, 'tone 1.wav')] },
+      { name: 'killed analyze, then model list', analysed: false, args: () => ['model', 'list', '--offline'] },
+    ].map(async ({ name, analysed, args: argsOf }) => {
+      const f = folder(name, 1);
+      const args = argsOf(f.music);
+      if (analysed) assert.equal((await run(f, ['analyze', '--db', f.db, f.music])).status, 0, `${name}: the library analysed`);
+      const holder = await killedWhen(f, ['analyze', '--db', f.db, f.music], (p) => readDataLockOwner(f.data)?.pid === p);
+      const r = await run(f, args);
       assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
       const said = r.stderr.split('\n').filter((l) => l.startsWith('studio: the data folder was left locked by'));
       assert.equal(said.length, 1, `${args.join(' ')}: ${r.stderr}`);
       assert.match(said[0], new RegExp(`by studio analyze --db \\(pid ${holder}, since `));
-    }
+    });
+    await Promise.all([resumed(), ...others]);
   });
 
   it('after kill -9 of the holder the next studio serve takes the folder over; SIGTERM releases it', async () => {

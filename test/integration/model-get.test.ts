@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
+import { ageDataLock } from '../helpers/data-lock';
 import { ROOT } from '../helpers/media';
 import { DELTA_PATH, publishTinySources, type PublishedSources } from '../helpers/model-sources';
 
@@ -371,6 +372,10 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
       if (code === 0) break;
       kills++;
       await groupGone(p.pid!); // the engine child too: it may outlive the CLI by a while on a loaded machine
+      // the killed run's data-folder lock with its heartbeat aged as it is a few seconds after the kill: the next
+      // command takes it over at once instead of waiting the 2.5 beats out (5 s each round, most of this test's time);
+      // that wait is data-lock's own subject (test/integration/data-lock.test.ts, test/unit/data-lock.test.ts)
+      ageDataLock(d);
       for (const f of partFiles(join(d, 'models'))) pending.add(`bytes=${f.size}-`);
       // after a kill: never a partial pack among the installed ones
       const packs = existsSync(join(d, 'models', 'packs')) ? readdirSync(join(d, 'models', 'packs')).filter((n) => !n.startsWith('.') && !n.endsWith('.partial')) : []; // the converter's staging folder, never listed (catalog.ts)

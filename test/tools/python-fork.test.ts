@@ -68,9 +68,27 @@ print(sr, tuple(x.shape), hashlib.sha256(x.numpy().tobytes()).hexdigest(), hashl
 
   test("a run its caller's timeout kills does not run on", () => {
     const mark = join(dir, 'late.txt');
-    const r = spawnSync(python(), ['-c', `import time; time.sleep(3); open(${JSON.stringify(mark)}, "w").write("ran on")`], { timeout: 500 });
+    const pidFile = join(dir, 'late.pid');
+    const r = spawnSync(python(), ['-c', `import os, time; open(${JSON.stringify(pidFile)}, "w").write(str(os.getpid())); time.sleep(3); open(${JSON.stringify(mark)}, "w").write("ran on")`], { timeout: 500 });
     assert.equal(r.signal, 'SIGTERM');
-    spawnSync('sleep', ['4']);
+    // the run's own process, once gone (dead or a zombie), has written all it ever will: a run that runs on writes the
+    // mark 3 s in and only then ends (was: a fixed 4 s sleep). One killed before it wrote its pid: the 4 s as before.
+    const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
+    if (pid > 0) {
+      const runs = () => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+        } catch {
+          return false;
+        }
+      };
+      const guard = Date.now() + 60_000;
+      while (runs()) {
+        assert.ok(Date.now() < guard, `hang guard: pid ${pid} still runs`);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      }
+    } else spawnSync('sleep', ['4']);
     assert.equal(existsSync(mark), false, 'the script ran on after its caller was killed');
   });
 

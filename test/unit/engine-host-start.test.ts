@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
 import { LOCK_DIR, lockDataFolder, readDataLockOwner } from '../../main/data-lock';
 import { EngineHost, type EngineProcess, type EngineState, type Forker } from '../../main/engine-host';
+import { ageDataLock } from '../helpers/data-lock';
 
 /** A fake engine process: `ready()` sends engine:ready, `die()` exits it; kill() exits it with the signal. */
 class FakeProc implements EngineProcess {
@@ -165,6 +166,8 @@ describe('EngineHost with the data folder lock (main/data-lock)', { timeout: 20_
       await new Promise<void>((r) => child.stdout!.on('data', (d: Buffer) => String(d).includes('locked') && r()));
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
+      // its heartbeat aged as a few seconds after the kill: taken over at once (the wait: data-lock.test.ts)
+      ageDataLock(dir);
       const fork = plannedForker(['ready', 'ready']);
       const h = new EngineHost({ fork, enginePath: '/nowhere', dataDir: dir, mode: 'desktop', version: 'test', lock: { command: 'Resonance Studio' } });
       const first = statesUntil(h, 1);
