@@ -425,6 +425,14 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     m = await sp.mark();
     await page.getByTestId('loop-out-btn').click();
     assert.equal(((await sp.waitForEvent('warning-shown', { after: m, timeout: 15_000 })).detail as { title: string }).title, 'The loop would end before it starts', 'the Out button says it too');
+    // the track's tools' warnings go with the track view (ui36: "No region to keep" stayed over the library for its 12 s)
+    await says('n', 'No region to keep');
+    assert.ok((await sp.toastTexts('warning')).some((t) => /No region to keep/.test(t)));
+    await page.getByTestId('view-library').click();
+    await sp.frames(2); // (the view changes in the click: a warning still up now is there for its 12 s fade)
+    assert.deepEqual(await sp.toastTexts('warning'), [], 'no tool warning of the track view over the library');
+    await page.getByTestId('view-track').click();
+    assert.deepEqual(await sp.toastTexts('warning'), [], 'nor back in the track view');
     await sp.dismissToasts();
   });
 });
