@@ -89,13 +89,19 @@ class TagWriter {
   private planSeq = 0;
 
   /**
-   * Open the dialog for the selected rows (the shown track when nothing else is selected). The dialog asks for the
-   * plan (plan()) when it opens and whenever BPM, Key or "Remove …" changes.
+   * Open the dialog for the selected rows, in the table's order (the shown track when nothing else is selected). The
+   * dialog asks for the plan (plan()) when it opens and whenever BPM, Key or "Remove …" changes.
    */
-  start(fallbackId: string | null): void {
+  async start(fallbackId: string | null): Promise<void> {
+    if (this.open) return;
     // the shown track alone only where a row shows it: the filter may hide it (detail.hidden)
-    const ids = selection.ids.size ? [...selection.ids] : fallbackId && !detail.hidden ? [fallbackId] : [];
-    if (!ids.length) return;
+    const picked = selection.ids.size ? [...selection.ids] : fallbackId && !detail.hidden ? [fallbackId] : [];
+    if (!picked.length) return;
+    // written in the table's order, as a crate adds a selection (selection.inShownOrder: no call where the table's
+    // cached rows hold them) — the selection is kept in click order, and Ctrl-clicking Delta, then Alpha wrote Delta
+    // first (ui36)
+    const ids = await selection.inShownOrder(picked);
+    if (this.open) return;
     this.opened = ids;
     this.ids = [];
     this.refused = [];
