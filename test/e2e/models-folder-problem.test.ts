@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { OUTPUT } from '../helpers/media';
+import { chooseLlamaFolder, llamaFolderStandIn } from '../helpers/model-sources';
 import { useStudio } from '../helpers/studio';
 
 /**
@@ -76,6 +77,36 @@ describe('Models panel: a chosen folder that cannot be used, or none, says why',
     await sp.screenshot('ui36-models-get-needs-folder');
     assert.equal(await page.getByTestId('toast-error').count(), 0);
     assert.equal(await page.getByTestId('get-message').count(), 0, 'no Get was started');
+    await page.keyboard.press('Escape');
+  });
+
+  test('a Get the engine refuses (the folder gone since it was chosen): said in the panel, no message over it (ui36)', async () => {
+    // the toasts lie under a modal dialog since ui36, as a desktop window's do: the panel says its own action's error
+    const { sp } = studio;
+    const { page } = sp;
+    const llama = llamaFolderStandIn(join(dir, 'llama-7b'));
+    await chooseLlamaFolder(sp, llama);
+    const get = page.getByTestId('get-alpha');
+    assert.equal(await get.isDisabled(), false, 'a usable folder: Get can be pressed');
+    rmSync(llama, { recursive: true, force: true });
+    const m = await sp.mark();
+    await get.click();
+    const shown = await sp.waitForEvent(['error-shown', 'model-get-started'], { after: m });
+    assert.equal(shown.name, 'error-shown', JSON.stringify(shown.detail));
+    const said = page.getByTestId('models-error');
+    await said.waitFor({ timeout: 10_000 });
+    assert.match(await said.innerText(), /^Could not get the model: .*LLaMA-7B folder/);
+    const box = (await said.boundingBox())!;
+    const there = await page.evaluate(({ x, y }) => {
+      const e = (globalThis as unknown as { document: { elementFromPoint(x: number, y: number): { closest(s: string): unknown } | null } }).document.elementFromPoint(x, y);
+      return !!e?.closest('[data-testid=models-panel]');
+    }, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
+    assert.ok(there, 'the panel\'s own line is what shows there');
+    await sp.screenshot('ui36-models-error-in-panel');
+    // cleared: the refusal about that folder goes from the panel (and the toasts)
+    await page.getByRole('button', { name: 'Clear LLaMA-7B folder' }).click();
+    await said.waitFor({ state: 'detached', timeout: 10_000 });
+    assert.equal(await page.getByTestId('toast-error').count(), 0);
     await page.keyboard.press('Escape');
   });
 
