@@ -1490,12 +1490,13 @@ export const methods = {
      * refused with (not analysed, a container whose tags are not written, no value sure enough, a tempo or key that
      * changes, an unknown id: `fileName` ''). Both in the order of `trackIds`, a repeated id once. `partial`: the
      * writable tracks where a value asked for would not be written, with why (library:write-tags' `notWritten`: the
-     * tempo is uncertain, the key changes…; null for a value that is written or not asked for), in `writable`'s order.
+     * tempo is uncertain, the key changes…; null for a value that is written or not asked for) and its file's name (the
+     * Write tags… dialog names them before writing), in `writable`'s order.
      */
     output: z.object({
       writable: z.array(z.string()),
       refused: z.array(z.object({ trackId: z.string(), fileName: z.string(), reason: z.string() })),
-      partial: z.array(z.object({ trackId: z.string(), notWritten: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }) })).optional(),
+      partial: z.array(z.object({ trackId: z.string(), fileName: z.string(), notWritten: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }) })).optional(),
     }),
     host: 'engine',
     summary: 'Which of the tracks Write tags would write, and why each other one would be refused — nothing written (one call for a selection).',

@@ -212,6 +212,8 @@ describe('the file’s chapters on the waveform (M4B audiobook)', { timeout: 300
     await page.keyboard.press('ArrowDown');
     await page.getByTestId('lyrics-text').filter({ hasText: 'Deutsch eins' }).waitFor({ timeout: 5_000 });
     assert.match(await page.getByTestId('lyrics-toggle').innerText(), /1 line, from the tags \(deu\)/);
+    // the facts row describes the version shown, not the file's first (ui36: it still said "2 lines … (eng)")
+    assert.equal(await sp.fact('lyrics'), '1 line, from the tags (deu); also eng · jpn (below)');
     await page.keyboard.press('ArrowDown');
     await page.getByTestId('lyrics-text').filter({ hasText: '日本語の歌詞' }).waitFor({ timeout: 5_000 });
     await sp.screenshot('lyrics-languages');
@@ -221,6 +223,7 @@ describe('the file’s chapters on the waveform (M4B audiobook)', { timeout: 300
     assert.equal((await sp.openThroughBrowser(languages)).name, 'track-opened');
     await page.getByTestId('lyrics-text').filter({ hasText: '日本語の歌詞' }).waitFor({ timeout: 10_000 });
     assert.equal(await page.getByTestId('lyrics-version').inputValue(), '2');
+    assert.equal(await sp.fact('lyrics'), '1 line, from the tags (jpn); also eng · deu (below)', 'the kept language\'s version, in the facts too');
   });
 
   test('an Opus file with a header output gain under its R128 tag: the facts say both and what a player applies in all', async () => {

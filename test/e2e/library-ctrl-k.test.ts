@@ -16,6 +16,8 @@ describe('library: Ctrl+K focuses the question box when the focused header leave
   let browser: Browser;
   let sp: StudioPage;
   let lib: ReturnType<typeof libraryPage>;
+  /** while set, the engine's answers to media:open wait here (a slow open, made sure) */
+  let openHeld: { answers: (() => void)[]; arrived: () => void } | null = null;
 
   before(async () => {
     const launching = launchChromium().then((b) => (browser = b));
@@ -25,13 +27,20 @@ describe('library: Ctrl+K focuses the question box when the focused header leave
     await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
       const server = ws.connectToServer();
       const status = new Set<string>();
+      const opens = new Set<string>();
       ws.onMessage((m) => {
         const msg = JSON.parse(String(m)) as { t: string; id: string; method?: string };
         if (msg.t === 'req' && msg.method === 'model:status') status.add(msg.id);
+        if (msg.t === 'req' && msg.method === 'media:open') opens.add(msg.id);
         server.send(m);
       });
       server.onMessage((m) => {
         const msg = JSON.parse(String(m)) as { t: string; id?: string; ok?: boolean; value?: { installed?: boolean }; name?: string; payload?: { status?: { installed?: boolean } } };
+        // a track's open held back while the test types (openHeld): the engine's answer comes when it is released
+        if (msg.t === 'res' && opens.has(msg.id!) && openHeld) {
+          openHeld.answers.push(() => ws.send(m));
+          return openHeld.arrived();
+        }
         if (msg.t === 'res' && msg.ok && status.has(msg.id!) && msg.value) msg.value.installed = true;
         else if (msg.t === 'event' && msg.name === 'model:changed' && msg.payload?.status) msg.payload.status.installed = true;
         else return ws.send(m);
@@ -96,6 +105,50 @@ describe('library: Ctrl+K focuses the question box when the focused header leave
     await page.keyboard.type('tempo?');
     assert.equal(await page.getByTestId('chat-input').inputValue(), 'tempo?');
     await sp.screenshot('left14-ctrl-k-header-left');
+    assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
+  });
+
+  test('Ask about it focuses the question box in the click itself, as Ctrl+K does (ui36: a frame later)', async () => {
+    const { page } = sp;
+    await page.getByTestId('chat-input').fill('');
+    await page.getByTestId('library-chat-toggle').click();
+    await page.getByTestId('chat').waitFor({ state: 'hidden' });
+    await sp.frames(3);
+    // the shown track is the open one: where the focus is when the click's task ends (a key pressed then goes there)
+    const inTheClick = await page.evaluate(() => {
+      const d = (globalThis as unknown as { document: { querySelector(s: string): { click(): void } | null; activeElement: { getAttribute(n: string): string | null } | null } }).document;
+      d.querySelector('[data-testid=detail-ask]')!.click();
+      return d.activeElement?.getAttribute('data-testid') ?? null;
+    });
+    assert.equal(inTheClick, 'chat-input', 'the question box has the focus when the click has been handled');
+    await page.keyboard.type('Why?');
+    assert.equal(await page.getByTestId('chat-input').inputValue(), 'Why?');
+    await page.getByTestId('chat-input').fill('');
+  });
+
+  test('Ask about it on a track not open yet: what is typed straight after the click goes into its question box', async () => {
+    const { page } = sp;
+    const rows = page.locator('[data-testid=library-row][data-status=analysed]');
+    const m0 = await sp.mark();
+    await rows.nth(1).click();
+    await sp.waitForEvent('library-detail', { after: m0 });
+    const title = await page.getByTestId('detail-title').innerText();
+    const m = await sp.mark();
+    let arrived!: () => void;
+    const answered = new Promise<void>((r) => (arrived = r));
+    const held = { answers: [] as (() => void)[], arrived };
+    openHeld = held;
+    await page.getByTestId('detail-ask').click();
+    await page.keyboard.type('What key?'); // while the track is being opened: its media:open answer is held back
+    await answered; // (the engine's answer came, and waits)
+    openHeld = null;
+    assert.equal(await page.getByTestId('chat-input').inputValue(), '', 'nothing typed into the box of the track open before');
+    for (const answer of held.answers) answer();
+    await sp.waitForEvent('library-ask', { after: m });
+    await sp.frames(2);
+    assert.equal(await active(), 'chat-input', `the box of the track asked about (${title}) has the focus`);
+    assert.equal(await page.getByTestId('chat-input').inputValue(), 'What key?', 'no key typed during the open was lost');
+    await sp.screenshot('ui36-ask-about-typed-at-once');
     assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });
 });

@@ -118,4 +118,33 @@ describe('library: keys on a sort header act on the header, not on the row curso
     assert.match(await page.locator('#library-grid-keys').innerText(), /column headers/);
     assert.deepEqual(studio.sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });
+
+  test('a header sort keeps the row cursor on the same track, as a file manager does; ↓ then goes to the row after it (ui36)', async () => {
+    // before: a sort cleared the cursor, and the first ↓ (or ↑) went to row 0, wherever the track had gone
+    const { page } = studio.sp;
+    const cursorRow = page.locator('[data-testid=library-row].cursor');
+    await page.locator('[data-testid=library-row]', { hasText: 'Beta Slow' }).click();
+    await cursorRow.filter({ hasText: 'Beta Slow' }).waitFor();
+    const seen: number[] = [];
+    for (const dir of ['ascending', 'descending']) {
+      // sort by title in this direction (a click on the header flips it)
+      for (let k = 0; k < 2 && (await page.locator('[data-col-head=title]').getAttribute('aria-sort')) !== dir; k++) {
+        const m = await studio.sp.mark();
+        await page.getByTestId('sort-title').click();
+        await studio.sp.waitForEvent('library-sorted', { after: m });
+      }
+      assert.equal(await page.locator('[data-col-head=title]').getAttribute('aria-sort'), dir);
+      await cursorRow.filter({ hasText: 'Beta Slow' }).waitFor({ timeout: 10_000 }).catch(() => undefined);
+      assert.equal(await cursorRow.count(), 1, `sorted ${dir}: a row has the cursor`);
+      assert.match(await cursorRow.innerText(), /Beta Slow/, `sorted ${dir}: the cursor is still on Beta Slow`);
+      seen.push(Number(await cursorRow.getAttribute('data-index')));
+    }
+    assert.notEqual(seen[0], seen[1], `Beta Slow moved with the sort (${seen.join(' → ')})`);
+    const next = await page.locator(`[data-testid=library-row][data-index="${seen[1] + 1}"]`).innerText();
+    await lib.table.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.locator(`[data-testid=library-row][data-index="${seen[1] + 1}"].cursor`).waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator('[data-testid=library-row][aria-selected=true]').innerText(), next, '↓ selected the row after Beta Slow');
+    await studio.sp.screenshot('ui36-sort-keeps-cursor');
+  });
 });

@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { OUTPUT } from '../helpers/media';
+import { chooseLlamaFolder, llamaFolderStandIn } from '../helpers/model-sources';
 import { useStudio } from '../helpers/studio';
 
 /**
@@ -46,39 +47,66 @@ describe('Models panel: a chosen folder that cannot be used, or none, says why',
     assert.equal(await page.getByTestId('part-alpha-llm').getAttribute('data-state'), 'user');
     await sp.screenshot('models-folder-problem');
 
-    // Get pressed anyway: the refusal names what to do in the panel, not the command line's --llama (tester33: the
-    // toast said "Point --llama to LLaMA-7B in Hugging Face format")
-    m = await sp.mark();
-    await page.getByTestId('get-alpha').click();
-    const shown = await sp.waitForEvent(['error-shown', 'model-get-ended'], { after: m });
-    assert.equal(shown.name, 'error-shown', JSON.stringify(shown.detail));
-    const refused = (shown.detail as { message: string }).message;
-    assert.match(refused, /lacks config\.json/);
-    assert.doesNotMatch(refused, /--llama|--vicuna/, 'the toast is no command line');
-    assert.match(refused, /Choose your LLaMA-7B folder in Hugging Face format/);
-    assert.equal(await page.getByTestId('toast-error').count(), 1);
+    // Get cannot be pressed with that folder, and says why beside it (ui36: it was pressable, and refused in a toast
+    // after — a toast that since ui36 lies under the panel)
+    const get = page.getByTestId('get-alpha');
+    assert.equal(await get.isDisabled(), true, 'Get waits for a usable folder');
+    const needs = page.getByTestId('get-needs-alpha');
+    assert.match(await needs.innerText(), /The folder chosen for the LLM cannot be used \(said above\): choose another, or clear it/);
+    assert.equal(await get.getAttribute('title'), await needs.innerText(), 'the button\'s tooltip says the same');
+    assert.equal(await page.getByTestId('toast-error').count(), 0);
 
-    // the folder it was about cleared: the refusal goes with it (tester33: it stayed up while a Get with a good folder ran)
+    // the folder cleared: the note goes, and Get says what it waits for now
     m = await sp.mark();
     await page.getByRole('button', { name: 'Clear LLaMA-7B folder' }).click();
     await sp.waitForEvent('catalog-loaded', { after: m });
     assert.equal(await page.getByTestId('folders-problem').count(), 0);
-    await page.getByTestId('toast-error').waitFor({ state: 'detached', timeout: 5000 }); // the refusal about the cleared folder is gone
+    assert.match(await needs.innerText(), /Choose a folder above first: your LLaMA-7B folder/);
   });
 
-  test('Get with no LLM folder chosen says to choose one at once — offline too, where it said the Hub could not be reached', async () => {
+  test('Get with no LLM folder chosen says to choose one before it is pressed — offline too', async () => {
     const { sp } = studio;
     const { page } = sp;
-    const m = await sp.mark();
-    await page.getByTestId('get-alpha').click();
-    const shown = await sp.waitForEvent(['error-shown', 'model-get-ended'], { after: m });
-    assert.equal(shown.name, 'error-shown', JSON.stringify(shown.detail));
-    const { code, message } = shown.detail as { code: string; message: string };
-    assert.equal(code, 'MODEL_MISSING');
-    assert.match(message, /point to your LLaMA-7B folder/);
-    assert.doesNotMatch(message, /Hugging Face Hub could not be reached/);
+    const get = page.getByTestId('get-alpha');
+    assert.equal(await get.isDisabled(), true, 'no Get to press with no LLM folder (ui36: it answered with an error toast)');
+    assert.equal(await page.getByTestId('get-beta').isDisabled(), true, 'β alike');
+    const needs = await page.getByTestId('get-needs-alpha').innerText();
+    assert.match(needs, /your LLaMA-7B folder, an assembled Vicuna-7B v0 folder, or the official ckpt\/ folder/);
+    assert.doesNotMatch(needs, /Hugging Face Hub could not be reached/);
+    assert.match(await page.getByTestId('get-needs-beta').innerText(), /your LLaMA-7B folder/);
+    await sp.screenshot('ui36-models-get-needs-folder');
+    assert.equal(await page.getByTestId('toast-error').count(), 0);
     assert.equal(await page.getByTestId('get-message').count(), 0, 'no Get was started');
-    await sp.dismissToasts();
+    await page.keyboard.press('Escape');
+  });
+
+  test('a Get the engine refuses (the folder gone since it was chosen): said in the panel, no message over it (ui36)', async () => {
+    // the toasts lie under a modal dialog since ui36, as a desktop window's do: the panel says its own action's error
+    const { sp } = studio;
+    const { page } = sp;
+    const llama = llamaFolderStandIn(join(dir, 'llama-7b'));
+    await chooseLlamaFolder(sp, llama);
+    const get = page.getByTestId('get-alpha');
+    assert.equal(await get.isDisabled(), false, 'a usable folder: Get can be pressed');
+    rmSync(llama, { recursive: true, force: true });
+    const m = await sp.mark();
+    await get.click();
+    const shown = await sp.waitForEvent(['error-shown', 'model-get-started'], { after: m });
+    assert.equal(shown.name, 'error-shown', JSON.stringify(shown.detail));
+    const said = page.getByTestId('models-error');
+    await said.waitFor({ timeout: 10_000 });
+    assert.match(await said.innerText(), /^Could not get the model: .*LLaMA-7B folder/);
+    const box = (await said.boundingBox())!;
+    const there = await page.evaluate(({ x, y }) => {
+      const e = (globalThis as unknown as { document: { elementFromPoint(x: number, y: number): { closest(s: string): unknown } | null } }).document.elementFromPoint(x, y);
+      return !!e?.closest('[data-testid=models-panel]');
+    }, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
+    assert.ok(there, 'the panel\'s own line is what shows there');
+    await sp.screenshot('ui36-models-error-in-panel');
+    // cleared: the refusal about that folder goes from the panel (and the toasts)
+    await page.getByRole('button', { name: 'Clear LLaMA-7B folder' }).click();
+    await said.waitFor({ state: 'detached', timeout: 10_000 });
+    assert.equal(await page.getByTestId('toast-error').count(), 0);
     await page.keyboard.press('Escape');
   });
 

@@ -259,7 +259,14 @@ describe('web-mode credential in a real browser', { timeout: 300_000 }, () => {
     await page.goto(`${a.origin}/#token=${b.token}`); // a token this server never gave, as a restart leaves the tab
     const status = page.getByTestId('engine-status');
     await status.filter({ hasText: 'Not connected' }).waitFor({ timeout: 30_000 });
-    assert.match((await status.getAttribute('title')) ?? '', /no longer accepts this page’s access token: `studio serve` was restarted[\s\S]*#token=…/);
+    // a tooltip draws no code: the command's words without their backticks (ui36: "`studio serve`" was shown as typed)
+    const tip = (await status.getAttribute('title')) ?? '';
+    assert.match(tip, /no longer accepts this page’s access token: studio serve was restarted[\s\S]*#token=…/);
+    assert.doesNotMatch(tip, /`/, 'no backtick in the status tooltip');
+    const openTip = (await page.getByTestId('open').first().getAttribute('title')) ?? '';
+    assert.match(openTip, /studio serve was restarted/, 'a control that needs the engine says why in its tooltip');
+    assert.doesNotMatch(openTip, /`/, 'no backtick in it either');
+    assert.doesNotMatch(await page.getByTestId('offline-reason').innerText(), /`/, 'nor in what a screen reader reads');
     // one message, saying which address to open — not "Lost the connection … The page reconnects by itself"
     await page.locator('[data-testid^=toast-]', { hasText: 'no longer accepts this page’s access token' }).waitFor({ timeout: 10_000 });
     const toasts = await page.locator('[data-testid^=toast-]').allInnerTexts();

@@ -47,9 +47,12 @@ describe('Write tags… Cancel (issue 12)', { timeout: 300_000 }, () => {
     assert.ok(pid > 0, 'the engine pid is shown');
     const before = Object.fromEntries(FILES.map((f) => [f, sha(f)]));
     const filesBefore = listing();
-    // four rows, in this order (the dialog writes them in the order they were selected)
-    await page.locator('[data-testid=library-row]', { hasText: TITLES[0] }).click();
-    for (const t of TITLES.slice(1)) await page.locator('[data-testid=library-row]', { hasText: t }).click({ modifiers: ['Control'] });
+    // four rows, clicked from the last shown to the first: the dialog writes them in the table's order, Alpha first, as
+    // a crate adds them (ui36: it wrote them in click order, Delta first)
+    const clicked = [...TITLES].reverse();
+    await page.locator('[data-testid=library-row]', { hasText: clicked[0] }).click();
+    for (const t of clicked.slice(1)) await page.locator('[data-testid=library-row]', { hasText: t }).click({ modifiers: ['Control'] });
+    assert.deepEqual(await page.locator('[data-testid=library-row][aria-selected=true]').evaluateAll((rows) => rows.map((r) => (r as unknown as { innerText: string }).innerText.split('\t')[0].split('\n')[0])), TITLES, 'the table shows them Alpha … Delta');
     await page.locator('[data-testid=detail-write-tags]', { hasText: '(4)' }).click();
     await page.getByTestId('tag-write-dialog').waitFor();
     await page.getByTestId('tag-write-notation').selectOption('standard');

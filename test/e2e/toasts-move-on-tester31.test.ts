@@ -31,6 +31,42 @@ describe('error toasts about an action: plain words, gone when the view changes'
     assert.equal(await page.getByTestId('toast-error').getAttribute('data-code'), 'BAD_ARGS', 'kept for programs (the tests), not shown');
   });
 
+  test('a modal dialog is never covered by a message: the shortcuts sheet\'s last rows are its own (ui36)', async () => {
+    // the toasts were drawn above every dialog (z-index 50 over the sheets' 45, the Models panel's 38): at 1280×720 the
+    // error covered the shortcuts sheet's last rows. As on the desktop, a modal dialog is the top layer; the window's
+    // messages stay under it (dimmed with the rest), and come back as they were when it closes
+    const { page } = studio.sp;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    assert.equal((await studio.sp.toastTexts('error')).length, 1);
+    await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+    const sheet = page.getByTestId('shortcuts');
+    await sheet.waitFor();
+    await sheet.locator('tr').last().scrollIntoViewIfNeeded();
+    await studio.sp.frames(2);
+    const toast = await page.getByTestId('toast-error').boundingBox();
+    const box = await sheet.boundingBox();
+    assert.ok(toast && box);
+    const over = { x: Math.max(toast.x, box.x) + 2, y: Math.max(toast.y, box.y) + 2, w: Math.min(toast.x + toast.width, box.x + box.width) - Math.max(toast.x, box.x), h: Math.min(toast.y + toast.height, box.y + box.height) - Math.max(toast.y, box.y) };
+    assert.ok(over.w > 4 && over.h > 4, `the message and the sheet share an area at this size (toast ${JSON.stringify(toast)}, sheet ${JSON.stringify(box)})`);
+    // every point of that shared area shows the sheet, none the message
+    const seen = await page.evaluate(({ x, y, w, h }) => {
+      const d = (globalThis as unknown as { document: { elementFromPoint(x: number, y: number): { closest(s: string): unknown } | null } }).document;
+      const out: string[] = [];
+      for (let i = 0; i <= 4; i++) for (let j = 0; j <= 4; j++) {
+        const e = d.elementFromPoint(x + ((w - 4) * i) / 4, y + ((h - 4) * j) / 4);
+        out.push(e?.closest('[data-testid=shortcuts]') ? 'sheet' : e?.closest('[data-testid^=toast-]') ? 'toast' : 'other');
+      }
+      return out;
+    }, over);
+    await studio.sp.screenshot('ui36-sheet-over-toast');
+    assert.deepEqual([...new Set(seen)], ['sheet'], `the sheet shows wherever the message lies under it (${seen.join(' ')})`);
+    await page.keyboard.press('Escape');
+    await sheet.waitFor({ state: 'detached' });
+    assert.equal((await studio.sp.toastTexts('error')).length, 1, 'the message is still there once the sheet is closed');
+    await page.getByTestId('toast-error').getByTestId('dismiss').click({ trial: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
   test('… and it goes when the user moves on to the track view', async () => {
     const { page } = studio.sp;
     const lib = libraryPage(studio.sp);
@@ -44,18 +80,24 @@ describe('error toasts about an action: plain words, gone when the view changes'
   });
 
   test('a long error is cut to three lines, and shown whole while the pointer is on it or it has the focus (newuser35)', async () => {
-    // the Models panel's Get on β with no LLaMA folder: what to do is the message's end ("…point to your LLaMA-7B
-    // folder in Hugging Face format (the studio…" was all a new user saw; the rest was in a tooltip only)
+    // (newuser35 met it as the Models panel's Get on β with no LLaMA folder: "…point to your LLaMA-7B folder in Hugging
+    // Face format (the studio…" was all a new user saw. Since ui36 that Get cannot be pressed, and a message under an
+    // open dialog is under it: a crate name taken, a long one, stands in)
     const { page } = studio.sp;
-    await page.getByTestId('view-track').click();
-    await page.getByTestId('model-missing').getByRole('button', { name: /Get DeepResonance/ }).click();
-    await page.getByTestId('models-panel').waitFor();
-    const m = await studio.sp.mark();
-    await page.getByTestId('models-panel').getByRole('button', { name: 'Get', exact: true }).last().click();
-    await studio.sp.waitForEvent('error-shown', { after: m });
+    const lib = libraryPage(studio.sp);
+    await lib.show();
+    const long = 'Late-night harbour set, for when the room is full and nobody wants to go home yet';
+    for (const name of [long, long.toUpperCase()]) {
+      await page.getByTestId('crate-new').click();
+      await page.getByTestId('crate-name-input').fill(name);
+      const m = await studio.sp.mark();
+      await page.getByTestId('crate-name-input').press('Enter');
+      await studio.sp.waitForEvent(name === long ? 'crate-created' : 'error-shown', { after: m });
+    }
+    await page.keyboard.press('Escape');
     const message = page.getByTestId('toast-error').locator('.message');
     const cut = () => message.evaluate((el) => el.scrollHeight > el.clientHeight + 1);
-    assert.match(await message.innerText(), /LLaMA/);
+    assert.match(await message.innerText(), /harbour set/);
     assert.equal(await cut(), true, 'a message this long is cut at first (three lines)');
     await page.getByTestId('toast-error').hover();
     await studio.sp.frames(2);

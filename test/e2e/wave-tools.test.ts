@@ -304,6 +304,15 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     assert.equal(gained.gainDb, 12);
     const [r2] = await pixelAt('spectrogram-canvas', 2.51, 1 - mel(1200) / mel(8000));
     assert.ok(r2 > r, `+12 dB: ${r} → ${r2}`);
+    // the axis is labelled up to the top, the Nyquist frequency, as audio editors do (ui36: nothing above "4k" of 8 kHz;
+    // the top half of a mel axis had no label), every label whole inside the plot
+    const axisLabels = page.locator('[data-testid=spectrogram] .axis span');
+    const texts = await axisLabels.allInnerTexts();
+    assert.equal(texts[0], '8k', `the top label is the Nyquist frequency of this 16 kHz file: ${texts.join(' ')}`);
+    assert.ok(texts.includes('6k'), `a label between 4k and 8k: ${texts.join(' ')}`);
+    for (const [i, box] of (await Promise.all((await axisLabels.all()).map((l) => l.boundingBox()))).entries()) {
+      assert.ok(box && box.y >= plot.y - 0.5 && box.y + box.height <= plot.y + plot.height + 0.5, `"${texts[i]}" whole inside the plot: ${JSON.stringify(box)} in ${JSON.stringify(plot)}`);
+    }
     // log axis: "1k" moves from 35 % to 61 % of the height (from the bottom)
     const labelTop = async (text: string) => page.locator('[data-testid=spectrogram] .axis span', { hasText: new RegExp(`^${text}$`) }).evaluate((el) => parseFloat((el as unknown as { style: { top: string } }).style.top));
     const melTop = await labelTop('1k');
@@ -425,6 +434,14 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     m = await sp.mark();
     await page.getByTestId('loop-out-btn').click();
     assert.equal(((await sp.waitForEvent('warning-shown', { after: m, timeout: 15_000 })).detail as { title: string }).title, 'The loop would end before it starts', 'the Out button says it too');
+    // the track's tools' warnings go with the track view (ui36: "No region to keep" stayed over the library for its 12 s)
+    await says('n', 'No region to keep');
+    assert.ok((await sp.toastTexts('warning')).some((t) => /No region to keep/.test(t)));
+    await page.getByTestId('view-library').click();
+    await sp.frames(2); // (the view changes in the click: a warning still up now is there for its 12 s fade)
+    assert.deepEqual(await sp.toastTexts('warning'), [], 'no tool warning of the track view over the library');
+    await page.getByTestId('view-track').click();
+    assert.deepEqual(await sp.toastTexts('warning'), [], 'nor back in the track view');
     await sp.dismissToasts();
   });
 });

@@ -4,7 +4,7 @@
 // own field (ModelStatus.messageHead); without one, the message is shown whole.
 import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
-import { codeSpans } from '../../renderer/src/lib/code-spans';
+import { codeSpans, plainCode } from '../../renderer/src/lib/code-spans';
 import { missingNote } from '../../renderer/src/lib/model-note';
 
 describe('the no-pack note: heading and words from fields, never by cutting the text', () => {
@@ -45,4 +45,10 @@ test('codeSpans: a message\'s `command` parts, drawn as code without their backt
     { text: 'b', code: true },
     { text: ' and a lone ` here', code: false },
   ]);
+});
+
+test('plainCode: the same message for a tooltip, the backticks of its code parts dropped; a lone one stays (ui36)', () => {
+  assert.equal(plainCode('The server no longer accepts this page’s access token: `studio serve` was restarted.'), 'The server no longer accepts this page’s access token: studio serve was restarted.');
+  assert.equal(plainCode('a `b` and a lone ` here'), 'a b and a lone ` here');
+  assert.equal(plainCode('no code here'), 'no code here');
 });

@@ -270,7 +270,8 @@ export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string)
       const r = (await plan({ ...a, trackIds: ids.filter((id) => !outside.has(id)) }, ctx)) as MethodOutput<'library:tag-plan'>;
       const inner = new Map(r.refused.map((x) => [x.trackId, x]));
       const refused = ids.flatMap((id) => (outside.has(id) ? [{ trackId: id, fileName: '', reason: outside.get(id)! }] : inner.has(id) ? [inner.get(id)!] : []));
-      return { writable: r.writable, refused };
+      // the files written in part go through as planned (ui36: web mode's dialog never saw them: dropped here)
+      return { writable: r.writable, refused, ...(r.partial ? { partial: r.partial } : {}) };
     };
   }
   for (const [method, spec] of Object.entries(PATH_ARGS)) {

@@ -1,4 +1,5 @@
 import type { StudioErrorData } from '@contract';
+import { plainCode } from '../lib/code-spans';
 import { offlineText, type LinkState } from './offline-text';
 
 export type { LinkState } from './offline-text';
@@ -116,5 +117,6 @@ export const OFFLINE_REASON_ID = 'offline-reason';
  */
 export function needsEngine(title?: string, busy = false): { disabled: boolean; title: string | undefined; 'aria-describedby': string | undefined } {
   const why = connection.offline;
-  return { disabled: busy || !!why, title: why ?? title, 'aria-describedby': why ? OFFLINE_REASON_ID : undefined };
+  // a tooltip draws no code: the reason's backticks dropped (ui36)
+  return { disabled: busy || !!why, title: why ? plainCode(why) : title, 'aria-describedby': why ? OFFLINE_REASON_ID : undefined };
 }

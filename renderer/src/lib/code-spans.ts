@@ -12,3 +12,12 @@ export function codeSpans(text: string): { text: string; code: boolean }[] {
   if (unpaired !== undefined) out[out.length - 1] = { text: `${out[out.length - 1].text}\`${unpaired}`, code: false };
   return out.filter((p) => p.text !== '' || p.code);
 }
+
+/**
+ * The same message as plain text for a tooltip (a `title`, which draws no `<code>`) or a screen reader: its code parts'
+ * backticks dropped, the words kept ("Is studio serve still running?"); an unpaired backtick stays. The top bar's
+ * status tooltip showed "`studio serve` was restarted" with its backticks (ui36). Pure.
+ */
+export function plainCode(text: string): string {
+  return codeSpans(text).map((p) => p.text).join('');
+}

@@ -42,6 +42,11 @@ export const ABOUT = {
   thread: 'thread',
   /** the link to `studio serve` was lost (web mode): put right when it opens again */
   link: 'link',
+  /**
+   * a track-view tool that cannot act says why (N with no region, O before I, L with nothing to loop): a warning about
+   * the view it was pressed in, gone when another view is shown (ui36: "No region to keep" stayed over the library)
+   */
+  trackTool: 'track-tool',
   folder: (path: string) => `folder:${path}`,
   open: (path: string) => `open:${path}`,
 } as const;
@@ -200,8 +205,12 @@ class AppState {
     return e;
   }
 
-  notice(title: string, message: string, kind: ToastKind = 'notice'): void {
-    this.push(kind, title, message);
+  /**
+   * Show a notice or warning. `about` (ABOUT) ties it to what it is about: ABOUT.trackTool, a track-view tool's "cannot
+   * act" warning, goes when the view changes (movedOn).
+   */
+  notice(title: string, message: string, kind: ToastKind = 'notice', about?: string): void {
+    this.push(kind, title, message, undefined, about);
     signal(kind === 'notice' ? 'notice-shown' : 'warning-shown', { title, message });
   }
 
@@ -259,11 +268,17 @@ class AppState {
   /**
    * The user moved on (another view shown): the errors about an action they took go — "Could not make the crate"
    * followed the DJ into the track view and back until closed by hand (tester31). What they said was read or passed
-   * over; an action that fails again says it again. Errors about a state that lasts (STANDING, the engine out of
+   * over; an action that fails again says it again. A track tool's warning (ABOUT.trackTool) goes too. Errors about a state that lasts (STANDING, the engine out of
    * reach, a page without its access token) stay until put right; notices and warnings fade by themselves.
    */
   movedOn(): void {
     for (const t of this.toasts) {
+      if (t.about === ABOUT.trackTool) {
+        // a tool's "cannot act" is about the view left behind, whatever its kind
+        this.dismiss(t.id);
+        signal('toast-moved-on', { title: t.title });
+        continue;
+      }
       if (t.kind !== 'error' || (t.about && STANDING.has(t.about)) || (t.code && UNREACHABLE.has(t.code)) || t.title === NO_TOKEN) continue;
       this.dismiss(t.id);
       signal('toast-moved-on', { title: t.title });

@@ -129,7 +129,7 @@ class CatalogState {
       signal('model-get-control', { action, state: answer.state });
       if (action !== 'resume') void this.load();
     } catch (err) {
-      app.error(err, `Could not ${action} the download`);
+      app.error(err, `Could not ${action} the download`, ABOUT.modelGet);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { CUE_SLOTS, type BeatGrid, type HotCue, type NamedRegion, type TrackMarks } from '@contract';
 import { api, asStudioError } from '../../host/api';
 import { signal } from '../../lib/test-hooks';
-import { app } from '../../shared/state/app.svelte';
+import { ABOUT, app } from '../../shared/state/app.svelte';
 import { player } from '../../shared/state/player.svelte';
 import { current } from '../../shared/state/track.svelte';
 import { fmtTime } from '../../lib/format';
@@ -216,7 +216,7 @@ class Marks {
 
   /** A marking key or button that cannot act now says why (a notice), instead of doing nothing. */
   private cannot(title: string, message: string): void {
-    app.notice(title, message, 'warning');
+    app.notice(title, message, 'warning', ABOUT.trackTool);
   }
 
   /** The loop is now `l` (null: none): drawn, played round while on, and kept for the track. */

@@ -1,4 +1,5 @@
-import { focusChat } from '../../../lib/chat-focus';
+import { flushSync } from 'svelte';
+import { focusChat, holdChatTyping, typeIntoChat } from '../../../lib/chat-focus';
 import { signal } from '../../../lib/test-hooks';
 import { connection } from '../../../host/connection.svelte';
 import { app } from '../../../shared/state/app.svelte';
@@ -26,11 +27,26 @@ export async function openTrack(path: string): Promise<boolean> {
  * with the question box focused (the chat pane where the box is off).
  */
 export async function askAbout(path: string): Promise<void> {
-  nav.setLibraryChat(true);
-  if (current.track?.path !== path && !(await current.open(path))) return;
+  // the chat drawn now (flushSync) and focused in the click itself, as Ctrl+K: a frame later (requestAnimationFrame)
+  // the keys typed straight after the click were lost, or went to the library (ui36)
+  flushSync(() => nav.setLibraryChat(true));
+  if (current.track?.path === path) {
+    // the question box, else (no usable model pack) the chat pane with its note: the focus stayed on this button (tester28)
+    focusChat();
+  } else {
+    // the box is another track's (or off) until this one is open: the pane has the focus meanwhile and keeps what is
+    // typed, which goes into this track's box once it is open
+    const held = holdChatTyping();
+    const ok = await current.open(path);
+    const { text, stillThere } = held.release();
+    if (!ok) return;
+    if (stillThere) {
+      flushSync();
+      focusChat();
+      typeIntoChat(text);
+    }
+  }
   void recent.load();
-  // the question box, else (no usable model pack) the chat pane with its note: the focus stayed on this button (tester28)
-  requestAnimationFrame(() => focusChat());
   signal('library-ask', { path });
 }
 

@@ -213,11 +213,42 @@ class Table {
     for (const p of far.slice(0, this.pages.size - MAX_PAGES)) this.pages.delete(p);
   }
 
+  /**
+   * Sort by `column` (again: the other direction). The row cursor stays on its track, at that track's place in the new
+   * order, as a file manager keeps its cursor on the file: one `library:ids` call for the new order — a sort cleared it,
+   * and the first ↓ or ↑ went to row 0 wherever the track had gone (ui36). Not where the cursor moved meanwhile, nor
+   * after a later sort or filter.
+   */
   setSort(column: SortColumn): void {
     this.sort = this.sort.column === column ? { column, dir: this.sort.dir === 'asc' ? 'desc' : 'asc' } : { column, dir: 'asc' };
+    const kept = this.cursor >= 0 ? this.row(this.cursor)?.id : undefined;
     this.cursor = -1;
     signal('library-sorted', { ...this.sort });
     this.refresh(true);
+    if (kept !== undefined) void this.cursorTo(kept);
+  }
+
+  /** the latest cursorTo asked: an earlier one's answer is dropped */
+  private cursorSeq = 0;
+
+  /** Put the cursor on track `id` at its place in the current order (after a sort); nothing if it is not shown. */
+  private async cursorTo(id: string): Promise<void> {
+    const seq = ++this.cursorSeq;
+    const filter = this.queryFilter;
+    const asked = JSON.stringify(filter);
+    const sort = { column: this.sort.column, dir: this.sort.dir };
+    try {
+      const { ids } = await api().call('library:ids', { filter, sort });
+      const at = ids.indexOf(id);
+      // a later sort (seq) or filter, or the cursor moved by the user meanwhile: theirs wins (a page read again as the
+      // library changes under the table does not count)
+      const same = seq === this.cursorSeq && JSON.stringify(this.queryFilter) === asked && this.sort.column === sort.column && this.sort.dir === sort.dir;
+      if (!same || this.cursor !== -1 || at < 0) return;
+      this.cursor = at;
+      signal('library-cursor-kept', { id, index: at });
+    } catch {
+      // unread (the link lost): the cursor stays off the rows, as before a sort kept it
+    }
   }
 
   /** Apply the filter form (the text box calls this debounced). */

@@ -21,6 +21,9 @@ export const NOTATIONS: { id: KeyNotation; label: string }[] = [
   { id: 'openkey', label: 'Open Key (1m)' },
 ];
 
+/** a file to write that would get only some of the values asked for, with why (library:tag-plan's `partial`) */
+export type PartialFile = NonNullable<MethodOutput<'library:tag-plan'>['partial']>[number];
+
 function readNotation(): KeyNotation {
   const v = localStorage.getItem(NOTATION_KEY);
   return NOTATIONS.some((n) => n.id === v) ? (v as KeyNotation) : 'standard';
@@ -48,6 +51,12 @@ class TagWriter {
    * written; tester32: "Write 10 files" counted three with only an uncertain tempo or key, then refused them one by one
    */
   refused = $state.raw<{ trackId: string; fileName: string; reason: string }[]>([]);
+  /**
+   * the files to write that would get only some of the values asked for (the tempo uncertain, the key changing…), each
+   * with why, named before writing as `studio tags write --dry-run` does (library:tag-plan's `partial`; ui36: the
+   * dialog said "Write 2 files" of BPM and key, and only after writing that neither got a BPM)
+   */
+  partial = $state.raw<PartialFile[]>([]);
   /** the plan for the current options is being read: Write waits for it */
   checking = $state(false);
   /** how many of `opened` the plan being read has checked so far (shown while `checking`) */
@@ -80,16 +89,23 @@ class TagWriter {
   private planSeq = 0;
 
   /**
-   * Open the dialog for the selected rows (the shown track when nothing else is selected). The dialog asks for the
-   * plan (plan()) when it opens and whenever BPM, Key or "Remove …" changes.
+   * Open the dialog for the selected rows, in the table's order (the shown track when nothing else is selected). The
+   * dialog asks for the plan (plan()) when it opens and whenever BPM, Key or "Remove …" changes.
    */
-  start(fallbackId: string | null): void {
+  async start(fallbackId: string | null): Promise<void> {
+    if (this.open) return;
     // the shown track alone only where a row shows it: the filter may hide it (detail.hidden)
-    const ids = selection.ids.size ? [...selection.ids] : fallbackId && !detail.hidden ? [fallbackId] : [];
-    if (!ids.length) return;
+    const picked = selection.ids.size ? [...selection.ids] : fallbackId && !detail.hidden ? [fallbackId] : [];
+    if (!picked.length) return;
+    // written in the table's order, as a crate adds a selection (selection.inShownOrder: no call where the table's
+    // cached rows hold them) — the selection is kept in click order, and Ctrl-clicking Delta, then Alpha wrote Delta
+    // first (ui36)
+    const ids = await selection.inShownOrder(picked);
+    if (this.open) return;
     this.opened = ids;
     this.ids = [];
     this.refused = [];
+    this.partial = [];
     this.checking = true;
     this.done = 0;
     this.written = [];
@@ -114,6 +130,7 @@ class TagWriter {
     if (!this.bpm && !this.key) {
       this.ids = [];
       this.refused = [];
+      this.partial = [];
       this.checking = false;
       return;
     }
@@ -122,30 +139,35 @@ class TagWriter {
     const dropped = () => seq !== this.planSeq || this.opened !== opened || this.running || this.finished;
     let ids = opened;
     let refused: { trackId: string; fileName: string; reason: string }[] = [];
+    let partial: PartialFile[] = [];
     try {
       // in parts, each twice the last (1, 2, 4 … PLAN_PART_MOST tracks): the count shown as it goes, and Cancel (or
       // other options) stops it after the part being checked — one call for 10,000 tracks whose files all carry another
       // program's BPM/key tags read each file, 6–7 s with nothing shown (ui35)
       const writable: string[] = [];
       const no: typeof refused = [];
+      const some: PartialFile[] = [];
       for (let at = 0, size = 1; at < opened.length; size = Math.min(PLAN_PART_MOST, size * 2)) {
         const part = opened.slice(at, at + size);
         const plan = await api().call('library:tag-plan', { trackIds: part, bpm: this.bpm, key: this.key, clearConflicting: this.clearConflicting });
         if (dropped()) return;
         writable.push(...plan.writable);
         no.push(...plan.refused);
+        some.push(...(plan.partial ?? []));
         at += part.length;
         this.checked = at;
         signal('tag-plan-progress', { plan: seq, checked: at, of: opened.length });
       }
       ids = writable;
       refused = no;
+      partial = some;
     } catch {
       // unread: every track stays (the engine refuses the others when writing)
     }
     if (dropped()) return;
     this.ids = ids;
     this.refused = refused;
+    this.partial = partial;
     this.checking = false;
     signal('tag-write-open', { count: ids.length, refused: refused.length });
   }
