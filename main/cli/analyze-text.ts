@@ -14,6 +14,16 @@ export function shownPath(p: string): string {
   return /[\u0000-\u001f\u007f-\u009f]/.test(p) ? JSON.stringify(p).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : p;
 }
 
+/**
+ * A problem of `studio analyze` as its stderr line's text (after "studio: "): the path, then the message — or the
+ * message alone where it names the path itself as shown (a path that does not exist: fs/paths.ts notFoundMessage,
+ * the words `studio probe` prints too).
+ */
+export function problemText(p: { path: string; message: string }): string {
+  const shown = shownPath(p.path);
+  return shown === p.path && p.message.includes(`(${p.path})`) ? p.message : `${shown}: ${p.message}`;
+}
+
 /** seconds → "m:ss.ss" (or "h:mm:ss.ss"), cut to the hundredth as every length is shown (contract clockTime) */
 export function fmtDuration(sec: number): string {
   return clockTime(sec, 2);

@@ -19,7 +19,7 @@ import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
 import { crateCommand } from './crate';
 import { tagsCommand } from './tags';
-import { analyzeLine, analyzeText, fmtDuration, shownPath } from './analyze-text';
+import { analyzeLine, analyzeText, fmtDuration, problemText, shownPath } from './analyze-text';
 import { expandPlaylists, mergeInPathOrder, reportOrder } from './playlists';
 
 const USAGE = `Resonance Studio ${STUDIO_VERSION}
@@ -470,7 +470,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
   let failed = 0;
   for (const p of listed.problems) {
     if (values.json) process.stdout.write(JSON.stringify({ path: p.path, error: p.message, code: p.code }) + '\n');
-    else process.stderr.write(`studio: ${shownPath(p.path)}: ${p.message}\n`);
+    else process.stderr.write(`studio: ${problemText(p)}\n`);
     failed++;
   }
   for (const l of listed.playlists) {
@@ -519,7 +519,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     if (!values.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     for (const p of end.problems) {
       // --json: each problem's line at its path's place among the tracks' (below); plain text: on stderr, first
-      if (!values.json) process.stderr.write(`studio: ${shownPath(p.path)}: ${p.message}\n`);
+      if (!values.json) process.stderr.write(`studio: ${problemText(p)}\n`);
       // a named path, or something under it that could not be read (a folder, a file, a name that is not UTF-8); a broken
       // link or a second link to a folder already scanned holds nothing more to analyse
       if (paths.includes(p.path) || p.code === 'DB_WRITE_FAILED' || p.code === 'INTERNAL' || (p.code === 'UNREADABLE' && p.kind !== 'folder-seen')) failed++;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { before, describe, test } from 'node:test';
@@ -420,6 +420,65 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     await drop([{ name: 'notes.txt', text: 'hello' }]);
     await page.getByText(/“notes\.txt”: drop a playlist/).waitFor();
     assert.equal(await page.locator('[data-testid=crate][data-name="notes"]').count(), 0);
+    assert.deepEqual(await studio.sp.toastTexts('error'), []);
+  });
+
+  test('Export ▾ → rekordbox XML of a large library shows its progress, and Cancel stops it: nothing downloaded, no file or .tmp left (cli36)', async () => {
+    // the engine side is cli-crates.test.ts's; here the page's bar and button. 30,000 rows more (the four's rows and
+    // analyses copied in SQL under new ids and paths: a scan of as many files would cost minutes) — the last test of
+    // the file, so the others keep their four
+    const BULK = 30_000;
+    const db = openDb(DATA);
+    try {
+      db.transaction(() => {
+        const first = db.prepare('SELECT id FROM tracks WHERE lib_status IS NOT NULL ORDER BY path LIMIT 1').pluck().get() as string;
+        const cols = (db.prepare("SELECT name FROM pragma_table_info('tracks')").pluck().all() as string[]).filter((c) => c !== 'id' && c !== 'path' && c !== 'real_path' && c !== 'file_name');
+        db.prepare(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)
+          INSERT INTO tracks (id, path, real_path, file_name, ${cols.join(', ')})
+          SELECT 'bulk' || printf('%06d', i), ? || printf('%06d', i) || '.mp3', ? || printf('%06d', i) || '.mp3', 'bulk-' || printf('%06d', i) || '.mp3', ${cols.map((c) => `t.${c}`).join(', ')}
+          FROM n, tracks t WHERE t.id = ?`).run(BULK, join(LIB, 'bulk', 'bulk-'), join(LIB, 'bulk', 'bulk-'), first);
+        db.prepare(`INSERT INTO library_analyses (track_id, analyser, version, result_json, analysed_at)
+          SELECT t.id, a.analyser, a.version, a.result_json, a.analysed_at FROM tracks t, library_analyses a WHERE t.id LIKE 'bulk%' AND a.track_id = ?`).run(first);
+      })();
+    } finally {
+      db.close();
+    }
+    const { page } = studio.sp;
+    const pid = Number(/pid (\d+)/.exec((await page.getByTestId('engine-status').getAttribute('title')) ?? '')?.[1]);
+    assert.ok(pid > 0, 'the engine pid is shown');
+    const files = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => !/\.sqlite(-wal|-shm|-journal)?$/.test(f)).sort();
+    const before = files(HOME);
+    const downloads: string[] = [];
+    const onDownload = (d: { suggestedFilename(): string }) => void downloads.push(d.suggestedFilename());
+    page.on('download', onDownload);
+    try {
+      await page.getByTestId('export-open').click();
+      await page.getByTestId('export-scope').selectOption('all');
+      await page.getByTestId('export-rekordbox').click();
+      // a tenth of the way (the bar moves as the tracks are read), then the engine is frozen: Cancel lands mid-export
+      // whatever the machine's speed, and the bar holds still for the screenshot
+      await page.waitForFunction(() => Number((globalThis as unknown as { document: { querySelector(s: string): { value: number } | null } }).document.querySelector('[data-testid=export-progress] progress')?.value ?? 0) >= 0.1, null, { polling: 20 });
+      process.kill(pid, 'SIGSTOP');
+      try {
+        const text = await page.getByTestId('export-progress').innerText();
+        assert.match(text, new RegExp(`^[\\d,]+ of ${(BULK + 4).toLocaleString('en')} tracks\\s*Cancel$`), text);
+        assert.equal(await page.getByTestId('export-rekordbox').isDisabled(), true, 'no second export while one runs');
+        await studio.sp.screenshot('crates-13-export-progress');
+        await page.getByTestId('export-cancel').click();
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      await page.locator('[data-testid=toast-notice]', { hasText: 'Export cancelled' }).waitFor();
+      await page.getByTestId('export-progress').waitFor({ state: 'hidden' });
+      assert.equal(await page.getByTestId('export-rekordbox').isDisabled(), false, 'it can be exported again');
+      await studio.sp.screenshot('crates-14-export-cancelled');
+    } finally {
+      page.off('download', onDownload);
+    }
+    assert.deepEqual(downloads, [], 'nothing was downloaded');
+    const after = files(HOME);
+    assert.deepEqual(after.filter((f) => !before.includes(f)), [], 'no file was left');
+    assert.deepEqual(after.filter((f) => /\.tmp$/.test(f)), [], 'no .tmp');
     assert.deepEqual(await studio.sp.toastTexts('error'), []);
   });
 });

@@ -5,7 +5,7 @@
 // Needs `npm run build`. Run: node tools/run-tests.mjs test/integration/cli-tags-write.test.ts
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -229,6 +229,27 @@ describe('studio tags write (tags34)', { timeout: 300_000 }, () => {
     assert.equal(r.status, 0, r.stderr);
     assert.equal(id3(files.mp3).TKEY, '1m');
     assert.deepEqual(stored(), { size: statSync(files.mp3).size, keyText: '1m' });
+  });
+
+  // a real module (Debian's tecnoballz-data: the game's music, ProTracker "M.K."), played by ffmpeg's libopenmpt
+  const realMod = '/usr/share/games/tecnoballz/musics/high-score.mod';
+  const modSkip = !existsSync(realMod) ? 'tecnoballz-data is not installed' : !/ libopenmpt /.test(execFileSync('ffmpeg', ['-hide_banner', '-formats'], { encoding: 'utf8' })) ? 'this ffmpeg has no libopenmpt' : false;
+  test('a tracker module: the plan says plainly that its format has no BPM or key tags, not "in a container (libopenmpt, pcm_f32le)" (cli36)', { skip: modSkip }, () => {
+    const dir = join(DIR, 'Modules');
+    mkdirSync(dir, { recursive: true });
+    const mod = join(dir, 'high-score.mod');
+    copyFileSync(realMod, mod);
+    const run = studio('analyze', dir, '--json', '--db', join(dataDir, 'studio.sqlite'));
+    assert.equal(run.code, 0, run.err);
+    const before = sha(mod);
+    const plan = studio('tags', 'write', mod, '--dry-run', '--json');
+    assert.equal(plan.code, 0, plan.err);
+    const reason = (JSON.parse(plan.out) as { refused: { reason: string }[] }).refused[0]?.reason ?? '';
+    assert.equal(reason, '"high-score.mod" is a tracker module (ProTracker MOD): the format has no tags for a BPM or a key (the tempo in its header is how fast it plays), so nothing is written into it; BPM and key are written into MP3, AIFF, WAV, FLAC, Ogg Vorbis, Opus and M4A files.');
+    const write = studio('tags', 'write', mod);
+    assert.equal(write.code, 0, write.err);
+    assert.ok(write.out.includes(reason), write.out);
+    assert.equal(sha(mod), before, 'the module is unchanged');
   });
 
   test('refusals: a path outside the library, an unknown crate (1), a wrong notation or no tracks named (2); while the app holds the folder, write exits 75 and --dry-run reads a copy', async () => {

@@ -56,3 +56,24 @@ test('Ctrl+C mid-answer: the cut answer ends its line before "Cancelled"', async
   assert.equal(r.code, 130, r.err);
   assert.match(r.out, /\S\n$/, `the partial answer ends its line: ${JSON.stringify(r.out)}`);
 });
+
+/**
+ * cli36: on a machine with no GPU driver, `studio ask` (provider auto) printed Dawn's own lines ("Warning:
+ * vkCreateInstance: Found no drivers!", a C++ source location) on the terminal before the answer: onnxruntime's
+ * WebGPU provider tried in the engine wrote them to its stderr. WebGPU is now asked of a child process whose stderr
+ * is dropped for that known failure; the note says it in words. Where a GPU is found (or WebGPU is off) no note.
+ */
+test('studio ask on the auto provider: no Dawn/Vulkan lines on stderr, the WebGPU fallback said in words', async () => {
+  const p = spawn(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'ask', '--pack', join(TINY_DIR, 'packs', 'beta-fp32'), '--audio', join(TINY_DIR, 'media', 'sine.wav'), '--max-new-tokens', '1', '--greedy', 'What is this?'], {
+    env: { ...process.env, STUDIO_DATA_DIR: join(dir, 'data-auto') }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  p.stderr.on('data', (b: Buffer) => (err += b));
+  const code = await new Promise<number | null>((resolve) => p.on('close', resolve));
+  assert.equal(code, 0, err);
+  assert.doesNotMatch(err, /vkCreateInstance|VK_ERROR|dawn|\.cpp:\d+/i, err);
+  // every line is the CLI's own: a note, the speed line, nothing else
+  for (const line of err.split('\n').filter(Boolean)) assert.match(line, /^(note: |\[\w+\] first token )/, err);
+  const webgpu = err.split('\n').find((l) => l.includes('webgpu was not used'));
+  if (webgpu) assert.match(webgpu, /^note: webgpu was not used: decoder: (no GPU that WebGPU can use was found|.*; the CPU is used instead$)/, err);
+});

@@ -174,6 +174,23 @@ test('studio probe on bad input exits 1 with a clear message', () => {
   assert.match(r.err, /is a folder/);
 });
 
+test('a path that does not exist: probe and analyze say it in one wording, naming the path and what to do (cli36)', () => {
+  // analyze said "studio: /…/missing.flac: Does not exist.", probe '"missing.flac" does not exist (/…/missing.flac). It
+  // may have been moved or deleted.': two wordings of one fact, and neither said what to do
+  for (const missing of [join(dataDir, 'missing.flac'), join(dataDir, 'no such folder')]) {
+    const name = missing.slice(missing.lastIndexOf('/') + 1);
+    const line = `studio: "${name}" does not exist (${missing}). Check the path; it may have been moved or deleted.`;
+    const probe = studio('probe', missing);
+    assert.equal(probe.code, 1);
+    assert.equal(probe.err.trim(), line);
+    const analyze = studio('analyze', missing);
+    assert.equal(analyze.code, 1);
+    assert.equal(analyze.err.trim().split('\n')[0], line, analyze.err);
+    assert.equal(JSON.parse(studio('analyze', missing, '--json').out.split('\n')[0]).error, line.slice('studio: '.length));
+    assert.equal(JSON.parse(studio('probe', missing, '--json').out).error.message, line.slice('studio: '.length));
+  }
+});
+
 test('studio serve --host naming no address (a typo, an unknown name): one line saying what to pass, not "Unexpected error: getaddrinfo ENOTFOUND"', () => {
   // tester14: `--host 999.1.1.1` or `--host my-laptop.invalid` printed "studio: Unexpected error: getaddrinfo ENOTFOUND 999.1.1.1"
   for (const host of ['999.1.1.1', 'no-such-host.invalid']) {

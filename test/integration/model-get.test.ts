@@ -352,6 +352,43 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
     assert.match(tty, /convert: /);
   });
 
+  it('Ctrl+C mid-download (SIGINT to the whole group, the engine too): exit 130, "paused", the partial file kept, a prefix of the file, listed partial (cli36)', async () => {
+    const d = fresh();
+    src.hub.throttle = 64 * 1024;
+    try {
+      // its own process group, as a terminal's foreground job: a ^C there is a SIGINT to the CLI and its engine alike
+      const p = spawn(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'model', 'get', 'alpha', '--vicuna', src.vicunaDir, '--precision', 'fp32', '--yes'], {
+        env: { ...process.env, ...src.env, STUDIO_DATA_DIR: d }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let err = '';
+      p.stderr.on('data', (b: Buffer) => (err += b));
+      let ended = false;
+      const exited = new Promise<number | null>((resolve) => p.on('close', (c) => { ended = true; resolve(c); }));
+      const t = setTimeout(() => { try { process.kill(-p.pid!, 'SIGKILL'); } catch { /* gone */ } }, 120_000);
+      // the delta's first bytes on disk: mid-download
+      const dest = join(d, 'models', DELTA_PATH('alpha'));
+      const part = `${dest}.part`;
+      while (!ended && !(existsSync(part) && statSync(part).size > 0)) await new Promise((r) => setTimeout(r, 20));
+      if (ended) assert.fail(`ended (${await exited}) before its first bytes were seen: ${err}`);
+      process.kill(-p.pid!, 'SIGINT');
+      const code = await exited;
+      clearTimeout(t);
+      assert.equal(code, 130, err);
+      assert.match(err, /\nstudio: paused\. Partial downloads are kept: run the same command again to resume\.\n$/, err);
+      assert.doesNotMatch(err, /engine stopped|killed by SIGINT|Unexpected/, err);
+      await groupGone(p.pid!);
+      const kept = readFileSync(part);
+      assert.ok(kept.length > 0 && kept.length < src.files.deltaAlpha.length, `a partial file: ${kept.length} of ${src.files.deltaAlpha.length} bytes`);
+      assert.ok(kept.equals(src.files.deltaAlpha.subarray(0, kept.length)), 'the bytes kept are the file\'s first: resumable with a Range request');
+      assert.equal(existsSync(dest), false, 'not taken for the whole file');
+      const c = await list(d, '--offline');
+      const delta = c.entries[0].parts.find((x: { id: string }) => x.id === 'delta');
+      assert.equal(delta.state, 'partial', JSON.stringify(delta));
+    } finally {
+      src.hub.throttle = 0;
+    }
+  });
+
   it('SIGKILLed at random moments (downloading or converting): each re-run resumes, no partial pack is listed, the end result verifies', async () => {
     const d = fresh();
     src.hub.throttle = 192 * 1024;

@@ -13,7 +13,7 @@ import { fmtEta } from '@contract';
 import { lockModels, modelsFolderFailure } from '../../main/engine/model/catalog/job';
 import { BENCH_CONVERT_SOURCE, convertEstimate, recordConvertRate } from '../../main/engine/model/catalog/convert-rate';
 import { parseOwner, procStat, type LockOwner } from '../../main/engine/model/catalog/lock';
-import { readableReason } from '../../main/engine/model/providers';
+import { readableReason, webgpuProbeOutcome } from '../../main/engine/model/providers';
 import type { HubFile } from '../../main/engine/model/download/index';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -151,6 +151,19 @@ describe('model catalogue', () => {
     assert.equal(readableReason('webgpu', '[ONNXRuntimeError] : 9 : NOT_IMPLEMENTED : Could not find an implementation for MatMulNBits(1) node with name \'x\''), 'this model uses the MatMulNBits operator, which WebGPU cannot run here; the CPU is used instead');
     assert.match(readableReason('cuda', 'Failed to load library libonnxruntime_providers_cuda.so with error: libcublasLt.so.12: cannot open shared object file'), /CUDA libraries or driver could not be loaded/);
     assert.equal(readableReason('dml', '[ONNXRuntimeError] : 1 : FAIL : something odd\nmore'), 'something odd');
+  });
+
+  it('the WebGPU check: Dawn\'s lines dropped for "no GPU", any other failure\'s stderr kept', () => {
+    const dawn = 'Warning: vkCreateInstance: Found no drivers!\n    at CheckVkSuccessImpl (/build/Release/_deps/dawn-src/src/dawn/native/vulkan/VulkanError.cpp:106)\n';
+    const noGpu = webgpuProbeOutcome({ code: 3, signal: null, timedOut: false }, 'webgpu_context.cc:136 … Failed to get a WebGPU adapter: No supported adapters', dawn);
+    assert.equal(noGpu.passStderr, false);
+    assert.match(noGpu.probe.ok ? '' : noGpu.probe.reason, /^no GPU that WebGPU can use was found/);
+    assert.deepEqual(webgpuProbeOutcome({ code: 0, signal: null, timedOut: false }, '', 'a warning'), { probe: { ok: true }, passStderr: false });
+    const crash = webgpuProbeOutcome({ code: null, signal: 'SIGSEGV', timedOut: false }, '', 'Segmentation fault in libvulkan\n');
+    assert.deepEqual(crash, { probe: { ok: false, reason: 'the WebGPU check stopped (killed by SIGSEGV); the CPU is used instead' }, passStderr: true });
+    const other = webgpuProbeOutcome({ code: 3, signal: null, timedOut: false }, 'Failed to load library libonnxruntime_providers_webgpu.so', 'loader: symbol not found\n');
+    assert.equal(other.passStderr, true);
+    assert.equal(webgpuProbeOutcome({ code: null, signal: 'SIGKILL', timedOut: true }, '', '').passStderr, false, 'nothing to show');
   });
 });
 

@@ -79,6 +79,15 @@ export function notUtf8Message(bytes: Buffer): string {
 }
 
 /**
+ * A file or folder that is not there (ENOENT, ENOTDIR), as every surface says it: its name, its whole path, and what to
+ * do. `studio probe` and opening a file in the app (media/probe.ts), `studio analyze` and a scan's named path
+ * (library/job.ts) alike.
+ */
+export function notFoundMessage(path: string): string {
+  return `"${nodePath.basename(path)}" does not exist (${path}). Check the path; it may have been moved or deleted.`;
+}
+
+/**
  * The name on disk (bytes) of the file `path` was decoded from, where `path` does not exist because its last part
  * holds U+FFFD: a name that is not valid UTF-8, typed or passed on a command line (process.argv decodes each byte
  * that is not UTF-8 as U+FFFD). null where the name has no U+FFFD, the folder cannot be read, or no such name is in it.

@@ -17,7 +17,7 @@ import { StudioError, toErrorData, type LibraryFolder, type ScanState } from '@c
 import type { EngineContext } from '../context';
 import { StateStamper } from '../state-order';
 import type { LibRow } from '../db/tracks';
-import { innermost, isInside, notUtf8Message, undecodableName } from '../fs/paths';
+import { innermost, isInside, notFoundMessage, notUtf8Message, undecodableName } from '../fs/paths';
 import { libraryVersions, readTempoKeyTags, scanKey } from './analyse';
 import { classify, needsRetag, type QueueItem, TRANSIENT_CODES } from './classify';
 import type { Analyse } from './pool';
@@ -873,7 +873,10 @@ export class LibraryScanner {
       // a name that is not UTF-8, given on the command line: the file exists, but no string names it
       const undecodable = st instanceof Error && st.code === 'ENOENT' ? undecodableName(p) : null;
       if (undecodable) job.problems.push({ path: p, code: 'UNREADABLE', message: notUtf8Message(undecodable) });
-      else if (st instanceof Error) job.problems.push({ path: p, code: st.code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE', message: st.code === 'ENOENT' ? 'Does not exist.' : `Cannot be read: ${st.message}` });
+      else if (st instanceof Error) {
+        const gone = st.code === 'ENOENT' || st.code === 'ENOTDIR';
+        job.problems.push({ path: p, code: gone ? 'NOT_FOUND' : 'UNREADABLE', message: gone ? notFoundMessage(p) : `Cannot be read: ${st.message}` });
+      }
       else if (st.isDirectory()) found.push(...(await this.collect(job, p, folderId)).found);
       else if (!st.isFile()) {
         // a named pipe would block the decoder forever

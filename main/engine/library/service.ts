@@ -623,7 +623,11 @@ export function tagDecision(
   if (t.status !== 'analysed') return { refused: new StudioError('BAD_ARGS', `"${t.fileName}" is not analysed${t.status === 'failed' ? ' (its analysis failed)' : ' yet'}: there is no tempo or key to write.`) };
   const probe = JSON.parse(probeJson) as ProbeResult;
   const target = tagTarget(probe.container, probe.audio?.codec, !!probe.video);
-  if (!target) return { refused: new StudioError('UNSUPPORTED', `"${t.fileName}" is ${probe.video ? 'a video' : `in a container (${probe.container}${probe.audio?.codec ? `, ${probe.audio.codec}` : ''})`} whose tags the studio does not write; BPM and key are written into MP3, AIFF, WAV, FLAC, Ogg Vorbis, Opus and M4A files.`) };
+  const formats = 'BPM and key are written into MP3, AIFF, WAV, FLAC, Ogg Vorbis, Opus and M4A files.';
+  // a tracker module (ffmpeg's libopenmpt: container "libopenmpt", the PCM it renders as the codec): its format holds a
+  // title and sample names, no tag for a BPM or key — its header's tempo and speed are how it plays, not a tag
+  if (!target && probe.audio?.module) return { refused: new StudioError('UNSUPPORTED', `"${t.fileName}" is a tracker module (${probe.audio.module}): the format has no tags for a BPM or a key (the tempo in its header is how fast it plays), so nothing is written into it; ${formats}`) };
+  if (!target) return { refused: new StudioError('UNSUPPORTED', `"${t.fileName}" is ${probe.video ? 'a video' : `in a container (${probe.container}${probe.audio?.codec ? `, ${probe.audio.codec}` : ''})`} whose tags the studio does not write; ${formats}`) };
   // A tempo or key the analysis is not sure of (calibrated confidence under MIN_CONFIDENCE: shown "uncertain", left out
   // of the features line) is not written: a TBPM/TKEY tag carries no confidence, and DJ software shows it as a fact.
   // Nor is one tempo for a track whose tempo changes, or one key for a track whose key changes (issue 10 kind 4):

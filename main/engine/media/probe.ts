@@ -6,7 +6,7 @@ import { channelCountOf, ffmpegReason, runFfmpeg } from './ffmpeg';
 import { freeFormatText, textDemuxerOnBinary } from './demuxer';
 import { truncatedError, readStructure, unpaddedText, webpAnimation, type Structure } from './structure';
 import { crossCheck, durationShown, extensionFacts, isImagePipe, itunSmpbSec, measureAudioStream, notWebmCodecs, packetsNeeded, readTagsByContent, wmaAudio } from './tags';
-import { notUtf8Message, undecodableName } from '../fs/paths';
+import { notFoundMessage, notUtf8Message, undecodableName } from '../fs/paths';
 import { specialKind } from '../library/walk';
 import { chooseLyrics, sidecarLyrics } from './lyrics';
 import { bestIfNotFirst, bestStream } from './best-stream';
@@ -41,7 +41,7 @@ function accessError(path: string, err: unknown): StudioError {
       const form = (s: string) => (s === s.normalize('NFC') ? 'NFC' : s === s.normalize('NFD') ? 'NFD' : 'mixed');
       return new StudioError('NOT_FOUND', `"${basename(path)}" does not exist (${path}), but "${twin}" in the same folder differs from it only in Unicode normalisation (the name given is ${form(basename(path))}, the file's ${form(twin)}: the same letters, different bytes). Open that file, or rename it.`);
     }
-    return new StudioError('NOT_FOUND', `"${basename(path)}" does not exist (${path}). It may have been moved or deleted.`);
+    return new StudioError('NOT_FOUND', notFoundMessage(path));
   }
   if (code === 'EACCES' || code === 'EPERM') return new StudioError('UNREADABLE', `"${basename(path)}" cannot be read: permission denied. Check the file's permissions.`);
   return new StudioError('UNREADABLE', `"${basename(path)}" cannot be read: ${(err as Error).message}`);

@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
+import { GraphBuilder } from './convert/onnx';
 
 let ortModule: typeof Ort | undefined;
 /**
@@ -83,6 +85,15 @@ export async function createSession(
   if (choice === 'auto' && opts.startAt && order.includes(opts.startAt)) order = order.slice(order.indexOf(opts.startAt));
   const fallbacks: OpenedSession['fallbacks'] = [];
   for (const provider of order) {
+    if (provider === 'webgpu') {
+      // asked of a child process first: Dawn's own lines on a machine with no GPU stay off this process's stderr
+      const probe = await webgpuProbe();
+      if (!probe.ok) {
+        if (choice !== 'auto') throw unsupported(provider, probe.reason);
+        fallbacks.push({ provider, reason: probe.reason });
+        continue;
+      }
+    }
     try {
       const session = await ort().InferenceSession.create(path, {
         executionProviders: [provider],
@@ -94,16 +105,77 @@ export async function createSession(
       return { session, provider, fallbacks };
     } catch (err) {
       const reason = readableReason(provider, (err as Error).message);
-      if (choice !== 'auto') {
-        const e = new Error(`The ${provider} execution provider could not run this model here: ${reason}`);
-        (e as Error & { code?: string }).code = 'UNSUPPORTED';
-        throw e;
-      }
+      if (choice !== 'auto') throw unsupported(provider, reason);
       fallbacks.push({ provider, reason });
     }
   }
   throw new Error(`No execution provider could load ${path}: ${fallbacks.map((f) => `${f.provider}: ${f.reason}`).join('; ')}`);
 }
+
+function unsupported(provider: Provider, reason: string): Error {
+  const e = new Error(`The ${provider} execution provider could not run this model here: ${reason.replace(/; the CPU is used instead$/, '')}`);
+  (e as Error & { code?: string }).code = 'UNSUPPORTED';
+  return e;
+}
+
+/** What the WebGPU check found: a GPU WebGPU can use, or why not (the sentence `readableReason` makes). */
+export type WebgpuProbe = { ok: true } | { ok: false; reason: string };
+
+/** The WebGPU check's hang guard: a GPU driver that never answers is no GPU to use. */
+const WEBGPU_PROBE_MS = 30_000;
+
+/** The child's script: argv[1] onnxruntime-node's path, argv[2] a one-node graph (base64); exit 0 on a session, else the error's message on stdout and exit 3. */
+const PROBE_SCRIPT = `const ort = require(process.argv[1]);
+ort.InferenceSession.create(Buffer.from(process.argv[2], 'base64'), { executionProviders: ['webgpu'], logSeverityLevel: 3 })
+  .then((s) => s.release()).then(() => process.exit(0), (e) => { process.stdout.write(String(e && e.message || e)); process.exit(3); });`;
+
+let webgpuProbed: Promise<WebgpuProbe> | undefined;
+
+/**
+ * Whether WebGPU finds a GPU here, asked once per process of a child process (this Node, or Electron as Node) that
+ * opens a one-node graph on the WebGPU provider. On a machine with no GPU driver Dawn, inside onnxruntime, writes
+ * its own lines straight to the process's stderr ("Warning: vkCreateInstance: Found no drivers!", a C++ source
+ * location) — on `studio ask`'s terminal they read as an error, though the CPU answers. Here they land in the
+ * child's stderr, which is dropped where the child's error is the known no-GPU kind (the fallback's note says it
+ * in words) and otherwise copied to this process's stderr as it was: a real failure is still seen. ~0.2 s once.
+ * @returns ok, or the reason (`readableReason` of the child's error; its exit signal or the hang guard if no message)
+ */
+export function webgpuProbe(): Promise<WebgpuProbe> {
+  return (webgpuProbed ??= new Promise<WebgpuProbe>((resolve) => {
+    const g = new GraphBuilder();
+    g.op('Identity', ['x'], {}, { name: 'y' });
+    const graph = g.serialize('webgpu-probe', [{ name: 'x', dtype: 'float32', shape: [1] }], [{ name: 'y', dtype: 'float32', shape: [1] }], [['', 13]]);
+    const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
+    execFile(
+      process.execPath,
+      ['-e', PROBE_SCRIPT, ortPath, Buffer.from(graph).toString('base64')],
+      { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: WEBGPU_PROBE_MS, killSignal: 'SIGKILL', windowsHide: true },
+      (err, stdout, stderr) => {
+        const outcome = webgpuProbeOutcome(err ? { code: typeof err.code === 'number' ? err.code : null, signal: err.signal ?? null, timedOut: !!err.killed } : { code: 0, signal: null, timedOut: false }, stdout, stderr);
+        if (outcome.passStderr) process.stderr.write(stderr.endsWith('\n') ? stderr : `${stderr}\n`);
+        resolve(outcome.probe);
+      },
+    );
+  }));
+}
+
+/**
+ * The WebGPU check's child ended: what it found, and whether its stderr is to be shown. Its stderr is dropped where
+ * it found a GPU (this process opens its own session, which says whatever it says) or failed for want of one (Dawn's
+ * lines, said by the reason); anything else — another error, a crash, the hang guard — keeps it, as it was.
+ */
+export function webgpuProbeOutcome(exit: { code: number | null; signal: string | null; timedOut: boolean }, stdout: string, stderr: string): { probe: WebgpuProbe; passStderr: boolean } {
+  if (exit.code === 0 && !exit.signal) return { probe: { ok: true }, passStderr: false };
+  const reason = exit.timedOut
+    ? `the WebGPU check did not finish in ${WEBGPU_PROBE_MS / 1000} s (a GPU driver that does not answer); the CPU is used instead`
+    : stdout.trim()
+      ? readableReason('webgpu', stdout)
+      : `the WebGPU check stopped (${exit.signal ? `killed by ${exit.signal}` : `exit status ${exit.code}`}); the CPU is used instead`;
+  return { probe: { ok: false, reason }, passStderr: stderr.trim() !== '' && !NO_GPU.test(stdout) };
+}
+
+/** onnxruntime's words for WebGPU finding no GPU (Dawn found no adapter: no driver, or none it can use) */
+const NO_GPU = /adapter|no available|requestAdapter|Dawn|Vulkan|device lost/i;
 
 /**
  * onnxruntime's session errors are C++ messages ("[ONNXRuntimeError] : 1 : FAIL : …
@@ -114,7 +186,7 @@ export function readableReason(provider: string, message: string): string {
   const m = message.replace(/\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*\w+\s*:\s*/g, '').replace(/\s*\S+\.(cc|cpp|h):\d+\s*(\S+\s*)?/g, ' ').trim();
   const first = m.split('\n')[0].replace(/\s+/g, ' ').trim();
   if (provider === 'webgpu') {
-    if (/adapter|no available|requestAdapter|Dawn|Vulkan|device lost/i.test(m)) return 'no GPU that WebGPU can use was found (it needs a GPU driver with Vulkan, Metal or Direct3D 12); the CPU is used instead';
+    if (NO_GPU.test(m)) return 'no GPU that WebGPU can use was found (it needs a GPU driver with Vulkan, Metal or Direct3D 12); the CPU is used instead';
     const op = /(?:implementation|kernel) for (\w+)/i.exec(m)?.[1];
     if (op) return `this model uses the ${op} operator, which WebGPU cannot run here; the CPU is used instead`;
   }
