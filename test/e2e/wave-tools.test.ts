@@ -442,6 +442,11 @@ describe('waveform and spectrogram tools (issue 12 gaps)', { timeout: 300_000 },
     assert.deepEqual(await sp.toastTexts('warning'), [], 'no tool warning of the track view over the library');
     await page.getByTestId('view-track').click();
     assert.deepEqual(await sp.toastTexts('warning'), [], 'nor back in the track view');
+    // … and with the track it was about: another track opened, it goes too
+    await says('n', 'No region to keep');
+    assert.equal((await sp.openThroughBrowser(file)).name, 'track-opened'); // the drums again
+    await sp.frames(2);
+    assert.deepEqual(await sp.toastTexts('warning'), [], 'no tool warning about the track left');
     await sp.dismissToasts();
   });
 });

@@ -123,6 +123,8 @@ class TrackState {
   }
 
   private show(t: Track): void {
+    // a track tool's "cannot act" warning is about the track it was pressed on: another track shown, it goes (ui36)
+    if (this.track?.id !== t.id) app.resolved(ABOUT.trackTool);
     this.reset(t);
     player.setSource(this.playableUrl, t.probe.durationSec, t.probe.videoDurationSec ?? 0);
     signal('track-opened', { trackId: t.id, kind: t.kind, path: t.path });
