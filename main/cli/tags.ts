@@ -41,7 +41,9 @@ export const TAGS_USAGE = `Usage:
       ({"writable": [{trackId, path, notWritten?: {bpm, key}}], "refused":
       [{trackId, path, reason}]}); when writing, one JSON object per track (path, trackId and
       "written" {format, bpm, key, readBack, notWritten, kept, cleared,
-      foreign}, "refused" (the reason) or "error" with "code").
+      replaced, foreign}, "refused" (the reason) or "error" with "code").
+      A BPM or key tag of the file's own (another program's) that names
+      another tempo or key is replaced by ours, and named ("replaced").
       Each file is written into a copy beside it, read back and put in place;
       a file changed since its analysis (scan it again), read-only or gone is
       not written. Progress on stderr (a terminal); Ctrl+C stops after the
@@ -119,6 +121,9 @@ export function writtenText(w: Written): string {
   const removed = [w.cleared?.bpm ? `BPM tag "${w.cleared.bpm}"` : null, w.cleared?.key ? `key tag "${w.cleared.key}"` : null].filter((x) => x !== null);
   const lines = [`  written     ${values.length ? `${values.join(', ')} (${family})` : 'no value of ours'}`];
   if (removed.length) lines.push(`  removed     the file's own ${removed.join(' and ')}, which disagreed with our uncertain value`);
+  // dj36: another program's value overwritten with ours is said, never replaced silently
+  const replaced = [w.replaced?.bpm ? ['BPM', w.replaced.bpm, 'tempo'] : null, w.replaced?.key ? ['key', w.replaced.key, 'key'] : null].filter((x) => x !== null);
+  if (replaced.length) lines.push(`  replaced    the file's own ${replaced.map(([what, v]) => `${what} tag "${v}"`).join(' and ')} (another program's), which named another ${replaced.map(([, , kind]) => kind).join(' and ')}`);
   for (const [what, why] of [['BPM', w.notWritten?.bpm], ['key', w.notWritten?.key]] as const) if (why) lines.push(`  no ${what.padEnd(9)}${why}`);
   for (const [what, v, conflict] of [['BPM', w.kept?.bpm, w.kept?.conflicts.bpm], ['key', w.kept?.key, w.kept?.conflicts.key]] as const) {
     if (v) lines.push(`  kept        the file's own ${what} tag "${v}"${conflict ? ', which disagrees with our uncertain guess (--clear-conflicting removes it)' : ''}`);

@@ -233,8 +233,11 @@ export class LibraryService {
     });
     if ('refused' in d) throw d.refused;
     const { probe, target, bpm, key } = d;
-    const own = d.readsOwn ? await readBpmKey(t.path, target.format).catch(() => ({ bpm: null, key: null })) : { bpm: null, key: null };
+    // the file's own tags are read where one of ours is not written (kept or cleared: settleTags) and where one is (dj36:
+    // another program's value it replaces is named, never overwritten silently)
+    const own = d.readsOwn || bpm !== null || key !== null ? await readBpmKey(t.path, target.format).catch(() => ({ bpm: null, key: null })) : { bpm: null, key: null };
     const s = settleTags(t, d, own, range, !!opts.clearConflicting);
+    const replaced = replacedTags(own, { bpm, key }, t.key);
     if (s.refused) throw s.refused;
     const { notWritten } = d;
     const { clear, kept, cleared } = s;
@@ -262,7 +265,7 @@ export class LibraryService {
       const back = await readBpmKey(t.path, target.format).catch(() => ({ bpm: null, key: null }) as Awaited<ReturnType<typeof readBpmKey>>);
       const readBack = { bpm: back.bpm, key: back.key };
       const foreign = back.foreign ? { ...back.foreign, text: foreignText(back.foreign, target.format).trim() } : undefined;
-      return { trackId, path: t.path, format: done.format, bpm: done.bpm, key: done.key, readBack, sizeBytes: done.size, mtimeMs: done.mtimeMs, notWritten, kept, cleared, ...(foreign ? { foreign } : {}) };
+      return { trackId, path: t.path, format: done.format, bpm: done.bpm, key: done.key, readBack, sizeBytes: done.size, mtimeMs: done.mtimeMs, notWritten, kept, cleared, replaced, ...(foreign ? { foreign } : {}) };
     } finally {
       resume();
     }
@@ -530,6 +533,25 @@ export function ownTagDisagrees(own: { bpm: string | null; key: string | null },
   return {
     bpm: Number.isFinite(tag) && tag > 0 && against.length > 0 && against.every((b) => tempoAgreement(tag, b) === 'different'),
     key: ownKey !== null && ourKey !== null && (ownKey.tonic !== ourKey.tonic || ownKey.mode !== ourKey.mode),
+  };
+}
+
+/**
+ * The file's own BPM / key tags (`own`: as stored, readBpmKey of the family written) that a write of `written` (the
+ * values as written: BPM tag text, the key in its notation; null: not written) replaces with another tempo or key: a
+ * BPM tag whose number is not the one written once rounded as it is written (a whole number: "120.00" and "119.7" state
+ * 120; "96", "240" and a text that is no number do not), a key tag that reads (parseTaggedKey) as another key than
+ * `ourKey` (the analysed key, "C major") or reads as none ("Energy 6"). Null where no tag, nothing written, or the
+ * tag states the value written — in any notation ("8B" beside a written "C"). Pure (dj36).
+ */
+export function replacedTags(own: { bpm: string | null; key: string | null }, written: { bpm: string | null; key: string | null }, ourKey: string | null): { bpm: string | null; key: string | null } {
+  const tag = own.bpm === null ? NaN : parseFloat(own.bpm.replace(',', '.'));
+  const ours = written.bpm === null ? NaN : parseFloat(written.bpm);
+  const ownKey = own.key === null ? null : parseTaggedKey(own.key);
+  const analysed = ourKey === null ? null : parseKey(ourKey);
+  return {
+    bpm: own.bpm !== null && written.bpm !== null && !(Number.isFinite(tag) && Math.round(tag) === Math.round(ours)) ? own.bpm : null,
+    key: own.key !== null && written.key !== null && (ownKey === null || analysed === null || ownKey.tonic !== analysed.tonic || ownKey.mode !== analysed.mode) ? own.key : null,
   };
 }
 
