@@ -1503,6 +1503,12 @@ export const methods = {
       writable: z.array(z.string()),
       refused: z.array(z.object({ trackId: z.string(), fileName: z.string(), reason: z.string() })),
       partial: z.array(z.object({ trackId: z.string(), fileName: z.string(), notWritten: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }) })).optional(),
+      /**
+       * dj36: the writable tracks whose file's own BPM / key tag (another program's, as the scan read it: Tags.bpm,
+       * keyText) the write would replace with another tempo or key — library:write-tags' `replaced`, foreseen from the
+       * stored tags without reading the files; in `writable`'s order, only those with one
+       */
+      replaces: z.array(z.object({ trackId: z.string(), fileName: z.string(), replaced: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }) })).optional(),
     }),
     host: 'engine',
     summary: 'Which of the tracks Write tags would write, and why each other one would be refused — nothing written (one call for a selection).',

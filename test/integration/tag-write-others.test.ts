@@ -259,6 +259,12 @@ describe('Write tags over another tool\'s BPM/key where ours is sure: what it re
 
   test('the tags replaced with another value are named in the result and in `studio tags write`\'s text; a tag stating our value is not', async () => {
     const mp3 = rows.find((r) => r.fileName === 'mik.mp3')!;
+    const flac = rows.find((r) => r.fileName === 'same.flac')!;
+    // the plan (the dialog's check, `studio tags write --dry-run`) says it before anything is written
+    const plan = await engine.call('library:tag-plan', { trackIds: [mp3.id, flac.id] });
+    assert.deepEqual(plan.writable, [mp3.id, flac.id]);
+    assert.deepEqual(plan.replaces, [{ trackId: mp3.id, fileName: 'mik.mp3', replaced: { bpm: '96', key: '8A' } }, { trackId: flac.id, fileName: 'same.flac', replaced: { bpm: null, key: 'Am' } }]);
+    assert.deepEqual((await engine.call('library:tag-plan', { trackIds: [mp3.id], key: false })).replaces, [{ trackId: mp3.id, fileName: 'mik.mp3', replaced: { bpm: '96', key: null } }], 'only what is written');
     const res = await engine.call('library:write-tags', { trackId: mp3.id, keyNotation: 'camelot' });
     assert.deepEqual([res.bpm, res.key], ['120', '8B']);
     assert.match(execFileSync('mid3v2', ['-l', join(D, 'mik.mp3')], { encoding: 'utf8' }), /^TBPM=120$[\s\S]*^TKEY=8B$/m);
@@ -269,7 +275,7 @@ describe('Write tags over another tool\'s BPM/key where ours is sure: what it re
     const again = await engine.call('library:write-tags', { trackId: mp3.id, keyNotation: 'camelot' });
     assert.deepEqual(again.replaced, { bpm: null, key: null });
     assert.doesNotMatch(writtenText(again), /replaced/);
-    const flac = rows.find((r) => r.fileName === 'same.flac')!;
+    assert.deepEqual((await engine.call('library:tag-plan', { trackIds: [mp3.id] })).replaces, [], 'nothing left to replace');
     const f = await engine.call('library:write-tags', { trackId: flac.id, keyNotation: 'standard' });
     assert.deepEqual([f.bpm, f.key], ['120', 'C']);
     assert.deepEqual(f.replaced, { bpm: null, key: 'Am' }, '"120.00" states the BPM written: not replaced');

@@ -292,7 +292,7 @@ export class LibraryService {
     const tempo = want.bpm === false ? new Map<string, TempoSection[]>() : this.store.tempoSections(ids);
     const keys = want.key === false ? new Map<string, KeySection[]>() : this.store.keySections(ids);
     // each track's verdict, in the order of `ids`: decided now, or once its file's own tags are read (below)
-    const verdicts: ({ trackId: string; refused?: { fileName: string; reason: string }; notWritten?: TagDecision['notWritten']; fileName?: string } | { trackId: string; t: LibraryTrack; d: TagDecision; file: { size: number; mtimeMs: number; noTempoKeyTag: boolean } })[] = [];
+    const verdicts: ({ trackId: string; refused?: { fileName: string; reason: string }; notWritten?: TagDecision['notWritten']; fileName?: string; replaced?: { bpm: string | null; key: string | null } } | { trackId: string; t: LibraryTrack; d: TagDecision; file: { size: number; mtimeMs: number; noTempoKeyTag: boolean } })[] = [];
     for (const trackId of ids) {
       let t: LibraryTrack;
       try {
@@ -306,7 +306,12 @@ export class LibraryService {
       const d = tagDecision(t, row.probe_json, 'standard', want, range, { tempo: t.bpm === null ? undefined : tempo.get(trackId), key: t.key === null ? undefined : keys.get(trackId) });
       if ('refused' in d) verdicts.push({ trackId, refused: { fileName: t.fileName, reason: d.refused.message } });
       // a value of ours is written: settleTags cannot refuse it, whatever the file's own tags say
-      else if (d.bpm !== null || d.key !== null) verdicts.push({ trackId, notWritten: d.notWritten, fileName: t.fileName });
+      else if (d.bpm !== null || d.key !== null) {
+        // what it would replace, from the tags the scan read (the file's own format first, as tempoKeyTags ranks them)
+        const tags = d.probe.tags;
+        const replaced = replacedTags({ bpm: tags?.bpm === undefined ? null : String(tags.bpm), key: tags?.keyText ?? null }, { bpm: d.bpm, key: d.key }, t.key);
+        verdicts.push({ trackId, notWritten: d.notWritten, fileName: t.fileName, ...(replaced.bpm || replaced.key ? { replaced } : {}) });
+      }
       else verdicts.push({ trackId, t, d, file: { size: row.size, mtimeMs: row.mtime_ms, noTempoKeyTag: scanFoundNoTempoKeyTag(d.probe, row.lib_versions ?? null) } });
     }
     // the files' own tags, 8 files at a time (music-metadata reads the tag blocks only: ~0.6 ms a file). A file the scan
@@ -327,15 +332,17 @@ export class LibraryService {
     const writable: string[] = [];
     const refused: MethodOutput<'library:tag-plan'>['refused'] = [];
     const partial: NonNullable<MethodOutput<'library:tag-plan'>['partial']> = [];
+    const replaces: NonNullable<MethodOutput<'library:tag-plan'>['replaces']> = [];
     for (const v of verdicts) {
       const no = 'd' in v ? settled.get(v.trackId) : v.refused;
       if (no) refused.push({ trackId: v.trackId, ...no });
       else writable.push(v.trackId);
+      if (!no && 'replaced' in v && v.replaced) replaces.push({ trackId: v.trackId, fileName: v.fileName ?? '', replaced: v.replaced });
       // a value asked for that the write would leave out (the plan said "BPM and key" of a file it wrote the BPM of)
       const left = no ? undefined : 'd' in v ? v.d.notWritten : v.notWritten;
       if (left && (left.bpm || left.key)) partial.push({ trackId: v.trackId, fileName: ('d' in v ? v.t.fileName : v.fileName) ?? '', notWritten: left });
     }
-    return { writable, refused, partial };
+    return { writable, refused, partial, replaces };
   }
 
   /**
