@@ -38,10 +38,13 @@ export const TAGS_USAGE = `Usage:
       --dry-run prints the plan and writes nothing: the tracks that would be
       written (under each, a value it would not get and why: "no key: …"),
       and why each other one would not. --json: the plan as one JSON object
-      ({"writable": [{trackId, path, notWritten?: {bpm, key}}], "refused":
+      ({"writable": [{trackId, path, notWritten?: {bpm, key}, replaces?: {bpm,
+      key}}], "refused":
       [{trackId, path, reason}]}); when writing, one JSON object per track (path, trackId and
       "written" {format, bpm, key, readBack, notWritten, kept, cleared,
-      foreign}, "refused" (the reason) or "error" with "code").
+      replaced, foreign}, "refused" (the reason) or "error" with "code").
+      A BPM or key tag of the file's own (another program's) that names
+      another tempo or key is replaced by ours, and named ("replaced").
       Each file is written into a copy beside it, read back and put in place;
       a file changed since its analysis (scan it again), read-only or gone is
       not written. Progress on stderr (a terminal); Ctrl+C stops after the
@@ -112,6 +115,13 @@ export async function selectTracks(engine: EngineHost, paths: readonly string[],
   return [...byPath, ...inCrate];
 }
 
+/** The file's own tags a write replaces (library:write-tags' / tag-plan's `replaced`): 'BPM tag "96" and key tag "8A" (another program's)', '' when none. */
+export function replacedText(r: { bpm: string | null; key: string | null } | undefined): string {
+  const parts = [r?.bpm ? `BPM tag "${r.bpm}"` : null, r?.key ? `key tag "${r.key}"` : null].filter((x) => x !== null);
+  return parts.length ? `${parts.join(' and ')} (another program's)` : '';
+}
+const replacedKinds = (r: { bpm: string | null; key: string | null } | undefined) => [r?.bpm ? 'tempo' : null, r?.key ? 'key' : null].filter((x) => x !== null).join(' and ');
+
 /** What one write did, as the text output says it (indented lines under the file's path). */
 export function writtenText(w: Written): string {
   const family = w.format === 'id3v2' ? 'ID3v2' : w.format === 'vorbis' ? 'Vorbis comment' : 'MP4';
@@ -119,6 +129,9 @@ export function writtenText(w: Written): string {
   const removed = [w.cleared?.bpm ? `BPM tag "${w.cleared.bpm}"` : null, w.cleared?.key ? `key tag "${w.cleared.key}"` : null].filter((x) => x !== null);
   const lines = [`  written     ${values.length ? `${values.join(', ')} (${family})` : 'no value of ours'}`];
   if (removed.length) lines.push(`  removed     the file's own ${removed.join(' and ')}, which disagreed with our uncertain value`);
+  // dj36: another program's value overwritten with ours is said, never replaced silently
+  const replaced = replacedText(w.replaced);
+  if (replaced) lines.push(`  replaced    the file's own ${replaced}, which named another ${replacedKinds(w.replaced)}`);
   for (const [what, why] of [['BPM', w.notWritten?.bpm], ['key', w.notWritten?.key]] as const) if (why) lines.push(`  no ${what.padEnd(9)}${why}`);
   for (const [what, v, conflict] of [['BPM', w.kept?.bpm, w.kept?.conflicts.bpm], ['key', w.kept?.key, w.kept?.conflicts.key]] as const) {
     if (v) lines.push(`  kept        the file's own ${what} tag "${v}"${conflict ? ', which disagrees with our uncertain guess (--clear-conflicting removes it)' : ''}`);
@@ -192,9 +205,10 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
     const reasons = new Map(plan.refused.map((r) => [r.trackId, r.reason]));
     const path = (id: string) => byId.get(id)!.path;
     const partial = new Map((plan.partial ?? []).map((p) => [p.trackId, p.notWritten]));
+    const replaces = new Map((plan.replaces ?? []).map((p) => [p.trackId, p.replaced]));
     if (dryRun) {
       if (json) {
-        out(JSON.stringify({ writable: plan.writable.map((trackId) => ({ trackId, path: path(trackId), ...(partial.has(trackId) ? { notWritten: partial.get(trackId) } : {}) })), refused: plan.refused.map((r) => ({ trackId: r.trackId, path: path(r.trackId), reason: r.reason })) }));
+        out(JSON.stringify({ writable: plan.writable.map((trackId) => ({ trackId, path: path(trackId), ...(partial.has(trackId) ? { notWritten: partial.get(trackId) } : {}), ...(replaces.has(trackId) ? { replaces: replaces.get(trackId) } : {}) })), refused: plan.refused.map((r) => ({ trackId: r.trackId, path: path(r.trackId), reason: r.reason })) }));
         return 0;
       }
       const what = want.bpm && want.key ? 'BPM and key' : want.bpm ? 'the BPM' : 'the key';
@@ -204,6 +218,9 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
         // a value asked for that this file would not get, with why, as the write reports it ("no key …")
         const left = partial.get(id);
         for (const [what, why] of [['BPM', left?.bpm], ['key', left?.key]] as const) if (why) out(`      no ${what}: ${why}`);
+        // another program's tempo or key that ours would replace (dj36: said before, not only after)
+        const r = replaces.get(id);
+        if (r) out(`      replaces the file's own ${replacedText(r)}, which ${r.bpm && r.key ? 'name' : 'names'} another ${replacedKinds(r)}`);
       }
       if (plan.refused.length) {
         out(`Would not write ${plan.refused.length}:`);

@@ -1463,6 +1463,12 @@ export const methods = {
       /** the file's own tag value removed (clearConflicting: it disagreed with our uncertain best guess), null: none removed */
       cleared: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }).optional(),
       /**
+       * the file's own tag value (as stored: "96", "8A") that ours replaced where it named another tempo or key (another
+       * program's: a DJ tagger's, a ripper's); null: none, ours not written, or it stated the value written ("120.00" for
+       * 120, "8B" or "C" for C major: the same key in another notation)
+       */
+      replaced: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }).optional(),
+      /**
        * another tag format in the file that states a BPM or key the written one does not (an ID3v2 tag prepended to a
        * FLAC, an APEv2 tag in an MP3; players of the format ignore it): its values as written (null: agrees or none),
        * `source` its format's name, `text` a sentence saying so. Never read back, changed nor removed by a write.
@@ -1497,6 +1503,12 @@ export const methods = {
       writable: z.array(z.string()),
       refused: z.array(z.object({ trackId: z.string(), fileName: z.string(), reason: z.string() })),
       partial: z.array(z.object({ trackId: z.string(), fileName: z.string(), notWritten: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }) })).optional(),
+      /**
+       * dj36: the writable tracks whose file's own BPM / key tag (another program's, as the scan read it: Tags.bpm,
+       * keyText) the write would replace with another tempo or key — library:write-tags' `replaced`, foreseen from the
+       * stored tags without reading the files; in `writable`'s order, only those with one
+       */
+      replaces: z.array(z.object({ trackId: z.string(), fileName: z.string(), replaced: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }) })).optional(),
     }),
     host: 'engine',
     summary: 'Which of the tracks Write tags would write, and why each other one would be refused — nothing written (one call for a selection).',

@@ -20,8 +20,10 @@ import { parseKey } from '../../main/engine/analysis/keys';
 import { readTempoKeyTags } from '../../main/engine/library/analyse';
 import { foreignText } from '../../main/engine/library/service';
 import { readBpmKey, tagTarget, writeTagsSafely } from '../../main/engine/library/tag-write';
+import { writtenText } from '../../main/cli/tags';
 import { startTestEngine } from '../helpers/engine';
-import { ff, OUTPUT } from '../helpers/media';
+import { trackArgs } from '../e2e/library-page';
+import { ff, media, OUTPUT } from '../helpers/media';
 import { renderSong, type SmfNote } from '../helpers/smf';
 
 const DIR = join(OUTPUT, 'tag-write-others');
@@ -218,5 +220,65 @@ describe('Write tags beside a stale tag of another format (ID3 in a FLAC, APEv2 
     const q = mp3('ape-write.mp3');
     await write(q, 'mp3', 'mp3', '126');
     assert.match(execFileSync('mid3v2', ['-l', q], { encoding: 'utf8' }), /^TBPM=126$/m);
+  });
+});
+
+// dj36: a DJ's MP3 (encoded by lame, tagged by mid3v2 as Mixed In Key tags it: TBPM "96", TKEY "8A") whose tempo and
+// key the studio is sure of (120 BPM, C major): Write tags replaced the other tool's 96 and 8A with 120 and C, and neither
+// the write's result, nor `studio tags write`, nor the dialog said a word of it — the DJ's other tool's values were
+// clobbered silently. Now the write names each tag of the file's own it replaced with another tempo or key
+// (`replaced`), and `studio tags write` prints it; a tag that states the value written ("120.00" for 120, "8B" for C)
+// is not "replaced".
+describe('Write tags over another tool\'s BPM/key where ours is sure: what it replaced is named (dj36)', { timeout: 300_000 }, () => {
+  const D = join(DIR, 'replaced');
+  let engine: EngineHost;
+  let rows: LibraryTrack[] = [];
+  before(async () => {
+    rmSync(D, { recursive: true, force: true });
+    mkdirSync(D, { recursive: true });
+    // 30 s of a click on every beat at 120 BPM over I–IV–V–I in C major (the e2e library's tracks), as a WAV
+    const wav = media('tag-write-replaced-click-120-C.wav', trackArgs({ file: 'x.wav', title: 'Replaced', bpm: 120, chord: [48, 52, 55], codec: 'wav' }, 30));
+    execFileSync('lame', ['--quiet', '-V2', wav, join(D, 'mik.mp3')]);
+    execFileSync('mid3v2', ['--TBPM', '96', '--TKEY', '8A', join(D, 'mik.mp3')]);
+    ff(['-i', wav, join(D, 'same.flac')]);
+    // the same tempo as ours, another key
+    execFileSync('metaflac', ['--set-tag=BPM=120.00', '--set-tag=INITIALKEY=Am', join(D, 'same.flac')]);
+    ({ engine } = await startTestEngine({ env: { STUDIO_ANALYSIS_WORKERS: '1' } }));
+    await engine.call('library:add-folder', { path: D });
+    await engine.call('library:idle', {});
+    rows = (await engine.call('library:query', { offset: 0, limit: 50 })).rows;
+    for (const r of rows) {
+      assert.equal(Math.round(r.bpm ?? 0), 120, JSON.stringify(r));
+      assert.equal(r.key, 'C major', JSON.stringify(r));
+      assert.ok(r.bpmConfidence! >= MIN_CONFIDENCE && r.keyConfidence! >= MIN_CONFIDENCE, JSON.stringify(r));
+    }
+  });
+  after(async () => {
+    await engine?.stop();
+  });
+
+  test('the tags replaced with another value are named in the result and in `studio tags write`\'s text; a tag stating our value is not', async () => {
+    const mp3 = rows.find((r) => r.fileName === 'mik.mp3')!;
+    const flac = rows.find((r) => r.fileName === 'same.flac')!;
+    // the plan (the dialog's check, `studio tags write --dry-run`) says it before anything is written
+    const plan = await engine.call('library:tag-plan', { trackIds: [mp3.id, flac.id] });
+    assert.deepEqual(plan.writable, [mp3.id, flac.id]);
+    assert.deepEqual(plan.replaces, [{ trackId: mp3.id, fileName: 'mik.mp3', replaced: { bpm: '96', key: '8A' } }, { trackId: flac.id, fileName: 'same.flac', replaced: { bpm: null, key: 'Am' } }]);
+    assert.deepEqual((await engine.call('library:tag-plan', { trackIds: [mp3.id], key: false })).replaces, [{ trackId: mp3.id, fileName: 'mik.mp3', replaced: { bpm: '96', key: null } }], 'only what is written');
+    const res = await engine.call('library:write-tags', { trackId: mp3.id, keyNotation: 'camelot' });
+    assert.deepEqual([res.bpm, res.key], ['120', '8B']);
+    assert.match(execFileSync('mid3v2', ['-l', join(D, 'mik.mp3')], { encoding: 'utf8' }), /^TBPM=120$[\s\S]*^TKEY=8B$/m);
+    assert.deepEqual(res.replaced, { bpm: '96', key: '8A' });
+    const text = writtenText(res);
+    assert.match(text, /^ {2}replaced {4}the file's own BPM tag "96" and key tag "8A" \(another program's\), which named another tempo and key$/m, text);
+    // written again: the file's tags are ours now, nothing replaced
+    const again = await engine.call('library:write-tags', { trackId: mp3.id, keyNotation: 'camelot' });
+    assert.deepEqual(again.replaced, { bpm: null, key: null });
+    assert.doesNotMatch(writtenText(again), /replaced/);
+    assert.deepEqual((await engine.call('library:tag-plan', { trackIds: [mp3.id] })).replaces, [], 'nothing left to replace');
+    const f = await engine.call('library:write-tags', { trackId: flac.id, keyNotation: 'standard' });
+    assert.deepEqual([f.bpm, f.key], ['120', 'C']);
+    assert.deepEqual(f.replaced, { bpm: null, key: 'Am' }, '"120.00" states the BPM written: not replaced');
+    assert.match(writtenText(f), /^ {2}replaced {4}the file's own key tag "Am" \(another program's\), which named another key$/m);
   });
 });

@@ -142,12 +142,22 @@ test('library:tag-plan (trackIds, not one trackId) sees only tracks inside the r
     writeFileSync(f, 'x');
   }
   const asked: string[][] = [];
-  const plan = async (a: { trackIds: string[] }) => (asked.push(a.trackIds), { writable: a.trackIds.filter((id) => files[id]), refused: a.trackIds.filter((id) => !files[id]).map((trackId) => ({ trackId, fileName: '', reason: 'unknown' })) });
+  const replaced = { bpm: '96', key: '8A' };
+  const plan = async (a: { trackIds: string[] }) => (
+    asked.push(a.trackIds),
+    {
+      writable: a.trackIds.filter((id) => files[id]),
+      refused: a.trackIds.filter((id) => !files[id]).map((trackId) => ({ trackId, fileName: '', reason: 'unknown' })),
+      replaces: a.trackIds.filter((id) => files[id]).map((trackId) => ({ trackId, fileName: 'in.mp3', replaced })),
+    }
+  );
   const h = guardPaths({ 'library:tag-plan': plan } as never, new Roots({ dirs: [root], libraryFolders: false }, () => []), (id) => (files[id] ? { path: files[id], coverPath: null } : undefined));
-  const call = (a: object) => (h as unknown as Record<string, (a: object, c: object) => Promise<{ writable: string[]; refused: { trackId: string; reason: string }[] }>>)['library:tag-plan'](a, {});
+  const call = (a: object) => (h as unknown as Record<string, (a: object, c: object) => Promise<{ writable: string[]; refused: { trackId: string; reason: string }[]; replaces?: unknown }>>)['library:tag-plan'](a, {});
   const res = await call({ trackIds: ['outTrack01', 'inTrack001', 'unknownId1'] });
   assert.deepEqual(asked, [['inTrack001', 'unknownId1']], 'the track outside is not planned');
   assert.deepEqual(res.writable, ['inTrack001']);
   assert.deepEqual(res.refused.map((r) => r.trackId), ['outTrack01', 'unknownId1'], "in the selection's order");
   assert.match(res.refused[0].reason, /^Web mode may only use files inside its allowed folders .*"[^"]*out\.mp3" is outside them/);
+  // dj36: what a write would replace (another program's tags) goes through to the page as planned
+  assert.deepEqual(res.replaces, [{ trackId: 'inTrack001', fileName: 'in.mp3', replaced }]);
 });

@@ -271,7 +271,8 @@ export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string)
       const inner = new Map(r.refused.map((x) => [x.trackId, x]));
       const refused = ids.flatMap((id) => (outside.has(id) ? [{ trackId: id, fileName: '', reason: outside.get(id)! }] : inner.has(id) ? [inner.get(id)!] : []));
       // the files written in part go through as planned (ui36: web mode's dialog never saw them: dropped here)
-      return { writable: r.writable, refused, ...(r.partial ? { partial: r.partial } : {}) };
+      // …and what each would replace (dj36)
+      return { writable: r.writable, refused, ...(r.partial ? { partial: r.partial } : {}), ...(r.replaces ? { replaces: r.replaces } : {}) };
     };
   }
   for (const [method, spec] of Object.entries(PATH_ARGS)) {

@@ -233,8 +233,11 @@ export class LibraryService {
     });
     if ('refused' in d) throw d.refused;
     const { probe, target, bpm, key } = d;
-    const own = d.readsOwn ? await readBpmKey(t.path, target.format).catch(() => ({ bpm: null, key: null })) : { bpm: null, key: null };
+    // the file's own tags are read where one of ours is not written (kept or cleared: settleTags) and where one is (dj36:
+    // another program's value it replaces is named, never overwritten silently)
+    const own = d.readsOwn || bpm !== null || key !== null ? await readBpmKey(t.path, target.format).catch(() => ({ bpm: null, key: null })) : { bpm: null, key: null };
     const s = settleTags(t, d, own, range, !!opts.clearConflicting);
+    const replaced = replacedTags(own, { bpm, key }, t.key);
     if (s.refused) throw s.refused;
     const { notWritten } = d;
     const { clear, kept, cleared } = s;
@@ -262,7 +265,7 @@ export class LibraryService {
       const back = await readBpmKey(t.path, target.format).catch(() => ({ bpm: null, key: null }) as Awaited<ReturnType<typeof readBpmKey>>);
       const readBack = { bpm: back.bpm, key: back.key };
       const foreign = back.foreign ? { ...back.foreign, text: foreignText(back.foreign, target.format).trim() } : undefined;
-      return { trackId, path: t.path, format: done.format, bpm: done.bpm, key: done.key, readBack, sizeBytes: done.size, mtimeMs: done.mtimeMs, notWritten, kept, cleared, ...(foreign ? { foreign } : {}) };
+      return { trackId, path: t.path, format: done.format, bpm: done.bpm, key: done.key, readBack, sizeBytes: done.size, mtimeMs: done.mtimeMs, notWritten, kept, cleared, replaced, ...(foreign ? { foreign } : {}) };
     } finally {
       resume();
     }
@@ -289,7 +292,7 @@ export class LibraryService {
     const tempo = want.bpm === false ? new Map<string, TempoSection[]>() : this.store.tempoSections(ids);
     const keys = want.key === false ? new Map<string, KeySection[]>() : this.store.keySections(ids);
     // each track's verdict, in the order of `ids`: decided now, or once its file's own tags are read (below)
-    const verdicts: ({ trackId: string; refused?: { fileName: string; reason: string }; notWritten?: TagDecision['notWritten']; fileName?: string } | { trackId: string; t: LibraryTrack; d: TagDecision; file: { size: number; mtimeMs: number; noTempoKeyTag: boolean } })[] = [];
+    const verdicts: ({ trackId: string; refused?: { fileName: string; reason: string }; notWritten?: TagDecision['notWritten']; fileName?: string; replaced?: { bpm: string | null; key: string | null } } | { trackId: string; t: LibraryTrack; d: TagDecision; file: { size: number; mtimeMs: number; noTempoKeyTag: boolean } })[] = [];
     for (const trackId of ids) {
       let t: LibraryTrack;
       try {
@@ -303,7 +306,12 @@ export class LibraryService {
       const d = tagDecision(t, row.probe_json, 'standard', want, range, { tempo: t.bpm === null ? undefined : tempo.get(trackId), key: t.key === null ? undefined : keys.get(trackId) });
       if ('refused' in d) verdicts.push({ trackId, refused: { fileName: t.fileName, reason: d.refused.message } });
       // a value of ours is written: settleTags cannot refuse it, whatever the file's own tags say
-      else if (d.bpm !== null || d.key !== null) verdicts.push({ trackId, notWritten: d.notWritten, fileName: t.fileName });
+      else if (d.bpm !== null || d.key !== null) {
+        // what it would replace, from the tags the scan read (the file's own format first, as tempoKeyTags ranks them)
+        const tags = d.probe.tags;
+        const replaced = replacedTags({ bpm: tags?.bpm === undefined ? null : String(tags.bpm), key: tags?.keyText ?? null }, { bpm: d.bpm, key: d.key }, t.key);
+        verdicts.push({ trackId, notWritten: d.notWritten, fileName: t.fileName, ...(replaced.bpm || replaced.key ? { replaced } : {}) });
+      }
       else verdicts.push({ trackId, t, d, file: { size: row.size, mtimeMs: row.mtime_ms, noTempoKeyTag: scanFoundNoTempoKeyTag(d.probe, row.lib_versions ?? null) } });
     }
     // the files' own tags, 8 files at a time (music-metadata reads the tag blocks only: ~0.6 ms a file). A file the scan
@@ -324,15 +332,17 @@ export class LibraryService {
     const writable: string[] = [];
     const refused: MethodOutput<'library:tag-plan'>['refused'] = [];
     const partial: NonNullable<MethodOutput<'library:tag-plan'>['partial']> = [];
+    const replaces: NonNullable<MethodOutput<'library:tag-plan'>['replaces']> = [];
     for (const v of verdicts) {
       const no = 'd' in v ? settled.get(v.trackId) : v.refused;
       if (no) refused.push({ trackId: v.trackId, ...no });
       else writable.push(v.trackId);
+      if (!no && 'replaced' in v && v.replaced) replaces.push({ trackId: v.trackId, fileName: v.fileName ?? '', replaced: v.replaced });
       // a value asked for that the write would leave out (the plan said "BPM and key" of a file it wrote the BPM of)
       const left = no ? undefined : 'd' in v ? v.d.notWritten : v.notWritten;
       if (left && (left.bpm || left.key)) partial.push({ trackId: v.trackId, fileName: ('d' in v ? v.t.fileName : v.fileName) ?? '', notWritten: left });
     }
-    return { writable, refused, partial };
+    return { writable, refused, partial, replaces };
   }
 
   /**
@@ -530,6 +540,25 @@ export function ownTagDisagrees(own: { bpm: string | null; key: string | null },
   return {
     bpm: Number.isFinite(tag) && tag > 0 && against.length > 0 && against.every((b) => tempoAgreement(tag, b) === 'different'),
     key: ownKey !== null && ourKey !== null && (ownKey.tonic !== ourKey.tonic || ownKey.mode !== ourKey.mode),
+  };
+}
+
+/**
+ * The file's own BPM / key tags (`own`: as stored, readBpmKey of the family written) that a write of `written` (the
+ * values as written: BPM tag text, the key in its notation; null: not written) replaces with another tempo or key: a
+ * BPM tag whose number is not the one written once rounded as it is written (a whole number: "120.00" and "119.7" state
+ * 120; "96", "240" and a text that is no number do not), a key tag that reads (parseTaggedKey) as another key than
+ * `ourKey` (the analysed key, "C major") or reads as none ("Energy 6"). Null where no tag, nothing written, or the
+ * tag states the value written — in any notation ("8B" beside a written "C"). Pure (dj36).
+ */
+export function replacedTags(own: { bpm: string | null; key: string | null }, written: { bpm: string | null; key: string | null }, ourKey: string | null): { bpm: string | null; key: string | null } {
+  const tag = own.bpm === null ? NaN : parseFloat(own.bpm.replace(',', '.'));
+  const ours = written.bpm === null ? NaN : parseFloat(written.bpm);
+  const ownKey = own.key === null ? null : parseTaggedKey(own.key);
+  const analysed = ourKey === null ? null : parseKey(ourKey);
+  return {
+    bpm: own.bpm !== null && written.bpm !== null && !(Number.isFinite(tag) && Math.round(tag) === Math.round(ours)) ? own.bpm : null,
+    key: own.key !== null && written.key !== null && (ownKey === null || analysed === null || ownKey.tonic !== analysed.tonic || ownKey.mode !== analysed.mode) ? own.key : null,
   };
 }
 
