@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rekordboxGrid, rekordboxLocation, rekordboxShiftSec, rekordboxTonality, rekordboxXml, xmlText, type RekordboxTrack } from '../../main/engine/library/rekordbox-xml';
-import { mp3InfoTag, structureOf } from '../../main/engine/media/structure';
+import { mp3TimingCase, mp3TimingCaseOf } from '../../main/engine/media/structure';
 
 const beatsAt = (first: number, period: number, n: number, jitter = 0) => Array.from({ length: n }, (_, i) => first + i * period + (i % 2 ? jitter : -jitter));
 
@@ -162,23 +162,36 @@ describe('rekordbox XML', () => {
     run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=s=200x200,noise=alls=100:allf=t', '-frames:v', '1', '-y', f('cover.png')]); // ~80 kB of noise: the Info frame past the first 64 kB
     run('mid3v2', ['-t', 'Tagged', '-a', 'Artist', f('lame-tagged.mp3')]);
     run('eyeD3', ['--quiet', '--add-image', `${f('cover.png')}:FRONT_COVER`, f('lame-tagged.mp3')]);
+    run('ffmpeg', ['-v', 'error', '-i', f('lame-cbr.mp3'), '-c', 'copy', '-map_metadata', '-1', '-y', f('remuxed.mp3')]); // a remux: ffmpeg's own "Lavf" tag (case B)
+    run('ffmpeg', ['-v', 'error', '-i', f('lame-cbr.mp3'), '-c', 'copy', '-y', f('copied.mp3')]); // -c copy keeping LAME's tag (case D)
     // case C: a LAME tag whose CRC was zeroed (writers that leave it blank)
     const b = readFileSync(f('lame-cbr.mp3'));
     const info = b.indexOf('Info', 0, 'latin1');
     const lame = b.indexOf('LAME', info, 'latin1');
+    const crc = b.readUInt16BE(lame + 34);
     b.writeUInt16BE(0, lame + 34);
     writeFileSync(f('lame-zero-crc.mp3'), b);
-    // as the export reads it (mp3InfoTag), and as the library's probe does (structureOf): the same tag
-    const shift = async (n: string) => {
-      const lean = await mp3InfoTag(f(n));
-      assert.deepEqual(lean, (await structureOf(f(n))).gapless, n);
-      return rekordboxShiftSec({ path: f(n), gapless: lean });
-    };
+    // LAME before 3.90 wrote its version alone, no tag (case B); a Fraunhofer VBRI header 32 bytes after the frame
+    // header (case D) — both made here from LAME's frame: no such encoder is packaged
+    b.writeUInt16BE(crc, lame + 34);
+    const old = Buffer.from(b);
+    old.write('LAME3.88 ', lame, 'latin1');
+    const first = b.indexOf(Buffer.from([0xff]), 0);
+    const vbri = Buffer.from(readFileSync(f('lame-no-info.mp3')));
+    vbri.write('VBRI', vbri.indexOf(Buffer.from([0xff])) + 36, 'latin1');
+    writeFileSync(f('vbri.mp3'), vbri);
+    const cases = async (names: string[]) => Object.fromEntries(await Promise.all(names.map(async (n) => [n, await mp3TimingCaseOf(f(n))])));
     assert.deepEqual(
-      Object.fromEntries(await Promise.all(['lame-cbr.mp3', 'lame-vbr.mp3', 'lame-tagged.mp3', 'lame-no-info.mp3', 'ffmpeg.mp3', 'lame-zero-crc.mp3'].map(async (n) => [n, await shift(n)]))),
-      { 'lame-cbr.mp3': 0.026, 'lame-vbr.mp3': 0.026, 'lame-tagged.mp3': 0.026, 'lame-no-info.mp3': 0, 'ffmpeg.mp3': 0, 'lame-zero-crc.mp3': 0 },
+      await cases(['lame-cbr.mp3', 'lame-vbr.mp3', 'lame-tagged.mp3', 'copied.mp3', 'vbri.mp3', 'lame-zero-crc.mp3', 'lame-no-info.mp3', 'ffmpeg.mp3', 'remuxed.mp3']),
+      { 'lame-cbr.mp3': 'D', 'lame-vbr.mp3': 'D', 'lame-tagged.mp3': 'D', 'copied.mp3': 'D', 'vbri.mp3': 'D', 'lame-zero-crc.mp3': 'C', 'lame-no-info.mp3': 'A', 'ffmpeg.mp3': 'B', 'remuxed.mp3': 'B' },
     );
-    assert.equal(rekordboxShiftSec({ path: '/m/a.m4a', gapless: { lameTagCrc: true } }), 0, 'only MP3');
+    assert.equal(mp3TimingCase(old.subarray(first)), 'B', 'LAME 3.88: a version string, no tag');
+    old.write('L3.99r   ', lame, 'latin1'); // 3.99 alpha's signature: a LAME tag (its CRC now stale: case C, not B)
+    assert.equal(mp3TimingCase(old.subarray(first)), 'C');
+    const shift = async (n: string) => rekordboxShiftSec({ path: f(n), timingCase: await mp3TimingCaseOf(f(n)) });
+    assert.deepEqual(await Promise.all(['lame-cbr.mp3', 'vbri.mp3', 'lame-zero-crc.mp3', 'lame-no-info.mp3', 'ffmpeg.mp3'].map(shift)), [0.026, 0.026, 0, 0, 0]);
+    assert.equal(rekordboxShiftSec({ path: '/m/a.m4a', timingCase: 'D' }), 0, 'only MP3');
+    assert.equal(await mp3TimingCaseOf(f('s.wav')), null, 'no MPEG audio');
     // every time written moves by it
     const t: RekordboxTrack = {
       path: f('lame-cbr.mp3'), title: 't', artist: null, album: null, genre: null, year: null, durationSec: 2, sizeBytes: 1, bitrateKbps: 192, sampleRate: 44100,

@@ -51,21 +51,19 @@ export interface RekordboxTrack {
 }
 
 /**
- * How much later rekordbox places a moment of `file` than the studio does, in seconds: 0.026 for an MP3 whose first
- * frame is an Info/Xing frame with a LAME tag that checks (a "LAME…" version and a valid, non-zero tag CRC:
- * mp3guessenc's timing-shift case D — the common LAME-encoded MP3), else 0. The studio decodes as ffmpeg does, gapless:
- * the encoder delay and the decoder's 529 samples are cut from the start. rekordbox has not played LAME-encoded MP3s
- * gapless since 1.5.4 (its release notes), so the same beat sits later on its timeline. The figure and the case rule
- * follow Mixxx, which moves rekordbox's cues and grids by it when its FFmpeg decoder reads them
- * (src/library/rekordbox/rekordboxfeature.cpp, RekordboxPlaylistModel::getTrack: 26 ms for case D; cases A–C 0), and the
- * dj-data-converter research behind it ("the 26 ms problem", digital-dj-tools/dj-data-converter#3). Not measured
- * against rekordbox itself (it does not run here). AAC/MP4: Mixxx shifts them (48 ms) only for macOS's CoreAudio
- * decoder, not for FFmpeg's: 0.
- * @param file `path` (its extension) and `gapless`, the file's Structure.gapless (structure.ts readStructure); null
- *   where the file has no Info tag ffmpeg reads
+ * How much later rekordbox places a moment of a file than the studio does, in seconds: 0.026 for an MP3 of
+ * mp3guessenc's timing-shift case D (structure.ts mp3TimingCase: a LAME tag whose CRC checks — the common
+ * LAME-encoded MP3 — or a Fraunhofer VBRI header), else 0. The studio decodes as ffmpeg does (gapless: a LAME file's
+ * encoder delay and the decoder's 529 samples cut from the start); rekordbox has not played LAME-encoded MP3s gapless
+ * since 1.5.4 (its release notes), so the same beat sits later on its timeline. The figure and the cases follow Mixxx,
+ * which moves rekordbox's cues and grids by them when its FFmpeg decoder reads them (src/library/rekordbox/
+ * rekordboxfeature.cpp, RekordboxPlaylistModel::getTrack: case D 26 ms, cases A–C 0), from the research behind it
+ * ("the 26 ms problem", digital-dj-tools/dj-data-converter#3). Not measured against rekordbox itself (it does not run
+ * here). AAC/MP4: Mixxx shifts them (48 ms) only for macOS's CoreAudio decoder, not for FFmpeg's: 0.
+ * @param file `path` (its extension) and `timingCase`, mp3TimingCaseOf's; null where it has none
  */
-export function rekordboxShiftSec(file: { path: string; gapless: { lameTagCrc?: boolean } | null }): number {
-  return extname(file.path).toLowerCase() === '.mp3' && file.gapless?.lameTagCrc ? 0.026 : 0;
+export function rekordboxShiftSec(file: { path: string; timingCase: 'A' | 'B' | 'C' | 'D' | null }): number {
+  return extname(file.path).toLowerCase() === '.mp3' && file.timingCase === 'D' ? 0.026 : 0;
 }
 
 /** A TEMPO element: from `inizio` (s) the grid runs at `bpm`; `battito` (1 … beats in `metro`) is the beat at `inizio`. */

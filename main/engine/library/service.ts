@@ -23,7 +23,7 @@ import { readCachedAnalysis } from '../media/analysis';
 import { peaksDownbeat } from '../analysis/beat-grid';
 import type { TempoResult } from '../analysis/tempo';
 import { probeFile } from '../media/probe';
-import { mp3InfoTag } from '../media/structure';
+import { mp3TimingCaseOf } from '../media/structure';
 import { bpmText, keyIn, readBpmKey, tagTarget, writeTagsSafely, type KeyNotation } from './tag-write';
 import { parseKey } from '../analysis/keys';
 import { readTempoKeyTags, tagsReadCurrent } from './analyse';
@@ -413,7 +413,7 @@ export class LibraryService {
     const loopRow = marks.find((m) => m.kind === 'loop' && m.end_sec !== null);
     // an MP3's first frame (its LAME tag), read where there is a time to write: rekordbox's timeline may run later
     const timed = grid.length || cues.length || regions.length || loopRow;
-    const shiftSec = timed && /\.mp3$/i.test(r.path) ? rekordboxShiftSec({ path: r.path, gapless: await mp3InfoTag(r.path) }) : 0;
+    const shiftSec = timed && /\.mp3$/i.test(r.path) ? rekordboxShiftSec({ path: r.path, timingCase: await mp3TimingCaseOf(r.path) }) : 0;
     return {
       path: r.path, title: r.title, artist: r.artist, album: r.album, genre: r.genre, year: r.year, durationSec: r.durationSec, sizeBytes: r.sizeBytes,
       bitrateKbps: r.bitrateKbps, sampleRate: r.sampleRate, bpm: r.bpmUncertain ? null : r.bpm, grid, key: r.keyUncertain ? null : r.key,

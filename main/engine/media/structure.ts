@@ -59,12 +59,7 @@ export interface Structure {
   /** RIFF/AIFF: bytes after the last chunk that belong to no chunk (offset, length), and the audio chunk's size */
   trailing: { offset: number; bytes: number; audioChunk: string; audioChunkBytes: number } | null;
   /** MP3 with a Xing/Info frame count: the samples ffmpeg decodes (count × samples per frame − delay − padding) */
-  /**
-   * `lameTagCrc`: the LAME tag's own CRC-16 (over the frame's bytes before it) checks and is not zero — with a "LAME"
-   * version string, mp3guessenc's timing-shift case D (rekordboxShiftSec); false for a zero or wrong CRC, and for the
-   * reduced tags ffmpeg writes ("Lavf"/"Lavc": case B)
-   */
-  gapless: { samples: number; sampleRate: number; delay: number; padding: number; source: string; lameTagCrc?: boolean } | null;
+  gapless: { samples: number; sampleRate: number; delay: number; padding: number; source: string } | null;
   /** FLAC STREAMINFO total samples (0 = not stated) and sample rate */
   flac: { totalSamples: number; sampleRate: number } | null;
   /**
@@ -1743,10 +1738,38 @@ export function lameGapless(b: Buffer, freeFrameBytes?: number): Structure['gapl
   const total = frames * spf;
   const samples = Math.min(total - delay - padding, total - delay - 529);
   if (samples <= 0) return null;
-  // the tag's CRC-16 at p + 34 (LAME's "Info Tag" layout: version 9, revision/method 1, lowpass 1, peak 4, gains 2 + 2,
-  // flags 1, bitrate 1, delay/padding 3, misc 1, mp3gain 1, preset 2, length 4, music CRC 2, tag CRC 2)
-  const lameTagCrc = version.startsWith('LAME') && p + 36 <= frame.length && b.readUInt16BE(p + 34) !== 0 && crc16Arc(b, 0, p + 34) === b.readUInt16BE(p + 34);
-  return { samples, sampleRate, delay, padding, source: `the ${version.replace(/\0+$/, '').trim()} Info tag`, lameTagCrc };
+  return { samples, sampleRate, delay, padding, source: `the ${version.replace(/\0+$/, '').trim()} Info tag` };
+}
+
+/**
+ * mp3guessenc's "timing shift case" of an MP3 (its check_timing_shift_case, which Mixxx uses to place other DJ
+ * programs' cues, src/library/rekordbox/rekordboxfeature.cpp), from the first frame `b[0…]` (`freeFrameBytes`: a
+ * free-format stream's frame length):
+ * - 'A': no Xing/Info/VBRI header;
+ * - 'B': a Xing/Info header without a LAME tag (a Xing-only writer, GOGO, LAME before 3.90, ffmpeg's "Lavf" tag) or
+ *   with ffmpeg's "Lavc" one;
+ * - 'C': a LAME tag ("LAME3.90" on, or 3.99 alpha's "L3.99") whose own CRC-16 (over the frame's bytes before it,
+ *   CRC-16/ARC) does not check — zeroed or stale;
+ * - 'D': such a LAME tag whose CRC checks (the common LAME-encoded MP3), or a Fraunhofer VBRI header.
+ * Null where `b` starts with no MPEG audio frame.
+ */
+export function mp3TimingCase(b: Buffer, freeFrameBytes?: number): 'A' | 'B' | 'C' | 'D' | null {
+  const flen = freeFrameBytes ?? mpegFrameLength(b, 0);
+  if (!flen) return null;
+  if (vbriHeader(b)) return 'D';
+  const frame = b.subarray(0, Math.min(flen, b.length));
+  let x = frame.indexOf('Xing', 4, 'latin1');
+  if (x < 0) x = frame.indexOf('Info', 4, 'latin1');
+  if (x < 0 || x + 8 > frame.length) return 'A';
+  const flags = frame.readUInt32BE(x + 4);
+  let p = x + 8 + (flags & 1 ? 4 : 0) + (flags & 2 ? 4 : 0) + (flags & 4 ? 100 : 0);
+  if (frame.toString('latin1', p, p + 4) !== 'GOGO' && flags & 8) p += 4;
+  const s = frame.toString('latin1', p, p + 9);
+  // LAME before 3.90 wrote its version string alone ("LAME3.88"), no tag
+  const lame = (/^LAME/.test(s) && !/^LAME3\.[0-8]\d(?!\d)/.test(s)) || /^L\d\.\d\d/.test(s);
+  if (!lame) return 'B';
+  if (p + 36 > frame.length) return 'C';
+  return crc16Arc(frame, 0, p + 34) === frame.readUInt16BE(p + 34) ? 'D' : 'C';
 }
 
 /**
@@ -1807,11 +1830,12 @@ export function truncatedError(name: string, t: Truncation, ffmpegSays: string):
 }
 
 /**
- * The Info/Xing frame's LAME tag of the MP3 at `path` as readStructure reads it (lameGapless), reading only the ID3v2
- * headers and the first 2 kB of the audio (a frame is at most 1441 bytes at 320 kbit/s): what the rekordbox export
- * asks of every MP3 (rekordboxShiftSec). Null where the file has none, is no MP3 or cannot be read.
+ * The mp3TimingCase of the MP3 at `path`, from its first audio frame as readStructure finds it (after every ID3v2
+ * tag), reading only the ID3v2 headers and the first 2 kB of the audio (a frame is at most 1441 bytes at 320
+ * kbit/s): what the rekordbox export asks of every MP3 (rekordboxShiftSec). Null where the file starts with no MPEG
+ * audio frame or cannot be read.
  */
-export async function mp3InfoTag(path: string): Promise<Structure['gapless']> {
+export async function mp3TimingCaseOf(path: string): Promise<ReturnType<typeof mp3TimingCase>> {
   let fh: FileHandle | null = null;
   try {
     fh = await open(path, 'r');
@@ -1824,9 +1848,9 @@ export async function mp3InfoTag(path: string): Promise<Structure['gapless']> {
     }
     const h = await readAt(fh, start, 2048);
     const m = mpegFrameLength(h, 0);
-    if (m && mpegFrameLength(h, m)) return lameGapless(h);
+    if (m && mpegFrameLength(h, m)) return mp3TimingCase(h);
     const free = freeFormatMpeg(h);
-    return free ? lameGapless(h, free.frameBytes) : null;
+    return free ? mp3TimingCase(h, free.frameBytes) : null;
   } catch {
     return null;
   } finally {
