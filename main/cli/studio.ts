@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { resolve } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { codecText, lyricsSummary, replayGainText, resumedText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
-import { isInside } from '../engine/fs/paths';
+import { isInside, writeCheck } from '../engine/fs/paths';
 import { defaultPack } from '../engine/model/default-pack';
 import { inputWithText } from '../engine/model/placeholders';
 import { serveRootsSetting } from '../engine/fs/roots';
@@ -222,30 +222,13 @@ function readOnlyEngine(cacheDir?: string, extraEnv: Record<string, string> = {}
  * (a full disk refuses the write, not the access check). The answer comes either way: nothing is kept for the next.
  */
 export function cacheProblem(dataDir: string, cache: string): string | null {
-  const probe = (dir: string): NodeJS.ErrnoException | null => {
-    const file = join(dir, `.studio-write-check-${process.pid}`);
-    try {
-      const fd = openSync(file, 'wx');
-      try {
-        writeSync(fd, '.');
-      } finally {
-        closeSync(fd);
-        rmSync(file, { force: true });
-      }
-      return null;
-    } catch (err) {
-      return err as NodeJS.ErrnoException;
-    }
-  };
   let err: NodeJS.ErrnoException | null;
   try {
     mkdirSync(cache, { recursive: true });
-    err = probe(cache);
+    err = writeCheck(cache);
   } catch (e) {
-    // the folder cannot be made: the nearest one there says why (Node's recursive mkdir says ENOENT on a read-only disk)
-    let dir = dirname(cache);
-    while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
-    err = probe(dir) ?? (e as NodeJS.ErrnoException);
+    // the folder cannot be made: the nearest one there says why
+    err = writeCheck(cache) ?? (e as NodeJS.ErrnoException);
   }
   if (!err) return null;
   const why = err.code === 'EROFS' ? 'it is on a read-only disk' : err.code === 'ENOSPC' || err.code === 'EDQUOT' ? 'its disk is full' : err.code === 'EACCES' || err.code === 'EPERM' ? 'you have no permission to write there' : err.code === 'ENOTDIR' ? 'a file is in the way where a folder is needed' : `${err.code ?? err.message}`;
