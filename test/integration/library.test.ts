@@ -468,6 +468,10 @@ describe('library: files of every kind, pipes, odd names, killed and read-only r
     const r = spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script, 'sh', mnt, process.execPath, bin, 'analyze', tone('lib-a.mp3', 3, 440), '--db', join(mnt, 'data', 'lib.sqlite')], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stderr.trim(), `studio: The studio database "${join(mnt, 'data', 'lib.sqlite')}" cannot be opened for writing: its folder "${join(mnt, 'data')}" is on a read-only disk. Pass a file on a disk you can write with --db PATH (or remount that disk writable) and start again.`);
+    // its folder not made yet (EROFS from the mkdir): was "it is read-only (check the permissions of the data folder …)"
+    const fresh = spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script, 'sh', mnt, process.execPath, bin, 'analyze', tone('lib-a.mp3', 3, 440), '--db', join(mnt, 'new', 'lib.sqlite')], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(fresh.status, 1, fresh.stderr);
+    assert.match(fresh.stderr, /its folder ".*\/ro-disk\/new" is on a read-only disk\. Pass a file on a disk you can write with --db PATH/, fresh.stderr);
   });
 
   test('studio analyze survives its engine being killed (-9): it resumes, finishes, and analyses nothing twice', async () => {

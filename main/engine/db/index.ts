@@ -107,8 +107,9 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
       );
     }
     if (isSqliteWriteError(e.code) || e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'EPERM') {
-      // SQLite says only CANTOPEN or READONLY: a file written in the folder says why (a read-only disk, no permission)
-      const folder = /CANTOPEN|READONLY/.test(e.code ?? '') ? writeCheck(dataDir)?.code : undefined;
+      // SQLite says only CANTOPEN or READONLY: a file written in the folder says why (a read-only disk, no permission);
+      // EROFS: the folder's mkdir (makeDirs) on such a disk
+      const folder = e.code === 'EROFS' ? 'EROFS' : /CANTOPEN|READONLY/.test(e.code ?? '') ? writeCheck(dataDir)?.code : undefined;
       if (folder === 'EROFS') {
         throw new StudioError(
           'DB_WRITE_FAILED',
