@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { resolve } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { codecText, lyricsSummary, replayGainText, resumedText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
-import { isInside } from '../engine/fs/paths';
+import { isInside, writeCheck } from '../engine/fs/paths';
 import { defaultPack } from '../engine/model/default-pack';
 import { inputWithText } from '../engine/model/placeholders';
 import { serveRootsSetting } from '../engine/fs/roots';
@@ -215,6 +215,27 @@ function readOnlyEngine(cacheDir?: string, extraEnv: Record<string, string> = {}
   return { engine: startEngine(dir, 'web', env), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * Why `studio ask` cannot keep its cache (`cache`, in the data folder `dataDir`: the pack's checked checksums, the
+ * projected media) — a read-only disk, a full one, no permission — as one sentence naming the folder and what to do;
+ * null where a file can be written there. Tried by making the folder and writing one byte in a file removed at once
+ * (a full disk refuses the write, not the access check). The answer comes either way: nothing is kept for the next.
+ */
+export function cacheProblem(dataDir: string, cache: string): string | null {
+  let err: NodeJS.ErrnoException | null;
+  try {
+    mkdirSync(cache, { recursive: true });
+    err = writeCheck(cache);
+  } catch (e) {
+    // the folder cannot be made: the nearest one there says why
+    err = writeCheck(cache) ?? (e as NodeJS.ErrnoException);
+  }
+  if (!err) return null;
+  const why = err.code === 'EROFS' ? 'it is on a read-only disk' : err.code === 'ENOSPC' || err.code === 'EDQUOT' ? 'its disk is full' : err.code === 'EACCES' || err.code === 'EPERM' ? 'you have no permission to write there' : err.code === 'ENOTDIR' ? 'a file is in the way where a folder is needed' : `${err.code ?? err.message}`;
+  const fix = err.code === 'ENOSPC' || err.code === 'EDQUOT' ? 'Free some space there' : 'Make it writable';
+  return `the data folder "${dataDir}" cannot be written (${why}): the answer comes all the same, but nothing is cached for the next question (the pack is checked and the media encoded again). ${fix}, or pass --data-dir DIR with a folder you can write.`;
+}
+
 /** The exit status of a command that stopped on `err`: 75 (EX_TEMPFAIL) when the data folder is in use, else `otherwise`. */
 export function exitStatusFor(err: unknown, otherwise = 1): number {
   return toErrorData(err).code === 'DATA_FOLDER_IN_USE' ? DATA_FOLDER_IN_USE_EXIT : otherwise;
@@ -354,7 +375,10 @@ async function askCommand(argv: string[]): Promise<void> {
   }
   // the pack and the media are given: nothing of the data folder is read but its cache of projected media
   // (--features analyses the track on that throwaway engine's own database; no waveform: nothing keeps it)
-  const { engine, cleanup } = readOnlyEngine(join(values['data-dir'] ?? defaultDataDir(), 'cache'), values.features ? { STUDIO_LIBRARY_WAVEFORM: '0' } : {});
+  const askData = values['data-dir'] ?? defaultDataDir();
+  const unwritable = cacheProblem(askData, join(askData, 'cache'));
+  if (unwritable && !values.json) process.stderr.write(`note: ${unwritable}\n`);
+  const { engine, cleanup } = readOnlyEngine(join(askData, 'cache'), values.features ? { STUDIO_LIBRARY_WAVEFORM: '0' } : {});
   try {
     await engine.start();
   } catch (err) {

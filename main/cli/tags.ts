@@ -262,12 +262,14 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
       done++;
     }
     if (tty) process.stderr.write('\r\x1b[K');
-    const nothing = plan.refused.length ? `; ${plan.refused.length} had nothing to write` : '';
+    // refused for any reason (not analysed, nothing sure, a format without such tags: a tracker module), each said above
+    const nothing = plan.refused.length ? `; ${plan.refused.length} not written (why: above)` : '';
     if (cancelled) {
       err(`studio: cancelled: ${written} of ${total} files written${failed ? `, ${failed} failed` : ''}; ${notStarted} not started, left as they were${nothing}.`);
       return 130;
     }
-    err(`studio: ${written} of ${total} ${total === 1 ? 'file' : 'files'} written${failed ? `, ${failed} failed (above)` : ''}${nothing}.`);
+    if (total === 0) err('studio: nothing written (why, for each file: above).');
+    else err(`studio: ${written} of ${total} ${total === 1 ? 'file' : 'files'} written${failed ? `, ${failed} failed (above)` : ''}${nothing}.`);
     return failed ? 1 : 0;
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {

@@ -133,7 +133,7 @@ describe('studio tags write (tags34)', { timeout: 300_000 }, () => {
     assert.match(r.out, /click\.m4a\n {2}written {5}BPM 124, key 8A \(MP4\)\n/);
     assert.match(r.out, /Sine440\.mp3\n {2}not written "Sine440\.mp3" has no tempo or key sure enough/);
     assert.match(r.out, /locked\.mp3\n {2}failed {6}"locked\.mp3" is read-only, so its tags were not written/);
-    assert.match(r.err, /studio: 4 of 5 files written, 1 failed \(above\); 1 had nothing to write\.\n$/);
+    assert.match(r.err, /studio: 4 of 5 files written, 1 failed \(above\); 1 not written \(why: above\)\.\n$/);
     assert.deepEqual([id3(files.mp3).TBPM, id3(files.mp3).TKEY], ['124', '8A']);
     assert.deepEqual([vorbis(files.flac).BPM, vorbis(files.flac).INITIALKEY], ['124', '8A']);
     assert.deepEqual([vorbis(files.ogg).BPM, vorbis(files.ogg).INITIALKEY], ['124', '8A']);
@@ -181,7 +181,7 @@ describe('studio tags write (tags34)', { timeout: 300_000 }, () => {
     });
     const code = await new Promise<number | null>((done) => child.on('close', done));
     const lines = text.replace(/\r\x1b\[K/g, '\n').replace(/\r/g, '');
-    assert.match(lines, /studio: cancelled: (\d) of 5 files written; \d not started, left as they were; 1 had nothing to write\./, lines);
+    assert.match(lines, /studio: cancelled: (\d) of 5 files written; \d not started, left as they were; 1 not written \(why: above\)\./, lines);
     assert.doesNotMatch(lines, /engine stopped/);
     assert.equal(code, 130, lines);
     const written = [...lines.matchAll(/^(\/.*)\n {2}written /gm)].map((m) => m[1]);
@@ -249,6 +249,8 @@ describe('studio tags write (tags34)', { timeout: 300_000 }, () => {
     const write = studio('tags', 'write', mod);
     assert.equal(write.code, 0, write.err);
     assert.ok(write.out.includes(reason), write.out);
+    // the summary: was "0 of 0 files written; 1 had nothing to write." — a module has no tags to write, not nothing
+    assert.equal(write.err, 'studio: nothing written (why, for each file: above).\n');
     assert.equal(sha(mod), before, 'the module is unchanged');
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -77,3 +77,26 @@ test('studio ask on the auto provider: no Dawn/Vulkan lines on stderr, the WebGP
   const webgpu = err.split('\n').find((l) => l.includes('webgpu was not used'));
   if (webgpu) assert.match(webgpu, /^note: webgpu was not used: decoder: (no GPU that WebGPU can use was found|.*; the CPU is used instead$)/, err);
 });
+
+/**
+ * cli36: `studio ask` with its data folder on a read-only disk stopped with "studio: Unexpected error: ENOENT: no such
+ * file or directory, mkdir '…/cache'" (Node's word for EROFS there), on a full disk with "Unexpected error: ENOSPC: no
+ * space left on device, write": the pack's checked checksums, a memo, could not be kept. The answer now comes, with a
+ * note naming the folder, why, and what to do. The disk is a tmpfs in a mount namespace of its own (unshare: as root,
+ * or as a user where user namespaces are allowed), remounted read-only, or filled.
+ */
+const NS = spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'true']).status === 0;
+for (const [kind, setup, note] of [
+  ['read-only', 'mount -o remount,ro "$1"', /^note: the data folder ".*\/data" cannot be written \(it is on a read-only disk\): the answer comes all the same, but nothing is cached for the next question \(the pack is checked and the media encoded again\)\. Make it writable, or pass --data-dir DIR with a folder you can write\.$/m],
+  ['full', 'dd if=/dev/zero of="$1/fill" bs=4k 2>/dev/null; true', /^note: the data folder ".*\/data" cannot be written \(its disk is full\): .* Free some space there, or pass --data-dir DIR with a folder you can write\.$/m],
+] as const) {
+  test(`studio ask with its data folder on a ${kind} disk: the answer comes, a note names the folder and what to do (cli36)`, { skip: !NS && 'unshare --user --mount is not allowed here' }, () => {
+    const mnt = join(dir, `mnt-${kind}`);
+    mkdirSync(mnt, { recursive: true });
+    const script = `mount -t tmpfs -o size=256k tmpfs "$1" && mkdir "$1/data" && ${setup} && shift && exec "$@"`;
+    const r = spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script, 'sh', mnt, process.execPath, join(ROOT, 'bin', 'studio.js'), 'ask', '--pack', join(TINY_DIR, 'packs', 'beta-fp32'), '--audio', join(TINY_DIR, 'media', 'sine.wav'), '--provider', 'cpu', '--max-new-tokens', '1', '--greedy', '--data-dir', join(mnt, 'data'), 'What is this?'], { encoding: 'utf8', timeout: 120_000 });
+    assert.doesNotMatch(r.stderr, /Unexpected error|ENOENT|EROFS|ENOSPC/, r.stderr);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, note, r.stderr);
+  });
+}

@@ -459,6 +459,21 @@ describe('library: files of every kind, pipes, odd names, killed and read-only r
     }
   });
 
+  test('a database on a read-only disk: the message says so, names the folder and what to do (cli36)', { skip: spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'true']).status !== 0 && 'unshare --user --mount is not allowed here' }, () => {
+    // said "the file cannot be created or opened (check that its folder exists and is writable)" of a folder that
+    // exists and whose permissions are fine: the disk is read-only (a tmpfs remounted ro in a mount namespace)
+    const mnt = join(LIB, 'ro-disk');
+    mkdirSync(mnt, { recursive: true });
+    const script = 'mount -t tmpfs -o size=256k tmpfs "$1" && mkdir "$1/data" && mount -o remount,ro "$1" && shift && exec "$@"';
+    const r = spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script, 'sh', mnt, process.execPath, bin, 'analyze', tone('lib-a.mp3', 3, 440), '--db', join(mnt, 'data', 'lib.sqlite')], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr.trim(), `studio: The studio database "${join(mnt, 'data', 'lib.sqlite')}" cannot be opened for writing: its folder "${join(mnt, 'data')}" is on a read-only disk. Pass a file on a disk you can write with --db PATH (or remount that disk writable) and start again.`);
+    // its folder not made yet (EROFS from the mkdir): was "it is read-only (check the permissions of the data folder …)"
+    const fresh = spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script, 'sh', mnt, process.execPath, bin, 'analyze', tone('lib-a.mp3', 3, 440), '--db', join(mnt, 'new', 'lib.sqlite')], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(fresh.status, 1, fresh.stderr);
+    assert.match(fresh.stderr, /its folder ".*\/ro-disk\/new" is on a read-only disk\. Pass a file on a disk you can write with --db PATH/, fresh.stderr);
+  });
+
   test('studio analyze survives its engine being killed (-9): it resumes, finishes, and analyses nothing twice', async () => {
     setupWrapper();
     const dir = join(LIB, 'cli-kill');

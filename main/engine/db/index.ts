@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { makeDirs } from '../fs/paths';
+import { makeDirs, writeCheck } from '../fs/paths';
 import { isAbsolute, join } from 'node:path';
 import { fmtBytes, StudioError } from '@contract';
 import { migrations } from './migrations';
@@ -107,6 +107,16 @@ export function openDb(dataDir: string, fileName = 'studio.sqlite'): Db {
       );
     }
     if (isSqliteWriteError(e.code) || e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'EPERM') {
+      // SQLite says only CANTOPEN or READONLY: a file written in the folder says why (a read-only disk, no permission);
+      // EROFS: the folder's mkdir (makeDirs) on such a disk
+      const folder = e.code === 'EROFS' ? 'EROFS' : /CANTOPEN|READONLY/.test(e.code ?? '') ? writeCheck(dataDir)?.code : undefined;
+      if (folder === 'EROFS') {
+        throw new StudioError(
+          'DB_WRITE_FAILED',
+          `The studio database "${file}" cannot be opened for writing: ${isAbsolute(fileName) ? 'its folder' : 'the data folder'} "${dataDir}" is on a read-only disk. ${isAbsolute(fileName) ? 'Pass a file on a disk you can write with --db PATH' : 'Choose a folder on a disk you can write with --data-dir DIR or STUDIO_DATA_DIR'} (or remount that disk writable) and start again.`,
+          e.message,
+        );
+      }
       throw new StudioError(
         'DB_WRITE_FAILED',
         isAbsolute(fileName)

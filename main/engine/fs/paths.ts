@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import * as nodePath from 'node:path';
 
 /** The path functions to use: node:path (this platform), or path.win32 / path.posix (tests). */
@@ -99,5 +99,29 @@ export function undecodableName(path: string): Buffer | null {
     return readdirSync(nodePath.dirname(path), { encoding: 'buffer' }).find((b) => b.toString('utf8') === name && !Buffer.from(name, 'utf8').equals(b)) ?? null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Whether a file can be written in the folder `dir`, or in the nearest folder above it that exists where `dir` does
+ * not: one byte written to a new file there, removed at once. A full disk refuses the write where an access check
+ * says yes; a read-only disk says EROFS even to root (and Node's recursive mkdir says ENOENT there).
+ * @returns null where it can; else the error (code EROFS, EACCES, EPERM, ENOSPC, EDQUOT, ENOTDIR, …)
+ */
+export function writeCheck(dir: string): NodeJS.ErrnoException | null {
+  let at = dir;
+  while (!existsSync(at) && nodePath.dirname(at) !== at) at = nodePath.dirname(at);
+  const file = nodePath.join(at, `.studio-write-check-${process.pid}`);
+  try {
+    const fd = openSync(file, 'wx');
+    try {
+      writeSync(fd, '.');
+    } finally {
+      closeSync(fd);
+      rmSync(file, { force: true });
+    }
+    return null;
+  } catch (err) {
+    return err as NodeJS.ErrnoException;
   }
 }

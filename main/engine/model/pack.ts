@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { StudioError } from '@contract';
@@ -456,10 +456,16 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
     opts.onProgress?.(doneBytes / totalBytes, file);
   }
   if (cacheChanged && opts.verifyCachePath) {
-    await mkdir(dirname(opts.verifyCachePath), { recursive: true });
+    // a memo, not the pack: a cache folder that cannot be written (a read-only or full disk) costs the next load its
+    // hashing again, never this load (`studio ask` on a read-only data folder stopped with "Unexpected error: EROFS")
     const tmp = `${opts.verifyCachePath}.tmp`;
-    await writeFile(tmp, JSON.stringify(cache));
-    await rename(tmp, opts.verifyCachePath);
+    try {
+      await mkdir(dirname(opts.verifyCachePath), { recursive: true });
+      await writeFile(tmp, JSON.stringify(cache));
+      await rename(tmp, opts.verifyCachePath);
+    } catch {
+      await rm(tmp, { force: true }).catch(() => undefined);
+    }
   }
   return {
     dir,
