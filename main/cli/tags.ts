@@ -7,7 +7,7 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { toErrorData, type ErrorCode, type LibraryTrack, type MethodArgs, type MethodOutput } from '@contract';
+import { replacedText, toErrorData, type ErrorCode, type LibraryTrack, type MethodArgs, type MethodOutput } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { isInside } from '../engine/fs/paths';
@@ -115,11 +115,6 @@ export async function selectTracks(engine: EngineHost, paths: readonly string[],
   return [...byPath, ...inCrate];
 }
 
-/** The file's own tags a write replaces (library:write-tags' / tag-plan's `replaced`): 'BPM tag "96" and key tag "8A" (another program's)', '' when none. */
-export function replacedText(r: { bpm: string | null; key: string | null } | undefined): string {
-  const parts = [r?.bpm ? `BPM tag "${r.bpm}"` : null, r?.key ? `key tag "${r.key}"` : null].filter((x) => x !== null);
-  return parts.length ? `${parts.join(' and ')} (another program's)` : '';
-}
 const replacedKinds = (r: { bpm: string | null; key: string | null } | undefined) => [r?.bpm ? 'tempo' : null, r?.key ? 'key' : null].filter((x) => x !== null).join(' and ');
 
 /** What one write did, as the text output says it (indented lines under the file's path). */

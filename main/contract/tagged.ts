@@ -142,3 +142,13 @@ export function detailTagged(
     : `tag says ${bpmWords(tag)} (shown ${shown.toFixed(1)}: ${a === 'different' ? 'a different tempo' : a}; analysed ${stored.toFixed(1)})`;
   return { line: out.line, notes: [note, ...out.notes] };
 }
+
+/**
+ * The file's own tags a tag write replaces (library:write-tags' `replaced`, library:tag-plan's `replaces`: the text as
+ * the file states it): 'BPM tag "96" and key tag "8A" (another program's)', '' when none. `studio tags write` and the
+ * Write tags… dialog say it so.
+ */
+export function replacedText(r: { bpm: string | null; key: string | null } | undefined): string {
+  const parts = [r?.bpm ? `BPM tag "${r.bpm}"` : null, r?.key ? `key tag "${r.key}"` : null].filter((x) => x !== null);
+  return parts.length ? `${parts.join(' and ')} (another program's)` : '';
+}

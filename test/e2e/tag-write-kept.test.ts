@@ -3,10 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { ff, OUTPUT } from '../helpers/media';
+import { ff, media, OUTPUT } from '../helpers/media';
 import { renderSong, type SmfNote } from '../helpers/smf';
 import { useStudio } from '../helpers/studio';
-import { scanFolder } from './library-page';
+import { scanFolder, trackArgs } from './library-page';
 
 /**
  * Write tags… where our tempo and key are uncertain and the file already has another tool's BPM/key tags (left19b):
@@ -103,6 +103,30 @@ describe('Write tags… keeps and names another tool\'s tags where ours is uncer
     assert.equal(await compatible.isDisabled(), true);
     assert.match((await compatible.getAttribute('title')) ?? '', /^The selected track's key is uncertain \(best guess \d{1,2}[AB], \d+% confidence\)/);
     await studio.sp.screenshot('tag-write-kept-3-compatible-uncertain');
+  });
+
+  test('over another tool\'s BPM/key where ours is sure: the tags it will replace are named before writing (dj36)', async () => {
+    // a DJ's MP3 (lame, then tagged by mid3v2 as Mixed In Key tags it: 96 BPM, 8A) whose tempo and key the studio is
+    // sure of (120 BPM, C major): before, "Write 1 file" and the other tool's 96 and 8A overwritten without a word
+    const { page } = studio.sp;
+    if (await page.getByTestId('tag-write-dialog').isVisible()) await page.keyboard.press('Escape');
+    const other = join(OUTPUT, 'e2e-tag-write-kept', 'Mixed In Key');
+    mkdirSync(other, { recursive: true });
+    const mik = join(other, 'mik.mp3');
+    execFileSync('lame', ['--quiet', '-V2', media('tag-write-replaced-click-120-C.wav', trackArgs({ file: 'x.wav', title: 'Replaced', bpm: 120, chord: [48, 52, 55], codec: 'wav' }, 30)), mik]);
+    execFileSync('mid3v2', ['-t', 'Mik Track', '--TBPM', '96', '--TKEY', '8A', mik]);
+    const before = readFileSync(mik);
+    await scanFolder(studio.sp, other, 3);
+    await page.locator('[data-testid=library-row]', { hasText: 'Mik Track' }).click();
+    await page.locator('[data-testid=detail-write-tags]').click();
+    await page.getByTestId('tag-write-dialog').waitFor();
+    await page.locator('[data-testid=tag-write-go]', { hasText: 'Write 1 file' }).waitFor({ timeout: 5000 });
+    const replaces = await page.getByTestId('tag-write-replaces').innerText({ timeout: 5000 }).catch(() => '(none shown)');
+    assert.match(replaces, /^A file's own tag will be replaced:/, replaces);
+    assert.match(replaces, /"mik\.mp3": its BPM tag "96" and key tag "8A" \(another program's\)/, replaces);
+    await studio.sp.screenshot('dj36-tag-write-replaces');
+    await page.getByTestId('tag-write-cancel').click();
+    assert.ok(readFileSync(mik).equals(before), 'nothing written before Write is pressed');
   });
 
   test('no page errors', () => {

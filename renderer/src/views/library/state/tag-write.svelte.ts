@@ -23,6 +23,8 @@ export const NOTATIONS: { id: KeyNotation; label: string }[] = [
 
 /** a file to write that would get only some of the values asked for, with why (library:tag-plan's `partial`) */
 export type PartialFile = NonNullable<MethodOutput<'library:tag-plan'>['partial']>[number];
+/** a file to write whose own BPM/key tag (another program's) the write would replace with another value (library:tag-plan's `replaces`) */
+export type ReplacesFile = NonNullable<MethodOutput<'library:tag-plan'>['replaces']>[number];
 
 function readNotation(): KeyNotation {
   const v = localStorage.getItem(NOTATION_KEY);
@@ -57,6 +59,11 @@ class TagWriter {
    * dialog said "Write 2 files" of BPM and key, and only after writing that neither got a BPM)
    */
   partial = $state.raw<PartialFile[]>([]);
+  /**
+   * the files to write whose own BPM or key tag (another program's: a DJ tagger's) the write would replace with
+   * another value, named before writing as `studio tags write --dry-run` does (library:tag-plan's `replaces`: dj36)
+   */
+  replaces = $state.raw<ReplacesFile[]>([]);
   /** the plan for the current options is being read: Write waits for it */
   checking = $state(false);
   /** how many of `opened` the plan being read has checked so far (shown while `checking`) */
@@ -106,6 +113,7 @@ class TagWriter {
     this.ids = [];
     this.refused = [];
     this.partial = [];
+    this.replaces = [];
     this.checking = true;
     this.done = 0;
     this.written = [];
@@ -131,6 +139,7 @@ class TagWriter {
       this.ids = [];
       this.refused = [];
       this.partial = [];
+      this.replaces = [];
       this.checking = false;
       return;
     }
@@ -140,6 +149,7 @@ class TagWriter {
     let ids = opened;
     let refused: { trackId: string; fileName: string; reason: string }[] = [];
     let partial: PartialFile[] = [];
+    let replaces: ReplacesFile[] = [];
     try {
       // in parts, each twice the last (1, 2, 4 … PLAN_PART_MOST tracks): the count shown as it goes, and Cancel (or
       // other options) stops it after the part being checked — one call for 10,000 tracks whose files all carry another
@@ -147,6 +157,7 @@ class TagWriter {
       const writable: string[] = [];
       const no: typeof refused = [];
       const some: PartialFile[] = [];
+      const over: ReplacesFile[] = [];
       for (let at = 0, size = 1; at < opened.length; size = Math.min(PLAN_PART_MOST, size * 2)) {
         const part = opened.slice(at, at + size);
         const plan = await api().call('library:tag-plan', { trackIds: part, bpm: this.bpm, key: this.key, clearConflicting: this.clearConflicting });
@@ -154,6 +165,7 @@ class TagWriter {
         writable.push(...plan.writable);
         no.push(...plan.refused);
         some.push(...(plan.partial ?? []));
+        over.push(...(plan.replaces ?? []));
         at += part.length;
         this.checked = at;
         signal('tag-plan-progress', { plan: seq, checked: at, of: opened.length });
@@ -161,6 +173,7 @@ class TagWriter {
       ids = writable;
       refused = no;
       partial = some;
+      replaces = over;
     } catch {
       // unread: every track stays (the engine refuses the others when writing)
     }
@@ -168,6 +181,7 @@ class TagWriter {
     this.ids = ids;
     this.refused = refused;
     this.partial = partial;
+    this.replaces = replaces;
     this.checking = false;
     signal('tag-write-open', { count: ids.length, refused: refused.length });
   }
