@@ -82,6 +82,12 @@ describe('key sections in the library, analyze, the export and tag write-back (i
       const cell = (name: string) => csv.find((l) => l.includes(name))!.split(',')[head.indexOf('keySections')];
       assert.match(cell('modulation.wav'), /^0:00–0:[23]\d C major \| 0:[23]\d–1:0\d G major$/);
       assert.equal(cell('steady.wav'), '');
+      // rekordbox XML: no one key (Tonality) for the modulation — wrong for half of it, as Write tags refuses it
+      // (dj36: it exported the whole-track estimate); the steady track's key is there
+      const xml = (await engine.call('library:export', { format: 'rekordbox' })).content;
+      const tonality = (f: string) => new RegExp(`<TRACK [^>]*Tonality="([^"]*)"[^>]*Location="[^"]*${f}"`).exec(xml)?.[1] ?? null;
+      assert.equal(tonality('modulation.wav'), null, xml);
+      assert.ok(steady.key === null || tonality('steady.wav') !== null, xml);
     } finally {
       await engine.stop();
     }

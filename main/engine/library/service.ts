@@ -416,7 +416,9 @@ export class LibraryService {
     const shiftSec = timed && /\.mp3$/i.test(r.path) ? rekordboxShiftSec({ path: r.path, timingCase: await mp3TimingCaseOf(r.path) }) : 0;
     return {
       path: r.path, title: r.title, artist: r.artist, album: r.album, genre: r.genre, year: r.year, durationSec: r.durationSec, sizeBytes: r.sizeBytes,
-      bitrateKbps: r.bitrateKbps, sampleRate: r.sampleRate, bpm: r.bpmUncertain ? null : r.bpm, grid, key: r.keyUncertain ? null : r.key,
+      bitrateKbps: r.bitrateKbps, sampleRate: r.sampleRate, bpm: r.bpmUncertain ? null : r.bpm, grid,
+      // a key that changes: none (one Tonality is wrong for part of the track, as Write tags refuses it; rekordbox analyses it)
+      key: r.keyUncertain || r.keySections?.length ? null : r.key,
       cues, regions, loop: loopRow ? { startSec: loopRow.start_sec, endSec: loopRow.end_sec! } : null, shiftSec,
     };
   }
