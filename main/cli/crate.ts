@@ -77,14 +77,16 @@ export function formatCrates(crates: readonly Crate[]): string {
 }
 
 /**
- * `studio crate show` as text: a header line, then per track its position, length (m:ss), BPM, key, "Artist - Title"
- * (the file name without a title) and path; a tag or path holding a control character JSON-quoted (shownPath).
+ * `studio crate show` as text: a header line, then per track its position, length (m:ss), BPM, key ("~" before a
+ * tempo or key that changes within the track, as the library table marks it), "Artist - Title" (the file name without
+ * a title) and path; a tag or path holding a control character JSON-quoted (shownPath).
  */
 export function formatCrateTracks(crate: Crate, tracks: readonly LibraryTrack[]): string {
   const lines = [`${crate.name}: ${crate.trackCount} ${crate.trackCount === 1 ? 'track' : 'tracks'}, ${clockTime(crate.durationSec)}`];
   tracks.forEach((t, i) => {
-    const bpm = t.bpm === null ? '—' : certainty(t.bpm, t.bpmConfidence) === 'sure' ? t.bpm.toFixed(1) : 'uncertain';
-    const key = t.key === null ? '—' : certainty(t.key, t.keyConfidence) === 'sure' ? (t.camelot ?? t.key) : 'uncertain';
+    // "~": the tempo / key changes within the track (the whole-track estimate shown), as the library table marks it
+    const bpm = t.bpm === null ? '—' : certainty(t.bpm, t.bpmConfidence) === 'sure' ? `${t.tempoSections?.length ? '~' : ''}${t.bpm.toFixed(1)}` : 'uncertain';
+    const key = t.key === null ? '—' : certainty(t.key, t.keyConfidence) === 'sure' ? `${t.keySections?.length ? '~' : ''}${t.camelot ?? t.key}` : 'uncertain';
     const name = t.title ? (t.artist ? `${t.artist} - ${t.title}` : t.title) : t.fileName;
     lines.push(`${String(i + 1).padStart(4)}  ${(t.durationSec === null ? '—' : clockTime(t.durationSec)).padStart(7)}  ${bpm.padStart(9)}  ${key.padEnd(9)}  ${shownPath(name)}  ${shownPath(t.path)}`);
   });

@@ -235,6 +235,16 @@ test('studio crate show prints no tag or path that holds a control character as 
   assert.match(text, /"A - Evil\\u001b\]0;pwned\\u0007"  "\/m\/x\\u009b\.mp3"$/);
 });
 
+test('studio crate show marks a tempo or key that changes within the track with "~", as the library table does (dj36)', () => {
+  const crate = { id: 'AAAAAAAAAAAA', name: 'Set', trackCount: 2, durationSec: 2, createdAt: 0 };
+  const base = { artist: null, fileName: 'x.mp3', durationSec: 1, bpm: 120, bpmConfidence: 0.9, key: 'G minor', keyConfidence: 0.9, camelot: '6A', tempoSections: null, keySections: null };
+  const changes = { ...base, title: 'Blues', path: '/m/blues.mp3', keySections: [{ startSec: 0, endSec: 30, key: 'G minor' }, { startSec: 30, endSec: 60, key: 'C minor' }] };
+  const drifts = { ...base, title: 'Drift', path: '/m/drift.mp3', tempoSections: [{ startSec: 0, endSec: 30, bpm: 90 }, { startSec: 30, endSec: 60, bpm: 130 }] };
+  const [, a, b] = formatCrateTracks(crate, [changes as never, drifts as never]).split('\n');
+  assert.match(a, /^ {3}1 {5}0:01 {6}120\.0  ~6A {8}Blues/);
+  assert.match(b, /^ {3}2 {5}0:01 {5}~120\.0  6A {9}Drift/);
+});
+
 describe('M3U8 writer (RFC 8216 §4.3.2.1 EXTINF)', () => {
   test('#EXTM3U, #EXTINF seconds and "Artist - Title", unicode paths as UTF-8, relative under the playlist folder, absolute elsewhere', () => {
     const text = toM3u8(
