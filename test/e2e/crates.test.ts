@@ -90,6 +90,11 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     assert.deepEqual(await titles(), ['Alpha Drive', 'Charlie Rush']);
     assert.match(await page.getByTestId('crate-bar').innerText(), /2 tracks · 0:02/);
     await studio.sp.screenshot('crates-2-open');
+    // Export ▾ opened in a crate offers the crate first (dj36: "Whole library", and a DJ's export was library-DATE.xml)
+    await page.getByTestId('export-open').click();
+    assert.equal(await page.getByTestId('export-scope').inputValue(), 'filter');
+    assert.equal(await page.getByTestId('export-scope').locator('option:checked').innerText(), 'The rows shown (this crate)');
+    await page.keyboard.press('Escape');
 
     // reorder: Charlie dragged onto the upper half of Alpha goes in front of it
     await lib.rows.nth(1).click();
