@@ -96,10 +96,13 @@ describe('crates:import on a scanned library', { timeout: 300_000 }, () => {
     assert.deepEqual(await order(it.crate.id), [INTRO, CAFE]);
     assert.deepEqual(it.missing, []);
     const list = join(dir, 'Playlists', 'mixed.m3u8');
-    writeFileSync(list, ['#EXTM3U', join(outside, 'intro-link.mp3'), join(outside, 'Not in the library.mp3'), join(music, 'sets', '01 intro.mp3'), ''].join('\n'));
+    // a file in a library folder the scan does not list (a text file): "Rescan", not "add its folder" (dj36)
+    writeFileSync(join(music, 'Sets', 'notes.txt'), 'not audio\n');
+    writeFileSync(list, ['#EXTM3U', join(outside, 'intro-link.mp3'), join(outside, 'Not in the library.mp3'), join(music, 'sets', '01 intro.mp3'), join(music, 'Sets', 'notes.txt'), ''].join('\n'));
     const r = await engine.call('crates:import', { path: list });
     assert.deepEqual(await order(r.crate.id), [INTRO]);
-    assert.deepEqual(r.missing.map((m) => m.line), [3, 4]);
+    assert.deepEqual(r.missing.map((m) => m.line), [3, 4, 5]);
+    assert.match(r.missing[2].reason, new RegExp(`^not in the library, though the file is there \\(.*notes\\.txt\\) in its folder "${music.replace(/[[\]()%.]/g, '\\$&')}": the scan does not list it .* Rescan that folder`));
     assert.match(r.missing[0].reason, /^not in the library \(the file is there: .*Not in the library\.mp3\); add its folder/);
     assert.match(r.missing[1].reason, new RegExp(`^no such file; the library has "${join(music, 'Sets', '01 Intro.mp3').replace(/[[\]()%.]/g, '\\$&')}", which differs from it only in case`));
   });

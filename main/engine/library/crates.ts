@@ -10,6 +10,7 @@ import { basename, dirname, extname, isAbsolute } from 'node:path';
 import sanitizeFilename from 'sanitize-filename';
 import { CrateName, StudioError, type Crate, type ImportMissing, type MethodOutput } from '@contract';
 import { writeTx, type Db } from '../db';
+import { innermost } from '../fs/paths';
 import { CratesRepo, type CrateRow } from '../db/crates';
 import { newLibId } from './store';
 import { toM3u8, type M3uListed } from './m3u8';
@@ -226,7 +227,13 @@ export class CrateService {
       }
       there ??= real;
     }
-    if (there !== null) return { reason: `not in the library (the file is there: ${there}); add its folder to the library, then import the playlist again` };
+    if (there !== null) {
+      // in a library folder already: the scan skipped it (not audio or video to it) or has not reached it yet (dj36: "add
+      // its folder" of a folder the library has)
+      const folder = innermost(there, this.db.prepare('SELECT path FROM library_folders').all() as { path: string }[]);
+      if (folder) return { reason: `not in the library, though the file is there (${there}) in its folder "${folder.path}": the scan does not list it (not an audio or video file it reads), or it came after the last scan — Rescan that folder, then import the playlist again` };
+      return { reason: `not in the library (the file is there: ${there}); add its folder to the library, then import the playlist again` };
+    }
     if (outside) return { reason: "outside web mode's allowed folders" };
     const twin = index.findCase(e.path) ?? (e.also ? index.findCase(e.also) : undefined);
     if (twin) return { reason: `no such file; the library has "${twin}", which differs from it only in case (this file system tells case apart)` };
