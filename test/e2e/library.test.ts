@@ -219,8 +219,16 @@ describe('the library in the browser', { timeout: 300_000 }, () => {
     const { page } = studio.sp;
     await page.keyboard.press('Control+l');
     await lib.view.waitFor();
-    // the selection and its detail are still there
-    const features = await page.getByTestId('detail-features').innerText();
+    // the selection and its detail are still there (pre36 once waited 120 s for them under load: what the panel shows
+    // then is said, to tell a lost selection from a failed or stuck read)
+    const features = await page
+      .getByTestId('detail-features')
+      .innerText({ timeout: 30_000 })
+      .catch(async (e: Error) => {
+        const panel = await page.getByTestId('library-detail').innerText().catch(() => '(no panel)');
+        const selected = await page.locator('[data-testid=library-row].sel').count();
+        throw new Error(`${e.message}\nthe detail panel: ${JSON.stringify(panel.slice(0, 300))}; rows selected: ${selected}`);
+      });
     const m = await studio.sp.mark();
     await page.getByTestId('detail-use-chat').click();
     await studio.sp.waitForEvent('library-chat-input', { after: m });
