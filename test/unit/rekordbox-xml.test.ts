@@ -157,6 +157,8 @@ describe('rekordbox XML', () => {
     run('lame', ['--quiet', '-V', '2', wav, f('lame-vbr.mp3')]); // Xing frame + LAME tag
     run('lame', ['--quiet', '-b', '192', '-t', wav, f('lame-no-info.mp3')]); // no Info frame (case A)
     run('ffmpeg', ['-v', 'error', '-i', wav, '-c:a', 'libmp3lame', '-b:a', '192k', '-y', f('ffmpeg.mp3')]); // "Lavc" reduced tag (case B)
+    // free format over 320 kb/s (what --freeformat is for): its frame length (1306 bytes) is found from three headers, past 2 kB
+    run('lame', ['--quiet', '--freeformat', '-b', '400', wav, f('lame-free-400.mp3')]);
     // a tagger after the encoder: an ID3v2 tag with cover art in front of the Info frame
     run('lame', ['--quiet', '-b', '192', wav, f('lame-tagged.mp3')]);
     run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=s=200x200,noise=alls=100:allf=t', '-frames:v', '1', '-y', f('cover.png')]); // ~80 kB of noise: the Info frame past the first 64 kB
@@ -175,8 +177,8 @@ describe('rekordbox XML', () => {
       return rekordboxShiftSec({ path: f(n), gapless: lean });
     };
     assert.deepEqual(
-      Object.fromEntries(await Promise.all(['lame-cbr.mp3', 'lame-vbr.mp3', 'lame-tagged.mp3', 'lame-no-info.mp3', 'ffmpeg.mp3', 'lame-zero-crc.mp3'].map(async (n) => [n, await shift(n)]))),
-      { 'lame-cbr.mp3': 0.026, 'lame-vbr.mp3': 0.026, 'lame-tagged.mp3': 0.026, 'lame-no-info.mp3': 0, 'ffmpeg.mp3': 0, 'lame-zero-crc.mp3': 0 },
+      Object.fromEntries(await Promise.all(['lame-cbr.mp3', 'lame-vbr.mp3', 'lame-tagged.mp3', 'lame-no-info.mp3', 'ffmpeg.mp3', 'lame-zero-crc.mp3', 'lame-free-400.mp3'].map(async (n) => [n, await shift(n)]))),
+      { 'lame-cbr.mp3': 0.026, 'lame-vbr.mp3': 0.026, 'lame-tagged.mp3': 0.026, 'lame-no-info.mp3': 0, 'ffmpeg.mp3': 0, 'lame-zero-crc.mp3': 0, 'lame-free-400.mp3': 0.026 },
     );
     assert.equal(rekordboxShiftSec({ path: '/m/a.m4a', gapless: { lameTagCrc: true } }), 0, 'only MP3');
     // every time written moves by it

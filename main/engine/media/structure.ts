@@ -1808,7 +1808,8 @@ export function truncatedError(name: string, t: Truncation, ffmpegSays: string):
 
 /**
  * The Info/Xing frame's LAME tag of the MP3 at `path` as readStructure reads it (lameGapless), reading only the ID3v2
- * headers and the first 2 kB of the audio (a frame is at most 1441 bytes at 320 kbit/s): what the rekordbox export
+ * headers and the first 2 kB of the audio (a frame is at most 1441 bytes at 320 kbit/s; 6 kB for a free-format stream,
+ * whose length is found from three headers): what the rekordbox export
  * asks of every MP3 (rekordboxShiftSec). Null where the file has none, is no MP3 or cannot be read.
  */
 export async function mp3InfoTag(path: string): Promise<Structure['gapless']> {
@@ -1825,8 +1826,11 @@ export async function mp3InfoTag(path: string): Promise<Structure['gapless']> {
     const h = await readAt(fh, start, 2048);
     const m = mpegFrameLength(h, 0);
     if (m && mpegFrameLength(h, m)) return lameGapless(h);
-    const free = freeFormatMpeg(h);
-    return free ? lameGapless(h, free.frameBytes) : null;
+    // free format: its frame length is the distance between three headers (freeFormatMpeg), up to 2 × 2881 bytes
+    // (640 kb/s at 32 kHz) — past 2 kB from about 320 kb/s at 44.1 kHz, where lame --freeformat is used
+    const more = h.length === 2048 && h[0] === 0xff ? await readAt(fh, start, 6144) : h;
+    const free = freeFormatMpeg(more);
+    return free ? lameGapless(more, free.frameBytes) : null;
   } catch {
     return null;
   } finally {
