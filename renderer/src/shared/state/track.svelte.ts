@@ -133,6 +133,9 @@ class TrackState {
 
   /** Cancel the open track's jobs and forget what was drawn: the state of `t` (or of none) before its first job. */
   private reset(t: Track | null): void {
+    // a track tool's "cannot act" (No region to keep, …) is about the track it was pressed on: it goes with that track,
+    // as it goes with the view (movedOn) — it stayed over the next track for its 12 s (tester36)
+    if (t?.id !== this.track?.id) app.resolved(ABOUT.trackTool);
     for (const c of this.controllers.values()) c.abort();
     this.controllers.clear();
     this.track = t;
