@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import { mulberry32 } from '../helpers/prng';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rekordboxGrid, rekordboxLocation, rekordboxShiftSec, rekordboxTonality, rekordboxXml, xmlText, type RekordboxTrack } from '../../main/engine/library/rekordbox-xml';
 import { mp3InfoTag, structureOf } from '../../main/engine/media/structure';
@@ -181,6 +181,24 @@ describe('rekordbox XML', () => {
       { 'lame-cbr.mp3': 0.026, 'lame-vbr.mp3': 0.026, 'lame-tagged.mp3': 0.026, 'lame-no-info.mp3': 0, 'ffmpeg.mp3': 0, 'lame-zero-crc.mp3': 0, 'lame-free-400.mp3': 0.026 },
     );
     assert.equal(rekordboxShiftSec({ path: '/m/a.m4a', gapless: { lameTagCrc: true } }), 0, 'only MP3');
+    // what a library row's path may be by export time (tester36): gone, a folder, a named pipe — none an MP3 to read,
+    // none waited on (a pipe's open waited for a writer: the export hung, its Cancel too)
+    const fifo = f('pipe.mp3');
+    execFileSync('mkfifo', [fifo]);
+    mkdirSync(f('folder.mp3'));
+    try {
+      const answer = await Promise.race([mp3InfoTag(fifo), new Promise((res) => setTimeout(() => res('still waiting after 2 s'), 2000))]);
+      assert.equal(answer, null, 'a named pipe');
+    } finally {
+      // a reader left waiting in open() is let go (a writer opens the pipe), or the process could not end
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // no reader waiting: nothing to let go
+      }
+    }
+    assert.equal(await mp3InfoTag(f('folder.mp3')), null, 'a folder');
+    assert.equal(await mp3InfoTag(f('gone.mp3')), null, 'a file gone');
     // every time written moves by it
     const t: RekordboxTrack = {
       path: f('lame-cbr.mp3'), title: 't', artist: null, album: null, genre: null, year: null, durationSec: 2, sizeBytes: 1, bitrateKbps: 192, sampleRate: 44100,

@@ -21,6 +21,7 @@
  * Specification 1.0 (CAF chunks), ID3v2.4 §3.1, RFC 8794
  * (EBML), the LAME tag specification (gabriel.mp3-tech.org/mp3infotag.html).
  */
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { StudioError } from '@contract';
 import { decodeCp1252 } from './cp1252';
@@ -1810,13 +1811,18 @@ export function truncatedError(name: string, t: Truncation, ffmpegSays: string):
  * The Info/Xing frame's LAME tag of the MP3 at `path` as readStructure reads it (lameGapless), reading only the ID3v2
  * headers and the first 2 kB of the audio (a frame is at most 1441 bytes at 320 kbit/s; 6 kB for a free-format stream,
  * whose length is found from three headers): what the rekordbox export
- * asks of every MP3 (rekordboxShiftSec). Null where the file has none, is no MP3 or cannot be read.
+ * asks of every MP3 (rekordboxShiftSec). Null where the file has none, is no MP3, cannot be read or is no regular file
+ * (a folder, a named pipe: opened non-blocking, never waited on).
  */
 export async function mp3InfoTag(path: string): Promise<Structure['gapless']> {
   let fh: FileHandle | null = null;
   try {
-    fh = await open(path, 'r');
-    const size = (await fh.stat()).size;
+    // non-blocking: a named pipe at the path (a row's file replaced since its scan) is not waited on, as openMediaFile
+    // refuses one — its open waited for a writer, and the export with it
+    fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = await fh.stat();
+    if (!st.isFile()) return null;
+    const size = st.size;
     let start = 0;
     for (;;) {
       const next = id3v2Length(await readAt(fh, start, 10));
