@@ -129,6 +129,51 @@ describe('Write tags… keeps and names another tool\'s tags where ours is uncer
     assert.ok(readFileSync(mik).equals(before), 'nothing written before Write is pressed');
   });
 
+  test('many files left out and not getting a tag: the dialog stays inside a small window, its Write button reachable (tester36)', async () => {
+    // a second folder: 5 click tracks (tempo sure, key not: "no key") and 5 noise tracks (nothing sure: not written),
+    // long names as a real library has them. Both lists open ("N more") at 1280×600: before, the two lists (40vh each)
+    // and the rest made the sheet 760 px high, centred in the window — its title above the top edge, Write below the
+    // bottom, nothing scrollable
+    const { page } = studio.sp;
+    if (await page.getByTestId('tag-write-dialog').isVisible()) await page.keyboard.press('Escape');
+    const more = join(OUTPUT, 'e2e-tag-write-kept', 'Bag of many');
+    mkdirSync(more, { recursive: true });
+    for (let i = 0; i < 5; i++) {
+      const period = (60 / (100 + i * 7)).toFixed(6);
+      ff(['-f', 'lavfi', '-i', `aevalsrc='if(lt(mod(t,${period}),0.02),0.8*sin(2*PI*1000*t),0)':s=44100:d=6`, '-c:a', 'libmp3lame', '-b:a', '128k', join(more, `Click ${i} — a rather long file name, as a library has them.mp3`)]);
+      ff(['-f', 'lavfi', '-i', `anoisesrc=d=6:c=pink:seed=${i + 1}:a=0.3`, '-c:a', 'libmp3lame', '-b:a', '128k', join(more, `Noise ${i} — another rather long file name, as they come.mp3`)]);
+    }
+    await page.getByTestId('view-library').click();
+    const had = Number(await page.getByTestId('library-table').getAttribute('data-total'));
+    await scanFolder(studio.sp, more, had + 10);
+    await page.setViewportSize({ width: 1280, height: 600 });
+    try {
+      await page.locator('[data-testid=library-row]', { hasText: 'Click 0' }).click();
+      for (const name of ['Click 1', 'Click 2', 'Click 3', 'Click 4', 'Noise 0', 'Noise 1', 'Noise 2', 'Noise 3', 'Noise 4']) {
+        await page.locator('[data-testid=library-row]', { hasText: name }).click({ modifiers: ['Control'] });
+      }
+      await page.locator('[data-testid=detail-write-tags]', { hasText: '(10)' }).click();
+      await page.getByTestId('tag-write-dialog').waitFor();
+      await page.getByTestId('tag-write-partial-more').waitFor({ timeout: 10_000 });
+      await page.getByTestId('tag-write-refused-more').locator('summary').click();
+      await page.getByTestId('tag-write-partial-more').locator('summary').click();
+      await studio.sp.frames(2);
+      await studio.sp.screenshot('tester36-tag-write-many-600');
+      const inside = async (testid: string) => {
+        const b = (await page.getByTestId(testid).boundingBox())!;
+        return b.y >= 0 && b.y + b.height <= 600 ? 'inside' : `outside the window (y ${Math.round(b.y)} to ${Math.round(b.y + b.height)} of 600)`;
+      };
+      assert.equal(await inside('tag-write-go'), 'inside', 'the Write button');
+      assert.equal(await inside('tag-write-cancel'), 'inside', 'Cancel');
+      const title = (await page.getByTestId('tag-write-dialog').locator('h2').boundingBox())!;
+      assert.ok(title.y >= 0, `the title is above the window's top edge (y ${Math.round(title.y)})`);
+      await page.getByTestId('tag-write-cancel').click();
+      await page.getByTestId('tag-write-dialog').waitFor({ state: 'hidden' });
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
+
   test('no page errors', () => {
     assert.deepEqual(studio.sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });

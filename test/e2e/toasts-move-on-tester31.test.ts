@@ -3,7 +3,10 @@
 // closed by hand or reloaded, and showed the engine's error code BAD_ARGS under the sentence.
 // Needs `npm run build`. Run: node tools/run-tests.mjs test/e2e/toasts-move-on-tester31.test.ts
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { OUTPUT } from '../helpers/media';
 import { libraryPage } from './library-page';
 import { useStudio } from '../helpers/studio';
 
@@ -109,5 +112,51 @@ describe('error toasts about an action: plain words, gone when the view changes'
     await page.getByTestId('toast-error').getByTestId('dismiss').focus();
     await studio.sp.frames(2);
     assert.equal(await cut(), false, 'the whole message while its Dismiss has the keyboard focus');
+  });
+
+  test('the file browser Model settings opens is above it: every point they share shows the browser; a folder that is no pack is said in the settings (tester36)', async () => {
+    // Choose model pack… in Model settings (z-index 42) opened the in-app browser (40) under it: the settings covered
+    // the browser's right third — its path field's end, its list — and stayed clickable over the modal browser
+    const { page } = studio.sp;
+    await page.getByTestId('view-track').click();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByTestId('model-settings-open').click({ timeout: 10_000 });
+    const settings = page.getByTestId('model-settings');
+    await settings.waitFor({ timeout: 10_000 });
+    await page.getByTestId('settings-choose-pack').click({ timeout: 10_000 });
+    const fb = page.getByTestId('file-browser');
+    await fb.waitFor({ timeout: 10_000 });
+    await studio.sp.frames(2);
+    const a = (await fb.boundingBox())!;
+    const b = (await settings.boundingBox())!;
+    const over = { x: Math.max(a.x, b.x) + 2, y: Math.max(a.y, b.y) + 2, w: Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x), h: Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y) };
+    assert.ok(over.w > 4 && over.h > 4, `the browser and the settings share an area at this size (browser ${JSON.stringify(a)}, settings ${JSON.stringify(b)})`);
+    const seen = await page.evaluate(({ x, y, w, h }) => {
+      const d = (globalThis as unknown as { document: { elementFromPoint(x: number, y: number): { closest(s: string): unknown } | null } }).document;
+      const out: string[] = [];
+      for (let i = 0; i <= 4; i++) for (let j = 0; j <= 4; j++) {
+        const e = d.elementFromPoint(x + ((w - 4) * i) / 4, y + ((h - 4) * j) / 4);
+        out.push(e?.closest('[data-testid=file-browser]') ? 'browser' : e?.closest('[data-testid=model-settings]') ? 'settings' : 'other');
+      }
+      return out;
+    }, over);
+    await studio.sp.screenshot('tester36-browser-over-model-settings');
+    assert.deepEqual([...new Set(seen)], ['browser'], `the browser shows wherever the settings lie under it (${seen.join(' ')})`);
+    await page.keyboard.press('Escape');
+    await fb.waitFor({ state: 'detached', timeout: 10_000 });
+    // a folder that is no pack, chosen there: the reason is said inside the settings (the message under them is dimmed
+    // behind their backdrop, cut to three lines, out of the pointer's reach) — they said "No model pack chosen." only
+    const notPack = join(OUTPUT, 'e2e-toasts-tester36', 'Not a pack');
+    mkdirSync(notPack, { recursive: true });
+    writeFileSync(join(notPack, 'readme.txt'), 'no manifest here');
+    const ev = await studio.sp.chat().choosePack(notPack, 'settings-choose-pack');
+    assert.equal(ev.name, 'pack-failed');
+    const said = await settings.getByTestId('settings-error').innerText({ timeout: 5000 }).catch(() => '(nothing said in the settings)');
+    assert.match(said, /This model pack cannot be used: .*Not a pack" is not a model pack: it has no manifest\.json/, said);
+    await studio.sp.screenshot('tester36-model-settings-pack-failed');
+    // the settings closed by their own ✕
+    await settings.getByRole('button', { name: /close/i }).click({ timeout: 10_000 });
+    await settings.waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 });

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import { mulberry32 } from '../helpers/prng';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rekordboxGrid, rekordboxLocation, rekordboxShiftSec, rekordboxTonality, rekordboxXml, xmlText, type RekordboxTrack } from '../../main/engine/library/rekordbox-xml';
 import { mp3TimingCase, mp3TimingCaseOf } from '../../main/engine/media/structure';
@@ -157,6 +157,8 @@ describe('rekordbox XML', () => {
     run('lame', ['--quiet', '-V', '2', wav, f('lame-vbr.mp3')]); // Xing frame + LAME tag
     run('lame', ['--quiet', '-b', '192', '-t', wav, f('lame-no-info.mp3')]); // no Info frame (case A)
     run('ffmpeg', ['-v', 'error', '-i', wav, '-c:a', 'libmp3lame', '-b:a', '192k', '-y', f('ffmpeg.mp3')]); // "Lavc" reduced tag (case B)
+    // free format over 320 kb/s (what --freeformat is for): its frame length (1306 bytes) is found from three headers, past 2 kB
+    run('lame', ['--quiet', '--freeformat', '-b', '400', wav, f('lame-free-400.mp3')]);
     // a tagger after the encoder: an ID3v2 tag with cover art in front of the Info frame
     run('lame', ['--quiet', '-b', '192', wav, f('lame-tagged.mp3')]);
     run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=s=200x200,noise=alls=100:allf=t', '-frames:v', '1', '-y', f('cover.png')]); // ~80 kB of noise: the Info frame past the first 64 kB
@@ -182,8 +184,8 @@ describe('rekordbox XML', () => {
     writeFileSync(f('vbri.mp3'), vbri);
     const cases = async (names: string[]) => Object.fromEntries(await Promise.all(names.map(async (n) => [n, await mp3TimingCaseOf(f(n))])));
     assert.deepEqual(
-      await cases(['lame-cbr.mp3', 'lame-vbr.mp3', 'lame-tagged.mp3', 'copied.mp3', 'vbri.mp3', 'lame-zero-crc.mp3', 'lame-no-info.mp3', 'ffmpeg.mp3', 'remuxed.mp3']),
-      { 'lame-cbr.mp3': 'D', 'lame-vbr.mp3': 'D', 'lame-tagged.mp3': 'D', 'copied.mp3': 'D', 'vbri.mp3': 'D', 'lame-zero-crc.mp3': 'C', 'lame-no-info.mp3': 'A', 'ffmpeg.mp3': 'B', 'remuxed.mp3': 'B' },
+      await cases(['lame-cbr.mp3', 'lame-vbr.mp3', 'lame-tagged.mp3', 'copied.mp3', 'vbri.mp3', 'lame-zero-crc.mp3', 'lame-no-info.mp3', 'ffmpeg.mp3', 'remuxed.mp3', 'lame-free-400.mp3']),
+      { 'lame-cbr.mp3': 'D', 'lame-vbr.mp3': 'D', 'lame-tagged.mp3': 'D', 'copied.mp3': 'D', 'vbri.mp3': 'D', 'lame-zero-crc.mp3': 'C', 'lame-no-info.mp3': 'A', 'ffmpeg.mp3': 'B', 'remuxed.mp3': 'B', 'lame-free-400.mp3': 'D' },
     );
     assert.equal(mp3TimingCase(old.subarray(first)), 'B', 'LAME 3.88: a version string, no tag');
     old.write('L3.99r   ', lame, 'latin1'); // 3.99 alpha's signature: a LAME tag (its CRC now stale: case C, not B)
@@ -192,6 +194,24 @@ describe('rekordbox XML', () => {
     assert.deepEqual(await Promise.all(['lame-cbr.mp3', 'vbri.mp3', 'lame-zero-crc.mp3', 'lame-no-info.mp3', 'ffmpeg.mp3'].map(shift)), [0.026, 0.026, 0, 0, 0]);
     assert.equal(rekordboxShiftSec({ path: '/m/a.m4a', timingCase: 'D' }), 0, 'only MP3');
     assert.equal(await mp3TimingCaseOf(f('s.wav')), null, 'no MPEG audio');
+    // what a library row's path may be by export time (tester36): gone, a folder, a named pipe — none an MP3 to read,
+    // none waited on (a pipe's open waited for a writer: the export hung, its Cancel too)
+    const fifo = f('pipe.mp3');
+    execFileSync('mkfifo', [fifo]);
+    mkdirSync(f('folder.mp3'));
+    try {
+      const answer = await Promise.race([mp3TimingCaseOf(fifo), new Promise((res) => setTimeout(() => res('still waiting after 2 s'), 2000))]);
+      assert.equal(answer, null, 'a named pipe');
+    } finally {
+      // a reader left waiting in open() is let go (a writer opens the pipe), or the process could not end
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // no reader waiting: nothing to let go
+      }
+    }
+    assert.equal(await mp3TimingCaseOf(f('folder.mp3')), null, 'a folder');
+    assert.equal(await mp3TimingCaseOf(f('gone.mp3')), null, 'a file gone');
     // every time written moves by it
     const t: RekordboxTrack = {
       path: f('lame-cbr.mp3'), title: 't', artist: null, album: null, genre: null, year: null, durationSec: 2, sizeBytes: 1, bitrateKbps: 192, sampleRate: 44100,

@@ -21,6 +21,7 @@
  * Specification 1.0 (CAF chunks), ID3v2.4 §3.1, RFC 8794
  * (EBML), the LAME tag specification (gabriel.mp3-tech.org/mp3infotag.html).
  */
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { StudioError } from '@contract';
 import { decodeCp1252 } from './cp1252';
@@ -1832,14 +1833,18 @@ export function truncatedError(name: string, t: Truncation, ffmpegSays: string):
 /**
  * The mp3TimingCase of the MP3 at `path`, from its first audio frame as readStructure finds it (after every ID3v2
  * tag), reading only the ID3v2 headers and the first 2 kB of the audio (a frame is at most 1441 bytes at 320
- * kbit/s): what the rekordbox export asks of every MP3 (rekordboxShiftSec). Null where the file starts with no MPEG
- * audio frame or cannot be read.
+ * kbit/s; 6 kB for a free-format stream, whose length is found from three headers): what the rekordbox export asks of every MP3 (rekordboxShiftSec). Null where the file starts with no MPEG
+ * audio frame, cannot be read or is no regular file (a folder, a named pipe: opened non-blocking, never waited on).
  */
 export async function mp3TimingCaseOf(path: string): Promise<ReturnType<typeof mp3TimingCase>> {
   let fh: FileHandle | null = null;
   try {
-    fh = await open(path, 'r');
-    const size = (await fh.stat()).size;
+    // non-blocking: a named pipe at the path (a row's file replaced since its scan) is not waited on, as openMediaFile
+    // refuses one — its open waited for a writer, and the export with it
+    fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = await fh.stat();
+    if (!st.isFile()) return null;
+    const size = st.size;
     let start = 0;
     for (;;) {
       const next = id3v2Length(await readAt(fh, start, 10));
@@ -1849,8 +1854,11 @@ export async function mp3TimingCaseOf(path: string): Promise<ReturnType<typeof m
     const h = await readAt(fh, start, 2048);
     const m = mpegFrameLength(h, 0);
     if (m && mpegFrameLength(h, m)) return mp3TimingCase(h);
-    const free = freeFormatMpeg(h);
-    return free ? mp3TimingCase(h, free.frameBytes) : null;
+    // free format: its frame length is the distance between three headers (freeFormatMpeg), up to 2 × 2881 bytes
+    // (640 kb/s at 32 kHz) — past 2 kB from about 320 kb/s at 44.1 kHz, where lame --freeformat is used
+    const more = h.length === 2048 && h[0] === 0xff ? await readAt(fh, start, 6144) : h;
+    const free = freeFormatMpeg(more);
+    return free ? mp3TimingCase(more, free.frameBytes) : null;
   } catch {
     return null;
   } finally {

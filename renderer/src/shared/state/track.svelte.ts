@@ -123,8 +123,6 @@ class TrackState {
   }
 
   private show(t: Track): void {
-    // a track tool's "cannot act" warning is about the track it was pressed on: another track shown, it goes (ui36)
-    if (this.track?.id !== t.id) app.resolved(ABOUT.trackTool);
     this.reset(t);
     player.setSource(this.playableUrl, t.probe.durationSec, t.probe.videoDurationSec ?? 0);
     signal('track-opened', { trackId: t.id, kind: t.kind, path: t.path });
@@ -135,6 +133,9 @@ class TrackState {
 
   /** Cancel the open track's jobs and forget what was drawn: the state of `t` (or of none) before its first job. */
   private reset(t: Track | null): void {
+    // a track tool's "cannot act" (No region to keep, …) is about the track it was pressed on: it goes with that track,
+    // as it goes with the view (movedOn) — it stayed over the next track for its 12 s (ui36, tester36)
+    if (t?.id !== this.track?.id) app.resolved(ABOUT.trackTool);
     for (const c of this.controllers.values()) c.abort();
     this.controllers.clear();
     this.track = t;
