@@ -23,6 +23,11 @@ export class LibraryFoldersRepo {
       .all() as FolderRow[];
   }
 
+  /** every folder's path (no counts): what a lookup of the folder holding a file needs */
+  paths(): { path: string }[] {
+    return this.db.prepare('SELECT path FROM library_folders').all() as { path: string }[];
+  }
+
   idByPath(path: string): string | undefined {
     return (this.db.prepare('SELECT id FROM library_folders WHERE path = ?').get(path) as { id: string } | undefined)?.id;
   }

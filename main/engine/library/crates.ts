@@ -12,6 +12,7 @@ import { CrateName, StudioError, type Crate, type ImportMissing, type MethodOutp
 import { writeTx, type Db } from '../db';
 import { innermost } from '../fs/paths';
 import { CratesRepo, type CrateRow } from '../db/crates';
+import { LibraryFoldersRepo } from '../db/library-folders';
 import { newLibId } from './store';
 import { toM3u8, type M3uListed } from './m3u8';
 import { readPlaylist } from './playlists';
@@ -230,7 +231,7 @@ export class CrateService {
     if (there !== null) {
       // in a library folder already: the scan skipped it (not audio or video to it) or has not reached it yet (dj36: "add
       // its folder" of a folder the library has)
-      const folder = innermost(there, this.db.prepare('SELECT path FROM library_folders').all() as { path: string }[]);
+      const folder = innermost(there, new LibraryFoldersRepo(this.db).paths());
       if (folder) return { reason: `not in the library, though the file is there (${there}) in its folder "${folder.path}": the scan does not list it (not an audio or video file it reads), or it came after the last scan — Rescan that folder, then import the playlist again` };
       return { reason: `not in the library (the file is there: ${there}); add its folder to the library, then import the playlist again` };
     }
