@@ -11,7 +11,8 @@
  *   writes them: a key with flats in its signature (F, Bb, Eb, Ab, Db major;
  *   D, G, C, F, Bb, Eb minor) spells every root with flats, one with sharps (G,
  *   D, A, E, B, F# major; E, B, F#, C#, G# minor) with sharps; C major and A
- *   minor use the usual mixed names (Bb, Eb, Ab, C#, F#).
+ *   minor use the usual mixed names (Bb, Eb, Ab, C#, F#). A chord root outside the key's scale is named by
+ *   the degree it alters (spellChord: Bb, the borrowed bIII, in G major, not A#).
  * - 'sharps' / 'flats': always sharps, always flats.
  */
 export type Spelling = 'signature' | 'sharps' | 'flats';
@@ -84,14 +85,56 @@ export function spellKey(name: string | null, spelling: Spelling): string | null
   return name.replace(/^\s*[A-Ga-g][#♯b♭]?/, tonic);
 }
 
-/** A chord name ("Bbm", "F#", "C#dim") spelled for the track's key (its signature) or the chosen convention. */
+const LETTERS = 'CDEFGAB';
+
+/**
+ * The scale degree (0 = tonic, 6 = seventh) whose letter names a root outside the key's scale, by its interval above
+ * the tonic (semitones) and its chord's quality — the usual spelling of chromatic chords in harmony texts (Piston,
+ * Harmony, ch. 26–29; Aldwell & Schachter, Harmony and Voice Leading): in a major key the major chords a semitone
+ * under a scale note are that note lowered — the Neapolitan bII, the borrowed bIII, bVI and bVII (Bb, not A#, in G major)
+ * — and the sharp fourth is #IV; minor chords there are the note below raised (C#m, G#m in C major) but for bIII and
+ * bVII (Ebm, Bbm); in a minor key (natural minor) the Neapolitan bII, else the raised third, fourth, sixth and
+ * seventh of the melodic and harmonic minor (E, F#, A, B in C minor). Undefined for a root in the scale.
+ */
+function chromaticDegree(interval: number, minorKey: boolean, minorChord: boolean): number | undefined {
+  if (minorKey) return ({ 1: minorChord ? 0 : 1, 4: 2, 6: 3, 9: 5, 11: 6 } as Record<number, number>)[interval];
+  if (minorChord) return ({ 1: 0, 3: 2, 6: 3, 8: 4, 10: 6 } as Record<number, number>)[interval];
+  return ({ 1: 1, 3: 2, 6: 3, 8: 5, 10: 6 } as Record<number, number>)[interval];
+}
+
+/**
+ * Pitch class `pc` written with the letter of scale degree `degree` of `key` (its one name, keyTonicName, gives the
+ * tonic's letter) and one accidental; null where that needs two accidentals or is Cb, Fb, E# or B# (the names a DJ
+ * chart never uses: the signature table's name stands).
+ */
+function degreeSpelling(key: ParsedKey, degree: number, pc: number): string | null {
+  const letter = LETTERS[(LETTERS.indexOf(keyTonicName(key.pc, key.minor)[0]) + degree) % 7];
+  let d = mod12(pc - LETTER[letter]);
+  if (d > 6) d -= 12;
+  const name = d === 0 ? letter : d === 1 ? `${letter}#` : d === -1 ? `${letter}b` : null;
+  return name === null || ['Cb', 'Fb', 'E#', 'B#'].includes(name) ? null : name;
+}
+
+/**
+ * A chord name ("Bbm", "F#") spelled for the track's key or the chosen convention. 'signature' with a key: a root in
+ * the key's scale as its signature writes it (tableFor), a root outside it by the scale degree it alters
+ * (chromaticDegree: Bb and Eb in G major, not A# and D#; Db in C major, Db and E in C minor), else as the signature
+ * writes it; 'sharps' / 'flats' (or no key): that table. A name that is no chord comes back as it is.
+ */
 export function spellChord(chord: string, keyName: string | null, spelling: Spelling): string {
   const m = /^([A-G])([#♯b♭]?)(.*)$/.exec(chord);
   if (!m) return chord;
   let pc = LETTER[m[1]];
   if (m[2] === '#' || m[2] === '♯') pc++;
   if (m[2] === 'b' || m[2] === '♭') pc--;
-  return tableFor(keyName ? parseKeyName(keyName) : null, spelling)[mod12(pc)] + m[3];
+  pc = mod12(pc);
+  const key = keyName ? parseKeyName(keyName) : null;
+  if (key && spelling === 'signature') {
+    const degree = chromaticDegree(mod12(pc - key.pc), key.minor, m[3].startsWith('m') && !m[3].startsWith('maj'));
+    const name = degree === undefined ? null : degreeSpelling(key, degree, pc);
+    if (name) return name + m[3];
+  }
+  return tableFor(key, spelling)[pc] + m[3];
 }
 
 /**

@@ -70,6 +70,27 @@ describe('keys the DJ way', () => {
     assert.equal(spellChord('Am', null, 'signature'), 'Am');
   });
 
+  // dj36: a G major song's borrowed bIII was written "A#" (the sharps of G major's signature applied to every root)
+  it('a chord outside the key is named by the degree it alters: Bb in G major, Db and E in C minor', () => {
+    const inKey = (key: string, chords: string[]) => chords.map((c) => spellChord(c, key, 'signature'));
+    // G major: bII, bIII, #IV, bVI, bVII (major chords), then minor chords on the same roots
+    assert.deepEqual(inKey('G major', ['G#', 'A#', 'C#', 'D#', 'F']), ['Ab', 'Bb', 'C#', 'Eb', 'F']);
+    assert.deepEqual(inKey('G major', ['G#m', 'A#m', 'C#m', 'D#m', 'Fm']), ['G#m', 'Bbm', 'C#m', 'D#m', 'Fm']);
+    // C major: the Neapolitan Db (was C# in the mixed names), borrowed Eb, Ab, Bb, the chromatic-mediant minors
+    assert.deepEqual(inKey('C major', ['C#', 'D#', 'F#', 'G#', 'A#', 'C#m', 'G#m']), ['Db', 'Eb', 'F#', 'Ab', 'Bb', 'C#m', 'G#m']);
+    // C minor: Neapolitan Db; the raised 3rd (Picardy E), 4th, 6th and 7th of the melodic/harmonic minor
+    assert.deepEqual(inKey('C minor', ['C#', 'E', 'F#', 'A', 'B', 'Bm']), ['Db', 'E', 'F#', 'A', 'B', 'Bm']);
+    // A minor: its dominant's E and the raised 6th/7th F# and G#; the Neapolitan Bb
+    assert.deepEqual(inKey('A minor', ['E', 'F#m', 'G#', 'A#']), ['E', 'F#m', 'G#', 'Bb']);
+    // one accidental at most, never Cb/Fb/E#/B#: Db major's bIII, bVI, bVII stay E, A, B; B major's #IV stays F
+    assert.deepEqual(inKey('Db major', ['E', 'A', 'B', 'G']), ['E', 'A', 'B', 'G']);
+    assert.deepEqual(inKey('B major', ['F', 'D', 'G', 'A']), ['F', 'D', 'G', 'A']);
+    // the scale's own chords as the signature writes them; sharps/flats untouched
+    assert.deepEqual(inKey('Eb minor', ['F#', 'C#', 'G#m', 'A#m']), ['Gb', 'Db', 'Abm', 'Bbm']);
+    assert.equal(spellChord('Bb', 'G major', 'sharps'), 'A#');
+    assert.equal(spellChord('A#', 'G major', 'flats'), 'Bb');
+  });
+
   // left15: the engine named 2A "Eb minor" (analyze, export, features line, tags) while the library's default
   // 'signature' spelling showed "D# minor" (its relative major F# has sharps): one name per key now, everywhere
   it('one name per key: the engine\'s names are the signature spelling of every key, 2A is Eb minor, 2B F# major', () => {
