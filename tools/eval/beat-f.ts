@@ -16,8 +16,15 @@ export const TRIM_SEC = 5;
  * empty after trimming (mir_eval returns 0 there too).
  */
 export function beatF(est: readonly number[], ref: readonly number[], window = F_WINDOW_SEC): number {
-  const e = est.filter((t) => t >= TRIM_SEC);
-  const r = ref.filter((t) => t >= TRIM_SEC);
+  return matchF(
+    est.filter((t) => t >= TRIM_SEC),
+    ref.filter((t) => t >= TRIM_SEC),
+    window,
+  );
+}
+
+/** F-measure of `e` against `r` (both ascending, s): each reference beat matched to at most one estimate within ±window, greedily in time order. */
+function matchF(e: readonly number[], r: readonly number[], window: number): number {
   if (!e.length || !r.length) return 0;
   let i = 0;
   let hits = 0;
@@ -48,4 +55,37 @@ export function truthBeats(it: Pick<EvalItem, 'bpm' | 'introSec'>, durationSec: 
     if (t >= durationSec) return out;
     out.push(t);
   }
+}
+
+/** earlyBeats' span: the first 10 s of a track, twice what MIREX's F (TRIM_SEC) leaves out. */
+export const EARLY_SEC = 10;
+
+/**
+ * How a tracker's first beats sit against the written ones — what beatF cannot see, since it drops the first TRIM_SEC
+ * (a tracker's start-up: session 37, openmsx's boogi_marabi_redfarn.mid with its first ~22 beats ~100 ms late). Over
+ * the reference beats before `untilSec` (s; EARLY_SEC) and the estimates before it: `f`, the F-measure at ±`window` s
+ * with nothing trimmed (beatF's matching; null when no reference beat lies there — a render whose beatless intro lasts
+ * past `untilSec` has nothing to score; 0 when no estimate does); for each such reference beat, the nearest
+ * estimate within half the reference interval at that beat (the next interval for the last beat; 0.5 s for a lone
+ * beat): `meanOffset` the mean of estimate − reference (s; > 0: late), `meanAbsOffset` the mean of its absolute value
+ * (s), both null when no beat has one; `found` how many reference beats have one, of `written`. `est`, `ref`: beat
+ * times in seconds, ascending.
+ */
+export function earlyBeats(est: readonly number[], ref: readonly number[], untilSec = EARLY_SEC, window = F_WINDOW_SEC): { f: number | null; meanOffset: number | null; meanAbsOffset: number | null; found: number; written: number } {
+  const e = est.filter((t) => t >= 0 && t < untilSec);
+  const r = ref.filter((t) => t >= 0 && t < untilSec);
+  let sum = 0;
+  let sumAbs = 0;
+  let found = 0;
+  for (let k = 0; k < ref.length; k++) {
+    if (!(ref[k] >= 0 && ref[k] < untilSec)) continue;
+    const half = (k + 1 < ref.length ? ref[k + 1] - ref[k] : k > 0 ? ref[k] - ref[k - 1] : 0.5) / 2;
+    let best: number | null = null;
+    for (const t of est) if (Math.abs(t - ref[k]) <= half && (best === null || Math.abs(t - ref[k]) < Math.abs(best - ref[k]))) best = t;
+    if (best === null) continue;
+    found++;
+    sum += best - ref[k];
+    sumAbs += Math.abs(best - ref[k]);
+  }
+  return { f: r.length ? matchF(e, r, window) : null, meanOffset: found ? sum / found : null, meanAbsOffset: found ? sumAbs / found : null, found, written: r.length };
 }

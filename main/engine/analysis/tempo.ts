@@ -100,7 +100,8 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   // unsure (LEVEL_TUNING.tempoNetExpert, tempoNetGate 2.5: decision21 arm P5); long tracks' results change too, so no
   // sameAs (a library re-runs tempo on every track). 16: a seamless loop under 4 s has the tempo of the loop played
   // round (loopTempo)
-  readonly version = 19;
+  readonly version = 20;
+  // 20: the beat grid's ends trimmed on smoothed beat strengths (BeatTrim 'smoothed', beats37): the grid starts with the music, not a beat or three after it
   // 19: the beat grid's beats tracked with the frames' energy (LEVEL_TUNING.beatEnergy 2, decision30b): on the kick, not the off-beat
   // 18: the confidence times the swell's share (confidence.ts SMOOTH_FLOOR/CEIL: a held chord's beating partials are no onsets; tester23)
   // 15: the confidence times min(1, repeat ÷ REPEAT_FLOOR): a pulse whose bar does not repeat (short speech) is not believed (conf12); 11: a tempo change is kept only where every step section has a sure tempo of its own (leastSureSection); 12: the confidence map refitted with dev2 (tools/eval/dev2-set.ts); 13: the octave by the learned chooser (octave-net.ts); 14: the confidence times the share of the track at the tempo (hold); the analysed length (brief, fewBeats) recorded, not weighed by the map
@@ -493,8 +494,9 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   const beatFrames = levelBeats ?? trackBeats(p.env, period);
   const diffs = bands ? beatDiffs(bands, beatFrames) : null;
   // the beat grid's beats: tracked again with the frames' energy (tuning.beatEnergy), so they land on the kick rather
-  // than on an off-beat hi-hat; the meter, the period fit and the confidence keep the envelope's own beats above
-  const gridFrames = tuning.beatEnergy && bands ? trackBeats(p.env, period, 100, beatEnergyLocal(p.env, bands, period, tuning.beatEnergy)) : beatFrames;
+  // than on an off-beat hi-hat; the meter, the period fit and the confidence keep the envelope's own beats above. Their
+  // ends are trimmed on smoothed strengths (BeatTrim 'smoothed', tempo 20), so the grid starts with the music
+  const gridFrames = trackBeats(p.env, period, 100, tuning.beatEnergy && bands ? beatEnergyLocal(p.env, bands, period, tuning.beatEnergy) : smoothEnv(p.env, period), 'smoothed');
   const beats = gridFrames.map((f) => Math.round((t0 + f / fps) * 1000) / 1000).filter((t) => t >= 0);
   // The comb's resolution is limited by the frame rate; a straight line through the beat
   // positions (which the DP placed freely) gives the tempo of a steady track more precisely.
@@ -1466,11 +1468,26 @@ function fitPeriod(beats: number[], period: number): number | null {
 }
 
 /**
+ * How trackBeats trims the beats at either end of its path (silence or a beatless intro before the music, silence after
+ * it): each end's beats are dropped while their strength is under half the RMS of all the beats' strengths, a beat's
+ * strength being its local score. 'beat' (the tempo's own tracking: the meter, the period fit and the calibrated
+ * confidence's evidence were fitted on it): the beat's own local score. 'smoothed' (the beat grid's beats, tempo 20):
+ * the mean of its and its neighbours' local scores weighted ½, 1, ½ (those that exist: the first and last beats have
+ * one neighbour) — librosa's `beat.__trim_beats` (0.10: the strengths convolved with a 5-point Hann window, zeros at
+ * its ends, 'same'; threshold ½ the RMS) with the window's weights renormalised at the ends instead of the zero padding
+ * that makes the first beat look weak. A groove's unaccented beats (beat 2 with no kick) are weak alone but not among
+ * strong neighbours, so the grid no longer starts one to three beats late (session 37: 29 of 77 dev renders with the
+ * tempo right), and a beatless intro's few weak onsets no longer hold up a run of beats before the music.
+ */
+export type BeatTrim = 'beat' | 'smoothed';
+
+/**
  * Ellis (2007) dynamic-programming beat tracker on an onset envelope with a
  * known period (frames). `local`: smoothEnv(env, period) when the caller has
- * it already (it is the tracker's local score).
+ * it already (it is the tracker's local score). Returns the beats' envelope
+ * frames, ascending, the ends trimmed by `trim` (BeatTrim).
  */
-export function trackBeats(env: Float64Array, period: number, tightness = 100, local: Float64Array = smoothEnv(env, period)): number[] {
+export function trackBeats(env: Float64Array, period: number, tightness = 100, local: Float64Array = smoothEnv(env, period), trim: BeatTrim = 'beat'): number[] {
   const n = env.length;
   const C = new Float64Array(n);
   const back = new Int32Array(n).fill(-1);
@@ -1508,8 +1525,9 @@ export function trackBeats(env: Float64Array, period: number, tightness = 100, l
   const beats: number[] = [];
   for (let t = last; t >= 0; t = back[t]) beats.push(t);
   beats.reverse();
-  // Trim weak beats at both ends (silence before/after the music).
-  const strength = beats.map((b) => local[b]);
+  // Trim weak beats at both ends (silence before/after the music): BeatTrim.
+  const own = beats.map((b) => local[b]);
+  const strength = trim === 'beat' ? own : own.map((v, i) => (0.5 * (own[i - 1] ?? 0) + v + 0.5 * (own[i + 1] ?? 0)) / (1 + (i > 0 ? 0.5 : 0) + (i + 1 < own.length ? 0.5 : 0)));
   const rmsB = Math.sqrt(strength.reduce((s, v) => s + v * v, 0) / strength.length);
   let a = 0;
   let b = beats.length;
