@@ -14,6 +14,24 @@ const only = process.argv[2]; // optional: node | renderer
 const clean = (sub) => rmSync(new URL(`../out/${sub}`, import.meta.url), { recursive: true, force: true });
 if (only !== 'renderer') ['engine', 'cli', 'main', 'preload'].forEach(clean);
 
+// The contract's modules only define (schemas, constants, pure functions), and so does zod: marked free of side
+// effects, esbuild leaves out a contract module none of whose exports a bundle uses — and zod itself where no schema
+// is left. So the analysis worker (StudioError, toErrorData, clockTime, MIN_CONFIDENCE, PICTURE_TYPES, keyTonicName:
+// all zod-free modules) neither loads zod nor builds the methods' schemas in each thread: ~0.1–0.2 s of CPU per
+// worker start (BENCHMARKS.md "Throughput (speed37)"). test/unit/build-bundles.test.ts holds the worker to it.
+const contractDir = fileURLToPath(new URL('../main/contract/', import.meta.url));
+const sideEffectFree = {
+  name: 'side-effect-free-contract',
+  setup(b) {
+    b.onResolve({ filter: /^zod$/ }, (args) => ({ path: args.path, external: true, sideEffects: false }));
+    b.onResolve({ filter: /^(@contract$|\.\.?\/)/ }, async (args) => {
+      if (args.pluginData?.sideEffectFree) return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { sideEffectFree: true } });
+      return r.errors.length || !r.path.startsWith(contractDir) ? r : { ...r, sideEffects: false };
+    });
+  },
+};
+
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -30,6 +48,7 @@ if (only !== 'renderer') {
       ...common,
       format: 'esm',
       packages: 'external',
+      plugins: [sideEffectFree],
       entryPoints: {
         'engine/index': 'main/engine/index.ts',
         'engine/analysis-worker': 'main/engine/library/worker.ts',

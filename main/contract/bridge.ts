@@ -1,4 +1,4 @@
-import type { StudioErrorData } from './errors';
+import type { StudioErrorData } from './error-schemas';
 import type { EventName, EventPayload, Progress } from './events';
 import type { MethodName } from './methods';
 

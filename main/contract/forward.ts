@@ -1,4 +1,4 @@
-import type { StudioErrorData } from './errors';
+import type { StudioErrorData } from './error-schemas';
 import { exposedMethodNames, methodSpec, type MethodName } from './methods';
 import { RpcServer, type CallOptions, type Handlers, type Port } from './rpc';
 

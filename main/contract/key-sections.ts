@@ -9,7 +9,7 @@
  * track; the sections are told next to it, never folded into it.
  */
 import { z } from 'zod';
-import { clockTime } from './tempo-sections';
+import { clockTime } from './clock-time';
 
 /** One section of a track whose key changes: `start`, `end` in seconds of the track; `key` as the library's key ("G major", "A minor"). */
 export const KeySection = z.object({ start: z.number(), end: z.number(), key: z.string() });

@@ -6,7 +6,7 @@
  * reference's (the released checkpoints were trained on them); this says which span each covers, in the chat and in
  * `studio ask`. The one rule of both; zod-free, no DOM.
  */
-import { clockTime } from './tempo-sections';
+import { clockTime } from './clock-time';
 
 /** the fields of an asked medium (AskResult inputs.media) the spans are read from */
 export interface SpanMedium {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { StudioError, isStudioErrorData, toErrorData, type StudioErrorData } from './errors';
+import { StudioError, isStudioErrorData, toErrorData } from './errors';
+import type { StudioErrorData } from './error-schemas';
 import { Progress, events, type EventName, type EventPayload } from './events';
 import { isMethodName, methodSpec, type MethodArgs, type MethodInput, type MethodName, type MethodOutput } from './methods';
 import { CallId, MAX_ARGS_DEPTH, ToCallee, ToCaller, nestingExceeds, type WireResponse } from './wire';

@@ -6,7 +6,7 @@
  * 70.0: half)"). Pure.
  */
 import { parseKeyName } from './key-spelling';
-import { MIN_CONFIDENCE } from './methods';
+import { MIN_CONFIDENCE } from './confidence';
 
 /** what the tags state: `bpm` in BPM, `key` in the studio's naming ("A minor") where it parsed, `keyText` as written */
 export interface TaggedTempoKey {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StudioErrorData } from './errors';
+import { StudioErrorData } from './error-schemas';
 import { Progress } from './events';
 
 /**
