@@ -395,12 +395,15 @@ if (args.product) {
     for (const item of items) {
       const cp = join(cdir, `${item.file}.json`);
       if (!existsSync(cp)) {
-        if (k++ % sn !== si) {
+        // a stable share per shard: the row's place among every row (a count of uncached rows shifts as the other shards write)
+        if (k % sn !== si) {
+          k++;
           left++;
           continue;
         }
         writeFileSync(cp, JSON.stringify(productRow(join(dir, item.file))));
       }
+      k++;
       rows.push({ item, r: JSON.parse(readFileSync(cp, 'utf8')) as ProductRow });
     }
     out.set(name, rows);

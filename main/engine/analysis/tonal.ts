@@ -165,8 +165,14 @@ export interface ChromaOptions {
    * log(1 + 30·0.14) / log(31) = 0.48 of it. Only the whole-track mean chroma reads it (the profile correlation and the
    * key's evidence, estimateKey's texture.profile); the frames' triads, the chords, the key-change flag and the key net
    * read the uncompressed chroma as before. Why: a loud bass's root (its fundamental and octave partials, all one pitch
-   * class) made every other tone of a frame fall under the floor — a C major piano's E, even at full velocity, read
-   * 0.00–0.03 in the mean chroma under a bass at 127 (BENCHMARKS.md "Key: weak thirds (key37)").
+   * class) makes every other tone of a frame fall under the floor — a C major piano's E, even at full velocity, reads
+   * 0.00–0.03 in the mean chroma under a bass at velocity 127, and a third 17 dB down reads 0.00 even alone.
+   * Tried, off (0) by default (key37, session 37; BENCHMARKS.md "Key: weak thirds (key37)", tools/eval/key-weak.ts
+   * --product): at γ 10 and 30 the shipped key's MIREX is unchanged on eval dev, dev2 and key-set, but with the key map
+   * as fitted (confidence.ts, on the uncompressed evidence) the stated confidence's ECE rises by more than 0.01 on eval
+   * dev (0.043 → 0.073 / 0.080), dev2 (0.041 → 0.058 / 0.064) and key-set (0.121 → 0.136 / 0.170) and more drums and
+   * drones are stated sure (eval dev 3 → 5 / 6); at 30 dev2's profile key also loses 0.9 of MIREX (193.7 → 192.8). It
+   * needs the key map refitted on its evidence (calibrate.ts) to be judged again.
    */
   peakLog?: number;
 }
