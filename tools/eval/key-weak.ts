@@ -240,7 +240,10 @@ const bandsNorm = (t: number, bassShare: number): Mean => (f, active) => {
 const VARIANTS: Record<string, Mean> = {
   'shipped (thr 0.2)': thr(0.2),
   'refold (check = shipped)': refold((_, __, m) => m, 0.2),
+  'thr 0.1': thr(0.1),
+  'thr 0.05': thr(0.05),
   'thr 0': thr(0),
+  'bands 0.2': bands(0.2),
   'bandsnorm 0.2 b0.5': bandsNorm(0.2, 0.5),
   'log10 0.2': refold((fm, _, m) => Math.log1p((10 * m) / fm), 0.2),
   'log30 0.2': refold((fm, _, m) => Math.log1p((30 * m) / fm), 0.2),
