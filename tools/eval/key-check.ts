@@ -22,6 +22,9 @@
 //
 //   node --import tsx tools/eval/key-check.ts FILE [FILE …] [--peers]
 //   nice -n 10 node --import tsx tools/eval/key-check.ts --dev [--eval test/output/eval] [--key-set test/output/key-set] [--cache test/output/key-check] [--shard I/N] [--list]
+//
+// --peak-log G (key37): the profile key's chroma compression (TonalOptions.peakLog; 0 = before key37), in both modes; give
+// each setting its own --cache.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -110,7 +113,7 @@ function peers(path: string): string {
 }
 
 async function fileReport(path: string, withPeers: boolean): Promise<void> {
-  const a = new TonalAnalyser({ keyNet: false, bassHz: KEY_NET_BASS_HZ });
+  const a = new TonalAnalyser({ keyNet: false, bassHz: KEY_NET_BASS_HZ, peakLog: PEAK_LOG });
   await analyzeFile(path, [a]);
   const s = stagesOf(a);
   const k = s.result.key;
@@ -179,7 +182,7 @@ function devRows(sets: [string, string, string][], cacheDir: string, shard: [num
         }
         const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', join(dir, item.file), '-map', '0:a:0', '-ac', '1', '-ar', '44100', '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
         const pcm = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength >> 2);
-        const a = new TonalAnalyser({ keyNet: false, bassHz: KEY_NET_BASS_HZ });
+        const a = new TonalAnalyser({ keyNet: false, bassHz: KEY_NET_BASS_HZ, peakLog: PEAK_LOG });
         a.init(44100, 1);
         for (let i = 0; i < pcm.length; i += 4096) a.process([pcm.slice(i, Math.min(pcm.length, i + 4096))]);
         const s = stagesOf(a);
@@ -204,8 +207,11 @@ const { values: args, positionals } = parseArgs({
     cache: { type: 'string', default: 'test/output/key-check' },
     shard: { type: 'string', default: '0/1' },
     list: { type: 'boolean', default: false },
+    /** TonalOptions.peakLog for the profile key (key37; default: the shipped TONAL_DEFAULTS.peakLog; 0: the chroma before key37) */
+    'peak-log': { type: 'string' },
   },
 });
+const PEAK_LOG = args['peak-log'] !== undefined ? Number(args['peak-log']) : undefined;
 
 if (args.dev) {
   const sets: [string, string, string][] = [

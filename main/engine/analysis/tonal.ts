@@ -156,6 +156,25 @@ export interface ChromaOptions {
   /** 'nnls': the dictionary's lowest and highest notes (MIDI) */
   nnlsLow?: number;
   nnlsHigh?: number;
+  /**
+   * key37: γ of the logarithmic compression of the chroma the key profile is correlated with (0: none, that chroma is
+   * the per-frame chroma itself). Each spectral peak's magnitude m counts as log(1 + γ·m / m_max), m_max the frame's
+   * strongest bin's magnitude (Müller & Ewert's log compression, the "CLP" chroma of the Chroma Toolbox, 2011, here per
+   * peak before the fold), so the per-frame floor (KeyOptions.threshold, 0.2 of the frame's strongest pitch class) sits
+   * at a fixed step in dB instead of at −14 dB of linear magnitude: at γ = 30 a peak 17 dB under the strongest counts
+   * log(1 + 30·0.14) / log(31) = 0.48 of it. Only the whole-track mean chroma reads it (the profile correlation and the
+   * key's evidence, estimateKey's texture.profile); the frames' triads, the chords, the key-change flag and the key net
+   * read the uncompressed chroma as before. Why: a loud bass's root (its fundamental and octave partials, all one pitch
+   * class) makes every other tone of a frame fall under the floor — a C major piano's E, even at full velocity, reads
+   * 0.00–0.03 in the mean chroma under a bass at velocity 127, and a third 17 dB down reads 0.00 even alone.
+   * Tried, off (0) by default (key37, session 37; BENCHMARKS.md "Key: weak thirds (key37)", tools/eval/key-weak.ts
+   * --product): at γ 10 and 30 the shipped key's MIREX is unchanged on eval dev, dev2 and key-set, but with the key map
+   * as fitted (confidence.ts, on the uncompressed evidence) the stated confidence's ECE rises by more than 0.01 on eval
+   * dev (0.043 → 0.073 / 0.080), dev2 (0.041 → 0.058 / 0.064) and key-set (0.121 → 0.136 / 0.170) and more drums and
+   * drones are stated sure (eval dev 3 → 5 / 6); at 30 dev2's profile key also loses 0.9 of MIREX (193.7 → 192.8). It
+   * needs the key map refitted on its evidence (calibrate.ts) to be judged again.
+   */
+  peakLog?: number;
 }
 
 export interface KeyOptions {
@@ -264,7 +283,7 @@ export interface TonalOptions extends ChromaOptions, KeyOptions {
 }
 
 /** Defaults chosen on the development set (tools/eval/key-dev.ts). */
-export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, chromaFrom: 'fold', nnlsDecays: NNLS_DEFAULTS.decays, nnlsLow: NNLS_DEFAULTS.lowNote, nnlsHigh: NNLS_DEFAULTS.highNote, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', nnlsChordWeight: 1, nnlsTriadShare: 0.5, nnlsProfileShare: 0.25, tonicWeight: 0, dorianRatio: 0, relativeLeadShare: 0, relativeLeadMajor: 0, relativeDominantShare: 0, relativeDominantFrom: 'fold', tune: true, keyNet: true };
+export const TONAL_DEFAULTS: Required<TonalOptions> = { profile: 'temperley', exponent: 1, harmonics: 1, harmonicDecay: 0.6, bassHz: 0, chromaFrom: 'fold', nnlsDecays: NNLS_DEFAULTS.decays, nnlsLow: NNLS_DEFAULTS.lowNote, nnlsHigh: NNLS_DEFAULTS.highNote, peakLog: 0, threshold: 0.2, bassWeight: 0, chordWeight: 2, firstWeight: 0, modeFrom: 'blend', nnlsChordWeight: 1, nnlsTriadShare: 0.5, nnlsProfileShare: 0.25, tonicWeight: 0, dorianRatio: 0, relativeLeadShare: 0, relativeLeadMajor: 0, relativeDominantShare: 0, relativeDominantFrom: 'fold', tune: true, keyNet: true };
 
 /**
  * Per-frame pitch content before the tuning is known: for every frame, NF = 60
@@ -276,6 +295,10 @@ export class PitchFrames {
   fine = new Float32Array(NF * 256);
   /** the bass chroma's bins (only when ChromaOptions.bassHz > 0) */
   bass: Float32Array | null;
+  /** ChromaOptions.peakLog > 0: the compressed peaks' bins (the profile chroma, profileChroma), else null */
+  profileFine: Float32Array | null;
+  /** the current frame's strongest bin magnitude (newFrame's maxPower, square-rooted; 0: not given, no compressed bins) */
+  private frameRef = 0;
   energy: number[] = [];
   /** Σ m·cos(2π·midi), Σ m·sin(2π·midi) over every peak (m its weight, midi its fractional MIDI note on A440) */
   tuneRe = 0;
@@ -297,8 +320,10 @@ export class PitchFrames {
       nnlsDecays: opts.nnlsDecays ?? NNLS_DEFAULTS.decays,
       nnlsLow: opts.nnlsLow ?? NNLS_DEFAULTS.lowNote,
       nnlsHigh: opts.nnlsHigh ?? NNLS_DEFAULTS.highNote,
+      peakLog: opts.peakLog ?? 0,
     };
     this.bass = this.opts.bassHz > 0 ? new Float32Array(NF * 256) : null;
+    this.profileFine = this.opts.peakLog > 0 ? new Float32Array(NF * 256) : null;
     if (this.opts.chromaFrom !== 'fold' || keepPeaks) {
       this.peakFreq = new Float32Array(4096);
       this.peakMag = new Float32Array(4096);
@@ -318,14 +343,27 @@ export class PitchFrames {
     return this.opts.chromaFrom === 'nnls-triads' ? this.noteChroma(cents) : chroma;
   }
 
+  /**
+   * The chroma the key profile is correlated with (ChromaOptions.peakLog > 0): per frame, 12 values C..B (frame-major,
+   * as `chroma`) of the log-compressed peaks folded on the note centres of a tuning (`cents` from A440); null when
+   * peakLog is 0 (the profile then reads `chroma`).
+   */
+  profileChroma(cents: number): Float32Array | null {
+    return this.profileFine ? foldChroma(this.profileFine, this.frames, cents) : null;
+  }
+
   /** Per-frame chroma by note transcription (nnlsChroma; chromaFrom other than 'fold' only: the peaks are kept then). */
   noteChroma(cents: number): Float32Array {
     if (!this.peakFreq) throw new Error('PitchFrames.noteChroma: peaks not kept (chromaFrom fold)');
     return nnlsChroma(this.peakFreq!, this.peakMag!, this.peakStart, this.frames, this.peakCount, cents, { decays: this.opts.nnlsDecays, lowNote: this.opts.nnlsLow, highNote: this.opts.nnlsHigh });
   }
 
-  /** Start a frame of total in-band power `energy`. */
-  newFrame(energy: number): void {
+  /**
+   * Start a frame of total in-band power `energy` (Σ of the power spectrum's bins, 65–2100 Hz); `maxPower` its
+   * strongest bin's power there (the reference of ChromaOptions.peakLog; without it this frame adds no compressed bins).
+   */
+  newFrame(energy: number, maxPower = 0): void {
+    this.frameRef = Math.sqrt(maxPower);
     if ((this.frames + 1) * NF > this.fine.length) {
       const grow = (a: Float32Array) => {
         const b = new Float32Array(a.length * 2);
@@ -334,6 +372,7 @@ export class PitchFrames {
       };
       this.fine = grow(this.fine);
       if (this.bass) this.bass = grow(this.bass);
+      if (this.profileFine) this.profileFine = grow(this.profileFine);
     }
     this.energy.push(energy);
     this.peakStart.push(this.peakCount);
@@ -364,6 +403,10 @@ export class PitchFrames {
     const off = (this.frames - 1) * NF;
     // As HPCP: a peak also counts for the notes whose harmonics it may be (f/2, f/3, …), with decaying weight.
     for (let h = 1, hw = 1; h <= o.harmonics; h++, hw *= o.harmonicDecay) put(this.fine, off, midi0 - SUBHARMONIC_SEMITONES[h], hw * mag);
+    if (this.profileFine && this.frameRef > 0) {
+      const c = Math.log1p((o.peakLog * mag) / this.frameRef);
+      for (let h = 1, hw = 1; h <= o.harmonics; h++, hw *= o.harmonicDecay) put(this.profileFine, off, midi0 - SUBHARMONIC_SEMITONES[h], hw * c);
+    }
     if (this.bass && freq < o.bassHz) put(this.bass, off, midi0, mag);
   }
 }
@@ -509,7 +552,7 @@ export class TonalAnalyser implements Analyser<TonalResult> {
       e += P[k];
       if (P[k] > maxP) maxP = P[k];
     }
-    this.pf.newFrame(e);
+    this.pf.newFrame(e, maxP);
     if (!(maxP > 0)) return;
     bandFloors(P, this.kmin, this.kmax, this.floors, this.floorScratch);
     pickSpectralPeaks(P, this.kmin, this.kmax, maxP, fs, N, this.onPeak);
@@ -538,7 +581,8 @@ export class TonalAnalyser implements Analyser<TonalResult> {
     const tonic = this.opts.tonicWeight || this.opts.dorianRatio ? phraseEndChroma(this.chroma, nf, active, this.pf.energy) : undefined;
     // KeyOptions.relativeDominantShare (key19, off by default): the triad frames it counts
     const dominantTriads = this.opts.relativeDominantShare > 0 ? (this.opts.relativeDominantFrom === 'nnls' ? frameTriads(nnls ?? this.pf.noteChroma(this.tuningCents), nf, active) : triads) : undefined;
-    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard: cadenceTriads, minutes: (nf * hopSec) / 60, nnls, pitched: this.pitchedShare, tonic, dominantTriads });
+    const profile = this.pf.profileChroma(this.tuningCents) ?? undefined;
+    const key = estimateKey(this.chroma, nf, active, this.opts.profile, this.opts.threshold, bass, this.opts, triads, { heard: cadenceTriads, minutes: (nf * hopSec) / 60, nnls, pitched: this.pitchedShare, tonic, dominantTriads, profile });
     key.tuningCents = Math.round(this.tuningCents * 10) / 10;
     // knet22: the learned key net's key where it is sure enough (TonalOptions.keyNet; never where no key is stated)
     if (this.opts.keyNet && key.key !== null) this.keyNetTop = applyKeyNet(key, this.chroma, bass ?? new Float32Array(nf * 12), this.pf.energy, active, nf);
@@ -643,11 +687,13 @@ export function meanChroma(chroma: Float32Array, frames: number, active: boolean
  * read from `chroma`. `texture.nnls` (chromaFrom 'nnls-blend'; frames × 12, nnls-chroma.ts): blended into the key's
  * choice by `opts.nnlsProfileShare` (the mean chroma) and `opts.nnlsTriadShare` (the harmonic-function score of its
  * frame triads); the evidence stays `chroma`'s and `triads`'. `texture.pitched` (TonalAnalyser.pitchedShare, 0..1) is
- * recorded as KeyEvidence.pitched (1 when absent). `texture.tonic` (phraseEndChroma, 12 shares) feeds KeyOptions.tonicWeight
+ * recorded as KeyEvidence.pitched (1 when absent). `texture.profile` (frames × 12, PitchFrames.profileChroma: the log-compressed
+ * peaks of ChromaOptions.peakLog) is the chroma the mean (the profile correlation, KeyEvidence fit/spread/scale) is read
+ * from instead of `chroma`; the frames' triads and voices still read `chroma`. `texture.tonic` (phraseEndChroma, 12 shares) feeds KeyOptions.tonicWeight
  * and KeyOptions.dorianRatio (both off by default; without it they do nothing).
  */
-export function estimateKey(chroma: Float32Array, frames: number, active: boolean[], profile: KeyProfileName, threshold = 0, bass?: Float32Array, opts: KeyOptions = {}, triads?: Int8Array, texture: { heard?: Int8Array; minutes?: number; nnls?: Float32Array; pitched?: number; tonic?: number[]; dominantTriads?: Int8Array } = {}): KeyResult {
-  let { mean, used } = meanChroma(chroma, frames, active, threshold);
+export function estimateKey(chroma: Float32Array, frames: number, active: boolean[], profile: KeyProfileName, threshold = 0, bass?: Float32Array, opts: KeyOptions = {}, triads?: Int8Array, texture: { heard?: Int8Array; minutes?: number; nnls?: Float32Array; pitched?: number; tonic?: number[]; dominantTriads?: Int8Array; profile?: Float32Array } = {}): KeyResult {
+  let { mean, used } = meanChroma(texture.profile ?? chroma, frames, active, threshold);
   if (!used) return { key: null, tonic: null, mode: null, confidence: 0, camelot: null, openKey: null, strengths: new Array(24).fill(0), chroma: mean };
   const bassMean = bass && opts.bassWeight ? meanChroma(bass, frames, active, 0).mean : undefined;
   const tri = triads ?? frameTriads(chroma, frames, active);
