@@ -103,7 +103,7 @@ export async function selectTracks(engine: EngineHost, paths: readonly string[],
         gone.length ? `${list(gone)} ${gone.length === 1 ? 'does' : 'do'} not exist` : null,
         missing.length ? `${list(missing)} ${missing.length === 1 ? 'holds' : 'hold'} no track of the library` : null,
       ].filter(Boolean).join('; ');
-      throw new NotFound(`${why}: nothing was written.${missing.length ? ' Add the folder in the app (or studio analyze FOLDER --db DATA_DIR/studio.sqlite), then write the tags.' : ' Check the path.'}`);
+      throw new NotFound(`${why}: nothing was written.${missing.length ? ' Add the folder in the app (or studio analyze FOLDER --data-dir DATA_DIR), then write the tags.' : ' Check the path.'}`);
     }
   }
   const byPath = [...chosen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
