@@ -372,19 +372,26 @@ async function askCommand(argv: string[]): Promise<void> {
   if (values.features && !values.audio && !values.video) fail('--features needs the track: --audio FILE (or --video FILE)', 2);
   const provider = values.provider ?? 'auto';
   if (!['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'].includes(provider)) fail(`--provider must be auto, cpu, cuda, webgpu, dml or coreml, got "${provider}"`, 2);
+  // every "note: …" the plain output prints on stderr, in its words and order: --json carries them as `notes`
+  // (cliui37: a script reading --json learnt neither which pack answered nor that nothing could be cached)
+  const notes: string[] = [];
+  const note = (text: string) => {
+    notes.push(text);
+    if (!values.json) process.stderr.write(`note: ${text}\n`);
+  };
   // no --pack: the pack the app answers with (the data folder's chosen pack, else the one installed: defaultPack)
   let packPath = values.pack;
   if (!packPath) {
     const found = defaultPack(values['data-dir'] ?? defaultDataDir());
     if (found.path === null) fail(found.message, 1, 'MODEL_MISSING');
     packPath = found.path;
-    if (!values.json) process.stderr.write(`note: model pack ${found.how === 'chosen' ? 'chosen in the app' : 'installed'}: ${packPath}\n`);
+    note(`model pack ${found.how === 'chosen' ? 'chosen in the app' : 'installed'}: ${packPath}`);
   }
   // the pack and the media are given: nothing of the data folder is read but its cache of projected media
   // (--features analyses the track on that throwaway engine's own database; no waveform: nothing keeps it)
   const askData = values['data-dir'] ?? defaultDataDir();
   const unwritable = cacheProblem(askData, join(askData, 'cache'));
-  if (unwritable && !values.json) process.stderr.write(`note: ${unwritable}\n`);
+  if (unwritable) note(unwritable);
   const { engine, cleanup } = readOnlyEngine(join(askData, 'cache'), values.features ? { STUDIO_LIBRARY_WAVEFORM: '0' } : {});
   try {
     await engine.start();
@@ -400,7 +407,7 @@ async function askCommand(argv: string[]): Promise<void> {
     if (values.features) {
       const track = resolve((values.audio ?? values.video)!);
       const features = await featuresOf(engine, track);
-      if (!features) process.stderr.write(`note: the analysis of "${basename(track)}" is sure of nothing to state (no features line): the input is the media alone\n`);
+      if (!features) note(`the analysis of "${basename(track)}" is sure of nothing to state (no features line): the input is the media alone`);
       input = inputWithText(features ?? '', values);
     }
     const result = await engine.call(
@@ -431,14 +438,16 @@ async function askCommand(argv: string[]): Promise<void> {
         },
       },
     );
-    if (values.json) {
-      process.stdout.write(JSON.stringify({ answer: result.answer, tokenIds: result.tokenIds, timings: result.timings, provider: result.provider, fallbacks: result.fallbacks, inputs: result.inputs, stoppedBy: result.stoppedBy, promptCut: result.promptCut }) + '\n');
-    } else {
+    if (!values.json) {
       if (!streamed) process.stdout.write(result.answer);
       process.stdout.write('\n');
-      for (const f of result.fallbacks) process.stderr.write(`note: ${f.provider} was not used: ${f.reason}\n`);
-      if (result.promptCut) process.stderr.write(`note: ${promptCutText(result.promptCut)}\n`);
-      if (result.inputs.spanNote) process.stderr.write(`note: ${result.inputs.spanNote}\n`);
+    }
+    for (const f of result.fallbacks) note(`${f.provider} was not used: ${f.reason}`);
+    if (result.promptCut) note(promptCutText(result.promptCut));
+    if (result.inputs.spanNote) note(result.inputs.spanNote);
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ answer: result.answer, tokenIds: result.tokenIds, timings: result.timings, provider: result.provider, fallbacks: result.fallbacks, inputs: result.inputs, stoppedBy: result.stoppedBy, promptCut: result.promptCut, notes }) + '\n');
+    } else {
       const t = result.timings;
       process.stderr.write(
         `[${result.provider}] first token ${(t.firstTokenMs / 1000).toFixed(2)} s, ${t.tokensPerSec.toFixed(1)} tokens/s, ${t.tokens} tokens (${result.stoppedBy})\n`,
@@ -446,7 +455,7 @@ async function askCommand(argv: string[]): Promise<void> {
     }
   } catch (err) {
     const e = toErrorData(err);
-    if (values.json) process.stdout.write(JSON.stringify({ error: e }) + '\n');
+    if (values.json) process.stdout.write(JSON.stringify({ error: e, notes }) + '\n');
     // an answer cut short ends its line: on a terminal the message was glued to it ("U minorstudio: …", tester29b)
     if (streamed) process.stdout.write('\n');
     process.stderr.write(`studio: ${askFailure(e, streamed)}\n`);
