@@ -428,6 +428,31 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     assert.deepEqual(await studio.sp.toastTexts('error'), []);
   });
 
+  test('a crate named through an input method (IME): the Enter that commits the composition makes no crate; the next one makes it under the committed name (cliui37)', async () => {
+    // before: the name box made the crate at any Enter, so a Japanese name's committing Enter made "にほん" (the reading
+    // being composed) instead of waiting for "日本"; Escape, the IME's own "drop the composition", dropped the box
+    const { page } = studio.sp;
+    await lib.show();
+    await page.getByTestId('crate-new').click();
+    const input = page.getByTestId('crate-name-input');
+    await input.focus();
+    const m = await studio.sp.mark();
+    // Chromium's own IME path, as an IME drives it (DevTools' Input.imeSetComposition), then the committed text
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Input.imeSetComposition', { text: 'にほん', selectionStart: 3, selectionEnd: 3 });
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await cdp.send('Input.insertText', { text: '日本' });
+    assert.equal(await input.inputValue(), '日本', 'still being named, with the committed text');
+    await studio.sp.screenshot('cliui37-crate-name-ime');
+    await input.press('Enter');
+    const made = await studio.sp.waitForEvent('crate-created', { after: m });
+    // the first crate made since the composition began is the committed name's: nothing was made at its Enter
+    assert.equal((made.detail as { name?: string }).name, '日本', JSON.stringify(made.detail));
+    assert.deepEqual(await page.getByTestId('crate').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')).filter((n) => /日本|にほん/.test(n ?? ''))), ['日本']);
+    await cdp.detach();
+  });
+
   test('Export ▾ → CSV, JSON and rekordbox XML of a large library show their progress, and Cancel stops the engine\'s job: its count at the stop said, nothing downloaded, no file or .tmp left (cli36, cliui37)', async () => {
     // the engine side is cli-crates.test.ts's; here the page's bar and button. 30,000 rows more (the four's rows and
     // analyses copied in SQL under new ids and paths: a scan of as many files would cost minutes) — the last test of
