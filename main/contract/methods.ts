@@ -1504,7 +1504,21 @@ export const methods = {
     output: z.object({
       writable: z.array(z.string()),
       refused: z.array(z.object({ trackId: z.string(), fileName: z.string(), reason: z.string() })),
-      partial: z.array(z.object({ trackId: z.string(), fileName: z.string(), notWritten: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }) })).optional(),
+      partial: z
+        .array(
+          z.object({
+            trackId: z.string(),
+            fileName: z.string(),
+            notWritten: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }),
+            /**
+             * cliui37: with clearConflicting, the file's own BPM / key tag of a value not written that the write removes
+             * (it disagrees with our uncertain value: library:write-tags' `cleared`), the text as the file states it; absent
+             * where none is. A file whose every value asked for is in notWritten gets only these removals
+             */
+            removes: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }).optional(),
+          }),
+        )
+        .optional(),
       /**
        * dj36: the writable tracks whose file's own BPM / key tag (another program's, as the scan read it: Tags.bpm,
        * keyText) the write would replace with another tempo or key — library:write-tags' `replaced`, foreseen from the

@@ -292,7 +292,7 @@ export class LibraryService {
     const tempo = want.bpm === false ? new Map<string, TempoSection[]>() : this.store.tempoSections(ids);
     const keys = want.key === false ? new Map<string, KeySection[]>() : this.store.keySections(ids);
     // each track's verdict, in the order of `ids`: decided now, or once its file's own tags are read (below)
-    const verdicts: ({ trackId: string; refused?: { fileName: string; reason: string }; notWritten?: TagDecision['notWritten']; fileName?: string; replaced?: { bpm: string | null; key: string | null } } | { trackId: string; t: LibraryTrack; d: TagDecision; file: { size: number; mtimeMs: number; noTempoKeyTag: boolean } })[] = [];
+    const verdicts: ({ trackId: string; refused?: { fileName: string; reason: string }; notWritten?: TagDecision['notWritten']; fileName?: string; replaced?: { bpm: string | null; key: string | null }; removes?: { bpm: string | null; key: string | null } } | { trackId: string; t: LibraryTrack; d: TagDecision; file: { size: number; mtimeMs: number; noTempoKeyTag: boolean } })[] = [];
     for (const trackId of ids) {
       let t: LibraryTrack;
       try {
@@ -309,8 +309,11 @@ export class LibraryService {
       else if (d.bpm !== null || d.key !== null) {
         // what it would replace, from the tags the scan read (the file's own format first, as tempoKeyTags ranks them)
         const tags = d.probe.tags;
-        const replaced = replacedTags({ bpm: tags?.bpm === undefined ? null : String(tags.bpm), key: tags?.keyText ?? null }, { bpm: d.bpm, key: d.key }, t.key);
-        verdicts.push({ trackId, notWritten: d.notWritten, fileName: t.fileName, ...(replaced.bpm || replaced.key ? { replaced } : {}) });
+        const stored = { bpm: tags?.bpm === undefined ? null : String(tags.bpm), key: tags?.keyText ?? null };
+        const replaced = replacedTags(stored, { bpm: d.bpm, key: d.key }, t.key);
+        // the file's own tag of a value not written that clearConflicting removes, foreseen from the same stored tags
+        const removes = opts.clearConflicting && d.readsOwn ? settleTags(t, d, stored, range, true).cleared : null;
+        verdicts.push({ trackId, notWritten: d.notWritten, fileName: t.fileName, ...(replaced.bpm || replaced.key ? { replaced } : {}), ...(removes && (removes.bpm || removes.key) ? { removes } : {}) });
       }
       else verdicts.push({ trackId, t, d, file: { size: row.size, mtimeMs: row.mtime_ms, noTempoKeyTag: scanFoundNoTempoKeyTag(d.probe, row.lib_versions ?? null) } });
     }
@@ -319,6 +322,8 @@ export class LibraryService {
     // none: its read would find nulls (tags34: 10,000 such tracks read 6.7 s; one stat each instead, BENCHMARKS.md)
     const toRead = verdicts.filter((v): v is Extract<(typeof verdicts)[number], { d: TagDecision }> => 'd' in v);
     const settled = new Map<string, { fileName: string; reason: string } | undefined>();
+    /** the file's own tags settleTags removes (clearConflicting: they disagree with our uncertain value), by track */
+    const removed = new Map<string, { bpm: string | null; key: string | null }>();
     const none = { bpm: null, key: null };
     await mapLimited(toRead, 8, async ({ trackId, t, d, file }) => {
       const unchanged = async () => {
@@ -328,6 +333,7 @@ export class LibraryService {
       const own = !d.readsOwn || (file.noTempoKeyTag && (await unchanged())) ? none : await readBpmKey(t.path, d.target.format).catch(() => none);
       const s = settleTags(t, d, own, range, !!opts.clearConflicting);
       settled.set(trackId, s.refused ? { fileName: t.fileName, reason: s.refused.message } : undefined);
+      if (!s.refused && (s.cleared.bpm || s.cleared.key)) removed.set(trackId, s.cleared);
     });
     const writable: string[] = [];
     const refused: MethodOutput<'library:tag-plan'>['refused'] = [];
@@ -340,7 +346,8 @@ export class LibraryService {
       if (!no && 'replaced' in v && v.replaced) replaces.push({ trackId: v.trackId, fileName: v.fileName ?? '', replaced: v.replaced });
       // a value asked for that the write would leave out (the plan said "BPM and key" of a file it wrote the BPM of)
       const left = no ? undefined : 'd' in v ? v.d.notWritten : v.notWritten;
-      if (left && (left.bpm || left.key)) partial.push({ trackId: v.trackId, fileName: ('d' in v ? v.t.fileName : v.fileName) ?? '', notWritten: left });
+      const removes = 'd' in v ? removed.get(v.trackId) : v.removes;
+      if (left && (left.bpm || left.key)) partial.push({ trackId: v.trackId, fileName: ('d' in v ? v.t.fileName : v.fileName) ?? '', notWritten: left, ...(!no && removes ? { removes } : {}) });
     }
     return { writable, refused, partial, replaces };
   }
