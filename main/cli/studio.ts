@@ -40,9 +40,12 @@ Usage:
       message}} on stdout, the message on stderr; exit 1).
   studio ask [--pack DIR] [--audio F] [--region START:END] [--image F] [--video F]
              [--input TEXT | --features] [--greedy] [--seed N] [--max-new-tokens N]
-             [--provider auto|cpu|cuda|webgpu|dml|coreml] [--json] "instruction"
+             [--provider auto|cpu|cuda|webgpu|dml|coreml] [--json] [--data-dir DIR]
+             "instruction"
       Ask DeepResonance about media. Without --pack: the pack chosen in the app
-      (the data folder's), else the one installed (studio model list).
+      (the data folder's: --data-dir DIR or STUDIO_DATA_DIR), else the one
+      installed (studio model list); the data folder's cache keeps the media
+      encoded for the next question.
       --audio, --image, --video: the media asked about (a picture: a cover);
       --region 30:45: the seconds of --audio the model hears (default all).
       --greedy: the likeliest word each step (no sampling); --seed N: the
@@ -58,7 +61,8 @@ Usage:
       (else --video's); not with --input. --json adds "inputs": the input text
       as the model reads it and, per medium, what it was given (container,
       seconds, sample rate, channels, clips, width/height, frames).
-  studio analyze <files or folders…> [--json] [--db PATH] [--bpm-range MIN-MAX]
+  studio analyze <files or folders…> [--json] [--data-dir DIR | --db PATH]
+                 [--bpm-range MIN-MAX]
       Analyse audio/video files (folders: recursively; a playlist, .m3u or
       .m3u8: the files it lists, printed in its order, those missing
       reported) with the library's
@@ -66,15 +70,18 @@ Usage:
       chords. --json prints one JSON object per line per track (path,
       durationSec, bpm, bpmConfidence, key, keyConfidence, camelot, lufs,
       loudnessRange, truePeak, features, error; a failed file adds code:
-      DECODE_FAILED, NOT_MEDIA, …). --db writes the results into that
-      library database as the app does, with the waveform for the app to
-      draw (files already analysed and unchanged are not decoded again).
+      DECODE_FAILED, NOT_MEDIA, …). --data-dir writes the results into that
+      data folder's library (DIR/studio.sqlite, the app's and the other
+      commands' --data-dir) as the app does, with the waveform for the app to
+      draw (files already analysed and unchanged are not decoded again); --db
+      likewise into the library database file PATH. Without either nothing is
+      kept (STUDIO_DATA_DIR is not written).
       --bpm-range 70-140 shows each tempo doubled or halved into that range,
       as DJ software does (the analysis and the database keep the tempo as
       analysed).
       Exit code 1 if any file failed.
-      (--db takes the data folder's lock, as serve does; without it analyze,
-      probe and ask work while the app runs.)
+      (--data-dir and --db take the data folder's lock, as serve does; without
+      them analyze, probe and ask work while the app runs.)
   studio crate list|show NAME|export NAME OUT.m3u8|OUT.xml|FOLDER/ [--format rekordbox] [--json] [--data-dir DIR]
   studio crate import PLAYLIST [--name NAME] [--json] [--data-dir DIR]
       The Library's crates (the DJ's playlists): list them, show one's tracks
@@ -365,19 +372,26 @@ async function askCommand(argv: string[]): Promise<void> {
   if (values.features && !values.audio && !values.video) fail('--features needs the track: --audio FILE (or --video FILE)', 2);
   const provider = values.provider ?? 'auto';
   if (!['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'].includes(provider)) fail(`--provider must be auto, cpu, cuda, webgpu, dml or coreml, got "${provider}"`, 2);
+  // every "note: …" the plain output prints on stderr, in its words and order: --json carries them as `notes`
+  // (cliui37: a script reading --json learnt neither which pack answered nor that nothing could be cached)
+  const notes: string[] = [];
+  const note = (text: string) => {
+    notes.push(text);
+    if (!values.json) process.stderr.write(`note: ${text}\n`);
+  };
   // no --pack: the pack the app answers with (the data folder's chosen pack, else the one installed: defaultPack)
   let packPath = values.pack;
   if (!packPath) {
     const found = defaultPack(values['data-dir'] ?? defaultDataDir());
     if (found.path === null) fail(found.message, 1, 'MODEL_MISSING');
     packPath = found.path;
-    if (!values.json) process.stderr.write(`note: model pack ${found.how === 'chosen' ? 'chosen in the app' : 'installed'}: ${packPath}\n`);
+    note(`model pack ${found.how === 'chosen' ? 'chosen in the app' : 'installed'}: ${packPath}`);
   }
   // the pack and the media are given: nothing of the data folder is read but its cache of projected media
   // (--features analyses the track on that throwaway engine's own database; no waveform: nothing keeps it)
   const askData = values['data-dir'] ?? defaultDataDir();
   const unwritable = cacheProblem(askData, join(askData, 'cache'));
-  if (unwritable && !values.json) process.stderr.write(`note: ${unwritable}\n`);
+  if (unwritable) note(unwritable);
   const { engine, cleanup } = readOnlyEngine(join(askData, 'cache'), values.features ? { STUDIO_LIBRARY_WAVEFORM: '0' } : {});
   try {
     await engine.start();
@@ -393,7 +407,7 @@ async function askCommand(argv: string[]): Promise<void> {
     if (values.features) {
       const track = resolve((values.audio ?? values.video)!);
       const features = await featuresOf(engine, track);
-      if (!features) process.stderr.write(`note: the analysis of "${basename(track)}" is sure of nothing to state (no features line): the input is the media alone\n`);
+      if (!features) note(`the analysis of "${basename(track)}" is sure of nothing to state (no features line): the input is the media alone`);
       input = inputWithText(features ?? '', values);
     }
     const result = await engine.call(
@@ -424,14 +438,16 @@ async function askCommand(argv: string[]): Promise<void> {
         },
       },
     );
-    if (values.json) {
-      process.stdout.write(JSON.stringify({ answer: result.answer, tokenIds: result.tokenIds, timings: result.timings, provider: result.provider, fallbacks: result.fallbacks, inputs: result.inputs, stoppedBy: result.stoppedBy, promptCut: result.promptCut }) + '\n');
-    } else {
+    if (!values.json) {
       if (!streamed) process.stdout.write(result.answer);
       process.stdout.write('\n');
-      for (const f of result.fallbacks) process.stderr.write(`note: ${f.provider} was not used: ${f.reason}\n`);
-      if (result.promptCut) process.stderr.write(`note: ${promptCutText(result.promptCut)}\n`);
-      if (result.inputs.spanNote) process.stderr.write(`note: ${result.inputs.spanNote}\n`);
+    }
+    for (const f of result.fallbacks) note(`${f.provider} was not used: ${f.reason}`);
+    if (result.promptCut) note(promptCutText(result.promptCut));
+    if (result.inputs.spanNote) note(result.inputs.spanNote);
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ answer: result.answer, tokenIds: result.tokenIds, timings: result.timings, provider: result.provider, fallbacks: result.fallbacks, inputs: result.inputs, stoppedBy: result.stoppedBy, promptCut: result.promptCut, notes }) + '\n');
+    } else {
       const t = result.timings;
       process.stderr.write(
         `[${result.provider}] first token ${(t.firstTokenMs / 1000).toFixed(2)} s, ${t.tokensPerSec.toFixed(1)} tokens/s, ${t.tokens} tokens (${result.stoppedBy})\n`,
@@ -439,7 +455,7 @@ async function askCommand(argv: string[]): Promise<void> {
     }
   } catch (err) {
     const e = toErrorData(err);
-    if (values.json) process.stdout.write(JSON.stringify({ error: e }) + '\n');
+    if (values.json) process.stdout.write(JSON.stringify({ error: e, notes }) + '\n');
     // an answer cut short ends its line: on a terminal the message was glued to it ("U minorstudio: …", tester29b)
     if (streamed) process.stdout.write('\n');
     process.stderr.write(`studio: ${askFailure(e, streamed)}\n`);
@@ -477,8 +493,11 @@ async function featuresOf(engine: EngineHost, path: string): Promise<string> {
 }
 
 async function analyzeCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseCommand('analyze', argv, { allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' }, 'bpm-range': { type: 'string' } } });
-  if (positionals.length === 0) fail('analyze needs files or folders: studio analyze <files or folders…> [--json] [--db PATH] [--bpm-range MIN-MAX]', 2);
+  const { values, positionals } = parseCommand('analyze', argv, { allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' }, 'data-dir': { type: 'string' }, 'bpm-range': { type: 'string' } } });
+  if (positionals.length === 0) fail('analyze needs files or folders: studio analyze <files or folders…> [--json] [--data-dir DIR | --db PATH] [--bpm-range MIN-MAX]', 2);
+  // the data folder as every other command names it (cliui37: analyze took only --db, the database file, and refused
+  // --data-dir as an unknown option): its library database, DIR/studio.sqlite
+  if (values.db !== undefined && values['data-dir'] !== undefined) fail('analyze: --data-dir DIR is the library database DIR/studio.sqlite, as --db PATH names one: give one of them.', 2);
   let range: BpmRange | null = null;
   try {
     range = values['bpm-range'] !== undefined ? parseBpmRange(values['bpm-range']) : null;
@@ -504,17 +523,19 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const dbPath = values.db ? resolve(values.db) : null;
+  const dbPath = values.db ? resolve(values.db) : values['data-dir'] ? join(resolve(values['data-dir']), 'studio.sqlite') : null;
   // Without --db nothing is kept: a throwaway data folder (database + waveform cache).
   const dataDir = dbPath ? dirname(dbPath) : mkdtempSync(join(tmpdir(), 'studio-analyze-'));
   const env: Record<string, string> = { STUDIO_LIBRARY_BACKGROUND: '0' };
-  if (dbPath) env.STUDIO_DB_FILE = dbPath;
+  // --db names a file; --data-dir the folder's own studio.sqlite (the engine's default there, whose messages then say
+  // --data-dir DIR where they name the option to change)
+  if (values.db) env.STUDIO_DB_FILE = dbPath!;
   // the waveform (peaks + spectrogram) only fills the data folder's cache, for the app to draw: without --db that
   // cache is thrown away with the folder, so it is not computed (issue 11: −24 to −31 % CPU on 110 MP3s, BENCHMARKS.md
   // "Throughput: session 14"); what --json prints is the same either way
   else env.STUDIO_LIBRARY_WAVEFORM = '0';
   // --db writes a library database: its folder's lock, as the app and `studio serve` take it
-  const engine = startEngine(dataDir, 'web', env, dbPath ? 'studio analyze --db' : undefined);
+  const engine = startEngine(dataDir, 'web', env, dbPath ? (values.db ? 'studio analyze --db' : 'studio analyze --data-dir') : undefined);
   let inUse = false;
   let cancelled = false;
   /** a second Ctrl+C: the engine is being stopped on purpose, so the calls it drops are not news */
@@ -605,7 +626,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     if (end.state === 'cancelled' || notReached) {
       failed++;
       process.stderr.write(
-        `studio: ${stoppedBy ? 'the analysis stopped (the library database cannot be written, see above)' : 'the analysis was cancelled'}: ${total - notReached - failedRows} of ${total} files analysed, ${failedRows ? `${failedRows} failed, ` : ''}${notReached} not analysed. ${stoppedBy ? 'Once that is fixed, run' : 'Run'} the same command again to analyse the rest${dbPath ? ' (those finished are kept in the --db database)' : ' (with --db PATH, files that finished are kept across runs)'}.\n`,
+        `studio: ${stoppedBy ? 'the analysis stopped (the library database cannot be written, see above)' : 'the analysis was cancelled'}: ${total - notReached - failedRows} of ${total} files analysed, ${failedRows ? `${failedRows} failed, ` : ''}${notReached} not analysed. ${stoppedBy ? 'Once that is fixed, run' : 'Run'} the same command again to analyse the rest${dbPath ? ` (those finished are kept in the ${values.db ? '--db database' : '--data-dir library'})` : ' (with --data-dir DIR or --db PATH, files that finished are kept across runs)'}.\n`,
       );
     }
   } catch (err) {
@@ -679,7 +700,7 @@ async function runScan(engine: EngineHost, paths: string[], progress: boolean, c
     if (outcome.stopped || attempt >= ANALYZE_RESUMES || cancelled()) {
       throw new StudioError(
         'ENGINE_CRASHED',
-        `The analysis engine stopped (${outcome.died}) ${attempt + 1} ${attempt === 0 ? 'time' : 'times'} before the analysis ended. Files that finished are kept; run the same command again (with --db PATH to keep them across runs).`,
+        `The analysis engine stopped (${outcome.died}) ${attempt + 1} ${attempt === 0 ? 'time' : 'times'} before the analysis ended. Files that finished are kept; run the same command again (with --data-dir DIR or --db PATH to keep them across runs).`,
       );
     }
     process.stderr.write(`studio: the analysis engine stopped (${outcome.died}); resuming — files that finished are not analysed again.\n`);
@@ -880,7 +901,7 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = await tagsCommand(args, async (dryRun) => {
         if (!existsSync(join(folder, 'studio.sqlite'))) {
           const why = existsSync(folder) ? 'it holds no studio.sqlite' : 'the folder does not exist';
-          throw new StudioError('NOT_FOUND', `there is no library in "${folder}": ${why}. Add folders in the app or studio serve (or studio analyze FOLDER --db DIR/studio.sqlite); name the data folder it uses with --data-dir DIR or STUDIO_DATA_DIR (default: ${defaultDataDir()}).`);
+          throw new StudioError('NOT_FOUND', `there is no library in "${folder}": ${why}. Add folders in the app or studio serve (or studio analyze FOLDER --data-dir DIR); name the data folder it uses with --data-dir DIR or STUDIO_DATA_DIR (default: ${defaultDataDir()}).`);
         }
         const e = startEngine(folder, 'web', { STUDIO_LIBRARY_BACKGROUND: '0' }, `studio tags ${args[0] ?? ''}${dryRun ? ' --dry-run' : ''}`.trim());
         try {

@@ -36,10 +36,11 @@ export const TAGS_USAGE = `Usage:
       of it (another program's) is kept and named — --clear-conflicting
       removes it where it disagrees with our uncertain guess.
       --dry-run prints the plan and writes nothing: the tracks that would be
-      written (under each, a value it would not get and why: "no key: …"),
-      and why each other one would not. --json: the plan as one JSON object
+      written (under each, a value it would not get and why: "no key: …",
+      and with --clear-conflicting the file's own tag it removes), and why
+      each other one would not. --json: the plan as one JSON object
       ({"writable": [{trackId, path, notWritten?: {bpm, key}, replaces?: {bpm,
-      key}}], "refused":
+      key}, removes?: {bpm, key}}], "refused":
       [{trackId, path, reason}]}); when writing, one JSON object per track (path, trackId and
       "written" {format, bpm, key, readBack, notWritten, kept, cleared,
       replaced, foreign}, "refused" (the reason) or "error" with "code").
@@ -103,7 +104,7 @@ export async function selectTracks(engine: EngineHost, paths: readonly string[],
         gone.length ? `${list(gone)} ${gone.length === 1 ? 'does' : 'do'} not exist` : null,
         missing.length ? `${list(missing)} ${missing.length === 1 ? 'holds' : 'hold'} no track of the library` : null,
       ].filter(Boolean).join('; ');
-      throw new NotFound(`${why}: nothing was written.${missing.length ? ' Add the folder in the app (or studio analyze FOLDER --db DATA_DIR/studio.sqlite), then write the tags.' : ' Check the path.'}`);
+      throw new NotFound(`${why}: nothing was written.${missing.length ? ' Add the folder in the app (or studio analyze FOLDER --data-dir DATA_DIR), then write the tags.' : ' Check the path.'}`);
     }
   }
   const byPath = [...chosen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -200,10 +201,11 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
     const reasons = new Map(plan.refused.map((r) => [r.trackId, r.reason]));
     const path = (id: string) => byId.get(id)!.path;
     const partial = new Map((plan.partial ?? []).map((p) => [p.trackId, p.notWritten]));
+    const removes = new Map((plan.partial ?? []).flatMap((p) => (p.removes ? [[p.trackId, p.removes] as const] : [])));
     const replaces = new Map((plan.replaces ?? []).map((p) => [p.trackId, p.replaced]));
     if (dryRun) {
       if (json) {
-        out(JSON.stringify({ writable: plan.writable.map((trackId) => ({ trackId, path: path(trackId), ...(partial.has(trackId) ? { notWritten: partial.get(trackId) } : {}), ...(replaces.has(trackId) ? { replaces: replaces.get(trackId) } : {}) })), refused: plan.refused.map((r) => ({ trackId: r.trackId, path: path(r.trackId), reason: r.reason })) }));
+        out(JSON.stringify({ writable: plan.writable.map((trackId) => ({ trackId, path: path(trackId), ...(partial.has(trackId) ? { notWritten: partial.get(trackId) } : {}), ...(replaces.has(trackId) ? { replaces: replaces.get(trackId) } : {}), ...(removes.has(trackId) ? { removes: removes.get(trackId) } : {}) })), refused: plan.refused.map((r) => ({ trackId: r.trackId, path: path(r.trackId), reason: r.reason })) }));
         return 0;
       }
       const what = want.bpm && want.key ? 'BPM and key' : want.bpm ? 'the BPM' : 'the key';
@@ -216,6 +218,9 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
         // another program's tempo or key that ours would replace (dj36: said before, not only after)
         const r = replaces.get(id);
         if (r) out(`      replaces the file's own ${replacedText(r)}, which ${r.bpm && r.key ? 'name' : 'names'} another ${replacedKinds(r)}`);
+        // its own tag of a value not written, taken off (--clear-conflicting): said as removed, not only as not written
+        const gone = removes.get(id);
+        if (gone) out(`      removes the file's own ${replacedText(gone)}: ${gone.bpm && gone.key ? 'they disagree with our uncertain values' : 'it disagrees with our uncertain value'}`);
       }
       if (plan.refused.length) {
         out(`Would not write ${plan.refused.length}:`);

@@ -147,7 +147,10 @@ export class RpcServer {
       ok = true;
       this.reply({ t: 'res', id, ok: true, value: value ?? null });
     } catch (err) {
-      const error = controller.signal.aborted ? { code: 'CANCELLED' as const, message: 'Cancelled.' } : toErrorData(err);
+      // cancelled: the handler's own CANCELLED (where it says how far it got: the library export's "Stopped after 3,000
+      // of 30,004 tracks"), else the plain one
+      const own = toErrorData(err);
+      const error = controller.signal.aborted ? (own.code === 'CANCELLED' ? own : { code: 'CANCELLED' as const, message: 'Cancelled.' }) : own;
       this.reply({ t: 'res', id, ok: false, error });
     } finally {
       this.inflight.delete(id);

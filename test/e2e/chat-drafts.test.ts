@@ -92,4 +92,38 @@ describe('chat: each track keeps its own unsent question (tester17)', { timeout:
     await sp.screenshot('crash34-chat-draft-after-crash');
     assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
   });
+
+  test('Enter that an input method takes to commit its composition sends nothing: Chromium\'s, and Safari\'s after compositionend (cliui37)', async () => {
+    await open(sine);
+    await box().fill('');
+    await box().focus();
+    const m = await sp.mark();
+    // Chromium's own IME path (DevTools' Input.imeSetComposition, as an IME drives it): Enter while composing, then the
+    // text committed
+    const cdp = await sp.page.context().newCDPSession(sp.page);
+    await cdp.send('Input.imeSetComposition', { text: 'にほん', selectionStart: 3, selectionEnd: 3 });
+    await sp.page.keyboard.press('Enter');
+    await cdp.send('Input.insertText', { text: '日本' });
+    assert.match(await box().inputValue(), /日本/, 'the committed text is in the box');
+    // Safari's order (a `studio serve` page there): compositionend first, then the committing Enter's keydown, not
+    // marked isComposing, only keyCode 229. Before, this Enter sent the question
+    // (a script as text: the test's TypeScript compiler would wrap the getter in a helper the page lacks)
+    await sp.page.evaluate(`(() => {
+      const el = document.querySelector('[data-testid=chat-input]');
+      el.dispatchEvent(new CompositionEvent('compositionstart', { data: '', bubbles: true }));
+      el.dispatchEvent(new CompositionEvent('compositionend', { data: 'の曲', bubbles: true }));
+      const enter = new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', bubbles: true, cancelable: true, composed: true });
+      Object.defineProperty(enter, 'keyCode', { get() { return 229; } });
+      el.dispatchEvent(enter);
+    })()`);
+    assert.match(await box().inputValue(), /日本/, 'not sent: the text is still in the box');
+    await sp.screenshot('cliui37-chat-ime-enter');
+    // then Enter itself: sent — the first chat-sent since the composition is this one
+    await box().fill('日本の曲?');
+    await box().press('Enter');
+    await sp.waitForEvent('chat-sent', { after: m });
+    const sent = await sp.page.evaluate((after) => (globalThis as unknown as { __studioEvents: { seq: number; name: string }[] }).__studioEvents.filter((e) => e.seq > after && e.name === 'chat-sent').length, m);
+    assert.equal(sent, 1, 'only the plain Enter sent');
+    assert.deepEqual(sp.problems.filter((p) => p.startsWith('pageerror')), []);
+  });
 });

@@ -428,7 +428,32 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     assert.deepEqual(await studio.sp.toastTexts('error'), []);
   });
 
-  test('Export ▾ → rekordbox XML of a large library shows its progress, and Cancel stops it: nothing downloaded, no file or .tmp left (cli36)', async () => {
+  test('a crate named through an input method (IME): the Enter that commits the composition makes no crate; the next one makes it under the committed name (cliui37)', async () => {
+    // before: the name box made the crate at any Enter, so a Japanese name's committing Enter made "にほん" (the reading
+    // being composed) instead of waiting for "日本"; Escape, the IME's own "drop the composition", dropped the box
+    const { page } = studio.sp;
+    await lib.show();
+    await page.getByTestId('crate-new').click();
+    const input = page.getByTestId('crate-name-input');
+    await input.focus();
+    const m = await studio.sp.mark();
+    // Chromium's own IME path, as an IME drives it (DevTools' Input.imeSetComposition), then the committed text
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Input.imeSetComposition', { text: 'にほん', selectionStart: 3, selectionEnd: 3 });
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await cdp.send('Input.insertText', { text: '日本' });
+    assert.equal(await input.inputValue(), '日本', 'still being named, with the committed text');
+    await studio.sp.screenshot('cliui37-crate-name-ime');
+    await input.press('Enter');
+    const made = await studio.sp.waitForEvent('crate-created', { after: m });
+    // the first crate made since the composition began is the committed name's: nothing was made at its Enter
+    assert.equal((made.detail as { name?: string }).name, '日本', JSON.stringify(made.detail));
+    assert.deepEqual(await page.getByTestId('crate').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')).filter((n) => /日本|にほん/.test(n ?? ''))), ['日本']);
+    await cdp.detach();
+  });
+
+  test('Export ▾ → CSV, JSON and rekordbox XML of a large library show their progress, and Cancel stops the engine\'s job: its count at the stop said, nothing downloaded, no file or .tmp left (cli36, cliui37)', async () => {
     // the engine side is cli-crates.test.ts's; here the page's bar and button. 30,000 rows more (the four's rows and
     // analyses copied in SQL under new ids and paths: a scan of as many files would cost minutes) — the last test of
     // the file, so the others keep their four
@@ -457,26 +482,49 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     const onDownload = (d: { suggestedFilename(): string }) => void downloads.push(d.suggestedFilename());
     page.on('download', onDownload);
     try {
-      await page.getByTestId('export-open').click();
-      await page.getByTestId('export-scope').selectOption('all');
-      await page.getByTestId('export-rekordbox').click();
-      // a tenth of the way (the bar moves as the tracks are read), then the engine is frozen: Cancel lands mid-export
-      // whatever the machine's speed, and the bar holds still for the screenshot
-      await page.waitForFunction(() => Number((globalThis as unknown as { document: { querySelector(s: string): { value: number } | null } }).document.querySelector('[data-testid=export-progress] progress')?.value ?? 0) >= 0.1, null, { polling: 20 });
-      process.kill(pid, 'SIGSTOP');
-      try {
-        const text = await page.getByTestId('export-progress').innerText();
-        assert.match(text, new RegExp(`^[\\d,]+ of ${(BULK + 4).toLocaleString('en')} tracks\\s*Cancel$`), text);
-        assert.equal(await page.getByTestId('export-rekordbox').isDisabled(), true, 'no second export while one runs');
-        await studio.sp.screenshot('crates-13-export-progress');
-        await page.getByTestId('export-cancel').click();
-      } finally {
-        process.kill(pid, 'SIGCONT');
+      // cliui37: CSV and JSON were made in one piece (1.8 s at 30,000 rows) with no bar and no Cancel; they now run the
+      // rekordbox export's loop. Each format: the bar, the engine frozen, Cancel; the toast then says where the engine's
+      // loop ended (its answer once no row is in hand) — before, the page closed the bar on any CANCELLED answer, which
+      // the engine also sends for a call it ran to the end (rpc.ts: the value dropped), so the test could not tell
+      for (const format of ['csv', 'json', 'rekordbox'] as const) {
+        const shot = format === 'rekordbox' ? '' : `-${format}`;
+        // the menu stays open after a Cancel (a click outside it, as the toast's dismiss, closes it)
+        if ((await page.getByTestId('export-open').getAttribute('aria-expanded')) !== 'true') await page.getByTestId('export-open').click();
+        await page.getByTestId('export-scope').selectOption('all');
+        await page.getByTestId(`export-${format}`).click();
+        // under way (rekordbox: a tenth of the way, the bar moves as the tracks are read; CSV and JSON: the first "n of m",
+        // sent after the first row of a loop of ~1 s), then the engine is frozen: Cancel lands mid-export whatever the
+        // machine's speed, and the bar holds still for the screenshot
+        const least = format === 'rekordbox' ? 0.1 : 0;
+        await page.waitForFunction((min) => Number((globalThis as unknown as { document: { querySelector(s: string): { value: number } | null } }).document.querySelector('[data-testid=export-progress] progress')?.value ?? -1) >= min, least, { polling: 20 });
+        process.kill(pid, 'SIGSTOP');
+        let shown = 0;
+        try {
+          const text = await page.getByTestId('export-progress').innerText();
+          assert.match(text, new RegExp(`^[\\d,]+ of ${(BULK + 4).toLocaleString('en')} tracks\\s*Cancel$`), text);
+          shown = Number(text.replace(/ of .*/s, '').replace(/,/g, ''));
+          for (const f of ['csv', 'json', 'rekordbox']) assert.equal(await page.getByTestId(`export-${f}`).isDisabled(), true, `no second export while one runs (${f})`);
+          await studio.sp.screenshot(`crates-13-export-progress${shot}`);
+          await page.getByTestId('export-cancel').click();
+        } finally {
+          process.kill(pid, 'SIGCONT');
+        }
+        // the engine's own count where its job ended: at least the rows the bar showed, short of them all
+        const toast = page.locator('[data-testid=toast-notice]', { hasText: 'Export cancelled' });
+        await toast.waitFor();
+        const said = await toast.innerText();
+        const stopped = /Stopped after ([\d,]+) of ([\d,]+) tracks: nothing was written\./.exec(said);
+        assert.ok(stopped, `${format}: the engine's stop point is said: ${said}`);
+        const at = Number(stopped[1].replace(/,/g, ''));
+        assert.equal(stopped[2], (BULK + 4).toLocaleString('en'));
+        assert.ok(at >= shown && at < BULK + 4, `${format}: stopped after ${at}, the bar showed ${shown}`);
+        await page.getByTestId('export-progress').waitFor({ state: 'hidden' });
+        assert.equal(await page.getByTestId(`export-${format}`).isDisabled(), false, 'it can be exported again');
+        await studio.sp.screenshot(`crates-14-export-cancelled${shot}`);
+        // the next format's toast is its own
+        await studio.sp.dismissToasts();
+        await toast.waitFor({ state: 'hidden' });
       }
-      await page.locator('[data-testid=toast-notice]', { hasText: 'Export cancelled' }).waitFor();
-      await page.getByTestId('export-progress').waitFor({ state: 'hidden' });
-      assert.equal(await page.getByTestId('export-rekordbox').isDisabled(), false, 'it can be exported again');
-      await studio.sp.screenshot('crates-14-export-cancelled');
     } finally {
       page.off('download', onDownload);
     }

@@ -159,4 +159,31 @@ describe('error toasts about an action: plain words, gone when the view changes'
     await settings.waitFor({ state: 'hidden', timeout: 10_000 });
     await page.setViewportSize({ width: 1440, height: 900 });
   });
+
+  test('the settings\' other actions that fail are said inside them too: the diagnostics the engine died reading (cliui37)', async () => {
+    // after tester36 only the pack's errors (ABOUT.pack) were; "Could not read the model diagnostics", "Could not
+    // forget the model pack", "Could not unload the model" and the folder dialog's stayed toasts under the backdrop. The
+    // engine is frozen as the settings open (their diagnostics call waits), then killed: that call fails, as it does
+    // when the engine crashes while the settings read it. The last case of the file: `studio serve` starts another engine
+    const { page } = studio.sp;
+    await studio.sp.dismissToasts();
+    const pid = Number(/pid (\d+)/.exec((await page.getByTestId('engine-status').getAttribute('title')) ?? '')?.[1]);
+    assert.ok(pid > 0, 'the engine pid is shown');
+    process.kill(pid, 'SIGSTOP');
+    const settings = page.getByTestId('model-settings');
+    try {
+      await page.getByTestId('model-settings-open').click({ timeout: 10_000 });
+      await settings.waitFor({ timeout: 10_000 });
+    } finally {
+      process.kill(pid, 'SIGKILL');
+    }
+    // its toast (under the backdrop), then what the settings say
+    await page.locator('[data-testid=toast-error]', { hasText: 'Could not read the model diagnostics' }).waitFor({ state: 'attached', timeout: 30_000 });
+    await studio.sp.frames(2);
+    const said = await settings.getByTestId('settings-error').allInnerTexts();
+    assert.ok(said.some((t) => /^Could not read the model diagnostics: /.test(t)), `said in the settings: ${JSON.stringify(said)}`);
+    await studio.sp.screenshot('cliui37-model-settings-diagnostics-failed');
+    await settings.getByRole('button', { name: /close/i }).click({ timeout: 10_000 });
+    await settings.waitFor({ state: 'hidden', timeout: 10_000 });
+  });
 });

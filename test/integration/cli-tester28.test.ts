@@ -77,4 +77,14 @@ test('ask without --pack: none installed says how to get one; the one installed,
   const c = studioIn(chosen, ...q.filter((x) => x !== '--json'));
   assert.equal(c.code, 0, `${c.out}${c.err}`);
   assert.ok(c.err.includes(`note: model pack chosen in the app: ${pack}`), c.err);
+  // cliui37: --json carries the notes the plain output prints (`notes`, their words); before it had no field for them
+  // and said nothing of the pack that answered. The installed one's likewise; an error's JSON keeps those said before it
+  const cj = studioIn(chosen, ...q);
+  assert.equal(cj.code, 0, `${cj.out}${cj.err}`);
+  assert.deepEqual((JSON.parse(cj.out.trim()) as { notes: unknown }).notes, [`model pack chosen in the app: ${pack}`]);
+  assert.match(((JSON.parse(a.out.trim()) as { notes: string[] }).notes ?? []).join('\n'), /^model pack installed: .*deepresonance-beta-fp32$/);
+  const missing = studioIn(chosen, ...q.map((x) => (x === tone ? join(dir, 'no-such.wav') : x)));
+  assert.equal(missing.code, 1, `${missing.out}${missing.err}`);
+  assert.deepEqual(Object.keys(JSON.parse(missing.out.trim()) as object), ['error', 'notes']);
+  assert.deepEqual((JSON.parse(missing.out.trim()) as { notes: unknown }).notes, [`model pack chosen in the app: ${pack}`]);
 });

@@ -477,6 +477,24 @@ export class TracksRepo {
     return this.db.prepare(`SELECT ${LIB_COLUMNS} FROM tracks WHERE ${w.sql} ORDER BY ${o.sql}`).all(...w.params, ...o.params) as LibQueryRow[];
   }
 
+  /**
+   * libAll's rows as ids and status only, in its order: the export's list, read before its rows (cliui37: the rows of
+   * 30,000 tracks in one statement took seconds with no progress and no Cancel), then libRowsOf a page at a time
+   */
+  libAllIds(filter: LibWhere | undefined, trackIds: string[] | undefined, sort?: { column: string; dir: 'asc' | 'desc' }): { id: string; failed: boolean }[] {
+    const w = this.where(filter, trackIds);
+    const o = this.orderBy(filter, sort);
+    return (this.db.prepare(`SELECT id, lib_status FROM tracks WHERE ${w.sql} ORDER BY ${o.sql}`).all(...w.params, ...o.params) as { id: string; lib_status: string }[]).map((r) => ({ id: r.id, failed: r.lib_status === 'failed' }));
+  }
+
+  /** the library rows of `ids` (one statement; at most ~32,000 ids, SQLite's variable limit), in the order of `ids`; an id without a library row is left out */
+  libRowsOf(ids: readonly string[]): LibQueryRow[] {
+    if (!ids.length) return [];
+    const rows = this.db.prepare(`SELECT ${LIB_COLUMNS} FROM tracks WHERE lib_status IS NOT NULL AND id IN (${ids.map(() => '?').join(', ')})`).all(...ids) as LibQueryRow[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+  }
+
   libTrack(id: string): LibQueryRow | undefined {
     return this.prepared(`SELECT ${LIB_COLUMNS} FROM tracks WHERE id = ? AND lib_status IS NOT NULL`).get(id) as LibQueryRow | undefined;
   }

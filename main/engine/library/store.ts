@@ -307,6 +307,16 @@ export class LibraryStore {
     return this.tracks.libAll(libWhere(filter, under, bpmRange), trackIds, sort).map(toLibraryTrack);
   }
 
+  /** tracksFor's rows as ids (and whether each failed), in its order: the export reads their rows a page at a time (rowsOf) */
+  idsFor(filter: LibraryFilter | undefined, trackIds: string[] | undefined, under?: string[], bpmRange?: BpmRange | null, sort?: { column: string; dir: 'asc' | 'desc' }): { id: string; failed: boolean }[] {
+    return this.tracks.libAllIds(libWhere(filter, under, bpmRange), trackIds, sort);
+  }
+
+  /** the library rows of `ids`, in their order (tracksFor's rows, a page of idsFor at a time) */
+  rowsOf(ids: readonly string[]): LibraryTrack[] {
+    return this.tracks.libRowsOf(ids).map(toLibraryTrack);
+  }
+
   /** @throws StudioError NOT_FOUND when the id is not a library track */
   track(trackId: string): LibraryTrack {
     const r = this.tracks.libTrack(trackId);

@@ -47,6 +47,14 @@ export const ABOUT = {
    * the view it was pressed in, gone when another view is shown (ui36: "No region to keep" stayed over the library)
    */
   trackTool: 'track-tool',
+  /**
+   * cliui37: an action of the Model settings other than the pack's (forget the pack, unload the model, read the
+   * diagnostics, show the folder dialog) that failed: said inside the settings too (ModelSettings.svelte), as ABOUT.pack
+   * is since tester36 — their toasts lay under the settings' backdrop. Put right when that action succeeds
+   */
+  modelSettings: (action: 'forget' | 'unload' | 'diagnostics' | 'folder-dialog') => `model-settings:${action}`,
+  /** whether `about` is one of ABOUT.modelSettings' */
+  isModelSettings: (about: string | undefined) => !!about?.startsWith('model-settings:'),
   folder: (path: string) => `folder:${path}`,
   open: (path: string) => `open:${path}`,
 } as const;

@@ -41,9 +41,10 @@ class ModelState {
     if (api().mode === 'desktop') {
       try {
         const { paths } = await api().call('dialog:open-folder', { purpose: 'model-pack' });
+        app.resolved(ABOUT.modelSettings('folder-dialog'));
         if (paths[0]) await this.useFolder(paths[0]);
       } catch (err) {
-        app.error(err, 'Could not show the folder dialog');
+        app.error(err, 'Could not show the folder dialog', ABOUT.modelSettings('folder-dialog'));
       }
       return;
     }
@@ -93,10 +94,11 @@ class ModelState {
   async forget(): Promise<void> {
     try {
       app.model = await api().call('model:forget-pack', {});
+      app.resolved(ABOUT.modelSettings('forget'));
       signal('pack-forgotten');
       if (this.diagnostics) void this.loadDiagnostics();
     } catch (err) {
-      app.error(err, 'Could not forget the model pack');
+      app.error(err, 'Could not forget the model pack', ABOUT.modelSettings('forget'));
     }
   }
 
@@ -119,9 +121,10 @@ class ModelState {
     try {
       this.diagnostics = await api().call('model:diagnostics', {});
       app.model = this.diagnostics.status;
+      app.resolved(ABOUT.modelSettings('diagnostics'));
       signal('diagnostics-loaded');
     } catch (err) {
-      app.error(err, 'Could not read the model diagnostics');
+      app.error(err, 'Could not read the model diagnostics', ABOUT.modelSettings('diagnostics'));
     }
   }
 
@@ -142,9 +145,10 @@ class ModelState {
     this.unloading = true;
     try {
       app.model = await api().call('model:unload', {});
+      app.resolved(ABOUT.modelSettings('unload'));
       signal('model-unloaded');
     } catch (err) {
-      app.error(err, 'Could not unload the model');
+      app.error(err, 'Could not unload the model', ABOUT.modelSettings('unload'));
     } finally {
       this.unloading = false;
       await this.loadMemory();

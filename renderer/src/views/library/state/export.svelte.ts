@@ -1,5 +1,5 @@
 import type { MethodInput } from '@contract';
-import { api, isCancelled } from '../../../host/api';
+import { api, asStudioError, isCancelled } from '../../../host/api';
 import { signal } from '../../../lib/test-hooks';
 import { downloadText } from '../../../lib/download';
 import { ABOUT, app } from '../../../shared/state/app.svelte';
@@ -11,11 +11,11 @@ export type ExportScope = 'all' | 'filter' | 'selection';
 /** Export of the library (`library:export`) as CSV, JSON or a rekordbox XML collection, handed to the browser as a download. */
 class Exporter {
   busy = $state(false);
-  /** a rekordbox export's progress ("1,234 of 10,000 tracks": each reads its cached waveform), null otherwise */
+  /** the export's progress ("1,234 of 10,000 tracks", every format: the engine's exportEach), null when none runs */
   progress = $state<{ fraction: number; message: string } | null>(null);
   private controller: AbortController | null = null;
 
-  /** Stop the export under way (rekordbox XML: it stops between tracks; nothing is downloaded). */
+  /** Stop the export under way (it stops between tracks; nothing is downloaded). */
   cancel(): void {
     this.controller?.abort();
   }
@@ -49,7 +49,12 @@ class Exporter {
       app.resolved(ABOUT.export);
       signal('library-exported', { fileName: res.fileName, count: res.count, format, scope });
     } catch (err) {
-      if (isCancelled(err)) app.notice('Export cancelled', 'Nothing was downloaded.');
+      // the engine's own words where it stopped the job ("Stopped after 3,000 of 30,004 tracks: nothing was written."):
+      // said once the engine's loop has ended, so the toast is the job's end, not only the bar's
+      if (isCancelled(err)) {
+        const said = asStudioError(err).message;
+        app.notice('Export cancelled', /^Stopped after /.test(said) ? said : 'Nothing was downloaded.');
+      }
       else app.error(err, 'Could not export the library', ABOUT.export);
     } finally {
       this.busy = false;
