@@ -1,4 +1,4 @@
-import type { MethodInput, MethodOutput } from '@contract';
+import { mostUsedNotation, type MethodInput, type MethodOutput } from '@contract';
 
 export type KeyNotation = MethodInput<'library:write-tags'>['keyNotation'];
 type TagWriteResult = MethodOutput<'library:write-tags'>;
@@ -32,15 +32,6 @@ function readNotation(): KeyNotation | null {
   return NOTATIONS.some((n) => n.id === v) ? (v as KeyNotation) : null;
 }
 
-/**
- * The notation most of the files' own key tags are in (library:tag-plan's `keyNotations`: counts per notation); null
- * where none is counted. A tie goes to the first of NOTATIONS' order. Pure.
- */
-export function mostUsedNotation(counts: Partial<Record<KeyNotation, number>> | undefined): KeyNotation | null {
-  let best: KeyNotation | null = null;
-  for (const { id } of NOTATIONS) if ((counts?.[id] ?? 0) > (best ? counts![best]! : 0)) best = id;
-  return best;
-}
 
 /**
  * Writing BPM and key into the files' own tags (`library:write-tags`), on
