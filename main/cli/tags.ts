@@ -7,7 +7,7 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { replacedText, toErrorData, type ErrorCode, type LibraryTrack, type MethodArgs, type MethodOutput } from '@contract';
+import { mostUsedNotation, replacedText, toErrorData, type ErrorCode, type LibraryTrack, type MethodArgs, type MethodOutput } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { isInside } from '../engine/fs/paths';
@@ -178,7 +178,7 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
     if (positionals.includes('')) throw new UsageError('a path was given empty (an unset variable in a script?)');
     if (values.crate !== undefined && !values.crate.trim()) throw new UsageError('--crate needs the crate\'s name');
     // "Camelot", "OpenKey", "Open-Key" as typed from the dialog's labels (tester34: only lower case was taken)
-    const notation = (values.notation ?? 'standard').trim().toLowerCase().replace(/[\s_-]/g, '') as KeyNotation;
+    let notation = (values.notation ?? 'standard').trim().toLowerCase().replace(/[\s_-]/g, '') as KeyNotation;
     if (!(notation in NOTATIONS)) {
       throw new UsageError(`--notation must be ${Object.entries(NOTATIONS).map(([n, e]) => `${n} (${e})`).join(', ')}; got "${values.notation}"`);
     }
@@ -198,6 +198,10 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
     if (tty) process.stderr.write(`\r\x1b[KChecking ${tracks.length} ${tracks.length === 1 ? 'track' : 'tracks'}…`);
     const plan = await engine.call('library:tag-plan', { trackIds: tracks.map((t) => t.id), ...want, clearConflicting });
     if (tty) process.stderr.write('\r\x1b[K');
+    // without --notation, the notation most of the files' own key tags are in, as the dialog starts in (tester37: a
+    // Mixed In Key library's "8A" rewritten "Am")
+    const fromFiles = values.notation === undefined ? mostUsedNotation(plan.keyNotations) : null;
+    if (fromFiles) notation = fromFiles;
     const reasons = new Map(plan.refused.map((r) => [r.trackId, r.reason]));
     const path = (id: string) => byId.get(id)!.path;
     const partial = new Map((plan.partial ?? []).map((p) => [p.trackId, p.notWritten]));
@@ -209,7 +213,7 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
         return 0;
       }
       const what = want.bpm && want.key ? 'BPM and key' : want.bpm ? 'the BPM' : 'the key';
-      out(`Would write ${what}${want.key ? ` (key as ${notation}: ${NOTATIONS[notation]})` : ''} into ${plan.writable.length} of ${tracks.length} ${tracks.length === 1 ? 'file' : 'files'}${clearConflicting ? ', removing the file\'s own tags that disagree with our uncertain values' : ''}:`);
+      out(`Would write ${what}${want.key ? ` (key as ${notation}: ${NOTATIONS[notation]}${fromFiles ? ", as the files' own key tags are written" : ''})` : ''} into ${plan.writable.length} of ${tracks.length} ${tracks.length === 1 ? 'file' : 'files'}${clearConflicting ? ', removing the file\'s own tags that disagree with our uncertain values' : ''}:`);
       for (const id of plan.writable) {
         out(`  ${shownPath(path(id))}`);
         // a value asked for that this file would not get, with why, as the write reports it ("no key …")

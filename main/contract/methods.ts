@@ -1480,6 +1480,14 @@ export const methods = {
        * stored tags without reading the files; in `writable`'s order, only those with one
        */
       replaces: z.array(z.object({ trackId: z.string(), fileName: z.string(), replaced: z.object({ bpm: z.string().nullable(), key: z.string().nullable() }) })).optional(),
+      /**
+       * tester37: of the writable tracks whose key would be written, how many have an own key tag (as the scan read it:
+       * Tags.keyText) in each notation (tag-write.ts keyNotationOf: "8A" camelot, "1m" openkey, "A minor" name, "Am"
+       * standard; a text in none of them is not counted). A write replaces that text in the notation chosen — "8A"
+       * becomes "Am" though the key agrees — so the Write tags… dialog starts in the files' own notation where the
+       * user never chose one, and names the files whose notation the choice changes.
+       */
+      keyNotations: z.partialRecord(z.enum(['standard', 'name', 'camelot', 'openkey']), z.number().int()).optional(),
     }),
     host: 'engine',
     summary: 'Which of the tracks Write tags would write, and why each other one would be refused — nothing written (one call for a selection).',

@@ -152,3 +152,15 @@ export function replacedText(r: { bpm: string | null; key: string | null } | und
   const parts = [r?.bpm ? `BPM tag "${r.bpm}"` : null, r?.key ? `key tag "${r.key}"` : null].filter((x) => x !== null);
   return parts.length ? `${parts.join(' and ')} (another program's)` : '';
 }
+
+/**
+ * The key notation most of the files' own key tags are in — library:tag-plan's `keyNotations` (counts per notation:
+ * "standard" "Am", "name" "A minor", "camelot" "8A", "openkey" "1m") — which Write tags writes in until the user
+ * chooses one (the dialog; `studio tags write` without `--notation`), so a key tagger's "8A" stays "8A" (tester37).
+ * A tie goes to the first of standard, name, camelot, openkey; null where none is counted. Pure.
+ */
+export function mostUsedNotation<N extends 'standard' | 'name' | 'camelot' | 'openkey'>(counts: Partial<Record<N, number>> | undefined): N | null {
+  let best: N | null = null;
+  for (const n of ['standard', 'name', 'camelot', 'openkey'] as N[]) if ((counts?.[n] ?? 0) > (best ? counts![best]! : 0)) best = n;
+  return best;
+}

@@ -289,4 +289,30 @@ describe('studio tags write (tags34)', { timeout: 300_000 }, () => {
     }
     assert.ok(statSync(files.mp3).size > 0);
   });
+
+  test('without --notation, the notation of the files\' own key tags: a Mixed In Key "8A" stays "8A" (tester37)', () => {
+    // an MP3 tagged by mid3v2 as Mixed In Key leaves it (TKEY "8A", TBPM 124) whose key the studio finds the same (A
+    // minor): before, the write without --notation turned its "8A" into "Am", and the plan said "key as standard"
+    const mik = join(DIR, 'Mik');
+    mkdirSync(mik, { recursive: true });
+    const wav = join(DIR, 'mik.wav');
+    const file = join(mik, 'mik.mp3');
+    ff(['-f', 'lavfi', '-i', TONE, '-ac', '2', wav]);
+    execFileSync('lame', ['--quiet', '-V', '2', wav, file]);
+    execFileSync('mid3v2', ['--TBPM', '124', '--TKEY', '8A', file]);
+    const run = studio('analyze', mik, '--json', '--db', join(dataDir, 'studio.sqlite'));
+    assert.equal(run.code, 0, run.err);
+    const plan = studio('tags', 'write', file, '--dry-run');
+    assert.equal(plan.code, 0, plan.err);
+    assert.match(plan.out, /^Would write BPM and key \(key as camelot: 8A, as the files' own key tags are written\) into 1 of 1 file:\n/);
+    const r = studio('tags', 'write', file);
+    assert.equal(r.code, 0, `${r.out}\n${r.err}`);
+    // read back by mid3v2 (id3v2 -l lists no ID3v2.4 frames; the file keeps mid3v2's v2.4)
+    const tkey = () => /^TKEY=(.*)$/m.exec(execFileSync('mid3v2', ['-l', file], { encoding: 'utf8' }))?.[1];
+    assert.equal(tkey(), '8A');
+    // a notation asked for still wins
+    const named = studio('tags', 'write', file, '--key', '--notation', 'standard');
+    assert.equal(named.code, 0, `${named.out}\n${named.err}`);
+    assert.equal(tkey(), 'Am');
+  });
 });

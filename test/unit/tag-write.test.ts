@@ -3,7 +3,7 @@
 // the scanner must never take for a track).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bpmText, isTagWriteTemp, keyIn, tagTarget } from '../../main/engine/library/tag-write';
+import { bpmText, isTagWriteTemp, keyIn, keyNotationOf, tagTarget } from '../../main/engine/library/tag-write';
 
 test('tag family by the real container (not the file name); video and other containers are not written', () => {
   assert.deepEqual(tagTarget('mp3', 'mp3', false), { format: 'id3v2', mime: 'taglib/mp3' });
@@ -27,6 +27,16 @@ test('the key in each notation; the BPM as a whole number', () => {
   assert.equal(bpmText(127.6, 'id3v2'), '128');
   assert.equal(bpmText(127.4, 'vorbis'), '127');
   assert.equal(bpmText(86, 'mp4'), '86');
+});
+
+test('the notation of a key tag as DJ taggers write it, the one each of keyIn\'s writes reads as (tester37)', () => {
+  for (const n of ['standard', 'name', 'camelot', 'openkey'] as const) {
+    for (const k of ['A minor', 'Eb major', 'F# minor', 'B major']) assert.equal(keyNotationOf(keyIn(k, n)!), n, `${k} in ${n}`);
+  }
+  // Mixed In Key's zero-padded "08A", Traktor's "1m", a mode spelled "Amin" / "C Major"
+  assert.deepEqual(['08A', '12b', '1m', '10d', 'Amin', 'C Major', 'F#', 'Bbm'].map(keyNotationOf), ['camelot', 'camelot', 'openkey', 'openkey', 'name', 'name', 'standard', 'standard']);
+  // two notations at once, no key, nothing: none
+  assert.deepEqual(['8A/Am', 'Energy 6', '', 'H'].map(keyNotationOf), [null, null, null, null]);
 });
 
 test("the write's temporary copy is recognised by name only", () => {

@@ -270,9 +270,9 @@ export function guardPaths(handlers: Handlers, roots: Roots, track: (id: string)
       const r = (await plan({ ...a, trackIds: ids.filter((id) => !outside.has(id)) }, ctx)) as MethodOutput<'library:tag-plan'>;
       const inner = new Map(r.refused.map((x) => [x.trackId, x]));
       const refused = ids.flatMap((id) => (outside.has(id) ? [{ trackId: id, fileName: '', reason: outside.get(id)! }] : inner.has(id) ? [inner.get(id)!] : []));
-      // the files written in part go through as planned (ui36: web mode's dialog never saw them: dropped here)
-      // …and what each would replace (dj36)
-      return { writable: r.writable, refused, ...(r.partial ? { partial: r.partial } : {}), ...(r.replaces ? { replaces: r.replaces } : {}) };
+      // every other field of the plan goes through as planned: each one named here was dropped in turn (ui36: the files
+      // written in part; dj36: what each would replace; tester37: the own key tags' notations)
+      return { ...r, refused };
     };
   }
   for (const [method, spec] of Object.entries(PATH_ARGS)) {

@@ -24,7 +24,7 @@ import { peaksDownbeat } from '../analysis/beat-grid';
 import type { TempoResult } from '../analysis/tempo';
 import { probeFile } from '../media/probe';
 import { mp3TimingCaseOf } from '../media/structure';
-import { bpmText, keyIn, readBpmKey, tagTarget, writeTagsSafely, type KeyNotation } from './tag-write';
+import { bpmText, keyIn, keyNotationOf, readBpmKey, tagTarget, writeTagsSafely, type KeyNotation } from './tag-write';
 import { parseKey } from '../analysis/keys';
 import { readTempoKeyTags, tagsReadCurrent } from './analyse';
 import { parseTaggedKey } from '../media/tags';
@@ -292,7 +292,7 @@ export class LibraryService {
     const tempo = want.bpm === false ? new Map<string, TempoSection[]>() : this.store.tempoSections(ids);
     const keys = want.key === false ? new Map<string, KeySection[]>() : this.store.keySections(ids);
     // each track's verdict, in the order of `ids`: decided now, or once its file's own tags are read (below)
-    const verdicts: ({ trackId: string; refused?: { fileName: string; reason: string }; notWritten?: TagDecision['notWritten']; fileName?: string; replaced?: { bpm: string | null; key: string | null }; removes?: { bpm: string | null; key: string | null } } | { trackId: string; t: LibraryTrack; d: TagDecision; file: { size: number; mtimeMs: number; noTempoKeyTag: boolean } })[] = [];
+    const verdicts: ({ trackId: string; refused?: { fileName: string; reason: string }; notWritten?: TagDecision['notWritten']; fileName?: string; replaced?: { bpm: string | null; key: string | null }; removes?: { bpm: string | null; key: string | null }; ownNotation?: KeyNotation } | { trackId: string; t: LibraryTrack; d: TagDecision; file: { size: number; mtimeMs: number; noTempoKeyTag: boolean } })[] = [];
     for (const trackId of ids) {
       let t: LibraryTrack;
       try {
@@ -313,7 +313,8 @@ export class LibraryService {
         const replaced = replacedTags(stored, { bpm: d.bpm, key: d.key }, t.key);
         // the file's own tag of a value not written that clearConflicting removes, foreseen from the same stored tags
         const removes = opts.clearConflicting && d.readsOwn ? settleTags(t, d, stored, range, true).cleared : null;
-        verdicts.push({ trackId, notWritten: d.notWritten, fileName: t.fileName, ...(replaced.bpm || replaced.key ? { replaced } : {}), ...(removes && (removes.bpm || removes.key) ? { removes } : {}) });
+        const ownNotation = d.key !== null && tags?.keyText ? keyNotationOf(tags.keyText) : null;
+        verdicts.push({ trackId, notWritten: d.notWritten, fileName: t.fileName, ...(replaced.bpm || replaced.key ? { replaced } : {}), ...(removes && (removes.bpm || removes.key) ? { removes } : {}), ...(ownNotation ? { ownNotation } : {}) });
       }
       else verdicts.push({ trackId, t, d, file: { size: row.size, mtimeMs: row.mtime_ms, noTempoKeyTag: scanFoundNoTempoKeyTag(d.probe, row.lib_versions ?? null) } });
     }
@@ -339,17 +340,19 @@ export class LibraryService {
     const refused: MethodOutput<'library:tag-plan'>['refused'] = [];
     const partial: NonNullable<MethodOutput<'library:tag-plan'>['partial']> = [];
     const replaces: NonNullable<MethodOutput<'library:tag-plan'>['replaces']> = [];
+    const keyNotations: NonNullable<MethodOutput<'library:tag-plan'>['keyNotations']> = {};
     for (const v of verdicts) {
       const no = 'd' in v ? settled.get(v.trackId) : v.refused;
       if (no) refused.push({ trackId: v.trackId, ...no });
       else writable.push(v.trackId);
       if (!no && 'replaced' in v && v.replaced) replaces.push({ trackId: v.trackId, fileName: v.fileName ?? '', replaced: v.replaced });
+      if (!no && 'ownNotation' in v && v.ownNotation) keyNotations[v.ownNotation] = (keyNotations[v.ownNotation] ?? 0) + 1;
       // a value asked for that the write would leave out (the plan said "BPM and key" of a file it wrote the BPM of)
       const left = no ? undefined : 'd' in v ? v.d.notWritten : v.notWritten;
       const removes = 'd' in v ? removed.get(v.trackId) : v.removes;
       if (left && (left.bpm || left.key)) partial.push({ trackId: v.trackId, fileName: ('d' in v ? v.t.fileName : v.fileName) ?? '', notWritten: left, ...(!no && removes ? { removes } : {}) });
     }
-    return { writable, refused, partial, replaces };
+    return { writable, refused, partial, replaces, keyNotations };
   }
 
   /**

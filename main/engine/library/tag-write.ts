@@ -105,6 +105,21 @@ export function keyIn(name: string, notation: KeyNotation): string | null {
 }
 
 /**
+ * The notation a key tag's text is written in, as `keyIn` writes each: `camelot` "8A" (Mixed In Key, rekordbox's
+ * option), `openkey` "1m" (Traktor's Open Key), `name` "A minor" (the mode spelled out: "A Minor", "Amaj"), `standard`
+ * "Am", "F#", "Eb" (the ID3 TKEY form); null for a text that is none of these alone (a key in two notations, "8A/Am";
+ * "Energy 6"; empty). Read from the text only: whether it names a key is parseTaggedKey's (media/tags.ts). Pure.
+ */
+export function keyNotationOf(text: string): KeyNotation | null {
+  const t = text.trim();
+  if (/^(0?[1-9]|1[0-2])\s*[AB]$/i.test(t)) return 'camelot';
+  if (/^(0?[1-9]|1[0-2])\s*[dm]$/i.test(t)) return 'openkey';
+  if (/^[A-G]\s*([#b\u266f\u266d]|sharp|flat)?\s*(major|minor|maj|min|dur|moll)$/i.test(t)) return 'name';
+  if (/^[A-G][#b\u266f\u266d]?m?$/.test(t)) return 'standard';
+  return null;
+}
+
+/**
  * BPM text for a tag: a whole number ("128") in every family. ID3 TBPM (a
  * numeric string by the spec) and MP4 tmpo (an integer) hold nothing else,
  * and a Vorbis comment gets the same so every reader agrees (music-metadata,

@@ -1,4 +1,4 @@
-import type { MethodInput, MethodOutput } from '@contract';
+import { mostUsedNotation, type MethodInput, type MethodOutput } from '@contract';
 
 export type KeyNotation = MethodInput<'library:write-tags'>['keyNotation'];
 type TagWriteResult = MethodOutput<'library:write-tags'>;
@@ -26,10 +26,12 @@ export type PartialFile = NonNullable<MethodOutput<'library:tag-plan'>['partial'
 /** a file to write whose own BPM/key tag (another program's) the write would replace with another value (library:tag-plan's `replaces`) */
 export type ReplacesFile = NonNullable<MethodOutput<'library:tag-plan'>['replaces']>[number];
 
-function readNotation(): KeyNotation {
+/** the notation the user chose last (kept in localStorage); null where none was ever chosen */
+function readNotation(): KeyNotation | null {
   const v = localStorage.getItem(NOTATION_KEY);
-  return NOTATIONS.some((n) => n.id === v) ? (v as KeyNotation) : 'standard';
+  return NOTATIONS.some((n) => n.id === v) ? (v as KeyNotation) : null;
 }
+
 
 /**
  * Writing BPM and key into the files' own tags (`library:write-tags`), on
@@ -69,7 +71,14 @@ class TagWriter {
   /** how many of `opened` the plan being read has checked so far (shown while `checking`) */
   checked = $state(0);
   open = $state(false);
-  notation = $state<KeyNotation>(readNotation());
+  notation = $state<KeyNotation>(readNotation() ?? 'standard');
+  /**
+   * of the files to write whose key is written, how many own key tags are in each notation (library:tag-plan's
+   * `keyNotations`): a write replaces "8A" by "Am" in Standard though the key agrees — tester37: a Mixed In Key
+   * library opened Write tags… in Standard and its Camelot tags were rewritten without a word. Where the user never
+   * chose a notation the dialog starts in the one most of them use; the dialog names those the choice rewrites.
+   */
+  keyNotations = $state.raw<Partial<Record<KeyNotation, number>>>({});
   bpm = $state(true);
   key = $state(true);
   /**
@@ -114,6 +123,7 @@ class TagWriter {
     this.refused = [];
     this.partial = [];
     this.replaces = [];
+    this.keyNotations = {};
     this.checking = true;
     this.done = 0;
     this.written = [];
@@ -140,6 +150,7 @@ class TagWriter {
       this.refused = [];
       this.partial = [];
       this.replaces = [];
+      this.keyNotations = {};
       this.checking = false;
       return;
     }
@@ -150,6 +161,7 @@ class TagWriter {
     let refused: { trackId: string; fileName: string; reason: string }[] = [];
     let partial: PartialFile[] = [];
     let replaces: ReplacesFile[] = [];
+    let notations: Partial<Record<KeyNotation, number>> = {};
     try {
       // in parts, each twice the last (1, 2, 4 … PLAN_PART_MOST tracks): the count shown as it goes, and Cancel (or
       // other options) stops it after the part being checked — one call for 10,000 tracks whose files all carry another
@@ -166,6 +178,7 @@ class TagWriter {
         no.push(...plan.refused);
         some.push(...(plan.partial ?? []));
         over.push(...(plan.replaces ?? []));
+        for (const [n, c] of Object.entries(plan.keyNotations ?? {}) as [KeyNotation, number][]) notations = { ...notations, [n]: (notations[n] ?? 0) + c };
         at += part.length;
         this.checked = at;
         signal('tag-plan-progress', { plan: seq, checked: at, of: opened.length });
@@ -182,8 +195,22 @@ class TagWriter {
     this.refused = refused;
     this.partial = partial;
     this.replaces = replaces;
+    this.keyNotations = notations;
+    // the files' own notation where the user never chose one (a choice is kept, and wins)
+    const own = readNotation() === null ? mostUsedNotation(notations) : null;
+    if (own) this.notation = own;
     this.checking = false;
-    signal('tag-write-open', { count: ids.length, refused: refused.length });
+    signal('tag-write-open', { count: ids.length, refused: refused.length, keyNotations: notations, notation: this.notation });
+  }
+
+  /**
+   * The files to write whose own key tag is in another notation than the chosen one (keyNotations): their key text is
+   * rewritten in the chosen notation, whatever key it names. [count, the notations they are in, most first].
+   */
+  get otherNotation(): { count: number; notations: KeyNotation[] } {
+    const others = NOTATIONS.map((n) => n.id).filter((n) => n !== this.notation && (this.keyNotations[n] ?? 0) > 0);
+    others.sort((a, b) => this.keyNotations[b]! - this.keyNotations[a]!);
+    return { count: others.reduce((s, n) => s + this.keyNotations[n]!, 0), notations: others };
   }
 
   setNotation(n: KeyNotation): void {
