@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { openDb } from '../../main/engine/db';
 import { toCsv, type ExportRow } from '../../main/engine/library/service';
 import { startTestEngine } from '../helpers/engine';
-import { oldFormatLibrary } from '../helpers/library-rows';
+import { bulkCopies, oldFormatLibrary } from '../helpers/library-rows';
 
 const runs = Number(process.argv[2] ?? 5);
 const BULK = 30_000;
@@ -21,17 +21,7 @@ try {
   // three analysed rows as the scan stores them, then 30,000 copies in SQL (test/unit/library-export-progress.test.ts)
   await oldFormatLibrary(join(dir, 'lib'), data, 3);
   const db = openDb(data);
-  db.transaction(() => {
-    const first = db.prepare('SELECT id FROM tracks WHERE lib_status IS NOT NULL ORDER BY path LIMIT 1').pluck().get() as string;
-    const cols = (db.prepare("SELECT name FROM pragma_table_info('tracks')").pluck().all() as string[]).filter((c) => c !== 'id' && c !== 'path' && c !== 'real_path' && c !== 'file_name');
-    const stem = join(dir, 'lib', 'bulk', 'bulk-');
-    db.prepare(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)
-      INSERT INTO tracks (id, path, real_path, file_name, ${cols.join(', ')})
-      SELECT 'bulk' || printf('%06d', i), ? || printf('%06d', i) || '.mp3', ? || printf('%06d', i) || '.mp3', 'bulk-' || printf('%06d', i) || '.mp3', ${cols.map((c) => `t.${c}`).join(', ')}
-      FROM n, tracks t WHERE t.id = ?`).run(BULK, stem, stem, first);
-    db.prepare(`INSERT INTO library_analyses (track_id, analyser, version, result_json, analysed_at)
-      SELECT t.id, a.analyser, a.version, a.result_json, a.analysed_at FROM tracks t, library_analyses a WHERE t.id LIKE 'bulk%' AND a.track_id = ?`).run(first);
-  })();
+  bulkCopies(db, join(dir, 'lib', 'bulk', 'bulk-'), BULK);
   db.close();
   const { engine } = await startTestEngine({ dataDir: data, env: { STUDIO_LIBRARY_BACKGROUND: '0' } });
   try {

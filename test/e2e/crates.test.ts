@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { before, describe, test } from 'node:test';
 import { openDb } from '../../main/engine/db';
 import { libraryPage } from './library-page';
-import { oldFormatLibrary } from '../helpers/library-rows';
+import { bulkCopies, oldFormatLibrary } from '../helpers/library-rows';
 import { OUTPUT } from '../helpers/media';
 import { useStudio } from '../helpers/studio';
 import { downloaded } from './studio-page';
@@ -460,16 +460,7 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     const BULK = 30_000;
     const db = openDb(DATA);
     try {
-      db.transaction(() => {
-        const first = db.prepare('SELECT id FROM tracks WHERE lib_status IS NOT NULL ORDER BY path LIMIT 1').pluck().get() as string;
-        const cols = (db.prepare("SELECT name FROM pragma_table_info('tracks')").pluck().all() as string[]).filter((c) => c !== 'id' && c !== 'path' && c !== 'real_path' && c !== 'file_name');
-        db.prepare(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)
-          INSERT INTO tracks (id, path, real_path, file_name, ${cols.join(', ')})
-          SELECT 'bulk' || printf('%06d', i), ? || printf('%06d', i) || '.mp3', ? || printf('%06d', i) || '.mp3', 'bulk-' || printf('%06d', i) || '.mp3', ${cols.map((c) => `t.${c}`).join(', ')}
-          FROM n, tracks t WHERE t.id = ?`).run(BULK, join(LIB, 'bulk', 'bulk-'), join(LIB, 'bulk', 'bulk-'), first);
-        db.prepare(`INSERT INTO library_analyses (track_id, analyser, version, result_json, analysed_at)
-          SELECT t.id, a.analyser, a.version, a.result_json, a.analysed_at FROM tracks t, library_analyses a WHERE t.id LIKE 'bulk%' AND a.track_id = ?`).run(first);
-      })();
+      bulkCopies(db, join(LIB, 'bulk', 'bulk-'), BULK);
     } finally {
       db.close();
     }

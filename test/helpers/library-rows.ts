@@ -102,3 +102,22 @@ function copyRowsInto(into: Db, from: string): void {
     into.exec('DETACH DATABASE src');
   }
 }
+
+/**
+ * `n` more library rows copied in SQL from the first analysed row (by path) of the database at `db`: ids
+ * "bulk000000"…, paths `${stem}000000.mp3`…, every other column and every analysis of that row copied (a scan of as
+ * many files would take minutes). One transaction; the caller opens and closes `db`. For the 30,000-row export tests
+ * and bench (cli36, cliui37).
+ */
+export function bulkCopies(db: Db, stem: string, n: number): void {
+  db.transaction(() => {
+    const first = db.prepare('SELECT id FROM tracks WHERE lib_status IS NOT NULL ORDER BY path LIMIT 1').pluck().get() as string;
+    const cols = (db.prepare("SELECT name FROM pragma_table_info('tracks')").pluck().all() as string[]).filter((c) => c !== 'id' && c !== 'path' && c !== 'real_path' && c !== 'file_name');
+    db.prepare(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)
+      INSERT INTO tracks (id, path, real_path, file_name, ${cols.join(', ')})
+      SELECT 'bulk' || printf('%06d', i), ? || printf('%06d', i) || '.mp3', ? || printf('%06d', i) || '.mp3', 'bulk-' || printf('%06d', i) || '.mp3', ${cols.map((c) => `t.${c}`).join(', ')}
+      FROM n, tracks t WHERE t.id = ?`).run(n, stem, stem, first);
+    db.prepare(`INSERT INTO library_analyses (track_id, analyser, version, result_json, analysed_at)
+      SELECT t.id, a.analyser, a.version, a.result_json, a.analysed_at FROM tracks t, library_analyses a WHERE t.id LIKE 'bulk%' AND a.track_id = ?`).run(first);
+  })();
+}

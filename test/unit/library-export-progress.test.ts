@@ -11,7 +11,7 @@ import { openDb, type Db } from '../../main/engine/db';
 import type { EngineContext } from '../../main/engine/context';
 import { InlineAnalyse } from '../../main/engine/library/pool';
 import { LibraryService, exportRows, toCsv, type ExportRow } from '../../main/engine/library/service';
-import { oldFormatLibrary } from '../helpers/library-rows';
+import { bulkCopies, oldFormatLibrary } from '../helpers/library-rows';
 
 const dir = mkdtempSync(join(tmpdir(), 'rs-export-progress-'));
 const data = join(dir, 'data');
@@ -29,17 +29,7 @@ before(async () => {
   // many files would take minutes), as the e2e crates suite's export case makes them
   await oldFormatLibrary(join(dir, 'lib'), data, 3);
   db = openDb(data);
-  db.transaction(() => {
-    const first = db.prepare('SELECT id FROM tracks WHERE lib_status IS NOT NULL ORDER BY path LIMIT 1').pluck().get() as string;
-    const cols = (db.prepare("SELECT name FROM pragma_table_info('tracks')").pluck().all() as string[]).filter((c) => c !== 'id' && c !== 'path' && c !== 'real_path' && c !== 'file_name');
-    const stem = join(dir, 'lib', 'bulk', 'bulk-');
-    db.prepare(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)
-      INSERT INTO tracks (id, path, real_path, file_name, ${cols.join(', ')})
-      SELECT 'bulk' || printf('%06d', i), ? || printf('%06d', i) || '.mp3', ? || printf('%06d', i) || '.mp3', 'bulk-' || printf('%06d', i) || '.mp3', ${cols.map((c) => `t.${c}`).join(', ')}
-      FROM n, tracks t WHERE t.id = ?`).run(BULK, stem, stem, first);
-    db.prepare(`INSERT INTO library_analyses (track_id, analyser, version, result_json, analysed_at)
-      SELECT t.id, a.analyser, a.version, a.result_json, a.analysed_at FROM tracks t, library_analyses a WHERE t.id LIKE 'bulk%' AND a.track_id = ?`).run(first);
-  })();
+  bulkCopies(db, join(dir, 'lib', 'bulk', 'bulk-'), BULK);
   const ctx = { db, dataDir: data, cacheDir: join(data, 'cache'), mode: 'desktop', version: 'test', startedAt: Date.now(), restarts: 0, emit: () => undefined } as unknown as EngineContext;
   library = new LibraryService(ctx, { makePool: () => new InlineAnalyse(), background: false });
 });

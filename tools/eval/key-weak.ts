@@ -102,8 +102,11 @@ function cached(path: string, base: string): Frames {
 /** A mean-chroma variant: frames × 12 chroma and bass (< 200 Hz part of it), active frames → 12 values, max 1, and frames used. */
 type Mean = (f: Frames, active: boolean[]) => { mean: number[]; used: number };
 
-/** tonal.ts meanChroma with threshold t: each frame max-normalised, pitch classes under t of the frame's strongest dropped. */
-const thr = (t: number): Mean => (f, active) => {
+/**
+ * Each active frame's chroma ÷ its strongest pitch class, mapped by `scale` (v in [0, 1] → [0, 1]), pitch classes under t
+ * after it dropped, summed over the frames and max-normalised: the frame loop of tonal.ts meanChroma, with a scale.
+ */
+const perFrame = (scale: (v: number) => number, t: number): Mean => (f, active) => {
   const sum = new Float64Array(12);
   let used = 0;
   for (let i = 0; i < f.frames; i++) {
@@ -112,13 +115,16 @@ const thr = (t: number): Mean => (f, active) => {
     for (let k = 0; k < 12; k++) m = Math.max(m, f.chroma[i * 12 + k]);
     if (!(m > 0)) continue;
     for (let k = 0; k < 12; k++) {
-      const v = f.chroma[i * 12 + k] / m;
+      const v = scale(f.chroma[i * 12 + k] / m);
       if (v >= t) sum[k] += v;
     }
     used++;
   }
   return { mean: normMax(sum), used };
 };
+
+/** tonal.ts meanChroma with threshold t: each frame max-normalised, pitch classes under t of the frame's strongest dropped. */
+const thr = (t: number): Mean => perFrame((v) => v, t);
 
 /**
  * Bands apart: the frame's chroma split into its part under 200 Hz (the bass chroma) and above (the rest); a pitch class
@@ -189,22 +195,7 @@ const refold = (g: (fmax: number, freq: number, mag: number) => number, t: numbe
 };
 
 /** Compressed after the fold: each frame's pitch classes v/max → log(1 + γ·v/max) / log(1 + γ) (Müller's CLP on the chroma), then dropped under t. */
-const postLog = (gamma: number, t: number): Mean => (f, active) => {
-  const sum = new Float64Array(12);
-  let used = 0;
-  for (let i = 0; i < f.frames; i++) {
-    if (!active[i]) continue;
-    let m = 0;
-    for (let k = 0; k < 12; k++) m = Math.max(m, f.chroma[i * 12 + k]);
-    if (!(m > 0)) continue;
-    for (let k = 0; k < 12; k++) {
-      const v = Math.log1p((gamma * f.chroma[i * 12 + k]) / m) / Math.log1p(gamma);
-      if (v >= t) sum[k] += v;
-    }
-    used++;
-  }
-  return { mean: normMax(sum), used };
-};
+const postLog = (gamma: number, t: number): Mean => perFrame((v) => Math.log1p(gamma * v) / Math.log1p(gamma), t);
 
 /**
  * Bands apart, each on its own scale: per frame the part above 200 Hz ÷ its strongest pitch class plus the bass part
