@@ -383,7 +383,7 @@ describe('studio analyze', () => {
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
     db.close();
     const usage = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
-    assert.match(usage.stdout, /studio analyze <files or folders…> \[--json\] \[--db PATH\]/);
+    assert.match(usage.stdout, /studio analyze <files or folders…> \[--json\] \[--data-dir DIR \| --db PATH\]/);
     assert.match(usage.stdout, /Exit code 1 if any file failed/);
   });
 
