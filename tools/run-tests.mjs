@@ -39,13 +39,15 @@ if (files.length === 0) {
 // is down). file-gone-issue12 (deletes a track just as its waveform starts) ran alone until
 // a88aaad fixed the product race two at a time exposed (media/tracks.ts checkedPath: realpath passing, then the stat
 // failing with probe.ts's "does not exist" text); since then it passed beside six other e2e files at load 12–15
-// (session 21), so it runs two at a time.
+// (session 21), so it runs two at a time. chat-markdown-issue12 reads back what its Copy buttons put on the clipboard,
+// which the one shared Chromium keeps for all its pages: in ci71 it read the tiny model's answer that chat.test.ts's
+// Copy had just put there (session 37), so it runs alone.
 // STUDIO_TEST_CONCURRENCY=1 runs everything one at a time (to tell a flaky test from a shared-state one);
 // STUDIO_TEST_E2E_CONCURRENCY sets the e2e files' own (default: 2; at most STUDIO_TEST_CONCURRENCY where that is set —
 // it capped at 2 always, so `STUDIO_TEST_E2E_CONCURRENCY=3` could not be tried on CI: an e2e file keeps well under one
 // of CI's two cores busy, session 24's BENCHMARKS). Node 20's `--test` sorts the files it is given: the order of a
 // group's files is Node's (alphabetical), whatever the order here.
-const E2E_ALONE = ['wave-detail', 'library-walking', 'session-issue12', 'chat-disconnect', 'browser-big-folder', 'library-disconnect'].map(
+const E2E_ALONE = ['wave-detail', 'library-walking', 'session-issue12', 'chat-disconnect', 'browser-big-folder', 'library-disconnect', 'chat-markdown-issue12'].map(
   (n) => `${n}.test.ts`,
 );
 const concurrency = Math.max(1, Number(process.env.STUDIO_TEST_CONCURRENCY ?? 2) || 1);
