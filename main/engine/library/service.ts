@@ -376,21 +376,16 @@ export class LibraryService {
     // every format goes through exportEach, row by row: "n of m tracks" and Cancel for a CSV or JSON of 30,000 rows too
     // (cliui37: they were made in one synchronous piece, 1.8 s with neither); a row gone since the ids were read is left out
     const written = <T>(xs: (T | null)[]) => xs.filter((x): x is T => x !== null);
-    if (format === 'json') {
+    if (format === 'json' || format === 'csv') {
+      const item = format === 'json' ? jsonItem : csvLine;
       const rowAt = pagedRows(listed.map((l) => l.id), read);
-      const items = written(await exportEach(listed, 1, (_, i) => {
+      const parts = written(await exportEach(listed, 1, (_, i) => {
         const r = rowAt(i);
-        return r ? jsonItem(r) : null;
+        return r ? item(r) : null;
       }, call));
-      return { fileName, mime: 'application/json', content: items.length ? `[\n${items.join(',\n')}\n]` : '[]', count: items.length };
-    }
-    if (format === 'csv') {
-      const rowAt = pagedRows(listed.map((l) => l.id), read);
-      const lines = written(await exportEach(listed, 1, (_, i) => {
-        const r = rowAt(i);
-        return r ? csvLine(r) : null;
-      }, call));
-      return { fileName, mime: 'text/csv', content: csvOf(lines), count: lines.length };
+      return format === 'json'
+        ? { fileName, mime: 'application/json', content: parts.length ? `[\n${parts.join(',\n')}\n]` : '[]', count: parts.length }
+        : { fileName, mime: 'text/csv', content: csvOf(parts), count: parts.length };
     }
     // rekordbox: the crate shown, whole, is the one playlist; the whole library (no filter, no selection) takes every crate
     // along; a selection or a filter (in a crate too: the app names the crate of selected rows for its order) none — a
