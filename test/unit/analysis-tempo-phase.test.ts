@@ -16,10 +16,14 @@ import { mmaSongMidi } from '../../tools/eval/mma-render';
 const FLUIDR3 = '/usr/share/sounds/sf2/FluidR3_GM.sf2';
 const OUT = 'test/output/analysis-tempo-phase';
 
-/** `groove` at `bpm` (chords per bar) rendered by MMA + fluidsynth with FluidR3, 30 s, mono float32 44.1 kHz */
+/**
+ * `groove` at `bpm` (chords per bar) rendered by MMA + fluidsynth with FluidR3, 30 s, mono float32 44.1 kHz. MMA's
+ * random seed is fixed: its grooves skip and shift notes at random, and unseeded the test judged a different MIDI file
+ * on every run — ci73 met the one FolkRock realisation in ~26 whose weak first beat the grid trims (RndSeed 11 makes it).
+ */
 function render(name: string, groove: string, bpm: number, chords: string[]): Float32Array {
   mkdirSync(OUT, { recursive: true });
-  const mid = mmaSongMidi({ name, groove, tempo: bpm, beatsPerBar: 4, chords, sec: 30, work: OUT });
+  const mid = mmaSongMidi({ name, groove, tempo: bpm, beatsPerBar: 4, chords, sec: 30, work: OUT, seed: 1 });
   const wav = join(OUT, `${name}.wav`);
   execFileSync('fluidsynth', ['-ni', '-q', '-F', wav, '-T', 'wav', '-r', '44100', '-g', '0.5', FLUIDR3, mid], { stdio: 'ignore' });
   const r = spawnSync('ffmpeg', ['-v', 'error', '-i', wav, '-t', '30', '-ac', '1', '-ar', '44100', '-f', 'f32le', '-'], { maxBuffer: 1 << 28 });

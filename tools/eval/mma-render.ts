@@ -33,6 +33,11 @@ export interface MmaSong {
   soundfont: string;
   /** seconds of audio kept */
   sec: number;
+  /**
+   * MMA's random seed (its `RndSeed`): the grooves vary timing, velocity and skip notes at random (RTime, RVolume,
+   * RSkip), so without one every run writes a different MIDI file. Tests pass one; the eval sets were built without.
+   */
+  seed?: number;
   /** folder for the .mma and .mid */
   work: string;
   /** the MP3 to write */
@@ -45,7 +50,7 @@ export interface MmaSong {
  */
 export function mmaSongMidi(song: Omit<MmaSong, 'soundfont' | 'out'>): string {
   const bars = Math.ceil((song.sec + 4) / ((song.beatsPerBar * 60) / song.tempo)) + 1;
-  const lines = [`Tempo ${song.tempo}`, `Groove ${song.groove}`];
+  const lines = [...(song.seed === undefined ? [] : [`RndSeed ${song.seed}`]), `Tempo ${song.tempo}`, `Groove ${song.groove}`];
   for (let b = 0; b < bars; b++) lines.push(`${b + 1} ${song.chords ? song.chords[b % song.chords.length] : 'z'}`);
   const src = join(song.work, `${song.name}.mma`);
   const mid = join(song.work, `${song.name}.mid`);
