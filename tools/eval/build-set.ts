@@ -65,6 +65,7 @@ import { chordName, keyName, type Key } from '../../main/engine/analysis/keys';
 import { constantTruth, parseMidi, type MidiInfo } from '../../test/helpers/midi';
 import { modTruth } from './modfile';
 import { renderTs5 } from './heldout5-synth';
+import { compileMma } from './mma-render';
 
 /** true when this file is the program run (not imported by heldout-set.ts or a test: then its flags keep their defaults) */
 const IS_MAIN = !!process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
@@ -439,7 +440,6 @@ function planMma(work: string): Unit[] {
   SONGS.forEach((s, i) => {
     const name = `mma-${s.cat}-${s.groove.toLowerCase().replace(/[^a-z0-9]/g, '')}-${s.tempo}`;
     const { text, introSec } = mmaSource(s, i, SEC + 8);
-    const src = join(work, `${name}.mma`);
     const mid = join(work, `${name}.mid`);
     const fam = grooveFamily(s.groove);
     const unit = byFamily.get(fam) ?? { id: `mma:${fam}`, kind: 'mma' as const, members: [], files: [] };
@@ -462,10 +462,7 @@ function planMma(work: string): Unit[] {
         sfSlot,
         item: { source: name, category: s.cat, bpm: Math.round(bpm * stretch * 100) / 100, meter: s.meter, meterClass, sourceKind: 'mma', key, keyTrusted: key !== null, stretch, shift, introSec: introSec / stretch },
         make: async (out, sf) => {
-          if (!existsSync(mid)) {
-            writeFileSync(src, text);
-            execFileSync('mma', [src, '-f', mid], { stdio: 'ignore' });
-          }
+          if (!existsSync(mid)) compileMma(text, name, work);
           await render(mid, sf!, out, sec, stretch, shift);
         },
       });

@@ -44,18 +44,18 @@
 // that no tool that reads OUT/manifest.json (and takes "everything but test" as development data)
 // ever sees a held-out file. Deterministic: the plan is fixed; MMA randomises its grooves' timing
 // and velocity a little, so a rerender is not byte-identical (as for the other sets).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { keyName, type Key } from '../../main/engine/analysis/keys';
 import { parseMidi, walkSmf, type MidiInfo } from '../../test/helpers/midi';
 import { grooveFamily, makeDrone, maj, midiTruth, min, modeOf, progression, render, renderJobs, SONGS as DEVTEST_SONGS, tempoBand, type Category, type Drone, type EvalItem, type MeterClass, type SoundFont } from './build-set';
 import { relatedFamily } from './split-families';
+import { compileMma } from './mma-render';
 
-const run = promisify(execFile);
 
 // ---- the plan ------------------------------------------------------------------------------
 /** One MMA song of the held-out set. */
@@ -530,10 +530,7 @@ export function planSongSet(out: string, sec: number, plan: SongSetPlan): Heldou
         item,
         song: { mid, key: s.key },
         make: async (o) => {
-          if (!existsSync(mid)) {
-            writeFileSync(join(work, `${name}.mma`), text);
-            await run('mma', [join(work, `${name}.mma`), '-f', mid]);
-          }
+          if (!existsSync(mid)) compileMma(text, name, work);
           if (plan.modeRule && key) item.keyTrusted = modeHeard(parseMidi(readFileSync(mid)).pcQuarters, s.key);
           await render(mid, sf, o, sec + introSec, stretch, shift);
         },

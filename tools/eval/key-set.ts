@@ -44,6 +44,7 @@ import { chordName, keyName, type Key } from '../../main/engine/analysis/keys';
 import { parseMidi } from '../../test/helpers/midi';
 import type { EvalItem } from './build-set';
 import { splitFamilies } from './split-families';
+import { compileMma } from './mma-render';
 
 const { values: args } = parseArgs({
   options: {
@@ -151,10 +152,7 @@ for (const [fam, groove, tempo, meter] of GROOVES) {
         make: async (out) => {
           const lines = [`Tempo ${bpm}`, `KeySig ${sig}`, transpose ? `Transpose ${transpose}` : '', `Groove ${groove}`];
           for (let b = 0; b < bars; b++) lines.push(`${b + 1} ${mmaChord(tonic, prog.chords[b % prog.chords.length])}`);
-          const src = join(OUT, 'work', `${name}.mma`);
-          const mid = join(OUT, 'work', `${name}.mid`);
-          writeFileSync(src, lines.join('\n') + '\n');
-          await run('mma', [src, '-f', mid]);
+          const mid = compileMma(lines.join('\n') + '\n', name, join(OUT, 'work'));
           await render(mid, sf, out);
         },
       });

@@ -33,10 +33,7 @@ export interface MmaSong {
   soundfont: string;
   /** seconds of audio kept */
   sec: number;
-  /**
-   * MMA's random seed (its `RndSeed`): the grooves vary timing, velocity and skip notes at random (RTime, RVolume,
-   * RSkip), so without one every run writes a different MIDI file. Tests pass one; the eval sets were built without.
-   */
+  /** MMA's random seed (compileMma); default: the one of `name` (mmaSeed) */
   seed?: number;
   /** folder for the .mma and .mid */
   work: string;
@@ -45,18 +42,39 @@ export interface MmaSong {
 }
 
 /**
- * Writes song.work/song.name.mma (bars enough for `sec` + 4 s of audio, plus one) and MMA's MIDI of it beside;
- * returns the .mid path. Throws when mma fails (execFileSync).
+ * The MMA random seed of the song whose files are named `name`: FNV-1a (32-bit) of its UTF-8 bytes. MMA's grooves
+ * vary timing and velocity and skip notes at random (RTime, RVolume, RSkip in /usr/share/mma/lib); unseeded, every
+ * build of an eval set wrote different MIDI files, so a set rebuilt on a fresh machine was not the set its figures
+ * were measured on (ci73's FolkRock test met a realisation ~1 in 26 whose first beat is weak).
+ */
+export function mmaSeed(name: string): number {
+  let h = 0x811c9dc5;
+  for (const b of Buffer.from(name, 'utf8')) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * Compiles MMA source `text` to work/name.mid, with `RndSeed seed` (default mmaSeed(name)) as its first line so the
+ * MIDI file is the same on every run and machine (MMA 21.09's RndSeed: Python's random.seed). Writes work/name.mma
+ * beside it; returns the .mid path. Throws when mma fails (execFileSync).
+ */
+export function compileMma(text: string, name: string, work: string, seed = mmaSeed(name)): string {
+  const src = join(work, `${name}.mma`);
+  const mid = join(work, `${name}.mid`);
+  writeFileSync(src, `RndSeed ${seed}\n${text}`);
+  execFileSync('mma', [src, '-f', mid], { stdio: 'ignore' });
+  return mid;
+}
+
+/**
+ * Writes song.work/song.name.mma (bars enough for `sec` + 4 s of audio, plus one) and MMA's MIDI of it beside
+ * (compileMma: seeded); returns the .mid path. Throws when mma fails (execFileSync).
  */
 export function mmaSongMidi(song: Omit<MmaSong, 'soundfont' | 'out'>): string {
   const bars = Math.ceil((song.sec + 4) / ((song.beatsPerBar * 60) / song.tempo)) + 1;
-  const lines = [...(song.seed === undefined ? [] : [`RndSeed ${song.seed}`]), `Tempo ${song.tempo}`, `Groove ${song.groove}`];
+  const lines = [`Tempo ${song.tempo}`, `Groove ${song.groove}`];
   for (let b = 0; b < bars; b++) lines.push(`${b + 1} ${song.chords ? song.chords[b % song.chords.length] : 'z'}`);
-  const src = join(song.work, `${song.name}.mma`);
-  const mid = join(song.work, `${song.name}.mid`);
-  writeFileSync(src, lines.join('\n') + '\n');
-  execFileSync('mma', [src, '-f', mid], { stdio: 'ignore' });
-  return mid;
+  return compileMma(lines.join('\n') + '\n', song.name, song.work, song.seed);
 }
 
 /**

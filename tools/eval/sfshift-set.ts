@@ -27,11 +27,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { execFileSync } from 'node:child_process';
 import type { Key } from '../../main/engine/analysis/keys';
 import { grooveFamily, mmaSource, render, renderJobs, SONGS as DEVTEST_SONGS, type SoundFont } from './build-set';
 import { HELDOUT_SONGS, heldoutFamily } from './heldout-set';
-import { mmaSongMidi, songKey, songProgression } from './mma-render';
+import { compileMma, mmaSongMidi, songKey, songProgression } from './mma-render';
 import { octaveSongs } from './octave-set';
 import { relatedFamily, splitFamilies } from './split-families';
 import { SYNTH_SONGS, synthName } from './synth-set';
@@ -135,10 +134,7 @@ export async function renderSfshift(s: SfshiftSong, out: string, work: string, s
   let mid: string;
   if (s.from === 'dev') {
     // build-set.ts' own source (its key signature and progression)
-    const src = join(work, `${s.name}.mma`);
-    mid = join(work, `${s.name}.mid`);
-    writeFileSync(src, mmaSource(DEVTEST_SONGS[s.i], s.i, need + 8).text);
-    execFileSync('mma', [src, '-f', mid], { stdio: 'ignore' });
+    mid = compileMma(mmaSource(DEVTEST_SONGS[s.i], s.i, need + 8).text, s.name, work);
   } else mid = mmaSongMidi({ name: s.name, groove: s.groove, tempo: s.tempo, beatsPerBar: s.beatsPerBar, chords: s.drums ? null : songProgression(s.i), sec: need, work });
   await render(mid, s.soundfont, out, sec + s.introSec / s.stretch, s.stretch, s.shift);
 }
