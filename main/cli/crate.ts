@@ -130,14 +130,24 @@ export async function crateTracks(engine: EngineHost, crate: Crate): Promise<Lib
 /** a half copy untouched this long is no export in progress (one being written changes every moment) */
 const STALE_COPY_MS = 60_000;
 
-/** how every export's copy is named: `.<playlist name>.studio-<8 hex>.tmp` */
+/** how every export's copy is named, whatever its format: `.<file name>.studio-<8 hex>.tmp` */
 const EXPORT_COPY = /^\..+\.studio-[0-9a-f]{8}\.tmp$/;
 
 /**
+ * How each file `studio crate export` writes begins, byte for byte (UTF-8): the M3U8 playlist (m3u8.ts toM3u8), the
+ * rekordbox XML collection (rekordbox-xml.ts rekordboxXml: its declaration, then the root element), the CSV (its byte
+ * order mark and first columns: service.ts csvOf, CSV_COLUMNS) and the JSON (an array of objects: service.ts jsonItem;
+ * "[]" when empty). test/unit/crates.test.ts checks each writer's output against these.
+ */
+export const EXPORT_HEADS: readonly Buffer[] = ['#EXTM3U', '<?xml version="1.0" encoding="UTF-8"?>\n<DJ_PLAYLISTS ', '\ufeffpath,fileName,status,', '[\n {\n  "', '[]'].map((h) => Buffer.from(h, 'utf8'));
+const HEAD_BYTES = Math.max(...EXPORT_HEADS.map((h) => h.length));
+
+/**
  * Whether `path` is provably an export's copy that its export left (killed part way: a crash, a full disk, the machine
- * off): named as only writePlaylist names one, a regular file, unchanged for STALE_COPY_MS (an export writes its few
- * kilobytes at once: one in progress changes now), and a playlist as the export writes one (it starts "#EXTM3U", or is
- * empty: killed before its first write). Anything else — a user's file, whatever its name — is not. Never throws.
+ * off): named as only writePlaylist names one, a regular file, unchanged for STALE_COPY_MS (an export writes its
+ * content at once: one in progress changes now), and begun as a file the export writes (EXPORT_HEADS: a playlist, a
+ * rekordbox XML collection, a CSV or JSON export — or only part of that head, or empty: killed before or during its
+ * first write). Anything else — a user's file, whatever its name — is not. Never throws.
  */
 export function isStaleExportCopy(path: string): boolean {
   if (!EXPORT_COPY.test(basename(path))) return false;
@@ -146,9 +156,10 @@ export function isStaleExportCopy(path: string): boolean {
     if (!st.isFile() || Date.now() - st.mtimeMs <= STALE_COPY_MS) return false;
     const fd = openSync(path, 'r');
     try {
-      const head = Buffer.alloc(7);
-      const n = readSync(fd, head, 0, 7, 0);
-      return n === 0 || head.subarray(0, n).toString('latin1') === '#EXTM3U'.slice(0, n);
+      const head = Buffer.alloc(HEAD_BYTES);
+      const n = readSync(fd, head, 0, HEAD_BYTES, 0);
+      // the whole head, or the whole file where it is shorter than the head (cut in its first bytes)
+      return n === 0 || EXPORT_HEADS.some((h) => (n >= h.length ? head.subarray(0, h.length).equals(h) : n === st.size && head.subarray(0, n).equals(h.subarray(0, n))));
     } finally {
       closeSync(fd);
     }
@@ -162,7 +173,8 @@ export function isStaleExportCopy(path: string): boolean {
  * was: into a hidden copy beside it (`.<name>.studio-<8 hex>.tmp`), flushed to disk, then renamed over `file` and its
  * folder flushed. An existing file keeps its permissions; a symlink keeps pointing at the file it names, which is
  * what is replaced. Copies that an earlier export into this folder left when it was killed (isStaleExportCopy: of any
- * playlist's name, unchanged for a minute, a playlist) are removed first; the copy of a write that fails is removed.
+ * name, unchanged for a minute, begun as an export's file of any format) are removed first; the copy of a write that
+ * fails is removed.
  * @throws the file system's errors (open: ENOENT for a missing folder, EACCES; write: ENOSPC, EFBIG, EDQUOT)
  */
 export function writePlaylist(file: string, content: string): void {

@@ -3,7 +3,7 @@
 // membership across a moved file and a track leaving the library; the M3U8 writer (library/m3u8.ts); and the contract
 // refusing malformed crates:* arguments before a handler runs.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix, win32 } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -16,7 +16,9 @@ import { readM3u, toM3u8 } from '../../main/engine/library/m3u8';
 import { playlistFormat, readPlaylist } from '../../main/engine/library/playlists';
 import { defaultCrateName } from '../../main/engine/library/crates';
 import { entryName, importToast, isPlaylistName, toBase64 } from '../../renderer/src/lib/playlist-import';
-import { findCrate, formatCrates, formatCrateTracks } from '../../main/cli/crate';
+import { EXPORT_HEADS, findCrate, formatCrates, formatCrateTracks, isStaleExportCopy } from '../../main/cli/crate';
+import { rekordboxXml } from '../../main/engine/library/rekordbox-xml';
+import { toCsv } from '../../main/engine/library/service';
 import { oldFormatLibrary } from '../helpers/library-rows';
 import { guardPaths, Roots } from '../../main/engine/fs/roots';
 import { crateHandlers } from '../../main/engine/handlers/crates';
@@ -572,4 +574,44 @@ test("the library's CSV/JSON export comes in the table's order: a crate's own or
   } finally {
     db.close();
   }
+});
+
+test('an export\'s copy of every format is told by its head: the M3U8, rekordbox XML and CSV writers\' output starts with one, and a copy of each (whole, cut, empty) left a minute is stale; a user\'s file so named is not (crate38)', () => {
+  // before: isStaleExportCopy knew only "#EXTM3U", so a killed rekordbox export's .NAME.xml.studio-*.tmp stayed for good
+  const track = { path: '/m/a.mp3', title: 'A', artist: 'B', album: null, genre: null, year: null, durationSec: 60, sizeBytes: 1, bitrateKbps: 320, sampleRate: 44100, bpm: 120, grid: [], key: 'A minor', cues: [], regions: [], loop: null };
+  const written = {
+    m3u8: toM3u8([{ path: '/m/a.mp3', durationSec: 60, artist: 'B', title: 'A' }]),
+    rekordbox: rekordboxXml([track], [{ name: 'Set', tracks: [0] }], { name: 'Resonance Studio', version: '0', company: 'Resonance Studio' }),
+    csv: toCsv([]),
+  };
+  for (const [format, text] of Object.entries(written)) {
+    assert.ok(EXPORT_HEADS.some((h) => Buffer.from(text, 'utf8').subarray(0, h.length).equals(h)), `${format} begins with a head: ${JSON.stringify(text.slice(0, 60))}`);
+  }
+  const d = mkdtempSync(join(dir, 'stale-'));
+  const old = new Date(Date.now() - 5 * 60_000);
+  const copy = (name: string, bytes: string | Buffer, age = old) => {
+    const p = join(d, name);
+    writeFileSync(p, bytes);
+    utimesSync(p, age, age);
+    return p;
+  };
+  const json = '[\n {\n  "id": "x"\n }\n]';
+  const stale = [
+    copy('.Set.xml.studio-0000000a.tmp', written.rekordbox),
+    copy('.Set.xml.studio-0000000b.tmp', written.rekordbox.slice(0, 20)),
+    copy('.Set.csv.studio-0000000c.tmp', written.csv),
+    copy('.Set.json.studio-0000000d.tmp', json),
+    copy('.Set.json.studio-0000000e.tmp', '[]'),
+    copy('.Set.m3u8.studio-0000000f.tmp', written.m3u8),
+    copy('.Set.xml.studio-00000010.tmp', ''),
+  ];
+  assert.deepEqual(stale.filter((p) => !isStaleExportCopy(p)), [], 'every format\'s copy, whole or cut');
+  const kept = [
+    copy('.Set.xml.studio-00000011.tmp', '<?xml version="1.0" encoding="UTF-8"?>\n<notes>mine</notes>\n'),
+    copy('.Set.json.studio-00000012.tmp', '{"mine": true}'),
+    copy('.Set.csv.studio-00000013.tmp', 'a,b,c\r\n'),
+    copy('.Set.xml.studio-00000014.tmp', written.rekordbox, new Date()),
+    copy('Set.xml.studio-00000015.tmp', written.rekordbox),
+  ];
+  assert.deepEqual(kept.filter((p) => isStaleExportCopy(p)), [], 'a user\'s file named alike, a copy being written now, a name the export never gives');
 });
