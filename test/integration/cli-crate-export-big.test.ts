@@ -1,10 +1,11 @@
 // crate38: `studio crate export NAME OUT.xml` of a big crate (10,000 library rows) through the built CLI and a real
 // engine process — killed with SIGKILL while it writes its copy, the copy it leaves is removed by the next export into
-// that folder (a user's file named alike is not).
+// that folder (a user's file named alike is not); on a terminal (script(1) gives it one) it shows "n of m tracks", and
+// Ctrl+C stops it between tracks with nothing written (exit 130).
 // Needs `npm run build`. Run: node tools/run-tests.mjs test/integration/cli-crate-export-big.test.ts
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -72,4 +73,32 @@ test('a rekordbox XML export killed (SIGKILL) while it writes its copy leaves th
   const next = spawnSync(process.execPath, [bin, 'crate', 'export', 'Big', join(sets, 'big.m3u8')], { encoding: 'utf8', env, timeout: 120_000 });
   assert.equal(next.status, 0, next.stderr);
   assert.deepEqual(copies(), ['.notes.xml.studio-0badc0de.tmp'], 'the killed export\'s copy is gone, the user\'s file stays');
+});
+
+test('on a terminal the export says "n of m tracks" as it goes; Ctrl+C stops it between tracks: exit 130, the engine\'s count, nothing written (crate38)', async () => {
+  // before: no progress at all for the 10,000 rows (the wait for "Exporting:" below ran into the hang guard), and Ctrl+C
+  // killed the CLI with the engine's work in flight
+  const out = join(sets, 'cancelled.xml');
+  const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} crate export Big ${JSON.stringify(out)}`;
+  // script(1) runs it on a pseudo-terminal; a ^C typed there is the terminal's SIGINT to every process of the group
+  const child = spawn('script', ['-qec', cmd, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let text = '';
+  let typed = false;
+  child.stdout.on('data', (d: Buffer) => {
+    text += d.toString();
+    if (!typed && /Exporting: [\d,]+ of 10,000 tracks/.test(text)) {
+      typed = true;
+      child.stdin.write('\x03');
+    }
+  });
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  const lines = text.replace(/\r\x1b\[K/g, '\n').replace(/\r/g, '');
+  assert.ok(typed, `progress shown: ${JSON.stringify(text.slice(0, 300))}`);
+  assert.equal(code, 130, lines);
+  // the engine's own count where its loop stopped; or, where every row was read before the ^C reached it, said so
+  const said = /studio: (Stopped after ([\d,]+) of 10,000 tracks: nothing was written\.|Cancelled once every track \(10,000\) was read, before the file was written: nothing was written\.)\n/.exec(lines);
+  assert.ok(said, lines);
+  if (said[2]) assert.ok(Number(said[2].replace(/,/g, '')) < ROWS, said[0]);
+  assert.equal(existsSync(out), false, 'nothing written');
+  assert.deepEqual(copies().filter((t) => t.includes('cancelled')), [], 'and no copy');
 });

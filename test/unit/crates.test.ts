@@ -16,7 +16,7 @@ import { readM3u, toM3u8 } from '../../main/engine/library/m3u8';
 import { playlistFormat, readPlaylist } from '../../main/engine/library/playlists';
 import { defaultCrateName } from '../../main/engine/library/crates';
 import { entryName, importToast, isPlaylistName, toBase64 } from '../../renderer/src/lib/playlist-import';
-import { EXPORT_HEADS, findCrate, formatCrates, formatCrateTracks, isStaleExportCopy } from '../../main/cli/crate';
+import { crateExportFormat, EXPORT_HEADS, findCrate, formatCrates, formatCrateTracks, isStaleExportCopy } from '../../main/cli/crate';
 import { rekordboxXml } from '../../main/engine/library/rekordbox-xml';
 import { toCsv } from '../../main/engine/library/service';
 import { oldFormatLibrary } from '../helpers/library-rows';
@@ -574,6 +574,22 @@ test("the library's CSV/JSON export comes in the table's order: a crate's own or
   } finally {
     db.close();
   }
+});
+
+test('studio crate export chooses the format by OUT\'s extension, as the app names its files; another extension, or one --format contradicts, is refused naming those accepted (crate38)', () => {
+  // before: every OUT but .xml got M3U8 text — `studio crate export Set out.csv` wrote "#EXTM3U…" into out.csv
+  assert.deepEqual(['set.m3u8', 'SET.M3U', 'set.xml', 'Set.CSV', 'set.json'].map((o) => crateExportFormat(o, false)), ['m3u8', 'm3u8', 'rekordbox', 'csv', 'json']);
+  for (const o of ['out.txt', 'set', 'set.m3u8.bak']) {
+    const r = crateExportFormat(o, false);
+    assert.ok(typeof r !== 'string' && /\.m3u8 or \.m3u \(playlist\), \.xml \(rekordbox XML\), \.csv or \.json/.test(r.refused), `${o}: ${JSON.stringify(r)}`);
+  }
+  assert.equal(crateExportFormat('set.txt', false, 'm3u8'), 'm3u8', '--format names the format of a file named otherwise');
+  assert.equal(crateExportFormat('set.xml', false, 'REKORDBOX'), 'rekordbox');
+  const clash = crateExportFormat('out.csv', false, 'rekordbox');
+  assert.ok(typeof clash !== 'string' && /"out\.csv" is named as CSV \(\.csv\) but --format rekordbox writes a rekordbox XML collection: name the file \.xml/.test(clash.refused), JSON.stringify(clash));
+  assert.deepEqual([crateExportFormat('/m/', true), crateExportFormat('/m/', true, 'json')], ['m3u8', 'json'], 'a folder: --format, else the playlist');
+  const nml = crateExportFormat('set.nml', false, 'nml');
+  assert.ok(typeof nml !== 'string' && nml.refused === '--format nml: expected m3u8, rekordbox, csv or json');
 });
 
 test('an export\'s copy of every format is told by its head: the M3U8, rekordbox XML and CSV writers\' output starts with one, and a copy of each (whole, cut, empty) left a minute is stale; a user\'s file so named is not (crate38)', () => {
