@@ -109,12 +109,18 @@ async function named(engine: EngineHost, name: string | undefined): Promise<Crat
 class NotFound extends Error {}
 
 /**
- * `studio crate import` as text: what was made and added, then each entry that added nothing, "line N: ENTRY — why"
- * (the entry JSON-quoted where it holds a control character: shownPath).
+ * `studio crate import` as text: what was made and added, then each entry found by its track's path before a move or
+ * rename, "line N: ENTRY — now PATH", and each entry that added nothing, "line N: ENTRY — why" (the entry JSON-quoted
+ * where it holds a control character: shownPath).
  */
 export function formatImport(r: MethodOutput<'crates:import'>): string {
   const dup = r.duplicates ? `; ${r.duplicates} listed again ${r.duplicates === 1 ? 'was' : 'were'} added once` : '';
   const lines = [`Made the crate "${r.crate.name}": ${r.added} of ${r.listed} ${r.listed === 1 ? 'entry' : 'entries'} added (${clockTime(r.crate.durationSec)})${dup}.`];
+  if (r.moved?.length) {
+    // found by the name their file had before the library saw it moved or renamed (crate38): said, so the DJ knows
+    lines.push(`Found where the library followed them (moved or renamed since the playlist was written) (${r.moved.length}):`);
+    for (const m of r.moved) lines.push(`  line ${m.line}: ${shownPath(m.entry)} — now ${shownPath(m.path)}`);
+  }
   if (r.missing.length) {
     lines.push(`Not added (${r.missing.length}):`);
     for (const m of r.missing) lines.push(`  line ${m.line}: ${shownPath(m.entry)} — ${m.reason}`);

@@ -17,6 +17,7 @@ import { playlistFormat, readPlaylist } from '../../main/engine/library/playlist
 import { defaultCrateName } from '../../main/engine/library/crates';
 import { entryName, importToast, isPlaylistName, toBase64 } from '../../renderer/src/lib/playlist-import';
 import { crateExportFormat, EXPORT_HEADS, findCrate, formatCrates, formatCrateTracks, isStaleExportCopy } from '../../main/cli/crate';
+import { movedFromList } from '../../main/engine/db/tracks';
 import { rekordboxXml } from '../../main/engine/library/rekordbox-xml';
 import { toCsv } from '../../main/engine/library/service';
 import { oldFormatLibrary } from '../helpers/library-rows';
@@ -630,4 +631,29 @@ test('an export\'s copy of every format is told by its head: the M3U8, rekordbox
     copy('Set.xml.studio-00000015.tmp', written.rekordbox),
   ];
   assert.deepEqual(kept.filter((p) => isStaleExportCopy(p)), [], 'a user\'s file named alike, a copy being written now, a name the export never gives');
+});
+
+test('a moved or renamed file\'s earlier paths are kept on its row (the latest first, at most 8, never its path now) for the playlists that name them (crate38)', async () => {
+  const lib = join(dir, 'moved-from', 'lib');
+  const data = join(dir, 'moved-from', 'data');
+  const ids = [...(await oldFormatLibrary(lib, data, 1)).values()];
+  const db = openDb(data);
+  try {
+    const store = new LibraryStore(db);
+    const was = () => movedFromList((db.prepare('SELECT lib_moved_from FROM tracks WHERE id = ?').get(ids[0]) as { lib_moved_from: string | null }).lib_moved_from);
+    assert.deepEqual(was(), []);
+    store.moveTrack(ids[0], join(lib, 'b.mp3'), null);
+    store.moveTrack(ids[0], join(lib, 'c.mp3'), null);
+    assert.deepEqual(was(), [join(lib, 'b.mp3'), join(lib, 'track-0000.mp3')]);
+    store.moveTrack(ids[0], join(lib, 'track-0000.mp3'), null);
+    assert.deepEqual(was(), [join(lib, 'c.mp3'), join(lib, 'b.mp3')], 'back at a name it had: not among its earlier ones');
+    for (let i = 0; i < 12; i++) store.moveTrack(ids[0], join(lib, `n${i}.mp3`), null);
+    assert.equal(was().length, 8);
+    assert.equal(was()[0], join(lib, 'n10.mp3'));
+  } finally {
+    db.close();
+  }
+  const crate = { id: 'c1', name: 'Friday set', trackCount: 2, durationSec: 2, createdAt: 0 };
+  const t = importToast({ crate, format: 'm3u', listed: 2, added: 2, duplicates: 0, missing: [], moved: [{ entry: '/m/old.mp3', line: 3, path: '/m/new.mp3' }] });
+  assert.equal(t.message, '2 of 2 entries added. 1 entry found under its file\'s new name (moved or renamed since the playlist was written).');
 });
