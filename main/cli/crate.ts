@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import stringWidth from 'string-width';
-import { certainty, clockTime, crateNameKey, toErrorData, type Crate, type ErrorCode, type LibraryTrack, type MethodOutput } from '@contract';
+import { certainty, clockTime, crateNameKey, StudioError, toErrorData, type Crate, type ErrorCode, type LibraryTrack, type MethodInput, type MethodOutput } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { shownPath } from './analyze-text';
@@ -24,11 +24,16 @@ export const CRATE_USAGE = `Usage:
       length in seconds and "Artist - Title"): tracks below OUT's folder are
       written relative to it, the others with their absolute path. Into a
       folder, it is named as the app's download is ("NAME.m3u8").
-  studio crate export NAME OUT.xml|FOLDER/ [--format rekordbox]
-      Write the crate as a rekordbox XML collection (OUT ending in .xml, or
-      --format rekordbox): its tracks with tempo, key, beat grid, hot cues and
-      loop, and the crate as its playlist, as Export ▾ → rekordbox XML in the
-      app ("NAME-DATE.xml" into a folder).
+  studio crate export NAME OUT.xml|OUT.csv|OUT.json|FOLDER/ [--format F]
+      The format is OUT's extension, as the app's Export names its files:
+      .m3u8 or .m3u the playlist above, .xml a rekordbox XML collection (its
+      tracks with tempo, key, beat grid, hot cues and loop, and the crate as
+      its playlist, as Export ▾ → rekordbox XML in the app), .csv and .json
+      the crate's rows as Export ▾ → CSV / JSON write them; another extension
+      is refused. --format m3u8|rekordbox|csv|json names it for a folder
+      ("NAME-DATE.xml" …) or a file named otherwise; it must agree with a
+      known extension. A large export shows "n of m tracks" on a terminal;
+      Ctrl+C stops it between tracks and writes nothing (exit 130).
   studio crate import PLAYLIST [--name NAME] [--json]
       Make a crate from a playlist another program wrote (.m3u, .m3u8, .pls,
       .xspf: Traktor, rekordbox, Serato, Mixxx, VLC, foobar2000, iTunes…),
@@ -104,12 +109,18 @@ async function named(engine: EngineHost, name: string | undefined): Promise<Crat
 class NotFound extends Error {}
 
 /**
- * `studio crate import` as text: what was made and added, then each entry that added nothing, "line N: ENTRY — why"
- * (the entry JSON-quoted where it holds a control character: shownPath).
+ * `studio crate import` as text: what was made and added, then each entry found by its track's path before a move or
+ * rename, "line N: ENTRY — now PATH", and each entry that added nothing, "line N: ENTRY — why" (the entry JSON-quoted
+ * where it holds a control character: shownPath).
  */
 export function formatImport(r: MethodOutput<'crates:import'>): string {
   const dup = r.duplicates ? `; ${r.duplicates} listed again ${r.duplicates === 1 ? 'was' : 'were'} added once` : '';
   const lines = [`Made the crate "${r.crate.name}": ${r.added} of ${r.listed} ${r.listed === 1 ? 'entry' : 'entries'} added (${clockTime(r.crate.durationSec)})${dup}.`];
+  if (r.moved?.length) {
+    // found by the name their file had before the library saw it moved or renamed (crate38): said, so the DJ knows
+    lines.push(`Found where the library followed them (moved or renamed since the playlist was written) (${r.moved.length}):`);
+    for (const m of r.moved) lines.push(`  line ${m.line}: ${shownPath(m.entry)} — now ${shownPath(m.path)}`);
+  }
   if (r.missing.length) {
     lines.push(`Not added (${r.missing.length}):`);
     for (const m of r.missing) lines.push(`  line ${m.line}: ${shownPath(m.entry)} — ${m.reason}`);
@@ -127,17 +138,91 @@ export async function crateTracks(engine: EngineHost, crate: Crate): Promise<Lib
   }
 }
 
+/** what `studio crate export` writes: an M3U8 playlist (crates:export), or the crate's rows as library:export writes them */
+export type CrateExportFormat = 'm3u8' | 'rekordbox' | 'csv' | 'json';
+
+/** each format's file name extensions (lower case), the first the one the app's download is named with */
+const EXPORT_EXTENSIONS: Record<CrateExportFormat, readonly string[]> = { m3u8: ['.m3u8', '.m3u'], rekordbox: ['.xml'], csv: ['.csv'], json: ['.json'] };
+const FORMAT_WORDS: Record<CrateExportFormat, string> = { m3u8: 'an M3U8 playlist', rekordbox: 'a rekordbox XML collection', csv: 'CSV', json: 'JSON' };
+
+/**
+ * The format `studio crate export NAME OUT [--format F]` writes: OUT's extension (case aside) as the app's Export names
+ * its files — .m3u8/.m3u the playlist, .xml rekordbox XML, .csv, .json — or `format` (--format: m3u8, rekordbox, csv,
+ * json, case aside). Into a folder (`intoFolder`) `format`, else m3u8. Pure.
+ * @returns the format, or `refused` (the usage error's words: an unknown --format, OUT's extension naming another format
+ *   than --format, an extension of none without --format — "out.txt" wrote M3U8 text under any name before crate38)
+ */
+export function crateExportFormat(out: string, intoFolder: boolean, format?: string): CrateExportFormat | { refused: string } {
+  const formats = Object.keys(EXPORT_EXTENSIONS) as CrateExportFormat[];
+  const given = format?.toLowerCase();
+  if (given !== undefined && !formats.includes(given as CrateExportFormat)) return { refused: `--format ${format}: expected m3u8, rekordbox, csv or json` };
+  if (intoFolder) return (given as CrateExportFormat | undefined) ?? 'm3u8';
+  const ext = extname(out).toLowerCase();
+  const named = formats.find((f) => EXPORT_EXTENSIONS[f].includes(ext));
+  if (given !== undefined && named !== undefined && named !== given) {
+    const want = given as CrateExportFormat;
+    return { refused: `"${basename(out)}" is named as ${FORMAT_WORDS[named]} (${ext}) but --format ${format} writes ${FORMAT_WORDS[want]}: name the file ${EXPORT_EXTENSIONS[want][0]}, or leave --format out` };
+  }
+  if (given !== undefined) return given as CrateExportFormat;
+  if (named) return named;
+  return { refused: `"${basename(out)}": the format is chosen by the file's extension — .m3u8 or .m3u (playlist), .xml (rekordbox XML), .csv or .json (the crate's rows, as the app's Export writes them); name the file so, or give a folder, or --format m3u8|rekordbox|csv|json` };
+}
+
+/**
+ * The crate's rows exported by the engine (library:export: rekordbox XML, CSV or JSON), as the app's Export ▾ runs it:
+ * on a terminal its "n of m tracks" on stderr's last line (cleared after); Ctrl+C cancels it between tracks (the
+ * engine's CANCELLED, "Stopped after N of M tracks: nothing was written.") and a second Ctrl+C exits 130 at once. An
+ * answer that comes after a Ctrl+C (the file was made before the engine saw it) is not written either.
+ * @throws StudioError CANCELLED (Ctrl+C), the engine's errors
+ */
+async function exportRows(engine: EngineHost, args: MethodInput<'library:export'>): Promise<MethodOutput<'library:export'>> {
+  const tty = !!process.stderr.isTTY;
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) {
+      err(`${tty ? '\r\x1b[K' : ''}studio: stopped; nothing was written.`);
+      process.exit(130);
+    }
+    controller.abort();
+    err(`${tty ? '\r\x1b[K' : ''}studio: cancelling the export (Ctrl+C again to stop at once)…`);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const res = await engine.call('library:export', args, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (tty && p.message && !controller.signal.aborted) process.stderr.write(`\r\x1b[KExporting: ${p.message}`.slice(0, process.stderr.columns || 100));
+      },
+    });
+    if (controller.signal.aborted) throw new StudioError('CANCELLED', `Cancelled once every track (${res.count.toLocaleString('en')}) was read, before the file was written: nothing was written.`);
+    return res;
+  } finally {
+    process.off('SIGINT', onSigint);
+    if (tty) process.stderr.write('\r\x1b[K');
+  }
+}
+
 /** a half copy untouched this long is no export in progress (one being written changes every moment) */
 const STALE_COPY_MS = 60_000;
 
-/** how every export's copy is named: `.<playlist name>.studio-<8 hex>.tmp` */
+/** how every export's copy is named, whatever its format: `.<file name>.studio-<8 hex>.tmp` */
 const EXPORT_COPY = /^\..+\.studio-[0-9a-f]{8}\.tmp$/;
 
 /**
+ * How each file `studio crate export` writes begins, byte for byte (UTF-8): the M3U8 playlist (m3u8.ts toM3u8), the
+ * rekordbox XML collection (rekordbox-xml.ts rekordboxXml: its declaration, then the root element), the CSV (its byte
+ * order mark and first columns: service.ts csvOf, CSV_COLUMNS) and the JSON (an array of objects: service.ts jsonItem;
+ * "[]" when empty). test/unit/crates.test.ts checks each writer's output against these.
+ */
+export const EXPORT_HEADS: readonly Buffer[] = ['#EXTM3U', '<?xml version="1.0" encoding="UTF-8"?>\n<DJ_PLAYLISTS ', '\ufeffpath,fileName,status,', '[\n {\n  "', '[]'].map((h) => Buffer.from(h, 'utf8'));
+const HEAD_BYTES = Math.max(...EXPORT_HEADS.map((h) => h.length));
+
+/**
  * Whether `path` is provably an export's copy that its export left (killed part way: a crash, a full disk, the machine
- * off): named as only writePlaylist names one, a regular file, unchanged for STALE_COPY_MS (an export writes its few
- * kilobytes at once: one in progress changes now), and a playlist as the export writes one (it starts "#EXTM3U", or is
- * empty: killed before its first write). Anything else — a user's file, whatever its name — is not. Never throws.
+ * off): named as only writePlaylist names one, a regular file, unchanged for STALE_COPY_MS (an export writes its
+ * content at once: one in progress changes now), and begun as a file the export writes (EXPORT_HEADS: a playlist, a
+ * rekordbox XML collection, a CSV or JSON export — or only part of that head, or empty: killed before or during its
+ * first write). Anything else — a user's file, whatever its name — is not. Never throws.
  */
 export function isStaleExportCopy(path: string): boolean {
   if (!EXPORT_COPY.test(basename(path))) return false;
@@ -146,9 +231,10 @@ export function isStaleExportCopy(path: string): boolean {
     if (!st.isFile() || Date.now() - st.mtimeMs <= STALE_COPY_MS) return false;
     const fd = openSync(path, 'r');
     try {
-      const head = Buffer.alloc(7);
-      const n = readSync(fd, head, 0, 7, 0);
-      return n === 0 || head.subarray(0, n).toString('latin1') === '#EXTM3U'.slice(0, n);
+      const head = Buffer.alloc(HEAD_BYTES);
+      const n = readSync(fd, head, 0, HEAD_BYTES, 0);
+      // the whole head, or the whole file where it is shorter than the head (cut in its first bytes)
+      return n === 0 || EXPORT_HEADS.some((h) => (n >= h.length ? head.subarray(0, h.length).equals(h) : n === st.size && head.subarray(0, n).equals(h.subarray(0, n))));
     } finally {
       closeSync(fd);
     }
@@ -162,7 +248,8 @@ export function isStaleExportCopy(path: string): boolean {
  * was: into a hidden copy beside it (`.<name>.studio-<8 hex>.tmp`), flushed to disk, then renamed over `file` and its
  * folder flushed. An existing file keeps its permissions; a symlink keeps pointing at the file it names, which is
  * what is replaced. Copies that an earlier export into this folder left when it was killed (isStaleExportCopy: of any
- * playlist's name, unchanged for a minute, a playlist) are removed first; the copy of a write that fails is removed.
+ * name, unchanged for a minute, begun as an export's file of any format) are removed first; the copy of a write that
+ * fails is removed.
  * @throws the file system's errors (open: ENOENT for a missing folder, EACCES; write: ENOSPC, EFBIG, EDQUOT)
  */
 export function writePlaylist(file: string, content: string): void {
@@ -257,7 +344,6 @@ export async function crateCommand(argv: string[], start: Start): Promise<number
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, name: { type: 'string' }, format: { type: 'string' } } });
     if (values.name !== undefined && sub !== 'import') throw new UsageError('--name is for crate import');
     if (values.format !== undefined && sub !== 'export') throw new UsageError('--format is for crate export');
-    if (values.format !== undefined && !['m3u8', 'rekordbox'].includes(values.format.toLowerCase())) throw new UsageError(`--format ${values.format}: expected m3u8 or rekordbox`);
     if (sub === 'import') {
       if (positionals.length !== 1) throw new UsageError('crate import takes one playlist file: studio crate import PLAYLIST [--name NAME]');
       if (values.name !== undefined && !values.name.trim()) throw new UsageError('--name is empty: name the crate');
@@ -269,17 +355,17 @@ export async function crateCommand(argv: string[], start: Start): Promise<number
     }
     const want = sub === 'list' ? 0 : sub === 'show' ? 1 : 2;
     if (positionals.length !== want) {
-      throw new UsageError(sub === 'list' ? 'crate list takes no names' : sub === 'show' ? 'crate show takes one crate name: studio crate show NAME' : 'crate export takes a crate name and the playlist file (or a folder to write NAME.m3u8 into): studio crate export NAME OUT.m3u8|FOLDER/');
+      throw new UsageError(sub === 'list' ? 'crate list takes no names' : sub === 'show' ? 'crate show takes one crate name: studio crate show NAME' : 'crate export takes a crate name and the playlist file (or a folder to write NAME.m3u8 into): studio crate export NAME OUT.m3u8|OUT.xml|OUT.csv|OUT.json|FOLDER/');
     }
     if (sub === 'export' && values.json) throw new UsageError('crate export writes a playlist file; --json is for list and show');
-    engine = await start(false);
-    if (sub === 'list') {
-      const crates = await engine.call('crates:list', {});
-      out(values.json ? JSON.stringify(crates) : formatCrates(crates));
-      return 0;
-    }
-    const crate = await named(engine, positionals[0]);
-    if (sub === 'show') {
+    if (sub === 'list' || sub === 'show') {
+      engine = await start(false);
+      if (sub === 'list') {
+        const crates = await engine.call('crates:list', {});
+        out(values.json ? JSON.stringify(crates) : formatCrates(crates));
+        return 0;
+      }
+      const crate = await named(engine, positionals[0]);
       const tracks = await crateTracks(engine, crate);
       out(values.json ? JSON.stringify({ crate, tracks }) : formatCrateTracks(crate, tracks));
       return 0;
@@ -288,11 +374,14 @@ export async function crateCommand(argv: string[], start: Start): Promise<number
     // written into it under the name the app's download gets (crates:export fileName, '<crate>.m3u8' made safe)
     const target = resolve(positionals[1]);
     const intoFolder = /[\\/]$/.test(positionals[1]) || isFolder(target);
-    // a rekordbox XML collection: --format rekordbox, or a file named .xml
-    const rekordbox = values.format ? values.format.toLowerCase() === 'rekordbox' : !intoFolder && /\.xml$/i.test(target);
-    const res = rekordbox
-      ? await engine.call('library:export', { format: 'rekordbox', filter: { crateId: crate.id }, sort: { column: 'crate', dir: 'asc' } })
-      : await engine.call('crates:export', { crateId: crate.id, playlistDir: intoFolder ? target : dirname(target) });
+    // the format by OUT's extension (crate38: out.csv got M3U8 text), or --format where it agrees with it
+    const format = crateExportFormat(positionals[1], intoFolder, values.format);
+    if (typeof format !== 'string') throw new UsageError(format.refused);
+    engine = await start(false);
+    const crate = await named(engine, positionals[0]);
+    const res = format === 'm3u8'
+      ? await engine.call('crates:export', { crateId: crate.id, playlistDir: intoFolder ? target : dirname(target) })
+      : await exportRows(engine, { format, filter: { crateId: crate.id }, sort: { column: 'crate', dir: 'asc' } });
     const file = intoFolder ? join(target, res.fileName) : target;
     writePlaylist(file, res.content);
     err(`Wrote ${res.count} ${res.count === 1 ? 'track' : 'tracks'} of "${crate.name}" to ${file}`);
@@ -323,7 +412,7 @@ export async function crateCommand(argv: string[], start: Start): Promise<number
     const message = io.syscall && io.path ? `cannot write the playlist "${io.path}": ${why(io.code)}${io.syscall === 'open' ? '' : '; a playlist already there is left as it was'}.` : d.message;
     fail(d.code, message);
     err(`studio: ${message}`);
-    return d.code === 'DATA_FOLDER_IN_USE' ? DATA_FOLDER_IN_USE_EXIT : 1;
+    return d.code === 'DATA_FOLDER_IN_USE' ? DATA_FOLDER_IN_USE_EXIT : d.code === 'CANCELLED' ? 130 : 1;
   } finally {
     await engine?.stop();
   }

@@ -82,11 +82,13 @@ Usage:
       Exit code 1 if any file failed.
       (--data-dir and --db take the data folder's lock, as serve does; without
       them analyze, probe and ask work while the app runs.)
-  studio crate list|show NAME|export NAME OUT.m3u8|OUT.xml|FOLDER/ [--format rekordbox] [--json] [--data-dir DIR]
+  studio crate list|show NAME|export NAME OUT.m3u8|OUT.xml|OUT.csv|OUT.json|FOLDER/ [--format F] [--json] [--data-dir DIR]
   studio crate import PLAYLIST [--name NAME] [--json] [--data-dir DIR]
       The Library's crates (the DJ's playlists): list them, show one's tracks
       in crate order, write one as an extended M3U8 playlist (tracks below
-      OUT's folder relative to it) or a rekordbox XML collection (OUT.xml),
+      OUT's folder relative to it), a rekordbox XML collection (OUT.xml) or
+      its rows as CSV or JSON (the format by OUT's extension; another is
+      refused unless --format m3u8|rekordbox|csv|json names it),
       or make one from another program's
       playlist (.m3u, .m3u8, .pls, .xspf; the entries not in the library are
       listed with why). (studio crate --help; list, show and export only read:

@@ -922,6 +922,12 @@ export const PLAYLIST_EXTENSIONS = ['m3u', 'm3u8', 'pls', 'xspf'] as const;
  */
 export const ImportMissing = z.object({ entry: z.string(), line: z.number().int().min(0), reason: z.string() });
 export type ImportMissing = z.infer<typeof ImportMissing>;
+/**
+ * A playlist entry found by the path its track's file had before the library saw it moved or renamed (crates:import):
+ * the entry as written, its line (1-based), and `path`, the track's path now
+ */
+export const ImportMoved = z.object({ entry: z.string(), line: z.number().int().min(0), path: z.string() });
+export type ImportMoved = z.infer<typeof ImportMoved>;
 /** The tracks a crate call acts on: 1–100,000 library track ids (a select-all of a big library) */
 const CrateTrackIds = z.array(Id).min(1).max(100_000);
 
@@ -1559,7 +1565,9 @@ export const methods = {
     /**
      * `crate`: the new crate, its tracks in the playlist's order; `format`: the layout read; `listed`: the entries the
      * playlist holds; `added`: the library tracks put in the crate; `duplicates`: entries naming a track listed before
-     * (added once); `missing`: every entry that added nothing, in the playlist's order, with why
+     * (added once); `missing`: every entry that added nothing, in the playlist's order, with why; `moved` (absent when
+     * none): the entries added though no file is at their path, by the path their track's file had before the library
+     * saw it moved or renamed, each with its path now (crate38)
      */
     output: z.object({
       crate: Crate,
@@ -1568,6 +1576,7 @@ export const methods = {
       added: z.number().int().min(0),
       duplicates: z.number().int().min(0),
       missing: z.array(ImportMissing),
+      moved: z.array(ImportMoved).optional(),
     }),
     host: 'engine',
     summary:

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb } from '../../main/engine/db';
-import { toCsv, type ExportRow } from '../../main/engine/library/service';
+import { jsonItem, toCsv, type ExportRow } from '../../main/engine/library/service';
 import { startTestEngine } from '../helpers/engine';
 import { bulkCopies, oldFormatLibrary } from '../helpers/library-rows';
 
@@ -64,6 +64,28 @@ try {
       console.log(`${format}: engine call median ${fmt(r.map((x) => x.ms))}; first progress ${fmt(r.map((x) => x.first))}; longest between progress messages ${fmt(r.map((x) => x.gap))}; last progress to the answer ${fmt(r.map((x) => x.tail))}; ${median(r.map((x) => x.said))} progress messages`);
       if (bound.length) console.log(`${format}: one synchronous piece in this process, same rows (lower bound, no database read, no IPC): ${fmt(bound)}`);
     }
+    // crate38: where the JSON's tail goes — the parts of it that run in one piece in a process, measured here on the same
+    // answer: the items joined (the engine, service.ts export), the wire message made (the engine's process.send:
+    // serialization 'json' is JSON.stringify) and read (the host's JSON.parse). The rest of the tail is the pipe between
+    const parts = rows.map(jsonItem);
+    const answer = await engine.call('library:export', { format: 'json' });
+    const join: number[] = [];
+    const wire: number[] = [];
+    const read: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < runs; i++) {
+      let t0 = performance.now();
+      const content = `[\n${parts.join(',\n')}\n]`;
+      join.push(performance.now() - t0);
+      t0 = performance.now();
+      const message = JSON.stringify({ t: 'res', id: 'c1', ok: true, value: { ...answer, content } });
+      wire.push(performance.now() - t0);
+      bytes = Buffer.byteLength(message);
+      t0 = performance.now();
+      JSON.parse(message);
+      read.push(performance.now() - t0);
+    }
+    console.log(`json tail, in this process: join ${fmt(join)}; wire message made ${fmt(wire)} (${(bytes / 1e6).toFixed(1)} MB, content ${(Buffer.byteLength(answer.content) / 1e6).toFixed(1)} MB); read ${fmt(read)}`);
   } finally {
     await engine.stop();
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { OUTPUT, toneFile } from '../helpers/media';
+import { until } from '../helpers/engine';
 import { llamaFolderStandIn } from '../helpers/model-sources';
 import { scanFolder } from './library-page';
 import { holdAnswers, launchChromium, startServe, StudioPage, type ServeProcess } from './studio-page';
@@ -71,6 +72,40 @@ describe('a job\'s answer that comes after its last event (ci35): the scan bar, 
     assert.equal(await page.getByTestId('scan-progress').getAttribute('data-state'), 'finished', 'still "Scan finished" after the late answer');
     assert.match(await page.getByTestId('scan-counts').innerText(), /^1 \/ 1\b/, JSON.stringify(finished.detail));
     await sp.screenshot('library-scan-late-answer');
+  });
+
+  test('Export ▾ Cancel pressed after the engine\'s last track, its answer on its way: nothing downloaded, "Export cancelled" said (crate38)', async () => {
+    // a 30 MB JSON answer (30,000 rows) takes ~2 s to be joined and carried after the engine's loop ends (BENCHMARKS.md,
+    // cliui37's "tail"); a Cancel then reached an engine with nothing left to stop, the whole answer came, and the page
+    // downloaded it. Here that answer is held until Cancel has been pressed
+    const { page } = sp;
+    const downloads: string[] = [];
+    const onDownload = (d: { suggestedFilename(): string }) => void downloads.push(d.suggestedFilename());
+    page.on('download', onDownload);
+    try {
+      holding = 'library:export';
+      if ((await page.getByTestId('export-open').getAttribute('aria-expanded')) !== 'true') await page.getByTestId('export-open').click();
+      await page.getByTestId('export-scope').selectOption('all');
+      const m = await sp.mark();
+      await page.getByTestId('export-json').click();
+      // the engine's loop ended ("1 of 1 tracks" passed, the bar with Cancel shown); its answer is held
+      await page.getByTestId('export-progress').waitFor();
+      await until('the export answer held', () => held.held.length === 1);
+      await page.getByTestId('export-cancel').click();
+      holding = null;
+      held.release();
+      const toast = page.locator('[data-testid=toast-notice]', { hasText: 'Export cancelled' });
+      // (before: the page downloaded it, library-exported, and no toast came)
+      await Promise.race([toast.waitFor(), sp.waitForEvent('library-exported', { after: m })]);
+      await page.getByTestId('export-progress').waitFor({ state: 'hidden' });
+      assert.deepEqual(downloads, [], 'nothing was downloaded');
+      assert.match(await toast.innerText(), /Cancelled once every track \(1\) was read: nothing was downloaded\./);
+      await sp.screenshot('crate38-export-cancelled-in-tail');
+      await sp.dismissToasts();
+    } finally {
+      page.off('download', onDownload);
+      holding = null;
+    }
   });
 
   test('a Get that fails at once: its late "running" answer is dropped, the panel says why it failed', async () => {

@@ -73,7 +73,7 @@ test('studio crate export: M3U8 with #EXTINF and paths relative below the playli
   assert.match(bad.err, /crate export takes a crate name and the playlist file/);
   // tester24: the folder form (tester23) was missing from this message and from `studio --help`'s crate line
   assert.match(bad.err, /studio crate export NAME OUT\.m3u8\|FOLDER\//);
-  assert.match(studio('--help').out, /studio crate list\|show NAME\|export NAME OUT\.m3u8\|OUT\.xml\|FOLDER\/ /);
+  assert.match(studio('--help').out, /studio crate list\|show NAME\|export NAME OUT\.m3u8\|OUT\.xml\|OUT\.csv\|OUT\.json\|FOLDER\/ /);
 });
 
 test('studio crate export into a folder writes <crate>.m3u8 there, named as the app\'s download is (tester23)', () => {
@@ -106,7 +106,33 @@ test('studio crate export NAME OUT.xml (or --format rekordbox): the crate as a r
   assert.ok(readdirSync(music).some((f) => /^Café ☕ set-\d{4}-\d{2}-\d{2}\.xml$/.test(f)), readdirSync(music).join(', '));
   const wrong = studio('crate', 'export', 'Café ☕ set', xmlFile, '--format', 'nml');
   assert.equal(wrong.code, 2);
-  assert.match(wrong.err, /--format nml: expected m3u8 or rekordbox/);
+  assert.match(wrong.err, /--format nml: expected m3u8, rekordbox, csv or json/);
+});
+
+test('studio crate export writes the format OUT\'s extension names, as the app names its files: .csv and .json the crate\'s rows as Export ▾ writes them; another extension, or one --format contradicts, exits 2 and writes nothing (crate38)', () => {
+  // before: out.csv (and out.json, out.txt) got the M3U8 playlist's text ("#EXTM3U…"), exit 0
+  const csv = join(music, 'Café set.csv');
+  const r = studio('crate', 'export', 'Café ☕ set', csv);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /Wrote 2 tracks of "Café ☕ set" to .*Café set\.csv\n$/);
+  const lines = readFileSync(csv, 'utf8').split('\r\n');
+  assert.match(lines[0], /^\ufeffpath,fileName,status,/, JSON.stringify(lines[0].slice(0, 40)));
+  assert.deepEqual(lines.slice(1, 3).map((l) => l.split(',')[0]), [paths[2], paths[0]], 'in crate order');
+  const json = join(music, 'Café set.JSON');
+  assert.equal(studio('crate', 'export', 'Café ☕ set', json).code, 0);
+  assert.deepEqual((JSON.parse(readFileSync(json, 'utf8')) as { path: string }[]).map((t) => t.path), [paths[2], paths[0]]);
+  for (const [out, extra, why] of [
+    ['set.txt', [], /"set\.txt": the format is chosen by the file's extension — \.m3u8 or \.m3u \(playlist\), \.xml \(rekordbox XML\), \.csv or \.json/],
+    ['set.csv', ['--format', 'rekordbox'], /"set\.csv" is named as CSV \(\.csv\) but --format rekordbox writes a rekordbox XML collection: name the file \.xml, or leave --format out/],
+  ] as const) {
+    const bad = studio('crate', 'export', 'Café ☕ set', join(music, 'refused', out), ...extra);
+    assert.equal(bad.code, 2, bad.err);
+    assert.match(bad.err, why);
+    assert.equal(existsSync(join(music, 'refused')), false, 'nothing written');
+  }
+  const txt = join(music, 'set.txt');
+  assert.equal(studio('crate', 'export', 'Café ☕ set', txt, '--format', 'm3u8').code, 0, '--format names the format of a file named otherwise');
+  assert.match(readFileSync(txt, 'utf8'), /^#EXTM3U\n/);
 });
 
 test('a rekordbox export reports its progress and stops at Cancel (CANCELLED, nothing returned); uncancelled, every track (session 35)', async () => {

@@ -5,14 +5,14 @@
 // a decomposed (NFD) name matched to the track; a name clash refused as crates:create refuses it; web mode's roots.
 // Needs `npm run build`. Run: node tools/run-tests.mjs test/integration/crate-import.test.ts
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { MethodOutput } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
-import { startTestEngine } from '../helpers/engine';
+import { startTestEngine, until } from '../helpers/engine';
 import { media, ROOT } from '../helpers/media';
 
 const FIX = join(ROOT, 'test', 'fixtures', 'playlists');
@@ -142,6 +142,34 @@ describe('crates:import on a scanned library', { timeout: 300_000 }, () => {
       assert.deepEqual(r.missing.map((m) => [m.line, m.reason]), [[4, "outside web mode's allowed folders"], [5, "outside web mode's allowed folders"]]);
     } finally {
       await web.engine.stop();
+    }
+  });
+
+  test('an entry naming a file renamed since the playlist was written finds its track by the name the watcher saw it leave, and says where it is now (crate38)', async () => {
+    // before: Mixxx's playlist naming "Café del Mar.flac", renamed "Café del Mar (2019 Remaster).flac" while the studio
+    // ran, said "no such file: it may have been moved, renamed or deleted" though the library had followed the rename.
+    // An engine of its own with the folder watcher on (this file's engine runs without it), on a library of its own
+    const watching = await startTestEngine({ dataDir: join(dir, 'data-watch') });
+    const was = join(music, CAFE);
+    const now = join(music, 'Sets', 'Café del Mar (2019 Remaster).flac');
+    try {
+      const w = watching.engine;
+      await w.call('library:add-folder', { path: music });
+      await w.call('library:idle', {});
+      const rows = async () => (await w.call('library:query', { offset: 0, limit: 100 })).rows;
+      const id = (await rows()).find((r) => r.path === was)?.id;
+      assert.ok(id, 'the track is in the library');
+      renameSync(was, now);
+      const moved = await until('the watcher sees the rename', async () => (await rows()).find((r) => r.path === now));
+      assert.equal(moved.id, id, 'a move: the row kept');
+      const r = await w.call('crates:import', { path: fixture('mixxx.m3u8', join(dir, 'Playlists-renamed')) });
+      const order = (await w.call('library:query', { filter: { crateId: r.crate.id }, sort: { column: 'crate', dir: 'asc' }, offset: 0, limit: 100 })).rows.map((x) => x.path.slice(music.length + 1));
+      assert.deepEqual(order, [INTRO, 'Sets/Café del Mar (2019 Remaster).flac']);
+      assert.deepEqual(r.moved, [{ entry: was, line: 5, path: now }]);
+      assert.deepEqual(r.missing.map((m) => [m.line, m.reason.split(':')[0]]), [[7, 'no such file']], 'the missing track is still missing');
+    } finally {
+      if (existsSync(now)) renameSync(now, was);
+      await watching.engine.stop();
     }
   });
 });

@@ -3,7 +3,7 @@
 // membership across a moved file and a track leaving the library; the M3U8 writer (library/m3u8.ts); and the contract
 // refusing malformed crates:* arguments before a handler runs.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix, win32 } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -16,7 +16,10 @@ import { readM3u, toM3u8 } from '../../main/engine/library/m3u8';
 import { playlistFormat, readPlaylist } from '../../main/engine/library/playlists';
 import { defaultCrateName } from '../../main/engine/library/crates';
 import { entryName, importToast, isPlaylistName, toBase64 } from '../../renderer/src/lib/playlist-import';
-import { findCrate, formatCrates, formatCrateTracks } from '../../main/cli/crate';
+import { crateExportFormat, EXPORT_HEADS, findCrate, formatCrates, formatCrateTracks, isStaleExportCopy } from '../../main/cli/crate';
+import { movedFromList } from '../../main/engine/db/tracks';
+import { rekordboxXml } from '../../main/engine/library/rekordbox-xml';
+import { toCsv } from '../../main/engine/library/service';
 import { oldFormatLibrary } from '../helpers/library-rows';
 import { guardPaths, Roots } from '../../main/engine/fs/roots';
 import { crateHandlers } from '../../main/engine/handlers/crates';
@@ -572,4 +575,85 @@ test("the library's CSV/JSON export comes in the table's order: a crate's own or
   } finally {
     db.close();
   }
+});
+
+test('studio crate export chooses the format by OUT\'s extension, as the app names its files; another extension, or one --format contradicts, is refused naming those accepted (crate38)', () => {
+  // before: every OUT but .xml got M3U8 text — `studio crate export Set out.csv` wrote "#EXTM3U…" into out.csv
+  assert.deepEqual(['set.m3u8', 'SET.M3U', 'set.xml', 'Set.CSV', 'set.json'].map((o) => crateExportFormat(o, false)), ['m3u8', 'm3u8', 'rekordbox', 'csv', 'json']);
+  for (const o of ['out.txt', 'set', 'set.m3u8.bak']) {
+    const r = crateExportFormat(o, false);
+    assert.ok(typeof r !== 'string' && /\.m3u8 or \.m3u \(playlist\), \.xml \(rekordbox XML\), \.csv or \.json/.test(r.refused), `${o}: ${JSON.stringify(r)}`);
+  }
+  assert.equal(crateExportFormat('set.txt', false, 'm3u8'), 'm3u8', '--format names the format of a file named otherwise');
+  assert.equal(crateExportFormat('set.xml', false, 'REKORDBOX'), 'rekordbox');
+  const clash = crateExportFormat('out.csv', false, 'rekordbox');
+  assert.ok(typeof clash !== 'string' && /"out\.csv" is named as CSV \(\.csv\) but --format rekordbox writes a rekordbox XML collection: name the file \.xml/.test(clash.refused), JSON.stringify(clash));
+  assert.deepEqual([crateExportFormat('/m/', true), crateExportFormat('/m/', true, 'json')], ['m3u8', 'json'], 'a folder: --format, else the playlist');
+  const nml = crateExportFormat('set.nml', false, 'nml');
+  assert.ok(typeof nml !== 'string' && nml.refused === '--format nml: expected m3u8, rekordbox, csv or json');
+});
+
+test('an export\'s copy of every format is told by its head: the M3U8, rekordbox XML and CSV writers\' output starts with one, and a copy of each (whole, cut, empty) left a minute is stale; a user\'s file so named is not (crate38)', () => {
+  // before: isStaleExportCopy knew only "#EXTM3U", so a killed rekordbox export's .NAME.xml.studio-*.tmp stayed for good
+  const track = { path: '/m/a.mp3', title: 'A', artist: 'B', album: null, genre: null, year: null, durationSec: 60, sizeBytes: 1, bitrateKbps: 320, sampleRate: 44100, bpm: 120, grid: [], key: 'A minor', cues: [], regions: [], loop: null };
+  const written = {
+    m3u8: toM3u8([{ path: '/m/a.mp3', durationSec: 60, artist: 'B', title: 'A' }]),
+    rekordbox: rekordboxXml([track], [{ name: 'Set', tracks: [0] }], { name: 'Resonance Studio', version: '0', company: 'Resonance Studio' }),
+    csv: toCsv([]),
+  };
+  for (const [format, text] of Object.entries(written)) {
+    assert.ok(EXPORT_HEADS.some((h) => Buffer.from(text, 'utf8').subarray(0, h.length).equals(h)), `${format} begins with a head: ${JSON.stringify(text.slice(0, 60))}`);
+  }
+  const d = mkdtempSync(join(dir, 'stale-'));
+  const old = new Date(Date.now() - 5 * 60_000);
+  const copy = (name: string, bytes: string | Buffer, age = old) => {
+    const p = join(d, name);
+    writeFileSync(p, bytes);
+    utimesSync(p, age, age);
+    return p;
+  };
+  const json = '[\n {\n  "id": "x"\n }\n]';
+  const stale = [
+    copy('.Set.xml.studio-0000000a.tmp', written.rekordbox),
+    copy('.Set.xml.studio-0000000b.tmp', written.rekordbox.slice(0, 20)),
+    copy('.Set.csv.studio-0000000c.tmp', written.csv),
+    copy('.Set.json.studio-0000000d.tmp', json),
+    copy('.Set.json.studio-0000000e.tmp', '[]'),
+    copy('.Set.m3u8.studio-0000000f.tmp', written.m3u8),
+    copy('.Set.xml.studio-00000010.tmp', ''),
+  ];
+  assert.deepEqual(stale.filter((p) => !isStaleExportCopy(p)), [], 'every format\'s copy, whole or cut');
+  const kept = [
+    copy('.Set.xml.studio-00000011.tmp', '<?xml version="1.0" encoding="UTF-8"?>\n<notes>mine</notes>\n'),
+    copy('.Set.json.studio-00000012.tmp', '{"mine": true}'),
+    copy('.Set.csv.studio-00000013.tmp', 'a,b,c\r\n'),
+    copy('.Set.xml.studio-00000014.tmp', written.rekordbox, new Date()),
+    copy('Set.xml.studio-00000015.tmp', written.rekordbox),
+  ];
+  assert.deepEqual(kept.filter((p) => isStaleExportCopy(p)), [], 'a user\'s file named alike, a copy being written now, a name the export never gives');
+});
+
+test('a moved or renamed file\'s earlier paths are kept on its row (the latest first, at most 8, never its path now) for the playlists that name them (crate38)', async () => {
+  const lib = join(dir, 'moved-from', 'lib');
+  const data = join(dir, 'moved-from', 'data');
+  const ids = [...(await oldFormatLibrary(lib, data, 1)).values()];
+  const db = openDb(data);
+  try {
+    const store = new LibraryStore(db);
+    const was = () => movedFromList((db.prepare('SELECT lib_moved_from FROM tracks WHERE id = ?').get(ids[0]) as { lib_moved_from: string | null }).lib_moved_from);
+    assert.deepEqual(was(), []);
+    store.moveTrack(ids[0], join(lib, 'b.mp3'), null);
+    store.moveTrack(ids[0], join(lib, 'c.mp3'), null);
+    assert.deepEqual(was(), [join(lib, 'b.mp3'), join(lib, 'track-0000.mp3')]);
+    store.moveTrack(ids[0], join(lib, 'track-0000.mp3'), null);
+    assert.deepEqual(was(), [join(lib, 'c.mp3'), join(lib, 'b.mp3')], 'back at a name it had: not among its earlier ones');
+    for (let i = 0; i < 12; i++) store.moveTrack(ids[0], join(lib, `n${i}.mp3`), null);
+    assert.equal(was().length, 8);
+    assert.equal(was()[0], join(lib, 'n10.mp3'));
+  } finally {
+    db.close();
+  }
+  const crate = { id: 'c1', name: 'Friday set', trackCount: 2, durationSec: 2, createdAt: 0 };
+  const t = importToast({ crate, format: 'm3u', listed: 2, added: 2, duplicates: 0, missing: [], moved: [{ entry: '/m/old.mp3', line: 3, path: '/m/new.mp3' }] });
+  assert.equal(t.message, '2 of 2 entries added. 1 entry found under its file\'s new name (moved or renamed since the playlist was written).');
 });

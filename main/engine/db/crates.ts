@@ -73,11 +73,12 @@ export class CratesRepo {
 
   /**
    * Every library track's id with its stored path, its real path (realpath, as the scan last saw it) and its aliases
-   * (lib_aliases: other library paths that are links to its file) — what a playlist's entries are matched against
+   * (lib_aliases: other library paths that are links to its file) and the paths its file had before it moved or was
+   * renamed (lib_moved_from, the latest first: TracksRepo.move) — what a playlist's entries are matched against
    * (library/crates.ts importPlaylist), read once per import.
    */
-  libraryPaths(): { id: string; path: string; real_path: string; lib_aliases: string | null }[] {
-    return this.db.prepare('SELECT id, path, real_path, lib_aliases FROM tracks WHERE lib_status IS NOT NULL').all() as { id: string; path: string; real_path: string; lib_aliases: string | null }[];
+  libraryPaths(): { id: string; path: string; real_path: string; lib_aliases: string | null; lib_moved_from: string | null }[] {
+    return this.db.prepare('SELECT id, path, real_path, lib_aliases, lib_moved_from FROM tracks WHERE lib_status IS NOT NULL').all() as { id: string; path: string; real_path: string; lib_aliases: string | null; lib_moved_from: string | null }[];
   }
 
   /** the crate whose name is `name` by crateNameKey (case aside, as the unique index compares), if any */

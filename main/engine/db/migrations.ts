@@ -283,4 +283,8 @@ export const migrations: string[] = [
      genre_sort = natural_key(genre), file_name_sort = natural_key(file_name), path_sort = natural_path_key(path),
      folder_sort = natural_folder_key(tracks.path, (SELECT lf.path FROM library_folders lf WHERE lf.id = tracks.folder_id))
    WHERE lib_status IS NOT NULL;`,
+  // 17 (crate38): the paths a library row's file had before the scan or the watcher saw it moved or renamed (JSON array,
+  // the latest first, at most 8; TracksRepo.move), so that a playlist written before the move still finds the track
+  // (library/crates.ts importPlaylist): it said "no such file" of a file the library had followed to its new name
+  `ALTER TABLE tracks ADD COLUMN lib_moved_from TEXT;`,
 ];

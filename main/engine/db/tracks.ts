@@ -318,8 +318,17 @@ export class TracksRepo {
       .run(message, code, at, file?.size ?? null, file?.mtimeMs ?? null, id);
   }
 
+  /**
+   * The row's file moved or renamed to `newPath` (the scan's or the watcher's move match): its path, real path, file
+   * name and folder, and the path it leaves put first in `lib_moved_from` (JSON array of earlier paths, the latest
+   * first, without the new path, at most MOVED_FROM_KEPT) — a playlist naming the old path finds the track by it.
+   */
   move(id: string, newPath: string, fileName: string, folderId: string | null): void {
-    this.db.prepare('UPDATE tracks SET path = ?, real_path = ?, file_name = ?, folder_id = COALESCE(?, folder_id) WHERE id = ?').run(newPath, newPath, fileName, folderId, id);
+    const was = this.db.prepare('SELECT path, lib_moved_from FROM tracks WHERE id = ?').get(id) as { path: string; lib_moved_from: string | null } | undefined;
+    const before = was ? [...new Set([was.path, ...movedFromList(was.lib_moved_from)])].filter((p) => p !== newPath).slice(0, MOVED_FROM_KEPT) : [];
+    this.db
+      .prepare('UPDATE tracks SET path = ?, real_path = ?, file_name = ?, folder_id = COALESCE(?, folder_id), lib_moved_from = ? WHERE id = ?')
+      .run(newPath, newPath, fileName, folderId, before.length ? JSON.stringify(before) : null, id);
     this.setSortKeys(id);
   }
 
@@ -497,5 +506,19 @@ export class TracksRepo {
 
   libTrack(id: string): LibQueryRow | undefined {
     return this.prepared(`SELECT ${LIB_COLUMNS} FROM tracks WHERE id = ? AND lib_status IS NOT NULL`).get(id) as LibQueryRow | undefined;
+  }
+}
+
+/** how many earlier paths a row keeps in `lib_moved_from` (TracksRepo.move): a file renamed more often than that is found by its last names */
+const MOVED_FROM_KEPT = 8;
+
+/** the paths of a `lib_moved_from` column (JSON array of strings), the latest first; [] for null or anything else. Pure. */
+export function movedFromList(json: string | null): string[] {
+  if (!json) return [];
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string') : [];
+  } catch {
+    return [];
   }
 }

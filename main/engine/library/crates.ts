@@ -8,10 +8,11 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute } from 'node:path';
 import sanitizeFilename from 'sanitize-filename';
-import { CrateName, StudioError, type Crate, type ImportMissing, type MethodOutput } from '@contract';
+import { CrateName, StudioError, type Crate, type ImportMissing, type ImportMoved, type MethodOutput } from '@contract';
 import { writeTx, type Db } from '../db';
 import { innermost } from '../fs/paths';
 import { CratesRepo, type CrateRow } from '../db/crates';
+import { movedFromList } from '../db/tracks';
 import { LibraryFoldersRepo } from '../db/library-folders';
 import { newLibId } from './store';
 import { toM3u8, type M3uListed } from './m3u8';
@@ -148,8 +149,9 @@ export class CrateService {
    * matched to library tracks (PathIndex: the stored path, an alias, the real path with symlinks resolved, then the
    * same path in Unicode NFC — a name macOS decomposed matches the track stored composed, and the reverse; case is
    * the file system's: where it ignores case realpath finds the file, on Linux a path differing in case is another
-   * file, and the reason names the library's track that differs only in case), in the playlist's order, a track listed
-   * again added once (`duplicates`). Every entry that adds nothing is in `missing`, with its line and why: a URL, a
+   * file, and the reason names the library's track that differs only in case; where no file is at the entry's path,
+   * a path a track's file had before the library saw it moved or renamed, lib_moved_from: listed in `moved` with its
+   * path now), in the playlist's order, a track listed again added once (`duplicates`). Every entry that adds nothing is in `missing`, with its line and why: a URL, a
    * Windows path read on another system, no such file, a file not in the library, outside web mode's roots.
    * `source`: the playlist's path, or (dropped on a web page) its file name and bytes — then an entry relative to its
    * folder, which is not known, is listed as missing, saying so.
@@ -181,14 +183,20 @@ export class CrateService {
     const seen = new Set<string>();
     let duplicates = 0;
     const missing: ImportMissing[] = read.unusable.map((u) => ({ entry: u.text, line: u.line, reason: u.why }));
+    const moved: ImportMoved[] = [];
     for (const e of read.entries) {
       const relative = dropped && !e.windows && !isAbsolute(e.text) && !/^file:/i.test(e.text);
       const m = relative ? { reason: RELATIVE_DROPPED } : await this.matchEntry(e, index, under, allows);
-      if (typeof m !== 'string') missing.push({ entry: e.text, line: e.line, reason: m.reason });
-      else if (seen.has(m)) duplicates++;
+      if (typeof m !== 'string' && 'reason' in m) {
+        missing.push({ entry: e.text, line: e.line, reason: m.reason });
+        continue;
+      }
+      const id = typeof m === 'string' ? m : m.id;
+      if (typeof m !== 'string') moved.push({ entry: e.text, line: e.line, path: m.movedTo });
+      if (seen.has(id)) duplicates++;
       else {
-        ids.push(m);
-        seen.add(m);
+        ids.push(id);
+        seen.add(id);
       }
     }
     const id = newLibId();
@@ -201,11 +209,14 @@ export class CrateService {
     }, true);
     this.changed();
     missing.sort((a, b) => a.line - b.line);
-    return { crate: this.crate(id, under), format: read.format, listed, added: ids.length, duplicates, missing };
+    return { crate: this.crate(id, under), format: read.format, listed, added: ids.length, duplicates, missing, ...(moved.length ? { moved } : {}) };
   }
 
-  /** the library track an entry names (its id), or why none */
-  private async matchEntry(e: M3uListed, index: PathIndex, under?: string[], allows?: (path: string) => Promise<boolean>): Promise<string | { reason: string }> {
+  /**
+   * the library track an entry names (its id; `movedTo`: found by the path its file had before the library saw it moved
+   * or renamed, with the path it has now), or why none
+   */
+  private async matchEntry(e: M3uListed, index: PathIndex, under?: string[], allows?: (path: string) => Promise<boolean>): Promise<string | { id: string; movedTo: string } | { reason: string }> {
     if (e.windows) return { reason: 'a Windows path (a drive letter or a network share): it names no file on this computer' };
     let outside = false;
     let there: string | null = null;
@@ -227,6 +238,19 @@ export class CrateService {
         return id;
       }
       there ??= real;
+    }
+    // no file there now, but a library track's file was, before the scan or the watcher saw it moved or renamed (crate38:
+    // "no such file" of a track the library had followed to its new name): that track, said with where it is now
+    if (there === null) {
+      for (const p of e.also ? [e.path, e.also] : [e.path]) {
+        const m = index.findMoved(p);
+        if (!m || (allows && !(await allows(p)))) continue;
+        if (under && !this.repo.visible([m.id], under).length) {
+          outside = true;
+          continue;
+        }
+        return { id: m.id, movedTo: m.path };
+      }
     }
     if (there !== null) {
       // in a library folder already: the scan skipped it (not audio or video to it) or has not reached it yet (dj36: "add
@@ -282,8 +306,10 @@ class PathIndex {
   private readonly exact = new Map<string, string>();
   private readonly nfc = new Map<string, string>();
   private readonly folded = new Map<string, string>();
+  /** a path a track's file had before it moved or was renamed (lib_moved_from) → [its id, its path now]; NFC keys */
+  private readonly moved = new Map<string, [string, string]>();
 
-  constructor(rows: readonly { id: string; path: string; real_path: string; lib_aliases: string | null }[]) {
+  constructor(rows: readonly { id: string; path: string; real_path: string; lib_aliases: string | null; lib_moved_from?: string | null }[]) {
     // stored paths first: a path that is one row's and another's real path (a link) is the row's own
     for (const r of rows) this.put(r.path, r.id, r.path);
     for (const r of rows) {
@@ -295,6 +321,18 @@ class PathIndex {
         aliases = [];
       }
       if (Array.isArray(aliases)) for (const a of aliases) if (typeof a === 'string') this.put(a, r.id, r.path);
+    }
+    // the latest moves first: a path two tracks' files once had names the one that left it last
+    for (let k = 0; ; k++) {
+      let any = false;
+      for (const r of rows) {
+        const p = movedFromList(r.lib_moved_from ?? null)[k];
+        if (p === undefined) continue;
+        any = true;
+        const n = p.normalize('NFC');
+        if (!this.moved.has(n)) this.moved.set(n, [r.id, r.path]);
+      }
+      if (!any) break;
     }
   }
 
@@ -312,6 +350,12 @@ class PathIndex {
 
   findNfc(p: string): string | undefined {
     return this.nfc.get(p.normalize('NFC'));
+  }
+
+  /** the track whose file was at `p` (NFC aside) before it moved or was renamed, and where it is now, if any */
+  findMoved(p: string): { id: string; path: string } | undefined {
+    const m = this.moved.get(p.normalize('NFC'));
+    return m && { id: m[0], path: m[1] };
   }
 
   /** the stored path of a track whose path differs from `p` only in case (NFC aside), if any */

@@ -32,7 +32,8 @@ export function entryName(entry: string): string {
 const NAMED_MISSING = 3;
 
 /**
- * The toast of an import: "Imported “Friday set”", "3 of 6 entries added (1 listed twice). Not added: 2 — “Missing
+ * The toast of an import: "Imported “Friday set”", "3 of 6 entries added (1 listed twice). 1 entry found under its
+ * file's new name (moved or renamed since the playlist was written). Not added: 2 — “Missing
  * Track.mp3” (no such file), “stream.mp3” (a URL)." — each entry by its file name (the last part of its path or URL)
  * and the first words of its reason, the first NAMED_MISSING of them, then how many more.
  */
@@ -40,6 +41,8 @@ export function importToast(r: MethodOutput<'crates:import'>): { title: string; 
   const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
   const dup = r.duplicates ? ` (${r.duplicates} listed twice)` : '';
   let message = `${r.added} of ${n(r.listed, 'entry', 'entries')} added${dup}.`;
+  // found by the name their file had before the library saw it moved or renamed (crate38)
+  if (r.moved?.length) message += ` ${n(r.moved.length, 'entry', 'entries')} found under ${r.moved.length === 1 ? 'its file\'s' : 'their files\''} new name (moved or renamed since the playlist was written).`;
   if (r.missing.length) {
     const named = r.missing.slice(0, NAMED_MISSING).map((m) => `“${entryName(m.entry)}” (${m.reason.split(/[:;,(]/)[0].trim()})`);
     const more = r.missing.length - named.length;

@@ -45,6 +45,14 @@ class Exporter {
         signal: this.controller.signal,
         onProgress: (p) => (this.progress = { fraction: p.fraction ?? 0, message: p.message ?? '' }),
       });
+      // Cancel pressed after the engine's loop had ended, while its answer was on its way (a 30 MB JSON at 30,000 rows
+      // takes ~2 s to be joined and carried: BENCHMARKS.md, cliui37's "tail"): the engine had nothing left to stop, so
+      // the answer came whole — and was downloaded though Cancel was pressed (crate38). Nothing is downloaded now
+      if (this.controller.signal.aborted) {
+        app.notice('Export cancelled', `Cancelled once every track (${res.count.toLocaleString('en')}) was read: nothing was downloaded.`);
+        signal('library-export-cancelled', { format, scope, count: res.count });
+        return;
+      }
       downloadText(res.content, res.mime, res.fileName);
       app.resolved(ABOUT.export);
       signal('library-exported', { fileName: res.fileName, count: res.count, format, scope });
