@@ -266,24 +266,27 @@ test('the LUFS filter reads the loudness as the table shows it (0.1 LU): "-13.3"
 });
 
 // session 18 review: migration 10 writes the uncertain-last sort indexes with 0.5 typed in, while order() builds the
-// ORDER BY from MIN_CONFIDENCE; were either to change alone, every BPM/key sort would silently become a full sort
-test('migration 10\'s BPM and key sort indexes use MIN_CONFIDENCE\'s value, and the BPM and key sorts (both directions) read them', async () => {
+// ORDER BY from MIN_CONFIDENCE; were either to change alone, every BPM/key sort would silently become a full sort.
+// Migration 18 (sort38) wrote them again (the uncertain ones by their best guess) and indexed the Camelot wheel order
+test('migration 18\'s BPM, key and Camelot sort indexes use MIN_CONFIDENCE\'s value, and those sorts (both directions) read them', async () => {
   const { MIN_CONFIDENCE } = await import('@contract');
   const dir = mkdtempSync(join(tmpdir(), 'lib-sortidx-'));
   const db = openDb(dir);
   const store = new LibraryStore(db);
   const c = Number(MIN_CONFIDENCE);
-  for (const [name, col, conf, dir2] of [
-    ['lib_sort_bpm_asc', 'bpm', 'bpm_confidence', ''], ['lib_sort_bpm_desc', 'bpm', 'bpm_confidence', ' DESC'],
-    ['lib_sort_key_name_asc', 'key_name', 'key_confidence', ''], ['lib_sort_key_name_desc', 'key_name', 'key_confidence', ' DESC'],
+  for (const [name, col, conf, by] of [
+    ['lib_sort_bpm_asc', 'bpm', 'bpm_confidence', 'bpm'], ['lib_sort_bpm_desc', 'bpm', 'bpm_confidence', 'bpm DESC'],
+    ['lib_sort_key_name_asc', 'key_name', 'key_confidence', 'key_name'], ['lib_sort_key_name_desc', 'key_name', 'key_confidence', 'key_name DESC'],
+    ['lib_sort_camelot_asc', 'camelot', 'key_confidence', 'CAST(camelot AS INTEGER), substr(camelot, -1)'],
+    ['lib_sort_camelot_desc', 'camelot', 'key_confidence', 'CAST(camelot AS INTEGER) DESC, substr(camelot, -1) DESC'],
   ] as const) {
     const sql = (db.prepare('SELECT sql FROM sqlite_master WHERE type = \'index\' AND name = ?').pluck().get(name) as string).replace(/\s+/g, ' ');
-    assert.ok(sql.includes(`COALESCE(${conf} >= ${c}, 0) = 0, CASE WHEN ${conf} >= ${c} THEN ${col} END${dir2}, path`), `${name} at MIN_CONFIDENCE ${c}: ${sql}`);
-    assert.deepEqual([...sql.matchAll(/>= ([\d.]+)/g)].map((m) => Number(m[1])), [c, c], `${name}: no other threshold`);
+    assert.ok(sql.includes(`(${col} IS NULL, COALESCE(${conf} >= ${c}, 0) = 0, ${by}, path_sort, path)`), `${name} at MIN_CONFIDENCE ${c}: ${sql}`);
+    assert.deepEqual([...sql.matchAll(/>= ([\d.]+)/g)].map((m) => Number(m[1])), [c], `${name}: no other threshold`);
   }
   const tracks = store.tracks as unknown as { where(f: undefined): { sql: string; params: unknown[] }; order(f: undefined, s: { column: string; dir: 'asc' | 'desc' }): string };
   const w = tracks.where(undefined);
-  for (const [column, idx] of [['bpm', 'lib_sort_bpm'], ['key', 'lib_sort_key_name']] as const) {
+  for (const [column, idx] of [['bpm', 'lib_sort_bpm'], ['key', 'lib_sort_key_name'], ['camelot', 'lib_sort_camelot']] as const) {
     for (const dir2 of ['asc', 'desc'] as const) {
       const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM tracks WHERE ${w.sql} ORDER BY ${tracks.order(undefined, { column, dir: dir2 })} LIMIT 50 OFFSET 40000`).all(...w.params) as { detail: string }[]).map((p) => p.detail).join('; ');
       assert.match(plan, new RegExp(`USING (COVERING )?INDEX ${idx}_${dir2}\\b`), `${column} ${dir2}: ${plan}`);

@@ -287,4 +287,17 @@ export const migrations: string[] = [
   // the latest first, at most 8; TracksRepo.move), so that a playlist written before the move still finds the track
   // (library/crates.ts importPlaylist): it said "no such file" of a file the library had followed to its new name
   `ALTER TABLE tracks ADD COLUMN lib_moved_from TEXT;`,
+  // 18 (sort38): uncertain tempos and keys, still after the sure ones, sort among themselves by their best guess (a
+  // DJ scanning for "anything near 128" found the uncertain ones in path order): the BPM and key sort indexes of
+  // migration 13 lose their CASE (the value itself after the sure/uncertain flag), and the Camelot sort, which read a
+  // temporary B-tree for its wheel order (1A, 1B … 12B), gets indexes on that order's expressions. Written exactly as
+  // tracks.ts order() writes its ORDER BY, so a deep page at 50,000 rows stays an index scan
+  `DROP INDEX lib_sort_bpm_asc; DROP INDEX lib_sort_bpm_desc; DROP INDEX lib_sort_key_name_asc; DROP INDEX lib_sort_key_name_desc;
+   DROP INDEX lib_sort_camelot_asc; DROP INDEX lib_sort_camelot_desc;
+   CREATE INDEX lib_sort_bpm_asc ON tracks(bpm IS NULL, COALESCE(bpm_confidence >= 0.5, 0) = 0, bpm, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_bpm_desc ON tracks(bpm IS NULL, COALESCE(bpm_confidence >= 0.5, 0) = 0, bpm DESC, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_key_name_asc ON tracks(key_name IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, key_name, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_key_name_desc ON tracks(key_name IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, key_name DESC, path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_camelot_asc ON tracks(camelot IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, CAST(camelot AS INTEGER), substr(camelot, -1), path_sort, path) WHERE lib_status IS NOT NULL;
+   CREATE INDEX lib_sort_camelot_desc ON tracks(camelot IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, CAST(camelot AS INTEGER) DESC, substr(camelot, -1) DESC, path_sort, path) WHERE lib_status IS NOT NULL;`,
 ];
