@@ -1,5 +1,6 @@
 // Write tags on files as recorders, DAWs, stream rippers and taggers leave them (files38). The tag library,
-// node-taglib-sharp 6.0.3, reads plain RIFF only and assumes every odd chunk's pad byte and one stream per Ogg file, so
+// node-taglib-sharp 6.0.3, reads plain RIFF only and assumes every odd chunk's pad byte, one stream per Ogg file and
+// iTunes tags in every MP4 meta box, so
 // - an RF64 file (`ffmpeg -rf64 always`, the WAV of audio past 4 GB) was offered and then failed as UNREADABLE, "its
 //   ID3 structure could not be read (File does not begin with RIFF identifier)": now refused by name, as AIFF-C is;
 // - a WAV whose LIST/INFO has an odd sub-chunk written without its pad byte (a known writer bug, laid out byte by byte
@@ -8,7 +9,10 @@
 //   artist was gone for the library, ffprobe and every player, and the write said it was done. Now refused, untouched;
 // - a chained Ogg file (two oggenc files one after another, as `cat` or a stream recording leaves them; the library
 //   reads it, "A chained Ogg file: 2 streams…") failed as UNREADABLE, "its FLAC/Ogg structure could not be read
-//   (Cannot read properties of undefined (reading 'setDuration'))": now refused by name.
+//   (Cannot read properties of undefined (reading 'setDuration'))": now refused by name;
+// - an M4A keeping its tags as QuickTime metadata keys (meta/hdlr "mdta" + keys: iPhone recordings; made here by
+//   `ffmpeg -movflags use_metadata_tags`) was written and said done, the BPM and key read back — and ffmpeg no longer
+//   opened it ("The 'keys' atom with the invalid key count"): the library's next probe, every player. Now refused.
 // And what still is written, with the chunks kept: a Broadcast Wave (ffmpeg -write_bext 1: bext byte for byte) and a
 // WAV kid3-cli tagged (TagLib's "ID3 " chunk, odd-sized with its pad: one ID3 chunk after, kid3-cli reads ours), and an
 // Opus file opusenc wrote with a cover (METADATA_BLOCK_PICTURE, its comment header over several pages).
@@ -51,6 +55,30 @@ function chunkBody(p: string, id: string): Buffer | null {
   }
   return null;
 }
+/** an MP4 whose moov (its last box) holds udta/meta: the same file with that meta box moved into moov, as a plain (QuickTime) box */
+function metaIntoMoov(b: Buffer): Buffer {
+  const boxes = (from: number, to: number) => {
+    const out: { type: string; at: number; size: number }[] = [];
+    for (let i = from; i + 8 <= to; i += b.readUInt32BE(i)) out.push({ type: b.toString('latin1', i + 4, i + 8), at: i, size: b.readUInt32BE(i) });
+    return out;
+  };
+  const moov = boxes(0, b.length).find((x) => x.type === 'moov')!;
+  assert.equal(moov.at + moov.size, b.length, 'moov is last');
+  const kids = boxes(moov.at + 8, moov.at + moov.size);
+  const udta = kids.find((x) => x.type === 'udta')!;
+  const meta = boxes(udta.at + 8, udta.at + udta.size).find((x) => x.type === 'meta')!;
+  const full = b.subarray(meta.at + 8, meta.at + 12).equals(Buffer.alloc(4)); // ffmpeg's meta is a full box: drop version/flags
+  const body = b.subarray(meta.at + (full ? 12 : 8), meta.at + meta.size);
+  const plainMeta = Buffer.concat([Buffer.alloc(8), body]);
+  plainMeta.writeUInt32BE(plainMeta.length, 0);
+  plainMeta.write('meta', 4, 'latin1');
+  const rest = kids.filter((x) => x.type !== 'udta').map((x) => b.subarray(x.at, x.at + x.size));
+  const moovBody = Buffer.concat([...rest, plainMeta]);
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(moovBody.length + 8, 0);
+  head.write('moov', 4, 'latin1');
+  return Buffer.concat([b.subarray(0, moov.at), head, moovBody]);
+}
 const decodedMd5 = (p: string) => ff(['-i', p, '-map', '0:a', '-f', 'md5', '-']).toString().trim();
 
 describe('Write tags on files as recorders, DAWs, rippers and taggers lay them out (files38)', { timeout: 120_000 } /* a hang guard */, () => {
@@ -61,6 +89,9 @@ describe('Write tags on files as recorders, DAWs, rippers and taggers lay them o
     kid3: join(DIR, 'kid3.wav'),
     chained: join(DIR, 'chained.ogg'),
     opus: join(DIR, 'cover.opus'),
+    memo: join(DIR, 'New Recording 4.m4a'),
+    memoEnd: join(DIR, 'memo-moov-last.m4a'),
+    memoApple: join(DIR, 'memo-apple.m4a'),
   };
   before(() => {
     rmSync(DIR, { recursive: true, force: true });
@@ -72,7 +103,12 @@ describe('Write tags on files as recorders, DAWs, rippers and taggers lay them o
       ...['-map', '0:a', '-c:a', 'pcm_s24le', '-rf64', 'always', F.rf64],
       ...['-map', '0:a', '-c:a', 'pcm_s24le', '-write_bext', '1', '-metadata', 'description=Take 3', '-metadata', 'originator=Field Rec', '-metadata', 'coding_history=A=PCM,F=44100,W=24', F.bwf],
       ...['-map', '0:a', '-c:a', 'pcm_s16le', F.kid3, '-map', '0:a', '-c:a', 'pcm_s16le', src],
-      ...['-map', '1:v', '-frames:v', '1', '-q:v', '2', cover]]);
+      ...['-map', '1:v', '-frames:v', '1', '-q:v', '2', cover],
+      ...['-map', '0:a', '-ac', '1', '-ar', '48000', '-c:a', 'aac', '-b:a', '64k', '-movflags', '+faststart+use_metadata_tags', '-metadata', 'title=New Recording 4', '-metadata', 'com.apple.quicktime.creationdate=2026-01-02T10:00:00+0100', '-metadata', 'com.apple.quicktime.location.ISO6709=+48.8584+002.2945/', F.memo],
+      ...['-map', '0:a', '-c:a', 'aac', '-movflags', 'use_metadata_tags', '-metadata', 'title=Memo', '-metadata', 'com.apple.quicktime.creationdate=2026-01-02T10:00:00+0100', F.memoEnd]]);
+    // Apple's placement of that meta box: in moov itself, a plain box (QuickTime), not in moov/udta; moved there from
+    // ffmpeg's file, whose moov comes after its mdat (so no chunk offset moves)
+    writeFileSync(F.memoApple, metaIntoMoov(readFileSync(F.memoEnd)));
     execFileSync('/usr/bin/python3', [join(ROOT, 'test', 'tools', 'odd-wavs.py'), DIR]);
     execFileSync('kid3-cli', ['-c', 'set title "Kid3 Take"', '-c', 'set artist "Tagger"', '-c', 'set bpm 100', F.kid3]);
     execFileSync('oggenc', ['-Q', '-t', 'Part one', '-o', join(DIR, 'one.ogg'), src]);
@@ -153,5 +189,32 @@ describe('Write tags on files as recorders, DAWs, rippers and taggers lay them o
     assert.equal(pictureLine(F.opus), picture);
     const lines = execFileSync('mutagen-inspect', [F.opus], { encoding: 'utf8' }).split('\n');
     for (const l of ['TITLE=With cover', 'BPM=124', 'INITIALKEY=Am']) assert.ok(lines.includes(l), l);
+  });
+
+  test('an M4A keeping its tags as QuickTime metadata keys (iPhone-style, ffmpeg use_metadata_tags) is refused (was: written, and ffmpeg could not open it), untouched', async () => {
+    const before = await probeFile(F.memo);
+    assert.equal(before.tags.title, 'New Recording 4');
+    const bytes = readFileSync(F.memo);
+    const audio = decodedMd5(F.memo);
+    await assert.rejects(writeTagsSafely({ path: F.memo, stored: stored(F.memo), target: { format: 'mp4', mime: 'taglib/m4a' }, bpm: '124', key: 'Am' }), (e: unknown) => {
+      assert.ok(e instanceof StudioError, String(e));
+      assert.equal(e.code, 'UNSUPPORTED', e.message);
+      assert.match(e.message, /^"New Recording 4\.m4a" keeps its tags as QuickTime metadata keys .* Nothing was changed\.$/);
+      return true;
+    });
+    assert.ok(readFileSync(F.memo).equals(bytes));
+    assert.equal(decodedMd5(F.memo), audio, 'ffmpeg opens it as before');
+  });
+
+  test('the same keys in Apple\'s place (a plain meta box in moov) are refused too (was: a TypeError, "reading \'slice\'")', async () => {
+    const p = await probeFile(F.memoApple);
+    assert.equal(p.tags.title, 'Memo', 'ffmpeg reads the moved box');
+    const bytes = readFileSync(F.memoApple);
+    await assert.rejects(writeTagsSafely({ path: F.memoApple, stored: stored(F.memoApple), target: { format: 'mp4', mime: 'taglib/m4a' }, bpm: '124', key: 'Am' }), (e: unknown) => {
+      assert.ok(e instanceof StudioError, String(e));
+      assert.equal(e.code, 'UNSUPPORTED', e.message);
+      return true;
+    });
+    assert.ok(readFileSync(F.memoApple).equals(bytes));
   });
 });
