@@ -12,7 +12,10 @@
 //   (Cannot read properties of undefined (reading 'setDuration'))": now refused by name;
 // - an M4A keeping its tags as QuickTime metadata keys (meta/hdlr "mdta" + keys: iPhone recordings; made here by
 //   `ffmpeg -movflags use_metadata_tags`) was written and said done, the BPM and key read back — and ffmpeg no longer
-//   opened it ("The 'keys' atom with the invalid key count"): the library's next probe, every player. Now refused.
+//   opened it ("The 'keys' atom with the invalid key count"): the library's next probe, every player. Now refused;
+// - a fragmented M4A (`ffmpeg -movflags frag_keyframe+empty_moov`: recorders, streamed downloads, ffmpeg to a pipe) was
+//   written and said done, the BPM and key read back — and its audio decoded as nothing or noise: taglib grew the moov
+//   in front of the fragments and left the offsets they state. Now refused.
 // And what still is written, with the chunks kept: a Broadcast Wave (ffmpeg -write_bext 1: bext byte for byte) and a
 // WAV kid3-cli tagged (TagLib's "ID3 " chunk, odd-sized with its pad: one ID3 chunk after, kid3-cli reads ours), and an
 // Opus file opusenc wrote with a cover (METADATA_BLOCK_PICTURE, its comment header over several pages).
@@ -92,6 +95,7 @@ describe('Write tags on files as recorders, DAWs, rippers and taggers lay them o
     memo: join(DIR, 'New Recording 4.m4a'),
     memoEnd: join(DIR, 'memo-moov-last.m4a'),
     memoApple: join(DIR, 'memo-apple.m4a'),
+    frag: join(DIR, 'fragmented.m4a'),
   };
   before(() => {
     rmSync(DIR, { recursive: true, force: true });
@@ -105,7 +109,8 @@ describe('Write tags on files as recorders, DAWs, rippers and taggers lay them o
       ...['-map', '0:a', '-c:a', 'pcm_s16le', F.kid3, '-map', '0:a', '-c:a', 'pcm_s16le', src],
       ...['-map', '1:v', '-frames:v', '1', '-q:v', '2', cover],
       ...['-map', '0:a', '-ac', '1', '-ar', '48000', '-c:a', 'aac', '-b:a', '64k', '-movflags', '+faststart+use_metadata_tags', '-metadata', 'title=New Recording 4', '-metadata', 'com.apple.quicktime.creationdate=2026-01-02T10:00:00+0100', '-metadata', 'com.apple.quicktime.location.ISO6709=+48.8584+002.2945/', F.memo],
-      ...['-map', '0:a', '-c:a', 'aac', '-movflags', 'use_metadata_tags', '-metadata', 'title=Memo', '-metadata', 'com.apple.quicktime.creationdate=2026-01-02T10:00:00+0100', F.memoEnd]]);
+      ...['-map', '0:a', '-c:a', 'aac', '-movflags', 'use_metadata_tags', '-metadata', 'title=Memo', '-metadata', 'com.apple.quicktime.creationdate=2026-01-02T10:00:00+0100', F.memoEnd],
+      ...['-map', '0:a', '-c:a', 'aac', '-movflags', 'frag_keyframe+empty_moov', '-frag_duration', '1000000', '-metadata', 'title=Fragments', F.frag]]);
     // Apple's placement of that meta box: in moov itself, a plain box (QuickTime), not in moov/udta; moved there from
     // ffmpeg's file, whose moov comes after its mdat (so no chunk offset moves)
     writeFileSync(F.memoApple, metaIntoMoov(readFileSync(F.memoEnd)));
@@ -216,5 +221,19 @@ describe('Write tags on files as recorders, DAWs, rippers and taggers lay them o
       return true;
     });
     assert.ok(readFileSync(F.memoApple).equals(bytes));
+  });
+
+  test('a fragmented M4A (ffmpeg -movflags frag_keyframe+empty_moov) is refused (was: written, its audio decoded as garbage), untouched', async () => {
+    assert.equal((await probeFile(F.frag)).tags.title, 'Fragments');
+    const bytes = readFileSync(F.frag);
+    const audio = decodedMd5(F.frag);
+    await assert.rejects(writeTagsSafely({ path: F.frag, stored: stored(F.frag), target: { format: 'mp4', mime: 'taglib/m4a' }, bpm: '124', key: 'Am' }), (e: unknown) => {
+      assert.ok(e instanceof StudioError, String(e));
+      assert.equal(e.code, 'UNSUPPORTED', e.message);
+      assert.match(e.message, /^"fragmented\.m4a" is a fragmented MP4 .* Nothing was changed\.$/);
+      return true;
+    });
+    assert.ok(readFileSync(F.frag).equals(bytes));
+    assert.equal(decodedMd5(F.frag), audio);
   });
 });

@@ -49,7 +49,7 @@ export type KeyNotation = MethodArgs<'library:write-tags'>['keyNotation'];
 import { camelot, keyName, openKey, parseKey, tonicName } from '../analysis/keys';
 import { containerFamily } from '../media/playable';
 import { paddedWavTags } from '../media/riff';
-import { mp4HasMetadataKeys, structureOf } from '../media/structure';
+import { mp4TagRefusal, structureOf } from '../media/structure';
 import { mmContainerName, TAG_LABEL, tempoKeyTagsAsWritten } from '../media/tags';
 
 let tagLibLoaded: typeof taglib | undefined;
@@ -238,7 +238,7 @@ const writing = new Map<string, Promise<unknown>>();
  * one after another, so a second one sees the first's file (FILE_CHANGED
  * when its `stored` size/mtime are those from before).
  * @throws StudioError FILE_CHANGED (not the analysed file, or changed during
- *   the write), READ_ONLY, NOT_FOUND, UNSUPPORTED (hard-linked, AIFF-C, RF64, a WAV chunk without its pad byte, a chained Ogg, QuickTime metadata keys), UNREADABLE
+ *   the write), READ_ONLY, NOT_FOUND, UNSUPPORTED (hard-linked, AIFF-C, RF64, a WAV chunk without its pad byte, a chained Ogg, QuickTime metadata keys, a fragmented MP4), UNREADABLE
  *   (the tag library could not read the file's structure: nothing written),
  *   INTERNAL (the read-back disagreed: nothing replaced).
  */
@@ -281,10 +281,16 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
   if (wav === 'unpadded') {
     throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" has a chunk of odd size written without the pad byte WAV requires (a known bug of some writers), so its tags were not written: the tag library would read what follows it one byte off and damage the tags it keeps (its INFO title, artist…). Nothing was changed.`);
   }
-  if (target.format === 'mp4' && (await mp4HasMetadataKeys(path))) {
-    // node-taglib-sharp 6.0.3 reads such a meta box as iTunes': in moov/udta it re-renders it broken ("The 'keys' atom with
-    // the invalid key count": ffmpeg no longer opens the file, though the BPM and key read back), in moov it throws
+  const mp4 = target.format === 'mp4' ? await mp4TagRefusal(path) : null;
+  if (mp4 === 'keys') {
+    // node-taglib-sharp 6.0.3 reads such a meta box as iTunes': in moov/udta it re-renders it broken ("The 'keys' atom
+    // with the invalid key count": ffmpeg no longer opens the file, though the BPM and key read back), in moov it throws
     throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" keeps its tags as QuickTime metadata keys (as iPhone recordings and ffmpeg's use_metadata_tags write them), which the tag library would damage, so its tags were not written: the file would no longer open. Nothing was changed.`);
+  }
+  if (mp4 === 'fragmented') {
+    // node-taglib-sharp 6.0.3 grows the moov in front of the fragments and leaves their stated offsets: the audio read
+    // after it is garbage (ffmpeg decodes nothing, or noise), though the BPM and key read back
+    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" is a fragmented MP4 (as recorders, streamed downloads and ffmpeg writing to a pipe leave it), whose tags the studio cannot write: the tag library would move its audio away from where the file says it is. Nothing was changed.`);
   }
   if (target.mime === 'taglib/ogg' || target.mime === 'taglib/opus') {
     // node-taglib-sharp 6.0.3 takes the last page for the first stream's and fails ("Cannot read properties of undefined

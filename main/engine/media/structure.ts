@@ -850,20 +850,29 @@ async function mp4(fh: FileHandle, size: number, start: number): Promise<Structu
 }
 
 /**
- * Whether the MP4/MOV file at `path` keeps tags as QuickTime metadata in the keys form: a `meta` box whose `hdlr`
- * states the handler type "mdta", with a `keys` box naming each `ilst` item by its index (QuickTime File Format,
- * "Metadata"; iPhone recordings, ffmpeg's `-movflags use_metadata_tags`) — under moov (Apple's place) or moov/udta
- * (ffmpeg's). What Write tags refuses (library/tag-write.ts: node-taglib-sharp takes such a box for iTunes' and damages
- * it). false for any other file, or one that cannot be read. Reads box headers and the hdlr's first 12 bytes only.
+ * What in the MP4/MOV file at `path` node-taglib-sharp (6.0.3) cannot write tags around, for Write tags
+ * (library/tag-write.ts):
+ * - `keys`: tags kept as QuickTime metadata in the keys form — a `meta` box whose `hdlr` states the handler type "mdta",
+ *   with a `keys` box naming each `ilst` item by its index (QuickTime File Format, "Metadata"; iPhone recordings,
+ *   ffmpeg's `-movflags use_metadata_tags`), under moov (Apple's place) or moov/udta (ffmpeg's): taglib takes it for
+ *   iTunes' and damages it;
+ * - `fragmented`: a fragmented file (an `mvex` box in moov, or a `moof` box: ISO/IEC 14496-12 §8.8; ffmpeg's
+ *   `-movflags frag_keyframe`, its output to a pipe, DASH downloads, screen recorders): taglib grows the moov in front
+ *   of the fragments without moving the offsets their track fragment headers state, so the audio read is garbage.
+ * null for any other file, or one that cannot be read. Reads box headers and the hdlr's first 12 bytes only.
  */
-export async function mp4HasMetadataKeys(path: string): Promise<boolean> {
+export async function mp4TagRefusal(path: string): Promise<'keys' | 'fragmented' | null> {
   let fh: FileHandle | null = null;
   try {
     fh = await open(path, 'r');
-    const moov = (await mp4Children(fh, 0, (await fh.stat()).size)).find((b) => b.type === 'moov');
-    return moov ? await mp4MetadataKeys(fh, moov) : false;
+    const top = await mp4Children(fh, 0, (await fh.stat()).size);
+    const moov = top.find((b) => b.type === 'moov');
+    if (!moov) return null;
+    if (await mp4MetadataKeys(fh, moov)) return 'keys';
+    if (top.some((b) => b.type === 'moof') || (await mp4Children(fh, moov.at, moov.end)).some((b) => b.type === 'mvex')) return 'fragmented';
+    return null;
   } catch {
-    return false;
+    return null;
   } finally {
     await fh?.close();
   }
