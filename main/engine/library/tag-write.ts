@@ -48,6 +48,8 @@ import { StudioError, type MethodArgs } from '@contract';
 export type KeyNotation = MethodArgs<'library:write-tags'>['keyNotation'];
 import { camelot, keyName, openKey, parseKey, tonicName } from '../analysis/keys';
 import { containerFamily } from '../media/playable';
+import { paddedWavTags } from '../media/riff';
+import { mp4TagRefusal, structureOf } from '../media/structure';
 import { mmContainerName, TAG_LABEL, tempoKeyTagsAsWritten } from '../media/tags';
 
 let tagLibLoaded: typeof taglib | undefined;
@@ -236,7 +238,7 @@ const writing = new Map<string, Promise<unknown>>();
  * one after another, so a second one sees the first's file (FILE_CHANGED
  * when its `stored` size/mtime are those from before).
  * @throws StudioError FILE_CHANGED (not the analysed file, or changed during
- *   the write), READ_ONLY, NOT_FOUND, UNSUPPORTED (hard-linked, AIFF-C), UNREADABLE
+ *   the write), READ_ONLY, NOT_FOUND, UNSUPPORTED (hard-linked, AIFF-C, RF64, a WAV chunk without its pad byte, a chained Ogg, QuickTime metadata keys, a fragmented MP4), UNREADABLE
  *   (the tag library could not read the file's structure: nothing written),
  *   INTERNAL (the read-back disagreed: nothing replaced).
  */
@@ -270,6 +272,32 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
   if (target.mime === 'taglib/aiff' && (await formType(path)) === 'AIFC') {
     // node-taglib-sharp 5 reads AIFF only ("File form type is not AIFF")
     throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" is an AIFF-C file (float or compressed AIFF, as Logic and ffmpeg write it), whose tags the studio cannot write yet; plain AIFF, WAV, FLAC, MP3, Ogg and M4A files are written. Nothing was changed.`);
+  }
+  const wav = target.mime === 'taglib/wav' ? await wavLayoutRefusal(path) : null;
+  if (wav === 'rf64') {
+    // node-taglib-sharp 6.0.3 reads RIFF only ("File does not begin with RIFF identifier"): refused before the copy, by name
+    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" is an RF64 file (the WAV format for audio past 4 GB, as DAWs and ffmpeg's -rf64 write it), whose tags the studio cannot write yet; plain WAV, AIFF, FLAC, MP3, Ogg and M4A files are written. Nothing was changed.`);
+  }
+  if (wav === 'unpadded') {
+    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" has a chunk of odd size written without the pad byte WAV requires (a known bug of some writers), so its tags were not written: the tag library would read what follows it one byte off and damage the tags it keeps (its INFO title, artist…). Nothing was changed.`);
+  }
+  const mp4 = target.format === 'mp4' ? await mp4TagRefusal(path) : null;
+  if (mp4 === 'keys') {
+    // node-taglib-sharp 6.0.3 reads such a meta box as iTunes': in moov/udta it re-renders it broken ("The 'keys' atom
+    // with the invalid key count": ffmpeg no longer opens the file, though the BPM and key read back), in moov it throws
+    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" keeps its tags as QuickTime metadata keys (as iPhone recordings and ffmpeg's use_metadata_tags write them), which the tag library would damage, so its tags were not written: the file would no longer open. Nothing was changed.`);
+  }
+  if (mp4 === 'fragmented') {
+    // node-taglib-sharp 6.0.3 grows the moov in front of the fragments and leaves their stated offsets: the audio read
+    // after it is garbage (ffmpeg decodes nothing, or noise), though the BPM and key read back
+    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" is a fragmented MP4 (as recorders, streamed downloads and ffmpeg writing to a pipe leave it), whose tags the studio cannot write: the tag library would move its audio away from where the file says it is. Nothing was changed.`);
+  }
+  if (target.mime === 'taglib/ogg' || target.mime === 'taglib/opus') {
+    // node-taglib-sharp 6.0.3 takes the last page for the first stream's and fails ("Cannot read properties of undefined
+    // (reading 'setDuration')"): a chained Ogg file (RFC 3533 §4, as a stream recording or `cat a.ogg b.ogg` leaves it)
+    // is refused by name
+    const links = (await structureOf(path)).ogg?.links.length ?? 1;
+    if (links > 1) throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" is a chained Ogg file (${links} streams one after another, as a stream recording or joined files are), whose tags the studio cannot write: the tag library reads a file of one stream only. Nothing was changed.`);
   }
   const dst = await stat(dir);
   if ((dst.mode & 0o222) === 0) throw readOnly('folder', path);
@@ -360,6 +388,29 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
   } finally {
     if (!renamed) await unlink(tmp).catch(() => undefined);
     copiesMaking.delete(tmp);
+  }
+}
+
+/**
+ * Why node-taglib-sharp (6.0.3) must not write the WAV at `path`, from its chunk layout (Microsoft RIFF; EBU Tech 3306 for
+ * RF64): `rf64` (it reads RIFF only: the write fails), `unpadded` (a chunk or LIST/INFO sub-chunk of odd size written
+ * without its pad byte, found by riff.ts paddedWavTags' tolerant rule: taglib assumes the pad, reads the chunks after it
+ * one byte off and renders them so — an INFO "IART" "Someone" came back as a chunk "ART\x08" holding "omeone"), or
+ * null (written as usual). Reads the chunk headers and the tag chunks, never the audio.
+ */
+async function wavLayoutRefusal(path: string): Promise<'rf64' | 'unpadded' | null> {
+  const fh = await open(path, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    const read = async (pos: number, len: number): Promise<Buffer> => {
+      const b = Buffer.alloc(Math.max(0, Math.min(len, size - pos)));
+      const { bytesRead } = await fh.read(b, 0, b.length, pos);
+      return b.subarray(0, bytesRead);
+    };
+    if ((await read(0, 4)).toString('latin1') === 'RF64') return 'rf64';
+    return (await paddedWavTags(read, size)) ? 'unpadded' : null;
+  } finally {
+    await fh.close();
   }
 }
 

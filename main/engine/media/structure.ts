@@ -850,6 +850,58 @@ async function mp4(fh: FileHandle, size: number, start: number): Promise<Structu
 }
 
 /**
+ * What in the MP4/MOV file at `path` node-taglib-sharp (6.0.3) cannot write tags around, for Write tags
+ * (library/tag-write.ts):
+ * - `keys`: tags kept as QuickTime metadata in the keys form — a `meta` box whose `hdlr` states the handler type "mdta",
+ *   with a `keys` box naming each `ilst` item by its index (QuickTime File Format, "Metadata"; iPhone recordings,
+ *   ffmpeg's `-movflags use_metadata_tags`), under moov (Apple's place) or moov/udta (ffmpeg's): taglib takes it for
+ *   iTunes' and damages it;
+ * - `fragmented`: a fragmented file (an `mvex` box in moov, or a `moof` box: ISO/IEC 14496-12 §8.8; ffmpeg's
+ *   `-movflags frag_keyframe`, its output to a pipe, DASH downloads, screen recorders): taglib grows the moov in front
+ *   of the fragments without moving the offsets their track fragment headers state, so the audio read is garbage.
+ * null for any other file, or one that cannot be read. Reads box headers and the hdlr's first 12 bytes only.
+ */
+export async function mp4TagRefusal(path: string): Promise<'keys' | 'fragmented' | null> {
+  let fh: FileHandle | null = null;
+  try {
+    fh = await open(path, 'r');
+    const top = await mp4Children(fh, 0, (await fh.stat()).size);
+    const moov = top.find((b) => b.type === 'moov');
+    if (!moov) return null;
+    if (await mp4MetadataKeys(fh, moov)) return 'keys';
+    if (top.some((b) => b.type === 'moof') || (await mp4Children(fh, moov.at, moov.end)).some((b) => b.type === 'mvex')) return 'fragmented';
+    return null;
+  } catch {
+    return null;
+  } finally {
+    await fh?.close();
+  }
+}
+
+/**
+ * Whether the moov box (its body [at, end)) holds a `meta` box, directly or in moov/udta, whose `hdlr` states the
+ * handler type "mdta" (the hdlr body: version and flags, pre_defined, then the handler type, 4 bytes each; ISO/IEC
+ * 14496-12 §8.4.3). The meta box is a full box in ISO/IEC 14496-12 §8.11.1 (version and flags before its children) and
+ * a plain one in the QuickTime File Format: both are read.
+ */
+async function mp4MetadataKeys(fh: FileHandle, moov: { at: number; end: number }): Promise<boolean> {
+  const metas: Array<{ at: number; end: number }> = [];
+  for (const c of await mp4Children(fh, moov.at, moov.end)) {
+    if (c.type === 'meta') metas.push(c);
+    if (c.type === 'udta') for (const u of await mp4Children(fh, c.at, c.end)) if (u.type === 'meta') metas.push(u);
+  }
+  for (const m of metas) {
+    for (const skip of [4, 0]) {
+      const hdlr = (await mp4Children(fh, m.at + skip, m.end)).find((k) => k.type === 'hdlr');
+      if (!hdlr) continue;
+      if ((await readAt(fh, hdlr.at + 8, 4)).toString('latin1') === 'mdta') return true;
+      break;
+    }
+  }
+  return false;
+}
+
+/**
  * Structure.mp4Audio: the first audio track's (hdlr "soun") media timescale (mdhd), the sum of its sample durations
  * (stts, ISO/IEC 14496-12 §8.6.1.2) and its edit list's media_time (elst §8.6.6: one edit, or an empty edit then
  * one; its media_time in the media timescale), and how many other audio tracks follow it (a second language, a
