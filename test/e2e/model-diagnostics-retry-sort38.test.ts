@@ -86,4 +86,32 @@ describe('model settings: Retry beside the diagnostics\' "try again" (sort38)', 
     assert.deepEqual(await settings.getByTestId('settings-error').allInnerTexts(), [], 'no message left in the settings');
     await studio.sp.screenshot('sort38-model-diagnostics-retry-after');
   });
+
+  // The same read failed by a crash, the engine back at once: the message goes with the engine's return (UNREACHABLE), and
+  // the settings were left with "…" in every diagnostics field and nothing said (sort38's finding). They read again by
+  // themselves now (model.onEngineReady). Before: diag-order stayed "…" (no diagnostics-loaded after the restart).
+  test('the engine killed while the settings read the diagnostics and back at once: they are read again without Retry', async () => {
+    const { page } = studio.sp;
+    const settings = page.getByTestId('model-settings');
+    if (await settings.isVisible()) await page.keyboard.press('Escape');
+    await settings.waitFor({ state: 'detached' });
+    const status = page.getByTestId('engine-status');
+    // the engine running now (the first test restarted it once): its pid as the top bar shows it
+    await page.locator('[data-testid=engine-status][title^="Engine running (pid"]').waitFor();
+    const pid = Number(/pid (\d+)/.exec((await status.getAttribute('title')) ?? '')?.[1]);
+    assert.ok(pid > 0, 'the engine pid is shown');
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await page.getByTestId('model-settings-open').click();
+      await settings.waitFor();
+    } finally {
+      process.kill(pid, 'SIGKILL');
+    }
+    const m = await studio.sp.mark();
+    await studio.sp.waitForEvent('engine-restarted', { after: m });
+    await studio.sp.waitForEvent('diagnostics-loaded', { after: m });
+    assert.notEqual((await settings.getByTestId('diag-order').innerText()).trim(), '…', 'the diagnostics are read');
+    assert.deepEqual(await settings.getByTestId('settings-error').allInnerTexts(), [], 'no message left in the settings');
+    await studio.sp.screenshot('lead38-model-diagnostics-after-restart');
+  });
 });

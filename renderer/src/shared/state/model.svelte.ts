@@ -29,6 +29,8 @@ class ModelState {
   /** a pack being verified and loaded */
   job = $state<PackJob | null>(null);
   diagnostics = $state<Diagnostics | null>(null);
+  /** the last diagnostics read failed (its message shows in the settings); read again when the engine is back */
+  diagnosticsFailed = $state(false);
   settingsOpen = $state(false);
   switchingProvider = $state(false);
   private controller: AbortController | null = null;
@@ -120,12 +122,23 @@ class ModelState {
   async loadDiagnostics(): Promise<void> {
     try {
       this.diagnostics = await api().call('model:diagnostics', {});
+      this.diagnosticsFailed = false;
       app.model = this.diagnostics.status;
       app.resolved(ABOUT.modelSettings('diagnostics'));
       signal('diagnostics-loaded');
     } catch (err) {
+      this.diagnosticsFailed = true;
       app.error(err, 'Could not read the model diagnostics', ABOUT.modelSettings('diagnostics'));
     }
+  }
+
+  /**
+   * The engine is ready again (a restart after a crash, a reconnect): a diagnostics read that failed while it was out of
+   * reach is asked again if the settings are open. Its message ("…It is being restarted; try again") goes when the engine
+   * is back (app.svelte.ts UNREACHABLE), and the settings were left showing "…" with nothing said (sort38's finding).
+   */
+  onEngineReady(): void {
+    if (this.settingsOpen && this.diagnosticsFailed) void this.loadDiagnostics();
   }
 
   /** Read the model's memory now (the chat pane and the settings read it every few seconds while a pack is chosen). */
@@ -153,6 +166,13 @@ class ModelState {
       this.unloading = false;
       await this.loadMemory();
     }
+  }
+
+  /** Listens for the engine's return (onEngineReady); called once by the window's start-up. */
+  start(): void {
+    api().on('engine:state', (s) => {
+      if (s.state === 'ready') this.onEngineReady();
+    });
   }
 
   toggleSettings(open = !this.settingsOpen): void {
