@@ -4,6 +4,12 @@ import type { EvalItem } from './build-set';
 
 /** MIREX / mir_eval tolerance window, seconds either side of a true beat. */
 export const F_WINDOW_SEC = 0.07;
+/**
+ * A tight tolerance window, seconds either side of a true beat: beatF at ±20 ms (F@20) scores where inside its ~23 ms
+ * envelope frame (hop 256 at 11,025 Hz) a beat is stated, which MIREX's ±70 ms cannot (beats38). A DJ's grid is judged
+ * at this scale: two decks' kicks 20 ms apart are heard as a flam.
+ */
+export const TIGHT_SEC = 0.02;
 /** mir_eval.beat.trim_beats: beats before this time (s) are not scored. */
 export const TRIM_SEC = 5;
 

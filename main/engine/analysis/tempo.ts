@@ -33,7 +33,10 @@ export interface TempoResult {
   evidence?: TempoEvidence;
   /** why there is no tempo (bpm null), in words for the user */
   reason?: string;
-  /** beat positions, seconds (ms resolution), from the beat tracker run at the chosen tempo */
+  /**
+   * beat positions, seconds (ms resolution, ascending, none before 0 s), from the beat tracker run at the chosen tempo,
+   * each moved inside its 23 ms envelope frame to its onset (refineBeat; tempo 21); a note at 0 s is a beat at 0 s
+   */
   beats: number[];
   /** meter: 3 or 4 beats per bar (4 stands for every duple meter); null without a tempo or when no bar length stands out (an even pulse) */
   beatsPerBar: 3 | 4 | null;
@@ -100,7 +103,8 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   // unsure (LEVEL_TUNING.tempoNetExpert, tempoNetGate 2.5: decision21 arm P5); long tracks' results change too, so no
   // sameAs (a library re-runs tempo on every track). 16: a seamless loop under 4 s has the tempo of the loop played
   // round (loopTempo)
-  readonly version = 20;
+  readonly version = 21;
+  // 21: the beat grid's beats at their onsets inside the 23 ms envelope frame (refineBeat), and a note at 0 s an onset and a beat (TrackStart; beats38)
   // 20: the beat grid's ends trimmed on smoothed beat strengths (BeatTrim 'smoothed', beats37): the grid starts with the music, not a beat or three after it
   // 19: the beat grid's beats tracked with the frames' energy (LEVEL_TUNING.beatEnergy 2, decision30b): on the kick, not the off-beat
   // 18: the confidence times the swell's share (confidence.ts SMOOTH_FLOOR/CEIL: a held chord's beating partials are no onsets; tester23)
@@ -213,6 +217,7 @@ export class TempoAnalyser implements Analyser<TempoResult> {
     const edges = this.edges;
     const prev = this.prev;
     const fl = this.floor;
+    if (this.first) this.startFrame(x, o);
     this.fft.windowedPowerSpectrum(x, o, this.win, pow);
     let flux = 0;
     let sflux = 0;
@@ -246,6 +251,10 @@ export class TempoAnalyser implements Analyser<TempoResult> {
       if (g > gatePrev[b]) gate += g - gatePrev[b];
       gatePrev[b] = g;
       ge[group[b]] += e;
+      if (this.first) {
+        const d0 = l - this.startPrev![b];
+        if (d0 > 0) this.start!.flux0 += d0;
+      }
       const d = l - prev[b];
       if (d > 0) {
         flux += d;
@@ -271,6 +280,40 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   }
 
   /**
+   * The frame centred on 0 s (the tap's first N/2 samples after N/2 of silence, as a centred STFT pads the start):
+   * its log band energies' rise over silence (the flux floor, `floor` per bin) is TrackStart.rise, and it stands as
+   * `prev` for frame 0's flux (TrackStart.flux0, measured beside the envelope's frame 0, which stays 0). `x`, `o`:
+   * frame 0's samples, x[o .. o + N).
+   */
+  private startFrame(x: Float32Array, o: number): void {
+    const half = new Float64Array(N);
+    for (let i = 0; i < N / 2; i++) half[N / 2 + i] = x[o + i];
+    const pow = this.pow;
+    this.fft.windowedPowerSpectrum(half, 0, this.win, pow);
+    const edges = this.edges;
+    const ge = new Float64Array(3);
+    let rise = 0;
+    const prev0 = new Float64Array(BANDS);
+    for (let b = 0; b < BANDS; b++) {
+      let e = 0;
+      for (let k = edges[b], end = edges[b + 1]; k < end; k++) e += pow[k];
+      const w = this.floor * (edges[b + 1] - edges[b]);
+      const l = Math.log(e + w);
+      rise += l - Math.log(w);
+      prev0[b] = l;
+      ge[this.group[b]] += e;
+    }
+    const bands = new Float32Array(BAND_FEATURES);
+    for (let g = 0; g < 3; g++) bands[3 + g] = Math.log(ge[g] + this.floor * BANDS);
+    this.start = { rise, flux0: 0, bands };
+    this.startPrev = prev0;
+  }
+
+  /** TrackStart of this track (set by the first frame; flux0 by the first frame's loop) */
+  private start: TrackStart | null = null;
+  private startPrev: Float64Array | null = null;
+
+  /**
    * After finish(): the octave decision's candidates (the level of step one, its half and
    * its double) with their OCTAVE_FEATURES, from this track's envelopes; null without a tempo.
    */
@@ -281,7 +324,7 @@ export class TempoAnalyser implements Analyser<TempoResult> {
   /** After finish(): the tempo of this track's envelopes under another LevelTuning (tests and tools/eval compare octave choices). */
   tempoWith(tuning: LevelTuning): TempoResult {
     const fps = this.tap.rate / HOP;
-    return estimateTempo(this.env.subarray(0, this.envLen), fps, N / 2 / this.tap.rate - this.tap.delaySec, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen), tuning, true, this.percInput());
+    return estimateTempo(this.env.subarray(0, this.envLen), fps, N / 2 / this.tap.rate - this.tap.delaySec, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen), tuning, true, this.percInput(), this.start ?? undefined);
   }
 
   private frameNo = 0;
@@ -311,7 +354,7 @@ export class TempoAnalyser implements Analyser<TempoResult> {
       if (loop) return loop;
     }
     if (env.length >= fps * 4 && this.gateFrames > 0 && !(this.gateSum / this.gateFrames >= MIN_ONSET_FLUX)) return noOnsets();
-    return estimateTempo(env, fps, t0, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen), this.tuning, true, this.percInput());
+    return estimateTempo(env, fps, t0, this.opts, this.env3.subarray(0, BAND_FEATURES * this.envLen), this.tuning, true, this.percInput(), this.start ?? undefined);
   }
 
   /**
@@ -439,7 +482,7 @@ const noOnsets = (): TempoResult => ({ bpm: null, confidence: 0, beats: [], reas
  * envelope frame 0. bpm null (confidence 0, no beats) for under 4 s of
  * envelope or a mean onset flux below MIN_ONSET_FLUX (a steady tone).
  */
-export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>, bands?: Float32Array, tuning: LevelTuning = LEVEL_TUNING, sections = true, perc = 0): TempoResult {
+export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts: Required<TempoOptions>, bands?: Float32Array, tuning: LevelTuning = LEVEL_TUNING, sections = true, perc = 0, start?: TrackStart): TempoResult {
   const none: TempoResult = { bpm: null, confidence: 0, beats: [], beatsPerBar: null, reason: NO_TEMPO.pulse };
   if (envIn.length < fps * 4) return { ...none, reason: NO_TEMPO.short };
   let meanFlux = 0;
@@ -496,8 +539,7 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
   // the beat grid's beats: tracked again with the frames' energy (tuning.beatEnergy), so they land on the kick rather
   // than on an off-beat hi-hat; the meter, the period fit and the confidence keep the envelope's own beats above. Their
   // ends are trimmed on smoothed strengths (BeatTrim 'smoothed', tempo 20), so the grid starts with the music
-  const gridFrames = trackBeats(p.env, period, 100, tuning.beatEnergy && bands ? beatEnergyLocal(p.env, bands, period, tuning.beatEnergy) : smoothEnv(p.env, period), 'smoothed');
-  const beats = gridFrames.map((f) => Math.round((t0 + f / fps) * 1000) / 1000).filter((t) => t >= 0);
+  const beats = gridBeats(envIn, p.env, fps, t0, period, tuning, bands, start);
   // The comb's resolution is limited by the frame rate; a straight line through the beat
   // positions (which the DP placed freely) gives the tempo of a steady track more precisely.
   const fitted = fitPeriod(beatFrames, period);
@@ -514,6 +556,77 @@ export function estimateTempo(envIn: Float32Array, fps: number, t0: number, opts
     else out.confidence = Math.min(out.confidence, leastSure);
   }
   return out;
+}
+
+/**
+ * The track's start, which the onset envelope cannot show (its frame 0 has no frame before it, so its flux is 0 by
+ * construction and a note at 0 s has no onset): measured by TempoAnalyser on a frame centred on 0 s, the tap's first
+ * N/2 samples after N/2 of silence (a centred STFT's padding, as librosa's `center=True`), for the beat grid only.
+ */
+export interface TrackStart {
+  /** that frame's onset flux: its 40 log band energies' rise over silence (the flux floor), summed (natural log units) */
+  rise: number;
+  /** frame 0's flux over that frame (the envelope's own frame 0 stays 0: the tempo reads it unchanged) */
+  flux0: number;
+  /** BAND_FEATURES values of that frame (its flux columns 0–2 are 0; 3–5 the three band groups' log energies) */
+  bands: Float32Array;
+}
+
+/**
+ * The beat grid's beats (TempoResult.beats: seconds, ms resolution, ascending, none before 0 s). With `start`, the
+ * dynamic programme (trackBeats at `period` frames, its local score the conditioned envelope plus the frames' energy,
+ * beatEnergyLocal at tuning.beatEnergy) runs on the envelope preceded by the frame centred on 0 s (TrackStart.rise, at
+ * most the envelope's largest flux — an onset at the start is no stronger than the track's strongest; frame 0 then
+ * TrackStart.flux0), so a note at 0 s is an onset and its beat lands there. Which beats the ends keep (BeatTrim
+ * 'smoothed') is decided on the local score of the envelope the tempo reads, the start frame standing as the larger of
+ * frames 0 and 1 (where tempo 20 saw a note at 0 s): a sound starting a beatless intro is no beat, and the intro's soft
+ * onsets stay trimmed (beats38: the start frame's own flux kept 23 of a 12 s intro's beats). Each beat is then moved
+ * inside its frame to its onset (refineBeat on the conditioned envelope). `envIn`: the raw onset envelope (frames at
+ * `fps`, frame 0 at `t0` s); `env`: its conditioned form (periodicity's); `bands`: BAND_FEATURES per frame.
+ */
+function gridBeats(envIn: Float32Array, env: Float64Array, fps: number, t0: number, period: number, tuning: LevelTuning, bands?: Float32Array, start?: TrackStart): number[] {
+  const localOf = (c: Float64Array, b?: Float32Array) => (tuning.beatEnergy && b ? beatEnergyLocal(c, b, period, tuning.beatEnergy) : smoothEnv(c, period));
+  const ms = (t: number) => Math.round(Math.max(0, t) * 1000) / 1000;
+  const L = localOf(env, bands);
+  if (!start) return trackBeats(env, period, 100, L, 'smoothed').map((f) => ms(t0 + refineBeat(env, f) / fps));
+  const raw = new Float32Array(envIn.length + 1);
+  raw.set(envIn, 1);
+  let top = 0;
+  for (let i = 1; i < envIn.length; i++) if (envIn[i] > top) top = envIn[i];
+  raw[0] = Math.min(start.rise, top);
+  raw[1] = start.flux0;
+  const cond = condition(raw, fps) ?? env;
+  let b6: Float32Array | undefined;
+  if (bands) {
+    b6 = new Float32Array(bands.length + BAND_FEATURES);
+    b6.set(start.bands);
+    b6.set(bands, BAND_FEATURES);
+  }
+  const trimLocal = new Float64Array(L.length + 1);
+  trimLocal.set(L, 1);
+  trimLocal[0] = Math.max(L[0], L[1] ?? 0);
+  // the start frame is centred on 0 s: frame f of `raw` at t0 − 1/fps + f/fps
+  const t = t0 - 1 / fps;
+  return trackBeats(cond, period, 100, localOf(cond, b6), 'smoothed', trimLocal).map((f) => ms(t + refineBeat(cond, f) / fps));
+}
+
+/**
+ * A beat's envelope frame `f` (an integer, as trackBeats places it) moved to its onset inside the frame: around the
+ * largest value `p` of frames f − 1 … f + 1 of `env` (an onset envelope, ≥ 0; frames outside it count 0), the
+ * flux-weighted centre of frames p − 1, p and p + 1, kept within one frame of `f`; `f` itself where those frames hold
+ * no flux. Returns a fractional frame. (A parabola through the three frames was tried on dev beside it: F@20 0.843
+ * against the centre's 0.851 on the raw envelope; BENCHMARKS.md "Beats: the grid's beats to the millisecond (beats38)".)
+ */
+export function refineBeat(env: ArrayLike<number>, f: number): number {
+  const at = (i: number) => (i >= 0 && i < env.length ? env[i] : 0);
+  let p = f;
+  if (at(f - 1) > at(p)) p = f - 1;
+  if (at(f + 1) > at(p)) p = f + 1;
+  const y0 = at(p - 1);
+  const y1 = at(p);
+  const y2 = at(p + 1);
+  if (!(y1 > 0)) return f;
+  return Math.max(f - 1, Math.min(f + 1, p + (y2 - y0) / (y0 + y1 + y2)));
 }
 
 /** Local-tempo windows of tempoSections: length and hop, seconds. */
@@ -1485,9 +1598,11 @@ export type BeatTrim = 'beat' | 'smoothed';
  * Ellis (2007) dynamic-programming beat tracker on an onset envelope with a
  * known period (frames). `local`: smoothEnv(env, period) when the caller has
  * it already (it is the tracker's local score). Returns the beats' envelope
- * frames, ascending, the ends trimmed by `trim` (BeatTrim).
+ * frames, ascending, the ends trimmed by `trim` (BeatTrim) on the strengths of
+ * `trimLocal` (one value per frame of `env`; `local` unless the caller keeps
+ * the trim on another envelope's score: the beat grid's start frame, gridBeats).
  */
-export function trackBeats(env: Float64Array, period: number, tightness = 100, local: Float64Array = smoothEnv(env, period), trim: BeatTrim = 'beat'): number[] {
+export function trackBeats(env: Float64Array, period: number, tightness = 100, local: Float64Array = smoothEnv(env, period), trim: BeatTrim = 'beat', trimLocal: Float64Array = local): number[] {
   const n = env.length;
   const C = new Float64Array(n);
   const back = new Int32Array(n).fill(-1);
@@ -1526,7 +1641,7 @@ export function trackBeats(env: Float64Array, period: number, tightness = 100, l
   for (let t = last; t >= 0; t = back[t]) beats.push(t);
   beats.reverse();
   // Trim weak beats at both ends (silence before/after the music): BeatTrim.
-  const own = beats.map((b) => local[b]);
+  const own = beats.map((b) => trimLocal[b]);
   const strength = trim === 'beat' ? own : own.map((v, i) => (0.5 * (own[i - 1] ?? 0) + v + 0.5 * (own[i + 1] ?? 0)) / (1 + (i > 0 ? 0.5 : 0) + (i + 1 < own.length ? 0.5 : 0)));
   const rmsB = Math.sqrt(strength.reduce((s, v) => s + v * v, 0) / strength.length);
   let a = 0;
