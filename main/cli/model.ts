@@ -174,8 +174,9 @@ async function get(argv: string[], start: Start): Promise<number> {
     }
     if (!installed) {
       if (cat.sourcesNote) err(`studio: ${cat.sourcesNote}`);
-      const need = entry.downloadBytes + entry.packBytes[precision];
-      err(`${entry.model} at ${precision}: ${fmtBytes(entry.downloadBytes)} to download, the pack ≈${fmtBytes(entry.packBytes[precision])}; about ${fmtBytes(need)} of disk needed in ${cat.modelsDir}${cat.freeBytes !== null ? ` (${fmtBytes(cat.freeBytes)} free)` : ''}.`);
+      // the disk the Get checks for: with the space it keeps free (its refusal said 1 GB more than this line did)
+      const need = entry.downloadBytes + entry.packBytes[precision] + cat.reserveBytes;
+      err(`${entry.model} at ${precision}: ${fmtBytes(entry.downloadBytes)} to download, the pack ≈${fmtBytes(entry.packBytes[precision])}; about ${fmtBytes(need)} of disk needed in ${cat.modelsDir}, ${fmtBytes(cat.reserveBytes)} of it kept free${cat.freeBytes !== null ? ` (${fmtBytes(cat.freeBytes)} free)` : ''}.`);
       if (!values.yes && entry.downloadBytes > 0) {
         if (!process.stdin.isTTY) throw new UsageError('add --yes to download without being asked (nothing was downloaded)');
         const rl = createInterface({ input: process.stdin, output: process.stderr });

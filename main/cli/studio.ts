@@ -471,9 +471,12 @@ async function askCommand(argv: string[]): Promise<void> {
 /**
  * What `studio ask` says when the answer failed: the engine's message, except where the engine host's words are for
  * the app — a crash's "It is being restarted; try again." (the app's engine is restarted; this command's is not, it
- * ends): said as what happened to the answer (cut short, when words were printed) and to run the command again.
+ * ends): said as what happened to the answer (cut short, when words were printed) and to run the command again; Ctrl+C
+ * (CANCELLED) likewise as what became of the answer.
  */
 function askFailure(e: { code: string; message: string }, streamed: boolean): string {
+  // Ctrl+C: what became of the answer, not the engine's bare "Cancelled." (tester38)
+  if (e.code === 'CANCELLED') return streamed ? 'Stopped (Ctrl+C): the answer above is cut short.' : 'Stopped (Ctrl+C) before the answer began.';
   if (e.code !== 'ENGINE_CRASHED') return e.message;
   const what = e.message.replace(/ while doing this\. It is being restarted; try again\.$/, '');
   if (what === e.message) return e.message;

@@ -1056,6 +1056,12 @@ export type PrecisionFigures = z.infer<typeof PrecisionFigures>;
 export const ModelCatalog = z.object({
   modelsDir: z.string(),
   freeBytes: z.number().nullable(),
+  /**
+   * bytes a Get keeps free on the models folder's disk beyond what it downloads and the pack (1 GB, or
+   * STUDIO_DISK_RESERVE_BYTES): part of the disk it needs, as its refusal counts it — the panel and `studio model get`
+   * said "disk needed" without it, then Get refused for want of 1 GB more (tester38)
+   */
+  reserveBytes: z.number(),
   entries: z.array(CatalogEntry),
   /** why exact sizes are not known (the Hub could not be reached), if so */
   sourcesNote: z.string().nullable(),

@@ -51,10 +51,12 @@ test('the engine killed mid-answer: the cut answer ends its line; the message sa
   assert.match(line, /^studio: The analysis engine stopped unexpectedly \(killed by SIGKILL\) while answering: the answer above is cut short\. Run the same command again\.$/, line);
 });
 
-test('Ctrl+C mid-answer: the cut answer ends its line before "Cancelled"', async () => {
+test('Ctrl+C mid-answer: the cut answer ends its line, then the message says it is cut short', async () => {
   const r = await askAndInterrupt((pid) => process.kill(pid, 'SIGINT'));
   assert.equal(r.code, 130, r.err);
   assert.match(r.out, /\S\n$/, `the partial answer ends its line: ${JSON.stringify(r.out)}`);
+  // what became of the answer, as for a killed engine (tester38: "studio: Cancelled." said neither)
+  assert.match(r.err, /^studio: Stopped \(Ctrl\+C\): the answer above is cut short\.$/m, r.err);
 });
 
 /**

@@ -34,3 +34,19 @@ test('a DIB and an IM image (Pillow reads them, ffmpeg does not): refused with f
     });
   }
 });
+
+test('a sound file given as the image (studio ask --image song.mp3): it holds no picture, said with what to give instead (tester38)', async () => {
+  // before: '"song.mp3" is not an image that can be read (ffmpeg: At least one output file must be specified). Save it
+  // as PNG or JPEG and use that.' — ffmpeg's words for its own command line, and advice to convert a song into a picture
+  const wav = join(DIR, 'tone.wav');
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=440:d=1', join(DIR, 'tone.wav'), '-c:a', 'libopus', join(DIR, 'song.opus')]);
+  execFileSync('lame', ['--quiet', wav, join(DIR, 'song.mp3')]); // as Debian's LAME encodes it
+  for (const [name, codec] of [['song.mp3', 'mp3'], ['song.opus', 'opus']] as const) {
+    await assert.rejects(imageInput(join(DIR, name)), (err: unknown) => {
+      assert.ok(err instanceof StudioError, String(err));
+      assert.equal(err.code, 'NOT_MEDIA');
+      assert.equal(err.message, `"${name}" holds no picture: it is a sound file (${codec} audio, no cover art). Give an image file (PNG, JPEG, WebP…), or this file as the audio.`);
+      return true;
+    });
+  }
+});

@@ -121,6 +121,14 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
     assert.equal(r.code, 1);
     assert.match(r.err, /Not enough free disk space.*Free some space/);
     assert.equal(existsSync(deltaDest(d)) || existsSync(`${deltaDest(d)}.part`), false);
+    // the line before says the disk the Get checks for, the space it keeps free included (tester38: it said 1 GB less
+    // than the refusal under it — "about 2.9 GB of disk needed", then "needs about 3.9 GB … 1.0 GB to spare")
+    const said = /about (\S+ [kMGTP]?B) of disk needed in .*, (\S+ [kMGTP]?B) of it kept free/.exec(r.err);
+    const refused = /needs about (\S+ [kMGTP]?B) \(/.exec(r.err);
+    assert.ok(said && refused, r.err);
+    assert.equal(said[1], refused[1], r.err);
+    assert.equal(said[2], '10.0 PB');
+    assert.equal(JSON.parse((await studio(d, ['list', '--json'], { STUDIO_DISK_RESERVE_BYTES: '5000000000' })).out).reserveBytes, 5e9, 'in list --json');
   });
 
   it('a models folder that cannot be written says which folder, why and what to do — not "Unexpected error: ENOTDIR"; list still works (tester25)', async () => {

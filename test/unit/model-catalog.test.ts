@@ -151,6 +151,11 @@ describe('model catalogue', () => {
     assert.equal(readableReason('webgpu', '[ONNXRuntimeError] : 9 : NOT_IMPLEMENTED : Could not find an implementation for MatMulNBits(1) node with name \'x\''), 'this model uses the MatMulNBits operator, which WebGPU cannot run here; the CPU is used instead');
     assert.match(readableReason('cuda', 'Failed to load library libonnxruntime_providers_cuda.so with error: libcublasLt.so.12: cannot open shared object file'), /CUDA libraries or driver could not be loaded/);
     assert.equal(readableReason('dml', '[ONNXRuntimeError] : 1 : FAIL : something odd\nmore'), 'something odd');
+    // onnxruntime-node as npm ci installs it (no CUDA build), --provider cuda (tester38): the raw first line before
+    assert.equal(
+      readableReason('cuda', 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library'),
+      'this installation of ONNX Runtime has no CUDA build (its CUDA provider library is not there): install it with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (a studio built from source; README, GPU), or use the auto or cpu provider',
+    );
   });
 
   it('the WebGPU check: Dawn\'s lines dropped for "no GPU", any other failure\'s stderr kept', () => {

@@ -23,6 +23,8 @@ export class ChatService {
   private readonly messages: ChatMessagesRepo;
   /** answers being written, by track: what stops them */
   private readonly running = new Map<string, Set<AbortController>>();
+  /** the title of the track whose answer the model is writing now, or null */
+  private writing: string | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -131,22 +133,31 @@ export class ChatService {
     let lastSave = 0;
     const save = (data: Partial<ChatMessage>) => this.messages.update(assistant.id, textSoFar, JSON.stringify({ ...data }));
     try {
+      // the model answers one question at a time: one asked meanwhile (another window or tab) waits, and says for what —
+      // it showed "sending…" until the other answer ended, and Stop did not end it before (tester38)
+      if (this.model.busy) call.progress({ stage: this.writing ? `waiting: an answer about “${this.writing}” is being written` : 'waiting for the model' });
       const rt = await this.model.exclusive(async () => {
-        const runtime = await this.model.current((f, file) => call.progress({ stage: 'loading model', fraction: f, message: file }), gen.signal);
-        return ask(runtime, req, {
-          signal: gen.signal,
-          onStage: (stage) => call.progress({ stage }),
-          onText: (t) => {
-            textSoFar += t;
-            // kept before it is sent: a page that saw the text must find it after an engine crash
-            if (Date.now() - lastSave > 500) {
-              lastSave = Date.now();
-              save({ status: 'streaming' });
-            }
-            call.token(t);
-          },
-        }).then((res) => ({ res, pack: runtime.pack.manifest.name }));
-      });
+        this.writing = this.titleOf(user.trackId);
+        try {
+          const runtime = await this.model.current((f, file) => call.progress({ stage: 'loading model', fraction: f, message: file }), gen.signal);
+          const res = await ask(runtime, req, {
+            signal: gen.signal,
+            onStage: (stage) => call.progress({ stage }),
+            onText: (t) => {
+              textSoFar += t;
+              // kept before it is sent: a page that saw the text must find it after an engine crash
+              if (Date.now() - lastSave > 500) {
+                lastSave = Date.now();
+                save({ status: 'streaming' });
+              }
+              call.token(t);
+            },
+          });
+          return { res, pack: runtime.pack.manifest.name };
+        } finally {
+          this.writing = null;
+        }
+      }, gen.signal);
       const { res } = rt;
       textSoFar = res.answer;
       const stats = {
@@ -171,6 +182,16 @@ export class ChatService {
       call.signal.removeEventListener('abort', onCallAbort);
       running.delete(gen);
       if (!running.size && this.running.get(user.trackId) === running) this.running.delete(user.trackId);
+    }
+  }
+
+  /** the track's title as the chat names it (its title tag, else its file name); its id where it is not open */
+  private titleOf(trackId: string): string {
+    try {
+      const t = this.tracks.get(trackId);
+      return t.probe.tags.title ?? t.fileName;
+    } catch {
+      return trackId;
     }
   }
 

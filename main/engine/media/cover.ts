@@ -122,12 +122,27 @@ export function frontCover(pictures: IPicture[] | undefined): IPicture | null {
   );
 }
 
+/** extractions running, by cache folder and fingerprint: a second request for the same cover waits for the first */
+const extracting = new Map<string, Promise<{ path: string; mime: string } | null>>();
+
 /**
  * The cover art embedded in a media file's tags (frontCover: the front
  * cover by picture type, else the first picture), extracted once to
  * `<cacheDir>/covers/<fingerprint>.<ext>`. null when there is none.
+ * Requests for the same cover at once share one extraction: each had renamed its own copy over the cache file, so the
+ * copy an earlier request had pinned was replaced under it and served as "changed" (403) — the page's cover of a video
+ * asked about at once (the chat sends the cover too) showed "Cover could not be loaded" (tester38).
  */
-export async function embeddedCover(mediaPath: string, cacheDir: string, fp: string): Promise<{ path: string; mime: string } | null> {
+export function embeddedCover(mediaPath: string, cacheDir: string, fp: string): Promise<{ path: string; mime: string } | null> {
+  const key = `${cacheDir}\u0000${fp}`;
+  const running = extracting.get(key);
+  if (running) return running;
+  const p = extractCover(mediaPath, cacheDir, fp).finally(() => extracting.delete(key));
+  extracting.set(key, p);
+  return p;
+}
+
+async function extractCover(mediaPath: string, cacheDir: string, fp: string): Promise<{ path: string; mime: string } | null> {
   if (!FP_RE.test(fp)) return null;
   const dir = join(cacheDir, 'covers');
   if (existsSync(dir)) {

@@ -56,7 +56,19 @@ export interface AskResult {
   promptCut?: { tokens: number; maxLength: number };
 }
 
-/** The input text and the media in placeholder order, with the reference's defaults. */
+/** each medium named in the input text's messages: with its article, and as "the …" */
+const MEDIUM_WORDS: Record<MediaKind, { a: string; the: string }> = {
+  audio: { a: 'audio', the: 'the audio' },
+  image: { a: 'an image', the: 'the image' },
+  video: { a: 'a video', the: 'the video' },
+};
+
+/**
+ * The input text and the media in placeholder order, with the reference's defaults.
+ * @throws StudioError BAD_ARGS where the input text and the media attached do not pair up: a placeholder twice, a
+ *   placeholder with no medium, a medium with no placeholder — each saying what to change ("A image is attached but
+ *   the input has no <Image> placeholder for it" said neither, tester38: the chat's Cover chip is on by default)
+ */
 export function planInputs(req: AskRequest): { input: string; order: Array<{ kind: MediaKind; path: string; region?: [number, number]; fromVideo?: boolean }> } {
   const attached: MediaKind[] = (['audio', 'image', 'video'] as const).filter((k) => req[k]);
   const input = req.input ?? defaultInput(req);
@@ -65,13 +77,16 @@ export function planInputs(req: AskRequest): { input: string; order: Array<{ kin
   for (const m of input.matchAll(PLACEHOLDER_RE)) {
     const kind = (Object.keys(PLACEHOLDERS) as MediaKind[]).find((k) => PLACEHOLDERS[k] === m[0])!;
     seen[kind]++;
-    if (seen[kind] > 1) throw new StudioError('BAD_ARGS', `The input uses ${m[0]} more than once; attach one ${kind} per question.`);
+    if (seen[kind] > 1) throw new StudioError('BAD_ARGS', `The input text has ${m[0]} more than once: keep one (a question gives the model each medium once).`);
     if (kind === 'audio' && !req.audio && req.video) order.push({ kind, path: req.video.path, fromVideo: true });
     else if (req[kind]) order.push({ kind, path: req[kind]!.path, region: kind === 'audio' ? req.audio?.region : undefined });
-    else throw new StudioError('BAD_ARGS', `The input has ${m[0]} but no ${kind} is attached.`);
+    else throw new StudioError('BAD_ARGS', `The input text has ${m[0]} but no ${kind} is attached: attach ${MEDIUM_WORDS[kind].a}, or take ${m[0]} out of the text.`);
   }
   for (const k of attached) {
-    if (seen[k] === 0) throw new StudioError('BAD_ARGS', `A ${k} is attached but the input has no ${PLACEHOLDERS[k]} placeholder for it.`);
+    if (seen[k] === 0) {
+      const w = MEDIUM_WORDS[k];
+      throw new StudioError('BAD_ARGS', `${w.a[0].toUpperCase()}${w.a.slice(1)} is attached but the input text has no ${PLACEHOLDERS[k]} for it: put ${PLACEHOLDERS[k]} in the text where ${w.the} goes, or leave ${w.the} out.`);
+    }
   }
   return { input, order };
 }

@@ -806,6 +806,12 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
   }
   // a file that only its name calls a picture (a text file named cover.jpg): that it holds none, not "save it as PNG"
   if (imageWithoutPicture(info, log)) throw new StudioError('NOT_MEDIA', `"${name}" is not an image that can be read${noPictureText(path, log)}. It may be corrupt, or a different kind of file with an image extension.`);
+  // a sound file given as the picture (`studio ask --image song.mp3`, a track without cover art): what it holds, not
+  // ffmpeg's "At least one output file must be specified" (tester38)
+  const audio = info.streams.find((x) => x.type === 'audio');
+  if (!video && audio) {
+    throw new StudioError('NOT_MEDIA', `"${name}" holds no picture: it is a sound file (${audio.codec} audio, no cover art). Give an image file (PNG, JPEG, WebP…), or this file as the audio.`);
+  }
   if (!video || !video.width || !video.height) {
     // what ffmpeg said, and what to do: formats only Pillow reads (DIB, IM, a Lab TIFF) end here
     const why = video ? `ffmpeg states no picture size for its ${video.codec} stream` : `ffmpeg: ${ffmpegReason(log)}`;

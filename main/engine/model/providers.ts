@@ -191,6 +191,11 @@ export function readableReason(provider: string, message: string): string {
     if (op) return `this model uses the ${op} operator, which WebGPU cannot run here; the CPU is used instead`;
   }
   if (provider === 'cuda' && /libcudart|libcublas|libcudnn|cuda.*(not found|cannot open)|CUDA driver/i.test(m)) return 'the CUDA libraries or driver could not be loaded (an NVIDIA GPU with CUDA 12 and cuDNN 9 is needed)';
+  // onnxruntime-node as npm installs it ships no CUDA provider: "OrtSessionOptionsAppendExecutionProvider_Cuda: Failed
+  // to load shared library" (its libonnxruntime_providers_shared.so is absent) said neither that nor what to do (tester38)
+  if (provider === 'cuda' && /AppendExecutionProvider_Cuda: Failed to load shared library|providers_(shared|cuda)\.(so|dll)/i.test(m)) {
+    return 'this installation of ONNX Runtime has no CUDA build (its CUDA provider library is not there): install it with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (a studio built from source; README, GPU), or use the auto or cpu provider';
+  }
   const op = /(?:implementation|kernel) for (\w+)/i.exec(m)?.[1];
   if (op) return `this model uses the ${op} operator, which ${provider} cannot run here`;
   return first || message.split('\n')[0];

@@ -23,6 +23,8 @@ export class ModelService {
   private runtimeKey = '';
   private loading: Promise<ModelRuntime> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** calls of exclusive() not settled yet (running or waiting their turn) */
+  private queued = 0;
   private lastError: string | undefined;
   /** engine rss around the load of the current runtime, and when it ended (ms since the epoch) */
   private loadFigures = { rssBefore: 0, rssAfter: 0, at: 0 };
@@ -234,11 +236,37 @@ export class ModelService {
     return { ...diagnostics(), status: this.status() };
   }
 
-  /** Run `fn` when no other model work is running (the queue). */
-  exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
+  /** whether model work is running or queued (a question asked now waits for it) */
+  get busy(): boolean {
+    return this.queued > 0;
+  }
+
+  /**
+   * Run `fn` when no other model work is running (the queue). `signal`: the caller's Stop; aborted while `fn` still
+   * waits its turn, the call rejects at once with CANCELLED and `fn` never runs (a question asked from a second window
+   * while another answer was written stayed "stopping" until that answer ended: tester38). Once `fn` runs, it alone
+   * answers the signal (the decoder's loop stops, its partial answer kept).
+   * @throws StudioError CANCELLED when `signal` aborts before `fn` started; else whatever `fn` throws
+   */
+  exclusive<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    let started = false;
+    const start = () => {
+      if (signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled.');
+      started = true;
+      return fn();
+    };
+    this.queued++;
+    const run = this.queue.then(start, start).finally(() => this.queued--);
     this.queue = run.catch(() => undefined);
-    return run;
+    if (!signal) return run;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        if (!started) reject(new StudioError('CANCELLED', 'Cancelled.'));
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   /** One turn with an explicit pack (studio ask), queued like any other. */
@@ -246,6 +274,6 @@ export class ModelService {
     return this.exclusive(async () => {
       const rt = await this.runtimeFor(packPath, provider, opts.onLoad, opts.signal);
       return ask(rt, req, opts);
-    });
+    }, opts.signal);
   }
 }

@@ -41,6 +41,7 @@ export interface JobDeps {
   /** the pack is in place */
   onPack: (dir: string) => void;
   /** free space to keep beyond what is needed (bytes) */
+  /** free space kept beyond the downloads and the pack (default DISK_RESERVE_BYTES) */
   reserveBytes?: number;
   /** download backoff (tests) */
   backoffMs?: number;
@@ -74,6 +75,9 @@ async function sha256File(path: string, signal: AbortSignal): Promise<string> {
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22, signal })) h.update(chunk as Buffer);
   return h.digest('hex');
 }
+
+/** bytes a Get keeps free on the models folder's disk beyond the downloads and the pack, unless told otherwise */
+export const DISK_RESERVE_BYTES = 1e9;
 
 const fileLabel = (d: PlannedDownload) => d.dest.split(/[\\/]/).slice(-1)[0];
 
@@ -165,10 +169,10 @@ export class GetJob {
       // disk: what is left to download + the pack + a reserve, on the models folder's disk
       const left = todo.reduce((a, d) => a + Math.max(0, d.bytes - d.partialBytes), 0);
       const packBytes = p.packBytes[s.precision];
-      const need = left + packBytes + (this.deps.reserveBytes ?? 1e9);
+      const need = left + packBytes + (this.deps.reserveBytes ?? DISK_RESERVE_BYTES);
       const free = await freeBytes(this.deps.modelsDir);
       if (free < need) {
-        throw new StudioError('UNREADABLE', `Not enough free disk space in ${this.deps.modelsDir}: getting ${s.variant === 'alpha' ? 'α' : 'β'} at ${s.precision} needs about ${fmtBytes(need)} (${fmtBytes(left)} still to download, the pack ≈ ${fmtBytes(packBytes)}, ${fmtBytes(this.deps.reserveBytes ?? 1e9)} to spare) but ${fmtBytes(free)} is free. Free some space, choose a smaller precision, or set STUDIO_MODELS_DIR to a folder on a bigger disk, then ${GET_AGAIN}; nothing downloaded so far is lost.`);
+        throw new StudioError('UNREADABLE', `Not enough free disk space in ${this.deps.modelsDir}: getting ${s.variant === 'alpha' ? 'α' : 'β'} at ${s.precision} needs about ${fmtBytes(need)} (${fmtBytes(left)} still to download, the pack ≈ ${fmtBytes(packBytes)}, ${fmtBytes(this.deps.reserveBytes ?? DISK_RESERVE_BYTES)} to spare) but ${fmtBytes(free)} is free. Free some space, choose a smaller precision, or set STUDIO_MODELS_DIR to a folder on a bigger disk, then ${GET_AGAIN}; nothing downloaded so far is lost.`);
       }
       // the conversion after the downloads, in the ETA from the start (ui35): this computer's measured rate, else the
       // benchmark's (convert-rate.ts)

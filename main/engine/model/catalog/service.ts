@@ -9,7 +9,7 @@ import { getSetting, readSettingsReadOnly, setSetting } from '../../db/settings'
 import { deltaFiles, freeBytes, HubError, imagebindUrl, retryAfterMs, vicunaDeltaFiles } from '../download/index';
 import { loadPack, PackError } from '../pack';
 import { installedPacks, layout, modelsDirOf, MODEL_NAME, SUMMARY, VARIANTS, type Variant } from './catalog';
-import { GetJob, modelsFolderFailure, type ConvertFn, type GetJobState } from './job';
+import { DISK_RESERVE_BYTES, GetJob, modelsFolderFailure, type ConvertFn, type GetJobState } from './job';
 import { StateStamper } from '../../state-order';
 import { plan, type Discovery } from './plan';
 import { PRECISION_FIGURES } from './figures';
@@ -105,7 +105,7 @@ export class ModelCatalogService {
     } catch {
       free = null;
     }
-    return { modelsDir: this.modelsDir, freeBytes: free, entries, sourcesNote: this.sourcesNote, foldersProblem, job: this.job ? this.stamped(this.job) : null, remembered: rem, precisionFigures: PRECISION_FIGURES };
+    return { modelsDir: this.modelsDir, freeBytes: free, reserveBytes: this.reserveBytes, entries, sourcesNote: this.sourcesNote, foldersProblem, job: this.job ? this.stamped(this.job) : null, remembered: rem, precisionFigures: PRECISION_FIGURES };
   }
 
   /**
@@ -187,6 +187,11 @@ export class ModelCatalogService {
     }
   }
 
+  /** free space a Get keeps on the models folder's disk beyond the downloads and the pack: 1 GB, or STUDIO_DISK_RESERVE_BYTES */
+  private get reserveBytes(): number {
+    return this.env.STUDIO_DISK_RESERVE_BYTES ? Number(this.env.STUDIO_DISK_RESERVE_BYTES) : DISK_RESERVE_BYTES;
+  }
+
   private deps(out: string, req: GetRequest) {
     return {
       out,
@@ -194,7 +199,7 @@ export class ModelCatalogService {
       env: this.env,
       convert: this.convertFn,
       backoffMs: this.env.STUDIO_DOWNLOAD_BACKOFF_MS ? Number(this.env.STUDIO_DOWNLOAD_BACKOFF_MS) : undefined,
-      reserveBytes: this.env.STUDIO_DISK_RESERVE_BYTES ? Number(this.env.STUDIO_DISK_RESERVE_BYTES) : undefined,
+      reserveBytes: this.reserveBytes,
       emit: (s: GetJobState) => this.ctx.emit('model:get-state', this.order.stamp(s)),
       onPack: () => this.onPacksChanged(),
       plan: async (signal: AbortSignal) => {
