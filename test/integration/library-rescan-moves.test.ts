@@ -125,6 +125,8 @@ describe('a Rescan follows renamed and moved files (rescan38)', { timeout: 300_0
     assert.equal(crateIds.size, 4, 'the crate lost only the changed file\'s row');
     // the scan says how many it followed (the scan bar, `studio analyze`)
     assert.equal(end.moved, 4, JSON.stringify(end));
+    // every file found is one of the scan's: the four followed counted done (they were left out: 2 of 6)
+    assert.deepEqual([end.total, end.done, end.failed], [6, 6, 0], JSON.stringify(end));
   });
 });
 

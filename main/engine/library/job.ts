@@ -703,6 +703,8 @@ export class LibraryScanner {
     const gone = vanished.filter(once);
     const { rest, moved } = this.matchMoves(job, found, [...gone, ...kept.filter(once)]);
     this.removeRows(job, gone.filter((v) => !moved.has(v)));
+    // a file followed to its new path is one of the scan's files, done (unchanged): the bar read "4 / 4" for 5 files
+    this.countFollowed(job, found.length - rest.length);
     await this.enqueue(job, rest);
   }
 
@@ -890,6 +892,16 @@ export class LibraryScanner {
     return { rest, moved };
   }
 
+  /**
+   * `n` files matchMoves followed to their new paths (and left out of what it returns: not classified) counted among a
+   * Scan's or a chosen-files job's files, done, as classify counts an unchanged file; the catch-up and the watcher
+   * count their own work only (enqueue), so they do not call this.
+   */
+  private countFollowed(job: Job, n: number): void {
+    job.total += n;
+    job.done += n;
+  }
+
   private async explicitPhase(job: Job, paths: string[]): Promise<void> {
     const folders = this.store.folders();
     const found: Found[] = [];
@@ -920,6 +932,7 @@ export class LibraryScanner {
     // row, as a Rescan's does (matchMoves); a gone row that no file matches stays, as this job always left it
     const ids = new Set<string>();
     const { rest } = this.matchMoves(job, found, vanished.filter((r) => !ids.has(r.id) && !!ids.add(r.id)));
+    this.countFollowed(job, found.length - rest.length);
     await this.enqueue(job, rest);
   }
 
