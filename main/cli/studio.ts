@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { codecText, lyricsSummary, replayGainText, resumedText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { codecText, lyricsSummary, movedText, replayGainText, resumedText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside, writeCheck } from '../engine/fs/paths';
 import { defaultPack } from '../engine/model/default-pack';
@@ -581,6 +581,8 @@ async function analyzeCommand(argv: string[]): Promise<void> {
       for (const f of skipped.files) process.stderr.write(`  ${shownPath(f.path)}: ${f.reason}\n`);
       if (skipped.count > skipped.files.length) process.stderr.write(`  … and ${skipped.count - skipped.files.length} more\n`);
     }
+    // rows that followed their files to a new name (a rename since the last run on this library): said, not silent
+    if (end.moved) process.stderr.write(`studio: ${movedText(end.moved)} since the last run on this library: their analysis, crates, cues and chat kept.\n`);
     // the rows of the given paths (a --db library may hold others)
     const under = (p: string) => paths.some((a) => isInside(p, a));
     let total = 0;

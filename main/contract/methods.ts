@@ -833,9 +833,20 @@ export const ScanState = z.object({
    * library's scan bar and `studio analyze --db` say it (resumedText).
    */
   resumed: z.object({ done: z.number().int().min(0), total: z.number().int().min(0) }).optional(),
+  /**
+   * How many of the library's rows this job matched as moved or renamed files (a file new to the library with the size
+   * and mtime, ms, of a row whose file is gone, job.ts matchMoves): each kept its id, analysis, crates, cues, chat and
+   * notes, its old path recorded (lib_moved_from). Absent when none. The scan bar and `studio analyze` say it (movedText).
+   */
+  moved: z.number().int().min(1).optional(),
   ...StateOrder.shape,
 });
 export type ScanState = z.infer<typeof ScanState>;
+
+/** The words for ScanState.moved, the scan bar's and `studio analyze`'s: "3 files followed as moved or renamed". */
+export function movedText(n: number): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? 'file' : 'files'} followed as moved or renamed`;
+}
 
 /** The words for ScanState.resumed, the scan bar's and `studio analyze --db`'s: "Resumed after an interruption: 14 of 16 files were done". */
 export function resumedText(r: { done: number; total: number }): string {

@@ -84,6 +84,8 @@ interface Job {
   stored: boolean;
   /** ScanState.resumed: the interrupted job this one took up, how far it had got */
   resumed: { done: number; total: number } | null;
+  /** ScanState.moved: rows that followed their file to a new path (matchMoves) */
+  moved: number;
 }
 
 /** the waveform's analysers (one media-cache entry: both or neither, library/analyse.ts) */
@@ -233,6 +235,7 @@ export class LibraryScanner {
       problems: j.problems.slice(0, 500),
       skipped: { count: j.skipped.count, files: j.skipped.files.slice(0, MAX_SKIPS_LISTED) },
       ...(j.resumed ? { resumed: j.resumed } : {}),
+      ...(j.moved ? { moved: j.moved } : {}),
     };
   }
 
@@ -445,6 +448,7 @@ export class LibraryScanner {
       skipped: { count: 0, files: [] }, startedAt: now, runStart: now, audioSec: 0, processed: 0, controller: new AbortController(), resume: null, rows: null, retag: [],
       retagLeft: 0, retagSec: 0, retagRead: 0, catchUp: false, watcher: false, heard: false, stored: false,
       resumed: null,
+      moved: 0,
     };
   }
 
@@ -653,8 +657,23 @@ export class LibraryScanner {
     if (rows.length) this.bumpChanged({ removed: rows.length });
   }
 
+  /**
+   * A Scan (Rescan: library:scan, `studio analyze --data-dir` over a library folder): every chosen library folder
+   * walked (collect), then, over all of them at once, a file new to the library with the size and mtime of a row whose
+   * file is gone takes that row (matchMoves, as the catch-up and the folder watcher match: moved or renamed, also from
+   * one chosen library folder into another; its id, analysis, crates, cues, regions, chat and notes kept, the old path
+   * put first in lib_moved_from), counted in Job.moved (ScanState.moved); the other gone files leave the library, and
+   * every found file is classified (enqueue). Before (rescan38) each folder's gone rows were removed as it was walked
+   * and a renamed file was a new row: a Rescan after a rename lost the track's crates, cues and chat. A library folder
+   * not there or unreadable keeps its rows (marked missing / unreadable); they may follow their files found in another
+   * chosen folder. The rows of a folder not chosen (a one-folder scan) are not candidates: their files were not walked.
+   */
   private async walkPhase(job: Job): Promise<void> {
     const folders = this.store.folders().filter((f) => !job.folderIds || job.folderIds.includes(f.id));
+    const found: Found[] = [];
+    const vanished: LibRow[] = [];
+    const kept: LibRow[] = [];
+    let walking = 0;
     for (const folder of folders) {
       if (job.state === 'cancelled') return;
       const rootSt = await stat(folder.path).catch((e: NodeJS.ErrnoException) => e);
@@ -662,23 +681,31 @@ export class LibraryScanner {
         const missing = rootSt instanceof Error && rootSt.code === 'ENOENT';
         this.folderStatus(folder, missing ? 'missing' : 'unreadable');
         job.problems.push(libraryFolderProblem(folder.path, missing));
+        kept.push(...this.store.libraryRowsUnder(folder.path).filter((r) => r.folder_id === folder.id));
         continue;
       }
       this.folderStatus(folder, 'ok');
-      let walking = 0;
-      const { found, badDirs } = await this.collect(job, folder.path, folder.id, () => {
+      const walked = await this.collect(job, folder.path, folder.id, () => {
         job.total++;
         walking++;
         if (walking % 500 === 0) this.emitState();
       });
-      job.total -= walking;
       if ((job.state as ScanState['state']) === 'cancelled') return;
-      await this.enqueue(job, found);
+      found.push(...walked.found);
       // files gone from this folder (not under a folder that could not be read)
-      const seen = new Set(found.map((f) => f.path));
-      const gone = this.store.libraryRowsUnder(folder.path).filter((r) => !seen.has(r.path) && !badDirs.some((d) => isInside(r.path, d)));
-      this.removeRows(job, gone);
+      const seen = new Set(walked.found.map((f) => f.path));
+      vanished.push(...this.store.libraryRowsUnder(folder.path).filter((r) => !seen.has(r.path) && !walked.badDirs.some((d) => isInside(r.path, d))));
     }
+    job.total -= walking;
+    // a row once: nested library folders list a row under each
+    const ids = new Set<string>();
+    const once = (r: LibRow) => !ids.has(r.id) && !!ids.add(r.id);
+    const gone = vanished.filter(once);
+    const { rest, moved } = this.matchMoves(job, found, [...gone, ...kept.filter(once)]);
+    this.removeRows(job, gone.filter((v) => !moved.has(v)));
+    // a file followed to its new path is one of the scan's files, done (unchanged): the bar read "4 / 4" for 5 files
+    this.countFollowed(job, found.length - rest.length);
+    await this.enqueue(job, rest);
   }
 
   /**
@@ -855,6 +882,7 @@ export class LibraryScanner {
         byPath.set(f.path, { ...v, path: f.path, folder_id: f.folderId ?? v.folder_id });
         bucket.splice(i, 1);
         moved.add(v);
+        job.moved++;
         this.bumpChanged({ updated: 1 });
         // a row that failed for a passing reason (its file was not found when the scan tried it: this very move) is
         // analysed at its new path; one analysed, or failed for a lasting reason, keeps what it has
@@ -864,9 +892,20 @@ export class LibraryScanner {
     return { rest, moved };
   }
 
+  /**
+   * `n` files matchMoves followed to their new paths (and left out of what it returns: not classified) counted among a
+   * Scan's or a chosen-files job's files, done, as classify counts an unchanged file; the catch-up and the watcher
+   * count their own work only (enqueue), so they do not call this.
+   */
+  private countFollowed(job: Job, n: number): void {
+    job.total += n;
+    job.done += n;
+  }
+
   private async explicitPhase(job: Job, paths: string[]): Promise<void> {
     const folders = this.store.folders();
     const found: Found[] = [];
+    const vanished: LibRow[] = [];
     for (const p of paths) {
       const folderId = innermost(p, folders)?.id ?? null;
       const st = await stat(p).catch((e: NodeJS.ErrnoException) => e);
@@ -877,13 +916,24 @@ export class LibraryScanner {
         const gone = st.code === 'ENOENT' || st.code === 'ENOTDIR';
         job.problems.push({ path: p, code: gone ? 'NOT_FOUND' : 'UNREADABLE', message: gone ? notFoundMessage(p) : `Cannot be read: ${st.message}` });
       }
-      else if (st.isDirectory()) found.push(...(await this.collect(job, p, folderId)).found);
-      else if (!st.isFile()) {
+      else if (st.isDirectory()) {
+        const walked = await this.collect(job, p, folderId);
+        found.push(...walked.found);
+        // rows below the folder whose file is gone: a file found new here may be one of them moved or renamed
+        const seen = new Set(walked.found.map((f) => f.path));
+        vanished.push(...this.store.libraryRowsUnder(p).filter((r) => !seen.has(r.path) && !walked.badDirs.some((d) => isInside(r.path, d))));
+      } else if (!st.isFile()) {
         // a named pipe would block the decoder forever
         job.problems.push({ path: p, code: 'BAD_ARGS', message: `Not a regular file (${specialKind(st) ?? 'special file'}): only files and folders can be analysed.` });
       } else found.push({ path: p, folderId, size: st.size, mtimeMs: st.mtimeMs });
     }
-    if ((job.state as ScanState['state']) !== 'cancelled') await this.enqueue(job, found);
+    if ((job.state as ScanState['state']) === 'cancelled') return;
+    // a file renamed or moved within a folder given (`studio analyze --data-dir DIR Music/` after a rename) keeps its
+    // row, as a Rescan's does (matchMoves); a gone row that no file matches stays, as this job always left it
+    const ids = new Set<string>();
+    const { rest } = this.matchMoves(job, found, vanished.filter((r) => !ids.has(r.id) && !!ids.add(r.id)));
+    this.countFollowed(job, found.length - rest.length);
+    await this.enqueue(job, rest);
   }
 
   /**
