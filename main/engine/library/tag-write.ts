@@ -274,9 +274,10 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" has ${st.nlink} hard links (names for one file), so its tags were not written: the studio writes into a copy and puts it in place, which would split this name from the others. Nothing was changed.`);
   }
   if ((st.mode & 0o222) === 0) throw readOnly('file', path);
-  if (target.mime === 'taglib/aiff' && (await formType(path)) === 'AIFC') {
-    // node-taglib-sharp 5 reads AIFF only ("File form type is not AIFF")
-    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" is an AIFF-C file (float or compressed AIFF, as Logic and ffmpeg write it), whose tags the studio cannot write yet; plain AIFF, WAV, FLAC, MP3, Ogg and M4A files are written. Nothing was changed.`);
+  const aifc = target.mime === 'taglib/aiff' ? await aifcCompression(path) : null;
+  if (aifc !== null) {
+    // node-taglib-sharp 5 reads AIFF only ("File form type is not AIFF"), whatever the AIFF-C holds
+    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" is an AIFF-C file (${aifcWhat(aifc)}), whose tags the studio cannot write yet; plain AIFF, WAV, FLAC, MP3, Ogg and M4A files are written. Nothing was changed.`);
   }
   const wav = target.mime === 'taglib/wav' ? await wavLayoutRefusal(path) : null;
   if (wav === 'rf64') {
@@ -457,16 +458,35 @@ async function wavLayoutRefusal(path: string): Promise<'rf64' | 'unpadded' | nul
   }
 }
 
-/** an IFF file's form type (bytes 8–12: "AIFF", "AIFC"), '' when shorter */
-async function formType(path: string): Promise<string> {
+/**
+ * An AIFF-C file's compression type, its COMM chunk's 4 characters after the sample rate (Apple's AIFF-C draft,
+ * 1991: "NONE", "sowt", "fl32", "ima4", …); "" for an AIFF-C whose COMM was not found; null for a file that is not
+ * AIFF-C (form type at bytes 8–12 other than "AIFC"). Reads the chunk headers up to COMM, never the audio.
+ */
+async function aifcCompression(path: string): Promise<string | null> {
   const fh = await open(path, 'r');
   try {
-    const b = Buffer.alloc(12);
-    const { bytesRead } = await fh.read(b, 0, 12, 0);
-    return bytesRead === 12 ? b.subarray(8, 12).toString('latin1') : '';
+    const size = (await fh.stat()).size;
+    const b = Buffer.alloc(30);
+    if ((await fh.read(b, 0, 12, 0)).bytesRead < 12 || b.toString('latin1', 8, 12) !== 'AIFC') return null;
+    for (let at = 12; at + 8 <= size; ) {
+      await fh.read(b, 0, 30, at);
+      const n = b.readUInt32BE(4);
+      if (b.toString('latin1', 0, 4) === 'COMM') return n >= 22 ? b.toString('latin1', 26, 30) : ''; // after channels (2), frames (4), bits (2), rate (10)
+      at += 8 + n + (n & 1);
+    }
+    return '';
   } finally {
     await fh.close();
   }
+}
+
+/** what an AIFF-C compression type (aifcCompression) holds, in words, for a refusal */
+function aifcWhat(type: string): string {
+  if (type === 'sowt') return "plain little-endian PCM, 'sowt', as ffmpeg writes pcm_s16le to AIFF and Mac apps write it";
+  if (type === 'NONE' || type === 'twos') return `plain PCM in the AIFF-C form, '${type}'`;
+  if (/^(fl|FL)(32|64)$/.test(type)) return `${type.slice(2)}-bit floating-point audio, '${type}', as Logic and ffmpeg write it`;
+  return type.trim() ? `compressed audio, '${type}'` : 'its COMM chunk not found';
 }
 
 /** a copy untouched this long is no write in progress (a copy being written changes every moment) */
