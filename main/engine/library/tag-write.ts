@@ -19,10 +19,11 @@
  * without write permission bits is READ_ONLY (checked on the mode, so the
  * user's read-only mark holds even for an administrator); the tags are
  * written into a copy in the same folder (`.<name>.studio-tags-<random>.tmp`),
- * its audio checked against the file's (audioUnchanged: the same audio
- * packets, streams and duration as ffmpeg demuxes them, else AUDIO_CHANGED and
- * the copy is discarded — whatever layout the tag library mishandles, named or
- * not), its tags read back and checked, fsynced, then renamed over the file (atomic on one
+ * its audio checked against the file's (an MP3 or FLAC first byte for byte
+ * outside its tags, media/structure.ts sameAudioBytes; else, or when those
+ * differ, audioUnchanged: the same audio packets, streams and duration as
+ * ffmpeg demuxes them, else AUDIO_CHANGED and the copy is discarded —
+ * whatever layout the tag library mishandles, named or not), its tags read back and checked, fsynced, then renamed over the file (atomic on one
  * file system) and the folder fsynced. Were the file changed meanwhile, the
  * copy is deleted and nothing is replaced. A failure at any step leaves the
  * original file as it was. A symlink's target is what is written (the link
@@ -53,7 +54,7 @@ import { camelot, keyName, openKey, parseKey, tonicName } from '../analysis/keys
 import { audioPackets, type AudioPackets } from '../media/ffmpeg';
 import { containerFamily } from '../media/playable';
 import { paddedWavTags } from '../media/riff';
-import { mp4TagRefusal, structureOf } from '../media/structure';
+import { mp4TagRefusal, sameAudioBytes, structureOf } from '../media/structure';
 import { mmContainerName, TAG_LABEL, tempoKeyTagsAsWritten } from '../media/tags';
 
 let tagLibLoaded: typeof taglib | undefined;
@@ -314,10 +315,13 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
   // this process's copy, never swept meanwhile (removeStaleCopy): a clone (COPYFILE_FICLONE; macOS's clonefile) may
   // start with the file's own old mtime
   copiesMaking.add(tmp);
-  // the file's audio, demuxed while the copy is made and written (the check after the write compares the copy's)
+  // the file's audio, demuxed while the copy is made and written (the check after the write compares the copy's); an MP3
+  // or FLAC is first compared byte for byte outside its tags (sameAudioBytes), and ffmpeg asked only when that fails
   const stopCheck = new AbortController();
-  const before = audioPackets(path, stopCheck.signal);
-  before.catch(() => undefined);
+  const byBytes = target.mime === 'taglib/mp3' ? 'mp3' : target.mime === 'taglib/flac' ? 'flac' : null;
+  let before: Promise<AudioPackets> | null = null;
+  const packetsBefore = (): Promise<AudioPackets> => (before ??= audioPackets(path, stopCheck.signal));
+  if (!byBytes) packetsBefore().catch(() => undefined);
   try {
     await copyFile(path, tmp, constants.COPYFILE_FICLONE).catch((e) => {
       throw ['EACCES', 'EPERM', 'EROFS'].includes(errno(e) ?? '') ? readOnly('folder', path) : e;
@@ -368,7 +372,7 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
       file.dispose();
     }
     // the audio first: a copy the library damaged may not even read back (music-metadata throws on it)
-    await audioUnchanged(basename(input.path), before, tmp, stopCheck.signal);
+    if (!byBytes || !(await sameAudioBytes(path, tmp, byBytes))) await audioUnchanged(basename(input.path), packetsBefore(), tmp, stopCheck.signal);
     // read back what a player will read
     const back = await readBpmKey(tmp, target.format);
     const same = (a: string | null, b: string | null) => a === null || (b !== null && (Number.isFinite(Number(a)) ? Number(a) === Number(b) : a === b));
