@@ -30,6 +30,9 @@ export const ERROR_CODES = [
   // another process (the app, `studio serve`, `studio analyze --db`, `studio model get`) holds the data folder's
   // lock (<data>/studio.lock); the message names it (pid, command, since when) and what to do; the CLI exits 75
   'DATA_FOLDER_IN_USE',
+  // tag write-back: the copy with the new tags no longer holds the file's audio (other packets, streams or duration, or
+  // ffmpeg cannot open it): the copy was discarded and the file left as it was (library/tag-write.ts)
+  'AUDIO_CHANGED',
   'INTERNAL',
 ] as const;
 /** one of ERROR_CODES (error-schemas.ts ErrorCode names this type for the rest of the contract) */

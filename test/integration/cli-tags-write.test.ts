@@ -211,9 +211,10 @@ describe('studio tags write (tags34)', { timeout: 300_000 }, () => {
   });
 
   test('a write whose read-back by ffmpeg fails still records the tags it wrote (read alone, without ffmpeg): the library does not keep the old key beside the new size and mtime (tags34 left)', () => {
-    // ffmpeg that works for the engine's start (-layouts) and fails every probe, as a broken or vanished ffmpeg does
+    // ffmpeg that works for the engine's start (-layouts) and the write's audio check (framemd5: tagguard38; without
+    // it the write is refused, UNREADABLE) and fails every probe, as a broken or vanished ffmpeg does
     const broken = join(DIR, 'ffmpeg-failing');
-    writeFileSync(broken, `#!/bin/sh\ncase " $* " in *" -layouts "*) exec ffmpeg "$@";; esac\necho "ffmpeg: failing for the test" >&2\nexit 1\n`);
+    writeFileSync(broken, `#!/bin/sh\ncase " $* " in *" -layouts "*|*" framemd5 "*) exec ffmpeg "$@";; esac\necho "ffmpeg: failing for the test" >&2\nexit 1\n`);
     chmodSync(broken, 0o755);
     const stored = () => {
       const db = openDb(dataDir);

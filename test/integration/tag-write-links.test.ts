@@ -180,9 +180,23 @@ describe('tag write-back: links, Ogg FLAC, two writes at once', { timeout: 300_0
     const bytes = readFileSync(c);
     await assert.rejects(
       writeTagsSafely({ path: c, stored: stored(c), target: { format: 'id3v2', mime: 'taglib/aiff' }, bpm: '124', key: 'Am' }),
-      (e: unknown) => e instanceof StudioError && e.code === 'UNSUPPORTED' && /AIFF-C/.test(e.message),
+      (e: unknown) => e instanceof StudioError && e.code === 'UNSUPPORTED' && /AIFF-C file \(32-bit floating-point audio, 'fl32'/.test(e.message),
     );
     assert.ok(readFileSync(c).equals(bytes));
+    // AIFF-C 'sowt' is plain little-endian PCM, as ffmpeg writes pcm_s16le to AIFF: named so (tagguard38; was "float or
+    // compressed AIFF", which it is not)
+    const k = join(DIR, 'store', 'sowt.aif');
+    ff(['-c:a', 'pcm_s16le', '-f', 'aiff', k]);
+    assert.equal(readFileSync(k).subarray(8, 12).toString('latin1'), 'AIFC');
+    await assert.rejects(
+      writeTagsSafely({ path: k, stored: stored(k), target: { format: 'id3v2', mime: 'taglib/aiff' }, bpm: '124', key: 'Am' }),
+      (e: unknown) => {
+        assert.ok(e instanceof StudioError && e.code === 'UNSUPPORTED', String(e));
+        assert.match(e.message, /^"sowt\.aif" is an AIFF-C file \(plain little-endian PCM, 'sowt', as ffmpeg writes pcm_s16le to AIFF and Mac apps write it\), whose tags/);
+        assert.doesNotMatch(e.message, /float|compressed/);
+        return true;
+      },
+    );
     const a = join(DIR, 'store', 'int.aif');
     ff(['-c:a', 'pcm_s16be', '-f', 'aiff', '-write_id3v2', '1', a]);
     await writeTagsSafely({ path: a, stored: stored(a), target: { format: 'id3v2', mime: 'taglib/aiff' }, bpm: '124', key: 'Am' });

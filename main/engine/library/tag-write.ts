@@ -19,7 +19,11 @@
  * without write permission bits is READ_ONLY (checked on the mode, so the
  * user's read-only mark holds even for an administrator); the tags are
  * written into a copy in the same folder (`.<name>.studio-tags-<random>.tmp`),
- * read back and checked, fsynced, then renamed over the file (atomic on one
+ * its audio checked against the file's (an MP3 or FLAC first byte for byte
+ * outside its tags, media/structure.ts sameAudioBytes; else, or when those
+ * differ, audioUnchanged: the same audio packets, streams and duration as
+ * ffmpeg demuxes them, else AUDIO_CHANGED and the copy is discarded —
+ * whatever layout the tag library mishandles, named or not), its tags read back and checked, fsynced, then renamed over the file (atomic on one
  * file system) and the folder fsynced. Were the file changed meanwhile, the
  * copy is deleted and nothing is replaced. A failure at any step leaves the
  * original file as it was. A symlink's target is what is written (the link
@@ -47,9 +51,10 @@ import { StudioError, type MethodArgs } from '@contract';
 /** how a key is written (library:write-tags' keyNotation) */
 export type KeyNotation = MethodArgs<'library:write-tags'>['keyNotation'];
 import { camelot, keyName, openKey, parseKey, tonicName } from '../analysis/keys';
+import { audioPackets, type AudioPackets } from '../media/ffmpeg';
 import { containerFamily } from '../media/playable';
 import { paddedWavTags } from '../media/riff';
-import { mp4TagRefusal, structureOf } from '../media/structure';
+import { mp4TagRefusal, sameAudioBytes, structureOf } from '../media/structure';
 import { mmContainerName, TAG_LABEL, tempoKeyTagsAsWritten } from '../media/tags';
 
 let tagLibLoaded: typeof taglib | undefined;
@@ -240,7 +245,8 @@ const writing = new Map<string, Promise<unknown>>();
  * @throws StudioError FILE_CHANGED (not the analysed file, or changed during
  *   the write), READ_ONLY, NOT_FOUND, UNSUPPORTED (hard-linked, AIFF-C, RF64, a WAV chunk without its pad byte, a chained Ogg, QuickTime metadata keys, a fragmented MP4), UNREADABLE
  *   (the tag library could not read the file's structure: nothing written),
- *   INTERNAL (the read-back disagreed: nothing replaced).
+ *   AUDIO_CHANGED (the copy's audio packets, audio streams or duration differ from the file's, or ffmpeg cannot open
+ *   the copy: nothing replaced), INTERNAL (the read-back disagreed: nothing replaced).
  */
 export async function writeTagsSafely(input: TagWriteInput): Promise<TagWriteDone> {
   const real = await realpath(input.path).catch((e) => {
@@ -269,9 +275,10 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" has ${st.nlink} hard links (names for one file), so its tags were not written: the studio writes into a copy and puts it in place, which would split this name from the others. Nothing was changed.`);
   }
   if ((st.mode & 0o222) === 0) throw readOnly('file', path);
-  if (target.mime === 'taglib/aiff' && (await formType(path)) === 'AIFC') {
-    // node-taglib-sharp 5 reads AIFF only ("File form type is not AIFF")
-    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" is an AIFF-C file (float or compressed AIFF, as Logic and ffmpeg write it), whose tags the studio cannot write yet; plain AIFF, WAV, FLAC, MP3, Ogg and M4A files are written. Nothing was changed.`);
+  const aifc = target.mime === 'taglib/aiff' ? await aifcCompression(path) : null;
+  if (aifc !== null) {
+    // node-taglib-sharp 5 reads AIFF only ("File form type is not AIFF"), whatever the AIFF-C holds
+    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" is an AIFF-C file (${aifcWhat(aifc)}), whose tags the studio cannot write yet; plain AIFF, WAV, FLAC, MP3, Ogg and M4A files are written. Nothing was changed.`);
   }
   const wav = target.mime === 'taglib/wav' ? await wavLayoutRefusal(path) : null;
   if (wav === 'rf64') {
@@ -308,6 +315,13 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
   // this process's copy, never swept meanwhile (removeStaleCopy): a clone (COPYFILE_FICLONE; macOS's clonefile) may
   // start with the file's own old mtime
   copiesMaking.add(tmp);
+  // the file's audio, demuxed while the copy is made and written (the check after the write compares the copy's); an MP3
+  // or FLAC is first compared byte for byte outside its tags (sameAudioBytes), and ffmpeg asked only when that fails
+  const stopCheck = new AbortController();
+  const byBytes = target.mime === 'taglib/mp3' ? 'mp3' : target.mime === 'taglib/flac' ? 'flac' : null;
+  let before: Promise<AudioPackets> | null = null;
+  const packetsBefore = (): Promise<AudioPackets> => (before ??= audioPackets(path, stopCheck.signal));
+  if (!byBytes) packetsBefore().catch(() => undefined);
   try {
     await copyFile(path, tmp, constants.COPYFILE_FICLONE).catch((e) => {
       throw ['EACCES', 'EPERM', 'EROFS'].includes(errno(e) ?? '') ? readOnly('folder', path) : e;
@@ -357,6 +371,8 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     } finally {
       file.dispose();
     }
+    // the audio first: a copy the library damaged may not even read back (music-metadata throws on it)
+    if (!byBytes || !(await sameAudioBytes(path, tmp, byBytes))) await audioUnchanged(basename(input.path), packetsBefore(), tmp, stopCheck.signal);
     // read back what a player will read
     const back = await readBpmKey(tmp, target.format);
     const same = (a: string | null, b: string | null) => a === null || (b !== null && (Number.isFinite(Number(a)) ? Number(a) === Number(b) : a === b));
@@ -386,9 +402,41 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     if (['EACCES', 'EPERM', 'EROFS'].includes(errno(e) ?? '')) throw readOnly('file', path);
     throw e;
   } finally {
+    stopCheck.abort();
     if (!renamed) await unlink(tmp).catch(() => undefined);
     copiesMaking.delete(tmp);
   }
+}
+
+/**
+ * Throws unless the copy at `copy` holds the same audio as the file (`before`: its audioPackets, begun before the
+ * write): the same audio streams, packets (bytes and timestamps) and so duration, as ffmpeg demuxes them. The tag
+ * library rewrites only tags, yet on layouts it mishandles it has moved or garbled the audio while the BPM and key
+ * read back (files38: a fragmented M4A decoded as nothing, QuickTime-keys M4A no longer opened); this catches any such
+ * layout, named or not. `name`: the file's name for messages.
+ * @throws StudioError AUDIO_CHANGED (the copy differs, or ffmpeg cannot open it: what differs), UNREADABLE (the file's
+ *   own audio could not be demuxed, so nothing can vouch for the copy), FFMPEG_MISSING, CANCELLED
+ */
+async function audioUnchanged(name: string, before: Promise<AudioPackets>, copy: string, signal: AbortSignal): Promise<void> {
+  const was = await before.catch((e: unknown) => {
+    if (e instanceof StudioError && ['FFMPEG_MISSING', 'CANCELLED'].includes(e.code)) throw e;
+    throw new StudioError('UNREADABLE', `The tags of "${name}" were not written: ffmpeg could not read its audio (${(e as Error).message}), which the written copy is checked against. Nothing was changed.`);
+  });
+  const fix = 'The studio will not write the tags of this file; write them with another tagger (kid3, Mp3tag, foobar2000) on a backup copy, then scan its folder again.';
+  const now = await audioPackets(copy, signal).catch((e: unknown) => {
+    if (e instanceof StudioError && ['FFMPEG_MISSING', 'CANCELLED'].includes(e.code)) throw e;
+    throw new StudioError('AUDIO_CHANGED', `The tags of "${name}" were not written: after the tag library wrote them, ffmpeg could no longer open the file (${(e as Error).message}). Nothing was changed. ${fix}`);
+  });
+  if (now.digest === was.digest) return;
+  const what =
+    now.streams !== was.streams
+      ? `${now.streams} audio ${now.streams === 1 ? 'stream' : 'streams'} instead of ${was.streams}`
+      : Math.abs(now.durationS - was.durationS) >= 0.0005
+        ? `audio lasting ${now.durationS.toFixed(3)} s instead of ${was.durationS.toFixed(3)} s`
+        : now.packets !== was.packets
+          ? `${now.packets} audio packets instead of ${was.packets}`
+          : 'the same number of audio packets, but not the same audio';
+  throw new StudioError('AUDIO_CHANGED', `The tags of "${name}" were not written: the tag library's copy of the file held ${what}, so it would have damaged the audio. Nothing was changed. ${fix}`);
 }
 
 /**
@@ -414,16 +462,35 @@ async function wavLayoutRefusal(path: string): Promise<'rf64' | 'unpadded' | nul
   }
 }
 
-/** an IFF file's form type (bytes 8–12: "AIFF", "AIFC"), '' when shorter */
-async function formType(path: string): Promise<string> {
+/**
+ * An AIFF-C file's compression type, its COMM chunk's 4 characters after the sample rate (Apple's AIFF-C draft,
+ * 1991: "NONE", "sowt", "fl32", "ima4", …); "" for an AIFF-C whose COMM was not found; null for a file that is not
+ * AIFF-C (form type at bytes 8–12 other than "AIFC"). Reads the chunk headers up to COMM, never the audio.
+ */
+async function aifcCompression(path: string): Promise<string | null> {
   const fh = await open(path, 'r');
   try {
-    const b = Buffer.alloc(12);
-    const { bytesRead } = await fh.read(b, 0, 12, 0);
-    return bytesRead === 12 ? b.subarray(8, 12).toString('latin1') : '';
+    const size = (await fh.stat()).size;
+    const b = Buffer.alloc(30);
+    if ((await fh.read(b, 0, 12, 0)).bytesRead < 12 || b.toString('latin1', 8, 12) !== 'AIFC') return null;
+    for (let at = 12; at + 8 <= size; ) {
+      await fh.read(b, 0, 30, at);
+      const n = b.readUInt32BE(4);
+      if (b.toString('latin1', 0, 4) === 'COMM') return n >= 22 ? b.toString('latin1', 26, 30) : ''; // after channels (2), frames (4), bits (2), rate (10)
+      at += 8 + n + (n & 1);
+    }
+    return '';
   } finally {
     await fh.close();
   }
+}
+
+/** what an AIFF-C compression type (aifcCompression) holds, in words, for a refusal */
+function aifcWhat(type: string): string {
+  if (type === 'sowt') return "plain little-endian PCM, 'sowt', as ffmpeg writes pcm_s16le to AIFF and Mac apps write it";
+  if (type === 'NONE' || type === 'twos') return `plain PCM in the AIFF-C form, '${type}'`;
+  if (/^(fl|FL)(32|64)$/.test(type)) return `${type.slice(2)}-bit floating-point audio, '${type}', as Logic and ffmpeg write it`;
+  return type.trim() ? `compressed audio, '${type}'` : 'its COMM chunk not found';
 }
 
 /** a copy untouched this long is no write in progress (a copy being written changes every moment) */

@@ -292,13 +292,15 @@ export function stalledError(child: ChildProcess): StudioError | undefined {
  * or raw input (demuxer.ts withInputFixes). `stdin`: a pipe to the child's standard input (`-i pipe:0`) instead of none.
  * `sinks`: sockets that replace the pipes of fd 1 (`sinks[0]`) and fds 3, 4, … (`sinks[k]`: fd k + 2) — ffmpeg writes
  * to them as it would to a pipe; their reader calls progressOf(child) on each read (pcm.ts, pcm-socket.ts).
+ * `ownGroup`: the child in a process group of its own (not on Windows), so a terminal's Ctrl+C, which signals the
+ * whole foreground group, does not stop it part way (audioPackets: a tag write finishes the file it is writing).
  */
-export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0, stallMs: number = decodeTimeoutMs(), stdin = false, sinks?: Socket[]): ChildProcess {
+export function spawnFfmpeg(args: string[], signal?: AbortSignal, extraPipes = 0, stallMs: number = decodeTimeoutMs(), stdin = false, sinks?: Socket[], ownGroup = false): ChildProcess {
   // sinks[0] as fd 1, sinks[k] as fd k + 2; any other output fd a pipe
   const out = (k: number) => sinks?.[k] ?? ('pipe' as const);
   const stdio: Array<'ignore' | 'pipe' | Socket> = [stdin ? 'pipe' : 'ignore', out(0), 'pipe', ...Array.from({ length: extraPipes }, (_, k) => out(k + 1))];
   args = withInputFixes(args);
-  const child = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args], { stdio, windowsHide: true });
+  const child = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args], { stdio, windowsHide: true, detached: ownGroup && process.platform !== 'win32' });
   if (signal) {
     const onAbort = () => child.kill('SIGKILL');
     if (signal.aborted) onAbort();
@@ -503,4 +505,72 @@ export function channelCountOf(layout: string): number | undefined {
   // a custom layout is printed as its channels joined by "+"
   if (/^[A-Z0-9]+(\+[A-Z0-9]+)+$/.test(layout)) return layout.split('+').length;
   return undefined;
+}
+
+/** What audioPackets reports of a file's audio streams, demuxed (not decoded). */
+export interface AudioPackets {
+  /** SHA-256 (hex) of ffmpeg's framemd5 listing: every audio stream's time base, codec, sample rate, layout; every packet's stream, DTS, PTS, duration, size, MD5 of its bytes, side data */
+  digest: string;
+  /** audio streams */
+  streams: number;
+  /** audio packets, all streams */
+  packets: number;
+  /** the longest stream's end minus its first PTS, in seconds (from the packets' PTS and durations in their time base) */
+  durationS: number;
+}
+
+/**
+ * The audio of the file at `path` as ffmpeg demuxes it, without decoding: every audio stream copied to ffmpeg's
+ * framemd5 muxer (`-map 0:a -c copy -f framemd5 -format_version 1`), hashed as it streams in. Two files have the same
+ * `digest` when their audio streams hold the same packets (bytes, PTS/DTS, durations) with the same codec parameters,
+ * whatever their tags: tag write-back's check that the copy it wrote still holds the original's audio (tag-write.ts).
+ * Format version 1 leaves the codec's extradata out, as a Vorbis stream's holds its comment header (the tags). Cost:
+ * reading the file once (no decode; BENCHMARKS.md "Tag write audio check").
+ * @throws StudioError NOT_MEDIA (ffmpeg cannot open it, or it has no audio stream: ffmpeg's reason), DECODE_FAILED
+ *   (stalled, spawnFfmpeg's limit), FFMPEG_MISSING, CANCELLED (`signal` aborted)
+ */
+export function audioPackets(path: string, signal?: AbortSignal): Promise<AudioPackets> {
+  return new Promise((resolve, reject) => {
+    // its own process group: a terminal's Ctrl+C (`studio tags write`) stops the writes after the file being written,
+    // whose check must not be cut short (a SIGINT-ed ffmpeg ends early, exit 255, having listed part of the packets)
+    const child = spawnFfmpeg(['-v', 'error', '-i', path, '-map', '0:a', '-c', 'copy', '-format_version', '1', '-f', 'framemd5', '-'], signal, 0, decodeTimeoutMs(), false, undefined, true);
+    const hash = createHash('sha256');
+    const tb = new Map<number, number>();
+    const span = new Map<number, { first: number; end: number }>();
+    let packets = 0;
+    let rest = '';
+    const line = (l: string) => {
+      const t = /^#tb (\d+): (\d+)\/(\d+)/.exec(l);
+      if (t) tb.set(Number(t[1]), Number(t[2]) / Number(t[3]));
+      if (l.startsWith('#') || !l) return;
+      const f = l.split(',', 4).map((x) => Number(x.trim()));
+      if (f.length < 4 || !f.every(Number.isFinite)) return;
+      packets++;
+      const s = span.get(f[0]);
+      if (!s) span.set(f[0], { first: f[2], end: f[2] + f[3] });
+      else s.end = Math.max(s.end, f[2] + f[3]);
+    };
+    child.stdout!.on('data', (b: Buffer) => {
+      hash.update(b);
+      const lines = (rest + b.toString('latin1')).split('\n');
+      rest = lines.pop()!;
+      for (const l of lines) line(l);
+    });
+    const err: Buffer[] = [];
+    child.stderr!.on('data', (b: Buffer) => err.length < 1000 && err.push(b));
+    child.on('error', (e) => reject(new StudioError('FFMPEG_MISSING', `Could not start ffmpeg: ${e.message}. ${FIX}`)));
+    child.on('close', (code) => {
+      line(rest);
+      if (signal?.aborted) return reject(new StudioError('CANCELLED', 'Cancelled.'));
+      const stalledErr = stalledError(child);
+      if (stalledErr) return reject(stalledErr);
+      if (code !== 0 || span.size === 0) {
+        const log = logText(Buffer.concat(err));
+        return reject(new StudioError('NOT_MEDIA', log.trim() ? ffmpegReason(log) : code !== 0 ? `ffmpeg exited with ${code ?? 'a signal'}` : 'it has no audio packets'));
+      }
+      let durationS = 0;
+      for (const [k, s] of span) durationS = Math.max(durationS, (s.end - s.first) * (tb.get(k) ?? 0));
+      resolve({ digest: hash.digest('hex'), streams: tb.size, packets, durationS });
+    });
+  });
 }

@@ -1981,3 +1981,72 @@ export async function webpAnimation(path: string): Promise<{ canvasW: number; ca
     await fh.close();
   }
 }
+
+/**
+ * The byte ranges `[start, end)` of an MP3's or a FLAC's audio as it decodes, outside every tag a tagger may rewrite:
+ * - MP3 (`kind` 'mp3'): after the ID3v2 tag at the start (ID3v2.4 §3.1: 10-byte header, syncsafe size, 10 more with a
+ *   footer) and before the tags at the end — an ID3v1 tag ("TAG", its last 128 bytes) and an APEv2 tag before it or at
+ *   the end (its 32-byte "APETAGEX" footer: the size it counts, plus the 32-byte header when its flags say there is one);
+ *   the Xing/LAME frame is audio here (it sets the gapless length).
+ * - FLAC (`kind` 'flac', RFC 9639 §8): the STREAMINFO block (how every frame decodes) and everything after the last
+ *   metadata block; an ID3v2 tag before "fLaC" is skipped.
+ * null: not that layout as read (no "fLaC", a block running past the end, a range that would be empty), so the caller
+ * must not vouch for the audio by bytes. Reads headers only, never the audio.
+ */
+export async function audioByteRanges(path: string, kind: 'mp3' | 'flac'): Promise<[number, number][] | null> {
+  const fh = await open(path, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    const b = Buffer.alloc(32);
+    const at = async (pos: number, n: number): Promise<Buffer | null> => (pos >= 0 && pos + n <= size && (await fh.read(b, 0, n, pos)).bytesRead === n ? b.subarray(0, n) : null);
+    const id3 = await at(0, 10);
+    const start = id3 ? id3v2Length(id3) : 0;
+    if (kind === 'flac') {
+      if ((await at(start, 4))?.toString('latin1') !== 'fLaC') return null;
+      let pos = start + 4;
+      let info: [number, number] | null = null;
+      for (;;) {
+        const h = await at(pos, 4);
+        if (!h) return null;
+        const len = (h[1] << 16) | (h[2] << 8) | h[3];
+        if ((h[0] & 0x7f) === 0 && !info) info = [pos + 4, pos + 4 + len];
+        pos += 4 + len;
+        if (pos > size) return null;
+        if (h[0] & 0x80) break;
+      }
+      return info && pos < size ? [info, [pos, size]] : null;
+    }
+    let end = size;
+    if ((await at(end - 128, 3))?.toString('latin1') === 'TAG') end -= 128;
+    const ape = await at(end - 32, 32);
+    if (ape && ape.toString('latin1', 0, 8) === 'APETAGEX') end -= ape.readUInt32LE(12) + (ape.readUInt32LE(20) & 0x80000000 ? 32 : 0);
+    return start < end ? [[start, end]] : null;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Whether two MP3s or two FLACs (`kind`) hold byte-identical audio (audioByteRanges: the same lengths and bytes),
+ * whatever their tags. true only when both layouts read and every byte matches; false otherwise (the caller then asks
+ * ffmpeg). Reads both files' audio in 1 MiB pieces.
+ */
+export async function sameAudioBytes(a: string, b: string, kind: 'mp3' | 'flac'): Promise<boolean> {
+  const [ra, rb] = await Promise.all([audioByteRanges(a, kind), audioByteRanges(b, kind)]);
+  if (!ra || !rb || ra.length !== rb.length || ra.some(([s, e], i) => e - s !== rb[i][1] - rb[i][0])) return false;
+  const [fa, fb] = await Promise.all([open(a, 'r'), open(b, 'r')]);
+  try {
+    const piece = 1 << 20;
+    const [x, y] = [Buffer.alloc(piece), Buffer.alloc(piece)];
+    for (let r = 0; r < ra.length; r++) {
+      for (let off = 0; off < ra[r][1] - ra[r][0]; off += piece) {
+        const n = Math.min(piece, ra[r][1] - ra[r][0] - off);
+        const [p, q] = await Promise.all([fa.read(x, 0, n, ra[r][0] + off), fb.read(y, 0, n, rb[r][0] + off)]);
+        if (p.bytesRead !== n || q.bytesRead !== n || !x.subarray(0, n).equals(y.subarray(0, n))) return false;
+      }
+    }
+    return true;
+  } finally {
+    await Promise.all([fa.close(), fb.close()]);
+  }
+}
