@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { StudioError } from '@contract';
 import { dataFolderInUse, lockDataFolder, LOCK_DIR, OWNER_FILE, readDataLockOwner, type DataLockOwner } from '../../main/data-lock';
 import { startEngineAsking } from '../../main/electron/data-folder';
+import { ageDataLock } from '../helpers/data-lock';
 import { ROOT } from '../helpers/media';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rs-data-lock-'));
@@ -220,5 +221,24 @@ describe('the app while the data folder is in use (main/electron/data-folder.ts)
     assert.equal(await startEngineAsking(fakeEngine([inUse]), prompt), false);
     assert.equal(await startEngineAsking(fakeEngine([new StudioError('DB_WRITE_FAILED', 'read-only')]), prompt), false);
     assert.deepEqual(calls, ['ask', 'quit', 'log read-only']);
+  });
+});
+
+// test/helpers/data-lock.ts ageDataLock, which the kill-and-rerun tests call: a holder killed between the lock's mkdir
+// and its owner record leaves a lock that only a heartbeat older than staleMs (30 s) gives up; ci74's model-get kill
+// loop met that window, aged the lock by the 10 s that suit a recorded lock, and its next run exited 75.
+describe('ageDataLock (test helper) after a kill between mkdir and the owner record', () => {
+  it('ages a lock without a record past staleMs, so the next process takes it over at once', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'rs-agelock-'));
+    try {
+      mkdirSync(join(d, LOCK_DIR));
+      assert.equal(existsSync(join(d, OWNER_FILE)), false);
+      ageDataLock(d);
+      const lock = await lockDataFolder(d, { command: 'studio test' });
+      assert.equal(lock.tookOver, null, 'taken over from a process that left no record');
+      await lock.release();
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });
