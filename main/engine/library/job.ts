@@ -692,14 +692,11 @@ export class LibraryScanner {
       });
       if ((job.state as ScanState['state']) === 'cancelled') return;
       found.push(...walked.found);
-      // files gone from this folder (not under a folder that could not be read)
-      const seen = new Set(walked.found.map((f) => f.path));
-      vanished.push(...this.store.libraryRowsUnder(folder.path).filter((r) => !seen.has(r.path) && !walked.badDirs.some((d) => isInside(r.path, d))));
+      vanished.push(...this.goneUnder(folder.path, walked));
     }
     job.total -= walking;
     // a row once: nested library folders list a row under each
-    const ids = new Set<string>();
-    const once = (r: LibRow) => !ids.has(r.id) && !!ids.add(r.id);
+    const once = onceById();
     const gone = vanished.filter(once);
     const { rest, moved } = this.matchMoves(job, found, [...gone, ...kept.filter(once)]);
     this.removeRows(job, gone.filter((v) => !moved.has(v)));
@@ -747,9 +744,7 @@ export class LibraryScanner {
       const walked = await this.collect(job, folder.path, folder.id);
       if ((job.state as ScanState['state']) === 'cancelled') return;
       found.push(...walked.found);
-      // files gone from this folder (not under a folder of it that could not be read)
-      const seen = new Set(walked.found.map((f) => f.path));
-      vanished.push(...this.store.libraryRowsUnder(folder.path).filter((r) => !seen.has(r.path) && !walked.badDirs.some((d) => isInside(r.path, d))));
+      vanished.push(...this.goneUnder(folder.path, walked));
     }
     const { rest, moved } = this.matchMoves(job, found, [...vanished, ...kept]);
     this.removeRows(job, vanished.filter((v) => !moved.has(v)));
@@ -893,6 +888,15 @@ export class LibraryScanner {
   }
 
   /**
+   * The library rows below `root` whose file the walk of `root` (collect's answer) did not find, except those under a
+   * folder it could not read (their files may be there): the files gone from it.
+   */
+  private goneUnder(root: string, walked: { found: Found[]; badDirs: string[] }): LibRow[] {
+    const seen = new Set(walked.found.map((f) => f.path));
+    return this.store.libraryRowsUnder(root).filter((r) => !seen.has(r.path) && !walked.badDirs.some((d) => isInside(r.path, d)));
+  }
+
+  /**
    * `n` files matchMoves followed to their new paths (and left out of what it returns: not classified) counted among a
    * Scan's or a chosen-files job's files, done, as classify counts an unchanged file; the catch-up and the watcher
    * count their own work only (enqueue), so they do not call this.
@@ -920,8 +924,7 @@ export class LibraryScanner {
         const walked = await this.collect(job, p, folderId);
         found.push(...walked.found);
         // rows below the folder whose file is gone: a file found new here may be one of them moved or renamed
-        const seen = new Set(walked.found.map((f) => f.path));
-        vanished.push(...this.store.libraryRowsUnder(p).filter((r) => !seen.has(r.path) && !walked.badDirs.some((d) => isInside(r.path, d))));
+        vanished.push(...this.goneUnder(p, walked));
       } else if (!st.isFile()) {
         // a named pipe would block the decoder forever
         job.problems.push({ path: p, code: 'BAD_ARGS', message: `Not a regular file (${specialKind(st) ?? 'special file'}): only files and folders can be analysed.` });
@@ -930,8 +933,7 @@ export class LibraryScanner {
     if ((job.state as ScanState['state']) === 'cancelled') return;
     // a file renamed or moved within a folder given (`studio analyze --data-dir DIR Music/` after a rename) keeps its
     // row, as a Rescan's does (matchMoves); a gone row that no file matches stays, as this job always left it
-    const ids = new Set<string>();
-    const { rest } = this.matchMoves(job, found, vanished.filter((r) => !ids.has(r.id) && !!ids.add(r.id)));
+    const { rest } = this.matchMoves(job, found, vanished.filter(onceById()));
     this.countFollowed(job, found.length - rest.length);
     await this.enqueue(job, rest);
   }
@@ -1127,4 +1129,10 @@ export function coveredByWalk(stats: ReadonlyMap<string, { isDirectory(): boolea
     for (let up = dirname(path); up !== path && up.length > 0; path = up, up = dirname(up)) if (dirs.has(up)) return up;
     return null;
   };
+}
+
+/** A filter that keeps each library row once, by id (nested library folders list a row under each). */
+function onceById(): (r: LibRow) => boolean {
+  const ids = new Set<string>();
+  return (r) => !ids.has(r.id) && !!ids.add(r.id);
 }
