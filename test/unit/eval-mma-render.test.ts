@@ -22,6 +22,13 @@ describe('eval: MMA songs compile to one MIDI file (compileMma, mmaSeed)', () =>
     assert.equal(mmaSeed('foobar'), 0xbf9cf968);
   });
 
+  it('a salt gives another seed, the one of "salt:name" (build-set.ts --mma-seed-salt: another realisation)', () => {
+    assert.equal(mmaSeed('foobar', ''), mmaSeed('foobar'));
+    assert.equal(mmaSeed('foobar', '1'), mmaSeed('1:foobar'));
+    assert.notEqual(mmaSeed('foobar', '1'), mmaSeed('foobar'));
+    assert.notEqual(mmaSeed('foobar', '1'), mmaSeed('foobar', '2'));
+  });
+
   it('compiling a song twice gives the same bytes; another seed other notes', { skip: !hasMma && 'mma is needed (.ci/run installs it)' }, () => {
     // one folder: MMA writes the input's path into the MIDI file's text events
     mkdirSync(OUT, { recursive: true });

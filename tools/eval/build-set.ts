@@ -3,7 +3,7 @@
 //
 //   apt-get install -y fluidsynth fluid-soundfont-gm timgm6mb-soundfont mma \
 //     openttd-openmsx planetblupi-music-midi freedink-data tecnoballz-data open-invaders-data
-//   nice node --import tsx tools/eval/build-set.ts [--out test/output/eval] [--sec 30] [--jobs 2] [--split-only]
+//   nice node --import tsx tools/eval/build-set.ts [--out test/output/eval] [--sec 30] [--jobs 2] [--split-only] [--mma-seed-salt S]
 //
 // Sources, each with its ground truth:
 //  1. Songs written here for MMA (Debian `mma`, "Musical MIDI Accompaniment"):
@@ -65,7 +65,7 @@ import { chordName, keyName, type Key } from '../../main/engine/analysis/keys';
 import { constantTruth, parseMidi, type MidiInfo } from '../../test/helpers/midi';
 import { modTruth } from './modfile';
 import { renderTs5 } from './heldout5-synth';
-import { compileMma } from './mma-render';
+import { compileMma, mmaSeed } from './mma-render';
 
 /** true when this file is the program run (not imported by heldout-set.ts or a test: then its flags keep their defaults) */
 const IS_MAIN = !!process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
@@ -76,12 +76,15 @@ const { values: args } = parseArgs({
     sec: { type: 'string', default: '30' },
     jobs: { type: 'string', default: '2' },
     'split-only': { type: 'boolean', default: false },
+    /** another realisation of the MMA songs (mmaSeed's salt; '' = the set of record); use with another --out */
+    'mma-seed-salt': { type: 'string', default: '' },
   },
 });
 const OUT = args.out;
 const SEC = Number(args.sec);
 const JOBS = Math.max(1, Number(args.jobs));
 const SPLIT_ONLY = args['split-only'];
+const MMA_SEED_SALT = args['mma-seed-salt'];
 /**
  * Every SoundFont an eval set renders with (dev/test: FluidR3_GM and TimGM6mb only, see SFS; the
  * held-out set of heldout-set.ts adds two that no other set uses: csound's sf_GMbank from Debian
@@ -462,7 +465,7 @@ function planMma(work: string): Unit[] {
         sfSlot,
         item: { source: name, category: s.cat, bpm: Math.round(bpm * stretch * 100) / 100, meter: s.meter, meterClass, sourceKind: 'mma', key, keyTrusted: key !== null, stretch, shift, introSec: introSec / stretch },
         make: async (out, sf) => {
-          if (!existsSync(mid)) compileMma(text, name, work);
+          if (!existsSync(mid)) compileMma(text, name, work, mmaSeed(name, MMA_SEED_SALT));
           await render(mid, sf!, out, sec, stretch, shift);
         },
       });

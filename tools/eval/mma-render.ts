@@ -46,10 +46,12 @@ export interface MmaSong {
  * vary timing and velocity and skip notes at random (RTime, RVolume, RSkip in /usr/share/mma/lib); unseeded, every
  * build of an eval set wrote different MIDI files, so a set rebuilt on a fresh machine was not the set its figures
  * were measured on (ci73's FolkRock test met a realisation ~1 in 26 whose first beat is weak).
+ * A non-empty `salt` hashes "salt:name" instead: another, equally reproducible realisation of every song (build-set.ts
+ * --mma-seed-salt; tools/eval/realisation-noise.ts measures how far a figure moves between realisations).
  */
-export function mmaSeed(name: string): number {
+export function mmaSeed(name: string, salt = ''): number {
   let h = 0x811c9dc5;
-  for (const b of Buffer.from(name, 'utf8')) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  for (const b of Buffer.from(salt ? `${salt}:${name}` : name, 'utf8')) h = Math.imul(h ^ b, 0x01000193) >>> 0;
   return h;
 }
 
