@@ -3,7 +3,7 @@
 //
 //   apt-get install -y fluidsynth fluid-soundfont-gm timgm6mb-soundfont mma \
 //     openttd-openmsx planetblupi-music-midi freedink-data tecnoballz-data open-invaders-data
-//   nice node --import tsx tools/eval/build-set.ts [--out test/output/eval] [--sec 30] [--jobs 2] [--split-only] [--mma-seed-salt S]
+//   nice node --import tsx tools/eval/build-set.ts [--out test/output/eval] [--sec 30] [--jobs 2] [--split-only] [--mma-seed-salt S --link-from test/output/eval]
 //
 // Sources, each with its ground truth:
 //  1. Songs written here for MMA (Debian `mma`, "Musical MIDI Accompaniment"):
@@ -56,7 +56,7 @@
 // a partial build is usable).
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs, promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -78,6 +78,8 @@ const { values: args } = parseArgs({
     'split-only': { type: 'boolean', default: false },
     /** another realisation of the MMA songs (mmaSeed's salt; '' = the set of record); use with another --out */
     'mma-seed-salt': { type: 'string', default: '' },
+    /** a built set (its OUT) whose game-MIDI, drone and module renders (the same bytes every build) are hard-linked, not rendered again */
+    'link-from': { type: 'string', default: '' },
   },
 });
 const OUT = args.out;
@@ -85,6 +87,7 @@ const SEC = Number(args.sec);
 const JOBS = Math.max(1, Number(args.jobs));
 const SPLIT_ONLY = args['split-only'];
 const MMA_SEED_SALT = args['mma-seed-salt'];
+const LINK_FROM = args['link-from'];
 /**
  * Every SoundFont an eval set renders with (dev/test: FluidR3_GM and TimGM6mb only, see SFS; the
  * held-out set of heldout-set.ts adds two that no other set uses: csound's sf_GMbank from Debian
@@ -876,6 +879,19 @@ async function main(): Promise<void> {
   for (const [k, v] of Object.entries(counts)) console.log(`  ${k.padEnd(22)} ${String(v.dev).padStart(4)} / ${v.test}`);
   if (SPLIT_ONLY) return;
 
+  // --link-from: every file that is not an MMA render is the same bytes in any build; link it from there
+  if (LINK_FROM)
+    for (const j of jobs) {
+      const from = join(LINK_FROM, j.item.set, j.item.file);
+      const to = join(OUT, j.item.set, j.item.file);
+      if (j.item.sourceKind !== 'mma' && existsSync(from) && !existsSync(to))
+        try {
+          linkSync(from, to);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+          copyFileSync(from, to); // another file system
+        }
+    }
   // Render, --jobs at a time, dev first; the manifest lists the files made so far, in plan order.
   await renderJobs(
     jobs.map((j) => ({ out: join(OUT, j.item.set, j.item.file), make: j.make })),
