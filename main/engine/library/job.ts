@@ -194,6 +194,26 @@ export class LibraryScanner {
     this.key = scanKey(this.versions);
   }
 
+  /**
+   * Whether the library folder holding `path` (the innermost) is itself gone or not a readable folder — an unplugged
+   * drive, a folder renamed or deleted — as a walk finds it (libraryFolderProblem); the first time in `job`, the folder
+   * is marked missing (or unreadable) and the problem said. Called for a file of the job's queue that failed and is
+   * not there: its row is then kept as it was (tester39), not removed nor marked failed.
+   */
+  private async folderGone(job: Job, path: string): Promise<boolean> {
+    const folder = innermost(path, this.store.folders());
+    if (!folder) return false;
+    const rootSt = await stat(folder.path).catch((e: NodeJS.ErrnoException) => e);
+    if (!(rootSt instanceof Error) && rootSt.isDirectory()) return false;
+    const missing = rootSt instanceof Error && rootSt.code === 'ENOENT';
+    if (!job.problems.some((p) => p.path === folder.path && p.message === libraryFolderProblem(folder.path, missing).message)) {
+      job.problems.push(libraryFolderProblem(folder.path, missing));
+      job.heard = true;
+    }
+    this.folderStatus(folder, missing ? 'missing' : 'unreadable');
+    return true;
+  }
+
   /** told when a folder's status changed (missing, unreadable, ok again): the service re-syncs its watcher */
   foldersChanged: () => void = () => undefined;
 
@@ -1034,9 +1054,18 @@ export class LibraryScanner {
         if ((job.state as ScanState['state']) === 'cancelled') return;
         const e = toErrorData(err);
         if (e.code === 'DB_WRITE_FAILED') throw err;
+        const st = await stat(item.path).catch(() => null);
+        // its library folder gone meanwhile (an unplugged drive, renamed): the row stays as it was, with its analysis,
+        // crates, cues and chat, as a walk keeps a missing folder's tracks (tester39: a Rescan's files in flight left the
+        // library — crates and hot cues with them — and those still queued lost their analyses to "does not exist")
+        if (!st && (await this.folderGone(job, item.path))) {
+          this.store.removeTracks([], done);
+          job.done++;
+          job.processed++;
+          continue;
+        }
         if (e.code === 'FILE_CHANGED' && item.attempts < 1) {
           item.attempts++;
-          const st = await stat(item.path).catch(() => null);
           if (st) job.queue.push(item);
           else {
             this.store.removeTracks([item.trackId], done);
@@ -1047,7 +1076,6 @@ export class LibraryScanner {
           }
           continue;
         }
-        const st = await stat(item.path).catch(() => null);
         this.store.recordFailure(item.trackId, e.code, e.message, st ? { size: st.size, mtimeMs: st.mtimeMs } : null, done);
         job.failed++;
         job.processed++;
