@@ -162,6 +162,23 @@ describe('crates in the browser', { timeout: 300_000 }, () => {
     await page.locator('[data-testid=crate-menu-item][data-name="Warm-up ☕"]:focus').waitFor();
     await page.keyboard.press('Escape');
     await page.locator('[data-testid=library-table]:focus').waitFor();
+    // Tab closes it too, the table keeping the focus (tester39: the menu stayed open with the focus on the page's body,
+    // and the next Shift+F10 and Enter opened the track under the cursor instead of picking the crate); from the
+    // naming box likewise
+    await page.keyboard.press('Shift+F10');
+    await page.locator('[data-testid=crate-menu-item][data-name="Warm-up ☕"]:focus').waitFor();
+    await page.keyboard.press('Tab');
+    await page.getByTestId('crate-menu').waitFor({ state: 'hidden' });
+    await page.locator('[data-testid=library-table]:focus').waitFor();
+    await page.keyboard.press('Shift+F10');
+    await page.locator('[data-testid=crate-menu-item][data-name="Warm-up ☕"]:focus').waitFor();
+    await page.keyboard.press('ArrowUp'); // round to the last item
+    await page.locator('[data-testid=crate-menu-new]:focus').waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=crate-menu-name]:focus').waitFor();
+    await page.keyboard.press('Shift+Tab');
+    await page.getByTestId('crate-menu').waitFor({ state: 'hidden' });
+    await page.locator('[data-testid=library-table]:focus').waitFor();
     await lib.rows.nth(1).click({ button: 'right' });
     await page.getByTestId('crate-menu').waitFor();
     await studio.sp.screenshot('crates-4-menu');

@@ -66,9 +66,9 @@ describe('library: the BPM sort puts uncertain tempos after the sure ones, by th
     const asc = await sortBpm('asc');
     await studio.sp.screenshot('sort38-bpm-uncertain-asc-1440x900');
     assert.deepEqual(asc.titles, ['Sure 124', 'Sure 128', 'Unsure 90', 'Unsure 126', 'Unsure 131', 'No tempo']);
-    // what the user sees in those rows: the sure tempos (128 folded from 256), "uncertain" with its guess in the tooltip
-    // (a cell's text runs on into its confidence: "124.0" "80%", "uncertain" "40%")
-    assert.deepEqual(asc.bpm, ['124.080%', '128.090%', 'uncertain40%', 'uncertain30%', 'uncertain20%', '—']);
+    // what the user sees in those rows: the sure tempos (128 folded from 256), the uncertain ones' guesses as "≈90.0?"
+    // after the screen reader's "uncertain, best guess" (tester39; a cell's text runs on into its confidence: "124.0" "80%")
+    assert.deepEqual(asc.bpm, ['124.080%', '128.090%', 'uncertain, best guess ≈90.0?40%', 'uncertain, best guess ≈126.0?30%', 'uncertain, best guess ≈131.0?20%', '—']);
     assert.deepEqual(asc.notes.slice(2, 5).map((n) => /best guess ([\d.]+) BPM/.exec(n ?? '')?.[1]), ['90.0', '126.0', '131.0'], asc.notes.join(' | '));
     assert.match(asc.notes[3] ?? '', /analysed: 63\.0 BPM/, 'the guess shown is the folded one');
 

@@ -26,6 +26,7 @@ import { isTagWriteTemp, removeStaleCopy } from './tag-write';
 import { oneRowPerFile, withRealPaths } from './aliases';
 import { aliasList, LibraryStore, newLibId } from './store';
 import { specialKind, testDenied, walkFolder, type Found, type Problem, type Skip } from './walk';
+import { realpathSync } from 'node:fs';
 import { lstat, realpath, stat } from 'node:fs/promises';
 
 export { isMediaPath };
@@ -90,6 +91,9 @@ interface Job {
 
 /** the waveform's analysers (one media-cache entry: both or neither, library/analyse.ts) */
 const WAVE_ANALYSERS = ['peaks', 'spectrogram'];
+
+/** why the studio's own data folder is not walked as music (a skip of the scan bar, LibraryScanner.isOwn) */
+export const OWN_FOLDER_REASON = "not music: the studio's own data folder (its database and caches)";
 
 /**
  * The problem a scan reports for a library folder (a root the user added) that is not a readable folder: `missing`
@@ -192,6 +196,48 @@ export class LibraryScanner {
     const all = libraryVersions();
     this.versions = waveform ? all : Object.fromEntries(Object.entries(all).filter(([name]) => !WAVE_ANALYSERS.includes(name)));
     this.key = scanKey(this.versions);
+  }
+
+  /**
+   * Whether the library folder holding `path` (the innermost) is itself gone or not a readable folder — an unplugged
+   * drive, a folder renamed or deleted — as a walk finds it (libraryFolderProblem); the first time in `job`, the folder
+   * is marked missing (or unreadable) and the problem said. Called for a file of the job's queue that failed and is
+   * not there: its row is then kept as it was (tester39), not removed nor marked failed.
+   */
+  private async folderGone(job: Job, path: string): Promise<boolean> {
+    const folder = innermost(path, this.store.folders());
+    if (!folder) return false;
+    const rootSt = await stat(folder.path).catch((e: NodeJS.ErrnoException) => e);
+    if (!(rootSt instanceof Error) && rootSt.isDirectory()) return false;
+    const missing = rootSt instanceof Error && rootSt.code === 'ENOENT';
+    if (!job.problems.some((p) => p.path === folder.path && p.message === libraryFolderProblem(folder.path, missing).message)) {
+      job.problems.push(libraryFolderProblem(folder.path, missing));
+      job.heard = true;
+    }
+    this.folderStatus(folder, missing ? 'missing' : 'unreadable');
+    return true;
+  }
+
+  /** the studio's own folders as given and as real paths (ownFolders), worked out on first use */
+  private own: string[] | null = null;
+
+  /**
+   * Whether `path` lies in the studio's own data folder or cache folder (EngineContext dataDir, cacheDir; by either
+   * path, as given or real). A library folder holding them — a home folder holding ~/.config/Resonance Studio, a
+   * music folder with the data folder put in it — is walked without them (tester39: the playback copies under
+   * cache/playable became tracks named by their hashes, and every database write, seen by the folder's watcher,
+   * started a scan job that stored itself: a new job about every half second, for as long as the studio ran).
+   */
+  private isOwn(path: string): boolean {
+    this.own ??= [...new Set([this.ctx.dataDir, this.ctx.cacheDir].filter(Boolean).flatMap((d) => {
+      const abs = resolve(d);
+      try {
+        return [abs, realpathSync(abs)];
+      } catch {
+        return [abs];
+      }
+    }))];
+    return this.own.some((f) => isInside(path, f));
   }
 
   /** told when a folder's status changed (missing, unreadable, ok again): the service re-syncs its watcher */
@@ -404,8 +450,9 @@ export class LibraryScanner {
 
   /** Files or folders that changed on disk (the watcher): analysed, moved or removed without a full scan. */
   enqueuePaths(paths: string[]): void {
-    // a tag write's copy comes and goes beside the file (tag-write.ts)
-    this.backlog.push(...paths.filter((p) => !isTagWriteTemp(p)));
+    // a tag write's copy comes and goes beside the file (tag-write.ts); the studio's own data folder in a watched
+    // folder changes with every write to its database (the lock's heartbeat, each job stored: a job per change, forever)
+    this.backlog.push(...paths.filter((p) => !isTagWriteTemp(p) && !this.isOwn(p)));
     if (!this.job && !this.pausedStored) this.startBacklog();
   }
 
@@ -549,6 +596,7 @@ export class LibraryScanner {
         },
         problem: (p) => job.problems.push(p),
         skip: (s) => this.skip(job, s),
+        leaveOut: (dir, realDir) => (this.isOwn(dir) || this.isOwn(realDir) ? OWN_FOLDER_REASON : null),
       },
       job.controller.signal,
     );
@@ -1034,9 +1082,18 @@ export class LibraryScanner {
         if ((job.state as ScanState['state']) === 'cancelled') return;
         const e = toErrorData(err);
         if (e.code === 'DB_WRITE_FAILED') throw err;
+        const st = await stat(item.path).catch(() => null);
+        // its library folder gone meanwhile (an unplugged drive, renamed): the row stays as it was, with its analysis,
+        // crates, cues and chat, as a walk keeps a missing folder's tracks (tester39: a Rescan's files in flight left the
+        // library — crates and hot cues with them — and those still queued lost their analyses to "does not exist")
+        if (!st && (await this.folderGone(job, item.path))) {
+          this.store.removeTracks([], done);
+          job.done++;
+          job.processed++;
+          continue;
+        }
         if (e.code === 'FILE_CHANGED' && item.attempts < 1) {
           item.attempts++;
-          const st = await stat(item.path).catch(() => null);
           if (st) job.queue.push(item);
           else {
             this.store.removeTracks([item.trackId], done);
@@ -1047,7 +1104,6 @@ export class LibraryScanner {
           }
           continue;
         }
-        const st = await stat(item.path).catch(() => null);
         this.store.recordFailure(item.trackId, e.code, e.message, st ? { size: st.size, mtimeMs: st.mtimeMs } : null, done);
         job.failed++;
         job.processed++;

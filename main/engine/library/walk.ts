@@ -34,6 +34,11 @@ export interface WalkSink {
   file(f: Found): void;
   problem(p: Problem): void;
   skip(s: Skip): void;
+  /**
+   * Why a folder is left unwalked (`dir` as reached, `realDir` its real path), or null to walk it: the studio's own
+   * data folder (job.ts `ownFolderReason`). The folder is then one skip with that reason.
+   */
+  leaveOut?(dir: string, realDir: string): string | null;
 }
 
 /**
@@ -86,6 +91,11 @@ export async function walkFolder(root: string, folderId: string | null, sink: Wa
     visited.set(key, dir);
     // one realpath per folder: a file's real path is its folder's plus its name, unless it is a link itself
     const realDir = await realpath(dir).catch(() => dir);
+    const leftOut = sink.leaveOut?.(dir, realDir);
+    if (leftOut) {
+      sink.skip({ path: dir, reason: leftOut });
+      continue;
+    }
     let entries: Dirent<Buffer>[];
     try {
       if (testDenied(dir)) throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
