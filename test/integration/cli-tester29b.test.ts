@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { cudaMissing } from '../../main/engine/model/providers';
 import { ROOT } from '../helpers/media';
 import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
 
@@ -57,6 +58,23 @@ test('Ctrl+C mid-answer: the cut answer ends its line, then the message says it 
   assert.match(r.out, /\S\n$/, `the partial answer ends its line: ${JSON.stringify(r.out)}`);
   // what became of the answer, as for a killed engine (tester38: "studio: Cancelled." said neither)
   assert.match(r.err, /^studio: Stopped \(Ctrl\+C\): the answer above is cut short\.$/m, r.err);
+});
+
+/**
+ * lock39: `studio ask --provider cuda` with onnxruntime-node as npm installs it (no CUDA build) printed onnxruntime's
+ * own "[E:onnxruntime:…] … libonnxruntime_providers_shared.so: cannot open shared object file" line before the
+ * studio's message: the session was asked of onnxruntime before anything checked the CUDA build's files. They are now
+ * checked first (providers.ts cudaMissing), and onnxruntime is never asked for CUDA without them.
+ */
+test('studio ask --provider cuda without the CUDA build: only the studio\'s message, naming the files missing', { skip: cudaMissing().length === 0 && 'the CUDA build is installed here' }, () => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'ask', '--pack', join(TINY_DIR, 'packs', 'beta-fp32'), '--audio', join(TINY_DIR, 'media', 'sine.wav'), '--provider', 'cuda', '--max-new-tokens', '1', '--greedy', 'What is this?'], {
+    env: { ...process.env, STUDIO_DATA_DIR: join(dir, 'data-cuda') }, encoding: 'utf8', timeout: 120_000,
+  });
+  assert.equal(r.status, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, /onnxruntime:|\[E:|cannot open shared object/, `nothing of onnxruntime's own: ${r.stderr}`);
+  const lines = r.stderr.split('\n').filter(Boolean);
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /^studio: .*cuda.*: this installation of ONNX Runtime has no CUDA build \(libonnxruntime_providers_cuda\.so and libonnxruntime_providers_shared\.so are not there\): install it with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`/, r.stderr);
 });
 
 /**
