@@ -65,7 +65,8 @@ describe('a starter killed between the lock folder and its record (real studio p
       await appears(paused, starter);
       assert.equal(readFileSync(paused, 'utf8'), String(starter.pid), 'the CLI process itself holds the lock');
       assert.deepEqual([existsSync(join(data, LOCK_DIR)), existsSync(join(data, OWNER_FILE))], [true, false], 'stopped between the mkdir and the record');
-      const second = await run(env, ['model', 'list', '--offline']);
+      // a command that writes the folder (model list reads a held folder read-only)
+      const second = await run(env, ['model', 'get', 'alpha', '--precision', 'fp32', '--yes']);
       assert.equal(second.status, 75, second.stderr);
       assert.match(second.stderr, new RegExp(`in use by studio model list \\(pid ${starter.pid}, since`), 'named by its intent (was: "it is starting, or its record cannot be read")');
     } finally {
