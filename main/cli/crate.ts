@@ -12,6 +12,7 @@ import { certainty, clockTime, crateNameKey, StudioError, toErrorData, type Crat
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { shownPath } from './analyze-text';
+import { onCtrlC } from './interrupt';
 
 export const CRATE_USAGE = `Usage:
   studio crate list [--json]
@@ -178,15 +179,11 @@ export function crateExportFormat(out: string, intoFolder: boolean, format?: str
 async function exportRows(engine: EngineHost, args: MethodInput<'library:export'>): Promise<MethodOutput<'library:export'>> {
   const tty = !!process.stderr.isTTY;
   const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) {
-      err(`${tty ? '\r\x1b[K' : ''}studio: stopped; nothing was written.`);
-      process.exit(130);
-    }
-    controller.abort();
-    err(`${tty ? '\r\x1b[K' : ''}studio: cancelling the export (Ctrl+C again to stop at once)…`);
-  };
-  process.on('SIGINT', onSigint);
+  const offCtrlC = onCtrlC({
+    first: () => controller.abort(),
+    stopping: `${tty ? '\r\x1b[K' : ''}studio: cancelling the export (Ctrl+C again to stop at once)…`,
+    stopped: `${tty ? '\r\x1b[K' : ''}studio: stopped; nothing was written.`,
+  });
   try {
     const res = await engine.call('library:export', args, {
       signal: controller.signal,
@@ -197,7 +194,7 @@ async function exportRows(engine: EngineHost, args: MethodInput<'library:export'
     if (controller.signal.aborted) throw new StudioError('CANCELLED', `Cancelled once every track (${res.count.toLocaleString('en')}) was read, before the file was written: nothing was written.`);
     return res;
   } finally {
-    process.off('SIGINT', onSigint);
+    offCtrlC();
     if (tty) process.stderr.write('\r\x1b[K');
   }
 }

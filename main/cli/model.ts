@@ -11,6 +11,7 @@ import { fmtBytes as sizeText, fmtEta, getAgainFor, toErrorData, type CatalogPar
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { llmFolderProblem } from '../engine/model/catalog/catalog';
+import { onCtrlC } from './interrupt';
 
 export const MODEL_USAGE = `Usage:
   studio model list [--json] [--offline]
@@ -158,6 +159,7 @@ async function get(argv: string[], start: Start): Promise<number> {
   if (given) return err(`studio: ${given}`), 1;
   const engine = await start();
   const tty = process.stderr.isTTY;
+  let offCtrlC = () => undefined as void;
   try {
     // what it will take, and a yes before gigabytes move
     const cat = await engine.call('model:catalog', { refresh: true, llama: req.llama, vicuna: req.vicuna, from: req.from });
@@ -213,9 +215,14 @@ async function get(argv: string[], start: Start): Promise<number> {
       }, (e) => resolveDone({ state: 'failed', error: toErrorData(e), message: toErrorData(e).message } as GetState));
     });
     let paused = false;
-    process.once('SIGINT', () => {
-      paused = true;
-      void engine.call('model:get-control', { action: 'pause' }).catch(() => undefined);
+    // kept until the engine has stopped: a Ctrl+C while it stops is a second one
+    offCtrlC = onCtrlC({
+      first: () => {
+        paused = true;
+        void engine.call('model:get-control', { action: 'pause' }).catch(() => undefined);
+      },
+      // the files are written as they come (`.part`, resumed by Range): what is on disk is kept either way
+      stopped: `${tty ? '\r\x1b[K' : ''}studio: stopped. Partial downloads are kept: run the same command again to resume.`,
     });
     const end = await done;
     if (tty) process.stderr.write('\r\x1b[K');
@@ -232,6 +239,7 @@ async function get(argv: string[], start: Start): Promise<number> {
     return 1;
   } finally {
     await engine.stop();
+    offCtrlC();
   }
 }
 
@@ -270,7 +278,11 @@ async function convert(argv: string[], start: Start): Promise<number> {
   if (!['int4', 'int8', 'fp16', 'fp32'].includes(values.precision!)) throw new UsageError(`--precision must be int4, int8, fp16 or fp32, got "${values.precision}"`);
   const engine = await start();
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  const offCtrlC = onCtrlC({
+    first: () => controller.abort(),
+    // the converter writes `<out>.partial` and renames it at the end (model/convert): a stopped conversion leaves no pack
+    stopped: `${process.stderr.isTTY ? '\r\x1b[K' : ''}studio: stopped; no pack was written.`,
+  });
   try {
     const r = await engine.call('model:convert', {
       imagebind: resolve(values.imagebind!), imagebindConfig: values['imagebind-config'] ? resolve(values['imagebind-config']) : undefined,
@@ -288,6 +300,7 @@ async function convert(argv: string[], start: Start): Promise<number> {
     return 0;
   } finally {
     await engine.stop();
+    offCtrlC();
   }
 }
 

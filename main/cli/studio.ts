@@ -21,6 +21,7 @@ import { crateCommand } from './crate';
 import { tagsCommand } from './tags';
 import { analyzeLine, analyzeText, fmtDuration, problemText, shownPath } from './analyze-text';
 import { expandPlaylists, mergeInPathOrder, reportOrder } from './playlists';
+import { onCtrlC } from './interrupt';
 
 const USAGE = `Resonance Studio ${STUDIO_VERSION}
 
@@ -395,15 +396,26 @@ async function askCommand(argv: string[]): Promise<void> {
   const unwritable = cacheProblem(askData, join(askData, 'cache'));
   if (unwritable) note(unwritable);
   const { engine, cleanup } = readOnlyEngine(join(askData, 'cache'), values.features ? { STUDIO_LIBRARY_WAVEFORM: '0' } : {});
+  const controller = new AbortController();
+  let streamed = false;
+  const offCtrlC = onCtrlC({
+    first: () => controller.abort(),
+    // the engine may be deaf to the first a while (a model's graphs being loaded): out at once, the answer cut short
+    // ending its line, the throwaway folder removed
+    second: () => {
+      if (streamed) process.stdout.write('\n');
+      if (values.json) process.stdout.write(JSON.stringify({ error: { code: 'CANCELLED', message: 'Stopped (Ctrl+C twice).' }, notes }) + '\n');
+      process.stderr.write(`${!values.json && process.stderr.isTTY ? '\r\x1b[K' : ''}studio: stopped${streamed ? ': the answer above is cut short' : ''}.\n`);
+      cleanup();
+    },
+  });
   try {
     await engine.start();
   } catch (err) {
+    offCtrlC();
     cleanup();
     throw err;
   }
-  const controller = new AbortController();
-  process.on('SIGINT', () => controller.abort());
-  let streamed = false;
   try {
     let input = values.input;
     if (values.features) {
@@ -464,6 +476,7 @@ async function askCommand(argv: string[]): Promise<void> {
     process.exitCode = e.code === 'CANCELLED' ? 130 : 1;
   } finally {
     await engine.stop();
+    offCtrlC();
     cleanup();
   }
 }
@@ -543,21 +556,24 @@ async function analyzeCommand(argv: string[]): Promise<void> {
   const engine = startEngine(dataDir, 'web', env, dbPath ? (values.db ? 'studio analyze --db' : 'studio analyze --data-dir') : undefined);
   let inUse = false;
   let cancelled = false;
+  let offCtrlC = () => undefined as void;
   /** a second Ctrl+C: the engine is being stopped on purpose, so the calls it drops are not news */
   let stopping = false;
   try {
     await engine.start();
-    process.on('SIGINT', () => {
-      if (cancelled) {
+    offCtrlC = onCtrlC({
+      first: () => {
+        cancelled = true;
+        void engine.call('library:scan-control', { action: 'cancel' }).catch(() => undefined);
+      },
+      stopping: `${!values.json && process.stderr.isTTY ? '\r\x1b[K' : ''}studio: cancelling (Ctrl+C again to stop at once)…`,
+      stopped: '\nstudio: stopped.',
+      // stop now (finished files are in the database already); without --db the throwaway folder goes too
+      second: async () => {
         stopping = true;
-        // a second Ctrl+C: stop now (finished files are in the database already)
-        process.stderr.write('\nstudio: stopped.\n');
-        void engine.stop().finally(() => process.exit(130));
-        return;
-      }
-      cancelled = true;
-      process.stderr.write(`${!values.json && process.stderr.isTTY ? '\r\x1b[K' : ''}studio: cancelling (Ctrl+C again to stop at once)…\n`);
-      void engine.call('library:scan-control', { action: 'cancel' }).catch(() => undefined);
+        await engine.stop();
+        if (!dbPath) rmSync(dataDir, { recursive: true, force: true });
+      },
     });
     const end = await runScan(engine, paths, !values.json && process.stderr.isTTY, () => cancelled);
     // nobody pressed Ctrl+C but the scan ended early: the database stopped taking writes (disk full, read-only,
@@ -645,9 +661,11 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     failed++;
   } finally {
     await engine.stop();
+    offCtrlC();
     if (!dbPath) rmSync(dataDir, { recursive: true, force: true });
   }
-  process.exitCode = inUse ? DATA_FOLDER_IN_USE_EXIT : failed > 0 ? 1 : 0;
+  // Ctrl+C: 130, as every other command stopped by it (before lock39: 1, as a failed file)
+  process.exitCode = inUse ? DATA_FOLDER_IN_USE_EXIT : cancelled ? 130 : failed > 0 ? 1 : 0;
 }
 
 /** times `studio analyze` starts its scan again after the engine died under it */

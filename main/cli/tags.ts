@@ -13,6 +13,7 @@ import type { EngineHost } from '../engine-host';
 import { isInside } from '../engine/fs/paths';
 import { shownPath } from './analyze-text';
 import { crateTracks, findCrate } from './crate';
+import { onCtrlC } from './interrupt';
 
 type KeyNotation = MethodArgs<'library:write-tags'>['keyNotation'];
 type Written = MethodOutput<'library:write-tags'>;
@@ -154,11 +155,7 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
   };
   let engine: EngineHost | undefined;
   let cancelled = false;
-  const onSigint = () => {
-    if (cancelled) process.exit(130);
-    cancelled = true;
-    err(`${process.stderr.isTTY ? '\r\x1b[K' : ''}studio: stopping after the file being written (Ctrl+C again to stop at once)…`);
-  };
+  let offCtrlC = () => undefined as void;
   try {
     if (sub !== 'write') throw new UsageError(`unknown tags command "${sub}" (studio tags write …)`);
     const { values, positionals } = parseArgs({
@@ -233,7 +230,10 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
       out('Nothing was written (--dry-run).');
       return 0;
     }
-    process.on('SIGINT', onSigint);
+    offCtrlC = onCtrlC({
+      first: () => (cancelled = true),
+      stopping: `${process.stderr.isTTY ? '\r\x1b[K' : ''}studio: stopping after the file being written (Ctrl+C again to stop at once)…`,
+    });
     let written = 0;
     let failed = 0;
     let done = 0;
@@ -292,7 +292,7 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
     err(`studio: ${d.message}`);
     return d.code === 'DATA_FOLDER_IN_USE' ? DATA_FOLDER_IN_USE_EXIT : 1;
   } finally {
-    process.off('SIGINT', onSigint);
     await engine?.stop();
+    offCtrlC();
   }
 }

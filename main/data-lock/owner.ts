@@ -13,7 +13,7 @@
  * Source followed: proc(5) (`/proc/pid/stat`: state, starttime); kill(2) (signal 0: ESRCH none,
  * EPERM exists but not ours).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { uptime } from 'node:os';
 
 /**
@@ -50,6 +50,19 @@ export function procStat(pid: number | 'self'): { state: string; start: string }
 function bootId(): string | undefined {
   try {
     return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * This process's pid namespace on Linux: the link text of `/proc/self/ns/pid` ("pid:[4026531836]", namespaces(7));
+ * undefined where there is none (not Linux, /proc not mounted). Two processes with the same value see the same pids,
+ * so one's "no such pid" for the other is final; in different ones (a container sharing the folder) it is not.
+ */
+export function pidNamespace(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
   } catch {
     return undefined;
   }

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { ROOT, media } from '../helpers/media';
+import { ctrlCTwice } from '../helpers/signals';
 
 /**
  * Ctrl+C during `studio analyze` (tester14): the scan is cancelled, and what
@@ -48,7 +49,7 @@ async function firstAnalysed(db: string, exited: () => boolean): Promise<void> {
 }
 
 for (const json of [true, false]) {
-  test(`Ctrl+C during studio analyze${json ? ' --json' : ''}: files not reached are reported as not analysed (cancelled), stderr says so, exit 1`, { timeout: 180_000 }, async () => {
+  test(`Ctrl+C during studio analyze${json ? ' --json' : ''}: files not reached are reported as not analysed (cancelled), stderr says so, exit 130 (lock39: 1, as if a file had failed)`, { timeout: 180_000 }, async () => {
     const dir = folder();
     const db = join(dir, 'lib.sqlite');
     try {
@@ -65,7 +66,7 @@ for (const json of [true, false]) {
       void code.then(() => (done = true));
       await firstAnalysed(db, () => done);
       child.kill('SIGINT');
-      assert.equal(await code, 1, err);
+      assert.equal(await code, 130, err);
       const d = new Database(db, { readonly: true });
       const pending = (d.prepare("SELECT COUNT(*) AS n FROM tracks WHERE lib_status = 'pending'").get() as { n: number }).n;
       const analysed = (d.prepare("SELECT COUNT(*) AS n FROM tracks WHERE lib_status = 'analysed'").get() as { n: number }).n;
@@ -91,6 +92,37 @@ for (const json of [true, false]) {
     }
   });
 }
+
+/**
+ * lock39: a second Ctrl+C stopped `studio analyze` without --db at once, but left its throwaway data folder
+ * (TMPDIR/studio-analyze-*: a database and a cache) behind for good: process.exit skipped the command's own cleanup.
+ */
+test('Ctrl+C twice during studio analyze without --db: "stopped", exit 130, its throwaway data folder removed', { timeout: 180_000 }, async () => {
+  const dir = folder();
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
+  try {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'analyze', join(dir, 'music')], {
+      env: { ...process.env, STUDIO_DATA_DIR: join(dir, 'data'), TMPDIR: tmp },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const code = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    let done = false;
+    void code.then(() => (done = true));
+    const throwaway = () => readdirSync(tmp).filter((n) => n.startsWith('studio-analyze-'));
+    while (!throwaway().length && !done) await new Promise((r) => setTimeout(r, 25));
+    assert.equal(throwaway().length, 1, `its throwaway data folder: ${readdirSync(tmp)}`);
+    await firstAnalysed(join(tmp, throwaway()[0], 'studio.sqlite'), () => done);
+    await ctrlCTwice(child.pid!);
+    assert.equal(await code, 130, err);
+    assert.match(err, /^studio: stopped\.$/m, err);
+    assert.deepEqual(throwaway(), [], 'the throwaway data folder removed (was: left in the temporary folder)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 for (const json of [true, false]) {
   test(`the database stops taking writes during studio analyze${json ? ' --json' : ''} (locked by another program; disk full reads the same way): the files not reached say why, not "cancelled" (tester15)`, { timeout: 180_000 }, async () => {

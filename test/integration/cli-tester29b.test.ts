@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { cudaMissing } from '../../main/engine/model/providers';
 import { ROOT } from '../helpers/media';
+import { ctrlCTwice } from '../helpers/signals';
 import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
 
 /**
@@ -19,10 +21,13 @@ const dir = mkdtempSync(join(tmpdir(), 'rs-cli-tester29b-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 before(() => ensureTinyPacks());
 
-/** `studio ask` answering slowly (a pause after each token); `act` is called with its pid once words have come out. */
-function askAndInterrupt(act: (pid: number) => void): Promise<{ code: number | null; out: string; err: string }> {
+/**
+ * `studio ask` answering slowly (a pause after each token); `act` is called with its pid once words have come out.
+ * `env` is added to its environment.
+ */
+function askAndInterrupt(act: (pid: number) => void, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
   const p = spawn(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'ask', '--pack', join(TINY_DIR, 'packs', 'beta-fp32'), '--audio', join(TINY_DIR, 'media', 'sine.wav'), '--provider', 'cpu', '--max-new-tokens', '200', 'What instruments are playing?'], {
-    env: { ...process.env, STUDIO_DATA_DIR: join(dir, 'data'), STUDIO_TEST_TOKEN_DELAY_MS: '100' }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, STUDIO_DATA_DIR: join(dir, 'data'), STUDIO_TEST_TOKEN_DELAY_MS: '100', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
@@ -57,6 +62,40 @@ test('Ctrl+C mid-answer: the cut answer ends its line, then the message says it 
   assert.match(r.out, /\S\n$/, `the partial answer ends its line: ${JSON.stringify(r.out)}`);
   // what became of the answer, as for a killed engine (tester38: "studio: Cancelled." said neither)
   assert.match(r.err, /^studio: Stopped \(Ctrl\+C\): the answer above is cut short\.$/m, r.err);
+});
+
+/**
+ * lock39: a second Ctrl+C did nothing in `studio ask` (its handler aborted the answer again), so an engine deaf to the
+ * first — busy loading a model's graphs — kept the terminal until it was done. A second Ctrl+C now exits 130 at once,
+ * the answer cut short ending its line and the throwaway data folder (studio-ro-*, in TMPDIR) removed. A pause of 1 s
+ * after each token keeps the first Ctrl+C from ending the answer before the second comes.
+ */
+test('Ctrl+C twice mid-answer: exit 130 at once, the cut answer ends its line, nothing left in the temporary folder', async () => {
+  const tmp = join(dir, 'tmp-twice');
+  mkdirSync(tmp, { recursive: true });
+  const r = await askAndInterrupt((pid) => void ctrlCTwice(pid), { TMPDIR: tmp, STUDIO_TEST_TOKEN_DELAY_MS: '1000' });
+  assert.equal(r.code, 130, r.err);
+  assert.match(r.out, /\S\n$/, `the partial answer ends its line: ${JSON.stringify(r.out)}`);
+  assert.match(r.err, /^studio: stopped: the answer above is cut short\.$/m, `the second Ctrl+C's words (was: none, the first one's answer awaited): ${r.err}`);
+  // (onnxruntime leaves files of its own there: only the studio's folder is looked for)
+  assert.deepEqual(readdirSync(tmp).filter((n) => n.startsWith('studio-ro-')), [], 'the throwaway data folder removed');
+});
+
+/**
+ * lock39: `studio ask --provider cuda` with onnxruntime-node as npm installs it (no CUDA build) printed onnxruntime's
+ * own "[E:onnxruntime:…] … libonnxruntime_providers_shared.so: cannot open shared object file" line before the
+ * studio's message: the session was asked of onnxruntime before anything checked the CUDA build's files. They are now
+ * checked first (providers.ts cudaMissing), and onnxruntime is never asked for CUDA without them.
+ */
+test('studio ask --provider cuda without the CUDA build: only the studio\'s message, naming the files missing', { skip: cudaMissing().length === 0 && 'the CUDA build is installed here' }, () => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'ask', '--pack', join(TINY_DIR, 'packs', 'beta-fp32'), '--audio', join(TINY_DIR, 'media', 'sine.wav'), '--provider', 'cuda', '--max-new-tokens', '1', '--greedy', 'What is this?'], {
+    env: { ...process.env, STUDIO_DATA_DIR: join(dir, 'data-cuda') }, encoding: 'utf8', timeout: 120_000,
+  });
+  assert.equal(r.status, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, /onnxruntime:|\[E:|cannot open shared object/, `nothing of onnxruntime's own: ${r.stderr}`);
+  const lines = r.stderr.split('\n').filter(Boolean);
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /^studio: .*cuda.*: this installation of ONNX Runtime has no CUDA build \(libonnxruntime_providers_cuda\.so and libonnxruntime_providers_shared\.so are not there\): install it with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`/, r.stderr);
 });
 
 /**

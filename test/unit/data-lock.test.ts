@@ -3,14 +3,14 @@
 // the holder where it matters; test/integration/data-lock.test.ts runs two real `studio serve`.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { StudioError } from '@contract';
 import { dataFolderInUse, lockDataFolder, LOCK_DIR, OWNER_FILE, readDataLockOwner, type DataLockOwner } from '../../main/data-lock';
+import { pidNamespace, selfOwner } from '../../main/data-lock/owner';
 import { startEngineAsking } from '../../main/electron/data-folder';
-import { ageDataLock } from '../helpers/data-lock';
 import { ROOT } from '../helpers/media';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rs-data-lock-'));
@@ -202,6 +202,76 @@ describe('data folder lock', () => {
   });
 });
 
+// A starter killed between proper-lockfile's mkdir and its owner record (lock39): before, such a lock was taken over
+// only once its heartbeat was older than staleMs (30 s) and every `studio …` meanwhile exited 75 ("it is starting, or
+// its record cannot be read"). Each starter now writes an intent (`studio.lock.<pid>.<hex>.json`) before its mkdir.
+// The intents here are written as lockDataFolder writes them; test/integration/data-lock-starter.test.ts kills real
+// starters there.
+describe('a starter between the lock folder and its record (intents)', () => {
+  /** an intent as a starter leaves it (the module's docstring) */
+  const intent = (dir: string, o: Partial<DataLockOwner> & { pid: number }) =>
+    writeFileSync(join(dir, `${LOCK_DIR}.${o.pid}.0badf00d.json`), JSON.stringify({ command: 'studio serve', host: hostname(), at: Date.now() - 1000, beat: 2000, ns: pidNamespace(), ...o }));
+  /** a lock folder made a moment ago (fresh heartbeat), with no owner record */
+  const starterLock = (name: string) => {
+    const dir = join(tmp, name);
+    mkdirSync(join(dir, LOCK_DIR), { recursive: true });
+    return dir;
+  };
+
+  it('its intent names a dead process of this pid namespace: taken over at once, naming it (was: refused, DATA_FOLDER_IN_USE "it is starting")', async () => {
+    const dir = starterLock('killed starter');
+    const dead = await deadPid();
+    intent(dir, { pid: dead, command: 'studio model get' });
+    // staleMs far away: only the intent can make this lock free
+    const lock = await lockDataFolder(dir, { command: 'next', staleMs: 3_600_000 });
+    assert.deepEqual([lock.tookOver?.pid, lock.tookOver?.command], [dead, 'studio model get']);
+    assert.equal(readDataLockOwner(dir)?.pid, process.pid);
+    const left = readdirSync(dir).filter((n) => n.startsWith(`${LOCK_DIR}.`) && n !== OWNER_FILE);
+    assert.equal(left.length, 1, `the dead intent removed, this process's kept while it holds: ${left}`);
+    assert.match(left[0], new RegExp(`^studio\\.lock\\.${process.pid}\\.[0-9a-f]{8}\\.json$`));
+    await lock.release();
+    assert.deepEqual(readdirSync(dir), [], 'released: lock folder, record and intent gone');
+  });
+
+  it('a dead intent of another pid namespace (a container sharing the folder): its heartbeat waited out first, then taken over', async () => {
+    const dir = starterLock('starter elsewhere');
+    const dead = await deadPid();
+    intent(dir, { pid: dead, ns: 'pid:[1]', beat: 1000 });
+    const lock = await lockDataFolder(dir, { command: 'next', staleMs: 3_600_000 });
+    assert.equal(lock.tookOver?.pid, dead);
+    await lock.release();
+  });
+
+  it('its intent names a live process: never taken over, whatever a record left by a dead owner says; refused naming the starter', async () => {
+    const starter = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)'], { stdio: 'ignore' });
+    const exited = new Promise((r) => starter.once('exit', r));
+    try {
+      await new Promise((r) => starter.once('spawn', r));
+      const { start, boot } = procOf(starter.pid!);
+      for (const [name, leftRecord] of [['live starter', false], ['live starter, dead record', true]] as const) {
+        const dir = starterLock(name);
+        intent(dir, { pid: starter.pid!, start, boot, command: 'studio serve' });
+        // a record left by an owner killed between its release's two steps, beside the new starter's lock folder
+        if (leftRecord) writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ ...selfOwner(), pid: await deadPid(), start: undefined, command: 'studio analyze --db', host: hostname(), at: Date.now() - 60_000 }));
+        const e = await refusal(dir);
+        assert.equal(e.code, 'DATA_FOLDER_IN_USE');
+        assert.match(e.message, new RegExp(`in use by studio serve \\(pid ${starter.pid}, since`), name);
+        assert.equal(existsSync(join(dir, LOCK_DIR)), true, `${name}: the starter's lock folder is still there`);
+      }
+    } finally {
+      starter.kill('SIGKILL');
+      await exited;
+    }
+  });
+});
+
+/** `/proc/<pid>/stat`'s start time and the boot id, as a live holder records them (Linux) */
+function procOf(pid: number): { start?: string; boot?: string } {
+  if (process.platform !== 'linux') return {};
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return { start: stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19], boot: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() };
+}
+
 describe('the app while the data folder is in use (main/electron/data-folder.ts)', () => {
   const inUse = new StudioError('DATA_FOLDER_IN_USE', 'in use by studio serve (pid 7)');
   const fakeEngine = (plan: Array<Error | null>) => ({ starts: 0, start() { this.starts++; const e = plan.shift(); return e ? Promise.reject(e) : Promise.resolve(); } });
@@ -221,24 +291,5 @@ describe('the app while the data folder is in use (main/electron/data-folder.ts)
     assert.equal(await startEngineAsking(fakeEngine([inUse]), prompt), false);
     assert.equal(await startEngineAsking(fakeEngine([new StudioError('DB_WRITE_FAILED', 'read-only')]), prompt), false);
     assert.deepEqual(calls, ['ask', 'quit', 'log read-only']);
-  });
-});
-
-// test/helpers/data-lock.ts ageDataLock, which the kill-and-rerun tests call: a holder killed between the lock's mkdir
-// and its owner record leaves a lock that only a heartbeat older than staleMs (30 s) gives up; ci74's model-get kill
-// loop met that window, aged the lock by the 10 s that suit a recorded lock, and its next run exited 75.
-describe('ageDataLock (test helper) after a kill between mkdir and the owner record', () => {
-  it('ages a lock without a record past staleMs, so the next process takes it over at once', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'rs-agelock-'));
-    try {
-      mkdirSync(join(d, LOCK_DIR));
-      assert.equal(existsSync(join(d, OWNER_FILE)), false);
-      ageDataLock(d);
-      const lock = await lockDataFolder(d, { command: 'studio test' });
-      assert.equal(lock.tookOver, null, 'taken over from a process that left no record');
-      await lock.release();
-    } finally {
-      rmSync(d, { recursive: true, force: true });
-    }
   });
 });

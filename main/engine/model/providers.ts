@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
@@ -33,19 +33,33 @@ export function diagnostics(platform = process.platform): ProviderDiagnostics {
   return { available: ort().listSupportedBackends(), cudaInstalled: cudaInstalled(), autoOrder: autoOrder(platform) };
 }
 
-/** Whether onnxruntime-node's CUDA provider library was installed (ONNXRUNTIME_NODE_INSTALL=cuda12). */
-export function cudaInstalled(): boolean {
+/**
+ * The files onnxruntime-node's CUDA build adds beside its native binding (`bin/napi-v6/<platform>/<arch>`), as its
+ * install script's manifest lists them (onnxruntime-node `script/install-metadata.js`, `linux/x64:cuda12`):
+ * `libonnxruntime_providers_cuda.so` and `libonnxruntime_providers_shared.so` (`onnxruntime_providers_*.dll` on
+ * Windows), those not there; [] where the CUDA build is installed. Everywhere but linux/x64 and win32/x64 (where no
+ * CUDA build exists), both names.
+ */
+export function cudaMissing(platform: string = process.platform, arch: string = process.arch): string[] {
+  const names = ['cuda', 'shared'].map((p) => (platform === 'win32' ? `onnxruntime_providers_${p}.dll` : `libonnxruntime_providers_${p}.so`));
+  if (!((platform === 'linux' || platform === 'win32') && arch === 'x64')) return names;
+  let dir: string;
   try {
-    const pkg = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
-    const binDir = join(pkg, 'bin');
-    const walk = (d: string): boolean =>
-      readdirSync(d, { withFileTypes: true }).some((e) =>
-        e.isDirectory() ? walk(join(d, e.name)) : /onnxruntime_providers_cuda\.(so|dll)$/.test(e.name),
-      );
-    return existsSync(binDir) && walk(binDir);
+    dir = join(dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', platform, arch);
   } catch {
-    return false;
+    return names;
   }
+  return names.filter((n) => !existsSync(join(dir, n)));
+}
+
+/** Whether onnxruntime-node's CUDA build was installed (ONNXRUNTIME_NODE_INSTALL=cuda12): cudaMissing() is empty. */
+export function cudaInstalled(): boolean {
+  return cudaMissing().length === 0;
+}
+
+/** Why the CUDA provider is not tried: the files of `cudaMissing()` absent (names them), and what to do. */
+export function noCudaBuild(missing: string[]): string {
+  return `this installation of ONNX Runtime has no CUDA build (${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not there): install it with \`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node\` (a studio built from source; README, GPU), or use the auto or cpu provider`;
 }
 
 export function autoOrder(platform = process.platform): Provider[] {
@@ -91,6 +105,17 @@ export async function createSession(
       if (!probe.ok) {
         if (choice !== 'auto') throw unsupported(provider, probe.reason);
         fallbacks.push({ provider, reason: probe.reason });
+        continue;
+      }
+    }
+    if (provider === 'cuda') {
+      // checked before onnxruntime is asked: without its CUDA build it writes its own "[E:onnxruntime:…]
+      // … libonnxruntime_providers_shared.so: cannot open shared object file" line to stderr before the error
+      // comes back, and `studio ask --provider cuda` showed it above the studio's sentence (lock39)
+      const missing = cudaMissing();
+      if (missing.length) {
+        if (choice !== 'auto') throw unsupported(provider, noCudaBuild(missing));
+        fallbacks.push({ provider, reason: noCudaBuild(missing) });
         continue;
       }
     }
