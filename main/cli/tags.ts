@@ -11,7 +11,7 @@ import { mostUsedNotation, replacedText, toErrorData, type ErrorCode, type Libra
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { isInside } from '../engine/fs/paths';
-import { shownPath } from './analyze-text';
+import { shownPath, shownText } from './analyze-text';
 import { crateTracks, findCrate } from './crate';
 
 type KeyNotation = MethodArgs<'library:write-tags'>['keyNotation'];
@@ -218,7 +218,7 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
         out(`  ${shownPath(path(id))}`);
         // a value asked for that this file would not get, with why, as the write reports it ("no key …")
         const left = partial.get(id);
-        for (const [what, why] of [['BPM', left?.bpm], ['key', left?.key]] as const) if (why) out(`      no ${what}: ${why}`);
+        for (const [what, why] of [['BPM', left?.bpm], ['key', left?.key]] as const) if (why) out(`      no ${what}: ${shownText(why)}`);
         // another program's tempo or key that ours would replace (dj36: said before, not only after)
         const r = replaces.get(id);
         if (r) out(`      replaces the file's own ${replacedText(r)}, which ${r.bpm && r.key ? 'name' : 'names'} another ${replacedKinds(r)}`);
@@ -228,7 +228,7 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
       }
       if (plan.refused.length) {
         out(`Would not write ${plan.refused.length}:`);
-        for (const r of plan.refused) out(`  ${shownPath(path(r.trackId))}\n      ${r.reason}`);
+        for (const r of plan.refused) out(`  ${shownPath(path(r.trackId))}\n      ${shownText(r.reason)}`);
       }
       out('Nothing was written (--dry-run).');
       return 0;
@@ -243,7 +243,7 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
       const reason = reasons.get(t.id);
       if (reason !== undefined) {
         if (tty) process.stderr.write('\r\x1b[K');
-        out(json ? JSON.stringify({ trackId: t.id, path: t.path, refused: reason }) : `${shownPath(t.path)}\n  not written ${reason}`);
+        out(json ? JSON.stringify({ trackId: t.id, path: t.path, refused: reason }) : `${shownPath(t.path)}\n  not written ${shownText(reason)}`);
         continue;
       }
       if (cancelled) {
@@ -261,7 +261,7 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
         if (d.code === 'ENGINE_CRASHED' || d.code === 'ENGINE_UNAVAILABLE') throw e;
         failed++;
         if (tty) process.stderr.write('\r\x1b[K');
-        out(json ? JSON.stringify({ trackId: t.id, path: t.path, error: d.message, code: d.code }) : `${shownPath(t.path)}\n  failed      ${d.message}`);
+        out(json ? JSON.stringify({ trackId: t.id, path: t.path, error: d.message, code: d.code }) : `${shownPath(t.path)}\n  failed      ${shownText(d.message)}`);
       }
       done++;
     }
