@@ -188,6 +188,24 @@ export async function readBpmKey(
   return out;
 }
 
+/**
+ * A tag write's read-back: readBpmKey of the written copy `copy` in the family written (`format`), as a player reads
+ * it. music-metadata may throw on a copy whose audio was checked intact (its own bug, a frame it cannot parse: a bare
+ * TypeError, "Cannot read properties of undefined…"): that is said in words — what failed, that the file was left
+ * untouched — with the reader's own message after them (tags39). `name`: the file's name for the message; `read`:
+ * the reader (readBpmKey; a unit test passes one that throws).
+ * @throws StudioError UNREADABLE where the reader throws; a StudioError it throws (CANCELLED…) unchanged
+ */
+export async function readBack(copy: string, format: TagFormat, name: string, read: typeof readBpmKey = readBpmKey): ReturnType<typeof readBpmKey> {
+  try {
+    return await read(copy, format);
+  } catch (e) {
+    if (e instanceof StudioError) throw e;
+    const said = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
+    throw new StudioError('UNREADABLE', `The tags written into "${name}" could not be read back to check them: the tag reader failed on the written copy (${said}). The file was left untouched (the copy was discarded); its tags were not written.`);
+  }
+}
+
 export interface TagWriteInput {
   path: string;
   /** what the library stored when it analysed the file */
@@ -246,7 +264,8 @@ const writing = new Map<string, Promise<unknown>>();
  *   the write), READ_ONLY, NOT_FOUND, UNSUPPORTED (hard-linked, AIFF-C, RF64, a WAV chunk without its pad byte, a chained Ogg, QuickTime metadata keys, a fragmented MP4), UNREADABLE
  *   (the tag library could not read the file's structure: nothing written),
  *   AUDIO_CHANGED (the copy's audio packets, audio streams or duration differ from the file's, or ffmpeg cannot open
- *   the copy: nothing replaced), INTERNAL (the read-back disagreed: nothing replaced).
+ *   the copy: nothing replaced), INTERNAL (the read-back disagreed: nothing replaced), UNREADABLE (the tag library
+ *   could not read the file, or the copy's tags could not be read back: nothing replaced).
  */
 export async function writeTagsSafely(input: TagWriteInput): Promise<TagWriteDone> {
   const real = await realpath(input.path).catch((e) => {
@@ -374,7 +393,7 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     // the audio first: a copy the library damaged may not even read back (music-metadata throws on it)
     if (!byBytes || !(await sameAudioBytes(path, tmp, byBytes))) await audioUnchanged(basename(input.path), packetsBefore(), tmp, stopCheck.signal);
     // read back what a player will read
-    const back = await readBpmKey(tmp, target.format);
+    const back = await readBack(tmp, target.format, basename(input.path));
     const same = (a: string | null, b: string | null) => a === null || (b !== null && (Number.isFinite(Number(a)) ? Number(a) === Number(b) : a === b));
     if (!same(input.bpm, back.bpm) || !same(input.key, back.key) || (clear.bpm && back.bpm !== null) || (clear.key && back.key !== null)) {
       throw new StudioError('INTERNAL', `The tags written into "${basename(path)}" read back as BPM ${back.bpm ?? 'none'}, key ${back.key ?? 'none'} instead of ${input.bpm ?? '–'}, ${input.key ?? '–'}; the file was left as it was.`);
