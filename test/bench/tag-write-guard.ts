@@ -31,6 +31,8 @@ try {
   writeFileSync(variant, relocatedSource(src.replace(CHECK[0], '').replace(CHECK[1], ''), lib, resolve(lib, '../../contract/index.ts')));
   // the packages it imports (music-metadata, node-taglib-sharp through createRequire) resolve from its own folder
   symlinkSync(resolve(lib, '../../../node_modules'), join(dir, 'node_modules'), 'dir');
+  // an ES module, as the repository's: loaded as CommonJS it would get a contract (StudioError) of its own
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   const guarded: typeof Write = (await import('../../main/engine/library/tag-write')).writeTagsSafely;
   const unguarded: typeof Write = (await import(variant)).writeTagsSafely;
   const wav = join(dir, 'src.wav');

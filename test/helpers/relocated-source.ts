@@ -3,7 +3,8 @@
  * there: its relative imports (`'../x'`, `'./y'`) made absolute against `dir`, the folder the source is from, and
  * `@contract` (tsconfig paths) made the contract's own file `contract`, so the variant shares every module instance
  * (StudioError's class among them) with the code it is compared against. Bare package names are left as they are: the
- * caller links node_modules beside the variant. Pure.
+ * caller links node_modules beside the variant, and writes a package.json of `"type": "module"` there (else tsx loads
+ * the variant as CommonJS, with a contract of its own). Pure.
  * @param src the module's TypeScript source
  * @param dir the absolute folder `src` was read from
  * @param contract the absolute path of main/contract/index.ts

@@ -26,6 +26,8 @@ test('tag-write.ts written into a temporary folder imports and shares the contra
     const variant = join(dir, 'tag-write-variant.ts');
     writeFileSync(variant, relocatedSource(readFileSync(join(lib, 'tag-write.ts'), 'utf8'), lib, resolve(lib, '../../contract/index.ts')));
     symlinkSync(resolve(lib, '../../../node_modules'), join(dir, 'node_modules'), 'dir');
+    // an ES module, as the repository's (package.json "type": "module"): loaded as CommonJS it got a second contract
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
     const { writeTagsSafely } = (await import(variant)) as typeof import('../../main/engine/library/tag-write');
     await assert.rejects(writeTagsSafely({ path: join(dir, 'gone.mp3'), stored: { size: 1, mtimeMs: 1 }, target: { format: 'id3v2', mime: 'taglib/mp3' }, bpm: '120', key: null }), (e: unknown) => {
       assert.ok(e instanceof StudioError, 'the same StudioError class as the code it is compared against');
