@@ -22,7 +22,7 @@ describe('a tag\'s padding is called padding (tags39)', { timeout: 120_000 } /* 
     const wav = join(DIR, 'src.wav');
     const png = join(DIR, 'cover.png');
     // 30 s of a tone, and a 1.5 MB cover (noise does not compress)
-    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=30', '-f', 'lavfi', '-i', 'nullsrc=s=1200x900,geq=r=random(1)*255:g=random(2)*255:b=random(3)*255',
+    ff(['-f', 'lavfi', '-i', 'sine=f=440:d=30', '-f', 'lavfi', '-i', 'nullsrc=s=1200x900:d=1,geq=r=random(1)*255:g=random(2)*255:b=random(3)*255',
       ...['-map', '0:a', '-ac', '2', wav], ...['-map', '1:v', '-frames:v', '1', png]]);
     execFileSync('lame', ['--quiet', '-b', '128', wav, F.plain]);
     copyFileSync(F.plain, F.padded);
